@@ -1,0 +1,150 @@
+# asyncrt — see README.md.  The two commands: `make test` and `make bench`.
+#
+#   make test [T=filter]     deps, amalgamation, compile tests, symbol check, test suite
+#   make bench [BENCH=name]  every benchmark against its peer, 5 runs each, medians
+#   make asan | tsan | ubsan | valgrind   the suite under a sanitizer / valgrind
+#   make examples | fuzz | test-windows | amalgamate | check-amalgamation | clean
+
+CC      ?= cc
+CXX     ?= g++
+CLANG   ?= clang
+WARN    := -Wall -Wextra -Wpedantic -Werror
+CSTD    ?= -std=c11
+OPT     ?= -O2 -g
+SAN     ?=
+BUILD   ?= build
+LDLIBS  ?= -pthread -lm
+CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) $(SAN) $(EXTRA_CFLAGS)
+
+# Optional modules are compiled in when their libraries are present.
+HAVE_ZLIB    := $(shell printf '\#include <zlib.h>\nint main(void){return 0;}' | $(CC) -x c - -o /dev/null -lz 2>/dev/null && echo 1)
+HAVE_MBEDTLS := $(shell printf '\#include <mbedtls/ssl.h>\nint main(void){return 0;}' | $(CC) -x c - -o /dev/null -lmbedtls -lmbedx509 -lmbedcrypto 2>/dev/null && echo 1)
+
+IMPL_SOURCES := $(shell find asyncrt_impl -type f 2>/dev/null)
+TEST_SRCS    := $(wildcard tests/test_*.c)
+TEST_OBJS    := $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(TEST_SRCS) tests/runner.c tests/impl.c)
+TEST_HELPERS := $(patsubst tests/helpers/%.c,$(BUILD)/tests/helpers/%,$(wildcard tests/helpers/*.c))
+EXAMPLES     := $(patsubst examples/%.c,$(BUILD)/examples/%,$(wildcard examples/*.c))
+BENCH_SRCS   := $(wildcard bench/*.c)
+BENCH_BINS   := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
+BENCH_PEERS  := $(patsubst bench/peers/%.c,$(BUILD)/bench/peers/%,$(wildcard bench/peers/*_uv.c))
+FUZZ_TARGETS := $(patsubst fuzz/%.c,%,$(wildcard fuzz/*.c))
+FUZZ_SECONDS ?= 20
+
+.PHONY: all test run-tests deps amalgamate check-amalgamation compile-test check-symbols \
+        asan ubsan tsan valgrind bench bench-build examples fuzz test-windows clean
+
+all: asyncrt.h $(BUILD)/tests/run $(EXAMPLES)
+
+deps:
+	@bash scripts/deps.sh
+
+# ---- the single header -------------------------------------------------------
+asyncrt.h: $(IMPL_SOURCES) scripts/amalgamate.sh
+	sh scripts/amalgamate.sh asyncrt.h
+
+amalgamate:
+	sh scripts/amalgamate.sh asyncrt.h
+
+check-amalgamation:
+	@mkdir -p $(BUILD) && sh scripts/amalgamate.sh $(BUILD)/asyncrt.h.check
+	@if cmp -s asyncrt.h $(BUILD)/asyncrt.h.check; then echo "asyncrt.h is up to date"; \
+	 else echo "asyncrt.h is stale: run 'make amalgamate' and commit it" >&2; exit 1; fi
+
+# ---- tests -------------------------------------------------------------------
+$(BUILD)/tests/%.o: tests/%.c asyncrt.h tests/test.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+$(BUILD)/tests/run: $(TEST_OBJS) $(TEST_HELPERS)
+	$(CC) $(SAN) $(TEST_OBJS) -o $@ $(LDLIBS)
+
+$(BUILD)/tests/helpers/%: tests/helpers/%.c asyncrt.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $< -o $@ $(LDLIBS)
+
+run-tests: $(BUILD)/tests/run
+	cd $(BUILD)/tests && ./run $(T)
+
+test: deps check-amalgamation compile-test check-symbols
+	@$(MAKE) --no-print-directory run-tests
+
+# The header in C99, C11, C++17 and under clang, with and without the
+# implementation, linked across languages; and asyncrt.h alone in a folder.
+compile-test: asyncrt.h
+	@sh scripts/compile-test.sh $(BUILD)/compile
+
+check-symbols: $(BUILD)/tests/impl.o
+	@sh scripts/check-symbols.sh $(BUILD)/tests/impl.o
+
+asan:
+	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g" \
+	  SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+	  run-tests ASYT_TIMEOUT_SCALE=4
+
+ubsan:
+	@$(MAKE) --no-print-directory BUILD=build-ubsan OPT="-O1 -g" \
+	  SAN="-fsanitize=undefined -fno-sanitize-recover=undefined" run-tests
+
+tsan:
+	@$(MAKE) --no-print-directory BUILD=build-tsan OPT="-O1 -g" SAN="-fsanitize=thread" \
+	  run-tests ASYT_TIMEOUT_SCALE=6
+
+valgrind: $(BUILD)/tests/run
+	cd $(BUILD)/tests && ASYT_TIMEOUT_SCALE=25 valgrind -q --error-exitcode=99 \
+	  --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect \
+	  ./run $(T)
+
+export ASYT_TIMEOUT_SCALE
+
+# ---- examples ----------------------------------------------------------------
+examples: $(EXAMPLES)
+
+$(BUILD)/examples/%: examples/%.c asyncrt.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $< -o $@ $(LDLIBS) $(EXAMPLE_LIBS)
+
+# ---- benchmarks --------------------------------------------------------------
+BENCH_CFLAGS = -std=c11 -O2 -g -Wall -Wextra -Werror
+
+$(BUILD)/bench/%: bench/%.c asyncrt.h
+	@mkdir -p $(dir $@)
+	$(CC) $(BENCH_CFLAGS) $< -o $@ $(LDLIBS)
+
+$(BUILD)/bench/peers/%_uv: bench/peers/%_uv.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BENCH_CFLAGS) $< -o $@ -luv $(LDLIBS)
+
+bench-build: $(BENCH_BINS) $(BENCH_PEERS)
+
+bench: deps
+	@$(MAKE) --no-print-directory bench-build
+	@node bench/harness.mjs --build $(BUILD) $(BENCH)
+
+# ---- fuzzing (clang + libFuzzer) ----------------------------------------------
+$(BUILD)/fuzz/%: fuzz/%.c asyncrt.h
+	@mkdir -p $(dir $@)
+	$(CLANG) -std=c11 -O1 -g -fsanitize=fuzzer,address,undefined $< -o $@ $(LDLIBS)
+
+fuzz: $(patsubst %,$(BUILD)/fuzz/%,$(FUZZ_TARGETS))
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p fuzz/corpus/$$t $(BUILD)/fuzz/new-$$t; \
+	  echo "fuzz: $$t for $(FUZZ_SECONDS)s"; \
+	  $(BUILD)/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	    $(BUILD)/fuzz/new-$$t fuzz/corpus/$$t >$(BUILD)/fuzz/$$t.log 2>&1 \
+	    || { tail -n 40 $(BUILD)/fuzz/$$t.log; exit 1; }; \
+	  grep -E 'stat::number_of_executed_units' $(BUILD)/fuzz/$$t.log; \
+	done
+
+# ---- Windows (mingw-w64, run under wine) --------------------------------------
+MINGW_CC ?= x86_64-w64-mingw32-gcc
+WIN_TESTS ?= $(wildcard tests/test_base.c tests/test_internal_base.c)
+
+test-windows: deps asyncrt.h
+	@mkdir -p $(BUILD)/win
+	$(MINGW_CC) -std=c11 $(WARN) -O1 -g tests/runner.c tests/impl.c $(WIN_TESTS) \
+	  -o $(BUILD)/win/run.exe -lws2_32
+	cd $(BUILD)/win && WINEDEBUG=-all wine ./run.exe $(T)
+
+clean:
+	rm -rf build build-asan build-ubsan build-tsan

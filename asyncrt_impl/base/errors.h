@@ -1,0 +1,117 @@
+/* Error codes.  Every function that can fail returns 0 (or a count) on
+ * success and a negative ASY_E* code on failure.  On POSIX the codes equal
+ * -errno, so `-errno` from a system call can be returned as is; on Windows
+ * they are fixed values and system errors are translated. */
+#if !defined(_WIN32)
+#include <errno.h>
+#define ASY__ERRVAL(name, winval) (-(name))
+#else
+#define ASY__ERRVAL(name, winval) (-(winval))
+#endif
+
+/* XX(name, windows value, message) */
+#define ASY__ERRNO_MAP(XX)                                                   \
+    XX(E2BIG, 4093, "argument list too long")                                \
+    XX(EACCES, 4092, "permission denied")                                    \
+    XX(EADDRINUSE, 4091, "address already in use")                           \
+    XX(EADDRNOTAVAIL, 4090, "address not available")                         \
+    XX(EAFNOSUPPORT, 4089, "address family not supported")                   \
+    XX(EAGAIN, 4088, "resource temporarily unavailable")                     \
+    XX(EALREADY, 4084, "connection already in progress")                     \
+    XX(EBADF, 4083, "bad file descriptor")                                   \
+    XX(EBUSY, 4082, "resource busy or locked")                               \
+    XX(ECANCELED, 4081, "operation canceled")                                \
+    XX(ECHILD, 4080, "no child processes")                                   \
+    XX(ECONNABORTED, 4079, "software caused connection abort")               \
+    XX(ECONNREFUSED, 4078, "connection refused")                             \
+    XX(ECONNRESET, 4077, "connection reset by peer")                         \
+    XX(EDEADLK, 4076, "resource deadlock avoided")                           \
+    XX(EDESTADDRREQ, 4075, "destination address required")                   \
+    XX(EEXIST, 4074, "file already exists")                                  \
+    XX(EFAULT, 4073, "bad address in system call argument")                  \
+    XX(EFBIG, 4072, "file too large")                                        \
+    XX(EHOSTDOWN, 4071, "host is down")                                      \
+    XX(EHOSTUNREACH, 4070, "host is unreachable")                            \
+    XX(EILSEQ, 4069, "illegal byte sequence")                                \
+    XX(EINTR, 4068, "interrupted system call")                               \
+    XX(EINVAL, 4067, "invalid argument")                                     \
+    XX(EIO, 4066, "i/o error")                                               \
+    XX(EISCONN, 4065, "socket is already connected")                         \
+    XX(EISDIR, 4064, "illegal operation on a directory")                     \
+    XX(ELOOP, 4063, "too many symbolic links encountered")                   \
+    XX(EMFILE, 4062, "too many open files")                                  \
+    XX(EMLINK, 4061, "too many links")                                       \
+    XX(EMSGSIZE, 4060, "message too long")                                   \
+    XX(ENAMETOOLONG, 4059, "name too long")                                  \
+    XX(ENETDOWN, 4058, "network is down")                                    \
+    XX(ENETUNREACH, 4057, "network is unreachable")                          \
+    XX(ENFILE, 4056, "file table overflow")                                  \
+    XX(ENOBUFS, 4055, "no buffer space available")                           \
+    XX(ENODEV, 4054, "no such device")                                       \
+    XX(ENOENT, 4053, "no such file or directory")                            \
+    XX(ENOEXEC, 4052, "exec format error")                                   \
+    XX(ENOMEM, 4051, "not enough memory")                                    \
+    XX(ENOPROTOOPT, 4050, "protocol not available")                          \
+    XX(ENOSPC, 4049, "no space left on device")                              \
+    XX(ENOSYS, 4048, "function not implemented")                             \
+    XX(ENOTCONN, 4047, "socket is not connected")                            \
+    XX(ENOTDIR, 4046, "not a directory")                                     \
+    XX(ENOTEMPTY, 4045, "directory not empty")                               \
+    XX(ENOTSOCK, 4044, "socket operation on non-socket")                     \
+    XX(ENOTSUP, 4043, "operation not supported on socket")                   \
+    XX(ENOTTY, 4042, "inappropriate ioctl for device")                       \
+    XX(ENXIO, 4041, "no such device or address")                             \
+    XX(EOVERFLOW, 4040, "value too large for defined data type")             \
+    XX(EPERM, 4039, "operation not permitted")                               \
+    XX(EPIPE, 4038, "broken pipe")                                           \
+    XX(EPROTO, 4037, "protocol error")                                       \
+    XX(EPROTONOSUPPORT, 4036, "protocol not supported")                      \
+    XX(EPROTOTYPE, 4035, "protocol wrong type for socket")                   \
+    XX(ERANGE, 4034, "result too large")                                     \
+    XX(EROFS, 4033, "read-only file system")                                 \
+    XX(ESHUTDOWN, 4032, "cannot send after transport endpoint shutdown")     \
+    XX(ESPIPE, 4031, "invalid seek")                                         \
+    XX(ESRCH, 4030, "no such process")                                       \
+    XX(ETIMEDOUT, 4029, "connection timed out")                              \
+    XX(ETXTBSY, 4028, "text file is busy")                                   \
+    XX(EXDEV, 4027, "cross-device link not permitted")
+
+/* Codes that are not errno values: the same numbers on every platform. */
+#define ASY__EXTRA_ERR_MAP(XX)                                               \
+    XX(EOF, -4095, "end of file")                                            \
+    XX(EUNKNOWN, -4094, "unknown error")                                     \
+    XX(ECHARSET, -4096, "invalid Unicode character")                  \
+    XX(EAI_ADDRFAMILY, -3000, "address family not supported")                \
+    XX(EAI_AGAIN, -3001, "temporary failure")                                \
+    XX(EAI_BADFLAGS, -3002, "bad ai_flags value")                            \
+    XX(EAI_CANCELED, -3003, "request canceled")                              \
+    XX(EAI_FAIL, -3004, "permanent failure")                                 \
+    XX(EAI_FAMILY, -3005, "ai_family not supported")                         \
+    XX(EAI_MEMORY, -3006, "out of memory")                                   \
+    XX(EAI_NODATA, -3007, "no address")                                      \
+    XX(EAI_NONAME, -3008, "unknown node or service")                         \
+    XX(EAI_OVERFLOW, -3009, "argument buffer overflow")                      \
+    XX(EAI_SERVICE, -3010, "service not available for socket type")          \
+    XX(EAI_SOCKTYPE, -3011, "socket type not supported")                     \
+    XX(EAI_BADHINTS, -3013, "invalid value for hints")                       \
+    XX(EAI_PROTOCOL, -3014, "resolved protocol is unknown")
+
+#define ASY__ERR_ENUM(name, winval, msg) ASY_##name = ASY__ERRVAL(name, winval),
+#define ASY__EXTRA_ENUM(name, val, msg) ASY_##name = (val),
+enum asy_errno {
+    ASY__ERRNO_MAP(ASY__ERR_ENUM) ASY__EXTRA_ERR_MAP(ASY__EXTRA_ENUM) ASY__ERR_MAX_ = 0
+};
+#undef ASY__ERR_ENUM
+#undef ASY__EXTRA_ENUM
+
+/* A static, human-readable message for any code ("unknown error" for codes
+ * this library does not know).  Never allocates. */
+ASYNCRT_API const char *asy_strerror(int err);
+/* The code's symbolic name, e.g. "ENOENT"; "UNKNOWN" for unknown codes. */
+ASYNCRT_API const char *asy_err_name(int err);
+/* Like asy_strerror but writes into buf and names unknown codes by number;
+ * returns buf.  Always NUL-terminates when len > 0. */
+ASYNCRT_API char *asy_strerror_r(int err, char *buf, size_t len);
+/* Translates a platform error (errno on POSIX; a Win32 or WSA error code
+ * on Windows) into an ASY_E* code.  Zero stays zero. */
+ASYNCRT_API int asy_translate_sys_error(int sys_errno);

@@ -1,0 +1,3 @@
+/* Monotonic time in nanoseconds from an arbitrary fixed point (like
+ * process.hrtime.bigint()).  Never goes backwards. */
+ASYNCRT_API uint64_t asy_hrtime(void);

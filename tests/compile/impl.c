@@ -1,0 +1,4 @@
+/* The implementation TU; included twice to show that is harmless. */
+#define ASYNCRT_IMPLEMENTATION
+#include "../../asyncrt.h"
+#include "../../asyncrt.h"

@@ -1,0 +1,366 @@
+/* The test runner: runs every registered test in its own process.
+ *
+ *   run [--list] [--jobs N] [FILTER...]
+ *
+ * FILTER selects tests whose name contains it (any of them).  Per-test
+ * timeouts are scaled by ASYT_TIMEOUT_SCALE (sanitizer and valgrind builds
+ * set it).  The last line is always "N passed, N failed" with ", N skipped"
+ * when any test was skipped.  Exit status: 0 when nothing failed. */
+#ifndef _WIN32
+#define _GNU_SOURCE
+#endif
+#include "test.h"
+
+#include <stdarg.h>
+#include <time.h>
+
+#ifdef _WIN32
+#include <windows.h>
+#else
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#endif
+
+#define ASYT_SKIP_CODE 77
+
+static asyt_case *asyt_head, *asyt_tail;
+static const char *asyt_self;
+
+void asyt_register(asyt_case *tc) {
+    tc->next = NULL;
+    if (asyt_tail)
+        asyt_tail->next = tc;
+    else
+        asyt_head = tc;
+    asyt_tail = tc;
+}
+
+const char *asyt_self_path(void) { return asyt_self; }
+
+double asyt_timeout_scale(void) {
+    const char *s = getenv("ASYT_TIMEOUT_SCALE");
+    double v = s ? atof(s) : 1.0;
+    return v > 0 ? v : 1.0;
+}
+
+void asyt_fail(const char *file, int line, const char *fmt, ...) {
+    va_list ap;
+    fflush(stdout);
+    fprintf(stderr, "%s:%d: ", file, line);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    fflush(stderr);
+    _exit(1);
+}
+
+void asyt_skip(const char *reason) {
+    fflush(stdout);
+    fprintf(stderr, "%s\n", reason);
+    fflush(stderr);
+    _exit(ASYT_SKIP_CODE);
+}
+
+static double asyt_now_ms(void) {
+#ifdef _WIN32
+    return (double)GetTickCount64();
+#else
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+#endif
+}
+
+/* Captured output of one test. */
+typedef struct {
+    char *data;
+    size_t len, cap;
+} asyt_out;
+
+static void asyt_out_add(asyt_out *o, const char *p, size_t n) {
+    /* keep the last 64 KiB: the end of a failing test's output is what matters */
+    const size_t limit = 64 * 1024;
+    if (o->len + n > o->cap) {
+        size_t ncap = o->cap ? o->cap * 2 : 4096;
+        while (ncap < o->len + n) ncap *= 2;
+        o->data = (char *)realloc(o->data, ncap);
+        if (!o->data) abort();
+        o->cap = ncap;
+    }
+    memcpy(o->data + o->len, p, n);
+    o->len += n;
+    if (o->len > limit) {
+        memmove(o->data, o->data + o->len - limit, limit);
+        o->len = limit;
+    }
+}
+
+enum { ASYT_PASS, ASYT_FAIL, ASYT_SKIP };
+
+typedef struct {
+    int result;
+    char detail[128];
+} asyt_status;
+
+#ifndef _WIN32
+static void asyt_run_in_child(asyt_case *tc) {
+    tc->fn();
+    fflush(stdout);
+    fflush(stderr);
+    _exit(0);
+}
+
+static asyt_status asyt_run_one(asyt_case *tc, asyt_out *out) {
+    asyt_status st;
+    int pipefd[2], status = 0, timed_out = 0;
+    pid_t pid;
+    double deadline = asyt_now_ms() + tc->timeout_ms * asyt_timeout_scale();
+    memset(&st, 0, sizeof(st));
+    if (pipe(pipefd) != 0) {
+        st.result = ASYT_FAIL;
+        snprintf(st.detail, sizeof(st.detail), "pipe: %s", strerror(errno));
+        return st;
+    }
+    fflush(stdout);
+    fflush(stderr);
+    pid = fork();
+    if (pid == 0) {
+        close(pipefd[0]);
+        dup2(pipefd[1], 1);
+        dup2(pipefd[1], 2);
+        close(pipefd[1]);
+        setpgid(0, 0); /* so a timeout can kill whatever the test started */
+        asyt_run_in_child(tc);
+    }
+    close(pipefd[1]);
+    if (pid < 0) {
+        close(pipefd[0]);
+        st.result = ASYT_FAIL;
+        snprintf(st.detail, sizeof(st.detail), "fork: %s", strerror(errno));
+        return st;
+    }
+    setpgid(pid, pid);
+    for (;;) {
+        struct pollfd pfd;
+        char buf[4096];
+        double left = deadline - asyt_now_ms();
+        int r;
+        if (left <= 0) {
+            timed_out = 1;
+            kill(-pid, SIGKILL);
+            kill(pid, SIGKILL);
+            break;
+        }
+        pfd.fd = pipefd[0];
+        pfd.events = POLLIN;
+        r = poll(&pfd, 1, left > 100 ? 100 : (int)left + 1);
+        if (r > 0) {
+            ssize_t n = read(pipefd[0], buf, sizeof(buf));
+            if (n > 0) {
+                asyt_out_add(out, buf, (size_t)n);
+                continue;
+            }
+            if (n == 0) break; /* every writer is gone */
+        }
+        /* The test may have exited while a grandchild keeps the pipe open. */
+        if (waitpid(pid, &status, WNOHANG) == pid) {
+            pid = -1;
+            break;
+        }
+    }
+    close(pipefd[0]);
+    if (pid > 0) {
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+        }
+    }
+    if (timed_out) {
+        st.result = ASYT_FAIL;
+        snprintf(st.detail, sizeof(st.detail), "timed out after %.0f ms",
+                 tc->timeout_ms * asyt_timeout_scale());
+    } else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+        st.result = ASYT_PASS;
+    } else if (WIFEXITED(status) && WEXITSTATUS(status) == ASYT_SKIP_CODE) {
+        st.result = ASYT_SKIP;
+    } else if (WIFEXITED(status)) {
+        st.result = ASYT_FAIL;
+        snprintf(st.detail, sizeof(st.detail), "exit status %d", WEXITSTATUS(status));
+    } else if (WIFSIGNALED(status)) {
+        st.result = ASYT_FAIL;
+        snprintf(st.detail, sizeof(st.detail), "killed by signal %d (%s)", WTERMSIG(status),
+                 strsignal(WTERMSIG(status)));
+    } else {
+        st.result = ASYT_FAIL;
+        snprintf(st.detail, sizeof(st.detail), "unexpected wait status 0x%x", status);
+    }
+    return st;
+}
+#else  /* _WIN32: run "<self> --child NAME" with its output on a pipe */
+static asyt_status asyt_run_one(asyt_case *tc, asyt_out *out) {
+    asyt_status st;
+    SECURITY_ATTRIBUTES sa;
+    HANDLE rd, wr;
+    STARTUPINFOA si;
+    PROCESS_INFORMATION pi;
+    char cmd[1024];
+    DWORD code = 1;
+    double deadline = asyt_now_ms() + tc->timeout_ms * asyt_timeout_scale();
+    int timed_out = 0;
+    memset(&st, 0, sizeof(st));
+    memset(&sa, 0, sizeof(sa));
+    sa.nLength = sizeof(sa);
+    sa.bInheritHandle = TRUE;
+    if (!CreatePipe(&rd, &wr, &sa, 0)) {
+        st.result = ASYT_FAIL;
+        snprintf(st.detail, sizeof(st.detail), "CreatePipe failed: %lu", GetLastError());
+        return st;
+    }
+    SetHandleInformation(rd, HANDLE_FLAG_INHERIT, 0);
+    memset(&si, 0, sizeof(si));
+    si.cb = sizeof(si);
+    si.dwFlags = STARTF_USESTDHANDLES;
+    si.hStdOutput = wr;
+    si.hStdError = wr;
+    si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
+    snprintf(cmd, sizeof(cmd), "\"%s\" --child %s", asyt_self, tc->name);
+    if (!CreateProcessA(NULL, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi)) {
+        CloseHandle(rd);
+        CloseHandle(wr);
+        st.result = ASYT_FAIL;
+        snprintf(st.detail, sizeof(st.detail), "CreateProcess failed: %lu", GetLastError());
+        return st;
+    }
+    CloseHandle(wr);
+    for (;;) {
+        DWORD avail = 0, n = 0;
+        char buf[4096];
+        if (PeekNamedPipe(rd, NULL, 0, NULL, &avail, NULL) && avail > 0) {
+            if (ReadFile(rd, buf, avail < sizeof(buf) ? avail : sizeof(buf), &n, NULL) && n)
+                asyt_out_add(out, buf, n);
+            continue;
+        }
+        if (WaitForSingleObject(pi.hProcess, 20) == WAIT_OBJECT_0) break;
+        if (asyt_now_ms() > deadline) {
+            TerminateProcess(pi.hProcess, 1);
+            WaitForSingleObject(pi.hProcess, INFINITE);
+            timed_out = 1;
+            break;
+        }
+    }
+    for (;;) { /* drain what is left */
+        DWORD avail = 0, n = 0;
+        char buf[4096];
+        if (!PeekNamedPipe(rd, NULL, 0, NULL, &avail, NULL) || avail == 0) break;
+        if (!ReadFile(rd, buf, avail < sizeof(buf) ? avail : sizeof(buf), &n, NULL) || !n) break;
+        asyt_out_add(out, buf, n);
+    }
+    GetExitCodeProcess(pi.hProcess, &code);
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+    CloseHandle(rd);
+    if (timed_out) {
+        st.result = ASYT_FAIL;
+        snprintf(st.detail, sizeof(st.detail), "timed out after %.0f ms",
+                 tc->timeout_ms * asyt_timeout_scale());
+    } else if (code == 0) {
+        st.result = ASYT_PASS;
+    } else if (code == ASYT_SKIP_CODE) {
+        st.result = ASYT_SKIP;
+    } else {
+        st.result = ASYT_FAIL;
+        snprintf(st.detail, sizeof(st.detail), "exit code 0x%lx", (unsigned long)code);
+    }
+    return st;
+}
+#endif
+
+static int asyt_selected(const asyt_case *tc, int nfilters, char **filters) {
+    int i;
+    if (nfilters == 0) return 1;
+    for (i = 0; i < nfilters; i++)
+        if (strstr(tc->name, filters[i])) return 1;
+    return 0;
+}
+
+static void asyt_print_output(const asyt_out *o) {
+    size_t i, start = 0;
+    for (i = 0; i < o->len; i++) {
+        if (o->data[i] == '\n' || i + 1 == o->len) {
+            size_t end = o->data[i] == '\n' ? i : i + 1;
+            printf("    | %.*s\n", (int)(end - start), o->data + start);
+            start = i + 1;
+        }
+    }
+}
+
+int main(int argc, char **argv) {
+    asyt_case *tc;
+    char **filters = (char **)calloc((size_t)argc, sizeof(char *));
+    int nfilters = 0, list = 0, i, passed = 0, failed = 0, skipped = 0;
+    asyt_self = argv[0];
+#ifndef _WIN32
+    signal(SIGPIPE, SIG_IGN);
+#endif
+    for (i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--list") == 0) {
+            list = 1;
+        } else if (strcmp(argv[i], "--child") == 0 && i + 1 < argc) {
+            /* Windows: run one test in this process */
+            for (tc = asyt_head; tc; tc = tc->next)
+                if (strcmp(tc->name, argv[i + 1]) == 0) {
+                    tc->fn();
+                    fflush(stdout);
+                    fflush(stderr);
+                    return 0;
+                }
+            fprintf(stderr, "no such test: %s\n", argv[i + 1]);
+            return 2;
+        } else if (strcmp(argv[i], "--help") == 0) {
+            printf("usage: %s [--list] [FILTER...]\n", argv[0]);
+            return 0;
+        } else {
+            filters[nfilters++] = argv[i];
+        }
+    }
+    for (tc = asyt_head; tc; tc = tc->next) {
+        asyt_out out;
+        asyt_status st;
+        double t0;
+        if (!asyt_selected(tc, nfilters, filters)) continue;
+        if (list) {
+            printf("%s\n", tc->name);
+            continue;
+        }
+        memset(&out, 0, sizeof(out));
+        t0 = asyt_now_ms();
+        st = asyt_run_one(tc, &out);
+        if (st.result == ASYT_PASS) {
+            passed++;
+            printf("ok      %s (%.0f ms)\n", tc->name, asyt_now_ms() - t0);
+        } else if (st.result == ASYT_SKIP) {
+            skipped++;
+            /* the skip reason is the captured output's last line */
+            while (out.len && out.data[out.len - 1] == '\n') out.len--;
+            printf("skip    %s: %.*s\n", tc->name, (int)out.len, out.data ? out.data : "");
+        } else {
+            failed++;
+            printf("FAIL    %s: %s (%s)\n", tc->name, st.detail[0] ? st.detail : "failed",
+                   tc->file);
+            asyt_print_output(&out);
+        }
+        fflush(stdout);
+        free(out.data);
+    }
+    free(filters);
+    if (list) return 0;
+    if (skipped)
+        printf("%d passed, %d failed, %d skipped\n", passed, failed, skipped);
+    else
+        printf("%d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}
