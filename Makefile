@@ -15,6 +15,7 @@ SAN     ?=
 BUILD   ?= build
 LDLIBS  ?= -pthread -lm
 CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) $(SAN) $(EXTRA_CFLAGS)
+TEST_CFLAGS = -D_GNU_SOURCE -DASYT_TOP=\"$(CURDIR)\"
 
 # Optional modules are compiled in when their libraries are present.
 HAVE_ZLIB    := $(shell printf '\#include <zlib.h>\nint main(void){return 0;}' | $(CC) -x c - -o /dev/null -lz 2>/dev/null && echo 1)
@@ -52,9 +53,9 @@ check-amalgamation:
 	 else echo "asyncrt.h is stale: run 'make amalgamate' and commit it" >&2; exit 1; fi
 
 # ---- tests -------------------------------------------------------------------
-$(BUILD)/tests/%.o: tests/%.c asyncrt.h tests/test.h
+$(BUILD)/tests/%.o: tests/%.c asyncrt.h tests/test.h $(wildcard tests/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -c $< -o $@
+	$(CC) $(CFLAGS_ALL) $(TEST_CFLAGS) -c $< -o $@
 
 $(BUILD)/tests/run: $(TEST_OBJS) $(TEST_HELPERS)
 	$(CC) $(SAN) $(TEST_OBJS) -o $@ $(LDLIBS)

@@ -79,6 +79,7 @@ extern "C" {
 /* Platform detection, linkage and the allocator/assert hooks. */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #if defined(_WIN32)
 #define ASYNCRT_OS_WINDOWS 1
@@ -342,6 +343,430 @@ typedef struct asy__heap {
     uint32_t cap;
     uint64_t next_seq;
 } asy__heap;
+
+#line 1 "asyncrt_impl/loop/handle.h"
+/* Handles: long-lived objects owned by the caller and attached to a loop
+ * (timers, idle/prepare/check, async, signal, poll, and later sockets...).
+ * Every handle struct starts with ASY_HANDLE_FIELDS, so any handle can be
+ * passed as an asy_handle_t * (asy_close, asy_ref...).  Closing is
+ * asynchronous: the memory may be reused once the close callback runs. */
+typedef struct asy_loop_s asy_loop_t;
+typedef struct asy_handle_s asy_handle_t;
+
+/* The callback shape of the Node-style conveniences. */
+typedef void (*asy_fn)(void *arg);
+typedef void (*asy_close_cb)(asy_handle_t *handle);
+
+typedef enum {
+    ASY_HANDLE_UNKNOWN = 0,
+    ASY_HANDLE_TIMER,
+    ASY_HANDLE_IDLE,
+    ASY_HANDLE_PREPARE,
+    ASY_HANDLE_CHECK,
+    ASY_HANDLE_ASYNC,
+    ASY_HANDLE_SIGNAL,
+    ASY_HANDLE_POLL,
+    ASY_HANDLE_TCP,
+    ASY_HANDLE_UDP,
+    ASY_HANDLE_PIPE,
+    ASY_HANDLE_TTY,
+    ASY_HANDLE_PROCESS,
+    ASY_HANDLE_FS_WATCH,
+    ASY_HANDLE_STREAM,
+    ASY_HANDLE_TYPE_MAX
+} asy_handle_type;
+
+/* Fields every handle starts with.  Only `data` is for the caller; the
+ * rest belongs to the library. */
+#define ASY_HANDLE_FIELDS                                                  \
+    void *data;                                                            \
+    asy_loop_t *loop;                                                      \
+    asy_handle_type type;                                                  \
+    unsigned flags_;                                                       \
+    asy_close_cb close_cb_;                                                \
+    asy__queue handle_link_;  /* loop's list of open handles */            \
+    asy__queue closing_link_; /* loop's close-phase queue */               \
+    const char *origin_file_; /* where it was created (debug listing) */   \
+    int origin_line_;
+
+struct asy_handle_s {
+    ASY_HANDLE_FIELDS
+};
+
+/* Starts closing any handle: it stops at once and close_cb (may be NULL)
+ * runs in the close phase.  Closing a handle twice is a no-op. */
+ASYNCRT_API void asy_close(asy_handle_t *handle, asy_close_cb close_cb);
+ASYNCRT_API int asy_is_closing(const asy_handle_t *handle);
+/* Active: started and not stopped (a started timer, a listening socket). */
+ASYNCRT_API int asy_is_active(const asy_handle_t *handle);
+/* A referenced active handle keeps asy_run going; unref it to let the loop
+ * end without it (Node's unref()).  New handles are referenced. */
+ASYNCRT_API void asy_ref(asy_handle_t *handle);
+ASYNCRT_API void asy_unref(asy_handle_t *handle);
+ASYNCRT_API int asy_has_ref(const asy_handle_t *handle);
+ASYNCRT_API const char *asy_handle_type_name(asy_handle_type type);
+
+/* Handle constructors record the file:line of their caller so an open
+ * handle can be named (see asy_loop_print_handles).  The public names are
+ * macros over the *_at functions. */
+#define ASY_HERE __FILE__, __LINE__
+
+#line 1 "asyncrt_impl/loop/io.h"
+/* asy__io: the loop's view of one file descriptor it waits on (the async
+ * wake-up fd, a signal pipe, a poll handle's fd, later sockets).  It is
+ * embedded in handles, so it is declared here; it is private. */
+typedef struct asy__io asy__io;
+typedef void (*asy__io_cb)(asy_loop_t *loop, asy__io *io, unsigned revents);
+
+/* Event bits, for poll handles and the backend. */
+enum {
+    ASY_READABLE = 1,
+    ASY_WRITABLE = 2,
+    ASY_DISCONNECT = 4,
+    ASY_PRIORITIZED = 8
+};
+
+struct asy__io {
+    int fd;
+    unsigned events;     /* wanted */
+    unsigned registered; /* what the kernel currently has */
+    asy__io_cb cb;
+    unsigned slot; /* backend bookkeeping (poll backend: index in its array) */
+};
+
+#line 1 "asyncrt_impl/loop/timer.h"
+/* Timers.  Two ways to use them:
+ *
+ *   - Node style: asy_set_timeout / asy_set_interval return an id;
+ *     asy_clear_timer clears either kind.  Ids carry a generation, so a
+ *     stale id (fired, cleared, reused slot) is harmless.  No malloc per
+ *     call in steady state: slots come from a per-loop pool.
+ *   - libuv style: a caller-owned asy_timer_t handle with start / stop /
+ *     again, for code that wants the memory in its own struct.
+ *
+ * Times are milliseconds against the loop's cached clock (asy_now).  A
+ * timeout of 0 is due at once: it runs in the next timers phase.  Timers
+ * due at the same time run in the order they were started. */
+typedef struct asy_timer_s asy_timer_t;
+typedef void (*asy_timer_cb)(asy_timer_t *timer);
+
+typedef struct { uint64_t id; } asy_timer_id;     /* 0 = failed; a stale id is harmless */
+typedef struct { uint64_t id; } asy_immediate_id; /* 0 = failed */
+
+struct asy_timer_s {
+    ASY_HANDLE_FIELDS
+    asy_timer_cb cb_;
+    asy__heap_node heap_node_;
+    uint64_t due_;
+    uint64_t repeat_;
+};
+
+ASYNCRT_API int asy_timer_init_at(asy_loop_t *loop, asy_timer_t *timer, const char *file, int line);
+#define asy_timer_init(loop, timer) asy_timer_init_at((loop), (timer), ASY_HERE)
+/* Starts (or restarts) the timer: cb runs after `timeout` ms, then every
+ * `repeat` ms when repeat > 0.  ASY_EINVAL without a callback or when the
+ * handle is closing. */
+ASYNCRT_API int asy_timer_start(asy_timer_t *timer, asy_timer_cb cb, uint64_t timeout,
+                                uint64_t repeat);
+ASYNCRT_API int asy_timer_stop(asy_timer_t *timer);
+/* Restarts a repeating timer from now with its repeat as the timeout;
+ * ASY_EINVAL if it was never started. */
+ASYNCRT_API int asy_timer_again(asy_timer_t *timer);
+ASYNCRT_API void asy_timer_set_repeat(asy_timer_t *timer, uint64_t repeat);
+ASYNCRT_API uint64_t asy_timer_get_repeat(const asy_timer_t *timer);
+/* Milliseconds until the timer fires; 0 if due or stopped. */
+ASYNCRT_API uint64_t asy_timer_get_due_in(const asy_timer_t *timer);
+
+/* Node's setTimeout / setInterval / clearTimeout / clearInterval. */
+ASYNCRT_API asy_timer_id asy_set_timeout(asy_loop_t *loop, asy_fn cb, void *arg, uint64_t ms);
+ASYNCRT_API asy_timer_id asy_set_interval(asy_loop_t *loop, asy_fn cb, void *arg, uint64_t ms);
+/* 0, or ASY_ENOENT for an id that is no longer live (cleared, fired). */
+ASYNCRT_API int asy_clear_timer(asy_loop_t *loop, asy_timer_id id);
+/* timeout.refresh(): restart the countdown from now with the same delay. */
+ASYNCRT_API int asy_timer_refresh(asy_loop_t *loop, asy_timer_id id);
+/* timeout.ref() / unref() / hasRef(). */
+ASYNCRT_API int asy_timer_ref(asy_loop_t *loop, asy_timer_id id);
+ASYNCRT_API int asy_timer_unref(asy_loop_t *loop, asy_timer_id id);
+ASYNCRT_API int asy_timer_has_ref(asy_loop_t *loop, asy_timer_id id);
+
+/* Node's setImmediate / clearImmediate: cb runs in the check phase.  An
+ * immediate queued while immediates run waits for the next iteration. */
+ASYNCRT_API asy_immediate_id asy_set_immediate(asy_loop_t *loop, asy_fn cb, void *arg);
+ASYNCRT_API int asy_clear_immediate(asy_loop_t *loop, asy_immediate_id id);
+
+#line 1 "asyncrt_impl/loop/phases.h"
+/* Idle, prepare and check handles: a callback once per loop iteration in
+ * their phase.  Idle handles also keep the poll phase from blocking.
+ * (setImmediate is built on the check phase.) */
+typedef struct asy_phase_s asy_phase_t;
+typedef asy_phase_t asy_idle_t;
+typedef asy_phase_t asy_prepare_t;
+typedef asy_phase_t asy_check_t;
+typedef void (*asy_phase_cb)(asy_phase_t *handle);
+
+struct asy_phase_s {
+    ASY_HANDLE_FIELDS
+    asy_phase_cb cb_;
+    asy__queue phase_link_;
+};
+
+ASYNCRT_API int asy_idle_init_at(asy_loop_t *loop, asy_idle_t *h, const char *file, int line);
+ASYNCRT_API int asy_prepare_init_at(asy_loop_t *loop, asy_prepare_t *h, const char *file, int line);
+ASYNCRT_API int asy_check_init_at(asy_loop_t *loop, asy_check_t *h, const char *file, int line);
+#define asy_idle_init(loop, h) asy_idle_init_at((loop), (h), ASY_HERE)
+#define asy_prepare_init(loop, h) asy_prepare_init_at((loop), (h), ASY_HERE)
+#define asy_check_init(loop, h) asy_check_init_at((loop), (h), ASY_HERE)
+/* Start / stop work for all three kinds (the handle knows its phase).
+ * Starting an active handle only changes its callback. */
+ASYNCRT_API int asy_idle_start(asy_idle_t *h, asy_phase_cb cb);
+ASYNCRT_API int asy_idle_stop(asy_idle_t *h);
+ASYNCRT_API int asy_prepare_start(asy_prepare_t *h, asy_phase_cb cb);
+ASYNCRT_API int asy_prepare_stop(asy_prepare_t *h);
+ASYNCRT_API int asy_check_start(asy_check_t *h, asy_phase_cb cb);
+ASYNCRT_API int asy_check_stop(asy_check_t *h);
+
+/* The pending-callbacks phase: work deferred from the previous iteration
+ * (I/O completions that must not run re-entrantly).  The request is
+ * caller-owned and must stay valid until cb runs. */
+typedef struct asy_pending_s {
+    asy_fn cb;
+    void *arg;
+    asy__queue link_;
+} asy_pending_t;
+ASYNCRT_API int asy_defer(asy_loop_t *loop, asy_pending_t *req, asy_fn cb, void *arg);
+
+#line 1 "asyncrt_impl/loop/async.h"
+/* Async handles wake the loop from any thread (uv_async_send).  Sends
+ * coalesce: several sends before the loop gets to the handle give one
+ * callback, but a send is never lost: a send that happens after the
+ * callback started gives another callback. */
+typedef struct asy_async_s asy_async_t;
+typedef void (*asy_async_cb)(asy_async_t *handle);
+
+struct asy_async_s {
+    ASY_HANDLE_FIELDS
+    asy_async_cb cb_;
+    asy__queue async_link_;
+    volatile int pending_; /* set by senders, cleared by the loop (atomics) */
+};
+
+/* Starts active and referenced: an async handle keeps the loop alive until
+ * it is closed or unref'd.  cb may not be NULL. */
+ASYNCRT_API int asy_async_init_at(asy_loop_t *loop, asy_async_t *handle, asy_async_cb cb,
+                                  const char *file, int line);
+#define asy_async_init(loop, h, cb) asy_async_init_at((loop), (h), (cb), ASY_HERE)
+/* Safe from any thread and from signal handlers. */
+ASYNCRT_API int asy_async_send(asy_async_t *handle);
+
+#line 1 "asyncrt_impl/loop/signal.h"
+/* Signal handles deliver signals (SIGINT, SIGTERM, SIGCHLD, ...) as loop
+ * callbacks in the poll phase.  Any number of handles, on any number of
+ * loops in any threads, may watch the same signal; each gets the
+ * callback.  The process-wide part (sigaction, the handler) is thread-safe
+ * and restores the previous disposition when the last watcher stops. */
+typedef struct asy_signal_s asy_signal_t;
+typedef void (*asy_signal_cb)(asy_signal_t *handle, int signum);
+
+struct asy_signal_s {
+    ASY_HANDLE_FIELDS
+    asy_signal_cb cb_;
+    int signum_;
+    int oneshot_;
+    asy__queue signal_link_;
+};
+
+ASYNCRT_API int asy_signal_init_at(asy_loop_t *loop, asy_signal_t *h, const char *file, int line);
+#define asy_signal_init(loop, h) asy_signal_init_at((loop), (h), ASY_HERE)
+/* ASY_EINVAL for a signal that cannot be caught (SIGKILL, SIGSTOP) or out
+ * of range. */
+ASYNCRT_API int asy_signal_start(asy_signal_t *h, asy_signal_cb cb, int signum);
+/* Like start, but the handle stops itself after the first delivery. */
+ASYNCRT_API int asy_signal_start_oneshot(asy_signal_t *h, asy_signal_cb cb, int signum);
+ASYNCRT_API int asy_signal_stop(asy_signal_t *h);
+
+#line 1 "asyncrt_impl/loop/poll.h"
+/* Poll handles watch a raw file descriptor the caller owns (a socket from
+ * another library, a device) for readability / writability / hang-up.
+ * The fd must stay open until the handle is stopped or closed. */
+typedef struct asy_poll_s asy_poll_t;
+/* status < 0 reports an error on the fd; events is a mask of ASY_READABLE,
+ * ASY_WRITABLE, ASY_DISCONNECT, ASY_PRIORITIZED. */
+typedef void (*asy_poll_cb)(asy_poll_t *handle, int status, unsigned events);
+
+struct asy_poll_s {
+    ASY_HANDLE_FIELDS
+    asy_poll_cb cb_;
+    asy__io io_;
+};
+
+ASYNCRT_API int asy_poll_init_at(asy_loop_t *loop, asy_poll_t *h, int fd, const char *file,
+                                 int line);
+#define asy_poll_init(loop, h, fd) asy_poll_init_at((loop), (h), (fd), ASY_HERE)
+/* Starting again changes the event mask. */
+ASYNCRT_API int asy_poll_start(asy_poll_t *h, unsigned events, asy_poll_cb cb);
+ASYNCRT_API int asy_poll_stop(asy_poll_t *h);
+
+#line 1 "asyncrt_impl/loop/loop.h"
+/* The event loop: Node's phases, in this order every iteration
+ *
+ *   timers -> pending -> idle -> prepare -> poll (I/O) -> check -> close
+ *
+ * and after every single callback, in every phase, the nextTick queue and
+ * then the promise (microtask) queue are drained, repeatedly, until both
+ * are empty.  Like Node, a microtask that keeps queueing microtasks starves
+ * the loop: I/O and timers wait until the queues are empty.
+ *
+ * One loop belongs to one thread.  Only asy_async_send (and the thread
+ * pool) may be called from other threads. */
+typedef enum { ASY_RUN_DEFAULT, ASY_RUN_ONCE, ASY_RUN_NOWAIT } asy_run_mode;
+
+/* Zero means "default" for every field; NULL options mean all defaults. */
+typedef struct {
+    /* Thread pool size for this loop; 0: ASYNCRT_THREADPOOL_SIZE or 4. */
+    unsigned threadpool_size;
+    /* Virtual clock: time moves only through asy_loop_advance(), or, when
+     * the loop has nothing to do but wait for a timer, it jumps straight to
+     * that timer.  Timeout tests run instantly and deterministically. */
+    int virtual_clock;
+    /* Print every open handle (type, file:line) to stderr when
+     * asy_loop_close() fails with ASY_EBUSY. */
+    int debug_handles;
+    /* "epoll", "poll", ...; NULL: the ASYNCRT_BACKEND environment variable,
+     * else the platform's best. */
+    const char *backend;
+} asy_loop_opts;
+
+/* A queue of (fn, arg) jobs in a growable ring: no allocation per job once
+ * it has grown to the working size. */
+typedef struct {
+    struct asy__task *items;
+    uint32_t head, count, cap;
+} asy__taskq;
+
+/* Fixed-size slots with generation counters, for id-based conveniences. */
+typedef struct {
+    void **chunks;
+    uint32_t nchunks;
+    uint32_t free_head; /* slot index + 1; 0 = none free */
+    uint32_t item_size;
+    uint32_t live;
+} asy__slots;
+
+typedef struct {
+    uint64_t iterations;   /* loop iterations so far */
+    uint64_t events;       /* I/O events dispatched */
+    uint64_t idle_ns;      /* time spent blocked in the poll phase */
+    uint64_t elapsed_ns;   /* time since asy_loop_init */
+    double utilization;    /* 1 - idle/elapsed (Node's eventLoopUtilization) */
+    /* loop lag (how late the lag monitor's timer fired), see
+     * asy_loop_lag_monitor; all 0 until it has samples */
+    uint64_t lag_samples;
+    uint64_t lag_min_ns, lag_p50_ns, lag_p90_ns, lag_p99_ns, lag_max_ns;
+    double lag_mean_ns;
+} asy_loop_metrics_t;
+
+typedef struct {
+    int fd;            /* epoll fd */
+    int kind;          /* which backend runs */
+    void *events;      /* event buffer (epoll) or pollfd array (poll) */
+    unsigned nevents;  /* capacity of events */
+    void *io_table;    /* poll backend: fd -> asy__io */
+    unsigned io_table_cap;
+    unsigned io_count; /* fds with a registration */
+    void *dispatch;     /* events being dispatched now (epoll), so a closed */
+    int dispatch_n;     /* io can be struck from them */
+} asy__backend_state;
+
+/* A slot for a layer above the loop (promises, thread pool...) to hang its
+ * per-loop state on, with a hook the loop calls from asy_loop_close. */
+typedef struct {
+    void *state;
+    void (*close)(asy_loop_t *loop, void *state);
+} asy__layer_slot;
+
+enum { ASY__LAYER_PROMISE, ASY__LAYER_POOL, ASY__LAYER_FS, ASY__LAYER_PROCESS, ASY__LAYER_MAX = 8 };
+
+struct asy_loop_s {
+    void *data; /* for the caller */
+    /* -- everything below is private -- */
+    uint64_t time_;       /* cached now, ms */
+    uint64_t start_ns_;
+    unsigned active_handles_; /* active and referenced */
+    unsigned active_reqs_;
+    int stop_flag_;
+    int running_;
+    asy_loop_opts opts_;
+    asy__queue handles_; /* every open handle */
+    asy__queue idle_, prepare_, check_;
+    asy__queue pending_;
+    asy__queue closing_;
+    asy__heap timers_;
+    asy__slots ctimers_;    /* asy_set_timeout / asy_set_interval */
+    asy__slots immediates_; /* asy_set_immediate */
+    asy__queue immediate_q_;
+    unsigned immediate_refs_;
+    asy__taskq ticks_, microtasks_;
+    asy__backend_state backend_;
+    /* async wake-up */
+    asy__io wake_io_;
+    int wake_wfd_; /* eventfd on Linux (same as wake_io_.fd), else pipe write end */
+    volatile int wake_pending_;
+    asy__queue async_handles_;
+    /* signals */
+    asy__io signal_io_;
+    int signal_wfd_;
+    int signal_slot_;
+    asy__queue signal_handles_;
+    /* metrics */
+    uint64_t iterations_, events_, idle_ns_;
+    struct asy__lag_monitor *lag_;
+    asy__layer_slot layers_[ASY__LAYER_MAX];
+};
+
+ASYNCRT_API int asy_loop_init(asy_loop_t *loop, const asy_loop_opts *opts);
+/* Runs the loop.  DEFAULT: until no referenced handle, request or timer is
+ * left (or asy_stop); ONCE: one iteration, blocking for I/O if needed;
+ * NOWAIT: one iteration without blocking.  Returns non-zero when work is
+ * left, 0 when none. */
+ASYNCRT_API int asy_run(asy_loop_t *loop, asy_run_mode mode);
+/* Makes asy_run return after the current iteration. */
+ASYNCRT_API void asy_stop(asy_loop_t *loop);
+/* ASY_EBUSY while handles are open (asy_loop_print_handles names them);
+ * the loop is still usable then.  0 once everything is released. */
+ASYNCRT_API int asy_loop_close(asy_loop_t *loop);
+/* Non-zero while referenced handles, requests, timers or immediates remain. */
+ASYNCRT_API int asy_loop_alive(const asy_loop_t *loop);
+/* The loop's cached time in ms, updated at the start of each iteration. */
+ASYNCRT_API uint64_t asy_now(const asy_loop_t *loop);
+ASYNCRT_API void asy_update_time(asy_loop_t *loop);
+/* Virtual clock only: moves time forward by ms and runs the timers that
+ * become due, in order (each followed by the microtask drain).  ASY_EINVAL
+ * on a real-clock loop. */
+ASYNCRT_API int asy_loop_advance(asy_loop_t *loop, uint64_t ms);
+/* Name of the backend in use: "epoll", "poll", ... */
+ASYNCRT_API const char *asy_loop_backend(const asy_loop_t *loop);
+/* Prints every open handle: type, active/ref flags and the file:line that
+ * created it.  Returns how many there were. */
+ASYNCRT_API int asy_loop_print_handles(asy_loop_t *loop, FILE *out);
+/* Calls fn for every open handle (uv_walk). */
+ASYNCRT_API void asy_loop_walk(asy_loop_t *loop, void (*fn)(asy_handle_t *h, void *arg),
+                               void *arg);
+
+/* process.nextTick: runs after the current callback, before promises. */
+ASYNCRT_API int asy_next_tick(asy_loop_t *loop, asy_fn cb, void *arg);
+/* queueMicrotask / promise jobs: after the nextTick queue. */
+ASYNCRT_API int asy_queue_microtask(asy_loop_t *loop, asy_fn cb, void *arg);
+/* Drains both queues now (the loop does this after every callback). */
+ASYNCRT_API void asy_run_microtasks(asy_loop_t *loop);
+
+/* Metrics, readable at any time.  Utilization is measured from
+ * asy_loop_init; take two snapshots and use asy_loop_elu for an interval. */
+ASYNCRT_API int asy_loop_metrics(asy_loop_t *loop, asy_loop_metrics_t *out);
+ASYNCRT_API double asy_loop_elu(const asy_loop_metrics_t *now, const asy_loop_metrics_t *prev);
+/* Loop lag (Node's monitorEventLoopDelay): an unref'd timer fires every
+ * resolution_ms and records how late it ran in a histogram (1 us buckets
+ * growing logarithmically).  0 stops it; restarting resets it. */
+ASYNCRT_API int asy_loop_lag_monitor(asy_loop_t *loop, uint64_t resolution_ms);
 
 
 #ifdef __cplusplus
@@ -741,6 +1166,1714 @@ ASY__INTERNAL asy__heap_node *asy__heap_pop(asy__heap *h) {
     asy__heap_remove(h, n);
     return n;
 }
+
+#line 1 "asyncrt_impl/loop/loop.internal.h"
+/* Private parts of the loop shared by its files and the layers above. */
+enum {
+    ASY__H_ACTIVE = 1u << 0,
+    ASY__H_REF = 1u << 1,
+    ASY__H_CLOSING = 1u << 2,
+    ASY__H_CLOSED = 1u << 3,
+    ASY__H_INTERNAL = 1u << 4 /* owned by the library: not listed, not EBUSY */
+};
+
+struct asy__task {
+    asy_fn fn;
+    void *arg;
+};
+
+/* Handle bookkeeping every handle type uses. */
+ASY__INTERNAL void asy__handle_init(asy_loop_t *loop, asy_handle_t *h, asy_handle_type type,
+                                    const char *file, int line);
+static inline int asy__handle_active(const asy_handle_t *h) { return (h->flags_ & ASY__H_ACTIVE) != 0; }
+static inline void asy__handle_start(asy_handle_t *h) {
+    if (h->flags_ & ASY__H_ACTIVE) return;
+    h->flags_ |= ASY__H_ACTIVE;
+    if (h->flags_ & ASY__H_REF) h->loop->active_handles_++;
+}
+static inline void asy__handle_stop(asy_handle_t *h) {
+    if (!(h->flags_ & ASY__H_ACTIVE)) return;
+    h->flags_ &= ~(unsigned)ASY__H_ACTIVE;
+    if (h->flags_ & ASY__H_REF) h->loop->active_handles_--;
+}
+
+/* Runs the nextTick and microtask queues if either has work: called after
+ * every callback the loop makes. */
+ASY__INTERNAL void asy__drain(asy_loop_t *loop);
+static inline void asy__after_cb(asy_loop_t *loop) {
+    if (loop->ticks_.count | loop->microtasks_.count) asy__drain(loop);
+}
+
+/* Typed stop functions asy_close dispatches to. */
+ASY__INTERNAL void asy__timer_close(asy_timer_t *t);
+ASY__INTERNAL void asy__phase_close(asy_phase_t *h);
+ASY__INTERNAL void asy__async_close(asy_async_t *h);
+ASY__INTERNAL void asy__signal_close(asy_signal_t *h);
+ASY__INTERNAL void asy__poll_close(asy_poll_t *h);
+
+ASY__INTERNAL int asy__timers_init(asy_loop_t *loop);
+ASY__INTERNAL void asy__timers_free(asy_loop_t *loop);
+ASY__INTERNAL void asy__run_timers(asy_loop_t *loop);
+/* ms until the next timer is due; -1 when there is none */
+ASY__INTERNAL int64_t asy__next_timeout(const asy_loop_t *loop);
+ASY__INTERNAL void asy__run_immediates(asy_loop_t *loop);
+ASY__INTERNAL int asy__async_loop_init(asy_loop_t *loop);
+ASY__INTERNAL void asy__async_loop_close(asy_loop_t *loop);
+ASY__INTERNAL void asy__signal_loop_close(asy_loop_t *loop);
+ASY__INTERNAL void asy__lag_monitor_free(asy_loop_t *loop);
+
+/* ---- the backend interface -------------------------------------------
+ * One implementation per file in asyncrt_impl/backend/.  The loop asks for
+ * interest in an fd (asy__io_start/stop); changes are batched and applied
+ * at the next poll.  asy__backend_poll waits up to timeout ms (-1: no
+ * limit), calls each ready io's callback followed by the microtask drain,
+ * and returns how many events it dispatched. */
+enum { ASY__BACKEND_EPOLL = 1, ASY__BACKEND_POLL = 2 };
+/* Extra revents bit: error or hang-up on the fd. */
+enum { ASY__IO_ERR = 16 };
+ASY__INTERNAL int asy__backend_init(asy_loop_t *loop, const char *name);
+ASY__INTERNAL void asy__backend_close(asy_loop_t *loop);
+ASY__INTERNAL int asy__backend_poll(asy_loop_t *loop, int timeout_ms);
+ASY__INTERNAL const char *asy__backend_name(const asy_loop_t *loop);
+
+ASY__INTERNAL void asy__io_init(asy__io *io, int fd, asy__io_cb cb);
+/* Adds events to the interest set; 0 or a negative code (bad fd). */
+ASY__INTERNAL int asy__io_start(asy_loop_t *loop, asy__io *io, unsigned events);
+ASY__INTERNAL void asy__io_stop(asy_loop_t *loop, asy__io *io, unsigned events);
+/* Forgets the fd entirely (call before closing it). */
+ASY__INTERNAL void asy__io_close(asy_loop_t *loop, asy__io *io);
+
+/* Small POSIX helpers. */
+ASY__INTERNAL int asy__set_nonblock_cloexec(int fd);
+
+#line 1 "asyncrt_impl/loop/taskq.c"
+#if ASYNCRT_OS_POSIX
+/* asy__taskq: FIFO ring of (fn, arg).  Grows by doubling; never shrinks
+ * while the loop lives, so steady-state pushes do not allocate. */
+ASY__INTERNAL int asy__taskq_push(asy__taskq *q, asy_fn fn, void *arg) {
+    uint32_t tail;
+    if (q->count == q->cap) {
+        uint32_t ncap = q->cap ? q->cap * 2 : 64, i;
+        struct asy__task *ni;
+        if (ncap < q->cap) return ASY_ENOMEM;
+        ni = ASY__NEW_ARRAY(struct asy__task, ncap);
+        if (!ni) return ASY_ENOMEM;
+        for (i = 0; i < q->count; i++) ni[i] = q->items[(q->head + i) & (q->cap - 1)];
+        asy__free(q->items);
+        q->items = ni;
+        q->cap = ncap;
+        q->head = 0;
+    }
+    tail = (q->head + q->count) & (q->cap - 1);
+    q->items[tail].fn = fn;
+    q->items[tail].arg = arg;
+    q->count++;
+    return 0;
+}
+
+static inline struct asy__task asy__taskq_pop(asy__taskq *q) {
+    struct asy__task t = q->items[q->head];
+    q->head = (q->head + 1) & (q->cap - 1);
+    q->count--;
+    return t;
+}
+
+ASY__INTERNAL void asy__taskq_free(asy__taskq *q) {
+    asy__free(q->items);
+    memset(q, 0, sizeof(*q));
+}
+
+/* Node >= 11: all nextTicks (including ones they queue), then all
+ * microtasks (including ones they queue; ticks queued meanwhile wait),
+ * and again until both queues are empty. */
+ASY__INTERNAL void asy__drain(asy_loop_t *loop) {
+    do {
+        while (loop->ticks_.count) {
+            struct asy__task t = asy__taskq_pop(&loop->ticks_);
+            t.fn(t.arg);
+        }
+        while (loop->microtasks_.count) {
+            struct asy__task t = asy__taskq_pop(&loop->microtasks_);
+            t.fn(t.arg);
+        }
+    } while (loop->ticks_.count);
+}
+
+ASYNCRT_API int asy_next_tick(asy_loop_t *loop, asy_fn cb, void *arg) {
+    if (!loop || !cb) return ASY_EINVAL;
+    return asy__taskq_push(&loop->ticks_, cb, arg);
+}
+
+ASYNCRT_API int asy_queue_microtask(asy_loop_t *loop, asy_fn cb, void *arg) {
+    if (!loop || !cb) return ASY_EINVAL;
+    return asy__taskq_push(&loop->microtasks_, cb, arg);
+}
+
+ASYNCRT_API void asy_run_microtasks(asy_loop_t *loop) {
+    if (loop) asy__after_cb(loop);
+}
+#endif
+
+#line 1 "asyncrt_impl/loop/slots.c"
+#if ASYNCRT_OS_POSIX
+/* asy__slots: fixed-size items in chunks of 256 (addresses never move),
+ * each starting with an asy__slot header.  An id packs the slot's
+ * generation with its index, so an id outlives its slot harmlessly. */
+#define ASY__SLOT_CHUNK 256u
+
+typedef struct asy__slot {
+    uint32_t gen;       /* bumped on every free: stale ids stop matching */
+    uint32_t next_free; /* index + 1 of the next free slot */
+    uint32_t index;
+    uint32_t live;
+} asy__slot;
+
+ASY__INTERNAL void asy__slots_init(asy__slots *s, size_t item_size) {
+    memset(s, 0, sizeof(*s));
+    s->item_size = (uint32_t)((item_size + 15) & ~(size_t)15);
+}
+
+static inline asy__slot *asy__slots_at(const asy__slots *s, uint32_t index) {
+    return (asy__slot *)(void *)((char *)s->chunks[index / ASY__SLOT_CHUNK] +
+                                 (size_t)(index % ASY__SLOT_CHUNK) * s->item_size);
+}
+
+ASY__INTERNAL asy__slot *asy__slots_alloc(asy__slots *s) {
+    asy__slot *slot;
+    if (!s->free_head) {
+        uint32_t base = s->nchunks * ASY__SLOT_CHUNK, i;
+        void **nc;
+        char *chunk;
+        if (s->nchunks >= (UINT32_MAX / ASY__SLOT_CHUNK) - 1) return NULL;
+        nc = (void **)asy__realloc(s->chunks, sizeof(void *) * (s->nchunks + 1));
+        if (!nc) return NULL;
+        s->chunks = nc;
+        chunk = (char *)asy__calloc(ASY__SLOT_CHUNK, s->item_size);
+        if (!chunk) return NULL;
+        s->chunks[s->nchunks++] = chunk;
+        /* thread the new slots onto the free list, lowest index first */
+        for (i = ASY__SLOT_CHUNK; i-- > 0;) {
+            asy__slot *x = (asy__slot *)(void *)(chunk + (size_t)i * s->item_size);
+            x->index = base + i;
+            x->gen = 1;
+            x->next_free = s->free_head;
+            s->free_head = base + i + 1;
+        }
+    }
+    slot = asy__slots_at(s, s->free_head - 1);
+    s->free_head = slot->next_free;
+    slot->next_free = 0;
+    slot->live = 1;
+    s->live++;
+    return slot;
+}
+
+ASY__INTERNAL void asy__slots_release(asy__slots *s, asy__slot *slot) {
+    if (!slot->live) return;
+    slot->live = 0;
+    slot->gen++;
+    if (slot->gen == 0) slot->gen = 1; /* 0 would let id 0 ever match */
+    slot->next_free = s->free_head;
+    s->free_head = slot->index + 1;
+    s->live--;
+}
+
+static inline uint64_t asy__slot_id(const asy__slot *slot) {
+    return ((uint64_t)slot->gen << 32) | (uint64_t)(slot->index + 1);
+}
+
+/* The live slot an id names, or NULL for a stale or bogus id. */
+ASY__INTERNAL asy__slot *asy__slots_lookup(const asy__slots *s, uint64_t id) {
+    uint32_t index = (uint32_t)(id & 0xffffffffu), gen = (uint32_t)(id >> 32);
+    asy__slot *slot;
+    if (index == 0 || index - 1 >= s->nchunks * ASY__SLOT_CHUNK) return NULL;
+    slot = asy__slots_at(s, index - 1);
+    return slot->live && slot->gen == gen ? slot : NULL;
+}
+
+ASY__INTERNAL void asy__slots_free(asy__slots *s) {
+    uint32_t i;
+    for (i = 0; i < s->nchunks; i++) asy__free(s->chunks[i]);
+    asy__free(s->chunks);
+    s->chunks = NULL;
+    s->nchunks = 0;
+    s->free_head = 0;
+    s->live = 0;
+}
+#endif
+
+#line 1 "asyncrt_impl/loop/handle.c"
+#if ASYNCRT_OS_POSIX
+ASY__INTERNAL void asy__handle_init(asy_loop_t *loop, asy_handle_t *h, asy_handle_type type,
+                                    const char *file, int line) {
+    h->loop = loop;
+    h->type = type;
+    h->flags_ = ASY__H_REF;
+    h->close_cb_ = NULL;
+    h->origin_file_ = file;
+    h->origin_line_ = line;
+    asy__queue_init(&h->closing_link_);
+    asy__queue_insert_tail(&loop->handles_, &h->handle_link_);
+}
+
+ASYNCRT_API void asy_close(asy_handle_t *h, asy_close_cb cb) {
+    if (!h || (h->flags_ & (ASY__H_CLOSING | ASY__H_CLOSED))) return;
+    h->flags_ |= ASY__H_CLOSING;
+    h->close_cb_ = cb;
+    switch (h->type) {
+        case ASY_HANDLE_TIMER:
+            asy__timer_close((asy_timer_t *)h);
+            break;
+        case ASY_HANDLE_IDLE:
+        case ASY_HANDLE_PREPARE:
+        case ASY_HANDLE_CHECK:
+            asy__phase_close((asy_phase_t *)h);
+            break;
+        case ASY_HANDLE_ASYNC:
+            asy__async_close((asy_async_t *)h);
+            break;
+        case ASY_HANDLE_SIGNAL:
+            asy__signal_close((asy_signal_t *)h);
+            break;
+        case ASY_HANDLE_POLL:
+            asy__poll_close((asy_poll_t *)h);
+            break;
+        default:
+            break;
+    }
+    asy__handle_stop(h);
+    asy__queue_insert_tail(&h->loop->closing_, &h->closing_link_);
+}
+
+/* The close phase.  Handles closed by these callbacks wait for the next
+ * iteration, as in libuv. */
+ASY__INTERNAL void asy__run_closing(asy_loop_t *loop) {
+    asy__queue q;
+    asy__queue_init(&q);
+    asy__queue_move(&loop->closing_, &q);
+    while (!asy__queue_empty(&q)) {
+        asy_handle_t *h = ASY_CONTAINER_OF(asy__queue_head(&q), asy_handle_t, closing_link_);
+        asy__queue_remove(&h->closing_link_);
+        asy__queue_remove(&h->handle_link_);
+        h->flags_ = (h->flags_ & ~(unsigned)ASY__H_CLOSING) | ASY__H_CLOSED;
+        if (h->close_cb_) {
+            h->close_cb_(h);
+            asy__after_cb(loop);
+        }
+    }
+}
+
+ASYNCRT_API int asy_is_closing(const asy_handle_t *h) {
+    return h && (h->flags_ & (ASY__H_CLOSING | ASY__H_CLOSED)) != 0;
+}
+
+ASYNCRT_API int asy_is_active(const asy_handle_t *h) { return h && asy__handle_active(h); }
+
+ASYNCRT_API void asy_ref(asy_handle_t *h) {
+    if (!h || (h->flags_ & ASY__H_REF)) return;
+    h->flags_ |= ASY__H_REF;
+    if (h->flags_ & ASY__H_ACTIVE) h->loop->active_handles_++;
+}
+
+ASYNCRT_API void asy_unref(asy_handle_t *h) {
+    if (!h || !(h->flags_ & ASY__H_REF)) return;
+    h->flags_ &= ~(unsigned)ASY__H_REF;
+    if (h->flags_ & ASY__H_ACTIVE) h->loop->active_handles_--;
+}
+
+ASYNCRT_API int asy_has_ref(const asy_handle_t *h) { return h && (h->flags_ & ASY__H_REF) != 0; }
+
+ASYNCRT_API const char *asy_handle_type_name(asy_handle_type type) {
+    static const char *const names[] = {"unknown", "timer",   "idle",    "prepare", "check",
+                                        "async",   "signal",  "poll",    "tcp",     "udp",
+                                        "pipe",    "tty",     "process", "fs_watch", "stream"};
+    unsigned i = (unsigned)type;
+    return i < ASY_ARRAY_SIZE(names) ? names[i] : "unknown";
+}
+
+ASYNCRT_API void asy_loop_walk(asy_loop_t *loop, void (*fn)(asy_handle_t *h, void *arg),
+                               void *arg) {
+    asy__queue *q, *next;
+    if (!loop || !fn) return;
+    for (q = loop->handles_.next; q != &loop->handles_; q = next) {
+        asy_handle_t *h = ASY_CONTAINER_OF(q, asy_handle_t, handle_link_);
+        next = q->next;
+        if (!(h->flags_ & ASY__H_INTERNAL)) fn(h, arg);
+    }
+}
+
+ASYNCRT_API int asy_loop_print_handles(asy_loop_t *loop, FILE *out) {
+    asy__queue *q;
+    int n = 0;
+    if (!loop) return ASY_EINVAL;
+    ASY__QUEUE_FOREACH(q, &loop->handles_) {
+        asy_handle_t *h = ASY_CONTAINER_OF(q, asy_handle_t, handle_link_);
+        if (h->flags_ & ASY__H_INTERNAL) continue;
+        n++;
+        if (out)
+            fprintf(out, "[%c%c%c] %-8s %p created at %s:%d\n",
+                    (h->flags_ & ASY__H_REF) ? 'R' : '-', (h->flags_ & ASY__H_ACTIVE) ? 'A' : '-',
+                    (h->flags_ & ASY__H_CLOSING) ? 'C' : '-', asy_handle_type_name(h->type),
+                    (void *)h, h->origin_file_ ? h->origin_file_ : "?", h->origin_line_);
+    }
+    return n;
+}
+#endif
+
+#line 1 "asyncrt_impl/loop/timer.c"
+#if ASYNCRT_OS_POSIX
+/* Timers live in the loop's heap keyed by due time (ms); the heap keeps
+ * equal deadlines in start order. */
+
+typedef struct asy__ctimer {
+    asy__slot slot; /* must be first */
+    asy_timer_t timer;
+    asy_fn cb;
+    void *arg;
+    uint64_t ms;
+    int interval;
+} asy__ctimer;
+
+typedef struct asy__immediate {
+    asy__slot slot; /* must be first */
+    asy_fn cb;
+    void *arg;
+    asy__queue link;
+} asy__immediate;
+
+ASY__INTERNAL int asy__timers_init(asy_loop_t *loop) {
+    asy__heap_init(&loop->timers_);
+    asy__slots_init(&loop->ctimers_, sizeof(asy__ctimer));
+    asy__slots_init(&loop->immediates_, sizeof(asy__immediate));
+    return 0;
+}
+
+ASY__INTERNAL void asy__timers_free(asy_loop_t *loop) {
+    asy__heap_free(&loop->timers_);
+    asy__slots_free(&loop->ctimers_);
+    asy__slots_free(&loop->immediates_);
+    asy__queue_init(&loop->immediate_q_);
+    loop->immediate_refs_ = 0;
+}
+
+static void asy__timer_setup(asy_loop_t *loop, asy_timer_t *t) {
+    t->cb_ = NULL;
+    t->due_ = 0;
+    t->repeat_ = 0;
+    asy__heap_node_init(&t->heap_node_);
+    (void)loop;
+}
+
+ASYNCRT_API int asy_timer_init_at(asy_loop_t *loop, asy_timer_t *t, const char *file, int line) {
+    if (!loop || !t) return ASY_EINVAL;
+    asy__handle_init(loop, (asy_handle_t *)t, ASY_HANDLE_TIMER, file, line);
+    asy__timer_setup(loop, t);
+    return 0;
+}
+
+static int asy__timer_arm(asy_timer_t *t, uint64_t timeout) {
+    asy_loop_t *loop = t->loop;
+    uint64_t due = loop->time_ + timeout;
+    if (due < loop->time_) due = UINT64_MAX; /* saturate huge timeouts */
+    asy__heap_remove(&loop->timers_, &t->heap_node_);
+    if (asy__heap_insert(&loop->timers_, &t->heap_node_, due)) {
+        asy__handle_stop((asy_handle_t *)t);
+        return ASY_ENOMEM;
+    }
+    t->due_ = due;
+    asy__handle_start((asy_handle_t *)t);
+    return 0;
+}
+
+ASYNCRT_API int asy_timer_start(asy_timer_t *t, asy_timer_cb cb, uint64_t timeout,
+                                uint64_t repeat) {
+    if (!t || !cb || (t->flags_ & (ASY__H_CLOSING | ASY__H_CLOSED))) return ASY_EINVAL;
+    t->cb_ = cb;
+    t->repeat_ = repeat;
+    return asy__timer_arm(t, timeout);
+}
+
+ASYNCRT_API int asy_timer_stop(asy_timer_t *t) {
+    if (!t) return ASY_EINVAL;
+    asy__heap_remove(&t->loop->timers_, &t->heap_node_);
+    asy__handle_stop((asy_handle_t *)t);
+    return 0;
+}
+
+ASYNCRT_API int asy_timer_again(asy_timer_t *t) {
+    if (!t || !t->cb_) return ASY_EINVAL;
+    if (t->repeat_ == 0) return 0;
+    return asy__timer_arm(t, t->repeat_);
+}
+
+ASYNCRT_API void asy_timer_set_repeat(asy_timer_t *t, uint64_t repeat) {
+    if (t) t->repeat_ = repeat;
+}
+
+ASYNCRT_API uint64_t asy_timer_get_repeat(const asy_timer_t *t) { return t ? t->repeat_ : 0; }
+
+ASYNCRT_API uint64_t asy_timer_get_due_in(const asy_timer_t *t) {
+    if (!t || !asy__heap_node_active(&t->heap_node_) || t->due_ <= t->loop->time_) return 0;
+    return t->due_ - t->loop->time_;
+}
+
+ASY__INTERNAL void asy__timer_close(asy_timer_t *t) { asy_timer_stop(t); }
+
+ASY__INTERNAL int64_t asy__next_timeout(const asy_loop_t *loop) {
+    const asy__heap_entry *min = asy__heap_min(&loop->timers_);
+    if (!min) return -1;
+    if (min->key <= loop->time_) return 0;
+    return (int64_t)(min->key - loop->time_ > (uint64_t)INT64_MAX ? INT64_MAX
+                                                                    : min->key - loop->time_);
+}
+
+/* The timers phase.  Only timers started before the phase began may run
+ * in it (seq below the mark): a 0 ms timer started by a timer callback
+ * waits for the next iteration, as in Node. */
+ASY__INTERNAL void asy__run_timers(asy_loop_t *loop) {
+    uint64_t mark = loop->timers_.next_seq;
+    for (;;) {
+        const asy__heap_entry *min = asy__heap_min(&loop->timers_);
+        asy_timer_t *t;
+        if (!min || min->key > loop->time_ || min->seq >= mark) break;
+        t = ASY_CONTAINER_OF(min->node, asy_timer_t, heap_node_);
+        asy__heap_remove(&loop->timers_, &t->heap_node_);
+        if (t->repeat_) {
+            /* re-armed before the callback so the callback may stop it */
+            if (asy__timer_arm(t, t->repeat_)) asy__handle_stop((asy_handle_t *)t);
+        } else {
+            asy__handle_stop((asy_handle_t *)t);
+        }
+        /* The callback may free t (a one-shot convenience timer's slot is
+         * released by it): t is not touched afterwards. */
+        t->cb_(t);
+        asy__after_cb(loop);
+    }
+}
+
+/* ---- setTimeout / setInterval ------------------------------------------ */
+
+static void asy__ctimer_fire(asy_timer_t *t) {
+    asy__ctimer *c = ASY_CONTAINER_OF(t, asy__ctimer, timer);
+    asy_loop_t *loop = t->loop;
+    if (!c->interval) {
+        asy_fn cb = c->cb;
+        void *arg = c->arg;
+        asy__slots_release(&loop->ctimers_, &c->slot); /* a clear from cb is a no-op */
+        cb(arg);
+    } else {
+        c->cb(c->arg);
+    }
+}
+
+static asy_timer_id asy__ctimer_new(asy_loop_t *loop, asy_fn cb, void *arg, uint64_t ms,
+                                    int interval) {
+    asy_timer_id id;
+    asy__ctimer *c;
+    id.id = 0;
+    if (!loop || !cb) return id;
+    c = (asy__ctimer *)(void *)asy__slots_alloc(&loop->ctimers_);
+    if (!c) return id;
+    c->cb = cb;
+    c->arg = arg;
+    c->ms = ms;
+    c->interval = interval;
+    c->timer.loop = loop;
+    c->timer.type = ASY_HANDLE_TIMER;
+    c->timer.flags_ = ASY__H_REF | ASY__H_INTERNAL;
+    c->timer.data = c;
+    asy__queue_init(&c->timer.handle_link_);
+    asy__queue_init(&c->timer.closing_link_);
+    asy__timer_setup(loop, &c->timer);
+    c->timer.cb_ = asy__ctimer_fire;
+    /* Node clamps interval repeats below 1 ms to 1 ms */
+    c->timer.repeat_ = interval ? (ms ? ms : 1) : 0;
+    if (asy__timer_arm(&c->timer, ms)) {
+        asy__slots_release(&loop->ctimers_, &c->slot);
+        return id;
+    }
+    id.id = asy__slot_id(&c->slot);
+    return id;
+}
+
+ASYNCRT_API asy_timer_id asy_set_timeout(asy_loop_t *loop, asy_fn cb, void *arg, uint64_t ms) {
+    return asy__ctimer_new(loop, cb, arg, ms, 0);
+}
+
+ASYNCRT_API asy_timer_id asy_set_interval(asy_loop_t *loop, asy_fn cb, void *arg, uint64_t ms) {
+    return asy__ctimer_new(loop, cb, arg, ms, 1);
+}
+
+static asy__ctimer *asy__ctimer_get(asy_loop_t *loop, asy_timer_id id) {
+    if (!loop) return NULL;
+    return (asy__ctimer *)(void *)asy__slots_lookup(&loop->ctimers_, id.id);
+}
+
+ASYNCRT_API int asy_clear_timer(asy_loop_t *loop, asy_timer_id id) {
+    asy__ctimer *c = asy__ctimer_get(loop, id);
+    if (!c) return loop ? ASY_ENOENT : ASY_EINVAL;
+    asy_timer_stop(&c->timer);
+    asy__slots_release(&loop->ctimers_, &c->slot);
+    return 0;
+}
+
+ASYNCRT_API int asy_timer_refresh(asy_loop_t *loop, asy_timer_id id) {
+    asy__ctimer *c = asy__ctimer_get(loop, id);
+    if (!c) return loop ? ASY_ENOENT : ASY_EINVAL;
+    return asy__timer_arm(&c->timer, c->ms);
+}
+
+ASYNCRT_API int asy_timer_ref(asy_loop_t *loop, asy_timer_id id) {
+    asy__ctimer *c = asy__ctimer_get(loop, id);
+    if (!c) return loop ? ASY_ENOENT : ASY_EINVAL;
+    asy_ref((asy_handle_t *)&c->timer);
+    return 0;
+}
+
+ASYNCRT_API int asy_timer_unref(asy_loop_t *loop, asy_timer_id id) {
+    asy__ctimer *c = asy__ctimer_get(loop, id);
+    if (!c) return loop ? ASY_ENOENT : ASY_EINVAL;
+    asy_unref((asy_handle_t *)&c->timer);
+    return 0;
+}
+
+ASYNCRT_API int asy_timer_has_ref(asy_loop_t *loop, asy_timer_id id) {
+    asy__ctimer *c = asy__ctimer_get(loop, id);
+    if (!c) return loop ? ASY_ENOENT : ASY_EINVAL;
+    return asy_has_ref((asy_handle_t *)&c->timer);
+}
+
+/* ---- setImmediate -------------------------------------------------------- */
+
+ASYNCRT_API asy_immediate_id asy_set_immediate(asy_loop_t *loop, asy_fn cb, void *arg) {
+    asy_immediate_id id;
+    asy__immediate *im;
+    id.id = 0;
+    if (!loop || !cb) return id;
+    im = (asy__immediate *)(void *)asy__slots_alloc(&loop->immediates_);
+    if (!im) return id;
+    im->cb = cb;
+    im->arg = arg;
+    asy__queue_insert_tail(&loop->immediate_q_, &im->link);
+    loop->immediate_refs_++;
+    id.id = asy__slot_id(&im->slot);
+    return id;
+}
+
+ASYNCRT_API int asy_clear_immediate(asy_loop_t *loop, asy_immediate_id id) {
+    asy__immediate *im;
+    if (!loop) return ASY_EINVAL;
+    im = (asy__immediate *)(void *)asy__slots_lookup(&loop->immediates_, id.id);
+    if (!im) return ASY_ENOENT;
+    asy__queue_remove(&im->link);
+    loop->immediate_refs_--;
+    asy__slots_release(&loop->immediates_, &im->slot);
+    return 0;
+}
+
+/* The check phase's immediates: those queued before the phase started; the
+ * ones they queue wait for the next iteration (Node). */
+ASY__INTERNAL void asy__run_immediates(asy_loop_t *loop) {
+    asy__queue q;
+    if (asy__queue_empty(&loop->immediate_q_)) return;
+    asy__queue_init(&q);
+    asy__queue_move(&loop->immediate_q_, &q);
+    while (!asy__queue_empty(&q)) {
+        asy__immediate *im = ASY_CONTAINER_OF(asy__queue_head(&q), asy__immediate, link);
+        asy_fn cb = im->cb;
+        void *arg = im->arg;
+        asy__queue_remove(&im->link);
+        loop->immediate_refs_--;
+        asy__slots_release(&loop->immediates_, &im->slot);
+        cb(arg);
+        asy__after_cb(loop);
+    }
+}
+#endif
+
+#line 1 "asyncrt_impl/loop/phases.c"
+#if ASYNCRT_OS_POSIX
+static asy__queue *asy__phase_list(asy_phase_t *h) {
+    switch (h->type) {
+        case ASY_HANDLE_IDLE:
+            return &h->loop->idle_;
+        case ASY_HANDLE_PREPARE:
+            return &h->loop->prepare_;
+        default:
+            return &h->loop->check_;
+    }
+}
+
+static int asy__phase_init(asy_loop_t *loop, asy_phase_t *h, asy_handle_type type,
+                           const char *file, int line) {
+    if (!loop || !h) return ASY_EINVAL;
+    asy__handle_init(loop, (asy_handle_t *)h, type, file, line);
+    h->cb_ = NULL;
+    asy__queue_init(&h->phase_link_);
+    return 0;
+}
+
+static int asy__phase_start(asy_phase_t *h, asy_phase_cb cb, asy_handle_type type) {
+    if (!h || !cb || h->type != type || (h->flags_ & (ASY__H_CLOSING | ASY__H_CLOSED)))
+        return ASY_EINVAL;
+    h->cb_ = cb;
+    if (asy__handle_active((asy_handle_t *)h)) return 0;
+    asy__queue_insert_tail(asy__phase_list(h), &h->phase_link_);
+    asy__handle_start((asy_handle_t *)h);
+    return 0;
+}
+
+static int asy__phase_stop(asy_phase_t *h, asy_handle_type type) {
+    if (!h || h->type != type) return ASY_EINVAL;
+    asy__queue_remove(&h->phase_link_);
+    asy__handle_stop((asy_handle_t *)h);
+    return 0;
+}
+
+ASY__INTERNAL void asy__phase_close(asy_phase_t *h) {
+    asy__queue_remove(&h->phase_link_);
+    asy__handle_stop((asy_handle_t *)h);
+}
+
+ASYNCRT_API int asy_idle_init_at(asy_loop_t *loop, asy_idle_t *h, const char *file, int line) {
+    return asy__phase_init(loop, h, ASY_HANDLE_IDLE, file, line);
+}
+ASYNCRT_API int asy_prepare_init_at(asy_loop_t *loop, asy_prepare_t *h, const char *file,
+                                    int line) {
+    return asy__phase_init(loop, h, ASY_HANDLE_PREPARE, file, line);
+}
+ASYNCRT_API int asy_check_init_at(asy_loop_t *loop, asy_check_t *h, const char *file, int line) {
+    return asy__phase_init(loop, h, ASY_HANDLE_CHECK, file, line);
+}
+ASYNCRT_API int asy_idle_start(asy_idle_t *h, asy_phase_cb cb) {
+    return asy__phase_start(h, cb, ASY_HANDLE_IDLE);
+}
+ASYNCRT_API int asy_idle_stop(asy_idle_t *h) { return asy__phase_stop(h, ASY_HANDLE_IDLE); }
+ASYNCRT_API int asy_prepare_start(asy_prepare_t *h, asy_phase_cb cb) {
+    return asy__phase_start(h, cb, ASY_HANDLE_PREPARE);
+}
+ASYNCRT_API int asy_prepare_stop(asy_prepare_t *h) {
+    return asy__phase_stop(h, ASY_HANDLE_PREPARE);
+}
+ASYNCRT_API int asy_check_start(asy_check_t *h, asy_phase_cb cb) {
+    return asy__phase_start(h, cb, ASY_HANDLE_CHECK);
+}
+ASYNCRT_API int asy_check_stop(asy_check_t *h) { return asy__phase_stop(h, ASY_HANDLE_CHECK); }
+#endif
+
+#line 1 "asyncrt_impl/loop/async.c"
+#if ASYNCRT_OS_POSIX
+#if ASYNCRT_OS_LINUX
+#include <sys/eventfd.h>
+#endif
+/* One wake-up fd per loop (an eventfd on Linux, a pipe elsewhere) serves
+ * every async handle.  A sender marks its handle pending and writes to the
+ * fd only when the loop has no wake-up outstanding, so a burst of sends
+ * costs one syscall.  The loop clears its outstanding flag *before*
+ * scanning the handles, so a send that races the scan either is seen by
+ * the scan or writes the fd again: the final wake is never lost. */
+
+static void asy__wake_read(asy_loop_t *loop, asy__io *io, unsigned revents) {
+    char buf[256];
+    asy__queue q;
+    (void)revents;
+    for (;;) {
+        ssize_t n = read(io->fd, buf, sizeof(buf));
+        if (n == (ssize_t)sizeof(buf) && io->fd != loop->wake_wfd_) continue; /* pipe */
+        if (n < 0 && errno == EINTR) continue;
+        break;
+    }
+    __atomic_store_n(&loop->wake_pending_, 0, __ATOMIC_SEQ_CST);
+    /* Walk a moved-aside list so callbacks may close or init any handle. */
+    asy__queue_init(&q);
+    asy__queue_move(&loop->async_handles_, &q);
+    while (!asy__queue_empty(&q)) {
+        asy_async_t *h = ASY_CONTAINER_OF(asy__queue_head(&q), asy_async_t, async_link_);
+        asy__queue_remove(&h->async_link_);
+        asy__queue_insert_tail(&loop->async_handles_, &h->async_link_);
+        if (__atomic_exchange_n(&h->pending_, 0, __ATOMIC_SEQ_CST) == 0) continue;
+        h->cb_(h);
+        asy__after_cb(loop);
+    }
+}
+
+ASY__INTERNAL int asy__async_loop_init(asy_loop_t *loop) {
+    int rfd, r;
+#if ASYNCRT_OS_LINUX
+    rfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (rfd < 0) return asy__errno();
+    loop->wake_wfd_ = rfd;
+#else
+    int fds[2];
+    if (pipe(fds) != 0) return asy__errno();
+    if ((r = asy__set_nonblock_cloexec(fds[0])) || (r = asy__set_nonblock_cloexec(fds[1]))) {
+        close(fds[0]);
+        close(fds[1]);
+        return r;
+    }
+    rfd = fds[0];
+    loop->wake_wfd_ = fds[1];
+#endif
+    asy__io_init(&loop->wake_io_, rfd, asy__wake_read);
+    r = asy__io_start(loop, &loop->wake_io_, ASY_READABLE);
+    if (r) {
+        close(rfd);
+        if (loop->wake_wfd_ != rfd) close(loop->wake_wfd_);
+        loop->wake_wfd_ = -1;
+    }
+    return r;
+}
+
+ASY__INTERNAL void asy__async_loop_close(asy_loop_t *loop) {
+    int rfd = loop->wake_io_.fd;
+    if (rfd < 0) return;
+    asy__io_close(loop, &loop->wake_io_);
+    close(rfd);
+    if (loop->wake_wfd_ >= 0 && loop->wake_wfd_ != rfd) close(loop->wake_wfd_);
+    loop->wake_wfd_ = -1;
+    loop->wake_io_.fd = -1;
+}
+
+ASYNCRT_API int asy_async_init_at(asy_loop_t *loop, asy_async_t *h, asy_async_cb cb,
+                                  const char *file, int line) {
+    if (!loop || !h || !cb) return ASY_EINVAL;
+    asy__handle_init(loop, (asy_handle_t *)h, ASY_HANDLE_ASYNC, file, line);
+    h->cb_ = cb;
+    h->pending_ = 0;
+    asy__queue_insert_tail(&loop->async_handles_, &h->async_link_);
+    asy__handle_start((asy_handle_t *)h);
+    return 0;
+}
+
+ASYNCRT_API int asy_async_send(asy_async_t *h) {
+    asy_loop_t *loop;
+    if (!h) return ASY_EINVAL;
+    /* Already pending: the loop will see it. */
+    if (__atomic_load_n(&h->pending_, __ATOMIC_RELAXED) ||
+        __atomic_exchange_n(&h->pending_, 1, __ATOMIC_SEQ_CST))
+        return 0;
+    loop = h->loop;
+    if (__atomic_exchange_n(&loop->wake_pending_, 1, __ATOMIC_SEQ_CST)) return 0;
+    for (;;) {
+#if ASYNCRT_OS_LINUX
+        uint64_t one = 1;
+        ssize_t n = write(loop->wake_wfd_, &one, sizeof(one));
+#else
+        char one = 1;
+        ssize_t n = write(loop->wake_wfd_, &one, 1);
+#endif
+        if (n >= 0 || errno == EAGAIN) return 0; /* EAGAIN: a wake is queued anyway */
+        if (errno != EINTR) return asy__errno();
+    }
+}
+
+ASY__INTERNAL void asy__async_close(asy_async_t *h) {
+    asy__queue_remove(&h->async_link_);
+    asy__handle_stop((asy_handle_t *)h);
+}
+#endif
+
+#line 1 "asyncrt_impl/loop/signal.c"
+#if ASYNCRT_OS_POSIX
+/* Process-wide signal plumbing.  Each loop that watches signals owns a
+ * pipe and a slot in asy__sig_loops; the handler writes the signal number
+ * to the pipe of every loop whose mask has that signal.  The handler reads
+ * only atomics (async-signal-safe); everything else changes under
+ * asy__sig_mutex.  A loop leaving clears its slot, then waits until no
+ * handler is in flight before closing its pipe, so a handler never writes
+ * to a recycled fd. */
+#define ASY__SIG_MAX_LOOPS 128
+#define ASY__SIG_NSIG 128
+
+typedef struct {
+    int wfd_plus1; /* 0: slot free */
+    uint64_t mask[ASY__SIG_NSIG / 64];
+} asy__sig_loop_slot;
+
+static asy__sig_loop_slot asy__sig_loops[ASY__SIG_MAX_LOOPS];
+static pthread_mutex_t asy__sig_mutex = PTHREAD_MUTEX_INITIALIZER;
+static unsigned asy__sig_refs[ASY__SIG_NSIG];
+static struct sigaction asy__sig_old[ASY__SIG_NSIG];
+static int asy__sig_inflight;
+
+static void asy__sig_handler(int signo) {
+    int saved_errno = errno, i;
+    unsigned char b = (unsigned char)signo;
+    __atomic_add_fetch(&asy__sig_inflight, 1, __ATOMIC_SEQ_CST);
+    for (i = 0; i < ASY__SIG_MAX_LOOPS; i++) {
+        int wfd = __atomic_load_n(&asy__sig_loops[i].wfd_plus1, __ATOMIC_SEQ_CST) - 1;
+        uint64_t m;
+        if (wfd < 0) continue;
+        m = __atomic_load_n(&asy__sig_loops[i].mask[signo / 64], __ATOMIC_SEQ_CST);
+        if (m & ((uint64_t)1 << (signo % 64))) {
+            ssize_t r;
+            do r = write(wfd, &b, 1);
+            while (r < 0 && errno == EINTR);
+        }
+    }
+    __atomic_sub_fetch(&asy__sig_inflight, 1, __ATOMIC_SEQ_CST);
+    errno = saved_errno;
+}
+
+/* Under the mutex: the loop's mask from its active handles. */
+static void asy__sig_update_mask(asy_loop_t *loop) {
+    uint64_t mask[ASY__SIG_NSIG / 64];
+    asy__queue *q;
+    unsigned i;
+    if (loop->signal_slot_ < 0) return;
+    memset(mask, 0, sizeof(mask));
+    ASY__QUEUE_FOREACH(q, &loop->signal_handles_) {
+        asy_signal_t *h = ASY_CONTAINER_OF(q, asy_signal_t, signal_link_);
+        mask[h->signum_ / 64] |= (uint64_t)1 << (h->signum_ % 64);
+    }
+    for (i = 0; i < ASY__SIG_NSIG / 64; i++)
+        __atomic_store_n(&asy__sig_loops[loop->signal_slot_].mask[i], mask[i], __ATOMIC_SEQ_CST);
+}
+
+static void asy__signal_read(asy_loop_t *loop, asy__io *io, unsigned revents) {
+    unsigned char buf[128];
+    ssize_t n, i;
+    (void)revents;
+    for (;;) {
+        n = read(io->fd, buf, sizeof(buf));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        for (i = 0; i < n; i++) {
+            asy__queue q;
+            asy__queue_init(&q);
+            asy__queue_move(&loop->signal_handles_, &q);
+            while (!asy__queue_empty(&q)) {
+                asy_signal_t *h = ASY_CONTAINER_OF(asy__queue_head(&q), asy_signal_t, signal_link_);
+                asy__queue_remove(&h->signal_link_);
+                asy__queue_insert_tail(&loop->signal_handles_, &h->signal_link_);
+                if (h->signum_ != (int)buf[i]) continue;
+                if (h->oneshot_) asy_signal_stop(h);
+                h->cb_(h, (int)buf[i]);
+                asy__after_cb(loop);
+            }
+        }
+        if (n < (ssize_t)sizeof(buf)) break;
+    }
+}
+
+/* Under the mutex: gives the loop a pipe and a slot on first use. */
+static int asy__sig_loop_attach(asy_loop_t *loop) {
+    int fds[2], r, i;
+    if (loop->signal_slot_ >= 0) return 0;
+    for (i = 0; i < ASY__SIG_MAX_LOOPS; i++)
+        if (__atomic_load_n(&asy__sig_loops[i].wfd_plus1, __ATOMIC_SEQ_CST) == 0) break;
+    if (i == ASY__SIG_MAX_LOOPS) return ASY_ENOSPC;
+    if (pipe(fds) != 0) return asy__errno();
+    if ((r = asy__set_nonblock_cloexec(fds[0])) || (r = asy__set_nonblock_cloexec(fds[1]))) {
+        close(fds[0]);
+        close(fds[1]);
+        return r;
+    }
+    asy__io_init(&loop->signal_io_, fds[0], asy__signal_read);
+    if ((r = asy__io_start(loop, &loop->signal_io_, ASY_READABLE))) {
+        close(fds[0]);
+        close(fds[1]);
+        return r;
+    }
+    memset(asy__sig_loops[i].mask, 0, sizeof(asy__sig_loops[i].mask));
+    __atomic_store_n(&asy__sig_loops[i].wfd_plus1, fds[1] + 1, __ATOMIC_SEQ_CST);
+    loop->signal_slot_ = i;
+    loop->signal_wfd_ = fds[1];
+    return 0;
+}
+
+ASY__INTERNAL void asy__signal_loop_close(asy_loop_t *loop) {
+    if (loop->signal_slot_ < 0) return;
+    pthread_mutex_lock(&asy__sig_mutex);
+    __atomic_store_n(&asy__sig_loops[loop->signal_slot_].wfd_plus1, 0, __ATOMIC_SEQ_CST);
+    pthread_mutex_unlock(&asy__sig_mutex);
+    while (__atomic_load_n(&asy__sig_inflight, __ATOMIC_SEQ_CST)) sched_yield();
+    asy__io_close(loop, &loop->signal_io_);
+    close(loop->signal_io_.fd);
+    close(loop->signal_wfd_);
+    loop->signal_slot_ = -1;
+    loop->signal_wfd_ = -1;
+}
+
+ASYNCRT_API int asy_signal_init_at(asy_loop_t *loop, asy_signal_t *h, const char *file, int line) {
+    if (!loop || !h) return ASY_EINVAL;
+    asy__handle_init(loop, (asy_handle_t *)h, ASY_HANDLE_SIGNAL, file, line);
+    h->cb_ = NULL;
+    h->signum_ = 0;
+    h->oneshot_ = 0;
+    asy__queue_init(&h->signal_link_);
+    return 0;
+}
+
+static int asy__signal_start(asy_signal_t *h, asy_signal_cb cb, int signum, int oneshot) {
+    int r = 0;
+    if (!h || !cb || signum <= 0 || signum >= ASY__SIG_NSIG || signum >= NSIG ||
+        signum == SIGKILL || signum == SIGSTOP || (h->flags_ & (ASY__H_CLOSING | ASY__H_CLOSED)))
+        return ASY_EINVAL;
+    if (asy__handle_active((asy_handle_t *)h)) {
+        if (h->signum_ == signum) {
+            h->cb_ = cb;
+            h->oneshot_ = oneshot;
+            return 0;
+        }
+        asy_signal_stop(h);
+    }
+    pthread_mutex_lock(&asy__sig_mutex);
+    r = asy__sig_loop_attach(h->loop);
+    if (r == 0 && asy__sig_refs[signum] == 0) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_handler = asy__sig_handler;
+        sigfillset(&sa.sa_mask);
+        sa.sa_flags = SA_RESTART;
+        if (sigaction(signum, &sa, &asy__sig_old[signum]) != 0) r = asy__errno();
+    }
+    if (r == 0) {
+        asy__sig_refs[signum]++;
+        h->cb_ = cb;
+        h->signum_ = signum;
+        h->oneshot_ = oneshot;
+        asy__queue_insert_tail(&h->loop->signal_handles_, &h->signal_link_);
+        asy__sig_update_mask(h->loop);
+        asy__handle_start((asy_handle_t *)h);
+    }
+    pthread_mutex_unlock(&asy__sig_mutex);
+    return r;
+}
+
+ASYNCRT_API int asy_signal_start(asy_signal_t *h, asy_signal_cb cb, int signum) {
+    return asy__signal_start(h, cb, signum, 0);
+}
+
+ASYNCRT_API int asy_signal_start_oneshot(asy_signal_t *h, asy_signal_cb cb, int signum) {
+    return asy__signal_start(h, cb, signum, 1);
+}
+
+ASYNCRT_API int asy_signal_stop(asy_signal_t *h) {
+    if (!h) return ASY_EINVAL;
+    if (!asy__handle_active((asy_handle_t *)h)) return 0;
+    pthread_mutex_lock(&asy__sig_mutex);
+    asy__queue_remove(&h->signal_link_);
+    asy__sig_update_mask(h->loop);
+    if (--asy__sig_refs[h->signum_] == 0) sigaction(h->signum_, &asy__sig_old[h->signum_], NULL);
+    pthread_mutex_unlock(&asy__sig_mutex);
+    asy__handle_stop((asy_handle_t *)h);
+    return 0;
+}
+
+ASY__INTERNAL void asy__signal_close(asy_signal_t *h) { asy_signal_stop(h); }
+#endif
+
+#line 1 "asyncrt_impl/loop/poll.c"
+#if ASYNCRT_OS_POSIX
+static void asy__poll_io_cb(asy_loop_t *loop, asy__io *io, unsigned revents) {
+    asy_poll_t *h = ASY_CONTAINER_OF(io, asy_poll_t, io_);
+    unsigned ev = revents & h->io_.events;
+    (void)loop;
+    /* An error or hang-up condition is reported as the events the caller
+     * asked for, so its next read or write surfaces the error (libuv). */
+    if (revents & ASY__IO_ERR) ev |= h->io_.events & (ASY_READABLE | ASY_WRITABLE);
+    if (ev) h->cb_(h, 0, ev);
+}
+
+ASYNCRT_API int asy_poll_init_at(asy_loop_t *loop, asy_poll_t *h, int fd, const char *file,
+                                 int line) {
+    if (!loop || !h || fd < 0) return ASY_EINVAL;
+    asy__handle_init(loop, (asy_handle_t *)h, ASY_HANDLE_POLL, file, line);
+    h->cb_ = NULL;
+    asy__io_init(&h->io_, fd, asy__poll_io_cb);
+    return 0;
+}
+
+ASYNCRT_API int asy_poll_start(asy_poll_t *h, unsigned events, asy_poll_cb cb) {
+    int r;
+    unsigned all = ASY_READABLE | ASY_WRITABLE | ASY_DISCONNECT | ASY_PRIORITIZED;
+    if (!h || !cb || (events & ~all) || (h->flags_ & (ASY__H_CLOSING | ASY__H_CLOSED)))
+        return ASY_EINVAL;
+    asy__io_stop(h->loop, &h->io_, all & ~events);
+    if (events == 0) {
+        asy__handle_stop((asy_handle_t *)h);
+        return 0;
+    }
+    r = asy__io_start(h->loop, &h->io_, events);
+    if (r) return r;
+    h->cb_ = cb;
+    asy__handle_start((asy_handle_t *)h);
+    return 0;
+}
+
+ASYNCRT_API int asy_poll_stop(asy_poll_t *h) {
+    if (!h) return ASY_EINVAL;
+    asy__io_close(h->loop, &h->io_);
+    asy__handle_stop((asy_handle_t *)h);
+    return 0;
+}
+
+ASY__INTERNAL void asy__poll_close(asy_poll_t *h) { asy_poll_stop(h); }
+#endif
+
+#line 1 "asyncrt_impl/loop/metrics.c"
+#if ASYNCRT_OS_POSIX
+/* Loop lag histogram: microsecond values in log-linear buckets, 16 per
+ * power of two (about 6% precision), enough for 0 us .. hours. */
+#define ASY__LAG_BUCKETS 1024
+
+struct asy__lag_monitor {
+    asy_timer_t timer;
+    uint64_t resolution_ms;
+    uint64_t expected_ns;
+    uint64_t count, min_ns, max_ns;
+    double sum_ns;
+    uint32_t buckets[ASY__LAG_BUCKETS];
+};
+
+static unsigned asy__lag_bucket(uint64_t ns) {
+    uint64_t us = ns / 1000u;
+    unsigned e = 0, idx;
+    if (us < 16) return (unsigned)us;
+    while ((us >> e) >= 32) e++; /* us >> e is in [16, 32) */
+    idx = (e + 1) * 16 + (unsigned)((us >> e) & 15);
+    return idx < ASY__LAG_BUCKETS ? idx : ASY__LAG_BUCKETS - 1;
+}
+
+/* The bucket's lower bound, in ns. */
+static uint64_t asy__lag_bucket_value(unsigned idx) {
+    unsigned e;
+    if (idx < 16) return (uint64_t)idx * 1000u;
+    e = idx / 16 - 1;
+    return ((uint64_t)(16 + idx % 16) << e) * 1000u;
+}
+
+static void asy__lag_fire(asy_timer_t *t) {
+    struct asy__lag_monitor *m = (struct asy__lag_monitor *)t->data;
+    uint64_t now = asy_hrtime();
+    uint64_t lag = now > m->expected_ns ? now - m->expected_ns : 0;
+    m->buckets[asy__lag_bucket(lag)]++;
+    if (m->count == 0 || lag < m->min_ns) m->min_ns = lag;
+    if (lag > m->max_ns) m->max_ns = lag;
+    m->sum_ns += (double)lag;
+    m->count++;
+    m->expected_ns = now + m->resolution_ms * 1000000u;
+}
+
+ASY__INTERNAL void asy__lag_monitor_free(asy_loop_t *loop) {
+    if (!loop->lag_) return;
+    asy_timer_stop(&loop->lag_->timer);
+    asy__free(loop->lag_);
+    loop->lag_ = NULL;
+}
+
+ASYNCRT_API int asy_loop_lag_monitor(asy_loop_t *loop, uint64_t resolution_ms) {
+    struct asy__lag_monitor *m;
+    int r;
+    if (!loop) return ASY_EINVAL;
+    asy__lag_monitor_free(loop);
+    if (resolution_ms == 0) return 0;
+    m = ASY__NEW(struct asy__lag_monitor);
+    if (!m) return ASY_ENOMEM;
+    memset(m, 0, sizeof(*m));
+    m->resolution_ms = resolution_ms;
+    /* an internal, unref'd timer: it neither lists nor keeps the loop alive */
+    m->timer.loop = loop;
+    m->timer.type = ASY_HANDLE_TIMER;
+    m->timer.flags_ = ASY__H_INTERNAL;
+    m->timer.data = m;
+    asy__queue_init(&m->timer.handle_link_);
+    asy__queue_init(&m->timer.closing_link_);
+    asy__heap_node_init(&m->timer.heap_node_);
+    m->expected_ns = asy_hrtime() + resolution_ms * 1000000u;
+    r = asy_timer_start(&m->timer, asy__lag_fire, resolution_ms, resolution_ms);
+    if (r) {
+        asy__free(m);
+        return r;
+    }
+    loop->lag_ = m;
+    return 0;
+}
+
+static uint64_t asy__lag_percentile(const struct asy__lag_monitor *m, double p) {
+    uint64_t want = (uint64_t)(p * (double)m->count + 0.5), seen = 0;
+    unsigned i;
+    if (want == 0) want = 1;
+    for (i = 0; i < ASY__LAG_BUCKETS; i++) {
+        seen += m->buckets[i];
+        if (seen >= want) {
+            uint64_t v = asy__lag_bucket_value(i);
+            if (v < m->min_ns) v = m->min_ns;
+            return v > m->max_ns ? m->max_ns : v;
+        }
+    }
+    return m->max_ns;
+}
+
+ASYNCRT_API int asy_loop_metrics(asy_loop_t *loop, asy_loop_metrics_t *out) {
+    uint64_t now;
+    if (!loop || !out) return ASY_EINVAL;
+    memset(out, 0, sizeof(*out));
+    now = asy_hrtime();
+    out->iterations = loop->iterations_;
+    out->events = loop->events_;
+    out->idle_ns = loop->idle_ns_;
+    out->elapsed_ns = now - loop->start_ns_;
+    out->utilization =
+        out->elapsed_ns ? 1.0 - (double)out->idle_ns / (double)out->elapsed_ns : 0.0;
+    if (out->utilization < 0) out->utilization = 0;
+    if (loop->lag_ && loop->lag_->count) {
+        const struct asy__lag_monitor *m = loop->lag_;
+        out->lag_samples = m->count;
+        out->lag_min_ns = m->min_ns;
+        out->lag_max_ns = m->max_ns;
+        out->lag_mean_ns = m->sum_ns / (double)m->count;
+        out->lag_p50_ns = asy__lag_percentile(m, 0.50);
+        out->lag_p90_ns = asy__lag_percentile(m, 0.90);
+        out->lag_p99_ns = asy__lag_percentile(m, 0.99);
+    }
+    return 0;
+}
+
+ASYNCRT_API double asy_loop_elu(const asy_loop_metrics_t *now, const asy_loop_metrics_t *prev) {
+    uint64_t el, idle;
+    if (!now) return 0.0;
+    if (!prev) return now->utilization;
+    el = now->elapsed_ns - prev->elapsed_ns;
+    idle = now->idle_ns - prev->idle_ns;
+    return el ? 1.0 - (double)idle / (double)el : 0.0;
+}
+#endif
+
+#line 1 "asyncrt_impl/loop/loop.c"
+#if ASYNCRT_OS_POSIX
+ASY__INTERNAL void asy__run_closing(asy_loop_t *loop);
+
+ASYNCRT_API int asy_loop_init(asy_loop_t *loop, const asy_loop_opts *opts) {
+    int r;
+    if (!loop) return ASY_EINVAL;
+    memset(loop, 0, sizeof(*loop));
+    if (opts) loop->opts_ = *opts;
+    asy__queue_init(&loop->handles_);
+    asy__queue_init(&loop->idle_);
+    asy__queue_init(&loop->prepare_);
+    asy__queue_init(&loop->check_);
+    asy__queue_init(&loop->pending_);
+    asy__queue_init(&loop->closing_);
+    asy__queue_init(&loop->immediate_q_);
+    asy__queue_init(&loop->async_handles_);
+    asy__queue_init(&loop->signal_handles_);
+    loop->signal_slot_ = -1;
+    loop->signal_wfd_ = -1;
+    loop->wake_wfd_ = -1;
+    loop->start_ns_ = asy_hrtime();
+    loop->time_ = loop->opts_.virtual_clock ? 0 : loop->start_ns_ / 1000000u;
+    r = asy__timers_init(loop);
+    if (r == 0) r = asy__backend_init(loop, loop->opts_.backend);
+    if (r == 0) {
+        r = asy__async_loop_init(loop);
+        if (r) asy__backend_close(loop);
+    }
+    if (r) {
+        asy__timers_free(loop);
+        memset(loop, 0, sizeof(*loop));
+    }
+    return r;
+}
+
+ASYNCRT_API uint64_t asy_now(const asy_loop_t *loop) { return loop ? loop->time_ : 0; }
+
+ASYNCRT_API void asy_update_time(asy_loop_t *loop) {
+    if (loop && !loop->opts_.virtual_clock) loop->time_ = asy_hrtime() / 1000000u;
+}
+
+ASYNCRT_API int asy_loop_alive(const asy_loop_t *loop) {
+    return loop && (loop->active_handles_ > 0 || loop->active_reqs_ > 0 ||
+                    loop->immediate_refs_ > 0 || !asy__queue_empty(&loop->pending_) ||
+                    !asy__queue_empty(&loop->closing_));
+}
+
+ASYNCRT_API void asy_stop(asy_loop_t *loop) {
+    if (loop) loop->stop_flag_ = 1;
+}
+
+ASYNCRT_API const char *asy_loop_backend(const asy_loop_t *loop) {
+    return loop ? asy__backend_name(loop) : "none";
+}
+
+ASYNCRT_API int asy_defer(asy_loop_t *loop, asy_pending_t *req, asy_fn cb, void *arg) {
+    if (!loop || !req || !cb) return ASY_EINVAL;
+    req->cb = cb;
+    req->arg = arg;
+    asy__queue_insert_tail(&loop->pending_, &req->link_);
+    return 0;
+}
+
+/* Returns whether any pending callback ran. */
+static int asy__run_pending(asy_loop_t *loop) {
+    asy__queue q;
+    if (asy__queue_empty(&loop->pending_)) return 0;
+    asy__queue_init(&q);
+    asy__queue_move(&loop->pending_, &q);
+    while (!asy__queue_empty(&q)) {
+        asy_pending_t *req = ASY_CONTAINER_OF(asy__queue_head(&q), asy_pending_t, link_);
+        asy__queue_remove(&req->link_);
+        req->cb(req->arg);
+        asy__after_cb(loop);
+    }
+    return 1;
+}
+
+/* Runs the handles of one phase.  The list is moved aside first so a
+ * callback may stop or start any handle; stopped ones are simply gone from
+ * the moved list, started ones run next iteration. */
+static void asy__run_phase(asy_loop_t *loop, asy__queue *list) {
+    asy__queue q;
+    if (asy__queue_empty(list)) return;
+    asy__queue_init(&q);
+    asy__queue_move(list, &q);
+    while (!asy__queue_empty(&q)) {
+        asy_phase_t *h = ASY_CONTAINER_OF(asy__queue_head(&q), asy_phase_t, phase_link_);
+        asy__queue_remove(&h->phase_link_);
+        asy__queue_insert_tail(list, &h->phase_link_);
+        h->cb_(h);
+        asy__after_cb(loop);
+    }
+}
+
+static int asy__poll_timeout(asy_loop_t *loop) {
+    int64_t t;
+    if (loop->stop_flag_ || !asy__queue_empty(&loop->idle_) ||
+        !asy__queue_empty(&loop->pending_) || !asy__queue_empty(&loop->closing_) ||
+        !asy__queue_empty(&loop->immediate_q_))
+        return 0;
+    if (!asy_loop_alive(loop)) return 0;
+    t = asy__next_timeout(loop);
+    if (t > INT_MAX) t = INT_MAX;
+    return (int)t;
+}
+
+/* The poll phase.  With a virtual clock the loop never sleeps on a timer:
+ * it looks for I/O without blocking and, finding none, jumps the clock to
+ * the next timer.  Requests in flight (thread pool work) hold the clock:
+ * their completion is real work the program is waiting for. */
+static void asy__poll_phase(asy_loop_t *loop, int timeout) {
+    if (!loop->opts_.virtual_clock || timeout == 0) {
+        asy__backend_poll(loop, timeout);
+        return;
+    }
+    if (timeout < 0 || loop->active_reqs_ > 0) {
+        asy__backend_poll(loop, timeout < 0 ? -1 : (loop->active_reqs_ ? -1 : timeout));
+        return;
+    }
+    if (asy__backend_poll(loop, 0) == 0) loop->time_ += (uint64_t)timeout;
+}
+
+ASYNCRT_API int asy_run(asy_loop_t *loop, asy_run_mode mode) {
+    int alive, ran_pending;
+    if (!loop) return ASY_EINVAL;
+    if (loop->running_) return ASY_EBUSY; /* asy_run from a callback */
+    loop->running_ = 1;
+    /* Code that ran before asy_run is the "main module": its nextTicks and
+     * microtasks run before the first phase, as in Node. */
+    asy__after_cb(loop);
+    alive = asy_loop_alive(loop);
+    if (!alive) asy_update_time(loop);
+    while (alive && !loop->stop_flag_) {
+        int timeout = 0;
+        asy_update_time(loop);
+        asy__run_timers(loop);
+        ran_pending = asy__run_pending(loop);
+        asy__run_phase(loop, &loop->idle_);
+        asy__run_phase(loop, &loop->prepare_);
+        if ((mode == ASY_RUN_ONCE && !ran_pending) || mode == ASY_RUN_DEFAULT)
+            timeout = asy__poll_timeout(loop);
+        asy__poll_phase(loop, timeout);
+        asy__run_phase(loop, &loop->check_);
+        asy__run_immediates(loop);
+        asy__run_closing(loop);
+        loop->iterations_++;
+        if (mode == ASY_RUN_ONCE) {
+            /* ONCE promises progress: timers that came due while polling */
+            asy_update_time(loop);
+            asy__run_timers(loop);
+        }
+        alive = asy_loop_alive(loop);
+        if (mode != ASY_RUN_DEFAULT) break;
+    }
+    loop->stop_flag_ = 0;
+    loop->running_ = 0;
+    return alive;
+}
+
+ASYNCRT_API int asy_loop_advance(asy_loop_t *loop, uint64_t ms) {
+    uint64_t target;
+    if (!loop || !loop->opts_.virtual_clock) return ASY_EINVAL;
+    target = loop->time_ + ms;
+    /* step from deadline to deadline so callbacks see the time they were due */
+    for (;;) {
+        int64_t next = asy__next_timeout(loop);
+        if (next < 0 || loop->time_ + (uint64_t)next > target) break;
+        loop->time_ += (uint64_t)next;
+        asy__run_timers(loop);
+    }
+    loop->time_ = target;
+    return 0;
+}
+
+ASYNCRT_API int asy_loop_close(asy_loop_t *loop) {
+    int i;
+    if (!loop) return ASY_EINVAL;
+    if (loop->running_) return ASY_EBUSY;
+    /* Let handles whose close is in progress finish first. */
+    if (!asy__queue_empty(&loop->closing_)) asy__run_closing(loop);
+    if (asy_loop_print_handles(loop, NULL) > 0) {
+        if (loop->opts_.debug_handles) {
+            fprintf(stderr, "asy_loop_close: open handles:\n");
+            asy_loop_print_handles(loop, stderr);
+        }
+        return ASY_EBUSY;
+    }
+    for (i = ASY__LAYER_MAX; i-- > 0;)
+        if (loop->layers_[i].close) loop->layers_[i].close(loop, loop->layers_[i].state);
+    asy__lag_monitor_free(loop);
+    asy__signal_loop_close(loop);
+    asy__async_loop_close(loop);
+    asy__timers_free(loop);
+    asy__backend_close(loop);
+    asy__taskq_free(&loop->ticks_);
+    asy__taskq_free(&loop->microtasks_);
+    memset(loop, 0, sizeof(*loop));
+    return 0;
+}
+
+ASY__INTERNAL int asy__set_nonblock_cloexec(int fd) {
+    int fl = fcntl(fd, F_GETFL);
+    if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) return asy__errno();
+    fl = fcntl(fd, F_GETFD);
+    if (fl < 0 || fcntl(fd, F_SETFD, fl | FD_CLOEXEC) < 0) return asy__errno();
+    return 0;
+}
+#endif
+
+#line 1 "asyncrt_impl/backend/epoll.c"
+#if ASYNCRT_OS_LINUX
+#include <sys/epoll.h>
+/* epoll: level-triggered, one registration per fd, changes applied at once
+ * so a bad fd is reported by the call that asked for it. */
+#define ASY__EPOLL_BATCH 1024
+
+static unsigned asy__epoll_mask(unsigned events) {
+    unsigned m = 0;
+    if (events & ASY_READABLE) m |= EPOLLIN;
+    if (events & ASY_WRITABLE) m |= EPOLLOUT;
+    if (events & ASY_DISCONNECT) m |= EPOLLRDHUP;
+    if (events & ASY_PRIORITIZED) m |= EPOLLPRI;
+    return m;
+}
+
+static int asy__epoll_init(asy_loop_t *loop) {
+    asy__backend_state *b = &loop->backend_;
+    b->fd = epoll_create1(EPOLL_CLOEXEC);
+    if (b->fd < 0) return asy__errno();
+    b->events = asy__malloc(sizeof(struct epoll_event) * ASY__EPOLL_BATCH);
+    if (!b->events) {
+        close(b->fd);
+        b->fd = -1;
+        return ASY_ENOMEM;
+    }
+    b->nevents = ASY__EPOLL_BATCH;
+    b->kind = ASY__BACKEND_EPOLL;
+    return 0;
+}
+
+static void asy__epoll_close(asy_loop_t *loop) {
+    asy__backend_state *b = &loop->backend_;
+    if (b->fd >= 0) close(b->fd);
+    asy__free(b->events);
+    b->fd = -1;
+    b->events = NULL;
+}
+
+static int asy__epoll_update(asy_loop_t *loop, asy__io *io, unsigned want) {
+    struct epoll_event ev;
+    int op;
+    if (want == io->registered) return 0;
+    memset(&ev, 0, sizeof(ev));
+    ev.events = asy__epoll_mask(want);
+    ev.data.ptr = io;
+    if (want == 0)
+        op = EPOLL_CTL_DEL;
+    else
+        op = io->registered ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+    if (epoll_ctl(loop->backend_.fd, op, io->fd, &ev) != 0) {
+        int err = asy__errno();
+        /* the fd was closed behind our back: forget it rather than fail */
+        if (op == EPOLL_CTL_DEL) err = 0;
+        if (err) return err;
+    }
+    if (op == EPOLL_CTL_ADD) loop->backend_.io_count++;
+    if (op == EPOLL_CTL_DEL) loop->backend_.io_count--;
+    io->registered = want;
+    return 0;
+}
+
+/* An io stopped or closed while its event waits in the current batch must
+ * not be called: strike it out. */
+static void asy__epoll_invalidate(asy_loop_t *loop, asy__io *io) {
+    struct epoll_event *ev = (struct epoll_event *)loop->backend_.dispatch;
+    int i;
+    if (!ev) return;
+    for (i = 0; i < loop->backend_.dispatch_n; i++)
+        if (ev[i].data.ptr == io) ev[i].data.ptr = NULL;
+}
+
+static unsigned asy__epoll_revents(unsigned e) {
+    unsigned r = 0;
+    if (e & EPOLLIN) r |= ASY_READABLE;
+    if (e & EPOLLOUT) r |= ASY_WRITABLE;
+    if (e & EPOLLRDHUP) r |= ASY_DISCONNECT;
+    if (e & EPOLLPRI) r |= ASY_PRIORITIZED;
+    if (e & (EPOLLERR | EPOLLHUP)) r |= ASY__IO_ERR;
+    return r;
+}
+
+static int asy__epoll_poll(asy_loop_t *loop, int timeout) {
+    asy__backend_state *b = &loop->backend_;
+    struct epoll_event *ev = (struct epoll_event *)b->events;
+    uint64_t t0 = 0;
+    int n, i, dispatched = 0;
+    if (b->io_count == 0 && timeout < 0) return 0; /* nothing could ever wake us */
+    if (timeout != 0) t0 = asy_hrtime();
+    n = epoll_wait(b->fd, ev, (int)b->nevents, timeout);
+    if (timeout != 0) {
+        uint64_t t1 = asy_hrtime();
+        loop->idle_ns_ += t1 - t0;
+        asy_update_time(loop);
+    }
+    if (n <= 0) return 0;
+    b->dispatch = ev;
+    b->dispatch_n = n;
+    for (i = 0; i < n; i++) {
+        asy__io *io = (asy__io *)ev[i].data.ptr;
+        if (!io) continue; /* closed by an earlier callback of this batch */
+        dispatched++;
+        io->cb(loop, io, asy__epoll_revents(ev[i].events));
+        asy__after_cb(loop);
+    }
+    b->dispatch = NULL;
+    b->dispatch_n = 0;
+    loop->events_ += (uint64_t)dispatched;
+    return dispatched;
+}
+#endif
+
+#line 1 "asyncrt_impl/backend/poll.c"
+#if ASYNCRT_OS_POSIX
+#include <poll.h>
+/* poll(2): the portable fallback (ASYNCRT_BACKEND=poll).  Registered ios
+ * sit in a dense array parallel to the pollfd array; removal swaps the last
+ * entry into the hole. */
+typedef struct {
+    struct pollfd *pfds;
+    asy__io **ios;
+} asy__poll_arrays;
+
+static int asy__pollb_init(asy_loop_t *loop) {
+    asy__poll_arrays *a = ASY__NEW(asy__poll_arrays);
+    if (!a) return ASY_ENOMEM;
+    memset(a, 0, sizeof(*a));
+    loop->backend_.io_table = a;
+    loop->backend_.io_table_cap = 0;
+    loop->backend_.fd = -1;
+    loop->backend_.kind = ASY__BACKEND_POLL;
+    return 0;
+}
+
+static void asy__pollb_close(asy_loop_t *loop) {
+    asy__poll_arrays *a = (asy__poll_arrays *)loop->backend_.io_table;
+    if (!a) return;
+    asy__free(a->pfds);
+    asy__free(a->ios);
+    asy__free(a);
+    loop->backend_.io_table = NULL;
+}
+
+static short asy__pollb_mask(unsigned events) {
+    short m = 0;
+    if (events & ASY_READABLE) m |= POLLIN;
+    if (events & ASY_WRITABLE) m |= POLLOUT;
+    if (events & ASY_PRIORITIZED) m |= POLLPRI;
+#ifdef POLLRDHUP
+    if (events & ASY_DISCONNECT) m |= POLLRDHUP;
+#endif
+    return m;
+}
+
+static int asy__pollb_update(asy_loop_t *loop, asy__io *io, unsigned want) {
+    asy__backend_state *b = &loop->backend_;
+    asy__poll_arrays *a = (asy__poll_arrays *)b->io_table;
+    if (want == io->registered) return 0;
+    if (fcntl(io->fd, F_GETFD) < 0 && want) return ASY_EBADF;
+    if (io->registered == 0) {
+        if (b->io_count == b->io_table_cap) {
+            unsigned ncap = b->io_table_cap ? b->io_table_cap * 2 : 64;
+            struct pollfd *np = (struct pollfd *)asy__realloc(a->pfds, sizeof(*np) * ncap);
+            asy__io **ni;
+            if (!np) return ASY_ENOMEM;
+            a->pfds = np;
+            ni = (asy__io **)asy__realloc(a->ios, sizeof(*ni) * ncap);
+            if (!ni) return ASY_ENOMEM;
+            a->ios = ni;
+            b->io_table_cap = ncap;
+        }
+        io->slot = b->io_count++;
+        a->ios[io->slot] = io;
+        a->pfds[io->slot].fd = io->fd;
+    }
+    if (want == 0) {
+        unsigned last = --b->io_count;
+        if (io->slot != last) {
+            a->ios[io->slot] = a->ios[last];
+            a->pfds[io->slot] = a->pfds[last];
+            a->ios[io->slot]->slot = io->slot;
+        }
+    } else {
+        a->pfds[io->slot].events = asy__pollb_mask(want);
+        a->pfds[io->slot].revents = 0;
+    }
+    io->registered = want;
+    return 0;
+}
+
+static int asy__pollb_poll(asy_loop_t *loop, int timeout) {
+    asy__backend_state *b = &loop->backend_;
+    asy__poll_arrays *a = (asy__poll_arrays *)b->io_table;
+    uint64_t t0 = 0;
+    unsigned i, n;
+    int r, dispatched = 0;
+    if (b->io_count == 0 && timeout < 0) return 0;
+    if (timeout != 0) t0 = asy_hrtime();
+    n = b->io_count;
+    r = poll(a->pfds, n, timeout);
+    if (timeout != 0) {
+        loop->idle_ns_ += asy_hrtime() - t0;
+        asy_update_time(loop);
+    }
+    if (r <= 0) return 0;
+    /* Walk by io pointer snapshot semantics: an io removed by a callback
+     * swaps the tail into its place, so re-check each slot's revents. */
+    for (i = 0; i < b->io_count && i < n; i++) {
+        short re = a->pfds[i].revents;
+        unsigned ev = 0;
+        asy__io *io;
+        if (!re) continue;
+        a->pfds[i].revents = 0;
+        if (re & POLLIN) ev |= ASY_READABLE;
+        if (re & POLLOUT) ev |= ASY_WRITABLE;
+        if (re & POLLPRI) ev |= ASY_PRIORITIZED;
+#ifdef POLLRDHUP
+        if (re & POLLRDHUP) ev |= ASY_DISCONNECT;
+#endif
+        if (re & (POLLERR | POLLHUP | POLLNVAL)) ev |= ASY__IO_ERR;
+        io = a->ios[i];
+        dispatched++;
+        io->cb(loop, io, ev);
+        asy__after_cb(loop);
+        /* if the callback removed this slot, the swapped-in entry now sits
+         * at i with its own revents: look at i again */
+        if (i < b->io_count && a->ios[i] != io) i--;
+    }
+    loop->events_ += (uint64_t)dispatched;
+    return dispatched;
+}
+#endif
+
+#line 1 "asyncrt_impl/backend/select.c"
+#if ASYNCRT_OS_POSIX
+/* Run-time selection between the compiled-in backends, and the io calls
+ * the loop makes, dispatched to the one in use. */
+ASY__INTERNAL int asy__backend_init(asy_loop_t *loop, const char *name) {
+    if (!name || !*name) name = getenv("ASYNCRT_BACKEND");
+    if (name && *name) {
+        if (strcmp(name, "poll") == 0) return asy__pollb_init(loop);
+#if ASYNCRT_OS_LINUX
+        if (strcmp(name, "epoll") == 0) return asy__epoll_init(loop);
+#endif
+        return ASY_ENOSYS; /* a backend this build does not have */
+    }
+#if ASYNCRT_OS_LINUX
+    return asy__epoll_init(loop);
+#else
+    return asy__pollb_init(loop);
+#endif
+}
+
+ASY__INTERNAL void asy__backend_close(asy_loop_t *loop) {
+#if ASYNCRT_OS_LINUX
+    if (loop->backend_.kind == ASY__BACKEND_EPOLL) asy__epoll_close(loop);
+#endif
+    if (loop->backend_.kind == ASY__BACKEND_POLL) asy__pollb_close(loop);
+    loop->backend_.kind = 0;
+}
+
+ASY__INTERNAL int asy__backend_poll(asy_loop_t *loop, int timeout_ms) {
+#if ASYNCRT_OS_LINUX
+    if (loop->backend_.kind == ASY__BACKEND_EPOLL) return asy__epoll_poll(loop, timeout_ms);
+#endif
+    return asy__pollb_poll(loop, timeout_ms);
+}
+
+ASY__INTERNAL const char *asy__backend_name(const asy_loop_t *loop) {
+    switch (loop->backend_.kind) {
+        case ASY__BACKEND_EPOLL:
+            return "epoll";
+        case ASY__BACKEND_POLL:
+            return "poll";
+        default:
+            return "none";
+    }
+}
+
+static int asy__backend_update(asy_loop_t *loop, asy__io *io, unsigned want) {
+#if ASYNCRT_OS_LINUX
+    if (loop->backend_.kind == ASY__BACKEND_EPOLL) return asy__epoll_update(loop, io, want);
+#endif
+    return asy__pollb_update(loop, io, want);
+}
+
+ASY__INTERNAL void asy__io_init(asy__io *io, int fd, asy__io_cb cb) {
+    io->fd = fd;
+    io->events = 0;
+    io->registered = 0;
+    io->cb = cb;
+    io->slot = 0;
+}
+
+ASY__INTERNAL int asy__io_start(asy_loop_t *loop, asy__io *io, unsigned events) {
+    unsigned want = io->events | events;
+    int r;
+    if (io->fd < 0) return ASY_EBADF;
+    r = asy__backend_update(loop, io, want);
+    if (r == 0) io->events = want;
+    return r;
+}
+
+ASY__INTERNAL void asy__io_stop(asy_loop_t *loop, asy__io *io, unsigned events) {
+    unsigned want = io->events & ~events;
+    io->events = want;
+    if (asy__backend_update(loop, io, want) != 0) {
+        /* could not narrow the interest: drop the fd entirely */
+        asy__backend_update(loop, io, 0);
+        io->events = 0;
+    }
+    if (want == 0) {
+#if ASYNCRT_OS_LINUX
+        if (loop->backend_.kind == ASY__BACKEND_EPOLL) asy__epoll_invalidate(loop, io);
+#endif
+    }
+}
+
+ASY__INTERNAL void asy__io_close(asy_loop_t *loop, asy__io *io) {
+    asy__io_stop(loop, io, io->events | io->registered);
+}
+#endif
 
 
 #endif /* ASYNCRT_IMPLEMENTATION */

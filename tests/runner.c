@@ -6,7 +6,7 @@
  * timeouts are scaled by ASYT_TIMEOUT_SCALE (sanitizer and valgrind builds
  * set it).  The last line is always "N passed, N failed" with ", N skipped"
  * when any test was skipped.  Exit status: 0 when nothing failed. */
-#ifndef _WIN32
+#if !defined(_WIN32) && !defined(_GNU_SOURCE)
 #define _GNU_SOURCE
 #endif
 #include "test.h"

@@ -1,6 +1,7 @@
 /* Platform detection, linkage and the allocator/assert hooks. */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #if defined(_WIN32)
 #define ASYNCRT_OS_WINDOWS 1

@@ -1,0 +1,88 @@
+#if ASYNCRT_OS_POSIX
+/* Run-time selection between the compiled-in backends, and the io calls
+ * the loop makes, dispatched to the one in use. */
+ASY__INTERNAL int asy__backend_init(asy_loop_t *loop, const char *name) {
+    if (!name || !*name) name = getenv("ASYNCRT_BACKEND");
+    if (name && *name) {
+        if (strcmp(name, "poll") == 0) return asy__pollb_init(loop);
+#if ASYNCRT_OS_LINUX
+        if (strcmp(name, "epoll") == 0) return asy__epoll_init(loop);
+#endif
+        return ASY_ENOSYS; /* a backend this build does not have */
+    }
+#if ASYNCRT_OS_LINUX
+    return asy__epoll_init(loop);
+#else
+    return asy__pollb_init(loop);
+#endif
+}
+
+ASY__INTERNAL void asy__backend_close(asy_loop_t *loop) {
+#if ASYNCRT_OS_LINUX
+    if (loop->backend_.kind == ASY__BACKEND_EPOLL) asy__epoll_close(loop);
+#endif
+    if (loop->backend_.kind == ASY__BACKEND_POLL) asy__pollb_close(loop);
+    loop->backend_.kind = 0;
+}
+
+ASY__INTERNAL int asy__backend_poll(asy_loop_t *loop, int timeout_ms) {
+#if ASYNCRT_OS_LINUX
+    if (loop->backend_.kind == ASY__BACKEND_EPOLL) return asy__epoll_poll(loop, timeout_ms);
+#endif
+    return asy__pollb_poll(loop, timeout_ms);
+}
+
+ASY__INTERNAL const char *asy__backend_name(const asy_loop_t *loop) {
+    switch (loop->backend_.kind) {
+        case ASY__BACKEND_EPOLL:
+            return "epoll";
+        case ASY__BACKEND_POLL:
+            return "poll";
+        default:
+            return "none";
+    }
+}
+
+static int asy__backend_update(asy_loop_t *loop, asy__io *io, unsigned want) {
+#if ASYNCRT_OS_LINUX
+    if (loop->backend_.kind == ASY__BACKEND_EPOLL) return asy__epoll_update(loop, io, want);
+#endif
+    return asy__pollb_update(loop, io, want);
+}
+
+ASY__INTERNAL void asy__io_init(asy__io *io, int fd, asy__io_cb cb) {
+    io->fd = fd;
+    io->events = 0;
+    io->registered = 0;
+    io->cb = cb;
+    io->slot = 0;
+}
+
+ASY__INTERNAL int asy__io_start(asy_loop_t *loop, asy__io *io, unsigned events) {
+    unsigned want = io->events | events;
+    int r;
+    if (io->fd < 0) return ASY_EBADF;
+    r = asy__backend_update(loop, io, want);
+    if (r == 0) io->events = want;
+    return r;
+}
+
+ASY__INTERNAL void asy__io_stop(asy_loop_t *loop, asy__io *io, unsigned events) {
+    unsigned want = io->events & ~events;
+    io->events = want;
+    if (asy__backend_update(loop, io, want) != 0) {
+        /* could not narrow the interest: drop the fd entirely */
+        asy__backend_update(loop, io, 0);
+        io->events = 0;
+    }
+    if (want == 0) {
+#if ASYNCRT_OS_LINUX
+        if (loop->backend_.kind == ASY__BACKEND_EPOLL) asy__epoll_invalidate(loop, io);
+#endif
+    }
+}
+
+ASY__INTERNAL void asy__io_close(asy_loop_t *loop, asy__io *io) {
+    asy__io_stop(loop, io, io->events | io->registered);
+}
+#endif

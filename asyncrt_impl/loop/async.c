@@ -1,0 +1,110 @@
+#if ASYNCRT_OS_POSIX
+#if ASYNCRT_OS_LINUX
+#include <sys/eventfd.h>
+#endif
+/* One wake-up fd per loop (an eventfd on Linux, a pipe elsewhere) serves
+ * every async handle.  A sender marks its handle pending and writes to the
+ * fd only when the loop has no wake-up outstanding, so a burst of sends
+ * costs one syscall.  The loop clears its outstanding flag *before*
+ * scanning the handles, so a send that races the scan either is seen by
+ * the scan or writes the fd again: the final wake is never lost. */
+
+static void asy__wake_read(asy_loop_t *loop, asy__io *io, unsigned revents) {
+    char buf[256];
+    asy__queue q;
+    (void)revents;
+    for (;;) {
+        ssize_t n = read(io->fd, buf, sizeof(buf));
+        if (n == (ssize_t)sizeof(buf) && io->fd != loop->wake_wfd_) continue; /* pipe */
+        if (n < 0 && errno == EINTR) continue;
+        break;
+    }
+    __atomic_store_n(&loop->wake_pending_, 0, __ATOMIC_SEQ_CST);
+    /* Walk a moved-aside list so callbacks may close or init any handle. */
+    asy__queue_init(&q);
+    asy__queue_move(&loop->async_handles_, &q);
+    while (!asy__queue_empty(&q)) {
+        asy_async_t *h = ASY_CONTAINER_OF(asy__queue_head(&q), asy_async_t, async_link_);
+        asy__queue_remove(&h->async_link_);
+        asy__queue_insert_tail(&loop->async_handles_, &h->async_link_);
+        if (__atomic_exchange_n(&h->pending_, 0, __ATOMIC_SEQ_CST) == 0) continue;
+        h->cb_(h);
+        asy__after_cb(loop);
+    }
+}
+
+ASY__INTERNAL int asy__async_loop_init(asy_loop_t *loop) {
+    int rfd, r;
+#if ASYNCRT_OS_LINUX
+    rfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (rfd < 0) return asy__errno();
+    loop->wake_wfd_ = rfd;
+#else
+    int fds[2];
+    if (pipe(fds) != 0) return asy__errno();
+    if ((r = asy__set_nonblock_cloexec(fds[0])) || (r = asy__set_nonblock_cloexec(fds[1]))) {
+        close(fds[0]);
+        close(fds[1]);
+        return r;
+    }
+    rfd = fds[0];
+    loop->wake_wfd_ = fds[1];
+#endif
+    asy__io_init(&loop->wake_io_, rfd, asy__wake_read);
+    r = asy__io_start(loop, &loop->wake_io_, ASY_READABLE);
+    if (r) {
+        close(rfd);
+        if (loop->wake_wfd_ != rfd) close(loop->wake_wfd_);
+        loop->wake_wfd_ = -1;
+    }
+    return r;
+}
+
+ASY__INTERNAL void asy__async_loop_close(asy_loop_t *loop) {
+    int rfd = loop->wake_io_.fd;
+    if (rfd < 0) return;
+    asy__io_close(loop, &loop->wake_io_);
+    close(rfd);
+    if (loop->wake_wfd_ >= 0 && loop->wake_wfd_ != rfd) close(loop->wake_wfd_);
+    loop->wake_wfd_ = -1;
+    loop->wake_io_.fd = -1;
+}
+
+ASYNCRT_API int asy_async_init_at(asy_loop_t *loop, asy_async_t *h, asy_async_cb cb,
+                                  const char *file, int line) {
+    if (!loop || !h || !cb) return ASY_EINVAL;
+    asy__handle_init(loop, (asy_handle_t *)h, ASY_HANDLE_ASYNC, file, line);
+    h->cb_ = cb;
+    h->pending_ = 0;
+    asy__queue_insert_tail(&loop->async_handles_, &h->async_link_);
+    asy__handle_start((asy_handle_t *)h);
+    return 0;
+}
+
+ASYNCRT_API int asy_async_send(asy_async_t *h) {
+    asy_loop_t *loop;
+    if (!h) return ASY_EINVAL;
+    /* Already pending: the loop will see it. */
+    if (__atomic_load_n(&h->pending_, __ATOMIC_RELAXED) ||
+        __atomic_exchange_n(&h->pending_, 1, __ATOMIC_SEQ_CST))
+        return 0;
+    loop = h->loop;
+    if (__atomic_exchange_n(&loop->wake_pending_, 1, __ATOMIC_SEQ_CST)) return 0;
+    for (;;) {
+#if ASYNCRT_OS_LINUX
+        uint64_t one = 1;
+        ssize_t n = write(loop->wake_wfd_, &one, sizeof(one));
+#else
+        char one = 1;
+        ssize_t n = write(loop->wake_wfd_, &one, 1);
+#endif
+        if (n >= 0 || errno == EAGAIN) return 0; /* EAGAIN: a wake is queued anyway */
+        if (errno != EINTR) return asy__errno();
+    }
+}
+
+ASY__INTERNAL void asy__async_close(asy_async_t *h) {
+    asy__queue_remove(&h->async_link_);
+    asy__handle_stop((asy_handle_t *)h);
+}
+#endif

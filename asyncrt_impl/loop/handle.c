@@ -1,0 +1,116 @@
+#if ASYNCRT_OS_POSIX
+ASY__INTERNAL void asy__handle_init(asy_loop_t *loop, asy_handle_t *h, asy_handle_type type,
+                                    const char *file, int line) {
+    h->loop = loop;
+    h->type = type;
+    h->flags_ = ASY__H_REF;
+    h->close_cb_ = NULL;
+    h->origin_file_ = file;
+    h->origin_line_ = line;
+    asy__queue_init(&h->closing_link_);
+    asy__queue_insert_tail(&loop->handles_, &h->handle_link_);
+}
+
+ASYNCRT_API void asy_close(asy_handle_t *h, asy_close_cb cb) {
+    if (!h || (h->flags_ & (ASY__H_CLOSING | ASY__H_CLOSED))) return;
+    h->flags_ |= ASY__H_CLOSING;
+    h->close_cb_ = cb;
+    switch (h->type) {
+        case ASY_HANDLE_TIMER:
+            asy__timer_close((asy_timer_t *)h);
+            break;
+        case ASY_HANDLE_IDLE:
+        case ASY_HANDLE_PREPARE:
+        case ASY_HANDLE_CHECK:
+            asy__phase_close((asy_phase_t *)h);
+            break;
+        case ASY_HANDLE_ASYNC:
+            asy__async_close((asy_async_t *)h);
+            break;
+        case ASY_HANDLE_SIGNAL:
+            asy__signal_close((asy_signal_t *)h);
+            break;
+        case ASY_HANDLE_POLL:
+            asy__poll_close((asy_poll_t *)h);
+            break;
+        default:
+            break;
+    }
+    asy__handle_stop(h);
+    asy__queue_insert_tail(&h->loop->closing_, &h->closing_link_);
+}
+
+/* The close phase.  Handles closed by these callbacks wait for the next
+ * iteration, as in libuv. */
+ASY__INTERNAL void asy__run_closing(asy_loop_t *loop) {
+    asy__queue q;
+    asy__queue_init(&q);
+    asy__queue_move(&loop->closing_, &q);
+    while (!asy__queue_empty(&q)) {
+        asy_handle_t *h = ASY_CONTAINER_OF(asy__queue_head(&q), asy_handle_t, closing_link_);
+        asy__queue_remove(&h->closing_link_);
+        asy__queue_remove(&h->handle_link_);
+        h->flags_ = (h->flags_ & ~(unsigned)ASY__H_CLOSING) | ASY__H_CLOSED;
+        if (h->close_cb_) {
+            h->close_cb_(h);
+            asy__after_cb(loop);
+        }
+    }
+}
+
+ASYNCRT_API int asy_is_closing(const asy_handle_t *h) {
+    return h && (h->flags_ & (ASY__H_CLOSING | ASY__H_CLOSED)) != 0;
+}
+
+ASYNCRT_API int asy_is_active(const asy_handle_t *h) { return h && asy__handle_active(h); }
+
+ASYNCRT_API void asy_ref(asy_handle_t *h) {
+    if (!h || (h->flags_ & ASY__H_REF)) return;
+    h->flags_ |= ASY__H_REF;
+    if (h->flags_ & ASY__H_ACTIVE) h->loop->active_handles_++;
+}
+
+ASYNCRT_API void asy_unref(asy_handle_t *h) {
+    if (!h || !(h->flags_ & ASY__H_REF)) return;
+    h->flags_ &= ~(unsigned)ASY__H_REF;
+    if (h->flags_ & ASY__H_ACTIVE) h->loop->active_handles_--;
+}
+
+ASYNCRT_API int asy_has_ref(const asy_handle_t *h) { return h && (h->flags_ & ASY__H_REF) != 0; }
+
+ASYNCRT_API const char *asy_handle_type_name(asy_handle_type type) {
+    static const char *const names[] = {"unknown", "timer",   "idle",    "prepare", "check",
+                                        "async",   "signal",  "poll",    "tcp",     "udp",
+                                        "pipe",    "tty",     "process", "fs_watch", "stream"};
+    unsigned i = (unsigned)type;
+    return i < ASY_ARRAY_SIZE(names) ? names[i] : "unknown";
+}
+
+ASYNCRT_API void asy_loop_walk(asy_loop_t *loop, void (*fn)(asy_handle_t *h, void *arg),
+                               void *arg) {
+    asy__queue *q, *next;
+    if (!loop || !fn) return;
+    for (q = loop->handles_.next; q != &loop->handles_; q = next) {
+        asy_handle_t *h = ASY_CONTAINER_OF(q, asy_handle_t, handle_link_);
+        next = q->next;
+        if (!(h->flags_ & ASY__H_INTERNAL)) fn(h, arg);
+    }
+}
+
+ASYNCRT_API int asy_loop_print_handles(asy_loop_t *loop, FILE *out) {
+    asy__queue *q;
+    int n = 0;
+    if (!loop) return ASY_EINVAL;
+    ASY__QUEUE_FOREACH(q, &loop->handles_) {
+        asy_handle_t *h = ASY_CONTAINER_OF(q, asy_handle_t, handle_link_);
+        if (h->flags_ & ASY__H_INTERNAL) continue;
+        n++;
+        if (out)
+            fprintf(out, "[%c%c%c] %-8s %p created at %s:%d\n",
+                    (h->flags_ & ASY__H_REF) ? 'R' : '-', (h->flags_ & ASY__H_ACTIVE) ? 'A' : '-',
+                    (h->flags_ & ASY__H_CLOSING) ? 'C' : '-', asy_handle_type_name(h->type),
+                    (void *)h, h->origin_file_ ? h->origin_file_ : "?", h->origin_line_);
+    }
+    return n;
+}
+#endif

@@ -1,0 +1,21 @@
+/* asy__io: the loop's view of one file descriptor it waits on (the async
+ * wake-up fd, a signal pipe, a poll handle's fd, later sockets).  It is
+ * embedded in handles, so it is declared here; it is private. */
+typedef struct asy__io asy__io;
+typedef void (*asy__io_cb)(asy_loop_t *loop, asy__io *io, unsigned revents);
+
+/* Event bits, for poll handles and the backend. */
+enum {
+    ASY_READABLE = 1,
+    ASY_WRITABLE = 2,
+    ASY_DISCONNECT = 4,
+    ASY_PRIORITIZED = 8
+};
+
+struct asy__io {
+    int fd;
+    unsigned events;     /* wanted */
+    unsigned registered; /* what the kernel currently has */
+    asy__io_cb cb;
+    unsigned slot; /* backend bookkeeping (poll backend: index in its array) */
+};

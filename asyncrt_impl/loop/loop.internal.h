@@ -1,0 +1,77 @@
+/* Private parts of the loop shared by its files and the layers above. */
+enum {
+    ASY__H_ACTIVE = 1u << 0,
+    ASY__H_REF = 1u << 1,
+    ASY__H_CLOSING = 1u << 2,
+    ASY__H_CLOSED = 1u << 3,
+    ASY__H_INTERNAL = 1u << 4 /* owned by the library: not listed, not EBUSY */
+};
+
+struct asy__task {
+    asy_fn fn;
+    void *arg;
+};
+
+/* Handle bookkeeping every handle type uses. */
+ASY__INTERNAL void asy__handle_init(asy_loop_t *loop, asy_handle_t *h, asy_handle_type type,
+                                    const char *file, int line);
+static inline int asy__handle_active(const asy_handle_t *h) { return (h->flags_ & ASY__H_ACTIVE) != 0; }
+static inline void asy__handle_start(asy_handle_t *h) {
+    if (h->flags_ & ASY__H_ACTIVE) return;
+    h->flags_ |= ASY__H_ACTIVE;
+    if (h->flags_ & ASY__H_REF) h->loop->active_handles_++;
+}
+static inline void asy__handle_stop(asy_handle_t *h) {
+    if (!(h->flags_ & ASY__H_ACTIVE)) return;
+    h->flags_ &= ~(unsigned)ASY__H_ACTIVE;
+    if (h->flags_ & ASY__H_REF) h->loop->active_handles_--;
+}
+
+/* Runs the nextTick and microtask queues if either has work: called after
+ * every callback the loop makes. */
+ASY__INTERNAL void asy__drain(asy_loop_t *loop);
+static inline void asy__after_cb(asy_loop_t *loop) {
+    if (loop->ticks_.count | loop->microtasks_.count) asy__drain(loop);
+}
+
+/* Typed stop functions asy_close dispatches to. */
+ASY__INTERNAL void asy__timer_close(asy_timer_t *t);
+ASY__INTERNAL void asy__phase_close(asy_phase_t *h);
+ASY__INTERNAL void asy__async_close(asy_async_t *h);
+ASY__INTERNAL void asy__signal_close(asy_signal_t *h);
+ASY__INTERNAL void asy__poll_close(asy_poll_t *h);
+
+ASY__INTERNAL int asy__timers_init(asy_loop_t *loop);
+ASY__INTERNAL void asy__timers_free(asy_loop_t *loop);
+ASY__INTERNAL void asy__run_timers(asy_loop_t *loop);
+/* ms until the next timer is due; -1 when there is none */
+ASY__INTERNAL int64_t asy__next_timeout(const asy_loop_t *loop);
+ASY__INTERNAL void asy__run_immediates(asy_loop_t *loop);
+ASY__INTERNAL int asy__async_loop_init(asy_loop_t *loop);
+ASY__INTERNAL void asy__async_loop_close(asy_loop_t *loop);
+ASY__INTERNAL void asy__signal_loop_close(asy_loop_t *loop);
+ASY__INTERNAL void asy__lag_monitor_free(asy_loop_t *loop);
+
+/* ---- the backend interface -------------------------------------------
+ * One implementation per file in asyncrt_impl/backend/.  The loop asks for
+ * interest in an fd (asy__io_start/stop); changes are batched and applied
+ * at the next poll.  asy__backend_poll waits up to timeout ms (-1: no
+ * limit), calls each ready io's callback followed by the microtask drain,
+ * and returns how many events it dispatched. */
+enum { ASY__BACKEND_EPOLL = 1, ASY__BACKEND_POLL = 2 };
+/* Extra revents bit: error or hang-up on the fd. */
+enum { ASY__IO_ERR = 16 };
+ASY__INTERNAL int asy__backend_init(asy_loop_t *loop, const char *name);
+ASY__INTERNAL void asy__backend_close(asy_loop_t *loop);
+ASY__INTERNAL int asy__backend_poll(asy_loop_t *loop, int timeout_ms);
+ASY__INTERNAL const char *asy__backend_name(const asy_loop_t *loop);
+
+ASY__INTERNAL void asy__io_init(asy__io *io, int fd, asy__io_cb cb);
+/* Adds events to the interest set; 0 or a negative code (bad fd). */
+ASY__INTERNAL int asy__io_start(asy_loop_t *loop, asy__io *io, unsigned events);
+ASY__INTERNAL void asy__io_stop(asy_loop_t *loop, asy__io *io, unsigned events);
+/* Forgets the fd entirely (call before closing it). */
+ASY__INTERNAL void asy__io_close(asy_loop_t *loop, asy__io *io);
+
+/* Small POSIX helpers. */
+ASY__INTERNAL int asy__set_nonblock_cloexec(int fd);

@@ -1,0 +1,46 @@
+#if ASYNCRT_OS_POSIX
+static void asy__poll_io_cb(asy_loop_t *loop, asy__io *io, unsigned revents) {
+    asy_poll_t *h = ASY_CONTAINER_OF(io, asy_poll_t, io_);
+    unsigned ev = revents & h->io_.events;
+    (void)loop;
+    /* An error or hang-up condition is reported as the events the caller
+     * asked for, so its next read or write surfaces the error (libuv). */
+    if (revents & ASY__IO_ERR) ev |= h->io_.events & (ASY_READABLE | ASY_WRITABLE);
+    if (ev) h->cb_(h, 0, ev);
+}
+
+ASYNCRT_API int asy_poll_init_at(asy_loop_t *loop, asy_poll_t *h, int fd, const char *file,
+                                 int line) {
+    if (!loop || !h || fd < 0) return ASY_EINVAL;
+    asy__handle_init(loop, (asy_handle_t *)h, ASY_HANDLE_POLL, file, line);
+    h->cb_ = NULL;
+    asy__io_init(&h->io_, fd, asy__poll_io_cb);
+    return 0;
+}
+
+ASYNCRT_API int asy_poll_start(asy_poll_t *h, unsigned events, asy_poll_cb cb) {
+    int r;
+    unsigned all = ASY_READABLE | ASY_WRITABLE | ASY_DISCONNECT | ASY_PRIORITIZED;
+    if (!h || !cb || (events & ~all) || (h->flags_ & (ASY__H_CLOSING | ASY__H_CLOSED)))
+        return ASY_EINVAL;
+    asy__io_stop(h->loop, &h->io_, all & ~events);
+    if (events == 0) {
+        asy__handle_stop((asy_handle_t *)h);
+        return 0;
+    }
+    r = asy__io_start(h->loop, &h->io_, events);
+    if (r) return r;
+    h->cb_ = cb;
+    asy__handle_start((asy_handle_t *)h);
+    return 0;
+}
+
+ASYNCRT_API int asy_poll_stop(asy_poll_t *h) {
+    if (!h) return ASY_EINVAL;
+    asy__io_close(h->loop, &h->io_);
+    asy__handle_stop((asy_handle_t *)h);
+    return 0;
+}
+
+ASY__INTERNAL void asy__poll_close(asy_poll_t *h) { asy_poll_stop(h); }
+#endif

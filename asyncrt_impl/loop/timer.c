@@ -1,0 +1,269 @@
+#if ASYNCRT_OS_POSIX
+/* Timers live in the loop's heap keyed by due time (ms); the heap keeps
+ * equal deadlines in start order. */
+
+typedef struct asy__ctimer {
+    asy__slot slot; /* must be first */
+    asy_timer_t timer;
+    asy_fn cb;
+    void *arg;
+    uint64_t ms;
+    int interval;
+} asy__ctimer;
+
+typedef struct asy__immediate {
+    asy__slot slot; /* must be first */
+    asy_fn cb;
+    void *arg;
+    asy__queue link;
+} asy__immediate;
+
+ASY__INTERNAL int asy__timers_init(asy_loop_t *loop) {
+    asy__heap_init(&loop->timers_);
+    asy__slots_init(&loop->ctimers_, sizeof(asy__ctimer));
+    asy__slots_init(&loop->immediates_, sizeof(asy__immediate));
+    return 0;
+}
+
+ASY__INTERNAL void asy__timers_free(asy_loop_t *loop) {
+    asy__heap_free(&loop->timers_);
+    asy__slots_free(&loop->ctimers_);
+    asy__slots_free(&loop->immediates_);
+    asy__queue_init(&loop->immediate_q_);
+    loop->immediate_refs_ = 0;
+}
+
+static void asy__timer_setup(asy_loop_t *loop, asy_timer_t *t) {
+    t->cb_ = NULL;
+    t->due_ = 0;
+    t->repeat_ = 0;
+    asy__heap_node_init(&t->heap_node_);
+    (void)loop;
+}
+
+ASYNCRT_API int asy_timer_init_at(asy_loop_t *loop, asy_timer_t *t, const char *file, int line) {
+    if (!loop || !t) return ASY_EINVAL;
+    asy__handle_init(loop, (asy_handle_t *)t, ASY_HANDLE_TIMER, file, line);
+    asy__timer_setup(loop, t);
+    return 0;
+}
+
+static int asy__timer_arm(asy_timer_t *t, uint64_t timeout) {
+    asy_loop_t *loop = t->loop;
+    uint64_t due = loop->time_ + timeout;
+    if (due < loop->time_) due = UINT64_MAX; /* saturate huge timeouts */
+    asy__heap_remove(&loop->timers_, &t->heap_node_);
+    if (asy__heap_insert(&loop->timers_, &t->heap_node_, due)) {
+        asy__handle_stop((asy_handle_t *)t);
+        return ASY_ENOMEM;
+    }
+    t->due_ = due;
+    asy__handle_start((asy_handle_t *)t);
+    return 0;
+}
+
+ASYNCRT_API int asy_timer_start(asy_timer_t *t, asy_timer_cb cb, uint64_t timeout,
+                                uint64_t repeat) {
+    if (!t || !cb || (t->flags_ & (ASY__H_CLOSING | ASY__H_CLOSED))) return ASY_EINVAL;
+    t->cb_ = cb;
+    t->repeat_ = repeat;
+    return asy__timer_arm(t, timeout);
+}
+
+ASYNCRT_API int asy_timer_stop(asy_timer_t *t) {
+    if (!t) return ASY_EINVAL;
+    asy__heap_remove(&t->loop->timers_, &t->heap_node_);
+    asy__handle_stop((asy_handle_t *)t);
+    return 0;
+}
+
+ASYNCRT_API int asy_timer_again(asy_timer_t *t) {
+    if (!t || !t->cb_) return ASY_EINVAL;
+    if (t->repeat_ == 0) return 0;
+    return asy__timer_arm(t, t->repeat_);
+}
+
+ASYNCRT_API void asy_timer_set_repeat(asy_timer_t *t, uint64_t repeat) {
+    if (t) t->repeat_ = repeat;
+}
+
+ASYNCRT_API uint64_t asy_timer_get_repeat(const asy_timer_t *t) { return t ? t->repeat_ : 0; }
+
+ASYNCRT_API uint64_t asy_timer_get_due_in(const asy_timer_t *t) {
+    if (!t || !asy__heap_node_active(&t->heap_node_) || t->due_ <= t->loop->time_) return 0;
+    return t->due_ - t->loop->time_;
+}
+
+ASY__INTERNAL void asy__timer_close(asy_timer_t *t) { asy_timer_stop(t); }
+
+ASY__INTERNAL int64_t asy__next_timeout(const asy_loop_t *loop) {
+    const asy__heap_entry *min = asy__heap_min(&loop->timers_);
+    if (!min) return -1;
+    if (min->key <= loop->time_) return 0;
+    return (int64_t)(min->key - loop->time_ > (uint64_t)INT64_MAX ? INT64_MAX
+                                                                    : min->key - loop->time_);
+}
+
+/* The timers phase.  Only timers started before the phase began may run
+ * in it (seq below the mark): a 0 ms timer started by a timer callback
+ * waits for the next iteration, as in Node. */
+ASY__INTERNAL void asy__run_timers(asy_loop_t *loop) {
+    uint64_t mark = loop->timers_.next_seq;
+    for (;;) {
+        const asy__heap_entry *min = asy__heap_min(&loop->timers_);
+        asy_timer_t *t;
+        if (!min || min->key > loop->time_ || min->seq >= mark) break;
+        t = ASY_CONTAINER_OF(min->node, asy_timer_t, heap_node_);
+        asy__heap_remove(&loop->timers_, &t->heap_node_);
+        if (t->repeat_) {
+            /* re-armed before the callback so the callback may stop it */
+            if (asy__timer_arm(t, t->repeat_)) asy__handle_stop((asy_handle_t *)t);
+        } else {
+            asy__handle_stop((asy_handle_t *)t);
+        }
+        /* The callback may free t (a one-shot convenience timer's slot is
+         * released by it): t is not touched afterwards. */
+        t->cb_(t);
+        asy__after_cb(loop);
+    }
+}
+
+/* ---- setTimeout / setInterval ------------------------------------------ */
+
+static void asy__ctimer_fire(asy_timer_t *t) {
+    asy__ctimer *c = ASY_CONTAINER_OF(t, asy__ctimer, timer);
+    asy_loop_t *loop = t->loop;
+    if (!c->interval) {
+        asy_fn cb = c->cb;
+        void *arg = c->arg;
+        asy__slots_release(&loop->ctimers_, &c->slot); /* a clear from cb is a no-op */
+        cb(arg);
+    } else {
+        c->cb(c->arg);
+    }
+}
+
+static asy_timer_id asy__ctimer_new(asy_loop_t *loop, asy_fn cb, void *arg, uint64_t ms,
+                                    int interval) {
+    asy_timer_id id;
+    asy__ctimer *c;
+    id.id = 0;
+    if (!loop || !cb) return id;
+    c = (asy__ctimer *)(void *)asy__slots_alloc(&loop->ctimers_);
+    if (!c) return id;
+    c->cb = cb;
+    c->arg = arg;
+    c->ms = ms;
+    c->interval = interval;
+    c->timer.loop = loop;
+    c->timer.type = ASY_HANDLE_TIMER;
+    c->timer.flags_ = ASY__H_REF | ASY__H_INTERNAL;
+    c->timer.data = c;
+    asy__queue_init(&c->timer.handle_link_);
+    asy__queue_init(&c->timer.closing_link_);
+    asy__timer_setup(loop, &c->timer);
+    c->timer.cb_ = asy__ctimer_fire;
+    /* Node clamps interval repeats below 1 ms to 1 ms */
+    c->timer.repeat_ = interval ? (ms ? ms : 1) : 0;
+    if (asy__timer_arm(&c->timer, ms)) {
+        asy__slots_release(&loop->ctimers_, &c->slot);
+        return id;
+    }
+    id.id = asy__slot_id(&c->slot);
+    return id;
+}
+
+ASYNCRT_API asy_timer_id asy_set_timeout(asy_loop_t *loop, asy_fn cb, void *arg, uint64_t ms) {
+    return asy__ctimer_new(loop, cb, arg, ms, 0);
+}
+
+ASYNCRT_API asy_timer_id asy_set_interval(asy_loop_t *loop, asy_fn cb, void *arg, uint64_t ms) {
+    return asy__ctimer_new(loop, cb, arg, ms, 1);
+}
+
+static asy__ctimer *asy__ctimer_get(asy_loop_t *loop, asy_timer_id id) {
+    if (!loop) return NULL;
+    return (asy__ctimer *)(void *)asy__slots_lookup(&loop->ctimers_, id.id);
+}
+
+ASYNCRT_API int asy_clear_timer(asy_loop_t *loop, asy_timer_id id) {
+    asy__ctimer *c = asy__ctimer_get(loop, id);
+    if (!c) return loop ? ASY_ENOENT : ASY_EINVAL;
+    asy_timer_stop(&c->timer);
+    asy__slots_release(&loop->ctimers_, &c->slot);
+    return 0;
+}
+
+ASYNCRT_API int asy_timer_refresh(asy_loop_t *loop, asy_timer_id id) {
+    asy__ctimer *c = asy__ctimer_get(loop, id);
+    if (!c) return loop ? ASY_ENOENT : ASY_EINVAL;
+    return asy__timer_arm(&c->timer, c->ms);
+}
+
+ASYNCRT_API int asy_timer_ref(asy_loop_t *loop, asy_timer_id id) {
+    asy__ctimer *c = asy__ctimer_get(loop, id);
+    if (!c) return loop ? ASY_ENOENT : ASY_EINVAL;
+    asy_ref((asy_handle_t *)&c->timer);
+    return 0;
+}
+
+ASYNCRT_API int asy_timer_unref(asy_loop_t *loop, asy_timer_id id) {
+    asy__ctimer *c = asy__ctimer_get(loop, id);
+    if (!c) return loop ? ASY_ENOENT : ASY_EINVAL;
+    asy_unref((asy_handle_t *)&c->timer);
+    return 0;
+}
+
+ASYNCRT_API int asy_timer_has_ref(asy_loop_t *loop, asy_timer_id id) {
+    asy__ctimer *c = asy__ctimer_get(loop, id);
+    if (!c) return loop ? ASY_ENOENT : ASY_EINVAL;
+    return asy_has_ref((asy_handle_t *)&c->timer);
+}
+
+/* ---- setImmediate -------------------------------------------------------- */
+
+ASYNCRT_API asy_immediate_id asy_set_immediate(asy_loop_t *loop, asy_fn cb, void *arg) {
+    asy_immediate_id id;
+    asy__immediate *im;
+    id.id = 0;
+    if (!loop || !cb) return id;
+    im = (asy__immediate *)(void *)asy__slots_alloc(&loop->immediates_);
+    if (!im) return id;
+    im->cb = cb;
+    im->arg = arg;
+    asy__queue_insert_tail(&loop->immediate_q_, &im->link);
+    loop->immediate_refs_++;
+    id.id = asy__slot_id(&im->slot);
+    return id;
+}
+
+ASYNCRT_API int asy_clear_immediate(asy_loop_t *loop, asy_immediate_id id) {
+    asy__immediate *im;
+    if (!loop) return ASY_EINVAL;
+    im = (asy__immediate *)(void *)asy__slots_lookup(&loop->immediates_, id.id);
+    if (!im) return ASY_ENOENT;
+    asy__queue_remove(&im->link);
+    loop->immediate_refs_--;
+    asy__slots_release(&loop->immediates_, &im->slot);
+    return 0;
+}
+
+/* The check phase's immediates: those queued before the phase started; the
+ * ones they queue wait for the next iteration (Node). */
+ASY__INTERNAL void asy__run_immediates(asy_loop_t *loop) {
+    asy__queue q;
+    if (asy__queue_empty(&loop->immediate_q_)) return;
+    asy__queue_init(&q);
+    asy__queue_move(&loop->immediate_q_, &q);
+    while (!asy__queue_empty(&q)) {
+        asy__immediate *im = ASY_CONTAINER_OF(asy__queue_head(&q), asy__immediate, link);
+        asy_fn cb = im->cb;
+        void *arg = im->arg;
+        asy__queue_remove(&im->link);
+        loop->immediate_refs_--;
+        asy__slots_release(&loop->immediates_, &im->slot);
+        cb(arg);
+        asy__after_cb(loop);
+    }
+}
+#endif
