@@ -18,15 +18,15 @@ static void tlog(const char *s) {
 }
 
 /* asy_fn-shaped logger: the arg is the string */
-static void tlog_fn(void *arg) { tlog((const char *)arg); }
+__attribute__((unused)) static void tlog_fn(void *arg) { tlog((const char *)arg); }
 
-static void tlog_reset(void) {
+__attribute__((unused)) static void tlog_reset(void) {
     tlog_len = 0;
     tlog_buf[0] = 0;
 }
 
 /* Runs `node <repo>/tests/node/<file>` and returns its stdout (static). */
-static const char *run_node_twin(const char *file) {
+__attribute__((unused)) static const char *run_node_twin(const char *file) {
     static char out[8192];
     char cmd[1024];
     size_t n;
@@ -40,5 +40,5 @@ static const char *run_node_twin(const char *file) {
     return out;
 }
 
-static int have_node(void) { return system("node --version >/dev/null 2>&1") == 0; }
+__attribute__((unused)) static int have_node(void) { return system("node --version >/dev/null 2>&1") == 0; }
 #endif
