@@ -137,14 +137,28 @@ fuzz: $(patsubst %,$(BUILD)/fuzz/%,$(FUZZ_TARGETS))
 	done
 
 # ---- Windows (mingw-w64, run under wine) --------------------------------------
+# The runner and the tests that apply to Windows, cross-compiled and run under
+# wine in a prefix of its own inside the build folder (created on first use).
 MINGW_CC ?= x86_64-w64-mingw32-gcc
+WINE     ?= wine
 WIN_TESTS ?= $(wildcard tests/test_base.c tests/test_internal_base.c)
+# mingw's own printf, so %zu / %lld / %llu behave as in C99 whatever the CRT
+MINGW_CFLAGS = -std=c11 $(WARN) -O1 -g -D__USE_MINGW_ANSI_STDIO=1
+WIN_ENV = WINEPREFIX="$(abspath $(BUILD))/win/wineprefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
 
-test-windows: deps asyncrt.h
-	@mkdir -p $(BUILD)/win
-	$(MINGW_CC) -std=c11 $(WARN) -O1 -g tests/runner.c tests/impl.c $(WIN_TESTS) \
-	  -o $(BUILD)/win/run.exe -lws2_32
-	cd $(BUILD)/win && WINEDEBUG=-all wine ./run.exe $(T)
+$(BUILD)/win/run.exe: tests/runner.c tests/impl.c tests/test.h $(WIN_TESTS) asyncrt.h
+	@mkdir -p $(dir $@)
+	$(MINGW_CC) $(MINGW_CFLAGS) tests/runner.c tests/impl.c $(WIN_TESTS) -o $@ -lws2_32
+
+test-windows: deps asyncrt.h $(BUILD)/win/run.exe
+	@for std in c99 c11; do \
+	  $(MINGW_CC) -std=$$std $(WARN) -c tests/compile/impl.c -o $(BUILD)/win/impl_$$std.o || exit 1; \
+	done; echo "test-windows: asyncrt.h compiles with mingw as C99 and C11"
+	@if [ ! -f $(BUILD)/win/wineprefix/system.reg ]; then \
+	  echo "test-windows: creating the wine prefix $(BUILD)/win/wineprefix (first run only)"; \
+	  $(WIN_ENV) $(WINE) wineboot --init >$(BUILD)/win/wineboot.log 2>&1 || { cat $(BUILD)/win/wineboot.log; exit 1; }; \
+	fi
+	cd $(BUILD)/win && $(WIN_ENV) $(WINE) ./run.exe $(T)
 
 clean:
 	rm -rf build build-asan build-ubsan build-tsan
