@@ -3,7 +3,7 @@
 #   make test [T=filter]     deps, amalgamation, compile tests, symbol check, test suite
 #   make bench [BENCH=name]  every benchmark against its peer, 5 runs each, medians
 #   make asan | tsan | ubsan | valgrind   the suite under a sanitizer / valgrind
-#   make examples | fuzz | test-windows | amalgamate | check-amalgamation | clean
+#   make examples | fuzz | test-windows | check-harness | amalgamate | check-amalgamation | clean
 
 CC      ?= cc
 CXX     ?= g++
@@ -32,7 +32,7 @@ FUZZ_TARGETS := $(patsubst fuzz/%.c,%,$(wildcard fuzz/*.c))
 FUZZ_SECONDS ?= 20
 
 .PHONY: all test run-tests deps amalgamate check-amalgamation compile-test check-symbols \
-        asan ubsan tsan valgrind bench bench-build examples fuzz test-windows clean
+        asan ubsan tsan valgrind bench bench-build check-harness examples fuzz test-windows clean
 
 all: asyncrt.h $(BUILD)/tests/run $(EXAMPLES)
 
@@ -111,15 +111,29 @@ $(BUILD)/bench/%: bench/%.c asyncrt.h
 	@mkdir -p $(dir $@)
 	$(CC) $(BENCH_CFLAGS) $< -o $@ $(LDLIBS)
 
+# uv.h needs POSIX types (pthread_rwlock_t) that strict -std=c11 hides.
+PEER_CFLAGS = -std=gnu11 -O2 -g -Wall -Wextra -Werror
+
 $(BUILD)/bench/peers/%_uv: bench/peers/%_uv.c
 	@mkdir -p $(dir $@)
-	$(CC) $(BENCH_CFLAGS) $< -o $@ -luv $(LDLIBS)
+	$(CC) $(PEER_CFLAGS) $< -o $@ -luv $(LDLIBS)
 
-bench-build: $(BENCH_BINS) $(BENCH_PEERS)
+# BENCH=name (or "a b") builds and runs only those benchmarks and their peers.
+BENCH_SELECTED = $(if $(BENCH),$(filter $(addprefix $(BUILD)/bench/,$(BENCH)),$(BENCH_BINS)) \
+                   $(filter $(addprefix $(BUILD)/bench/peers/,$(addsuffix _uv,$(BENCH))),$(BENCH_PEERS)), \
+                   $(BENCH_BINS) $(BENCH_PEERS))
 
+bench-build: $(BENCH_SELECTED)
+
+# BENCH_RUNS (default 5) and BENCH_TIMEOUT (seconds per run, default 120)
+# reach the harness through the environment.
 bench: deps
 	@$(MAKE) --no-print-directory bench-build
 	@node bench/harness.mjs --build $(BUILD) $(BENCH)
+
+# The harness itself, against throwaway programs in a temporary folder.
+check-harness:
+	@sh scripts/check-harness.sh
 
 # ---- fuzzing (clang + libFuzzer) ----------------------------------------------
 $(BUILD)/fuzz/%: fuzz/%.c asyncrt.h
