@@ -3,7 +3,7 @@
 #   make test [T=filter]     deps, amalgamation, compile tests, symbol check, test suite
 #   make bench [BENCH=name]  every benchmark against its peer, 5 runs each, medians
 #   make asan | tsan | ubsan | valgrind   the suite under a sanitizer / valgrind
-#   make examples | fuzz | test-windows | amalgamate | check-amalgamation | clean
+#   make examples | fuzz | test-windows | check-harness | amalgamate | check-amalgamation | clean
 
 CC      ?= cc
 CXX     ?= g++
@@ -33,7 +33,7 @@ FUZZ_TARGETS := $(patsubst fuzz/%.c,%,$(wildcard fuzz/*.c))
 FUZZ_SECONDS ?= 20
 
 .PHONY: all test run-tests deps amalgamate check-amalgamation compile-test check-symbols \
-        asan ubsan tsan valgrind bench bench-build examples fuzz test-windows clean
+        asan ubsan tsan valgrind bench bench-build check-harness examples fuzz test-windows clean
 
 all: asyncrt.h $(BUILD)/tests/run $(EXAMPLES)
 
@@ -112,15 +112,29 @@ $(BUILD)/bench/%: bench/%.c asyncrt.h
 	@mkdir -p $(dir $@)
 	$(CC) $(BENCH_CFLAGS) $< -o $@ $(LDLIBS)
 
+# uv.h needs POSIX types (pthread_rwlock_t) that strict -std=c11 hides.
+PEER_CFLAGS = -std=gnu11 -O2 -g -Wall -Wextra -Werror
+
 $(BUILD)/bench/peers/%_uv: bench/peers/%_uv.c
 	@mkdir -p $(dir $@)
-	$(CC) $(BENCH_CFLAGS) $< -o $@ -luv $(LDLIBS)
+	$(CC) $(PEER_CFLAGS) $< -o $@ -luv $(LDLIBS)
 
-bench-build: $(BENCH_BINS) $(BENCH_PEERS)
+# BENCH=name (or "a b") builds and runs only those benchmarks and their peers.
+BENCH_SELECTED = $(if $(BENCH),$(filter $(addprefix $(BUILD)/bench/,$(BENCH)),$(BENCH_BINS)) \
+                   $(filter $(addprefix $(BUILD)/bench/peers/,$(addsuffix _uv,$(BENCH))),$(BENCH_PEERS)), \
+                   $(BENCH_BINS) $(BENCH_PEERS))
 
+bench-build: $(BENCH_SELECTED)
+
+# BENCH_RUNS (default 5) and BENCH_TIMEOUT (seconds per run, default 120)
+# reach the harness through the environment.
 bench: deps
 	@$(MAKE) --no-print-directory bench-build
 	@node bench/harness.mjs --build $(BUILD) $(BENCH)
+
+# The harness itself, against throwaway programs in a temporary folder.
+check-harness:
+	@sh scripts/check-harness.sh
 
 # ---- fuzzing (clang + libFuzzer) ----------------------------------------------
 $(BUILD)/fuzz/%: fuzz/%.c asyncrt.h
@@ -138,14 +152,28 @@ fuzz: $(patsubst %,$(BUILD)/fuzz/%,$(FUZZ_TARGETS))
 	done
 
 # ---- Windows (mingw-w64, run under wine) --------------------------------------
+# The runner and the tests that apply to Windows, cross-compiled and run under
+# wine in a prefix of its own inside the build folder (created on first use).
 MINGW_CC ?= x86_64-w64-mingw32-gcc
+WINE     ?= wine
 WIN_TESTS ?= $(wildcard tests/test_base.c tests/test_internal_base.c)
+# mingw's own printf, so %zu / %lld / %llu behave as in C99 whatever the CRT
+MINGW_CFLAGS = -std=c11 $(WARN) -O1 -g -D__USE_MINGW_ANSI_STDIO=1
+WIN_ENV = WINEPREFIX="$(abspath $(BUILD))/win/wineprefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
 
-test-windows: deps asyncrt.h
-	@mkdir -p $(BUILD)/win
-	$(MINGW_CC) -std=c11 $(WARN) -O1 -g tests/runner.c tests/impl.c $(WIN_TESTS) \
-	  -o $(BUILD)/win/run.exe -lws2_32
-	cd $(BUILD)/win && WINEDEBUG=-all wine ./run.exe $(T)
+$(BUILD)/win/run.exe: tests/runner.c tests/impl.c tests/test.h $(WIN_TESTS) asyncrt.h
+	@mkdir -p $(dir $@)
+	$(MINGW_CC) $(MINGW_CFLAGS) tests/runner.c tests/impl.c $(WIN_TESTS) -o $@ -lws2_32
+
+test-windows: deps asyncrt.h $(BUILD)/win/run.exe
+	@for std in c99 c11; do \
+	  $(MINGW_CC) -std=$$std $(WARN) -c tests/compile/impl.c -o $(BUILD)/win/impl_$$std.o || exit 1; \
+	done; echo "test-windows: asyncrt.h compiles with mingw as C99 and C11"
+	@if [ ! -f $(BUILD)/win/wineprefix/system.reg ]; then \
+	  echo "test-windows: creating the wine prefix $(BUILD)/win/wineprefix (first run only)"; \
+	  $(WIN_ENV) $(WINE) wineboot --init >$(BUILD)/win/wineboot.log 2>&1 || { cat $(BUILD)/win/wineboot.log; exit 1; }; \
+	fi
+	cd $(BUILD)/win && $(WIN_ENV) $(WINE) ./run.exe $(T)
 
 clean:
 	rm -rf build build-asan build-ubsan build-tsan

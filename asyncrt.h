@@ -936,8 +936,7 @@ ASYNCRT_API int asy_translate_sys_error(int sys) {
             return ASY_EPIPE;
         case ERROR_HANDLE_EOF:
             return ASY_EOF;
-        case ERROR_OPERATION_ABORTED:
-        case WSA_OPERATION_ABORTED:
+        case ERROR_OPERATION_ABORTED: /* == WSA_OPERATION_ABORTED */
             return ASY_ECANCELED;
         case ERROR_DIR_NOT_EMPTY:
             return ASY_ENOTEMPTY;

@@ -32,12 +32,19 @@ static asyt_case *asyt_head, *asyt_tail;
 static const char *asyt_self;
 
 void asyt_register(asyt_case *tc) {
+#ifdef _WIN32
+    /* mingw runs constructors last to first: prepend to keep source order */
+    tc->next = asyt_head;
+    asyt_head = tc;
+    if (!asyt_tail) asyt_tail = tc;
+#else
     tc->next = NULL;
     if (asyt_tail)
         asyt_tail->next = tc;
     else
         asyt_head = tc;
     asyt_tail = tc;
+#endif
 }
 
 const char *asyt_self_path(void) { return asyt_self; }
@@ -201,26 +208,67 @@ static asyt_status asyt_run_one(asyt_case *tc, asyt_out *out) {
     return st;
 }
 #else  /* _WIN32: run "<self> --child NAME" with its output on a pipe */
+/* A thread reads the pipe with blocking reads, so output is taken as fast as
+ * the test writes it while the main thread waits for exit or the deadline. */
+typedef struct {
+    HANDLE rd;
+    asyt_out *out;
+} asyt_reader;
+
+static DWORD WINAPI asyt_reader_main(LPVOID arg) {
+    asyt_reader *r = (asyt_reader *)arg;
+    char buf[4096];
+    DWORD n;
+    while (ReadFile(r->rd, buf, sizeof(buf), &n, NULL) && n > 0) asyt_out_add(r->out, buf, n);
+    return 0;
+}
+
+static const char *asyt_exception_name(DWORD code) {
+    switch (code) {
+        case EXCEPTION_ACCESS_VIOLATION: return "access violation";
+        case EXCEPTION_STACK_OVERFLOW: return "stack overflow";
+        case EXCEPTION_ILLEGAL_INSTRUCTION: return "illegal instruction";
+        case EXCEPTION_INT_DIVIDE_BY_ZERO: return "integer divide by zero";
+        case EXCEPTION_ARRAY_BOUNDS_EXCEEDED: return "array bounds exceeded";
+        case EXCEPTION_IN_PAGE_ERROR: return "in-page error";
+        case EXCEPTION_PRIV_INSTRUCTION: return "privileged instruction";
+        case EXCEPTION_BREAKPOINT: return "breakpoint";
+        case 0xC0000409: return "stack buffer overrun / fast fail";
+        default: return NULL;
+    }
+}
+
 static asyt_status asyt_run_one(asyt_case *tc, asyt_out *out) {
     asyt_status st;
     SECURITY_ATTRIBUTES sa;
-    HANDLE rd, wr;
+    HANDLE rd, wr, job, thread;
     STARTUPINFOA si;
     PROCESS_INFORMATION pi;
+    JOBOBJECT_EXTENDED_LIMIT_INFORMATION lim;
+    asyt_reader reader;
     char cmd[1024];
-    DWORD code = 1;
-    double deadline = asyt_now_ms() + tc->timeout_ms * asyt_timeout_scale();
+    DWORD code = 1, wait_ms;
+    double budget = tc->timeout_ms * asyt_timeout_scale();
     int timed_out = 0;
+    const char *what;
     memset(&st, 0, sizeof(st));
     memset(&sa, 0, sizeof(sa));
     sa.nLength = sizeof(sa);
     sa.bInheritHandle = TRUE;
-    if (!CreatePipe(&rd, &wr, &sa, 0)) {
+    if (!CreatePipe(&rd, &wr, &sa, 1 << 16)) {
         st.result = ASYT_FAIL;
         snprintf(st.detail, sizeof(st.detail), "CreatePipe failed: %lu", GetLastError());
         return st;
     }
     SetHandleInformation(rd, HANDLE_FLAG_INHERIT, 0);
+    /* The job holds the test and whatever it starts, so a timeout ends them
+     * all, as the process group does on POSIX. */
+    job = CreateJobObjectA(NULL, NULL);
+    if (job) {
+        memset(&lim, 0, sizeof(lim));
+        lim.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
+        SetInformationJobObject(job, JobObjectExtendedLimitInformation, &lim, sizeof(lim));
+    }
     memset(&si, 0, sizeof(si));
     si.cb = sizeof(si);
     si.dwFlags = STARTF_USESTDHANDLES;
@@ -228,54 +276,80 @@ static asyt_status asyt_run_one(asyt_case *tc, asyt_out *out) {
     si.hStdError = wr;
     si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
     snprintf(cmd, sizeof(cmd), "\"%s\" --child %s", asyt_self, tc->name);
-    if (!CreateProcessA(NULL, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi)) {
+    if (!CreateProcessA(NULL, cmd, NULL, NULL, TRUE, CREATE_SUSPENDED, NULL, NULL, &si, &pi)) {
         CloseHandle(rd);
         CloseHandle(wr);
+        if (job) CloseHandle(job);
         st.result = ASYT_FAIL;
         snprintf(st.detail, sizeof(st.detail), "CreateProcess failed: %lu", GetLastError());
         return st;
     }
     CloseHandle(wr);
-    for (;;) {
-        DWORD avail = 0, n = 0;
-        char buf[4096];
-        if (PeekNamedPipe(rd, NULL, 0, NULL, &avail, NULL) && avail > 0) {
-            if (ReadFile(rd, buf, avail < sizeof(buf) ? avail : sizeof(buf), &n, NULL) && n)
-                asyt_out_add(out, buf, n);
-            continue;
-        }
-        if (WaitForSingleObject(pi.hProcess, 20) == WAIT_OBJECT_0) break;
-        if (asyt_now_ms() > deadline) {
-            TerminateProcess(pi.hProcess, 1);
-            WaitForSingleObject(pi.hProcess, INFINITE);
-            timed_out = 1;
-            break;
-        }
+    if (job && !AssignProcessToJobObject(job, pi.hProcess)) {
+        CloseHandle(job); /* no job (old nested-job limits): timeouts still kill the test */
+        job = NULL;
     }
-    for (;;) { /* drain what is left */
-        DWORD avail = 0, n = 0;
-        char buf[4096];
-        if (!PeekNamedPipe(rd, NULL, 0, NULL, &avail, NULL) || avail == 0) break;
-        if (!ReadFile(rd, buf, avail < sizeof(buf) ? avail : sizeof(buf), &n, NULL) || !n) break;
-        asyt_out_add(out, buf, n);
+    reader.rd = rd;
+    reader.out = out;
+    thread = CreateThread(NULL, 0, asyt_reader_main, &reader, 0, NULL);
+    ResumeThread(pi.hThread);
+    wait_ms = budget > 0 ? (DWORD)budget + 1 : 1;
+    if (WaitForSingleObject(pi.hProcess, wait_ms) != WAIT_OBJECT_0) {
+        timed_out = 1;
+        if (job) TerminateJobObject(job, 1);
+        TerminateProcess(pi.hProcess, 1);
+        WaitForSingleObject(pi.hProcess, INFINITE);
     }
     GetExitCodeProcess(pi.hProcess, &code);
+    /* A process the test left running may still hold the pipe open: give the
+     * reader a moment to drain, then end the job so the pipe closes. */
+    if (thread && WaitForSingleObject(thread, 200) != WAIT_OBJECT_0) {
+        if (job) TerminateJobObject(job, 1);
+        if (WaitForSingleObject(thread, 2000) != WAIT_OBJECT_0) {
+            CancelSynchronousIo(thread);
+            WaitForSingleObject(thread, INFINITE);
+        }
+    }
+    if (thread) {
+        CloseHandle(thread);
+    } else {
+        asyt_reader_main(&reader); /* no thread: read after the fact */
+    }
     CloseHandle(pi.hProcess);
     CloseHandle(pi.hThread);
     CloseHandle(rd);
+    if (job) CloseHandle(job);
     if (timed_out) {
         st.result = ASYT_FAIL;
-        snprintf(st.detail, sizeof(st.detail), "timed out after %.0f ms",
-                 tc->timeout_ms * asyt_timeout_scale());
+        snprintf(st.detail, sizeof(st.detail), "timed out after %.0f ms", budget);
     } else if (code == 0) {
         st.result = ASYT_PASS;
     } else if (code == ASYT_SKIP_CODE) {
         st.result = ASYT_SKIP;
+    } else if ((what = asyt_exception_name(code)) != NULL) {
+        st.result = ASYT_FAIL;
+        snprintf(st.detail, sizeof(st.detail), "crashed: exception 0x%08lx (%s)",
+                 (unsigned long)code, what);
+    } else if (code == 3) {
+        st.result = ASYT_FAIL;
+        snprintf(st.detail, sizeof(st.detail), "exit code 3 (abort?)");
     } else {
         st.result = ASYT_FAIL;
         snprintf(st.detail, sizeof(st.detail), "exit code 0x%lx", (unsigned long)code);
     }
     return st;
+}
+
+/* In the child: report a crash on stderr and exit with the exception code
+ * instead of starting the system debugger (wine's winedbg, Windows Error
+ * Reporting), which would hang or bury the output. */
+static LONG WINAPI asyt_crash_filter(EXCEPTION_POINTERS *ep) {
+    fflush(stdout);
+    fprintf(stderr, "crashed: exception 0x%08lx at %p\n",
+            (unsigned long)ep->ExceptionRecord->ExceptionCode,
+            ep->ExceptionRecord->ExceptionAddress);
+    fflush(stderr);
+    return EXCEPTION_EXECUTE_HANDLER;
 }
 #endif
 
@@ -303,7 +377,14 @@ int main(int argc, char **argv) {
     char **filters = (char **)calloc((size_t)argc, sizeof(char *));
     int nfilters = 0, list = 0, i, passed = 0, failed = 0, skipped = 0;
     asyt_self = argv[0];
-#ifndef _WIN32
+#ifdef _WIN32
+    {
+        /* argv[0] may lack the directory or the .exe: re-exec what runs */
+        static char self[MAX_PATH];
+        DWORD n = GetModuleFileNameA(NULL, self, sizeof(self));
+        if (n > 0 && n < sizeof(self)) asyt_self = self;
+    }
+#else
     signal(SIGPIPE, SIG_IGN);
 #endif
     for (i = 1; i < argc; i++) {
@@ -311,6 +392,10 @@ int main(int argc, char **argv) {
             list = 1;
         } else if (strcmp(argv[i], "--child") == 0 && i + 1 < argc) {
             /* Windows: run one test in this process */
+#ifdef _WIN32
+            SetErrorMode(SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX);
+            SetUnhandledExceptionFilter(asyt_crash_filter);
+#endif
             for (tc = asyt_head; tc; tc = tc->next)
                 if (strcmp(tc->name, argv[i + 1]) == 0) {
                     tc->fn();

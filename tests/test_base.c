@@ -3,6 +3,10 @@
 #include "test.h"
 
 #include <errno.h>
+#ifdef _WIN32
+#include <winsock2.h>
+#include <windows.h>
+#endif
 
 TEST(base_version_string) {
     char want[32];
@@ -20,6 +24,17 @@ TEST(base_errors_equal_negative_errno) {
     ASSERT_EQ(ASY_ETIMEDOUT, -ETIMEDOUT);
     ASSERT_EQ(ASY_EMFILE, -EMFILE);
     ASSERT_EQ(asy_translate_sys_error(ENOENT), ASY_ENOENT);
+#else
+    /* fixed values, and Win32 / WinSock errors translated to them */
+    ASSERT_EQ(ASY_ENOENT, -4053);
+    ASSERT_EQ(ASY_ECANCELED, -4081);
+    ASSERT_EQ(asy_translate_sys_error(ERROR_FILE_NOT_FOUND), ASY_ENOENT);
+    ASSERT_EQ(asy_translate_sys_error(ERROR_PATH_NOT_FOUND), ASY_ENOENT);
+    ASSERT_EQ(asy_translate_sys_error(ERROR_OPERATION_ABORTED), ASY_ECANCELED);
+    ASSERT_EQ(asy_translate_sys_error(WSAECONNRESET), ASY_ECONNRESET);
+    ASSERT_EQ(asy_translate_sys_error(WSAEWOULDBLOCK), ASY_EAGAIN);
+    ASSERT_EQ(asy_translate_sys_error(ERROR_BROKEN_PIPE), ASY_EPIPE);
+    ASSERT_EQ(asy_translate_sys_error(0x7ffffff0), ASY_EUNKNOWN);
 #endif
     ASSERT_EQ(asy_translate_sys_error(0), 0);
     ASSERT_LT(ASY_EOF, 0);
