@@ -1167,7 +1167,9 @@ ASY__INTERNAL asy__heap_node *asy__heap_pop(asy__heap *h) {
 }
 
 #line 1 "asyncrt_impl/loop/loop.internal.h"
-/* Private parts of the loop shared by its files and the layers above. */
+/* Private parts of the loop shared by its files and the layers above.
+ * The loop runs on POSIX today; Windows waits for the IOCP backend. */
+#if ASYNCRT_OS_POSIX
 enum {
     ASY__H_ACTIVE = 1u << 0,
     ASY__H_REF = 1u << 1,
@@ -1244,6 +1246,7 @@ ASY__INTERNAL void asy__io_close(asy_loop_t *loop, asy__io *io);
 
 /* Small POSIX helpers. */
 ASY__INTERNAL int asy__set_nonblock_cloexec(int fd);
+#endif /* ASYNCRT_OS_POSIX */
 
 #line 1 "asyncrt_impl/loop/taskq.c"
 #if ASYNCRT_OS_POSIX
