@@ -344,6 +344,7 @@ typedef struct asy__heap {
     uint64_t next_seq;
 } asy__heap;
 
+#if ASYNCRT_OS_POSIX
 #line 1 "asyncrt_impl/loop/handle.h"
 /* Handles: long-lived objects owned by the caller and attached to a loop
  * (timers, idle/prepare/check, async, signal, poll, and later sockets...).
@@ -768,6 +769,7 @@ ASYNCRT_API double asy_loop_elu(const asy_loop_metrics_t *now, const asy_loop_me
  * growing logarithmically).  0 stops it; restarting resets it. */
 ASYNCRT_API int asy_loop_lag_monitor(asy_loop_t *loop, uint64_t resolution_ms);
 
+#endif /* ASYNCRT_OS_POSIX */
 
 #ifdef __cplusplus
 }
@@ -1166,10 +1168,9 @@ ASY__INTERNAL asy__heap_node *asy__heap_pop(asy__heap *h) {
     return n;
 }
 
-#line 1 "asyncrt_impl/loop/loop.internal.h"
-/* Private parts of the loop shared by its files and the layers above.
- * The loop runs on POSIX today; Windows waits for the IOCP backend. */
 #if ASYNCRT_OS_POSIX
+#line 1 "asyncrt_impl/loop/loop.internal.h"
+/* Private parts of the loop shared by its files and the layers above. */
 enum {
     ASY__H_ACTIVE = 1u << 0,
     ASY__H_REF = 1u << 1,
@@ -1246,10 +1247,8 @@ ASY__INTERNAL void asy__io_close(asy_loop_t *loop, asy__io *io);
 
 /* Small POSIX helpers. */
 ASY__INTERNAL int asy__set_nonblock_cloexec(int fd);
-#endif /* ASYNCRT_OS_POSIX */
 
 #line 1 "asyncrt_impl/loop/taskq.c"
-#if ASYNCRT_OS_POSIX
 /* asy__taskq: FIFO ring of (fn, arg).  Grows by doubling; never shrinks
  * while the loop lives, so steady-state pushes do not allocate. */
 ASY__INTERNAL int asy__taskq_push(asy__taskq *q, asy_fn fn, void *arg) {
@@ -1314,10 +1313,8 @@ ASYNCRT_API int asy_queue_microtask(asy_loop_t *loop, asy_fn cb, void *arg) {
 ASYNCRT_API void asy_run_microtasks(asy_loop_t *loop) {
     if (loop) asy__after_cb(loop);
 }
-#endif
 
 #line 1 "asyncrt_impl/loop/slots.c"
-#if ASYNCRT_OS_POSIX
 /* asy__slots: fixed-size items in chunks of 256 (addresses never move),
  * each starting with an asy__slot header.  An id packs the slot's
  * generation with its index, so an id outlives its slot harmlessly. */
@@ -1402,10 +1399,8 @@ ASY__INTERNAL void asy__slots_free(asy__slots *s) {
     s->free_head = 0;
     s->live = 0;
 }
-#endif
 
 #line 1 "asyncrt_impl/loop/handle.c"
-#if ASYNCRT_OS_POSIX
 ASY__INTERNAL void asy__handle_init(asy_loop_t *loop, asy_handle_t *h, asy_handle_type type,
                                     const char *file, int line) {
     h->loop = loop;
@@ -1520,10 +1515,8 @@ ASYNCRT_API int asy_loop_print_handles(asy_loop_t *loop, FILE *out) {
     }
     return n;
 }
-#endif
 
 #line 1 "asyncrt_impl/loop/timer.c"
-#if ASYNCRT_OS_POSIX
 /* Timers live in the loop's heap keyed by due time (ms); the heap keeps
  * equal deadlines in start order. */
 
@@ -1791,10 +1784,8 @@ ASY__INTERNAL void asy__run_immediates(asy_loop_t *loop) {
         asy__after_cb(loop);
     }
 }
-#endif
 
 #line 1 "asyncrt_impl/loop/phases.c"
-#if ASYNCRT_OS_POSIX
 static asy__queue *asy__phase_list(asy_phase_t *h) {
     switch (h->type) {
         case ASY_HANDLE_IDLE:
@@ -1861,10 +1852,8 @@ ASYNCRT_API int asy_check_start(asy_check_t *h, asy_phase_cb cb) {
     return asy__phase_start(h, cb, ASY_HANDLE_CHECK);
 }
 ASYNCRT_API int asy_check_stop(asy_check_t *h) { return asy__phase_stop(h, ASY_HANDLE_CHECK); }
-#endif
 
 #line 1 "asyncrt_impl/loop/async.c"
-#if ASYNCRT_OS_POSIX
 #if ASYNCRT_OS_LINUX
 #include <sys/eventfd.h>
 #endif
@@ -1973,10 +1962,8 @@ ASY__INTERNAL void asy__async_close(asy_async_t *h) {
     asy__queue_remove(&h->async_link_);
     asy__handle_stop((asy_handle_t *)h);
 }
-#endif
 
 #line 1 "asyncrt_impl/loop/signal.c"
-#if ASYNCRT_OS_POSIX
 /* Process-wide signal plumbing.  Each loop that watches signals owns a
  * pipe and a slot in asy__sig_loops; the handler writes the signal number
  * to the pipe of every loop whose mask has that signal.  The handler reads
@@ -2164,10 +2151,8 @@ ASYNCRT_API int asy_signal_stop(asy_signal_t *h) {
 }
 
 ASY__INTERNAL void asy__signal_close(asy_signal_t *h) { asy_signal_stop(h); }
-#endif
 
 #line 1 "asyncrt_impl/loop/poll.c"
-#if ASYNCRT_OS_POSIX
 static void asy__poll_io_cb(asy_loop_t *loop, asy__io *io, unsigned revents) {
     asy_poll_t *h = ASY_CONTAINER_OF(io, asy_poll_t, io_);
     unsigned ev = revents & h->io_.events;
@@ -2212,10 +2197,8 @@ ASYNCRT_API int asy_poll_stop(asy_poll_t *h) {
 }
 
 ASY__INTERNAL void asy__poll_close(asy_poll_t *h) { asy_poll_stop(h); }
-#endif
 
 #line 1 "asyncrt_impl/loop/metrics.c"
-#if ASYNCRT_OS_POSIX
 /* Loop lag histogram: microsecond values in log-linear buckets, 16 per
  * power of two (about 6% precision), enough for 0 us .. hours. */
 #define ASY__LAG_BUCKETS 1024
@@ -2341,10 +2324,8 @@ ASYNCRT_API double asy_loop_elu(const asy_loop_metrics_t *now, const asy_loop_me
     idle = now->idle_ns - prev->idle_ns;
     return el ? 1.0 - (double)idle / (double)el : 0.0;
 }
-#endif
 
 #line 1 "asyncrt_impl/loop/loop.c"
-#if ASYNCRT_OS_POSIX
 ASY__INTERNAL void asy__run_closing(asy_loop_t *loop);
 
 ASYNCRT_API int asy_loop_init(asy_loop_t *loop, const asy_loop_opts *opts) {
@@ -2552,8 +2533,9 @@ ASY__INTERNAL int asy__set_nonblock_cloexec(int fd) {
     if (fl < 0 || fcntl(fd, F_SETFD, fl | FD_CLOEXEC) < 0) return asy__errno();
     return 0;
 }
-#endif
 
+#endif /* ASYNCRT_OS_POSIX */
+#if ASYNCRT_OS_POSIX
 #line 1 "asyncrt_impl/backend/epoll.c"
 #if ASYNCRT_OS_LINUX
 #include <sys/epoll.h>
@@ -2667,7 +2649,6 @@ static int asy__epoll_poll(asy_loop_t *loop, int timeout) {
 #endif
 
 #line 1 "asyncrt_impl/backend/poll.c"
-#if ASYNCRT_OS_POSIX
 #include <poll.h>
 /* poll(2): the portable fallback (ASYNCRT_BACKEND=poll).  Registered ios
  * sit in a dense array parallel to the pollfd array; removal swaps the last
@@ -2785,10 +2766,8 @@ static int asy__pollb_poll(asy_loop_t *loop, int timeout) {
     loop->events_ += (uint64_t)dispatched;
     return dispatched;
 }
-#endif
 
 #line 1 "asyncrt_impl/backend/select.c"
-#if ASYNCRT_OS_POSIX
 /* Run-time selection between the compiled-in backends, and the io calls
  * the loop makes, dispatched to the one in use. */
 ASY__INTERNAL int asy__backend_init(asy_loop_t *loop, const char *name) {
@@ -2875,7 +2854,7 @@ ASY__INTERNAL void asy__io_stop(asy_loop_t *loop, asy__io *io, unsigned events) 
 ASY__INTERNAL void asy__io_close(asy_loop_t *loop, asy__io *io) {
     asy__io_stop(loop, io, io->events | io->registered);
 }
-#endif
 
+#endif /* ASYNCRT_OS_POSIX */
 
 #endif /* ASYNCRT_IMPLEMENTATION */

@@ -9,6 +9,9 @@
 #   name.h           -> declarations part (public API and public types)
 #   name.internal.h  -> implementation part (private declarations)
 #   name.c           -> implementation part
+# A line "@if CONDITION" in a files list wraps the whole layer (declarations
+# and implementation) in "#if CONDITION" (a layer that needs the loop, say,
+# is POSIX-only until the Windows backend exists).
 # '#include "..."' lines are dropped (everything ends up in one file); system
 # includes are kept where they are.  Each part is preceded by a #line marker
 # so compiler errors point back into asyncrt_impl/ (ASYNCRT_NO_LINE_MARKERS
@@ -27,15 +30,30 @@ VERSION="$(ver MAJOR).$(ver MINOR).$(ver PATCH)"
 list_files() {
     f="$impl/$1/files"
     [ -f "$f" ] || return 0
-    sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^$/d' "$f" | while read -r name; do
+    sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^$/d' -e '/^@/d' "$f" | while read -r name; do
         [ -f "$impl/$1/$name" ] || { echo "amalgamate: $1/files lists missing $name" >&2; exit 1; }
         case "$name" in
             *.internal.h|*.c) kind=impl ;;
             *.h) kind=decl ;;
             *) echo "amalgamate: unknown source kind: $1/$name" >&2; exit 1 ;;
         esac
-        [ "$kind" = "$2" ] && echo "$1/$name"
+        if [ "$kind" = "$2" ]; then echo "$1/$name"; fi
     done
+}
+
+layer_cond() { # the layer's @if condition, if any
+    f="$impl/$1/files"
+    [ -f "$f" ] && sed -n 's/^@if[[:space:]]*//p' "$f" | head -n 1
+}
+
+emit_layer() { # emit_layer <layer> <decl|impl>
+    files=$(list_files "$1" "$2")
+    [ -n "$files" ] || return 0
+    cond=$(layer_cond "$1")
+    [ -n "$cond" ] && printf '#if %s\n' "$cond"
+    for f in $files; do emit "$f"; echo; done
+    [ -n "$cond" ] && printf '#endif /* %s */\n' "$cond"
+    return 0
 }
 
 emit() { # emit <relative path>
@@ -67,9 +85,7 @@ extern "C" {
 #endif
 
 EOF
-    for layer in $LAYERS; do
-        for f in $(list_files "$layer" decl); do emit "$f"; echo; done
-    done
+    for layer in $LAYERS; do emit_layer "$layer" decl; done
     cat <<'EOF'
 
 #ifdef __cplusplus
@@ -84,9 +100,7 @@ EOF
 #define ASYNCRT_IMPLEMENTATION_INCLUDED
 
 EOF
-    for layer in $LAYERS; do
-        for f in $(list_files "$layer" impl); do emit "$f"; echo; done
-    done
+    for layer in $LAYERS; do emit_layer "$layer" impl; done
     cat <<'EOF'
 
 #endif /* ASYNCRT_IMPLEMENTATION */

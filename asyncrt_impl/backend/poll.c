@@ -1,4 +1,3 @@
-#if ASYNCRT_OS_POSIX
 #include <poll.h>
 /* poll(2): the portable fallback (ASYNCRT_BACKEND=poll).  Registered ios
  * sit in a dense array parallel to the pollfd array; removal swaps the last
@@ -116,4 +115,3 @@ static int asy__pollb_poll(asy_loop_t *loop, int timeout) {
     loop->events_ += (uint64_t)dispatched;
     return dispatched;
 }
-#endif

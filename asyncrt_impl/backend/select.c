@@ -1,4 +1,3 @@
-#if ASYNCRT_OS_POSIX
 /* Run-time selection between the compiled-in backends, and the io calls
  * the loop makes, dispatched to the one in use. */
 ASY__INTERNAL int asy__backend_init(asy_loop_t *loop, const char *name) {
@@ -85,4 +84,3 @@ ASY__INTERNAL void asy__io_stop(asy_loop_t *loop, asy__io *io, unsigned events) 
 ASY__INTERNAL void asy__io_close(asy_loop_t *loop, asy__io *io) {
     asy__io_stop(loop, io, io->events | io->registered);
 }
-#endif

@@ -1,4 +1,3 @@
-#if ASYNCRT_OS_POSIX
 #if ASYNCRT_OS_LINUX
 #include <sys/eventfd.h>
 #endif
@@ -107,4 +106,3 @@ ASY__INTERNAL void asy__async_close(asy_async_t *h) {
     asy__queue_remove(&h->async_link_);
     asy__handle_stop((asy_handle_t *)h);
 }
-#endif

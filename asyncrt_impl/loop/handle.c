@@ -1,4 +1,3 @@
-#if ASYNCRT_OS_POSIX
 ASY__INTERNAL void asy__handle_init(asy_loop_t *loop, asy_handle_t *h, asy_handle_type type,
                                     const char *file, int line) {
     h->loop = loop;
@@ -113,4 +112,3 @@ ASYNCRT_API int asy_loop_print_handles(asy_loop_t *loop, FILE *out) {
     }
     return n;
 }
-#endif

@@ -1,4 +1,3 @@
-#if ASYNCRT_OS_POSIX
 ASY__INTERNAL void asy__run_closing(asy_loop_t *loop);
 
 ASYNCRT_API int asy_loop_init(asy_loop_t *loop, const asy_loop_opts *opts) {
@@ -206,4 +205,3 @@ ASY__INTERNAL int asy__set_nonblock_cloexec(int fd) {
     if (fl < 0 || fcntl(fd, F_SETFD, fl | FD_CLOEXEC) < 0) return asy__errno();
     return 0;
 }
-#endif

@@ -1,6 +1,4 @@
-/* Private parts of the loop shared by its files and the layers above.
- * The loop runs on POSIX today; Windows waits for the IOCP backend. */
-#if ASYNCRT_OS_POSIX
+/* Private parts of the loop shared by its files and the layers above. */
 enum {
     ASY__H_ACTIVE = 1u << 0,
     ASY__H_REF = 1u << 1,
@@ -77,4 +75,3 @@ ASY__INTERNAL void asy__io_close(asy_loop_t *loop, asy__io *io);
 
 /* Small POSIX helpers. */
 ASY__INTERNAL int asy__set_nonblock_cloexec(int fd);
-#endif /* ASYNCRT_OS_POSIX */

@@ -1,4 +1,3 @@
-#if ASYNCRT_OS_POSIX
 /* Loop lag histogram: microsecond values in log-linear buckets, 16 per
  * power of two (about 6% precision), enough for 0 us .. hours. */
 #define ASY__LAG_BUCKETS 1024
@@ -124,4 +123,3 @@ ASYNCRT_API double asy_loop_elu(const asy_loop_metrics_t *now, const asy_loop_me
     idle = now->idle_ns - prev->idle_ns;
     return el ? 1.0 - (double)idle / (double)el : 0.0;
 }
-#endif

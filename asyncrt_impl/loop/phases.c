@@ -1,4 +1,3 @@
-#if ASYNCRT_OS_POSIX
 static asy__queue *asy__phase_list(asy_phase_t *h) {
     switch (h->type) {
         case ASY_HANDLE_IDLE:
@@ -65,4 +64,3 @@ ASYNCRT_API int asy_check_start(asy_check_t *h, asy_phase_cb cb) {
     return asy__phase_start(h, cb, ASY_HANDLE_CHECK);
 }
 ASYNCRT_API int asy_check_stop(asy_check_t *h) { return asy__phase_stop(h, ASY_HANDLE_CHECK); }
-#endif

@@ -1,4 +1,3 @@
-#if ASYNCRT_OS_POSIX
 static void asy__poll_io_cb(asy_loop_t *loop, asy__io *io, unsigned revents) {
     asy_poll_t *h = ASY_CONTAINER_OF(io, asy_poll_t, io_);
     unsigned ev = revents & h->io_.events;
@@ -43,4 +42,3 @@ ASYNCRT_API int asy_poll_stop(asy_poll_t *h) {
 }
 
 ASY__INTERNAL void asy__poll_close(asy_poll_t *h) { asy_poll_stop(h); }
-#endif

@@ -1,4 +1,3 @@
-#if ASYNCRT_OS_POSIX
 /* Process-wide signal plumbing.  Each loop that watches signals owns a
  * pipe and a slot in asy__sig_loops; the handler writes the signal number
  * to the pipe of every loop whose mask has that signal.  The handler reads
@@ -186,4 +185,3 @@ ASYNCRT_API int asy_signal_stop(asy_signal_t *h) {
 }
 
 ASY__INTERNAL void asy__signal_close(asy_signal_t *h) { asy_signal_stop(h); }
-#endif

@@ -1,4 +1,3 @@
-#if ASYNCRT_OS_POSIX
 /* asy__slots: fixed-size items in chunks of 256 (addresses never move),
  * each starting with an asy__slot header.  An id packs the slot's
  * generation with its index, so an id outlives its slot harmlessly. */
@@ -83,4 +82,3 @@ ASY__INTERNAL void asy__slots_free(asy__slots *s) {
     s->free_head = 0;
     s->live = 0;
 }
-#endif

@@ -1,4 +1,3 @@
-#if ASYNCRT_OS_POSIX
 /* asy__taskq: FIFO ring of (fn, arg).  Grows by doubling; never shrinks
  * while the loop lives, so steady-state pushes do not allocate. */
 ASY__INTERNAL int asy__taskq_push(asy__taskq *q, asy_fn fn, void *arg) {
@@ -63,4 +62,3 @@ ASYNCRT_API int asy_queue_microtask(asy_loop_t *loop, asy_fn cb, void *arg) {
 ASYNCRT_API void asy_run_microtasks(asy_loop_t *loop) {
     if (loop) asy__after_cb(loop);
 }
-#endif

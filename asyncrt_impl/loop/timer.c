@@ -1,4 +1,3 @@
-#if ASYNCRT_OS_POSIX
 /* Timers live in the loop's heap keyed by due time (ms); the heap keeps
  * equal deadlines in start order. */
 
@@ -266,4 +265,3 @@ ASY__INTERNAL void asy__run_immediates(asy_loop_t *loop) {
         asy__after_cb(loop);
     }
 }
-#endif
