@@ -103,7 +103,7 @@ examples: $(EXAMPLES)
 
 $(BUILD)/examples/%: examples/%.c asyncrt.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) $< -o $@ $(LDLIBS) $(EXAMPLE_LIBS)
+	$(CC) $(CFLAGS_ALL) -I. $< -o $@ $(LDLIBS) $(EXAMPLE_LIBS)
 
 # ---- benchmarks --------------------------------------------------------------
 BENCH_CFLAGS = -std=c11 -O2 -g -Wall -Wextra -Werror
