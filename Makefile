@@ -64,7 +64,7 @@ $(BUILD)/tests/helpers/%: tests/helpers/%.c asyncrt.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $< -o $@ $(LDLIBS)
 
-run-tests: $(BUILD)/tests/run
+run-tests: $(BUILD)/tests/run $(EXAMPLES)
 	cd $(BUILD)/tests && ./run $(T)
 
 test: deps check-amalgamation compile-test check-symbols
