@@ -273,6 +273,12 @@ ASYNCRT_API int asy_translate_sys_error(int sys_errno);
  * process.hrtime.bigint()).  Never goes backwards. */
 ASYNCRT_API uint64_t asy_hrtime(void);
 
+#line 1 "asyncrt_impl/base/alloc.h"
+/* Frees memory the library allocated and handed to the caller (strings from
+ * path and buffer functions, result arrays...), with the allocator the
+ * library was built with (ASYNCRT_FREE).  NULL is fine. */
+ASYNCRT_API void asy_free(void *ptr);
+
 #line 1 "asyncrt_impl/base/queue.h"
 /* asy__queue: an intrusive, circular, doubly linked list.  A queue head and
  * its elements are the same struct; an empty queue points at itself.  Every
@@ -853,6 +859,8 @@ ASY__INTERNAL char *asy__strdup(const char *s) {
     if (d) memcpy(d, s, n);
     return d;
 }
+
+ASYNCRT_API void asy_free(void *ptr) { asy__free(ptr); }
 
 #line 1 "asyncrt_impl/base/version.c"
 #define ASY__STR2(x) #x
