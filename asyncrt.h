@@ -343,6 +343,107 @@ typedef struct asy__heap {
     uint64_t next_seq;
 } asy__heap;
 
+#line 1 "asyncrt_impl/path/path.h"
+/* path: Node's `path` module, both flavours, on every platform.
+ *
+ * Every function that produces a string allocates it and hands it back
+ * through `char **out`; the caller releases it with asy_free().  On error
+ * *out is NULL and the result is a negative ASY_E* code: ASY_EINVAL for a
+ * NULL argument, ASY_ENOMEM when an allocation fails, and for resolve (and
+ * functions built on it) the error of reading the current directory.
+ * Strings are NUL-terminated UTF-8; separators and dots are matched
+ * byte-wise, which gives the same results as Node's UTF-16 code.
+ *
+ *   asy_path_posix_*   POSIX rules ("/" separates, ":" delimits)
+ *   asy_path_win32_*   Windows rules ("\" and "/" separate, drives, UNC)
+ *   asy_path_*         the native flavour: win32 on Windows, posix elsewhere
+ *
+ * Arrays of parts (join, resolve) take a count and an array; the `l`
+ * variants take the parts as arguments ending with NULL:
+ *
+ *     char *p;
+ *     asy_path_joinl(&p, "/users", "sean", "docs", (char *)NULL);
+ *     ...
+ *     asy_free(p);
+ */
+
+/* Releases any string (or array) the library handed to the caller. */
+ASYNCRT_API void asy_free(void *ptr);
+
+#define ASY_PATH_POSIX_SEP "/"
+#define ASY_PATH_POSIX_DELIMITER ":"
+#define ASY_PATH_WIN32_SEP "\\"
+#define ASY_PATH_WIN32_DELIMITER ";"
+#if defined(_WIN32)
+#define ASY_PATH_SEP ASY_PATH_WIN32_SEP
+#define ASY_PATH_DELIMITER ASY_PATH_WIN32_DELIMITER
+#else
+#define ASY_PATH_SEP ASY_PATH_POSIX_SEP
+#define ASY_PATH_DELIMITER ASY_PATH_POSIX_DELIMITER
+#endif
+
+/* path.parse() output and path.format() input.  parse fills every field
+ * (never NULL) from one allocation kept in `storage`; release it with
+ * asy_path_parsed_free().  For format, build the struct yourself (zeroed,
+ * `storage` unused): a NULL or "" field counts as missing, as in Node. */
+typedef struct asy_path_parsed_s {
+    const char *root;
+    const char *dir;
+    const char *base;
+    const char *ext;
+    const char *name;
+    char *storage;
+} asy_path_parsed_t;
+
+ASYNCRT_API void asy_path_parsed_free(asy_path_parsed_t *parsed);
+
+/* ---- POSIX flavour ---- */
+ASYNCRT_API int asy_path_posix_join(char **out, size_t n, const char *const *parts);
+ASYNCRT_API int asy_path_posix_joinl(char **out, ...);
+ASYNCRT_API int asy_path_posix_resolve(char **out, size_t n, const char *const *parts);
+ASYNCRT_API int asy_path_posix_resolvel(char **out, ...);
+ASYNCRT_API int asy_path_posix_normalize(char **out, const char *path);
+ASYNCRT_API int asy_path_posix_relative(char **out, const char *from, const char *to);
+ASYNCRT_API int asy_path_posix_dirname(char **out, const char *path);
+/* suffix may be NULL (Node's undefined). */
+ASYNCRT_API int asy_path_posix_basename(char **out, const char *path, const char *suffix);
+ASYNCRT_API int asy_path_posix_extname(char **out, const char *path);
+ASYNCRT_API int asy_path_posix_parse(asy_path_parsed_t *out, const char *path);
+ASYNCRT_API int asy_path_posix_format(char **out, const asy_path_parsed_t *parts);
+/* 1 absolute, 0 relative, ASY_EINVAL for NULL. */
+ASYNCRT_API int asy_path_posix_is_absolute(const char *path);
+ASYNCRT_API int asy_path_posix_to_namespaced_path(char **out, const char *path);
+
+/* ---- win32 flavour ---- */
+ASYNCRT_API int asy_path_win32_join(char **out, size_t n, const char *const *parts);
+ASYNCRT_API int asy_path_win32_joinl(char **out, ...);
+ASYNCRT_API int asy_path_win32_resolve(char **out, size_t n, const char *const *parts);
+ASYNCRT_API int asy_path_win32_resolvel(char **out, ...);
+ASYNCRT_API int asy_path_win32_normalize(char **out, const char *path);
+ASYNCRT_API int asy_path_win32_relative(char **out, const char *from, const char *to);
+ASYNCRT_API int asy_path_win32_dirname(char **out, const char *path);
+ASYNCRT_API int asy_path_win32_basename(char **out, const char *path, const char *suffix);
+ASYNCRT_API int asy_path_win32_extname(char **out, const char *path);
+ASYNCRT_API int asy_path_win32_parse(asy_path_parsed_t *out, const char *path);
+ASYNCRT_API int asy_path_win32_format(char **out, const asy_path_parsed_t *parts);
+ASYNCRT_API int asy_path_win32_is_absolute(const char *path);
+ASYNCRT_API int asy_path_win32_to_namespaced_path(char **out, const char *path);
+
+/* ---- native flavour ---- */
+ASYNCRT_API int asy_path_join(char **out, size_t n, const char *const *parts);
+ASYNCRT_API int asy_path_joinl(char **out, ...);
+ASYNCRT_API int asy_path_resolve(char **out, size_t n, const char *const *parts);
+ASYNCRT_API int asy_path_resolvel(char **out, ...);
+ASYNCRT_API int asy_path_normalize(char **out, const char *path);
+ASYNCRT_API int asy_path_relative(char **out, const char *from, const char *to);
+ASYNCRT_API int asy_path_dirname(char **out, const char *path);
+ASYNCRT_API int asy_path_basename(char **out, const char *path, const char *suffix);
+ASYNCRT_API int asy_path_extname(char **out, const char *path);
+ASYNCRT_API int asy_path_parse(asy_path_parsed_t *out, const char *path);
+ASYNCRT_API int asy_path_format(char **out, const asy_path_parsed_t *parts);
+ASYNCRT_API int asy_path_is_absolute(const char *path);
+ASYNCRT_API int asy_path_to_namespaced_path(char **out, const char *path);
+
 
 #ifdef __cplusplus
 }
@@ -740,6 +841,1778 @@ ASY__INTERNAL asy__heap_node *asy__heap_pop(asy__heap *h) {
     n = h->items[0].node;
     asy__heap_remove(h, n);
     return n;
+}
+
+#line 1 "asyncrt_impl/path/util.c"
+/* What both path flavours share: the string builder, Node's normalizeString,
+ * the current directory and environment lookups, and the NULL-terminated
+ * argument lists of the `l` variants.  os uses the string helpers too. */
+
+
+
+ASYNCRT_API void asy_free(void *ptr) { asy__free(ptr); }
+
+/* ---- growable string --------------------------------------------------- */
+
+/* Appends never fail loudly: the first failure is remembered in `err` and
+ * reported once by asy__path_buf_finish, which keeps callers linear. */
+typedef struct {
+    char *p;
+    size_t len, cap;
+    int err;
+} asy__path_buf;
+
+ASY__INTERNAL void asy__path_buf_init(asy__path_buf *b) { memset(b, 0, sizeof(*b)); }
+
+ASY__INTERNAL int asy__path_buf_reserve(asy__path_buf *b, size_t extra) {
+    size_t need, ncap;
+    char *np;
+    if (b->err) return b->err;
+    if (extra > SIZE_MAX - 1 - b->len) return b->err = ASY_ENOMEM;
+    need = b->len + extra + 1;
+    if (need <= b->cap) return 0;
+    ncap = b->cap ? b->cap : 32;
+    while (ncap < need) ncap = ncap > SIZE_MAX / 2 ? need : ncap * 2;
+    np = (char *)asy__realloc(b->p, ncap);
+    if (!np) return b->err = ASY_ENOMEM;
+    b->p = np;
+    b->cap = ncap;
+    return 0;
+}
+
+ASY__INTERNAL void asy__path_buf_putn(asy__path_buf *b, const char *s, size_t n) {
+    if (asy__path_buf_reserve(b, n)) return;
+    if (n) memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+
+ASY__INTERNAL void asy__path_buf_puts(asy__path_buf *b, const char *s) {
+    asy__path_buf_putn(b, s, strlen(s));
+}
+
+ASY__INTERNAL void asy__path_buf_putc(asy__path_buf *b, char c) { asy__path_buf_putn(b, &c, 1); }
+
+ASY__INTERNAL void asy__path_buf_free(asy__path_buf *b) {
+    asy__free(b->p);
+    memset(b, 0, sizeof(*b));
+}
+
+/* Hands the string to *out (an empty string if nothing was appended). */
+ASY__INTERNAL int asy__path_buf_finish(asy__path_buf *b, char **out) {
+    if (!b->err && !b->p) asy__path_buf_reserve(b, 0);
+    if (b->err) {
+        int err = b->err;
+        asy__path_buf_free(b);
+        *out = NULL;
+        return err;
+    }
+    b->p[b->len] = '\0';
+    *out = b->p;
+    memset(b, 0, sizeof(*b));
+    return 0;
+}
+
+/* *out = copy of s[0..n). */
+ASY__INTERNAL int asy__path_dupn(char **out, const char *s, size_t n) {
+    char *d = (char *)asy__malloc(n + 1);
+    *out = d;
+    if (!d) return ASY_ENOMEM;
+    if (n) memcpy(d, s, n);
+    d[n] = '\0';
+    return 0;
+}
+
+ASY__INTERNAL int asy__path_dup(char **out, const char *s) { return asy__path_dupn(out, s, strlen(s)); }
+
+/* Length in UTF-16 code units, which is what Node's length checks count:
+ * one per character, two for a character outside the BMP. */
+ASY__INTERNAL size_t asy__path_u16len(const char *s, size_t n) {
+    size_t i, units = 0;
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c & 0xC0) != 0x80) units += c >= 0xF0 ? 2 : 1;
+    }
+    return units;
+}
+
+/* ---- separators and segments ------------------------------------------- */
+
+ASY__INTERNAL int asy__path_is_sep(char c, int win) { return c == '/' || (win && c == '\\'); }
+
+ASY__INTERNAL int asy__path_is_drive_letter(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+/* Node's normalizeString: drops empty and "." segments, folds ".." into the
+ * segment before it (keeping leading ".." when above_root), and writes the
+ * segments of p[0..n) joined by the flavour's separator to out.  Every byte
+ * written stands for a byte read, so out needs n + 1 bytes.  Returns the
+ * length written. */
+ASY__INTERNAL size_t asy__path_fold_dots(const char *p, size_t n, int above_root, int win,
+                                         char *out) {
+    const char sep = win ? '\\' : '/';
+    size_t res = 0, seg_len = 0, seg_start = 0, i;
+    int dots = 0;
+    char code = 0;
+    for (i = 0; i <= n; ++i) {
+        if (i < n)
+            code = p[i];
+        else if (asy__path_is_sep(code, win))
+            break;
+        else
+            code = '/';
+        if (asy__path_is_sep(code, win)) {
+            if (seg_start == i || dots == 1) {
+                /* empty or "." segment */
+            } else if (dots == 2) {
+                if (res < 2 || seg_len != 2 || out[res - 1] != '.' || out[res - 2] != '.') {
+                    if (res > 2) {
+                        size_t k = res;
+                        while (k > 0 && out[k - 1] != sep) k--;
+                        if (k == 0) {
+                            res = 0;
+                            seg_len = 0;
+                        } else {
+                            size_t m;
+                            res = k - 1;
+                            m = res;
+                            while (m > 0 && out[m - 1] != sep) m--;
+                            seg_len = res - m;
+                        }
+                        seg_start = i + 1;
+                        dots = 0;
+                        continue;
+                    } else if (res != 0) {
+                        res = 0;
+                        seg_len = 0;
+                        seg_start = i + 1;
+                        dots = 0;
+                        continue;
+                    }
+                }
+                if (above_root) {
+                    if (res > 0) out[res++] = sep;
+                    out[res++] = '.';
+                    out[res++] = '.';
+                    seg_len = 2;
+                }
+            } else {
+                if (res > 0) out[res++] = sep;
+                memcpy(out + res, p + seg_start, i - seg_start);
+                res += i - seg_start;
+                seg_len = i - seg_start;
+            }
+            seg_start = i + 1;
+            dots = 0;
+        } else if (code == '.' && dots != -1) {
+            ++dots;
+        } else {
+            dots = -1;
+        }
+    }
+    out[res] = '\0';
+    return res;
+}
+
+/* Appends fold_dots(p[0..n)) to b. */
+ASY__INTERNAL void asy__path_buf_fold(asy__path_buf *b, const char *p, size_t n, int above_root,
+                                      int win) {
+    if (asy__path_buf_reserve(b, n)) return;
+    b->len += asy__path_fold_dots(p, n, above_root, win, b->p + b->len);
+}
+
+/* ---- the process environment --------------------------------------------- */
+
+#if ASYNCRT_OS_WINDOWS
+/* UTF-16 (len code units, or NUL-terminated when len < 0) to UTF-8. */
+ASY__INTERNAL int asy__path_from_wide(char **out, const WCHAR *w, int len) {
+    int n = WideCharToMultiByte(CP_UTF8, 0, w, len, NULL, 0, NULL, NULL);
+    char *s;
+    *out = NULL;
+    if (n <= 0 && len != 0) return asy_translate_sys_error((int)GetLastError());
+    s = (char *)asy__malloc((size_t)n + 1);
+    if (!s) return ASY_ENOMEM;
+    if (n > 0) WideCharToMultiByte(CP_UTF8, 0, w, len, s, n, NULL, NULL);
+    s[n] = '\0';
+    if (len < 0 && n > 0) s[n - 1] = '\0';
+    *out = s;
+    return 0;
+}
+
+ASY__INTERNAL int asy__path_to_wide(WCHAR **out, const char *s) {
+    int n = MultiByteToWideChar(CP_UTF8, 0, s, -1, NULL, 0);
+    WCHAR *w;
+    *out = NULL;
+    if (n <= 0) return ASY_EINVAL;
+    w = (WCHAR *)asy__malloc_array((size_t)n, sizeof(WCHAR));
+    if (!w) return ASY_ENOMEM;
+    MultiByteToWideChar(CP_UTF8, 0, s, -1, w, n);
+    *out = w;
+    return 0;
+}
+#endif
+
+/* *out = value of the environment variable `name` (UTF-8), or ASY_ENOENT. */
+ASY__INTERNAL int asy__path_getenv(const char *name, char **out) {
+#if ASYNCRT_OS_WINDOWS
+    WCHAR *wname, *val;
+    DWORD n, got;
+    int r;
+    *out = NULL;
+    r = asy__path_to_wide(&wname, name);
+    if (r) return r;
+    n = GetEnvironmentVariableW(wname, NULL, 0);
+    if (n == 0) {
+        asy__free(wname);
+        return ASY_ENOENT;
+    }
+    val = (WCHAR *)asy__malloc_array(n, sizeof(WCHAR));
+    if (!val) {
+        asy__free(wname);
+        return ASY_ENOMEM;
+    }
+    got = GetEnvironmentVariableW(wname, val, n);
+    asy__free(wname);
+    if (got == 0 || got >= n) {
+        asy__free(val);
+        return ASY_ENOENT;
+    }
+    r = asy__path_from_wide(out, val, (int)got);
+    asy__free(val);
+    return r;
+#else
+    const char *v = getenv(name);
+    *out = NULL;
+    if (!v) return ASY_ENOENT;
+    return asy__path_dup(out, v);
+#endif
+}
+
+/* The current directory as the platform reports it (Node's process.cwd()). */
+ASY__INTERNAL int asy__path_cwd(char **out) {
+#if ASYNCRT_OS_WINDOWS
+    DWORD n = GetCurrentDirectoryW(0, NULL), got;
+    WCHAR *w;
+    int r;
+    *out = NULL;
+    if (n == 0) return asy_translate_sys_error((int)GetLastError());
+    w = (WCHAR *)asy__malloc_array(n, sizeof(WCHAR));
+    if (!w) return ASY_ENOMEM;
+    got = GetCurrentDirectoryW(n, w);
+    if (got == 0 || got >= n) {
+        asy__free(w);
+        return got == 0 ? asy_translate_sys_error((int)GetLastError()) : ASY_EAGAIN;
+    }
+    /* like libuv: no trailing backslash except on a drive root ("C:\") */
+    if (got > 1 && w[got - 1] == L'\\' && !(got == 3 && w[1] == L':')) got--;
+    r = asy__path_from_wide(out, w, (int)got);
+    asy__free(w);
+    return r;
+#else
+    size_t cap = 256;
+    *out = NULL;
+    for (;;) {
+        char *b = (char *)asy__malloc(cap);
+        int err;
+        if (!b) return ASY_ENOMEM;
+        if (getcwd(b, cap)) {
+            *out = b;
+            return 0;
+        }
+        err = asy__errno();
+        asy__free(b);
+        if (err != ASY_ERANGE) return err;
+        if (cap >= ((size_t)1 << 24)) return ASY_ENAMETOOLONG;
+        cap *= 2;
+    }
+#endif
+}
+
+/* ---- argument lists ------------------------------------------------------ */
+
+typedef int (*asy__path_list_fn)(char **out, size_t n, const char *const *parts);
+
+/* Calls fn with the NULL-terminated strings of ap as an array. */
+ASY__INTERNAL int asy__path_call_list(char **out, va_list ap, asy__path_list_fn fn) {
+    const char *small[16];
+    const char **parts = small;
+    size_t n = 0, i;
+    va_list count;
+    int r;
+    if (out) *out = NULL;
+    memset((void *)small, 0, sizeof(small));
+    va_copy(count, ap);
+    while (va_arg(count, const char *) != NULL) n++;
+    va_end(count);
+    if (n > ASY_ARRAY_SIZE(small)) {
+        parts = (const char **)asy__malloc_array(n, sizeof(*parts));
+        if (!parts) return ASY_ENOMEM;
+    }
+    for (i = 0; i < n; i++) parts[i] = va_arg(ap, const char *);
+    r = fn(out, n, parts);
+    if (parts != small) asy__free((void *)parts);
+    return r;
+}
+
+/* Common argument checks of the list functions. */
+ASY__INTERNAL int asy__path_check_list(char **out, size_t n, const char *const *parts) {
+    size_t i;
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    if (n && !parts) return ASY_EINVAL;
+    for (i = 0; i < n; i++)
+        if (!parts[i]) return ASY_EINVAL;
+    return 0;
+}
+
+#line 1 "asyncrt_impl/path/casefold.c"
+/* Case-insensitive comparison of UTF-8 path segments, for win32 relative().
+ * Node lowercases both paths with String.prototype.toLowerCase before it
+ * compares them, so "C:\<U+0130>" and "c:\i<U+0307>" name the same
+ * directory there; this applies the same (locale-free) lowercase mapping code
+ * point by code point.  The context-dependent final-sigma rule is not
+ * applied: capital sigma always folds to U+03C3, never to U+03C2. */
+
+
+typedef struct {
+    uint32_t first, last;
+    int32_t delta;
+    uint32_t stride;
+} asy__path_fold_run;
+
+/* Generated by scripts/gen-path-casefold.mjs: every code point first,
+ * first + stride, ... last lowercases to itself + delta. */
+static const asy__path_fold_run asy__path_fold_runs[] = {
+    /* generated: 185 runs, Node v20.20.2, Unicode 17.0 */
+    {0x0041, 0x005A, 32, 1},
+    {0x00C0, 0x00D6, 32, 1},
+    {0x00D8, 0x00DE, 32, 1},
+    {0x0100, 0x012E, 1, 2},
+    {0x0132, 0x0136, 1, 2},
+    {0x0139, 0x0147, 1, 2},
+    {0x014A, 0x0176, 1, 2},
+    {0x0178, 0x0178, -121, 1},
+    {0x0179, 0x017D, 1, 2},
+    {0x0181, 0x0181, 210, 1},
+    {0x0182, 0x0184, 1, 2},
+    {0x0186, 0x0186, 206, 1},
+    {0x0187, 0x0187, 1, 1},
+    {0x0189, 0x018A, 205, 1},
+    {0x018B, 0x018B, 1, 1},
+    {0x018E, 0x018E, 79, 1},
+    {0x018F, 0x018F, 202, 1},
+    {0x0190, 0x0190, 203, 1},
+    {0x0191, 0x0191, 1, 1},
+    {0x0193, 0x0193, 205, 1},
+    {0x0194, 0x0194, 207, 1},
+    {0x0196, 0x0196, 211, 1},
+    {0x0197, 0x0197, 209, 1},
+    {0x0198, 0x0198, 1, 1},
+    {0x019C, 0x019C, 211, 1},
+    {0x019D, 0x019D, 213, 1},
+    {0x019F, 0x019F, 214, 1},
+    {0x01A0, 0x01A4, 1, 2},
+    {0x01A6, 0x01A6, 218, 1},
+    {0x01A7, 0x01A7, 1, 1},
+    {0x01A9, 0x01A9, 218, 1},
+    {0x01AC, 0x01AC, 1, 1},
+    {0x01AE, 0x01AE, 218, 1},
+    {0x01AF, 0x01AF, 1, 1},
+    {0x01B1, 0x01B2, 217, 1},
+    {0x01B3, 0x01B5, 1, 2},
+    {0x01B7, 0x01B7, 219, 1},
+    {0x01B8, 0x01B8, 1, 1},
+    {0x01BC, 0x01BC, 1, 1},
+    {0x01C4, 0x01C4, 2, 1},
+    {0x01C5, 0x01C5, 1, 1},
+    {0x01C7, 0x01C7, 2, 1},
+    {0x01C8, 0x01C8, 1, 1},
+    {0x01CA, 0x01CA, 2, 1},
+    {0x01CB, 0x01DB, 1, 2},
+    {0x01DE, 0x01EE, 1, 2},
+    {0x01F1, 0x01F1, 2, 1},
+    {0x01F2, 0x01F4, 1, 2},
+    {0x01F6, 0x01F6, -97, 1},
+    {0x01F7, 0x01F7, -56, 1},
+    {0x01F8, 0x021E, 1, 2},
+    {0x0220, 0x0220, -130, 1},
+    {0x0222, 0x0232, 1, 2},
+    {0x023A, 0x023A, 10795, 1},
+    {0x023B, 0x023B, 1, 1},
+    {0x023D, 0x023D, -163, 1},
+    {0x023E, 0x023E, 10792, 1},
+    {0x0241, 0x0241, 1, 1},
+    {0x0243, 0x0243, -195, 1},
+    {0x0244, 0x0244, 69, 1},
+    {0x0245, 0x0245, 71, 1},
+    {0x0246, 0x024E, 1, 2},
+    {0x0370, 0x0372, 1, 2},
+    {0x0376, 0x0376, 1, 1},
+    {0x037F, 0x037F, 116, 1},
+    {0x0386, 0x0386, 38, 1},
+    {0x0388, 0x038A, 37, 1},
+    {0x038C, 0x038C, 64, 1},
+    {0x038E, 0x038F, 63, 1},
+    {0x0391, 0x03A1, 32, 1},
+    {0x03A3, 0x03AB, 32, 1},
+    {0x03CF, 0x03CF, 8, 1},
+    {0x03D8, 0x03EE, 1, 2},
+    {0x03F4, 0x03F4, -60, 1},
+    {0x03F7, 0x03F7, 1, 1},
+    {0x03F9, 0x03F9, -7, 1},
+    {0x03FA, 0x03FA, 1, 1},
+    {0x03FD, 0x03FF, -130, 1},
+    {0x0400, 0x040F, 80, 1},
+    {0x0410, 0x042F, 32, 1},
+    {0x0460, 0x0480, 1, 2},
+    {0x048A, 0x04BE, 1, 2},
+    {0x04C0, 0x04C0, 15, 1},
+    {0x04C1, 0x04CD, 1, 2},
+    {0x04D0, 0x052E, 1, 2},
+    {0x0531, 0x0556, 48, 1},
+    {0x10A0, 0x10C5, 7264, 1},
+    {0x10C7, 0x10C7, 7264, 1},
+    {0x10CD, 0x10CD, 7264, 1},
+    {0x13A0, 0x13EF, 38864, 1},
+    {0x13F0, 0x13F5, 8, 1},
+    {0x1C89, 0x1C89, 1, 1},
+    {0x1C90, 0x1CBA, -3008, 1},
+    {0x1CBD, 0x1CBF, -3008, 1},
+    {0x1E00, 0x1E94, 1, 2},
+    {0x1E9E, 0x1E9E, -7615, 1},
+    {0x1EA0, 0x1EFE, 1, 2},
+    {0x1F08, 0x1F0F, -8, 1},
+    {0x1F18, 0x1F1D, -8, 1},
+    {0x1F28, 0x1F2F, -8, 1},
+    {0x1F38, 0x1F3F, -8, 1},
+    {0x1F48, 0x1F4D, -8, 1},
+    {0x1F59, 0x1F5F, -8, 2},
+    {0x1F68, 0x1F6F, -8, 1},
+    {0x1F88, 0x1F8F, -8, 1},
+    {0x1F98, 0x1F9F, -8, 1},
+    {0x1FA8, 0x1FAF, -8, 1},
+    {0x1FB8, 0x1FB9, -8, 1},
+    {0x1FBA, 0x1FBB, -74, 1},
+    {0x1FBC, 0x1FBC, -9, 1},
+    {0x1FC8, 0x1FCB, -86, 1},
+    {0x1FCC, 0x1FCC, -9, 1},
+    {0x1FD8, 0x1FD9, -8, 1},
+    {0x1FDA, 0x1FDB, -100, 1},
+    {0x1FE8, 0x1FE9, -8, 1},
+    {0x1FEA, 0x1FEB, -112, 1},
+    {0x1FEC, 0x1FEC, -7, 1},
+    {0x1FF8, 0x1FF9, -128, 1},
+    {0x1FFA, 0x1FFB, -126, 1},
+    {0x1FFC, 0x1FFC, -9, 1},
+    {0x2126, 0x2126, -7517, 1},
+    {0x212A, 0x212A, -8383, 1},
+    {0x212B, 0x212B, -8262, 1},
+    {0x2132, 0x2132, 28, 1},
+    {0x2160, 0x216F, 16, 1},
+    {0x2183, 0x2183, 1, 1},
+    {0x24B6, 0x24CF, 26, 1},
+    {0x2C00, 0x2C2F, 48, 1},
+    {0x2C60, 0x2C60, 1, 1},
+    {0x2C62, 0x2C62, -10743, 1},
+    {0x2C63, 0x2C63, -3814, 1},
+    {0x2C64, 0x2C64, -10727, 1},
+    {0x2C67, 0x2C6B, 1, 2},
+    {0x2C6D, 0x2C6D, -10780, 1},
+    {0x2C6E, 0x2C6E, -10749, 1},
+    {0x2C6F, 0x2C6F, -10783, 1},
+    {0x2C70, 0x2C70, -10782, 1},
+    {0x2C72, 0x2C72, 1, 1},
+    {0x2C75, 0x2C75, 1, 1},
+    {0x2C7E, 0x2C7F, -10815, 1},
+    {0x2C80, 0x2CE2, 1, 2},
+    {0x2CEB, 0x2CED, 1, 2},
+    {0x2CF2, 0x2CF2, 1, 1},
+    {0xA640, 0xA66C, 1, 2},
+    {0xA680, 0xA69A, 1, 2},
+    {0xA722, 0xA72E, 1, 2},
+    {0xA732, 0xA76E, 1, 2},
+    {0xA779, 0xA77B, 1, 2},
+    {0xA77D, 0xA77D, -35332, 1},
+    {0xA77E, 0xA786, 1, 2},
+    {0xA78B, 0xA78B, 1, 1},
+    {0xA78D, 0xA78D, -42280, 1},
+    {0xA790, 0xA792, 1, 2},
+    {0xA796, 0xA7A8, 1, 2},
+    {0xA7AA, 0xA7AA, -42308, 1},
+    {0xA7AB, 0xA7AB, -42319, 1},
+    {0xA7AC, 0xA7AC, -42315, 1},
+    {0xA7AD, 0xA7AD, -42305, 1},
+    {0xA7AE, 0xA7AE, -42308, 1},
+    {0xA7B0, 0xA7B0, -42258, 1},
+    {0xA7B1, 0xA7B1, -42282, 1},
+    {0xA7B2, 0xA7B2, -42261, 1},
+    {0xA7B3, 0xA7B3, 928, 1},
+    {0xA7B4, 0xA7C2, 1, 2},
+    {0xA7C4, 0xA7C4, -48, 1},
+    {0xA7C5, 0xA7C5, -42307, 1},
+    {0xA7C6, 0xA7C6, -35384, 1},
+    {0xA7C7, 0xA7C9, 1, 2},
+    {0xA7CB, 0xA7CB, -42343, 1},
+    {0xA7CC, 0xA7DA, 1, 2},
+    {0xA7DC, 0xA7DC, -42561, 1},
+    {0xA7F5, 0xA7F5, 1, 1},
+    {0xFF21, 0xFF3A, 32, 1},
+    {0x10400, 0x10427, 40, 1},
+    {0x104B0, 0x104D3, 40, 1},
+    {0x10570, 0x1057A, 39, 1},
+    {0x1057C, 0x1058A, 39, 1},
+    {0x1058C, 0x10592, 39, 1},
+    {0x10594, 0x10595, 39, 1},
+    {0x10C80, 0x10CB2, 64, 1},
+    {0x10D50, 0x10D65, 32, 1},
+    {0x118A0, 0x118BF, 32, 1},
+    {0x16E40, 0x16E5F, 32, 1},
+    {0x16EA0, 0x16EB8, 27, 1},
+    {0x1E900, 0x1E921, 34, 1},
+};
+
+ASY__INTERNAL uint32_t asy__path_lower_cp(uint32_t cp) {
+    size_t lo = 0, hi = ASY_ARRAY_SIZE(asy__path_fold_runs);
+    if (cp < 0x41) return cp;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const asy__path_fold_run *r = &asy__path_fold_runs[mid];
+        if (cp < r->first) {
+            hi = mid;
+        } else if (cp > r->last) {
+            lo = mid + 1;
+        } else {
+            if ((cp - r->first) % r->stride != 0) return cp;
+            return (uint32_t)((int32_t)cp + r->delta);
+        }
+    }
+    return cp;
+}
+
+/* Decodes the code point at s[*i].  A malformed byte comes back as
+ * 0x110000 + byte, a value no valid code point folds to, so invalid
+ * sequences compare equal only to the same bytes. */
+ASY__INTERNAL uint32_t asy__path_utf8_next(const unsigned char *s, size_t n, size_t *i) {
+    unsigned char c = s[*i];
+    uint32_t cp, min;
+    size_t need, k;
+    if (c < 0x80) {
+        *i += 1;
+        return c;
+    }
+    if (c >= 0xC2 && c <= 0xDF) {
+        need = 1, cp = c & 0x1Fu, min = 0x80;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        need = 2, cp = c & 0x0Fu, min = 0x800;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        need = 3, cp = c & 0x07u, min = 0x10000;
+    } else {
+        *i += 1;
+        return 0x110000u + c;
+    }
+    if (*i + need >= n) {
+        *i += 1;
+        return 0x110000u + c;
+    }
+    for (k = 1; k <= need; k++) {
+        unsigned char cc = s[*i + k];
+        if ((cc & 0xC0) != 0x80) {
+            *i += 1;
+            return 0x110000u + c;
+        }
+        cp = (cp << 6) | (cc & 0x3Fu);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+        *i += 1;
+        return 0x110000u + c;
+    }
+    *i += need + 1;
+    return cp;
+}
+
+/* A stream of lowercased code points; U+0130 lowercases to two. */
+typedef struct {
+    const unsigned char *s;
+    size_t n, i;
+    uint32_t pending;
+} asy__path_fold_iter;
+
+/* Next lowercased code point, or UINT32_MAX at the end. */
+ASY__INTERNAL uint32_t asy__path_fold_next(asy__path_fold_iter *it) {
+    uint32_t cp;
+    if (it->pending) {
+        cp = it->pending;
+        it->pending = 0;
+        return cp;
+    }
+    if (it->i >= it->n) return UINT32_MAX;
+    cp = asy__path_utf8_next(it->s, it->n, &it->i);
+    if (cp == 0x130) {
+        it->pending = 0x307;
+        return 0x69;
+    }
+    return asy__path_lower_cp(cp);
+}
+
+/* 1 when a[0..an) and b[0..bn) are equal once both are lowercased. */
+ASY__INTERNAL int asy__path_fold_eq(const char *a, size_t an, const char *b, size_t bn) {
+    asy__path_fold_iter x, y;
+    x.s = (const unsigned char *)a, x.n = an, x.i = 0, x.pending = 0;
+    y.s = (const unsigned char *)b, y.n = bn, y.i = 0, y.pending = 0;
+    for (;;) {
+        uint32_t ca = asy__path_fold_next(&x), cb = asy__path_fold_next(&y);
+        if (ca != cb) return 0;
+        if (ca == UINT32_MAX) return 1;
+    }
+}
+
+#line 1 "asyncrt_impl/path/posix.c"
+/* path.posix: the algorithms of Node's lib/path.js, byte for byte. */
+
+
+/* Node's posixCwd(): on Windows the cwd with slashes and without drive. */
+ASY__INTERNAL int asy__path_posix_cwd(char **out) {
+    int r = asy__path_cwd(out);
+#if ASYNCRT_OS_WINDOWS
+    if (r == 0) {
+        char *c = *out, *first;
+        size_t i;
+        for (i = 0; c[i]; i++)
+            if (c[i] == '\\') c[i] = '/';
+        first = strchr(c, '/');
+        if (first && first != c) memmove(c, first, strlen(first) + 1);
+    }
+#endif
+    return r;
+}
+
+ASY__INTERNAL int asy__path_posix_normalize_n(char **out, const char *path, size_t len) {
+    asy__path_buf b;
+    int abs, trailing;
+    *out = NULL;
+    if (len == 0) return asy__path_dup(out, ".");
+    abs = path[0] == '/';
+    trailing = path[len - 1] == '/';
+    asy__path_buf_init(&b);
+    if (abs) asy__path_buf_putc(&b, '/');
+    asy__path_buf_fold(&b, path + abs, len - (size_t)abs, !abs, 0);
+    if (!b.err && b.len == (size_t)abs) {
+        if (!abs) asy__path_buf_puts(&b, trailing ? "./" : ".");
+    } else if (trailing) {
+        asy__path_buf_putc(&b, '/');
+    }
+    return asy__path_buf_finish(&b, out);
+}
+
+ASYNCRT_API int asy_path_posix_normalize(char **out, const char *path) {
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    if (!path) return ASY_EINVAL;
+    return asy__path_posix_normalize_n(out, path, strlen(path));
+}
+
+ASYNCRT_API int asy_path_posix_join(char **out, size_t n, const char *const *parts) {
+    asy__path_buf b;
+    size_t i;
+    int r = asy__path_check_list(out, n, parts);
+    if (r) return r;
+    asy__path_buf_init(&b);
+    for (i = 0; i < n; i++) {
+        if (!parts[i][0]) continue;
+        if (b.len) asy__path_buf_putc(&b, '/');
+        asy__path_buf_puts(&b, parts[i]);
+    }
+    if (b.err) return asy__path_buf_finish(&b, out);
+    r = asy__path_posix_normalize_n(out, b.p ? b.p : "", b.len);
+    asy__path_buf_free(&b);
+    return r;
+}
+
+ASYNCRT_API int asy_path_posix_joinl(char **out, ...) {
+    va_list ap;
+    int r;
+    va_start(ap, out);
+    r = asy__path_call_list(out, ap, asy_path_posix_join);
+    va_end(ap);
+    return r;
+}
+
+/* resolve with a given cwd (NULL: ask the system when it is needed). */
+ASY__INTERNAL int asy__path_posix_resolve_cwd(char **out, size_t n, const char *const *parts,
+                                              const char *cwd) {
+    asy__path_buf joined, b;
+    char *own_cwd = NULL;
+    size_t first = n, i;
+    int abs = 0, r = asy__path_check_list(out, n, parts);
+    if (r) return r;
+    /* rightmost absolute part: everything left of it is ignored */
+    while (first > 0 && !abs) {
+        first--;
+        if (parts[first][0]) abs = parts[first][0] == '/';
+    }
+    asy__path_buf_init(&joined);
+    if (!abs) {
+        if (!cwd) {
+            r = asy__path_posix_cwd(&own_cwd);
+            if (r) return r;
+            cwd = own_cwd;
+        }
+        asy__path_buf_puts(&joined, cwd);
+        asy__path_buf_putc(&joined, '/');
+        abs = cwd[0] == '/';
+    }
+    for (i = first; i < n; i++) {
+        if (!parts[i][0]) continue;
+        asy__path_buf_puts(&joined, parts[i]);
+        asy__path_buf_putc(&joined, '/');
+    }
+    asy__free(own_cwd);
+    asy__path_buf_init(&b);
+    if (joined.err) {
+        b.err = joined.err;
+    } else {
+        if (abs) asy__path_buf_putc(&b, '/');
+        asy__path_buf_fold(&b, joined.p, joined.len, !abs, 0);
+        if (!abs && !b.err && b.len == 0) asy__path_buf_putc(&b, '.');
+    }
+    asy__path_buf_free(&joined);
+    return asy__path_buf_finish(&b, out);
+}
+
+ASYNCRT_API int asy_path_posix_resolve(char **out, size_t n, const char *const *parts) {
+    return asy__path_posix_resolve_cwd(out, n, parts, NULL);
+}
+
+ASYNCRT_API int asy_path_posix_resolvel(char **out, ...) {
+    va_list ap;
+    int r;
+    va_start(ap, out);
+    r = asy__path_call_list(out, ap, asy_path_posix_resolve);
+    va_end(ap);
+    return r;
+}
+
+ASYNCRT_API int asy_path_posix_is_absolute(const char *path) {
+    if (!path) return ASY_EINVAL;
+    return path[0] == '/';
+}
+
+ASYNCRT_API int asy_path_posix_relative(char **out, const char *from_arg, const char *to_arg) {
+    char *from = NULL, *to = NULL;
+    size_t from_len, to_len, length, i, from_rest, to_rest;
+    ptrdiff_t last_common_sep = -1;
+    asy__path_buf b;
+    int r;
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    if (!from_arg || !to_arg) return ASY_EINVAL;
+    if (strcmp(from_arg, to_arg) == 0) return asy__path_dup(out, "");
+    r = asy__path_posix_resolve_cwd(&from, 1, &from_arg, NULL);
+    if (!r) r = asy__path_posix_resolve_cwd(&to, 1, &to_arg, NULL);
+    if (r || strcmp(from, to) == 0) {
+        asy__free(from);
+        asy__free(to);
+        return r ? r : asy__path_dup(out, "");
+    }
+    /* both start with "/": compare what follows it */
+    from_len = strlen(from);
+    to_len = strlen(to);
+    from_rest = from_len - 1;
+    to_rest = to_len - 1;
+    length = from_rest < to_rest ? from_rest : to_rest;
+    for (i = 0; i < length; i++) {
+        if (from[1 + i] != to[1 + i]) break;
+        if (from[1 + i] == '/') last_common_sep = (ptrdiff_t)i;
+    }
+    asy__path_buf_init(&b);
+    if (i == length) {
+        if (to_rest > length) {
+            /* from is the exact base of to ("/foo/bar" -> "/foo/bar/baz"),
+             * or the root */
+            if (to[1 + i] == '/' || i == 0) {
+                asy__path_buf_puts(&b, to + 1 + i + (to[1 + i] == '/'));
+                goto done;
+            }
+        } else if (from_rest > length) {
+            if (from[1 + i] == '/')
+                last_common_sep = (ptrdiff_t)i; /* to is the exact base of from */
+            else if (i == 0)
+                last_common_sep = 0; /* to is the root */
+        }
+    }
+    /* one ".." for every segment of from after the common part */
+    for (i = (size_t)(1 + last_common_sep + 1); i <= from_len; ++i) {
+        if (i == from_len || from[i] == '/') asy__path_buf_puts(&b, b.len == 0 ? ".." : "/..");
+    }
+    asy__path_buf_puts(&b, to + 1 + last_common_sep);
+done:
+    asy__free(from);
+    asy__free(to);
+    return asy__path_buf_finish(&b, out);
+}
+
+ASYNCRT_API int asy_path_posix_to_namespaced_path(char **out, const char *path) {
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    if (!path) return ASY_EINVAL;
+    return asy__path_dup(out, path);
+}
+
+ASYNCRT_API int asy_path_posix_dirname(char **out, const char *path) {
+    size_t len, i, end = 0;
+    int has_root, matched_slash = 1, found = 0;
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    if (!path) return ASY_EINVAL;
+    len = strlen(path);
+    if (len == 0) return asy__path_dup(out, ".");
+    has_root = path[0] == '/';
+    for (i = len - 1; i >= 1; --i) {
+        if (path[i] == '/') {
+            if (!matched_slash) {
+                end = i;
+                found = 1;
+                break;
+            }
+        } else {
+            matched_slash = 0;
+        }
+    }
+    if (!found) return asy__path_dup(out, has_root ? "/" : ".");
+    if (has_root && end == 1) return asy__path_dup(out, "//");
+    return asy__path_dupn(out, path, end);
+}
+
+/* The last segment of p[start..len) ignoring trailing separators, minus a
+ * matching suffix; shared by both flavours (Node's basename loop). */
+ASY__INTERNAL int asy__path_basename_common(char **out, const char *path, size_t start_at,
+                                            const char *suffix, int win) {
+    size_t len = strlen(path);
+    ptrdiff_t start = (ptrdiff_t)start_at, end = -1, i;
+    int matched_slash = 1;
+    /* Node compares lengths in UTF-16 units: a one-character suffix is
+     * tried even on a one-byte path when that character takes two bytes */
+    if (suffix && suffix[0] &&
+        asy__path_u16len(suffix, strlen(suffix)) <= asy__path_u16len(path, len)) {
+        ptrdiff_t ext_idx = (ptrdiff_t)strlen(suffix) - 1, first_non_slash_end = -1;
+        if (strcmp(suffix, path) == 0) return asy__path_dup(out, "");
+        for (i = (ptrdiff_t)len - 1; i >= (ptrdiff_t)start_at; --i) {
+            char code = path[i];
+            if (asy__path_is_sep(code, win)) {
+                if (!matched_slash) {
+                    start = i + 1;
+                    break;
+                }
+            } else {
+                if (first_non_slash_end == -1) {
+                    matched_slash = 0;
+                    first_non_slash_end = i + 1;
+                }
+                if (ext_idx >= 0) {
+                    if (code == suffix[ext_idx]) {
+                        if (--ext_idx == -1) end = i;
+                    } else {
+                        ext_idx = -1;
+                        end = first_non_slash_end;
+                    }
+                }
+            }
+        }
+        if (start == end)
+            end = first_non_slash_end;
+        else if (end == -1)
+            end = (ptrdiff_t)len;
+        if (end < start) return asy__path_dup(out, "");
+        return asy__path_dupn(out, path + start, (size_t)(end - start));
+    }
+    for (i = (ptrdiff_t)len - 1; i >= (ptrdiff_t)start_at; --i) {
+        if (asy__path_is_sep(path[i], win)) {
+            if (!matched_slash) {
+                start = i + 1;
+                break;
+            }
+        } else if (end == -1) {
+            matched_slash = 0;
+            end = i + 1;
+        }
+    }
+    if (end == -1) return asy__path_dup(out, "");
+    return asy__path_dupn(out, path + start, (size_t)(end - start));
+}
+
+ASYNCRT_API int asy_path_posix_basename(char **out, const char *path, const char *suffix) {
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    if (!path) return ASY_EINVAL;
+    return asy__path_basename_common(out, path, 0, suffix, 0);
+}
+
+/* Where the extension of the last segment of path[start..len) lies:
+ * returns 1 and [*dot, *end) when there is one.  *part is where that last
+ * segment starts, or part_init when no separator precedes it (Node's posix
+ * parse starts from 0 even past a root, which decides the ".." rule).
+ * Shared by extname and parse of both flavours. */
+ASY__INTERNAL int asy__path_find_ext(const char *path, size_t len, size_t start, size_t part_init,
+                                     int win, ptrdiff_t *dot, ptrdiff_t *end_out,
+                                     ptrdiff_t *part) {
+    ptrdiff_t start_dot = -1, start_part = (ptrdiff_t)part_init, end = -1, i;
+    int matched_slash = 1, pre_dot_state = 0;
+    for (i = (ptrdiff_t)len - 1; i >= (ptrdiff_t)start; --i) {
+        char code = path[i];
+        if (asy__path_is_sep(code, win)) {
+            if (!matched_slash) {
+                start_part = i + 1;
+                break;
+            }
+            continue;
+        }
+        if (end == -1) {
+            matched_slash = 0;
+            end = i + 1;
+        }
+        if (code == '.') {
+            if (start_dot == -1)
+                start_dot = i;
+            else if (pre_dot_state != 1)
+                pre_dot_state = 1;
+        } else if (start_dot != -1) {
+            pre_dot_state = -1;
+        }
+    }
+    *dot = start_dot;
+    *end_out = end;
+    *part = start_part;
+    /* no dot, nothing before the dot, or the segment is exactly ".." */
+    if (start_dot == -1 || end == -1 || pre_dot_state == 0 ||
+        (pre_dot_state == 1 && start_dot == end - 1 && start_dot == start_part + 1))
+        return 0;
+    return 1;
+}
+
+ASYNCRT_API int asy_path_posix_extname(char **out, const char *path) {
+    ptrdiff_t dot, end, part;
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    if (!path) return ASY_EINVAL;
+    if (!asy__path_find_ext(path, strlen(path), 0, 0, 0, &dot, &end, &part))
+        return asy__path_dup(out, "");
+    return asy__path_dupn(out, path + dot, (size_t)(end - dot));
+}
+
+/* ---- parse / format ------------------------------------------------------ */
+
+ASYNCRT_API void asy_path_parsed_free(asy_path_parsed_t *parsed) {
+    if (!parsed) return;
+    asy__free(parsed->storage);
+    memset(parsed, 0, sizeof(*parsed));
+}
+
+/* Fills out with copies of five ranges of path (root, dir, base, ext, name)
+ * kept in one allocation. */
+ASY__INTERNAL int asy__path_parsed_fill(asy_path_parsed_t *out, const char *path,
+                                        const size_t ranges[5][2]) {
+    size_t total = 5, k, at = 0;
+    const char **fields[5];
+    char *s;
+    for (k = 0; k < 5; k++) total += ranges[k][1] - ranges[k][0];
+    s = (char *)asy__malloc(total);
+    if (!s) return ASY_ENOMEM;
+    fields[0] = &out->root;
+    fields[1] = &out->dir;
+    fields[2] = &out->base;
+    fields[3] = &out->ext;
+    fields[4] = &out->name;
+    for (k = 0; k < 5; k++) {
+        size_t n = ranges[k][1] - ranges[k][0];
+        if (n) memcpy(s + at, path + ranges[k][0], n);
+        s[at + n] = '\0';
+        *fields[k] = s + at;
+        at += n + 1;
+    }
+    out->storage = s;
+    return 0;
+}
+
+enum { ASY__P_ROOT, ASY__P_DIR, ASY__P_BASE, ASY__P_EXT, ASY__P_NAME };
+
+#define ASY__PATH_RANGE(r, which, a, b) ((r)[which][0] = (size_t)(a), (r)[which][1] = (size_t)(b))
+
+ASYNCRT_API int asy_path_posix_parse(asy_path_parsed_t *out, const char *path) {
+    size_t r[5][2], len;
+    ptrdiff_t dot, end, part;
+    int abs, has_ext;
+    if (!out) return ASY_EINVAL;
+    memset(out, 0, sizeof(*out));
+    if (!path) return ASY_EINVAL;
+    memset(r, 0, sizeof(r));
+    len = strlen(path);
+    if (len > 0) {
+        abs = path[0] == '/';
+        if (abs) ASY__PATH_RANGE(r, ASY__P_ROOT, 0, 1);
+        has_ext = asy__path_find_ext(path, len, (size_t)abs, 0, 0, &dot, &end, &part);
+        if (end != -1) {
+            ptrdiff_t s = part == 0 && abs ? 1 : part;
+            if (has_ext) {
+                ASY__PATH_RANGE(r, ASY__P_NAME, s, dot);
+                ASY__PATH_RANGE(r, ASY__P_BASE, s, end);
+                ASY__PATH_RANGE(r, ASY__P_EXT, dot, end);
+            } else {
+                ASY__PATH_RANGE(r, ASY__P_NAME, s, end);
+                ASY__PATH_RANGE(r, ASY__P_BASE, s, end);
+            }
+        }
+        if (part > 0)
+            ASY__PATH_RANGE(r, ASY__P_DIR, 0, part - 1);
+        else if (abs)
+            ASY__PATH_RANGE(r, ASY__P_DIR, 0, 1);
+    }
+    return asy__path_parsed_fill(out, path, (const size_t(*)[2])r);
+}
+
+/* Node's _format: dir (or root) + separator + base (or name + ext). */
+ASY__INTERNAL int asy__path_format_common(char **out, const asy_path_parsed_t *p, char sep) {
+    const char *dir, *ext;
+    asy__path_buf b;
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    if (!p) return ASY_EINVAL;
+    dir = p->dir && p->dir[0] ? p->dir : p->root;
+    asy__path_buf_init(&b);
+    if (dir && dir[0]) {
+        asy__path_buf_puts(&b, dir);
+        if (!(p->root && strcmp(dir, p->root) == 0)) asy__path_buf_putc(&b, sep);
+    }
+    if (p->base && p->base[0]) {
+        asy__path_buf_puts(&b, p->base);
+    } else {
+        if (p->name) asy__path_buf_puts(&b, p->name);
+        ext = p->ext;
+        if (ext && ext[0]) {
+            if (ext[0] != '.') asy__path_buf_putc(&b, '.');
+            asy__path_buf_puts(&b, ext);
+        }
+    }
+    return asy__path_buf_finish(&b, out);
+}
+
+ASYNCRT_API int asy_path_posix_format(char **out, const asy_path_parsed_t *parts) {
+    return asy__path_format_common(out, parts, '/');
+}
+
+#line 1 "asyncrt_impl/path/win32.c"
+/* path.win32: drive letters, UNC roots and device names, after Node's
+ * lib/path.js.  Works the same on every host; only resolve() asks the host
+ * for its current directory (and, like Node, for the per-drive "=X:"
+ * variables Windows keeps in the environment). */
+
+
+#define ASY__W_SEP(c) asy__path_is_sep((c), 1)
+
+/* A UNC root "\\server\share" at the start of p (p[0] and p[1] are
+ * separators): the server is p[2..*srv_end), the share
+ * p[*share_start..*share_end).  0 when the path has no such root. */
+ASY__INTERNAL int asy__path_unc(const char *p, size_t len, size_t *srv_end, size_t *share_start,
+                                size_t *share_end) {
+    size_t j = 2;
+    while (j < len && !ASY__W_SEP(p[j])) j++;
+    if (j >= len || j == 2) return 0;
+    *srv_end = j;
+    while (j < len && ASY__W_SEP(p[j])) j++;
+    if (j >= len) return 0;
+    *share_start = j;
+    while (j < len && !ASY__W_SEP(p[j])) j++;
+    *share_end = j;
+    return 1;
+}
+
+/* "\\." and "\\?" start device namespaces rather than UNC servers. */
+ASY__INTERNAL int asy__path_is_device_server(const char *p, size_t srv_end) {
+    return srv_end == 3 && (p[2] == '.' || p[2] == '?');
+}
+
+/* Node's isWindowsReservedName(path, colonIndex): is path[0..end) a DOS
+ * device name (CON, COM1...)?  Node slices with the colon index, and a
+ * missing colon (-1) slices off the last character: "COM9." and "CONX"
+ * count too, exactly as in Node. */
+ASY__INTERNAL int asy__path_is_reserved(const char *p, size_t len, const char *colon) {
+    static const char *const names[] = {
+        "CON",  "PRN",  "AUX",  "NUL",  "COM1", "COM2", "COM3", "COM4", "COM5", "COM6",
+        "COM7", "COM8", "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7",
+        "LPT8", "LPT9", "COM\xC2\xB9", "COM\xC2\xB2", "COM\xC2\xB3", "LPT\xC2\xB9",
+        "LPT\xC2\xB2", "LPT\xC2\xB3"};
+    size_t end, k, i;
+    if (colon) {
+        end = (size_t)(colon - p);
+    } else {
+        /* drop the last character; a 4-byte one leaves half a surrogate
+         * pair in Node, which no name matches */
+        end = len;
+        while (end > 0 && ((unsigned char)p[end - 1] & 0xC0) == 0x80) end--;
+        if (end == 0) return 0;
+        end--;
+        if ((unsigned char)p[end] >= 0xF0) return 0;
+    }
+    for (k = 0; k < ASY_ARRAY_SIZE(names); k++) {
+        const char *n = names[k];
+        if (strlen(n) != end) continue;
+        for (i = 0; i < end; i++) {
+            char c = p[i];
+            if (c >= 'a' && c <= 'z') c = (char)(c - 'a' + 'A');
+            if (c != n[i]) break;
+        }
+        if (i == end) return 1;
+    }
+    return 0;
+}
+
+/* ---- normalize / join ---------------------------------------------------- */
+
+ASY__INTERNAL int asy__path_win32_normalize_n(char **out, const char *p, size_t len) {
+    asy__path_buf dev, tail, b;
+    size_t root_end = 0, se, ss, sh;
+    int abs = 0, has_device = 0;
+    const char *colon, *c;
+    *out = NULL;
+    if (len == 0) return asy__path_dup(out, ".");
+    if (len == 1) return asy__path_dup(out, p[0] == '/' ? "\\" : p);
+    asy__path_buf_init(&dev);
+    if (ASY__W_SEP(p[0])) {
+        abs = 1;
+        if (ASY__W_SEP(p[1])) {
+            if (asy__path_unc(p, len, &se, &ss, &sh)) {
+                if (asy__path_is_device_server(p, se)) {
+                    has_device = 1;
+                    asy__path_buf_puts(&dev, "\\\\");
+                    asy__path_buf_putc(&dev, p[2]);
+                    root_end = 4;
+                } else if (sh == len) {
+                    /* only a UNC root: "\\server\share\" */
+                    asy__path_buf_init(&b);
+                    asy__path_buf_puts(&b, "\\\\");
+                    asy__path_buf_putn(&b, p + 2, se - 2);
+                    asy__path_buf_putc(&b, '\\');
+                    asy__path_buf_putn(&b, p + ss, len - ss);
+                    asy__path_buf_putc(&b, '\\');
+                    return asy__path_buf_finish(&b, out);
+                } else {
+                    has_device = 1;
+                    asy__path_buf_puts(&dev, "\\\\");
+                    asy__path_buf_putn(&dev, p + 2, se - 2);
+                    asy__path_buf_putc(&dev, '\\');
+                    asy__path_buf_putn(&dev, p + ss, sh - ss);
+                    root_end = sh;
+                }
+            }
+        } else {
+            root_end = 1;
+        }
+    } else {
+        colon = (const char *)memchr(p, ':', len);
+        if (colon && colon > p) {
+            if (asy__path_is_drive_letter(p[0]) && colon == p + 1) {
+                has_device = 1;
+                asy__path_buf_putn(&dev, p, 2);
+                root_end = 2;
+                if (len > 2 && ASY__W_SEP(p[2])) {
+                    abs = 1;
+                    root_end = 3;
+                }
+            } else if (asy__path_is_reserved(p, len, colon)) {
+                has_device = 1;
+                asy__path_buf_putn(&dev, p, (size_t)(colon - p) + 1);
+                root_end = (size_t)(colon - p) + 1;
+            }
+        }
+    }
+
+    asy__path_buf_init(&tail);
+    if (root_end < len) asy__path_buf_fold(&tail, p + root_end, len - root_end, !abs, 1);
+    if (tail.len == 0 && !abs) asy__path_buf_putc(&tail, '.');
+    if (tail.len > 0 && ASY__W_SEP(p[len - 1])) asy__path_buf_putc(&tail, '\\');
+
+    asy__path_buf_init(&b);
+    if (dev.err || tail.err) {
+        b.err = dev.err ? dev.err : tail.err;
+        goto done;
+    }
+    colon = (const char *)memchr(p, ':', len);
+    if (!abs && !has_device && colon) {
+        /* A relative path must not come out looking absolute or like a
+         * device ("C:" or "x:" with nothing after the colon): prefix ".\"
+         * as Node does since CVE-2024-36139. */
+        int prefix = tail.len >= 2 && asy__path_is_drive_letter(tail.p[0]) && tail.p[1] == ':';
+        for (c = colon; !prefix && c; c = (const char *)memchr(c + 1, ':', len - (size_t)(c + 1 - p)))
+            if ((size_t)(c - p) == len - 1 || ASY__W_SEP(c[1])) prefix = 1;
+        if (prefix) {
+            asy__path_buf_puts(&b, ".\\");
+            asy__path_buf_putn(&b, tail.p, tail.len);
+            goto done;
+        }
+    }
+    if (asy__path_is_reserved(p, len, colon)) {
+        asy__path_buf_puts(&b, ".\\");
+        if (has_device) asy__path_buf_putn(&b, dev.p, dev.len);
+        asy__path_buf_putn(&b, tail.p, tail.len);
+        goto done;
+    }
+    if (has_device) asy__path_buf_putn(&b, dev.p, dev.len);
+    if (abs) asy__path_buf_putc(&b, '\\');
+    asy__path_buf_putn(&b, tail.p, tail.len);
+done:
+    asy__path_buf_free(&dev);
+    asy__path_buf_free(&tail);
+    return asy__path_buf_finish(&b, out);
+}
+
+ASYNCRT_API int asy_path_win32_normalize(char **out, const char *path) {
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    if (!path) return ASY_EINVAL;
+    return asy__path_win32_normalize_n(out, path, strlen(path));
+}
+
+ASYNCRT_API int asy_path_win32_join(char **out, size_t n, const char *const *parts) {
+    asy__path_buf b;
+    const char *first = NULL;
+    size_t i, slashes = 0, skip = 0;
+    int r = asy__path_check_list(out, n, parts), needs_replace = 1;
+    if (r) return r;
+    asy__path_buf_init(&b);
+    for (i = 0; i < n; i++) {
+        if (!parts[i][0]) continue;
+        if (!first)
+            first = parts[i];
+        else
+            asy__path_buf_putc(&b, '\\');
+        asy__path_buf_puts(&b, parts[i]);
+    }
+    if (!first) return asy__path_dup(out, ".");
+    if (b.err) return asy__path_buf_finish(&b, out);
+    /* A joined path starting with two separators would read as UNC; keep
+     * that only when the first part itself is "\\server..." (exactly two
+     * separators and then a name), otherwise squash the run to one. */
+    if (ASY__W_SEP(first[0])) {
+        slashes = 1;
+        if (ASY__W_SEP(first[1])) {
+            slashes = 2;
+            if (first[2]) {
+                if (ASY__W_SEP(first[2]))
+                    slashes = 3;
+                else
+                    needs_replace = 0;
+            }
+        }
+    }
+    if (needs_replace) {
+        while (slashes < b.len && ASY__W_SEP(b.p[slashes])) slashes++;
+        if (slashes >= 2) skip = slashes - 1;
+    }
+    if (skip) b.p[skip] = '\\';
+    r = asy__path_win32_normalize_n(out, b.p + skip, b.len - skip);
+    asy__path_buf_free(&b);
+    return r;
+}
+
+ASYNCRT_API int asy_path_win32_joinl(char **out, ...) {
+    va_list ap;
+    int r;
+    va_start(ap, out);
+    r = asy__path_call_list(out, ap, asy_path_win32_join);
+    va_end(ap);
+    return r;
+}
+
+ASYNCRT_API int asy_path_win32_is_absolute(const char *p) {
+    size_t len;
+    if (!p) return ASY_EINVAL;
+    len = strlen(p);
+    if (len == 0) return 0;
+    return ASY__W_SEP(p[0]) ||
+           (len > 2 && asy__path_is_drive_letter(p[0]) && p[1] == ':' && ASY__W_SEP(p[2]));
+}
+
+/* ---- resolve ------------------------------------------------------------- */
+
+/* The root of one resolve() argument: its device ("C:", "\\server\share",
+ * "\\." ...) written to dev, where the rest starts, whether it is absolute. */
+ASY__INTERNAL void asy__path_win32_root(const char *p, size_t len, asy__path_buf *dev,
+                                        size_t *root_end, int *abs) {
+    size_t se, ss, sh;
+    *root_end = 0;
+    *abs = 0;
+    dev->len = 0;
+    if (len == 1) {
+        if (ASY__W_SEP(p[0])) {
+            *root_end = 1;
+            *abs = 1;
+        }
+    } else if (len > 1 && ASY__W_SEP(p[0])) {
+        *abs = 1;
+        if (ASY__W_SEP(p[1])) {
+            if (asy__path_unc(p, len, &se, &ss, &sh)) {
+                asy__path_buf_puts(dev, "\\\\");
+                asy__path_buf_putn(dev, p + 2, se - 2);
+                if (asy__path_is_device_server(p, se)) {
+                    *root_end = 4;
+                } else {
+                    asy__path_buf_putc(dev, '\\');
+                    asy__path_buf_putn(dev, p + ss, sh - ss);
+                    *root_end = sh;
+                }
+            }
+        } else {
+            *root_end = 1;
+        }
+    } else if (len > 1 && asy__path_is_drive_letter(p[0]) && p[1] == ':') {
+        asy__path_buf_putn(dev, p, 2);
+        *root_end = 2;
+        if (len > 2 && ASY__W_SEP(p[2])) {
+            *abs = 1;
+            *root_end = 3;
+        }
+    }
+}
+
+typedef struct {
+    const char *p;
+    size_t n;
+} asy__path_slice;
+
+/* resolve with a given cwd (NULL: ask the system when it is needed). */
+ASY__INTERNAL int asy__path_win32_resolve_cwd(char **out, size_t n, const char *const *parts,
+                                              const char *cwd) {
+    asy__path_buf device, dev, tail, b;
+    asy__path_slice small[8], *slices = small;
+    size_t nslices = 0, k;
+    char *own_cwd = NULL, *env = NULL, *drive_root = NULL;
+    ptrdiff_t i;
+    int abs = 0, r = asy__path_check_list(out, n, parts);
+    if (r) return r;
+    if (n + 1 > ASY_ARRAY_SIZE(small)) {
+        slices = (asy__path_slice *)asy__malloc_array(n + 1, sizeof(*slices));
+        if (!slices) return ASY_ENOMEM;
+    }
+    asy__path_buf_init(&device);
+    asy__path_buf_init(&dev);
+    asy__path_buf_init(&b);
+    /* Right to left until the result is absolute and on a known device;
+     * past the first argument comes the cwd (of that drive, if known). */
+    for (i = (ptrdiff_t)n - 1; i >= -1; i--) {
+        const char *p;
+        size_t len, root_end;
+        int is_abs;
+        if (i >= 0) {
+            p = parts[i];
+            if (!p[0]) continue;
+        } else {
+            if (!cwd) {
+                r = asy__path_cwd(&own_cwd);
+                if (r) goto fail;
+                cwd = own_cwd;
+            }
+            p = cwd;
+            if (device.len > 0) {
+                /* Windows keeps each drive's cwd in "=X:" */
+                char name[4];
+                name[0] = '=';
+                memcpy(name + 1, device.p, 2);
+                name[3] = '\0';
+                if (asy__path_getenv(name, &env) == 0) p = env;
+                if (!(strlen(p) >= 2 && asy__path_fold_eq(p, 2, device.p, device.len)) &&
+                    strlen(p) > 2 && p[2] == '\\') {
+                    r = asy__path_dupn(&drive_root, device.p, device.len + 1);
+                    if (r) goto fail;
+                    drive_root[device.len] = '\\';
+                    p = drive_root;
+                }
+            }
+        }
+        len = strlen(p);
+        asy__path_win32_root(p, len, &dev, &root_end, &is_abs);
+        if (dev.err) {
+            r = dev.err;
+            goto fail;
+        }
+        if (dev.len > 0) {
+            if (device.len > 0) {
+                /* another device: this argument does not apply */
+                if (!asy__path_fold_eq(dev.p, dev.len, device.p, device.len)) continue;
+            } else {
+                asy__path_buf_putn(&device, dev.p, dev.len);
+                if (device.err) {
+                    r = device.err;
+                    goto fail;
+                }
+            }
+        }
+        if (abs) {
+            if (device.len > 0) break;
+        } else {
+            slices[nslices].p = p + root_end;
+            slices[nslices].n = len - root_end;
+            nslices++;
+            abs = is_abs;
+            if (is_abs && device.len > 0) break;
+        }
+    }
+
+    asy__path_buf_init(&tail);
+    for (k = nslices; k-- > 0;) {
+        asy__path_buf_putn(&tail, slices[k].p, slices[k].n);
+        asy__path_buf_putc(&tail, '\\');
+    }
+    if (tail.err) {
+        r = tail.err;
+        goto fail;
+    }
+    asy__path_buf_putn(&b, device.p, device.len);
+    if (abs) asy__path_buf_putc(&b, '\\');
+    asy__path_buf_fold(&b, tail.p ? tail.p : "", tail.len, !abs, 1);
+    asy__path_buf_free(&tail);
+    if (!b.err && b.len == 0) asy__path_buf_putc(&b, '.');
+    r = 0;
+fail:
+    if (r) {
+        asy__path_buf_free(&b);
+        b.err = r;
+    }
+    if (slices != small) asy__free(slices);
+    asy__free(own_cwd);
+    asy__free(env);
+    asy__free(drive_root);
+    asy__path_buf_free(&device);
+    asy__path_buf_free(&dev);
+    return asy__path_buf_finish(&b, out);
+}
+
+ASYNCRT_API int asy_path_win32_resolve(char **out, size_t n, const char *const *parts) {
+    return asy__path_win32_resolve_cwd(out, n, parts, NULL);
+}
+
+ASYNCRT_API int asy_path_win32_resolvel(char **out, ...) {
+    va_list ap;
+    int r;
+    va_start(ap, out);
+    r = asy__path_call_list(out, ap, asy_path_win32_resolve);
+    va_end(ap);
+    return r;
+}
+
+/* ---- relative ------------------------------------------------------------ */
+
+/* Length of the part of a resolved path that must match for a relative
+ * path to exist: the drive "C:", "\\server" (the share is the first
+ * segment, as in Node), a lone leading "\" (a driveless rooted path), or
+ * nothing for a relative path. */
+ASY__INTERNAL size_t asy__path_win32_rel_root(const char *p, size_t len) {
+    size_t j;
+    if (len >= 2 && asy__path_is_drive_letter(p[0]) && p[1] == ':') return 2;
+    if (len >= 2 && p[0] == '\\' && p[1] == '\\') {
+        for (j = 2; j < len && p[j] != '\\';) j++;
+        return j;
+    }
+    return len >= 1 && p[0] == '\\' ? 1 : 0;
+}
+
+/* End of the segment that starts at i. */
+ASY__INTERNAL size_t asy__path_seg_end(const char *p, size_t len, size_t i) {
+    while (i < len && p[i] != '\\') i++;
+    return i;
+}
+
+ASY__INTERNAL size_t asy__path_skip_seps(const char *p, size_t len, size_t i) {
+    while (i < len && p[i] == '\\') i++;
+    return i;
+}
+
+/* Node compares the two resolved paths after lowercasing both; it returns
+ * `to` unchanged when their roots differ, else climbs out of what remains
+ * of `from` and descends into what remains of `to`.  This walks segments
+ * rather than characters, which gives Node's answers and also handles
+ * driveless rooted paths ("\a\b" to "\c" is "..\..\c", where Node 20
+ * glues the segments: nodejs/node#63600 fixes it the same way). */
+ASY__INTERNAL int asy__path_win32_relative_resolved(char **out, const char *from, const char *to) {
+    size_t flen = strlen(from), tlen = strlen(to), froot, troot, fi, ti, fe, te, up = 0;
+    asy__path_buf b;
+    froot = asy__path_win32_rel_root(from, flen);
+    troot = asy__path_win32_rel_root(to, tlen);
+    if (!asy__path_fold_eq(from, froot, to, troot)) return asy__path_dup(out, to);
+    fi = froot;
+    ti = troot;
+    for (;;) {
+        fi = asy__path_skip_seps(from, flen, fi);
+        ti = asy__path_skip_seps(to, tlen, ti);
+        if (fi >= flen || ti >= tlen) break;
+        fe = asy__path_seg_end(from, flen, fi);
+        te = asy__path_seg_end(to, tlen, ti);
+        if (!asy__path_fold_eq(from + fi, fe - fi, to + ti, te - ti)) break;
+        fi = fe;
+        ti = te;
+    }
+    while (fi < flen) {
+        up++;
+        fi = asy__path_skip_seps(from, flen, asy__path_seg_end(from, flen, fi));
+    }
+    while (tlen > ti && to[tlen - 1] == '\\') tlen--;
+    asy__path_buf_init(&b);
+    for (fe = 0; fe < up; fe++) asy__path_buf_puts(&b, fe ? "\\.." : "..");
+    if (ti < tlen) {
+        if (up) asy__path_buf_putc(&b, '\\');
+        asy__path_buf_putn(&b, to + ti, tlen - ti);
+    }
+    return asy__path_buf_finish(&b, out);
+}
+
+ASYNCRT_API int asy_path_win32_relative(char **out, const char *from_arg, const char *to_arg) {
+    char *from = NULL, *to = NULL;
+    int r;
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    if (!from_arg || !to_arg) return ASY_EINVAL;
+    if (strcmp(from_arg, to_arg) == 0) return asy__path_dup(out, "");
+    r = asy__path_win32_resolve_cwd(&from, 1, &from_arg, NULL);
+    if (!r) r = asy__path_win32_resolve_cwd(&to, 1, &to_arg, NULL);
+    if (!r) r = asy__path_win32_relative_resolved(out, from, to);
+    asy__free(from);
+    asy__free(to);
+    return r;
+}
+
+/* ---- toNamespacedPath ---------------------------------------------------- */
+
+ASYNCRT_API int asy_path_win32_to_namespaced_path(char **out, const char *path) {
+    char *res = NULL;
+    asy__path_buf b;
+    size_t len;
+    int r;
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    if (!path) return ASY_EINVAL;
+    if (!path[0]) return asy__path_dup(out, "");
+    r = asy__path_win32_resolve_cwd(&res, 1, &path, NULL);
+    if (r) return r;
+    len = strlen(res);
+    if (asy__path_u16len(res, len) <= 2) {
+        asy__free(res);
+        return asy__path_dup(out, path);
+    }
+    asy__path_buf_init(&b);
+    if (res[0] == '\\') {
+        if (res[1] == '\\' && res[2] != '?' && res[2] != '.') {
+            /* "\\server\share" -> "\\?\UNC\server\share" */
+            asy__path_buf_puts(&b, "\\\\?\\UNC\\");
+            asy__path_buf_puts(&b, res + 2);
+            asy__free(res);
+            return asy__path_buf_finish(&b, out);
+        }
+    } else if (asy__path_is_drive_letter(res[0]) && res[1] == ':' && res[2] == '\\') {
+        asy__path_buf_puts(&b, "\\\\?\\");
+        asy__path_buf_puts(&b, res);
+        asy__free(res);
+        return asy__path_buf_finish(&b, out);
+    }
+    *out = res;
+    return 0;
+}
+
+/* ---- dirname / basename / extname ---------------------------------------- */
+
+ASYNCRT_API int asy_path_win32_dirname(char **out, const char *p) {
+    size_t len, offset = 0, se, ss, sh;
+    ptrdiff_t root_end = -1, end = -1, i;
+    int matched_slash = 1;
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    if (!p) return ASY_EINVAL;
+    len = strlen(p);
+    if (len == 0) return asy__path_dup(out, ".");
+    if (len == 1) return asy__path_dup(out, ASY__W_SEP(p[0]) ? p : ".");
+    if (ASY__W_SEP(p[0])) {
+        root_end = 1;
+        offset = 1;
+        if (ASY__W_SEP(p[1]) && asy__path_unc(p, len, &se, &ss, &sh)) {
+            if (sh == len) return asy__path_dup(out, p); /* a UNC root only */
+            /* the separator after "\\server\share" belongs to the root */
+            root_end = (ptrdiff_t)sh + 1;
+            offset = sh + 1;
+        }
+    } else if (asy__path_is_drive_letter(p[0]) && p[1] == ':') {
+        root_end = len > 2 && ASY__W_SEP(p[2]) ? 3 : 2;
+        offset = (size_t)root_end;
+    }
+    for (i = (ptrdiff_t)len - 1; i >= (ptrdiff_t)offset; --i) {
+        if (ASY__W_SEP(p[i])) {
+            if (!matched_slash) {
+                end = i;
+                break;
+            }
+        } else {
+            matched_slash = 0;
+        }
+    }
+    if (end == -1) {
+        if (root_end == -1) return asy__path_dup(out, ".");
+        end = root_end;
+    }
+    return asy__path_dupn(out, p, (size_t)end);
+}
+
+/* A drive prefix "X:" is never part of the last segment. */
+ASY__INTERNAL size_t asy__path_win32_drive_len(const char *p) {
+    return asy__path_is_drive_letter(p[0]) && p[1] == ':' ? 2 : 0;
+}
+
+ASYNCRT_API int asy_path_win32_basename(char **out, const char *path, const char *suffix) {
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    if (!path) return ASY_EINVAL;
+    return asy__path_basename_common(out, path, asy__path_win32_drive_len(path), suffix, 1);
+}
+
+ASYNCRT_API int asy_path_win32_extname(char **out, const char *path) {
+    ptrdiff_t dot, end, part;
+    size_t start;
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    if (!path) return ASY_EINVAL;
+    start = asy__path_win32_drive_len(path);
+    if (!asy__path_find_ext(path, strlen(path), start, start, 1, &dot, &end, &part))
+        return asy__path_dup(out, "");
+    return asy__path_dupn(out, path + dot, (size_t)(end - dot));
+}
+
+/* ---- parse / format ------------------------------------------------------ */
+
+ASYNCRT_API int asy_path_win32_parse(asy_path_parsed_t *out, const char *p) {
+    size_t r[5][2], len, root_end = 0, se, ss, sh;
+    ptrdiff_t dot, end, part;
+    int has_ext;
+    if (!out) return ASY_EINVAL;
+    memset(out, 0, sizeof(*out));
+    if (!p) return ASY_EINVAL;
+    memset(r, 0, sizeof(r));
+    len = strlen(p);
+    if (len == 0) return asy__path_parsed_fill(out, p, (const size_t(*)[2])r);
+    if (len == 1) {
+        if (ASY__W_SEP(p[0])) {
+            ASY__PATH_RANGE(r, ASY__P_ROOT, 0, 1);
+            ASY__PATH_RANGE(r, ASY__P_DIR, 0, 1);
+        } else {
+            ASY__PATH_RANGE(r, ASY__P_BASE, 0, 1);
+            ASY__PATH_RANGE(r, ASY__P_NAME, 0, 1);
+        }
+        return asy__path_parsed_fill(out, p, (const size_t(*)[2])r);
+    }
+    if (ASY__W_SEP(p[0])) {
+        root_end = 1;
+        if (ASY__W_SEP(p[1]) && asy__path_unc(p, len, &se, &ss, &sh))
+            root_end = sh == len ? sh : sh + 1;
+    } else if (asy__path_is_drive_letter(p[0]) && p[1] == ':') {
+        /* just a drive root: "C:" or "C:\" */
+        if (len <= 2 || (ASY__W_SEP(p[2]) && len == 3)) {
+            ASY__PATH_RANGE(r, ASY__P_ROOT, 0, len);
+            ASY__PATH_RANGE(r, ASY__P_DIR, 0, len);
+            return asy__path_parsed_fill(out, p, (const size_t(*)[2])r);
+        }
+        root_end = ASY__W_SEP(p[2]) ? 3 : 2;
+    }
+    ASY__PATH_RANGE(r, ASY__P_ROOT, 0, root_end);
+    has_ext = asy__path_find_ext(p, len, root_end, root_end, 1, &dot, &end, &part);
+    if (end != -1) {
+        if (has_ext) {
+            ASY__PATH_RANGE(r, ASY__P_NAME, part, dot);
+            ASY__PATH_RANGE(r, ASY__P_BASE, part, end);
+            ASY__PATH_RANGE(r, ASY__P_EXT, dot, end);
+        } else {
+            ASY__PATH_RANGE(r, ASY__P_NAME, part, end);
+            ASY__PATH_RANGE(r, ASY__P_BASE, part, end);
+        }
+    }
+    /* a root directory keeps its separator ("C:\abc" -> "C:\"), any other
+     * loses it ("C:\abc\def" -> "C:\abc") */
+    if (part > 0 && (size_t)part != root_end)
+        ASY__PATH_RANGE(r, ASY__P_DIR, 0, part - 1);
+    else
+        ASY__PATH_RANGE(r, ASY__P_DIR, 0, root_end);
+    return asy__path_parsed_fill(out, p, (const size_t(*)[2])r);
+}
+
+ASYNCRT_API int asy_path_win32_format(char **out, const asy_path_parsed_t *parts) {
+    return asy__path_format_common(out, parts, '\\');
+}
+
+#line 1 "asyncrt_impl/path/native.c"
+/* The native flavour: path.win32 on Windows, path.posix everywhere else,
+ * like Node's default `path` export. */
+
+
+#if ASYNCRT_OS_WINDOWS
+#define ASY__PATH_NATIVE(name) asy_path_win32_##name
+#else
+#define ASY__PATH_NATIVE(name) asy_path_posix_##name
+#endif
+
+ASYNCRT_API int asy_path_join(char **out, size_t n, const char *const *parts) {
+    return ASY__PATH_NATIVE(join)(out, n, parts);
+}
+
+ASYNCRT_API int asy_path_resolve(char **out, size_t n, const char *const *parts) {
+    return ASY__PATH_NATIVE(resolve)(out, n, parts);
+}
+
+ASYNCRT_API int asy_path_normalize(char **out, const char *path) {
+    return ASY__PATH_NATIVE(normalize)(out, path);
+}
+
+ASYNCRT_API int asy_path_relative(char **out, const char *from, const char *to) {
+    return ASY__PATH_NATIVE(relative)(out, from, to);
+}
+
+ASYNCRT_API int asy_path_dirname(char **out, const char *path) {
+    return ASY__PATH_NATIVE(dirname)(out, path);
+}
+
+ASYNCRT_API int asy_path_basename(char **out, const char *path, const char *suffix) {
+    return ASY__PATH_NATIVE(basename)(out, path, suffix);
+}
+
+ASYNCRT_API int asy_path_extname(char **out, const char *path) {
+    return ASY__PATH_NATIVE(extname)(out, path);
+}
+
+ASYNCRT_API int asy_path_parse(asy_path_parsed_t *out, const char *path) {
+    return ASY__PATH_NATIVE(parse)(out, path);
+}
+
+ASYNCRT_API int asy_path_format(char **out, const asy_path_parsed_t *parts) {
+    return ASY__PATH_NATIVE(format)(out, parts);
+}
+
+ASYNCRT_API int asy_path_is_absolute(const char *path) {
+    return ASY__PATH_NATIVE(is_absolute)(path);
+}
+
+ASYNCRT_API int asy_path_to_namespaced_path(char **out, const char *path) {
+    return ASY__PATH_NATIVE(to_namespaced_path)(out, path);
+}
+
+ASYNCRT_API int asy_path_joinl(char **out, ...) {
+    va_list ap;
+    int r;
+    va_start(ap, out);
+    r = asy__path_call_list(out, ap, ASY__PATH_NATIVE(join));
+    va_end(ap);
+    return r;
+}
+
+ASYNCRT_API int asy_path_resolvel(char **out, ...) {
+    va_list ap;
+    int r;
+    va_start(ap, out);
+    r = asy__path_call_list(out, ap, ASY__PATH_NATIVE(resolve));
+    va_end(ap);
+    return r;
 }
 
 
