@@ -444,6 +444,111 @@ ASYNCRT_API int asy_path_format(char **out, const asy_path_parsed_t *parts);
 ASYNCRT_API int asy_path_is_absolute(const char *path);
 ASYNCRT_API int asy_path_to_namespaced_path(char **out, const char *path);
 
+#line 1 "asyncrt_impl/os/os.h"
+/* os: Node's `os` module.  Synchronous; no loop needed.
+ *
+ * Same scheme as path: strings and arrays come back through out-pointers
+ * and are released with asy_free() or the matching asy_os_free_*();
+ * errors are negative ASY_E* codes (ASY_EINVAL for a NULL argument,
+ * ASY_ENOSYS where the platform has no way to answer).
+ *
+ *   Linux     everything (/proc, sysconf, uname, getifaddrs, getpwuid_r)
+ *   Windows   everything (Win32 API; iphlpapi and userenv are loaded at run
+ *             time, so nothing extra to link)
+ *   other     POSIX systems: cpus and uptime give ASY_ENOSYS, freemem 0,
+ *             and interfaces carry no MAC address (see docs/os.md)
+ */
+
+#if defined(_WIN32)
+#define ASY_OS_EOL "\r\n"
+#define ASY_OS_DEVNULL "\\\\.\\nul"
+#else
+#define ASY_OS_EOL "\n"
+#define ASY_OS_DEVNULL "/dev/null"
+#endif
+
+/* Milliseconds spent in each mode since boot (Node's cpus()[i].times). */
+typedef struct asy_os_cpu_times_s {
+    uint64_t user;
+    uint64_t nice;
+    uint64_t sys;
+    uint64_t idle;
+    uint64_t irq;
+} asy_os_cpu_times_t;
+
+typedef struct asy_os_cpu_s {
+    char *model;
+    int speed; /* MHz, 0 when unknown */
+    asy_os_cpu_times_t times;
+} asy_os_cpu_t;
+
+/* One entry per logical CPU; release with asy_os_free_cpus. */
+ASYNCRT_API int asy_os_cpus(asy_os_cpu_t **cpus, int *count);
+ASYNCRT_API void asy_os_free_cpus(asy_os_cpu_t *cpus, int count);
+
+/* Bytes of RAM in total and available (Linux: MemTotal, MemAvailable);
+ * 0 when unknown. */
+ASYNCRT_API uint64_t asy_os_totalmem(void);
+ASYNCRT_API uint64_t asy_os_freemem(void);
+
+/* How many threads can run at once: the CPUs this process may use. */
+ASYNCRT_API unsigned asy_os_available_parallelism(void);
+
+ASYNCRT_API int asy_os_homedir(char **out);
+ASYNCRT_API int asy_os_tmpdir(char **out);
+ASYNCRT_API int asy_os_hostname(char **out);
+
+/* "linux", "darwin", "win32", "freebsd"... (Node's process.platform). */
+ASYNCRT_API const char *asy_os_platform(void);
+/* "x64", "arm64", "ia32", "arm"... (Node's process.arch). */
+ASYNCRT_API const char *asy_os_arch(void);
+/* "LE" or "BE". */
+ASYNCRT_API const char *asy_os_endianness(void);
+
+/* os.type(), os.release(), os.version(), os.machine() in one call. */
+typedef struct asy_os_uname_s {
+    char sysname[256]; /* os.type(): "Linux", "Darwin", "Windows_NT" */
+    char release[256]; /* os.release() */
+    char version[256]; /* os.version() */
+    char machine[256]; /* os.machine() */
+} asy_os_uname_t;
+
+ASYNCRT_API int asy_os_uname(asy_os_uname_t *out);
+
+/* Seconds since boot. */
+ASYNCRT_API int asy_os_uptime(double *seconds);
+/* 1, 5 and 15 minute load averages ([0, 0, 0] on Windows, as in Node). */
+ASYNCRT_API int asy_os_loadavg(double avg[3]);
+
+/* One entry per address of every interface that is up (Node's
+ * networkInterfaces(), flattened: entries of one interface share `name`). */
+typedef struct asy_os_interface_s {
+    char *name;
+    char address[46]; /* "192.168.1.2", "fe80::1" */
+    char netmask[46]; /* "255.255.255.0", "ffff:ffff:ffff:ffff::" */
+    const char *family; /* "IPv4" or "IPv6" */
+    char mac[18]; /* "01:02:03:0a:0b:0c", zeros when unknown */
+    int internal; /* loopback */
+    char cidr[50]; /* "192.168.1.2/24"; "" when the netmask is not a prefix (Node's null) */
+    uint32_t scopeid; /* IPv6 only */
+} asy_os_interface_t;
+
+ASYNCRT_API int asy_os_network_interfaces(asy_os_interface_t **ifs, int *count);
+ASYNCRT_API void asy_os_free_network_interfaces(asy_os_interface_t *ifs, int count);
+
+/* The effective user (Node's userInfo()).  On Windows uid and gid are -1
+ * and shell is NULL, as in Node.  Release with asy_os_free_user_info. */
+typedef struct asy_os_user_info_s {
+    long uid;
+    long gid;
+    char *username;
+    char *homedir;
+    char *shell;
+} asy_os_user_info_t;
+
+ASYNCRT_API int asy_os_user_info(asy_os_user_info_t *out);
+ASYNCRT_API void asy_os_free_user_info(asy_os_user_info_t *info);
+
 
 #ifdef __cplusplus
 }
@@ -2614,6 +2719,1019 @@ ASYNCRT_API int asy_path_resolvel(char **out, ...) {
     va_end(ap);
     return r;
 }
+
+#line 1 "asyncrt_impl/os/ip.c"
+/* Address text for network interfaces.  Written here rather than taken
+ * from inet_ntop so Windows needs no ws2_32 and every platform prints the
+ * same thing (the rules of inet_ntop: lowercase, longest zero run of two
+ * or more words as "::", embedded IPv4 for ::ffff:a.b.c.d and ::a.b.c.d). */
+
+
+
+ASY__INTERNAL void asy__os_ip4_name(const unsigned char *b, char *out) {
+    sprintf(out, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
+}
+
+ASY__INTERNAL void asy__os_ip6_name(const unsigned char *b, char *out) {
+    unsigned words[8];
+    int i, best_base = -1, best_len = 0, cur_base = -1, cur_len = 0;
+    char *p = out;
+    for (i = 0; i < 8; i++) words[i] = (unsigned)b[2 * i] << 8 | b[2 * i + 1];
+    for (i = 0; i < 8; i++) {
+        if (words[i] == 0) {
+            if (cur_base == -1) cur_base = i, cur_len = 0;
+            cur_len++;
+            if (cur_len > best_len) best_base = cur_base, best_len = cur_len;
+        } else {
+            cur_base = -1;
+        }
+    }
+    if (best_len < 2) best_base = -1;
+    for (i = 0; i < 8; i++) {
+        if (best_base != -1 && i >= best_base && i < best_base + best_len) {
+            if (i == best_base) *p++ = ':';
+            continue;
+        }
+        if (i != 0) *p++ = ':';
+        if (i == 6 && best_base == 0 && (best_len == 6 || (best_len == 5 && words[5] == 0xffff))) {
+            asy__os_ip4_name(b + 12, p);
+            return;
+        }
+        p += sprintf(p, "%x", words[i]);
+    }
+    if (best_base != -1 && best_base + best_len == 8) *p++ = ':';
+    *p = '\0';
+}
+
+/* Bits of a netmask, or -1 when its ones are not one leading run. */
+ASY__INTERNAL int asy__os_prefix_len(const unsigned char *mask, size_t n) {
+    size_t i;
+    int bits = 0, ended = 0;
+    for (i = 0; i < n; i++) {
+        int k;
+        for (k = 7; k >= 0; k--) {
+            if (mask[i] >> k & 1) {
+                if (ended) return -1;
+                bits++;
+            } else {
+                ended = 1;
+            }
+        }
+    }
+    return bits;
+}
+
+ASY__INTERNAL void asy__os_prefix_mask(int bits, unsigned char *mask, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++) {
+        int take = bits > 8 ? 8 : (bits < 0 ? 0 : bits);
+        mask[i] = (unsigned char)(0xFF00u >> take);
+        bits -= 8;
+    }
+}
+
+/* Fills the text fields of an interface entry from raw bytes: family 4 or
+ * 6, address and netmask of 4 or 16 bytes. */
+ASY__INTERNAL void asy__os_fill_interface(asy_os_interface_t *e, int family, const unsigned char *addr,
+                                          const unsigned char *mask) {
+    size_t n = family == 4 ? 4 : 16;
+    int bits = asy__os_prefix_len(mask, n);
+    if (family == 4) {
+        e->family = "IPv4";
+        asy__os_ip4_name(addr, e->address);
+        asy__os_ip4_name(mask, e->netmask);
+    } else {
+        e->family = "IPv6";
+        asy__os_ip6_name(addr, e->address);
+        asy__os_ip6_name(mask, e->netmask);
+    }
+    e->cidr[0] = '\0';
+    if (bits >= 0) {
+        char num[8];
+        size_t a = strlen(e->address), k = (size_t)sprintf(num, "/%u", (unsigned)bits & 0xFFu);
+        memcpy(e->cidr, e->address, a);
+        memcpy(e->cidr + a, num, k + 1);
+    }
+}
+
+ASY__INTERNAL void asy__os_fill_mac(asy_os_interface_t *e, const unsigned char *mac, size_t n) {
+    unsigned char m[6];
+    memset(m, 0, sizeof(m));
+    if (mac) memcpy(m, mac, n < 6 ? n : 6);
+    sprintf(e->mac, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+}
+
+#line 1 "asyncrt_impl/os/system.c"
+/* The machine: platform, architecture, kernel, host name, memory, load,
+ * uptime, parallelism. */
+
+
+#if ASYNCRT_OS_POSIX
+#include <sys/utsname.h>
+#endif
+#if ASYNCRT_OS_LINUX
+#include <sched.h>
+#endif
+
+ASYNCRT_API const char *asy_os_platform(void) {
+#if defined(_WIN32)
+    return "win32";
+#elif defined(__ANDROID__)
+    return "android";
+#elif defined(__linux__)
+    return "linux";
+#elif defined(__APPLE__)
+    return "darwin";
+#elif defined(__FreeBSD__)
+    return "freebsd";
+#elif defined(__OpenBSD__)
+    return "openbsd";
+#elif defined(__NetBSD__)
+    return "netbsd";
+#elif defined(__sun)
+    return "sunos";
+#elif defined(_AIX)
+    return "aix";
+#elif defined(__CYGWIN__)
+    return "cygwin";
+#elif defined(__HAIKU__)
+    return "haiku";
+#else
+    return "unknown";
+#endif
+}
+
+ASYNCRT_API const char *asy_os_arch(void) {
+#if defined(__x86_64__) || defined(_M_X64) || defined(_M_AMD64)
+    return "x64";
+#elif defined(__i386__) || defined(_M_IX86)
+    return "ia32";
+#elif defined(__aarch64__) || defined(_M_ARM64)
+    return "arm64";
+#elif defined(__arm__) || defined(_M_ARM)
+    return "arm";
+#elif defined(__riscv) && __riscv_xlen == 64
+    return "riscv64";
+#elif defined(__powerpc64__)
+    return "ppc64";
+#elif defined(__powerpc__)
+    return "ppc";
+#elif defined(__s390x__)
+    return "s390x";
+#elif defined(__s390__)
+    return "s390";
+#elif defined(__loongarch64)
+    return "loong64";
+#elif defined(__mips__) && defined(__MIPSEL__)
+    return "mipsel";
+#elif defined(__mips__)
+    return "mips";
+#else
+    return "unknown";
+#endif
+}
+
+ASYNCRT_API const char *asy_os_endianness(void) {
+    const uint16_t probe = 1;
+    return *(const unsigned char *)&probe ? "LE" : "BE";
+}
+
+/* ---- /proc -------------------------------------------------------------- */
+
+#if ASYNCRT_OS_LINUX
+/* The whole of a (pseudo) file; procfs reports a size of 0, so read until
+ * the end. */
+ASY__INTERNAL int asy__os_read_file(const char *name, char **out, size_t *len) {
+    asy__path_buf b;
+    int fd = open(name, O_RDONLY | O_CLOEXEC);
+    *out = NULL;
+    if (fd < 0) return asy__errno();
+    asy__path_buf_init(&b);
+    for (;;) {
+        ssize_t n;
+        if (asy__path_buf_reserve(&b, 4096)) break;
+        n = read(fd, b.p + b.len, 4096);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            b.err = asy__errno();
+            break;
+        }
+        if (n == 0) break;
+        b.len += (size_t)n;
+        b.p[b.len] = '\0';
+    }
+    close(fd);
+    if (len) *len = b.len;
+    return asy__path_buf_finish(&b, out);
+}
+
+/* The value of "key:   1234 kB" in /proc/meminfo, in bytes; 0 if absent. */
+ASY__INTERNAL uint64_t asy__os_meminfo(const char *key) {
+    char *text, *line;
+    size_t klen = strlen(key);
+    uint64_t v = 0;
+    if (asy__os_read_file("/proc/meminfo", &text, NULL)) return 0;
+    for (line = text; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+        if (strncmp(line, key, klen) == 0 && line[klen] == ':') {
+            v = strtoull(line + klen + 1, NULL, 10) * 1024u;
+            break;
+        }
+    }
+    asy__free(text);
+    return v;
+}
+#endif
+
+/* ---- memory -------------------------------------------------------------- */
+
+ASYNCRT_API uint64_t asy_os_totalmem(void) {
+#if ASYNCRT_OS_WINDOWS
+    MEMORYSTATUSEX st;
+    st.dwLength = sizeof(st);
+    return GlobalMemoryStatusEx(&st) ? (uint64_t)st.ullTotalPhys : 0;
+#elif ASYNCRT_OS_LINUX
+    return asy__os_meminfo("MemTotal");
+#elif defined(_SC_PHYS_PAGES) && defined(_SC_PAGESIZE)
+    long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+    return pages > 0 && size > 0 ? (uint64_t)pages * (uint64_t)size : 0;
+#else
+    return 0;
+#endif
+}
+
+ASYNCRT_API uint64_t asy_os_freemem(void) {
+#if ASYNCRT_OS_WINDOWS
+    MEMORYSTATUSEX st;
+    st.dwLength = sizeof(st);
+    return GlobalMemoryStatusEx(&st) ? (uint64_t)st.ullAvailPhys : 0;
+#elif ASYNCRT_OS_LINUX
+    /* what the kernel could hand out without swapping, as libuv reports;
+     * kernels before 3.14 only have MemFree */
+    uint64_t v = asy__os_meminfo("MemAvailable");
+    return v ? v : asy__os_meminfo("MemFree");
+#else
+    return 0;
+#endif
+}
+
+ASYNCRT_API unsigned asy_os_available_parallelism(void) {
+#if ASYNCRT_OS_WINDOWS
+    SYSTEM_INFO si;
+    DWORD_PTR proc_mask, sys_mask;
+    unsigned n = 0;
+    if (GetProcessAffinityMask(GetCurrentProcess(), &proc_mask, &sys_mask)) {
+        for (; proc_mask; proc_mask &= proc_mask - 1) n++;
+    }
+    if (n == 0) {
+        GetSystemInfo(&si);
+        n = (unsigned)si.dwNumberOfProcessors;
+    }
+    return n ? n : 1;
+#else
+    long n = -1;
+#if ASYNCRT_OS_LINUX && defined(CPU_COUNT)
+    cpu_set_t set;
+    memset(&set, 0, sizeof(set));
+    if (sched_getaffinity(0, sizeof(set), &set) == 0) n = CPU_COUNT(&set);
+#endif
+    if (n < 1) n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (unsigned)n : 1u;
+#endif
+}
+
+/* ---- kernel and host ----------------------------------------------------- */
+
+ASY__INTERNAL void asy__os_copy_field(char *dst, size_t cap, const char *src) {
+    size_t n = strlen(src);
+    if (n >= cap) n = cap - 1;
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+#if ASYNCRT_OS_WINDOWS
+typedef struct {
+    ULONG size, major, minor, build, platform;
+    WCHAR csd[128];
+} asy__os_win_version;
+
+typedef LONG(WINAPI *asy__os_rtl_get_version_fn)(asy__os_win_version *);
+
+/* A string value of HKEY_LOCAL_MACHINE\key as UTF-8, or ASY_ENOENT. */
+ASY__INTERNAL int asy__os_reg_string(const WCHAR *key, const WCHAR *value, char **out) {
+    HKEY h;
+    WCHAR buf[512];
+    DWORD size = sizeof(buf) - sizeof(WCHAR), type = 0;
+    LONG r;
+    *out = NULL;
+    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, key, 0, KEY_QUERY_VALUE, &h) != ERROR_SUCCESS)
+        return ASY_ENOENT;
+    r = RegQueryValueExW(h, value, NULL, &type, (BYTE *)buf, &size);
+    RegCloseKey(h);
+    if (r != ERROR_SUCCESS || type != REG_SZ) return ASY_ENOENT;
+    buf[size / sizeof(WCHAR)] = L'\0';
+    return asy__path_from_wide(out, buf, -1);
+}
+#endif
+
+ASYNCRT_API int asy_os_uname(asy_os_uname_t *out) {
+#if ASYNCRT_OS_WINDOWS
+    asy__os_win_version v;
+    asy__os_rtl_get_version_fn get_version;
+    HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
+    SYSTEM_INFO si;
+    char *product = NULL, *csd = NULL;
+    const char *machine;
+    if (!out) return ASY_EINVAL;
+    memset(out, 0, sizeof(*out));
+    memset(&v, 0, sizeof(v));
+    v.size = sizeof(v);
+    /* GetVersionEx lies to programs without a manifest; RtlGetVersion not */
+    get_version = ntdll ? (asy__os_rtl_get_version_fn)(void (*)(void))GetProcAddress(ntdll, "RtlGetVersion")
+                        : NULL;
+    if (!get_version || get_version(&v) != 0) return ASY_ENOSYS;
+    asy__os_copy_field(out->sysname, sizeof(out->sysname), "Windows_NT");
+    snprintf(out->release, sizeof(out->release), "%lu.%lu.%lu", (unsigned long)v.major,
+             (unsigned long)v.minor, (unsigned long)v.build);
+    if (asy__os_reg_string(L"SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion", L"ProductName", &product) == 0) {
+        asy__os_copy_field(out->version, sizeof(out->version), product);
+        asy__free(product);
+    }
+    if (v.csd[0] && asy__path_from_wide(&csd, v.csd, -1) == 0) {
+        size_t n = strlen(out->version);
+        snprintf(out->version + n, sizeof(out->version) - n, "%s%s", n ? " " : "", csd);
+        asy__free(csd);
+    }
+    GetNativeSystemInfo(&si);
+    switch (si.wProcessorArchitecture) {
+        case PROCESSOR_ARCHITECTURE_AMD64: machine = "x86_64"; break;
+        case PROCESSOR_ARCHITECTURE_INTEL: machine = "i686"; break;
+        case PROCESSOR_ARCHITECTURE_ARM: machine = "arm"; break;
+#ifdef PROCESSOR_ARCHITECTURE_ARM64
+        case PROCESSOR_ARCHITECTURE_ARM64: machine = "arm64"; break;
+#endif
+        default: machine = "unknown"; break;
+    }
+    asy__os_copy_field(out->machine, sizeof(out->machine), machine);
+    return 0;
+#else
+    struct utsname u;
+    if (!out) return ASY_EINVAL;
+    memset(out, 0, sizeof(*out));
+    if (uname(&u) != 0) return asy__errno();
+    asy__os_copy_field(out->sysname, sizeof(out->sysname), u.sysname);
+    asy__os_copy_field(out->release, sizeof(out->release), u.release);
+    asy__os_copy_field(out->version, sizeof(out->version), u.version);
+    asy__os_copy_field(out->machine, sizeof(out->machine), u.machine);
+    return 0;
+#endif
+}
+
+ASYNCRT_API int asy_os_hostname(char **out) {
+#if ASYNCRT_OS_WINDOWS
+    WCHAR buf[256];
+    DWORD n = ASY_ARRAY_SIZE(buf);
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    if (!GetComputerNameExW(ComputerNameDnsHostname, buf, &n))
+        return asy_translate_sys_error((int)GetLastError());
+    return asy__path_from_wide(out, buf, (int)n);
+#else
+    char buf[256 + 1];
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    if (gethostname(buf, sizeof(buf) - 1) != 0) return asy__errno();
+    buf[sizeof(buf) - 1] = '\0'; /* gethostname need not terminate a long name */
+    return asy__path_dup(out, buf);
+#endif
+}
+
+ASYNCRT_API int asy_os_uptime(double *seconds) {
+    if (!seconds) return ASY_EINVAL;
+    *seconds = 0;
+#if ASYNCRT_OS_WINDOWS
+    *seconds = (double)GetTickCount64() / 1000.0;
+    return 0;
+#elif ASYNCRT_OS_LINUX
+    {
+        char *text;
+        struct timespec ts;
+        /* /proc/uptime is what Node shows; CLOCK_BOOTTIME when /proc is not
+         * mounted */
+        if (asy__os_read_file("/proc/uptime", &text, NULL) == 0) {
+            *seconds = strtod(text, NULL);
+            asy__free(text);
+            return 0;
+        }
+        if (clock_gettime(CLOCK_BOOTTIME, &ts) != 0) return asy__errno();
+        *seconds = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+        return 0;
+    }
+#else
+    return ASY_ENOSYS;
+#endif
+}
+
+ASYNCRT_API int asy_os_loadavg(double avg[3]) {
+    if (!avg) return ASY_EINVAL;
+    avg[0] = avg[1] = avg[2] = 0;
+#if ASYNCRT_OS_WINDOWS
+    return 0; /* Windows has no load average; Node reports zeros */
+#elif ASYNCRT_OS_LINUX
+    {
+        char *text;
+        int r = asy__os_read_file("/proc/loadavg", &text, NULL);
+        if (r) return r;
+        if (sscanf(text, "%lf %lf %lf", &avg[0], &avg[1], &avg[2]) != 3) r = ASY_EIO;
+        asy__free(text);
+        return r;
+    }
+#else
+    return getloadavg(avg, 3) == 3 ? 0 : ASY_ENOSYS;
+#endif
+}
+
+#line 1 "asyncrt_impl/os/user.c"
+/* The user: home and temporary directories, account information. */
+
+
+#if ASYNCRT_OS_POSIX
+#include <pwd.h>
+#endif
+
+/* An environment variable that is set and not empty (JavaScript's
+ * `process.env.X || ...`).  Set-uid programs do not trust the
+ * environment where the C library can tell (Node's safeGetenv). */
+ASY__INTERNAL int asy__os_env(const char *name, char **out) {
+    int r;
+#if defined(__GLIBC__) && !ASYNCRT_OS_WINDOWS
+    const char *v = secure_getenv(name);
+    *out = NULL;
+    r = v ? asy__path_dup(out, v) : ASY_ENOENT;
+#else
+    r = asy__path_getenv(name, out);
+#endif
+    if (r == 0 && !(*out)[0]) {
+        asy__free(*out);
+        *out = NULL;
+        r = ASY_ENOENT;
+    }
+    return r;
+}
+
+#if ASYNCRT_OS_WINDOWS
+typedef BOOL(WINAPI *asy__os_profile_dir_fn)(HANDLE, WCHAR *, DWORD *);
+
+/* The profile directory of the process's user (userenv.dll, loaded here so
+ * programs need not link it). */
+ASY__INTERNAL int asy__os_profile_dir(char **out) {
+    HMODULE lib = LoadLibraryW(L"userenv.dll");
+    asy__os_profile_dir_fn fn;
+    HANDLE token = NULL;
+    WCHAR buf[MAX_PATH + 1];
+    DWORD n = ASY_ARRAY_SIZE(buf);
+    int r = ASY_ENOSYS;
+    *out = NULL;
+    if (!lib) return r;
+    fn = (asy__os_profile_dir_fn)(void (*)(void))GetProcAddress(lib, "GetUserProfileDirectoryW");
+    if (fn && OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &token)) {
+        r = fn(token, buf, &n) ? asy__path_from_wide(out, buf, -1)
+                               : asy_translate_sys_error((int)GetLastError());
+        CloseHandle(token);
+    }
+    FreeLibrary(lib);
+    return r;
+}
+#else
+/* getpwuid_r for the effective user, into an allocated record. */
+ASY__INTERNAL int asy__os_passwd(struct passwd *pw, char **mem) {
+    struct passwd *res = NULL;
+    long hint = sysconf(_SC_GETPW_R_SIZE_MAX);
+    size_t size = hint > 0 ? (size_t)hint : 4096;
+    int r;
+    for (;;) {
+        *mem = (char *)asy__malloc(size);
+        if (!*mem) return ASY_ENOMEM;
+        r = getpwuid_r(geteuid(), pw, *mem, size, &res);
+        if (r != ERANGE || size >= ((size_t)1 << 24)) break;
+        asy__free(*mem);
+        size *= 2;
+    }
+    if (r == 0 && res) return 0;
+    asy__free(*mem);
+    *mem = NULL;
+    return r ? asy_translate_sys_error(r) : ASY_ENOENT;
+}
+#endif
+
+ASYNCRT_API int asy_os_homedir(char **out) {
+    int r;
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+#if ASYNCRT_OS_WINDOWS
+    r = asy__os_env("USERPROFILE", out);
+    if (r != ASY_ENOENT) return r;
+    return asy__os_profile_dir(out);
+#else
+    {
+        struct passwd pw;
+        char *mem;
+        /* $HOME first, like libuv and so Node; then the password database */
+        r = asy__os_env("HOME", out);
+        if (r != ASY_ENOENT) return r;
+        r = asy__os_passwd(&pw, &mem);
+        if (r) return r;
+        r = asy__path_dup(out, pw.pw_dir ? pw.pw_dir : "");
+        asy__free(mem);
+        return r;
+    }
+#endif
+}
+
+ASYNCRT_API int asy_os_tmpdir(char **out) {
+    static const char *const vars[] = {
+#if ASYNCRT_OS_WINDOWS
+        "TEMP", "TMP"
+#else
+        "TMPDIR", "TMP", "TEMP"
+#endif
+    };
+    size_t i, n;
+    int r = ASY_ENOENT;
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    for (i = 0; i < ASY_ARRAY_SIZE(vars) && r == ASY_ENOENT; i++) r = asy__os_env(vars[i], out);
+    if (r == ASY_ENOENT) {
+#if ASYNCRT_OS_WINDOWS
+        char *root = NULL;
+        asy__path_buf b;
+        if (asy__os_env("SystemRoot", &root) == ASY_ENOENT) asy__os_env("windir", &root);
+        asy__path_buf_init(&b);
+        /* Node would say "undefined\temp" here; the usual root is better */
+        asy__path_buf_puts(&b, root ? root : "C:\\Windows");
+        asy__path_buf_puts(&b, "\\temp");
+        asy__free(root);
+        r = asy__path_buf_finish(&b, out);
+#else
+        r = asy__path_dup(out, "/tmp");
+#endif
+    }
+    if (r) return r;
+    /* no trailing separator, except for a root ("/", "C:\") */
+    n = strlen(*out);
+#if ASYNCRT_OS_WINDOWS
+    if (n > 1 && (*out)[n - 1] == '\\' && !(n >= 2 && (*out)[n - 2] == ':')) (*out)[n - 1] = '\0';
+#else
+    if (n > 1 && (*out)[n - 1] == '/') (*out)[n - 1] = '\0';
+#endif
+    return 0;
+}
+
+ASYNCRT_API void asy_os_free_user_info(asy_os_user_info_t *info) {
+    if (!info) return;
+    asy__free(info->username);
+    asy__free(info->homedir);
+    asy__free(info->shell);
+    memset(info, 0, sizeof(*info));
+}
+
+ASYNCRT_API int asy_os_user_info(asy_os_user_info_t *out) {
+    int r;
+    if (!out) return ASY_EINVAL;
+    memset(out, 0, sizeof(*out));
+#if ASYNCRT_OS_WINDOWS
+    {
+        WCHAR name[257];
+        DWORD n = ASY_ARRAY_SIZE(name);
+        out->uid = -1;
+        out->gid = -1;
+        if (!GetUserNameW(name, &n)) return asy_translate_sys_error((int)GetLastError());
+        r = asy__path_from_wide(&out->username, name, -1);
+        if (!r) r = asy__os_profile_dir(&out->homedir);
+    }
+#else
+    {
+        struct passwd pw;
+        char *mem;
+        r = asy__os_passwd(&pw, &mem);
+        if (r) return r;
+        out->uid = (long)pw.pw_uid;
+        out->gid = (long)pw.pw_gid;
+        r = asy__path_dup(&out->username, pw.pw_name ? pw.pw_name : "");
+        if (!r) r = asy__path_dup(&out->homedir, pw.pw_dir ? pw.pw_dir : "");
+        if (!r && pw.pw_shell) r = asy__path_dup(&out->shell, pw.pw_shell);
+        asy__free(mem);
+    }
+#endif
+    if (r) asy_os_free_user_info(out);
+    return r;
+}
+
+#line 1 "asyncrt_impl/os/cpus.c"
+/* The logical CPUs: model, clock speed and time spent per mode. */
+
+
+ASYNCRT_API void asy_os_free_cpus(asy_os_cpu_t *cpus, int count) {
+    int i;
+    if (!cpus) return;
+    for (i = 0; i < count; i++) asy__free(cpus[i].model);
+    asy__free(cpus);
+}
+
+#if ASYNCRT_OS_LINUX
+/* The text after "key<tabs>: " when line starts with key, else NULL. */
+ASY__INTERNAL const char *asy__os_cpuinfo_value(const char *line, const char *key) {
+    size_t n = strlen(key);
+    if (strncmp(line, key, n) != 0) return NULL;
+    line += n;
+    while (*line == ' ' || *line == '\t') line++;
+    if (*line != ':') return NULL;
+    line++;
+    while (*line == ' ' || *line == '\t') line++;
+    return line;
+}
+
+/* Models and speeds from /proc/cpuinfo, by processor number.  x86 and
+ * newer ARM say "model name", older ARM "Processor" (once, for all), MIPS
+ * "cpu model", POWER "cpu". */
+ASY__INTERNAL void asy__os_read_cpuinfo(asy_os_cpu_t *cpus, const int *ids, int count) {
+    static const char *const model_keys[] = {"model name", "Processor", "cpu model", "cpu"};
+    char *text, *line, *next, *shared_model = NULL;
+    int current = -1, i;
+    size_t k;
+    if (asy__os_read_file("/proc/cpuinfo", &text, NULL) != 0) return;
+    for (line = text; line && *line; line = next) {
+        const char *v;
+        next = strchr(line, '\n');
+        if (next) *next++ = '\0';
+        if ((v = asy__os_cpuinfo_value(line, "processor")) != NULL) {
+            current = -1;
+            for (i = 0; i < count; i++)
+                if (ids[i] == atoi(v)) current = i;
+            continue;
+        }
+        if ((v = asy__os_cpuinfo_value(line, "cpu MHz")) != NULL) {
+            if (current >= 0 && cpus[current].speed == 0) cpus[current].speed = (int)strtod(v, NULL);
+            continue;
+        }
+        for (k = 0; k < ASY_ARRAY_SIZE(model_keys); k++) {
+            if ((v = asy__os_cpuinfo_value(line, model_keys[k])) == NULL) continue;
+            if (current >= 0 && !cpus[current].model) {
+                cpus[current].model = asy__strdup(v);
+            } else if (current < 0 && !shared_model) {
+                shared_model = asy__strdup(v);
+            }
+            break;
+        }
+    }
+    for (i = 0; i < count; i++)
+        if (!cpus[i].model && shared_model) cpus[i].model = asy__strdup(shared_model);
+    asy__free(shared_model);
+    asy__free(text);
+}
+
+ASYNCRT_API int asy_os_cpus(asy_os_cpu_t **out, int *count_out) {
+    char *stat, *line, *next, name[96];
+    asy_os_cpu_t *cpus = NULL;
+    int *ids = NULL, count = 0, cap = 0, i, r, oom = 0;
+    long ticks = sysconf(_SC_CLK_TCK);
+    uint64_t ms_per_tick = ticks > 0 && ticks <= 1000 ? (uint64_t)(1000 / ticks) : 10;
+    if (!out || !count_out) return ASY_EINVAL;
+    *out = NULL;
+    *count_out = 0;
+    r = asy__os_read_file("/proc/stat", &stat, NULL);
+    if (r) return r;
+    /* "cpuN user nice system idle iowait irq ..." in clock ticks */
+    for (line = stat; line && *line; line = next) {
+        unsigned long long user, nice, sys, idle, iowait, irq;
+        int id;
+        next = strchr(line, '\n');
+        if (next) *next++ = '\0';
+        if (strncmp(line, "cpu", 3) != 0 || line[3] < '0' || line[3] > '9') continue;
+        if (sscanf(line + 3, "%d %llu %llu %llu %llu %llu %llu", &id, &user, &nice, &sys, &idle,
+                   &iowait, &irq) != 7)
+            continue;
+        if (count == cap) {
+            int ncap = cap ? cap * 2 : 16;
+            asy_os_cpu_t *nc = (asy_os_cpu_t *)asy__realloc(cpus, (size_t)ncap * sizeof(*cpus));
+            int *ni;
+            if (!nc) {
+                oom = 1;
+                break;
+            }
+            cpus = nc;
+            ni = (int *)asy__realloc(ids, (size_t)ncap * sizeof(*ids));
+            if (!ni) {
+                oom = 1;
+                break;
+            }
+            ids = ni;
+            cap = ncap;
+        }
+        memset(&cpus[count], 0, sizeof(cpus[count]));
+        ids[count] = id;
+        cpus[count].times.user = user * ms_per_tick;
+        cpus[count].times.nice = nice * ms_per_tick;
+        cpus[count].times.sys = sys * ms_per_tick;
+        cpus[count].times.idle = idle * ms_per_tick;
+        cpus[count].times.irq = irq * ms_per_tick;
+        count++;
+    }
+    asy__free(stat);
+    if (oom) {
+        asy__free(ids);
+        asy_os_free_cpus(cpus, count);
+        return ASY_ENOMEM;
+    }
+    /* speed: the current frequency when cpufreq is there (kHz), else the
+     * "cpu MHz" of /proc/cpuinfo (Node 20 reports 0 then) */
+    for (i = 0; i < count; i++) {
+        char *freq;
+        snprintf(name, sizeof(name), "/sys/devices/system/cpu/cpu%d/cpufreq/scaling_cur_freq", ids[i]);
+        if (asy__os_read_file(name, &freq, NULL) == 0) {
+            cpus[i].speed = (int)(strtoul(freq, NULL, 10) / 1000);
+            asy__free(freq);
+        }
+    }
+    if (count) asy__os_read_cpuinfo(cpus, ids, count);
+    asy__free(ids);
+    for (i = 0; i < count; i++) {
+        if (!cpus[i].model) cpus[i].model = asy__strdup("unknown");
+        if (!cpus[i].model) {
+            asy_os_free_cpus(cpus, count);
+            return ASY_ENOMEM;
+        }
+    }
+    *out = cpus;
+    *count_out = count;
+    return 0;
+}
+
+#elif ASYNCRT_OS_WINDOWS
+/* SystemProcessorPerformanceInformation; times in 100 ns units. */
+typedef struct {
+    LARGE_INTEGER idle, kernel, user, dpc, interrupt;
+    ULONG interrupt_count;
+} asy__os_cpu_perf;
+
+typedef LONG(WINAPI *asy__os_query_system_info_fn)(int, void *, ULONG, ULONG *);
+
+ASYNCRT_API int asy_os_cpus(asy_os_cpu_t **out, int *count_out) {
+    HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
+    asy__os_query_system_info_fn query;
+    asy__os_cpu_perf *perf;
+    asy_os_cpu_t *cpus;
+    SYSTEM_INFO si;
+    ULONG got = 0;
+    int count, i;
+    if (!out || !count_out) return ASY_EINVAL;
+    *out = NULL;
+    *count_out = 0;
+    query = ntdll ? (asy__os_query_system_info_fn)(void (*)(void))GetProcAddress(ntdll, "NtQuerySystemInformation")
+                  : NULL;
+    if (!query) return ASY_ENOSYS;
+    GetSystemInfo(&si);
+    count = (int)si.dwNumberOfProcessors;
+    perf = ASY__NEW_ARRAY(asy__os_cpu_perf, (size_t)count);
+    cpus = (asy_os_cpu_t *)asy__calloc((size_t)count, sizeof(*cpus));
+    if (!perf || !cpus) {
+        asy__free(perf);
+        asy__free(cpus);
+        return ASY_ENOMEM;
+    }
+    if (query(8, perf, (ULONG)((size_t)count * sizeof(*perf)), &got) != 0) {
+        asy__free(perf);
+        asy__free(cpus);
+        return ASY_EIO;
+    }
+    if ((int)(got / sizeof(*perf)) < count) count = (int)(got / sizeof(*perf));
+    for (i = 0; i < count; i++) {
+        WCHAR key[64];
+        static const WCHAR prefix[] = L"HARDWARE\\DESCRIPTION\\System\\CentralProcessor\\";
+        size_t plen = ASY_ARRAY_SIZE(prefix) - 1, nd = 0;
+        char digits[12];
+        HKEY h;
+        DWORD mhz = 0, size = sizeof(mhz);
+        char *model = NULL;
+        /* kernel time includes idle time */
+        cpus[i].times.user = (uint64_t)perf[i].user.QuadPart / 10000;
+        cpus[i].times.sys = (uint64_t)(perf[i].kernel.QuadPart - perf[i].idle.QuadPart) / 10000;
+        cpus[i].times.idle = (uint64_t)perf[i].idle.QuadPart / 10000;
+        cpus[i].times.irq = (uint64_t)perf[i].interrupt.QuadPart / 10000;
+        memcpy(key, prefix, plen * sizeof(WCHAR));
+        sprintf(digits, "%d", i);
+        for (nd = 0; digits[nd]; nd++) key[plen + nd] = (WCHAR)digits[nd];
+        key[plen + nd] = L'\0';
+        if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, key, 0, KEY_QUERY_VALUE, &h) == ERROR_SUCCESS) {
+            if (RegQueryValueExW(h, L"~MHz", NULL, NULL, (BYTE *)&mhz, &size) == ERROR_SUCCESS)
+                cpus[i].speed = (int)mhz;
+            RegCloseKey(h);
+        }
+        if (asy__os_reg_string(key, L"ProcessorNameString", &model) == 0)
+            cpus[i].model = model;
+        else
+            cpus[i].model = asy__strdup("unknown");
+        if (!cpus[i].model) {
+            asy__free(perf);
+            asy_os_free_cpus(cpus, count);
+            return ASY_ENOMEM;
+        }
+    }
+    asy__free(perf);
+    *out = cpus;
+    *count_out = count;
+    return 0;
+}
+
+#else
+ASYNCRT_API int asy_os_cpus(asy_os_cpu_t **out, int *count_out) {
+    if (!out || !count_out) return ASY_EINVAL;
+    *out = NULL;
+    *count_out = 0;
+    return ASY_ENOSYS;
+}
+#endif
+
+#line 1 "asyncrt_impl/os/interfaces.c"
+/* Network interfaces: every address of every interface that is up. */
+
+
+#if ASYNCRT_OS_WINDOWS
+#include <iphlpapi.h>
+#else
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#if ASYNCRT_OS_LINUX
+#include <linux/if_packet.h>
+#endif
+#endif
+
+ASYNCRT_API void asy_os_free_network_interfaces(asy_os_interface_t *ifs, int count) {
+    int i;
+    if (!ifs) return;
+    for (i = 0; i < count; i++) asy__free(ifs[i].name);
+    asy__free(ifs);
+}
+
+#if ASYNCRT_OS_WINDOWS
+typedef ULONG(WINAPI *asy__os_get_adapters_fn)(ULONG, ULONG, void *, IP_ADAPTER_ADDRESSES *, ULONG *);
+
+ASYNCRT_API int asy_os_network_interfaces(asy_os_interface_t **out, int *count_out) {
+    HMODULE lib;
+    asy__os_get_adapters_fn get_adapters;
+    IP_ADAPTER_ADDRESSES *list = NULL, *a;
+    IP_ADAPTER_UNICAST_ADDRESS *u;
+    asy_os_interface_t *ifs;
+    ULONG size = 16384, ret = ERROR_BUFFER_OVERFLOW;
+    const ULONG flags = GAA_FLAG_SKIP_ANYCAST | GAA_FLAG_SKIP_MULTICAST | GAA_FLAG_SKIP_DNS_SERVER;
+    int count = 0, n = 0, r = 0, tries;
+    if (!out || !count_out) return ASY_EINVAL;
+    *out = NULL;
+    *count_out = 0;
+    /* loaded here so that programs need not link iphlpapi */
+    lib = LoadLibraryW(L"iphlpapi.dll");
+    if (!lib) return ASY_ENOSYS;
+    get_adapters = (asy__os_get_adapters_fn)(void (*)(void))GetProcAddress(lib, "GetAdaptersAddresses");
+    if (!get_adapters) {
+        FreeLibrary(lib);
+        return ASY_ENOSYS;
+    }
+    for (tries = 0; tries < 5 && ret == ERROR_BUFFER_OVERFLOW; tries++) {
+        asy__free(list);
+        list = (IP_ADAPTER_ADDRESSES *)asy__malloc(size);
+        if (!list) {
+            FreeLibrary(lib);
+            return ASY_ENOMEM;
+        }
+        ret = get_adapters(AF_UNSPEC, flags, NULL, list, &size);
+    }
+    FreeLibrary(lib);
+    if (ret == ERROR_NO_DATA) {
+        asy__free(list);
+        *out = (asy_os_interface_t *)asy__calloc(1, sizeof(**out));
+        return *out ? 0 : ASY_ENOMEM;
+    }
+    if (ret != ERROR_SUCCESS) {
+        asy__free(list);
+        return asy_translate_sys_error((int)ret);
+    }
+    for (a = list; a; a = a->Next) {
+        if (a->OperStatus != IfOperStatusUp) continue;
+        for (u = a->FirstUnicastAddress; u; u = u->Next) {
+            int fam = u->Address.lpSockaddr->sa_family;
+            if (fam == AF_INET || fam == AF_INET6) count++;
+        }
+    }
+    ifs = (asy_os_interface_t *)asy__calloc((size_t)(count ? count : 1), sizeof(*ifs));
+    if (!ifs) {
+        asy__free(list);
+        return ASY_ENOMEM;
+    }
+    for (a = list; a && !r; a = a->Next) {
+        if (a->OperStatus != IfOperStatusUp) continue;
+        for (u = a->FirstUnicastAddress; u && !r; u = u->Next) {
+            const struct sockaddr *sa = u->Address.lpSockaddr;
+            unsigned char mask[16];
+            asy_os_interface_t *e;
+            if (sa->sa_family != AF_INET && sa->sa_family != AF_INET6) continue;
+            e = &ifs[n++];
+            r = asy__path_from_wide(&e->name, a->FriendlyName, -1);
+            if (sa->sa_family == AF_INET) {
+                const struct sockaddr_in *in4 = (const struct sockaddr_in *)(const void *)sa;
+                asy__os_prefix_mask(u->OnLinkPrefixLength, mask, 4);
+                asy__os_fill_interface(e, 4, (const unsigned char *)&in4->sin_addr, mask);
+            } else {
+                const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)(const void *)sa;
+                asy__os_prefix_mask(u->OnLinkPrefixLength, mask, 16);
+                asy__os_fill_interface(e, 6, (const unsigned char *)&in6->sin6_addr, mask);
+                e->scopeid = (uint32_t)in6->sin6_scope_id;
+            }
+            asy__os_fill_mac(e, a->PhysicalAddress, a->PhysicalAddressLength);
+            e->internal = a->IfType == IF_TYPE_SOFTWARE_LOOPBACK;
+        }
+    }
+    asy__free(list);
+    if (r) {
+        asy_os_free_network_interfaces(ifs, n);
+        return r;
+    }
+    *out = ifs;
+    *count_out = n;
+    return 0;
+}
+
+#else
+/* An interface is listed while it is up and running, as in libuv. */
+ASY__INTERNAL int asy__os_ifaddr_usable(const struct ifaddrs *ent) {
+    return (ent->ifa_flags & IFF_UP) && (ent->ifa_flags & IFF_RUNNING) && ent->ifa_addr != NULL;
+}
+
+ASYNCRT_API int asy_os_network_interfaces(asy_os_interface_t **out, int *count_out) {
+    struct ifaddrs *addrs, *ent;
+    asy_os_interface_t *ifs;
+    int count = 0, n = 0, i;
+    if (!out || !count_out) return ASY_EINVAL;
+    *out = NULL;
+    *count_out = 0;
+    if (getifaddrs(&addrs) != 0) return asy__errno();
+    for (ent = addrs; ent; ent = ent->ifa_next) {
+        if (!asy__os_ifaddr_usable(ent)) continue;
+        if (ent->ifa_addr->sa_family == AF_INET || ent->ifa_addr->sa_family == AF_INET6) count++;
+    }
+    ifs = (asy_os_interface_t *)asy__calloc((size_t)(count ? count : 1), sizeof(*ifs));
+    if (!ifs) {
+        freeifaddrs(addrs);
+        return ASY_ENOMEM;
+    }
+    for (ent = addrs; ent; ent = ent->ifa_next) {
+        unsigned char mask[16];
+        asy_os_interface_t *e;
+        int fam;
+        if (!asy__os_ifaddr_usable(ent)) continue;
+        fam = ent->ifa_addr->sa_family;
+        if (fam != AF_INET && fam != AF_INET6) continue;
+        e = &ifs[n++];
+        e->name = asy__strdup(ent->ifa_name);
+        if (!e->name) {
+            freeifaddrs(addrs);
+            asy_os_free_network_interfaces(ifs, n);
+            return ASY_ENOMEM;
+        }
+        memset(mask, 0, sizeof(mask));
+        if (fam == AF_INET) {
+            const struct sockaddr_in *in4 = (const struct sockaddr_in *)(const void *)ent->ifa_addr;
+            if (ent->ifa_netmask)
+                memcpy(mask, &((const struct sockaddr_in *)(const void *)ent->ifa_netmask)->sin_addr, 4);
+            asy__os_fill_interface(e, 4, (const unsigned char *)&in4->sin_addr, mask);
+        } else {
+            const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)(const void *)ent->ifa_addr;
+            if (ent->ifa_netmask)
+                memcpy(mask, &((const struct sockaddr_in6 *)(const void *)ent->ifa_netmask)->sin6_addr, 16);
+            asy__os_fill_interface(e, 6, (const unsigned char *)&in6->sin6_addr, mask);
+            e->scopeid = (uint32_t)in6->sin6_scope_id;
+        }
+        e->internal = (ent->ifa_flags & IFF_LOOPBACK) != 0;
+        asy__os_fill_mac(e, NULL, 0);
+    }
+#if ASYNCRT_OS_LINUX
+    /* the hardware address comes with the interface's AF_PACKET entry */
+    for (ent = addrs; ent; ent = ent->ifa_next) {
+        const struct sockaddr_ll *ll;
+        if (!asy__os_ifaddr_usable(ent) || ent->ifa_addr->sa_family != AF_PACKET) continue;
+        ll = (const struct sockaddr_ll *)(const void *)ent->ifa_addr;
+        for (i = 0; i < n; i++)
+            if (strcmp(ifs[i].name, ent->ifa_name) == 0) asy__os_fill_mac(&ifs[i], ll->sll_addr, ll->sll_halen);
+    }
+#else
+    (void)i;
+#endif
+    freeifaddrs(addrs);
+    *out = ifs;
+    *count_out = n;
+    return 0;
+}
+#endif
 
 
 #endif /* ASYNCRT_IMPLEMENTATION */
