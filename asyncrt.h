@@ -3122,7 +3122,11 @@ ASYNCRT_API int asy_os_uptime(double *seconds) {
             asy__free(text);
             return 0;
         }
+#ifdef CLOCK_BOOTTIME
         if (clock_gettime(CLOCK_BOOTTIME, &ts) != 0) return asy__errno();
+#else
+        if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0) return asy__errno();
+#endif
         *seconds = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
         return 0;
     }
@@ -3163,7 +3167,7 @@ ASYNCRT_API int asy_os_loadavg(double avg[3]) {
  * environment where the C library can tell (Node's safeGetenv). */
 ASY__INTERNAL int asy__os_env(const char *name, char **out) {
     int r;
-#if defined(__GLIBC__) && !ASYNCRT_OS_WINDOWS
+#if defined(__GLIBC__) && defined(__USE_GNU)
     const char *v = secure_getenv(name);
     *out = NULL;
     r = v ? asy__path_dup(out, v) : ASY_ENOENT;

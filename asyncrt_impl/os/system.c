@@ -298,7 +298,11 @@ ASYNCRT_API int asy_os_uptime(double *seconds) {
             asy__free(text);
             return 0;
         }
+#ifdef CLOCK_BOOTTIME
         if (clock_gettime(CLOCK_BOOTTIME, &ts) != 0) return asy__errno();
+#else
+        if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0) return asy__errno();
+#endif
         *seconds = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
         return 0;
     }

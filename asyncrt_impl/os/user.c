@@ -10,7 +10,7 @@
  * environment where the C library can tell (Node's safeGetenv). */
 ASY__INTERNAL int asy__os_env(const char *name, char **out) {
     int r;
-#if defined(__GLIBC__) && !ASYNCRT_OS_WINDOWS
+#if defined(__GLIBC__) && defined(__USE_GNU)
     const char *v = secure_getenv(name);
     *out = NULL;
     r = v ? asy__path_dup(out, v) : ASY_ENOENT;
