@@ -103,33 +103,20 @@ static asy_promise_t *asy__combinator(asy_loop_t *loop, asy_promise_t *const *ps
     asy__promise_state *st;
     asy__combo *c;
     asy_promise_t *res;
-    asy__reaction *first = NULL, *r;
     size_t i, elem, bytes;
     if (!loop || (n && !ps) || !(st = asy__promise_st(loop))) return NULL;
     for (i = 0; i < n; i++)
-        if (!ps[i] || ps[i]->st_ != st) return NULL;
+        if (!ps[i]) return NULL;
     elem = kind == ASY__R_ALL ? sizeof(void *) : kind == ASY__R_RACE ? 0 : sizeof(asy_settled_t);
     if (n > (SIZE_MAX - sizeof(asy__combo)) / (elem + sizeof(asy_promise_t *))) return NULL;
     bytes = sizeof(asy__combo) + n * (elem + sizeof(asy_promise_t *));
+    /* every reaction is reserved first, so running out of memory changes
+     * nothing and the one pass below cannot fail halfway */
+    if (asy__objpool_reserve(&st->reactions, n) != 0) return NULL;
     if (!(res = asy__promise_alloc(st))) return NULL;
     if (!(c = (asy__combo *)asy__malloc(bytes))) {
         asy__promise_unref(res);
         return NULL;
-    }
-    /* every reaction first, so running out of memory changes nothing */
-    for (i = 0; i < n; i++) {
-        if (!(r = asy__reaction_alloc(st))) {
-            while (first) {
-                r = first;
-                first = first->next;
-                asy__reaction_free(st, r);
-            }
-            asy__free(c);
-            asy__promise_unref(res);
-            return NULL;
-        }
-        r->next = first;
-        first = r;
     }
     memset(c, 0, bytes);
     c->st = st;
@@ -152,8 +139,22 @@ static asy_promise_t *asy__combinator(asy_loop_t *loop, asy_promise_t *const *ps
     res->refs_++;
     c->refs = n;
     for (i = 0; i < n; i++) {
-        r = first;
-        first = first->next;
+        asy__reaction *r;
+        if (ps[i]->st_ != st) {
+            /* a promise of another loop: the reactions attached so far
+             * find the combination done and only let go of it */
+            c->done = 1;
+            c->result = NULL;
+            asy__promise_unref(res);
+            asy__promise_unref(res);
+            if (i == 0) asy__free(c);
+            else c->refs = i;
+            return NULL;
+        }
+        if (i + 8 < n) ASY__PREFETCH(ps[i + 8]);
+        r = (asy__reaction *)asy__objpool_alloc(&st->reactions);
+        r->next = NULL;
+        r->src = r->derived = NULL;
         r->kind = kind;
         r->arg = c;
         r->index = i;

@@ -8,8 +8,8 @@ ASY__INTERNAL asy__promise_state *asy__promise_state_create(asy_loop_t *loop) {
     if (!st) return NULL;
     memset(st, 0, sizeof(*st));
     st->loop = loop;
-    asy__slots_init(&st->promises, sizeof(asy_promise_t));
-    asy__slots_init(&st->reactions, sizeof(asy__reaction));
+    asy__objpool_init(&st->promises, sizeof(asy_promise_t));
+    asy__objpool_init(&st->reactions, sizeof(asy__reaction));
     loop->layers_[ASY__LAYER_PROMISE].state = st;
     loop->layers_[ASY__LAYER_PROMISE].close = asy__promise_layer_close;
     loop->after_drain_ = asy__promise_after_drain;
@@ -17,7 +17,7 @@ ASY__INTERNAL asy__promise_state *asy__promise_state_create(asy_loop_t *loop) {
 }
 
 ASY__INTERNAL asy_promise_t *asy__promise_alloc(asy__promise_state *st) {
-    asy_promise_t *p = (asy_promise_t *)(void *)asy__slots_alloc(&st->promises);
+    asy_promise_t *p = (asy_promise_t *)asy__objpool_alloc(&st->promises);
     if (!p) return NULL;
     p->res_.state = ASY_PROMISE_PENDING;
     p->res_.error = 0;
@@ -35,7 +35,7 @@ ASY__INTERNAL asy_promise_t *asy__promise_alloc(asy__promise_state *st) {
 }
 
 ASY__INTERNAL asy__reaction *asy__reaction_alloc(asy__promise_state *st) {
-    asy__reaction *r = (asy__reaction *)(void *)asy__slots_alloc(&st->reactions);
+    asy__reaction *r = (asy__reaction *)asy__objpool_alloc(&st->reactions);
     if (!r) return NULL;
     r->next = NULL;
     r->src = r->derived = NULL;
@@ -49,7 +49,7 @@ ASY__INTERNAL asy__reaction *asy__reaction_alloc(asy__promise_state *st) {
 
 ASY__INTERNAL void asy__reaction_free(asy__promise_state *st, asy__reaction *r) {
     r->kind = 0;
-    asy__slots_release(&st->reactions, &r->slot_);
+    asy__objpool_free(&st->reactions, r);
 }
 
 /* A reaction whose promise died pending: it will never run. */
@@ -82,7 +82,7 @@ static void asy__promise_destroy(asy_promise_t *p) {
     if (p->free_fn_) p->free_fn_(p->res_.value);
     if (p->flags_ & ASY__P_MSG_OWNED) asy__free((void *)(uintptr_t)p->res_.message);
     if (p->keep_) asy__promise_unref(p->keep_);
-    asy__slots_release(&st->promises, &p->slot_);
+    asy__objpool_free(&st->promises, p);
 }
 
 /* Destruction goes through a worklist: a promise's death releases others
@@ -271,24 +271,26 @@ ASY__INTERNAL void asy__promise_run_job(void *arg) {
 }
 
 /* asy_loop_close: everything still alive goes, and owned values with it. */
+static void asy__teardown_reaction(void *obj, void *ctx) {
+    asy__reaction *r = (asy__reaction *)obj;
+    (void)ctx;
+    if (r->kind >= ASY__R_ALL) asy__combo_unref(r->arg);
+}
+
+static void asy__teardown_promise(void *obj, void *ctx) {
+    asy_promise_t *p = (asy_promise_t *)obj;
+    (void)ctx;
+    if (p->free_fn_) p->free_fn_(p->res_.value);
+    if (p->flags_ & ASY__P_MSG_OWNED) asy__free((void *)(uintptr_t)p->res_.message);
+}
+
 static void asy__promise_layer_close(asy_loop_t *loop, void *state) {
     asy__promise_state *st = (asy__promise_state *)state;
-    uint32_t i, n;
     st->closing = 1;
-    n = st->reactions.nchunks * ASY__SLOT_CHUNK;
-    for (i = 0; i < n; i++) {
-        asy__reaction *r = (asy__reaction *)(void *)asy__slots_at(&st->reactions, i);
-        if (r->slot_.live && r->kind >= ASY__R_ALL) asy__combo_unref(r->arg);
-    }
-    n = st->promises.nchunks * ASY__SLOT_CHUNK;
-    for (i = 0; i < n; i++) {
-        asy_promise_t *p = (asy_promise_t *)(void *)asy__slots_at(&st->promises, i);
-        if (!p->slot_.live) continue;
-        if (p->free_fn_) p->free_fn_(p->res_.value);
-        if (p->flags_ & ASY__P_MSG_OWNED) asy__free((void *)(uintptr_t)p->res_.message);
-    }
-    asy__slots_free(&st->reactions);
-    asy__slots_free(&st->promises);
+    asy__objpool_each_live(&st->reactions, asy__teardown_reaction, NULL);
+    asy__objpool_each_live(&st->promises, asy__teardown_promise, NULL);
+    asy__objpool_destroy(&st->reactions);
+    asy__objpool_destroy(&st->promises);
     asy__free(st->unhandled);
     asy__free(st->unhandled_spare);
     asy__free(st);

@@ -1,9 +1,8 @@
 /* Private parts of the promise layer, shared with the sync layer.
  *
- * Promises and reactions come from per-loop asy__slots pools (chunks that
- * never move, free lists), so steady-state promise traffic does not touch
- * malloc, and asy_loop_close can reclaim whatever is still alive by walking
- * the chunks. */
+ * Promises and reactions come from per-loop object pools (objpool.c), so
+ * steady-state promise traffic does not touch malloc, and asy_loop_close
+ * can reclaim whatever is still alive by walking the pools. */
 enum {
     ASY__P_LOCKED = 1u << 0,    /* resolved with a promise: waits for it */
     ASY__P_HANDLED = 1u << 1,   /* a continuation was attached */
@@ -14,7 +13,7 @@ enum {
 struct asy__promise_state;
 
 struct asy_promise_s {
-    asy__slot slot_; /* first: the pool's header */
+    void *pool_link_; /* first: the pool's header */
     asy_settled_t res_;
     uint32_t refs_;
     uint32_t flags_;
@@ -42,7 +41,7 @@ enum {
 };
 
 typedef struct asy__reaction {
-    asy__slot slot_;
+    void *pool_link_;
     struct asy__reaction *next;
     asy_promise_t *src;     /* set (and retained) once queued as a job */
     asy_promise_t *derived; /* retained, when the kind has one */
@@ -55,7 +54,7 @@ typedef struct asy__reaction {
 
 typedef struct asy__promise_state {
     asy_loop_t *loop;
-    asy__slots promises, reactions;
+    asy__objpool promises, reactions;
     asy_promise_t *dying; /* promises whose last reference went */
     int reaping, closing;
     /* rejected with no continuation, to check at the end of the drain */
