@@ -3282,7 +3282,6 @@ typedef struct {
     char *bump, *bump_end;
     void *free_head;
     size_t nfree; /* on the free list */
-    size_t live;
 } asy__objpool;
 
 ASY__INTERNAL void asy__objpool_init(asy__objpool *p, size_t item_size) {
@@ -3350,7 +3349,6 @@ static inline void *asy__objpool_alloc(asy__objpool *p) {
         p->chunk_used[p->nchunks - 1]++;
     }
     *(void **)obj = ASY__OBJ_LIVE;
-    p->live++;
     return obj;
 }
 
@@ -3358,7 +3356,6 @@ static inline void asy__objpool_free(asy__objpool *p, void *obj) {
     *(void **)obj = p->free_head;
     p->free_head = obj;
     p->nfree++;
-    p->live--;
 }
 
 /* Calls fn on every live object (teardown). */
@@ -3467,6 +3464,15 @@ ASY__INTERNAL void asy__promise_settle_raw(asy_promise_t *p, asy_promise_state s
                                            void (*free_fn)(void *), int error,
                                            const char *message, int msg_owned,
                                            asy_promise_t *keep);
+/* Settles a pending x like the settled q (asy_pass), sharing ownership. */
+ASY__INTERNAL void asy__promise_adopt(asy_promise_t *x, asy_promise_t *q);
+/* asy_promise_from / asy_promise_settle for a ret held by the caller:
+ * internal paths pass the 48-byte struct by address instead of copying it
+ * (copies of freshly written structs stall store forwarding). */
+ASY__INTERNAL asy_promise_t *asy__promise_from_ret(asy_loop_t *loop, asy_ret_t *ret);
+ASY__INTERNAL int asy__promise_settle_ret(asy_promise_t *p, asy_ret_t *ret);
+/* settle p like the settled src, unless p is no longer pending */
+ASY__INTERNAL void asy__promise_settle_like(asy_promise_t *p, asy_promise_t *src);
 /* The promise whose lifetime owns p's value and message (NULL: none). */
 static inline asy_promise_t *asy__promise_owner(asy_promise_t *p) {
     if (p->keep_) return p->keep_;
@@ -3643,6 +3649,13 @@ ASY__INTERNAL void asy__promise_settle_raw(asy_promise_t *p, asy_promise_state s
     }
 }
 
+ASY__INTERNAL void asy__promise_adopt(asy_promise_t *x, asy_promise_t *q) {
+    asy_promise_t *owner = asy__promise_owner(q);
+    if (owner) owner->refs_++;
+    asy__promise_settle_raw(x, q->res_.state, q->res_.value, NULL, q->res_.error, q->res_.message,
+                            0, owner);
+}
+
 static void asy__reject_static(asy_promise_t *x, int code, const char *message) {
     asy__promise_settle_raw(x, ASY_PROMISE_REJECTED, NULL, NULL, code, message, 0, NULL);
 }
@@ -3660,14 +3673,10 @@ ASY__INTERNAL void asy__promise_resolve(asy_promise_t *x, asy_ret_t *ret) {
                                 ret->message_ != NULL, NULL);
         break;
     case ASY__RET_PASS:
-        if (!q || q->res_.state == ASY_PROMISE_PENDING) {
+        if (!q || q->res_.state == ASY_PROMISE_PENDING)
             asy__reject_static(x, ASY_EINVAL, "asy_pass of a pending outcome");
-        } else {
-            asy_promise_t *owner = asy__promise_owner(q);
-            if (owner) owner->refs_++;
-            asy__promise_settle_raw(x, q->res_.state, q->res_.value, NULL, q->res_.error,
-                                    q->res_.message, 0, owner);
-        }
+        else
+            asy__promise_adopt(x, q);
         break;
     case ASY__RET_PROMISE:
         if (!q) {
@@ -3806,16 +3815,24 @@ ASYNCRT_API asy_promise_t *asy_promise_new(asy_loop_t *loop) {
     return asy__promise_alloc(st);
 }
 
-ASYNCRT_API asy_promise_t *asy_promise_from(asy_loop_t *loop, asy_ret_t ret) {
+ASY__INTERNAL asy_promise_t *asy__promise_from_ret(asy_loop_t *loop, asy_ret_t *ret) {
     asy__promise_state *st;
     asy_promise_t *p;
-    if (ret.kind_ == ASY__RET_PROMISE && ret.promise_) return ret.promise_;
+    if (ret->kind_ == ASY__RET_PROMISE && ret->promise_) {
+        p = ret->promise_;
+        ret->promise_ = NULL;
+        return p;
+    }
     if (!loop || !(st = asy__promise_st(loop)) || !(p = asy__promise_alloc(st))) {
-        asy_ret_discard(&ret);
+        asy_ret_discard(ret);
         return NULL;
     }
-    asy__promise_resolve(p, &ret);
+    asy__promise_resolve(p, ret);
     return p;
+}
+
+ASYNCRT_API asy_promise_t *asy_promise_from(asy_loop_t *loop, asy_ret_t ret) {
+    return asy__promise_from_ret(loop, &ret);
 }
 
 ASYNCRT_API asy_promise_t *asy_promise_resolved(asy_loop_t *loop, void *value) {
@@ -3827,13 +3844,22 @@ ASYNCRT_API asy_promise_t *asy_promise_rejected(asy_loop_t *loop, int code, cons
     return asy_promise_from(loop, asy_fail(code, message));
 }
 
-ASYNCRT_API int asy_promise_settle(asy_promise_t *p, asy_ret_t ret) {
+ASY__INTERNAL int asy__promise_settle_ret(asy_promise_t *p, asy_ret_t *ret) {
     if (!p || p->res_.state != ASY_PROMISE_PENDING || (p->flags_ & ASY__P_LOCKED)) {
-        asy_ret_discard(&ret);
+        asy_ret_discard(ret);
         return ASY_EINVAL;
     }
-    asy__promise_resolve(p, &ret);
+    asy__promise_resolve(p, ret);
     return 0;
+}
+
+ASY__INTERNAL void asy__promise_settle_like(asy_promise_t *p, asy_promise_t *src) {
+    if (p->res_.state == ASY_PROMISE_PENDING && !(p->flags_ & ASY__P_LOCKED))
+        asy__promise_adopt(p, src);
+}
+
+ASYNCRT_API int asy_promise_settle(asy_promise_t *p, asy_ret_t ret) {
+    return asy__promise_settle_ret(p, &ret);
 }
 
 ASYNCRT_API int asy_promise_resolve(asy_promise_t *p, void *value) {
@@ -3926,7 +3952,7 @@ ASY__INTERNAL void asy__finally_job(asy__reaction *r, asy_promise_t *src) {
         return;
     }
     if (ret.kind_ == ASY__RET_PASS) ret = asy_ok(NULL); /* a value: ignored */
-    pr = asy_promise_from(st->loop, ret);
+    pr = asy__promise_from_ret(st->loop, &ret);
     tail = pr ? asy__promise_alloc(st) : NULL;
     thunk = tail ? asy__reaction_alloc(st) : NULL;
     if (!thunk) {
@@ -4288,7 +4314,7 @@ static void asy__limit_finish(asy__limit_running *t) {
  * would take): settle (unless the caller settled it by hand), free the slot. */
 static void asy__limit_task_done_job(void *arg) {
     asy__limit_running *t = (asy__limit_running *)arg;
-    asy_promise_settle(t->result, asy_pass(&t->inner->res_));
+    asy__promise_settle_like(t->result, t->inner);
     asy__limit_finish(t);
 }
 
@@ -4311,7 +4337,7 @@ static void asy__limit_start(asy_limit_t *lim, const asy__limit_item *it) {
     t->inner = NULL;
     lim->active++;
     ret = it->mfn ? it->mfn(it->arg, it->index) : it->fn(it->arg);
-    t->inner = inner = asy_promise_from(lim->loop, ret);
+    t->inner = inner = asy__promise_from_ret(lim->loop, &ret);
     if (inner) {
         /* already settled (the usual synchronous task): queue its job
          * without a reaction record */
@@ -4495,7 +4521,7 @@ static void asy__sem_run_end(asy__sem_rec *w) {
 
 static void asy__sem_run_done(void *arg, const asy_settled_t *in) {
     asy__sem_rec *w = (asy__sem_rec *)arg;
-    asy_promise_settle(w->promise, asy_pass(in));
+    asy__promise_settle_like(w->promise, in->promise);
     asy__sem_run_end(w);
 }
 
@@ -4508,7 +4534,10 @@ static void asy__sem_deliver(void *arg) {
     }
     /* asy_sem_run: the permits are ours, start the task */
     w->state = ASY__SEM_RUNNING;
-    w->inner = asy_promise_from(w->sem->loop, w->task(w->arg));
+    {
+        asy_ret_t ret = w->task(w->arg);
+        w->inner = asy__promise_from_ret(w->sem->loop, &ret);
+    }
     if (w->inner && asy_promise_on_settled(w->inner, asy__sem_run_done, w) == 0) return;
     asy_promise_mark_handled(w->inner);
     asy_promise_reject(w->promise, ASY_ENOMEM, NULL);
@@ -4996,8 +5025,12 @@ static void asy__rpool_destroy_obj(asy_rpool_t *pool, asy__robj *obj) {
     obj->state = ASY__RO_DESTROYING;
     pool->ndestroying++;
     asy__rpool_enter(pool);
-    op = pool->f.destroy ? asy_promise_from(pool->loop, pool->f.destroy(pool->f.ctx, obj->resource))
-                         : asy_promise_resolved(pool->loop, NULL);
+    if (pool->f.destroy) {
+        asy_ret_t ret = pool->f.destroy(pool->f.ctx, obj->resource);
+        op = asy__promise_from_ret(pool->loop, &ret);
+    } else {
+        op = asy_promise_resolved(pool->loop, NULL);
+    }
     if (!op || asy_promise_on_settled(op, asy__rpool_destroy_done, obj) != 0) {
         asy_promise_mark_handled(op);
         asy__rpool_destroy_done(obj, NULL);
@@ -5030,7 +5063,10 @@ static void asy__rpool_validate(asy_rpool_t *pool, asy__robj *obj, int for_borro
     obj->for_borrow = for_borrow;
     pool->nvalidating++;
     if (for_borrow) pool->nvalidating_borrow++;
-    op = asy_promise_from(pool->loop, pool->f.validate(pool->f.ctx, obj->resource));
+    {
+        asy_ret_t ret = pool->f.validate(pool->f.ctx, obj->resource);
+        op = asy__promise_from_ret(pool->loop, &ret);
+    }
     if (!op || asy_promise_on_settled(op, asy__rpool_validate_done, obj) != 0) {
         asy_promise_mark_handled(op);
         asy__rpool_validate_done(obj, NULL); /* cannot tell: treat as invalid */
@@ -5107,7 +5143,8 @@ static void asy__rpool_create_done(void *arg, const asy_settled_t *in) {
 
 static void asy__rpool_create_attempt(asy__rcreate *c) {
     asy_rpool_t *pool = c->pool;
-    asy_promise_t *op = asy_promise_from(pool->loop, pool->f.create(pool->f.ctx));
+    asy_ret_t ret = pool->f.create(pool->f.ctx);
+    asy_promise_t *op = asy__promise_from_ret(pool->loop, &ret);
     if (!op || asy_promise_on_settled(op, asy__rpool_create_done, c) != 0) {
         asy_promise_mark_handled(op);
         c->attempt = pool->o.create_retries; /* out of memory: no retries */
@@ -5301,7 +5338,7 @@ static void asy__ruse_finish(asy__ruse *u) {
 
 static void asy__ruse_done(void *arg, const asy_settled_t *in) {
     asy__ruse *u = (asy__ruse *)arg;
-    asy_promise_settle(u->result, asy_pass(in));
+    asy__promise_settle_like(u->result, in->promise);
     asy_rpool_release(u->pool, u->resource);
     asy__ruse_finish(u);
 }
@@ -5309,12 +5346,15 @@ static void asy__ruse_done(void *arg, const asy_settled_t *in) {
 static void asy__ruse_start(void *arg, const asy_settled_t *in) {
     asy__ruse *u = (asy__ruse *)arg;
     if (in->state != ASY_PROMISE_FULFILLED) { /* never got a resource */
-        asy_promise_settle(u->result, asy_pass(in));
+        asy__promise_settle_like(u->result, in->promise);
         asy__ruse_finish(u);
         return;
     }
     u->resource = in->value;
-    u->inner = asy_promise_from(u->pool->loop, u->fn(u->arg, u->resource));
+    {
+        asy_ret_t ret = u->fn(u->arg, u->resource);
+        u->inner = asy__promise_from_ret(u->pool->loop, &ret);
+    }
     if (u->inner && asy_promise_on_settled(u->inner, asy__ruse_done, u) == 0) return;
     asy_promise_mark_handled(u->inner);
     asy_promise_reject(u->result, ASY_ENOMEM, NULL);

@@ -24,7 +24,6 @@ typedef struct {
     char *bump, *bump_end;
     void *free_head;
     size_t nfree; /* on the free list */
-    size_t live;
 } asy__objpool;
 
 ASY__INTERNAL void asy__objpool_init(asy__objpool *p, size_t item_size) {
@@ -92,7 +91,6 @@ static inline void *asy__objpool_alloc(asy__objpool *p) {
         p->chunk_used[p->nchunks - 1]++;
     }
     *(void **)obj = ASY__OBJ_LIVE;
-    p->live++;
     return obj;
 }
 
@@ -100,7 +98,6 @@ static inline void asy__objpool_free(asy__objpool *p, void *obj) {
     *(void **)obj = p->free_head;
     p->free_head = obj;
     p->nfree++;
-    p->live--;
 }
 
 /* Calls fn on every live object (teardown). */

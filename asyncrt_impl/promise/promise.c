@@ -159,6 +159,13 @@ ASY__INTERNAL void asy__promise_settle_raw(asy_promise_t *p, asy_promise_state s
     }
 }
 
+ASY__INTERNAL void asy__promise_adopt(asy_promise_t *x, asy_promise_t *q) {
+    asy_promise_t *owner = asy__promise_owner(q);
+    if (owner) owner->refs_++;
+    asy__promise_settle_raw(x, q->res_.state, q->res_.value, NULL, q->res_.error, q->res_.message,
+                            0, owner);
+}
+
 static void asy__reject_static(asy_promise_t *x, int code, const char *message) {
     asy__promise_settle_raw(x, ASY_PROMISE_REJECTED, NULL, NULL, code, message, 0, NULL);
 }
@@ -176,14 +183,10 @@ ASY__INTERNAL void asy__promise_resolve(asy_promise_t *x, asy_ret_t *ret) {
                                 ret->message_ != NULL, NULL);
         break;
     case ASY__RET_PASS:
-        if (!q || q->res_.state == ASY_PROMISE_PENDING) {
+        if (!q || q->res_.state == ASY_PROMISE_PENDING)
             asy__reject_static(x, ASY_EINVAL, "asy_pass of a pending outcome");
-        } else {
-            asy_promise_t *owner = asy__promise_owner(q);
-            if (owner) owner->refs_++;
-            asy__promise_settle_raw(x, q->res_.state, q->res_.value, NULL, q->res_.error,
-                                    q->res_.message, 0, owner);
-        }
+        else
+            asy__promise_adopt(x, q);
         break;
     case ASY__RET_PROMISE:
         if (!q) {
@@ -322,16 +325,24 @@ ASYNCRT_API asy_promise_t *asy_promise_new(asy_loop_t *loop) {
     return asy__promise_alloc(st);
 }
 
-ASYNCRT_API asy_promise_t *asy_promise_from(asy_loop_t *loop, asy_ret_t ret) {
+ASY__INTERNAL asy_promise_t *asy__promise_from_ret(asy_loop_t *loop, asy_ret_t *ret) {
     asy__promise_state *st;
     asy_promise_t *p;
-    if (ret.kind_ == ASY__RET_PROMISE && ret.promise_) return ret.promise_;
+    if (ret->kind_ == ASY__RET_PROMISE && ret->promise_) {
+        p = ret->promise_;
+        ret->promise_ = NULL;
+        return p;
+    }
     if (!loop || !(st = asy__promise_st(loop)) || !(p = asy__promise_alloc(st))) {
-        asy_ret_discard(&ret);
+        asy_ret_discard(ret);
         return NULL;
     }
-    asy__promise_resolve(p, &ret);
+    asy__promise_resolve(p, ret);
     return p;
+}
+
+ASYNCRT_API asy_promise_t *asy_promise_from(asy_loop_t *loop, asy_ret_t ret) {
+    return asy__promise_from_ret(loop, &ret);
 }
 
 ASYNCRT_API asy_promise_t *asy_promise_resolved(asy_loop_t *loop, void *value) {
@@ -343,13 +354,22 @@ ASYNCRT_API asy_promise_t *asy_promise_rejected(asy_loop_t *loop, int code, cons
     return asy_promise_from(loop, asy_fail(code, message));
 }
 
-ASYNCRT_API int asy_promise_settle(asy_promise_t *p, asy_ret_t ret) {
+ASY__INTERNAL int asy__promise_settle_ret(asy_promise_t *p, asy_ret_t *ret) {
     if (!p || p->res_.state != ASY_PROMISE_PENDING || (p->flags_ & ASY__P_LOCKED)) {
-        asy_ret_discard(&ret);
+        asy_ret_discard(ret);
         return ASY_EINVAL;
     }
-    asy__promise_resolve(p, &ret);
+    asy__promise_resolve(p, ret);
     return 0;
+}
+
+ASY__INTERNAL void asy__promise_settle_like(asy_promise_t *p, asy_promise_t *src) {
+    if (p->res_.state == ASY_PROMISE_PENDING && !(p->flags_ & ASY__P_LOCKED))
+        asy__promise_adopt(p, src);
+}
+
+ASYNCRT_API int asy_promise_settle(asy_promise_t *p, asy_ret_t ret) {
+    return asy__promise_settle_ret(p, &ret);
 }
 
 ASYNCRT_API int asy_promise_resolve(asy_promise_t *p, void *value) {

@@ -84,6 +84,15 @@ ASY__INTERNAL void asy__promise_settle_raw(asy_promise_t *p, asy_promise_state s
                                            void (*free_fn)(void *), int error,
                                            const char *message, int msg_owned,
                                            asy_promise_t *keep);
+/* Settles a pending x like the settled q (asy_pass), sharing ownership. */
+ASY__INTERNAL void asy__promise_adopt(asy_promise_t *x, asy_promise_t *q);
+/* asy_promise_from / asy_promise_settle for a ret held by the caller:
+ * internal paths pass the 48-byte struct by address instead of copying it
+ * (copies of freshly written structs stall store forwarding). */
+ASY__INTERNAL asy_promise_t *asy__promise_from_ret(asy_loop_t *loop, asy_ret_t *ret);
+ASY__INTERNAL int asy__promise_settle_ret(asy_promise_t *p, asy_ret_t *ret);
+/* settle p like the settled src, unless p is no longer pending */
+ASY__INTERNAL void asy__promise_settle_like(asy_promise_t *p, asy_promise_t *src);
 /* The promise whose lifetime owns p's value and message (NULL: none). */
 static inline asy_promise_t *asy__promise_owner(asy_promise_t *p) {
     if (p->keep_) return p->keep_;

@@ -52,7 +52,7 @@ ASY__INTERNAL void asy__finally_job(asy__reaction *r, asy_promise_t *src) {
         return;
     }
     if (ret.kind_ == ASY__RET_PASS) ret = asy_ok(NULL); /* a value: ignored */
-    pr = asy_promise_from(st->loop, ret);
+    pr = asy__promise_from_ret(st->loop, &ret);
     tail = pr ? asy__promise_alloc(st) : NULL;
     thunk = tail ? asy__reaction_alloc(st) : NULL;
     if (!thunk) {

@@ -50,7 +50,7 @@ static void asy__limit_finish(asy__limit_running *t) {
  * would take): settle (unless the caller settled it by hand), free the slot. */
 static void asy__limit_task_done_job(void *arg) {
     asy__limit_running *t = (asy__limit_running *)arg;
-    asy_promise_settle(t->result, asy_pass(&t->inner->res_));
+    asy__promise_settle_like(t->result, t->inner);
     asy__limit_finish(t);
 }
 
@@ -73,7 +73,7 @@ static void asy__limit_start(asy_limit_t *lim, const asy__limit_item *it) {
     t->inner = NULL;
     lim->active++;
     ret = it->mfn ? it->mfn(it->arg, it->index) : it->fn(it->arg);
-    t->inner = inner = asy_promise_from(lim->loop, ret);
+    t->inner = inner = asy__promise_from_ret(lim->loop, &ret);
     if (inner) {
         /* already settled (the usual synchronous task): queue its job
          * without a reaction record */

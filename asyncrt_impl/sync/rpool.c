@@ -201,8 +201,12 @@ static void asy__rpool_destroy_obj(asy_rpool_t *pool, asy__robj *obj) {
     obj->state = ASY__RO_DESTROYING;
     pool->ndestroying++;
     asy__rpool_enter(pool);
-    op = pool->f.destroy ? asy_promise_from(pool->loop, pool->f.destroy(pool->f.ctx, obj->resource))
-                         : asy_promise_resolved(pool->loop, NULL);
+    if (pool->f.destroy) {
+        asy_ret_t ret = pool->f.destroy(pool->f.ctx, obj->resource);
+        op = asy__promise_from_ret(pool->loop, &ret);
+    } else {
+        op = asy_promise_resolved(pool->loop, NULL);
+    }
     if (!op || asy_promise_on_settled(op, asy__rpool_destroy_done, obj) != 0) {
         asy_promise_mark_handled(op);
         asy__rpool_destroy_done(obj, NULL);
@@ -235,7 +239,10 @@ static void asy__rpool_validate(asy_rpool_t *pool, asy__robj *obj, int for_borro
     obj->for_borrow = for_borrow;
     pool->nvalidating++;
     if (for_borrow) pool->nvalidating_borrow++;
-    op = asy_promise_from(pool->loop, pool->f.validate(pool->f.ctx, obj->resource));
+    {
+        asy_ret_t ret = pool->f.validate(pool->f.ctx, obj->resource);
+        op = asy__promise_from_ret(pool->loop, &ret);
+    }
     if (!op || asy_promise_on_settled(op, asy__rpool_validate_done, obj) != 0) {
         asy_promise_mark_handled(op);
         asy__rpool_validate_done(obj, NULL); /* cannot tell: treat as invalid */
@@ -312,7 +319,8 @@ static void asy__rpool_create_done(void *arg, const asy_settled_t *in) {
 
 static void asy__rpool_create_attempt(asy__rcreate *c) {
     asy_rpool_t *pool = c->pool;
-    asy_promise_t *op = asy_promise_from(pool->loop, pool->f.create(pool->f.ctx));
+    asy_ret_t ret = pool->f.create(pool->f.ctx);
+    asy_promise_t *op = asy__promise_from_ret(pool->loop, &ret);
     if (!op || asy_promise_on_settled(op, asy__rpool_create_done, c) != 0) {
         asy_promise_mark_handled(op);
         c->attempt = pool->o.create_retries; /* out of memory: no retries */
@@ -506,7 +514,7 @@ static void asy__ruse_finish(asy__ruse *u) {
 
 static void asy__ruse_done(void *arg, const asy_settled_t *in) {
     asy__ruse *u = (asy__ruse *)arg;
-    asy_promise_settle(u->result, asy_pass(in));
+    asy__promise_settle_like(u->result, in->promise);
     asy_rpool_release(u->pool, u->resource);
     asy__ruse_finish(u);
 }
@@ -514,12 +522,15 @@ static void asy__ruse_done(void *arg, const asy_settled_t *in) {
 static void asy__ruse_start(void *arg, const asy_settled_t *in) {
     asy__ruse *u = (asy__ruse *)arg;
     if (in->state != ASY_PROMISE_FULFILLED) { /* never got a resource */
-        asy_promise_settle(u->result, asy_pass(in));
+        asy__promise_settle_like(u->result, in->promise);
         asy__ruse_finish(u);
         return;
     }
     u->resource = in->value;
-    u->inner = asy_promise_from(u->pool->loop, u->fn(u->arg, u->resource));
+    {
+        asy_ret_t ret = u->fn(u->arg, u->resource);
+        u->inner = asy__promise_from_ret(u->pool->loop, &ret);
+    }
     if (u->inner && asy_promise_on_settled(u->inner, asy__ruse_done, u) == 0) return;
     asy_promise_mark_handled(u->inner);
     asy_promise_reject(u->result, ASY_ENOMEM, NULL);

@@ -53,7 +53,7 @@ static void asy__sem_run_end(asy__sem_rec *w) {
 
 static void asy__sem_run_done(void *arg, const asy_settled_t *in) {
     asy__sem_rec *w = (asy__sem_rec *)arg;
-    asy_promise_settle(w->promise, asy_pass(in));
+    asy__promise_settle_like(w->promise, in->promise);
     asy__sem_run_end(w);
 }
 
@@ -66,7 +66,10 @@ static void asy__sem_deliver(void *arg) {
     }
     /* asy_sem_run: the permits are ours, start the task */
     w->state = ASY__SEM_RUNNING;
-    w->inner = asy_promise_from(w->sem->loop, w->task(w->arg));
+    {
+        asy_ret_t ret = w->task(w->arg);
+        w->inner = asy__promise_from_ret(w->sem->loop, &ret);
+    }
     if (w->inner && asy_promise_on_settled(w->inner, asy__sem_run_done, w) == 0) return;
     asy_promise_mark_handled(w->inner);
     asy_promise_reject(w->promise, ASY_ENOMEM, NULL);
