@@ -3257,81 +3257,118 @@ ASY__INTERNAL void asy__io_close(asy_loop_t *loop, asy__io *io) {
 #if ASYNCRT_OS_POSIX
 #line 1 "asyncrt_impl/promise/objpool.c"
 /* asy__objpool: fixed-size objects for the hot paths of the promise and
- * sync layers.  Chunks grow geometrically and are handed out by bumping a
- * pointer, so memory is touched only when used; freed objects go on a LIFO
- * free list (the most recently used, cache-warm, object comes back first).
+ * sync layers.
+ *
+ * Chunks grow geometrically, start on a cache-line boundary and are handed
+ * out by bumping a pointer, so memory is touched only when used.  Freed
+ * objects go on a LIFO free list (the most recently used, cache-warm,
+ * object comes back first).  When the last live object is freed the free
+ * list is dropped and bumping starts over from the first chunk: a burst
+ * (a million queued tasks) then gets its objects in address order, which
+ * the hardware prefetcher streams, instead of chasing a cold free list.
+ *
  * Every object starts with a one-word header: the free-list link while
- * free, ASY__OBJ_LIVE while in use, which lets the owner walk the live
- * objects when tearing down. */
+ * free, the pool's live tag while in use (the owner may keep something
+ * useful there, as promises keep their loop state), which lets the owner
+ * walk the live objects when tearing down. */
 #define ASY__OBJ_LIVE ((void *)(uintptr_t)1)
+#define ASY__OBJPOOL_FIRST 64u
+#define ASY__OBJPOOL_MAX_CHUNK 65536u
 /* A hint to fetch memory that will be needed soon (free lists, queues). */
 #if defined(__GNUC__) || defined(__clang__)
 #define ASY__PREFETCH(p) __builtin_prefetch(p)
 #else
 #define ASY__PREFETCH(p) ((void)0)
 #endif
-#define ASY__OBJPOOL_FIRST 64u
-#define ASY__OBJPOOL_MAX_CHUNK 65536u
 
 typedef struct {
-    char **chunks;
-    uint32_t *chunk_used; /* objects handed out from each chunk (ever) */
+    char **chunks;        /* aligned starts */
+    void **raw;           /* what the allocator returned */
+    uint32_t *chunk_items;
+    uint32_t *chunk_used; /* how far objects were ever handed out */
     uint32_t nchunks, chunks_cap;
     size_t item_size;
     uint32_t next_items;
+    uint32_t bump_chunk; /* where bumping is */
     char *bump, *bump_end;
     void *free_head;
-    size_t nfree; /* on the free list */
+    size_t total, live;
+    void *live_tag;
 } asy__objpool;
 
-ASY__INTERNAL void asy__objpool_init(asy__objpool *p, size_t item_size) {
+/* live_tag: the header of objects in use; never NULL, never an object's
+ * address (ASY__OBJ_LIVE will do). */
+ASY__INTERNAL void asy__objpool_init(asy__objpool *p, size_t item_size, void *live_tag) {
     memset(p, 0, sizeof(*p));
     p->item_size = (item_size + 7) & ~(size_t)7;
     p->next_items = ASY__OBJPOOL_FIRST;
+    p->live_tag = live_tag;
 }
 
-/* Pushes what is left of the bump chunk onto the free list. */
-static void asy__objpool_retire_bump(asy__objpool *p) {
-    while (p->bump < p->bump_end) {
-        *(void **)(void *)p->bump = p->free_head;
-        p->free_head = p->bump;
-        p->nfree++;
-        p->chunk_used[p->nchunks - 1]++;
-        p->bump += p->item_size;
-    }
+/* Records how far the bump chunk has been handed out (the teardown walk
+ * stops there); done when bumping leaves a chunk, not on every alloc. */
+static void asy__objpool_sync_used(asy__objpool *p) {
+    uint32_t used;
+    if (!p->bump) return;
+    used = (uint32_t)((size_t)(p->bump - p->chunks[p->bump_chunk]) / p->item_size);
+    if (used > p->chunk_used[p->bump_chunk]) p->chunk_used[p->bump_chunk] = used;
 }
 
-static int asy__objpool_grow(asy__objpool *p, size_t min_items) {
-    size_t items = p->next_items;
+static void asy__objpool_bump_at(asy__objpool *p, uint32_t c) {
+    asy__objpool_sync_used(p);
+    p->bump_chunk = c;
+    p->bump = p->chunks[c];
+    p->bump_end = p->chunks[c] + (size_t)p->chunk_items[c] * p->item_size;
+}
+
+static int asy__objpool_add_chunk(asy__objpool *p, size_t items) {
     char *chunk;
-    if (items < min_items) items = min_items;
-    if (items > SIZE_MAX / p->item_size || items > UINT32_MAX) return ASY_ENOMEM;
+    void *raw;
+    if (items < p->next_items) items = p->next_items;
+    if (items > (SIZE_MAX - 64) / p->item_size || items > UINT32_MAX) return ASY_ENOMEM;
     if (p->nchunks == p->chunks_cap) {
         uint32_t ncap = p->chunks_cap ? p->chunks_cap * 2 : 16;
-        char **nc = (char **)asy__realloc(p->chunks, ncap * sizeof(char *));
-        uint32_t *nu;
-        if (!nc) return ASY_ENOMEM;
+        char **nc;
+        void **nr;
+        uint32_t *ni, *nu;
+        if (!(nc = (char **)asy__realloc(p->chunks, ncap * sizeof(char *)))) return ASY_ENOMEM;
         p->chunks = nc;
-        nu = (uint32_t *)asy__realloc(p->chunk_used, ncap * sizeof(uint32_t));
-        if (!nu) return ASY_ENOMEM;
+        if (!(nr = (void **)asy__realloc(p->raw, ncap * sizeof(void *)))) return ASY_ENOMEM;
+        p->raw = nr;
+        if (!(ni = (uint32_t *)asy__realloc(p->chunk_items, ncap * sizeof(uint32_t))))
+            return ASY_ENOMEM;
+        p->chunk_items = ni;
+        if (!(nu = (uint32_t *)asy__realloc(p->chunk_used, ncap * sizeof(uint32_t))))
+            return ASY_ENOMEM;
         p->chunk_used = nu;
         p->chunks_cap = ncap;
     }
-    if (!(chunk = (char *)asy__malloc(items * p->item_size))) return ASY_ENOMEM;
-    if (p->nchunks) asy__objpool_retire_bump(p);
+    if (!(raw = asy__malloc(items * p->item_size + 64))) return ASY_ENOMEM;
+    /* a 64-byte object then spans exactly one cache line */
+    chunk = (char *)raw + ((64 - ((uintptr_t)raw & 63)) & 63);
+    p->raw[p->nchunks] = raw;
     p->chunks[p->nchunks] = chunk;
+    p->chunk_items[p->nchunks] = (uint32_t)items;
     p->chunk_used[p->nchunks] = 0;
     p->nchunks++;
-    p->bump = chunk;
-    p->bump_end = chunk + items * p->item_size;
+    p->total += items;
     if (p->next_items < ASY__OBJPOOL_MAX_CHUNK) p->next_items *= 2;
+    return 0;
+}
+
+/* The bump chunk is used up: its leftovers (none, unless a reserve added a
+ * chunk early) are already on the free list; move on to the next chunk. */
+static int asy__objpool_next_chunk(asy__objpool *p) {
+    uint32_t next = p->bump ? p->bump_chunk + 1 : 0;
+    if (next >= p->nchunks && asy__objpool_add_chunk(p, 1) != 0) return ASY_ENOMEM;
+    asy__objpool_bump_at(p, next);
     return 0;
 }
 
 /* After a 0 return, n allocations cannot fail. */
 ASY__INTERNAL int asy__objpool_reserve(asy__objpool *p, size_t n) {
-    size_t have = p->nfree + (size_t)(p->bump_end - p->bump) / p->item_size;
-    return have >= n ? 0 : asy__objpool_grow(p, n - have);
+    size_t have = p->total - p->live;
+    return have >= n ? 0 : asy__objpool_add_chunk(p, n - have);
 }
 
 static inline void *asy__objpool_alloc(asy__objpool *p) {
@@ -3339,40 +3376,46 @@ static inline void *asy__objpool_alloc(asy__objpool *p) {
     if (ASY__LIKELY(p->free_head != NULL)) {
         obj = p->free_head;
         p->free_head = *(void **)obj;
-        p->nfree--;
         /* the next object off the list is likely cold: fetch it now */
         ASY__PREFETCH(p->free_head);
     } else {
-        if (p->bump == p->bump_end && asy__objpool_grow(p, 1) != 0) return NULL;
+        if (p->bump == p->bump_end && asy__objpool_next_chunk(p) != 0) return NULL;
         obj = p->bump;
         p->bump += p->item_size;
-        p->chunk_used[p->nchunks - 1]++;
     }
-    *(void **)obj = ASY__OBJ_LIVE;
+    *(void **)obj = p->live_tag;
+    p->live++;
     return obj;
 }
 
 static inline void asy__objpool_free(asy__objpool *p, void *obj) {
     *(void **)obj = p->free_head;
     p->free_head = obj;
-    p->nfree++;
+    if (--p->live == 0) {
+        /* everything is back: start over in address order */
+        p->free_head = NULL;
+        asy__objpool_bump_at(p, 0);
+    }
 }
 
 /* Calls fn on every live object (teardown). */
 ASY__INTERNAL void asy__objpool_each_live(asy__objpool *p, void (*fn)(void *obj, void *ctx),
                                           void *ctx) {
     uint32_t c, i;
+    asy__objpool_sync_used(p);
     for (c = 0; c < p->nchunks; c++)
         for (i = 0; i < p->chunk_used[c]; i++) {
             void *obj = p->chunks[c] + (size_t)i * p->item_size;
-            if (*(void **)obj == ASY__OBJ_LIVE) fn(obj, ctx);
+            if (*(void **)obj == p->live_tag) fn(obj, ctx);
         }
 }
 
 ASY__INTERNAL void asy__objpool_destroy(asy__objpool *p) {
     uint32_t c;
-    for (c = 0; c < p->nchunks; c++) asy__free(p->chunks[c]);
+    for (c = 0; c < p->nchunks; c++) asy__free(p->raw[c]);
+    asy__free(p->raw);
     asy__free(p->chunks);
+    asy__free(p->chunk_items);
     asy__free(p->chunk_used);
     memset(p, 0, sizeof(*p));
 }
@@ -3387,30 +3430,37 @@ enum {
     ASY__P_LOCKED = 1u << 0,    /* resolved with a promise: waits for it */
     ASY__P_HANDLED = 1u << 1,   /* a continuation was attached */
     ASY__P_REPORTED = 1u << 2,  /* given to the unhandled-rejection hook */
-    ASY__P_MSG_OWNED = 1u << 3  /* res_.message is ours to free */
+    ASY__P_MSG_OWNED = 1u << 3, /* res_.message is ours to free */
+    ASY__P_FREEFN = 1u << 4,    /* own_.free_fn frees res_.value */
+    ASY__P_KEEP = 1u << 5       /* own_.keep owns what res_ points to */
 };
 
 struct asy__promise_state;
 
+/* 64 bytes, one cache line: a million queued tasks are a million promises,
+ * and every pass over them costs a miss per line. */
 struct asy_promise_s {
-    void *pool_link_; /* first: the pool's header */
+    /* first: the object pool's header.  While the promise lives it is the
+     * pool's live tag, which is the loop's promise state; while free or
+     * dying it links the free list or the release worklist. */
+    struct asy__promise_state *st_;
     asy_settled_t res_;
     uint32_t refs_;
     uint32_t flags_;
-    void (*free_fn_)(void *value); /* owned value (asy_ok_owned) */
-    asy_promise_t *keep_;          /* owner of a value/message passed on to us */
-    struct asy__reaction *rhead_, *rtail_;
-    struct asy__promise_state *st_;
-    asy_promise_t *dying_next_; /* release worklist */
+    union {
+        void (*free_fn)(void *value); /* owned value (asy_ok_owned) */
+        asy_promise_t *keep;          /* owner of a value/message passed on to us */
+    } own_;
+    struct asy__reaction *rtail_; /* continuations: a ring, rtail_->next is the first */
 };
 
 /* A continuation attached to a promise, later the microtask job that runs
  * it.  One struct serves every kind so one pool serves them all. */
 enum {
-    ASY__R_THEN = 1,  /* on_ok / on_err settle derived */
-    ASY__R_FINALLY,   /* on_ok runs on either outcome */
+    ASY__R_THEN = 1,  /* fn_a / fn_b (on_ok / on_err) settle derived */
+    ASY__R_FINALLY,   /* fn_a runs on either outcome */
     ASY__R_FTHUNK,    /* finally's tail: settle derived like arg (the original) */
-    ASY__R_OBSERVE,   /* observe(arg, outcome) */
+    ASY__R_OBSERVE,   /* fn_a is an asy_settled_fn */
     ASY__R_THENABLE,  /* V8's PromiseResolveThenableJob: src = the promise
                          derived was resolved with */
     ASY__R_ADOPT,     /* derived takes src's outcome */
@@ -3420,15 +3470,18 @@ enum {
     ASY__R_ANY
 };
 
-typedef struct asy__reaction {
+/* Callbacks of either shape are stored as this and cast back to their own
+ * type before the call. */
+typedef void (*asy__any_fn)(void);
+
+typedef struct asy__reaction { /* 64 bytes */
     void *pool_link_;
     struct asy__reaction *next;
     asy_promise_t *src;     /* set (and retained) once queued as a job */
     asy_promise_t *derived; /* retained, when the kind has one */
-    asy_then_fn on_ok, on_err;
-    asy_settled_fn observe;
+    asy__any_fn fn_a, fn_b;
     void *arg;
-    size_t index;
+    uint32_t index;
     int kind;
 } asy__reaction;
 
@@ -3475,9 +3528,11 @@ ASY__INTERNAL int asy__promise_settle_ret(asy_promise_t *p, asy_ret_t *ret);
 ASY__INTERNAL void asy__promise_settle_like(asy_promise_t *p, asy_promise_t *src);
 /* The promise whose lifetime owns p's value and message (NULL: none). */
 static inline asy_promise_t *asy__promise_owner(asy_promise_t *p) {
-    if (p->keep_) return p->keep_;
-    return (p->free_fn_ || (p->flags_ & ASY__P_MSG_OWNED)) ? p : NULL;
+    if (p->flags_ & ASY__P_KEEP) return p->own_.keep;
+    return (p->flags_ & (ASY__P_FREEFN | ASY__P_MSG_OWNED)) ? p : NULL;
 }
+
+ASY__INTERNAL int asy__promise_push_microtask(asy__promise_state *st, asy_fn fn, void *arg);
 
 /* combinators.c */
 ASY__INTERNAL void asy__combo_element(asy__reaction *r, asy_promise_t *src);
@@ -3498,8 +3553,8 @@ ASY__INTERNAL asy__promise_state *asy__promise_state_create(asy_loop_t *loop) {
     if (!st) return NULL;
     memset(st, 0, sizeof(*st));
     st->loop = loop;
-    asy__objpool_init(&st->promises, sizeof(asy_promise_t));
-    asy__objpool_init(&st->reactions, sizeof(asy__reaction));
+    asy__objpool_init(&st->promises, sizeof(asy_promise_t), st);
+    asy__objpool_init(&st->reactions, sizeof(asy__reaction), ASY__OBJ_LIVE);
     loop->layers_[ASY__LAYER_PROMISE].state = st;
     loop->layers_[ASY__LAYER_PROMISE].close = asy__promise_layer_close;
     loop->after_drain_ = asy__promise_after_drain;
@@ -3516,12 +3571,9 @@ ASY__INTERNAL asy_promise_t *asy__promise_alloc(asy__promise_state *st) {
     p->res_.promise = p;
     p->refs_ = 1;
     p->flags_ = 0;
-    p->free_fn_ = NULL;
-    p->keep_ = NULL;
-    p->rhead_ = p->rtail_ = NULL;
-    p->st_ = st;
-    p->dying_next_ = NULL;
-    return p;
+    p->own_.keep = NULL;
+    p->rtail_ = NULL;
+    return p; /* st_ is the pool's live tag: already set */
 }
 
 ASY__INTERNAL asy__reaction *asy__reaction_alloc(asy__promise_state *st) {
@@ -3529,8 +3581,7 @@ ASY__INTERNAL asy__reaction *asy__reaction_alloc(asy__promise_state *st) {
     if (!r) return NULL;
     r->next = NULL;
     r->src = r->derived = NULL;
-    r->on_ok = r->on_err = NULL;
-    r->observe = NULL;
+    r->fn_a = r->fn_b = NULL;
     r->arg = NULL;
     r->index = 0;
     r->kind = 0;
@@ -3561,17 +3612,27 @@ static void asy__reaction_drop(asy__promise_state *st, asy__reaction *r) {
     asy__reaction_free(st, r);
 }
 
-static void asy__promise_destroy(asy_promise_t *p) {
-    asy__promise_state *st = p->st_;
-    asy__reaction *r = p->rhead_;
+/* Takes the continuations off a promise, first attached first. */
+static asy__reaction *asy__promise_take_reactions(asy_promise_t *p) {
+    asy__reaction *tail = p->rtail_, *head;
+    if (!tail) return NULL;
+    p->rtail_ = NULL;
+    head = tail->next;
+    tail->next = NULL;
+    return head;
+}
+
+/* st is passed in: p's header already links the worklist */
+static void asy__promise_destroy(asy__promise_state *st, asy_promise_t *p) {
+    asy__reaction *r = asy__promise_take_reactions(p);
     while (r) {
         asy__reaction *next = r->next;
         asy__reaction_drop(st, r);
         r = next;
     }
-    if (p->free_fn_) p->free_fn_(p->res_.value);
+    if (p->flags_ & ASY__P_FREEFN) p->own_.free_fn(p->res_.value);
     if (p->flags_ & ASY__P_MSG_OWNED) asy__free((void *)(uintptr_t)p->res_.message);
-    if (p->keep_) asy__promise_unref(p->keep_);
+    if (p->flags_ & ASY__P_KEEP) asy__promise_unref(p->own_.keep);
     asy__objpool_free(&st->promises, p);
 }
 
@@ -3582,21 +3643,40 @@ ASY__INTERNAL void asy__promise_unref(asy_promise_t *p) {
     if (--p->refs_) return;
     st = p->st_;
     if (st->closing) return; /* the layer's close reclaims everything */
-    p->dying_next_ = st->dying;
+    if (!p->rtail_ && !(p->flags_ & (ASY__P_FREEFN | ASY__P_MSG_OWNED | ASY__P_KEEP))) {
+        /* the common death: nothing else to let go of */
+        asy__objpool_free(&st->promises, p);
+        return;
+    }
+    *(asy_promise_t **)(void *)p = st->dying; /* the header links the worklist */
     st->dying = p;
     if (st->reaping) return;
     st->reaping = 1;
     while ((p = st->dying) != NULL) {
-        st->dying = p->dying_next_;
-        asy__promise_destroy(p);
+        st->dying = *(asy_promise_t **)(void *)p;
+        asy__promise_destroy(st, p);
     }
     st->reaping = 0;
+}
+
+/* Queues a job on the loop's microtask ring: the fast path writes the
+ * ring directly, asy__taskq_push grows it. */
+ASY__INTERNAL int asy__promise_push_microtask(asy__promise_state *st, asy_fn fn, void *arg) {
+    asy__taskq *q = &st->loop->microtasks_;
+    if (ASY__LIKELY(q->count < q->cap)) {
+        struct asy__task *t = &q->items[(q->head + q->count) & (q->cap - 1)];
+        t->fn = fn;
+        t->arg = arg;
+        q->count++;
+        return 0;
+    }
+    return asy__taskq_push(q, fn, arg);
 }
 
 static void asy__queue_job(asy__promise_state *st, asy__reaction *r) {
     r->next = NULL;
     if (ASY__LIKELY(st->overflow_head == NULL) &&
-        asy__taskq_push(&st->loop->microtasks_, asy__promise_run_job, r) == 0)
+        asy__promise_push_microtask(st, asy__promise_run_job, r) == 0)
         return;
     /* The ring could not grow.  Dropping the job would leave a promise
      * pending for ever; park it (no allocation) and run it at the end of
@@ -3609,9 +3689,12 @@ static void asy__queue_job(asy__promise_state *st, asy__reaction *r) {
 ASY__INTERNAL void asy__promise_attach(asy_promise_t *p, asy__reaction *r) {
     p->flags_ |= ASY__P_HANDLED;
     if (p->res_.state == ASY_PROMISE_PENDING) {
-        r->next = NULL;
-        if (p->rtail_) p->rtail_->next = r;
-        else p->rhead_ = r;
+        if (p->rtail_) {
+            r->next = p->rtail_->next;
+            p->rtail_->next = r;
+        } else {
+            r->next = r;
+        }
         p->rtail_ = r;
         return;
     }
@@ -3629,11 +3712,15 @@ ASY__INTERNAL void asy__promise_settle_raw(asy_promise_t *p, asy_promise_state s
     p->res_.value = value;
     p->res_.error = error;
     p->res_.message = message;
-    p->free_fn_ = free_fn;
-    p->keep_ = keep;
+    if (free_fn) {
+        p->own_.free_fn = free_fn;
+        p->flags_ |= ASY__P_FREEFN;
+    } else if (keep) {
+        p->own_.keep = keep;
+        p->flags_ |= ASY__P_KEEP;
+    }
     if (msg_owned) p->flags_ |= ASY__P_MSG_OWNED;
-    r = p->rhead_;
-    p->rhead_ = p->rtail_ = NULL;
+    r = asy__promise_take_reactions(p);
     if (!r) {
         if (state == ASY_PROMISE_REJECTED && !(p->flags_ & ASY__P_HANDLED))
             asy__unhandled_add(p->st_, p);
@@ -3720,7 +3807,7 @@ ASY__INTERNAL void asy__promise_run_job(void *arg) {
     asy_ret_t ret;
     switch (r->kind) {
     case ASY__R_THEN: {
-        asy_then_fn fn = src->res_.state == ASY_PROMISE_FULFILLED ? r->on_ok : r->on_err;
+        asy_then_fn fn = (asy_then_fn)(src->res_.state == ASY_PROMISE_FULFILLED ? r->fn_a : r->fn_b);
         ret = fn ? fn(r->arg, &src->res_) : asy_pass(&src->res_);
         asy__promise_resolve(r->derived, &ret);
         break;
@@ -3736,7 +3823,7 @@ ASY__INTERNAL void asy__promise_run_job(void *arg) {
         break;
     }
     case ASY__R_OBSERVE:
-        r->observe(r->arg, &src->res_);
+        ((asy_settled_fn)r->fn_a)(r->arg, &src->res_);
         break;
     case ASY__R_THENABLE:
         /* the same node now waits on src as derived's adoption */
@@ -3773,7 +3860,7 @@ static void asy__teardown_reaction(void *obj, void *ctx) {
 static void asy__teardown_promise(void *obj, void *ctx) {
     asy_promise_t *p = (asy_promise_t *)obj;
     (void)ctx;
-    if (p->free_fn_) p->free_fn_(p->res_.value);
+    if (p->flags_ & ASY__P_FREEFN) p->own_.free_fn(p->res_.value);
     if (p->flags_ & ASY__P_MSG_OWNED) asy__free((void *)(uintptr_t)p->res_.message);
 }
 
@@ -3836,7 +3923,14 @@ ASYNCRT_API asy_promise_t *asy_promise_from(asy_loop_t *loop, asy_ret_t ret) {
 }
 
 ASYNCRT_API asy_promise_t *asy_promise_resolved(asy_loop_t *loop, void *value) {
-    return asy_promise_from(loop, asy_ok(value));
+    asy__promise_state *st;
+    asy_promise_t *p;
+    /* the most common promise of all (Promise.resolve(v)): no asy_ret_t,
+     * no continuations to look for */
+    if (!loop || !(st = asy__promise_st(loop)) || !(p = asy__promise_alloc(st))) return NULL;
+    p->res_.state = ASY_PROMISE_FULFILLED;
+    p->res_.value = value;
+    return p;
 }
 
 ASYNCRT_API asy_promise_t *asy_promise_rejected(asy_loop_t *loop, int code, const char *message) {
@@ -3913,8 +4007,8 @@ static asy_promise_t *asy__then_kind(asy_promise_t *p, int kind, asy_then_fn on_
         return NULL;
     }
     r->kind = kind;
-    r->on_ok = on_ok;
-    r->on_err = on_err;
+    r->fn_a = (asy__any_fn)on_ok;
+    r->fn_b = (asy__any_fn)on_err;
     r->arg = arg;
     r->derived = d;
     d->refs_++; /* one for the caller, one for the reaction */
@@ -3942,7 +4036,7 @@ ASYNCRT_API asy_promise_t *asy_promise_finally(asy_promise_t *p, asy_then_fn fn,
  * real promises gives the same number of ticks as Node. */
 ASY__INTERNAL void asy__finally_job(asy__reaction *r, asy_promise_t *src) {
     asy__promise_state *st = src->st_;
-    asy_ret_t ret = r->on_ok(r->arg, &src->res_);
+    asy_ret_t ret = ((asy_then_fn)r->fn_a)(r->arg, &src->res_);
     asy_promise_t *pr, *tail;
     asy__reaction *thunk;
     if (ret.kind_ == ASY__RET_ERROR ||
@@ -3978,7 +4072,7 @@ ASYNCRT_API int asy_promise_on_settled(asy_promise_t *p, asy_settled_fn fn, void
     if (!p || !fn) return ASY_EINVAL;
     if (!(r = asy__reaction_alloc(p->st_))) return ASY_ENOMEM;
     r->kind = ASY__R_OBSERVE;
-    r->observe = fn;
+    r->fn_a = (asy__any_fn)fn;
     r->arg = arg;
     asy__promise_attach(p, r);
     return 0;
@@ -3990,14 +4084,16 @@ ASYNCRT_API int asy_promise_on_settled(asy_promise_t *p, asy_settled_fn fn, void
  * One block per call: the asy__combo header, then the result array (the
  * value the result promise hands out, so its free function finds the
  * header right in front of it), then the inputs kept alive for what the
- * array points into.  Every element reaction holds a reference on the
+ * array points into (for all(), a separate array made only when some
+ * value has an owner: plain values need none).  Every element reaction holds a reference on the
  * block, and so does the result promise once it hands the array out; the
  * block never holds an input while the input can still settle, so no
  * reference cycle can form. */
 typedef struct asy__combo {
     asy__promise_state *st;
     asy_promise_t *result; /* held until it is settled */
-    asy_promise_t **keeps; /* n entries: what the array borrows from */
+    asy_promise_t **keeps; /* n entries: what the array borrows from, or NULL */
+    int keeps_own;         /* keeps is a separate allocation */
     size_t n, remaining;
     size_t refs;
     int kind;
@@ -4015,9 +4111,10 @@ ASY__INTERNAL void asy__combo_unref(void *combo) {
     if (--c->refs) return;
     if (!c->st->closing) {
         if (c->result) asy__promise_unref(c->result); /* inputs died pending */
-        for (i = 0; i < c->n; i++)
+        for (i = 0; c->keeps && i < c->n; i++)
             if (c->keeps[i]) asy__promise_unref(c->keeps[i]);
     }
+    if (c->keeps_own) asy__free(c->keeps);
     asy__free(c);
 }
 
@@ -4042,6 +4139,17 @@ static void asy__combo_pass(asy__combo *c, asy_promise_t *src) {
     asy__promise_unref(res);
 }
 
+/* Keeps owner alive for as long as the result array lives; 0 on ENOMEM. */
+static int asy__combo_keep(asy__combo *c, size_t i, asy_promise_t *owner) {
+    if (!c->keeps) {
+        if (!(c->keeps = (asy_promise_t **)asy__calloc(c->n, sizeof(asy_promise_t *)))) return 0;
+        c->keeps_own = 1;
+    }
+    c->keeps[i] = owner;
+    owner->refs_++;
+    return 1;
+}
+
 /* allSettled's outcomes, any's rejections: the last one settles the result */
 static void asy__combo_collect(asy__combo *c, size_t i, asy_promise_t *src,
                                asy_promise_state final_state, int final_error) {
@@ -4063,7 +4171,15 @@ ASY__INTERNAL void asy__combo_element(asy__reaction *r, asy_promise_t *src) {
                 break;
             }
             asy__combo_values(c)[i] = src->res_.value;
-            if ((c->keeps[i] = asy__promise_owner(src)) != NULL) c->keeps[i]->refs_++;
+            if (asy__promise_owner(src) && !asy__combo_keep(c, i, asy__promise_owner(src))) {
+                asy_promise_t *res = c->result;
+                c->done = 1;
+                c->result = NULL;
+                asy__promise_settle_raw(res, ASY_PROMISE_REJECTED, NULL, NULL, ASY_ENOMEM, NULL,
+                                        0, NULL);
+                asy__promise_unref(res);
+                break;
+            }
             if (--c->remaining == 0)
                 asy__combo_finish(c, ASY_PROMISE_FULFILLED, 0, asy__combo_values(c));
             break;
@@ -4090,13 +4206,15 @@ static asy_promise_t *asy__combinator(asy_loop_t *loop, asy_promise_t *const *ps
     asy__promise_state *st;
     asy__combo *c;
     asy_promise_t *res;
-    size_t i, elem, bytes;
+    size_t i, elem, keep_bytes, bytes;
     if (!loop || (n && !ps) || !(st = asy__promise_st(loop))) return NULL;
+    if (n > UINT32_MAX) return NULL; /* reactions keep a 32-bit index */
     for (i = 0; i < n; i++)
         if (!ps[i]) return NULL;
     elem = kind == ASY__R_ALL ? sizeof(void *) : kind == ASY__R_RACE ? 0 : sizeof(asy_settled_t);
+    keep_bytes = kind == ASY__R_SETTLED || kind == ASY__R_ANY ? sizeof(asy_promise_t *) : 0;
     if (n > (SIZE_MAX - sizeof(asy__combo)) / (elem + sizeof(asy_promise_t *))) return NULL;
-    bytes = sizeof(asy__combo) + n * (elem + sizeof(asy_promise_t *));
+    bytes = sizeof(asy__combo) + n * (elem + keep_bytes);
     /* every reaction is reserved first, so running out of memory changes
      * nothing and the one pass below cannot fail halfway */
     if (asy__objpool_reserve(&st->reactions, n) != 0) return NULL;
@@ -4105,11 +4223,16 @@ static asy_promise_t *asy__combinator(asy_loop_t *loop, asy_promise_t *const *ps
         asy__promise_unref(res);
         return NULL;
     }
-    memset(c, 0, bytes);
+    /* the result array is written element by element before anyone sees
+     * it: only the header and the keeps need zeroing */
+    memset(c, 0, sizeof(*c));
     c->st = st;
     c->kind = kind;
     c->n = kind == ASY__R_RACE ? 0 : n;
-    c->keeps = (asy_promise_t **)(void *)((char *)(c + 1) + n * elem);
+    if (keep_bytes) {
+        c->keeps = (asy_promise_t **)(void *)((char *)(c + 1) + n * elem);
+        memset(c->keeps, 0, n * keep_bytes);
+    }
     c->remaining = n;
     if (n == 0) {
         c->refs = 1; /* released by the result, or right here for race */
@@ -4144,7 +4267,7 @@ static asy_promise_t *asy__combinator(asy_loop_t *loop, asy_promise_t *const *ps
         r->src = r->derived = NULL;
         r->kind = kind;
         r->arg = c;
-        r->index = i;
+        r->index = (uint32_t)i;
         asy__promise_attach(ps[i], r);
     }
     return res;
@@ -4268,13 +4391,14 @@ ASYNCRT_API int asy_promise_on_unhandled(asy_loop_t *loop, asy_unhandled_fn fn, 
  * running tasks get a record from a pool that holds at most `concurrency`
  * of them, always warm.  A steady stream of tasks allocates nothing but
  * the promises it hands out. */
-typedef struct {
-    asy_task_fn fn;
-    asy_map_fn mfn;
-    void *arg;
+typedef struct {       /* 32 bytes */
+    asy__any_fn fn;    /* an asy_task_fn, or an asy_map_fn when index is not */
+    void *arg;         /* ASY__LIMIT_TASK */
     size_t index;
     asy_promise_t *result; /* what asy_limit_run returned (our reference) */
 } asy__limit_item;
+
+#define ASY__LIMIT_TASK SIZE_MAX
 
 typedef struct asy__limit_running {
     void *pool_link_;
@@ -4336,13 +4460,14 @@ static void asy__limit_start(asy_limit_t *lim, const asy__limit_item *it) {
     t->result = it->result;
     t->inner = NULL;
     lim->active++;
-    ret = it->mfn ? it->mfn(it->arg, it->index) : it->fn(it->arg);
+    ret = it->index == ASY__LIMIT_TASK ? ((asy_task_fn)it->fn)(it->arg)
+                                       : ((asy_map_fn)it->fn)(it->arg, it->index);
     t->inner = inner = asy__promise_from_ret(lim->loop, &ret);
     if (inner) {
         /* already settled (the usual synchronous task): queue its job
          * without a reaction record */
         if (inner->res_.state != ASY_PROMISE_PENDING &&
-            asy__taskq_push(&lim->loop->microtasks_, asy__limit_task_done_job, t) == 0) {
+            asy__promise_push_microtask(inner->st_, asy__limit_task_done_job, t) == 0) {
             inner->flags_ |= ASY__P_HANDLED;
             return;
         }
@@ -4374,7 +4499,7 @@ ASYNCRT_API asy_limit_t *asy_limit_new(asy_loop_t *loop, size_t concurrency) {
     memset(lim, 0, sizeof(*lim));
     lim->loop = loop;
     lim->concurrency = concurrency;
-    asy__objpool_init(&lim->running, sizeof(asy__limit_running));
+    asy__objpool_init(&lim->running, sizeof(asy__limit_running), ASY__OBJ_LIVE);
     return lim;
 }
 
@@ -4390,15 +4515,13 @@ static int asy__limit_grow(asy_limit_t *lim) {
     return 0;
 }
 
-static asy_promise_t *asy__limit_push(asy_limit_t *lim, asy_task_fn fn, asy_map_fn mfn, void *arg,
-                                      size_t index) {
+static asy_promise_t *asy__limit_push(asy_limit_t *lim, asy__any_fn fn, void *arg, size_t index) {
     asy__limit_item *it;
     asy_promise_t *result;
     if (lim->count == lim->cap && asy__limit_grow(lim) != 0) return NULL;
     if (!(result = asy_promise_new(lim->loop))) return NULL;
     it = &lim->ring[(lim->head + lim->count) & (lim->cap - 1)];
     it->fn = fn;
-    it->mfn = mfn;
     it->arg = arg;
     it->index = index;
     it->result = result;
@@ -4410,7 +4533,7 @@ static asy_promise_t *asy__limit_push(asy_limit_t *lim, asy_task_fn fn, asy_map_
 
 ASYNCRT_API asy_promise_t *asy_limit_run(asy_limit_t *lim, asy_task_fn fn, void *arg) {
     if (!lim || !fn || lim->freed) return NULL;
-    return asy__limit_push(lim, fn, NULL, arg, 0);
+    return asy__limit_push(lim, (asy__any_fn)fn, arg, ASY__LIMIT_TASK);
 }
 
 ASYNCRT_API asy_promise_t *asy_limit_map(asy_limit_t *lim, size_t n, asy_map_fn fn, void *arg) {
@@ -4418,9 +4541,10 @@ ASYNCRT_API asy_promise_t *asy_limit_map(asy_limit_t *lim, size_t n, asy_map_fn 
     size_t i;
     if (!lim || !fn || lim->freed) return NULL;
     if (n == 0) return asy_promise_all(lim->loop, NULL, 0);
+    if (n >= ASY__LIMIT_TASK) return NULL;
     if (!(ps = ASY__NEW_ARRAY(asy_promise_t *, n))) return NULL;
     for (i = 0; i < n; i++)
-        if (!(ps[i] = asy__limit_push(lim, NULL, fn, arg, i))) break;
+        if (!(ps[i] = asy__limit_push(lim, (asy__any_fn)fn, arg, i))) break;
     if (i == n) all = asy_promise_all(lim->loop, ps, n);
     while (i-- > 0) {
         /* on ENOMEM the queued tasks still run; nobody awaits them */

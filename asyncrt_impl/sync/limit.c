@@ -4,13 +4,14 @@
  * running tasks get a record from a pool that holds at most `concurrency`
  * of them, always warm.  A steady stream of tasks allocates nothing but
  * the promises it hands out. */
-typedef struct {
-    asy_task_fn fn;
-    asy_map_fn mfn;
-    void *arg;
+typedef struct {       /* 32 bytes */
+    asy__any_fn fn;    /* an asy_task_fn, or an asy_map_fn when index is not */
+    void *arg;         /* ASY__LIMIT_TASK */
     size_t index;
     asy_promise_t *result; /* what asy_limit_run returned (our reference) */
 } asy__limit_item;
+
+#define ASY__LIMIT_TASK SIZE_MAX
 
 typedef struct asy__limit_running {
     void *pool_link_;
@@ -72,13 +73,14 @@ static void asy__limit_start(asy_limit_t *lim, const asy__limit_item *it) {
     t->result = it->result;
     t->inner = NULL;
     lim->active++;
-    ret = it->mfn ? it->mfn(it->arg, it->index) : it->fn(it->arg);
+    ret = it->index == ASY__LIMIT_TASK ? ((asy_task_fn)it->fn)(it->arg)
+                                       : ((asy_map_fn)it->fn)(it->arg, it->index);
     t->inner = inner = asy__promise_from_ret(lim->loop, &ret);
     if (inner) {
         /* already settled (the usual synchronous task): queue its job
          * without a reaction record */
         if (inner->res_.state != ASY_PROMISE_PENDING &&
-            asy__taskq_push(&lim->loop->microtasks_, asy__limit_task_done_job, t) == 0) {
+            asy__promise_push_microtask(inner->st_, asy__limit_task_done_job, t) == 0) {
             inner->flags_ |= ASY__P_HANDLED;
             return;
         }
@@ -110,7 +112,7 @@ ASYNCRT_API asy_limit_t *asy_limit_new(asy_loop_t *loop, size_t concurrency) {
     memset(lim, 0, sizeof(*lim));
     lim->loop = loop;
     lim->concurrency = concurrency;
-    asy__objpool_init(&lim->running, sizeof(asy__limit_running));
+    asy__objpool_init(&lim->running, sizeof(asy__limit_running), ASY__OBJ_LIVE);
     return lim;
 }
 
@@ -126,15 +128,13 @@ static int asy__limit_grow(asy_limit_t *lim) {
     return 0;
 }
 
-static asy_promise_t *asy__limit_push(asy_limit_t *lim, asy_task_fn fn, asy_map_fn mfn, void *arg,
-                                      size_t index) {
+static asy_promise_t *asy__limit_push(asy_limit_t *lim, asy__any_fn fn, void *arg, size_t index) {
     asy__limit_item *it;
     asy_promise_t *result;
     if (lim->count == lim->cap && asy__limit_grow(lim) != 0) return NULL;
     if (!(result = asy_promise_new(lim->loop))) return NULL;
     it = &lim->ring[(lim->head + lim->count) & (lim->cap - 1)];
     it->fn = fn;
-    it->mfn = mfn;
     it->arg = arg;
     it->index = index;
     it->result = result;
@@ -146,7 +146,7 @@ static asy_promise_t *asy__limit_push(asy_limit_t *lim, asy_task_fn fn, asy_map_
 
 ASYNCRT_API asy_promise_t *asy_limit_run(asy_limit_t *lim, asy_task_fn fn, void *arg) {
     if (!lim || !fn || lim->freed) return NULL;
-    return asy__limit_push(lim, fn, NULL, arg, 0);
+    return asy__limit_push(lim, (asy__any_fn)fn, arg, ASY__LIMIT_TASK);
 }
 
 ASYNCRT_API asy_promise_t *asy_limit_map(asy_limit_t *lim, size_t n, asy_map_fn fn, void *arg) {
@@ -154,9 +154,10 @@ ASYNCRT_API asy_promise_t *asy_limit_map(asy_limit_t *lim, size_t n, asy_map_fn 
     size_t i;
     if (!lim || !fn || lim->freed) return NULL;
     if (n == 0) return asy_promise_all(lim->loop, NULL, 0);
+    if (n >= ASY__LIMIT_TASK) return NULL;
     if (!(ps = ASY__NEW_ARRAY(asy_promise_t *, n))) return NULL;
     for (i = 0; i < n; i++)
-        if (!(ps[i] = asy__limit_push(lim, NULL, fn, arg, i))) break;
+        if (!(ps[i] = asy__limit_push(lim, (asy__any_fn)fn, arg, i))) break;
     if (i == n) all = asy_promise_all(lim->loop, ps, n);
     while (i-- > 0) {
         /* on ENOMEM the queued tasks still run; nobody awaits them */
