@@ -3524,6 +3524,8 @@ ASY__INTERNAL void asy__promise_adopt(asy_promise_t *x, asy_promise_t *q);
  * (copies of freshly written structs stall store forwarding). */
 ASY__INTERNAL asy_promise_t *asy__promise_from_ret(asy_loop_t *loop, asy_ret_t *ret);
 ASY__INTERNAL int asy__promise_settle_ret(asy_promise_t *p, asy_ret_t *ret);
+/* resolve(value) for internal callers, unless p is no longer pending */
+ASY__INTERNAL void asy__promise_fulfill(asy_promise_t *p, void *value);
 /* settle p like the settled src, unless p is no longer pending */
 ASY__INTERNAL void asy__promise_settle_like(asy_promise_t *p, asy_promise_t *src);
 /* The promise whose lifetime owns p's value and message (NULL: none). */
@@ -3945,6 +3947,11 @@ ASY__INTERNAL int asy__promise_settle_ret(asy_promise_t *p, asy_ret_t *ret) {
     }
     asy__promise_resolve(p, ret);
     return 0;
+}
+
+ASY__INTERNAL void asy__promise_fulfill(asy_promise_t *p, void *value) {
+    if (p->res_.state == ASY_PROMISE_PENDING && !(p->flags_ & ASY__P_LOCKED))
+        asy__promise_settle_raw(p, ASY_PROMISE_FULFILLED, value, NULL, 0, NULL, 0, NULL);
 }
 
 ASY__INTERNAL void asy__promise_settle_like(asy_promise_t *p, asy_promise_t *src) {
@@ -4680,7 +4687,7 @@ static void asy__sem_finish(asy__sem_rec *w, int status) {
         w->timer.id = 0;
     }
     if (w->promise && !w->task) {
-        if (status == 0) asy_promise_resolve(w->promise, NULL);
+        if (status == 0) asy__promise_fulfill(w->promise, NULL);
         else asy_promise_reject(w->promise, status, NULL);
         asy__promise_unref(w->promise);
         asy__sem_rec_free(w);
@@ -5009,7 +5016,7 @@ static void asy__rpool_dispense(asy_rpool_t *pool);
 static void asy__rpool_ensure_min(asy_rpool_t *pool);
 static void asy__rpool_destroy_obj(asy_rpool_t *pool, asy__robj *obj);
 
-static void asy__rpool_enter(asy_rpool_t *pool) { pool->busy++; }
+static inline void asy__rpool_enter(asy_rpool_t *pool) { pool->busy++; }
 
 static void asy__rpool_free_mem(asy_rpool_t *pool) {
     while (pool->free_waiters) {
@@ -5049,8 +5056,7 @@ static int asy__rpool_check(asy_rpool_t *pool) {
            pool->ncreating == 0 && pool->ndestroying == 0 && pool->nvalidating == 0;
 }
 
-static void asy__rpool_leave(asy_rpool_t *pool) {
-    if (--pool->busy) return;
+static void asy__rpool_leave_slow(asy_rpool_t *pool) {
     pool->busy++; /* settling below may not free us halfway */
     if (asy__rpool_check(pool) && pool->end_p) {
         asy_promise_t *p = pool->end_p;
@@ -5062,6 +5068,11 @@ static void asy__rpool_leave(asy_rpool_t *pool) {
         return;
     }
     pool->busy--;
+}
+
+static inline void asy__rpool_leave(asy_rpool_t *pool) {
+    if (--pool->busy) return;
+    if (pool->drain_p || pool->clear_p || pool->ending) asy__rpool_leave_slow(pool);
 }
 
 static size_t asy__rpool_size(const asy_rpool_t *pool) {
@@ -5107,7 +5118,7 @@ static void asy__rpool_waiter_timeout(void *arg) {
 static void asy__rpool_lend(asy_rpool_t *pool, asy__robj *obj, asy__rwaiter *w) {
     obj->state = ASY__RO_BORROWED;
     pool->nborrowed++;
-    asy_promise_resolve(w->promise, obj->resource);
+    asy__promise_fulfill(w->promise, obj->resource);
     asy__rpool_waiter_free(pool, w);
 }
 
@@ -5424,7 +5435,7 @@ ASYNCRT_API asy_promise_t *asy_rpool_acquire(asy_rpool_t *pool, unsigned priorit
     asy__queue_insert_tail(&pool->waiters[priority], &w->link);
     pool->nwaiting++;
     p->refs_++; /* the waiter's and the caller's */
-    asy__rpool_dispense(pool);
+    if (pool->nidle || asy__rpool_size(pool) < pool->o.max) asy__rpool_dispense(pool);
     asy__rpool_leave(pool);
     return p;
 }
@@ -5436,9 +5447,19 @@ static int asy__rpool_give_back(asy_rpool_t *pool, void *resource, int broken) {
     if (!obj || obj->state != ASY__RO_BORROWED) return ASY_EINVAL;
     asy__rpool_enter(pool);
     pool->nborrowed--;
-    if (broken) asy__rpool_destroy_obj(pool, obj);
-    else if (pool->o.validate_on_return && pool->f.validate) asy__rpool_validate(pool, obj, 0);
-    else asy__rpool_to_idle(pool, obj);
+    if (broken) {
+        asy__rpool_destroy_obj(pool, obj);
+    } else if (pool->o.validate_on_return && pool->f.validate) {
+        asy__rpool_validate(pool, obj, 0);
+    } else if (pool->nwaiting > pool->nvalidating_borrow && pool->nidle == 0 &&
+               !(pool->o.validate_on_borrow && pool->f.validate)) {
+        /* the busy pool's common case: straight to the next client */
+        asy__rpool_lend(pool, obj, asy__rpool_pop_waiter(pool));
+        asy__rpool_leave(pool);
+        return 0;
+    } else {
+        asy__rpool_to_idle(pool, obj);
+    }
     asy__rpool_dispense(pool);
     asy__rpool_leave(pool);
     return 0;

@@ -402,6 +402,11 @@ ASY__INTERNAL int asy__promise_settle_ret(asy_promise_t *p, asy_ret_t *ret) {
     return 0;
 }
 
+ASY__INTERNAL void asy__promise_fulfill(asy_promise_t *p, void *value) {
+    if (p->res_.state == ASY_PROMISE_PENDING && !(p->flags_ & ASY__P_LOCKED))
+        asy__promise_settle_raw(p, ASY_PROMISE_FULFILLED, value, NULL, 0, NULL, 0, NULL);
+}
+
 ASY__INTERNAL void asy__promise_settle_like(asy_promise_t *p, asy_promise_t *src) {
     if (p->res_.state == ASY_PROMISE_PENDING && !(p->flags_ & ASY__P_LOCKED))
         asy__promise_adopt(p, src);

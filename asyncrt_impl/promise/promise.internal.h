@@ -101,6 +101,8 @@ ASY__INTERNAL void asy__promise_adopt(asy_promise_t *x, asy_promise_t *q);
  * (copies of freshly written structs stall store forwarding). */
 ASY__INTERNAL asy_promise_t *asy__promise_from_ret(asy_loop_t *loop, asy_ret_t *ret);
 ASY__INTERNAL int asy__promise_settle_ret(asy_promise_t *p, asy_ret_t *ret);
+/* resolve(value) for internal callers, unless p is no longer pending */
+ASY__INTERNAL void asy__promise_fulfill(asy_promise_t *p, void *value);
 /* settle p like the settled src, unless p is no longer pending */
 ASY__INTERNAL void asy__promise_settle_like(asy_promise_t *p, asy_promise_t *src);
 /* The promise whose lifetime owns p's value and message (NULL: none). */

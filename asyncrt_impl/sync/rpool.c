@@ -61,7 +61,7 @@ static void asy__rpool_dispense(asy_rpool_t *pool);
 static void asy__rpool_ensure_min(asy_rpool_t *pool);
 static void asy__rpool_destroy_obj(asy_rpool_t *pool, asy__robj *obj);
 
-static void asy__rpool_enter(asy_rpool_t *pool) { pool->busy++; }
+static inline void asy__rpool_enter(asy_rpool_t *pool) { pool->busy++; }
 
 static void asy__rpool_free_mem(asy_rpool_t *pool) {
     while (pool->free_waiters) {
@@ -101,8 +101,7 @@ static int asy__rpool_check(asy_rpool_t *pool) {
            pool->ncreating == 0 && pool->ndestroying == 0 && pool->nvalidating == 0;
 }
 
-static void asy__rpool_leave(asy_rpool_t *pool) {
-    if (--pool->busy) return;
+static void asy__rpool_leave_slow(asy_rpool_t *pool) {
     pool->busy++; /* settling below may not free us halfway */
     if (asy__rpool_check(pool) && pool->end_p) {
         asy_promise_t *p = pool->end_p;
@@ -114,6 +113,11 @@ static void asy__rpool_leave(asy_rpool_t *pool) {
         return;
     }
     pool->busy--;
+}
+
+static inline void asy__rpool_leave(asy_rpool_t *pool) {
+    if (--pool->busy) return;
+    if (pool->drain_p || pool->clear_p || pool->ending) asy__rpool_leave_slow(pool);
 }
 
 static size_t asy__rpool_size(const asy_rpool_t *pool) {
@@ -159,7 +163,7 @@ static void asy__rpool_waiter_timeout(void *arg) {
 static void asy__rpool_lend(asy_rpool_t *pool, asy__robj *obj, asy__rwaiter *w) {
     obj->state = ASY__RO_BORROWED;
     pool->nborrowed++;
-    asy_promise_resolve(w->promise, obj->resource);
+    asy__promise_fulfill(w->promise, obj->resource);
     asy__rpool_waiter_free(pool, w);
 }
 
@@ -476,7 +480,7 @@ ASYNCRT_API asy_promise_t *asy_rpool_acquire(asy_rpool_t *pool, unsigned priorit
     asy__queue_insert_tail(&pool->waiters[priority], &w->link);
     pool->nwaiting++;
     p->refs_++; /* the waiter's and the caller's */
-    asy__rpool_dispense(pool);
+    if (pool->nidle || asy__rpool_size(pool) < pool->o.max) asy__rpool_dispense(pool);
     asy__rpool_leave(pool);
     return p;
 }
@@ -488,9 +492,19 @@ static int asy__rpool_give_back(asy_rpool_t *pool, void *resource, int broken) {
     if (!obj || obj->state != ASY__RO_BORROWED) return ASY_EINVAL;
     asy__rpool_enter(pool);
     pool->nborrowed--;
-    if (broken) asy__rpool_destroy_obj(pool, obj);
-    else if (pool->o.validate_on_return && pool->f.validate) asy__rpool_validate(pool, obj, 0);
-    else asy__rpool_to_idle(pool, obj);
+    if (broken) {
+        asy__rpool_destroy_obj(pool, obj);
+    } else if (pool->o.validate_on_return && pool->f.validate) {
+        asy__rpool_validate(pool, obj, 0);
+    } else if (pool->nwaiting > pool->nvalidating_borrow && pool->nidle == 0 &&
+               !(pool->o.validate_on_borrow && pool->f.validate)) {
+        /* the busy pool's common case: straight to the next client */
+        asy__rpool_lend(pool, obj, asy__rpool_pop_waiter(pool));
+        asy__rpool_leave(pool);
+        return 0;
+    } else {
+        asy__rpool_to_idle(pool, obj);
+    }
     asy__rpool_dispense(pool);
     asy__rpool_leave(pool);
     return 0;

@@ -88,7 +88,7 @@ static void asy__sem_finish(asy__sem_rec *w, int status) {
         w->timer.id = 0;
     }
     if (w->promise && !w->task) {
-        if (status == 0) asy_promise_resolve(w->promise, NULL);
+        if (status == 0) asy__promise_fulfill(w->promise, NULL);
         else asy_promise_reject(w->promise, status, NULL);
         asy__promise_unref(w->promise);
         asy__sem_rec_free(w);
