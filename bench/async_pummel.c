@@ -6,13 +6,15 @@
  * while the handle is already pending adds nothing), so the figure is how
  * fast the loop can notice a wake-up, run the callback and come back for
  * the next one, with the sender competing for the handle's cache line.
- * After NUM_PINGS callbacks the callback tells the sender to stop, waits
- * for it to acknowledge, and closes the handle; the asy_run that returns
- * then is the timed part: callbacks / seconds.
+ * After NUM_PINGS callbacks, or once the run has lasted TIME_LIMIT_NS
+ * (checked every 1024 callbacks: a loaded machine can slow the exchange
+ * down a hundredfold), the callback tells the sender to stop, waits for it
+ * to acknowledge, and closes the handle; the asy_run that returns then is
+ * the timed part: callbacks / seconds.
  *
  * Twin: bench/peers/async_pummel_uv.c is libuv's benchmark-async-pummel.c
  * with one thread ("async_pummel_1"), the same handshake through
- * handle->data, NUM_PINGS = 1M as there.
+ * handle->data, NUM_PINGS = 1M as there, plus the same time limit.
  *
  *   BENCH async_pummel <callbacks/s> callbacks/s higher */
 #define ASYNCRT_IMPLEMENTATION
@@ -24,9 +26,11 @@
 #include <time.h>
 
 #define NUM_PINGS (1000 * 1000)
+#define TIME_LIMIT_NS (4ull * 1000 * 1000 * 1000)
 #define ACCESS_ONCE(type, var) (*(volatile type *)&(var))
 
 static unsigned int callbacks;
+static uint64_t start_ns;
 
 static const char running[] = "running";
 static const char stop[] = "stop";
@@ -40,7 +44,8 @@ static void sleep0(void) {
 }
 
 static void async_cb(asy_async_t *handle) {
-    if (++callbacks == NUM_PINGS) {
+    if (++callbacks == NUM_PINGS ||
+        (callbacks % 1024 == 0 && asy_hrtime() - start_ns > TIME_LIMIT_NS)) {
         /* tell the pummel thread to stop and wait until it has */
         ACCESS_ONCE(const char *, handle->data) = stop;
         while (ACCESS_ONCE(const char *, handle->data) != stopped) sleep0();
@@ -64,7 +69,7 @@ int main(void) {
     if (asy_async_init(&loop, &handle, async_cb) != 0) return 1;
     ACCESS_ONCE(const char *, handle.data) = running;
     if (pthread_create(&tid, NULL, pummel, &handle) != 0) return 1;
-    ns = asy_hrtime();
+    ns = start_ns = asy_hrtime();
     if (asy_run(&loop, ASY_RUN_DEFAULT) != 0) return 1;
     ns = asy_hrtime() - ns;
     pthread_join(tid, NULL);

@@ -61,7 +61,7 @@ ASYNCRT_API int asy_defer(asy_loop_t *loop, asy_pending_t *req, asy_fn cb, void 
 }
 
 /* Returns whether any pending callback ran. */
-static int asy__run_pending(asy_loop_t *loop) {
+static inline int asy__run_pending(asy_loop_t *loop) {
     asy__queue q;
     if (asy__queue_empty(&loop->pending_)) return 0;
     asy__queue_init(&q);
@@ -149,24 +149,26 @@ ASYNCRT_API int asy_run(asy_loop_t *loop, asy_run_mode mode) {
     asy__after_cb(loop);
     alive = asy_loop_alive(loop);
     if (!alive) asy_update_time(loop);
+    /* Each phase is entered only when it has work: an idle turn of the loop
+     * is a handful of tests and one clock read. */
     while (alive && !loop->stop_flag_) {
         int timeout = 0;
         asy_update_time(loop);
-        asy__run_timers(loop);
+        if (asy__timers_due(loop)) asy__run_timers(loop);
         ran_pending = asy__run_pending(loop);
-        asy__run_phase(loop, &loop->idle_);
-        asy__run_phase(loop, &loop->prepare_);
+        if (!asy__queue_empty(&loop->idle_)) asy__run_phase(loop, &loop->idle_);
+        if (!asy__queue_empty(&loop->prepare_)) asy__run_phase(loop, &loop->prepare_);
         if ((mode == ASY_RUN_ONCE && !ran_pending) || mode == ASY_RUN_DEFAULT)
             timeout = asy__poll_timeout(loop);
         asy__poll_phase(loop, timeout);
-        asy__run_phase(loop, &loop->check_);
-        asy__run_immediates(loop);
-        asy__run_closing(loop);
+        if (!asy__queue_empty(&loop->check_)) asy__run_phase(loop, &loop->check_);
+        if (!asy__queue_empty(&loop->immediate_q_)) asy__run_immediates(loop);
+        if (!asy__queue_empty(&loop->closing_)) asy__run_closing(loop);
         loop->iterations_++;
         if (mode == ASY_RUN_ONCE) {
             /* ONCE promises progress: timers that came due while polling */
             asy_update_time(loop);
-            asy__run_timers(loop);
+            if (asy__timers_due(loop)) asy__run_timers(loop);
         }
         alive = asy_loop_alive(loop);
         if (mode != ASY_RUN_DEFAULT) break;

@@ -44,6 +44,10 @@ ASY__INTERNAL void asy__poll_close(asy_poll_t *h);
 ASY__INTERNAL int asy__timers_init(asy_loop_t *loop);
 ASY__INTERNAL void asy__timers_free(asy_loop_t *loop);
 ASY__INTERNAL void asy__run_timers(asy_loop_t *loop);
+/* Whether the timers phase has anything to run now. */
+static inline int asy__timers_due(const asy_loop_t *loop) {
+    return loop->timers_.count && loop->timers_.items[0].key <= loop->time_;
+}
 /* ms until the next timer is due; -1 when there is none */
 ASY__INTERNAL int64_t asy__next_timeout(const asy_loop_t *loop);
 ASY__INTERNAL void asy__run_immediates(asy_loop_t *loop);

@@ -1,6 +1,8 @@
 /* libuv twin of bench/async_pummel.c: libuv's benchmark-async-pummel.c with
  * one pummel thread (async_pummel_1), NUM_PINGS = 1M, the same stop
  * handshake through handle->data; callbacks per second of the uv_run.
+ * Like the asyncrt side it also stops after TIME_LIMIT_NS (checked every
+ * 1024 callbacks), which libuv's original does not.
  *
  *   BENCH async_pummel <callbacks/s> callbacks/s higher */
 #include <uv.h>
@@ -9,16 +11,19 @@
 #include <stdlib.h>
 
 #define NUM_PINGS (1000 * 1000)
+#define TIME_LIMIT_NS (4ull * 1000 * 1000 * 1000)
 #define ACCESS_ONCE(type, var) (*(volatile type *)&(var))
 
 static unsigned int callbacks;
+static uint64_t start_ns;
 
 static const char running[] = "running";
 static const char stop[] = "stop";
 static const char stopped[] = "stopped";
 
 static void async_cb(uv_async_t *handle) {
-    if (++callbacks == NUM_PINGS) {
+    if (++callbacks == NUM_PINGS ||
+        (callbacks % 1024 == 0 && uv_hrtime() - start_ns > TIME_LIMIT_NS)) {
         ACCESS_ONCE(const char *, handle->data) = stop;
         while (ACCESS_ONCE(const char *, handle->data) != stopped) uv_sleep(0);
         uv_close((uv_handle_t *)handle, NULL);
@@ -39,7 +44,7 @@ int main(void) {
     if (uv_async_init(loop, &handle, async_cb) != 0) return 1;
     ACCESS_ONCE(const char *, handle.data) = running;
     if (uv_thread_create(&tid, pummel, &handle) != 0) return 1;
-    ns = uv_hrtime();
+    ns = start_ns = uv_hrtime();
     if (uv_run(loop, UV_RUN_DEFAULT) != 0) return 1;
     ns = uv_hrtime() - ns;
     uv_thread_join(&tid);
