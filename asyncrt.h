@@ -233,6 +233,7 @@ ASYNCRT_API unsigned asy_version(void);
     XX(EOF, -4095, "end of file")                                            \
     XX(EUNKNOWN, -4094, "unknown error")                                     \
     XX(ECHARSET, -4096, "invalid Unicode character")                  \
+    XX(EAGGREGATE, -4097, "all promises were rejected")                      \
     XX(EAI_ADDRFAMILY, -3000, "address family not supported")                \
     XX(EAI_AGAIN, -3001, "temporary failure")                                \
     XX(EAI_BADFLAGS, -3002, "bad ai_flags value")                            \
@@ -272,6 +273,12 @@ ASYNCRT_API int asy_translate_sys_error(int sys_errno);
 /* Monotonic time in nanoseconds from an arbitrary fixed point (like
  * process.hrtime.bigint()).  Never goes backwards. */
 ASYNCRT_API uint64_t asy_hrtime(void);
+
+#line 1 "asyncrt_impl/base/alloc.h"
+/* Frees memory the library allocated and handed to the caller (strings from
+ * path and buffer functions, result arrays...), with the allocator the
+ * library was built with (ASYNCRT_FREE).  NULL is fine. */
+ASYNCRT_API void asy_free(void *ptr);
 
 #line 1 "asyncrt_impl/base/queue.h"
 /* asy__queue: an intrusive, circular, doubly linked list.  A queue head and
@@ -343,6 +350,318 @@ typedef struct asy__heap {
     uint32_t cap;
     uint64_t next_seq;
 } asy__heap;
+
+#line 1 "asyncrt_impl/buf/buf.h"
+/* asy_buf_t: Node's Buffer.  A buffer is a *view* (pointer + length) into
+ * reference-counted storage.  Slicing makes another view of the same bytes,
+ * so writes through a slice show in the parent, and the storage lives until
+ * the last view is released (docs/buf.md).
+ *
+ * Ownership: every asy_buf_t a function fills in (`out`) holds one
+ * reference and must be given back with asy_buf_release().  `out` is treated
+ * as uninitialised: release what it held before reusing it.  On error `out`
+ * is left empty, so releasing it is always safe.  A plain struct copy
+ * (`asy_buf_t v = *b`) is a *borrowed* view: valid while an owner holds its
+ * reference, never released.  A view with store NULL and data set borrows
+ * memory asyncrt does not own (a literal, a stack array); every function
+ * that reads a buffer takes it.  Never grow a view's len by hand: the byte
+ * chain relies on no view reaching past what was allocated for it.
+ *
+ * Reference counts are plain integers: a buffer belongs to one thread at a
+ * time (its loop).  Handing a buffer to another thread is fine as long as
+ * the two threads never retain/release views of the same storage at once.
+ *
+ * Empty buffers own no storage; their data pointer may be NULL. */
+
+typedef struct asy__buf_storage asy__buf_storage;
+
+typedef struct asy_buf {
+    asy__buf_storage *store; /* NULL for an empty buffer */
+    uint8_t *data;
+    size_t len;
+} asy_buf_t;
+
+/* `asy_buf_t b = ASY_BUF_INIT;` is the empty buffer. */
+#define ASY_BUF_INIT {NULL, NULL, 0}
+
+/* "To the end" / "not given" for the signed position arguments below, which
+ * otherwise follow Node: negative values count back from the end. */
+#define ASY_BUF_END PTRDIFF_MAX
+
+/* Text encodings, as Node names them (asy_encoding_from_name). */
+typedef enum asy_encoding {
+    ASY_ENC_UTF8 = 0,
+    ASY_ENC_HEX,
+    ASY_ENC_BASE64,
+    ASY_ENC_BASE64URL,
+    ASY_ENC_LATIN1, /* "binary" too */
+    ASY_ENC_ASCII,
+    ASY_ENC_UTF16LE /* "ucs2" too */
+} asy_encoding_t;
+
+/* Decoding flag: skip bad input the way Node does instead of failing with
+ * ASY_EINVAL (base64: skip characters outside the alphabet, stop at '=';
+ * hex: stop at the first bad pair; utf8/utf16le: U+FFFD for bad sequences;
+ * latin1/ascii: keep the low byte of code points above U+00FF). */
+#define ASY_BUF_LENIENT 1u
+
+/* Called when external storage (asy_buf_from_external) is no longer used. */
+typedef void (*asy_buf_free_cb)(void *data, void *hint);
+
+/* ---- creating and releasing -------------------------------------------- */
+
+ASYNCRT_API void asy_buf_init(asy_buf_t *b);
+/* len zero-filled bytes (Buffer.alloc). */
+ASYNCRT_API int asy_buf_alloc(asy_buf_t *out, size_t len);
+/* len bytes of unspecified content (Buffer.allocUnsafe). */
+ASYNCRT_API int asy_buf_alloc_unsafe(asy_buf_t *out, size_t len);
+/* A copy of len bytes (Buffer.from(array)). */
+ASYNCRT_API int asy_buf_from_bytes(asy_buf_t *out, const void *bytes, size_t len);
+/* Decodes a NUL-terminated string, strictly (Buffer.from(string, enc)). */
+ASYNCRT_API int asy_buf_from_string(asy_buf_t *out, const char *str, asy_encoding_t enc);
+/* Decodes len bytes of str; flags: 0 or ASY_BUF_LENIENT. */
+ASYNCRT_API int asy_buf_from_stringn(asy_buf_t *out, const char *str, size_t len,
+                                     asy_encoding_t enc, unsigned flags);
+/* Wraps memory the caller owns without copying; free_cb(data, hint) runs
+ * when the last view is released (free_cb may be NULL).  When this call
+ * fails, free_cb is not called. */
+ASYNCRT_API int asy_buf_from_external(asy_buf_t *out, void *data, size_t len,
+                                      asy_buf_free_cb free_cb, void *hint);
+/* A deep copy with its own storage (Buffer.from(buffer)). */
+ASYNCRT_API int asy_buf_dup(asy_buf_t *out, const asy_buf_t *src);
+/* Another owning view of all of src (one more reference, no copy). */
+ASYNCRT_API int asy_buf_retain(asy_buf_t *out, const asy_buf_t *src);
+/* Drops b's reference and leaves b empty.  NULL and empty are fine. */
+ASYNCRT_API void asy_buf_release(asy_buf_t *b);
+/* How many views hold b's storage (0 for an empty buffer). */
+ASYNCRT_API size_t asy_buf_refcount(const asy_buf_t *b);
+
+/* An owning view of src[start, end) that shares memory (buf.subarray and
+ * buf.slice).  Negative positions count from the end, both are clamped to
+ * [0, len]; end <= start gives an empty buffer.  ASY_BUF_END = len. */
+ASYNCRT_API int asy_buf_slice(asy_buf_t *out, const asy_buf_t *src, ptrdiff_t start,
+                              ptrdiff_t end);
+ASYNCRT_API int asy_buf_subarray(asy_buf_t *out, const asy_buf_t *src, ptrdiff_t start,
+                                 ptrdiff_t end);
+
+/* ---- strings ----------------------------------------------------------- */
+
+/* Encodes b as a NUL-terminated string in *out (buf.toString(enc)); free
+ * it with asy_free().  *out_len (may be NULL) gets its length without the
+ * NUL.  utf8 replaces invalid sequences with U+FFFD exactly as Node does;
+ * latin1 and ascii produce the UTF-8 of the code points (ascii clears the
+ * high bit first); utf16le drops an odd last byte and turns lone
+ * surrogates into U+FFFD.  base64url has no padding, base64 has. */
+ASYNCRT_API int asy_buf_to_string(const asy_buf_t *b, asy_encoding_t enc, char **out,
+                                  size_t *out_len);
+/* Length of asy_buf_to_string's result, without the NUL. */
+ASYNCRT_API ptrdiff_t asy_buf_string_length(const asy_buf_t *b, asy_encoding_t enc);
+/* Encodes into dst without allocating and without a NUL; returns the length
+ * written or ASY_ERANGE (nothing written) when cap is too small. */
+ASYNCRT_API ptrdiff_t asy_buf_encode_into(const asy_buf_t *b, asy_encoding_t enc, char *dst,
+                                          size_t cap);
+/* Decodes str into b at offset (buf.write(string, offset, enc)); returns the
+ * bytes written.  When it does not fit, writes what fits without splitting
+ * a character.  Strict mode checks the whole string before writing. */
+ASYNCRT_API ptrdiff_t asy_buf_write_string(asy_buf_t *b, size_t offset, const char *str,
+                                           size_t len, asy_encoding_t enc, unsigned flags);
+/* Exactly how many bytes asy_buf_from_stringn would produce (Buffer.byteLength),
+ * or ASY_EINVAL for input it would reject. */
+ASYNCRT_API ptrdiff_t asy_buf_byte_length(const char *str, size_t len, asy_encoding_t enc,
+                                          unsigned flags);
+/* 1 if the bytes are well-formed UTF-8 (no overlongs, no surrogates, nothing
+ * above U+10FFFF), else 0 (buffer.isUtf8). */
+ASYNCRT_API int asy_utf8_valid(const void *bytes, size_t len);
+ASYNCRT_API int asy_buf_is_utf8(const asy_buf_t *b);
+/* Node's encoding names, case-insensitive: utf8, utf-8, hex, base64,
+ * base64url, latin1, binary, ascii, utf16le, utf-16le, ucs2, ucs-2.
+ * Returns the asy_encoding_t value or ASY_EINVAL. */
+ASYNCRT_API int asy_encoding_from_name(const char *name);
+/* Canonical name ("utf8"...), or NULL for an unknown value. */
+ASYNCRT_API const char *asy_encoding_name(asy_encoding_t enc);
+
+/* ---- comparing, searching, copying ------------------------------------- */
+
+/* 1 when both hold the same bytes, else 0. */
+ASYNCRT_API int asy_buf_equals(const asy_buf_t *a, const asy_buf_t *b);
+/* -1, 0 or 1 by bytewise order, a shorter prefix first (Buffer.compare). */
+ASYNCRT_API int asy_buf_compare(const asy_buf_t *a, const asy_buf_t *b);
+
+/* buf.indexOf / lastIndexOf with Node's byteOffset rules (negative counts
+ * from the end; lastIndexOf finds matches starting at or before it, and
+ * ASY_BUF_END searches the whole buffer).  Return the position, or -1 when
+ * there is no match; they never fail (bad arguments find nothing).  An
+ * empty needle matches at the clamped offset, as in Node. */
+ASYNCRT_API ptrdiff_t asy_buf_index_of(const asy_buf_t *b, const void *needle, size_t n,
+                                       ptrdiff_t byte_offset);
+ASYNCRT_API ptrdiff_t asy_buf_last_index_of(const asy_buf_t *b, const void *needle, size_t n,
+                                            ptrdiff_t byte_offset);
+/* The needle is str decoded (strictly) with enc; undecodable finds nothing. */
+ASYNCRT_API ptrdiff_t asy_buf_index_of_string(const asy_buf_t *b, const char *str,
+                                              ptrdiff_t byte_offset, asy_encoding_t enc);
+ASYNCRT_API ptrdiff_t asy_buf_last_index_of_string(const asy_buf_t *b, const char *str,
+                                                   ptrdiff_t byte_offset, asy_encoding_t enc);
+ASYNCRT_API int asy_buf_includes(const asy_buf_t *b, const void *needle, size_t n,
+                                 ptrdiff_t byte_offset);
+ASYNCRT_API int asy_buf_includes_string(const asy_buf_t *b, const char *str,
+                                        ptrdiff_t byte_offset, asy_encoding_t enc);
+
+/* buf.fill: repeats the pattern over [start, end) (ASY_BUF_END = len).
+ * ASY_ERANGE when start < 0 or end > len; ASY_EINVAL for an empty pattern.
+ * The string form decodes str strictly; "" fills with zeros, as in Node. */
+ASYNCRT_API int asy_buf_fill(asy_buf_t *b, const void *pattern, size_t n, ptrdiff_t start,
+                             ptrdiff_t end);
+ASYNCRT_API int asy_buf_fill_byte(asy_buf_t *b, int value, ptrdiff_t start, ptrdiff_t end);
+ASYNCRT_API int asy_buf_fill_string(asy_buf_t *b, const char *str, asy_encoding_t enc,
+                                    ptrdiff_t start, ptrdiff_t end);
+
+/* source.copy(target, targetStart, sourceStart, sourceEnd): copies what fits
+ * (overlap is fine) and returns the count.  ASY_ERANGE when a position is
+ * negative or source_start > source length; source_end is clamped. */
+ASYNCRT_API ptrdiff_t asy_buf_copy(const asy_buf_t *source, asy_buf_t *target,
+                                   ptrdiff_t target_start, ptrdiff_t source_start,
+                                   ptrdiff_t source_end);
+/* Buffer.concat(list, totalLength): a new buffer of the count buffers in a
+ * row.  total_len ASY_BUF_END = the sum; a smaller one truncates, a larger
+ * one zero-fills; negative is ASY_ERANGE. */
+ASYNCRT_API int asy_buf_concat(asy_buf_t *out, const asy_buf_t *list, size_t count,
+                               ptrdiff_t total_len);
+
+/* ---- numbers (buf.readUInt16LE & co.) ----------------------------------
+ * Every read and write is bounds-checked: ASY_ERANGE when off + size > len,
+ * and nothing is read or written.  Floats are IEEE 754 binary32/binary64. */
+
+ASYNCRT_API int asy_buf_read_u8(const asy_buf_t *b, size_t off, uint8_t *v);
+ASYNCRT_API int asy_buf_read_i8(const asy_buf_t *b, size_t off, int8_t *v);
+ASYNCRT_API int asy_buf_read_u16_le(const asy_buf_t *b, size_t off, uint16_t *v);
+ASYNCRT_API int asy_buf_read_u16_be(const asy_buf_t *b, size_t off, uint16_t *v);
+ASYNCRT_API int asy_buf_read_i16_le(const asy_buf_t *b, size_t off, int16_t *v);
+ASYNCRT_API int asy_buf_read_i16_be(const asy_buf_t *b, size_t off, int16_t *v);
+ASYNCRT_API int asy_buf_read_u32_le(const asy_buf_t *b, size_t off, uint32_t *v);
+ASYNCRT_API int asy_buf_read_u32_be(const asy_buf_t *b, size_t off, uint32_t *v);
+ASYNCRT_API int asy_buf_read_i32_le(const asy_buf_t *b, size_t off, int32_t *v);
+ASYNCRT_API int asy_buf_read_i32_be(const asy_buf_t *b, size_t off, int32_t *v);
+ASYNCRT_API int asy_buf_read_u64_le(const asy_buf_t *b, size_t off, uint64_t *v);
+ASYNCRT_API int asy_buf_read_u64_be(const asy_buf_t *b, size_t off, uint64_t *v);
+ASYNCRT_API int asy_buf_read_i64_le(const asy_buf_t *b, size_t off, int64_t *v);
+ASYNCRT_API int asy_buf_read_i64_be(const asy_buf_t *b, size_t off, int64_t *v);
+ASYNCRT_API int asy_buf_read_float_le(const asy_buf_t *b, size_t off, float *v);
+ASYNCRT_API int asy_buf_read_float_be(const asy_buf_t *b, size_t off, float *v);
+ASYNCRT_API int asy_buf_read_double_le(const asy_buf_t *b, size_t off, double *v);
+ASYNCRT_API int asy_buf_read_double_be(const asy_buf_t *b, size_t off, double *v);
+
+ASYNCRT_API int asy_buf_write_u8(asy_buf_t *b, size_t off, uint8_t v);
+ASYNCRT_API int asy_buf_write_i8(asy_buf_t *b, size_t off, int8_t v);
+ASYNCRT_API int asy_buf_write_u16_le(asy_buf_t *b, size_t off, uint16_t v);
+ASYNCRT_API int asy_buf_write_u16_be(asy_buf_t *b, size_t off, uint16_t v);
+ASYNCRT_API int asy_buf_write_i16_le(asy_buf_t *b, size_t off, int16_t v);
+ASYNCRT_API int asy_buf_write_i16_be(asy_buf_t *b, size_t off, int16_t v);
+ASYNCRT_API int asy_buf_write_u32_le(asy_buf_t *b, size_t off, uint32_t v);
+ASYNCRT_API int asy_buf_write_u32_be(asy_buf_t *b, size_t off, uint32_t v);
+ASYNCRT_API int asy_buf_write_i32_le(asy_buf_t *b, size_t off, int32_t v);
+ASYNCRT_API int asy_buf_write_i32_be(asy_buf_t *b, size_t off, int32_t v);
+ASYNCRT_API int asy_buf_write_u64_le(asy_buf_t *b, size_t off, uint64_t v);
+ASYNCRT_API int asy_buf_write_u64_be(asy_buf_t *b, size_t off, uint64_t v);
+ASYNCRT_API int asy_buf_write_i64_le(asy_buf_t *b, size_t off, int64_t v);
+ASYNCRT_API int asy_buf_write_i64_be(asy_buf_t *b, size_t off, int64_t v);
+ASYNCRT_API int asy_buf_write_float_le(asy_buf_t *b, size_t off, float v);
+ASYNCRT_API int asy_buf_write_float_be(asy_buf_t *b, size_t off, float v);
+ASYNCRT_API int asy_buf_write_double_le(asy_buf_t *b, size_t off, double v);
+ASYNCRT_API int asy_buf_write_double_be(asy_buf_t *b, size_t off, double v);
+
+/* buf.readUIntLE(offset, byteLength) & co.: byte_length 1..8 (Node allows
+ * up to 6).  Reads sign-extend the int forms; writes return ASY_ERANGE when
+ * the value does not fit in byte_length bytes (as Node throws), and
+ * ASY_EINVAL for a byte_length outside 1..8. */
+ASYNCRT_API int asy_buf_read_uint_le(const asy_buf_t *b, size_t off, size_t byte_length,
+                                     uint64_t *v);
+ASYNCRT_API int asy_buf_read_uint_be(const asy_buf_t *b, size_t off, size_t byte_length,
+                                     uint64_t *v);
+ASYNCRT_API int asy_buf_read_int_le(const asy_buf_t *b, size_t off, size_t byte_length,
+                                    int64_t *v);
+ASYNCRT_API int asy_buf_read_int_be(const asy_buf_t *b, size_t off, size_t byte_length,
+                                    int64_t *v);
+ASYNCRT_API int asy_buf_write_uint_le(asy_buf_t *b, size_t off, size_t byte_length, uint64_t v);
+ASYNCRT_API int asy_buf_write_uint_be(asy_buf_t *b, size_t off, size_t byte_length, uint64_t v);
+ASYNCRT_API int asy_buf_write_int_le(asy_buf_t *b, size_t off, size_t byte_length, int64_t v);
+ASYNCRT_API int asy_buf_write_int_be(asy_buf_t *b, size_t off, size_t byte_length, int64_t v);
+
+/* buf.swap16/32/64: reverses the byte order of each unit in place;
+ * ASY_EINVAL when len is not a multiple of the unit size. */
+ASYNCRT_API int asy_buf_swap16(asy_buf_t *b);
+ASYNCRT_API int asy_buf_swap32(asy_buf_t *b);
+ASYNCRT_API int asy_buf_swap64(asy_buf_t *b);
+
+#line 1 "asyncrt_impl/buf/bufchain.h"
+/* asy_bufchain_t: a byte queue made of buffer views, for stream and socket
+ * buffers and parsers.  Appending a buffer and consuming from the front are
+ * O(1) and copy nothing: the chain keeps views (references) of the buffers
+ * you give it.  Small byte appends are copied into spare room at the end of
+ * the last segment when the chain may use it, so many tiny writes do not
+ * make many tiny segments.
+ *
+ * The chain is a caller-owned struct: asy_bufchain_init() it, and
+ * asy_bufchain_reset() it to release everything it holds. */
+
+/* One piece of memory for scatter/gather I/O.  On POSIX it has the layout of
+ * struct iovec (iov_base, iov_len), so an array of it can be passed to
+ * writev/readv with a cast.  (Windows' WSABUF is laid out differently.) */
+typedef struct asy_iovec {
+    void *base;
+    size_t len;
+} asy_iovec_t;
+
+typedef struct asy_bufchain {
+    asy_buf_t *segs; /* ring of views; the private fields below index it */
+    size_t cap;      /* slots in segs (a power of two, or 0) */
+    size_t head;     /* slot of the first segment */
+    size_t count;    /* segments in use */
+    size_t len;      /* bytes in the chain */
+} asy_bufchain_t;
+
+ASYNCRT_API void asy_bufchain_init(asy_bufchain_t *c);
+/* Releases every segment and the ring; the chain is empty and reusable. */
+ASYNCRT_API void asy_bufchain_reset(asy_bufchain_t *c);
+/* Bytes queued. */
+ASYNCRT_API size_t asy_bufchain_len(const asy_bufchain_t *c);
+/* Segments queued. */
+ASYNCRT_API size_t asy_bufchain_count(const asy_bufchain_t *c);
+
+/* Appends a new view of b (the caller keeps its own reference). */
+ASYNCRT_API int asy_bufchain_append(asy_bufchain_t *c, const asy_buf_t *b);
+/* Appends b and takes over its reference: b is left empty on success and
+ * untouched on failure. */
+ASYNCRT_API int asy_bufchain_append_move(asy_bufchain_t *c, asy_buf_t *b);
+/* Appends a copy of n bytes. */
+ASYNCRT_API int asy_bufchain_append_bytes(asy_bufchain_t *c, const void *bytes, size_t n);
+/* Puts a view of b in front (readable.unshift). */
+ASYNCRT_API int asy_bufchain_prepend(asy_bufchain_t *c, const asy_buf_t *b);
+
+/* Drops up to n bytes from the front; returns how many were dropped. */
+ASYNCRT_API size_t asy_bufchain_consume(asy_bufchain_t *c, size_t n);
+/* Removes the first min(n, len) bytes into *out.  When they lie in one
+ * segment, *out shares its memory; otherwise they are copied together. */
+ASYNCRT_API int asy_bufchain_take(asy_bufchain_t *c, size_t n, asy_buf_t *out);
+/* The whole content as one buffer (Buffer.concat of the segments) without
+ * consuming it; shares memory when there is a single segment. */
+ASYNCRT_API int asy_bufchain_flatten(const asy_bufchain_t *c, asy_buf_t *out);
+
+/* Copies up to n bytes starting offset bytes in, without consuming them;
+ * returns the count copied. */
+ASYNCRT_API size_t asy_bufchain_peek(const asy_bufchain_t *c, size_t offset, void *dst,
+                                     size_t n);
+/* A borrowed view of segment i (0 = front): valid until the chain is next
+ * changed; asy_buf_retain() it to keep it.  ASY_ERANGE past the end. */
+ASYNCRT_API int asy_bufchain_segment(const asy_bufchain_t *c, size_t i, asy_buf_t *view);
+/* Fills up to max_iov entries with the front segments, covering at most
+ * max_bytes (the last entry is cut short to fit); returns the count.  The
+ * memory stays valid until those bytes are consumed. */
+ASYNCRT_API size_t asy_bufchain_gather(const asy_bufchain_t *c, asy_iovec_t *iov,
+                                       size_t max_iov, size_t max_bytes);
+/* Position of the first occurrence of needle at or after offset, across
+ * segment boundaries, or -1. */
+ASYNCRT_API ptrdiff_t asy_bufchain_index_of(const asy_bufchain_t *c, const void *needle,
+                                            size_t n, size_t offset);
 
 #if ASYNCRT_OS_POSIX
 #line 1 "asyncrt_impl/loop/handle.h"
@@ -723,6 +1042,10 @@ struct asy_loop_s {
     uint64_t iterations_, events_, idle_ns_;
     struct asy__lag_monitor *lag_;
     asy__layer_slot layers_[ASY__LAYER_MAX];
+    /* Called when a nextTick/microtask drain has emptied both queues (the
+     * promise layer reports unhandled rejections there, as Node does after
+     * processTicksAndRejections); it may queue more work. */
+    void (*after_drain_)(asy_loop_t *loop);
 };
 
 ASYNCRT_API int asy_loop_init(asy_loop_t *loop, const asy_loop_opts *opts);
@@ -771,6 +1094,407 @@ ASYNCRT_API double asy_loop_elu(const asy_loop_metrics_t *now, const asy_loop_me
 ASYNCRT_API int asy_loop_lag_monitor(asy_loop_t *loop, uint64_t resolution_ms);
 
 #endif /* ASYNCRT_OS_POSIX */
+#if ASYNCRT_OS_POSIX
+#line 1 "asyncrt_impl/promise/promise.h"
+/* Promises: JavaScript's Promise for C, on the loop's microtask queue.
+ *
+ *   asy_promise_t *p = asy_promise_new(loop);         // pending, you hold 1 ref
+ *   asy_promise_t *q = asy_promise_then(p, parse, NULL, ctx);
+ *   asy_promise_resolve(p, buf);                      // parse runs as a microtask
+ *   asy_promise_release(p);  asy_promise_release(q);
+ *
+ * A promise settles once: fulfilled with a value (void *) or rejected with
+ * an error (a non-zero int, usually an ASY_E* code, and an optional
+ * message).  Continuations (then / catch / finally / on_settled) always run
+ * as microtasks, one job per continuation, in the order they were attached,
+ * exactly as V8 queues them, so programs interleave with nextTick, timers
+ * and immediates as they do under Node (docs/promise.md).
+ *
+ * OWNERSHIP (the whole rule set; docs/promise.md has examples)
+ *   1. A function that returns a promise gives you one reference; drop it
+ *      with asy_promise_release.  A promise lives while anyone (you or the
+ *      library) holds a reference; a continuation keeps its derived promise
+ *      alive, so releasing the result of asy_promise_then right away is
+ *      fine ("fire and forget").
+ *   2. A function that takes a promise argument borrows it (retain it if
+ *      you keep the pointer).  The one exception is asy_chain(q) in a
+ *      continuation's return: returning gives your reference of q away.
+ *   3. Values are borrowed pointers unless fulfilled with asy_ok_owned(v,
+ *      free_fn): then the promise owns v and calls free_fn(v) when its last
+ *      reference goes, and every promise that passes v on (asy_pass, a
+ *      then without a handler for it, all, race...) keeps v alive.
+ *   4. Messages are copied; the asy_settled_t a continuation receives and
+ *      everything it points to are valid while the promise it names is
+ *      alive (at least for the duration of the callback).
+ *   5. A promise must not outlive its loop.  asy_loop_close reclaims every
+ *      promise still alive (running the free_fn of their values), so a
+ *      forgotten reference is not a leak, but its pointer dies there.
+ *
+ * A promise whose last reference goes while it is pending never settles:
+ * its continuations are dropped without running (the C counterpart of a
+ * garbage-collected promise).  A promise belongs to one loop and one
+ * thread. */
+typedef struct asy_promise_s asy_promise_t;
+
+typedef enum {
+    ASY_PROMISE_PENDING = 0,
+    ASY_PROMISE_FULFILLED = 1,
+    ASY_PROMISE_REJECTED = 2
+} asy_promise_state;
+
+/* The outcome a continuation receives. */
+typedef struct {
+    asy_promise_state state; /* FULFILLED or REJECTED */
+    int error;               /* rejected: the code, never 0; fulfilled: 0 */
+    void *value;             /* fulfilled: the value */
+    const char *message;     /* rejected: message or NULL */
+    asy_promise_t *promise;  /* the promise this is the outcome of (borrowed) */
+} asy_settled_t;
+
+/* What a continuation (or a task of the sync layer) returns: build it with
+ * asy_ok, asy_ok_owned, asy_fail, asy_chain or asy_pass.  Fields are
+ * private. */
+typedef struct {
+    int kind_;
+    int error_;
+    void *value_;
+    void (*free_fn_)(void *value);
+    char *message_;          /* owned copy (asy_fail) */
+    asy_promise_t *promise_; /* asy_chain: an owned reference; asy_pass: borrowed */
+} asy_ret_t;
+
+enum { ASY__RET_VALUE = 0, ASY__RET_ERROR = 1, ASY__RET_PROMISE = 2, ASY__RET_PASS = 3 };
+
+/* Fulfil with a borrowed value. */
+static inline asy_ret_t asy_ok(void *value) {
+    asy_ret_t r;
+    r.kind_ = ASY__RET_VALUE;
+    r.error_ = 0;
+    r.value_ = value;
+    r.free_fn_ = NULL;
+    r.message_ = NULL;
+    r.promise_ = NULL;
+    return r;
+}
+/* Fulfil with a value the promise owns: free_fn(value) runs when the last
+ * promise holding it is released (also if it is never delivered). */
+static inline asy_ret_t asy_ok_owned(void *value, void (*free_fn)(void *value)) {
+    asy_ret_t r = asy_ok(value);
+    r.free_fn_ = free_fn;
+    return r;
+}
+/* Settle like q once q settles (returning a promise from a JavaScript
+ * continuation).  Takes your reference of q.  NULL q (a constructor that
+ * failed) rejects with ASY_ENOMEM. */
+static inline asy_ret_t asy_chain(asy_promise_t *q) {
+    asy_ret_t r = asy_ok(NULL);
+    r.kind_ = ASY__RET_PROMISE;
+    r.promise_ = q;
+    return r;
+}
+/* Settle with the same outcome as `in` (rethrow / pass the value on),
+ * sharing ownership of its value and message. */
+static inline asy_ret_t asy_pass(const asy_settled_t *in) {
+    asy_ret_t r = asy_ok(NULL);
+    r.kind_ = ASY__RET_PASS;
+    r.promise_ = in ? in->promise : NULL;
+    return r;
+}
+/* Reject with code (0 becomes ASY_EUNKNOWN) and an optional message, which
+ * is copied. */
+ASYNCRT_API asy_ret_t asy_fail(int code, const char *message);
+/* Frees what an asy_ret_t holds without using it (its owned value, message
+ * and chained promise).  Only needed for a ret you built and then did not
+ * return or settle with. */
+ASYNCRT_API void asy_ret_discard(asy_ret_t *ret);
+
+/* A continuation: `in` is the settled outcome of the promise it was
+ * attached to; the return value settles the derived promise. */
+typedef asy_ret_t (*asy_then_fn)(void *arg, const asy_settled_t *in);
+/* An observer: sees the outcome, settles nothing. */
+typedef void (*asy_settled_fn)(void *arg, const asy_settled_t *in);
+
+/* ---- construction and settling ----------------------------------------- */
+/* A pending promise (new Promise()).  NULL on ENOMEM or a NULL loop. */
+ASYNCRT_API asy_promise_t *asy_promise_new(asy_loop_t *loop);
+/* Promise.resolve(value) / Promise.reject(error). */
+ASYNCRT_API asy_promise_t *asy_promise_resolved(asy_loop_t *loop, void *value);
+ASYNCRT_API asy_promise_t *asy_promise_rejected(asy_loop_t *loop, int code, const char *message);
+/* Promise.resolve(x) for any asy_ret_t: a chained promise is returned as
+ * is (Promise.resolve(p) === p), anything else as a settled promise.  The
+ * ret is always consumed; NULL on ENOMEM (the ret's resources freed). */
+ASYNCRT_API asy_promise_t *asy_promise_from(asy_loop_t *loop, asy_ret_t ret);
+
+/* resolve(value) / reject(error) of a pending promise.  ASY_EINVAL if it is
+ * already settled or locked in to another promise (asy_chain), like a
+ * second call of JavaScript's resolve, but reported. */
+ASYNCRT_API int asy_promise_resolve(asy_promise_t *p, void *value);
+ASYNCRT_API int asy_promise_reject(asy_promise_t *p, int code, const char *message);
+/* The general form: settle with any asy_ret_t, including asy_chain(q)
+ * (resolve with a promise: p follows q) and asy_ok_owned.  The ret is
+ * consumed even on error (its owned value freed, its promise released). */
+ASYNCRT_API int asy_promise_settle(asy_promise_t *p, asy_ret_t ret);
+
+ASYNCRT_API asy_promise_t *asy_promise_retain(asy_promise_t *p);
+ASYNCRT_API void asy_promise_release(asy_promise_t *p);
+
+/* ---- inspection --------------------------------------------------------- */
+ASYNCRT_API asy_promise_state asy_promise_state_of(const asy_promise_t *p);
+/* The outcome, or NULL while pending.  Reading it does not count as
+ * handling a rejection (see asy_promise_mark_handled). */
+ASYNCRT_API const asy_settled_t *asy_promise_result(const asy_promise_t *p);
+ASYNCRT_API asy_loop_t *asy_promise_loop(const asy_promise_t *p);
+
+/* ---- continuations ------------------------------------------------------ */
+/* p.then(on_ok, on_err): a new promise settled by whichever handler runs;
+ * a NULL handler passes the outcome on unchanged.  NULL on ENOMEM. */
+ASYNCRT_API asy_promise_t *asy_promise_then(asy_promise_t *p, asy_then_fn on_ok,
+                                            asy_then_fn on_err, void *arg);
+/* p.catch(on_err) */
+ASYNCRT_API asy_promise_t *asy_promise_catch(asy_promise_t *p, asy_then_fn on_err, void *arg);
+/* p.finally(fn): fn runs on either outcome and the derived promise settles
+ * like p, unless fn fails (asy_fail) or returns a promise that rejects,
+ * whose rejection wins; a promise fn returns is waited for.  fn's value is
+ * otherwise ignored (an asy_ok_owned value is freed). */
+ASYNCRT_API asy_promise_t *asy_promise_finally(asy_promise_t *p, asy_then_fn fn, void *arg);
+/* The end of a chain: fn sees the outcome as a microtask.  Counts as
+ * handling a rejection.  0, or ASY_ENOMEM / ASY_EINVAL (fn never runs). */
+ASYNCRT_API int asy_promise_on_settled(asy_promise_t *p, asy_settled_fn fn, void *arg);
+/* Handles a rejection without attaching anything (a no-op catch). */
+ASYNCRT_API void asy_promise_mark_handled(asy_promise_t *p);
+
+/* ---- combinators ----------------------------------------------------------
+ * Inputs are borrowed (release your references whenever you like); the
+ * result is a new promise you own.  NULL on ENOMEM or bad arguments. */
+/* Promise.all: fulfils with a void ** array of the n values in input order
+ * (valid while the result promise lives), or rejects like the first input
+ * to reject.  n = 0 fulfils at once with a non-NULL empty array. */
+ASYNCRT_API asy_promise_t *asy_promise_all(asy_loop_t *loop, asy_promise_t *const *ps, size_t n);
+/* Promise.allSettled: fulfils with an asy_settled_t * array of the n
+ * outcomes in input order; never rejects. */
+ASYNCRT_API asy_promise_t *asy_promise_all_settled(asy_loop_t *loop, asy_promise_t *const *ps,
+                                                   size_t n);
+/* Promise.race: settles like the first input to settle; n = 0 stays
+ * pending forever (as in JavaScript). */
+ASYNCRT_API asy_promise_t *asy_promise_race(asy_loop_t *loop, asy_promise_t *const *ps, size_t n);
+/* Promise.any: fulfils like the first input to fulfil; when every input
+ * rejects (at once for n = 0) it rejects with ASY_EAGGREGATE and its value
+ * is an asy_settled_t * array of the n rejections (AggregateError.errors). */
+ASYNCRT_API asy_promise_t *asy_promise_any(asy_loop_t *loop, asy_promise_t *const *ps, size_t n);
+
+/* ---- unhandled rejections ------------------------------------------------
+ * A promise that is rejected and has no continuation by the end of the
+ * microtask drain in which it was rejected is reported, once, to the
+ * loop's hook (Node's 'unhandledRejection').  The default hook prints the
+ * error to stderr and aborts (Node >= 15).  fn NULL restores the
+ * default. */
+typedef void (*asy_unhandled_fn)(void *arg, const asy_settled_t *reason);
+ASYNCRT_API int asy_promise_on_unhandled(asy_loop_t *loop, asy_unhandled_fn fn, void *arg);
+
+#endif /* ASYNCRT_OS_POSIX */
+#line 1 "asyncrt_impl/path/path.h"
+/* path: Node's `path` module, both flavours, on every platform.
+ *
+ * Every function that produces a string allocates it and hands it back
+ * through `char **out`; the caller releases it with asy_free().  On error
+ * *out is NULL and the result is a negative ASY_E* code: ASY_EINVAL for a
+ * NULL argument, ASY_ENOMEM when an allocation fails, and for resolve (and
+ * functions built on it) the error of reading the current directory.
+ * Strings are NUL-terminated UTF-8; separators and dots are matched
+ * byte-wise, which gives the same results as Node's UTF-16 code.
+ *
+ *   asy_path_posix_*   POSIX rules ("/" separates, ":" delimits)
+ *   asy_path_win32_*   Windows rules ("\" and "/" separate, drives, UNC)
+ *   asy_path_*         the native flavour: win32 on Windows, posix elsewhere
+ *
+ * Arrays of parts (join, resolve) take a count and an array; the `l`
+ * variants take the parts as arguments ending with NULL:
+ *
+ *     char *p;
+ *     asy_path_joinl(&p, "/users", "sean", "docs", (char *)NULL);
+ *     ...
+ *     asy_free(p);
+ */
+
+#define ASY_PATH_POSIX_SEP "/"
+#define ASY_PATH_POSIX_DELIMITER ":"
+#define ASY_PATH_WIN32_SEP "\\"
+#define ASY_PATH_WIN32_DELIMITER ";"
+#if defined(_WIN32)
+#define ASY_PATH_SEP ASY_PATH_WIN32_SEP
+#define ASY_PATH_DELIMITER ASY_PATH_WIN32_DELIMITER
+#else
+#define ASY_PATH_SEP ASY_PATH_POSIX_SEP
+#define ASY_PATH_DELIMITER ASY_PATH_POSIX_DELIMITER
+#endif
+
+/* path.parse() output and path.format() input.  parse fills every field
+ * (never NULL) from one allocation kept in `storage`; release it with
+ * asy_path_parsed_free().  For format, build the struct yourself (zeroed,
+ * `storage` unused): a NULL or "" field counts as missing, as in Node. */
+typedef struct asy_path_parsed_s {
+    const char *root;
+    const char *dir;
+    const char *base;
+    const char *ext;
+    const char *name;
+    char *storage;
+} asy_path_parsed_t;
+
+ASYNCRT_API void asy_path_parsed_free(asy_path_parsed_t *parsed);
+
+/* ---- POSIX flavour ---- */
+ASYNCRT_API int asy_path_posix_join(char **out, size_t n, const char *const *parts);
+ASYNCRT_API int asy_path_posix_joinl(char **out, ...);
+ASYNCRT_API int asy_path_posix_resolve(char **out, size_t n, const char *const *parts);
+ASYNCRT_API int asy_path_posix_resolvel(char **out, ...);
+ASYNCRT_API int asy_path_posix_normalize(char **out, const char *path);
+ASYNCRT_API int asy_path_posix_relative(char **out, const char *from, const char *to);
+ASYNCRT_API int asy_path_posix_dirname(char **out, const char *path);
+/* suffix may be NULL (Node's undefined). */
+ASYNCRT_API int asy_path_posix_basename(char **out, const char *path, const char *suffix);
+ASYNCRT_API int asy_path_posix_extname(char **out, const char *path);
+ASYNCRT_API int asy_path_posix_parse(asy_path_parsed_t *out, const char *path);
+ASYNCRT_API int asy_path_posix_format(char **out, const asy_path_parsed_t *parts);
+/* 1 absolute, 0 relative, ASY_EINVAL for NULL. */
+ASYNCRT_API int asy_path_posix_is_absolute(const char *path);
+ASYNCRT_API int asy_path_posix_to_namespaced_path(char **out, const char *path);
+
+/* ---- win32 flavour ---- */
+ASYNCRT_API int asy_path_win32_join(char **out, size_t n, const char *const *parts);
+ASYNCRT_API int asy_path_win32_joinl(char **out, ...);
+ASYNCRT_API int asy_path_win32_resolve(char **out, size_t n, const char *const *parts);
+ASYNCRT_API int asy_path_win32_resolvel(char **out, ...);
+ASYNCRT_API int asy_path_win32_normalize(char **out, const char *path);
+ASYNCRT_API int asy_path_win32_relative(char **out, const char *from, const char *to);
+ASYNCRT_API int asy_path_win32_dirname(char **out, const char *path);
+ASYNCRT_API int asy_path_win32_basename(char **out, const char *path, const char *suffix);
+ASYNCRT_API int asy_path_win32_extname(char **out, const char *path);
+ASYNCRT_API int asy_path_win32_parse(asy_path_parsed_t *out, const char *path);
+ASYNCRT_API int asy_path_win32_format(char **out, const asy_path_parsed_t *parts);
+ASYNCRT_API int asy_path_win32_is_absolute(const char *path);
+ASYNCRT_API int asy_path_win32_to_namespaced_path(char **out, const char *path);
+
+/* ---- native flavour ---- */
+ASYNCRT_API int asy_path_join(char **out, size_t n, const char *const *parts);
+ASYNCRT_API int asy_path_joinl(char **out, ...);
+ASYNCRT_API int asy_path_resolve(char **out, size_t n, const char *const *parts);
+ASYNCRT_API int asy_path_resolvel(char **out, ...);
+ASYNCRT_API int asy_path_normalize(char **out, const char *path);
+ASYNCRT_API int asy_path_relative(char **out, const char *from, const char *to);
+ASYNCRT_API int asy_path_dirname(char **out, const char *path);
+ASYNCRT_API int asy_path_basename(char **out, const char *path, const char *suffix);
+ASYNCRT_API int asy_path_extname(char **out, const char *path);
+ASYNCRT_API int asy_path_parse(asy_path_parsed_t *out, const char *path);
+ASYNCRT_API int asy_path_format(char **out, const asy_path_parsed_t *parts);
+ASYNCRT_API int asy_path_is_absolute(const char *path);
+ASYNCRT_API int asy_path_to_namespaced_path(char **out, const char *path);
+
+#line 1 "asyncrt_impl/os/os.h"
+/* os: Node's `os` module.  Synchronous; no loop needed.
+ *
+ * Same scheme as path: strings and arrays come back through out-pointers
+ * and are released with asy_free() or the matching asy_os_free_*();
+ * errors are negative ASY_E* codes (ASY_EINVAL for a NULL argument,
+ * ASY_ENOSYS where the platform has no way to answer).
+ *
+ *   Linux     everything (/proc, sysconf, uname, getifaddrs, getpwuid_r)
+ *   Windows   everything (Win32 API; iphlpapi and userenv are loaded at run
+ *             time, so nothing extra to link)
+ *   other     POSIX systems: cpus and uptime give ASY_ENOSYS, freemem 0,
+ *             and interfaces carry no MAC address (see docs/os.md)
+ */
+
+#if defined(_WIN32)
+#define ASY_OS_EOL "\r\n"
+#define ASY_OS_DEVNULL "\\\\.\\nul"
+#else
+#define ASY_OS_EOL "\n"
+#define ASY_OS_DEVNULL "/dev/null"
+#endif
+
+/* Milliseconds spent in each mode since boot (Node's cpus()[i].times). */
+typedef struct asy_os_cpu_times_s {
+    uint64_t user;
+    uint64_t nice;
+    uint64_t sys;
+    uint64_t idle;
+    uint64_t irq;
+} asy_os_cpu_times_t;
+
+typedef struct asy_os_cpu_s {
+    char *model;
+    int speed; /* MHz, 0 when unknown */
+    asy_os_cpu_times_t times;
+} asy_os_cpu_t;
+
+/* One entry per logical CPU; release with asy_os_free_cpus. */
+ASYNCRT_API int asy_os_cpus(asy_os_cpu_t **cpus, int *count);
+ASYNCRT_API void asy_os_free_cpus(asy_os_cpu_t *cpus, int count);
+
+/* Bytes of RAM in total and available (Linux: MemTotal, MemAvailable);
+ * 0 when unknown. */
+ASYNCRT_API uint64_t asy_os_totalmem(void);
+ASYNCRT_API uint64_t asy_os_freemem(void);
+
+/* How many threads can run at once: the CPUs this process may use. */
+ASYNCRT_API unsigned asy_os_available_parallelism(void);
+
+ASYNCRT_API int asy_os_homedir(char **out);
+ASYNCRT_API int asy_os_tmpdir(char **out);
+ASYNCRT_API int asy_os_hostname(char **out);
+
+/* "linux", "darwin", "win32", "freebsd"... (Node's process.platform). */
+ASYNCRT_API const char *asy_os_platform(void);
+/* "x64", "arm64", "ia32", "arm"... (Node's process.arch). */
+ASYNCRT_API const char *asy_os_arch(void);
+/* "LE" or "BE". */
+ASYNCRT_API const char *asy_os_endianness(void);
+
+/* os.type(), os.release(), os.version(), os.machine() in one call. */
+typedef struct asy_os_uname_s {
+    char sysname[256]; /* os.type(): "Linux", "Darwin", "Windows_NT" */
+    char release[256]; /* os.release() */
+    char version[256]; /* os.version() */
+    char machine[256]; /* os.machine() */
+} asy_os_uname_t;
+
+ASYNCRT_API int asy_os_uname(asy_os_uname_t *out);
+
+/* Seconds since boot. */
+ASYNCRT_API int asy_os_uptime(double *seconds);
+/* 1, 5 and 15 minute load averages ([0, 0, 0] on Windows, as in Node). */
+ASYNCRT_API int asy_os_loadavg(double avg[3]);
+
+/* One entry per address of every interface that is up (Node's
+ * networkInterfaces(), flattened: entries of one interface share `name`). */
+typedef struct asy_os_interface_s {
+    char *name;
+    char address[46]; /* "192.168.1.2", "fe80::1" */
+    char netmask[46]; /* "255.255.255.0", "ffff:ffff:ffff:ffff::" */
+    const char *family; /* "IPv4" or "IPv6" */
+    char mac[18]; /* "01:02:03:0a:0b:0c", zeros when unknown */
+    int internal; /* loopback */
+    char cidr[50]; /* "192.168.1.2/24"; "" when the netmask is not a prefix (Node's null) */
+    uint32_t scopeid; /* IPv6 only */
+} asy_os_interface_t;
+
+ASYNCRT_API int asy_os_network_interfaces(asy_os_interface_t **ifs, int *count);
+ASYNCRT_API void asy_os_free_network_interfaces(asy_os_interface_t *ifs, int count);
+
+/* The effective user (Node's userInfo()).  On Windows uid and gid are -1
+ * and shell is NULL, as in Node.  Release with asy_os_free_user_info. */
+typedef struct asy_os_user_info_s {
+    long uid;
+    long gid;
+    char *username;
+    char *homedir;
+    char *shell;
+} asy_os_user_info_t;
+
+ASYNCRT_API int asy_os_user_info(asy_os_user_info_t *out);
+ASYNCRT_API void asy_os_free_user_info(asy_os_user_info_t *info);
+
 
 #ifdef __cplusplus
 }
@@ -854,6 +1578,8 @@ ASY__INTERNAL char *asy__strdup(const char *s) {
     if (d) memcpy(d, s, n);
     return d;
 }
+
+ASYNCRT_API void asy_free(void *ptr) { asy__free(ptr); }
 
 #line 1 "asyncrt_impl/base/version.c"
 #define ASY__STR2(x) #x
@@ -1177,6 +1903,2074 @@ ASY__INTERNAL asy__heap_node *asy__heap_pop(asy__heap *h) {
     return n;
 }
 
+#line 1 "asyncrt_impl/buf/buf.internal.h"
+/* Private pieces of the buf layer shared between its files. */
+
+/* The memory behind one or more views.  Storage the library allocates lives
+ * in the same block as this header (bytes start ASY__BUF_HDR after it);
+ * external storage points at the caller's memory. */
+struct asy__buf_storage {
+    size_t refs;
+    size_t cap;  /* bytes usable at base */
+    size_t used; /* no view reaches past base + used: the chain may append
+                    in place beyond it */
+    uint8_t *base;
+    asy_buf_free_cb free_cb; /* external storage only */
+    void *hint;
+    int external;
+};
+
+/* Header size rounded up so the bytes after it are 16-byte aligned, like
+ * malloc's own result. */
+#define ASY__BUF_HDR ((sizeof(struct asy__buf_storage) + 15u) & ~(size_t)15u)
+
+/* Allocates storage with room for cap bytes and sets *out to a view of its
+ * first len of them (len <= cap); zeroes the len bytes when zero is set. */
+ASY__INTERNAL int asy__buf_make(asy_buf_t *out, size_t cap, size_t len, int zero);
+/* Gives back unused capacity of a freshly made, unshared buffer. */
+ASY__INTERNAL void asy__buf_shrink(asy_buf_t *b);
+ASY__INTERNAL void asy__buf_clear(asy_buf_t *b);
+
+/* ---- encodings --------------------------------------------------------
+ * Encoders write exactly the length the matching *_encoded_len reports and
+ * never fail.  Decoders write at most cap bytes, stop at a unit boundary
+ * when full, report the bytes written in *written, and return 0 or
+ * ASY_EINVAL (strict mode, bad input met before they stopped). */
+
+ASY__INTERNAL size_t asy__hex_encode(const uint8_t *src, size_t n, char *dst);
+ASY__INTERNAL int asy__hex_decode(const char *src, size_t n, uint8_t *dst, size_t cap,
+                                  unsigned flags, size_t *written);
+ASY__INTERNAL ptrdiff_t asy__hex_decoded_len(const char *src, size_t n, unsigned flags);
+
+ASY__INTERNAL size_t asy__base64_encoded_len(size_t n, int url);
+ASY__INTERNAL size_t asy__base64_encode(const uint8_t *src, size_t n, char *dst, int url);
+ASY__INTERNAL int asy__base64_decode(const char *src, size_t n, uint8_t *dst, size_t cap,
+                                     unsigned flags, int url, size_t *written);
+ASY__INTERNAL ptrdiff_t asy__base64_decoded_len(const char *src, size_t n, unsigned flags,
+                                                int url);
+
+/* The text encodings whose C-side form is UTF-8: utf8, latin1, ascii,
+ * utf16le.  dst NULL only counts (cap is then ignored). */
+ASY__INTERNAL size_t asy__text_encoded_len(asy_encoding_t enc, const uint8_t *src, size_t n);
+ASY__INTERNAL size_t asy__text_encode(asy_encoding_t enc, const uint8_t *src, size_t n,
+                                      char *dst);
+ASY__INTERNAL int asy__text_decode(asy_encoding_t enc, const char *src, size_t n, uint8_t *dst,
+                                   size_t cap, unsigned flags, size_t *written);
+
+/* Returns the code point at s[*i] and advances *i; for an ill-formed
+ * sequence returns -1 and advances past its maximal subpart (one U+FFFD
+ * each, as WHATWG and Node decode). */
+ASY__INTERNAL int32_t asy__utf8_next(const uint8_t *s, size_t n, size_t *i);
+
+#line 1 "asyncrt_impl/buf/buf_storage.c"
+/* Storage and views: allocation, reference counting, slices. */
+
+
+ASY__INTERNAL void asy__buf_clear(asy_buf_t *b) {
+    b->store = NULL;
+    b->data = NULL;
+    b->len = 0;
+}
+
+ASY__INTERNAL int asy__buf_make(asy_buf_t *out, size_t cap, size_t len, int zero) {
+    asy__buf_storage *s;
+    asy__buf_clear(out);
+    if (cap == 0) return 0;
+    if (cap > SIZE_MAX - ASY__BUF_HDR) return ASY_ENOMEM;
+    s = (asy__buf_storage *)asy__malloc(ASY__BUF_HDR + cap);
+    if (!s) return ASY_ENOMEM;
+    s->refs = 1;
+    s->cap = cap;
+    s->used = len;
+    s->base = (uint8_t *)s + ASY__BUF_HDR;
+    s->free_cb = NULL;
+    s->hint = NULL;
+    s->external = 0;
+    if (zero) memset(s->base, 0, len);
+    out->store = s;
+    out->data = s->base;
+    out->len = len;
+    return 0;
+}
+
+/* Decoders size their output for the worst case; lenient input full of
+ * junk can leave most of it unused. */
+ASY__INTERNAL void asy__buf_shrink(asy_buf_t *b) {
+    asy__buf_storage *s = b->store, *ns;
+    if (!s) return;
+    if (b->len == 0) {
+        asy_buf_release(b);
+        return;
+    }
+    if (s->external || s->refs != 1 || b->data != s->base) return;
+    if (s->cap - b->len < 256 || s->cap / 2 < b->len) return;
+    ns = (asy__buf_storage *)asy__realloc(s, ASY__BUF_HDR + b->len);
+    if (!ns) return; /* keeping the larger block is harmless */
+    ns->base = (uint8_t *)ns + ASY__BUF_HDR;
+    ns->cap = b->len;
+    ns->used = b->len;
+    b->store = ns;
+    b->data = ns->base;
+}
+
+ASYNCRT_API void asy_buf_init(asy_buf_t *b) {
+    if (b) asy__buf_clear(b);
+}
+
+ASYNCRT_API int asy_buf_alloc(asy_buf_t *out, size_t len) {
+    if (!out) return ASY_EINVAL;
+    return asy__buf_make(out, len, len, 1);
+}
+
+ASYNCRT_API int asy_buf_alloc_unsafe(asy_buf_t *out, size_t len) {
+    if (!out) return ASY_EINVAL;
+    return asy__buf_make(out, len, len, 0);
+}
+
+ASYNCRT_API int asy_buf_from_bytes(asy_buf_t *out, const void *bytes, size_t len) {
+    int r;
+    if (!out) return ASY_EINVAL;
+    if (!bytes && len) {
+        asy__buf_clear(out);
+        return ASY_EINVAL;
+    }
+    r = asy__buf_make(out, len, len, 0);
+    if (r == 0 && len) memcpy(out->data, bytes, len);
+    return r;
+}
+
+ASYNCRT_API int asy_buf_from_external(asy_buf_t *out, void *data, size_t len,
+                                      asy_buf_free_cb free_cb, void *hint) {
+    asy__buf_storage *s;
+    if (!out) return ASY_EINVAL;
+    asy__buf_clear(out);
+    if (!data && len) return ASY_EINVAL;
+    s = ASY__NEW(asy__buf_storage);
+    if (!s) return ASY_ENOMEM;
+    s->refs = 1;
+    s->cap = len;
+    s->used = len;
+    s->base = (uint8_t *)data;
+    s->free_cb = free_cb;
+    s->hint = hint;
+    s->external = 1;
+    out->store = s;
+    out->data = (uint8_t *)data;
+    out->len = len;
+    return 0;
+}
+
+ASYNCRT_API int asy_buf_dup(asy_buf_t *out, const asy_buf_t *src) {
+    if (!out) return ASY_EINVAL;
+    if (!src) {
+        asy__buf_clear(out);
+        return ASY_EINVAL;
+    }
+    return asy_buf_from_bytes(out, src->data, src->len);
+}
+
+ASYNCRT_API int asy_buf_retain(asy_buf_t *out, const asy_buf_t *src) {
+    return asy_buf_slice(out, src, 0, ASY_BUF_END);
+}
+
+ASYNCRT_API void asy_buf_release(asy_buf_t *b) {
+    asy__buf_storage *s;
+    if (!b) return;
+    s = b->store;
+    asy__buf_clear(b);
+    if (!s || --s->refs) return;
+    if (s->external) {
+        if (s->free_cb) s->free_cb(s->base, s->hint);
+    }
+    asy__free(s);
+}
+
+ASYNCRT_API size_t asy_buf_refcount(const asy_buf_t *b) {
+    return b && b->store ? b->store->refs : 0;
+}
+
+/* Node's relative-index rule for slice/subarray: negative counts from the
+ * end, then both clamp to [0, len]. */
+ASY__INTERNAL size_t asy__buf_clamp_pos(ptrdiff_t pos, size_t len) {
+    if (pos < 0) {
+        size_t back = (size_t)(-(pos + 1)) + 1; /* no overflow at PTRDIFF_MIN */
+        return back >= len ? 0 : len - back;
+    }
+    return (size_t)pos > len ? len : (size_t)pos;
+}
+
+ASYNCRT_API int asy_buf_slice(asy_buf_t *out, const asy_buf_t *src, ptrdiff_t start,
+                              ptrdiff_t end) {
+    size_t s, e;
+    if (!out) return ASY_EINVAL;
+    if (!src) {
+        asy__buf_clear(out);
+        return ASY_EINVAL;
+    }
+    s = asy__buf_clamp_pos(start, src->len);
+    e = asy__buf_clamp_pos(end, src->len);
+    if (e <= s) {
+        asy__buf_clear(out);
+        return 0;
+    }
+    if (src->store) src->store->refs++;
+    out->store = src->store;
+    out->data = src->data + s;
+    out->len = e - s;
+    return 0;
+}
+
+ASYNCRT_API int asy_buf_subarray(asy_buf_t *out, const asy_buf_t *src, ptrdiff_t start,
+                                 ptrdiff_t end) {
+    return asy_buf_slice(out, src, start, end);
+}
+
+
+#line 1 "asyncrt_impl/buf/enc_tables.c"
+/* Lookup tables of the encodings.  The decode tables cover ASCII only and
+ * hold 0xff for characters outside the alphabet; a byte >= 0x80 is looked
+ * up as ASY__DEC7(table, c), whose result then has its high bit set too, so
+ * one test of bit 7 catches both.  The SIMD decoders load the same 128
+ * entries into registers. */
+#define ASY__DEC7(t, c) ((uint8_t)((t)[(c) & 0x7f] | ((c) & 0x80)))
+
+/* base64: A-Z a-z 0-9 + / */
+static const uint8_t asy__b64_dec_std[128] = {
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x3e, 0xff, 0xff, 0xff, 0x3f,
+    0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x3a, 0x3b, 0x3c, 0x3d, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e,
+    0x0f, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0x1a, 0x1b, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28,
+    0x29, 0x2a, 0x2b, 0x2c, 0x2d, 0x2e, 0x2f, 0x30, 0x31, 0x32, 0x33, 0xff, 0xff, 0xff, 0xff, 0xff,
+};
+
+/* base64url: A-Z a-z 0-9 - _ */
+static const uint8_t asy__b64_dec_url[128] = {
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x3e, 0xff, 0xff,
+    0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x3a, 0x3b, 0x3c, 0x3d, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e,
+    0x0f, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0xff, 0xff, 0xff, 0xff, 0x3f,
+    0xff, 0x1a, 0x1b, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28,
+    0x29, 0x2a, 0x2b, 0x2c, 0x2d, 0x2e, 0x2f, 0x30, 0x31, 0x32, 0x33, 0xff, 0xff, 0xff, 0xff, 0xff,
+};
+
+/* Node's lenient decoder takes both alphabets in either encoding */
+static const uint8_t asy__b64_dec_any[128] = {
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x3e, 0xff, 0x3e, 0xff, 0x3f,
+    0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x3a, 0x3b, 0x3c, 0x3d, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e,
+    0x0f, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0xff, 0xff, 0xff, 0xff, 0x3f,
+    0xff, 0x1a, 0x1b, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28,
+    0x29, 0x2a, 0x2b, 0x2c, 0x2d, 0x2e, 0x2f, 0x30, 0x31, 0x32, 0x33, 0xff, 0xff, 0xff, 0xff, 0xff,
+};
+
+/* hex digits of either case */
+static const uint8_t asy__hex_dec[128] = {
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+};
+
+static const char asy__b64_alpha_std[65] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+static const char asy__b64_alpha_url[65] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/* Two lowercase hex digits for every byte value, in order. */
+static const char asy__hex_pairs[513] =
+    "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+    "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
+    "404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
+    "606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
+    "808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
+    "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
+    "c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
+    "e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
+
+#line 1 "asyncrt_impl/buf/enc_text.c"
+/* The text encodings: utf8, latin1, ascii, utf16le.  On the C side text is
+ * always UTF-8, so "encode" turns bytes into UTF-8 and "decode" turns UTF-8
+ * into bytes of the encoding.  Ill-formed UTF-8 is replaced with U+FFFD per
+ * maximal subpart, the rule of WHATWG's decoder that Node uses. */
+
+ASY__INTERNAL int32_t asy__utf8_next(const uint8_t *s, size_t n, size_t *i) {
+    uint8_t c = s[*i], lo = 0x80, hi = 0xbf;
+    int need;
+    int32_t cp;
+    (*i)++;
+    if (c < 0x80) return c;
+    if (c >= 0xc2 && c <= 0xdf) {
+        need = 1;
+        cp = c & 0x1f;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        need = 2;
+        cp = c & 0x0f;
+        if (c == 0xe0) lo = 0xa0; /* overlong */
+        if (c == 0xed) hi = 0x9f; /* surrogates */
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        need = 3;
+        cp = c & 0x07;
+        if (c == 0xf0) lo = 0x90; /* overlong */
+        if (c == 0xf4) hi = 0x8f; /* above U+10FFFF */
+    } else {
+        return -1;
+    }
+    /* A byte that cannot continue the sequence is not consumed: it starts
+     * the next one. */
+    while (need--) {
+        if (*i >= n) return -1;
+        c = s[*i];
+        if (c < lo || c > hi) return -1;
+        lo = 0x80;
+        hi = 0xbf;
+        cp = (cp << 6) | (c & 0x3f);
+        (*i)++;
+    }
+    return cp;
+}
+
+ASY__INTERNAL size_t asy__utf8_put(uint8_t *d, uint32_t cp) {
+    if (cp < 0x80) {
+        d[0] = (uint8_t)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        d[0] = (uint8_t)(0xc0 | (cp >> 6));
+        d[1] = (uint8_t)(0x80 | (cp & 0x3f));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        d[0] = (uint8_t)(0xe0 | (cp >> 12));
+        d[1] = (uint8_t)(0x80 | ((cp >> 6) & 0x3f));
+        d[2] = (uint8_t)(0x80 | (cp & 0x3f));
+        return 3;
+    }
+    d[0] = (uint8_t)(0xf0 | (cp >> 18));
+    d[1] = (uint8_t)(0x80 | ((cp >> 12) & 0x3f));
+    d[2] = (uint8_t)(0x80 | ((cp >> 6) & 0x3f));
+    d[3] = (uint8_t)(0x80 | (cp & 0x3f));
+    return 4;
+}
+
+ASY__INTERNAL size_t asy__utf8_len(uint32_t cp) {
+    return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+}
+
+/* Length of the leading run of ASCII bytes, eight at a time. */
+ASY__INTERNAL size_t asy__ascii_prefix(const uint8_t *s, size_t n) {
+    size_t i = 0;
+    while (i + 8 <= n) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        if (w & 0x8080808080808080ull) break;
+        i += 8;
+    }
+    while (i < n && s[i] < 0x80) i++;
+    return i;
+}
+
+ASYNCRT_API int asy_utf8_valid(const void *bytes, size_t len) {
+    const uint8_t *s = (const uint8_t *)bytes;
+    size_t i = 0;
+    if (!s) return len == 0;
+    for (;;) {
+        i += asy__ascii_prefix(s + i, len - i);
+        if (i >= len) return 1;
+        if (asy__utf8_next(s, len, &i) < 0) return 0;
+    }
+}
+
+ASYNCRT_API int asy_buf_is_utf8(const asy_buf_t *b) { return b ? asy_utf8_valid(b->data, b->len) : 0; }
+
+/* UTF-16 unit at s[2k], little-endian. */
+ASY__INTERNAL uint32_t asy__u16le(const uint8_t *s) { return (uint32_t)s[0] | ((uint32_t)s[1] << 8); }
+
+/* The code point of the UTF-16LE text at s[*i] (n even), U+FFFD for a lone
+ * surrogate. */
+ASY__INTERNAL uint32_t asy__utf16_next(const uint8_t *s, size_t n, size_t *i) {
+    uint32_t u = asy__u16le(s + *i);
+    *i += 2;
+    if (u < 0xd800 || u > 0xdfff) return u;
+    if (u <= 0xdbff && *i < n) {
+        uint32_t l = asy__u16le(s + *i);
+        if (l >= 0xdc00 && l <= 0xdfff) {
+            *i += 2;
+            return 0x10000 + ((u - 0xd800) << 10) + (l - 0xdc00);
+        }
+    }
+    return 0xfffd;
+}
+
+ASY__INTERNAL size_t asy__text_encoded_len(asy_encoding_t enc, const uint8_t *src, size_t n) {
+    size_t i = 0, out = 0;
+    switch (enc) {
+        case ASY_ENC_UTF8:
+            while (i < n) {
+                size_t run = asy__ascii_prefix(src + i, n - i), at;
+                int32_t cp;
+                i += run;
+                out += run;
+                if (i >= n) break;
+                at = i;
+                cp = asy__utf8_next(src, n, &i);
+                out += cp < 0 ? 3 : i - at;
+            }
+            return out;
+        case ASY_ENC_LATIN1:
+            for (; i < n; i++) out += src[i] < 0x80 ? 1 : 2;
+            return out;
+        case ASY_ENC_UTF16LE:
+            n &= ~(size_t)1;
+            while (i < n) out += asy__utf8_len(asy__utf16_next(src, n, &i));
+            return out;
+        default: /* ascii */
+            return n;
+    }
+}
+
+ASY__INTERNAL size_t asy__text_encode(asy_encoding_t enc, const uint8_t *src, size_t n,
+                                      char *dst) {
+    uint8_t *d = (uint8_t *)dst;
+    size_t i = 0, o = 0;
+    switch (enc) {
+        case ASY_ENC_UTF8:
+            while (i < n) {
+                size_t run = asy__ascii_prefix(src + i, n - i), at;
+                int32_t cp;
+                if (run) memcpy(d + o, src + i, run);
+                i += run;
+                o += run;
+                if (i >= n) break;
+                at = i;
+                cp = asy__utf8_next(src, n, &i);
+                if (cp < 0) {
+                    o += asy__utf8_put(d + o, 0xfffd);
+                } else {
+                    memcpy(d + o, src + at, i - at);
+                    o += i - at;
+                }
+            }
+            return o;
+        case ASY_ENC_LATIN1:
+            for (; i < n; i++) o += asy__utf8_put(d + o, src[i]);
+            return o;
+        case ASY_ENC_UTF16LE:
+            n &= ~(size_t)1;
+            while (i < n) o += asy__utf8_put(d + o, asy__utf16_next(src, n, &i));
+            return o;
+        default: /* ascii: Node clears the high bit */
+            for (; i < n; i++) d[i] = (uint8_t)(src[i] & 0x7f);
+            return n;
+    }
+}
+
+/* The bytes of code point cp in enc; returns their count.  Code points the
+ * encoding cannot hold are ASY_EINVAL when strict; lenient keeps what Node
+ * keeps: the low byte of each UTF-16 unit. */
+ASY__INTERNAL int asy__text_unit(asy_encoding_t enc, uint32_t cp, int lenient, uint8_t *u) {
+    if (enc == ASY_ENC_UTF16LE) {
+        if (cp < 0x10000) {
+            u[0] = (uint8_t)cp;
+            u[1] = (uint8_t)(cp >> 8);
+            return 2;
+        }
+        cp -= 0x10000;
+        u[0] = (uint8_t)(0xd800 + (cp >> 10));
+        u[1] = (uint8_t)((0xd800 + (cp >> 10)) >> 8);
+        u[2] = (uint8_t)(0xdc00 + (cp & 0x3ff));
+        u[3] = (uint8_t)((0xdc00 + (cp & 0x3ff)) >> 8);
+        return 4;
+    }
+    /* latin1 and ascii */
+    if (cp <= (enc == ASY_ENC_ASCII ? 0x7fu : 0xffu)) {
+        u[0] = (uint8_t)cp;
+        return 1;
+    }
+    if (!lenient) return ASY_EINVAL;
+    if (cp < 0x10000) {
+        u[0] = (uint8_t)cp;
+        return 1;
+    }
+    cp -= 0x10000;
+    u[0] = (uint8_t)(0xd800 + (cp >> 10));
+    u[1] = (uint8_t)(0xdc00 + (cp & 0x3ff));
+    return 2;
+}
+
+ASY__INTERNAL int asy__text_decode(asy_encoding_t enc, const char *src, size_t n, uint8_t *dst,
+                                   size_t cap, unsigned flags, size_t *written) {
+    const uint8_t *s = (const uint8_t *)src;
+    int lenient = (flags & ASY_BUF_LENIENT) != 0;
+    size_t i = 0, o = 0;
+    *written = 0;
+    if (enc == ASY_ENC_UTF8 && asy_utf8_valid(s, n)) {
+        /* Well-formed text is copied as is, cut at a character boundary. */
+        if (dst) {
+            size_t k = n;
+            if (k > cap) {
+                k = cap;
+                while (k > 0 && (s[k] & 0xc0) == 0x80) k--;
+            }
+            if (k) memcpy(dst, s, k);
+            *written = k;
+        } else {
+            *written = n;
+        }
+        return 0;
+    }
+    if (enc == ASY_ENC_UTF8 && !lenient) return ASY_EINVAL;
+    while (i < n) {
+        uint8_t unit[4];
+        int k;
+        size_t at = i;
+        int32_t cp = asy__utf8_next(s, n, &i);
+        int bad = cp < 0;
+        if (bad) {
+            if (!lenient) {
+                *written = o;
+                return ASY_EINVAL;
+            }
+            cp = 0xfffd;
+        }
+        if (enc == ASY_ENC_UTF8) {
+            if (bad) {
+                k = (int)asy__utf8_put(unit, 0xfffd);
+            } else {
+                k = (int)(i - at);
+                memcpy(unit, s + at, i - at);
+            }
+        } else {
+            k = asy__text_unit(enc, (uint32_t)cp, lenient, unit);
+            if (k < 0) {
+                *written = o;
+                return k;
+            }
+        }
+        if (dst) {
+            if ((size_t)k > cap - o) break;
+            memcpy(dst + o, unit, (size_t)k);
+        }
+        o += (size_t)k;
+    }
+    *written = o;
+    return 0;
+}
+
+#line 1 "asyncrt_impl/buf/enc_simd.c"
+/* SIMD kernels for base64 and hex on x86-64 (gcc and clang).  They are compiled
+ * with per-function target attributes and chosen at run time, so the
+ * library needs no special compiler flags and still runs on any x86-64.
+ * Kernels only handle whole blocks of valid input; the scalar code in
+ * enc_base64.c does tails, padding, errors and lenient skipping.
+ *
+ * AVX-512 VBMI (Ice Lake and later, Zen 4): the 64-character alphabet and
+ * the 128-entry decode table fit in registers, so translation is one
+ * vpermb / vpermi2b per 64 bytes.  AVX2: nibble-indexed pshufb tables
+ * classify and translate 32 characters at a time.  Define ASYNCRT_NO_SIMD
+ * to build without them. */
+
+#if !defined(ASYNCRT_NO_SIMD) && defined(__x86_64__) && !defined(_WIN32) && \
+    ((defined(__clang__) && __clang_major__ >= 8) ||                     \
+     (!defined(__clang__) && defined(__GNUC__) && __GNUC__ >= 8))
+#define ASY__X86_SIMD 1
+#include <immintrin.h>
+#define ASY__TARGET_AVX2 __attribute__((target("avx2")))
+#define ASY__TARGET_VBMI __attribute__((target("avx512f,avx512bw,avx512vbmi")))
+#else
+#define ASY__X86_SIMD 0
+#endif
+
+/* Which kernels to use; the tests force each level. */
+enum { ASY__SIMD_NONE = 0, ASY__SIMD_AVX2 = 1, ASY__SIMD_VBMI = 2 };
+
+ASY__INTERNAL int asy__simd_level(void) {
+#if ASY__X86_SIMD
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vbmi"))
+        return ASY__SIMD_VBMI;
+    if (__builtin_cpu_supports("avx2")) return ASY__SIMD_AVX2;
+#endif
+    return ASY__SIMD_NONE;
+}
+
+#if ASY__X86_SIMD
+
+/* ---- AVX-512 VBMI ------------------------------------------------------ */
+
+/* Encodes blocks of 48 bytes into 64 characters. */
+ASY__TARGET_VBMI ASY__INTERNAL void asy__b64_enc_vbmi(const uint8_t *src, size_t blocks,
+                                                      char *dst, const char *alphabet) {
+    /* Each 32-bit lane gets bytes b1 b0 b2 b1 of its triplet: then the four
+     * 6-bit fields sit at bit offsets 10, 4, 22 and 16 of the lane, which
+     * vpmultishiftqb extracts in one go. */
+    static const uint8_t spread[64] = {
+        1,  0,  2,  1,  4,  3,  5,  4,  7,  6,  8,  7,  10, 9,  11, 10,
+        13, 12, 14, 13, 16, 15, 17, 16, 19, 18, 20, 19, 22, 21, 23, 22,
+        25, 24, 26, 25, 28, 27, 29, 28, 31, 30, 32, 31, 34, 33, 35, 34,
+        37, 36, 38, 37, 40, 39, 41, 40, 43, 42, 44, 43, 46, 45, 47, 46};
+    const __m512i idx = _mm512_loadu_si512((const void *)spread);
+    const __m512i shifts = _mm512_set1_epi64(0x3036242a1016040aLL);
+    const __m512i alpha = _mm512_loadu_si512((const void *)alphabet);
+    size_t i = 0;
+#define ASY__ENC_BLOCK(x, k)                                                  \
+    x = _mm512_permutexvar_epi8(idx, x);                                      \
+    x = _mm512_multishift_epi64_epi8(shifts, x);                              \
+    /* vpermb looks at the low 6 bits of each index: the field itself */    \
+    x = _mm512_permutexvar_epi8(x, alpha);                                    \
+    _mm512_storeu_si512((void *)(dst + 64 * (k)), x)
+    /* Four blocks per round with full 64-byte loads while the input lasts
+     * (they read 16 bytes past each block); masked loads at the end. */
+    for (; i + 5 <= blocks; i += 4) {
+        __m512i a = _mm512_loadu_si512((const void *)(src + 48 * i));
+        __m512i b = _mm512_loadu_si512((const void *)(src + 48 * i + 48));
+        __m512i c = _mm512_loadu_si512((const void *)(src + 48 * i + 96));
+        __m512i d = _mm512_loadu_si512((const void *)(src + 48 * i + 144));
+        ASY__ENC_BLOCK(a, i);
+        ASY__ENC_BLOCK(b, i + 1);
+        ASY__ENC_BLOCK(c, i + 2);
+        ASY__ENC_BLOCK(d, i + 3);
+    }
+    for (; i < blocks; i++) {
+        __m512i x = _mm512_maskz_loadu_epi8((__mmask64)0xffffffffffffULL, src + 48 * i);
+        ASY__ENC_BLOCK(x, i);
+    }
+#undef ASY__ENC_BLOCK
+}
+
+/* Decodes up to `blocks` blocks of 64 characters into 48 bytes each,
+ * stopping before the first block holding anything outside the table;
+ * returns the blocks decoded.  Writes at most room bytes. */
+ASY__TARGET_VBMI ASY__INTERNAL size_t asy__b64_dec_vbmi(const uint8_t *src, size_t blocks,
+                                                        uint8_t *dst, size_t room,
+                                                        const uint8_t *table) {
+    /* After the multiply-adds each 32-bit lane holds 24 bits, most
+     * significant byte third: gather bytes 2, 1, 0 of every lane. */
+    static const uint8_t pack[64] = {
+        2,  1,  0,  6,  5,  4,  10, 9,  8,  14, 13, 12, 18, 17, 16, 22,
+        21, 20, 26, 25, 24, 30, 29, 28, 34, 33, 32, 38, 37, 36, 42, 41,
+        40, 46, 45, 44, 50, 49, 48, 54, 53, 52, 58, 57, 56, 62, 61, 60,
+        0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0};
+    const __m512i lut_lo = _mm512_loadu_si512((const void *)table);
+    const __m512i lut_hi = _mm512_loadu_si512((const void *)(table + 64));
+    const __m512i pk = _mm512_loadu_si512((const void *)pack);
+    const __m512i merge2 = _mm512_set1_epi32(0x01400140); /* a * 64 + b */
+    const __m512i merge4 = _mm512_set1_epi32(0x00011000); /* ab * 4096 + cd */
+    size_t i = 0;
+#define ASY__DEC_BLOCK(v, k)                                                  \
+    v = _mm512_maddubs_epi16(v, merge2);                                      \
+    v = _mm512_madd_epi16(v, merge4);                                         \
+    v = _mm512_permutexvar_epi8(pk, v);                                       \
+    _mm512_storeu_si512((void *)(dst + 48 * (k)), v)
+    /* Four blocks per round, one validity test for all of them; a round
+     * that fails is redone block by block below to find where to stop. */
+    for (; i + 4 <= blocks && 48 * (i + 3) + 64 <= room; i += 4) {
+        __m512i a = _mm512_loadu_si512((const void *)(src + 64 * i));
+        __m512i b = _mm512_loadu_si512((const void *)(src + 64 * i + 64));
+        __m512i c = _mm512_loadu_si512((const void *)(src + 64 * i + 128));
+        __m512i d = _mm512_loadu_si512((const void *)(src + 64 * i + 192));
+        __m512i va = _mm512_permutex2var_epi8(lut_lo, a, lut_hi);
+        __m512i vb = _mm512_permutex2var_epi8(lut_lo, b, lut_hi);
+        __m512i vc = _mm512_permutex2var_epi8(lut_lo, c, lut_hi);
+        __m512i vd = _mm512_permutex2var_epi8(lut_lo, d, lut_hi);
+        __m512i any = _mm512_or_si512(_mm512_or_si512(_mm512_or_si512(va, a), _mm512_or_si512(vb, b)),
+                                      _mm512_or_si512(_mm512_or_si512(vc, c), _mm512_or_si512(vd, d)));
+        if (_mm512_movepi8_mask(any)) break;
+        ASY__DEC_BLOCK(va, i);
+        ASY__DEC_BLOCK(vb, i + 1);
+        ASY__DEC_BLOCK(vc, i + 2);
+        ASY__DEC_BLOCK(vd, i + 3);
+    }
+#undef ASY__DEC_BLOCK
+    for (; i < blocks; i++) {
+        __m512i in = _mm512_loadu_si512((const void *)(src + 64 * i));
+        __m512i v = _mm512_permutex2var_epi8(lut_lo, in, lut_hi);
+        /* invalid entries are 0xff; non-ASCII input has bit 7 itself */
+        if (_mm512_movepi8_mask(_mm512_or_si512(v, in))) break;
+        v = _mm512_maddubs_epi16(v, merge2);
+        v = _mm512_madd_epi16(v, merge4);
+        v = _mm512_permutexvar_epi8(pk, v);
+        if (48 * i + 64 <= room)
+            _mm512_storeu_si512((void *)(dst + 48 * i), v);
+        else
+            _mm512_mask_storeu_epi8((void *)(dst + 48 * i), (__mmask64)0xffffffffffffULL, v);
+    }
+    return i;
+}
+
+/* ---- AVX2 -------------------------------------------------------------- */
+
+/* Per-alphabet constants of the AVX2 decoder, generated and checked
+ * against every byte value offline:
+ *   lo/hi: a byte is invalid when lo[c & 15] & hi[c >> 4] != 0 (each bit
+ *          of hi stands for a class of high nibbles; lo lists, per low
+ *          nibble, the classes in which it is invalid);
+ *   off:   added to the byte to get its 6-bit value, indexed by the high
+ *          nibble, with `or8` characters moved to index | 8 and the `add7`
+ *          character to index + 7 (those share a nibble with others). */
+typedef struct {
+    uint8_t lo[16], hi[16];
+    int8_t off[16];
+    uint8_t or8a, or8b, add7;
+} asy__b64_avx2_consts;
+
+static const asy__b64_avx2_consts asy__b64_avx2_std = {
+    {0x2b, 0x03, 0x03, 0x03, 0x03, 0x03, 0x03, 0x03, 0x03, 0x03, 0x07, 0x55, 0x57, 0x57, 0x57,
+     0x55},
+    {0x01, 0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01,
+     0x01},
+    {0, 0, 19, 4, -65, -65, -71, -71, 0, 0, 16, 0, 0, 0, 0, 0},
+    '/', 0, 0};
+static const asy__b64_avx2_consts asy__b64_avx2_url = {
+    {0x2b, 0x03, 0x03, 0x03, 0x03, 0x03, 0x03, 0x03, 0x03, 0x03, 0x07, 0x57, 0x57, 0x55, 0x57,
+     0x47},
+    {0x01, 0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01,
+     0x01},
+    {0, 0, 17, 4, -65, -65, -71, -71, 0, 0, 0, 0, 0, -32, 0, 0},
+    '_', 0, 0};
+static const asy__b64_avx2_consts asy__b64_avx2_any = {
+    {0x2b, 0x03, 0x03, 0x03, 0x03, 0x03, 0x03, 0x03, 0x03, 0x03, 0x07, 0x55, 0x57, 0x55, 0x57,
+     0x45},
+    {0x01, 0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01,
+     0x01},
+    {0, 0, 19, 4, -65, -65, -71, -71, 0, 17, 16, 0, 0, -32, 0, 0},
+    '_', '/', '-'};
+
+ASY__TARGET_AVX2 ASY__INTERNAL __m256i asy__bcast16(const void *p) {
+    return _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)p));
+}
+
+/* Encodes blocks of 24 bytes into 32 characters; reads 4 bytes past each
+ * block, so the caller leaves 4 bytes of slack after the last one. */
+ASY__TARGET_AVX2 ASY__INTERNAL void asy__b64_enc_avx2(const uint8_t *src, size_t blocks,
+                                                      char *dst, int url) {
+    static const uint8_t spread[16] = {1, 0, 2, 1, 4, 3, 5, 4, 7, 6, 8, 7, 10, 9, 11, 10};
+    /* added to each 6-bit value, by range: 26..51, 52..61 (x10), 62, 63,
+     * 0..25 */
+    static const int8_t shift_std[16] = {71, -4, -4, -4, -4, -4, -4, -4, -4, -4, -4, -19, -16,
+                                         65, 0,  0};
+    static const int8_t shift_url[16] = {71, -4, -4, -4, -4, -4, -4, -4, -4, -4, -4, -17, 32,
+                                         65, 0,  0};
+    const __m256i sp = asy__bcast16(spread);
+    const __m256i shift = asy__bcast16(url ? shift_url : shift_std);
+    size_t i;
+    for (i = 0; i < blocks; i++) {
+        const uint8_t *s = src + 24 * i;
+        __m256i v = _mm256_inserti128_si256(
+            _mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)s)),
+            _mm_loadu_si128((const __m128i *)(s + 12)), 1);
+        __m256i a, b, r;
+        v = _mm256_shuffle_epi8(v, sp);
+        /* lanes now read b1 b0 b2 b1: isolate the four fields and move each
+         * to the bottom of its own byte */
+        a = _mm256_mulhi_epu16(_mm256_and_si256(v, _mm256_set1_epi32(0x0fc0fc00)),
+                               _mm256_set1_epi32(0x04000040));
+        b = _mm256_mullo_epi16(_mm256_and_si256(v, _mm256_set1_epi32(0x003f03f0)),
+                               _mm256_set1_epi32(0x01000010));
+        v = _mm256_or_si256(a, b);
+        r = _mm256_subs_epu8(v, _mm256_set1_epi8(51));
+        r = _mm256_or_si256(r, _mm256_and_si256(_mm256_cmpgt_epi8(_mm256_set1_epi8(26), v),
+                                                _mm256_set1_epi8(13)));
+        v = _mm256_add_epi8(v, _mm256_shuffle_epi8(shift, r));
+        _mm256_storeu_si256((__m256i *)(dst + 32 * i), v);
+    }
+}
+
+/* Decodes blocks of 32 characters into 24 bytes, like the VBMI kernel; it
+ * stores 32 bytes per block, so it only runs while room allows that. */
+ASY__TARGET_AVX2 ASY__INTERNAL size_t asy__b64_dec_avx2(const uint8_t *src, size_t blocks,
+                                                        uint8_t *dst, size_t room,
+                                                        const asy__b64_avx2_consts *k) {
+    static const int8_t pack[16] = {2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1};
+    const __m256i lut_lo = asy__bcast16(k->lo), lut_hi = asy__bcast16(k->hi);
+    const __m256i lut_off = asy__bcast16(k->off), pk = asy__bcast16(pack);
+    const __m256i nib = _mm256_set1_epi8(0x0f);
+    const __m256i or8a = _mm256_set1_epi8((char)k->or8a), or8b = _mm256_set1_epi8((char)k->or8b);
+    const __m256i add7 = _mm256_set1_epi8((char)k->add7);
+    const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 4, 5, 6, 3, 7);
+    size_t i;
+    for (i = 0; i < blocks && 24 * i + 32 <= room; i++) {
+        __m256i in = _mm256_loadu_si256((const __m256i *)(src + 32 * i));
+        __m256i hi = _mm256_and_si256(_mm256_srli_epi32(in, 4), nib);
+        __m256i lo = _mm256_and_si256(in, nib);
+        __m256i bad = _mm256_and_si256(_mm256_shuffle_epi8(lut_lo, lo),
+                                       _mm256_shuffle_epi8(lut_hi, hi));
+        __m256i ix, v;
+        if (!_mm256_testz_si256(bad, bad)) break;
+        ix = _mm256_or_si256(
+            hi, _mm256_and_si256(_mm256_or_si256(_mm256_cmpeq_epi8(in, or8a),
+                                                 _mm256_cmpeq_epi8(in, or8b)),
+                                 _mm256_set1_epi8(8)));
+        ix = _mm256_add_epi8(ix, _mm256_and_si256(_mm256_cmpeq_epi8(in, add7),
+                                                  _mm256_set1_epi8(7)));
+        v = _mm256_add_epi8(in, _mm256_shuffle_epi8(lut_off, ix));
+        v = _mm256_maddubs_epi16(v, _mm256_set1_epi32(0x01400140));
+        v = _mm256_madd_epi16(v, _mm256_set1_epi32(0x00011000));
+        v = _mm256_shuffle_epi8(v, pk);
+        v = _mm256_permutevar8x32_epi32(v, lanes);
+        _mm256_storeu_si256((__m256i *)(dst + 24 * i), v);
+    }
+    return i;
+}
+
+/* hex, 32 bytes <-> 64 characters per block. */
+ASY__TARGET_AVX2 ASY__INTERNAL void asy__hex_enc_avx2(const uint8_t *src, size_t blocks,
+                                                      char *dst) {
+    const __m256i digits = asy__bcast16("0123456789abcdef");
+    const __m256i nib = _mm256_set1_epi8(0x0f);
+    size_t i;
+    for (i = 0; i < blocks; i++) {
+        __m256i in = _mm256_loadu_si256((const __m256i *)(src + 32 * i));
+        __m256i hi = _mm256_shuffle_epi8(digits, _mm256_and_si256(_mm256_srli_epi16(in, 4), nib));
+        __m256i lo = _mm256_shuffle_epi8(digits, _mm256_and_si256(in, nib));
+        /* unpack works inside 128-bit lanes: a holds bytes 0-7 and 16-23,
+         * b bytes 8-15 and 24-31; put the halves back in order */
+        __m256i a = _mm256_unpacklo_epi8(hi, lo), b = _mm256_unpackhi_epi8(hi, lo);
+        _mm256_storeu_si256((__m256i *)(dst + 64 * i), _mm256_permute2x128_si256(a, b, 0x20));
+        _mm256_storeu_si256((__m256i *)(dst + 64 * i + 32), _mm256_permute2x128_si256(a, b, 0x31));
+    }
+}
+
+/* The value of 32 hex digits, or a mask of zero bytes where a character is
+ * not a digit (*ok gets all ones when every one is). */
+ASY__TARGET_AVX2 ASY__INTERNAL __m256i asy__hex_val_avx2(__m256i c, int *ok) {
+    __m256i d = _mm256_sub_epi8(c, _mm256_set1_epi8('0'));
+    __m256i l = _mm256_sub_epi8(_mm256_or_si256(c, _mm256_set1_epi8(0x20)), _mm256_set1_epi8('a'));
+    /* x is in [0, k] unsigned exactly when min(x, k) == x */
+    __m256i is_d = _mm256_cmpeq_epi8(_mm256_min_epu8(d, _mm256_set1_epi8(9)), d);
+    __m256i is_l = _mm256_cmpeq_epi8(_mm256_min_epu8(l, _mm256_set1_epi8(5)), l);
+    *ok = _mm256_movemask_epi8(_mm256_or_si256(is_d, is_l)) == -1;
+    return _mm256_blendv_epi8(_mm256_add_epi8(l, _mm256_set1_epi8(10)), d, is_d);
+}
+
+/* Decodes blocks of 64 digits into 32 bytes until a block holds anything
+ * else; returns the blocks decoded. */
+ASY__TARGET_AVX2 ASY__INTERNAL size_t asy__hex_dec_avx2(const uint8_t *src, size_t blocks,
+                                                        uint8_t *dst) {
+    const __m256i merge = _mm256_set1_epi16(0x0110); /* hi * 16 + lo */
+    size_t i;
+    for (i = 0; i < blocks; i++) {
+        int ok_a, ok_b;
+        __m256i a = asy__hex_val_avx2(_mm256_loadu_si256((const __m256i *)(src + 64 * i)), &ok_a);
+        __m256i b = asy__hex_val_avx2(_mm256_loadu_si256((const __m256i *)(src + 64 * i + 32)), &ok_b);
+        if (!(ok_a & ok_b)) break;
+        a = _mm256_maddubs_epi16(a, merge);
+        b = _mm256_maddubs_epi16(b, merge);
+        /* packus interleaves the lanes: quarters come out as 0, 2, 1, 3 */
+        a = _mm256_permute4x64_epi64(_mm256_packus_epi16(a, b), 0xd8);
+        _mm256_storeu_si256((__m256i *)(dst + 32 * i), a);
+    }
+    return i;
+}
+
+#endif /* ASY__X86_SIMD */
+
+/* Hex-encodes the leading whole blocks; returns the bytes consumed. */
+ASY__INTERNAL size_t asy__hex_enc_simd(int level, const uint8_t *src, size_t n, char *dst) {
+#if ASY__X86_SIMD
+    if (level >= ASY__SIMD_AVX2 && n >= 32) {
+        asy__hex_enc_avx2(src, n / 32, dst);
+        return n / 32 * 32;
+    }
+#else
+    (void)level, (void)src, (void)n, (void)dst;
+#endif
+    return 0;
+}
+
+/* Decodes leading blocks of 64 valid digits out of `pairs` digit pairs;
+ * returns the bytes written (one per pair). */
+ASY__INTERNAL size_t asy__hex_dec_simd(int level, const uint8_t *src, size_t pairs,
+                                       uint8_t *dst) {
+#if ASY__X86_SIMD
+    if (level >= ASY__SIMD_AVX2 && pairs >= 32) return asy__hex_dec_avx2(src, pairs / 32, dst) * 32;
+#else
+    (void)level, (void)src, (void)pairs, (void)dst;
+#endif
+    return 0;
+}
+
+/* Encodes as many whole blocks as the kernel of `level` takes from n bytes;
+ * returns the input bytes consumed (a multiple of 3). */
+ASY__INTERNAL size_t asy__b64_enc_simd(int level, const uint8_t *src, size_t n, char *dst,
+                                       int url) {
+#if ASY__X86_SIMD
+    if (level >= ASY__SIMD_VBMI && n >= 48) {
+        asy__b64_enc_vbmi(src, n / 48, dst, url ? asy__b64_alpha_url : asy__b64_alpha_std);
+        return n / 48 * 48;
+    }
+    if (level >= ASY__SIMD_AVX2 && n >= 28) {
+        size_t blocks = (n - 4) / 24;
+        asy__b64_enc_avx2(src, blocks, dst, url);
+        return blocks * 24;
+    }
+#else
+    (void)level, (void)src, (void)n, (void)dst, (void)url;
+#endif
+    return 0;
+}
+
+/* Decodes leading blocks of characters all in the alphabet of `table`
+ * (one of the asy__b64_dec_* tables); returns the characters consumed (a
+ * multiple of 4, each 4 giving 3 bytes at dst).  Stops early at the first
+ * block with anything else in it, or when room runs short. */
+ASY__INTERNAL size_t asy__b64_dec_simd(int level, const uint8_t *src, size_t n, uint8_t *dst,
+                                       size_t room, const uint8_t *table) {
+#if ASY__X86_SIMD
+    size_t blocks;
+    if (level >= ASY__SIMD_VBMI) {
+        blocks = n / 64;
+        if (blocks > room / 48) blocks = room / 48;
+        return blocks ? asy__b64_dec_vbmi(src, blocks, dst, room, table) * 64 : 0;
+    }
+    if (level >= ASY__SIMD_AVX2) {
+        const asy__b64_avx2_consts *k = table == asy__b64_dec_std   ? &asy__b64_avx2_std
+                                        : table == asy__b64_dec_url ? &asy__b64_avx2_url
+                                                                    : &asy__b64_avx2_any;
+        blocks = n / 32;
+        return blocks ? asy__b64_dec_avx2(src, blocks, dst, room, k) * 32 : 0;
+    }
+#else
+    (void)level, (void)src, (void)n, (void)dst, (void)room, (void)table;
+#endif
+    return 0;
+}
+
+#line 1 "asyncrt_impl/buf/enc_hex.c"
+/* hex: two lowercase digits per byte; decoding takes either case.  Node's
+ * decoder stops at the first pair that is not two hex digits and drops an
+ * odd last digit; that is what ASY_BUF_LENIENT does, while strict decoding
+ * rejects both. */
+
+ASY__INTERNAL size_t asy__hex_encode_with(int level, const uint8_t *src, size_t n, char *dst) {
+    size_t i = asy__hex_enc_simd(level, src, n, dst);
+    for (; i < n; i++) memcpy(dst + 2 * i, asy__hex_pairs + 2 * src[i], 2);
+    return 2 * n;
+}
+
+ASY__INTERNAL size_t asy__hex_encode(const uint8_t *src, size_t n, char *dst) {
+    return asy__hex_encode_with(asy__simd_level(), src, n, dst);
+}
+
+/* Decodes pairs [from, to); returns the index of the first bad pair, or to. */
+ASY__INTERNAL size_t asy__hex_run(const uint8_t *s, size_t from, size_t to, uint8_t *dst) {
+    size_t i = from;
+    /* Blocks of 16 pairs test validity once; a bad block is redone one
+     * pair at a time to find where it stops. */
+    while (i + 16 <= to) {
+        uint8_t bad = 0;
+        size_t k;
+        for (k = i; k < i + 16; k++) {
+            uint8_t hi = ASY__DEC7(asy__hex_dec, s[2 * k]);
+            uint8_t lo = ASY__DEC7(asy__hex_dec, s[2 * k + 1]);
+            bad |= (uint8_t)(hi | lo);
+            dst[k] = (uint8_t)((hi << 4) | (lo & 0x0f));
+        }
+        if (bad & 0x80) break;
+        i += 16;
+    }
+    for (; i < to; i++) {
+        uint8_t hi = ASY__DEC7(asy__hex_dec, s[2 * i]);
+        uint8_t lo = ASY__DEC7(asy__hex_dec, s[2 * i + 1]);
+        if ((hi | lo) & 0x80) return i;
+        dst[i] = (uint8_t)((hi << 4) | lo);
+    }
+    return to;
+}
+
+ASY__INTERNAL int asy__hex_decode_with(int level, const char *src, size_t n, uint8_t *dst,
+                                       size_t cap, unsigned flags, size_t *written) {
+    size_t pairs = n / 2, got;
+    int lenient = (flags & ASY_BUF_LENIENT) != 0;
+    *written = 0;
+    if (!lenient && (n & 1)) return ASY_EINVAL;
+    if (pairs > cap) pairs = cap;
+    got = asy__hex_dec_simd(level, (const uint8_t *)src, pairs, dst);
+    got = asy__hex_run((const uint8_t *)src, got, pairs, dst);
+    *written = got;
+    return got < pairs && !lenient ? ASY_EINVAL : 0;
+}
+
+ASY__INTERNAL int asy__hex_decode(const char *src, size_t n, uint8_t *dst, size_t cap,
+                                  unsigned flags, size_t *written) {
+    return asy__hex_decode_with(asy__simd_level(), src, n, dst, cap, flags, written);
+}
+
+ASY__INTERNAL ptrdiff_t asy__hex_decoded_len(const char *src, size_t n, unsigned flags) {
+    const uint8_t *s = (const uint8_t *)src;
+    size_t i, pairs = n / 2;
+    if (!(flags & ASY_BUF_LENIENT) && (n & 1)) return ASY_EINVAL;
+    for (i = 0; i < pairs; i++) {
+        if ((ASY__DEC7(asy__hex_dec, s[2 * i]) | ASY__DEC7(asy__hex_dec, s[2 * i + 1])) & 0x80)
+            return flags & ASY_BUF_LENIENT ? (ptrdiff_t)i : (ptrdiff_t)ASY_EINVAL;
+    }
+    return (ptrdiff_t)pairs;
+}
+
+#line 1 "asyncrt_impl/buf/enc_base64.c"
+/* base64 and base64url (RFC 4648).  Encoding: base64 is padded with '=',
+ * base64url is not (as Node does).
+ *
+ * Strict decoding accepts exactly the encoding's alphabet, padded or not;
+ * padding, when present, must complete the last quantum (so the length is a
+ * multiple of 4).  Bits left over in the last character are ignored, as in
+ * Node.  Lenient decoding is Node's: both alphabets, every other character
+ * skipped, decoding ends at the first '=', and a final lone character is
+ * dropped. */
+
+ASY__INTERNAL size_t asy__base64_encoded_len(size_t n, int url) {
+    if (!url) return (n + 2) / 3 * 4;
+    return n / 3 * 4 + (n % 3 ? n % 3 + 1 : 0);
+}
+
+ASY__INTERNAL size_t asy__base64_encode_with(int level, const uint8_t *src, size_t n, char *dst,
+                                             int url) {
+    const char *a = url ? asy__b64_alpha_url : asy__b64_alpha_std;
+    size_t i = asy__b64_enc_simd(level, src, n, dst, url), o = i / 3 * 4;
+    uint32_t v;
+    for (; n - i >= 3; i += 3, o += 4) {
+        v = ((uint32_t)src[i] << 16) | ((uint32_t)src[i + 1] << 8) | src[i + 2];
+        dst[o] = a[v >> 18];
+        dst[o + 1] = a[(v >> 12) & 63];
+        dst[o + 2] = a[(v >> 6) & 63];
+        dst[o + 3] = a[v & 63];
+    }
+    if (n - i == 0) return o;
+    v = (uint32_t)src[i] << 16;
+    if (n - i == 2) v |= (uint32_t)src[i + 1] << 8;
+    dst[o++] = a[v >> 18];
+    dst[o++] = a[(v >> 12) & 63];
+    if (n - i == 2) dst[o++] = a[(v >> 6) & 63];
+    if (!url) {
+        dst[o++] = '=';
+        if (n - i == 1) dst[o++] = '=';
+    }
+    return o;
+}
+
+ASY__INTERNAL size_t asy__base64_encode(const uint8_t *src, size_t n, char *dst, int url) {
+    return asy__base64_encode_with(asy__simd_level(), src, n, dst, url);
+}
+
+/* Writes the top k (1..3) bytes of a 24-bit group, as many as fit. */
+ASY__INTERNAL size_t asy__b64_put(uint8_t *dst, size_t o, size_t cap, uint32_t v, size_t k) {
+    if (k > cap - o) k = cap - o;
+    if (k > 0) dst[o] = (uint8_t)(v >> 16);
+    if (k > 1) dst[o + 1] = (uint8_t)(v >> 8);
+    if (k > 2) dst[o + 2] = (uint8_t)v;
+    return o + k;
+}
+
+/* Strict: the length without padding, or ASY_EINVAL when the padding or
+ * the length is wrong (characters are checked while decoding). */
+ASY__INTERNAL ptrdiff_t asy__b64_strict_shape(const uint8_t *s, size_t n) {
+    size_t m = n, pad = 0;
+    while (m > 0 && pad < 2 && s[m - 1] == '=') {
+        m--;
+        pad++;
+    }
+    if (m % 4 == 1) return ASY_EINVAL;
+    if (pad && (n % 4 != 0 || m % 4 + pad != 4)) return ASY_EINVAL;
+    return (ptrdiff_t)m;
+}
+
+ASY__INTERNAL int asy__b64_decode_strict(int level, const uint8_t *s, size_t n, uint8_t *dst,
+                                         size_t cap, const uint8_t *t, size_t *written) {
+    ptrdiff_t shape = asy__b64_strict_shape(s, n);
+    size_t m, i, o;
+    uint8_t a, b, c, d;
+    *written = 0;
+    if (shape < 0) return (int)shape;
+    m = (size_t)shape;
+    i = asy__b64_dec_simd(level, s, m, dst, cap, t);
+    o = i / 4 * 3;
+    for (; m - i >= 4; i += 4) {
+        a = ASY__DEC7(t, s[i]);
+        b = ASY__DEC7(t, s[i + 1]);
+        c = ASY__DEC7(t, s[i + 2]);
+        d = ASY__DEC7(t, s[i + 3]);
+        if ((a | b | c | d) & 0x80) {
+            *written = o;
+            return ASY_EINVAL;
+        }
+        if (cap - o < 3) {
+            *written = asy__b64_put(dst, o, cap, ((uint32_t)a << 18) | ((uint32_t)b << 12) |
+                                                     ((uint32_t)c << 6) | d, 3);
+            return 0;
+        }
+        dst[o] = (uint8_t)((a << 2) | (b >> 4));
+        dst[o + 1] = (uint8_t)((b << 4) | (c >> 2));
+        dst[o + 2] = (uint8_t)((c << 6) | d);
+        o += 3;
+    }
+    if (m - i >= 2) { /* 2 or 3 characters left: 1 or 2 bytes */
+        a = ASY__DEC7(t, s[i]);
+        b = ASY__DEC7(t, s[i + 1]);
+        c = m - i == 3 ? ASY__DEC7(t, s[i + 2]) : 0;
+        if ((a | b | c) & 0x80) {
+            *written = o;
+            return ASY_EINVAL;
+        }
+        o = asy__b64_put(dst, o, cap, ((uint32_t)a << 18) | ((uint32_t)b << 12) | ((uint32_t)c << 6),
+                         m - i - 1);
+    }
+    *written = o;
+    return 0;
+}
+
+ASY__INTERNAL size_t asy__b64_decode_lenient(int level, const uint8_t *s, size_t n, uint8_t *dst,
+                                             size_t cap) {
+    const uint8_t *t = asy__b64_dec_any;
+    size_t i = 0, o = 0, next_simd = 0;
+    uint32_t acc = 0;
+    int k = 0;
+    while (i < n) {
+        uint8_t c, v;
+        /* Whole blocks go to SIMD while the quantum is aligned; after a
+         * block it refused (junk in it), the scalar loop gets past that
+         * block before SIMD is tried again. */
+        if (k == 0 && i >= next_simd && level) {
+            size_t used = asy__b64_dec_simd(level, s + i, n - i, dst + o, cap - o, t);
+            i += used;
+            o += used / 4 * 3;
+            next_simd = i + 64;
+            if (i >= n) break;
+        }
+        /* whole valid quanta without the per-character bookkeeping */
+        while (k == 0 && n - i >= 4 && cap - o >= 3) {
+            uint8_t a = ASY__DEC7(t, s[i]), b = ASY__DEC7(t, s[i + 1]);
+            uint8_t d = ASY__DEC7(t, s[i + 2]), e = ASY__DEC7(t, s[i + 3]);
+            if ((a | b | d | e) & 0x80) break;
+            dst[o] = (uint8_t)((a << 2) | (b >> 4));
+            dst[o + 1] = (uint8_t)((b << 4) | (d >> 2));
+            dst[o + 2] = (uint8_t)((d << 6) | e);
+            o += 3;
+            i += 4;
+        }
+        if (i >= n) break;
+        c = s[i++];
+        v = ASY__DEC7(t, c);
+        if (v & 0x80) {
+            if (c == '=') break;
+            continue;
+        }
+        acc = (acc << 6) | v;
+        if (++k == 4) {
+            if (cap - o < 3) return asy__b64_put(dst, o, cap, acc, 3);
+            dst[o] = (uint8_t)(acc >> 16);
+            dst[o + 1] = (uint8_t)(acc >> 8);
+            dst[o + 2] = (uint8_t)acc;
+            o += 3;
+            acc = 0;
+            k = 0;
+        }
+    }
+    if (k >= 2) o = asy__b64_put(dst, o, cap, acc << (6 * (4 - k)), (size_t)k - 1);
+    return o;
+}
+
+ASY__INTERNAL int asy__base64_decode_with(int level, const char *src, size_t n, uint8_t *dst,
+                                          size_t cap, unsigned flags, int url,
+                                          size_t *written) {
+    const uint8_t *s = (const uint8_t *)src;
+    if (flags & ASY_BUF_LENIENT) {
+        *written = asy__b64_decode_lenient(level, s, n, dst, cap);
+        return 0;
+    }
+    return asy__b64_decode_strict(level, s, n, dst, cap, url ? asy__b64_dec_url : asy__b64_dec_std,
+                                  written);
+}
+
+ASY__INTERNAL int asy__base64_decode(const char *src, size_t n, uint8_t *dst, size_t cap,
+                                     unsigned flags, int url, size_t *written) {
+    return asy__base64_decode_with(asy__simd_level(), src, n, dst, cap, flags, url, written);
+}
+
+ASY__INTERNAL ptrdiff_t asy__base64_decoded_len(const char *src, size_t n, unsigned flags,
+                                                int url) {
+    const uint8_t *s = (const uint8_t *)src;
+    size_t i, valid = 0;
+    if (flags & ASY_BUF_LENIENT) {
+        for (i = 0; i < n && s[i] != '='; i++) valid += !(ASY__DEC7(asy__b64_dec_any, s[i]) & 0x80);
+    } else {
+        const uint8_t *t = url ? asy__b64_dec_url : asy__b64_dec_std;
+        ptrdiff_t shape = asy__b64_strict_shape(s, n);
+        if (shape < 0) return shape;
+        valid = (size_t)shape;
+        for (i = 0; i < valid; i++)
+            if (ASY__DEC7(t, s[i]) & 0x80) return ASY_EINVAL;
+    }
+    return (ptrdiff_t)(valid / 4 * 3 + (valid % 4 > 1 ? valid % 4 - 1 : 0));
+}
+
+#line 1 "asyncrt_impl/buf/encoding.c"
+/* Strings <-> buffers: the public face of the encoders and decoders. */
+
+ASY__INTERNAL int asy__enc_ok(asy_encoding_t enc) {
+    return (int)enc >= (int)ASY_ENC_UTF8 && (int)enc <= (int)ASY_ENC_UTF16LE;
+}
+
+ASY__INTERNAL int asy__name_is(const char *a, const char *b) {
+    for (; *a && *b; a++, b++) {
+        char c = *a >= 'A' && *a <= 'Z' ? (char)(*a - 'A' + 'a') : *a;
+        if (c != *b) return 0;
+    }
+    return *a == *b;
+}
+
+ASYNCRT_API int asy_encoding_from_name(const char *name) {
+    static const struct {
+        const char *name;
+        asy_encoding_t enc;
+    } names[] = {{"utf8", ASY_ENC_UTF8},        {"utf-8", ASY_ENC_UTF8},
+                 {"hex", ASY_ENC_HEX},          {"base64", ASY_ENC_BASE64},
+                 {"base64url", ASY_ENC_BASE64URL}, {"latin1", ASY_ENC_LATIN1},
+                 {"binary", ASY_ENC_LATIN1},    {"ascii", ASY_ENC_ASCII},
+                 {"utf16le", ASY_ENC_UTF16LE},  {"utf-16le", ASY_ENC_UTF16LE},
+                 {"ucs2", ASY_ENC_UTF16LE},     {"ucs-2", ASY_ENC_UTF16LE}};
+    size_t i;
+    if (!name) return ASY_EINVAL;
+    for (i = 0; i < ASY_ARRAY_SIZE(names); i++)
+        if (asy__name_is(name, names[i].name)) return (int)names[i].enc;
+    return ASY_EINVAL;
+}
+
+ASYNCRT_API const char *asy_encoding_name(asy_encoding_t enc) {
+    static const char *const names[] = {"utf8",  "hex",   "base64", "base64url",
+                                        "latin1", "ascii", "utf16le"};
+    return asy__enc_ok(enc) ? names[(int)enc] : NULL;
+}
+
+/* ---- buffer -> string ---------------------------------------------------- */
+
+ASYNCRT_API ptrdiff_t asy_buf_string_length(const asy_buf_t *b, asy_encoding_t enc) {
+    size_t n;
+    if (!b || !asy__enc_ok(enc)) return ASY_EINVAL;
+    n = b->len;
+    /* PTRDIFF_MAX bounds every object, so a longer string cannot exist */
+    switch (enc) {
+        case ASY_ENC_HEX:
+            return n > (size_t)PTRDIFF_MAX / 2 ? (ptrdiff_t)ASY_ENOMEM : (ptrdiff_t)(2 * n);
+        case ASY_ENC_BASE64:
+        case ASY_ENC_BASE64URL:
+            if (n / 3 > (size_t)PTRDIFF_MAX / 4 - 1) return ASY_ENOMEM;
+            return (ptrdiff_t)asy__base64_encoded_len(n, enc == ASY_ENC_BASE64URL);
+        default: {
+            size_t len = asy__text_encoded_len(enc, b->data, n);
+            return len > (size_t)PTRDIFF_MAX ? (ptrdiff_t)ASY_ENOMEM : (ptrdiff_t)len;
+        }
+    }
+}
+
+ASY__INTERNAL size_t asy__encode(const asy_buf_t *b, asy_encoding_t enc, char *dst) {
+    switch (enc) {
+        case ASY_ENC_HEX:
+            return asy__hex_encode(b->data, b->len, dst);
+        case ASY_ENC_BASE64:
+        case ASY_ENC_BASE64URL:
+            return asy__base64_encode(b->data, b->len, dst, enc == ASY_ENC_BASE64URL);
+        default:
+            return asy__text_encode(enc, b->data, b->len, dst);
+    }
+}
+
+ASYNCRT_API int asy_buf_to_string(const asy_buf_t *b, asy_encoding_t enc, char **out,
+                                  size_t *out_len) {
+    ptrdiff_t len;
+    char *s;
+    if (out) *out = NULL;
+    if (out_len) *out_len = 0;
+    if (!out) return ASY_EINVAL;
+    len = asy_buf_string_length(b, enc);
+    if (len < 0) return (int)len;
+    s = (char *)asy__malloc((size_t)len + 1);
+    if (!s) return ASY_ENOMEM;
+    if (len) asy__encode(b, enc, s);
+    s[len] = '\0';
+    *out = s;
+    if (out_len) *out_len = (size_t)len;
+    return 0;
+}
+
+ASYNCRT_API ptrdiff_t asy_buf_encode_into(const asy_buf_t *b, asy_encoding_t enc, char *dst,
+                                          size_t cap) {
+    ptrdiff_t len = asy_buf_string_length(b, enc);
+    if (len < 0) return len;
+    if ((size_t)len > cap) return ASY_ERANGE;
+    if (len && !dst) return ASY_EINVAL;
+    if (len) asy__encode(b, enc, dst);
+    return len;
+}
+
+/* ---- string -> buffer ---------------------------------------------------- */
+
+ASY__INTERNAL int asy__decode(asy_encoding_t enc, const char *src, size_t n, uint8_t *dst,
+                              size_t cap, unsigned flags, size_t *written) {
+    switch (enc) {
+        case ASY_ENC_HEX:
+            return asy__hex_decode(src, n, dst, cap, flags, written);
+        case ASY_ENC_BASE64:
+        case ASY_ENC_BASE64URL:
+            return asy__base64_decode(src, n, dst, cap, flags, enc == ASY_ENC_BASE64URL, written);
+        default:
+            return asy__text_decode(enc, src, n, dst, cap, flags, written);
+    }
+}
+
+ASYNCRT_API ptrdiff_t asy_buf_byte_length(const char *str, size_t len, asy_encoding_t enc,
+                                          unsigned flags) {
+    size_t n;
+    int r;
+    if ((!str && len) || !asy__enc_ok(enc)) return ASY_EINVAL;
+    if (len == 0) return 0;
+    switch (enc) {
+        case ASY_ENC_HEX:
+            return asy__hex_decoded_len(str, len, flags);
+        case ASY_ENC_BASE64:
+        case ASY_ENC_BASE64URL:
+            return asy__base64_decoded_len(str, len, flags, enc == ASY_ENC_BASE64URL);
+        default:
+            r = asy__text_decode(enc, str, len, NULL, 0, flags, &n);
+            if (r < 0) return r;
+            return n > (size_t)PTRDIFF_MAX ? (ptrdiff_t)ASY_ENOMEM : (ptrdiff_t)n;
+    }
+}
+
+ASYNCRT_API int asy_buf_from_stringn(asy_buf_t *out, const char *str, size_t len,
+                                     asy_encoding_t enc, unsigned flags) {
+    size_t cap, written;
+    ptrdiff_t exact;
+    int r;
+    if (!out) return ASY_EINVAL;
+    asy__buf_clear(out);
+    if ((!str && len) || !asy__enc_ok(enc)) return ASY_EINVAL;
+    if (len == 0) return 0;
+    switch (enc) {
+        case ASY_ENC_HEX:
+            cap = len / 2;
+            break;
+        case ASY_ENC_BASE64:
+        case ASY_ENC_BASE64URL:
+            /* an upper bound: exact for valid strict input */
+            cap = len / 4 * 3 + (len % 4 > 1 ? len % 4 - 1 : 0);
+            break;
+        default:
+            if (enc == ASY_ENC_UTF8 && asy_utf8_valid(str, len)) {
+                cap = len;
+                break;
+            }
+            exact = asy_buf_byte_length(str, len, enc, flags);
+            if (exact < 0) return (int)exact;
+            cap = (size_t)exact;
+            break;
+    }
+    r = asy__buf_make(out, cap, cap, 0);
+    if (r < 0) return r;
+    r = asy__decode(enc, str, len, out->data, cap, flags, &written);
+    if (r < 0) {
+        asy_buf_release(out);
+        return r;
+    }
+    out->len = written;
+    if (out->store) out->store->used = written;
+    asy__buf_shrink(out);
+    return 0;
+}
+
+ASYNCRT_API int asy_buf_from_string(asy_buf_t *out, const char *str, asy_encoding_t enc) {
+    if (!out) return ASY_EINVAL;
+    if (!str) {
+        asy__buf_clear(out);
+        return ASY_EINVAL;
+    }
+    return asy_buf_from_stringn(out, str, strlen(str), enc, 0);
+}
+
+ASYNCRT_API ptrdiff_t asy_buf_write_string(asy_buf_t *b, size_t offset, const char *str,
+                                           size_t len, asy_encoding_t enc, unsigned flags) {
+    size_t written;
+    int r;
+    if (!b || (!str && len) || !asy__enc_ok(enc)) return ASY_EINVAL;
+    if (offset > b->len) return ASY_ERANGE;
+    if (len == 0 || offset == b->len) return 0;
+    if (!(flags & ASY_BUF_LENIENT)) {
+        ptrdiff_t check = asy_buf_byte_length(str, len, enc, flags);
+        if (check < 0) return check;
+    }
+    r = asy__decode(enc, str, len, b->data + offset, b->len - offset, flags, &written);
+    return r < 0 ? r : (ptrdiff_t)written;
+}
+
+#line 1 "asyncrt_impl/buf/buf_ops.c"
+/* Comparing, searching, filling, copying and concatenating buffers, with
+ * Node's rules for positions and out-of-range arguments. */
+
+ASYNCRT_API int asy_buf_equals(const asy_buf_t *a, const asy_buf_t *b) {
+    if (!a || !b) return a == b;
+    if (a->len != b->len) return 0;
+    return a->len == 0 || a->data == b->data || memcmp(a->data, b->data, a->len) == 0;
+}
+
+ASYNCRT_API int asy_buf_compare(const asy_buf_t *a, const asy_buf_t *b) {
+    size_t la = a ? a->len : 0, lb = b ? b->len : 0, n = la < lb ? la : lb;
+    int c = n ? memcmp(a->data, b->data, n) : 0;
+    if (c) return c < 0 ? -1 : 1;
+    return la < lb ? -1 : la > lb ? 1 : 0;
+}
+
+/* Node's starting point for indexOf (forward) and lastIndexOf: negative
+ * offsets count from the end; -1 means nothing can match. */
+ASY__INTERNAL ptrdiff_t asy__index_start(size_t len, ptrdiff_t off, size_t n, int forward) {
+    if (off < 0) {
+        size_t back = (size_t)(-(off + 1)) + 1;
+        if (back <= len) return (ptrdiff_t)(len - back);
+        return forward || n == 0 ? 0 : -1;
+    }
+    if ((size_t)off <= len && n <= len - (size_t)off) return off;
+    if (n == 0) return (ptrdiff_t)len;
+    if (forward) return -1;
+    return (ptrdiff_t)len - 1;
+}
+
+ASY__INTERNAL ptrdiff_t asy__find(const uint8_t *h, size_t hlen, const uint8_t *nd, size_t n,
+                                  size_t from) {
+    const uint8_t *p = h + from, *last;
+    if (n > hlen || from > hlen - n) return -1;
+    last = h + (hlen - n); /* the last place a match can start */
+    while (p <= last) {
+        p = (const uint8_t *)memchr(p, nd[0], (size_t)(last - p) + 1);
+        if (!p) return -1;
+        if (memcmp(p + 1, nd + 1, n - 1) == 0) return (ptrdiff_t)(p - h);
+        p++;
+    }
+    return -1;
+}
+
+ASY__INTERNAL ptrdiff_t asy__find_last(const uint8_t *h, size_t hlen, const uint8_t *nd,
+                                       size_t n, size_t from) {
+    size_t i;
+    if (n > hlen) return -1;
+    i = from < hlen - n ? from : hlen - n;
+    for (;;) {
+        if (h[i] == nd[0] && memcmp(h + i + 1, nd + 1, n - 1) == 0) return (ptrdiff_t)i;
+        if (i-- == 0) return -1;
+    }
+}
+
+ASYNCRT_API ptrdiff_t asy_buf_index_of(const asy_buf_t *b, const void *needle, size_t n,
+                                       ptrdiff_t byte_offset) {
+    ptrdiff_t start;
+    if (!b || (!needle && n)) return -1;
+    start = asy__index_start(b->len, byte_offset, n, 1);
+    if (n == 0 || start < 0) return start;
+    return asy__find(b->data, b->len, (const uint8_t *)needle, n, (size_t)start);
+}
+
+ASYNCRT_API ptrdiff_t asy_buf_last_index_of(const asy_buf_t *b, const void *needle, size_t n,
+                                            ptrdiff_t byte_offset) {
+    ptrdiff_t start;
+    if (!b || (!needle && n)) return -1;
+    start = asy__index_start(b->len, byte_offset, n, 0);
+    if (n == 0 || start < 0) return start;
+    return asy__find_last(b->data, b->len, (const uint8_t *)needle, n, (size_t)start);
+}
+
+ASYNCRT_API int asy_buf_includes(const asy_buf_t *b, const void *needle, size_t n,
+                                 ptrdiff_t byte_offset) {
+    return asy_buf_index_of(b, needle, n, byte_offset) >= 0;
+}
+
+/* The bytes str stands for in enc: utf8 is used as is, anything else is
+ * decoded (strictly) into *tmp, which the caller releases. */
+ASY__INTERNAL int asy__needle(const char *str, asy_encoding_t enc, asy_buf_t *tmp,
+                              const uint8_t **p, size_t *n) {
+    int r;
+    asy__buf_clear(tmp);
+    if (!str) return ASY_EINVAL;
+    if (enc == ASY_ENC_UTF8) {
+        *p = (const uint8_t *)str;
+        *n = strlen(str);
+        return 0;
+    }
+    r = asy_buf_from_string(tmp, str, enc);
+    *p = tmp->data;
+    *n = tmp->len;
+    return r;
+}
+
+ASYNCRT_API ptrdiff_t asy_buf_index_of_string(const asy_buf_t *b, const char *str,
+                                              ptrdiff_t byte_offset, asy_encoding_t enc) {
+    asy_buf_t tmp;
+    const uint8_t *p = NULL;
+    size_t n = 0;
+    ptrdiff_t r = -1;
+    if (asy__needle(str, enc, &tmp, &p, &n) == 0) r = asy_buf_index_of(b, p, n, byte_offset);
+    asy_buf_release(&tmp);
+    return r;
+}
+
+ASYNCRT_API ptrdiff_t asy_buf_last_index_of_string(const asy_buf_t *b, const char *str,
+                                                   ptrdiff_t byte_offset, asy_encoding_t enc) {
+    asy_buf_t tmp;
+    const uint8_t *p = NULL;
+    size_t n = 0;
+    ptrdiff_t r = -1;
+    if (asy__needle(str, enc, &tmp, &p, &n) == 0)
+        r = asy_buf_last_index_of(b, p, n, byte_offset);
+    asy_buf_release(&tmp);
+    return r;
+}
+
+ASYNCRT_API int asy_buf_includes_string(const asy_buf_t *b, const char *str,
+                                        ptrdiff_t byte_offset, asy_encoding_t enc) {
+    return asy_buf_index_of_string(b, str, byte_offset, enc) >= 0;
+}
+
+/* [start, end) of a fill, or ASY_ERANGE; start past the end is an empty
+ * range, as in Node. */
+ASY__INTERNAL int asy__fill_range(const asy_buf_t *b, ptrdiff_t start, ptrdiff_t end, size_t *s,
+                                  size_t *e) {
+    if (start < 0) return ASY_ERANGE;
+    if (end == ASY_BUF_END) end = (ptrdiff_t)b->len;
+    if (end < 0 || (size_t)end > b->len) return ASY_ERANGE;
+    *s = (size_t)start;
+    *e = (size_t)end;
+    return 0;
+}
+
+ASYNCRT_API int asy_buf_fill(asy_buf_t *b, const void *pattern, size_t n, ptrdiff_t start,
+                             ptrdiff_t end) {
+    size_t s, e, done;
+    int r;
+    if (!b || (!pattern && n)) return ASY_EINVAL;
+    r = asy__fill_range(b, start, end, &s, &e);
+    if (r < 0) return r;
+    if (n == 0) return ASY_EINVAL;
+    if (s >= e) return 0;
+    if (n == 1) {
+        memset(b->data + s, *(const uint8_t *)pattern, e - s);
+        return 0;
+    }
+    /* one copy of the pattern, then double what is written */
+    done = n < e - s ? n : e - s;
+    memmove(b->data + s, pattern, done);
+    while (done < e - s) {
+        size_t k = done < e - s - done ? done : e - s - done;
+        memcpy(b->data + s + done, b->data + s, k);
+        done += k;
+    }
+    return 0;
+}
+
+ASYNCRT_API int asy_buf_fill_byte(asy_buf_t *b, int value, ptrdiff_t start, ptrdiff_t end) {
+    uint8_t v = (uint8_t)(value & 0xff);
+    return asy_buf_fill(b, &v, 1, start, end);
+}
+
+ASYNCRT_API int asy_buf_fill_string(asy_buf_t *b, const char *str, asy_encoding_t enc,
+                                    ptrdiff_t start, ptrdiff_t end) {
+    asy_buf_t tmp;
+    const uint8_t *p = NULL;
+    size_t n = 0;
+    int r;
+    if (!b || !str || !asy__enc_ok(enc)) return ASY_EINVAL;
+    if (!*str) return asy_buf_fill_byte(b, 0, start, end); /* Node fills "" with zeros */
+    r = asy__needle(str, enc, &tmp, &p, &n);
+    if (r == 0) r = asy_buf_fill(b, p, n, start, end);
+    asy_buf_release(&tmp);
+    return r;
+}
+
+ASYNCRT_API ptrdiff_t asy_buf_copy(const asy_buf_t *source, asy_buf_t *target,
+                                   ptrdiff_t target_start, ptrdiff_t source_start,
+                                   ptrdiff_t source_end) {
+    size_t ts, ss, se, n;
+    if (!source || !target) return ASY_EINVAL;
+    if (target_start < 0 || source_start < 0 || source_end < 0) return ASY_ERANGE;
+    if ((size_t)source_start > source->len) return ASY_ERANGE;
+    ts = (size_t)target_start;
+    ss = (size_t)source_start;
+    se = (size_t)source_end < source->len ? (size_t)source_end : source->len;
+    if (ts >= target->len || ss >= se) return 0;
+    n = se - ss;
+    if (n > target->len - ts) n = target->len - ts;
+    memmove(target->data + ts, source->data + ss, n);
+    return (ptrdiff_t)n;
+}
+
+ASYNCRT_API int asy_buf_concat(asy_buf_t *out, const asy_buf_t *list, size_t count,
+                               ptrdiff_t total_len) {
+    size_t sum = 0, total, o = 0, i;
+    int r;
+    if (!out) return ASY_EINVAL;
+    asy__buf_clear(out);
+    if (!list && count) return ASY_EINVAL;
+    if (total_len < 0) return ASY_ERANGE;
+    for (i = 0; i < count; i++) {
+        if (list[i].len > SIZE_MAX - sum) return ASY_ENOMEM;
+        sum += list[i].len;
+    }
+    total = total_len == ASY_BUF_END ? sum : (size_t)total_len;
+    r = asy__buf_make(out, total, total, 0);
+    if (r < 0) return r;
+    for (i = 0; i < count && o < total; i++) {
+        size_t k = list[i].len < total - o ? list[i].len : total - o;
+        if (k) memcpy(out->data + o, list[i].data, k);
+        o += k;
+    }
+    if (o < total) memset(out->data + o, 0, total - o);
+    return 0;
+}
+
+#line 1 "asyncrt_impl/buf/buf_num.c"
+/* Fixed-size numbers in either byte order (buf.readUInt32LE & co.).
+ * Bytes are assembled one by one, which is alignment- and host-order-free;
+ * compilers turn it into a single load or store (plus bswap). */
+
+ASY__INTERNAL uint64_t asy__load_n(const uint8_t *p, size_t size, int be) {
+    uint64_t v = 0;
+    size_t i;
+    if (be)
+        for (i = 0; i < size; i++) v = (v << 8) | p[i];
+    else
+        for (i = size; i-- > 0;) v = (v << 8) | p[i];
+    return v;
+}
+
+ASY__INTERNAL void asy__store_n(uint8_t *p, uint64_t v, size_t size, int be) {
+    size_t i;
+    for (i = 0; i < size; i++, v >>= 8) p[be ? size - 1 - i : i] = (uint8_t)v;
+}
+
+ASY__INTERNAL int asy__num_check(const asy_buf_t *b, size_t off, size_t size) {
+    if (!b) return ASY_EINVAL;
+    return b->len >= size && off <= b->len - size ? 0 : ASY_ERANGE;
+}
+
+/* Signed and floating-point values travel through their unsigned
+ * representation (two's complement, IEEE 754) by memcpy. */
+#define ASY__NUM_RW(suffix, type, utype, be)                                   \
+    ASYNCRT_API int asy_buf_read_##suffix(const asy_buf_t *b, size_t off, type *v) { \
+        utype u;                                                               \
+        int r = asy__num_check(b, off, sizeof(type));                          \
+        if (r == 0 && !v) r = ASY_EINVAL;                                      \
+        if (r < 0) return r;                                                   \
+        u = (utype)asy__load_n(b->data + off, sizeof(type), be);               \
+        memcpy(v, &u, sizeof(type));                                           \
+        return 0;                                                              \
+    }                                                                          \
+    ASYNCRT_API int asy_buf_write_##suffix(asy_buf_t *b, size_t off, type v) { \
+        utype u;                                                               \
+        int r = asy__num_check(b, off, sizeof(type));                          \
+        if (r < 0) return r;                                                   \
+        memcpy(&u, &v, sizeof(type));                                          \
+        asy__store_n(b->data + off, u, sizeof(type), be);                      \
+        return 0;                                                              \
+    }
+
+ASY__NUM_RW(u8, uint8_t, uint8_t, 0)
+ASY__NUM_RW(i8, int8_t, uint8_t, 0)
+ASY__NUM_RW(u16_le, uint16_t, uint16_t, 0)
+ASY__NUM_RW(u16_be, uint16_t, uint16_t, 1)
+ASY__NUM_RW(i16_le, int16_t, uint16_t, 0)
+ASY__NUM_RW(i16_be, int16_t, uint16_t, 1)
+ASY__NUM_RW(u32_le, uint32_t, uint32_t, 0)
+ASY__NUM_RW(u32_be, uint32_t, uint32_t, 1)
+ASY__NUM_RW(i32_le, int32_t, uint32_t, 0)
+ASY__NUM_RW(i32_be, int32_t, uint32_t, 1)
+ASY__NUM_RW(u64_le, uint64_t, uint64_t, 0)
+ASY__NUM_RW(u64_be, uint64_t, uint64_t, 1)
+ASY__NUM_RW(i64_le, int64_t, uint64_t, 0)
+ASY__NUM_RW(i64_be, int64_t, uint64_t, 1)
+ASY__NUM_RW(float_le, float, uint32_t, 0)
+ASY__NUM_RW(float_be, float, uint32_t, 1)
+ASY__NUM_RW(double_le, double, uint64_t, 0)
+ASY__NUM_RW(double_be, double, uint64_t, 1)
+
+#undef ASY__NUM_RW
+
+/* ---- variable width ------------------------------------------------------ */
+
+ASY__INTERNAL int asy__width_check(const asy_buf_t *b, size_t off, size_t width) {
+    if (width < 1 || width > 8) return ASY_EINVAL;
+    return asy__num_check(b, off, width);
+}
+
+/* Sign-extends the low `width` bytes of u. */
+ASY__INTERNAL int64_t asy__sext(uint64_t u, size_t width) {
+    int64_t v;
+    if (width < 8) {
+        u &= ((uint64_t)1 << (8 * width)) - 1;
+        if ((u >> (8 * width - 1)) & 1) u |= ~(uint64_t)0 << (8 * width);
+    }
+    memcpy(&v, &u, sizeof(v));
+    return v;
+}
+
+ASY__INTERNAL int asy__read_var(const asy_buf_t *b, size_t off, size_t width, int be,
+                                uint64_t *u) {
+    int r = asy__width_check(b, off, width);
+    if (r < 0) return r;
+    *u = asy__load_n(b->data + off, width, be);
+    return 0;
+}
+
+ASYNCRT_API int asy_buf_read_uint_le(const asy_buf_t *b, size_t off, size_t byte_length,
+                                     uint64_t *v) {
+    return v ? asy__read_var(b, off, byte_length, 0, v) : ASY_EINVAL;
+}
+
+ASYNCRT_API int asy_buf_read_uint_be(const asy_buf_t *b, size_t off, size_t byte_length,
+                                     uint64_t *v) {
+    return v ? asy__read_var(b, off, byte_length, 1, v) : ASY_EINVAL;
+}
+
+ASYNCRT_API int asy_buf_read_int_le(const asy_buf_t *b, size_t off, size_t byte_length,
+                                    int64_t *v) {
+    uint64_t u;
+    int r = v ? asy__read_var(b, off, byte_length, 0, &u) : ASY_EINVAL;
+    if (r == 0) *v = asy__sext(u, byte_length);
+    return r;
+}
+
+ASYNCRT_API int asy_buf_read_int_be(const asy_buf_t *b, size_t off, size_t byte_length,
+                                    int64_t *v) {
+    uint64_t u;
+    int r = v ? asy__read_var(b, off, byte_length, 1, &u) : ASY_EINVAL;
+    if (r == 0) *v = asy__sext(u, byte_length);
+    return r;
+}
+
+ASY__INTERNAL int asy__write_uvar(asy_buf_t *b, size_t off, size_t width, uint64_t v, int be) {
+    int r = asy__width_check(b, off, width);
+    if (r < 0) return r;
+    if (width < 8 && v >> (8 * width)) return ASY_ERANGE;
+    asy__store_n(b->data + off, v, width, be);
+    return 0;
+}
+
+ASY__INTERNAL int asy__write_ivar(asy_buf_t *b, size_t off, size_t width, int64_t v, int be) {
+    uint64_t u;
+    int r = asy__width_check(b, off, width);
+    if (r < 0) return r;
+    memcpy(&u, &v, sizeof(u));
+    /* fits when sign-extending its low bytes gives it back */
+    if (asy__sext(u, width) != v) return ASY_ERANGE;
+    asy__store_n(b->data + off, u, width, be);
+    return 0;
+}
+
+ASYNCRT_API int asy_buf_write_uint_le(asy_buf_t *b, size_t off, size_t byte_length, uint64_t v) {
+    return asy__write_uvar(b, off, byte_length, v, 0);
+}
+
+ASYNCRT_API int asy_buf_write_uint_be(asy_buf_t *b, size_t off, size_t byte_length, uint64_t v) {
+    return asy__write_uvar(b, off, byte_length, v, 1);
+}
+
+ASYNCRT_API int asy_buf_write_int_le(asy_buf_t *b, size_t off, size_t byte_length, int64_t v) {
+    return asy__write_ivar(b, off, byte_length, v, 0);
+}
+
+ASYNCRT_API int asy_buf_write_int_be(asy_buf_t *b, size_t off, size_t byte_length, int64_t v) {
+    return asy__write_ivar(b, off, byte_length, v, 1);
+}
+
+/* ---- swaps ------------------------------------------------------------------ */
+
+ASY__INTERNAL int asy__swap(asy_buf_t *b, size_t unit) {
+    size_t i, k;
+    if (!b || b->len % unit) return ASY_EINVAL;
+    for (i = 0; i < b->len; i += unit)
+        for (k = 0; k < unit / 2; k++) {
+            uint8_t t = b->data[i + k];
+            b->data[i + k] = b->data[i + unit - 1 - k];
+            b->data[i + unit - 1 - k] = t;
+        }
+    return 0;
+}
+
+ASYNCRT_API int asy_buf_swap16(asy_buf_t *b) { return asy__swap(b, 2); }
+ASYNCRT_API int asy_buf_swap32(asy_buf_t *b) { return asy__swap(b, 4); }
+ASYNCRT_API int asy_buf_swap64(asy_buf_t *b) { return asy__swap(b, 8); }
+
+#line 1 "asyncrt_impl/buf/bufchain.c"
+/* The byte chain: a ring of views that grows by doubling, so appending,
+ * prepending and consuming are O(1) (amortised) and never copy data. */
+
+/* Size of a segment made for copied bytes: one 4 KiB block with its header,
+ * enough for a batch of header lines or small writes. */
+#define ASY__CHAIN_SEG ((size_t)4096 - ASY__BUF_HDR)
+
+ASY__INTERNAL asy_buf_t *asy__seg(const asy_bufchain_t *c, size_t i) {
+    return &c->segs[(c->head + i) & (c->cap - 1)];
+}
+
+ASY__INTERNAL int asy__chain_room(asy_bufchain_t *c) {
+    asy_buf_t *segs;
+    size_t cap, i;
+    if (c->count < c->cap) return 0;
+    cap = c->cap ? c->cap * 2 : 8;
+    if (cap > SIZE_MAX / sizeof(asy_buf_t)) return ASY_ENOMEM;
+    segs = ASY__NEW_ARRAY(asy_buf_t, cap);
+    if (!segs) return ASY_ENOMEM;
+    for (i = 0; i < c->count; i++) segs[i] = *asy__seg(c, i);
+    asy__free(c->segs);
+    c->segs = segs;
+    c->cap = cap;
+    c->head = 0;
+    return 0;
+}
+
+ASY__INTERNAL void asy__chain_pop(asy_bufchain_t *c) {
+    asy_buf_t *s = asy__seg(c, 0);
+    c->len -= s->len;
+    asy_buf_release(s);
+    c->head = (c->head + 1) & (c->cap - 1);
+    c->count--;
+}
+
+ASYNCRT_API void asy_bufchain_init(asy_bufchain_t *c) {
+    if (c) memset(c, 0, sizeof(*c));
+}
+
+ASYNCRT_API void asy_bufchain_reset(asy_bufchain_t *c) {
+    if (!c) return;
+    while (c->count) asy__chain_pop(c);
+    asy__free(c->segs);
+    memset(c, 0, sizeof(*c));
+}
+
+ASYNCRT_API size_t asy_bufchain_len(const asy_bufchain_t *c) { return c ? c->len : 0; }
+
+ASYNCRT_API size_t asy_bufchain_count(const asy_bufchain_t *c) { return c ? c->count : 0; }
+
+ASYNCRT_API int asy_bufchain_append(asy_bufchain_t *c, const asy_buf_t *b) {
+    int r;
+    if (!c || !b) return ASY_EINVAL;
+    if (b->len == 0) return 0;
+    if ((r = asy__chain_room(c)) < 0) return r;
+    if (b->store) b->store->refs++;
+    *asy__seg(c, c->count++) = *b;
+    c->len += b->len;
+    return 0;
+}
+
+ASYNCRT_API int asy_bufchain_append_move(asy_bufchain_t *c, asy_buf_t *b) {
+    int r;
+    if (!c || !b) return ASY_EINVAL;
+    if (b->len == 0) {
+        asy_buf_release(b);
+        return 0;
+    }
+    if ((r = asy__chain_room(c)) < 0) return r;
+    *asy__seg(c, c->count++) = *b;
+    c->len += b->len;
+    asy__buf_clear(b);
+    return 0;
+}
+
+ASYNCRT_API int asy_bufchain_prepend(asy_bufchain_t *c, const asy_buf_t *b) {
+    int r;
+    if (!c || !b) return ASY_EINVAL;
+    if (b->len == 0) return 0;
+    if ((r = asy__chain_room(c)) < 0) return r;
+    if (b->store) b->store->refs++;
+    c->head = (c->head - 1) & (c->cap - 1);
+    c->count++;
+    *asy__seg(c, 0) = *b;
+    c->len += b->len;
+    return 0;
+}
+
+ASYNCRT_API int asy_bufchain_append_bytes(asy_bufchain_t *c, const void *bytes, size_t n) {
+    const uint8_t *p = (const uint8_t *)bytes;
+    asy_buf_t seg;
+    int r;
+    if (!c || (!bytes && n)) return ASY_EINVAL;
+    if (n == 0) return 0;
+    if (c->count) {
+        /* Spare room after the last view, which no other view reaches
+         * (storage->used marks the end of every view), takes the bytes in
+         * place. */
+        asy_buf_t *t = asy__seg(c, c->count - 1);
+        asy__buf_storage *s = t->store;
+        if (s && !s->external && t->data + t->len == s->base + s->used && s->used < s->cap) {
+            size_t k = s->cap - s->used < n ? s->cap - s->used : n;
+            memcpy(t->data + t->len, p, k);
+            t->len += k;
+            s->used += k;
+            c->len += k;
+            p += k;
+            n -= k;
+            if (n == 0) return 0;
+        }
+    }
+    if ((r = asy__chain_room(c)) < 0) return r;
+    r = asy__buf_make(&seg, n > ASY__CHAIN_SEG ? n : ASY__CHAIN_SEG, n, 0);
+    if (r < 0) return r;
+    memcpy(seg.data, p, n);
+    *asy__seg(c, c->count++) = seg;
+    c->len += n;
+    return 0;
+}
+
+ASYNCRT_API size_t asy_bufchain_consume(asy_bufchain_t *c, size_t n) {
+    size_t done = 0;
+    if (!c) return 0;
+    while (n > done && c->count) {
+        asy_buf_t *s = asy__seg(c, 0);
+        size_t k = n - done;
+        if (s->len <= k) {
+            done += s->len;
+            asy__chain_pop(c);
+        } else {
+            s->data += k;
+            s->len -= k;
+            c->len -= k;
+            done += k;
+        }
+    }
+    return done;
+}
+
+ASYNCRT_API size_t asy_bufchain_peek(const asy_bufchain_t *c, size_t offset, void *dst,
+                                     size_t n) {
+    uint8_t *d = (uint8_t *)dst;
+    size_t i, done = 0;
+    if (!c || (!dst && n)) return 0;
+    for (i = 0; i < c->count && done < n; i++) {
+        const asy_buf_t *s = asy__seg(c, i);
+        size_t k;
+        if (offset >= s->len) {
+            offset -= s->len;
+            continue;
+        }
+        k = s->len - offset < n - done ? s->len - offset : n - done;
+        memcpy(d + done, s->data + offset, k);
+        done += k;
+        offset = 0;
+    }
+    return done;
+}
+
+ASYNCRT_API int asy_bufchain_take(asy_bufchain_t *c, size_t n, asy_buf_t *out) {
+    asy_buf_t *s;
+    int r;
+    if (!out) return ASY_EINVAL;
+    asy__buf_clear(out);
+    if (!c) return ASY_EINVAL;
+    if (n > c->len) n = c->len;
+    if (n == 0) return 0;
+    s = asy__seg(c, 0);
+    if (s->len == n) { /* the whole first segment changes hands */
+        *out = *s;
+        asy__buf_clear(s);
+        c->len -= n;
+        c->head = (c->head + 1) & (c->cap - 1);
+        c->count--;
+        return 0;
+    }
+    if (s->len > n) {
+        if (s->store) s->store->refs++;
+        out->store = s->store;
+        out->data = s->data;
+        out->len = n;
+        s->data += n;
+        s->len -= n;
+        c->len -= n;
+        return 0;
+    }
+    r = asy__buf_make(out, n, n, 0);
+    if (r < 0) return r;
+    asy_bufchain_peek(c, 0, out->data, n);
+    asy_bufchain_consume(c, n);
+    return 0;
+}
+
+ASYNCRT_API int asy_bufchain_flatten(const asy_bufchain_t *c, asy_buf_t *out) {
+    int r;
+    if (!out) return ASY_EINVAL;
+    asy__buf_clear(out);
+    if (!c) return ASY_EINVAL;
+    if (c->count == 0) return 0;
+    if (c->count == 1) return asy_buf_retain(out, asy__seg(c, 0));
+    r = asy__buf_make(out, c->len, c->len, 0);
+    if (r < 0) return r;
+    asy_bufchain_peek(c, 0, out->data, c->len);
+    return 0;
+}
+
+ASYNCRT_API int asy_bufchain_segment(const asy_bufchain_t *c, size_t i, asy_buf_t *view) {
+    if (!view) return ASY_EINVAL;
+    asy__buf_clear(view);
+    if (!c) return ASY_EINVAL;
+    if (i >= c->count) return ASY_ERANGE;
+    *view = *asy__seg(c, i);
+    return 0;
+}
+
+ASYNCRT_API size_t asy_bufchain_gather(const asy_bufchain_t *c, asy_iovec_t *iov,
+                                       size_t max_iov, size_t max_bytes) {
+    size_t i, bytes = 0;
+    if (!c || !iov) return 0;
+    for (i = 0; i < c->count && i < max_iov && bytes < max_bytes; i++) {
+        const asy_buf_t *s = asy__seg(c, i);
+        size_t k = s->len < max_bytes - bytes ? s->len : max_bytes - bytes;
+        iov[i].base = s->data;
+        iov[i].len = k;
+        bytes += k;
+    }
+    return i;
+}
+
+/* Whether needle[0, n) matches the chain from segment i, offset off on. */
+ASY__INTERNAL int asy__chain_match(const asy_bufchain_t *c, size_t i, size_t off,
+                                   const uint8_t *needle, size_t n) {
+    while (n && i < c->count) {
+        const asy_buf_t *s = asy__seg(c, i);
+        size_t k = s->len - off < n ? s->len - off : n;
+        if (memcmp(s->data + off, needle, k) != 0) return 0;
+        needle += k;
+        n -= k;
+        off = 0;
+        i++;
+    }
+    return n == 0;
+}
+
+ASYNCRT_API ptrdiff_t asy_bufchain_index_of(const asy_bufchain_t *c, const void *needle,
+                                            size_t n, size_t offset) {
+    const uint8_t *nd = (const uint8_t *)needle;
+    size_t i, base = 0;
+    if (!c || (!needle && n)) return -1;
+    if (n == 0) return (ptrdiff_t)(offset < c->len ? offset : c->len);
+    if (offset >= c->len || n > c->len - offset) return -1;
+    for (i = 0; i < c->count; base += asy__seg(c, i)->len, i++) {
+        const asy_buf_t *s = asy__seg(c, i);
+        const uint8_t *p, *end = s->data + s->len;
+        if (base + s->len <= offset) continue;
+        p = s->data + (offset > base ? offset - base : 0);
+        while (p < end && (p = (const uint8_t *)memchr(p, nd[0], (size_t)(end - p))) != NULL) {
+            size_t pos = base + (size_t)(p - s->data);
+            if (n > c->len - pos) return -1;
+            if (asy__chain_match(c, i, (size_t)(p - s->data), nd, n)) return (ptrdiff_t)pos;
+            p++;
+        }
+    }
+    return -1;
+}
+
 #if ASYNCRT_OS_POSIX
 #line 1 "asyncrt_impl/loop/loop.internal.h"
 /* Private parts of the loop shared by its files and the layers above. */
@@ -1304,15 +4098,18 @@ ASY__INTERNAL void asy__taskq_free(asy__taskq *q) {
  * and again until both queues are empty. */
 ASY__INTERNAL void asy__drain(asy_loop_t *loop) {
     do {
-        while (loop->ticks_.count) {
-            struct asy__task t = asy__taskq_pop(&loop->ticks_);
-            t.fn(t.arg);
-        }
-        while (loop->microtasks_.count) {
-            struct asy__task t = asy__taskq_pop(&loop->microtasks_);
-            t.fn(t.arg);
-        }
-    } while (loop->ticks_.count);
+        do {
+            while (loop->ticks_.count) {
+                struct asy__task t = asy__taskq_pop(&loop->ticks_);
+                t.fn(t.arg);
+            }
+            while (loop->microtasks_.count) {
+                struct asy__task t = asy__taskq_pop(&loop->microtasks_);
+                t.fn(t.arg);
+            }
+        } while (loop->ticks_.count);
+        if (loop->after_drain_) loop->after_drain_(loop);
+    } while (loop->ticks_.count | loop->microtasks_.count);
 }
 
 ASYNCRT_API int asy_next_tick(asy_loop_t *loop, asy_fn cb, void *arg) {
@@ -2916,5 +5713,3646 @@ ASY__INTERNAL void asy__io_close(asy_loop_t *loop, asy__io *io) {
 }
 
 #endif /* ASYNCRT_OS_POSIX */
+#if ASYNCRT_OS_POSIX
+#line 1 "asyncrt_impl/promise/promise.internal.h"
+/* Private parts of the promise layer, shared with the sync layer.
+ *
+ * Promises and reactions come from per-loop asy__slots pools (chunks that
+ * never move, free lists), so steady-state promise traffic does not touch
+ * malloc, and asy_loop_close can reclaim whatever is still alive by walking
+ * the chunks. */
+enum {
+    ASY__P_LOCKED = 1u << 0,    /* resolved with a promise: waits for it */
+    ASY__P_HANDLED = 1u << 1,   /* a continuation was attached */
+    ASY__P_REPORTED = 1u << 2,  /* given to the unhandled-rejection hook */
+    ASY__P_MSG_OWNED = 1u << 3  /* res_.message is ours to free */
+};
+
+struct asy__promise_state;
+
+struct asy_promise_s {
+    asy__slot slot_; /* first: the pool's header */
+    asy_settled_t res_;
+    uint32_t refs_;
+    uint32_t flags_;
+    void (*free_fn_)(void *value); /* owned value (asy_ok_owned) */
+    asy_promise_t *keep_;          /* owner of a value/message passed on to us */
+    struct asy__reaction *rhead_, *rtail_;
+    struct asy__promise_state *st_;
+    asy_promise_t *dying_next_; /* release worklist */
+};
+
+/* A continuation attached to a promise, later the microtask job that runs
+ * it.  One struct serves every kind so one pool serves them all. */
+enum {
+    ASY__R_THEN = 1,  /* on_ok / on_err settle derived */
+    ASY__R_FINALLY,   /* on_ok runs on either outcome */
+    ASY__R_FTHUNK,    /* finally's tail: settle derived like arg (the original) */
+    ASY__R_OBSERVE,   /* observe(arg, outcome) */
+    ASY__R_THENABLE,  /* V8's PromiseResolveThenableJob: src = the promise
+                         derived was resolved with */
+    ASY__R_ADOPT,     /* derived takes src's outcome */
+    ASY__R_ALL,       /* combinator elements: arg is the asy__combo */
+    ASY__R_SETTLED,
+    ASY__R_RACE,
+    ASY__R_ANY
+};
+
+typedef struct asy__reaction {
+    asy__slot slot_;
+    struct asy__reaction *next;
+    asy_promise_t *src;     /* set (and retained) once queued as a job */
+    asy_promise_t *derived; /* retained, when the kind has one */
+    asy_then_fn on_ok, on_err;
+    asy_settled_fn observe;
+    void *arg;
+    size_t index;
+    int kind;
+} asy__reaction;
+
+typedef struct asy__promise_state {
+    asy_loop_t *loop;
+    asy__slots promises, reactions;
+    asy_promise_t *dying; /* promises whose last reference went */
+    int reaping, closing;
+    /* rejected with no continuation, to check at the end of the drain */
+    asy_promise_t **unhandled, **unhandled_spare;
+    size_t n_unhandled, cap_unhandled, cap_spare;
+    asy_unhandled_fn hook;
+    void *hook_arg;
+    /* jobs that did not fit in the microtask ring (out of memory) */
+    asy__reaction *overflow_head, *overflow_tail;
+} asy__promise_state;
+
+ASY__INTERNAL asy__promise_state *asy__promise_state_create(asy_loop_t *loop);
+static inline asy__promise_state *asy__promise_st(asy_loop_t *loop) {
+    asy__promise_state *st = (asy__promise_state *)loop->layers_[ASY__LAYER_PROMISE].state;
+    return ASY__LIKELY(st != NULL) ? st : asy__promise_state_create(loop);
+}
+
+ASY__INTERNAL asy_promise_t *asy__promise_alloc(asy__promise_state *st);
+ASY__INTERNAL void asy__promise_unref(asy_promise_t *p);
+ASY__INTERNAL asy__reaction *asy__reaction_alloc(asy__promise_state *st);
+ASY__INTERNAL void asy__reaction_free(asy__promise_state *st, asy__reaction *r);
+/* Attaches r to p (marking p handled); if p is settled r is queued now. */
+ASY__INTERNAL void asy__promise_attach(asy_promise_t *p, asy__reaction *r);
+/* Settles a pending promise with a ret, consuming it. */
+ASY__INTERNAL void asy__promise_resolve(asy_promise_t *x, asy_ret_t *ret);
+ASY__INTERNAL void asy__promise_settle_raw(asy_promise_t *p, asy_promise_state state, void *value,
+                                           void (*free_fn)(void *), int error,
+                                           const char *message, int msg_owned,
+                                           asy_promise_t *keep);
+/* The promise whose lifetime owns p's value and message (NULL: none). */
+static inline asy_promise_t *asy__promise_owner(asy_promise_t *p) {
+    if (p->keep_) return p->keep_;
+    return (p->free_fn_ || (p->flags_ & ASY__P_MSG_OWNED)) ? p : NULL;
+}
+
+/* combinators.c */
+ASY__INTERNAL void asy__combo_element(asy__reaction *r, asy_promise_t *src);
+ASY__INTERNAL void asy__combo_unref(void *combo);
+/* unhandled.c */
+ASY__INTERNAL void asy__unhandled_add(asy__promise_state *st, asy_promise_t *p);
+ASY__INTERNAL void asy__promise_after_drain(asy_loop_t *loop);
+ASY__INTERNAL void asy__promise_run_job(void *arg);
+
+#line 1 "asyncrt_impl/promise/promise.c"
+/* The promise core: per-loop pools, reference counts, settling, and the
+ * microtask job that runs a reaction. */
+
+static void asy__promise_layer_close(asy_loop_t *loop, void *state);
+
+ASY__INTERNAL asy__promise_state *asy__promise_state_create(asy_loop_t *loop) {
+    asy__promise_state *st = ASY__NEW(asy__promise_state);
+    if (!st) return NULL;
+    memset(st, 0, sizeof(*st));
+    st->loop = loop;
+    asy__slots_init(&st->promises, sizeof(asy_promise_t));
+    asy__slots_init(&st->reactions, sizeof(asy__reaction));
+    loop->layers_[ASY__LAYER_PROMISE].state = st;
+    loop->layers_[ASY__LAYER_PROMISE].close = asy__promise_layer_close;
+    loop->after_drain_ = asy__promise_after_drain;
+    return st;
+}
+
+ASY__INTERNAL asy_promise_t *asy__promise_alloc(asy__promise_state *st) {
+    asy_promise_t *p = (asy_promise_t *)(void *)asy__slots_alloc(&st->promises);
+    if (!p) return NULL;
+    p->res_.state = ASY_PROMISE_PENDING;
+    p->res_.error = 0;
+    p->res_.value = NULL;
+    p->res_.message = NULL;
+    p->res_.promise = p;
+    p->refs_ = 1;
+    p->flags_ = 0;
+    p->free_fn_ = NULL;
+    p->keep_ = NULL;
+    p->rhead_ = p->rtail_ = NULL;
+    p->st_ = st;
+    p->dying_next_ = NULL;
+    return p;
+}
+
+ASY__INTERNAL asy__reaction *asy__reaction_alloc(asy__promise_state *st) {
+    asy__reaction *r = (asy__reaction *)(void *)asy__slots_alloc(&st->reactions);
+    if (!r) return NULL;
+    r->next = NULL;
+    r->src = r->derived = NULL;
+    r->on_ok = r->on_err = NULL;
+    r->observe = NULL;
+    r->arg = NULL;
+    r->index = 0;
+    r->kind = 0;
+    return r;
+}
+
+ASY__INTERNAL void asy__reaction_free(asy__promise_state *st, asy__reaction *r) {
+    r->kind = 0;
+    asy__slots_release(&st->reactions, &r->slot_);
+}
+
+/* A reaction whose promise died pending: it will never run. */
+static void asy__reaction_drop(asy__promise_state *st, asy__reaction *r) {
+    switch (r->kind) {
+    case ASY__R_FTHUNK:
+        asy__promise_unref((asy_promise_t *)r->arg);
+        break;
+    case ASY__R_ALL:
+    case ASY__R_SETTLED:
+    case ASY__R_RACE:
+    case ASY__R_ANY:
+        asy__combo_unref(r->arg);
+        break;
+    default:
+        break;
+    }
+    if (r->derived) asy__promise_unref(r->derived);
+    asy__reaction_free(st, r);
+}
+
+static void asy__promise_destroy(asy_promise_t *p) {
+    asy__promise_state *st = p->st_;
+    asy__reaction *r = p->rhead_;
+    while (r) {
+        asy__reaction *next = r->next;
+        asy__reaction_drop(st, r);
+        r = next;
+    }
+    if (p->free_fn_) p->free_fn_(p->res_.value);
+    if (p->flags_ & ASY__P_MSG_OWNED) asy__free((void *)(uintptr_t)p->res_.message);
+    if (p->keep_) asy__promise_unref(p->keep_);
+    asy__slots_release(&st->promises, &p->slot_);
+}
+
+/* Destruction goes through a worklist: a promise's death releases others
+ * (derived promises, kept owners...), and a long chain must not recurse. */
+ASY__INTERNAL void asy__promise_unref(asy_promise_t *p) {
+    asy__promise_state *st;
+    if (--p->refs_) return;
+    st = p->st_;
+    if (st->closing) return; /* the layer's close reclaims everything */
+    p->dying_next_ = st->dying;
+    st->dying = p;
+    if (st->reaping) return;
+    st->reaping = 1;
+    while ((p = st->dying) != NULL) {
+        st->dying = p->dying_next_;
+        asy__promise_destroy(p);
+    }
+    st->reaping = 0;
+}
+
+static void asy__queue_job(asy__promise_state *st, asy__reaction *r) {
+    r->next = NULL;
+    if (ASY__LIKELY(st->overflow_head == NULL) &&
+        asy__taskq_push(&st->loop->microtasks_, asy__promise_run_job, r) == 0)
+        return;
+    /* The ring could not grow.  Dropping the job would leave a promise
+     * pending for ever; park it (no allocation) and run it at the end of
+     * the drain instead, giving up only the exact ordering. */
+    if (st->overflow_tail) st->overflow_tail->next = r;
+    else st->overflow_head = r;
+    st->overflow_tail = r;
+}
+
+ASY__INTERNAL void asy__promise_attach(asy_promise_t *p, asy__reaction *r) {
+    p->flags_ |= ASY__P_HANDLED;
+    if (p->res_.state == ASY_PROMISE_PENDING) {
+        r->next = NULL;
+        if (p->rtail_) p->rtail_->next = r;
+        else p->rhead_ = r;
+        p->rtail_ = r;
+        return;
+    }
+    r->src = p;
+    p->refs_++;
+    asy__queue_job(p->st_, r);
+}
+
+ASY__INTERNAL void asy__promise_settle_raw(asy_promise_t *p, asy_promise_state state, void *value,
+                                           void (*free_fn)(void *), int error,
+                                           const char *message, int msg_owned,
+                                           asy_promise_t *keep) {
+    asy__reaction *r;
+    p->res_.state = state;
+    p->res_.value = value;
+    p->res_.error = error;
+    p->res_.message = message;
+    p->free_fn_ = free_fn;
+    p->keep_ = keep;
+    if (msg_owned) p->flags_ |= ASY__P_MSG_OWNED;
+    r = p->rhead_;
+    p->rhead_ = p->rtail_ = NULL;
+    if (!r) {
+        if (state == ASY_PROMISE_REJECTED && !(p->flags_ & ASY__P_HANDLED))
+            asy__unhandled_add(p->st_, p);
+        return;
+    }
+    /* V8 queues one job per reaction, in the order they were attached */
+    while (r) {
+        asy__reaction *next = r->next;
+        r->src = p;
+        p->refs_++;
+        asy__queue_job(p->st_, r);
+        r = next;
+    }
+}
+
+static void asy__reject_static(asy_promise_t *x, int code, const char *message) {
+    asy__promise_settle_raw(x, ASY_PROMISE_REJECTED, NULL, NULL, code, message, 0, NULL);
+}
+
+ASY__INTERNAL void asy__promise_resolve(asy_promise_t *x, asy_ret_t *ret) {
+    asy_promise_t *q = ret->promise_;
+    switch (ret->kind_) {
+    case ASY__RET_VALUE:
+        asy__promise_settle_raw(x, ASY_PROMISE_FULFILLED, ret->value_, ret->free_fn_, 0, NULL, 0,
+                                NULL);
+        break;
+    case ASY__RET_ERROR:
+        asy__promise_settle_raw(x, ASY_PROMISE_REJECTED, NULL, NULL,
+                                ret->error_ ? ret->error_ : ASY_EUNKNOWN, ret->message_,
+                                ret->message_ != NULL, NULL);
+        break;
+    case ASY__RET_PASS:
+        if (!q || q->res_.state == ASY_PROMISE_PENDING) {
+            asy__reject_static(x, ASY_EINVAL, "asy_pass of a pending outcome");
+        } else {
+            asy_promise_t *owner = asy__promise_owner(q);
+            if (owner) owner->refs_++;
+            asy__promise_settle_raw(x, q->res_.state, q->res_.value, NULL, q->res_.error,
+                                    q->res_.message, 0, owner);
+        }
+        break;
+    case ASY__RET_PROMISE:
+        if (!q) {
+            asy__reject_static(x, ASY_ENOMEM, NULL);
+        } else if (q == x || q->st_ != x->st_) {
+            asy__promise_unref(q);
+            asy__reject_static(x, ASY_EINVAL,
+                               q == x ? "chaining cycle: a promise resolved with itself"
+                                      : "promise of another loop");
+        } else {
+            asy__reaction *r = asy__reaction_alloc(x->st_);
+            if (!r) {
+                asy__promise_unref(q);
+                asy__reject_static(x, ASY_ENOMEM, NULL);
+                break;
+            }
+            /* Like V8: one job to subscribe to q, one more when q settles,
+             * so adoption costs two extra ticks, exactly as under Node. */
+            r->kind = ASY__R_THENABLE;
+            r->src = q; /* the ret's reference */
+            r->derived = x;
+            x->refs_++;
+            x->flags_ |= ASY__P_LOCKED;
+            asy__queue_job(x->st_, r);
+        }
+        break;
+    default:
+        asy__reject_static(x, ASY_EINVAL, "bad asy_ret_t");
+        break;
+    }
+    memset(ret, 0, sizeof(*ret));
+}
+
+/* finally (then.c) */
+ASY__INTERNAL void asy__finally_job(asy__reaction *r, asy_promise_t *src);
+
+ASY__INTERNAL void asy__promise_run_job(void *arg) {
+    asy__reaction *r = (asy__reaction *)arg;
+    asy_promise_t *src = r->src;
+    asy__promise_state *st = src->st_;
+    asy_ret_t ret;
+    switch (r->kind) {
+    case ASY__R_THEN: {
+        asy_then_fn fn = src->res_.state == ASY_PROMISE_FULFILLED ? r->on_ok : r->on_err;
+        ret = fn ? fn(r->arg, &src->res_) : asy_pass(&src->res_);
+        asy__promise_resolve(r->derived, &ret);
+        break;
+    }
+    case ASY__R_FINALLY:
+        asy__finally_job(r, src);
+        break;
+    case ASY__R_FTHUNK: {
+        asy_promise_t *orig = (asy_promise_t *)r->arg;
+        ret = asy_pass(src->res_.state == ASY_PROMISE_REJECTED ? &src->res_ : &orig->res_);
+        asy__promise_resolve(r->derived, &ret);
+        asy__promise_unref(orig);
+        break;
+    }
+    case ASY__R_OBSERVE:
+        r->observe(r->arg, &src->res_);
+        break;
+    case ASY__R_THENABLE:
+        /* the same node now waits on src as derived's adoption */
+        r->kind = ASY__R_ADOPT;
+        r->src = NULL;
+        asy__promise_attach(src, r);
+        asy__promise_unref(src);
+        return;
+    case ASY__R_ADOPT:
+        ret = asy_pass(&src->res_);
+        asy__promise_resolve(r->derived, &ret);
+        break;
+    case ASY__R_ALL:
+    case ASY__R_SETTLED:
+    case ASY__R_RACE:
+    case ASY__R_ANY:
+        asy__combo_element(r, src);
+        break;
+    default:
+        break;
+    }
+    if (r->derived) asy__promise_unref(r->derived);
+    asy__reaction_free(st, r);
+    asy__promise_unref(src);
+}
+
+/* asy_loop_close: everything still alive goes, and owned values with it. */
+static void asy__promise_layer_close(asy_loop_t *loop, void *state) {
+    asy__promise_state *st = (asy__promise_state *)state;
+    uint32_t i, n;
+    st->closing = 1;
+    n = st->reactions.nchunks * ASY__SLOT_CHUNK;
+    for (i = 0; i < n; i++) {
+        asy__reaction *r = (asy__reaction *)(void *)asy__slots_at(&st->reactions, i);
+        if (r->slot_.live && r->kind >= ASY__R_ALL) asy__combo_unref(r->arg);
+    }
+    n = st->promises.nchunks * ASY__SLOT_CHUNK;
+    for (i = 0; i < n; i++) {
+        asy_promise_t *p = (asy_promise_t *)(void *)asy__slots_at(&st->promises, i);
+        if (!p->slot_.live) continue;
+        if (p->free_fn_) p->free_fn_(p->res_.value);
+        if (p->flags_ & ASY__P_MSG_OWNED) asy__free((void *)(uintptr_t)p->res_.message);
+    }
+    asy__slots_free(&st->reactions);
+    asy__slots_free(&st->promises);
+    asy__free(st->unhandled);
+    asy__free(st->unhandled_spare);
+    asy__free(st);
+    loop->layers_[ASY__LAYER_PROMISE].state = NULL;
+    loop->layers_[ASY__LAYER_PROMISE].close = NULL;
+    loop->after_drain_ = NULL;
+}
+
+/* ---- public: rets, construction, settling, references ----------------- */
+ASYNCRT_API asy_ret_t asy_fail(int code, const char *message) {
+    asy_ret_t r = asy_ok(NULL);
+    r.kind_ = ASY__RET_ERROR;
+    r.error_ = code ? code : ASY_EUNKNOWN;
+    if (message) r.message_ = asy__strdup(message); /* NULL on ENOMEM: the code survives */
+    return r;
+}
+
+ASYNCRT_API void asy_ret_discard(asy_ret_t *ret) {
+    if (!ret) return;
+    if (ret->kind_ == ASY__RET_VALUE && ret->free_fn_) ret->free_fn_(ret->value_);
+    asy__free(ret->message_);
+    if (ret->kind_ == ASY__RET_PROMISE && ret->promise_) asy__promise_unref(ret->promise_);
+    memset(ret, 0, sizeof(*ret));
+}
+
+ASYNCRT_API asy_promise_t *asy_promise_new(asy_loop_t *loop) {
+    asy__promise_state *st;
+    if (!loop || !(st = asy__promise_st(loop))) return NULL;
+    return asy__promise_alloc(st);
+}
+
+ASYNCRT_API asy_promise_t *asy_promise_from(asy_loop_t *loop, asy_ret_t ret) {
+    asy__promise_state *st;
+    asy_promise_t *p;
+    if (ret.kind_ == ASY__RET_PROMISE && ret.promise_) return ret.promise_;
+    if (!loop || !(st = asy__promise_st(loop)) || !(p = asy__promise_alloc(st))) {
+        asy_ret_discard(&ret);
+        return NULL;
+    }
+    asy__promise_resolve(p, &ret);
+    return p;
+}
+
+ASYNCRT_API asy_promise_t *asy_promise_resolved(asy_loop_t *loop, void *value) {
+    return asy_promise_from(loop, asy_ok(value));
+}
+
+ASYNCRT_API asy_promise_t *asy_promise_rejected(asy_loop_t *loop, int code, const char *message) {
+    if (!loop) return NULL;
+    return asy_promise_from(loop, asy_fail(code, message));
+}
+
+ASYNCRT_API int asy_promise_settle(asy_promise_t *p, asy_ret_t ret) {
+    if (!p || p->res_.state != ASY_PROMISE_PENDING || (p->flags_ & ASY__P_LOCKED)) {
+        asy_ret_discard(&ret);
+        return ASY_EINVAL;
+    }
+    asy__promise_resolve(p, &ret);
+    return 0;
+}
+
+ASYNCRT_API int asy_promise_resolve(asy_promise_t *p, void *value) {
+    return asy_promise_settle(p, asy_ok(value));
+}
+
+ASYNCRT_API int asy_promise_reject(asy_promise_t *p, int code, const char *message) {
+    if (!p || p->res_.state != ASY_PROMISE_PENDING || (p->flags_ & ASY__P_LOCKED))
+        return ASY_EINVAL;
+    return asy_promise_settle(p, asy_fail(code, message));
+}
+
+ASYNCRT_API asy_promise_t *asy_promise_retain(asy_promise_t *p) {
+    if (p) p->refs_++;
+    return p;
+}
+
+ASYNCRT_API void asy_promise_release(asy_promise_t *p) {
+    if (p) asy__promise_unref(p);
+}
+
+ASYNCRT_API asy_promise_state asy_promise_state_of(const asy_promise_t *p) {
+    return p ? p->res_.state : ASY_PROMISE_PENDING;
+}
+
+ASYNCRT_API const asy_settled_t *asy_promise_result(const asy_promise_t *p) {
+    return p && p->res_.state != ASY_PROMISE_PENDING ? &p->res_ : NULL;
+}
+
+ASYNCRT_API asy_loop_t *asy_promise_loop(const asy_promise_t *p) {
+    return p ? p->st_->loop : NULL;
+}
+
+ASYNCRT_API void asy_promise_mark_handled(asy_promise_t *p) {
+    if (p) p->flags_ |= ASY__P_HANDLED;
+}
+
+#line 1 "asyncrt_impl/promise/then.c"
+/* then / catch / finally / on_settled: attaching continuations. */
+
+static asy_promise_t *asy__then_kind(asy_promise_t *p, int kind, asy_then_fn on_ok,
+                                     asy_then_fn on_err, void *arg) {
+    asy__promise_state *st;
+    asy__reaction *r;
+    asy_promise_t *d;
+    if (!p) return NULL;
+    st = p->st_;
+    if (!(r = asy__reaction_alloc(st))) return NULL;
+    if (!(d = asy__promise_alloc(st))) {
+        asy__reaction_free(st, r);
+        return NULL;
+    }
+    r->kind = kind;
+    r->on_ok = on_ok;
+    r->on_err = on_err;
+    r->arg = arg;
+    r->derived = d;
+    d->refs_++; /* one for the caller, one for the reaction */
+    asy__promise_attach(p, r);
+    return d;
+}
+
+ASYNCRT_API asy_promise_t *asy_promise_then(asy_promise_t *p, asy_then_fn on_ok,
+                                            asy_then_fn on_err, void *arg) {
+    return asy__then_kind(p, ASY__R_THEN, on_ok, on_err, arg);
+}
+
+ASYNCRT_API asy_promise_t *asy_promise_catch(asy_promise_t *p, asy_then_fn on_err, void *arg) {
+    return asy__then_kind(p, ASY__R_THEN, NULL, on_err, arg);
+}
+
+ASYNCRT_API asy_promise_t *asy_promise_finally(asy_promise_t *p, asy_then_fn fn, void *arg) {
+    if (!fn) return asy__then_kind(p, ASY__R_THEN, NULL, NULL, NULL); /* p.finally() */
+    return asy__then_kind(p, ASY__R_FINALLY, fn, NULL, arg);
+}
+
+/* What V8's thenFinally / catchFinally do:
+ *     Promise.resolve(fn()).then(() => outcome of p)
+ * and the derived promise is resolved with that promise.  Doing it with
+ * real promises gives the same number of ticks as Node. */
+ASY__INTERNAL void asy__finally_job(asy__reaction *r, asy_promise_t *src) {
+    asy__promise_state *st = src->st_;
+    asy_ret_t ret = r->on_ok(r->arg, &src->res_);
+    asy_promise_t *pr, *tail;
+    asy__reaction *thunk;
+    if (ret.kind_ == ASY__RET_ERROR ||
+        (ret.kind_ == ASY__RET_PASS && ret.promise_ &&
+         ret.promise_->res_.state == ASY_PROMISE_REJECTED)) {
+        asy__promise_resolve(r->derived, &ret); /* fn threw */
+        return;
+    }
+    if (ret.kind_ == ASY__RET_PASS) ret = asy_ok(NULL); /* a value: ignored */
+    pr = asy_promise_from(st->loop, ret);
+    tail = pr ? asy__promise_alloc(st) : NULL;
+    thunk = tail ? asy__reaction_alloc(st) : NULL;
+    if (!thunk) {
+        if (tail) asy__promise_unref(tail);
+        if (pr) asy__promise_unref(pr);
+        ret = asy_fail(ASY_ENOMEM, NULL);
+        asy__promise_resolve(r->derived, &ret);
+        return;
+    }
+    thunk->kind = ASY__R_FTHUNK;
+    thunk->derived = tail;
+    tail->refs_++;
+    thunk->arg = src;
+    src->refs_++;
+    asy__promise_attach(pr, thunk);
+    asy__promise_unref(pr);
+    ret = asy_chain(tail);
+    asy__promise_resolve(r->derived, &ret);
+}
+
+ASYNCRT_API int asy_promise_on_settled(asy_promise_t *p, asy_settled_fn fn, void *arg) {
+    asy__reaction *r;
+    if (!p || !fn) return ASY_EINVAL;
+    if (!(r = asy__reaction_alloc(p->st_))) return ASY_ENOMEM;
+    r->kind = ASY__R_OBSERVE;
+    r->observe = fn;
+    r->arg = arg;
+    asy__promise_attach(p, r);
+    return 0;
+}
+
+#line 1 "asyncrt_impl/promise/combinators.c"
+/* Promise.all / allSettled / race / any.
+ *
+ * One block per call: the asy__combo header, then the result array (the
+ * value the result promise hands out, so its free function finds the
+ * header right in front of it), then the inputs kept alive for what the
+ * array points into.  Every element reaction holds a reference on the
+ * block, and so does the result promise once it hands the array out; the
+ * block never holds an input while the input can still settle, so no
+ * reference cycle can form. */
+typedef struct asy__combo {
+    asy__promise_state *st;
+    asy_promise_t *result; /* held until it is settled */
+    asy_promise_t **keeps; /* n entries: what the array borrows from */
+    size_t n, remaining;
+    size_t refs;
+    int kind;
+    int done;
+} asy__combo;
+
+static void **asy__combo_values(asy__combo *c) { return (void **)(void *)(c + 1); }
+static asy_settled_t *asy__combo_outcomes(asy__combo *c) {
+    return (asy_settled_t *)(void *)(c + 1);
+}
+
+ASY__INTERNAL void asy__combo_unref(void *combo) {
+    asy__combo *c = (asy__combo *)combo;
+    size_t i;
+    if (--c->refs) return;
+    if (!c->st->closing) {
+        if (c->result) asy__promise_unref(c->result); /* inputs died pending */
+        for (i = 0; i < c->n; i++)
+            if (c->keeps[i]) asy__promise_unref(c->keeps[i]);
+    }
+    asy__free(c);
+}
+
+/* free_fn of a result that hands out the array */
+static void asy__combo_value_free(void *value) { asy__combo_unref((asy__combo *)value - 1); }
+
+static void asy__combo_finish(asy__combo *c, asy_promise_state state, int error, void *value) {
+    asy_promise_t *res = c->result;
+    c->done = 1;
+    c->result = NULL;
+    c->refs++; /* the result now owns the array */
+    asy__promise_settle_raw(res, state, value, asy__combo_value_free, error, NULL, 0, NULL);
+    asy__promise_unref(res);
+}
+
+static void asy__combo_pass(asy__combo *c, asy_promise_t *src) {
+    asy_promise_t *res = c->result;
+    asy_ret_t ret = asy_pass(&src->res_);
+    c->done = 1;
+    c->result = NULL;
+    asy__promise_resolve(res, &ret);
+    asy__promise_unref(res);
+}
+
+/* allSettled's outcomes, any's rejections: the last one settles the result */
+static void asy__combo_collect(asy__combo *c, size_t i, asy_promise_t *src,
+                               asy_promise_state final_state, int final_error) {
+    asy__combo_outcomes(c)[i] = src->res_;
+    c->keeps[i] = src;
+    src->refs_++;
+    if (--c->remaining == 0) asy__combo_finish(c, final_state, final_error, asy__combo_outcomes(c));
+}
+
+ASY__INTERNAL void asy__combo_element(asy__reaction *r, asy_promise_t *src) {
+    asy__combo *c = (asy__combo *)r->arg;
+    size_t i = r->index;
+    int ok = src->res_.state == ASY_PROMISE_FULFILLED;
+    if (!c->done) {
+        switch (c->kind) {
+        case ASY__R_ALL:
+            if (!ok) {
+                asy__combo_pass(c, src);
+                break;
+            }
+            asy__combo_values(c)[i] = src->res_.value;
+            if ((c->keeps[i] = asy__promise_owner(src)) != NULL) c->keeps[i]->refs_++;
+            if (--c->remaining == 0)
+                asy__combo_finish(c, ASY_PROMISE_FULFILLED, 0, asy__combo_values(c));
+            break;
+        case ASY__R_RACE:
+            asy__combo_pass(c, src);
+            break;
+        case ASY__R_ANY:
+            if (ok) asy__combo_pass(c, src);
+            else asy__combo_collect(c, i, src, ASY_PROMISE_REJECTED, ASY_EAGGREGATE);
+            break;
+        case ASY__R_SETTLED:
+            asy__combo_collect(c, i, src, ASY_PROMISE_FULFILLED, 0);
+            break;
+        default:
+            break;
+        }
+    }
+    r->arg = NULL;
+    asy__combo_unref(c);
+}
+
+static asy_promise_t *asy__combinator(asy_loop_t *loop, asy_promise_t *const *ps, size_t n,
+                                      int kind) {
+    asy__promise_state *st;
+    asy__combo *c;
+    asy_promise_t *res;
+    asy__reaction *first = NULL, *r;
+    size_t i, elem, bytes;
+    if (!loop || (n && !ps) || !(st = asy__promise_st(loop))) return NULL;
+    for (i = 0; i < n; i++)
+        if (!ps[i] || ps[i]->st_ != st) return NULL;
+    elem = kind == ASY__R_ALL ? sizeof(void *) : kind == ASY__R_RACE ? 0 : sizeof(asy_settled_t);
+    if (n > (SIZE_MAX - sizeof(asy__combo)) / (elem + sizeof(asy_promise_t *))) return NULL;
+    bytes = sizeof(asy__combo) + n * (elem + sizeof(asy_promise_t *));
+    if (!(res = asy__promise_alloc(st))) return NULL;
+    if (!(c = (asy__combo *)asy__malloc(bytes))) {
+        asy__promise_unref(res);
+        return NULL;
+    }
+    /* every reaction first, so running out of memory changes nothing */
+    for (i = 0; i < n; i++) {
+        if (!(r = asy__reaction_alloc(st))) {
+            while (first) {
+                r = first;
+                first = first->next;
+                asy__reaction_free(st, r);
+            }
+            asy__free(c);
+            asy__promise_unref(res);
+            return NULL;
+        }
+        r->next = first;
+        first = r;
+    }
+    memset(c, 0, bytes);
+    c->st = st;
+    c->kind = kind;
+    c->n = kind == ASY__R_RACE ? 0 : n;
+    c->keeps = (asy_promise_t **)(void *)((char *)(c + 1) + n * elem);
+    c->remaining = n;
+    if (n == 0) {
+        c->refs = 1; /* released by the result, or right here for race */
+        if (kind == ASY__R_RACE) asy__combo_unref(c); /* pending for ever */
+        else if (kind == ASY__R_ANY)
+            asy__promise_settle_raw(res, ASY_PROMISE_REJECTED, asy__combo_outcomes(c),
+                                    asy__combo_value_free, ASY_EAGGREGATE, NULL, 0, NULL);
+        else
+            asy__promise_settle_raw(res, ASY_PROMISE_FULFILLED, (void *)(c + 1),
+                                    asy__combo_value_free, 0, NULL, 0, NULL);
+        return res;
+    }
+    c->result = res;
+    res->refs_++;
+    c->refs = n;
+    for (i = 0; i < n; i++) {
+        r = first;
+        first = first->next;
+        r->kind = kind;
+        r->arg = c;
+        r->index = i;
+        asy__promise_attach(ps[i], r);
+    }
+    return res;
+}
+
+ASYNCRT_API asy_promise_t *asy_promise_all(asy_loop_t *loop, asy_promise_t *const *ps, size_t n) {
+    return asy__combinator(loop, ps, n, ASY__R_ALL);
+}
+
+ASYNCRT_API asy_promise_t *asy_promise_all_settled(asy_loop_t *loop, asy_promise_t *const *ps,
+                                                   size_t n) {
+    return asy__combinator(loop, ps, n, ASY__R_SETTLED);
+}
+
+ASYNCRT_API asy_promise_t *asy_promise_race(asy_loop_t *loop, asy_promise_t *const *ps, size_t n) {
+    return asy__combinator(loop, ps, n, ASY__R_RACE);
+}
+
+ASYNCRT_API asy_promise_t *asy_promise_any(asy_loop_t *loop, asy_promise_t *const *ps, size_t n) {
+    return asy__combinator(loop, ps, n, ASY__R_ANY);
+}
+
+#line 1 "asyncrt_impl/promise/unhandled.c"
+/* Unhandled rejections, checked the way Node does: a promise rejected with
+ * no continuation goes on a list; when the nextTick/microtask drain that
+ * saw it is over, every listed promise that still has none is reported
+ * once.  So a catch attached later in the same drain silences it, and one
+ * attached in a later callback (a timer) comes too late. */
+
+static void asy__promise_noop(void *arg) { (void)arg; }
+
+static void asy__default_unhandled(void *arg, const asy_settled_t *reason) {
+    (void)arg;
+    fprintf(stderr, "asyncrt: unhandled promise rejection: %s: %s%s%s%s\n",
+            asy_err_name(reason->error), asy_strerror(reason->error),
+            reason->message ? " (" : "", reason->message ? reason->message : "",
+            reason->message ? ")" : "");
+    fflush(stderr);
+    abort();
+}
+
+static void asy__report(asy__promise_state *st, asy_promise_t *p) {
+    if (p->flags_ & (ASY__P_HANDLED | ASY__P_REPORTED)) return;
+    p->flags_ |= ASY__P_REPORTED;
+    if (st->hook) st->hook(st->hook_arg, &p->res_);
+    else asy__default_unhandled(NULL, &p->res_);
+}
+
+ASY__INTERNAL void asy__unhandled_add(asy__promise_state *st, asy_promise_t *p) {
+    asy_loop_t *loop = st->loop;
+    if (st->n_unhandled == st->cap_unhandled) {
+        size_t ncap = st->cap_unhandled ? st->cap_unhandled * 2 : 16;
+        asy_promise_t **a =
+            (asy_promise_t **)asy__realloc(st->unhandled, ncap * sizeof(asy_promise_t *));
+        if (!a) {
+            asy__report(st, p); /* no room to wait: report now rather than never */
+            return;
+        }
+        st->unhandled = a;
+        st->cap_unhandled = ncap;
+    }
+    st->unhandled[st->n_unhandled++] = p;
+    p->refs_++;
+    /* the check runs when a drain ends, so make sure one happens even if
+     * the rejection queued nothing (a promise without continuations) */
+    if (!(loop->ticks_.count | loop->microtasks_.count))
+        asy__taskq_push(&loop->microtasks_, asy__promise_noop, NULL);
+}
+
+ASY__INTERNAL void asy__promise_after_drain(asy_loop_t *loop) {
+    asy__promise_state *st = (asy__promise_state *)loop->layers_[ASY__LAYER_PROMISE].state;
+    asy_promise_t **batch;
+    size_t n, i, cap;
+    if (!st) return;
+    if (st->overflow_head) {
+        /* jobs that found the microtask ring full; the drain goes on after */
+        asy__reaction *r = st->overflow_head;
+        st->overflow_head = st->overflow_tail = NULL;
+        while (r) {
+            asy__reaction *next = r->next;
+            asy__promise_run_job(r);
+            r = next;
+        }
+        return;
+    }
+    if (!st->n_unhandled) return;
+    /* swap lists: rejections made by the hook wait for the next round */
+    batch = st->unhandled;
+    n = st->n_unhandled;
+    cap = st->cap_unhandled;
+    st->unhandled = st->unhandled_spare;
+    st->cap_unhandled = st->cap_spare;
+    st->n_unhandled = 0;
+    st->unhandled_spare = NULL;
+    st->cap_spare = 0;
+    for (i = 0; i < n; i++) asy__report(st, batch[i]);
+    for (i = 0; i < n; i++) asy__promise_unref(batch[i]);
+    if (st->unhandled_spare) { /* a nested drain (the hook ran microtasks) refilled it */
+        asy__free(batch);
+    } else {
+        st->unhandled_spare = batch;
+        st->cap_spare = cap;
+    }
+}
+
+ASYNCRT_API int asy_promise_on_unhandled(asy_loop_t *loop, asy_unhandled_fn fn, void *arg) {
+    asy__promise_state *st;
+    if (!loop) return ASY_EINVAL;
+    if (!(st = asy__promise_st(loop))) return ASY_ENOMEM;
+    st->hook = fn;
+    st->hook_arg = arg;
+    return 0;
+}
+
+#endif /* ASYNCRT_OS_POSIX */
+#line 1 "asyncrt_impl/path/util.c"
+/* What both path flavours share: the string builder, Node's normalizeString,
+ * the current directory and environment lookups, and the NULL-terminated
+ * argument lists of the `l` variants.  os uses the string helpers too. */
+
+
+
+
+/* ---- growable string --------------------------------------------------- */
+
+/* Appends never fail loudly: the first failure is remembered in `err` and
+ * reported once by asy__path_buf_finish, which keeps callers linear. */
+typedef struct {
+    char *p;
+    size_t len, cap;
+    int err;
+} asy__path_buf;
+
+ASY__INTERNAL void asy__path_buf_init(asy__path_buf *b) { memset(b, 0, sizeof(*b)); }
+
+ASY__INTERNAL int asy__path_buf_reserve(asy__path_buf *b, size_t extra) {
+    size_t need, ncap;
+    char *np;
+    if (b->err) return b->err;
+    if (extra > SIZE_MAX - 1 - b->len) return b->err = ASY_ENOMEM;
+    need = b->len + extra + 1;
+    if (need <= b->cap) return 0;
+    ncap = b->cap ? b->cap : 32;
+    while (ncap < need) ncap = ncap > SIZE_MAX / 2 ? need : ncap * 2;
+    np = (char *)asy__realloc(b->p, ncap);
+    if (!np) return b->err = ASY_ENOMEM;
+    b->p = np;
+    b->cap = ncap;
+    return 0;
+}
+
+ASY__INTERNAL void asy__path_buf_putn(asy__path_buf *b, const char *s, size_t n) {
+    if (asy__path_buf_reserve(b, n)) return;
+    if (n) memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+
+ASY__INTERNAL void asy__path_buf_puts(asy__path_buf *b, const char *s) {
+    asy__path_buf_putn(b, s, strlen(s));
+}
+
+ASY__INTERNAL void asy__path_buf_putc(asy__path_buf *b, char c) { asy__path_buf_putn(b, &c, 1); }
+
+ASY__INTERNAL void asy__path_buf_free(asy__path_buf *b) {
+    asy__free(b->p);
+    memset(b, 0, sizeof(*b));
+}
+
+/* Hands the string to *out (an empty string if nothing was appended). */
+ASY__INTERNAL int asy__path_buf_finish(asy__path_buf *b, char **out) {
+    if (!b->err && !b->p) asy__path_buf_reserve(b, 0);
+    if (b->err) {
+        int err = b->err;
+        asy__path_buf_free(b);
+        *out = NULL;
+        return err;
+    }
+    b->p[b->len] = '\0';
+    *out = b->p;
+    memset(b, 0, sizeof(*b));
+    return 0;
+}
+
+/* *out = copy of s[0..n). */
+ASY__INTERNAL int asy__path_dupn(char **out, const char *s, size_t n) {
+    char *d = (char *)asy__malloc(n + 1);
+    *out = d;
+    if (!d) return ASY_ENOMEM;
+    if (n) memcpy(d, s, n);
+    d[n] = '\0';
+    return 0;
+}
+
+ASY__INTERNAL int asy__path_dup(char **out, const char *s) { return asy__path_dupn(out, s, strlen(s)); }
+
+/* Length in UTF-16 code units, which is what Node's length checks count:
+ * one per character, two for a character outside the BMP. */
+ASY__INTERNAL size_t asy__path_u16len(const char *s, size_t n) {
+    size_t i, units = 0;
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c & 0xC0) != 0x80) units += c >= 0xF0 ? 2 : 1;
+    }
+    return units;
+}
+
+/* ---- separators and segments ------------------------------------------- */
+
+ASY__INTERNAL int asy__path_is_sep(char c, int win) { return c == '/' || (win && c == '\\'); }
+
+ASY__INTERNAL int asy__path_is_drive_letter(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+/* Node's normalizeString: drops empty and "." segments, folds ".." into the
+ * segment before it (keeping leading ".." when above_root), and writes the
+ * segments of p[0..n) joined by the flavour's separator to out.  Every byte
+ * written stands for a byte read, so out needs n + 1 bytes.  Returns the
+ * length written. */
+ASY__INTERNAL size_t asy__path_fold_dots(const char *p, size_t n, int above_root, int win,
+                                         char *out) {
+    const char sep = win ? '\\' : '/';
+    size_t res = 0, seg_len = 0, seg_start = 0, i;
+    int dots = 0;
+    char code = 0;
+    for (i = 0; i <= n; ++i) {
+        if (i < n)
+            code = p[i];
+        else if (asy__path_is_sep(code, win))
+            break;
+        else
+            code = '/';
+        if (asy__path_is_sep(code, win)) {
+            if (seg_start == i || dots == 1) {
+                /* empty or "." segment */
+            } else if (dots == 2) {
+                if (res < 2 || seg_len != 2 || out[res - 1] != '.' || out[res - 2] != '.') {
+                    if (res > 2) {
+                        size_t k = res;
+                        while (k > 0 && out[k - 1] != sep) k--;
+                        if (k == 0) {
+                            res = 0;
+                            seg_len = 0;
+                        } else {
+                            size_t m;
+                            res = k - 1;
+                            m = res;
+                            while (m > 0 && out[m - 1] != sep) m--;
+                            seg_len = res - m;
+                        }
+                        seg_start = i + 1;
+                        dots = 0;
+                        continue;
+                    } else if (res != 0) {
+                        res = 0;
+                        seg_len = 0;
+                        seg_start = i + 1;
+                        dots = 0;
+                        continue;
+                    }
+                }
+                if (above_root) {
+                    if (res > 0) out[res++] = sep;
+                    out[res++] = '.';
+                    out[res++] = '.';
+                    seg_len = 2;
+                }
+            } else {
+                if (res > 0) out[res++] = sep;
+                memcpy(out + res, p + seg_start, i - seg_start);
+                res += i - seg_start;
+                seg_len = i - seg_start;
+            }
+            seg_start = i + 1;
+            dots = 0;
+        } else if (code == '.' && dots != -1) {
+            ++dots;
+        } else {
+            dots = -1;
+        }
+    }
+    out[res] = '\0';
+    return res;
+}
+
+/* Appends fold_dots(p[0..n)) to b. */
+ASY__INTERNAL void asy__path_buf_fold(asy__path_buf *b, const char *p, size_t n, int above_root,
+                                      int win) {
+    if (asy__path_buf_reserve(b, n)) return;
+    b->len += asy__path_fold_dots(p, n, above_root, win, b->p + b->len);
+}
+
+/* ---- the process environment --------------------------------------------- */
+
+#if ASYNCRT_OS_WINDOWS
+/* UTF-16 (len code units, or NUL-terminated when len < 0) to UTF-8. */
+ASY__INTERNAL int asy__path_from_wide(char **out, const WCHAR *w, int len) {
+    int n = WideCharToMultiByte(CP_UTF8, 0, w, len, NULL, 0, NULL, NULL);
+    char *s;
+    *out = NULL;
+    if (n <= 0 && len != 0) return asy_translate_sys_error((int)GetLastError());
+    s = (char *)asy__malloc((size_t)n + 1);
+    if (!s) return ASY_ENOMEM;
+    if (n > 0) WideCharToMultiByte(CP_UTF8, 0, w, len, s, n, NULL, NULL);
+    s[n] = '\0';
+    if (len < 0 && n > 0) s[n - 1] = '\0';
+    *out = s;
+    return 0;
+}
+
+ASY__INTERNAL int asy__path_to_wide(WCHAR **out, const char *s) {
+    int n = MultiByteToWideChar(CP_UTF8, 0, s, -1, NULL, 0);
+    WCHAR *w;
+    *out = NULL;
+    if (n <= 0) return ASY_EINVAL;
+    w = (WCHAR *)asy__malloc_array((size_t)n, sizeof(WCHAR));
+    if (!w) return ASY_ENOMEM;
+    MultiByteToWideChar(CP_UTF8, 0, s, -1, w, n);
+    *out = w;
+    return 0;
+}
+#endif
+
+/* *out = value of the environment variable `name` (UTF-8), or ASY_ENOENT. */
+ASY__INTERNAL int asy__path_getenv(const char *name, char **out) {
+#if ASYNCRT_OS_WINDOWS
+    WCHAR *wname, *val;
+    DWORD n, got;
+    int r;
+    *out = NULL;
+    r = asy__path_to_wide(&wname, name);
+    if (r) return r;
+    n = GetEnvironmentVariableW(wname, NULL, 0);
+    if (n == 0) {
+        asy__free(wname);
+        return ASY_ENOENT;
+    }
+    val = (WCHAR *)asy__malloc_array(n, sizeof(WCHAR));
+    if (!val) {
+        asy__free(wname);
+        return ASY_ENOMEM;
+    }
+    got = GetEnvironmentVariableW(wname, val, n);
+    asy__free(wname);
+    if (got == 0 || got >= n) {
+        asy__free(val);
+        return ASY_ENOENT;
+    }
+    r = asy__path_from_wide(out, val, (int)got);
+    asy__free(val);
+    return r;
+#else
+    const char *v = getenv(name);
+    *out = NULL;
+    if (!v) return ASY_ENOENT;
+    return asy__path_dup(out, v);
+#endif
+}
+
+/* The current directory as the platform reports it (Node's process.cwd()). */
+ASY__INTERNAL int asy__path_cwd(char **out) {
+#if ASYNCRT_OS_WINDOWS
+    DWORD n = GetCurrentDirectoryW(0, NULL), got;
+    WCHAR *w;
+    int r;
+    *out = NULL;
+    if (n == 0) return asy_translate_sys_error((int)GetLastError());
+    w = (WCHAR *)asy__malloc_array(n, sizeof(WCHAR));
+    if (!w) return ASY_ENOMEM;
+    got = GetCurrentDirectoryW(n, w);
+    if (got == 0 || got >= n) {
+        asy__free(w);
+        return got == 0 ? asy_translate_sys_error((int)GetLastError()) : ASY_EAGAIN;
+    }
+    /* like libuv: no trailing backslash except on a drive root ("C:\") */
+    if (got > 1 && w[got - 1] == L'\\' && !(got == 3 && w[1] == L':')) got--;
+    r = asy__path_from_wide(out, w, (int)got);
+    asy__free(w);
+    return r;
+#else
+    size_t cap = 256;
+    *out = NULL;
+    for (;;) {
+        char *b = (char *)asy__malloc(cap);
+        int err;
+        if (!b) return ASY_ENOMEM;
+        if (getcwd(b, cap)) {
+            *out = b;
+            return 0;
+        }
+        err = asy__errno();
+        asy__free(b);
+        if (err != ASY_ERANGE) return err;
+        if (cap >= ((size_t)1 << 24)) return ASY_ENAMETOOLONG;
+        cap *= 2;
+    }
+#endif
+}
+
+/* ---- argument lists ------------------------------------------------------ */
+
+typedef int (*asy__path_list_fn)(char **out, size_t n, const char *const *parts);
+
+/* Calls fn with the NULL-terminated strings of ap as an array. */
+ASY__INTERNAL int asy__path_call_list(char **out, va_list ap, asy__path_list_fn fn) {
+    const char *small[16];
+    const char **parts = small;
+    size_t n = 0, i;
+    va_list count;
+    int r;
+    if (out) *out = NULL;
+    memset((void *)small, 0, sizeof(small));
+    va_copy(count, ap);
+    while (va_arg(count, const char *) != NULL) n++;
+    va_end(count);
+    if (n > ASY_ARRAY_SIZE(small)) {
+        parts = (const char **)asy__malloc_array(n, sizeof(*parts));
+        if (!parts) return ASY_ENOMEM;
+    }
+    for (i = 0; i < n; i++) parts[i] = va_arg(ap, const char *);
+    r = fn(out, n, parts);
+    if (parts != small) asy__free((void *)parts);
+    return r;
+}
+
+/* Common argument checks of the list functions. */
+ASY__INTERNAL int asy__path_check_list(char **out, size_t n, const char *const *parts) {
+    size_t i;
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    if (n && !parts) return ASY_EINVAL;
+    for (i = 0; i < n; i++)
+        if (!parts[i]) return ASY_EINVAL;
+    return 0;
+}
+
+#line 1 "asyncrt_impl/path/casefold.c"
+/* Case-insensitive comparison of UTF-8 path segments, for win32 relative().
+ * Node lowercases both paths with String.prototype.toLowerCase before it
+ * compares them, so "C:\<U+0130>" and "c:\i<U+0307>" name the same
+ * directory there; this applies the same (locale-free) lowercase mapping code
+ * point by code point.  The context-dependent final-sigma rule is not
+ * applied: capital sigma always folds to U+03C3, never to U+03C2. */
+
+
+typedef struct {
+    uint32_t first, last;
+    int32_t delta;
+    uint32_t stride;
+} asy__path_fold_run;
+
+/* Generated by scripts/gen-path-casefold.mjs: every code point first,
+ * first + stride, ... last lowercases to itself + delta. */
+static const asy__path_fold_run asy__path_fold_runs[] = {
+    /* generated: 185 runs, Node v20.20.2, Unicode 17.0 */
+    {0x0041, 0x005A, 32, 1},
+    {0x00C0, 0x00D6, 32, 1},
+    {0x00D8, 0x00DE, 32, 1},
+    {0x0100, 0x012E, 1, 2},
+    {0x0132, 0x0136, 1, 2},
+    {0x0139, 0x0147, 1, 2},
+    {0x014A, 0x0176, 1, 2},
+    {0x0178, 0x0178, -121, 1},
+    {0x0179, 0x017D, 1, 2},
+    {0x0181, 0x0181, 210, 1},
+    {0x0182, 0x0184, 1, 2},
+    {0x0186, 0x0186, 206, 1},
+    {0x0187, 0x0187, 1, 1},
+    {0x0189, 0x018A, 205, 1},
+    {0x018B, 0x018B, 1, 1},
+    {0x018E, 0x018E, 79, 1},
+    {0x018F, 0x018F, 202, 1},
+    {0x0190, 0x0190, 203, 1},
+    {0x0191, 0x0191, 1, 1},
+    {0x0193, 0x0193, 205, 1},
+    {0x0194, 0x0194, 207, 1},
+    {0x0196, 0x0196, 211, 1},
+    {0x0197, 0x0197, 209, 1},
+    {0x0198, 0x0198, 1, 1},
+    {0x019C, 0x019C, 211, 1},
+    {0x019D, 0x019D, 213, 1},
+    {0x019F, 0x019F, 214, 1},
+    {0x01A0, 0x01A4, 1, 2},
+    {0x01A6, 0x01A6, 218, 1},
+    {0x01A7, 0x01A7, 1, 1},
+    {0x01A9, 0x01A9, 218, 1},
+    {0x01AC, 0x01AC, 1, 1},
+    {0x01AE, 0x01AE, 218, 1},
+    {0x01AF, 0x01AF, 1, 1},
+    {0x01B1, 0x01B2, 217, 1},
+    {0x01B3, 0x01B5, 1, 2},
+    {0x01B7, 0x01B7, 219, 1},
+    {0x01B8, 0x01B8, 1, 1},
+    {0x01BC, 0x01BC, 1, 1},
+    {0x01C4, 0x01C4, 2, 1},
+    {0x01C5, 0x01C5, 1, 1},
+    {0x01C7, 0x01C7, 2, 1},
+    {0x01C8, 0x01C8, 1, 1},
+    {0x01CA, 0x01CA, 2, 1},
+    {0x01CB, 0x01DB, 1, 2},
+    {0x01DE, 0x01EE, 1, 2},
+    {0x01F1, 0x01F1, 2, 1},
+    {0x01F2, 0x01F4, 1, 2},
+    {0x01F6, 0x01F6, -97, 1},
+    {0x01F7, 0x01F7, -56, 1},
+    {0x01F8, 0x021E, 1, 2},
+    {0x0220, 0x0220, -130, 1},
+    {0x0222, 0x0232, 1, 2},
+    {0x023A, 0x023A, 10795, 1},
+    {0x023B, 0x023B, 1, 1},
+    {0x023D, 0x023D, -163, 1},
+    {0x023E, 0x023E, 10792, 1},
+    {0x0241, 0x0241, 1, 1},
+    {0x0243, 0x0243, -195, 1},
+    {0x0244, 0x0244, 69, 1},
+    {0x0245, 0x0245, 71, 1},
+    {0x0246, 0x024E, 1, 2},
+    {0x0370, 0x0372, 1, 2},
+    {0x0376, 0x0376, 1, 1},
+    {0x037F, 0x037F, 116, 1},
+    {0x0386, 0x0386, 38, 1},
+    {0x0388, 0x038A, 37, 1},
+    {0x038C, 0x038C, 64, 1},
+    {0x038E, 0x038F, 63, 1},
+    {0x0391, 0x03A1, 32, 1},
+    {0x03A3, 0x03AB, 32, 1},
+    {0x03CF, 0x03CF, 8, 1},
+    {0x03D8, 0x03EE, 1, 2},
+    {0x03F4, 0x03F4, -60, 1},
+    {0x03F7, 0x03F7, 1, 1},
+    {0x03F9, 0x03F9, -7, 1},
+    {0x03FA, 0x03FA, 1, 1},
+    {0x03FD, 0x03FF, -130, 1},
+    {0x0400, 0x040F, 80, 1},
+    {0x0410, 0x042F, 32, 1},
+    {0x0460, 0x0480, 1, 2},
+    {0x048A, 0x04BE, 1, 2},
+    {0x04C0, 0x04C0, 15, 1},
+    {0x04C1, 0x04CD, 1, 2},
+    {0x04D0, 0x052E, 1, 2},
+    {0x0531, 0x0556, 48, 1},
+    {0x10A0, 0x10C5, 7264, 1},
+    {0x10C7, 0x10C7, 7264, 1},
+    {0x10CD, 0x10CD, 7264, 1},
+    {0x13A0, 0x13EF, 38864, 1},
+    {0x13F0, 0x13F5, 8, 1},
+    {0x1C89, 0x1C89, 1, 1},
+    {0x1C90, 0x1CBA, -3008, 1},
+    {0x1CBD, 0x1CBF, -3008, 1},
+    {0x1E00, 0x1E94, 1, 2},
+    {0x1E9E, 0x1E9E, -7615, 1},
+    {0x1EA0, 0x1EFE, 1, 2},
+    {0x1F08, 0x1F0F, -8, 1},
+    {0x1F18, 0x1F1D, -8, 1},
+    {0x1F28, 0x1F2F, -8, 1},
+    {0x1F38, 0x1F3F, -8, 1},
+    {0x1F48, 0x1F4D, -8, 1},
+    {0x1F59, 0x1F5F, -8, 2},
+    {0x1F68, 0x1F6F, -8, 1},
+    {0x1F88, 0x1F8F, -8, 1},
+    {0x1F98, 0x1F9F, -8, 1},
+    {0x1FA8, 0x1FAF, -8, 1},
+    {0x1FB8, 0x1FB9, -8, 1},
+    {0x1FBA, 0x1FBB, -74, 1},
+    {0x1FBC, 0x1FBC, -9, 1},
+    {0x1FC8, 0x1FCB, -86, 1},
+    {0x1FCC, 0x1FCC, -9, 1},
+    {0x1FD8, 0x1FD9, -8, 1},
+    {0x1FDA, 0x1FDB, -100, 1},
+    {0x1FE8, 0x1FE9, -8, 1},
+    {0x1FEA, 0x1FEB, -112, 1},
+    {0x1FEC, 0x1FEC, -7, 1},
+    {0x1FF8, 0x1FF9, -128, 1},
+    {0x1FFA, 0x1FFB, -126, 1},
+    {0x1FFC, 0x1FFC, -9, 1},
+    {0x2126, 0x2126, -7517, 1},
+    {0x212A, 0x212A, -8383, 1},
+    {0x212B, 0x212B, -8262, 1},
+    {0x2132, 0x2132, 28, 1},
+    {0x2160, 0x216F, 16, 1},
+    {0x2183, 0x2183, 1, 1},
+    {0x24B6, 0x24CF, 26, 1},
+    {0x2C00, 0x2C2F, 48, 1},
+    {0x2C60, 0x2C60, 1, 1},
+    {0x2C62, 0x2C62, -10743, 1},
+    {0x2C63, 0x2C63, -3814, 1},
+    {0x2C64, 0x2C64, -10727, 1},
+    {0x2C67, 0x2C6B, 1, 2},
+    {0x2C6D, 0x2C6D, -10780, 1},
+    {0x2C6E, 0x2C6E, -10749, 1},
+    {0x2C6F, 0x2C6F, -10783, 1},
+    {0x2C70, 0x2C70, -10782, 1},
+    {0x2C72, 0x2C72, 1, 1},
+    {0x2C75, 0x2C75, 1, 1},
+    {0x2C7E, 0x2C7F, -10815, 1},
+    {0x2C80, 0x2CE2, 1, 2},
+    {0x2CEB, 0x2CED, 1, 2},
+    {0x2CF2, 0x2CF2, 1, 1},
+    {0xA640, 0xA66C, 1, 2},
+    {0xA680, 0xA69A, 1, 2},
+    {0xA722, 0xA72E, 1, 2},
+    {0xA732, 0xA76E, 1, 2},
+    {0xA779, 0xA77B, 1, 2},
+    {0xA77D, 0xA77D, -35332, 1},
+    {0xA77E, 0xA786, 1, 2},
+    {0xA78B, 0xA78B, 1, 1},
+    {0xA78D, 0xA78D, -42280, 1},
+    {0xA790, 0xA792, 1, 2},
+    {0xA796, 0xA7A8, 1, 2},
+    {0xA7AA, 0xA7AA, -42308, 1},
+    {0xA7AB, 0xA7AB, -42319, 1},
+    {0xA7AC, 0xA7AC, -42315, 1},
+    {0xA7AD, 0xA7AD, -42305, 1},
+    {0xA7AE, 0xA7AE, -42308, 1},
+    {0xA7B0, 0xA7B0, -42258, 1},
+    {0xA7B1, 0xA7B1, -42282, 1},
+    {0xA7B2, 0xA7B2, -42261, 1},
+    {0xA7B3, 0xA7B3, 928, 1},
+    {0xA7B4, 0xA7C2, 1, 2},
+    {0xA7C4, 0xA7C4, -48, 1},
+    {0xA7C5, 0xA7C5, -42307, 1},
+    {0xA7C6, 0xA7C6, -35384, 1},
+    {0xA7C7, 0xA7C9, 1, 2},
+    {0xA7CB, 0xA7CB, -42343, 1},
+    {0xA7CC, 0xA7DA, 1, 2},
+    {0xA7DC, 0xA7DC, -42561, 1},
+    {0xA7F5, 0xA7F5, 1, 1},
+    {0xFF21, 0xFF3A, 32, 1},
+    {0x10400, 0x10427, 40, 1},
+    {0x104B0, 0x104D3, 40, 1},
+    {0x10570, 0x1057A, 39, 1},
+    {0x1057C, 0x1058A, 39, 1},
+    {0x1058C, 0x10592, 39, 1},
+    {0x10594, 0x10595, 39, 1},
+    {0x10C80, 0x10CB2, 64, 1},
+    {0x10D50, 0x10D65, 32, 1},
+    {0x118A0, 0x118BF, 32, 1},
+    {0x16E40, 0x16E5F, 32, 1},
+    {0x16EA0, 0x16EB8, 27, 1},
+    {0x1E900, 0x1E921, 34, 1},
+};
+
+ASY__INTERNAL uint32_t asy__path_lower_cp(uint32_t cp) {
+    size_t lo = 0, hi = ASY_ARRAY_SIZE(asy__path_fold_runs);
+    if (cp < 0x41) return cp;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const asy__path_fold_run *r = &asy__path_fold_runs[mid];
+        if (cp < r->first) {
+            hi = mid;
+        } else if (cp > r->last) {
+            lo = mid + 1;
+        } else {
+            if ((cp - r->first) % r->stride != 0) return cp;
+            return (uint32_t)((int32_t)cp + r->delta);
+        }
+    }
+    return cp;
+}
+
+/* Decodes the code point at s[*i].  A malformed byte comes back as
+ * 0x110000 + byte, a value no valid code point folds to, so invalid
+ * sequences compare equal only to the same bytes. */
+ASY__INTERNAL uint32_t asy__path_utf8_next(const unsigned char *s, size_t n, size_t *i) {
+    unsigned char c = s[*i];
+    uint32_t cp, min;
+    size_t need, k;
+    if (c < 0x80) {
+        *i += 1;
+        return c;
+    }
+    if (c >= 0xC2 && c <= 0xDF) {
+        need = 1, cp = c & 0x1Fu, min = 0x80;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        need = 2, cp = c & 0x0Fu, min = 0x800;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        need = 3, cp = c & 0x07u, min = 0x10000;
+    } else {
+        *i += 1;
+        return 0x110000u + c;
+    }
+    if (*i + need >= n) {
+        *i += 1;
+        return 0x110000u + c;
+    }
+    for (k = 1; k <= need; k++) {
+        unsigned char cc = s[*i + k];
+        if ((cc & 0xC0) != 0x80) {
+            *i += 1;
+            return 0x110000u + c;
+        }
+        cp = (cp << 6) | (cc & 0x3Fu);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+        *i += 1;
+        return 0x110000u + c;
+    }
+    *i += need + 1;
+    return cp;
+}
+
+/* A stream of lowercased code points; U+0130 lowercases to two. */
+typedef struct {
+    const unsigned char *s;
+    size_t n, i;
+    uint32_t pending;
+} asy__path_fold_iter;
+
+/* Next lowercased code point, or UINT32_MAX at the end. */
+ASY__INTERNAL uint32_t asy__path_fold_next(asy__path_fold_iter *it) {
+    uint32_t cp;
+    if (it->pending) {
+        cp = it->pending;
+        it->pending = 0;
+        return cp;
+    }
+    if (it->i >= it->n) return UINT32_MAX;
+    cp = asy__path_utf8_next(it->s, it->n, &it->i);
+    if (cp == 0x130) {
+        it->pending = 0x307;
+        return 0x69;
+    }
+    return asy__path_lower_cp(cp);
+}
+
+/* 1 when a[0..an) and b[0..bn) are equal once both are lowercased. */
+ASY__INTERNAL int asy__path_fold_eq(const char *a, size_t an, const char *b, size_t bn) {
+    asy__path_fold_iter x, y;
+    x.s = (const unsigned char *)a, x.n = an, x.i = 0, x.pending = 0;
+    y.s = (const unsigned char *)b, y.n = bn, y.i = 0, y.pending = 0;
+    for (;;) {
+        uint32_t ca = asy__path_fold_next(&x), cb = asy__path_fold_next(&y);
+        if (ca != cb) return 0;
+        if (ca == UINT32_MAX) return 1;
+    }
+}
+
+#line 1 "asyncrt_impl/path/posix.c"
+/* path.posix: the algorithms of Node's lib/path.js, byte for byte. */
+
+
+/* Node's posixCwd(): on Windows the cwd with slashes and without drive. */
+ASY__INTERNAL int asy__path_posix_cwd(char **out) {
+    int r = asy__path_cwd(out);
+#if ASYNCRT_OS_WINDOWS
+    if (r == 0) {
+        char *c = *out, *first;
+        size_t i;
+        for (i = 0; c[i]; i++)
+            if (c[i] == '\\') c[i] = '/';
+        first = strchr(c, '/');
+        if (first && first != c) memmove(c, first, strlen(first) + 1);
+    }
+#endif
+    return r;
+}
+
+ASY__INTERNAL int asy__path_posix_normalize_n(char **out, const char *path, size_t len) {
+    asy__path_buf b;
+    int abs, trailing;
+    *out = NULL;
+    if (len == 0) return asy__path_dup(out, ".");
+    abs = path[0] == '/';
+    trailing = path[len - 1] == '/';
+    asy__path_buf_init(&b);
+    if (abs) asy__path_buf_putc(&b, '/');
+    asy__path_buf_fold(&b, path + abs, len - (size_t)abs, !abs, 0);
+    if (!b.err && b.len == (size_t)abs) {
+        if (!abs) asy__path_buf_puts(&b, trailing ? "./" : ".");
+    } else if (trailing) {
+        asy__path_buf_putc(&b, '/');
+    }
+    return asy__path_buf_finish(&b, out);
+}
+
+ASYNCRT_API int asy_path_posix_normalize(char **out, const char *path) {
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    if (!path) return ASY_EINVAL;
+    return asy__path_posix_normalize_n(out, path, strlen(path));
+}
+
+ASYNCRT_API int asy_path_posix_join(char **out, size_t n, const char *const *parts) {
+    asy__path_buf b;
+    size_t i;
+    int r = asy__path_check_list(out, n, parts);
+    if (r) return r;
+    asy__path_buf_init(&b);
+    for (i = 0; i < n; i++) {
+        if (!parts[i][0]) continue;
+        if (b.len) asy__path_buf_putc(&b, '/');
+        asy__path_buf_puts(&b, parts[i]);
+    }
+    if (b.err) return asy__path_buf_finish(&b, out);
+    r = asy__path_posix_normalize_n(out, b.p ? b.p : "", b.len);
+    asy__path_buf_free(&b);
+    return r;
+}
+
+ASYNCRT_API int asy_path_posix_joinl(char **out, ...) {
+    va_list ap;
+    int r;
+    va_start(ap, out);
+    r = asy__path_call_list(out, ap, asy_path_posix_join);
+    va_end(ap);
+    return r;
+}
+
+/* resolve with a given cwd (NULL: ask the system when it is needed). */
+ASY__INTERNAL int asy__path_posix_resolve_cwd(char **out, size_t n, const char *const *parts,
+                                              const char *cwd) {
+    asy__path_buf joined, b;
+    char *own_cwd = NULL;
+    size_t first = n, i;
+    int abs = 0, r = asy__path_check_list(out, n, parts);
+    if (r) return r;
+    /* rightmost absolute part: everything left of it is ignored */
+    while (first > 0 && !abs) {
+        first--;
+        if (parts[first][0]) abs = parts[first][0] == '/';
+    }
+    asy__path_buf_init(&joined);
+    if (!abs) {
+        if (!cwd) {
+            r = asy__path_posix_cwd(&own_cwd);
+            if (r) return r;
+            cwd = own_cwd;
+        }
+        asy__path_buf_puts(&joined, cwd);
+        asy__path_buf_putc(&joined, '/');
+        abs = cwd[0] == '/';
+    }
+    for (i = first; i < n; i++) {
+        if (!parts[i][0]) continue;
+        asy__path_buf_puts(&joined, parts[i]);
+        asy__path_buf_putc(&joined, '/');
+    }
+    asy__free(own_cwd);
+    asy__path_buf_init(&b);
+    if (joined.err) {
+        b.err = joined.err;
+    } else {
+        if (abs) asy__path_buf_putc(&b, '/');
+        asy__path_buf_fold(&b, joined.p, joined.len, !abs, 0);
+        if (!abs && !b.err && b.len == 0) asy__path_buf_putc(&b, '.');
+    }
+    asy__path_buf_free(&joined);
+    return asy__path_buf_finish(&b, out);
+}
+
+ASYNCRT_API int asy_path_posix_resolve(char **out, size_t n, const char *const *parts) {
+    return asy__path_posix_resolve_cwd(out, n, parts, NULL);
+}
+
+ASYNCRT_API int asy_path_posix_resolvel(char **out, ...) {
+    va_list ap;
+    int r;
+    va_start(ap, out);
+    r = asy__path_call_list(out, ap, asy_path_posix_resolve);
+    va_end(ap);
+    return r;
+}
+
+ASYNCRT_API int asy_path_posix_is_absolute(const char *path) {
+    if (!path) return ASY_EINVAL;
+    return path[0] == '/';
+}
+
+ASYNCRT_API int asy_path_posix_relative(char **out, const char *from_arg, const char *to_arg) {
+    char *from = NULL, *to = NULL;
+    size_t from_len, to_len, length, i, from_rest, to_rest;
+    ptrdiff_t last_common_sep = -1;
+    asy__path_buf b;
+    int r;
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    if (!from_arg || !to_arg) return ASY_EINVAL;
+    if (strcmp(from_arg, to_arg) == 0) return asy__path_dup(out, "");
+    r = asy__path_posix_resolve_cwd(&from, 1, &from_arg, NULL);
+    if (!r) r = asy__path_posix_resolve_cwd(&to, 1, &to_arg, NULL);
+    if (r || strcmp(from, to) == 0) {
+        asy__free(from);
+        asy__free(to);
+        return r ? r : asy__path_dup(out, "");
+    }
+    /* both start with "/": compare what follows it */
+    from_len = strlen(from);
+    to_len = strlen(to);
+    from_rest = from_len - 1;
+    to_rest = to_len - 1;
+    length = from_rest < to_rest ? from_rest : to_rest;
+    for (i = 0; i < length; i++) {
+        if (from[1 + i] != to[1 + i]) break;
+        if (from[1 + i] == '/') last_common_sep = (ptrdiff_t)i;
+    }
+    asy__path_buf_init(&b);
+    if (i == length) {
+        if (to_rest > length) {
+            /* from is the exact base of to ("/foo/bar" -> "/foo/bar/baz"),
+             * or the root */
+            if (to[1 + i] == '/' || i == 0) {
+                asy__path_buf_puts(&b, to + 1 + i + (to[1 + i] == '/'));
+                goto done;
+            }
+        } else if (from_rest > length) {
+            if (from[1 + i] == '/')
+                last_common_sep = (ptrdiff_t)i; /* to is the exact base of from */
+            else if (i == 0)
+                last_common_sep = 0; /* to is the root */
+        }
+    }
+    /* one ".." for every segment of from after the common part */
+    for (i = (size_t)(1 + last_common_sep + 1); i <= from_len; ++i) {
+        if (i == from_len || from[i] == '/') asy__path_buf_puts(&b, b.len == 0 ? ".." : "/..");
+    }
+    asy__path_buf_puts(&b, to + 1 + last_common_sep);
+done:
+    asy__free(from);
+    asy__free(to);
+    return asy__path_buf_finish(&b, out);
+}
+
+ASYNCRT_API int asy_path_posix_to_namespaced_path(char **out, const char *path) {
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    if (!path) return ASY_EINVAL;
+    return asy__path_dup(out, path);
+}
+
+ASYNCRT_API int asy_path_posix_dirname(char **out, const char *path) {
+    size_t len, i, end = 0;
+    int has_root, matched_slash = 1, found = 0;
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    if (!path) return ASY_EINVAL;
+    len = strlen(path);
+    if (len == 0) return asy__path_dup(out, ".");
+    has_root = path[0] == '/';
+    for (i = len - 1; i >= 1; --i) {
+        if (path[i] == '/') {
+            if (!matched_slash) {
+                end = i;
+                found = 1;
+                break;
+            }
+        } else {
+            matched_slash = 0;
+        }
+    }
+    if (!found) return asy__path_dup(out, has_root ? "/" : ".");
+    if (has_root && end == 1) return asy__path_dup(out, "//");
+    return asy__path_dupn(out, path, end);
+}
+
+/* The last segment of p[start..len) ignoring trailing separators, minus a
+ * matching suffix; shared by both flavours (Node's basename loop). */
+ASY__INTERNAL int asy__path_basename_common(char **out, const char *path, size_t start_at,
+                                            const char *suffix, int win) {
+    size_t len = strlen(path);
+    ptrdiff_t start = (ptrdiff_t)start_at, end = -1, i;
+    int matched_slash = 1;
+    /* Node compares lengths in UTF-16 units: a one-character suffix is
+     * tried even on a one-byte path when that character takes two bytes */
+    if (suffix && suffix[0] &&
+        asy__path_u16len(suffix, strlen(suffix)) <= asy__path_u16len(path, len)) {
+        ptrdiff_t ext_idx = (ptrdiff_t)strlen(suffix) - 1, first_non_slash_end = -1;
+        if (strcmp(suffix, path) == 0) return asy__path_dup(out, "");
+        for (i = (ptrdiff_t)len - 1; i >= (ptrdiff_t)start_at; --i) {
+            char code = path[i];
+            if (asy__path_is_sep(code, win)) {
+                if (!matched_slash) {
+                    start = i + 1;
+                    break;
+                }
+            } else {
+                if (first_non_slash_end == -1) {
+                    matched_slash = 0;
+                    first_non_slash_end = i + 1;
+                }
+                if (ext_idx >= 0) {
+                    if (code == suffix[ext_idx]) {
+                        if (--ext_idx == -1) end = i;
+                    } else {
+                        ext_idx = -1;
+                        end = first_non_slash_end;
+                    }
+                }
+            }
+        }
+        if (start == end)
+            end = first_non_slash_end;
+        else if (end == -1)
+            end = (ptrdiff_t)len;
+        if (end < start) return asy__path_dup(out, "");
+        return asy__path_dupn(out, path + start, (size_t)(end - start));
+    }
+    for (i = (ptrdiff_t)len - 1; i >= (ptrdiff_t)start_at; --i) {
+        if (asy__path_is_sep(path[i], win)) {
+            if (!matched_slash) {
+                start = i + 1;
+                break;
+            }
+        } else if (end == -1) {
+            matched_slash = 0;
+            end = i + 1;
+        }
+    }
+    if (end == -1) return asy__path_dup(out, "");
+    return asy__path_dupn(out, path + start, (size_t)(end - start));
+}
+
+ASYNCRT_API int asy_path_posix_basename(char **out, const char *path, const char *suffix) {
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    if (!path) return ASY_EINVAL;
+    return asy__path_basename_common(out, path, 0, suffix, 0);
+}
+
+/* Where the extension of the last segment of path[start..len) lies:
+ * returns 1 and [*dot, *end) when there is one.  *part is where that last
+ * segment starts, or part_init when no separator precedes it (Node's posix
+ * parse starts from 0 even past a root, which decides the ".." rule).
+ * Shared by extname and parse of both flavours. */
+ASY__INTERNAL int asy__path_find_ext(const char *path, size_t len, size_t start, size_t part_init,
+                                     int win, ptrdiff_t *dot, ptrdiff_t *end_out,
+                                     ptrdiff_t *part) {
+    ptrdiff_t start_dot = -1, start_part = (ptrdiff_t)part_init, end = -1, i;
+    int matched_slash = 1, pre_dot_state = 0;
+    for (i = (ptrdiff_t)len - 1; i >= (ptrdiff_t)start; --i) {
+        char code = path[i];
+        if (asy__path_is_sep(code, win)) {
+            if (!matched_slash) {
+                start_part = i + 1;
+                break;
+            }
+            continue;
+        }
+        if (end == -1) {
+            matched_slash = 0;
+            end = i + 1;
+        }
+        if (code == '.') {
+            if (start_dot == -1)
+                start_dot = i;
+            else if (pre_dot_state != 1)
+                pre_dot_state = 1;
+        } else if (start_dot != -1) {
+            pre_dot_state = -1;
+        }
+    }
+    *dot = start_dot;
+    *end_out = end;
+    *part = start_part;
+    /* no dot, nothing before the dot, or the segment is exactly ".." */
+    if (start_dot == -1 || end == -1 || pre_dot_state == 0 ||
+        (pre_dot_state == 1 && start_dot == end - 1 && start_dot == start_part + 1))
+        return 0;
+    return 1;
+}
+
+ASYNCRT_API int asy_path_posix_extname(char **out, const char *path) {
+    ptrdiff_t dot, end, part;
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    if (!path) return ASY_EINVAL;
+    if (!asy__path_find_ext(path, strlen(path), 0, 0, 0, &dot, &end, &part))
+        return asy__path_dup(out, "");
+    return asy__path_dupn(out, path + dot, (size_t)(end - dot));
+}
+
+/* ---- parse / format ------------------------------------------------------ */
+
+ASYNCRT_API void asy_path_parsed_free(asy_path_parsed_t *parsed) {
+    if (!parsed) return;
+    asy__free(parsed->storage);
+    memset(parsed, 0, sizeof(*parsed));
+}
+
+/* Fills out with copies of five ranges of path (root, dir, base, ext, name)
+ * kept in one allocation. */
+ASY__INTERNAL int asy__path_parsed_fill(asy_path_parsed_t *out, const char *path,
+                                        const size_t ranges[5][2]) {
+    size_t total = 5, k, at = 0;
+    const char **fields[5];
+    char *s;
+    for (k = 0; k < 5; k++) total += ranges[k][1] - ranges[k][0];
+    s = (char *)asy__malloc(total);
+    if (!s) return ASY_ENOMEM;
+    fields[0] = &out->root;
+    fields[1] = &out->dir;
+    fields[2] = &out->base;
+    fields[3] = &out->ext;
+    fields[4] = &out->name;
+    for (k = 0; k < 5; k++) {
+        size_t n = ranges[k][1] - ranges[k][0];
+        if (n) memcpy(s + at, path + ranges[k][0], n);
+        s[at + n] = '\0';
+        *fields[k] = s + at;
+        at += n + 1;
+    }
+    out->storage = s;
+    return 0;
+}
+
+enum { ASY__P_ROOT, ASY__P_DIR, ASY__P_BASE, ASY__P_EXT, ASY__P_NAME };
+
+#define ASY__PATH_RANGE(r, which, a, b) ((r)[which][0] = (size_t)(a), (r)[which][1] = (size_t)(b))
+
+ASYNCRT_API int asy_path_posix_parse(asy_path_parsed_t *out, const char *path) {
+    size_t r[5][2], len;
+    ptrdiff_t dot, end, part;
+    int abs, has_ext;
+    if (!out) return ASY_EINVAL;
+    memset(out, 0, sizeof(*out));
+    if (!path) return ASY_EINVAL;
+    memset(r, 0, sizeof(r));
+    len = strlen(path);
+    if (len > 0) {
+        abs = path[0] == '/';
+        if (abs) ASY__PATH_RANGE(r, ASY__P_ROOT, 0, 1);
+        has_ext = asy__path_find_ext(path, len, (size_t)abs, 0, 0, &dot, &end, &part);
+        if (end != -1) {
+            ptrdiff_t s = part == 0 && abs ? 1 : part;
+            if (has_ext) {
+                ASY__PATH_RANGE(r, ASY__P_NAME, s, dot);
+                ASY__PATH_RANGE(r, ASY__P_BASE, s, end);
+                ASY__PATH_RANGE(r, ASY__P_EXT, dot, end);
+            } else {
+                ASY__PATH_RANGE(r, ASY__P_NAME, s, end);
+                ASY__PATH_RANGE(r, ASY__P_BASE, s, end);
+            }
+        }
+        if (part > 0)
+            ASY__PATH_RANGE(r, ASY__P_DIR, 0, part - 1);
+        else if (abs)
+            ASY__PATH_RANGE(r, ASY__P_DIR, 0, 1);
+    }
+    return asy__path_parsed_fill(out, path, (const size_t(*)[2])r);
+}
+
+/* Node's _format: dir (or root) + separator + base (or name + ext). */
+ASY__INTERNAL int asy__path_format_common(char **out, const asy_path_parsed_t *p, char sep) {
+    const char *dir, *ext;
+    asy__path_buf b;
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    if (!p) return ASY_EINVAL;
+    dir = p->dir && p->dir[0] ? p->dir : p->root;
+    asy__path_buf_init(&b);
+    if (dir && dir[0]) {
+        asy__path_buf_puts(&b, dir);
+        if (!(p->root && strcmp(dir, p->root) == 0)) asy__path_buf_putc(&b, sep);
+    }
+    if (p->base && p->base[0]) {
+        asy__path_buf_puts(&b, p->base);
+    } else {
+        if (p->name) asy__path_buf_puts(&b, p->name);
+        ext = p->ext;
+        if (ext && ext[0]) {
+            if (ext[0] != '.') asy__path_buf_putc(&b, '.');
+            asy__path_buf_puts(&b, ext);
+        }
+    }
+    return asy__path_buf_finish(&b, out);
+}
+
+ASYNCRT_API int asy_path_posix_format(char **out, const asy_path_parsed_t *parts) {
+    return asy__path_format_common(out, parts, '/');
+}
+
+#line 1 "asyncrt_impl/path/win32.c"
+/* path.win32: drive letters, UNC roots and device names, after Node's
+ * lib/path.js.  Works the same on every host; only resolve() asks the host
+ * for its current directory (and, like Node, for the per-drive "=X:"
+ * variables Windows keeps in the environment). */
+
+
+#define ASY__W_SEP(c) asy__path_is_sep((c), 1)
+
+/* A UNC root "\\server\share" at the start of p (p[0] and p[1] are
+ * separators): the server is p[2..*srv_end), the share
+ * p[*share_start..*share_end).  0 when the path has no such root. */
+ASY__INTERNAL int asy__path_unc(const char *p, size_t len, size_t *srv_end, size_t *share_start,
+                                size_t *share_end) {
+    size_t j = 2;
+    while (j < len && !ASY__W_SEP(p[j])) j++;
+    if (j >= len || j == 2) return 0;
+    *srv_end = j;
+    while (j < len && ASY__W_SEP(p[j])) j++;
+    if (j >= len) return 0;
+    *share_start = j;
+    while (j < len && !ASY__W_SEP(p[j])) j++;
+    *share_end = j;
+    return 1;
+}
+
+/* "\\." and "\\?" start device namespaces rather than UNC servers. */
+ASY__INTERNAL int asy__path_is_device_server(const char *p, size_t srv_end) {
+    return srv_end == 3 && (p[2] == '.' || p[2] == '?');
+}
+
+/* Node's isWindowsReservedName(path, colonIndex): is path[0..end) a DOS
+ * device name (CON, COM1...)?  Node slices with the colon index, and a
+ * missing colon (-1) slices off the last character: "COM9." and "CONX"
+ * count too, exactly as in Node. */
+ASY__INTERNAL int asy__path_is_reserved(const char *p, size_t len, const char *colon) {
+    static const char *const names[] = {
+        "CON",  "PRN",  "AUX",  "NUL",  "COM1", "COM2", "COM3", "COM4", "COM5", "COM6",
+        "COM7", "COM8", "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7",
+        "LPT8", "LPT9", "COM\xC2\xB9", "COM\xC2\xB2", "COM\xC2\xB3", "LPT\xC2\xB9",
+        "LPT\xC2\xB2", "LPT\xC2\xB3"};
+    size_t end, k, i;
+    if (colon) {
+        end = (size_t)(colon - p);
+    } else {
+        /* drop the last character; a 4-byte one leaves half a surrogate
+         * pair in Node, which no name matches */
+        end = len;
+        while (end > 0 && ((unsigned char)p[end - 1] & 0xC0) == 0x80) end--;
+        if (end == 0) return 0;
+        end--;
+        if ((unsigned char)p[end] >= 0xF0) return 0;
+    }
+    for (k = 0; k < ASY_ARRAY_SIZE(names); k++) {
+        const char *n = names[k];
+        if (strlen(n) != end) continue;
+        for (i = 0; i < end; i++) {
+            char c = p[i];
+            if (c >= 'a' && c <= 'z') c = (char)(c - 'a' + 'A');
+            if (c != n[i]) break;
+        }
+        if (i == end) return 1;
+    }
+    return 0;
+}
+
+/* ---- normalize / join ---------------------------------------------------- */
+
+ASY__INTERNAL int asy__path_win32_normalize_n(char **out, const char *p, size_t len) {
+    asy__path_buf dev, tail, b;
+    size_t root_end = 0, se, ss, sh;
+    int abs = 0, has_device = 0;
+    const char *colon, *c;
+    *out = NULL;
+    if (len == 0) return asy__path_dup(out, ".");
+    if (len == 1) return asy__path_dup(out, p[0] == '/' ? "\\" : p);
+    asy__path_buf_init(&dev);
+    if (ASY__W_SEP(p[0])) {
+        abs = 1;
+        if (ASY__W_SEP(p[1])) {
+            if (asy__path_unc(p, len, &se, &ss, &sh)) {
+                if (asy__path_is_device_server(p, se)) {
+                    has_device = 1;
+                    asy__path_buf_puts(&dev, "\\\\");
+                    asy__path_buf_putc(&dev, p[2]);
+                    root_end = 4;
+                } else if (sh == len) {
+                    /* only a UNC root: "\\server\share\" */
+                    asy__path_buf_init(&b);
+                    asy__path_buf_puts(&b, "\\\\");
+                    asy__path_buf_putn(&b, p + 2, se - 2);
+                    asy__path_buf_putc(&b, '\\');
+                    asy__path_buf_putn(&b, p + ss, len - ss);
+                    asy__path_buf_putc(&b, '\\');
+                    return asy__path_buf_finish(&b, out);
+                } else {
+                    has_device = 1;
+                    asy__path_buf_puts(&dev, "\\\\");
+                    asy__path_buf_putn(&dev, p + 2, se - 2);
+                    asy__path_buf_putc(&dev, '\\');
+                    asy__path_buf_putn(&dev, p + ss, sh - ss);
+                    root_end = sh;
+                }
+            }
+        } else {
+            root_end = 1;
+        }
+    } else {
+        colon = (const char *)memchr(p, ':', len);
+        if (colon && colon > p) {
+            if (asy__path_is_drive_letter(p[0]) && colon == p + 1) {
+                has_device = 1;
+                asy__path_buf_putn(&dev, p, 2);
+                root_end = 2;
+                if (len > 2 && ASY__W_SEP(p[2])) {
+                    abs = 1;
+                    root_end = 3;
+                }
+            } else if (asy__path_is_reserved(p, len, colon)) {
+                has_device = 1;
+                asy__path_buf_putn(&dev, p, (size_t)(colon - p) + 1);
+                root_end = (size_t)(colon - p) + 1;
+            }
+        }
+    }
+
+    asy__path_buf_init(&tail);
+    if (root_end < len) asy__path_buf_fold(&tail, p + root_end, len - root_end, !abs, 1);
+    if (tail.len == 0 && !abs) asy__path_buf_putc(&tail, '.');
+    if (tail.len > 0 && ASY__W_SEP(p[len - 1])) asy__path_buf_putc(&tail, '\\');
+
+    asy__path_buf_init(&b);
+    if (dev.err || tail.err) {
+        b.err = dev.err ? dev.err : tail.err;
+        goto done;
+    }
+    colon = (const char *)memchr(p, ':', len);
+    if (!abs && !has_device && colon) {
+        /* A relative path must not come out looking absolute or like a
+         * device ("C:" or "x:" with nothing after the colon): prefix ".\"
+         * as Node does since CVE-2024-36139. */
+        int prefix = tail.len >= 2 && asy__path_is_drive_letter(tail.p[0]) && tail.p[1] == ':';
+        for (c = colon; !prefix && c; c = (const char *)memchr(c + 1, ':', len - (size_t)(c + 1 - p)))
+            if ((size_t)(c - p) == len - 1 || ASY__W_SEP(c[1])) prefix = 1;
+        if (prefix) {
+            asy__path_buf_puts(&b, ".\\");
+            asy__path_buf_putn(&b, tail.p, tail.len);
+            goto done;
+        }
+    }
+    if (asy__path_is_reserved(p, len, colon)) {
+        asy__path_buf_puts(&b, ".\\");
+        if (has_device) asy__path_buf_putn(&b, dev.p, dev.len);
+        asy__path_buf_putn(&b, tail.p, tail.len);
+        goto done;
+    }
+    if (has_device) asy__path_buf_putn(&b, dev.p, dev.len);
+    if (abs) asy__path_buf_putc(&b, '\\');
+    asy__path_buf_putn(&b, tail.p, tail.len);
+done:
+    asy__path_buf_free(&dev);
+    asy__path_buf_free(&tail);
+    return asy__path_buf_finish(&b, out);
+}
+
+ASYNCRT_API int asy_path_win32_normalize(char **out, const char *path) {
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    if (!path) return ASY_EINVAL;
+    return asy__path_win32_normalize_n(out, path, strlen(path));
+}
+
+ASYNCRT_API int asy_path_win32_join(char **out, size_t n, const char *const *parts) {
+    asy__path_buf b;
+    const char *first = NULL;
+    size_t i, slashes = 0, skip = 0;
+    int r = asy__path_check_list(out, n, parts), needs_replace = 1;
+    if (r) return r;
+    asy__path_buf_init(&b);
+    for (i = 0; i < n; i++) {
+        if (!parts[i][0]) continue;
+        if (!first)
+            first = parts[i];
+        else
+            asy__path_buf_putc(&b, '\\');
+        asy__path_buf_puts(&b, parts[i]);
+    }
+    if (!first) return asy__path_dup(out, ".");
+    if (b.err) return asy__path_buf_finish(&b, out);
+    /* A joined path starting with two separators would read as UNC; keep
+     * that only when the first part itself is "\\server..." (exactly two
+     * separators and then a name), otherwise squash the run to one. */
+    if (ASY__W_SEP(first[0])) {
+        slashes = 1;
+        if (ASY__W_SEP(first[1])) {
+            slashes = 2;
+            if (first[2]) {
+                if (ASY__W_SEP(first[2]))
+                    slashes = 3;
+                else
+                    needs_replace = 0;
+            }
+        }
+    }
+    if (needs_replace) {
+        while (slashes < b.len && ASY__W_SEP(b.p[slashes])) slashes++;
+        if (slashes >= 2) skip = slashes - 1;
+    }
+    if (skip) b.p[skip] = '\\';
+    r = asy__path_win32_normalize_n(out, b.p + skip, b.len - skip);
+    asy__path_buf_free(&b);
+    return r;
+}
+
+ASYNCRT_API int asy_path_win32_joinl(char **out, ...) {
+    va_list ap;
+    int r;
+    va_start(ap, out);
+    r = asy__path_call_list(out, ap, asy_path_win32_join);
+    va_end(ap);
+    return r;
+}
+
+ASYNCRT_API int asy_path_win32_is_absolute(const char *p) {
+    size_t len;
+    if (!p) return ASY_EINVAL;
+    len = strlen(p);
+    if (len == 0) return 0;
+    return ASY__W_SEP(p[0]) ||
+           (len > 2 && asy__path_is_drive_letter(p[0]) && p[1] == ':' && ASY__W_SEP(p[2]));
+}
+
+/* ---- resolve ------------------------------------------------------------- */
+
+/* The root of one resolve() argument: its device ("C:", "\\server\share",
+ * "\\." ...) written to dev, where the rest starts, whether it is absolute. */
+ASY__INTERNAL void asy__path_win32_root(const char *p, size_t len, asy__path_buf *dev,
+                                        size_t *root_end, int *abs) {
+    size_t se, ss, sh;
+    *root_end = 0;
+    *abs = 0;
+    dev->len = 0;
+    if (len == 1) {
+        if (ASY__W_SEP(p[0])) {
+            *root_end = 1;
+            *abs = 1;
+        }
+    } else if (len > 1 && ASY__W_SEP(p[0])) {
+        *abs = 1;
+        if (ASY__W_SEP(p[1])) {
+            if (asy__path_unc(p, len, &se, &ss, &sh)) {
+                asy__path_buf_puts(dev, "\\\\");
+                asy__path_buf_putn(dev, p + 2, se - 2);
+                if (asy__path_is_device_server(p, se)) {
+                    *root_end = 4;
+                } else {
+                    asy__path_buf_putc(dev, '\\');
+                    asy__path_buf_putn(dev, p + ss, sh - ss);
+                    *root_end = sh;
+                }
+            }
+        } else {
+            *root_end = 1;
+        }
+    } else if (len > 1 && asy__path_is_drive_letter(p[0]) && p[1] == ':') {
+        asy__path_buf_putn(dev, p, 2);
+        *root_end = 2;
+        if (len > 2 && ASY__W_SEP(p[2])) {
+            *abs = 1;
+            *root_end = 3;
+        }
+    }
+}
+
+typedef struct {
+    const char *p;
+    size_t n;
+} asy__path_slice;
+
+/* resolve with a given cwd (NULL: ask the system when it is needed). */
+ASY__INTERNAL int asy__path_win32_resolve_cwd(char **out, size_t n, const char *const *parts,
+                                              const char *cwd) {
+    asy__path_buf device, dev, tail, b;
+    asy__path_slice small[8], *slices = small;
+    size_t nslices = 0, k;
+    char *own_cwd = NULL, *env = NULL, *drive_root = NULL;
+    ptrdiff_t i;
+    int abs = 0, r = asy__path_check_list(out, n, parts);
+    if (r) return r;
+    if (n + 1 > ASY_ARRAY_SIZE(small)) {
+        slices = (asy__path_slice *)asy__malloc_array(n + 1, sizeof(*slices));
+        if (!slices) return ASY_ENOMEM;
+    }
+    asy__path_buf_init(&device);
+    asy__path_buf_init(&dev);
+    asy__path_buf_init(&b);
+    /* Right to left until the result is absolute and on a known device;
+     * past the first argument comes the cwd (of that drive, if known). */
+    for (i = (ptrdiff_t)n - 1; i >= -1; i--) {
+        const char *p;
+        size_t len, root_end;
+        int is_abs;
+        if (i >= 0) {
+            p = parts[i];
+            if (!p[0]) continue;
+        } else {
+            if (!cwd) {
+                r = asy__path_cwd(&own_cwd);
+                if (r) goto fail;
+                cwd = own_cwd;
+            }
+            p = cwd;
+            if (device.len > 0) {
+                /* Windows keeps each drive's cwd in "=X:" */
+                char name[4];
+                name[0] = '=';
+                memcpy(name + 1, device.p, 2);
+                name[3] = '\0';
+                if (asy__path_getenv(name, &env) == 0) p = env;
+                if (!(strlen(p) >= 2 && asy__path_fold_eq(p, 2, device.p, device.len)) &&
+                    strlen(p) > 2 && p[2] == '\\') {
+                    r = asy__path_dupn(&drive_root, device.p, device.len + 1);
+                    if (r) goto fail;
+                    drive_root[device.len] = '\\';
+                    p = drive_root;
+                }
+            }
+        }
+        len = strlen(p);
+        asy__path_win32_root(p, len, &dev, &root_end, &is_abs);
+        if (dev.err) {
+            r = dev.err;
+            goto fail;
+        }
+        if (dev.len > 0) {
+            if (device.len > 0) {
+                /* another device: this argument does not apply */
+                if (!asy__path_fold_eq(dev.p, dev.len, device.p, device.len)) continue;
+            } else {
+                asy__path_buf_putn(&device, dev.p, dev.len);
+                if (device.err) {
+                    r = device.err;
+                    goto fail;
+                }
+            }
+        }
+        if (abs) {
+            if (device.len > 0) break;
+        } else {
+            slices[nslices].p = p + root_end;
+            slices[nslices].n = len - root_end;
+            nslices++;
+            abs = is_abs;
+            if (is_abs && device.len > 0) break;
+        }
+    }
+
+    asy__path_buf_init(&tail);
+    for (k = nslices; k-- > 0;) {
+        asy__path_buf_putn(&tail, slices[k].p, slices[k].n);
+        asy__path_buf_putc(&tail, '\\');
+    }
+    if (tail.err) {
+        r = tail.err;
+        goto fail;
+    }
+    asy__path_buf_putn(&b, device.p, device.len);
+    if (abs) asy__path_buf_putc(&b, '\\');
+    asy__path_buf_fold(&b, tail.p ? tail.p : "", tail.len, !abs, 1);
+    asy__path_buf_free(&tail);
+    if (!b.err && b.len == 0) asy__path_buf_putc(&b, '.');
+    r = 0;
+fail:
+    if (r) {
+        asy__path_buf_free(&b);
+        b.err = r;
+    }
+    if (slices != small) asy__free(slices);
+    asy__free(own_cwd);
+    asy__free(env);
+    asy__free(drive_root);
+    asy__path_buf_free(&device);
+    asy__path_buf_free(&dev);
+    return asy__path_buf_finish(&b, out);
+}
+
+ASYNCRT_API int asy_path_win32_resolve(char **out, size_t n, const char *const *parts) {
+    return asy__path_win32_resolve_cwd(out, n, parts, NULL);
+}
+
+ASYNCRT_API int asy_path_win32_resolvel(char **out, ...) {
+    va_list ap;
+    int r;
+    va_start(ap, out);
+    r = asy__path_call_list(out, ap, asy_path_win32_resolve);
+    va_end(ap);
+    return r;
+}
+
+/* ---- relative ------------------------------------------------------------ */
+
+/* Length of the part of a resolved path that must match for a relative
+ * path to exist: the drive "C:", "\\server" (the share is the first
+ * segment, as in Node), a lone leading "\" (a driveless rooted path), or
+ * nothing for a relative path. */
+ASY__INTERNAL size_t asy__path_win32_rel_root(const char *p, size_t len) {
+    size_t j;
+    if (len >= 2 && asy__path_is_drive_letter(p[0]) && p[1] == ':') return 2;
+    if (len >= 2 && p[0] == '\\' && p[1] == '\\') {
+        for (j = 2; j < len && p[j] != '\\';) j++;
+        return j;
+    }
+    return len >= 1 && p[0] == '\\' ? 1 : 0;
+}
+
+/* End of the segment that starts at i. */
+ASY__INTERNAL size_t asy__path_seg_end(const char *p, size_t len, size_t i) {
+    while (i < len && p[i] != '\\') i++;
+    return i;
+}
+
+ASY__INTERNAL size_t asy__path_skip_seps(const char *p, size_t len, size_t i) {
+    while (i < len && p[i] == '\\') i++;
+    return i;
+}
+
+/* Node compares the two resolved paths after lowercasing both; it returns
+ * `to` unchanged when their roots differ, else climbs out of what remains
+ * of `from` and descends into what remains of `to`.  This walks segments
+ * rather than characters, which gives Node's answers and also handles
+ * driveless rooted paths ("\a\b" to "\c" is "..\..\c", where Node 20
+ * glues the segments: nodejs/node#63600 fixes it the same way). */
+ASY__INTERNAL int asy__path_win32_relative_resolved(char **out, const char *from, const char *to) {
+    size_t flen = strlen(from), tlen = strlen(to), froot, troot, fi, ti, fe, te, up = 0;
+    asy__path_buf b;
+    froot = asy__path_win32_rel_root(from, flen);
+    troot = asy__path_win32_rel_root(to, tlen);
+    if (!asy__path_fold_eq(from, froot, to, troot)) return asy__path_dup(out, to);
+    fi = froot;
+    ti = troot;
+    for (;;) {
+        fi = asy__path_skip_seps(from, flen, fi);
+        ti = asy__path_skip_seps(to, tlen, ti);
+        if (fi >= flen || ti >= tlen) break;
+        fe = asy__path_seg_end(from, flen, fi);
+        te = asy__path_seg_end(to, tlen, ti);
+        if (!asy__path_fold_eq(from + fi, fe - fi, to + ti, te - ti)) break;
+        fi = fe;
+        ti = te;
+    }
+    while (fi < flen) {
+        up++;
+        fi = asy__path_skip_seps(from, flen, asy__path_seg_end(from, flen, fi));
+    }
+    while (tlen > ti && to[tlen - 1] == '\\') tlen--;
+    asy__path_buf_init(&b);
+    for (fe = 0; fe < up; fe++) asy__path_buf_puts(&b, fe ? "\\.." : "..");
+    if (ti < tlen) {
+        if (up) asy__path_buf_putc(&b, '\\');
+        asy__path_buf_putn(&b, to + ti, tlen - ti);
+    }
+    return asy__path_buf_finish(&b, out);
+}
+
+ASYNCRT_API int asy_path_win32_relative(char **out, const char *from_arg, const char *to_arg) {
+    char *from = NULL, *to = NULL;
+    int r;
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    if (!from_arg || !to_arg) return ASY_EINVAL;
+    if (strcmp(from_arg, to_arg) == 0) return asy__path_dup(out, "");
+    r = asy__path_win32_resolve_cwd(&from, 1, &from_arg, NULL);
+    if (!r) r = asy__path_win32_resolve_cwd(&to, 1, &to_arg, NULL);
+    if (!r) r = asy__path_win32_relative_resolved(out, from, to);
+    asy__free(from);
+    asy__free(to);
+    return r;
+}
+
+/* ---- toNamespacedPath ---------------------------------------------------- */
+
+ASYNCRT_API int asy_path_win32_to_namespaced_path(char **out, const char *path) {
+    char *res = NULL;
+    asy__path_buf b;
+    size_t len;
+    int r;
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    if (!path) return ASY_EINVAL;
+    if (!path[0]) return asy__path_dup(out, "");
+    r = asy__path_win32_resolve_cwd(&res, 1, &path, NULL);
+    if (r) return r;
+    len = strlen(res);
+    if (asy__path_u16len(res, len) <= 2) {
+        asy__free(res);
+        return asy__path_dup(out, path);
+    }
+    asy__path_buf_init(&b);
+    if (res[0] == '\\') {
+        if (res[1] == '\\' && res[2] != '?' && res[2] != '.') {
+            /* "\\server\share" -> "\\?\UNC\server\share" */
+            asy__path_buf_puts(&b, "\\\\?\\UNC\\");
+            asy__path_buf_puts(&b, res + 2);
+            asy__free(res);
+            return asy__path_buf_finish(&b, out);
+        }
+    } else if (asy__path_is_drive_letter(res[0]) && res[1] == ':' && res[2] == '\\') {
+        asy__path_buf_puts(&b, "\\\\?\\");
+        asy__path_buf_puts(&b, res);
+        asy__free(res);
+        return asy__path_buf_finish(&b, out);
+    }
+    *out = res;
+    return 0;
+}
+
+/* ---- dirname / basename / extname ---------------------------------------- */
+
+ASYNCRT_API int asy_path_win32_dirname(char **out, const char *p) {
+    size_t len, offset = 0, se, ss, sh;
+    ptrdiff_t root_end = -1, end = -1, i;
+    int matched_slash = 1;
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    if (!p) return ASY_EINVAL;
+    len = strlen(p);
+    if (len == 0) return asy__path_dup(out, ".");
+    if (len == 1) return asy__path_dup(out, ASY__W_SEP(p[0]) ? p : ".");
+    if (ASY__W_SEP(p[0])) {
+        root_end = 1;
+        offset = 1;
+        if (ASY__W_SEP(p[1]) && asy__path_unc(p, len, &se, &ss, &sh)) {
+            if (sh == len) return asy__path_dup(out, p); /* a UNC root only */
+            /* the separator after "\\server\share" belongs to the root */
+            root_end = (ptrdiff_t)sh + 1;
+            offset = sh + 1;
+        }
+    } else if (asy__path_is_drive_letter(p[0]) && p[1] == ':') {
+        root_end = len > 2 && ASY__W_SEP(p[2]) ? 3 : 2;
+        offset = (size_t)root_end;
+    }
+    for (i = (ptrdiff_t)len - 1; i >= (ptrdiff_t)offset; --i) {
+        if (ASY__W_SEP(p[i])) {
+            if (!matched_slash) {
+                end = i;
+                break;
+            }
+        } else {
+            matched_slash = 0;
+        }
+    }
+    if (end == -1) {
+        if (root_end == -1) return asy__path_dup(out, ".");
+        end = root_end;
+    }
+    return asy__path_dupn(out, p, (size_t)end);
+}
+
+/* A drive prefix "X:" is never part of the last segment. */
+ASY__INTERNAL size_t asy__path_win32_drive_len(const char *p) {
+    return asy__path_is_drive_letter(p[0]) && p[1] == ':' ? 2 : 0;
+}
+
+ASYNCRT_API int asy_path_win32_basename(char **out, const char *path, const char *suffix) {
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    if (!path) return ASY_EINVAL;
+    return asy__path_basename_common(out, path, asy__path_win32_drive_len(path), suffix, 1);
+}
+
+ASYNCRT_API int asy_path_win32_extname(char **out, const char *path) {
+    ptrdiff_t dot, end, part;
+    size_t start;
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    if (!path) return ASY_EINVAL;
+    start = asy__path_win32_drive_len(path);
+    if (!asy__path_find_ext(path, strlen(path), start, start, 1, &dot, &end, &part))
+        return asy__path_dup(out, "");
+    return asy__path_dupn(out, path + dot, (size_t)(end - dot));
+}
+
+/* ---- parse / format ------------------------------------------------------ */
+
+ASYNCRT_API int asy_path_win32_parse(asy_path_parsed_t *out, const char *p) {
+    size_t r[5][2], len, root_end = 0, se, ss, sh;
+    ptrdiff_t dot, end, part;
+    int has_ext;
+    if (!out) return ASY_EINVAL;
+    memset(out, 0, sizeof(*out));
+    if (!p) return ASY_EINVAL;
+    memset(r, 0, sizeof(r));
+    len = strlen(p);
+    if (len == 0) return asy__path_parsed_fill(out, p, (const size_t(*)[2])r);
+    if (len == 1) {
+        if (ASY__W_SEP(p[0])) {
+            ASY__PATH_RANGE(r, ASY__P_ROOT, 0, 1);
+            ASY__PATH_RANGE(r, ASY__P_DIR, 0, 1);
+        } else {
+            ASY__PATH_RANGE(r, ASY__P_BASE, 0, 1);
+            ASY__PATH_RANGE(r, ASY__P_NAME, 0, 1);
+        }
+        return asy__path_parsed_fill(out, p, (const size_t(*)[2])r);
+    }
+    if (ASY__W_SEP(p[0])) {
+        root_end = 1;
+        if (ASY__W_SEP(p[1]) && asy__path_unc(p, len, &se, &ss, &sh))
+            root_end = sh == len ? sh : sh + 1;
+    } else if (asy__path_is_drive_letter(p[0]) && p[1] == ':') {
+        /* just a drive root: "C:" or "C:\" */
+        if (len <= 2 || (ASY__W_SEP(p[2]) && len == 3)) {
+            ASY__PATH_RANGE(r, ASY__P_ROOT, 0, len);
+            ASY__PATH_RANGE(r, ASY__P_DIR, 0, len);
+            return asy__path_parsed_fill(out, p, (const size_t(*)[2])r);
+        }
+        root_end = ASY__W_SEP(p[2]) ? 3 : 2;
+    }
+    ASY__PATH_RANGE(r, ASY__P_ROOT, 0, root_end);
+    has_ext = asy__path_find_ext(p, len, root_end, root_end, 1, &dot, &end, &part);
+    if (end != -1) {
+        if (has_ext) {
+            ASY__PATH_RANGE(r, ASY__P_NAME, part, dot);
+            ASY__PATH_RANGE(r, ASY__P_BASE, part, end);
+            ASY__PATH_RANGE(r, ASY__P_EXT, dot, end);
+        } else {
+            ASY__PATH_RANGE(r, ASY__P_NAME, part, end);
+            ASY__PATH_RANGE(r, ASY__P_BASE, part, end);
+        }
+    }
+    /* a root directory keeps its separator ("C:\abc" -> "C:\"), any other
+     * loses it ("C:\abc\def" -> "C:\abc") */
+    if (part > 0 && (size_t)part != root_end)
+        ASY__PATH_RANGE(r, ASY__P_DIR, 0, part - 1);
+    else
+        ASY__PATH_RANGE(r, ASY__P_DIR, 0, root_end);
+    return asy__path_parsed_fill(out, p, (const size_t(*)[2])r);
+}
+
+ASYNCRT_API int asy_path_win32_format(char **out, const asy_path_parsed_t *parts) {
+    return asy__path_format_common(out, parts, '\\');
+}
+
+#line 1 "asyncrt_impl/path/native.c"
+/* The native flavour: path.win32 on Windows, path.posix everywhere else,
+ * like Node's default `path` export. */
+
+
+#if ASYNCRT_OS_WINDOWS
+#define ASY__PATH_NATIVE(name) asy_path_win32_##name
+#else
+#define ASY__PATH_NATIVE(name) asy_path_posix_##name
+#endif
+
+ASYNCRT_API int asy_path_join(char **out, size_t n, const char *const *parts) {
+    return ASY__PATH_NATIVE(join)(out, n, parts);
+}
+
+ASYNCRT_API int asy_path_resolve(char **out, size_t n, const char *const *parts) {
+    return ASY__PATH_NATIVE(resolve)(out, n, parts);
+}
+
+ASYNCRT_API int asy_path_normalize(char **out, const char *path) {
+    return ASY__PATH_NATIVE(normalize)(out, path);
+}
+
+ASYNCRT_API int asy_path_relative(char **out, const char *from, const char *to) {
+    return ASY__PATH_NATIVE(relative)(out, from, to);
+}
+
+ASYNCRT_API int asy_path_dirname(char **out, const char *path) {
+    return ASY__PATH_NATIVE(dirname)(out, path);
+}
+
+ASYNCRT_API int asy_path_basename(char **out, const char *path, const char *suffix) {
+    return ASY__PATH_NATIVE(basename)(out, path, suffix);
+}
+
+ASYNCRT_API int asy_path_extname(char **out, const char *path) {
+    return ASY__PATH_NATIVE(extname)(out, path);
+}
+
+ASYNCRT_API int asy_path_parse(asy_path_parsed_t *out, const char *path) {
+    return ASY__PATH_NATIVE(parse)(out, path);
+}
+
+ASYNCRT_API int asy_path_format(char **out, const asy_path_parsed_t *parts) {
+    return ASY__PATH_NATIVE(format)(out, parts);
+}
+
+ASYNCRT_API int asy_path_is_absolute(const char *path) {
+    return ASY__PATH_NATIVE(is_absolute)(path);
+}
+
+ASYNCRT_API int asy_path_to_namespaced_path(char **out, const char *path) {
+    return ASY__PATH_NATIVE(to_namespaced_path)(out, path);
+}
+
+ASYNCRT_API int asy_path_joinl(char **out, ...) {
+    va_list ap;
+    int r;
+    va_start(ap, out);
+    r = asy__path_call_list(out, ap, ASY__PATH_NATIVE(join));
+    va_end(ap);
+    return r;
+}
+
+ASYNCRT_API int asy_path_resolvel(char **out, ...) {
+    va_list ap;
+    int r;
+    va_start(ap, out);
+    r = asy__path_call_list(out, ap, ASY__PATH_NATIVE(resolve));
+    va_end(ap);
+    return r;
+}
+
+#line 1 "asyncrt_impl/os/ip.c"
+/* Address text for network interfaces.  Written here rather than taken
+ * from inet_ntop so Windows needs no ws2_32 and every platform prints the
+ * same thing (the rules of inet_ntop: lowercase, longest zero run of two
+ * or more words as "::", embedded IPv4 for ::ffff:a.b.c.d and ::a.b.c.d). */
+
+
+
+ASY__INTERNAL void asy__os_ip4_name(const unsigned char *b, char *out) {
+    sprintf(out, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
+}
+
+ASY__INTERNAL void asy__os_ip6_name(const unsigned char *b, char *out) {
+    unsigned words[8];
+    int i, best_base = -1, best_len = 0, cur_base = -1, cur_len = 0;
+    char *p = out;
+    for (i = 0; i < 8; i++) words[i] = (unsigned)b[2 * i] << 8 | b[2 * i + 1];
+    for (i = 0; i < 8; i++) {
+        if (words[i] == 0) {
+            if (cur_base == -1) cur_base = i, cur_len = 0;
+            cur_len++;
+            if (cur_len > best_len) best_base = cur_base, best_len = cur_len;
+        } else {
+            cur_base = -1;
+        }
+    }
+    if (best_len < 2) best_base = -1;
+    for (i = 0; i < 8; i++) {
+        if (best_base != -1 && i >= best_base && i < best_base + best_len) {
+            if (i == best_base) *p++ = ':';
+            continue;
+        }
+        if (i != 0) *p++ = ':';
+        if (i == 6 && best_base == 0 && (best_len == 6 || (best_len == 5 && words[5] == 0xffff))) {
+            asy__os_ip4_name(b + 12, p);
+            return;
+        }
+        p += sprintf(p, "%x", words[i]);
+    }
+    if (best_base != -1 && best_base + best_len == 8) *p++ = ':';
+    *p = '\0';
+}
+
+/* Bits of a netmask, or -1 when its ones are not one leading run. */
+ASY__INTERNAL int asy__os_prefix_len(const unsigned char *mask, size_t n) {
+    size_t i;
+    int bits = 0, ended = 0;
+    for (i = 0; i < n; i++) {
+        int k;
+        for (k = 7; k >= 0; k--) {
+            if (mask[i] >> k & 1) {
+                if (ended) return -1;
+                bits++;
+            } else {
+                ended = 1;
+            }
+        }
+    }
+    return bits;
+}
+
+ASY__INTERNAL void asy__os_prefix_mask(int bits, unsigned char *mask, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++) {
+        int take = bits > 8 ? 8 : (bits < 0 ? 0 : bits);
+        mask[i] = (unsigned char)(0xFF00u >> take);
+        bits -= 8;
+    }
+}
+
+/* Fills the text fields of an interface entry from raw bytes: family 4 or
+ * 6, address and netmask of 4 or 16 bytes. */
+ASY__INTERNAL void asy__os_fill_interface(asy_os_interface_t *e, int family, const unsigned char *addr,
+                                          const unsigned char *mask) {
+    size_t n = family == 4 ? 4 : 16;
+    int bits = asy__os_prefix_len(mask, n);
+    if (family == 4) {
+        e->family = "IPv4";
+        asy__os_ip4_name(addr, e->address);
+        asy__os_ip4_name(mask, e->netmask);
+    } else {
+        e->family = "IPv6";
+        asy__os_ip6_name(addr, e->address);
+        asy__os_ip6_name(mask, e->netmask);
+    }
+    e->cidr[0] = '\0';
+    if (bits >= 0) {
+        char num[8];
+        size_t a = strlen(e->address), k = (size_t)sprintf(num, "/%u", (unsigned)bits & 0xFFu);
+        memcpy(e->cidr, e->address, a);
+        memcpy(e->cidr + a, num, k + 1);
+    }
+}
+
+ASY__INTERNAL void asy__os_fill_mac(asy_os_interface_t *e, const unsigned char *mac, size_t n) {
+    unsigned char m[6];
+    memset(m, 0, sizeof(m));
+    if (mac) memcpy(m, mac, n < 6 ? n : 6);
+    sprintf(e->mac, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+}
+
+#line 1 "asyncrt_impl/os/system.c"
+/* The machine: platform, architecture, kernel, host name, memory, load,
+ * uptime, parallelism. */
+
+
+#if ASYNCRT_OS_POSIX
+#include <sys/utsname.h>
+#endif
+#if ASYNCRT_OS_LINUX
+#include <sched.h>
+#endif
+
+ASYNCRT_API const char *asy_os_platform(void) {
+#if defined(_WIN32)
+    return "win32";
+#elif defined(__ANDROID__)
+    return "android";
+#elif defined(__linux__)
+    return "linux";
+#elif defined(__APPLE__)
+    return "darwin";
+#elif defined(__FreeBSD__)
+    return "freebsd";
+#elif defined(__OpenBSD__)
+    return "openbsd";
+#elif defined(__NetBSD__)
+    return "netbsd";
+#elif defined(__sun)
+    return "sunos";
+#elif defined(_AIX)
+    return "aix";
+#elif defined(__CYGWIN__)
+    return "cygwin";
+#elif defined(__HAIKU__)
+    return "haiku";
+#else
+    return "unknown";
+#endif
+}
+
+ASYNCRT_API const char *asy_os_arch(void) {
+#if defined(__x86_64__) || defined(_M_X64) || defined(_M_AMD64)
+    return "x64";
+#elif defined(__i386__) || defined(_M_IX86)
+    return "ia32";
+#elif defined(__aarch64__) || defined(_M_ARM64)
+    return "arm64";
+#elif defined(__arm__) || defined(_M_ARM)
+    return "arm";
+#elif defined(__riscv) && __riscv_xlen == 64
+    return "riscv64";
+#elif defined(__powerpc64__)
+    return "ppc64";
+#elif defined(__powerpc__)
+    return "ppc";
+#elif defined(__s390x__)
+    return "s390x";
+#elif defined(__s390__)
+    return "s390";
+#elif defined(__loongarch64)
+    return "loong64";
+#elif defined(__mips__) && defined(__MIPSEL__)
+    return "mipsel";
+#elif defined(__mips__)
+    return "mips";
+#else
+    return "unknown";
+#endif
+}
+
+ASYNCRT_API const char *asy_os_endianness(void) {
+    const uint16_t probe = 1;
+    return *(const unsigned char *)&probe ? "LE" : "BE";
+}
+
+/* ---- /proc -------------------------------------------------------------- */
+
+#if ASYNCRT_OS_LINUX
+/* The whole of a (pseudo) file; procfs reports a size of 0, so read until
+ * the end. */
+ASY__INTERNAL int asy__os_read_file(const char *name, char **out, size_t *len) {
+    asy__path_buf b;
+    int fd = open(name, O_RDONLY | O_CLOEXEC);
+    *out = NULL;
+    if (fd < 0) return asy__errno();
+    asy__path_buf_init(&b);
+    for (;;) {
+        ssize_t n;
+        if (asy__path_buf_reserve(&b, 4096)) break;
+        n = read(fd, b.p + b.len, 4096);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            b.err = asy__errno();
+            break;
+        }
+        if (n == 0) break;
+        b.len += (size_t)n;
+        b.p[b.len] = '\0';
+    }
+    close(fd);
+    if (len) *len = b.len;
+    return asy__path_buf_finish(&b, out);
+}
+
+/* The value of "key:   1234 kB" in /proc/meminfo, in bytes; 0 if absent. */
+ASY__INTERNAL uint64_t asy__os_meminfo(const char *key) {
+    char *text, *line;
+    size_t klen = strlen(key);
+    uint64_t v = 0;
+    if (asy__os_read_file("/proc/meminfo", &text, NULL)) return 0;
+    for (line = text; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+        if (strncmp(line, key, klen) == 0 && line[klen] == ':') {
+            v = strtoull(line + klen + 1, NULL, 10) * 1024u;
+            break;
+        }
+    }
+    asy__free(text);
+    return v;
+}
+#endif
+
+/* ---- memory -------------------------------------------------------------- */
+
+ASYNCRT_API uint64_t asy_os_totalmem(void) {
+#if ASYNCRT_OS_WINDOWS
+    MEMORYSTATUSEX st;
+    st.dwLength = sizeof(st);
+    return GlobalMemoryStatusEx(&st) ? (uint64_t)st.ullTotalPhys : 0;
+#elif ASYNCRT_OS_LINUX
+    return asy__os_meminfo("MemTotal");
+#elif defined(_SC_PHYS_PAGES) && defined(_SC_PAGESIZE)
+    long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+    return pages > 0 && size > 0 ? (uint64_t)pages * (uint64_t)size : 0;
+#else
+    return 0;
+#endif
+}
+
+ASYNCRT_API uint64_t asy_os_freemem(void) {
+#if ASYNCRT_OS_WINDOWS
+    MEMORYSTATUSEX st;
+    st.dwLength = sizeof(st);
+    return GlobalMemoryStatusEx(&st) ? (uint64_t)st.ullAvailPhys : 0;
+#elif ASYNCRT_OS_LINUX
+    /* what the kernel could hand out without swapping, as libuv reports;
+     * kernels before 3.14 only have MemFree */
+    uint64_t v = asy__os_meminfo("MemAvailable");
+    return v ? v : asy__os_meminfo("MemFree");
+#else
+    return 0;
+#endif
+}
+
+ASYNCRT_API unsigned asy_os_available_parallelism(void) {
+#if ASYNCRT_OS_WINDOWS
+    SYSTEM_INFO si;
+    DWORD_PTR proc_mask, sys_mask;
+    unsigned n = 0;
+    if (GetProcessAffinityMask(GetCurrentProcess(), &proc_mask, &sys_mask)) {
+        for (; proc_mask; proc_mask &= proc_mask - 1) n++;
+    }
+    if (n == 0) {
+        GetSystemInfo(&si);
+        n = (unsigned)si.dwNumberOfProcessors;
+    }
+    return n ? n : 1;
+#else
+    long n = -1;
+#if ASYNCRT_OS_LINUX && defined(CPU_COUNT)
+    cpu_set_t set;
+    memset(&set, 0, sizeof(set));
+    if (sched_getaffinity(0, sizeof(set), &set) == 0) n = CPU_COUNT(&set);
+#endif
+    if (n < 1) n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (unsigned)n : 1u;
+#endif
+}
+
+/* ---- kernel and host ----------------------------------------------------- */
+
+ASY__INTERNAL void asy__os_copy_field(char *dst, size_t cap, const char *src) {
+    size_t n = strlen(src);
+    if (n >= cap) n = cap - 1;
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+#if ASYNCRT_OS_WINDOWS
+typedef struct {
+    ULONG size, major, minor, build, platform;
+    WCHAR csd[128];
+} asy__os_win_version;
+
+typedef LONG(WINAPI *asy__os_rtl_get_version_fn)(asy__os_win_version *);
+
+/* A string value of HKEY_LOCAL_MACHINE\key as UTF-8, or ASY_ENOENT. */
+ASY__INTERNAL int asy__os_reg_string(const WCHAR *key, const WCHAR *value, char **out) {
+    HKEY h;
+    WCHAR buf[512];
+    DWORD size = sizeof(buf) - sizeof(WCHAR), type = 0;
+    LONG r;
+    *out = NULL;
+    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, key, 0, KEY_QUERY_VALUE, &h) != ERROR_SUCCESS)
+        return ASY_ENOENT;
+    r = RegQueryValueExW(h, value, NULL, &type, (BYTE *)buf, &size);
+    RegCloseKey(h);
+    if (r != ERROR_SUCCESS || type != REG_SZ) return ASY_ENOENT;
+    buf[size / sizeof(WCHAR)] = L'\0';
+    return asy__path_from_wide(out, buf, -1);
+}
+#endif
+
+ASYNCRT_API int asy_os_uname(asy_os_uname_t *out) {
+#if ASYNCRT_OS_WINDOWS
+    asy__os_win_version v;
+    asy__os_rtl_get_version_fn get_version;
+    HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
+    SYSTEM_INFO si;
+    char *product = NULL, *csd = NULL;
+    const char *machine;
+    if (!out) return ASY_EINVAL;
+    memset(out, 0, sizeof(*out));
+    memset(&v, 0, sizeof(v));
+    v.size = sizeof(v);
+    /* GetVersionEx lies to programs without a manifest; RtlGetVersion not */
+    get_version = ntdll ? (asy__os_rtl_get_version_fn)(void (*)(void))GetProcAddress(ntdll, "RtlGetVersion")
+                        : NULL;
+    if (!get_version || get_version(&v) != 0) return ASY_ENOSYS;
+    asy__os_copy_field(out->sysname, sizeof(out->sysname), "Windows_NT");
+    snprintf(out->release, sizeof(out->release), "%lu.%lu.%lu", (unsigned long)v.major,
+             (unsigned long)v.minor, (unsigned long)v.build);
+    if (asy__os_reg_string(L"SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion", L"ProductName", &product) == 0) {
+        asy__os_copy_field(out->version, sizeof(out->version), product);
+        asy__free(product);
+    }
+    if (v.csd[0] && asy__path_from_wide(&csd, v.csd, -1) == 0) {
+        size_t n = strlen(out->version);
+        snprintf(out->version + n, sizeof(out->version) - n, "%s%s", n ? " " : "", csd);
+        asy__free(csd);
+    }
+    GetNativeSystemInfo(&si);
+    switch (si.wProcessorArchitecture) {
+        case PROCESSOR_ARCHITECTURE_AMD64: machine = "x86_64"; break;
+        case PROCESSOR_ARCHITECTURE_INTEL: machine = "i686"; break;
+        case PROCESSOR_ARCHITECTURE_ARM: machine = "arm"; break;
+#ifdef PROCESSOR_ARCHITECTURE_ARM64
+        case PROCESSOR_ARCHITECTURE_ARM64: machine = "arm64"; break;
+#endif
+        default: machine = "unknown"; break;
+    }
+    asy__os_copy_field(out->machine, sizeof(out->machine), machine);
+    return 0;
+#else
+    struct utsname u;
+    if (!out) return ASY_EINVAL;
+    memset(out, 0, sizeof(*out));
+    if (uname(&u) != 0) return asy__errno();
+    asy__os_copy_field(out->sysname, sizeof(out->sysname), u.sysname);
+    asy__os_copy_field(out->release, sizeof(out->release), u.release);
+    asy__os_copy_field(out->version, sizeof(out->version), u.version);
+    asy__os_copy_field(out->machine, sizeof(out->machine), u.machine);
+    return 0;
+#endif
+}
+
+ASYNCRT_API int asy_os_hostname(char **out) {
+#if ASYNCRT_OS_WINDOWS
+    WCHAR buf[256];
+    DWORD n = ASY_ARRAY_SIZE(buf);
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    if (!GetComputerNameExW(ComputerNameDnsHostname, buf, &n))
+        return asy_translate_sys_error((int)GetLastError());
+    return asy__path_from_wide(out, buf, (int)n);
+#else
+    char buf[256 + 1];
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    if (gethostname(buf, sizeof(buf) - 1) != 0) return asy__errno();
+    buf[sizeof(buf) - 1] = '\0'; /* gethostname need not terminate a long name */
+    return asy__path_dup(out, buf);
+#endif
+}
+
+ASYNCRT_API int asy_os_uptime(double *seconds) {
+    if (!seconds) return ASY_EINVAL;
+    *seconds = 0;
+#if ASYNCRT_OS_WINDOWS
+    *seconds = (double)GetTickCount64() / 1000.0;
+    return 0;
+#elif ASYNCRT_OS_LINUX
+    {
+        char *text;
+        struct timespec ts;
+        /* /proc/uptime is what Node shows; CLOCK_BOOTTIME when /proc is not
+         * mounted */
+        if (asy__os_read_file("/proc/uptime", &text, NULL) == 0) {
+            *seconds = strtod(text, NULL);
+            asy__free(text);
+            return 0;
+        }
+#ifdef CLOCK_BOOTTIME
+        if (clock_gettime(CLOCK_BOOTTIME, &ts) != 0) return asy__errno();
+#else
+        if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0) return asy__errno();
+#endif
+        *seconds = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+        return 0;
+    }
+#else
+    return ASY_ENOSYS;
+#endif
+}
+
+ASYNCRT_API int asy_os_loadavg(double avg[3]) {
+    if (!avg) return ASY_EINVAL;
+    avg[0] = avg[1] = avg[2] = 0;
+#if ASYNCRT_OS_WINDOWS
+    return 0; /* Windows has no load average; Node reports zeros */
+#elif ASYNCRT_OS_LINUX
+    {
+        char *text;
+        int r = asy__os_read_file("/proc/loadavg", &text, NULL);
+        if (r) return r;
+        if (sscanf(text, "%lf %lf %lf", &avg[0], &avg[1], &avg[2]) != 3) r = ASY_EIO;
+        asy__free(text);
+        return r;
+    }
+#else
+    return getloadavg(avg, 3) == 3 ? 0 : ASY_ENOSYS;
+#endif
+}
+
+#line 1 "asyncrt_impl/os/user.c"
+/* The user: home and temporary directories, account information. */
+
+
+#if ASYNCRT_OS_POSIX
+#include <pwd.h>
+#endif
+
+/* An environment variable that is set and not empty (JavaScript's
+ * `process.env.X || ...`).  Set-uid programs do not trust the
+ * environment where the C library can tell (Node's safeGetenv). */
+ASY__INTERNAL int asy__os_env(const char *name, char **out) {
+    int r;
+#if defined(__GLIBC__) && defined(__USE_GNU)
+    const char *v = secure_getenv(name);
+    *out = NULL;
+    r = v ? asy__path_dup(out, v) : ASY_ENOENT;
+#else
+    r = asy__path_getenv(name, out);
+#endif
+    if (r == 0 && !(*out)[0]) {
+        asy__free(*out);
+        *out = NULL;
+        r = ASY_ENOENT;
+    }
+    return r;
+}
+
+#if ASYNCRT_OS_WINDOWS
+typedef BOOL(WINAPI *asy__os_profile_dir_fn)(HANDLE, WCHAR *, DWORD *);
+
+/* The profile directory of the process's user (userenv.dll, loaded here so
+ * programs need not link it). */
+ASY__INTERNAL int asy__os_profile_dir(char **out) {
+    HMODULE lib = LoadLibraryW(L"userenv.dll");
+    asy__os_profile_dir_fn fn;
+    HANDLE token = NULL;
+    WCHAR buf[MAX_PATH + 1];
+    DWORD n = ASY_ARRAY_SIZE(buf);
+    int r = ASY_ENOSYS;
+    *out = NULL;
+    if (!lib) return r;
+    fn = (asy__os_profile_dir_fn)(void (*)(void))GetProcAddress(lib, "GetUserProfileDirectoryW");
+    if (fn && OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &token)) {
+        r = fn(token, buf, &n) ? asy__path_from_wide(out, buf, -1)
+                               : asy_translate_sys_error((int)GetLastError());
+        CloseHandle(token);
+    }
+    FreeLibrary(lib);
+    return r;
+}
+#else
+/* getpwuid_r for the effective user, into an allocated record. */
+ASY__INTERNAL int asy__os_passwd(struct passwd *pw, char **mem) {
+    struct passwd *res = NULL;
+    long hint = sysconf(_SC_GETPW_R_SIZE_MAX);
+    size_t size = hint > 0 ? (size_t)hint : 4096;
+    int r;
+    for (;;) {
+        *mem = (char *)asy__malloc(size);
+        if (!*mem) return ASY_ENOMEM;
+        r = getpwuid_r(geteuid(), pw, *mem, size, &res);
+        if (r != ERANGE || size >= ((size_t)1 << 24)) break;
+        asy__free(*mem);
+        size *= 2;
+    }
+    if (r == 0 && res) return 0;
+    asy__free(*mem);
+    *mem = NULL;
+    return r ? asy_translate_sys_error(r) : ASY_ENOENT;
+}
+#endif
+
+ASYNCRT_API int asy_os_homedir(char **out) {
+    int r;
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+#if ASYNCRT_OS_WINDOWS
+    r = asy__os_env("USERPROFILE", out);
+    if (r != ASY_ENOENT) return r;
+    return asy__os_profile_dir(out);
+#else
+    {
+        struct passwd pw;
+        char *mem;
+        /* $HOME first, like libuv and so Node; then the password database */
+        r = asy__os_env("HOME", out);
+        if (r != ASY_ENOENT) return r;
+        r = asy__os_passwd(&pw, &mem);
+        if (r) return r;
+        r = asy__path_dup(out, pw.pw_dir ? pw.pw_dir : "");
+        asy__free(mem);
+        return r;
+    }
+#endif
+}
+
+ASYNCRT_API int asy_os_tmpdir(char **out) {
+    static const char *const vars[] = {
+#if ASYNCRT_OS_WINDOWS
+        "TEMP", "TMP"
+#else
+        "TMPDIR", "TMP", "TEMP"
+#endif
+    };
+    size_t i, n;
+    int r = ASY_ENOENT;
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    for (i = 0; i < ASY_ARRAY_SIZE(vars) && r == ASY_ENOENT; i++) r = asy__os_env(vars[i], out);
+    if (r == ASY_ENOENT) {
+#if ASYNCRT_OS_WINDOWS
+        char *root = NULL;
+        asy__path_buf b;
+        if (asy__os_env("SystemRoot", &root) == ASY_ENOENT) asy__os_env("windir", &root);
+        asy__path_buf_init(&b);
+        /* Node would say "undefined\temp" here; the usual root is better */
+        asy__path_buf_puts(&b, root ? root : "C:\\Windows");
+        asy__path_buf_puts(&b, "\\temp");
+        asy__free(root);
+        r = asy__path_buf_finish(&b, out);
+#else
+        r = asy__path_dup(out, "/tmp");
+#endif
+    }
+    if (r) return r;
+    /* no trailing separator, except for a root ("/", "C:\") */
+    n = strlen(*out);
+#if ASYNCRT_OS_WINDOWS
+    if (n > 1 && (*out)[n - 1] == '\\' && !(n >= 2 && (*out)[n - 2] == ':')) (*out)[n - 1] = '\0';
+#else
+    if (n > 1 && (*out)[n - 1] == '/') (*out)[n - 1] = '\0';
+#endif
+    return 0;
+}
+
+ASYNCRT_API void asy_os_free_user_info(asy_os_user_info_t *info) {
+    if (!info) return;
+    asy__free(info->username);
+    asy__free(info->homedir);
+    asy__free(info->shell);
+    memset(info, 0, sizeof(*info));
+}
+
+ASYNCRT_API int asy_os_user_info(asy_os_user_info_t *out) {
+    int r;
+    if (!out) return ASY_EINVAL;
+    memset(out, 0, sizeof(*out));
+#if ASYNCRT_OS_WINDOWS
+    {
+        WCHAR name[257];
+        DWORD n = ASY_ARRAY_SIZE(name);
+        out->uid = -1;
+        out->gid = -1;
+        if (!GetUserNameW(name, &n)) return asy_translate_sys_error((int)GetLastError());
+        r = asy__path_from_wide(&out->username, name, -1);
+        if (!r) r = asy__os_profile_dir(&out->homedir);
+    }
+#else
+    {
+        struct passwd pw;
+        char *mem;
+        r = asy__os_passwd(&pw, &mem);
+        if (r) return r;
+        out->uid = (long)pw.pw_uid;
+        out->gid = (long)pw.pw_gid;
+        r = asy__path_dup(&out->username, pw.pw_name ? pw.pw_name : "");
+        if (!r) r = asy__path_dup(&out->homedir, pw.pw_dir ? pw.pw_dir : "");
+        if (!r && pw.pw_shell) r = asy__path_dup(&out->shell, pw.pw_shell);
+        asy__free(mem);
+    }
+#endif
+    if (r) asy_os_free_user_info(out);
+    return r;
+}
+
+#line 1 "asyncrt_impl/os/cpus.c"
+/* The logical CPUs: model, clock speed and time spent per mode. */
+
+
+ASYNCRT_API void asy_os_free_cpus(asy_os_cpu_t *cpus, int count) {
+    int i;
+    if (!cpus) return;
+    for (i = 0; i < count; i++) asy__free(cpus[i].model);
+    asy__free(cpus);
+}
+
+#if ASYNCRT_OS_LINUX
+/* The text after "key<tabs>: " when line starts with key, else NULL. */
+ASY__INTERNAL const char *asy__os_cpuinfo_value(const char *line, const char *key) {
+    size_t n = strlen(key);
+    if (strncmp(line, key, n) != 0) return NULL;
+    line += n;
+    while (*line == ' ' || *line == '\t') line++;
+    if (*line != ':') return NULL;
+    line++;
+    while (*line == ' ' || *line == '\t') line++;
+    return line;
+}
+
+/* Models and speeds from /proc/cpuinfo, by processor number.  x86 and
+ * newer ARM say "model name", older ARM "Processor" (once, for all), MIPS
+ * "cpu model", POWER "cpu". */
+ASY__INTERNAL void asy__os_read_cpuinfo(asy_os_cpu_t *cpus, const int *ids, int count) {
+    static const char *const model_keys[] = {"model name", "Processor", "cpu model", "cpu"};
+    char *text, *line, *next, *shared_model = NULL;
+    int current = -1, i;
+    size_t k;
+    if (asy__os_read_file("/proc/cpuinfo", &text, NULL) != 0) return;
+    for (line = text; line && *line; line = next) {
+        const char *v;
+        next = strchr(line, '\n');
+        if (next) *next++ = '\0';
+        if ((v = asy__os_cpuinfo_value(line, "processor")) != NULL) {
+            current = -1;
+            for (i = 0; i < count; i++)
+                if (ids[i] == atoi(v)) current = i;
+            continue;
+        }
+        if ((v = asy__os_cpuinfo_value(line, "cpu MHz")) != NULL) {
+            if (current >= 0 && cpus[current].speed == 0) cpus[current].speed = (int)strtod(v, NULL);
+            continue;
+        }
+        for (k = 0; k < ASY_ARRAY_SIZE(model_keys); k++) {
+            if ((v = asy__os_cpuinfo_value(line, model_keys[k])) == NULL) continue;
+            if (current >= 0 && !cpus[current].model) {
+                cpus[current].model = asy__strdup(v);
+            } else if (current < 0 && !shared_model) {
+                shared_model = asy__strdup(v);
+            }
+            break;
+        }
+    }
+    for (i = 0; i < count; i++)
+        if (!cpus[i].model && shared_model) cpus[i].model = asy__strdup(shared_model);
+    asy__free(shared_model);
+    asy__free(text);
+}
+
+ASYNCRT_API int asy_os_cpus(asy_os_cpu_t **out, int *count_out) {
+    char *stat, *line, *next, name[96];
+    asy_os_cpu_t *cpus = NULL;
+    int *ids = NULL, count = 0, cap = 0, i, r, oom = 0;
+    long ticks = sysconf(_SC_CLK_TCK);
+    uint64_t ms_per_tick = ticks > 0 && ticks <= 1000 ? (uint64_t)(1000 / ticks) : 10;
+    if (!out || !count_out) return ASY_EINVAL;
+    *out = NULL;
+    *count_out = 0;
+    r = asy__os_read_file("/proc/stat", &stat, NULL);
+    if (r) return r;
+    /* "cpuN user nice system idle iowait irq ..." in clock ticks */
+    for (line = stat; line && *line; line = next) {
+        unsigned long long user, nice, sys, idle, iowait, irq;
+        int id;
+        next = strchr(line, '\n');
+        if (next) *next++ = '\0';
+        if (strncmp(line, "cpu", 3) != 0 || line[3] < '0' || line[3] > '9') continue;
+        if (sscanf(line + 3, "%d %llu %llu %llu %llu %llu %llu", &id, &user, &nice, &sys, &idle,
+                   &iowait, &irq) != 7)
+            continue;
+        if (count == cap) {
+            int ncap = cap ? cap * 2 : 16;
+            asy_os_cpu_t *nc = (asy_os_cpu_t *)asy__realloc(cpus, (size_t)ncap * sizeof(*cpus));
+            int *ni;
+            if (!nc) {
+                oom = 1;
+                break;
+            }
+            cpus = nc;
+            ni = (int *)asy__realloc(ids, (size_t)ncap * sizeof(*ids));
+            if (!ni) {
+                oom = 1;
+                break;
+            }
+            ids = ni;
+            cap = ncap;
+        }
+        memset(&cpus[count], 0, sizeof(cpus[count]));
+        ids[count] = id;
+        cpus[count].times.user = user * ms_per_tick;
+        cpus[count].times.nice = nice * ms_per_tick;
+        cpus[count].times.sys = sys * ms_per_tick;
+        cpus[count].times.idle = idle * ms_per_tick;
+        cpus[count].times.irq = irq * ms_per_tick;
+        count++;
+    }
+    asy__free(stat);
+    if (oom) {
+        asy__free(ids);
+        asy_os_free_cpus(cpus, count);
+        return ASY_ENOMEM;
+    }
+    /* speed: the current frequency when cpufreq is there (kHz), else the
+     * "cpu MHz" of /proc/cpuinfo (Node 20 reports 0 then) */
+    for (i = 0; i < count; i++) {
+        char *freq;
+        snprintf(name, sizeof(name), "/sys/devices/system/cpu/cpu%d/cpufreq/scaling_cur_freq", ids[i]);
+        if (asy__os_read_file(name, &freq, NULL) == 0) {
+            cpus[i].speed = (int)(strtoul(freq, NULL, 10) / 1000);
+            asy__free(freq);
+        }
+    }
+    if (count) asy__os_read_cpuinfo(cpus, ids, count);
+    asy__free(ids);
+    for (i = 0; i < count; i++) {
+        if (!cpus[i].model) cpus[i].model = asy__strdup("unknown");
+        if (!cpus[i].model) {
+            asy_os_free_cpus(cpus, count);
+            return ASY_ENOMEM;
+        }
+    }
+    *out = cpus;
+    *count_out = count;
+    return 0;
+}
+
+#elif ASYNCRT_OS_WINDOWS
+/* SystemProcessorPerformanceInformation; times in 100 ns units. */
+typedef struct {
+    LARGE_INTEGER idle, kernel, user, dpc, interrupt;
+    ULONG interrupt_count;
+} asy__os_cpu_perf;
+
+typedef LONG(WINAPI *asy__os_query_system_info_fn)(int, void *, ULONG, ULONG *);
+
+ASYNCRT_API int asy_os_cpus(asy_os_cpu_t **out, int *count_out) {
+    HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
+    asy__os_query_system_info_fn query;
+    asy__os_cpu_perf *perf;
+    asy_os_cpu_t *cpus;
+    SYSTEM_INFO si;
+    ULONG got = 0;
+    int count, i;
+    if (!out || !count_out) return ASY_EINVAL;
+    *out = NULL;
+    *count_out = 0;
+    query = ntdll ? (asy__os_query_system_info_fn)(void (*)(void))GetProcAddress(ntdll, "NtQuerySystemInformation")
+                  : NULL;
+    if (!query) return ASY_ENOSYS;
+    GetSystemInfo(&si);
+    count = (int)si.dwNumberOfProcessors;
+    perf = ASY__NEW_ARRAY(asy__os_cpu_perf, (size_t)count);
+    cpus = (asy_os_cpu_t *)asy__calloc((size_t)count, sizeof(*cpus));
+    if (!perf || !cpus) {
+        asy__free(perf);
+        asy__free(cpus);
+        return ASY_ENOMEM;
+    }
+    if (query(8, perf, (ULONG)((size_t)count * sizeof(*perf)), &got) != 0) {
+        asy__free(perf);
+        asy__free(cpus);
+        return ASY_EIO;
+    }
+    if ((int)(got / sizeof(*perf)) < count) count = (int)(got / sizeof(*perf));
+    for (i = 0; i < count; i++) {
+        WCHAR key[64];
+        static const WCHAR prefix[] = L"HARDWARE\\DESCRIPTION\\System\\CentralProcessor\\";
+        size_t plen = ASY_ARRAY_SIZE(prefix) - 1, nd = 0;
+        char digits[12];
+        HKEY h;
+        DWORD mhz = 0, size = sizeof(mhz);
+        char *model = NULL;
+        /* kernel time includes idle time */
+        cpus[i].times.user = (uint64_t)perf[i].user.QuadPart / 10000;
+        cpus[i].times.sys = (uint64_t)(perf[i].kernel.QuadPart - perf[i].idle.QuadPart) / 10000;
+        cpus[i].times.idle = (uint64_t)perf[i].idle.QuadPart / 10000;
+        cpus[i].times.irq = (uint64_t)perf[i].interrupt.QuadPart / 10000;
+        memcpy(key, prefix, plen * sizeof(WCHAR));
+        sprintf(digits, "%d", i);
+        for (nd = 0; digits[nd]; nd++) key[plen + nd] = (WCHAR)digits[nd];
+        key[plen + nd] = L'\0';
+        if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, key, 0, KEY_QUERY_VALUE, &h) == ERROR_SUCCESS) {
+            if (RegQueryValueExW(h, L"~MHz", NULL, NULL, (BYTE *)&mhz, &size) == ERROR_SUCCESS)
+                cpus[i].speed = (int)mhz;
+            RegCloseKey(h);
+        }
+        if (asy__os_reg_string(key, L"ProcessorNameString", &model) == 0)
+            cpus[i].model = model;
+        else
+            cpus[i].model = asy__strdup("unknown");
+        if (!cpus[i].model) {
+            asy__free(perf);
+            asy_os_free_cpus(cpus, count);
+            return ASY_ENOMEM;
+        }
+    }
+    asy__free(perf);
+    *out = cpus;
+    *count_out = count;
+    return 0;
+}
+
+#else
+ASYNCRT_API int asy_os_cpus(asy_os_cpu_t **out, int *count_out) {
+    if (!out || !count_out) return ASY_EINVAL;
+    *out = NULL;
+    *count_out = 0;
+    return ASY_ENOSYS;
+}
+#endif
+
+#line 1 "asyncrt_impl/os/interfaces.c"
+/* Network interfaces: every address of every interface that is up. */
+
+
+#if ASYNCRT_OS_WINDOWS
+#include <iphlpapi.h>
+#else
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#if ASYNCRT_OS_LINUX
+#include <linux/if_packet.h>
+#endif
+#endif
+
+ASYNCRT_API void asy_os_free_network_interfaces(asy_os_interface_t *ifs, int count) {
+    int i;
+    if (!ifs) return;
+    for (i = 0; i < count; i++) asy__free(ifs[i].name);
+    asy__free(ifs);
+}
+
+#if ASYNCRT_OS_WINDOWS
+typedef ULONG(WINAPI *asy__os_get_adapters_fn)(ULONG, ULONG, void *, IP_ADAPTER_ADDRESSES *, ULONG *);
+
+ASYNCRT_API int asy_os_network_interfaces(asy_os_interface_t **out, int *count_out) {
+    HMODULE lib;
+    asy__os_get_adapters_fn get_adapters;
+    IP_ADAPTER_ADDRESSES *list = NULL, *a;
+    IP_ADAPTER_UNICAST_ADDRESS *u;
+    asy_os_interface_t *ifs;
+    ULONG size = 16384, ret = ERROR_BUFFER_OVERFLOW;
+    const ULONG flags = GAA_FLAG_SKIP_ANYCAST | GAA_FLAG_SKIP_MULTICAST | GAA_FLAG_SKIP_DNS_SERVER;
+    int count = 0, n = 0, r = 0, tries;
+    if (!out || !count_out) return ASY_EINVAL;
+    *out = NULL;
+    *count_out = 0;
+    /* loaded here so that programs need not link iphlpapi */
+    lib = LoadLibraryW(L"iphlpapi.dll");
+    if (!lib) return ASY_ENOSYS;
+    get_adapters = (asy__os_get_adapters_fn)(void (*)(void))GetProcAddress(lib, "GetAdaptersAddresses");
+    if (!get_adapters) {
+        FreeLibrary(lib);
+        return ASY_ENOSYS;
+    }
+    for (tries = 0; tries < 5 && ret == ERROR_BUFFER_OVERFLOW; tries++) {
+        asy__free(list);
+        list = (IP_ADAPTER_ADDRESSES *)asy__malloc(size);
+        if (!list) {
+            FreeLibrary(lib);
+            return ASY_ENOMEM;
+        }
+        ret = get_adapters(AF_UNSPEC, flags, NULL, list, &size);
+    }
+    FreeLibrary(lib);
+    if (ret == ERROR_NO_DATA) {
+        asy__free(list);
+        *out = (asy_os_interface_t *)asy__calloc(1, sizeof(**out));
+        return *out ? 0 : ASY_ENOMEM;
+    }
+    if (ret != ERROR_SUCCESS) {
+        asy__free(list);
+        return asy_translate_sys_error((int)ret);
+    }
+    for (a = list; a; a = a->Next) {
+        if (a->OperStatus != IfOperStatusUp) continue;
+        for (u = a->FirstUnicastAddress; u; u = u->Next) {
+            int fam = u->Address.lpSockaddr->sa_family;
+            if (fam == AF_INET || fam == AF_INET6) count++;
+        }
+    }
+    ifs = (asy_os_interface_t *)asy__calloc((size_t)(count ? count : 1), sizeof(*ifs));
+    if (!ifs) {
+        asy__free(list);
+        return ASY_ENOMEM;
+    }
+    for (a = list; a && !r; a = a->Next) {
+        if (a->OperStatus != IfOperStatusUp) continue;
+        for (u = a->FirstUnicastAddress; u && !r; u = u->Next) {
+            const struct sockaddr *sa = u->Address.lpSockaddr;
+            unsigned char mask[16];
+            asy_os_interface_t *e;
+            if (sa->sa_family != AF_INET && sa->sa_family != AF_INET6) continue;
+            e = &ifs[n++];
+            r = asy__path_from_wide(&e->name, a->FriendlyName, -1);
+            if (sa->sa_family == AF_INET) {
+                const struct sockaddr_in *in4 = (const struct sockaddr_in *)(const void *)sa;
+                asy__os_prefix_mask(u->OnLinkPrefixLength, mask, 4);
+                asy__os_fill_interface(e, 4, (const unsigned char *)&in4->sin_addr, mask);
+            } else {
+                const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)(const void *)sa;
+                asy__os_prefix_mask(u->OnLinkPrefixLength, mask, 16);
+                asy__os_fill_interface(e, 6, (const unsigned char *)&in6->sin6_addr, mask);
+                e->scopeid = (uint32_t)in6->sin6_scope_id;
+            }
+            asy__os_fill_mac(e, a->PhysicalAddress, a->PhysicalAddressLength);
+            e->internal = a->IfType == IF_TYPE_SOFTWARE_LOOPBACK;
+        }
+    }
+    asy__free(list);
+    if (r) {
+        asy_os_free_network_interfaces(ifs, n);
+        return r;
+    }
+    *out = ifs;
+    *count_out = n;
+    return 0;
+}
+
+#else
+/* An interface is listed while it is up and running, as in libuv. */
+ASY__INTERNAL int asy__os_ifaddr_usable(const struct ifaddrs *ent) {
+    return (ent->ifa_flags & IFF_UP) && (ent->ifa_flags & IFF_RUNNING) && ent->ifa_addr != NULL;
+}
+
+ASYNCRT_API int asy_os_network_interfaces(asy_os_interface_t **out, int *count_out) {
+    struct ifaddrs *addrs, *ent;
+    asy_os_interface_t *ifs;
+    int count = 0, n = 0, i;
+    if (!out || !count_out) return ASY_EINVAL;
+    *out = NULL;
+    *count_out = 0;
+    if (getifaddrs(&addrs) != 0) return asy__errno();
+    for (ent = addrs; ent; ent = ent->ifa_next) {
+        if (!asy__os_ifaddr_usable(ent)) continue;
+        if (ent->ifa_addr->sa_family == AF_INET || ent->ifa_addr->sa_family == AF_INET6) count++;
+    }
+    ifs = (asy_os_interface_t *)asy__calloc((size_t)(count ? count : 1), sizeof(*ifs));
+    if (!ifs) {
+        freeifaddrs(addrs);
+        return ASY_ENOMEM;
+    }
+    for (ent = addrs; ent; ent = ent->ifa_next) {
+        unsigned char mask[16];
+        asy_os_interface_t *e;
+        int fam;
+        if (!asy__os_ifaddr_usable(ent)) continue;
+        fam = ent->ifa_addr->sa_family;
+        if (fam != AF_INET && fam != AF_INET6) continue;
+        e = &ifs[n++];
+        e->name = asy__strdup(ent->ifa_name);
+        if (!e->name) {
+            freeifaddrs(addrs);
+            asy_os_free_network_interfaces(ifs, n);
+            return ASY_ENOMEM;
+        }
+        memset(mask, 0, sizeof(mask));
+        if (fam == AF_INET) {
+            const struct sockaddr_in *in4 = (const struct sockaddr_in *)(const void *)ent->ifa_addr;
+            if (ent->ifa_netmask)
+                memcpy(mask, &((const struct sockaddr_in *)(const void *)ent->ifa_netmask)->sin_addr, 4);
+            asy__os_fill_interface(e, 4, (const unsigned char *)&in4->sin_addr, mask);
+        } else {
+            const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)(const void *)ent->ifa_addr;
+            if (ent->ifa_netmask)
+                memcpy(mask, &((const struct sockaddr_in6 *)(const void *)ent->ifa_netmask)->sin6_addr, 16);
+            asy__os_fill_interface(e, 6, (const unsigned char *)&in6->sin6_addr, mask);
+            e->scopeid = (uint32_t)in6->sin6_scope_id;
+        }
+        e->internal = (ent->ifa_flags & IFF_LOOPBACK) != 0;
+        asy__os_fill_mac(e, NULL, 0);
+    }
+#if ASYNCRT_OS_LINUX
+    /* the hardware address comes with the interface's AF_PACKET entry */
+    for (ent = addrs; ent; ent = ent->ifa_next) {
+        const struct sockaddr_ll *ll;
+        if (!asy__os_ifaddr_usable(ent) || ent->ifa_addr->sa_family != AF_PACKET) continue;
+        ll = (const struct sockaddr_ll *)(const void *)ent->ifa_addr;
+        for (i = 0; i < n; i++)
+            if (strcmp(ifs[i].name, ent->ifa_name) == 0) asy__os_fill_mac(&ifs[i], ll->sll_addr, ll->sll_halen);
+    }
+#else
+    (void)i;
+#endif
+    freeifaddrs(addrs);
+    *out = ifs;
+    *count_out = n;
+    return 0;
+}
+#endif
+
 
 #endif /* ASYNCRT_IMPLEMENTATION */
