@@ -1027,10 +1027,11 @@ struct asy_loop_s {
     unsigned immediate_refs_;
     asy__taskq ticks_, microtasks_;
     asy__backend_state backend_;
-    /* async wake-up */
+    /* async wake-up (loop/async.c) */
     asy__io wake_io_;
     int wake_wfd_; /* eventfd on Linux (same as wake_io_.fd), else pipe write end */
-    volatile int wake_pending_;
+    volatile int wake_pending_; /* some async handle is pending, not yet scanned */
+    volatile int sleeping_;     /* the poll phase may block: senders must write the fd */
     asy__queue async_handles_;
     /* signals */
     asy__io signal_io_;
@@ -2015,10 +2016,18 @@ static void asy__heap_sift_down(asy__heap *h, uint32_t i) {
     for (;;) {
         uint32_t first = i * ASY__HEAP_D + 1, best, c, end;
         if (first >= h->count) break;
-        end = first + ASY__HEAP_D < h->count ? first + ASY__HEAP_D : h->count;
-        best = first;
-        for (c = first + 1; c < end; c++)
-            if (asy__heap_less(&h->items[c], &h->items[best])) best = c;
+        if (h->count - first >= ASY__HEAP_D) {
+            /* a full set of four: a tournament of three comparisons */
+            uint32_t a = asy__heap_less(&h->items[first + 1], &h->items[first]) ? first + 1 : first;
+            uint32_t b = asy__heap_less(&h->items[first + 3], &h->items[first + 2]) ? first + 3
+                                                                                   : first + 2;
+            best = asy__heap_less(&h->items[b], &h->items[a]) ? b : a;
+        } else {
+            end = h->count;
+            best = first;
+            for (c = first + 1; c < end; c++)
+                if (asy__heap_less(&h->items[c], &h->items[best])) best = c;
+        }
         if (!asy__heap_less(&h->items[best], &e)) break;
         h->items[i] = h->items[best];
         h->items[i].node->slot = i;
@@ -4202,10 +4211,15 @@ ASY__INTERNAL void asy__poll_close(asy_poll_t *h);
 ASY__INTERNAL int asy__timers_init(asy_loop_t *loop);
 ASY__INTERNAL void asy__timers_free(asy_loop_t *loop);
 ASY__INTERNAL void asy__run_timers(asy_loop_t *loop);
+/* Whether the timers phase has anything to run now. */
+static inline int asy__timers_due(const asy_loop_t *loop) {
+    return loop->timers_.count && loop->timers_.items[0].key <= loop->time_;
+}
 /* ms until the next timer is due; -1 when there is none */
 ASY__INTERNAL int64_t asy__next_timeout(const asy_loop_t *loop);
 ASY__INTERNAL void asy__run_immediates(asy_loop_t *loop);
 ASY__INTERNAL int asy__async_loop_init(asy_loop_t *loop);
+ASY__INTERNAL void asy__async_dispatch(asy_loop_t *loop);
 ASY__INTERNAL void asy__async_loop_close(asy_loop_t *loop);
 ASY__INTERNAL void asy__signal_loop_close(asy_loop_t *loop);
 ASY__INTERNAL void asy__lag_monitor_free(asy_loop_t *loop);
@@ -4217,8 +4231,9 @@ ASY__INTERNAL void asy__lag_monitor_free(asy_loop_t *loop);
  * limit), calls each ready io's callback followed by the microtask drain,
  * and returns how many events it dispatched. */
 enum { ASY__BACKEND_EPOLL = 1, ASY__BACKEND_POLL = 2 };
-/* Extra revents bit: error or hang-up on the fd. */
-enum { ASY__IO_ERR = 16 };
+/* Extra revents bit: error or hang-up on the fd.  Extra events bit: edge-
+ * triggered where the backend can (epoll), level-triggered elsewhere. */
+enum { ASY__IO_ERR = 16, ASY__IO_EDGE = 32 };
 ASY__INTERNAL int asy__backend_init(asy_loop_t *loop, const char *name);
 ASY__INTERNAL void asy__backend_close(asy_loop_t *loop);
 ASY__INTERNAL int asy__backend_poll(asy_loop_t *loop, int timeout_ms);
@@ -4846,23 +4861,43 @@ ASYNCRT_API int asy_check_stop(asy_check_t *h) { return asy__phase_stop(h, ASY_H
 #if ASYNCRT_OS_LINUX
 #include <sys/eventfd.h>
 #endif
-/* One wake-up fd per loop (an eventfd on Linux, a pipe elsewhere) serves
- * every async handle.  A sender marks its handle pending and writes to the
- * fd only when the loop has no wake-up outstanding, so a burst of sends
- * costs one syscall.  The loop clears its outstanding flag *before*
- * scanning the handles, so a send that races the scan either is seen by
- * the scan or writes the fd again: the final wake is never lost. */
+/* Async handles.  A send marks its handle pending, then the loop pending
+ * (wake_pending_); only the send that flips wake_pending_ from 0 looks
+ * further, and it writes the loop's wake-up fd (an eventfd on Linux, a
+ * pipe elsewhere) only if the loop said it may block (sleeping_).  A loop
+ * that is busy finds wake_pending_ set at its next poll phase without any
+ * syscall on either side, so sends to a working loop cost a few atomics.
+ *
+ * The handshake is a store-then-load on both sides, all seq_cst:
+ *   loop:   sleeping_ = 1;  if (wake_pending_) don't block;  wait on the fd
+ *   sender: wake_pending_ = 1;  if (sleeping_) write the fd
+ * so either the loop sees the flag and does not block, or the sender sees
+ * the loop asleep and wakes it (or both, which costs one spare wake-up).
+ * The loop clears wake_pending_ *before* scanning the handles, so a send
+ * racing the scan is either seen by the scan or flips the flag again: the
+ * final wake is never lost.
+ *
+ * With epoll the eventfd is edge-triggered: every write is a new edge, so
+ * the loop never has to read the counter back (it would take 2^64 writes
+ * to fill it).  The poll backend is level-triggered, so the fd is drained
+ * there. */
 
 static void asy__wake_read(asy_loop_t *loop, asy__io *io, unsigned revents) {
     char buf[256];
-    asy__queue q;
     (void)revents;
+    if (io->registered & ASY__IO_EDGE) return;
     for (;;) {
         ssize_t n = read(io->fd, buf, sizeof(buf));
         if (n == (ssize_t)sizeof(buf) && io->fd != loop->wake_wfd_) continue; /* pipe */
         if (n < 0 && errno == EINTR) continue;
         break;
     }
+}
+
+/* Runs the callbacks of pending async handles; the poll phase calls it
+ * when wake_pending_ is set. */
+ASY__INTERNAL void asy__async_dispatch(asy_loop_t *loop) {
+    asy__queue q;
     __atomic_store_n(&loop->wake_pending_, 0, __ATOMIC_SEQ_CST);
     /* Walk a moved-aside list so callbacks may close or init any handle. */
     asy__queue_init(&q);
@@ -4879,10 +4914,12 @@ static void asy__wake_read(asy_loop_t *loop, asy__io *io, unsigned revents) {
 
 ASY__INTERNAL int asy__async_loop_init(asy_loop_t *loop) {
     int rfd, r;
+    unsigned events = ASY_READABLE;
 #if ASYNCRT_OS_LINUX
     rfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (rfd < 0) return asy__errno();
     loop->wake_wfd_ = rfd;
+    if (loop->backend_.kind == ASY__BACKEND_EPOLL) events |= ASY__IO_EDGE;
 #else
     int fds[2];
     if (pipe(fds) != 0) return asy__errno();
@@ -4895,7 +4932,7 @@ ASY__INTERNAL int asy__async_loop_init(asy_loop_t *loop) {
     loop->wake_wfd_ = fds[1];
 #endif
     asy__io_init(&loop->wake_io_, rfd, asy__wake_read);
-    r = asy__io_start(loop, &loop->wake_io_, ASY_READABLE);
+    r = asy__io_start(loop, &loop->wake_io_, events);
     if (r) {
         close(rfd);
         if (loop->wake_wfd_ != rfd) close(loop->wake_wfd_);
@@ -4934,6 +4971,7 @@ ASYNCRT_API int asy_async_send(asy_async_t *h) {
         return 0;
     loop = h->loop;
     if (__atomic_exchange_n(&loop->wake_pending_, 1, __ATOMIC_SEQ_CST)) return 0;
+    if (!__atomic_load_n(&loop->sleeping_, __ATOMIC_SEQ_CST)) return 0; /* it will look */
     for (;;) {
 #if ASYNCRT_OS_LINUX
         uint64_t one = 1;
@@ -5378,7 +5416,7 @@ ASYNCRT_API int asy_defer(asy_loop_t *loop, asy_pending_t *req, asy_fn cb, void 
 }
 
 /* Returns whether any pending callback ran. */
-static int asy__run_pending(asy_loop_t *loop) {
+static inline int asy__run_pending(asy_loop_t *loop) {
     asy__queue q;
     if (asy__queue_empty(&loop->pending_)) return 0;
     asy__queue_init(&q);
@@ -5424,17 +5462,36 @@ static int asy__poll_timeout(asy_loop_t *loop) {
 /* The poll phase.  With a virtual clock the loop never sleeps on a timer:
  * it looks for I/O without blocking and, finding none, jumps the clock to
  * the next timer.  Requests in flight (thread pool work) hold the clock:
- * their completion is real work the program is waiting for. */
+ * their completion is real work the program is waiting for.
+ *
+ * Before it may block the loop raises sleeping_ and looks at wake_pending_
+ * (the async handshake, loop/async.c); pending async handles run after the
+ * backend's events.  A poll that may not block and has no fd to look at
+ * but the wake-up fd costs no syscall: wake_pending_ says all that fd
+ * would. */
 static void asy__poll_phase(asy_loop_t *loop, int timeout) {
-    if (!loop->opts_.virtual_clock || timeout == 0) {
-        asy__backend_poll(loop, timeout);
-        return;
+    int wait = timeout, jump = 0, n = 0, may_block;
+    if (loop->opts_.virtual_clock && timeout > 0) {
+        if (loop->active_reqs_ > 0) {
+            wait = -1;
+        } else {
+            wait = 0;
+            jump = 1;
+        }
     }
-    if (timeout < 0 || loop->active_reqs_ > 0) {
-        asy__backend_poll(loop, timeout < 0 ? -1 : (loop->active_reqs_ ? -1 : timeout));
-        return;
+    may_block = wait != 0;
+    if (may_block) {
+        __atomic_store_n(&loop->sleeping_, 1, __ATOMIC_SEQ_CST);
+        if (__atomic_load_n(&loop->wake_pending_, __ATOMIC_SEQ_CST)) wait = 0;
     }
-    if (asy__backend_poll(loop, 0) == 0) loop->time_ += (uint64_t)timeout;
+    if (wait != 0 || loop->backend_.io_count > (loop->wake_io_.registered != 0))
+        n = asy__backend_poll(loop, wait);
+    if (may_block) __atomic_store_n(&loop->sleeping_, 0, __ATOMIC_RELAXED);
+    if (__atomic_load_n(&loop->wake_pending_, __ATOMIC_ACQUIRE)) {
+        asy__async_dispatch(loop);
+        n++;
+    }
+    if (jump && n == 0) loop->time_ += (uint64_t)timeout;
 }
 
 ASYNCRT_API int asy_run(asy_loop_t *loop, asy_run_mode mode) {
@@ -5447,24 +5504,26 @@ ASYNCRT_API int asy_run(asy_loop_t *loop, asy_run_mode mode) {
     asy__after_cb(loop);
     alive = asy_loop_alive(loop);
     if (!alive) asy_update_time(loop);
+    /* Each phase is entered only when it has work: an idle turn of the loop
+     * is a handful of tests and one clock read. */
     while (alive && !loop->stop_flag_) {
         int timeout = 0;
         asy_update_time(loop);
-        asy__run_timers(loop);
+        if (asy__timers_due(loop)) asy__run_timers(loop);
         ran_pending = asy__run_pending(loop);
-        asy__run_phase(loop, &loop->idle_);
-        asy__run_phase(loop, &loop->prepare_);
+        if (!asy__queue_empty(&loop->idle_)) asy__run_phase(loop, &loop->idle_);
+        if (!asy__queue_empty(&loop->prepare_)) asy__run_phase(loop, &loop->prepare_);
         if ((mode == ASY_RUN_ONCE && !ran_pending) || mode == ASY_RUN_DEFAULT)
             timeout = asy__poll_timeout(loop);
         asy__poll_phase(loop, timeout);
-        asy__run_phase(loop, &loop->check_);
-        asy__run_immediates(loop);
-        asy__run_closing(loop);
+        if (!asy__queue_empty(&loop->check_)) asy__run_phase(loop, &loop->check_);
+        if (!asy__queue_empty(&loop->immediate_q_)) asy__run_immediates(loop);
+        if (!asy__queue_empty(&loop->closing_)) asy__run_closing(loop);
         loop->iterations_++;
         if (mode == ASY_RUN_ONCE) {
             /* ONCE promises progress: timers that came due while polling */
             asy_update_time(loop);
-            asy__run_timers(loop);
+            if (asy__timers_due(loop)) asy__run_timers(loop);
         }
         alive = asy_loop_alive(loop);
         if (mode != ASY_RUN_DEFAULT) break;
@@ -5538,6 +5597,7 @@ static unsigned asy__epoll_mask(unsigned events) {
     if (events & ASY_WRITABLE) m |= EPOLLOUT;
     if (events & ASY_DISCONNECT) m |= EPOLLRDHUP;
     if (events & ASY_PRIORITIZED) m |= EPOLLPRI;
+    if (events & ASY__IO_EDGE) m |= EPOLLET;
     return m;
 }
 
