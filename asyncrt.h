@@ -7414,8 +7414,8 @@ static const asy__stream_listener_vt asy__eos_vt = {
 ASY__INTERNAL void asy__eos_close_tick(void *p) {
     asy__eos *e = (asy__eos *)p;
     asy_stream_t *s = e->s;
-    e->ticks--;
     if (!e->done) asy__eos_closed(e);
+    e->ticks--; /* only now: firing must not free e under us */
     asy__eos_free_maybe(e);
     asy__stream_tick_done(s);
 }
@@ -7424,8 +7424,8 @@ ASY__INTERNAL void asy__eos_close_tick(void *p) {
 ASY__INTERNAL void asy__eos_done_tick(void *p) {
     asy__eos *e = (asy__eos *)p;
     asy_stream_t *s = e->s;
-    e->ticks--;
     if (!e->done) asy__eos_fire(e, (s->sflags_ & ASY__S_ERRORED) ? s->err_ : 0);
+    e->ticks--;
     asy__eos_free_maybe(e);
     asy__stream_tick_done(s);
 }
@@ -7636,11 +7636,11 @@ ASY__INTERNAL void asy__pipe_clear_await(asy_stream_t *src) {
 ASY__INTERNAL void asy__pipe_end_tick(void *arg) {
     asy__pipe *p = (asy__pipe *)arg;
     asy_stream_t *src = p->src;
-    p->end_tick = 0;
     if (!p->cleaned && !p->end_seen) {
         p->end_seen = 1;
         asy__pipe_end_now(p);
     }
+    p->end_tick = 0; /* only now: unpiping must not free p under us */
     asy__pipe_free_maybe(p);
     asy__stream_tick_done(src);
 }
@@ -7836,8 +7836,8 @@ ASY__INTERNAL void asy__pl_end_tick(void *p) {
     asy__pl_member *m = (asy__pl_member *)p;
     asy__pl *pl = m->pl;
     asy_stream_t *s = m->s;
+    if (!pl->finalized) asy__pl_end_dst(m);
     pl->refs--;
-    asy__pl_end_dst(m);
     asy__pl_free_maybe(pl);
     asy__stream_tick_done(s);
 }
