@@ -290,6 +290,68 @@ TEST(stream_pipeline_bad_arguments) {
     ASSERT_OK(asy_loop_close(&L));
 }
 
+/* ---- the promise forms (stream/promises) -------------------------------------------- */
+
+static int settled_calls, settled_error;
+static void on_settled(void *arg, const asy_settled_t *in) {
+    (void)arg;
+    settled_calls++;
+    settled_error = in->error;
+}
+
+TEST(stream_pipeline_promise_forms) {
+    asy_stream_t *all[4];
+    asy_promise_t *p, *f;
+    size_t i;
+    ASSERT_OK(asy_loop_init(&L, NULL));
+    src_chunks = 20;
+    /* fulfilled */
+    memset(ST, 0, sizeof(ST));
+    NST = 3;
+    ASSERT_OK(asy_readable_init(&L, &ST[0].s, &src_impl, NULL));
+    ASSERT_OK(asy_transform_init(&L, &ST[1].s, &mid_impl, NULL));
+    ASSERT_OK(asy_writable_init(&L, &ST[2].s, &sink_impl, NULL));
+    for (i = 0; i < 3; i++) all[i] = &ST[i].s;
+    p = asy_pipeline_promise(all, 3);
+    ASSERT_NOT_NULL(p);
+    f = asy_stream_finished_promise(&ST[2].s);
+    ASSERT_NOT_NULL(f);
+    settled_calls = 0;
+    ASSERT_OK(asy_promise_on_settled(p, on_settled, NULL));
+    ASSERT_EQ(asy_run(&L, ASY_RUN_DEFAULT), 0);
+    ASSERT_EQ(settled_calls, 1);
+    ASSERT_EQ(settled_error, 0);
+    ASSERT_EQ(asy_promise_state_of(f), ASY_PROMISE_FULFILLED);
+    ASSERT_EQ(ST[2].bytes, 2000);
+    asy_promise_release(p);
+    asy_promise_release(f);
+    /* rejected with the first error */
+    memset(ST, 0, sizeof(ST));
+    ASSERT_OK(asy_readable_init(&L, &ST[0].s, &src_impl, NULL));
+    ASSERT_OK(asy_writable_init(&L, &ST[2].s, &sink_impl, NULL));
+    ST[2].fail_at = 2;
+    all[0] = &ST[0].s;
+    all[1] = &ST[2].s;
+    p = asy_pipeline_promise(all, 2);
+    ASSERT_NOT_NULL(p);
+    f = asy_stream_finished_promise(&ST[0].s);
+    ASSERT_NOT_NULL(f);
+    ASSERT_OK(asy_promise_on_settled(p, on_settled, NULL));
+    ASSERT_OK(asy_promise_on_settled(f, on_settled, NULL));
+    settled_calls = 0;
+    ASSERT_EQ(asy_run(&L, ASY_RUN_DEFAULT), 0);
+    ASSERT_EQ(settled_calls, 2);
+    ASSERT_EQ(asy_promise_state_of(p), ASY_PROMISE_REJECTED);
+    ASSERT_ERR(asy_promise_result(p)->error, ASY_ENOSPC);
+    ASSERT_ERR(asy_promise_result(f)->error, ASY_ENOSPC);
+    asy_promise_release(p);
+    asy_promise_release(f);
+    /* bad arguments: no promise */
+    ASSERT_NULL(asy_pipeline_promise(all, 1));
+    ASSERT_NULL(asy_stream_finished_promise(NULL));
+    ASSERT_OK(asy_loop_close(&L));
+}
+
 /* ---- memory under backpressure ---------------------------------------------------------
  * A source producing 1 GiB as fast as asked, through a passthrough, into a
  * sink that completes each write only on a later loop iteration (every
