@@ -3344,6 +3344,7 @@ typedef struct asy__worker {
     int exited;             /* the thread has left its loop (join it) */
     struct asy__worker *next;      /* every started worker */
     struct asy__worker *next_idle; /* parked workers */
+    struct asy__worker *next_wake; /* the loop's list of workers to signal */
 } asy__worker;
 
 typedef struct asy__pool {
@@ -3356,10 +3357,12 @@ typedef struct asy__pool {
     unsigned nthreads;     /* alive */
     unsigned running, slow_running;
     unsigned spinners;     /* 0 or 1 */
+    unsigned ncpu;         /* online CPUs: spinning only pays on an idle one */
     /* workers back from a job and about to take the lock again: they will
      * look at the queue before parking (raised without the lock, lowered
      * under it) */
     unsigned finishing;
+    unsigned starting;     /* woken or new workers not yet back under mu */
     uint64_t seq;
     int stopping;
     asy__worker *workers;
@@ -3374,7 +3377,8 @@ typedef struct asy__pool {
     asy_prepare_t prepare; /* active while non-slow work is in flight */
     asy_idle_t again;      /* keeps the next poll from blocking (see prepare_cb) */
     unsigned inflight;     /* submitted, done callback not yet run */
-    unsigned inflight_fast;
+    unsigned inflight_fast; /* of which not SLOW_IO; workers read it (atomics) */
+    int delivering;        /* running done callbacks (asy__pool_deliver) */
     unsigned spin_skip;    /* backoff after spins that found nothing */
     unsigned spin_misses;
     uint64_t completed;
@@ -3390,6 +3394,8 @@ ASY__INTERNAL int asy__pool_submit(asy_loop_t *loop, asy_work_t *req, int cls,
 ASY__INTERNAL int asy__pool_spawn(asy__pool *p);
 ASY__INTERNAL void asy__pool_recount(asy__pool *p);
 ASY__INTERNAL void asy__pool_wake_one(asy__pool *p);
+ASY__INTERNAL asy__worker *asy__pool_take_idle(asy__pool *p);
+ASY__INTERNAL void asy__worker_signal(asy__worker *w);
 /* Short, CPU-friendly busy wait step. */
 static inline void asy__cpu_relax(void) {
 #if defined(__x86_64__) || defined(__i386__)
@@ -3433,15 +3439,28 @@ static asy_work_t *asy__pool_pop(asy__pool *p) {
     return job;
 }
 
-/* Wakes the most recently parked worker (its caches are warmest).
- * Under mu. */
-ASY__INTERNAL void asy__pool_wake_one(asy__pool *p) {
+/* Takes the most recently parked worker (its caches are warmest) off the
+ * idle list and marks it woken; the caller signals it with
+ * asy__worker_signal after unlocking, so the worker does not wake up only
+ * to block on the mutex the waker still holds.  Under mu. */
+ASY__INTERNAL asy__worker *asy__pool_take_idle(asy__pool *p) {
     asy__worker *w = p->idle;
-    if (!w) return;
+    if (!w) return NULL;
     p->idle = w->next_idle;
     w->next_idle = NULL;
     w->woken = 1;
-    pthread_cond_signal(&w->cond);
+    p->starting++;
+    return w;
+}
+
+/* A woken worker cannot leave (and be freed) before the loop thread, the
+ * only waker and the only reaper, is done here. */
+ASY__INTERNAL void asy__worker_signal(asy__worker *w) { pthread_cond_signal(&w->cond); }
+
+/* For the rare paths (resize, close): wake one, signalling under mu. */
+ASY__INTERNAL void asy__pool_wake_one(asy__pool *p) {
+    asy__worker *w = asy__pool_take_idle(p);
+    if (w) asy__worker_signal(w);
 }
 
 /* Hands a finished job to the loop.  After the push the job belongs to the
@@ -3478,6 +3497,7 @@ ASY__INTERNAL void asy__worker_main_loop(asy__worker *w) {
     asy__pool *p = w->pool;
     int spun = 0;
     pthread_mutex_lock(&p->mu);
+    p->starting--; /* counted by asy__pool_spawn */
     while (!p->stopping && p->nthreads <= p->size) {
         asy_work_t *job = asy__pool_pop(p);
         if (job) {
@@ -3496,7 +3516,12 @@ ASY__INTERNAL void asy__worker_main_loop(asy__worker *w) {
             spun = 0;
             continue;
         }
-        if (!spun && p->spinners == 0) {
+        /* Spin only with a CPU to spare: while as many jobs are in flight
+         * as there are CPUs, the loop (busy delivering and submitting) and
+         * the other workers need them all, and a spinning thread would
+         * take a CPU from the very threads it waits for. */
+        if (!spun && p->spinners == 0 &&
+            __atomic_load_n(&p->inflight_fast, __ATOMIC_RELAXED) < p->ncpu) {
             asy__worker_spin(p);
             spun = 1;
             continue;
@@ -3506,6 +3531,7 @@ ASY__INTERNAL void asy__worker_main_loop(asy__worker *w) {
         w->next_idle = p->idle;
         p->idle = w;
         while (!w->woken) pthread_cond_wait(&w->cond, &p->mu);
+        p->starting--;
     }
     /* Leaving (pool closing or shrunk); the joiner frees w. */
     p->nthreads--;
@@ -3563,6 +3589,7 @@ ASY__INTERNAL int asy__pool_spawn(asy__pool *p) {
     w->next = p->workers;
     p->workers = w;
     p->nthreads++;
+    p->starting++;
     return 0;
 }
 
@@ -3577,7 +3604,8 @@ static unsigned asy__pool_default_size(const asy_loop_t *loop) {
     if (env && *env) {
         char *end;
         unsigned long v = strtoul(env, &end, 10);
-        if (*end == 0 && v > 0) return v > ASY__POOL_MAX_SIZE ? (unsigned)ASY__POOL_MAX_SIZE : (unsigned)v;
+        if (*end == 0 && v > 0)
+            return v > ASY__POOL_MAX_SIZE ? (unsigned)ASY__POOL_MAX_SIZE : (unsigned)v;
     }
     return 4;
 }
@@ -3586,6 +3614,28 @@ static void asy__pool_set_limits(asy__pool *p, unsigned size) {
     if (size > ASY__POOL_MAX_SIZE) size = ASY__POOL_MAX_SIZE;
     p->size = size;
     p->slow_max = size / 2 ? size / 2 : 1;
+}
+
+/* Wakes (or starts) a worker for each runnable job no worker is coming
+ * back for: the deferred wake-ups of asy__pool_submit. */
+static void asy__pool_flush(asy__pool *p) {
+    asy__worker *list = NULL, *w;
+    unsigned coming, runnable;
+    pthread_mutex_lock(&p->mu);
+    coming = p->spinners + p->starting + __atomic_load_n(&p->finishing, __ATOMIC_RELAXED);
+    runnable = p->runnable_hint;
+    while (runnable > coming && p->idle) {
+        w = asy__pool_take_idle(p);
+        w->next_wake = list;
+        list = w;
+        coming++;
+    }
+    while (runnable > coming && p->nthreads < p->size && asy__pool_spawn(p) == 0) coming++;
+    pthread_mutex_unlock(&p->mu);
+    while ((w = list) != NULL) {
+        list = w->next_wake;
+        asy__worker_signal(w);
+    }
 }
 
 /* Runs the done callbacks of every finished job, oldest first. */
@@ -3599,13 +3649,15 @@ static void asy__pool_deliver(asy__pool *p) {
         rev = w;
         w = next;
     }
+    p->delivering = 1;
     while (rev) {
         asy_work_t *next = rev->next_done_;
         asy_after_work_cb cb = rev->done_cb_;
         loop->active_reqs_--;
         p->inflight--;
         p->completed++;
-        if (rev->class_ != ASY_WORK_SLOW_IO && --p->inflight_fast == 0)
+        if (rev->class_ != ASY_WORK_SLOW_IO &&
+            __atomic_sub_fetch(&p->inflight_fast, 1, __ATOMIC_RELAXED) == 0)
             asy_prepare_stop(&p->prepare);
         rev->state_ = ASY__WORK_IDLE;
         if (cb) {
@@ -3614,6 +3666,8 @@ static void asy__pool_deliver(asy__pool *p) {
         }
         rev = next;
     }
+    p->delivering = 0;
+    if (__atomic_load_n(&p->runnable_hint, __ATOMIC_RELAXED)) asy__pool_flush(p);
 }
 
 static void asy__pool_async_cb(asy_async_t *h) {
@@ -3624,13 +3678,14 @@ static void asy__pool_again_cb(asy_idle_t *h) { asy_idle_stop(h); }
 
 /* Just before the loop would block in the poll phase with short work in
  * flight, wait a little for it here instead: a completion then costs no
- * eventfd write, no epoll wake-up.  Spins that find nothing back off
+ * eventfd write, no epoll wake-up.  Only while the jobs in flight leave a
+ * CPU for this thread to spin on.  Spins that find nothing back off
  * exponentially (up to 64 iterations without spinning), so long jobs cost
  * next to nothing. */
 static void asy__pool_prepare_cb(asy_prepare_t *h) {
     asy__pool *p = ASY_CONTAINER_OF(h, asy__pool, prepare);
     if (!__atomic_load_n(&p->done_head, __ATOMIC_ACQUIRE) && p->inflight_fast &&
-        asy__poll_timeout(p->loop) != 0) {
+        p->inflight_fast < p->ncpu && asy__poll_timeout(p->loop) != 0) {
         if (p->spin_skip) {
             p->spin_skip--;
         } else {
@@ -3695,6 +3750,21 @@ static void asy__internal_handle(asy_handle_t *h) {
     asy_unref(h);
 }
 
+/* The pool lock is held for a few dozen instructions at a time, by the
+ * loop and the workers: glibc's adaptive mutex spins a little before it
+ * sleeps, which saves a futex round trip on most contended acquisitions. */
+static int asy__pool_mutex_init(pthread_mutex_t *mu) {
+    pthread_mutexattr_t attr;
+    int r;
+    if ((r = pthread_mutexattr_init(&attr)) != 0) return r;
+#ifdef PTHREAD_ADAPTIVE_MUTEX_INITIALIZER_NP
+    pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ADAPTIVE_NP);
+#endif
+    r = pthread_mutex_init(mu, &attr);
+    pthread_mutexattr_destroy(&attr);
+    return r;
+}
+
 ASY__INTERNAL asy__pool *asy__pool_get(asy_loop_t *loop, int *err) {
     asy__pool *p = (asy__pool *)loop->layers_[ASY__LAYER_POOL].state;
     int r;
@@ -3706,7 +3776,7 @@ ASY__INTERNAL asy__pool *asy__pool_get(asy_loop_t *loop, int *err) {
     }
     memset(p, 0, sizeof(*p));
     p->loop = loop;
-    if ((r = pthread_mutex_init(&p->mu, NULL)) != 0) {
+    if ((r = asy__pool_mutex_init(&p->mu)) != 0) {
         asy__free(p);
         *err = asy_translate_sys_error(r);
         return NULL;
@@ -3714,6 +3784,10 @@ ASY__INTERNAL asy__pool *asy__pool_get(asy_loop_t *loop, int *err) {
     asy__queue_init(&p->queue[0]);
     asy__queue_init(&p->queue[1]);
     asy__pool_set_limits(p, asy__pool_default_size(loop));
+    {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        p->ncpu = n > 0 ? (unsigned)n : 1;
+    }
     asy_async_init_at(loop, &p->async, asy__pool_async_cb, __FILE__, __LINE__);
     asy__internal_handle((asy_handle_t *)&p->async);
     asy_prepare_init_at(loop, &p->prepare, __FILE__, __LINE__);
@@ -3730,6 +3804,7 @@ ASY__INTERNAL int asy__pool_submit(asy_loop_t *loop, asy_work_t *req, int cls,
                                    asy_work_cb work_cb, asy_after_work_cb done_cb) {
     int err = 0, slow = cls == ASY_WORK_SLOW_IO;
     unsigned before;
+    asy__worker *wake = NULL;
     asy__pool *p = asy__pool_get(loop, &err);
     if (!p) return err;
     req->loop = loop;
@@ -3750,11 +3825,18 @@ ASY__INTERNAL int asy__pool_submit(asy_loop_t *loop, asy_work_t *req, int cls,
          * by itself; otherwise wake a parked one, else start a thread while
          * the pool is below its size.  (A chain of requests, each queued by
          * the previous one's callback, so runs on a single thread.) */
-        unsigned coming = p->spinners + __atomic_load_n(&p->finishing, __ATOMIC_RELAXED);
+        unsigned coming =
+            p->spinners + p->starting + __atomic_load_n(&p->finishing, __ATOMIC_RELAXED);
         if (p->runnable_hint <= coming) {
             /* nothing */
+        } else if (p->delivering && !slow && p->running >= p->ncpu) {
+            /* Queued by a done callback while every CPU already has a
+             * worker on it: another worker could not run now anyway, and
+             * the running ones take short jobs as they finish.  Whatever is
+             * still queued once the batch of callbacks is over wakes
+             * workers then (asy__pool_flush). */
         } else if (p->idle) {
-            asy__pool_wake_one(p);
+            wake = asy__pool_take_idle(p);
         } else if (p->nthreads < p->size) {
             int r = asy__pool_spawn(p);
             if (r && p->nthreads == 0) {
@@ -3768,9 +3850,11 @@ ASY__INTERNAL int asy__pool_submit(asy_loop_t *loop, asy_work_t *req, int cls,
         }
     }
     pthread_mutex_unlock(&p->mu);
+    if (wake) asy__worker_signal(wake);
     loop->active_reqs_++;
     p->inflight++;
-    if (!slow && p->inflight_fast++ == 0) asy_prepare_start(&p->prepare, asy__pool_prepare_cb);
+    if (!slow && __atomic_add_fetch(&p->inflight_fast, 1, __ATOMIC_RELAXED) == 1)
+        asy_prepare_start(&p->prepare, asy__pool_prepare_cb);
     return 0;
 }
 
@@ -3932,11 +4016,25 @@ static const char *asy__fs_syscall_name(asy_fs_type t) {
  * for an async call, the caller's strings for a sync one. */
 static int asy__fs_init(asy_loop_t *loop, asy_fs_t *req, asy_fs_type type, const char *path,
                         const char *dest, asy_fs_cb cb) {
-    void *data;
     if (!req) return ASY_EINVAL;
-    data = req->data;
-    memset(req, 0, sizeof(*req));
-    req->data = data;
+    /* every field but data (the caller's, maybe set before this call);
+     * field by field so an uninitialised request is never read */
+    req->loop = NULL;
+    req->result = 0;
+    req->path = req->dest = NULL;
+    memset(&req->statbuf, 0, sizeof(req->statbuf));
+    req->dirents = NULL;
+    req->buf = NULL;
+    req->len = 0;
+    req->cb_ = NULL;
+    memset(&req->work_, 0, sizeof(req->work_));
+    req->flags_ = req->mode_ = req->owns_paths_ = 0;
+    req->off_ = 0;
+    req->atime_ = req->mtime_ = 0;
+    req->bufs_ = NULL;
+    req->nbufs_ = 0;
+    memset(req->bufsml_, 0, sizeof(req->bufsml_));
+    req->names_ = NULL;
     req->type = type;
     req->syscall = asy__fs_syscall_name(type);
     req->fd_ = -1;

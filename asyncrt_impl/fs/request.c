@@ -16,11 +16,25 @@ static const char *asy__fs_syscall_name(asy_fs_type t) {
  * for an async call, the caller's strings for a sync one. */
 static int asy__fs_init(asy_loop_t *loop, asy_fs_t *req, asy_fs_type type, const char *path,
                         const char *dest, asy_fs_cb cb) {
-    void *data;
     if (!req) return ASY_EINVAL;
-    data = req->data;
-    memset(req, 0, sizeof(*req));
-    req->data = data;
+    /* every field but data (the caller's, maybe set before this call);
+     * field by field so an uninitialised request is never read */
+    req->loop = NULL;
+    req->result = 0;
+    req->path = req->dest = NULL;
+    memset(&req->statbuf, 0, sizeof(req->statbuf));
+    req->dirents = NULL;
+    req->buf = NULL;
+    req->len = 0;
+    req->cb_ = NULL;
+    memset(&req->work_, 0, sizeof(req->work_));
+    req->flags_ = req->mode_ = req->owns_paths_ = 0;
+    req->off_ = 0;
+    req->atime_ = req->mtime_ = 0;
+    req->bufs_ = NULL;
+    req->nbufs_ = 0;
+    memset(req->bufsml_, 0, sizeof(req->bufsml_));
+    req->names_ = NULL;
     req->type = type;
     req->syscall = asy__fs_syscall_name(type);
     req->fd_ = -1;

@@ -8,7 +8,8 @@ static unsigned asy__pool_default_size(const asy_loop_t *loop) {
     if (env && *env) {
         char *end;
         unsigned long v = strtoul(env, &end, 10);
-        if (*end == 0 && v > 0) return v > ASY__POOL_MAX_SIZE ? (unsigned)ASY__POOL_MAX_SIZE : (unsigned)v;
+        if (*end == 0 && v > 0)
+            return v > ASY__POOL_MAX_SIZE ? (unsigned)ASY__POOL_MAX_SIZE : (unsigned)v;
     }
     return 4;
 }
@@ -17,6 +18,28 @@ static void asy__pool_set_limits(asy__pool *p, unsigned size) {
     if (size > ASY__POOL_MAX_SIZE) size = ASY__POOL_MAX_SIZE;
     p->size = size;
     p->slow_max = size / 2 ? size / 2 : 1;
+}
+
+/* Wakes (or starts) a worker for each runnable job no worker is coming
+ * back for: the deferred wake-ups of asy__pool_submit. */
+static void asy__pool_flush(asy__pool *p) {
+    asy__worker *list = NULL, *w;
+    unsigned coming, runnable;
+    pthread_mutex_lock(&p->mu);
+    coming = p->spinners + p->starting + __atomic_load_n(&p->finishing, __ATOMIC_RELAXED);
+    runnable = p->runnable_hint;
+    while (runnable > coming && p->idle) {
+        w = asy__pool_take_idle(p);
+        w->next_wake = list;
+        list = w;
+        coming++;
+    }
+    while (runnable > coming && p->nthreads < p->size && asy__pool_spawn(p) == 0) coming++;
+    pthread_mutex_unlock(&p->mu);
+    while ((w = list) != NULL) {
+        list = w->next_wake;
+        asy__worker_signal(w);
+    }
 }
 
 /* Runs the done callbacks of every finished job, oldest first. */
@@ -30,13 +53,15 @@ static void asy__pool_deliver(asy__pool *p) {
         rev = w;
         w = next;
     }
+    p->delivering = 1;
     while (rev) {
         asy_work_t *next = rev->next_done_;
         asy_after_work_cb cb = rev->done_cb_;
         loop->active_reqs_--;
         p->inflight--;
         p->completed++;
-        if (rev->class_ != ASY_WORK_SLOW_IO && --p->inflight_fast == 0)
+        if (rev->class_ != ASY_WORK_SLOW_IO &&
+            __atomic_sub_fetch(&p->inflight_fast, 1, __ATOMIC_RELAXED) == 0)
             asy_prepare_stop(&p->prepare);
         rev->state_ = ASY__WORK_IDLE;
         if (cb) {
@@ -45,6 +70,8 @@ static void asy__pool_deliver(asy__pool *p) {
         }
         rev = next;
     }
+    p->delivering = 0;
+    if (__atomic_load_n(&p->runnable_hint, __ATOMIC_RELAXED)) asy__pool_flush(p);
 }
 
 static void asy__pool_async_cb(asy_async_t *h) {
@@ -55,13 +82,14 @@ static void asy__pool_again_cb(asy_idle_t *h) { asy_idle_stop(h); }
 
 /* Just before the loop would block in the poll phase with short work in
  * flight, wait a little for it here instead: a completion then costs no
- * eventfd write, no epoll wake-up.  Spins that find nothing back off
+ * eventfd write, no epoll wake-up.  Only while the jobs in flight leave a
+ * CPU for this thread to spin on.  Spins that find nothing back off
  * exponentially (up to 64 iterations without spinning), so long jobs cost
  * next to nothing. */
 static void asy__pool_prepare_cb(asy_prepare_t *h) {
     asy__pool *p = ASY_CONTAINER_OF(h, asy__pool, prepare);
     if (!__atomic_load_n(&p->done_head, __ATOMIC_ACQUIRE) && p->inflight_fast &&
-        asy__poll_timeout(p->loop) != 0) {
+        p->inflight_fast < p->ncpu && asy__poll_timeout(p->loop) != 0) {
         if (p->spin_skip) {
             p->spin_skip--;
         } else {
@@ -126,6 +154,21 @@ static void asy__internal_handle(asy_handle_t *h) {
     asy_unref(h);
 }
 
+/* The pool lock is held for a few dozen instructions at a time, by the
+ * loop and the workers: glibc's adaptive mutex spins a little before it
+ * sleeps, which saves a futex round trip on most contended acquisitions. */
+static int asy__pool_mutex_init(pthread_mutex_t *mu) {
+    pthread_mutexattr_t attr;
+    int r;
+    if ((r = pthread_mutexattr_init(&attr)) != 0) return r;
+#ifdef PTHREAD_ADAPTIVE_MUTEX_INITIALIZER_NP
+    pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ADAPTIVE_NP);
+#endif
+    r = pthread_mutex_init(mu, &attr);
+    pthread_mutexattr_destroy(&attr);
+    return r;
+}
+
 ASY__INTERNAL asy__pool *asy__pool_get(asy_loop_t *loop, int *err) {
     asy__pool *p = (asy__pool *)loop->layers_[ASY__LAYER_POOL].state;
     int r;
@@ -137,7 +180,7 @@ ASY__INTERNAL asy__pool *asy__pool_get(asy_loop_t *loop, int *err) {
     }
     memset(p, 0, sizeof(*p));
     p->loop = loop;
-    if ((r = pthread_mutex_init(&p->mu, NULL)) != 0) {
+    if ((r = asy__pool_mutex_init(&p->mu)) != 0) {
         asy__free(p);
         *err = asy_translate_sys_error(r);
         return NULL;
@@ -145,6 +188,10 @@ ASY__INTERNAL asy__pool *asy__pool_get(asy_loop_t *loop, int *err) {
     asy__queue_init(&p->queue[0]);
     asy__queue_init(&p->queue[1]);
     asy__pool_set_limits(p, asy__pool_default_size(loop));
+    {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        p->ncpu = n > 0 ? (unsigned)n : 1;
+    }
     asy_async_init_at(loop, &p->async, asy__pool_async_cb, __FILE__, __LINE__);
     asy__internal_handle((asy_handle_t *)&p->async);
     asy_prepare_init_at(loop, &p->prepare, __FILE__, __LINE__);
@@ -161,6 +208,7 @@ ASY__INTERNAL int asy__pool_submit(asy_loop_t *loop, asy_work_t *req, int cls,
                                    asy_work_cb work_cb, asy_after_work_cb done_cb) {
     int err = 0, slow = cls == ASY_WORK_SLOW_IO;
     unsigned before;
+    asy__worker *wake = NULL;
     asy__pool *p = asy__pool_get(loop, &err);
     if (!p) return err;
     req->loop = loop;
@@ -181,11 +229,18 @@ ASY__INTERNAL int asy__pool_submit(asy_loop_t *loop, asy_work_t *req, int cls,
          * by itself; otherwise wake a parked one, else start a thread while
          * the pool is below its size.  (A chain of requests, each queued by
          * the previous one's callback, so runs on a single thread.) */
-        unsigned coming = p->spinners + __atomic_load_n(&p->finishing, __ATOMIC_RELAXED);
+        unsigned coming =
+            p->spinners + p->starting + __atomic_load_n(&p->finishing, __ATOMIC_RELAXED);
         if (p->runnable_hint <= coming) {
             /* nothing */
+        } else if (p->delivering && !slow && p->running >= p->ncpu) {
+            /* Queued by a done callback while every CPU already has a
+             * worker on it: another worker could not run now anyway, and
+             * the running ones take short jobs as they finish.  Whatever is
+             * still queued once the batch of callbacks is over wakes
+             * workers then (asy__pool_flush). */
         } else if (p->idle) {
-            asy__pool_wake_one(p);
+            wake = asy__pool_take_idle(p);
         } else if (p->nthreads < p->size) {
             int r = asy__pool_spawn(p);
             if (r && p->nthreads == 0) {
@@ -199,9 +254,11 @@ ASY__INTERNAL int asy__pool_submit(asy_loop_t *loop, asy_work_t *req, int cls,
         }
     }
     pthread_mutex_unlock(&p->mu);
+    if (wake) asy__worker_signal(wake);
     loop->active_reqs_++;
     p->inflight++;
-    if (!slow && p->inflight_fast++ == 0) asy_prepare_start(&p->prepare, asy__pool_prepare_cb);
+    if (!slow && __atomic_add_fetch(&p->inflight_fast, 1, __ATOMIC_RELAXED) == 1)
+        asy_prepare_start(&p->prepare, asy__pool_prepare_cb);
     return 0;
 }
 

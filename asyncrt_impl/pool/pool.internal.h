@@ -29,6 +29,7 @@ typedef struct asy__worker {
     int exited;             /* the thread has left its loop (join it) */
     struct asy__worker *next;      /* every started worker */
     struct asy__worker *next_idle; /* parked workers */
+    struct asy__worker *next_wake; /* the loop's list of workers to signal */
 } asy__worker;
 
 typedef struct asy__pool {
@@ -41,10 +42,12 @@ typedef struct asy__pool {
     unsigned nthreads;     /* alive */
     unsigned running, slow_running;
     unsigned spinners;     /* 0 or 1 */
+    unsigned ncpu;         /* online CPUs: spinning only pays on an idle one */
     /* workers back from a job and about to take the lock again: they will
      * look at the queue before parking (raised without the lock, lowered
      * under it) */
     unsigned finishing;
+    unsigned starting;     /* woken or new workers not yet back under mu */
     uint64_t seq;
     int stopping;
     asy__worker *workers;
@@ -59,7 +62,8 @@ typedef struct asy__pool {
     asy_prepare_t prepare; /* active while non-slow work is in flight */
     asy_idle_t again;      /* keeps the next poll from blocking (see prepare_cb) */
     unsigned inflight;     /* submitted, done callback not yet run */
-    unsigned inflight_fast;
+    unsigned inflight_fast; /* of which not SLOW_IO; workers read it (atomics) */
+    int delivering;        /* running done callbacks (asy__pool_deliver) */
     unsigned spin_skip;    /* backoff after spins that found nothing */
     unsigned spin_misses;
     uint64_t completed;
@@ -75,6 +79,8 @@ ASY__INTERNAL int asy__pool_submit(asy_loop_t *loop, asy_work_t *req, int cls,
 ASY__INTERNAL int asy__pool_spawn(asy__pool *p);
 ASY__INTERNAL void asy__pool_recount(asy__pool *p);
 ASY__INTERNAL void asy__pool_wake_one(asy__pool *p);
+ASY__INTERNAL asy__worker *asy__pool_take_idle(asy__pool *p);
+ASY__INTERNAL void asy__worker_signal(asy__worker *w);
 /* Short, CPU-friendly busy wait step. */
 static inline void asy__cpu_relax(void) {
 #if defined(__x86_64__) || defined(__i386__)

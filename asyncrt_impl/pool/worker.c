@@ -28,15 +28,28 @@ static asy_work_t *asy__pool_pop(asy__pool *p) {
     return job;
 }
 
-/* Wakes the most recently parked worker (its caches are warmest).
- * Under mu. */
-ASY__INTERNAL void asy__pool_wake_one(asy__pool *p) {
+/* Takes the most recently parked worker (its caches are warmest) off the
+ * idle list and marks it woken; the caller signals it with
+ * asy__worker_signal after unlocking, so the worker does not wake up only
+ * to block on the mutex the waker still holds.  Under mu. */
+ASY__INTERNAL asy__worker *asy__pool_take_idle(asy__pool *p) {
     asy__worker *w = p->idle;
-    if (!w) return;
+    if (!w) return NULL;
     p->idle = w->next_idle;
     w->next_idle = NULL;
     w->woken = 1;
-    pthread_cond_signal(&w->cond);
+    p->starting++;
+    return w;
+}
+
+/* A woken worker cannot leave (and be freed) before the loop thread, the
+ * only waker and the only reaper, is done here. */
+ASY__INTERNAL void asy__worker_signal(asy__worker *w) { pthread_cond_signal(&w->cond); }
+
+/* For the rare paths (resize, close): wake one, signalling under mu. */
+ASY__INTERNAL void asy__pool_wake_one(asy__pool *p) {
+    asy__worker *w = asy__pool_take_idle(p);
+    if (w) asy__worker_signal(w);
 }
 
 /* Hands a finished job to the loop.  After the push the job belongs to the
@@ -73,6 +86,7 @@ ASY__INTERNAL void asy__worker_main_loop(asy__worker *w) {
     asy__pool *p = w->pool;
     int spun = 0;
     pthread_mutex_lock(&p->mu);
+    p->starting--; /* counted by asy__pool_spawn */
     while (!p->stopping && p->nthreads <= p->size) {
         asy_work_t *job = asy__pool_pop(p);
         if (job) {
@@ -91,7 +105,12 @@ ASY__INTERNAL void asy__worker_main_loop(asy__worker *w) {
             spun = 0;
             continue;
         }
-        if (!spun && p->spinners == 0) {
+        /* Spin only with a CPU to spare: while as many jobs are in flight
+         * as there are CPUs, the loop (busy delivering and submitting) and
+         * the other workers need them all, and a spinning thread would
+         * take a CPU from the very threads it waits for. */
+        if (!spun && p->spinners == 0 &&
+            __atomic_load_n(&p->inflight_fast, __ATOMIC_RELAXED) < p->ncpu) {
             asy__worker_spin(p);
             spun = 1;
             continue;
@@ -101,6 +120,7 @@ ASY__INTERNAL void asy__worker_main_loop(asy__worker *w) {
         w->next_idle = p->idle;
         p->idle = w;
         while (!w->woken) pthread_cond_wait(&w->cond, &p->mu);
+        p->starting--;
     }
     /* Leaving (pool closing or shrunk); the joiner frees w. */
     p->nthreads--;
@@ -158,5 +178,6 @@ ASY__INTERNAL int asy__pool_spawn(asy__pool *p) {
     w->next = p->workers;
     p->workers = w;
     p->nthreads++;
+    p->starting++;
     return 0;
 }
