@@ -969,7 +969,6 @@ struct asy_fs_s {
     asy_iovec_t *bufs_;
     unsigned nbufs_;
     asy_iovec_t bufsml_[4];
-    char *names_; /* readdir: storage of the names */
 };
 
 /* Node's error message: "ENOENT: no such file or directory, open 'x'"
@@ -982,6 +981,9 @@ ASYNCRT_API void asy_fs_req_cleanup(asy_fs_t *req);
 /* Takes req->buf (readFile data, a path): the caller frees it with
  * asy_fs_free.  *len (may be NULL) gets its length. */
 ASYNCRT_API char *asy_fs_take_buf(asy_fs_t *req, size_t *len);
+/* Takes req->dirents (entries and their names, one block): the caller
+ * frees it with asy_fs_free.  *count (may be NULL) gets the entry count. */
+ASYNCRT_API asy_dirent_t *asy_fs_take_dirents(asy_fs_t *req, size_t *count);
 ASYNCRT_API void asy_fs_free(void *p);
 /* Cancels a request whose work has not started: 0 and the callback gets
  * result ASY_ECANCELED; ASY_EBUSY when too late. */
@@ -3973,7 +3975,6 @@ ASYNCRT_API int asy_pool_stats(asy_loop_t *loop, asy_pool_stats_t *out) {
 typedef struct asy__fs_owned {
     char *buf;
     asy_dirent_t *dirents;
-    char *names;
     char *path, *dest;
     struct asy__fs_owned *prev;
 } asy__fs_owned;
@@ -4034,7 +4035,6 @@ static int asy__fs_init(asy_loop_t *loop, asy_fs_t *req, asy_fs_type type, const
     req->bufs_ = NULL;
     req->nbufs_ = 0;
     memset(req->bufsml_, 0, sizeof(req->bufsml_));
-    req->names_ = NULL;
     req->type = type;
     req->syscall = asy__fs_syscall_name(type);
     req->fd_ = -1;
@@ -4065,7 +4065,6 @@ static void asy__fs_work(asy_work_t *w) { asy__fs_exec(ASY_CONTAINER_OF(w, asy_f
 static void asy__fs_owned_free(asy__fs_owned *own) {
     asy__free(own->buf);
     asy__free(own->dirents);
-    asy__free(own->names);
     asy__free(own->path);
     asy__free(own->dest);
 }
@@ -4079,7 +4078,6 @@ static void asy__fs_done(asy_work_t *w, int status) {
     req->bufs_ = NULL;
     own.buf = req->buf;
     own.dirents = req->dirents;
-    own.names = req->names_;
     own.path = (req->owns_paths_ & ASY__FS_OWN_PATH) ? (char *)req->path : NULL;
     own.dest = (req->owns_paths_ & ASY__FS_OWN_DEST) ? (char *)req->dest : NULL;
     own.prev = (asy__fs_owned *)loop->layers_[ASY__LAYER_FS].state;
@@ -4118,13 +4116,11 @@ ASYNCRT_API void asy_fs_req_cleanup(asy_fs_t *req) {
     if (own) {
         if (own->buf == req->buf) own->buf = NULL;
         if (own->dirents == req->dirents) own->dirents = NULL;
-        if (own->names == req->names_) own->names = NULL;
         if (own->path == req->path) own->path = NULL;
         if (own->dest == req->dest) own->dest = NULL;
     }
     asy__free(req->buf);
     asy__free(req->dirents);
-    asy__free(req->names_);
     if (req->owns_paths_ & ASY__FS_OWN_PATH) asy__free((void *)req->path);
     if (req->owns_paths_ & ASY__FS_OWN_DEST) asy__free((void *)req->dest);
     if (req->bufs_ && req->bufs_ != req->bufsml_ && req->cb_) asy__free(req->bufs_);
@@ -4133,7 +4129,6 @@ ASYNCRT_API void asy_fs_req_cleanup(asy_fs_t *req) {
     req->buf = NULL;
     req->len = 0;
     req->dirents = NULL;
-    req->names_ = NULL;
     req->path = NULL;
     req->dest = NULL;
 }
@@ -4149,6 +4144,18 @@ ASYNCRT_API char *asy_fs_take_buf(asy_fs_t *req, size_t *len) {
     req->buf = NULL;
     req->len = 0;
     return p;
+}
+
+ASYNCRT_API asy_dirent_t *asy_fs_take_dirents(asy_fs_t *req, size_t *count) {
+    asy__fs_owned *own;
+    asy_dirent_t *d;
+    if (!req) return NULL;
+    d = req->dirents;
+    own = asy__fs_current(req);
+    if (own && own->dirents == d) own->dirents = NULL;
+    if (count) *count = d && req->result > 0 ? (size_t)req->result : 0;
+    req->dirents = NULL;
+    return d;
 }
 
 ASYNCRT_API void asy_fs_free(void *p) { asy__free(p); }
@@ -4557,13 +4564,15 @@ static int asy__dirent_cmp(const void *a, const void *b) {
     return strcmp(((const asy_dirent_t *)a)->name, ((const asy_dirent_t *)b)->name);
 }
 
-/* Names go into one growing block, NUL-separated, in entry order, so the
- * name pointers are set once at the end by walking it.  Sorted by name,
- * as Node's readdir is (libuv's scandir sorts). */
+/* Names go into one growing block, NUL-separated, in entry order; at the
+ * end entries and names are copied into a single allocation (so one free,
+ * or one asy_fs_take_dirents, covers both) and sorted by name, as Node's
+ * readdir is (libuv's scandir sorts). */
 ASY__INTERNAL void asy__fs_readdir(asy_fs_t *req) {
     DIR *d = opendir(req->path);
-    asy_dirent_t *ents = NULL;
-    char *names = NULL, *p;
+    asy_dirent_type *types = NULL;
+    asy_dirent_t *ents;
+    char *names = NULL, *p, *q;
     size_t n = 0, cap = 0, used = 0, ncap = 0, i;
     int err = 0;
     if (!d) {
@@ -4583,9 +4592,9 @@ ASY__INTERNAL void asy__fs_readdir(asy_fs_t *req) {
         len = strlen(e->d_name) + 1;
         if (n == cap) {
             size_t c = cap ? cap * 2 : 64;
-            asy_dirent_t *ne = (asy_dirent_t *)asy__realloc(ents, c * sizeof(*ents));
-            if (!ne) { err = ASY_ENOMEM; break; }
-            ents = ne;
+            asy_dirent_type *nt = (asy_dirent_type *)asy__realloc(types, c * sizeof(*types));
+            if (!nt) { err = ASY_ENOMEM; break; }
+            types = nt;
             cap = c;
         }
         if (used + len > ncap) {
@@ -4599,25 +4608,27 @@ ASY__INTERNAL void asy__fs_readdir(asy_fs_t *req) {
         }
         memcpy(names + used, e->d_name, len);
         used += len;
-        ents[n].name = NULL;
-        ents[n].type = asy__dirent_type(d, e);
-        n++;
+        types[n++] = asy__dirent_type(d, e);
     }
     closedir(d);
-    if (err) {
-        asy__free(ents);
-        asy__free(names);
+    ents = err ? NULL : (asy_dirent_t *)asy__malloc(n * sizeof(asy_dirent_t) + used);
+    if (!err && !ents) err = ASY_ENOMEM;
+    if (!err) {
+        q = (char *)(ents + n);
+        if (used) memcpy(q, names, used);
+        for (i = 0, p = q; i < n; i++) {
+            ents[i].name = p;
+            ents[i].type = types[i];
+            p += strlen(p) + 1;
+        }
+        if (n > 1) qsort(ents, n, sizeof(*ents), asy__dirent_cmp);
+        req->dirents = ents;
+        req->result = (int64_t)n;
+    } else {
         req->result = err;
-        return;
     }
-    for (i = 0, p = names; i < n; i++) {
-        ents[i].name = p;
-        p += strlen(p) + 1;
-    }
-    if (n > 1) qsort(ents, n, sizeof(*ents), asy__dirent_cmp);
-    req->dirents = ents;
-    req->names_ = names;
-    req->result = (int64_t)n;
+    asy__free(types);
+    asy__free(names);
 }
 
 /* Creates each missing component in turn.  An existing component is

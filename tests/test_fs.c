@@ -721,7 +721,15 @@ static void take_cb(asy_fs_t *req) {
     ASSERT_NULL(req->buf);
 }
 
-TEST(fs_take_buf_keeps_data_after_callback) {
+static asy_dirent_t *taken_dirents;
+static size_t taken_count;
+static void take_dirents_cb(asy_fs_t *req) {
+    ASSERT_EQ(req->result, 2);
+    taken_dirents = asy_fs_take_dirents(req, &taken_count);
+    ASSERT_NULL(req->dirents);
+}
+
+TEST(fs_take_buf_and_dirents_keep_results_after_callback) {
     asy_fs_t r;
     setup();
     put_file(P("k"), "kept!");
@@ -731,6 +739,16 @@ TEST(fs_take_buf_keeps_data_after_callback) {
     ASSERT_EQ(taken_len, 5);
     ASSERT_STR_EQ(taken, "kept!");
     asy_fs_free(taken);
+    ASSERT_OK(asy_fs_mkdir(&L, &r, P("d"), 0, 0, keep_cb));
+    ASSERT_OK(asy_run(&L, ASY_RUN_DEFAULT));
+    ASSERT_OK(asy_fs_readdir(&L, &r, tmp_root, take_dirents_cb));
+    ASSERT_EQ(asy_run(&L, ASY_RUN_DEFAULT), 0);
+    ASSERT_EQ(taken_count, 2);
+    ASSERT_STR_EQ(taken_dirents[0].name, "d");
+    ASSERT_EQ(taken_dirents[0].type, ASY_DIRENT_DIR);
+    ASSERT_STR_EQ(taken_dirents[1].name, "k");
+    ASSERT_EQ(taken_dirents[1].type, ASY_DIRENT_FILE);
+    asy_fs_free(taken_dirents);
     teardown();
 }
 

@@ -34,13 +34,15 @@ static int asy__dirent_cmp(const void *a, const void *b) {
     return strcmp(((const asy_dirent_t *)a)->name, ((const asy_dirent_t *)b)->name);
 }
 
-/* Names go into one growing block, NUL-separated, in entry order, so the
- * name pointers are set once at the end by walking it.  Sorted by name,
- * as Node's readdir is (libuv's scandir sorts). */
+/* Names go into one growing block, NUL-separated, in entry order; at the
+ * end entries and names are copied into a single allocation (so one free,
+ * or one asy_fs_take_dirents, covers both) and sorted by name, as Node's
+ * readdir is (libuv's scandir sorts). */
 ASY__INTERNAL void asy__fs_readdir(asy_fs_t *req) {
     DIR *d = opendir(req->path);
-    asy_dirent_t *ents = NULL;
-    char *names = NULL, *p;
+    asy_dirent_type *types = NULL;
+    asy_dirent_t *ents;
+    char *names = NULL, *p, *q;
     size_t n = 0, cap = 0, used = 0, ncap = 0, i;
     int err = 0;
     if (!d) {
@@ -60,9 +62,9 @@ ASY__INTERNAL void asy__fs_readdir(asy_fs_t *req) {
         len = strlen(e->d_name) + 1;
         if (n == cap) {
             size_t c = cap ? cap * 2 : 64;
-            asy_dirent_t *ne = (asy_dirent_t *)asy__realloc(ents, c * sizeof(*ents));
-            if (!ne) { err = ASY_ENOMEM; break; }
-            ents = ne;
+            asy_dirent_type *nt = (asy_dirent_type *)asy__realloc(types, c * sizeof(*types));
+            if (!nt) { err = ASY_ENOMEM; break; }
+            types = nt;
             cap = c;
         }
         if (used + len > ncap) {
@@ -76,25 +78,27 @@ ASY__INTERNAL void asy__fs_readdir(asy_fs_t *req) {
         }
         memcpy(names + used, e->d_name, len);
         used += len;
-        ents[n].name = NULL;
-        ents[n].type = asy__dirent_type(d, e);
-        n++;
+        types[n++] = asy__dirent_type(d, e);
     }
     closedir(d);
-    if (err) {
-        asy__free(ents);
-        asy__free(names);
+    ents = err ? NULL : (asy_dirent_t *)asy__malloc(n * sizeof(asy_dirent_t) + used);
+    if (!err && !ents) err = ASY_ENOMEM;
+    if (!err) {
+        q = (char *)(ents + n);
+        if (used) memcpy(q, names, used);
+        for (i = 0, p = q; i < n; i++) {
+            ents[i].name = p;
+            ents[i].type = types[i];
+            p += strlen(p) + 1;
+        }
+        if (n > 1) qsort(ents, n, sizeof(*ents), asy__dirent_cmp);
+        req->dirents = ents;
+        req->result = (int64_t)n;
+    } else {
         req->result = err;
-        return;
     }
-    for (i = 0, p = names; i < n; i++) {
-        ents[i].name = p;
-        p += strlen(p) + 1;
-    }
-    if (n > 1) qsort(ents, n, sizeof(*ents), asy__dirent_cmp);
-    req->dirents = ents;
-    req->names_ = names;
-    req->result = (int64_t)n;
+    asy__free(types);
+    asy__free(names);
 }
 
 /* Creates each missing component in turn.  An existing component is

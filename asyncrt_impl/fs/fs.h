@@ -125,7 +125,6 @@ struct asy_fs_s {
     asy_iovec_t *bufs_;
     unsigned nbufs_;
     asy_iovec_t bufsml_[4];
-    char *names_; /* readdir: storage of the names */
 };
 
 /* Node's error message: "ENOENT: no such file or directory, open 'x'"
@@ -138,6 +137,9 @@ ASYNCRT_API void asy_fs_req_cleanup(asy_fs_t *req);
 /* Takes req->buf (readFile data, a path): the caller frees it with
  * asy_fs_free.  *len (may be NULL) gets its length. */
 ASYNCRT_API char *asy_fs_take_buf(asy_fs_t *req, size_t *len);
+/* Takes req->dirents (entries and their names, one block): the caller
+ * frees it with asy_fs_free.  *count (may be NULL) gets the entry count. */
+ASYNCRT_API asy_dirent_t *asy_fs_take_dirents(asy_fs_t *req, size_t *count);
 ASYNCRT_API void asy_fs_free(void *p);
 /* Cancels a request whose work has not started: 0 and the callback gets
  * result ASY_ECANCELED; ASY_EBUSY when too late. */

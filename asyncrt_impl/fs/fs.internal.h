@@ -17,7 +17,6 @@
 typedef struct asy__fs_owned {
     char *buf;
     asy_dirent_t *dirents;
-    char *names;
     char *path, *dest;
     struct asy__fs_owned *prev;
 } asy__fs_owned;

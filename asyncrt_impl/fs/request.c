@@ -34,7 +34,6 @@ static int asy__fs_init(asy_loop_t *loop, asy_fs_t *req, asy_fs_type type, const
     req->bufs_ = NULL;
     req->nbufs_ = 0;
     memset(req->bufsml_, 0, sizeof(req->bufsml_));
-    req->names_ = NULL;
     req->type = type;
     req->syscall = asy__fs_syscall_name(type);
     req->fd_ = -1;
@@ -65,7 +64,6 @@ static void asy__fs_work(asy_work_t *w) { asy__fs_exec(ASY_CONTAINER_OF(w, asy_f
 static void asy__fs_owned_free(asy__fs_owned *own) {
     asy__free(own->buf);
     asy__free(own->dirents);
-    asy__free(own->names);
     asy__free(own->path);
     asy__free(own->dest);
 }
@@ -79,7 +77,6 @@ static void asy__fs_done(asy_work_t *w, int status) {
     req->bufs_ = NULL;
     own.buf = req->buf;
     own.dirents = req->dirents;
-    own.names = req->names_;
     own.path = (req->owns_paths_ & ASY__FS_OWN_PATH) ? (char *)req->path : NULL;
     own.dest = (req->owns_paths_ & ASY__FS_OWN_DEST) ? (char *)req->dest : NULL;
     own.prev = (asy__fs_owned *)loop->layers_[ASY__LAYER_FS].state;
@@ -118,13 +115,11 @@ ASYNCRT_API void asy_fs_req_cleanup(asy_fs_t *req) {
     if (own) {
         if (own->buf == req->buf) own->buf = NULL;
         if (own->dirents == req->dirents) own->dirents = NULL;
-        if (own->names == req->names_) own->names = NULL;
         if (own->path == req->path) own->path = NULL;
         if (own->dest == req->dest) own->dest = NULL;
     }
     asy__free(req->buf);
     asy__free(req->dirents);
-    asy__free(req->names_);
     if (req->owns_paths_ & ASY__FS_OWN_PATH) asy__free((void *)req->path);
     if (req->owns_paths_ & ASY__FS_OWN_DEST) asy__free((void *)req->dest);
     if (req->bufs_ && req->bufs_ != req->bufsml_ && req->cb_) asy__free(req->bufs_);
@@ -133,7 +128,6 @@ ASYNCRT_API void asy_fs_req_cleanup(asy_fs_t *req) {
     req->buf = NULL;
     req->len = 0;
     req->dirents = NULL;
-    req->names_ = NULL;
     req->path = NULL;
     req->dest = NULL;
 }
@@ -149,6 +143,18 @@ ASYNCRT_API char *asy_fs_take_buf(asy_fs_t *req, size_t *len) {
     req->buf = NULL;
     req->len = 0;
     return p;
+}
+
+ASYNCRT_API asy_dirent_t *asy_fs_take_dirents(asy_fs_t *req, size_t *count) {
+    asy__fs_owned *own;
+    asy_dirent_t *d;
+    if (!req) return NULL;
+    d = req->dirents;
+    own = asy__fs_current(req);
+    if (own && own->dirents == d) own->dirents = NULL;
+    if (count) *count = d && req->result > 0 ? (size_t)req->result : 0;
+    req->dirents = NULL;
+    return d;
 }
 
 ASYNCRT_API void asy_fs_free(void *p) { asy__free(p); }
