@@ -1285,6 +1285,58 @@ ASYNCRT_API int asy_fs_mkdtemp(asy_loop_t *loop, asy_fs_t *req, const char *pref
 #define asy_fs_fdatasync_sync(req, fd) asy_fs_fdatasync(NULL, (req), (fd), NULL)
 #define asy_fs_mkdtemp_sync(req, prefix) asy_fs_mkdtemp(NULL, (req), (prefix), NULL)
 
+#line 1 "asyncrt_impl/fs/promises.h"
+/* fs/promises: the same operations, each returning a promise.
+ *
+ *   asy_promise_t *p = asy_fsp_read_file(loop, "data.json");
+ *   asy_promise_then(p, parse, on_error, ctx);   // in->value is an asy_fs_t *
+ *   asy_promise_release(p);
+ *
+ * The promise fulfils with the finished request, an asy_fs_t * that the
+ * promise owns (valid while a promise holding it is alive): its result,
+ * statbuf, buf / len, dirents...  It rejects with the ASY_E* code and
+ * Node's message, e.g. ASY_ENOENT, "ENOENT: no such file or directory,
+ * open 'data.json'"; bad arguments reject too (a rejection nobody handles
+ * goes to the loop's unhandled-rejection hook, as in Node).  You own one
+ * reference of the returned promise; NULL only when out of memory or
+ * without a loop.  Buffers given to read / write / writeFile must stay
+ * valid until the promise settles. */
+ASYNCRT_API asy_promise_t *asy_fsp_open(asy_loop_t *loop, const char *path, int flags, int mode);
+ASYNCRT_API asy_promise_t *asy_fsp_close(asy_loop_t *loop, int fd);
+ASYNCRT_API asy_promise_t *asy_fsp_read(asy_loop_t *loop, int fd, const asy_iovec_t *bufs,
+                                        unsigned nbufs, int64_t offset);
+ASYNCRT_API asy_promise_t *asy_fsp_write(asy_loop_t *loop, int fd, const asy_iovec_t *bufs,
+                                         unsigned nbufs, int64_t offset);
+ASYNCRT_API asy_promise_t *asy_fsp_stat(asy_loop_t *loop, const char *path);
+ASYNCRT_API asy_promise_t *asy_fsp_lstat(asy_loop_t *loop, const char *path);
+ASYNCRT_API asy_promise_t *asy_fsp_fstat(asy_loop_t *loop, int fd);
+ASYNCRT_API asy_promise_t *asy_fsp_rename(asy_loop_t *loop, const char *from, const char *to);
+ASYNCRT_API asy_promise_t *asy_fsp_unlink(asy_loop_t *loop, const char *path);
+ASYNCRT_API asy_promise_t *asy_fsp_mkdir(asy_loop_t *loop, const char *path, int mode, int flags);
+ASYNCRT_API asy_promise_t *asy_fsp_rmdir(asy_loop_t *loop, const char *path);
+ASYNCRT_API asy_promise_t *asy_fsp_rm(asy_loop_t *loop, const char *path, int flags);
+ASYNCRT_API asy_promise_t *asy_fsp_readdir(asy_loop_t *loop, const char *path);
+ASYNCRT_API asy_promise_t *asy_fsp_read_file(asy_loop_t *loop, const char *path);
+ASYNCRT_API asy_promise_t *asy_fsp_write_file(asy_loop_t *loop, const char *path,
+                                              const void *data, size_t len, int mode);
+ASYNCRT_API asy_promise_t *asy_fsp_append_file(asy_loop_t *loop, const char *path,
+                                               const void *data, size_t len, int mode);
+ASYNCRT_API asy_promise_t *asy_fsp_copy_file(asy_loop_t *loop, const char *src,
+                                             const char *dest, int flags);
+ASYNCRT_API asy_promise_t *asy_fsp_access(asy_loop_t *loop, const char *path, int mode);
+ASYNCRT_API asy_promise_t *asy_fsp_realpath(asy_loop_t *loop, const char *path);
+ASYNCRT_API asy_promise_t *asy_fsp_symlink(asy_loop_t *loop, const char *target,
+                                           const char *path);
+ASYNCRT_API asy_promise_t *asy_fsp_readlink(asy_loop_t *loop, const char *path);
+ASYNCRT_API asy_promise_t *asy_fsp_chmod(asy_loop_t *loop, const char *path, int mode);
+ASYNCRT_API asy_promise_t *asy_fsp_utimes(asy_loop_t *loop, const char *path, double atime,
+                                          double mtime);
+ASYNCRT_API asy_promise_t *asy_fsp_truncate(asy_loop_t *loop, const char *path, int64_t len);
+ASYNCRT_API asy_promise_t *asy_fsp_ftruncate(asy_loop_t *loop, int fd, int64_t len);
+ASYNCRT_API asy_promise_t *asy_fsp_fsync(asy_loop_t *loop, int fd);
+ASYNCRT_API asy_promise_t *asy_fsp_fdatasync(asy_loop_t *loop, int fd);
+ASYNCRT_API asy_promise_t *asy_fsp_mkdtemp(asy_loop_t *loop, const char *prefix);
+
 #line 1 "asyncrt_impl/fs/watch.h"
 /* fs.watch: a handle reporting changes under a file or directory.
  * Linux (inotify) only for now; elsewhere asy_fs_watch_start returns
@@ -1423,6 +1475,19 @@ ASYNCRT_API int asy_dns_lookup_service(asy_loop_t *loop, asy_dns_service_t *req,
 ASYNCRT_API int asy_getnameinfo(asy_loop_t *loop, asy_dns_service_t *req, const void *sockaddr,
                                 unsigned len, int flags, asy_dns_service_cb cb);
 ASYNCRT_API int asy_dns_service_cancel(asy_dns_service_t *req);
+
+/* ---- dns/promises ---------------------------------------------------------- */
+/* What asy_dnsp_lookup fulfils with: every address, in one block the
+ * promise owns (valid while a promise holding it is alive). */
+typedef struct {
+    size_t count;
+    asy_dns_address_t *addrs;
+} asy_dns_addresses_t;
+/* dns.promises.lookup(hostname, {all: true}): rejects with the ASY_EAI_*
+ * code and "getaddrinfo EAI_NONAME hostname" (Node's message shape).  NULL
+ * only when out of memory or on bad arguments. */
+ASYNCRT_API asy_promise_t *asy_dnsp_lookup(asy_loop_t *loop, const char *hostname,
+                                           const asy_dns_lookup_opts *opts);
 
 #endif /* ASYNCRT_OS_POSIX */
 #if ASYNCRT_OS_POSIX
@@ -6705,6 +6770,174 @@ ASYNCRT_API int asy_fs_mkdtemp(asy_loop_t *loop, asy_fs_t *req, const char *pref
     return asy__fs_path_op(loop, req, ASY_FS_MKDTEMP, prefix, cb);
 }
 
+#line 1 "asyncrt_impl/fs/promises.c"
+/* fs/promises over the callback API: the request is allocated with the
+ * promise and becomes the promise's value. */
+
+/* Leaves req's results with req: they are not freed when the callback
+ * that is running now returns (the promise owns req and frees them). */
+static void asy__fs_keep(asy_fs_t *req) {
+    asy__fs_owned *own = asy__fs_current(req);
+    if (!own) return;
+    if (own->buf == req->buf) own->buf = NULL;
+    if (own->dirents == req->dirents) own->dirents = NULL;
+    if (own->path == req->path) own->path = NULL;
+    if (own->dest == req->dest) own->dest = NULL;
+}
+
+static void asy__fsp_free(void *v) {
+    asy_fs_t *req = (asy_fs_t *)v;
+    asy_fs_req_cleanup(req);
+    asy__free(req);
+}
+
+static void asy__fsp_reject(asy_promise_t *p, const asy_fs_t *req, int code) {
+    size_t n = 128 + (req->path ? strlen(req->path) : 0) + (req->dest ? strlen(req->dest) : 0);
+    char *msg = req->syscall ? (char *)asy__malloc(n) : NULL;
+    if (msg) asy_fs_error(req, msg, n);
+    asy_promise_reject(p, code, msg && *msg ? msg : asy_strerror(code));
+    asy__free(msg);
+}
+
+static void asy__fsp_done(asy_fs_t *req) {
+    asy_promise_t *p = (asy_promise_t *)req->data;
+    if (req->result < 0) {
+        asy__fsp_reject(p, req, (int)req->result);
+        asy__free(req); /* its results go when this callback returns */
+    } else {
+        asy__fs_keep(req);
+        asy_promise_settle(p, asy_ok_owned(req, asy__fsp_free));
+    }
+    asy_promise_release(p); /* the reference held for settling */
+}
+
+/* A zeroed request carrying a second reference of a new promise. */
+static asy_fs_t *asy__fsp_new(asy_loop_t *loop, asy_promise_t **out) {
+    asy_fs_t *req;
+    asy_promise_t *p;
+    *out = NULL;
+    if (!loop || !(p = asy_promise_new(loop))) return NULL;
+    if (!(req = (asy_fs_t *)asy__calloc(1, sizeof(asy_fs_t)))) {
+        asy_promise_release(p);
+        return NULL;
+    }
+    req->data = asy_promise_retain(p);
+    *out = p;
+    return req;
+}
+
+/* r: what starting the operation returned; an error rejects at once (the
+ * callback will never run). */
+static asy_promise_t *asy__fsp_started(asy_fs_t *req, asy_promise_t *p, int r) {
+    if (r != 0) {
+        req->result = r;
+        asy__fsp_reject(p, req, r);
+        asy_promise_release(p);
+        asy_fs_req_cleanup(req);
+        asy__free(req);
+    }
+    return p;
+}
+
+#define ASY__FSP(call)                                       \
+    asy_promise_t *p;                                        \
+    asy_fs_t *req = asy__fsp_new(loop, &p);                  \
+    if (!req) return NULL;                                   \
+    return asy__fsp_started(req, p, call)
+
+ASYNCRT_API asy_promise_t *asy_fsp_open(asy_loop_t *loop, const char *path, int flags, int mode) {
+    ASY__FSP(asy_fs_open(loop, req, path, flags, mode, asy__fsp_done));
+}
+ASYNCRT_API asy_promise_t *asy_fsp_close(asy_loop_t *loop, int fd) {
+    ASY__FSP(asy_fs_close(loop, req, fd, asy__fsp_done));
+}
+ASYNCRT_API asy_promise_t *asy_fsp_read(asy_loop_t *loop, int fd, const asy_iovec_t *bufs,
+                                        unsigned nbufs, int64_t offset) {
+    ASY__FSP(asy_fs_read(loop, req, fd, bufs, nbufs, offset, asy__fsp_done));
+}
+ASYNCRT_API asy_promise_t *asy_fsp_write(asy_loop_t *loop, int fd, const asy_iovec_t *bufs,
+                                         unsigned nbufs, int64_t offset) {
+    ASY__FSP(asy_fs_write(loop, req, fd, bufs, nbufs, offset, asy__fsp_done));
+}
+ASYNCRT_API asy_promise_t *asy_fsp_stat(asy_loop_t *loop, const char *path) {
+    ASY__FSP(asy_fs_stat(loop, req, path, asy__fsp_done));
+}
+ASYNCRT_API asy_promise_t *asy_fsp_lstat(asy_loop_t *loop, const char *path) {
+    ASY__FSP(asy_fs_lstat(loop, req, path, asy__fsp_done));
+}
+ASYNCRT_API asy_promise_t *asy_fsp_fstat(asy_loop_t *loop, int fd) {
+    ASY__FSP(asy_fs_fstat(loop, req, fd, asy__fsp_done));
+}
+ASYNCRT_API asy_promise_t *asy_fsp_rename(asy_loop_t *loop, const char *from, const char *to) {
+    ASY__FSP(asy_fs_rename(loop, req, from, to, asy__fsp_done));
+}
+ASYNCRT_API asy_promise_t *asy_fsp_unlink(asy_loop_t *loop, const char *path) {
+    ASY__FSP(asy_fs_unlink(loop, req, path, asy__fsp_done));
+}
+ASYNCRT_API asy_promise_t *asy_fsp_mkdir(asy_loop_t *loop, const char *path, int mode, int flags) {
+    ASY__FSP(asy_fs_mkdir(loop, req, path, mode, flags, asy__fsp_done));
+}
+ASYNCRT_API asy_promise_t *asy_fsp_rmdir(asy_loop_t *loop, const char *path) {
+    ASY__FSP(asy_fs_rmdir(loop, req, path, asy__fsp_done));
+}
+ASYNCRT_API asy_promise_t *asy_fsp_rm(asy_loop_t *loop, const char *path, int flags) {
+    ASY__FSP(asy_fs_rm(loop, req, path, flags, asy__fsp_done));
+}
+ASYNCRT_API asy_promise_t *asy_fsp_readdir(asy_loop_t *loop, const char *path) {
+    ASY__FSP(asy_fs_readdir(loop, req, path, asy__fsp_done));
+}
+ASYNCRT_API asy_promise_t *asy_fsp_read_file(asy_loop_t *loop, const char *path) {
+    ASY__FSP(asy_fs_read_file(loop, req, path, asy__fsp_done));
+}
+ASYNCRT_API asy_promise_t *asy_fsp_write_file(asy_loop_t *loop, const char *path,
+                                              const void *data, size_t len, int mode) {
+    ASY__FSP(asy_fs_write_file(loop, req, path, data, len, mode, asy__fsp_done));
+}
+ASYNCRT_API asy_promise_t *asy_fsp_append_file(asy_loop_t *loop, const char *path,
+                                               const void *data, size_t len, int mode) {
+    ASY__FSP(asy_fs_append_file(loop, req, path, data, len, mode, asy__fsp_done));
+}
+ASYNCRT_API asy_promise_t *asy_fsp_copy_file(asy_loop_t *loop, const char *src,
+                                             const char *dest, int flags) {
+    ASY__FSP(asy_fs_copy_file(loop, req, src, dest, flags, asy__fsp_done));
+}
+ASYNCRT_API asy_promise_t *asy_fsp_access(asy_loop_t *loop, const char *path, int mode) {
+    ASY__FSP(asy_fs_access(loop, req, path, mode, asy__fsp_done));
+}
+ASYNCRT_API asy_promise_t *asy_fsp_realpath(asy_loop_t *loop, const char *path) {
+    ASY__FSP(asy_fs_realpath(loop, req, path, asy__fsp_done));
+}
+ASYNCRT_API asy_promise_t *asy_fsp_symlink(asy_loop_t *loop, const char *target,
+                                           const char *path) {
+    ASY__FSP(asy_fs_symlink(loop, req, target, path, asy__fsp_done));
+}
+ASYNCRT_API asy_promise_t *asy_fsp_readlink(asy_loop_t *loop, const char *path) {
+    ASY__FSP(asy_fs_readlink(loop, req, path, asy__fsp_done));
+}
+ASYNCRT_API asy_promise_t *asy_fsp_chmod(asy_loop_t *loop, const char *path, int mode) {
+    ASY__FSP(asy_fs_chmod(loop, req, path, mode, asy__fsp_done));
+}
+ASYNCRT_API asy_promise_t *asy_fsp_utimes(asy_loop_t *loop, const char *path, double atime,
+                                          double mtime) {
+    ASY__FSP(asy_fs_utimes(loop, req, path, atime, mtime, asy__fsp_done));
+}
+ASYNCRT_API asy_promise_t *asy_fsp_truncate(asy_loop_t *loop, const char *path, int64_t len) {
+    ASY__FSP(asy_fs_truncate(loop, req, path, len, asy__fsp_done));
+}
+ASYNCRT_API asy_promise_t *asy_fsp_ftruncate(asy_loop_t *loop, int fd, int64_t len) {
+    ASY__FSP(asy_fs_ftruncate(loop, req, fd, len, asy__fsp_done));
+}
+ASYNCRT_API asy_promise_t *asy_fsp_fsync(asy_loop_t *loop, int fd) {
+    ASY__FSP(asy_fs_fsync(loop, req, fd, asy__fsp_done));
+}
+ASYNCRT_API asy_promise_t *asy_fsp_fdatasync(asy_loop_t *loop, int fd) {
+    ASY__FSP(asy_fs_fdatasync(loop, req, fd, asy__fsp_done));
+}
+ASYNCRT_API asy_promise_t *asy_fsp_mkdtemp(asy_loop_t *loop, const char *prefix) {
+    ASY__FSP(asy_fs_mkdtemp(loop, req, prefix, asy__fsp_done));
+}
+#undef ASY__FSP
+
 #line 1 "asyncrt_impl/fs/watch.c"
 /* fs.watch on inotify.  Each handle has its own inotify instance, so watch
  * descriptors are small integers handed out in order and index a plain
@@ -7197,6 +7430,63 @@ ASYNCRT_API int asy_dns_lookup_service(asy_loop_t *loop, asy_dns_service_t *req,
 ASYNCRT_API int asy_dns_service_cancel(asy_dns_service_t *req) {
     if (!req) return ASY_EINVAL;
     return asy_work_cancel(&req->work_);
+}
+
+#line 1 "asyncrt_impl/dns/promises.c"
+/* dns/promises over the callback API. */
+
+typedef struct {
+    asy_dns_lookup_t req;
+    asy_promise_t *promise;
+    char *host;
+} asy__dnsp_op;
+
+static void asy__dnsp_done(asy_dns_lookup_t *req, int status, const asy_dns_address_t *addrs,
+                           size_t count) {
+    asy__dnsp_op *op = ASY_CONTAINER_OF(req, asy__dnsp_op, req);
+    if (status == 0) {
+        /* the addresses are freed when this callback returns: copy them */
+        asy_dns_addresses_t *out = (asy_dns_addresses_t *)asy__malloc(
+            sizeof(asy_dns_addresses_t) + count * sizeof(asy_dns_address_t));
+        if (!out) {
+            status = ASY_ENOMEM;
+        } else {
+            out->count = count;
+            out->addrs = (asy_dns_address_t *)(void *)(out + 1);
+            memcpy(out->addrs, addrs, count * sizeof(asy_dns_address_t));
+            asy_promise_settle(op->promise, asy_ok_owned(out, asy__free));
+        }
+    }
+    if (status != 0) {
+        char msg[300];
+        snprintf(msg, sizeof msg, "getaddrinfo %s %s", asy_err_name(status), op->host);
+        asy_promise_reject(op->promise, status, msg);
+    }
+    asy_promise_release(op->promise);
+    asy__free(op->host);
+    asy__free(op);
+}
+
+ASYNCRT_API asy_promise_t *asy_dnsp_lookup(asy_loop_t *loop, const char *hostname,
+                                           const asy_dns_lookup_opts *opts) {
+    asy__dnsp_op *op;
+    asy_promise_t *p;
+    if (!loop || !hostname) return NULL;
+    if (!(op = (asy__dnsp_op *)asy__calloc(1, sizeof(*op)))) return NULL;
+    if (!(op->host = asy__strdup(hostname)) || !(p = asy_promise_new(loop))) {
+        asy__free(op->host);
+        asy__free(op);
+        return NULL;
+    }
+    op->promise = asy_promise_retain(p);
+    if (asy_dns_lookup(loop, &op->req, hostname, opts, asy__dnsp_done) != 0) {
+        asy_promise_release(op->promise);
+        asy_promise_release(p);
+        asy__free(op->host);
+        asy__free(op);
+        return NULL;
+    }
+    return p;
 }
 
 #endif /* ASYNCRT_OS_POSIX */

@@ -29,7 +29,8 @@ __attribute__((unused)) static const char *P(const char *name) {
     static char bufs[8][1024];
     static int i;
     char *b = bufs[i++ & 7];
-    snprintf(b, sizeof(bufs[0]), "%s/%s", tmp_root, name);
+    int n = snprintf(b, sizeof(bufs[0]), "%s/%s", tmp_root, name);
+    if (n < 0 || (size_t)n >= sizeof(bufs[0])) FAIL("path too long: %s", name);
     return b;
 }
 

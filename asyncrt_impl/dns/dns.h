@@ -90,3 +90,16 @@ ASYNCRT_API int asy_dns_lookup_service(asy_loop_t *loop, asy_dns_service_t *req,
 ASYNCRT_API int asy_getnameinfo(asy_loop_t *loop, asy_dns_service_t *req, const void *sockaddr,
                                 unsigned len, int flags, asy_dns_service_cb cb);
 ASYNCRT_API int asy_dns_service_cancel(asy_dns_service_t *req);
+
+/* ---- dns/promises ---------------------------------------------------------- */
+/* What asy_dnsp_lookup fulfils with: every address, in one block the
+ * promise owns (valid while a promise holding it is alive). */
+typedef struct {
+    size_t count;
+    asy_dns_address_t *addrs;
+} asy_dns_addresses_t;
+/* dns.promises.lookup(hostname, {all: true}): rejects with the ASY_EAI_*
+ * code and "getaddrinfo EAI_NONAME hostname" (Node's message shape).  NULL
+ * only when out of memory or on bad arguments. */
+ASYNCRT_API asy_promise_t *asy_dnsp_lookup(asy_loop_t *loop, const char *hostname,
+                                           const asy_dns_lookup_opts *opts);
