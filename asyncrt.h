@@ -4804,6 +4804,8 @@ ASYNCRT_API int asy_promise_on_unhandled(asy_loop_t *loop, asy_unhandled_fn fn, 
  * takes the whole stack at once (one batch per wake-up), reverses it to
  * completion order and runs the done callbacks.  Workers write the async
  * wake-up only when the loop is not spinning. */
+#include <sched.h>
+
 enum { ASY__WORK_IDLE = 0, ASY__WORK_QUEUED, ASY__WORK_RUNNING, ASY__WORK_DONE };
 enum { ASY__POOL_MAX_SIZE = 1024 };
 
@@ -4874,6 +4876,14 @@ static inline void asy__cpu_relax(void) {
 #elif defined(__aarch64__)
     __asm__ __volatile__("yield");
 #endif
+}
+/* Every few spins: give the CPU to another runnable thread, if any (on a
+ * busy machine it may be the very thread we wait for, sharing this CPU),
+ * and tell whether the spin's deadline has passed.  On an idle machine
+ * sched_yield returns at once. */
+static inline int asy__spin_yield(uint64_t deadline) {
+    sched_yield();
+    return asy_hrtime() > deadline;
 }
 /* Spin budgets (ns): long enough to cover a round trip through a done
  * callback, short enough not to matter when the work is long. */
@@ -4958,7 +4968,7 @@ static void asy__worker_spin(asy__pool *p) {
     deadline = asy_hrtime() + ASY__WORKER_SPIN_NS;
     while (__atomic_load_n(&p->runnable_hint, __ATOMIC_ACQUIRE) == 0) {
         asy__cpu_relax();
-        if ((++i & 31) == 0 && asy_hrtime() > deadline) break;
+        if ((++i & 7) == 0 && asy__spin_yield(deadline)) break;
     }
     pthread_mutex_lock(&p->mu);
     p->spinners = 0;
@@ -5165,7 +5175,7 @@ static void asy__pool_prepare_cb(asy_prepare_t *h) {
             __atomic_store_n(&p->loop_spinning, 1, __ATOMIC_SEQ_CST);
             while (!__atomic_load_n(&p->done_head, __ATOMIC_ACQUIRE)) {
                 asy__cpu_relax();
-                if ((++i & 31) == 0 && asy_hrtime() > deadline) break;
+                if ((++i & 7) == 0 && asy__spin_yield(deadline)) break;
             }
             __atomic_store_n(&p->loop_spinning, 0, __ATOMIC_SEQ_CST);
             if (__atomic_load_n(&p->done_head, __ATOMIC_SEQ_CST)) {

@@ -98,7 +98,7 @@ static void asy__pool_prepare_cb(asy_prepare_t *h) {
             __atomic_store_n(&p->loop_spinning, 1, __ATOMIC_SEQ_CST);
             while (!__atomic_load_n(&p->done_head, __ATOMIC_ACQUIRE)) {
                 asy__cpu_relax();
-                if ((++i & 31) == 0 && asy_hrtime() > deadline) break;
+                if ((++i & 7) == 0 && asy__spin_yield(deadline)) break;
             }
             __atomic_store_n(&p->loop_spinning, 0, __ATOMIC_SEQ_CST);
             if (__atomic_load_n(&p->done_head, __ATOMIC_SEQ_CST)) {

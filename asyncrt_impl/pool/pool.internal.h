@@ -18,6 +18,8 @@
  * takes the whole stack at once (one batch per wake-up), reverses it to
  * completion order and runs the done callbacks.  Workers write the async
  * wake-up only when the loop is not spinning. */
+#include <sched.h>
+
 enum { ASY__WORK_IDLE = 0, ASY__WORK_QUEUED, ASY__WORK_RUNNING, ASY__WORK_DONE };
 enum { ASY__POOL_MAX_SIZE = 1024 };
 
@@ -88,6 +90,14 @@ static inline void asy__cpu_relax(void) {
 #elif defined(__aarch64__)
     __asm__ __volatile__("yield");
 #endif
+}
+/* Every few spins: give the CPU to another runnable thread, if any (on a
+ * busy machine it may be the very thread we wait for, sharing this CPU),
+ * and tell whether the spin's deadline has passed.  On an idle machine
+ * sched_yield returns at once. */
+static inline int asy__spin_yield(uint64_t deadline) {
+    sched_yield();
+    return asy_hrtime() > deadline;
 }
 /* Spin budgets (ns): long enough to cover a round trip through a done
  * callback, short enough not to matter when the work is long. */

@@ -76,7 +76,7 @@ static void asy__worker_spin(asy__pool *p) {
     deadline = asy_hrtime() + ASY__WORKER_SPIN_NS;
     while (__atomic_load_n(&p->runnable_hint, __ATOMIC_ACQUIRE) == 0) {
         asy__cpu_relax();
-        if ((++i & 31) == 0 && asy_hrtime() > deadline) break;
+        if ((++i & 7) == 0 && asy__spin_yield(deadline)) break;
     }
     pthread_mutex_lock(&p->mu);
     p->spinners = 0;
