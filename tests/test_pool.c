@@ -437,3 +437,25 @@ TEST(pool_is_per_loop) {
     ASSERT_OK(asy_loop_close(&a));
     ASSERT_OK(asy_loop_close(&b));
 }
+
+/* asy_run ONCE returns once a completion has been delivered, even while
+ * other work stays in flight (whichever phase delivered it). */
+TEST_T(pool_run_once_returns_after_a_completion, 10000) {
+    asy_work_t blocker, quick;
+    int i;
+    gate_reset();
+    nstatus = 0;
+    ASSERT_OK(asy_loop_init(&L, NULL));
+    ASSERT_OK(asy_queue_work_class(&L, &blocker, ASY_WORK_SLOW_IO, gated_work, collect_done));
+    wait_started(1);
+    for (i = 0; i < 50; i++) {
+        int before = nstatus;
+        ASSERT_OK(asy_queue_work(&L, &quick, nop_work, collect_done));
+        while (nstatus == before) ASSERT_EQ(asy_run(&L, ASY_RUN_ONCE), 1);
+        ASSERT_EQ(nstatus, before + 1);
+    }
+    gate_release();
+    ASSERT_EQ(asy_run(&L, ASY_RUN_DEFAULT), 0);
+    ASSERT_EQ(nstatus, 51);
+    ASSERT_OK(asy_loop_close(&L));
+}

@@ -111,11 +111,12 @@ static void asy__pool_prepare_cb(asy_prepare_t *h) {
     }
     if (__atomic_load_n(&p->done_head, __ATOMIC_ACQUIRE)) {
         asy__pool_deliver(p);
-        /* The done callbacks queued more short work (a chain of requests,
-         * the common case): come straight back here after a non-blocking
-         * poll instead of sleeping in it, so the next completion is caught
-         * by the spin as well. */
-        if (p->inflight_fast) asy_idle_start(&p->again, asy__pool_again_cb);
+        /* Callbacks ran in this iteration, before the poll phase: the poll
+         * must not block now (asy_run ONCE returns after progress; and if
+         * the callbacks queued more short work, a chain of requests, the
+         * common case, the loop comes straight back here so the next
+         * completion is caught by the spin as well). */
+        asy_idle_start(&p->again, asy__pool_again_cb);
     }
 }
 
