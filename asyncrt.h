@@ -5487,7 +5487,7 @@ static const char *asy__fs_syscall_name(asy_fs_type t) {
         "unknown", "open",     "close",    "read",      "write",     "stat",     "lstat",
         "fstat",   "rename",   "unlink",   "mkdir",     "rmdir",     "rm",       "scandir",
         "open",    "open",     "open",     "copyfile",  "access",    "realpath", "symlink",
-        "readlink", "chmod",   "utime",    "truncate",  "ftruncate", "fsync",    "fdatasync",
+        "readlink", "chmod",   "utime",    "open",      "ftruncate", "fsync",    "fdatasync",
         "mkdtemp"};
     unsigned i = (unsigned)t;
     return i < ASY_ARRAY_SIZE(names) ? names[i] : "unknown";
@@ -5654,6 +5654,16 @@ ASYNCRT_API int asy_fs_cancel(asy_fs_t *req) {
     return asy_work_cancel(&req->work_);
 }
 
+static int asy__fs_fd_syscall(const char *name) {
+    static const char *const fd_calls[] = {"read",  "write", "fstat",     "close",
+                                           "fsync", "fdatasync", "ftruncate"};
+    size_t i;
+    if (!name) return 0;
+    for (i = 0; i < ASY_ARRAY_SIZE(fd_calls); i++)
+        if (strcmp(name, fd_calls[i]) == 0) return 1;
+    return 0;
+}
+
 ASYNCRT_API const char *asy_fs_error(const asy_fs_t *req, char *buf, size_t len) {
     int code, n;
     size_t used;
@@ -5665,7 +5675,8 @@ ASYNCRT_API const char *asy_fs_error(const asy_fs_t *req, char *buf, size_t len)
                  req->syscall ? req->syscall : "unknown");
     if (n < 0 || (size_t)n >= len) return buf;
     used = (size_t)n;
-    if (req->path) {
+    /* Node names no path for a call on an fd (readFile failing in read) */
+    if (req->path && !asy__fs_fd_syscall(req->syscall)) {
         n = snprintf(buf + used, len - used, " '%s'", req->path);
         if (n < 0 || (size_t)n >= len - used) return buf;
         used += (size_t)n;

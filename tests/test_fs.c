@@ -285,6 +285,7 @@ TEST(fs_eexist_enotdir_enotempty_eisdir) {
     ASSERT_EQ(got.result, ASY_EISDIR);
     RUN(asy_fs_read_file(&L, &r, P("d"), keep_cb));
     ASSERT_EQ(got.result, ASY_EISDIR);
+    ASSERT_STR_EQ(got.msg, "EISDIR: illegal operation on a directory, read"); /* as Node */
     RUN(asy_fs_unlink(&L, &r, P("file"), keep_cb));
     ASSERT_EQ(got.result, 0);
     ASSERT(!exists(P("file")));
@@ -612,6 +613,9 @@ TEST(fs_chmod_utimes_truncate_fsync) {
     RUN(asy_fs_utimes(&L, &r, P("nope"), 1, 1, keep_cb));
     ASSERT_EQ(got.result, ASY_ENOENT);
     ASSERT_STR_EQ(got.syscall, "utime");
+    RUN(asy_fs_truncate(&L, &r, P("nope"), 3, keep_cb));
+    ASSERT_EQ(got.result, ASY_ENOENT);
+    ASSERT_STR_EQ(got.syscall, "open"); /* Node's truncate opens the file */
     RUN(asy_fs_truncate(&L, &r, P("f"), 3, keep_cb));
     ASSERT_STR_EQ(get_file(P("f")), "012");
     RUN(asy_fs_open(&L, &r, P("f"), O_RDWR, 0, keep_cb));
