@@ -1172,6 +1172,7 @@ struct asy_fs_s {
     asy_iovec_t *bufs_;
     unsigned nbufs_;
     asy_iovec_t bufsml_[4];
+    char pathbuf_[128]; /* path and dest of an async call, when they fit */
 };
 
 /* Node's error message: "ENOENT: no such file or directory, open 'x'"
@@ -5525,6 +5526,15 @@ static int asy__fs_init(asy_loop_t *loop, asy_fs_t *req, asy_fs_type type, const
         req->path = path;
         req->dest = dest;
         return 0;
+    }
+    {
+        /* short paths are kept in the request itself: no allocation */
+        size_t lp = path ? strlen(path) + 1 : 0, ld = dest ? strlen(dest) + 1 : 0;
+        if (lp + ld <= sizeof(req->pathbuf_)) {
+            if (path) req->path = (const char *)memcpy(req->pathbuf_, path, lp);
+            if (dest) req->dest = (const char *)memcpy(req->pathbuf_ + lp, dest, ld);
+            return 0;
+        }
     }
     if (path) {
         if (!(req->path = asy__strdup(path))) return (int)(req->result = ASY_ENOMEM);

@@ -883,3 +883,32 @@ TEST(fs_many_concurrent_requests) {
     ASSERT_EQ(many_done, 500);
     teardown();
 }
+
+/* Paths too long for the request's inline buffer are copied to the heap
+ * (both ways must behave the same, and free what they allocate). */
+TEST(fs_long_paths_async) {
+    asy_fs_t r;
+    char rel[400], rel2[500], expect[1400];
+    const char *a, *b;
+    setup();
+    snprintf(rel, sizeof rel, "%s", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbb/"
+                                    "cccccccccccccccccccccccccccccc/dddddddddddddddddddddddddddddd/"
+                                    "eeeeeeeeeeeeeeeeeeeeeeeeeeeeee");
+    snprintf(rel2, sizeof rel2, "%s-renamed-with-a-long-suffix-xxxxxxxxxxxxxxxx", rel);
+    a = P(rel);
+    b = P(rel2);
+    ASSERT_GT(strlen(a), 128);
+    RUN(asy_fs_mkdir(&L, &r, a, 0, ASY_FS_RECURSIVE, keep_cb));
+    ASSERT_EQ(got.result, 0);
+    RUN(asy_fs_stat(&L, &r, a, keep_cb));
+    ASSERT(asy_stat_is_dir(&got.st));
+    RUN(asy_fs_rename(&L, &r, a, b, keep_cb));
+    ASSERT_EQ(got.result, 0);
+    RUN(asy_fs_rename(&L, &r, a, b, keep_cb)); /* gone now: the message has both */
+    snprintf(expect, sizeof expect, "ENOENT: no such file or directory, rename '%s' -> '%s'", a, b);
+    ASSERT_STR_EQ(got.msg, expect);
+    /* one short, one long */
+    RUN(asy_fs_symlink(&L, &r, "x", b, keep_cb));
+    ASSERT_EQ(got.result, ASY_EEXIST);
+    teardown();
+}

@@ -125,6 +125,7 @@ struct asy_fs_s {
     asy_iovec_t *bufs_;
     unsigned nbufs_;
     asy_iovec_t bufsml_[4];
+    char pathbuf_[128]; /* path and dest of an async call, when they fit */
 };
 
 /* Node's error message: "ENOENT: no such file or directory, open 'x'"

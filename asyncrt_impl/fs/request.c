@@ -45,6 +45,15 @@ static int asy__fs_init(asy_loop_t *loop, asy_fs_t *req, asy_fs_type type, const
         req->dest = dest;
         return 0;
     }
+    {
+        /* short paths are kept in the request itself: no allocation */
+        size_t lp = path ? strlen(path) + 1 : 0, ld = dest ? strlen(dest) + 1 : 0;
+        if (lp + ld <= sizeof(req->pathbuf_)) {
+            if (path) req->path = (const char *)memcpy(req->pathbuf_, path, lp);
+            if (dest) req->dest = (const char *)memcpy(req->pathbuf_ + lp, dest, ld);
+            return 0;
+        }
+    }
     if (path) {
         if (!(req->path = asy__strdup(path))) return (int)(req->result = ASY_ENOMEM);
         req->owns_paths_ |= ASY__FS_OWN_PATH;
