@@ -1013,9 +1013,10 @@ struct asy_work_s {
     int status_;
 };
 
-/* Queues work_cb to run on a pool thread, then done_cb on the loop (a
- * request in flight keeps the loop alive).  The request is caller-owned
- * and must stay valid until done_cb.  Class ASY_WORK_CPU. */
+/* Queues work_cb to run on a pool thread, then done_cb (may be NULL) on
+ * the loop; a request in flight keeps the loop alive.  The request is
+ * caller-owned, must stay valid until done_cb and carries one job at a
+ * time (done_cb may queue it again).  Class ASY_WORK_CPU. */
 ASYNCRT_API int asy_queue_work(asy_loop_t *loop, asy_work_t *req, asy_work_cb work_cb,
                                asy_after_work_cb done_cb);
 ASYNCRT_API int asy_queue_work_class(asy_loop_t *loop, asy_work_t *req, asy_work_class cls,
@@ -1075,7 +1076,8 @@ ASYNCRT_API int asy_pool_stats(asy_loop_t *loop, asy_pool_stats_t *out);
  * uses the caller's path strings as they are and keeps its results until
  * asy_fs_req_cleanup (harmless to call on any request, any number of
  * times).  Buffers passed to read/write/writeFile must stay valid until
- * the callback. */
+ * the callback.  A request runs one operation at a time: start the next
+ * one on it from (or after) its callback. */
 
 typedef struct {
     void *base;

@@ -28,7 +28,8 @@
  * uses the caller's path strings as they are and keeps its results until
  * asy_fs_req_cleanup (harmless to call on any request, any number of
  * times).  Buffers passed to read/write/writeFile must stay valid until
- * the callback. */
+ * the callback.  A request runs one operation at a time: start the next
+ * one on it from (or after) its callback. */
 
 typedef struct {
     void *base;

@@ -36,9 +36,10 @@ struct asy_work_s {
     int status_;
 };
 
-/* Queues work_cb to run on a pool thread, then done_cb on the loop (a
- * request in flight keeps the loop alive).  The request is caller-owned
- * and must stay valid until done_cb.  Class ASY_WORK_CPU. */
+/* Queues work_cb to run on a pool thread, then done_cb (may be NULL) on
+ * the loop; a request in flight keeps the loop alive.  The request is
+ * caller-owned, must stay valid until done_cb and carries one job at a
+ * time (done_cb may queue it again).  Class ASY_WORK_CPU. */
 ASYNCRT_API int asy_queue_work(asy_loop_t *loop, asy_work_t *req, asy_work_cb work_cb,
                                asy_after_work_cb done_cb);
 ASYNCRT_API int asy_queue_work_class(asy_loop_t *loop, asy_work_t *req, asy_work_class cls,
