@@ -1300,6 +1300,77 @@ ASYNCRT_API int asy_promise_on_unhandled(asy_loop_t *loop, asy_unhandled_fn fn, 
 
 #endif /* ASYNCRT_OS_POSIX */
 #if ASYNCRT_OS_POSIX
+#line 1 "asyncrt_impl/pool/pool.h"
+/* The thread pool: blocking work (file system, DNS, your own CPU work) runs
+ * on pool threads and its completion comes back to the loop thread.
+ *
+ * Each loop owns its pool (see docs/pool.md for why): its size is
+ * asy_loop_opts.threadpool_size, else the ASYNCRT_THREADPOOL_SIZE
+ * environment variable, else 4, and asy_pool_set_size changes it at run
+ * time.  Threads start lazily, when there is work no idle thread can take.
+ *
+ * Work classes: CPU and FAST_IO share one FIFO queue; SLOW_IO (DNS) work
+ * never occupies more than half the threads (at least one), so a burst of
+ * slow lookups cannot starve file system work. */
+typedef enum {
+    ASY_WORK_CPU = 0,
+    ASY_WORK_FAST_IO = 1,
+    ASY_WORK_SLOW_IO = 2
+} asy_work_class;
+
+typedef struct asy_work_s asy_work_t;
+/* Runs on a pool thread: must not touch the loop. */
+typedef void (*asy_work_cb)(asy_work_t *req);
+/* Runs on the loop thread; status is 0, or ASY_ECANCELED when the work was
+ * cancelled before it started (work_cb then never ran). */
+typedef void (*asy_after_work_cb)(asy_work_t *req, int status);
+
+struct asy_work_s {
+    void *data; /* for the caller */
+    asy_loop_t *loop;
+    /* -- private -- */
+    asy_work_cb work_cb_;
+    asy_after_work_cb done_cb_;
+    asy__queue link_;               /* in the pool's queue while queued */
+    struct asy_work_s *next_done_;  /* completion stack */
+    uint64_t seq_;                  /* FIFO order across the class queues */
+    int class_;
+    int state_;
+    int status_;
+};
+
+/* Queues work_cb to run on a pool thread, then done_cb (may be NULL) on
+ * the loop; a request in flight keeps the loop alive.  The request is
+ * caller-owned, must stay valid until done_cb and carries one job at a
+ * time (done_cb may queue it again).  Class ASY_WORK_CPU. */
+ASYNCRT_API int asy_queue_work(asy_loop_t *loop, asy_work_t *req, asy_work_cb work_cb,
+                               asy_after_work_cb done_cb);
+ASYNCRT_API int asy_queue_work_class(asy_loop_t *loop, asy_work_t *req, asy_work_class cls,
+                                     asy_work_cb work_cb, asy_after_work_cb done_cb);
+/* Cancels work that has not started: 0, and done_cb runs later on the loop
+ * with ASY_ECANCELED.  ASY_EBUSY once it runs or has finished. */
+ASYNCRT_API int asy_work_cancel(asy_work_t *req);
+
+/* The loop's pool size: threads it may run (started or not). */
+ASYNCRT_API unsigned asy_pool_size(asy_loop_t *loop);
+/* Changes the size at run time (1..1024).  Growing starts threads for work
+ * already waiting; shrinking lets surplus threads finish their current job
+ * and exit. */
+ASYNCRT_API int asy_pool_set_size(asy_loop_t *loop, unsigned size);
+
+typedef struct {
+    unsigned size;         /* threads allowed */
+    unsigned threads;      /* threads started and alive */
+    unsigned queued;       /* waiting for a thread */
+    unsigned running;      /* being run by a thread now */
+    unsigned slow_running; /* of which SLOW_IO */
+    unsigned slow_max;     /* SLOW_IO limit: half the size, at least 1 */
+    uint64_t completed;    /* delivered to done callbacks */
+} asy_pool_stats_t;
+ASYNCRT_API int asy_pool_stats(asy_loop_t *loop, asy_pool_stats_t *out);
+
+#endif /* ASYNCRT_OS_POSIX */
+#if ASYNCRT_OS_POSIX
 #line 1 "asyncrt_impl/stream/stream.h"
 /* Streams: Node's Readable, Writable, Duplex, Transform and PassThrough
  * (docs/stream.md).
@@ -1662,6 +1733,455 @@ typedef struct asy_line_splitter_s {
 
 ASYNCRT_API int asy_line_splitter_init(asy_loop_t *loop, asy_line_splitter_t *ls,
                                        const asy_line_splitter_opts *opts);
+
+#endif /* ASYNCRT_OS_POSIX */
+#if ASYNCRT_OS_POSIX
+#line 1 "asyncrt_impl/fs/fs.h"
+/* The file system (Node's fs): every operation runs on the loop's thread
+ * pool (class FAST_IO) and calls back on the loop, or runs synchronously.
+ *
+ *   asy_fs_t req;
+ *   asy_fs_read_file(loop, &req, "data.json", on_read);   // async
+ *   ...
+ *   static void on_read(asy_fs_t *req) {
+ *       char msg[256];
+ *       if (req->result < 0) puts(asy_fs_error(req, msg, sizeof msg));
+ *       else fwrite(req->buf, 1, req->len, stdout);
+ *   }
+ *
+ * Every operation takes (loop, req, args..., cb).  With cb == NULL it runs
+ * synchronously on the calling thread (loop may be NULL) and returns the
+ * result: the *_sync macros below are those calls, named after Node's
+ * xxxSync functions.
+ *
+ * Results live in the request: req->result (>= 0: an fd, a byte count, an
+ * entry count; < 0: an ASY_E* code), req->statbuf, req->dirents,
+ * req->buf/req->len, and req->path / req->dest / req->syscall describe the
+ * call for error messages (asy_fs_error gives Node's "ENOENT: no such file
+ * or directory, open 'x'").
+ *
+ * Memory: an async request owns copies of its paths and its results until
+ * its callback returns; then the library frees them (keep readFile data
+ * with asy_fs_take_buf).  The request struct itself is not touched after
+ * the callback starts, so the callback may free or reuse it.  A sync call
+ * uses the caller's path strings as they are and keeps its results until
+ * asy_fs_req_cleanup (harmless to call on any request, any number of
+ * times).  Buffers passed to read/write/writeFile must stay valid until
+ * the callback.  A request runs one operation at a time: start the next
+ * one on it from (or after) its callback. */
+
+typedef struct {
+    void *base;
+    size_t len;
+} asy_iovec_t;
+
+typedef struct {
+    int64_t sec;
+    int64_t nsec;
+} asy_timespec_t;
+
+typedef struct {
+    uint64_t dev, ino, mode, nlink, uid, gid, rdev, size, blksize, blocks;
+    asy_timespec_t atim, mtim, ctim, birthtim; /* birthtim: 0 when unknown */
+} asy_stat_t;
+
+/* File types of asy_stat_t.mode (POSIX values on every platform). */
+#define ASY_S_IFMT 0170000u
+#define ASY_S_IFREG 0100000u
+#define ASY_S_IFDIR 0040000u
+#define ASY_S_IFLNK 0120000u
+static inline int asy_stat_is_file(const asy_stat_t *s) { return (s->mode & ASY_S_IFMT) == ASY_S_IFREG; }
+static inline int asy_stat_is_dir(const asy_stat_t *s) { return (s->mode & ASY_S_IFMT) == ASY_S_IFDIR; }
+static inline int asy_stat_is_symlink(const asy_stat_t *s) { return (s->mode & ASY_S_IFMT) == ASY_S_IFLNK; }
+
+typedef enum {
+    ASY_DIRENT_UNKNOWN = 0,
+    ASY_DIRENT_FILE,
+    ASY_DIRENT_DIR,
+    ASY_DIRENT_LINK,
+    ASY_DIRENT_FIFO,
+    ASY_DIRENT_SOCKET,
+    ASY_DIRENT_CHAR,
+    ASY_DIRENT_BLOCK
+} asy_dirent_type;
+
+/* readdir withFileTypes: one entry; name lives as long as the results. */
+typedef struct {
+    const char *name;
+    asy_dirent_type type;
+} asy_dirent_t;
+
+typedef enum {
+    ASY_FS_UNKNOWN = 0,
+    ASY_FS_OPEN, ASY_FS_CLOSE, ASY_FS_READ, ASY_FS_WRITE,
+    ASY_FS_STAT, ASY_FS_LSTAT, ASY_FS_FSTAT,
+    ASY_FS_RENAME, ASY_FS_UNLINK, ASY_FS_MKDIR, ASY_FS_RMDIR, ASY_FS_RM,
+    ASY_FS_READDIR, ASY_FS_READ_FILE, ASY_FS_WRITE_FILE, ASY_FS_APPEND_FILE,
+    ASY_FS_COPY_FILE, ASY_FS_ACCESS, ASY_FS_REALPATH, ASY_FS_SYMLINK, ASY_FS_READLINK,
+    ASY_FS_CHMOD, ASY_FS_UTIMES, ASY_FS_TRUNCATE, ASY_FS_FTRUNCATE,
+    ASY_FS_FSYNC, ASY_FS_FDATASYNC, ASY_FS_MKDTEMP
+} asy_fs_type;
+
+/* Flags: mkdir and rm take ASY_FS_RECURSIVE; rm also ASY_FS_FORCE (a
+ * missing path is not an error).  copyFile takes Node's COPYFILE_* values. */
+enum {
+    ASY_FS_RECURSIVE = 1,
+    ASY_FS_FORCE = 2
+};
+enum {
+    ASY_FS_COPYFILE_EXCL = 1,         /* fail with EEXIST if dest exists */
+    ASY_FS_COPYFILE_FICLONE = 2,      /* try a copy-on-write clone first */
+    ASY_FS_COPYFILE_FICLONE_FORCE = 4 /* clone or fail */
+};
+/* access() modes (Node's fs.constants, POSIX values). */
+enum { ASY_F_OK = 0, ASY_X_OK = 1, ASY_W_OK = 2, ASY_R_OK = 4 };
+
+typedef struct asy_fs_s asy_fs_t;
+typedef void (*asy_fs_cb)(asy_fs_t *req);
+
+struct asy_fs_s {
+    void *data; /* for the caller */
+    asy_loop_t *loop;
+    asy_fs_type type;
+    /* >= 0: fd (open), bytes (read, write, readFile), entries (readdir),
+     * 0 otherwise; < 0: ASY_E* (ASY_ECANCELED when cancelled) */
+    int64_t result;
+    const char *path;    /* first path argument (NULL for fd operations) */
+    const char *dest;    /* second path: rename/copyFile dest, symlink's link path */
+    const char *syscall; /* the call that failed, as Node names it ("open", "scandir") */
+    asy_stat_t statbuf;  /* stat, lstat, fstat */
+    asy_dirent_t *dirents; /* readdir: result entries, sorted by name */
+    /* readFile: the data (NUL-terminated, len bytes).  realpath, readlink,
+     * mkdtemp: the path.  mkdir recursive: the first directory it created
+     * (NULL when none was needed, like Node's undefined). */
+    char *buf;
+    size_t len;
+    /* -- private -- */
+    asy_fs_cb cb_;
+    asy_work_t work_;
+    int fd_, flags_, mode_, owns_paths_;
+    int64_t off_;
+    double atime_, mtime_;
+    asy_iovec_t *bufs_;
+    unsigned nbufs_;
+    asy_iovec_t bufsml_[4];
+    char pathbuf_[128]; /* path and dest of an async call, when they fit */
+};
+
+/* Node's error message: "ENOENT: no such file or directory, open 'x'"
+ * ("..., rename 'a' -> 'b'", "EBADF: bad file descriptor, read").  Returns
+ * buf ("" when the request succeeded). */
+ASYNCRT_API const char *asy_fs_error(const asy_fs_t *req, char *buf, size_t len);
+/* Frees what the request owns (results, path copies).  Any time, any
+ * number of times; needed only after sync calls. */
+ASYNCRT_API void asy_fs_req_cleanup(asy_fs_t *req);
+/* Takes req->buf (readFile data, a path): the caller frees it with
+ * asy_fs_free.  *len (may be NULL) gets its length. */
+ASYNCRT_API char *asy_fs_take_buf(asy_fs_t *req, size_t *len);
+/* Takes req->dirents (entries and their names, one block): the caller
+ * frees it with asy_fs_free.  *count (may be NULL) gets the entry count. */
+ASYNCRT_API asy_dirent_t *asy_fs_take_dirents(asy_fs_t *req, size_t *count);
+ASYNCRT_API void asy_fs_free(void *p);
+/* Cancels a request whose work has not started: 0 and the callback gets
+ * result ASY_ECANCELED; ASY_EBUSY when too late. */
+ASYNCRT_API int asy_fs_cancel(asy_fs_t *req);
+/* Node's open flags ("r", "r+", "rs+", "w", "wx", "w+", "wx+", "a", "ax",
+ * "a+", "ax+", "as", "as+") as O_* flags; ASY_EINVAL when unknown. */
+ASYNCRT_API int asy_fs_open_flags(const char *flags);
+
+/* flags: O_* flags (<fcntl.h>) or asy_fs_open_flags("r"); mode 0: 0666. */
+ASYNCRT_API int asy_fs_open(asy_loop_t *loop, asy_fs_t *req, const char *path, int flags,
+                            int mode, asy_fs_cb cb);
+ASYNCRT_API int asy_fs_close(asy_loop_t *loop, asy_fs_t *req, int fd, asy_fs_cb cb);
+/* offset < 0: at (and moving) the file position; else pread/preadv. */
+ASYNCRT_API int asy_fs_read(asy_loop_t *loop, asy_fs_t *req, int fd, const asy_iovec_t *bufs,
+                            unsigned nbufs, int64_t offset, asy_fs_cb cb);
+ASYNCRT_API int asy_fs_write(asy_loop_t *loop, asy_fs_t *req, int fd, const asy_iovec_t *bufs,
+                             unsigned nbufs, int64_t offset, asy_fs_cb cb);
+ASYNCRT_API int asy_fs_stat(asy_loop_t *loop, asy_fs_t *req, const char *path, asy_fs_cb cb);
+ASYNCRT_API int asy_fs_lstat(asy_loop_t *loop, asy_fs_t *req, const char *path, asy_fs_cb cb);
+ASYNCRT_API int asy_fs_fstat(asy_loop_t *loop, asy_fs_t *req, int fd, asy_fs_cb cb);
+ASYNCRT_API int asy_fs_rename(asy_loop_t *loop, asy_fs_t *req, const char *from, const char *to,
+                              asy_fs_cb cb);
+ASYNCRT_API int asy_fs_unlink(asy_loop_t *loop, asy_fs_t *req, const char *path, asy_fs_cb cb);
+/* mode 0: 0777.  flags ASY_FS_RECURSIVE: create parents; an existing
+ * directory is then no error. */
+ASYNCRT_API int asy_fs_mkdir(asy_loop_t *loop, asy_fs_t *req, const char *path, int mode,
+                             int flags, asy_fs_cb cb);
+ASYNCRT_API int asy_fs_rmdir(asy_loop_t *loop, asy_fs_t *req, const char *path, asy_fs_cb cb);
+/* Node's fs.rm: ASY_FS_RECURSIVE removes directories and their contents
+ * (symlinks are removed, never followed); ASY_FS_FORCE ignores a missing
+ * path.  A directory without ASY_FS_RECURSIVE is ASY_EISDIR. */
+ASYNCRT_API int asy_fs_rm(asy_loop_t *loop, asy_fs_t *req, const char *path, int flags,
+                          asy_fs_cb cb);
+/* Entries with their types (withFileTypes), without "." and "..";
+ * result = count. */
+ASYNCRT_API int asy_fs_readdir(asy_loop_t *loop, asy_fs_t *req, const char *path, asy_fs_cb cb);
+ASYNCRT_API int asy_fs_read_file(asy_loop_t *loop, asy_fs_t *req, const char *path,
+                                 asy_fs_cb cb);
+/* Creates or truncates (append: creates or appends); mode 0: 0666. */
+ASYNCRT_API int asy_fs_write_file(asy_loop_t *loop, asy_fs_t *req, const char *path,
+                                  const void *data, size_t len, int mode, asy_fs_cb cb);
+ASYNCRT_API int asy_fs_append_file(asy_loop_t *loop, asy_fs_t *req, const char *path,
+                                   const void *data, size_t len, int mode, asy_fs_cb cb);
+ASYNCRT_API int asy_fs_copy_file(asy_loop_t *loop, asy_fs_t *req, const char *src,
+                                 const char *dest, int flags, asy_fs_cb cb);
+ASYNCRT_API int asy_fs_access(asy_loop_t *loop, asy_fs_t *req, const char *path, int mode,
+                              asy_fs_cb cb);
+ASYNCRT_API int asy_fs_realpath(asy_loop_t *loop, asy_fs_t *req, const char *path, asy_fs_cb cb);
+/* Node's order: symlink(target, path) makes path point at target. */
+ASYNCRT_API int asy_fs_symlink(asy_loop_t *loop, asy_fs_t *req, const char *target,
+                               const char *path, asy_fs_cb cb);
+ASYNCRT_API int asy_fs_readlink(asy_loop_t *loop, asy_fs_t *req, const char *path, asy_fs_cb cb);
+ASYNCRT_API int asy_fs_chmod(asy_loop_t *loop, asy_fs_t *req, const char *path, int mode,
+                             asy_fs_cb cb);
+/* Times in seconds since the epoch, with fractions (Node's numbers). */
+ASYNCRT_API int asy_fs_utimes(asy_loop_t *loop, asy_fs_t *req, const char *path, double atime,
+                              double mtime, asy_fs_cb cb);
+ASYNCRT_API int asy_fs_truncate(asy_loop_t *loop, asy_fs_t *req, const char *path, int64_t len,
+                                asy_fs_cb cb);
+ASYNCRT_API int asy_fs_ftruncate(asy_loop_t *loop, asy_fs_t *req, int fd, int64_t len,
+                                 asy_fs_cb cb);
+ASYNCRT_API int asy_fs_fsync(asy_loop_t *loop, asy_fs_t *req, int fd, asy_fs_cb cb);
+ASYNCRT_API int asy_fs_fdatasync(asy_loop_t *loop, asy_fs_t *req, int fd, asy_fs_cb cb);
+/* Creates prefix + six random characters; req->buf gets the path. */
+ASYNCRT_API int asy_fs_mkdtemp(asy_loop_t *loop, asy_fs_t *req, const char *prefix,
+                               asy_fs_cb cb);
+
+/* Node's xxxSync: the same calls without a loop or callback.  They return
+ * req->result (clamped to INT_MAX; the full value is in req->result). */
+#define asy_fs_open_sync(req, path, flags, mode) asy_fs_open(NULL, (req), (path), (flags), (mode), NULL)
+#define asy_fs_close_sync(req, fd) asy_fs_close(NULL, (req), (fd), NULL)
+#define asy_fs_read_sync(req, fd, bufs, n, off) asy_fs_read(NULL, (req), (fd), (bufs), (n), (off), NULL)
+#define asy_fs_write_sync(req, fd, bufs, n, off) asy_fs_write(NULL, (req), (fd), (bufs), (n), (off), NULL)
+#define asy_fs_stat_sync(req, path) asy_fs_stat(NULL, (req), (path), NULL)
+#define asy_fs_lstat_sync(req, path) asy_fs_lstat(NULL, (req), (path), NULL)
+#define asy_fs_fstat_sync(req, fd) asy_fs_fstat(NULL, (req), (fd), NULL)
+#define asy_fs_rename_sync(req, from, to) asy_fs_rename(NULL, (req), (from), (to), NULL)
+#define asy_fs_unlink_sync(req, path) asy_fs_unlink(NULL, (req), (path), NULL)
+#define asy_fs_mkdir_sync(req, path, mode, flags) asy_fs_mkdir(NULL, (req), (path), (mode), (flags), NULL)
+#define asy_fs_rmdir_sync(req, path) asy_fs_rmdir(NULL, (req), (path), NULL)
+#define asy_fs_rm_sync(req, path, flags) asy_fs_rm(NULL, (req), (path), (flags), NULL)
+#define asy_fs_readdir_sync(req, path) asy_fs_readdir(NULL, (req), (path), NULL)
+#define asy_fs_read_file_sync(req, path) asy_fs_read_file(NULL, (req), (path), NULL)
+#define asy_fs_write_file_sync(req, path, data, len, mode) asy_fs_write_file(NULL, (req), (path), (data), (len), (mode), NULL)
+#define asy_fs_append_file_sync(req, path, data, len, mode) asy_fs_append_file(NULL, (req), (path), (data), (len), (mode), NULL)
+#define asy_fs_copy_file_sync(req, src, dest, flags) asy_fs_copy_file(NULL, (req), (src), (dest), (flags), NULL)
+#define asy_fs_access_sync(req, path, mode) asy_fs_access(NULL, (req), (path), (mode), NULL)
+#define asy_fs_realpath_sync(req, path) asy_fs_realpath(NULL, (req), (path), NULL)
+#define asy_fs_symlink_sync(req, target, path) asy_fs_symlink(NULL, (req), (target), (path), NULL)
+#define asy_fs_readlink_sync(req, path) asy_fs_readlink(NULL, (req), (path), NULL)
+#define asy_fs_chmod_sync(req, path, mode) asy_fs_chmod(NULL, (req), (path), (mode), NULL)
+#define asy_fs_utimes_sync(req, path, at, mt) asy_fs_utimes(NULL, (req), (path), (at), (mt), NULL)
+#define asy_fs_truncate_sync(req, path, len) asy_fs_truncate(NULL, (req), (path), (len), NULL)
+#define asy_fs_ftruncate_sync(req, fd, len) asy_fs_ftruncate(NULL, (req), (fd), (len), NULL)
+#define asy_fs_fsync_sync(req, fd) asy_fs_fsync(NULL, (req), (fd), NULL)
+#define asy_fs_fdatasync_sync(req, fd) asy_fs_fdatasync(NULL, (req), (fd), NULL)
+#define asy_fs_mkdtemp_sync(req, prefix) asy_fs_mkdtemp(NULL, (req), (prefix), NULL)
+
+#line 1 "asyncrt_impl/fs/promises.h"
+/* fs/promises: the same operations, each returning a promise.
+ *
+ *   asy_promise_t *p = asy_fsp_read_file(loop, "data.json");
+ *   asy_promise_then(p, parse, on_error, ctx);   // in->value is an asy_fs_t *
+ *   asy_promise_release(p);
+ *
+ * The promise fulfils with the finished request, an asy_fs_t * that the
+ * promise owns (valid while a promise holding it is alive): its result,
+ * statbuf, buf / len, dirents...  It rejects with the ASY_E* code and
+ * Node's message, e.g. ASY_ENOENT, "ENOENT: no such file or directory,
+ * open 'data.json'"; bad arguments reject too (a rejection nobody handles
+ * goes to the loop's unhandled-rejection hook, as in Node).  You own one
+ * reference of the returned promise; NULL only when out of memory or
+ * without a loop.  Buffers given to read / write / writeFile must stay
+ * valid until the promise settles. */
+ASYNCRT_API asy_promise_t *asy_fsp_open(asy_loop_t *loop, const char *path, int flags, int mode);
+ASYNCRT_API asy_promise_t *asy_fsp_close(asy_loop_t *loop, int fd);
+ASYNCRT_API asy_promise_t *asy_fsp_read(asy_loop_t *loop, int fd, const asy_iovec_t *bufs,
+                                        unsigned nbufs, int64_t offset);
+ASYNCRT_API asy_promise_t *asy_fsp_write(asy_loop_t *loop, int fd, const asy_iovec_t *bufs,
+                                         unsigned nbufs, int64_t offset);
+ASYNCRT_API asy_promise_t *asy_fsp_stat(asy_loop_t *loop, const char *path);
+ASYNCRT_API asy_promise_t *asy_fsp_lstat(asy_loop_t *loop, const char *path);
+ASYNCRT_API asy_promise_t *asy_fsp_fstat(asy_loop_t *loop, int fd);
+ASYNCRT_API asy_promise_t *asy_fsp_rename(asy_loop_t *loop, const char *from, const char *to);
+ASYNCRT_API asy_promise_t *asy_fsp_unlink(asy_loop_t *loop, const char *path);
+ASYNCRT_API asy_promise_t *asy_fsp_mkdir(asy_loop_t *loop, const char *path, int mode, int flags);
+ASYNCRT_API asy_promise_t *asy_fsp_rmdir(asy_loop_t *loop, const char *path);
+ASYNCRT_API asy_promise_t *asy_fsp_rm(asy_loop_t *loop, const char *path, int flags);
+ASYNCRT_API asy_promise_t *asy_fsp_readdir(asy_loop_t *loop, const char *path);
+ASYNCRT_API asy_promise_t *asy_fsp_read_file(asy_loop_t *loop, const char *path);
+ASYNCRT_API asy_promise_t *asy_fsp_write_file(asy_loop_t *loop, const char *path,
+                                              const void *data, size_t len, int mode);
+ASYNCRT_API asy_promise_t *asy_fsp_append_file(asy_loop_t *loop, const char *path,
+                                               const void *data, size_t len, int mode);
+ASYNCRT_API asy_promise_t *asy_fsp_copy_file(asy_loop_t *loop, const char *src,
+                                             const char *dest, int flags);
+ASYNCRT_API asy_promise_t *asy_fsp_access(asy_loop_t *loop, const char *path, int mode);
+ASYNCRT_API asy_promise_t *asy_fsp_realpath(asy_loop_t *loop, const char *path);
+ASYNCRT_API asy_promise_t *asy_fsp_symlink(asy_loop_t *loop, const char *target,
+                                           const char *path);
+ASYNCRT_API asy_promise_t *asy_fsp_readlink(asy_loop_t *loop, const char *path);
+ASYNCRT_API asy_promise_t *asy_fsp_chmod(asy_loop_t *loop, const char *path, int mode);
+ASYNCRT_API asy_promise_t *asy_fsp_utimes(asy_loop_t *loop, const char *path, double atime,
+                                          double mtime);
+ASYNCRT_API asy_promise_t *asy_fsp_truncate(asy_loop_t *loop, const char *path, int64_t len);
+ASYNCRT_API asy_promise_t *asy_fsp_ftruncate(asy_loop_t *loop, int fd, int64_t len);
+ASYNCRT_API asy_promise_t *asy_fsp_fsync(asy_loop_t *loop, int fd);
+ASYNCRT_API asy_promise_t *asy_fsp_fdatasync(asy_loop_t *loop, int fd);
+ASYNCRT_API asy_promise_t *asy_fsp_mkdtemp(asy_loop_t *loop, const char *prefix);
+
+#line 1 "asyncrt_impl/fs/watch.h"
+/* fs.watch: a handle reporting changes under a file or directory.
+ * Linux (inotify) only for now; elsewhere asy_fs_watch_start returns
+ * ASY_ENOSYS.
+ *
+ * events: ASY_FS_EVENT_RENAME (created, deleted, moved) and/or
+ * ASY_FS_EVENT_CHANGE (contents or attributes), as Node's 'rename' and
+ * 'change'.  filename is relative to the watched directory ("a.txt",
+ * "sub/a.txt" when recursive), or the watched file's own name; it is
+ * valid during the callback.  status < 0 reports an error (the kernel's
+ * queue overflowed: ASY_ENOBUFS, events were lost); filename is then
+ * NULL. */
+enum { ASY_FS_EVENT_RENAME = 1, ASY_FS_EVENT_CHANGE = 2 };
+/* asy_fs_watch_start flags; ASY_FS_RECURSIVE (1) watches subdirectories,
+ * including ones created later. */
+
+typedef struct asy_fs_watch_s asy_fs_watch_t;
+typedef void (*asy_fs_watch_cb)(asy_fs_watch_t *handle, const char *filename, int events,
+                                int status);
+
+struct asy_fs_watch_s {
+    ASY_HANDLE_FIELDS
+    asy_fs_watch_cb cb_;
+    char *path_;
+    const char *base_; /* in path_: the name reported for the item itself */
+    int watch_flags_;
+    asy__io io_;
+    char **dirs_;      /* inotify watch descriptor -> path relative to path_ */
+    unsigned ndirs_;
+    char *scratch_;    /* the filename being reported */
+    size_t scratch_cap_;
+};
+
+ASYNCRT_API int asy_fs_watch_init_at(asy_loop_t *loop, asy_fs_watch_t *h, const char *file,
+                                     int line);
+#define asy_fs_watch_init(loop, h) asy_fs_watch_init_at((loop), (h), ASY_HERE)
+/* Starts watching path; errors (ENOENT...) are returned here. */
+ASYNCRT_API int asy_fs_watch_start(asy_fs_watch_t *h, const char *path, int flags,
+                                   asy_fs_watch_cb cb);
+ASYNCRT_API int asy_fs_watch_stop(asy_fs_watch_t *h);
+/* The watched path (NULL when stopped). */
+ASYNCRT_API const char *asy_fs_watch_path(const asy_fs_watch_t *h);
+
+#endif /* ASYNCRT_OS_POSIX */
+#if ASYNCRT_OS_POSIX
+#line 1 "asyncrt_impl/dns/dns.h"
+/* DNS through the system resolver (Node's dns.lookup and
+ * dns.lookupService): getaddrinfo / getnameinfo run on the loop's thread
+ * pool in the SLOW_IO class, so lookups never hold more than half the
+ * threads.  Results are owned by the library: valid during the callback,
+ * freed when it returns.  Failures are ASY_EAI_* codes (ASY_EAI_NONAME:
+ * Node's ENOTFOUND), or ASY_ECANCELED after a cancel. */
+
+/* One resolved address. */
+typedef struct {
+    int family;        /* 4 or 6, as Node reports it */
+    char address[46];  /* "127.0.0.1", "::1" */
+    unsigned addrlen;  /* bytes of sockaddr in use */
+    /* a struct sockaddr_in or sockaddr_in6, with the service's port (0
+     * without a service): cast &a->sockaddr to const struct sockaddr * */
+    uint64_t sockaddr[4];
+} asy_dns_address_t;
+
+/* Node's dns.ADDRCONFIG, dns.V4MAPPED and dns.ALL getaddrinfo hints. */
+enum { ASY_DNS_ADDRCONFIG = 1, ASY_DNS_V4MAPPED = 2, ASY_DNS_ALL = 4 };
+
+/* Zero-initialised = defaults; NULL: all defaults. */
+typedef struct {
+    int family; /* 0: any, 4: IPv4 only, 6: IPv6 only */
+    int hints;  /* ASY_DNS_* */
+} asy_dns_lookup_opts;
+
+typedef struct asy_dns_lookup_s asy_dns_lookup_t;
+/* status 0: count >= 1 addresses in the resolver's order (Node's
+ * verbatim order); else addrs is NULL and count 0. */
+typedef void (*asy_dns_lookup_cb)(asy_dns_lookup_t *req, int status,
+                                  const asy_dns_address_t *addrs, size_t count);
+
+struct asy_dns_lookup_s {
+    void *data; /* for the caller */
+    asy_loop_t *loop;
+    /* -- private -- */
+    asy_dns_lookup_cb cb_;
+    asy_work_t work_;
+    char *node_, *service_;
+    int family_, hints_, status_;
+    asy_dns_address_t *addrs_;
+    size_t naddrs_;
+};
+
+/* Every address of hostname (dns.lookup with {all: true}). */
+ASYNCRT_API int asy_dns_lookup(asy_loop_t *loop, asy_dns_lookup_t *req, const char *hostname,
+                               const asy_dns_lookup_opts *opts, asy_dns_lookup_cb cb);
+/* The same with a service (a port number or a name from /etc/services)
+ * whose port goes into each sockaddr; node may be NULL (local addresses).
+ * At least one of node and service. */
+ASYNCRT_API int asy_getaddrinfo(asy_loop_t *loop, asy_dns_lookup_t *req, const char *node,
+                                const char *service, const asy_dns_lookup_opts *opts,
+                                asy_dns_lookup_cb cb);
+/* 0, and the callback gets ASY_ECANCELED; ASY_EBUSY once it has started. */
+ASYNCRT_API int asy_dns_lookup_cancel(asy_dns_lookup_t *req);
+
+/* ---- reverse: dns.lookupService / getnameinfo ---------------------------- */
+/* getnameinfo flags (POSIX NI_* meanings). */
+enum {
+    ASY_NI_NUMERICHOST = 1,
+    ASY_NI_NUMERICSERV = 2,
+    ASY_NI_NAMEREQD = 4,
+    ASY_NI_DGRAM = 8,
+    ASY_NI_NOFQDN = 16
+};
+
+typedef struct asy_dns_service_s asy_dns_service_t;
+typedef void (*asy_dns_service_cb)(asy_dns_service_t *req, int status, const char *hostname,
+                                   const char *service);
+
+struct asy_dns_service_s {
+    void *data; /* for the caller */
+    asy_loop_t *loop;
+    /* -- private -- */
+    asy_dns_service_cb cb_;
+    asy_work_t work_;
+    uint64_t sa_[16]; /* a sockaddr_storage */
+    unsigned salen_;
+    int flags_, status_;
+    char host_[1025];
+    char service_[32];
+};
+
+/* Node's dns.lookupService(address, port): the host name (a name is
+ * required, NI_NAMEREQD) and service of a numeric address. */
+ASYNCRT_API int asy_dns_lookup_service(asy_loop_t *loop, asy_dns_service_t *req,
+                                       const char *address, unsigned port,
+                                       asy_dns_service_cb cb);
+/* getnameinfo on a struct sockaddr_in / sockaddr_in6 with ASY_NI_* flags. */
+ASYNCRT_API int asy_getnameinfo(asy_loop_t *loop, asy_dns_service_t *req, const void *sockaddr,
+                                unsigned len, int flags, asy_dns_service_cb cb);
+ASYNCRT_API int asy_dns_service_cancel(asy_dns_service_t *req);
+
+/* ---- dns/promises ---------------------------------------------------------- */
+/* What asy_dnsp_lookup fulfils with: every address, in one block the
+ * promise owns (valid while a promise holding it is alive). */
+typedef struct {
+    size_t count;
+    asy_dns_address_t *addrs;
+} asy_dns_addresses_t;
+/* dns.promises.lookup(hostname, {all: true}): rejects with the ASY_EAI_*
+ * code and "getaddrinfo EAI_NONAME hostname" (Node's message shape).  NULL
+ * only when out of memory or on bad arguments. */
+ASYNCRT_API asy_promise_t *asy_dnsp_lookup(asy_loop_t *loop, const char *hostname,
+                                           const asy_dns_lookup_opts *opts);
 
 #endif /* ASYNCRT_OS_POSIX */
 #line 1 "asyncrt_impl/path/path.h"
@@ -4579,6 +5099,8 @@ ASY__INTERNAL void asy__phase_close(asy_phase_t *h);
 ASY__INTERNAL void asy__async_close(asy_async_t *h);
 ASY__INTERNAL void asy__signal_close(asy_signal_t *h);
 ASY__INTERNAL void asy__poll_close(asy_poll_t *h);
+/* Defined by the fs layer. */
+ASY__INTERNAL void asy__fs_watch_close(asy_fs_watch_t *h);
 
 ASY__INTERNAL int asy__timers_init(asy_loop_t *loop);
 ASY__INTERNAL void asy__timers_free(asy_loop_t *loop);
@@ -4810,6 +5332,9 @@ ASYNCRT_API void asy_close(asy_handle_t *h, asy_close_cb cb) {
             break;
         case ASY_HANDLE_POLL:
             asy__poll_close((asy_poll_t *)h);
+            break;
+        case ASY_HANDLE_FS_WATCH:
+            asy__fs_watch_close((asy_fs_watch_t *)h);
             break;
         default:
             break;
@@ -7409,6 +7934,658 @@ ASYNCRT_API int asy_promise_on_unhandled(asy_loop_t *loop, asy_unhandled_fn fn, 
     if (!(st = asy__promise_st(loop))) return ASY_ENOMEM;
     st->hook = fn;
     st->hook_arg = arg;
+    return 0;
+}
+
+#endif /* ASYNCRT_OS_POSIX */
+#if ASYNCRT_OS_POSIX
+#line 1 "asyncrt_impl/pool/pool.internal.h"
+/* The per-loop thread pool (docs/pool.md).
+ *
+ * Submission: the loop thread pushes a job on one of two FIFO queues
+ * (normal, slow) under the pool mutex.  An idle worker is woken through its
+ * own condition variable, so exactly one thread wakes per job (no thundering
+ * herd, no lost or wasted signals); when no worker is idle and the pool is
+ * below its size, a new thread starts.
+ *
+ * Spinning: a worker that runs out of work spins briefly (only one worker
+ * at a time) watching an atomic count of runnable jobs before it parks; the
+ * loop, when it is about to block in the poll phase with pool work in
+ * flight, spins briefly watching the completion stack.  A job submitted
+ * right after the previous one finished, or finishing within a few
+ * microseconds, then crosses threads without a futex wake or an eventfd
+ * round trip.
+ *
+ * Completion: workers push finished jobs on a lock-free stack; the loop
+ * takes the whole stack at once (one batch per wake-up), reverses it to
+ * completion order and runs the done callbacks.  Workers write the async
+ * wake-up only when the loop is not spinning. */
+#include <sched.h>
+
+enum { ASY__WORK_IDLE = 0, ASY__WORK_QUEUED, ASY__WORK_RUNNING, ASY__WORK_DONE };
+enum { ASY__POOL_MAX_SIZE = 1024 };
+
+typedef struct asy__worker {
+    struct asy__pool *pool;
+    pthread_t tid;
+    pthread_cond_t cond;    /* this worker's wake-up */
+    int woken;              /* set by the waker, under the pool mutex */
+    int exited;             /* the thread has left its loop (join it) */
+    struct asy__worker *next;      /* every started worker */
+    struct asy__worker *next_idle; /* parked workers */
+    struct asy__worker *next_wake; /* the loop's list of workers to signal */
+} asy__worker;
+
+typedef struct asy__pool {
+    asy_loop_t *loop;
+    pthread_mutex_t mu;
+    /* -- under mu -- */
+    asy__queue queue[2];   /* 0: cpu + fast io, 1: slow io */
+    unsigned queued[2];
+    unsigned size, slow_max;
+    unsigned nthreads;     /* alive */
+    unsigned running, slow_running;
+    unsigned spinners;     /* 0 or 1 */
+    unsigned ncpu;         /* online CPUs: spinning only pays on an idle one */
+    /* workers back from a job and about to take the lock again: they will
+     * look at the queue before parking (raised without the lock, lowered
+     * under it) */
+    unsigned finishing;
+    unsigned starting;     /* woken or new workers not yet back under mu */
+    uint64_t seq;
+    int stopping;
+    asy__worker *workers;
+    asy__worker *idle;
+    /* runnable jobs, for the spinning worker to watch without the lock */
+    unsigned runnable_hint;
+    /* -- completions: lock-free stack, workers push, the loop takes all -- */
+    asy_work_t *done_head;
+    int loop_spinning;
+    /* -- loop thread only -- */
+    asy_async_t async;
+    asy_prepare_t prepare; /* active while non-slow work is in flight */
+    asy_idle_t again;      /* keeps the next poll from blocking (see prepare_cb) */
+    unsigned inflight;     /* submitted, done callback not yet run */
+    unsigned inflight_fast; /* of which not SLOW_IO; workers read it (atomics) */
+    int delivering;        /* running done callbacks (asy__pool_deliver) */
+    unsigned spin_skip;    /* backoff after spins that found nothing */
+    unsigned spin_misses;
+    uint64_t completed;
+} asy__pool;
+
+/* The loop's pool, created (without threads) on first use; NULL: ENOMEM
+ * or a failing mutex/async init. */
+ASY__INTERNAL asy__pool *asy__pool_get(asy_loop_t *loop, int *err);
+ASY__INTERNAL void asy__worker_main_loop(asy__worker *w);
+/* Queues a job; what asy_queue_work_class, fs and dns use. */
+ASY__INTERNAL int asy__pool_submit(asy_loop_t *loop, asy_work_t *req, int cls,
+                                   asy_work_cb work_cb, asy_after_work_cb done_cb);
+ASY__INTERNAL int asy__pool_spawn(asy__pool *p);
+ASY__INTERNAL void asy__pool_recount(asy__pool *p);
+ASY__INTERNAL void asy__pool_wake_one(asy__pool *p);
+ASY__INTERNAL asy__worker *asy__pool_take_idle(asy__pool *p);
+ASY__INTERNAL void asy__worker_signal(asy__worker *w);
+/* Short, CPU-friendly busy wait step. */
+static inline void asy__cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __asm__ __volatile__("pause");
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+/* Every few spins: give the CPU to another runnable thread, if any (on a
+ * busy machine it may be the very thread we wait for, sharing this CPU),
+ * and tell whether the spin's deadline has passed.  On an idle machine
+ * sched_yield returns at once. */
+static inline int asy__spin_yield(uint64_t deadline) {
+    sched_yield();
+    return asy_hrtime() > deadline;
+}
+/* Spin budgets (ns): long enough to cover a round trip through a done
+ * callback, short enough not to matter when the work is long. */
+enum { ASY__WORKER_SPIN_NS = 50000, ASY__LOOP_SPIN_NS = 30000 };
+
+#line 1 "asyncrt_impl/pool/worker.c"
+/* The worker side of the pool: picking jobs, parking, spinning, threads. */
+
+/* Runnable jobs: every normal job, slow ones only below the slow limit.
+ * Published for the spinning worker, which reads it without the lock. */
+ASY__INTERNAL void asy__pool_recount(asy__pool *p) {
+    unsigned n = p->queued[0];
+    if (p->slow_running < p->slow_max) n += p->queued[1];
+    __atomic_store_n(&p->runnable_hint, n, __ATOMIC_RELEASE);
+}
+
+/* The oldest runnable job, marked running; NULL when none.  Under mu. */
+static asy_work_t *asy__pool_pop(asy__pool *p) {
+    asy_work_t *a = NULL, *b = NULL, *job;
+    int slow;
+    if (!asy__queue_empty(&p->queue[0]))
+        a = ASY_CONTAINER_OF(asy__queue_head(&p->queue[0]), asy_work_t, link_);
+    if (p->slow_running < p->slow_max && !asy__queue_empty(&p->queue[1]))
+        b = ASY_CONTAINER_OF(asy__queue_head(&p->queue[1]), asy_work_t, link_);
+    if (!a && !b) return NULL;
+    slow = !a || (b && b->seq_ < a->seq_);
+    job = slow ? b : a;
+    asy__queue_remove(&job->link_);
+    p->queued[slow]--;
+    p->running++;
+    if (slow) p->slow_running++;
+    job->state_ = ASY__WORK_RUNNING;
+    asy__pool_recount(p);
+    return job;
+}
+
+/* Takes the most recently parked worker (its caches are warmest) off the
+ * idle list and marks it woken; the caller signals it with
+ * asy__worker_signal after unlocking, so the worker does not wake up only
+ * to block on the mutex the waker still holds.  Under mu. */
+ASY__INTERNAL asy__worker *asy__pool_take_idle(asy__pool *p) {
+    asy__worker *w = p->idle;
+    if (!w) return NULL;
+    p->idle = w->next_idle;
+    w->next_idle = NULL;
+    w->woken = 1;
+    p->starting++;
+    return w;
+}
+
+/* A woken worker cannot leave (and be freed) before the loop thread, the
+ * only waker and the only reaper, is done here. */
+ASY__INTERNAL void asy__worker_signal(asy__worker *w) { pthread_cond_signal(&w->cond); }
+
+/* For the rare paths (resize, close): wake one, signalling under mu. */
+ASY__INTERNAL void asy__pool_wake_one(asy__pool *p) {
+    asy__worker *w = asy__pool_take_idle(p);
+    if (w) asy__worker_signal(w);
+}
+
+/* Hands a finished job to the loop.  After the push the job belongs to the
+ * loop again (it may be freed at once), so nothing here touches it later. */
+static void asy__pool_complete(asy__pool *p, asy_work_t *job) {
+    asy_work_t *old = __atomic_load_n(&p->done_head, __ATOMIC_RELAXED);
+    do {
+        job->next_done_ = old;
+    } while (!__atomic_compare_exchange_n(&p->done_head, &old, job, 1, __ATOMIC_SEQ_CST,
+                                          __ATOMIC_RELAXED));
+    /* A spinning loop sees the push itself; it clears the flag and then
+     * looks at the stack again, so either it sees this job or we see the
+     * cleared flag and wake it (both accesses are sequentially consistent). */
+    if (!__atomic_load_n(&p->loop_spinning, __ATOMIC_SEQ_CST)) asy_async_send(&p->async);
+}
+
+/* Busy-waits for runnable work for a few tens of microseconds, without the
+ * lock.  Returns with the lock held. */
+static void asy__worker_spin(asy__pool *p) {
+    uint64_t deadline;
+    unsigned i = 0;
+    p->spinners = 1;
+    pthread_mutex_unlock(&p->mu);
+    deadline = asy_hrtime() + ASY__WORKER_SPIN_NS;
+    while (__atomic_load_n(&p->runnable_hint, __ATOMIC_ACQUIRE) == 0) {
+        asy__cpu_relax();
+        if ((++i & 7) == 0 && asy__spin_yield(deadline)) break;
+    }
+    pthread_mutex_lock(&p->mu);
+    p->spinners = 0;
+}
+
+ASY__INTERNAL void asy__worker_main_loop(asy__worker *w) {
+    asy__pool *p = w->pool;
+    int spun = 0;
+    pthread_mutex_lock(&p->mu);
+    p->starting--; /* counted by asy__pool_spawn */
+    while (!p->stopping && p->nthreads <= p->size) {
+        asy_work_t *job = asy__pool_pop(p);
+        if (job) {
+            int slow = job->class_ == ASY_WORK_SLOW_IO;
+            pthread_mutex_unlock(&p->mu);
+            job->work_cb_(job);
+            __atomic_add_fetch(&p->finishing, 1, __ATOMIC_RELAXED);
+            asy__pool_complete(p, job);
+            pthread_mutex_lock(&p->mu);
+            __atomic_sub_fetch(&p->finishing, 1, __ATOMIC_RELAXED);
+            p->running--;
+            if (slow) {
+                p->slow_running--;
+                asy__pool_recount(p);
+            }
+            spun = 0;
+            continue;
+        }
+        /* Spin only with a CPU to spare: while as many jobs are in flight
+         * as there are CPUs, the loop (busy delivering and submitting) and
+         * the other workers need them all, and a spinning thread would
+         * take a CPU from the very threads it waits for. */
+        if (!spun && p->spinners == 0 &&
+            __atomic_load_n(&p->inflight_fast, __ATOMIC_RELAXED) < p->ncpu) {
+            asy__worker_spin(p);
+            spun = 1;
+            continue;
+        }
+        spun = 0;
+        w->woken = 0;
+        w->next_idle = p->idle;
+        p->idle = w;
+        while (!w->woken) pthread_cond_wait(&w->cond, &p->mu);
+        p->starting--;
+    }
+    /* Leaving (pool closing or shrunk); the joiner frees w. */
+    p->nthreads--;
+    w->exited = 1;
+    pthread_mutex_unlock(&p->mu);
+}
+
+static void *asy__worker_thread(void *arg) {
+    asy__worker_main_loop((asy__worker *)arg);
+    return NULL;
+}
+
+/* Joins workers that left after a shrink.  Under mu: a worker marks itself
+ * exited under mu as its last step before returning, so joining it here
+ * cannot deadlock. */
+static void asy__pool_reap(asy__pool *p) {
+    asy__worker **pw = &p->workers;
+    while (*pw) {
+        asy__worker *w = *pw;
+        if (w->exited) {
+            *pw = w->next;
+            pthread_join(w->tid, NULL);
+            pthread_cond_destroy(&w->cond);
+            asy__free(w);
+        } else {
+            pw = &w->next;
+        }
+    }
+}
+
+/* Starts one worker.  Signals are blocked in it so they reach the loop
+ * thread.  Under mu. */
+ASY__INTERNAL int asy__pool_spawn(asy__pool *p) {
+    asy__worker *w;
+    sigset_t all, old;
+    int r;
+    asy__pool_reap(p);
+    w = ASY__NEW(asy__worker);
+    if (!w) return ASY_ENOMEM;
+    memset(w, 0, sizeof(*w));
+    w->pool = p;
+    if ((r = pthread_cond_init(&w->cond, NULL)) != 0) {
+        asy__free(w);
+        return asy_translate_sys_error(r);
+    }
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    r = pthread_create(&w->tid, NULL, asy__worker_thread, w);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (r != 0) {
+        pthread_cond_destroy(&w->cond);
+        asy__free(w);
+        return asy_translate_sys_error(r);
+    }
+    w->next = p->workers;
+    p->workers = w;
+    p->nthreads++;
+    p->starting++;
+    return 0;
+}
+
+#line 1 "asyncrt_impl/pool/pool.c"
+/* The loop side of the pool: creation, submission, cancellation and the
+ * delivery of completions in batches. */
+
+static unsigned asy__pool_default_size(const asy_loop_t *loop) {
+    const char *env;
+    if (loop->opts_.threadpool_size) return loop->opts_.threadpool_size;
+    env = getenv("ASYNCRT_THREADPOOL_SIZE");
+    if (env && *env) {
+        char *end;
+        unsigned long v = strtoul(env, &end, 10);
+        if (*end == 0 && v > 0)
+            return v > ASY__POOL_MAX_SIZE ? (unsigned)ASY__POOL_MAX_SIZE : (unsigned)v;
+    }
+    return 4;
+}
+
+static void asy__pool_set_limits(asy__pool *p, unsigned size) {
+    if (size > ASY__POOL_MAX_SIZE) size = ASY__POOL_MAX_SIZE;
+    p->size = size;
+    p->slow_max = size / 2 ? size / 2 : 1;
+}
+
+/* Wakes (or starts) a worker for each runnable job no worker is coming
+ * back for: the deferred wake-ups of asy__pool_submit. */
+static void asy__pool_flush(asy__pool *p) {
+    asy__worker *list = NULL, *w;
+    unsigned coming, runnable;
+    pthread_mutex_lock(&p->mu);
+    coming = p->spinners + p->starting + __atomic_load_n(&p->finishing, __ATOMIC_RELAXED);
+    runnable = p->runnable_hint;
+    while (runnable > coming && p->idle) {
+        w = asy__pool_take_idle(p);
+        w->next_wake = list;
+        list = w;
+        coming++;
+    }
+    while (runnable > coming && p->nthreads < p->size && asy__pool_spawn(p) == 0) coming++;
+    pthread_mutex_unlock(&p->mu);
+    while ((w = list) != NULL) {
+        list = w->next_wake;
+        asy__worker_signal(w);
+    }
+}
+
+/* Runs the done callbacks of every finished job, oldest first. */
+static void asy__pool_deliver(asy__pool *p) {
+    asy_loop_t *loop = p->loop;
+    asy_work_t *w = __atomic_exchange_n(&p->done_head, (asy_work_t *)NULL, __ATOMIC_ACQUIRE);
+    asy_work_t *rev = NULL;
+    while (w) {
+        asy_work_t *next = w->next_done_;
+        w->next_done_ = rev;
+        rev = w;
+        w = next;
+    }
+    p->delivering = 1;
+    while (rev) {
+        asy_work_t *next = rev->next_done_;
+        asy_after_work_cb cb = rev->done_cb_;
+        loop->active_reqs_--;
+        p->inflight--;
+        p->completed++;
+        if (rev->class_ != ASY_WORK_SLOW_IO &&
+            __atomic_sub_fetch(&p->inflight_fast, 1, __ATOMIC_RELAXED) == 0)
+            asy_prepare_stop(&p->prepare);
+        rev->state_ = ASY__WORK_IDLE;
+        if (cb) {
+            cb(rev, rev->status_);
+            asy__after_cb(loop);
+        }
+        rev = next;
+    }
+    p->delivering = 0;
+    if (__atomic_load_n(&p->runnable_hint, __ATOMIC_RELAXED)) asy__pool_flush(p);
+}
+
+static void asy__pool_async_cb(asy_async_t *h) {
+    asy__pool_deliver(ASY_CONTAINER_OF(h, asy__pool, async));
+}
+
+static void asy__pool_again_cb(asy_idle_t *h) { asy_idle_stop(h); }
+
+/* Just before the loop would block in the poll phase with short work in
+ * flight, wait a little for it here instead: a completion then costs no
+ * eventfd write, no epoll wake-up.  Only while the jobs in flight leave a
+ * CPU for this thread to spin on.  Spins that find nothing back off
+ * exponentially (up to 64 iterations without spinning), so long jobs cost
+ * next to nothing. */
+static void asy__pool_prepare_cb(asy_prepare_t *h) {
+    asy__pool *p = ASY_CONTAINER_OF(h, asy__pool, prepare);
+    if (!__atomic_load_n(&p->done_head, __ATOMIC_ACQUIRE) && p->inflight_fast &&
+        p->inflight_fast < p->ncpu && asy__poll_timeout(p->loop) != 0) {
+        if (p->spin_skip) {
+            p->spin_skip--;
+        } else {
+            uint64_t deadline = asy_hrtime() + ASY__LOOP_SPIN_NS;
+            unsigned i = 0;
+            __atomic_store_n(&p->loop_spinning, 1, __ATOMIC_SEQ_CST);
+            while (!__atomic_load_n(&p->done_head, __ATOMIC_ACQUIRE)) {
+                asy__cpu_relax();
+                if ((++i & 7) == 0 && asy__spin_yield(deadline)) break;
+            }
+            __atomic_store_n(&p->loop_spinning, 0, __ATOMIC_SEQ_CST);
+            if (__atomic_load_n(&p->done_head, __ATOMIC_SEQ_CST)) {
+                p->spin_misses = 0;
+            } else {
+                if (p->spin_misses < 6) p->spin_misses++;
+                p->spin_skip = 1u << p->spin_misses;
+            }
+        }
+    }
+    if (__atomic_load_n(&p->done_head, __ATOMIC_ACQUIRE)) {
+        asy__pool_deliver(p);
+        /* Callbacks ran in this iteration, before the poll phase: the poll
+         * must not block now (asy_run ONCE returns after progress; and if
+         * the callbacks queued more short work, a chain of requests, the
+         * common case, the loop comes straight back here so the next
+         * completion is caught by the spin as well). */
+        asy_idle_start(&p->again, asy__pool_again_cb);
+    }
+}
+
+/* asy_loop_close: stops and joins every thread (a job still running is
+ * waited for; queued jobs are dropped) and unlinks the internal handles. */
+static void asy__pool_close(asy_loop_t *loop, void *state) {
+    asy__pool *p = (asy__pool *)state;
+    asy__worker *w;
+    pthread_mutex_lock(&p->mu);
+    p->stopping = 1;
+    while (p->idle) asy__pool_wake_one(p);
+    pthread_mutex_unlock(&p->mu);
+    while ((w = p->workers) != NULL) {
+        p->workers = w->next;
+        pthread_join(w->tid, NULL);
+        pthread_cond_destroy(&w->cond);
+        asy__free(w);
+    }
+    pthread_mutex_destroy(&p->mu);
+    asy__async_close(&p->async);
+    asy__queue_remove(&p->async.handle_link_);
+    asy__phase_close(&p->prepare);
+    asy__queue_remove(&p->prepare.handle_link_);
+    asy__phase_close(&p->again);
+    asy__queue_remove(&p->again.handle_link_);
+    loop->active_reqs_ -= p->inflight;
+    loop->layers_[ASY__LAYER_POOL].state = NULL;
+    loop->layers_[ASY__LAYER_POOL].close = NULL;
+    asy__free(p);
+}
+
+/* Library-owned handles: not listed, never EBUSY, never keep the loop
+ * alive (requests in flight do). */
+static void asy__internal_handle(asy_handle_t *h) {
+    h->flags_ |= ASY__H_INTERNAL;
+    asy_unref(h);
+}
+
+/* The pool lock is held for a few dozen instructions at a time, by the
+ * loop and the workers: glibc's adaptive mutex spins a little before it
+ * sleeps, which saves a futex round trip on most contended acquisitions. */
+static int asy__pool_mutex_init(pthread_mutex_t *mu) {
+    pthread_mutexattr_t attr;
+    int r;
+    if ((r = pthread_mutexattr_init(&attr)) != 0) return r;
+#ifdef PTHREAD_ADAPTIVE_MUTEX_INITIALIZER_NP
+    pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ADAPTIVE_NP);
+#endif
+    r = pthread_mutex_init(mu, &attr);
+    pthread_mutexattr_destroy(&attr);
+    return r;
+}
+
+ASY__INTERNAL asy__pool *asy__pool_get(asy_loop_t *loop, int *err) {
+    asy__pool *p = (asy__pool *)loop->layers_[ASY__LAYER_POOL].state;
+    int r;
+    if (p) return p;
+    p = ASY__NEW(asy__pool);
+    if (!p) {
+        *err = ASY_ENOMEM;
+        return NULL;
+    }
+    memset(p, 0, sizeof(*p));
+    p->loop = loop;
+    if ((r = asy__pool_mutex_init(&p->mu)) != 0) {
+        asy__free(p);
+        *err = asy_translate_sys_error(r);
+        return NULL;
+    }
+    asy__queue_init(&p->queue[0]);
+    asy__queue_init(&p->queue[1]);
+    asy__pool_set_limits(p, asy__pool_default_size(loop));
+    {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        p->ncpu = n > 0 ? (unsigned)n : 1;
+    }
+    asy_async_init_at(loop, &p->async, asy__pool_async_cb, __FILE__, __LINE__);
+    asy__internal_handle((asy_handle_t *)&p->async);
+    asy_prepare_init_at(loop, &p->prepare, __FILE__, __LINE__);
+    asy__internal_handle((asy_handle_t *)&p->prepare);
+    asy_idle_init_at(loop, &p->again, __FILE__, __LINE__);
+    asy__internal_handle((asy_handle_t *)&p->again);
+    loop->layers_[ASY__LAYER_POOL].state = p;
+    loop->layers_[ASY__LAYER_POOL].close = asy__pool_close;
+    return p;
+}
+
+/* What fs and dns use: like asy_queue_work_class without argument checks. */
+ASY__INTERNAL int asy__pool_submit(asy_loop_t *loop, asy_work_t *req, int cls,
+                                   asy_work_cb work_cb, asy_after_work_cb done_cb) {
+    int err = 0, slow = cls == ASY_WORK_SLOW_IO;
+    unsigned before;
+    asy__worker *wake = NULL;
+    asy__pool *p = asy__pool_get(loop, &err);
+    if (!p) return err;
+    req->loop = loop;
+    req->work_cb_ = work_cb;
+    req->done_cb_ = done_cb;
+    req->next_done_ = NULL;
+    req->class_ = cls;
+    req->state_ = ASY__WORK_QUEUED;
+    req->status_ = 0;
+    pthread_mutex_lock(&p->mu);
+    req->seq_ = p->seq++;
+    asy__queue_insert_tail(&p->queue[slow], &req->link_);
+    p->queued[slow]++;
+    before = __atomic_load_n(&p->runnable_hint, __ATOMIC_RELAXED);
+    asy__pool_recount(p);
+    if (p->runnable_hint > before) {
+        /* A spinning worker, or one coming back from its job, takes the job
+         * by itself; otherwise wake a parked one, else start a thread while
+         * the pool is below its size.  (A chain of requests, each queued by
+         * the previous one's callback, so runs on a single thread.) */
+        unsigned coming =
+            p->spinners + p->starting + __atomic_load_n(&p->finishing, __ATOMIC_RELAXED);
+        if (p->runnable_hint <= coming) {
+            /* nothing */
+        } else if (p->delivering && !slow && p->running >= p->ncpu) {
+            /* Queued by a done callback while every CPU already has a
+             * worker on it: another worker could not run now anyway, and
+             * the running ones take short jobs as they finish.  Whatever is
+             * still queued once the batch of callbacks is over wakes
+             * workers then (asy__pool_flush). */
+        } else if (p->idle) {
+            wake = asy__pool_take_idle(p);
+        } else if (p->nthreads < p->size) {
+            int r = asy__pool_spawn(p);
+            if (r && p->nthreads == 0) {
+                asy__queue_remove(&req->link_);
+                p->queued[slow]--;
+                asy__pool_recount(p);
+                pthread_mutex_unlock(&p->mu);
+                req->state_ = ASY__WORK_IDLE;
+                return r;
+            }
+        }
+    }
+    pthread_mutex_unlock(&p->mu);
+    if (wake) asy__worker_signal(wake);
+    loop->active_reqs_++;
+    p->inflight++;
+    if (!slow && __atomic_add_fetch(&p->inflight_fast, 1, __ATOMIC_RELAXED) == 1)
+        asy_prepare_start(&p->prepare, asy__pool_prepare_cb);
+    return 0;
+}
+
+ASYNCRT_API int asy_queue_work_class(asy_loop_t *loop, asy_work_t *req, asy_work_class cls,
+                                     asy_work_cb work_cb, asy_after_work_cb done_cb) {
+    if (!loop || !req || !work_cb || (unsigned)cls > (unsigned)ASY_WORK_SLOW_IO)
+        return ASY_EINVAL;
+    return asy__pool_submit(loop, req, (int)cls, work_cb, done_cb);
+}
+
+ASYNCRT_API int asy_queue_work(asy_loop_t *loop, asy_work_t *req, asy_work_cb work_cb,
+                               asy_after_work_cb done_cb) {
+    return asy_queue_work_class(loop, req, ASY_WORK_CPU, work_cb, done_cb);
+}
+
+ASYNCRT_API int asy_work_cancel(asy_work_t *req) {
+    asy__pool *p;
+    int slow;
+    if (!req || !req->loop) return ASY_EINVAL;
+    p = (asy__pool *)req->loop->layers_[ASY__LAYER_POOL].state;
+    if (!p) return ASY_EINVAL;
+    pthread_mutex_lock(&p->mu);
+    if (req->state_ != ASY__WORK_QUEUED) {
+        pthread_mutex_unlock(&p->mu);
+        return ASY_EBUSY;
+    }
+    slow = req->class_ == ASY_WORK_SLOW_IO;
+    asy__queue_remove(&req->link_);
+    p->queued[slow]--;
+    asy__pool_recount(p);
+    req->state_ = ASY__WORK_RUNNING; /* no longer cancellable */
+    req->status_ = ASY_ECANCELED;
+    pthread_mutex_unlock(&p->mu);
+    /* The done callback runs from the loop, never inside this call. */
+    asy__pool_complete(p, req);
+    return 0;
+}
+
+ASYNCRT_API unsigned asy_pool_size(asy_loop_t *loop) {
+    asy__pool *p;
+    unsigned n;
+    if (!loop) return 0;
+    p = (asy__pool *)loop->layers_[ASY__LAYER_POOL].state;
+    if (!p) return asy__pool_default_size(loop);
+    pthread_mutex_lock(&p->mu);
+    n = p->size;
+    pthread_mutex_unlock(&p->mu);
+    return n;
+}
+
+ASYNCRT_API int asy_pool_set_size(asy_loop_t *loop, unsigned size) {
+    asy__pool *p;
+    int err = 0;
+    unsigned want;
+    if (!loop || size == 0 || size > ASY__POOL_MAX_SIZE) return ASY_EINVAL;
+    if (!(p = asy__pool_get(loop, &err))) return err;
+    pthread_mutex_lock(&p->mu);
+    asy__pool_set_limits(p, size);
+    asy__pool_recount(p);
+    if (p->nthreads > size) {
+        /* parked surplus workers must wake up to leave */
+        while (p->idle) asy__pool_wake_one(p);
+    } else {
+        want = p->runnable_hint;
+        while (p->idle && want > 0) {
+            asy__pool_wake_one(p);
+            want--;
+        }
+        while (want > 0 && p->nthreads < p->size && asy__pool_spawn(p) == 0) want--;
+    }
+    pthread_mutex_unlock(&p->mu);
+    return 0;
+}
+
+ASYNCRT_API int asy_pool_stats(asy_loop_t *loop, asy_pool_stats_t *out) {
+    asy__pool *p;
+    if (!loop || !out) return ASY_EINVAL;
+    memset(out, 0, sizeof(*out));
+    p = (asy__pool *)loop->layers_[ASY__LAYER_POOL].state;
+    if (!p) {
+        out->size = asy__pool_default_size(loop);
+        out->slow_max = out->size / 2 ? out->size / 2 : 1;
+        return 0;
+    }
+    pthread_mutex_lock(&p->mu);
+    out->size = p->size;
+    out->threads = p->nthreads;
+    out->queued = p->queued[0] + p->queued[1];
+    out->running = p->running;
+    out->slow_running = p->slow_running;
+    out->slow_max = p->slow_max;
+    pthread_mutex_unlock(&p->mu);
+    out->completed = p->completed;
     return 0;
 }
 
@@ -10205,6 +11382,2093 @@ ASYNCRT_API int asy_line_splitter_init(asy_loop_t *loop, asy_line_splitter_t *ls
     asy_bufchain_init(&ls->partial_);
     ls->max_line_ = opts ? opts->max_line : 0;
     return 0;
+}
+
+#endif /* ASYNCRT_OS_POSIX */
+#if ASYNCRT_OS_POSIX
+#line 1 "asyncrt_impl/fs/fs.internal.h"
+/* Private parts of the fs layer. */
+#include <dirent.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#if ASYNCRT_OS_LINUX
+#include <sys/ioctl.h>
+#include <sys/sysmacros.h>
+#include <sys/inotify.h>
+#include <sys/sendfile.h>
+#include <linux/fs.h>
+#endif
+
+/* What an async request owned when its callback started: freed when the
+ * callback returns, unless the callback cleaned up or took it first (they
+ * strike what they free from here).  The loop's ASY__LAYER_FS slot points
+ * at the record of the callback running now. */
+typedef struct asy__fs_owned {
+    char *buf;
+    asy_dirent_t *dirents;
+    char *path, *dest;
+    struct asy__fs_owned *prev;
+} asy__fs_owned;
+
+enum { ASY__FS_OWN_PATH = 1, ASY__FS_OWN_DEST = 2 };
+
+/* Runs the operation on the calling thread and fills the request. */
+ASY__INTERNAL void asy__fs_exec(asy_fs_t *req);
+/* Sets req->result from errno (or a given code) and names the call. */
+static inline void asy__fs_fail(asy_fs_t *req, int err, const char *syscall) {
+    req->result = err;
+    req->syscall = syscall;
+}
+/* Replaces req->path (for an error deep inside rm -r); takes ownership. */
+ASY__INTERNAL void asy__fs_set_path(asy_fs_t *req, char *path);
+ASY__INTERNAL void asy__stat_from_sys(asy_stat_t *out, const struct stat *st);
+ASY__INTERNAL int asy__fs_mkdir_p(asy_fs_t *req);
+ASY__INTERNAL void asy__fs_rm(asy_fs_t *req);
+ASY__INTERNAL void asy__fs_readdir(asy_fs_t *req);
+ASY__INTERNAL void asy__fs_read_file(asy_fs_t *req);
+ASY__INTERNAL void asy__fs_write_file(asy_fs_t *req, int append);
+ASY__INTERNAL void asy__fs_copy_file(asy_fs_t *req);
+
+#line 1 "asyncrt_impl/fs/request.c"
+/* The life of an fs request: set-up, the trip through the pool, the
+ * callback and what is freed after it, error messages. */
+
+static const char *asy__fs_syscall_name(asy_fs_type t) {
+    static const char *const names[] = {
+        "unknown", "open",     "close",    "read",      "write",     "stat",     "lstat",
+        "fstat",   "rename",   "unlink",   "mkdir",     "rmdir",     "rm",       "scandir",
+        "open",    "open",     "open",     "copyfile",  "access",    "realpath", "symlink",
+        "readlink", "chmod",   "utime",    "open",      "ftruncate", "fsync",    "fdatasync",
+        "mkdtemp"};
+    unsigned i = (unsigned)t;
+    return i < ASY_ARRAY_SIZE(names) ? names[i] : "unknown";
+}
+
+/* Resets the request (keeping req->data) and records its paths: copies
+ * for an async call, the caller's strings for a sync one. */
+static int asy__fs_init(asy_loop_t *loop, asy_fs_t *req, asy_fs_type type, const char *path,
+                        const char *dest, asy_fs_cb cb) {
+    if (!req) return ASY_EINVAL;
+    /* every field but data (the caller's, maybe set before this call);
+     * field by field so an uninitialised request is never read */
+    req->loop = NULL;
+    req->result = 0;
+    req->path = req->dest = NULL;
+    memset(&req->statbuf, 0, sizeof(req->statbuf));
+    req->dirents = NULL;
+    req->buf = NULL;
+    req->len = 0;
+    req->cb_ = NULL;
+    memset(&req->work_, 0, sizeof(req->work_));
+    req->flags_ = req->mode_ = req->owns_paths_ = 0;
+    req->off_ = 0;
+    req->atime_ = req->mtime_ = 0;
+    req->bufs_ = NULL;
+    req->nbufs_ = 0;
+    memset(req->bufsml_, 0, sizeof(req->bufsml_));
+    req->type = type;
+    req->syscall = asy__fs_syscall_name(type);
+    req->fd_ = -1;
+    if (cb && !loop) return (int)(req->result = ASY_EINVAL);
+    req->loop = loop;
+    req->cb_ = cb;
+    if (!cb) {
+        req->path = path;
+        req->dest = dest;
+        return 0;
+    }
+    {
+        /* short paths are kept in the request itself: no allocation */
+        size_t lp = path ? strlen(path) + 1 : 0, ld = dest ? strlen(dest) + 1 : 0;
+        if (lp + ld <= sizeof(req->pathbuf_)) {
+            if (path) req->path = (const char *)memcpy(req->pathbuf_, path, lp);
+            if (dest) req->dest = (const char *)memcpy(req->pathbuf_ + lp, dest, ld);
+            return 0;
+        }
+    }
+    if (path) {
+        if (!(req->path = asy__strdup(path))) return (int)(req->result = ASY_ENOMEM);
+        req->owns_paths_ |= ASY__FS_OWN_PATH;
+    }
+    if (dest) {
+        if (!(req->dest = asy__strdup(dest))) {
+            asy_fs_req_cleanup(req);
+            return (int)(req->result = ASY_ENOMEM);
+        }
+        req->owns_paths_ |= ASY__FS_OWN_DEST;
+    }
+    return 0;
+}
+
+static void asy__fs_work(asy_work_t *w) { asy__fs_exec(ASY_CONTAINER_OF(w, asy_fs_t, work_)); }
+
+static void asy__fs_owned_free(asy__fs_owned *own) {
+    asy__free(own->buf);
+    asy__free(own->dirents);
+    asy__free(own->path);
+    asy__free(own->dest);
+}
+
+static void asy__fs_done(asy_work_t *w, int status) {
+    asy_fs_t *req = ASY_CONTAINER_OF(w, asy_fs_t, work_);
+    asy_loop_t *loop = req->loop;
+    asy__fs_owned own;
+    if (status < 0) req->result = status;
+    if (req->bufs_ != req->bufsml_) asy__free(req->bufs_);
+    req->bufs_ = NULL;
+    own.buf = req->buf;
+    own.dirents = req->dirents;
+    own.path = (req->owns_paths_ & ASY__FS_OWN_PATH) ? (char *)req->path : NULL;
+    own.dest = (req->owns_paths_ & ASY__FS_OWN_DEST) ? (char *)req->dest : NULL;
+    own.prev = (asy__fs_owned *)loop->layers_[ASY__LAYER_FS].state;
+    loop->layers_[ASY__LAYER_FS].state = &own;
+    req->cb_(req); /* req may be gone after this */
+    loop->layers_[ASY__LAYER_FS].state = own.prev;
+    asy__fs_owned_free(&own);
+}
+
+/* Starts the request set up by asy__fs_init: on the pool when it has a
+ * callback, else right here. */
+static int asy__fs_go(asy_fs_t *req) {
+    int r;
+    if (!req->cb_) {
+        asy__fs_exec(req);
+        return req->result > INT_MAX ? INT_MAX : (int)req->result;
+    }
+    r = asy__pool_submit(req->loop, &req->work_, ASY_WORK_FAST_IO, asy__fs_work, asy__fs_done);
+    if (r) {
+        asy_fs_req_cleanup(req);
+        req->result = r;
+    }
+    return r;
+}
+
+/* The record of the callback running now, if req's results are in it. */
+static asy__fs_owned *asy__fs_current(const asy_fs_t *req) {
+    if (!req->loop) return NULL;
+    return (asy__fs_owned *)req->loop->layers_[ASY__LAYER_FS].state;
+}
+
+ASYNCRT_API void asy_fs_req_cleanup(asy_fs_t *req) {
+    asy__fs_owned *own;
+    if (!req) return;
+    own = asy__fs_current(req);
+    if (own) {
+        if (own->buf == req->buf) own->buf = NULL;
+        if (own->dirents == req->dirents) own->dirents = NULL;
+        if (own->path == req->path) own->path = NULL;
+        if (own->dest == req->dest) own->dest = NULL;
+    }
+    asy__free(req->buf);
+    asy__free(req->dirents);
+    if (req->owns_paths_ & ASY__FS_OWN_PATH) asy__free((void *)req->path);
+    if (req->owns_paths_ & ASY__FS_OWN_DEST) asy__free((void *)req->dest);
+    if (req->bufs_ && req->bufs_ != req->bufsml_ && req->cb_) asy__free(req->bufs_);
+    req->bufs_ = NULL;
+    req->owns_paths_ = 0;
+    req->buf = NULL;
+    req->len = 0;
+    req->dirents = NULL;
+    req->path = NULL;
+    req->dest = NULL;
+}
+
+ASYNCRT_API char *asy_fs_take_buf(asy_fs_t *req, size_t *len) {
+    asy__fs_owned *own;
+    char *p;
+    if (!req) return NULL;
+    p = req->buf;
+    own = asy__fs_current(req);
+    if (own && own->buf == p) own->buf = NULL;
+    if (len) *len = req->len;
+    req->buf = NULL;
+    req->len = 0;
+    return p;
+}
+
+ASYNCRT_API asy_dirent_t *asy_fs_take_dirents(asy_fs_t *req, size_t *count) {
+    asy__fs_owned *own;
+    asy_dirent_t *d;
+    if (!req) return NULL;
+    d = req->dirents;
+    own = asy__fs_current(req);
+    if (own && own->dirents == d) own->dirents = NULL;
+    if (count) *count = d && req->result > 0 ? (size_t)req->result : 0;
+    req->dirents = NULL;
+    return d;
+}
+
+ASYNCRT_API void asy_fs_free(void *p) { asy__free(p); }
+
+ASY__INTERNAL void asy__fs_set_path(asy_fs_t *req, char *path) {
+    if (req->owns_paths_ & ASY__FS_OWN_PATH) {
+        /* still in the pool: nothing else refers to the old copy */
+        asy__free((void *)req->path);
+    }
+    req->path = path;
+    req->owns_paths_ |= ASY__FS_OWN_PATH;
+}
+
+ASYNCRT_API int asy_fs_cancel(asy_fs_t *req) {
+    if (!req || !req->cb_) return ASY_EINVAL;
+    return asy_work_cancel(&req->work_);
+}
+
+static int asy__fs_fd_syscall(const char *name) {
+    static const char *const fd_calls[] = {"read",  "write", "fstat",     "close",
+                                           "fsync", "fdatasync", "ftruncate"};
+    size_t i;
+    if (!name) return 0;
+    for (i = 0; i < ASY_ARRAY_SIZE(fd_calls); i++)
+        if (strcmp(name, fd_calls[i]) == 0) return 1;
+    return 0;
+}
+
+ASYNCRT_API const char *asy_fs_error(const asy_fs_t *req, char *buf, size_t len) {
+    int code, n;
+    size_t used;
+    if (!buf || len == 0) return "";
+    buf[0] = 0;
+    if (!req || req->result >= 0) return buf;
+    code = (int)req->result;
+    n = snprintf(buf, len, "%s: %s, %s", asy_err_name(code), asy_strerror(code),
+                 req->syscall ? req->syscall : "unknown");
+    if (n < 0 || (size_t)n >= len) return buf;
+    used = (size_t)n;
+    /* Node names no path for a call on an fd (readFile failing in read) */
+    if (req->path && !asy__fs_fd_syscall(req->syscall)) {
+        n = snprintf(buf + used, len - used, " '%s'", req->path);
+        if (n < 0 || (size_t)n >= len - used) return buf;
+        used += (size_t)n;
+    }
+    if (req->dest) snprintf(buf + used, len - used, " -> '%s'", req->dest);
+    return buf;
+}
+
+ASYNCRT_API int asy_fs_open_flags(const char *f) {
+    static const struct {
+        const char *name;
+        int flags;
+    } table[] = {
+        {"r", O_RDONLY},
+        {"rs", O_RDONLY | O_SYNC},
+        {"sr", O_RDONLY | O_SYNC},
+        {"r+", O_RDWR},
+        {"rs+", O_RDWR | O_SYNC},
+        {"sr+", O_RDWR | O_SYNC},
+        {"w", O_TRUNC | O_CREAT | O_WRONLY},
+        {"wx", O_TRUNC | O_CREAT | O_WRONLY | O_EXCL},
+        {"xw", O_TRUNC | O_CREAT | O_WRONLY | O_EXCL},
+        {"w+", O_TRUNC | O_CREAT | O_RDWR},
+        {"wx+", O_TRUNC | O_CREAT | O_RDWR | O_EXCL},
+        {"xw+", O_TRUNC | O_CREAT | O_RDWR | O_EXCL},
+        {"a", O_APPEND | O_CREAT | O_WRONLY},
+        {"ax", O_APPEND | O_CREAT | O_WRONLY | O_EXCL},
+        {"xa", O_APPEND | O_CREAT | O_WRONLY | O_EXCL},
+        {"as", O_APPEND | O_CREAT | O_WRONLY | O_SYNC},
+        {"sa", O_APPEND | O_CREAT | O_WRONLY | O_SYNC},
+        {"a+", O_APPEND | O_CREAT | O_RDWR},
+        {"ax+", O_APPEND | O_CREAT | O_RDWR | O_EXCL},
+        {"xa+", O_APPEND | O_CREAT | O_RDWR | O_EXCL},
+        {"as+", O_APPEND | O_CREAT | O_RDWR | O_SYNC},
+        {"sa+", O_APPEND | O_CREAT | O_RDWR | O_SYNC},
+    };
+    size_t i;
+    if (!f) return ASY_EINVAL;
+    for (i = 0; i < ASY_ARRAY_SIZE(table); i++)
+        if (strcmp(f, table[i].name) == 0) return table[i].flags;
+    return ASY_EINVAL;
+}
+
+#line 1 "asyncrt_impl/fs/ops.c"
+/* The operations that are one system call (or close to it). */
+
+ASY__INTERNAL void asy__stat_from_sys(asy_stat_t *out, const struct stat *st) {
+    memset(out, 0, sizeof(*out));
+    out->dev = (uint64_t)st->st_dev;
+    out->ino = (uint64_t)st->st_ino;
+    out->mode = (uint64_t)st->st_mode;
+    out->nlink = (uint64_t)st->st_nlink;
+    out->uid = (uint64_t)st->st_uid;
+    out->gid = (uint64_t)st->st_gid;
+    out->rdev = (uint64_t)st->st_rdev;
+    out->size = (uint64_t)st->st_size;
+    out->blksize = (uint64_t)st->st_blksize;
+    out->blocks = (uint64_t)st->st_blocks;
+#if ASYNCRT_OS_DARWIN
+    out->atim.sec = st->st_atimespec.tv_sec;
+    out->atim.nsec = st->st_atimespec.tv_nsec;
+    out->mtim.sec = st->st_mtimespec.tv_sec;
+    out->mtim.nsec = st->st_mtimespec.tv_nsec;
+    out->ctim.sec = st->st_ctimespec.tv_sec;
+    out->ctim.nsec = st->st_ctimespec.tv_nsec;
+    out->birthtim.sec = st->st_birthtimespec.tv_sec;
+    out->birthtim.nsec = st->st_birthtimespec.tv_nsec;
+#else
+    out->atim.sec = st->st_atim.tv_sec;
+    out->atim.nsec = st->st_atim.tv_nsec;
+    out->mtim.sec = st->st_mtim.tv_sec;
+    out->mtim.nsec = st->st_mtim.tv_nsec;
+    out->ctim.sec = st->st_ctim.tv_sec;
+    out->ctim.nsec = st->st_ctim.tv_nsec;
+#endif
+}
+
+#if ASYNCRT_OS_LINUX && defined(STATX_BASIC_STATS)
+/* statx gives the birth time; -ENOSYS (old kernel, seccomp) falls back. */
+static int asy__statx(int dirfd, const char *path, int flags, asy_stat_t *out) {
+    struct statx x;
+    if (statx(dirfd, path, flags | AT_STATX_SYNC_AS_STAT, STATX_BASIC_STATS | STATX_BTIME, &x) != 0)
+        return asy__errno();
+    memset(out, 0, sizeof(*out));
+    out->dev = (uint64_t)makedev(x.stx_dev_major, x.stx_dev_minor);
+    out->ino = x.stx_ino;
+    out->mode = x.stx_mode;
+    out->nlink = x.stx_nlink;
+    out->uid = x.stx_uid;
+    out->gid = x.stx_gid;
+    out->rdev = (uint64_t)makedev(x.stx_rdev_major, x.stx_rdev_minor);
+    out->size = x.stx_size;
+    out->blksize = x.stx_blksize;
+    out->blocks = x.stx_blocks;
+    out->atim.sec = x.stx_atime.tv_sec;
+    out->atim.nsec = x.stx_atime.tv_nsec;
+    out->mtim.sec = x.stx_mtime.tv_sec;
+    out->mtim.nsec = x.stx_mtime.tv_nsec;
+    out->ctim.sec = x.stx_ctime.tv_sec;
+    out->ctim.nsec = x.stx_ctime.tv_nsec;
+    if (x.stx_mask & STATX_BTIME) {
+        out->birthtim.sec = x.stx_btime.tv_sec;
+        out->birthtim.nsec = x.stx_btime.tv_nsec;
+    }
+    return 0;
+}
+#endif
+
+/* stat (follow = 1), lstat (0) or fstat (path NULL). */
+static int asy__fs_do_stat(const char *path, int fd, int follow, asy_stat_t *out) {
+    struct stat st;
+    int r;
+#if ASYNCRT_OS_LINUX && defined(STATX_BASIC_STATS)
+    r = path ? asy__statx(AT_FDCWD, path, follow ? 0 : AT_SYMLINK_NOFOLLOW, out)
+             : asy__statx(fd, "", AT_EMPTY_PATH, out);
+    if (r != ASY_ENOSYS) return r;
+#endif
+    if (path)
+        r = follow ? stat(path, &st) : lstat(path, &st);
+    else
+        r = fstat(fd, &st);
+    if (r != 0) return asy__errno();
+    asy__stat_from_sys(out, &st);
+    return 0;
+}
+
+static void asy__fs_rw(asy_fs_t *req, int write_op) {
+    struct iovec small[8], *iov = small;
+    unsigned i, n = req->nbufs_;
+    ssize_t r;
+    if (n > IOV_MAX) n = IOV_MAX;
+    if (n > ASY_ARRAY_SIZE(small)) {
+        iov = (struct iovec *)asy__malloc_array(n, sizeof(struct iovec));
+        if (!iov) {
+            req->result = ASY_ENOMEM;
+            return;
+        }
+    }
+    for (i = 0; i < n; i++) {
+        iov[i].iov_base = req->bufs_[i].base;
+        iov[i].iov_len = req->bufs_[i].len;
+    }
+    do {
+        if (write_op) {
+            if (req->off_ < 0)
+                r = n == 1 ? write(req->fd_, iov[0].iov_base, iov[0].iov_len) : writev(req->fd_, iov, (int)n);
+            else
+                r = n == 1 ? pwrite(req->fd_, iov[0].iov_base, iov[0].iov_len, (off_t)req->off_)
+                           : pwritev(req->fd_, iov, (int)n, (off_t)req->off_);
+        } else {
+            if (req->off_ < 0)
+                r = n == 1 ? read(req->fd_, iov[0].iov_base, iov[0].iov_len) : readv(req->fd_, iov, (int)n);
+            else
+                r = n == 1 ? pread(req->fd_, iov[0].iov_base, iov[0].iov_len, (off_t)req->off_)
+                           : preadv(req->fd_, iov, (int)n, (off_t)req->off_);
+        }
+    } while (r < 0 && errno == EINTR);
+    req->result = r < 0 ? asy__errno() : (int64_t)r;
+    if (iov != small) asy__free(iov);
+}
+
+static void asy__fs_readlink(asy_fs_t *req) {
+    size_t cap = 256;
+    for (;;) {
+        char *b = (char *)asy__malloc(cap);
+        ssize_t n;
+        if (!b) {
+            req->result = ASY_ENOMEM;
+            return;
+        }
+        n = readlink(req->path, b, cap);
+        if (n < 0) {
+            req->result = asy__errno();
+            asy__free(b);
+            return;
+        }
+        if ((size_t)n < cap) {
+            b[n] = 0;
+            req->buf = b;
+            req->len = (size_t)n;
+            req->result = 0;
+            return;
+        }
+        asy__free(b);
+        cap *= 2;
+    }
+}
+
+static void asy__fs_realpath(asy_fs_t *req) {
+    char *r = realpath(req->path, NULL); /* libc's malloc, copied into ours */
+    if (!r) {
+        req->result = asy__errno();
+        return;
+    }
+    req->len = strlen(r);
+    req->buf = (char *)asy__malloc(req->len + 1);
+    if (req->buf) memcpy(req->buf, r, req->len + 1);
+    free(r);
+    req->result = req->buf ? 0 : ASY_ENOMEM;
+    if (!req->buf) req->len = 0;
+}
+
+static void asy__fs_mkdtemp(asy_fs_t *req) {
+    size_t n = strlen(req->path);
+    char *b = (char *)asy__malloc(n + 7);
+    if (!b) {
+        req->result = ASY_ENOMEM;
+        return;
+    }
+    memcpy(b, req->path, n);
+    memcpy(b + n, "XXXXXX", 7);
+    if (!mkdtemp(b)) {
+        req->result = asy__errno();
+        asy__free(b);
+        return;
+    }
+    req->buf = b;
+    req->len = n + 6;
+    req->result = 0;
+}
+
+static int asy__fs_utimes(const char *path, double atime, double mtime) {
+    struct timespec ts[2];
+    double t[2];
+    int i;
+    t[0] = atime;
+    t[1] = mtime;
+    for (i = 0; i < 2; i++) {
+        int64_t s = (int64_t)t[i]; /* truncates toward zero: floor it */
+        if ((double)s > t[i]) s--;
+        ts[i].tv_sec = (time_t)s;
+        ts[i].tv_nsec = (long)((t[i] - (double)s) * 1e9);
+        if (ts[i].tv_nsec >= 1000000000L) ts[i].tv_nsec = 999999999L;
+        if (ts[i].tv_nsec < 0) ts[i].tv_nsec = 0;
+    }
+    return utimensat(AT_FDCWD, path, ts, 0) == 0 ? 0 : asy__errno();
+}
+
+static int asy__sys(int r) { return r == 0 ? 0 : asy__errno(); }
+
+ASY__INTERNAL void asy__fs_exec(asy_fs_t *req) {
+    int r;
+    req->result = 0;
+    switch (req->type) {
+        case ASY_FS_OPEN:
+            do r = open(req->path, req->flags_ | O_CLOEXEC, req->mode_);
+            while (r < 0 && errno == EINTR);
+            req->result = r < 0 ? asy__errno() : r;
+            break;
+        case ASY_FS_CLOSE:
+            /* Linux frees the fd even when close is interrupted */
+            r = close(req->fd_);
+            req->result = (r < 0 && errno != EINTR) ? asy__errno() : 0;
+            break;
+        case ASY_FS_READ:
+            asy__fs_rw(req, 0);
+            break;
+        case ASY_FS_WRITE:
+            asy__fs_rw(req, 1);
+            break;
+        case ASY_FS_STAT:
+        case ASY_FS_LSTAT:
+            req->result = asy__fs_do_stat(req->path, -1, req->type == ASY_FS_STAT, &req->statbuf);
+            break;
+        case ASY_FS_FSTAT:
+            req->result = asy__fs_do_stat(NULL, req->fd_, 1, &req->statbuf);
+            break;
+        case ASY_FS_RENAME:
+            req->result = asy__sys(rename(req->path, req->dest));
+            break;
+        case ASY_FS_UNLINK:
+            req->result = asy__sys(unlink(req->path));
+            break;
+        case ASY_FS_MKDIR:
+            if (req->flags_ & ASY_FS_RECURSIVE)
+                req->result = asy__fs_mkdir_p(req);
+            else
+                req->result = asy__sys(mkdir(req->path, (mode_t)req->mode_));
+            break;
+        case ASY_FS_RMDIR:
+            req->result = asy__sys(rmdir(req->path));
+            break;
+        case ASY_FS_RM:
+            asy__fs_rm(req);
+            break;
+        case ASY_FS_READDIR:
+            asy__fs_readdir(req);
+            break;
+        case ASY_FS_READ_FILE:
+            asy__fs_read_file(req);
+            break;
+        case ASY_FS_WRITE_FILE:
+        case ASY_FS_APPEND_FILE:
+            asy__fs_write_file(req, req->type == ASY_FS_APPEND_FILE);
+            break;
+        case ASY_FS_COPY_FILE:
+            asy__fs_copy_file(req);
+            break;
+        case ASY_FS_ACCESS:
+            req->result = asy__sys(access(req->path, req->mode_));
+            break;
+        case ASY_FS_REALPATH:
+            asy__fs_realpath(req);
+            break;
+        case ASY_FS_SYMLINK:
+            req->result = asy__sys(symlink(req->path, req->dest));
+            break;
+        case ASY_FS_READLINK:
+            asy__fs_readlink(req);
+            break;
+        case ASY_FS_CHMOD:
+            req->result = asy__sys(chmod(req->path, (mode_t)req->mode_));
+            break;
+        case ASY_FS_UTIMES:
+            req->result = asy__fs_utimes(req->path, req->atime_, req->mtime_);
+            break;
+        case ASY_FS_TRUNCATE:
+            req->result = asy__sys(truncate(req->path, (off_t)req->off_));
+            break;
+        case ASY_FS_FTRUNCATE:
+            req->result = asy__sys(ftruncate(req->fd_, (off_t)req->off_));
+            break;
+        case ASY_FS_FSYNC:
+            req->result = asy__sys(fsync(req->fd_));
+            break;
+        case ASY_FS_FDATASYNC:
+#if ASYNCRT_OS_DARWIN
+            req->result = asy__sys(fcntl(req->fd_, F_FULLFSYNC));
+#else
+            req->result = asy__sys(fdatasync(req->fd_));
+#endif
+            break;
+        case ASY_FS_MKDTEMP:
+            asy__fs_mkdtemp(req);
+            break;
+        default:
+            req->result = ASY_EINVAL;
+            break;
+    }
+}
+
+#line 1 "asyncrt_impl/fs/dir.c"
+/* Directories: readdir with types, mkdir -p, rm -r. */
+
+static asy_dirent_type asy__dirent_type_of_mode(mode_t m) {
+    if (S_ISREG(m)) return ASY_DIRENT_FILE;
+    if (S_ISDIR(m)) return ASY_DIRENT_DIR;
+    if (S_ISLNK(m)) return ASY_DIRENT_LINK;
+    if (S_ISFIFO(m)) return ASY_DIRENT_FIFO;
+    if (S_ISSOCK(m)) return ASY_DIRENT_SOCKET;
+    if (S_ISCHR(m)) return ASY_DIRENT_CHAR;
+    if (S_ISBLK(m)) return ASY_DIRENT_BLOCK;
+    return ASY_DIRENT_UNKNOWN;
+}
+
+/* d_type, or an lstat when the file system does not fill it in. */
+static asy_dirent_type asy__dirent_type(DIR *d, const struct dirent *e) {
+    struct stat st;
+    switch (e->d_type) {
+        case DT_REG: return ASY_DIRENT_FILE;
+        case DT_DIR: return ASY_DIRENT_DIR;
+        case DT_LNK: return ASY_DIRENT_LINK;
+        case DT_FIFO: return ASY_DIRENT_FIFO;
+        case DT_SOCK: return ASY_DIRENT_SOCKET;
+        case DT_CHR: return ASY_DIRENT_CHAR;
+        case DT_BLK: return ASY_DIRENT_BLOCK;
+        default: break;
+    }
+    if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) return ASY_DIRENT_UNKNOWN;
+    return asy__dirent_type_of_mode(st.st_mode);
+}
+
+static int asy__is_dot(const char *n) { return n[0] == '.' && (!n[1] || (n[1] == '.' && !n[2])); }
+
+static int asy__dirent_cmp(const void *a, const void *b) {
+    return strcmp(((const asy_dirent_t *)a)->name, ((const asy_dirent_t *)b)->name);
+}
+
+/* Names go into one growing block, NUL-separated, in entry order; at the
+ * end entries and names are copied into a single allocation (so one free,
+ * or one asy_fs_take_dirents, covers both) and sorted by name, as Node's
+ * readdir is (libuv's scandir sorts). */
+ASY__INTERNAL void asy__fs_readdir(asy_fs_t *req) {
+    DIR *d = opendir(req->path);
+    asy_dirent_type *types = NULL;
+    asy_dirent_t *ents;
+    char *names = NULL, *p, *q;
+    size_t n = 0, cap = 0, used = 0, ncap = 0, i;
+    int err = 0;
+    if (!d) {
+        req->result = asy__errno();
+        return;
+    }
+    for (;;) {
+        struct dirent *e;
+        size_t len;
+        errno = 0;
+        e = readdir(d);
+        if (!e) {
+            if (errno) err = asy__errno();
+            break;
+        }
+        if (asy__is_dot(e->d_name)) continue;
+        len = strlen(e->d_name) + 1;
+        if (n == cap) {
+            size_t c = cap ? cap * 2 : 64;
+            asy_dirent_type *nt = (asy_dirent_type *)asy__realloc(types, c * sizeof(*types));
+            if (!nt) { err = ASY_ENOMEM; break; }
+            types = nt;
+            cap = c;
+        }
+        if (used + len > ncap) {
+            size_t c = ncap ? ncap * 2 : 1024;
+            char *nn;
+            while (c < used + len) c *= 2;
+            nn = (char *)asy__realloc(names, c);
+            if (!nn) { err = ASY_ENOMEM; break; }
+            names = nn;
+            ncap = c;
+        }
+        memcpy(names + used, e->d_name, len);
+        used += len;
+        types[n++] = asy__dirent_type(d, e);
+    }
+    closedir(d);
+    ents = err ? NULL : (asy_dirent_t *)asy__malloc(n * sizeof(asy_dirent_t) + used);
+    if (!err && !ents) err = ASY_ENOMEM;
+    if (!err) {
+        q = (char *)(ents + n);
+        if (used) memcpy(q, names, used);
+        for (i = 0, p = q; i < n; i++) {
+            ents[i].name = p;
+            ents[i].type = types[i];
+            p += strlen(p) + 1;
+        }
+        if (n > 1) qsort(ents, n, sizeof(*ents), asy__dirent_cmp);
+        req->dirents = ents;
+        req->result = (int64_t)n;
+    } else {
+        req->result = err;
+    }
+    asy__free(types);
+    asy__free(names);
+}
+
+/* Creates each missing component in turn.  An existing component is
+ * passed over: if it is a file, the next mkdir says ENOTDIR.  The first
+ * directory created is reported (Node's return value). */
+ASY__INTERNAL int asy__fs_mkdir_p(asy_fs_t *req) {
+    mode_t mode = (mode_t)req->mode_;
+    size_t n = strlen(req->path), i;
+    char *tmp;
+    struct stat st;
+    if (mkdir(req->path, mode) == 0) {
+        if (!(req->buf = asy__strdup(req->path))) return ASY_ENOMEM;
+        req->len = n;
+        return 0;
+    }
+    if (errno == EEXIST) return stat(req->path, &st) == 0 && S_ISDIR(st.st_mode) ? 0 : ASY_EEXIST;
+    if (errno != ENOENT) return asy__errno();
+    if (!(tmp = asy__strdup(req->path))) return ASY_ENOMEM;
+    for (i = 1; i <= n; i++) {
+        int r;
+        if (i < n && (tmp[i] != '/' || tmp[i - 1] == '/')) continue;
+        if (i < n) tmp[i] = 0;
+        r = mkdir(tmp, mode);
+        if (r != 0 && errno != EEXIST) {
+            r = asy__errno();
+            asy__free(tmp);
+            return r;
+        }
+        if (r == 0 && !req->buf) {
+            if (!(req->buf = asy__strdup(tmp))) {
+                asy__free(tmp);
+                return ASY_ENOMEM;
+            }
+            req->len = strlen(tmp);
+        }
+        if (i < n) tmp[i] = '/';
+    }
+    asy__free(tmp);
+    if (stat(req->path, &st) != 0) return asy__errno();
+    return S_ISDIR(st.st_mode) ? 0 : ASY_EEXIST;
+}
+
+/* ---- rm -r ------------------------------------------------------------
+ * Depth-first with one directory fd open at a time, however deep the
+ * tree: a directory is read once (its files unlinked, its subdirectory
+ * names kept), then each subdirectory is entered; climbing back goes
+ * through "..", which is the real parent because entering never follows
+ * a symlink (O_NOFOLLOW). */
+typedef struct {
+    char **subdirs;
+    size_t n, cap, next;
+    const char *name; /* in the parent's subdirs; NULL for the root */
+    int scanned;
+} asy__rm_frame;
+
+static void asy__rm_frame_free(asy__rm_frame *f) {
+    size_t i;
+    for (i = 0; i < f->n; i++) asy__free(f->subdirs[i]);
+    asy__free(f->subdirs);
+}
+
+/* root/a/b/name for an error message: the root, the names of frames
+ * 1..depth-1, then name. */
+static char *asy__rm_path(const char *root, const asy__rm_frame *frames, size_t depth,
+                          const char *name) {
+    size_t len = strlen(root) + 1, i, at;
+    char *s;
+    for (i = 1; i < depth; i++) len += strlen(frames[i].name) + 1;
+    if (name) len += strlen(name) + 1;
+    if (!(s = (char *)asy__malloc(len))) return NULL;
+    at = strlen(root);
+    memcpy(s, root, at);
+    for (i = 1; i <= depth; i++) {
+        const char *part = i < depth ? frames[i].name : name;
+        size_t pl;
+        if (!part) break;
+        pl = strlen(part);
+        s[at++] = '/';
+        memcpy(s + at, part, pl);
+        at += pl;
+    }
+    s[at] = 0;
+    return s;
+}
+
+/* Reads the directory open at fd: unlinks what is not a directory and
+ * records the subdirectories.  0 or an error (syscall set). */
+static int asy__rm_scan(int fd, asy__rm_frame *f, const char **syscall, char **failed) {
+    int dfd = dup(fd);
+    DIR *d;
+    int err = 0;
+    if (dfd < 0 || !(d = fdopendir(dfd))) {
+        err = asy__errno();
+        if (dfd >= 0) close(dfd);
+        *syscall = "opendir";
+        return err;
+    }
+    for (;;) {
+        struct dirent *e;
+        int isdir;
+        errno = 0;
+        if (!(e = readdir(d))) {
+            if (errno) {
+                err = asy__errno();
+                *syscall = "scandir";
+            }
+            break;
+        }
+        if (asy__is_dot(e->d_name)) continue;
+        isdir = asy__dirent_type(d, e) == ASY_DIRENT_DIR;
+        if (!isdir) {
+            if (unlinkat(fd, e->d_name, 0) == 0 || errno == ENOENT) continue;
+            if (errno != EISDIR) { /* EISDIR: it became a directory meanwhile */
+                err = asy__errno();
+                *syscall = "unlink";
+                *failed = asy__strdup(e->d_name);
+                break;
+            }
+        }
+        if (f->n == f->cap) {
+            size_t c = f->cap ? f->cap * 2 : 16;
+            char **ns = (char **)asy__realloc(f->subdirs, c * sizeof(char *));
+            if (!ns) { err = ASY_ENOMEM; break; }
+            f->subdirs = ns;
+            f->cap = c;
+        }
+        if (!(f->subdirs[f->n] = asy__strdup(e->d_name))) { err = ASY_ENOMEM; break; }
+        f->n++;
+    }
+    closedir(d);
+    f->scanned = 1;
+    return err;
+}
+
+static void asy__fs_rm_tree(asy_fs_t *req) {
+    asy__rm_frame *frames;
+    size_t depth = 1, cap = 16;
+    const char *syscall = "opendir";
+    char *failed = NULL;
+    int err = 0, cur;
+    if (!(frames = (asy__rm_frame *)asy__calloc(cap, sizeof(*frames)))) {
+        req->result = ASY_ENOMEM;
+        return;
+    }
+    cur = open(req->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (cur < 0) {
+        asy__free(frames);
+        asy__fs_fail(req, asy__errno(), "opendir");
+        return;
+    }
+    for (;;) {
+        asy__rm_frame *f = &frames[depth - 1];
+        if (!f->scanned && (err = asy__rm_scan(cur, f, &syscall, &failed)) != 0) break;
+        if (f->next < f->n) {
+            const char *child = f->subdirs[f->next++];
+            int cfd = openat(cur, child, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (cfd < 0) {
+                if (errno == ENOENT) continue;
+                /* replaced by a file or a link meanwhile */
+                if ((errno == ENOTDIR || errno == ELOOP) &&
+                    (unlinkat(cur, child, 0) == 0 || errno == ENOENT))
+                    continue;
+                err = asy__errno();
+                syscall = "opendir";
+                failed = asy__strdup(child);
+                break;
+            }
+            if (depth == cap) {
+                asy__rm_frame *nf = (asy__rm_frame *)asy__realloc(frames, 2 * cap * sizeof(*frames));
+                if (!nf) {
+                    close(cfd);
+                    err = ASY_ENOMEM;
+                    break;
+                }
+                frames = nf;
+                cap *= 2;
+            }
+            close(cur);
+            cur = cfd;
+            memset(&frames[depth], 0, sizeof(frames[depth]));
+            frames[depth].name = child; /* lives in the parent's list */
+            depth++;
+            continue;
+        }
+        /* every entry is gone: remove the directory itself */
+        if (depth == 1) {
+            close(cur);
+            cur = -1;
+            if (rmdir(req->path) != 0 && errno != ENOENT) {
+                err = asy__errno();
+                syscall = "rmdir";
+            }
+            break;
+        }
+        {
+            int pfd = openat(cur, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            const char *name = f->name;
+            int r;
+            if (pfd < 0) {
+                err = asy__errno();
+                syscall = "opendir";
+                break;
+            }
+            close(cur);
+            cur = pfd;
+            r = unlinkat(cur, name, AT_REMOVEDIR);
+            if (r != 0 && errno != ENOENT) {
+                err = asy__errno();
+                syscall = "rmdir";
+                failed = asy__strdup(name);
+            }
+            asy__rm_frame_free(f);
+            depth--;
+            if (err) break;
+        }
+    }
+    if (cur >= 0) close(cur);
+    if (err) {
+        char *where = asy__rm_path(req->path, frames, depth, failed);
+        asy__fs_fail(req, err, syscall);
+        if (where) asy__fs_set_path(req, where);
+    }
+    while (depth > 0) asy__rm_frame_free(&frames[--depth]);
+    asy__free(frames);
+    asy__free(failed);
+}
+
+ASY__INTERNAL void asy__fs_rm(asy_fs_t *req) {
+    struct stat st;
+    req->result = 0;
+    if (lstat(req->path, &st) != 0) {
+        if (errno == ENOENT && (req->flags_ & ASY_FS_FORCE)) return;
+        asy__fs_fail(req, asy__errno(), "lstat");
+        return;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        if (unlink(req->path) != 0 && !(errno == ENOENT && (req->flags_ & ASY_FS_FORCE)))
+            asy__fs_fail(req, asy__errno(), "unlink");
+        return;
+    }
+    if (!(req->flags_ & ASY_FS_RECURSIVE)) {
+        asy__fs_fail(req, ASY_EISDIR, "rm");
+        return;
+    }
+    asy__fs_rm_tree(req);
+}
+
+#line 1 "asyncrt_impl/fs/file.c"
+/* Whole-file operations: readFile, writeFile / appendFile, copyFile.
+ * Each is one pool job (open, I/O and close together), where Node's
+ * fs/promises makes a round trip to the pool per system call. */
+
+static int asy__open_retry(const char *path, int flags, int mode) {
+    int fd;
+    do fd = open(path, flags | O_CLOEXEC, mode);
+    while (fd < 0 && errno == EINTR);
+    return fd;
+}
+
+ASY__INTERNAL void asy__fs_read_file(asy_fs_t *req) {
+    struct stat st;
+    size_t cap, used = 0;
+    char *b;
+    int fd = asy__open_retry(req->path, O_RDONLY, 0);
+    if (fd < 0) {
+        asy__fs_fail(req, asy__errno(), "open");
+        return;
+    }
+    if (fstat(fd, &st) != 0) {
+        asy__fs_fail(req, asy__errno(), "fstat");
+        close(fd);
+        return;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        asy__fs_fail(req, ASY_EISDIR, "read");
+        close(fd);
+        return;
+    }
+    /* A regular file is read up to the size it has now (as Node does);
+     * anything else (pipes, /proc files that say 0) until end of file. */
+    cap = (S_ISREG(st.st_mode) && st.st_size > 0) ? (size_t)st.st_size : 8192;
+    if (!(b = (char *)asy__malloc(cap + 1))) {
+        req->result = ASY_ENOMEM;
+        close(fd);
+        return;
+    }
+    for (;;) {
+        ssize_t n;
+        if (used == cap) {
+            char *nb;
+            if (S_ISREG(st.st_mode) && st.st_size > 0) break;
+            nb = (char *)asy__realloc(b, cap * 2 + 1);
+            if (!nb) {
+                asy__free(b);
+                close(fd);
+                req->result = ASY_ENOMEM;
+                return;
+            }
+            b = nb;
+            cap *= 2;
+        }
+        n = read(fd, b + used, cap - used);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            asy__fs_fail(req, asy__errno(), "read");
+            asy__free(b);
+            close(fd);
+            return;
+        }
+        if (n == 0) break;
+        used += (size_t)n;
+    }
+    close(fd);
+    b[used] = 0;
+    req->buf = b;
+    req->len = used;
+    req->result = (int64_t)used;
+}
+
+static int asy__write_all(int fd, const char *p, size_t len) {
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return asy__errno();
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+ASY__INTERNAL void asy__fs_write_file(asy_fs_t *req, int append) {
+    int flags = O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC), r;
+    int fd = asy__open_retry(req->path, flags, req->mode_);
+    if (fd < 0) {
+        asy__fs_fail(req, asy__errno(), "open");
+        return;
+    }
+    r = asy__write_all(fd, (const char *)req->bufsml_[0].base, req->bufsml_[0].len);
+    if (r) {
+        asy__fs_fail(req, r, "write");
+        close(fd);
+        return;
+    }
+    if (close(fd) != 0 && errno != EINTR) {
+        asy__fs_fail(req, asy__errno(), "close");
+        return;
+    }
+    req->result = (int64_t)req->bufsml_[0].len;
+}
+
+/* The data itself: copy_file_range (in-kernel, may reflink), else a
+ * read/write loop when the kernel or the file systems cannot. */
+static int asy__copy_data(int in, int out, uint64_t size) {
+    char *buf;
+    int r = 0;
+#if ASYNCRT_OS_LINUX && defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 27)
+    uint64_t done = 0;
+    while (done < size) {
+        size_t chunk = size - done > ((size_t)1 << 30) ? ((size_t)1 << 30) : (size_t)(size - done);
+        ssize_t n = copy_file_range(in, NULL, out, NULL, chunk, 0);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            if (done == 0 && (errno == ENOSYS || errno == EXDEV || errno == EINVAL ||
+                              errno == EOPNOTSUPP || errno == EPERM))
+                break; /* fall back to read/write */
+            return asy__errno();
+        }
+        if (n == 0) return 0; /* file shrank */
+        done += (uint64_t)n;
+    }
+    if (done >= size && size > 0) return 0;
+#endif
+    (void)size;
+    if (!(buf = (char *)asy__malloc(65536))) return ASY_ENOMEM;
+    for (;;) {
+        ssize_t n = read(in, buf, 65536);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            r = asy__errno();
+            break;
+        }
+        if (n == 0) break;
+        if ((r = asy__write_all(out, buf, (size_t)n)) != 0) break;
+    }
+    asy__free(buf);
+    return r;
+}
+
+ASY__INTERNAL void asy__fs_copy_file(asy_fs_t *req) {
+    struct stat sst, dst;
+    int in, out, r = 0, flags = req->flags_;
+    in = asy__open_retry(req->path, O_RDONLY, 0);
+    if (in < 0) {
+        asy__fs_fail(req, asy__errno(), "copyfile");
+        return;
+    }
+    if (fstat(in, &sst) != 0) {
+        asy__fs_fail(req, asy__errno(), "copyfile");
+        close(in);
+        return;
+    }
+    /* Not O_TRUNC yet: copying a file onto itself must leave it intact. */
+    out = asy__open_retry(req->dest,
+                          O_WRONLY | O_CREAT | ((flags & ASY_FS_COPYFILE_EXCL) ? O_EXCL : 0),
+                          (int)(sst.st_mode & 07777));
+    if (out < 0) {
+        asy__fs_fail(req, asy__errno(), "copyfile");
+        close(in);
+        return;
+    }
+    if (fstat(out, &dst) != 0) {
+        r = asy__errno();
+    } else if (dst.st_dev == sst.st_dev && dst.st_ino == sst.st_ino) {
+        r = 0; /* same file: nothing to do */
+    } else if (ftruncate(out, 0) != 0) {
+        r = asy__errno();
+    } else {
+        int cloned = 0;
+        if (fchmod(out, sst.st_mode & 07777) != 0) r = asy__errno();
+#if ASYNCRT_OS_LINUX && defined(FICLONE)
+        if (!r && (flags & (ASY_FS_COPYFILE_FICLONE | ASY_FS_COPYFILE_FICLONE_FORCE))) {
+            if (ioctl(out, FICLONE, in) == 0)
+                cloned = 1;
+            else if (flags & ASY_FS_COPYFILE_FICLONE_FORCE)
+                r = asy__errno();
+        }
+#else
+        if (!r && (flags & ASY_FS_COPYFILE_FICLONE_FORCE)) r = ASY_ENOSYS;
+#endif
+        if (!r && !cloned) r = asy__copy_data(in, out, (uint64_t)sst.st_size);
+    }
+    close(in);
+    if (close(out) != 0 && !r && errno != EINTR) r = asy__errno();
+    if (r) asy__fs_fail(req, r, "copyfile");
+}
+
+#line 1 "asyncrt_impl/fs/api.c"
+/* The public fs calls: argument checks, then asy__fs_init + asy__fs_go. */
+
+/* A bad argument: the result is recorded when there is a request. */
+static int asy__fs_bad(asy_fs_t *req) {
+    if (req) req->result = ASY_EINVAL;
+    return ASY_EINVAL;
+}
+
+/* For the calls whose only argument is a path. */
+static int asy__fs_path_op(asy_loop_t *loop, asy_fs_t *req, asy_fs_type type, const char *path,
+                           asy_fs_cb cb) {
+    int r;
+    if (!path) return asy__fs_bad(req);
+    if ((r = asy__fs_init(loop, req, type, path, NULL, cb)) != 0) return r;
+    return asy__fs_go(req);
+}
+
+static int asy__fs_fd_op(asy_loop_t *loop, asy_fs_t *req, asy_fs_type type, int fd,
+                         int64_t off, asy_fs_cb cb) {
+    int r;
+    if (fd < 0) return asy__fs_bad(req);
+    if ((r = asy__fs_init(loop, req, type, NULL, NULL, cb)) != 0) return r;
+    req->fd_ = fd;
+    req->off_ = off;
+    return asy__fs_go(req);
+}
+
+ASYNCRT_API int asy_fs_open(asy_loop_t *loop, asy_fs_t *req, const char *path, int flags,
+                            int mode, asy_fs_cb cb) {
+    int r;
+    if (!path || mode < 0) return asy__fs_bad(req);
+    if ((r = asy__fs_init(loop, req, ASY_FS_OPEN, path, NULL, cb)) != 0) return r;
+    req->flags_ = flags;
+    req->mode_ = mode ? mode : 0666;
+    return asy__fs_go(req);
+}
+
+ASYNCRT_API int asy_fs_close(asy_loop_t *loop, asy_fs_t *req, int fd, asy_fs_cb cb) {
+    return asy__fs_fd_op(loop, req, ASY_FS_CLOSE, fd, 0, cb);
+}
+
+static int asy__fs_rw_op(asy_loop_t *loop, asy_fs_t *req, asy_fs_type type, int fd,
+                         const asy_iovec_t *bufs, unsigned nbufs, int64_t offset, asy_fs_cb cb) {
+    int r;
+    if (fd < 0 || !bufs || nbufs == 0) return asy__fs_bad(req);
+    if ((r = asy__fs_init(loop, req, type, NULL, NULL, cb)) != 0) return r;
+    req->fd_ = fd;
+    req->off_ = offset < 0 ? -1 : offset;
+    req->nbufs_ = nbufs;
+    if (!cb) {
+        req->bufs_ = (asy_iovec_t *)bufs; /* used during this call only */
+    } else {
+        /* the caller's array may be on its stack: keep a copy */
+        req->bufs_ = nbufs <= ASY_ARRAY_SIZE(req->bufsml_) ? req->bufsml_
+                                                            : ASY__NEW_ARRAY(asy_iovec_t, nbufs);
+        if (!req->bufs_) return (int)(req->result = ASY_ENOMEM);
+        memcpy(req->bufs_, bufs, nbufs * sizeof(*bufs));
+    }
+    return asy__fs_go(req);
+}
+
+ASYNCRT_API int asy_fs_read(asy_loop_t *loop, asy_fs_t *req, int fd, const asy_iovec_t *bufs,
+                            unsigned nbufs, int64_t offset, asy_fs_cb cb) {
+    return asy__fs_rw_op(loop, req, ASY_FS_READ, fd, bufs, nbufs, offset, cb);
+}
+
+ASYNCRT_API int asy_fs_write(asy_loop_t *loop, asy_fs_t *req, int fd, const asy_iovec_t *bufs,
+                             unsigned nbufs, int64_t offset, asy_fs_cb cb) {
+    return asy__fs_rw_op(loop, req, ASY_FS_WRITE, fd, bufs, nbufs, offset, cb);
+}
+
+ASYNCRT_API int asy_fs_stat(asy_loop_t *loop, asy_fs_t *req, const char *path, asy_fs_cb cb) {
+    return asy__fs_path_op(loop, req, ASY_FS_STAT, path, cb);
+}
+
+ASYNCRT_API int asy_fs_lstat(asy_loop_t *loop, asy_fs_t *req, const char *path, asy_fs_cb cb) {
+    return asy__fs_path_op(loop, req, ASY_FS_LSTAT, path, cb);
+}
+
+ASYNCRT_API int asy_fs_fstat(asy_loop_t *loop, asy_fs_t *req, int fd, asy_fs_cb cb) {
+    return asy__fs_fd_op(loop, req, ASY_FS_FSTAT, fd, 0, cb);
+}
+
+static int asy__fs_two_paths(asy_loop_t *loop, asy_fs_t *req, asy_fs_type type, const char *a,
+                             const char *b, int flags, asy_fs_cb cb) {
+    int r;
+    if (!a || !b) return asy__fs_bad(req);
+    if ((r = asy__fs_init(loop, req, type, a, b, cb)) != 0) return r;
+    req->flags_ = flags;
+    return asy__fs_go(req);
+}
+
+ASYNCRT_API int asy_fs_rename(asy_loop_t *loop, asy_fs_t *req, const char *from, const char *to,
+                              asy_fs_cb cb) {
+    return asy__fs_two_paths(loop, req, ASY_FS_RENAME, from, to, 0, cb);
+}
+
+ASYNCRT_API int asy_fs_unlink(asy_loop_t *loop, asy_fs_t *req, const char *path, asy_fs_cb cb) {
+    return asy__fs_path_op(loop, req, ASY_FS_UNLINK, path, cb);
+}
+
+ASYNCRT_API int asy_fs_mkdir(asy_loop_t *loop, asy_fs_t *req, const char *path, int mode,
+                             int flags, asy_fs_cb cb) {
+    int r;
+    if (!path || mode < 0 || (flags & ~ASY_FS_RECURSIVE)) return asy__fs_bad(req);
+    if ((r = asy__fs_init(loop, req, ASY_FS_MKDIR, path, NULL, cb)) != 0) return r;
+    req->mode_ = mode ? mode : 0777;
+    req->flags_ = flags;
+    return asy__fs_go(req);
+}
+
+ASYNCRT_API int asy_fs_rmdir(asy_loop_t *loop, asy_fs_t *req, const char *path, asy_fs_cb cb) {
+    return asy__fs_path_op(loop, req, ASY_FS_RMDIR, path, cb);
+}
+
+ASYNCRT_API int asy_fs_rm(asy_loop_t *loop, asy_fs_t *req, const char *path, int flags,
+                          asy_fs_cb cb) {
+    int r;
+    if (!path || (flags & ~(ASY_FS_RECURSIVE | ASY_FS_FORCE))) return asy__fs_bad(req);
+    if ((r = asy__fs_init(loop, req, ASY_FS_RM, path, NULL, cb)) != 0) return r;
+    req->flags_ = flags;
+    return asy__fs_go(req);
+}
+
+ASYNCRT_API int asy_fs_readdir(asy_loop_t *loop, asy_fs_t *req, const char *path, asy_fs_cb cb) {
+    return asy__fs_path_op(loop, req, ASY_FS_READDIR, path, cb);
+}
+
+ASYNCRT_API int asy_fs_read_file(asy_loop_t *loop, asy_fs_t *req, const char *path,
+                                 asy_fs_cb cb) {
+    return asy__fs_path_op(loop, req, ASY_FS_READ_FILE, path, cb);
+}
+
+static int asy__fs_put_file(asy_loop_t *loop, asy_fs_t *req, asy_fs_type type, const char *path,
+                            const void *data, size_t len, int mode, asy_fs_cb cb) {
+    int r;
+    if (!path || (!data && len) || mode < 0) return asy__fs_bad(req);
+    if ((r = asy__fs_init(loop, req, type, path, NULL, cb)) != 0) return r;
+    req->bufsml_[0].base = (void *)data;
+    req->bufsml_[0].len = len;
+    req->mode_ = mode ? mode : 0666;
+    return asy__fs_go(req);
+}
+
+ASYNCRT_API int asy_fs_write_file(asy_loop_t *loop, asy_fs_t *req, const char *path,
+                                  const void *data, size_t len, int mode, asy_fs_cb cb) {
+    return asy__fs_put_file(loop, req, ASY_FS_WRITE_FILE, path, data, len, mode, cb);
+}
+
+ASYNCRT_API int asy_fs_append_file(asy_loop_t *loop, asy_fs_t *req, const char *path,
+                                   const void *data, size_t len, int mode, asy_fs_cb cb) {
+    return asy__fs_put_file(loop, req, ASY_FS_APPEND_FILE, path, data, len, mode, cb);
+}
+
+ASYNCRT_API int asy_fs_copy_file(asy_loop_t *loop, asy_fs_t *req, const char *src,
+                                 const char *dest, int flags, asy_fs_cb cb) {
+    if (flags & ~(ASY_FS_COPYFILE_EXCL | ASY_FS_COPYFILE_FICLONE | ASY_FS_COPYFILE_FICLONE_FORCE))
+        return asy__fs_bad(req);
+    return asy__fs_two_paths(loop, req, ASY_FS_COPY_FILE, src, dest, flags, cb);
+}
+
+ASYNCRT_API int asy_fs_access(asy_loop_t *loop, asy_fs_t *req, const char *path, int mode,
+                              asy_fs_cb cb) {
+    int r;
+    if (!path || (mode & ~(ASY_R_OK | ASY_W_OK | ASY_X_OK))) return asy__fs_bad(req);
+    if ((r = asy__fs_init(loop, req, ASY_FS_ACCESS, path, NULL, cb)) != 0) return r;
+    req->mode_ = mode;
+    return asy__fs_go(req);
+}
+
+ASYNCRT_API int asy_fs_realpath(asy_loop_t *loop, asy_fs_t *req, const char *path, asy_fs_cb cb) {
+    return asy__fs_path_op(loop, req, ASY_FS_REALPATH, path, cb);
+}
+
+ASYNCRT_API int asy_fs_symlink(asy_loop_t *loop, asy_fs_t *req, const char *target,
+                               const char *path, asy_fs_cb cb) {
+    return asy__fs_two_paths(loop, req, ASY_FS_SYMLINK, target, path, 0, cb);
+}
+
+ASYNCRT_API int asy_fs_readlink(asy_loop_t *loop, asy_fs_t *req, const char *path, asy_fs_cb cb) {
+    return asy__fs_path_op(loop, req, ASY_FS_READLINK, path, cb);
+}
+
+ASYNCRT_API int asy_fs_chmod(asy_loop_t *loop, asy_fs_t *req, const char *path, int mode,
+                             asy_fs_cb cb) {
+    int r;
+    if (!path || mode < 0 || mode > 07777) return asy__fs_bad(req);
+    if ((r = asy__fs_init(loop, req, ASY_FS_CHMOD, path, NULL, cb)) != 0) return r;
+    req->mode_ = mode;
+    return asy__fs_go(req);
+}
+
+ASYNCRT_API int asy_fs_utimes(asy_loop_t *loop, asy_fs_t *req, const char *path, double atime,
+                              double mtime, asy_fs_cb cb) {
+    int r;
+    /* NaN compares unequal to itself; beyond +-2^62 s the cast overflows */
+    if (!path || atime != atime || mtime != mtime || atime > 4.6e18 || atime < -4.6e18 ||
+        mtime > 4.6e18 || mtime < -4.6e18)
+        return asy__fs_bad(req);
+    if ((r = asy__fs_init(loop, req, ASY_FS_UTIMES, path, NULL, cb)) != 0) return r;
+    req->atime_ = atime;
+    req->mtime_ = mtime;
+    return asy__fs_go(req);
+}
+
+ASYNCRT_API int asy_fs_truncate(asy_loop_t *loop, asy_fs_t *req, const char *path, int64_t len,
+                                asy_fs_cb cb) {
+    int r;
+    if (!path || len < 0) return asy__fs_bad(req);
+    if ((r = asy__fs_init(loop, req, ASY_FS_TRUNCATE, path, NULL, cb)) != 0) return r;
+    req->off_ = len;
+    return asy__fs_go(req);
+}
+
+ASYNCRT_API int asy_fs_ftruncate(asy_loop_t *loop, asy_fs_t *req, int fd, int64_t len,
+                                 asy_fs_cb cb) {
+    if (len < 0) return asy__fs_bad(req);
+    return asy__fs_fd_op(loop, req, ASY_FS_FTRUNCATE, fd, len, cb);
+}
+
+ASYNCRT_API int asy_fs_fsync(asy_loop_t *loop, asy_fs_t *req, int fd, asy_fs_cb cb) {
+    return asy__fs_fd_op(loop, req, ASY_FS_FSYNC, fd, 0, cb);
+}
+
+ASYNCRT_API int asy_fs_fdatasync(asy_loop_t *loop, asy_fs_t *req, int fd, asy_fs_cb cb) {
+    return asy__fs_fd_op(loop, req, ASY_FS_FDATASYNC, fd, 0, cb);
+}
+
+ASYNCRT_API int asy_fs_mkdtemp(asy_loop_t *loop, asy_fs_t *req, const char *prefix,
+                               asy_fs_cb cb) {
+    return asy__fs_path_op(loop, req, ASY_FS_MKDTEMP, prefix, cb);
+}
+
+#line 1 "asyncrt_impl/fs/promises.c"
+/* fs/promises over the callback API: the request is allocated with the
+ * promise and becomes the promise's value. */
+
+/* Leaves req's results with req: they are not freed when the callback
+ * that is running now returns (the promise owns req and frees them). */
+static void asy__fs_keep(asy_fs_t *req) {
+    asy__fs_owned *own = asy__fs_current(req);
+    if (!own) return;
+    if (own->buf == req->buf) own->buf = NULL;
+    if (own->dirents == req->dirents) own->dirents = NULL;
+    if (own->path == req->path) own->path = NULL;
+    if (own->dest == req->dest) own->dest = NULL;
+}
+
+static void asy__fsp_free(void *v) {
+    asy_fs_t *req = (asy_fs_t *)v;
+    asy_fs_req_cleanup(req);
+    asy__free(req);
+}
+
+static void asy__fsp_reject(asy_promise_t *p, const asy_fs_t *req, int code) {
+    size_t n = 128 + (req->path ? strlen(req->path) : 0) + (req->dest ? strlen(req->dest) : 0);
+    char *msg = req->syscall ? (char *)asy__malloc(n) : NULL;
+    if (msg) asy_fs_error(req, msg, n);
+    asy_promise_reject(p, code, msg && *msg ? msg : asy_strerror(code));
+    asy__free(msg);
+}
+
+static void asy__fsp_done(asy_fs_t *req) {
+    asy_promise_t *p = (asy_promise_t *)req->data;
+    if (req->result < 0) {
+        asy__fsp_reject(p, req, (int)req->result);
+        asy__free(req); /* its results go when this callback returns */
+    } else {
+        asy__fs_keep(req);
+        asy_promise_settle(p, asy_ok_owned(req, asy__fsp_free));
+    }
+    asy_promise_release(p); /* the reference held for settling */
+}
+
+/* A zeroed request carrying a second reference of a new promise. */
+static asy_fs_t *asy__fsp_new(asy_loop_t *loop, asy_promise_t **out) {
+    asy_fs_t *req;
+    asy_promise_t *p;
+    *out = NULL;
+    if (!loop || !(p = asy_promise_new(loop))) return NULL;
+    if (!(req = (asy_fs_t *)asy__calloc(1, sizeof(asy_fs_t)))) {
+        asy_promise_release(p);
+        return NULL;
+    }
+    req->data = asy_promise_retain(p);
+    *out = p;
+    return req;
+}
+
+/* r: what starting the operation returned; an error rejects at once (the
+ * callback will never run). */
+static asy_promise_t *asy__fsp_started(asy_fs_t *req, asy_promise_t *p, int r) {
+    if (r != 0) {
+        req->result = r;
+        asy__fsp_reject(p, req, r);
+        asy_promise_release(p);
+        asy_fs_req_cleanup(req);
+        asy__free(req);
+    }
+    return p;
+}
+
+#define ASY__FSP(call)                                       \
+    asy_promise_t *p;                                        \
+    asy_fs_t *req = asy__fsp_new(loop, &p);                  \
+    if (!req) return NULL;                                   \
+    return asy__fsp_started(req, p, call)
+
+ASYNCRT_API asy_promise_t *asy_fsp_open(asy_loop_t *loop, const char *path, int flags, int mode) {
+    ASY__FSP(asy_fs_open(loop, req, path, flags, mode, asy__fsp_done));
+}
+ASYNCRT_API asy_promise_t *asy_fsp_close(asy_loop_t *loop, int fd) {
+    ASY__FSP(asy_fs_close(loop, req, fd, asy__fsp_done));
+}
+ASYNCRT_API asy_promise_t *asy_fsp_read(asy_loop_t *loop, int fd, const asy_iovec_t *bufs,
+                                        unsigned nbufs, int64_t offset) {
+    ASY__FSP(asy_fs_read(loop, req, fd, bufs, nbufs, offset, asy__fsp_done));
+}
+ASYNCRT_API asy_promise_t *asy_fsp_write(asy_loop_t *loop, int fd, const asy_iovec_t *bufs,
+                                         unsigned nbufs, int64_t offset) {
+    ASY__FSP(asy_fs_write(loop, req, fd, bufs, nbufs, offset, asy__fsp_done));
+}
+ASYNCRT_API asy_promise_t *asy_fsp_stat(asy_loop_t *loop, const char *path) {
+    ASY__FSP(asy_fs_stat(loop, req, path, asy__fsp_done));
+}
+ASYNCRT_API asy_promise_t *asy_fsp_lstat(asy_loop_t *loop, const char *path) {
+    ASY__FSP(asy_fs_lstat(loop, req, path, asy__fsp_done));
+}
+ASYNCRT_API asy_promise_t *asy_fsp_fstat(asy_loop_t *loop, int fd) {
+    ASY__FSP(asy_fs_fstat(loop, req, fd, asy__fsp_done));
+}
+ASYNCRT_API asy_promise_t *asy_fsp_rename(asy_loop_t *loop, const char *from, const char *to) {
+    ASY__FSP(asy_fs_rename(loop, req, from, to, asy__fsp_done));
+}
+ASYNCRT_API asy_promise_t *asy_fsp_unlink(asy_loop_t *loop, const char *path) {
+    ASY__FSP(asy_fs_unlink(loop, req, path, asy__fsp_done));
+}
+ASYNCRT_API asy_promise_t *asy_fsp_mkdir(asy_loop_t *loop, const char *path, int mode, int flags) {
+    ASY__FSP(asy_fs_mkdir(loop, req, path, mode, flags, asy__fsp_done));
+}
+ASYNCRT_API asy_promise_t *asy_fsp_rmdir(asy_loop_t *loop, const char *path) {
+    ASY__FSP(asy_fs_rmdir(loop, req, path, asy__fsp_done));
+}
+ASYNCRT_API asy_promise_t *asy_fsp_rm(asy_loop_t *loop, const char *path, int flags) {
+    ASY__FSP(asy_fs_rm(loop, req, path, flags, asy__fsp_done));
+}
+ASYNCRT_API asy_promise_t *asy_fsp_readdir(asy_loop_t *loop, const char *path) {
+    ASY__FSP(asy_fs_readdir(loop, req, path, asy__fsp_done));
+}
+ASYNCRT_API asy_promise_t *asy_fsp_read_file(asy_loop_t *loop, const char *path) {
+    ASY__FSP(asy_fs_read_file(loop, req, path, asy__fsp_done));
+}
+ASYNCRT_API asy_promise_t *asy_fsp_write_file(asy_loop_t *loop, const char *path,
+                                              const void *data, size_t len, int mode) {
+    ASY__FSP(asy_fs_write_file(loop, req, path, data, len, mode, asy__fsp_done));
+}
+ASYNCRT_API asy_promise_t *asy_fsp_append_file(asy_loop_t *loop, const char *path,
+                                               const void *data, size_t len, int mode) {
+    ASY__FSP(asy_fs_append_file(loop, req, path, data, len, mode, asy__fsp_done));
+}
+ASYNCRT_API asy_promise_t *asy_fsp_copy_file(asy_loop_t *loop, const char *src,
+                                             const char *dest, int flags) {
+    ASY__FSP(asy_fs_copy_file(loop, req, src, dest, flags, asy__fsp_done));
+}
+ASYNCRT_API asy_promise_t *asy_fsp_access(asy_loop_t *loop, const char *path, int mode) {
+    ASY__FSP(asy_fs_access(loop, req, path, mode, asy__fsp_done));
+}
+ASYNCRT_API asy_promise_t *asy_fsp_realpath(asy_loop_t *loop, const char *path) {
+    ASY__FSP(asy_fs_realpath(loop, req, path, asy__fsp_done));
+}
+ASYNCRT_API asy_promise_t *asy_fsp_symlink(asy_loop_t *loop, const char *target,
+                                           const char *path) {
+    ASY__FSP(asy_fs_symlink(loop, req, target, path, asy__fsp_done));
+}
+ASYNCRT_API asy_promise_t *asy_fsp_readlink(asy_loop_t *loop, const char *path) {
+    ASY__FSP(asy_fs_readlink(loop, req, path, asy__fsp_done));
+}
+ASYNCRT_API asy_promise_t *asy_fsp_chmod(asy_loop_t *loop, const char *path, int mode) {
+    ASY__FSP(asy_fs_chmod(loop, req, path, mode, asy__fsp_done));
+}
+ASYNCRT_API asy_promise_t *asy_fsp_utimes(asy_loop_t *loop, const char *path, double atime,
+                                          double mtime) {
+    ASY__FSP(asy_fs_utimes(loop, req, path, atime, mtime, asy__fsp_done));
+}
+ASYNCRT_API asy_promise_t *asy_fsp_truncate(asy_loop_t *loop, const char *path, int64_t len) {
+    ASY__FSP(asy_fs_truncate(loop, req, path, len, asy__fsp_done));
+}
+ASYNCRT_API asy_promise_t *asy_fsp_ftruncate(asy_loop_t *loop, int fd, int64_t len) {
+    ASY__FSP(asy_fs_ftruncate(loop, req, fd, len, asy__fsp_done));
+}
+ASYNCRT_API asy_promise_t *asy_fsp_fsync(asy_loop_t *loop, int fd) {
+    ASY__FSP(asy_fs_fsync(loop, req, fd, asy__fsp_done));
+}
+ASYNCRT_API asy_promise_t *asy_fsp_fdatasync(asy_loop_t *loop, int fd) {
+    ASY__FSP(asy_fs_fdatasync(loop, req, fd, asy__fsp_done));
+}
+ASYNCRT_API asy_promise_t *asy_fsp_mkdtemp(asy_loop_t *loop, const char *prefix) {
+    ASY__FSP(asy_fs_mkdtemp(loop, req, prefix, asy__fsp_done));
+}
+#undef ASY__FSP
+
+#line 1 "asyncrt_impl/fs/watch.c"
+/* fs.watch on inotify.  Each handle has its own inotify instance, so watch
+ * descriptors are small integers handed out in order and index a plain
+ * array (wd -> directory path relative to the watched root). */
+
+ASYNCRT_API int asy_fs_watch_init_at(asy_loop_t *loop, asy_fs_watch_t *h, const char *file,
+                                     int line) {
+    if (!loop || !h) return ASY_EINVAL;
+    asy__handle_init(loop, (asy_handle_t *)h, ASY_HANDLE_FS_WATCH, file, line);
+    h->cb_ = NULL;
+    h->path_ = NULL;
+    h->base_ = NULL;
+    h->watch_flags_ = 0;
+    h->dirs_ = NULL;
+    h->ndirs_ = 0;
+    h->scratch_ = NULL;
+    h->scratch_cap_ = 0;
+    asy__io_init(&h->io_, -1, NULL);
+    return 0;
+}
+
+ASYNCRT_API const char *asy_fs_watch_path(const asy_fs_watch_t *h) { return h ? h->path_ : NULL; }
+
+/* a + "/" + b, or a copy of a when b is empty. */
+static char *asy__path_join2(const char *a, const char *b) {
+    size_t la = strlen(a), lb = strlen(b);
+    char *s = (char *)asy__malloc(la + lb + 2);
+    if (!s) return NULL;
+    memcpy(s, a, la);
+    if (lb) {
+        s[la] = '/';
+        memcpy(s + la + 1, b, lb + 1);
+    } else {
+        s[la] = 0;
+    }
+    return s;
+}
+
+ASYNCRT_API int asy_fs_watch_stop(asy_fs_watch_t *h) {
+    unsigned i;
+    if (!h) return ASY_EINVAL;
+    if (h->io_.fd >= 0) {
+        asy__io_close(h->loop, &h->io_);
+        close(h->io_.fd);
+        h->io_.fd = -1;
+    }
+    for (i = 0; i < h->ndirs_; i++) asy__free(h->dirs_[i]);
+    asy__free(h->dirs_);
+    asy__free(h->path_);
+    asy__free(h->scratch_);
+    h->dirs_ = NULL;
+    h->ndirs_ = 0;
+    h->path_ = NULL;
+    h->base_ = NULL;
+    h->scratch_ = NULL;
+    h->scratch_cap_ = 0;
+    asy__handle_stop((asy_handle_t *)h);
+    return 0;
+}
+
+ASY__INTERNAL void asy__fs_watch_close(asy_fs_watch_t *h) { asy_fs_watch_stop(h); }
+
+#if ASYNCRT_OS_LINUX
+#define ASY__WATCH_MASK                                                                   \
+    (IN_ATTRIB | IN_CREATE | IN_MODIFY | IN_DELETE | IN_DELETE_SELF | IN_MOVE_SELF | \
+     IN_MOVED_FROM | IN_MOVED_TO)
+
+/* Records wd -> rel; takes ownership of rel. */
+static int asy__watch_set(asy_fs_watch_t *h, int wd, char *rel) {
+    if ((unsigned)wd >= h->ndirs_) {
+        unsigned n = h->ndirs_ ? h->ndirs_ : 8, i;
+        char **nd;
+        while (n <= (unsigned)wd) n *= 2;
+        nd = (char **)asy__realloc(h->dirs_, n * sizeof(char *));
+        if (!nd) {
+            asy__free(rel);
+            return ASY_ENOMEM;
+        }
+        for (i = h->ndirs_; i < n; i++) nd[i] = NULL;
+        h->dirs_ = nd;
+        h->ndirs_ = n;
+    }
+    asy__free(h->dirs_[wd]);
+    h->dirs_[wd] = rel;
+    return 0;
+}
+
+/* Watches root/rel and, when recursive, every directory below it (with an
+ * explicit work list: trees can be deep).  Only the first add may fail the
+ * call; directories that vanish meanwhile are skipped. */
+static int asy__watch_add_tree(asy_fs_watch_t *h, const char *rel0, int first) {
+    char **todo = NULL;
+    size_t n = 0, cap = 0;
+    int err = 0;
+    char *r0 = asy__strdup(rel0);
+    if (!r0) return ASY_ENOMEM;
+    todo = (char **)asy__malloc(8 * sizeof(char *));
+    if (!todo) {
+        asy__free(r0);
+        return ASY_ENOMEM;
+    }
+    cap = 8;
+    todo[n++] = r0;
+    while (n > 0 && !err) {
+        char *rel = todo[--n];
+        char *full = asy__path_join2(h->path_, rel);
+        DIR *d;
+        int wd;
+        if (!full) {
+            asy__free(rel);
+            err = ASY_ENOMEM;
+            break;
+        }
+        wd = inotify_add_watch(h->io_.fd, full, ASY__WATCH_MASK | (first ? 0 : IN_ONLYDIR));
+        if (wd < 0) {
+            if (first) err = asy__errno();
+            asy__free(rel);
+            asy__free(full);
+            first = 0;
+            continue;
+        }
+        first = 0;
+        if ((err = asy__watch_set(h, wd, rel)) != 0) {
+            asy__free(full);
+            break;
+        }
+        rel = h->dirs_[wd];
+        d = (h->watch_flags_ & ASY_FS_RECURSIVE) ? opendir(full) : NULL;
+        asy__free(full);
+        if (!d) continue;
+        for (;;) {
+            struct dirent *e = readdir(d);
+            char *child;
+            if (!e) break;
+            if (asy__is_dot(e->d_name) || asy__dirent_type(d, e) != ASY_DIRENT_DIR) continue;
+            child = rel[0] ? asy__path_join2(rel, e->d_name) : asy__strdup(e->d_name);
+            if (!child) {
+                err = ASY_ENOMEM;
+                break;
+            }
+            if (n == cap) {
+                char **nt = (char **)asy__realloc(todo, 2 * cap * sizeof(char *));
+                if (!nt) {
+                    asy__free(child);
+                    err = ASY_ENOMEM;
+                    break;
+                }
+                todo = nt;
+                cap *= 2;
+            }
+            todo[n++] = child;
+        }
+        closedir(d);
+    }
+    while (n > 0) asy__free(todo[--n]);
+    asy__free(todo);
+    return err;
+}
+
+/* The reported name: rel/name, name, rel, or the watched item's own name. */
+static const char *asy__watch_name(asy_fs_watch_t *h, const char *rel, const char *name) {
+    size_t lr = strlen(rel), ln = name ? strlen(name) : 0, need = lr + ln + 2;
+    if (!ln) return lr ? rel : h->base_;
+    if (!lr) return name;
+    if (need > h->scratch_cap_) {
+        char *s = (char *)asy__realloc(h->scratch_, need);
+        if (!s) return NULL;
+        h->scratch_ = s;
+        h->scratch_cap_ = need;
+    }
+    memcpy(h->scratch_, rel, lr);
+    h->scratch_[lr] = '/';
+    memcpy(h->scratch_ + lr + 1, name, ln + 1);
+    return h->scratch_;
+}
+
+/* Reports one event; 0 when the handle was stopped or closed by it. */
+static int asy__watch_emit(asy_fs_watch_t *h, int fd, const char *name, int events, int status) {
+    h->cb_(h, name, events, status);
+    asy__after_cb(h->loop);
+    return h->io_.fd == fd && asy__handle_active((asy_handle_t *)h) &&
+           !(h->flags_ & ASY__H_CLOSING);
+}
+
+static void asy__watch_io_cb(asy_loop_t *loop, asy__io *io, unsigned revents) {
+    asy_fs_watch_t *h = ASY_CONTAINER_OF(io, asy_fs_watch_t, io_);
+    int fd = io->fd;
+    union {
+        struct inotify_event ev;
+        char bytes[8192];
+    } u;
+    (void)loop;
+    (void)revents;
+    for (;;) {
+        ssize_t n = read(fd, u.bytes, sizeof(u.bytes));
+        char *p;
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            if (errno != EAGAIN) asy__watch_emit(h, fd, NULL, 0, asy__errno());
+            return;
+        }
+        for (p = u.bytes; p < u.bytes + n;) {
+            const struct inotify_event *ev = (const struct inotify_event *)(void *)p;
+            const char *rel, *name, *evname = ev->len ? ev->name : NULL;
+            int events = 0;
+            p += sizeof(struct inotify_event) + ev->len;
+            if (ev->mask & IN_Q_OVERFLOW) {
+                if (!asy__watch_emit(h, fd, NULL, 0, ASY_ENOBUFS)) return;
+                continue;
+            }
+            if (ev->wd < 0 || (unsigned)ev->wd >= h->ndirs_ || !(rel = h->dirs_[ev->wd]))
+                continue;
+            if (ev->mask & IN_IGNORED) { /* the watch is gone (deleted, unmounted) */
+                asy__free(h->dirs_[ev->wd]);
+                h->dirs_[ev->wd] = NULL;
+                continue;
+            }
+            if (ev->mask & (IN_ATTRIB | IN_MODIFY)) events |= ASY_FS_EVENT_CHANGE;
+            if (ev->mask & ~(uint32_t)(IN_ATTRIB | IN_MODIFY | IN_ISDIR)) events |= ASY_FS_EVENT_RENAME;
+            if (!(name = asy__watch_name(h, rel, evname))) {
+                if (!asy__watch_emit(h, fd, NULL, 0, ASY_ENOMEM)) return;
+                continue;
+            }
+            if ((h->watch_flags_ & ASY_FS_RECURSIVE) && evname && (ev->mask & IN_ISDIR) &&
+                (ev->mask & (IN_CREATE | IN_MOVED_TO))) {
+                /* name may live in scratch_, which add_tree does not touch */
+                int r = asy__watch_add_tree(h, name, 0);
+                if (r && !asy__watch_emit(h, fd, NULL, 0, r)) return;
+            }
+            if (events && !asy__watch_emit(h, fd, name, events, 0)) return;
+        }
+    }
+}
+
+ASYNCRT_API int asy_fs_watch_start(asy_fs_watch_t *h, const char *path, int flags,
+                                   asy_fs_watch_cb cb) {
+    size_t len;
+    int fd, r;
+    char *slash;
+    if (!h || !path || !*path || !cb || (flags & ~ASY_FS_RECURSIVE) ||
+        (h->flags_ & (ASY__H_CLOSING | ASY__H_CLOSED)))
+        return ASY_EINVAL;
+    if (asy__handle_active((asy_handle_t *)h)) return ASY_EBUSY;
+    if (!(h->path_ = asy__strdup(path))) return ASY_ENOMEM;
+    len = strlen(h->path_);
+    while (len > 1 && h->path_[len - 1] == '/') h->path_[--len] = 0;
+    slash = strrchr(h->path_, '/');
+    h->base_ = slash && slash[1] ? slash + 1 : h->path_;
+    h->cb_ = cb;
+    h->watch_flags_ = flags;
+    fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (fd < 0) {
+        r = asy__errno();
+        asy_fs_watch_stop(h);
+        return r;
+    }
+    asy__io_init(&h->io_, fd, asy__watch_io_cb);
+    if ((r = asy__watch_add_tree(h, "", 1)) != 0 ||
+        (r = asy__io_start(h->loop, &h->io_, ASY_READABLE)) != 0) {
+        asy_fs_watch_stop(h);
+        return r;
+    }
+    asy__handle_start((asy_handle_t *)h);
+    return 0;
+}
+#else
+ASYNCRT_API int asy_fs_watch_start(asy_fs_watch_t *h, const char *path, int flags,
+                                   asy_fs_watch_cb cb) {
+    (void)path;
+    (void)flags;
+    (void)cb;
+    return h ? ASY_ENOSYS : ASY_EINVAL;
+}
+#endif
+
+#endif /* ASYNCRT_OS_POSIX */
+#if ASYNCRT_OS_POSIX
+#line 1 "asyncrt_impl/dns/dns.internal.h"
+/* Private parts of the dns layer. */
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+/* getaddrinfo's EAI_* (and EAI_SYSTEM's errno) as ASY_EAI_* / ASY_E*. */
+ASY__INTERNAL int asy__eai_error(int r) {
+    switch (r) {
+#ifdef EAI_ADDRFAMILY
+        case EAI_ADDRFAMILY: return ASY_EAI_ADDRFAMILY;
+#endif
+        case EAI_AGAIN: return ASY_EAI_AGAIN;
+        case EAI_BADFLAGS: return ASY_EAI_BADFLAGS;
+#ifdef EAI_CANCELED
+        case EAI_CANCELED: return ASY_EAI_CANCELED;
+#endif
+        case EAI_FAIL: return ASY_EAI_FAIL;
+        case EAI_FAMILY: return ASY_EAI_FAMILY;
+        case EAI_MEMORY: return ASY_EAI_MEMORY;
+#if defined(EAI_NODATA) && (!defined(EAI_NONAME) || EAI_NODATA != EAI_NONAME)
+        case EAI_NODATA: return ASY_EAI_NODATA;
+#endif
+        case EAI_NONAME: return ASY_EAI_NONAME;
+        case EAI_OVERFLOW: return ASY_EAI_OVERFLOW;
+        case EAI_SERVICE: return ASY_EAI_SERVICE;
+        case EAI_SOCKTYPE: return ASY_EAI_SOCKTYPE;
+        case EAI_SYSTEM: return errno ? asy__errno() : ASY_EAI_FAIL;
+        default: return ASY_EAI_FAIL;
+    }
+}
+
+#line 1 "asyncrt_impl/dns/lookup.c"
+/* dns.lookup: getaddrinfo on a pool thread, every address returned. */
+
+static void asy__lookup_work(asy_work_t *w) {
+    asy_dns_lookup_t *req = ASY_CONTAINER_OF(w, asy_dns_lookup_t, work_);
+    struct addrinfo hints, *res = NULL, *ai;
+    size_t n = 0, i = 0;
+    int r;
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_family = req->family_ == 4 ? AF_INET : req->family_ == 6 ? AF_INET6 : AF_UNSPEC;
+    /* one entry per address, as Node asks for (else one per socket type) */
+    hints.ai_socktype = SOCK_STREAM;
+    if (req->hints_ & ASY_DNS_ADDRCONFIG) hints.ai_flags |= AI_ADDRCONFIG;
+    if (req->hints_ & ASY_DNS_V4MAPPED) hints.ai_flags |= AI_V4MAPPED;
+    if (req->hints_ & ASY_DNS_ALL) hints.ai_flags |= AI_ALL;
+    errno = 0;
+    r = getaddrinfo(req->node_, req->service_, &hints, &res);
+    if (r != 0) {
+        req->status_ = asy__eai_error(r);
+        return;
+    }
+    for (ai = res; ai; ai = ai->ai_next)
+        if ((ai->ai_family == AF_INET || ai->ai_family == AF_INET6) &&
+            ai->ai_addrlen <= sizeof(req->addrs_[0].sockaddr))
+            n++;
+    if (n == 0) {
+        freeaddrinfo(res);
+        req->status_ = ASY_EAI_NODATA;
+        return;
+    }
+    if (!(req->addrs_ = (asy_dns_address_t *)asy__calloc(n, sizeof(asy_dns_address_t)))) {
+        freeaddrinfo(res);
+        req->status_ = ASY_ENOMEM;
+        return;
+    }
+    for (ai = res; ai; ai = ai->ai_next) {
+        asy_dns_address_t *a = &req->addrs_[i];
+        const void *bin;
+        if ((ai->ai_family != AF_INET && ai->ai_family != AF_INET6) ||
+            ai->ai_addrlen > sizeof(a->sockaddr))
+            continue;
+        a->family = ai->ai_family == AF_INET ? 4 : 6;
+        a->addrlen = (unsigned)ai->ai_addrlen;
+        memcpy(a->sockaddr, ai->ai_addr, ai->ai_addrlen);
+        bin = ai->ai_family == AF_INET
+                  ? (const void *)&((const struct sockaddr_in *)(const void *)ai->ai_addr)->sin_addr
+                  : (const void *)&((const struct sockaddr_in6 *)(const void *)ai->ai_addr)->sin6_addr;
+        inet_ntop(ai->ai_family, bin, a->address, sizeof(a->address));
+        i++;
+    }
+    freeaddrinfo(res);
+    req->naddrs_ = n;
+    req->status_ = 0;
+}
+
+static void asy__lookup_done(asy_work_t *w, int status) {
+    asy_dns_lookup_t *req = ASY_CONTAINER_OF(w, asy_dns_lookup_t, work_);
+    /* saved first: the callback may free or reuse req */
+    asy_dns_address_t *addrs = req->addrs_;
+    size_t n = req->naddrs_;
+    char *node = req->node_, *service = req->service_;
+    int st = status < 0 ? status : req->status_;
+    req->addrs_ = NULL;
+    req->node_ = req->service_ = NULL;
+    req->cb_(req, st, st == 0 ? addrs : NULL, st == 0 ? n : 0);
+    asy__free(addrs);
+    asy__free(node);
+    asy__free(service);
+}
+
+ASYNCRT_API int asy_getaddrinfo(asy_loop_t *loop, asy_dns_lookup_t *req, const char *node,
+                                const char *service, const asy_dns_lookup_opts *opts,
+                                asy_dns_lookup_cb cb) {
+    int family = opts ? opts->family : 0, hints = opts ? opts->hints : 0, r;
+    if (!loop || !req || !cb || (!node && !service)) return ASY_EINVAL;
+    if ((family != 0 && family != 4 && family != 6) ||
+        (hints & ~(ASY_DNS_ADDRCONFIG | ASY_DNS_V4MAPPED | ASY_DNS_ALL)))
+        return ASY_EINVAL;
+    req->loop = loop;
+    req->cb_ = cb;
+    req->family_ = family;
+    req->hints_ = hints;
+    req->status_ = 0;
+    req->addrs_ = NULL;
+    req->naddrs_ = 0;
+    req->node_ = node ? asy__strdup(node) : NULL;
+    req->service_ = service ? asy__strdup(service) : NULL;
+    if ((node && !req->node_) || (service && !req->service_)) {
+        r = ASY_ENOMEM;
+    } else {
+        r = asy__pool_submit(loop, &req->work_, ASY_WORK_SLOW_IO, asy__lookup_work,
+                             asy__lookup_done);
+    }
+    if (r) {
+        asy__free(req->node_);
+        asy__free(req->service_);
+        req->node_ = req->service_ = NULL;
+    }
+    return r;
+}
+
+ASYNCRT_API int asy_dns_lookup(asy_loop_t *loop, asy_dns_lookup_t *req, const char *hostname,
+                               const asy_dns_lookup_opts *opts, asy_dns_lookup_cb cb) {
+    if (!hostname) return ASY_EINVAL;
+    return asy_getaddrinfo(loop, req, hostname, NULL, opts, cb);
+}
+
+ASYNCRT_API int asy_dns_lookup_cancel(asy_dns_lookup_t *req) {
+    if (!req) return ASY_EINVAL;
+    return asy_work_cancel(&req->work_);
+}
+
+#line 1 "asyncrt_impl/dns/service.c"
+/* dns.lookupService: getnameinfo on a pool thread. */
+
+static void asy__service_work(asy_work_t *w) {
+    asy_dns_service_t *req = ASY_CONTAINER_OF(w, asy_dns_service_t, work_);
+    int flags = 0, r;
+    if (req->flags_ & ASY_NI_NUMERICHOST) flags |= NI_NUMERICHOST;
+    if (req->flags_ & ASY_NI_NUMERICSERV) flags |= NI_NUMERICSERV;
+    if (req->flags_ & ASY_NI_NAMEREQD) flags |= NI_NAMEREQD;
+    if (req->flags_ & ASY_NI_DGRAM) flags |= NI_DGRAM;
+    if (req->flags_ & ASY_NI_NOFQDN) flags |= NI_NOFQDN;
+    errno = 0;
+    r = getnameinfo((const struct sockaddr *)(const void *)req->sa_, (socklen_t)req->salen_,
+                    req->host_, sizeof(req->host_), req->service_, sizeof(req->service_), flags);
+    req->status_ = r ? asy__eai_error(r) : 0;
+}
+
+static void asy__service_done(asy_work_t *w, int status) {
+    asy_dns_service_t *req = ASY_CONTAINER_OF(w, asy_dns_service_t, work_);
+    int st = status < 0 ? status : req->status_;
+    req->cb_(req, st, st == 0 ? req->host_ : NULL, st == 0 ? req->service_ : NULL);
+}
+
+ASYNCRT_API int asy_getnameinfo(asy_loop_t *loop, asy_dns_service_t *req, const void *sa,
+                                unsigned len, int flags, asy_dns_service_cb cb) {
+    int family;
+    if (!loop || !req || !sa || !cb || len > sizeof(req->sa_) ||
+        (flags & ~(ASY_NI_NUMERICHOST | ASY_NI_NUMERICSERV | ASY_NI_NAMEREQD | ASY_NI_DGRAM |
+                   ASY_NI_NOFQDN)))
+        return ASY_EINVAL;
+    family = ((const struct sockaddr *)sa)->sa_family;
+    if ((family == AF_INET && len < sizeof(struct sockaddr_in)) ||
+        (family == AF_INET6 && len < sizeof(struct sockaddr_in6)) ||
+        (family != AF_INET && family != AF_INET6))
+        return ASY_EINVAL;
+    req->loop = loop;
+    req->cb_ = cb;
+    memcpy(req->sa_, sa, len);
+    req->salen_ = len;
+    req->flags_ = flags;
+    req->status_ = 0;
+    req->host_[0] = req->service_[0] = 0;
+    return asy__pool_submit(loop, &req->work_, ASY_WORK_SLOW_IO, asy__service_work,
+                            asy__service_done);
+}
+
+ASYNCRT_API int asy_dns_lookup_service(asy_loop_t *loop, asy_dns_service_t *req,
+                                       const char *address, unsigned port,
+                                       asy_dns_service_cb cb) {
+    struct sockaddr_in in4;
+    struct sockaddr_in6 in6;
+    if (!address || port > 65535) return ASY_EINVAL;
+    memset(&in4, 0, sizeof(in4));
+    memset(&in6, 0, sizeof(in6));
+    if (inet_pton(AF_INET, address, &in4.sin_addr) == 1) {
+        in4.sin_family = AF_INET;
+        in4.sin_port = htons((uint16_t)port);
+        return asy_getnameinfo(loop, req, &in4, sizeof(in4), ASY_NI_NAMEREQD, cb);
+    }
+    if (inet_pton(AF_INET6, address, &in6.sin6_addr) == 1) {
+        in6.sin6_family = AF_INET6;
+        in6.sin6_port = htons((uint16_t)port);
+        return asy_getnameinfo(loop, req, &in6, sizeof(in6), ASY_NI_NAMEREQD, cb);
+    }
+    return ASY_EINVAL;
+}
+
+ASYNCRT_API int asy_dns_service_cancel(asy_dns_service_t *req) {
+    if (!req) return ASY_EINVAL;
+    return asy_work_cancel(&req->work_);
+}
+
+#line 1 "asyncrt_impl/dns/promises.c"
+/* dns/promises over the callback API. */
+
+typedef struct {
+    asy_dns_lookup_t req;
+    asy_promise_t *promise;
+    char *host;
+} asy__dnsp_op;
+
+static void asy__dnsp_done(asy_dns_lookup_t *req, int status, const asy_dns_address_t *addrs,
+                           size_t count) {
+    asy__dnsp_op *op = ASY_CONTAINER_OF(req, asy__dnsp_op, req);
+    if (status == 0) {
+        /* the addresses are freed when this callback returns: copy them */
+        asy_dns_addresses_t *out = (asy_dns_addresses_t *)asy__malloc(
+            sizeof(asy_dns_addresses_t) + count * sizeof(asy_dns_address_t));
+        if (!out) {
+            status = ASY_ENOMEM;
+        } else {
+            out->count = count;
+            out->addrs = (asy_dns_address_t *)(void *)(out + 1);
+            memcpy(out->addrs, addrs, count * sizeof(asy_dns_address_t));
+            asy_promise_settle(op->promise, asy_ok_owned(out, asy__free));
+        }
+    }
+    if (status != 0) {
+        char msg[300];
+        snprintf(msg, sizeof msg, "getaddrinfo %s %s", asy_err_name(status), op->host);
+        asy_promise_reject(op->promise, status, msg);
+    }
+    asy_promise_release(op->promise);
+    asy__free(op->host);
+    asy__free(op);
+}
+
+ASYNCRT_API asy_promise_t *asy_dnsp_lookup(asy_loop_t *loop, const char *hostname,
+                                           const asy_dns_lookup_opts *opts) {
+    asy__dnsp_op *op;
+    asy_promise_t *p;
+    if (!loop || !hostname) return NULL;
+    if (!(op = (asy__dnsp_op *)asy__calloc(1, sizeof(*op)))) return NULL;
+    if (!(op->host = asy__strdup(hostname)) || !(p = asy_promise_new(loop))) {
+        asy__free(op->host);
+        asy__free(op);
+        return NULL;
+    }
+    op->promise = asy_promise_retain(p);
+    if (asy_dns_lookup(loop, &op->req, hostname, opts, asy__dnsp_done) != 0) {
+        asy_promise_release(op->promise);
+        asy_promise_release(p);
+        asy__free(op->host);
+        asy__free(op);
+        return NULL;
+    }
+    return p;
 }
 
 #endif /* ASYNCRT_OS_POSIX */

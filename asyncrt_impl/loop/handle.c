@@ -32,6 +32,9 @@ ASYNCRT_API void asy_close(asy_handle_t *h, asy_close_cb cb) {
         case ASY_HANDLE_POLL:
             asy__poll_close((asy_poll_t *)h);
             break;
+        case ASY_HANDLE_FS_WATCH:
+            asy__fs_watch_close((asy_fs_watch_t *)h);
+            break;
         default:
             break;
     }

@@ -40,6 +40,8 @@ ASY__INTERNAL void asy__phase_close(asy_phase_t *h);
 ASY__INTERNAL void asy__async_close(asy_async_t *h);
 ASY__INTERNAL void asy__signal_close(asy_signal_t *h);
 ASY__INTERNAL void asy__poll_close(asy_poll_t *h);
+/* Defined by the fs layer. */
+ASY__INTERNAL void asy__fs_watch_close(asy_fs_watch_t *h);
 
 ASY__INTERNAL int asy__timers_init(asy_loop_t *loop);
 ASY__INTERNAL void asy__timers_free(asy_loop_t *loop);
