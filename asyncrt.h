@@ -1771,11 +1771,6 @@ ASYNCRT_API int asy_line_splitter_init(asy_loop_t *loop, asy_line_splitter_t *ls
  * one on it from (or after) its callback. */
 
 typedef struct {
-    void *base;
-    size_t len;
-} asy_iovec_t;
-
-typedef struct {
     int64_t sec;
     int64_t nsec;
 } asy_timespec_t;

@@ -32,11 +32,6 @@
  * one on it from (or after) its callback. */
 
 typedef struct {
-    void *base;
-    size_t len;
-} asy_iovec_t;
-
-typedef struct {
     int64_t sec;
     int64_t nsec;
 } asy_timespec_t;
