@@ -1876,7 +1876,12 @@ ASYNCRT_API char *asy_fs_take_buf(asy_fs_t *req, size_t *len);
 /* Takes req->dirents (entries and their names, one block): the caller
  * frees it with asy_fs_free.  *count (may be NULL) gets the entry count. */
 ASYNCRT_API asy_dirent_t *asy_fs_take_dirents(asy_fs_t *req, size_t *count);
+/* Same as asy_free. */
 ASYNCRT_API void asy_fs_free(void *p);
+/* Takes req->buf as a Node-style Buffer without copying (readFile's
+ * result): the data is freed when the last view of *out is released.
+ * ASY_EINVAL when the request holds no data; ASY_ENOMEM leaves it in req. */
+ASYNCRT_API int asy_fs_take_buffer(asy_fs_t *req, asy_buf_t *out);
 /* Cancels a request whose work has not started: 0 and the callback gets
  * result ASY_ECANCELED; ASY_EBUSY when too late. */
 ASYNCRT_API int asy_fs_cancel(asy_fs_t *req);
@@ -11594,6 +11599,20 @@ ASYNCRT_API asy_dirent_t *asy_fs_take_dirents(asy_fs_t *req, size_t *count) {
 }
 
 ASYNCRT_API void asy_fs_free(void *p) { asy__free(p); }
+
+static void asy__fs_buf_free(void *data, void *hint) {
+    (void)hint;
+    asy__free(data);
+}
+
+ASYNCRT_API int asy_fs_take_buffer(asy_fs_t *req, asy_buf_t *out) {
+    int r;
+    if (!req || !out || !req->buf) return ASY_EINVAL;
+    r = asy_buf_from_external(out, req->buf, req->len, asy__fs_buf_free, NULL);
+    if (r) return r;
+    asy_fs_take_buf(req, NULL);
+    return 0;
+}
 
 ASY__INTERNAL void asy__fs_set_path(asy_fs_t *req, char *path) {
     if (req->owns_paths_ & ASY__FS_OWN_PATH) {

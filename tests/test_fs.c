@@ -912,3 +912,26 @@ TEST(fs_long_paths_async) {
     ASSERT_EQ(got.result, ASY_EEXIST);
     teardown();
 }
+
+TEST(fs_read_file_into_a_buffer_without_copy) {
+    asy_fs_t r;
+    asy_buf_t b, slice;
+    char *s = NULL;
+    setup();
+    put_file(P("b.txt"), "hello");
+    memset(&r, 0, sizeof r);
+    ASSERT_EQ(asy_fs_read_file_sync(&r, P("b.txt")), 5);
+    ASSERT_OK(asy_fs_take_buffer(&r, &b));
+    ASSERT_NULL(r.buf); /* ownership moved to the buffer */
+    ASSERT_EQ(b.len, 5);
+    ASSERT_OK(asy_buf_to_string(&b, ASY_ENC_HEX, &s, NULL));
+    ASSERT_STR_EQ(s, "68656c6c6f");
+    asy_free(s);
+    ASSERT_OK(asy_buf_slice(&slice, &b, 1, 3));
+    asy_buf_release(&b); /* the slice keeps the file data alive */
+    ASSERT_MEM_EQ(slice.data, "el", 2);
+    asy_buf_release(&slice);
+    ASSERT_ERR(asy_fs_take_buffer(&r, &b), ASY_EINVAL); /* nothing left */
+    asy_fs_req_cleanup(&r);
+    teardown();
+}

@@ -168,6 +168,20 @@ ASYNCRT_API asy_dirent_t *asy_fs_take_dirents(asy_fs_t *req, size_t *count) {
 
 ASYNCRT_API void asy_fs_free(void *p) { asy__free(p); }
 
+static void asy__fs_buf_free(void *data, void *hint) {
+    (void)hint;
+    asy__free(data);
+}
+
+ASYNCRT_API int asy_fs_take_buffer(asy_fs_t *req, asy_buf_t *out) {
+    int r;
+    if (!req || !out || !req->buf) return ASY_EINVAL;
+    r = asy_buf_from_external(out, req->buf, req->len, asy__fs_buf_free, NULL);
+    if (r) return r;
+    asy_fs_take_buf(req, NULL);
+    return 0;
+}
+
 ASY__INTERNAL void asy__fs_set_path(asy_fs_t *req, char *path) {
     if (req->owns_paths_ & ASY__FS_OWN_PATH) {
         /* still in the pool: nothing else refers to the old copy */
