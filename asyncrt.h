@@ -374,6 +374,7 @@ typedef enum {
     ASY_HANDLE_PROCESS,
     ASY_HANDLE_FS_WATCH,
     ASY_HANDLE_STREAM,
+    ASY_HANDLE_IPC,
     ASY_HANDLE_TYPE_MAX
 } asy_handle_type;
 
@@ -768,6 +769,310 @@ ASYNCRT_API double asy_loop_elu(const asy_loop_metrics_t *now, const asy_loop_me
  * resolution_ms and records how late it ran in a histogram (1 us buckets
  * growing logarithmically).  0 stops it; restarting resets it. */
 ASYNCRT_API int asy_loop_lag_monitor(asy_loop_t *loop, uint64_t resolution_ms);
+
+#endif /* ASYNCRT_OS_POSIX */
+#if ASYNCRT_OS_POSIX
+#line 1 "asyncrt_impl/process/process.h"
+/* Child processes (Node's child_process.spawn; uv_spawn).
+ *
+ *   asy_process_t child;
+ *   const char *args[] = {"git", "log", "--oneline", NULL};
+ *   asy_spawn(loop, &child, "git", args, NULL, on_exit);
+ *   asy_process_read_start(&child, 1, on_stdout);
+ *
+ * The process handle is caller-owned and stays valid until its close
+ * callback (asy_close).  A child is started with vfork (fork when uid/gid
+ * change) and its exec error travels back through a close-on-exec pipe, so
+ * a missing program is reported as ASY_ENOENT -- always through the exit
+ * callback, never as a crash.  Exits are found through SIGCHLD: each loop
+ * reaps only its own pids (waitpid(pid, WNOHANG)), so several loops and
+ * other code that spawns children can share the process. */
+typedef struct asy_process_s asy_process_t;
+typedef struct asy_ipc_s asy_ipc_t;
+
+/* What the child gets on one fd.  Zero (PIPE) is the default, as in Node. */
+typedef enum {
+    ASY_STDIO_PIPE = 0, /* a pipe to the parent (read/write it with asy_process_*) */
+    ASY_STDIO_INHERIT,  /* the parent's own fd of the same number */
+    ASY_STDIO_IGNORE,   /* /dev/null */
+    ASY_STDIO_FD        /* `fd` (the caller's, left open in the parent) */
+} asy_stdio_kind;
+
+typedef struct {
+    asy_stdio_kind kind;
+    int fd; /* for ASY_STDIO_FD */
+} asy_stdio_opt;
+
+#define ASY_PROCESS_MAX_STDIO 16
+
+/* status: 0, or a negative code when the child could not be started
+ * (ASY_ENOENT, ASY_EACCES, ASY_EMFILE...; exit_code is then -1).
+ * exit_code: 0..255 after a normal exit, -1 when a signal ended it;
+ * term_signal: the signal that ended it, or 0. */
+typedef void (*asy_exit_cb)(asy_process_t *p, int status, int exit_code, int term_signal);
+
+typedef struct {
+    const char *cwd; /* NULL: the parent's */
+    /* "KEY=VALUE" strings, NULL-terminated.  NULL: inherit the parent's
+     * environment.  Otherwise it replaces it, or with env_extend set it is
+     * laid over the parent's (same keys replaced).  PATH lookup of a file
+     * without '/' uses the child's PATH. */
+    const char *const *env;
+    int env_extend;
+    /* stdio[i] is the child's fd i; stdio_count 0 means 3 (stdin, stdout,
+     * stderr), all pipes unless set. */
+    asy_stdio_opt stdio[ASY_PROCESS_MAX_STDIO];
+    int stdio_count;
+    int detached;    /* setsid(): own session and process group */
+    int set_uid, set_gid;
+    unsigned uid, gid;
+    int kill_signal; /* what asy_process_kill(p, 0) sends; 0: SIGTERM */
+    /* Non-NULL: open an IPC channel (see ipc.h) on this caller-owned
+     * handle.  The child finds its end through ASYNCRT_CHANNEL_FD. */
+    asy_ipc_t *ipc;
+    /* Node's 'close' event: after the exit *and* EOF on every pipe whose
+     * reading was started (pipes never read do not hold it back). */
+    asy_exit_cb on_close;
+    /* Called when a write queue that made asy_process_write return 0 has
+     * emptied (status 0), or when a queued write failed (status < 0). */
+    void (*on_drain)(asy_process_t *p, int fd, int status);
+    /* Bytes queued on a pipe before asy_process_write returns 0; 0: 64 KiB. */
+    size_t high_water_mark;
+} asy_process_opts;
+
+/* Parent's end of one stdio pipe (private). */
+struct asy__child_pipe {
+    asy__io io;
+    asy_process_t *owner;
+    int index;         /* the child's fd number */
+    int readable;      /* the child writes, we read */
+    int writable;      /* the child reads, we write */
+    int started, reading, eof, ending, want_drain, err;
+    void (*read_cb)(asy_process_t *p, int fd, const char *data, long nread);
+    char *wbuf;
+    size_t wlen, woff, wcap;
+};
+
+struct asy_process_s {
+    ASY_HANDLE_FIELDS
+    int pid; /* 0 until started, and after a spawn error */
+    /* -- private -- */
+    asy_exit_cb exit_cb_;
+    asy_exit_cb close_ev_cb_;
+    void (*drain_cb_)(asy_process_t *p, int fd, int status);
+    int kill_signal_;
+    int status_, exit_code_, term_signal_;
+    int exited_, exit_reported_, close_reported_;
+    size_t hwm_;
+    struct asy__child_pipe *pipes_;
+    int npipes_;
+    asy__queue live_link_; /* loop's list of unreaped children */
+    asy_pending_t error_req_;
+};
+
+/* Starts `file` with argv `args` (NULL-terminated; args[0] is the child's
+ * argv[0]; NULL args means {file, NULL}).  opts may be NULL.  Returns 0
+ * once the handle is set up; whether the child really started is told by
+ * exit_cb (status < 0: it did not).  Returns ASY_EINVAL at once for bad
+ * arguments, and then the handle is untouched. */
+ASYNCRT_API int asy_spawn_at(asy_loop_t *loop, asy_process_t *p, const char *file,
+                             const char *const *args, const asy_process_opts *opts,
+                             asy_exit_cb exit_cb, const char *src_file, int src_line);
+#define asy_spawn(loop, p, file, args, opts, cb) \
+    asy_spawn_at((loop), (p), (file), (args), (opts), (cb), ASY_HERE)
+/* Sends signum (0: the spawn's kill_signal, default SIGTERM).  ASY_ESRCH
+ * once the child has been reaped. */
+ASYNCRT_API int asy_process_kill(asy_process_t *p, int signum);
+ASYNCRT_API int asy_process_pid(const asy_process_t *p);
+/* kill(2) with an ASY_E* result. */
+ASYNCRT_API int asy_kill(int pid, int signum);
+
+/* ---- the child's stdio pipes ------------------------------------------
+ * These read and write the parent's end of ASY_STDIO_PIPE fds.  Data
+ * passed to read_cb lives only during the call; nread is a byte count, or
+ * ASY_EOF once (then the pipe is closed), or another negative code. */
+typedef void (*asy_process_read_cb)(asy_process_t *p, int fd, const char *data, long nread);
+ASYNCRT_API int asy_process_read_start(asy_process_t *p, int fd, asy_process_read_cb cb);
+ASYNCRT_API int asy_process_read_stop(asy_process_t *p, int fd);
+/* Queues a copy of data for the child's fd.  Returns 1 while less than
+ * high_water_mark bytes wait, 0 when the caller should wait for on_drain
+ * (the data is queued either way), ASY_EPIPE once the pipe is closed. */
+ASYNCRT_API int asy_process_write(asy_process_t *p, int fd, const void *data, size_t len);
+/* Closes the pipe once its queue is written: the child sees EOF. */
+ASYNCRT_API int asy_process_end(asy_process_t *p, int fd);
+/* The parent's end of a pipe, or -1 (for use with other libraries). */
+ASYNCRT_API int asy_process_stdio_fd(const asy_process_t *p, int fd);
+
+#line 1 "asyncrt_impl/process/ipc.h"
+/* IPC channel between a parent and a child it started (Node's
+ * process.send / 'message' / disconnect), over a Unix socketpair.
+ *
+ * Messages are length-prefixed frames of bytes that may carry file
+ * descriptors (SCM_RIGHTS).  The parent opens a channel with
+ * asy_process_opts.ipc (or asy_fork); the child finds its end in the
+ * ASYNCRT_CHANNEL_FD environment variable and opens it with
+ * asy_ipc_open_child.
+ *
+ * Frame: 8-byte header, then the payload.
+ *   bytes 0-3  payload length, little-endian
+ *   byte  4    number of fds sent with the frame (0..ASY_IPC_MAX_FDS)
+ *   byte  5    0xA5 (format marker)
+ *   bytes 6-7  zero
+ * The fds travel with the frame's first byte. */
+#define ASY_IPC_HEADER_SIZE 8
+#define ASY_IPC_MAX_FDS 16
+/* Default largest payload a receiver accepts (asy_ipc_set_max_message). */
+#define ASY_IPC_DEFAULT_MAX_MESSAGE (64u * 1024u * 1024u)
+#define ASY_IPC_ENV "ASYNCRT_CHANNEL_FD"
+
+typedef struct {
+    size_t frame_len;   /* header + payload */
+    size_t payload_len;
+    unsigned nfds;
+} asy_ipc_frame_info;
+
+/* Decodes the frame at the start of buf: 1 with *info filled when a whole
+ * frame is there, 0 when more bytes are needed, ASY_EPROTO for a malformed
+ * header, ASY_EMSGSIZE for a payload above max_payload.  Pure function. */
+ASYNCRT_API int asy_ipc_frame_decode(const void *buf, size_t len, size_t max_payload,
+                                     asy_ipc_frame_info *info);
+/* Writes the 8-byte header for a payload; ASY_EMSGSIZE / ASY_EINVAL for a
+ * length or fd count the format cannot carry. */
+ASYNCRT_API int asy_ipc_frame_header(void *hdr, size_t payload_len, unsigned nfds);
+
+/* A message: data lives during the call.  fds[0..nfds) are received
+ * descriptors (close-on-exec) owned by the callback: set an entry to -1 to
+ * keep it; entries left >= 0 are closed after the callback returns. */
+typedef void (*asy_ipc_message_cb)(asy_ipc_t *ch, const void *data, size_t len, int *fds,
+                                   int nfds);
+/* The channel is gone: status 0 when either side disconnected in order,
+ * else the error (ASY_ECONNRESET, ASY_EPROTO...).  Called once. */
+typedef void (*asy_ipc_disconnect_cb)(asy_ipc_t *ch, int status);
+typedef void (*asy_ipc_drain_cb)(asy_ipc_t *ch);
+
+/* private: fds to send with the queued frame starting at `off` */
+struct asy__ipc_attach {
+    size_t off;
+    int nfds;
+    int fds[ASY_IPC_MAX_FDS];
+};
+
+struct asy_ipc_s {
+    ASY_HANDLE_FIELDS
+    /* -- private -- */
+    asy__io io_;
+    asy_ipc_message_cb on_message_;
+    asy_ipc_disconnect_cb on_disconnect_;
+    asy_ipc_drain_cb on_drain_;
+    unsigned char *rbuf_;
+    size_t rlen_, rcap_, max_msg_;
+    int *rfds_;
+    int nrfds_, rfdcap_;
+    unsigned char *wbuf_;
+    size_t wlen_, woff_, wcap_, hwm_;
+    struct asy__ipc_attach *att_;
+    int natt_, attcap_;
+    int connected_, reading_, want_drain_, flush_queued_, disconnecting_;
+    int report_queued_, reported_, disc_status_, decode_queued_;
+};
+
+/* Adopts a connected AF_UNIX stream socket (made non-blocking and
+ * close-on-exec).  The handle then owns fd. */
+ASYNCRT_API int asy_ipc_open_at(asy_loop_t *loop, asy_ipc_t *ch, int fd, const char *file,
+                                int line);
+#define asy_ipc_open(loop, ch, fd) asy_ipc_open_at((loop), (ch), (fd), ASY_HERE)
+/* Child side: opens the channel named by ASYNCRT_CHANNEL_FD and removes the
+ * variable (so the child's own children do not inherit it).  ASY_ENOENT
+ * when the process was not started with a channel. */
+ASYNCRT_API int asy_ipc_open_child_at(asy_loop_t *loop, asy_ipc_t *ch, const char *file,
+                                      int line);
+#define asy_ipc_open_child(loop, ch) asy_ipc_open_child_at((loop), (ch), ASY_HERE)
+/* Starts delivering messages.  While connected and started the channel
+ * keeps the loop alive (asy_unref it to not). */
+ASYNCRT_API int asy_ipc_start(asy_ipc_t *ch, asy_ipc_message_cb on_message,
+                              asy_ipc_disconnect_cb on_disconnect);
+ASYNCRT_API int asy_ipc_stop(asy_ipc_t *ch);
+/* Queues one message (a copy; fds are duplicated, the caller keeps its
+ * own).  Messages sent during one callback leave in one write after it.
+ * Returns 1 while less than the high-water mark is queued, 0 when the
+ * caller should wait for the drain callback (queued anyway), ASY_ENOTCONN
+ * after a disconnect, ASY_EMSGSIZE / ASY_EINVAL for what a frame cannot
+ * carry. */
+ASYNCRT_API int asy_ipc_send(asy_ipc_t *ch, const void *data, size_t len, const int *fds,
+                             int nfds);
+ASYNCRT_API void asy_ipc_on_drain(asy_ipc_t *ch, asy_ipc_drain_cb cb, size_t high_water_mark);
+/* Largest payload accepted from the peer (a bigger frame disconnects the
+ * channel with ASY_EMSGSIZE); 0 restores the default. */
+ASYNCRT_API void asy_ipc_set_max_message(asy_ipc_t *ch, size_t max);
+/* Closes the channel once queued messages are written; both sides get
+ * their disconnect callback.  The handle still needs asy_close. */
+ASYNCRT_API int asy_ipc_disconnect(asy_ipc_t *ch);
+ASYNCRT_API int asy_ipc_connected(const asy_ipc_t *ch);
+
+#line 1 "asyncrt_impl/process/exec.h"
+/* execFile, exec and fork (Node's child_process conveniences).
+ *
+ * asy_exec_file runs a program directly (no shell) and hands back its
+ * whole stdout and stderr; asy_exec runs a command line through
+ * `/bin/sh -c`.
+ *
+ * SECURITY: asy_exec passes the command to a shell, so shell syntax in it
+ * is obeyed: never build the command from untrusted input ("ls " + name
+ * with name = "x; rm -rf ~" runs both).  asy_exec_file passes each
+ * argument to the program as is and is the safe choice. */
+typedef struct {
+    /* cwd, env, detached, uid/gid of the child; stdio is managed here
+     * (stdin /dev/null unless stdio[0] is set, stdout and stderr piped) */
+    asy_process_opts process;
+    /* Largest stdout or stderr kept; more kills the child (kill_signal)
+     * and ends with ASY_ENOBUFS.  0: 1 MiB (Node's default). */
+    size_t max_buffer;
+    uint64_t timeout_ms; /* > 0: kill the child (kill_signal) after this */
+    int kill_signal;     /* 0: SIGTERM */
+    /* How stdout/stderr are handed back: NULL, "utf8" or "buffer": the bytes
+     * as they came (NUL-terminated for convenience). */
+    const char *encoding;
+    const char *shell; /* asy_exec only; NULL: /bin/sh */
+} asy_exec_opts;
+
+typedef struct {
+    /* 0 when the child ran and exited with 0; otherwise the first of:
+     * a spawn error (ASY_ENOENT...), ASY_ENOBUFS (maxBuffer exceeded; see
+     * message), ASY_ETIMEDOUT (timeout), ASY_ECHILD (the child failed:
+     * non-zero exit_code or a term_signal) */
+    int status;
+    int exit_code;   /* -1 when a signal ended it or it did not start */
+    int term_signal; /* 0 or the signal that ended it */
+    int killed;      /* we killed it (timeout or maxBuffer) */
+    const char *message; /* human-readable summary of status ("" when 0) */
+    /* Output: valid during the callback only, NUL-terminated. */
+    const char *out;
+    size_t out_len;
+    const char *err;
+    size_t err_len;
+    int pid;
+} asy_exec_result;
+
+typedef void (*asy_exec_cb)(const asy_exec_result *res, void *arg);
+
+/* args as for asy_spawn (args[0] is argv[0]; NULL means {file}).  Returns 0
+ * and then cb runs exactly once (even when the program is missing), or
+ * ASY_EINVAL / ASY_ENOMEM and cb never runs. */
+ASYNCRT_API int asy_exec_file(asy_loop_t *loop, const char *file, const char *const *args,
+                              const asy_exec_opts *opts, asy_exec_cb cb, void *arg);
+/* `shell -c command`; see the security note above. */
+ASYNCRT_API int asy_exec(asy_loop_t *loop, const char *command, const asy_exec_opts *opts,
+                         asy_exec_cb cb, void *arg);
+
+/* Node's fork(): starts `program` (usually one built with asyncrt) with an
+ * IPC channel on `ch` and, unless opts says otherwise, the parent's stdin,
+ * stdout and stderr.  The child opens its end with asy_ipc_open_child. */
+ASYNCRT_API int asy_fork_at(asy_loop_t *loop, asy_process_t *p, asy_ipc_t *ch,
+                            const char *program, const char *const *args,
+                            const asy_process_opts *opts, asy_exit_cb exit_cb,
+                            const char *src_file, int src_line);
+#define asy_fork(loop, p, ch, program, args, opts, cb) \
+    asy_fork_at((loop), (p), (ch), (program), (args), (opts), (cb), ASY_HERE)
 
 #endif /* ASYNCRT_OS_POSIX */
 
@@ -1212,6 +1517,9 @@ ASY__INTERNAL void asy__phase_close(asy_phase_t *h);
 ASY__INTERNAL void asy__async_close(asy_async_t *h);
 ASY__INTERNAL void asy__signal_close(asy_signal_t *h);
 ASY__INTERNAL void asy__poll_close(asy_poll_t *h);
+/* defined by the process layer */
+ASY__INTERNAL void asy__process_close(asy_process_t *h);
+ASY__INTERNAL void asy__ipc_close(asy_ipc_t *h);
 
 ASY__INTERNAL int asy__timers_init(asy_loop_t *loop);
 ASY__INTERNAL void asy__timers_free(asy_loop_t *loop);
@@ -1435,6 +1743,12 @@ ASYNCRT_API void asy_close(asy_handle_t *h, asy_close_cb cb) {
         case ASY_HANDLE_POLL:
             asy__poll_close((asy_poll_t *)h);
             break;
+        case ASY_HANDLE_PROCESS:
+            asy__process_close((asy_process_t *)h);
+            break;
+        case ASY_HANDLE_IPC:
+            asy__ipc_close((asy_ipc_t *)h);
+            break;
         default:
             break;
     }
@@ -1483,7 +1797,8 @@ ASYNCRT_API int asy_has_ref(const asy_handle_t *h) { return h && (h->flags_ & AS
 ASYNCRT_API const char *asy_handle_type_name(asy_handle_type type) {
     static const char *const names[] = {"unknown", "timer",   "idle",    "prepare", "check",
                                         "async",   "signal",  "poll",    "tcp",     "udp",
-                                        "pipe",    "tty",     "process", "fs_watch", "stream"};
+                                        "pipe",    "tty",     "process", "fs_watch", "stream",
+                                        "ipc"};
     unsigned i = (unsigned)type;
     return i < ASY_ARRAY_SIZE(names) ? names[i] : "unknown";
 }
@@ -2853,6 +3168,1600 @@ ASY__INTERNAL void asy__io_stop(asy_loop_t *loop, asy__io *io, unsigned events) 
 
 ASY__INTERNAL void asy__io_close(asy_loop_t *loop, asy__io *io) {
     asy__io_stop(loop, io, io->events | io->registered);
+}
+
+#endif /* ASYNCRT_OS_POSIX */
+#if ASYNCRT_OS_POSIX
+#line 1 "asyncrt_impl/process/process.internal.h"
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <grp.h>
+
+/* Per-loop state of the process layer (loop->layers_[ASY__LAYER_PROCESS]). */
+#define ASY__PROC_RBUF 65536
+
+struct asy__proc_loop {
+    asy_signal_t sigchld; /* internal: neither listed nor keeping the loop alive */
+    asy__queue live;      /* processes not reaped yet */
+    asy_pending_t scan_req;
+    int scan_queued;
+    char *rbuf; /* shared read buffer of every stdio pipe of the loop */
+};
+
+ASY__INTERNAL struct asy__proc_loop *asy__proc_loop_get(asy_loop_t *loop, int *err);
+ASY__INTERNAL void asy__proc_reaped(asy_process_t *p, int wstatus);
+ASY__INTERNAL void asy__proc_orphan(int pid);
+ASY__INTERNAL void asy__proc_update_active(asy_process_t *p);
+ASY__INTERNAL void asy__proc_maybe_close_event(asy_process_t *p);
+ASY__INTERNAL void asy__proc_pipes_free(asy_process_t *p);
+ASY__INTERNAL void asy__ipc_init_handle(asy_ipc_t *ch, asy_loop_t *loop, const char *file,
+                                       int line);
+ASY__INTERNAL int asy__ipc_attach_fd(asy_ipc_t *ch, int fd);
+
+/* Everything the child needs, prepared by the parent before vfork so the
+ * child only makes system calls. */
+struct asy__spawn_plan {
+    char *const *argv;
+    char *const *envp;
+    char **paths; /* candidate paths to execve, NULL-terminated */
+    const char *cwd;
+    int nslots;
+    int src[ASY_PROCESS_MAX_STDIO + 1]; /* fd that becomes slot i in the child */
+    int detached, set_uid, set_gid;
+    unsigned uid, gid;
+    int err_fd; /* write end of the close-on-exec error pipe */
+};
+
+#line 1 "asyncrt_impl/process/reap.c"
+/* Reaping.  Each loop that has children watches SIGCHLD with an internal
+ * signal handle (the signal layer delivers every SIGCHLD to every loop
+ * that watches it) and, on a SIGCHLD, asks only its own children with
+ * waitpid(pid, WNOHANG): never waitpid(-1), which would steal the children
+ * of other loops or of other code in the process.  The scan runs once per
+ * loop iteration however many SIGCHLDs came in.
+ *
+ * A process handle closed before its child exited leaves the pid on a
+ * process-wide orphan list, swept by every loop's scan, so closing never
+ * leaves a zombie behind as long as some loop still watches children. */
+static pthread_mutex_t asy__orphan_mutex = PTHREAD_MUTEX_INITIALIZER;
+static int *asy__orphans;
+static int asy__norphans, asy__orphan_cap;
+
+ASY__INTERNAL void asy__proc_orphan(int pid) {
+    int status;
+    if (waitpid(pid, &status, WNOHANG) != 0) return; /* gone already (or not ours) */
+    pthread_mutex_lock(&asy__orphan_mutex);
+    if (asy__norphans == asy__orphan_cap) {
+        int ncap = asy__orphan_cap ? asy__orphan_cap * 2 : 16;
+        int *n = (int *)asy__realloc(asy__orphans, sizeof(int) * (size_t)ncap);
+        if (n) {
+            asy__orphans = n;
+            asy__orphan_cap = ncap;
+        }
+    }
+    if (asy__norphans < asy__orphan_cap) asy__orphans[asy__norphans++] = pid;
+    pthread_mutex_unlock(&asy__orphan_mutex);
+}
+
+static void asy__orphans_sweep(void) {
+    int i, status;
+    pthread_mutex_lock(&asy__orphan_mutex);
+    for (i = 0; i < asy__norphans;) {
+        pid_t r = waitpid(asy__orphans[i], &status, WNOHANG);
+        if (r == 0 || (r < 0 && errno == EINTR)) {
+            i++;
+            continue;
+        }
+        asy__orphans[i] = asy__orphans[--asy__norphans];
+    }
+    if (asy__norphans == 0) {
+        asy__free(asy__orphans);
+        asy__orphans = NULL;
+        asy__orphan_cap = 0;
+    }
+    pthread_mutex_unlock(&asy__orphan_mutex);
+}
+
+static void asy__proc_scan(void *arg) {
+    struct asy__proc_loop *pl = (struct asy__proc_loop *)arg;
+    asy__queue q;
+    pl->scan_queued = 0;
+    /* moved aside: exit callbacks may spawn or close anything */
+    asy__queue_init(&q);
+    asy__queue_move(&pl->live, &q);
+    while (!asy__queue_empty(&q)) {
+        asy_process_t *p = ASY_CONTAINER_OF(asy__queue_head(&q), asy_process_t, live_link_);
+        int status = 0;
+        pid_t r;
+        asy__queue_remove(&p->live_link_);
+        asy__queue_insert_tail(&pl->live, &p->live_link_);
+        do r = waitpid(p->pid, &status, WNOHANG);
+        while (r < 0 && errno == EINTR);
+        if (r == 0) continue;
+        asy__queue_remove(&p->live_link_);
+        /* ECHILD: someone else reaped it (waitpid(-1) elsewhere); it is
+         * gone all the same, and its status is lost. */
+        asy__proc_reaped(p, r < 0 ? -1 : status);
+    }
+    asy__orphans_sweep();
+}
+
+static void asy__proc_sigchld(asy_signal_t *h, int signum) {
+    struct asy__proc_loop *pl = (struct asy__proc_loop *)h->data;
+    (void)signum;
+    if (pl->scan_queued) return;
+    pl->scan_queued = 1;
+    asy_defer(h->loop, &pl->scan_req, asy__proc_scan, pl);
+}
+
+static void asy__proc_loop_close(asy_loop_t *loop, void *state) {
+    struct asy__proc_loop *pl = (struct asy__proc_loop *)state;
+    asy_signal_stop(&pl->sigchld);
+    asy__orphans_sweep();
+    asy__free(pl->rbuf);
+    asy__free(pl);
+    loop->layers_[ASY__LAYER_PROCESS].state = NULL;
+    loop->layers_[ASY__LAYER_PROCESS].close = NULL;
+}
+
+/* The loop's process state, created with the SIGCHLD watch on first use:
+ * the watch must exist before the first fork, or an early exit is missed. */
+ASY__INTERNAL struct asy__proc_loop *asy__proc_loop_get(asy_loop_t *loop, int *err) {
+    struct asy__proc_loop *pl = (struct asy__proc_loop *)loop->layers_[ASY__LAYER_PROCESS].state;
+    int r;
+    if (pl) return pl;
+    pl = ASY__NEW(struct asy__proc_loop);
+    if (!pl) {
+        *err = ASY_ENOMEM;
+        return NULL;
+    }
+    memset(pl, 0, sizeof(*pl));
+    pl->rbuf = (char *)asy__malloc(ASY__PROC_RBUF);
+    if (!pl->rbuf) {
+        asy__free(pl);
+        *err = ASY_ENOMEM;
+        return NULL;
+    }
+    asy__queue_init(&pl->live);
+    pl->sigchld.loop = loop;
+    pl->sigchld.type = ASY_HANDLE_SIGNAL;
+    pl->sigchld.flags_ = ASY__H_INTERNAL; /* unref'd: children keep the loop alive, not this */
+    pl->sigchld.data = pl;
+    asy__queue_init(&pl->sigchld.handle_link_);
+    asy__queue_init(&pl->sigchld.closing_link_);
+    asy__queue_init(&pl->sigchld.signal_link_);
+    r = asy_signal_start(&pl->sigchld, asy__proc_sigchld, SIGCHLD);
+    if (r) {
+        asy__free(pl->rbuf);
+        asy__free(pl);
+        *err = r;
+        return NULL;
+    }
+    loop->layers_[ASY__LAYER_PROCESS].state = pl;
+    loop->layers_[ASY__LAYER_PROCESS].close = asy__proc_loop_close;
+    return pl;
+}
+
+ASYNCRT_API int asy_kill(int pid, int signum) {
+    if (pid == 0 || signum < 0) return ASY_EINVAL;
+    if (kill((pid_t)pid, signum) != 0) return asy__errno();
+    return 0;
+}
+
+#line 1 "asyncrt_impl/process/spawn_child.c"
+/* The child side of a spawn, between vfork and exec.  It shares the
+ * parent's memory (vfork), so it only makes system calls on what the
+ * parent prepared, never allocates, and leaves by execve or _exit.  An
+ * error is written as an int to the close-on-exec pipe: the parent reads
+ * EOF when the exec succeeded. */
+static void asy__child_fail(const struct asy__spawn_plan *pl, int err) {
+    ssize_t r;
+    do r = write(pl->err_fd, &err, sizeof(err));
+    while (r < 0 && errno == EINTR);
+    _exit(127);
+}
+
+static void asy__child_run(const struct asy__spawn_plan *pl) {
+    int src[ASY_PROCESS_MAX_STDIO + 1];
+    int i, err, saw_eacces = 0;
+    sigset_t none;
+    if (pl->detached && setsid() < 0) asy__child_fail(pl, errno);
+    /* First lift every source fd that sits in the slot range (and is not
+     * already in place) above it, so no dup2 below clobbers a source
+     * another slot still needs. */
+    for (i = 0; i < pl->nslots; i++) {
+        src[i] = pl->src[i];
+        if (src[i] != i && src[i] >= 0 && src[i] < pl->nslots) {
+            src[i] = fcntl(src[i], F_DUPFD_CLOEXEC, pl->nslots);
+            if (src[i] < 0) asy__child_fail(pl, errno);
+        }
+    }
+    for (i = 0; i < pl->nslots; i++) {
+        if (src[i] == i) {
+            /* inherited as is: make sure it survives exec; a closed fd stays closed */
+            int fl = fcntl(i, F_GETFD);
+            if (fl >= 0 && (fl & FD_CLOEXEC)) fcntl(i, F_SETFD, fl & ~FD_CLOEXEC);
+        } else if (dup2(src[i], i) < 0) {
+            asy__child_fail(pl, errno);
+        }
+        /* a child end may have been made non-blocking by someone: the child
+         * expects ordinary blocking stdio */
+        if (src[i] != i) {
+            int fl = fcntl(i, F_GETFL);
+            if (fl >= 0 && (fl & O_NONBLOCK)) fcntl(i, F_SETFL, fl & ~O_NONBLOCK);
+        }
+    }
+    if (pl->cwd && chdir(pl->cwd) != 0) asy__child_fail(pl, errno);
+    if (pl->set_gid) {
+        if (setgroups(0, NULL) != 0 && errno != EPERM) asy__child_fail(pl, errno);
+        if (setgid((gid_t)pl->gid) != 0) asy__child_fail(pl, errno);
+    }
+    if (pl->set_uid && setuid((uid_t)pl->uid) != 0) asy__child_fail(pl, errno);
+    /* The parent blocked every signal around vfork so no handler of its
+     * can run on the shared memory here.  The child starts like libuv's:
+     * default dispositions (also for signals the parent ignores, such as
+     * SIGPIPE), empty mask. */
+    for (i = 1; i < NSIG; i++) {
+        struct sigaction sa;
+        if (i == SIGKILL || i == SIGSTOP) continue;
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_handler = SIG_DFL;
+        sigaction(i, &sa, NULL);
+    }
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    err = ENOENT;
+    for (i = 0; pl->paths[i]; i++) {
+        execve(pl->paths[i], pl->argv, pl->envp);
+        err = errno;
+        /* keep looking along PATH like execvp; EACCES wins if nothing runs */
+        if (err == EACCES)
+            saw_eacces = 1;
+        else if (err != ENOENT && err != ENOTDIR && err != ESTALE && err != ELOOP &&
+                 err != ENAMETOOLONG && err != ENODEV && err != ETIMEDOUT)
+            asy__child_fail(pl, err);
+    }
+    asy__child_fail(pl, saw_eacces ? EACCES : err);
+}
+
+#line 1 "asyncrt_impl/process/stdio.c"
+/* The parent's ends of the child's stdio pipes: a reader that hands each
+ * chunk to a callback straight from the loop's shared read buffer (no
+ * allocation per read), and a writer with a queue and a high-water mark
+ * (write returns 0 above it; on_drain says when to go on), so a producer
+ * that respects it keeps memory bounded however slow the child is. */
+static void asy__cpipe_close(asy_loop_t *loop, struct asy__child_pipe *cp) {
+    if (cp->io.fd >= 0) {
+        asy__io_close(loop, &cp->io);
+        close(cp->io.fd);
+        cp->io.fd = -1;
+    }
+    asy__free(cp->wbuf);
+    cp->wbuf = NULL;
+    cp->wlen = cp->woff = cp->wcap = 0;
+    cp->reading = 0;
+}
+
+ASY__INTERNAL void asy__proc_pipes_free(asy_process_t *p) {
+    int i;
+    for (i = 0; i < p->npipes_; i++) asy__cpipe_close(p->loop, &p->pipes_[i]);
+    asy__free(p->pipes_);
+    p->pipes_ = NULL;
+    p->npipes_ = 0;
+}
+
+static int asy__closing(const asy_process_t *p) {
+    return (p->flags_ & (ASY__H_CLOSING | ASY__H_CLOSED)) != 0;
+}
+
+static void asy__cpipe_events(asy_process_t *p, struct asy__child_pipe *cp) {
+    unsigned want = 0;
+    if (cp->io.fd < 0) return;
+    if (cp->reading && !cp->eof) want |= ASY_READABLE;
+    if (cp->wlen > cp->woff) want |= ASY_WRITABLE;
+    asy__io_stop(p->loop, &cp->io, (ASY_READABLE | ASY_WRITABLE) & ~want);
+    if (want) asy__io_start(p->loop, &cp->io, want);
+}
+
+/* The read side is done (EOF or error): a one-way pipe closes; a duplex
+ * one keeps its write side. */
+static void asy__cpipe_read_done(asy_process_t *p, struct asy__child_pipe *cp) {
+    cp->eof = 1;
+    cp->reading = 0;
+    if (!cp->writable || cp->ending || cp->err)
+        asy__cpipe_close(p->loop, cp);
+    else
+        asy__cpipe_events(p, cp);
+    asy__proc_update_active(p);
+}
+
+static void asy__cpipe_read(asy_process_t *p, struct asy__child_pipe *cp) {
+    struct asy__proc_loop *pl = (struct asy__proc_loop *)p->loop->layers_[ASY__LAYER_PROCESS].state;
+    int k;
+    /* a few reads per wake-up, then let other fds have their turn */
+    for (k = 0; k < 16 && cp->reading; k++) {
+        ssize_t n = read(cp->io.fd, pl->rbuf, ASY__PROC_RBUF);
+        if (n > 0) {
+            cp->read_cb(p, cp->index, pl->rbuf, (long)n);
+            asy__after_cb(p->loop);
+            if (asy__closing(p)) return;
+            if (n < ASY__PROC_RBUF) break;
+            continue;
+        }
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+        {
+            int err = n == 0 ? ASY_EOF : asy__errno();
+            /* ECONNRESET from a socketpair whose peer died is an end too */
+            if (err == ASY_ECONNRESET) err = ASY_EOF;
+            asy__cpipe_read_done(p, cp);
+            cp->read_cb(p, cp->index, NULL, (long)err);
+            asy__after_cb(p->loop);
+            if (asy__closing(p)) return;
+            asy__proc_maybe_close_event(p);
+            return;
+        }
+    }
+}
+
+/* Writes what it can of the queue; returns 0 or the write error. */
+static int asy__cpipe_flush(struct asy__child_pipe *cp) {
+    while (cp->woff < cp->wlen) {
+        ssize_t n = send(cp->io.fd, cp->wbuf + cp->woff, cp->wlen - cp->woff, MSG_NOSIGNAL);
+        if (n >= 0) {
+            cp->woff += (size_t)n;
+            continue;
+        }
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
+        return asy__errno();
+    }
+    cp->woff = cp->wlen = 0;
+    return 0;
+}
+
+static void asy__cpipe_write_ready(asy_process_t *p, struct asy__child_pipe *cp) {
+    int err = asy__cpipe_flush(cp);
+    if (err) {
+        cp->err = err;
+        cp->want_drain = 0;
+        asy__cpipe_close(p->loop, cp);
+        asy__proc_update_active(p);
+        if (p->drain_cb_) {
+            p->drain_cb_(p, cp->index, err);
+            asy__after_cb(p->loop);
+        }
+        return;
+    }
+    if (cp->wlen > cp->woff) return;
+    if (cp->ending) {
+        if (cp->readable && !cp->eof) {
+            shutdown(cp->io.fd, SHUT_WR);
+            asy__cpipe_events(p, cp);
+        } else {
+            asy__cpipe_close(p->loop, cp);
+        }
+    } else {
+        asy__cpipe_events(p, cp);
+    }
+    asy__proc_update_active(p);
+    if (cp->want_drain) {
+        cp->want_drain = 0;
+        if (p->drain_cb_) {
+            p->drain_cb_(p, cp->index, 0);
+            asy__after_cb(p->loop);
+        }
+    }
+}
+
+static void asy__cpipe_io(asy_loop_t *loop, asy__io *io, unsigned revents) {
+    struct asy__child_pipe *cp = ASY_CONTAINER_OF(io, struct asy__child_pipe, io);
+    asy_process_t *p = cp->owner;
+    (void)loop;
+    if (cp->wlen > cp->woff && (revents & (ASY_WRITABLE | ASY__IO_ERR))) {
+        asy__cpipe_write_ready(p, cp);
+        if (asy__closing(p) || cp->io.fd < 0) return;
+    }
+    if (cp->reading && (revents & (ASY_READABLE | ASY__IO_ERR))) asy__cpipe_read(p, cp);
+}
+
+static struct asy__child_pipe *asy__cpipe_get(asy_process_t *p, int fd) {
+    if (!p || fd < 0 || fd >= p->npipes_ || asy__closing(p)) return NULL;
+    return &p->pipes_[fd];
+}
+
+ASYNCRT_API int asy_process_read_start(asy_process_t *p, int fd, asy_process_read_cb cb) {
+    struct asy__child_pipe *cp = asy__cpipe_get(p, fd);
+    if (!cp || !cb || !cp->readable) return ASY_EINVAL;
+    if (cp->eof || cp->io.fd < 0) return ASY_EOF;
+    cp->read_cb = cb;
+    cp->started = 1;
+    cp->reading = 1;
+    asy__cpipe_events(p, cp);
+    asy__proc_update_active(p);
+    return 0;
+}
+
+ASYNCRT_API int asy_process_read_stop(asy_process_t *p, int fd) {
+    struct asy__child_pipe *cp = asy__cpipe_get(p, fd);
+    if (!cp || !cp->readable) return ASY_EINVAL;
+    cp->reading = 0;
+    asy__cpipe_events(p, cp);
+    asy__proc_update_active(p);
+    return 0;
+}
+
+static int asy__cpipe_append(struct asy__child_pipe *cp, const char *data, size_t len) {
+    if (cp->woff && cp->wcap - cp->wlen < len) { /* reuse the consumed front */
+        memmove(cp->wbuf, cp->wbuf + cp->woff, cp->wlen - cp->woff);
+        cp->wlen -= cp->woff;
+        cp->woff = 0;
+    }
+    if (cp->wcap - cp->wlen < len) {
+        size_t ncap = cp->wcap ? cp->wcap : 16384;
+        char *nb;
+        while (ncap - cp->wlen < len) {
+            if (ncap > SIZE_MAX / 2) return ASY_ENOMEM;
+            ncap *= 2;
+        }
+        nb = (char *)asy__realloc(cp->wbuf, ncap);
+        if (!nb) return ASY_ENOMEM;
+        cp->wbuf = nb;
+        cp->wcap = ncap;
+    }
+    memcpy(cp->wbuf + cp->wlen, data, len);
+    cp->wlen += len;
+    return 0;
+}
+
+ASYNCRT_API int asy_process_write(asy_process_t *p, int fd, const void *data, size_t len) {
+    struct asy__child_pipe *cp = asy__cpipe_get(p, fd);
+    const char *d = (const char *)data;
+    int r;
+    if (!cp || !cp->writable || (!data && len)) return ASY_EINVAL;
+    if (cp->err) return cp->err;
+    if (cp->io.fd < 0 || cp->ending) return ASY_EPIPE;
+    /* nothing queued: most writes complete right here */
+    while (cp->wlen == cp->woff && len > 0) {
+        ssize_t n = send(cp->io.fd, d, len, MSG_NOSIGNAL);
+        if (n >= 0) {
+            d += n;
+            len -= (size_t)n;
+            continue;
+        }
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+        cp->err = asy__errno();
+        return cp->err;
+    }
+    if (len) {
+        if ((r = asy__cpipe_append(cp, d, len)) != 0) return r;
+        asy__cpipe_events(p, cp);
+        asy__proc_update_active(p);
+    }
+    if (cp->wlen - cp->woff < p->hwm_) return 1;
+    cp->want_drain = 1;
+    return 0;
+}
+
+ASYNCRT_API int asy_process_end(asy_process_t *p, int fd) {
+    struct asy__child_pipe *cp = asy__cpipe_get(p, fd);
+    if (!cp || !cp->writable) return ASY_EINVAL;
+    if (cp->ending || cp->io.fd < 0) return 0;
+    cp->ending = 1;
+    if (cp->wlen > cp->woff) return 0; /* closed when the queue is written */
+    if (cp->readable && !cp->eof) {
+        shutdown(cp->io.fd, SHUT_WR);
+    } else {
+        asy__cpipe_close(p->loop, cp);
+        asy__proc_update_active(p);
+    }
+    return 0;
+}
+
+ASYNCRT_API int asy_process_stdio_fd(const asy_process_t *p, int fd) {
+    if (!p || fd < 0 || fd >= p->npipes_) return -1;
+    return p->pipes_[fd].io.fd;
+}
+
+#line 1 "asyncrt_impl/process/spawn.c"
+/* asy_spawn, parent side: everything the child needs (argv, envp, the
+ * candidate paths along PATH, the fd of every slot) is prepared here, so
+ * the vfork child only makes system calls.  vfork suspends this thread
+ * until the child execs or exits, which is what makes it fast; fork is
+ * used instead when uid/gid change, because glibc's setuid/setgid signal
+ * every thread of the calling process, which must not happen from a child
+ * sharing our memory. */
+extern char **environ;
+
+static int asy__env_key_len(const char *kv) {
+    const char *eq = strchr(kv, '=');
+    return eq ? (int)(eq - kv) : (int)strlen(kv);
+}
+
+static int asy__env_has_key(const char *const *env, const char *kv) {
+    int n = asy__env_key_len(kv), i;
+    for (i = 0; env[i]; i++)
+        if (asy__env_key_len(env[i]) == n && memcmp(env[i], kv, (size_t)n) == 0) return 1;
+    return 0;
+}
+
+/* The child's environment.  *out_envp may be environ itself (nothing to
+ * free, *owned = NULL). */
+static int asy__build_env(const asy_process_opts *o, const char *ipc_kv, char ***out_envp,
+                          char ***owned) {
+    const char *const *base = (const char *const *)environ;
+    const char *const *user = o ? o->env : NULL;
+    size_t nbase = 0, nuser = 0, k = 0, i;
+    char **env;
+    *owned = NULL;
+    if (!user && !ipc_kv) {
+        *out_envp = environ;
+        return 0;
+    }
+    if (user && !o->env_extend) base = NULL;
+    if (base)
+        while (base[nbase]) nbase++;
+    if (user)
+        while (user[nuser]) nuser++;
+    env = ASY__NEW_ARRAY(char *, nbase + nuser + 2);
+    if (!env) return ASY_ENOMEM;
+    for (i = 0; i < nbase; i++) {
+        if (user && asy__env_has_key(user, base[i])) continue;
+        /* a channel fd inherited from our own parent means nothing here */
+        if (asy__env_key_len(base[i]) == (int)strlen(ASY_IPC_ENV) &&
+            memcmp(base[i], ASY_IPC_ENV, strlen(ASY_IPC_ENV)) == 0)
+            continue;
+        env[k++] = (char *)base[i];
+    }
+    for (i = 0; i < nuser; i++) env[k++] = (char *)user[i];
+    if (ipc_kv) env[k++] = (char *)ipc_kv;
+    env[k] = NULL;
+    *out_envp = env;
+    *owned = env;
+    return 0;
+}
+
+/* Candidate paths for execve: file itself when it has a '/', else each
+ * PATH entry joined with file (an empty entry is the current directory). */
+static int asy__build_paths(const char *file, char *const *envp, char ***out) {
+    const char *path = NULL, *s;
+    size_t flen = strlen(file), n = 1, bytes = 0, k = 0;
+    char **v, *w;
+    int i;
+    for (i = 0; envp[i]; i++)
+        if (strncmp(envp[i], "PATH=", 5) == 0) {
+            path = envp[i] + 5;
+            break;
+        }
+    if (!path) path = "/usr/local/bin:/bin:/usr/bin";
+    for (s = path; *s; s++)
+        if (*s == ':') n++;
+    bytes = strlen(path) + n * (flen + 2);
+    v = (char **)asy__malloc(sizeof(char *) * (n + 1) + bytes);
+    if (!v) return ASY_ENOMEM;
+    w = (char *)(v + n + 1);
+    s = path;
+    for (;;) {
+        const char *e = strchr(s, ':');
+        size_t dl = e ? (size_t)(e - s) : strlen(s);
+        v[k++] = w;
+        if (dl) {
+            memcpy(w, s, dl);
+            w += dl;
+            if (w[-1] != '/') *w++ = '/';
+        }
+        memcpy(w, file, flen + 1);
+        w += flen + 1;
+        if (!e) break;
+        s = e + 1;
+    }
+    v[k] = NULL;
+    *out = v;
+    return 0;
+}
+
+static void asy__proc_error_cb(void *arg) {
+    asy_process_t *p = (asy_process_t *)arg;
+    p->exit_reported_ = 1;
+    asy__proc_update_active(p);
+    if (p->exit_cb_) p->exit_cb_(p, p->status_, -1, 0);
+    asy__after_cb(p->loop);
+    asy__proc_maybe_close_event(p);
+}
+
+/* A spawn that failed after the handle was set up reports through the
+ * exit callback, from the loop (never re-entrantly). */
+static void asy__proc_fail(asy_process_t *p, int err) {
+    p->status_ = err;
+    p->exited_ = 1;
+    p->exit_code_ = -1;
+    asy_defer(p->loop, &p->error_req_, asy__proc_error_cb, p);
+    asy__proc_update_active(p);
+}
+
+ASY__INTERNAL void asy__proc_reaped(asy_process_t *p, int wstatus) {
+    p->exited_ = 1;
+    p->exit_reported_ = 1;
+    if (wstatus < 0) {
+        p->exit_code_ = -1;
+        p->term_signal_ = 0;
+        p->status_ = ASY_ECHILD;
+    } else if (WIFSIGNALED(wstatus)) {
+        p->exit_code_ = -1;
+        p->term_signal_ = WTERMSIG(wstatus);
+    } else {
+        p->exit_code_ = WEXITSTATUS(wstatus);
+        p->term_signal_ = 0;
+    }
+    asy__proc_update_active(p);
+    if (p->exit_cb_) {
+        p->exit_cb_(p, p->status_, p->exit_code_, p->term_signal_);
+        asy__after_cb(p->loop);
+    }
+    asy__proc_maybe_close_event(p);
+}
+
+/* Kept out of line so that no local of the caller lives across vfork's
+ * second return (the child runs on this very stack). */
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((noinline))
+#endif
+static pid_t asy__fork_exec(const struct asy__spawn_plan *plan, int use_fork) {
+    pid_t pid = use_fork ? fork() : vfork();
+    if (pid == 0) asy__child_run(plan); /* never returns */
+    return pid;
+}
+
+static int asy__spawn_check(const asy_process_opts *o) {
+    int i, n;
+    if (!o) return 0;
+    n = o->stdio_count ? o->stdio_count : 3;
+    if (n < 0 || n > ASY_PROCESS_MAX_STDIO) return ASY_EINVAL;
+    for (i = 0; i < n; i++) {
+        switch (o->stdio[i].kind) {
+            case ASY_STDIO_PIPE:
+            case ASY_STDIO_INHERIT:
+            case ASY_STDIO_IGNORE:
+                break;
+            case ASY_STDIO_FD:
+                if (o->stdio[i].fd < 0) return ASY_EINVAL;
+                break;
+            default:
+                return ASY_EINVAL;
+        }
+    }
+    if (o->kill_signal < 0 || o->kill_signal >= NSIG) return ASY_EINVAL;
+    return 0;
+}
+
+/* Sets up slot fds, forks, and reads the child's verdict.  Returns 0 or
+ * the error that kept the child from running. */
+static int asy__spawn_run(asy_process_t *p, const char *file, const char *const *args,
+                          const asy_process_opts *o, int *ipc_parent_fd) {
+    struct asy__spawn_plan plan;
+    int nstd = (o && o->stdio_count) ? o->stdio_count : 3;
+    int child_end[ASY_PROCESS_MAX_STDIO + 1], errpipe[2], devnull = -1;
+    int ipc_pair[2], i, r = 0, child_err = 0, use_fork;
+    char ipc_kv[48];
+    const char *argv_default[2];
+    char **owned_env = NULL, **paths = NULL, **envp = NULL;
+    sigset_t all, old;
+    pid_t pid;
+    ssize_t n;
+
+    for (i = 0; i <= ASY_PROCESS_MAX_STDIO; i++) child_end[i] = -1;
+    errpipe[0] = errpipe[1] = ipc_pair[0] = ipc_pair[1] = -1;
+    memset(&plan, 0, sizeof(plan));
+    p->pipes_ = ASY__NEW_ARRAY(struct asy__child_pipe, (size_t)nstd);
+    if (!p->pipes_) return ASY_ENOMEM;
+    p->npipes_ = nstd;
+    for (i = 0; i < nstd; i++) {
+        struct asy__child_pipe *cp = &p->pipes_[i];
+        memset(cp, 0, sizeof(*cp));
+        cp->owner = p;
+        cp->index = i;
+        cp->io.fd = -1;
+    }
+    /* slots */
+    for (i = 0; i < nstd && r == 0; i++) {
+        asy_stdio_kind kind = o ? o->stdio[i].kind : ASY_STDIO_PIPE;
+        if (kind == ASY_STDIO_PIPE) {
+            int fds[2];
+            /* stdout/stderr: plain pipes (the child writes, we read).
+             * stdin and extra fds: socketpairs, so our writes can use
+             * MSG_NOSIGNAL (a child that exits early gives EPIPE, not a
+             * SIGPIPE that kills the parent). */
+            if (i == 1 || i == 2) {
+                if (pipe2(fds, O_CLOEXEC) != 0) r = asy__errno();
+            } else if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
+                r = asy__errno();
+            }
+            if (r) break;
+            plan.src[i] = child_end[i] = fds[1];
+            p->pipes_[i].readable = i != 0;
+            p->pipes_[i].writable = i == 0 || i > 2;
+            asy__io_init(&p->pipes_[i].io, fds[0], asy__cpipe_io);
+        } else if (kind == ASY_STDIO_INHERIT) {
+            plan.src[i] = i;
+        } else if (kind == ASY_STDIO_IGNORE) {
+            if (devnull < 0) {
+                devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+                if (devnull < 0) r = asy__errno();
+            }
+            plan.src[i] = devnull;
+        } else {
+            plan.src[i] = o->stdio[i].fd;
+        }
+    }
+    plan.nslots = nstd;
+    if (r == 0 && o && o->ipc) {
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ipc_pair) != 0) {
+            r = asy__errno();
+        } else {
+            plan.src[nstd] = ipc_pair[1];
+            plan.nslots = nstd + 1;
+            snprintf(ipc_kv, sizeof(ipc_kv), "%s=%d", ASY_IPC_ENV, nstd);
+        }
+    }
+    if (r == 0) r = asy__build_env(o, (o && o->ipc) ? ipc_kv : NULL, &envp, &owned_env);
+    if (r == 0) r = strchr(file, '/') ? 0 : asy__build_paths(file, envp, &paths);
+    if (r == 0 && pipe2(errpipe, O_CLOEXEC) != 0) r = asy__errno();
+    if (r == 0) {
+        char *single[2];
+        single[0] = (char *)file;
+        single[1] = NULL;
+        if (!args) {
+            argv_default[0] = file;
+            argv_default[1] = NULL;
+            args = argv_default;
+        }
+        plan.argv = (char *const *)args;
+        plan.envp = envp;
+        plan.paths = paths ? paths : single;
+        plan.cwd = o ? o->cwd : NULL;
+        plan.detached = o ? o->detached : 0;
+        plan.set_uid = o ? o->set_uid : 0;
+        plan.set_gid = o ? o->set_gid : 0;
+        plan.uid = o ? o->uid : 0;
+        plan.gid = o ? o->gid : 0;
+        plan.err_fd = errpipe[1];
+        use_fork = plan.set_uid || plan.set_gid;
+        sigfillset(&all);
+        pthread_sigmask(SIG_SETMASK, &all, &old);
+        pid = asy__fork_exec(&plan, use_fork);
+        if (pid < 0) r = asy__errno();
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+        close(errpipe[1]);
+        errpipe[1] = -1;
+        if (pid > 0) {
+            do n = read(errpipe[0], &child_err, sizeof(child_err));
+            while (n < 0 && errno == EINTR);
+            if (n == (ssize_t)sizeof(child_err)) {
+                int st;
+                r = asy_translate_sys_error(child_err);
+                while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+                }
+            } else {
+                p->pid = (int)pid;
+            }
+        }
+    }
+    if (errpipe[0] >= 0) close(errpipe[0]);
+    if (errpipe[1] >= 0) close(errpipe[1]);
+    if (devnull >= 0) close(devnull);
+    for (i = 0; i < nstd; i++)
+        if (child_end[i] >= 0) close(child_end[i]);
+    if (ipc_pair[1] >= 0) close(ipc_pair[1]);
+    asy__free(owned_env);
+    asy__free(paths);
+    if (r == 0) {
+        for (i = 0; i < nstd && r == 0; i++)
+            if (p->pipes_[i].io.fd >= 0) r = asy__set_nonblock_cloexec(p->pipes_[i].io.fd);
+        *ipc_parent_fd = ipc_pair[0];
+        return r; /* a failure here leaves a running child: the caller kills it */
+    }
+    if (ipc_pair[0] >= 0) close(ipc_pair[0]);
+    return r;
+}
+
+ASYNCRT_API int asy_spawn_at(asy_loop_t *loop, asy_process_t *p, const char *file,
+                             const char *const *args, const asy_process_opts *o,
+                             asy_exit_cb exit_cb, const char *src_file, int src_line) {
+    struct asy__proc_loop *pl;
+    int r = 0, ipc_fd = -1;
+    if (!loop || !p || !file || !*file || asy__spawn_check(o)) return ASY_EINVAL;
+    asy__handle_init(loop, (asy_handle_t *)p, ASY_HANDLE_PROCESS, src_file, src_line);
+    p->pid = 0;
+    p->exit_cb_ = exit_cb;
+    p->close_ev_cb_ = o ? o->on_close : NULL;
+    p->drain_cb_ = o ? o->on_drain : NULL;
+    p->kill_signal_ = (o && o->kill_signal) ? o->kill_signal : SIGTERM;
+    p->status_ = p->exit_code_ = p->term_signal_ = 0;
+    p->exited_ = p->exit_reported_ = p->close_reported_ = 0;
+    p->hwm_ = (o && o->high_water_mark) ? o->high_water_mark : 65536;
+    p->pipes_ = NULL;
+    p->npipes_ = 0;
+    asy__queue_init(&p->live_link_);
+    asy__queue_init(&p->error_req_.link_);
+    if (o && o->ipc) asy__ipc_init_handle(o->ipc, loop, src_file, src_line);
+    /* the SIGCHLD watch must be in place before the child exists */
+    pl = asy__proc_loop_get(loop, &r);
+    if (pl) r = asy__spawn_run(p, file, args, o, &ipc_fd);
+    if (r) {
+        if (p->pid > 0) { /* set up after the exec: do not leave it running */
+            int st;
+            kill((pid_t)p->pid, SIGKILL);
+            while (waitpid((pid_t)p->pid, &st, 0) < 0 && errno == EINTR) {
+            }
+            p->pid = 0;
+        }
+        if (ipc_fd >= 0) close(ipc_fd);
+        asy__proc_pipes_free(p);
+        asy__proc_fail(p, r);
+        return 0;
+    }
+    asy__queue_insert_tail(&pl->live, &p->live_link_);
+    if (o && o->ipc && (r = asy__ipc_attach_fd(o->ipc, ipc_fd)) != 0) close(ipc_fd);
+    asy__proc_update_active(p);
+    return 0;
+}
+
+ASYNCRT_API int asy_process_kill(asy_process_t *p, int signum) {
+    if (!p || signum < 0 || signum >= NSIG) return ASY_EINVAL;
+    if (p->pid <= 0 || p->exited_) return ASY_ESRCH;
+    if (kill((pid_t)p->pid, signum ? signum : p->kill_signal_) != 0) return asy__errno();
+    return 0;
+}
+
+ASYNCRT_API int asy_process_pid(const asy_process_t *p) { return p ? p->pid : 0; }
+
+ASY__INTERNAL void asy__proc_update_active(asy_process_t *p) {
+    int active = !p->exit_reported_, i;
+    if (p->flags_ & (ASY__H_CLOSING | ASY__H_CLOSED)) return;
+    for (i = 0; i < p->npipes_ && !active; i++) {
+        struct asy__child_pipe *cp = &p->pipes_[i];
+        if (cp->io.fd >= 0 && ((cp->reading && !cp->eof) || cp->wlen > cp->woff)) active = 1;
+    }
+    if (active)
+        asy__handle_start((asy_handle_t *)p);
+    else
+        asy__handle_stop((asy_handle_t *)p);
+}
+
+ASY__INTERNAL void asy__proc_maybe_close_event(asy_process_t *p) {
+    int i;
+    if (!p->close_ev_cb_ || !p->exit_reported_ || p->close_reported_ ||
+        (p->flags_ & (ASY__H_CLOSING | ASY__H_CLOSED)))
+        return;
+    for (i = 0; i < p->npipes_; i++) {
+        struct asy__child_pipe *cp = &p->pipes_[i];
+        if (cp->started && !cp->eof && cp->io.fd >= 0) return;
+    }
+    p->close_reported_ = 1;
+    p->close_ev_cb_(p, p->status_, p->exit_code_, p->term_signal_);
+    asy__after_cb(p->loop);
+}
+
+ASY__INTERNAL void asy__process_close(asy_process_t *p) {
+    asy__queue_remove(&p->error_req_.link_);
+    if (p->pid > 0 && !p->exited_) {
+        asy__queue_remove(&p->live_link_);
+        asy__proc_orphan(p->pid);
+    }
+    asy__proc_pipes_free(p);
+}
+
+#line 1 "asyncrt_impl/process/ipc_frame.c"
+/* The IPC frame codec: pure functions over bytes (the fuzz target drives
+ * asy_ipc_frame_decode directly). */
+#define ASY__IPC_MAGIC 0xA5
+
+ASYNCRT_API int asy_ipc_frame_decode(const void *buf, size_t len, size_t max_payload,
+                                     asy_ipc_frame_info *info) {
+    const unsigned char *b = (const unsigned char *)buf;
+    uint32_t plen;
+    if (!info || (!buf && len)) return ASY_EINVAL;
+    if (len < ASY_IPC_HEADER_SIZE) return 0;
+    if (b[5] != ASY__IPC_MAGIC || b[6] != 0 || b[7] != 0 || b[4] > ASY_IPC_MAX_FDS)
+        return ASY_EPROTO;
+    plen = (uint32_t)b[0] | ((uint32_t)b[1] << 8) | ((uint32_t)b[2] << 16) |
+           ((uint32_t)b[3] << 24);
+    if ((size_t)plen > max_payload) return ASY_EMSGSIZE;
+    if (len - ASY_IPC_HEADER_SIZE < (size_t)plen) return 0;
+    info->payload_len = plen;
+    info->frame_len = ASY_IPC_HEADER_SIZE + (size_t)plen;
+    info->nfds = b[4];
+    return 1;
+}
+
+ASYNCRT_API int asy_ipc_frame_header(void *hdr, size_t payload_len, unsigned nfds) {
+    unsigned char *b = (unsigned char *)hdr;
+    if (!hdr || nfds > ASY_IPC_MAX_FDS) return ASY_EINVAL;
+    if (payload_len > 0xFFFFFFFFu) return ASY_EMSGSIZE;
+    b[0] = (unsigned char)(payload_len & 0xFF);
+    b[1] = (unsigned char)((payload_len >> 8) & 0xFF);
+    b[2] = (unsigned char)((payload_len >> 16) & 0xFF);
+    b[3] = (unsigned char)((payload_len >> 24) & 0xFF);
+    b[4] = (unsigned char)nfds;
+    b[5] = ASY__IPC_MAGIC;
+    b[6] = 0;
+    b[7] = 0;
+    return 0;
+}
+
+#line 1 "asyncrt_impl/process/ipc.c"
+/* The IPC channel: framed messages over an AF_UNIX stream socket.
+ *
+ * Sends are copied into one queue and written by a nextTick flush, so the
+ * messages of one callback leave in one sendmsg.  Frames that carry fds
+ * are recorded as attachments at their queue offset; the flush sends each
+ * attachment's fds with the first byte of its frame (SCM_RIGHTS), which is
+ * where the receiver finds them: the kernel never hands out a byte before
+ * the fds that came with it.  The receiver keeps fds in arrival order and
+ * gives each frame as many as its header announces. */
+#define ASY__IPC_RFDS_MAX 64 /* fds one recvmsg accepts */
+
+static int asy__ipc_closing(const asy_ipc_t *ch) {
+    return (ch->flags_ & (ASY__H_CLOSING | ASY__H_CLOSED)) != 0;
+}
+
+static void asy__ipc_update_active(asy_ipc_t *ch) {
+    if (asy__ipc_closing(ch)) return;
+    if (ch->connected_ && (ch->reading_ || ch->wlen_ > ch->woff_))
+        asy__handle_start((asy_handle_t *)ch);
+    else
+        asy__handle_stop((asy_handle_t *)ch);
+}
+
+static void asy__ipc_drop_queues(asy_ipc_t *ch) {
+    int i, j;
+    for (i = 0; i < ch->natt_; i++)
+        for (j = 0; j < ch->att_[i].nfds; j++) close(ch->att_[i].fds[j]);
+    ch->natt_ = 0;
+    for (i = 0; i < ch->nrfds_; i++) close(ch->rfds_[i]);
+    ch->nrfds_ = 0;
+    ch->wlen_ = ch->woff_ = 0;
+}
+
+static void asy__ipc_report(void *arg) {
+    asy_ipc_t *ch = (asy_ipc_t *)arg;
+    ch->report_queued_ = 0;
+    if (asy__ipc_closing(ch) || ch->reported_) return;
+    ch->reported_ = 1;
+    if (ch->on_disconnect_) ch->on_disconnect_(ch, ch->disc_status_);
+}
+
+/* The channel is gone (status 0: in order).  The disconnect callback runs
+ * from a nextTick so it never re-enters the caller of send/disconnect. */
+static void asy__ipc_shutdown(asy_ipc_t *ch, int status) {
+    if (!ch->connected_) return;
+    ch->connected_ = 0;
+    ch->reading_ = 0;
+    ch->disconnecting_ = 0;
+    ch->disc_status_ = status;
+    if (ch->io_.fd >= 0) {
+        asy__io_close(ch->loop, &ch->io_);
+        close(ch->io_.fd);
+        ch->io_.fd = -1;
+    }
+    asy__ipc_drop_queues(ch);
+    asy__ipc_update_active(ch);
+    if (!ch->report_queued_ && asy_next_tick(ch->loop, asy__ipc_report, ch) == 0)
+        ch->report_queued_ = 1;
+}
+
+static void asy__ipc_events(asy_ipc_t *ch) {
+    unsigned want = 0;
+    if (ch->io_.fd < 0) return;
+    if (ch->reading_) want |= ASY_READABLE;
+    if (ch->wlen_ > ch->woff_) want |= ASY_WRITABLE;
+    asy__io_stop(ch->loop, &ch->io_, (ASY_READABLE | ASY_WRITABLE) & ~want);
+    if (want && asy__io_start(ch->loop, &ch->io_, want) != 0) asy__ipc_shutdown(ch, ASY_EBADF);
+}
+
+/* Writes the queue; returns 0 or the error. */
+static int asy__ipc_write(asy_ipc_t *ch) {
+    while (ch->woff_ < ch->wlen_) {
+        struct msghdr msg;
+        struct iovec iov;
+        union {
+            struct cmsghdr align;
+            char buf[CMSG_SPACE(sizeof(int) * ASY_IPC_MAX_FDS)];
+        } ctl;
+        size_t end = ch->wlen_;
+        int with_fds = ch->natt_ > 0 && ch->att_[0].off == ch->woff_;
+        ssize_t n;
+        if (with_fds && ch->natt_ > 1) end = ch->att_[1].off;
+        if (!with_fds && ch->natt_ > 0) end = ch->att_[0].off;
+        memset(&msg, 0, sizeof(msg));
+        iov.iov_base = ch->wbuf_ + ch->woff_;
+        iov.iov_len = end - ch->woff_;
+        msg.msg_iov = &iov;
+        msg.msg_iovlen = 1;
+        if (with_fds) {
+            struct cmsghdr *cm;
+            size_t fl = sizeof(int) * (size_t)ch->att_[0].nfds;
+            memset(&ctl, 0, sizeof(ctl));
+            msg.msg_control = ctl.buf;
+            msg.msg_controllen = CMSG_SPACE(fl);
+            cm = CMSG_FIRSTHDR(&msg);
+            cm->cmsg_level = SOL_SOCKET;
+            cm->cmsg_type = SCM_RIGHTS;
+            cm->cmsg_len = CMSG_LEN(fl);
+            memcpy(CMSG_DATA(cm), ch->att_[0].fds, fl);
+        }
+        n = sendmsg(ch->io_.fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
+            return asy__errno();
+        }
+        if (with_fds && n > 0) { /* the fds went with the first byte */
+            int j;
+            for (j = 0; j < ch->att_[0].nfds; j++) close(ch->att_[0].fds[j]);
+            ch->natt_--;
+            memmove(ch->att_, ch->att_ + 1, sizeof(ch->att_[0]) * (size_t)ch->natt_);
+        }
+        ch->woff_ += (size_t)n;
+    }
+    ch->woff_ = ch->wlen_ = 0;
+    return 0;
+}
+
+/* Flush and its consequences: drain callback, deferred disconnect. */
+static void asy__ipc_flush(asy_ipc_t *ch, int from_io) {
+    int err;
+    if (!ch->connected_ || asy__ipc_closing(ch)) return;
+    err = asy__ipc_write(ch);
+    if (err) {
+        asy__ipc_shutdown(ch, err == ASY_EPIPE ? 0 : err);
+        return;
+    }
+    asy__ipc_events(ch);
+    asy__ipc_update_active(ch);
+    if (ch->wlen_ > ch->woff_) return;
+    if (ch->disconnecting_) {
+        asy__ipc_shutdown(ch, 0);
+        return;
+    }
+    if (ch->want_drain_) {
+        ch->want_drain_ = 0;
+        if (ch->on_drain_) {
+            ch->on_drain_(ch);
+            if (from_io) asy__after_cb(ch->loop);
+        }
+    }
+}
+
+static void asy__ipc_flush_tick(void *arg) {
+    asy_ipc_t *ch = (asy_ipc_t *)arg;
+    ch->flush_queued_ = 0;
+    asy__ipc_flush(ch, 0);
+}
+
+/* Hands every whole buffered frame to on_message.  Returns non-zero when
+ * the handle was closed or the channel went down meanwhile. */
+static int asy__ipc_decode(asy_ipc_t *ch, int from_io) {
+    size_t off = 0;
+    int r = 0;
+    while (ch->reading_ && ch->connected_) {
+        asy_ipc_frame_info info;
+        int fds[ASY_IPC_MAX_FDS], nfds, i;
+        r = asy_ipc_frame_decode(ch->rbuf_ + off, ch->rlen_ - off, ch->max_msg_, &info);
+        if (r <= 0) break;
+        nfds = (int)info.nfds;
+        if (nfds > ch->nrfds_) {
+            r = ASY_EPROTO; /* a frame announced fds that never came */
+            break;
+        }
+        memcpy(fds, ch->rfds_, sizeof(int) * (size_t)nfds);
+        ch->nrfds_ -= nfds;
+        memmove(ch->rfds_, ch->rfds_ + nfds, sizeof(int) * (size_t)ch->nrfds_);
+        if (ch->on_message_)
+            ch->on_message_(ch, ch->rbuf_ + off + ASY_IPC_HEADER_SIZE, info.payload_len, fds,
+                            nfds);
+        for (i = 0; i < nfds; i++)
+            if (fds[i] >= 0) close(fds[i]);
+        if (from_io) asy__after_cb(ch->loop);
+        if (asy__ipc_closing(ch)) return 1;
+        off += info.frame_len;
+        if (!ch->connected_) return 1;
+    }
+    if (r < 0) {
+        asy__ipc_shutdown(ch, r);
+        return 1;
+    }
+    if (off) {
+        memmove(ch->rbuf_, ch->rbuf_ + off, ch->rlen_ - off);
+        ch->rlen_ -= off;
+    }
+    return 0;
+}
+
+/* Room for the next read: at least 16 KiB free, and the whole pending
+ * frame once its header says how big it is. */
+static int asy__ipc_reserve(asy_ipc_t *ch) {
+    size_t need = ch->rlen_ + 16384;
+    if (ch->rlen_ >= ASY_IPC_HEADER_SIZE) {
+        const unsigned char *b = ch->rbuf_;
+        size_t flen = ASY_IPC_HEADER_SIZE + ((size_t)b[0] | ((size_t)b[1] << 8) |
+                                             ((size_t)b[2] << 16) | ((size_t)b[3] << 24));
+        if (flen > need && flen <= ch->max_msg_ + ASY_IPC_HEADER_SIZE) need = flen;
+    }
+    if (need < 65536) need = 65536;
+    if (ch->rcap_ < need) {
+        unsigned char *nb = (unsigned char *)asy__realloc(ch->rbuf_, need);
+        if (!nb) return ASY_ENOMEM;
+        ch->rbuf_ = nb;
+        ch->rcap_ = need;
+    }
+    return 0;
+}
+
+static int asy__ipc_take_fds(asy_ipc_t *ch, struct msghdr *msg) {
+    struct cmsghdr *cm;
+    for (cm = CMSG_FIRSTHDR(msg); cm; cm = CMSG_NXTHDR(msg, cm)) {
+        int n, i;
+        if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS) continue;
+        n = (int)((cm->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+        if (ch->nrfds_ + n > ch->rfdcap_) {
+            int ncap = ch->rfdcap_ ? ch->rfdcap_ : 16;
+            int *nf;
+            while (ncap < ch->nrfds_ + n) ncap *= 2;
+            nf = (int *)asy__realloc(ch->rfds_, sizeof(int) * (size_t)ncap);
+            if (!nf) { /* cannot keep them: do not leak them either */
+                for (i = 0; i < n; i++) {
+                    int fd;
+                    memcpy(&fd, CMSG_DATA(cm) + sizeof(int) * (size_t)i, sizeof(int));
+                    close(fd);
+                }
+                return ASY_ENOMEM;
+            }
+            ch->rfds_ = nf;
+            ch->rfdcap_ = ncap;
+        }
+        memcpy(ch->rfds_ + ch->nrfds_, CMSG_DATA(cm), sizeof(int) * (size_t)n);
+        ch->nrfds_ += n;
+    }
+    return (msg->msg_flags & MSG_CTRUNC) ? ASY_EPROTO : 0;
+}
+
+static void asy__ipc_read(asy_ipc_t *ch) {
+    int k;
+    for (k = 0; k < 16 && ch->reading_ && ch->connected_; k++) {
+        struct msghdr msg;
+        struct iovec iov;
+        union {
+            struct cmsghdr align;
+            char buf[CMSG_SPACE(sizeof(int) * ASY__IPC_RFDS_MAX)];
+        } ctl;
+        ssize_t n;
+        int r;
+        if ((r = asy__ipc_reserve(ch)) != 0) {
+            asy__ipc_shutdown(ch, r);
+            return;
+        }
+        memset(&msg, 0, sizeof(msg));
+        iov.iov_base = ch->rbuf_ + ch->rlen_;
+        iov.iov_len = ch->rcap_ - ch->rlen_;
+        msg.msg_iov = &iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = ctl.buf;
+        msg.msg_controllen = sizeof(ctl.buf);
+        n = recvmsg(ch->io_.fd, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK) return;
+            asy__ipc_shutdown(ch, errno == ECONNRESET ? 0 : asy__errno());
+            return;
+        }
+        if ((r = asy__ipc_take_fds(ch, &msg)) != 0) {
+            asy__ipc_shutdown(ch, r);
+            return;
+        }
+        if (n == 0) {
+            /* the peer is gone; half a frame left over is a protocol error */
+            asy__ipc_shutdown(ch, ch->rlen_ ? ASY_EPROTO : 0);
+            return;
+        }
+        ch->rlen_ += (size_t)n;
+        if (asy__ipc_decode(ch, 1)) return;
+        if ((size_t)n < iov.iov_len) return;
+    }
+}
+
+static void asy__ipc_io(asy_loop_t *loop, asy__io *io, unsigned revents) {
+    asy_ipc_t *ch = ASY_CONTAINER_OF(io, asy_ipc_t, io_);
+    (void)loop;
+    if (ch->wlen_ > ch->woff_ && (revents & (ASY_WRITABLE | ASY__IO_ERR))) {
+        asy__ipc_flush(ch, 1);
+        if (asy__ipc_closing(ch) || !ch->connected_) return;
+    }
+    if (ch->reading_ && (revents & (ASY_READABLE | ASY__IO_ERR))) asy__ipc_read(ch);
+}
+
+ASY__INTERNAL void asy__ipc_init_handle(asy_ipc_t *ch, asy_loop_t *loop, const char *file,
+                                       int line) {
+    memset(ch, 0, sizeof(*ch));
+    asy__handle_init(loop, (asy_handle_t *)ch, ASY_HANDLE_IPC, file, line);
+    asy__io_init(&ch->io_, -1, asy__ipc_io);
+    ch->max_msg_ = ASY_IPC_DEFAULT_MAX_MESSAGE;
+    ch->hwm_ = 1024 * 1024;
+}
+
+ASY__INTERNAL int asy__ipc_attach_fd(asy_ipc_t *ch, int fd) {
+    int r = asy__set_nonblock_cloexec(fd);
+    if (r) return r;
+    asy__io_init(&ch->io_, fd, asy__ipc_io);
+    ch->connected_ = 1;
+    return 0;
+}
+
+ASYNCRT_API int asy_ipc_open_at(asy_loop_t *loop, asy_ipc_t *ch, int fd, const char *file,
+                                int line) {
+    int r;
+    if (!loop || !ch || fd < 0) return ASY_EINVAL;
+    asy__ipc_init_handle(ch, loop, file, line);
+    if ((r = asy__ipc_attach_fd(ch, fd)) != 0) {
+        asy__queue_remove(&ch->handle_link_);
+        return r;
+    }
+    return 0;
+}
+
+ASYNCRT_API int asy_ipc_open_child_at(asy_loop_t *loop, asy_ipc_t *ch, const char *file,
+                                      int line) {
+    const char *v;
+    char *end;
+    long fd;
+    int r;
+    if (!loop || !ch) return ASY_EINVAL;
+    v = getenv(ASY_IPC_ENV);
+    if (!v || !*v) return ASY_ENOENT;
+    fd = strtol(v, &end, 10);
+    if (*end || fd < 0 || fd > INT_MAX) return ASY_EINVAL;
+    if (fcntl((int)fd, F_GETFD) < 0) return ASY_EBADF;
+    r = asy_ipc_open_at(loop, ch, (int)fd, file, line);
+    if (r == 0) unsetenv(ASY_IPC_ENV);
+    return r;
+}
+
+static void asy__ipc_decode_tick(void *arg) {
+    asy_ipc_t *ch = (asy_ipc_t *)arg;
+    ch->decode_queued_ = 0;
+    if (!asy__ipc_closing(ch)) asy__ipc_decode(ch, 0);
+}
+
+ASYNCRT_API int asy_ipc_start(asy_ipc_t *ch, asy_ipc_message_cb on_message,
+                              asy_ipc_disconnect_cb on_disconnect) {
+    if (!ch || !on_message || asy__ipc_closing(ch)) return ASY_EINVAL;
+    if (!ch->connected_) return ASY_ENOTCONN;
+    ch->on_message_ = on_message;
+    ch->on_disconnect_ = on_disconnect;
+    ch->reading_ = 1;
+    asy__ipc_events(ch);
+    asy__ipc_update_active(ch);
+    /* frames that arrived before a stop wait in the buffer */
+    if (ch->rlen_ >= ASY_IPC_HEADER_SIZE && !ch->decode_queued_ &&
+        asy_next_tick(ch->loop, asy__ipc_decode_tick, ch) == 0)
+        ch->decode_queued_ = 1;
+    return 0;
+}
+
+ASYNCRT_API int asy_ipc_stop(asy_ipc_t *ch) {
+    if (!ch) return ASY_EINVAL;
+    ch->reading_ = 0;
+    asy__ipc_events(ch);
+    asy__ipc_update_active(ch);
+    return 0;
+}
+
+static int asy__ipc_wreserve(asy_ipc_t *ch, size_t len) {
+    if (ch->woff_ && ch->wcap_ - ch->wlen_ < len) {
+        int i;
+        memmove(ch->wbuf_, ch->wbuf_ + ch->woff_, ch->wlen_ - ch->woff_);
+        for (i = 0; i < ch->natt_; i++) ch->att_[i].off -= ch->woff_;
+        ch->wlen_ -= ch->woff_;
+        ch->woff_ = 0;
+    }
+    if (ch->wcap_ - ch->wlen_ < len) {
+        size_t ncap = ch->wcap_ ? ch->wcap_ : 65536;
+        unsigned char *nb;
+        while (ncap - ch->wlen_ < len) {
+            if (ncap > SIZE_MAX / 2) return ASY_ENOMEM;
+            ncap *= 2;
+        }
+        nb = (unsigned char *)asy__realloc(ch->wbuf_, ncap);
+        if (!nb) return ASY_ENOMEM;
+        ch->wbuf_ = nb;
+        ch->wcap_ = ncap;
+    }
+    return 0;
+}
+
+ASYNCRT_API int asy_ipc_send(asy_ipc_t *ch, const void *data, size_t len, const int *fds,
+                             int nfds) {
+    unsigned char hdr[ASY_IPC_HEADER_SIZE];
+    int r, i;
+    if (!ch || (!data && len) || nfds < 0 || nfds > ASY_IPC_MAX_FDS || (nfds && !fds) ||
+        asy__ipc_closing(ch))
+        return ASY_EINVAL;
+    if (!ch->connected_ || ch->disconnecting_) return ASY_ENOTCONN;
+    if ((r = asy_ipc_frame_header(hdr, len, (unsigned)nfds)) != 0) return r;
+    if (len > SIZE_MAX - ASY_IPC_HEADER_SIZE) return ASY_EMSGSIZE;
+    if ((r = asy__ipc_wreserve(ch, ASY_IPC_HEADER_SIZE + len)) != 0) return r;
+    if (nfds) {
+        struct asy__ipc_attach *a;
+        if (ch->natt_ == ch->attcap_) {
+            int ncap = ch->attcap_ ? ch->attcap_ * 2 : 4;
+            struct asy__ipc_attach *na = (struct asy__ipc_attach *)asy__realloc(
+                ch->att_, sizeof(struct asy__ipc_attach) * (size_t)ncap);
+            if (!na) return ASY_ENOMEM;
+            ch->att_ = na;
+            ch->attcap_ = ncap;
+        }
+        a = &ch->att_[ch->natt_];
+        for (i = 0; i < nfds; i++) {
+            a->fds[i] = fcntl(fds[i], F_DUPFD_CLOEXEC, 3);
+            if (a->fds[i] < 0) {
+                r = asy__errno();
+                while (i-- > 0) close(a->fds[i]);
+                return r;
+            }
+        }
+        a->nfds = nfds;
+        a->off = ch->wlen_;
+        ch->natt_++;
+    }
+    memcpy(ch->wbuf_ + ch->wlen_, hdr, ASY_IPC_HEADER_SIZE);
+    if (len) memcpy(ch->wbuf_ + ch->wlen_ + ASY_IPC_HEADER_SIZE, data, len);
+    ch->wlen_ += ASY_IPC_HEADER_SIZE + len;
+    if (!ch->flush_queued_ && asy_next_tick(ch->loop, asy__ipc_flush_tick, ch) == 0)
+        ch->flush_queued_ = 1;
+    asy__ipc_update_active(ch);
+    if (ch->wlen_ - ch->woff_ < ch->hwm_) return 1;
+    ch->want_drain_ = 1;
+    return 0;
+}
+
+ASYNCRT_API void asy_ipc_on_drain(asy_ipc_t *ch, asy_ipc_drain_cb cb, size_t high_water_mark) {
+    if (!ch) return;
+    ch->on_drain_ = cb;
+    ch->hwm_ = high_water_mark ? high_water_mark : 1024 * 1024;
+}
+
+ASYNCRT_API void asy_ipc_set_max_message(asy_ipc_t *ch, size_t max) {
+    if (ch) ch->max_msg_ = max ? max : ASY_IPC_DEFAULT_MAX_MESSAGE;
+}
+
+ASYNCRT_API int asy_ipc_disconnect(asy_ipc_t *ch) {
+    if (!ch || asy__ipc_closing(ch)) return ASY_EINVAL;
+    if (!ch->connected_) return ASY_ENOTCONN;
+    ch->reading_ = 0;
+    ch->disconnecting_ = 1;
+    if (ch->wlen_ == ch->woff_) {
+        asy__ipc_shutdown(ch, 0);
+    } else {
+        asy__ipc_events(ch);
+        asy__ipc_update_active(ch);
+    }
+    return 0;
+}
+
+ASYNCRT_API int asy_ipc_connected(const asy_ipc_t *ch) {
+    return ch && ch->connected_ && !ch->disconnecting_;
+}
+
+ASY__INTERNAL void asy__ipc_close(asy_ipc_t *ch) {
+    if (ch->io_.fd >= 0) {
+        asy__io_close(ch->loop, &ch->io_);
+        close(ch->io_.fd);
+        ch->io_.fd = -1;
+    }
+    ch->connected_ = 0;
+    ch->reading_ = 0;
+    asy__ipc_drop_queues(ch);
+    asy__free(ch->rbuf_);
+    asy__free(ch->wbuf_);
+    asy__free(ch->rfds_);
+    asy__free(ch->att_);
+    ch->rbuf_ = ch->wbuf_ = NULL;
+    ch->rfds_ = NULL;
+    ch->att_ = NULL;
+    ch->rlen_ = ch->rcap_ = ch->wcap_ = 0;
+    ch->rfdcap_ = ch->attcap_ = 0;
+}
+
+#line 1 "asyncrt_impl/process/exec.c"
+/* execFile / exec: a spawn whose stdout and stderr are gathered into
+ * memory, bounded by maxBuffer, with an optional timeout.  The context is
+ * heap-allocated and freed once its process handle and timer have closed. */
+struct asy__exec {
+    asy_process_t proc;
+    asy_timer_t timer;
+    asy_exec_cb cb;
+    void *arg;
+    char *buf[2];
+    size_t len[2], cap[2];
+    size_t max_buffer;
+    int kill_signal;
+    int status, killed, done, open_handles, timer_on;
+    const char *message;
+};
+
+static void asy__exec_free(asy_handle_t *h) {
+    struct asy__exec *ex = (struct asy__exec *)h->data;
+    if (--ex->open_handles > 0) return;
+    asy__free(ex->buf[0]);
+    asy__free(ex->buf[1]);
+    asy__free(ex);
+}
+
+static void asy__exec_finish(struct asy__exec *ex, int status, int exit_code, int term_signal) {
+    asy_exec_result res;
+    if (ex->done) return;
+    ex->done = 1;
+    memset(&res, 0, sizeof(res));
+    res.status = ex->status ? ex->status : status;
+    res.message = ex->message;
+    if (res.status == 0 && (exit_code != 0 || term_signal != 0)) {
+        res.status = ASY_ECHILD;
+        res.message = term_signal ? "command killed by a signal" : "command failed";
+    }
+    if (res.status == 0) res.message = "";
+    if (!res.message) res.message = asy_strerror(res.status);
+    res.exit_code = exit_code;
+    res.term_signal = term_signal;
+    res.killed = ex->killed;
+    res.pid = ex->proc.pid;
+    res.out = ex->buf[0] ? ex->buf[0] : "";
+    res.out_len = ex->len[0];
+    res.err = ex->buf[1] ? ex->buf[1] : "";
+    res.err_len = ex->len[1];
+    if (ex->timer_on) asy_timer_stop(&ex->timer);
+    ex->cb(&res, ex->arg);
+    asy_close((asy_handle_t *)&ex->proc, asy__exec_free);
+    asy_close((asy_handle_t *)&ex->timer, asy__exec_free);
+}
+
+static void asy__exec_kill(struct asy__exec *ex, int status, const char *message) {
+    if (ex->status == 0) {
+        ex->status = status;
+        ex->message = message;
+    }
+    if (!ex->killed && asy_process_kill(&ex->proc, ex->kill_signal) == 0) ex->killed = 1;
+}
+
+static void asy__exec_read(asy_process_t *p, int fd, const char *data, long n) {
+    struct asy__exec *ex = (struct asy__exec *)p->data;
+    int i = fd == 1 ? 0 : 1;
+    size_t take;
+    if (n <= 0 || ex->done) return;
+    take = (size_t)n;
+    if (ex->len[i] + take > ex->max_buffer) {
+        /* keep exactly max_buffer bytes, as Node does, and stop the child */
+        take = ex->max_buffer - ex->len[i];
+        asy__exec_kill(ex, ASY_ENOBUFS,
+                       i == 0 ? "stdout maxBuffer length exceeded" : "stderr maxBuffer length exceeded");
+    }
+    if (take == 0) return;
+    if (ex->cap[i] - ex->len[i] <= take) {
+        size_t ncap = ex->cap[i] ? ex->cap[i] : 4096;
+        char *nb;
+        while (ncap - ex->len[i] <= take) ncap *= 2;
+        nb = (char *)asy__realloc(ex->buf[i], ncap);
+        if (!nb) {
+            asy__exec_kill(ex, ASY_ENOMEM, NULL);
+            return;
+        }
+        ex->buf[i] = nb;
+        ex->cap[i] = ncap;
+    }
+    memcpy(ex->buf[i] + ex->len[i], data, take);
+    ex->len[i] += take;
+    ex->buf[i][ex->len[i]] = 0;
+}
+
+/* Normally the result waits for 'close' (exit and EOF on both pipes).  A
+ * child we killed is done at its exit: a grandchild may still hold the
+ * pipes open and would keep us waiting. */
+static void asy__exec_exit(asy_process_t *p, int status, int exit_code, int term_signal) {
+    struct asy__exec *ex = (struct asy__exec *)p->data;
+    if (ex->killed || status < 0) asy__exec_finish(ex, status, exit_code, term_signal);
+}
+
+static void asy__exec_close_ev(asy_process_t *p, int status, int exit_code, int term_signal) {
+    asy__exec_finish((struct asy__exec *)p->data, status, exit_code, term_signal);
+}
+
+static void asy__exec_timeout(asy_timer_t *t) {
+    struct asy__exec *ex = (struct asy__exec *)t->data;
+    ex->timer_on = 0;
+    asy__exec_kill(ex, ASY_ETIMEDOUT, "timed out");
+}
+
+static int asy__exec_encoding_ok(const char *enc) {
+    return !enc || strcmp(enc, "utf8") == 0 || strcmp(enc, "utf-8") == 0 ||
+           strcmp(enc, "buffer") == 0;
+}
+
+ASYNCRT_API int asy_exec_file(asy_loop_t *loop, const char *file, const char *const *args,
+                              const asy_exec_opts *opts, asy_exec_cb cb, void *arg) {
+    struct asy__exec *ex;
+    asy_process_opts po;
+    int r;
+    if (!loop || !file || !*file || !cb) return ASY_EINVAL;
+    if (opts && (!asy__exec_encoding_ok(opts->encoding) || opts->kill_signal < 0 ||
+                 opts->kill_signal >= NSIG))
+        return ASY_EINVAL;
+    ex = ASY__NEW(struct asy__exec);
+    if (!ex) return ASY_ENOMEM;
+    memset(ex, 0, sizeof(*ex));
+    ex->cb = cb;
+    ex->arg = arg;
+    ex->max_buffer = (opts && opts->max_buffer) ? opts->max_buffer : 1024 * 1024;
+    ex->kill_signal = (opts && opts->kill_signal) ? opts->kill_signal : SIGTERM;
+    if (opts)
+        po = opts->process;
+    else
+        memset(&po, 0, sizeof(po));
+    if (po.stdio_count < 3) po.stdio_count = 3;
+    if (!opts || opts->process.stdio[0].kind == ASY_STDIO_PIPE) po.stdio[0].kind = ASY_STDIO_IGNORE;
+    po.stdio[1].kind = ASY_STDIO_PIPE;
+    po.stdio[2].kind = ASY_STDIO_PIPE;
+    po.on_close = asy__exec_close_ev;
+    po.on_drain = NULL;
+    po.ipc = NULL;
+    po.kill_signal = ex->kill_signal;
+    r = asy_spawn(loop, &ex->proc, file, args, &po, asy__exec_exit);
+    if (r) {
+        asy__free(ex);
+        return r;
+    }
+    ex->proc.data = ex;
+    asy_timer_init(loop, &ex->timer);
+    ex->timer.data = ex;
+    ex->open_handles = 2;
+    if (opts && opts->timeout_ms) {
+        asy_timer_start(&ex->timer, asy__exec_timeout, opts->timeout_ms, 0);
+        ex->timer_on = 1;
+    }
+    /* a spawn that failed has no pipes: its error arrives through exit */
+    if (ex->proc.pid > 0) {
+        asy_process_read_start(&ex->proc, 1, asy__exec_read);
+        asy_process_read_start(&ex->proc, 2, asy__exec_read);
+    }
+    return 0;
+}
+
+ASYNCRT_API int asy_exec(asy_loop_t *loop, const char *command, const asy_exec_opts *opts,
+                         asy_exec_cb cb, void *arg) {
+    const char *sh = (opts && opts->shell) ? opts->shell : "/bin/sh";
+    const char *argv[4];
+    if (!command) return ASY_EINVAL;
+    argv[0] = sh;
+    argv[1] = "-c";
+    argv[2] = command;
+    argv[3] = NULL;
+    return asy_exec_file(loop, sh, argv, opts, cb, arg);
+}
+
+ASYNCRT_API int asy_fork_at(asy_loop_t *loop, asy_process_t *p, asy_ipc_t *ch,
+                            const char *program, const char *const *args,
+                            const asy_process_opts *opts, asy_exit_cb exit_cb,
+                            const char *src_file, int src_line) {
+    asy_process_opts o;
+    if (!ch) return ASY_EINVAL;
+    if (opts) {
+        o = *opts;
+    } else {
+        memset(&o, 0, sizeof(o));
+        o.stdio[0].kind = o.stdio[1].kind = o.stdio[2].kind = ASY_STDIO_INHERIT;
+    }
+    o.ipc = ch;
+    return asy_spawn_at(loop, p, program, args, &o, exit_cb, src_file, src_line);
 }
 
 #endif /* ASYNCRT_OS_POSIX */

@@ -32,6 +32,12 @@ ASYNCRT_API void asy_close(asy_handle_t *h, asy_close_cb cb) {
         case ASY_HANDLE_POLL:
             asy__poll_close((asy_poll_t *)h);
             break;
+        case ASY_HANDLE_PROCESS:
+            asy__process_close((asy_process_t *)h);
+            break;
+        case ASY_HANDLE_IPC:
+            asy__ipc_close((asy_ipc_t *)h);
+            break;
         default:
             break;
     }
@@ -80,7 +86,8 @@ ASYNCRT_API int asy_has_ref(const asy_handle_t *h) { return h && (h->flags_ & AS
 ASYNCRT_API const char *asy_handle_type_name(asy_handle_type type) {
     static const char *const names[] = {"unknown", "timer",   "idle",    "prepare", "check",
                                         "async",   "signal",  "poll",    "tcp",     "udp",
-                                        "pipe",    "tty",     "process", "fs_watch", "stream"};
+                                        "pipe",    "tty",     "process", "fs_watch", "stream",
+                                        "ipc"};
     unsigned i = (unsigned)type;
     return i < ASY_ARRAY_SIZE(names) ? names[i] : "unknown";
 }

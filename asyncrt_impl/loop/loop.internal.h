@@ -40,6 +40,9 @@ ASY__INTERNAL void asy__phase_close(asy_phase_t *h);
 ASY__INTERNAL void asy__async_close(asy_async_t *h);
 ASY__INTERNAL void asy__signal_close(asy_signal_t *h);
 ASY__INTERNAL void asy__poll_close(asy_poll_t *h);
+/* defined by the process layer */
+ASY__INTERNAL void asy__process_close(asy_process_t *h);
+ASY__INTERNAL void asy__ipc_close(asy_ipc_t *h);
 
 ASY__INTERNAL int asy__timers_init(asy_loop_t *loop);
 ASY__INTERNAL void asy__timers_free(asy_loop_t *loop);
