@@ -4256,9 +4256,11 @@ static int asy__ipc_decode(asy_ipc_t *ch, int from_io) {
             r = ASY_EPROTO; /* a frame announced fds that never came */
             break;
         }
-        memcpy(fds, ch->rfds_, sizeof(int) * (size_t)nfds);
-        ch->nrfds_ -= nfds;
-        memmove(ch->rfds_, ch->rfds_ + nfds, sizeof(int) * (size_t)ch->nrfds_);
+        if (nfds) {
+            memcpy(fds, ch->rfds_, sizeof(int) * (size_t)nfds);
+            ch->nrfds_ -= nfds;
+            memmove(ch->rfds_, ch->rfds_ + nfds, sizeof(int) * (size_t)ch->nrfds_);
+        }
         if (ch->on_message_)
             ch->on_message_(ch, ch->rbuf_ + off + ASY_IPC_HEADER_SIZE, info.payload_len, fds,
                             nfds);
@@ -4306,6 +4308,7 @@ static int asy__ipc_take_fds(asy_ipc_t *ch, struct msghdr *msg) {
         int n, i;
         if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS) continue;
         n = (int)((cm->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+        if (n <= 0) continue;
         if (ch->nrfds_ + n > ch->rfdcap_) {
             int ncap = ch->rfdcap_ ? ch->rfdcap_ : 16;
             int *nf;
