@@ -973,7 +973,7 @@ struct asy_ipc_s {
     struct asy__ipc_attach *att_;
     int natt_, attcap_;
     int connected_, reading_, want_drain_, flush_queued_, disconnecting_;
-    int report_queued_, reported_, disc_status_, decode_queued_;
+    int report_queued_, reported_, disc_status_, decode_queued_, in_read_;
 };
 
 /* Adopts a connected AF_UNIX stream socket (made non-blocking and
@@ -4235,8 +4235,11 @@ static void asy__ipc_flush(asy_ipc_t *ch, int from_io) {
     }
 }
 
+/* Replies sent while this channel's own messages are being dispatched
+ * leave together after the batch (asy__ipc_io), not one write each. */
 static void asy__ipc_flush_tick(void *arg) {
     asy_ipc_t *ch = (asy_ipc_t *)arg;
+    if (ch->in_read_) return; /* flush_queued_ stays set: the read path flushes */
     ch->flush_queued_ = 0;
     asy__ipc_flush(ch, 0);
 }
@@ -4382,7 +4385,16 @@ static void asy__ipc_io(asy_loop_t *loop, asy__io *io, unsigned revents) {
         asy__ipc_flush(ch, 1);
         if (asy__ipc_closing(ch) || !ch->connected_) return;
     }
-    if (ch->reading_ && (revents & (ASY_READABLE | ASY__IO_ERR))) asy__ipc_read(ch);
+    if (ch->reading_ && (revents & (ASY_READABLE | ASY__IO_ERR))) {
+        ch->in_read_ = 1;
+        asy__ipc_read(ch);
+        if (asy__ipc_closing(ch)) return;
+        ch->in_read_ = 0;
+        if (ch->flush_queued_) {
+            ch->flush_queued_ = 0;
+            asy__ipc_flush(ch, 1);
+        }
+    }
 }
 
 ASY__INTERNAL void asy__ipc_init_handle(asy_ipc_t *ch, asy_loop_t *loop, const char *file,

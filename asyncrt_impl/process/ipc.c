@@ -141,8 +141,11 @@ static void asy__ipc_flush(asy_ipc_t *ch, int from_io) {
     }
 }
 
+/* Replies sent while this channel's own messages are being dispatched
+ * leave together after the batch (asy__ipc_io), not one write each. */
 static void asy__ipc_flush_tick(void *arg) {
     asy_ipc_t *ch = (asy_ipc_t *)arg;
+    if (ch->in_read_) return; /* flush_queued_ stays set: the read path flushes */
     ch->flush_queued_ = 0;
     asy__ipc_flush(ch, 0);
 }
@@ -288,7 +291,16 @@ static void asy__ipc_io(asy_loop_t *loop, asy__io *io, unsigned revents) {
         asy__ipc_flush(ch, 1);
         if (asy__ipc_closing(ch) || !ch->connected_) return;
     }
-    if (ch->reading_ && (revents & (ASY_READABLE | ASY__IO_ERR))) asy__ipc_read(ch);
+    if (ch->reading_ && (revents & (ASY_READABLE | ASY__IO_ERR))) {
+        ch->in_read_ = 1;
+        asy__ipc_read(ch);
+        if (asy__ipc_closing(ch)) return;
+        ch->in_read_ = 0;
+        if (ch->flush_queued_) {
+            ch->flush_queued_ = 0;
+            asy__ipc_flush(ch, 1);
+        }
+    }
 }
 
 ASY__INTERNAL void asy__ipc_init_handle(asy_ipc_t *ch, asy_loop_t *loop, const char *file,

@@ -67,7 +67,7 @@ struct asy_ipc_s {
     struct asy__ipc_attach *att_;
     int natt_, attcap_;
     int connected_, reading_, want_drain_, flush_queued_, disconnecting_;
-    int report_queued_, reported_, disc_status_, decode_queued_;
+    int report_queued_, reported_, disc_status_, decode_queued_, in_read_;
 };
 
 /* Adopts a connected AF_UNIX stream socket (made non-blocking and
