@@ -233,6 +233,7 @@ ASYNCRT_API unsigned asy_version(void);
     XX(EOF, -4095, "end of file")                                            \
     XX(EUNKNOWN, -4094, "unknown error")                                     \
     XX(ECHARSET, -4096, "invalid Unicode character")                  \
+    XX(EAGGREGATE, -4097, "all promises were rejected")                      \
     XX(EAI_ADDRFAMILY, -3000, "address family not supported")                \
     XX(EAI_AGAIN, -3001, "temporary failure")                                \
     XX(EAI_BADFLAGS, -3002, "bad ai_flags value")                            \
@@ -1011,6 +1012,10 @@ struct asy_loop_s {
     uint64_t iterations_, events_, idle_ns_;
     struct asy__lag_monitor *lag_;
     asy__layer_slot layers_[ASY__LAYER_MAX];
+    /* Called when a nextTick/microtask drain has emptied both queues (the
+     * promise layer reports unhandled rejections there, as Node does after
+     * processTicksAndRejections); it may queue more work. */
+    void (*after_drain_)(asy_loop_t *loop);
 };
 
 ASYNCRT_API int asy_loop_init(asy_loop_t *loop, const asy_loop_opts *opts);
@@ -1057,6 +1062,204 @@ ASYNCRT_API double asy_loop_elu(const asy_loop_metrics_t *now, const asy_loop_me
  * resolution_ms and records how late it ran in a histogram (1 us buckets
  * growing logarithmically).  0 stops it; restarting resets it. */
 ASYNCRT_API int asy_loop_lag_monitor(asy_loop_t *loop, uint64_t resolution_ms);
+
+#endif /* ASYNCRT_OS_POSIX */
+#if ASYNCRT_OS_POSIX
+#line 1 "asyncrt_impl/promise/promise.h"
+/* Promises: JavaScript's Promise for C, on the loop's microtask queue.
+ *
+ *   asy_promise_t *p = asy_promise_new(loop);         // pending, you hold 1 ref
+ *   asy_promise_t *q = asy_promise_then(p, parse, NULL, ctx);
+ *   asy_promise_resolve(p, buf);                      // parse runs as a microtask
+ *   asy_promise_release(p);  asy_promise_release(q);
+ *
+ * A promise settles once: fulfilled with a value (void *) or rejected with
+ * an error (a non-zero int, usually an ASY_E* code, and an optional
+ * message).  Continuations (then / catch / finally / on_settled) always run
+ * as microtasks, one job per continuation, in the order they were attached,
+ * exactly as V8 queues them, so programs interleave with nextTick, timers
+ * and immediates as they do under Node (docs/promise.md).
+ *
+ * OWNERSHIP (the whole rule set; docs/promise.md has examples)
+ *   1. A function that returns a promise gives you one reference; drop it
+ *      with asy_promise_release.  A promise lives while anyone (you or the
+ *      library) holds a reference; a continuation keeps its derived promise
+ *      alive, so releasing the result of asy_promise_then right away is
+ *      fine ("fire and forget").
+ *   2. A function that takes a promise argument borrows it (retain it if
+ *      you keep the pointer).  The one exception is asy_chain(q) in a
+ *      continuation's return: returning gives your reference of q away.
+ *   3. Values are borrowed pointers unless fulfilled with asy_ok_owned(v,
+ *      free_fn): then the promise owns v and calls free_fn(v) when its last
+ *      reference goes, and every promise that passes v on (asy_pass, a
+ *      then without a handler for it, all, race...) keeps v alive.
+ *   4. Messages are copied; the asy_settled_t a continuation receives and
+ *      everything it points to are valid while the promise it names is
+ *      alive (at least for the duration of the callback).
+ *   5. A promise must not outlive its loop.  asy_loop_close reclaims every
+ *      promise still alive (running the free_fn of their values), so a
+ *      forgotten reference is not a leak, but its pointer dies there.
+ *
+ * A promise whose last reference goes while it is pending never settles:
+ * its continuations are dropped without running (the C counterpart of a
+ * garbage-collected promise).  A promise belongs to one loop and one
+ * thread. */
+typedef struct asy_promise_s asy_promise_t;
+
+typedef enum {
+    ASY_PROMISE_PENDING = 0,
+    ASY_PROMISE_FULFILLED = 1,
+    ASY_PROMISE_REJECTED = 2
+} asy_promise_state;
+
+/* The outcome a continuation receives. */
+typedef struct {
+    asy_promise_state state; /* FULFILLED or REJECTED */
+    int error;               /* rejected: the code, never 0; fulfilled: 0 */
+    void *value;             /* fulfilled: the value */
+    const char *message;     /* rejected: message or NULL */
+    asy_promise_t *promise;  /* the promise this is the outcome of (borrowed) */
+} asy_settled_t;
+
+/* What a continuation (or a task of the sync layer) returns: build it with
+ * asy_ok, asy_ok_owned, asy_fail, asy_chain or asy_pass.  Fields are
+ * private. */
+typedef struct {
+    int kind_;
+    int error_;
+    void *value_;
+    void (*free_fn_)(void *value);
+    char *message_;          /* owned copy (asy_fail) */
+    asy_promise_t *promise_; /* asy_chain: an owned reference; asy_pass: borrowed */
+} asy_ret_t;
+
+enum { ASY__RET_VALUE = 0, ASY__RET_ERROR = 1, ASY__RET_PROMISE = 2, ASY__RET_PASS = 3 };
+
+/* Fulfil with a borrowed value. */
+static inline asy_ret_t asy_ok(void *value) {
+    asy_ret_t r;
+    r.kind_ = ASY__RET_VALUE;
+    r.error_ = 0;
+    r.value_ = value;
+    r.free_fn_ = NULL;
+    r.message_ = NULL;
+    r.promise_ = NULL;
+    return r;
+}
+/* Fulfil with a value the promise owns: free_fn(value) runs when the last
+ * promise holding it is released (also if it is never delivered). */
+static inline asy_ret_t asy_ok_owned(void *value, void (*free_fn)(void *value)) {
+    asy_ret_t r = asy_ok(value);
+    r.free_fn_ = free_fn;
+    return r;
+}
+/* Settle like q once q settles (returning a promise from a JavaScript
+ * continuation).  Takes your reference of q.  NULL q (a constructor that
+ * failed) rejects with ASY_ENOMEM. */
+static inline asy_ret_t asy_chain(asy_promise_t *q) {
+    asy_ret_t r = asy_ok(NULL);
+    r.kind_ = ASY__RET_PROMISE;
+    r.promise_ = q;
+    return r;
+}
+/* Settle with the same outcome as `in` (rethrow / pass the value on),
+ * sharing ownership of its value and message. */
+static inline asy_ret_t asy_pass(const asy_settled_t *in) {
+    asy_ret_t r = asy_ok(NULL);
+    r.kind_ = ASY__RET_PASS;
+    r.promise_ = in ? in->promise : NULL;
+    return r;
+}
+/* Reject with code (0 becomes ASY_EUNKNOWN) and an optional message, which
+ * is copied. */
+ASYNCRT_API asy_ret_t asy_fail(int code, const char *message);
+/* Frees what an asy_ret_t holds without using it (its owned value, message
+ * and chained promise).  Only needed for a ret you built and then did not
+ * return or settle with. */
+ASYNCRT_API void asy_ret_discard(asy_ret_t *ret);
+
+/* A continuation: `in` is the settled outcome of the promise it was
+ * attached to; the return value settles the derived promise. */
+typedef asy_ret_t (*asy_then_fn)(void *arg, const asy_settled_t *in);
+/* An observer: sees the outcome, settles nothing. */
+typedef void (*asy_settled_fn)(void *arg, const asy_settled_t *in);
+
+/* ---- construction and settling ----------------------------------------- */
+/* A pending promise (new Promise()).  NULL on ENOMEM or a NULL loop. */
+ASYNCRT_API asy_promise_t *asy_promise_new(asy_loop_t *loop);
+/* Promise.resolve(value) / Promise.reject(error). */
+ASYNCRT_API asy_promise_t *asy_promise_resolved(asy_loop_t *loop, void *value);
+ASYNCRT_API asy_promise_t *asy_promise_rejected(asy_loop_t *loop, int code, const char *message);
+/* Promise.resolve(x) for any asy_ret_t: a chained promise is returned as
+ * is (Promise.resolve(p) === p), anything else as a settled promise.  The
+ * ret is always consumed; NULL on ENOMEM (the ret's resources freed). */
+ASYNCRT_API asy_promise_t *asy_promise_from(asy_loop_t *loop, asy_ret_t ret);
+
+/* resolve(value) / reject(error) of a pending promise.  ASY_EINVAL if it is
+ * already settled or locked in to another promise (asy_chain), like a
+ * second call of JavaScript's resolve, but reported. */
+ASYNCRT_API int asy_promise_resolve(asy_promise_t *p, void *value);
+ASYNCRT_API int asy_promise_reject(asy_promise_t *p, int code, const char *message);
+/* The general form: settle with any asy_ret_t, including asy_chain(q)
+ * (resolve with a promise: p follows q) and asy_ok_owned.  The ret is
+ * consumed even on error (its owned value freed, its promise released). */
+ASYNCRT_API int asy_promise_settle(asy_promise_t *p, asy_ret_t ret);
+
+ASYNCRT_API asy_promise_t *asy_promise_retain(asy_promise_t *p);
+ASYNCRT_API void asy_promise_release(asy_promise_t *p);
+
+/* ---- inspection --------------------------------------------------------- */
+ASYNCRT_API asy_promise_state asy_promise_state_of(const asy_promise_t *p);
+/* The outcome, or NULL while pending.  Reading it does not count as
+ * handling a rejection (see asy_promise_mark_handled). */
+ASYNCRT_API const asy_settled_t *asy_promise_result(const asy_promise_t *p);
+ASYNCRT_API asy_loop_t *asy_promise_loop(const asy_promise_t *p);
+
+/* ---- continuations ------------------------------------------------------ */
+/* p.then(on_ok, on_err): a new promise settled by whichever handler runs;
+ * a NULL handler passes the outcome on unchanged.  NULL on ENOMEM. */
+ASYNCRT_API asy_promise_t *asy_promise_then(asy_promise_t *p, asy_then_fn on_ok,
+                                            asy_then_fn on_err, void *arg);
+/* p.catch(on_err) */
+ASYNCRT_API asy_promise_t *asy_promise_catch(asy_promise_t *p, asy_then_fn on_err, void *arg);
+/* p.finally(fn): fn runs on either outcome and the derived promise settles
+ * like p, unless fn fails (asy_fail) or returns a promise that rejects,
+ * whose rejection wins; a promise fn returns is waited for.  fn's value is
+ * otherwise ignored (an asy_ok_owned value is freed). */
+ASYNCRT_API asy_promise_t *asy_promise_finally(asy_promise_t *p, asy_then_fn fn, void *arg);
+/* The end of a chain: fn sees the outcome as a microtask.  Counts as
+ * handling a rejection.  0, or ASY_ENOMEM / ASY_EINVAL (fn never runs). */
+ASYNCRT_API int asy_promise_on_settled(asy_promise_t *p, asy_settled_fn fn, void *arg);
+/* Handles a rejection without attaching anything (a no-op catch). */
+ASYNCRT_API void asy_promise_mark_handled(asy_promise_t *p);
+
+/* ---- combinators ----------------------------------------------------------
+ * Inputs are borrowed (release your references whenever you like); the
+ * result is a new promise you own.  NULL on ENOMEM or bad arguments. */
+/* Promise.all: fulfils with a void ** array of the n values in input order
+ * (valid while the result promise lives), or rejects like the first input
+ * to reject.  n = 0 fulfils at once with a non-NULL empty array. */
+ASYNCRT_API asy_promise_t *asy_promise_all(asy_loop_t *loop, asy_promise_t *const *ps, size_t n);
+/* Promise.allSettled: fulfils with an asy_settled_t * array of the n
+ * outcomes in input order; never rejects. */
+ASYNCRT_API asy_promise_t *asy_promise_all_settled(asy_loop_t *loop, asy_promise_t *const *ps,
+                                                   size_t n);
+/* Promise.race: settles like the first input to settle; n = 0 stays
+ * pending forever (as in JavaScript). */
+ASYNCRT_API asy_promise_t *asy_promise_race(asy_loop_t *loop, asy_promise_t *const *ps, size_t n);
+/* Promise.any: fulfils like the first input to fulfil; when every input
+ * rejects (at once for n = 0) it rejects with ASY_EAGGREGATE and its value
+ * is an asy_settled_t * array of the n rejections (AggregateError.errors). */
+ASYNCRT_API asy_promise_t *asy_promise_any(asy_loop_t *loop, asy_promise_t *const *ps, size_t n);
+
+/* ---- unhandled rejections ------------------------------------------------
+ * A promise that is rejected and has no continuation by the end of the
+ * microtask drain in which it was rejected is reported, once, to the
+ * loop's hook (Node's 'unhandledRejection').  The default hook prints the
+ * error to stderr and aborts (Node >= 15).  fn NULL restores the
+ * default. */
+typedef void (*asy_unhandled_fn)(void *arg, const asy_settled_t *reason);
+ASYNCRT_API int asy_promise_on_unhandled(asy_loop_t *loop, asy_unhandled_fn fn, void *arg);
 
 #endif /* ASYNCRT_OS_POSIX */
 #if ASYNCRT_OS_POSIX
@@ -3837,15 +4040,18 @@ ASY__INTERNAL void asy__taskq_free(asy__taskq *q) {
  * and again until both queues are empty. */
 ASY__INTERNAL void asy__drain(asy_loop_t *loop) {
     do {
-        while (loop->ticks_.count) {
-            struct asy__task t = asy__taskq_pop(&loop->ticks_);
-            t.fn(t.arg);
-        }
-        while (loop->microtasks_.count) {
-            struct asy__task t = asy__taskq_pop(&loop->microtasks_);
-            t.fn(t.arg);
-        }
-    } while (loop->ticks_.count);
+        do {
+            while (loop->ticks_.count) {
+                struct asy__task t = asy__taskq_pop(&loop->ticks_);
+                t.fn(t.arg);
+            }
+            while (loop->microtasks_.count) {
+                struct asy__task t = asy__taskq_pop(&loop->microtasks_);
+                t.fn(t.arg);
+            }
+        } while (loop->ticks_.count);
+        if (loop->after_drain_) loop->after_drain_(loop);
+    } while (loop->ticks_.count | loop->microtasks_.count);
 }
 
 ASYNCRT_API int asy_next_tick(asy_loop_t *loop, asy_fn cb, void *arg) {
@@ -5408,6 +5614,859 @@ ASY__INTERNAL void asy__io_stop(asy_loop_t *loop, asy__io *io, unsigned events) 
 
 ASY__INTERNAL void asy__io_close(asy_loop_t *loop, asy__io *io) {
     asy__io_stop(loop, io, io->events | io->registered);
+}
+
+#endif /* ASYNCRT_OS_POSIX */
+#if ASYNCRT_OS_POSIX
+#line 1 "asyncrt_impl/promise/promise.internal.h"
+/* Private parts of the promise layer, shared with the sync layer.
+ *
+ * Promises and reactions come from per-loop asy__slots pools (chunks that
+ * never move, free lists), so steady-state promise traffic does not touch
+ * malloc, and asy_loop_close can reclaim whatever is still alive by walking
+ * the chunks. */
+enum {
+    ASY__P_LOCKED = 1u << 0,    /* resolved with a promise: waits for it */
+    ASY__P_HANDLED = 1u << 1,   /* a continuation was attached */
+    ASY__P_REPORTED = 1u << 2,  /* given to the unhandled-rejection hook */
+    ASY__P_MSG_OWNED = 1u << 3  /* res_.message is ours to free */
+};
+
+struct asy__promise_state;
+
+struct asy_promise_s {
+    asy__slot slot_; /* first: the pool's header */
+    asy_settled_t res_;
+    uint32_t refs_;
+    uint32_t flags_;
+    void (*free_fn_)(void *value); /* owned value (asy_ok_owned) */
+    asy_promise_t *keep_;          /* owner of a value/message passed on to us */
+    struct asy__reaction *rhead_, *rtail_;
+    struct asy__promise_state *st_;
+    asy_promise_t *dying_next_; /* release worklist */
+};
+
+/* A continuation attached to a promise, later the microtask job that runs
+ * it.  One struct serves every kind so one pool serves them all. */
+enum {
+    ASY__R_THEN = 1,  /* on_ok / on_err settle derived */
+    ASY__R_FINALLY,   /* on_ok runs on either outcome */
+    ASY__R_FTHUNK,    /* finally's tail: settle derived like arg (the original) */
+    ASY__R_OBSERVE,   /* observe(arg, outcome) */
+    ASY__R_THENABLE,  /* V8's PromiseResolveThenableJob: src = the promise
+                         derived was resolved with */
+    ASY__R_ADOPT,     /* derived takes src's outcome */
+    ASY__R_ALL,       /* combinator elements: arg is the asy__combo */
+    ASY__R_SETTLED,
+    ASY__R_RACE,
+    ASY__R_ANY
+};
+
+typedef struct asy__reaction {
+    asy__slot slot_;
+    struct asy__reaction *next;
+    asy_promise_t *src;     /* set (and retained) once queued as a job */
+    asy_promise_t *derived; /* retained, when the kind has one */
+    asy_then_fn on_ok, on_err;
+    asy_settled_fn observe;
+    void *arg;
+    size_t index;
+    int kind;
+} asy__reaction;
+
+typedef struct asy__promise_state {
+    asy_loop_t *loop;
+    asy__slots promises, reactions;
+    asy_promise_t *dying; /* promises whose last reference went */
+    int reaping, closing;
+    /* rejected with no continuation, to check at the end of the drain */
+    asy_promise_t **unhandled, **unhandled_spare;
+    size_t n_unhandled, cap_unhandled, cap_spare;
+    asy_unhandled_fn hook;
+    void *hook_arg;
+    /* jobs that did not fit in the microtask ring (out of memory) */
+    asy__reaction *overflow_head, *overflow_tail;
+} asy__promise_state;
+
+ASY__INTERNAL asy__promise_state *asy__promise_state_create(asy_loop_t *loop);
+static inline asy__promise_state *asy__promise_st(asy_loop_t *loop) {
+    asy__promise_state *st = (asy__promise_state *)loop->layers_[ASY__LAYER_PROMISE].state;
+    return ASY__LIKELY(st != NULL) ? st : asy__promise_state_create(loop);
+}
+
+ASY__INTERNAL asy_promise_t *asy__promise_alloc(asy__promise_state *st);
+ASY__INTERNAL void asy__promise_unref(asy_promise_t *p);
+ASY__INTERNAL asy__reaction *asy__reaction_alloc(asy__promise_state *st);
+ASY__INTERNAL void asy__reaction_free(asy__promise_state *st, asy__reaction *r);
+/* Attaches r to p (marking p handled); if p is settled r is queued now. */
+ASY__INTERNAL void asy__promise_attach(asy_promise_t *p, asy__reaction *r);
+/* Settles a pending promise with a ret, consuming it. */
+ASY__INTERNAL void asy__promise_resolve(asy_promise_t *x, asy_ret_t *ret);
+ASY__INTERNAL void asy__promise_settle_raw(asy_promise_t *p, asy_promise_state state, void *value,
+                                           void (*free_fn)(void *), int error,
+                                           const char *message, int msg_owned,
+                                           asy_promise_t *keep);
+/* The promise whose lifetime owns p's value and message (NULL: none). */
+static inline asy_promise_t *asy__promise_owner(asy_promise_t *p) {
+    if (p->keep_) return p->keep_;
+    return (p->free_fn_ || (p->flags_ & ASY__P_MSG_OWNED)) ? p : NULL;
+}
+
+/* combinators.c */
+ASY__INTERNAL void asy__combo_element(asy__reaction *r, asy_promise_t *src);
+ASY__INTERNAL void asy__combo_unref(void *combo);
+/* unhandled.c */
+ASY__INTERNAL void asy__unhandled_add(asy__promise_state *st, asy_promise_t *p);
+ASY__INTERNAL void asy__promise_after_drain(asy_loop_t *loop);
+ASY__INTERNAL void asy__promise_run_job(void *arg);
+
+#line 1 "asyncrt_impl/promise/promise.c"
+/* The promise core: per-loop pools, reference counts, settling, and the
+ * microtask job that runs a reaction. */
+
+static void asy__promise_layer_close(asy_loop_t *loop, void *state);
+
+ASY__INTERNAL asy__promise_state *asy__promise_state_create(asy_loop_t *loop) {
+    asy__promise_state *st = ASY__NEW(asy__promise_state);
+    if (!st) return NULL;
+    memset(st, 0, sizeof(*st));
+    st->loop = loop;
+    asy__slots_init(&st->promises, sizeof(asy_promise_t));
+    asy__slots_init(&st->reactions, sizeof(asy__reaction));
+    loop->layers_[ASY__LAYER_PROMISE].state = st;
+    loop->layers_[ASY__LAYER_PROMISE].close = asy__promise_layer_close;
+    loop->after_drain_ = asy__promise_after_drain;
+    return st;
+}
+
+ASY__INTERNAL asy_promise_t *asy__promise_alloc(asy__promise_state *st) {
+    asy_promise_t *p = (asy_promise_t *)(void *)asy__slots_alloc(&st->promises);
+    if (!p) return NULL;
+    p->res_.state = ASY_PROMISE_PENDING;
+    p->res_.error = 0;
+    p->res_.value = NULL;
+    p->res_.message = NULL;
+    p->res_.promise = p;
+    p->refs_ = 1;
+    p->flags_ = 0;
+    p->free_fn_ = NULL;
+    p->keep_ = NULL;
+    p->rhead_ = p->rtail_ = NULL;
+    p->st_ = st;
+    p->dying_next_ = NULL;
+    return p;
+}
+
+ASY__INTERNAL asy__reaction *asy__reaction_alloc(asy__promise_state *st) {
+    asy__reaction *r = (asy__reaction *)(void *)asy__slots_alloc(&st->reactions);
+    if (!r) return NULL;
+    r->next = NULL;
+    r->src = r->derived = NULL;
+    r->on_ok = r->on_err = NULL;
+    r->observe = NULL;
+    r->arg = NULL;
+    r->index = 0;
+    r->kind = 0;
+    return r;
+}
+
+ASY__INTERNAL void asy__reaction_free(asy__promise_state *st, asy__reaction *r) {
+    r->kind = 0;
+    asy__slots_release(&st->reactions, &r->slot_);
+}
+
+/* A reaction whose promise died pending: it will never run. */
+static void asy__reaction_drop(asy__promise_state *st, asy__reaction *r) {
+    switch (r->kind) {
+    case ASY__R_FTHUNK:
+        asy__promise_unref((asy_promise_t *)r->arg);
+        break;
+    case ASY__R_ALL:
+    case ASY__R_SETTLED:
+    case ASY__R_RACE:
+    case ASY__R_ANY:
+        asy__combo_unref(r->arg);
+        break;
+    default:
+        break;
+    }
+    if (r->derived) asy__promise_unref(r->derived);
+    asy__reaction_free(st, r);
+}
+
+static void asy__promise_destroy(asy_promise_t *p) {
+    asy__promise_state *st = p->st_;
+    asy__reaction *r = p->rhead_;
+    while (r) {
+        asy__reaction *next = r->next;
+        asy__reaction_drop(st, r);
+        r = next;
+    }
+    if (p->free_fn_) p->free_fn_(p->res_.value);
+    if (p->flags_ & ASY__P_MSG_OWNED) asy__free((void *)(uintptr_t)p->res_.message);
+    if (p->keep_) asy__promise_unref(p->keep_);
+    asy__slots_release(&st->promises, &p->slot_);
+}
+
+/* Destruction goes through a worklist: a promise's death releases others
+ * (derived promises, kept owners...), and a long chain must not recurse. */
+ASY__INTERNAL void asy__promise_unref(asy_promise_t *p) {
+    asy__promise_state *st;
+    if (--p->refs_) return;
+    st = p->st_;
+    if (st->closing) return; /* the layer's close reclaims everything */
+    p->dying_next_ = st->dying;
+    st->dying = p;
+    if (st->reaping) return;
+    st->reaping = 1;
+    while ((p = st->dying) != NULL) {
+        st->dying = p->dying_next_;
+        asy__promise_destroy(p);
+    }
+    st->reaping = 0;
+}
+
+static void asy__queue_job(asy__promise_state *st, asy__reaction *r) {
+    r->next = NULL;
+    if (ASY__LIKELY(st->overflow_head == NULL) &&
+        asy__taskq_push(&st->loop->microtasks_, asy__promise_run_job, r) == 0)
+        return;
+    /* The ring could not grow.  Dropping the job would leave a promise
+     * pending for ever; park it (no allocation) and run it at the end of
+     * the drain instead, giving up only the exact ordering. */
+    if (st->overflow_tail) st->overflow_tail->next = r;
+    else st->overflow_head = r;
+    st->overflow_tail = r;
+}
+
+ASY__INTERNAL void asy__promise_attach(asy_promise_t *p, asy__reaction *r) {
+    p->flags_ |= ASY__P_HANDLED;
+    if (p->res_.state == ASY_PROMISE_PENDING) {
+        r->next = NULL;
+        if (p->rtail_) p->rtail_->next = r;
+        else p->rhead_ = r;
+        p->rtail_ = r;
+        return;
+    }
+    r->src = p;
+    p->refs_++;
+    asy__queue_job(p->st_, r);
+}
+
+ASY__INTERNAL void asy__promise_settle_raw(asy_promise_t *p, asy_promise_state state, void *value,
+                                           void (*free_fn)(void *), int error,
+                                           const char *message, int msg_owned,
+                                           asy_promise_t *keep) {
+    asy__reaction *r;
+    p->res_.state = state;
+    p->res_.value = value;
+    p->res_.error = error;
+    p->res_.message = message;
+    p->free_fn_ = free_fn;
+    p->keep_ = keep;
+    if (msg_owned) p->flags_ |= ASY__P_MSG_OWNED;
+    r = p->rhead_;
+    p->rhead_ = p->rtail_ = NULL;
+    if (!r) {
+        if (state == ASY_PROMISE_REJECTED && !(p->flags_ & ASY__P_HANDLED))
+            asy__unhandled_add(p->st_, p);
+        return;
+    }
+    /* V8 queues one job per reaction, in the order they were attached */
+    while (r) {
+        asy__reaction *next = r->next;
+        r->src = p;
+        p->refs_++;
+        asy__queue_job(p->st_, r);
+        r = next;
+    }
+}
+
+static void asy__reject_static(asy_promise_t *x, int code, const char *message) {
+    asy__promise_settle_raw(x, ASY_PROMISE_REJECTED, NULL, NULL, code, message, 0, NULL);
+}
+
+ASY__INTERNAL void asy__promise_resolve(asy_promise_t *x, asy_ret_t *ret) {
+    asy_promise_t *q = ret->promise_;
+    switch (ret->kind_) {
+    case ASY__RET_VALUE:
+        asy__promise_settle_raw(x, ASY_PROMISE_FULFILLED, ret->value_, ret->free_fn_, 0, NULL, 0,
+                                NULL);
+        break;
+    case ASY__RET_ERROR:
+        asy__promise_settle_raw(x, ASY_PROMISE_REJECTED, NULL, NULL,
+                                ret->error_ ? ret->error_ : ASY_EUNKNOWN, ret->message_,
+                                ret->message_ != NULL, NULL);
+        break;
+    case ASY__RET_PASS:
+        if (!q || q->res_.state == ASY_PROMISE_PENDING) {
+            asy__reject_static(x, ASY_EINVAL, "asy_pass of a pending outcome");
+        } else {
+            asy_promise_t *owner = asy__promise_owner(q);
+            if (owner) owner->refs_++;
+            asy__promise_settle_raw(x, q->res_.state, q->res_.value, NULL, q->res_.error,
+                                    q->res_.message, 0, owner);
+        }
+        break;
+    case ASY__RET_PROMISE:
+        if (!q) {
+            asy__reject_static(x, ASY_ENOMEM, NULL);
+        } else if (q == x || q->st_ != x->st_) {
+            asy__promise_unref(q);
+            asy__reject_static(x, ASY_EINVAL,
+                               q == x ? "chaining cycle: a promise resolved with itself"
+                                      : "promise of another loop");
+        } else {
+            asy__reaction *r = asy__reaction_alloc(x->st_);
+            if (!r) {
+                asy__promise_unref(q);
+                asy__reject_static(x, ASY_ENOMEM, NULL);
+                break;
+            }
+            /* Like V8: one job to subscribe to q, one more when q settles,
+             * so adoption costs two extra ticks, exactly as under Node. */
+            r->kind = ASY__R_THENABLE;
+            r->src = q; /* the ret's reference */
+            r->derived = x;
+            x->refs_++;
+            x->flags_ |= ASY__P_LOCKED;
+            asy__queue_job(x->st_, r);
+        }
+        break;
+    default:
+        asy__reject_static(x, ASY_EINVAL, "bad asy_ret_t");
+        break;
+    }
+    memset(ret, 0, sizeof(*ret));
+}
+
+/* finally (then.c) */
+ASY__INTERNAL void asy__finally_job(asy__reaction *r, asy_promise_t *src);
+
+ASY__INTERNAL void asy__promise_run_job(void *arg) {
+    asy__reaction *r = (asy__reaction *)arg;
+    asy_promise_t *src = r->src;
+    asy__promise_state *st = src->st_;
+    asy_ret_t ret;
+    switch (r->kind) {
+    case ASY__R_THEN: {
+        asy_then_fn fn = src->res_.state == ASY_PROMISE_FULFILLED ? r->on_ok : r->on_err;
+        ret = fn ? fn(r->arg, &src->res_) : asy_pass(&src->res_);
+        asy__promise_resolve(r->derived, &ret);
+        break;
+    }
+    case ASY__R_FINALLY:
+        asy__finally_job(r, src);
+        break;
+    case ASY__R_FTHUNK: {
+        asy_promise_t *orig = (asy_promise_t *)r->arg;
+        ret = asy_pass(src->res_.state == ASY_PROMISE_REJECTED ? &src->res_ : &orig->res_);
+        asy__promise_resolve(r->derived, &ret);
+        asy__promise_unref(orig);
+        break;
+    }
+    case ASY__R_OBSERVE:
+        r->observe(r->arg, &src->res_);
+        break;
+    case ASY__R_THENABLE:
+        /* the same node now waits on src as derived's adoption */
+        r->kind = ASY__R_ADOPT;
+        r->src = NULL;
+        asy__promise_attach(src, r);
+        asy__promise_unref(src);
+        return;
+    case ASY__R_ADOPT:
+        ret = asy_pass(&src->res_);
+        asy__promise_resolve(r->derived, &ret);
+        break;
+    case ASY__R_ALL:
+    case ASY__R_SETTLED:
+    case ASY__R_RACE:
+    case ASY__R_ANY:
+        asy__combo_element(r, src);
+        break;
+    default:
+        break;
+    }
+    if (r->derived) asy__promise_unref(r->derived);
+    asy__reaction_free(st, r);
+    asy__promise_unref(src);
+}
+
+/* asy_loop_close: everything still alive goes, and owned values with it. */
+static void asy__promise_layer_close(asy_loop_t *loop, void *state) {
+    asy__promise_state *st = (asy__promise_state *)state;
+    uint32_t i, n;
+    st->closing = 1;
+    n = st->reactions.nchunks * ASY__SLOT_CHUNK;
+    for (i = 0; i < n; i++) {
+        asy__reaction *r = (asy__reaction *)(void *)asy__slots_at(&st->reactions, i);
+        if (r->slot_.live && r->kind >= ASY__R_ALL) asy__combo_unref(r->arg);
+    }
+    n = st->promises.nchunks * ASY__SLOT_CHUNK;
+    for (i = 0; i < n; i++) {
+        asy_promise_t *p = (asy_promise_t *)(void *)asy__slots_at(&st->promises, i);
+        if (!p->slot_.live) continue;
+        if (p->free_fn_) p->free_fn_(p->res_.value);
+        if (p->flags_ & ASY__P_MSG_OWNED) asy__free((void *)(uintptr_t)p->res_.message);
+    }
+    asy__slots_free(&st->reactions);
+    asy__slots_free(&st->promises);
+    asy__free(st->unhandled);
+    asy__free(st->unhandled_spare);
+    asy__free(st);
+    loop->layers_[ASY__LAYER_PROMISE].state = NULL;
+    loop->layers_[ASY__LAYER_PROMISE].close = NULL;
+    loop->after_drain_ = NULL;
+}
+
+/* ---- public: rets, construction, settling, references ----------------- */
+ASYNCRT_API asy_ret_t asy_fail(int code, const char *message) {
+    asy_ret_t r = asy_ok(NULL);
+    r.kind_ = ASY__RET_ERROR;
+    r.error_ = code ? code : ASY_EUNKNOWN;
+    if (message) r.message_ = asy__strdup(message); /* NULL on ENOMEM: the code survives */
+    return r;
+}
+
+ASYNCRT_API void asy_ret_discard(asy_ret_t *ret) {
+    if (!ret) return;
+    if (ret->kind_ == ASY__RET_VALUE && ret->free_fn_) ret->free_fn_(ret->value_);
+    asy__free(ret->message_);
+    if (ret->kind_ == ASY__RET_PROMISE && ret->promise_) asy__promise_unref(ret->promise_);
+    memset(ret, 0, sizeof(*ret));
+}
+
+ASYNCRT_API asy_promise_t *asy_promise_new(asy_loop_t *loop) {
+    asy__promise_state *st;
+    if (!loop || !(st = asy__promise_st(loop))) return NULL;
+    return asy__promise_alloc(st);
+}
+
+ASYNCRT_API asy_promise_t *asy_promise_from(asy_loop_t *loop, asy_ret_t ret) {
+    asy__promise_state *st;
+    asy_promise_t *p;
+    if (ret.kind_ == ASY__RET_PROMISE && ret.promise_) return ret.promise_;
+    if (!loop || !(st = asy__promise_st(loop)) || !(p = asy__promise_alloc(st))) {
+        asy_ret_discard(&ret);
+        return NULL;
+    }
+    asy__promise_resolve(p, &ret);
+    return p;
+}
+
+ASYNCRT_API asy_promise_t *asy_promise_resolved(asy_loop_t *loop, void *value) {
+    return asy_promise_from(loop, asy_ok(value));
+}
+
+ASYNCRT_API asy_promise_t *asy_promise_rejected(asy_loop_t *loop, int code, const char *message) {
+    if (!loop) return NULL;
+    return asy_promise_from(loop, asy_fail(code, message));
+}
+
+ASYNCRT_API int asy_promise_settle(asy_promise_t *p, asy_ret_t ret) {
+    if (!p || p->res_.state != ASY_PROMISE_PENDING || (p->flags_ & ASY__P_LOCKED)) {
+        asy_ret_discard(&ret);
+        return ASY_EINVAL;
+    }
+    asy__promise_resolve(p, &ret);
+    return 0;
+}
+
+ASYNCRT_API int asy_promise_resolve(asy_promise_t *p, void *value) {
+    return asy_promise_settle(p, asy_ok(value));
+}
+
+ASYNCRT_API int asy_promise_reject(asy_promise_t *p, int code, const char *message) {
+    if (!p || p->res_.state != ASY_PROMISE_PENDING || (p->flags_ & ASY__P_LOCKED))
+        return ASY_EINVAL;
+    return asy_promise_settle(p, asy_fail(code, message));
+}
+
+ASYNCRT_API asy_promise_t *asy_promise_retain(asy_promise_t *p) {
+    if (p) p->refs_++;
+    return p;
+}
+
+ASYNCRT_API void asy_promise_release(asy_promise_t *p) {
+    if (p) asy__promise_unref(p);
+}
+
+ASYNCRT_API asy_promise_state asy_promise_state_of(const asy_promise_t *p) {
+    return p ? p->res_.state : ASY_PROMISE_PENDING;
+}
+
+ASYNCRT_API const asy_settled_t *asy_promise_result(const asy_promise_t *p) {
+    return p && p->res_.state != ASY_PROMISE_PENDING ? &p->res_ : NULL;
+}
+
+ASYNCRT_API asy_loop_t *asy_promise_loop(const asy_promise_t *p) {
+    return p ? p->st_->loop : NULL;
+}
+
+ASYNCRT_API void asy_promise_mark_handled(asy_promise_t *p) {
+    if (p) p->flags_ |= ASY__P_HANDLED;
+}
+
+#line 1 "asyncrt_impl/promise/then.c"
+/* then / catch / finally / on_settled: attaching continuations. */
+
+static asy_promise_t *asy__then_kind(asy_promise_t *p, int kind, asy_then_fn on_ok,
+                                     asy_then_fn on_err, void *arg) {
+    asy__promise_state *st;
+    asy__reaction *r;
+    asy_promise_t *d;
+    if (!p) return NULL;
+    st = p->st_;
+    if (!(r = asy__reaction_alloc(st))) return NULL;
+    if (!(d = asy__promise_alloc(st))) {
+        asy__reaction_free(st, r);
+        return NULL;
+    }
+    r->kind = kind;
+    r->on_ok = on_ok;
+    r->on_err = on_err;
+    r->arg = arg;
+    r->derived = d;
+    d->refs_++; /* one for the caller, one for the reaction */
+    asy__promise_attach(p, r);
+    return d;
+}
+
+ASYNCRT_API asy_promise_t *asy_promise_then(asy_promise_t *p, asy_then_fn on_ok,
+                                            asy_then_fn on_err, void *arg) {
+    return asy__then_kind(p, ASY__R_THEN, on_ok, on_err, arg);
+}
+
+ASYNCRT_API asy_promise_t *asy_promise_catch(asy_promise_t *p, asy_then_fn on_err, void *arg) {
+    return asy__then_kind(p, ASY__R_THEN, NULL, on_err, arg);
+}
+
+ASYNCRT_API asy_promise_t *asy_promise_finally(asy_promise_t *p, asy_then_fn fn, void *arg) {
+    if (!fn) return asy__then_kind(p, ASY__R_THEN, NULL, NULL, NULL); /* p.finally() */
+    return asy__then_kind(p, ASY__R_FINALLY, fn, NULL, arg);
+}
+
+/* What V8's thenFinally / catchFinally do:
+ *     Promise.resolve(fn()).then(() => outcome of p)
+ * and the derived promise is resolved with that promise.  Doing it with
+ * real promises gives the same number of ticks as Node. */
+ASY__INTERNAL void asy__finally_job(asy__reaction *r, asy_promise_t *src) {
+    asy__promise_state *st = src->st_;
+    asy_ret_t ret = r->on_ok(r->arg, &src->res_);
+    asy_promise_t *pr, *tail;
+    asy__reaction *thunk;
+    if (ret.kind_ == ASY__RET_ERROR ||
+        (ret.kind_ == ASY__RET_PASS && ret.promise_ &&
+         ret.promise_->res_.state == ASY_PROMISE_REJECTED)) {
+        asy__promise_resolve(r->derived, &ret); /* fn threw */
+        return;
+    }
+    if (ret.kind_ == ASY__RET_PASS) ret = asy_ok(NULL); /* a value: ignored */
+    pr = asy_promise_from(st->loop, ret);
+    tail = pr ? asy__promise_alloc(st) : NULL;
+    thunk = tail ? asy__reaction_alloc(st) : NULL;
+    if (!thunk) {
+        if (tail) asy__promise_unref(tail);
+        if (pr) asy__promise_unref(pr);
+        ret = asy_fail(ASY_ENOMEM, NULL);
+        asy__promise_resolve(r->derived, &ret);
+        return;
+    }
+    thunk->kind = ASY__R_FTHUNK;
+    thunk->derived = tail;
+    tail->refs_++;
+    thunk->arg = src;
+    src->refs_++;
+    asy__promise_attach(pr, thunk);
+    asy__promise_unref(pr);
+    ret = asy_chain(tail);
+    asy__promise_resolve(r->derived, &ret);
+}
+
+ASYNCRT_API int asy_promise_on_settled(asy_promise_t *p, asy_settled_fn fn, void *arg) {
+    asy__reaction *r;
+    if (!p || !fn) return ASY_EINVAL;
+    if (!(r = asy__reaction_alloc(p->st_))) return ASY_ENOMEM;
+    r->kind = ASY__R_OBSERVE;
+    r->observe = fn;
+    r->arg = arg;
+    asy__promise_attach(p, r);
+    return 0;
+}
+
+#line 1 "asyncrt_impl/promise/combinators.c"
+/* Promise.all / allSettled / race / any.
+ *
+ * One block per call: the asy__combo header, then the result array (the
+ * value the result promise hands out, so its free function finds the
+ * header right in front of it), then the inputs kept alive for what the
+ * array points into.  Every element reaction holds a reference on the
+ * block, and so does the result promise once it hands the array out; the
+ * block never holds an input while the input can still settle, so no
+ * reference cycle can form. */
+typedef struct asy__combo {
+    asy__promise_state *st;
+    asy_promise_t *result; /* held until it is settled */
+    asy_promise_t **keeps; /* n entries: what the array borrows from */
+    size_t n, remaining;
+    size_t refs;
+    int kind;
+    int done;
+} asy__combo;
+
+static void **asy__combo_values(asy__combo *c) { return (void **)(void *)(c + 1); }
+static asy_settled_t *asy__combo_outcomes(asy__combo *c) {
+    return (asy_settled_t *)(void *)(c + 1);
+}
+
+ASY__INTERNAL void asy__combo_unref(void *combo) {
+    asy__combo *c = (asy__combo *)combo;
+    size_t i;
+    if (--c->refs) return;
+    if (!c->st->closing) {
+        if (c->result) asy__promise_unref(c->result); /* inputs died pending */
+        for (i = 0; i < c->n; i++)
+            if (c->keeps[i]) asy__promise_unref(c->keeps[i]);
+    }
+    asy__free(c);
+}
+
+/* free_fn of a result that hands out the array */
+static void asy__combo_value_free(void *value) { asy__combo_unref((asy__combo *)value - 1); }
+
+static void asy__combo_finish(asy__combo *c, asy_promise_state state, int error, void *value) {
+    asy_promise_t *res = c->result;
+    c->done = 1;
+    c->result = NULL;
+    c->refs++; /* the result now owns the array */
+    asy__promise_settle_raw(res, state, value, asy__combo_value_free, error, NULL, 0, NULL);
+    asy__promise_unref(res);
+}
+
+static void asy__combo_pass(asy__combo *c, asy_promise_t *src) {
+    asy_promise_t *res = c->result;
+    asy_ret_t ret = asy_pass(&src->res_);
+    c->done = 1;
+    c->result = NULL;
+    asy__promise_resolve(res, &ret);
+    asy__promise_unref(res);
+}
+
+/* allSettled's outcomes, any's rejections: the last one settles the result */
+static void asy__combo_collect(asy__combo *c, size_t i, asy_promise_t *src,
+                               asy_promise_state final_state, int final_error) {
+    asy__combo_outcomes(c)[i] = src->res_;
+    c->keeps[i] = src;
+    src->refs_++;
+    if (--c->remaining == 0) asy__combo_finish(c, final_state, final_error, asy__combo_outcomes(c));
+}
+
+ASY__INTERNAL void asy__combo_element(asy__reaction *r, asy_promise_t *src) {
+    asy__combo *c = (asy__combo *)r->arg;
+    size_t i = r->index;
+    int ok = src->res_.state == ASY_PROMISE_FULFILLED;
+    if (!c->done) {
+        switch (c->kind) {
+        case ASY__R_ALL:
+            if (!ok) {
+                asy__combo_pass(c, src);
+                break;
+            }
+            asy__combo_values(c)[i] = src->res_.value;
+            if ((c->keeps[i] = asy__promise_owner(src)) != NULL) c->keeps[i]->refs_++;
+            if (--c->remaining == 0)
+                asy__combo_finish(c, ASY_PROMISE_FULFILLED, 0, asy__combo_values(c));
+            break;
+        case ASY__R_RACE:
+            asy__combo_pass(c, src);
+            break;
+        case ASY__R_ANY:
+            if (ok) asy__combo_pass(c, src);
+            else asy__combo_collect(c, i, src, ASY_PROMISE_REJECTED, ASY_EAGGREGATE);
+            break;
+        case ASY__R_SETTLED:
+            asy__combo_collect(c, i, src, ASY_PROMISE_FULFILLED, 0);
+            break;
+        default:
+            break;
+        }
+    }
+    r->arg = NULL;
+    asy__combo_unref(c);
+}
+
+static asy_promise_t *asy__combinator(asy_loop_t *loop, asy_promise_t *const *ps, size_t n,
+                                      int kind) {
+    asy__promise_state *st;
+    asy__combo *c;
+    asy_promise_t *res;
+    asy__reaction *first = NULL, *r;
+    size_t i, elem, bytes;
+    if (!loop || (n && !ps) || !(st = asy__promise_st(loop))) return NULL;
+    for (i = 0; i < n; i++)
+        if (!ps[i] || ps[i]->st_ != st) return NULL;
+    elem = kind == ASY__R_ALL ? sizeof(void *) : kind == ASY__R_RACE ? 0 : sizeof(asy_settled_t);
+    if (n > (SIZE_MAX - sizeof(asy__combo)) / (elem + sizeof(asy_promise_t *))) return NULL;
+    bytes = sizeof(asy__combo) + n * (elem + sizeof(asy_promise_t *));
+    if (!(res = asy__promise_alloc(st))) return NULL;
+    if (!(c = (asy__combo *)asy__malloc(bytes))) {
+        asy__promise_unref(res);
+        return NULL;
+    }
+    /* every reaction first, so running out of memory changes nothing */
+    for (i = 0; i < n; i++) {
+        if (!(r = asy__reaction_alloc(st))) {
+            while (first) {
+                r = first;
+                first = first->next;
+                asy__reaction_free(st, r);
+            }
+            asy__free(c);
+            asy__promise_unref(res);
+            return NULL;
+        }
+        r->next = first;
+        first = r;
+    }
+    memset(c, 0, bytes);
+    c->st = st;
+    c->kind = kind;
+    c->n = kind == ASY__R_RACE ? 0 : n;
+    c->keeps = (asy_promise_t **)(void *)((char *)(c + 1) + n * elem);
+    c->remaining = n;
+    if (n == 0) {
+        c->refs = 1; /* released by the result, or right here for race */
+        if (kind == ASY__R_RACE) asy__combo_unref(c); /* pending for ever */
+        else if (kind == ASY__R_ANY)
+            asy__promise_settle_raw(res, ASY_PROMISE_REJECTED, asy__combo_outcomes(c),
+                                    asy__combo_value_free, ASY_EAGGREGATE, NULL, 0, NULL);
+        else
+            asy__promise_settle_raw(res, ASY_PROMISE_FULFILLED, (void *)(c + 1),
+                                    asy__combo_value_free, 0, NULL, 0, NULL);
+        return res;
+    }
+    c->result = res;
+    res->refs_++;
+    c->refs = n;
+    for (i = 0; i < n; i++) {
+        r = first;
+        first = first->next;
+        r->kind = kind;
+        r->arg = c;
+        r->index = i;
+        asy__promise_attach(ps[i], r);
+    }
+    return res;
+}
+
+ASYNCRT_API asy_promise_t *asy_promise_all(asy_loop_t *loop, asy_promise_t *const *ps, size_t n) {
+    return asy__combinator(loop, ps, n, ASY__R_ALL);
+}
+
+ASYNCRT_API asy_promise_t *asy_promise_all_settled(asy_loop_t *loop, asy_promise_t *const *ps,
+                                                   size_t n) {
+    return asy__combinator(loop, ps, n, ASY__R_SETTLED);
+}
+
+ASYNCRT_API asy_promise_t *asy_promise_race(asy_loop_t *loop, asy_promise_t *const *ps, size_t n) {
+    return asy__combinator(loop, ps, n, ASY__R_RACE);
+}
+
+ASYNCRT_API asy_promise_t *asy_promise_any(asy_loop_t *loop, asy_promise_t *const *ps, size_t n) {
+    return asy__combinator(loop, ps, n, ASY__R_ANY);
+}
+
+#line 1 "asyncrt_impl/promise/unhandled.c"
+/* Unhandled rejections, checked the way Node does: a promise rejected with
+ * no continuation goes on a list; when the nextTick/microtask drain that
+ * saw it is over, every listed promise that still has none is reported
+ * once.  So a catch attached later in the same drain silences it, and one
+ * attached in a later callback (a timer) comes too late. */
+
+static void asy__promise_noop(void *arg) { (void)arg; }
+
+static void asy__default_unhandled(void *arg, const asy_settled_t *reason) {
+    (void)arg;
+    fprintf(stderr, "asyncrt: unhandled promise rejection: %s: %s%s%s%s\n",
+            asy_err_name(reason->error), asy_strerror(reason->error),
+            reason->message ? " (" : "", reason->message ? reason->message : "",
+            reason->message ? ")" : "");
+    fflush(stderr);
+    abort();
+}
+
+static void asy__report(asy__promise_state *st, asy_promise_t *p) {
+    if (p->flags_ & (ASY__P_HANDLED | ASY__P_REPORTED)) return;
+    p->flags_ |= ASY__P_REPORTED;
+    if (st->hook) st->hook(st->hook_arg, &p->res_);
+    else asy__default_unhandled(NULL, &p->res_);
+}
+
+ASY__INTERNAL void asy__unhandled_add(asy__promise_state *st, asy_promise_t *p) {
+    asy_loop_t *loop = st->loop;
+    if (st->n_unhandled == st->cap_unhandled) {
+        size_t ncap = st->cap_unhandled ? st->cap_unhandled * 2 : 16;
+        asy_promise_t **a =
+            (asy_promise_t **)asy__realloc(st->unhandled, ncap * sizeof(asy_promise_t *));
+        if (!a) {
+            asy__report(st, p); /* no room to wait: report now rather than never */
+            return;
+        }
+        st->unhandled = a;
+        st->cap_unhandled = ncap;
+    }
+    st->unhandled[st->n_unhandled++] = p;
+    p->refs_++;
+    /* the check runs when a drain ends, so make sure one happens even if
+     * the rejection queued nothing (a promise without continuations) */
+    if (!(loop->ticks_.count | loop->microtasks_.count))
+        asy__taskq_push(&loop->microtasks_, asy__promise_noop, NULL);
+}
+
+ASY__INTERNAL void asy__promise_after_drain(asy_loop_t *loop) {
+    asy__promise_state *st = (asy__promise_state *)loop->layers_[ASY__LAYER_PROMISE].state;
+    asy_promise_t **batch;
+    size_t n, i, cap;
+    if (!st) return;
+    if (st->overflow_head) {
+        /* jobs that found the microtask ring full; the drain goes on after */
+        asy__reaction *r = st->overflow_head;
+        st->overflow_head = st->overflow_tail = NULL;
+        while (r) {
+            asy__reaction *next = r->next;
+            asy__promise_run_job(r);
+            r = next;
+        }
+        return;
+    }
+    if (!st->n_unhandled) return;
+    /* swap lists: rejections made by the hook wait for the next round */
+    batch = st->unhandled;
+    n = st->n_unhandled;
+    cap = st->cap_unhandled;
+    st->unhandled = st->unhandled_spare;
+    st->cap_unhandled = st->cap_spare;
+    st->n_unhandled = 0;
+    st->unhandled_spare = NULL;
+    st->cap_spare = 0;
+    for (i = 0; i < n; i++) asy__report(st, batch[i]);
+    for (i = 0; i < n; i++) asy__promise_unref(batch[i]);
+    if (st->unhandled_spare) { /* a nested drain (the hook ran microtasks) refilled it */
+        asy__free(batch);
+    } else {
+        st->unhandled_spare = batch;
+        st->cap_spare = cap;
+    }
+}
+
+ASYNCRT_API int asy_promise_on_unhandled(asy_loop_t *loop, asy_unhandled_fn fn, void *arg) {
+    asy__promise_state *st;
+    if (!loop) return ASY_EINVAL;
+    if (!(st = asy__promise_st(loop))) return ASY_ENOMEM;
+    st->hook = fn;
+    st->hook_arg = arg;
+    return 0;
 }
 
 #endif /* ASYNCRT_OS_POSIX */
