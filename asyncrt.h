@@ -717,12 +717,14 @@ enum {
     ASY_PRIORITIZED = 8
 };
 
+/* Field order keeps the struct at 24 bytes: one is embedded in every
+ * socket, so it counts in the memory per connection. */
 struct asy__io {
     int fd;
     unsigned events;     /* wanted */
     unsigned registered; /* what the kernel currently has */
+    unsigned slot;       /* backend bookkeeping (poll backend: index in its array) */
     asy__io_cb cb;
-    unsigned slot; /* backend bookkeeping (poll backend: index in its array) */
 };
 
 #line 1 "asyncrt_impl/loop/timer.h"
@@ -897,6 +899,93 @@ ASYNCRT_API int asy_poll_init_at(asy_loop_t *loop, asy_poll_t *h, int fd, const 
 ASYNCRT_API int asy_poll_start(asy_poll_t *h, unsigned events, asy_poll_cb cb);
 ASYNCRT_API int asy_poll_stop(asy_poll_t *h);
 
+#line 1 "asyncrt_impl/loop/op.h"
+/* Completion-based I/O operations (private; declared here because sockets
+ * and requests embed them).  An asy__op is one operation on one fd: read,
+ * write (vectored), accept, connect, recvmsg, sendmsg, shutdown or poll.
+ * It is submitted with its arguments and completes once with a result
+ * (bytes, a new fd, revents, or a negative ASY_E* code) through its
+ * callback, always from the loop and never from inside the submit call.
+ * See backend/ops.c for how epoll and poll(2) emulate this. */
+
+/* A byte range: the same layout as struct iovec on POSIX, so a list of
+ * them goes to writev() as is. */
+typedef struct asy_iov_s {
+    char *base;
+    size_t len;
+} asy_iov_t;
+
+typedef struct asy__op asy__op;
+typedef struct asy__opfd asy__opfd;
+typedef void (*asy__op_cb)(asy__op *op);
+/* Called right before a read whose op has no buffer yet, so an idle
+ * socket holds none (libuv's alloc_cb): sets op->u.rw.base / len. */
+typedef void (*asy__op_alloc_cb)(asy__op *op, size_t suggested);
+
+enum {
+    ASY__OP_READ = 1,
+    ASY__OP_WRITE,
+    ASY__OP_ACCEPT,
+    ASY__OP_CONNECT,
+    ASY__OP_RECVMSG,
+    ASY__OP_SENDMSG,
+    ASY__OP_SHUTDOWN,
+    ASY__OP_POLL
+};
+
+/* op->flags */
+enum {
+    ASY__OPF_LOOPBUF = 1 /* read into the loop's shared buffer (valid during cb) */
+};
+
+struct asy__op {
+    asy__queue link_;  /* in its fd's read or write queue, or the done queue */
+    asy__op_cb cb;
+    asy__opfd *fd_;    /* where it was submitted */
+    ptrdiff_t result;  /* bytes / new fd / revents, or -errno */
+    unsigned char kind;
+    unsigned char state_;
+    unsigned short flags;
+    /* poll: wanted events; recvmsg: msg_flags out; connect / sendmsg:
+     * address length */
+    unsigned aux;
+    union {
+        /* read, recvmsg, accept: addr (may be NULL) receives the peer */
+        struct {
+            char *base;
+            size_t len;
+            asy__op_alloc_cb alloc;
+            void *addr;
+        } rw;
+        /* write, sendmsg, connect: iov is advanced in place as bytes go */
+        struct {
+            asy_iov_t *iov;
+            unsigned n;
+            const void *addr;
+        } wv;
+    } u;
+};
+
+/* One fd's state: a read queue and a write queue over one registration.
+ * Readiness runs the head of a queue; an empty queue drops its interest
+ * lazily (when readiness finds it empty), so a socket that re-arms its
+ * read from the completion callback costs no epoll_ctl. */
+struct asy__opfd {
+    asy__io io;
+    asy__queue readq_, writeq_;
+    unsigned flags_;
+    unsigned ndone_; /* ops of this fd waiting in the loop's done queue */
+};
+
+/* The loop's part: completions waiting for the pending phase, and the
+ * shared read buffer of ASY__OPF_LOOPBUF reads. */
+typedef struct {
+    asy__queue done_;
+    asy_pending_t pending_;
+    int pending_armed_;
+    char *rbuf_;
+} asy__ops_state;
+
 #line 1 "asyncrt_impl/loop/loop.h"
 /* The event loop: Node's phases, in this order every iteration
  *
@@ -975,7 +1064,7 @@ typedef struct {
     void (*close)(asy_loop_t *loop, void *state);
 } asy__layer_slot;
 
-enum { ASY__LAYER_PROMISE, ASY__LAYER_POOL, ASY__LAYER_FS, ASY__LAYER_PROCESS, ASY__LAYER_MAX = 8 };
+enum { ASY__LAYER_PROMISE, ASY__LAYER_POOL, ASY__LAYER_FS, ASY__LAYER_PROCESS, ASY__LAYER_NET, ASY__LAYER_MAX = 8 };
 
 struct asy_loop_s {
     void *data; /* for the caller */
@@ -998,6 +1087,7 @@ struct asy_loop_s {
     unsigned immediate_refs_;
     asy__taskq ticks_, microtasks_;
     asy__backend_state backend_;
+    asy__ops_state ops_; /* completion-based operations (backend/ops.c) */
     /* async wake-up */
     asy__io wake_io_;
     int wake_wfd_; /* eventfd on Linux (same as wake_io_.fd), else pipe write end */
@@ -1260,6 +1350,327 @@ ASYNCRT_API asy_promise_t *asy_promise_any(asy_loop_t *loop, asy_promise_t *cons
  * default. */
 typedef void (*asy_unhandled_fn)(void *arg, const asy_settled_t *reason);
 ASYNCRT_API int asy_promise_on_unhandled(asy_loop_t *loop, asy_unhandled_fn fn, void *arg);
+
+#endif /* ASYNCRT_OS_POSIX */
+#if ASYNCRT_OS_POSIX
+#line 1 "asyncrt_impl/net/addr.h"
+/* Socket addresses.  An asy_addr_t holds any struct sockaddr (it is a
+ * struct sockaddr_storage in size and alignment), so on POSIX it can be
+ * cast to `struct sockaddr *` and filled from getaddrinfo results with
+ * asy_addr_from_sockaddr. */
+typedef struct asy_addr_s {
+    uint64_t storage_[16];
+} asy_addr_t;
+
+/* Parses a numeric IPv4 ("127.0.0.1") or IPv6 ("::1", "fe80::1%lo")
+ * address; ASY_EINVAL when the text is not one, ASY_ERANGE for a port
+ * outside 0..65535. */
+ASYNCRT_API int asy_ip4_addr(const char *ip, int port, asy_addr_t *out);
+ASYNCRT_API int asy_ip6_addr(const char *ip, int port, asy_addr_t *out);
+/* Either family, chosen by the text. */
+ASYNCRT_API int asy_ip_addr(const char *ip, int port, asy_addr_t *out);
+/* Copies a struct sockaddr of len bytes (AF_INET, AF_INET6, AF_UNIX). */
+ASYNCRT_API int asy_addr_from_sockaddr(asy_addr_t *out, const void *sa, size_t len);
+/* 4, 6, or 0 for any other family. */
+ASYNCRT_API int asy_addr_family(const asy_addr_t *addr);
+/* The port, or a negative code for a non-IP address. */
+ASYNCRT_API int asy_addr_port(const asy_addr_t *addr);
+/* The address as text ("127.0.0.1", "::1"); the length written, or
+ * ASY_ENOSPC when buf is too small (46 bytes are always enough). */
+ASYNCRT_API int asy_addr_ip(const asy_addr_t *addr, char *buf, size_t len);
+/* The length of the struct sockaddr inside (0 for an empty address). */
+ASYNCRT_API size_t asy_addr_len(const asy_addr_t *addr);
+
+#line 1 "asyncrt_impl/net/sock.h"
+/* Stream sockets: the part TCP sockets, Unix-domain sockets / pipes and
+ * TTYs share (libuv's uv_stream_t, the handle under Node's net.Socket).
+ *
+ *   reading   asy_sock_read_start(s, alloc_cb, read_cb): read_cb gets each
+ *             chunk; nread < 0 is an error or ASY_EOF (the peer ended its
+ *             side).  With alloc_cb == NULL the data sits in a buffer the
+ *             loop owns, valid only during read_cb: no allocation per read
+ *             and no buffer held by an idle socket.  With an alloc_cb the
+ *             buffer is asked for right before the read, as in libuv, and
+ *             a buffer handed back without data arrives with nread == 0.
+ *   writing   asy_sock_write(req, s, bufs, n, cb): the bytes must stay
+ *             valid until cb runs; writes complete in order.  cb always
+ *             runs from the loop, never inside asy_sock_write.
+ *   closing   asy_close((asy_handle_t *)s, close_cb): pending writes,
+ *             connects and shutdowns complete with ASY_ECANCELED first.
+ *
+ * Errors of a connection (ASY_ECONNRESET, ASY_EPIPE) arrive as the status
+ * of reads and writes; the process never receives SIGPIPE. */
+typedef struct asy_sock_s asy_sock_t;
+typedef struct asy_write_s asy_write_t;
+typedef struct asy_shutdown_s asy_shutdown_t;
+typedef struct asy_connect_s asy_connect_t;
+
+/* Fill *buf with memory for up to `suggested` bytes (base NULL or len 0:
+ * the read fails with ASY_ENOBUFS). */
+typedef void (*asy_alloc_cb)(asy_handle_t *handle, size_t suggested, asy_iov_t *buf);
+typedef void (*asy_read_cb)(asy_sock_t *sock, ptrdiff_t nread, const asy_iov_t *buf);
+typedef void (*asy_write_cb)(asy_write_t *req, int status);
+typedef void (*asy_shutdown_cb)(asy_shutdown_t *req, int status);
+typedef void (*asy_connect_cb)(asy_connect_t *req, int status);
+/* A connection is waiting: take it with asy_sock_accept.  status < 0
+ * reports an accept error (ASY_EMFILE...); the server keeps listening. */
+typedef void (*asy_connection_cb)(asy_sock_t *server, int status);
+
+/* Fields of every stream socket (TCP, pipe, TTY).  Private but for data. */
+#define ASY__SOCK_FIELDS                                                   \
+    ASY_HANDLE_FIELDS                                                      \
+    asy__opfd fd_;                                                         \
+    asy__op rop_; /* the read, or the accept of a listening socket */     \
+    asy_alloc_cb alloc_cb_;                                                \
+    union {                                                                \
+        asy_read_cb read;                                                  \
+        asy_connection_cb connection;                                      \
+    } cb_;                                                                 \
+    size_t write_queue_size_;
+
+struct asy_sock_s {
+    ASY__SOCK_FIELDS
+};
+
+struct asy_write_s {
+    void *data;
+    asy_sock_t *handle;
+    /* private */
+    asy_write_cb cb_;
+    asy__op op_;
+    asy_iov_t *bufs_;
+    size_t queued_;
+    asy_iov_t bufsml_[4];
+};
+
+struct asy_shutdown_s {
+    void *data;
+    asy_sock_t *handle;
+    asy_shutdown_cb cb_;
+    asy__op op_;
+};
+
+struct asy_connect_s {
+    void *data;
+    asy_sock_t *handle;
+    asy_connect_cb cb_;
+    asy__op op_;
+    asy_timer_id timer_;
+};
+
+ASYNCRT_API int asy_sock_read_start(asy_sock_t *s, asy_alloc_cb alloc_cb, asy_read_cb read_cb);
+/* No read_cb after this returns (a buffer already lent by alloc_cb comes
+ * back with nread == 0). */
+ASYNCRT_API int asy_sock_read_stop(asy_sock_t *s);
+ASYNCRT_API int asy_sock_is_reading(const asy_sock_t *s);
+ASYNCRT_API int asy_sock_write(asy_write_t *req, asy_sock_t *s, const asy_iov_t *bufs,
+                               unsigned nbufs, asy_write_cb cb);
+/* Writes what the kernel takes now, without queueing: the byte count,
+ * ASY_EAGAIN when nothing could be written (or writes are queued). */
+ASYNCRT_API ptrdiff_t asy_sock_try_write(asy_sock_t *s, const asy_iov_t *bufs, unsigned nbufs);
+/* Ends the write side once queued writes are done (TCP: FIN; the peer
+ * reads ASY_EOF).  Reading goes on: a half-open connection. */
+ASYNCRT_API int asy_sock_shutdown(asy_shutdown_t *req, asy_sock_t *s, asy_shutdown_cb cb);
+/* Bytes handed to asy_sock_write that the kernel has not taken yet. */
+ASYNCRT_API size_t asy_sock_write_queue_size(const asy_sock_t *s);
+/* Listening sockets (TCP and Unix-domain).  backlog <= 0: 511. */
+ASYNCRT_API int asy_sock_listen(asy_sock_t *server, int backlog, asy_connection_cb cb);
+/* Moves the waiting connection into client (initialised, not yet open).
+ * ASY_EAGAIN when none is waiting.  A server whose connection_cb does not
+ * accept stops accepting until asy_sock_accept is called. */
+ASYNCRT_API int asy_sock_accept(asy_sock_t *server, asy_sock_t *client);
+/* The socket's file descriptor, or ASY_EBADF when it has none. */
+ASYNCRT_API int asy_sock_fileno(const asy_sock_t *s);
+/* How long a paused server waits before it tries accept() again after
+ * running out of file descriptors (it also retries whenever a socket of
+ * the loop closes).  Default 100 ms. */
+#define ASY_ACCEPT_RETRY_MS 100
+
+#line 1 "asyncrt_impl/net/tcp.h"
+/* TCP sockets.  A server: init, bind (port 0 picks a free port; read it
+ * back with asy_tcp_getsockname), listen, then accept in the connection
+ * callback.  A client: init, connect (optionally with a timeout), then read
+ * and write through the asy_sock_* functions:
+ *
+ *   asy_tcp_t server;
+ *   asy_addr_t addr;
+ *   asy_ip4_addr("127.0.0.1", 0, &addr);
+ *   asy_tcp_init(loop, &server);
+ *   asy_tcp_bind(&server, &addr, 0);
+ *   asy_tcp_listen(&server, 128, on_connection);
+ *
+ * SO_REUSEADDR is always set on bound sockets, as in Node.  IPv6 sockets
+ * accept IPv4 too unless ASY_TCP_IPV6ONLY. */
+typedef struct asy_tcp_s asy_tcp_t;
+struct asy_tcp_s {
+    ASY__SOCK_FIELDS
+};
+
+enum {
+    ASY_TCP_IPV6ONLY = 1,
+    ASY_TCP_REUSEPORT = 2 /* SO_REUSEPORT: several listeners share the port */
+};
+
+ASYNCRT_API int asy_tcp_init_at(asy_loop_t *loop, asy_tcp_t *tcp, const char *file, int line);
+#define asy_tcp_init(loop, tcp) asy_tcp_init_at((loop), (tcp), ASY_HERE)
+/* Adopts a connected or listening socket fd (made non-blocking). */
+ASYNCRT_API int asy_tcp_open(asy_tcp_t *tcp, int fd);
+ASYNCRT_API int asy_tcp_bind(asy_tcp_t *tcp, const asy_addr_t *addr, unsigned flags);
+ASYNCRT_API int asy_tcp_listen(asy_tcp_t *tcp, int backlog, asy_connection_cb cb);
+ASYNCRT_API int asy_tcp_accept(asy_tcp_t *server, asy_tcp_t *client);
+ASYNCRT_API int asy_tcp_connect(asy_connect_t *req, asy_tcp_t *tcp, const asy_addr_t *addr,
+                                asy_connect_cb cb);
+/* Fails the connect with ASY_ETIMEDOUT when it has not completed within
+ * timeout_ms (0: no limit).  Close the socket after a failed connect. */
+ASYNCRT_API int asy_tcp_connect_timeout(asy_connect_t *req, asy_tcp_t *tcp,
+                                        const asy_addr_t *addr, uint64_t timeout_ms,
+                                        asy_connect_cb cb);
+ASYNCRT_API int asy_tcp_nodelay(asy_tcp_t *tcp, int enable);
+/* delay_s: idle seconds before the first probe (0 keeps the system's). */
+ASYNCRT_API int asy_tcp_keepalive(asy_tcp_t *tcp, int enable, unsigned delay_s);
+ASYNCRT_API int asy_tcp_getsockname(const asy_tcp_t *tcp, asy_addr_t *addr);
+ASYNCRT_API int asy_tcp_getpeername(const asy_tcp_t *tcp, asy_addr_t *addr);
+/* Closes with SO_LINGER 0: the peer gets a reset (ECONNRESET), not a FIN
+ * (Node's socket.resetAndDestroy). */
+ASYNCRT_API int asy_tcp_close_reset(asy_tcp_t *tcp, asy_close_cb close_cb);
+
+#line 1 "asyncrt_impl/net/pipe.h"
+/* Pipes: Unix-domain stream sockets (a path to bind / connect to) and
+ * plain pipe fds, the process's own stdio included (asy_pipe_open(p, 0)).
+ * Reading and writing go through the asy_sock_* functions.
+ *
+ * A listening pipe removes its socket file when closed, as in Node.
+ * Opening a non-socket fd sets SIGPIPE to "ignore" if it was at its
+ * default (as Node does at startup), since a write to a closed pipe
+ * cannot be told not to raise it; the write fails with ASY_EPIPE. */
+typedef struct asy_pipe_s asy_pipe_t;
+struct asy_pipe_s {
+    ASY__SOCK_FIELDS
+    char *path_; /* bound path, unlinked on close */
+};
+
+ASYNCRT_API int asy_pipe_init_at(asy_loop_t *loop, asy_pipe_t *pipe, const char *file, int line);
+#define asy_pipe_init(loop, pipe) asy_pipe_init_at((loop), (pipe), ASY_HERE)
+/* Adopts an fd: a pipe end, a Unix socket, stdio.  It is made
+ * non-blocking, which the other holders of the same open file see too. */
+ASYNCRT_API int asy_pipe_open(asy_pipe_t *pipe, int fd);
+ASYNCRT_API int asy_pipe_bind(asy_pipe_t *pipe, const char *path);
+ASYNCRT_API int asy_pipe_listen(asy_pipe_t *pipe, int backlog, asy_connection_cb cb);
+ASYNCRT_API int asy_pipe_accept(asy_pipe_t *server, asy_pipe_t *client);
+ASYNCRT_API int asy_pipe_connect(asy_connect_t *req, asy_pipe_t *pipe, const char *path,
+                                 asy_connect_cb cb);
+/* The bound / peer path into buf (NUL-terminated); its length, or
+ * ASY_ENOSPC. */
+ASYNCRT_API int asy_pipe_getsockname(const asy_pipe_t *pipe, char *buf, size_t len);
+ASYNCRT_API int asy_pipe_getpeername(const asy_pipe_t *pipe, char *buf, size_t len);
+/* A connected pair of Unix stream sockets (socketpair), both
+ * non-blocking and close-on-exec; open each with asy_pipe_open. */
+ASYNCRT_API int asy_socketpair(int fds[2]);
+/* pipe(2) with both ends non-blocking and close-on-exec: fds[0] reads. */
+ASYNCRT_API int asy_pipe_fds(int fds[2]);
+
+#line 1 "asyncrt_impl/net/tty.h"
+/* Terminals.  A TTY handle reads and writes a terminal fd through the
+ * asy_sock_* functions and switches it between cooked, raw and
+ * binary-safe raw mode.  The mode in force before the first change is
+ * restored by ASY_TTY_MODE_NORMAL and when the handle closes. */
+typedef struct asy_tty_s asy_tty_t;
+struct asy_tty_s {
+    ASY__SOCK_FIELDS
+    void *saved_mode_; /* the termios before the first mode change */
+    int mode_;
+};
+
+typedef enum {
+    ASY_TTY_MODE_NORMAL = 0, /* cooked: line editing, echo, signals */
+    ASY_TTY_MODE_RAW = 1,    /* Node's setRawMode(true): bytes as typed */
+    ASY_TTY_MODE_IO = 2      /* raw for binary data: also no output processing */
+} asy_tty_mode;
+
+/* fd must be a terminal (ASY_ENOTTY otherwise). */
+ASYNCRT_API int asy_tty_init_at(asy_loop_t *loop, asy_tty_t *tty, int fd, const char *file,
+                                int line);
+#define asy_tty_init(loop, tty, fd) asy_tty_init_at((loop), (tty), (fd), ASY_HERE)
+ASYNCRT_API int asy_tty_set_mode(asy_tty_t *tty, asy_tty_mode mode);
+ASYNCRT_API int asy_tty_get_winsize(const asy_tty_t *tty, int *width, int *height);
+/* What an fd is: ASY_HANDLE_TTY, ASY_HANDLE_PIPE (pipe, FIFO or Unix
+ * socket), ASY_HANDLE_TCP, ASY_HANDLE_UDP, or ASY_HANDLE_UNKNOWN (a file,
+ * a closed fd).  Node picks stdio's stream class the same way. */
+ASYNCRT_API asy_handle_type asy_guess_handle(int fd);
+
+#line 1 "asyncrt_impl/net/udp.h"
+/* UDP sockets: bind, send with a completion callback, receive, connected
+ * UDP, broadcast and multicast.  A socket that sends before it is bound is
+ * bound by the system to an ephemeral port. */
+typedef struct asy_udp_s asy_udp_t;
+typedef struct asy_udp_send_s asy_udp_send_t;
+/* addr is the sender (NULL with nread < 0); flags has ASY_UDP_PARTIAL
+ * when the datagram did not fit the buffer.  nread == 0 with a non-NULL
+ * addr is an empty datagram; with a NULL addr, a buffer handed back. */
+typedef void (*asy_udp_recv_cb)(asy_udp_t *udp, ptrdiff_t nread, const asy_iov_t *buf,
+                                const asy_addr_t *addr, unsigned flags);
+typedef void (*asy_udp_send_cb)(asy_udp_send_t *req, int status);
+
+enum {
+    ASY_UDP_IPV6ONLY = 1,
+    ASY_UDP_REUSEADDR = 4, /* several sockets may bind the same address */
+    ASY_UDP_PARTIAL = 8    /* recv flag: datagram truncated */
+};
+typedef enum { ASY_LEAVE_GROUP = 0, ASY_JOIN_GROUP = 1 } asy_membership;
+
+struct asy_udp_s {
+    ASY_HANDLE_FIELDS
+    asy__opfd fd_;
+    asy__op rop_;
+    asy_alloc_cb alloc_cb_;
+    asy_udp_recv_cb recv_cb_;
+    size_t send_queue_size_;
+    size_t send_queue_count_;
+    asy_addr_t from_;
+};
+
+struct asy_udp_send_s {
+    void *data;
+    asy_udp_t *handle;
+    asy_udp_send_cb cb_;
+    asy__op op_;
+    asy_iov_t *bufs_;
+    asy_iov_t bufsml_[4];
+    size_t size_;
+    asy_addr_t addr_;
+};
+
+ASYNCRT_API int asy_udp_init_at(asy_loop_t *loop, asy_udp_t *udp, const char *file, int line);
+#define asy_udp_init(loop, udp) asy_udp_init_at((loop), (udp), ASY_HERE)
+ASYNCRT_API int asy_udp_open(asy_udp_t *udp, int fd);
+ASYNCRT_API int asy_udp_bind(asy_udp_t *udp, const asy_addr_t *addr, unsigned flags);
+/* Connected UDP: sends go to addr without naming it, and only its
+ * datagrams are received.  NULL disconnects. */
+ASYNCRT_API int asy_udp_connect(asy_udp_t *udp, const asy_addr_t *addr);
+/* addr NULL on a connected socket.  The bytes must stay valid until cb. */
+ASYNCRT_API int asy_udp_send(asy_udp_send_t *req, asy_udp_t *udp, const asy_iov_t *bufs,
+                             unsigned nbufs, const asy_addr_t *addr, asy_udp_send_cb cb);
+/* Sends now or fails with ASY_EAGAIN; the byte count. */
+ASYNCRT_API ptrdiff_t asy_udp_try_send(asy_udp_t *udp, const asy_iov_t *bufs, unsigned nbufs,
+                                       const asy_addr_t *addr);
+/* alloc_cb NULL: the datagram sits in a loop-owned buffer during recv_cb. */
+ASYNCRT_API int asy_udp_recv_start(asy_udp_t *udp, asy_alloc_cb alloc_cb,
+                                   asy_udp_recv_cb recv_cb);
+ASYNCRT_API int asy_udp_recv_stop(asy_udp_t *udp);
+ASYNCRT_API int asy_udp_getsockname(const asy_udp_t *udp, asy_addr_t *addr);
+ASYNCRT_API int asy_udp_getpeername(const asy_udp_t *udp, asy_addr_t *addr);
+ASYNCRT_API int asy_udp_set_broadcast(asy_udp_t *udp, int on);
+ASYNCRT_API int asy_udp_set_ttl(asy_udp_t *udp, int ttl);
+ASYNCRT_API int asy_udp_set_multicast_ttl(asy_udp_t *udp, int ttl);
+ASYNCRT_API int asy_udp_set_multicast_loop(asy_udp_t *udp, int on);
+/* iface: the local address of the interface ("127.0.0.1"); NULL: any. */
+ASYNCRT_API int asy_udp_set_multicast_interface(asy_udp_t *udp, const char *iface);
+ASYNCRT_API int asy_udp_set_membership(asy_udp_t *udp, const char *group, const char *iface,
+                                       asy_membership membership);
+/* Bytes waiting for the socket to take them, and sends whose callback
+ * has not run yet. */
+ASYNCRT_API size_t asy_udp_send_queue_size(const asy_udp_t *udp);
+ASYNCRT_API size_t asy_udp_send_queue_count(const asy_udp_t *udp);
 
 #endif /* ASYNCRT_OS_POSIX */
 #if ASYNCRT_OS_POSIX
@@ -3963,6 +4374,11 @@ ASY__INTERNAL void asy__poll_close(asy_poll_t *h);
 /* defined by the process layer */
 ASY__INTERNAL void asy__process_close(asy_process_t *h);
 ASY__INTERNAL void asy__ipc_close(asy_ipc_t *h);
+/* Sockets, pipes, TTYs (net layer): close stops them and closes the fd;
+ * finish_close runs in the close phase, before close_cb, to deliver the
+ * completions of their cancelled operations. */
+ASY__INTERNAL void asy__net_close(asy_handle_t *h);
+ASY__INTERNAL void asy__net_finish_close(asy_handle_t *h);
 
 ASY__INTERNAL int asy__timers_init(asy_loop_t *loop);
 ASY__INTERNAL void asy__timers_free(asy_loop_t *loop);
@@ -4195,6 +4611,12 @@ ASYNCRT_API void asy_close(asy_handle_t *h, asy_close_cb cb) {
         case ASY_HANDLE_IPC:
             asy__ipc_close((asy_ipc_t *)h);
             break;
+        case ASY_HANDLE_TCP:
+        case ASY_HANDLE_UDP:
+        case ASY_HANDLE_PIPE:
+        case ASY_HANDLE_TTY:
+            asy__net_close(h);
+            break;
         default:
             break;
     }
@@ -4211,6 +4633,7 @@ ASY__INTERNAL void asy__run_closing(asy_loop_t *loop) {
     while (!asy__queue_empty(&q)) {
         asy_handle_t *h = ASY_CONTAINER_OF(asy__queue_head(&q), asy_handle_t, closing_link_);
         asy__queue_remove(&h->closing_link_);
+        if (h->type >= ASY_HANDLE_TCP && h->type <= ASY_HANDLE_TTY) asy__net_finish_close(h);
         asy__queue_remove(&h->handle_link_);
         h->flags_ = (h->flags_ & ~(unsigned)ASY__H_CLOSING) | ASY__H_CLOSED;
         if (h->close_cb_) {
@@ -5531,7 +5954,11 @@ static int asy__pollb_poll(asy_loop_t *loop, int timeout) {
 #line 1 "asyncrt_impl/backend/select.c"
 /* Run-time selection between the compiled-in backends, and the io calls
  * the loop makes, dispatched to the one in use. */
+ASY__INTERNAL void asy__ops_loop_init(asy_loop_t *loop);
+ASY__INTERNAL void asy__ops_loop_close(asy_loop_t *loop);
+
 ASY__INTERNAL int asy__backend_init(asy_loop_t *loop, const char *name) {
+    asy__ops_loop_init(loop);
     if (!name || !*name) name = getenv("ASYNCRT_BACKEND");
     if (name && *name) {
         if (strcmp(name, "poll") == 0) return asy__pollb_init(loop);
@@ -5548,6 +5975,7 @@ ASY__INTERNAL int asy__backend_init(asy_loop_t *loop, const char *name) {
 }
 
 ASY__INTERNAL void asy__backend_close(asy_loop_t *loop) {
+    asy__ops_loop_close(loop);
 #if ASYNCRT_OS_LINUX
     if (loop->backend_.kind == ASY__BACKEND_EPOLL) asy__epoll_close(loop);
 #endif
@@ -5614,6 +6042,473 @@ ASY__INTERNAL void asy__io_stop(asy_loop_t *loop, asy__io *io, unsigned events) 
 
 ASY__INTERNAL void asy__io_close(asy_loop_t *loop, asy__io *io) {
     asy__io_stop(loop, io, io->events | io->registered);
+}
+
+#line 1 "asyncrt_impl/backend/ops.internal.h"
+/* The completion-based operation layer over the readiness backends (see
+ * loop/op.h).  Sockets, pipes and TTYs (net layer) and later files use it,
+ * so the layers above never see whether epoll, poll(2), io_uring or IOCP
+ * runs underneath. */
+
+/* op->state_ */
+enum { ASY__OPS_IDLE = 0, ASY__OPS_QUEUED = 1, ASY__OPS_DONE = 2 };
+/* opfd->flags_ */
+enum {
+    ASY__FD_SOCKET = 1, /* send with MSG_NOSIGNAL: never SIGPIPE */
+    ASY__FD_CLOSED = 2
+};
+/* Reads of at most this many bytes go to the loop's shared buffer; the
+ * same size is suggested to lazy allocators. */
+#define ASY__READ_SUGGEST 65536
+
+ASY__INTERNAL void asy__opfd_init(asy__opfd *f, int fd, unsigned flags);
+/* Queues op on f (op->kind and its arguments set by the caller).  0, or
+ * a negative code when the fd cannot be watched (nothing is queued then
+ * and the callback never runs).  Writes, sends, connects and shutdowns
+ * are tried at once when nothing is ahead of them; their completion is
+ * still delivered from the loop's pending phase. */
+ASY__INTERNAL int asy__op_submit(asy_loop_t *loop, asy__opfd *f, asy__op *op);
+/* A queued op completes with ASY_ECANCELED (from the loop); 0, or
+ * ASY_EALREADY when its result is already decided (or it is not queued). */
+ASY__INTERNAL int asy__op_cancel(asy_loop_t *loop, asy__op *op);
+/* Cancels every queued op and forgets the fd (call before close(fd)). */
+ASY__INTERNAL void asy__opfd_close(asy_loop_t *loop, asy__opfd *f);
+/* Delivers now the completions of f still waiting for the pending phase:
+ * the close phase calls it so they run before the handle's close callback. */
+ASY__INTERNAL void asy__opfd_flush(asy_loop_t *loop, asy__opfd *f);
+static inline int asy__opfd_busy(const asy__opfd *f) {
+    return !asy__queue_empty(&f->readq_) || !asy__queue_empty(&f->writeq_) || f->ndone_ > 0;
+}
+ASY__INTERNAL void asy__ops_loop_init(asy_loop_t *loop);
+ASY__INTERNAL void asy__ops_loop_close(asy_loop_t *loop);
+/* One write or send attempt outside the queue (try_write / try_send):
+ * bytes written, ASY_EAGAIN when it would block or writes are queued. */
+ASY__INTERNAL ptrdiff_t asy__opfd_try_write(asy__opfd *f, const asy_iov_t *iov, unsigned n,
+                                            const void *addr, unsigned addrlen);
+
+#line 1 "asyncrt_impl/backend/ops.c"
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+/* Completion-based operations emulated over readiness (epoll, poll(2)).
+ *
+ * Each fd has a read queue and a write queue over one asy__io.  Readiness
+ * runs the head of the matching queue: it performs the system call and,
+ * unless it would block, completes the op at once (the loop is already
+ * dispatching, so this is never re-entrant).  Submitting a write, send,
+ * shutdown or connect tries the system call immediately when nothing is
+ * queued ahead -- most writes finish there -- and parks the completion in
+ * the loop's done queue, delivered in the next pending phase.  Reads wait
+ * for readiness: an op is never completed from inside asy__op_submit. */
+
+/* asy_iov_t must be a struct iovec in disguise: arrays of them go to
+ * writev / sendmsg unchanged. */
+typedef char asy__iov_layout_check[(sizeof(asy_iov_t) == sizeof(struct iovec) &&
+                                    offsetof(asy_iov_t, base) == offsetof(struct iovec, iov_base) &&
+                                    offsetof(asy_iov_t, len) == offsetof(struct iovec, iov_len))
+                                       ? 1
+                                       : -1];
+
+#ifndef MSG_NOSIGNAL
+#define MSG_NOSIGNAL 0 /* BSDs: SO_NOSIGPIPE is set on the socket instead */
+#endif
+
+/* How a perform step ended. */
+enum { ASY__P_AGAIN = 0, ASY__P_DONE = 1, ASY__P_DONE_SHORT = 2 };
+/* Ops run per readiness event and queue, so one busy fd cannot starve
+ * the others. */
+#define ASY__OPS_BUDGET 32
+
+ASY__INTERNAL void asy__ops_loop_init(asy_loop_t *loop) {
+    asy__queue_init(&loop->ops_.done_);
+    loop->ops_.pending_armed_ = 0;
+    loop->ops_.rbuf_ = NULL;
+}
+
+ASY__INTERNAL void asy__ops_loop_close(asy_loop_t *loop) {
+    asy__free(loop->ops_.rbuf_);
+    loop->ops_.rbuf_ = NULL;
+}
+
+static int asy__would_block(int e) { return e == EAGAIN || e == EWOULDBLOCK; }
+
+static void asy__ops_run_done(void *arg) {
+    asy_loop_t *loop = (asy_loop_t *)arg;
+    asy__queue q;
+    loop->ops_.pending_armed_ = 0;
+    asy__queue_init(&q);
+    asy__queue_move(&loop->ops_.done_, &q);
+    while (!asy__queue_empty(&q)) {
+        asy__op *op = ASY_CONTAINER_OF(asy__queue_head(&q), asy__op, link_);
+        asy__queue_remove(&op->link_);
+        op->state_ = ASY__OPS_IDLE;
+        op->fd_->ndone_--;
+        op->cb(op);
+        asy__after_cb(loop);
+    }
+}
+
+/* Parks a finished op until the pending phase. */
+static void asy__op_done(asy_loop_t *loop, asy__op *op) {
+    op->state_ = ASY__OPS_DONE;
+    op->fd_->ndone_++;
+    asy__queue_insert_tail(&loop->ops_.done_, &op->link_);
+    if (!loop->ops_.pending_armed_) {
+        loop->ops_.pending_armed_ = 1;
+        asy_defer(loop, &loop->ops_.pending_, asy__ops_run_done, loop);
+    }
+}
+
+static int asy__op_buffer(asy_loop_t *loop, asy__op *op) {
+    if (op->flags & ASY__OPF_LOOPBUF) {
+        if (!loop->ops_.rbuf_) loop->ops_.rbuf_ = (char *)asy__malloc(ASY__READ_SUGGEST);
+        if (!loop->ops_.rbuf_) return ASY_ENOMEM;
+        op->u.rw.base = loop->ops_.rbuf_;
+        op->u.rw.len = ASY__READ_SUGGEST;
+        return 0;
+    }
+    if (!op->u.rw.base && op->u.rw.alloc) op->u.rw.alloc(op, ASY__READ_SUGGEST);
+    return op->u.rw.base && op->u.rw.len ? 0 : ASY_ENOBUFS;
+}
+
+static int asy__perform_write(asy__opfd *f, asy__op *op) {
+    for (;;) {
+        asy_iov_t *iov = op->u.wv.iov;
+        unsigned cnt = op->u.wv.n, i;
+        size_t want = 0;
+        ssize_t n;
+        while (cnt && iov->len == 0) {
+            iov++;
+            cnt--;
+        }
+        op->u.wv.iov = iov;
+        op->u.wv.n = cnt;
+        if (cnt == 0) return ASY__P_DONE;
+        if (cnt > 1024) cnt = 1024; /* IOV_MAX on every system we run on */
+        for (i = 0; i < cnt; i++) want += iov[i].len;
+        if (f->flags_ & ASY__FD_SOCKET) {
+            struct msghdr m;
+            memset(&m, 0, sizeof(m));
+            m.msg_iov = (struct iovec *)(void *)iov;
+            m.msg_iovlen = cnt;
+            n = sendmsg(f->io.fd, &m, MSG_NOSIGNAL);
+        } else {
+            n = writev(f->io.fd, (const struct iovec *)(const void *)iov, (int)cnt);
+        }
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            if (asy__would_block(errno)) return ASY__P_AGAIN;
+            op->result = asy__errno();
+            return ASY__P_DONE;
+        }
+        op->result += n;
+        {
+            size_t left = (size_t)n;
+            while (left > 0 && left >= iov->len) {
+                left -= iov->len;
+                iov->len = 0;
+                iov++;
+                op->u.wv.n--;
+            }
+            if (left) {
+                iov->base += left;
+                iov->len -= left;
+            }
+            op->u.wv.iov = iov;
+        }
+        /* a short write means the kernel buffer is full: wait for POLLOUT */
+        if ((size_t)n < want) return ASY__P_AGAIN;
+    }
+}
+
+static int asy__perform_read(asy_loop_t *loop, asy__opfd *f, asy__op *op) {
+    ssize_t n;
+    int r = asy__op_buffer(loop, op);
+    if (r) {
+        op->result = r;
+        return ASY__P_DONE_SHORT;
+    }
+    do
+        n = read(f->io.fd, op->u.rw.base, op->u.rw.len);
+    while (n < 0 && errno == EINTR);
+    if (n < 0) {
+        if (asy__would_block(errno)) return ASY__P_AGAIN;
+        op->result = asy__errno();
+        return ASY__P_DONE_SHORT;
+    }
+    op->result = n;
+    /* a short read drained the socket: the next read would only say EAGAIN */
+    return (size_t)n < op->u.rw.len ? ASY__P_DONE_SHORT : ASY__P_DONE;
+}
+
+static int asy__perform_recvmsg(asy_loop_t *loop, asy__opfd *f, asy__op *op) {
+    struct msghdr m;
+    struct iovec v;
+    ssize_t n;
+    int r = asy__op_buffer(loop, op);
+    if (r) {
+        op->result = r;
+        return ASY__P_DONE_SHORT;
+    }
+    memset(&m, 0, sizeof(m));
+    v.iov_base = op->u.rw.base;
+    v.iov_len = op->u.rw.len;
+    m.msg_iov = &v;
+    m.msg_iovlen = 1;
+    if (op->u.rw.addr) {
+        memset(op->u.rw.addr, 0, sizeof(struct sockaddr_storage));
+        m.msg_name = op->u.rw.addr;
+        m.msg_namelen = sizeof(struct sockaddr_storage);
+    }
+    do
+        n = recvmsg(f->io.fd, &m, 0);
+    while (n < 0 && errno == EINTR);
+    if (n < 0) {
+        if (asy__would_block(errno)) return ASY__P_AGAIN;
+        op->result = asy__errno();
+        return ASY__P_DONE;
+    }
+    op->result = n;
+    op->aux = (unsigned)m.msg_flags;
+    return ASY__P_DONE;
+}
+
+static int asy__perform_sendmsg(asy__opfd *f, asy__op *op) {
+    struct msghdr m;
+    ssize_t n;
+    memset(&m, 0, sizeof(m));
+    m.msg_name = (void *)(uintptr_t)op->u.wv.addr;
+    m.msg_namelen = op->u.wv.addr ? (socklen_t)op->aux : 0;
+    m.msg_iov = (struct iovec *)(void *)op->u.wv.iov;
+    m.msg_iovlen = op->u.wv.n;
+    do
+        n = sendmsg(f->io.fd, &m, MSG_NOSIGNAL);
+    while (n < 0 && errno == EINTR);
+    if (n < 0) {
+        if (asy__would_block(errno)) return ASY__P_AGAIN;
+        op->result = asy__errno();
+        return ASY__P_DONE;
+    }
+    op->result = n;
+    return ASY__P_DONE;
+}
+
+static int asy__perform_accept(asy__opfd *f, asy__op *op) {
+    for (;;) {
+        socklen_t len = sizeof(struct sockaddr_storage);
+        struct sockaddr *sa = (struct sockaddr *)op->u.rw.addr;
+        int nfd;
+#if ASYNCRT_OS_LINUX
+        nfd = accept4(f->io.fd, sa, sa ? &len : NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+#else
+        nfd = accept(f->io.fd, sa, sa ? &len : NULL);
+        if (nfd >= 0 && asy__set_nonblock_cloexec(nfd) != 0) {
+            close(nfd);
+            continue;
+        }
+#endif
+        if (nfd >= 0) {
+            op->result = nfd;
+            return ASY__P_DONE;
+        }
+        /* a connection that died in the backlog is not the server's error */
+        if (errno == EINTR || errno == ECONNABORTED) continue;
+        if (asy__would_block(errno)) return ASY__P_AGAIN;
+        op->result = asy__errno();
+        return ASY__P_DONE_SHORT;
+    }
+}
+
+static int asy__op_perform(asy_loop_t *loop, asy__opfd *f, asy__op *op, unsigned rev) {
+    switch (op->kind) {
+        case ASY__OP_READ:
+            return asy__perform_read(loop, f, op);
+        case ASY__OP_WRITE:
+            return asy__perform_write(f, op);
+        case ASY__OP_ACCEPT:
+            return asy__perform_accept(f, op);
+        case ASY__OP_RECVMSG:
+            return asy__perform_recvmsg(loop, f, op);
+        case ASY__OP_SENDMSG:
+            return asy__perform_sendmsg(f, op);
+        case ASY__OP_SHUTDOWN:
+            /* a pipe has no half-close: its reader sees EOF at close */
+            if (!(f->flags_ & ASY__FD_SOCKET)) return ASY__P_DONE;
+            op->result = shutdown(f->io.fd, SHUT_WR) == 0 ? 0 : asy__errno();
+            return ASY__P_DONE;
+        case ASY__OP_CONNECT: {
+            int err = 0;
+            socklen_t len = sizeof(err);
+            if (getsockopt(f->io.fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
+            if (err == EINPROGRESS) return ASY__P_AGAIN;
+            op->result = err ? asy_translate_sys_error(err) : 0;
+            return ASY__P_DONE;
+        }
+        case ASY__OP_POLL:
+            if (!(rev & (op->aux | ASY__IO_ERR))) return ASY__P_AGAIN;
+            op->result = (ptrdiff_t)(rev & (op->aux | ASY__IO_ERR));
+            return ASY__P_DONE;
+        default:
+            op->result = ASY_EINVAL;
+            return ASY__P_DONE;
+    }
+}
+
+/* Runs the head ops of one queue until one would block. */
+static void asy__opfd_run(asy_loop_t *loop, asy__opfd *f, asy__queue *q, unsigned rev) {
+    int budget = ASY__OPS_BUDGET;
+    while (!asy__queue_empty(q) && budget-- > 0) {
+        asy__op *op = ASY_CONTAINER_OF(asy__queue_head(q), asy__op, link_);
+        int r = asy__op_perform(loop, f, op, rev);
+        if (r == ASY__P_AGAIN) break;
+        asy__queue_remove(&op->link_);
+        op->state_ = ASY__OPS_IDLE;
+        op->cb(op);
+        asy__after_cb(loop);
+        if (f->flags_ & ASY__FD_CLOSED) return;
+        if (r == ASY__P_DONE_SHORT) break;
+    }
+}
+
+static void asy__opfd_io(asy_loop_t *loop, asy__io *io, unsigned rev) {
+    asy__opfd *f = ASY_CONTAINER_OF(io, asy__opfd, io);
+    if (rev & (ASY_READABLE | ASY_DISCONNECT | ASY__IO_ERR)) {
+        asy__opfd_run(loop, f, &f->readq_, rev);
+        if (f->flags_ & ASY__FD_CLOSED) return;
+        /* lazily: a callback that re-armed its read kept the interest */
+        if (asy__queue_empty(&f->readq_) && (io->events & ASY_READABLE))
+            asy__io_stop(loop, io, ASY_READABLE);
+    }
+    if (rev & (ASY_WRITABLE | ASY__IO_ERR)) {
+        asy__opfd_run(loop, f, &f->writeq_, rev);
+        if (f->flags_ & ASY__FD_CLOSED) return;
+        if (asy__queue_empty(&f->writeq_) && (io->events & ASY_WRITABLE))
+            asy__io_stop(loop, io, ASY_WRITABLE);
+    }
+}
+
+ASY__INTERNAL void asy__opfd_init(asy__opfd *f, int fd, unsigned flags) {
+    asy__io_init(&f->io, fd, asy__opfd_io);
+    asy__queue_init(&f->readq_);
+    asy__queue_init(&f->writeq_);
+    f->flags_ = flags;
+    f->ndone_ = 0;
+}
+
+static int asy__opfd_queue(asy_loop_t *loop, asy__opfd *f, asy__queue *q, asy__op *op,
+                           unsigned ev) {
+    if (!(f->io.events & ev)) {
+        int r = asy__io_start(loop, &f->io, ev);
+        if (r) return r;
+    }
+    asy__queue_insert_tail(q, &op->link_);
+    op->state_ = ASY__OPS_QUEUED;
+    return 0;
+}
+
+ASY__INTERNAL int asy__op_submit(asy_loop_t *loop, asy__opfd *f, asy__op *op) {
+    if (op->state_ != ASY__OPS_IDLE) return ASY_EBUSY;
+    if (f->flags_ & ASY__FD_CLOSED) return ASY_EBADF;
+    op->fd_ = f;
+    op->result = 0;
+    switch (op->kind) {
+        case ASY__OP_READ:
+        case ASY__OP_ACCEPT:
+        case ASY__OP_RECVMSG:
+            return asy__opfd_queue(loop, f, &f->readq_, op, ASY_READABLE);
+        case ASY__OP_POLL:
+            if (op->aux == ASY_READABLE) return asy__opfd_queue(loop, f, &f->readq_, op, ASY_READABLE);
+            if (op->aux == ASY_WRITABLE) return asy__opfd_queue(loop, f, &f->writeq_, op, ASY_WRITABLE);
+            return ASY_EINVAL;
+        case ASY__OP_CONNECT: {
+            int r;
+            if (!asy__queue_empty(&f->writeq_)) return ASY_EALREADY;
+            do
+                r = connect(f->io.fd, (const struct sockaddr *)op->u.wv.addr, (socklen_t)op->aux);
+            while (r != 0 && errno == EINTR);
+            if (r != 0 && errno == EINPROGRESS)
+                return asy__opfd_queue(loop, f, &f->writeq_, op, ASY_WRITABLE);
+            op->result = r == 0 ? 0 : asy__errno();
+            asy__op_done(loop, op);
+            return 0;
+        }
+        case ASY__OP_WRITE:
+        case ASY__OP_SENDMSG:
+        case ASY__OP_SHUTDOWN:
+            if (asy__queue_empty(&f->writeq_) &&
+                asy__op_perform(loop, f, op, ASY_WRITABLE) != ASY__P_AGAIN) {
+                asy__op_done(loop, op);
+                return 0;
+            }
+            return asy__opfd_queue(loop, f, &f->writeq_, op, ASY_WRITABLE);
+        default:
+            return ASY_EINVAL;
+    }
+}
+
+ASY__INTERNAL int asy__op_cancel(asy_loop_t *loop, asy__op *op) {
+    if (op->state_ != ASY__OPS_QUEUED) return ASY_EALREADY;
+    asy__queue_remove(&op->link_);
+    op->result = ASY_ECANCELED;
+    asy__op_done(loop, op);
+    return 0;
+}
+
+static void asy__cancel_all(asy_loop_t *loop, asy__queue *q) {
+    while (!asy__queue_empty(q)) {
+        asy__op *op = ASY_CONTAINER_OF(asy__queue_head(q), asy__op, link_);
+        asy__op_cancel(loop, op);
+    }
+}
+
+ASY__INTERNAL void asy__opfd_close(asy_loop_t *loop, asy__opfd *f) {
+    if (f->flags_ & ASY__FD_CLOSED) return;
+    f->flags_ |= ASY__FD_CLOSED;
+    asy__cancel_all(loop, &f->readq_);
+    asy__cancel_all(loop, &f->writeq_);
+    if (f->io.fd >= 0) asy__io_close(loop, &f->io);
+}
+
+ASY__INTERNAL void asy__opfd_flush(asy_loop_t *loop, asy__opfd *f) {
+    while (f->ndone_ > 0) {
+        asy__queue *q;
+        asy__op *found = NULL;
+        ASY__QUEUE_FOREACH(q, &loop->ops_.done_) {
+            asy__op *op = ASY_CONTAINER_OF(q, asy__op, link_);
+            if (op->fd_ == f) {
+                found = op;
+                break;
+            }
+        }
+        if (!found) break; /* cannot happen: ndone_ counts ops in done_ */
+        asy__queue_remove(&found->link_);
+        found->state_ = ASY__OPS_IDLE;
+        f->ndone_--;
+        found->cb(found);
+        asy__after_cb(loop);
+    }
+}
+
+ASY__INTERNAL ptrdiff_t asy__opfd_try_write(asy__opfd *f, const asy_iov_t *iov, unsigned n,
+                                            const void *addr, unsigned addrlen) {
+    struct msghdr m;
+    ssize_t r;
+    if (f->flags_ & ASY__FD_CLOSED) return ASY_EBADF;
+    if (!asy__queue_empty(&f->writeq_)) return ASY_EAGAIN; /* keep the order */
+    if (n > 1024) n = 1024;
+    memset(&m, 0, sizeof(m));
+    m.msg_name = (void *)(uintptr_t)addr;
+    m.msg_namelen = addr ? (socklen_t)addrlen : 0;
+    m.msg_iov = (struct iovec *)(uintptr_t)iov;
+    m.msg_iovlen = n;
+    do {
+        if (f->flags_ & ASY__FD_SOCKET)
+            r = sendmsg(f->io.fd, &m, MSG_NOSIGNAL);
+        else
+            r = writev(f->io.fd, (const struct iovec *)(const void *)iov, (int)n);
+    } while (r < 0 && errno == EINTR);
+    if (r < 0) return asy__would_block(errno) ? ASY_EAGAIN : asy__errno();
+    return r;
 }
 
 #endif /* ASYNCRT_OS_POSIX */
@@ -6467,6 +7362,1551 @@ ASYNCRT_API int asy_promise_on_unhandled(asy_loop_t *loop, asy_unhandled_fn fn, 
     st->hook = fn;
     st->hook_arg = arg;
     return 0;
+}
+
+#endif /* ASYNCRT_OS_POSIX */
+#if ASYNCRT_OS_POSIX
+#line 1 "asyncrt_impl/net/net.internal.h"
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <termios.h>
+/* Private parts shared by the net files. */
+
+/* Socket state in the handle's flags_ (bits 0..7 belong to the loop).
+ * Keeping it there rather than in a field of its own is part of what
+ * holds an idle TCP socket to libuv's size (docs/net.md). */
+enum {
+    ASY__S_READING = 1u << 8,      /* read_start / recv_start in force */
+    ASY__S_LISTENING = 1u << 9,
+    ASY__S_CONNECTING = 1u << 10,
+    ASY__S_CONNECTED = 1u << 11,
+    ASY__S_SHUT = 1u << 12,        /* shutdown asked: no more writes */
+    ASY__S_EOF = 1u << 13,
+    ASY__S_ACCEPT_READY = 1u << 14, /* accepted fd waits in rop_.result */
+    ASY__S_ACCEPT_PAUSED = 1u << 15,
+    ASY__S_ACCEPT_ERRED = 1u << 16, /* accept error already reported */
+    ASY__S_RESET = 1u << 17,       /* close with SO_LINGER 0 */
+    ASY__S_NOCLOSE = 1u << 18      /* stdio: the fd is not ours to close */
+};
+/* op->flags bits of this layer (the op layer uses the low byte) */
+enum { ASY__OPF_TIMEDOUT = 0x100 };
+
+typedef struct {
+    asy_timer_id retry; /* accept retry after EMFILE */
+    unsigned paused;    /* listening sockets waiting for it */
+} asy__net_state;
+
+ASY__INTERNAL int asy__is_stream_type(asy_handle_type t) {
+    return t == ASY_HANDLE_TCP || t == ASY_HANDLE_PIPE || t == ASY_HANDLE_TTY;
+}
+static inline int asy__sock_closing(const asy_sock_t *s) {
+    return (s->flags_ & (ASY__H_CLOSING | ASY__H_CLOSED)) != 0;
+}
+ASY__INTERNAL void asy__sock_init(asy_loop_t *loop, asy_sock_t *s, asy_handle_type type,
+                                  const char *file, int line);
+ASY__INTERNAL int asy__socket_fd(int domain, int type);
+ASY__INTERNAL int asy__sock_ensure_fd(asy_sock_t *s, int domain);
+ASY__INTERNAL void asy__sock_adopt(asy_sock_t *s, int fd, unsigned opfd_flags);
+ASY__INTERNAL void asy__sock_update_active(asy_sock_t *s);
+ASY__INTERNAL int asy__sock_connect(asy_connect_t *req, asy_sock_t *s, const void *sa,
+                                    unsigned salen, uint64_t timeout_ms, asy_connect_cb cb);
+ASY__INTERNAL void asy__sock_close(asy_sock_t *s);
+ASY__INTERNAL void asy__listen_close(asy_sock_t *s);
+ASY__INTERNAL void asy__listen_kick(asy_loop_t *loop);
+ASY__INTERNAL void asy__tty_restore(asy_tty_t *tty);
+ASY__INTERNAL void asy__udp_close(asy_udp_t *udp);
+ASY__INTERNAL void asy__ignore_sigpipe(void);
+/* Copies bufs into a request's inline array or a heap one; the total
+ * length in *total.  NULL on allocation failure. */
+ASY__INTERNAL asy_iov_t *asy__iov_copy(asy_iov_t *inline4, const asy_iov_t *bufs, unsigned n,
+                                       size_t *total);
+
+#line 1 "asyncrt_impl/net/addr.c"
+/* asy_addr_t must hold a struct sockaddr_storage. */
+typedef char asy__addr_size_check[sizeof(asy_addr_t) >= sizeof(struct sockaddr_storage) ? 1 : -1];
+
+static int asy__port_ok(int port) { return port >= 0 && port <= 65535; }
+
+/* asy_addr_t is filled and read through memcpy only: its storage is
+ * uint64_t, and the sockaddr types must not alias it. */
+ASYNCRT_API int asy_ip4_addr(const char *ip, int port, asy_addr_t *out) {
+    struct sockaddr_in sin;
+    if (!ip || !out) return ASY_EINVAL;
+    if (!asy__port_ok(port)) return ASY_ERANGE;
+    memset(out, 0, sizeof(*out));
+    memset(&sin, 0, sizeof(sin));
+    sin.sin_family = AF_INET;
+    sin.sin_port = htons((uint16_t)port);
+    if (inet_pton(AF_INET, ip, &sin.sin_addr) != 1) return ASY_EINVAL;
+    memcpy(out, &sin, sizeof(sin));
+    return 0;
+}
+
+ASYNCRT_API int asy_ip6_addr(const char *ip, int port, asy_addr_t *out) {
+    struct sockaddr_in6 sin;
+    struct sockaddr_in6 *sin6 = &sin;
+    char tmp[64];
+    const char *pct;
+    if (!ip || !out) return ASY_EINVAL;
+    if (!asy__port_ok(port)) return ASY_ERANGE;
+    memset(out, 0, sizeof(*out));
+    memset(&sin, 0, sizeof(sin));
+    sin6->sin6_family = AF_INET6;
+    sin6->sin6_port = htons((uint16_t)port);
+    pct = strchr(ip, '%');
+    if (pct) { /* a zone: fe80::1%eth0 */
+        size_t n = (size_t)(pct - ip);
+        if (n >= sizeof(tmp)) return ASY_EINVAL;
+        memcpy(tmp, ip, n);
+        tmp[n] = 0;
+        sin6->sin6_scope_id = if_nametoindex(pct + 1);
+        if (sin6->sin6_scope_id == 0) sin6->sin6_scope_id = (uint32_t)atoi(pct + 1);
+        ip = tmp;
+    }
+    if (inet_pton(AF_INET6, ip, &sin6->sin6_addr) != 1) return ASY_EINVAL;
+    memcpy(out, &sin, sizeof(sin));
+    return 0;
+}
+
+ASYNCRT_API int asy_ip_addr(const char *ip, int port, asy_addr_t *out) {
+    if (!ip) return ASY_EINVAL;
+    return strchr(ip, ':') ? asy_ip6_addr(ip, port, out) : asy_ip4_addr(ip, port, out);
+}
+
+ASYNCRT_API int asy_addr_from_sockaddr(asy_addr_t *out, const void *sa, size_t len) {
+    if (!out || !sa || len < sizeof(sa_family_t) || len > sizeof(*out)) return ASY_EINVAL;
+    memset(out, 0, sizeof(*out));
+    memcpy(out, sa, len);
+    return 0;
+}
+
+static int asy__addr_af(const asy_addr_t *a) {
+    struct sockaddr sa;
+    memcpy(&sa, a, sizeof(sa));
+    return sa.sa_family;
+}
+
+ASYNCRT_API int asy_addr_family(const asy_addr_t *a) {
+    if (!a) return 0;
+    switch (asy__addr_af(a)) {
+        case AF_INET:
+            return 4;
+        case AF_INET6:
+            return 6;
+        default:
+            return 0;
+    }
+}
+
+ASYNCRT_API int asy_addr_port(const asy_addr_t *a) {
+    if (!a) return ASY_EINVAL;
+    if (asy__addr_af(a) == AF_INET) {
+        struct sockaddr_in sin;
+        memcpy(&sin, a, sizeof(sin));
+        return ntohs(sin.sin_port);
+    }
+    if (asy__addr_af(a) == AF_INET6) {
+        struct sockaddr_in6 sin6;
+        memcpy(&sin6, a, sizeof(sin6));
+        return ntohs(sin6.sin6_port);
+    }
+    return ASY_EAFNOSUPPORT;
+}
+
+ASYNCRT_API int asy_addr_ip(const asy_addr_t *a, char *buf, size_t len) {
+    struct sockaddr_in sin;
+    struct sockaddr_in6 sin6;
+    const void *src;
+    int af;
+    if (!a || !buf || len == 0) return ASY_EINVAL;
+    af = asy__addr_af(a);
+    if (af == AF_INET) {
+        memcpy(&sin, a, sizeof(sin));
+        src = &sin.sin_addr;
+    } else if (af == AF_INET6) {
+        memcpy(&sin6, a, sizeof(sin6));
+        src = &sin6.sin6_addr;
+    } else {
+        return ASY_EAFNOSUPPORT;
+    }
+    if (!inet_ntop(af, src, buf, (socklen_t)(len > 4096 ? 4096 : len))) return ASY_ENOSPC;
+    return (int)strlen(buf);
+}
+
+ASYNCRT_API size_t asy_addr_len(const asy_addr_t *a) {
+    if (!a) return 0;
+    switch (asy__addr_af(a)) {
+        case AF_INET:
+            return sizeof(struct sockaddr_in);
+        case AF_INET6:
+            return sizeof(struct sockaddr_in6);
+        case AF_UNIX:
+            return sizeof(struct sockaddr_un);
+        default:
+            return 0;
+    }
+}
+
+#line 1 "asyncrt_impl/net/sock.c"
+/* The stream-socket machinery shared by TCP, pipes and TTYs: reading,
+ * writing, shutdown, connect and close, each an asy__op on the socket's
+ * opfd.  A socket is active (keeps the loop alive) while it reads,
+ * listens, or has an operation in flight. */
+
+ASY__INTERNAL void asy__ignore_sigpipe(void) {
+    struct sigaction sa;
+    if (sigaction(SIGPIPE, NULL, &sa) != 0) return;
+    if (!(sa.sa_flags & SA_SIGINFO) && sa.sa_handler == SIG_DFL) {
+        sa.sa_handler = SIG_IGN;
+        sigaction(SIGPIPE, &sa, NULL);
+    }
+}
+
+ASY__INTERNAL int asy__socket_fd(int domain, int type) {
+    int fd;
+#if ASYNCRT_OS_LINUX
+    fd = socket(domain, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) return asy__errno();
+#else
+    int r;
+    fd = socket(domain, type, 0);
+    if (fd < 0) return asy__errno();
+    if ((r = asy__set_nonblock_cloexec(fd)) != 0) {
+        close(fd);
+        return r;
+    }
+#endif
+#ifdef SO_NOSIGPIPE
+    {
+        int on = 1;
+        setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &on, sizeof(on));
+    }
+#endif
+    return fd;
+}
+
+ASY__INTERNAL asy_iov_t *asy__iov_copy(asy_iov_t *inline4, const asy_iov_t *bufs, unsigned n,
+                                       size_t *total) {
+    asy_iov_t *v = inline4;
+    unsigned i;
+    size_t sum = 0;
+    if (n > 4) {
+        v = ASY__NEW_ARRAY(asy_iov_t, n);
+        if (!v) return NULL;
+    }
+    for (i = 0; i < n; i++) {
+        v[i] = bufs[i];
+        sum += bufs[i].len;
+    }
+    *total = sum;
+    return v;
+}
+
+ASY__INTERNAL void asy__sock_init(asy_loop_t *loop, asy_sock_t *s, asy_handle_type type,
+                                  const char *file, int line) {
+    asy__handle_init(loop, (asy_handle_t *)s, type, file, line);
+    asy__opfd_init(&s->fd_, -1, 0);
+    memset(&s->rop_, 0, sizeof(s->rop_));
+    s->alloc_cb_ = NULL;
+    s->cb_.read = NULL;
+    s->write_queue_size_ = 0;
+}
+
+ASY__INTERNAL void asy__sock_adopt(asy_sock_t *s, int fd, unsigned opfd_flags) {
+    asy__opfd_init(&s->fd_, fd, opfd_flags);
+}
+
+ASY__INTERNAL int asy__sock_ensure_fd(asy_sock_t *s, int domain) {
+    int fd;
+    if (s->fd_.io.fd >= 0) return 0;
+    fd = asy__socket_fd(domain, SOCK_STREAM);
+    if (fd < 0) return fd;
+    asy__sock_adopt(s, fd, ASY__FD_SOCKET);
+    return 0;
+}
+
+ASY__INTERNAL void asy__sock_update_active(asy_sock_t *s) {
+    if (asy__sock_closing(s)) return;
+    if ((s->flags_ & (ASY__S_READING | ASY__S_LISTENING)) || asy__opfd_busy(&s->fd_))
+        asy__handle_start((asy_handle_t *)s);
+    else
+        asy__handle_stop((asy_handle_t *)s);
+}
+
+static int asy__sock_ok(const asy_sock_t *s) {
+    return s && asy__is_stream_type(s->type) && !asy__sock_closing(s);
+}
+
+/* ---- reading ---------------------------------------------------------- */
+
+static void asy__sock_alloc(asy__op *op, size_t suggested) {
+    asy_sock_t *s = ASY_CONTAINER_OF(op, asy_sock_t, rop_);
+    asy_iov_t b;
+    b.base = NULL;
+    b.len = 0;
+    s->alloc_cb_((asy_handle_t *)s, suggested, &b);
+    asy__after_cb(s->loop);
+    op->u.rw.base = b.base;
+    op->u.rw.len = b.base ? b.len : 0;
+}
+
+static void asy__sock_arm_read(asy_sock_t *s) {
+    asy__op *op = &s->rop_;
+    op->kind = ASY__OP_READ;
+    if (op->flags & ASY__OPF_LOOPBUF) { /* never keep the loop's buffer as ours */
+        op->u.rw.base = NULL;
+        op->u.rw.len = 0;
+    }
+    op->flags = (unsigned short)(s->alloc_cb_ ? 0 : ASY__OPF_LOOPBUF);
+    op->u.rw.alloc = s->alloc_cb_ ? asy__sock_alloc : NULL;
+    op->u.rw.addr = NULL;
+}
+
+static void asy__sock_read_done(asy__op *op) {
+    asy_sock_t *s = ASY_CONTAINER_OF(op, asy_sock_t, rop_);
+    ptrdiff_t n = op->result;
+    int loopbuf = (op->flags & ASY__OPF_LOOPBUF) != 0;
+    asy_iov_t b;
+    b.base = op->u.rw.base;
+    b.len = loopbuf ? (n > 0 ? (size_t)n : 0) : op->u.rw.len;
+    op->u.rw.base = NULL;
+    op->u.rw.len = 0;
+    if (n == ASY_ECANCELED) {
+        /* read_stop or close: hand back a lent buffer */
+        if (b.base && !loopbuf) s->cb_.read(s, 0, &b);
+    } else {
+        if (n == 0) {
+            n = ASY_EOF;
+            s->flags_ |= ASY__S_EOF;
+        }
+        if (n < 0) s->flags_ &= ~(unsigned)ASY__S_READING;
+        s->cb_.read(s, n, &b);
+    }
+    if ((s->flags_ & ASY__S_READING) && !asy__sock_closing(s) && op->state_ == ASY__OPS_IDLE) {
+        int r;
+        asy__sock_arm_read(s);
+        r = asy__op_submit(s->loop, &s->fd_, op);
+        if (r) {
+            s->flags_ &= ~(unsigned)ASY__S_READING;
+            b.base = NULL;
+            b.len = 0;
+            s->cb_.read(s, r, &b);
+        }
+    }
+    asy__sock_update_active(s);
+}
+
+ASYNCRT_API int asy_sock_read_start(asy_sock_t *s, asy_alloc_cb alloc_cb, asy_read_cb read_cb) {
+    int r;
+    if (!asy__sock_ok(s) || !read_cb || (s->flags_ & ASY__S_LISTENING)) return ASY_EINVAL;
+    if (s->fd_.io.fd < 0) return ASY_ENOTCONN;
+    s->cb_.read = read_cb;
+    if (s->flags_ & ASY__S_READING) {
+        /* switch allocation mode unless a lent buffer is still out */
+        if (s->rop_.state_ != ASY__OPS_DONE &&
+            (!s->rop_.u.rw.base || (s->rop_.flags & ASY__OPF_LOOPBUF))) {
+            s->alloc_cb_ = alloc_cb;
+            asy__sock_arm_read(s);
+        }
+        return 0;
+    }
+    s->alloc_cb_ = alloc_cb;
+    s->flags_ |= ASY__S_READING;
+    if (s->rop_.state_ == ASY__OPS_IDLE) { /* else a cancelled read is due: it re-arms */
+        s->rop_.cb = asy__sock_read_done;
+        s->rop_.u.rw.base = NULL;
+        asy__sock_arm_read(s);
+        r = asy__op_submit(s->loop, &s->fd_, &s->rop_);
+        if (r) {
+            s->flags_ &= ~(unsigned)ASY__S_READING;
+            return r;
+        }
+    }
+    asy__sock_update_active(s);
+    return 0;
+}
+
+ASYNCRT_API int asy_sock_read_stop(asy_sock_t *s) {
+    if (!s || !asy__is_stream_type(s->type)) return ASY_EINVAL;
+    if (!(s->flags_ & ASY__S_READING)) return 0;
+    s->flags_ &= ~(unsigned)ASY__S_READING;
+    asy__op_cancel(s->loop, &s->rop_);
+    asy__sock_update_active(s);
+    return 0;
+}
+
+ASYNCRT_API int asy_sock_is_reading(const asy_sock_t *s) {
+    return s && asy__is_stream_type(s->type) && (s->flags_ & ASY__S_READING) != 0;
+}
+
+/* ---- writing ---------------------------------------------------------- */
+
+static void asy__sock_write_done(asy__op *op) {
+    asy_write_t *req = ASY_CONTAINER_OF(op, asy_write_t, op_);
+    asy_sock_t *s = req->handle;
+    int status = op->result < 0 ? (int)op->result : 0;
+    s->write_queue_size_ -= req->queued_;
+    req->queued_ = 0;
+    if (req->bufs_ != req->bufsml_) asy__free(req->bufs_);
+    req->bufs_ = NULL;
+    if (req->cb_) req->cb_(req, status);
+    asy__sock_update_active(s);
+}
+
+ASYNCRT_API int asy_sock_write(asy_write_t *req, asy_sock_t *s, const asy_iov_t *bufs,
+                               unsigned nbufs, asy_write_cb cb) {
+    size_t total;
+    int r;
+    if (!req || !s || !asy__is_stream_type(s->type) || (!bufs && nbufs)) return ASY_EINVAL;
+    if (asy__sock_closing(s) || s->fd_.io.fd < 0) return ASY_EBADF;
+    if (s->flags_ & ASY__S_LISTENING) return ASY_EINVAL;
+    if (s->flags_ & ASY__S_SHUT) return ASY_EPIPE;
+    memset(&req->op_, 0, sizeof(req->op_));
+    req->bufs_ = asy__iov_copy(req->bufsml_, bufs, nbufs, &total);
+    if (!req->bufs_) return ASY_ENOMEM;
+    req->handle = s;
+    req->cb_ = cb;
+    req->queued_ = 0;
+    req->op_.kind = ASY__OP_WRITE;
+    req->op_.cb = asy__sock_write_done;
+    req->op_.u.wv.iov = req->bufs_;
+    req->op_.u.wv.n = nbufs;
+    r = asy__op_submit(s->loop, &s->fd_, &req->op_);
+    if (r) {
+        if (req->bufs_ != req->bufsml_) asy__free(req->bufs_);
+        req->bufs_ = NULL;
+        return r;
+    }
+    if (req->op_.state_ == ASY__OPS_QUEUED) {
+        req->queued_ = total - (size_t)req->op_.result;
+        s->write_queue_size_ += req->queued_;
+    }
+    asy__sock_update_active(s);
+    return 0;
+}
+
+ASYNCRT_API ptrdiff_t asy_sock_try_write(asy_sock_t *s, const asy_iov_t *bufs, unsigned nbufs) {
+    if (!asy__sock_ok(s) || (!bufs && nbufs)) return ASY_EINVAL;
+    if (s->fd_.io.fd < 0) return ASY_EBADF;
+    if (s->flags_ & ASY__S_SHUT) return ASY_EPIPE;
+    if (s->flags_ & ASY__S_CONNECTING) return ASY_EAGAIN;
+    return asy__opfd_try_write(&s->fd_, bufs, nbufs, NULL, 0);
+}
+
+ASYNCRT_API size_t asy_sock_write_queue_size(const asy_sock_t *s) {
+    return s ? s->write_queue_size_ : 0;
+}
+
+ASYNCRT_API int asy_sock_fileno(const asy_sock_t *s) {
+    if (!s || s->fd_.io.fd < 0) return ASY_EBADF;
+    return s->fd_.io.fd;
+}
+
+/* ---- shutdown --------------------------------------------------------- */
+
+static void asy__sock_shutdown_done(asy__op *op) {
+    asy_shutdown_t *req = ASY_CONTAINER_OF(op, asy_shutdown_t, op_);
+    asy_sock_t *s = req->handle;
+    if (req->cb_) req->cb_(req, op->result < 0 ? (int)op->result : 0);
+    asy__sock_update_active(s);
+}
+
+ASYNCRT_API int asy_sock_shutdown(asy_shutdown_t *req, asy_sock_t *s, asy_shutdown_cb cb) {
+    int r;
+    if (!req || !asy__sock_ok(s) || (s->flags_ & ASY__S_LISTENING)) return ASY_EINVAL;
+    if (s->fd_.io.fd < 0) return ASY_ENOTCONN;
+    if (s->flags_ & ASY__S_SHUT) return ASY_EALREADY;
+    memset(&req->op_, 0, sizeof(req->op_));
+    req->handle = s;
+    req->cb_ = cb;
+    req->op_.kind = ASY__OP_SHUTDOWN;
+    req->op_.cb = asy__sock_shutdown_done;
+    r = asy__op_submit(s->loop, &s->fd_, &req->op_);
+    if (r) return r;
+    s->flags_ |= ASY__S_SHUT;
+    asy__sock_update_active(s);
+    return 0;
+}
+
+/* ---- connect ---------------------------------------------------------- */
+
+static void asy__connect_timeout(void *arg) {
+    asy_connect_t *req = (asy_connect_t *)arg;
+    req->timer_.id = 0;
+    req->op_.flags |= ASY__OPF_TIMEDOUT;
+    asy__op_cancel(req->handle->loop, &req->op_);
+}
+
+static void asy__sock_connect_done(asy__op *op) {
+    asy_connect_t *req = ASY_CONTAINER_OF(op, asy_connect_t, op_);
+    asy_sock_t *s = req->handle;
+    int status = (int)op->result;
+    if (req->timer_.id) {
+        asy_clear_timer(s->loop, req->timer_);
+        req->timer_.id = 0;
+    }
+    if (status == ASY_ECANCELED && (op->flags & ASY__OPF_TIMEDOUT)) status = ASY_ETIMEDOUT;
+    s->flags_ &= ~(unsigned)ASY__S_CONNECTING;
+    if (status == 0) s->flags_ |= ASY__S_CONNECTED;
+    if (req->cb_) req->cb_(req, status);
+    asy__sock_update_active(s);
+}
+
+ASY__INTERNAL int asy__sock_connect(asy_connect_t *req, asy_sock_t *s, const void *sa,
+                                    unsigned salen, uint64_t timeout_ms, asy_connect_cb cb) {
+    int r;
+    if (s->flags_ & (ASY__S_CONNECTING | ASY__S_CONNECTED)) return ASY_EISCONN;
+    if (s->flags_ & ASY__S_LISTENING) return ASY_EINVAL;
+    memset(&req->op_, 0, sizeof(req->op_));
+    req->handle = s;
+    req->cb_ = cb;
+    req->timer_.id = 0;
+    req->op_.kind = ASY__OP_CONNECT;
+    req->op_.cb = asy__sock_connect_done;
+    req->op_.u.wv.addr = sa;
+    req->op_.aux = salen;
+    /* the timer first: failing to get one must not leave a connect going */
+    if (timeout_ms) {
+        req->timer_ = asy_set_timeout(s->loop, asy__connect_timeout, req, timeout_ms);
+        if (!req->timer_.id) return ASY_ENOMEM;
+    }
+    r = asy__op_submit(s->loop, &s->fd_, &req->op_);
+    req->op_.u.wv.addr = NULL; /* connect() has read it; it may live on the caller's stack */
+    if (r) {
+        if (req->timer_.id) asy_clear_timer(s->loop, req->timer_);
+        req->timer_.id = 0;
+        return r;
+    }
+    s->flags_ |= ASY__S_CONNECTING;
+    asy__sock_update_active(s);
+    return 0;
+}
+
+/* ---- close ------------------------------------------------------------ */
+
+ASY__INTERNAL void asy__sock_close(asy_sock_t *s) {
+    int fd = s->fd_.io.fd;
+    if (s->type == ASY_HANDLE_TTY) asy__tty_restore((asy_tty_t *)s);
+    asy__listen_close(s);
+    s->flags_ &= ~(unsigned)(ASY__S_READING | ASY__S_LISTENING);
+    asy__opfd_close(s->loop, &s->fd_);
+    if (fd >= 0) {
+        if (s->flags_ & ASY__S_RESET) {
+            struct linger l;
+            l.l_onoff = 1;
+            l.l_linger = 0;
+            setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+        }
+        /* stdio stays open, as in libuv: other code may still print */
+        if (!(s->flags_ & ASY__S_NOCLOSE)) close(fd);
+    }
+    if (s->type == ASY_HANDLE_PIPE) {
+        asy_pipe_t *p = (asy_pipe_t *)s;
+        if (p->path_) {
+            unlink(p->path_);
+            asy__free(p->path_);
+            p->path_ = NULL;
+        }
+    }
+}
+
+/* Called by asy_close and by the close phase (handle.c). */
+ASY__INTERNAL void asy__net_close(asy_handle_t *h) {
+    if (asy__is_stream_type(h->type))
+        asy__sock_close((asy_sock_t *)h);
+    else if (h->type == ASY_HANDLE_UDP)
+        asy__udp_close((asy_udp_t *)h);
+}
+
+ASY__INTERNAL void asy__net_finish_close(asy_handle_t *h) {
+    asy__opfd *f;
+    if (asy__is_stream_type(h->type))
+        f = &((asy_sock_t *)h)->fd_;
+    else if (h->type == ASY_HANDLE_UDP)
+        f = &((asy_udp_t *)h)->fd_;
+    else
+        return;
+    /* cancelled writes, connects and reads report before close_cb */
+    asy__opfd_flush(h->loop, f);
+    /* an fd came free: servers paused on EMFILE may accept again */
+    asy__listen_kick(h->loop);
+}
+
+#line 1 "asyncrt_impl/net/listen.c"
+/* Listening sockets (TCP and Unix-domain): one accept op stays queued on
+ * the server.  Each accepted fd waits in the op's result until the
+ * connection callback takes it with asy_sock_accept.
+ *
+ * Running out of file descriptors (EMFILE / ENFILE, or ENOBUFS / ENOMEM)
+ * is reported once to the connection callback; the server then pauses
+ * -- its pending connections stay in the kernel's backlog, so nothing
+ * spins on a listening fd that stays readable -- and tries again when any
+ * socket of the loop closes, or after ASY_ACCEPT_RETRY_MS. */
+
+static void asy__net_state_close(asy_loop_t *loop, void *state) {
+    asy__net_state *st = (asy__net_state *)state;
+    if (st->retry.id) asy_clear_timer(loop, st->retry);
+    asy__free(st);
+    loop->layers_[ASY__LAYER_NET].state = NULL;
+    loop->layers_[ASY__LAYER_NET].close = NULL;
+}
+
+static asy__net_state *asy__net_state_get(asy_loop_t *loop) {
+    asy__net_state *st = (asy__net_state *)loop->layers_[ASY__LAYER_NET].state;
+    if (st) return st;
+    st = ASY__NEW(asy__net_state);
+    if (!st) return NULL;
+    memset(st, 0, sizeof(*st));
+    loop->layers_[ASY__LAYER_NET].state = st;
+    loop->layers_[ASY__LAYER_NET].close = asy__net_state_close;
+    return st;
+}
+
+static void asy__accept_done(asy__op *op);
+
+static int asy__listen_arm(asy_sock_t *s) {
+    memset(&s->rop_, 0, sizeof(s->rop_));
+    s->rop_.kind = ASY__OP_ACCEPT;
+    s->rop_.cb = asy__accept_done;
+    return asy__op_submit(s->loop, &s->fd_, &s->rop_);
+}
+
+static void asy__listen_retry_cb(void *arg) {
+    asy_loop_t *loop = (asy_loop_t *)arg;
+    asy__net_state *st = (asy__net_state *)loop->layers_[ASY__LAYER_NET].state;
+    if (st) st->retry.id = 0;
+    asy__listen_kick(loop);
+}
+
+/* Stops accepting until a retry; 0 or ASY_ENOMEM. */
+static void asy__listen_pause(asy_sock_t *s) {
+    asy__net_state *st = asy__net_state_get(s->loop);
+    if (s->flags_ & ASY__S_ACCEPT_PAUSED) return;
+    if (!st) return; /* no memory: the next close or accept call retries */
+    s->flags_ |= ASY__S_ACCEPT_PAUSED;
+    st->paused++;
+    if (!st->retry.id) {
+        st->retry = asy_set_timeout(s->loop, asy__listen_retry_cb, s->loop, ASY_ACCEPT_RETRY_MS);
+        /* the paused server keeps the loop alive, not this timer */
+        if (st->retry.id) asy_timer_unref(s->loop, st->retry);
+    }
+}
+
+static void asy__listen_resume(asy_sock_t *s) {
+    asy__net_state *st = (asy__net_state *)s->loop->layers_[ASY__LAYER_NET].state;
+    if (!(s->flags_ & ASY__S_ACCEPT_PAUSED)) return;
+    s->flags_ &= ~(unsigned)ASY__S_ACCEPT_PAUSED;
+    if (st && st->paused) st->paused--;
+    if ((s->flags_ & ASY__S_LISTENING) && !(s->flags_ & ASY__S_ACCEPT_READY) &&
+        !asy__sock_closing(s) && s->rop_.state_ == ASY__OPS_IDLE && asy__listen_arm(s) != 0)
+        asy__listen_pause(s);
+}
+
+ASY__INTERNAL void asy__listen_kick(asy_loop_t *loop) {
+    asy__net_state *st = (asy__net_state *)loop->layers_[ASY__LAYER_NET].state;
+    asy__queue *q, *next;
+    if (!st || st->paused == 0) return;
+    for (q = loop->handles_.next; q != &loop->handles_ && st->paused; q = next) {
+        asy_handle_t *h = ASY_CONTAINER_OF(q, asy_handle_t, handle_link_);
+        next = q->next;
+        if (asy__is_stream_type(h->type) && (h->flags_ & ASY__S_ACCEPT_PAUSED))
+            asy__listen_resume((asy_sock_t *)h);
+    }
+}
+
+ASY__INTERNAL void asy__listen_close(asy_sock_t *s) {
+    asy__net_state *st = (asy__net_state *)s->loop->layers_[ASY__LAYER_NET].state;
+    if (s->flags_ & ASY__S_ACCEPT_PAUSED) {
+        s->flags_ &= ~(unsigned)ASY__S_ACCEPT_PAUSED;
+        if (st && st->paused) st->paused--;
+    }
+    if (s->flags_ & ASY__S_ACCEPT_READY) { /* a connection nobody took */
+        s->flags_ &= ~(unsigned)ASY__S_ACCEPT_READY;
+        close((int)s->rop_.result);
+    }
+}
+
+static void asy__accept_done(asy__op *op) {
+    asy_sock_t *s = ASY_CONTAINER_OF(op, asy_sock_t, rop_);
+    int r = (int)op->result;
+    if (r == ASY_ECANCELED) {
+        asy__sock_update_active(s);
+        return;
+    }
+    if (r >= 0) {
+        s->flags_ |= ASY__S_ACCEPT_READY;
+        s->flags_ &= ~(unsigned)ASY__S_ACCEPT_ERRED;
+        s->cb_.connection(s, 0);
+        /* not taken: accepting waits for asy_sock_accept */
+    } else {
+        int report = !(s->flags_ & ASY__S_ACCEPT_ERRED);
+        s->flags_ |= ASY__S_ACCEPT_ERRED;
+        asy__listen_pause(s);
+        if (report) s->cb_.connection(s, r);
+    }
+    asy__sock_update_active(s);
+}
+
+ASYNCRT_API int asy_sock_listen(asy_sock_t *s, int backlog, asy_connection_cb cb) {
+    int r;
+    if (!s || !cb || !asy__is_stream_type(s->type) || asy__sock_closing(s) ||
+        s->type == ASY_HANDLE_TTY)
+        return ASY_EINVAL;
+    if (s->flags_ & ASY__S_LISTENING) {
+        s->cb_.connection = cb;
+        return 0;
+    }
+    if (s->flags_ & (ASY__S_READING | ASY__S_CONNECTING | ASY__S_CONNECTED)) return ASY_EINVAL;
+    if (s->fd_.io.fd < 0) {
+        /* an unbound TCP socket listens on an ephemeral port of every
+         * interface, as Node's listen() without arguments; a pipe needs
+         * a path */
+        if (s->type != ASY_HANDLE_TCP) return ASY_EINVAL;
+        r = asy__sock_ensure_fd(s, AF_INET);
+        if (r) return r;
+    }
+    if (backlog <= 0) backlog = 511;
+    if (listen(s->fd_.io.fd, backlog) != 0) return asy__errno();
+    s->cb_.connection = cb;
+    s->flags_ |= ASY__S_LISTENING;
+    r = asy__listen_arm(s);
+    if (r) {
+        s->flags_ &= ~(unsigned)ASY__S_LISTENING;
+        return r;
+    }
+    asy__sock_update_active(s);
+    return 0;
+}
+
+ASYNCRT_API int asy_sock_accept(asy_sock_t *server, asy_sock_t *client) {
+    int fd;
+    if (!server || !client || !asy__is_stream_type(server->type) || client->type != server->type)
+        return ASY_EINVAL;
+    if (!(server->flags_ & ASY__S_ACCEPT_READY)) return ASY_EAGAIN;
+    if (asy__sock_closing(client) || client->fd_.io.fd >= 0) return ASY_EINVAL;
+    fd = (int)server->rop_.result;
+    server->flags_ &= ~(unsigned)ASY__S_ACCEPT_READY;
+    asy__sock_adopt(client, fd, ASY__FD_SOCKET);
+    client->flags_ |= ASY__S_CONNECTED;
+    if ((server->flags_ & ASY__S_LISTENING) && !asy__sock_closing(server) &&
+        !(server->flags_ & ASY__S_ACCEPT_PAUSED) && server->rop_.state_ == ASY__OPS_IDLE &&
+        asy__listen_arm(server) != 0)
+        asy__listen_pause(server);
+    return 0;
+}
+
+#line 1 "asyncrt_impl/net/tcp.c"
+/* TCP: socket creation, bind, connect and the socket options.  Reading,
+ * writing and accepting are the shared stream machinery (sock.c,
+ * listen.c). */
+
+ASYNCRT_API int asy_tcp_init_at(asy_loop_t *loop, asy_tcp_t *tcp, const char *file, int line) {
+    if (!loop || !tcp) return ASY_EINVAL;
+    asy__sock_init(loop, (asy_sock_t *)tcp, ASY_HANDLE_TCP, file, line);
+    return 0;
+}
+
+static int asy__tcp_ok(const asy_tcp_t *t) {
+    return t && t->type == ASY_HANDLE_TCP && !asy__sock_closing((const asy_sock_t *)t);
+}
+
+static int asy__addr_domain(const asy_addr_t *addr) {
+    switch (asy_addr_family(addr)) {
+        case 4:
+            return AF_INET;
+        case 6:
+            return AF_INET6;
+        default:
+            return -1;
+    }
+}
+
+ASYNCRT_API int asy_tcp_open(asy_tcp_t *tcp, int fd) {
+    int r;
+    if (!asy__tcp_ok(tcp) || fd < 0) return ASY_EINVAL;
+    if (tcp->fd_.io.fd >= 0) return ASY_EBUSY;
+    if ((r = asy__set_nonblock_cloexec(fd)) != 0) return r;
+    asy__sock_adopt((asy_sock_t *)tcp, fd, ASY__FD_SOCKET);
+    tcp->flags_ |= ASY__S_CONNECTED;
+    return 0;
+}
+
+ASYNCRT_API int asy_tcp_bind(asy_tcp_t *tcp, const asy_addr_t *addr, unsigned flags) {
+    int domain, on = 1, r, fd;
+    if (!asy__tcp_ok(tcp) || !addr || (flags & ~3u)) return ASY_EINVAL;
+    domain = asy__addr_domain(addr);
+    if (domain < 0) return ASY_EAFNOSUPPORT;
+    if ((flags & ASY_TCP_IPV6ONLY) && domain != AF_INET6) return ASY_EINVAL;
+    if (tcp->fd_.io.fd >= 0 && (tcp->flags_ & (ASY__S_LISTENING | ASY__S_CONNECTED))) return ASY_EINVAL;
+    if ((r = asy__sock_ensure_fd((asy_sock_t *)tcp, domain)) != 0) return r;
+    fd = tcp->fd_.io.fd;
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) != 0) return asy__errno();
+    if (domain == AF_INET6) {
+        int v6only = (flags & ASY_TCP_IPV6ONLY) ? 1 : 0;
+        if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof(v6only)) != 0)
+            return asy__errno();
+    }
+    if (flags & ASY_TCP_REUSEPORT) {
+#ifdef SO_REUSEPORT
+        if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on)) != 0) return asy__errno();
+#else
+        return ASY_ENOTSUP;
+#endif
+    }
+    if (bind(fd, (const struct sockaddr *)(const void *)addr, (socklen_t)asy_addr_len(addr)) != 0)
+        return asy__errno();
+    return 0;
+}
+
+ASYNCRT_API int asy_tcp_listen(asy_tcp_t *tcp, int backlog, asy_connection_cb cb) {
+    return asy_sock_listen((asy_sock_t *)tcp, backlog, cb);
+}
+
+ASYNCRT_API int asy_tcp_accept(asy_tcp_t *server, asy_tcp_t *client) {
+    return asy_sock_accept((asy_sock_t *)server, (asy_sock_t *)client);
+}
+
+ASYNCRT_API int asy_tcp_connect_timeout(asy_connect_t *req, asy_tcp_t *tcp,
+                                        const asy_addr_t *addr, uint64_t timeout_ms,
+                                        asy_connect_cb cb) {
+    int domain, r;
+    if (!req || !asy__tcp_ok(tcp) || !addr) return ASY_EINVAL;
+    domain = asy__addr_domain(addr);
+    if (domain < 0) return ASY_EAFNOSUPPORT;
+    if ((r = asy__sock_ensure_fd((asy_sock_t *)tcp, domain)) != 0) return r;
+    return asy__sock_connect(req, (asy_sock_t *)tcp, addr, (unsigned)asy_addr_len(addr),
+                             timeout_ms, cb);
+}
+
+ASYNCRT_API int asy_tcp_connect(asy_connect_t *req, asy_tcp_t *tcp, const asy_addr_t *addr,
+                                asy_connect_cb cb) {
+    return asy_tcp_connect_timeout(req, tcp, addr, 0, cb);
+}
+
+static int asy__tcp_fd(const asy_tcp_t *tcp) {
+    if (!tcp || tcp->type != ASY_HANDLE_TCP) return ASY_EINVAL;
+    return tcp->fd_.io.fd >= 0 ? tcp->fd_.io.fd : ASY_EBADF;
+}
+
+ASYNCRT_API int asy_tcp_nodelay(asy_tcp_t *tcp, int enable) {
+    int fd = asy__tcp_fd(tcp), on = enable ? 1 : 0;
+    if (fd < 0) return fd;
+    return setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on)) == 0 ? 0 : asy__errno();
+}
+
+ASYNCRT_API int asy_tcp_keepalive(asy_tcp_t *tcp, int enable, unsigned delay_s) {
+    int fd = asy__tcp_fd(tcp), on = enable ? 1 : 0;
+    if (fd < 0) return fd;
+    if (setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof(on)) != 0) return asy__errno();
+    if (enable && delay_s) {
+        int d = delay_s > 0x7fffffffu ? 0x7fffffff : (int)delay_s;
+#ifdef TCP_KEEPIDLE
+        if (setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &d, sizeof(d)) != 0) return asy__errno();
+#elif defined(TCP_KEEPALIVE)
+        if (setsockopt(fd, IPPROTO_TCP, TCP_KEEPALIVE, &d, sizeof(d)) != 0) return asy__errno();
+#else
+        (void)d;
+#endif
+    }
+    return 0;
+}
+
+ASYNCRT_API int asy_tcp_getsockname(const asy_tcp_t *tcp, asy_addr_t *addr) {
+    int fd = asy__tcp_fd(tcp);
+    socklen_t len = sizeof(*addr);
+    if (fd < 0) return fd;
+    if (!addr) return ASY_EINVAL;
+    memset(addr, 0, sizeof(*addr));
+    return getsockname(fd, (struct sockaddr *)(void *)addr, &len) == 0 ? 0 : asy__errno();
+}
+
+ASYNCRT_API int asy_tcp_getpeername(const asy_tcp_t *tcp, asy_addr_t *addr) {
+    int fd = asy__tcp_fd(tcp);
+    socklen_t len = sizeof(*addr);
+    if (fd < 0) return fd;
+    if (!addr) return ASY_EINVAL;
+    memset(addr, 0, sizeof(*addr));
+    return getpeername(fd, (struct sockaddr *)(void *)addr, &len) == 0 ? 0 : asy__errno();
+}
+
+ASYNCRT_API int asy_tcp_close_reset(asy_tcp_t *tcp, asy_close_cb close_cb) {
+    if (!asy__tcp_ok(tcp)) return ASY_EINVAL;
+    if (tcp->flags_ & ASY__S_LISTENING) return ASY_EINVAL;
+    tcp->flags_ |= ASY__S_RESET;
+    asy_close((asy_handle_t *)tcp, close_cb);
+    return 0;
+}
+
+#line 1 "asyncrt_impl/net/pipe.c"
+/* Pipes: Unix-domain stream sockets and plain pipe fds (stdio too). */
+
+ASYNCRT_API int asy_pipe_init_at(asy_loop_t *loop, asy_pipe_t *pipe, const char *file, int line) {
+    if (!loop || !pipe) return ASY_EINVAL;
+    asy__sock_init(loop, (asy_sock_t *)pipe, ASY_HANDLE_PIPE, file, line);
+    pipe->path_ = NULL;
+    return 0;
+}
+
+static int asy__pipe_ok(const asy_pipe_t *p) {
+    return p && p->type == ASY_HANDLE_PIPE && !asy__sock_closing((const asy_sock_t *)p);
+}
+
+static int asy__is_socket(int fd) {
+    int type;
+    socklen_t len = sizeof(type);
+    return getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0;
+}
+
+ASYNCRT_API int asy_pipe_open(asy_pipe_t *pipe, int fd) {
+    int fl, sock;
+    if (!asy__pipe_ok(pipe) || fd < 0) return ASY_EINVAL;
+    if (pipe->fd_.io.fd >= 0) return ASY_EBUSY;
+    fl = fcntl(fd, F_GETFL);
+    if (fl < 0) return asy__errno();
+    if (!(fl & O_NONBLOCK) && fcntl(fd, F_SETFL, fl | O_NONBLOCK) != 0) return asy__errno();
+    sock = asy__is_socket(fd);
+    if (!sock) asy__ignore_sigpipe();
+    asy__sock_adopt((asy_sock_t *)pipe, fd, sock ? ASY__FD_SOCKET : 0);
+    pipe->flags_ |= ASY__S_CONNECTED;
+    if (fd <= 2) pipe->flags_ |= ASY__S_NOCLOSE;
+    return 0;
+}
+
+static int asy__sun(struct sockaddr_un *sun, const char *path, socklen_t *len) {
+    size_t n;
+    if (!path || !*path) return ASY_EINVAL;
+    n = strlen(path);
+    if (n >= sizeof(sun->sun_path)) return ASY_ENAMETOOLONG;
+    memset(sun, 0, sizeof(*sun));
+    sun->sun_family = AF_UNIX;
+    memcpy(sun->sun_path, path, n + 1);
+    *len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + 1);
+    return 0;
+}
+
+ASYNCRT_API int asy_pipe_bind(asy_pipe_t *pipe, const char *path) {
+    struct sockaddr_un sun;
+    socklen_t len;
+    char *copy;
+    int r;
+    if (!asy__pipe_ok(pipe)) return ASY_EINVAL;
+    if ((r = asy__sun(&sun, path, &len)) != 0) return r;
+    if (pipe->path_ || (pipe->flags_ & (ASY__S_LISTENING | ASY__S_CONNECTED))) return ASY_EINVAL;
+    copy = asy__strdup(path);
+    if (!copy) return ASY_ENOMEM;
+    if ((r = asy__sock_ensure_fd((asy_sock_t *)pipe, AF_UNIX)) != 0) {
+        asy__free(copy);
+        return r;
+    }
+    if (bind(pipe->fd_.io.fd, (struct sockaddr *)&sun, len) != 0) {
+        r = asy__errno();
+        asy__free(copy);
+        return r;
+    }
+    pipe->path_ = copy;
+    return 0;
+}
+
+ASYNCRT_API int asy_pipe_listen(asy_pipe_t *pipe, int backlog, asy_connection_cb cb) {
+    return asy_sock_listen((asy_sock_t *)pipe, backlog, cb);
+}
+
+ASYNCRT_API int asy_pipe_accept(asy_pipe_t *server, asy_pipe_t *client) {
+    return asy_sock_accept((asy_sock_t *)server, (asy_sock_t *)client);
+}
+
+ASYNCRT_API int asy_pipe_connect(asy_connect_t *req, asy_pipe_t *pipe, const char *path,
+                                 asy_connect_cb cb) {
+    struct sockaddr_un sun;
+    socklen_t len;
+    int r;
+    if (!req || !asy__pipe_ok(pipe)) return ASY_EINVAL;
+    if ((r = asy__sun(&sun, path, &len)) != 0) return r;
+    if ((r = asy__sock_ensure_fd((asy_sock_t *)pipe, AF_UNIX)) != 0) return r;
+    return asy__sock_connect(req, (asy_sock_t *)pipe, &sun, (unsigned)len, 0, cb);
+}
+
+static int asy__pipe_name(const asy_pipe_t *pipe, char *buf, size_t size, int peer) {
+    struct sockaddr_un sun;
+    socklen_t len = sizeof(sun);
+    size_t n;
+    if (!pipe || pipe->type != ASY_HANDLE_PIPE || !buf || size == 0) return ASY_EINVAL;
+    if (pipe->fd_.io.fd < 0) return ASY_EBADF;
+    memset(&sun, 0, sizeof(sun));
+    if ((peer ? getpeername(pipe->fd_.io.fd, (struct sockaddr *)&sun, &len)
+              : getsockname(pipe->fd_.io.fd, (struct sockaddr *)&sun, &len)) != 0)
+        return asy__errno();
+    if (len <= offsetof(struct sockaddr_un, sun_path)) {
+        buf[0] = 0; /* unnamed */
+        return 0;
+    }
+    n = strnlen(sun.sun_path, sizeof(sun.sun_path));
+    if (n + 1 > size) return ASY_ENOSPC;
+    memcpy(buf, sun.sun_path, n);
+    buf[n] = 0;
+    return (int)n;
+}
+
+ASYNCRT_API int asy_pipe_getsockname(const asy_pipe_t *pipe, char *buf, size_t len) {
+    return asy__pipe_name(pipe, buf, len, 0);
+}
+
+ASYNCRT_API int asy_pipe_getpeername(const asy_pipe_t *pipe, char *buf, size_t len) {
+    return asy__pipe_name(pipe, buf, len, 1);
+}
+
+ASYNCRT_API int asy_socketpair(int fds[2]) {
+    if (!fds) return ASY_EINVAL;
+#if ASYNCRT_OS_LINUX
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds) != 0)
+        return asy__errno();
+#else
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds) != 0) return asy__errno();
+    if (asy__set_nonblock_cloexec(fds[0]) != 0 || asy__set_nonblock_cloexec(fds[1]) != 0) {
+        int r = asy__errno();
+        close(fds[0]);
+        close(fds[1]);
+        return r;
+    }
+#endif
+    return 0;
+}
+
+ASYNCRT_API int asy_pipe_fds(int fds[2]) {
+    if (!fds) return ASY_EINVAL;
+#if ASYNCRT_OS_LINUX
+    if (pipe2(fds, O_NONBLOCK | O_CLOEXEC) != 0) return asy__errno();
+#else
+    if (pipe(fds) != 0) return asy__errno();
+    if (asy__set_nonblock_cloexec(fds[0]) != 0 || asy__set_nonblock_cloexec(fds[1]) != 0) {
+        int r = asy__errno();
+        close(fds[0]);
+        close(fds[1]);
+        return r;
+    }
+#endif
+    return 0;
+}
+
+#line 1 "asyncrt_impl/net/tty.c"
+/* Terminals: a stream socket over a tty fd plus termios modes. */
+
+ASYNCRT_API int asy_tty_init_at(asy_loop_t *loop, asy_tty_t *tty, int fd, const char *file,
+                                int line) {
+    int fl;
+    if (!loop || !tty || fd < 0) return ASY_EINVAL;
+    if (!isatty(fd)) return errno == EBADF ? ASY_EBADF : ASY_ENOTTY;
+    fl = fcntl(fd, F_GETFL);
+    if (fl < 0) return asy__errno();
+    if (!(fl & O_NONBLOCK) && fcntl(fd, F_SETFL, fl | O_NONBLOCK) != 0) return asy__errno();
+    asy__ignore_sigpipe();
+    asy__sock_init(loop, (asy_sock_t *)tty, ASY_HANDLE_TTY, file, line);
+    asy__sock_adopt((asy_sock_t *)tty, fd, 0);
+    tty->flags_ |= ASY__S_CONNECTED;
+    if (fd <= 2) tty->flags_ |= ASY__S_NOCLOSE;
+    tty->saved_mode_ = NULL;
+    tty->mode_ = ASY_TTY_MODE_NORMAL;
+    return 0;
+}
+
+ASYNCRT_API int asy_tty_set_mode(asy_tty_t *tty, asy_tty_mode mode) {
+    struct termios t;
+    int fd;
+    if (!tty || tty->type != ASY_HANDLE_TTY || asy__sock_closing((asy_sock_t *)tty)) return ASY_EINVAL;
+    if (mode != ASY_TTY_MODE_NORMAL && mode != ASY_TTY_MODE_RAW && mode != ASY_TTY_MODE_IO)
+        return ASY_EINVAL;
+    fd = tty->fd_.io.fd;
+    if ((int)mode == tty->mode_) return 0;
+    if (!tty->saved_mode_) {
+        struct termios *saved = ASY__NEW(struct termios);
+        if (!saved) return ASY_ENOMEM;
+        if (tcgetattr(fd, saved) != 0) {
+            int r = asy__errno();
+            asy__free(saved);
+            return r;
+        }
+        tty->saved_mode_ = saved;
+    }
+    t = *(struct termios *)tty->saved_mode_;
+    if (mode == ASY_TTY_MODE_RAW) {
+        t.c_iflag &= ~(tcflag_t)(BRKINT | ICRNL | INPCK | ISTRIP | IXON);
+        t.c_oflag |= ONLCR;
+        t.c_cflag |= CS8;
+        t.c_lflag &= ~(tcflag_t)(ECHO | ICANON | IEXTEN | ISIG);
+        t.c_cc[VMIN] = 1;
+        t.c_cc[VTIME] = 0;
+    } else if (mode == ASY_TTY_MODE_IO) {
+        cfmakeraw(&t);
+        t.c_cc[VMIN] = 1;
+        t.c_cc[VTIME] = 0;
+    }
+    if (tcsetattr(fd, TCSADRAIN, &t) != 0) return asy__errno();
+    tty->mode_ = (int)mode;
+    return 0;
+}
+
+ASY__INTERNAL void asy__tty_restore(asy_tty_t *tty) {
+    if (tty->saved_mode_) {
+        if (tty->mode_ != ASY_TTY_MODE_NORMAL)
+            tcsetattr(tty->fd_.io.fd, TCSADRAIN, (struct termios *)tty->saved_mode_);
+        asy__free(tty->saved_mode_);
+        tty->saved_mode_ = NULL;
+    }
+    tty->mode_ = ASY_TTY_MODE_NORMAL;
+}
+
+ASYNCRT_API int asy_tty_get_winsize(const asy_tty_t *tty, int *width, int *height) {
+    struct winsize ws;
+    if (!tty || tty->type != ASY_HANDLE_TTY || !width || !height) return ASY_EINVAL;
+    if (tty->fd_.io.fd < 0) return ASY_EBADF;
+    if (ioctl(tty->fd_.io.fd, TIOCGWINSZ, &ws) != 0) return asy__errno();
+    *width = ws.ws_col;
+    *height = ws.ws_row;
+    return 0;
+}
+
+ASYNCRT_API asy_handle_type asy_guess_handle(int fd) {
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) return ASY_HANDLE_UNKNOWN;
+    if (isatty(fd)) return ASY_HANDLE_TTY;
+    if (S_ISFIFO(st.st_mode)) return ASY_HANDLE_PIPE;
+    if (S_ISSOCK(st.st_mode)) {
+        struct sockaddr_storage ss;
+        socklen_t len = sizeof(ss);
+        int type;
+        socklen_t tl = sizeof(type);
+        if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl) != 0) return ASY_HANDLE_UNKNOWN;
+        memset(&ss, 0, sizeof(ss));
+        if (getsockname(fd, (struct sockaddr *)&ss, &len) != 0) return ASY_HANDLE_UNKNOWN;
+        if (ss.ss_family == AF_UNIX) return ASY_HANDLE_PIPE;
+        if (type == SOCK_STREAM) return ASY_HANDLE_TCP;
+        if (type == SOCK_DGRAM) return ASY_HANDLE_UDP;
+    }
+    return ASY_HANDLE_UNKNOWN;
+}
+
+#line 1 "asyncrt_impl/net/udp.c"
+/* UDP: recvmsg / sendmsg ops on a datagram socket. */
+
+/* BSDs take an unsigned char for the IPv4 multicast options. */
+#if ASYNCRT_OS_BSD
+#define ASY__MCAST_CHAR 1
+#else
+#define ASY__MCAST_CHAR 0
+#endif
+
+ASYNCRT_API int asy_udp_init_at(asy_loop_t *loop, asy_udp_t *udp, const char *file, int line) {
+    if (!loop || !udp) return ASY_EINVAL;
+    asy__handle_init(loop, (asy_handle_t *)udp, ASY_HANDLE_UDP, file, line);
+    asy__opfd_init(&udp->fd_, -1, 0);
+    memset(&udp->rop_, 0, sizeof(udp->rop_));
+    udp->alloc_cb_ = NULL;
+    udp->recv_cb_ = NULL;
+    udp->send_queue_size_ = 0;
+    udp->send_queue_count_ = 0;
+    memset(&udp->from_, 0, sizeof(udp->from_));
+    return 0;
+}
+
+static int asy__udp_ok(const asy_udp_t *u) {
+    return u && u->type == ASY_HANDLE_UDP && !(u->flags_ & (ASY__H_CLOSING | ASY__H_CLOSED));
+}
+
+static int asy__udp_ensure_fd(asy_udp_t *udp, int domain) {
+    int fd;
+    if (udp->fd_.io.fd >= 0) return 0;
+    fd = asy__socket_fd(domain, SOCK_DGRAM);
+    if (fd < 0) return fd;
+    asy__opfd_init(&udp->fd_, fd, ASY__FD_SOCKET);
+    return 0;
+}
+
+static void asy__udp_update_active(asy_udp_t *u) {
+    if (u->flags_ & (ASY__H_CLOSING | ASY__H_CLOSED)) return;
+    if ((u->flags_ & ASY__S_READING) || asy__opfd_busy(&u->fd_))
+        asy__handle_start((asy_handle_t *)u);
+    else
+        asy__handle_stop((asy_handle_t *)u);
+}
+
+static int asy__udp_domain(const asy_addr_t *a) {
+    int f = asy_addr_family(a);
+    return f == 4 ? AF_INET : f == 6 ? AF_INET6 : -1;
+}
+
+ASYNCRT_API int asy_udp_open(asy_udp_t *udp, int fd) {
+    int r;
+    if (!asy__udp_ok(udp) || fd < 0) return ASY_EINVAL;
+    if (udp->fd_.io.fd >= 0) return ASY_EBUSY;
+    if ((r = asy__set_nonblock_cloexec(fd)) != 0) return r;
+    asy__opfd_init(&udp->fd_, fd, ASY__FD_SOCKET);
+    return 0;
+}
+
+ASYNCRT_API int asy_udp_bind(asy_udp_t *udp, const asy_addr_t *addr, unsigned flags) {
+    int domain, r, fd, on = 1;
+    if (!asy__udp_ok(udp) || !addr || (flags & ~(unsigned)(ASY_UDP_IPV6ONLY | ASY_UDP_REUSEADDR)))
+        return ASY_EINVAL;
+    domain = asy__udp_domain(addr);
+    if (domain < 0) return ASY_EAFNOSUPPORT;
+    if ((flags & ASY_UDP_IPV6ONLY) && domain != AF_INET6) return ASY_EINVAL;
+    if ((r = asy__udp_ensure_fd(udp, domain)) != 0) return r;
+    fd = udp->fd_.io.fd;
+    if (flags & ASY_UDP_REUSEADDR) {
+        if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) != 0) return asy__errno();
+#if defined(SO_REUSEPORT) && ASYNCRT_OS_BSD
+        /* BSD needs SO_REUSEPORT for several sockets on one UDP port */
+        if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on)) != 0) return asy__errno();
+#endif
+    }
+    if (domain == AF_INET6) {
+        int v6only = (flags & ASY_UDP_IPV6ONLY) ? 1 : 0;
+        if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof(v6only)) != 0)
+            return asy__errno();
+    }
+    if (bind(fd, (const struct sockaddr *)(const void *)addr, (socklen_t)asy_addr_len(addr)) != 0)
+        return asy__errno();
+    return 0;
+}
+
+ASYNCRT_API int asy_udp_connect(asy_udp_t *udp, const asy_addr_t *addr) {
+    int r;
+    if (!asy__udp_ok(udp)) return ASY_EINVAL;
+    if (!addr) {
+        struct sockaddr sa;
+        if (!(udp->flags_ & ASY__S_CONNECTED)) return ASY_ENOTCONN;
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_family = AF_UNSPEC;
+        /* some systems report EAFNOSUPPORT while disconnecting fine */
+        if (connect(udp->fd_.io.fd, &sa, sizeof(sa)) != 0 && errno != EAFNOSUPPORT)
+            return asy__errno();
+        udp->flags_ &= ~(unsigned)ASY__S_CONNECTED;
+        return 0;
+    }
+    if (asy__udp_domain(addr) < 0) return ASY_EAFNOSUPPORT;
+    if (udp->flags_ & ASY__S_CONNECTED) return ASY_EISCONN;
+    if ((r = asy__udp_ensure_fd(udp, asy__udp_domain(addr))) != 0) return r;
+    if (connect(udp->fd_.io.fd, (const struct sockaddr *)(const void *)addr,
+                (socklen_t)asy_addr_len(addr)) != 0)
+        return asy__errno();
+    udp->flags_ |= ASY__S_CONNECTED;
+    return 0;
+}
+
+static void asy__udp_send_done(asy__op *op) {
+    asy_udp_send_t *req = ASY_CONTAINER_OF(op, asy_udp_send_t, op_);
+    asy_udp_t *u = req->handle;
+    u->send_queue_size_ -= req->size_;
+    u->send_queue_count_--;
+    if (req->bufs_ != req->bufsml_) asy__free(req->bufs_);
+    req->bufs_ = NULL;
+    if (req->cb_) req->cb_(req, op->result < 0 ? (int)op->result : 0);
+    asy__udp_update_active(u);
+}
+
+/* Checks the destination against the connected state; 0 or a code. */
+static int asy__udp_dest(asy_udp_t *udp, const asy_addr_t *addr) {
+    if (addr) {
+        int domain = asy__udp_domain(addr);
+        if (domain < 0) return ASY_EAFNOSUPPORT;
+        if (udp->flags_ & ASY__S_CONNECTED) return ASY_EISCONN;
+        return asy__udp_ensure_fd(udp, domain);
+    }
+    return (udp->flags_ & ASY__S_CONNECTED) ? 0 : ASY_EDESTADDRREQ;
+}
+
+ASYNCRT_API int asy_udp_send(asy_udp_send_t *req, asy_udp_t *udp, const asy_iov_t *bufs,
+                             unsigned nbufs, const asy_addr_t *addr, asy_udp_send_cb cb) {
+    size_t total;
+    int r;
+    if (!req || !asy__udp_ok(udp) || (!bufs && nbufs)) return ASY_EINVAL;
+    if ((r = asy__udp_dest(udp, addr)) != 0) return r;
+    memset(&req->op_, 0, sizeof(req->op_));
+    req->bufs_ = asy__iov_copy(req->bufsml_, bufs, nbufs, &total);
+    if (!req->bufs_) return ASY_ENOMEM;
+    req->handle = udp;
+    req->cb_ = cb;
+    req->size_ = 0;
+    req->op_.kind = ASY__OP_SENDMSG;
+    req->op_.cb = asy__udp_send_done;
+    req->op_.u.wv.iov = req->bufs_;
+    req->op_.u.wv.n = nbufs;
+    if (addr) {
+        req->addr_ = *addr;
+        req->op_.u.wv.addr = &req->addr_;
+        req->op_.aux = (unsigned)asy_addr_len(addr);
+    }
+    r = asy__op_submit(udp->loop, &udp->fd_, &req->op_);
+    if (r) {
+        if (req->bufs_ != req->bufsml_) asy__free(req->bufs_);
+        req->bufs_ = NULL;
+        return r;
+    }
+    if (req->op_.state_ == ASY__OPS_QUEUED) req->size_ = total;
+    udp->send_queue_size_ += req->size_;
+    udp->send_queue_count_++;
+    asy__udp_update_active(udp);
+    return 0;
+}
+
+ASYNCRT_API ptrdiff_t asy_udp_try_send(asy_udp_t *udp, const asy_iov_t *bufs, unsigned nbufs,
+                                       const asy_addr_t *addr) {
+    int r;
+    if (!asy__udp_ok(udp) || (!bufs && nbufs)) return ASY_EINVAL;
+    if ((r = asy__udp_dest(udp, addr)) != 0) return r;
+    return asy__opfd_try_write(&udp->fd_, bufs, nbufs, addr,
+                               addr ? (unsigned)asy_addr_len(addr) : 0);
+}
+
+static void asy__udp_alloc(asy__op *op, size_t suggested) {
+    asy_udp_t *u = ASY_CONTAINER_OF(op, asy_udp_t, rop_);
+    asy_iov_t b;
+    b.base = NULL;
+    b.len = 0;
+    u->alloc_cb_((asy_handle_t *)u, suggested, &b);
+    asy__after_cb(u->loop);
+    op->u.rw.base = b.base;
+    op->u.rw.len = b.base ? b.len : 0;
+}
+
+static void asy__udp_arm(asy_udp_t *u) {
+    asy__op *op = &u->rop_;
+    op->kind = ASY__OP_RECVMSG;
+    if (op->flags & ASY__OPF_LOOPBUF) {
+        op->u.rw.base = NULL;
+        op->u.rw.len = 0;
+    }
+    op->flags = (unsigned short)(u->alloc_cb_ ? 0 : ASY__OPF_LOOPBUF);
+    op->u.rw.alloc = u->alloc_cb_ ? asy__udp_alloc : NULL;
+    op->u.rw.addr = &u->from_;
+}
+
+static void asy__udp_recv_done(asy__op *op) {
+    asy_udp_t *u = ASY_CONTAINER_OF(op, asy_udp_t, rop_);
+    ptrdiff_t n = op->result;
+    int loopbuf = (op->flags & ASY__OPF_LOOPBUF) != 0;
+    asy_iov_t b;
+    b.base = op->u.rw.base;
+    b.len = loopbuf ? (n > 0 ? (size_t)n : 0) : op->u.rw.len;
+    op->u.rw.base = NULL;
+    op->u.rw.len = 0;
+    if (n == ASY_ECANCELED) {
+        if (b.base && !loopbuf) u->recv_cb_(u, 0, &b, NULL, 0);
+    } else if (n < 0) {
+        u->recv_cb_(u, n, &b, NULL, 0);
+    } else {
+        unsigned fl = (op->aux & MSG_TRUNC) ? ASY_UDP_PARTIAL : 0;
+        u->recv_cb_(u, n, &b, &u->from_, fl);
+    }
+    if ((u->flags_ & ASY__S_READING) && !(u->flags_ & (ASY__H_CLOSING | ASY__H_CLOSED)) &&
+        op->state_ == ASY__OPS_IDLE) {
+        int r;
+        asy__udp_arm(u);
+        r = asy__op_submit(u->loop, &u->fd_, op);
+        if (r) {
+            u->flags_ &= ~(unsigned)ASY__S_READING;
+            b.base = NULL;
+            b.len = 0;
+            u->recv_cb_(u, r, &b, NULL, 0);
+        }
+    }
+    asy__udp_update_active(u);
+}
+
+ASYNCRT_API int asy_udp_recv_start(asy_udp_t *udp, asy_alloc_cb alloc_cb,
+                                   asy_udp_recv_cb recv_cb) {
+    int r;
+    if (!asy__udp_ok(udp) || !recv_cb) return ASY_EINVAL;
+    /* like Node: receiving needs an address, so bind first (or send) */
+    if (udp->fd_.io.fd < 0) return ASY_EBADF;
+    udp->recv_cb_ = recv_cb;
+    if (udp->flags_ & ASY__S_READING) {
+        if (udp->rop_.state_ != ASY__OPS_DONE &&
+            (!udp->rop_.u.rw.base || (udp->rop_.flags & ASY__OPF_LOOPBUF))) {
+            udp->alloc_cb_ = alloc_cb;
+            asy__udp_arm(udp);
+        }
+        return 0;
+    }
+    udp->alloc_cb_ = alloc_cb;
+    udp->flags_ |= ASY__S_READING;
+    if (udp->rop_.state_ == ASY__OPS_IDLE) {
+        udp->rop_.cb = asy__udp_recv_done;
+        udp->rop_.u.rw.base = NULL;
+        asy__udp_arm(udp);
+        r = asy__op_submit(udp->loop, &udp->fd_, &udp->rop_);
+        if (r) {
+            udp->flags_ &= ~(unsigned)ASY__S_READING;
+            return r;
+        }
+    }
+    asy__udp_update_active(udp);
+    return 0;
+}
+
+ASYNCRT_API int asy_udp_recv_stop(asy_udp_t *udp) {
+    if (!udp || udp->type != ASY_HANDLE_UDP) return ASY_EINVAL;
+    if (!(udp->flags_ & ASY__S_READING)) return 0;
+    udp->flags_ &= ~(unsigned)ASY__S_READING;
+    asy__op_cancel(udp->loop, &udp->rop_);
+    asy__udp_update_active(udp);
+    return 0;
+}
+
+ASY__INTERNAL void asy__udp_close(asy_udp_t *udp) {
+    int fd = udp->fd_.io.fd;
+    udp->flags_ &= ~(unsigned)ASY__S_READING;
+    asy__opfd_close(udp->loop, &udp->fd_);
+    if (fd >= 0) close(fd);
+}
+
+static int asy__udp_name(const asy_udp_t *udp, asy_addr_t *addr, int peer) {
+    socklen_t len = sizeof(*addr);
+    if (!udp || udp->type != ASY_HANDLE_UDP || !addr) return ASY_EINVAL;
+    if (udp->fd_.io.fd < 0) return ASY_EBADF;
+    memset(addr, 0, sizeof(*addr));
+    if ((peer ? getpeername(udp->fd_.io.fd, (struct sockaddr *)(void *)addr, &len)
+              : getsockname(udp->fd_.io.fd, (struct sockaddr *)(void *)addr, &len)) != 0)
+        return asy__errno();
+    return 0;
+}
+
+ASYNCRT_API int asy_udp_getsockname(const asy_udp_t *udp, asy_addr_t *addr) {
+    return asy__udp_name(udp, addr, 0);
+}
+
+ASYNCRT_API int asy_udp_getpeername(const asy_udp_t *udp, asy_addr_t *addr) {
+    return asy__udp_name(udp, addr, 1);
+}
+
+/* The socket's family; a negative code when it has no fd. */
+static int asy__udp_family(const asy_udp_t *udp) {
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof(ss);
+    if (!udp || udp->fd_.io.fd < 0) return ASY_EBADF;
+    memset(&ss, 0, sizeof(ss));
+    if (getsockname(udp->fd_.io.fd, (struct sockaddr *)&ss, &len) != 0) return asy__errno();
+    return ss.ss_family;
+}
+
+/* The sockaddr_in6 inside an IPv6 asy_addr_t (copied: no type punning). */
+static struct sockaddr_in6 asy__sin6(const asy_addr_t *a) {
+    struct sockaddr_in6 s;
+    memcpy(&s, a, sizeof(s));
+    return s;
+}
+
+static int asy__udp_setopt(asy_udp_t *udp, int level4, int opt4, int level6, int opt6,
+                           int value, int as_char) {
+    int fam = asy__udp_family(udp);
+    unsigned char c = (unsigned char)value;
+    int r;
+    if (fam < 0) return fam;
+    if (fam == AF_INET6)
+        r = setsockopt(udp->fd_.io.fd, level6, opt6, &value, sizeof(value));
+    else if (as_char)
+        r = setsockopt(udp->fd_.io.fd, level4, opt4, &c, sizeof(c));
+    else
+        r = setsockopt(udp->fd_.io.fd, level4, opt4, &value, sizeof(value));
+    return r == 0 ? 0 : asy__errno();
+}
+
+ASYNCRT_API int asy_udp_set_broadcast(asy_udp_t *udp, int on) {
+    int v = on ? 1 : 0;
+    if (!asy__udp_ok(udp)) return ASY_EINVAL;
+    if (udp->fd_.io.fd < 0) return ASY_EBADF;
+    return setsockopt(udp->fd_.io.fd, SOL_SOCKET, SO_BROADCAST, &v, sizeof(v)) == 0
+               ? 0
+               : asy__errno();
+}
+
+ASYNCRT_API int asy_udp_set_ttl(asy_udp_t *udp, int ttl) {
+    if (!asy__udp_ok(udp) || ttl < 1 || ttl > 255) return ASY_EINVAL;
+    return asy__udp_setopt(udp, IPPROTO_IP, IP_TTL, IPPROTO_IPV6, IPV6_UNICAST_HOPS, ttl, 0);
+}
+
+ASYNCRT_API int asy_udp_set_multicast_ttl(asy_udp_t *udp, int ttl) {
+    if (!asy__udp_ok(udp) || ttl < 0 || ttl > 255) return ASY_EINVAL;
+    return asy__udp_setopt(udp, IPPROTO_IP, IP_MULTICAST_TTL, IPPROTO_IPV6,
+                           IPV6_MULTICAST_HOPS, ttl, ASY__MCAST_CHAR);
+}
+
+ASYNCRT_API int asy_udp_set_multicast_loop(asy_udp_t *udp, int on) {
+    if (!asy__udp_ok(udp)) return ASY_EINVAL;
+    return asy__udp_setopt(udp, IPPROTO_IP, IP_MULTICAST_LOOP, IPPROTO_IPV6,
+                           IPV6_MULTICAST_LOOP, on ? 1 : 0, ASY__MCAST_CHAR);
+}
+
+ASYNCRT_API int asy_udp_set_multicast_interface(asy_udp_t *udp, const char *iface) {
+    int fam;
+    if (!asy__udp_ok(udp)) return ASY_EINVAL;
+    fam = asy__udp_family(udp);
+    if (fam < 0) return fam;
+    if (fam == AF_INET6) {
+        unsigned idx = 0;
+        asy_addr_t a;
+        if (iface && asy_ip6_addr(iface, 0, &a) != 0) return ASY_EINVAL;
+        if (iface) idx = asy__sin6(&a).sin6_scope_id;
+        return setsockopt(udp->fd_.io.fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &idx, sizeof(idx)) == 0
+                   ? 0
+                   : asy__errno();
+    } else {
+        struct in_addr in;
+        in.s_addr = htonl(INADDR_ANY);
+        if (iface && inet_pton(AF_INET, iface, &in) != 1) return ASY_EINVAL;
+        return setsockopt(udp->fd_.io.fd, IPPROTO_IP, IP_MULTICAST_IF, &in, sizeof(in)) == 0
+                   ? 0
+                   : asy__errno();
+    }
+}
+
+ASYNCRT_API int asy_udp_set_membership(asy_udp_t *udp, const char *group, const char *iface,
+                                       asy_membership membership) {
+    int r;
+    if (!asy__udp_ok(udp) || !group ||
+        (membership != ASY_JOIN_GROUP && membership != ASY_LEAVE_GROUP))
+        return ASY_EINVAL;
+    if (strchr(group, ':')) {
+        struct ipv6_mreq m;
+        asy_addr_t a;
+        if ((r = asy_ip6_addr(group, 0, &a)) != 0) return r;
+        if ((r = asy__udp_ensure_fd(udp, AF_INET6)) != 0) return r;
+        memset(&m, 0, sizeof(m));
+        m.ipv6mr_multiaddr = asy__sin6(&a).sin6_addr;
+        if (iface) {
+            asy_addr_t ia;
+            if (asy_ip6_addr(iface, 0, &ia) != 0) return ASY_EINVAL;
+            m.ipv6mr_interface = asy__sin6(&ia).sin6_scope_id;
+        }
+        r = setsockopt(udp->fd_.io.fd, IPPROTO_IPV6,
+                       membership == ASY_JOIN_GROUP ? IPV6_JOIN_GROUP : IPV6_LEAVE_GROUP, &m,
+                       sizeof(m));
+    } else {
+        struct ip_mreq m;
+        memset(&m, 0, sizeof(m));
+        if (inet_pton(AF_INET, group, &m.imr_multiaddr) != 1) return ASY_EINVAL;
+        m.imr_interface.s_addr = htonl(INADDR_ANY);
+        if (iface && inet_pton(AF_INET, iface, &m.imr_interface) != 1) return ASY_EINVAL;
+        if ((r = asy__udp_ensure_fd(udp, AF_INET)) != 0) return r;
+        r = setsockopt(udp->fd_.io.fd, IPPROTO_IP,
+                       membership == ASY_JOIN_GROUP ? IP_ADD_MEMBERSHIP : IP_DROP_MEMBERSHIP, &m,
+                       sizeof(m));
+    }
+    return r == 0 ? 0 : asy__errno();
+}
+
+ASYNCRT_API size_t asy_udp_send_queue_size(const asy_udp_t *udp) {
+    return udp ? udp->send_queue_size_ : 0;
+}
+
+ASYNCRT_API size_t asy_udp_send_queue_count(const asy_udp_t *udp) {
+    return udp ? udp->send_queue_count_ : 0;
 }
 
 #endif /* ASYNCRT_OS_POSIX */

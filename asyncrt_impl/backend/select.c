@@ -1,6 +1,10 @@
 /* Run-time selection between the compiled-in backends, and the io calls
  * the loop makes, dispatched to the one in use. */
+ASY__INTERNAL void asy__ops_loop_init(asy_loop_t *loop);
+ASY__INTERNAL void asy__ops_loop_close(asy_loop_t *loop);
+
 ASY__INTERNAL int asy__backend_init(asy_loop_t *loop, const char *name) {
+    asy__ops_loop_init(loop);
     if (!name || !*name) name = getenv("ASYNCRT_BACKEND");
     if (name && *name) {
         if (strcmp(name, "poll") == 0) return asy__pollb_init(loop);
@@ -17,6 +21,7 @@ ASY__INTERNAL int asy__backend_init(asy_loop_t *loop, const char *name) {
 }
 
 ASY__INTERNAL void asy__backend_close(asy_loop_t *loop) {
+    asy__ops_loop_close(loop);
 #if ASYNCRT_OS_LINUX
     if (loop->backend_.kind == ASY__BACKEND_EPOLL) asy__epoll_close(loop);
 #endif

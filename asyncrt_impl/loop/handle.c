@@ -38,6 +38,12 @@ ASYNCRT_API void asy_close(asy_handle_t *h, asy_close_cb cb) {
         case ASY_HANDLE_IPC:
             asy__ipc_close((asy_ipc_t *)h);
             break;
+        case ASY_HANDLE_TCP:
+        case ASY_HANDLE_UDP:
+        case ASY_HANDLE_PIPE:
+        case ASY_HANDLE_TTY:
+            asy__net_close(h);
+            break;
         default:
             break;
     }
@@ -54,6 +60,7 @@ ASY__INTERNAL void asy__run_closing(asy_loop_t *loop) {
     while (!asy__queue_empty(&q)) {
         asy_handle_t *h = ASY_CONTAINER_OF(asy__queue_head(&q), asy_handle_t, closing_link_);
         asy__queue_remove(&h->closing_link_);
+        if (h->type >= ASY_HANDLE_TCP && h->type <= ASY_HANDLE_TTY) asy__net_finish_close(h);
         asy__queue_remove(&h->handle_link_);
         h->flags_ = (h->flags_ & ~(unsigned)ASY__H_CLOSING) | ASY__H_CLOSED;
         if (h->close_cb_) {

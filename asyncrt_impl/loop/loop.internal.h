@@ -43,6 +43,11 @@ ASY__INTERNAL void asy__poll_close(asy_poll_t *h);
 /* defined by the process layer */
 ASY__INTERNAL void asy__process_close(asy_process_t *h);
 ASY__INTERNAL void asy__ipc_close(asy_ipc_t *h);
+/* Sockets, pipes, TTYs (net layer): close stops them and closes the fd;
+ * finish_close runs in the close phase, before close_cb, to deliver the
+ * completions of their cancelled operations. */
+ASY__INTERNAL void asy__net_close(asy_handle_t *h);
+ASY__INTERNAL void asy__net_finish_close(asy_handle_t *h);
 
 ASY__INTERNAL int asy__timers_init(asy_loop_t *loop);
 ASY__INTERNAL void asy__timers_free(asy_loop_t *loop);
