@@ -1703,6 +1703,12 @@ typedef enum {
 typedef struct {
     asy_stdio_kind kind;
     int fd; /* for ASY_STDIO_FD */
+    /* ASY_STDIO_PIPE only, optional: a pipe handle you initialised
+     * (asy_pipe_init) that receives the parent's end, so the child's fd is
+     * a stream of the net layer (asy_sock_read_start / asy_sock_write /
+     * asy_sock_shutdown; close it with asy_close).  NULL: the pipe is read
+     * and written with the asy_process_* calls below. */
+    asy_pipe_t *pipe;
 } asy_stdio_opt;
 
 #define ASY_PROCESS_MAX_STDIO 16
@@ -1975,6 +1981,27 @@ ASYNCRT_API int asy_fork_at(asy_loop_t *loop, asy_process_t *p, asy_ipc_t *ch,
                             const char *src_file, int src_line);
 #define asy_fork(loop, p, ch, program, args, opts, cb) \
     asy_fork_at((loop), (p), (ch), (program), (args), (opts), (cb), ASY_HERE)
+
+/* util.promisify(execFile) / promisify(exec): a promise fulfilled, when
+ * the command succeeded (status 0), with an asy_exec_output the promise
+ * owns (valid while you hold the promise or a continuation runs); rejected
+ * otherwise with res.status and a message ("command failed", plus the
+ * child's stderr when it wrote any).  Returns NULL only on ENOMEM; bad
+ * arguments give a promise already rejected with ASY_EINVAL.  Release it
+ * with asy_promise_release. */
+typedef struct {
+    char *out;
+    size_t out_len;
+    char *err;
+    size_t err_len;
+    int pid;
+} asy_exec_output;
+
+ASYNCRT_API asy_promise_t *asy_exec_file_async(asy_loop_t *loop, const char *file,
+                                               const char *const *args,
+                                               const asy_exec_opts *opts);
+ASYNCRT_API asy_promise_t *asy_exec_async(asy_loop_t *loop, const char *command,
+                                          const asy_exec_opts *opts);
 
 #endif /* ASYNCRT_OS_POSIX */
 
@@ -9705,6 +9732,20 @@ static int asy__spawn_run(asy_process_t *p, const char *file, const char *const 
     return r;
 }
 
+/* Parent ends the caller wants as net-layer pipe handles move there. */
+static int asy__spawn_hand_pipes(asy_process_t *p, const asy_process_opts *o) {
+    int i, r;
+    if (!o) return 0;
+    for (i = 0; i < p->npipes_; i++) {
+        struct asy__child_pipe *cp = &p->pipes_[i];
+        if (o->stdio[i].kind != ASY_STDIO_PIPE || !o->stdio[i].pipe || cp->io.fd < 0) continue;
+        if ((r = asy_pipe_open(o->stdio[i].pipe, cp->io.fd)) != 0) return r;
+        cp->io.fd = -1; /* the pipe handle owns it now */
+        cp->readable = cp->writable = 0;
+    }
+    return 0;
+}
+
 ASYNCRT_API int asy_spawn_at(asy_loop_t *loop, asy_process_t *p, const char *file,
                              const char *const *args, const asy_process_opts *o,
                              asy_exit_cb exit_cb, const char *src_file, int src_line) {
@@ -9736,6 +9777,18 @@ ASYNCRT_API int asy_spawn_at(asy_loop_t *loop, asy_process_t *p, const char *fil
             }
             p->pid = 0;
         }
+        if (ipc_fd >= 0) close(ipc_fd);
+        asy__proc_pipes_free(p);
+        asy__proc_fail(p, r);
+        return 0;
+    }
+    r = asy__spawn_hand_pipes(p, o);
+    if (r) { /* could not adopt an fd: the child must not run half-wired */
+        int st;
+        kill((pid_t)p->pid, SIGKILL);
+        while (waitpid((pid_t)p->pid, &st, 0) < 0 && errno == EINTR) {
+        }
+        p->pid = 0;
         if (ipc_fd >= 0) close(ipc_fd);
         asy__proc_pipes_free(p);
         asy__proc_fail(p, r);
@@ -10516,6 +10569,91 @@ ASYNCRT_API int asy_fork_at(asy_loop_t *loop, asy_process_t *p, asy_ipc_t *ch,
     }
     o.ipc = ch;
     return asy_spawn_at(loop, p, program, args, &o, exit_cb, src_file, src_line);
+}
+
+#line 1 "asyncrt_impl/process/exec_promise.c"
+/* Promise forms of execFile / exec (util.promisify).  The callback holds
+ * its own reference to the promise until it settles it. */
+static void asy__exec_output_free(void *v) {
+    asy_exec_output *o = (asy_exec_output *)v;
+    asy__free(o->out);
+    asy__free(o->err);
+    asy__free(o);
+}
+
+static char *asy__memdup0(const char *s, size_t n) {
+    char *d = (char *)asy__malloc(n + 1);
+    if (d) {
+        if (n) memcpy(d, s, n);
+        d[n] = 0;
+    }
+    return d;
+}
+
+static void asy__exec_promise_cb(const asy_exec_result *r, void *arg) {
+    asy_promise_t *p = (asy_promise_t *)arg;
+    if (r->status == 0) {
+        asy_exec_output *o = ASY__NEW(asy_exec_output);
+        if (o) {
+            o->out = asy__memdup0(r->out, r->out_len);
+            o->err = asy__memdup0(r->err, r->err_len);
+            o->out_len = r->out_len;
+            o->err_len = r->err_len;
+            o->pid = r->pid;
+        }
+        if (!o || !o->out || !o->err) {
+            if (o) asy__exec_output_free(o);
+            asy_promise_reject(p, ASY_ENOMEM, NULL);
+        } else {
+            asy_promise_settle(p, asy_ok_owned(o, asy__exec_output_free));
+        }
+    } else {
+        /* Node's "Command failed: ...\n<stderr>", bounded */
+        size_t ml = strlen(r->message), el = r->err_len > 4000 ? 4000 : r->err_len;
+        char *msg = (char *)asy__malloc(ml + el + 2);
+        if (msg) {
+            memcpy(msg, r->message, ml);
+            if (el) {
+                msg[ml] = '\n';
+                memcpy(msg + ml + 1, r->err, el);
+                msg[ml + 1 + el] = 0;
+            } else {
+                msg[ml] = 0;
+            }
+        }
+        asy_promise_reject(p, r->status, msg ? msg : r->message);
+        asy__free(msg);
+    }
+    asy_promise_release(p);
+}
+
+ASYNCRT_API asy_promise_t *asy_exec_file_async(asy_loop_t *loop, const char *file,
+                                               const char *const *args,
+                                               const asy_exec_opts *opts) {
+    asy_promise_t *p;
+    int r;
+    if (!loop) return NULL;
+    p = asy_promise_new(loop);
+    if (!p) return NULL;
+    asy_promise_retain(p); /* the callback's */
+    r = asy_exec_file(loop, file, args, opts, asy__exec_promise_cb, p);
+    if (r) {
+        asy_promise_reject(p, r, NULL);
+        asy_promise_release(p);
+    }
+    return p;
+}
+
+ASYNCRT_API asy_promise_t *asy_exec_async(asy_loop_t *loop, const char *command,
+                                          const asy_exec_opts *opts) {
+    const char *sh = (opts && opts->shell) ? opts->shell : "/bin/sh";
+    const char *argv[4];
+    if (!command) return asy_promise_rejected(loop, ASY_EINVAL, NULL);
+    argv[0] = sh;
+    argv[1] = "-c";
+    argv[2] = command;
+    argv[3] = NULL;
+    return asy_exec_file_async(loop, sh, argv, opts);
 }
 
 #endif /* ASYNCRT_OS_POSIX */

@@ -573,3 +573,74 @@ TEST_T(process_several_loops_share_sigchld, 20000) {
     for (i = 0; i < 4; i++)
         for (j = 0; j < 20; j++) ASSERT_EQ(codes[i][j], j + 1);
 }
+
+/* ---- stdio as net-layer pipe handles -------------------------------------- */
+static struct {
+    asy_pipe_t in, out;
+    asy_write_t wreq;
+    asy_shutdown_t sreq;
+    char got[64];
+    size_t len;
+    int eof, wrote, exits, closes;
+} sp;
+
+static void sp_read(asy_sock_t *s, ptrdiff_t n, const asy_iov_t *buf) {
+    if (n < 0) {
+        ASSERT_EQ(n, ASY_EOF);
+        sp.eof++;
+        asy_close((asy_handle_t *)s, NULL);
+        return;
+    }
+    ASSERT_LT(sp.len + (size_t)n, sizeof(sp.got));
+    memcpy(sp.got + sp.len, buf->base, (size_t)n);
+    sp.len += (size_t)n;
+}
+
+static void sp_shut(asy_shutdown_t *req, int status) {
+    ASSERT_OK(status);
+    asy_close((asy_handle_t *)req->handle, NULL);
+}
+
+static void sp_write(asy_write_t *req, int status) {
+    ASSERT_OK(status);
+    sp.wrote++;
+    ASSERT_OK(asy_sock_shutdown(&sp.sreq, req->handle, sp_shut));
+}
+
+static void sp_exit(asy_process_t *p, int status, int code, int sig) {
+    (void)sig;
+    ASSERT_OK(status);
+    ASSERT_EQ(code, 0);
+    sp.exits++;
+    asy_close((asy_handle_t *)p, NULL);
+}
+
+TEST(process_stdio_as_pipe_handles) {
+    asy_process_t p;
+    asy_process_opts o;
+    asy_iov_t iov;
+    const char *argv[] = {"tr", "a-z", "A-Z", NULL};
+    memset(&sp, 0, sizeof(sp));
+    ASSERT_OK(asy_loop_init(&L, NULL));
+    ASSERT_OK(asy_pipe_init(&L, &sp.in));
+    ASSERT_OK(asy_pipe_init(&L, &sp.out));
+    memset(&o, 0, sizeof(o));
+    o.stdio[0].pipe = &sp.in;
+    o.stdio[1].pipe = &sp.out;
+    o.stdio[2].kind = ASY_STDIO_INHERIT;
+    ASSERT_OK(asy_spawn(&L, &p, "tr", argv, &o, sp_exit));
+    ASSERT_GT(p.pid, 0);
+    ASSERT_EQ(asy_process_stdio_fd(&p, 1), -1); /* owned by the pipe handle */
+    ASSERT_GE(asy_sock_fileno((asy_sock_t *)&sp.out), 0);
+    ASSERT_OK(asy_sock_read_start((asy_sock_t *)&sp.out, NULL, sp_read));
+    iov.base = (char *)"through a stream\n";
+    iov.len = strlen(iov.base);
+    ASSERT_OK(asy_sock_write(&sp.wreq, (asy_sock_t *)&sp.in, &iov, 1, sp_write));
+    asy_run(&L, ASY_RUN_DEFAULT);
+    sp.got[sp.len] = 0;
+    ASSERT_STR_EQ(sp.got, "THROUGH A STREAM\n");
+    ASSERT_EQ(sp.eof, 1);
+    ASSERT_EQ(sp.wrote, 1);
+    ASSERT_EQ(sp.exits, 1);
+    ASSERT_OK(asy_loop_close(&L));
+}

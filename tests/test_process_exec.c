@@ -196,3 +196,59 @@ TEST(exec_cwd_and_env_pass_through) {
     ASSERT_STR_EQ(r.out, "/ asyncrt\n");
     ASSERT_OK(asy_loop_close(&L));
 }
+
+/* ---- promise forms -------------------------------------------------------- */
+static int settled, settled_err;
+static char settled_out[256], settled_msg[256];
+
+static void on_settled(void *arg, const asy_settled_t *in) {
+    (void)arg;
+    settled++;
+    settled_err = in->error;
+    if (in->state == ASY_PROMISE_FULFILLED) {
+        const asy_exec_output *o = (const asy_exec_output *)in->value;
+        snprintf(settled_out, sizeof(settled_out), "%s", o->out);
+        ASSERT_EQ(o->out_len, strlen(o->out));
+    } else {
+        snprintf(settled_msg, sizeof(settled_msg), "%s", in->message ? in->message : "");
+    }
+}
+
+TEST(exec_file_async_fulfils_with_output) {
+    asy_promise_t *p;
+    const char *argv[] = {"echo", "from", "promise", NULL};
+    settled = 0;
+    ASSERT_OK(asy_loop_init(&L, NULL));
+    p = asy_exec_file_async(&L, "echo", argv, NULL);
+    ASSERT_NOT_NULL(p);
+    ASSERT_OK(asy_promise_on_settled(p, on_settled, NULL));
+    asy_run(&L, ASY_RUN_DEFAULT);
+    ASSERT_EQ(settled, 1);
+    ASSERT_EQ(settled_err, 0);
+    ASSERT_STR_EQ(settled_out, "from promise\n");
+    asy_promise_release(p);
+    ASSERT_OK(asy_loop_close(&L));
+}
+
+TEST(exec_async_rejects_with_status_and_stderr) {
+    asy_promise_t *p;
+    settled = 0;
+    ASSERT_OK(asy_loop_init(&L, NULL));
+    p = asy_exec_async(&L, "echo bad thing >&2; exit 2", NULL);
+    ASSERT_NOT_NULL(p);
+    ASSERT_OK(asy_promise_on_settled(p, on_settled, NULL));
+    asy_run(&L, ASY_RUN_DEFAULT);
+    ASSERT_EQ(settled, 1);
+    ASSERT_ERR(settled_err, ASY_ECHILD);
+    ASSERT_STR_EQ(settled_msg, "command failed\nbad thing\n");
+    asy_promise_release(p);
+    /* bad arguments: already rejected */
+    settled = 0;
+    p = asy_exec_file_async(&L, NULL, NULL, NULL);
+    ASSERT_NOT_NULL(p);
+    ASSERT_OK(asy_promise_on_settled(p, on_settled, NULL));
+    asy_run(&L, ASY_RUN_DEFAULT);
+    ASSERT_ERR(settled_err, ASY_EINVAL);
+    asy_promise_release(p);
+    ASSERT_OK(asy_loop_close(&L));
+}

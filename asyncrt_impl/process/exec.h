@@ -61,3 +61,24 @@ ASYNCRT_API int asy_fork_at(asy_loop_t *loop, asy_process_t *p, asy_ipc_t *ch,
                             const char *src_file, int src_line);
 #define asy_fork(loop, p, ch, program, args, opts, cb) \
     asy_fork_at((loop), (p), (ch), (program), (args), (opts), (cb), ASY_HERE)
+
+/* util.promisify(execFile) / promisify(exec): a promise fulfilled, when
+ * the command succeeded (status 0), with an asy_exec_output the promise
+ * owns (valid while you hold the promise or a continuation runs); rejected
+ * otherwise with res.status and a message ("command failed", plus the
+ * child's stderr when it wrote any).  Returns NULL only on ENOMEM; bad
+ * arguments give a promise already rejected with ASY_EINVAL.  Release it
+ * with asy_promise_release. */
+typedef struct {
+    char *out;
+    size_t out_len;
+    char *err;
+    size_t err_len;
+    int pid;
+} asy_exec_output;
+
+ASYNCRT_API asy_promise_t *asy_exec_file_async(asy_loop_t *loop, const char *file,
+                                               const char *const *args,
+                                               const asy_exec_opts *opts);
+ASYNCRT_API asy_promise_t *asy_exec_async(asy_loop_t *loop, const char *command,
+                                          const asy_exec_opts *opts);

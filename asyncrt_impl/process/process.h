@@ -26,6 +26,12 @@ typedef enum {
 typedef struct {
     asy_stdio_kind kind;
     int fd; /* for ASY_STDIO_FD */
+    /* ASY_STDIO_PIPE only, optional: a pipe handle you initialised
+     * (asy_pipe_init) that receives the parent's end, so the child's fd is
+     * a stream of the net layer (asy_sock_read_start / asy_sock_write /
+     * asy_sock_shutdown; close it with asy_close).  NULL: the pipe is read
+     * and written with the asy_process_* calls below. */
+    asy_pipe_t *pipe;
 } asy_stdio_opt;
 
 #define ASY_PROCESS_MAX_STDIO 16

@@ -298,6 +298,20 @@ static int asy__spawn_run(asy_process_t *p, const char *file, const char *const 
     return r;
 }
 
+/* Parent ends the caller wants as net-layer pipe handles move there. */
+static int asy__spawn_hand_pipes(asy_process_t *p, const asy_process_opts *o) {
+    int i, r;
+    if (!o) return 0;
+    for (i = 0; i < p->npipes_; i++) {
+        struct asy__child_pipe *cp = &p->pipes_[i];
+        if (o->stdio[i].kind != ASY_STDIO_PIPE || !o->stdio[i].pipe || cp->io.fd < 0) continue;
+        if ((r = asy_pipe_open(o->stdio[i].pipe, cp->io.fd)) != 0) return r;
+        cp->io.fd = -1; /* the pipe handle owns it now */
+        cp->readable = cp->writable = 0;
+    }
+    return 0;
+}
+
 ASYNCRT_API int asy_spawn_at(asy_loop_t *loop, asy_process_t *p, const char *file,
                              const char *const *args, const asy_process_opts *o,
                              asy_exit_cb exit_cb, const char *src_file, int src_line) {
@@ -329,6 +343,18 @@ ASYNCRT_API int asy_spawn_at(asy_loop_t *loop, asy_process_t *p, const char *fil
             }
             p->pid = 0;
         }
+        if (ipc_fd >= 0) close(ipc_fd);
+        asy__proc_pipes_free(p);
+        asy__proc_fail(p, r);
+        return 0;
+    }
+    r = asy__spawn_hand_pipes(p, o);
+    if (r) { /* could not adopt an fd: the child must not run half-wired */
+        int st;
+        kill((pid_t)p->pid, SIGKILL);
+        while (waitpid((pid_t)p->pid, &st, 0) < 0 && errno == EINTR) {
+        }
+        p->pid = 0;
         if (ipc_fd >= 0) close(ipc_fd);
         asy__proc_pipes_free(p);
         asy__proc_fail(p, r);
