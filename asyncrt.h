@@ -362,7 +362,10 @@ typedef struct asy__heap {
  * as uninitialised: release what it held before reusing it.  On error `out`
  * is left empty, so releasing it is always safe.  A plain struct copy
  * (`asy_buf_t v = *b`) is a *borrowed* view: valid while an owner holds its
- * reference, never released.  Do not grow a view's len by hand.
+ * reference, never released.  A view with store NULL and data set borrows
+ * memory asyncrt does not own (a literal, a stack array); every function
+ * that reads a buffer takes it.  Never grow a view's len by hand: the byte
+ * chain relies on no view reaching past what was allocated for it.
  *
  * Reference counts are plain integers: a buffer belongs to one thread at a
  * time (its loop).  Handing a buffer to another thread is fine as long as
@@ -567,6 +570,29 @@ ASYNCRT_API int asy_buf_write_float_le(asy_buf_t *b, size_t off, float v);
 ASYNCRT_API int asy_buf_write_float_be(asy_buf_t *b, size_t off, float v);
 ASYNCRT_API int asy_buf_write_double_le(asy_buf_t *b, size_t off, double v);
 ASYNCRT_API int asy_buf_write_double_be(asy_buf_t *b, size_t off, double v);
+
+/* buf.readUIntLE(offset, byteLength) & co.: byte_length 1..8 (Node allows
+ * up to 6).  Reads sign-extend the int forms; writes return ASY_ERANGE when
+ * the value does not fit in byte_length bytes (as Node throws), and
+ * ASY_EINVAL for a byte_length outside 1..8. */
+ASYNCRT_API int asy_buf_read_uint_le(const asy_buf_t *b, size_t off, size_t byte_length,
+                                     uint64_t *v);
+ASYNCRT_API int asy_buf_read_uint_be(const asy_buf_t *b, size_t off, size_t byte_length,
+                                     uint64_t *v);
+ASYNCRT_API int asy_buf_read_int_le(const asy_buf_t *b, size_t off, size_t byte_length,
+                                    int64_t *v);
+ASYNCRT_API int asy_buf_read_int_be(const asy_buf_t *b, size_t off, size_t byte_length,
+                                    int64_t *v);
+ASYNCRT_API int asy_buf_write_uint_le(asy_buf_t *b, size_t off, size_t byte_length, uint64_t v);
+ASYNCRT_API int asy_buf_write_uint_be(asy_buf_t *b, size_t off, size_t byte_length, uint64_t v);
+ASYNCRT_API int asy_buf_write_int_le(asy_buf_t *b, size_t off, size_t byte_length, int64_t v);
+ASYNCRT_API int asy_buf_write_int_be(asy_buf_t *b, size_t off, size_t byte_length, int64_t v);
+
+/* buf.swap16/32/64: reverses the byte order of each unit in place;
+ * ASY_EINVAL when len is not a multiple of the unit size. */
+ASYNCRT_API int asy_buf_swap16(asy_buf_t *b);
+ASYNCRT_API int asy_buf_swap32(asy_buf_t *b);
+ASYNCRT_API int asy_buf_swap64(asy_buf_t *b);
 
 #line 1 "asyncrt_impl/buf/bufchain.h"
 /* asy_bufchain_t: a byte queue made of buffer views, for stream and socket
@@ -3499,8 +3525,8 @@ ASY__INTERNAL size_t asy__hex_enc_simd(int level, const uint8_t *src, size_t n, 
     return 0;
 }
 
-/* Decodes leading blocks of 64 valid digits (n pairs available, n the
- * byte count); returns the bytes written. */
+/* Decodes leading blocks of 64 valid digits out of `pairs` digit pairs;
+ * returns the bytes written (one per pair). */
 ASY__INTERNAL size_t asy__hex_dec_simd(int level, const uint8_t *src, size_t pairs,
                                        uint8_t *dst) {
 #if ASY__X86_SIMD
@@ -3757,6 +3783,18 @@ ASY__INTERNAL size_t asy__b64_decode_lenient(int level, const uint8_t *s, size_t
             next_simd = i + 64;
             if (i >= n) break;
         }
+        /* whole valid quanta without the per-character bookkeeping */
+        while (k == 0 && n - i >= 4 && cap - o >= 3) {
+            uint8_t a = ASY__DEC7(t, s[i]), b = ASY__DEC7(t, s[i + 1]);
+            uint8_t d = ASY__DEC7(t, s[i + 2]), e = ASY__DEC7(t, s[i + 3]);
+            if ((a | b | d | e) & 0x80) break;
+            dst[o] = (uint8_t)((a << 2) | (b >> 4));
+            dst[o + 1] = (uint8_t)((b << 4) | (d >> 2));
+            dst[o + 2] = (uint8_t)((d << 6) | e);
+            o += 3;
+            i += 4;
+        }
+        if (i >= n) break;
         c = s[i++];
         v = ASY__DEC7(t, c);
         if (v & 0x80) {
@@ -4297,6 +4335,111 @@ ASY__NUM_RW(double_le, double, uint64_t, 0)
 ASY__NUM_RW(double_be, double, uint64_t, 1)
 
 #undef ASY__NUM_RW
+
+/* ---- variable width ------------------------------------------------------ */
+
+ASY__INTERNAL int asy__width_check(const asy_buf_t *b, size_t off, size_t width) {
+    if (width < 1 || width > 8) return ASY_EINVAL;
+    return asy__num_check(b, off, width);
+}
+
+/* Sign-extends the low `width` bytes of u. */
+ASY__INTERNAL int64_t asy__sext(uint64_t u, size_t width) {
+    int64_t v;
+    if (width < 8) {
+        u &= ((uint64_t)1 << (8 * width)) - 1;
+        if ((u >> (8 * width - 1)) & 1) u |= ~(uint64_t)0 << (8 * width);
+    }
+    memcpy(&v, &u, sizeof(v));
+    return v;
+}
+
+ASY__INTERNAL int asy__read_var(const asy_buf_t *b, size_t off, size_t width, int be,
+                                uint64_t *u) {
+    int r = asy__width_check(b, off, width);
+    if (r < 0) return r;
+    *u = asy__load_n(b->data + off, width, be);
+    return 0;
+}
+
+ASYNCRT_API int asy_buf_read_uint_le(const asy_buf_t *b, size_t off, size_t byte_length,
+                                     uint64_t *v) {
+    return v ? asy__read_var(b, off, byte_length, 0, v) : ASY_EINVAL;
+}
+
+ASYNCRT_API int asy_buf_read_uint_be(const asy_buf_t *b, size_t off, size_t byte_length,
+                                     uint64_t *v) {
+    return v ? asy__read_var(b, off, byte_length, 1, v) : ASY_EINVAL;
+}
+
+ASYNCRT_API int asy_buf_read_int_le(const asy_buf_t *b, size_t off, size_t byte_length,
+                                    int64_t *v) {
+    uint64_t u;
+    int r = v ? asy__read_var(b, off, byte_length, 0, &u) : ASY_EINVAL;
+    if (r == 0) *v = asy__sext(u, byte_length);
+    return r;
+}
+
+ASYNCRT_API int asy_buf_read_int_be(const asy_buf_t *b, size_t off, size_t byte_length,
+                                    int64_t *v) {
+    uint64_t u;
+    int r = v ? asy__read_var(b, off, byte_length, 1, &u) : ASY_EINVAL;
+    if (r == 0) *v = asy__sext(u, byte_length);
+    return r;
+}
+
+ASY__INTERNAL int asy__write_uvar(asy_buf_t *b, size_t off, size_t width, uint64_t v, int be) {
+    int r = asy__width_check(b, off, width);
+    if (r < 0) return r;
+    if (width < 8 && v >> (8 * width)) return ASY_ERANGE;
+    asy__store_n(b->data + off, v, width, be);
+    return 0;
+}
+
+ASY__INTERNAL int asy__write_ivar(asy_buf_t *b, size_t off, size_t width, int64_t v, int be) {
+    uint64_t u;
+    int r = asy__width_check(b, off, width);
+    if (r < 0) return r;
+    memcpy(&u, &v, sizeof(u));
+    /* fits when sign-extending its low bytes gives it back */
+    if (asy__sext(u, width) != v) return ASY_ERANGE;
+    asy__store_n(b->data + off, u, width, be);
+    return 0;
+}
+
+ASYNCRT_API int asy_buf_write_uint_le(asy_buf_t *b, size_t off, size_t byte_length, uint64_t v) {
+    return asy__write_uvar(b, off, byte_length, v, 0);
+}
+
+ASYNCRT_API int asy_buf_write_uint_be(asy_buf_t *b, size_t off, size_t byte_length, uint64_t v) {
+    return asy__write_uvar(b, off, byte_length, v, 1);
+}
+
+ASYNCRT_API int asy_buf_write_int_le(asy_buf_t *b, size_t off, size_t byte_length, int64_t v) {
+    return asy__write_ivar(b, off, byte_length, v, 0);
+}
+
+ASYNCRT_API int asy_buf_write_int_be(asy_buf_t *b, size_t off, size_t byte_length, int64_t v) {
+    return asy__write_ivar(b, off, byte_length, v, 1);
+}
+
+/* ---- swaps ------------------------------------------------------------------ */
+
+ASY__INTERNAL int asy__swap(asy_buf_t *b, size_t unit) {
+    size_t i, k;
+    if (!b || b->len % unit) return ASY_EINVAL;
+    for (i = 0; i < b->len; i += unit)
+        for (k = 0; k < unit / 2; k++) {
+            uint8_t t = b->data[i + k];
+            b->data[i + k] = b->data[i + unit - 1 - k];
+            b->data[i + unit - 1 - k] = t;
+        }
+    return 0;
+}
+
+ASYNCRT_API int asy_buf_swap16(asy_buf_t *b) { return asy__swap(b, 2); }
+ASYNCRT_API int asy_buf_swap32(asy_buf_t *b) { return asy__swap(b, 4); }
+ASYNCRT_API int asy_buf_swap64(asy_buf_t *b) { return asy__swap(b, 8); }
 
 #line 1 "asyncrt_impl/buf/bufchain.c"
 /* The byte chain: a ring of views that grows by doubling, so appending,
