@@ -234,6 +234,13 @@ ASYNCRT_API unsigned asy_version(void);
     XX(EUNKNOWN, -4094, "unknown error")                                     \
     XX(ECHARSET, -4096, "invalid Unicode character")                  \
     XX(EAGGREGATE, -4097, "all promises were rejected")                      \
+    XX(EPREMATURE_CLOSE, -4200, "stream closed before it finished")          \
+    XX(ESTREAM_DESTROYED, -4201, "stream was destroyed")                     \
+    XX(EWRITE_AFTER_END, -4202, "write after end")                           \
+    XX(EPUSH_AFTER_EOF, -4203, "push after the end of the stream")           \
+    XX(EMULTIPLE_CALLBACK, -4204, "callback called more than once")          \
+    XX(EUNSHIFT_AFTER_END, -4205, "unshift after the end event")             \
+    XX(ESTREAM_FINISHED, -4206, "stream already finished")                   \
     XX(EAI_ADDRFAMILY, -3000, "address family not supported")                \
     XX(EAI_AGAIN, -3001, "temporary failure")                                \
     XX(EAI_BADFLAGS, -3002, "bad ai_flags value")                            \
@@ -1382,6 +1389,364 @@ ASYNCRT_API asy_promise_t *asy_promise_any(asy_loop_t *loop, asy_promise_t *cons
  * default. */
 typedef void (*asy_unhandled_fn)(void *arg, const asy_settled_t *reason);
 ASYNCRT_API int asy_promise_on_unhandled(asy_loop_t *loop, asy_unhandled_fn fn, void *arg);
+
+#endif /* ASYNCRT_OS_POSIX */
+#if ASYNCRT_OS_POSIX
+#line 1 "asyncrt_impl/stream/stream.h"
+/* Streams: Node's Readable, Writable, Duplex, Transform and PassThrough
+ * (docs/stream.md).
+ *
+ * One struct, asy_stream_t, is every kind of stream; the *_init function
+ * picks the kind.  Chunks are asy_buf_t views: in byte mode highWaterMark
+ * counts bytes, in object mode it counts chunks (an object-mode chunk may
+ * be any buffer, an empty one included, or a pointer wrapped by
+ * asy_stream_push_obj / asy_stream_write_obj).
+ *
+ * Two audiences:
+ *   - users of a stream set an asy_stream_events struct of callbacks and
+ *     call read / write / pause / resume / end / destroy / pipe;
+ *   - implementers (a socket, a file, zlib, TLS, your own source or sink)
+ *     give an asy_stream_impl vtable, Node's _read / _write / _writev /
+ *     _final / _destroy / _construct / _transform / _flush, and report each
+ *     completion with the matching asy_stream_*_done call.
+ *
+ * Event timing follows Node 20: 'data' is synchronous (inside push when
+ * flowing with an empty buffer, else inside the flow started on a
+ * nextTick); 'end', 'finish', 'close', 'error', 'readable' and write
+ * callbacks of synchronous writes come on process.nextTick; 'drain' and
+ * write callbacks come synchronously from an asynchronous write completion
+ * and on nextTick from a synchronous one.
+ *
+ * Lifetime: the struct is the caller's.  on_close is the last call the
+ * library makes with the stream: free or reuse its memory there (or later).
+ * A stream that never closes (autoDestroy off and never destroyed) keeps
+ * whatever it buffers: destroy it.  Streams do not keep the loop alive. */
+
+typedef struct asy_stream_s asy_stream_t;
+
+/* Completion of a write, of end(), of finished(): status 0 or ASY_E*. */
+typedef void (*asy_stream_cb)(asy_stream_t *s, int status, void *arg);
+
+/* Events, Node's names.  Any member may be NULL.  The chunk given to
+ * on_data is borrowed: asy_buf_retain() it to keep it past the call. */
+typedef struct asy_stream_events {
+    void (*on_data)(asy_stream_t *s, const asy_buf_t *chunk);
+    /* Paused mode: data (or the end) is ready for asy_stream_read. */
+    void (*on_readable)(asy_stream_t *s);
+    void (*on_end)(asy_stream_t *s);
+    void (*on_error)(asy_stream_t *s, int err);
+    void (*on_drain)(asy_stream_t *s);
+    void (*on_finish)(asy_stream_t *s);
+    void (*on_close)(asy_stream_t *s);
+    void (*on_pause)(asy_stream_t *s);
+    void (*on_resume)(asy_stream_t *s);
+} asy_stream_events;
+
+/* The implementer's vtable.  Each member that takes a callback in Node
+ * completes with a *_done call instead, now or later, exactly once. */
+typedef struct asy_stream_impl {
+    /* Optional (_construct): runs on the next tick after init; reads,
+     * writes and destroy wait for asy_stream_construct_done(s, err). */
+    void (*construct)(asy_stream_t *s);
+    /* Readable (_read): produce up to about `size` bytes (items) with
+     * asy_stream_push*, now or later; asy_stream_push_end at EOF.  Not
+     * called again until something was pushed.  NULL: a pure push source. */
+    void (*read)(asy_stream_t *s, size_t size);
+    /* Writable (_write): consume one chunk, then asy_stream_write_done.
+     * The chunk stays valid until then (retain it to keep it longer). */
+    void (*write)(asy_stream_t *s, const asy_buf_t *chunk);
+    /* Optional (_writev): several buffered chunks at once (after cork, or
+     * while a write was in flight); one asy_stream_write_done for all. */
+    void (*writev)(asy_stream_t *s, const asy_buf_t *chunks, size_t n);
+    /* Optional (_final): after end(), once every write is done and before
+     * 'finish'; complete with asy_stream_final_done. */
+    void (*final)(asy_stream_t *s);
+    /* Optional (_destroy): release resources; complete with
+     * asy_stream_destroy_done(s, err) (err may differ from the one given).
+     * Chunks handed to write/writev are not touched afterwards. */
+    void (*destroy)(asy_stream_t *s, int err);
+    /* Transform (_transform): push any output, then
+     * asy_stream_transform_done.  The chunk stays valid until then. */
+    void (*transform)(asy_stream_t *s, const asy_buf_t *chunk);
+    /* Optional (_flush): the input ended; push what is left, then
+     * asy_stream_flush_done. */
+    void (*flush)(asy_stream_t *s);
+} asy_stream_impl;
+
+/* Zero means "default" for every field; NULL options mean all defaults. */
+typedef struct asy_stream_opts {
+    /* Bytes, or chunks in object mode; 0: Node's default (16 KiB, or 16
+     * chunks).  ASY_STREAM_HWM_ZERO is a real 0 ("never read ahead",
+     * "every write waits for drain").  For a duplex it sets both sides and
+     * wins over the per-side values, as in Node. */
+    size_t high_water_mark;
+    size_t readable_high_water_mark;
+    size_t writable_high_water_mark;
+    int object_mode;          /* both sides */
+    int readable_object_mode; /* duplex / transform: one side only */
+    int writable_object_mode;
+    /* autoDestroy: false -- the stream is not destroyed after 'end' and
+     * 'finish', so no 'close' until asy_stream_destroy. */
+    int no_auto_destroy;
+    /* allowHalfOpen: false -- a duplex ends its writable side when its
+     * readable side ends. */
+    int no_half_open;
+} asy_stream_opts;
+
+#define ASY_STREAM_HWM_ZERO ((size_t)-1)
+/* asy_stream_read's n for Node's read() without an argument. */
+#define ASY_STREAM_READ_ALL ((size_t)-1)
+
+/* Async pull-read (for await ... of stream): status 0 with the next chunk
+ * (borrowed, retain to keep), ASY_EOF after the last one, or the error. */
+typedef void (*asy_stream_read_cb)(asy_stream_t *s, int status, const asy_buf_t *chunk,
+                                   void *arg);
+
+/* Private pieces the struct below holds. */
+typedef struct asy__stream_listener asy__stream_listener;
+struct asy__stream_cursor;
+struct asy__stream_wreq;
+struct asy__stream_cblist;
+struct asy__stream_endcb;
+struct asy__stream_awinfo;
+struct asy__stream_iter;
+
+struct asy_stream_s {
+    void *data;      /* for the stream's user */
+    void *impl_data; /* for the implementer */
+    asy_loop_t *loop;
+    /* -- everything below is private -- */
+    const asy_stream_impl *impl_;
+    const asy_stream_events *events_;
+    unsigned sflags_, rflags_, wflags_;
+    int err_;         /* the first error (Node's `errored`) */
+    int close_err_;   /* the error emitted just before 'close' */
+    int construct_err_;
+    unsigned ticks_;  /* queued nextTicks / microtasks that use the stream */
+    asy__queue listeners_; /* library listeners: pipe, pipeline, finished */
+    struct asy__stream_cursor *cursors_;
+    /* readable side */
+    size_t rhwm_, rlen_;
+    asy_bufchain_t rbuf_;           /* byte mode */
+    asy_buf_t *ritems_;             /* object mode: ring of chunks */
+    size_t rcap_, rhead_, rcount_;
+    unsigned data_listeners_, readable_listeners_, pipes_, await_drain_;
+    size_t xform_rlen_;             /* transform: rlen_ when _transform began */
+    /* writable side */
+    size_t whwm_, wlen_, writelen_, pendingcb_;
+    unsigned corked_;
+    asy_stream_cb writecb_;
+    void *writecb_arg_;
+    struct asy__stream_cblist *writecbs_; /* a writev's callbacks */
+    asy_buf_t wcur_;                      /* the chunk being written */
+    asy_buf_t *wv_bufs_;                  /* a writev's chunks */
+    size_t wv_n_, wv_cap_;
+    struct asy__stream_wreq *wq_;         /* buffered writes (ring) */
+    size_t wq_cap_, wq_head_, wq_count_;
+    struct asy__stream_awinfo *aw_cur_;   /* afterWriteTickInfo */
+    struct asy__stream_awinfo *aw_spare_; /* one kept for reuse */
+    asy_stream_cb werr_cb_;               /* a synchronous write error */
+    void *werr_arg_;
+    struct asy__stream_cblist *werr_list_;
+    int werr_status_;
+    struct asy__stream_endcb *endcbs_;    /* end(cb) callbacks */
+    size_t nendcbs_, endcbs_cap_;
+    struct asy__stream_iter *iter_; /* async pull-read */
+};
+
+/* ---- creating ------------------------------------------------------------ */
+
+/* Every init leaves the stream ready; it allocates nothing until data is
+ * buffered.  impl may be NULL for a readable (push source) and for
+ * passthrough; a writable needs write or writev, a transform transform.
+ * ASY_EINVAL otherwise. */
+ASYNCRT_API int asy_readable_init(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
+                                  const asy_stream_opts *opts);
+ASYNCRT_API int asy_writable_init(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
+                                  const asy_stream_opts *opts);
+ASYNCRT_API int asy_duplex_init(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
+                                const asy_stream_opts *opts);
+ASYNCRT_API int asy_transform_init(asy_loop_t *loop, asy_stream_t *s,
+                                   const asy_stream_impl *impl, const asy_stream_opts *opts);
+/* A transform that passes every chunk through unchanged. */
+ASYNCRT_API int asy_passthrough_init(asy_loop_t *loop, asy_stream_t *s,
+                                     const asy_stream_opts *opts);
+
+/* Sets the event callbacks (NULL: none).  The struct is not copied: keep
+ * it alive (a static const is typical).  Setting on_data is Node's
+ * on('data'): the stream starts flowing on the next tick unless it was
+ * paused explicitly.  Setting on_readable is on('readable'): paused mode. */
+ASYNCRT_API int asy_stream_set_events(asy_stream_t *s, const asy_stream_events *events);
+
+/* ---- readable: consuming ------------------------------------------------- */
+
+/* read(n): 1 and a chunk in *out (owned: release it) when one is ready, 0
+ * when not (then on_readable or on_data follow), <0 on bad arguments.
+ * n = ASY_STREAM_READ_ALL reads everything buffered; n = 0 only starts a
+ * read.  Object mode ignores n and returns one chunk.  As in Node, a chunk
+ * read this way is also given to on_data. */
+ASYNCRT_API int asy_stream_read(asy_stream_t *s, size_t n, asy_buf_t *out);
+ASYNCRT_API int asy_stream_pause(asy_stream_t *s);
+ASYNCRT_API int asy_stream_resume(asy_stream_t *s);
+/* 1 when paused (explicitly, or by a pipe's backpressure). */
+ASYNCRT_API int asy_stream_is_paused(const asy_stream_t *s);
+/* Puts a chunk back in front of the buffer (a view is kept, no copy). */
+ASYNCRT_API int asy_stream_unshift(asy_stream_t *s, const asy_buf_t *chunk);
+/* The C form of `for await (const chunk of stream)`: cb gets the next
+ * chunk, always asynchronously (a microtask); call again from cb for the
+ * one after.  At the end cb gets ASY_EOF (or the error) and the stream is
+ * destroyed, as the loop's exit does in Node; for a stream that closes,
+ * this comes after its on_close -- the library is done with the stream
+ * and cb may free it, but must not use it if on_close already freed it.
+ * One call may be outstanding (ASY_EBUSY otherwise).  The stream switches
+ * to paused mode; to stop early, destroy it. */
+ASYNCRT_API int asy_stream_read_async(asy_stream_t *s, asy_stream_read_cb cb, void *arg);
+
+/* ---- readable: producing (implementers, and push sources) --------------- */
+
+/* push(chunk): keeps a view of chunk (no copy).  Returns 1 while below
+ * highWaterMark (push more), 0 when the producer should wait for the next
+ * read call, ASY_EPUSH_AFTER_EOF after push_end (the stream is then
+ * destroyed with that error, as in Node), ASY_ENOMEM.  An empty chunk
+ * in byte mode only ends the pending read. */
+ASYNCRT_API int asy_stream_push(asy_stream_t *s, const asy_buf_t *chunk);
+/* Like push but takes over the caller's reference (chunk is left empty). */
+ASYNCRT_API int asy_stream_push_move(asy_stream_t *s, asy_buf_t *chunk);
+/* Pushes a copy of n bytes. */
+ASYNCRT_API int asy_stream_push_bytes(asy_stream_t *s, const void *bytes, size_t n);
+/* Object mode: pushes a pointer as an empty buffer whose data is obj;
+ * free_cb(obj, hint) (may be NULL) runs when the last view is released. */
+ASYNCRT_API int asy_stream_push_obj(asy_stream_t *s, void *obj, asy_buf_free_cb free_cb,
+                                    void *hint);
+/* push(null): the end of the data. */
+ASYNCRT_API int asy_stream_push_end(asy_stream_t *s);
+
+/* ---- writable -------------------------------------------------------------- */
+
+/* write(chunk, cb): keeps a view of chunk.  1 while the buffered amount is
+ * below highWaterMark, 0 when the caller should wait for on_drain.  cb
+ * (may be NULL) runs once the chunk is written, with its status.  Errors:
+ * ASY_EWRITE_AFTER_END, ASY_ESTREAM_DESTROYED (the stream is then
+ * errored, as in Node), ASY_ENOMEM; cb is not called then. */
+ASYNCRT_API int asy_stream_write(asy_stream_t *s, const asy_buf_t *chunk, asy_stream_cb cb,
+                                 void *arg);
+ASYNCRT_API int asy_stream_write_bytes(asy_stream_t *s, const void *bytes, size_t n,
+                                       asy_stream_cb cb, void *arg);
+ASYNCRT_API int asy_stream_write_obj(asy_stream_t *s, void *obj, asy_buf_free_cb free_cb,
+                                     void *hint, asy_stream_cb cb, void *arg);
+/* end(cb): no more writes; 'finish' follows once everything is written.
+ * cb (may be NULL) runs at finish, or with the error that prevented it. */
+ASYNCRT_API int asy_stream_end(asy_stream_t *s, asy_stream_cb cb, void *arg);
+/* cork / uncork: writes are buffered until the last uncork, then handed
+ * to writev together (one write each without writev). */
+ASYNCRT_API int asy_stream_cork(asy_stream_t *s);
+ASYNCRT_API int asy_stream_uncork(asy_stream_t *s);
+
+/* ---- both ------------------------------------------------------------------ */
+
+/* destroy(err): stops everything; on_error(err) (when err != 0) then
+ * on_close follow on the next tick, each exactly once.  Buffered writes
+ * complete with the error (ASY_ESTREAM_DESTROYED when err is 0). */
+ASYNCRT_API int asy_stream_destroy(asy_stream_t *s, int err);
+
+/* ---- implementer completions ------------------------------------------------ */
+
+ASYNCRT_API int asy_stream_construct_done(asy_stream_t *s, int err);
+/* ASY_EMULTIPLE_CALLBACK (and the stream is errored) when no write was
+ * waiting for it. */
+ASYNCRT_API int asy_stream_write_done(asy_stream_t *s, int status);
+ASYNCRT_API int asy_stream_final_done(asy_stream_t *s, int status);
+ASYNCRT_API int asy_stream_destroy_done(asy_stream_t *s, int err);
+ASYNCRT_API int asy_stream_transform_done(asy_stream_t *s, int status);
+ASYNCRT_API int asy_stream_flush_done(asy_stream_t *s, int status);
+
+/* ---- state (Node's properties) ---------------------------------------------- */
+
+ASYNCRT_API int asy_stream_is_readable(const asy_stream_t *s);   /* .readable */
+ASYNCRT_API int asy_stream_is_writable(const asy_stream_t *s);   /* .writable */
+ASYNCRT_API int asy_stream_readable_ended(const asy_stream_t *s); /* 'end' emitted */
+/* .readableFlowing: -1 (null: no consumer yet), 0 (paused), 1 (flowing) */
+ASYNCRT_API int asy_stream_readable_flowing(const asy_stream_t *s);
+ASYNCRT_API size_t asy_stream_readable_length(const asy_stream_t *s);
+ASYNCRT_API size_t asy_stream_readable_hwm(const asy_stream_t *s);
+ASYNCRT_API int asy_stream_writable_ended(const asy_stream_t *s);    /* end() called */
+ASYNCRT_API int asy_stream_writable_finished(const asy_stream_t *s); /* 'finish' emitted */
+ASYNCRT_API int asy_stream_writable_need_drain(const asy_stream_t *s);
+ASYNCRT_API size_t asy_stream_writable_length(const asy_stream_t *s);
+ASYNCRT_API size_t asy_stream_writable_hwm(const asy_stream_t *s);
+ASYNCRT_API unsigned asy_stream_writable_corked(const asy_stream_t *s);
+ASYNCRT_API int asy_stream_is_destroyed(const asy_stream_t *s);
+ASYNCRT_API int asy_stream_is_closed(const asy_stream_t *s);
+/* The stream's error (Node's .errored), 0 if none. */
+ASYNCRT_API int asy_stream_errored(const asy_stream_t *s);
+
+#line 1 "asyncrt_impl/stream/pipeline.h"
+/* Connecting streams: pipeline(), finished() and the old pipe().
+ *
+ * pipeline is the one to use: backpressure from end to end, the first
+ * error destroys every stream, and the callback runs exactly once, after
+ * every stream is done.  pipe() moves data with backpressure but, as in
+ * Node, neither forwards errors nor destroys anything: an error in one
+ * stream leaves the others open (the seed's warning). */
+
+typedef void (*asy_pipeline_cb)(int status, void *arg);
+
+/* pipeline(streams[0], ..., streams[n-1], cb): streams[0] must be
+ * readable, streams[n-1] writable, the ones between both.  cb(status, arg)
+ * runs once, on a nextTick, when the last stream finished (status 0) or
+ * after an error destroyed them all (status: the first error;
+ * ASY_EPREMATURE_CLOSE when a stream was destroyed without one).  The
+ * array is copied; the streams must stay valid until their on_close.
+ * ASY_EINVAL (n < 2, a NULL, a side missing), ASY_ENOMEM; cb not called. */
+ASYNCRT_API int asy_pipeline(asy_stream_t *const *streams, size_t n, asy_pipeline_cb cb,
+                             void *arg);
+
+/* finished(stream, cb): cb(s, status, arg) once the stream is done -- its
+ * readable side ended and its writable side finished, and it closed if it
+ * will -- with 0, the stream's error, or ASY_EPREMATURE_CLOSE when it
+ * closed first.  cb runs before the stream's own on_close. */
+ASYNCRT_API int asy_stream_finished(asy_stream_t *s, asy_stream_cb cb, void *arg);
+
+typedef struct asy_pipe_opts {
+    int no_end; /* { end: false }: do not end dst when src ends */
+} asy_pipe_opts;
+
+/* src.pipe(dst): every chunk of src is written to dst; when dst.write
+ * returns 0 src pauses until dst drains; dst ends with src unless
+ * opts->no_end.  One src may feed several destinations.  Errors are not
+ * forwarded (use asy_pipeline). */
+ASYNCRT_API int asy_stream_pipe(asy_stream_t *src, asy_stream_t *dst, const asy_pipe_opts *opts);
+/* src.unpipe(dst); dst NULL unpipes every destination.  ASY_ENOENT when
+ * dst is not piped from src. */
+ASYNCRT_API int asy_stream_unpipe(asy_stream_t *src, asy_stream_t *dst);
+
+#line 1 "asyncrt_impl/stream/lines.h"
+/* A line splitter (Node's readline over a stream, as a Transform): bytes
+ * in, one object-mode chunk per line out, without its line ending.  Lines
+ * may be split across input chunks anywhere; "\n" and "\r\n" both end a
+ * line (a lone "\r" inside a line is kept); a last line without a newline
+ * is still emitted, and "a\n" gives one line, not a trailing empty one.
+ *
+ * A line that lies inside one input chunk is a view into it (no copy);
+ * one that spans chunks is copied together once. */
+
+typedef struct asy_line_splitter_opts {
+    /* Lines buffered on the readable side before the input waits: 0 = 16. */
+    size_t high_water_mark;
+    /* Longest line accepted, in bytes without its ending; a longer one
+     * destroys the stream with ASY_ENOBUFS.  0 = no limit. */
+    size_t max_line;
+} asy_line_splitter_opts;
+
+typedef struct asy_line_splitter_s {
+    asy_stream_t stream; /* pass &ls.stream to pipe / pipeline / read */
+    /* -- private -- */
+    asy_bufchain_t partial_; /* the unfinished line */
+    size_t max_line_;
+} asy_line_splitter_t;
+
+ASYNCRT_API int asy_line_splitter_init(asy_loop_t *loop, asy_line_splitter_t *ls,
+                                       const asy_line_splitter_opts *opts);
 
 #endif /* ASYNCRT_OS_POSIX */
 #if ASYNCRT_OS_POSIX
@@ -2861,7 +3226,7 @@ ASYNCRT_API int asy_buf_subarray(asy_buf_t *out, const asy_buf_t *src, ptrdiff_t
     return asy_buf_slice(out, src, start, end);
 }
 
-ASYNCRT_API void asy_free(void *p) { asy__free(p); }
+/* asy_free itself is defined once, in base/alloc.c. */
 
 #line 1 "asyncrt_impl/buf/enc_tables.c"
 /* Lookup tables of the encodings.  The decode tables cover ASCII only and
@@ -7742,6 +8107,2753 @@ ASYNCRT_API int asy_promise_on_unhandled(asy_loop_t *loop, asy_unhandled_fn fn, 
     if (!(st = asy__promise_st(loop))) return ASY_ENOMEM;
     st->hook = fn;
     st->hook_arg = arg;
+    return 0;
+}
+
+#endif /* ASYNCRT_OS_POSIX */
+#if ASYNCRT_OS_POSIX
+#line 1 "asyncrt_impl/stream/stream.internal.h"
+/* Private parts of the stream layer shared by its files.  The state
+ * machines mirror Node 20's lib/internal/streams (readable.js, writable.js,
+ * destroy.js, transform.js, end-of-stream.js, pipeline.js) flag for flag,
+ * because event timing is part of the contract. */
+
+/* sflags_: the stream as a whole (Node keeps these per side and keeps the
+ * two in step; one copy is enough here). */
+enum {
+    ASY__S_READABLE = 1u << 0, /* has a readable side */
+    ASY__S_WRITABLE = 1u << 1, /* has a writable side */
+    ASY__S_TRANSFORM = 1u << 2,
+    ASY__S_DESTROYED = 1u << 3,
+    ASY__S_ERRORED = 1u << 4,
+    ASY__S_ERROR_EMITTED = 1u << 5,
+    ASY__S_CLOSED = 1u << 6,       /* _destroy completed */
+    ASY__S_CLOSE_EMITTED = 1u << 7,
+    ASY__S_CONSTRUCTED = 1u << 8,
+    ASY__S_AUTO_DESTROY = 1u << 9,
+    ASY__S_HALF_OPEN = 1u << 10,    /* allowHalfOpen */
+    ASY__S_CLOSE_WAITING = 1u << 11, /* 'close' is due once ticks_ drops to 0 */
+    ASY__S_DESTROY_PENDING = 1u << 12, /* destroy() while constructing */
+    ASY__S_DESTROY_WAIT = 1u << 13,  /* _destroy running, awaiting its done */
+    ASY__S_CONSTRUCT_WAIT = 1u << 14,
+    ASY__S_XFORM_WAIT = 1u << 15,    /* _transform running */
+    ASY__S_XFORM_HELD = 1u << 16,    /* its callback held until _read */
+    ASY__S_FLUSH_WAIT = 1u << 17     /* _flush running */
+};
+
+/* rflags_: Node's ReadableState bits. */
+enum {
+    ASY__R_OBJECT = 1u << 0,
+    ASY__R_ENDED = 1u << 1,
+    ASY__R_END_EMITTED = 1u << 2,
+    ASY__R_READING = 1u << 3,
+    ASY__R_SYNC = 1u << 4,
+    ASY__R_NEED_READABLE = 1u << 5,
+    ASY__R_EMITTED_READABLE = 1u << 6,
+    ASY__R_READABLE_LISTENING = 1u << 7,
+    ASY__R_RESUME_SCHEDULED = 1u << 8,
+    ASY__R_READING_MORE = 1u << 9,
+    ASY__R_DATA_EMITTED = 1u << 10,
+    ASY__R_HAS_FLOWING = 1u << 11, /* flowing is not null */
+    ASY__R_FLOWING = 1u << 12,
+    ASY__R_HAS_PAUSED = 1u << 13,
+    ASY__R_PAUSED = 1u << 14,
+    ASY__R_DATA_LISTENING = 1u << 15
+};
+
+/* wflags_: Node's WritableState bits. */
+enum {
+    ASY__W_OBJECT = 1u << 0,
+    ASY__W_ENDED = 1u << 1,
+    ASY__W_SYNC = 1u << 2,
+    ASY__W_FINAL_CALLED = 1u << 3,
+    ASY__W_NEED_DRAIN = 1u << 4,
+    ASY__W_ENDING = 1u << 5,
+    ASY__W_FINISHED = 1u << 6,
+    ASY__W_WRITING = 1u << 7,
+    ASY__W_BUFFER_PROCESSING = 1u << 8,
+    ASY__W_PREFINISHED = 1u << 9,
+    ASY__W_ALL_NOOP = 1u << 10,
+    ASY__W_EXPECT_WRITE_CB = 1u << 11,
+    ASY__W_AFTER_WRITE_PENDING = 1u << 12,
+    ASY__W_AFTER_WRITE_TICK_INFO = 1u << 13,
+    ASY__W_FINAL_WAIT = 1u << 14 /* _final running, awaiting its done */
+};
+
+/* Events, for the emitters. */
+enum {
+    ASY__EV_DATA,
+    ASY__EV_READABLE,
+    ASY__EV_END,
+    ASY__EV_ERROR,
+    ASY__EV_DRAIN,
+    ASY__EV_FINISH,
+    ASY__EV_PAUSE,
+    ASY__EV_RESUME
+};
+
+/* A listener the library itself attaches (pipe, pipeline, finished, the
+ * async reader): Node's EventEmitter listeners, minus the strings. */
+typedef struct asy__stream_listener_vt {
+    void (*on_data)(asy__stream_listener *l, asy_stream_t *s, const asy_buf_t *chunk);
+    void (*on_readable)(asy__stream_listener *l, asy_stream_t *s);
+    void (*on_end)(asy__stream_listener *l, asy_stream_t *s);
+    void (*on_error)(asy__stream_listener *l, asy_stream_t *s, int err);
+    void (*on_drain)(asy__stream_listener *l, asy_stream_t *s);
+    void (*on_finish)(asy__stream_listener *l, asy_stream_t *s);
+    /* The listener is already detached when this runs. */
+    void (*on_close)(asy__stream_listener *l, asy_stream_t *s);
+} asy__stream_listener_vt;
+
+struct asy__stream_listener {
+    asy__queue link;
+    const asy__stream_listener_vt *vt;
+};
+
+/* An emission in progress walks the listener list with one of these on
+ * the C stack, so a listener may detach itself or any other meanwhile. */
+struct asy__stream_cursor {
+    asy__queue *next;
+    struct asy__stream_cursor *up;
+};
+
+/* A buffered write. */
+struct asy__stream_wreq {
+    asy_buf_t chunk;
+    asy_stream_cb cb;
+    void *arg;
+};
+
+/* The callbacks of the writes one writev carried. */
+struct asy__stream_cbent {
+    asy_stream_cb cb;
+    void *arg;
+};
+struct asy__stream_cblist {
+    size_t n;
+    struct asy__stream_cbent *items; /* in the same allocation */
+};
+
+/* Node's afterWriteTickInfo: synchronous completions of writes with the
+ * same callback share one nextTick. */
+struct asy__stream_awinfo {
+    asy_stream_t *s;
+    asy_stream_cb cb;
+    void *arg;
+    struct asy__stream_cblist *list;
+    size_t count;
+};
+
+struct asy__stream_endcb {
+    asy_stream_cb cb;
+    void *arg;
+};
+
+#define ASY__STREAM_DEFAULT_HWM 16384u
+#define ASY__STREAM_DEFAULT_OBJ_HWM 16u
+/* read(n) may raise the highWaterMark up to this (Node's MAX_HWM). */
+#define ASY__STREAM_MAX_HWM ((size_t)0x40000000u)
+
+/* core.c */
+ASY__INTERNAL int asy__stream_init(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
+                                   const asy_stream_opts *o, unsigned kind);
+/* A nextTick running fn(arg) that counts against s (see core.c). */
+ASY__INTERNAL void asy__stream_tick_arg(asy_stream_t *s, asy_fn fn, void *arg);
+ASY__INTERNAL void asy__stream_tick(asy_stream_t *s, asy_fn fn);
+ASY__INTERNAL void asy__stream_tick_done(asy_stream_t *s);
+ASY__INTERNAL void asy__stream_emit(asy_stream_t *s, int ev, const asy_buf_t *chunk, int err);
+ASY__INTERNAL void asy__stream_listen(asy_stream_t *s, asy__stream_listener *l,
+                                      const asy__stream_listener_vt *vt);
+ASY__INTERNAL void asy__stream_unlisten(asy_stream_t *s, asy__stream_listener *l);
+ASY__INTERNAL void asy__stream_error_or_destroy(asy_stream_t *s, int err, int sync);
+ASY__INTERNAL void asy__stream_set_error(asy_stream_t *s, int err);
+/* Runs cb(s, status, arg) on a nextTick (allocates; NULL cb is a no-op). */
+ASY__INTERNAL void asy__stream_defer_cb(asy_stream_t *s, asy_stream_cb cb, void *arg, int status);
+ASY__INTERNAL size_t asy__stream_pick_hwm(const asy_stream_opts *o, size_t side, int object);
+
+/* readable.c */
+ASY__INTERNAL void asy__readable_init(asy_stream_t *s, const asy_stream_opts *o);
+ASY__INTERNAL int asy__readable_read(asy_stream_t *s, size_t n, asy_buf_t *out);
+ASY__INTERNAL int asy__readable_add(asy_stream_t *s, asy_buf_t *chunk, int unshift);
+ASY__INTERNAL void asy__readable_eof(asy_stream_t *s);
+ASY__INTERNAL void asy__readable_resume(asy_stream_t *s);
+ASY__INTERNAL void asy__readable_pause(asy_stream_t *s);
+ASY__INTERNAL void asy__readable_data_listener(asy_stream_t *s, int delta);
+ASY__INTERNAL void asy__readable_readable_listener(asy_stream_t *s, int delta);
+ASY__INTERNAL void asy__readable_on_constructed(asy_stream_t *s);
+ASY__INTERNAL int asy__readable_finished(const asy_stream_t *s, int strict);
+ASY__INTERNAL void asy__readable_release(asy_stream_t *s);
+
+/* writable.c */
+ASY__INTERNAL void asy__writable_init(asy_stream_t *s, const asy_stream_opts *o);
+ASY__INTERNAL int asy__writable_write(asy_stream_t *s, asy_buf_t *chunk, asy_stream_cb cb,
+                                      void *arg);
+ASY__INTERNAL int asy__writable_end(asy_stream_t *s, asy_stream_cb cb, void *arg);
+ASY__INTERNAL void asy__writable_on_constructed(asy_stream_t *s);
+ASY__INTERNAL void asy__writable_destroying(asy_stream_t *s);
+ASY__INTERNAL int asy__writable_finished(const asy_stream_t *s, int strict);
+ASY__INTERNAL void asy__writable_release(asy_stream_t *s);
+/* Node's .writable / .readable getters. */
+ASY__INTERNAL int asy__writable_is_writable(const asy_stream_t *s);
+ASY__INTERNAL int asy__readable_is_readable(const asy_stream_t *s);
+
+/* transform.c */
+ASY__INTERNAL void asy__transform_write(asy_stream_t *s, const asy_buf_t *chunk);
+ASY__INTERNAL void asy__transform_read(asy_stream_t *s);
+ASY__INTERNAL void asy__transform_final(asy_stream_t *s);
+
+/* pipe.c: allocation and start are apart so pipeline cannot half-fail. */
+typedef struct asy__pipe asy__pipe;
+ASY__INTERNAL void asy__pipe_clear_await(asy_stream_t *src);
+ASY__INTERNAL asy__pipe *asy__pipe_new(void);
+ASY__INTERNAL void asy__pipe_begin(asy__pipe *p, asy_stream_t *src, asy_stream_t *dst, int do_end);
+
+/* finished.c: Node's eos with explicit sides; cb(s, status, arg) once. */
+typedef struct asy__eos asy__eos;
+ASY__INTERNAL asy__eos *asy__eos_start(asy_stream_t *s, int readable, int writable,
+                                       asy_stream_cb cb, void *arg);
+ASY__INTERNAL asy__eos *asy__eos_new(void);
+ASY__INTERNAL void asy__eos_begin(asy__eos *e, asy_stream_t *s, int readable, int writable,
+                                  asy_stream_cb cb, void *arg);
+/* Forgets cb (Node's cleanup()); the watcher frees itself. */
+ASY__INTERNAL void asy__eos_cancel(asy__eos *e);
+
+#line 1 "asyncrt_impl/stream/core.c"
+/* The stream core: creation, nextTicks that keep the stream alive, event
+ * emission to library listeners and the user's callbacks, state getters. */
+
+
+/* A nextTick that will use the stream.  'close' waits until every such
+ * tick has run (asy__stream_tick_done), so on_close really is the last
+ * call and its memory may be freed there.  Out of memory for the tick
+ * queue, the function runs at once: timing degrades, nothing is lost. */
+ASY__INTERNAL void asy__stream_tick_arg(asy_stream_t *s, asy_fn fn, void *arg) {
+    /* after 'close' the stream may be gone: nothing more is scheduled */
+    if (s->sflags_ & ASY__S_CLOSE_EMITTED) return;
+    s->ticks_++;
+    if (asy_next_tick(s->loop, fn, arg) != 0) fn(arg);
+}
+
+ASY__INTERNAL void asy__stream_tick(asy_stream_t *s, asy_fn fn) { asy__stream_tick_arg(s, fn, s); }
+
+ASY__INTERNAL void asy__stream_emit_close(asy_stream_t *s);
+
+ASY__INTERNAL void asy__stream_tick_done(asy_stream_t *s) {
+    if (--s->ticks_ == 0 && (s->sflags_ & ASY__S_CLOSE_WAITING)) asy__stream_emit_close(s);
+}
+
+ASY__INTERNAL size_t asy__stream_pick_hwm(const asy_stream_opts *o, size_t side, int object) {
+    size_t v = o ? o->high_water_mark : 0;
+    if (!v) v = side;
+    if (!v) return object ? ASY__STREAM_DEFAULT_OBJ_HWM : ASY__STREAM_DEFAULT_HWM;
+    return v == ASY_STREAM_HWM_ZERO ? 0 : v;
+}
+
+/* ---- listeners ------------------------------------------------------------ */
+
+ASY__INTERNAL void asy__stream_listen(asy_stream_t *s, asy__stream_listener *l,
+                                      const asy__stream_listener_vt *vt) {
+    l->vt = vt;
+    asy__queue_insert_tail(&s->listeners_, &l->link);
+    if (vt->on_data) asy__readable_data_listener(s, 1);
+    if (vt->on_readable) asy__readable_readable_listener(s, 1);
+}
+
+ASY__INTERNAL void asy__stream_unlisten(asy_stream_t *s, asy__stream_listener *l) {
+    struct asy__stream_cursor *c;
+    if (asy__queue_empty(&l->link)) return;
+    for (c = s->cursors_; c; c = c->up)
+        if (c->next == &l->link) c->next = l->link.next;
+    asy__queue_remove(&l->link);
+    if (l->vt->on_data) asy__readable_data_listener(s, -1);
+    if (l->vt->on_readable) asy__readable_readable_listener(s, -1);
+}
+
+/* Library listeners first, in the order they attached, then the user's
+ * callback. */
+ASY__INTERNAL void asy__stream_emit(asy_stream_t *s, int ev, const asy_buf_t *chunk, int err) {
+    struct asy__stream_cursor cur;
+    const asy_stream_events *e;
+    asy__queue *q;
+    if (!asy__queue_empty(&s->listeners_)) {
+        cur.up = s->cursors_;
+        s->cursors_ = &cur;
+        q = s->listeners_.next;
+        while (q != &s->listeners_) {
+            asy__stream_listener *l = ASY_CONTAINER_OF(q, asy__stream_listener, link);
+            const asy__stream_listener_vt *vt = l->vt;
+            cur.next = q->next;
+            switch (ev) {
+            case ASY__EV_DATA: if (vt->on_data) vt->on_data(l, s, chunk); break;
+            case ASY__EV_READABLE: if (vt->on_readable) vt->on_readable(l, s); break;
+            case ASY__EV_END: if (vt->on_end) vt->on_end(l, s); break;
+            case ASY__EV_ERROR: if (vt->on_error) vt->on_error(l, s, err); break;
+            case ASY__EV_DRAIN: if (vt->on_drain) vt->on_drain(l, s); break;
+            case ASY__EV_FINISH: if (vt->on_finish) vt->on_finish(l, s); break;
+            default: break;
+            }
+            q = cur.next;
+        }
+        s->cursors_ = cur.up;
+    }
+    e = s->events_;
+    if (!e) return;
+    switch (ev) {
+    case ASY__EV_DATA: if (e->on_data) e->on_data(s, chunk); break;
+    case ASY__EV_READABLE: if (e->on_readable) e->on_readable(s); break;
+    case ASY__EV_END: if (e->on_end) e->on_end(s); break;
+    case ASY__EV_ERROR: if (e->on_error) e->on_error(s, err); break;
+    case ASY__EV_DRAIN: if (e->on_drain) e->on_drain(s); break;
+    case ASY__EV_FINISH: if (e->on_finish) e->on_finish(s); break;
+    case ASY__EV_PAUSE: if (e->on_pause) e->on_pause(s); break;
+    case ASY__EV_RESUME: if (e->on_resume) e->on_resume(s); break;
+    default: break;
+    }
+}
+
+/* 'close': library listeners (detached first, so pipe, pipeline and
+ * finished forget the stream), then every buffer is released, then the
+ * user's on_close.  Nothing touches the stream afterwards. */
+ASY__INTERNAL void asy__stream_emit_close(asy_stream_t *s) {
+    const asy_stream_events *e = s->events_;
+    s->sflags_ &= ~(unsigned)ASY__S_CLOSE_WAITING;
+    s->sflags_ |= ASY__S_CLOSE_EMITTED;
+    while (!asy__queue_empty(&s->listeners_)) {
+        asy__stream_listener *l =
+            ASY_CONTAINER_OF(asy__queue_head(&s->listeners_), asy__stream_listener, link);
+        /* no listener accounting now: the stream is done with flowing */
+        asy__queue_remove(&l->link);
+        if (l->vt->on_close) l->vt->on_close(l, s);
+    }
+    asy__readable_release(s);
+    asy__writable_release(s);
+    if (e && e->on_close) e->on_close(s);
+}
+
+/* ---- the user's events ------------------------------------------------------- */
+
+ASYNCRT_API int asy_stream_set_events(asy_stream_t *s, const asy_stream_events *events) {
+    const asy_stream_events *old;
+    int had_data, had_readable, has_data, has_readable;
+    if (!s) return ASY_EINVAL;
+    old = s->events_;
+    s->events_ = events;
+    had_data = old && old->on_data;
+    had_readable = old && old->on_readable;
+    has_data = events && events->on_data;
+    has_readable = events && events->on_readable;
+    if (!(s->sflags_ & ASY__S_READABLE)) return 0;
+    /* Node adds or removes the listeners one at a time; 'readable' first,
+     * so a stream with both ends up in paused mode as in Node. */
+    if (has_readable && !had_readable) asy__readable_readable_listener(s, 1);
+    if (!has_readable && had_readable) asy__readable_readable_listener(s, -1);
+    if (has_data && !had_data) asy__readable_data_listener(s, 1);
+    if (!has_data && had_data) asy__readable_data_listener(s, -1);
+    return 0;
+}
+
+/* ---- creating ------------------------------------------------------------------ */
+
+ASY__INTERNAL void asy__stream_construct_tick(void *arg);
+
+ASY__INTERNAL int asy__stream_init(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
+                                   const asy_stream_opts *o, unsigned kind) {
+    if (!loop || !s) return ASY_EINVAL;
+    memset(s, 0, sizeof(*s));
+    s->loop = loop;
+    s->impl_ = impl;
+    asy__queue_init(&s->listeners_);
+    asy_bufchain_init(&s->rbuf_);
+    s->sflags_ = kind | ASY__S_CONSTRUCTED | ASY__S_AUTO_DESTROY | ASY__S_HALF_OPEN;
+    if (o && o->no_auto_destroy) s->sflags_ &= ~(unsigned)ASY__S_AUTO_DESTROY;
+    if (o && o->no_half_open) s->sflags_ &= ~(unsigned)ASY__S_HALF_OPEN;
+    if (kind & ASY__S_READABLE) asy__readable_init(s, o);
+    if (kind & ASY__S_WRITABLE) asy__writable_init(s, o);
+    if (impl && impl->construct) {
+        s->sflags_ &= ~(unsigned)ASY__S_CONSTRUCTED;
+        asy__stream_tick(s, asy__stream_construct_tick);
+    }
+    return 0;
+}
+
+ASYNCRT_API int asy_readable_init(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
+                                  const asy_stream_opts *opts) {
+    return asy__stream_init(loop, s, impl, opts, ASY__S_READABLE);
+}
+
+ASYNCRT_API int asy_writable_init(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
+                                  const asy_stream_opts *opts) {
+    if (!impl || (!impl->write && !impl->writev)) return ASY_EINVAL;
+    return asy__stream_init(loop, s, impl, opts, ASY__S_WRITABLE);
+}
+
+ASYNCRT_API int asy_duplex_init(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
+                                const asy_stream_opts *opts) {
+    if (!impl || (!impl->write && !impl->writev)) return ASY_EINVAL;
+    return asy__stream_init(loop, s, impl, opts, ASY__S_READABLE | ASY__S_WRITABLE);
+}
+
+/* ---- deferred user callbacks ------------------------------------------------------ */
+
+struct asy__stream_deferred {
+    asy_stream_t *s;
+    asy_stream_cb cb;
+    void *arg;
+    int status;
+};
+
+ASY__INTERNAL void asy__stream_deferred_run(void *p) {
+    struct asy__stream_deferred *d = (struct asy__stream_deferred *)p;
+    asy_stream_t *s = d->s;
+    d->cb(s, d->status, d->arg);
+    asy__free(d);
+    asy__stream_tick_done(s);
+}
+
+ASY__INTERNAL void asy__stream_defer_cb(asy_stream_t *s, asy_stream_cb cb, void *arg, int status) {
+    struct asy__stream_deferred *d;
+    if (!cb || (s->sflags_ & ASY__S_CLOSE_EMITTED)) return;
+    d = ASY__NEW(struct asy__stream_deferred);
+    if (!d) { /* out of memory: call it now rather than never */
+        cb(s, status, arg);
+        return;
+    }
+    d->s = s;
+    d->cb = cb;
+    d->arg = arg;
+    d->status = status;
+    asy__stream_tick_arg(s, asy__stream_deferred_run, d);
+}
+
+/* ---- state ----------------------------------------------------------------------- */
+
+ASYNCRT_API int asy_stream_is_destroyed(const asy_stream_t *s) {
+    return s && (s->sflags_ & ASY__S_DESTROYED) != 0;
+}
+ASYNCRT_API int asy_stream_is_closed(const asy_stream_t *s) {
+    return s && (s->sflags_ & ASY__S_CLOSED) != 0;
+}
+ASYNCRT_API int asy_stream_errored(const asy_stream_t *s) {
+    return s && (s->sflags_ & ASY__S_ERRORED) ? s->err_ : 0;
+}
+ASYNCRT_API int asy_stream_is_readable(const asy_stream_t *s) {
+    return s && asy__readable_is_readable(s);
+}
+ASYNCRT_API int asy_stream_is_writable(const asy_stream_t *s) {
+    return s && asy__writable_is_writable(s);
+}
+ASYNCRT_API int asy_stream_readable_ended(const asy_stream_t *s) {
+    return s && (s->sflags_ & ASY__S_READABLE) && (s->rflags_ & ASY__R_END_EMITTED);
+}
+ASYNCRT_API int asy_stream_readable_flowing(const asy_stream_t *s) {
+    if (!s || !(s->rflags_ & ASY__R_HAS_FLOWING)) return -1;
+    return (s->rflags_ & ASY__R_FLOWING) != 0;
+}
+ASYNCRT_API size_t asy_stream_readable_length(const asy_stream_t *s) { return s ? s->rlen_ : 0; }
+ASYNCRT_API size_t asy_stream_readable_hwm(const asy_stream_t *s) { return s ? s->rhwm_ : 0; }
+ASYNCRT_API int asy_stream_writable_ended(const asy_stream_t *s) {
+    return s && (s->sflags_ & ASY__S_WRITABLE) && (s->wflags_ & ASY__W_ENDING);
+}
+ASYNCRT_API int asy_stream_writable_finished(const asy_stream_t *s) {
+    return s && (s->sflags_ & ASY__S_WRITABLE) && (s->wflags_ & ASY__W_FINISHED);
+}
+ASYNCRT_API int asy_stream_writable_need_drain(const asy_stream_t *s) {
+    return s && (s->sflags_ & ASY__S_WRITABLE) && !(s->sflags_ & ASY__S_DESTROYED) &&
+           (s->wflags_ & (ASY__W_ENDING | ASY__W_NEED_DRAIN)) == ASY__W_NEED_DRAIN;
+}
+ASYNCRT_API size_t asy_stream_writable_length(const asy_stream_t *s) { return s ? s->wlen_ : 0; }
+ASYNCRT_API size_t asy_stream_writable_hwm(const asy_stream_t *s) { return s ? s->whwm_ : 0; }
+ASYNCRT_API unsigned asy_stream_writable_corked(const asy_stream_t *s) {
+    return s ? s->corked_ : 0;
+}
+
+#line 1 "asyncrt_impl/stream/destroy.c"
+/* destroy(err) -> _destroy -> 'error' then 'close' on a nextTick, each at
+ * most once; errorOrDestroy; _construct (Node's destroy.js). */
+
+
+ASY__INTERNAL void asy__stream_emit_close(asy_stream_t *s);
+
+ASY__INTERNAL void asy__stream_set_error(asy_stream_t *s, int err) {
+    if (err && !(s->sflags_ & ASY__S_ERRORED)) {
+        s->err_ = err;
+        s->sflags_ |= ASY__S_ERRORED;
+    }
+}
+
+ASY__INTERNAL void asy__stream_emit_error(asy_stream_t *s, int err) {
+    if (s->sflags_ & ASY__S_ERROR_EMITTED) return;
+    s->sflags_ |= ASY__S_ERROR_EMITTED;
+    asy__stream_emit(s, ASY__EV_ERROR, NULL, err);
+}
+
+ASY__INTERNAL void asy__stream_error_tick(void *p) {
+    asy_stream_t *s = (asy_stream_t *)p;
+    asy__stream_emit_error(s, s->err_);
+    asy__stream_tick_done(s);
+}
+
+/* The tick that emits 'close' gives up its own count first; if other
+ * ticks still wait to use the stream, the last of them emits it. */
+ASY__INTERNAL void asy__stream_close_from_tick(asy_stream_t *s) {
+    if (s->ticks_ > 1) {
+        s->sflags_ |= ASY__S_CLOSE_WAITING;
+        s->ticks_--;
+        return;
+    }
+    s->ticks_ = 0;
+    asy__stream_emit_close(s);
+}
+
+ASY__INTERNAL void asy__stream_close_tick(void *p) {
+    asy__stream_close_from_tick((asy_stream_t *)p);
+}
+
+ASY__INTERNAL void asy__stream_error_close_tick(void *p) {
+    asy_stream_t *s = (asy_stream_t *)p;
+    asy__stream_emit_error(s, s->close_err_);
+    asy__stream_close_from_tick(s);
+}
+
+ASY__INTERNAL void asy__stream_do_destroy(asy_stream_t *s, int err) {
+    s->sflags_ |= ASY__S_DESTROY_WAIT;
+    if (s->impl_ && s->impl_->destroy)
+        s->impl_->destroy(s, err);
+    else
+        asy_stream_destroy_done(s, err);
+}
+
+ASYNCRT_API int asy_stream_destroy_done(asy_stream_t *s, int err) {
+    if (!s || !(s->sflags_ & ASY__S_DESTROY_WAIT)) return ASY_EINVAL;
+    s->sflags_ &= ~(unsigned)ASY__S_DESTROY_WAIT;
+    asy__stream_set_error(s, err);
+    s->sflags_ |= ASY__S_CLOSED;
+    if (err) {
+        s->close_err_ = err;
+        asy__stream_tick(s, asy__stream_error_close_tick);
+    } else {
+        asy__stream_tick(s, asy__stream_close_tick);
+    }
+    return 0;
+}
+
+ASYNCRT_API int asy_stream_destroy(asy_stream_t *s, int err) {
+    if (!s) return ASY_EINVAL;
+    if (s->sflags_ & ASY__S_DESTROYED) return 0;
+    if (s->sflags_ & ASY__S_WRITABLE) asy__writable_destroying(s);
+    asy__stream_set_error(s, err);
+    s->sflags_ |= ASY__S_DESTROYED;
+    if (!(s->sflags_ & ASY__S_CONSTRUCTED)) {
+        /* _destroy waits for _construct to finish */
+        s->sflags_ |= ASY__S_DESTROY_PENDING;
+        s->close_err_ = err;
+        return 0;
+    }
+    asy__stream_do_destroy(s, err);
+    return 0;
+}
+
+/* Node's errorOrDestroy: destroy when autoDestroy, else just error. */
+ASY__INTERNAL void asy__stream_error_or_destroy(asy_stream_t *s, int err, int sync) {
+    if (s->sflags_ & ASY__S_DESTROYED) return;
+    if (s->sflags_ & ASY__S_AUTO_DESTROY) {
+        asy_stream_destroy(s, err);
+    } else if (err) {
+        asy__stream_set_error(s, err);
+        if (sync)
+            asy__stream_tick(s, asy__stream_error_tick);
+        else
+            asy__stream_emit_error(s, err);
+    }
+}
+
+/* ---- _construct ------------------------------------------------------------- */
+
+ASY__INTERNAL void asy__stream_construct_tick(void *p) {
+    asy_stream_t *s = (asy_stream_t *)p;
+    s->sflags_ |= ASY__S_CONSTRUCT_WAIT;
+    s->impl_->construct(s);
+    asy__stream_tick_done(s);
+}
+
+ASY__INTERNAL void asy__stream_constructed_tick(void *p) {
+    asy_stream_t *s = (asy_stream_t *)p;
+    int err = s->construct_err_;
+    s->sflags_ |= ASY__S_CONSTRUCTED;
+    if (s->sflags_ & ASY__S_DESTROYED) {
+        if (s->sflags_ & ASY__S_DESTROY_PENDING) {
+            s->sflags_ &= ~(unsigned)ASY__S_DESTROY_PENDING;
+            asy__stream_do_destroy(s, err ? err : s->close_err_);
+        }
+    } else if (err) {
+        asy__stream_error_or_destroy(s, err, 1);
+    } else {
+        if (s->sflags_ & ASY__S_READABLE) asy__readable_on_constructed(s);
+        if (s->sflags_ & ASY__S_WRITABLE) asy__writable_on_constructed(s);
+    }
+    asy__stream_tick_done(s);
+}
+
+ASYNCRT_API int asy_stream_construct_done(asy_stream_t *s, int err) {
+    if (!s) return ASY_EINVAL;
+    if (!(s->sflags_ & ASY__S_CONSTRUCT_WAIT)) {
+        asy__stream_error_or_destroy(s, err ? err : ASY_EMULTIPLE_CALLBACK, 0);
+        return ASY_EMULTIPLE_CALLBACK;
+    }
+    s->sflags_ &= ~(unsigned)ASY__S_CONSTRUCT_WAIT;
+    s->construct_err_ = err;
+    asy__stream_tick(s, asy__stream_constructed_tick);
+    return 0;
+}
+
+#line 1 "asyncrt_impl/stream/readable.c"
+/* The readable side: Node's readable.js.  The buffer is a byte chain in
+ * byte mode (O(1) push and consume, read(n) across chunks) and a ring of
+ * chunks in object mode. */
+
+
+ASY__INTERNAL int asy__readable_read_impl(asy_stream_t *s, size_t n, asy_buf_t *out);
+
+ASY__INTERNAL void asy__readable_init(asy_stream_t *s, const asy_stream_opts *o) {
+    int object = o && (o->object_mode || o->readable_object_mode);
+    s->rflags_ = ASY__R_SYNC | (object ? (unsigned)ASY__R_OBJECT : 0u);
+    s->rhwm_ = asy__stream_pick_hwm(o, o ? o->readable_high_water_mark : 0, object);
+}
+
+ASY__INTERNAL void asy__readable_release(asy_stream_t *s) {
+    asy_bufchain_reset(&s->rbuf_);
+    while (s->rcount_) {
+        asy_buf_release(&s->ritems_[s->rhead_]);
+        s->rhead_ = (s->rhead_ + 1) & (s->rcap_ - 1);
+        s->rcount_--;
+    }
+    asy__free(s->ritems_);
+    s->ritems_ = NULL;
+    s->rcap_ = s->rhead_ = 0;
+    s->rlen_ = 0;
+}
+
+/* ---- the object-mode ring ------------------------------------------------ */
+
+ASY__INTERNAL int asy__robj_store(asy_stream_t *s, asy_buf_t *chunk, int front) {
+    size_t i;
+    if (s->rcount_ == s->rcap_) {
+        size_t cap = s->rcap_ ? s->rcap_ * 2 : 8;
+        asy_buf_t *items = ASY__NEW_ARRAY(asy_buf_t, cap);
+        if (!items) return ASY_ENOMEM;
+        for (i = 0; i < s->rcount_; i++) items[i] = s->ritems_[(s->rhead_ + i) & (s->rcap_ - 1)];
+        asy__free(s->ritems_);
+        s->ritems_ = items;
+        s->rcap_ = cap;
+        s->rhead_ = 0;
+    }
+    if (front) {
+        s->rhead_ = (s->rhead_ - 1) & (s->rcap_ - 1);
+        s->ritems_[s->rhead_] = *chunk;
+    } else {
+        s->ritems_[(s->rhead_ + s->rcount_) & (s->rcap_ - 1)] = *chunk;
+    }
+    s->rcount_++;
+    memset(chunk, 0, sizeof(*chunk));
+    return 0;
+}
+
+/* Node's fromList: n bytes (all of them when n >= length), or the first
+ * chunk in object mode.  1 with *out set, 0 when empty, ASY_ENOMEM. */
+ASY__INTERNAL int asy__readable_from_list(asy_stream_t *s, size_t n, asy_buf_t *out) {
+    int r;
+    if (s->rlen_ == 0) return 0;
+    if (s->rflags_ & ASY__R_OBJECT) {
+        *out = s->ritems_[s->rhead_];
+        memset(&s->ritems_[s->rhead_], 0, sizeof(asy_buf_t));
+        s->rhead_ = (s->rhead_ + 1) & (s->rcap_ - 1);
+        s->rcount_--;
+        return 1;
+    }
+    r = asy_bufchain_take(&s->rbuf_, n >= s->rlen_ ? s->rlen_ : n, out);
+    return r < 0 ? r : 1;
+}
+
+/* ---- ticks ---------------------------------------------------------------------- */
+
+ASY__INTERNAL void asy__readable_flow(asy_stream_t *s) {
+    asy_buf_t c;
+    while ((s->rflags_ & ASY__R_FLOWING) && asy__readable_read_impl(s, ASY_STREAM_READ_ALL, &c) == 1)
+        asy_buf_release(&c);
+}
+
+ASY__INTERNAL void asy__readable_emit_readable_now(asy_stream_t *s) {
+    if (!(s->sflags_ & (ASY__S_DESTROYED | ASY__S_ERRORED)) &&
+        (s->rlen_ || (s->rflags_ & ASY__R_ENDED))) {
+        asy__stream_emit(s, ASY__EV_READABLE, NULL, 0);
+        s->rflags_ &= ~(unsigned)ASY__R_EMITTED_READABLE;
+    }
+    /* Another 'readable' is needed unless flowing does the work, the
+     * stream ended, or the buffer is above the mark. */
+    if (!(s->rflags_ & (ASY__R_FLOWING | ASY__R_ENDED)) && s->rlen_ <= s->rhwm_)
+        s->rflags_ |= ASY__R_NEED_READABLE;
+    asy__readable_flow(s);
+}
+
+ASY__INTERNAL void asy__readable_emit_readable_tick(void *p) {
+    asy_stream_t *s = (asy_stream_t *)p;
+    asy__readable_emit_readable_now(s);
+    asy__stream_tick_done(s);
+}
+
+/* Not right away: emitting from inside read() could recurse. */
+ASY__INTERNAL void asy__readable_emit_readable(asy_stream_t *s) {
+    s->rflags_ &= ~(unsigned)ASY__R_NEED_READABLE;
+    if (!(s->rflags_ & ASY__R_EMITTED_READABLE)) {
+        s->rflags_ |= ASY__R_EMITTED_READABLE;
+        asy__stream_tick(s, asy__readable_emit_readable_tick);
+    }
+}
+
+/* Reads ahead until the buffer reaches the mark (or, flowing, until
+ * something arrives), stopping as soon as a read produces nothing now. */
+ASY__INTERNAL void asy__readable_read_more_tick(void *p) {
+    asy_stream_t *s = (asy_stream_t *)p;
+    while (!(s->rflags_ & (ASY__R_READING | ASY__R_ENDED)) &&
+           (s->rlen_ < s->rhwm_ || ((s->rflags_ & ASY__R_FLOWING) && s->rlen_ == 0))) {
+        size_t len = s->rlen_;
+        asy__readable_read_impl(s, 0, NULL);
+        if (len == s->rlen_) break;
+    }
+    s->rflags_ &= ~(unsigned)ASY__R_READING_MORE;
+    asy__stream_tick_done(s);
+}
+
+ASY__INTERNAL void asy__readable_maybe_read_more(asy_stream_t *s) {
+    if (!(s->rflags_ & ASY__R_READING_MORE) && (s->sflags_ & ASY__S_CONSTRUCTED)) {
+        s->rflags_ |= ASY__R_READING_MORE;
+        asy__stream_tick(s, asy__readable_read_more_tick);
+    }
+}
+
+ASY__INTERNAL void asy__writable_end_from_readable(asy_stream_t *s);
+
+ASY__INTERNAL void asy__readable_end_tick(void *p) {
+    asy_stream_t *s = (asy_stream_t *)p;
+    if (!(s->sflags_ & (ASY__S_ERRORED | ASY__S_CLOSE_EMITTED)) &&
+        !(s->rflags_ & ASY__R_END_EMITTED) && s->rlen_ == 0) {
+        s->rflags_ |= ASY__R_END_EMITTED;
+        asy__stream_emit(s, ASY__EV_END, NULL, 0);
+        if ((s->sflags_ & ASY__S_WRITABLE) && asy__writable_is_writable(s) &&
+            !(s->sflags_ & ASY__S_HALF_OPEN)) {
+            asy__writable_end_from_readable(s);
+        } else if (s->sflags_ & ASY__S_AUTO_DESTROY) {
+            /* a duplex waits for its writable side too */
+            if (!(s->sflags_ & ASY__S_WRITABLE) || (s->wflags_ & ASY__W_FINISHED))
+                asy_stream_destroy(s, 0);
+        }
+    }
+    asy__stream_tick_done(s);
+}
+
+ASY__INTERNAL void asy__readable_end(asy_stream_t *s) {
+    if (!(s->rflags_ & ASY__R_END_EMITTED)) {
+        s->rflags_ |= ASY__R_ENDED;
+        asy__stream_tick(s, asy__readable_end_tick);
+    }
+}
+
+/* ---- read ---------------------------------------------------------------------------- */
+
+ASY__INTERNAL size_t asy__readable_how_much(const asy_stream_t *s, size_t n) {
+    if (n == 0 || (s->rlen_ == 0 && (s->rflags_ & ASY__R_ENDED))) return 0;
+    if (s->rflags_ & ASY__R_OBJECT) return 1;
+    if (n == ASY_STREAM_READ_ALL) {
+        /* flowing hands out one buffered chunk at a time */
+        if ((s->rflags_ & ASY__R_FLOWING) && s->rlen_) {
+            asy_buf_t first;
+            if (asy_bufchain_segment(&s->rbuf_, 0, &first) == 0) return first.len;
+        }
+        return s->rlen_;
+    }
+    if (n <= s->rlen_) return n;
+    return (s->rflags_ & ASY__R_ENDED) ? s->rlen_ : 0;
+}
+
+ASY__INTERNAL void asy__readable_call_read(asy_stream_t *s) {
+    if (s->sflags_ & ASY__S_TRANSFORM)
+        asy__transform_read(s);
+    else if (s->impl_ && s->impl_->read)
+        s->impl_->read(s, s->rhwm_);
+}
+
+ASY__INTERNAL int asy__readable_read_impl(asy_stream_t *s, size_t n, asy_buf_t *out) {
+    size_t norig = n;
+    int do_read, got = 0;
+    asy_buf_t chunk;
+    memset(&chunk, 0, sizeof(chunk));
+    if (out) memset(out, 0, sizeof(*out));
+    if (n != ASY_STREAM_READ_ALL && n > s->rhwm_) {
+        size_t h = 1;
+        if (n > ASY__STREAM_MAX_HWM) return ASY_ERANGE;
+        while (h < n) h <<= 1; /* the next power of two: no creeping growth */
+        s->rhwm_ = h;
+    }
+    if (n != 0) s->rflags_ &= ~(unsigned)ASY__R_EMITTED_READABLE;
+    /* read(0) with enough buffered (or the end reached) only signals */
+    if (n == 0 && (s->rflags_ & ASY__R_NEED_READABLE) &&
+        ((s->rhwm_ ? s->rlen_ >= s->rhwm_ : s->rlen_ > 0) || (s->rflags_ & ASY__R_ENDED))) {
+        if (s->rlen_ == 0 && (s->rflags_ & ASY__R_ENDED))
+            asy__readable_end(s);
+        else
+            asy__readable_emit_readable(s);
+        return 0;
+    }
+    n = asy__readable_how_much(s, n);
+    if (n == 0 && (s->rflags_ & ASY__R_ENDED)) {
+        if (s->rlen_ == 0) asy__readable_end(s);
+        return 0;
+    }
+    /* Call _read when a 'readable' is awaited or the buffer would drop
+     * below the mark -- unless a read is pending, the data ended, the
+     * stream failed or is still constructing. */
+    do_read = (s->rflags_ & ASY__R_NEED_READABLE) != 0;
+    if (s->rlen_ == 0 || s->rlen_ - n < s->rhwm_) do_read = 1;
+    if ((s->rflags_ & (ASY__R_READING | ASY__R_ENDED)) ||
+        (s->sflags_ & (ASY__S_DESTROYED | ASY__S_ERRORED)) || !(s->sflags_ & ASY__S_CONSTRUCTED)) {
+        do_read = 0;
+    } else if (do_read) {
+        s->rflags_ |= ASY__R_READING | ASY__R_SYNC;
+        if (s->rlen_ == 0) s->rflags_ |= ASY__R_NEED_READABLE;
+        asy__readable_call_read(s);
+        s->rflags_ &= ~(unsigned)ASY__R_SYNC;
+        /* a synchronous push changed what can be returned */
+        if (!(s->rflags_ & ASY__R_READING)) n = asy__readable_how_much(s, norig);
+    }
+    if (n > 0) {
+        got = asy__readable_from_list(s, n, &chunk);
+        if (got < 0) {
+            asy_stream_destroy(s, got);
+            return got;
+        }
+    }
+    if (!got) {
+        if (s->rlen_ <= s->rhwm_) s->rflags_ |= ASY__R_NEED_READABLE;
+        n = 0;
+    } else {
+        s->rlen_ -= (s->rflags_ & ASY__R_OBJECT) ? 1 : chunk.len;
+        n = (s->rflags_ & ASY__R_OBJECT) ? 1 : chunk.len;
+        if (s->await_drain_) asy__pipe_clear_await(s);
+    }
+    if (s->rlen_ == 0) {
+        if (!(s->rflags_ & ASY__R_ENDED)) s->rflags_ |= ASY__R_NEED_READABLE;
+        if (norig != n && (s->rflags_ & ASY__R_ENDED)) asy__readable_end(s);
+    }
+    if (got && !(s->sflags_ & (ASY__S_ERROR_EMITTED | ASY__S_CLOSE_EMITTED))) {
+        s->rflags_ |= ASY__R_DATA_EMITTED;
+        asy__stream_emit(s, ASY__EV_DATA, &chunk, 0);
+    }
+    if (out)
+        *out = chunk;
+    else
+        asy_buf_release(&chunk);
+    return got;
+}
+
+ASY__INTERNAL int asy__readable_read(asy_stream_t *s, size_t n, asy_buf_t *out) {
+    return asy__readable_read_impl(s, n, out);
+}
+
+ASYNCRT_API int asy_stream_read(asy_stream_t *s, size_t n, asy_buf_t *out) {
+    if (out) memset(out, 0, sizeof(*out));
+    if (!s || !(s->sflags_ & ASY__S_READABLE)) return ASY_EINVAL;
+    return asy__readable_read_impl(s, n, out);
+}
+
+/* ---- push / unshift -------------------------------------------------------------------- */
+
+ASY__INTERNAL int asy__readable_can_push_more(const asy_stream_t *s) {
+    return !(s->rflags_ & ASY__R_ENDED) && (s->rlen_ < s->rhwm_ || s->rlen_ == 0);
+}
+
+/* Node's addChunk: straight to 'data' when flowing with nothing buffered
+ * (and not inside _read), else into the buffer. */
+ASY__INTERNAL int asy__readable_add_chunk(asy_stream_t *s, asy_buf_t *chunk, int front) {
+    if ((s->rflags_ & (ASY__R_FLOWING | ASY__R_SYNC | ASY__R_DATA_LISTENING)) ==
+            (ASY__R_FLOWING | ASY__R_DATA_LISTENING) &&
+        s->rlen_ == 0) {
+        if (s->await_drain_) asy__pipe_clear_await(s);
+        s->rflags_ |= ASY__R_DATA_EMITTED;
+        asy__stream_emit(s, ASY__EV_DATA, chunk, 0);
+        asy_buf_release(chunk);
+    } else {
+        size_t add = (s->rflags_ & ASY__R_OBJECT) ? 1 : chunk->len;
+        int r;
+        if (s->rflags_ & ASY__R_OBJECT)
+            r = asy__robj_store(s, chunk, front);
+        else if (front) {
+            r = asy_bufchain_prepend(&s->rbuf_, chunk);
+            asy_buf_release(chunk);
+        } else
+            r = asy_bufchain_append_move(&s->rbuf_, chunk);
+        if (r < 0) {
+            asy_buf_release(chunk);
+            return r;
+        }
+        s->rlen_ += add;
+        if (s->rflags_ & ASY__R_NEED_READABLE) asy__readable_emit_readable(s);
+    }
+    asy__readable_maybe_read_more(s);
+    return 0;
+}
+
+/* chunk is taken over (released whatever happens). */
+ASY__INTERNAL int asy__readable_add(asy_stream_t *s, asy_buf_t *chunk, int unshift) {
+    int object = (s->rflags_ & ASY__R_OBJECT) != 0, r;
+    if (unshift) {
+        if (!object && chunk->len == 0) {
+            asy_buf_release(chunk);
+            return asy__readable_can_push_more(s);
+        }
+        if (s->rflags_ & ASY__R_END_EMITTED) {
+            asy_buf_release(chunk);
+            asy__stream_error_or_destroy(s, ASY_EUNSHIFT_AFTER_END, 0);
+            return ASY_EUNSHIFT_AFTER_END;
+        }
+        if (s->sflags_ & (ASY__S_DESTROYED | ASY__S_ERRORED)) {
+            asy_buf_release(chunk);
+            return 0;
+        }
+    } else {
+        if (!object && chunk->len == 0) {
+            asy_buf_release(chunk);
+            s->rflags_ &= ~(unsigned)ASY__R_READING;
+            asy__readable_maybe_read_more(s);
+            return asy__readable_can_push_more(s);
+        }
+        if (s->rflags_ & ASY__R_ENDED) {
+            asy_buf_release(chunk);
+            asy__stream_error_or_destroy(s, ASY_EPUSH_AFTER_EOF, 0);
+            return ASY_EPUSH_AFTER_EOF;
+        }
+        if (s->sflags_ & (ASY__S_DESTROYED | ASY__S_ERRORED)) {
+            asy_buf_release(chunk);
+            return 0;
+        }
+        s->rflags_ &= ~(unsigned)ASY__R_READING;
+    }
+    r = asy__readable_add_chunk(s, chunk, unshift);
+    if (r < 0) {
+        asy_stream_destroy(s, r);
+        return r;
+    }
+    return asy__readable_can_push_more(s);
+}
+
+/* push(null) */
+ASY__INTERNAL void asy__readable_eof(asy_stream_t *s) {
+    s->rflags_ &= ~(unsigned)ASY__R_READING;
+    if (s->rflags_ & ASY__R_ENDED) return;
+    s->rflags_ |= ASY__R_ENDED;
+    if (s->rflags_ & ASY__R_SYNC) {
+        asy__readable_emit_readable(s);
+    } else {
+        /* outside _read: signal now, some consumers rely on it */
+        s->rflags_ &= ~(unsigned)ASY__R_NEED_READABLE;
+        s->rflags_ |= ASY__R_EMITTED_READABLE;
+        asy__readable_emit_readable_now(s);
+    }
+}
+
+ASYNCRT_API int asy_stream_push_move(asy_stream_t *s, asy_buf_t *chunk) {
+    asy_buf_t c;
+    if (!s || !chunk || !(s->sflags_ & ASY__S_READABLE)) return ASY_EINVAL;
+    c = *chunk;
+    memset(chunk, 0, sizeof(*chunk));
+    return asy__readable_add(s, &c, 0);
+}
+
+ASYNCRT_API int asy_stream_push(asy_stream_t *s, const asy_buf_t *chunk) {
+    asy_buf_t c;
+    int r;
+    if (!s || !chunk || !(s->sflags_ & ASY__S_READABLE)) return ASY_EINVAL;
+    if ((r = asy_buf_retain(&c, chunk)) < 0) return r;
+    return asy__readable_add(s, &c, 0);
+}
+
+ASYNCRT_API int asy_stream_push_bytes(asy_stream_t *s, const void *bytes, size_t n) {
+    asy_buf_t c;
+    int r;
+    if (!s || (!bytes && n) || !(s->sflags_ & ASY__S_READABLE)) return ASY_EINVAL;
+    if ((r = asy_buf_from_bytes(&c, bytes, n)) < 0) return r;
+    return asy__readable_add(s, &c, 0);
+}
+
+ASYNCRT_API int asy_stream_push_obj(asy_stream_t *s, void *obj, asy_buf_free_cb free_cb,
+                                    void *hint) {
+    asy_buf_t c;
+    int r;
+    if (!s || !(s->sflags_ & ASY__S_READABLE) || !(s->rflags_ & ASY__R_OBJECT)) return ASY_EINVAL;
+    if ((r = asy_buf_from_external(&c, obj, 0, free_cb, hint)) < 0) return r;
+    return asy__readable_add(s, &c, 0);
+}
+
+ASYNCRT_API int asy_stream_push_end(asy_stream_t *s) {
+    if (!s || !(s->sflags_ & ASY__S_READABLE)) return ASY_EINVAL;
+    asy__readable_eof(s);
+    return 0;
+}
+
+ASYNCRT_API int asy_stream_unshift(asy_stream_t *s, const asy_buf_t *chunk) {
+    asy_buf_t c;
+    int r;
+    if (!s || !chunk || !(s->sflags_ & ASY__S_READABLE)) return ASY_EINVAL;
+    if ((r = asy_buf_retain(&c, chunk)) < 0) return r;
+    return asy__readable_add(s, &c, 1);
+}
+
+/* ---- flowing and paused ----------------------------------------------------------------- */
+
+ASY__INTERNAL void asy__readable_resume_tick(void *p) {
+    asy_stream_t *s = (asy_stream_t *)p;
+    if (!(s->rflags_ & ASY__R_READING)) asy__readable_read_impl(s, 0, NULL);
+    s->rflags_ &= ~(unsigned)ASY__R_RESUME_SCHEDULED;
+    asy__stream_emit(s, ASY__EV_RESUME, NULL, 0);
+    asy__readable_flow(s);
+    if ((s->rflags_ & (ASY__R_FLOWING | ASY__R_READING)) == ASY__R_FLOWING)
+        asy__readable_read_impl(s, 0, NULL);
+    asy__stream_tick_done(s);
+}
+
+ASY__INTERNAL void asy__readable_resume(asy_stream_t *s) {
+    if (!(s->rflags_ & ASY__R_FLOWING)) {
+        /* flowing only when no one listens for 'readable' */
+        s->rflags_ |= ASY__R_HAS_FLOWING;
+        if (!(s->rflags_ & ASY__R_READABLE_LISTENING))
+            s->rflags_ |= ASY__R_FLOWING;
+        else
+            s->rflags_ &= ~(unsigned)ASY__R_FLOWING;
+        if (!(s->rflags_ & ASY__R_RESUME_SCHEDULED)) {
+            s->rflags_ |= ASY__R_RESUME_SCHEDULED;
+            asy__stream_tick(s, asy__readable_resume_tick);
+        }
+    }
+    s->rflags_ |= ASY__R_HAS_PAUSED;
+    s->rflags_ &= ~(unsigned)ASY__R_PAUSED;
+}
+
+ASY__INTERNAL void asy__readable_pause(asy_stream_t *s) {
+    if ((s->rflags_ & (ASY__R_HAS_FLOWING | ASY__R_FLOWING)) != ASY__R_HAS_FLOWING) {
+        s->rflags_ |= ASY__R_HAS_FLOWING;
+        s->rflags_ &= ~(unsigned)ASY__R_FLOWING;
+        asy__stream_emit(s, ASY__EV_PAUSE, NULL, 0);
+    }
+    s->rflags_ |= ASY__R_HAS_PAUSED | ASY__R_PAUSED;
+}
+
+ASYNCRT_API int asy_stream_resume(asy_stream_t *s) {
+    if (!s || !(s->sflags_ & ASY__S_READABLE)) return ASY_EINVAL;
+    asy__readable_resume(s);
+    return 0;
+}
+
+ASYNCRT_API int asy_stream_pause(asy_stream_t *s) {
+    if (!s || !(s->sflags_ & ASY__S_READABLE)) return ASY_EINVAL;
+    asy__readable_pause(s);
+    return 0;
+}
+
+ASYNCRT_API int asy_stream_is_paused(const asy_stream_t *s) {
+    if (!s) return 0;
+    return (s->rflags_ & ASY__R_PAUSED) ||
+           (s->rflags_ & (ASY__R_HAS_FLOWING | ASY__R_FLOWING)) == ASY__R_HAS_FLOWING;
+}
+
+/* ---- listeners: on('data'), on('readable') and their removal ------------------------------- */
+
+ASY__INTERNAL void asy__readable_n_reading_tick(void *p) {
+    asy_stream_t *s = (asy_stream_t *)p;
+    asy__readable_read_impl(s, 0, NULL);
+    asy__stream_tick_done(s);
+}
+
+ASY__INTERNAL void asy__readable_update_listening_tick(void *p) {
+    asy_stream_t *s = (asy_stream_t *)p;
+    if (s->readable_listeners_)
+        s->rflags_ |= ASY__R_READABLE_LISTENING;
+    else
+        s->rflags_ &= ~(unsigned)ASY__R_READABLE_LISTENING;
+    if ((s->rflags_ & (ASY__R_HAS_PAUSED | ASY__R_PAUSED | ASY__R_RESUME_SCHEDULED)) ==
+        (ASY__R_HAS_PAUSED | ASY__R_RESUME_SCHEDULED))
+        /* a resume() is on its way: it must flow */
+        s->rflags_ |= ASY__R_HAS_FLOWING | ASY__R_FLOWING;
+    else if (s->rflags_ & ASY__R_DATA_LISTENING)
+        asy__readable_resume(s);
+    else if (!(s->rflags_ & ASY__R_READABLE_LISTENING))
+        s->rflags_ &= ~(unsigned)(ASY__R_HAS_FLOWING | ASY__R_FLOWING);
+    asy__stream_tick_done(s);
+}
+
+ASY__INTERNAL void asy__readable_data_listener(asy_stream_t *s, int delta) {
+    if (!(s->sflags_ & ASY__S_READABLE)) return;
+    if (delta > 0) {
+        s->data_listeners_++;
+        s->rflags_ |= ASY__R_DATA_LISTENING;
+        if (s->readable_listeners_) s->rflags_ |= ASY__R_READABLE_LISTENING;
+        /* start flowing unless paused explicitly */
+        if ((s->rflags_ & (ASY__R_HAS_FLOWING | ASY__R_FLOWING)) != ASY__R_HAS_FLOWING)
+            asy__readable_resume(s);
+    } else if (s->data_listeners_) {
+        if (--s->data_listeners_ == 0) s->rflags_ &= ~(unsigned)ASY__R_DATA_LISTENING;
+    }
+}
+
+ASY__INTERNAL void asy__readable_readable_listener(asy_stream_t *s, int delta) {
+    if (!(s->sflags_ & ASY__S_READABLE)) return;
+    if (delta > 0) {
+        s->readable_listeners_++;
+        if (!(s->rflags_ & (ASY__R_END_EMITTED | ASY__R_READABLE_LISTENING))) {
+            s->rflags_ |= ASY__R_READABLE_LISTENING | ASY__R_NEED_READABLE | ASY__R_HAS_FLOWING;
+            s->rflags_ &= ~(unsigned)(ASY__R_FLOWING | ASY__R_EMITTED_READABLE);
+            if (s->rlen_)
+                asy__readable_emit_readable(s);
+            else if (!(s->rflags_ & ASY__R_READING))
+                asy__stream_tick(s, asy__readable_n_reading_tick);
+        }
+    } else if (s->readable_listeners_) {
+        s->readable_listeners_--;
+        /* after the current 'readable' round, as in Node */
+        asy__stream_tick(s, asy__readable_update_listening_tick);
+    }
+}
+
+ASY__INTERNAL void asy__readable_on_constructed(asy_stream_t *s) {
+    if (s->rflags_ & ASY__R_NEED_READABLE) asy__readable_maybe_read_more(s);
+}
+
+/* Node's isReadableFinished. */
+ASY__INTERNAL int asy__readable_finished(const asy_stream_t *s, int strict) {
+    if (s->sflags_ & ASY__S_ERRORED) return 0;
+    return (s->rflags_ & ASY__R_END_EMITTED) ||
+           (!strict && (s->rflags_ & ASY__R_ENDED) && s->rlen_ == 0);
+}
+
+/* Node's .readable getter. */
+ASY__INTERNAL int asy__readable_is_readable(const asy_stream_t *s) {
+    return (s->sflags_ & ASY__S_READABLE) &&
+           !(s->sflags_ & (ASY__S_DESTROYED | ASY__S_ERROR_EMITTED)) &&
+           !(s->rflags_ & ASY__R_END_EMITTED);
+}
+
+#line 1 "asyncrt_impl/stream/writable.c"
+/* The writable side: Node's writable.js.  One write is in flight at a
+ * time; later ones wait in a ring (and go to writev together when the
+ * implementer has one). */
+
+
+ASY__INTERNAL void asy__writable_finish_maybe(asy_stream_t *s, int sync);
+
+ASY__INTERNAL void asy__writable_init(asy_stream_t *s, const asy_stream_opts *o) {
+    int object = o && (o->object_mode || o->writable_object_mode);
+    s->wflags_ = ASY__W_SYNC | ASY__W_ALL_NOOP | (object ? (unsigned)ASY__W_OBJECT : 0u);
+    s->whwm_ = asy__stream_pick_hwm(o, o ? o->writable_high_water_mark : 0, object);
+}
+
+ASY__INTERNAL size_t asy__wlen_of(const asy_stream_t *s, const asy_buf_t *chunk) {
+    return (s->wflags_ & ASY__W_OBJECT) ? 1 : chunk->len;
+}
+
+/* ---- the buffered-write ring ---------------------------------------------------- */
+
+ASY__INTERNAL int asy__wq_push(asy_stream_t *s, asy_buf_t *chunk, asy_stream_cb cb, void *arg) {
+    struct asy__stream_wreq *w;
+    size_t i;
+    if (s->wq_count_ == s->wq_cap_) {
+        size_t cap = s->wq_cap_ ? s->wq_cap_ * 2 : 16;
+        struct asy__stream_wreq *q = ASY__NEW_ARRAY(struct asy__stream_wreq, cap);
+        if (!q) return ASY_ENOMEM;
+        for (i = 0; i < s->wq_count_; i++) q[i] = s->wq_[(s->wq_head_ + i) & (s->wq_cap_ - 1)];
+        asy__free(s->wq_);
+        s->wq_ = q;
+        s->wq_cap_ = cap;
+        s->wq_head_ = 0;
+    }
+    w = &s->wq_[(s->wq_head_ + s->wq_count_) & (s->wq_cap_ - 1)];
+    w->chunk = *chunk;
+    w->cb = cb;
+    w->arg = arg;
+    memset(chunk, 0, sizeof(*chunk));
+    s->wq_count_++;
+    return 0;
+}
+
+ASY__INTERNAL struct asy__stream_wreq asy__wq_pop(asy_stream_t *s) {
+    struct asy__stream_wreq w = s->wq_[s->wq_head_];
+    s->wq_head_ = (s->wq_head_ + 1) & (s->wq_cap_ - 1);
+    s->wq_count_--;
+    return w;
+}
+
+ASY__INTERNAL void asy__wq_reset(asy_stream_t *s) {
+    s->wq_head_ = 0;
+    s->wq_count_ = 0;
+    s->wflags_ |= ASY__W_ALL_NOOP;
+}
+
+/* ---- callbacks ------------------------------------------------------------------------ */
+
+ASY__INTERNAL void asy__wcbs_call(asy_stream_t *s, asy_stream_cb cb, void *arg,
+                                  struct asy__stream_cblist *list, int status) {
+    size_t i;
+    if (list) {
+        for (i = 0; i < list->n; i++)
+            if (list->items[i].cb) list->items[i].cb(s, status, list->items[i].arg);
+    } else if (cb) {
+        cb(s, status, arg);
+    }
+}
+
+ASY__INTERNAL void asy__writable_call_finished(asy_stream_t *s, int err) {
+    struct asy__stream_endcb *cbs = s->endcbs_;
+    size_t i, n = s->nendcbs_;
+    if (!n) return;
+    s->endcbs_ = NULL;
+    s->nendcbs_ = s->endcbs_cap_ = 0;
+    for (i = 0; i < n; i++) cbs[i].cb(s, err, cbs[i].arg);
+    asy__free(cbs);
+}
+
+/* Buffered writes (and end callbacks) fail once the stream is destroyed. */
+ASY__INTERNAL void asy__writable_error_buffer(asy_stream_t *s) {
+    int err;
+    if (s->wflags_ & ASY__W_WRITING) return;
+    err = (s->sflags_ & ASY__S_ERRORED) ? s->err_ : ASY_ESTREAM_DESTROYED;
+    while (s->wq_count_) {
+        struct asy__stream_wreq w = asy__wq_pop(s);
+        s->wlen_ -= asy__wlen_of(s, &w.chunk);
+        asy_buf_release(&w.chunk);
+        if (w.cb) w.cb(s, err, w.arg);
+    }
+    asy__writable_call_finished(s, (s->sflags_ & ASY__S_ERRORED) ? s->err_ : ASY_ESTREAM_DESTROYED);
+    asy__wq_reset(s);
+}
+
+ASY__INTERNAL void asy__writable_error_buffer_tick(void *p) {
+    asy_stream_t *s = (asy_stream_t *)p;
+    asy__writable_error_buffer(s);
+    asy__stream_tick_done(s);
+}
+
+/* ---- starting writes ------------------------------------------------------------------- */
+
+ASY__INTERNAL void asy__writable_call_write(asy_stream_t *s, const asy_buf_t *chunk) {
+    if (s->sflags_ & ASY__S_TRANSFORM)
+        asy__transform_write(s, chunk);
+    else if (s->impl_->write)
+        s->impl_->write(s, chunk);
+    else
+        s->impl_->writev(s, chunk, 1);
+}
+
+ASY__INTERNAL void asy__writable_do_write(asy_stream_t *s, struct asy__stream_wreq *w) {
+    s->writelen_ = asy__wlen_of(s, &w->chunk);
+    s->writecb_ = w->cb;
+    s->writecb_arg_ = w->arg;
+    s->writecbs_ = NULL;
+    s->wcur_ = w->chunk;
+    s->wflags_ |= ASY__W_WRITING | ASY__W_SYNC | ASY__W_EXPECT_WRITE_CB;
+    if (s->sflags_ & ASY__S_DESTROYED)
+        asy_stream_write_done(s, ASY_ESTREAM_DESTROYED);
+    else
+        asy__writable_call_write(s, &s->wcur_);
+    s->wflags_ &= ~(unsigned)ASY__W_SYNC;
+}
+
+/* Everything buffered in one writev.  0, or ASY_ENOMEM with nothing
+ * changed (the caller then writes one at a time). */
+ASY__INTERNAL int asy__writable_do_writev(asy_stream_t *s) {
+    size_t i, n = s->wq_count_;
+    struct asy__stream_cblist *list = NULL;
+    if (s->wv_cap_ < n) {
+        asy_buf_t *b = ASY__NEW_ARRAY(asy_buf_t, n);
+        if (!b) return ASY_ENOMEM;
+        asy__free(s->wv_bufs_);
+        s->wv_bufs_ = b;
+        s->wv_cap_ = n;
+    }
+    if (!(s->wflags_ & ASY__W_ALL_NOOP)) {
+        list = (struct asy__stream_cblist *)asy__malloc(sizeof(struct asy__stream_cblist) +
+                                                        n * sizeof(struct asy__stream_cbent));
+        if (!list) return ASY_ENOMEM;
+        list->n = n;
+        list->items = (struct asy__stream_cbent *)(void *)(list + 1);
+    }
+    for (i = 0; i < n; i++) {
+        struct asy__stream_wreq w = asy__wq_pop(s);
+        s->wv_bufs_[i] = w.chunk;
+        if (list) {
+            list->items[i].cb = w.cb;
+            list->items[i].arg = w.arg;
+        }
+    }
+    s->wv_n_ = n;
+    asy__wq_reset(s);
+    s->pendingcb_ -= n - 1;
+    s->writelen_ = s->wlen_;
+    s->writecb_ = NULL;
+    s->writecb_arg_ = NULL;
+    s->writecbs_ = list;
+    s->wflags_ |= ASY__W_WRITING | ASY__W_SYNC | ASY__W_EXPECT_WRITE_CB;
+    if (s->sflags_ & ASY__S_DESTROYED)
+        asy_stream_write_done(s, ASY_ESTREAM_DESTROYED);
+    else
+        s->impl_->writev(s, s->wv_bufs_, n);
+    s->wflags_ &= ~(unsigned)ASY__W_SYNC;
+    return 0;
+}
+
+ASY__INTERNAL void asy__writable_clear_buffer(asy_stream_t *s) {
+    if ((s->sflags_ & ASY__S_DESTROYED) || (s->wflags_ & ASY__W_BUFFER_PROCESSING) ||
+        s->corked_ || !s->wq_count_ || !(s->sflags_ & ASY__S_CONSTRUCTED))
+        return;
+    s->wflags_ |= ASY__W_BUFFER_PROCESSING;
+    if (s->wq_count_ > 1 && s->impl_ && s->impl_->writev && !(s->sflags_ & ASY__S_TRANSFORM) &&
+        asy__writable_do_writev(s) == 0) {
+        /* all of it went in one call */
+    } else {
+        do {
+            struct asy__stream_wreq w = asy__wq_pop(s);
+            asy__writable_do_write(s, &w);
+        } while (s->wq_count_ && !(s->wflags_ & ASY__W_WRITING));
+        if (!s->wq_count_) asy__wq_reset(s);
+    }
+    s->wflags_ &= ~(unsigned)ASY__W_BUFFER_PROCESSING;
+}
+
+ASY__INTERNAL int asy__writable_write_or_buffer(asy_stream_t *s, asy_buf_t *chunk,
+                                                asy_stream_cb cb, void *arg) {
+    size_t len = asy__wlen_of(s, chunk);
+    int ret;
+    s->wlen_ += len;
+    if ((s->wflags_ & ASY__W_WRITING) || (s->sflags_ & ASY__S_ERRORED) || s->corked_ ||
+        !(s->sflags_ & ASY__S_CONSTRUCTED)) {
+        int r = asy__wq_push(s, chunk, cb, arg);
+        if (r < 0) {
+            s->wlen_ -= len;
+            s->pendingcb_--;
+            asy_buf_release(chunk);
+            return r;
+        }
+        if (cb) s->wflags_ &= ~(unsigned)ASY__W_ALL_NOOP;
+    } else {
+        s->writelen_ = len;
+        s->writecb_ = cb;
+        s->writecb_arg_ = arg;
+        s->writecbs_ = NULL;
+        s->wcur_ = *chunk;
+        memset(chunk, 0, sizeof(*chunk));
+        s->wflags_ |= ASY__W_WRITING | ASY__W_SYNC | ASY__W_EXPECT_WRITE_CB;
+        asy__writable_call_write(s, &s->wcur_);
+        s->wflags_ &= ~(unsigned)ASY__W_SYNC;
+    }
+    ret = s->wlen_ < s->whwm_ || s->wlen_ == 0;
+    if (!ret) s->wflags_ |= ASY__W_NEED_DRAIN;
+    /* 0 when failed, to break `while (write(...))` loops */
+    return ret && !(s->sflags_ & (ASY__S_DESTROYED | ASY__S_ERRORED));
+}
+
+/* chunk is taken over. */
+ASY__INTERNAL int asy__writable_write(asy_stream_t *s, asy_buf_t *chunk, asy_stream_cb cb,
+                                      void *arg) {
+    int err = 0;
+    if (s->wflags_ & ASY__W_ENDING)
+        err = ASY_EWRITE_AFTER_END;
+    else if (s->sflags_ & ASY__S_DESTROYED)
+        err = ASY_ESTREAM_DESTROYED;
+    if (err) {
+        asy_buf_release(chunk);
+        asy__stream_error_or_destroy(s, err, 1);
+        return err;
+    }
+    s->pendingcb_++;
+    return asy__writable_write_or_buffer(s, chunk, cb, arg);
+}
+
+ASYNCRT_API int asy_stream_write(asy_stream_t *s, const asy_buf_t *chunk, asy_stream_cb cb,
+                                 void *arg) {
+    asy_buf_t c;
+    int r;
+    if (!s || !chunk || !(s->sflags_ & ASY__S_WRITABLE)) return ASY_EINVAL;
+    if ((r = asy_buf_retain(&c, chunk)) < 0) return r;
+    return asy__writable_write(s, &c, cb, arg);
+}
+
+ASYNCRT_API int asy_stream_write_bytes(asy_stream_t *s, const void *bytes, size_t n,
+                                       asy_stream_cb cb, void *arg) {
+    asy_buf_t c;
+    int r;
+    if (!s || (!bytes && n) || !(s->sflags_ & ASY__S_WRITABLE)) return ASY_EINVAL;
+    if ((r = asy_buf_from_bytes(&c, bytes, n)) < 0) return r;
+    return asy__writable_write(s, &c, cb, arg);
+}
+
+ASYNCRT_API int asy_stream_write_obj(asy_stream_t *s, void *obj, asy_buf_free_cb free_cb,
+                                     void *hint, asy_stream_cb cb, void *arg) {
+    asy_buf_t c;
+    int r;
+    if (!s || !(s->sflags_ & ASY__S_WRITABLE) || !(s->wflags_ & ASY__W_OBJECT)) return ASY_EINVAL;
+    if ((r = asy_buf_from_external(&c, obj, 0, free_cb, hint)) < 0) return r;
+    return asy__writable_write(s, &c, cb, arg);
+}
+
+/* ---- completions ------------------------------------------------------------------------ */
+
+ASY__INTERNAL void asy__writable_after_write(asy_stream_t *s, size_t count, asy_stream_cb cb,
+                                             void *arg, struct asy__stream_cblist *list) {
+    s->wflags_ &= ~(unsigned)ASY__W_AFTER_WRITE_PENDING;
+    if ((s->wflags_ & (ASY__W_ENDING | ASY__W_NEED_DRAIN)) == ASY__W_NEED_DRAIN &&
+        !(s->sflags_ & ASY__S_DESTROYED) && s->wlen_ == 0) {
+        s->wflags_ &= ~(unsigned)ASY__W_NEED_DRAIN;
+        asy__stream_emit(s, ASY__EV_DRAIN, NULL, 0);
+    }
+    while (count-- > 0) {
+        s->pendingcb_--;
+        asy__wcbs_call(s, cb, arg, list, 0);
+    }
+    asy__free(list);
+    if (s->sflags_ & ASY__S_DESTROYED) asy__writable_error_buffer(s);
+    if (s->wflags_ & ASY__W_ENDING) asy__writable_finish_maybe(s, 1);
+}
+
+ASY__INTERNAL void asy__writable_after_write_tick(void *p) {
+    asy_stream_t *s = (asy_stream_t *)p;
+    asy__writable_after_write(s, 1, NULL, NULL, NULL);
+    asy__stream_tick_done(s);
+}
+
+ASY__INTERNAL void asy__writable_after_write_info_tick(void *p) {
+    struct asy__stream_awinfo *info = (struct asy__stream_awinfo *)p;
+    asy_stream_t *s = info->s;
+    struct asy__stream_awinfo copy = *info;
+    /* As in Node, any later info is forgotten too: the next write starts
+     * a new one. */
+    s->wflags_ &= ~(unsigned)ASY__W_AFTER_WRITE_TICK_INFO;
+    s->aw_cur_ = NULL;
+    if (!s->aw_spare_)
+        s->aw_spare_ = info;
+    else
+        asy__free(info);
+    asy__writable_after_write(s, copy.count, copy.cb, copy.arg, copy.list);
+    asy__stream_tick_done(s);
+}
+
+ASY__INTERNAL void asy__writable_onwrite_error(asy_stream_t *s, int status, asy_stream_cb cb,
+                                               void *arg, struct asy__stream_cblist *list) {
+    s->pendingcb_--;
+    asy__wcbs_call(s, cb, arg, list, status);
+    asy__free(list);
+    asy__writable_error_buffer(s);
+    asy__stream_error_or_destroy(s, status, 0);
+}
+
+ASY__INTERNAL void asy__writable_onwrite_error_tick(void *p) {
+    asy_stream_t *s = (asy_stream_t *)p;
+    struct asy__stream_cblist *list = s->werr_list_;
+    s->werr_list_ = NULL;
+    asy__writable_onwrite_error(s, s->werr_status_, s->werr_cb_, s->werr_arg_, list);
+    asy__stream_tick_done(s);
+}
+
+ASYNCRT_API int asy_stream_write_done(asy_stream_t *s, int status) {
+    asy_stream_cb cb;
+    void *arg;
+    struct asy__stream_cblist *list;
+    size_t i;
+    int sync;
+    if (!s || !(s->sflags_ & ASY__S_WRITABLE)) return ASY_EINVAL;
+    if (!(s->wflags_ & ASY__W_EXPECT_WRITE_CB)) {
+        asy__stream_error_or_destroy(s, ASY_EMULTIPLE_CALLBACK, 0);
+        return ASY_EMULTIPLE_CALLBACK;
+    }
+    sync = (s->wflags_ & ASY__W_SYNC) != 0;
+    cb = s->writecb_;
+    arg = s->writecb_arg_;
+    list = s->writecbs_;
+    s->writecb_ = NULL;
+    s->writecb_arg_ = NULL;
+    s->writecbs_ = NULL;
+    s->wflags_ &= ~(unsigned)(ASY__W_WRITING | ASY__W_EXPECT_WRITE_CB);
+    s->wlen_ -= s->writelen_;
+    s->writelen_ = 0;
+    asy_buf_release(&s->wcur_);
+    for (i = 0; i < s->wv_n_; i++) asy_buf_release(&s->wv_bufs_[i]);
+    s->wv_n_ = 0;
+
+    if (status) {
+        asy__stream_set_error(s, status);
+        if (sync) {
+            s->werr_cb_ = cb;
+            s->werr_arg_ = arg;
+            s->werr_list_ = list;
+            s->werr_status_ = status;
+            asy__stream_tick(s, asy__writable_onwrite_error_tick);
+        } else {
+            asy__writable_onwrite_error(s, status, cb, arg, list);
+        }
+        return 0;
+    }
+    if (s->wq_count_) asy__writable_clear_buffer(s);
+    if (!sync) {
+        asy__writable_after_write(s, 1, cb, arg, list);
+        return 0;
+    }
+    {
+        int need_drain = (s->wflags_ & ASY__W_NEED_DRAIN) && s->wlen_ == 0;
+        /* Node 20 tests `state & kDestroyed !== 0`, which is the object
+         * mode bit: object-mode writes always take the tick. */
+        int need_tick = need_drain || (s->wflags_ & ASY__W_OBJECT) || cb || list;
+        if (!cb && !list) {
+            if (!(s->wflags_ & ASY__W_AFTER_WRITE_PENDING) && need_tick) {
+                asy__stream_tick(s, asy__writable_after_write_tick);
+                s->wflags_ |= ASY__W_AFTER_WRITE_PENDING;
+            } else {
+                s->pendingcb_--;
+                if (s->wflags_ & ASY__W_ENDING) asy__writable_finish_maybe(s, 1);
+            }
+        } else if ((s->wflags_ & ASY__W_AFTER_WRITE_TICK_INFO) && !list && s->aw_cur_ &&
+                   !s->aw_cur_->list && s->aw_cur_->cb == cb && s->aw_cur_->arg == arg) {
+            s->aw_cur_->count++;
+        } else {
+            struct asy__stream_awinfo *info = s->aw_spare_;
+            if (info)
+                s->aw_spare_ = NULL;
+            else
+                info = ASY__NEW(struct asy__stream_awinfo);
+            if (!info) { /* out of memory: complete now instead of on the tick */
+                asy__writable_after_write(s, 1, cb, arg, list);
+                return 0;
+            }
+            info->s = s;
+            info->cb = cb;
+            info->arg = arg;
+            info->list = list;
+            info->count = 1;
+            s->aw_cur_ = info;
+            s->wflags_ |= ASY__W_AFTER_WRITE_PENDING | ASY__W_AFTER_WRITE_TICK_INFO;
+            asy__stream_tick_arg(s, asy__writable_after_write_info_tick, info);
+        }
+    }
+    return 0;
+}
+
+/* ---- cork ---------------------------------------------------------------------------------- */
+
+ASYNCRT_API int asy_stream_cork(asy_stream_t *s) {
+    if (!s || !(s->sflags_ & ASY__S_WRITABLE)) return ASY_EINVAL;
+    s->corked_++;
+    return 0;
+}
+
+ASYNCRT_API int asy_stream_uncork(asy_stream_t *s) {
+    if (!s || !(s->sflags_ & ASY__S_WRITABLE)) return ASY_EINVAL;
+    if (s->corked_) {
+        s->corked_--;
+        if (!(s->wflags_ & ASY__W_WRITING)) asy__writable_clear_buffer(s);
+    }
+    return 0;
+}
+
+/* ---- end, final, finish --------------------------------------------------------------------- */
+
+ASY__INTERNAL int asy__writable_need_finish(const asy_stream_t *s) {
+    return (s->wflags_ & ASY__W_ENDING) &&
+           !(s->sflags_ & (ASY__S_DESTROYED | ASY__S_ERROR_EMITTED | ASY__S_CLOSE_EMITTED |
+                           ASY__S_ERRORED)) &&
+           (s->sflags_ & ASY__S_CONSTRUCTED) &&
+           !(s->wflags_ & (ASY__W_FINISHED | ASY__W_WRITING)) && s->wq_count_ == 0 &&
+           s->wlen_ == 0;
+}
+
+ASY__INTERNAL void asy__writable_finish(asy_stream_t *s) {
+    s->pendingcb_--;
+    s->wflags_ |= ASY__W_FINISHED;
+    asy__writable_call_finished(s, 0);
+    asy__stream_emit(s, ASY__EV_FINISH, NULL, 0);
+    if (s->sflags_ & ASY__S_AUTO_DESTROY) {
+        /* a duplex waits for its readable side too */
+        if (!(s->sflags_ & ASY__S_READABLE) || (s->rflags_ & ASY__R_END_EMITTED))
+            asy_stream_destroy(s, 0);
+    }
+}
+
+ASY__INTERNAL void asy__writable_finish_tick(void *p) {
+    asy_stream_t *s = (asy_stream_t *)p;
+    asy__writable_finish(s);
+    asy__stream_tick_done(s);
+}
+
+ASY__INTERNAL void asy__writable_finish_maybe_tick(void *p) {
+    asy_stream_t *s = (asy_stream_t *)p;
+    if (asy__writable_need_finish(s))
+        asy__writable_finish(s);
+    else
+        s->pendingcb_--;
+    asy__stream_tick_done(s);
+}
+
+ASY__INTERNAL void asy__writable_prefinish(asy_stream_t *s) {
+    int has_final = (s->sflags_ & ASY__S_TRANSFORM) || (s->impl_ && s->impl_->final);
+    if (s->wflags_ & (ASY__W_PREFINISHED | ASY__W_FINAL_CALLED)) return;
+    if (has_final && !(s->sflags_ & ASY__S_DESTROYED)) {
+        s->wflags_ |= ASY__W_FINAL_CALLED | ASY__W_SYNC | ASY__W_FINAL_WAIT;
+        s->pendingcb_++;
+        if (s->sflags_ & ASY__S_TRANSFORM)
+            asy__transform_final(s);
+        else
+            s->impl_->final(s);
+        s->wflags_ &= ~(unsigned)ASY__W_SYNC;
+    } else {
+        s->wflags_ |= ASY__W_FINAL_CALLED | ASY__W_PREFINISHED;
+    }
+}
+
+ASY__INTERNAL void asy__writable_finish_maybe(asy_stream_t *s, int sync) {
+    if (!asy__writable_need_finish(s)) return;
+    asy__writable_prefinish(s);
+    if (s->pendingcb_ != 0) return;
+    if (sync) {
+        s->pendingcb_++;
+        asy__stream_tick(s, asy__writable_finish_maybe_tick);
+    } else if (asy__writable_need_finish(s)) {
+        s->pendingcb_++;
+        asy__writable_finish(s);
+    }
+}
+
+ASYNCRT_API int asy_stream_final_done(asy_stream_t *s, int status) {
+    if (!s || !(s->sflags_ & ASY__S_WRITABLE)) return ASY_EINVAL;
+    if (!(s->wflags_ & ASY__W_FINAL_WAIT)) {
+        asy__stream_error_or_destroy(s, status ? status : ASY_EMULTIPLE_CALLBACK, 0);
+        return ASY_EMULTIPLE_CALLBACK;
+    }
+    s->wflags_ &= ~(unsigned)ASY__W_FINAL_WAIT;
+    s->pendingcb_--;
+    if (status) {
+        asy__writable_call_finished(s, status);
+        asy__stream_error_or_destroy(s, status, (s->wflags_ & ASY__W_SYNC) != 0);
+    } else if (asy__writable_need_finish(s)) {
+        s->wflags_ |= ASY__W_PREFINISHED;
+        /* 'finish' stays asynchronous to _final's callback */
+        s->pendingcb_++;
+        asy__stream_tick(s, asy__writable_finish_tick);
+    }
+    return 0;
+}
+
+ASY__INTERNAL int asy__writable_end(asy_stream_t *s, asy_stream_cb cb, void *arg) {
+    int err = 0;
+    if (cb && s->nendcbs_ == s->endcbs_cap_) {
+        /* room first, so running out of memory changes nothing */
+        size_t cap = s->endcbs_cap_ ? s->endcbs_cap_ * 2 : 2;
+        struct asy__stream_endcb *a = (struct asy__stream_endcb *)asy__realloc(
+            s->endcbs_, cap * sizeof(struct asy__stream_endcb));
+        if (!a) return ASY_ENOMEM;
+        s->endcbs_ = a;
+        s->endcbs_cap_ = cap;
+    }
+    if (s->corked_) { /* end() fully uncorks */
+        s->corked_ = 1;
+        asy_stream_uncork(s);
+    }
+    if (!(s->wflags_ & ASY__W_ENDING) && !(s->sflags_ & ASY__S_ERRORED)) {
+        s->wflags_ |= ASY__W_ENDING;
+        asy__writable_finish_maybe(s, 1);
+        s->wflags_ |= ASY__W_ENDED;
+    } else if (s->wflags_ & ASY__W_FINISHED) {
+        err = ASY_ESTREAM_FINISHED;
+    } else if (s->sflags_ & ASY__S_DESTROYED) {
+        err = ASY_ESTREAM_DESTROYED;
+    }
+    if (err) return err;
+    if (cb) {
+        if (s->sflags_ & ASY__S_ERRORED)
+            asy__stream_defer_cb(s, cb, arg, s->err_);
+        else if (s->wflags_ & ASY__W_FINISHED)
+            asy__stream_defer_cb(s, cb, arg, 0);
+        else {
+            s->endcbs_[s->nendcbs_].cb = cb;
+            s->endcbs_[s->nendcbs_].arg = arg;
+            s->nendcbs_++;
+        }
+    }
+    return 0;
+}
+
+ASYNCRT_API int asy_stream_end(asy_stream_t *s, asy_stream_cb cb, void *arg) {
+    if (!s || !(s->sflags_ & ASY__S_WRITABLE)) return ASY_EINVAL;
+    return asy__writable_end(s, cb, arg);
+}
+
+/* allowHalfOpen: false -- the readable side ended, so end this one. */
+ASY__INTERNAL void asy__writable_end_tick(void *p) {
+    asy_stream_t *s = (asy_stream_t *)p;
+    if (asy__writable_is_writable(s) && !(s->wflags_ & ASY__W_ENDING)) asy__writable_end(s, NULL, NULL);
+    asy__stream_tick_done(s);
+}
+
+ASY__INTERNAL void asy__writable_end_from_readable(asy_stream_t *s) {
+    asy__stream_tick(s, asy__writable_end_tick);
+}
+
+/* ---- lifecycle hooks -------------------------------------------------------------------------- */
+
+ASY__INTERNAL void asy__writable_on_constructed(asy_stream_t *s) {
+    if (!(s->wflags_ & ASY__W_WRITING)) asy__writable_clear_buffer(s);
+    if (s->wflags_ & ASY__W_ENDING) asy__writable_finish_maybe(s, 0);
+}
+
+ASY__INTERNAL void asy__writable_destroying(asy_stream_t *s) {
+    if ((s->wq_count_ || s->nendcbs_) && !(s->sflags_ & ASY__S_DESTROYED))
+        asy__stream_tick(s, asy__writable_error_buffer_tick);
+}
+
+ASY__INTERNAL int asy__writable_finished(const asy_stream_t *s, int strict) {
+    if (s->sflags_ & ASY__S_ERRORED) return 0;
+    return (s->wflags_ & ASY__W_FINISHED) ||
+           (!strict && (s->wflags_ & ASY__W_ENDED) && s->wlen_ == 0);
+}
+
+ASY__INTERNAL int asy__writable_is_writable(const asy_stream_t *s) {
+    return (s->sflags_ & ASY__S_WRITABLE) &&
+           !(s->sflags_ & (ASY__S_DESTROYED | ASY__S_ERRORED)) &&
+           !(s->wflags_ & (ASY__W_ENDING | ASY__W_ENDED));
+}
+
+ASY__INTERNAL void asy__writable_release(asy_stream_t *s) {
+    size_t i;
+    while (s->wq_count_) {
+        struct asy__stream_wreq w = asy__wq_pop(s);
+        asy_buf_release(&w.chunk);
+    }
+    asy__free(s->wq_);
+    s->wq_ = NULL;
+    s->wq_cap_ = 0;
+    asy_buf_release(&s->wcur_);
+    for (i = 0; i < s->wv_n_; i++) asy_buf_release(&s->wv_bufs_[i]);
+    asy__free(s->wv_bufs_);
+    s->wv_bufs_ = NULL;
+    s->wv_n_ = s->wv_cap_ = 0;
+    asy__free(s->writecbs_);
+    s->writecbs_ = NULL;
+    asy__free(s->werr_list_);
+    s->werr_list_ = NULL;
+    asy__free(s->aw_spare_);
+    s->aw_spare_ = NULL;
+    asy__free(s->endcbs_);
+    s->endcbs_ = NULL;
+    s->nendcbs_ = s->endcbs_cap_ = 0;
+}
+
+#line 1 "asyncrt_impl/stream/transform.c"
+/* Transform and PassThrough: a duplex whose _write runs _transform and
+ * whose _read releases a held transform callback (Node's transform.js).
+ * The writable side's backpressure therefore follows the readable side:
+ * a transform that produced output above the readable mark does not take
+ * the next chunk until that output is read. */
+
+
+ASY__INTERNAL void asy__transform_write(asy_stream_t *s, const asy_buf_t *chunk) {
+    s->xform_rlen_ = s->rlen_;
+    s->sflags_ |= ASY__S_XFORM_WAIT;
+    s->impl_->transform(s, chunk);
+}
+
+ASY__INTERNAL void asy__transform_read(asy_stream_t *s) {
+    if (s->sflags_ & ASY__S_XFORM_HELD) {
+        s->sflags_ &= ~(unsigned)ASY__S_XFORM_HELD;
+        asy_stream_write_done(s, 0);
+    }
+}
+
+ASY__INTERNAL void asy__transform_done_tick(void *p) {
+    asy_stream_t *s = (asy_stream_t *)p;
+    asy_stream_write_done(s, 0);
+    asy__stream_tick_done(s);
+}
+
+ASYNCRT_API int asy_stream_transform_done(asy_stream_t *s, int status) {
+    if (!s || !(s->sflags_ & ASY__S_TRANSFORM)) return ASY_EINVAL;
+    if (!(s->sflags_ & ASY__S_XFORM_WAIT)) {
+        asy__stream_error_or_destroy(s, ASY_EMULTIPLE_CALLBACK, 0);
+        return ASY_EMULTIPLE_CALLBACK;
+    }
+    s->sflags_ &= ~(unsigned)ASY__S_XFORM_WAIT;
+    if (status) return asy_stream_write_done(s, status);
+    if (s->rflags_ & ASY__R_ENDED) {
+        /* the transform pushed the end itself: let that settle first */
+        asy__stream_tick(s, asy__transform_done_tick);
+    } else if ((s->wflags_ & ASY__W_ENDED) || s->xform_rlen_ == s->rlen_ || s->rlen_ < s->rhwm_) {
+        asy_stream_write_done(s, 0);
+    } else {
+        s->sflags_ |= ASY__S_XFORM_HELD; /* released by the next _read */
+    }
+    return 0;
+}
+
+/* The transform's _final: _flush, then the end of the readable side. */
+ASY__INTERNAL void asy__transform_final(asy_stream_t *s) {
+    if (s->impl_->flush && !(s->sflags_ & ASY__S_DESTROYED)) {
+        s->sflags_ |= ASY__S_FLUSH_WAIT;
+        s->impl_->flush(s);
+    } else {
+        asy__readable_eof(s);
+        asy_stream_final_done(s, 0);
+    }
+}
+
+ASYNCRT_API int asy_stream_flush_done(asy_stream_t *s, int status) {
+    if (!s || !(s->sflags_ & ASY__S_TRANSFORM)) return ASY_EINVAL;
+    if (!(s->sflags_ & ASY__S_FLUSH_WAIT)) {
+        asy__stream_error_or_destroy(s, ASY_EMULTIPLE_CALLBACK, 0);
+        return ASY_EMULTIPLE_CALLBACK;
+    }
+    s->sflags_ &= ~(unsigned)ASY__S_FLUSH_WAIT;
+    if (status) return asy_stream_final_done(s, status);
+    asy__readable_eof(s);
+    return asy_stream_final_done(s, 0);
+}
+
+ASY__INTERNAL int asy__transform_init(asy_loop_t *loop, asy_stream_t *s,
+                                      const asy_stream_impl *impl, const asy_stream_opts *opts) {
+    asy_stream_opts o;
+    int r, robj;
+    if (opts)
+        o = *opts;
+    else
+        memset(&o, 0, sizeof(o));
+    robj = o.object_mode || o.readable_object_mode;
+    if (asy__stream_pick_hwm(&o, o.readable_high_water_mark, robj) == 0) {
+        /* A readable mark of 0 buffers nothing on the writable side
+         * either, unless asked: the transform holds hwm chunks, not 2x. */
+        o.high_water_mark = 0;
+        o.readable_high_water_mark = ASY_STREAM_HWM_ZERO;
+        if (!o.writable_high_water_mark) o.writable_high_water_mark = ASY_STREAM_HWM_ZERO;
+    }
+    r = asy__stream_init(loop, s, impl, &o, ASY__S_READABLE | ASY__S_WRITABLE | ASY__S_TRANSFORM);
+    if (r < 0) return r;
+    /* _read is ours and safe to call at once */
+    s->rflags_ &= ~(unsigned)ASY__R_SYNC;
+    return 0;
+}
+
+ASYNCRT_API int asy_transform_init(asy_loop_t *loop, asy_stream_t *s,
+                                   const asy_stream_impl *impl, const asy_stream_opts *opts) {
+    if (!impl || !impl->transform) return ASY_EINVAL;
+    return asy__transform_init(loop, s, impl, opts);
+}
+
+ASY__INTERNAL void asy__passthrough_transform(asy_stream_t *s, const asy_buf_t *chunk) {
+    /* a failed push already destroyed the stream */
+    asy_stream_push(s, chunk);
+    asy_stream_transform_done(s, 0);
+}
+
+static const asy_stream_impl asy__passthrough_impl = {
+    NULL, NULL, NULL, NULL, NULL, NULL, asy__passthrough_transform, NULL};
+
+ASYNCRT_API int asy_passthrough_init(asy_loop_t *loop, asy_stream_t *s,
+                                     const asy_stream_opts *opts) {
+    return asy__transform_init(loop, s, &asy__passthrough_impl, opts);
+}
+
+#line 1 "asyncrt_impl/stream/finished.c"
+/* finished() / end-of-stream (Node's end-of-stream.js): one callback when
+ * the sides asked for are done.  A stream that will emit 'close'
+ * (autoDestroy) is done at 'close'; otherwise at 'end' / 'finish'. */
+
+
+struct asy__eos {
+    asy__stream_listener l;
+    asy_stream_t *s;
+    asy_stream_cb cb;
+    void *arg;
+    int readable, writable;  /* the sides to wait for */
+    int will_emit_close;
+    int readable_finished, writable_finished;
+    int ticks;  /* our own nextTicks still queued */
+    int done;   /* cb ran or was cancelled */
+};
+
+ASY__INTERNAL void asy__eos_free_maybe(asy__eos *e) {
+    if (e->done && !e->ticks && asy__queue_empty(&e->l.link)) asy__free(e);
+}
+
+ASY__INTERNAL void asy__eos_fire(asy__eos *e, int status) {
+    asy_stream_t *s = e->s;
+    if (e->done) return;
+    e->done = 1;
+    asy__stream_unlisten(s, &e->l);
+    if (e->cb) e->cb(s, status, e->arg);
+    asy__eos_free_maybe(e);
+}
+
+ASY__INTERNAL void asy__eos_cancel(asy__eos *e) {
+    if (e->done) return;
+    e->done = 1;
+    e->cb = NULL;
+    asy__stream_unlisten(e->s, &e->l);
+    asy__eos_free_maybe(e);
+}
+
+/* Node's isReadable / isWritable: 1, 0, or -1 (null: no such side). */
+ASY__INTERNAL int asy__eos_is_readable(const asy_stream_t *s) {
+    if (!(s->sflags_ & ASY__S_READABLE)) return -1;
+    if (s->sflags_ & ASY__S_DESTROYED) return 0;
+    return asy__readable_is_readable(s) && !asy__readable_finished(s, 1);
+}
+
+ASY__INTERNAL int asy__eos_is_writable(const asy_stream_t *s) {
+    if (!(s->sflags_ & ASY__S_WRITABLE)) return -1;
+    if (s->sflags_ & ASY__S_DESTROYED) return 0;
+    return asy__writable_is_writable(s);
+}
+
+ASY__INTERNAL void asy__eos_on_end(asy__stream_listener *l, asy_stream_t *s) {
+    asy__eos *e = (asy__eos *)l;
+    e->readable_finished = 1;
+    if (s->sflags_ & ASY__S_DESTROYED) e->will_emit_close = 0;
+    if (e->will_emit_close && (!asy__writable_is_writable(s) || e->writable)) return;
+    if (!e->writable || e->writable_finished) asy__eos_fire(e, 0);
+}
+
+ASY__INTERNAL void asy__eos_on_finish(asy__stream_listener *l, asy_stream_t *s) {
+    asy__eos *e = (asy__eos *)l;
+    e->writable_finished = 1;
+    if (s->sflags_ & ASY__S_DESTROYED) e->will_emit_close = 0;
+    if (e->will_emit_close && (!asy__readable_is_readable(s) || e->readable)) return;
+    if (!e->readable || e->readable_finished) asy__eos_fire(e, 0);
+}
+
+ASY__INTERNAL void asy__eos_on_error(asy__stream_listener *l, asy_stream_t *s, int err) {
+    (void)s;
+    asy__eos_fire((asy__eos *)l, err);
+}
+
+ASY__INTERNAL void asy__eos_closed(asy__eos *e) {
+    asy_stream_t *s = e->s;
+    if (s->sflags_ & ASY__S_ERRORED) {
+        asy__eos_fire(e, s->err_);
+        return;
+    }
+    if (e->readable && !e->readable_finished && (s->sflags_ & ASY__S_READABLE) &&
+        !asy__readable_finished(s, 0)) {
+        asy__eos_fire(e, ASY_EPREMATURE_CLOSE);
+        return;
+    }
+    if (e->writable && !e->writable_finished && !asy__writable_finished(s, 0)) {
+        asy__eos_fire(e, ASY_EPREMATURE_CLOSE);
+        return;
+    }
+    asy__eos_fire(e, 0);
+}
+
+ASY__INTERNAL void asy__eos_on_close(asy__stream_listener *l, asy_stream_t *s) {
+    (void)s;
+    asy__eos_closed((asy__eos *)l);
+}
+
+static const asy__stream_listener_vt asy__eos_vt = {
+    NULL, NULL, asy__eos_on_end, asy__eos_on_error, NULL, asy__eos_on_finish, asy__eos_on_close};
+
+/* The stream was already closed when we started. */
+ASY__INTERNAL void asy__eos_close_tick(void *p) {
+    asy__eos *e = (asy__eos *)p;
+    asy_stream_t *s = e->s;
+    e->ticks--;
+    if (!e->done) asy__eos_closed(e);
+    asy__eos_free_maybe(e);
+    asy__stream_tick_done(s);
+}
+
+/* Already done by other means (errored, or the sides asked for are over). */
+ASY__INTERNAL void asy__eos_done_tick(void *p) {
+    asy__eos *e = (asy__eos *)p;
+    asy_stream_t *s = e->s;
+    e->ticks--;
+    if (!e->done) asy__eos_fire(e, (s->sflags_ & ASY__S_ERRORED) ? s->err_ : 0);
+    asy__eos_free_maybe(e);
+    asy__stream_tick_done(s);
+}
+
+ASY__INTERNAL asy__eos *asy__eos_new(void) {
+    asy__eos *e = ASY__NEW(asy__eos);
+    if (e) {
+        memset(e, 0, sizeof(*e));
+        asy__queue_init(&e->l.link);
+    }
+    return e;
+}
+
+/* Cannot fail; s must not have emitted 'close' yet. */
+ASY__INTERNAL void asy__eos_begin(asy__eos *e, asy_stream_t *s, int readable, int writable,
+                                  asy_stream_cb cb, void *arg) {
+    int has_r = (s->sflags_ & ASY__S_READABLE) != 0, has_w = (s->sflags_ & ASY__S_WRITABLE) != 0;
+    asy_fn tick = NULL;
+    e->s = s;
+    e->cb = cb;
+    e->arg = arg;
+    e->readable = readable;
+    e->writable = writable;
+    e->will_emit_close = (s->sflags_ & ASY__S_AUTO_DESTROY) && !(s->sflags_ & ASY__S_CLOSED) &&
+                         has_r == readable && has_w == writable;
+    e->writable_finished = has_w && asy__writable_finished(s, 0);
+    e->readable_finished = has_r && asy__readable_finished(s, 0);
+
+    if (s->sflags_ & ASY__S_CLOSED) {
+        tick = asy__eos_close_tick;
+    } else if (s->sflags_ & ASY__S_ERROR_EMITTED) {
+        if (!e->will_emit_close) tick = asy__eos_done_tick;
+    } else if (!readable && (!e->will_emit_close || asy__eos_is_readable(s) == 1) &&
+               (e->writable_finished || asy__eos_is_writable(s) == 0) && s->pendingcb_ == 0) {
+        tick = asy__eos_done_tick;
+    } else if (!writable && (!e->will_emit_close || asy__eos_is_writable(s) == 1) &&
+               (e->readable_finished || asy__eos_is_readable(s) == 0)) {
+        tick = asy__eos_done_tick;
+    }
+    asy__stream_listen(s, &e->l, &asy__eos_vt);
+    if (tick) {
+        e->ticks++;
+        asy__stream_tick_arg(s, tick, e);
+    }
+}
+
+ASY__INTERNAL asy__eos *asy__eos_start(asy_stream_t *s, int readable, int writable,
+                                       asy_stream_cb cb, void *arg) {
+    asy__eos *e;
+    if (s->sflags_ & ASY__S_CLOSE_EMITTED) return NULL;
+    if ((e = asy__eos_new()) != NULL) asy__eos_begin(e, s, readable, writable, cb, arg);
+    return e;
+}
+
+ASYNCRT_API int asy_stream_finished(asy_stream_t *s, asy_stream_cb cb, void *arg) {
+    if (!s || !cb || (s->sflags_ & ASY__S_CLOSE_EMITTED)) return ASY_EINVAL;
+    if (!asy__eos_start(s, (s->sflags_ & ASY__S_READABLE) != 0,
+                        (s->sflags_ & ASY__S_WRITABLE) != 0, cb, arg))
+        return ASY_ENOMEM;
+    return 0;
+}
+
+#line 1 "asyncrt_impl/stream/pipe.c"
+/* src.pipe(dst): Node's Readable.prototype.pipe.  Backpressure (a write
+ * that returns 0 pauses src until dst drains), dst.end() at src's end, and
+ * nothing else: errors are not forwarded. */
+
+
+struct asy__pipe {
+    asy__stream_listener src_l; /* data, end, close on src */
+    asy__stream_listener dst_l; /* drain, error, finish, close on dst */
+    asy_stream_t *src, *dst;
+    int do_end;      /* end dst at src's end (else only unpipe) */
+    int awaiting;    /* src waits for this dst's 'drain' */
+    int drain_on;    /* the drain handler is live (from the first pause) */
+    int end_seen;    /* src's 'end' was handled (a once listener) */
+    int end_tick;    /* the end handler is queued on a nextTick */
+    int cleaned;
+};
+
+ASY__INTERNAL asy__pipe *asy__pipe_of_src(asy__stream_listener *l) {
+    return ASY_CONTAINER_OF(l, asy__pipe, src_l);
+}
+ASY__INTERNAL asy__pipe *asy__pipe_of_dst(asy__stream_listener *l) {
+    return ASY_CONTAINER_OF(l, asy__pipe, dst_l);
+}
+
+ASY__INTERNAL void asy__pipe_free_maybe(asy__pipe *p) {
+    if (p->cleaned && !p->end_tick) asy__free(p);
+}
+
+ASY__INTERNAL void asy__pipe_on_drain_now(asy__pipe *p) {
+    asy_stream_t *src = p->src;
+    if (p->awaiting) {
+        p->awaiting = 0;
+        src->await_drain_--;
+    }
+    if (src->await_drain_ == 0 && (src->rflags_ & ASY__R_DATA_LISTENING)) asy__readable_resume(src);
+}
+
+/* The pipe is broken: forget both streams.  The drain src may have been
+ * waiting for from this dst is granted now, as Node does. */
+ASY__INTERNAL void asy__pipe_cleanup(asy__pipe *p) {
+    asy_stream_t *src = p->src, *dst = p->dst;
+    asy__stream_unlisten(dst, &p->dst_l);
+    asy__stream_unlisten(src, &p->src_l);
+    p->cleaned = 1;
+    if (p->drain_on && src->await_drain_ &&
+        (!(dst->sflags_ & ASY__S_WRITABLE) || asy_stream_writable_need_drain(dst)))
+        asy__pipe_on_drain_now(p);
+    if (p->awaiting) { /* no drain will come from a dst we left */
+        p->awaiting = 0;
+        src->await_drain_--;
+    }
+    asy__pipe_free_maybe(p);
+}
+
+ASY__INTERNAL void asy__pipe_unpipe(asy__pipe *p) {
+    asy_stream_t *src = p->src;
+    if (p->cleaned) return;
+    src->pipes_--;
+    if (src->pipes_ == 0) asy__readable_pause(src);
+    asy__pipe_cleanup(p);
+}
+
+/* A write returned 0: pause src until this dst drains. */
+ASY__INTERNAL void asy__pipe_pause(asy__pipe *p) {
+    asy_stream_t *src = p->src;
+    if (!p->cleaned) {
+        if (!p->awaiting) {
+            p->awaiting = 1;
+            src->await_drain_++;
+        }
+        asy__readable_pause(src);
+    }
+    p->drain_on = 1;
+}
+
+ASY__INTERNAL void asy__pipe_on_data(asy__stream_listener *l, asy_stream_t *s, const asy_buf_t *c) {
+    asy__pipe *p = asy__pipe_of_src(l);
+    int r = asy_stream_write(p->dst, c, NULL, NULL);
+    (void)s;
+    if (r <= 0) asy__pipe_pause(p);
+}
+
+ASY__INTERNAL void asy__pipe_end_now(asy__pipe *p) {
+    if (p->do_end) {
+        if (p->dst->sflags_ & ASY__S_WRITABLE) asy__writable_end(p->dst, NULL, NULL);
+    } else {
+        asy__pipe_unpipe(p);
+    }
+}
+
+ASY__INTERNAL void asy__pipe_on_end(asy__stream_listener *l, asy_stream_t *s) {
+    asy__pipe *p = asy__pipe_of_src(l);
+    (void)s;
+    if (p->end_seen) return;
+    p->end_seen = 1;
+    asy__pipe_end_now(p);
+}
+
+/* src closed: it may be freed right after, so only bookkeeping here. */
+ASY__INTERNAL void asy__pipe_on_src_close(asy__stream_listener *l, asy_stream_t *s) {
+    asy__pipe *p = asy__pipe_of_src(l);
+    if (p->cleaned) return;
+    s->pipes_--;
+    if (p->awaiting) {
+        p->awaiting = 0;
+        s->await_drain_--;
+    }
+    asy__stream_unlisten(p->dst, &p->dst_l);
+    p->cleaned = 1;
+    asy__pipe_free_maybe(p);
+}
+
+ASY__INTERNAL void asy__pipe_on_drain(asy__stream_listener *l, asy_stream_t *s) {
+    asy__pipe *p = asy__pipe_of_dst(l);
+    (void)s;
+    if (p->drain_on) asy__pipe_on_drain_now(p);
+}
+
+ASY__INTERNAL void asy__pipe_on_dst_error(asy__stream_listener *l, asy_stream_t *s, int err) {
+    (void)s;
+    (void)err;
+    asy__pipe_unpipe(asy__pipe_of_dst(l));
+}
+
+ASY__INTERNAL void asy__pipe_on_dst_done(asy__stream_listener *l, asy_stream_t *s) {
+    (void)s;
+    asy__pipe_unpipe(asy__pipe_of_dst(l));
+}
+
+static const asy__stream_listener_vt asy__pipe_src_vt = {
+    asy__pipe_on_data, NULL, asy__pipe_on_end, NULL, NULL, NULL, asy__pipe_on_src_close};
+static const asy__stream_listener_vt asy__pipe_dst_vt = {
+    NULL, NULL, NULL, asy__pipe_on_dst_error, asy__pipe_on_drain, asy__pipe_on_dst_done,
+    asy__pipe_on_dst_done};
+
+ASY__INTERNAL void asy__pipe_clear_await(asy_stream_t *src) {
+    asy__queue *q;
+    ASY__QUEUE_FOREACH(q, &src->listeners_) {
+        asy__stream_listener *l = ASY_CONTAINER_OF(q, asy__stream_listener, link);
+        if (l->vt == &asy__pipe_src_vt) asy__pipe_of_src(l)->awaiting = 0;
+    }
+    src->await_drain_ = 0;
+}
+
+ASY__INTERNAL void asy__pipe_end_tick(void *arg) {
+    asy__pipe *p = (asy__pipe *)arg;
+    asy_stream_t *src = p->src;
+    p->end_tick = 0;
+    if (!p->cleaned && !p->end_seen) {
+        p->end_seen = 1;
+        asy__pipe_end_now(p);
+    }
+    asy__pipe_free_maybe(p);
+    asy__stream_tick_done(src);
+}
+
+ASY__INTERNAL asy__pipe *asy__pipe_new(void) {
+    asy__pipe *p = ASY__NEW(asy__pipe);
+    if (p) memset(p, 0, sizeof(*p));
+    return p;
+}
+
+/* Cannot fail once p is allocated. */
+ASY__INTERNAL void asy__pipe_begin(asy__pipe *p, asy_stream_t *src, asy_stream_t *dst, int do_end) {
+    p->src = src;
+    p->dst = dst;
+    p->do_end = do_end;
+    asy__queue_init(&p->src_l.link);
+    asy__queue_init(&p->dst_l.link);
+    src->pipes_++;
+    if (src->rflags_ & ASY__R_END_EMITTED) {
+        p->end_tick = 1;
+        asy__stream_tick_arg(src, asy__pipe_end_tick, p);
+    }
+    asy__stream_listen(src, &p->src_l, &asy__pipe_src_vt); /* on('data') resumes */
+    asy__stream_listen(dst, &p->dst_l, &asy__pipe_dst_vt);
+    if (asy_stream_writable_need_drain(dst))
+        asy__pipe_pause(p);
+    else if (!(src->rflags_ & ASY__R_FLOWING))
+        asy__readable_resume(src);
+}
+
+ASYNCRT_API int asy_stream_pipe(asy_stream_t *src, asy_stream_t *dst, const asy_pipe_opts *opts) {
+    asy__pipe *p;
+    if (!src || !dst || !(src->sflags_ & ASY__S_READABLE) || !(dst->sflags_ & ASY__S_WRITABLE) ||
+        (src->sflags_ & ASY__S_CLOSE_EMITTED) || (dst->sflags_ & ASY__S_CLOSE_EMITTED))
+        return ASY_EINVAL;
+    if (!(p = asy__pipe_new())) return ASY_ENOMEM;
+    asy__pipe_begin(p, src, dst, !(opts && opts->no_end));
+    return 0;
+}
+
+ASYNCRT_API int asy_stream_unpipe(asy_stream_t *src, asy_stream_t *dst) {
+    asy__queue *q;
+    int found = 0;
+    if (!src || !(src->sflags_ & ASY__S_READABLE)) return ASY_EINVAL;
+    if (!dst && src->pipes_) {
+        /* all of them: pause once, then let each go */
+        src->pipes_ = 0;
+        asy__readable_pause(src);
+    }
+    for (q = src->listeners_.next; q != &src->listeners_;) {
+        asy__stream_listener *l = ASY_CONTAINER_OF(q, asy__stream_listener, link);
+        q = q->next;
+        if (l->vt != &asy__pipe_src_vt) continue;
+        if (dst && asy__pipe_of_src(l)->dst != dst) continue;
+        found = 1;
+        if (dst)
+            asy__pipe_unpipe(asy__pipe_of_src(l));
+        else
+            asy__pipe_cleanup(asy__pipe_of_src(l));
+        if (dst) break;
+        q = src->listeners_.next; /* cleanup may have changed the list */
+    }
+    return found || !dst ? 0 : ASY_ENOENT;
+}
+
+#line 1 "asyncrt_impl/stream/pipeline.c"
+/* pipeline(streams..., cb): Node's pipeline.js for streams.  Each pair is
+ * piped (backpressure end to end) with the end handled here; every stream
+ * is watched (finished) and any error destroys all the others with it;
+ * cb runs once, on a nextTick, when every watch has reported. */
+
+
+typedef struct asy__pl asy__pl;
+
+typedef struct asy__pl_member {
+    asy__stream_listener l;     /* 'close' and 'error' of the stream */
+    asy__stream_listener end_l; /* its 'end', as the source of the next pipe */
+    asy__pl *pl;
+    asy_stream_t *s;
+    size_t i;
+    int finished;  /* done well (or closed): not destroyed by the pipeline */
+    int ended;     /* as a destination: end() was called for it */
+    int closed;    /* emitted 'close': never touched again */
+    int end_armed;
+    asy__eos *eos_self, *eos_as_src, *eos_as_dst;
+} asy__pl_member;
+
+struct asy__pl {
+    asy_loop_t *loop;
+    size_t n;
+    asy__pl_member *m;
+    int error;
+    long count; /* reports still expected (Node's finishCount) */
+    int destroyed_all;
+    int finalized;
+    int refs;   /* our queued nextTicks */
+    asy_pipeline_cb cb;
+    void *arg;
+};
+
+ASY__INTERNAL void asy__pl_free_maybe(asy__pl *pl) {
+    if (pl->finalized && !pl->refs) {
+        asy__free(pl->m);
+        asy__free(pl);
+    }
+}
+
+ASY__INTERNAL void asy__pl_cb_tick(void *p) {
+    asy__pl *pl = (asy__pl *)p;
+    pl->refs--;
+    pl->cb(pl->error, pl->arg);
+    asy__pl_free_maybe(pl);
+}
+
+/* Every report is in: forget the streams that are still open, then call
+ * back on the next tick. */
+ASY__INTERNAL void asy__pl_finalize(asy__pl *pl) {
+    size_t i;
+    pl->finalized = 1;
+    for (i = 0; i < pl->n; i++) {
+        asy__pl_member *m = &pl->m[i];
+        if (m->closed) continue;
+        asy__stream_unlisten(m->s, &m->l);
+        asy__stream_unlisten(m->s, &m->end_l);
+        if (m->eos_self) asy__eos_cancel(m->eos_self);
+        if (m->eos_as_src) asy__eos_cancel(m->eos_as_src);
+        if (m->eos_as_dst) asy__eos_cancel(m->eos_as_dst);
+        m->eos_self = m->eos_as_src = m->eos_as_dst = NULL;
+    }
+    pl->refs++;
+    if (asy_next_tick(pl->loop, asy__pl_cb_tick, pl) != 0) asy__pl_cb_tick(pl);
+}
+
+ASY__INTERNAL void asy__pl_finish(asy__pl *pl, int err) {
+    size_t i;
+    int final = --pl->count == 0;
+    if (pl->finalized) return;
+    /* the first error wins, except over a premature close */
+    if (err && (!pl->error || pl->error == ASY_EPREMATURE_CLOSE)) pl->error = err;
+    if (!pl->error && !final) return;
+    if (!pl->destroyed_all) {
+        pl->destroyed_all = 1;
+        for (i = 0; i < pl->n; i++) {
+            asy__pl_member *m = &pl->m[i];
+            if (m->finished || m->closed) continue;
+            m->finished = 1;
+            asy_stream_destroy(m->s, pl->error ? pl->error : ASY_ESTREAM_DESTROYED);
+        }
+    }
+    if (final) asy__pl_finalize(pl);
+}
+
+/* ---- per-stream listeners ---------------------------------------------------------- */
+
+ASY__INTERNAL void asy__pl_on_error(asy__stream_listener *l, asy_stream_t *s, int err) {
+    asy__pl_member *m = (asy__pl_member *)l;
+    (void)s;
+    if (err && err != ASY_ECANCELED && err != ASY_EPREMATURE_CLOSE) asy__pl_finish(m->pl, err);
+}
+
+ASY__INTERNAL void asy__pl_on_close(asy__stream_listener *l, asy_stream_t *s) {
+    asy__pl_member *m = (asy__pl_member *)l;
+    (void)s;
+    m->closed = 1;
+    m->finished = 1;
+    /* a destination that closed before its source ended it */
+    if (m->i > 0 && !m->ended && !m->pl->finalized) asy__pl_finish(m->pl, ASY_EPREMATURE_CLOSE);
+}
+
+static const asy__stream_listener_vt asy__pl_vt = {
+    NULL, NULL, NULL, asy__pl_on_error, NULL, NULL, asy__pl_on_close};
+
+ASY__INTERNAL void asy__pl_end_dst(asy__pl_member *src) {
+    asy__pl_member *dst = &src->pl->m[src->i + 1];
+    dst->ended = 1;
+    if (!dst->closed) asy__writable_end(dst->s, NULL, NULL);
+}
+
+ASY__INTERNAL void asy__pl_on_end(asy__stream_listener *l, asy_stream_t *s) {
+    asy__pl_member *m = ASY_CONTAINER_OF(l, asy__pl_member, end_l);
+    (void)s;
+    if (!m->end_armed) return;
+    m->end_armed = 0;
+    asy__stream_unlisten(m->s, &m->end_l);
+    asy__pl_end_dst(m);
+}
+
+static const asy__stream_listener_vt asy__pl_end_vt = {
+    NULL, NULL, asy__pl_on_end, NULL, NULL, NULL, NULL};
+
+/* The source had already ended when the pipeline started. */
+ASY__INTERNAL void asy__pl_end_tick(void *p) {
+    asy__pl_member *m = (asy__pl_member *)p;
+    asy__pl *pl = m->pl;
+    asy_stream_t *s = m->s;
+    pl->refs--;
+    asy__pl_end_dst(m);
+    asy__pl_free_maybe(pl);
+    asy__stream_tick_done(s);
+}
+
+ASY__INTERNAL void asy__pl_self_done(asy_stream_t *s, int status, void *arg) {
+    asy__pl_member *m = (asy__pl_member *)arg;
+    (void)s;
+    m->eos_self = NULL;
+    m->finished = !status;
+}
+
+ASY__INTERNAL void asy__pl_src_done(asy_stream_t *s, int status, void *arg) {
+    asy__pl_member *m = (asy__pl_member *)arg;
+    (void)s;
+    m->eos_as_src = NULL;
+    /* Node waits for a late 'end' when a source closed after its EOF
+     * without an error; that 'end' cannot come after 'close', so the
+     * premature close is reported as is and cb still runs once. */
+    asy__pl_finish(m->pl, status);
+}
+
+ASY__INTERNAL void asy__pl_dst_done(asy_stream_t *s, int status, void *arg) {
+    asy__pl_member *m = (asy__pl_member *)arg;
+    (void)s;
+    m->eos_as_dst = NULL;
+    asy__pl_finish(m->pl, status);
+}
+
+ASYNCRT_API int asy_pipeline(asy_stream_t *const *streams, size_t n, asy_pipeline_cb cb,
+                             void *arg) {
+    asy__pl *pl;
+    asy__eos **eos = NULL;
+    asy__pipe **pipes = NULL;
+    size_t i, k, neos, ok = 0;
+    if (!streams || n < 2 || !cb) return ASY_EINVAL;
+    for (i = 0; i < n; i++) {
+        asy_stream_t *s = streams[i];
+        if (!s || (s->sflags_ & ASY__S_CLOSE_EMITTED)) return ASY_EINVAL;
+        if (i < n - 1 && !(s->sflags_ & ASY__S_READABLE)) return ASY_EINVAL;
+        if (i > 0 && !(s->sflags_ & ASY__S_WRITABLE)) return ASY_EINVAL;
+    }
+    /* Everything is allocated up front, so nothing is half-attached when
+     * memory runs out. */
+    neos = 3 * n - 2;
+    pl = ASY__NEW(asy__pl);
+    eos = ASY__NEW_ARRAY(asy__eos *, neos);
+    pipes = ASY__NEW_ARRAY(asy__pipe *, n - 1);
+    if (pl) {
+        memset(pl, 0, sizeof(*pl));
+        pl->m = ASY__NEW_ARRAY(asy__pl_member, n);
+    }
+    if (pl && pl->m && eos && pipes) {
+        memset(eos, 0, neos * sizeof(*eos));
+        memset(pipes, 0, (n - 1) * sizeof(*pipes));
+        ok = 1;
+        for (k = 0; k < neos && ok; k++) ok = (eos[k] = asy__eos_new()) != NULL;
+        for (k = 0; k < n - 1 && ok; k++) ok = (pipes[k] = asy__pipe_new()) != NULL;
+    }
+    if (!ok) {
+        if (eos)
+            for (k = 0; k < neos; k++) asy__free(eos[k]);
+        if (pipes)
+            for (k = 0; k < n - 1; k++) asy__free(pipes[k]);
+        asy__free(eos);
+        asy__free(pipes);
+        if (pl) asy__free(pl->m);
+        asy__free(pl);
+        return ASY_ENOMEM;
+    }
+    memset(pl->m, 0, n * sizeof(asy__pl_member));
+    pl->loop = streams[0]->loop;
+    pl->n = n;
+    pl->cb = cb;
+    pl->arg = arg;
+    pl->count = 2 * (long)(n - 1);
+    k = 0;
+    for (i = 0; i < n; i++) {
+        asy__pl_member *m = &pl->m[i];
+        m->pl = pl;
+        m->s = streams[i];
+        m->i = i;
+        asy__queue_init(&m->l.link);
+        asy__queue_init(&m->end_l.link);
+        asy__stream_listen(m->s, &m->l, &asy__pl_vt);
+        m->eos_self = eos[k++];
+        asy__eos_begin(m->eos_self, m->s, i < n - 1, i > 0, asy__pl_self_done, m);
+        if (i > 0) {
+            asy__pl_member *src = &pl->m[i - 1];
+            asy__pipe_begin(pipes[i - 1], src->s, m->s, 0);
+            if (asy__readable_finished(src->s, 0)) {
+                pl->refs++;
+                asy__stream_tick_arg(src->s, asy__pl_end_tick, src);
+            } else {
+                src->end_armed = 1;
+                asy__stream_listen(src->s, &src->end_l, &asy__pl_end_vt);
+            }
+            src->eos_as_src = eos[k++];
+            asy__eos_begin(src->eos_as_src, src->s, 1, 0, asy__pl_src_done, src);
+            m->eos_as_dst = eos[k++];
+            asy__eos_begin(m->eos_as_dst, m->s, 0, 1, asy__pl_dst_done, m);
+        }
+    }
+    asy__free(eos);
+    asy__free(pipes);
+    return 0;
+}
+
+#line 1 "asyncrt_impl/stream/iter.c"
+/* asy_stream_read_async: Node's Readable async iterator
+ * (createAsyncIterator) with the awaits turned into callbacks.  It
+ * listens for 'readable' (paused mode), reads one chunk at a time, and
+ * learns the end or the error from finished(stream, {writable: false}).
+ *
+ * Chunks are handed over in a microtask that counts against the stream
+ * (so it stays open for it).  The end and errors come in a microtask that
+ * does not: as in Node, the loop's exit runs after 'close', and the
+ * iterator then never touches the stream again. */
+
+
+enum { ASY__ITER_RUNNING, ASY__ITER_ENDED, ASY__ITER_ERRORED };
+enum { ASY__ITER_DELIVER = 1, ASY__ITER_TRY = 2 };
+
+struct asy__stream_iter {
+    asy__stream_listener l;
+    asy_stream_t *s;
+    asy__eos *eos;
+    asy_stream_read_cb cb; /* the outstanding call */
+    void *arg;
+    int state, err;
+    int waiting;  /* a read is parked until 'readable' or the end */
+    int queued;   /* a counted microtask: ASY__ITER_DELIVER or _TRY */
+    int final_queued; /* the uncounted end/error microtask */
+    int detached; /* the stream emitted 'close' */
+    asy_buf_t chunk; /* what a DELIVER microtask hands over */
+    int final_status;
+};
+typedef struct asy__stream_iter asy__iter;
+
+ASY__INTERNAL void asy__iter_try(asy__iter *it, int direct);
+
+ASY__INTERNAL void asy__iter_free_maybe(asy__iter *it) {
+    if (it->detached && !it->eos && !it->queued && !it->final_queued) {
+        asy_buf_release(&it->chunk);
+        asy__free(it);
+    }
+}
+
+ASY__INTERNAL void asy__iter_final_micro(void *p) {
+    asy__iter *it = (asy__iter *)p;
+    asy_stream_read_cb cb = it->cb;
+    void *arg = it->arg;
+    asy_stream_t *s = it->s;
+    int status = it->final_status;
+    it->final_queued = 0;
+    it->cb = NULL;
+    /* the loop is over: like the iterator's `finally`, destroy the stream
+     * (unless it already closed and may be gone) */
+    if (!it->detached && (s->sflags_ & ASY__S_AUTO_DESTROY) && !(s->sflags_ & ASY__S_DESTROYED))
+        asy_stream_destroy(s, 0);
+    asy__iter_free_maybe(it);
+    if (cb) cb(s, status, NULL, arg);
+}
+
+ASY__INTERNAL void asy__iter_deliver(asy__iter *it, const asy_buf_t *chunk) {
+    asy_stream_read_cb cb = it->cb;
+    void *arg = it->arg;
+    it->cb = NULL;
+    if (cb) cb(it->s, 0, chunk, arg);
+}
+
+ASY__INTERNAL void asy__iter_micro(void *p) {
+    asy__iter *it = (asy__iter *)p;
+    asy_stream_t *s = it->s;
+    int mode = it->queued;
+    it->queued = 0;
+    if (mode == ASY__ITER_DELIVER) {
+        asy_buf_t c = it->chunk;
+        memset(&it->chunk, 0, sizeof(it->chunk));
+        asy__iter_deliver(it, &c);
+        asy_buf_release(&c);
+    } else {
+        asy__iter_try(it, 1);
+    }
+    asy__stream_tick_done(s); /* may emit 'close', which may free it */
+}
+
+ASY__INTERNAL void asy__iter_queue(asy__iter *it, int mode) {
+    asy_stream_t *s = it->s;
+    it->queued = mode;
+    s->ticks_++;
+    if (asy_queue_microtask(s->loop, asy__iter_micro, it) != 0) asy__iter_micro(it);
+}
+
+/* One turn of the iterator's loop: a chunk, else the end or the error,
+ * else wait.  direct: we already are in the microtask that resumes the
+ * loop (or in 'close', where nothing counted can be queued). */
+ASY__INTERNAL void asy__iter_try(asy__iter *it, int direct) {
+    asy_stream_t *s = it->s;
+    asy_buf_t c;
+    memset(&c, 0, sizeof(c));
+    if (!it->cb) return;
+    if (!(s->sflags_ & ASY__S_DESTROYED) && asy__readable_read(s, ASY_STREAM_READ_ALL, &c) == 1) {
+        if (direct) {
+            asy__iter_deliver(it, &c);
+            asy_buf_release(&c);
+        } else {
+            it->chunk = c;
+            asy__iter_queue(it, ASY__ITER_DELIVER);
+        }
+    } else if (it->state != ASY__ITER_RUNNING) {
+        it->final_status = it->state == ASY__ITER_ERRORED ? it->err : ASY_EOF;
+        it->final_queued = 1;
+        if (asy_queue_microtask(s->loop, asy__iter_final_micro, it) != 0) asy__iter_final_micro(it);
+    } else {
+        it->waiting = 1;
+    }
+}
+
+ASY__INTERNAL void asy__iter_wake(asy__iter *it) {
+    if (!it->waiting) return;
+    it->waiting = 0;
+    if (it->s->sflags_ & ASY__S_CLOSE_EMITTED)
+        asy__iter_try(it, 1);
+    else
+        asy__iter_queue(it, ASY__ITER_TRY);
+}
+
+ASY__INTERNAL void asy__iter_on_readable(asy__stream_listener *l, asy_stream_t *s) {
+    (void)s;
+    asy__iter_wake((asy__iter *)l);
+}
+
+ASY__INTERNAL void asy__iter_on_close(asy__stream_listener *l, asy_stream_t *s) {
+    asy__iter *it = (asy__iter *)l;
+    if (s->iter_ == it) s->iter_ = NULL;
+    it->detached = 1;
+    asy__iter_free_maybe(it);
+}
+
+static const asy__stream_listener_vt asy__iter_vt = {
+    NULL, asy__iter_on_readable, NULL, NULL, NULL, NULL, asy__iter_on_close};
+
+ASY__INTERNAL void asy__iter_eos(asy_stream_t *s, int status, void *arg) {
+    asy__iter *it = (asy__iter *)arg;
+    (void)s;
+    it->eos = NULL;
+    it->state = status ? ASY__ITER_ERRORED : ASY__ITER_ENDED;
+    it->err = status;
+    asy__iter_wake(it);
+    asy__iter_free_maybe(it);
+}
+
+ASYNCRT_API int asy_stream_read_async(asy_stream_t *s, asy_stream_read_cb cb, void *arg) {
+    asy__iter *it;
+    if (!s || !cb || !(s->sflags_ & ASY__S_READABLE) || (s->sflags_ & ASY__S_CLOSE_EMITTED))
+        return ASY_EINVAL;
+    it = s->iter_;
+    if (it && it->cb) return ASY_EBUSY;
+    if (!it) {
+        it = ASY__NEW(asy__iter);
+        if (!it) return ASY_ENOMEM;
+        memset(it, 0, sizeof(*it));
+        it->s = s;
+        asy__queue_init(&it->l.link);
+        it->eos = asy__eos_start(s, 1, 0, asy__iter_eos, it);
+        if (!it->eos) {
+            asy__free(it);
+            return ASY_ENOMEM;
+        }
+        s->iter_ = it;
+        asy__stream_listen(s, &it->l, &asy__iter_vt); /* on('readable') */
+    }
+    it->cb = cb;
+    it->arg = arg;
+    asy__iter_try(it, 0);
+    return 0;
+}
+
+#line 1 "asyncrt_impl/stream/lines.c"
+/* The line splitter: a transform with a byte-mode writable side and an
+ * object-mode readable side holding one line per chunk. */
+
+
+ASY__INTERNAL asy_line_splitter_t *asy__lines_of(asy_stream_t *s) {
+    return ASY_CONTAINER_OF(s, asy_line_splitter_t, stream);
+}
+
+/* Pushes line without a trailing '\r' (the CR of a CRLF). */
+ASY__INTERNAL int asy__lines_push(asy_line_splitter_t *ls, asy_buf_t *line) {
+    if (line->len && line->data[line->len - 1] == '\r') line->len--;
+    if (ls->max_line_ && line->len > ls->max_line_) {
+        asy_buf_release(line);
+        return ASY_ENOBUFS;
+    }
+    asy_stream_push_move(&ls->stream, line);
+    return 0;
+}
+
+ASY__INTERNAL void asy__lines_transform(asy_stream_t *s, const asy_buf_t *chunk) {
+    asy_line_splitter_t *ls = asy__lines_of(s);
+    const uint8_t *data = chunk->data;
+    size_t start = 0, len = chunk->len;
+    int r = 0;
+    while (start < len && !(s->sflags_ & ASY__S_DESTROYED)) {
+        const uint8_t *nl = (const uint8_t *)memchr(data + start, '\n', len - start);
+        size_t end;
+        asy_buf_t line;
+        if (!nl) break;
+        end = (size_t)(nl - data);
+        if (asy_bufchain_len(&ls->partial_) == 0) {
+            /* the whole line is in this chunk: a view, no copy */
+            r = asy_buf_slice(&line, chunk, (ptrdiff_t)start, (ptrdiff_t)end);
+        } else {
+            asy_buf_t piece = *chunk; /* borrowed view of the line's tail */
+            piece.data += start;
+            piece.len = end - start;
+            r = asy_bufchain_append(&ls->partial_, &piece);
+            if (r == 0) r = asy_bufchain_take(&ls->partial_, asy_bufchain_len(&ls->partial_), &line);
+        }
+        if (r == 0) r = asy__lines_push(ls, &line);
+        if (r < 0) break;
+        start = end + 1;
+    }
+    if (r == 0 && start < len && !(s->sflags_ & ASY__S_DESTROYED)) {
+        asy_buf_t rest = *chunk;
+        rest.data += start;
+        rest.len = len - start;
+        r = asy_bufchain_append(&ls->partial_, &rest);
+        /* one byte of slack for the CR of a CRLF still to come */
+        if (r == 0 && ls->max_line_ && asy_bufchain_len(&ls->partial_) > ls->max_line_ + 1)
+            r = ASY_ENOBUFS;
+    }
+    asy_stream_transform_done(s, r);
+}
+
+ASY__INTERNAL void asy__lines_flush(asy_stream_t *s) {
+    asy_line_splitter_t *ls = asy__lines_of(s);
+    int r = 0;
+    if (asy_bufchain_len(&ls->partial_)) { /* the last line had no newline */
+        asy_buf_t line;
+        r = asy_bufchain_take(&ls->partial_, asy_bufchain_len(&ls->partial_), &line);
+        if (r == 0) r = asy__lines_push(ls, &line);
+    }
+    asy_stream_flush_done(s, r);
+}
+
+ASY__INTERNAL void asy__lines_destroy(asy_stream_t *s, int err) {
+    asy_bufchain_reset(&asy__lines_of(s)->partial_);
+    asy_stream_destroy_done(s, err);
+}
+
+static const asy_stream_impl asy__lines_impl = {
+    NULL, NULL, NULL, NULL, NULL, asy__lines_destroy, asy__lines_transform, asy__lines_flush};
+
+ASYNCRT_API int asy_line_splitter_init(asy_loop_t *loop, asy_line_splitter_t *ls,
+                                       const asy_line_splitter_opts *opts) {
+    asy_stream_opts o;
+    int r;
+    if (!ls) return ASY_EINVAL;
+    memset(&o, 0, sizeof(o));
+    o.readable_object_mode = 1;
+    o.readable_high_water_mark = opts ? opts->high_water_mark : 0;
+    r = asy_transform_init(loop, &ls->stream, &asy__lines_impl, &o);
+    if (r < 0) return r;
+    asy_bufchain_init(&ls->partial_);
+    ls->max_line_ = opts ? opts->max_line : 0;
     return 0;
 }
 
