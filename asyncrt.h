@@ -2309,6 +2309,14 @@ typedef struct {
      * asy_sock_shutdown; close it with asy_close).  NULL: the pipe is read
      * and written with the asy_process_* calls below. */
     asy_pipe_t *pipe;
+    /* ASY_STDIO_PIPE only, optional: a stream struct of yours that
+     * asy_spawn initialises as the child's end in Node's shape: fd 0 a
+     * Writable (child.stdin), fds 1 and 2 Readables (child.stdout,
+     * child.stderr), extra fds Duplexes.  Set its events after asy_spawn;
+     * the struct must live until its on_close.  If the child does not
+     * start, the stream is destroyed (on_close only).  Closing the process
+     * handle destroys the streams still open. */
+    asy_stream_t *stream;
 } asy_stdio_opt;
 
 #define ASY_PROCESS_MAX_STDIO 16
@@ -2356,6 +2364,8 @@ struct asy__child_pipe {
     int readable;      /* the child writes, we read */
     int writable;      /* the child reads, we write */
     int started, reading, eof, ending, want_drain, err;
+    asy_stream_t *stream; /* the Node-style stream over this pipe, if any */
+    int stream_wpending, stream_final_pending;
     void (*read_cb)(asy_process_t *p, int fd, const char *data, long nread);
     char *wbuf;
     size_t wlen, woff, wcap;
@@ -15215,6 +15225,9 @@ ASY__INTERNAL void asy__proc_orphan(int pid);
 ASY__INTERNAL void asy__proc_update_active(asy_process_t *p);
 ASY__INTERNAL void asy__proc_maybe_close_event(asy_process_t *p);
 ASY__INTERNAL void asy__proc_pipes_free(asy_process_t *p);
+/* stdio_stream.c */
+ASY__INTERNAL int asy__cstream_notify(asy_process_t *p, struct asy__child_pipe *cp, int status);
+ASY__INTERNAL void asy__cstream_detach(struct asy__child_pipe *cp);
 ASY__INTERNAL void asy__ipc_init_handle(asy_ipc_t *ch, asy_loop_t *loop, const char *file,
                                        int line);
 ASY__INTERNAL int asy__ipc_attach_fd(asy_ipc_t *ch, int fd);
@@ -15465,7 +15478,10 @@ static void asy__cpipe_close(asy_loop_t *loop, struct asy__child_pipe *cp) {
 
 ASY__INTERNAL void asy__proc_pipes_free(asy_process_t *p) {
     int i;
-    for (i = 0; i < p->npipes_; i++) asy__cpipe_close(p->loop, &p->pipes_[i]);
+    for (i = 0; i < p->npipes_; i++) {
+        asy__cpipe_close(p->loop, &p->pipes_[i]);
+        asy__cstream_detach(&p->pipes_[i]);
+    }
     asy__free(p->pipes_);
     p->pipes_ = NULL;
     p->npipes_ = 0;
@@ -15548,6 +15564,7 @@ static void asy__cpipe_write_ready(asy_process_t *p, struct asy__child_pipe *cp)
         cp->want_drain = 0;
         asy__cpipe_close(p->loop, cp);
         asy__proc_update_active(p);
+        if (asy__cstream_notify(p, cp, err)) return;
         if (p->drain_cb_) {
             p->drain_cb_(p, cp->index, err);
             asy__after_cb(p->loop);
@@ -15566,6 +15583,7 @@ static void asy__cpipe_write_ready(asy_process_t *p, struct asy__child_pipe *cp)
         asy__cpipe_events(p, cp);
     }
     asy__proc_update_active(p);
+    if (asy__cstream_notify(p, cp, 0)) return;
     if (cp->want_drain) {
         cp->want_drain = 0;
         if (p->drain_cb_) {
@@ -15683,6 +15701,134 @@ ASYNCRT_API int asy_process_end(asy_process_t *p, int fd) {
 ASYNCRT_API int asy_process_stdio_fd(const asy_process_t *p, int fd) {
     if (!p || fd < 0 || fd >= p->npipes_) return -1;
     return p->pipes_[fd].io.fd;
+}
+
+#line 1 "asyncrt_impl/process/stdio_stream.c"
+/* The child's stdio as Node streams: an asy_stream_impl over the pipe
+ * reader/writer of stdio.c.  Reading follows the stream's demand (the pipe
+ * is read only while the stream asks for data, so a slow consumer stops
+ * the child through the full pipe); a write completes when the pipe's
+ * queue is below its mark or, after that, when it has drained; end()
+ * finishes once the queue is written and the pipe closed. */
+static struct asy__child_pipe *asy__cs_pipe(asy_stream_t *s) {
+    return (struct asy__child_pipe *)s->impl_data;
+}
+
+static void asy__cs_on_read(asy_process_t *p, int fd, const char *data, long n) {
+    asy_stream_t *s = p->pipes_[fd].stream;
+    if (!s) return;
+    if (n > 0) {
+        /* may emit 'data' at once; p's pipes may be gone afterwards */
+        if (asy_stream_push_bytes(s, data, (size_t)n) <= 0) asy_process_read_stop(p, fd);
+    } else if (n == ASY_EOF) {
+        asy_stream_push_end(s);
+    } else {
+        asy_stream_destroy(s, (int)n);
+    }
+}
+
+static void asy__cs_read(asy_stream_t *s, size_t size) {
+    struct asy__child_pipe *cp = asy__cs_pipe(s);
+    (void)size;
+    if (!cp || cp->eof || cp->io.fd < 0) return;
+    asy_process_read_start(cp->owner, cp->index, asy__cs_on_read);
+}
+
+static void asy__cs_write(asy_stream_t *s, const asy_buf_t *chunk) {
+    struct asy__child_pipe *cp = asy__cs_pipe(s);
+    int r;
+    if (!cp) {
+        asy_stream_write_done(s, ASY_EPIPE);
+        return;
+    }
+    r = asy_process_write(cp->owner, cp->index, chunk->data, chunk->len);
+    if (r == 0)
+        cp->stream_wpending = 1; /* asy__cstream_notify completes it */
+    else
+        asy_stream_write_done(s, r > 0 ? 0 : r);
+}
+
+static void asy__cs_final(asy_stream_t *s) {
+    struct asy__child_pipe *cp = asy__cs_pipe(s);
+    if (!cp || cp->io.fd < 0) {
+        asy_stream_final_done(s, (cp && cp->err) ? cp->err : 0);
+        return;
+    }
+    asy_process_end(cp->owner, cp->index);
+    if (cp->io.fd >= 0 && cp->wlen > cp->woff)
+        cp->stream_final_pending = 1;
+    else
+        asy_stream_final_done(s, 0);
+}
+
+static void asy__cs_destroy(asy_stream_t *s, int err) {
+    struct asy__child_pipe *cp = asy__cs_pipe(s);
+    if (cp) {
+        asy_process_t *p = cp->owner;
+        cp->stream = NULL;
+        s->impl_data = NULL;
+        if (cp->io.fd >= 0) { /* Node: destroying child.stdout closes the pipe */
+            asy__cpipe_close(p->loop, cp);
+            cp->eof = 1;
+            asy__proc_update_active(p);
+            asy__proc_maybe_close_event(p);
+        }
+    }
+    asy_stream_destroy_done(s, err);
+}
+
+static const asy_stream_impl asy__cs_impl = {
+    NULL, asy__cs_read, asy__cs_write, NULL, asy__cs_final, asy__cs_destroy, NULL, NULL};
+
+/* A write queue emptied (status 0) or failed.  Returns 1 when the pipe
+ * belongs to a stream (which then gets the news instead of on_drain). */
+ASY__INTERNAL int asy__cstream_notify(asy_process_t *p, struct asy__child_pipe *cp, int status) {
+    asy_stream_t *s = cp->stream;
+    (void)p;
+    if (!s) return 0;
+    cp->want_drain = 0;
+    if (cp->stream_wpending) {
+        cp->stream_wpending = 0;
+        asy_stream_write_done(s, status);
+    }
+    if (cp->stream_final_pending && (status || cp->io.fd < 0 || cp->wlen == cp->woff)) {
+        cp->stream_final_pending = 0;
+        asy_stream_final_done(s, status);
+    }
+    return 1;
+}
+
+/* The process handle is closing: streams still attached are destroyed. */
+ASY__INTERNAL void asy__cstream_detach(struct asy__child_pipe *cp) {
+    asy_stream_t *s = cp->stream;
+    if (!s) return;
+    cp->stream = NULL;
+    s->impl_data = NULL;
+    if (!asy_stream_is_destroyed(s)) asy_stream_destroy(s, 0);
+}
+
+/* Called by asy_spawn for every slot that asked for a stream; child_ok 0:
+ * the child did not start, the streams are destroyed at once. */
+static void asy__cstream_attach(asy_process_t *p, const asy_process_opts *o, int child_ok) {
+    int i, n = o ? (o->stdio_count ? o->stdio_count : 3) : 0;
+    for (i = 0; i < n; i++) {
+        asy_stream_t *s = o->stdio[i].stream;
+        struct asy__child_pipe *cp = (child_ok && p->pipes_ && i < p->npipes_) ? &p->pipes_[i] : NULL;
+        if (o->stdio[i].kind != ASY_STDIO_PIPE || !s || o->stdio[i].pipe) continue;
+        if (i == 0)
+            asy_writable_init(p->loop, s, &asy__cs_impl, NULL);
+        else if (i <= 2)
+            asy_readable_init(p->loop, s, &asy__cs_impl, NULL);
+        else
+            asy_duplex_init(p->loop, s, &asy__cs_impl, NULL);
+        if (!cp || cp->io.fd < 0) {
+            s->impl_data = NULL;
+            asy_stream_destroy(s, 0);
+            continue;
+        }
+        s->impl_data = cp;
+        cp->stream = s;
+    }
 }
 
 #line 1 "asyncrt_impl/process/spawn.c"
@@ -16033,6 +16179,7 @@ ASYNCRT_API int asy_spawn_at(asy_loop_t *loop, asy_process_t *p, const char *fil
         }
         if (ipc_fd >= 0) close(ipc_fd);
         asy__proc_pipes_free(p);
+        asy__cstream_attach(p, o, 0);
         asy__proc_fail(p, r);
         return 0;
     }
@@ -16045,9 +16192,11 @@ ASYNCRT_API int asy_spawn_at(asy_loop_t *loop, asy_process_t *p, const char *fil
         p->pid = 0;
         if (ipc_fd >= 0) close(ipc_fd);
         asy__proc_pipes_free(p);
+        asy__cstream_attach(p, o, 0);
         asy__proc_fail(p, r);
         return 0;
     }
+    asy__cstream_attach(p, o, 1);
     asy__queue_insert_tail(&pl->live, &p->live_link_);
     if (o && o->ipc && (r = asy__ipc_attach_fd(o->ipc, ipc_fd)) != 0) close(ipc_fd);
     asy__proc_update_active(p);

@@ -644,3 +644,151 @@ TEST(process_stdio_as_pipe_handles) {
     ASSERT_EQ(sp.exits, 1);
     ASSERT_OK(asy_loop_close(&L));
 }
+
+/* ---- stdio as Node streams ---------------------------------------------- */
+#define ST_TOTAL (100u * 1024u * 1024u)
+static struct {
+    asy_process_t p;
+    asy_stream_t in, out, err;
+    size_t sent, got;
+    uint64_t sum_in, sum_out;
+    int ends, finishes, closes, drains, exits, errors;
+    long rss_max_kb;
+} st;
+
+static void st_pump(void);
+
+static void st_data(asy_stream_t *s, const asy_buf_t *chunk) {
+    size_t i;
+    (void)s;
+    for (i = 0; i < chunk->len; i++) st.sum_out += chunk->data[i] * (uint64_t)((st.got + i) % 251);
+    st.got += chunk->len;
+    if ((st.got & ((1u << 22) - 1)) < chunk->len) { /* every 4 MiB */
+        long r = rss_kb();
+        if (r > st.rss_max_kb) st.rss_max_kb = r;
+    }
+}
+static void st_end(asy_stream_t *s) {
+    ASSERT(s == &st.out || s == &st.err);
+    st.ends++;
+}
+static void st_finish(asy_stream_t *s) {
+    ASSERT_PTR_EQ(s, &st.in);
+    st.finishes++;
+}
+static void st_close(asy_stream_t *s) {
+    (void)s;
+    st.closes++;
+}
+static void st_error(asy_stream_t *s, int err) {
+    (void)s;
+    (void)err;
+    st.errors++;
+}
+static void st_drain(asy_stream_t *s) {
+    (void)s;
+    st.drains++;
+    st_pump();
+}
+
+static const asy_stream_events st_events = {st_data, NULL, st_end, st_error, st_drain,
+                                            st_finish, st_close, NULL, NULL};
+
+static void st_pump(void) {
+    static unsigned char chunk[16384];
+    while (st.sent < ST_TOTAL) {
+        size_t i;
+        int r;
+        for (i = 0; i < sizeof(chunk); i++) {
+            chunk[i] = (unsigned char)((st.sent + i) * 7 + (st.sent >> 14));
+            st.sum_in += chunk[i] * (uint64_t)((st.sent + i) % 251);
+        }
+        r = asy_stream_write_bytes(&st.in, chunk, sizeof(chunk), NULL, NULL);
+        ASSERT_OK(r);
+        st.sent += sizeof(chunk);
+        if (r == 0) return; /* wait for 'drain' */
+    }
+    ASSERT_OK(asy_stream_end(&st.in, NULL, NULL));
+}
+
+static void st_exit(asy_process_t *p, int status, int code, int sig) {
+    (void)p;
+    (void)sig;
+    ASSERT_OK(status);
+    ASSERT_EQ(code, 0);
+    st.exits++;
+}
+
+TEST_T(process_stdio_as_streams_100mib_through_cat_bounded_rss, 60000) {
+    asy_process_opts o;
+    const char *argv[] = {"cat", NULL};
+    long rss0;
+    memset(&st, 0, sizeof(st));
+    rss0 = rss_kb();
+    ASSERT_OK(asy_loop_init(&L, NULL));
+    memset(&o, 0, sizeof(o));
+    o.stdio[0].stream = &st.in;
+    o.stdio[1].stream = &st.out;
+    o.stdio[2].stream = &st.err;
+    ASSERT_OK(asy_spawn(&L, &st.p, "cat", argv, &o, st_exit));
+    ASSERT_OK(asy_stream_set_events(&st.in, &st_events));
+    ASSERT_OK(asy_stream_set_events(&st.out, &st_events));
+    ASSERT_OK(asy_stream_set_events(&st.err, &st_events));
+    st_pump();
+    asy_run(&L, ASY_RUN_DEFAULT);
+    ASSERT_EQ(st.exits, 1);
+    ASSERT_EQ_U64(st.got, ST_TOTAL);
+    ASSERT_EQ_U64(st.sum_out, st.sum_in);
+    ASSERT_GT(st.drains, 0); /* backpressure happened */
+    ASSERT_LT(st.rss_max_kb - rss0, 16 * 1024);
+    ASSERT_EQ(st.finishes, 1);
+    ASSERT_EQ(st.ends, 2);   /* stdout and the empty stderr */
+    ASSERT_EQ(st.closes, 3); /* autoDestroy after end / finish */
+    ASSERT_EQ(st.errors, 0);
+    asy_close((asy_handle_t *)&st.p, NULL);
+    asy_run(&L, ASY_RUN_DEFAULT);
+    ASSERT_OK(asy_loop_close(&L));
+}
+
+TEST(process_streams_of_a_failed_spawn_just_close) {
+    asy_process_opts o;
+    memset(&st, 0, sizeof(st));
+    ASSERT_OK(asy_loop_init(&L, NULL));
+    memset(&o, 0, sizeof(o));
+    o.stdio[0].stream = &st.in;
+    o.stdio[1].stream = &st.out;
+    ASSERT_OK(asy_spawn(&L, &st.p, "asyncrt-no-such-program", NULL, &o, on_exit_cb));
+    {
+        static child_t c;
+        memset(&c, 0, sizeof(c));
+        st.p.data = &c;
+    }
+    ASSERT_OK(asy_stream_set_events(&st.in, &st_events));
+    ASSERT_OK(asy_stream_set_events(&st.out, &st_events));
+    asy_run(&L, ASY_RUN_DEFAULT);
+    ASSERT_ERR(((child_t *)st.p.data)->status, ASY_ENOENT);
+    ASSERT_EQ(st.closes, 2);
+    ASSERT_EQ(st.errors, 0);
+    ASSERT_EQ(st.got, 0);
+    asy_close((asy_handle_t *)&st.p, NULL);
+    asy_run(&L, ASY_RUN_DEFAULT);
+    ASSERT_OK(asy_loop_close(&L));
+}
+
+TEST(process_closing_the_handle_destroys_open_streams) {
+    asy_process_opts o;
+    const char *argv[] = {"sleep", "5", NULL};
+    memset(&st, 0, sizeof(st));
+    ASSERT_OK(asy_loop_init(&L, NULL));
+    memset(&o, 0, sizeof(o));
+    o.stdio[1].stream = &st.out;
+    ASSERT_OK(asy_spawn(&L, &st.p, "sleep", argv, &o, NULL));
+    ASSERT_OK(asy_stream_set_events(&st.out, &st_events));
+    ASSERT_OK(asy_process_kill(&st.p, SIGKILL));
+    asy_close((asy_handle_t *)&st.p, NULL);
+    asy_set_timeout(&L, noop, NULL, 100); /* the orphan gets reaped meanwhile */
+    asy_run(&L, ASY_RUN_DEFAULT);
+    ASSERT_EQ(st.closes, 1);
+    ASSERT(asy_stream_is_destroyed(&st.out));
+    ASSERT_OK(asy_loop_close(&L));
+}

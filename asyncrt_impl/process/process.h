@@ -32,6 +32,14 @@ typedef struct {
      * asy_sock_shutdown; close it with asy_close).  NULL: the pipe is read
      * and written with the asy_process_* calls below. */
     asy_pipe_t *pipe;
+    /* ASY_STDIO_PIPE only, optional: a stream struct of yours that
+     * asy_spawn initialises as the child's end in Node's shape: fd 0 a
+     * Writable (child.stdin), fds 1 and 2 Readables (child.stdout,
+     * child.stderr), extra fds Duplexes.  Set its events after asy_spawn;
+     * the struct must live until its on_close.  If the child does not
+     * start, the stream is destroyed (on_close only).  Closing the process
+     * handle destroys the streams still open. */
+    asy_stream_t *stream;
 } asy_stdio_opt;
 
 #define ASY_PROCESS_MAX_STDIO 16
@@ -79,6 +87,8 @@ struct asy__child_pipe {
     int readable;      /* the child writes, we read */
     int writable;      /* the child reads, we write */
     int started, reading, eof, ending, want_drain, err;
+    asy_stream_t *stream; /* the Node-style stream over this pipe, if any */
+    int stream_wpending, stream_final_pending;
     void (*read_cb)(asy_process_t *p, int fd, const char *data, long nread);
     char *wbuf;
     size_t wlen, woff, wcap;

@@ -20,6 +20,9 @@ ASY__INTERNAL void asy__proc_orphan(int pid);
 ASY__INTERNAL void asy__proc_update_active(asy_process_t *p);
 ASY__INTERNAL void asy__proc_maybe_close_event(asy_process_t *p);
 ASY__INTERNAL void asy__proc_pipes_free(asy_process_t *p);
+/* stdio_stream.c */
+ASY__INTERNAL int asy__cstream_notify(asy_process_t *p, struct asy__child_pipe *cp, int status);
+ASY__INTERNAL void asy__cstream_detach(struct asy__child_pipe *cp);
 ASY__INTERNAL void asy__ipc_init_handle(asy_ipc_t *ch, asy_loop_t *loop, const char *file,
                                        int line);
 ASY__INTERNAL int asy__ipc_attach_fd(asy_ipc_t *ch, int fd);

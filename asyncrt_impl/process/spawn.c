@@ -345,6 +345,7 @@ ASYNCRT_API int asy_spawn_at(asy_loop_t *loop, asy_process_t *p, const char *fil
         }
         if (ipc_fd >= 0) close(ipc_fd);
         asy__proc_pipes_free(p);
+        asy__cstream_attach(p, o, 0);
         asy__proc_fail(p, r);
         return 0;
     }
@@ -357,9 +358,11 @@ ASYNCRT_API int asy_spawn_at(asy_loop_t *loop, asy_process_t *p, const char *fil
         p->pid = 0;
         if (ipc_fd >= 0) close(ipc_fd);
         asy__proc_pipes_free(p);
+        asy__cstream_attach(p, o, 0);
         asy__proc_fail(p, r);
         return 0;
     }
+    asy__cstream_attach(p, o, 1);
     asy__queue_insert_tail(&pl->live, &p->live_link_);
     if (o && o->ipc && (r = asy__ipc_attach_fd(o->ipc, ipc_fd)) != 0) close(ipc_fd);
     asy__proc_update_active(p);

@@ -17,7 +17,10 @@ static void asy__cpipe_close(asy_loop_t *loop, struct asy__child_pipe *cp) {
 
 ASY__INTERNAL void asy__proc_pipes_free(asy_process_t *p) {
     int i;
-    for (i = 0; i < p->npipes_; i++) asy__cpipe_close(p->loop, &p->pipes_[i]);
+    for (i = 0; i < p->npipes_; i++) {
+        asy__cpipe_close(p->loop, &p->pipes_[i]);
+        asy__cstream_detach(&p->pipes_[i]);
+    }
     asy__free(p->pipes_);
     p->pipes_ = NULL;
     p->npipes_ = 0;
@@ -100,6 +103,7 @@ static void asy__cpipe_write_ready(asy_process_t *p, struct asy__child_pipe *cp)
         cp->want_drain = 0;
         asy__cpipe_close(p->loop, cp);
         asy__proc_update_active(p);
+        if (asy__cstream_notify(p, cp, err)) return;
         if (p->drain_cb_) {
             p->drain_cb_(p, cp->index, err);
             asy__after_cb(p->loop);
@@ -118,6 +122,7 @@ static void asy__cpipe_write_ready(asy_process_t *p, struct asy__child_pipe *cp)
         asy__cpipe_events(p, cp);
     }
     asy__proc_update_active(p);
+    if (asy__cstream_notify(p, cp, 0)) return;
     if (cp->want_drain) {
         cp->want_drain = 0;
         if (p->drain_cb_) {
