@@ -2547,8 +2547,11 @@ typedef struct {
     size_t max_buffer;
     uint64_t timeout_ms; /* > 0: kill the child (kill_signal) after this */
     int kill_signal;     /* 0: SIGTERM */
-    /* How stdout/stderr are handed back: NULL, "utf8" or "buffer": the bytes
-     * as they came (NUL-terminated for convenience). */
+    /* How stdout/stderr are handed back.  NULL or "buffer": the bytes as
+     * they came.  A Node encoding name ("utf8", "hex", "base64", "latin1",
+     * "ascii", "utf16le"...): the text buf.toString(encoding) gives, as
+     * UTF-8 (utf8 turns invalid sequences into U+FFFD, as Node does).
+     * Either way NUL-terminated.  An unknown name is ASY_EINVAL. */
     const char *encoding;
     const char *shell; /* asy_exec only; NULL: /bin/sh */
 } asy_exec_opts;
@@ -16798,6 +16801,7 @@ struct asy__exec {
     size_t max_buffer;
     int kill_signal;
     int status, killed, done, open_handles, timer_on;
+    int enc; /* asy_encoding_t, or -1: the bytes as they came */
     const char *message;
 };
 
@@ -16830,6 +16834,36 @@ static void asy__exec_finish(struct asy__exec *ex, int status, int exit_code, in
     res.out_len = ex->len[0];
     res.err = ex->buf[1] ? ex->buf[1] : "";
     res.err_len = ex->len[1];
+    if (ex->enc >= 0) { /* buf.toString(encoding), as Node hands back strings */
+        int i;
+        for (i = 0; i < 2; i++) {
+            asy_buf_t b;
+            char *text = NULL;
+            size_t tlen = 0;
+            int r = asy_buf_from_bytes(&b, i ? res.err : res.out, i ? res.err_len : res.out_len);
+            if (r == 0) {
+                r = asy_buf_to_string(&b, (asy_encoding_t)ex->enc, &text, &tlen);
+                asy_buf_release(&b);
+            }
+            if (r != 0) {
+                if (res.status == 0) {
+                    res.status = r;
+                    res.message = asy_strerror(r);
+                }
+                continue;
+            }
+            asy__free(ex->buf[i]);
+            ex->buf[i] = text;
+            ex->len[i] = tlen;
+            if (i) {
+                res.err = text;
+                res.err_len = tlen;
+            } else {
+                res.out = text;
+                res.out_len = tlen;
+            }
+        }
+    }
     if (ex->timer_on) asy_timer_stop(&ex->timer);
     ex->cb(&res, ex->arg);
     asy_close((asy_handle_t *)&ex->proc, asy__exec_free);
@@ -16892,9 +16926,10 @@ static void asy__exec_timeout(asy_timer_t *t) {
     asy__exec_kill(ex, ASY_ETIMEDOUT, "timed out");
 }
 
-static int asy__exec_encoding_ok(const char *enc) {
-    return !enc || strcmp(enc, "utf8") == 0 || strcmp(enc, "utf-8") == 0 ||
-           strcmp(enc, "buffer") == 0;
+/* -1: raw bytes (NULL or "buffer"); else the asy_encoding_t; ASY_EINVAL. */
+static int asy__exec_encoding(const char *enc) {
+    if (!enc || strcmp(enc, "buffer") == 0) return -1;
+    return asy_encoding_from_name(enc);
 }
 
 ASYNCRT_API int asy_exec_file(asy_loop_t *loop, const char *file, const char *const *args,
@@ -16903,7 +16938,7 @@ ASYNCRT_API int asy_exec_file(asy_loop_t *loop, const char *file, const char *co
     asy_process_opts po;
     int r;
     if (!loop || !file || !*file || !cb) return ASY_EINVAL;
-    if (opts && (!asy__exec_encoding_ok(opts->encoding) || opts->kill_signal < 0 ||
+    if (opts && (asy__exec_encoding(opts->encoding) == ASY_EINVAL || opts->kill_signal < 0 ||
                  opts->kill_signal >= NSIG))
         return ASY_EINVAL;
     ex = ASY__NEW(struct asy__exec);
@@ -16911,6 +16946,7 @@ ASYNCRT_API int asy_exec_file(asy_loop_t *loop, const char *file, const char *co
     memset(ex, 0, sizeof(*ex));
     ex->cb = cb;
     ex->arg = arg;
+    ex->enc = asy__exec_encoding(opts ? opts->encoding : NULL);
     ex->max_buffer = (opts && opts->max_buffer) ? opts->max_buffer : 1024 * 1024;
     ex->kill_signal = (opts && opts->kill_signal) ? opts->kill_signal : SIGTERM;
     if (opts)

@@ -252,3 +252,35 @@ TEST(exec_async_rejects_with_status_and_stderr) {
     asy_promise_release(p);
     ASSERT_OK(asy_loop_close(&L));
 }
+
+TEST(exec_encodings_decode_like_node) {
+    res_t r;
+    asy_exec_opts o;
+    memset(&o, 0, sizeof(o));
+    ASSERT_OK(asy_loop_init(&L, NULL));
+    o.encoding = "hex";
+    memset(&r, 0, sizeof(r));
+    ASSERT_OK(asy_exec(&L, "printf 'hi\\n'; printf 'A' >&2", &o, on_done, &r));
+    asy_run(&L, ASY_RUN_DEFAULT);
+    ASSERT_EQ(r.status, 0);
+    ASSERT_STR_EQ(r.out, "68690a");
+    ASSERT_STR_EQ(r.err, "41");
+    o.encoding = "base64";
+    memset(&r, 0, sizeof(r));
+    ASSERT_OK(asy_exec(&L, "printf hello", &o, on_done, &r));
+    asy_run(&L, ASY_RUN_DEFAULT);
+    ASSERT_STR_EQ(r.out, "aGVsbG8=");
+    /* utf8: an invalid byte becomes U+FFFD; "buffer" keeps it */
+    o.encoding = "utf8";
+    memset(&r, 0, sizeof(r));
+    ASSERT_OK(asy_exec(&L, "printf 'a\\377b'", &o, on_done, &r));
+    asy_run(&L, ASY_RUN_DEFAULT);
+    ASSERT_STR_EQ(r.out, "a\xEF\xBF\xBD" "b");
+    ASSERT_EQ(r.out_len, 5);
+    o.encoding = "buffer";
+    memset(&r, 0, sizeof(r));
+    ASSERT_OK(asy_exec(&L, "printf 'a\\377b'", &o, on_done, &r));
+    asy_run(&L, ASY_RUN_DEFAULT);
+    ASSERT_STR_EQ(r.out, "a\xFF" "b");
+    ASSERT_OK(asy_loop_close(&L));
+}

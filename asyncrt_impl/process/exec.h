@@ -17,8 +17,11 @@ typedef struct {
     size_t max_buffer;
     uint64_t timeout_ms; /* > 0: kill the child (kill_signal) after this */
     int kill_signal;     /* 0: SIGTERM */
-    /* How stdout/stderr are handed back: NULL, "utf8" or "buffer": the bytes
-     * as they came (NUL-terminated for convenience). */
+    /* How stdout/stderr are handed back.  NULL or "buffer": the bytes as
+     * they came.  A Node encoding name ("utf8", "hex", "base64", "latin1",
+     * "ascii", "utf16le"...): the text buf.toString(encoding) gives, as
+     * UTF-8 (utf8 turns invalid sequences into U+FFFD, as Node does).
+     * Either way NUL-terminated.  An unknown name is ASY_EINVAL. */
     const char *encoding;
     const char *shell; /* asy_exec only; NULL: /bin/sh */
 } asy_exec_opts;
