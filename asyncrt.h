@@ -486,8 +486,6 @@ ASYNCRT_API int asy_buf_is_utf8(const asy_buf_t *b);
 ASYNCRT_API int asy_encoding_from_name(const char *name);
 /* Canonical name ("utf8"...), or NULL for an unknown value. */
 ASYNCRT_API const char *asy_encoding_name(asy_encoding_t enc);
-/* Frees memory asyncrt allocated for the caller (asy_buf_to_string). */
-ASYNCRT_API void asy_free(void *p);
 
 /* ---- comparing, searching, copying ------------------------------------- */
 
@@ -1127,10 +1125,11 @@ struct asy_loop_s {
     asy__taskq ticks_, microtasks_;
     asy__backend_state backend_;
     asy__ops_state ops_; /* completion-based operations (backend/ops.c) */
-    /* async wake-up */
+    /* async wake-up (loop/async.c) */
     asy__io wake_io_;
     int wake_wfd_; /* eventfd on Linux (same as wake_io_.fd), else pipe write end */
-    volatile int wake_pending_;
+    volatile int wake_pending_; /* some async handle is pending, not yet scanned */
+    volatile int sleeping_;     /* the poll phase may block: senders must write the fd */
     asy__queue async_handles_;
     /* signals */
     asy__io signal_io_;
@@ -2617,6 +2616,198 @@ ASYNCRT_API asy_promise_t *asy_exec_async(asy_loop_t *loop, const char *command,
                                           const asy_exec_opts *opts);
 
 #endif /* ASYNCRT_OS_POSIX */
+#if ASYNCRT_OS_POSIX
+#line 1 "asyncrt_impl/sync/limit.h"
+/* Concurrency primitives (p-limit, semaphore, resource pool) run on the
+ * loop's thread: no locks, every operation O(1).  They take callbacks and
+ * return promises (docs/sync.md).
+ *
+ * A task is a function returning what a promise continuation returns:
+ * asy_ok(value) or asy_fail(code, msg) when it finishes synchronously,
+ * asy_chain(promise) when it finishes later. */
+typedef asy_ret_t (*asy_task_fn)(void *arg);
+/* A task over an index, for the limited map. */
+typedef asy_ret_t (*asy_map_fn)(void *arg, size_t index);
+
+/* ---- limit: p-limit ---------------------------------------------------------
+ *
+ *   asy_limit_t *lim = asy_limit_new(loop, 10);
+ *   asy_promise_t *p = asy_limit_run(lim, read_one, name);  // like limit(() => readFile(name))
+ *
+ * At most `concurrency` tasks run at once; the others wait in a FIFO queue
+ * and start, in order, as running tasks settle.  A task starts inside
+ * asy_limit_run when a slot is free (the seed's pLimit does the same; the
+ * p-limit package waits a microtask).  Its slot is freed, and the next
+ * task started, one microtask after its outcome is known, in the same job
+ * that settles the promise asy_limit_run returned. */
+typedef struct asy_limit_s asy_limit_t;
+
+/* concurrency >= 1 (SIZE_MAX: unlimited).  NULL on ENOMEM or bad input. */
+ASYNCRT_API asy_limit_t *asy_limit_new(asy_loop_t *loop, size_t concurrency);
+/* Queues fn(arg); the promise settles like the task.  A failing task
+ * rejects its promise and frees its slot.  NULL on ENOMEM / bad input (fn
+ * is then never called). */
+ASYNCRT_API asy_promise_t *asy_limit_run(asy_limit_t *lim, asy_task_fn fn, void *arg);
+/* A limited map: fn(arg, i) for i in [0, n), at most `concurrency` at a
+ * time, in order; the promise is Promise.all of them (a void ** array of
+ * the n results, or the first failure; the other tasks still run). */
+ASYNCRT_API asy_promise_t *asy_limit_map(asy_limit_t *lim, size_t n, asy_map_fn fn, void *arg);
+ASYNCRT_API size_t asy_limit_active(const asy_limit_t *lim);  /* running */
+ASYNCRT_API size_t asy_limit_pending(const asy_limit_t *lim); /* waiting */
+ASYNCRT_API size_t asy_limit_concurrency(const asy_limit_t *lim);
+/* Changes the limit at run time; raising it starts waiting tasks at once,
+ * lowering it lets running tasks finish.  ASY_EINVAL for 0. */
+ASYNCRT_API int asy_limit_set_concurrency(asy_limit_t *lim, size_t concurrency);
+/* Rejects every waiting task's promise with ASY_ECANCELED (p-limit's
+ * clearQueue with rejectOnClear); running tasks are not touched.  Returns
+ * how many were cleared. */
+ASYNCRT_API size_t asy_limit_clear_queue(asy_limit_t *lim);
+/* Clears the queue and frees the limiter; running tasks still settle their
+ * promises, and the memory goes after the last one.  Free limiters before
+ * closing their loop. */
+ASYNCRT_API void asy_limit_free(asy_limit_t *lim);
+
+#line 1 "asyncrt_impl/sync/sem.h"
+/* ---- semaphore ----------------------------------------------------------------
+ *
+ *   asy_sem_t *sem = asy_sem_new(loop, 5);
+ *   asy_promise_t *p = asy_sem_acquire(sem, 1, 0, NULL);  // await sem.acquire()
+ *   ... once it fulfils: work, then asy_sem_release(sem, 1);
+ *
+ * A counter of permits.  Waiters are served strictly first come, first
+ * served: a waiter asking for 5 permits holds back a later one asking for
+ * 1 (no starvation of large requests), and try_acquire never barges past
+ * a queue.  Acquiring is never synchronous: the callback or the promise
+ * reaction runs as a microtask even when permits are free (they are taken
+ * at once, though).  Releasing more than is held is refused, never
+ * silently over-counted. */
+typedef struct asy_sem_s asy_sem_t;
+/* Names a waiter, to cancel it.  A stale id is harmless; 0 names none. */
+typedef struct {
+    uint64_t id;
+} asy_sem_wait_t;
+/* status: 0 (the permits are yours: release them), ASY_ETIMEDOUT or
+ * ASY_ECANCELED (asy_sem_cancel, asy_sem_free). */
+typedef void (*asy_sem_cb)(void *arg, int status);
+
+/* permits >= 1.  NULL on ENOMEM or bad input. */
+ASYNCRT_API asy_sem_t *asy_sem_new(asy_loop_t *loop, size_t permits);
+/* Takes n permits now if they are free and nobody waits: 0, else
+ * ASY_EAGAIN.  ASY_EINVAL for n = 0 or n > the semaphore's permits. */
+ASYNCRT_API int asy_sem_try_acquire(asy_sem_t *sem, size_t n);
+/* Callback style: cb(arg, status) runs as a microtask once n permits are
+ * yours, or with ASY_ETIMEDOUT after timeout_ms (0: wait for ever), or
+ * with ASY_ECANCELED.  `wait` (may be NULL) receives the waiter's id.
+ * 0, or ASY_EINVAL / ASY_ENOMEM (cb never runs). */
+ASYNCRT_API int asy_sem_acquire_cb(asy_sem_t *sem, size_t n, uint64_t timeout_ms, asy_sem_cb cb,
+                                   void *arg, asy_sem_wait_t *wait);
+/* Promise style: fulfils (value NULL) once n permits are yours, rejects
+ * with ASY_ETIMEDOUT or ASY_ECANCELED.  NULL on ENOMEM / bad input. */
+ASYNCRT_API asy_promise_t *asy_sem_acquire(asy_sem_t *sem, size_t n, uint64_t timeout_ms,
+                                           asy_sem_wait_t *wait);
+/* Withdraws a waiter: its callback gets ASY_ECANCELED / its promise
+ * rejects with it.  ASY_ENOENT if it is no longer waiting (granted, timed
+ * out, cancelled). */
+ASYNCRT_API int asy_sem_cancel(asy_sem_t *sem, asy_sem_wait_t wait);
+/* Gives n permits back and wakes waiters in order.  ASY_EINVAL for n = 0
+ * or more than are currently acquired. */
+ASYNCRT_API int asy_sem_release(asy_sem_t *sem, size_t n);
+/* Acquires n permits, runs fn(arg), releases them when its outcome is known
+ * (whatever it is) and settles like it: the try/finally of the seed. */
+ASYNCRT_API asy_promise_t *asy_sem_run(asy_sem_t *sem, size_t n, asy_task_fn fn, void *arg);
+ASYNCRT_API size_t asy_sem_available(const asy_sem_t *sem);
+ASYNCRT_API size_t asy_sem_waiting(const asy_sem_t *sem); /* waiters queued */
+ASYNCRT_API size_t asy_sem_permits(const asy_sem_t *sem);
+/* Cancels every waiter (ASY_ECANCELED) and frees the semaphore once the
+ * callbacks and tasks in flight are done.  Free it before its loop. */
+ASYNCRT_API void asy_sem_free(asy_sem_t *sem);
+
+#line 1 "asyncrt_impl/sync/rpool.h"
+/* ---- resource pool (generic-pool, pg.Pool) -----------------------------------
+ *
+ *   asy_rpool_factory_t f = { db_connect, db_close, db_ping, ctx };
+ *   asy_rpool_t *pool = asy_rpool_new(loop, &f, &(asy_rpool_opts){ .min = 2, .max = 20 });
+ *   asy_promise_t *c = asy_rpool_acquire(pool, 0);     // value: the resource
+ *   ... asy_rpool_release(pool, conn);                 // back to the pool, not closed
+ *   asy_promise_t *r = asy_rpool_use(pool, 0, query, q); // acquire, run, always release
+ *
+ * Resources are the factory's void * pointers.  The pool creates them on
+ * demand up to max, keeps min of them alive, hands idle ones out (oldest
+ * first, or newest with lifo), validates them when asked, evicts idle ones
+ * after idle_timeout_ms, and serves waiting clients by priority, then in
+ * order of arrival.  Every operation is O(1) (a pointer-keyed hash table
+ * finds a released resource); the evictor visits only expired objects. */
+typedef struct asy_rpool_s asy_rpool_t;
+
+typedef struct {
+    /* Makes a resource: asy_ok(resource), asy_chain(promise of it), or
+     * asy_fail(...), which reaches the client that was waiting. */
+    asy_ret_t (*create)(void *ctx);
+    /* Optional.  Ends a resource; the pool waits for a chained promise. */
+    asy_ret_t (*destroy)(void *ctx, void *resource);
+    /* Optional.  Fulfilled: usable; rejected: destroyed and replaced. */
+    asy_ret_t (*validate)(void *ctx, void *resource);
+    void *ctx;
+} asy_rpool_factory_t;
+
+/* Zero means "default" for every field. */
+typedef struct {
+    size_t min;                  /* kept alive (created at start and after losses) */
+    size_t max;                  /* 0: 10 */
+    size_t max_waiting;          /* clients allowed to wait; 0: no limit; beyond: ASY_EBUSY */
+    uint64_t acquire_timeout_ms; /* 0: wait for ever; else ASY_ETIMEDOUT */
+    unsigned priorities;         /* priority levels, 0 (first) .. n-1; 0: 1 level */
+    int lifo;                    /* hand out the most recently returned idle object first */
+    uint64_t idle_timeout_ms;    /* destroy objects idle this long (keeping min); 0: never */
+    uint64_t evict_interval_ms;  /* evictor period; 0: idle_timeout_ms / 2 (at least 1) */
+    int validate_on_borrow;      /* validate before handing out (testOnBorrow) */
+    int validate_on_return;      /* validate when released (testOnReturn) */
+    /* A failed create made for a waiting client is retried this many times,
+     * after create_backoff_ms, doubling each time (0: 100 ms), before the
+     * client gets the factory's error.  0 retries: the error at once.  A
+     * failed warm-up create (for min) is not retried until the pool next
+     * loses an object or the evictor runs, so a dead backend never makes
+     * the pool spin. */
+    unsigned create_retries;
+    uint64_t create_backoff_ms;
+} asy_rpool_opts;
+
+typedef struct {
+    size_t size;      /* every object: idle, borrowed, being validated or created */
+    size_t available; /* idle */
+    size_t borrowed;
+    size_t pending;   /* clients waiting */
+    size_t min, max;
+} asy_rpool_stats_t;
+
+/* NULL on ENOMEM or bad input (no create, min > max). */
+ASYNCRT_API asy_rpool_t *asy_rpool_new(asy_loop_t *loop, const asy_rpool_factory_t *factory,
+                                       const asy_rpool_opts *opts);
+/* A promise of a resource (its value).  Rejects with the factory's error,
+ * ASY_ETIMEDOUT, ASY_EBUSY (too many waiting) or ASY_ESHUTDOWN (draining).
+ * priority >= levels is taken as the last level.  NULL on ENOMEM. */
+ASYNCRT_API asy_promise_t *asy_rpool_acquire(asy_rpool_t *pool, unsigned priority);
+/* Gives a borrowed resource back.  ASY_EINVAL if the pool did not lend it
+ * to you (released twice, or not one of its resources). */
+ASYNCRT_API int asy_rpool_release(asy_rpool_t *pool, void *resource);
+/* Gives a borrowed resource back to be destroyed (it is broken). */
+ASYNCRT_API int asy_rpool_destroy(asy_rpool_t *pool, void *resource);
+/* Acquires, runs fn(arg, resource) and releases the resource once the
+ * outcome of fn is known, whatever it is; settles like fn. */
+typedef asy_ret_t (*asy_rpool_use_fn)(void *arg, void *resource);
+ASYNCRT_API asy_promise_t *asy_rpool_use(asy_rpool_t *pool, unsigned priority,
+                                         asy_rpool_use_fn fn, void *arg);
+/* Stops lending: new acquires reject with ASY_ESHUTDOWN; fulfils once every
+ * waiting client has been served and every borrowed object returned. */
+ASYNCRT_API asy_promise_t *asy_rpool_drain(asy_rpool_t *pool);
+/* Destroys every idle object; fulfils when those destroys are done. */
+ASYNCRT_API asy_promise_t *asy_rpool_clear(asy_rpool_t *pool);
+/* pg's pool.end(): drain, clear, then free the pool; the promise fulfils
+ * once everything is destroyed and the pool is gone. */
+ASYNCRT_API asy_promise_t *asy_rpool_end(asy_rpool_t *pool);
+ASYNCRT_API int asy_rpool_stats(const asy_rpool_t *pool, asy_rpool_stats_t *out);
+
+#endif /* ASYNCRT_OS_POSIX */
 
 #ifdef __cplusplus
 }
@@ -2946,10 +3137,18 @@ static void asy__heap_sift_down(asy__heap *h, uint32_t i) {
     for (;;) {
         uint32_t first = i * ASY__HEAP_D + 1, best, c, end;
         if (first >= h->count) break;
-        end = first + ASY__HEAP_D < h->count ? first + ASY__HEAP_D : h->count;
-        best = first;
-        for (c = first + 1; c < end; c++)
-            if (asy__heap_less(&h->items[c], &h->items[best])) best = c;
+        if (h->count - first >= ASY__HEAP_D) {
+            /* a full set of four: a tournament of three comparisons */
+            uint32_t a = asy__heap_less(&h->items[first + 1], &h->items[first]) ? first + 1 : first;
+            uint32_t b = asy__heap_less(&h->items[first + 3], &h->items[first + 2]) ? first + 3
+                                                                                   : first + 2;
+            best = asy__heap_less(&h->items[b], &h->items[a]) ? b : a;
+        } else {
+            end = h->count;
+            best = first;
+            for (c = first + 1; c < end; c++)
+                if (asy__heap_less(&h->items[c], &h->items[best])) best = c;
+        }
         if (!asy__heap_less(&h->items[best], &e)) break;
         h->items[i] = h->items[best];
         h->items[i].node->slot = i;
@@ -3239,7 +3438,6 @@ ASYNCRT_API int asy_buf_subarray(asy_buf_t *out, const asy_buf_t *src, ptrdiff_t
     return asy_buf_slice(out, src, start, end);
 }
 
-/* asy_free itself is defined once, in base/alloc.c. */
 
 #line 1 "asyncrt_impl/buf/enc_tables.c"
 /* Lookup tables of the encodings.  The decode tables cover ASCII only and
@@ -5142,10 +5340,15 @@ ASY__INTERNAL void asy__net_finish_close(asy_handle_t *h);
 ASY__INTERNAL int asy__timers_init(asy_loop_t *loop);
 ASY__INTERNAL void asy__timers_free(asy_loop_t *loop);
 ASY__INTERNAL void asy__run_timers(asy_loop_t *loop);
+/* Whether the timers phase has anything to run now. */
+static inline int asy__timers_due(const asy_loop_t *loop) {
+    return loop->timers_.count && loop->timers_.items[0].key <= loop->time_;
+}
 /* ms until the next timer is due; -1 when there is none */
 ASY__INTERNAL int64_t asy__next_timeout(const asy_loop_t *loop);
 ASY__INTERNAL void asy__run_immediates(asy_loop_t *loop);
 ASY__INTERNAL int asy__async_loop_init(asy_loop_t *loop);
+ASY__INTERNAL void asy__async_dispatch(asy_loop_t *loop);
 ASY__INTERNAL void asy__async_loop_close(asy_loop_t *loop);
 ASY__INTERNAL void asy__signal_loop_close(asy_loop_t *loop);
 ASY__INTERNAL void asy__lag_monitor_free(asy_loop_t *loop);
@@ -5157,8 +5360,9 @@ ASY__INTERNAL void asy__lag_monitor_free(asy_loop_t *loop);
  * limit), calls each ready io's callback followed by the microtask drain,
  * and returns how many events it dispatched. */
 enum { ASY__BACKEND_EPOLL = 1, ASY__BACKEND_POLL = 2 };
-/* Extra revents bit: error or hang-up on the fd. */
-enum { ASY__IO_ERR = 16 };
+/* Extra revents bit: error or hang-up on the fd.  Extra events bit: edge-
+ * triggered where the backend can (epoll), level-triggered elsewhere. */
+enum { ASY__IO_ERR = 16, ASY__IO_EDGE = 32 };
 ASY__INTERNAL int asy__backend_init(asy_loop_t *loop, const char *name);
 ASY__INTERNAL void asy__backend_close(asy_loop_t *loop);
 ASY__INTERNAL int asy__backend_poll(asy_loop_t *loop, int timeout_ms);
@@ -5800,23 +6004,43 @@ ASYNCRT_API int asy_check_stop(asy_check_t *h) { return asy__phase_stop(h, ASY_H
 #if ASYNCRT_OS_LINUX
 #include <sys/eventfd.h>
 #endif
-/* One wake-up fd per loop (an eventfd on Linux, a pipe elsewhere) serves
- * every async handle.  A sender marks its handle pending and writes to the
- * fd only when the loop has no wake-up outstanding, so a burst of sends
- * costs one syscall.  The loop clears its outstanding flag *before*
- * scanning the handles, so a send that races the scan either is seen by
- * the scan or writes the fd again: the final wake is never lost. */
+/* Async handles.  A send marks its handle pending, then the loop pending
+ * (wake_pending_); only the send that flips wake_pending_ from 0 looks
+ * further, and it writes the loop's wake-up fd (an eventfd on Linux, a
+ * pipe elsewhere) only if the loop said it may block (sleeping_).  A loop
+ * that is busy finds wake_pending_ set at its next poll phase without any
+ * syscall on either side, so sends to a working loop cost a few atomics.
+ *
+ * The handshake is a store-then-load on both sides, all seq_cst:
+ *   loop:   sleeping_ = 1;  if (wake_pending_) don't block;  wait on the fd
+ *   sender: wake_pending_ = 1;  if (sleeping_) write the fd
+ * so either the loop sees the flag and does not block, or the sender sees
+ * the loop asleep and wakes it (or both, which costs one spare wake-up).
+ * The loop clears wake_pending_ *before* scanning the handles, so a send
+ * racing the scan is either seen by the scan or flips the flag again: the
+ * final wake is never lost.
+ *
+ * With epoll the eventfd is edge-triggered: every write is a new edge, so
+ * the loop never has to read the counter back (it would take 2^64 writes
+ * to fill it).  The poll backend is level-triggered, so the fd is drained
+ * there. */
 
 static void asy__wake_read(asy_loop_t *loop, asy__io *io, unsigned revents) {
     char buf[256];
-    asy__queue q;
     (void)revents;
+    if (io->registered & ASY__IO_EDGE) return;
     for (;;) {
         ssize_t n = read(io->fd, buf, sizeof(buf));
         if (n == (ssize_t)sizeof(buf) && io->fd != loop->wake_wfd_) continue; /* pipe */
         if (n < 0 && errno == EINTR) continue;
         break;
     }
+}
+
+/* Runs the callbacks of pending async handles; the poll phase calls it
+ * when wake_pending_ is set. */
+ASY__INTERNAL void asy__async_dispatch(asy_loop_t *loop) {
+    asy__queue q;
     __atomic_store_n(&loop->wake_pending_, 0, __ATOMIC_SEQ_CST);
     /* Walk a moved-aside list so callbacks may close or init any handle. */
     asy__queue_init(&q);
@@ -5833,10 +6057,12 @@ static void asy__wake_read(asy_loop_t *loop, asy__io *io, unsigned revents) {
 
 ASY__INTERNAL int asy__async_loop_init(asy_loop_t *loop) {
     int rfd, r;
+    unsigned events = ASY_READABLE;
 #if ASYNCRT_OS_LINUX
     rfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (rfd < 0) return asy__errno();
     loop->wake_wfd_ = rfd;
+    if (loop->backend_.kind == ASY__BACKEND_EPOLL) events |= ASY__IO_EDGE;
 #else
     int fds[2];
     if (pipe(fds) != 0) return asy__errno();
@@ -5849,7 +6075,7 @@ ASY__INTERNAL int asy__async_loop_init(asy_loop_t *loop) {
     loop->wake_wfd_ = fds[1];
 #endif
     asy__io_init(&loop->wake_io_, rfd, asy__wake_read);
-    r = asy__io_start(loop, &loop->wake_io_, ASY_READABLE);
+    r = asy__io_start(loop, &loop->wake_io_, events);
     if (r) {
         close(rfd);
         if (loop->wake_wfd_ != rfd) close(loop->wake_wfd_);
@@ -5888,6 +6114,7 @@ ASYNCRT_API int asy_async_send(asy_async_t *h) {
         return 0;
     loop = h->loop;
     if (__atomic_exchange_n(&loop->wake_pending_, 1, __ATOMIC_SEQ_CST)) return 0;
+    if (!__atomic_load_n(&loop->sleeping_, __ATOMIC_SEQ_CST)) return 0; /* it will look */
     for (;;) {
 #if ASYNCRT_OS_LINUX
         uint64_t one = 1;
@@ -6332,7 +6559,7 @@ ASYNCRT_API int asy_defer(asy_loop_t *loop, asy_pending_t *req, asy_fn cb, void 
 }
 
 /* Returns whether any pending callback ran. */
-static int asy__run_pending(asy_loop_t *loop) {
+static inline int asy__run_pending(asy_loop_t *loop) {
     asy__queue q;
     if (asy__queue_empty(&loop->pending_)) return 0;
     asy__queue_init(&q);
@@ -6378,17 +6605,36 @@ static int asy__poll_timeout(asy_loop_t *loop) {
 /* The poll phase.  With a virtual clock the loop never sleeps on a timer:
  * it looks for I/O without blocking and, finding none, jumps the clock to
  * the next timer.  Requests in flight (thread pool work) hold the clock:
- * their completion is real work the program is waiting for. */
+ * their completion is real work the program is waiting for.
+ *
+ * Before it may block the loop raises sleeping_ and looks at wake_pending_
+ * (the async handshake, loop/async.c); pending async handles run after the
+ * backend's events.  A poll that may not block and has no fd to look at
+ * but the wake-up fd costs no syscall: wake_pending_ says all that fd
+ * would. */
 static void asy__poll_phase(asy_loop_t *loop, int timeout) {
-    if (!loop->opts_.virtual_clock || timeout == 0) {
-        asy__backend_poll(loop, timeout);
-        return;
+    int wait = timeout, jump = 0, n = 0, may_block;
+    if (loop->opts_.virtual_clock && timeout > 0) {
+        if (loop->active_reqs_ > 0) {
+            wait = -1;
+        } else {
+            wait = 0;
+            jump = 1;
+        }
     }
-    if (timeout < 0 || loop->active_reqs_ > 0) {
-        asy__backend_poll(loop, timeout < 0 ? -1 : (loop->active_reqs_ ? -1 : timeout));
-        return;
+    may_block = wait != 0;
+    if (may_block) {
+        __atomic_store_n(&loop->sleeping_, 1, __ATOMIC_SEQ_CST);
+        if (__atomic_load_n(&loop->wake_pending_, __ATOMIC_SEQ_CST)) wait = 0;
     }
-    if (asy__backend_poll(loop, 0) == 0) loop->time_ += (uint64_t)timeout;
+    if (wait != 0 || loop->backend_.io_count > (loop->wake_io_.registered != 0))
+        n = asy__backend_poll(loop, wait);
+    if (may_block) __atomic_store_n(&loop->sleeping_, 0, __ATOMIC_RELAXED);
+    if (__atomic_load_n(&loop->wake_pending_, __ATOMIC_ACQUIRE)) {
+        asy__async_dispatch(loop);
+        n++;
+    }
+    if (jump && n == 0) loop->time_ += (uint64_t)timeout;
 }
 
 ASYNCRT_API int asy_run(asy_loop_t *loop, asy_run_mode mode) {
@@ -6401,24 +6647,26 @@ ASYNCRT_API int asy_run(asy_loop_t *loop, asy_run_mode mode) {
     asy__after_cb(loop);
     alive = asy_loop_alive(loop);
     if (!alive) asy_update_time(loop);
+    /* Each phase is entered only when it has work: an idle turn of the loop
+     * is a handful of tests and one clock read. */
     while (alive && !loop->stop_flag_) {
         int timeout = 0;
         asy_update_time(loop);
-        asy__run_timers(loop);
+        if (asy__timers_due(loop)) asy__run_timers(loop);
         ran_pending = asy__run_pending(loop);
-        asy__run_phase(loop, &loop->idle_);
-        asy__run_phase(loop, &loop->prepare_);
+        if (!asy__queue_empty(&loop->idle_)) asy__run_phase(loop, &loop->idle_);
+        if (!asy__queue_empty(&loop->prepare_)) asy__run_phase(loop, &loop->prepare_);
         if ((mode == ASY_RUN_ONCE && !ran_pending) || mode == ASY_RUN_DEFAULT)
             timeout = asy__poll_timeout(loop);
         asy__poll_phase(loop, timeout);
-        asy__run_phase(loop, &loop->check_);
-        asy__run_immediates(loop);
-        asy__run_closing(loop);
+        if (!asy__queue_empty(&loop->check_)) asy__run_phase(loop, &loop->check_);
+        if (!asy__queue_empty(&loop->immediate_q_)) asy__run_immediates(loop);
+        if (!asy__queue_empty(&loop->closing_)) asy__run_closing(loop);
         loop->iterations_++;
         if (mode == ASY_RUN_ONCE) {
             /* ONCE promises progress: timers that came due while polling */
             asy_update_time(loop);
-            asy__run_timers(loop);
+            if (asy__timers_due(loop)) asy__run_timers(loop);
         }
         alive = asy_loop_alive(loop);
         if (mode != ASY_RUN_DEFAULT) break;
@@ -6492,6 +6740,7 @@ static unsigned asy__epoll_mask(unsigned events) {
     if (events & ASY_WRITABLE) m |= EPOLLOUT;
     if (events & ASY_DISCONNECT) m |= EPOLLRDHUP;
     if (events & ASY_PRIORITIZED) m |= EPOLLPRI;
+    if (events & ASY__IO_EDGE) m |= EPOLLET;
     return m;
 }
 
@@ -7272,41 +7521,212 @@ ASY__INTERNAL ptrdiff_t asy__opfd_try_write(asy__opfd *f, const asy_iov_t *iov, 
 
 #endif /* ASYNCRT_OS_POSIX */
 #if ASYNCRT_OS_POSIX
+#line 1 "asyncrt_impl/promise/objpool.c"
+/* asy__objpool: fixed-size objects for the hot paths of the promise and
+ * sync layers.
+ *
+ * Chunks grow geometrically, start on a cache-line boundary and are handed
+ * out by bumping a pointer, so memory is touched only when used.  Freed
+ * objects go on a LIFO free list (the most recently used, cache-warm,
+ * object comes back first).  When the last live object is freed the free
+ * list is dropped and bumping starts over from the first chunk: a burst
+ * (a million queued tasks) then gets its objects in address order, which
+ * the hardware prefetcher streams, instead of chasing a cold free list.
+ *
+ * Every object starts with a one-word header: the free-list link while
+ * free, the pool's live tag while in use (the owner may keep something
+ * useful there, as promises keep their loop state), which lets the owner
+ * walk the live objects when tearing down. */
+#define ASY__OBJ_LIVE ((void *)(uintptr_t)1)
+#define ASY__OBJPOOL_FIRST 64u
+#define ASY__OBJPOOL_MAX_CHUNK 65536u
+/* A hint to fetch memory that will be needed soon (free lists, queues). */
+#if defined(__GNUC__) || defined(__clang__)
+#define ASY__PREFETCH(p) __builtin_prefetch(p)
+#else
+#define ASY__PREFETCH(p) ((void)0)
+#endif
+
+typedef struct {
+    char **chunks;        /* aligned starts */
+    void **raw;           /* what the allocator returned */
+    uint32_t *chunk_items;
+    uint32_t *chunk_used; /* how far objects were ever handed out */
+    uint32_t nchunks, chunks_cap;
+    size_t item_size;
+    uint32_t next_items;
+    uint32_t bump_chunk; /* where bumping is */
+    char *bump, *bump_end;
+    void *free_head;
+    size_t total, live;
+    void *live_tag;
+} asy__objpool;
+
+/* live_tag: the header of objects in use; never NULL, never an object's
+ * address (ASY__OBJ_LIVE will do). */
+ASY__INTERNAL void asy__objpool_init(asy__objpool *p, size_t item_size, void *live_tag) {
+    memset(p, 0, sizeof(*p));
+    p->item_size = (item_size + 7) & ~(size_t)7;
+    p->next_items = ASY__OBJPOOL_FIRST;
+    p->live_tag = live_tag;
+}
+
+/* Records how far the bump chunk has been handed out (the teardown walk
+ * stops there); done when bumping leaves a chunk, not on every alloc. */
+static void asy__objpool_sync_used(asy__objpool *p) {
+    uint32_t used;
+    if (!p->bump) return;
+    used = (uint32_t)((size_t)(p->bump - p->chunks[p->bump_chunk]) / p->item_size);
+    if (used > p->chunk_used[p->bump_chunk]) p->chunk_used[p->bump_chunk] = used;
+}
+
+static void asy__objpool_bump_at(asy__objpool *p, uint32_t c) {
+    asy__objpool_sync_used(p);
+    p->bump_chunk = c;
+    p->bump = p->chunks[c];
+    p->bump_end = p->chunks[c] + (size_t)p->chunk_items[c] * p->item_size;
+}
+
+static int asy__objpool_add_chunk(asy__objpool *p, size_t items) {
+    char *chunk;
+    void *raw;
+    if (items < p->next_items) items = p->next_items;
+    if (items > (SIZE_MAX - 64) / p->item_size || items > UINT32_MAX) return ASY_ENOMEM;
+    if (p->nchunks == p->chunks_cap) {
+        uint32_t ncap = p->chunks_cap ? p->chunks_cap * 2 : 16;
+        char **nc;
+        void **nr;
+        uint32_t *ni, *nu;
+        if (!(nc = (char **)asy__realloc(p->chunks, ncap * sizeof(char *)))) return ASY_ENOMEM;
+        p->chunks = nc;
+        if (!(nr = (void **)asy__realloc(p->raw, ncap * sizeof(void *)))) return ASY_ENOMEM;
+        p->raw = nr;
+        if (!(ni = (uint32_t *)asy__realloc(p->chunk_items, ncap * sizeof(uint32_t))))
+            return ASY_ENOMEM;
+        p->chunk_items = ni;
+        if (!(nu = (uint32_t *)asy__realloc(p->chunk_used, ncap * sizeof(uint32_t))))
+            return ASY_ENOMEM;
+        p->chunk_used = nu;
+        p->chunks_cap = ncap;
+    }
+    if (!(raw = asy__malloc(items * p->item_size + 64))) return ASY_ENOMEM;
+    /* a 64-byte object then spans exactly one cache line */
+    chunk = (char *)raw + ((64 - ((uintptr_t)raw & 63)) & 63);
+    p->raw[p->nchunks] = raw;
+    p->chunks[p->nchunks] = chunk;
+    p->chunk_items[p->nchunks] = (uint32_t)items;
+    p->chunk_used[p->nchunks] = 0;
+    p->nchunks++;
+    p->total += items;
+    if (p->next_items < ASY__OBJPOOL_MAX_CHUNK) p->next_items *= 2;
+    return 0;
+}
+
+/* The bump chunk is used up: its leftovers (none, unless a reserve added a
+ * chunk early) are already on the free list; move on to the next chunk. */
+static int asy__objpool_next_chunk(asy__objpool *p) {
+    uint32_t next = p->bump ? p->bump_chunk + 1 : 0;
+    if (next >= p->nchunks && asy__objpool_add_chunk(p, 1) != 0) return ASY_ENOMEM;
+    asy__objpool_bump_at(p, next);
+    return 0;
+}
+
+/* After a 0 return, n allocations cannot fail. */
+ASY__INTERNAL int asy__objpool_reserve(asy__objpool *p, size_t n) {
+    size_t have = p->total - p->live;
+    return have >= n ? 0 : asy__objpool_add_chunk(p, n - have);
+}
+
+static inline void *asy__objpool_alloc(asy__objpool *p) {
+    void *obj;
+    if (ASY__LIKELY(p->free_head != NULL)) {
+        obj = p->free_head;
+        p->free_head = *(void **)obj;
+        /* the next object off the list is likely cold: fetch it now */
+        ASY__PREFETCH(p->free_head);
+    } else {
+        if (p->bump == p->bump_end && asy__objpool_next_chunk(p) != 0) return NULL;
+        obj = p->bump;
+        p->bump += p->item_size;
+    }
+    *(void **)obj = p->live_tag;
+    p->live++;
+    return obj;
+}
+
+static inline void asy__objpool_free(asy__objpool *p, void *obj) {
+    *(void **)obj = p->free_head;
+    p->free_head = obj;
+    if (--p->live == 0) {
+        /* everything is back: start over in address order */
+        p->free_head = NULL;
+        asy__objpool_bump_at(p, 0);
+    }
+}
+
+/* Calls fn on every live object (teardown). */
+ASY__INTERNAL void asy__objpool_each_live(asy__objpool *p, void (*fn)(void *obj, void *ctx),
+                                          void *ctx) {
+    uint32_t c, i;
+    asy__objpool_sync_used(p);
+    for (c = 0; c < p->nchunks; c++)
+        for (i = 0; i < p->chunk_used[c]; i++) {
+            void *obj = p->chunks[c] + (size_t)i * p->item_size;
+            if (*(void **)obj == p->live_tag) fn(obj, ctx);
+        }
+}
+
+ASY__INTERNAL void asy__objpool_destroy(asy__objpool *p) {
+    uint32_t c;
+    for (c = 0; c < p->nchunks; c++) asy__free(p->raw[c]);
+    asy__free(p->raw);
+    asy__free(p->chunks);
+    asy__free(p->chunk_items);
+    asy__free(p->chunk_used);
+    memset(p, 0, sizeof(*p));
+}
+
 #line 1 "asyncrt_impl/promise/promise.internal.h"
 /* Private parts of the promise layer, shared with the sync layer.
  *
- * Promises and reactions come from per-loop asy__slots pools (chunks that
- * never move, free lists), so steady-state promise traffic does not touch
- * malloc, and asy_loop_close can reclaim whatever is still alive by walking
- * the chunks. */
+ * Promises and reactions come from per-loop object pools (objpool.c), so
+ * steady-state promise traffic does not touch malloc, and asy_loop_close
+ * can reclaim whatever is still alive by walking the pools. */
 enum {
     ASY__P_LOCKED = 1u << 0,    /* resolved with a promise: waits for it */
     ASY__P_HANDLED = 1u << 1,   /* a continuation was attached */
     ASY__P_REPORTED = 1u << 2,  /* given to the unhandled-rejection hook */
-    ASY__P_MSG_OWNED = 1u << 3  /* res_.message is ours to free */
+    ASY__P_MSG_OWNED = 1u << 3, /* res_.message is ours to free */
+    ASY__P_FREEFN = 1u << 4,    /* own_.free_fn frees res_.value */
+    ASY__P_KEEP = 1u << 5       /* own_.keep owns what res_ points to */
 };
 
 struct asy__promise_state;
 
+/* 64 bytes, one cache line: a million queued tasks are a million promises,
+ * and every pass over them costs a miss per line. */
 struct asy_promise_s {
-    asy__slot slot_; /* first: the pool's header */
+    /* first: the object pool's header.  While the promise lives it is the
+     * pool's live tag, which is the loop's promise state; while free or
+     * dying it links the free list or the release worklist. */
+    struct asy__promise_state *st_;
     asy_settled_t res_;
     uint32_t refs_;
     uint32_t flags_;
-    void (*free_fn_)(void *value); /* owned value (asy_ok_owned) */
-    asy_promise_t *keep_;          /* owner of a value/message passed on to us */
-    struct asy__reaction *rhead_, *rtail_;
-    struct asy__promise_state *st_;
-    asy_promise_t *dying_next_; /* release worklist */
+    union {
+        void (*free_fn)(void *value); /* owned value (asy_ok_owned) */
+        asy_promise_t *keep;          /* owner of a value/message passed on to us */
+    } own_;
+    struct asy__reaction *rtail_; /* continuations: a ring, rtail_->next is the first */
 };
 
 /* A continuation attached to a promise, later the microtask job that runs
  * it.  One struct serves every kind so one pool serves them all. */
 enum {
-    ASY__R_THEN = 1,  /* on_ok / on_err settle derived */
-    ASY__R_FINALLY,   /* on_ok runs on either outcome */
+    ASY__R_THEN = 1,  /* fn_a / fn_b (on_ok / on_err) settle derived */
+    ASY__R_FINALLY,   /* fn_a runs on either outcome */
     ASY__R_FTHUNK,    /* finally's tail: settle derived like arg (the original) */
-    ASY__R_OBSERVE,   /* observe(arg, outcome) */
+    ASY__R_OBSERVE,   /* fn_a is an asy_settled_fn */
     ASY__R_THENABLE,  /* V8's PromiseResolveThenableJob: src = the promise
                          derived was resolved with */
     ASY__R_ADOPT,     /* derived takes src's outcome */
@@ -7316,21 +7736,24 @@ enum {
     ASY__R_ANY
 };
 
-typedef struct asy__reaction {
-    asy__slot slot_;
+/* Callbacks of either shape are stored as this and cast back to their own
+ * type before the call. */
+typedef void (*asy__any_fn)(void);
+
+typedef struct asy__reaction { /* 64 bytes */
+    void *pool_link_;
     struct asy__reaction *next;
     asy_promise_t *src;     /* set (and retained) once queued as a job */
     asy_promise_t *derived; /* retained, when the kind has one */
-    asy_then_fn on_ok, on_err;
-    asy_settled_fn observe;
+    asy__any_fn fn_a, fn_b;
     void *arg;
-    size_t index;
+    uint32_t index;
     int kind;
 } asy__reaction;
 
 typedef struct asy__promise_state {
     asy_loop_t *loop;
-    asy__slots promises, reactions;
+    asy__objpool promises, reactions;
     asy_promise_t *dying; /* promises whose last reference went */
     int reaping, closing;
     /* rejected with no continuation, to check at the end of the drain */
@@ -7360,11 +7783,24 @@ ASY__INTERNAL void asy__promise_settle_raw(asy_promise_t *p, asy_promise_state s
                                            void (*free_fn)(void *), int error,
                                            const char *message, int msg_owned,
                                            asy_promise_t *keep);
+/* Settles a pending x like the settled q (asy_pass), sharing ownership. */
+ASY__INTERNAL void asy__promise_adopt(asy_promise_t *x, asy_promise_t *q);
+/* asy_promise_from / asy_promise_settle for a ret held by the caller:
+ * internal paths pass the 48-byte struct by address instead of copying it
+ * (copies of freshly written structs stall store forwarding). */
+ASY__INTERNAL asy_promise_t *asy__promise_from_ret(asy_loop_t *loop, asy_ret_t *ret);
+ASY__INTERNAL int asy__promise_settle_ret(asy_promise_t *p, asy_ret_t *ret);
+/* resolve(value) for internal callers, unless p is no longer pending */
+ASY__INTERNAL void asy__promise_fulfill(asy_promise_t *p, void *value);
+/* settle p like the settled src, unless p is no longer pending */
+ASY__INTERNAL void asy__promise_settle_like(asy_promise_t *p, asy_promise_t *src);
 /* The promise whose lifetime owns p's value and message (NULL: none). */
 static inline asy_promise_t *asy__promise_owner(asy_promise_t *p) {
-    if (p->keep_) return p->keep_;
-    return (p->free_fn_ || (p->flags_ & ASY__P_MSG_OWNED)) ? p : NULL;
+    if (p->flags_ & ASY__P_KEEP) return p->own_.keep;
+    return (p->flags_ & (ASY__P_FREEFN | ASY__P_MSG_OWNED)) ? p : NULL;
 }
+
+ASY__INTERNAL int asy__promise_push_microtask(asy__promise_state *st, asy_fn fn, void *arg);
 
 /* combinators.c */
 ASY__INTERNAL void asy__combo_element(asy__reaction *r, asy_promise_t *src);
@@ -7385,8 +7821,8 @@ ASY__INTERNAL asy__promise_state *asy__promise_state_create(asy_loop_t *loop) {
     if (!st) return NULL;
     memset(st, 0, sizeof(*st));
     st->loop = loop;
-    asy__slots_init(&st->promises, sizeof(asy_promise_t));
-    asy__slots_init(&st->reactions, sizeof(asy__reaction));
+    asy__objpool_init(&st->promises, sizeof(asy_promise_t), st);
+    asy__objpool_init(&st->reactions, sizeof(asy__reaction), ASY__OBJ_LIVE);
     loop->layers_[ASY__LAYER_PROMISE].state = st;
     loop->layers_[ASY__LAYER_PROMISE].close = asy__promise_layer_close;
     loop->after_drain_ = asy__promise_after_drain;
@@ -7394,7 +7830,7 @@ ASY__INTERNAL asy__promise_state *asy__promise_state_create(asy_loop_t *loop) {
 }
 
 ASY__INTERNAL asy_promise_t *asy__promise_alloc(asy__promise_state *st) {
-    asy_promise_t *p = (asy_promise_t *)(void *)asy__slots_alloc(&st->promises);
+    asy_promise_t *p = (asy_promise_t *)asy__objpool_alloc(&st->promises);
     if (!p) return NULL;
     p->res_.state = ASY_PROMISE_PENDING;
     p->res_.error = 0;
@@ -7403,21 +7839,17 @@ ASY__INTERNAL asy_promise_t *asy__promise_alloc(asy__promise_state *st) {
     p->res_.promise = p;
     p->refs_ = 1;
     p->flags_ = 0;
-    p->free_fn_ = NULL;
-    p->keep_ = NULL;
-    p->rhead_ = p->rtail_ = NULL;
-    p->st_ = st;
-    p->dying_next_ = NULL;
-    return p;
+    p->own_.keep = NULL;
+    p->rtail_ = NULL;
+    return p; /* st_ is the pool's live tag: already set */
 }
 
 ASY__INTERNAL asy__reaction *asy__reaction_alloc(asy__promise_state *st) {
-    asy__reaction *r = (asy__reaction *)(void *)asy__slots_alloc(&st->reactions);
+    asy__reaction *r = (asy__reaction *)asy__objpool_alloc(&st->reactions);
     if (!r) return NULL;
     r->next = NULL;
     r->src = r->derived = NULL;
-    r->on_ok = r->on_err = NULL;
-    r->observe = NULL;
+    r->fn_a = r->fn_b = NULL;
     r->arg = NULL;
     r->index = 0;
     r->kind = 0;
@@ -7426,7 +7858,7 @@ ASY__INTERNAL asy__reaction *asy__reaction_alloc(asy__promise_state *st) {
 
 ASY__INTERNAL void asy__reaction_free(asy__promise_state *st, asy__reaction *r) {
     r->kind = 0;
-    asy__slots_release(&st->reactions, &r->slot_);
+    asy__objpool_free(&st->reactions, r);
 }
 
 /* A reaction whose promise died pending: it will never run. */
@@ -7448,18 +7880,28 @@ static void asy__reaction_drop(asy__promise_state *st, asy__reaction *r) {
     asy__reaction_free(st, r);
 }
 
-static void asy__promise_destroy(asy_promise_t *p) {
-    asy__promise_state *st = p->st_;
-    asy__reaction *r = p->rhead_;
+/* Takes the continuations off a promise, first attached first. */
+static asy__reaction *asy__promise_take_reactions(asy_promise_t *p) {
+    asy__reaction *tail = p->rtail_, *head;
+    if (!tail) return NULL;
+    p->rtail_ = NULL;
+    head = tail->next;
+    tail->next = NULL;
+    return head;
+}
+
+/* st is passed in: p's header already links the worklist */
+static void asy__promise_destroy(asy__promise_state *st, asy_promise_t *p) {
+    asy__reaction *r = asy__promise_take_reactions(p);
     while (r) {
         asy__reaction *next = r->next;
         asy__reaction_drop(st, r);
         r = next;
     }
-    if (p->free_fn_) p->free_fn_(p->res_.value);
+    if (p->flags_ & ASY__P_FREEFN) p->own_.free_fn(p->res_.value);
     if (p->flags_ & ASY__P_MSG_OWNED) asy__free((void *)(uintptr_t)p->res_.message);
-    if (p->keep_) asy__promise_unref(p->keep_);
-    asy__slots_release(&st->promises, &p->slot_);
+    if (p->flags_ & ASY__P_KEEP) asy__promise_unref(p->own_.keep);
+    asy__objpool_free(&st->promises, p);
 }
 
 /* Destruction goes through a worklist: a promise's death releases others
@@ -7469,21 +7911,40 @@ ASY__INTERNAL void asy__promise_unref(asy_promise_t *p) {
     if (--p->refs_) return;
     st = p->st_;
     if (st->closing) return; /* the layer's close reclaims everything */
-    p->dying_next_ = st->dying;
+    if (!p->rtail_ && !(p->flags_ & (ASY__P_FREEFN | ASY__P_MSG_OWNED | ASY__P_KEEP))) {
+        /* the common death: nothing else to let go of */
+        asy__objpool_free(&st->promises, p);
+        return;
+    }
+    *(asy_promise_t **)(void *)p = st->dying; /* the header links the worklist */
     st->dying = p;
     if (st->reaping) return;
     st->reaping = 1;
     while ((p = st->dying) != NULL) {
-        st->dying = p->dying_next_;
-        asy__promise_destroy(p);
+        st->dying = *(asy_promise_t **)(void *)p;
+        asy__promise_destroy(st, p);
     }
     st->reaping = 0;
+}
+
+/* Queues a job on the loop's microtask ring: the fast path writes the
+ * ring directly, asy__taskq_push grows it. */
+ASY__INTERNAL int asy__promise_push_microtask(asy__promise_state *st, asy_fn fn, void *arg) {
+    asy__taskq *q = &st->loop->microtasks_;
+    if (ASY__LIKELY(q->count < q->cap)) {
+        struct asy__task *t = &q->items[(q->head + q->count) & (q->cap - 1)];
+        t->fn = fn;
+        t->arg = arg;
+        q->count++;
+        return 0;
+    }
+    return asy__taskq_push(q, fn, arg);
 }
 
 static void asy__queue_job(asy__promise_state *st, asy__reaction *r) {
     r->next = NULL;
     if (ASY__LIKELY(st->overflow_head == NULL) &&
-        asy__taskq_push(&st->loop->microtasks_, asy__promise_run_job, r) == 0)
+        asy__promise_push_microtask(st, asy__promise_run_job, r) == 0)
         return;
     /* The ring could not grow.  Dropping the job would leave a promise
      * pending for ever; park it (no allocation) and run it at the end of
@@ -7496,9 +7957,12 @@ static void asy__queue_job(asy__promise_state *st, asy__reaction *r) {
 ASY__INTERNAL void asy__promise_attach(asy_promise_t *p, asy__reaction *r) {
     p->flags_ |= ASY__P_HANDLED;
     if (p->res_.state == ASY_PROMISE_PENDING) {
-        r->next = NULL;
-        if (p->rtail_) p->rtail_->next = r;
-        else p->rhead_ = r;
+        if (p->rtail_) {
+            r->next = p->rtail_->next;
+            p->rtail_->next = r;
+        } else {
+            r->next = r;
+        }
         p->rtail_ = r;
         return;
     }
@@ -7516,11 +7980,15 @@ ASY__INTERNAL void asy__promise_settle_raw(asy_promise_t *p, asy_promise_state s
     p->res_.value = value;
     p->res_.error = error;
     p->res_.message = message;
-    p->free_fn_ = free_fn;
-    p->keep_ = keep;
+    if (free_fn) {
+        p->own_.free_fn = free_fn;
+        p->flags_ |= ASY__P_FREEFN;
+    } else if (keep) {
+        p->own_.keep = keep;
+        p->flags_ |= ASY__P_KEEP;
+    }
     if (msg_owned) p->flags_ |= ASY__P_MSG_OWNED;
-    r = p->rhead_;
-    p->rhead_ = p->rtail_ = NULL;
+    r = asy__promise_take_reactions(p);
     if (!r) {
         if (state == ASY_PROMISE_REJECTED && !(p->flags_ & ASY__P_HANDLED))
             asy__unhandled_add(p->st_, p);
@@ -7534,6 +8002,13 @@ ASY__INTERNAL void asy__promise_settle_raw(asy_promise_t *p, asy_promise_state s
         asy__queue_job(p->st_, r);
         r = next;
     }
+}
+
+ASY__INTERNAL void asy__promise_adopt(asy_promise_t *x, asy_promise_t *q) {
+    asy_promise_t *owner = asy__promise_owner(q);
+    if (owner) owner->refs_++;
+    asy__promise_settle_raw(x, q->res_.state, q->res_.value, NULL, q->res_.error, q->res_.message,
+                            0, owner);
 }
 
 static void asy__reject_static(asy_promise_t *x, int code, const char *message) {
@@ -7553,14 +8028,10 @@ ASY__INTERNAL void asy__promise_resolve(asy_promise_t *x, asy_ret_t *ret) {
                                 ret->message_ != NULL, NULL);
         break;
     case ASY__RET_PASS:
-        if (!q || q->res_.state == ASY_PROMISE_PENDING) {
+        if (!q || q->res_.state == ASY_PROMISE_PENDING)
             asy__reject_static(x, ASY_EINVAL, "asy_pass of a pending outcome");
-        } else {
-            asy_promise_t *owner = asy__promise_owner(q);
-            if (owner) owner->refs_++;
-            asy__promise_settle_raw(x, q->res_.state, q->res_.value, NULL, q->res_.error,
-                                    q->res_.message, 0, owner);
-        }
+        else
+            asy__promise_adopt(x, q);
         break;
     case ASY__RET_PROMISE:
         if (!q) {
@@ -7604,7 +8075,7 @@ ASY__INTERNAL void asy__promise_run_job(void *arg) {
     asy_ret_t ret;
     switch (r->kind) {
     case ASY__R_THEN: {
-        asy_then_fn fn = src->res_.state == ASY_PROMISE_FULFILLED ? r->on_ok : r->on_err;
+        asy_then_fn fn = (asy_then_fn)(src->res_.state == ASY_PROMISE_FULFILLED ? r->fn_a : r->fn_b);
         ret = fn ? fn(r->arg, &src->res_) : asy_pass(&src->res_);
         asy__promise_resolve(r->derived, &ret);
         break;
@@ -7620,7 +8091,7 @@ ASY__INTERNAL void asy__promise_run_job(void *arg) {
         break;
     }
     case ASY__R_OBSERVE:
-        r->observe(r->arg, &src->res_);
+        ((asy_settled_fn)r->fn_a)(r->arg, &src->res_);
         break;
     case ASY__R_THENABLE:
         /* the same node now waits on src as derived's adoption */
@@ -7648,24 +8119,26 @@ ASY__INTERNAL void asy__promise_run_job(void *arg) {
 }
 
 /* asy_loop_close: everything still alive goes, and owned values with it. */
+static void asy__teardown_reaction(void *obj, void *ctx) {
+    asy__reaction *r = (asy__reaction *)obj;
+    (void)ctx;
+    if (r->kind >= ASY__R_ALL) asy__combo_unref(r->arg);
+}
+
+static void asy__teardown_promise(void *obj, void *ctx) {
+    asy_promise_t *p = (asy_promise_t *)obj;
+    (void)ctx;
+    if (p->flags_ & ASY__P_FREEFN) p->own_.free_fn(p->res_.value);
+    if (p->flags_ & ASY__P_MSG_OWNED) asy__free((void *)(uintptr_t)p->res_.message);
+}
+
 static void asy__promise_layer_close(asy_loop_t *loop, void *state) {
     asy__promise_state *st = (asy__promise_state *)state;
-    uint32_t i, n;
     st->closing = 1;
-    n = st->reactions.nchunks * ASY__SLOT_CHUNK;
-    for (i = 0; i < n; i++) {
-        asy__reaction *r = (asy__reaction *)(void *)asy__slots_at(&st->reactions, i);
-        if (r->slot_.live && r->kind >= ASY__R_ALL) asy__combo_unref(r->arg);
-    }
-    n = st->promises.nchunks * ASY__SLOT_CHUNK;
-    for (i = 0; i < n; i++) {
-        asy_promise_t *p = (asy_promise_t *)(void *)asy__slots_at(&st->promises, i);
-        if (!p->slot_.live) continue;
-        if (p->free_fn_) p->free_fn_(p->res_.value);
-        if (p->flags_ & ASY__P_MSG_OWNED) asy__free((void *)(uintptr_t)p->res_.message);
-    }
-    asy__slots_free(&st->reactions);
-    asy__slots_free(&st->promises);
+    asy__objpool_each_live(&st->reactions, asy__teardown_reaction, NULL);
+    asy__objpool_each_live(&st->promises, asy__teardown_promise, NULL);
+    asy__objpool_destroy(&st->reactions);
+    asy__objpool_destroy(&st->promises);
     asy__free(st->unhandled);
     asy__free(st->unhandled_spare);
     asy__free(st);
@@ -7697,20 +8170,35 @@ ASYNCRT_API asy_promise_t *asy_promise_new(asy_loop_t *loop) {
     return asy__promise_alloc(st);
 }
 
-ASYNCRT_API asy_promise_t *asy_promise_from(asy_loop_t *loop, asy_ret_t ret) {
+ASY__INTERNAL asy_promise_t *asy__promise_from_ret(asy_loop_t *loop, asy_ret_t *ret) {
     asy__promise_state *st;
     asy_promise_t *p;
-    if (ret.kind_ == ASY__RET_PROMISE && ret.promise_) return ret.promise_;
+    if (ret->kind_ == ASY__RET_PROMISE && ret->promise_) {
+        p = ret->promise_;
+        ret->promise_ = NULL;
+        return p;
+    }
     if (!loop || !(st = asy__promise_st(loop)) || !(p = asy__promise_alloc(st))) {
-        asy_ret_discard(&ret);
+        asy_ret_discard(ret);
         return NULL;
     }
-    asy__promise_resolve(p, &ret);
+    asy__promise_resolve(p, ret);
     return p;
 }
 
+ASYNCRT_API asy_promise_t *asy_promise_from(asy_loop_t *loop, asy_ret_t ret) {
+    return asy__promise_from_ret(loop, &ret);
+}
+
 ASYNCRT_API asy_promise_t *asy_promise_resolved(asy_loop_t *loop, void *value) {
-    return asy_promise_from(loop, asy_ok(value));
+    asy__promise_state *st;
+    asy_promise_t *p;
+    /* the most common promise of all (Promise.resolve(v)): no asy_ret_t,
+     * no continuations to look for */
+    if (!loop || !(st = asy__promise_st(loop)) || !(p = asy__promise_alloc(st))) return NULL;
+    p->res_.state = ASY_PROMISE_FULFILLED;
+    p->res_.value = value;
+    return p;
 }
 
 ASYNCRT_API asy_promise_t *asy_promise_rejected(asy_loop_t *loop, int code, const char *message) {
@@ -7718,13 +8206,27 @@ ASYNCRT_API asy_promise_t *asy_promise_rejected(asy_loop_t *loop, int code, cons
     return asy_promise_from(loop, asy_fail(code, message));
 }
 
-ASYNCRT_API int asy_promise_settle(asy_promise_t *p, asy_ret_t ret) {
+ASY__INTERNAL int asy__promise_settle_ret(asy_promise_t *p, asy_ret_t *ret) {
     if (!p || p->res_.state != ASY_PROMISE_PENDING || (p->flags_ & ASY__P_LOCKED)) {
-        asy_ret_discard(&ret);
+        asy_ret_discard(ret);
         return ASY_EINVAL;
     }
-    asy__promise_resolve(p, &ret);
+    asy__promise_resolve(p, ret);
     return 0;
+}
+
+ASY__INTERNAL void asy__promise_fulfill(asy_promise_t *p, void *value) {
+    if (p->res_.state == ASY_PROMISE_PENDING && !(p->flags_ & ASY__P_LOCKED))
+        asy__promise_settle_raw(p, ASY_PROMISE_FULFILLED, value, NULL, 0, NULL, 0, NULL);
+}
+
+ASY__INTERNAL void asy__promise_settle_like(asy_promise_t *p, asy_promise_t *src) {
+    if (p->res_.state == ASY_PROMISE_PENDING && !(p->flags_ & ASY__P_LOCKED))
+        asy__promise_adopt(p, src);
+}
+
+ASYNCRT_API int asy_promise_settle(asy_promise_t *p, asy_ret_t ret) {
+    return asy__promise_settle_ret(p, &ret);
 }
 
 ASYNCRT_API int asy_promise_resolve(asy_promise_t *p, void *value) {
@@ -7778,8 +8280,8 @@ static asy_promise_t *asy__then_kind(asy_promise_t *p, int kind, asy_then_fn on_
         return NULL;
     }
     r->kind = kind;
-    r->on_ok = on_ok;
-    r->on_err = on_err;
+    r->fn_a = (asy__any_fn)on_ok;
+    r->fn_b = (asy__any_fn)on_err;
     r->arg = arg;
     r->derived = d;
     d->refs_++; /* one for the caller, one for the reaction */
@@ -7807,7 +8309,7 @@ ASYNCRT_API asy_promise_t *asy_promise_finally(asy_promise_t *p, asy_then_fn fn,
  * real promises gives the same number of ticks as Node. */
 ASY__INTERNAL void asy__finally_job(asy__reaction *r, asy_promise_t *src) {
     asy__promise_state *st = src->st_;
-    asy_ret_t ret = r->on_ok(r->arg, &src->res_);
+    asy_ret_t ret = ((asy_then_fn)r->fn_a)(r->arg, &src->res_);
     asy_promise_t *pr, *tail;
     asy__reaction *thunk;
     if (ret.kind_ == ASY__RET_ERROR ||
@@ -7817,7 +8319,7 @@ ASY__INTERNAL void asy__finally_job(asy__reaction *r, asy_promise_t *src) {
         return;
     }
     if (ret.kind_ == ASY__RET_PASS) ret = asy_ok(NULL); /* a value: ignored */
-    pr = asy_promise_from(st->loop, ret);
+    pr = asy__promise_from_ret(st->loop, &ret);
     tail = pr ? asy__promise_alloc(st) : NULL;
     thunk = tail ? asy__reaction_alloc(st) : NULL;
     if (!thunk) {
@@ -7843,7 +8345,7 @@ ASYNCRT_API int asy_promise_on_settled(asy_promise_t *p, asy_settled_fn fn, void
     if (!p || !fn) return ASY_EINVAL;
     if (!(r = asy__reaction_alloc(p->st_))) return ASY_ENOMEM;
     r->kind = ASY__R_OBSERVE;
-    r->observe = fn;
+    r->fn_a = (asy__any_fn)fn;
     r->arg = arg;
     asy__promise_attach(p, r);
     return 0;
@@ -7855,14 +8357,16 @@ ASYNCRT_API int asy_promise_on_settled(asy_promise_t *p, asy_settled_fn fn, void
  * One block per call: the asy__combo header, then the result array (the
  * value the result promise hands out, so its free function finds the
  * header right in front of it), then the inputs kept alive for what the
- * array points into.  Every element reaction holds a reference on the
+ * array points into (for all(), a separate array made only when some
+ * value has an owner: plain values need none).  Every element reaction holds a reference on the
  * block, and so does the result promise once it hands the array out; the
  * block never holds an input while the input can still settle, so no
  * reference cycle can form. */
 typedef struct asy__combo {
     asy__promise_state *st;
     asy_promise_t *result; /* held until it is settled */
-    asy_promise_t **keeps; /* n entries: what the array borrows from */
+    asy_promise_t **keeps; /* n entries: what the array borrows from, or NULL */
+    int keeps_own;         /* keeps is a separate allocation */
     size_t n, remaining;
     size_t refs;
     int kind;
@@ -7880,9 +8384,10 @@ ASY__INTERNAL void asy__combo_unref(void *combo) {
     if (--c->refs) return;
     if (!c->st->closing) {
         if (c->result) asy__promise_unref(c->result); /* inputs died pending */
-        for (i = 0; i < c->n; i++)
+        for (i = 0; c->keeps && i < c->n; i++)
             if (c->keeps[i]) asy__promise_unref(c->keeps[i]);
     }
+    if (c->keeps_own) asy__free(c->keeps);
     asy__free(c);
 }
 
@@ -7907,6 +8412,17 @@ static void asy__combo_pass(asy__combo *c, asy_promise_t *src) {
     asy__promise_unref(res);
 }
 
+/* Keeps owner alive for as long as the result array lives; 0 on ENOMEM. */
+static int asy__combo_keep(asy__combo *c, size_t i, asy_promise_t *owner) {
+    if (!c->keeps) {
+        if (!(c->keeps = (asy_promise_t **)asy__calloc(c->n, sizeof(asy_promise_t *)))) return 0;
+        c->keeps_own = 1;
+    }
+    c->keeps[i] = owner;
+    owner->refs_++;
+    return 1;
+}
+
 /* allSettled's outcomes, any's rejections: the last one settles the result */
 static void asy__combo_collect(asy__combo *c, size_t i, asy_promise_t *src,
                                asy_promise_state final_state, int final_error) {
@@ -7928,7 +8444,15 @@ ASY__INTERNAL void asy__combo_element(asy__reaction *r, asy_promise_t *src) {
                 break;
             }
             asy__combo_values(c)[i] = src->res_.value;
-            if ((c->keeps[i] = asy__promise_owner(src)) != NULL) c->keeps[i]->refs_++;
+            if (asy__promise_owner(src) && !asy__combo_keep(c, i, asy__promise_owner(src))) {
+                asy_promise_t *res = c->result;
+                c->done = 1;
+                c->result = NULL;
+                asy__promise_settle_raw(res, ASY_PROMISE_REJECTED, NULL, NULL, ASY_ENOMEM, NULL,
+                                        0, NULL);
+                asy__promise_unref(res);
+                break;
+            }
             if (--c->remaining == 0)
                 asy__combo_finish(c, ASY_PROMISE_FULFILLED, 0, asy__combo_values(c));
             break;
@@ -7955,39 +8479,33 @@ static asy_promise_t *asy__combinator(asy_loop_t *loop, asy_promise_t *const *ps
     asy__promise_state *st;
     asy__combo *c;
     asy_promise_t *res;
-    asy__reaction *first = NULL, *r;
-    size_t i, elem, bytes;
+    size_t i, elem, keep_bytes, bytes;
     if (!loop || (n && !ps) || !(st = asy__promise_st(loop))) return NULL;
+    if (n > UINT32_MAX) return NULL; /* reactions keep a 32-bit index */
     for (i = 0; i < n; i++)
-        if (!ps[i] || ps[i]->st_ != st) return NULL;
+        if (!ps[i]) return NULL;
     elem = kind == ASY__R_ALL ? sizeof(void *) : kind == ASY__R_RACE ? 0 : sizeof(asy_settled_t);
+    keep_bytes = kind == ASY__R_SETTLED || kind == ASY__R_ANY ? sizeof(asy_promise_t *) : 0;
     if (n > (SIZE_MAX - sizeof(asy__combo)) / (elem + sizeof(asy_promise_t *))) return NULL;
-    bytes = sizeof(asy__combo) + n * (elem + sizeof(asy_promise_t *));
+    bytes = sizeof(asy__combo) + n * (elem + keep_bytes);
+    /* every reaction is reserved first, so running out of memory changes
+     * nothing and the one pass below cannot fail halfway */
+    if (asy__objpool_reserve(&st->reactions, n) != 0) return NULL;
     if (!(res = asy__promise_alloc(st))) return NULL;
     if (!(c = (asy__combo *)asy__malloc(bytes))) {
         asy__promise_unref(res);
         return NULL;
     }
-    /* every reaction first, so running out of memory changes nothing */
-    for (i = 0; i < n; i++) {
-        if (!(r = asy__reaction_alloc(st))) {
-            while (first) {
-                r = first;
-                first = first->next;
-                asy__reaction_free(st, r);
-            }
-            asy__free(c);
-            asy__promise_unref(res);
-            return NULL;
-        }
-        r->next = first;
-        first = r;
-    }
-    memset(c, 0, bytes);
+    /* the result array is written element by element before anyone sees
+     * it: only the header and the keeps need zeroing */
+    memset(c, 0, sizeof(*c));
     c->st = st;
     c->kind = kind;
     c->n = kind == ASY__R_RACE ? 0 : n;
-    c->keeps = (asy_promise_t **)(void *)((char *)(c + 1) + n * elem);
+    if (keep_bytes) {
+        c->keeps = (asy_promise_t **)(void *)((char *)(c + 1) + n * elem);
+        memset(c->keeps, 0, n * keep_bytes);
+    }
     c->remaining = n;
     if (n == 0) {
         c->refs = 1; /* released by the result, or right here for race */
@@ -8004,11 +8522,25 @@ static asy_promise_t *asy__combinator(asy_loop_t *loop, asy_promise_t *const *ps
     res->refs_++;
     c->refs = n;
     for (i = 0; i < n; i++) {
-        r = first;
-        first = first->next;
+        asy__reaction *r;
+        if (ps[i]->st_ != st) {
+            /* a promise of another loop: the reactions attached so far
+             * find the combination done and only let go of it */
+            c->done = 1;
+            c->result = NULL;
+            asy__promise_unref(res);
+            asy__promise_unref(res);
+            if (i == 0) asy__free(c);
+            else c->refs = i;
+            return NULL;
+        }
+        if (i + 8 < n) ASY__PREFETCH(ps[i + 8]);
+        r = (asy__reaction *)asy__objpool_alloc(&st->reactions);
+        r->next = NULL;
+        r->src = r->derived = NULL;
         r->kind = kind;
         r->arg = c;
-        r->index = i;
+        r->index = (uint32_t)i;
         asy__promise_attach(ps[i], r);
     }
     return res;
@@ -17093,6 +17625,1198 @@ ASYNCRT_API asy_promise_t *asy_exec_async(asy_loop_t *loop, const char *command,
     argv[2] = command;
     argv[3] = NULL;
     return asy_exec_file_async(loop, sh, argv, opts);
+}
+
+#endif /* ASYNCRT_OS_POSIX */
+#if ASYNCRT_OS_POSIX
+#line 1 "asyncrt_impl/sync/limit.c"
+/* p-limit.  Waiting tasks sit in a growable ring of small records (push at
+ * the tail, pop at the head: O(1), where the seed's Array.shift() is O(n),
+ * and contiguous, so a million queued tasks stream through the cache);
+ * running tasks get a record from a pool that holds at most `concurrency`
+ * of them, always warm.  A steady stream of tasks allocates nothing but
+ * the promises it hands out. */
+typedef struct {       /* 32 bytes */
+    asy__any_fn fn;    /* an asy_task_fn, or an asy_map_fn when index is not */
+    void *arg;         /* ASY__LIMIT_TASK */
+    size_t index;
+    asy_promise_t *result; /* what asy_limit_run returned (our reference) */
+} asy__limit_item;
+
+#define ASY__LIMIT_TASK SIZE_MAX
+
+typedef struct asy__limit_running {
+    void *pool_link_;
+    asy_limit_t *lim;
+    asy_promise_t *result;
+    asy_promise_t *inner; /* the task's promise */
+} asy__limit_running;
+
+struct asy_limit_s {
+    asy_loop_t *loop;
+    size_t concurrency, active;
+    asy__limit_item *ring; /* cap is a power of two */
+    size_t head, count, cap;
+    asy__objpool running;
+    int starting; /* inside asy__limit_next: callbacks must not recurse into it */
+    int freed;    /* asy_limit_free called: goes when the last task ends */
+};
+
+static void asy__limit_destroy(asy_limit_t *lim) {
+    asy__objpool_destroy(&lim->running);
+    asy__free(lim->ring);
+    asy__free(lim);
+}
+
+static void asy__limit_next(asy_limit_t *lim);
+
+static void asy__limit_finish(asy__limit_running *t) {
+    asy_limit_t *lim = t->lim;
+    if (t->inner) asy__promise_unref(t->inner);
+    asy__promise_unref(t->result);
+    asy__objpool_free(&lim->running, t);
+    lim->active--;
+    asy__limit_next(lim);
+}
+
+/* One microtask after the task's outcome is known (the tick a reaction
+ * would take): settle (unless the caller settled it by hand), free the slot. */
+static void asy__limit_task_done_job(void *arg) {
+    asy__limit_running *t = (asy__limit_running *)arg;
+    asy__promise_settle_like(t->result, t->inner);
+    asy__limit_finish(t);
+}
+
+static void asy__limit_task_done(void *arg, const asy_settled_t *in) {
+    (void)in;
+    asy__limit_task_done_job(arg);
+}
+
+static void asy__limit_start(asy_limit_t *lim, const asy__limit_item *it) {
+    asy__limit_running *t = (asy__limit_running *)asy__objpool_alloc(&lim->running);
+    asy_promise_t *inner;
+    asy_ret_t ret;
+    if (!t) {
+        asy_promise_reject(it->result, ASY_ENOMEM, NULL);
+        asy__promise_unref(it->result);
+        return;
+    }
+    t->lim = lim;
+    t->result = it->result;
+    t->inner = NULL;
+    lim->active++;
+    ret = it->index == ASY__LIMIT_TASK ? ((asy_task_fn)it->fn)(it->arg)
+                                       : ((asy_map_fn)it->fn)(it->arg, it->index);
+    t->inner = inner = asy__promise_from_ret(lim->loop, &ret);
+    if (inner) {
+        /* already settled (the usual synchronous task): queue its job
+         * without a reaction record */
+        if (inner->res_.state != ASY_PROMISE_PENDING &&
+            asy__promise_push_microtask(inner->st_, asy__limit_task_done_job, t) == 0) {
+            inner->flags_ |= ASY__P_HANDLED;
+            return;
+        }
+        if (asy_promise_on_settled(inner, asy__limit_task_done, t) == 0) return;
+        asy_promise_mark_handled(inner);
+    }
+    asy_promise_reject(t->result, ASY_ENOMEM, NULL);
+    asy__limit_finish(t);
+}
+
+static void asy__limit_next(asy_limit_t *lim) {
+    if (lim->starting) return;
+    lim->starting = 1;
+    while (lim->active < lim->concurrency && lim->count) {
+        asy__limit_item it = lim->ring[lim->head];
+        lim->head = (lim->head + 1) & (lim->cap - 1);
+        lim->count--;
+        if (lim->count > 4) ASY__PREFETCH(lim->ring[(lim->head + 4) & (lim->cap - 1)].result);
+        asy__limit_start(lim, &it);
+    }
+    lim->starting = 0;
+    if (lim->freed && lim->active == 0) asy__limit_destroy(lim);
+}
+
+ASYNCRT_API asy_limit_t *asy_limit_new(asy_loop_t *loop, size_t concurrency) {
+    asy_limit_t *lim;
+    if (!loop || concurrency == 0) return NULL;
+    if (!(lim = ASY__NEW(asy_limit_t))) return NULL;
+    memset(lim, 0, sizeof(*lim));
+    lim->loop = loop;
+    lim->concurrency = concurrency;
+    asy__objpool_init(&lim->running, sizeof(asy__limit_running), ASY__OBJ_LIVE);
+    return lim;
+}
+
+static int asy__limit_grow(asy_limit_t *lim) {
+    size_t ncap = lim->cap ? lim->cap * 2 : 64, i;
+    asy__limit_item *n;
+    if (ncap < lim->cap || !(n = ASY__NEW_ARRAY(asy__limit_item, ncap))) return ASY_ENOMEM;
+    for (i = 0; i < lim->count; i++) n[i] = lim->ring[(lim->head + i) & (lim->cap - 1)];
+    asy__free(lim->ring);
+    lim->ring = n;
+    lim->cap = ncap;
+    lim->head = 0;
+    return 0;
+}
+
+static asy_promise_t *asy__limit_push(asy_limit_t *lim, asy__any_fn fn, void *arg, size_t index) {
+    asy__limit_item *it;
+    asy_promise_t *result;
+    if (lim->count == lim->cap && asy__limit_grow(lim) != 0) return NULL;
+    if (!(result = asy_promise_new(lim->loop))) return NULL;
+    it = &lim->ring[(lim->head + lim->count) & (lim->cap - 1)];
+    it->fn = fn;
+    it->arg = arg;
+    it->index = index;
+    it->result = result;
+    result->refs_++; /* ours and the caller's */
+    lim->count++;
+    asy__limit_next(lim);
+    return result;
+}
+
+ASYNCRT_API asy_promise_t *asy_limit_run(asy_limit_t *lim, asy_task_fn fn, void *arg) {
+    if (!lim || !fn || lim->freed) return NULL;
+    return asy__limit_push(lim, (asy__any_fn)fn, arg, ASY__LIMIT_TASK);
+}
+
+ASYNCRT_API asy_promise_t *asy_limit_map(asy_limit_t *lim, size_t n, asy_map_fn fn, void *arg) {
+    asy_promise_t **ps, *all = NULL;
+    size_t i;
+    if (!lim || !fn || lim->freed) return NULL;
+    if (n == 0) return asy_promise_all(lim->loop, NULL, 0);
+    if (n >= ASY__LIMIT_TASK) return NULL;
+    if (!(ps = ASY__NEW_ARRAY(asy_promise_t *, n))) return NULL;
+    for (i = 0; i < n; i++)
+        if (!(ps[i] = asy__limit_push(lim, (asy__any_fn)fn, arg, i))) break;
+    if (i == n) all = asy_promise_all(lim->loop, ps, n);
+    while (i-- > 0) {
+        /* on ENOMEM the queued tasks still run; nobody awaits them */
+        if (!all) asy_promise_mark_handled(ps[i]);
+        asy__promise_unref(ps[i]);
+    }
+    asy__free(ps);
+    return all;
+}
+
+ASYNCRT_API size_t asy_limit_active(const asy_limit_t *lim) { return lim ? lim->active : 0; }
+ASYNCRT_API size_t asy_limit_pending(const asy_limit_t *lim) { return lim ? lim->count : 0; }
+ASYNCRT_API size_t asy_limit_concurrency(const asy_limit_t *lim) {
+    return lim ? lim->concurrency : 0;
+}
+
+ASYNCRT_API int asy_limit_set_concurrency(asy_limit_t *lim, size_t concurrency) {
+    if (!lim || concurrency == 0 || lim->freed) return ASY_EINVAL;
+    lim->concurrency = concurrency;
+    asy__limit_next(lim);
+    return 0;
+}
+
+ASYNCRT_API size_t asy_limit_clear_queue(asy_limit_t *lim) {
+    size_t n = 0;
+    if (!lim) return 0;
+    while (lim->count) {
+        asy__limit_item it = lim->ring[lim->head];
+        lim->head = (lim->head + 1) & (lim->cap - 1);
+        lim->count--;
+        asy_promise_reject(it.result, ASY_ECANCELED, "cleared from the limit queue");
+        asy__promise_unref(it.result);
+        n++;
+    }
+    return n;
+}
+
+ASYNCRT_API void asy_limit_free(asy_limit_t *lim) {
+    if (!lim || lim->freed) return;
+    asy_limit_clear_queue(lim);
+    lim->freed = 1;
+    if (lim->active == 0 && !lim->starting) asy__limit_destroy(lim);
+}
+
+#line 1 "asyncrt_impl/sync/sem.c"
+/* The semaphore.  Waiters are records from a per-semaphore slot pool (ids
+ * with generations, so asy_sem_cancel is an O(1) lookup and a stale id is
+ * harmless) linked into one FIFO; timeouts use the loop's pooled timers.
+ * Nothing user-visible runs inside asy_sem_release: granting settles a
+ * promise or queues a microtask. */
+enum { ASY__SEM_WAITING = 1, ASY__SEM_DELIVER, ASY__SEM_RUNNING };
+
+typedef struct asy__sem_rec {
+    asy__slot slot_;
+    asy__queue link;
+    asy_sem_t *sem;
+    size_t n;
+    asy_sem_cb cb;          /* callback style */
+    void *arg;
+    asy_promise_t *promise; /* promise style, or asy_sem_run's result */
+    asy_task_fn task;       /* asy_sem_run */
+    asy_promise_t *inner;
+    asy_timer_id timer;
+    int state, status;
+} asy__sem_rec;
+
+struct asy_sem_s {
+    asy_loop_t *loop;
+    size_t permits, available, nwaiting;
+    asy__queue waiters;
+    asy__slots recs;
+    int freed;
+    int busy; /* > 0: inside a call that still uses the semaphore */
+};
+
+static void asy__sem_maybe_destroy(asy_sem_t *s) {
+    if (!s->freed || s->busy || s->recs.live || s->available != s->permits) return;
+    asy__slots_free(&s->recs);
+    asy__free(s);
+}
+
+static void asy__sem_rec_free(asy__sem_rec *w) {
+    asy_sem_t *s = w->sem;
+    asy__slots_release(&s->recs, &w->slot_);
+    asy__sem_maybe_destroy(s);
+}
+
+/* asy_sem_run's task is over (its result settled): give everything back */
+static void asy__sem_run_end(asy__sem_rec *w) {
+    asy_sem_t *s = w->sem;
+    asy__promise_unref(w->promise);
+    if (w->inner) asy__promise_unref(w->inner);
+    s->busy++; /* s must outlive the release below */
+    asy_sem_release(s, w->n);
+    s->busy--;
+    asy__sem_rec_free(w);
+}
+
+static void asy__sem_run_done(void *arg, const asy_settled_t *in) {
+    asy__sem_rec *w = (asy__sem_rec *)arg;
+    asy__promise_settle_like(w->promise, in->promise);
+    asy__sem_run_end(w);
+}
+
+static void asy__sem_deliver(void *arg) {
+    asy__sem_rec *w = (asy__sem_rec *)arg;
+    if (!w->task) {
+        w->cb(w->arg, w->status);
+        asy__sem_rec_free(w);
+        return;
+    }
+    /* asy_sem_run: the permits are ours, start the task */
+    w->state = ASY__SEM_RUNNING;
+    {
+        asy_ret_t ret = w->task(w->arg);
+        w->inner = asy__promise_from_ret(w->sem->loop, &ret);
+    }
+    if (w->inner && asy_promise_on_settled(w->inner, asy__sem_run_done, w) == 0) return;
+    asy_promise_mark_handled(w->inner);
+    asy_promise_reject(w->promise, ASY_ENOMEM, NULL);
+    asy__sem_run_end(w);
+}
+
+/* w stops waiting (or is granted at once): deliver status */
+static void asy__sem_finish(asy__sem_rec *w, int status) {
+    asy_sem_t *s = w->sem;
+    if (w->state == ASY__SEM_WAITING) {
+        asy__queue_remove(&w->link);
+        s->nwaiting--;
+    }
+    if (w->timer.id) {
+        asy_clear_timer(s->loop, w->timer);
+        w->timer.id = 0;
+    }
+    if (w->promise && !w->task) {
+        if (status == 0) asy__promise_fulfill(w->promise, NULL);
+        else asy_promise_reject(w->promise, status, NULL);
+        asy__promise_unref(w->promise);
+        asy__sem_rec_free(w);
+        return;
+    }
+    if (w->task && status != 0) {
+        asy_promise_reject(w->promise, status, NULL);
+        asy__promise_unref(w->promise);
+        asy__sem_rec_free(w);
+        return;
+    }
+    w->state = ASY__SEM_DELIVER;
+    w->status = status;
+    if (asy_queue_microtask(s->loop, asy__sem_deliver, w) != 0) asy__sem_deliver(w);
+}
+
+static void asy__sem_grant(asy_sem_t *s) {
+    while (!asy__queue_empty(&s->waiters)) {
+        asy__sem_rec *w = ASY_CONTAINER_OF(asy__queue_head(&s->waiters), asy__sem_rec, link);
+        if (w->n > s->available) break; /* strict FIFO: the head blocks the rest */
+        s->available -= w->n;
+        asy__sem_finish(w, 0);
+    }
+}
+
+static void asy__sem_timeout(void *arg) {
+    asy__sem_rec *w = (asy__sem_rec *)arg;
+    asy_sem_t *s = w->sem;
+    w->timer.id = 0;
+    asy__sem_finish(w, ASY_ETIMEDOUT);
+    asy__sem_grant(s); /* the head may have been what held others back */
+}
+
+/* A record, granted at once or queued.  0 or a negative code. */
+static int asy__sem_enqueue(asy_sem_t *s, size_t n, uint64_t timeout_ms, asy__sem_rec **out,
+                            asy_sem_wait_t *wait) {
+    asy__sem_rec *w;
+    if (wait) wait->id = 0;
+    if (n == 0 || n > s->permits || s->freed) return ASY_EINVAL;
+    if (!(w = (asy__sem_rec *)(void *)asy__slots_alloc(&s->recs))) return ASY_ENOMEM;
+    asy__queue_init(&w->link);
+    w->sem = s;
+    w->n = n;
+    w->cb = NULL;
+    w->arg = NULL;
+    w->promise = w->inner = NULL;
+    w->task = NULL;
+    w->timer.id = 0;
+    w->state = 0;
+    w->status = 0;
+    if (asy__queue_empty(&s->waiters) && n <= s->available) {
+        s->available -= n;
+    } else {
+        if (timeout_ms) {
+            w->timer = asy_set_timeout(s->loop, asy__sem_timeout, w, timeout_ms);
+            if (!w->timer.id) {
+                asy__slots_release(&s->recs, &w->slot_);
+                return ASY_ENOMEM;
+            }
+        }
+        w->state = ASY__SEM_WAITING;
+        asy__queue_insert_tail(&s->waiters, &w->link);
+        s->nwaiting++;
+        if (wait) wait->id = asy__slot_id(&w->slot_);
+    }
+    *out = w;
+    return 0;
+}
+
+ASYNCRT_API asy_sem_t *asy_sem_new(asy_loop_t *loop, size_t permits) {
+    asy_sem_t *s;
+    if (!loop || permits == 0) return NULL;
+    if (!(s = ASY__NEW(asy_sem_t))) return NULL;
+    memset(s, 0, sizeof(*s));
+    s->loop = loop;
+    s->permits = s->available = permits;
+    asy__queue_init(&s->waiters);
+    asy__slots_init(&s->recs, sizeof(asy__sem_rec));
+    return s;
+}
+
+ASYNCRT_API int asy_sem_try_acquire(asy_sem_t *s, size_t n) {
+    if (!s || n == 0 || n > s->permits || s->freed) return ASY_EINVAL;
+    if (n > s->available || !asy__queue_empty(&s->waiters)) return ASY_EAGAIN;
+    s->available -= n;
+    return 0;
+}
+
+ASYNCRT_API int asy_sem_acquire_cb(asy_sem_t *s, size_t n, uint64_t timeout_ms, asy_sem_cb cb,
+                                   void *arg, asy_sem_wait_t *wait) {
+    asy__sem_rec *w;
+    int r;
+    if (wait) wait->id = 0;
+    if (!s || !cb) return ASY_EINVAL;
+    if ((r = asy__sem_enqueue(s, n, timeout_ms, &w, wait)) != 0) return r;
+    w->cb = cb;
+    w->arg = arg;
+    if (w->state != ASY__SEM_WAITING) asy__sem_finish(w, 0);
+    return 0;
+}
+
+ASYNCRT_API asy_promise_t *asy_sem_acquire(asy_sem_t *s, size_t n, uint64_t timeout_ms,
+                                           asy_sem_wait_t *wait) {
+    asy__sem_rec *w;
+    asy_promise_t *p;
+    if (wait) wait->id = 0;
+    if (!s || n == 0 || n > s->permits || s->freed) return NULL;
+    if (asy__queue_empty(&s->waiters) && n <= s->available) {
+        /* the common case needs no record */
+        if (!(p = asy_promise_resolved(s->loop, NULL))) return NULL;
+        s->available -= n;
+        return p;
+    }
+    if (!(p = asy_promise_new(s->loop))) return NULL;
+    if (asy__sem_enqueue(s, n, timeout_ms, &w, wait) != 0) {
+        asy__promise_unref(p);
+        return NULL;
+    }
+    w->promise = p;
+    p->refs_++; /* ours and the caller's */
+    return p;
+}
+
+ASYNCRT_API asy_promise_t *asy_sem_run(asy_sem_t *s, size_t n, asy_task_fn fn, void *arg) {
+    asy__sem_rec *w;
+    asy_promise_t *p;
+    if (!s || !fn) return NULL;
+    if (!(p = asy_promise_new(s->loop))) return NULL;
+    if (asy__sem_enqueue(s, n, 0, &w, NULL) != 0) {
+        asy__promise_unref(p);
+        return NULL;
+    }
+    w->task = fn;
+    w->arg = arg;
+    w->promise = p;
+    p->refs_++;
+    if (w->state != ASY__SEM_WAITING) asy__sem_finish(w, 0);
+    return p;
+}
+
+ASYNCRT_API int asy_sem_cancel(asy_sem_t *s, asy_sem_wait_t wait) {
+    asy__slot *slot;
+    asy__sem_rec *w;
+    if (!s) return ASY_EINVAL;
+    slot = asy__slots_lookup(&s->recs, wait.id);
+    if (!slot) return ASY_ENOENT;
+    w = (asy__sem_rec *)(void *)slot;
+    if (w->state != ASY__SEM_WAITING) return ASY_ENOENT;
+    asy__sem_finish(w, ASY_ECANCELED);
+    asy__sem_grant(s);
+    return 0;
+}
+
+ASYNCRT_API int asy_sem_release(asy_sem_t *s, size_t n) {
+    if (!s || n == 0 || n > s->permits - s->available) return ASY_EINVAL;
+    s->available += n;
+    if (s->freed) {
+        asy__sem_maybe_destroy(s);
+        return 0;
+    }
+    asy__sem_grant(s);
+    return 0;
+}
+
+ASYNCRT_API size_t asy_sem_available(const asy_sem_t *s) { return s ? s->available : 0; }
+ASYNCRT_API size_t asy_sem_waiting(const asy_sem_t *s) { return s ? s->nwaiting : 0; }
+ASYNCRT_API size_t asy_sem_permits(const asy_sem_t *s) { return s ? s->permits : 0; }
+
+ASYNCRT_API void asy_sem_free(asy_sem_t *s) {
+    if (!s || s->freed) return;
+    s->freed = 1;
+    s->busy++; /* hold it while the waiters go */
+    while (!asy__queue_empty(&s->waiters))
+        asy__sem_finish(ASY_CONTAINER_OF(asy__queue_head(&s->waiters), asy__sem_rec, link),
+                        ASY_ECANCELED);
+    s->busy--;
+    asy__sem_maybe_destroy(s);
+}
+
+#line 1 "asyncrt_impl/sync/ptrmap.c"
+/* asy__ptrmap: pointer -> pointer hash table, open addressing with linear
+ * probing and backward-shift deletion (no tombstones, so lookups stay
+ * short however many objects come and go).  Kept at most half full.
+ * Keys are never NULL (an empty cell's key is NULL). */
+typedef struct {
+    void *key;
+    void *val;
+} asy__ptrmap_cell;
+
+typedef struct {
+    asy__ptrmap_cell *cells;
+    size_t cap; /* a power of two, or 0 */
+    size_t count;
+} asy__ptrmap;
+
+static size_t asy__ptrmap_hash(const void *p) {
+    uint64_t x = (uint64_t)(uintptr_t)p;
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    return (size_t)x;
+}
+
+ASY__INTERNAL void *asy__ptrmap_get(const asy__ptrmap *m, const void *key) {
+    size_t mask, i;
+    if (!m->cap || !key) return NULL;
+    mask = m->cap - 1;
+    for (i = asy__ptrmap_hash(key) & mask; m->cells[i].key; i = (i + 1) & mask)
+        if (m->cells[i].key == key) return m->cells[i].val;
+    return NULL;
+}
+
+static void asy__ptrmap_insert(asy__ptrmap_cell *cells, size_t cap, void *key, void *val) {
+    size_t mask = cap - 1, i = asy__ptrmap_hash(key) & mask;
+    while (cells[i].key) i = (i + 1) & mask;
+    cells[i].key = key;
+    cells[i].val = val;
+}
+
+/* 0, ASY_EEXIST for a key already there, ASY_ENOMEM. */
+ASY__INTERNAL int asy__ptrmap_put(asy__ptrmap *m, void *key, void *val) {
+    if (!key) return ASY_EINVAL;
+    if (asy__ptrmap_get(m, key)) return ASY_EEXIST;
+    if ((m->count + 1) * 2 > m->cap) {
+        size_t ncap = m->cap ? m->cap * 2 : 16, i;
+        asy__ptrmap_cell *nc;
+        if (ncap < m->cap || !(nc = (asy__ptrmap_cell *)asy__calloc(ncap, sizeof(*nc))))
+            return ASY_ENOMEM;
+        for (i = 0; i < m->cap; i++)
+            if (m->cells[i].key) asy__ptrmap_insert(nc, ncap, m->cells[i].key, m->cells[i].val);
+        asy__free(m->cells);
+        m->cells = nc;
+        m->cap = ncap;
+    }
+    asy__ptrmap_insert(m->cells, m->cap, key, val);
+    m->count++;
+    return 0;
+}
+
+ASY__INTERNAL void asy__ptrmap_del(asy__ptrmap *m, const void *key) {
+    size_t mask, i, j;
+    if (!m->cap || !key) return;
+    mask = m->cap - 1;
+    for (i = asy__ptrmap_hash(key) & mask; m->cells[i].key != key; i = (i + 1) & mask)
+        if (!m->cells[i].key) return;
+    /* shift later members of the probe run back over the hole */
+    for (j = (i + 1) & mask; m->cells[j].key; j = (j + 1) & mask) {
+        size_t home = asy__ptrmap_hash(m->cells[j].key) & mask;
+        /* j may move to i when its home is not in the cyclic range (i, j] */
+        if (((j - home) & mask) >= ((j - i) & mask)) {
+            m->cells[i] = m->cells[j];
+            i = j;
+        }
+    }
+    m->cells[i].key = NULL;
+    m->cells[i].val = NULL;
+    m->count--;
+}
+
+ASY__INTERNAL void asy__ptrmap_free(asy__ptrmap *m) {
+    asy__free(m->cells);
+    memset(m, 0, sizeof(*m));
+}
+
+#line 1 "asyncrt_impl/sync/rpool.c"
+/* The resource pool.
+ *
+ * Objects are in exactly one state: idle (on the idle list, oldest at the
+ * head), borrowed, validating, or destroying; plus creates in flight.
+ * Waiting clients sit in one FIFO per priority level.  asy__rpool_dispense
+ * matches them: idle objects go to waiters (through validation when asked)
+ * and the shortfall is created, up to max.  Every entry point (public call
+ * or callback) runs between asy__rpool_enter/leave, so the pool can finish
+ * an asy_rpool_end and free itself only when nothing is using it. */
+enum { ASY__RO_IDLE = 1, ASY__RO_BORROWED, ASY__RO_VALIDATING, ASY__RO_DESTROYING };
+
+typedef struct asy__robj {
+    asy__queue link; /* idle list */
+    asy_rpool_t *pool;
+    void *resource;
+    uint64_t idle_since;
+    int state;
+    int for_borrow; /* validating before lending (else: after a release) */
+} asy__robj;
+
+typedef struct asy__rwaiter {
+    asy__queue link;
+    asy_rpool_t *pool;
+    asy_promise_t *promise;
+    asy_timer_id timer;
+    struct asy__rwaiter *next_free;
+} asy__rwaiter;
+
+typedef struct asy__rcreate {
+    asy_rpool_t *pool;
+    unsigned attempt;
+    int for_waiter;
+} asy__rcreate;
+
+typedef struct {
+    asy_rpool_t *pool;
+    asy_rpool_use_fn fn;
+    void *arg;
+    void *resource;
+    asy_promise_t *result, *acquired, *inner;
+} asy__ruse;
+
+struct asy_rpool_s {
+    asy_loop_t *loop;
+    asy_rpool_factory_t f;
+    asy_rpool_opts o;
+    asy__ptrmap objs; /* resource -> asy__robj, every object not yet destroyed */
+    asy__queue idle;
+    asy__queue *waiters; /* o.priorities FIFOs */
+    size_t nidle, nborrowed, nwaiting, nvalidating, nvalidating_borrow;
+    size_t ncreating, ndestroying;
+    asy__rwaiter *free_waiters;
+    asy_timer_id evictor;
+    asy_promise_t *drain_p, *clear_p, *end_p;
+    int draining, clearing, ending, warm_failed;
+    int dispensing, again;
+    int busy; /* entry points running */
+};
+
+static void asy__rpool_dispense(asy_rpool_t *pool);
+static void asy__rpool_ensure_min(asy_rpool_t *pool);
+static void asy__rpool_destroy_obj(asy_rpool_t *pool, asy__robj *obj);
+
+static inline void asy__rpool_enter(asy_rpool_t *pool) { pool->busy++; }
+
+static void asy__rpool_free_mem(asy_rpool_t *pool) {
+    while (pool->free_waiters) {
+        asy__rwaiter *w = pool->free_waiters;
+        pool->free_waiters = w->next_free;
+        asy__free(w);
+    }
+    asy__ptrmap_free(&pool->objs);
+    asy__free(pool->waiters);
+    asy__free(pool);
+}
+
+/* Settles drain / clear / end when their conditions hold.  Returns non-zero
+ * when the pool has ended and must be freed. */
+static int asy__rpool_check(asy_rpool_t *pool) {
+    int drained = pool->nwaiting == 0 && pool->nborrowed == 0 && pool->nvalidating_borrow == 0;
+    if (pool->drain_p && drained) {
+        asy_promise_t *p = pool->drain_p;
+        pool->drain_p = NULL;
+        asy_promise_resolve(p, NULL);
+        asy__promise_unref(p);
+    }
+    if (pool->ending && drained && !pool->clearing &&
+        (pool->nidle || pool->ncreating || pool->nvalidating)) {
+        asy_promise_t *c = asy_rpool_clear(pool); /* end = drain, then clear */
+        if (c) asy__promise_unref(c);
+    }
+    if (pool->clear_p && pool->ncreating == 0 && pool->ndestroying == 0 &&
+        pool->nvalidating == 0 && pool->nidle == 0) {
+        asy_promise_t *p = pool->clear_p;
+        pool->clear_p = NULL;
+        pool->clearing = 0;
+        asy_promise_resolve(p, NULL);
+        asy__promise_unref(p);
+    }
+    return pool->ending && drained && !pool->drain_p && !pool->clear_p && pool->nidle == 0 &&
+           pool->ncreating == 0 && pool->ndestroying == 0 && pool->nvalidating == 0;
+}
+
+static void asy__rpool_leave_slow(asy_rpool_t *pool) {
+    pool->busy++; /* settling below may not free us halfway */
+    if (asy__rpool_check(pool) && pool->end_p) {
+        asy_promise_t *p = pool->end_p;
+        pool->end_p = NULL;
+        if (pool->evictor.id) asy_clear_timer(pool->loop, pool->evictor);
+        asy__rpool_free_mem(pool);
+        asy_promise_resolve(p, NULL);
+        asy__promise_unref(p);
+        return;
+    }
+    pool->busy--;
+}
+
+static inline void asy__rpool_leave(asy_rpool_t *pool) {
+    if (--pool->busy) return;
+    if (pool->drain_p || pool->clear_p || pool->ending) asy__rpool_leave_slow(pool);
+}
+
+static size_t asy__rpool_size(const asy_rpool_t *pool) {
+    return pool->nidle + pool->nborrowed + pool->nvalidating + pool->ncreating;
+}
+
+/* ---- waiters --------------------------------------------------------------- */
+static asy__rwaiter *asy__rpool_pop_waiter(asy_rpool_t *pool) {
+    unsigned i;
+    for (i = 0; i < pool->o.priorities; i++)
+        if (!asy__queue_empty(&pool->waiters[i])) {
+            asy__rwaiter *w =
+                ASY_CONTAINER_OF(asy__queue_head(&pool->waiters[i]), asy__rwaiter, link);
+            asy__queue_remove(&w->link);
+            pool->nwaiting--;
+            if (w->timer.id) asy_clear_timer(pool->loop, w->timer);
+            w->timer.id = 0;
+            return w;
+        }
+    return NULL;
+}
+
+static void asy__rpool_waiter_free(asy_rpool_t *pool, asy__rwaiter *w) {
+    asy__promise_unref(w->promise);
+    w->promise = NULL;
+    w->next_free = pool->free_waiters;
+    pool->free_waiters = w;
+}
+
+static void asy__rpool_waiter_timeout(void *arg) {
+    asy__rwaiter *w = (asy__rwaiter *)arg;
+    asy_rpool_t *pool = w->pool;
+    asy__rpool_enter(pool);
+    w->timer.id = 0;
+    asy__queue_remove(&w->link);
+    pool->nwaiting--;
+    asy_promise_reject(w->promise, ASY_ETIMEDOUT, "timed out waiting for a pool resource");
+    asy__rpool_waiter_free(pool, w);
+    asy__rpool_leave(pool);
+}
+
+/* ---- objects ------------------------------------------------------------------ */
+static void asy__rpool_lend(asy_rpool_t *pool, asy__robj *obj, asy__rwaiter *w) {
+    obj->state = ASY__RO_BORROWED;
+    pool->nborrowed++;
+    asy__promise_fulfill(w->promise, obj->resource);
+    asy__rpool_waiter_free(pool, w);
+}
+
+static void asy__rpool_to_idle(asy_rpool_t *pool, asy__robj *obj) {
+    if (pool->clearing && pool->nwaiting == 0) {
+        asy__rpool_destroy_obj(pool, obj);
+        return;
+    }
+    obj->state = ASY__RO_IDLE;
+    obj->idle_since = asy_now(pool->loop);
+    asy__queue_insert_tail(&pool->idle, &obj->link);
+    pool->nidle++;
+}
+
+static asy__robj *asy__rpool_take_idle(asy_rpool_t *pool) {
+    asy__queue *q = pool->o.lifo ? asy__queue_tail(&pool->idle) : asy__queue_head(&pool->idle);
+    asy__robj *obj = ASY_CONTAINER_OF(q, asy__robj, link);
+    asy__queue_remove(&obj->link);
+    pool->nidle--;
+    return obj;
+}
+
+static void asy__rpool_destroy_done(void *arg, const asy_settled_t *in) {
+    asy__robj *obj = (asy__robj *)arg;
+    asy_rpool_t *pool = obj->pool;
+    (void)in; /* a failed destroy still ends the object */
+    asy__rpool_enter(pool);
+    asy__ptrmap_del(&pool->objs, obj->resource);
+    asy__free(obj);
+    pool->ndestroying--;
+    pool->warm_failed = 0; /* a loss: try to get back to min once */
+    asy__rpool_ensure_min(pool);
+    asy__rpool_dispense(pool);
+    asy__rpool_leave(pool);
+}
+
+static void asy__rpool_destroy_obj(asy_rpool_t *pool, asy__robj *obj) {
+    asy_promise_t *op;
+    obj->state = ASY__RO_DESTROYING;
+    pool->ndestroying++;
+    asy__rpool_enter(pool);
+    if (pool->f.destroy) {
+        asy_ret_t ret = pool->f.destroy(pool->f.ctx, obj->resource);
+        op = asy__promise_from_ret(pool->loop, &ret);
+    } else {
+        op = asy_promise_resolved(pool->loop, NULL);
+    }
+    if (!op || asy_promise_on_settled(op, asy__rpool_destroy_done, obj) != 0) {
+        asy_promise_mark_handled(op);
+        asy__rpool_destroy_done(obj, NULL);
+    }
+    asy_promise_release(op);
+    asy__rpool_leave(pool);
+}
+
+static void asy__rpool_validate_done(void *arg, const asy_settled_t *in) {
+    asy__robj *obj = (asy__robj *)arg;
+    asy_rpool_t *pool = obj->pool;
+    int ok = in && in->state == ASY_PROMISE_FULFILLED;
+    asy__rpool_enter(pool);
+    pool->nvalidating--;
+    if (obj->for_borrow) pool->nvalidating_borrow--;
+    if (!ok) {
+        asy__rpool_destroy_obj(pool, obj);
+    } else if (obj->for_borrow && pool->nwaiting > 0) {
+        asy__rpool_lend(pool, obj, asy__rpool_pop_waiter(pool));
+    } else {
+        asy__rpool_to_idle(pool, obj);
+    }
+    asy__rpool_dispense(pool);
+    asy__rpool_leave(pool);
+}
+
+static void asy__rpool_validate(asy_rpool_t *pool, asy__robj *obj, int for_borrow) {
+    asy_promise_t *op;
+    obj->state = ASY__RO_VALIDATING;
+    obj->for_borrow = for_borrow;
+    pool->nvalidating++;
+    if (for_borrow) pool->nvalidating_borrow++;
+    {
+        asy_ret_t ret = pool->f.validate(pool->f.ctx, obj->resource);
+        op = asy__promise_from_ret(pool->loop, &ret);
+    }
+    if (!op || asy_promise_on_settled(op, asy__rpool_validate_done, obj) != 0) {
+        asy_promise_mark_handled(op);
+        asy__rpool_validate_done(obj, NULL); /* cannot tell: treat as invalid */
+    }
+    asy_promise_release(op);
+}
+
+/* ---- creating --------------------------------------------------------------------- */
+static void asy__rpool_create_attempt(asy__rcreate *c);
+
+static void asy__rpool_create_retry(void *arg) {
+    asy__rcreate *c = (asy__rcreate *)arg;
+    asy_rpool_t *pool = c->pool;
+    asy__rpool_enter(pool);
+    asy__rpool_create_attempt(c);
+    asy__rpool_leave(pool);
+}
+
+static void asy__rpool_create_done(void *arg, const asy_settled_t *in) {
+    asy__rcreate *c = (asy__rcreate *)arg;
+    asy_rpool_t *pool = c->pool;
+    asy__robj *obj = NULL;
+    int err = ASY_ENOMEM;
+    const char *msg = NULL;
+    asy__rpool_enter(pool);
+    if (in && in->state == ASY_PROMISE_FULFILLED) {
+        err = 0;
+        if (!in->value) {
+            err = ASY_EINVAL;
+            msg = "pool factory created a NULL resource";
+        } else if (!(obj = ASY__NEW(asy__robj)) ||
+                   (err = asy__ptrmap_put(&pool->objs, in->value, obj)) != 0) {
+            if (err == ASY_EEXIST) msg = "pool factory created a resource the pool already holds";
+            asy__free(obj);
+            obj = NULL;
+        }
+    } else if (in) {
+        err = in->error;
+        msg = in->message;
+    }
+    if (obj) {
+        pool->ncreating--;
+        pool->warm_failed = 0;
+        asy__queue_init(&obj->link);
+        obj->pool = pool;
+        obj->resource = in->value;
+        obj->for_borrow = 0;
+        if (pool->nwaiting > 0) asy__rpool_lend(pool, obj, asy__rpool_pop_waiter(pool));
+        else asy__rpool_to_idle(pool, obj);
+        asy__free(c);
+    } else if (c->for_waiter && pool->nwaiting > 0 && c->attempt < pool->o.create_retries) {
+        /* bounded retries with a doubling delay */
+        uint64_t delay = pool->o.create_backoff_ms << (c->attempt < 20 ? c->attempt : 20);
+        c->attempt++;
+        if (!asy_set_timeout(pool->loop, asy__rpool_create_retry, c, delay).id)
+            asy__rpool_create_attempt(c);
+        asy__rpool_leave(pool);
+        return;
+    } else {
+        pool->ncreating--;
+        if (c->for_waiter && pool->nwaiting > 0) {
+            /* the client this create was for learns why */
+            asy__rwaiter *w = asy__rpool_pop_waiter(pool);
+            asy_promise_reject(w->promise, err, msg);
+            asy__rpool_waiter_free(pool, w);
+        } else if (!c->for_waiter) {
+            pool->warm_failed = 1; /* no retry until something changes */
+        }
+        asy__free(c);
+    }
+    asy__rpool_dispense(pool);
+    asy__rpool_leave(pool);
+}
+
+static void asy__rpool_create_attempt(asy__rcreate *c) {
+    asy_rpool_t *pool = c->pool;
+    asy_ret_t ret = pool->f.create(pool->f.ctx);
+    asy_promise_t *op = asy__promise_from_ret(pool->loop, &ret);
+    if (!op || asy_promise_on_settled(op, asy__rpool_create_done, c) != 0) {
+        asy_promise_mark_handled(op);
+        c->attempt = pool->o.create_retries; /* out of memory: no retries */
+        asy__rpool_create_done(c, NULL);
+    }
+    asy_promise_release(op);
+}
+
+static int asy__rpool_create(asy_rpool_t *pool, int for_waiter) {
+    asy__rcreate *c = ASY__NEW(asy__rcreate);
+    if (!c) return ASY_ENOMEM;
+    c->pool = pool;
+    c->attempt = 0;
+    c->for_waiter = for_waiter;
+    pool->ncreating++;
+    asy__rpool_create_attempt(c);
+    return 0;
+}
+
+static void asy__rpool_ensure_min(asy_rpool_t *pool) {
+    while (!pool->draining && !pool->warm_failed && asy__rpool_size(pool) < pool->o.min)
+        if (asy__rpool_create(pool, 0) != 0) break;
+}
+
+/* ---- matching waiters with objects ---------------------------------------------------- */
+static void asy__rpool_dispense(asy_rpool_t *pool) {
+    if (pool->dispensing) {
+        pool->again = 1;
+        return;
+    }
+    pool->dispensing = 1;
+    do {
+        pool->again = 0;
+        while (pool->nwaiting > pool->nvalidating_borrow && pool->nidle > 0) {
+            asy__robj *obj = asy__rpool_take_idle(pool);
+            if (pool->o.validate_on_borrow && pool->f.validate)
+                asy__rpool_validate(pool, obj, 1);
+            else
+                asy__rpool_lend(pool, obj, asy__rpool_pop_waiter(pool));
+        }
+        while (pool->nwaiting > pool->nvalidating_borrow + pool->ncreating &&
+               asy__rpool_size(pool) < pool->o.max)
+            if (asy__rpool_create(pool, 1) != 0) break;
+    } while (pool->again);
+    pool->dispensing = 0;
+}
+
+static void asy__rpool_evict(void *arg) {
+    asy_rpool_t *pool = (asy_rpool_t *)arg;
+    uint64_t now = asy_now(pool->loop);
+    asy__rpool_enter(pool);
+    /* the idle list is in return order: only its head can have expired */
+    while (pool->nidle > 0 && asy__rpool_size(pool) > pool->o.min) {
+        asy__robj *obj = ASY_CONTAINER_OF(asy__queue_head(&pool->idle), asy__robj, link);
+        if (now - obj->idle_since < pool->o.idle_timeout_ms) break;
+        asy__queue_remove(&obj->link);
+        pool->nidle--;
+        asy__rpool_destroy_obj(pool, obj);
+    }
+    pool->warm_failed = 0;
+    asy__rpool_ensure_min(pool);
+    asy__rpool_leave(pool);
+}
+
+/* ---- public ------------------------------------------------------------------------ */
+ASYNCRT_API asy_rpool_t *asy_rpool_new(asy_loop_t *loop, const asy_rpool_factory_t *factory,
+                                       const asy_rpool_opts *opts) {
+    asy_rpool_t *pool;
+    unsigned i;
+    if (!loop || !factory || !factory->create) return NULL;
+    if (!(pool = ASY__NEW(asy_rpool_t))) return NULL;
+    memset(pool, 0, sizeof(*pool));
+    pool->loop = loop;
+    pool->f = *factory;
+    if (opts) pool->o = *opts;
+    if (!pool->o.max) pool->o.max = 10;
+    if (!pool->o.priorities) pool->o.priorities = 1;
+    if (!pool->o.create_backoff_ms) pool->o.create_backoff_ms = 100;
+    if (pool->o.min > pool->o.max || pool->o.priorities > 1024) {
+        asy__free(pool);
+        return NULL;
+    }
+    asy__queue_init(&pool->idle);
+    if (!(pool->waiters = ASY__NEW_ARRAY(asy__queue, pool->o.priorities))) {
+        asy__free(pool);
+        return NULL;
+    }
+    for (i = 0; i < pool->o.priorities; i++) asy__queue_init(&pool->waiters[i]);
+    if (pool->o.idle_timeout_ms) {
+        uint64_t every = pool->o.evict_interval_ms ? pool->o.evict_interval_ms
+                                                   : pool->o.idle_timeout_ms / 2;
+        pool->evictor = asy_set_interval(loop, asy__rpool_evict, pool, every ? every : 1);
+        if (!pool->evictor.id) {
+            asy__free(pool->waiters);
+            asy__free(pool);
+            return NULL;
+        }
+        asy_timer_unref(loop, pool->evictor); /* like an unref'd setInterval */
+    }
+    asy__rpool_enter(pool);
+    asy__rpool_ensure_min(pool);
+    asy__rpool_leave(pool);
+    return pool;
+}
+
+ASYNCRT_API asy_promise_t *asy_rpool_acquire(asy_rpool_t *pool, unsigned priority) {
+    asy__rwaiter *w;
+    asy_promise_t *p;
+    if (!pool) return NULL;
+    if (pool->draining)
+        return asy_promise_rejected(pool->loop, ASY_ESHUTDOWN, "the pool is draining");
+    if (priority >= pool->o.priorities) priority = pool->o.priorities - 1;
+    asy__rpool_enter(pool);
+    if (pool->nwaiting == 0 && pool->nidle > 0 && !(pool->o.validate_on_borrow && pool->f.validate)) {
+        /* the common case: an idle object, nobody ahead */
+        asy__robj *obj = asy__rpool_take_idle(pool);
+        if ((p = asy_promise_resolved(pool->loop, obj->resource)) != NULL) {
+            obj->state = ASY__RO_BORROWED;
+            pool->nborrowed++;
+        } else {
+            asy__rpool_to_idle(pool, obj);
+        }
+        asy__rpool_leave(pool);
+        return p;
+    }
+    if (pool->o.max_waiting && pool->nwaiting >= pool->o.max_waiting) {
+        asy__rpool_leave(pool);
+        return asy_promise_rejected(pool->loop, ASY_EBUSY, "too many clients waiting for the pool");
+    }
+    p = asy_promise_new(pool->loop);
+    if ((w = pool->free_waiters) != NULL) pool->free_waiters = w->next_free;
+    else w = ASY__NEW(asy__rwaiter);
+    if (!p || !w) {
+        asy__free(w);
+        asy_promise_release(p);
+        asy__rpool_leave(pool);
+        return NULL;
+    }
+    w->pool = pool;
+    w->promise = p;
+    w->timer.id = 0;
+    w->next_free = NULL;
+    if (pool->o.acquire_timeout_ms) {
+        w->timer = asy_set_timeout(pool->loop, asy__rpool_waiter_timeout, w,
+                                   pool->o.acquire_timeout_ms);
+        if (!w->timer.id) {
+            asy__free(w);
+            asy_promise_release(p);
+            asy__rpool_leave(pool);
+            return NULL;
+        }
+    }
+    asy__queue_insert_tail(&pool->waiters[priority], &w->link);
+    pool->nwaiting++;
+    p->refs_++; /* the waiter's and the caller's */
+    if (pool->nidle || asy__rpool_size(pool) < pool->o.max) asy__rpool_dispense(pool);
+    asy__rpool_leave(pool);
+    return p;
+}
+
+static int asy__rpool_give_back(asy_rpool_t *pool, void *resource, int broken) {
+    asy__robj *obj;
+    if (!pool) return ASY_EINVAL;
+    obj = (asy__robj *)asy__ptrmap_get(&pool->objs, resource);
+    if (!obj || obj->state != ASY__RO_BORROWED) return ASY_EINVAL;
+    asy__rpool_enter(pool);
+    pool->nborrowed--;
+    if (broken) {
+        asy__rpool_destroy_obj(pool, obj);
+    } else if (pool->o.validate_on_return && pool->f.validate) {
+        asy__rpool_validate(pool, obj, 0);
+    } else if (pool->nwaiting > pool->nvalidating_borrow && pool->nidle == 0 &&
+               !(pool->o.validate_on_borrow && pool->f.validate)) {
+        /* the busy pool's common case: straight to the next client */
+        asy__rpool_lend(pool, obj, asy__rpool_pop_waiter(pool));
+        asy__rpool_leave(pool);
+        return 0;
+    } else {
+        asy__rpool_to_idle(pool, obj);
+    }
+    asy__rpool_dispense(pool);
+    asy__rpool_leave(pool);
+    return 0;
+}
+
+ASYNCRT_API int asy_rpool_release(asy_rpool_t *pool, void *resource) {
+    return asy__rpool_give_back(pool, resource, 0);
+}
+
+ASYNCRT_API int asy_rpool_destroy(asy_rpool_t *pool, void *resource) {
+    return asy__rpool_give_back(pool, resource, 1);
+}
+
+/* use(): acquire -> fn -> release, whatever happens */
+static void asy__ruse_finish(asy__ruse *u) {
+    asy_promise_release(u->inner);
+    asy__promise_unref(u->acquired);
+    asy__promise_unref(u->result);
+    asy__free(u);
+}
+
+static void asy__ruse_done(void *arg, const asy_settled_t *in) {
+    asy__ruse *u = (asy__ruse *)arg;
+    asy__promise_settle_like(u->result, in->promise);
+    asy_rpool_release(u->pool, u->resource);
+    asy__ruse_finish(u);
+}
+
+static void asy__ruse_start(void *arg, const asy_settled_t *in) {
+    asy__ruse *u = (asy__ruse *)arg;
+    if (in->state != ASY_PROMISE_FULFILLED) { /* never got a resource */
+        asy__promise_settle_like(u->result, in->promise);
+        asy__ruse_finish(u);
+        return;
+    }
+    u->resource = in->value;
+    {
+        asy_ret_t ret = u->fn(u->arg, u->resource);
+        u->inner = asy__promise_from_ret(u->pool->loop, &ret);
+    }
+    if (u->inner && asy_promise_on_settled(u->inner, asy__ruse_done, u) == 0) return;
+    asy_promise_mark_handled(u->inner);
+    asy_promise_reject(u->result, ASY_ENOMEM, NULL);
+    asy_rpool_release(u->pool, u->resource);
+    asy__ruse_finish(u);
+}
+
+ASYNCRT_API asy_promise_t *asy_rpool_use(asy_rpool_t *pool, unsigned priority,
+                                         asy_rpool_use_fn fn, void *arg) {
+    asy__ruse *u;
+    if (!pool || !fn) return NULL;
+    if (!(u = ASY__NEW(asy__ruse))) return NULL;
+    memset(u, 0, sizeof(*u));
+    u->pool = pool;
+    u->fn = fn;
+    u->arg = arg;
+    u->result = asy_promise_new(pool->loop);
+    u->acquired = u->result ? asy_rpool_acquire(pool, priority) : NULL;
+    if (!u->acquired || asy_promise_on_settled(u->acquired, asy__ruse_start, u) != 0) {
+        /* an acquire that did get a resource would still be lent: give it back */
+        if (u->acquired) {
+            asy_promise_mark_handled(u->acquired);
+            if (asy_promise_state_of(u->acquired) == ASY_PROMISE_FULFILLED)
+                asy_rpool_release(pool, asy_promise_result(u->acquired)->value);
+            asy__promise_unref(u->acquired);
+        }
+        asy_promise_release(u->result);
+        asy__free(u);
+        return NULL;
+    }
+    u->result->refs_++;
+    return u->result;
+}
+
+ASYNCRT_API asy_promise_t *asy_rpool_drain(asy_rpool_t *pool) {
+    asy_promise_t *p;
+    if (!pool) return NULL;
+    if (!pool->drain_p && !(pool->drain_p = asy_promise_new(pool->loop))) return NULL;
+    pool->draining = 1;
+    p = asy_promise_retain(pool->drain_p);
+    asy__rpool_enter(pool);
+    asy__rpool_leave(pool); /* settles it at once if nothing is out */
+    return p;
+}
+
+ASYNCRT_API asy_promise_t *asy_rpool_clear(asy_rpool_t *pool) {
+    asy_promise_t *p;
+    if (!pool) return NULL;
+    if (!pool->clear_p && !(pool->clear_p = asy_promise_new(pool->loop))) return NULL;
+    p = asy_promise_retain(pool->clear_p);
+    pool->clearing = 1;
+    asy__rpool_enter(pool);
+    while (pool->nidle > 0) asy__rpool_destroy_obj(pool, asy__rpool_take_idle(pool));
+    asy__rpool_leave(pool);
+    return p;
+}
+
+ASYNCRT_API asy_promise_t *asy_rpool_end(asy_rpool_t *pool) {
+    asy_promise_t *mine;
+    if (!pool) return NULL;
+    if (pool->end_p) return asy_promise_retain(pool->end_p);
+    if (!(pool->end_p = asy_promise_new(pool->loop))) return NULL;
+    mine = asy_promise_retain(pool->end_p); /* the caller's; the pool holds the other */
+    pool->ending = 1;
+    pool->draining = 1;
+    asy__rpool_enter(pool);
+    asy__rpool_leave(pool); /* may free the pool */
+    return mine;
+}
+
+ASYNCRT_API int asy_rpool_stats(const asy_rpool_t *pool, asy_rpool_stats_t *out) {
+    if (!pool || !out) return ASY_EINVAL;
+    out->size = asy__rpool_size(pool);
+    out->available = pool->nidle;
+    out->borrowed = pool->nborrowed;
+    out->pending = pool->nwaiting;
+    out->min = pool->o.min;
+    out->max = pool->o.max;
+    return 0;
 }
 
 #endif /* ASYNCRT_OS_POSIX */

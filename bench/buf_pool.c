@@ -11,8 +11,10 @@
  *   alloc_<n>       asy_buf_alloc_unsafe (one malloc of header + bytes)
  *   pool_<n>        the pool
  * and the same with 256 buffers alive at once (alive_*), which is where a
- * pool usually wins against malloc.  No peer: this is a design measurement
- * (docs/buf.md, "Small-buffer pool"). */
+ * pool usually wins against malloc.  This is a design measurement
+ * (docs/buf.md, "Small-buffer pool").  The Node twin
+ * (bench/peers/buf_pool.mjs) times allocUnsafeSlow (no pool) as alloc_<n>
+ * and allocUnsafe (Node's pool) as pool_<n>. */
 #define ASYNCRT_IMPLEMENTATION
 #include "../asyncrt.h"
 

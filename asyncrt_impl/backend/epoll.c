@@ -10,6 +10,7 @@ static unsigned asy__epoll_mask(unsigned events) {
     if (events & ASY_WRITABLE) m |= EPOLLOUT;
     if (events & ASY_DISCONNECT) m |= EPOLLRDHUP;
     if (events & ASY_PRIORITIZED) m |= EPOLLPRI;
+    if (events & ASY__IO_EDGE) m |= EPOLLET;
     return m;
 }
 

@@ -37,10 +37,18 @@ static void asy__heap_sift_down(asy__heap *h, uint32_t i) {
     for (;;) {
         uint32_t first = i * ASY__HEAP_D + 1, best, c, end;
         if (first >= h->count) break;
-        end = first + ASY__HEAP_D < h->count ? first + ASY__HEAP_D : h->count;
-        best = first;
-        for (c = first + 1; c < end; c++)
-            if (asy__heap_less(&h->items[c], &h->items[best])) best = c;
+        if (h->count - first >= ASY__HEAP_D) {
+            /* a full set of four: a tournament of three comparisons */
+            uint32_t a = asy__heap_less(&h->items[first + 1], &h->items[first]) ? first + 1 : first;
+            uint32_t b = asy__heap_less(&h->items[first + 3], &h->items[first + 2]) ? first + 3
+                                                                                   : first + 2;
+            best = asy__heap_less(&h->items[b], &h->items[a]) ? b : a;
+        } else {
+            end = h->count;
+            best = first;
+            for (c = first + 1; c < end; c++)
+                if (asy__heap_less(&h->items[c], &h->items[best])) best = c;
+        }
         if (!asy__heap_less(&h->items[best], &e)) break;
         h->items[i] = h->items[best];
         h->items[i].node->slot = i;

@@ -125,8 +125,6 @@ ASYNCRT_API int asy_buf_is_utf8(const asy_buf_t *b);
 ASYNCRT_API int asy_encoding_from_name(const char *name);
 /* Canonical name ("utf8"...), or NULL for an unknown value. */
 ASYNCRT_API const char *asy_encoding_name(asy_encoding_t enc);
-/* Frees memory asyncrt allocated for the caller (asy_buf_to_string). */
-ASYNCRT_API void asy_free(void *p);
 
 /* ---- comparing, searching, copying ------------------------------------- */
 

@@ -1,23 +1,43 @@
 #if ASYNCRT_OS_LINUX
 #include <sys/eventfd.h>
 #endif
-/* One wake-up fd per loop (an eventfd on Linux, a pipe elsewhere) serves
- * every async handle.  A sender marks its handle pending and writes to the
- * fd only when the loop has no wake-up outstanding, so a burst of sends
- * costs one syscall.  The loop clears its outstanding flag *before*
- * scanning the handles, so a send that races the scan either is seen by
- * the scan or writes the fd again: the final wake is never lost. */
+/* Async handles.  A send marks its handle pending, then the loop pending
+ * (wake_pending_); only the send that flips wake_pending_ from 0 looks
+ * further, and it writes the loop's wake-up fd (an eventfd on Linux, a
+ * pipe elsewhere) only if the loop said it may block (sleeping_).  A loop
+ * that is busy finds wake_pending_ set at its next poll phase without any
+ * syscall on either side, so sends to a working loop cost a few atomics.
+ *
+ * The handshake is a store-then-load on both sides, all seq_cst:
+ *   loop:   sleeping_ = 1;  if (wake_pending_) don't block;  wait on the fd
+ *   sender: wake_pending_ = 1;  if (sleeping_) write the fd
+ * so either the loop sees the flag and does not block, or the sender sees
+ * the loop asleep and wakes it (or both, which costs one spare wake-up).
+ * The loop clears wake_pending_ *before* scanning the handles, so a send
+ * racing the scan is either seen by the scan or flips the flag again: the
+ * final wake is never lost.
+ *
+ * With epoll the eventfd is edge-triggered: every write is a new edge, so
+ * the loop never has to read the counter back (it would take 2^64 writes
+ * to fill it).  The poll backend is level-triggered, so the fd is drained
+ * there. */
 
 static void asy__wake_read(asy_loop_t *loop, asy__io *io, unsigned revents) {
     char buf[256];
-    asy__queue q;
     (void)revents;
+    if (io->registered & ASY__IO_EDGE) return;
     for (;;) {
         ssize_t n = read(io->fd, buf, sizeof(buf));
         if (n == (ssize_t)sizeof(buf) && io->fd != loop->wake_wfd_) continue; /* pipe */
         if (n < 0 && errno == EINTR) continue;
         break;
     }
+}
+
+/* Runs the callbacks of pending async handles; the poll phase calls it
+ * when wake_pending_ is set. */
+ASY__INTERNAL void asy__async_dispatch(asy_loop_t *loop) {
+    asy__queue q;
     __atomic_store_n(&loop->wake_pending_, 0, __ATOMIC_SEQ_CST);
     /* Walk a moved-aside list so callbacks may close or init any handle. */
     asy__queue_init(&q);
@@ -34,10 +54,12 @@ static void asy__wake_read(asy_loop_t *loop, asy__io *io, unsigned revents) {
 
 ASY__INTERNAL int asy__async_loop_init(asy_loop_t *loop) {
     int rfd, r;
+    unsigned events = ASY_READABLE;
 #if ASYNCRT_OS_LINUX
     rfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (rfd < 0) return asy__errno();
     loop->wake_wfd_ = rfd;
+    if (loop->backend_.kind == ASY__BACKEND_EPOLL) events |= ASY__IO_EDGE;
 #else
     int fds[2];
     if (pipe(fds) != 0) return asy__errno();
@@ -50,7 +72,7 @@ ASY__INTERNAL int asy__async_loop_init(asy_loop_t *loop) {
     loop->wake_wfd_ = fds[1];
 #endif
     asy__io_init(&loop->wake_io_, rfd, asy__wake_read);
-    r = asy__io_start(loop, &loop->wake_io_, ASY_READABLE);
+    r = asy__io_start(loop, &loop->wake_io_, events);
     if (r) {
         close(rfd);
         if (loop->wake_wfd_ != rfd) close(loop->wake_wfd_);
@@ -89,6 +111,7 @@ ASYNCRT_API int asy_async_send(asy_async_t *h) {
         return 0;
     loop = h->loop;
     if (__atomic_exchange_n(&loop->wake_pending_, 1, __ATOMIC_SEQ_CST)) return 0;
+    if (!__atomic_load_n(&loop->sleeping_, __ATOMIC_SEQ_CST)) return 0; /* it will look */
     for (;;) {
 #if ASYNCRT_OS_LINUX
         uint64_t one = 1;

@@ -61,7 +61,7 @@ ASYNCRT_API int asy_defer(asy_loop_t *loop, asy_pending_t *req, asy_fn cb, void 
 }
 
 /* Returns whether any pending callback ran. */
-static int asy__run_pending(asy_loop_t *loop) {
+static inline int asy__run_pending(asy_loop_t *loop) {
     asy__queue q;
     if (asy__queue_empty(&loop->pending_)) return 0;
     asy__queue_init(&q);
@@ -107,17 +107,36 @@ static int asy__poll_timeout(asy_loop_t *loop) {
 /* The poll phase.  With a virtual clock the loop never sleeps on a timer:
  * it looks for I/O without blocking and, finding none, jumps the clock to
  * the next timer.  Requests in flight (thread pool work) hold the clock:
- * their completion is real work the program is waiting for. */
+ * their completion is real work the program is waiting for.
+ *
+ * Before it may block the loop raises sleeping_ and looks at wake_pending_
+ * (the async handshake, loop/async.c); pending async handles run after the
+ * backend's events.  A poll that may not block and has no fd to look at
+ * but the wake-up fd costs no syscall: wake_pending_ says all that fd
+ * would. */
 static void asy__poll_phase(asy_loop_t *loop, int timeout) {
-    if (!loop->opts_.virtual_clock || timeout == 0) {
-        asy__backend_poll(loop, timeout);
-        return;
+    int wait = timeout, jump = 0, n = 0, may_block;
+    if (loop->opts_.virtual_clock && timeout > 0) {
+        if (loop->active_reqs_ > 0) {
+            wait = -1;
+        } else {
+            wait = 0;
+            jump = 1;
+        }
     }
-    if (timeout < 0 || loop->active_reqs_ > 0) {
-        asy__backend_poll(loop, timeout < 0 ? -1 : (loop->active_reqs_ ? -1 : timeout));
-        return;
+    may_block = wait != 0;
+    if (may_block) {
+        __atomic_store_n(&loop->sleeping_, 1, __ATOMIC_SEQ_CST);
+        if (__atomic_load_n(&loop->wake_pending_, __ATOMIC_SEQ_CST)) wait = 0;
     }
-    if (asy__backend_poll(loop, 0) == 0) loop->time_ += (uint64_t)timeout;
+    if (wait != 0 || loop->backend_.io_count > (loop->wake_io_.registered != 0))
+        n = asy__backend_poll(loop, wait);
+    if (may_block) __atomic_store_n(&loop->sleeping_, 0, __ATOMIC_RELAXED);
+    if (__atomic_load_n(&loop->wake_pending_, __ATOMIC_ACQUIRE)) {
+        asy__async_dispatch(loop);
+        n++;
+    }
+    if (jump && n == 0) loop->time_ += (uint64_t)timeout;
 }
 
 ASYNCRT_API int asy_run(asy_loop_t *loop, asy_run_mode mode) {
@@ -130,24 +149,26 @@ ASYNCRT_API int asy_run(asy_loop_t *loop, asy_run_mode mode) {
     asy__after_cb(loop);
     alive = asy_loop_alive(loop);
     if (!alive) asy_update_time(loop);
+    /* Each phase is entered only when it has work: an idle turn of the loop
+     * is a handful of tests and one clock read. */
     while (alive && !loop->stop_flag_) {
         int timeout = 0;
         asy_update_time(loop);
-        asy__run_timers(loop);
+        if (asy__timers_due(loop)) asy__run_timers(loop);
         ran_pending = asy__run_pending(loop);
-        asy__run_phase(loop, &loop->idle_);
-        asy__run_phase(loop, &loop->prepare_);
+        if (!asy__queue_empty(&loop->idle_)) asy__run_phase(loop, &loop->idle_);
+        if (!asy__queue_empty(&loop->prepare_)) asy__run_phase(loop, &loop->prepare_);
         if ((mode == ASY_RUN_ONCE && !ran_pending) || mode == ASY_RUN_DEFAULT)
             timeout = asy__poll_timeout(loop);
         asy__poll_phase(loop, timeout);
-        asy__run_phase(loop, &loop->check_);
-        asy__run_immediates(loop);
-        asy__run_closing(loop);
+        if (!asy__queue_empty(&loop->check_)) asy__run_phase(loop, &loop->check_);
+        if (!asy__queue_empty(&loop->immediate_q_)) asy__run_immediates(loop);
+        if (!asy__queue_empty(&loop->closing_)) asy__run_closing(loop);
         loop->iterations_++;
         if (mode == ASY_RUN_ONCE) {
             /* ONCE promises progress: timers that came due while polling */
             asy_update_time(loop);
-            asy__run_timers(loop);
+            if (asy__timers_due(loop)) asy__run_timers(loop);
         }
         alive = asy_loop_alive(loop);
         if (mode != ASY_RUN_DEFAULT) break;

@@ -99,10 +99,11 @@ struct asy_loop_s {
     asy__taskq ticks_, microtasks_;
     asy__backend_state backend_;
     asy__ops_state ops_; /* completion-based operations (backend/ops.c) */
-    /* async wake-up */
+    /* async wake-up (loop/async.c) */
     asy__io wake_io_;
     int wake_wfd_; /* eventfd on Linux (same as wake_io_.fd), else pipe write end */
-    volatile int wake_pending_;
+    volatile int wake_pending_; /* some async handle is pending, not yet scanned */
+    volatile int sleeping_;     /* the poll phase may block: senders must write the fd */
     asy__queue async_handles_;
     /* signals */
     asy__io signal_io_;

@@ -52,10 +52,15 @@ ASY__INTERNAL void asy__net_finish_close(asy_handle_t *h);
 ASY__INTERNAL int asy__timers_init(asy_loop_t *loop);
 ASY__INTERNAL void asy__timers_free(asy_loop_t *loop);
 ASY__INTERNAL void asy__run_timers(asy_loop_t *loop);
+/* Whether the timers phase has anything to run now. */
+static inline int asy__timers_due(const asy_loop_t *loop) {
+    return loop->timers_.count && loop->timers_.items[0].key <= loop->time_;
+}
 /* ms until the next timer is due; -1 when there is none */
 ASY__INTERNAL int64_t asy__next_timeout(const asy_loop_t *loop);
 ASY__INTERNAL void asy__run_immediates(asy_loop_t *loop);
 ASY__INTERNAL int asy__async_loop_init(asy_loop_t *loop);
+ASY__INTERNAL void asy__async_dispatch(asy_loop_t *loop);
 ASY__INTERNAL void asy__async_loop_close(asy_loop_t *loop);
 ASY__INTERNAL void asy__signal_loop_close(asy_loop_t *loop);
 ASY__INTERNAL void asy__lag_monitor_free(asy_loop_t *loop);
@@ -67,8 +72,9 @@ ASY__INTERNAL void asy__lag_monitor_free(asy_loop_t *loop);
  * limit), calls each ready io's callback followed by the microtask drain,
  * and returns how many events it dispatched. */
 enum { ASY__BACKEND_EPOLL = 1, ASY__BACKEND_POLL = 2 };
-/* Extra revents bit: error or hang-up on the fd. */
-enum { ASY__IO_ERR = 16 };
+/* Extra revents bit: error or hang-up on the fd.  Extra events bit: edge-
+ * triggered where the backend can (epoll), level-triggered elsewhere. */
+enum { ASY__IO_ERR = 16, ASY__IO_EDGE = 32 };
 ASY__INTERNAL int asy__backend_init(asy_loop_t *loop, const char *name);
 ASY__INTERNAL void asy__backend_close(asy_loop_t *loop);
 ASY__INTERNAL int asy__backend_poll(asy_loop_t *loop, int timeout_ms);

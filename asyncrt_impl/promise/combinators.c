@@ -3,14 +3,16 @@
  * One block per call: the asy__combo header, then the result array (the
  * value the result promise hands out, so its free function finds the
  * header right in front of it), then the inputs kept alive for what the
- * array points into.  Every element reaction holds a reference on the
+ * array points into (for all(), a separate array made only when some
+ * value has an owner: plain values need none).  Every element reaction holds a reference on the
  * block, and so does the result promise once it hands the array out; the
  * block never holds an input while the input can still settle, so no
  * reference cycle can form. */
 typedef struct asy__combo {
     asy__promise_state *st;
     asy_promise_t *result; /* held until it is settled */
-    asy_promise_t **keeps; /* n entries: what the array borrows from */
+    asy_promise_t **keeps; /* n entries: what the array borrows from, or NULL */
+    int keeps_own;         /* keeps is a separate allocation */
     size_t n, remaining;
     size_t refs;
     int kind;
@@ -28,9 +30,10 @@ ASY__INTERNAL void asy__combo_unref(void *combo) {
     if (--c->refs) return;
     if (!c->st->closing) {
         if (c->result) asy__promise_unref(c->result); /* inputs died pending */
-        for (i = 0; i < c->n; i++)
+        for (i = 0; c->keeps && i < c->n; i++)
             if (c->keeps[i]) asy__promise_unref(c->keeps[i]);
     }
+    if (c->keeps_own) asy__free(c->keeps);
     asy__free(c);
 }
 
@@ -55,6 +58,17 @@ static void asy__combo_pass(asy__combo *c, asy_promise_t *src) {
     asy__promise_unref(res);
 }
 
+/* Keeps owner alive for as long as the result array lives; 0 on ENOMEM. */
+static int asy__combo_keep(asy__combo *c, size_t i, asy_promise_t *owner) {
+    if (!c->keeps) {
+        if (!(c->keeps = (asy_promise_t **)asy__calloc(c->n, sizeof(asy_promise_t *)))) return 0;
+        c->keeps_own = 1;
+    }
+    c->keeps[i] = owner;
+    owner->refs_++;
+    return 1;
+}
+
 /* allSettled's outcomes, any's rejections: the last one settles the result */
 static void asy__combo_collect(asy__combo *c, size_t i, asy_promise_t *src,
                                asy_promise_state final_state, int final_error) {
@@ -76,7 +90,15 @@ ASY__INTERNAL void asy__combo_element(asy__reaction *r, asy_promise_t *src) {
                 break;
             }
             asy__combo_values(c)[i] = src->res_.value;
-            if ((c->keeps[i] = asy__promise_owner(src)) != NULL) c->keeps[i]->refs_++;
+            if (asy__promise_owner(src) && !asy__combo_keep(c, i, asy__promise_owner(src))) {
+                asy_promise_t *res = c->result;
+                c->done = 1;
+                c->result = NULL;
+                asy__promise_settle_raw(res, ASY_PROMISE_REJECTED, NULL, NULL, ASY_ENOMEM, NULL,
+                                        0, NULL);
+                asy__promise_unref(res);
+                break;
+            }
             if (--c->remaining == 0)
                 asy__combo_finish(c, ASY_PROMISE_FULFILLED, 0, asy__combo_values(c));
             break;
@@ -103,39 +125,33 @@ static asy_promise_t *asy__combinator(asy_loop_t *loop, asy_promise_t *const *ps
     asy__promise_state *st;
     asy__combo *c;
     asy_promise_t *res;
-    asy__reaction *first = NULL, *r;
-    size_t i, elem, bytes;
+    size_t i, elem, keep_bytes, bytes;
     if (!loop || (n && !ps) || !(st = asy__promise_st(loop))) return NULL;
+    if (n > UINT32_MAX) return NULL; /* reactions keep a 32-bit index */
     for (i = 0; i < n; i++)
-        if (!ps[i] || ps[i]->st_ != st) return NULL;
+        if (!ps[i]) return NULL;
     elem = kind == ASY__R_ALL ? sizeof(void *) : kind == ASY__R_RACE ? 0 : sizeof(asy_settled_t);
+    keep_bytes = kind == ASY__R_SETTLED || kind == ASY__R_ANY ? sizeof(asy_promise_t *) : 0;
     if (n > (SIZE_MAX - sizeof(asy__combo)) / (elem + sizeof(asy_promise_t *))) return NULL;
-    bytes = sizeof(asy__combo) + n * (elem + sizeof(asy_promise_t *));
+    bytes = sizeof(asy__combo) + n * (elem + keep_bytes);
+    /* every reaction is reserved first, so running out of memory changes
+     * nothing and the one pass below cannot fail halfway */
+    if (asy__objpool_reserve(&st->reactions, n) != 0) return NULL;
     if (!(res = asy__promise_alloc(st))) return NULL;
     if (!(c = (asy__combo *)asy__malloc(bytes))) {
         asy__promise_unref(res);
         return NULL;
     }
-    /* every reaction first, so running out of memory changes nothing */
-    for (i = 0; i < n; i++) {
-        if (!(r = asy__reaction_alloc(st))) {
-            while (first) {
-                r = first;
-                first = first->next;
-                asy__reaction_free(st, r);
-            }
-            asy__free(c);
-            asy__promise_unref(res);
-            return NULL;
-        }
-        r->next = first;
-        first = r;
-    }
-    memset(c, 0, bytes);
+    /* the result array is written element by element before anyone sees
+     * it: only the header and the keeps need zeroing */
+    memset(c, 0, sizeof(*c));
     c->st = st;
     c->kind = kind;
     c->n = kind == ASY__R_RACE ? 0 : n;
-    c->keeps = (asy_promise_t **)(void *)((char *)(c + 1) + n * elem);
+    if (keep_bytes) {
+        c->keeps = (asy_promise_t **)(void *)((char *)(c + 1) + n * elem);
+        memset(c->keeps, 0, n * keep_bytes);
+    }
     c->remaining = n;
     if (n == 0) {
         c->refs = 1; /* released by the result, or right here for race */
@@ -152,11 +168,25 @@ static asy_promise_t *asy__combinator(asy_loop_t *loop, asy_promise_t *const *ps
     res->refs_++;
     c->refs = n;
     for (i = 0; i < n; i++) {
-        r = first;
-        first = first->next;
+        asy__reaction *r;
+        if (ps[i]->st_ != st) {
+            /* a promise of another loop: the reactions attached so far
+             * find the combination done and only let go of it */
+            c->done = 1;
+            c->result = NULL;
+            asy__promise_unref(res);
+            asy__promise_unref(res);
+            if (i == 0) asy__free(c);
+            else c->refs = i;
+            return NULL;
+        }
+        if (i + 8 < n) ASY__PREFETCH(ps[i + 8]);
+        r = (asy__reaction *)asy__objpool_alloc(&st->reactions);
+        r->next = NULL;
+        r->src = r->derived = NULL;
         r->kind = kind;
         r->arg = c;
-        r->index = i;
+        r->index = (uint32_t)i;
         asy__promise_attach(ps[i], r);
     }
     return res;

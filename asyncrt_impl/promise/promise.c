@@ -8,8 +8,8 @@ ASY__INTERNAL asy__promise_state *asy__promise_state_create(asy_loop_t *loop) {
     if (!st) return NULL;
     memset(st, 0, sizeof(*st));
     st->loop = loop;
-    asy__slots_init(&st->promises, sizeof(asy_promise_t));
-    asy__slots_init(&st->reactions, sizeof(asy__reaction));
+    asy__objpool_init(&st->promises, sizeof(asy_promise_t), st);
+    asy__objpool_init(&st->reactions, sizeof(asy__reaction), ASY__OBJ_LIVE);
     loop->layers_[ASY__LAYER_PROMISE].state = st;
     loop->layers_[ASY__LAYER_PROMISE].close = asy__promise_layer_close;
     loop->after_drain_ = asy__promise_after_drain;
@@ -17,7 +17,7 @@ ASY__INTERNAL asy__promise_state *asy__promise_state_create(asy_loop_t *loop) {
 }
 
 ASY__INTERNAL asy_promise_t *asy__promise_alloc(asy__promise_state *st) {
-    asy_promise_t *p = (asy_promise_t *)(void *)asy__slots_alloc(&st->promises);
+    asy_promise_t *p = (asy_promise_t *)asy__objpool_alloc(&st->promises);
     if (!p) return NULL;
     p->res_.state = ASY_PROMISE_PENDING;
     p->res_.error = 0;
@@ -26,21 +26,17 @@ ASY__INTERNAL asy_promise_t *asy__promise_alloc(asy__promise_state *st) {
     p->res_.promise = p;
     p->refs_ = 1;
     p->flags_ = 0;
-    p->free_fn_ = NULL;
-    p->keep_ = NULL;
-    p->rhead_ = p->rtail_ = NULL;
-    p->st_ = st;
-    p->dying_next_ = NULL;
-    return p;
+    p->own_.keep = NULL;
+    p->rtail_ = NULL;
+    return p; /* st_ is the pool's live tag: already set */
 }
 
 ASY__INTERNAL asy__reaction *asy__reaction_alloc(asy__promise_state *st) {
-    asy__reaction *r = (asy__reaction *)(void *)asy__slots_alloc(&st->reactions);
+    asy__reaction *r = (asy__reaction *)asy__objpool_alloc(&st->reactions);
     if (!r) return NULL;
     r->next = NULL;
     r->src = r->derived = NULL;
-    r->on_ok = r->on_err = NULL;
-    r->observe = NULL;
+    r->fn_a = r->fn_b = NULL;
     r->arg = NULL;
     r->index = 0;
     r->kind = 0;
@@ -49,7 +45,7 @@ ASY__INTERNAL asy__reaction *asy__reaction_alloc(asy__promise_state *st) {
 
 ASY__INTERNAL void asy__reaction_free(asy__promise_state *st, asy__reaction *r) {
     r->kind = 0;
-    asy__slots_release(&st->reactions, &r->slot_);
+    asy__objpool_free(&st->reactions, r);
 }
 
 /* A reaction whose promise died pending: it will never run. */
@@ -71,18 +67,28 @@ static void asy__reaction_drop(asy__promise_state *st, asy__reaction *r) {
     asy__reaction_free(st, r);
 }
 
-static void asy__promise_destroy(asy_promise_t *p) {
-    asy__promise_state *st = p->st_;
-    asy__reaction *r = p->rhead_;
+/* Takes the continuations off a promise, first attached first. */
+static asy__reaction *asy__promise_take_reactions(asy_promise_t *p) {
+    asy__reaction *tail = p->rtail_, *head;
+    if (!tail) return NULL;
+    p->rtail_ = NULL;
+    head = tail->next;
+    tail->next = NULL;
+    return head;
+}
+
+/* st is passed in: p's header already links the worklist */
+static void asy__promise_destroy(asy__promise_state *st, asy_promise_t *p) {
+    asy__reaction *r = asy__promise_take_reactions(p);
     while (r) {
         asy__reaction *next = r->next;
         asy__reaction_drop(st, r);
         r = next;
     }
-    if (p->free_fn_) p->free_fn_(p->res_.value);
+    if (p->flags_ & ASY__P_FREEFN) p->own_.free_fn(p->res_.value);
     if (p->flags_ & ASY__P_MSG_OWNED) asy__free((void *)(uintptr_t)p->res_.message);
-    if (p->keep_) asy__promise_unref(p->keep_);
-    asy__slots_release(&st->promises, &p->slot_);
+    if (p->flags_ & ASY__P_KEEP) asy__promise_unref(p->own_.keep);
+    asy__objpool_free(&st->promises, p);
 }
 
 /* Destruction goes through a worklist: a promise's death releases others
@@ -92,21 +98,40 @@ ASY__INTERNAL void asy__promise_unref(asy_promise_t *p) {
     if (--p->refs_) return;
     st = p->st_;
     if (st->closing) return; /* the layer's close reclaims everything */
-    p->dying_next_ = st->dying;
+    if (!p->rtail_ && !(p->flags_ & (ASY__P_FREEFN | ASY__P_MSG_OWNED | ASY__P_KEEP))) {
+        /* the common death: nothing else to let go of */
+        asy__objpool_free(&st->promises, p);
+        return;
+    }
+    *(asy_promise_t **)(void *)p = st->dying; /* the header links the worklist */
     st->dying = p;
     if (st->reaping) return;
     st->reaping = 1;
     while ((p = st->dying) != NULL) {
-        st->dying = p->dying_next_;
-        asy__promise_destroy(p);
+        st->dying = *(asy_promise_t **)(void *)p;
+        asy__promise_destroy(st, p);
     }
     st->reaping = 0;
+}
+
+/* Queues a job on the loop's microtask ring: the fast path writes the
+ * ring directly, asy__taskq_push grows it. */
+ASY__INTERNAL int asy__promise_push_microtask(asy__promise_state *st, asy_fn fn, void *arg) {
+    asy__taskq *q = &st->loop->microtasks_;
+    if (ASY__LIKELY(q->count < q->cap)) {
+        struct asy__task *t = &q->items[(q->head + q->count) & (q->cap - 1)];
+        t->fn = fn;
+        t->arg = arg;
+        q->count++;
+        return 0;
+    }
+    return asy__taskq_push(q, fn, arg);
 }
 
 static void asy__queue_job(asy__promise_state *st, asy__reaction *r) {
     r->next = NULL;
     if (ASY__LIKELY(st->overflow_head == NULL) &&
-        asy__taskq_push(&st->loop->microtasks_, asy__promise_run_job, r) == 0)
+        asy__promise_push_microtask(st, asy__promise_run_job, r) == 0)
         return;
     /* The ring could not grow.  Dropping the job would leave a promise
      * pending for ever; park it (no allocation) and run it at the end of
@@ -119,9 +144,12 @@ static void asy__queue_job(asy__promise_state *st, asy__reaction *r) {
 ASY__INTERNAL void asy__promise_attach(asy_promise_t *p, asy__reaction *r) {
     p->flags_ |= ASY__P_HANDLED;
     if (p->res_.state == ASY_PROMISE_PENDING) {
-        r->next = NULL;
-        if (p->rtail_) p->rtail_->next = r;
-        else p->rhead_ = r;
+        if (p->rtail_) {
+            r->next = p->rtail_->next;
+            p->rtail_->next = r;
+        } else {
+            r->next = r;
+        }
         p->rtail_ = r;
         return;
     }
@@ -139,11 +167,15 @@ ASY__INTERNAL void asy__promise_settle_raw(asy_promise_t *p, asy_promise_state s
     p->res_.value = value;
     p->res_.error = error;
     p->res_.message = message;
-    p->free_fn_ = free_fn;
-    p->keep_ = keep;
+    if (free_fn) {
+        p->own_.free_fn = free_fn;
+        p->flags_ |= ASY__P_FREEFN;
+    } else if (keep) {
+        p->own_.keep = keep;
+        p->flags_ |= ASY__P_KEEP;
+    }
     if (msg_owned) p->flags_ |= ASY__P_MSG_OWNED;
-    r = p->rhead_;
-    p->rhead_ = p->rtail_ = NULL;
+    r = asy__promise_take_reactions(p);
     if (!r) {
         if (state == ASY_PROMISE_REJECTED && !(p->flags_ & ASY__P_HANDLED))
             asy__unhandled_add(p->st_, p);
@@ -157,6 +189,13 @@ ASY__INTERNAL void asy__promise_settle_raw(asy_promise_t *p, asy_promise_state s
         asy__queue_job(p->st_, r);
         r = next;
     }
+}
+
+ASY__INTERNAL void asy__promise_adopt(asy_promise_t *x, asy_promise_t *q) {
+    asy_promise_t *owner = asy__promise_owner(q);
+    if (owner) owner->refs_++;
+    asy__promise_settle_raw(x, q->res_.state, q->res_.value, NULL, q->res_.error, q->res_.message,
+                            0, owner);
 }
 
 static void asy__reject_static(asy_promise_t *x, int code, const char *message) {
@@ -176,14 +215,10 @@ ASY__INTERNAL void asy__promise_resolve(asy_promise_t *x, asy_ret_t *ret) {
                                 ret->message_ != NULL, NULL);
         break;
     case ASY__RET_PASS:
-        if (!q || q->res_.state == ASY_PROMISE_PENDING) {
+        if (!q || q->res_.state == ASY_PROMISE_PENDING)
             asy__reject_static(x, ASY_EINVAL, "asy_pass of a pending outcome");
-        } else {
-            asy_promise_t *owner = asy__promise_owner(q);
-            if (owner) owner->refs_++;
-            asy__promise_settle_raw(x, q->res_.state, q->res_.value, NULL, q->res_.error,
-                                    q->res_.message, 0, owner);
-        }
+        else
+            asy__promise_adopt(x, q);
         break;
     case ASY__RET_PROMISE:
         if (!q) {
@@ -227,7 +262,7 @@ ASY__INTERNAL void asy__promise_run_job(void *arg) {
     asy_ret_t ret;
     switch (r->kind) {
     case ASY__R_THEN: {
-        asy_then_fn fn = src->res_.state == ASY_PROMISE_FULFILLED ? r->on_ok : r->on_err;
+        asy_then_fn fn = (asy_then_fn)(src->res_.state == ASY_PROMISE_FULFILLED ? r->fn_a : r->fn_b);
         ret = fn ? fn(r->arg, &src->res_) : asy_pass(&src->res_);
         asy__promise_resolve(r->derived, &ret);
         break;
@@ -243,7 +278,7 @@ ASY__INTERNAL void asy__promise_run_job(void *arg) {
         break;
     }
     case ASY__R_OBSERVE:
-        r->observe(r->arg, &src->res_);
+        ((asy_settled_fn)r->fn_a)(r->arg, &src->res_);
         break;
     case ASY__R_THENABLE:
         /* the same node now waits on src as derived's adoption */
@@ -271,24 +306,26 @@ ASY__INTERNAL void asy__promise_run_job(void *arg) {
 }
 
 /* asy_loop_close: everything still alive goes, and owned values with it. */
+static void asy__teardown_reaction(void *obj, void *ctx) {
+    asy__reaction *r = (asy__reaction *)obj;
+    (void)ctx;
+    if (r->kind >= ASY__R_ALL) asy__combo_unref(r->arg);
+}
+
+static void asy__teardown_promise(void *obj, void *ctx) {
+    asy_promise_t *p = (asy_promise_t *)obj;
+    (void)ctx;
+    if (p->flags_ & ASY__P_FREEFN) p->own_.free_fn(p->res_.value);
+    if (p->flags_ & ASY__P_MSG_OWNED) asy__free((void *)(uintptr_t)p->res_.message);
+}
+
 static void asy__promise_layer_close(asy_loop_t *loop, void *state) {
     asy__promise_state *st = (asy__promise_state *)state;
-    uint32_t i, n;
     st->closing = 1;
-    n = st->reactions.nchunks * ASY__SLOT_CHUNK;
-    for (i = 0; i < n; i++) {
-        asy__reaction *r = (asy__reaction *)(void *)asy__slots_at(&st->reactions, i);
-        if (r->slot_.live && r->kind >= ASY__R_ALL) asy__combo_unref(r->arg);
-    }
-    n = st->promises.nchunks * ASY__SLOT_CHUNK;
-    for (i = 0; i < n; i++) {
-        asy_promise_t *p = (asy_promise_t *)(void *)asy__slots_at(&st->promises, i);
-        if (!p->slot_.live) continue;
-        if (p->free_fn_) p->free_fn_(p->res_.value);
-        if (p->flags_ & ASY__P_MSG_OWNED) asy__free((void *)(uintptr_t)p->res_.message);
-    }
-    asy__slots_free(&st->reactions);
-    asy__slots_free(&st->promises);
+    asy__objpool_each_live(&st->reactions, asy__teardown_reaction, NULL);
+    asy__objpool_each_live(&st->promises, asy__teardown_promise, NULL);
+    asy__objpool_destroy(&st->reactions);
+    asy__objpool_destroy(&st->promises);
     asy__free(st->unhandled);
     asy__free(st->unhandled_spare);
     asy__free(st);
@@ -320,20 +357,35 @@ ASYNCRT_API asy_promise_t *asy_promise_new(asy_loop_t *loop) {
     return asy__promise_alloc(st);
 }
 
-ASYNCRT_API asy_promise_t *asy_promise_from(asy_loop_t *loop, asy_ret_t ret) {
+ASY__INTERNAL asy_promise_t *asy__promise_from_ret(asy_loop_t *loop, asy_ret_t *ret) {
     asy__promise_state *st;
     asy_promise_t *p;
-    if (ret.kind_ == ASY__RET_PROMISE && ret.promise_) return ret.promise_;
+    if (ret->kind_ == ASY__RET_PROMISE && ret->promise_) {
+        p = ret->promise_;
+        ret->promise_ = NULL;
+        return p;
+    }
     if (!loop || !(st = asy__promise_st(loop)) || !(p = asy__promise_alloc(st))) {
-        asy_ret_discard(&ret);
+        asy_ret_discard(ret);
         return NULL;
     }
-    asy__promise_resolve(p, &ret);
+    asy__promise_resolve(p, ret);
     return p;
 }
 
+ASYNCRT_API asy_promise_t *asy_promise_from(asy_loop_t *loop, asy_ret_t ret) {
+    return asy__promise_from_ret(loop, &ret);
+}
+
 ASYNCRT_API asy_promise_t *asy_promise_resolved(asy_loop_t *loop, void *value) {
-    return asy_promise_from(loop, asy_ok(value));
+    asy__promise_state *st;
+    asy_promise_t *p;
+    /* the most common promise of all (Promise.resolve(v)): no asy_ret_t,
+     * no continuations to look for */
+    if (!loop || !(st = asy__promise_st(loop)) || !(p = asy__promise_alloc(st))) return NULL;
+    p->res_.state = ASY_PROMISE_FULFILLED;
+    p->res_.value = value;
+    return p;
 }
 
 ASYNCRT_API asy_promise_t *asy_promise_rejected(asy_loop_t *loop, int code, const char *message) {
@@ -341,13 +393,27 @@ ASYNCRT_API asy_promise_t *asy_promise_rejected(asy_loop_t *loop, int code, cons
     return asy_promise_from(loop, asy_fail(code, message));
 }
 
-ASYNCRT_API int asy_promise_settle(asy_promise_t *p, asy_ret_t ret) {
+ASY__INTERNAL int asy__promise_settle_ret(asy_promise_t *p, asy_ret_t *ret) {
     if (!p || p->res_.state != ASY_PROMISE_PENDING || (p->flags_ & ASY__P_LOCKED)) {
-        asy_ret_discard(&ret);
+        asy_ret_discard(ret);
         return ASY_EINVAL;
     }
-    asy__promise_resolve(p, &ret);
+    asy__promise_resolve(p, ret);
     return 0;
+}
+
+ASY__INTERNAL void asy__promise_fulfill(asy_promise_t *p, void *value) {
+    if (p->res_.state == ASY_PROMISE_PENDING && !(p->flags_ & ASY__P_LOCKED))
+        asy__promise_settle_raw(p, ASY_PROMISE_FULFILLED, value, NULL, 0, NULL, 0, NULL);
+}
+
+ASY__INTERNAL void asy__promise_settle_like(asy_promise_t *p, asy_promise_t *src) {
+    if (p->res_.state == ASY_PROMISE_PENDING && !(p->flags_ & ASY__P_LOCKED))
+        asy__promise_adopt(p, src);
+}
+
+ASYNCRT_API int asy_promise_settle(asy_promise_t *p, asy_ret_t ret) {
+    return asy__promise_settle_ret(p, &ret);
 }
 
 ASYNCRT_API int asy_promise_resolve(asy_promise_t *p, void *value) {

@@ -1,37 +1,43 @@
 /* Private parts of the promise layer, shared with the sync layer.
  *
- * Promises and reactions come from per-loop asy__slots pools (chunks that
- * never move, free lists), so steady-state promise traffic does not touch
- * malloc, and asy_loop_close can reclaim whatever is still alive by walking
- * the chunks. */
+ * Promises and reactions come from per-loop object pools (objpool.c), so
+ * steady-state promise traffic does not touch malloc, and asy_loop_close
+ * can reclaim whatever is still alive by walking the pools. */
 enum {
     ASY__P_LOCKED = 1u << 0,    /* resolved with a promise: waits for it */
     ASY__P_HANDLED = 1u << 1,   /* a continuation was attached */
     ASY__P_REPORTED = 1u << 2,  /* given to the unhandled-rejection hook */
-    ASY__P_MSG_OWNED = 1u << 3  /* res_.message is ours to free */
+    ASY__P_MSG_OWNED = 1u << 3, /* res_.message is ours to free */
+    ASY__P_FREEFN = 1u << 4,    /* own_.free_fn frees res_.value */
+    ASY__P_KEEP = 1u << 5       /* own_.keep owns what res_ points to */
 };
 
 struct asy__promise_state;
 
+/* 64 bytes, one cache line: a million queued tasks are a million promises,
+ * and every pass over them costs a miss per line. */
 struct asy_promise_s {
-    asy__slot slot_; /* first: the pool's header */
+    /* first: the object pool's header.  While the promise lives it is the
+     * pool's live tag, which is the loop's promise state; while free or
+     * dying it links the free list or the release worklist. */
+    struct asy__promise_state *st_;
     asy_settled_t res_;
     uint32_t refs_;
     uint32_t flags_;
-    void (*free_fn_)(void *value); /* owned value (asy_ok_owned) */
-    asy_promise_t *keep_;          /* owner of a value/message passed on to us */
-    struct asy__reaction *rhead_, *rtail_;
-    struct asy__promise_state *st_;
-    asy_promise_t *dying_next_; /* release worklist */
+    union {
+        void (*free_fn)(void *value); /* owned value (asy_ok_owned) */
+        asy_promise_t *keep;          /* owner of a value/message passed on to us */
+    } own_;
+    struct asy__reaction *rtail_; /* continuations: a ring, rtail_->next is the first */
 };
 
 /* A continuation attached to a promise, later the microtask job that runs
  * it.  One struct serves every kind so one pool serves them all. */
 enum {
-    ASY__R_THEN = 1,  /* on_ok / on_err settle derived */
-    ASY__R_FINALLY,   /* on_ok runs on either outcome */
+    ASY__R_THEN = 1,  /* fn_a / fn_b (on_ok / on_err) settle derived */
+    ASY__R_FINALLY,   /* fn_a runs on either outcome */
     ASY__R_FTHUNK,    /* finally's tail: settle derived like arg (the original) */
-    ASY__R_OBSERVE,   /* observe(arg, outcome) */
+    ASY__R_OBSERVE,   /* fn_a is an asy_settled_fn */
     ASY__R_THENABLE,  /* V8's PromiseResolveThenableJob: src = the promise
                          derived was resolved with */
     ASY__R_ADOPT,     /* derived takes src's outcome */
@@ -41,21 +47,24 @@ enum {
     ASY__R_ANY
 };
 
-typedef struct asy__reaction {
-    asy__slot slot_;
+/* Callbacks of either shape are stored as this and cast back to their own
+ * type before the call. */
+typedef void (*asy__any_fn)(void);
+
+typedef struct asy__reaction { /* 64 bytes */
+    void *pool_link_;
     struct asy__reaction *next;
     asy_promise_t *src;     /* set (and retained) once queued as a job */
     asy_promise_t *derived; /* retained, when the kind has one */
-    asy_then_fn on_ok, on_err;
-    asy_settled_fn observe;
+    asy__any_fn fn_a, fn_b;
     void *arg;
-    size_t index;
+    uint32_t index;
     int kind;
 } asy__reaction;
 
 typedef struct asy__promise_state {
     asy_loop_t *loop;
-    asy__slots promises, reactions;
+    asy__objpool promises, reactions;
     asy_promise_t *dying; /* promises whose last reference went */
     int reaping, closing;
     /* rejected with no continuation, to check at the end of the drain */
@@ -85,11 +94,24 @@ ASY__INTERNAL void asy__promise_settle_raw(asy_promise_t *p, asy_promise_state s
                                            void (*free_fn)(void *), int error,
                                            const char *message, int msg_owned,
                                            asy_promise_t *keep);
+/* Settles a pending x like the settled q (asy_pass), sharing ownership. */
+ASY__INTERNAL void asy__promise_adopt(asy_promise_t *x, asy_promise_t *q);
+/* asy_promise_from / asy_promise_settle for a ret held by the caller:
+ * internal paths pass the 48-byte struct by address instead of copying it
+ * (copies of freshly written structs stall store forwarding). */
+ASY__INTERNAL asy_promise_t *asy__promise_from_ret(asy_loop_t *loop, asy_ret_t *ret);
+ASY__INTERNAL int asy__promise_settle_ret(asy_promise_t *p, asy_ret_t *ret);
+/* resolve(value) for internal callers, unless p is no longer pending */
+ASY__INTERNAL void asy__promise_fulfill(asy_promise_t *p, void *value);
+/* settle p like the settled src, unless p is no longer pending */
+ASY__INTERNAL void asy__promise_settle_like(asy_promise_t *p, asy_promise_t *src);
 /* The promise whose lifetime owns p's value and message (NULL: none). */
 static inline asy_promise_t *asy__promise_owner(asy_promise_t *p) {
-    if (p->keep_) return p->keep_;
-    return (p->free_fn_ || (p->flags_ & ASY__P_MSG_OWNED)) ? p : NULL;
+    if (p->flags_ & ASY__P_KEEP) return p->own_.keep;
+    return (p->flags_ & (ASY__P_FREEFN | ASY__P_MSG_OWNED)) ? p : NULL;
 }
+
+ASY__INTERNAL int asy__promise_push_microtask(asy__promise_state *st, asy_fn fn, void *arg);
 
 /* combinators.c */
 ASY__INTERNAL void asy__combo_element(asy__reaction *r, asy_promise_t *src);

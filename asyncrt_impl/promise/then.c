@@ -13,8 +13,8 @@ static asy_promise_t *asy__then_kind(asy_promise_t *p, int kind, asy_then_fn on_
         return NULL;
     }
     r->kind = kind;
-    r->on_ok = on_ok;
-    r->on_err = on_err;
+    r->fn_a = (asy__any_fn)on_ok;
+    r->fn_b = (asy__any_fn)on_err;
     r->arg = arg;
     r->derived = d;
     d->refs_++; /* one for the caller, one for the reaction */
@@ -42,7 +42,7 @@ ASYNCRT_API asy_promise_t *asy_promise_finally(asy_promise_t *p, asy_then_fn fn,
  * real promises gives the same number of ticks as Node. */
 ASY__INTERNAL void asy__finally_job(asy__reaction *r, asy_promise_t *src) {
     asy__promise_state *st = src->st_;
-    asy_ret_t ret = r->on_ok(r->arg, &src->res_);
+    asy_ret_t ret = ((asy_then_fn)r->fn_a)(r->arg, &src->res_);
     asy_promise_t *pr, *tail;
     asy__reaction *thunk;
     if (ret.kind_ == ASY__RET_ERROR ||
@@ -52,7 +52,7 @@ ASY__INTERNAL void asy__finally_job(asy__reaction *r, asy_promise_t *src) {
         return;
     }
     if (ret.kind_ == ASY__RET_PASS) ret = asy_ok(NULL); /* a value: ignored */
-    pr = asy_promise_from(st->loop, ret);
+    pr = asy__promise_from_ret(st->loop, &ret);
     tail = pr ? asy__promise_alloc(st) : NULL;
     thunk = tail ? asy__reaction_alloc(st) : NULL;
     if (!thunk) {
@@ -78,7 +78,7 @@ ASYNCRT_API int asy_promise_on_settled(asy_promise_t *p, asy_settled_fn fn, void
     if (!p || !fn) return ASY_EINVAL;
     if (!(r = asy__reaction_alloc(p->st_))) return ASY_ENOMEM;
     r->kind = ASY__R_OBSERVE;
-    r->observe = fn;
+    r->fn_a = (asy__any_fn)fn;
     r->arg = arg;
     asy__promise_attach(p, r);
     return 0;
