@@ -1719,6 +1719,13 @@ ASYNCRT_API int asy_stream_pipe(asy_stream_t *src, asy_stream_t *dst, const asy_
  * dst is not piped from src. */
 ASYNCRT_API int asy_stream_unpipe(asy_stream_t *src, asy_stream_t *dst);
 
+/* node:stream/promises: `await pipeline(...)`, `await finished(stream)`.
+ * The promise (yours: release it) fulfils with NULL, or rejects with the
+ * status the callback forms would report.  NULL on bad arguments or
+ * ENOMEM. */
+ASYNCRT_API asy_promise_t *asy_pipeline_promise(asy_stream_t *const *streams, size_t n);
+ASYNCRT_API asy_promise_t *asy_stream_finished_promise(asy_stream_t *s);
+
 #line 1 "asyncrt_impl/stream/lines.h"
 /* A line splitter (Node's readline over a stream, as a Transform): bytes
  * in, one object-mode chunk per line out, without its line ending.  Lines
@@ -10609,8 +10616,8 @@ static const asy__stream_listener_vt asy__eos_vt = {
 ASY__INTERNAL void asy__eos_close_tick(void *p) {
     asy__eos *e = (asy__eos *)p;
     asy_stream_t *s = e->s;
-    e->ticks--;
     if (!e->done) asy__eos_closed(e);
+    e->ticks--; /* only now: firing must not free e under us */
     asy__eos_free_maybe(e);
     asy__stream_tick_done(s);
 }
@@ -10619,8 +10626,8 @@ ASY__INTERNAL void asy__eos_close_tick(void *p) {
 ASY__INTERNAL void asy__eos_done_tick(void *p) {
     asy__eos *e = (asy__eos *)p;
     asy_stream_t *s = e->s;
-    e->ticks--;
     if (!e->done) asy__eos_fire(e, (s->sflags_ & ASY__S_ERRORED) ? s->err_ : 0);
+    e->ticks--;
     asy__eos_free_maybe(e);
     asy__stream_tick_done(s);
 }
@@ -10831,11 +10838,11 @@ ASY__INTERNAL void asy__pipe_clear_await(asy_stream_t *src) {
 ASY__INTERNAL void asy__pipe_end_tick(void *arg) {
     asy__pipe *p = (asy__pipe *)arg;
     asy_stream_t *src = p->src;
-    p->end_tick = 0;
     if (!p->cleaned && !p->end_seen) {
         p->end_seen = 1;
         asy__pipe_end_now(p);
     }
+    p->end_tick = 0; /* only now: unpiping must not free p under us */
     asy__pipe_free_maybe(p);
     asy__stream_tick_done(src);
 }
@@ -11031,8 +11038,8 @@ ASY__INTERNAL void asy__pl_end_tick(void *p) {
     asy__pl_member *m = (asy__pl_member *)p;
     asy__pl *pl = m->pl;
     asy_stream_t *s = m->s;
+    if (!pl->finalized) asy__pl_end_dst(m);
     pl->refs--;
-    asy__pl_end_dst(m);
     asy__pl_free_maybe(pl);
     asy__stream_tick_done(s);
 }
@@ -11309,6 +11316,54 @@ ASYNCRT_API int asy_stream_read_async(asy_stream_t *s, asy_stream_read_cb cb, vo
     it->arg = arg;
     asy__iter_try(it, 0);
     return 0;
+}
+
+#line 1 "asyncrt_impl/stream/promises.c"
+/* The promise forms (node:stream/promises): the callback settles a promise
+ * the library holds one reference of. */
+
+
+ASY__INTERNAL void asy__stream_settle(asy_promise_t *p, int status) {
+    if (status)
+        asy_promise_reject(p, status, asy_strerror(status));
+    else
+        asy_promise_resolve(p, NULL);
+    asy_promise_release(p);
+}
+
+ASY__INTERNAL void asy__pipeline_promise_cb(int status, void *arg) {
+    asy__stream_settle((asy_promise_t *)arg, status);
+}
+
+ASYNCRT_API asy_promise_t *asy_pipeline_promise(asy_stream_t *const *streams, size_t n) {
+    asy_promise_t *p;
+    if (!streams || n < 2 || !streams[0]) return NULL;
+    if (!(p = asy_promise_new(streams[0]->loop))) return NULL;
+    asy_promise_retain(p); /* the callback's */
+    if (asy_pipeline(streams, n, asy__pipeline_promise_cb, p) < 0) {
+        asy_promise_release(p);
+        asy_promise_release(p);
+        return NULL;
+    }
+    return p;
+}
+
+ASY__INTERNAL void asy__finished_promise_cb(asy_stream_t *s, int status, void *arg) {
+    (void)s;
+    asy__stream_settle((asy_promise_t *)arg, status);
+}
+
+ASYNCRT_API asy_promise_t *asy_stream_finished_promise(asy_stream_t *s) {
+    asy_promise_t *p;
+    if (!s) return NULL;
+    if (!(p = asy_promise_new(s->loop))) return NULL;
+    asy_promise_retain(p);
+    if (asy_stream_finished(s, asy__finished_promise_cb, p) < 0) {
+        asy_promise_release(p);
+        asy_promise_release(p);
+        return NULL;
+    }
+    return p;
 }
 
 #line 1 "asyncrt_impl/stream/lines.c"
