@@ -987,8 +987,9 @@ ASYNCRT_API int asy_sock_listen(asy_sock_t *server, int backlog, asy_connection_
  * ASY_EAGAIN when none is waiting.  A server whose connection_cb does not
  * accept stops accepting until asy_sock_accept is called. */
 ASYNCRT_API int asy_sock_accept(asy_sock_t *server, asy_sock_t *client);
-/* The socket's file descriptor, or ASY_EBADF when it has none. */
-ASYNCRT_API int asy_sock_fileno(const asy_sock_t *s);
+/* The socket's file descriptor, or ASY_EBADF when it has none.  The fd
+ * still belongs to the handle: asy_close closes it. */
+ASYNCRT_API int asy_sock_fileno(asy_sock_t *s);
 /* How long a paused server waits before it tries accept() again after
  * running out of file descriptors (it also retries whenever a socket of
  * the loop closes).  Default 100 ms. */
@@ -1660,6 +1661,10 @@ ASY__INTERNAL int asy__io_start(asy_loop_t *loop, asy__io *io, unsigned events);
 ASY__INTERNAL void asy__io_stop(asy_loop_t *loop, asy__io *io, unsigned events);
 /* Forgets the fd entirely (call before closing it). */
 ASY__INTERNAL void asy__io_close(asy_loop_t *loop, asy__io *io);
+/* Like asy__io_close for an fd that is closed right after: when the caller
+ * holds the only reference to the open file (sole_owner) the kernel drops
+ * the registration itself and no syscall is made. */
+ASY__INTERNAL void asy__io_forget(asy_loop_t *loop, asy__io *io, int sole_owner);
 
 /* Small POSIX helpers. */
 ASY__INTERNAL int asy__set_nonblock_cloexec(int fd);
@@ -3193,10 +3198,20 @@ static int asy__pollb_poll(asy_loop_t *loop, int timeout) {
 #line 1 "asyncrt_impl/backend/select.c"
 /* Run-time selection between the compiled-in backends, and the io calls
  * the loop makes, dispatched to the one in use. */
+/* Process-wide: set in the parent by the first fork().  A child of fork
+ * shares our open files, so closing an fd no longer proves the kernel
+ * drops its epoll registration; from then on asy__io_forget unregisters
+ * explicitly. */
+static volatile int asy__forked;
+static pthread_once_t asy__atfork_once = PTHREAD_ONCE_INIT;
+static void asy__note_fork(void) { asy__forked = 1; }
+static void asy__atfork_install(void) { pthread_atfork(NULL, asy__note_fork, NULL); }
+
 ASY__INTERNAL void asy__ops_loop_init(asy_loop_t *loop);
 ASY__INTERNAL void asy__ops_loop_close(asy_loop_t *loop);
 
 ASY__INTERNAL int asy__backend_init(asy_loop_t *loop, const char *name) {
+    pthread_once(&asy__atfork_once, asy__atfork_install);
     asy__ops_loop_init(loop);
     if (!name || !*name) name = getenv("ASYNCRT_BACKEND");
     if (name && *name) {
@@ -3283,6 +3298,22 @@ ASY__INTERNAL void asy__io_close(asy_loop_t *loop, asy__io *io) {
     asy__io_stop(loop, io, io->events | io->registered);
 }
 
+ASY__INTERNAL void asy__io_forget(asy_loop_t *loop, asy__io *io, int sole_owner) {
+#if ASYNCRT_OS_LINUX
+    if (sole_owner && !asy__forked && loop->backend_.kind == ASY__BACKEND_EPOLL) {
+        /* closing the last reference to the file removes it from epoll:
+         * skip the EPOLL_CTL_DEL (one syscall per connection) */
+        if (io->registered) loop->backend_.io_count--;
+        io->registered = 0;
+        io->events = 0;
+        asy__epoll_invalidate(loop, io);
+        return;
+    }
+#endif
+    (void)sole_owner;
+    asy__io_close(loop, io);
+}
+
 #line 1 "asyncrt_impl/backend/ops.internal.h"
 /* The completion-based operation layer over the readiness backends (see
  * loop/op.h).  Sockets, pipes and TTYs (net layer) and later files use it,
@@ -3294,11 +3325,17 @@ enum { ASY__OPS_IDLE = 0, ASY__OPS_QUEUED = 1, ASY__OPS_DONE = 2 };
 /* opfd->flags_ */
 enum {
     ASY__FD_SOCKET = 1, /* send with MSG_NOSIGNAL: never SIGPIPE */
-    ASY__FD_CLOSED = 2
+    ASY__FD_CLOSED = 2,
+    /* another reference to the open file may exist (an adopted fd, or one
+     * handed out by asy_sock_fileno): unregister explicitly on close */
+    ASY__FD_SHARED = 4
 };
-/* Reads of at most this many bytes go to the loop's shared buffer; the
- * same size is suggested to lazy allocators. */
+/* The size suggested to lazy allocators (libuv's 64 KiB). */
 #define ASY__READ_SUGGEST 65536
+/* The loop's shared read buffer is larger: one buffer serves every socket
+ * of the loop, and a read that does not fill it proves the socket drained,
+ * which saves the read that would only return EAGAIN. */
+#define ASY__LOOPBUF_SIZE (256 * 1024)
 
 ASY__INTERNAL void asy__opfd_init(asy__opfd *f, int fd, unsigned flags);
 /* Queues op on f (op->kind and its arguments set by the caller).  0, or
@@ -3310,7 +3347,8 @@ ASY__INTERNAL int asy__op_submit(asy_loop_t *loop, asy__opfd *f, asy__op *op);
 /* A queued op completes with ASY_ECANCELED (from the loop); 0, or
  * ASY_EALREADY when its result is already decided (or it is not queued). */
 ASY__INTERNAL int asy__op_cancel(asy_loop_t *loop, asy__op *op);
-/* Cancels every queued op and forgets the fd (call before close(fd)). */
+/* Cancels every queued op and forgets the fd; call right before
+ * close(fd) (an fd the caller keeps open must be ASY__FD_SHARED). */
 ASY__INTERNAL void asy__opfd_close(asy_loop_t *loop, asy__opfd *f);
 /* Delivers now the completions of f still waiting for the pending phase:
  * the close phase calls it so they run before the handle's close callback. */
@@ -3371,19 +3409,34 @@ ASY__INTERNAL void asy__ops_loop_close(asy_loop_t *loop) {
 
 static int asy__would_block(int e) { return e == EAGAIN || e == EWOULDBLOCK; }
 
+/* The pending phase's share: deliver parked completions.  Ops a callback
+ * finishes meanwhile (a write cb that writes again, completed at submit)
+ * are delivered in the same phase, a bounded number of rounds, so a
+ * writer fills the socket buffer in one iteration instead of one chunk
+ * per iteration; what is left waits for the next iteration. */
+#define ASY__DONE_ROUNDS 16
 static void asy__ops_run_done(void *arg) {
     asy_loop_t *loop = (asy_loop_t *)arg;
     asy__queue q;
+    int rounds = ASY__DONE_ROUNDS;
+    /* pending_armed_ stays set: new completions join done_ without a
+     * second registration */
+    while (!asy__queue_empty(&loop->ops_.done_) && rounds-- > 0) {
+        asy__queue_init(&q);
+        asy__queue_move(&loop->ops_.done_, &q);
+        while (!asy__queue_empty(&q)) {
+            asy__op *op = ASY_CONTAINER_OF(asy__queue_head(&q), asy__op, link_);
+            asy__queue_remove(&op->link_);
+            op->state_ = ASY__OPS_IDLE;
+            op->fd_->ndone_--;
+            op->cb(op);
+            asy__after_cb(loop);
+        }
+    }
     loop->ops_.pending_armed_ = 0;
-    asy__queue_init(&q);
-    asy__queue_move(&loop->ops_.done_, &q);
-    while (!asy__queue_empty(&q)) {
-        asy__op *op = ASY_CONTAINER_OF(asy__queue_head(&q), asy__op, link_);
-        asy__queue_remove(&op->link_);
-        op->state_ = ASY__OPS_IDLE;
-        op->fd_->ndone_--;
-        op->cb(op);
-        asy__after_cb(loop);
+    if (!asy__queue_empty(&loop->ops_.done_)) {
+        loop->ops_.pending_armed_ = 1;
+        asy_defer(loop, &loop->ops_.pending_, asy__ops_run_done, loop);
     }
 }
 
@@ -3400,10 +3453,10 @@ static void asy__op_done(asy_loop_t *loop, asy__op *op) {
 
 static int asy__op_buffer(asy_loop_t *loop, asy__op *op) {
     if (op->flags & ASY__OPF_LOOPBUF) {
-        if (!loop->ops_.rbuf_) loop->ops_.rbuf_ = (char *)asy__malloc(ASY__READ_SUGGEST);
+        if (!loop->ops_.rbuf_) loop->ops_.rbuf_ = (char *)asy__malloc(ASY__LOOPBUF_SIZE);
         if (!loop->ops_.rbuf_) return ASY_ENOMEM;
         op->u.rw.base = loop->ops_.rbuf_;
-        op->u.rw.len = ASY__READ_SUGGEST;
+        op->u.rw.len = ASY__LOOPBUF_SIZE;
         return 0;
     }
     if (!op->u.rw.base && op->u.rw.alloc) op->u.rw.alloc(op, ASY__READ_SUGGEST);
@@ -3425,7 +3478,10 @@ static int asy__perform_write(asy__opfd *f, asy__op *op) {
         if (cnt == 0) return ASY__P_DONE;
         if (cnt > 1024) cnt = 1024; /* IOV_MAX on every system we run on */
         for (i = 0; i < cnt; i++) want += iov[i].len;
-        if (f->flags_ & ASY__FD_SOCKET) {
+        if ((f->flags_ & ASY__FD_SOCKET) && cnt == 1) {
+            /* send() skips sendmsg's msghdr copy: the common case */
+            n = send(f->io.fd, iov->base, iov->len, MSG_NOSIGNAL);
+        } else if (f->flags_ & ASY__FD_SOCKET) {
             struct msghdr m;
             memset(&m, 0, sizeof(m));
             m.msg_iov = (struct iovec *)(void *)iov;
@@ -3636,7 +3692,7 @@ ASY__INTERNAL void asy__opfd_init(asy__opfd *f, int fd, unsigned flags) {
 
 static int asy__opfd_queue(asy_loop_t *loop, asy__opfd *f, asy__queue *q, asy__op *op,
                            unsigned ev) {
-    if (!(f->io.events & ev)) {
+    if ((f->io.events & ev) != ev) {
         int r = asy__io_start(loop, &f->io, ev);
         if (r) return r;
     }
@@ -3665,8 +3721,10 @@ ASY__INTERNAL int asy__op_submit(asy_loop_t *loop, asy__opfd *f, asy__op *op) {
             do
                 r = connect(f->io.fd, (const struct sockaddr *)op->u.wv.addr, (socklen_t)op->aux);
             while (r != 0 && errno == EINTR);
+            /* watch reads too: the connect callback nearly always starts
+             * reading, and one registration now saves a second later */
             if (r != 0 && errno == EINPROGRESS)
-                return asy__opfd_queue(loop, f, &f->writeq_, op, ASY_WRITABLE);
+                return asy__opfd_queue(loop, f, &f->writeq_, op, ASY_WRITABLE | ASY_READABLE);
             op->result = r == 0 ? 0 : asy__errno();
             asy__op_done(loop, op);
             return 0;
@@ -3705,7 +3763,7 @@ ASY__INTERNAL void asy__opfd_close(asy_loop_t *loop, asy__opfd *f) {
     f->flags_ |= ASY__FD_CLOSED;
     asy__cancel_all(loop, &f->readq_);
     asy__cancel_all(loop, &f->writeq_);
-    if (f->io.fd >= 0) asy__io_close(loop, &f->io);
+    if (f->io.fd >= 0) asy__io_forget(loop, &f->io, !(f->flags_ & ASY__FD_SHARED));
 }
 
 ASY__INTERNAL void asy__opfd_flush(asy_loop_t *loop, asy__opfd *f) {
@@ -4189,8 +4247,10 @@ ASYNCRT_API size_t asy_sock_write_queue_size(const asy_sock_t *s) {
     return s ? s->write_queue_size_ : 0;
 }
 
-ASYNCRT_API int asy_sock_fileno(const asy_sock_t *s) {
+ASYNCRT_API int asy_sock_fileno(asy_sock_t *s) {
     if (!s || s->fd_.io.fd < 0) return ASY_EBADF;
+    /* the caller may dup or pass it on: close it the careful way */
+    s->fd_.flags_ |= ASY__FD_SHARED;
     return s->fd_.io.fd;
 }
 
@@ -4518,7 +4578,7 @@ ASYNCRT_API int asy_tcp_open(asy_tcp_t *tcp, int fd) {
     if (!asy__tcp_ok(tcp) || fd < 0) return ASY_EINVAL;
     if (tcp->fd_.io.fd >= 0) return ASY_EBUSY;
     if ((r = asy__set_nonblock_cloexec(fd)) != 0) return r;
-    asy__sock_adopt((asy_sock_t *)tcp, fd, ASY__FD_SOCKET);
+    asy__sock_adopt((asy_sock_t *)tcp, fd, ASY__FD_SOCKET | ASY__FD_SHARED);
     tcp->flags_ |= ASY__S_CONNECTED;
     return 0;
 }
@@ -4658,7 +4718,7 @@ ASYNCRT_API int asy_pipe_open(asy_pipe_t *pipe, int fd) {
     if (!(fl & O_NONBLOCK) && fcntl(fd, F_SETFL, fl | O_NONBLOCK) != 0) return asy__errno();
     sock = asy__is_socket(fd);
     if (!sock) asy__ignore_sigpipe();
-    asy__sock_adopt((asy_sock_t *)pipe, fd, sock ? ASY__FD_SOCKET : 0);
+    asy__sock_adopt((asy_sock_t *)pipe, fd, (sock ? ASY__FD_SOCKET : 0) | ASY__FD_SHARED);
     pipe->flags_ |= ASY__S_CONNECTED;
     if (fd <= 2) pipe->flags_ |= ASY__S_NOCLOSE;
     return 0;
@@ -4793,7 +4853,7 @@ ASYNCRT_API int asy_tty_init_at(asy_loop_t *loop, asy_tty_t *tty, int fd, const 
     if (!(fl & O_NONBLOCK) && fcntl(fd, F_SETFL, fl | O_NONBLOCK) != 0) return asy__errno();
     asy__ignore_sigpipe();
     asy__sock_init(loop, (asy_sock_t *)tty, ASY_HANDLE_TTY, file, line);
-    asy__sock_adopt((asy_sock_t *)tty, fd, 0);
+    asy__sock_adopt((asy_sock_t *)tty, fd, ASY__FD_SHARED);
     tty->flags_ |= ASY__S_CONNECTED;
     if (fd <= 2) tty->flags_ |= ASY__S_NOCLOSE;
     tty->saved_mode_ = NULL;
@@ -4931,7 +4991,7 @@ ASYNCRT_API int asy_udp_open(asy_udp_t *udp, int fd) {
     if (!asy__udp_ok(udp) || fd < 0) return ASY_EINVAL;
     if (udp->fd_.io.fd >= 0) return ASY_EBUSY;
     if ((r = asy__set_nonblock_cloexec(fd)) != 0) return r;
-    asy__opfd_init(&udp->fd_, fd, ASY__FD_SOCKET);
+    asy__opfd_init(&udp->fd_, fd, ASY__FD_SOCKET | ASY__FD_SHARED);
     return 0;
 }
 

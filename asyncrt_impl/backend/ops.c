@@ -43,19 +43,34 @@ ASY__INTERNAL void asy__ops_loop_close(asy_loop_t *loop) {
 
 static int asy__would_block(int e) { return e == EAGAIN || e == EWOULDBLOCK; }
 
+/* The pending phase's share: deliver parked completions.  Ops a callback
+ * finishes meanwhile (a write cb that writes again, completed at submit)
+ * are delivered in the same phase, a bounded number of rounds, so a
+ * writer fills the socket buffer in one iteration instead of one chunk
+ * per iteration; what is left waits for the next iteration. */
+#define ASY__DONE_ROUNDS 16
 static void asy__ops_run_done(void *arg) {
     asy_loop_t *loop = (asy_loop_t *)arg;
     asy__queue q;
+    int rounds = ASY__DONE_ROUNDS;
+    /* pending_armed_ stays set: new completions join done_ without a
+     * second registration */
+    while (!asy__queue_empty(&loop->ops_.done_) && rounds-- > 0) {
+        asy__queue_init(&q);
+        asy__queue_move(&loop->ops_.done_, &q);
+        while (!asy__queue_empty(&q)) {
+            asy__op *op = ASY_CONTAINER_OF(asy__queue_head(&q), asy__op, link_);
+            asy__queue_remove(&op->link_);
+            op->state_ = ASY__OPS_IDLE;
+            op->fd_->ndone_--;
+            op->cb(op);
+            asy__after_cb(loop);
+        }
+    }
     loop->ops_.pending_armed_ = 0;
-    asy__queue_init(&q);
-    asy__queue_move(&loop->ops_.done_, &q);
-    while (!asy__queue_empty(&q)) {
-        asy__op *op = ASY_CONTAINER_OF(asy__queue_head(&q), asy__op, link_);
-        asy__queue_remove(&op->link_);
-        op->state_ = ASY__OPS_IDLE;
-        op->fd_->ndone_--;
-        op->cb(op);
-        asy__after_cb(loop);
+    if (!asy__queue_empty(&loop->ops_.done_)) {
+        loop->ops_.pending_armed_ = 1;
+        asy_defer(loop, &loop->ops_.pending_, asy__ops_run_done, loop);
     }
 }
 
@@ -72,10 +87,10 @@ static void asy__op_done(asy_loop_t *loop, asy__op *op) {
 
 static int asy__op_buffer(asy_loop_t *loop, asy__op *op) {
     if (op->flags & ASY__OPF_LOOPBUF) {
-        if (!loop->ops_.rbuf_) loop->ops_.rbuf_ = (char *)asy__malloc(ASY__READ_SUGGEST);
+        if (!loop->ops_.rbuf_) loop->ops_.rbuf_ = (char *)asy__malloc(ASY__LOOPBUF_SIZE);
         if (!loop->ops_.rbuf_) return ASY_ENOMEM;
         op->u.rw.base = loop->ops_.rbuf_;
-        op->u.rw.len = ASY__READ_SUGGEST;
+        op->u.rw.len = ASY__LOOPBUF_SIZE;
         return 0;
     }
     if (!op->u.rw.base && op->u.rw.alloc) op->u.rw.alloc(op, ASY__READ_SUGGEST);
@@ -97,7 +112,10 @@ static int asy__perform_write(asy__opfd *f, asy__op *op) {
         if (cnt == 0) return ASY__P_DONE;
         if (cnt > 1024) cnt = 1024; /* IOV_MAX on every system we run on */
         for (i = 0; i < cnt; i++) want += iov[i].len;
-        if (f->flags_ & ASY__FD_SOCKET) {
+        if ((f->flags_ & ASY__FD_SOCKET) && cnt == 1) {
+            /* send() skips sendmsg's msghdr copy: the common case */
+            n = send(f->io.fd, iov->base, iov->len, MSG_NOSIGNAL);
+        } else if (f->flags_ & ASY__FD_SOCKET) {
             struct msghdr m;
             memset(&m, 0, sizeof(m));
             m.msg_iov = (struct iovec *)(void *)iov;
@@ -308,7 +326,7 @@ ASY__INTERNAL void asy__opfd_init(asy__opfd *f, int fd, unsigned flags) {
 
 static int asy__opfd_queue(asy_loop_t *loop, asy__opfd *f, asy__queue *q, asy__op *op,
                            unsigned ev) {
-    if (!(f->io.events & ev)) {
+    if ((f->io.events & ev) != ev) {
         int r = asy__io_start(loop, &f->io, ev);
         if (r) return r;
     }
@@ -337,8 +355,10 @@ ASY__INTERNAL int asy__op_submit(asy_loop_t *loop, asy__opfd *f, asy__op *op) {
             do
                 r = connect(f->io.fd, (const struct sockaddr *)op->u.wv.addr, (socklen_t)op->aux);
             while (r != 0 && errno == EINTR);
+            /* watch reads too: the connect callback nearly always starts
+             * reading, and one registration now saves a second later */
             if (r != 0 && errno == EINPROGRESS)
-                return asy__opfd_queue(loop, f, &f->writeq_, op, ASY_WRITABLE);
+                return asy__opfd_queue(loop, f, &f->writeq_, op, ASY_WRITABLE | ASY_READABLE);
             op->result = r == 0 ? 0 : asy__errno();
             asy__op_done(loop, op);
             return 0;
@@ -377,7 +397,7 @@ ASY__INTERNAL void asy__opfd_close(asy_loop_t *loop, asy__opfd *f) {
     f->flags_ |= ASY__FD_CLOSED;
     asy__cancel_all(loop, &f->readq_);
     asy__cancel_all(loop, &f->writeq_);
-    if (f->io.fd >= 0) asy__io_close(loop, &f->io);
+    if (f->io.fd >= 0) asy__io_forget(loop, &f->io, !(f->flags_ & ASY__FD_SHARED));
 }
 
 ASY__INTERNAL void asy__opfd_flush(asy_loop_t *loop, asy__opfd *f) {
