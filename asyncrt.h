@@ -233,6 +233,13 @@ ASYNCRT_API unsigned asy_version(void);
     XX(EOF, -4095, "end of file")                                            \
     XX(EUNKNOWN, -4094, "unknown error")                                     \
     XX(ECHARSET, -4096, "invalid Unicode character")                  \
+    XX(EPREMATURE_CLOSE, -4200, "stream closed before it finished")          \
+    XX(ESTREAM_DESTROYED, -4201, "stream was destroyed")                     \
+    XX(EWRITE_AFTER_END, -4202, "write after end")                           \
+    XX(EPUSH_AFTER_EOF, -4203, "push after the end of the stream")           \
+    XX(EMULTIPLE_CALLBACK, -4204, "callback called more than once")          \
+    XX(EUNSHIFT_AFTER_END, -4205, "unshift after the end event")             \
+    XX(ESTREAM_FINISHED, -4206, "stream already finished")                   \
     XX(EAI_ADDRFAMILY, -3000, "address family not supported")                \
     XX(EAI_AGAIN, -3001, "temporary failure")                                \
     XX(EAI_BADFLAGS, -3002, "bad ai_flags value")                            \
@@ -343,6 +350,294 @@ typedef struct asy__heap {
     uint32_t cap;
     uint64_t next_seq;
 } asy__heap;
+
+#line 1 "asyncrt_impl/buf/buf.h"
+/* asy_buf_t: Node's Buffer.  A buffer is a *view* (pointer + length) into
+ * reference-counted storage.  Slicing makes another view of the same bytes,
+ * so writes through a slice show in the parent, and the storage lives until
+ * the last view is released (docs/buf.md).
+ *
+ * Ownership: every asy_buf_t a function fills in (`out`) holds one
+ * reference and must be given back with asy_buf_release().  `out` is treated
+ * as uninitialised: release what it held before reusing it.  On error `out`
+ * is left empty, so releasing it is always safe.  A plain struct copy
+ * (`asy_buf_t v = *b`) is a *borrowed* view: valid while an owner holds its
+ * reference, never released.  Do not grow a view's len by hand.
+ *
+ * Reference counts are plain integers: a buffer belongs to one thread at a
+ * time (its loop).  Handing a buffer to another thread is fine as long as
+ * the two threads never retain/release views of the same storage at once.
+ *
+ * Empty buffers own no storage; their data pointer may be NULL. */
+
+typedef struct asy__buf_storage asy__buf_storage;
+
+typedef struct asy_buf {
+    asy__buf_storage *store; /* NULL for an empty buffer */
+    uint8_t *data;
+    size_t len;
+} asy_buf_t;
+
+/* `asy_buf_t b = ASY_BUF_INIT;` is the empty buffer. */
+#define ASY_BUF_INIT {NULL, NULL, 0}
+
+/* "To the end" / "not given" for the signed position arguments below, which
+ * otherwise follow Node: negative values count back from the end. */
+#define ASY_BUF_END PTRDIFF_MAX
+
+/* Text encodings, as Node names them (asy_encoding_from_name). */
+typedef enum asy_encoding {
+    ASY_ENC_UTF8 = 0,
+    ASY_ENC_HEX,
+    ASY_ENC_BASE64,
+    ASY_ENC_BASE64URL,
+    ASY_ENC_LATIN1, /* "binary" too */
+    ASY_ENC_ASCII,
+    ASY_ENC_UTF16LE /* "ucs2" too */
+} asy_encoding_t;
+
+/* Decoding flag: skip bad input the way Node does instead of failing with
+ * ASY_EINVAL (base64: skip characters outside the alphabet, stop at '=';
+ * hex: stop at the first bad pair; utf8/utf16le: U+FFFD for bad sequences;
+ * latin1/ascii: keep the low byte of code points above U+00FF). */
+#define ASY_BUF_LENIENT 1u
+
+/* Called when external storage (asy_buf_from_external) is no longer used. */
+typedef void (*asy_buf_free_cb)(void *data, void *hint);
+
+/* ---- creating and releasing -------------------------------------------- */
+
+ASYNCRT_API void asy_buf_init(asy_buf_t *b);
+/* len zero-filled bytes (Buffer.alloc). */
+ASYNCRT_API int asy_buf_alloc(asy_buf_t *out, size_t len);
+/* len bytes of unspecified content (Buffer.allocUnsafe). */
+ASYNCRT_API int asy_buf_alloc_unsafe(asy_buf_t *out, size_t len);
+/* A copy of len bytes (Buffer.from(array)). */
+ASYNCRT_API int asy_buf_from_bytes(asy_buf_t *out, const void *bytes, size_t len);
+/* Decodes a NUL-terminated string, strictly (Buffer.from(string, enc)). */
+ASYNCRT_API int asy_buf_from_string(asy_buf_t *out, const char *str, asy_encoding_t enc);
+/* Decodes len bytes of str; flags: 0 or ASY_BUF_LENIENT. */
+ASYNCRT_API int asy_buf_from_stringn(asy_buf_t *out, const char *str, size_t len,
+                                     asy_encoding_t enc, unsigned flags);
+/* Wraps memory the caller owns without copying; free_cb(data, hint) runs
+ * when the last view is released (free_cb may be NULL).  When this call
+ * fails, free_cb is not called. */
+ASYNCRT_API int asy_buf_from_external(asy_buf_t *out, void *data, size_t len,
+                                      asy_buf_free_cb free_cb, void *hint);
+/* A deep copy with its own storage (Buffer.from(buffer)). */
+ASYNCRT_API int asy_buf_dup(asy_buf_t *out, const asy_buf_t *src);
+/* Another owning view of all of src (one more reference, no copy). */
+ASYNCRT_API int asy_buf_retain(asy_buf_t *out, const asy_buf_t *src);
+/* Drops b's reference and leaves b empty.  NULL and empty are fine. */
+ASYNCRT_API void asy_buf_release(asy_buf_t *b);
+/* How many views hold b's storage (0 for an empty buffer). */
+ASYNCRT_API size_t asy_buf_refcount(const asy_buf_t *b);
+
+/* An owning view of src[start, end) that shares memory (buf.subarray and
+ * buf.slice).  Negative positions count from the end, both are clamped to
+ * [0, len]; end <= start gives an empty buffer.  ASY_BUF_END = len. */
+ASYNCRT_API int asy_buf_slice(asy_buf_t *out, const asy_buf_t *src, ptrdiff_t start,
+                              ptrdiff_t end);
+ASYNCRT_API int asy_buf_subarray(asy_buf_t *out, const asy_buf_t *src, ptrdiff_t start,
+                                 ptrdiff_t end);
+
+/* ---- strings ----------------------------------------------------------- */
+
+/* Encodes b as a NUL-terminated string in *out (buf.toString(enc)); free
+ * it with asy_free().  *out_len (may be NULL) gets its length without the
+ * NUL.  utf8 replaces invalid sequences with U+FFFD exactly as Node does;
+ * latin1 and ascii produce the UTF-8 of the code points (ascii clears the
+ * high bit first); utf16le drops an odd last byte and turns lone
+ * surrogates into U+FFFD.  base64url has no padding, base64 has. */
+ASYNCRT_API int asy_buf_to_string(const asy_buf_t *b, asy_encoding_t enc, char **out,
+                                  size_t *out_len);
+/* Length of asy_buf_to_string's result, without the NUL. */
+ASYNCRT_API ptrdiff_t asy_buf_string_length(const asy_buf_t *b, asy_encoding_t enc);
+/* Encodes into dst without allocating and without a NUL; returns the length
+ * written or ASY_ERANGE (nothing written) when cap is too small. */
+ASYNCRT_API ptrdiff_t asy_buf_encode_into(const asy_buf_t *b, asy_encoding_t enc, char *dst,
+                                          size_t cap);
+/* Decodes str into b at offset (buf.write(string, offset, enc)); returns the
+ * bytes written.  When it does not fit, writes what fits without splitting
+ * a character.  Strict mode checks the whole string before writing. */
+ASYNCRT_API ptrdiff_t asy_buf_write_string(asy_buf_t *b, size_t offset, const char *str,
+                                           size_t len, asy_encoding_t enc, unsigned flags);
+/* Exactly how many bytes asy_buf_from_stringn would produce (Buffer.byteLength),
+ * or ASY_EINVAL for input it would reject. */
+ASYNCRT_API ptrdiff_t asy_buf_byte_length(const char *str, size_t len, asy_encoding_t enc,
+                                          unsigned flags);
+/* 1 if the bytes are well-formed UTF-8 (no overlongs, no surrogates, nothing
+ * above U+10FFFF), else 0 (buffer.isUtf8). */
+ASYNCRT_API int asy_utf8_valid(const void *bytes, size_t len);
+ASYNCRT_API int asy_buf_is_utf8(const asy_buf_t *b);
+/* Node's encoding names, case-insensitive: utf8, utf-8, hex, base64,
+ * base64url, latin1, binary, ascii, utf16le, utf-16le, ucs2, ucs-2.
+ * Returns the asy_encoding_t value or ASY_EINVAL. */
+ASYNCRT_API int asy_encoding_from_name(const char *name);
+/* Canonical name ("utf8"...), or NULL for an unknown value. */
+ASYNCRT_API const char *asy_encoding_name(asy_encoding_t enc);
+/* Frees memory asyncrt allocated for the caller (asy_buf_to_string). */
+ASYNCRT_API void asy_free(void *p);
+
+/* ---- comparing, searching, copying ------------------------------------- */
+
+/* 1 when both hold the same bytes, else 0. */
+ASYNCRT_API int asy_buf_equals(const asy_buf_t *a, const asy_buf_t *b);
+/* -1, 0 or 1 by bytewise order, a shorter prefix first (Buffer.compare). */
+ASYNCRT_API int asy_buf_compare(const asy_buf_t *a, const asy_buf_t *b);
+
+/* buf.indexOf / lastIndexOf with Node's byteOffset rules (negative counts
+ * from the end; lastIndexOf finds matches starting at or before it, and
+ * ASY_BUF_END searches the whole buffer).  Return the position, or -1 when
+ * there is no match; they never fail (bad arguments find nothing).  An
+ * empty needle matches at the clamped offset, as in Node. */
+ASYNCRT_API ptrdiff_t asy_buf_index_of(const asy_buf_t *b, const void *needle, size_t n,
+                                       ptrdiff_t byte_offset);
+ASYNCRT_API ptrdiff_t asy_buf_last_index_of(const asy_buf_t *b, const void *needle, size_t n,
+                                            ptrdiff_t byte_offset);
+/* The needle is str decoded (strictly) with enc; undecodable finds nothing. */
+ASYNCRT_API ptrdiff_t asy_buf_index_of_string(const asy_buf_t *b, const char *str,
+                                              ptrdiff_t byte_offset, asy_encoding_t enc);
+ASYNCRT_API ptrdiff_t asy_buf_last_index_of_string(const asy_buf_t *b, const char *str,
+                                                   ptrdiff_t byte_offset, asy_encoding_t enc);
+ASYNCRT_API int asy_buf_includes(const asy_buf_t *b, const void *needle, size_t n,
+                                 ptrdiff_t byte_offset);
+ASYNCRT_API int asy_buf_includes_string(const asy_buf_t *b, const char *str,
+                                        ptrdiff_t byte_offset, asy_encoding_t enc);
+
+/* buf.fill: repeats the pattern over [start, end) (ASY_BUF_END = len).
+ * ASY_ERANGE when start < 0 or end > len; ASY_EINVAL for an empty pattern.
+ * The string form decodes str strictly; "" fills with zeros, as in Node. */
+ASYNCRT_API int asy_buf_fill(asy_buf_t *b, const void *pattern, size_t n, ptrdiff_t start,
+                             ptrdiff_t end);
+ASYNCRT_API int asy_buf_fill_byte(asy_buf_t *b, int value, ptrdiff_t start, ptrdiff_t end);
+ASYNCRT_API int asy_buf_fill_string(asy_buf_t *b, const char *str, asy_encoding_t enc,
+                                    ptrdiff_t start, ptrdiff_t end);
+
+/* source.copy(target, targetStart, sourceStart, sourceEnd): copies what fits
+ * (overlap is fine) and returns the count.  ASY_ERANGE when a position is
+ * negative or source_start > source length; source_end is clamped. */
+ASYNCRT_API ptrdiff_t asy_buf_copy(const asy_buf_t *source, asy_buf_t *target,
+                                   ptrdiff_t target_start, ptrdiff_t source_start,
+                                   ptrdiff_t source_end);
+/* Buffer.concat(list, totalLength): a new buffer of the count buffers in a
+ * row.  total_len ASY_BUF_END = the sum; a smaller one truncates, a larger
+ * one zero-fills; negative is ASY_ERANGE. */
+ASYNCRT_API int asy_buf_concat(asy_buf_t *out, const asy_buf_t *list, size_t count,
+                               ptrdiff_t total_len);
+
+/* ---- numbers (buf.readUInt16LE & co.) ----------------------------------
+ * Every read and write is bounds-checked: ASY_ERANGE when off + size > len,
+ * and nothing is read or written.  Floats are IEEE 754 binary32/binary64. */
+
+ASYNCRT_API int asy_buf_read_u8(const asy_buf_t *b, size_t off, uint8_t *v);
+ASYNCRT_API int asy_buf_read_i8(const asy_buf_t *b, size_t off, int8_t *v);
+ASYNCRT_API int asy_buf_read_u16_le(const asy_buf_t *b, size_t off, uint16_t *v);
+ASYNCRT_API int asy_buf_read_u16_be(const asy_buf_t *b, size_t off, uint16_t *v);
+ASYNCRT_API int asy_buf_read_i16_le(const asy_buf_t *b, size_t off, int16_t *v);
+ASYNCRT_API int asy_buf_read_i16_be(const asy_buf_t *b, size_t off, int16_t *v);
+ASYNCRT_API int asy_buf_read_u32_le(const asy_buf_t *b, size_t off, uint32_t *v);
+ASYNCRT_API int asy_buf_read_u32_be(const asy_buf_t *b, size_t off, uint32_t *v);
+ASYNCRT_API int asy_buf_read_i32_le(const asy_buf_t *b, size_t off, int32_t *v);
+ASYNCRT_API int asy_buf_read_i32_be(const asy_buf_t *b, size_t off, int32_t *v);
+ASYNCRT_API int asy_buf_read_u64_le(const asy_buf_t *b, size_t off, uint64_t *v);
+ASYNCRT_API int asy_buf_read_u64_be(const asy_buf_t *b, size_t off, uint64_t *v);
+ASYNCRT_API int asy_buf_read_i64_le(const asy_buf_t *b, size_t off, int64_t *v);
+ASYNCRT_API int asy_buf_read_i64_be(const asy_buf_t *b, size_t off, int64_t *v);
+ASYNCRT_API int asy_buf_read_float_le(const asy_buf_t *b, size_t off, float *v);
+ASYNCRT_API int asy_buf_read_float_be(const asy_buf_t *b, size_t off, float *v);
+ASYNCRT_API int asy_buf_read_double_le(const asy_buf_t *b, size_t off, double *v);
+ASYNCRT_API int asy_buf_read_double_be(const asy_buf_t *b, size_t off, double *v);
+
+ASYNCRT_API int asy_buf_write_u8(asy_buf_t *b, size_t off, uint8_t v);
+ASYNCRT_API int asy_buf_write_i8(asy_buf_t *b, size_t off, int8_t v);
+ASYNCRT_API int asy_buf_write_u16_le(asy_buf_t *b, size_t off, uint16_t v);
+ASYNCRT_API int asy_buf_write_u16_be(asy_buf_t *b, size_t off, uint16_t v);
+ASYNCRT_API int asy_buf_write_i16_le(asy_buf_t *b, size_t off, int16_t v);
+ASYNCRT_API int asy_buf_write_i16_be(asy_buf_t *b, size_t off, int16_t v);
+ASYNCRT_API int asy_buf_write_u32_le(asy_buf_t *b, size_t off, uint32_t v);
+ASYNCRT_API int asy_buf_write_u32_be(asy_buf_t *b, size_t off, uint32_t v);
+ASYNCRT_API int asy_buf_write_i32_le(asy_buf_t *b, size_t off, int32_t v);
+ASYNCRT_API int asy_buf_write_i32_be(asy_buf_t *b, size_t off, int32_t v);
+ASYNCRT_API int asy_buf_write_u64_le(asy_buf_t *b, size_t off, uint64_t v);
+ASYNCRT_API int asy_buf_write_u64_be(asy_buf_t *b, size_t off, uint64_t v);
+ASYNCRT_API int asy_buf_write_i64_le(asy_buf_t *b, size_t off, int64_t v);
+ASYNCRT_API int asy_buf_write_i64_be(asy_buf_t *b, size_t off, int64_t v);
+ASYNCRT_API int asy_buf_write_float_le(asy_buf_t *b, size_t off, float v);
+ASYNCRT_API int asy_buf_write_float_be(asy_buf_t *b, size_t off, float v);
+ASYNCRT_API int asy_buf_write_double_le(asy_buf_t *b, size_t off, double v);
+ASYNCRT_API int asy_buf_write_double_be(asy_buf_t *b, size_t off, double v);
+
+#line 1 "asyncrt_impl/buf/bufchain.h"
+/* asy_bufchain_t: a byte queue made of buffer views, for stream and socket
+ * buffers and parsers.  Appending a buffer and consuming from the front are
+ * O(1) and copy nothing: the chain keeps views (references) of the buffers
+ * you give it.  Small byte appends are copied into spare room at the end of
+ * the last segment when the chain may use it, so many tiny writes do not
+ * make many tiny segments.
+ *
+ * The chain is a caller-owned struct: asy_bufchain_init() it, and
+ * asy_bufchain_reset() it to release everything it holds. */
+
+/* One piece of memory for scatter/gather I/O.  On POSIX it has the layout of
+ * struct iovec (iov_base, iov_len), so an array of it can be passed to
+ * writev/readv with a cast.  (Windows' WSABUF is laid out differently.) */
+typedef struct asy_iovec {
+    void *base;
+    size_t len;
+} asy_iovec_t;
+
+typedef struct asy_bufchain {
+    asy_buf_t *segs; /* ring of views; the private fields below index it */
+    size_t cap;      /* slots in segs (a power of two, or 0) */
+    size_t head;     /* slot of the first segment */
+    size_t count;    /* segments in use */
+    size_t len;      /* bytes in the chain */
+} asy_bufchain_t;
+
+ASYNCRT_API void asy_bufchain_init(asy_bufchain_t *c);
+/* Releases every segment and the ring; the chain is empty and reusable. */
+ASYNCRT_API void asy_bufchain_reset(asy_bufchain_t *c);
+/* Bytes queued. */
+ASYNCRT_API size_t asy_bufchain_len(const asy_bufchain_t *c);
+/* Segments queued. */
+ASYNCRT_API size_t asy_bufchain_count(const asy_bufchain_t *c);
+
+/* Appends a new view of b (the caller keeps its own reference). */
+ASYNCRT_API int asy_bufchain_append(asy_bufchain_t *c, const asy_buf_t *b);
+/* Appends b and takes over its reference: b is left empty on success and
+ * untouched on failure. */
+ASYNCRT_API int asy_bufchain_append_move(asy_bufchain_t *c, asy_buf_t *b);
+/* Appends a copy of n bytes. */
+ASYNCRT_API int asy_bufchain_append_bytes(asy_bufchain_t *c, const void *bytes, size_t n);
+/* Puts a view of b in front (readable.unshift). */
+ASYNCRT_API int asy_bufchain_prepend(asy_bufchain_t *c, const asy_buf_t *b);
+
+/* Drops up to n bytes from the front; returns how many were dropped. */
+ASYNCRT_API size_t asy_bufchain_consume(asy_bufchain_t *c, size_t n);
+/* Removes the first min(n, len) bytes into *out.  When they lie in one
+ * segment, *out shares its memory; otherwise they are copied together. */
+ASYNCRT_API int asy_bufchain_take(asy_bufchain_t *c, size_t n, asy_buf_t *out);
+/* The whole content as one buffer (Buffer.concat of the segments) without
+ * consuming it; shares memory when there is a single segment. */
+ASYNCRT_API int asy_bufchain_flatten(const asy_bufchain_t *c, asy_buf_t *out);
+
+/* Copies up to n bytes starting offset bytes in, without consuming them;
+ * returns the count copied. */
+ASYNCRT_API size_t asy_bufchain_peek(const asy_bufchain_t *c, size_t offset, void *dst,
+                                     size_t n);
+/* A borrowed view of segment i (0 = front): valid until the chain is next
+ * changed; asy_buf_retain() it to keep it.  ASY_ERANGE past the end. */
+ASYNCRT_API int asy_bufchain_segment(const asy_bufchain_t *c, size_t i, asy_buf_t *view);
+/* Fills up to max_iov entries with the front segments, covering at most
+ * max_bytes (the last entry is cut short to fit); returns the count.  The
+ * memory stays valid until those bytes are consumed. */
+ASYNCRT_API size_t asy_bufchain_gather(const asy_bufchain_t *c, asy_iovec_t *iov,
+                                       size_t max_iov, size_t max_bytes);
+/* Position of the first occurrence of needle at or after offset, across
+ * segment boundaries, or -1. */
+ASYNCRT_API ptrdiff_t asy_bufchain_index_of(const asy_bufchain_t *c, const void *needle,
+                                            size_t n, size_t offset);
 
 #if ASYNCRT_OS_POSIX
 #line 1 "asyncrt_impl/loop/handle.h"
@@ -858,6 +1153,364 @@ ASYNCRT_API double asy_loop_elu(const asy_loop_metrics_t *now, const asy_loop_me
  * resolution_ms and records how late it ran in a histogram (1 us buckets
  * growing logarithmically).  0 stops it; restarting resets it. */
 ASYNCRT_API int asy_loop_lag_monitor(asy_loop_t *loop, uint64_t resolution_ms);
+
+#endif /* ASYNCRT_OS_POSIX */
+#if ASYNCRT_OS_POSIX
+#line 1 "asyncrt_impl/stream/stream.h"
+/* Streams: Node's Readable, Writable, Duplex, Transform and PassThrough
+ * (docs/stream.md).
+ *
+ * One struct, asy_stream_t, is every kind of stream; the *_init function
+ * picks the kind.  Chunks are asy_buf_t views: in byte mode highWaterMark
+ * counts bytes, in object mode it counts chunks (an object-mode chunk may
+ * be any buffer, an empty one included, or a pointer wrapped by
+ * asy_stream_push_obj / asy_stream_write_obj).
+ *
+ * Two audiences:
+ *   - users of a stream set an asy_stream_events struct of callbacks and
+ *     call read / write / pause / resume / end / destroy / pipe;
+ *   - implementers (a socket, a file, zlib, TLS, your own source or sink)
+ *     give an asy_stream_impl vtable, Node's _read / _write / _writev /
+ *     _final / _destroy / _construct / _transform / _flush, and report each
+ *     completion with the matching asy_stream_*_done call.
+ *
+ * Event timing follows Node 20: 'data' is synchronous (inside push when
+ * flowing with an empty buffer, else inside the flow started on a
+ * nextTick); 'end', 'finish', 'close', 'error', 'readable' and write
+ * callbacks of synchronous writes come on process.nextTick; 'drain' and
+ * write callbacks come synchronously from an asynchronous write completion
+ * and on nextTick from a synchronous one.
+ *
+ * Lifetime: the struct is the caller's.  on_close is the last call the
+ * library makes with the stream: free or reuse its memory there (or later).
+ * A stream that never closes (autoDestroy off and never destroyed) keeps
+ * whatever it buffers: destroy it.  Streams do not keep the loop alive. */
+
+typedef struct asy_stream_s asy_stream_t;
+
+/* Completion of a write, of end(), of finished(): status 0 or ASY_E*. */
+typedef void (*asy_stream_cb)(asy_stream_t *s, int status, void *arg);
+
+/* Events, Node's names.  Any member may be NULL.  The chunk given to
+ * on_data is borrowed: asy_buf_retain() it to keep it past the call. */
+typedef struct asy_stream_events {
+    void (*on_data)(asy_stream_t *s, const asy_buf_t *chunk);
+    /* Paused mode: data (or the end) is ready for asy_stream_read. */
+    void (*on_readable)(asy_stream_t *s);
+    void (*on_end)(asy_stream_t *s);
+    void (*on_error)(asy_stream_t *s, int err);
+    void (*on_drain)(asy_stream_t *s);
+    void (*on_finish)(asy_stream_t *s);
+    void (*on_close)(asy_stream_t *s);
+    void (*on_pause)(asy_stream_t *s);
+    void (*on_resume)(asy_stream_t *s);
+} asy_stream_events;
+
+/* The implementer's vtable.  Each member that takes a callback in Node
+ * completes with a *_done call instead, now or later, exactly once. */
+typedef struct asy_stream_impl {
+    /* Optional (_construct): runs on the next tick after init; reads,
+     * writes and destroy wait for asy_stream_construct_done(s, err). */
+    void (*construct)(asy_stream_t *s);
+    /* Readable (_read): produce up to about `size` bytes (items) with
+     * asy_stream_push*, now or later; asy_stream_push_end at EOF.  Not
+     * called again until something was pushed.  NULL: a pure push source. */
+    void (*read)(asy_stream_t *s, size_t size);
+    /* Writable (_write): consume one chunk, then asy_stream_write_done.
+     * The chunk stays valid until then (retain it to keep it longer). */
+    void (*write)(asy_stream_t *s, const asy_buf_t *chunk);
+    /* Optional (_writev): several buffered chunks at once (after cork, or
+     * while a write was in flight); one asy_stream_write_done for all. */
+    void (*writev)(asy_stream_t *s, const asy_buf_t *chunks, size_t n);
+    /* Optional (_final): after end(), once every write is done and before
+     * 'finish'; complete with asy_stream_final_done. */
+    void (*final)(asy_stream_t *s);
+    /* Optional (_destroy): release resources; complete with
+     * asy_stream_destroy_done(s, err) (err may differ from the one given).
+     * Chunks handed to write/writev are not touched afterwards. */
+    void (*destroy)(asy_stream_t *s, int err);
+    /* Transform (_transform): push any output, then
+     * asy_stream_transform_done.  The chunk stays valid until then. */
+    void (*transform)(asy_stream_t *s, const asy_buf_t *chunk);
+    /* Optional (_flush): the input ended; push what is left, then
+     * asy_stream_flush_done. */
+    void (*flush)(asy_stream_t *s);
+} asy_stream_impl;
+
+/* Zero means "default" for every field; NULL options mean all defaults. */
+typedef struct asy_stream_opts {
+    /* Bytes, or chunks in object mode; 0: Node's default (16 KiB, or 16
+     * chunks).  ASY_STREAM_HWM_ZERO is a real 0 ("never read ahead",
+     * "every write waits for drain").  For a duplex it sets both sides and
+     * wins over the per-side values, as in Node. */
+    size_t high_water_mark;
+    size_t readable_high_water_mark;
+    size_t writable_high_water_mark;
+    int object_mode;          /* both sides */
+    int readable_object_mode; /* duplex / transform: one side only */
+    int writable_object_mode;
+    /* autoDestroy: false -- the stream is not destroyed after 'end' and
+     * 'finish', so no 'close' until asy_stream_destroy. */
+    int no_auto_destroy;
+    /* allowHalfOpen: false -- a duplex ends its writable side when its
+     * readable side ends. */
+    int no_half_open;
+} asy_stream_opts;
+
+#define ASY_STREAM_HWM_ZERO ((size_t)-1)
+/* asy_stream_read's n for Node's read() without an argument. */
+#define ASY_STREAM_READ_ALL ((size_t)-1)
+
+/* Async pull-read (for await ... of stream): status 0 with the next chunk
+ * (borrowed, retain to keep), ASY_EOF after the last one, or the error. */
+typedef void (*asy_stream_read_cb)(asy_stream_t *s, int status, const asy_buf_t *chunk,
+                                   void *arg);
+
+/* Private pieces the struct below holds. */
+typedef struct asy__stream_listener asy__stream_listener;
+struct asy__stream_cursor;
+struct asy__stream_wreq;
+struct asy__stream_cblist;
+struct asy__stream_endcb;
+struct asy__stream_awinfo;
+struct asy__stream_iter;
+
+struct asy_stream_s {
+    void *data;      /* for the stream's user */
+    void *impl_data; /* for the implementer */
+    asy_loop_t *loop;
+    /* -- everything below is private -- */
+    const asy_stream_impl *impl_;
+    const asy_stream_events *events_;
+    unsigned sflags_, rflags_, wflags_;
+    int err_;         /* the first error (Node's `errored`) */
+    int close_err_;   /* the error emitted just before 'close' */
+    int construct_err_;
+    unsigned ticks_;  /* queued nextTicks / microtasks that use the stream */
+    asy__queue listeners_; /* library listeners: pipe, pipeline, finished */
+    struct asy__stream_cursor *cursors_;
+    /* readable side */
+    size_t rhwm_, rlen_;
+    asy_bufchain_t rbuf_;           /* byte mode */
+    asy_buf_t *ritems_;             /* object mode: ring of chunks */
+    size_t rcap_, rhead_, rcount_;
+    unsigned data_listeners_, readable_listeners_, pipes_, await_drain_;
+    size_t xform_rlen_;             /* transform: rlen_ when _transform began */
+    /* writable side */
+    size_t whwm_, wlen_, writelen_, pendingcb_;
+    unsigned corked_;
+    asy_stream_cb writecb_;
+    void *writecb_arg_;
+    struct asy__stream_cblist *writecbs_; /* a writev's callbacks */
+    asy_buf_t wcur_;                      /* the chunk being written */
+    asy_buf_t *wv_bufs_;                  /* a writev's chunks */
+    size_t wv_n_, wv_cap_;
+    struct asy__stream_wreq *wq_;         /* buffered writes (ring) */
+    size_t wq_cap_, wq_head_, wq_count_;
+    struct asy__stream_awinfo *aw_cur_;   /* afterWriteTickInfo */
+    struct asy__stream_awinfo *aw_spare_; /* one kept for reuse */
+    asy_stream_cb werr_cb_;               /* a synchronous write error */
+    void *werr_arg_;
+    struct asy__stream_cblist *werr_list_;
+    int werr_status_;
+    struct asy__stream_endcb *endcbs_;    /* end(cb) callbacks */
+    size_t nendcbs_, endcbs_cap_;
+    struct asy__stream_iter *iter_; /* async pull-read */
+};
+
+/* ---- creating ------------------------------------------------------------ */
+
+/* Every init leaves the stream ready; it allocates nothing until data is
+ * buffered.  impl may be NULL for a readable (push source) and for
+ * passthrough; a writable needs write or writev, a transform transform.
+ * ASY_EINVAL otherwise. */
+ASYNCRT_API int asy_readable_init(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
+                                  const asy_stream_opts *opts);
+ASYNCRT_API int asy_writable_init(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
+                                  const asy_stream_opts *opts);
+ASYNCRT_API int asy_duplex_init(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
+                                const asy_stream_opts *opts);
+ASYNCRT_API int asy_transform_init(asy_loop_t *loop, asy_stream_t *s,
+                                   const asy_stream_impl *impl, const asy_stream_opts *opts);
+/* A transform that passes every chunk through unchanged. */
+ASYNCRT_API int asy_passthrough_init(asy_loop_t *loop, asy_stream_t *s,
+                                     const asy_stream_opts *opts);
+
+/* Sets the event callbacks (NULL: none).  The struct is not copied: keep
+ * it alive (a static const is typical).  Setting on_data is Node's
+ * on('data'): the stream starts flowing on the next tick unless it was
+ * paused explicitly.  Setting on_readable is on('readable'): paused mode. */
+ASYNCRT_API int asy_stream_set_events(asy_stream_t *s, const asy_stream_events *events);
+
+/* ---- readable: consuming ------------------------------------------------- */
+
+/* read(n): 1 and a chunk in *out (owned: release it) when one is ready, 0
+ * when not (then on_readable or on_data follow), <0 on bad arguments.
+ * n = ASY_STREAM_READ_ALL reads everything buffered; n = 0 only starts a
+ * read.  Object mode ignores n and returns one chunk.  As in Node, a chunk
+ * read this way is also given to on_data. */
+ASYNCRT_API int asy_stream_read(asy_stream_t *s, size_t n, asy_buf_t *out);
+ASYNCRT_API int asy_stream_pause(asy_stream_t *s);
+ASYNCRT_API int asy_stream_resume(asy_stream_t *s);
+/* 1 when paused (explicitly, or by a pipe's backpressure). */
+ASYNCRT_API int asy_stream_is_paused(const asy_stream_t *s);
+/* Puts a chunk back in front of the buffer (a view is kept, no copy). */
+ASYNCRT_API int asy_stream_unshift(asy_stream_t *s, const asy_buf_t *chunk);
+/* The C form of `for await (const chunk of stream)`: cb gets the next
+ * chunk, always asynchronously (a microtask); call again from cb for the
+ * one after.  At the end cb gets ASY_EOF (or the error) and the stream is
+ * destroyed, as the loop's exit does in Node; for a stream that closes,
+ * this comes after its on_close -- the library is done with the stream
+ * and cb may free it, but must not use it if on_close already freed it.
+ * One call may be outstanding (ASY_EBUSY otherwise).  The stream switches
+ * to paused mode; to stop early, destroy it. */
+ASYNCRT_API int asy_stream_read_async(asy_stream_t *s, asy_stream_read_cb cb, void *arg);
+
+/* ---- readable: producing (implementers, and push sources) --------------- */
+
+/* push(chunk): keeps a view of chunk (no copy).  Returns 1 while below
+ * highWaterMark (push more), 0 when the producer should wait for the next
+ * read call, ASY_EPUSH_AFTER_EOF after push_end (the stream is then
+ * destroyed with that error, as in Node), ASY_ENOMEM.  An empty chunk
+ * in byte mode only ends the pending read. */
+ASYNCRT_API int asy_stream_push(asy_stream_t *s, const asy_buf_t *chunk);
+/* Like push but takes over the caller's reference (chunk is left empty). */
+ASYNCRT_API int asy_stream_push_move(asy_stream_t *s, asy_buf_t *chunk);
+/* Pushes a copy of n bytes. */
+ASYNCRT_API int asy_stream_push_bytes(asy_stream_t *s, const void *bytes, size_t n);
+/* Object mode: pushes a pointer as an empty buffer whose data is obj;
+ * free_cb(obj, hint) (may be NULL) runs when the last view is released. */
+ASYNCRT_API int asy_stream_push_obj(asy_stream_t *s, void *obj, asy_buf_free_cb free_cb,
+                                    void *hint);
+/* push(null): the end of the data. */
+ASYNCRT_API int asy_stream_push_end(asy_stream_t *s);
+
+/* ---- writable -------------------------------------------------------------- */
+
+/* write(chunk, cb): keeps a view of chunk.  1 while the buffered amount is
+ * below highWaterMark, 0 when the caller should wait for on_drain.  cb
+ * (may be NULL) runs once the chunk is written, with its status.  Errors:
+ * ASY_EWRITE_AFTER_END, ASY_ESTREAM_DESTROYED (the stream is then
+ * errored, as in Node), ASY_ENOMEM; cb is not called then. */
+ASYNCRT_API int asy_stream_write(asy_stream_t *s, const asy_buf_t *chunk, asy_stream_cb cb,
+                                 void *arg);
+ASYNCRT_API int asy_stream_write_bytes(asy_stream_t *s, const void *bytes, size_t n,
+                                       asy_stream_cb cb, void *arg);
+ASYNCRT_API int asy_stream_write_obj(asy_stream_t *s, void *obj, asy_buf_free_cb free_cb,
+                                     void *hint, asy_stream_cb cb, void *arg);
+/* end(cb): no more writes; 'finish' follows once everything is written.
+ * cb (may be NULL) runs at finish, or with the error that prevented it. */
+ASYNCRT_API int asy_stream_end(asy_stream_t *s, asy_stream_cb cb, void *arg);
+/* cork / uncork: writes are buffered until the last uncork, then handed
+ * to writev together (one write each without writev). */
+ASYNCRT_API int asy_stream_cork(asy_stream_t *s);
+ASYNCRT_API int asy_stream_uncork(asy_stream_t *s);
+
+/* ---- both ------------------------------------------------------------------ */
+
+/* destroy(err): stops everything; on_error(err) (when err != 0) then
+ * on_close follow on the next tick, each exactly once.  Buffered writes
+ * complete with the error (ASY_ESTREAM_DESTROYED when err is 0). */
+ASYNCRT_API int asy_stream_destroy(asy_stream_t *s, int err);
+
+/* ---- implementer completions ------------------------------------------------ */
+
+ASYNCRT_API int asy_stream_construct_done(asy_stream_t *s, int err);
+/* ASY_EMULTIPLE_CALLBACK (and the stream is errored) when no write was
+ * waiting for it. */
+ASYNCRT_API int asy_stream_write_done(asy_stream_t *s, int status);
+ASYNCRT_API int asy_stream_final_done(asy_stream_t *s, int status);
+ASYNCRT_API int asy_stream_destroy_done(asy_stream_t *s, int err);
+ASYNCRT_API int asy_stream_transform_done(asy_stream_t *s, int status);
+ASYNCRT_API int asy_stream_flush_done(asy_stream_t *s, int status);
+
+/* ---- state (Node's properties) ---------------------------------------------- */
+
+ASYNCRT_API int asy_stream_is_readable(const asy_stream_t *s);   /* .readable */
+ASYNCRT_API int asy_stream_is_writable(const asy_stream_t *s);   /* .writable */
+ASYNCRT_API int asy_stream_readable_ended(const asy_stream_t *s); /* 'end' emitted */
+/* .readableFlowing: -1 (null: no consumer yet), 0 (paused), 1 (flowing) */
+ASYNCRT_API int asy_stream_readable_flowing(const asy_stream_t *s);
+ASYNCRT_API size_t asy_stream_readable_length(const asy_stream_t *s);
+ASYNCRT_API size_t asy_stream_readable_hwm(const asy_stream_t *s);
+ASYNCRT_API int asy_stream_writable_ended(const asy_stream_t *s);    /* end() called */
+ASYNCRT_API int asy_stream_writable_finished(const asy_stream_t *s); /* 'finish' emitted */
+ASYNCRT_API int asy_stream_writable_need_drain(const asy_stream_t *s);
+ASYNCRT_API size_t asy_stream_writable_length(const asy_stream_t *s);
+ASYNCRT_API size_t asy_stream_writable_hwm(const asy_stream_t *s);
+ASYNCRT_API unsigned asy_stream_writable_corked(const asy_stream_t *s);
+ASYNCRT_API int asy_stream_is_destroyed(const asy_stream_t *s);
+ASYNCRT_API int asy_stream_is_closed(const asy_stream_t *s);
+/* The stream's error (Node's .errored), 0 if none. */
+ASYNCRT_API int asy_stream_errored(const asy_stream_t *s);
+
+#line 1 "asyncrt_impl/stream/pipeline.h"
+/* Connecting streams: pipeline(), finished() and the old pipe().
+ *
+ * pipeline is the one to use: backpressure from end to end, the first
+ * error destroys every stream, and the callback runs exactly once, after
+ * every stream is done.  pipe() moves data with backpressure but, as in
+ * Node, neither forwards errors nor destroys anything: an error in one
+ * stream leaves the others open (the seed's warning). */
+
+typedef void (*asy_pipeline_cb)(int status, void *arg);
+
+/* pipeline(streams[0], ..., streams[n-1], cb): streams[0] must be
+ * readable, streams[n-1] writable, the ones between both.  cb(status, arg)
+ * runs once, on a nextTick, when the last stream finished (status 0) or
+ * after an error destroyed them all (status: the first error;
+ * ASY_EPREMATURE_CLOSE when a stream was destroyed without one).  The
+ * array is copied; the streams must stay valid until their on_close.
+ * ASY_EINVAL (n < 2, a NULL, a side missing), ASY_ENOMEM; cb not called. */
+ASYNCRT_API int asy_pipeline(asy_stream_t *const *streams, size_t n, asy_pipeline_cb cb,
+                             void *arg);
+
+/* finished(stream, cb): cb(s, status, arg) once the stream is done -- its
+ * readable side ended and its writable side finished, and it closed if it
+ * will -- with 0, the stream's error, or ASY_EPREMATURE_CLOSE when it
+ * closed first.  cb runs before the stream's own on_close. */
+ASYNCRT_API int asy_stream_finished(asy_stream_t *s, asy_stream_cb cb, void *arg);
+
+typedef struct asy_pipe_opts {
+    int no_end; /* { end: false }: do not end dst when src ends */
+} asy_pipe_opts;
+
+/* src.pipe(dst): every chunk of src is written to dst; when dst.write
+ * returns 0 src pauses until dst drains; dst ends with src unless
+ * opts->no_end.  One src may feed several destinations.  Errors are not
+ * forwarded (use asy_pipeline). */
+ASYNCRT_API int asy_stream_pipe(asy_stream_t *src, asy_stream_t *dst, const asy_pipe_opts *opts);
+/* src.unpipe(dst); dst NULL unpipes every destination.  ASY_ENOENT when
+ * dst is not piped from src. */
+ASYNCRT_API int asy_stream_unpipe(asy_stream_t *src, asy_stream_t *dst);
+
+#line 1 "asyncrt_impl/stream/lines.h"
+/* A line splitter (Node's readline over a stream, as a Transform): bytes
+ * in, one object-mode chunk per line out, without its line ending.  Lines
+ * may be split across input chunks anywhere; "\n" and "\r\n" both end a
+ * line (a lone "\r" inside a line is kept); a last line without a newline
+ * is still emitted, and "a\n" gives one line, not a trailing empty one.
+ *
+ * A line that lies inside one input chunk is a view into it (no copy);
+ * one that spans chunks is copied together once. */
+
+typedef struct asy_line_splitter_opts {
+    /* Lines buffered on the readable side before the input waits: 0 = 16. */
+    size_t high_water_mark;
+    /* Longest line accepted, in bytes without its ending; a longer one
+     * destroys the stream with ASY_ENOBUFS.  0 = no limit. */
+    size_t max_line;
+} asy_line_splitter_opts;
+
+typedef struct asy_line_splitter_s {
+    asy_stream_t stream; /* pass &ls.stream to pipe / pipeline / read */
+    /* -- private -- */
+    asy_bufchain_t partial_; /* the unfinished line */
+    size_t max_line_;
+} asy_line_splitter_t;
+
+ASYNCRT_API int asy_line_splitter_init(asy_loop_t *loop, asy_line_splitter_t *ls,
+                                       const asy_line_splitter_opts *opts);
 
 #endif /* ASYNCRT_OS_POSIX */
 #if ASYNCRT_OS_POSIX
@@ -1578,6 +2231,1958 @@ ASY__INTERNAL asy__heap_node *asy__heap_pop(asy__heap *h) {
     n = h->items[0].node;
     asy__heap_remove(h, n);
     return n;
+}
+
+#line 1 "asyncrt_impl/buf/buf.internal.h"
+/* Private pieces of the buf layer shared between its files. */
+
+/* The memory behind one or more views.  Storage the library allocates lives
+ * in the same block as this header (bytes start ASY__BUF_HDR after it);
+ * external storage points at the caller's memory. */
+struct asy__buf_storage {
+    size_t refs;
+    size_t cap;  /* bytes usable at base */
+    size_t used; /* no view reaches past base + used: the chain may append
+                    in place beyond it */
+    uint8_t *base;
+    asy_buf_free_cb free_cb; /* external storage only */
+    void *hint;
+    int external;
+};
+
+/* Header size rounded up so the bytes after it are 16-byte aligned, like
+ * malloc's own result. */
+#define ASY__BUF_HDR ((sizeof(struct asy__buf_storage) + 15u) & ~(size_t)15u)
+
+/* Allocates storage with room for cap bytes and sets *out to a view of its
+ * first len of them (len <= cap); zeroes the len bytes when zero is set. */
+ASY__INTERNAL int asy__buf_make(asy_buf_t *out, size_t cap, size_t len, int zero);
+/* Gives back unused capacity of a freshly made, unshared buffer. */
+ASY__INTERNAL void asy__buf_shrink(asy_buf_t *b);
+ASY__INTERNAL void asy__buf_clear(asy_buf_t *b);
+
+/* ---- encodings --------------------------------------------------------
+ * Encoders write exactly the length the matching *_encoded_len reports and
+ * never fail.  Decoders write at most cap bytes, stop at a unit boundary
+ * when full, report the bytes written in *written, and return 0 or
+ * ASY_EINVAL (strict mode, bad input met before they stopped). */
+
+ASY__INTERNAL size_t asy__hex_encode(const uint8_t *src, size_t n, char *dst);
+ASY__INTERNAL int asy__hex_decode(const char *src, size_t n, uint8_t *dst, size_t cap,
+                                  unsigned flags, size_t *written);
+ASY__INTERNAL ptrdiff_t asy__hex_decoded_len(const char *src, size_t n, unsigned flags);
+
+ASY__INTERNAL size_t asy__base64_encoded_len(size_t n, int url);
+ASY__INTERNAL size_t asy__base64_encode(const uint8_t *src, size_t n, char *dst, int url);
+ASY__INTERNAL int asy__base64_decode(const char *src, size_t n, uint8_t *dst, size_t cap,
+                                     unsigned flags, int url, size_t *written);
+ASY__INTERNAL ptrdiff_t asy__base64_decoded_len(const char *src, size_t n, unsigned flags,
+                                                int url);
+
+/* The text encodings whose C-side form is UTF-8: utf8, latin1, ascii,
+ * utf16le.  dst NULL only counts (cap is then ignored). */
+ASY__INTERNAL size_t asy__text_encoded_len(asy_encoding_t enc, const uint8_t *src, size_t n);
+ASY__INTERNAL size_t asy__text_encode(asy_encoding_t enc, const uint8_t *src, size_t n,
+                                      char *dst);
+ASY__INTERNAL int asy__text_decode(asy_encoding_t enc, const char *src, size_t n, uint8_t *dst,
+                                   size_t cap, unsigned flags, size_t *written);
+
+/* Returns the code point at s[*i] and advances *i; for an ill-formed
+ * sequence returns -1 and advances past its maximal subpart (one U+FFFD
+ * each, as WHATWG and Node decode). */
+ASY__INTERNAL int32_t asy__utf8_next(const uint8_t *s, size_t n, size_t *i);
+
+#line 1 "asyncrt_impl/buf/buf_storage.c"
+/* Storage and views: allocation, reference counting, slices. */
+
+
+ASY__INTERNAL void asy__buf_clear(asy_buf_t *b) {
+    b->store = NULL;
+    b->data = NULL;
+    b->len = 0;
+}
+
+ASY__INTERNAL int asy__buf_make(asy_buf_t *out, size_t cap, size_t len, int zero) {
+    asy__buf_storage *s;
+    asy__buf_clear(out);
+    if (cap == 0) return 0;
+    if (cap > SIZE_MAX - ASY__BUF_HDR) return ASY_ENOMEM;
+    s = (asy__buf_storage *)asy__malloc(ASY__BUF_HDR + cap);
+    if (!s) return ASY_ENOMEM;
+    s->refs = 1;
+    s->cap = cap;
+    s->used = len;
+    s->base = (uint8_t *)s + ASY__BUF_HDR;
+    s->free_cb = NULL;
+    s->hint = NULL;
+    s->external = 0;
+    if (zero) memset(s->base, 0, len);
+    out->store = s;
+    out->data = s->base;
+    out->len = len;
+    return 0;
+}
+
+/* Decoders size their output for the worst case; lenient input full of
+ * junk can leave most of it unused. */
+ASY__INTERNAL void asy__buf_shrink(asy_buf_t *b) {
+    asy__buf_storage *s = b->store, *ns;
+    if (!s) return;
+    if (b->len == 0) {
+        asy_buf_release(b);
+        return;
+    }
+    if (s->external || s->refs != 1 || b->data != s->base) return;
+    if (s->cap - b->len < 256 || s->cap / 2 < b->len) return;
+    ns = (asy__buf_storage *)asy__realloc(s, ASY__BUF_HDR + b->len);
+    if (!ns) return; /* keeping the larger block is harmless */
+    ns->base = (uint8_t *)ns + ASY__BUF_HDR;
+    ns->cap = b->len;
+    ns->used = b->len;
+    b->store = ns;
+    b->data = ns->base;
+}
+
+ASYNCRT_API void asy_buf_init(asy_buf_t *b) {
+    if (b) asy__buf_clear(b);
+}
+
+ASYNCRT_API int asy_buf_alloc(asy_buf_t *out, size_t len) {
+    if (!out) return ASY_EINVAL;
+    return asy__buf_make(out, len, len, 1);
+}
+
+ASYNCRT_API int asy_buf_alloc_unsafe(asy_buf_t *out, size_t len) {
+    if (!out) return ASY_EINVAL;
+    return asy__buf_make(out, len, len, 0);
+}
+
+ASYNCRT_API int asy_buf_from_bytes(asy_buf_t *out, const void *bytes, size_t len) {
+    int r;
+    if (!out) return ASY_EINVAL;
+    if (!bytes && len) {
+        asy__buf_clear(out);
+        return ASY_EINVAL;
+    }
+    r = asy__buf_make(out, len, len, 0);
+    if (r == 0 && len) memcpy(out->data, bytes, len);
+    return r;
+}
+
+ASYNCRT_API int asy_buf_from_external(asy_buf_t *out, void *data, size_t len,
+                                      asy_buf_free_cb free_cb, void *hint) {
+    asy__buf_storage *s;
+    if (!out) return ASY_EINVAL;
+    asy__buf_clear(out);
+    if (!data && len) return ASY_EINVAL;
+    s = ASY__NEW(asy__buf_storage);
+    if (!s) return ASY_ENOMEM;
+    s->refs = 1;
+    s->cap = len;
+    s->used = len;
+    s->base = (uint8_t *)data;
+    s->free_cb = free_cb;
+    s->hint = hint;
+    s->external = 1;
+    out->store = s;
+    out->data = (uint8_t *)data;
+    out->len = len;
+    return 0;
+}
+
+ASYNCRT_API int asy_buf_dup(asy_buf_t *out, const asy_buf_t *src) {
+    if (!out) return ASY_EINVAL;
+    if (!src) {
+        asy__buf_clear(out);
+        return ASY_EINVAL;
+    }
+    return asy_buf_from_bytes(out, src->data, src->len);
+}
+
+ASYNCRT_API int asy_buf_retain(asy_buf_t *out, const asy_buf_t *src) {
+    return asy_buf_slice(out, src, 0, ASY_BUF_END);
+}
+
+ASYNCRT_API void asy_buf_release(asy_buf_t *b) {
+    asy__buf_storage *s;
+    if (!b) return;
+    s = b->store;
+    asy__buf_clear(b);
+    if (!s || --s->refs) return;
+    if (s->external) {
+        if (s->free_cb) s->free_cb(s->base, s->hint);
+    }
+    asy__free(s);
+}
+
+ASYNCRT_API size_t asy_buf_refcount(const asy_buf_t *b) {
+    return b && b->store ? b->store->refs : 0;
+}
+
+/* Node's relative-index rule for slice/subarray: negative counts from the
+ * end, then both clamp to [0, len]. */
+ASY__INTERNAL size_t asy__buf_clamp_pos(ptrdiff_t pos, size_t len) {
+    if (pos < 0) {
+        size_t back = (size_t)(-(pos + 1)) + 1; /* no overflow at PTRDIFF_MIN */
+        return back >= len ? 0 : len - back;
+    }
+    return (size_t)pos > len ? len : (size_t)pos;
+}
+
+ASYNCRT_API int asy_buf_slice(asy_buf_t *out, const asy_buf_t *src, ptrdiff_t start,
+                              ptrdiff_t end) {
+    size_t s, e;
+    if (!out) return ASY_EINVAL;
+    if (!src) {
+        asy__buf_clear(out);
+        return ASY_EINVAL;
+    }
+    s = asy__buf_clamp_pos(start, src->len);
+    e = asy__buf_clamp_pos(end, src->len);
+    if (e <= s) {
+        asy__buf_clear(out);
+        return 0;
+    }
+    if (src->store) src->store->refs++;
+    out->store = src->store;
+    out->data = src->data + s;
+    out->len = e - s;
+    return 0;
+}
+
+ASYNCRT_API int asy_buf_subarray(asy_buf_t *out, const asy_buf_t *src, ptrdiff_t start,
+                                 ptrdiff_t end) {
+    return asy_buf_slice(out, src, start, end);
+}
+
+ASYNCRT_API void asy_free(void *p) { asy__free(p); }
+
+#line 1 "asyncrt_impl/buf/enc_tables.c"
+/* Lookup tables of the encodings.  The decode tables cover ASCII only and
+ * hold 0xff for characters outside the alphabet; a byte >= 0x80 is looked
+ * up as ASY__DEC7(table, c), whose result then has its high bit set too, so
+ * one test of bit 7 catches both.  The SIMD decoders load the same 128
+ * entries into registers. */
+#define ASY__DEC7(t, c) ((uint8_t)((t)[(c) & 0x7f] | ((c) & 0x80)))
+
+/* base64: A-Z a-z 0-9 + / */
+static const uint8_t asy__b64_dec_std[128] = {
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x3e, 0xff, 0xff, 0xff, 0x3f,
+    0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x3a, 0x3b, 0x3c, 0x3d, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e,
+    0x0f, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0x1a, 0x1b, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28,
+    0x29, 0x2a, 0x2b, 0x2c, 0x2d, 0x2e, 0x2f, 0x30, 0x31, 0x32, 0x33, 0xff, 0xff, 0xff, 0xff, 0xff,
+};
+
+/* base64url: A-Z a-z 0-9 - _ */
+static const uint8_t asy__b64_dec_url[128] = {
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x3e, 0xff, 0xff,
+    0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x3a, 0x3b, 0x3c, 0x3d, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e,
+    0x0f, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0xff, 0xff, 0xff, 0xff, 0x3f,
+    0xff, 0x1a, 0x1b, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28,
+    0x29, 0x2a, 0x2b, 0x2c, 0x2d, 0x2e, 0x2f, 0x30, 0x31, 0x32, 0x33, 0xff, 0xff, 0xff, 0xff, 0xff,
+};
+
+/* Node's lenient decoder takes both alphabets in either encoding */
+static const uint8_t asy__b64_dec_any[128] = {
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x3e, 0xff, 0x3e, 0xff, 0x3f,
+    0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x3a, 0x3b, 0x3c, 0x3d, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e,
+    0x0f, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0xff, 0xff, 0xff, 0xff, 0x3f,
+    0xff, 0x1a, 0x1b, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28,
+    0x29, 0x2a, 0x2b, 0x2c, 0x2d, 0x2e, 0x2f, 0x30, 0x31, 0x32, 0x33, 0xff, 0xff, 0xff, 0xff, 0xff,
+};
+
+/* hex digits of either case */
+static const uint8_t asy__hex_dec[128] = {
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+};
+
+static const char asy__b64_alpha_std[65] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+static const char asy__b64_alpha_url[65] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/* Two lowercase hex digits for every byte value, in order. */
+static const char asy__hex_pairs[513] =
+    "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+    "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
+    "404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
+    "606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
+    "808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
+    "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
+    "c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
+    "e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
+
+#line 1 "asyncrt_impl/buf/enc_text.c"
+/* The text encodings: utf8, latin1, ascii, utf16le.  On the C side text is
+ * always UTF-8, so "encode" turns bytes into UTF-8 and "decode" turns UTF-8
+ * into bytes of the encoding.  Ill-formed UTF-8 is replaced with U+FFFD per
+ * maximal subpart, the rule of WHATWG's decoder that Node uses. */
+
+ASY__INTERNAL int32_t asy__utf8_next(const uint8_t *s, size_t n, size_t *i) {
+    uint8_t c = s[*i], lo = 0x80, hi = 0xbf;
+    int need;
+    int32_t cp;
+    (*i)++;
+    if (c < 0x80) return c;
+    if (c >= 0xc2 && c <= 0xdf) {
+        need = 1;
+        cp = c & 0x1f;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        need = 2;
+        cp = c & 0x0f;
+        if (c == 0xe0) lo = 0xa0; /* overlong */
+        if (c == 0xed) hi = 0x9f; /* surrogates */
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        need = 3;
+        cp = c & 0x07;
+        if (c == 0xf0) lo = 0x90; /* overlong */
+        if (c == 0xf4) hi = 0x8f; /* above U+10FFFF */
+    } else {
+        return -1;
+    }
+    /* A byte that cannot continue the sequence is not consumed: it starts
+     * the next one. */
+    while (need--) {
+        if (*i >= n) return -1;
+        c = s[*i];
+        if (c < lo || c > hi) return -1;
+        lo = 0x80;
+        hi = 0xbf;
+        cp = (cp << 6) | (c & 0x3f);
+        (*i)++;
+    }
+    return cp;
+}
+
+ASY__INTERNAL size_t asy__utf8_put(uint8_t *d, uint32_t cp) {
+    if (cp < 0x80) {
+        d[0] = (uint8_t)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        d[0] = (uint8_t)(0xc0 | (cp >> 6));
+        d[1] = (uint8_t)(0x80 | (cp & 0x3f));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        d[0] = (uint8_t)(0xe0 | (cp >> 12));
+        d[1] = (uint8_t)(0x80 | ((cp >> 6) & 0x3f));
+        d[2] = (uint8_t)(0x80 | (cp & 0x3f));
+        return 3;
+    }
+    d[0] = (uint8_t)(0xf0 | (cp >> 18));
+    d[1] = (uint8_t)(0x80 | ((cp >> 12) & 0x3f));
+    d[2] = (uint8_t)(0x80 | ((cp >> 6) & 0x3f));
+    d[3] = (uint8_t)(0x80 | (cp & 0x3f));
+    return 4;
+}
+
+ASY__INTERNAL size_t asy__utf8_len(uint32_t cp) {
+    return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+}
+
+/* Length of the leading run of ASCII bytes, eight at a time. */
+ASY__INTERNAL size_t asy__ascii_prefix(const uint8_t *s, size_t n) {
+    size_t i = 0;
+    while (i + 8 <= n) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        if (w & 0x8080808080808080ull) break;
+        i += 8;
+    }
+    while (i < n && s[i] < 0x80) i++;
+    return i;
+}
+
+ASYNCRT_API int asy_utf8_valid(const void *bytes, size_t len) {
+    const uint8_t *s = (const uint8_t *)bytes;
+    size_t i = 0;
+    if (!s) return len == 0;
+    for (;;) {
+        i += asy__ascii_prefix(s + i, len - i);
+        if (i >= len) return 1;
+        if (asy__utf8_next(s, len, &i) < 0) return 0;
+    }
+}
+
+ASYNCRT_API int asy_buf_is_utf8(const asy_buf_t *b) { return b ? asy_utf8_valid(b->data, b->len) : 0; }
+
+/* UTF-16 unit at s[2k], little-endian. */
+ASY__INTERNAL uint32_t asy__u16le(const uint8_t *s) { return (uint32_t)s[0] | ((uint32_t)s[1] << 8); }
+
+/* The code point of the UTF-16LE text at s[*i] (n even), U+FFFD for a lone
+ * surrogate. */
+ASY__INTERNAL uint32_t asy__utf16_next(const uint8_t *s, size_t n, size_t *i) {
+    uint32_t u = asy__u16le(s + *i);
+    *i += 2;
+    if (u < 0xd800 || u > 0xdfff) return u;
+    if (u <= 0xdbff && *i < n) {
+        uint32_t l = asy__u16le(s + *i);
+        if (l >= 0xdc00 && l <= 0xdfff) {
+            *i += 2;
+            return 0x10000 + ((u - 0xd800) << 10) + (l - 0xdc00);
+        }
+    }
+    return 0xfffd;
+}
+
+ASY__INTERNAL size_t asy__text_encoded_len(asy_encoding_t enc, const uint8_t *src, size_t n) {
+    size_t i = 0, out = 0;
+    switch (enc) {
+        case ASY_ENC_UTF8:
+            while (i < n) {
+                size_t run = asy__ascii_prefix(src + i, n - i), at;
+                int32_t cp;
+                i += run;
+                out += run;
+                if (i >= n) break;
+                at = i;
+                cp = asy__utf8_next(src, n, &i);
+                out += cp < 0 ? 3 : i - at;
+            }
+            return out;
+        case ASY_ENC_LATIN1:
+            for (; i < n; i++) out += src[i] < 0x80 ? 1 : 2;
+            return out;
+        case ASY_ENC_UTF16LE:
+            n &= ~(size_t)1;
+            while (i < n) out += asy__utf8_len(asy__utf16_next(src, n, &i));
+            return out;
+        default: /* ascii */
+            return n;
+    }
+}
+
+ASY__INTERNAL size_t asy__text_encode(asy_encoding_t enc, const uint8_t *src, size_t n,
+                                      char *dst) {
+    uint8_t *d = (uint8_t *)dst;
+    size_t i = 0, o = 0;
+    switch (enc) {
+        case ASY_ENC_UTF8:
+            while (i < n) {
+                size_t run = asy__ascii_prefix(src + i, n - i), at;
+                int32_t cp;
+                if (run) memcpy(d + o, src + i, run);
+                i += run;
+                o += run;
+                if (i >= n) break;
+                at = i;
+                cp = asy__utf8_next(src, n, &i);
+                if (cp < 0) {
+                    o += asy__utf8_put(d + o, 0xfffd);
+                } else {
+                    memcpy(d + o, src + at, i - at);
+                    o += i - at;
+                }
+            }
+            return o;
+        case ASY_ENC_LATIN1:
+            for (; i < n; i++) o += asy__utf8_put(d + o, src[i]);
+            return o;
+        case ASY_ENC_UTF16LE:
+            n &= ~(size_t)1;
+            while (i < n) o += asy__utf8_put(d + o, asy__utf16_next(src, n, &i));
+            return o;
+        default: /* ascii: Node clears the high bit */
+            for (; i < n; i++) d[i] = (uint8_t)(src[i] & 0x7f);
+            return n;
+    }
+}
+
+/* The bytes of code point cp in enc; returns their count.  Code points the
+ * encoding cannot hold are ASY_EINVAL when strict; lenient keeps what Node
+ * keeps: the low byte of each UTF-16 unit. */
+ASY__INTERNAL int asy__text_unit(asy_encoding_t enc, uint32_t cp, int lenient, uint8_t *u) {
+    if (enc == ASY_ENC_UTF16LE) {
+        if (cp < 0x10000) {
+            u[0] = (uint8_t)cp;
+            u[1] = (uint8_t)(cp >> 8);
+            return 2;
+        }
+        cp -= 0x10000;
+        u[0] = (uint8_t)(0xd800 + (cp >> 10));
+        u[1] = (uint8_t)((0xd800 + (cp >> 10)) >> 8);
+        u[2] = (uint8_t)(0xdc00 + (cp & 0x3ff));
+        u[3] = (uint8_t)((0xdc00 + (cp & 0x3ff)) >> 8);
+        return 4;
+    }
+    /* latin1 and ascii */
+    if (cp <= (enc == ASY_ENC_ASCII ? 0x7fu : 0xffu)) {
+        u[0] = (uint8_t)cp;
+        return 1;
+    }
+    if (!lenient) return ASY_EINVAL;
+    if (cp < 0x10000) {
+        u[0] = (uint8_t)cp;
+        return 1;
+    }
+    cp -= 0x10000;
+    u[0] = (uint8_t)(0xd800 + (cp >> 10));
+    u[1] = (uint8_t)(0xdc00 + (cp & 0x3ff));
+    return 2;
+}
+
+ASY__INTERNAL int asy__text_decode(asy_encoding_t enc, const char *src, size_t n, uint8_t *dst,
+                                   size_t cap, unsigned flags, size_t *written) {
+    const uint8_t *s = (const uint8_t *)src;
+    int lenient = (flags & ASY_BUF_LENIENT) != 0;
+    size_t i = 0, o = 0;
+    *written = 0;
+    if (enc == ASY_ENC_UTF8 && asy_utf8_valid(s, n)) {
+        /* Well-formed text is copied as is, cut at a character boundary. */
+        if (dst) {
+            size_t k = n;
+            if (k > cap) {
+                k = cap;
+                while (k > 0 && (s[k] & 0xc0) == 0x80) k--;
+            }
+            if (k) memcpy(dst, s, k);
+            *written = k;
+        } else {
+            *written = n;
+        }
+        return 0;
+    }
+    if (enc == ASY_ENC_UTF8 && !lenient) return ASY_EINVAL;
+    while (i < n) {
+        uint8_t unit[4];
+        int k;
+        size_t at = i;
+        int32_t cp = asy__utf8_next(s, n, &i);
+        int bad = cp < 0;
+        if (bad) {
+            if (!lenient) {
+                *written = o;
+                return ASY_EINVAL;
+            }
+            cp = 0xfffd;
+        }
+        if (enc == ASY_ENC_UTF8) {
+            if (bad) {
+                k = (int)asy__utf8_put(unit, 0xfffd);
+            } else {
+                k = (int)(i - at);
+                memcpy(unit, s + at, i - at);
+            }
+        } else {
+            k = asy__text_unit(enc, (uint32_t)cp, lenient, unit);
+            if (k < 0) {
+                *written = o;
+                return k;
+            }
+        }
+        if (dst) {
+            if ((size_t)k > cap - o) break;
+            memcpy(dst + o, unit, (size_t)k);
+        }
+        o += (size_t)k;
+    }
+    *written = o;
+    return 0;
+}
+
+#line 1 "asyncrt_impl/buf/enc_simd.c"
+/* SIMD kernels for base64 and hex on x86-64 (gcc and clang).  They are compiled
+ * with per-function target attributes and chosen at run time, so the
+ * library needs no special compiler flags and still runs on any x86-64.
+ * Kernels only handle whole blocks of valid input; the scalar code in
+ * enc_base64.c does tails, padding, errors and lenient skipping.
+ *
+ * AVX-512 VBMI (Ice Lake and later, Zen 4): the 64-character alphabet and
+ * the 128-entry decode table fit in registers, so translation is one
+ * vpermb / vpermi2b per 64 bytes.  AVX2: nibble-indexed pshufb tables
+ * classify and translate 32 characters at a time.  Define ASYNCRT_NO_SIMD
+ * to build without them. */
+
+#if !defined(ASYNCRT_NO_SIMD) && defined(__x86_64__) && !defined(_WIN32) && \
+    ((defined(__clang__) && __clang_major__ >= 8) ||                     \
+     (!defined(__clang__) && defined(__GNUC__) && __GNUC__ >= 8))
+#define ASY__X86_SIMD 1
+#include <immintrin.h>
+#define ASY__TARGET_AVX2 __attribute__((target("avx2")))
+#define ASY__TARGET_VBMI __attribute__((target("avx512f,avx512bw,avx512vbmi")))
+#else
+#define ASY__X86_SIMD 0
+#endif
+
+/* Which kernels to use; the tests force each level. */
+enum { ASY__SIMD_NONE = 0, ASY__SIMD_AVX2 = 1, ASY__SIMD_VBMI = 2 };
+
+ASY__INTERNAL int asy__simd_level(void) {
+#if ASY__X86_SIMD
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vbmi"))
+        return ASY__SIMD_VBMI;
+    if (__builtin_cpu_supports("avx2")) return ASY__SIMD_AVX2;
+#endif
+    return ASY__SIMD_NONE;
+}
+
+#if ASY__X86_SIMD
+
+/* ---- AVX-512 VBMI ------------------------------------------------------ */
+
+/* Encodes blocks of 48 bytes into 64 characters. */
+ASY__TARGET_VBMI ASY__INTERNAL void asy__b64_enc_vbmi(const uint8_t *src, size_t blocks,
+                                                      char *dst, const char *alphabet) {
+    /* Each 32-bit lane gets bytes b1 b0 b2 b1 of its triplet: then the four
+     * 6-bit fields sit at bit offsets 10, 4, 22 and 16 of the lane, which
+     * vpmultishiftqb extracts in one go. */
+    static const uint8_t spread[64] = {
+        1,  0,  2,  1,  4,  3,  5,  4,  7,  6,  8,  7,  10, 9,  11, 10,
+        13, 12, 14, 13, 16, 15, 17, 16, 19, 18, 20, 19, 22, 21, 23, 22,
+        25, 24, 26, 25, 28, 27, 29, 28, 31, 30, 32, 31, 34, 33, 35, 34,
+        37, 36, 38, 37, 40, 39, 41, 40, 43, 42, 44, 43, 46, 45, 47, 46};
+    const __m512i idx = _mm512_loadu_si512((const void *)spread);
+    const __m512i shifts = _mm512_set1_epi64(0x3036242a1016040aLL);
+    const __m512i alpha = _mm512_loadu_si512((const void *)alphabet);
+    size_t i = 0;
+#define ASY__ENC_BLOCK(x, k)                                                  \
+    x = _mm512_permutexvar_epi8(idx, x);                                      \
+    x = _mm512_multishift_epi64_epi8(shifts, x);                              \
+    /* vpermb looks at the low 6 bits of each index: the field itself */    \
+    x = _mm512_permutexvar_epi8(x, alpha);                                    \
+    _mm512_storeu_si512((void *)(dst + 64 * (k)), x)
+    /* Four blocks per round with full 64-byte loads while the input lasts
+     * (they read 16 bytes past each block); masked loads at the end. */
+    for (; i + 5 <= blocks; i += 4) {
+        __m512i a = _mm512_loadu_si512((const void *)(src + 48 * i));
+        __m512i b = _mm512_loadu_si512((const void *)(src + 48 * i + 48));
+        __m512i c = _mm512_loadu_si512((const void *)(src + 48 * i + 96));
+        __m512i d = _mm512_loadu_si512((const void *)(src + 48 * i + 144));
+        ASY__ENC_BLOCK(a, i);
+        ASY__ENC_BLOCK(b, i + 1);
+        ASY__ENC_BLOCK(c, i + 2);
+        ASY__ENC_BLOCK(d, i + 3);
+    }
+    for (; i < blocks; i++) {
+        __m512i x = _mm512_maskz_loadu_epi8((__mmask64)0xffffffffffffULL, src + 48 * i);
+        ASY__ENC_BLOCK(x, i);
+    }
+#undef ASY__ENC_BLOCK
+}
+
+/* Decodes up to `blocks` blocks of 64 characters into 48 bytes each,
+ * stopping before the first block holding anything outside the table;
+ * returns the blocks decoded.  Writes at most room bytes. */
+ASY__TARGET_VBMI ASY__INTERNAL size_t asy__b64_dec_vbmi(const uint8_t *src, size_t blocks,
+                                                        uint8_t *dst, size_t room,
+                                                        const uint8_t *table) {
+    /* After the multiply-adds each 32-bit lane holds 24 bits, most
+     * significant byte third: gather bytes 2, 1, 0 of every lane. */
+    static const uint8_t pack[64] = {
+        2,  1,  0,  6,  5,  4,  10, 9,  8,  14, 13, 12, 18, 17, 16, 22,
+        21, 20, 26, 25, 24, 30, 29, 28, 34, 33, 32, 38, 37, 36, 42, 41,
+        40, 46, 45, 44, 50, 49, 48, 54, 53, 52, 58, 57, 56, 62, 61, 60,
+        0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0};
+    const __m512i lut_lo = _mm512_loadu_si512((const void *)table);
+    const __m512i lut_hi = _mm512_loadu_si512((const void *)(table + 64));
+    const __m512i pk = _mm512_loadu_si512((const void *)pack);
+    const __m512i merge2 = _mm512_set1_epi32(0x01400140); /* a * 64 + b */
+    const __m512i merge4 = _mm512_set1_epi32(0x00011000); /* ab * 4096 + cd */
+    size_t i = 0;
+#define ASY__DEC_BLOCK(v, k)                                                  \
+    v = _mm512_maddubs_epi16(v, merge2);                                      \
+    v = _mm512_madd_epi16(v, merge4);                                         \
+    v = _mm512_permutexvar_epi8(pk, v);                                       \
+    _mm512_storeu_si512((void *)(dst + 48 * (k)), v)
+    /* Four blocks per round, one validity test for all of them; a round
+     * that fails is redone block by block below to find where to stop. */
+    for (; i + 4 <= blocks && 48 * (i + 3) + 64 <= room; i += 4) {
+        __m512i a = _mm512_loadu_si512((const void *)(src + 64 * i));
+        __m512i b = _mm512_loadu_si512((const void *)(src + 64 * i + 64));
+        __m512i c = _mm512_loadu_si512((const void *)(src + 64 * i + 128));
+        __m512i d = _mm512_loadu_si512((const void *)(src + 64 * i + 192));
+        __m512i va = _mm512_permutex2var_epi8(lut_lo, a, lut_hi);
+        __m512i vb = _mm512_permutex2var_epi8(lut_lo, b, lut_hi);
+        __m512i vc = _mm512_permutex2var_epi8(lut_lo, c, lut_hi);
+        __m512i vd = _mm512_permutex2var_epi8(lut_lo, d, lut_hi);
+        __m512i any = _mm512_or_si512(_mm512_or_si512(_mm512_or_si512(va, a), _mm512_or_si512(vb, b)),
+                                      _mm512_or_si512(_mm512_or_si512(vc, c), _mm512_or_si512(vd, d)));
+        if (_mm512_movepi8_mask(any)) break;
+        ASY__DEC_BLOCK(va, i);
+        ASY__DEC_BLOCK(vb, i + 1);
+        ASY__DEC_BLOCK(vc, i + 2);
+        ASY__DEC_BLOCK(vd, i + 3);
+    }
+#undef ASY__DEC_BLOCK
+    for (; i < blocks; i++) {
+        __m512i in = _mm512_loadu_si512((const void *)(src + 64 * i));
+        __m512i v = _mm512_permutex2var_epi8(lut_lo, in, lut_hi);
+        /* invalid entries are 0xff; non-ASCII input has bit 7 itself */
+        if (_mm512_movepi8_mask(_mm512_or_si512(v, in))) break;
+        v = _mm512_maddubs_epi16(v, merge2);
+        v = _mm512_madd_epi16(v, merge4);
+        v = _mm512_permutexvar_epi8(pk, v);
+        if (48 * i + 64 <= room)
+            _mm512_storeu_si512((void *)(dst + 48 * i), v);
+        else
+            _mm512_mask_storeu_epi8((void *)(dst + 48 * i), (__mmask64)0xffffffffffffULL, v);
+    }
+    return i;
+}
+
+/* ---- AVX2 -------------------------------------------------------------- */
+
+/* Per-alphabet constants of the AVX2 decoder, generated and checked
+ * against every byte value offline:
+ *   lo/hi: a byte is invalid when lo[c & 15] & hi[c >> 4] != 0 (each bit
+ *          of hi stands for a class of high nibbles; lo lists, per low
+ *          nibble, the classes in which it is invalid);
+ *   off:   added to the byte to get its 6-bit value, indexed by the high
+ *          nibble, with `or8` characters moved to index | 8 and the `add7`
+ *          character to index + 7 (those share a nibble with others). */
+typedef struct {
+    uint8_t lo[16], hi[16];
+    int8_t off[16];
+    uint8_t or8a, or8b, add7;
+} asy__b64_avx2_consts;
+
+static const asy__b64_avx2_consts asy__b64_avx2_std = {
+    {0x2b, 0x03, 0x03, 0x03, 0x03, 0x03, 0x03, 0x03, 0x03, 0x03, 0x07, 0x55, 0x57, 0x57, 0x57,
+     0x55},
+    {0x01, 0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01,
+     0x01},
+    {0, 0, 19, 4, -65, -65, -71, -71, 0, 0, 16, 0, 0, 0, 0, 0},
+    '/', 0, 0};
+static const asy__b64_avx2_consts asy__b64_avx2_url = {
+    {0x2b, 0x03, 0x03, 0x03, 0x03, 0x03, 0x03, 0x03, 0x03, 0x03, 0x07, 0x57, 0x57, 0x55, 0x57,
+     0x47},
+    {0x01, 0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01,
+     0x01},
+    {0, 0, 17, 4, -65, -65, -71, -71, 0, 0, 0, 0, 0, -32, 0, 0},
+    '_', 0, 0};
+static const asy__b64_avx2_consts asy__b64_avx2_any = {
+    {0x2b, 0x03, 0x03, 0x03, 0x03, 0x03, 0x03, 0x03, 0x03, 0x03, 0x07, 0x55, 0x57, 0x55, 0x57,
+     0x45},
+    {0x01, 0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01,
+     0x01},
+    {0, 0, 19, 4, -65, -65, -71, -71, 0, 17, 16, 0, 0, -32, 0, 0},
+    '_', '/', '-'};
+
+ASY__TARGET_AVX2 ASY__INTERNAL __m256i asy__bcast16(const void *p) {
+    return _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)p));
+}
+
+/* Encodes blocks of 24 bytes into 32 characters; reads 4 bytes past each
+ * block, so the caller leaves 4 bytes of slack after the last one. */
+ASY__TARGET_AVX2 ASY__INTERNAL void asy__b64_enc_avx2(const uint8_t *src, size_t blocks,
+                                                      char *dst, int url) {
+    static const uint8_t spread[16] = {1, 0, 2, 1, 4, 3, 5, 4, 7, 6, 8, 7, 10, 9, 11, 10};
+    /* added to each 6-bit value, by range: 26..51, 52..61 (x10), 62, 63,
+     * 0..25 */
+    static const int8_t shift_std[16] = {71, -4, -4, -4, -4, -4, -4, -4, -4, -4, -4, -19, -16,
+                                         65, 0,  0};
+    static const int8_t shift_url[16] = {71, -4, -4, -4, -4, -4, -4, -4, -4, -4, -4, -17, 32,
+                                         65, 0,  0};
+    const __m256i sp = asy__bcast16(spread);
+    const __m256i shift = asy__bcast16(url ? shift_url : shift_std);
+    size_t i;
+    for (i = 0; i < blocks; i++) {
+        const uint8_t *s = src + 24 * i;
+        __m256i v = _mm256_inserti128_si256(
+            _mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)s)),
+            _mm_loadu_si128((const __m128i *)(s + 12)), 1);
+        __m256i a, b, r;
+        v = _mm256_shuffle_epi8(v, sp);
+        /* lanes now read b1 b0 b2 b1: isolate the four fields and move each
+         * to the bottom of its own byte */
+        a = _mm256_mulhi_epu16(_mm256_and_si256(v, _mm256_set1_epi32(0x0fc0fc00)),
+                               _mm256_set1_epi32(0x04000040));
+        b = _mm256_mullo_epi16(_mm256_and_si256(v, _mm256_set1_epi32(0x003f03f0)),
+                               _mm256_set1_epi32(0x01000010));
+        v = _mm256_or_si256(a, b);
+        r = _mm256_subs_epu8(v, _mm256_set1_epi8(51));
+        r = _mm256_or_si256(r, _mm256_and_si256(_mm256_cmpgt_epi8(_mm256_set1_epi8(26), v),
+                                                _mm256_set1_epi8(13)));
+        v = _mm256_add_epi8(v, _mm256_shuffle_epi8(shift, r));
+        _mm256_storeu_si256((__m256i *)(dst + 32 * i), v);
+    }
+}
+
+/* Decodes blocks of 32 characters into 24 bytes, like the VBMI kernel; it
+ * stores 32 bytes per block, so it only runs while room allows that. */
+ASY__TARGET_AVX2 ASY__INTERNAL size_t asy__b64_dec_avx2(const uint8_t *src, size_t blocks,
+                                                        uint8_t *dst, size_t room,
+                                                        const asy__b64_avx2_consts *k) {
+    static const int8_t pack[16] = {2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1};
+    const __m256i lut_lo = asy__bcast16(k->lo), lut_hi = asy__bcast16(k->hi);
+    const __m256i lut_off = asy__bcast16(k->off), pk = asy__bcast16(pack);
+    const __m256i nib = _mm256_set1_epi8(0x0f);
+    const __m256i or8a = _mm256_set1_epi8((char)k->or8a), or8b = _mm256_set1_epi8((char)k->or8b);
+    const __m256i add7 = _mm256_set1_epi8((char)k->add7);
+    const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 4, 5, 6, 3, 7);
+    size_t i;
+    for (i = 0; i < blocks && 24 * i + 32 <= room; i++) {
+        __m256i in = _mm256_loadu_si256((const __m256i *)(src + 32 * i));
+        __m256i hi = _mm256_and_si256(_mm256_srli_epi32(in, 4), nib);
+        __m256i lo = _mm256_and_si256(in, nib);
+        __m256i bad = _mm256_and_si256(_mm256_shuffle_epi8(lut_lo, lo),
+                                       _mm256_shuffle_epi8(lut_hi, hi));
+        __m256i ix, v;
+        if (!_mm256_testz_si256(bad, bad)) break;
+        ix = _mm256_or_si256(
+            hi, _mm256_and_si256(_mm256_or_si256(_mm256_cmpeq_epi8(in, or8a),
+                                                 _mm256_cmpeq_epi8(in, or8b)),
+                                 _mm256_set1_epi8(8)));
+        ix = _mm256_add_epi8(ix, _mm256_and_si256(_mm256_cmpeq_epi8(in, add7),
+                                                  _mm256_set1_epi8(7)));
+        v = _mm256_add_epi8(in, _mm256_shuffle_epi8(lut_off, ix));
+        v = _mm256_maddubs_epi16(v, _mm256_set1_epi32(0x01400140));
+        v = _mm256_madd_epi16(v, _mm256_set1_epi32(0x00011000));
+        v = _mm256_shuffle_epi8(v, pk);
+        v = _mm256_permutevar8x32_epi32(v, lanes);
+        _mm256_storeu_si256((__m256i *)(dst + 24 * i), v);
+    }
+    return i;
+}
+
+/* hex, 32 bytes <-> 64 characters per block. */
+ASY__TARGET_AVX2 ASY__INTERNAL void asy__hex_enc_avx2(const uint8_t *src, size_t blocks,
+                                                      char *dst) {
+    const __m256i digits = asy__bcast16("0123456789abcdef");
+    const __m256i nib = _mm256_set1_epi8(0x0f);
+    size_t i;
+    for (i = 0; i < blocks; i++) {
+        __m256i in = _mm256_loadu_si256((const __m256i *)(src + 32 * i));
+        __m256i hi = _mm256_shuffle_epi8(digits, _mm256_and_si256(_mm256_srli_epi16(in, 4), nib));
+        __m256i lo = _mm256_shuffle_epi8(digits, _mm256_and_si256(in, nib));
+        /* unpack works inside 128-bit lanes: a holds bytes 0-7 and 16-23,
+         * b bytes 8-15 and 24-31; put the halves back in order */
+        __m256i a = _mm256_unpacklo_epi8(hi, lo), b = _mm256_unpackhi_epi8(hi, lo);
+        _mm256_storeu_si256((__m256i *)(dst + 64 * i), _mm256_permute2x128_si256(a, b, 0x20));
+        _mm256_storeu_si256((__m256i *)(dst + 64 * i + 32), _mm256_permute2x128_si256(a, b, 0x31));
+    }
+}
+
+/* The value of 32 hex digits, or a mask of zero bytes where a character is
+ * not a digit (*ok gets all ones when every one is). */
+ASY__TARGET_AVX2 ASY__INTERNAL __m256i asy__hex_val_avx2(__m256i c, int *ok) {
+    __m256i d = _mm256_sub_epi8(c, _mm256_set1_epi8('0'));
+    __m256i l = _mm256_sub_epi8(_mm256_or_si256(c, _mm256_set1_epi8(0x20)), _mm256_set1_epi8('a'));
+    /* x is in [0, k] unsigned exactly when min(x, k) == x */
+    __m256i is_d = _mm256_cmpeq_epi8(_mm256_min_epu8(d, _mm256_set1_epi8(9)), d);
+    __m256i is_l = _mm256_cmpeq_epi8(_mm256_min_epu8(l, _mm256_set1_epi8(5)), l);
+    *ok = _mm256_movemask_epi8(_mm256_or_si256(is_d, is_l)) == -1;
+    return _mm256_blendv_epi8(_mm256_add_epi8(l, _mm256_set1_epi8(10)), d, is_d);
+}
+
+/* Decodes blocks of 64 digits into 32 bytes until a block holds anything
+ * else; returns the blocks decoded. */
+ASY__TARGET_AVX2 ASY__INTERNAL size_t asy__hex_dec_avx2(const uint8_t *src, size_t blocks,
+                                                        uint8_t *dst) {
+    const __m256i merge = _mm256_set1_epi16(0x0110); /* hi * 16 + lo */
+    size_t i;
+    for (i = 0; i < blocks; i++) {
+        int ok_a, ok_b;
+        __m256i a = asy__hex_val_avx2(_mm256_loadu_si256((const __m256i *)(src + 64 * i)), &ok_a);
+        __m256i b = asy__hex_val_avx2(_mm256_loadu_si256((const __m256i *)(src + 64 * i + 32)), &ok_b);
+        if (!(ok_a & ok_b)) break;
+        a = _mm256_maddubs_epi16(a, merge);
+        b = _mm256_maddubs_epi16(b, merge);
+        /* packus interleaves the lanes: quarters come out as 0, 2, 1, 3 */
+        a = _mm256_permute4x64_epi64(_mm256_packus_epi16(a, b), 0xd8);
+        _mm256_storeu_si256((__m256i *)(dst + 32 * i), a);
+    }
+    return i;
+}
+
+#endif /* ASY__X86_SIMD */
+
+/* Hex-encodes the leading whole blocks; returns the bytes consumed. */
+ASY__INTERNAL size_t asy__hex_enc_simd(int level, const uint8_t *src, size_t n, char *dst) {
+#if ASY__X86_SIMD
+    if (level >= ASY__SIMD_AVX2 && n >= 32) {
+        asy__hex_enc_avx2(src, n / 32, dst);
+        return n / 32 * 32;
+    }
+#else
+    (void)level, (void)src, (void)n, (void)dst;
+#endif
+    return 0;
+}
+
+/* Decodes leading blocks of 64 valid digits (n pairs available, n the
+ * byte count); returns the bytes written. */
+ASY__INTERNAL size_t asy__hex_dec_simd(int level, const uint8_t *src, size_t pairs,
+                                       uint8_t *dst) {
+#if ASY__X86_SIMD
+    if (level >= ASY__SIMD_AVX2 && pairs >= 32) return asy__hex_dec_avx2(src, pairs / 32, dst) * 32;
+#else
+    (void)level, (void)src, (void)pairs, (void)dst;
+#endif
+    return 0;
+}
+
+/* Encodes as many whole blocks as the kernel of `level` takes from n bytes;
+ * returns the input bytes consumed (a multiple of 3). */
+ASY__INTERNAL size_t asy__b64_enc_simd(int level, const uint8_t *src, size_t n, char *dst,
+                                       int url) {
+#if ASY__X86_SIMD
+    if (level >= ASY__SIMD_VBMI && n >= 48) {
+        asy__b64_enc_vbmi(src, n / 48, dst, url ? asy__b64_alpha_url : asy__b64_alpha_std);
+        return n / 48 * 48;
+    }
+    if (level >= ASY__SIMD_AVX2 && n >= 28) {
+        size_t blocks = (n - 4) / 24;
+        asy__b64_enc_avx2(src, blocks, dst, url);
+        return blocks * 24;
+    }
+#else
+    (void)level, (void)src, (void)n, (void)dst, (void)url;
+#endif
+    return 0;
+}
+
+/* Decodes leading blocks of characters all in the alphabet of `table`
+ * (one of the asy__b64_dec_* tables); returns the characters consumed (a
+ * multiple of 4, each 4 giving 3 bytes at dst).  Stops early at the first
+ * block with anything else in it, or when room runs short. */
+ASY__INTERNAL size_t asy__b64_dec_simd(int level, const uint8_t *src, size_t n, uint8_t *dst,
+                                       size_t room, const uint8_t *table) {
+#if ASY__X86_SIMD
+    size_t blocks;
+    if (level >= ASY__SIMD_VBMI) {
+        blocks = n / 64;
+        if (blocks > room / 48) blocks = room / 48;
+        return blocks ? asy__b64_dec_vbmi(src, blocks, dst, room, table) * 64 : 0;
+    }
+    if (level >= ASY__SIMD_AVX2) {
+        const asy__b64_avx2_consts *k = table == asy__b64_dec_std   ? &asy__b64_avx2_std
+                                        : table == asy__b64_dec_url ? &asy__b64_avx2_url
+                                                                    : &asy__b64_avx2_any;
+        blocks = n / 32;
+        return blocks ? asy__b64_dec_avx2(src, blocks, dst, room, k) * 32 : 0;
+    }
+#else
+    (void)level, (void)src, (void)n, (void)dst, (void)room, (void)table;
+#endif
+    return 0;
+}
+
+#line 1 "asyncrt_impl/buf/enc_hex.c"
+/* hex: two lowercase digits per byte; decoding takes either case.  Node's
+ * decoder stops at the first pair that is not two hex digits and drops an
+ * odd last digit; that is what ASY_BUF_LENIENT does, while strict decoding
+ * rejects both. */
+
+ASY__INTERNAL size_t asy__hex_encode_with(int level, const uint8_t *src, size_t n, char *dst) {
+    size_t i = asy__hex_enc_simd(level, src, n, dst);
+    for (; i < n; i++) memcpy(dst + 2 * i, asy__hex_pairs + 2 * src[i], 2);
+    return 2 * n;
+}
+
+ASY__INTERNAL size_t asy__hex_encode(const uint8_t *src, size_t n, char *dst) {
+    return asy__hex_encode_with(asy__simd_level(), src, n, dst);
+}
+
+/* Decodes pairs [from, to); returns the index of the first bad pair, or to. */
+ASY__INTERNAL size_t asy__hex_run(const uint8_t *s, size_t from, size_t to, uint8_t *dst) {
+    size_t i = from;
+    /* Blocks of 16 pairs test validity once; a bad block is redone one
+     * pair at a time to find where it stops. */
+    while (i + 16 <= to) {
+        uint8_t bad = 0;
+        size_t k;
+        for (k = i; k < i + 16; k++) {
+            uint8_t hi = ASY__DEC7(asy__hex_dec, s[2 * k]);
+            uint8_t lo = ASY__DEC7(asy__hex_dec, s[2 * k + 1]);
+            bad |= (uint8_t)(hi | lo);
+            dst[k] = (uint8_t)((hi << 4) | (lo & 0x0f));
+        }
+        if (bad & 0x80) break;
+        i += 16;
+    }
+    for (; i < to; i++) {
+        uint8_t hi = ASY__DEC7(asy__hex_dec, s[2 * i]);
+        uint8_t lo = ASY__DEC7(asy__hex_dec, s[2 * i + 1]);
+        if ((hi | lo) & 0x80) return i;
+        dst[i] = (uint8_t)((hi << 4) | lo);
+    }
+    return to;
+}
+
+ASY__INTERNAL int asy__hex_decode_with(int level, const char *src, size_t n, uint8_t *dst,
+                                       size_t cap, unsigned flags, size_t *written) {
+    size_t pairs = n / 2, got;
+    int lenient = (flags & ASY_BUF_LENIENT) != 0;
+    *written = 0;
+    if (!lenient && (n & 1)) return ASY_EINVAL;
+    if (pairs > cap) pairs = cap;
+    got = asy__hex_dec_simd(level, (const uint8_t *)src, pairs, dst);
+    got = asy__hex_run((const uint8_t *)src, got, pairs, dst);
+    *written = got;
+    return got < pairs && !lenient ? ASY_EINVAL : 0;
+}
+
+ASY__INTERNAL int asy__hex_decode(const char *src, size_t n, uint8_t *dst, size_t cap,
+                                  unsigned flags, size_t *written) {
+    return asy__hex_decode_with(asy__simd_level(), src, n, dst, cap, flags, written);
+}
+
+ASY__INTERNAL ptrdiff_t asy__hex_decoded_len(const char *src, size_t n, unsigned flags) {
+    const uint8_t *s = (const uint8_t *)src;
+    size_t i, pairs = n / 2;
+    if (!(flags & ASY_BUF_LENIENT) && (n & 1)) return ASY_EINVAL;
+    for (i = 0; i < pairs; i++) {
+        if ((ASY__DEC7(asy__hex_dec, s[2 * i]) | ASY__DEC7(asy__hex_dec, s[2 * i + 1])) & 0x80)
+            return flags & ASY_BUF_LENIENT ? (ptrdiff_t)i : (ptrdiff_t)ASY_EINVAL;
+    }
+    return (ptrdiff_t)pairs;
+}
+
+#line 1 "asyncrt_impl/buf/enc_base64.c"
+/* base64 and base64url (RFC 4648).  Encoding: base64 is padded with '=',
+ * base64url is not (as Node does).
+ *
+ * Strict decoding accepts exactly the encoding's alphabet, padded or not;
+ * padding, when present, must complete the last quantum (so the length is a
+ * multiple of 4).  Bits left over in the last character are ignored, as in
+ * Node.  Lenient decoding is Node's: both alphabets, every other character
+ * skipped, decoding ends at the first '=', and a final lone character is
+ * dropped. */
+
+ASY__INTERNAL size_t asy__base64_encoded_len(size_t n, int url) {
+    if (!url) return (n + 2) / 3 * 4;
+    return n / 3 * 4 + (n % 3 ? n % 3 + 1 : 0);
+}
+
+ASY__INTERNAL size_t asy__base64_encode_with(int level, const uint8_t *src, size_t n, char *dst,
+                                             int url) {
+    const char *a = url ? asy__b64_alpha_url : asy__b64_alpha_std;
+    size_t i = asy__b64_enc_simd(level, src, n, dst, url), o = i / 3 * 4;
+    uint32_t v;
+    for (; n - i >= 3; i += 3, o += 4) {
+        v = ((uint32_t)src[i] << 16) | ((uint32_t)src[i + 1] << 8) | src[i + 2];
+        dst[o] = a[v >> 18];
+        dst[o + 1] = a[(v >> 12) & 63];
+        dst[o + 2] = a[(v >> 6) & 63];
+        dst[o + 3] = a[v & 63];
+    }
+    if (n - i == 0) return o;
+    v = (uint32_t)src[i] << 16;
+    if (n - i == 2) v |= (uint32_t)src[i + 1] << 8;
+    dst[o++] = a[v >> 18];
+    dst[o++] = a[(v >> 12) & 63];
+    if (n - i == 2) dst[o++] = a[(v >> 6) & 63];
+    if (!url) {
+        dst[o++] = '=';
+        if (n - i == 1) dst[o++] = '=';
+    }
+    return o;
+}
+
+ASY__INTERNAL size_t asy__base64_encode(const uint8_t *src, size_t n, char *dst, int url) {
+    return asy__base64_encode_with(asy__simd_level(), src, n, dst, url);
+}
+
+/* Writes the top k (1..3) bytes of a 24-bit group, as many as fit. */
+ASY__INTERNAL size_t asy__b64_put(uint8_t *dst, size_t o, size_t cap, uint32_t v, size_t k) {
+    if (k > cap - o) k = cap - o;
+    if (k > 0) dst[o] = (uint8_t)(v >> 16);
+    if (k > 1) dst[o + 1] = (uint8_t)(v >> 8);
+    if (k > 2) dst[o + 2] = (uint8_t)v;
+    return o + k;
+}
+
+/* Strict: the length without padding, or ASY_EINVAL when the padding or
+ * the length is wrong (characters are checked while decoding). */
+ASY__INTERNAL ptrdiff_t asy__b64_strict_shape(const uint8_t *s, size_t n) {
+    size_t m = n, pad = 0;
+    while (m > 0 && pad < 2 && s[m - 1] == '=') {
+        m--;
+        pad++;
+    }
+    if (m % 4 == 1) return ASY_EINVAL;
+    if (pad && (n % 4 != 0 || m % 4 + pad != 4)) return ASY_EINVAL;
+    return (ptrdiff_t)m;
+}
+
+ASY__INTERNAL int asy__b64_decode_strict(int level, const uint8_t *s, size_t n, uint8_t *dst,
+                                         size_t cap, const uint8_t *t, size_t *written) {
+    ptrdiff_t shape = asy__b64_strict_shape(s, n);
+    size_t m, i, o;
+    uint8_t a, b, c, d;
+    *written = 0;
+    if (shape < 0) return (int)shape;
+    m = (size_t)shape;
+    i = asy__b64_dec_simd(level, s, m, dst, cap, t);
+    o = i / 4 * 3;
+    for (; m - i >= 4; i += 4) {
+        a = ASY__DEC7(t, s[i]);
+        b = ASY__DEC7(t, s[i + 1]);
+        c = ASY__DEC7(t, s[i + 2]);
+        d = ASY__DEC7(t, s[i + 3]);
+        if ((a | b | c | d) & 0x80) {
+            *written = o;
+            return ASY_EINVAL;
+        }
+        if (cap - o < 3) {
+            *written = asy__b64_put(dst, o, cap, ((uint32_t)a << 18) | ((uint32_t)b << 12) |
+                                                     ((uint32_t)c << 6) | d, 3);
+            return 0;
+        }
+        dst[o] = (uint8_t)((a << 2) | (b >> 4));
+        dst[o + 1] = (uint8_t)((b << 4) | (c >> 2));
+        dst[o + 2] = (uint8_t)((c << 6) | d);
+        o += 3;
+    }
+    if (m - i >= 2) { /* 2 or 3 characters left: 1 or 2 bytes */
+        a = ASY__DEC7(t, s[i]);
+        b = ASY__DEC7(t, s[i + 1]);
+        c = m - i == 3 ? ASY__DEC7(t, s[i + 2]) : 0;
+        if ((a | b | c) & 0x80) {
+            *written = o;
+            return ASY_EINVAL;
+        }
+        o = asy__b64_put(dst, o, cap, ((uint32_t)a << 18) | ((uint32_t)b << 12) | ((uint32_t)c << 6),
+                         m - i - 1);
+    }
+    *written = o;
+    return 0;
+}
+
+ASY__INTERNAL size_t asy__b64_decode_lenient(int level, const uint8_t *s, size_t n, uint8_t *dst,
+                                             size_t cap) {
+    const uint8_t *t = asy__b64_dec_any;
+    size_t i = 0, o = 0, next_simd = 0;
+    uint32_t acc = 0;
+    int k = 0;
+    while (i < n) {
+        uint8_t c, v;
+        /* Whole blocks go to SIMD while the quantum is aligned; after a
+         * block it refused (junk in it), the scalar loop gets past that
+         * block before SIMD is tried again. */
+        if (k == 0 && i >= next_simd && level) {
+            size_t used = asy__b64_dec_simd(level, s + i, n - i, dst + o, cap - o, t);
+            i += used;
+            o += used / 4 * 3;
+            next_simd = i + 64;
+            if (i >= n) break;
+        }
+        c = s[i++];
+        v = ASY__DEC7(t, c);
+        if (v & 0x80) {
+            if (c == '=') break;
+            continue;
+        }
+        acc = (acc << 6) | v;
+        if (++k == 4) {
+            if (cap - o < 3) return asy__b64_put(dst, o, cap, acc, 3);
+            dst[o] = (uint8_t)(acc >> 16);
+            dst[o + 1] = (uint8_t)(acc >> 8);
+            dst[o + 2] = (uint8_t)acc;
+            o += 3;
+            acc = 0;
+            k = 0;
+        }
+    }
+    if (k >= 2) o = asy__b64_put(dst, o, cap, acc << (6 * (4 - k)), (size_t)k - 1);
+    return o;
+}
+
+ASY__INTERNAL int asy__base64_decode_with(int level, const char *src, size_t n, uint8_t *dst,
+                                          size_t cap, unsigned flags, int url,
+                                          size_t *written) {
+    const uint8_t *s = (const uint8_t *)src;
+    if (flags & ASY_BUF_LENIENT) {
+        *written = asy__b64_decode_lenient(level, s, n, dst, cap);
+        return 0;
+    }
+    return asy__b64_decode_strict(level, s, n, dst, cap, url ? asy__b64_dec_url : asy__b64_dec_std,
+                                  written);
+}
+
+ASY__INTERNAL int asy__base64_decode(const char *src, size_t n, uint8_t *dst, size_t cap,
+                                     unsigned flags, int url, size_t *written) {
+    return asy__base64_decode_with(asy__simd_level(), src, n, dst, cap, flags, url, written);
+}
+
+ASY__INTERNAL ptrdiff_t asy__base64_decoded_len(const char *src, size_t n, unsigned flags,
+                                                int url) {
+    const uint8_t *s = (const uint8_t *)src;
+    size_t i, valid = 0;
+    if (flags & ASY_BUF_LENIENT) {
+        for (i = 0; i < n && s[i] != '='; i++) valid += !(ASY__DEC7(asy__b64_dec_any, s[i]) & 0x80);
+    } else {
+        const uint8_t *t = url ? asy__b64_dec_url : asy__b64_dec_std;
+        ptrdiff_t shape = asy__b64_strict_shape(s, n);
+        if (shape < 0) return shape;
+        valid = (size_t)shape;
+        for (i = 0; i < valid; i++)
+            if (ASY__DEC7(t, s[i]) & 0x80) return ASY_EINVAL;
+    }
+    return (ptrdiff_t)(valid / 4 * 3 + (valid % 4 > 1 ? valid % 4 - 1 : 0));
+}
+
+#line 1 "asyncrt_impl/buf/encoding.c"
+/* Strings <-> buffers: the public face of the encoders and decoders. */
+
+ASY__INTERNAL int asy__enc_ok(asy_encoding_t enc) {
+    return (int)enc >= (int)ASY_ENC_UTF8 && (int)enc <= (int)ASY_ENC_UTF16LE;
+}
+
+ASY__INTERNAL int asy__name_is(const char *a, const char *b) {
+    for (; *a && *b; a++, b++) {
+        char c = *a >= 'A' && *a <= 'Z' ? (char)(*a - 'A' + 'a') : *a;
+        if (c != *b) return 0;
+    }
+    return *a == *b;
+}
+
+ASYNCRT_API int asy_encoding_from_name(const char *name) {
+    static const struct {
+        const char *name;
+        asy_encoding_t enc;
+    } names[] = {{"utf8", ASY_ENC_UTF8},        {"utf-8", ASY_ENC_UTF8},
+                 {"hex", ASY_ENC_HEX},          {"base64", ASY_ENC_BASE64},
+                 {"base64url", ASY_ENC_BASE64URL}, {"latin1", ASY_ENC_LATIN1},
+                 {"binary", ASY_ENC_LATIN1},    {"ascii", ASY_ENC_ASCII},
+                 {"utf16le", ASY_ENC_UTF16LE},  {"utf-16le", ASY_ENC_UTF16LE},
+                 {"ucs2", ASY_ENC_UTF16LE},     {"ucs-2", ASY_ENC_UTF16LE}};
+    size_t i;
+    if (!name) return ASY_EINVAL;
+    for (i = 0; i < ASY_ARRAY_SIZE(names); i++)
+        if (asy__name_is(name, names[i].name)) return (int)names[i].enc;
+    return ASY_EINVAL;
+}
+
+ASYNCRT_API const char *asy_encoding_name(asy_encoding_t enc) {
+    static const char *const names[] = {"utf8",  "hex",   "base64", "base64url",
+                                        "latin1", "ascii", "utf16le"};
+    return asy__enc_ok(enc) ? names[(int)enc] : NULL;
+}
+
+/* ---- buffer -> string ---------------------------------------------------- */
+
+ASYNCRT_API ptrdiff_t asy_buf_string_length(const asy_buf_t *b, asy_encoding_t enc) {
+    size_t n;
+    if (!b || !asy__enc_ok(enc)) return ASY_EINVAL;
+    n = b->len;
+    /* PTRDIFF_MAX bounds every object, so a longer string cannot exist */
+    switch (enc) {
+        case ASY_ENC_HEX:
+            return n > (size_t)PTRDIFF_MAX / 2 ? (ptrdiff_t)ASY_ENOMEM : (ptrdiff_t)(2 * n);
+        case ASY_ENC_BASE64:
+        case ASY_ENC_BASE64URL:
+            if (n / 3 > (size_t)PTRDIFF_MAX / 4 - 1) return ASY_ENOMEM;
+            return (ptrdiff_t)asy__base64_encoded_len(n, enc == ASY_ENC_BASE64URL);
+        default: {
+            size_t len = asy__text_encoded_len(enc, b->data, n);
+            return len > (size_t)PTRDIFF_MAX ? (ptrdiff_t)ASY_ENOMEM : (ptrdiff_t)len;
+        }
+    }
+}
+
+ASY__INTERNAL size_t asy__encode(const asy_buf_t *b, asy_encoding_t enc, char *dst) {
+    switch (enc) {
+        case ASY_ENC_HEX:
+            return asy__hex_encode(b->data, b->len, dst);
+        case ASY_ENC_BASE64:
+        case ASY_ENC_BASE64URL:
+            return asy__base64_encode(b->data, b->len, dst, enc == ASY_ENC_BASE64URL);
+        default:
+            return asy__text_encode(enc, b->data, b->len, dst);
+    }
+}
+
+ASYNCRT_API int asy_buf_to_string(const asy_buf_t *b, asy_encoding_t enc, char **out,
+                                  size_t *out_len) {
+    ptrdiff_t len;
+    char *s;
+    if (out) *out = NULL;
+    if (out_len) *out_len = 0;
+    if (!out) return ASY_EINVAL;
+    len = asy_buf_string_length(b, enc);
+    if (len < 0) return (int)len;
+    s = (char *)asy__malloc((size_t)len + 1);
+    if (!s) return ASY_ENOMEM;
+    if (len) asy__encode(b, enc, s);
+    s[len] = '\0';
+    *out = s;
+    if (out_len) *out_len = (size_t)len;
+    return 0;
+}
+
+ASYNCRT_API ptrdiff_t asy_buf_encode_into(const asy_buf_t *b, asy_encoding_t enc, char *dst,
+                                          size_t cap) {
+    ptrdiff_t len = asy_buf_string_length(b, enc);
+    if (len < 0) return len;
+    if ((size_t)len > cap) return ASY_ERANGE;
+    if (len && !dst) return ASY_EINVAL;
+    if (len) asy__encode(b, enc, dst);
+    return len;
+}
+
+/* ---- string -> buffer ---------------------------------------------------- */
+
+ASY__INTERNAL int asy__decode(asy_encoding_t enc, const char *src, size_t n, uint8_t *dst,
+                              size_t cap, unsigned flags, size_t *written) {
+    switch (enc) {
+        case ASY_ENC_HEX:
+            return asy__hex_decode(src, n, dst, cap, flags, written);
+        case ASY_ENC_BASE64:
+        case ASY_ENC_BASE64URL:
+            return asy__base64_decode(src, n, dst, cap, flags, enc == ASY_ENC_BASE64URL, written);
+        default:
+            return asy__text_decode(enc, src, n, dst, cap, flags, written);
+    }
+}
+
+ASYNCRT_API ptrdiff_t asy_buf_byte_length(const char *str, size_t len, asy_encoding_t enc,
+                                          unsigned flags) {
+    size_t n;
+    int r;
+    if ((!str && len) || !asy__enc_ok(enc)) return ASY_EINVAL;
+    if (len == 0) return 0;
+    switch (enc) {
+        case ASY_ENC_HEX:
+            return asy__hex_decoded_len(str, len, flags);
+        case ASY_ENC_BASE64:
+        case ASY_ENC_BASE64URL:
+            return asy__base64_decoded_len(str, len, flags, enc == ASY_ENC_BASE64URL);
+        default:
+            r = asy__text_decode(enc, str, len, NULL, 0, flags, &n);
+            if (r < 0) return r;
+            return n > (size_t)PTRDIFF_MAX ? (ptrdiff_t)ASY_ENOMEM : (ptrdiff_t)n;
+    }
+}
+
+ASYNCRT_API int asy_buf_from_stringn(asy_buf_t *out, const char *str, size_t len,
+                                     asy_encoding_t enc, unsigned flags) {
+    size_t cap, written;
+    ptrdiff_t exact;
+    int r;
+    if (!out) return ASY_EINVAL;
+    asy__buf_clear(out);
+    if ((!str && len) || !asy__enc_ok(enc)) return ASY_EINVAL;
+    if (len == 0) return 0;
+    switch (enc) {
+        case ASY_ENC_HEX:
+            cap = len / 2;
+            break;
+        case ASY_ENC_BASE64:
+        case ASY_ENC_BASE64URL:
+            /* an upper bound: exact for valid strict input */
+            cap = len / 4 * 3 + (len % 4 > 1 ? len % 4 - 1 : 0);
+            break;
+        default:
+            if (enc == ASY_ENC_UTF8 && asy_utf8_valid(str, len)) {
+                cap = len;
+                break;
+            }
+            exact = asy_buf_byte_length(str, len, enc, flags);
+            if (exact < 0) return (int)exact;
+            cap = (size_t)exact;
+            break;
+    }
+    r = asy__buf_make(out, cap, cap, 0);
+    if (r < 0) return r;
+    r = asy__decode(enc, str, len, out->data, cap, flags, &written);
+    if (r < 0) {
+        asy_buf_release(out);
+        return r;
+    }
+    out->len = written;
+    if (out->store) out->store->used = written;
+    asy__buf_shrink(out);
+    return 0;
+}
+
+ASYNCRT_API int asy_buf_from_string(asy_buf_t *out, const char *str, asy_encoding_t enc) {
+    if (!out) return ASY_EINVAL;
+    if (!str) {
+        asy__buf_clear(out);
+        return ASY_EINVAL;
+    }
+    return asy_buf_from_stringn(out, str, strlen(str), enc, 0);
+}
+
+ASYNCRT_API ptrdiff_t asy_buf_write_string(asy_buf_t *b, size_t offset, const char *str,
+                                           size_t len, asy_encoding_t enc, unsigned flags) {
+    size_t written;
+    int r;
+    if (!b || (!str && len) || !asy__enc_ok(enc)) return ASY_EINVAL;
+    if (offset > b->len) return ASY_ERANGE;
+    if (len == 0 || offset == b->len) return 0;
+    if (!(flags & ASY_BUF_LENIENT)) {
+        ptrdiff_t check = asy_buf_byte_length(str, len, enc, flags);
+        if (check < 0) return check;
+    }
+    r = asy__decode(enc, str, len, b->data + offset, b->len - offset, flags, &written);
+    return r < 0 ? r : (ptrdiff_t)written;
+}
+
+#line 1 "asyncrt_impl/buf/buf_ops.c"
+/* Comparing, searching, filling, copying and concatenating buffers, with
+ * Node's rules for positions and out-of-range arguments. */
+
+ASYNCRT_API int asy_buf_equals(const asy_buf_t *a, const asy_buf_t *b) {
+    if (!a || !b) return a == b;
+    if (a->len != b->len) return 0;
+    return a->len == 0 || a->data == b->data || memcmp(a->data, b->data, a->len) == 0;
+}
+
+ASYNCRT_API int asy_buf_compare(const asy_buf_t *a, const asy_buf_t *b) {
+    size_t la = a ? a->len : 0, lb = b ? b->len : 0, n = la < lb ? la : lb;
+    int c = n ? memcmp(a->data, b->data, n) : 0;
+    if (c) return c < 0 ? -1 : 1;
+    return la < lb ? -1 : la > lb ? 1 : 0;
+}
+
+/* Node's starting point for indexOf (forward) and lastIndexOf: negative
+ * offsets count from the end; -1 means nothing can match. */
+ASY__INTERNAL ptrdiff_t asy__index_start(size_t len, ptrdiff_t off, size_t n, int forward) {
+    if (off < 0) {
+        size_t back = (size_t)(-(off + 1)) + 1;
+        if (back <= len) return (ptrdiff_t)(len - back);
+        return forward || n == 0 ? 0 : -1;
+    }
+    if ((size_t)off <= len && n <= len - (size_t)off) return off;
+    if (n == 0) return (ptrdiff_t)len;
+    if (forward) return -1;
+    return (ptrdiff_t)len - 1;
+}
+
+ASY__INTERNAL ptrdiff_t asy__find(const uint8_t *h, size_t hlen, const uint8_t *nd, size_t n,
+                                  size_t from) {
+    const uint8_t *p = h + from, *last;
+    if (n > hlen || from > hlen - n) return -1;
+    last = h + (hlen - n); /* the last place a match can start */
+    while (p <= last) {
+        p = (const uint8_t *)memchr(p, nd[0], (size_t)(last - p) + 1);
+        if (!p) return -1;
+        if (memcmp(p + 1, nd + 1, n - 1) == 0) return (ptrdiff_t)(p - h);
+        p++;
+    }
+    return -1;
+}
+
+ASY__INTERNAL ptrdiff_t asy__find_last(const uint8_t *h, size_t hlen, const uint8_t *nd,
+                                       size_t n, size_t from) {
+    size_t i;
+    if (n > hlen) return -1;
+    i = from < hlen - n ? from : hlen - n;
+    for (;;) {
+        if (h[i] == nd[0] && memcmp(h + i + 1, nd + 1, n - 1) == 0) return (ptrdiff_t)i;
+        if (i-- == 0) return -1;
+    }
+}
+
+ASYNCRT_API ptrdiff_t asy_buf_index_of(const asy_buf_t *b, const void *needle, size_t n,
+                                       ptrdiff_t byte_offset) {
+    ptrdiff_t start;
+    if (!b || (!needle && n)) return -1;
+    start = asy__index_start(b->len, byte_offset, n, 1);
+    if (n == 0 || start < 0) return start;
+    return asy__find(b->data, b->len, (const uint8_t *)needle, n, (size_t)start);
+}
+
+ASYNCRT_API ptrdiff_t asy_buf_last_index_of(const asy_buf_t *b, const void *needle, size_t n,
+                                            ptrdiff_t byte_offset) {
+    ptrdiff_t start;
+    if (!b || (!needle && n)) return -1;
+    start = asy__index_start(b->len, byte_offset, n, 0);
+    if (n == 0 || start < 0) return start;
+    return asy__find_last(b->data, b->len, (const uint8_t *)needle, n, (size_t)start);
+}
+
+ASYNCRT_API int asy_buf_includes(const asy_buf_t *b, const void *needle, size_t n,
+                                 ptrdiff_t byte_offset) {
+    return asy_buf_index_of(b, needle, n, byte_offset) >= 0;
+}
+
+/* The bytes str stands for in enc: utf8 is used as is, anything else is
+ * decoded (strictly) into *tmp, which the caller releases. */
+ASY__INTERNAL int asy__needle(const char *str, asy_encoding_t enc, asy_buf_t *tmp,
+                              const uint8_t **p, size_t *n) {
+    int r;
+    asy__buf_clear(tmp);
+    if (!str) return ASY_EINVAL;
+    if (enc == ASY_ENC_UTF8) {
+        *p = (const uint8_t *)str;
+        *n = strlen(str);
+        return 0;
+    }
+    r = asy_buf_from_string(tmp, str, enc);
+    *p = tmp->data;
+    *n = tmp->len;
+    return r;
+}
+
+ASYNCRT_API ptrdiff_t asy_buf_index_of_string(const asy_buf_t *b, const char *str,
+                                              ptrdiff_t byte_offset, asy_encoding_t enc) {
+    asy_buf_t tmp;
+    const uint8_t *p = NULL;
+    size_t n = 0;
+    ptrdiff_t r = -1;
+    if (asy__needle(str, enc, &tmp, &p, &n) == 0) r = asy_buf_index_of(b, p, n, byte_offset);
+    asy_buf_release(&tmp);
+    return r;
+}
+
+ASYNCRT_API ptrdiff_t asy_buf_last_index_of_string(const asy_buf_t *b, const char *str,
+                                                   ptrdiff_t byte_offset, asy_encoding_t enc) {
+    asy_buf_t tmp;
+    const uint8_t *p = NULL;
+    size_t n = 0;
+    ptrdiff_t r = -1;
+    if (asy__needle(str, enc, &tmp, &p, &n) == 0)
+        r = asy_buf_last_index_of(b, p, n, byte_offset);
+    asy_buf_release(&tmp);
+    return r;
+}
+
+ASYNCRT_API int asy_buf_includes_string(const asy_buf_t *b, const char *str,
+                                        ptrdiff_t byte_offset, asy_encoding_t enc) {
+    return asy_buf_index_of_string(b, str, byte_offset, enc) >= 0;
+}
+
+/* [start, end) of a fill, or ASY_ERANGE; start past the end is an empty
+ * range, as in Node. */
+ASY__INTERNAL int asy__fill_range(const asy_buf_t *b, ptrdiff_t start, ptrdiff_t end, size_t *s,
+                                  size_t *e) {
+    if (start < 0) return ASY_ERANGE;
+    if (end == ASY_BUF_END) end = (ptrdiff_t)b->len;
+    if (end < 0 || (size_t)end > b->len) return ASY_ERANGE;
+    *s = (size_t)start;
+    *e = (size_t)end;
+    return 0;
+}
+
+ASYNCRT_API int asy_buf_fill(asy_buf_t *b, const void *pattern, size_t n, ptrdiff_t start,
+                             ptrdiff_t end) {
+    size_t s, e, done;
+    int r;
+    if (!b || (!pattern && n)) return ASY_EINVAL;
+    r = asy__fill_range(b, start, end, &s, &e);
+    if (r < 0) return r;
+    if (n == 0) return ASY_EINVAL;
+    if (s >= e) return 0;
+    if (n == 1) {
+        memset(b->data + s, *(const uint8_t *)pattern, e - s);
+        return 0;
+    }
+    /* one copy of the pattern, then double what is written */
+    done = n < e - s ? n : e - s;
+    memmove(b->data + s, pattern, done);
+    while (done < e - s) {
+        size_t k = done < e - s - done ? done : e - s - done;
+        memcpy(b->data + s + done, b->data + s, k);
+        done += k;
+    }
+    return 0;
+}
+
+ASYNCRT_API int asy_buf_fill_byte(asy_buf_t *b, int value, ptrdiff_t start, ptrdiff_t end) {
+    uint8_t v = (uint8_t)(value & 0xff);
+    return asy_buf_fill(b, &v, 1, start, end);
+}
+
+ASYNCRT_API int asy_buf_fill_string(asy_buf_t *b, const char *str, asy_encoding_t enc,
+                                    ptrdiff_t start, ptrdiff_t end) {
+    asy_buf_t tmp;
+    const uint8_t *p = NULL;
+    size_t n = 0;
+    int r;
+    if (!b || !str || !asy__enc_ok(enc)) return ASY_EINVAL;
+    if (!*str) return asy_buf_fill_byte(b, 0, start, end); /* Node fills "" with zeros */
+    r = asy__needle(str, enc, &tmp, &p, &n);
+    if (r == 0) r = asy_buf_fill(b, p, n, start, end);
+    asy_buf_release(&tmp);
+    return r;
+}
+
+ASYNCRT_API ptrdiff_t asy_buf_copy(const asy_buf_t *source, asy_buf_t *target,
+                                   ptrdiff_t target_start, ptrdiff_t source_start,
+                                   ptrdiff_t source_end) {
+    size_t ts, ss, se, n;
+    if (!source || !target) return ASY_EINVAL;
+    if (target_start < 0 || source_start < 0 || source_end < 0) return ASY_ERANGE;
+    if ((size_t)source_start > source->len) return ASY_ERANGE;
+    ts = (size_t)target_start;
+    ss = (size_t)source_start;
+    se = (size_t)source_end < source->len ? (size_t)source_end : source->len;
+    if (ts >= target->len || ss >= se) return 0;
+    n = se - ss;
+    if (n > target->len - ts) n = target->len - ts;
+    memmove(target->data + ts, source->data + ss, n);
+    return (ptrdiff_t)n;
+}
+
+ASYNCRT_API int asy_buf_concat(asy_buf_t *out, const asy_buf_t *list, size_t count,
+                               ptrdiff_t total_len) {
+    size_t sum = 0, total, o = 0, i;
+    int r;
+    if (!out) return ASY_EINVAL;
+    asy__buf_clear(out);
+    if (!list && count) return ASY_EINVAL;
+    if (total_len < 0) return ASY_ERANGE;
+    for (i = 0; i < count; i++) {
+        if (list[i].len > SIZE_MAX - sum) return ASY_ENOMEM;
+        sum += list[i].len;
+    }
+    total = total_len == ASY_BUF_END ? sum : (size_t)total_len;
+    r = asy__buf_make(out, total, total, 0);
+    if (r < 0) return r;
+    for (i = 0; i < count && o < total; i++) {
+        size_t k = list[i].len < total - o ? list[i].len : total - o;
+        if (k) memcpy(out->data + o, list[i].data, k);
+        o += k;
+    }
+    if (o < total) memset(out->data + o, 0, total - o);
+    return 0;
+}
+
+#line 1 "asyncrt_impl/buf/buf_num.c"
+/* Fixed-size numbers in either byte order (buf.readUInt32LE & co.).
+ * Bytes are assembled one by one, which is alignment- and host-order-free;
+ * compilers turn it into a single load or store (plus bswap). */
+
+ASY__INTERNAL uint64_t asy__load_n(const uint8_t *p, size_t size, int be) {
+    uint64_t v = 0;
+    size_t i;
+    if (be)
+        for (i = 0; i < size; i++) v = (v << 8) | p[i];
+    else
+        for (i = size; i-- > 0;) v = (v << 8) | p[i];
+    return v;
+}
+
+ASY__INTERNAL void asy__store_n(uint8_t *p, uint64_t v, size_t size, int be) {
+    size_t i;
+    for (i = 0; i < size; i++, v >>= 8) p[be ? size - 1 - i : i] = (uint8_t)v;
+}
+
+ASY__INTERNAL int asy__num_check(const asy_buf_t *b, size_t off, size_t size) {
+    if (!b) return ASY_EINVAL;
+    return b->len >= size && off <= b->len - size ? 0 : ASY_ERANGE;
+}
+
+/* Signed and floating-point values travel through their unsigned
+ * representation (two's complement, IEEE 754) by memcpy. */
+#define ASY__NUM_RW(suffix, type, utype, be)                                   \
+    ASYNCRT_API int asy_buf_read_##suffix(const asy_buf_t *b, size_t off, type *v) { \
+        utype u;                                                               \
+        int r = asy__num_check(b, off, sizeof(type));                          \
+        if (r == 0 && !v) r = ASY_EINVAL;                                      \
+        if (r < 0) return r;                                                   \
+        u = (utype)asy__load_n(b->data + off, sizeof(type), be);               \
+        memcpy(v, &u, sizeof(type));                                           \
+        return 0;                                                              \
+    }                                                                          \
+    ASYNCRT_API int asy_buf_write_##suffix(asy_buf_t *b, size_t off, type v) { \
+        utype u;                                                               \
+        int r = asy__num_check(b, off, sizeof(type));                          \
+        if (r < 0) return r;                                                   \
+        memcpy(&u, &v, sizeof(type));                                          \
+        asy__store_n(b->data + off, u, sizeof(type), be);                      \
+        return 0;                                                              \
+    }
+
+ASY__NUM_RW(u8, uint8_t, uint8_t, 0)
+ASY__NUM_RW(i8, int8_t, uint8_t, 0)
+ASY__NUM_RW(u16_le, uint16_t, uint16_t, 0)
+ASY__NUM_RW(u16_be, uint16_t, uint16_t, 1)
+ASY__NUM_RW(i16_le, int16_t, uint16_t, 0)
+ASY__NUM_RW(i16_be, int16_t, uint16_t, 1)
+ASY__NUM_RW(u32_le, uint32_t, uint32_t, 0)
+ASY__NUM_RW(u32_be, uint32_t, uint32_t, 1)
+ASY__NUM_RW(i32_le, int32_t, uint32_t, 0)
+ASY__NUM_RW(i32_be, int32_t, uint32_t, 1)
+ASY__NUM_RW(u64_le, uint64_t, uint64_t, 0)
+ASY__NUM_RW(u64_be, uint64_t, uint64_t, 1)
+ASY__NUM_RW(i64_le, int64_t, uint64_t, 0)
+ASY__NUM_RW(i64_be, int64_t, uint64_t, 1)
+ASY__NUM_RW(float_le, float, uint32_t, 0)
+ASY__NUM_RW(float_be, float, uint32_t, 1)
+ASY__NUM_RW(double_le, double, uint64_t, 0)
+ASY__NUM_RW(double_be, double, uint64_t, 1)
+
+#undef ASY__NUM_RW
+
+#line 1 "asyncrt_impl/buf/bufchain.c"
+/* The byte chain: a ring of views that grows by doubling, so appending,
+ * prepending and consuming are O(1) (amortised) and never copy data. */
+
+/* Size of a segment made for copied bytes: one 4 KiB block with its header,
+ * enough for a batch of header lines or small writes. */
+#define ASY__CHAIN_SEG ((size_t)4096 - ASY__BUF_HDR)
+
+ASY__INTERNAL asy_buf_t *asy__seg(const asy_bufchain_t *c, size_t i) {
+    return &c->segs[(c->head + i) & (c->cap - 1)];
+}
+
+ASY__INTERNAL int asy__chain_room(asy_bufchain_t *c) {
+    asy_buf_t *segs;
+    size_t cap, i;
+    if (c->count < c->cap) return 0;
+    cap = c->cap ? c->cap * 2 : 8;
+    if (cap > SIZE_MAX / sizeof(asy_buf_t)) return ASY_ENOMEM;
+    segs = ASY__NEW_ARRAY(asy_buf_t, cap);
+    if (!segs) return ASY_ENOMEM;
+    for (i = 0; i < c->count; i++) segs[i] = *asy__seg(c, i);
+    asy__free(c->segs);
+    c->segs = segs;
+    c->cap = cap;
+    c->head = 0;
+    return 0;
+}
+
+ASY__INTERNAL void asy__chain_pop(asy_bufchain_t *c) {
+    asy_buf_t *s = asy__seg(c, 0);
+    c->len -= s->len;
+    asy_buf_release(s);
+    c->head = (c->head + 1) & (c->cap - 1);
+    c->count--;
+}
+
+ASYNCRT_API void asy_bufchain_init(asy_bufchain_t *c) {
+    if (c) memset(c, 0, sizeof(*c));
+}
+
+ASYNCRT_API void asy_bufchain_reset(asy_bufchain_t *c) {
+    if (!c) return;
+    while (c->count) asy__chain_pop(c);
+    asy__free(c->segs);
+    memset(c, 0, sizeof(*c));
+}
+
+ASYNCRT_API size_t asy_bufchain_len(const asy_bufchain_t *c) { return c ? c->len : 0; }
+
+ASYNCRT_API size_t asy_bufchain_count(const asy_bufchain_t *c) { return c ? c->count : 0; }
+
+ASYNCRT_API int asy_bufchain_append(asy_bufchain_t *c, const asy_buf_t *b) {
+    int r;
+    if (!c || !b) return ASY_EINVAL;
+    if (b->len == 0) return 0;
+    if ((r = asy__chain_room(c)) < 0) return r;
+    if (b->store) b->store->refs++;
+    *asy__seg(c, c->count++) = *b;
+    c->len += b->len;
+    return 0;
+}
+
+ASYNCRT_API int asy_bufchain_append_move(asy_bufchain_t *c, asy_buf_t *b) {
+    int r;
+    if (!c || !b) return ASY_EINVAL;
+    if (b->len == 0) {
+        asy_buf_release(b);
+        return 0;
+    }
+    if ((r = asy__chain_room(c)) < 0) return r;
+    *asy__seg(c, c->count++) = *b;
+    c->len += b->len;
+    asy__buf_clear(b);
+    return 0;
+}
+
+ASYNCRT_API int asy_bufchain_prepend(asy_bufchain_t *c, const asy_buf_t *b) {
+    int r;
+    if (!c || !b) return ASY_EINVAL;
+    if (b->len == 0) return 0;
+    if ((r = asy__chain_room(c)) < 0) return r;
+    if (b->store) b->store->refs++;
+    c->head = (c->head - 1) & (c->cap - 1);
+    c->count++;
+    *asy__seg(c, 0) = *b;
+    c->len += b->len;
+    return 0;
+}
+
+ASYNCRT_API int asy_bufchain_append_bytes(asy_bufchain_t *c, const void *bytes, size_t n) {
+    const uint8_t *p = (const uint8_t *)bytes;
+    asy_buf_t seg;
+    int r;
+    if (!c || (!bytes && n)) return ASY_EINVAL;
+    if (n == 0) return 0;
+    if (c->count) {
+        /* Spare room after the last view, which no other view reaches
+         * (storage->used marks the end of every view), takes the bytes in
+         * place. */
+        asy_buf_t *t = asy__seg(c, c->count - 1);
+        asy__buf_storage *s = t->store;
+        if (s && !s->external && t->data + t->len == s->base + s->used && s->used < s->cap) {
+            size_t k = s->cap - s->used < n ? s->cap - s->used : n;
+            memcpy(t->data + t->len, p, k);
+            t->len += k;
+            s->used += k;
+            c->len += k;
+            p += k;
+            n -= k;
+            if (n == 0) return 0;
+        }
+    }
+    if ((r = asy__chain_room(c)) < 0) return r;
+    r = asy__buf_make(&seg, n > ASY__CHAIN_SEG ? n : ASY__CHAIN_SEG, n, 0);
+    if (r < 0) return r;
+    memcpy(seg.data, p, n);
+    *asy__seg(c, c->count++) = seg;
+    c->len += n;
+    return 0;
+}
+
+ASYNCRT_API size_t asy_bufchain_consume(asy_bufchain_t *c, size_t n) {
+    size_t done = 0;
+    if (!c) return 0;
+    while (n > done && c->count) {
+        asy_buf_t *s = asy__seg(c, 0);
+        size_t k = n - done;
+        if (s->len <= k) {
+            done += s->len;
+            asy__chain_pop(c);
+        } else {
+            s->data += k;
+            s->len -= k;
+            c->len -= k;
+            done += k;
+        }
+    }
+    return done;
+}
+
+ASYNCRT_API size_t asy_bufchain_peek(const asy_bufchain_t *c, size_t offset, void *dst,
+                                     size_t n) {
+    uint8_t *d = (uint8_t *)dst;
+    size_t i, done = 0;
+    if (!c || (!dst && n)) return 0;
+    for (i = 0; i < c->count && done < n; i++) {
+        const asy_buf_t *s = asy__seg(c, i);
+        size_t k;
+        if (offset >= s->len) {
+            offset -= s->len;
+            continue;
+        }
+        k = s->len - offset < n - done ? s->len - offset : n - done;
+        memcpy(d + done, s->data + offset, k);
+        done += k;
+        offset = 0;
+    }
+    return done;
+}
+
+ASYNCRT_API int asy_bufchain_take(asy_bufchain_t *c, size_t n, asy_buf_t *out) {
+    asy_buf_t *s;
+    int r;
+    if (!out) return ASY_EINVAL;
+    asy__buf_clear(out);
+    if (!c) return ASY_EINVAL;
+    if (n > c->len) n = c->len;
+    if (n == 0) return 0;
+    s = asy__seg(c, 0);
+    if (s->len == n) { /* the whole first segment changes hands */
+        *out = *s;
+        asy__buf_clear(s);
+        c->len -= n;
+        c->head = (c->head + 1) & (c->cap - 1);
+        c->count--;
+        return 0;
+    }
+    if (s->len > n) {
+        if (s->store) s->store->refs++;
+        out->store = s->store;
+        out->data = s->data;
+        out->len = n;
+        s->data += n;
+        s->len -= n;
+        c->len -= n;
+        return 0;
+    }
+    r = asy__buf_make(out, n, n, 0);
+    if (r < 0) return r;
+    asy_bufchain_peek(c, 0, out->data, n);
+    asy_bufchain_consume(c, n);
+    return 0;
+}
+
+ASYNCRT_API int asy_bufchain_flatten(const asy_bufchain_t *c, asy_buf_t *out) {
+    int r;
+    if (!out) return ASY_EINVAL;
+    asy__buf_clear(out);
+    if (!c) return ASY_EINVAL;
+    if (c->count == 0) return 0;
+    if (c->count == 1) return asy_buf_retain(out, asy__seg(c, 0));
+    r = asy__buf_make(out, c->len, c->len, 0);
+    if (r < 0) return r;
+    asy_bufchain_peek(c, 0, out->data, c->len);
+    return 0;
+}
+
+ASYNCRT_API int asy_bufchain_segment(const asy_bufchain_t *c, size_t i, asy_buf_t *view) {
+    if (!view) return ASY_EINVAL;
+    asy__buf_clear(view);
+    if (!c) return ASY_EINVAL;
+    if (i >= c->count) return ASY_ERANGE;
+    *view = *asy__seg(c, i);
+    return 0;
+}
+
+ASYNCRT_API size_t asy_bufchain_gather(const asy_bufchain_t *c, asy_iovec_t *iov,
+                                       size_t max_iov, size_t max_bytes) {
+    size_t i, bytes = 0;
+    if (!c || !iov) return 0;
+    for (i = 0; i < c->count && i < max_iov && bytes < max_bytes; i++) {
+        const asy_buf_t *s = asy__seg(c, i);
+        size_t k = s->len < max_bytes - bytes ? s->len : max_bytes - bytes;
+        iov[i].base = s->data;
+        iov[i].len = k;
+        bytes += k;
+    }
+    return i;
+}
+
+/* Whether needle[0, n) matches the chain from segment i, offset off on. */
+ASY__INTERNAL int asy__chain_match(const asy_bufchain_t *c, size_t i, size_t off,
+                                   const uint8_t *needle, size_t n) {
+    while (n && i < c->count) {
+        const asy_buf_t *s = asy__seg(c, i);
+        size_t k = s->len - off < n ? s->len - off : n;
+        if (memcmp(s->data + off, needle, k) != 0) return 0;
+        needle += k;
+        n -= k;
+        off = 0;
+        i++;
+    }
+    return n == 0;
+}
+
+ASYNCRT_API ptrdiff_t asy_bufchain_index_of(const asy_bufchain_t *c, const void *needle,
+                                            size_t n, size_t offset) {
+    const uint8_t *nd = (const uint8_t *)needle;
+    size_t i, base = 0;
+    if (!c || (!needle && n)) return -1;
+    if (n == 0) return (ptrdiff_t)(offset < c->len ? offset : c->len);
+    if (offset >= c->len || n > c->len - offset) return -1;
+    for (i = 0; i < c->count; base += asy__seg(c, i)->len, i++) {
+        const asy_buf_t *s = asy__seg(c, i);
+        const uint8_t *p, *end = s->data + s->len;
+        if (base + s->len <= offset) continue;
+        p = s->data + (offset > base ? offset - base : 0);
+        while (p < end && (p = (const uint8_t *)memchr(p, nd[0], (size_t)(end - p))) != NULL) {
+            size_t pos = base + (size_t)(p - s->data);
+            if (n > c->len - pos) return -1;
+            if (asy__chain_match(c, i, (size_t)(p - s->data), nd, n)) return (ptrdiff_t)pos;
+            p++;
+        }
+    }
+    return -1;
 }
 
 #if ASYNCRT_OS_POSIX
@@ -3806,6 +6411,2753 @@ ASY__INTERNAL ptrdiff_t asy__opfd_try_write(asy__opfd *f, const asy_iov_t *iov, 
     } while (r < 0 && errno == EINTR);
     if (r < 0) return asy__would_block(errno) ? ASY_EAGAIN : asy__errno();
     return r;
+}
+
+#endif /* ASYNCRT_OS_POSIX */
+#if ASYNCRT_OS_POSIX
+#line 1 "asyncrt_impl/stream/stream.internal.h"
+/* Private parts of the stream layer shared by its files.  The state
+ * machines mirror Node 20's lib/internal/streams (readable.js, writable.js,
+ * destroy.js, transform.js, end-of-stream.js, pipeline.js) flag for flag,
+ * because event timing is part of the contract. */
+
+/* sflags_: the stream as a whole (Node keeps these per side and keeps the
+ * two in step; one copy is enough here). */
+enum {
+    ASY__S_READABLE = 1u << 0, /* has a readable side */
+    ASY__S_WRITABLE = 1u << 1, /* has a writable side */
+    ASY__S_TRANSFORM = 1u << 2,
+    ASY__S_DESTROYED = 1u << 3,
+    ASY__S_ERRORED = 1u << 4,
+    ASY__S_ERROR_EMITTED = 1u << 5,
+    ASY__S_CLOSED = 1u << 6,       /* _destroy completed */
+    ASY__S_CLOSE_EMITTED = 1u << 7,
+    ASY__S_CONSTRUCTED = 1u << 8,
+    ASY__S_AUTO_DESTROY = 1u << 9,
+    ASY__S_HALF_OPEN = 1u << 10,    /* allowHalfOpen */
+    ASY__S_CLOSE_WAITING = 1u << 11, /* 'close' is due once ticks_ drops to 0 */
+    ASY__S_DESTROY_PENDING = 1u << 12, /* destroy() while constructing */
+    ASY__S_DESTROY_WAIT = 1u << 13,  /* _destroy running, awaiting its done */
+    ASY__S_CONSTRUCT_WAIT = 1u << 14,
+    ASY__S_XFORM_WAIT = 1u << 15,    /* _transform running */
+    ASY__S_XFORM_HELD = 1u << 16,    /* its callback held until _read */
+    ASY__S_FLUSH_WAIT = 1u << 17     /* _flush running */
+};
+
+/* rflags_: Node's ReadableState bits. */
+enum {
+    ASY__R_OBJECT = 1u << 0,
+    ASY__R_ENDED = 1u << 1,
+    ASY__R_END_EMITTED = 1u << 2,
+    ASY__R_READING = 1u << 3,
+    ASY__R_SYNC = 1u << 4,
+    ASY__R_NEED_READABLE = 1u << 5,
+    ASY__R_EMITTED_READABLE = 1u << 6,
+    ASY__R_READABLE_LISTENING = 1u << 7,
+    ASY__R_RESUME_SCHEDULED = 1u << 8,
+    ASY__R_READING_MORE = 1u << 9,
+    ASY__R_DATA_EMITTED = 1u << 10,
+    ASY__R_HAS_FLOWING = 1u << 11, /* flowing is not null */
+    ASY__R_FLOWING = 1u << 12,
+    ASY__R_HAS_PAUSED = 1u << 13,
+    ASY__R_PAUSED = 1u << 14,
+    ASY__R_DATA_LISTENING = 1u << 15
+};
+
+/* wflags_: Node's WritableState bits. */
+enum {
+    ASY__W_OBJECT = 1u << 0,
+    ASY__W_ENDED = 1u << 1,
+    ASY__W_SYNC = 1u << 2,
+    ASY__W_FINAL_CALLED = 1u << 3,
+    ASY__W_NEED_DRAIN = 1u << 4,
+    ASY__W_ENDING = 1u << 5,
+    ASY__W_FINISHED = 1u << 6,
+    ASY__W_WRITING = 1u << 7,
+    ASY__W_BUFFER_PROCESSING = 1u << 8,
+    ASY__W_PREFINISHED = 1u << 9,
+    ASY__W_ALL_NOOP = 1u << 10,
+    ASY__W_EXPECT_WRITE_CB = 1u << 11,
+    ASY__W_AFTER_WRITE_PENDING = 1u << 12,
+    ASY__W_AFTER_WRITE_TICK_INFO = 1u << 13,
+    ASY__W_FINAL_WAIT = 1u << 14 /* _final running, awaiting its done */
+};
+
+/* Events, for the emitters. */
+enum {
+    ASY__EV_DATA,
+    ASY__EV_READABLE,
+    ASY__EV_END,
+    ASY__EV_ERROR,
+    ASY__EV_DRAIN,
+    ASY__EV_FINISH,
+    ASY__EV_PAUSE,
+    ASY__EV_RESUME
+};
+
+/* A listener the library itself attaches (pipe, pipeline, finished, the
+ * async reader): Node's EventEmitter listeners, minus the strings. */
+typedef struct asy__stream_listener_vt {
+    void (*on_data)(asy__stream_listener *l, asy_stream_t *s, const asy_buf_t *chunk);
+    void (*on_readable)(asy__stream_listener *l, asy_stream_t *s);
+    void (*on_end)(asy__stream_listener *l, asy_stream_t *s);
+    void (*on_error)(asy__stream_listener *l, asy_stream_t *s, int err);
+    void (*on_drain)(asy__stream_listener *l, asy_stream_t *s);
+    void (*on_finish)(asy__stream_listener *l, asy_stream_t *s);
+    /* The listener is already detached when this runs. */
+    void (*on_close)(asy__stream_listener *l, asy_stream_t *s);
+} asy__stream_listener_vt;
+
+struct asy__stream_listener {
+    asy__queue link;
+    const asy__stream_listener_vt *vt;
+};
+
+/* An emission in progress walks the listener list with one of these on
+ * the C stack, so a listener may detach itself or any other meanwhile. */
+struct asy__stream_cursor {
+    asy__queue *next;
+    struct asy__stream_cursor *up;
+};
+
+/* A buffered write. */
+struct asy__stream_wreq {
+    asy_buf_t chunk;
+    asy_stream_cb cb;
+    void *arg;
+};
+
+/* The callbacks of the writes one writev carried. */
+struct asy__stream_cbent {
+    asy_stream_cb cb;
+    void *arg;
+};
+struct asy__stream_cblist {
+    size_t n;
+    struct asy__stream_cbent *items; /* in the same allocation */
+};
+
+/* Node's afterWriteTickInfo: synchronous completions of writes with the
+ * same callback share one nextTick. */
+struct asy__stream_awinfo {
+    asy_stream_t *s;
+    asy_stream_cb cb;
+    void *arg;
+    struct asy__stream_cblist *list;
+    size_t count;
+};
+
+struct asy__stream_endcb {
+    asy_stream_cb cb;
+    void *arg;
+};
+
+#define ASY__STREAM_DEFAULT_HWM 16384u
+#define ASY__STREAM_DEFAULT_OBJ_HWM 16u
+/* read(n) may raise the highWaterMark up to this (Node's MAX_HWM). */
+#define ASY__STREAM_MAX_HWM ((size_t)0x40000000u)
+
+/* core.c */
+ASY__INTERNAL int asy__stream_init(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
+                                   const asy_stream_opts *o, unsigned kind);
+/* A nextTick running fn(arg) that counts against s (see core.c). */
+ASY__INTERNAL void asy__stream_tick_arg(asy_stream_t *s, asy_fn fn, void *arg);
+ASY__INTERNAL void asy__stream_tick(asy_stream_t *s, asy_fn fn);
+ASY__INTERNAL void asy__stream_tick_done(asy_stream_t *s);
+ASY__INTERNAL void asy__stream_emit(asy_stream_t *s, int ev, const asy_buf_t *chunk, int err);
+ASY__INTERNAL void asy__stream_listen(asy_stream_t *s, asy__stream_listener *l,
+                                      const asy__stream_listener_vt *vt);
+ASY__INTERNAL void asy__stream_unlisten(asy_stream_t *s, asy__stream_listener *l);
+ASY__INTERNAL void asy__stream_error_or_destroy(asy_stream_t *s, int err, int sync);
+ASY__INTERNAL void asy__stream_set_error(asy_stream_t *s, int err);
+/* Runs cb(s, status, arg) on a nextTick (allocates; NULL cb is a no-op). */
+ASY__INTERNAL void asy__stream_defer_cb(asy_stream_t *s, asy_stream_cb cb, void *arg, int status);
+ASY__INTERNAL size_t asy__stream_pick_hwm(const asy_stream_opts *o, size_t side, int object);
+
+/* readable.c */
+ASY__INTERNAL void asy__readable_init(asy_stream_t *s, const asy_stream_opts *o);
+ASY__INTERNAL int asy__readable_read(asy_stream_t *s, size_t n, asy_buf_t *out);
+ASY__INTERNAL int asy__readable_add(asy_stream_t *s, asy_buf_t *chunk, int unshift);
+ASY__INTERNAL void asy__readable_eof(asy_stream_t *s);
+ASY__INTERNAL void asy__readable_resume(asy_stream_t *s);
+ASY__INTERNAL void asy__readable_pause(asy_stream_t *s);
+ASY__INTERNAL void asy__readable_data_listener(asy_stream_t *s, int delta);
+ASY__INTERNAL void asy__readable_readable_listener(asy_stream_t *s, int delta);
+ASY__INTERNAL void asy__readable_on_constructed(asy_stream_t *s);
+ASY__INTERNAL int asy__readable_finished(const asy_stream_t *s, int strict);
+ASY__INTERNAL void asy__readable_release(asy_stream_t *s);
+
+/* writable.c */
+ASY__INTERNAL void asy__writable_init(asy_stream_t *s, const asy_stream_opts *o);
+ASY__INTERNAL int asy__writable_write(asy_stream_t *s, asy_buf_t *chunk, asy_stream_cb cb,
+                                      void *arg);
+ASY__INTERNAL int asy__writable_end(asy_stream_t *s, asy_stream_cb cb, void *arg);
+ASY__INTERNAL void asy__writable_on_constructed(asy_stream_t *s);
+ASY__INTERNAL void asy__writable_destroying(asy_stream_t *s);
+ASY__INTERNAL int asy__writable_finished(const asy_stream_t *s, int strict);
+ASY__INTERNAL void asy__writable_release(asy_stream_t *s);
+/* Node's .writable / .readable getters. */
+ASY__INTERNAL int asy__writable_is_writable(const asy_stream_t *s);
+ASY__INTERNAL int asy__readable_is_readable(const asy_stream_t *s);
+
+/* transform.c */
+ASY__INTERNAL void asy__transform_write(asy_stream_t *s, const asy_buf_t *chunk);
+ASY__INTERNAL void asy__transform_read(asy_stream_t *s);
+ASY__INTERNAL void asy__transform_final(asy_stream_t *s);
+
+/* pipe.c: allocation and start are apart so pipeline cannot half-fail. */
+typedef struct asy__pipe asy__pipe;
+ASY__INTERNAL void asy__pipe_clear_await(asy_stream_t *src);
+ASY__INTERNAL asy__pipe *asy__pipe_new(void);
+ASY__INTERNAL void asy__pipe_begin(asy__pipe *p, asy_stream_t *src, asy_stream_t *dst, int do_end);
+
+/* finished.c: Node's eos with explicit sides; cb(s, status, arg) once. */
+typedef struct asy__eos asy__eos;
+ASY__INTERNAL asy__eos *asy__eos_start(asy_stream_t *s, int readable, int writable,
+                                       asy_stream_cb cb, void *arg);
+ASY__INTERNAL asy__eos *asy__eos_new(void);
+ASY__INTERNAL void asy__eos_begin(asy__eos *e, asy_stream_t *s, int readable, int writable,
+                                  asy_stream_cb cb, void *arg);
+/* Forgets cb (Node's cleanup()); the watcher frees itself. */
+ASY__INTERNAL void asy__eos_cancel(asy__eos *e);
+
+#line 1 "asyncrt_impl/stream/core.c"
+/* The stream core: creation, nextTicks that keep the stream alive, event
+ * emission to library listeners and the user's callbacks, state getters. */
+
+
+/* A nextTick that will use the stream.  'close' waits until every such
+ * tick has run (asy__stream_tick_done), so on_close really is the last
+ * call and its memory may be freed there.  Out of memory for the tick
+ * queue, the function runs at once: timing degrades, nothing is lost. */
+ASY__INTERNAL void asy__stream_tick_arg(asy_stream_t *s, asy_fn fn, void *arg) {
+    /* after 'close' the stream may be gone: nothing more is scheduled */
+    if (s->sflags_ & ASY__S_CLOSE_EMITTED) return;
+    s->ticks_++;
+    if (asy_next_tick(s->loop, fn, arg) != 0) fn(arg);
+}
+
+ASY__INTERNAL void asy__stream_tick(asy_stream_t *s, asy_fn fn) { asy__stream_tick_arg(s, fn, s); }
+
+ASY__INTERNAL void asy__stream_emit_close(asy_stream_t *s);
+
+ASY__INTERNAL void asy__stream_tick_done(asy_stream_t *s) {
+    if (--s->ticks_ == 0 && (s->sflags_ & ASY__S_CLOSE_WAITING)) asy__stream_emit_close(s);
+}
+
+ASY__INTERNAL size_t asy__stream_pick_hwm(const asy_stream_opts *o, size_t side, int object) {
+    size_t v = o ? o->high_water_mark : 0;
+    if (!v) v = side;
+    if (!v) return object ? ASY__STREAM_DEFAULT_OBJ_HWM : ASY__STREAM_DEFAULT_HWM;
+    return v == ASY_STREAM_HWM_ZERO ? 0 : v;
+}
+
+/* ---- listeners ------------------------------------------------------------ */
+
+ASY__INTERNAL void asy__stream_listen(asy_stream_t *s, asy__stream_listener *l,
+                                      const asy__stream_listener_vt *vt) {
+    l->vt = vt;
+    asy__queue_insert_tail(&s->listeners_, &l->link);
+    if (vt->on_data) asy__readable_data_listener(s, 1);
+    if (vt->on_readable) asy__readable_readable_listener(s, 1);
+}
+
+ASY__INTERNAL void asy__stream_unlisten(asy_stream_t *s, asy__stream_listener *l) {
+    struct asy__stream_cursor *c;
+    if (asy__queue_empty(&l->link)) return;
+    for (c = s->cursors_; c; c = c->up)
+        if (c->next == &l->link) c->next = l->link.next;
+    asy__queue_remove(&l->link);
+    if (l->vt->on_data) asy__readable_data_listener(s, -1);
+    if (l->vt->on_readable) asy__readable_readable_listener(s, -1);
+}
+
+/* Library listeners first, in the order they attached, then the user's
+ * callback. */
+ASY__INTERNAL void asy__stream_emit(asy_stream_t *s, int ev, const asy_buf_t *chunk, int err) {
+    struct asy__stream_cursor cur;
+    const asy_stream_events *e;
+    asy__queue *q;
+    if (!asy__queue_empty(&s->listeners_)) {
+        cur.up = s->cursors_;
+        s->cursors_ = &cur;
+        q = s->listeners_.next;
+        while (q != &s->listeners_) {
+            asy__stream_listener *l = ASY_CONTAINER_OF(q, asy__stream_listener, link);
+            const asy__stream_listener_vt *vt = l->vt;
+            cur.next = q->next;
+            switch (ev) {
+            case ASY__EV_DATA: if (vt->on_data) vt->on_data(l, s, chunk); break;
+            case ASY__EV_READABLE: if (vt->on_readable) vt->on_readable(l, s); break;
+            case ASY__EV_END: if (vt->on_end) vt->on_end(l, s); break;
+            case ASY__EV_ERROR: if (vt->on_error) vt->on_error(l, s, err); break;
+            case ASY__EV_DRAIN: if (vt->on_drain) vt->on_drain(l, s); break;
+            case ASY__EV_FINISH: if (vt->on_finish) vt->on_finish(l, s); break;
+            default: break;
+            }
+            q = cur.next;
+        }
+        s->cursors_ = cur.up;
+    }
+    e = s->events_;
+    if (!e) return;
+    switch (ev) {
+    case ASY__EV_DATA: if (e->on_data) e->on_data(s, chunk); break;
+    case ASY__EV_READABLE: if (e->on_readable) e->on_readable(s); break;
+    case ASY__EV_END: if (e->on_end) e->on_end(s); break;
+    case ASY__EV_ERROR: if (e->on_error) e->on_error(s, err); break;
+    case ASY__EV_DRAIN: if (e->on_drain) e->on_drain(s); break;
+    case ASY__EV_FINISH: if (e->on_finish) e->on_finish(s); break;
+    case ASY__EV_PAUSE: if (e->on_pause) e->on_pause(s); break;
+    case ASY__EV_RESUME: if (e->on_resume) e->on_resume(s); break;
+    default: break;
+    }
+}
+
+/* 'close': library listeners (detached first, so pipe, pipeline and
+ * finished forget the stream), then every buffer is released, then the
+ * user's on_close.  Nothing touches the stream afterwards. */
+ASY__INTERNAL void asy__stream_emit_close(asy_stream_t *s) {
+    const asy_stream_events *e = s->events_;
+    s->sflags_ &= ~(unsigned)ASY__S_CLOSE_WAITING;
+    s->sflags_ |= ASY__S_CLOSE_EMITTED;
+    while (!asy__queue_empty(&s->listeners_)) {
+        asy__stream_listener *l =
+            ASY_CONTAINER_OF(asy__queue_head(&s->listeners_), asy__stream_listener, link);
+        /* no listener accounting now: the stream is done with flowing */
+        asy__queue_remove(&l->link);
+        if (l->vt->on_close) l->vt->on_close(l, s);
+    }
+    asy__readable_release(s);
+    asy__writable_release(s);
+    if (e && e->on_close) e->on_close(s);
+}
+
+/* ---- the user's events ------------------------------------------------------- */
+
+ASYNCRT_API int asy_stream_set_events(asy_stream_t *s, const asy_stream_events *events) {
+    const asy_stream_events *old;
+    int had_data, had_readable, has_data, has_readable;
+    if (!s) return ASY_EINVAL;
+    old = s->events_;
+    s->events_ = events;
+    had_data = old && old->on_data;
+    had_readable = old && old->on_readable;
+    has_data = events && events->on_data;
+    has_readable = events && events->on_readable;
+    if (!(s->sflags_ & ASY__S_READABLE)) return 0;
+    /* Node adds or removes the listeners one at a time; 'readable' first,
+     * so a stream with both ends up in paused mode as in Node. */
+    if (has_readable && !had_readable) asy__readable_readable_listener(s, 1);
+    if (!has_readable && had_readable) asy__readable_readable_listener(s, -1);
+    if (has_data && !had_data) asy__readable_data_listener(s, 1);
+    if (!has_data && had_data) asy__readable_data_listener(s, -1);
+    return 0;
+}
+
+/* ---- creating ------------------------------------------------------------------ */
+
+ASY__INTERNAL void asy__stream_construct_tick(void *arg);
+
+ASY__INTERNAL int asy__stream_init(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
+                                   const asy_stream_opts *o, unsigned kind) {
+    if (!loop || !s) return ASY_EINVAL;
+    memset(s, 0, sizeof(*s));
+    s->loop = loop;
+    s->impl_ = impl;
+    asy__queue_init(&s->listeners_);
+    asy_bufchain_init(&s->rbuf_);
+    s->sflags_ = kind | ASY__S_CONSTRUCTED | ASY__S_AUTO_DESTROY | ASY__S_HALF_OPEN;
+    if (o && o->no_auto_destroy) s->sflags_ &= ~(unsigned)ASY__S_AUTO_DESTROY;
+    if (o && o->no_half_open) s->sflags_ &= ~(unsigned)ASY__S_HALF_OPEN;
+    if (kind & ASY__S_READABLE) asy__readable_init(s, o);
+    if (kind & ASY__S_WRITABLE) asy__writable_init(s, o);
+    if (impl && impl->construct) {
+        s->sflags_ &= ~(unsigned)ASY__S_CONSTRUCTED;
+        asy__stream_tick(s, asy__stream_construct_tick);
+    }
+    return 0;
+}
+
+ASYNCRT_API int asy_readable_init(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
+                                  const asy_stream_opts *opts) {
+    return asy__stream_init(loop, s, impl, opts, ASY__S_READABLE);
+}
+
+ASYNCRT_API int asy_writable_init(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
+                                  const asy_stream_opts *opts) {
+    if (!impl || (!impl->write && !impl->writev)) return ASY_EINVAL;
+    return asy__stream_init(loop, s, impl, opts, ASY__S_WRITABLE);
+}
+
+ASYNCRT_API int asy_duplex_init(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
+                                const asy_stream_opts *opts) {
+    if (!impl || (!impl->write && !impl->writev)) return ASY_EINVAL;
+    return asy__stream_init(loop, s, impl, opts, ASY__S_READABLE | ASY__S_WRITABLE);
+}
+
+/* ---- deferred user callbacks ------------------------------------------------------ */
+
+struct asy__stream_deferred {
+    asy_stream_t *s;
+    asy_stream_cb cb;
+    void *arg;
+    int status;
+};
+
+ASY__INTERNAL void asy__stream_deferred_run(void *p) {
+    struct asy__stream_deferred *d = (struct asy__stream_deferred *)p;
+    asy_stream_t *s = d->s;
+    d->cb(s, d->status, d->arg);
+    asy__free(d);
+    asy__stream_tick_done(s);
+}
+
+ASY__INTERNAL void asy__stream_defer_cb(asy_stream_t *s, asy_stream_cb cb, void *arg, int status) {
+    struct asy__stream_deferred *d;
+    if (!cb || (s->sflags_ & ASY__S_CLOSE_EMITTED)) return;
+    d = ASY__NEW(struct asy__stream_deferred);
+    if (!d) { /* out of memory: call it now rather than never */
+        cb(s, status, arg);
+        return;
+    }
+    d->s = s;
+    d->cb = cb;
+    d->arg = arg;
+    d->status = status;
+    asy__stream_tick_arg(s, asy__stream_deferred_run, d);
+}
+
+/* ---- state ----------------------------------------------------------------------- */
+
+ASYNCRT_API int asy_stream_is_destroyed(const asy_stream_t *s) {
+    return s && (s->sflags_ & ASY__S_DESTROYED) != 0;
+}
+ASYNCRT_API int asy_stream_is_closed(const asy_stream_t *s) {
+    return s && (s->sflags_ & ASY__S_CLOSED) != 0;
+}
+ASYNCRT_API int asy_stream_errored(const asy_stream_t *s) {
+    return s && (s->sflags_ & ASY__S_ERRORED) ? s->err_ : 0;
+}
+ASYNCRT_API int asy_stream_is_readable(const asy_stream_t *s) {
+    return s && asy__readable_is_readable(s);
+}
+ASYNCRT_API int asy_stream_is_writable(const asy_stream_t *s) {
+    return s && asy__writable_is_writable(s);
+}
+ASYNCRT_API int asy_stream_readable_ended(const asy_stream_t *s) {
+    return s && (s->sflags_ & ASY__S_READABLE) && (s->rflags_ & ASY__R_END_EMITTED);
+}
+ASYNCRT_API int asy_stream_readable_flowing(const asy_stream_t *s) {
+    if (!s || !(s->rflags_ & ASY__R_HAS_FLOWING)) return -1;
+    return (s->rflags_ & ASY__R_FLOWING) != 0;
+}
+ASYNCRT_API size_t asy_stream_readable_length(const asy_stream_t *s) { return s ? s->rlen_ : 0; }
+ASYNCRT_API size_t asy_stream_readable_hwm(const asy_stream_t *s) { return s ? s->rhwm_ : 0; }
+ASYNCRT_API int asy_stream_writable_ended(const asy_stream_t *s) {
+    return s && (s->sflags_ & ASY__S_WRITABLE) && (s->wflags_ & ASY__W_ENDING);
+}
+ASYNCRT_API int asy_stream_writable_finished(const asy_stream_t *s) {
+    return s && (s->sflags_ & ASY__S_WRITABLE) && (s->wflags_ & ASY__W_FINISHED);
+}
+ASYNCRT_API int asy_stream_writable_need_drain(const asy_stream_t *s) {
+    return s && (s->sflags_ & ASY__S_WRITABLE) && !(s->sflags_ & ASY__S_DESTROYED) &&
+           (s->wflags_ & (ASY__W_ENDING | ASY__W_NEED_DRAIN)) == ASY__W_NEED_DRAIN;
+}
+ASYNCRT_API size_t asy_stream_writable_length(const asy_stream_t *s) { return s ? s->wlen_ : 0; }
+ASYNCRT_API size_t asy_stream_writable_hwm(const asy_stream_t *s) { return s ? s->whwm_ : 0; }
+ASYNCRT_API unsigned asy_stream_writable_corked(const asy_stream_t *s) {
+    return s ? s->corked_ : 0;
+}
+
+#line 1 "asyncrt_impl/stream/destroy.c"
+/* destroy(err) -> _destroy -> 'error' then 'close' on a nextTick, each at
+ * most once; errorOrDestroy; _construct (Node's destroy.js). */
+
+
+ASY__INTERNAL void asy__stream_emit_close(asy_stream_t *s);
+
+ASY__INTERNAL void asy__stream_set_error(asy_stream_t *s, int err) {
+    if (err && !(s->sflags_ & ASY__S_ERRORED)) {
+        s->err_ = err;
+        s->sflags_ |= ASY__S_ERRORED;
+    }
+}
+
+ASY__INTERNAL void asy__stream_emit_error(asy_stream_t *s, int err) {
+    if (s->sflags_ & ASY__S_ERROR_EMITTED) return;
+    s->sflags_ |= ASY__S_ERROR_EMITTED;
+    asy__stream_emit(s, ASY__EV_ERROR, NULL, err);
+}
+
+ASY__INTERNAL void asy__stream_error_tick(void *p) {
+    asy_stream_t *s = (asy_stream_t *)p;
+    asy__stream_emit_error(s, s->err_);
+    asy__stream_tick_done(s);
+}
+
+/* The tick that emits 'close' gives up its own count first; if other
+ * ticks still wait to use the stream, the last of them emits it. */
+ASY__INTERNAL void asy__stream_close_from_tick(asy_stream_t *s) {
+    if (s->ticks_ > 1) {
+        s->sflags_ |= ASY__S_CLOSE_WAITING;
+        s->ticks_--;
+        return;
+    }
+    s->ticks_ = 0;
+    asy__stream_emit_close(s);
+}
+
+ASY__INTERNAL void asy__stream_close_tick(void *p) {
+    asy__stream_close_from_tick((asy_stream_t *)p);
+}
+
+ASY__INTERNAL void asy__stream_error_close_tick(void *p) {
+    asy_stream_t *s = (asy_stream_t *)p;
+    asy__stream_emit_error(s, s->close_err_);
+    asy__stream_close_from_tick(s);
+}
+
+ASY__INTERNAL void asy__stream_do_destroy(asy_stream_t *s, int err) {
+    s->sflags_ |= ASY__S_DESTROY_WAIT;
+    if (s->impl_ && s->impl_->destroy)
+        s->impl_->destroy(s, err);
+    else
+        asy_stream_destroy_done(s, err);
+}
+
+ASYNCRT_API int asy_stream_destroy_done(asy_stream_t *s, int err) {
+    if (!s || !(s->sflags_ & ASY__S_DESTROY_WAIT)) return ASY_EINVAL;
+    s->sflags_ &= ~(unsigned)ASY__S_DESTROY_WAIT;
+    asy__stream_set_error(s, err);
+    s->sflags_ |= ASY__S_CLOSED;
+    if (err) {
+        s->close_err_ = err;
+        asy__stream_tick(s, asy__stream_error_close_tick);
+    } else {
+        asy__stream_tick(s, asy__stream_close_tick);
+    }
+    return 0;
+}
+
+ASYNCRT_API int asy_stream_destroy(asy_stream_t *s, int err) {
+    if (!s) return ASY_EINVAL;
+    if (s->sflags_ & ASY__S_DESTROYED) return 0;
+    if (s->sflags_ & ASY__S_WRITABLE) asy__writable_destroying(s);
+    asy__stream_set_error(s, err);
+    s->sflags_ |= ASY__S_DESTROYED;
+    if (!(s->sflags_ & ASY__S_CONSTRUCTED)) {
+        /* _destroy waits for _construct to finish */
+        s->sflags_ |= ASY__S_DESTROY_PENDING;
+        s->close_err_ = err;
+        return 0;
+    }
+    asy__stream_do_destroy(s, err);
+    return 0;
+}
+
+/* Node's errorOrDestroy: destroy when autoDestroy, else just error. */
+ASY__INTERNAL void asy__stream_error_or_destroy(asy_stream_t *s, int err, int sync) {
+    if (s->sflags_ & ASY__S_DESTROYED) return;
+    if (s->sflags_ & ASY__S_AUTO_DESTROY) {
+        asy_stream_destroy(s, err);
+    } else if (err) {
+        asy__stream_set_error(s, err);
+        if (sync)
+            asy__stream_tick(s, asy__stream_error_tick);
+        else
+            asy__stream_emit_error(s, err);
+    }
+}
+
+/* ---- _construct ------------------------------------------------------------- */
+
+ASY__INTERNAL void asy__stream_construct_tick(void *p) {
+    asy_stream_t *s = (asy_stream_t *)p;
+    s->sflags_ |= ASY__S_CONSTRUCT_WAIT;
+    s->impl_->construct(s);
+    asy__stream_tick_done(s);
+}
+
+ASY__INTERNAL void asy__stream_constructed_tick(void *p) {
+    asy_stream_t *s = (asy_stream_t *)p;
+    int err = s->construct_err_;
+    s->sflags_ |= ASY__S_CONSTRUCTED;
+    if (s->sflags_ & ASY__S_DESTROYED) {
+        if (s->sflags_ & ASY__S_DESTROY_PENDING) {
+            s->sflags_ &= ~(unsigned)ASY__S_DESTROY_PENDING;
+            asy__stream_do_destroy(s, err ? err : s->close_err_);
+        }
+    } else if (err) {
+        asy__stream_error_or_destroy(s, err, 1);
+    } else {
+        if (s->sflags_ & ASY__S_READABLE) asy__readable_on_constructed(s);
+        if (s->sflags_ & ASY__S_WRITABLE) asy__writable_on_constructed(s);
+    }
+    asy__stream_tick_done(s);
+}
+
+ASYNCRT_API int asy_stream_construct_done(asy_stream_t *s, int err) {
+    if (!s) return ASY_EINVAL;
+    if (!(s->sflags_ & ASY__S_CONSTRUCT_WAIT)) {
+        asy__stream_error_or_destroy(s, err ? err : ASY_EMULTIPLE_CALLBACK, 0);
+        return ASY_EMULTIPLE_CALLBACK;
+    }
+    s->sflags_ &= ~(unsigned)ASY__S_CONSTRUCT_WAIT;
+    s->construct_err_ = err;
+    asy__stream_tick(s, asy__stream_constructed_tick);
+    return 0;
+}
+
+#line 1 "asyncrt_impl/stream/readable.c"
+/* The readable side: Node's readable.js.  The buffer is a byte chain in
+ * byte mode (O(1) push and consume, read(n) across chunks) and a ring of
+ * chunks in object mode. */
+
+
+ASY__INTERNAL int asy__readable_read_impl(asy_stream_t *s, size_t n, asy_buf_t *out);
+
+ASY__INTERNAL void asy__readable_init(asy_stream_t *s, const asy_stream_opts *o) {
+    int object = o && (o->object_mode || o->readable_object_mode);
+    s->rflags_ = ASY__R_SYNC | (object ? (unsigned)ASY__R_OBJECT : 0u);
+    s->rhwm_ = asy__stream_pick_hwm(o, o ? o->readable_high_water_mark : 0, object);
+}
+
+ASY__INTERNAL void asy__readable_release(asy_stream_t *s) {
+    asy_bufchain_reset(&s->rbuf_);
+    while (s->rcount_) {
+        asy_buf_release(&s->ritems_[s->rhead_]);
+        s->rhead_ = (s->rhead_ + 1) & (s->rcap_ - 1);
+        s->rcount_--;
+    }
+    asy__free(s->ritems_);
+    s->ritems_ = NULL;
+    s->rcap_ = s->rhead_ = 0;
+    s->rlen_ = 0;
+}
+
+/* ---- the object-mode ring ------------------------------------------------ */
+
+ASY__INTERNAL int asy__robj_store(asy_stream_t *s, asy_buf_t *chunk, int front) {
+    size_t i;
+    if (s->rcount_ == s->rcap_) {
+        size_t cap = s->rcap_ ? s->rcap_ * 2 : 8;
+        asy_buf_t *items = ASY__NEW_ARRAY(asy_buf_t, cap);
+        if (!items) return ASY_ENOMEM;
+        for (i = 0; i < s->rcount_; i++) items[i] = s->ritems_[(s->rhead_ + i) & (s->rcap_ - 1)];
+        asy__free(s->ritems_);
+        s->ritems_ = items;
+        s->rcap_ = cap;
+        s->rhead_ = 0;
+    }
+    if (front) {
+        s->rhead_ = (s->rhead_ - 1) & (s->rcap_ - 1);
+        s->ritems_[s->rhead_] = *chunk;
+    } else {
+        s->ritems_[(s->rhead_ + s->rcount_) & (s->rcap_ - 1)] = *chunk;
+    }
+    s->rcount_++;
+    memset(chunk, 0, sizeof(*chunk));
+    return 0;
+}
+
+/* Node's fromList: n bytes (all of them when n >= length), or the first
+ * chunk in object mode.  1 with *out set, 0 when empty, ASY_ENOMEM. */
+ASY__INTERNAL int asy__readable_from_list(asy_stream_t *s, size_t n, asy_buf_t *out) {
+    int r;
+    if (s->rlen_ == 0) return 0;
+    if (s->rflags_ & ASY__R_OBJECT) {
+        *out = s->ritems_[s->rhead_];
+        memset(&s->ritems_[s->rhead_], 0, sizeof(asy_buf_t));
+        s->rhead_ = (s->rhead_ + 1) & (s->rcap_ - 1);
+        s->rcount_--;
+        return 1;
+    }
+    r = asy_bufchain_take(&s->rbuf_, n >= s->rlen_ ? s->rlen_ : n, out);
+    return r < 0 ? r : 1;
+}
+
+/* ---- ticks ---------------------------------------------------------------------- */
+
+ASY__INTERNAL void asy__readable_flow(asy_stream_t *s) {
+    asy_buf_t c;
+    while ((s->rflags_ & ASY__R_FLOWING) && asy__readable_read_impl(s, ASY_STREAM_READ_ALL, &c) == 1)
+        asy_buf_release(&c);
+}
+
+ASY__INTERNAL void asy__readable_emit_readable_now(asy_stream_t *s) {
+    if (!(s->sflags_ & (ASY__S_DESTROYED | ASY__S_ERRORED)) &&
+        (s->rlen_ || (s->rflags_ & ASY__R_ENDED))) {
+        asy__stream_emit(s, ASY__EV_READABLE, NULL, 0);
+        s->rflags_ &= ~(unsigned)ASY__R_EMITTED_READABLE;
+    }
+    /* Another 'readable' is needed unless flowing does the work, the
+     * stream ended, or the buffer is above the mark. */
+    if (!(s->rflags_ & (ASY__R_FLOWING | ASY__R_ENDED)) && s->rlen_ <= s->rhwm_)
+        s->rflags_ |= ASY__R_NEED_READABLE;
+    asy__readable_flow(s);
+}
+
+ASY__INTERNAL void asy__readable_emit_readable_tick(void *p) {
+    asy_stream_t *s = (asy_stream_t *)p;
+    asy__readable_emit_readable_now(s);
+    asy__stream_tick_done(s);
+}
+
+/* Not right away: emitting from inside read() could recurse. */
+ASY__INTERNAL void asy__readable_emit_readable(asy_stream_t *s) {
+    s->rflags_ &= ~(unsigned)ASY__R_NEED_READABLE;
+    if (!(s->rflags_ & ASY__R_EMITTED_READABLE)) {
+        s->rflags_ |= ASY__R_EMITTED_READABLE;
+        asy__stream_tick(s, asy__readable_emit_readable_tick);
+    }
+}
+
+/* Reads ahead until the buffer reaches the mark (or, flowing, until
+ * something arrives), stopping as soon as a read produces nothing now. */
+ASY__INTERNAL void asy__readable_read_more_tick(void *p) {
+    asy_stream_t *s = (asy_stream_t *)p;
+    while (!(s->rflags_ & (ASY__R_READING | ASY__R_ENDED)) &&
+           (s->rlen_ < s->rhwm_ || ((s->rflags_ & ASY__R_FLOWING) && s->rlen_ == 0))) {
+        size_t len = s->rlen_;
+        asy__readable_read_impl(s, 0, NULL);
+        if (len == s->rlen_) break;
+    }
+    s->rflags_ &= ~(unsigned)ASY__R_READING_MORE;
+    asy__stream_tick_done(s);
+}
+
+ASY__INTERNAL void asy__readable_maybe_read_more(asy_stream_t *s) {
+    if (!(s->rflags_ & ASY__R_READING_MORE) && (s->sflags_ & ASY__S_CONSTRUCTED)) {
+        s->rflags_ |= ASY__R_READING_MORE;
+        asy__stream_tick(s, asy__readable_read_more_tick);
+    }
+}
+
+ASY__INTERNAL void asy__writable_end_from_readable(asy_stream_t *s);
+
+ASY__INTERNAL void asy__readable_end_tick(void *p) {
+    asy_stream_t *s = (asy_stream_t *)p;
+    if (!(s->sflags_ & (ASY__S_ERRORED | ASY__S_CLOSE_EMITTED)) &&
+        !(s->rflags_ & ASY__R_END_EMITTED) && s->rlen_ == 0) {
+        s->rflags_ |= ASY__R_END_EMITTED;
+        asy__stream_emit(s, ASY__EV_END, NULL, 0);
+        if ((s->sflags_ & ASY__S_WRITABLE) && asy__writable_is_writable(s) &&
+            !(s->sflags_ & ASY__S_HALF_OPEN)) {
+            asy__writable_end_from_readable(s);
+        } else if (s->sflags_ & ASY__S_AUTO_DESTROY) {
+            /* a duplex waits for its writable side too */
+            if (!(s->sflags_ & ASY__S_WRITABLE) || (s->wflags_ & ASY__W_FINISHED))
+                asy_stream_destroy(s, 0);
+        }
+    }
+    asy__stream_tick_done(s);
+}
+
+ASY__INTERNAL void asy__readable_end(asy_stream_t *s) {
+    if (!(s->rflags_ & ASY__R_END_EMITTED)) {
+        s->rflags_ |= ASY__R_ENDED;
+        asy__stream_tick(s, asy__readable_end_tick);
+    }
+}
+
+/* ---- read ---------------------------------------------------------------------------- */
+
+ASY__INTERNAL size_t asy__readable_how_much(const asy_stream_t *s, size_t n) {
+    if (n == 0 || (s->rlen_ == 0 && (s->rflags_ & ASY__R_ENDED))) return 0;
+    if (s->rflags_ & ASY__R_OBJECT) return 1;
+    if (n == ASY_STREAM_READ_ALL) {
+        /* flowing hands out one buffered chunk at a time */
+        if ((s->rflags_ & ASY__R_FLOWING) && s->rlen_) {
+            asy_buf_t first;
+            if (asy_bufchain_segment(&s->rbuf_, 0, &first) == 0) return first.len;
+        }
+        return s->rlen_;
+    }
+    if (n <= s->rlen_) return n;
+    return (s->rflags_ & ASY__R_ENDED) ? s->rlen_ : 0;
+}
+
+ASY__INTERNAL void asy__readable_call_read(asy_stream_t *s) {
+    if (s->sflags_ & ASY__S_TRANSFORM)
+        asy__transform_read(s);
+    else if (s->impl_ && s->impl_->read)
+        s->impl_->read(s, s->rhwm_);
+}
+
+ASY__INTERNAL int asy__readable_read_impl(asy_stream_t *s, size_t n, asy_buf_t *out) {
+    size_t norig = n;
+    int do_read, got = 0;
+    asy_buf_t chunk;
+    memset(&chunk, 0, sizeof(chunk));
+    if (out) memset(out, 0, sizeof(*out));
+    if (n != ASY_STREAM_READ_ALL && n > s->rhwm_) {
+        size_t h = 1;
+        if (n > ASY__STREAM_MAX_HWM) return ASY_ERANGE;
+        while (h < n) h <<= 1; /* the next power of two: no creeping growth */
+        s->rhwm_ = h;
+    }
+    if (n != 0) s->rflags_ &= ~(unsigned)ASY__R_EMITTED_READABLE;
+    /* read(0) with enough buffered (or the end reached) only signals */
+    if (n == 0 && (s->rflags_ & ASY__R_NEED_READABLE) &&
+        ((s->rhwm_ ? s->rlen_ >= s->rhwm_ : s->rlen_ > 0) || (s->rflags_ & ASY__R_ENDED))) {
+        if (s->rlen_ == 0 && (s->rflags_ & ASY__R_ENDED))
+            asy__readable_end(s);
+        else
+            asy__readable_emit_readable(s);
+        return 0;
+    }
+    n = asy__readable_how_much(s, n);
+    if (n == 0 && (s->rflags_ & ASY__R_ENDED)) {
+        if (s->rlen_ == 0) asy__readable_end(s);
+        return 0;
+    }
+    /* Call _read when a 'readable' is awaited or the buffer would drop
+     * below the mark -- unless a read is pending, the data ended, the
+     * stream failed or is still constructing. */
+    do_read = (s->rflags_ & ASY__R_NEED_READABLE) != 0;
+    if (s->rlen_ == 0 || s->rlen_ - n < s->rhwm_) do_read = 1;
+    if ((s->rflags_ & (ASY__R_READING | ASY__R_ENDED)) ||
+        (s->sflags_ & (ASY__S_DESTROYED | ASY__S_ERRORED)) || !(s->sflags_ & ASY__S_CONSTRUCTED)) {
+        do_read = 0;
+    } else if (do_read) {
+        s->rflags_ |= ASY__R_READING | ASY__R_SYNC;
+        if (s->rlen_ == 0) s->rflags_ |= ASY__R_NEED_READABLE;
+        asy__readable_call_read(s);
+        s->rflags_ &= ~(unsigned)ASY__R_SYNC;
+        /* a synchronous push changed what can be returned */
+        if (!(s->rflags_ & ASY__R_READING)) n = asy__readable_how_much(s, norig);
+    }
+    if (n > 0) {
+        got = asy__readable_from_list(s, n, &chunk);
+        if (got < 0) {
+            asy_stream_destroy(s, got);
+            return got;
+        }
+    }
+    if (!got) {
+        if (s->rlen_ <= s->rhwm_) s->rflags_ |= ASY__R_NEED_READABLE;
+        n = 0;
+    } else {
+        s->rlen_ -= (s->rflags_ & ASY__R_OBJECT) ? 1 : chunk.len;
+        n = (s->rflags_ & ASY__R_OBJECT) ? 1 : chunk.len;
+        if (s->await_drain_) asy__pipe_clear_await(s);
+    }
+    if (s->rlen_ == 0) {
+        if (!(s->rflags_ & ASY__R_ENDED)) s->rflags_ |= ASY__R_NEED_READABLE;
+        if (norig != n && (s->rflags_ & ASY__R_ENDED)) asy__readable_end(s);
+    }
+    if (got && !(s->sflags_ & (ASY__S_ERROR_EMITTED | ASY__S_CLOSE_EMITTED))) {
+        s->rflags_ |= ASY__R_DATA_EMITTED;
+        asy__stream_emit(s, ASY__EV_DATA, &chunk, 0);
+    }
+    if (out)
+        *out = chunk;
+    else
+        asy_buf_release(&chunk);
+    return got;
+}
+
+ASY__INTERNAL int asy__readable_read(asy_stream_t *s, size_t n, asy_buf_t *out) {
+    return asy__readable_read_impl(s, n, out);
+}
+
+ASYNCRT_API int asy_stream_read(asy_stream_t *s, size_t n, asy_buf_t *out) {
+    if (out) memset(out, 0, sizeof(*out));
+    if (!s || !(s->sflags_ & ASY__S_READABLE)) return ASY_EINVAL;
+    return asy__readable_read_impl(s, n, out);
+}
+
+/* ---- push / unshift -------------------------------------------------------------------- */
+
+ASY__INTERNAL int asy__readable_can_push_more(const asy_stream_t *s) {
+    return !(s->rflags_ & ASY__R_ENDED) && (s->rlen_ < s->rhwm_ || s->rlen_ == 0);
+}
+
+/* Node's addChunk: straight to 'data' when flowing with nothing buffered
+ * (and not inside _read), else into the buffer. */
+ASY__INTERNAL int asy__readable_add_chunk(asy_stream_t *s, asy_buf_t *chunk, int front) {
+    if ((s->rflags_ & (ASY__R_FLOWING | ASY__R_SYNC | ASY__R_DATA_LISTENING)) ==
+            (ASY__R_FLOWING | ASY__R_DATA_LISTENING) &&
+        s->rlen_ == 0) {
+        if (s->await_drain_) asy__pipe_clear_await(s);
+        s->rflags_ |= ASY__R_DATA_EMITTED;
+        asy__stream_emit(s, ASY__EV_DATA, chunk, 0);
+        asy_buf_release(chunk);
+    } else {
+        size_t add = (s->rflags_ & ASY__R_OBJECT) ? 1 : chunk->len;
+        int r;
+        if (s->rflags_ & ASY__R_OBJECT)
+            r = asy__robj_store(s, chunk, front);
+        else if (front) {
+            r = asy_bufchain_prepend(&s->rbuf_, chunk);
+            asy_buf_release(chunk);
+        } else
+            r = asy_bufchain_append_move(&s->rbuf_, chunk);
+        if (r < 0) {
+            asy_buf_release(chunk);
+            return r;
+        }
+        s->rlen_ += add;
+        if (s->rflags_ & ASY__R_NEED_READABLE) asy__readable_emit_readable(s);
+    }
+    asy__readable_maybe_read_more(s);
+    return 0;
+}
+
+/* chunk is taken over (released whatever happens). */
+ASY__INTERNAL int asy__readable_add(asy_stream_t *s, asy_buf_t *chunk, int unshift) {
+    int object = (s->rflags_ & ASY__R_OBJECT) != 0, r;
+    if (unshift) {
+        if (!object && chunk->len == 0) {
+            asy_buf_release(chunk);
+            return asy__readable_can_push_more(s);
+        }
+        if (s->rflags_ & ASY__R_END_EMITTED) {
+            asy_buf_release(chunk);
+            asy__stream_error_or_destroy(s, ASY_EUNSHIFT_AFTER_END, 0);
+            return ASY_EUNSHIFT_AFTER_END;
+        }
+        if (s->sflags_ & (ASY__S_DESTROYED | ASY__S_ERRORED)) {
+            asy_buf_release(chunk);
+            return 0;
+        }
+    } else {
+        if (!object && chunk->len == 0) {
+            asy_buf_release(chunk);
+            s->rflags_ &= ~(unsigned)ASY__R_READING;
+            asy__readable_maybe_read_more(s);
+            return asy__readable_can_push_more(s);
+        }
+        if (s->rflags_ & ASY__R_ENDED) {
+            asy_buf_release(chunk);
+            asy__stream_error_or_destroy(s, ASY_EPUSH_AFTER_EOF, 0);
+            return ASY_EPUSH_AFTER_EOF;
+        }
+        if (s->sflags_ & (ASY__S_DESTROYED | ASY__S_ERRORED)) {
+            asy_buf_release(chunk);
+            return 0;
+        }
+        s->rflags_ &= ~(unsigned)ASY__R_READING;
+    }
+    r = asy__readable_add_chunk(s, chunk, unshift);
+    if (r < 0) {
+        asy_stream_destroy(s, r);
+        return r;
+    }
+    return asy__readable_can_push_more(s);
+}
+
+/* push(null) */
+ASY__INTERNAL void asy__readable_eof(asy_stream_t *s) {
+    s->rflags_ &= ~(unsigned)ASY__R_READING;
+    if (s->rflags_ & ASY__R_ENDED) return;
+    s->rflags_ |= ASY__R_ENDED;
+    if (s->rflags_ & ASY__R_SYNC) {
+        asy__readable_emit_readable(s);
+    } else {
+        /* outside _read: signal now, some consumers rely on it */
+        s->rflags_ &= ~(unsigned)ASY__R_NEED_READABLE;
+        s->rflags_ |= ASY__R_EMITTED_READABLE;
+        asy__readable_emit_readable_now(s);
+    }
+}
+
+ASYNCRT_API int asy_stream_push_move(asy_stream_t *s, asy_buf_t *chunk) {
+    asy_buf_t c;
+    if (!s || !chunk || !(s->sflags_ & ASY__S_READABLE)) return ASY_EINVAL;
+    c = *chunk;
+    memset(chunk, 0, sizeof(*chunk));
+    return asy__readable_add(s, &c, 0);
+}
+
+ASYNCRT_API int asy_stream_push(asy_stream_t *s, const asy_buf_t *chunk) {
+    asy_buf_t c;
+    int r;
+    if (!s || !chunk || !(s->sflags_ & ASY__S_READABLE)) return ASY_EINVAL;
+    if ((r = asy_buf_retain(&c, chunk)) < 0) return r;
+    return asy__readable_add(s, &c, 0);
+}
+
+ASYNCRT_API int asy_stream_push_bytes(asy_stream_t *s, const void *bytes, size_t n) {
+    asy_buf_t c;
+    int r;
+    if (!s || (!bytes && n) || !(s->sflags_ & ASY__S_READABLE)) return ASY_EINVAL;
+    if ((r = asy_buf_from_bytes(&c, bytes, n)) < 0) return r;
+    return asy__readable_add(s, &c, 0);
+}
+
+ASYNCRT_API int asy_stream_push_obj(asy_stream_t *s, void *obj, asy_buf_free_cb free_cb,
+                                    void *hint) {
+    asy_buf_t c;
+    int r;
+    if (!s || !(s->sflags_ & ASY__S_READABLE) || !(s->rflags_ & ASY__R_OBJECT)) return ASY_EINVAL;
+    if ((r = asy_buf_from_external(&c, obj, 0, free_cb, hint)) < 0) return r;
+    return asy__readable_add(s, &c, 0);
+}
+
+ASYNCRT_API int asy_stream_push_end(asy_stream_t *s) {
+    if (!s || !(s->sflags_ & ASY__S_READABLE)) return ASY_EINVAL;
+    asy__readable_eof(s);
+    return 0;
+}
+
+ASYNCRT_API int asy_stream_unshift(asy_stream_t *s, const asy_buf_t *chunk) {
+    asy_buf_t c;
+    int r;
+    if (!s || !chunk || !(s->sflags_ & ASY__S_READABLE)) return ASY_EINVAL;
+    if ((r = asy_buf_retain(&c, chunk)) < 0) return r;
+    return asy__readable_add(s, &c, 1);
+}
+
+/* ---- flowing and paused ----------------------------------------------------------------- */
+
+ASY__INTERNAL void asy__readable_resume_tick(void *p) {
+    asy_stream_t *s = (asy_stream_t *)p;
+    if (!(s->rflags_ & ASY__R_READING)) asy__readable_read_impl(s, 0, NULL);
+    s->rflags_ &= ~(unsigned)ASY__R_RESUME_SCHEDULED;
+    asy__stream_emit(s, ASY__EV_RESUME, NULL, 0);
+    asy__readable_flow(s);
+    if ((s->rflags_ & (ASY__R_FLOWING | ASY__R_READING)) == ASY__R_FLOWING)
+        asy__readable_read_impl(s, 0, NULL);
+    asy__stream_tick_done(s);
+}
+
+ASY__INTERNAL void asy__readable_resume(asy_stream_t *s) {
+    if (!(s->rflags_ & ASY__R_FLOWING)) {
+        /* flowing only when no one listens for 'readable' */
+        s->rflags_ |= ASY__R_HAS_FLOWING;
+        if (!(s->rflags_ & ASY__R_READABLE_LISTENING))
+            s->rflags_ |= ASY__R_FLOWING;
+        else
+            s->rflags_ &= ~(unsigned)ASY__R_FLOWING;
+        if (!(s->rflags_ & ASY__R_RESUME_SCHEDULED)) {
+            s->rflags_ |= ASY__R_RESUME_SCHEDULED;
+            asy__stream_tick(s, asy__readable_resume_tick);
+        }
+    }
+    s->rflags_ |= ASY__R_HAS_PAUSED;
+    s->rflags_ &= ~(unsigned)ASY__R_PAUSED;
+}
+
+ASY__INTERNAL void asy__readable_pause(asy_stream_t *s) {
+    if ((s->rflags_ & (ASY__R_HAS_FLOWING | ASY__R_FLOWING)) != ASY__R_HAS_FLOWING) {
+        s->rflags_ |= ASY__R_HAS_FLOWING;
+        s->rflags_ &= ~(unsigned)ASY__R_FLOWING;
+        asy__stream_emit(s, ASY__EV_PAUSE, NULL, 0);
+    }
+    s->rflags_ |= ASY__R_HAS_PAUSED | ASY__R_PAUSED;
+}
+
+ASYNCRT_API int asy_stream_resume(asy_stream_t *s) {
+    if (!s || !(s->sflags_ & ASY__S_READABLE)) return ASY_EINVAL;
+    asy__readable_resume(s);
+    return 0;
+}
+
+ASYNCRT_API int asy_stream_pause(asy_stream_t *s) {
+    if (!s || !(s->sflags_ & ASY__S_READABLE)) return ASY_EINVAL;
+    asy__readable_pause(s);
+    return 0;
+}
+
+ASYNCRT_API int asy_stream_is_paused(const asy_stream_t *s) {
+    if (!s) return 0;
+    return (s->rflags_ & ASY__R_PAUSED) ||
+           (s->rflags_ & (ASY__R_HAS_FLOWING | ASY__R_FLOWING)) == ASY__R_HAS_FLOWING;
+}
+
+/* ---- listeners: on('data'), on('readable') and their removal ------------------------------- */
+
+ASY__INTERNAL void asy__readable_n_reading_tick(void *p) {
+    asy_stream_t *s = (asy_stream_t *)p;
+    asy__readable_read_impl(s, 0, NULL);
+    asy__stream_tick_done(s);
+}
+
+ASY__INTERNAL void asy__readable_update_listening_tick(void *p) {
+    asy_stream_t *s = (asy_stream_t *)p;
+    if (s->readable_listeners_)
+        s->rflags_ |= ASY__R_READABLE_LISTENING;
+    else
+        s->rflags_ &= ~(unsigned)ASY__R_READABLE_LISTENING;
+    if ((s->rflags_ & (ASY__R_HAS_PAUSED | ASY__R_PAUSED | ASY__R_RESUME_SCHEDULED)) ==
+        (ASY__R_HAS_PAUSED | ASY__R_RESUME_SCHEDULED))
+        /* a resume() is on its way: it must flow */
+        s->rflags_ |= ASY__R_HAS_FLOWING | ASY__R_FLOWING;
+    else if (s->rflags_ & ASY__R_DATA_LISTENING)
+        asy__readable_resume(s);
+    else if (!(s->rflags_ & ASY__R_READABLE_LISTENING))
+        s->rflags_ &= ~(unsigned)(ASY__R_HAS_FLOWING | ASY__R_FLOWING);
+    asy__stream_tick_done(s);
+}
+
+ASY__INTERNAL void asy__readable_data_listener(asy_stream_t *s, int delta) {
+    if (!(s->sflags_ & ASY__S_READABLE)) return;
+    if (delta > 0) {
+        s->data_listeners_++;
+        s->rflags_ |= ASY__R_DATA_LISTENING;
+        if (s->readable_listeners_) s->rflags_ |= ASY__R_READABLE_LISTENING;
+        /* start flowing unless paused explicitly */
+        if ((s->rflags_ & (ASY__R_HAS_FLOWING | ASY__R_FLOWING)) != ASY__R_HAS_FLOWING)
+            asy__readable_resume(s);
+    } else if (s->data_listeners_) {
+        if (--s->data_listeners_ == 0) s->rflags_ &= ~(unsigned)ASY__R_DATA_LISTENING;
+    }
+}
+
+ASY__INTERNAL void asy__readable_readable_listener(asy_stream_t *s, int delta) {
+    if (!(s->sflags_ & ASY__S_READABLE)) return;
+    if (delta > 0) {
+        s->readable_listeners_++;
+        if (!(s->rflags_ & (ASY__R_END_EMITTED | ASY__R_READABLE_LISTENING))) {
+            s->rflags_ |= ASY__R_READABLE_LISTENING | ASY__R_NEED_READABLE | ASY__R_HAS_FLOWING;
+            s->rflags_ &= ~(unsigned)(ASY__R_FLOWING | ASY__R_EMITTED_READABLE);
+            if (s->rlen_)
+                asy__readable_emit_readable(s);
+            else if (!(s->rflags_ & ASY__R_READING))
+                asy__stream_tick(s, asy__readable_n_reading_tick);
+        }
+    } else if (s->readable_listeners_) {
+        s->readable_listeners_--;
+        /* after the current 'readable' round, as in Node */
+        asy__stream_tick(s, asy__readable_update_listening_tick);
+    }
+}
+
+ASY__INTERNAL void asy__readable_on_constructed(asy_stream_t *s) {
+    if (s->rflags_ & ASY__R_NEED_READABLE) asy__readable_maybe_read_more(s);
+}
+
+/* Node's isReadableFinished. */
+ASY__INTERNAL int asy__readable_finished(const asy_stream_t *s, int strict) {
+    if (s->sflags_ & ASY__S_ERRORED) return 0;
+    return (s->rflags_ & ASY__R_END_EMITTED) ||
+           (!strict && (s->rflags_ & ASY__R_ENDED) && s->rlen_ == 0);
+}
+
+/* Node's .readable getter. */
+ASY__INTERNAL int asy__readable_is_readable(const asy_stream_t *s) {
+    return (s->sflags_ & ASY__S_READABLE) &&
+           !(s->sflags_ & (ASY__S_DESTROYED | ASY__S_ERROR_EMITTED)) &&
+           !(s->rflags_ & ASY__R_END_EMITTED);
+}
+
+#line 1 "asyncrt_impl/stream/writable.c"
+/* The writable side: Node's writable.js.  One write is in flight at a
+ * time; later ones wait in a ring (and go to writev together when the
+ * implementer has one). */
+
+
+ASY__INTERNAL void asy__writable_finish_maybe(asy_stream_t *s, int sync);
+
+ASY__INTERNAL void asy__writable_init(asy_stream_t *s, const asy_stream_opts *o) {
+    int object = o && (o->object_mode || o->writable_object_mode);
+    s->wflags_ = ASY__W_SYNC | ASY__W_ALL_NOOP | (object ? (unsigned)ASY__W_OBJECT : 0u);
+    s->whwm_ = asy__stream_pick_hwm(o, o ? o->writable_high_water_mark : 0, object);
+}
+
+ASY__INTERNAL size_t asy__wlen_of(const asy_stream_t *s, const asy_buf_t *chunk) {
+    return (s->wflags_ & ASY__W_OBJECT) ? 1 : chunk->len;
+}
+
+/* ---- the buffered-write ring ---------------------------------------------------- */
+
+ASY__INTERNAL int asy__wq_push(asy_stream_t *s, asy_buf_t *chunk, asy_stream_cb cb, void *arg) {
+    struct asy__stream_wreq *w;
+    size_t i;
+    if (s->wq_count_ == s->wq_cap_) {
+        size_t cap = s->wq_cap_ ? s->wq_cap_ * 2 : 16;
+        struct asy__stream_wreq *q = ASY__NEW_ARRAY(struct asy__stream_wreq, cap);
+        if (!q) return ASY_ENOMEM;
+        for (i = 0; i < s->wq_count_; i++) q[i] = s->wq_[(s->wq_head_ + i) & (s->wq_cap_ - 1)];
+        asy__free(s->wq_);
+        s->wq_ = q;
+        s->wq_cap_ = cap;
+        s->wq_head_ = 0;
+    }
+    w = &s->wq_[(s->wq_head_ + s->wq_count_) & (s->wq_cap_ - 1)];
+    w->chunk = *chunk;
+    w->cb = cb;
+    w->arg = arg;
+    memset(chunk, 0, sizeof(*chunk));
+    s->wq_count_++;
+    return 0;
+}
+
+ASY__INTERNAL struct asy__stream_wreq asy__wq_pop(asy_stream_t *s) {
+    struct asy__stream_wreq w = s->wq_[s->wq_head_];
+    s->wq_head_ = (s->wq_head_ + 1) & (s->wq_cap_ - 1);
+    s->wq_count_--;
+    return w;
+}
+
+ASY__INTERNAL void asy__wq_reset(asy_stream_t *s) {
+    s->wq_head_ = 0;
+    s->wq_count_ = 0;
+    s->wflags_ |= ASY__W_ALL_NOOP;
+}
+
+/* ---- callbacks ------------------------------------------------------------------------ */
+
+ASY__INTERNAL void asy__wcbs_call(asy_stream_t *s, asy_stream_cb cb, void *arg,
+                                  struct asy__stream_cblist *list, int status) {
+    size_t i;
+    if (list) {
+        for (i = 0; i < list->n; i++)
+            if (list->items[i].cb) list->items[i].cb(s, status, list->items[i].arg);
+    } else if (cb) {
+        cb(s, status, arg);
+    }
+}
+
+ASY__INTERNAL void asy__writable_call_finished(asy_stream_t *s, int err) {
+    struct asy__stream_endcb *cbs = s->endcbs_;
+    size_t i, n = s->nendcbs_;
+    if (!n) return;
+    s->endcbs_ = NULL;
+    s->nendcbs_ = s->endcbs_cap_ = 0;
+    for (i = 0; i < n; i++) cbs[i].cb(s, err, cbs[i].arg);
+    asy__free(cbs);
+}
+
+/* Buffered writes (and end callbacks) fail once the stream is destroyed. */
+ASY__INTERNAL void asy__writable_error_buffer(asy_stream_t *s) {
+    int err;
+    if (s->wflags_ & ASY__W_WRITING) return;
+    err = (s->sflags_ & ASY__S_ERRORED) ? s->err_ : ASY_ESTREAM_DESTROYED;
+    while (s->wq_count_) {
+        struct asy__stream_wreq w = asy__wq_pop(s);
+        s->wlen_ -= asy__wlen_of(s, &w.chunk);
+        asy_buf_release(&w.chunk);
+        if (w.cb) w.cb(s, err, w.arg);
+    }
+    asy__writable_call_finished(s, (s->sflags_ & ASY__S_ERRORED) ? s->err_ : ASY_ESTREAM_DESTROYED);
+    asy__wq_reset(s);
+}
+
+ASY__INTERNAL void asy__writable_error_buffer_tick(void *p) {
+    asy_stream_t *s = (asy_stream_t *)p;
+    asy__writable_error_buffer(s);
+    asy__stream_tick_done(s);
+}
+
+/* ---- starting writes ------------------------------------------------------------------- */
+
+ASY__INTERNAL void asy__writable_call_write(asy_stream_t *s, const asy_buf_t *chunk) {
+    if (s->sflags_ & ASY__S_TRANSFORM)
+        asy__transform_write(s, chunk);
+    else if (s->impl_->write)
+        s->impl_->write(s, chunk);
+    else
+        s->impl_->writev(s, chunk, 1);
+}
+
+ASY__INTERNAL void asy__writable_do_write(asy_stream_t *s, struct asy__stream_wreq *w) {
+    s->writelen_ = asy__wlen_of(s, &w->chunk);
+    s->writecb_ = w->cb;
+    s->writecb_arg_ = w->arg;
+    s->writecbs_ = NULL;
+    s->wcur_ = w->chunk;
+    s->wflags_ |= ASY__W_WRITING | ASY__W_SYNC | ASY__W_EXPECT_WRITE_CB;
+    if (s->sflags_ & ASY__S_DESTROYED)
+        asy_stream_write_done(s, ASY_ESTREAM_DESTROYED);
+    else
+        asy__writable_call_write(s, &s->wcur_);
+    s->wflags_ &= ~(unsigned)ASY__W_SYNC;
+}
+
+/* Everything buffered in one writev.  0, or ASY_ENOMEM with nothing
+ * changed (the caller then writes one at a time). */
+ASY__INTERNAL int asy__writable_do_writev(asy_stream_t *s) {
+    size_t i, n = s->wq_count_;
+    struct asy__stream_cblist *list = NULL;
+    if (s->wv_cap_ < n) {
+        asy_buf_t *b = ASY__NEW_ARRAY(asy_buf_t, n);
+        if (!b) return ASY_ENOMEM;
+        asy__free(s->wv_bufs_);
+        s->wv_bufs_ = b;
+        s->wv_cap_ = n;
+    }
+    if (!(s->wflags_ & ASY__W_ALL_NOOP)) {
+        list = (struct asy__stream_cblist *)asy__malloc(sizeof(struct asy__stream_cblist) +
+                                                        n * sizeof(struct asy__stream_cbent));
+        if (!list) return ASY_ENOMEM;
+        list->n = n;
+        list->items = (struct asy__stream_cbent *)(void *)(list + 1);
+    }
+    for (i = 0; i < n; i++) {
+        struct asy__stream_wreq w = asy__wq_pop(s);
+        s->wv_bufs_[i] = w.chunk;
+        if (list) {
+            list->items[i].cb = w.cb;
+            list->items[i].arg = w.arg;
+        }
+    }
+    s->wv_n_ = n;
+    asy__wq_reset(s);
+    s->pendingcb_ -= n - 1;
+    s->writelen_ = s->wlen_;
+    s->writecb_ = NULL;
+    s->writecb_arg_ = NULL;
+    s->writecbs_ = list;
+    s->wflags_ |= ASY__W_WRITING | ASY__W_SYNC | ASY__W_EXPECT_WRITE_CB;
+    if (s->sflags_ & ASY__S_DESTROYED)
+        asy_stream_write_done(s, ASY_ESTREAM_DESTROYED);
+    else
+        s->impl_->writev(s, s->wv_bufs_, n);
+    s->wflags_ &= ~(unsigned)ASY__W_SYNC;
+    return 0;
+}
+
+ASY__INTERNAL void asy__writable_clear_buffer(asy_stream_t *s) {
+    if ((s->sflags_ & ASY__S_DESTROYED) || (s->wflags_ & ASY__W_BUFFER_PROCESSING) ||
+        s->corked_ || !s->wq_count_ || !(s->sflags_ & ASY__S_CONSTRUCTED))
+        return;
+    s->wflags_ |= ASY__W_BUFFER_PROCESSING;
+    if (s->wq_count_ > 1 && s->impl_ && s->impl_->writev && !(s->sflags_ & ASY__S_TRANSFORM) &&
+        asy__writable_do_writev(s) == 0) {
+        /* all of it went in one call */
+    } else {
+        do {
+            struct asy__stream_wreq w = asy__wq_pop(s);
+            asy__writable_do_write(s, &w);
+        } while (s->wq_count_ && !(s->wflags_ & ASY__W_WRITING));
+        if (!s->wq_count_) asy__wq_reset(s);
+    }
+    s->wflags_ &= ~(unsigned)ASY__W_BUFFER_PROCESSING;
+}
+
+ASY__INTERNAL int asy__writable_write_or_buffer(asy_stream_t *s, asy_buf_t *chunk,
+                                                asy_stream_cb cb, void *arg) {
+    size_t len = asy__wlen_of(s, chunk);
+    int ret;
+    s->wlen_ += len;
+    if ((s->wflags_ & ASY__W_WRITING) || (s->sflags_ & ASY__S_ERRORED) || s->corked_ ||
+        !(s->sflags_ & ASY__S_CONSTRUCTED)) {
+        int r = asy__wq_push(s, chunk, cb, arg);
+        if (r < 0) {
+            s->wlen_ -= len;
+            s->pendingcb_--;
+            asy_buf_release(chunk);
+            return r;
+        }
+        if (cb) s->wflags_ &= ~(unsigned)ASY__W_ALL_NOOP;
+    } else {
+        s->writelen_ = len;
+        s->writecb_ = cb;
+        s->writecb_arg_ = arg;
+        s->writecbs_ = NULL;
+        s->wcur_ = *chunk;
+        memset(chunk, 0, sizeof(*chunk));
+        s->wflags_ |= ASY__W_WRITING | ASY__W_SYNC | ASY__W_EXPECT_WRITE_CB;
+        asy__writable_call_write(s, &s->wcur_);
+        s->wflags_ &= ~(unsigned)ASY__W_SYNC;
+    }
+    ret = s->wlen_ < s->whwm_ || s->wlen_ == 0;
+    if (!ret) s->wflags_ |= ASY__W_NEED_DRAIN;
+    /* 0 when failed, to break `while (write(...))` loops */
+    return ret && !(s->sflags_ & (ASY__S_DESTROYED | ASY__S_ERRORED));
+}
+
+/* chunk is taken over. */
+ASY__INTERNAL int asy__writable_write(asy_stream_t *s, asy_buf_t *chunk, asy_stream_cb cb,
+                                      void *arg) {
+    int err = 0;
+    if (s->wflags_ & ASY__W_ENDING)
+        err = ASY_EWRITE_AFTER_END;
+    else if (s->sflags_ & ASY__S_DESTROYED)
+        err = ASY_ESTREAM_DESTROYED;
+    if (err) {
+        asy_buf_release(chunk);
+        asy__stream_error_or_destroy(s, err, 1);
+        return err;
+    }
+    s->pendingcb_++;
+    return asy__writable_write_or_buffer(s, chunk, cb, arg);
+}
+
+ASYNCRT_API int asy_stream_write(asy_stream_t *s, const asy_buf_t *chunk, asy_stream_cb cb,
+                                 void *arg) {
+    asy_buf_t c;
+    int r;
+    if (!s || !chunk || !(s->sflags_ & ASY__S_WRITABLE)) return ASY_EINVAL;
+    if ((r = asy_buf_retain(&c, chunk)) < 0) return r;
+    return asy__writable_write(s, &c, cb, arg);
+}
+
+ASYNCRT_API int asy_stream_write_bytes(asy_stream_t *s, const void *bytes, size_t n,
+                                       asy_stream_cb cb, void *arg) {
+    asy_buf_t c;
+    int r;
+    if (!s || (!bytes && n) || !(s->sflags_ & ASY__S_WRITABLE)) return ASY_EINVAL;
+    if ((r = asy_buf_from_bytes(&c, bytes, n)) < 0) return r;
+    return asy__writable_write(s, &c, cb, arg);
+}
+
+ASYNCRT_API int asy_stream_write_obj(asy_stream_t *s, void *obj, asy_buf_free_cb free_cb,
+                                     void *hint, asy_stream_cb cb, void *arg) {
+    asy_buf_t c;
+    int r;
+    if (!s || !(s->sflags_ & ASY__S_WRITABLE) || !(s->wflags_ & ASY__W_OBJECT)) return ASY_EINVAL;
+    if ((r = asy_buf_from_external(&c, obj, 0, free_cb, hint)) < 0) return r;
+    return asy__writable_write(s, &c, cb, arg);
+}
+
+/* ---- completions ------------------------------------------------------------------------ */
+
+ASY__INTERNAL void asy__writable_after_write(asy_stream_t *s, size_t count, asy_stream_cb cb,
+                                             void *arg, struct asy__stream_cblist *list) {
+    s->wflags_ &= ~(unsigned)ASY__W_AFTER_WRITE_PENDING;
+    if ((s->wflags_ & (ASY__W_ENDING | ASY__W_NEED_DRAIN)) == ASY__W_NEED_DRAIN &&
+        !(s->sflags_ & ASY__S_DESTROYED) && s->wlen_ == 0) {
+        s->wflags_ &= ~(unsigned)ASY__W_NEED_DRAIN;
+        asy__stream_emit(s, ASY__EV_DRAIN, NULL, 0);
+    }
+    while (count-- > 0) {
+        s->pendingcb_--;
+        asy__wcbs_call(s, cb, arg, list, 0);
+    }
+    asy__free(list);
+    if (s->sflags_ & ASY__S_DESTROYED) asy__writable_error_buffer(s);
+    if (s->wflags_ & ASY__W_ENDING) asy__writable_finish_maybe(s, 1);
+}
+
+ASY__INTERNAL void asy__writable_after_write_tick(void *p) {
+    asy_stream_t *s = (asy_stream_t *)p;
+    asy__writable_after_write(s, 1, NULL, NULL, NULL);
+    asy__stream_tick_done(s);
+}
+
+ASY__INTERNAL void asy__writable_after_write_info_tick(void *p) {
+    struct asy__stream_awinfo *info = (struct asy__stream_awinfo *)p;
+    asy_stream_t *s = info->s;
+    struct asy__stream_awinfo copy = *info;
+    /* As in Node, any later info is forgotten too: the next write starts
+     * a new one. */
+    s->wflags_ &= ~(unsigned)ASY__W_AFTER_WRITE_TICK_INFO;
+    s->aw_cur_ = NULL;
+    if (!s->aw_spare_)
+        s->aw_spare_ = info;
+    else
+        asy__free(info);
+    asy__writable_after_write(s, copy.count, copy.cb, copy.arg, copy.list);
+    asy__stream_tick_done(s);
+}
+
+ASY__INTERNAL void asy__writable_onwrite_error(asy_stream_t *s, int status, asy_stream_cb cb,
+                                               void *arg, struct asy__stream_cblist *list) {
+    s->pendingcb_--;
+    asy__wcbs_call(s, cb, arg, list, status);
+    asy__free(list);
+    asy__writable_error_buffer(s);
+    asy__stream_error_or_destroy(s, status, 0);
+}
+
+ASY__INTERNAL void asy__writable_onwrite_error_tick(void *p) {
+    asy_stream_t *s = (asy_stream_t *)p;
+    struct asy__stream_cblist *list = s->werr_list_;
+    s->werr_list_ = NULL;
+    asy__writable_onwrite_error(s, s->werr_status_, s->werr_cb_, s->werr_arg_, list);
+    asy__stream_tick_done(s);
+}
+
+ASYNCRT_API int asy_stream_write_done(asy_stream_t *s, int status) {
+    asy_stream_cb cb;
+    void *arg;
+    struct asy__stream_cblist *list;
+    size_t i;
+    int sync;
+    if (!s || !(s->sflags_ & ASY__S_WRITABLE)) return ASY_EINVAL;
+    if (!(s->wflags_ & ASY__W_EXPECT_WRITE_CB)) {
+        asy__stream_error_or_destroy(s, ASY_EMULTIPLE_CALLBACK, 0);
+        return ASY_EMULTIPLE_CALLBACK;
+    }
+    sync = (s->wflags_ & ASY__W_SYNC) != 0;
+    cb = s->writecb_;
+    arg = s->writecb_arg_;
+    list = s->writecbs_;
+    s->writecb_ = NULL;
+    s->writecb_arg_ = NULL;
+    s->writecbs_ = NULL;
+    s->wflags_ &= ~(unsigned)(ASY__W_WRITING | ASY__W_EXPECT_WRITE_CB);
+    s->wlen_ -= s->writelen_;
+    s->writelen_ = 0;
+    asy_buf_release(&s->wcur_);
+    for (i = 0; i < s->wv_n_; i++) asy_buf_release(&s->wv_bufs_[i]);
+    s->wv_n_ = 0;
+
+    if (status) {
+        asy__stream_set_error(s, status);
+        if (sync) {
+            s->werr_cb_ = cb;
+            s->werr_arg_ = arg;
+            s->werr_list_ = list;
+            s->werr_status_ = status;
+            asy__stream_tick(s, asy__writable_onwrite_error_tick);
+        } else {
+            asy__writable_onwrite_error(s, status, cb, arg, list);
+        }
+        return 0;
+    }
+    if (s->wq_count_) asy__writable_clear_buffer(s);
+    if (!sync) {
+        asy__writable_after_write(s, 1, cb, arg, list);
+        return 0;
+    }
+    {
+        int need_drain = (s->wflags_ & ASY__W_NEED_DRAIN) && s->wlen_ == 0;
+        /* Node 20 tests `state & kDestroyed !== 0`, which is the object
+         * mode bit: object-mode writes always take the tick. */
+        int need_tick = need_drain || (s->wflags_ & ASY__W_OBJECT) || cb || list;
+        if (!cb && !list) {
+            if (!(s->wflags_ & ASY__W_AFTER_WRITE_PENDING) && need_tick) {
+                asy__stream_tick(s, asy__writable_after_write_tick);
+                s->wflags_ |= ASY__W_AFTER_WRITE_PENDING;
+            } else {
+                s->pendingcb_--;
+                if (s->wflags_ & ASY__W_ENDING) asy__writable_finish_maybe(s, 1);
+            }
+        } else if ((s->wflags_ & ASY__W_AFTER_WRITE_TICK_INFO) && !list && s->aw_cur_ &&
+                   !s->aw_cur_->list && s->aw_cur_->cb == cb && s->aw_cur_->arg == arg) {
+            s->aw_cur_->count++;
+        } else {
+            struct asy__stream_awinfo *info = s->aw_spare_;
+            if (info)
+                s->aw_spare_ = NULL;
+            else
+                info = ASY__NEW(struct asy__stream_awinfo);
+            if (!info) { /* out of memory: complete now instead of on the tick */
+                asy__writable_after_write(s, 1, cb, arg, list);
+                return 0;
+            }
+            info->s = s;
+            info->cb = cb;
+            info->arg = arg;
+            info->list = list;
+            info->count = 1;
+            s->aw_cur_ = info;
+            s->wflags_ |= ASY__W_AFTER_WRITE_PENDING | ASY__W_AFTER_WRITE_TICK_INFO;
+            asy__stream_tick_arg(s, asy__writable_after_write_info_tick, info);
+        }
+    }
+    return 0;
+}
+
+/* ---- cork ---------------------------------------------------------------------------------- */
+
+ASYNCRT_API int asy_stream_cork(asy_stream_t *s) {
+    if (!s || !(s->sflags_ & ASY__S_WRITABLE)) return ASY_EINVAL;
+    s->corked_++;
+    return 0;
+}
+
+ASYNCRT_API int asy_stream_uncork(asy_stream_t *s) {
+    if (!s || !(s->sflags_ & ASY__S_WRITABLE)) return ASY_EINVAL;
+    if (s->corked_) {
+        s->corked_--;
+        if (!(s->wflags_ & ASY__W_WRITING)) asy__writable_clear_buffer(s);
+    }
+    return 0;
+}
+
+/* ---- end, final, finish --------------------------------------------------------------------- */
+
+ASY__INTERNAL int asy__writable_need_finish(const asy_stream_t *s) {
+    return (s->wflags_ & ASY__W_ENDING) &&
+           !(s->sflags_ & (ASY__S_DESTROYED | ASY__S_ERROR_EMITTED | ASY__S_CLOSE_EMITTED |
+                           ASY__S_ERRORED)) &&
+           (s->sflags_ & ASY__S_CONSTRUCTED) &&
+           !(s->wflags_ & (ASY__W_FINISHED | ASY__W_WRITING)) && s->wq_count_ == 0 &&
+           s->wlen_ == 0;
+}
+
+ASY__INTERNAL void asy__writable_finish(asy_stream_t *s) {
+    s->pendingcb_--;
+    s->wflags_ |= ASY__W_FINISHED;
+    asy__writable_call_finished(s, 0);
+    asy__stream_emit(s, ASY__EV_FINISH, NULL, 0);
+    if (s->sflags_ & ASY__S_AUTO_DESTROY) {
+        /* a duplex waits for its readable side too */
+        if (!(s->sflags_ & ASY__S_READABLE) || (s->rflags_ & ASY__R_END_EMITTED))
+            asy_stream_destroy(s, 0);
+    }
+}
+
+ASY__INTERNAL void asy__writable_finish_tick(void *p) {
+    asy_stream_t *s = (asy_stream_t *)p;
+    asy__writable_finish(s);
+    asy__stream_tick_done(s);
+}
+
+ASY__INTERNAL void asy__writable_finish_maybe_tick(void *p) {
+    asy_stream_t *s = (asy_stream_t *)p;
+    if (asy__writable_need_finish(s))
+        asy__writable_finish(s);
+    else
+        s->pendingcb_--;
+    asy__stream_tick_done(s);
+}
+
+ASY__INTERNAL void asy__writable_prefinish(asy_stream_t *s) {
+    int has_final = (s->sflags_ & ASY__S_TRANSFORM) || (s->impl_ && s->impl_->final);
+    if (s->wflags_ & (ASY__W_PREFINISHED | ASY__W_FINAL_CALLED)) return;
+    if (has_final && !(s->sflags_ & ASY__S_DESTROYED)) {
+        s->wflags_ |= ASY__W_FINAL_CALLED | ASY__W_SYNC | ASY__W_FINAL_WAIT;
+        s->pendingcb_++;
+        if (s->sflags_ & ASY__S_TRANSFORM)
+            asy__transform_final(s);
+        else
+            s->impl_->final(s);
+        s->wflags_ &= ~(unsigned)ASY__W_SYNC;
+    } else {
+        s->wflags_ |= ASY__W_FINAL_CALLED | ASY__W_PREFINISHED;
+    }
+}
+
+ASY__INTERNAL void asy__writable_finish_maybe(asy_stream_t *s, int sync) {
+    if (!asy__writable_need_finish(s)) return;
+    asy__writable_prefinish(s);
+    if (s->pendingcb_ != 0) return;
+    if (sync) {
+        s->pendingcb_++;
+        asy__stream_tick(s, asy__writable_finish_maybe_tick);
+    } else if (asy__writable_need_finish(s)) {
+        s->pendingcb_++;
+        asy__writable_finish(s);
+    }
+}
+
+ASYNCRT_API int asy_stream_final_done(asy_stream_t *s, int status) {
+    if (!s || !(s->sflags_ & ASY__S_WRITABLE)) return ASY_EINVAL;
+    if (!(s->wflags_ & ASY__W_FINAL_WAIT)) {
+        asy__stream_error_or_destroy(s, status ? status : ASY_EMULTIPLE_CALLBACK, 0);
+        return ASY_EMULTIPLE_CALLBACK;
+    }
+    s->wflags_ &= ~(unsigned)ASY__W_FINAL_WAIT;
+    s->pendingcb_--;
+    if (status) {
+        asy__writable_call_finished(s, status);
+        asy__stream_error_or_destroy(s, status, (s->wflags_ & ASY__W_SYNC) != 0);
+    } else if (asy__writable_need_finish(s)) {
+        s->wflags_ |= ASY__W_PREFINISHED;
+        /* 'finish' stays asynchronous to _final's callback */
+        s->pendingcb_++;
+        asy__stream_tick(s, asy__writable_finish_tick);
+    }
+    return 0;
+}
+
+ASY__INTERNAL int asy__writable_end(asy_stream_t *s, asy_stream_cb cb, void *arg) {
+    int err = 0;
+    if (cb && s->nendcbs_ == s->endcbs_cap_) {
+        /* room first, so running out of memory changes nothing */
+        size_t cap = s->endcbs_cap_ ? s->endcbs_cap_ * 2 : 2;
+        struct asy__stream_endcb *a = (struct asy__stream_endcb *)asy__realloc(
+            s->endcbs_, cap * sizeof(struct asy__stream_endcb));
+        if (!a) return ASY_ENOMEM;
+        s->endcbs_ = a;
+        s->endcbs_cap_ = cap;
+    }
+    if (s->corked_) { /* end() fully uncorks */
+        s->corked_ = 1;
+        asy_stream_uncork(s);
+    }
+    if (!(s->wflags_ & ASY__W_ENDING) && !(s->sflags_ & ASY__S_ERRORED)) {
+        s->wflags_ |= ASY__W_ENDING;
+        asy__writable_finish_maybe(s, 1);
+        s->wflags_ |= ASY__W_ENDED;
+    } else if (s->wflags_ & ASY__W_FINISHED) {
+        err = ASY_ESTREAM_FINISHED;
+    } else if (s->sflags_ & ASY__S_DESTROYED) {
+        err = ASY_ESTREAM_DESTROYED;
+    }
+    if (err) return err;
+    if (cb) {
+        if (s->sflags_ & ASY__S_ERRORED)
+            asy__stream_defer_cb(s, cb, arg, s->err_);
+        else if (s->wflags_ & ASY__W_FINISHED)
+            asy__stream_defer_cb(s, cb, arg, 0);
+        else {
+            s->endcbs_[s->nendcbs_].cb = cb;
+            s->endcbs_[s->nendcbs_].arg = arg;
+            s->nendcbs_++;
+        }
+    }
+    return 0;
+}
+
+ASYNCRT_API int asy_stream_end(asy_stream_t *s, asy_stream_cb cb, void *arg) {
+    if (!s || !(s->sflags_ & ASY__S_WRITABLE)) return ASY_EINVAL;
+    return asy__writable_end(s, cb, arg);
+}
+
+/* allowHalfOpen: false -- the readable side ended, so end this one. */
+ASY__INTERNAL void asy__writable_end_tick(void *p) {
+    asy_stream_t *s = (asy_stream_t *)p;
+    if (asy__writable_is_writable(s) && !(s->wflags_ & ASY__W_ENDING)) asy__writable_end(s, NULL, NULL);
+    asy__stream_tick_done(s);
+}
+
+ASY__INTERNAL void asy__writable_end_from_readable(asy_stream_t *s) {
+    asy__stream_tick(s, asy__writable_end_tick);
+}
+
+/* ---- lifecycle hooks -------------------------------------------------------------------------- */
+
+ASY__INTERNAL void asy__writable_on_constructed(asy_stream_t *s) {
+    if (!(s->wflags_ & ASY__W_WRITING)) asy__writable_clear_buffer(s);
+    if (s->wflags_ & ASY__W_ENDING) asy__writable_finish_maybe(s, 0);
+}
+
+ASY__INTERNAL void asy__writable_destroying(asy_stream_t *s) {
+    if ((s->wq_count_ || s->nendcbs_) && !(s->sflags_ & ASY__S_DESTROYED))
+        asy__stream_tick(s, asy__writable_error_buffer_tick);
+}
+
+ASY__INTERNAL int asy__writable_finished(const asy_stream_t *s, int strict) {
+    if (s->sflags_ & ASY__S_ERRORED) return 0;
+    return (s->wflags_ & ASY__W_FINISHED) ||
+           (!strict && (s->wflags_ & ASY__W_ENDED) && s->wlen_ == 0);
+}
+
+ASY__INTERNAL int asy__writable_is_writable(const asy_stream_t *s) {
+    return (s->sflags_ & ASY__S_WRITABLE) &&
+           !(s->sflags_ & (ASY__S_DESTROYED | ASY__S_ERRORED)) &&
+           !(s->wflags_ & (ASY__W_ENDING | ASY__W_ENDED));
+}
+
+ASY__INTERNAL void asy__writable_release(asy_stream_t *s) {
+    size_t i;
+    while (s->wq_count_) {
+        struct asy__stream_wreq w = asy__wq_pop(s);
+        asy_buf_release(&w.chunk);
+    }
+    asy__free(s->wq_);
+    s->wq_ = NULL;
+    s->wq_cap_ = 0;
+    asy_buf_release(&s->wcur_);
+    for (i = 0; i < s->wv_n_; i++) asy_buf_release(&s->wv_bufs_[i]);
+    asy__free(s->wv_bufs_);
+    s->wv_bufs_ = NULL;
+    s->wv_n_ = s->wv_cap_ = 0;
+    asy__free(s->writecbs_);
+    s->writecbs_ = NULL;
+    asy__free(s->werr_list_);
+    s->werr_list_ = NULL;
+    asy__free(s->aw_spare_);
+    s->aw_spare_ = NULL;
+    asy__free(s->endcbs_);
+    s->endcbs_ = NULL;
+    s->nendcbs_ = s->endcbs_cap_ = 0;
+}
+
+#line 1 "asyncrt_impl/stream/transform.c"
+/* Transform and PassThrough: a duplex whose _write runs _transform and
+ * whose _read releases a held transform callback (Node's transform.js).
+ * The writable side's backpressure therefore follows the readable side:
+ * a transform that produced output above the readable mark does not take
+ * the next chunk until that output is read. */
+
+
+ASY__INTERNAL void asy__transform_write(asy_stream_t *s, const asy_buf_t *chunk) {
+    s->xform_rlen_ = s->rlen_;
+    s->sflags_ |= ASY__S_XFORM_WAIT;
+    s->impl_->transform(s, chunk);
+}
+
+ASY__INTERNAL void asy__transform_read(asy_stream_t *s) {
+    if (s->sflags_ & ASY__S_XFORM_HELD) {
+        s->sflags_ &= ~(unsigned)ASY__S_XFORM_HELD;
+        asy_stream_write_done(s, 0);
+    }
+}
+
+ASY__INTERNAL void asy__transform_done_tick(void *p) {
+    asy_stream_t *s = (asy_stream_t *)p;
+    asy_stream_write_done(s, 0);
+    asy__stream_tick_done(s);
+}
+
+ASYNCRT_API int asy_stream_transform_done(asy_stream_t *s, int status) {
+    if (!s || !(s->sflags_ & ASY__S_TRANSFORM)) return ASY_EINVAL;
+    if (!(s->sflags_ & ASY__S_XFORM_WAIT)) {
+        asy__stream_error_or_destroy(s, ASY_EMULTIPLE_CALLBACK, 0);
+        return ASY_EMULTIPLE_CALLBACK;
+    }
+    s->sflags_ &= ~(unsigned)ASY__S_XFORM_WAIT;
+    if (status) return asy_stream_write_done(s, status);
+    if (s->rflags_ & ASY__R_ENDED) {
+        /* the transform pushed the end itself: let that settle first */
+        asy__stream_tick(s, asy__transform_done_tick);
+    } else if ((s->wflags_ & ASY__W_ENDED) || s->xform_rlen_ == s->rlen_ || s->rlen_ < s->rhwm_) {
+        asy_stream_write_done(s, 0);
+    } else {
+        s->sflags_ |= ASY__S_XFORM_HELD; /* released by the next _read */
+    }
+    return 0;
+}
+
+/* The transform's _final: _flush, then the end of the readable side. */
+ASY__INTERNAL void asy__transform_final(asy_stream_t *s) {
+    if (s->impl_->flush && !(s->sflags_ & ASY__S_DESTROYED)) {
+        s->sflags_ |= ASY__S_FLUSH_WAIT;
+        s->impl_->flush(s);
+    } else {
+        asy__readable_eof(s);
+        asy_stream_final_done(s, 0);
+    }
+}
+
+ASYNCRT_API int asy_stream_flush_done(asy_stream_t *s, int status) {
+    if (!s || !(s->sflags_ & ASY__S_TRANSFORM)) return ASY_EINVAL;
+    if (!(s->sflags_ & ASY__S_FLUSH_WAIT)) {
+        asy__stream_error_or_destroy(s, ASY_EMULTIPLE_CALLBACK, 0);
+        return ASY_EMULTIPLE_CALLBACK;
+    }
+    s->sflags_ &= ~(unsigned)ASY__S_FLUSH_WAIT;
+    if (status) return asy_stream_final_done(s, status);
+    asy__readable_eof(s);
+    return asy_stream_final_done(s, 0);
+}
+
+ASY__INTERNAL int asy__transform_init(asy_loop_t *loop, asy_stream_t *s,
+                                      const asy_stream_impl *impl, const asy_stream_opts *opts) {
+    asy_stream_opts o;
+    int r, robj;
+    if (opts)
+        o = *opts;
+    else
+        memset(&o, 0, sizeof(o));
+    robj = o.object_mode || o.readable_object_mode;
+    if (asy__stream_pick_hwm(&o, o.readable_high_water_mark, robj) == 0) {
+        /* A readable mark of 0 buffers nothing on the writable side
+         * either, unless asked: the transform holds hwm chunks, not 2x. */
+        o.high_water_mark = 0;
+        o.readable_high_water_mark = ASY_STREAM_HWM_ZERO;
+        if (!o.writable_high_water_mark) o.writable_high_water_mark = ASY_STREAM_HWM_ZERO;
+    }
+    r = asy__stream_init(loop, s, impl, &o, ASY__S_READABLE | ASY__S_WRITABLE | ASY__S_TRANSFORM);
+    if (r < 0) return r;
+    /* _read is ours and safe to call at once */
+    s->rflags_ &= ~(unsigned)ASY__R_SYNC;
+    return 0;
+}
+
+ASYNCRT_API int asy_transform_init(asy_loop_t *loop, asy_stream_t *s,
+                                   const asy_stream_impl *impl, const asy_stream_opts *opts) {
+    if (!impl || !impl->transform) return ASY_EINVAL;
+    return asy__transform_init(loop, s, impl, opts);
+}
+
+ASY__INTERNAL void asy__passthrough_transform(asy_stream_t *s, const asy_buf_t *chunk) {
+    /* a failed push already destroyed the stream */
+    asy_stream_push(s, chunk);
+    asy_stream_transform_done(s, 0);
+}
+
+static const asy_stream_impl asy__passthrough_impl = {
+    NULL, NULL, NULL, NULL, NULL, NULL, asy__passthrough_transform, NULL};
+
+ASYNCRT_API int asy_passthrough_init(asy_loop_t *loop, asy_stream_t *s,
+                                     const asy_stream_opts *opts) {
+    return asy__transform_init(loop, s, &asy__passthrough_impl, opts);
+}
+
+#line 1 "asyncrt_impl/stream/finished.c"
+/* finished() / end-of-stream (Node's end-of-stream.js): one callback when
+ * the sides asked for are done.  A stream that will emit 'close'
+ * (autoDestroy) is done at 'close'; otherwise at 'end' / 'finish'. */
+
+
+struct asy__eos {
+    asy__stream_listener l;
+    asy_stream_t *s;
+    asy_stream_cb cb;
+    void *arg;
+    int readable, writable;  /* the sides to wait for */
+    int will_emit_close;
+    int readable_finished, writable_finished;
+    int ticks;  /* our own nextTicks still queued */
+    int done;   /* cb ran or was cancelled */
+};
+
+ASY__INTERNAL void asy__eos_free_maybe(asy__eos *e) {
+    if (e->done && !e->ticks && asy__queue_empty(&e->l.link)) asy__free(e);
+}
+
+ASY__INTERNAL void asy__eos_fire(asy__eos *e, int status) {
+    asy_stream_t *s = e->s;
+    if (e->done) return;
+    e->done = 1;
+    asy__stream_unlisten(s, &e->l);
+    if (e->cb) e->cb(s, status, e->arg);
+    asy__eos_free_maybe(e);
+}
+
+ASY__INTERNAL void asy__eos_cancel(asy__eos *e) {
+    if (e->done) return;
+    e->done = 1;
+    e->cb = NULL;
+    asy__stream_unlisten(e->s, &e->l);
+    asy__eos_free_maybe(e);
+}
+
+/* Node's isReadable / isWritable: 1, 0, or -1 (null: no such side). */
+ASY__INTERNAL int asy__eos_is_readable(const asy_stream_t *s) {
+    if (!(s->sflags_ & ASY__S_READABLE)) return -1;
+    if (s->sflags_ & ASY__S_DESTROYED) return 0;
+    return asy__readable_is_readable(s) && !asy__readable_finished(s, 1);
+}
+
+ASY__INTERNAL int asy__eos_is_writable(const asy_stream_t *s) {
+    if (!(s->sflags_ & ASY__S_WRITABLE)) return -1;
+    if (s->sflags_ & ASY__S_DESTROYED) return 0;
+    return asy__writable_is_writable(s);
+}
+
+ASY__INTERNAL void asy__eos_on_end(asy__stream_listener *l, asy_stream_t *s) {
+    asy__eos *e = (asy__eos *)l;
+    e->readable_finished = 1;
+    if (s->sflags_ & ASY__S_DESTROYED) e->will_emit_close = 0;
+    if (e->will_emit_close && (!asy__writable_is_writable(s) || e->writable)) return;
+    if (!e->writable || e->writable_finished) asy__eos_fire(e, 0);
+}
+
+ASY__INTERNAL void asy__eos_on_finish(asy__stream_listener *l, asy_stream_t *s) {
+    asy__eos *e = (asy__eos *)l;
+    e->writable_finished = 1;
+    if (s->sflags_ & ASY__S_DESTROYED) e->will_emit_close = 0;
+    if (e->will_emit_close && (!asy__readable_is_readable(s) || e->readable)) return;
+    if (!e->readable || e->readable_finished) asy__eos_fire(e, 0);
+}
+
+ASY__INTERNAL void asy__eos_on_error(asy__stream_listener *l, asy_stream_t *s, int err) {
+    (void)s;
+    asy__eos_fire((asy__eos *)l, err);
+}
+
+ASY__INTERNAL void asy__eos_closed(asy__eos *e) {
+    asy_stream_t *s = e->s;
+    if (s->sflags_ & ASY__S_ERRORED) {
+        asy__eos_fire(e, s->err_);
+        return;
+    }
+    if (e->readable && !e->readable_finished && (s->sflags_ & ASY__S_READABLE) &&
+        !asy__readable_finished(s, 0)) {
+        asy__eos_fire(e, ASY_EPREMATURE_CLOSE);
+        return;
+    }
+    if (e->writable && !e->writable_finished && !asy__writable_finished(s, 0)) {
+        asy__eos_fire(e, ASY_EPREMATURE_CLOSE);
+        return;
+    }
+    asy__eos_fire(e, 0);
+}
+
+ASY__INTERNAL void asy__eos_on_close(asy__stream_listener *l, asy_stream_t *s) {
+    (void)s;
+    asy__eos_closed((asy__eos *)l);
+}
+
+static const asy__stream_listener_vt asy__eos_vt = {
+    NULL, NULL, asy__eos_on_end, asy__eos_on_error, NULL, asy__eos_on_finish, asy__eos_on_close};
+
+/* The stream was already closed when we started. */
+ASY__INTERNAL void asy__eos_close_tick(void *p) {
+    asy__eos *e = (asy__eos *)p;
+    asy_stream_t *s = e->s;
+    e->ticks--;
+    if (!e->done) asy__eos_closed(e);
+    asy__eos_free_maybe(e);
+    asy__stream_tick_done(s);
+}
+
+/* Already done by other means (errored, or the sides asked for are over). */
+ASY__INTERNAL void asy__eos_done_tick(void *p) {
+    asy__eos *e = (asy__eos *)p;
+    asy_stream_t *s = e->s;
+    e->ticks--;
+    if (!e->done) asy__eos_fire(e, (s->sflags_ & ASY__S_ERRORED) ? s->err_ : 0);
+    asy__eos_free_maybe(e);
+    asy__stream_tick_done(s);
+}
+
+ASY__INTERNAL asy__eos *asy__eos_new(void) {
+    asy__eos *e = ASY__NEW(asy__eos);
+    if (e) {
+        memset(e, 0, sizeof(*e));
+        asy__queue_init(&e->l.link);
+    }
+    return e;
+}
+
+/* Cannot fail; s must not have emitted 'close' yet. */
+ASY__INTERNAL void asy__eos_begin(asy__eos *e, asy_stream_t *s, int readable, int writable,
+                                  asy_stream_cb cb, void *arg) {
+    int has_r = (s->sflags_ & ASY__S_READABLE) != 0, has_w = (s->sflags_ & ASY__S_WRITABLE) != 0;
+    asy_fn tick = NULL;
+    e->s = s;
+    e->cb = cb;
+    e->arg = arg;
+    e->readable = readable;
+    e->writable = writable;
+    e->will_emit_close = (s->sflags_ & ASY__S_AUTO_DESTROY) && !(s->sflags_ & ASY__S_CLOSED) &&
+                         has_r == readable && has_w == writable;
+    e->writable_finished = has_w && asy__writable_finished(s, 0);
+    e->readable_finished = has_r && asy__readable_finished(s, 0);
+
+    if (s->sflags_ & ASY__S_CLOSED) {
+        tick = asy__eos_close_tick;
+    } else if (s->sflags_ & ASY__S_ERROR_EMITTED) {
+        if (!e->will_emit_close) tick = asy__eos_done_tick;
+    } else if (!readable && (!e->will_emit_close || asy__eos_is_readable(s) == 1) &&
+               (e->writable_finished || asy__eos_is_writable(s) == 0) && s->pendingcb_ == 0) {
+        tick = asy__eos_done_tick;
+    } else if (!writable && (!e->will_emit_close || asy__eos_is_writable(s) == 1) &&
+               (e->readable_finished || asy__eos_is_readable(s) == 0)) {
+        tick = asy__eos_done_tick;
+    }
+    asy__stream_listen(s, &e->l, &asy__eos_vt);
+    if (tick) {
+        e->ticks++;
+        asy__stream_tick_arg(s, tick, e);
+    }
+}
+
+ASY__INTERNAL asy__eos *asy__eos_start(asy_stream_t *s, int readable, int writable,
+                                       asy_stream_cb cb, void *arg) {
+    asy__eos *e;
+    if (s->sflags_ & ASY__S_CLOSE_EMITTED) return NULL;
+    if ((e = asy__eos_new()) != NULL) asy__eos_begin(e, s, readable, writable, cb, arg);
+    return e;
+}
+
+ASYNCRT_API int asy_stream_finished(asy_stream_t *s, asy_stream_cb cb, void *arg) {
+    if (!s || !cb || (s->sflags_ & ASY__S_CLOSE_EMITTED)) return ASY_EINVAL;
+    if (!asy__eos_start(s, (s->sflags_ & ASY__S_READABLE) != 0,
+                        (s->sflags_ & ASY__S_WRITABLE) != 0, cb, arg))
+        return ASY_ENOMEM;
+    return 0;
+}
+
+#line 1 "asyncrt_impl/stream/pipe.c"
+/* src.pipe(dst): Node's Readable.prototype.pipe.  Backpressure (a write
+ * that returns 0 pauses src until dst drains), dst.end() at src's end, and
+ * nothing else: errors are not forwarded. */
+
+
+struct asy__pipe {
+    asy__stream_listener src_l; /* data, end, close on src */
+    asy__stream_listener dst_l; /* drain, error, finish, close on dst */
+    asy_stream_t *src, *dst;
+    int do_end;      /* end dst at src's end (else only unpipe) */
+    int awaiting;    /* src waits for this dst's 'drain' */
+    int drain_on;    /* the drain handler is live (from the first pause) */
+    int end_seen;    /* src's 'end' was handled (a once listener) */
+    int end_tick;    /* the end handler is queued on a nextTick */
+    int cleaned;
+};
+
+ASY__INTERNAL asy__pipe *asy__pipe_of_src(asy__stream_listener *l) {
+    return ASY_CONTAINER_OF(l, asy__pipe, src_l);
+}
+ASY__INTERNAL asy__pipe *asy__pipe_of_dst(asy__stream_listener *l) {
+    return ASY_CONTAINER_OF(l, asy__pipe, dst_l);
+}
+
+ASY__INTERNAL void asy__pipe_free_maybe(asy__pipe *p) {
+    if (p->cleaned && !p->end_tick) asy__free(p);
+}
+
+ASY__INTERNAL void asy__pipe_on_drain_now(asy__pipe *p) {
+    asy_stream_t *src = p->src;
+    if (p->awaiting) {
+        p->awaiting = 0;
+        src->await_drain_--;
+    }
+    if (src->await_drain_ == 0 && (src->rflags_ & ASY__R_DATA_LISTENING)) asy__readable_resume(src);
+}
+
+/* The pipe is broken: forget both streams.  The drain src may have been
+ * waiting for from this dst is granted now, as Node does. */
+ASY__INTERNAL void asy__pipe_cleanup(asy__pipe *p) {
+    asy_stream_t *src = p->src, *dst = p->dst;
+    asy__stream_unlisten(dst, &p->dst_l);
+    asy__stream_unlisten(src, &p->src_l);
+    p->cleaned = 1;
+    if (p->drain_on && src->await_drain_ &&
+        (!(dst->sflags_ & ASY__S_WRITABLE) || asy_stream_writable_need_drain(dst)))
+        asy__pipe_on_drain_now(p);
+    if (p->awaiting) { /* no drain will come from a dst we left */
+        p->awaiting = 0;
+        src->await_drain_--;
+    }
+    asy__pipe_free_maybe(p);
+}
+
+ASY__INTERNAL void asy__pipe_unpipe(asy__pipe *p) {
+    asy_stream_t *src = p->src;
+    if (p->cleaned) return;
+    src->pipes_--;
+    if (src->pipes_ == 0) asy__readable_pause(src);
+    asy__pipe_cleanup(p);
+}
+
+/* A write returned 0: pause src until this dst drains. */
+ASY__INTERNAL void asy__pipe_pause(asy__pipe *p) {
+    asy_stream_t *src = p->src;
+    if (!p->cleaned) {
+        if (!p->awaiting) {
+            p->awaiting = 1;
+            src->await_drain_++;
+        }
+        asy__readable_pause(src);
+    }
+    p->drain_on = 1;
+}
+
+ASY__INTERNAL void asy__pipe_on_data(asy__stream_listener *l, asy_stream_t *s, const asy_buf_t *c) {
+    asy__pipe *p = asy__pipe_of_src(l);
+    int r = asy_stream_write(p->dst, c, NULL, NULL);
+    (void)s;
+    if (r <= 0) asy__pipe_pause(p);
+}
+
+ASY__INTERNAL void asy__pipe_end_now(asy__pipe *p) {
+    if (p->do_end) {
+        if (p->dst->sflags_ & ASY__S_WRITABLE) asy__writable_end(p->dst, NULL, NULL);
+    } else {
+        asy__pipe_unpipe(p);
+    }
+}
+
+ASY__INTERNAL void asy__pipe_on_end(asy__stream_listener *l, asy_stream_t *s) {
+    asy__pipe *p = asy__pipe_of_src(l);
+    (void)s;
+    if (p->end_seen) return;
+    p->end_seen = 1;
+    asy__pipe_end_now(p);
+}
+
+/* src closed: it may be freed right after, so only bookkeeping here. */
+ASY__INTERNAL void asy__pipe_on_src_close(asy__stream_listener *l, asy_stream_t *s) {
+    asy__pipe *p = asy__pipe_of_src(l);
+    if (p->cleaned) return;
+    s->pipes_--;
+    if (p->awaiting) {
+        p->awaiting = 0;
+        s->await_drain_--;
+    }
+    asy__stream_unlisten(p->dst, &p->dst_l);
+    p->cleaned = 1;
+    asy__pipe_free_maybe(p);
+}
+
+ASY__INTERNAL void asy__pipe_on_drain(asy__stream_listener *l, asy_stream_t *s) {
+    asy__pipe *p = asy__pipe_of_dst(l);
+    (void)s;
+    if (p->drain_on) asy__pipe_on_drain_now(p);
+}
+
+ASY__INTERNAL void asy__pipe_on_dst_error(asy__stream_listener *l, asy_stream_t *s, int err) {
+    (void)s;
+    (void)err;
+    asy__pipe_unpipe(asy__pipe_of_dst(l));
+}
+
+ASY__INTERNAL void asy__pipe_on_dst_done(asy__stream_listener *l, asy_stream_t *s) {
+    (void)s;
+    asy__pipe_unpipe(asy__pipe_of_dst(l));
+}
+
+static const asy__stream_listener_vt asy__pipe_src_vt = {
+    asy__pipe_on_data, NULL, asy__pipe_on_end, NULL, NULL, NULL, asy__pipe_on_src_close};
+static const asy__stream_listener_vt asy__pipe_dst_vt = {
+    NULL, NULL, NULL, asy__pipe_on_dst_error, asy__pipe_on_drain, asy__pipe_on_dst_done,
+    asy__pipe_on_dst_done};
+
+ASY__INTERNAL void asy__pipe_clear_await(asy_stream_t *src) {
+    asy__queue *q;
+    ASY__QUEUE_FOREACH(q, &src->listeners_) {
+        asy__stream_listener *l = ASY_CONTAINER_OF(q, asy__stream_listener, link);
+        if (l->vt == &asy__pipe_src_vt) asy__pipe_of_src(l)->awaiting = 0;
+    }
+    src->await_drain_ = 0;
+}
+
+ASY__INTERNAL void asy__pipe_end_tick(void *arg) {
+    asy__pipe *p = (asy__pipe *)arg;
+    asy_stream_t *src = p->src;
+    p->end_tick = 0;
+    if (!p->cleaned && !p->end_seen) {
+        p->end_seen = 1;
+        asy__pipe_end_now(p);
+    }
+    asy__pipe_free_maybe(p);
+    asy__stream_tick_done(src);
+}
+
+ASY__INTERNAL asy__pipe *asy__pipe_new(void) {
+    asy__pipe *p = ASY__NEW(asy__pipe);
+    if (p) memset(p, 0, sizeof(*p));
+    return p;
+}
+
+/* Cannot fail once p is allocated. */
+ASY__INTERNAL void asy__pipe_begin(asy__pipe *p, asy_stream_t *src, asy_stream_t *dst, int do_end) {
+    p->src = src;
+    p->dst = dst;
+    p->do_end = do_end;
+    asy__queue_init(&p->src_l.link);
+    asy__queue_init(&p->dst_l.link);
+    src->pipes_++;
+    if (src->rflags_ & ASY__R_END_EMITTED) {
+        p->end_tick = 1;
+        asy__stream_tick_arg(src, asy__pipe_end_tick, p);
+    }
+    asy__stream_listen(src, &p->src_l, &asy__pipe_src_vt); /* on('data') resumes */
+    asy__stream_listen(dst, &p->dst_l, &asy__pipe_dst_vt);
+    if (asy_stream_writable_need_drain(dst))
+        asy__pipe_pause(p);
+    else if (!(src->rflags_ & ASY__R_FLOWING))
+        asy__readable_resume(src);
+}
+
+ASYNCRT_API int asy_stream_pipe(asy_stream_t *src, asy_stream_t *dst, const asy_pipe_opts *opts) {
+    asy__pipe *p;
+    if (!src || !dst || !(src->sflags_ & ASY__S_READABLE) || !(dst->sflags_ & ASY__S_WRITABLE) ||
+        (src->sflags_ & ASY__S_CLOSE_EMITTED) || (dst->sflags_ & ASY__S_CLOSE_EMITTED))
+        return ASY_EINVAL;
+    if (!(p = asy__pipe_new())) return ASY_ENOMEM;
+    asy__pipe_begin(p, src, dst, !(opts && opts->no_end));
+    return 0;
+}
+
+ASYNCRT_API int asy_stream_unpipe(asy_stream_t *src, asy_stream_t *dst) {
+    asy__queue *q;
+    int found = 0;
+    if (!src || !(src->sflags_ & ASY__S_READABLE)) return ASY_EINVAL;
+    if (!dst && src->pipes_) {
+        /* all of them: pause once, then let each go */
+        src->pipes_ = 0;
+        asy__readable_pause(src);
+    }
+    for (q = src->listeners_.next; q != &src->listeners_;) {
+        asy__stream_listener *l = ASY_CONTAINER_OF(q, asy__stream_listener, link);
+        q = q->next;
+        if (l->vt != &asy__pipe_src_vt) continue;
+        if (dst && asy__pipe_of_src(l)->dst != dst) continue;
+        found = 1;
+        if (dst)
+            asy__pipe_unpipe(asy__pipe_of_src(l));
+        else
+            asy__pipe_cleanup(asy__pipe_of_src(l));
+        if (dst) break;
+        q = src->listeners_.next; /* cleanup may have changed the list */
+    }
+    return found || !dst ? 0 : ASY_ENOENT;
+}
+
+#line 1 "asyncrt_impl/stream/pipeline.c"
+/* pipeline(streams..., cb): Node's pipeline.js for streams.  Each pair is
+ * piped (backpressure end to end) with the end handled here; every stream
+ * is watched (finished) and any error destroys all the others with it;
+ * cb runs once, on a nextTick, when every watch has reported. */
+
+
+typedef struct asy__pl asy__pl;
+
+typedef struct asy__pl_member {
+    asy__stream_listener l;     /* 'close' and 'error' of the stream */
+    asy__stream_listener end_l; /* its 'end', as the source of the next pipe */
+    asy__pl *pl;
+    asy_stream_t *s;
+    size_t i;
+    int finished;  /* done well (or closed): not destroyed by the pipeline */
+    int ended;     /* as a destination: end() was called for it */
+    int closed;    /* emitted 'close': never touched again */
+    int end_armed;
+    asy__eos *eos_self, *eos_as_src, *eos_as_dst;
+} asy__pl_member;
+
+struct asy__pl {
+    asy_loop_t *loop;
+    size_t n;
+    asy__pl_member *m;
+    int error;
+    long count; /* reports still expected (Node's finishCount) */
+    int destroyed_all;
+    int finalized;
+    int refs;   /* our queued nextTicks */
+    asy_pipeline_cb cb;
+    void *arg;
+};
+
+ASY__INTERNAL void asy__pl_free_maybe(asy__pl *pl) {
+    if (pl->finalized && !pl->refs) {
+        asy__free(pl->m);
+        asy__free(pl);
+    }
+}
+
+ASY__INTERNAL void asy__pl_cb_tick(void *p) {
+    asy__pl *pl = (asy__pl *)p;
+    pl->refs--;
+    pl->cb(pl->error, pl->arg);
+    asy__pl_free_maybe(pl);
+}
+
+/* Every report is in: forget the streams that are still open, then call
+ * back on the next tick. */
+ASY__INTERNAL void asy__pl_finalize(asy__pl *pl) {
+    size_t i;
+    pl->finalized = 1;
+    for (i = 0; i < pl->n; i++) {
+        asy__pl_member *m = &pl->m[i];
+        if (m->closed) continue;
+        asy__stream_unlisten(m->s, &m->l);
+        asy__stream_unlisten(m->s, &m->end_l);
+        if (m->eos_self) asy__eos_cancel(m->eos_self);
+        if (m->eos_as_src) asy__eos_cancel(m->eos_as_src);
+        if (m->eos_as_dst) asy__eos_cancel(m->eos_as_dst);
+        m->eos_self = m->eos_as_src = m->eos_as_dst = NULL;
+    }
+    pl->refs++;
+    if (asy_next_tick(pl->loop, asy__pl_cb_tick, pl) != 0) asy__pl_cb_tick(pl);
+}
+
+ASY__INTERNAL void asy__pl_finish(asy__pl *pl, int err) {
+    size_t i;
+    int final = --pl->count == 0;
+    if (pl->finalized) return;
+    /* the first error wins, except over a premature close */
+    if (err && (!pl->error || pl->error == ASY_EPREMATURE_CLOSE)) pl->error = err;
+    if (!pl->error && !final) return;
+    if (!pl->destroyed_all) {
+        pl->destroyed_all = 1;
+        for (i = 0; i < pl->n; i++) {
+            asy__pl_member *m = &pl->m[i];
+            if (m->finished || m->closed) continue;
+            m->finished = 1;
+            asy_stream_destroy(m->s, pl->error ? pl->error : ASY_ESTREAM_DESTROYED);
+        }
+    }
+    if (final) asy__pl_finalize(pl);
+}
+
+/* ---- per-stream listeners ---------------------------------------------------------- */
+
+ASY__INTERNAL void asy__pl_on_error(asy__stream_listener *l, asy_stream_t *s, int err) {
+    asy__pl_member *m = (asy__pl_member *)l;
+    (void)s;
+    if (err && err != ASY_ECANCELED && err != ASY_EPREMATURE_CLOSE) asy__pl_finish(m->pl, err);
+}
+
+ASY__INTERNAL void asy__pl_on_close(asy__stream_listener *l, asy_stream_t *s) {
+    asy__pl_member *m = (asy__pl_member *)l;
+    (void)s;
+    m->closed = 1;
+    m->finished = 1;
+    /* a destination that closed before its source ended it */
+    if (m->i > 0 && !m->ended && !m->pl->finalized) asy__pl_finish(m->pl, ASY_EPREMATURE_CLOSE);
+}
+
+static const asy__stream_listener_vt asy__pl_vt = {
+    NULL, NULL, NULL, asy__pl_on_error, NULL, NULL, asy__pl_on_close};
+
+ASY__INTERNAL void asy__pl_end_dst(asy__pl_member *src) {
+    asy__pl_member *dst = &src->pl->m[src->i + 1];
+    dst->ended = 1;
+    if (!dst->closed) asy__writable_end(dst->s, NULL, NULL);
+}
+
+ASY__INTERNAL void asy__pl_on_end(asy__stream_listener *l, asy_stream_t *s) {
+    asy__pl_member *m = ASY_CONTAINER_OF(l, asy__pl_member, end_l);
+    (void)s;
+    if (!m->end_armed) return;
+    m->end_armed = 0;
+    asy__stream_unlisten(m->s, &m->end_l);
+    asy__pl_end_dst(m);
+}
+
+static const asy__stream_listener_vt asy__pl_end_vt = {
+    NULL, NULL, asy__pl_on_end, NULL, NULL, NULL, NULL};
+
+/* The source had already ended when the pipeline started. */
+ASY__INTERNAL void asy__pl_end_tick(void *p) {
+    asy__pl_member *m = (asy__pl_member *)p;
+    asy__pl *pl = m->pl;
+    asy_stream_t *s = m->s;
+    pl->refs--;
+    asy__pl_end_dst(m);
+    asy__pl_free_maybe(pl);
+    asy__stream_tick_done(s);
+}
+
+ASY__INTERNAL void asy__pl_self_done(asy_stream_t *s, int status, void *arg) {
+    asy__pl_member *m = (asy__pl_member *)arg;
+    (void)s;
+    m->eos_self = NULL;
+    m->finished = !status;
+}
+
+ASY__INTERNAL void asy__pl_src_done(asy_stream_t *s, int status, void *arg) {
+    asy__pl_member *m = (asy__pl_member *)arg;
+    (void)s;
+    m->eos_as_src = NULL;
+    /* Node waits for a late 'end' when a source closed after its EOF
+     * without an error; that 'end' cannot come after 'close', so the
+     * premature close is reported as is and cb still runs once. */
+    asy__pl_finish(m->pl, status);
+}
+
+ASY__INTERNAL void asy__pl_dst_done(asy_stream_t *s, int status, void *arg) {
+    asy__pl_member *m = (asy__pl_member *)arg;
+    (void)s;
+    m->eos_as_dst = NULL;
+    asy__pl_finish(m->pl, status);
+}
+
+ASYNCRT_API int asy_pipeline(asy_stream_t *const *streams, size_t n, asy_pipeline_cb cb,
+                             void *arg) {
+    asy__pl *pl;
+    asy__eos **eos = NULL;
+    asy__pipe **pipes = NULL;
+    size_t i, k, neos, ok = 0;
+    if (!streams || n < 2 || !cb) return ASY_EINVAL;
+    for (i = 0; i < n; i++) {
+        asy_stream_t *s = streams[i];
+        if (!s || (s->sflags_ & ASY__S_CLOSE_EMITTED)) return ASY_EINVAL;
+        if (i < n - 1 && !(s->sflags_ & ASY__S_READABLE)) return ASY_EINVAL;
+        if (i > 0 && !(s->sflags_ & ASY__S_WRITABLE)) return ASY_EINVAL;
+    }
+    /* Everything is allocated up front, so nothing is half-attached when
+     * memory runs out. */
+    neos = 3 * n - 2;
+    pl = ASY__NEW(asy__pl);
+    eos = ASY__NEW_ARRAY(asy__eos *, neos);
+    pipes = ASY__NEW_ARRAY(asy__pipe *, n - 1);
+    if (pl) {
+        memset(pl, 0, sizeof(*pl));
+        pl->m = ASY__NEW_ARRAY(asy__pl_member, n);
+    }
+    if (pl && pl->m && eos && pipes) {
+        memset(eos, 0, neos * sizeof(*eos));
+        memset(pipes, 0, (n - 1) * sizeof(*pipes));
+        ok = 1;
+        for (k = 0; k < neos && ok; k++) ok = (eos[k] = asy__eos_new()) != NULL;
+        for (k = 0; k < n - 1 && ok; k++) ok = (pipes[k] = asy__pipe_new()) != NULL;
+    }
+    if (!ok) {
+        if (eos)
+            for (k = 0; k < neos; k++) asy__free(eos[k]);
+        if (pipes)
+            for (k = 0; k < n - 1; k++) asy__free(pipes[k]);
+        asy__free(eos);
+        asy__free(pipes);
+        if (pl) asy__free(pl->m);
+        asy__free(pl);
+        return ASY_ENOMEM;
+    }
+    memset(pl->m, 0, n * sizeof(asy__pl_member));
+    pl->loop = streams[0]->loop;
+    pl->n = n;
+    pl->cb = cb;
+    pl->arg = arg;
+    pl->count = 2 * (long)(n - 1);
+    k = 0;
+    for (i = 0; i < n; i++) {
+        asy__pl_member *m = &pl->m[i];
+        m->pl = pl;
+        m->s = streams[i];
+        m->i = i;
+        asy__queue_init(&m->l.link);
+        asy__queue_init(&m->end_l.link);
+        asy__stream_listen(m->s, &m->l, &asy__pl_vt);
+        m->eos_self = eos[k++];
+        asy__eos_begin(m->eos_self, m->s, i < n - 1, i > 0, asy__pl_self_done, m);
+        if (i > 0) {
+            asy__pl_member *src = &pl->m[i - 1];
+            asy__pipe_begin(pipes[i - 1], src->s, m->s, 0);
+            if (asy__readable_finished(src->s, 0)) {
+                pl->refs++;
+                asy__stream_tick_arg(src->s, asy__pl_end_tick, src);
+            } else {
+                src->end_armed = 1;
+                asy__stream_listen(src->s, &src->end_l, &asy__pl_end_vt);
+            }
+            src->eos_as_src = eos[k++];
+            asy__eos_begin(src->eos_as_src, src->s, 1, 0, asy__pl_src_done, src);
+            m->eos_as_dst = eos[k++];
+            asy__eos_begin(m->eos_as_dst, m->s, 0, 1, asy__pl_dst_done, m);
+        }
+    }
+    asy__free(eos);
+    asy__free(pipes);
+    return 0;
+}
+
+#line 1 "asyncrt_impl/stream/iter.c"
+/* asy_stream_read_async: Node's Readable async iterator
+ * (createAsyncIterator) with the awaits turned into callbacks.  It
+ * listens for 'readable' (paused mode), reads one chunk at a time, and
+ * learns the end or the error from finished(stream, {writable: false}).
+ *
+ * Chunks are handed over in a microtask that counts against the stream
+ * (so it stays open for it).  The end and errors come in a microtask that
+ * does not: as in Node, the loop's exit runs after 'close', and the
+ * iterator then never touches the stream again. */
+
+
+enum { ASY__ITER_RUNNING, ASY__ITER_ENDED, ASY__ITER_ERRORED };
+enum { ASY__ITER_DELIVER = 1, ASY__ITER_TRY = 2 };
+
+struct asy__stream_iter {
+    asy__stream_listener l;
+    asy_stream_t *s;
+    asy__eos *eos;
+    asy_stream_read_cb cb; /* the outstanding call */
+    void *arg;
+    int state, err;
+    int waiting;  /* a read is parked until 'readable' or the end */
+    int queued;   /* a counted microtask: ASY__ITER_DELIVER or _TRY */
+    int final_queued; /* the uncounted end/error microtask */
+    int detached; /* the stream emitted 'close' */
+    asy_buf_t chunk; /* what a DELIVER microtask hands over */
+    int final_status;
+};
+typedef struct asy__stream_iter asy__iter;
+
+ASY__INTERNAL void asy__iter_try(asy__iter *it, int direct);
+
+ASY__INTERNAL void asy__iter_free_maybe(asy__iter *it) {
+    if (it->detached && !it->eos && !it->queued && !it->final_queued) {
+        asy_buf_release(&it->chunk);
+        asy__free(it);
+    }
+}
+
+ASY__INTERNAL void asy__iter_final_micro(void *p) {
+    asy__iter *it = (asy__iter *)p;
+    asy_stream_read_cb cb = it->cb;
+    void *arg = it->arg;
+    asy_stream_t *s = it->s;
+    int status = it->final_status;
+    it->final_queued = 0;
+    it->cb = NULL;
+    /* the loop is over: like the iterator's `finally`, destroy the stream
+     * (unless it already closed and may be gone) */
+    if (!it->detached && (s->sflags_ & ASY__S_AUTO_DESTROY) && !(s->sflags_ & ASY__S_DESTROYED))
+        asy_stream_destroy(s, 0);
+    asy__iter_free_maybe(it);
+    if (cb) cb(s, status, NULL, arg);
+}
+
+ASY__INTERNAL void asy__iter_deliver(asy__iter *it, const asy_buf_t *chunk) {
+    asy_stream_read_cb cb = it->cb;
+    void *arg = it->arg;
+    it->cb = NULL;
+    if (cb) cb(it->s, 0, chunk, arg);
+}
+
+ASY__INTERNAL void asy__iter_micro(void *p) {
+    asy__iter *it = (asy__iter *)p;
+    asy_stream_t *s = it->s;
+    int mode = it->queued;
+    it->queued = 0;
+    if (mode == ASY__ITER_DELIVER) {
+        asy_buf_t c = it->chunk;
+        memset(&it->chunk, 0, sizeof(it->chunk));
+        asy__iter_deliver(it, &c);
+        asy_buf_release(&c);
+    } else {
+        asy__iter_try(it, 1);
+    }
+    asy__stream_tick_done(s); /* may emit 'close', which may free it */
+}
+
+ASY__INTERNAL void asy__iter_queue(asy__iter *it, int mode) {
+    asy_stream_t *s = it->s;
+    it->queued = mode;
+    s->ticks_++;
+    if (asy_queue_microtask(s->loop, asy__iter_micro, it) != 0) asy__iter_micro(it);
+}
+
+/* One turn of the iterator's loop: a chunk, else the end or the error,
+ * else wait.  direct: we already are in the microtask that resumes the
+ * loop (or in 'close', where nothing counted can be queued). */
+ASY__INTERNAL void asy__iter_try(asy__iter *it, int direct) {
+    asy_stream_t *s = it->s;
+    asy_buf_t c;
+    memset(&c, 0, sizeof(c));
+    if (!it->cb) return;
+    if (!(s->sflags_ & ASY__S_DESTROYED) && asy__readable_read(s, ASY_STREAM_READ_ALL, &c) == 1) {
+        if (direct) {
+            asy__iter_deliver(it, &c);
+            asy_buf_release(&c);
+        } else {
+            it->chunk = c;
+            asy__iter_queue(it, ASY__ITER_DELIVER);
+        }
+    } else if (it->state != ASY__ITER_RUNNING) {
+        it->final_status = it->state == ASY__ITER_ERRORED ? it->err : ASY_EOF;
+        it->final_queued = 1;
+        if (asy_queue_microtask(s->loop, asy__iter_final_micro, it) != 0) asy__iter_final_micro(it);
+    } else {
+        it->waiting = 1;
+    }
+}
+
+ASY__INTERNAL void asy__iter_wake(asy__iter *it) {
+    if (!it->waiting) return;
+    it->waiting = 0;
+    if (it->s->sflags_ & ASY__S_CLOSE_EMITTED)
+        asy__iter_try(it, 1);
+    else
+        asy__iter_queue(it, ASY__ITER_TRY);
+}
+
+ASY__INTERNAL void asy__iter_on_readable(asy__stream_listener *l, asy_stream_t *s) {
+    (void)s;
+    asy__iter_wake((asy__iter *)l);
+}
+
+ASY__INTERNAL void asy__iter_on_close(asy__stream_listener *l, asy_stream_t *s) {
+    asy__iter *it = (asy__iter *)l;
+    if (s->iter_ == it) s->iter_ = NULL;
+    it->detached = 1;
+    asy__iter_free_maybe(it);
+}
+
+static const asy__stream_listener_vt asy__iter_vt = {
+    NULL, asy__iter_on_readable, NULL, NULL, NULL, NULL, asy__iter_on_close};
+
+ASY__INTERNAL void asy__iter_eos(asy_stream_t *s, int status, void *arg) {
+    asy__iter *it = (asy__iter *)arg;
+    (void)s;
+    it->eos = NULL;
+    it->state = status ? ASY__ITER_ERRORED : ASY__ITER_ENDED;
+    it->err = status;
+    asy__iter_wake(it);
+    asy__iter_free_maybe(it);
+}
+
+ASYNCRT_API int asy_stream_read_async(asy_stream_t *s, asy_stream_read_cb cb, void *arg) {
+    asy__iter *it;
+    if (!s || !cb || !(s->sflags_ & ASY__S_READABLE) || (s->sflags_ & ASY__S_CLOSE_EMITTED))
+        return ASY_EINVAL;
+    it = s->iter_;
+    if (it && it->cb) return ASY_EBUSY;
+    if (!it) {
+        it = ASY__NEW(asy__iter);
+        if (!it) return ASY_ENOMEM;
+        memset(it, 0, sizeof(*it));
+        it->s = s;
+        asy__queue_init(&it->l.link);
+        it->eos = asy__eos_start(s, 1, 0, asy__iter_eos, it);
+        if (!it->eos) {
+            asy__free(it);
+            return ASY_ENOMEM;
+        }
+        s->iter_ = it;
+        asy__stream_listen(s, &it->l, &asy__iter_vt); /* on('readable') */
+    }
+    it->cb = cb;
+    it->arg = arg;
+    asy__iter_try(it, 0);
+    return 0;
+}
+
+#line 1 "asyncrt_impl/stream/lines.c"
+/* The line splitter: a transform with a byte-mode writable side and an
+ * object-mode readable side holding one line per chunk. */
+
+
+ASY__INTERNAL asy_line_splitter_t *asy__lines_of(asy_stream_t *s) {
+    return ASY_CONTAINER_OF(s, asy_line_splitter_t, stream);
+}
+
+/* Pushes line without a trailing '\r' (the CR of a CRLF). */
+ASY__INTERNAL int asy__lines_push(asy_line_splitter_t *ls, asy_buf_t *line) {
+    if (line->len && line->data[line->len - 1] == '\r') line->len--;
+    if (ls->max_line_ && line->len > ls->max_line_) {
+        asy_buf_release(line);
+        return ASY_ENOBUFS;
+    }
+    asy_stream_push_move(&ls->stream, line);
+    return 0;
+}
+
+ASY__INTERNAL void asy__lines_transform(asy_stream_t *s, const asy_buf_t *chunk) {
+    asy_line_splitter_t *ls = asy__lines_of(s);
+    const uint8_t *data = chunk->data;
+    size_t start = 0, len = chunk->len;
+    int r = 0;
+    while (start < len && !(s->sflags_ & ASY__S_DESTROYED)) {
+        const uint8_t *nl = (const uint8_t *)memchr(data + start, '\n', len - start);
+        size_t end;
+        asy_buf_t line;
+        if (!nl) break;
+        end = (size_t)(nl - data);
+        if (asy_bufchain_len(&ls->partial_) == 0) {
+            /* the whole line is in this chunk: a view, no copy */
+            r = asy_buf_slice(&line, chunk, (ptrdiff_t)start, (ptrdiff_t)end);
+        } else {
+            asy_buf_t piece = *chunk; /* borrowed view of the line's tail */
+            piece.data += start;
+            piece.len = end - start;
+            r = asy_bufchain_append(&ls->partial_, &piece);
+            if (r == 0) r = asy_bufchain_take(&ls->partial_, asy_bufchain_len(&ls->partial_), &line);
+        }
+        if (r == 0) r = asy__lines_push(ls, &line);
+        if (r < 0) break;
+        start = end + 1;
+    }
+    if (r == 0 && start < len && !(s->sflags_ & ASY__S_DESTROYED)) {
+        asy_buf_t rest = *chunk;
+        rest.data += start;
+        rest.len = len - start;
+        r = asy_bufchain_append(&ls->partial_, &rest);
+        /* one byte of slack for the CR of a CRLF still to come */
+        if (r == 0 && ls->max_line_ && asy_bufchain_len(&ls->partial_) > ls->max_line_ + 1)
+            r = ASY_ENOBUFS;
+    }
+    asy_stream_transform_done(s, r);
+}
+
+ASY__INTERNAL void asy__lines_flush(asy_stream_t *s) {
+    asy_line_splitter_t *ls = asy__lines_of(s);
+    int r = 0;
+    if (asy_bufchain_len(&ls->partial_)) { /* the last line had no newline */
+        asy_buf_t line;
+        r = asy_bufchain_take(&ls->partial_, asy_bufchain_len(&ls->partial_), &line);
+        if (r == 0) r = asy__lines_push(ls, &line);
+    }
+    asy_stream_flush_done(s, r);
+}
+
+ASY__INTERNAL void asy__lines_destroy(asy_stream_t *s, int err) {
+    asy_bufchain_reset(&asy__lines_of(s)->partial_);
+    asy_stream_destroy_done(s, err);
+}
+
+static const asy_stream_impl asy__lines_impl = {
+    NULL, NULL, NULL, NULL, NULL, asy__lines_destroy, asy__lines_transform, asy__lines_flush};
+
+ASYNCRT_API int asy_line_splitter_init(asy_loop_t *loop, asy_line_splitter_t *ls,
+                                       const asy_line_splitter_opts *opts) {
+    asy_stream_opts o;
+    int r;
+    if (!ls) return ASY_EINVAL;
+    memset(&o, 0, sizeof(o));
+    o.readable_object_mode = 1;
+    o.readable_high_water_mark = opts ? opts->high_water_mark : 0;
+    r = asy_transform_init(loop, &ls->stream, &asy__lines_impl, &o);
+    if (r < 0) return r;
+    asy_bufchain_init(&ls->partial_);
+    ls->max_line_ = opts ? opts->max_line : 0;
+    return 0;
 }
 
 #endif /* ASYNCRT_OS_POSIX */

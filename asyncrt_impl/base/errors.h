@@ -81,6 +81,13 @@
     XX(EOF, -4095, "end of file")                                            \
     XX(EUNKNOWN, -4094, "unknown error")                                     \
     XX(ECHARSET, -4096, "invalid Unicode character")                  \
+    XX(EPREMATURE_CLOSE, -4200, "stream closed before it finished")          \
+    XX(ESTREAM_DESTROYED, -4201, "stream was destroyed")                     \
+    XX(EWRITE_AFTER_END, -4202, "write after end")                           \
+    XX(EPUSH_AFTER_EOF, -4203, "push after the end of the stream")           \
+    XX(EMULTIPLE_CALLBACK, -4204, "callback called more than once")          \
+    XX(EUNSHIFT_AFTER_END, -4205, "unshift after the end event")             \
+    XX(ESTREAM_FINISHED, -4206, "stream already finished")                   \
     XX(EAI_ADDRFAMILY, -3000, "address family not supported")                \
     XX(EAI_AGAIN, -3001, "temporary failure")                                \
     XX(EAI_BADFLAGS, -3002, "bad ai_flags value")                            \

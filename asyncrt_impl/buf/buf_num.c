@@ -1,0 +1,65 @@
+/* Fixed-size numbers in either byte order (buf.readUInt32LE & co.).
+ * Bytes are assembled one by one, which is alignment- and host-order-free;
+ * compilers turn it into a single load or store (plus bswap). */
+
+ASY__INTERNAL uint64_t asy__load_n(const uint8_t *p, size_t size, int be) {
+    uint64_t v = 0;
+    size_t i;
+    if (be)
+        for (i = 0; i < size; i++) v = (v << 8) | p[i];
+    else
+        for (i = size; i-- > 0;) v = (v << 8) | p[i];
+    return v;
+}
+
+ASY__INTERNAL void asy__store_n(uint8_t *p, uint64_t v, size_t size, int be) {
+    size_t i;
+    for (i = 0; i < size; i++, v >>= 8) p[be ? size - 1 - i : i] = (uint8_t)v;
+}
+
+ASY__INTERNAL int asy__num_check(const asy_buf_t *b, size_t off, size_t size) {
+    if (!b) return ASY_EINVAL;
+    return b->len >= size && off <= b->len - size ? 0 : ASY_ERANGE;
+}
+
+/* Signed and floating-point values travel through their unsigned
+ * representation (two's complement, IEEE 754) by memcpy. */
+#define ASY__NUM_RW(suffix, type, utype, be)                                   \
+    ASYNCRT_API int asy_buf_read_##suffix(const asy_buf_t *b, size_t off, type *v) { \
+        utype u;                                                               \
+        int r = asy__num_check(b, off, sizeof(type));                          \
+        if (r == 0 && !v) r = ASY_EINVAL;                                      \
+        if (r < 0) return r;                                                   \
+        u = (utype)asy__load_n(b->data + off, sizeof(type), be);               \
+        memcpy(v, &u, sizeof(type));                                           \
+        return 0;                                                              \
+    }                                                                          \
+    ASYNCRT_API int asy_buf_write_##suffix(asy_buf_t *b, size_t off, type v) { \
+        utype u;                                                               \
+        int r = asy__num_check(b, off, sizeof(type));                          \
+        if (r < 0) return r;                                                   \
+        memcpy(&u, &v, sizeof(type));                                          \
+        asy__store_n(b->data + off, u, sizeof(type), be);                      \
+        return 0;                                                              \
+    }
+
+ASY__NUM_RW(u8, uint8_t, uint8_t, 0)
+ASY__NUM_RW(i8, int8_t, uint8_t, 0)
+ASY__NUM_RW(u16_le, uint16_t, uint16_t, 0)
+ASY__NUM_RW(u16_be, uint16_t, uint16_t, 1)
+ASY__NUM_RW(i16_le, int16_t, uint16_t, 0)
+ASY__NUM_RW(i16_be, int16_t, uint16_t, 1)
+ASY__NUM_RW(u32_le, uint32_t, uint32_t, 0)
+ASY__NUM_RW(u32_be, uint32_t, uint32_t, 1)
+ASY__NUM_RW(i32_le, int32_t, uint32_t, 0)
+ASY__NUM_RW(i32_be, int32_t, uint32_t, 1)
+ASY__NUM_RW(u64_le, uint64_t, uint64_t, 0)
+ASY__NUM_RW(u64_be, uint64_t, uint64_t, 1)
+ASY__NUM_RW(i64_le, int64_t, uint64_t, 0)
+ASY__NUM_RW(i64_be, int64_t, uint64_t, 1)
+ASY__NUM_RW(float_le, float, uint32_t, 0)
+ASY__NUM_RW(float_be, float, uint32_t, 1)
+ASY__NUM_RW(double_le, double, uint64_t, 0)
+ASY__NUM_RW(double_be, double, uint64_t, 1)
+
+#undef ASY__NUM_RW
