@@ -67,15 +67,18 @@ static void make_connect(pconn *c) {
 int main(void) {
     int i, port;
     uint64_t t1;
+    double c0, c1;
     BCHECK(asy_loop_init(&loop, NULL) == 0);
     port = start_server(&loop, SRV_ECHO);
     BCHECK(asy_ip4_addr("127.0.0.1", port, &addr) == 0);
     deadline = asy_now(&loop) + DURATION_MS;
     t0 = asy_hrtime();
+    c0 = cpu_seconds();
     live = CONCURRENCY;
     for (i = 0; i < CONCURRENCY; i++) make_connect(&conns[i]);
     asy_run(&loop, ASY_RUN_DEFAULT);
     t1 = asy_hrtime();
+    c1 = cpu_seconds();
     BCHECK(asy_loop_close(&loop) == 0);
     if (failed * 100 > closed) {
         fprintf(stderr, "pound: %llu of %llu connections failed\n", (unsigned long long)failed,
@@ -83,5 +86,6 @@ int main(void) {
         return 1;
     }
     printf("BENCH pound_conn_s %.0f conn/s higher\n", (double)closed * 1e9 / (double)(t1 - t0));
+    printf("BENCH pound_cpu %.0f conn/cpu-s higher\n", (double)closed / (c1 - c0));
     return 0;
 }

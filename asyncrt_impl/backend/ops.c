@@ -301,6 +301,11 @@ static void asy__opfd_run(asy_loop_t *loop, asy__opfd *f, asy__queue *q, unsigne
 
 static void asy__opfd_io(asy_loop_t *loop, asy__io *io, unsigned rev) {
     asy__opfd *f = ASY_CONTAINER_OF(io, asy__opfd, io);
+    /* an error: a pending connect reports it before any read does */
+    if ((rev & ASY__IO_ERR) && !asy__queue_empty(&f->writeq_)) {
+        asy__opfd_run(loop, f, &f->writeq_, rev);
+        if (f->flags_ & ASY__FD_CLOSED) return;
+    }
     if (rev & (ASY_READABLE | ASY_DISCONNECT | ASY__IO_ERR)) {
         asy__opfd_run(loop, f, &f->readq_, rev);
         if (f->flags_ & ASY__FD_CLOSED) return;

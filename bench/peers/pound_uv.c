@@ -66,15 +66,18 @@ static void make_connect(pconn *c) {
 int main(void) {
     int i, port;
     uint64_t t1;
+    double c0, c1;
     BCHECK(uv_loop_init(&loop) == 0);
     port = start_server(&loop, SRV_ECHO);
     BCHECK(uv_ip4_addr("127.0.0.1", port, &addr) == 0);
     deadline = uv_now(&loop) + DURATION_MS;
     t0 = uv_hrtime();
+    c0 = cpu_seconds();
     live = CONCURRENCY;
     for (i = 0; i < CONCURRENCY; i++) make_connect(&conns[i]);
     uv_run(&loop, UV_RUN_DEFAULT);
     t1 = uv_hrtime();
+    c1 = cpu_seconds();
     BCHECK(uv_loop_close(&loop) == 0);
     if (failed * 100 > closed) {
         fprintf(stderr, "pound: %llu of %llu connections failed\n", (unsigned long long)failed,
@@ -82,5 +85,6 @@ int main(void) {
         return 1;
     }
     printf("BENCH pound_conn_s %.0f conn/s higher\n", (double)closed * 1e9 / (double)(t1 - t0));
+    printf("BENCH pound_cpu %.0f conn/cpu-s higher\n", (double)closed / (c1 - c0));
     return 0;
 }
