@@ -11,14 +11,16 @@ enum {
     ASY__FD_CLOSED = 2,
     /* another reference to the open file may exist (an adopted fd, or one
      * handed out by asy_sock_fileno): unregister explicitly on close */
-    ASY__FD_SHARED = 4
+    ASY__FD_SHARED = 4,
+    ASY__FD_CORKED = 8 /* in the loop's corked list */
 };
 /* The size suggested to lazy allocators (libuv's 64 KiB). */
 #define ASY__READ_SUGGEST 65536
-/* The loop's shared read buffer is larger: one buffer serves every socket
- * of the loop, and a read that does not fill it proves the socket drained,
- * which saves the read that would only return EAGAIN. */
-#define ASY__LOOPBUF_SIZE (256 * 1024)
+/* The loop's shared read buffer: one serves every socket of the loop.
+ * 64 KiB like libuv's suggestion -- a larger one saves reads but copies
+ * into memory that no longer stays in cache (pump1: 256 KiB was 25%
+ * slower per CPU second). */
+#define ASY__LOOPBUF_SIZE (64 * 1024)
 
 ASY__INTERNAL void asy__opfd_init(asy__opfd *f, int fd, unsigned flags);
 /* Queues op on f (op->kind and its arguments set by the caller).  0, or
