@@ -6418,6 +6418,12 @@ static int asy__op_perform(asy_loop_t *loop, asy__opfd *f, asy__op *op, unsigned
         case ASY__OP_CONNECT: {
             int err = 0;
             socklen_t len = sizeof(err);
+            /* writable without an error condition: connected, no need to
+             * ask (a failed connect always raises EPOLLERR / POLLERR) */
+            if ((rev & ASY_WRITABLE) && !(rev & ASY__IO_ERR)) {
+                op->result = 0;
+                return ASY__P_DONE;
+            }
             if (getsockopt(f->io.fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
             if (err == EINPROGRESS) return ASY__P_AGAIN;
             op->result = err ? asy_translate_sys_error(err) : 0;
