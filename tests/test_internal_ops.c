@@ -177,3 +177,122 @@ TEST(internal_ops_lazy_buffer_and_short_read_stop) {
     close(sp[1]);
     ASSERT_OK(asy_loop_close(&L));
 }
+
+/* Writes queued behind a full socket go out gathered, complete in order
+ * with their full lengths, and the bytes arrive in order. */
+static char gather_log[512];
+static void gather_cb(asy__op *op) {
+    char tmp[32];
+    snprintf(tmp, sizeof(tmp), "%ld ", (long)op->result);
+    strcat(gather_log, tmp);
+}
+
+static void queued_writes_are_gathered(const char *backend) {
+    enum { NW = 12 };
+    int sp[2], i, sz = 4096;
+    asy__opfd f;
+    asy__op w[NW];
+    asy_iov_t iov[NW][2];
+    char pieces[NW][2][16];
+    static char fill[1 << 16];
+    static char sink[1 << 20];
+    size_t filled = 0, drained = 0, want;
+    ssize_t n;
+    net_loop_init(&L, backend);
+    ASSERT_OK(asy_socketpair(sp));
+    setsockopt(sp[0], SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
+    asy__opfd_init(&f, sp[0], ASY__FD_SOCKET);
+    /* fill the socket until it refuses more */
+    for (;;) {
+        asy_iov_t b;
+        b.base = fill;
+        b.len = sizeof(fill);
+        n = asy__opfd_try_write(&f, &b, 1, NULL, 0);
+        if (n == ASY_EAGAIN) break;
+        ASSERT_GT(n, 0);
+        filled += (size_t)n;
+    }
+    gather_log[0] = 0;
+    for (i = 0; i < NW; i++) {
+        snprintf(pieces[i][0], 16, "<%02d", i);
+        snprintf(pieces[i][1], 16, "%02d>", i);
+        iov[i][0].base = pieces[i][0];
+        iov[i][0].len = 3;
+        iov[i][1].base = pieces[i][1];
+        iov[i][1].len = 3;
+        memset(&w[i], 0, sizeof(w[i]));
+        w[i].kind = ASY__OP_WRITE;
+        w[i].cb = gather_cb;
+        w[i].u.wv.iov = iov[i];
+        w[i].u.wv.n = 2;
+        ASSERT_OK(asy__op_submit(&L, &f, &w[i]));
+        ASSERT_EQ(w[i].state_, ASY__OPS_QUEUED);
+    }
+    ASSERT_STR_EQ(gather_log, "");
+    /* drain the peer and let the queue flow */
+    want = filled + NW * 6;
+    {
+        char tail[NW * 6 + 1];
+        size_t tail_len = 0;
+        int spins = 0;
+        while (drained < want && spins++ < 100000) {
+            n = recv(sp[1], sink, sizeof(sink), MSG_DONTWAIT);
+            if (n > 0) {
+                size_t k;
+                for (k = 0; k < (size_t)n; k++, drained++)
+                    if (drained >= filled) tail[tail_len++] = sink[k];
+            }
+            asy__backend_poll(&L, 1);
+        }
+        tail[tail_len] = 0;
+        ASSERT_EQ(drained, want);
+        ASSERT_STR_EQ(tail, "<0000><0101><0202><0303><0404><0505><0606><0707><0808><0909><1010><1111>");
+    }
+    ASSERT_STR_EQ(gather_log, "6 6 6 6 6 6 6 6 6 6 6 6 ");
+    ASSERT(!asy__opfd_busy(&f));
+    asy__opfd_close(&L, &f);
+    close(sp[0]);
+    close(sp[1]);
+    ASSERT_OK(asy_loop_close(&L));
+}
+BOTH_BACKENDS_T(queued_writes_are_gathered, 20000)
+
+/* A write made while an earlier one is done but unreported is held back
+ * and goes out with its followers from the pending phase. */
+static void writes_cork_behind_an_unreported_write(const char *backend) {
+    int sp[2], i;
+    asy__opfd f;
+    asy__op w[4];
+    asy_iov_t iov[4];
+    char buf[64];
+    static const char *parts[4] = {"aa", "bb", "cc", "dd"};
+    net_loop_init(&L, backend);
+    ASSERT_OK(asy_socketpair(sp));
+    asy__opfd_init(&f, sp[0], ASY__FD_SOCKET);
+    log_buf[0] = 0;
+    for (i = 0; i < 4; i++) {
+        iov[i].base = (char *)parts[i];
+        iov[i].len = 2;
+        memset(&w[i], 0, sizeof(w[i]));
+        w[i].kind = ASY__OP_WRITE;
+        w[i].cb = op_logger;
+        w[i].u.wv.iov = &iov[i];
+        w[i].u.wv.n = 1;
+        ASSERT_OK(asy__op_submit(&L, &f, &w[i]));
+    }
+    ASSERT_EQ(w[0].state_, ASY__OPS_DONE); /* sent at once */
+    ASSERT_EQ(w[1].state_, ASY__OPS_QUEUED);
+    ASSERT_EQ(f.io.events, 0); /* held back, not waiting for POLLOUT */
+    ASSERT_EQ(recv(sp[1], buf, sizeof(buf), MSG_DONTWAIT), 2);
+    asy_run(&L, ASY_RUN_NOWAIT);
+    ASSERT_STR_EQ(log_buf, "2:2 2:2 2:2 2:2 ");
+    ASSERT_EQ(recv(sp[1], buf, sizeof(buf), MSG_DONTWAIT), 6);
+    ASSERT_MEM_EQ(buf, "bbccdd", 6);
+    ASSERT(!asy__opfd_busy(&f));
+    ASSERT_EQ(L.ops_.ncorked_, 0);
+    asy__opfd_close(&L, &f);
+    close(sp[0]);
+    close(sp[1]);
+    ASSERT_OK(asy_loop_close(&L));
+}
+BOTH_BACKENDS(writes_cork_behind_an_unreported_write)

@@ -10,7 +10,14 @@
  * shutdown or connect tries the system call immediately when nothing is
  * queued ahead -- most writes finish there -- and parks the completion in
  * the loop's done queue, delivered in the next pending phase.  Reads wait
- * for readiness: an op is never completed from inside asy__op_submit. */
+ * for readiness: an op is never completed from inside asy__op_submit.
+ *
+ * Write coalescing: a write submitted while an earlier write of the same
+ * fd has finished but not yet been reported is held back ("corked") and
+ * goes out with the writes that follow it in one writev when the pending
+ * phase delivers that report -- as Node's Writable batches the writes made
+ * while one is in flight into _writev.  A lone write still goes out at
+ * once, so request/response traffic sees no delay. */
 
 /* asy_iov_t must be a struct iovec in disguise: arrays of them go to
  * writev / sendmsg unchanged. */
@@ -39,23 +46,101 @@ ASY__INTERNAL void asy__ops_loop_init(asy_loop_t *loop) {
 ASY__INTERNAL void asy__ops_loop_close(asy_loop_t *loop) {
     asy__free(loop->ops_.rbuf_);
     loop->ops_.rbuf_ = NULL;
+    asy__free(loop->ops_.corked_);
+    loop->ops_.corked_ = NULL;
+    loop->ops_.ncorked_ = loop->ops_.corked_cap_ = 0;
+}
+
+/* Adds f to the corked list; 0 or ASY_ENOMEM. */
+static int asy__ops_cork(asy_loop_t *loop, asy__opfd *f) {
+    asy__ops_state *st = &loop->ops_;
+    if (f->flags_ & ASY__FD_CORKED) return 0;
+    if (st->ncorked_ == st->corked_cap_) {
+        unsigned ncap = st->corked_cap_ ? st->corked_cap_ * 2 : 16;
+        asy__opfd **n = (asy__opfd **)asy__realloc(st->corked_, ncap * sizeof(*n));
+        if (!n) return ASY_ENOMEM;
+        st->corked_ = n;
+        st->corked_cap_ = ncap;
+    }
+    st->corked_[st->ncorked_++] = f;
+    f->flags_ |= ASY__FD_CORKED;
+    return 0;
+}
+
+static void asy__ops_uncork_remove(asy_loop_t *loop, asy__opfd *f) {
+    asy__ops_state *st = &loop->ops_;
+    unsigned i;
+    if (!(f->flags_ & ASY__FD_CORKED)) return;
+    f->flags_ &= ~(unsigned)ASY__FD_CORKED;
+    for (i = 0; i < st->ncorked_; i++)
+        if (st->corked_[i] == f) {
+            st->corked_[i] = st->corked_[--st->ncorked_];
+            break;
+        }
+}
+
+static void asy__opfd_run(asy_loop_t *loop, asy__opfd *f, asy__queue *q, unsigned rev);
+
+/* Sends the held-back writes (gathered); what the socket does not take
+ * waits for POLLOUT as usual.  Bounded by the fds corked on entry: the
+ * callbacks of these writes may cork again, for the next round. */
+static void asy__ops_uncork(asy_loop_t *loop) {
+    asy__ops_state *st = &loop->ops_;
+    unsigned guard = st->ncorked_;
+    while (st->ncorked_ && guard-- > 0) {
+        asy__opfd *f = st->corked_[--st->ncorked_];
+        f->flags_ &= ~(unsigned)ASY__FD_CORKED;
+        if (asy__queue_empty(&f->writeq_)) continue;
+        asy__opfd_run(loop, f, &f->writeq_, ASY_WRITABLE);
+        if ((f->flags_ & (ASY__FD_CLOSED | ASY__FD_CORKED)) || asy__queue_empty(&f->writeq_))
+            continue;
+        if (!(f->io.events & ASY_WRITABLE) && asy__io_start(loop, &f->io, ASY_WRITABLE) != 0) {
+            /* cannot wait for this fd: fail what it still holds */
+            while (!asy__queue_empty(&f->writeq_)) {
+                asy__op *op =
+                    ASY_CONTAINER_OF(asy__queue_head(&f->writeq_), asy__op, link_);
+                asy__queue_remove(&op->link_);
+                op->result = ASY_EBADF;
+                op->state_ = ASY__OPS_IDLE;
+                op->cb(op);
+                asy__after_cb(loop);
+                if (f->flags_ & ASY__FD_CLOSED) break;
+            }
+        }
+    }
 }
 
 static int asy__would_block(int e) { return e == EAGAIN || e == EWOULDBLOCK; }
 
+/* The pending phase's share: deliver parked completions.  Ops a callback
+ * finishes meanwhile (a write cb that writes again, completed at submit)
+ * are delivered in the same phase, a bounded number of rounds, so a
+ * writer fills the socket buffer in one iteration instead of one chunk
+ * per iteration; what is left waits for the next iteration. */
+#define ASY__DONE_ROUNDS 16
 static void asy__ops_run_done(void *arg) {
     asy_loop_t *loop = (asy_loop_t *)arg;
     asy__queue q;
+    int rounds = ASY__DONE_ROUNDS;
+    /* pending_armed_ stays set: new completions join done_ without a
+     * second registration */
+    while ((!asy__queue_empty(&loop->ops_.done_) || loop->ops_.ncorked_) && rounds-- > 0) {
+        asy__queue_init(&q);
+        asy__queue_move(&loop->ops_.done_, &q);
+        while (!asy__queue_empty(&q)) {
+            asy__op *op = ASY_CONTAINER_OF(asy__queue_head(&q), asy__op, link_);
+            asy__queue_remove(&op->link_);
+            op->state_ = ASY__OPS_IDLE;
+            op->fd_->ndone_--;
+            op->cb(op);
+            asy__after_cb(loop);
+        }
+        asy__ops_uncork(loop);
+    }
     loop->ops_.pending_armed_ = 0;
-    asy__queue_init(&q);
-    asy__queue_move(&loop->ops_.done_, &q);
-    while (!asy__queue_empty(&q)) {
-        asy__op *op = ASY_CONTAINER_OF(asy__queue_head(&q), asy__op, link_);
-        asy__queue_remove(&op->link_);
-        op->state_ = ASY__OPS_IDLE;
-        op->fd_->ndone_--;
-        op->cb(op);
-        asy__after_cb(loop);
+    if (!asy__queue_empty(&loop->ops_.done_) || loop->ops_.ncorked_) {
+        loop->ops_.pending_armed_ = 1;
+        asy_defer(loop, &loop->ops_.pending_, asy__ops_run_done, loop);
     }
 }
 
@@ -72,10 +157,10 @@ static void asy__op_done(asy_loop_t *loop, asy__op *op) {
 
 static int asy__op_buffer(asy_loop_t *loop, asy__op *op) {
     if (op->flags & ASY__OPF_LOOPBUF) {
-        if (!loop->ops_.rbuf_) loop->ops_.rbuf_ = (char *)asy__malloc(ASY__READ_SUGGEST);
+        if (!loop->ops_.rbuf_) loop->ops_.rbuf_ = (char *)asy__malloc(ASY__LOOPBUF_SIZE);
         if (!loop->ops_.rbuf_) return ASY_ENOMEM;
         op->u.rw.base = loop->ops_.rbuf_;
-        op->u.rw.len = ASY__READ_SUGGEST;
+        op->u.rw.len = ASY__LOOPBUF_SIZE;
         return 0;
     }
     if (!op->u.rw.base && op->u.rw.alloc) op->u.rw.alloc(op, ASY__READ_SUGGEST);
@@ -97,7 +182,10 @@ static int asy__perform_write(asy__opfd *f, asy__op *op) {
         if (cnt == 0) return ASY__P_DONE;
         if (cnt > 1024) cnt = 1024; /* IOV_MAX on every system we run on */
         for (i = 0; i < cnt; i++) want += iov[i].len;
-        if (f->flags_ & ASY__FD_SOCKET) {
+        if ((f->flags_ & ASY__FD_SOCKET) && cnt == 1) {
+            /* send() skips sendmsg's msghdr copy: the common case */
+            n = send(f->io.fd, iov->base, iov->len, MSG_NOSIGNAL);
+        } else if (f->flags_ & ASY__FD_SOCKET) {
             struct msghdr m;
             memset(&m, 0, sizeof(m));
             m.msg_iov = (struct iovec *)(void *)iov;
@@ -250,6 +338,12 @@ static int asy__op_perform(asy_loop_t *loop, asy__opfd *f, asy__op *op, unsigned
         case ASY__OP_CONNECT: {
             int err = 0;
             socklen_t len = sizeof(err);
+            /* writable without an error condition: connected, no need to
+             * ask (a failed connect always raises EPOLLERR / POLLERR) */
+            if ((rev & ASY_WRITABLE) && !(rev & ASY__IO_ERR)) {
+                op->result = 0;
+                return ASY__P_DONE;
+            }
             if (getsockopt(f->io.fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
             if (err == EINPROGRESS) return ASY__P_AGAIN;
             op->result = err ? asy_translate_sys_error(err) : 0;
@@ -265,12 +359,96 @@ static int asy__op_perform(asy_loop_t *loop, asy__opfd *f, asy__op *op, unsigned
     }
 }
 
+/* Several writes queued behind each other go out in one writev /
+ * sendmsg: a queue forms when the socket buffer was full, and then one
+ * syscall serves many small writes.  Returns ASY__P_AGAIN when the socket
+ * took less than everything gathered (or nothing), ASY__P_DONE when every
+ * gathered write completed, -1 when there was nothing to gather (fewer
+ * than two writes at the head). */
+#define ASY__GATHER_IOV 256
+static int asy__opfd_gather(asy_loop_t *loop, asy__opfd *f) {
+    struct iovec v[ASY__GATHER_IOV];
+    asy__queue *q, done;
+    int nv = 0, nops = 0;
+    ssize_t n;
+    size_t total = 0;
+    ASY__QUEUE_FOREACH(q, &f->writeq_) {
+        asy__op *op = ASY_CONTAINER_OF(q, asy__op, link_);
+        unsigned i;
+        if (op->kind != ASY__OP_WRITE || nv + (int)op->u.wv.n > ASY__GATHER_IOV) break;
+        for (i = 0; i < op->u.wv.n; i++) {
+            v[nv].iov_base = op->u.wv.iov[i].base;
+            v[nv].iov_len = op->u.wv.iov[i].len;
+            total += v[nv].iov_len;
+            nv++;
+        }
+        nops++;
+    }
+    if (nops < 2) return -1;
+    do {
+        if (f->flags_ & ASY__FD_SOCKET) {
+            struct msghdr m;
+            memset(&m, 0, sizeof(m));
+            m.msg_iov = v;
+            m.msg_iovlen = (size_t)nv;
+            n = sendmsg(f->io.fd, &m, MSG_NOSIGNAL);
+        } else {
+            n = writev(f->io.fd, v, nv);
+        }
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) {
+        if (asy__would_block(errno)) return ASY__P_AGAIN;
+        return -1; /* the head write fails on its own and reports it */
+    }
+    /* hand the bytes to the writes in order; the finished ones leave the
+     * queue before any callback runs, so a callback that closes the fd
+     * cannot cancel writes that are already complete */
+    asy__queue_init(&done);
+    {
+        size_t left = (size_t)n;
+        while (!asy__queue_empty(&f->writeq_) && nops-- > 0) {
+            asy__op *op = ASY_CONTAINER_OF(asy__queue_head(&f->writeq_), asy__op, link_);
+            while (op->u.wv.n > 0 && left >= op->u.wv.iov->len) {
+                left -= op->u.wv.iov->len;
+                op->result += (ptrdiff_t)op->u.wv.iov->len;
+                op->u.wv.iov->len = 0;
+                op->u.wv.iov++;
+                op->u.wv.n--;
+            }
+            if (op->u.wv.n > 0) {
+                if (left) {
+                    op->u.wv.iov->base += left;
+                    op->u.wv.iov->len -= left;
+                    op->result += (ptrdiff_t)left;
+                }
+                break;
+            }
+            asy__queue_remove(&op->link_);
+            asy__queue_insert_tail(&done, &op->link_);
+        }
+    }
+    while (!asy__queue_empty(&done)) {
+        asy__op *op = ASY_CONTAINER_OF(asy__queue_head(&done), asy__op, link_);
+        asy__queue_remove(&op->link_);
+        op->state_ = ASY__OPS_IDLE;
+        op->cb(op);
+        asy__after_cb(loop);
+    }
+    return (size_t)n < total ? ASY__P_AGAIN : ASY__P_DONE;
+}
+
 /* Runs the head ops of one queue until one would block. */
 static void asy__opfd_run(asy_loop_t *loop, asy__opfd *f, asy__queue *q, unsigned rev) {
     int budget = ASY__OPS_BUDGET;
     while (!asy__queue_empty(q) && budget-- > 0) {
         asy__op *op = ASY_CONTAINER_OF(asy__queue_head(q), asy__op, link_);
-        int r = asy__op_perform(loop, f, op, rev);
+        int r;
+        if (q == &f->writeq_ && op->kind == ASY__OP_WRITE) {
+            r = asy__opfd_gather(loop, f);
+            if (r == ASY__P_AGAIN || (f->flags_ & ASY__FD_CLOSED)) return;
+            if (r == ASY__P_DONE) continue;
+        }
+        r = asy__op_perform(loop, f, op, rev);
         if (r == ASY__P_AGAIN) break;
         asy__queue_remove(&op->link_);
         op->state_ = ASY__OPS_IDLE;
@@ -283,6 +461,11 @@ static void asy__opfd_run(asy_loop_t *loop, asy__opfd *f, asy__queue *q, unsigne
 
 static void asy__opfd_io(asy_loop_t *loop, asy__io *io, unsigned rev) {
     asy__opfd *f = ASY_CONTAINER_OF(io, asy__opfd, io);
+    /* an error: a pending connect reports it before any read does */
+    if ((rev & ASY__IO_ERR) && !asy__queue_empty(&f->writeq_)) {
+        asy__opfd_run(loop, f, &f->writeq_, rev);
+        if (f->flags_ & ASY__FD_CLOSED) return;
+    }
     if (rev & (ASY_READABLE | ASY_DISCONNECT | ASY__IO_ERR)) {
         asy__opfd_run(loop, f, &f->readq_, rev);
         if (f->flags_ & ASY__FD_CLOSED) return;
@@ -308,7 +491,7 @@ ASY__INTERNAL void asy__opfd_init(asy__opfd *f, int fd, unsigned flags) {
 
 static int asy__opfd_queue(asy_loop_t *loop, asy__opfd *f, asy__queue *q, asy__op *op,
                            unsigned ev) {
-    if (!(f->io.events & ev)) {
+    if ((f->io.events & ev) != ev) {
         int r = asy__io_start(loop, &f->io, ev);
         if (r) return r;
     }
@@ -337,8 +520,10 @@ ASY__INTERNAL int asy__op_submit(asy_loop_t *loop, asy__opfd *f, asy__op *op) {
             do
                 r = connect(f->io.fd, (const struct sockaddr *)op->u.wv.addr, (socklen_t)op->aux);
             while (r != 0 && errno == EINTR);
+            /* watch reads too: the connect callback nearly always starts
+             * reading, and one registration now saves a second later */
             if (r != 0 && errno == EINPROGRESS)
-                return asy__opfd_queue(loop, f, &f->writeq_, op, ASY_WRITABLE);
+                return asy__opfd_queue(loop, f, &f->writeq_, op, ASY_WRITABLE | ASY_READABLE);
             op->result = r == 0 ? 0 : asy__errno();
             asy__op_done(loop, op);
             return 0;
@@ -346,6 +531,19 @@ ASY__INTERNAL int asy__op_submit(asy_loop_t *loop, asy__opfd *f, asy__op *op) {
         case ASY__OP_WRITE:
         case ASY__OP_SENDMSG:
         case ASY__OP_SHUTDOWN:
+            if (op->kind == ASY__OP_WRITE &&
+                (asy__queue_empty(&f->writeq_) ? f->ndone_ > 0 : (f->flags_ & ASY__FD_CORKED)) &&
+                asy__ops_cork(loop, f) == 0) {
+                /* an earlier write is done but unreported: hold this one
+                 * back to go out with whatever follows (see the top) */
+                asy__queue_insert_tail(&f->writeq_, &op->link_);
+                op->state_ = ASY__OPS_QUEUED;
+                if (!loop->ops_.pending_armed_) { /* ndone_ > 0 keeps it armed */
+                    loop->ops_.pending_armed_ = 1;
+                    asy_defer(loop, &loop->ops_.pending_, asy__ops_run_done, loop);
+                }
+                return 0;
+            }
             if (asy__queue_empty(&f->writeq_) &&
                 asy__op_perform(loop, f, op, ASY_WRITABLE) != ASY__P_AGAIN) {
                 asy__op_done(loop, op);
@@ -374,10 +572,11 @@ static void asy__cancel_all(asy_loop_t *loop, asy__queue *q) {
 
 ASY__INTERNAL void asy__opfd_close(asy_loop_t *loop, asy__opfd *f) {
     if (f->flags_ & ASY__FD_CLOSED) return;
+    asy__ops_uncork_remove(loop, f);
     f->flags_ |= ASY__FD_CLOSED;
     asy__cancel_all(loop, &f->readq_);
     asy__cancel_all(loop, &f->writeq_);
-    if (f->io.fd >= 0) asy__io_close(loop, &f->io);
+    if (f->io.fd >= 0) asy__io_forget(loop, &f->io, !(f->flags_ & ASY__FD_SHARED));
 }
 
 ASY__INTERNAL void asy__opfd_flush(asy_loop_t *loop, asy__opfd *f) {

@@ -8,11 +8,19 @@ enum { ASY__OPS_IDLE = 0, ASY__OPS_QUEUED = 1, ASY__OPS_DONE = 2 };
 /* opfd->flags_ */
 enum {
     ASY__FD_SOCKET = 1, /* send with MSG_NOSIGNAL: never SIGPIPE */
-    ASY__FD_CLOSED = 2
+    ASY__FD_CLOSED = 2,
+    /* another reference to the open file may exist (an adopted fd, or one
+     * handed out by asy_sock_fileno): unregister explicitly on close */
+    ASY__FD_SHARED = 4,
+    ASY__FD_CORKED = 8 /* in the loop's corked list */
 };
-/* Reads of at most this many bytes go to the loop's shared buffer; the
- * same size is suggested to lazy allocators. */
+/* The size suggested to lazy allocators (libuv's 64 KiB). */
 #define ASY__READ_SUGGEST 65536
+/* The loop's shared read buffer: one serves every socket of the loop.
+ * 64 KiB like libuv's suggestion -- a larger one saves reads but copies
+ * into memory that no longer stays in cache (pump1: 256 KiB was 25%
+ * slower per CPU second). */
+#define ASY__LOOPBUF_SIZE (64 * 1024)
 
 ASY__INTERNAL void asy__opfd_init(asy__opfd *f, int fd, unsigned flags);
 /* Queues op on f (op->kind and its arguments set by the caller).  0, or
@@ -24,7 +32,8 @@ ASY__INTERNAL int asy__op_submit(asy_loop_t *loop, asy__opfd *f, asy__op *op);
 /* A queued op completes with ASY_ECANCELED (from the loop); 0, or
  * ASY_EALREADY when its result is already decided (or it is not queued). */
 ASY__INTERNAL int asy__op_cancel(asy_loop_t *loop, asy__op *op);
-/* Cancels every queued op and forgets the fd (call before close(fd)). */
+/* Cancels every queued op and forgets the fd; call right before
+ * close(fd) (an fd the caller keeps open must be ASY__FD_SHARED). */
 ASY__INTERNAL void asy__opfd_close(asy_loop_t *loop, asy__opfd *f);
 /* Delivers now the completions of f still waiting for the pending phase:
  * the close phase calls it so they run before the handle's close callback. */

@@ -86,6 +86,10 @@ ASY__INTERNAL int asy__io_start(asy_loop_t *loop, asy__io *io, unsigned events);
 ASY__INTERNAL void asy__io_stop(asy_loop_t *loop, asy__io *io, unsigned events);
 /* Forgets the fd entirely (call before closing it). */
 ASY__INTERNAL void asy__io_close(asy_loop_t *loop, asy__io *io);
+/* Like asy__io_close for an fd that is closed right after: when the caller
+ * holds the only reference to the open file (sole_owner) the kernel drops
+ * the registration itself and no syscall is made. */
+ASY__INTERNAL void asy__io_forget(asy_loop_t *loop, asy__io *io, int sole_owner);
 
 /* Small POSIX helpers. */
 ASY__INTERNAL int asy__set_nonblock_cloexec(int fd);

@@ -75,11 +75,14 @@ struct asy__opfd {
     unsigned ndone_; /* ops of this fd waiting in the loop's done queue */
 };
 
-/* The loop's part: completions waiting for the pending phase, and the
- * shared read buffer of ASY__OPF_LOOPBUF reads. */
+/* The loop's part: completions waiting for the pending phase, the shared
+ * read buffer of ASY__OPF_LOOPBUF reads, and the corked fds. */
 typedef struct {
     asy__queue done_;
     asy_pending_t pending_;
     int pending_armed_;
     char *rbuf_;
+    /* fds whose writes wait to go out together (see backend/ops.c) */
+    asy__opfd **corked_;
+    unsigned ncorked_, corked_cap_;
 } asy__ops_state;

@@ -26,7 +26,7 @@ ASYNCRT_API int asy_pipe_open(asy_pipe_t *pipe, int fd) {
     if (!(fl & O_NONBLOCK) && fcntl(fd, F_SETFL, fl | O_NONBLOCK) != 0) return asy__errno();
     sock = asy__is_socket(fd);
     if (!sock) asy__ignore_sigpipe();
-    asy__sock_adopt((asy_sock_t *)pipe, fd, sock ? ASY__FD_SOCKET : 0);
+    asy__sock_adopt((asy_sock_t *)pipe, fd, (sock ? ASY__FD_SOCKET : 0) | ASY__FD_SHARED);
     pipe->flags_ |= ASY__S_CONNECTED;
     if (fd <= 2) pipe->flags_ |= ASY__S_NOCLOSE;
     return 0;

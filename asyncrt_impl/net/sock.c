@@ -247,8 +247,10 @@ ASYNCRT_API size_t asy_sock_write_queue_size(const asy_sock_t *s) {
     return s ? s->write_queue_size_ : 0;
 }
 
-ASYNCRT_API int asy_sock_fileno(const asy_sock_t *s) {
+ASYNCRT_API int asy_sock_fileno(asy_sock_t *s) {
     if (!s || s->fd_.io.fd < 0) return ASY_EBADF;
+    /* the caller may dup or pass it on: close it the careful way */
+    s->fd_.flags_ |= ASY__FD_SHARED;
     return s->fd_.io.fd;
 }
 

@@ -28,7 +28,7 @@ ASYNCRT_API int asy_tcp_open(asy_tcp_t *tcp, int fd) {
     if (!asy__tcp_ok(tcp) || fd < 0) return ASY_EINVAL;
     if (tcp->fd_.io.fd >= 0) return ASY_EBUSY;
     if ((r = asy__set_nonblock_cloexec(fd)) != 0) return r;
-    asy__sock_adopt((asy_sock_t *)tcp, fd, ASY__FD_SOCKET);
+    asy__sock_adopt((asy_sock_t *)tcp, fd, ASY__FD_SOCKET | ASY__FD_SHARED);
     tcp->flags_ |= ASY__S_CONNECTED;
     return 0;
 }

@@ -10,7 +10,7 @@ ASYNCRT_API int asy_tty_init_at(asy_loop_t *loop, asy_tty_t *tty, int fd, const 
     if (!(fl & O_NONBLOCK) && fcntl(fd, F_SETFL, fl | O_NONBLOCK) != 0) return asy__errno();
     asy__ignore_sigpipe();
     asy__sock_init(loop, (asy_sock_t *)tty, ASY_HANDLE_TTY, file, line);
-    asy__sock_adopt((asy_sock_t *)tty, fd, 0);
+    asy__sock_adopt((asy_sock_t *)tty, fd, ASY__FD_SHARED);
     tty->flags_ |= ASY__S_CONNECTED;
     if (fd <= 2) tty->flags_ |= ASY__S_NOCLOSE;
     tty->saved_mode_ = NULL;

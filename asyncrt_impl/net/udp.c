@@ -51,7 +51,7 @@ ASYNCRT_API int asy_udp_open(asy_udp_t *udp, int fd) {
     if (!asy__udp_ok(udp) || fd < 0) return ASY_EINVAL;
     if (udp->fd_.io.fd >= 0) return ASY_EBUSY;
     if ((r = asy__set_nonblock_cloexec(fd)) != 0) return r;
-    asy__opfd_init(&udp->fd_, fd, ASY__FD_SOCKET);
+    asy__opfd_init(&udp->fd_, fd, ASY__FD_SOCKET | ASY__FD_SHARED);
     return 0;
 }
 
