@@ -6,7 +6,8 @@
  * explicitly. */
 static volatile int asy__forked;
 static pthread_once_t asy__atfork_once = PTHREAD_ONCE_INIT;
-static void asy__note_fork(void) { asy__forked = 1; }
+/* atomics: several threads may fork (or spawn) at once */
+static void asy__note_fork(void) { __atomic_store_n(&asy__forked, 1, __ATOMIC_RELAXED); }
 static void asy__atfork_install(void) { pthread_atfork(NULL, asy__note_fork, NULL); }
 
 ASY__INTERNAL void asy__ops_loop_init(asy_loop_t *loop);
@@ -102,7 +103,7 @@ ASY__INTERNAL void asy__io_close(asy_loop_t *loop, asy__io *io) {
 
 ASY__INTERNAL void asy__io_forget(asy_loop_t *loop, asy__io *io, int sole_owner) {
 #if ASYNCRT_OS_LINUX
-    if (sole_owner && !asy__forked && loop->backend_.kind == ASY__BACKEND_EPOLL) {
+    if (sole_owner && !__atomic_load_n(&asy__forked, __ATOMIC_RELAXED) && loop->backend_.kind == ASY__BACKEND_EPOLL) {
         /* closing the last reference to the file removes it from epoll:
          * skip the EPOLL_CTL_DEL (one syscall per connection) */
         if (io->registered) loop->backend_.io_count--;

@@ -141,7 +141,12 @@ ASY__INTERNAL void asy__proc_reaped(asy_process_t *p, int wstatus) {
 __attribute__((noinline))
 #endif
 static pid_t asy__fork_exec(const struct asy__spawn_plan *plan, int use_fork) {
-    pid_t pid = use_fork ? fork() : vfork();
+    pid_t pid;
+    /* Until it execs, the child shares our open files (vfork runs no
+     * atfork handler): tell the backend that closing an fd no longer
+     * drops its epoll registration by itself. */
+    asy__note_fork();
+    pid = use_fork ? fork() : vfork();
     if (pid == 0) asy__child_run(plan); /* never returns */
     return pid;
 }
