@@ -700,6 +700,7 @@ typedef enum {
     ASY_HANDLE_PROCESS,
     ASY_HANDLE_FS_WATCH,
     ASY_HANDLE_STREAM,
+    ASY_HANDLE_IPC,
     ASY_HANDLE_TYPE_MAX
 } asy_handle_type;
 
@@ -753,12 +754,14 @@ enum {
     ASY_PRIORITIZED = 8
 };
 
+/* Field order keeps the struct at 24 bytes: one is embedded in every
+ * socket, so it counts in the memory per connection. */
 struct asy__io {
     int fd;
     unsigned events;     /* wanted */
     unsigned registered; /* what the kernel currently has */
+    unsigned slot;       /* backend bookkeeping (poll backend: index in its array) */
     asy__io_cb cb;
-    unsigned slot; /* backend bookkeeping (poll backend: index in its array) */
 };
 
 #line 1 "asyncrt_impl/loop/timer.h"
@@ -933,6 +936,96 @@ ASYNCRT_API int asy_poll_init_at(asy_loop_t *loop, asy_poll_t *h, int fd, const 
 ASYNCRT_API int asy_poll_start(asy_poll_t *h, unsigned events, asy_poll_cb cb);
 ASYNCRT_API int asy_poll_stop(asy_poll_t *h);
 
+#line 1 "asyncrt_impl/loop/op.h"
+/* Completion-based I/O operations (private; declared here because sockets
+ * and requests embed them).  An asy__op is one operation on one fd: read,
+ * write (vectored), accept, connect, recvmsg, sendmsg, shutdown or poll.
+ * It is submitted with its arguments and completes once with a result
+ * (bytes, a new fd, revents, or a negative ASY_E* code) through its
+ * callback, always from the loop and never from inside the submit call.
+ * See backend/ops.c for how epoll and poll(2) emulate this. */
+
+/* A byte range: the same layout as struct iovec on POSIX, so a list of
+ * them goes to writev() as is. */
+typedef struct asy_iov_s {
+    char *base;
+    size_t len;
+} asy_iov_t;
+
+typedef struct asy__op asy__op;
+typedef struct asy__opfd asy__opfd;
+typedef void (*asy__op_cb)(asy__op *op);
+/* Called right before a read whose op has no buffer yet, so an idle
+ * socket holds none (libuv's alloc_cb): sets op->u.rw.base / len. */
+typedef void (*asy__op_alloc_cb)(asy__op *op, size_t suggested);
+
+enum {
+    ASY__OP_READ = 1,
+    ASY__OP_WRITE,
+    ASY__OP_ACCEPT,
+    ASY__OP_CONNECT,
+    ASY__OP_RECVMSG,
+    ASY__OP_SENDMSG,
+    ASY__OP_SHUTDOWN,
+    ASY__OP_POLL
+};
+
+/* op->flags */
+enum {
+    ASY__OPF_LOOPBUF = 1 /* read into the loop's shared buffer (valid during cb) */
+};
+
+struct asy__op {
+    asy__queue link_;  /* in its fd's read or write queue, or the done queue */
+    asy__op_cb cb;
+    asy__opfd *fd_;    /* where it was submitted */
+    ptrdiff_t result;  /* bytes / new fd / revents, or -errno */
+    unsigned char kind;
+    unsigned char state_;
+    unsigned short flags;
+    /* poll: wanted events; recvmsg: msg_flags out; connect / sendmsg:
+     * address length */
+    unsigned aux;
+    union {
+        /* read, recvmsg, accept: addr (may be NULL) receives the peer */
+        struct {
+            char *base;
+            size_t len;
+            asy__op_alloc_cb alloc;
+            void *addr;
+        } rw;
+        /* write, sendmsg, connect: iov is advanced in place as bytes go */
+        struct {
+            asy_iov_t *iov;
+            unsigned n;
+            const void *addr;
+        } wv;
+    } u;
+};
+
+/* One fd's state: a read queue and a write queue over one registration.
+ * Readiness runs the head of a queue; an empty queue drops its interest
+ * lazily (when readiness finds it empty), so a socket that re-arms its
+ * read from the completion callback costs no epoll_ctl. */
+struct asy__opfd {
+    asy__io io;
+    asy__queue readq_, writeq_;
+    unsigned flags_;
+    unsigned ndone_; /* ops of this fd waiting in the loop's done queue */
+};
+
+/* The loop's part: completions waiting for the pending phase, the shared
+ * read buffer of ASY__OPF_LOOPBUF reads, and the corked fds. */
+typedef struct {
+    asy__queue done_;
+    asy_pending_t pending_;
+    int pending_armed_;
+    char *rbuf_;
+    /* fds whose writes wait to go out together (see backend/ops.c) */
+    asy__opfd **corked_;
+    unsigned ncorked_, corked_cap_;
+} asy__ops_state;
+
 #line 1 "asyncrt_impl/loop/loop.h"
 /* The event loop: Node's phases, in this order every iteration
  *
@@ -1011,7 +1104,7 @@ typedef struct {
     void (*close)(asy_loop_t *loop, void *state);
 } asy__layer_slot;
 
-enum { ASY__LAYER_PROMISE, ASY__LAYER_POOL, ASY__LAYER_FS, ASY__LAYER_PROCESS, ASY__LAYER_MAX = 8 };
+enum { ASY__LAYER_PROMISE, ASY__LAYER_POOL, ASY__LAYER_FS, ASY__LAYER_PROCESS, ASY__LAYER_NET, ASY__LAYER_MAX = 8 };
 
 struct asy_loop_s {
     void *data; /* for the caller */
@@ -1034,6 +1127,7 @@ struct asy_loop_s {
     unsigned immediate_refs_;
     asy__taskq ticks_, microtasks_;
     asy__backend_state backend_;
+    asy__ops_state ops_; /* completion-based operations (backend/ops.c) */
     /* async wake-up (loop/async.c) */
     asy__io wake_io_;
     int wake_wfd_; /* eventfd on Linux (same as wake_io_.fd), else pipe write end */
@@ -1736,6 +1830,432 @@ ASYNCRT_API int asy_line_splitter_init(asy_loop_t *loop, asy_line_splitter_t *ls
 
 #endif /* ASYNCRT_OS_POSIX */
 #if ASYNCRT_OS_POSIX
+#line 1 "asyncrt_impl/net/addr.h"
+/* Socket addresses.  An asy_addr_t holds any struct sockaddr (it is a
+ * struct sockaddr_storage in size and alignment), so on POSIX it can be
+ * cast to `struct sockaddr *` and filled from getaddrinfo results with
+ * asy_addr_from_sockaddr. */
+typedef struct asy_addr_s {
+    uint64_t storage_[16];
+} asy_addr_t;
+
+/* Parses a numeric IPv4 ("127.0.0.1") or IPv6 ("::1", "fe80::1%lo")
+ * address; ASY_EINVAL when the text is not one, ASY_ERANGE for a port
+ * outside 0..65535. */
+ASYNCRT_API int asy_ip4_addr(const char *ip, int port, asy_addr_t *out);
+ASYNCRT_API int asy_ip6_addr(const char *ip, int port, asy_addr_t *out);
+/* Either family, chosen by the text. */
+ASYNCRT_API int asy_ip_addr(const char *ip, int port, asy_addr_t *out);
+/* Copies a struct sockaddr of len bytes (AF_INET, AF_INET6, AF_UNIX). */
+ASYNCRT_API int asy_addr_from_sockaddr(asy_addr_t *out, const void *sa, size_t len);
+/* 4, 6, or 0 for any other family. */
+ASYNCRT_API int asy_addr_family(const asy_addr_t *addr);
+/* The port, or a negative code for a non-IP address. */
+ASYNCRT_API int asy_addr_port(const asy_addr_t *addr);
+/* The address as text ("127.0.0.1", "::1"); the length written, or
+ * ASY_ENOSPC when buf is too small (46 bytes are always enough). */
+ASYNCRT_API int asy_addr_ip(const asy_addr_t *addr, char *buf, size_t len);
+/* The length of the struct sockaddr inside (0 for an empty address). */
+ASYNCRT_API size_t asy_addr_len(const asy_addr_t *addr);
+
+#line 1 "asyncrt_impl/net/sock.h"
+/* Stream sockets: the part TCP sockets, Unix-domain sockets / pipes and
+ * TTYs share (libuv's uv_stream_t, the handle under Node's net.Socket).
+ *
+ *   reading   asy_sock_read_start(s, alloc_cb, read_cb): read_cb gets each
+ *             chunk; nread < 0 is an error or ASY_EOF (the peer ended its
+ *             side).  With alloc_cb == NULL the data sits in a buffer the
+ *             loop owns, valid only during read_cb: no allocation per read
+ *             and no buffer held by an idle socket.  With an alloc_cb the
+ *             buffer is asked for right before the read, as in libuv, and
+ *             a buffer handed back without data arrives with nread == 0.
+ *   writing   asy_sock_write(req, s, bufs, n, cb): the bytes must stay
+ *             valid until cb runs; writes complete in order.  cb always
+ *             runs from the loop, never inside asy_sock_write.
+ *   closing   asy_close((asy_handle_t *)s, close_cb): pending writes,
+ *             connects and shutdowns complete with ASY_ECANCELED first.
+ *
+ * Errors of a connection (ASY_ECONNRESET, ASY_EPIPE) arrive as the status
+ * of reads and writes; the process never receives SIGPIPE. */
+typedef struct asy_sock_s asy_sock_t;
+typedef struct asy_write_s asy_write_t;
+typedef struct asy_shutdown_s asy_shutdown_t;
+typedef struct asy_connect_s asy_connect_t;
+
+/* Fill *buf with memory for up to `suggested` bytes (base NULL or len 0:
+ * the read fails with ASY_ENOBUFS). */
+typedef void (*asy_alloc_cb)(asy_handle_t *handle, size_t suggested, asy_iov_t *buf);
+typedef void (*asy_read_cb)(asy_sock_t *sock, ptrdiff_t nread, const asy_iov_t *buf);
+typedef void (*asy_write_cb)(asy_write_t *req, int status);
+typedef void (*asy_shutdown_cb)(asy_shutdown_t *req, int status);
+typedef void (*asy_connect_cb)(asy_connect_t *req, int status);
+/* A connection is waiting: take it with asy_sock_accept.  status < 0
+ * reports an accept error (ASY_EMFILE...); the server keeps listening. */
+typedef void (*asy_connection_cb)(asy_sock_t *server, int status);
+
+/* Fields of every stream socket (TCP, pipe, TTY).  Private but for data. */
+#define ASY__SOCK_FIELDS                                                   \
+    ASY_HANDLE_FIELDS                                                      \
+    asy__opfd fd_;                                                         \
+    asy__op rop_; /* the read, or the accept of a listening socket */     \
+    asy_alloc_cb alloc_cb_;                                                \
+    union {                                                                \
+        asy_read_cb read;                                                  \
+        asy_connection_cb connection;                                      \
+    } cb_;                                                                 \
+    size_t write_queue_size_;
+
+struct asy_sock_s {
+    ASY__SOCK_FIELDS
+};
+
+struct asy_write_s {
+    void *data;
+    asy_sock_t *handle;
+    /* private */
+    asy_write_cb cb_;
+    asy__op op_;
+    asy_iov_t *bufs_;
+    size_t queued_;
+    asy_iov_t bufsml_[4];
+};
+
+struct asy_shutdown_s {
+    void *data;
+    asy_sock_t *handle;
+    asy_shutdown_cb cb_;
+    asy__op op_;
+};
+
+struct asy_connect_s {
+    void *data;
+    asy_sock_t *handle;
+    asy_connect_cb cb_;
+    asy__op op_;
+    asy_timer_id timer_;
+};
+
+ASYNCRT_API int asy_sock_read_start(asy_sock_t *s, asy_alloc_cb alloc_cb, asy_read_cb read_cb);
+/* No read_cb after this returns (a buffer already lent by alloc_cb comes
+ * back with nread == 0). */
+ASYNCRT_API int asy_sock_read_stop(asy_sock_t *s);
+ASYNCRT_API int asy_sock_is_reading(const asy_sock_t *s);
+ASYNCRT_API int asy_sock_write(asy_write_t *req, asy_sock_t *s, const asy_iov_t *bufs,
+                               unsigned nbufs, asy_write_cb cb);
+/* Writes what the kernel takes now, without queueing: the byte count,
+ * ASY_EAGAIN when nothing could be written (or writes are queued). */
+ASYNCRT_API ptrdiff_t asy_sock_try_write(asy_sock_t *s, const asy_iov_t *bufs, unsigned nbufs);
+/* Ends the write side once queued writes are done (TCP: FIN; the peer
+ * reads ASY_EOF).  Reading goes on: a half-open connection. */
+ASYNCRT_API int asy_sock_shutdown(asy_shutdown_t *req, asy_sock_t *s, asy_shutdown_cb cb);
+/* Bytes handed to asy_sock_write that the kernel has not taken yet. */
+ASYNCRT_API size_t asy_sock_write_queue_size(const asy_sock_t *s);
+/* Listening sockets (TCP and Unix-domain).  backlog <= 0: 511. */
+ASYNCRT_API int asy_sock_listen(asy_sock_t *server, int backlog, asy_connection_cb cb);
+/* Moves the waiting connection into client (initialised, not yet open).
+ * ASY_EAGAIN when none is waiting.  A server whose connection_cb does not
+ * accept stops accepting until asy_sock_accept is called. */
+ASYNCRT_API int asy_sock_accept(asy_sock_t *server, asy_sock_t *client);
+/* The socket's file descriptor, or ASY_EBADF when it has none.  The fd
+ * still belongs to the handle: asy_close closes it. */
+ASYNCRT_API int asy_sock_fileno(asy_sock_t *s);
+/* How long a paused server waits before it tries accept() again after
+ * running out of file descriptors (it also retries whenever a socket of
+ * the loop closes).  Default 100 ms. */
+#define ASY_ACCEPT_RETRY_MS 100
+
+#line 1 "asyncrt_impl/net/tcp.h"
+/* TCP sockets.  A server: init, bind (port 0 picks a free port; read it
+ * back with asy_tcp_getsockname), listen, then accept in the connection
+ * callback.  A client: init, connect (optionally with a timeout), then read
+ * and write through the asy_sock_* functions:
+ *
+ *   asy_tcp_t server;
+ *   asy_addr_t addr;
+ *   asy_ip4_addr("127.0.0.1", 0, &addr);
+ *   asy_tcp_init(loop, &server);
+ *   asy_tcp_bind(&server, &addr, 0);
+ *   asy_tcp_listen(&server, 128, on_connection);
+ *
+ * SO_REUSEADDR is always set on bound sockets, as in Node.  IPv6 sockets
+ * accept IPv4 too unless ASY_TCP_IPV6ONLY. */
+typedef struct asy_tcp_s asy_tcp_t;
+struct asy_tcp_s {
+    ASY__SOCK_FIELDS
+};
+
+enum {
+    ASY_TCP_IPV6ONLY = 1,
+    ASY_TCP_REUSEPORT = 2 /* SO_REUSEPORT: several listeners share the port */
+};
+
+ASYNCRT_API int asy_tcp_init_at(asy_loop_t *loop, asy_tcp_t *tcp, const char *file, int line);
+#define asy_tcp_init(loop, tcp) asy_tcp_init_at((loop), (tcp), ASY_HERE)
+/* Adopts a connected or listening socket fd (made non-blocking). */
+ASYNCRT_API int asy_tcp_open(asy_tcp_t *tcp, int fd);
+ASYNCRT_API int asy_tcp_bind(asy_tcp_t *tcp, const asy_addr_t *addr, unsigned flags);
+ASYNCRT_API int asy_tcp_listen(asy_tcp_t *tcp, int backlog, asy_connection_cb cb);
+ASYNCRT_API int asy_tcp_accept(asy_tcp_t *server, asy_tcp_t *client);
+ASYNCRT_API int asy_tcp_connect(asy_connect_t *req, asy_tcp_t *tcp, const asy_addr_t *addr,
+                                asy_connect_cb cb);
+/* Fails the connect with ASY_ETIMEDOUT when it has not completed within
+ * timeout_ms (0: no limit).  Close the socket after a failed connect. */
+ASYNCRT_API int asy_tcp_connect_timeout(asy_connect_t *req, asy_tcp_t *tcp,
+                                        const asy_addr_t *addr, uint64_t timeout_ms,
+                                        asy_connect_cb cb);
+ASYNCRT_API int asy_tcp_nodelay(asy_tcp_t *tcp, int enable);
+/* delay_s: idle seconds before the first probe (0 keeps the system's). */
+ASYNCRT_API int asy_tcp_keepalive(asy_tcp_t *tcp, int enable, unsigned delay_s);
+ASYNCRT_API int asy_tcp_getsockname(const asy_tcp_t *tcp, asy_addr_t *addr);
+ASYNCRT_API int asy_tcp_getpeername(const asy_tcp_t *tcp, asy_addr_t *addr);
+/* Closes with SO_LINGER 0: the peer gets a reset (ECONNRESET), not a FIN
+ * (Node's socket.resetAndDestroy). */
+ASYNCRT_API int asy_tcp_close_reset(asy_tcp_t *tcp, asy_close_cb close_cb);
+
+#line 1 "asyncrt_impl/net/pipe.h"
+/* Pipes: Unix-domain stream sockets (a path to bind / connect to) and
+ * plain pipe fds, the process's own stdio included (asy_pipe_open(p, 0)).
+ * Reading and writing go through the asy_sock_* functions.
+ *
+ * A listening pipe removes its socket file when closed, as in Node.
+ * Opening a non-socket fd sets SIGPIPE to "ignore" if it was at its
+ * default (as Node does at startup), since a write to a closed pipe
+ * cannot be told not to raise it; the write fails with ASY_EPIPE. */
+typedef struct asy_pipe_s asy_pipe_t;
+struct asy_pipe_s {
+    ASY__SOCK_FIELDS
+    char *path_; /* bound path, unlinked on close */
+};
+
+ASYNCRT_API int asy_pipe_init_at(asy_loop_t *loop, asy_pipe_t *pipe, const char *file, int line);
+#define asy_pipe_init(loop, pipe) asy_pipe_init_at((loop), (pipe), ASY_HERE)
+/* Adopts an fd: a pipe end, a Unix socket, stdio.  It is made
+ * non-blocking, which the other holders of the same open file see too. */
+ASYNCRT_API int asy_pipe_open(asy_pipe_t *pipe, int fd);
+ASYNCRT_API int asy_pipe_bind(asy_pipe_t *pipe, const char *path);
+ASYNCRT_API int asy_pipe_listen(asy_pipe_t *pipe, int backlog, asy_connection_cb cb);
+ASYNCRT_API int asy_pipe_accept(asy_pipe_t *server, asy_pipe_t *client);
+ASYNCRT_API int asy_pipe_connect(asy_connect_t *req, asy_pipe_t *pipe, const char *path,
+                                 asy_connect_cb cb);
+/* The bound / peer path into buf (NUL-terminated); its length, or
+ * ASY_ENOSPC. */
+ASYNCRT_API int asy_pipe_getsockname(const asy_pipe_t *pipe, char *buf, size_t len);
+ASYNCRT_API int asy_pipe_getpeername(const asy_pipe_t *pipe, char *buf, size_t len);
+/* A connected pair of Unix stream sockets (socketpair), both
+ * non-blocking and close-on-exec; open each with asy_pipe_open. */
+ASYNCRT_API int asy_socketpair(int fds[2]);
+/* pipe(2) with both ends non-blocking and close-on-exec: fds[0] reads. */
+ASYNCRT_API int asy_pipe_fds(int fds[2]);
+
+#line 1 "asyncrt_impl/net/tty.h"
+/* Terminals.  A TTY handle reads and writes a terminal fd through the
+ * asy_sock_* functions and switches it between cooked, raw and
+ * binary-safe raw mode.  The mode in force before the first change is
+ * restored by ASY_TTY_MODE_NORMAL and when the handle closes. */
+typedef struct asy_tty_s asy_tty_t;
+struct asy_tty_s {
+    ASY__SOCK_FIELDS
+    void *saved_mode_; /* the termios before the first mode change */
+    int mode_;
+};
+
+typedef enum {
+    ASY_TTY_MODE_NORMAL = 0, /* cooked: line editing, echo, signals */
+    ASY_TTY_MODE_RAW = 1,    /* Node's setRawMode(true): bytes as typed */
+    ASY_TTY_MODE_IO = 2      /* raw for binary data: also no output processing */
+} asy_tty_mode;
+
+/* fd must be a terminal (ASY_ENOTTY otherwise). */
+ASYNCRT_API int asy_tty_init_at(asy_loop_t *loop, asy_tty_t *tty, int fd, const char *file,
+                                int line);
+#define asy_tty_init(loop, tty, fd) asy_tty_init_at((loop), (tty), (fd), ASY_HERE)
+ASYNCRT_API int asy_tty_set_mode(asy_tty_t *tty, asy_tty_mode mode);
+ASYNCRT_API int asy_tty_get_winsize(const asy_tty_t *tty, int *width, int *height);
+/* What an fd is: ASY_HANDLE_TTY, ASY_HANDLE_PIPE (pipe, FIFO or Unix
+ * socket), ASY_HANDLE_TCP, ASY_HANDLE_UDP, or ASY_HANDLE_UNKNOWN (a file,
+ * a closed fd).  Node picks stdio's stream class the same way. */
+ASYNCRT_API asy_handle_type asy_guess_handle(int fd);
+
+#line 1 "asyncrt_impl/net/udp.h"
+/* UDP sockets: bind, send with a completion callback, receive, connected
+ * UDP, broadcast and multicast.  A socket that sends before it is bound is
+ * bound by the system to an ephemeral port. */
+typedef struct asy_udp_s asy_udp_t;
+typedef struct asy_udp_send_s asy_udp_send_t;
+/* addr is the sender (NULL with nread < 0); flags has ASY_UDP_PARTIAL
+ * when the datagram did not fit the buffer.  nread == 0 with a non-NULL
+ * addr is an empty datagram; with a NULL addr, a buffer handed back. */
+typedef void (*asy_udp_recv_cb)(asy_udp_t *udp, ptrdiff_t nread, const asy_iov_t *buf,
+                                const asy_addr_t *addr, unsigned flags);
+typedef void (*asy_udp_send_cb)(asy_udp_send_t *req, int status);
+
+enum {
+    ASY_UDP_IPV6ONLY = 1,
+    ASY_UDP_REUSEADDR = 4, /* several sockets may bind the same address */
+    ASY_UDP_PARTIAL = 8    /* recv flag: datagram truncated */
+};
+typedef enum { ASY_LEAVE_GROUP = 0, ASY_JOIN_GROUP = 1 } asy_membership;
+
+struct asy_udp_s {
+    ASY_HANDLE_FIELDS
+    asy__opfd fd_;
+    asy__op rop_;
+    asy_alloc_cb alloc_cb_;
+    asy_udp_recv_cb recv_cb_;
+    size_t send_queue_size_;
+    size_t send_queue_count_;
+    asy_addr_t from_;
+};
+
+struct asy_udp_send_s {
+    void *data;
+    asy_udp_t *handle;
+    asy_udp_send_cb cb_;
+    asy__op op_;
+    asy_iov_t *bufs_;
+    asy_iov_t bufsml_[4];
+    size_t size_;
+    asy_addr_t addr_;
+};
+
+ASYNCRT_API int asy_udp_init_at(asy_loop_t *loop, asy_udp_t *udp, const char *file, int line);
+#define asy_udp_init(loop, udp) asy_udp_init_at((loop), (udp), ASY_HERE)
+ASYNCRT_API int asy_udp_open(asy_udp_t *udp, int fd);
+ASYNCRT_API int asy_udp_bind(asy_udp_t *udp, const asy_addr_t *addr, unsigned flags);
+/* Connected UDP: sends go to addr without naming it, and only its
+ * datagrams are received.  NULL disconnects. */
+ASYNCRT_API int asy_udp_connect(asy_udp_t *udp, const asy_addr_t *addr);
+/* addr NULL on a connected socket.  The bytes must stay valid until cb. */
+ASYNCRT_API int asy_udp_send(asy_udp_send_t *req, asy_udp_t *udp, const asy_iov_t *bufs,
+                             unsigned nbufs, const asy_addr_t *addr, asy_udp_send_cb cb);
+/* Sends now or fails with ASY_EAGAIN; the byte count. */
+ASYNCRT_API ptrdiff_t asy_udp_try_send(asy_udp_t *udp, const asy_iov_t *bufs, unsigned nbufs,
+                                       const asy_addr_t *addr);
+/* alloc_cb NULL: the datagram sits in a loop-owned buffer during recv_cb. */
+ASYNCRT_API int asy_udp_recv_start(asy_udp_t *udp, asy_alloc_cb alloc_cb,
+                                   asy_udp_recv_cb recv_cb);
+ASYNCRT_API int asy_udp_recv_stop(asy_udp_t *udp);
+ASYNCRT_API int asy_udp_getsockname(const asy_udp_t *udp, asy_addr_t *addr);
+ASYNCRT_API int asy_udp_getpeername(const asy_udp_t *udp, asy_addr_t *addr);
+ASYNCRT_API int asy_udp_set_broadcast(asy_udp_t *udp, int on);
+ASYNCRT_API int asy_udp_set_ttl(asy_udp_t *udp, int ttl);
+ASYNCRT_API int asy_udp_set_multicast_ttl(asy_udp_t *udp, int ttl);
+ASYNCRT_API int asy_udp_set_multicast_loop(asy_udp_t *udp, int on);
+/* iface: the local address of the interface ("127.0.0.1"); NULL: any. */
+ASYNCRT_API int asy_udp_set_multicast_interface(asy_udp_t *udp, const char *iface);
+ASYNCRT_API int asy_udp_set_membership(asy_udp_t *udp, const char *group, const char *iface,
+                                       asy_membership membership);
+/* Bytes waiting for the socket to take them, and sends whose callback
+ * has not run yet. */
+ASYNCRT_API size_t asy_udp_send_queue_size(const asy_udp_t *udp);
+ASYNCRT_API size_t asy_udp_send_queue_count(const asy_udp_t *udp);
+
+#line 1 "asyncrt_impl/net/socket.h"
+/* Node's net.Socket and net.Server: a connection as a Duplex stream.
+ *
+ *   asy_socket_t is an asy_stream_t (the `stream` member, first, so a
+ *   pointer to the socket is a pointer to its stream) over a TCP socket,
+ *   a Unix-domain socket, a pipe fd or a TTY.  Read it and write it with
+ *   the asy_stream_* functions (on_data / pause / resume / write / end /
+ *   pipe / pipeline...); asy_stream_end shuts the write side down once the
+ *   queued writes are out (a FIN), and with allow_half_open unset -- the
+ *   default, as in Node -- the socket also ends its writable side when the
+ *   peer ends its own.  asy_stream_destroy closes the connection; its
+ *   on_close is the last callback, after which the memory is the caller's.
+ *
+ *   asy_server_t listens; its connection callback calls asy_server_accept
+ *   with a socket the caller initialised (asy_socket_init).
+ *
+ * The handle underneath (h.tcp, h.pipe, h.tty) stays usable for options:
+ * asy_tcp_nodelay(&sock->h.tcp, 1), asy_tcp_getpeername(...).  Errors of
+ * the connection (ASY_ECONNRESET, ASY_EPIPE...) destroy the stream with
+ * that error, as in Node. */
+typedef struct asy_socket_s asy_socket_t;
+typedef struct asy_server_s asy_server_t;
+typedef void (*asy_socket_connect_cb)(asy_socket_t *sock, int status);
+typedef void (*asy_server_connection_cb)(asy_server_t *server, int status);
+
+typedef struct {
+    /* allowHalfOpen: keep the writable side open after the peer's end. */
+    int allow_half_open;
+    /* both sides; 0: 16 KiB */
+    size_t high_water_mark;
+    /* TCP only: setNoDelay, setKeepAlive (initial delay in seconds) */
+    int no_delay;
+    int keep_alive;
+    unsigned keep_alive_delay_s;
+    /* connect: fail with ASY_ETIMEDOUT after this many ms (0: no limit) */
+    uint64_t connect_timeout_ms;
+} asy_socket_opts;
+
+struct asy_socket_s {
+    asy_stream_t stream;
+    union {
+        asy_sock_t sock;
+        asy_tcp_t tcp;
+        asy_pipe_t pipe;
+        asy_tty_t tty;
+    } h;
+    /* private */
+    asy_socket_opts opts_;
+    asy_write_t wreq_;
+    asy_shutdown_t sreq_;
+    asy_connect_t creq_;
+    asy_socket_connect_cb connect_cb_;
+    asy_iov_t *wv_;
+    size_t wv_cap_;
+    unsigned state_;
+    int destroy_err_;
+    uint64_t bytes_read_, bytes_written_;
+};
+
+struct asy_server_s {
+    union {
+        asy_sock_t sock;
+        asy_tcp_t tcp;
+        asy_pipe_t pipe;
+    } h;
+    void *data;
+    asy_server_connection_cb cb_;
+};
+
+/* Prepares the stream (NULL opts: defaults); then connect, accept or open
+ * it -- in the same tick, as net.connect() does: the stream reads and
+ * writes the handle those create. */
+ASYNCRT_API int asy_socket_init(asy_loop_t *loop, asy_socket_t *sock, const asy_socket_opts *opts);
+/* TCP to an IP address (DNS is not here).  cb (may be NULL) is Node's
+ * 'connect': status 0, or the error -- the stream is then destroyed with
+ * it, so on_error and on_close follow.  Writes made before the connection
+ * is up wait for it. */
+ASYNCRT_API int asy_socket_connect(asy_socket_t *sock, const char *ip, int port,
+                                   asy_socket_connect_cb cb);
+/* A Unix-domain socket at path. */
+ASYNCRT_API int asy_socket_connect_path(asy_socket_t *sock, const char *path,
+                                        asy_socket_connect_cb cb);
+/* An fd the process already has: stdio, a pipe end, a socket, a TTY
+ * (asy_guess_handle decides).  ASY_EINVAL for a regular file. */
+ASYNCRT_API int asy_socket_open(asy_socket_t *sock, int fd);
+/* socket.resetAndDestroy(): TCP only; the peer reads ASY_ECONNRESET. */
+ASYNCRT_API int asy_socket_reset_and_destroy(asy_socket_t *sock);
+ASYNCRT_API uint64_t asy_socket_bytes_read(const asy_socket_t *sock);
+ASYNCRT_API uint64_t asy_socket_bytes_written(const asy_socket_t *sock);
+
+/* host: an IP address, NULL for every interface ("::", or "0.0.0.0" where
+ * IPv6 is missing); port 0 picks a free one (asy_server_address).  flags:
+ * ASY_TCP_IPV6ONLY, ASY_TCP_REUSEPORT. */
+ASYNCRT_API int asy_server_listen(asy_loop_t *loop, asy_server_t *server, const char *host,
+                                  int port, int backlog, unsigned flags,
+                                  asy_server_connection_cb cb);
+ASYNCRT_API int asy_server_listen_path(asy_loop_t *loop, asy_server_t *server, const char *path,
+                                       int backlog, asy_server_connection_cb cb);
+/* Takes the waiting connection into sock (initialised, not connected). */
+ASYNCRT_API int asy_server_accept(asy_server_t *server, asy_socket_t *sock);
+ASYNCRT_API int asy_server_address(const asy_server_t *server, asy_addr_t *addr);
+/* Stops listening; close_cb gets the server's handle (&server->h). */
+ASYNCRT_API void asy_server_close(asy_server_t *server, asy_close_cb close_cb);
+
+#endif /* ASYNCRT_OS_POSIX */
+#if ASYNCRT_OS_POSIX
 #line 1 "asyncrt_impl/fs/fs.h"
 /* The file system (Node's fs): every operation runs on the loop's thread
  * pool (class FAST_IO) and calls back on the loop, or runs synchronously.
@@ -2387,6 +2907,350 @@ typedef struct asy_os_user_info_s {
 ASYNCRT_API int asy_os_user_info(asy_os_user_info_t *out);
 ASYNCRT_API void asy_os_free_user_info(asy_os_user_info_t *info);
 
+#if ASYNCRT_OS_POSIX
+#line 1 "asyncrt_impl/process/process.h"
+/* Child processes (Node's child_process.spawn; uv_spawn).
+ *
+ *   asy_process_t child;
+ *   const char *args[] = {"git", "log", "--oneline", NULL};
+ *   asy_spawn(loop, &child, "git", args, NULL, on_exit);
+ *   asy_process_read_start(&child, 1, on_stdout);
+ *
+ * The process handle is caller-owned and stays valid until its close
+ * callback (asy_close).  A child is started with vfork (fork when uid/gid
+ * change) and its exec error travels back through a close-on-exec pipe, so
+ * a missing program is reported as ASY_ENOENT -- always through the exit
+ * callback, never as a crash.  Exits are found through SIGCHLD: each loop
+ * reaps only its own pids (waitpid(pid, WNOHANG)), so several loops and
+ * other code that spawns children can share the process. */
+typedef struct asy_process_s asy_process_t;
+typedef struct asy_ipc_s asy_ipc_t;
+
+/* What the child gets on one fd.  Zero (PIPE) is the default, as in Node. */
+typedef enum {
+    ASY_STDIO_PIPE = 0, /* a pipe to the parent (read/write it with asy_process_*) */
+    ASY_STDIO_INHERIT,  /* the parent's own fd of the same number */
+    ASY_STDIO_IGNORE,   /* /dev/null */
+    ASY_STDIO_FD        /* `fd` (the caller's, left open in the parent) */
+} asy_stdio_kind;
+
+typedef struct {
+    asy_stdio_kind kind;
+    int fd; /* for ASY_STDIO_FD */
+    /* ASY_STDIO_PIPE only, optional: a pipe handle you initialised
+     * (asy_pipe_init) that receives the parent's end, so the child's fd is
+     * a stream of the net layer (asy_sock_read_start / asy_sock_write /
+     * asy_sock_shutdown; close it with asy_close).  NULL: the pipe is read
+     * and written with the asy_process_* calls below. */
+    asy_pipe_t *pipe;
+    /* ASY_STDIO_PIPE only, optional: a stream struct of yours that
+     * asy_spawn initialises as the child's end in Node's shape: fd 0 a
+     * Writable (child.stdin), fds 1 and 2 Readables (child.stdout,
+     * child.stderr), extra fds Duplexes.  Set its events after asy_spawn;
+     * the struct must live until its on_close.  If the child does not
+     * start, the stream is destroyed (on_close only).  Closing the process
+     * handle destroys the streams still open. */
+    asy_stream_t *stream;
+} asy_stdio_opt;
+
+#define ASY_PROCESS_MAX_STDIO 16
+
+/* status: 0, or a negative code when the child could not be started
+ * (ASY_ENOENT, ASY_EACCES, ASY_EMFILE...; exit_code is then -1).
+ * exit_code: 0..255 after a normal exit, -1 when a signal ended it;
+ * term_signal: the signal that ended it, or 0. */
+typedef void (*asy_exit_cb)(asy_process_t *p, int status, int exit_code, int term_signal);
+
+typedef struct {
+    const char *cwd; /* NULL: the parent's */
+    /* "KEY=VALUE" strings, NULL-terminated.  NULL: inherit the parent's
+     * environment.  Otherwise it replaces it, or with env_extend set it is
+     * laid over the parent's (same keys replaced).  PATH lookup of a file
+     * without '/' uses the child's PATH. */
+    const char *const *env;
+    int env_extend;
+    /* stdio[i] is the child's fd i; stdio_count 0 means 3 (stdin, stdout,
+     * stderr), all pipes unless set. */
+    asy_stdio_opt stdio[ASY_PROCESS_MAX_STDIO];
+    int stdio_count;
+    int detached;    /* setsid(): own session and process group */
+    int set_uid, set_gid;
+    unsigned uid, gid;
+    int kill_signal; /* what asy_process_kill(p, 0) sends; 0: SIGTERM */
+    /* Non-NULL: open an IPC channel (see ipc.h) on this caller-owned
+     * handle.  The child finds its end through ASYNCRT_CHANNEL_FD. */
+    asy_ipc_t *ipc;
+    /* Node's 'close' event: after the exit *and* EOF on every pipe whose
+     * reading was started (pipes never read do not hold it back). */
+    asy_exit_cb on_close;
+    /* Called when a write queue that made asy_process_write return 0 has
+     * emptied (status 0), or when a queued write failed (status < 0). */
+    void (*on_drain)(asy_process_t *p, int fd, int status);
+    /* Bytes queued on a pipe before asy_process_write returns 0; 0: 64 KiB. */
+    size_t high_water_mark;
+} asy_process_opts;
+
+/* Parent's end of one stdio pipe (private). */
+struct asy__child_pipe {
+    asy__io io;
+    asy_process_t *owner;
+    int index;         /* the child's fd number */
+    int readable;      /* the child writes, we read */
+    int writable;      /* the child reads, we write */
+    int started, reading, eof, ending, want_drain, err;
+    asy_stream_t *stream; /* the Node-style stream over this pipe, if any */
+    int stream_wpending, stream_final_pending;
+    void (*read_cb)(asy_process_t *p, int fd, const char *data, long nread);
+    char *wbuf;
+    size_t wlen, woff, wcap;
+};
+
+struct asy_process_s {
+    ASY_HANDLE_FIELDS
+    int pid; /* 0 until started, and after a spawn error */
+    /* -- private -- */
+    asy_exit_cb exit_cb_;
+    asy_exit_cb close_ev_cb_;
+    void (*drain_cb_)(asy_process_t *p, int fd, int status);
+    int kill_signal_;
+    int status_, exit_code_, term_signal_;
+    int exited_, exit_reported_, close_reported_;
+    size_t hwm_;
+    struct asy__child_pipe *pipes_;
+    int npipes_;
+    asy__queue live_link_; /* loop's list of unreaped children */
+    asy_pending_t error_req_;
+};
+
+/* Starts `file` with argv `args` (NULL-terminated; args[0] is the child's
+ * argv[0]; NULL args means {file, NULL}).  opts may be NULL.  Returns 0
+ * once the handle is set up; whether the child really started is told by
+ * exit_cb (status < 0: it did not).  Returns ASY_EINVAL at once for bad
+ * arguments, and then the handle is untouched. */
+ASYNCRT_API int asy_spawn_at(asy_loop_t *loop, asy_process_t *p, const char *file,
+                             const char *const *args, const asy_process_opts *opts,
+                             asy_exit_cb exit_cb, const char *src_file, int src_line);
+#define asy_spawn(loop, p, file, args, opts, cb) \
+    asy_spawn_at((loop), (p), (file), (args), (opts), (cb), ASY_HERE)
+/* Sends signum (0: the spawn's kill_signal, default SIGTERM).  ASY_ESRCH
+ * once the child has been reaped. */
+ASYNCRT_API int asy_process_kill(asy_process_t *p, int signum);
+ASYNCRT_API int asy_process_pid(const asy_process_t *p);
+/* kill(2) with an ASY_E* result. */
+ASYNCRT_API int asy_kill(int pid, int signum);
+
+/* ---- the child's stdio pipes ------------------------------------------
+ * These read and write the parent's end of ASY_STDIO_PIPE fds.  Data
+ * passed to read_cb lives only during the call; nread is a byte count, or
+ * ASY_EOF once (then the pipe is closed), or another negative code. */
+typedef void (*asy_process_read_cb)(asy_process_t *p, int fd, const char *data, long nread);
+ASYNCRT_API int asy_process_read_start(asy_process_t *p, int fd, asy_process_read_cb cb);
+ASYNCRT_API int asy_process_read_stop(asy_process_t *p, int fd);
+/* Queues a copy of data for the child's fd.  Returns 1 while less than
+ * high_water_mark bytes wait, 0 when the caller should wait for on_drain
+ * (the data is queued either way), ASY_EPIPE once the pipe is closed. */
+ASYNCRT_API int asy_process_write(asy_process_t *p, int fd, const void *data, size_t len);
+/* Closes the pipe once its queue is written: the child sees EOF. */
+ASYNCRT_API int asy_process_end(asy_process_t *p, int fd);
+/* The parent's end of a pipe, or -1 (for use with other libraries). */
+ASYNCRT_API int asy_process_stdio_fd(const asy_process_t *p, int fd);
+
+#line 1 "asyncrt_impl/process/ipc.h"
+/* IPC channel between a parent and a child it started (Node's
+ * process.send / 'message' / disconnect), over a Unix socketpair.
+ *
+ * Messages are length-prefixed frames of bytes that may carry file
+ * descriptors (SCM_RIGHTS).  The parent opens a channel with
+ * asy_process_opts.ipc (or asy_fork); the child finds its end in the
+ * ASYNCRT_CHANNEL_FD environment variable and opens it with
+ * asy_ipc_open_child.
+ *
+ * Frame: 8-byte header, then the payload.
+ *   bytes 0-3  payload length, little-endian
+ *   byte  4    number of fds sent with the frame (0..ASY_IPC_MAX_FDS)
+ *   byte  5    0xA5 (format marker)
+ *   bytes 6-7  zero
+ * The fds travel with the frame's first byte. */
+#define ASY_IPC_HEADER_SIZE 8
+#define ASY_IPC_MAX_FDS 16
+/* Default largest payload a receiver accepts (asy_ipc_set_max_message). */
+#define ASY_IPC_DEFAULT_MAX_MESSAGE (64u * 1024u * 1024u)
+#define ASY_IPC_ENV "ASYNCRT_CHANNEL_FD"
+
+typedef struct {
+    size_t frame_len;   /* header + payload */
+    size_t payload_len;
+    unsigned nfds;
+} asy_ipc_frame_info;
+
+/* Decodes the frame at the start of buf: 1 with *info filled when a whole
+ * frame is there, 0 when more bytes are needed, ASY_EPROTO for a malformed
+ * header, ASY_EMSGSIZE for a payload above max_payload.  Pure function. */
+ASYNCRT_API int asy_ipc_frame_decode(const void *buf, size_t len, size_t max_payload,
+                                     asy_ipc_frame_info *info);
+/* Writes the 8-byte header for a payload; ASY_EMSGSIZE / ASY_EINVAL for a
+ * length or fd count the format cannot carry. */
+ASYNCRT_API int asy_ipc_frame_header(void *hdr, size_t payload_len, unsigned nfds);
+
+/* A message: data lives during the call.  fds[0..nfds) are received
+ * descriptors (close-on-exec) owned by the callback: set an entry to -1 to
+ * keep it; entries left >= 0 are closed after the callback returns. */
+typedef void (*asy_ipc_message_cb)(asy_ipc_t *ch, const void *data, size_t len, int *fds,
+                                   int nfds);
+/* The channel is gone: status 0 when either side disconnected in order,
+ * else the error (ASY_ECONNRESET, ASY_EPROTO...).  Called once. */
+typedef void (*asy_ipc_disconnect_cb)(asy_ipc_t *ch, int status);
+typedef void (*asy_ipc_drain_cb)(asy_ipc_t *ch);
+
+/* private: fds to send with the queued frame starting at `off` */
+struct asy__ipc_attach {
+    size_t off;
+    int nfds;
+    int fds[ASY_IPC_MAX_FDS];
+};
+
+struct asy_ipc_s {
+    ASY_HANDLE_FIELDS
+    /* -- private -- */
+    asy__io io_;
+    asy_ipc_message_cb on_message_;
+    asy_ipc_disconnect_cb on_disconnect_;
+    asy_ipc_drain_cb on_drain_;
+    unsigned char *rbuf_;
+    size_t rlen_, rcap_, max_msg_;
+    int *rfds_;
+    int nrfds_, rfdcap_;
+    unsigned char *wbuf_;
+    size_t wlen_, woff_, wcap_, hwm_;
+    struct asy__ipc_attach *att_;
+    int natt_, attcap_;
+    int connected_, reading_, want_drain_, flush_queued_, disconnecting_;
+    int report_queued_, reported_, disc_status_, decode_queued_, in_read_;
+};
+
+/* Adopts a connected AF_UNIX stream socket (made non-blocking and
+ * close-on-exec).  The handle then owns fd. */
+ASYNCRT_API int asy_ipc_open_at(asy_loop_t *loop, asy_ipc_t *ch, int fd, const char *file,
+                                int line);
+#define asy_ipc_open(loop, ch, fd) asy_ipc_open_at((loop), (ch), (fd), ASY_HERE)
+/* Child side: opens the channel named by ASYNCRT_CHANNEL_FD and removes the
+ * variable (so the child's own children do not inherit it).  ASY_ENOENT
+ * when the process was not started with a channel. */
+ASYNCRT_API int asy_ipc_open_child_at(asy_loop_t *loop, asy_ipc_t *ch, const char *file,
+                                      int line);
+#define asy_ipc_open_child(loop, ch) asy_ipc_open_child_at((loop), (ch), ASY_HERE)
+/* Starts delivering messages.  While connected and started the channel
+ * keeps the loop alive (asy_unref it to not). */
+ASYNCRT_API int asy_ipc_start(asy_ipc_t *ch, asy_ipc_message_cb on_message,
+                              asy_ipc_disconnect_cb on_disconnect);
+ASYNCRT_API int asy_ipc_stop(asy_ipc_t *ch);
+/* Queues one message (a copy; fds are duplicated, the caller keeps its
+ * own).  Messages sent during one callback leave in one write after it.
+ * Returns 1 while less than the high-water mark is queued, 0 when the
+ * caller should wait for the drain callback (queued anyway), ASY_ENOTCONN
+ * after a disconnect, ASY_EMSGSIZE / ASY_EINVAL for what a frame cannot
+ * carry. */
+ASYNCRT_API int asy_ipc_send(asy_ipc_t *ch, const void *data, size_t len, const int *fds,
+                             int nfds);
+ASYNCRT_API void asy_ipc_on_drain(asy_ipc_t *ch, asy_ipc_drain_cb cb, size_t high_water_mark);
+/* Largest payload accepted from the peer (a bigger frame disconnects the
+ * channel with ASY_EMSGSIZE); 0 restores the default. */
+ASYNCRT_API void asy_ipc_set_max_message(asy_ipc_t *ch, size_t max);
+/* Closes the channel once queued messages are written; both sides get
+ * their disconnect callback.  The handle still needs asy_close. */
+ASYNCRT_API int asy_ipc_disconnect(asy_ipc_t *ch);
+ASYNCRT_API int asy_ipc_connected(const asy_ipc_t *ch);
+
+#line 1 "asyncrt_impl/process/exec.h"
+/* execFile, exec and fork (Node's child_process conveniences).
+ *
+ * asy_exec_file runs a program directly (no shell) and hands back its
+ * whole stdout and stderr; asy_exec runs a command line through
+ * `/bin/sh -c`.
+ *
+ * SECURITY: asy_exec passes the command to a shell, so shell syntax in it
+ * is obeyed: never build the command from untrusted input ("ls " + name
+ * with name = "x; rm -rf ~" runs both).  asy_exec_file passes each
+ * argument to the program as is and is the safe choice. */
+typedef struct {
+    /* cwd, env, detached, uid/gid of the child; stdio is managed here
+     * (stdin /dev/null unless stdio[0] is set, stdout and stderr piped) */
+    asy_process_opts process;
+    /* Largest stdout or stderr kept; more kills the child (kill_signal)
+     * and ends with ASY_ENOBUFS.  0: 1 MiB (Node's default). */
+    size_t max_buffer;
+    uint64_t timeout_ms; /* > 0: kill the child (kill_signal) after this */
+    int kill_signal;     /* 0: SIGTERM */
+    /* How stdout/stderr are handed back.  NULL or "buffer": the bytes as
+     * they came.  A Node encoding name ("utf8", "hex", "base64", "latin1",
+     * "ascii", "utf16le"...): the text buf.toString(encoding) gives, as
+     * UTF-8 (utf8 turns invalid sequences into U+FFFD, as Node does).
+     * Either way NUL-terminated.  An unknown name is ASY_EINVAL. */
+    const char *encoding;
+    const char *shell; /* asy_exec only; NULL: /bin/sh */
+} asy_exec_opts;
+
+typedef struct {
+    /* 0 when the child ran and exited with 0; otherwise the first of:
+     * a spawn error (ASY_ENOENT...), ASY_ENOBUFS (maxBuffer exceeded; see
+     * message), ASY_ETIMEDOUT (timeout), ASY_ECHILD (the child failed:
+     * non-zero exit_code or a term_signal) */
+    int status;
+    int exit_code;   /* -1 when a signal ended it or it did not start */
+    int term_signal; /* 0 or the signal that ended it */
+    int killed;      /* we killed it (timeout or maxBuffer) */
+    const char *message; /* human-readable summary of status ("" when 0) */
+    /* Output: valid during the callback only, NUL-terminated. */
+    const char *out;
+    size_t out_len;
+    const char *err;
+    size_t err_len;
+    int pid;
+} asy_exec_result;
+
+typedef void (*asy_exec_cb)(const asy_exec_result *res, void *arg);
+
+/* args as for asy_spawn (args[0] is argv[0]; NULL means {file}).  Returns 0
+ * and then cb runs exactly once (even when the program is missing), or
+ * ASY_EINVAL / ASY_ENOMEM and cb never runs. */
+ASYNCRT_API int asy_exec_file(asy_loop_t *loop, const char *file, const char *const *args,
+                              const asy_exec_opts *opts, asy_exec_cb cb, void *arg);
+/* `shell -c command`; see the security note above. */
+ASYNCRT_API int asy_exec(asy_loop_t *loop, const char *command, const asy_exec_opts *opts,
+                         asy_exec_cb cb, void *arg);
+
+/* Node's fork(): starts `program` (usually one built with asyncrt) with an
+ * IPC channel on `ch` and, unless opts says otherwise, the parent's stdin,
+ * stdout and stderr.  The child opens its end with asy_ipc_open_child. */
+ASYNCRT_API int asy_fork_at(asy_loop_t *loop, asy_process_t *p, asy_ipc_t *ch,
+                            const char *program, const char *const *args,
+                            const asy_process_opts *opts, asy_exit_cb exit_cb,
+                            const char *src_file, int src_line);
+#define asy_fork(loop, p, ch, program, args, opts, cb) \
+    asy_fork_at((loop), (p), (ch), (program), (args), (opts), (cb), ASY_HERE)
+
+/* util.promisify(execFile) / promisify(exec): a promise fulfilled, when
+ * the command succeeded (status 0), with an asy_exec_output the promise
+ * owns (valid while you hold the promise or a continuation runs); rejected
+ * otherwise with res.status and a message ("command failed", plus the
+ * child's stderr when it wrote any).  Returns NULL only on ENOMEM; bad
+ * arguments give a promise already rejected with ASY_EINVAL.  Release it
+ * with asy_promise_release. */
+typedef struct {
+    char *out;
+    size_t out_len;
+    char *err;
+    size_t err_len;
+    int pid;
+} asy_exec_output;
+
+ASYNCRT_API asy_promise_t *asy_exec_file_async(asy_loop_t *loop, const char *file,
+                                               const char *const *args,
+                                               const asy_exec_opts *opts);
+ASYNCRT_API asy_promise_t *asy_exec_async(asy_loop_t *loop, const char *command,
+                                          const asy_exec_opts *opts);
+
+#endif /* ASYNCRT_OS_POSIX */
 #if ASYNCRT_OS_POSIX
 #line 1 "asyncrt_impl/sync/limit.h"
 /* Concurrency primitives (p-limit, semaphore, resource pool) run on the
@@ -5101,6 +5965,14 @@ ASY__INTERNAL void asy__signal_close(asy_signal_t *h);
 ASY__INTERNAL void asy__poll_close(asy_poll_t *h);
 /* Defined by the fs layer. */
 ASY__INTERNAL void asy__fs_watch_close(asy_fs_watch_t *h);
+/* defined by the process layer */
+ASY__INTERNAL void asy__process_close(asy_process_t *h);
+ASY__INTERNAL void asy__ipc_close(asy_ipc_t *h);
+/* Sockets, pipes, TTYs (net layer): close stops them and closes the fd;
+ * finish_close runs in the close phase, before close_cb, to deliver the
+ * completions of their cancelled operations. */
+ASY__INTERNAL void asy__net_close(asy_handle_t *h);
+ASY__INTERNAL void asy__net_finish_close(asy_handle_t *h);
 
 ASY__INTERNAL int asy__timers_init(asy_loop_t *loop);
 ASY__INTERNAL void asy__timers_free(asy_loop_t *loop);
@@ -5139,6 +6011,10 @@ ASY__INTERNAL int asy__io_start(asy_loop_t *loop, asy__io *io, unsigned events);
 ASY__INTERNAL void asy__io_stop(asy_loop_t *loop, asy__io *io, unsigned events);
 /* Forgets the fd entirely (call before closing it). */
 ASY__INTERNAL void asy__io_close(asy_loop_t *loop, asy__io *io);
+/* Like asy__io_close for an fd that is closed right after: when the caller
+ * holds the only reference to the open file (sole_owner) the kernel drops
+ * the registration itself and no syscall is made. */
+ASY__INTERNAL void asy__io_forget(asy_loop_t *loop, asy__io *io, int sole_owner);
 
 /* Small POSIX helpers. */
 ASY__INTERNAL int asy__set_nonblock_cloexec(int fd);
@@ -5336,6 +6212,18 @@ ASYNCRT_API void asy_close(asy_handle_t *h, asy_close_cb cb) {
         case ASY_HANDLE_FS_WATCH:
             asy__fs_watch_close((asy_fs_watch_t *)h);
             break;
+        case ASY_HANDLE_PROCESS:
+            asy__process_close((asy_process_t *)h);
+            break;
+        case ASY_HANDLE_IPC:
+            asy__ipc_close((asy_ipc_t *)h);
+            break;
+        case ASY_HANDLE_TCP:
+        case ASY_HANDLE_UDP:
+        case ASY_HANDLE_PIPE:
+        case ASY_HANDLE_TTY:
+            asy__net_close(h);
+            break;
         default:
             break;
     }
@@ -5352,6 +6240,7 @@ ASY__INTERNAL void asy__run_closing(asy_loop_t *loop) {
     while (!asy__queue_empty(&q)) {
         asy_handle_t *h = ASY_CONTAINER_OF(asy__queue_head(&q), asy_handle_t, closing_link_);
         asy__queue_remove(&h->closing_link_);
+        if (h->type >= ASY_HANDLE_TCP && h->type <= ASY_HANDLE_TTY) asy__net_finish_close(h);
         asy__queue_remove(&h->handle_link_);
         h->flags_ = (h->flags_ & ~(unsigned)ASY__H_CLOSING) | ASY__H_CLOSED;
         if (h->close_cb_) {
@@ -5384,7 +6273,8 @@ ASYNCRT_API int asy_has_ref(const asy_handle_t *h) { return h && (h->flags_ & AS
 ASYNCRT_API const char *asy_handle_type_name(asy_handle_type type) {
     static const char *const names[] = {"unknown", "timer",   "idle",    "prepare", "check",
                                         "async",   "signal",  "poll",    "tcp",     "udp",
-                                        "pipe",    "tty",     "process", "fs_watch", "stream"};
+                                        "pipe",    "tty",     "process", "fs_watch", "stream",
+                                        "ipc"};
     unsigned i = (unsigned)type;
     return i < ASY_ARRAY_SIZE(names) ? names[i] : "unknown";
 }
@@ -6716,7 +7606,22 @@ static int asy__pollb_poll(asy_loop_t *loop, int timeout) {
 #line 1 "asyncrt_impl/backend/select.c"
 /* Run-time selection between the compiled-in backends, and the io calls
  * the loop makes, dispatched to the one in use. */
+/* Process-wide: set in the parent by the first fork().  A child of fork
+ * shares our open files, so closing an fd no longer proves the kernel
+ * drops its epoll registration; from then on asy__io_forget unregisters
+ * explicitly. */
+static volatile int asy__forked;
+static pthread_once_t asy__atfork_once = PTHREAD_ONCE_INIT;
+/* atomics: several threads may fork (or spawn) at once */
+static void asy__note_fork(void) { __atomic_store_n(&asy__forked, 1, __ATOMIC_RELAXED); }
+static void asy__atfork_install(void) { pthread_atfork(NULL, asy__note_fork, NULL); }
+
+ASY__INTERNAL void asy__ops_loop_init(asy_loop_t *loop);
+ASY__INTERNAL void asy__ops_loop_close(asy_loop_t *loop);
+
 ASY__INTERNAL int asy__backend_init(asy_loop_t *loop, const char *name) {
+    pthread_once(&asy__atfork_once, asy__atfork_install);
+    asy__ops_loop_init(loop);
     if (!name || !*name) name = getenv("ASYNCRT_BACKEND");
     if (name && *name) {
         if (strcmp(name, "poll") == 0) return asy__pollb_init(loop);
@@ -6733,6 +7638,7 @@ ASY__INTERNAL int asy__backend_init(asy_loop_t *loop, const char *name) {
 }
 
 ASY__INTERNAL void asy__backend_close(asy_loop_t *loop) {
+    asy__ops_loop_close(loop);
 #if ASYNCRT_OS_LINUX
     if (loop->backend_.kind == ASY__BACKEND_EPOLL) asy__epoll_close(loop);
 #endif
@@ -6799,6 +7705,697 @@ ASY__INTERNAL void asy__io_stop(asy_loop_t *loop, asy__io *io, unsigned events) 
 
 ASY__INTERNAL void asy__io_close(asy_loop_t *loop, asy__io *io) {
     asy__io_stop(loop, io, io->events | io->registered);
+}
+
+ASY__INTERNAL void asy__io_forget(asy_loop_t *loop, asy__io *io, int sole_owner) {
+#if ASYNCRT_OS_LINUX
+    if (sole_owner && !__atomic_load_n(&asy__forked, __ATOMIC_RELAXED) && loop->backend_.kind == ASY__BACKEND_EPOLL) {
+        /* closing the last reference to the file removes it from epoll:
+         * skip the EPOLL_CTL_DEL (one syscall per connection) */
+        if (io->registered) loop->backend_.io_count--;
+        io->registered = 0;
+        io->events = 0;
+        asy__epoll_invalidate(loop, io);
+        return;
+    }
+#endif
+    (void)sole_owner;
+    asy__io_close(loop, io);
+}
+
+#line 1 "asyncrt_impl/backend/ops.internal.h"
+/* The completion-based operation layer over the readiness backends (see
+ * loop/op.h).  Sockets, pipes and TTYs (net layer) and later files use it,
+ * so the layers above never see whether epoll, poll(2), io_uring or IOCP
+ * runs underneath. */
+
+/* op->state_ */
+enum { ASY__OPS_IDLE = 0, ASY__OPS_QUEUED = 1, ASY__OPS_DONE = 2 };
+/* opfd->flags_ */
+enum {
+    ASY__FD_SOCKET = 1, /* send with MSG_NOSIGNAL: never SIGPIPE */
+    ASY__FD_CLOSED = 2,
+    /* another reference to the open file may exist (an adopted fd, or one
+     * handed out by asy_sock_fileno): unregister explicitly on close */
+    ASY__FD_SHARED = 4,
+    ASY__FD_CORKED = 8 /* in the loop's corked list */
+};
+/* The size suggested to lazy allocators (libuv's 64 KiB). */
+#define ASY__READ_SUGGEST 65536
+/* The loop's shared read buffer: one serves every socket of the loop.
+ * 64 KiB like libuv's suggestion -- a larger one saves reads but copies
+ * into memory that no longer stays in cache (pump1: 256 KiB was 25%
+ * slower per CPU second). */
+#define ASY__LOOPBUF_SIZE (64 * 1024)
+
+ASY__INTERNAL void asy__opfd_init(asy__opfd *f, int fd, unsigned flags);
+/* Queues op on f (op->kind and its arguments set by the caller).  0, or
+ * a negative code when the fd cannot be watched (nothing is queued then
+ * and the callback never runs).  Writes, sends, connects and shutdowns
+ * are tried at once when nothing is ahead of them; their completion is
+ * still delivered from the loop's pending phase. */
+ASY__INTERNAL int asy__op_submit(asy_loop_t *loop, asy__opfd *f, asy__op *op);
+/* A queued op completes with ASY_ECANCELED (from the loop); 0, or
+ * ASY_EALREADY when its result is already decided (or it is not queued). */
+ASY__INTERNAL int asy__op_cancel(asy_loop_t *loop, asy__op *op);
+/* Cancels every queued op and forgets the fd; call right before
+ * close(fd) (an fd the caller keeps open must be ASY__FD_SHARED). */
+ASY__INTERNAL void asy__opfd_close(asy_loop_t *loop, asy__opfd *f);
+/* Delivers now the completions of f still waiting for the pending phase:
+ * the close phase calls it so they run before the handle's close callback. */
+ASY__INTERNAL void asy__opfd_flush(asy_loop_t *loop, asy__opfd *f);
+static inline int asy__opfd_busy(const asy__opfd *f) {
+    return !asy__queue_empty(&f->readq_) || !asy__queue_empty(&f->writeq_) || f->ndone_ > 0;
+}
+ASY__INTERNAL void asy__ops_loop_init(asy_loop_t *loop);
+ASY__INTERNAL void asy__ops_loop_close(asy_loop_t *loop);
+/* One write or send attempt outside the queue (try_write / try_send):
+ * bytes written, ASY_EAGAIN when it would block or writes are queued. */
+ASY__INTERNAL ptrdiff_t asy__opfd_try_write(asy__opfd *f, const asy_iov_t *iov, unsigned n,
+                                            const void *addr, unsigned addrlen);
+
+#line 1 "asyncrt_impl/backend/ops.c"
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+/* Completion-based operations emulated over readiness (epoll, poll(2)).
+ *
+ * Each fd has a read queue and a write queue over one asy__io.  Readiness
+ * runs the head of the matching queue: it performs the system call and,
+ * unless it would block, completes the op at once (the loop is already
+ * dispatching, so this is never re-entrant).  Submitting a write, send,
+ * shutdown or connect tries the system call immediately when nothing is
+ * queued ahead -- most writes finish there -- and parks the completion in
+ * the loop's done queue, delivered in the next pending phase.  Reads wait
+ * for readiness: an op is never completed from inside asy__op_submit.
+ *
+ * Write coalescing: a write submitted while an earlier write of the same
+ * fd has finished but not yet been reported is held back ("corked") and
+ * goes out with the writes that follow it in one writev when the pending
+ * phase delivers that report -- as Node's Writable batches the writes made
+ * while one is in flight into _writev.  A lone write still goes out at
+ * once, so request/response traffic sees no delay. */
+
+/* asy_iov_t must be a struct iovec in disguise: arrays of them go to
+ * writev / sendmsg unchanged. */
+typedef char asy__iov_layout_check[(sizeof(asy_iov_t) == sizeof(struct iovec) &&
+                                    offsetof(asy_iov_t, base) == offsetof(struct iovec, iov_base) &&
+                                    offsetof(asy_iov_t, len) == offsetof(struct iovec, iov_len))
+                                       ? 1
+                                       : -1];
+
+#ifndef MSG_NOSIGNAL
+#define MSG_NOSIGNAL 0 /* BSDs: SO_NOSIGPIPE is set on the socket instead */
+#endif
+
+/* How a perform step ended. */
+enum { ASY__P_AGAIN = 0, ASY__P_DONE = 1, ASY__P_DONE_SHORT = 2 };
+/* Ops run per readiness event and queue, so one busy fd cannot starve
+ * the others. */
+#define ASY__OPS_BUDGET 32
+
+ASY__INTERNAL void asy__ops_loop_init(asy_loop_t *loop) {
+    asy__queue_init(&loop->ops_.done_);
+    loop->ops_.pending_armed_ = 0;
+    loop->ops_.rbuf_ = NULL;
+}
+
+ASY__INTERNAL void asy__ops_loop_close(asy_loop_t *loop) {
+    asy__free(loop->ops_.rbuf_);
+    loop->ops_.rbuf_ = NULL;
+    asy__free(loop->ops_.corked_);
+    loop->ops_.corked_ = NULL;
+    loop->ops_.ncorked_ = loop->ops_.corked_cap_ = 0;
+}
+
+/* Adds f to the corked list; 0 or ASY_ENOMEM. */
+static int asy__ops_cork(asy_loop_t *loop, asy__opfd *f) {
+    asy__ops_state *st = &loop->ops_;
+    if (f->flags_ & ASY__FD_CORKED) return 0;
+    if (st->ncorked_ == st->corked_cap_) {
+        unsigned ncap = st->corked_cap_ ? st->corked_cap_ * 2 : 16;
+        asy__opfd **n = (asy__opfd **)asy__realloc(st->corked_, ncap * sizeof(*n));
+        if (!n) return ASY_ENOMEM;
+        st->corked_ = n;
+        st->corked_cap_ = ncap;
+    }
+    st->corked_[st->ncorked_++] = f;
+    f->flags_ |= ASY__FD_CORKED;
+    return 0;
+}
+
+static void asy__ops_uncork_remove(asy_loop_t *loop, asy__opfd *f) {
+    asy__ops_state *st = &loop->ops_;
+    unsigned i;
+    if (!(f->flags_ & ASY__FD_CORKED)) return;
+    f->flags_ &= ~(unsigned)ASY__FD_CORKED;
+    for (i = 0; i < st->ncorked_; i++)
+        if (st->corked_[i] == f) {
+            st->corked_[i] = st->corked_[--st->ncorked_];
+            break;
+        }
+}
+
+static void asy__opfd_run(asy_loop_t *loop, asy__opfd *f, asy__queue *q, unsigned rev);
+
+/* Sends the held-back writes (gathered); what the socket does not take
+ * waits for POLLOUT as usual.  Bounded by the fds corked on entry: the
+ * callbacks of these writes may cork again, for the next round. */
+static void asy__ops_uncork(asy_loop_t *loop) {
+    asy__ops_state *st = &loop->ops_;
+    unsigned guard = st->ncorked_;
+    while (st->ncorked_ && guard-- > 0) {
+        asy__opfd *f = st->corked_[--st->ncorked_];
+        f->flags_ &= ~(unsigned)ASY__FD_CORKED;
+        if (asy__queue_empty(&f->writeq_)) continue;
+        asy__opfd_run(loop, f, &f->writeq_, ASY_WRITABLE);
+        if ((f->flags_ & (ASY__FD_CLOSED | ASY__FD_CORKED)) || asy__queue_empty(&f->writeq_))
+            continue;
+        if (!(f->io.events & ASY_WRITABLE) && asy__io_start(loop, &f->io, ASY_WRITABLE) != 0) {
+            /* cannot wait for this fd: fail what it still holds */
+            while (!asy__queue_empty(&f->writeq_)) {
+                asy__op *op =
+                    ASY_CONTAINER_OF(asy__queue_head(&f->writeq_), asy__op, link_);
+                asy__queue_remove(&op->link_);
+                op->result = ASY_EBADF;
+                op->state_ = ASY__OPS_IDLE;
+                op->cb(op);
+                asy__after_cb(loop);
+                if (f->flags_ & ASY__FD_CLOSED) break;
+            }
+        }
+    }
+}
+
+static int asy__would_block(int e) { return e == EAGAIN || e == EWOULDBLOCK; }
+
+/* The pending phase's share: deliver parked completions.  Ops a callback
+ * finishes meanwhile (a write cb that writes again, completed at submit)
+ * are delivered in the same phase, a bounded number of rounds, so a
+ * writer fills the socket buffer in one iteration instead of one chunk
+ * per iteration; what is left waits for the next iteration. */
+#define ASY__DONE_ROUNDS 16
+static void asy__ops_run_done(void *arg) {
+    asy_loop_t *loop = (asy_loop_t *)arg;
+    asy__queue q;
+    int rounds = ASY__DONE_ROUNDS;
+    /* pending_armed_ stays set: new completions join done_ without a
+     * second registration */
+    while ((!asy__queue_empty(&loop->ops_.done_) || loop->ops_.ncorked_) && rounds-- > 0) {
+        asy__queue_init(&q);
+        asy__queue_move(&loop->ops_.done_, &q);
+        while (!asy__queue_empty(&q)) {
+            asy__op *op = ASY_CONTAINER_OF(asy__queue_head(&q), asy__op, link_);
+            asy__queue_remove(&op->link_);
+            op->state_ = ASY__OPS_IDLE;
+            op->fd_->ndone_--;
+            op->cb(op);
+            asy__after_cb(loop);
+        }
+        asy__ops_uncork(loop);
+    }
+    loop->ops_.pending_armed_ = 0;
+    if (!asy__queue_empty(&loop->ops_.done_) || loop->ops_.ncorked_) {
+        loop->ops_.pending_armed_ = 1;
+        asy_defer(loop, &loop->ops_.pending_, asy__ops_run_done, loop);
+    }
+}
+
+/* Parks a finished op until the pending phase. */
+static void asy__op_done(asy_loop_t *loop, asy__op *op) {
+    op->state_ = ASY__OPS_DONE;
+    op->fd_->ndone_++;
+    asy__queue_insert_tail(&loop->ops_.done_, &op->link_);
+    if (!loop->ops_.pending_armed_) {
+        loop->ops_.pending_armed_ = 1;
+        asy_defer(loop, &loop->ops_.pending_, asy__ops_run_done, loop);
+    }
+}
+
+static int asy__op_buffer(asy_loop_t *loop, asy__op *op) {
+    if (op->flags & ASY__OPF_LOOPBUF) {
+        if (!loop->ops_.rbuf_) loop->ops_.rbuf_ = (char *)asy__malloc(ASY__LOOPBUF_SIZE);
+        if (!loop->ops_.rbuf_) return ASY_ENOMEM;
+        op->u.rw.base = loop->ops_.rbuf_;
+        op->u.rw.len = ASY__LOOPBUF_SIZE;
+        return 0;
+    }
+    if (!op->u.rw.base && op->u.rw.alloc) op->u.rw.alloc(op, ASY__READ_SUGGEST);
+    return op->u.rw.base && op->u.rw.len ? 0 : ASY_ENOBUFS;
+}
+
+static int asy__perform_write(asy__opfd *f, asy__op *op) {
+    for (;;) {
+        asy_iov_t *iov = op->u.wv.iov;
+        unsigned cnt = op->u.wv.n, i;
+        size_t want = 0;
+        ssize_t n;
+        while (cnt && iov->len == 0) {
+            iov++;
+            cnt--;
+        }
+        op->u.wv.iov = iov;
+        op->u.wv.n = cnt;
+        if (cnt == 0) return ASY__P_DONE;
+        if (cnt > 1024) cnt = 1024; /* IOV_MAX on every system we run on */
+        for (i = 0; i < cnt; i++) want += iov[i].len;
+        if ((f->flags_ & ASY__FD_SOCKET) && cnt == 1) {
+            /* send() skips sendmsg's msghdr copy: the common case */
+            n = send(f->io.fd, iov->base, iov->len, MSG_NOSIGNAL);
+        } else if (f->flags_ & ASY__FD_SOCKET) {
+            struct msghdr m;
+            memset(&m, 0, sizeof(m));
+            m.msg_iov = (struct iovec *)(void *)iov;
+            m.msg_iovlen = cnt;
+            n = sendmsg(f->io.fd, &m, MSG_NOSIGNAL);
+        } else {
+            n = writev(f->io.fd, (const struct iovec *)(const void *)iov, (int)cnt);
+        }
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            if (asy__would_block(errno)) return ASY__P_AGAIN;
+            op->result = asy__errno();
+            return ASY__P_DONE;
+        }
+        op->result += n;
+        {
+            size_t left = (size_t)n;
+            while (left > 0 && left >= iov->len) {
+                left -= iov->len;
+                iov->len = 0;
+                iov++;
+                op->u.wv.n--;
+            }
+            if (left) {
+                iov->base += left;
+                iov->len -= left;
+            }
+            op->u.wv.iov = iov;
+        }
+        /* a short write means the kernel buffer is full: wait for POLLOUT */
+        if ((size_t)n < want) return ASY__P_AGAIN;
+    }
+}
+
+static int asy__perform_read(asy_loop_t *loop, asy__opfd *f, asy__op *op) {
+    ssize_t n;
+    int r = asy__op_buffer(loop, op);
+    if (r) {
+        op->result = r;
+        return ASY__P_DONE_SHORT;
+    }
+    do
+        n = read(f->io.fd, op->u.rw.base, op->u.rw.len);
+    while (n < 0 && errno == EINTR);
+    if (n < 0) {
+        if (asy__would_block(errno)) return ASY__P_AGAIN;
+        op->result = asy__errno();
+        return ASY__P_DONE_SHORT;
+    }
+    op->result = n;
+    /* a short read drained the socket: the next read would only say EAGAIN */
+    return (size_t)n < op->u.rw.len ? ASY__P_DONE_SHORT : ASY__P_DONE;
+}
+
+static int asy__perform_recvmsg(asy_loop_t *loop, asy__opfd *f, asy__op *op) {
+    struct msghdr m;
+    struct iovec v;
+    ssize_t n;
+    int r = asy__op_buffer(loop, op);
+    if (r) {
+        op->result = r;
+        return ASY__P_DONE_SHORT;
+    }
+    memset(&m, 0, sizeof(m));
+    v.iov_base = op->u.rw.base;
+    v.iov_len = op->u.rw.len;
+    m.msg_iov = &v;
+    m.msg_iovlen = 1;
+    if (op->u.rw.addr) {
+        memset(op->u.rw.addr, 0, sizeof(struct sockaddr_storage));
+        m.msg_name = op->u.rw.addr;
+        m.msg_namelen = sizeof(struct sockaddr_storage);
+    }
+    do
+        n = recvmsg(f->io.fd, &m, 0);
+    while (n < 0 && errno == EINTR);
+    if (n < 0) {
+        if (asy__would_block(errno)) return ASY__P_AGAIN;
+        op->result = asy__errno();
+        return ASY__P_DONE;
+    }
+    op->result = n;
+    op->aux = (unsigned)m.msg_flags;
+    return ASY__P_DONE;
+}
+
+static int asy__perform_sendmsg(asy__opfd *f, asy__op *op) {
+    struct msghdr m;
+    ssize_t n;
+    memset(&m, 0, sizeof(m));
+    m.msg_name = (void *)(uintptr_t)op->u.wv.addr;
+    m.msg_namelen = op->u.wv.addr ? (socklen_t)op->aux : 0;
+    m.msg_iov = (struct iovec *)(void *)op->u.wv.iov;
+    m.msg_iovlen = op->u.wv.n;
+    do
+        n = sendmsg(f->io.fd, &m, MSG_NOSIGNAL);
+    while (n < 0 && errno == EINTR);
+    if (n < 0) {
+        if (asy__would_block(errno)) return ASY__P_AGAIN;
+        op->result = asy__errno();
+        return ASY__P_DONE;
+    }
+    op->result = n;
+    return ASY__P_DONE;
+}
+
+static int asy__perform_accept(asy__opfd *f, asy__op *op) {
+    for (;;) {
+        socklen_t len = sizeof(struct sockaddr_storage);
+        struct sockaddr *sa = (struct sockaddr *)op->u.rw.addr;
+        int nfd;
+#if ASYNCRT_OS_LINUX
+        nfd = accept4(f->io.fd, sa, sa ? &len : NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+#else
+        nfd = accept(f->io.fd, sa, sa ? &len : NULL);
+        if (nfd >= 0 && asy__set_nonblock_cloexec(nfd) != 0) {
+            close(nfd);
+            continue;
+        }
+#endif
+        if (nfd >= 0) {
+            op->result = nfd;
+            return ASY__P_DONE;
+        }
+        /* a connection that died in the backlog is not the server's error */
+        if (errno == EINTR || errno == ECONNABORTED) continue;
+        if (asy__would_block(errno)) return ASY__P_AGAIN;
+        op->result = asy__errno();
+        return ASY__P_DONE_SHORT;
+    }
+}
+
+static int asy__op_perform(asy_loop_t *loop, asy__opfd *f, asy__op *op, unsigned rev) {
+    switch (op->kind) {
+        case ASY__OP_READ:
+            return asy__perform_read(loop, f, op);
+        case ASY__OP_WRITE:
+            return asy__perform_write(f, op);
+        case ASY__OP_ACCEPT:
+            return asy__perform_accept(f, op);
+        case ASY__OP_RECVMSG:
+            return asy__perform_recvmsg(loop, f, op);
+        case ASY__OP_SENDMSG:
+            return asy__perform_sendmsg(f, op);
+        case ASY__OP_SHUTDOWN:
+            /* a pipe has no half-close: its reader sees EOF at close */
+            if (!(f->flags_ & ASY__FD_SOCKET)) return ASY__P_DONE;
+            op->result = shutdown(f->io.fd, SHUT_WR) == 0 ? 0 : asy__errno();
+            return ASY__P_DONE;
+        case ASY__OP_CONNECT: {
+            int err = 0;
+            socklen_t len = sizeof(err);
+            /* writable without an error condition: connected, no need to
+             * ask (a failed connect always raises EPOLLERR / POLLERR) */
+            if ((rev & ASY_WRITABLE) && !(rev & ASY__IO_ERR)) {
+                op->result = 0;
+                return ASY__P_DONE;
+            }
+            if (getsockopt(f->io.fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
+            if (err == EINPROGRESS) return ASY__P_AGAIN;
+            op->result = err ? asy_translate_sys_error(err) : 0;
+            return ASY__P_DONE;
+        }
+        case ASY__OP_POLL:
+            if (!(rev & (op->aux | ASY__IO_ERR))) return ASY__P_AGAIN;
+            op->result = (ptrdiff_t)(rev & (op->aux | ASY__IO_ERR));
+            return ASY__P_DONE;
+        default:
+            op->result = ASY_EINVAL;
+            return ASY__P_DONE;
+    }
+}
+
+/* Several writes queued behind each other go out in one writev /
+ * sendmsg: a queue forms when the socket buffer was full, and then one
+ * syscall serves many small writes.  Returns ASY__P_AGAIN when the socket
+ * took less than everything gathered (or nothing), ASY__P_DONE when every
+ * gathered write completed, -1 when there was nothing to gather (fewer
+ * than two writes at the head). */
+#define ASY__GATHER_IOV 256
+static int asy__opfd_gather(asy_loop_t *loop, asy__opfd *f) {
+    struct iovec v[ASY__GATHER_IOV];
+    asy__queue *q, done;
+    int nv = 0, nops = 0;
+    ssize_t n;
+    size_t total = 0;
+    ASY__QUEUE_FOREACH(q, &f->writeq_) {
+        asy__op *op = ASY_CONTAINER_OF(q, asy__op, link_);
+        unsigned i;
+        if (op->kind != ASY__OP_WRITE || nv + (int)op->u.wv.n > ASY__GATHER_IOV) break;
+        for (i = 0; i < op->u.wv.n; i++) {
+            v[nv].iov_base = op->u.wv.iov[i].base;
+            v[nv].iov_len = op->u.wv.iov[i].len;
+            total += v[nv].iov_len;
+            nv++;
+        }
+        nops++;
+    }
+    if (nops < 2) return -1;
+    do {
+        if (f->flags_ & ASY__FD_SOCKET) {
+            struct msghdr m;
+            memset(&m, 0, sizeof(m));
+            m.msg_iov = v;
+            m.msg_iovlen = (size_t)nv;
+            n = sendmsg(f->io.fd, &m, MSG_NOSIGNAL);
+        } else {
+            n = writev(f->io.fd, v, nv);
+        }
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) {
+        if (asy__would_block(errno)) return ASY__P_AGAIN;
+        return -1; /* the head write fails on its own and reports it */
+    }
+    /* hand the bytes to the writes in order; the finished ones leave the
+     * queue before any callback runs, so a callback that closes the fd
+     * cannot cancel writes that are already complete */
+    asy__queue_init(&done);
+    {
+        size_t left = (size_t)n;
+        while (!asy__queue_empty(&f->writeq_) && nops-- > 0) {
+            asy__op *op = ASY_CONTAINER_OF(asy__queue_head(&f->writeq_), asy__op, link_);
+            while (op->u.wv.n > 0 && left >= op->u.wv.iov->len) {
+                left -= op->u.wv.iov->len;
+                op->result += (ptrdiff_t)op->u.wv.iov->len;
+                op->u.wv.iov->len = 0;
+                op->u.wv.iov++;
+                op->u.wv.n--;
+            }
+            if (op->u.wv.n > 0) {
+                if (left) {
+                    op->u.wv.iov->base += left;
+                    op->u.wv.iov->len -= left;
+                    op->result += (ptrdiff_t)left;
+                }
+                break;
+            }
+            asy__queue_remove(&op->link_);
+            asy__queue_insert_tail(&done, &op->link_);
+        }
+    }
+    while (!asy__queue_empty(&done)) {
+        asy__op *op = ASY_CONTAINER_OF(asy__queue_head(&done), asy__op, link_);
+        asy__queue_remove(&op->link_);
+        op->state_ = ASY__OPS_IDLE;
+        op->cb(op);
+        asy__after_cb(loop);
+    }
+    return (size_t)n < total ? ASY__P_AGAIN : ASY__P_DONE;
+}
+
+/* Runs the head ops of one queue until one would block. */
+static void asy__opfd_run(asy_loop_t *loop, asy__opfd *f, asy__queue *q, unsigned rev) {
+    int budget = ASY__OPS_BUDGET;
+    while (!asy__queue_empty(q) && budget-- > 0) {
+        asy__op *op = ASY_CONTAINER_OF(asy__queue_head(q), asy__op, link_);
+        int r;
+        if (q == &f->writeq_ && op->kind == ASY__OP_WRITE) {
+            r = asy__opfd_gather(loop, f);
+            if (r == ASY__P_AGAIN || (f->flags_ & ASY__FD_CLOSED)) return;
+            if (r == ASY__P_DONE) continue;
+        }
+        r = asy__op_perform(loop, f, op, rev);
+        if (r == ASY__P_AGAIN) break;
+        asy__queue_remove(&op->link_);
+        op->state_ = ASY__OPS_IDLE;
+        op->cb(op);
+        asy__after_cb(loop);
+        if (f->flags_ & ASY__FD_CLOSED) return;
+        if (r == ASY__P_DONE_SHORT) break;
+    }
+}
+
+static void asy__opfd_io(asy_loop_t *loop, asy__io *io, unsigned rev) {
+    asy__opfd *f = ASY_CONTAINER_OF(io, asy__opfd, io);
+    /* an error: a pending connect reports it before any read does */
+    if ((rev & ASY__IO_ERR) && !asy__queue_empty(&f->writeq_)) {
+        asy__opfd_run(loop, f, &f->writeq_, rev);
+        if (f->flags_ & ASY__FD_CLOSED) return;
+    }
+    if (rev & (ASY_READABLE | ASY_DISCONNECT | ASY__IO_ERR)) {
+        asy__opfd_run(loop, f, &f->readq_, rev);
+        if (f->flags_ & ASY__FD_CLOSED) return;
+        /* lazily: a callback that re-armed its read kept the interest */
+        if (asy__queue_empty(&f->readq_) && (io->events & ASY_READABLE))
+            asy__io_stop(loop, io, ASY_READABLE);
+    }
+    if (rev & (ASY_WRITABLE | ASY__IO_ERR)) {
+        asy__opfd_run(loop, f, &f->writeq_, rev);
+        if (f->flags_ & ASY__FD_CLOSED) return;
+        if (asy__queue_empty(&f->writeq_) && (io->events & ASY_WRITABLE))
+            asy__io_stop(loop, io, ASY_WRITABLE);
+    }
+}
+
+ASY__INTERNAL void asy__opfd_init(asy__opfd *f, int fd, unsigned flags) {
+    asy__io_init(&f->io, fd, asy__opfd_io);
+    asy__queue_init(&f->readq_);
+    asy__queue_init(&f->writeq_);
+    f->flags_ = flags;
+    f->ndone_ = 0;
+}
+
+static int asy__opfd_queue(asy_loop_t *loop, asy__opfd *f, asy__queue *q, asy__op *op,
+                           unsigned ev) {
+    if ((f->io.events & ev) != ev) {
+        int r = asy__io_start(loop, &f->io, ev);
+        if (r) return r;
+    }
+    asy__queue_insert_tail(q, &op->link_);
+    op->state_ = ASY__OPS_QUEUED;
+    return 0;
+}
+
+ASY__INTERNAL int asy__op_submit(asy_loop_t *loop, asy__opfd *f, asy__op *op) {
+    if (op->state_ != ASY__OPS_IDLE) return ASY_EBUSY;
+    if (f->flags_ & ASY__FD_CLOSED) return ASY_EBADF;
+    op->fd_ = f;
+    op->result = 0;
+    switch (op->kind) {
+        case ASY__OP_READ:
+        case ASY__OP_ACCEPT:
+        case ASY__OP_RECVMSG:
+            return asy__opfd_queue(loop, f, &f->readq_, op, ASY_READABLE);
+        case ASY__OP_POLL:
+            if (op->aux == ASY_READABLE) return asy__opfd_queue(loop, f, &f->readq_, op, ASY_READABLE);
+            if (op->aux == ASY_WRITABLE) return asy__opfd_queue(loop, f, &f->writeq_, op, ASY_WRITABLE);
+            return ASY_EINVAL;
+        case ASY__OP_CONNECT: {
+            int r;
+            if (!asy__queue_empty(&f->writeq_)) return ASY_EALREADY;
+            do
+                r = connect(f->io.fd, (const struct sockaddr *)op->u.wv.addr, (socklen_t)op->aux);
+            while (r != 0 && errno == EINTR);
+            /* watch reads too: the connect callback nearly always starts
+             * reading, and one registration now saves a second later */
+            if (r != 0 && errno == EINPROGRESS)
+                return asy__opfd_queue(loop, f, &f->writeq_, op, ASY_WRITABLE | ASY_READABLE);
+            op->result = r == 0 ? 0 : asy__errno();
+            asy__op_done(loop, op);
+            return 0;
+        }
+        case ASY__OP_WRITE:
+        case ASY__OP_SENDMSG:
+        case ASY__OP_SHUTDOWN:
+            if (op->kind == ASY__OP_WRITE &&
+                (asy__queue_empty(&f->writeq_) ? f->ndone_ > 0 : (f->flags_ & ASY__FD_CORKED)) &&
+                asy__ops_cork(loop, f) == 0) {
+                /* an earlier write is done but unreported: hold this one
+                 * back to go out with whatever follows (see the top) */
+                asy__queue_insert_tail(&f->writeq_, &op->link_);
+                op->state_ = ASY__OPS_QUEUED;
+                if (!loop->ops_.pending_armed_) { /* ndone_ > 0 keeps it armed */
+                    loop->ops_.pending_armed_ = 1;
+                    asy_defer(loop, &loop->ops_.pending_, asy__ops_run_done, loop);
+                }
+                return 0;
+            }
+            if (asy__queue_empty(&f->writeq_) &&
+                asy__op_perform(loop, f, op, ASY_WRITABLE) != ASY__P_AGAIN) {
+                asy__op_done(loop, op);
+                return 0;
+            }
+            return asy__opfd_queue(loop, f, &f->writeq_, op, ASY_WRITABLE);
+        default:
+            return ASY_EINVAL;
+    }
+}
+
+ASY__INTERNAL int asy__op_cancel(asy_loop_t *loop, asy__op *op) {
+    if (op->state_ != ASY__OPS_QUEUED) return ASY_EALREADY;
+    asy__queue_remove(&op->link_);
+    op->result = ASY_ECANCELED;
+    asy__op_done(loop, op);
+    return 0;
+}
+
+static void asy__cancel_all(asy_loop_t *loop, asy__queue *q) {
+    while (!asy__queue_empty(q)) {
+        asy__op *op = ASY_CONTAINER_OF(asy__queue_head(q), asy__op, link_);
+        asy__op_cancel(loop, op);
+    }
+}
+
+ASY__INTERNAL void asy__opfd_close(asy_loop_t *loop, asy__opfd *f) {
+    if (f->flags_ & ASY__FD_CLOSED) return;
+    asy__ops_uncork_remove(loop, f);
+    f->flags_ |= ASY__FD_CLOSED;
+    asy__cancel_all(loop, &f->readq_);
+    asy__cancel_all(loop, &f->writeq_);
+    if (f->io.fd >= 0) asy__io_forget(loop, &f->io, !(f->flags_ & ASY__FD_SHARED));
+}
+
+ASY__INTERNAL void asy__opfd_flush(asy_loop_t *loop, asy__opfd *f) {
+    while (f->ndone_ > 0) {
+        asy__queue *q;
+        asy__op *found = NULL;
+        ASY__QUEUE_FOREACH(q, &loop->ops_.done_) {
+            asy__op *op = ASY_CONTAINER_OF(q, asy__op, link_);
+            if (op->fd_ == f) {
+                found = op;
+                break;
+            }
+        }
+        if (!found) break; /* cannot happen: ndone_ counts ops in done_ */
+        asy__queue_remove(&found->link_);
+        found->state_ = ASY__OPS_IDLE;
+        f->ndone_--;
+        found->cb(found);
+        asy__after_cb(loop);
+    }
+}
+
+ASY__INTERNAL ptrdiff_t asy__opfd_try_write(asy__opfd *f, const asy_iov_t *iov, unsigned n,
+                                            const void *addr, unsigned addrlen) {
+    struct msghdr m;
+    ssize_t r;
+    if (f->flags_ & ASY__FD_CLOSED) return ASY_EBADF;
+    if (!asy__queue_empty(&f->writeq_)) return ASY_EAGAIN; /* keep the order */
+    if (n > 1024) n = 1024;
+    memset(&m, 0, sizeof(m));
+    m.msg_name = (void *)(uintptr_t)addr;
+    m.msg_namelen = addr ? (socklen_t)addrlen : 0;
+    m.msg_iov = (struct iovec *)(uintptr_t)iov;
+    m.msg_iovlen = n;
+    do {
+        if (f->flags_ & ASY__FD_SOCKET)
+            r = sendmsg(f->io.fd, &m, MSG_NOSIGNAL);
+        else
+            r = writev(f->io.fd, (const struct iovec *)(const void *)iov, (int)n);
+    } while (r < 0 && errno == EINTR);
+    if (r < 0) return asy__would_block(errno) ? ASY_EAGAIN : asy__errno();
+    return r;
 }
 
 #endif /* ASYNCRT_OS_POSIX */
@@ -11382,6 +12979,1930 @@ ASYNCRT_API int asy_line_splitter_init(asy_loop_t *loop, asy_line_splitter_t *ls
     asy_bufchain_init(&ls->partial_);
     ls->max_line_ = opts ? opts->max_line : 0;
     return 0;
+}
+
+#endif /* ASYNCRT_OS_POSIX */
+#if ASYNCRT_OS_POSIX
+#line 1 "asyncrt_impl/net/net.internal.h"
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <termios.h>
+/* Private parts shared by the net files. */
+
+/* Socket state in the handle's flags_ (bits 0..7 belong to the loop).
+ * Keeping it there rather than in a field of its own is part of what
+ * holds an idle TCP socket to libuv's size (docs/net.md). */
+enum {
+    ASY__S_READING = 1u << 8,      /* read_start / recv_start in force */
+    ASY__S_LISTENING = 1u << 9,
+    ASY__S_CONNECTING = 1u << 10,
+    ASY__S_CONNECTED = 1u << 11,
+    ASY__S_SHUT = 1u << 12,        /* shutdown asked: no more writes */
+    ASY__S_EOF = 1u << 13,
+    ASY__S_ACCEPT_READY = 1u << 14, /* accepted fd waits in rop_.result */
+    ASY__S_ACCEPT_PAUSED = 1u << 15,
+    ASY__S_ACCEPT_ERRED = 1u << 16, /* accept error already reported */
+    ASY__S_RESET = 1u << 17,       /* close with SO_LINGER 0 */
+    ASY__S_NOCLOSE = 1u << 18      /* stdio: the fd is not ours to close */
+};
+/* op->flags bits of this layer (the op layer uses the low byte) */
+enum { ASY__OPF_TIMEDOUT = 0x100 };
+
+typedef struct {
+    asy_timer_id retry; /* accept retry after EMFILE */
+    unsigned paused;    /* listening sockets waiting for it */
+} asy__net_state;
+
+ASY__INTERNAL int asy__is_stream_type(asy_handle_type t) {
+    return t == ASY_HANDLE_TCP || t == ASY_HANDLE_PIPE || t == ASY_HANDLE_TTY;
+}
+static inline int asy__sock_closing(const asy_sock_t *s) {
+    return (s->flags_ & (ASY__H_CLOSING | ASY__H_CLOSED)) != 0;
+}
+ASY__INTERNAL void asy__sock_init(asy_loop_t *loop, asy_sock_t *s, asy_handle_type type,
+                                  const char *file, int line);
+ASY__INTERNAL int asy__socket_fd(int domain, int type);
+ASY__INTERNAL int asy__sock_ensure_fd(asy_sock_t *s, int domain);
+ASY__INTERNAL void asy__sock_adopt(asy_sock_t *s, int fd, unsigned opfd_flags);
+ASY__INTERNAL void asy__sock_update_active(asy_sock_t *s);
+ASY__INTERNAL int asy__sock_connect(asy_connect_t *req, asy_sock_t *s, const void *sa,
+                                    unsigned salen, uint64_t timeout_ms, asy_connect_cb cb);
+ASY__INTERNAL void asy__sock_close(asy_sock_t *s);
+ASY__INTERNAL void asy__listen_close(asy_sock_t *s);
+ASY__INTERNAL void asy__listen_kick(asy_loop_t *loop);
+ASY__INTERNAL void asy__tty_restore(asy_tty_t *tty);
+ASY__INTERNAL void asy__udp_close(asy_udp_t *udp);
+ASY__INTERNAL void asy__ignore_sigpipe(void);
+/* Copies bufs into a request's inline array or a heap one; the total
+ * length in *total.  NULL on allocation failure. */
+ASY__INTERNAL asy_iov_t *asy__iov_copy(asy_iov_t *inline4, const asy_iov_t *bufs, unsigned n,
+                                       size_t *total);
+
+#line 1 "asyncrt_impl/net/addr.c"
+/* asy_addr_t must hold a struct sockaddr_storage. */
+typedef char asy__addr_size_check[sizeof(asy_addr_t) >= sizeof(struct sockaddr_storage) ? 1 : -1];
+
+static int asy__port_ok(int port) { return port >= 0 && port <= 65535; }
+
+/* asy_addr_t is filled and read through memcpy only: its storage is
+ * uint64_t, and the sockaddr types must not alias it. */
+ASYNCRT_API int asy_ip4_addr(const char *ip, int port, asy_addr_t *out) {
+    struct sockaddr_in sin;
+    if (!ip || !out) return ASY_EINVAL;
+    if (!asy__port_ok(port)) return ASY_ERANGE;
+    memset(out, 0, sizeof(*out));
+    memset(&sin, 0, sizeof(sin));
+    sin.sin_family = AF_INET;
+    sin.sin_port = htons((uint16_t)port);
+    if (inet_pton(AF_INET, ip, &sin.sin_addr) != 1) return ASY_EINVAL;
+    memcpy(out, &sin, sizeof(sin));
+    return 0;
+}
+
+ASYNCRT_API int asy_ip6_addr(const char *ip, int port, asy_addr_t *out) {
+    struct sockaddr_in6 sin;
+    struct sockaddr_in6 *sin6 = &sin;
+    char tmp[64];
+    const char *pct;
+    if (!ip || !out) return ASY_EINVAL;
+    if (!asy__port_ok(port)) return ASY_ERANGE;
+    memset(out, 0, sizeof(*out));
+    memset(&sin, 0, sizeof(sin));
+    sin6->sin6_family = AF_INET6;
+    sin6->sin6_port = htons((uint16_t)port);
+    pct = strchr(ip, '%');
+    if (pct) { /* a zone: fe80::1%eth0 */
+        size_t n = (size_t)(pct - ip);
+        if (n >= sizeof(tmp)) return ASY_EINVAL;
+        memcpy(tmp, ip, n);
+        tmp[n] = 0;
+        sin6->sin6_scope_id = if_nametoindex(pct + 1);
+        if (sin6->sin6_scope_id == 0) sin6->sin6_scope_id = (uint32_t)atoi(pct + 1);
+        ip = tmp;
+    }
+    if (inet_pton(AF_INET6, ip, &sin6->sin6_addr) != 1) return ASY_EINVAL;
+    memcpy(out, &sin, sizeof(sin));
+    return 0;
+}
+
+ASYNCRT_API int asy_ip_addr(const char *ip, int port, asy_addr_t *out) {
+    if (!ip) return ASY_EINVAL;
+    return strchr(ip, ':') ? asy_ip6_addr(ip, port, out) : asy_ip4_addr(ip, port, out);
+}
+
+ASYNCRT_API int asy_addr_from_sockaddr(asy_addr_t *out, const void *sa, size_t len) {
+    if (!out || !sa || len < sizeof(sa_family_t) || len > sizeof(*out)) return ASY_EINVAL;
+    memset(out, 0, sizeof(*out));
+    memcpy(out, sa, len);
+    return 0;
+}
+
+static int asy__addr_af(const asy_addr_t *a) {
+    struct sockaddr sa;
+    memcpy(&sa, a, sizeof(sa));
+    return sa.sa_family;
+}
+
+ASYNCRT_API int asy_addr_family(const asy_addr_t *a) {
+    if (!a) return 0;
+    switch (asy__addr_af(a)) {
+        case AF_INET:
+            return 4;
+        case AF_INET6:
+            return 6;
+        default:
+            return 0;
+    }
+}
+
+ASYNCRT_API int asy_addr_port(const asy_addr_t *a) {
+    if (!a) return ASY_EINVAL;
+    if (asy__addr_af(a) == AF_INET) {
+        struct sockaddr_in sin;
+        memcpy(&sin, a, sizeof(sin));
+        return ntohs(sin.sin_port);
+    }
+    if (asy__addr_af(a) == AF_INET6) {
+        struct sockaddr_in6 sin6;
+        memcpy(&sin6, a, sizeof(sin6));
+        return ntohs(sin6.sin6_port);
+    }
+    return ASY_EAFNOSUPPORT;
+}
+
+ASYNCRT_API int asy_addr_ip(const asy_addr_t *a, char *buf, size_t len) {
+    struct sockaddr_in sin;
+    struct sockaddr_in6 sin6;
+    const void *src;
+    int af;
+    if (!a || !buf || len == 0) return ASY_EINVAL;
+    af = asy__addr_af(a);
+    if (af == AF_INET) {
+        memcpy(&sin, a, sizeof(sin));
+        src = &sin.sin_addr;
+    } else if (af == AF_INET6) {
+        memcpy(&sin6, a, sizeof(sin6));
+        src = &sin6.sin6_addr;
+    } else {
+        return ASY_EAFNOSUPPORT;
+    }
+    if (!inet_ntop(af, src, buf, (socklen_t)(len > 4096 ? 4096 : len))) return ASY_ENOSPC;
+    return (int)strlen(buf);
+}
+
+ASYNCRT_API size_t asy_addr_len(const asy_addr_t *a) {
+    if (!a) return 0;
+    switch (asy__addr_af(a)) {
+        case AF_INET:
+            return sizeof(struct sockaddr_in);
+        case AF_INET6:
+            return sizeof(struct sockaddr_in6);
+        case AF_UNIX:
+            return sizeof(struct sockaddr_un);
+        default:
+            return 0;
+    }
+}
+
+#line 1 "asyncrt_impl/net/sock.c"
+/* The stream-socket machinery shared by TCP, pipes and TTYs: reading,
+ * writing, shutdown, connect and close, each an asy__op on the socket's
+ * opfd.  A socket is active (keeps the loop alive) while it reads,
+ * listens, or has an operation in flight. */
+
+ASY__INTERNAL void asy__ignore_sigpipe(void) {
+    struct sigaction sa;
+    if (sigaction(SIGPIPE, NULL, &sa) != 0) return;
+    if (!(sa.sa_flags & SA_SIGINFO) && sa.sa_handler == SIG_DFL) {
+        sa.sa_handler = SIG_IGN;
+        sigaction(SIGPIPE, &sa, NULL);
+    }
+}
+
+ASY__INTERNAL int asy__socket_fd(int domain, int type) {
+    int fd;
+#if ASYNCRT_OS_LINUX
+    fd = socket(domain, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) return asy__errno();
+#else
+    int r;
+    fd = socket(domain, type, 0);
+    if (fd < 0) return asy__errno();
+    if ((r = asy__set_nonblock_cloexec(fd)) != 0) {
+        close(fd);
+        return r;
+    }
+#endif
+#ifdef SO_NOSIGPIPE
+    {
+        int on = 1;
+        setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &on, sizeof(on));
+    }
+#endif
+    return fd;
+}
+
+ASY__INTERNAL asy_iov_t *asy__iov_copy(asy_iov_t *inline4, const asy_iov_t *bufs, unsigned n,
+                                       size_t *total) {
+    asy_iov_t *v = inline4;
+    unsigned i;
+    size_t sum = 0;
+    if (n > 4) {
+        v = ASY__NEW_ARRAY(asy_iov_t, n);
+        if (!v) return NULL;
+    }
+    for (i = 0; i < n; i++) {
+        v[i] = bufs[i];
+        sum += bufs[i].len;
+    }
+    *total = sum;
+    return v;
+}
+
+ASY__INTERNAL void asy__sock_init(asy_loop_t *loop, asy_sock_t *s, asy_handle_type type,
+                                  const char *file, int line) {
+    asy__handle_init(loop, (asy_handle_t *)s, type, file, line);
+    asy__opfd_init(&s->fd_, -1, 0);
+    memset(&s->rop_, 0, sizeof(s->rop_));
+    s->alloc_cb_ = NULL;
+    s->cb_.read = NULL;
+    s->write_queue_size_ = 0;
+}
+
+ASY__INTERNAL void asy__sock_adopt(asy_sock_t *s, int fd, unsigned opfd_flags) {
+    asy__opfd_init(&s->fd_, fd, opfd_flags);
+}
+
+ASY__INTERNAL int asy__sock_ensure_fd(asy_sock_t *s, int domain) {
+    int fd;
+    if (s->fd_.io.fd >= 0) return 0;
+    fd = asy__socket_fd(domain, SOCK_STREAM);
+    if (fd < 0) return fd;
+    asy__sock_adopt(s, fd, ASY__FD_SOCKET);
+    return 0;
+}
+
+ASY__INTERNAL void asy__sock_update_active(asy_sock_t *s) {
+    if (asy__sock_closing(s)) return;
+    if ((s->flags_ & (ASY__S_READING | ASY__S_LISTENING)) || asy__opfd_busy(&s->fd_))
+        asy__handle_start((asy_handle_t *)s);
+    else
+        asy__handle_stop((asy_handle_t *)s);
+}
+
+static int asy__sock_ok(const asy_sock_t *s) {
+    return s && asy__is_stream_type(s->type) && !asy__sock_closing(s);
+}
+
+/* ---- reading ---------------------------------------------------------- */
+
+static void asy__sock_alloc(asy__op *op, size_t suggested) {
+    asy_sock_t *s = ASY_CONTAINER_OF(op, asy_sock_t, rop_);
+    asy_iov_t b;
+    b.base = NULL;
+    b.len = 0;
+    s->alloc_cb_((asy_handle_t *)s, suggested, &b);
+    asy__after_cb(s->loop);
+    op->u.rw.base = b.base;
+    op->u.rw.len = b.base ? b.len : 0;
+}
+
+static void asy__sock_arm_read(asy_sock_t *s) {
+    asy__op *op = &s->rop_;
+    op->kind = ASY__OP_READ;
+    if (op->flags & ASY__OPF_LOOPBUF) { /* never keep the loop's buffer as ours */
+        op->u.rw.base = NULL;
+        op->u.rw.len = 0;
+    }
+    op->flags = (unsigned short)(s->alloc_cb_ ? 0 : ASY__OPF_LOOPBUF);
+    op->u.rw.alloc = s->alloc_cb_ ? asy__sock_alloc : NULL;
+    op->u.rw.addr = NULL;
+}
+
+static void asy__sock_read_done(asy__op *op) {
+    asy_sock_t *s = ASY_CONTAINER_OF(op, asy_sock_t, rop_);
+    ptrdiff_t n = op->result;
+    int loopbuf = (op->flags & ASY__OPF_LOOPBUF) != 0;
+    asy_iov_t b;
+    b.base = op->u.rw.base;
+    b.len = loopbuf ? (n > 0 ? (size_t)n : 0) : op->u.rw.len;
+    op->u.rw.base = NULL;
+    op->u.rw.len = 0;
+    if (n == ASY_ECANCELED) {
+        /* read_stop or close: hand back a lent buffer */
+        if (b.base && !loopbuf) s->cb_.read(s, 0, &b);
+    } else {
+        if (n == 0) {
+            n = ASY_EOF;
+            s->flags_ |= ASY__S_EOF;
+        }
+        if (n < 0) s->flags_ &= ~(unsigned)ASY__S_READING;
+        s->cb_.read(s, n, &b);
+    }
+    if ((s->flags_ & ASY__S_READING) && !asy__sock_closing(s) && op->state_ == ASY__OPS_IDLE) {
+        int r;
+        asy__sock_arm_read(s);
+        r = asy__op_submit(s->loop, &s->fd_, op);
+        if (r) {
+            s->flags_ &= ~(unsigned)ASY__S_READING;
+            b.base = NULL;
+            b.len = 0;
+            s->cb_.read(s, r, &b);
+        }
+    }
+    asy__sock_update_active(s);
+}
+
+ASYNCRT_API int asy_sock_read_start(asy_sock_t *s, asy_alloc_cb alloc_cb, asy_read_cb read_cb) {
+    int r;
+    if (!asy__sock_ok(s) || !read_cb || (s->flags_ & ASY__S_LISTENING)) return ASY_EINVAL;
+    if (s->fd_.io.fd < 0) return ASY_ENOTCONN;
+    s->cb_.read = read_cb;
+    if (s->flags_ & ASY__S_READING) {
+        /* switch allocation mode unless a lent buffer is still out */
+        if (s->rop_.state_ != ASY__OPS_DONE &&
+            (!s->rop_.u.rw.base || (s->rop_.flags & ASY__OPF_LOOPBUF))) {
+            s->alloc_cb_ = alloc_cb;
+            asy__sock_arm_read(s);
+        }
+        return 0;
+    }
+    s->alloc_cb_ = alloc_cb;
+    s->flags_ |= ASY__S_READING;
+    if (s->rop_.state_ == ASY__OPS_IDLE) { /* else a cancelled read is due: it re-arms */
+        s->rop_.cb = asy__sock_read_done;
+        s->rop_.u.rw.base = NULL;
+        asy__sock_arm_read(s);
+        r = asy__op_submit(s->loop, &s->fd_, &s->rop_);
+        if (r) {
+            s->flags_ &= ~(unsigned)ASY__S_READING;
+            return r;
+        }
+    }
+    asy__sock_update_active(s);
+    return 0;
+}
+
+ASYNCRT_API int asy_sock_read_stop(asy_sock_t *s) {
+    if (!s || !asy__is_stream_type(s->type)) return ASY_EINVAL;
+    if (!(s->flags_ & ASY__S_READING)) return 0;
+    s->flags_ &= ~(unsigned)ASY__S_READING;
+    asy__op_cancel(s->loop, &s->rop_);
+    asy__sock_update_active(s);
+    return 0;
+}
+
+ASYNCRT_API int asy_sock_is_reading(const asy_sock_t *s) {
+    return s && asy__is_stream_type(s->type) && (s->flags_ & ASY__S_READING) != 0;
+}
+
+/* ---- writing ---------------------------------------------------------- */
+
+static void asy__sock_write_done(asy__op *op) {
+    asy_write_t *req = ASY_CONTAINER_OF(op, asy_write_t, op_);
+    asy_sock_t *s = req->handle;
+    int status = op->result < 0 ? (int)op->result : 0;
+    s->write_queue_size_ -= req->queued_;
+    req->queued_ = 0;
+    if (req->bufs_ != req->bufsml_) asy__free(req->bufs_);
+    req->bufs_ = NULL;
+    if (req->cb_) req->cb_(req, status);
+    asy__sock_update_active(s);
+}
+
+ASYNCRT_API int asy_sock_write(asy_write_t *req, asy_sock_t *s, const asy_iov_t *bufs,
+                               unsigned nbufs, asy_write_cb cb) {
+    size_t total;
+    int r;
+    if (!req || !s || !asy__is_stream_type(s->type) || (!bufs && nbufs)) return ASY_EINVAL;
+    if (asy__sock_closing(s) || s->fd_.io.fd < 0) return ASY_EBADF;
+    if (s->flags_ & ASY__S_LISTENING) return ASY_EINVAL;
+    if (s->flags_ & ASY__S_SHUT) return ASY_EPIPE;
+    memset(&req->op_, 0, sizeof(req->op_));
+    req->bufs_ = asy__iov_copy(req->bufsml_, bufs, nbufs, &total);
+    if (!req->bufs_) return ASY_ENOMEM;
+    req->handle = s;
+    req->cb_ = cb;
+    req->queued_ = 0;
+    req->op_.kind = ASY__OP_WRITE;
+    req->op_.cb = asy__sock_write_done;
+    req->op_.u.wv.iov = req->bufs_;
+    req->op_.u.wv.n = nbufs;
+    r = asy__op_submit(s->loop, &s->fd_, &req->op_);
+    if (r) {
+        if (req->bufs_ != req->bufsml_) asy__free(req->bufs_);
+        req->bufs_ = NULL;
+        return r;
+    }
+    if (req->op_.state_ == ASY__OPS_QUEUED) {
+        req->queued_ = total - (size_t)req->op_.result;
+        s->write_queue_size_ += req->queued_;
+    }
+    asy__sock_update_active(s);
+    return 0;
+}
+
+ASYNCRT_API ptrdiff_t asy_sock_try_write(asy_sock_t *s, const asy_iov_t *bufs, unsigned nbufs) {
+    if (!asy__sock_ok(s) || (!bufs && nbufs)) return ASY_EINVAL;
+    if (s->fd_.io.fd < 0) return ASY_EBADF;
+    if (s->flags_ & ASY__S_SHUT) return ASY_EPIPE;
+    if (s->flags_ & ASY__S_CONNECTING) return ASY_EAGAIN;
+    return asy__opfd_try_write(&s->fd_, bufs, nbufs, NULL, 0);
+}
+
+ASYNCRT_API size_t asy_sock_write_queue_size(const asy_sock_t *s) {
+    return s ? s->write_queue_size_ : 0;
+}
+
+ASYNCRT_API int asy_sock_fileno(asy_sock_t *s) {
+    if (!s || s->fd_.io.fd < 0) return ASY_EBADF;
+    /* the caller may dup or pass it on: close it the careful way */
+    s->fd_.flags_ |= ASY__FD_SHARED;
+    return s->fd_.io.fd;
+}
+
+/* ---- shutdown --------------------------------------------------------- */
+
+static void asy__sock_shutdown_done(asy__op *op) {
+    asy_shutdown_t *req = ASY_CONTAINER_OF(op, asy_shutdown_t, op_);
+    asy_sock_t *s = req->handle;
+    if (req->cb_) req->cb_(req, op->result < 0 ? (int)op->result : 0);
+    asy__sock_update_active(s);
+}
+
+ASYNCRT_API int asy_sock_shutdown(asy_shutdown_t *req, asy_sock_t *s, asy_shutdown_cb cb) {
+    int r;
+    if (!req || !asy__sock_ok(s) || (s->flags_ & ASY__S_LISTENING)) return ASY_EINVAL;
+    if (s->fd_.io.fd < 0) return ASY_ENOTCONN;
+    if (s->flags_ & ASY__S_SHUT) return ASY_EALREADY;
+    memset(&req->op_, 0, sizeof(req->op_));
+    req->handle = s;
+    req->cb_ = cb;
+    req->op_.kind = ASY__OP_SHUTDOWN;
+    req->op_.cb = asy__sock_shutdown_done;
+    r = asy__op_submit(s->loop, &s->fd_, &req->op_);
+    if (r) return r;
+    s->flags_ |= ASY__S_SHUT;
+    asy__sock_update_active(s);
+    return 0;
+}
+
+/* ---- connect ---------------------------------------------------------- */
+
+static void asy__connect_timeout(void *arg) {
+    asy_connect_t *req = (asy_connect_t *)arg;
+    req->timer_.id = 0;
+    req->op_.flags |= ASY__OPF_TIMEDOUT;
+    asy__op_cancel(req->handle->loop, &req->op_);
+}
+
+static void asy__sock_connect_done(asy__op *op) {
+    asy_connect_t *req = ASY_CONTAINER_OF(op, asy_connect_t, op_);
+    asy_sock_t *s = req->handle;
+    int status = (int)op->result;
+    if (req->timer_.id) {
+        asy_clear_timer(s->loop, req->timer_);
+        req->timer_.id = 0;
+    }
+    if (status == ASY_ECANCELED && (op->flags & ASY__OPF_TIMEDOUT)) status = ASY_ETIMEDOUT;
+    s->flags_ &= ~(unsigned)ASY__S_CONNECTING;
+    if (status == 0) s->flags_ |= ASY__S_CONNECTED;
+    if (req->cb_) req->cb_(req, status);
+    asy__sock_update_active(s);
+}
+
+ASY__INTERNAL int asy__sock_connect(asy_connect_t *req, asy_sock_t *s, const void *sa,
+                                    unsigned salen, uint64_t timeout_ms, asy_connect_cb cb) {
+    int r;
+    if (s->flags_ & (ASY__S_CONNECTING | ASY__S_CONNECTED)) return ASY_EISCONN;
+    if (s->flags_ & ASY__S_LISTENING) return ASY_EINVAL;
+    memset(&req->op_, 0, sizeof(req->op_));
+    req->handle = s;
+    req->cb_ = cb;
+    req->timer_.id = 0;
+    req->op_.kind = ASY__OP_CONNECT;
+    req->op_.cb = asy__sock_connect_done;
+    req->op_.u.wv.addr = sa;
+    req->op_.aux = salen;
+    /* the timer first: failing to get one must not leave a connect going */
+    if (timeout_ms) {
+        req->timer_ = asy_set_timeout(s->loop, asy__connect_timeout, req, timeout_ms);
+        if (!req->timer_.id) return ASY_ENOMEM;
+    }
+    r = asy__op_submit(s->loop, &s->fd_, &req->op_);
+    req->op_.u.wv.addr = NULL; /* connect() has read it; it may live on the caller's stack */
+    if (r) {
+        if (req->timer_.id) asy_clear_timer(s->loop, req->timer_);
+        req->timer_.id = 0;
+        return r;
+    }
+    s->flags_ |= ASY__S_CONNECTING;
+    asy__sock_update_active(s);
+    return 0;
+}
+
+/* ---- close ------------------------------------------------------------ */
+
+ASY__INTERNAL void asy__sock_close(asy_sock_t *s) {
+    int fd = s->fd_.io.fd;
+    if (s->type == ASY_HANDLE_TTY) asy__tty_restore((asy_tty_t *)s);
+    asy__listen_close(s);
+    s->flags_ &= ~(unsigned)(ASY__S_READING | ASY__S_LISTENING);
+    asy__opfd_close(s->loop, &s->fd_);
+    if (fd >= 0) {
+        if (s->flags_ & ASY__S_RESET) {
+            struct linger l;
+            l.l_onoff = 1;
+            l.l_linger = 0;
+            setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+        }
+        /* stdio stays open, as in libuv: other code may still print */
+        if (!(s->flags_ & ASY__S_NOCLOSE)) close(fd);
+    }
+    if (s->type == ASY_HANDLE_PIPE) {
+        asy_pipe_t *p = (asy_pipe_t *)s;
+        if (p->path_) {
+            unlink(p->path_);
+            asy__free(p->path_);
+            p->path_ = NULL;
+        }
+    }
+}
+
+/* Called by asy_close and by the close phase (handle.c). */
+ASY__INTERNAL void asy__net_close(asy_handle_t *h) {
+    if (asy__is_stream_type(h->type))
+        asy__sock_close((asy_sock_t *)h);
+    else if (h->type == ASY_HANDLE_UDP)
+        asy__udp_close((asy_udp_t *)h);
+}
+
+ASY__INTERNAL void asy__net_finish_close(asy_handle_t *h) {
+    asy__opfd *f;
+    if (asy__is_stream_type(h->type))
+        f = &((asy_sock_t *)h)->fd_;
+    else if (h->type == ASY_HANDLE_UDP)
+        f = &((asy_udp_t *)h)->fd_;
+    else
+        return;
+    /* cancelled writes, connects and reads report before close_cb */
+    asy__opfd_flush(h->loop, f);
+    /* an fd came free: servers paused on EMFILE may accept again */
+    asy__listen_kick(h->loop);
+}
+
+#line 1 "asyncrt_impl/net/listen.c"
+/* Listening sockets (TCP and Unix-domain): one accept op stays queued on
+ * the server.  Each accepted fd waits in the op's result until the
+ * connection callback takes it with asy_sock_accept.
+ *
+ * Running out of file descriptors (EMFILE / ENFILE, or ENOBUFS / ENOMEM)
+ * is reported once to the connection callback; the server then pauses
+ * -- its pending connections stay in the kernel's backlog, so nothing
+ * spins on a listening fd that stays readable -- and tries again when any
+ * socket of the loop closes, or after ASY_ACCEPT_RETRY_MS. */
+
+static void asy__net_state_close(asy_loop_t *loop, void *state) {
+    asy__net_state *st = (asy__net_state *)state;
+    if (st->retry.id) asy_clear_timer(loop, st->retry);
+    asy__free(st);
+    loop->layers_[ASY__LAYER_NET].state = NULL;
+    loop->layers_[ASY__LAYER_NET].close = NULL;
+}
+
+static asy__net_state *asy__net_state_get(asy_loop_t *loop) {
+    asy__net_state *st = (asy__net_state *)loop->layers_[ASY__LAYER_NET].state;
+    if (st) return st;
+    st = ASY__NEW(asy__net_state);
+    if (!st) return NULL;
+    memset(st, 0, sizeof(*st));
+    loop->layers_[ASY__LAYER_NET].state = st;
+    loop->layers_[ASY__LAYER_NET].close = asy__net_state_close;
+    return st;
+}
+
+static void asy__accept_done(asy__op *op);
+
+static int asy__listen_arm(asy_sock_t *s) {
+    memset(&s->rop_, 0, sizeof(s->rop_));
+    s->rop_.kind = ASY__OP_ACCEPT;
+    s->rop_.cb = asy__accept_done;
+    return asy__op_submit(s->loop, &s->fd_, &s->rop_);
+}
+
+static void asy__listen_retry_cb(void *arg) {
+    asy_loop_t *loop = (asy_loop_t *)arg;
+    asy__net_state *st = (asy__net_state *)loop->layers_[ASY__LAYER_NET].state;
+    if (st) st->retry.id = 0;
+    asy__listen_kick(loop);
+}
+
+/* Stops accepting until a retry; 0 or ASY_ENOMEM. */
+static void asy__listen_pause(asy_sock_t *s) {
+    asy__net_state *st = asy__net_state_get(s->loop);
+    if (s->flags_ & ASY__S_ACCEPT_PAUSED) return;
+    if (!st) return; /* no memory: the next close or accept call retries */
+    s->flags_ |= ASY__S_ACCEPT_PAUSED;
+    st->paused++;
+    if (!st->retry.id) {
+        st->retry = asy_set_timeout(s->loop, asy__listen_retry_cb, s->loop, ASY_ACCEPT_RETRY_MS);
+        /* the paused server keeps the loop alive, not this timer */
+        if (st->retry.id) asy_timer_unref(s->loop, st->retry);
+    }
+}
+
+static void asy__listen_resume(asy_sock_t *s) {
+    asy__net_state *st = (asy__net_state *)s->loop->layers_[ASY__LAYER_NET].state;
+    if (!(s->flags_ & ASY__S_ACCEPT_PAUSED)) return;
+    s->flags_ &= ~(unsigned)ASY__S_ACCEPT_PAUSED;
+    if (st && st->paused) st->paused--;
+    if ((s->flags_ & ASY__S_LISTENING) && !(s->flags_ & ASY__S_ACCEPT_READY) &&
+        !asy__sock_closing(s) && s->rop_.state_ == ASY__OPS_IDLE && asy__listen_arm(s) != 0)
+        asy__listen_pause(s);
+}
+
+ASY__INTERNAL void asy__listen_kick(asy_loop_t *loop) {
+    asy__net_state *st = (asy__net_state *)loop->layers_[ASY__LAYER_NET].state;
+    asy__queue *q, *next;
+    if (!st || st->paused == 0) return;
+    for (q = loop->handles_.next; q != &loop->handles_ && st->paused; q = next) {
+        asy_handle_t *h = ASY_CONTAINER_OF(q, asy_handle_t, handle_link_);
+        next = q->next;
+        if (asy__is_stream_type(h->type) && (h->flags_ & ASY__S_ACCEPT_PAUSED))
+            asy__listen_resume((asy_sock_t *)h);
+    }
+}
+
+ASY__INTERNAL void asy__listen_close(asy_sock_t *s) {
+    asy__net_state *st = (asy__net_state *)s->loop->layers_[ASY__LAYER_NET].state;
+    if (s->flags_ & ASY__S_ACCEPT_PAUSED) {
+        s->flags_ &= ~(unsigned)ASY__S_ACCEPT_PAUSED;
+        if (st && st->paused) st->paused--;
+    }
+    if (s->flags_ & ASY__S_ACCEPT_READY) { /* a connection nobody took */
+        s->flags_ &= ~(unsigned)ASY__S_ACCEPT_READY;
+        close((int)s->rop_.result);
+    }
+}
+
+static void asy__accept_done(asy__op *op) {
+    asy_sock_t *s = ASY_CONTAINER_OF(op, asy_sock_t, rop_);
+    int r = (int)op->result;
+    if (r == ASY_ECANCELED) {
+        asy__sock_update_active(s);
+        return;
+    }
+    if (r >= 0) {
+        s->flags_ |= ASY__S_ACCEPT_READY;
+        s->flags_ &= ~(unsigned)ASY__S_ACCEPT_ERRED;
+        s->cb_.connection(s, 0);
+        /* not taken: accepting waits for asy_sock_accept */
+    } else {
+        int report = !(s->flags_ & ASY__S_ACCEPT_ERRED);
+        s->flags_ |= ASY__S_ACCEPT_ERRED;
+        asy__listen_pause(s);
+        if (report) s->cb_.connection(s, r);
+    }
+    asy__sock_update_active(s);
+}
+
+ASYNCRT_API int asy_sock_listen(asy_sock_t *s, int backlog, asy_connection_cb cb) {
+    int r;
+    if (!s || !cb || !asy__is_stream_type(s->type) || asy__sock_closing(s) ||
+        s->type == ASY_HANDLE_TTY)
+        return ASY_EINVAL;
+    if (s->flags_ & ASY__S_LISTENING) {
+        s->cb_.connection = cb;
+        return 0;
+    }
+    if (s->flags_ & (ASY__S_READING | ASY__S_CONNECTING | ASY__S_CONNECTED)) return ASY_EINVAL;
+    if (s->fd_.io.fd < 0) {
+        /* an unbound TCP socket listens on an ephemeral port of every
+         * interface, as Node's listen() without arguments; a pipe needs
+         * a path */
+        if (s->type != ASY_HANDLE_TCP) return ASY_EINVAL;
+        r = asy__sock_ensure_fd(s, AF_INET);
+        if (r) return r;
+    }
+    if (backlog <= 0) backlog = 511;
+    if (listen(s->fd_.io.fd, backlog) != 0) return asy__errno();
+    s->cb_.connection = cb;
+    s->flags_ |= ASY__S_LISTENING;
+    r = asy__listen_arm(s);
+    if (r) {
+        s->flags_ &= ~(unsigned)ASY__S_LISTENING;
+        return r;
+    }
+    asy__sock_update_active(s);
+    return 0;
+}
+
+ASYNCRT_API int asy_sock_accept(asy_sock_t *server, asy_sock_t *client) {
+    int fd;
+    if (!server || !client || !asy__is_stream_type(server->type) || client->type != server->type)
+        return ASY_EINVAL;
+    if (!(server->flags_ & ASY__S_ACCEPT_READY)) return ASY_EAGAIN;
+    if (asy__sock_closing(client) || client->fd_.io.fd >= 0) return ASY_EINVAL;
+    fd = (int)server->rop_.result;
+    server->flags_ &= ~(unsigned)ASY__S_ACCEPT_READY;
+    asy__sock_adopt(client, fd, ASY__FD_SOCKET);
+    client->flags_ |= ASY__S_CONNECTED;
+    if ((server->flags_ & ASY__S_LISTENING) && !asy__sock_closing(server) &&
+        !(server->flags_ & ASY__S_ACCEPT_PAUSED) && server->rop_.state_ == ASY__OPS_IDLE &&
+        asy__listen_arm(server) != 0)
+        asy__listen_pause(server);
+    return 0;
+}
+
+#line 1 "asyncrt_impl/net/tcp.c"
+/* TCP: socket creation, bind, connect and the socket options.  Reading,
+ * writing and accepting are the shared stream machinery (sock.c,
+ * listen.c). */
+
+ASYNCRT_API int asy_tcp_init_at(asy_loop_t *loop, asy_tcp_t *tcp, const char *file, int line) {
+    if (!loop || !tcp) return ASY_EINVAL;
+    asy__sock_init(loop, (asy_sock_t *)tcp, ASY_HANDLE_TCP, file, line);
+    return 0;
+}
+
+static int asy__tcp_ok(const asy_tcp_t *t) {
+    return t && t->type == ASY_HANDLE_TCP && !asy__sock_closing((const asy_sock_t *)t);
+}
+
+static int asy__addr_domain(const asy_addr_t *addr) {
+    switch (asy_addr_family(addr)) {
+        case 4:
+            return AF_INET;
+        case 6:
+            return AF_INET6;
+        default:
+            return -1;
+    }
+}
+
+ASYNCRT_API int asy_tcp_open(asy_tcp_t *tcp, int fd) {
+    int r;
+    if (!asy__tcp_ok(tcp) || fd < 0) return ASY_EINVAL;
+    if (tcp->fd_.io.fd >= 0) return ASY_EBUSY;
+    if ((r = asy__set_nonblock_cloexec(fd)) != 0) return r;
+    asy__sock_adopt((asy_sock_t *)tcp, fd, ASY__FD_SOCKET | ASY__FD_SHARED);
+    tcp->flags_ |= ASY__S_CONNECTED;
+    return 0;
+}
+
+ASYNCRT_API int asy_tcp_bind(asy_tcp_t *tcp, const asy_addr_t *addr, unsigned flags) {
+    int domain, on = 1, r, fd;
+    if (!asy__tcp_ok(tcp) || !addr || (flags & ~3u)) return ASY_EINVAL;
+    domain = asy__addr_domain(addr);
+    if (domain < 0) return ASY_EAFNOSUPPORT;
+    if ((flags & ASY_TCP_IPV6ONLY) && domain != AF_INET6) return ASY_EINVAL;
+    if (tcp->fd_.io.fd >= 0 && (tcp->flags_ & (ASY__S_LISTENING | ASY__S_CONNECTED))) return ASY_EINVAL;
+    if ((r = asy__sock_ensure_fd((asy_sock_t *)tcp, domain)) != 0) return r;
+    fd = tcp->fd_.io.fd;
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) != 0) return asy__errno();
+    if (domain == AF_INET6) {
+        int v6only = (flags & ASY_TCP_IPV6ONLY) ? 1 : 0;
+        if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof(v6only)) != 0)
+            return asy__errno();
+    }
+    if (flags & ASY_TCP_REUSEPORT) {
+#ifdef SO_REUSEPORT
+        if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on)) != 0) return asy__errno();
+#else
+        return ASY_ENOTSUP;
+#endif
+    }
+    if (bind(fd, (const struct sockaddr *)(const void *)addr, (socklen_t)asy_addr_len(addr)) != 0)
+        return asy__errno();
+    return 0;
+}
+
+ASYNCRT_API int asy_tcp_listen(asy_tcp_t *tcp, int backlog, asy_connection_cb cb) {
+    return asy_sock_listen((asy_sock_t *)tcp, backlog, cb);
+}
+
+ASYNCRT_API int asy_tcp_accept(asy_tcp_t *server, asy_tcp_t *client) {
+    return asy_sock_accept((asy_sock_t *)server, (asy_sock_t *)client);
+}
+
+ASYNCRT_API int asy_tcp_connect_timeout(asy_connect_t *req, asy_tcp_t *tcp,
+                                        const asy_addr_t *addr, uint64_t timeout_ms,
+                                        asy_connect_cb cb) {
+    int domain, r;
+    if (!req || !asy__tcp_ok(tcp) || !addr) return ASY_EINVAL;
+    domain = asy__addr_domain(addr);
+    if (domain < 0) return ASY_EAFNOSUPPORT;
+    if ((r = asy__sock_ensure_fd((asy_sock_t *)tcp, domain)) != 0) return r;
+    return asy__sock_connect(req, (asy_sock_t *)tcp, addr, (unsigned)asy_addr_len(addr),
+                             timeout_ms, cb);
+}
+
+ASYNCRT_API int asy_tcp_connect(asy_connect_t *req, asy_tcp_t *tcp, const asy_addr_t *addr,
+                                asy_connect_cb cb) {
+    return asy_tcp_connect_timeout(req, tcp, addr, 0, cb);
+}
+
+static int asy__tcp_fd(const asy_tcp_t *tcp) {
+    if (!tcp || tcp->type != ASY_HANDLE_TCP) return ASY_EINVAL;
+    return tcp->fd_.io.fd >= 0 ? tcp->fd_.io.fd : ASY_EBADF;
+}
+
+ASYNCRT_API int asy_tcp_nodelay(asy_tcp_t *tcp, int enable) {
+    int fd = asy__tcp_fd(tcp), on = enable ? 1 : 0;
+    if (fd < 0) return fd;
+    return setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on)) == 0 ? 0 : asy__errno();
+}
+
+ASYNCRT_API int asy_tcp_keepalive(asy_tcp_t *tcp, int enable, unsigned delay_s) {
+    int fd = asy__tcp_fd(tcp), on = enable ? 1 : 0;
+    if (fd < 0) return fd;
+    if (setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof(on)) != 0) return asy__errno();
+    if (enable && delay_s) {
+        int d = delay_s > 0x7fffffffu ? 0x7fffffff : (int)delay_s;
+#ifdef TCP_KEEPIDLE
+        if (setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &d, sizeof(d)) != 0) return asy__errno();
+#elif defined(TCP_KEEPALIVE)
+        if (setsockopt(fd, IPPROTO_TCP, TCP_KEEPALIVE, &d, sizeof(d)) != 0) return asy__errno();
+#else
+        (void)d;
+#endif
+    }
+    return 0;
+}
+
+ASYNCRT_API int asy_tcp_getsockname(const asy_tcp_t *tcp, asy_addr_t *addr) {
+    int fd = asy__tcp_fd(tcp);
+    socklen_t len = sizeof(*addr);
+    if (fd < 0) return fd;
+    if (!addr) return ASY_EINVAL;
+    memset(addr, 0, sizeof(*addr));
+    return getsockname(fd, (struct sockaddr *)(void *)addr, &len) == 0 ? 0 : asy__errno();
+}
+
+ASYNCRT_API int asy_tcp_getpeername(const asy_tcp_t *tcp, asy_addr_t *addr) {
+    int fd = asy__tcp_fd(tcp);
+    socklen_t len = sizeof(*addr);
+    if (fd < 0) return fd;
+    if (!addr) return ASY_EINVAL;
+    memset(addr, 0, sizeof(*addr));
+    return getpeername(fd, (struct sockaddr *)(void *)addr, &len) == 0 ? 0 : asy__errno();
+}
+
+ASYNCRT_API int asy_tcp_close_reset(asy_tcp_t *tcp, asy_close_cb close_cb) {
+    if (!asy__tcp_ok(tcp)) return ASY_EINVAL;
+    if (tcp->flags_ & ASY__S_LISTENING) return ASY_EINVAL;
+    tcp->flags_ |= ASY__S_RESET;
+    asy_close((asy_handle_t *)tcp, close_cb);
+    return 0;
+}
+
+#line 1 "asyncrt_impl/net/pipe.c"
+/* Pipes: Unix-domain stream sockets and plain pipe fds (stdio too). */
+
+ASYNCRT_API int asy_pipe_init_at(asy_loop_t *loop, asy_pipe_t *pipe, const char *file, int line) {
+    if (!loop || !pipe) return ASY_EINVAL;
+    asy__sock_init(loop, (asy_sock_t *)pipe, ASY_HANDLE_PIPE, file, line);
+    pipe->path_ = NULL;
+    return 0;
+}
+
+static int asy__pipe_ok(const asy_pipe_t *p) {
+    return p && p->type == ASY_HANDLE_PIPE && !asy__sock_closing((const asy_sock_t *)p);
+}
+
+static int asy__is_socket(int fd) {
+    int type;
+    socklen_t len = sizeof(type);
+    return getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0;
+}
+
+ASYNCRT_API int asy_pipe_open(asy_pipe_t *pipe, int fd) {
+    int fl, sock;
+    if (!asy__pipe_ok(pipe) || fd < 0) return ASY_EINVAL;
+    if (pipe->fd_.io.fd >= 0) return ASY_EBUSY;
+    fl = fcntl(fd, F_GETFL);
+    if (fl < 0) return asy__errno();
+    if (!(fl & O_NONBLOCK) && fcntl(fd, F_SETFL, fl | O_NONBLOCK) != 0) return asy__errno();
+    sock = asy__is_socket(fd);
+    if (!sock) asy__ignore_sigpipe();
+    asy__sock_adopt((asy_sock_t *)pipe, fd, (sock ? ASY__FD_SOCKET : 0) | ASY__FD_SHARED);
+    pipe->flags_ |= ASY__S_CONNECTED;
+    if (fd <= 2) pipe->flags_ |= ASY__S_NOCLOSE;
+    return 0;
+}
+
+static int asy__sun(struct sockaddr_un *sun, const char *path, socklen_t *len) {
+    size_t n;
+    if (!path || !*path) return ASY_EINVAL;
+    n = strlen(path);
+    if (n >= sizeof(sun->sun_path)) return ASY_ENAMETOOLONG;
+    memset(sun, 0, sizeof(*sun));
+    sun->sun_family = AF_UNIX;
+    memcpy(sun->sun_path, path, n + 1);
+    *len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + 1);
+    return 0;
+}
+
+ASYNCRT_API int asy_pipe_bind(asy_pipe_t *pipe, const char *path) {
+    struct sockaddr_un sun;
+    socklen_t len;
+    char *copy;
+    int r;
+    if (!asy__pipe_ok(pipe)) return ASY_EINVAL;
+    if ((r = asy__sun(&sun, path, &len)) != 0) return r;
+    if (pipe->path_ || (pipe->flags_ & (ASY__S_LISTENING | ASY__S_CONNECTED))) return ASY_EINVAL;
+    copy = asy__strdup(path);
+    if (!copy) return ASY_ENOMEM;
+    if ((r = asy__sock_ensure_fd((asy_sock_t *)pipe, AF_UNIX)) != 0) {
+        asy__free(copy);
+        return r;
+    }
+    if (bind(pipe->fd_.io.fd, (struct sockaddr *)&sun, len) != 0) {
+        r = asy__errno();
+        asy__free(copy);
+        return r;
+    }
+    pipe->path_ = copy;
+    return 0;
+}
+
+ASYNCRT_API int asy_pipe_listen(asy_pipe_t *pipe, int backlog, asy_connection_cb cb) {
+    return asy_sock_listen((asy_sock_t *)pipe, backlog, cb);
+}
+
+ASYNCRT_API int asy_pipe_accept(asy_pipe_t *server, asy_pipe_t *client) {
+    return asy_sock_accept((asy_sock_t *)server, (asy_sock_t *)client);
+}
+
+ASYNCRT_API int asy_pipe_connect(asy_connect_t *req, asy_pipe_t *pipe, const char *path,
+                                 asy_connect_cb cb) {
+    struct sockaddr_un sun;
+    socklen_t len;
+    int r;
+    if (!req || !asy__pipe_ok(pipe)) return ASY_EINVAL;
+    if ((r = asy__sun(&sun, path, &len)) != 0) return r;
+    if ((r = asy__sock_ensure_fd((asy_sock_t *)pipe, AF_UNIX)) != 0) return r;
+    return asy__sock_connect(req, (asy_sock_t *)pipe, &sun, (unsigned)len, 0, cb);
+}
+
+static int asy__pipe_name(const asy_pipe_t *pipe, char *buf, size_t size, int peer) {
+    struct sockaddr_un sun;
+    socklen_t len = sizeof(sun);
+    size_t n;
+    if (!pipe || pipe->type != ASY_HANDLE_PIPE || !buf || size == 0) return ASY_EINVAL;
+    if (pipe->fd_.io.fd < 0) return ASY_EBADF;
+    memset(&sun, 0, sizeof(sun));
+    if ((peer ? getpeername(pipe->fd_.io.fd, (struct sockaddr *)&sun, &len)
+              : getsockname(pipe->fd_.io.fd, (struct sockaddr *)&sun, &len)) != 0)
+        return asy__errno();
+    if (len <= offsetof(struct sockaddr_un, sun_path)) {
+        buf[0] = 0; /* unnamed */
+        return 0;
+    }
+    n = strnlen(sun.sun_path, sizeof(sun.sun_path));
+    if (n + 1 > size) return ASY_ENOSPC;
+    memcpy(buf, sun.sun_path, n);
+    buf[n] = 0;
+    return (int)n;
+}
+
+ASYNCRT_API int asy_pipe_getsockname(const asy_pipe_t *pipe, char *buf, size_t len) {
+    return asy__pipe_name(pipe, buf, len, 0);
+}
+
+ASYNCRT_API int asy_pipe_getpeername(const asy_pipe_t *pipe, char *buf, size_t len) {
+    return asy__pipe_name(pipe, buf, len, 1);
+}
+
+ASYNCRT_API int asy_socketpair(int fds[2]) {
+    if (!fds) return ASY_EINVAL;
+#if ASYNCRT_OS_LINUX
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds) != 0)
+        return asy__errno();
+#else
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds) != 0) return asy__errno();
+    if (asy__set_nonblock_cloexec(fds[0]) != 0 || asy__set_nonblock_cloexec(fds[1]) != 0) {
+        int r = asy__errno();
+        close(fds[0]);
+        close(fds[1]);
+        return r;
+    }
+#endif
+    return 0;
+}
+
+ASYNCRT_API int asy_pipe_fds(int fds[2]) {
+    if (!fds) return ASY_EINVAL;
+#if ASYNCRT_OS_LINUX
+    if (pipe2(fds, O_NONBLOCK | O_CLOEXEC) != 0) return asy__errno();
+#else
+    if (pipe(fds) != 0) return asy__errno();
+    if (asy__set_nonblock_cloexec(fds[0]) != 0 || asy__set_nonblock_cloexec(fds[1]) != 0) {
+        int r = asy__errno();
+        close(fds[0]);
+        close(fds[1]);
+        return r;
+    }
+#endif
+    return 0;
+}
+
+#line 1 "asyncrt_impl/net/tty.c"
+/* Terminals: a stream socket over a tty fd plus termios modes. */
+
+ASYNCRT_API int asy_tty_init_at(asy_loop_t *loop, asy_tty_t *tty, int fd, const char *file,
+                                int line) {
+    int fl;
+    if (!loop || !tty || fd < 0) return ASY_EINVAL;
+    if (!isatty(fd)) return errno == EBADF ? ASY_EBADF : ASY_ENOTTY;
+    fl = fcntl(fd, F_GETFL);
+    if (fl < 0) return asy__errno();
+    if (!(fl & O_NONBLOCK) && fcntl(fd, F_SETFL, fl | O_NONBLOCK) != 0) return asy__errno();
+    asy__ignore_sigpipe();
+    asy__sock_init(loop, (asy_sock_t *)tty, ASY_HANDLE_TTY, file, line);
+    asy__sock_adopt((asy_sock_t *)tty, fd, ASY__FD_SHARED);
+    tty->flags_ |= ASY__S_CONNECTED;
+    if (fd <= 2) tty->flags_ |= ASY__S_NOCLOSE;
+    tty->saved_mode_ = NULL;
+    tty->mode_ = ASY_TTY_MODE_NORMAL;
+    return 0;
+}
+
+ASYNCRT_API int asy_tty_set_mode(asy_tty_t *tty, asy_tty_mode mode) {
+    struct termios t;
+    int fd;
+    if (!tty || tty->type != ASY_HANDLE_TTY || asy__sock_closing((asy_sock_t *)tty)) return ASY_EINVAL;
+    if (mode != ASY_TTY_MODE_NORMAL && mode != ASY_TTY_MODE_RAW && mode != ASY_TTY_MODE_IO)
+        return ASY_EINVAL;
+    fd = tty->fd_.io.fd;
+    if ((int)mode == tty->mode_) return 0;
+    if (!tty->saved_mode_) {
+        struct termios *saved = ASY__NEW(struct termios);
+        if (!saved) return ASY_ENOMEM;
+        if (tcgetattr(fd, saved) != 0) {
+            int r = asy__errno();
+            asy__free(saved);
+            return r;
+        }
+        tty->saved_mode_ = saved;
+    }
+    t = *(struct termios *)tty->saved_mode_;
+    if (mode == ASY_TTY_MODE_RAW) {
+        t.c_iflag &= ~(tcflag_t)(BRKINT | ICRNL | INPCK | ISTRIP | IXON);
+        t.c_oflag |= ONLCR;
+        t.c_cflag |= CS8;
+        t.c_lflag &= ~(tcflag_t)(ECHO | ICANON | IEXTEN | ISIG);
+        t.c_cc[VMIN] = 1;
+        t.c_cc[VTIME] = 0;
+    } else if (mode == ASY_TTY_MODE_IO) {
+        cfmakeraw(&t);
+        t.c_cc[VMIN] = 1;
+        t.c_cc[VTIME] = 0;
+    }
+    if (tcsetattr(fd, TCSADRAIN, &t) != 0) return asy__errno();
+    tty->mode_ = (int)mode;
+    return 0;
+}
+
+ASY__INTERNAL void asy__tty_restore(asy_tty_t *tty) {
+    if (tty->saved_mode_) {
+        if (tty->mode_ != ASY_TTY_MODE_NORMAL)
+            tcsetattr(tty->fd_.io.fd, TCSADRAIN, (struct termios *)tty->saved_mode_);
+        asy__free(tty->saved_mode_);
+        tty->saved_mode_ = NULL;
+    }
+    tty->mode_ = ASY_TTY_MODE_NORMAL;
+}
+
+ASYNCRT_API int asy_tty_get_winsize(const asy_tty_t *tty, int *width, int *height) {
+    struct winsize ws;
+    if (!tty || tty->type != ASY_HANDLE_TTY || !width || !height) return ASY_EINVAL;
+    if (tty->fd_.io.fd < 0) return ASY_EBADF;
+    if (ioctl(tty->fd_.io.fd, TIOCGWINSZ, &ws) != 0) return asy__errno();
+    *width = ws.ws_col;
+    *height = ws.ws_row;
+    return 0;
+}
+
+ASYNCRT_API asy_handle_type asy_guess_handle(int fd) {
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) return ASY_HANDLE_UNKNOWN;
+    if (isatty(fd)) return ASY_HANDLE_TTY;
+    if (S_ISFIFO(st.st_mode)) return ASY_HANDLE_PIPE;
+    if (S_ISSOCK(st.st_mode)) {
+        struct sockaddr_storage ss;
+        socklen_t len = sizeof(ss);
+        int type;
+        socklen_t tl = sizeof(type);
+        if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl) != 0) return ASY_HANDLE_UNKNOWN;
+        memset(&ss, 0, sizeof(ss));
+        if (getsockname(fd, (struct sockaddr *)&ss, &len) != 0) return ASY_HANDLE_UNKNOWN;
+        if (ss.ss_family == AF_UNIX) return ASY_HANDLE_PIPE;
+        if (type == SOCK_STREAM) return ASY_HANDLE_TCP;
+        if (type == SOCK_DGRAM) return ASY_HANDLE_UDP;
+    }
+    return ASY_HANDLE_UNKNOWN;
+}
+
+#line 1 "asyncrt_impl/net/udp.c"
+/* UDP: recvmsg / sendmsg ops on a datagram socket. */
+
+/* BSDs take an unsigned char for the IPv4 multicast options. */
+#if ASYNCRT_OS_BSD
+#define ASY__MCAST_CHAR 1
+#else
+#define ASY__MCAST_CHAR 0
+#endif
+
+ASYNCRT_API int asy_udp_init_at(asy_loop_t *loop, asy_udp_t *udp, const char *file, int line) {
+    if (!loop || !udp) return ASY_EINVAL;
+    asy__handle_init(loop, (asy_handle_t *)udp, ASY_HANDLE_UDP, file, line);
+    asy__opfd_init(&udp->fd_, -1, 0);
+    memset(&udp->rop_, 0, sizeof(udp->rop_));
+    udp->alloc_cb_ = NULL;
+    udp->recv_cb_ = NULL;
+    udp->send_queue_size_ = 0;
+    udp->send_queue_count_ = 0;
+    memset(&udp->from_, 0, sizeof(udp->from_));
+    return 0;
+}
+
+static int asy__udp_ok(const asy_udp_t *u) {
+    return u && u->type == ASY_HANDLE_UDP && !(u->flags_ & (ASY__H_CLOSING | ASY__H_CLOSED));
+}
+
+static int asy__udp_ensure_fd(asy_udp_t *udp, int domain) {
+    int fd;
+    if (udp->fd_.io.fd >= 0) return 0;
+    fd = asy__socket_fd(domain, SOCK_DGRAM);
+    if (fd < 0) return fd;
+    asy__opfd_init(&udp->fd_, fd, ASY__FD_SOCKET);
+    return 0;
+}
+
+static void asy__udp_update_active(asy_udp_t *u) {
+    if (u->flags_ & (ASY__H_CLOSING | ASY__H_CLOSED)) return;
+    if ((u->flags_ & ASY__S_READING) || asy__opfd_busy(&u->fd_))
+        asy__handle_start((asy_handle_t *)u);
+    else
+        asy__handle_stop((asy_handle_t *)u);
+}
+
+static int asy__udp_domain(const asy_addr_t *a) {
+    int f = asy_addr_family(a);
+    return f == 4 ? AF_INET : f == 6 ? AF_INET6 : -1;
+}
+
+ASYNCRT_API int asy_udp_open(asy_udp_t *udp, int fd) {
+    int r;
+    if (!asy__udp_ok(udp) || fd < 0) return ASY_EINVAL;
+    if (udp->fd_.io.fd >= 0) return ASY_EBUSY;
+    if ((r = asy__set_nonblock_cloexec(fd)) != 0) return r;
+    asy__opfd_init(&udp->fd_, fd, ASY__FD_SOCKET | ASY__FD_SHARED);
+    return 0;
+}
+
+ASYNCRT_API int asy_udp_bind(asy_udp_t *udp, const asy_addr_t *addr, unsigned flags) {
+    int domain, r, fd, on = 1;
+    if (!asy__udp_ok(udp) || !addr || (flags & ~(unsigned)(ASY_UDP_IPV6ONLY | ASY_UDP_REUSEADDR)))
+        return ASY_EINVAL;
+    domain = asy__udp_domain(addr);
+    if (domain < 0) return ASY_EAFNOSUPPORT;
+    if ((flags & ASY_UDP_IPV6ONLY) && domain != AF_INET6) return ASY_EINVAL;
+    if ((r = asy__udp_ensure_fd(udp, domain)) != 0) return r;
+    fd = udp->fd_.io.fd;
+    if (flags & ASY_UDP_REUSEADDR) {
+        if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) != 0) return asy__errno();
+#if defined(SO_REUSEPORT) && ASYNCRT_OS_BSD
+        /* BSD needs SO_REUSEPORT for several sockets on one UDP port */
+        if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on)) != 0) return asy__errno();
+#endif
+    }
+    if (domain == AF_INET6) {
+        int v6only = (flags & ASY_UDP_IPV6ONLY) ? 1 : 0;
+        if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof(v6only)) != 0)
+            return asy__errno();
+    }
+    if (bind(fd, (const struct sockaddr *)(const void *)addr, (socklen_t)asy_addr_len(addr)) != 0)
+        return asy__errno();
+    return 0;
+}
+
+ASYNCRT_API int asy_udp_connect(asy_udp_t *udp, const asy_addr_t *addr) {
+    int r;
+    if (!asy__udp_ok(udp)) return ASY_EINVAL;
+    if (!addr) {
+        struct sockaddr sa;
+        if (!(udp->flags_ & ASY__S_CONNECTED)) return ASY_ENOTCONN;
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_family = AF_UNSPEC;
+        /* some systems report EAFNOSUPPORT while disconnecting fine */
+        if (connect(udp->fd_.io.fd, &sa, sizeof(sa)) != 0 && errno != EAFNOSUPPORT)
+            return asy__errno();
+        udp->flags_ &= ~(unsigned)ASY__S_CONNECTED;
+        return 0;
+    }
+    if (asy__udp_domain(addr) < 0) return ASY_EAFNOSUPPORT;
+    if (udp->flags_ & ASY__S_CONNECTED) return ASY_EISCONN;
+    if ((r = asy__udp_ensure_fd(udp, asy__udp_domain(addr))) != 0) return r;
+    if (connect(udp->fd_.io.fd, (const struct sockaddr *)(const void *)addr,
+                (socklen_t)asy_addr_len(addr)) != 0)
+        return asy__errno();
+    udp->flags_ |= ASY__S_CONNECTED;
+    return 0;
+}
+
+static void asy__udp_send_done(asy__op *op) {
+    asy_udp_send_t *req = ASY_CONTAINER_OF(op, asy_udp_send_t, op_);
+    asy_udp_t *u = req->handle;
+    u->send_queue_size_ -= req->size_;
+    u->send_queue_count_--;
+    if (req->bufs_ != req->bufsml_) asy__free(req->bufs_);
+    req->bufs_ = NULL;
+    if (req->cb_) req->cb_(req, op->result < 0 ? (int)op->result : 0);
+    asy__udp_update_active(u);
+}
+
+/* Checks the destination against the connected state; 0 or a code. */
+static int asy__udp_dest(asy_udp_t *udp, const asy_addr_t *addr) {
+    if (addr) {
+        int domain = asy__udp_domain(addr);
+        if (domain < 0) return ASY_EAFNOSUPPORT;
+        if (udp->flags_ & ASY__S_CONNECTED) return ASY_EISCONN;
+        return asy__udp_ensure_fd(udp, domain);
+    }
+    return (udp->flags_ & ASY__S_CONNECTED) ? 0 : ASY_EDESTADDRREQ;
+}
+
+ASYNCRT_API int asy_udp_send(asy_udp_send_t *req, asy_udp_t *udp, const asy_iov_t *bufs,
+                             unsigned nbufs, const asy_addr_t *addr, asy_udp_send_cb cb) {
+    size_t total;
+    int r;
+    if (!req || !asy__udp_ok(udp) || (!bufs && nbufs)) return ASY_EINVAL;
+    if ((r = asy__udp_dest(udp, addr)) != 0) return r;
+    memset(&req->op_, 0, sizeof(req->op_));
+    req->bufs_ = asy__iov_copy(req->bufsml_, bufs, nbufs, &total);
+    if (!req->bufs_) return ASY_ENOMEM;
+    req->handle = udp;
+    req->cb_ = cb;
+    req->size_ = 0;
+    req->op_.kind = ASY__OP_SENDMSG;
+    req->op_.cb = asy__udp_send_done;
+    req->op_.u.wv.iov = req->bufs_;
+    req->op_.u.wv.n = nbufs;
+    if (addr) {
+        req->addr_ = *addr;
+        req->op_.u.wv.addr = &req->addr_;
+        req->op_.aux = (unsigned)asy_addr_len(addr);
+    }
+    r = asy__op_submit(udp->loop, &udp->fd_, &req->op_);
+    if (r) {
+        if (req->bufs_ != req->bufsml_) asy__free(req->bufs_);
+        req->bufs_ = NULL;
+        return r;
+    }
+    if (req->op_.state_ == ASY__OPS_QUEUED) req->size_ = total;
+    udp->send_queue_size_ += req->size_;
+    udp->send_queue_count_++;
+    asy__udp_update_active(udp);
+    return 0;
+}
+
+ASYNCRT_API ptrdiff_t asy_udp_try_send(asy_udp_t *udp, const asy_iov_t *bufs, unsigned nbufs,
+                                       const asy_addr_t *addr) {
+    int r;
+    if (!asy__udp_ok(udp) || (!bufs && nbufs)) return ASY_EINVAL;
+    if ((r = asy__udp_dest(udp, addr)) != 0) return r;
+    return asy__opfd_try_write(&udp->fd_, bufs, nbufs, addr,
+                               addr ? (unsigned)asy_addr_len(addr) : 0);
+}
+
+static void asy__udp_alloc(asy__op *op, size_t suggested) {
+    asy_udp_t *u = ASY_CONTAINER_OF(op, asy_udp_t, rop_);
+    asy_iov_t b;
+    b.base = NULL;
+    b.len = 0;
+    u->alloc_cb_((asy_handle_t *)u, suggested, &b);
+    asy__after_cb(u->loop);
+    op->u.rw.base = b.base;
+    op->u.rw.len = b.base ? b.len : 0;
+}
+
+static void asy__udp_arm(asy_udp_t *u) {
+    asy__op *op = &u->rop_;
+    op->kind = ASY__OP_RECVMSG;
+    if (op->flags & ASY__OPF_LOOPBUF) {
+        op->u.rw.base = NULL;
+        op->u.rw.len = 0;
+    }
+    op->flags = (unsigned short)(u->alloc_cb_ ? 0 : ASY__OPF_LOOPBUF);
+    op->u.rw.alloc = u->alloc_cb_ ? asy__udp_alloc : NULL;
+    op->u.rw.addr = &u->from_;
+}
+
+static void asy__udp_recv_done(asy__op *op) {
+    asy_udp_t *u = ASY_CONTAINER_OF(op, asy_udp_t, rop_);
+    ptrdiff_t n = op->result;
+    int loopbuf = (op->flags & ASY__OPF_LOOPBUF) != 0;
+    asy_iov_t b;
+    b.base = op->u.rw.base;
+    b.len = loopbuf ? (n > 0 ? (size_t)n : 0) : op->u.rw.len;
+    op->u.rw.base = NULL;
+    op->u.rw.len = 0;
+    if (n == ASY_ECANCELED) {
+        if (b.base && !loopbuf) u->recv_cb_(u, 0, &b, NULL, 0);
+    } else if (n < 0) {
+        u->recv_cb_(u, n, &b, NULL, 0);
+    } else {
+        unsigned fl = (op->aux & MSG_TRUNC) ? ASY_UDP_PARTIAL : 0;
+        u->recv_cb_(u, n, &b, &u->from_, fl);
+    }
+    if ((u->flags_ & ASY__S_READING) && !(u->flags_ & (ASY__H_CLOSING | ASY__H_CLOSED)) &&
+        op->state_ == ASY__OPS_IDLE) {
+        int r;
+        asy__udp_arm(u);
+        r = asy__op_submit(u->loop, &u->fd_, op);
+        if (r) {
+            u->flags_ &= ~(unsigned)ASY__S_READING;
+            b.base = NULL;
+            b.len = 0;
+            u->recv_cb_(u, r, &b, NULL, 0);
+        }
+    }
+    asy__udp_update_active(u);
+}
+
+ASYNCRT_API int asy_udp_recv_start(asy_udp_t *udp, asy_alloc_cb alloc_cb,
+                                   asy_udp_recv_cb recv_cb) {
+    int r;
+    if (!asy__udp_ok(udp) || !recv_cb) return ASY_EINVAL;
+    /* like Node: receiving needs an address, so bind first (or send) */
+    if (udp->fd_.io.fd < 0) return ASY_EBADF;
+    udp->recv_cb_ = recv_cb;
+    if (udp->flags_ & ASY__S_READING) {
+        if (udp->rop_.state_ != ASY__OPS_DONE &&
+            (!udp->rop_.u.rw.base || (udp->rop_.flags & ASY__OPF_LOOPBUF))) {
+            udp->alloc_cb_ = alloc_cb;
+            asy__udp_arm(udp);
+        }
+        return 0;
+    }
+    udp->alloc_cb_ = alloc_cb;
+    udp->flags_ |= ASY__S_READING;
+    if (udp->rop_.state_ == ASY__OPS_IDLE) {
+        udp->rop_.cb = asy__udp_recv_done;
+        udp->rop_.u.rw.base = NULL;
+        asy__udp_arm(udp);
+        r = asy__op_submit(udp->loop, &udp->fd_, &udp->rop_);
+        if (r) {
+            udp->flags_ &= ~(unsigned)ASY__S_READING;
+            return r;
+        }
+    }
+    asy__udp_update_active(udp);
+    return 0;
+}
+
+ASYNCRT_API int asy_udp_recv_stop(asy_udp_t *udp) {
+    if (!udp || udp->type != ASY_HANDLE_UDP) return ASY_EINVAL;
+    if (!(udp->flags_ & ASY__S_READING)) return 0;
+    udp->flags_ &= ~(unsigned)ASY__S_READING;
+    asy__op_cancel(udp->loop, &udp->rop_);
+    asy__udp_update_active(udp);
+    return 0;
+}
+
+ASY__INTERNAL void asy__udp_close(asy_udp_t *udp) {
+    int fd = udp->fd_.io.fd;
+    udp->flags_ &= ~(unsigned)ASY__S_READING;
+    asy__opfd_close(udp->loop, &udp->fd_);
+    if (fd >= 0) close(fd);
+}
+
+static int asy__udp_name(const asy_udp_t *udp, asy_addr_t *addr, int peer) {
+    socklen_t len = sizeof(*addr);
+    if (!udp || udp->type != ASY_HANDLE_UDP || !addr) return ASY_EINVAL;
+    if (udp->fd_.io.fd < 0) return ASY_EBADF;
+    memset(addr, 0, sizeof(*addr));
+    if ((peer ? getpeername(udp->fd_.io.fd, (struct sockaddr *)(void *)addr, &len)
+              : getsockname(udp->fd_.io.fd, (struct sockaddr *)(void *)addr, &len)) != 0)
+        return asy__errno();
+    return 0;
+}
+
+ASYNCRT_API int asy_udp_getsockname(const asy_udp_t *udp, asy_addr_t *addr) {
+    return asy__udp_name(udp, addr, 0);
+}
+
+ASYNCRT_API int asy_udp_getpeername(const asy_udp_t *udp, asy_addr_t *addr) {
+    return asy__udp_name(udp, addr, 1);
+}
+
+/* The socket's family; a negative code when it has no fd. */
+static int asy__udp_family(const asy_udp_t *udp) {
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof(ss);
+    if (!udp || udp->fd_.io.fd < 0) return ASY_EBADF;
+    memset(&ss, 0, sizeof(ss));
+    if (getsockname(udp->fd_.io.fd, (struct sockaddr *)&ss, &len) != 0) return asy__errno();
+    return ss.ss_family;
+}
+
+/* The sockaddr_in6 inside an IPv6 asy_addr_t (copied: no type punning). */
+static struct sockaddr_in6 asy__sin6(const asy_addr_t *a) {
+    struct sockaddr_in6 s;
+    memcpy(&s, a, sizeof(s));
+    return s;
+}
+
+static int asy__udp_setopt(asy_udp_t *udp, int level4, int opt4, int level6, int opt6,
+                           int value, int as_char) {
+    int fam = asy__udp_family(udp);
+    unsigned char c = (unsigned char)value;
+    int r;
+    if (fam < 0) return fam;
+    if (fam == AF_INET6)
+        r = setsockopt(udp->fd_.io.fd, level6, opt6, &value, sizeof(value));
+    else if (as_char)
+        r = setsockopt(udp->fd_.io.fd, level4, opt4, &c, sizeof(c));
+    else
+        r = setsockopt(udp->fd_.io.fd, level4, opt4, &value, sizeof(value));
+    return r == 0 ? 0 : asy__errno();
+}
+
+ASYNCRT_API int asy_udp_set_broadcast(asy_udp_t *udp, int on) {
+    int v = on ? 1 : 0;
+    if (!asy__udp_ok(udp)) return ASY_EINVAL;
+    if (udp->fd_.io.fd < 0) return ASY_EBADF;
+    return setsockopt(udp->fd_.io.fd, SOL_SOCKET, SO_BROADCAST, &v, sizeof(v)) == 0
+               ? 0
+               : asy__errno();
+}
+
+ASYNCRT_API int asy_udp_set_ttl(asy_udp_t *udp, int ttl) {
+    if (!asy__udp_ok(udp) || ttl < 1 || ttl > 255) return ASY_EINVAL;
+    return asy__udp_setopt(udp, IPPROTO_IP, IP_TTL, IPPROTO_IPV6, IPV6_UNICAST_HOPS, ttl, 0);
+}
+
+ASYNCRT_API int asy_udp_set_multicast_ttl(asy_udp_t *udp, int ttl) {
+    if (!asy__udp_ok(udp) || ttl < 0 || ttl > 255) return ASY_EINVAL;
+    return asy__udp_setopt(udp, IPPROTO_IP, IP_MULTICAST_TTL, IPPROTO_IPV6,
+                           IPV6_MULTICAST_HOPS, ttl, ASY__MCAST_CHAR);
+}
+
+ASYNCRT_API int asy_udp_set_multicast_loop(asy_udp_t *udp, int on) {
+    if (!asy__udp_ok(udp)) return ASY_EINVAL;
+    return asy__udp_setopt(udp, IPPROTO_IP, IP_MULTICAST_LOOP, IPPROTO_IPV6,
+                           IPV6_MULTICAST_LOOP, on ? 1 : 0, ASY__MCAST_CHAR);
+}
+
+ASYNCRT_API int asy_udp_set_multicast_interface(asy_udp_t *udp, const char *iface) {
+    int fam;
+    if (!asy__udp_ok(udp)) return ASY_EINVAL;
+    fam = asy__udp_family(udp);
+    if (fam < 0) return fam;
+    if (fam == AF_INET6) {
+        unsigned idx = 0;
+        asy_addr_t a;
+        if (iface && asy_ip6_addr(iface, 0, &a) != 0) return ASY_EINVAL;
+        if (iface) idx = asy__sin6(&a).sin6_scope_id;
+        return setsockopt(udp->fd_.io.fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &idx, sizeof(idx)) == 0
+                   ? 0
+                   : asy__errno();
+    } else {
+        struct in_addr in;
+        in.s_addr = htonl(INADDR_ANY);
+        if (iface && inet_pton(AF_INET, iface, &in) != 1) return ASY_EINVAL;
+        return setsockopt(udp->fd_.io.fd, IPPROTO_IP, IP_MULTICAST_IF, &in, sizeof(in)) == 0
+                   ? 0
+                   : asy__errno();
+    }
+}
+
+ASYNCRT_API int asy_udp_set_membership(asy_udp_t *udp, const char *group, const char *iface,
+                                       asy_membership membership) {
+    int r;
+    if (!asy__udp_ok(udp) || !group ||
+        (membership != ASY_JOIN_GROUP && membership != ASY_LEAVE_GROUP))
+        return ASY_EINVAL;
+    if (strchr(group, ':')) {
+        struct ipv6_mreq m;
+        asy_addr_t a;
+        if ((r = asy_ip6_addr(group, 0, &a)) != 0) return r;
+        if ((r = asy__udp_ensure_fd(udp, AF_INET6)) != 0) return r;
+        memset(&m, 0, sizeof(m));
+        m.ipv6mr_multiaddr = asy__sin6(&a).sin6_addr;
+        if (iface) {
+            asy_addr_t ia;
+            if (asy_ip6_addr(iface, 0, &ia) != 0) return ASY_EINVAL;
+            m.ipv6mr_interface = asy__sin6(&ia).sin6_scope_id;
+        }
+        r = setsockopt(udp->fd_.io.fd, IPPROTO_IPV6,
+                       membership == ASY_JOIN_GROUP ? IPV6_JOIN_GROUP : IPV6_LEAVE_GROUP, &m,
+                       sizeof(m));
+    } else {
+        struct ip_mreq m;
+        memset(&m, 0, sizeof(m));
+        if (inet_pton(AF_INET, group, &m.imr_multiaddr) != 1) return ASY_EINVAL;
+        m.imr_interface.s_addr = htonl(INADDR_ANY);
+        if (iface && inet_pton(AF_INET, iface, &m.imr_interface) != 1) return ASY_EINVAL;
+        if ((r = asy__udp_ensure_fd(udp, AF_INET)) != 0) return r;
+        r = setsockopt(udp->fd_.io.fd, IPPROTO_IP,
+                       membership == ASY_JOIN_GROUP ? IP_ADD_MEMBERSHIP : IP_DROP_MEMBERSHIP, &m,
+                       sizeof(m));
+    }
+    return r == 0 ? 0 : asy__errno();
+}
+
+ASYNCRT_API size_t asy_udp_send_queue_size(const asy_udp_t *udp) {
+    return udp ? udp->send_queue_size_ : 0;
+}
+
+ASYNCRT_API size_t asy_udp_send_queue_count(const asy_udp_t *udp) {
+    return udp ? udp->send_queue_count_ : 0;
+}
+
+#line 1 "asyncrt_impl/net/socket.c"
+/* net.Socket: the stream layer's implementer vtable over a stream handle.
+ *
+ *   _read     starts reading the handle; each chunk is pushed (a copy out
+ *             of the loop's read buffer); a full readable buffer stops the
+ *             handle until the next _read: backpressure reaches the peer.
+ *   _write    one asy_sock_write; _writev one vectored write of them all.
+ *   _final    shutdown(SHUT_WR) after the queued writes.
+ *   _destroy  closes the handle; destroy_done from its close callback. */
+
+enum {
+    ASY__SK_HANDLE = 1,     /* h holds an initialised handle */
+    ASY__SK_READING = 2,    /* the handle reads for the stream */
+    ASY__SK_WANT_READ = 4,  /* _read came before the handle existed */
+    ASY__SK_RESET = 8
+};
+
+static asy_sock_t *asy__sk_handle(asy_socket_t *k) { return &k->h.sock; }
+
+static asy_socket_t *asy__sk_of(asy_stream_t *s) { return (asy_socket_t *)s->impl_data; }
+
+static void asy__sk_on_read(asy_sock_t *h, ptrdiff_t n, const asy_iov_t *buf) {
+    asy_socket_t *k = ASY_CONTAINER_OF(h, asy_socket_t, h.sock);
+    if (n > 0) {
+        int r;
+        k->bytes_read_ += (uint64_t)n;
+        r = asy_stream_push_bytes(&k->stream, buf->base, (size_t)n);
+        if (r == 0 && (k->state_ & ASY__SK_READING)) {
+            /* the readable buffer is full: stop until _read asks again */
+            k->state_ &= ~(unsigned)ASY__SK_READING;
+            asy_sock_read_stop(h);
+        } else if (r < 0 && r != ASY_EPUSH_AFTER_EOF) {
+            asy_stream_destroy(&k->stream, r);
+        }
+        return;
+    }
+    k->state_ &= ~(unsigned)ASY__SK_READING;
+    if (n == ASY_EOF) {
+        /* then read(0), as Node's onStreamRead does: with nothing
+         * buffered, 'end' comes even if nobody consumes the data */
+        asy_stream_push_end(&k->stream);
+        asy_stream_read(&k->stream, 0, NULL);
+    }
+    else if (n < 0)
+        asy_stream_destroy(&k->stream, (int)n);
+}
+
+static void asy__sk_start_reading(asy_socket_t *k) {
+    int r;
+    if (k->state_ & ASY__SK_READING) return;
+    if (!(k->state_ & ASY__SK_HANDLE)) {
+        k->state_ |= ASY__SK_WANT_READ;
+        return;
+    }
+    r = asy_sock_read_start(asy__sk_handle(k), NULL, asy__sk_on_read);
+    if (r == 0)
+        k->state_ |= ASY__SK_READING;
+    else
+        asy_stream_destroy(&k->stream, r);
+}
+
+static void asy__sk_read(asy_stream_t *s, size_t size) {
+    (void)size;
+    asy__sk_start_reading(asy__sk_of(s));
+}
+
+static void asy__sk_written(asy_write_t *req, int status) {
+    asy_socket_t *k = (asy_socket_t *)req->data;
+    asy_stream_write_done(&k->stream, status);
+}
+
+static void asy__sk_writev_impl(asy_socket_t *k, const asy_iov_t *iov, unsigned n, size_t total) {
+    int r;
+    if (!(k->state_ & ASY__SK_HANDLE)) {
+        asy_stream_write_done(&k->stream, ASY_ENOTCONN);
+        return;
+    }
+    k->wreq_.data = k;
+    r = asy_sock_write(&k->wreq_, asy__sk_handle(k), iov, n, asy__sk_written);
+    if (r != 0) {
+        asy_stream_write_done(&k->stream, r);
+        return;
+    }
+    k->bytes_written_ += total;
+}
+
+static void asy__sk_write(asy_stream_t *s, const asy_buf_t *chunk) {
+    asy_iov_t v;
+    v.base = (char *)chunk->data;
+    v.len = chunk->len;
+    asy__sk_writev_impl(asy__sk_of(s), &v, 1, chunk->len);
+}
+
+static void asy__sk_writev(asy_stream_t *s, const asy_buf_t *chunks, size_t n) {
+    asy_socket_t *k = asy__sk_of(s);
+    size_t i, total = 0;
+    if (n > k->wv_cap_) {
+        asy_iov_t *nv = (asy_iov_t *)asy__realloc(k->wv_, n * sizeof(asy_iov_t));
+        if (!nv) {
+            asy_stream_write_done(s, ASY_ENOMEM);
+            return;
+        }
+        k->wv_ = nv;
+        k->wv_cap_ = n;
+    }
+    for (i = 0; i < n; i++) {
+        k->wv_[i].base = (char *)chunks[i].data;
+        k->wv_[i].len = chunks[i].len;
+        total += chunks[i].len;
+    }
+    /* asy_sock_write copies the list: wv_ is reused at once */
+    asy__sk_writev_impl(k, k->wv_, (unsigned)n, total);
+}
+
+static void asy__sk_shutdown_done(asy_shutdown_t *req, int status) {
+    asy_socket_t *k = (asy_socket_t *)req->data;
+    /* the peer already gone is not the writer's failure: nothing was lost */
+    if (status == ASY_ENOTCONN) status = 0;
+    asy_stream_final_done(&k->stream, status);
+}
+
+static void asy__sk_final(asy_stream_t *s) {
+    asy_socket_t *k = asy__sk_of(s);
+    int r;
+    if (!(k->state_ & ASY__SK_HANDLE)) {
+        asy_stream_final_done(s, 0);
+        return;
+    }
+    k->sreq_.data = k;
+    r = asy_sock_shutdown(&k->sreq_, asy__sk_handle(k), asy__sk_shutdown_done);
+    if (r != 0) asy_stream_final_done(s, r == ASY_EALREADY ? 0 : r);
+}
+
+static void asy__sk_handle_closed(asy_handle_t *h) {
+    asy_socket_t *k = ASY_CONTAINER_OF(h, asy_socket_t, h.sock);
+    k->state_ &= ~(unsigned)(ASY__SK_HANDLE | ASY__SK_READING);
+    asy_stream_destroy_done(&k->stream, k->destroy_err_);
+}
+
+static void asy__sk_destroy(asy_stream_t *s, int err) {
+    asy_socket_t *k = asy__sk_of(s);
+    asy__free(k->wv_);
+    k->wv_ = NULL;
+    k->wv_cap_ = 0;
+    k->destroy_err_ = err;
+    if (!(k->state_ & ASY__SK_HANDLE)) {
+        asy_stream_destroy_done(s, err);
+        return;
+    }
+    if ((k->state_ & ASY__SK_RESET) && k->h.sock.type == ASY_HANDLE_TCP)
+        asy_tcp_close_reset(&k->h.tcp, asy__sk_handle_closed);
+    else
+        asy_close((asy_handle_t *)&k->h.sock, asy__sk_handle_closed);
+}
+
+static const asy_stream_impl asy__socket_impl = {
+    NULL,              /* construct */
+    asy__sk_read,      /* read */
+    asy__sk_write,     /* write */
+    asy__sk_writev,    /* writev */
+    asy__sk_final,     /* final */
+    asy__sk_destroy,   /* destroy */
+    NULL,              /* transform */
+    NULL               /* flush */
+};
+
+ASYNCRT_API int asy_socket_init(asy_loop_t *loop, asy_socket_t *sock, const asy_socket_opts *opts) {
+    asy_stream_opts so;
+    int r;
+    if (!loop || !sock) return ASY_EINVAL;
+    memset(sock, 0, sizeof(*sock));
+    if (opts) sock->opts_ = *opts;
+    memset(&so, 0, sizeof(so));
+    so.high_water_mark = sock->opts_.high_water_mark;
+    so.no_half_open = !sock->opts_.allow_half_open;
+    r = asy_duplex_init(loop, &sock->stream, &asy__socket_impl, &so);
+    if (r) return r;
+    sock->stream.impl_data = sock;
+    return 0;
+}
+
+/* The handle exists: apply the options and any read asked for before. */
+static void asy__sk_handle_ready(asy_socket_t *k) {
+    k->state_ |= ASY__SK_HANDLE;
+    k->h.sock.data = k;
+    if (k->state_ & ASY__SK_WANT_READ) {
+        k->state_ &= ~(unsigned)ASY__SK_WANT_READ;
+        asy__sk_start_reading(k);
+    }
+    /* read(0), as net.Socket does once it has a handle: data fills the
+     * buffer up to the high-water mark, and the peer's end is seen even
+     * by nobody listening, so the socket can finish and close */
+    asy_stream_read(&k->stream, 0, NULL);
+}
+
+static void asy__sk_tcp_options(asy_socket_t *k) {
+    if (k->h.sock.type != ASY_HANDLE_TCP) return;
+    if (k->opts_.no_delay) asy_tcp_nodelay(&k->h.tcp, 1);
+    if (k->opts_.keep_alive) asy_tcp_keepalive(&k->h.tcp, 1, k->opts_.keep_alive_delay_s);
+}
+
+static int asy__sk_usable(const asy_socket_t *k) {
+    return k && k->stream.impl_ == &asy__socket_impl && !(k->state_ & ASY__SK_HANDLE) &&
+           !asy_stream_is_destroyed(&k->stream);
+}
+
+static void asy__sk_connected(asy_connect_t *req, int status) {
+    asy_socket_t *k = (asy_socket_t *)req->data;
+    if (status == 0) asy__sk_tcp_options(k);
+    if (k->connect_cb_) {
+        k->connect_cb_(k, status);
+        asy__after_cb(k->stream.loop);
+    }
+    if (status != 0) asy_stream_destroy(&k->stream, status);
+}
+
+/* A connect that failed after the handle was made (no fd left, say) is
+ * reported like one refused by the peer: from the next tick, through the
+ * callback and the stream's error, as Node does. */
+static void asy__sk_connect_failed_tick(void *arg) {
+    asy_socket_t *k = (asy_socket_t *)arg;
+    asy__sk_connected(&k->creq_, k->destroy_err_);
+}
+
+static int asy__sk_connect_started(asy_socket_t *k, int r) {
+    asy__sk_handle_ready(k);
+    if (r == 0) return 0;
+    k->destroy_err_ = r;
+    if (asy_next_tick(k->stream.loop, asy__sk_connect_failed_tick, k) != 0)
+        asy_stream_destroy(&k->stream, r);
+    return 0;
+}
+
+ASYNCRT_API int asy_socket_connect(asy_socket_t *sock, const char *ip, int port,
+                                   asy_socket_connect_cb cb) {
+    asy_addr_t a;
+    int r;
+    if (!asy__sk_usable(sock)) return ASY_EINVAL;
+    if ((r = asy_ip_addr(ip, port, &a)) != 0) return r;
+    if ((r = asy_tcp_init(sock->stream.loop, &sock->h.tcp)) != 0) return r;
+    sock->creq_.data = sock;
+    sock->connect_cb_ = cb;
+    r = asy_tcp_connect_timeout(&sock->creq_, &sock->h.tcp, &a, sock->opts_.connect_timeout_ms,
+                                asy__sk_connected);
+    return asy__sk_connect_started(sock, r);
+}
+
+ASYNCRT_API int asy_socket_connect_path(asy_socket_t *sock, const char *path,
+                                        asy_socket_connect_cb cb) {
+    int r;
+    if (!asy__sk_usable(sock) || !path) return ASY_EINVAL;
+    if ((r = asy_pipe_init(sock->stream.loop, &sock->h.pipe)) != 0) return r;
+    sock->creq_.data = sock;
+    sock->connect_cb_ = cb;
+    r = asy_pipe_connect(&sock->creq_, &sock->h.pipe, path, asy__sk_connected);
+    return asy__sk_connect_started(sock, r);
+}
+
+ASYNCRT_API int asy_socket_open(asy_socket_t *sock, int fd) {
+    asy_loop_t *loop;
+    int r;
+    if (!asy__sk_usable(sock)) return ASY_EINVAL;
+    loop = sock->stream.loop;
+    if (fcntl(fd, F_GETFL) < 0) return asy__errno();
+    switch (asy_guess_handle(fd)) {
+        case ASY_HANDLE_TTY:
+            r = asy_tty_init(loop, &sock->h.tty, fd);
+            break;
+        case ASY_HANDLE_PIPE:
+            if ((r = asy_pipe_init(loop, &sock->h.pipe)) == 0 &&
+                (r = asy_pipe_open(&sock->h.pipe, fd)) != 0)
+                asy_close((asy_handle_t *)&sock->h.pipe, NULL);
+            break;
+        case ASY_HANDLE_TCP:
+            if ((r = asy_tcp_init(loop, &sock->h.tcp)) == 0 &&
+                (r = asy_tcp_open(&sock->h.tcp, fd)) != 0)
+                asy_close((asy_handle_t *)&sock->h.tcp, NULL);
+            break;
+        default:
+            return ASY_EINVAL;
+    }
+    if (r) return r;
+    asy__sk_tcp_options(sock);
+    asy__sk_handle_ready(sock);
+    return 0;
+}
+
+ASYNCRT_API int asy_socket_reset_and_destroy(asy_socket_t *sock) {
+    if (!sock || sock->stream.impl_ != &asy__socket_impl) return ASY_EINVAL;
+    if (!(sock->state_ & ASY__SK_HANDLE) || sock->h.sock.type != ASY_HANDLE_TCP) return ASY_EINVAL;
+    sock->state_ |= ASY__SK_RESET;
+    return asy_stream_destroy(&sock->stream, 0);
+}
+
+ASYNCRT_API uint64_t asy_socket_bytes_read(const asy_socket_t *sock) {
+    return sock ? sock->bytes_read_ : 0;
+}
+
+ASYNCRT_API uint64_t asy_socket_bytes_written(const asy_socket_t *sock) {
+    return sock ? sock->bytes_written_ : 0;
+}
+
+/* ---- net.Server ----------------------------------------------------------- */
+
+static void asy__server_on_connection(asy_sock_t *h, int status) {
+    asy_server_t *srv = ASY_CONTAINER_OF(h, asy_server_t, h.sock);
+    srv->cb_(srv, status);
+}
+
+ASYNCRT_API int asy_server_listen(asy_loop_t *loop, asy_server_t *server, const char *host,
+                                  int port, int backlog, unsigned flags,
+                                  asy_server_connection_cb cb) {
+    asy_addr_t a;
+    int r;
+    if (!loop || !server || !cb) return ASY_EINVAL;
+    r = asy_ip_addr(host ? host : "::", port, &a);
+    if (r) return r;
+    server->cb_ = cb;
+    if ((r = asy_tcp_init(loop, &server->h.tcp)) != 0) return r;
+    r = asy_tcp_bind(&server->h.tcp, &a, flags);
+    if (r == ASY_EAFNOSUPPORT && !host) {
+        /* no IPv6 here: every IPv4 interface then */
+        asy_close((asy_handle_t *)&server->h.tcp, NULL);
+        if ((r = asy_tcp_init(loop, &server->h.tcp)) != 0) return r;
+        asy_ip4_addr("0.0.0.0", port, &a);
+        r = asy_tcp_bind(&server->h.tcp, &a, flags & ~(unsigned)ASY_TCP_IPV6ONLY);
+    }
+    if (r == 0) r = asy_sock_listen(&server->h.sock, backlog, asy__server_on_connection);
+    if (r) asy_close((asy_handle_t *)&server->h.tcp, NULL);
+    return r;
+}
+
+ASYNCRT_API int asy_server_listen_path(asy_loop_t *loop, asy_server_t *server, const char *path,
+                                       int backlog, asy_server_connection_cb cb) {
+    int r;
+    if (!loop || !server || !cb || !path) return ASY_EINVAL;
+    server->cb_ = cb;
+    if ((r = asy_pipe_init(loop, &server->h.pipe)) != 0) return r;
+    r = asy_pipe_bind(&server->h.pipe, path);
+    if (r == 0) r = asy_sock_listen(&server->h.sock, backlog, asy__server_on_connection);
+    if (r) asy_close((asy_handle_t *)&server->h.pipe, NULL);
+    return r;
+}
+
+ASYNCRT_API int asy_server_accept(asy_server_t *server, asy_socket_t *sock) {
+    asy_loop_t *loop;
+    int r;
+    if (!server || !asy__sk_usable(sock) || !asy__is_stream_type(server->h.sock.type))
+        return ASY_EINVAL;
+    /* check first: once the handle is made, a failure would leave it to
+     * the close phase */
+    if (!(server->h.sock.flags_ & ASY__S_ACCEPT_READY)) return ASY_EAGAIN;
+    loop = sock->stream.loop;
+    if (server->h.sock.type == ASY_HANDLE_TCP)
+        r = asy_tcp_init(loop, &sock->h.tcp);
+    else
+        r = asy_pipe_init(loop, &sock->h.pipe);
+    if (r) return r;
+    r = asy_sock_accept(&server->h.sock, &sock->h.sock);
+    if (r) {
+        asy_close((asy_handle_t *)&sock->h.sock, NULL);
+        return r;
+    }
+    asy__sk_tcp_options(sock);
+    asy__sk_handle_ready(sock);
+    return 0;
+}
+
+ASYNCRT_API int asy_server_address(const asy_server_t *server, asy_addr_t *addr) {
+    if (!server || server->h.sock.type != ASY_HANDLE_TCP) return ASY_EINVAL;
+    return asy_tcp_getsockname(&server->h.tcp, addr);
+}
+
+ASYNCRT_API void asy_server_close(asy_server_t *server, asy_close_cb close_cb) {
+    if (server) asy_close((asy_handle_t *)&server->h.sock, close_cb);
 }
 
 #endif /* ASYNCRT_OS_POSIX */
@@ -16274,6 +19795,1903 @@ ASYNCRT_API int asy_os_network_interfaces(asy_os_interface_t **out, int *count_o
 }
 #endif
 
+#if ASYNCRT_OS_POSIX
+#line 1 "asyncrt_impl/process/process.internal.h"
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <grp.h>
+
+/* Per-loop state of the process layer (loop->layers_[ASY__LAYER_PROCESS]). */
+#define ASY__PROC_RBUF 65536
+
+struct asy__proc_loop {
+    asy_signal_t sigchld; /* internal: neither listed nor keeping the loop alive */
+    asy__queue live;      /* processes not reaped yet */
+    asy_pending_t scan_req;
+    int scan_queued;
+    char *rbuf; /* shared read buffer of every stdio pipe of the loop */
+};
+
+ASY__INTERNAL struct asy__proc_loop *asy__proc_loop_get(asy_loop_t *loop, int *err);
+ASY__INTERNAL void asy__proc_reaped(asy_process_t *p, int wstatus);
+ASY__INTERNAL void asy__proc_orphan(int pid);
+ASY__INTERNAL void asy__proc_update_active(asy_process_t *p);
+ASY__INTERNAL void asy__proc_maybe_close_event(asy_process_t *p);
+ASY__INTERNAL void asy__proc_pipes_free(asy_process_t *p);
+/* stdio_stream.c */
+ASY__INTERNAL int asy__cstream_notify(asy_process_t *p, struct asy__child_pipe *cp, int status);
+ASY__INTERNAL void asy__cstream_detach(struct asy__child_pipe *cp);
+ASY__INTERNAL void asy__ipc_init_handle(asy_ipc_t *ch, asy_loop_t *loop, const char *file,
+                                       int line);
+ASY__INTERNAL int asy__ipc_attach_fd(asy_ipc_t *ch, int fd);
+
+/* Everything the child needs, prepared by the parent before vfork so the
+ * child only makes system calls. */
+struct asy__spawn_plan {
+    char *const *argv;
+    char *const *envp;
+    char **paths; /* candidate paths to execve, NULL-terminated */
+    const char *cwd;
+    int nslots;
+    int src[ASY_PROCESS_MAX_STDIO + 1]; /* fd that becomes slot i in the child */
+    int detached, set_uid, set_gid;
+    unsigned uid, gid;
+    int err_fd; /* write end of the close-on-exec error pipe */
+};
+
+#line 1 "asyncrt_impl/process/reap.c"
+/* Reaping.  Each loop that has children watches SIGCHLD with an internal
+ * signal handle (the signal layer delivers every SIGCHLD to every loop
+ * that watches it) and, on a SIGCHLD, asks only its own children with
+ * waitpid(pid, WNOHANG): never waitpid(-1), which would steal the children
+ * of other loops or of other code in the process.  The scan runs once per
+ * loop iteration however many SIGCHLDs came in.
+ *
+ * A process handle closed before its child exited leaves the pid on a
+ * process-wide orphan list, swept by every loop's scan, so closing never
+ * leaves a zombie behind as long as some loop still watches children. */
+static pthread_mutex_t asy__orphan_mutex = PTHREAD_MUTEX_INITIALIZER;
+static int *asy__orphans;
+static int asy__norphans, asy__orphan_cap;
+
+ASY__INTERNAL void asy__proc_orphan(int pid) {
+    int status;
+    if (waitpid(pid, &status, WNOHANG) != 0) return; /* gone already (or not ours) */
+    pthread_mutex_lock(&asy__orphan_mutex);
+    if (asy__norphans == asy__orphan_cap) {
+        int ncap = asy__orphan_cap ? asy__orphan_cap * 2 : 16;
+        int *n = (int *)asy__realloc(asy__orphans, sizeof(int) * (size_t)ncap);
+        if (n) {
+            asy__orphans = n;
+            asy__orphan_cap = ncap;
+        }
+    }
+    if (asy__norphans < asy__orphan_cap) asy__orphans[asy__norphans++] = pid;
+    pthread_mutex_unlock(&asy__orphan_mutex);
+}
+
+static void asy__orphans_sweep(void) {
+    int i, status;
+    pthread_mutex_lock(&asy__orphan_mutex);
+    for (i = 0; i < asy__norphans;) {
+        pid_t r = waitpid(asy__orphans[i], &status, WNOHANG);
+        if (r == 0 || (r < 0 && errno == EINTR)) {
+            i++;
+            continue;
+        }
+        asy__orphans[i] = asy__orphans[--asy__norphans];
+    }
+    if (asy__norphans == 0) {
+        asy__free(asy__orphans);
+        asy__orphans = NULL;
+        asy__orphan_cap = 0;
+    }
+    pthread_mutex_unlock(&asy__orphan_mutex);
+}
+
+static void asy__proc_scan(void *arg) {
+    struct asy__proc_loop *pl = (struct asy__proc_loop *)arg;
+    asy__queue q;
+    pl->scan_queued = 0;
+    /* moved aside: exit callbacks may spawn or close anything */
+    asy__queue_init(&q);
+    asy__queue_move(&pl->live, &q);
+    while (!asy__queue_empty(&q)) {
+        asy_process_t *p = ASY_CONTAINER_OF(asy__queue_head(&q), asy_process_t, live_link_);
+        int status = 0;
+        pid_t r;
+        asy__queue_remove(&p->live_link_);
+        asy__queue_insert_tail(&pl->live, &p->live_link_);
+        do r = waitpid(p->pid, &status, WNOHANG);
+        while (r < 0 && errno == EINTR);
+        if (r == 0) continue;
+        asy__queue_remove(&p->live_link_);
+        /* ECHILD: someone else reaped it (waitpid(-1) elsewhere); it is
+         * gone all the same, and its status is lost. */
+        asy__proc_reaped(p, r < 0 ? -1 : status);
+    }
+    asy__orphans_sweep();
+}
+
+static void asy__proc_sigchld(asy_signal_t *h, int signum) {
+    struct asy__proc_loop *pl = (struct asy__proc_loop *)h->data;
+    (void)signum;
+    if (pl->scan_queued) return;
+    pl->scan_queued = 1;
+    asy_defer(h->loop, &pl->scan_req, asy__proc_scan, pl);
+}
+
+static void asy__proc_loop_close(asy_loop_t *loop, void *state) {
+    struct asy__proc_loop *pl = (struct asy__proc_loop *)state;
+    asy_signal_stop(&pl->sigchld);
+    asy__orphans_sweep();
+    asy__free(pl->rbuf);
+    asy__free(pl);
+    loop->layers_[ASY__LAYER_PROCESS].state = NULL;
+    loop->layers_[ASY__LAYER_PROCESS].close = NULL;
+}
+
+/* The loop's process state, created with the SIGCHLD watch on first use:
+ * the watch must exist before the first fork, or an early exit is missed. */
+ASY__INTERNAL struct asy__proc_loop *asy__proc_loop_get(asy_loop_t *loop, int *err) {
+    struct asy__proc_loop *pl = (struct asy__proc_loop *)loop->layers_[ASY__LAYER_PROCESS].state;
+    int r;
+    if (pl) return pl;
+    pl = ASY__NEW(struct asy__proc_loop);
+    if (!pl) {
+        *err = ASY_ENOMEM;
+        return NULL;
+    }
+    memset(pl, 0, sizeof(*pl));
+    pl->rbuf = (char *)asy__malloc(ASY__PROC_RBUF);
+    if (!pl->rbuf) {
+        asy__free(pl);
+        *err = ASY_ENOMEM;
+        return NULL;
+    }
+    asy__queue_init(&pl->live);
+    pl->sigchld.loop = loop;
+    pl->sigchld.type = ASY_HANDLE_SIGNAL;
+    pl->sigchld.flags_ = ASY__H_INTERNAL; /* unref'd: children keep the loop alive, not this */
+    pl->sigchld.data = pl;
+    asy__queue_init(&pl->sigchld.handle_link_);
+    asy__queue_init(&pl->sigchld.closing_link_);
+    asy__queue_init(&pl->sigchld.signal_link_);
+    r = asy_signal_start(&pl->sigchld, asy__proc_sigchld, SIGCHLD);
+    if (r) {
+        asy__free(pl->rbuf);
+        asy__free(pl);
+        *err = r;
+        return NULL;
+    }
+    loop->layers_[ASY__LAYER_PROCESS].state = pl;
+    loop->layers_[ASY__LAYER_PROCESS].close = asy__proc_loop_close;
+    return pl;
+}
+
+ASYNCRT_API int asy_kill(int pid, int signum) {
+    if (pid == 0 || signum < 0) return ASY_EINVAL;
+    if (kill((pid_t)pid, signum) != 0) return asy__errno();
+    return 0;
+}
+
+#line 1 "asyncrt_impl/process/spawn_child.c"
+/* The child side of a spawn, between vfork and exec.  It shares the
+ * parent's memory (vfork), so it only makes system calls on what the
+ * parent prepared, never allocates, and leaves by execve or _exit.  An
+ * error is written as an int to the close-on-exec pipe: the parent reads
+ * EOF when the exec succeeded. */
+static void asy__child_fail(const struct asy__spawn_plan *pl, int err) {
+    ssize_t r;
+    do r = write(pl->err_fd, &err, sizeof(err));
+    while (r < 0 && errno == EINTR);
+    _exit(127);
+}
+
+static void asy__child_run(const struct asy__spawn_plan *pl) {
+    int src[ASY_PROCESS_MAX_STDIO + 1];
+    int i, err, saw_eacces = 0;
+    sigset_t none;
+    if (pl->detached && setsid() < 0) asy__child_fail(pl, errno);
+    /* First lift every source fd that sits in the slot range (and is not
+     * already in place) above it, so no dup2 below clobbers a source
+     * another slot still needs. */
+    for (i = 0; i < pl->nslots; i++) {
+        src[i] = pl->src[i];
+        if (src[i] != i && src[i] >= 0 && src[i] < pl->nslots) {
+            src[i] = fcntl(src[i], F_DUPFD_CLOEXEC, pl->nslots);
+            if (src[i] < 0) asy__child_fail(pl, errno);
+        }
+    }
+    for (i = 0; i < pl->nslots; i++) {
+        if (src[i] == i) {
+            /* inherited as is: make sure it survives exec; a closed fd stays closed */
+            int fl = fcntl(i, F_GETFD);
+            if (fl >= 0 && (fl & FD_CLOEXEC)) fcntl(i, F_SETFD, fl & ~FD_CLOEXEC);
+        } else if (dup2(src[i], i) < 0) {
+            asy__child_fail(pl, errno);
+        }
+        /* a child end may have been made non-blocking by someone: the child
+         * expects ordinary blocking stdio */
+        if (src[i] != i) {
+            int fl = fcntl(i, F_GETFL);
+            if (fl >= 0 && (fl & O_NONBLOCK)) fcntl(i, F_SETFL, fl & ~O_NONBLOCK);
+        }
+    }
+    if (pl->cwd && chdir(pl->cwd) != 0) asy__child_fail(pl, errno);
+    if (pl->set_gid) {
+        if (setgroups(0, NULL) != 0 && errno != EPERM) asy__child_fail(pl, errno);
+        if (setgid((gid_t)pl->gid) != 0) asy__child_fail(pl, errno);
+    }
+    if (pl->set_uid && setuid((uid_t)pl->uid) != 0) asy__child_fail(pl, errno);
+    /* The parent blocked every signal around vfork so no handler of its
+     * can run on the shared memory here.  The child starts like libuv's:
+     * default dispositions (also for signals the parent ignores, such as
+     * SIGPIPE), empty mask. */
+    for (i = 1; i < NSIG; i++) {
+        struct sigaction sa;
+        if (i == SIGKILL || i == SIGSTOP) continue;
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_handler = SIG_DFL;
+        sigaction(i, &sa, NULL);
+    }
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    err = ENOENT;
+    for (i = 0; pl->paths[i]; i++) {
+        execve(pl->paths[i], pl->argv, pl->envp);
+        err = errno;
+        /* keep looking along PATH like execvp; EACCES wins if nothing runs */
+        if (err == EACCES)
+            saw_eacces = 1;
+        else if (err != ENOENT && err != ENOTDIR && err != ESTALE && err != ELOOP &&
+                 err != ENAMETOOLONG && err != ENODEV && err != ETIMEDOUT)
+            asy__child_fail(pl, err);
+    }
+    asy__child_fail(pl, saw_eacces ? EACCES : err);
+}
+
+#line 1 "asyncrt_impl/process/stdio.c"
+/* The parent's ends of the child's stdio pipes: a reader that hands each
+ * chunk to a callback straight from the loop's shared read buffer (no
+ * allocation per read), and a writer with a queue and a high-water mark
+ * (write returns 0 above it; on_drain says when to go on), so a producer
+ * that respects it keeps memory bounded however slow the child is. */
+static void asy__cpipe_close(asy_loop_t *loop, struct asy__child_pipe *cp) {
+    if (cp->io.fd >= 0) {
+        asy__io_close(loop, &cp->io);
+        close(cp->io.fd);
+        cp->io.fd = -1;
+    }
+    asy__free(cp->wbuf);
+    cp->wbuf = NULL;
+    cp->wlen = cp->woff = cp->wcap = 0;
+    cp->reading = 0;
+}
+
+ASY__INTERNAL void asy__proc_pipes_free(asy_process_t *p) {
+    int i;
+    for (i = 0; i < p->npipes_; i++) {
+        asy__cpipe_close(p->loop, &p->pipes_[i]);
+        asy__cstream_detach(&p->pipes_[i]);
+    }
+    asy__free(p->pipes_);
+    p->pipes_ = NULL;
+    p->npipes_ = 0;
+}
+
+static int asy__closing(const asy_process_t *p) {
+    return (p->flags_ & (ASY__H_CLOSING | ASY__H_CLOSED)) != 0;
+}
+
+static void asy__cpipe_events(asy_process_t *p, struct asy__child_pipe *cp) {
+    unsigned want = 0;
+    if (cp->io.fd < 0) return;
+    if (cp->reading && !cp->eof) want |= ASY_READABLE;
+    if (cp->wlen > cp->woff) want |= ASY_WRITABLE;
+    asy__io_stop(p->loop, &cp->io, (ASY_READABLE | ASY_WRITABLE) & ~want);
+    if (want) asy__io_start(p->loop, &cp->io, want);
+}
+
+/* The read side is done (EOF or error): a one-way pipe closes; a duplex
+ * one keeps its write side. */
+static void asy__cpipe_read_done(asy_process_t *p, struct asy__child_pipe *cp) {
+    cp->eof = 1;
+    cp->reading = 0;
+    if (!cp->writable || cp->ending || cp->err)
+        asy__cpipe_close(p->loop, cp);
+    else
+        asy__cpipe_events(p, cp);
+    asy__proc_update_active(p);
+}
+
+static void asy__cpipe_read(asy_process_t *p, struct asy__child_pipe *cp) {
+    struct asy__proc_loop *pl = (struct asy__proc_loop *)p->loop->layers_[ASY__LAYER_PROCESS].state;
+    int k;
+    /* a few reads per wake-up, then let other fds have their turn */
+    for (k = 0; k < 16 && cp->reading; k++) {
+        ssize_t n = read(cp->io.fd, pl->rbuf, ASY__PROC_RBUF);
+        if (n > 0) {
+            cp->read_cb(p, cp->index, pl->rbuf, (long)n);
+            asy__after_cb(p->loop);
+            if (asy__closing(p)) return;
+            if (n < ASY__PROC_RBUF) break;
+            continue;
+        }
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+        {
+            int err = n == 0 ? ASY_EOF : asy__errno();
+            /* ECONNRESET from a socketpair whose peer died is an end too */
+            if (err == ASY_ECONNRESET) err = ASY_EOF;
+            asy__cpipe_read_done(p, cp);
+            cp->read_cb(p, cp->index, NULL, (long)err);
+            asy__after_cb(p->loop);
+            if (asy__closing(p)) return;
+            asy__proc_maybe_close_event(p);
+            return;
+        }
+    }
+}
+
+/* Writes what it can of the queue; returns 0 or the write error. */
+static int asy__cpipe_flush(struct asy__child_pipe *cp) {
+    while (cp->woff < cp->wlen) {
+        ssize_t n = send(cp->io.fd, cp->wbuf + cp->woff, cp->wlen - cp->woff, MSG_NOSIGNAL);
+        if (n >= 0) {
+            cp->woff += (size_t)n;
+            continue;
+        }
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
+        return asy__errno();
+    }
+    cp->woff = cp->wlen = 0;
+    return 0;
+}
+
+static void asy__cpipe_write_ready(asy_process_t *p, struct asy__child_pipe *cp) {
+    int err = asy__cpipe_flush(cp);
+    if (err) {
+        cp->err = err;
+        cp->want_drain = 0;
+        asy__cpipe_close(p->loop, cp);
+        asy__proc_update_active(p);
+        if (asy__cstream_notify(p, cp, err)) return;
+        if (p->drain_cb_) {
+            p->drain_cb_(p, cp->index, err);
+            asy__after_cb(p->loop);
+        }
+        return;
+    }
+    if (cp->wlen > cp->woff) return;
+    if (cp->ending) {
+        if (cp->readable && !cp->eof) {
+            shutdown(cp->io.fd, SHUT_WR);
+            asy__cpipe_events(p, cp);
+        } else {
+            asy__cpipe_close(p->loop, cp);
+        }
+    } else {
+        asy__cpipe_events(p, cp);
+    }
+    asy__proc_update_active(p);
+    if (asy__cstream_notify(p, cp, 0)) return;
+    if (cp->want_drain) {
+        cp->want_drain = 0;
+        if (p->drain_cb_) {
+            p->drain_cb_(p, cp->index, 0);
+            asy__after_cb(p->loop);
+        }
+    }
+}
+
+static void asy__cpipe_io(asy_loop_t *loop, asy__io *io, unsigned revents) {
+    struct asy__child_pipe *cp = ASY_CONTAINER_OF(io, struct asy__child_pipe, io);
+    asy_process_t *p = cp->owner;
+    (void)loop;
+    if (cp->wlen > cp->woff && (revents & (ASY_WRITABLE | ASY__IO_ERR))) {
+        asy__cpipe_write_ready(p, cp);
+        if (asy__closing(p) || cp->io.fd < 0) return;
+    }
+    if (cp->reading && (revents & (ASY_READABLE | ASY__IO_ERR))) asy__cpipe_read(p, cp);
+}
+
+static struct asy__child_pipe *asy__cpipe_get(asy_process_t *p, int fd) {
+    if (!p || fd < 0 || fd >= p->npipes_ || asy__closing(p)) return NULL;
+    return &p->pipes_[fd];
+}
+
+ASYNCRT_API int asy_process_read_start(asy_process_t *p, int fd, asy_process_read_cb cb) {
+    struct asy__child_pipe *cp = asy__cpipe_get(p, fd);
+    if (!cp || !cb || !cp->readable) return ASY_EINVAL;
+    if (cp->eof || cp->io.fd < 0) return ASY_EOF;
+    cp->read_cb = cb;
+    cp->started = 1;
+    cp->reading = 1;
+    asy__cpipe_events(p, cp);
+    asy__proc_update_active(p);
+    return 0;
+}
+
+ASYNCRT_API int asy_process_read_stop(asy_process_t *p, int fd) {
+    struct asy__child_pipe *cp = asy__cpipe_get(p, fd);
+    if (!cp || !cp->readable) return ASY_EINVAL;
+    cp->reading = 0;
+    asy__cpipe_events(p, cp);
+    asy__proc_update_active(p);
+    return 0;
+}
+
+static int asy__cpipe_append(struct asy__child_pipe *cp, const char *data, size_t len) {
+    if (cp->woff && cp->wcap - cp->wlen < len) { /* reuse the consumed front */
+        memmove(cp->wbuf, cp->wbuf + cp->woff, cp->wlen - cp->woff);
+        cp->wlen -= cp->woff;
+        cp->woff = 0;
+    }
+    if (cp->wcap - cp->wlen < len) {
+        size_t ncap = cp->wcap ? cp->wcap : 16384;
+        char *nb;
+        while (ncap - cp->wlen < len) {
+            if (ncap > SIZE_MAX / 2) return ASY_ENOMEM;
+            ncap *= 2;
+        }
+        nb = (char *)asy__realloc(cp->wbuf, ncap);
+        if (!nb) return ASY_ENOMEM;
+        cp->wbuf = nb;
+        cp->wcap = ncap;
+    }
+    memcpy(cp->wbuf + cp->wlen, data, len);
+    cp->wlen += len;
+    return 0;
+}
+
+ASYNCRT_API int asy_process_write(asy_process_t *p, int fd, const void *data, size_t len) {
+    struct asy__child_pipe *cp = asy__cpipe_get(p, fd);
+    const char *d = (const char *)data;
+    int r;
+    if (!cp || !cp->writable || (!data && len)) return ASY_EINVAL;
+    if (cp->err) return cp->err;
+    if (cp->io.fd < 0 || cp->ending) return ASY_EPIPE;
+    /* nothing queued: most writes complete right here */
+    while (cp->wlen == cp->woff && len > 0) {
+        ssize_t n = send(cp->io.fd, d, len, MSG_NOSIGNAL);
+        if (n >= 0) {
+            d += n;
+            len -= (size_t)n;
+            continue;
+        }
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+        cp->err = asy__errno();
+        return cp->err;
+    }
+    if (len) {
+        if ((r = asy__cpipe_append(cp, d, len)) != 0) return r;
+        asy__cpipe_events(p, cp);
+        asy__proc_update_active(p);
+    }
+    if (cp->wlen - cp->woff < p->hwm_) return 1;
+    cp->want_drain = 1;
+    return 0;
+}
+
+ASYNCRT_API int asy_process_end(asy_process_t *p, int fd) {
+    struct asy__child_pipe *cp = asy__cpipe_get(p, fd);
+    if (!cp || !cp->writable) return ASY_EINVAL;
+    if (cp->ending || cp->io.fd < 0) return 0;
+    cp->ending = 1;
+    if (cp->wlen > cp->woff) return 0; /* closed when the queue is written */
+    if (cp->readable && !cp->eof) {
+        shutdown(cp->io.fd, SHUT_WR);
+    } else {
+        asy__cpipe_close(p->loop, cp);
+        asy__proc_update_active(p);
+    }
+    return 0;
+}
+
+ASYNCRT_API int asy_process_stdio_fd(const asy_process_t *p, int fd) {
+    if (!p || fd < 0 || fd >= p->npipes_) return -1;
+    return p->pipes_[fd].io.fd;
+}
+
+#line 1 "asyncrt_impl/process/stdio_stream.c"
+/* The child's stdio as Node streams: an asy_stream_impl over the pipe
+ * reader/writer of stdio.c.  Reading follows the stream's demand (the pipe
+ * is read only while the stream asks for data, so a slow consumer stops
+ * the child through the full pipe); a write completes when the pipe's
+ * queue is below its mark or, after that, when it has drained; end()
+ * finishes once the queue is written and the pipe closed. */
+static struct asy__child_pipe *asy__cs_pipe(asy_stream_t *s) {
+    return (struct asy__child_pipe *)s->impl_data;
+}
+
+static void asy__cs_on_read(asy_process_t *p, int fd, const char *data, long n) {
+    asy_stream_t *s = p->pipes_[fd].stream;
+    if (!s) return;
+    if (n > 0) {
+        /* may emit 'data' at once; p's pipes may be gone afterwards */
+        if (asy_stream_push_bytes(s, data, (size_t)n) <= 0) asy_process_read_stop(p, fd);
+    } else if (n == ASY_EOF) {
+        asy_stream_push_end(s);
+    } else {
+        asy_stream_destroy(s, (int)n);
+    }
+}
+
+static void asy__cs_read(asy_stream_t *s, size_t size) {
+    struct asy__child_pipe *cp = asy__cs_pipe(s);
+    (void)size;
+    if (!cp || cp->eof || cp->io.fd < 0) return;
+    asy_process_read_start(cp->owner, cp->index, asy__cs_on_read);
+}
+
+static void asy__cs_write(asy_stream_t *s, const asy_buf_t *chunk) {
+    struct asy__child_pipe *cp = asy__cs_pipe(s);
+    int r;
+    if (!cp) {
+        asy_stream_write_done(s, ASY_EPIPE);
+        return;
+    }
+    r = asy_process_write(cp->owner, cp->index, chunk->data, chunk->len);
+    if (r == 0)
+        cp->stream_wpending = 1; /* asy__cstream_notify completes it */
+    else
+        asy_stream_write_done(s, r > 0 ? 0 : r);
+}
+
+static void asy__cs_final(asy_stream_t *s) {
+    struct asy__child_pipe *cp = asy__cs_pipe(s);
+    if (!cp || cp->io.fd < 0) {
+        asy_stream_final_done(s, (cp && cp->err) ? cp->err : 0);
+        return;
+    }
+    asy_process_end(cp->owner, cp->index);
+    if (cp->io.fd >= 0 && cp->wlen > cp->woff)
+        cp->stream_final_pending = 1;
+    else
+        asy_stream_final_done(s, 0);
+}
+
+static void asy__cs_destroy(asy_stream_t *s, int err) {
+    struct asy__child_pipe *cp = asy__cs_pipe(s);
+    if (cp) {
+        asy_process_t *p = cp->owner;
+        cp->stream = NULL;
+        s->impl_data = NULL;
+        if (cp->io.fd >= 0) { /* Node: destroying child.stdout closes the pipe */
+            asy__cpipe_close(p->loop, cp);
+            cp->eof = 1;
+            asy__proc_update_active(p);
+            asy__proc_maybe_close_event(p);
+        }
+    }
+    asy_stream_destroy_done(s, err);
+}
+
+static const asy_stream_impl asy__cs_impl = {
+    NULL, asy__cs_read, asy__cs_write, NULL, asy__cs_final, asy__cs_destroy, NULL, NULL};
+
+/* A write queue emptied (status 0) or failed.  Returns 1 when the pipe
+ * belongs to a stream (which then gets the news instead of on_drain). */
+ASY__INTERNAL int asy__cstream_notify(asy_process_t *p, struct asy__child_pipe *cp, int status) {
+    asy_stream_t *s = cp->stream;
+    (void)p;
+    if (!s) return 0;
+    cp->want_drain = 0;
+    if (cp->stream_wpending) {
+        cp->stream_wpending = 0;
+        asy_stream_write_done(s, status);
+    }
+    if (cp->stream_final_pending && (status || cp->io.fd < 0 || cp->wlen == cp->woff)) {
+        cp->stream_final_pending = 0;
+        asy_stream_final_done(s, status);
+    }
+    return 1;
+}
+
+/* The process handle is closing: streams still attached are destroyed. */
+ASY__INTERNAL void asy__cstream_detach(struct asy__child_pipe *cp) {
+    asy_stream_t *s = cp->stream;
+    if (!s) return;
+    cp->stream = NULL;
+    s->impl_data = NULL;
+    if (!asy_stream_is_destroyed(s)) asy_stream_destroy(s, 0);
+}
+
+/* Called by asy_spawn for every slot that asked for a stream; child_ok 0:
+ * the child did not start, the streams are destroyed at once. */
+static void asy__cstream_attach(asy_process_t *p, const asy_process_opts *o, int child_ok) {
+    int i, n = o ? (o->stdio_count ? o->stdio_count : 3) : 0;
+    for (i = 0; i < n; i++) {
+        asy_stream_t *s = o->stdio[i].stream;
+        struct asy__child_pipe *cp = (child_ok && p->pipes_ && i < p->npipes_) ? &p->pipes_[i] : NULL;
+        if (o->stdio[i].kind != ASY_STDIO_PIPE || !s || o->stdio[i].pipe) continue;
+        if (i == 0)
+            asy_writable_init(p->loop, s, &asy__cs_impl, NULL);
+        else if (i <= 2)
+            asy_readable_init(p->loop, s, &asy__cs_impl, NULL);
+        else
+            asy_duplex_init(p->loop, s, &asy__cs_impl, NULL);
+        if (!cp || cp->io.fd < 0) {
+            s->impl_data = NULL;
+            asy_stream_destroy(s, 0);
+            continue;
+        }
+        s->impl_data = cp;
+        cp->stream = s;
+    }
+}
+
+#line 1 "asyncrt_impl/process/spawn.c"
+/* asy_spawn, parent side: everything the child needs (argv, envp, the
+ * candidate paths along PATH, the fd of every slot) is prepared here, so
+ * the vfork child only makes system calls.  vfork suspends this thread
+ * until the child execs or exits, which is what makes it fast; fork is
+ * used instead when uid/gid change, because glibc's setuid/setgid signal
+ * every thread of the calling process, which must not happen from a child
+ * sharing our memory. */
+extern char **environ;
+
+static int asy__env_key_len(const char *kv) {
+    const char *eq = strchr(kv, '=');
+    return eq ? (int)(eq - kv) : (int)strlen(kv);
+}
+
+static int asy__env_has_key(const char *const *env, const char *kv) {
+    int n = asy__env_key_len(kv), i;
+    for (i = 0; env[i]; i++)
+        if (asy__env_key_len(env[i]) == n && memcmp(env[i], kv, (size_t)n) == 0) return 1;
+    return 0;
+}
+
+/* The child's environment.  *out_envp may be environ itself (nothing to
+ * free, *owned = NULL). */
+static int asy__build_env(const asy_process_opts *o, const char *ipc_kv, char ***out_envp,
+                          char ***owned) {
+    const char *const *base = (const char *const *)environ;
+    const char *const *user = o ? o->env : NULL;
+    size_t nbase = 0, nuser = 0, k = 0, i;
+    char **env;
+    *owned = NULL;
+    if (!user && !ipc_kv) {
+        *out_envp = environ;
+        return 0;
+    }
+    if (user && !o->env_extend) base = NULL;
+    if (base)
+        while (base[nbase]) nbase++;
+    if (user)
+        while (user[nuser]) nuser++;
+    env = ASY__NEW_ARRAY(char *, nbase + nuser + 2);
+    if (!env) return ASY_ENOMEM;
+    for (i = 0; i < nbase; i++) {
+        if (user && asy__env_has_key(user, base[i])) continue;
+        /* a channel fd inherited from our own parent means nothing here */
+        if (asy__env_key_len(base[i]) == (int)strlen(ASY_IPC_ENV) &&
+            memcmp(base[i], ASY_IPC_ENV, strlen(ASY_IPC_ENV)) == 0)
+            continue;
+        env[k++] = (char *)base[i];
+    }
+    for (i = 0; i < nuser; i++) env[k++] = (char *)user[i];
+    if (ipc_kv) env[k++] = (char *)ipc_kv;
+    env[k] = NULL;
+    *out_envp = env;
+    *owned = env;
+    return 0;
+}
+
+/* Candidate paths for execve: file itself when it has a '/', else each
+ * PATH entry joined with file (an empty entry is the current directory). */
+static int asy__build_paths(const char *file, char *const *envp, char ***out) {
+    const char *path = NULL, *s;
+    size_t flen = strlen(file), n = 1, bytes = 0, k = 0;
+    char **v, *w;
+    int i;
+    for (i = 0; envp[i]; i++)
+        if (strncmp(envp[i], "PATH=", 5) == 0) {
+            path = envp[i] + 5;
+            break;
+        }
+    if (!path) path = "/usr/local/bin:/bin:/usr/bin";
+    for (s = path; *s; s++)
+        if (*s == ':') n++;
+    bytes = strlen(path) + n * (flen + 2);
+    v = (char **)asy__malloc(sizeof(char *) * (n + 1) + bytes);
+    if (!v) return ASY_ENOMEM;
+    w = (char *)(v + n + 1);
+    s = path;
+    for (;;) {
+        const char *e = strchr(s, ':');
+        size_t dl = e ? (size_t)(e - s) : strlen(s);
+        v[k++] = w;
+        if (dl) {
+            memcpy(w, s, dl);
+            w += dl;
+            if (w[-1] != '/') *w++ = '/';
+        }
+        memcpy(w, file, flen + 1);
+        w += flen + 1;
+        if (!e) break;
+        s = e + 1;
+    }
+    v[k] = NULL;
+    *out = v;
+    return 0;
+}
+
+static void asy__proc_error_cb(void *arg) {
+    asy_process_t *p = (asy_process_t *)arg;
+    p->exit_reported_ = 1;
+    asy__proc_update_active(p);
+    if (p->exit_cb_) p->exit_cb_(p, p->status_, -1, 0);
+    asy__after_cb(p->loop);
+    asy__proc_maybe_close_event(p);
+}
+
+/* A spawn that failed after the handle was set up reports through the
+ * exit callback, from the loop (never re-entrantly). */
+static void asy__proc_fail(asy_process_t *p, int err) {
+    p->status_ = err;
+    p->exited_ = 1;
+    p->exit_code_ = -1;
+    asy_defer(p->loop, &p->error_req_, asy__proc_error_cb, p);
+    asy__proc_update_active(p);
+}
+
+ASY__INTERNAL void asy__proc_reaped(asy_process_t *p, int wstatus) {
+    p->exited_ = 1;
+    p->exit_reported_ = 1;
+    if (wstatus < 0) {
+        p->exit_code_ = -1;
+        p->term_signal_ = 0;
+        p->status_ = ASY_ECHILD;
+    } else if (WIFSIGNALED(wstatus)) {
+        p->exit_code_ = -1;
+        p->term_signal_ = WTERMSIG(wstatus);
+    } else {
+        p->exit_code_ = WEXITSTATUS(wstatus);
+        p->term_signal_ = 0;
+    }
+    asy__proc_update_active(p);
+    if (p->exit_cb_) {
+        p->exit_cb_(p, p->status_, p->exit_code_, p->term_signal_);
+        asy__after_cb(p->loop);
+    }
+    asy__proc_maybe_close_event(p);
+}
+
+/* Kept out of line so that no local of the caller lives across vfork's
+ * second return (the child runs on this very stack). */
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((noinline))
+#endif
+static pid_t asy__fork_exec(const struct asy__spawn_plan *plan, int use_fork) {
+    pid_t pid;
+    /* Until it execs, the child shares our open files (vfork runs no
+     * atfork handler): tell the backend that closing an fd no longer
+     * drops its epoll registration by itself. */
+    asy__note_fork();
+    pid = use_fork ? fork() : vfork();
+    if (pid == 0) asy__child_run(plan); /* never returns */
+    return pid;
+}
+
+static int asy__spawn_check(const asy_process_opts *o) {
+    int i, n;
+    if (!o) return 0;
+    n = o->stdio_count ? o->stdio_count : 3;
+    if (n < 0 || n > ASY_PROCESS_MAX_STDIO) return ASY_EINVAL;
+    for (i = 0; i < n; i++) {
+        switch (o->stdio[i].kind) {
+            case ASY_STDIO_PIPE:
+            case ASY_STDIO_INHERIT:
+            case ASY_STDIO_IGNORE:
+                break;
+            case ASY_STDIO_FD:
+                if (o->stdio[i].fd < 0) return ASY_EINVAL;
+                break;
+            default:
+                return ASY_EINVAL;
+        }
+    }
+    if (o->kill_signal < 0 || o->kill_signal >= NSIG) return ASY_EINVAL;
+    return 0;
+}
+
+/* Sets up slot fds, forks, and reads the child's verdict.  Returns 0 or
+ * the error that kept the child from running. */
+static int asy__spawn_run(asy_process_t *p, const char *file, const char *const *args,
+                          const asy_process_opts *o, int *ipc_parent_fd) {
+    struct asy__spawn_plan plan;
+    int nstd = (o && o->stdio_count) ? o->stdio_count : 3;
+    int child_end[ASY_PROCESS_MAX_STDIO + 1], errpipe[2], devnull = -1;
+    int ipc_pair[2], i, r = 0, child_err = 0, use_fork;
+    char ipc_kv[48];
+    const char *argv_default[2];
+    char **owned_env = NULL, **paths = NULL, **envp = NULL;
+    sigset_t all, old;
+    pid_t pid;
+    ssize_t n;
+
+    for (i = 0; i <= ASY_PROCESS_MAX_STDIO; i++) child_end[i] = -1;
+    errpipe[0] = errpipe[1] = ipc_pair[0] = ipc_pair[1] = -1;
+    memset(&plan, 0, sizeof(plan));
+    p->pipes_ = ASY__NEW_ARRAY(struct asy__child_pipe, (size_t)nstd);
+    if (!p->pipes_) return ASY_ENOMEM;
+    p->npipes_ = nstd;
+    for (i = 0; i < nstd; i++) {
+        struct asy__child_pipe *cp = &p->pipes_[i];
+        memset(cp, 0, sizeof(*cp));
+        cp->owner = p;
+        cp->index = i;
+        cp->io.fd = -1;
+    }
+    /* slots */
+    for (i = 0; i < nstd && r == 0; i++) {
+        asy_stdio_kind kind = o ? o->stdio[i].kind : ASY_STDIO_PIPE;
+        if (kind == ASY_STDIO_PIPE) {
+            int fds[2];
+            /* stdout/stderr: plain pipes (the child writes, we read).
+             * stdin and extra fds: socketpairs, so our writes can use
+             * MSG_NOSIGNAL (a child that exits early gives EPIPE, not a
+             * SIGPIPE that kills the parent). */
+            if (i == 1 || i == 2) {
+                if (pipe2(fds, O_CLOEXEC) != 0) r = asy__errno();
+            } else if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
+                r = asy__errno();
+            }
+            if (r) break;
+            plan.src[i] = child_end[i] = fds[1];
+            p->pipes_[i].readable = i != 0;
+            p->pipes_[i].writable = i == 0 || i > 2;
+            asy__io_init(&p->pipes_[i].io, fds[0], asy__cpipe_io);
+        } else if (kind == ASY_STDIO_INHERIT) {
+            plan.src[i] = i;
+        } else if (kind == ASY_STDIO_IGNORE) {
+            if (devnull < 0) {
+                devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+                if (devnull < 0) r = asy__errno();
+            }
+            plan.src[i] = devnull;
+        } else {
+            plan.src[i] = o->stdio[i].fd;
+        }
+    }
+    plan.nslots = nstd;
+    if (r == 0 && o && o->ipc) {
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ipc_pair) != 0) {
+            r = asy__errno();
+        } else {
+            plan.src[nstd] = ipc_pair[1];
+            plan.nslots = nstd + 1;
+            snprintf(ipc_kv, sizeof(ipc_kv), "%s=%d", ASY_IPC_ENV, nstd);
+        }
+    }
+    if (r == 0) r = asy__build_env(o, (o && o->ipc) ? ipc_kv : NULL, &envp, &owned_env);
+    if (r == 0) r = strchr(file, '/') ? 0 : asy__build_paths(file, envp, &paths);
+    if (r == 0 && pipe2(errpipe, O_CLOEXEC) != 0) r = asy__errno();
+    if (r == 0) {
+        char *single[2];
+        single[0] = (char *)file;
+        single[1] = NULL;
+        if (!args) {
+            argv_default[0] = file;
+            argv_default[1] = NULL;
+            args = argv_default;
+        }
+        plan.argv = (char *const *)args;
+        plan.envp = envp;
+        plan.paths = paths ? paths : single;
+        plan.cwd = o ? o->cwd : NULL;
+        plan.detached = o ? o->detached : 0;
+        plan.set_uid = o ? o->set_uid : 0;
+        plan.set_gid = o ? o->set_gid : 0;
+        plan.uid = o ? o->uid : 0;
+        plan.gid = o ? o->gid : 0;
+        plan.err_fd = errpipe[1];
+        use_fork = plan.set_uid || plan.set_gid;
+        sigfillset(&all);
+        pthread_sigmask(SIG_SETMASK, &all, &old);
+        pid = asy__fork_exec(&plan, use_fork);
+        if (pid < 0) r = asy__errno();
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+        close(errpipe[1]);
+        errpipe[1] = -1;
+        if (pid > 0) {
+            do n = read(errpipe[0], &child_err, sizeof(child_err));
+            while (n < 0 && errno == EINTR);
+            if (n == (ssize_t)sizeof(child_err)) {
+                int st;
+                r = asy_translate_sys_error(child_err);
+                while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+                }
+            } else {
+                p->pid = (int)pid;
+            }
+        }
+    }
+    if (errpipe[0] >= 0) close(errpipe[0]);
+    if (errpipe[1] >= 0) close(errpipe[1]);
+    if (devnull >= 0) close(devnull);
+    for (i = 0; i < nstd; i++)
+        if (child_end[i] >= 0) close(child_end[i]);
+    if (ipc_pair[1] >= 0) close(ipc_pair[1]);
+    asy__free(owned_env);
+    asy__free(paths);
+    if (r == 0) {
+        for (i = 0; i < nstd && r == 0; i++)
+            if (p->pipes_[i].io.fd >= 0) r = asy__set_nonblock_cloexec(p->pipes_[i].io.fd);
+        *ipc_parent_fd = ipc_pair[0];
+        return r; /* a failure here leaves a running child: the caller kills it */
+    }
+    if (ipc_pair[0] >= 0) close(ipc_pair[0]);
+    return r;
+}
+
+/* Parent ends the caller wants as net-layer pipe handles move there. */
+static int asy__spawn_hand_pipes(asy_process_t *p, const asy_process_opts *o) {
+    int i, r;
+    if (!o) return 0;
+    for (i = 0; i < p->npipes_; i++) {
+        struct asy__child_pipe *cp = &p->pipes_[i];
+        if (o->stdio[i].kind != ASY_STDIO_PIPE || !o->stdio[i].pipe || cp->io.fd < 0) continue;
+        if ((r = asy_pipe_open(o->stdio[i].pipe, cp->io.fd)) != 0) return r;
+        cp->io.fd = -1; /* the pipe handle owns it now */
+        cp->readable = cp->writable = 0;
+    }
+    return 0;
+}
+
+ASYNCRT_API int asy_spawn_at(asy_loop_t *loop, asy_process_t *p, const char *file,
+                             const char *const *args, const asy_process_opts *o,
+                             asy_exit_cb exit_cb, const char *src_file, int src_line) {
+    struct asy__proc_loop *pl;
+    int r = 0, ipc_fd = -1;
+    if (!loop || !p || !file || !*file || asy__spawn_check(o)) return ASY_EINVAL;
+    asy__handle_init(loop, (asy_handle_t *)p, ASY_HANDLE_PROCESS, src_file, src_line);
+    p->pid = 0;
+    p->exit_cb_ = exit_cb;
+    p->close_ev_cb_ = o ? o->on_close : NULL;
+    p->drain_cb_ = o ? o->on_drain : NULL;
+    p->kill_signal_ = (o && o->kill_signal) ? o->kill_signal : SIGTERM;
+    p->status_ = p->exit_code_ = p->term_signal_ = 0;
+    p->exited_ = p->exit_reported_ = p->close_reported_ = 0;
+    p->hwm_ = (o && o->high_water_mark) ? o->high_water_mark : 65536;
+    p->pipes_ = NULL;
+    p->npipes_ = 0;
+    asy__queue_init(&p->live_link_);
+    asy__queue_init(&p->error_req_.link_);
+    if (o && o->ipc) asy__ipc_init_handle(o->ipc, loop, src_file, src_line);
+    /* the SIGCHLD watch must be in place before the child exists */
+    pl = asy__proc_loop_get(loop, &r);
+    if (pl) r = asy__spawn_run(p, file, args, o, &ipc_fd);
+    if (r) {
+        if (p->pid > 0) { /* set up after the exec: do not leave it running */
+            int st;
+            kill((pid_t)p->pid, SIGKILL);
+            while (waitpid((pid_t)p->pid, &st, 0) < 0 && errno == EINTR) {
+            }
+            p->pid = 0;
+        }
+        if (ipc_fd >= 0) close(ipc_fd);
+        asy__proc_pipes_free(p);
+        asy__cstream_attach(p, o, 0);
+        asy__proc_fail(p, r);
+        return 0;
+    }
+    r = asy__spawn_hand_pipes(p, o);
+    if (r) { /* could not adopt an fd: the child must not run half-wired */
+        int st;
+        kill((pid_t)p->pid, SIGKILL);
+        while (waitpid((pid_t)p->pid, &st, 0) < 0 && errno == EINTR) {
+        }
+        p->pid = 0;
+        if (ipc_fd >= 0) close(ipc_fd);
+        asy__proc_pipes_free(p);
+        asy__cstream_attach(p, o, 0);
+        asy__proc_fail(p, r);
+        return 0;
+    }
+    asy__cstream_attach(p, o, 1);
+    asy__queue_insert_tail(&pl->live, &p->live_link_);
+    if (o && o->ipc && (r = asy__ipc_attach_fd(o->ipc, ipc_fd)) != 0) close(ipc_fd);
+    asy__proc_update_active(p);
+    return 0;
+}
+
+ASYNCRT_API int asy_process_kill(asy_process_t *p, int signum) {
+    if (!p || signum < 0 || signum >= NSIG) return ASY_EINVAL;
+    if (p->pid <= 0 || p->exited_) return ASY_ESRCH;
+    if (kill((pid_t)p->pid, signum ? signum : p->kill_signal_) != 0) return asy__errno();
+    return 0;
+}
+
+ASYNCRT_API int asy_process_pid(const asy_process_t *p) { return p ? p->pid : 0; }
+
+ASY__INTERNAL void asy__proc_update_active(asy_process_t *p) {
+    int active = !p->exit_reported_, i;
+    if (p->flags_ & (ASY__H_CLOSING | ASY__H_CLOSED)) return;
+    for (i = 0; i < p->npipes_ && !active; i++) {
+        struct asy__child_pipe *cp = &p->pipes_[i];
+        if (cp->io.fd >= 0 && ((cp->reading && !cp->eof) || cp->wlen > cp->woff)) active = 1;
+    }
+    if (active)
+        asy__handle_start((asy_handle_t *)p);
+    else
+        asy__handle_stop((asy_handle_t *)p);
+}
+
+ASY__INTERNAL void asy__proc_maybe_close_event(asy_process_t *p) {
+    int i;
+    if (!p->close_ev_cb_ || !p->exit_reported_ || p->close_reported_ ||
+        (p->flags_ & (ASY__H_CLOSING | ASY__H_CLOSED)))
+        return;
+    for (i = 0; i < p->npipes_; i++) {
+        struct asy__child_pipe *cp = &p->pipes_[i];
+        if (cp->started && !cp->eof && cp->io.fd >= 0) return;
+    }
+    p->close_reported_ = 1;
+    p->close_ev_cb_(p, p->status_, p->exit_code_, p->term_signal_);
+    asy__after_cb(p->loop);
+}
+
+ASY__INTERNAL void asy__process_close(asy_process_t *p) {
+    asy__queue_remove(&p->error_req_.link_);
+    if (p->pid > 0 && !p->exited_) {
+        asy__queue_remove(&p->live_link_);
+        asy__proc_orphan(p->pid);
+    }
+    asy__proc_pipes_free(p);
+}
+
+#line 1 "asyncrt_impl/process/ipc_frame.c"
+/* The IPC frame codec: pure functions over bytes (the fuzz target drives
+ * asy_ipc_frame_decode directly). */
+#define ASY__IPC_MAGIC 0xA5
+
+ASYNCRT_API int asy_ipc_frame_decode(const void *buf, size_t len, size_t max_payload,
+                                     asy_ipc_frame_info *info) {
+    const unsigned char *b = (const unsigned char *)buf;
+    uint32_t plen;
+    if (!info || (!buf && len)) return ASY_EINVAL;
+    if (len < ASY_IPC_HEADER_SIZE) return 0;
+    if (b[5] != ASY__IPC_MAGIC || b[6] != 0 || b[7] != 0 || b[4] > ASY_IPC_MAX_FDS)
+        return ASY_EPROTO;
+    plen = (uint32_t)b[0] | ((uint32_t)b[1] << 8) | ((uint32_t)b[2] << 16) |
+           ((uint32_t)b[3] << 24);
+    if ((size_t)plen > max_payload) return ASY_EMSGSIZE;
+    if (len - ASY_IPC_HEADER_SIZE < (size_t)plen) return 0;
+    info->payload_len = plen;
+    info->frame_len = ASY_IPC_HEADER_SIZE + (size_t)plen;
+    info->nfds = b[4];
+    return 1;
+}
+
+ASYNCRT_API int asy_ipc_frame_header(void *hdr, size_t payload_len, unsigned nfds) {
+    unsigned char *b = (unsigned char *)hdr;
+    if (!hdr || nfds > ASY_IPC_MAX_FDS) return ASY_EINVAL;
+    if (payload_len > 0xFFFFFFFFu) return ASY_EMSGSIZE;
+    b[0] = (unsigned char)(payload_len & 0xFF);
+    b[1] = (unsigned char)((payload_len >> 8) & 0xFF);
+    b[2] = (unsigned char)((payload_len >> 16) & 0xFF);
+    b[3] = (unsigned char)((payload_len >> 24) & 0xFF);
+    b[4] = (unsigned char)nfds;
+    b[5] = ASY__IPC_MAGIC;
+    b[6] = 0;
+    b[7] = 0;
+    return 0;
+}
+
+#line 1 "asyncrt_impl/process/ipc.c"
+/* The IPC channel: framed messages over an AF_UNIX stream socket.
+ *
+ * Sends are copied into one queue and written by a nextTick flush, so the
+ * messages of one callback leave in one sendmsg.  Frames that carry fds
+ * are recorded as attachments at their queue offset; the flush sends each
+ * attachment's fds with the first byte of its frame (SCM_RIGHTS), which is
+ * where the receiver finds them: the kernel never hands out a byte before
+ * the fds that came with it.  The receiver keeps fds in arrival order and
+ * gives each frame as many as its header announces. */
+#define ASY__IPC_RFDS_MAX 64 /* fds one recvmsg accepts */
+
+static int asy__ipc_closing(const asy_ipc_t *ch) {
+    return (ch->flags_ & (ASY__H_CLOSING | ASY__H_CLOSED)) != 0;
+}
+
+static void asy__ipc_update_active(asy_ipc_t *ch) {
+    if (asy__ipc_closing(ch)) return;
+    if (ch->connected_ && (ch->reading_ || ch->wlen_ > ch->woff_))
+        asy__handle_start((asy_handle_t *)ch);
+    else
+        asy__handle_stop((asy_handle_t *)ch);
+}
+
+static void asy__ipc_drop_queues(asy_ipc_t *ch) {
+    int i, j;
+    for (i = 0; i < ch->natt_; i++)
+        for (j = 0; j < ch->att_[i].nfds; j++) close(ch->att_[i].fds[j]);
+    ch->natt_ = 0;
+    for (i = 0; i < ch->nrfds_; i++) close(ch->rfds_[i]);
+    ch->nrfds_ = 0;
+    ch->wlen_ = ch->woff_ = 0;
+}
+
+static void asy__ipc_report(void *arg) {
+    asy_ipc_t *ch = (asy_ipc_t *)arg;
+    ch->report_queued_ = 0;
+    if (asy__ipc_closing(ch) || ch->reported_) return;
+    ch->reported_ = 1;
+    if (ch->on_disconnect_) ch->on_disconnect_(ch, ch->disc_status_);
+}
+
+/* The channel is gone (status 0: in order).  The disconnect callback runs
+ * from a nextTick so it never re-enters the caller of send/disconnect. */
+static void asy__ipc_shutdown(asy_ipc_t *ch, int status) {
+    if (!ch->connected_) return;
+    ch->connected_ = 0;
+    ch->reading_ = 0;
+    ch->disconnecting_ = 0;
+    ch->disc_status_ = status;
+    if (ch->io_.fd >= 0) {
+        asy__io_close(ch->loop, &ch->io_);
+        close(ch->io_.fd);
+        ch->io_.fd = -1;
+    }
+    asy__ipc_drop_queues(ch);
+    asy__ipc_update_active(ch);
+    if (!ch->report_queued_ && asy_next_tick(ch->loop, asy__ipc_report, ch) == 0)
+        ch->report_queued_ = 1;
+}
+
+static void asy__ipc_events(asy_ipc_t *ch) {
+    unsigned want = 0;
+    if (ch->io_.fd < 0) return;
+    if (ch->reading_) want |= ASY_READABLE;
+    if (ch->wlen_ > ch->woff_) want |= ASY_WRITABLE;
+    asy__io_stop(ch->loop, &ch->io_, (ASY_READABLE | ASY_WRITABLE) & ~want);
+    if (want && asy__io_start(ch->loop, &ch->io_, want) != 0) asy__ipc_shutdown(ch, ASY_EBADF);
+}
+
+/* Writes the queue; returns 0 or the error. */
+static int asy__ipc_write(asy_ipc_t *ch) {
+    while (ch->woff_ < ch->wlen_) {
+        struct msghdr msg;
+        struct iovec iov;
+        union {
+            struct cmsghdr align;
+            char buf[CMSG_SPACE(sizeof(int) * ASY_IPC_MAX_FDS)];
+        } ctl;
+        size_t end = ch->wlen_;
+        int with_fds = ch->natt_ > 0 && ch->att_[0].off == ch->woff_;
+        ssize_t n;
+        if (with_fds && ch->natt_ > 1) end = ch->att_[1].off;
+        if (!with_fds && ch->natt_ > 0) end = ch->att_[0].off;
+        memset(&msg, 0, sizeof(msg));
+        iov.iov_base = ch->wbuf_ + ch->woff_;
+        iov.iov_len = end - ch->woff_;
+        msg.msg_iov = &iov;
+        msg.msg_iovlen = 1;
+        if (with_fds) {
+            struct cmsghdr *cm;
+            size_t fl = sizeof(int) * (size_t)ch->att_[0].nfds;
+            memset(&ctl, 0, sizeof(ctl));
+            msg.msg_control = ctl.buf;
+            msg.msg_controllen = CMSG_SPACE(fl);
+            cm = CMSG_FIRSTHDR(&msg);
+            cm->cmsg_level = SOL_SOCKET;
+            cm->cmsg_type = SCM_RIGHTS;
+            cm->cmsg_len = CMSG_LEN(fl);
+            memcpy(CMSG_DATA(cm), ch->att_[0].fds, fl);
+        }
+        n = sendmsg(ch->io_.fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
+            return asy__errno();
+        }
+        if (with_fds && n > 0) { /* the fds went with the first byte */
+            int j;
+            for (j = 0; j < ch->att_[0].nfds; j++) close(ch->att_[0].fds[j]);
+            ch->natt_--;
+            memmove(ch->att_, ch->att_ + 1, sizeof(ch->att_[0]) * (size_t)ch->natt_);
+        }
+        ch->woff_ += (size_t)n;
+    }
+    ch->woff_ = ch->wlen_ = 0;
+    return 0;
+}
+
+/* Flush and its consequences: drain callback, deferred disconnect. */
+static void asy__ipc_flush(asy_ipc_t *ch, int from_io) {
+    int err;
+    if (!ch->connected_ || asy__ipc_closing(ch)) return;
+    err = asy__ipc_write(ch);
+    if (err) {
+        asy__ipc_shutdown(ch, err == ASY_EPIPE ? 0 : err);
+        return;
+    }
+    asy__ipc_events(ch);
+    asy__ipc_update_active(ch);
+    if (ch->wlen_ > ch->woff_) return;
+    if (ch->disconnecting_) {
+        asy__ipc_shutdown(ch, 0);
+        return;
+    }
+    if (ch->want_drain_) {
+        ch->want_drain_ = 0;
+        if (ch->on_drain_) {
+            ch->on_drain_(ch);
+            if (from_io) asy__after_cb(ch->loop);
+        }
+    }
+}
+
+/* Replies sent while this channel's own messages are being dispatched
+ * leave together after the batch (asy__ipc_io), not one write each. */
+static void asy__ipc_flush_tick(void *arg) {
+    asy_ipc_t *ch = (asy_ipc_t *)arg;
+    if (ch->in_read_) return; /* flush_queued_ stays set: the read path flushes */
+    ch->flush_queued_ = 0;
+    asy__ipc_flush(ch, 0);
+}
+
+/* Hands every whole buffered frame to on_message.  Returns non-zero when
+ * the handle was closed or the channel went down meanwhile. */
+static int asy__ipc_decode(asy_ipc_t *ch, int from_io) {
+    size_t off = 0;
+    int r = 0;
+    while (ch->reading_ && ch->connected_) {
+        asy_ipc_frame_info info;
+        int fds[ASY_IPC_MAX_FDS], nfds, i;
+        r = asy_ipc_frame_decode(ch->rbuf_ + off, ch->rlen_ - off, ch->max_msg_, &info);
+        if (r <= 0) break;
+        nfds = (int)info.nfds;
+        if (nfds > ch->nrfds_) {
+            r = ASY_EPROTO; /* a frame announced fds that never came */
+            break;
+        }
+        if (nfds) {
+            memcpy(fds, ch->rfds_, sizeof(int) * (size_t)nfds);
+            ch->nrfds_ -= nfds;
+            memmove(ch->rfds_, ch->rfds_ + nfds, sizeof(int) * (size_t)ch->nrfds_);
+        }
+        if (ch->on_message_)
+            ch->on_message_(ch, ch->rbuf_ + off + ASY_IPC_HEADER_SIZE, info.payload_len, fds,
+                            nfds);
+        for (i = 0; i < nfds; i++)
+            if (fds[i] >= 0) close(fds[i]);
+        if (from_io) asy__after_cb(ch->loop);
+        if (asy__ipc_closing(ch)) return 1;
+        off += info.frame_len;
+        if (!ch->connected_) return 1;
+    }
+    if (r < 0) {
+        asy__ipc_shutdown(ch, r);
+        return 1;
+    }
+    if (off) {
+        memmove(ch->rbuf_, ch->rbuf_ + off, ch->rlen_ - off);
+        ch->rlen_ -= off;
+    }
+    return 0;
+}
+
+/* Room for the next read: at least 16 KiB free, and the whole pending
+ * frame once its header says how big it is. */
+static int asy__ipc_reserve(asy_ipc_t *ch) {
+    size_t need = ch->rlen_ + 16384;
+    if (ch->rlen_ >= ASY_IPC_HEADER_SIZE) {
+        const unsigned char *b = ch->rbuf_;
+        size_t flen = ASY_IPC_HEADER_SIZE + ((size_t)b[0] | ((size_t)b[1] << 8) |
+                                             ((size_t)b[2] << 16) | ((size_t)b[3] << 24));
+        if (flen > need && flen <= ch->max_msg_ + ASY_IPC_HEADER_SIZE) need = flen;
+    }
+    if (need < 65536) need = 65536;
+    if (ch->rcap_ < need) {
+        unsigned char *nb = (unsigned char *)asy__realloc(ch->rbuf_, need);
+        if (!nb) return ASY_ENOMEM;
+        ch->rbuf_ = nb;
+        ch->rcap_ = need;
+    }
+    return 0;
+}
+
+static int asy__ipc_take_fds(asy_ipc_t *ch, struct msghdr *msg) {
+    struct cmsghdr *cm;
+    for (cm = CMSG_FIRSTHDR(msg); cm; cm = CMSG_NXTHDR(msg, cm)) {
+        int n, i;
+        if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS) continue;
+        n = (int)((cm->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+        if (n <= 0) continue;
+        if (ch->nrfds_ + n > ch->rfdcap_) {
+            int ncap = ch->rfdcap_ ? ch->rfdcap_ : 16;
+            int *nf;
+            while (ncap < ch->nrfds_ + n) ncap *= 2;
+            nf = (int *)asy__realloc(ch->rfds_, sizeof(int) * (size_t)ncap);
+            if (!nf) { /* cannot keep them: do not leak them either */
+                for (i = 0; i < n; i++) {
+                    int fd;
+                    memcpy(&fd, CMSG_DATA(cm) + sizeof(int) * (size_t)i, sizeof(int));
+                    close(fd);
+                }
+                return ASY_ENOMEM;
+            }
+            ch->rfds_ = nf;
+            ch->rfdcap_ = ncap;
+        }
+        memcpy(ch->rfds_ + ch->nrfds_, CMSG_DATA(cm), sizeof(int) * (size_t)n);
+        ch->nrfds_ += n;
+    }
+    return (msg->msg_flags & MSG_CTRUNC) ? ASY_EPROTO : 0;
+}
+
+static void asy__ipc_read(asy_ipc_t *ch) {
+    int k;
+    for (k = 0; k < 16 && ch->reading_ && ch->connected_; k++) {
+        struct msghdr msg;
+        struct iovec iov;
+        union {
+            struct cmsghdr align;
+            char buf[CMSG_SPACE(sizeof(int) * ASY__IPC_RFDS_MAX)];
+        } ctl;
+        ssize_t n;
+        int r;
+        if ((r = asy__ipc_reserve(ch)) != 0) {
+            asy__ipc_shutdown(ch, r);
+            return;
+        }
+        memset(&msg, 0, sizeof(msg));
+        iov.iov_base = ch->rbuf_ + ch->rlen_;
+        iov.iov_len = ch->rcap_ - ch->rlen_;
+        msg.msg_iov = &iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = ctl.buf;
+        msg.msg_controllen = sizeof(ctl.buf);
+        n = recvmsg(ch->io_.fd, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK) return;
+            asy__ipc_shutdown(ch, errno == ECONNRESET ? 0 : asy__errno());
+            return;
+        }
+        if ((r = asy__ipc_take_fds(ch, &msg)) != 0) {
+            asy__ipc_shutdown(ch, r);
+            return;
+        }
+        if (n == 0) {
+            /* the peer is gone; half a frame left over is a protocol error */
+            asy__ipc_shutdown(ch, ch->rlen_ ? ASY_EPROTO : 0);
+            return;
+        }
+        ch->rlen_ += (size_t)n;
+        if (asy__ipc_decode(ch, 1)) return;
+        if ((size_t)n < iov.iov_len) return;
+    }
+}
+
+static void asy__ipc_io(asy_loop_t *loop, asy__io *io, unsigned revents) {
+    asy_ipc_t *ch = ASY_CONTAINER_OF(io, asy_ipc_t, io_);
+    (void)loop;
+    if (ch->wlen_ > ch->woff_ && (revents & (ASY_WRITABLE | ASY__IO_ERR))) {
+        asy__ipc_flush(ch, 1);
+        if (asy__ipc_closing(ch) || !ch->connected_) return;
+    }
+    if (ch->reading_ && (revents & (ASY_READABLE | ASY__IO_ERR))) {
+        ch->in_read_ = 1;
+        asy__ipc_read(ch);
+        if (asy__ipc_closing(ch)) return;
+        ch->in_read_ = 0;
+        if (ch->flush_queued_) {
+            ch->flush_queued_ = 0;
+            asy__ipc_flush(ch, 1);
+        }
+    }
+}
+
+ASY__INTERNAL void asy__ipc_init_handle(asy_ipc_t *ch, asy_loop_t *loop, const char *file,
+                                       int line) {
+    memset(ch, 0, sizeof(*ch));
+    asy__handle_init(loop, (asy_handle_t *)ch, ASY_HANDLE_IPC, file, line);
+    asy__io_init(&ch->io_, -1, asy__ipc_io);
+    ch->max_msg_ = ASY_IPC_DEFAULT_MAX_MESSAGE;
+    ch->hwm_ = 1024 * 1024;
+}
+
+ASY__INTERNAL int asy__ipc_attach_fd(asy_ipc_t *ch, int fd) {
+    int r = asy__set_nonblock_cloexec(fd);
+    if (r) return r;
+    asy__io_init(&ch->io_, fd, asy__ipc_io);
+    ch->connected_ = 1;
+    return 0;
+}
+
+ASYNCRT_API int asy_ipc_open_at(asy_loop_t *loop, asy_ipc_t *ch, int fd, const char *file,
+                                int line) {
+    int r;
+    if (!loop || !ch || fd < 0) return ASY_EINVAL;
+    asy__ipc_init_handle(ch, loop, file, line);
+    if ((r = asy__ipc_attach_fd(ch, fd)) != 0) {
+        asy__queue_remove(&ch->handle_link_);
+        return r;
+    }
+    return 0;
+}
+
+ASYNCRT_API int asy_ipc_open_child_at(asy_loop_t *loop, asy_ipc_t *ch, const char *file,
+                                      int line) {
+    const char *v;
+    char *end;
+    long fd;
+    int r;
+    if (!loop || !ch) return ASY_EINVAL;
+    v = getenv(ASY_IPC_ENV);
+    if (!v || !*v) return ASY_ENOENT;
+    fd = strtol(v, &end, 10);
+    if (*end || fd < 0 || fd > INT_MAX) return ASY_EINVAL;
+    if (fcntl((int)fd, F_GETFD) < 0) return ASY_EBADF;
+    r = asy_ipc_open_at(loop, ch, (int)fd, file, line);
+    if (r == 0) unsetenv(ASY_IPC_ENV);
+    return r;
+}
+
+static void asy__ipc_decode_tick(void *arg) {
+    asy_ipc_t *ch = (asy_ipc_t *)arg;
+    ch->decode_queued_ = 0;
+    if (!asy__ipc_closing(ch)) asy__ipc_decode(ch, 0);
+}
+
+ASYNCRT_API int asy_ipc_start(asy_ipc_t *ch, asy_ipc_message_cb on_message,
+                              asy_ipc_disconnect_cb on_disconnect) {
+    if (!ch || !on_message || asy__ipc_closing(ch)) return ASY_EINVAL;
+    if (!ch->connected_) return ASY_ENOTCONN;
+    ch->on_message_ = on_message;
+    ch->on_disconnect_ = on_disconnect;
+    ch->reading_ = 1;
+    asy__ipc_events(ch);
+    asy__ipc_update_active(ch);
+    /* frames that arrived before a stop wait in the buffer */
+    if (ch->rlen_ >= ASY_IPC_HEADER_SIZE && !ch->decode_queued_ &&
+        asy_next_tick(ch->loop, asy__ipc_decode_tick, ch) == 0)
+        ch->decode_queued_ = 1;
+    return 0;
+}
+
+ASYNCRT_API int asy_ipc_stop(asy_ipc_t *ch) {
+    if (!ch) return ASY_EINVAL;
+    ch->reading_ = 0;
+    asy__ipc_events(ch);
+    asy__ipc_update_active(ch);
+    return 0;
+}
+
+static int asy__ipc_wreserve(asy_ipc_t *ch, size_t len) {
+    if (ch->woff_ && ch->wcap_ - ch->wlen_ < len) {
+        int i;
+        memmove(ch->wbuf_, ch->wbuf_ + ch->woff_, ch->wlen_ - ch->woff_);
+        for (i = 0; i < ch->natt_; i++) ch->att_[i].off -= ch->woff_;
+        ch->wlen_ -= ch->woff_;
+        ch->woff_ = 0;
+    }
+    if (ch->wcap_ - ch->wlen_ < len) {
+        size_t ncap = ch->wcap_ ? ch->wcap_ : 65536;
+        unsigned char *nb;
+        while (ncap - ch->wlen_ < len) {
+            if (ncap > SIZE_MAX / 2) return ASY_ENOMEM;
+            ncap *= 2;
+        }
+        nb = (unsigned char *)asy__realloc(ch->wbuf_, ncap);
+        if (!nb) return ASY_ENOMEM;
+        ch->wbuf_ = nb;
+        ch->wcap_ = ncap;
+    }
+    return 0;
+}
+
+ASYNCRT_API int asy_ipc_send(asy_ipc_t *ch, const void *data, size_t len, const int *fds,
+                             int nfds) {
+    unsigned char hdr[ASY_IPC_HEADER_SIZE];
+    int r, i;
+    if (!ch || (!data && len) || nfds < 0 || nfds > ASY_IPC_MAX_FDS || (nfds && !fds) ||
+        asy__ipc_closing(ch))
+        return ASY_EINVAL;
+    if (!ch->connected_ || ch->disconnecting_) return ASY_ENOTCONN;
+    if ((r = asy_ipc_frame_header(hdr, len, (unsigned)nfds)) != 0) return r;
+    if (len > SIZE_MAX - ASY_IPC_HEADER_SIZE) return ASY_EMSGSIZE;
+    if ((r = asy__ipc_wreserve(ch, ASY_IPC_HEADER_SIZE + len)) != 0) return r;
+    if (nfds) {
+        struct asy__ipc_attach *a;
+        if (ch->natt_ == ch->attcap_) {
+            int ncap = ch->attcap_ ? ch->attcap_ * 2 : 4;
+            struct asy__ipc_attach *na = (struct asy__ipc_attach *)asy__realloc(
+                ch->att_, sizeof(struct asy__ipc_attach) * (size_t)ncap);
+            if (!na) return ASY_ENOMEM;
+            ch->att_ = na;
+            ch->attcap_ = ncap;
+        }
+        a = &ch->att_[ch->natt_];
+        for (i = 0; i < nfds; i++) {
+            a->fds[i] = fcntl(fds[i], F_DUPFD_CLOEXEC, 3);
+            if (a->fds[i] < 0) {
+                r = asy__errno();
+                while (i-- > 0) close(a->fds[i]);
+                return r;
+            }
+        }
+        a->nfds = nfds;
+        a->off = ch->wlen_;
+        ch->natt_++;
+    }
+    memcpy(ch->wbuf_ + ch->wlen_, hdr, ASY_IPC_HEADER_SIZE);
+    if (len) memcpy(ch->wbuf_ + ch->wlen_ + ASY_IPC_HEADER_SIZE, data, len);
+    ch->wlen_ += ASY_IPC_HEADER_SIZE + len;
+    if (!ch->flush_queued_ && asy_next_tick(ch->loop, asy__ipc_flush_tick, ch) == 0)
+        ch->flush_queued_ = 1;
+    asy__ipc_update_active(ch);
+    if (ch->wlen_ - ch->woff_ < ch->hwm_) return 1;
+    ch->want_drain_ = 1;
+    return 0;
+}
+
+ASYNCRT_API void asy_ipc_on_drain(asy_ipc_t *ch, asy_ipc_drain_cb cb, size_t high_water_mark) {
+    if (!ch) return;
+    ch->on_drain_ = cb;
+    ch->hwm_ = high_water_mark ? high_water_mark : 1024 * 1024;
+}
+
+ASYNCRT_API void asy_ipc_set_max_message(asy_ipc_t *ch, size_t max) {
+    if (ch) ch->max_msg_ = max ? max : ASY_IPC_DEFAULT_MAX_MESSAGE;
+}
+
+ASYNCRT_API int asy_ipc_disconnect(asy_ipc_t *ch) {
+    if (!ch || asy__ipc_closing(ch)) return ASY_EINVAL;
+    if (!ch->connected_) return ASY_ENOTCONN;
+    ch->reading_ = 0;
+    ch->disconnecting_ = 1;
+    if (ch->wlen_ == ch->woff_) {
+        asy__ipc_shutdown(ch, 0);
+    } else {
+        asy__ipc_events(ch);
+        asy__ipc_update_active(ch);
+    }
+    return 0;
+}
+
+ASYNCRT_API int asy_ipc_connected(const asy_ipc_t *ch) {
+    return ch && ch->connected_ && !ch->disconnecting_;
+}
+
+ASY__INTERNAL void asy__ipc_close(asy_ipc_t *ch) {
+    if (ch->io_.fd >= 0) {
+        asy__io_close(ch->loop, &ch->io_);
+        close(ch->io_.fd);
+        ch->io_.fd = -1;
+    }
+    ch->connected_ = 0;
+    ch->reading_ = 0;
+    asy__ipc_drop_queues(ch);
+    asy__free(ch->rbuf_);
+    asy__free(ch->wbuf_);
+    asy__free(ch->rfds_);
+    asy__free(ch->att_);
+    ch->rbuf_ = ch->wbuf_ = NULL;
+    ch->rfds_ = NULL;
+    ch->att_ = NULL;
+    ch->rlen_ = ch->rcap_ = ch->wcap_ = 0;
+    ch->rfdcap_ = ch->attcap_ = 0;
+}
+
+#line 1 "asyncrt_impl/process/exec.c"
+/* execFile / exec: a spawn whose stdout and stderr are gathered into
+ * memory, bounded by maxBuffer, with an optional timeout.  The context is
+ * heap-allocated and freed once its process handle and timer have closed. */
+struct asy__exec {
+    asy_process_t proc;
+    asy_timer_t timer;
+    asy_exec_cb cb;
+    void *arg;
+    char *buf[2];
+    size_t len[2], cap[2];
+    size_t max_buffer;
+    int kill_signal;
+    int status, killed, done, open_handles, timer_on;
+    int enc; /* asy_encoding_t, or -1: the bytes as they came */
+    const char *message;
+};
+
+static void asy__exec_free(asy_handle_t *h) {
+    struct asy__exec *ex = (struct asy__exec *)h->data;
+    if (--ex->open_handles > 0) return;
+    asy__free(ex->buf[0]);
+    asy__free(ex->buf[1]);
+    asy__free(ex);
+}
+
+static void asy__exec_finish(struct asy__exec *ex, int status, int exit_code, int term_signal) {
+    asy_exec_result res;
+    if (ex->done) return;
+    ex->done = 1;
+    memset(&res, 0, sizeof(res));
+    res.status = ex->status ? ex->status : status;
+    res.message = ex->message;
+    if (res.status == 0 && (exit_code != 0 || term_signal != 0)) {
+        res.status = ASY_ECHILD;
+        res.message = term_signal ? "command killed by a signal" : "command failed";
+    }
+    if (res.status == 0) res.message = "";
+    if (!res.message) res.message = asy_strerror(res.status);
+    res.exit_code = exit_code;
+    res.term_signal = term_signal;
+    res.killed = ex->killed;
+    res.pid = ex->proc.pid;
+    res.out = ex->buf[0] ? ex->buf[0] : "";
+    res.out_len = ex->len[0];
+    res.err = ex->buf[1] ? ex->buf[1] : "";
+    res.err_len = ex->len[1];
+    if (ex->enc >= 0) { /* buf.toString(encoding), as Node hands back strings */
+        int i;
+        for (i = 0; i < 2; i++) {
+            asy_buf_t b;
+            char *text = NULL;
+            size_t tlen = 0;
+            int r = asy_buf_from_bytes(&b, i ? res.err : res.out, i ? res.err_len : res.out_len);
+            if (r == 0) {
+                r = asy_buf_to_string(&b, (asy_encoding_t)ex->enc, &text, &tlen);
+                asy_buf_release(&b);
+            }
+            if (r != 0) {
+                if (res.status == 0) {
+                    res.status = r;
+                    res.message = asy_strerror(r);
+                }
+                continue;
+            }
+            asy__free(ex->buf[i]);
+            ex->buf[i] = text;
+            ex->len[i] = tlen;
+            if (i) {
+                res.err = text;
+                res.err_len = tlen;
+            } else {
+                res.out = text;
+                res.out_len = tlen;
+            }
+        }
+    }
+    if (ex->timer_on) asy_timer_stop(&ex->timer);
+    ex->cb(&res, ex->arg);
+    asy_close((asy_handle_t *)&ex->proc, asy__exec_free);
+    asy_close((asy_handle_t *)&ex->timer, asy__exec_free);
+}
+
+static void asy__exec_kill(struct asy__exec *ex, int status, const char *message) {
+    if (ex->status == 0) {
+        ex->status = status;
+        ex->message = message;
+    }
+    if (!ex->killed && asy_process_kill(&ex->proc, ex->kill_signal) == 0) ex->killed = 1;
+}
+
+static void asy__exec_read(asy_process_t *p, int fd, const char *data, long n) {
+    struct asy__exec *ex = (struct asy__exec *)p->data;
+    int i = fd == 1 ? 0 : 1;
+    size_t take;
+    if (n <= 0 || ex->done) return;
+    take = (size_t)n;
+    if (ex->len[i] + take > ex->max_buffer) {
+        /* keep exactly max_buffer bytes, as Node does, and stop the child */
+        take = ex->max_buffer - ex->len[i];
+        asy__exec_kill(ex, ASY_ENOBUFS,
+                       i == 0 ? "stdout maxBuffer length exceeded" : "stderr maxBuffer length exceeded");
+    }
+    if (take == 0) return;
+    if (ex->cap[i] - ex->len[i] <= take) {
+        size_t ncap = ex->cap[i] ? ex->cap[i] : 4096;
+        char *nb;
+        while (ncap - ex->len[i] <= take) ncap *= 2;
+        nb = (char *)asy__realloc(ex->buf[i], ncap);
+        if (!nb) {
+            asy__exec_kill(ex, ASY_ENOMEM, NULL);
+            return;
+        }
+        ex->buf[i] = nb;
+        ex->cap[i] = ncap;
+    }
+    memcpy(ex->buf[i] + ex->len[i], data, take);
+    ex->len[i] += take;
+    ex->buf[i][ex->len[i]] = 0;
+}
+
+/* Normally the result waits for 'close' (exit and EOF on both pipes).  A
+ * child we killed is done at its exit: a grandchild may still hold the
+ * pipes open and would keep us waiting. */
+static void asy__exec_exit(asy_process_t *p, int status, int exit_code, int term_signal) {
+    struct asy__exec *ex = (struct asy__exec *)p->data;
+    if (ex->killed || status < 0) asy__exec_finish(ex, status, exit_code, term_signal);
+}
+
+static void asy__exec_close_ev(asy_process_t *p, int status, int exit_code, int term_signal) {
+    asy__exec_finish((struct asy__exec *)p->data, status, exit_code, term_signal);
+}
+
+static void asy__exec_timeout(asy_timer_t *t) {
+    struct asy__exec *ex = (struct asy__exec *)t->data;
+    ex->timer_on = 0;
+    asy__exec_kill(ex, ASY_ETIMEDOUT, "timed out");
+}
+
+/* -1: raw bytes (NULL or "buffer"); else the asy_encoding_t; ASY_EINVAL. */
+static int asy__exec_encoding(const char *enc) {
+    if (!enc || strcmp(enc, "buffer") == 0) return -1;
+    return asy_encoding_from_name(enc);
+}
+
+ASYNCRT_API int asy_exec_file(asy_loop_t *loop, const char *file, const char *const *args,
+                              const asy_exec_opts *opts, asy_exec_cb cb, void *arg) {
+    struct asy__exec *ex;
+    asy_process_opts po;
+    int r;
+    if (!loop || !file || !*file || !cb) return ASY_EINVAL;
+    if (opts && (asy__exec_encoding(opts->encoding) == ASY_EINVAL || opts->kill_signal < 0 ||
+                 opts->kill_signal >= NSIG))
+        return ASY_EINVAL;
+    ex = ASY__NEW(struct asy__exec);
+    if (!ex) return ASY_ENOMEM;
+    memset(ex, 0, sizeof(*ex));
+    ex->cb = cb;
+    ex->arg = arg;
+    ex->enc = asy__exec_encoding(opts ? opts->encoding : NULL);
+    ex->max_buffer = (opts && opts->max_buffer) ? opts->max_buffer : 1024 * 1024;
+    ex->kill_signal = (opts && opts->kill_signal) ? opts->kill_signal : SIGTERM;
+    if (opts)
+        po = opts->process;
+    else
+        memset(&po, 0, sizeof(po));
+    if (po.stdio_count < 3) po.stdio_count = 3;
+    if (!opts || opts->process.stdio[0].kind == ASY_STDIO_PIPE) po.stdio[0].kind = ASY_STDIO_IGNORE;
+    po.stdio[1].kind = ASY_STDIO_PIPE;
+    po.stdio[2].kind = ASY_STDIO_PIPE;
+    po.on_close = asy__exec_close_ev;
+    po.on_drain = NULL;
+    po.ipc = NULL;
+    po.kill_signal = ex->kill_signal;
+    r = asy_spawn(loop, &ex->proc, file, args, &po, asy__exec_exit);
+    if (r) {
+        asy__free(ex);
+        return r;
+    }
+    ex->proc.data = ex;
+    asy_timer_init(loop, &ex->timer);
+    ex->timer.data = ex;
+    ex->open_handles = 2;
+    if (opts && opts->timeout_ms) {
+        asy_timer_start(&ex->timer, asy__exec_timeout, opts->timeout_ms, 0);
+        ex->timer_on = 1;
+    }
+    /* a spawn that failed has no pipes: its error arrives through exit */
+    if (ex->proc.pid > 0) {
+        asy_process_read_start(&ex->proc, 1, asy__exec_read);
+        asy_process_read_start(&ex->proc, 2, asy__exec_read);
+    }
+    return 0;
+}
+
+ASYNCRT_API int asy_exec(asy_loop_t *loop, const char *command, const asy_exec_opts *opts,
+                         asy_exec_cb cb, void *arg) {
+    const char *sh = (opts && opts->shell) ? opts->shell : "/bin/sh";
+    const char *argv[4];
+    if (!command) return ASY_EINVAL;
+    argv[0] = sh;
+    argv[1] = "-c";
+    argv[2] = command;
+    argv[3] = NULL;
+    return asy_exec_file(loop, sh, argv, opts, cb, arg);
+}
+
+ASYNCRT_API int asy_fork_at(asy_loop_t *loop, asy_process_t *p, asy_ipc_t *ch,
+                            const char *program, const char *const *args,
+                            const asy_process_opts *opts, asy_exit_cb exit_cb,
+                            const char *src_file, int src_line) {
+    asy_process_opts o;
+    if (!ch) return ASY_EINVAL;
+    if (opts) {
+        o = *opts;
+    } else {
+        memset(&o, 0, sizeof(o));
+        o.stdio[0].kind = o.stdio[1].kind = o.stdio[2].kind = ASY_STDIO_INHERIT;
+    }
+    o.ipc = ch;
+    return asy_spawn_at(loop, p, program, args, &o, exit_cb, src_file, src_line);
+}
+
+#line 1 "asyncrt_impl/process/exec_promise.c"
+/* Promise forms of execFile / exec (util.promisify).  The callback holds
+ * its own reference to the promise until it settles it. */
+static void asy__exec_output_free(void *v) {
+    asy_exec_output *o = (asy_exec_output *)v;
+    asy__free(o->out);
+    asy__free(o->err);
+    asy__free(o);
+}
+
+static char *asy__memdup0(const char *s, size_t n) {
+    char *d = (char *)asy__malloc(n + 1);
+    if (d) {
+        if (n) memcpy(d, s, n);
+        d[n] = 0;
+    }
+    return d;
+}
+
+static void asy__exec_promise_cb(const asy_exec_result *r, void *arg) {
+    asy_promise_t *p = (asy_promise_t *)arg;
+    if (r->status == 0) {
+        asy_exec_output *o = ASY__NEW(asy_exec_output);
+        if (o) {
+            o->out = asy__memdup0(r->out, r->out_len);
+            o->err = asy__memdup0(r->err, r->err_len);
+            o->out_len = r->out_len;
+            o->err_len = r->err_len;
+            o->pid = r->pid;
+        }
+        if (!o || !o->out || !o->err) {
+            if (o) asy__exec_output_free(o);
+            asy_promise_reject(p, ASY_ENOMEM, NULL);
+        } else {
+            asy_promise_settle(p, asy_ok_owned(o, asy__exec_output_free));
+        }
+    } else {
+        /* Node's "Command failed: ...\n<stderr>", bounded */
+        size_t ml = strlen(r->message), el = r->err_len > 4000 ? 4000 : r->err_len;
+        char *msg = (char *)asy__malloc(ml + el + 2);
+        if (msg) {
+            memcpy(msg, r->message, ml);
+            if (el) {
+                msg[ml] = '\n';
+                memcpy(msg + ml + 1, r->err, el);
+                msg[ml + 1 + el] = 0;
+            } else {
+                msg[ml] = 0;
+            }
+        }
+        asy_promise_reject(p, r->status, msg ? msg : r->message);
+        asy__free(msg);
+    }
+    asy_promise_release(p);
+}
+
+ASYNCRT_API asy_promise_t *asy_exec_file_async(asy_loop_t *loop, const char *file,
+                                               const char *const *args,
+                                               const asy_exec_opts *opts) {
+    asy_promise_t *p;
+    int r;
+    if (!loop) return NULL;
+    p = asy_promise_new(loop);
+    if (!p) return NULL;
+    asy_promise_retain(p); /* the callback's */
+    r = asy_exec_file(loop, file, args, opts, asy__exec_promise_cb, p);
+    if (r) {
+        asy_promise_reject(p, r, NULL);
+        asy_promise_release(p);
+    }
+    return p;
+}
+
+ASYNCRT_API asy_promise_t *asy_exec_async(asy_loop_t *loop, const char *command,
+                                          const asy_exec_opts *opts) {
+    const char *sh = (opts && opts->shell) ? opts->shell : "/bin/sh";
+    const char *argv[4];
+    if (!command) return asy_promise_rejected(loop, ASY_EINVAL, NULL);
+    argv[0] = sh;
+    argv[1] = "-c";
+    argv[2] = command;
+    argv[3] = NULL;
+    return asy_exec_file_async(loop, sh, argv, opts);
+}
+
+#endif /* ASYNCRT_OS_POSIX */
 #if ASYNCRT_OS_POSIX
 #line 1 "asyncrt_impl/sync/limit.c"
 /* p-limit.  Waiting tasks sit in a growable ring of small records (push at

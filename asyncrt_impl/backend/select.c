@@ -1,6 +1,21 @@
 /* Run-time selection between the compiled-in backends, and the io calls
  * the loop makes, dispatched to the one in use. */
+/* Process-wide: set in the parent by the first fork().  A child of fork
+ * shares our open files, so closing an fd no longer proves the kernel
+ * drops its epoll registration; from then on asy__io_forget unregisters
+ * explicitly. */
+static volatile int asy__forked;
+static pthread_once_t asy__atfork_once = PTHREAD_ONCE_INIT;
+/* atomics: several threads may fork (or spawn) at once */
+static void asy__note_fork(void) { __atomic_store_n(&asy__forked, 1, __ATOMIC_RELAXED); }
+static void asy__atfork_install(void) { pthread_atfork(NULL, asy__note_fork, NULL); }
+
+ASY__INTERNAL void asy__ops_loop_init(asy_loop_t *loop);
+ASY__INTERNAL void asy__ops_loop_close(asy_loop_t *loop);
+
 ASY__INTERNAL int asy__backend_init(asy_loop_t *loop, const char *name) {
+    pthread_once(&asy__atfork_once, asy__atfork_install);
+    asy__ops_loop_init(loop);
     if (!name || !*name) name = getenv("ASYNCRT_BACKEND");
     if (name && *name) {
         if (strcmp(name, "poll") == 0) return asy__pollb_init(loop);
@@ -17,6 +32,7 @@ ASY__INTERNAL int asy__backend_init(asy_loop_t *loop, const char *name) {
 }
 
 ASY__INTERNAL void asy__backend_close(asy_loop_t *loop) {
+    asy__ops_loop_close(loop);
 #if ASYNCRT_OS_LINUX
     if (loop->backend_.kind == ASY__BACKEND_EPOLL) asy__epoll_close(loop);
 #endif
@@ -83,4 +99,20 @@ ASY__INTERNAL void asy__io_stop(asy_loop_t *loop, asy__io *io, unsigned events) 
 
 ASY__INTERNAL void asy__io_close(asy_loop_t *loop, asy__io *io) {
     asy__io_stop(loop, io, io->events | io->registered);
+}
+
+ASY__INTERNAL void asy__io_forget(asy_loop_t *loop, asy__io *io, int sole_owner) {
+#if ASYNCRT_OS_LINUX
+    if (sole_owner && !__atomic_load_n(&asy__forked, __ATOMIC_RELAXED) && loop->backend_.kind == ASY__BACKEND_EPOLL) {
+        /* closing the last reference to the file removes it from epoll:
+         * skip the EPOLL_CTL_DEL (one syscall per connection) */
+        if (io->registered) loop->backend_.io_count--;
+        io->registered = 0;
+        io->events = 0;
+        asy__epoll_invalidate(loop, io);
+        return;
+    }
+#endif
+    (void)sole_owner;
+    asy__io_close(loop, io);
 }

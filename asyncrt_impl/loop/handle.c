@@ -35,6 +35,18 @@ ASYNCRT_API void asy_close(asy_handle_t *h, asy_close_cb cb) {
         case ASY_HANDLE_FS_WATCH:
             asy__fs_watch_close((asy_fs_watch_t *)h);
             break;
+        case ASY_HANDLE_PROCESS:
+            asy__process_close((asy_process_t *)h);
+            break;
+        case ASY_HANDLE_IPC:
+            asy__ipc_close((asy_ipc_t *)h);
+            break;
+        case ASY_HANDLE_TCP:
+        case ASY_HANDLE_UDP:
+        case ASY_HANDLE_PIPE:
+        case ASY_HANDLE_TTY:
+            asy__net_close(h);
+            break;
         default:
             break;
     }
@@ -51,6 +63,7 @@ ASY__INTERNAL void asy__run_closing(asy_loop_t *loop) {
     while (!asy__queue_empty(&q)) {
         asy_handle_t *h = ASY_CONTAINER_OF(asy__queue_head(&q), asy_handle_t, closing_link_);
         asy__queue_remove(&h->closing_link_);
+        if (h->type >= ASY_HANDLE_TCP && h->type <= ASY_HANDLE_TTY) asy__net_finish_close(h);
         asy__queue_remove(&h->handle_link_);
         h->flags_ = (h->flags_ & ~(unsigned)ASY__H_CLOSING) | ASY__H_CLOSED;
         if (h->close_cb_) {
@@ -83,7 +96,8 @@ ASYNCRT_API int asy_has_ref(const asy_handle_t *h) { return h && (h->flags_ & AS
 ASYNCRT_API const char *asy_handle_type_name(asy_handle_type type) {
     static const char *const names[] = {"unknown", "timer",   "idle",    "prepare", "check",
                                         "async",   "signal",  "poll",    "tcp",     "udp",
-                                        "pipe",    "tty",     "process", "fs_watch", "stream"};
+                                        "pipe",    "tty",     "process", "fs_watch", "stream",
+                                        "ipc"};
     unsigned i = (unsigned)type;
     return i < ASY_ARRAY_SIZE(names) ? names[i] : "unknown";
 }

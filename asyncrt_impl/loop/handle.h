@@ -26,6 +26,7 @@ typedef enum {
     ASY_HANDLE_PROCESS,
     ASY_HANDLE_FS_WATCH,
     ASY_HANDLE_STREAM,
+    ASY_HANDLE_IPC,
     ASY_HANDLE_TYPE_MAX
 } asy_handle_type;
 

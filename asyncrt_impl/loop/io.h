@@ -12,10 +12,12 @@ enum {
     ASY_PRIORITIZED = 8
 };
 
+/* Field order keeps the struct at 24 bytes: one is embedded in every
+ * socket, so it counts in the memory per connection. */
 struct asy__io {
     int fd;
     unsigned events;     /* wanted */
     unsigned registered; /* what the kernel currently has */
+    unsigned slot;       /* backend bookkeeping (poll backend: index in its array) */
     asy__io_cb cb;
-    unsigned slot; /* backend bookkeeping (poll backend: index in its array) */
 };

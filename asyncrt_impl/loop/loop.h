@@ -75,7 +75,7 @@ typedef struct {
     void (*close)(asy_loop_t *loop, void *state);
 } asy__layer_slot;
 
-enum { ASY__LAYER_PROMISE, ASY__LAYER_POOL, ASY__LAYER_FS, ASY__LAYER_PROCESS, ASY__LAYER_MAX = 8 };
+enum { ASY__LAYER_PROMISE, ASY__LAYER_POOL, ASY__LAYER_FS, ASY__LAYER_PROCESS, ASY__LAYER_NET, ASY__LAYER_MAX = 8 };
 
 struct asy_loop_s {
     void *data; /* for the caller */
@@ -98,6 +98,7 @@ struct asy_loop_s {
     unsigned immediate_refs_;
     asy__taskq ticks_, microtasks_;
     asy__backend_state backend_;
+    asy__ops_state ops_; /* completion-based operations (backend/ops.c) */
     /* async wake-up (loop/async.c) */
     asy__io wake_io_;
     int wake_wfd_; /* eventfd on Linux (same as wake_io_.fd), else pipe write end */

@@ -42,6 +42,14 @@ ASY__INTERNAL void asy__signal_close(asy_signal_t *h);
 ASY__INTERNAL void asy__poll_close(asy_poll_t *h);
 /* Defined by the fs layer. */
 ASY__INTERNAL void asy__fs_watch_close(asy_fs_watch_t *h);
+/* defined by the process layer */
+ASY__INTERNAL void asy__process_close(asy_process_t *h);
+ASY__INTERNAL void asy__ipc_close(asy_ipc_t *h);
+/* Sockets, pipes, TTYs (net layer): close stops them and closes the fd;
+ * finish_close runs in the close phase, before close_cb, to deliver the
+ * completions of their cancelled operations. */
+ASY__INTERNAL void asy__net_close(asy_handle_t *h);
+ASY__INTERNAL void asy__net_finish_close(asy_handle_t *h);
 
 ASY__INTERNAL int asy__timers_init(asy_loop_t *loop);
 ASY__INTERNAL void asy__timers_free(asy_loop_t *loop);
@@ -80,6 +88,10 @@ ASY__INTERNAL int asy__io_start(asy_loop_t *loop, asy__io *io, unsigned events);
 ASY__INTERNAL void asy__io_stop(asy_loop_t *loop, asy__io *io, unsigned events);
 /* Forgets the fd entirely (call before closing it). */
 ASY__INTERNAL void asy__io_close(asy_loop_t *loop, asy__io *io);
+/* Like asy__io_close for an fd that is closed right after: when the caller
+ * holds the only reference to the open file (sole_owner) the kernel drops
+ * the registration itself and no syscall is made. */
+ASY__INTERNAL void asy__io_forget(asy_loop_t *loop, asy__io *io, int sole_owner);
 
 /* Small POSIX helpers. */
 ASY__INTERNAL int asy__set_nonblock_cloexec(int fd);

@@ -1,0 +1,42 @@
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <grp.h>
+
+/* Per-loop state of the process layer (loop->layers_[ASY__LAYER_PROCESS]). */
+#define ASY__PROC_RBUF 65536
+
+struct asy__proc_loop {
+    asy_signal_t sigchld; /* internal: neither listed nor keeping the loop alive */
+    asy__queue live;      /* processes not reaped yet */
+    asy_pending_t scan_req;
+    int scan_queued;
+    char *rbuf; /* shared read buffer of every stdio pipe of the loop */
+};
+
+ASY__INTERNAL struct asy__proc_loop *asy__proc_loop_get(asy_loop_t *loop, int *err);
+ASY__INTERNAL void asy__proc_reaped(asy_process_t *p, int wstatus);
+ASY__INTERNAL void asy__proc_orphan(int pid);
+ASY__INTERNAL void asy__proc_update_active(asy_process_t *p);
+ASY__INTERNAL void asy__proc_maybe_close_event(asy_process_t *p);
+ASY__INTERNAL void asy__proc_pipes_free(asy_process_t *p);
+/* stdio_stream.c */
+ASY__INTERNAL int asy__cstream_notify(asy_process_t *p, struct asy__child_pipe *cp, int status);
+ASY__INTERNAL void asy__cstream_detach(struct asy__child_pipe *cp);
+ASY__INTERNAL void asy__ipc_init_handle(asy_ipc_t *ch, asy_loop_t *loop, const char *file,
+                                       int line);
+ASY__INTERNAL int asy__ipc_attach_fd(asy_ipc_t *ch, int fd);
+
+/* Everything the child needs, prepared by the parent before vfork so the
+ * child only makes system calls. */
+struct asy__spawn_plan {
+    char *const *argv;
+    char *const *envp;
+    char **paths; /* candidate paths to execve, NULL-terminated */
+    const char *cwd;
+    int nslots;
+    int src[ASY_PROCESS_MAX_STDIO + 1]; /* fd that becomes slot i in the child */
+    int detached, set_uid, set_gid;
+    unsigned uid, gid;
+    int err_fd; /* write end of the close-on-exec error pipe */
+};
