@@ -233,6 +233,7 @@ ASYNCRT_API unsigned asy_version(void);
     XX(EOF, -4095, "end of file")                                            \
     XX(EUNKNOWN, -4094, "unknown error")                                     \
     XX(ECHARSET, -4096, "invalid Unicode character")                  \
+    XX(EAGGREGATE, -4097, "all promises were rejected")                      \
     XX(EPREMATURE_CLOSE, -4200, "stream closed before it finished")          \
     XX(ESTREAM_DESTROYED, -4201, "stream was destroyed")                     \
     XX(EWRITE_AFTER_END, -4202, "write after end")                           \
@@ -279,6 +280,12 @@ ASYNCRT_API int asy_translate_sys_error(int sys_errno);
 /* Monotonic time in nanoseconds from an arbitrary fixed point (like
  * process.hrtime.bigint()).  Never goes backwards. */
 ASYNCRT_API uint64_t asy_hrtime(void);
+
+#line 1 "asyncrt_impl/base/alloc.h"
+/* Frees memory the library allocated and handed to the caller (strings from
+ * path and buffer functions, result arrays...), with the allocator the
+ * library was built with (ASYNCRT_FREE).  NULL is fine. */
+ASYNCRT_API void asy_free(void *ptr);
 
 #line 1 "asyncrt_impl/base/queue.h"
 /* asy__queue: an intrusive, circular, doubly linked list.  A queue head and
@@ -362,7 +369,10 @@ typedef struct asy__heap {
  * as uninitialised: release what it held before reusing it.  On error `out`
  * is left empty, so releasing it is always safe.  A plain struct copy
  * (`asy_buf_t v = *b`) is a *borrowed* view: valid while an owner holds its
- * reference, never released.  Do not grow a view's len by hand.
+ * reference, never released.  A view with store NULL and data set borrows
+ * memory asyncrt does not own (a literal, a stack array); every function
+ * that reads a buffer takes it.  Never grow a view's len by hand: the byte
+ * chain relies on no view reaching past what was allocated for it.
  *
  * Reference counts are plain integers: a buffer belongs to one thread at a
  * time (its loop).  Handing a buffer to another thread is fine as long as
@@ -476,8 +486,6 @@ ASYNCRT_API int asy_buf_is_utf8(const asy_buf_t *b);
 ASYNCRT_API int asy_encoding_from_name(const char *name);
 /* Canonical name ("utf8"...), or NULL for an unknown value. */
 ASYNCRT_API const char *asy_encoding_name(asy_encoding_t enc);
-/* Frees memory asyncrt allocated for the caller (asy_buf_to_string). */
-ASYNCRT_API void asy_free(void *p);
 
 /* ---- comparing, searching, copying ------------------------------------- */
 
@@ -567,6 +575,29 @@ ASYNCRT_API int asy_buf_write_float_le(asy_buf_t *b, size_t off, float v);
 ASYNCRT_API int asy_buf_write_float_be(asy_buf_t *b, size_t off, float v);
 ASYNCRT_API int asy_buf_write_double_le(asy_buf_t *b, size_t off, double v);
 ASYNCRT_API int asy_buf_write_double_be(asy_buf_t *b, size_t off, double v);
+
+/* buf.readUIntLE(offset, byteLength) & co.: byte_length 1..8 (Node allows
+ * up to 6).  Reads sign-extend the int forms; writes return ASY_ERANGE when
+ * the value does not fit in byte_length bytes (as Node throws), and
+ * ASY_EINVAL for a byte_length outside 1..8. */
+ASYNCRT_API int asy_buf_read_uint_le(const asy_buf_t *b, size_t off, size_t byte_length,
+                                     uint64_t *v);
+ASYNCRT_API int asy_buf_read_uint_be(const asy_buf_t *b, size_t off, size_t byte_length,
+                                     uint64_t *v);
+ASYNCRT_API int asy_buf_read_int_le(const asy_buf_t *b, size_t off, size_t byte_length,
+                                    int64_t *v);
+ASYNCRT_API int asy_buf_read_int_be(const asy_buf_t *b, size_t off, size_t byte_length,
+                                    int64_t *v);
+ASYNCRT_API int asy_buf_write_uint_le(asy_buf_t *b, size_t off, size_t byte_length, uint64_t v);
+ASYNCRT_API int asy_buf_write_uint_be(asy_buf_t *b, size_t off, size_t byte_length, uint64_t v);
+ASYNCRT_API int asy_buf_write_int_le(asy_buf_t *b, size_t off, size_t byte_length, int64_t v);
+ASYNCRT_API int asy_buf_write_int_be(asy_buf_t *b, size_t off, size_t byte_length, int64_t v);
+
+/* buf.swap16/32/64: reverses the byte order of each unit in place;
+ * ASY_EINVAL when len is not a multiple of the unit size. */
+ASYNCRT_API int asy_buf_swap16(asy_buf_t *b);
+ASYNCRT_API int asy_buf_swap32(asy_buf_t *b);
+ASYNCRT_API int asy_buf_swap64(asy_buf_t *b);
 
 #line 1 "asyncrt_impl/buf/bufchain.h"
 /* asy_bufchain_t: a byte queue made of buffer views, for stream and socket
@@ -1110,6 +1141,10 @@ struct asy_loop_s {
     uint64_t iterations_, events_, idle_ns_;
     struct asy__lag_monitor *lag_;
     asy__layer_slot layers_[ASY__LAYER_MAX];
+    /* Called when a nextTick/microtask drain has emptied both queues (the
+     * promise layer reports unhandled rejections there, as Node does after
+     * processTicksAndRejections); it may queue more work. */
+    void (*after_drain_)(asy_loop_t *loop);
 };
 
 ASYNCRT_API int asy_loop_init(asy_loop_t *loop, const asy_loop_opts *opts);
@@ -1156,6 +1191,204 @@ ASYNCRT_API double asy_loop_elu(const asy_loop_metrics_t *now, const asy_loop_me
  * resolution_ms and records how late it ran in a histogram (1 us buckets
  * growing logarithmically).  0 stops it; restarting resets it. */
 ASYNCRT_API int asy_loop_lag_monitor(asy_loop_t *loop, uint64_t resolution_ms);
+
+#endif /* ASYNCRT_OS_POSIX */
+#if ASYNCRT_OS_POSIX
+#line 1 "asyncrt_impl/promise/promise.h"
+/* Promises: JavaScript's Promise for C, on the loop's microtask queue.
+ *
+ *   asy_promise_t *p = asy_promise_new(loop);         // pending, you hold 1 ref
+ *   asy_promise_t *q = asy_promise_then(p, parse, NULL, ctx);
+ *   asy_promise_resolve(p, buf);                      // parse runs as a microtask
+ *   asy_promise_release(p);  asy_promise_release(q);
+ *
+ * A promise settles once: fulfilled with a value (void *) or rejected with
+ * an error (a non-zero int, usually an ASY_E* code, and an optional
+ * message).  Continuations (then / catch / finally / on_settled) always run
+ * as microtasks, one job per continuation, in the order they were attached,
+ * exactly as V8 queues them, so programs interleave with nextTick, timers
+ * and immediates as they do under Node (docs/promise.md).
+ *
+ * OWNERSHIP (the whole rule set; docs/promise.md has examples)
+ *   1. A function that returns a promise gives you one reference; drop it
+ *      with asy_promise_release.  A promise lives while anyone (you or the
+ *      library) holds a reference; a continuation keeps its derived promise
+ *      alive, so releasing the result of asy_promise_then right away is
+ *      fine ("fire and forget").
+ *   2. A function that takes a promise argument borrows it (retain it if
+ *      you keep the pointer).  The one exception is asy_chain(q) in a
+ *      continuation's return: returning gives your reference of q away.
+ *   3. Values are borrowed pointers unless fulfilled with asy_ok_owned(v,
+ *      free_fn): then the promise owns v and calls free_fn(v) when its last
+ *      reference goes, and every promise that passes v on (asy_pass, a
+ *      then without a handler for it, all, race...) keeps v alive.
+ *   4. Messages are copied; the asy_settled_t a continuation receives and
+ *      everything it points to are valid while the promise it names is
+ *      alive (at least for the duration of the callback).
+ *   5. A promise must not outlive its loop.  asy_loop_close reclaims every
+ *      promise still alive (running the free_fn of their values), so a
+ *      forgotten reference is not a leak, but its pointer dies there.
+ *
+ * A promise whose last reference goes while it is pending never settles:
+ * its continuations are dropped without running (the C counterpart of a
+ * garbage-collected promise).  A promise belongs to one loop and one
+ * thread. */
+typedef struct asy_promise_s asy_promise_t;
+
+typedef enum {
+    ASY_PROMISE_PENDING = 0,
+    ASY_PROMISE_FULFILLED = 1,
+    ASY_PROMISE_REJECTED = 2
+} asy_promise_state;
+
+/* The outcome a continuation receives. */
+typedef struct {
+    asy_promise_state state; /* FULFILLED or REJECTED */
+    int error;               /* rejected: the code, never 0; fulfilled: 0 */
+    void *value;             /* fulfilled: the value */
+    const char *message;     /* rejected: message or NULL */
+    asy_promise_t *promise;  /* the promise this is the outcome of (borrowed) */
+} asy_settled_t;
+
+/* What a continuation (or a task of the sync layer) returns: build it with
+ * asy_ok, asy_ok_owned, asy_fail, asy_chain or asy_pass.  Fields are
+ * private. */
+typedef struct {
+    int kind_;
+    int error_;
+    void *value_;
+    void (*free_fn_)(void *value);
+    char *message_;          /* owned copy (asy_fail) */
+    asy_promise_t *promise_; /* asy_chain: an owned reference; asy_pass: borrowed */
+} asy_ret_t;
+
+enum { ASY__RET_VALUE = 0, ASY__RET_ERROR = 1, ASY__RET_PROMISE = 2, ASY__RET_PASS = 3 };
+
+/* Fulfil with a borrowed value. */
+static inline asy_ret_t asy_ok(void *value) {
+    asy_ret_t r;
+    r.kind_ = ASY__RET_VALUE;
+    r.error_ = 0;
+    r.value_ = value;
+    r.free_fn_ = NULL;
+    r.message_ = NULL;
+    r.promise_ = NULL;
+    return r;
+}
+/* Fulfil with a value the promise owns: free_fn(value) runs when the last
+ * promise holding it is released (also if it is never delivered). */
+static inline asy_ret_t asy_ok_owned(void *value, void (*free_fn)(void *value)) {
+    asy_ret_t r = asy_ok(value);
+    r.free_fn_ = free_fn;
+    return r;
+}
+/* Settle like q once q settles (returning a promise from a JavaScript
+ * continuation).  Takes your reference of q.  NULL q (a constructor that
+ * failed) rejects with ASY_ENOMEM. */
+static inline asy_ret_t asy_chain(asy_promise_t *q) {
+    asy_ret_t r = asy_ok(NULL);
+    r.kind_ = ASY__RET_PROMISE;
+    r.promise_ = q;
+    return r;
+}
+/* Settle with the same outcome as `in` (rethrow / pass the value on),
+ * sharing ownership of its value and message. */
+static inline asy_ret_t asy_pass(const asy_settled_t *in) {
+    asy_ret_t r = asy_ok(NULL);
+    r.kind_ = ASY__RET_PASS;
+    r.promise_ = in ? in->promise : NULL;
+    return r;
+}
+/* Reject with code (0 becomes ASY_EUNKNOWN) and an optional message, which
+ * is copied. */
+ASYNCRT_API asy_ret_t asy_fail(int code, const char *message);
+/* Frees what an asy_ret_t holds without using it (its owned value, message
+ * and chained promise).  Only needed for a ret you built and then did not
+ * return or settle with. */
+ASYNCRT_API void asy_ret_discard(asy_ret_t *ret);
+
+/* A continuation: `in` is the settled outcome of the promise it was
+ * attached to; the return value settles the derived promise. */
+typedef asy_ret_t (*asy_then_fn)(void *arg, const asy_settled_t *in);
+/* An observer: sees the outcome, settles nothing. */
+typedef void (*asy_settled_fn)(void *arg, const asy_settled_t *in);
+
+/* ---- construction and settling ----------------------------------------- */
+/* A pending promise (new Promise()).  NULL on ENOMEM or a NULL loop. */
+ASYNCRT_API asy_promise_t *asy_promise_new(asy_loop_t *loop);
+/* Promise.resolve(value) / Promise.reject(error). */
+ASYNCRT_API asy_promise_t *asy_promise_resolved(asy_loop_t *loop, void *value);
+ASYNCRT_API asy_promise_t *asy_promise_rejected(asy_loop_t *loop, int code, const char *message);
+/* Promise.resolve(x) for any asy_ret_t: a chained promise is returned as
+ * is (Promise.resolve(p) === p), anything else as a settled promise.  The
+ * ret is always consumed; NULL on ENOMEM (the ret's resources freed). */
+ASYNCRT_API asy_promise_t *asy_promise_from(asy_loop_t *loop, asy_ret_t ret);
+
+/* resolve(value) / reject(error) of a pending promise.  ASY_EINVAL if it is
+ * already settled or locked in to another promise (asy_chain), like a
+ * second call of JavaScript's resolve, but reported. */
+ASYNCRT_API int asy_promise_resolve(asy_promise_t *p, void *value);
+ASYNCRT_API int asy_promise_reject(asy_promise_t *p, int code, const char *message);
+/* The general form: settle with any asy_ret_t, including asy_chain(q)
+ * (resolve with a promise: p follows q) and asy_ok_owned.  The ret is
+ * consumed even on error (its owned value freed, its promise released). */
+ASYNCRT_API int asy_promise_settle(asy_promise_t *p, asy_ret_t ret);
+
+ASYNCRT_API asy_promise_t *asy_promise_retain(asy_promise_t *p);
+ASYNCRT_API void asy_promise_release(asy_promise_t *p);
+
+/* ---- inspection --------------------------------------------------------- */
+ASYNCRT_API asy_promise_state asy_promise_state_of(const asy_promise_t *p);
+/* The outcome, or NULL while pending.  Reading it does not count as
+ * handling a rejection (see asy_promise_mark_handled). */
+ASYNCRT_API const asy_settled_t *asy_promise_result(const asy_promise_t *p);
+ASYNCRT_API asy_loop_t *asy_promise_loop(const asy_promise_t *p);
+
+/* ---- continuations ------------------------------------------------------ */
+/* p.then(on_ok, on_err): a new promise settled by whichever handler runs;
+ * a NULL handler passes the outcome on unchanged.  NULL on ENOMEM. */
+ASYNCRT_API asy_promise_t *asy_promise_then(asy_promise_t *p, asy_then_fn on_ok,
+                                            asy_then_fn on_err, void *arg);
+/* p.catch(on_err) */
+ASYNCRT_API asy_promise_t *asy_promise_catch(asy_promise_t *p, asy_then_fn on_err, void *arg);
+/* p.finally(fn): fn runs on either outcome and the derived promise settles
+ * like p, unless fn fails (asy_fail) or returns a promise that rejects,
+ * whose rejection wins; a promise fn returns is waited for.  fn's value is
+ * otherwise ignored (an asy_ok_owned value is freed). */
+ASYNCRT_API asy_promise_t *asy_promise_finally(asy_promise_t *p, asy_then_fn fn, void *arg);
+/* The end of a chain: fn sees the outcome as a microtask.  Counts as
+ * handling a rejection.  0, or ASY_ENOMEM / ASY_EINVAL (fn never runs). */
+ASYNCRT_API int asy_promise_on_settled(asy_promise_t *p, asy_settled_fn fn, void *arg);
+/* Handles a rejection without attaching anything (a no-op catch). */
+ASYNCRT_API void asy_promise_mark_handled(asy_promise_t *p);
+
+/* ---- combinators ----------------------------------------------------------
+ * Inputs are borrowed (release your references whenever you like); the
+ * result is a new promise you own.  NULL on ENOMEM or bad arguments. */
+/* Promise.all: fulfils with a void ** array of the n values in input order
+ * (valid while the result promise lives), or rejects like the first input
+ * to reject.  n = 0 fulfils at once with a non-NULL empty array. */
+ASYNCRT_API asy_promise_t *asy_promise_all(asy_loop_t *loop, asy_promise_t *const *ps, size_t n);
+/* Promise.allSettled: fulfils with an asy_settled_t * array of the n
+ * outcomes in input order; never rejects. */
+ASYNCRT_API asy_promise_t *asy_promise_all_settled(asy_loop_t *loop, asy_promise_t *const *ps,
+                                                   size_t n);
+/* Promise.race: settles like the first input to settle; n = 0 stays
+ * pending forever (as in JavaScript). */
+ASYNCRT_API asy_promise_t *asy_promise_race(asy_loop_t *loop, asy_promise_t *const *ps, size_t n);
+/* Promise.any: fulfils like the first input to fulfil; when every input
+ * rejects (at once for n = 0) it rejects with ASY_EAGGREGATE and its value
+ * is an asy_settled_t * array of the n rejections (AggregateError.errors). */
+ASYNCRT_API asy_promise_t *asy_promise_any(asy_loop_t *loop, asy_promise_t *const *ps, size_t n);
+
+/* ---- unhandled rejections ------------------------------------------------
+ * A promise that is rejected and has no continuation by the end of the
+ * microtask drain in which it was rejected is reported, once, to the
+ * loop's hook (Node's 'unhandledRejection').  The default hook prints the
+ * error to stderr and aborts (Node >= 15).  fn NULL restores the
+ * default. */
+typedef void (*asy_unhandled_fn)(void *arg, const asy_settled_t *reason);
+ASYNCRT_API int asy_promise_on_unhandled(asy_loop_t *loop, asy_unhandled_fn fn, void *arg);
 
 #endif /* ASYNCRT_OS_POSIX */
 #if ASYNCRT_OS_POSIX
@@ -1486,6 +1719,13 @@ ASYNCRT_API int asy_stream_pipe(asy_stream_t *src, asy_stream_t *dst, const asy_
 /* src.unpipe(dst); dst NULL unpipes every destination.  ASY_ENOENT when
  * dst is not piped from src. */
 ASYNCRT_API int asy_stream_unpipe(asy_stream_t *src, asy_stream_t *dst);
+
+/* node:stream/promises: `await pipeline(...)`, `await finished(stream)`.
+ * The promise (yours: release it) fulfils with NULL, or rejects with the
+ * status the callback forms would report.  NULL on bad arguments or
+ * ENOMEM. */
+ASYNCRT_API asy_promise_t *asy_pipeline_promise(asy_stream_t *const *streams, size_t n);
+ASYNCRT_API asy_promise_t *asy_stream_finished_promise(asy_stream_t *s);
 
 #line 1 "asyncrt_impl/stream/lines.h"
 /* A line splitter (Node's readline over a stream, as a Transform): bytes
@@ -1942,6 +2182,401 @@ ASYNCRT_API int asy_server_address(const asy_server_t *server, asy_addr_t *addr)
 ASYNCRT_API void asy_server_close(asy_server_t *server, asy_close_cb close_cb);
 
 #endif /* ASYNCRT_OS_POSIX */
+#line 1 "asyncrt_impl/path/path.h"
+/* path: Node's `path` module, both flavours, on every platform.
+ *
+ * Every function that produces a string allocates it and hands it back
+ * through `char **out`; the caller releases it with asy_free().  On error
+ * *out is NULL and the result is a negative ASY_E* code: ASY_EINVAL for a
+ * NULL argument, ASY_ENOMEM when an allocation fails, and for resolve (and
+ * functions built on it) the error of reading the current directory.
+ * Strings are NUL-terminated UTF-8; separators and dots are matched
+ * byte-wise, which gives the same results as Node's UTF-16 code.
+ *
+ *   asy_path_posix_*   POSIX rules ("/" separates, ":" delimits)
+ *   asy_path_win32_*   Windows rules ("\" and "/" separate, drives, UNC)
+ *   asy_path_*         the native flavour: win32 on Windows, posix elsewhere
+ *
+ * Arrays of parts (join, resolve) take a count and an array; the `l`
+ * variants take the parts as arguments ending with NULL:
+ *
+ *     char *p;
+ *     asy_path_joinl(&p, "/users", "sean", "docs", (char *)NULL);
+ *     ...
+ *     asy_free(p);
+ */
+
+#define ASY_PATH_POSIX_SEP "/"
+#define ASY_PATH_POSIX_DELIMITER ":"
+#define ASY_PATH_WIN32_SEP "\\"
+#define ASY_PATH_WIN32_DELIMITER ";"
+#if defined(_WIN32)
+#define ASY_PATH_SEP ASY_PATH_WIN32_SEP
+#define ASY_PATH_DELIMITER ASY_PATH_WIN32_DELIMITER
+#else
+#define ASY_PATH_SEP ASY_PATH_POSIX_SEP
+#define ASY_PATH_DELIMITER ASY_PATH_POSIX_DELIMITER
+#endif
+
+/* path.parse() output and path.format() input.  parse fills every field
+ * (never NULL) from one allocation kept in `storage`; release it with
+ * asy_path_parsed_free().  For format, build the struct yourself (zeroed,
+ * `storage` unused): a NULL or "" field counts as missing, as in Node. */
+typedef struct asy_path_parsed_s {
+    const char *root;
+    const char *dir;
+    const char *base;
+    const char *ext;
+    const char *name;
+    char *storage;
+} asy_path_parsed_t;
+
+ASYNCRT_API void asy_path_parsed_free(asy_path_parsed_t *parsed);
+
+/* ---- POSIX flavour ---- */
+ASYNCRT_API int asy_path_posix_join(char **out, size_t n, const char *const *parts);
+ASYNCRT_API int asy_path_posix_joinl(char **out, ...);
+ASYNCRT_API int asy_path_posix_resolve(char **out, size_t n, const char *const *parts);
+ASYNCRT_API int asy_path_posix_resolvel(char **out, ...);
+ASYNCRT_API int asy_path_posix_normalize(char **out, const char *path);
+ASYNCRT_API int asy_path_posix_relative(char **out, const char *from, const char *to);
+ASYNCRT_API int asy_path_posix_dirname(char **out, const char *path);
+/* suffix may be NULL (Node's undefined). */
+ASYNCRT_API int asy_path_posix_basename(char **out, const char *path, const char *suffix);
+ASYNCRT_API int asy_path_posix_extname(char **out, const char *path);
+ASYNCRT_API int asy_path_posix_parse(asy_path_parsed_t *out, const char *path);
+ASYNCRT_API int asy_path_posix_format(char **out, const asy_path_parsed_t *parts);
+/* 1 absolute, 0 relative, ASY_EINVAL for NULL. */
+ASYNCRT_API int asy_path_posix_is_absolute(const char *path);
+ASYNCRT_API int asy_path_posix_to_namespaced_path(char **out, const char *path);
+
+/* ---- win32 flavour ---- */
+ASYNCRT_API int asy_path_win32_join(char **out, size_t n, const char *const *parts);
+ASYNCRT_API int asy_path_win32_joinl(char **out, ...);
+ASYNCRT_API int asy_path_win32_resolve(char **out, size_t n, const char *const *parts);
+ASYNCRT_API int asy_path_win32_resolvel(char **out, ...);
+ASYNCRT_API int asy_path_win32_normalize(char **out, const char *path);
+ASYNCRT_API int asy_path_win32_relative(char **out, const char *from, const char *to);
+ASYNCRT_API int asy_path_win32_dirname(char **out, const char *path);
+ASYNCRT_API int asy_path_win32_basename(char **out, const char *path, const char *suffix);
+ASYNCRT_API int asy_path_win32_extname(char **out, const char *path);
+ASYNCRT_API int asy_path_win32_parse(asy_path_parsed_t *out, const char *path);
+ASYNCRT_API int asy_path_win32_format(char **out, const asy_path_parsed_t *parts);
+ASYNCRT_API int asy_path_win32_is_absolute(const char *path);
+ASYNCRT_API int asy_path_win32_to_namespaced_path(char **out, const char *path);
+
+/* ---- native flavour ---- */
+ASYNCRT_API int asy_path_join(char **out, size_t n, const char *const *parts);
+ASYNCRT_API int asy_path_joinl(char **out, ...);
+ASYNCRT_API int asy_path_resolve(char **out, size_t n, const char *const *parts);
+ASYNCRT_API int asy_path_resolvel(char **out, ...);
+ASYNCRT_API int asy_path_normalize(char **out, const char *path);
+ASYNCRT_API int asy_path_relative(char **out, const char *from, const char *to);
+ASYNCRT_API int asy_path_dirname(char **out, const char *path);
+ASYNCRT_API int asy_path_basename(char **out, const char *path, const char *suffix);
+ASYNCRT_API int asy_path_extname(char **out, const char *path);
+ASYNCRT_API int asy_path_parse(asy_path_parsed_t *out, const char *path);
+ASYNCRT_API int asy_path_format(char **out, const asy_path_parsed_t *parts);
+ASYNCRT_API int asy_path_is_absolute(const char *path);
+ASYNCRT_API int asy_path_to_namespaced_path(char **out, const char *path);
+
+#line 1 "asyncrt_impl/os/os.h"
+/* os: Node's `os` module.  Synchronous; no loop needed.
+ *
+ * Same scheme as path: strings and arrays come back through out-pointers
+ * and are released with asy_free() or the matching asy_os_free_*();
+ * errors are negative ASY_E* codes (ASY_EINVAL for a NULL argument,
+ * ASY_ENOSYS where the platform has no way to answer).
+ *
+ *   Linux     everything (/proc, sysconf, uname, getifaddrs, getpwuid_r)
+ *   Windows   everything (Win32 API; iphlpapi and userenv are loaded at run
+ *             time, so nothing extra to link)
+ *   other     POSIX systems: cpus and uptime give ASY_ENOSYS, freemem 0,
+ *             and interfaces carry no MAC address (see docs/os.md)
+ */
+
+#if defined(_WIN32)
+#define ASY_OS_EOL "\r\n"
+#define ASY_OS_DEVNULL "\\\\.\\nul"
+#else
+#define ASY_OS_EOL "\n"
+#define ASY_OS_DEVNULL "/dev/null"
+#endif
+
+/* Milliseconds spent in each mode since boot (Node's cpus()[i].times). */
+typedef struct asy_os_cpu_times_s {
+    uint64_t user;
+    uint64_t nice;
+    uint64_t sys;
+    uint64_t idle;
+    uint64_t irq;
+} asy_os_cpu_times_t;
+
+typedef struct asy_os_cpu_s {
+    char *model;
+    int speed; /* MHz, 0 when unknown */
+    asy_os_cpu_times_t times;
+} asy_os_cpu_t;
+
+/* One entry per logical CPU; release with asy_os_free_cpus. */
+ASYNCRT_API int asy_os_cpus(asy_os_cpu_t **cpus, int *count);
+ASYNCRT_API void asy_os_free_cpus(asy_os_cpu_t *cpus, int count);
+
+/* Bytes of RAM in total and available (Linux: MemTotal, MemAvailable);
+ * 0 when unknown. */
+ASYNCRT_API uint64_t asy_os_totalmem(void);
+ASYNCRT_API uint64_t asy_os_freemem(void);
+
+/* How many threads can run at once: the CPUs this process may use. */
+ASYNCRT_API unsigned asy_os_available_parallelism(void);
+
+ASYNCRT_API int asy_os_homedir(char **out);
+ASYNCRT_API int asy_os_tmpdir(char **out);
+ASYNCRT_API int asy_os_hostname(char **out);
+
+/* "linux", "darwin", "win32", "freebsd"... (Node's process.platform). */
+ASYNCRT_API const char *asy_os_platform(void);
+/* "x64", "arm64", "ia32", "arm"... (Node's process.arch). */
+ASYNCRT_API const char *asy_os_arch(void);
+/* "LE" or "BE". */
+ASYNCRT_API const char *asy_os_endianness(void);
+
+/* os.type(), os.release(), os.version(), os.machine() in one call. */
+typedef struct asy_os_uname_s {
+    char sysname[256]; /* os.type(): "Linux", "Darwin", "Windows_NT" */
+    char release[256]; /* os.release() */
+    char version[256]; /* os.version() */
+    char machine[256]; /* os.machine() */
+} asy_os_uname_t;
+
+ASYNCRT_API int asy_os_uname(asy_os_uname_t *out);
+
+/* Seconds since boot. */
+ASYNCRT_API int asy_os_uptime(double *seconds);
+/* 1, 5 and 15 minute load averages ([0, 0, 0] on Windows, as in Node). */
+ASYNCRT_API int asy_os_loadavg(double avg[3]);
+
+/* One entry per address of every interface that is up (Node's
+ * networkInterfaces(), flattened: entries of one interface share `name`). */
+typedef struct asy_os_interface_s {
+    char *name;
+    char address[46]; /* "192.168.1.2", "fe80::1" */
+    char netmask[46]; /* "255.255.255.0", "ffff:ffff:ffff:ffff::" */
+    const char *family; /* "IPv4" or "IPv6" */
+    char mac[18]; /* "01:02:03:0a:0b:0c", zeros when unknown */
+    int internal; /* loopback */
+    char cidr[50]; /* "192.168.1.2/24"; "" when the netmask is not a prefix (Node's null) */
+    uint32_t scopeid; /* IPv6 only */
+} asy_os_interface_t;
+
+ASYNCRT_API int asy_os_network_interfaces(asy_os_interface_t **ifs, int *count);
+ASYNCRT_API void asy_os_free_network_interfaces(asy_os_interface_t *ifs, int count);
+
+/* The effective user (Node's userInfo()).  On Windows uid and gid are -1
+ * and shell is NULL, as in Node.  Release with asy_os_free_user_info. */
+typedef struct asy_os_user_info_s {
+    long uid;
+    long gid;
+    char *username;
+    char *homedir;
+    char *shell;
+} asy_os_user_info_t;
+
+ASYNCRT_API int asy_os_user_info(asy_os_user_info_t *out);
+ASYNCRT_API void asy_os_free_user_info(asy_os_user_info_t *info);
+
+#if ASYNCRT_OS_POSIX
+#line 1 "asyncrt_impl/sync/limit.h"
+/* Concurrency primitives (p-limit, semaphore, resource pool) run on the
+ * loop's thread: no locks, every operation O(1).  They take callbacks and
+ * return promises (docs/sync.md).
+ *
+ * A task is a function returning what a promise continuation returns:
+ * asy_ok(value) or asy_fail(code, msg) when it finishes synchronously,
+ * asy_chain(promise) when it finishes later. */
+typedef asy_ret_t (*asy_task_fn)(void *arg);
+/* A task over an index, for the limited map. */
+typedef asy_ret_t (*asy_map_fn)(void *arg, size_t index);
+
+/* ---- limit: p-limit ---------------------------------------------------------
+ *
+ *   asy_limit_t *lim = asy_limit_new(loop, 10);
+ *   asy_promise_t *p = asy_limit_run(lim, read_one, name);  // like limit(() => readFile(name))
+ *
+ * At most `concurrency` tasks run at once; the others wait in a FIFO queue
+ * and start, in order, as running tasks settle.  A task starts inside
+ * asy_limit_run when a slot is free (the seed's pLimit does the same; the
+ * p-limit package waits a microtask).  Its slot is freed, and the next
+ * task started, one microtask after its outcome is known, in the same job
+ * that settles the promise asy_limit_run returned. */
+typedef struct asy_limit_s asy_limit_t;
+
+/* concurrency >= 1 (SIZE_MAX: unlimited).  NULL on ENOMEM or bad input. */
+ASYNCRT_API asy_limit_t *asy_limit_new(asy_loop_t *loop, size_t concurrency);
+/* Queues fn(arg); the promise settles like the task.  A failing task
+ * rejects its promise and frees its slot.  NULL on ENOMEM / bad input (fn
+ * is then never called). */
+ASYNCRT_API asy_promise_t *asy_limit_run(asy_limit_t *lim, asy_task_fn fn, void *arg);
+/* A limited map: fn(arg, i) for i in [0, n), at most `concurrency` at a
+ * time, in order; the promise is Promise.all of them (a void ** array of
+ * the n results, or the first failure; the other tasks still run). */
+ASYNCRT_API asy_promise_t *asy_limit_map(asy_limit_t *lim, size_t n, asy_map_fn fn, void *arg);
+ASYNCRT_API size_t asy_limit_active(const asy_limit_t *lim);  /* running */
+ASYNCRT_API size_t asy_limit_pending(const asy_limit_t *lim); /* waiting */
+ASYNCRT_API size_t asy_limit_concurrency(const asy_limit_t *lim);
+/* Changes the limit at run time; raising it starts waiting tasks at once,
+ * lowering it lets running tasks finish.  ASY_EINVAL for 0. */
+ASYNCRT_API int asy_limit_set_concurrency(asy_limit_t *lim, size_t concurrency);
+/* Rejects every waiting task's promise with ASY_ECANCELED (p-limit's
+ * clearQueue with rejectOnClear); running tasks are not touched.  Returns
+ * how many were cleared. */
+ASYNCRT_API size_t asy_limit_clear_queue(asy_limit_t *lim);
+/* Clears the queue and frees the limiter; running tasks still settle their
+ * promises, and the memory goes after the last one.  Free limiters before
+ * closing their loop. */
+ASYNCRT_API void asy_limit_free(asy_limit_t *lim);
+
+#line 1 "asyncrt_impl/sync/sem.h"
+/* ---- semaphore ----------------------------------------------------------------
+ *
+ *   asy_sem_t *sem = asy_sem_new(loop, 5);
+ *   asy_promise_t *p = asy_sem_acquire(sem, 1, 0, NULL);  // await sem.acquire()
+ *   ... once it fulfils: work, then asy_sem_release(sem, 1);
+ *
+ * A counter of permits.  Waiters are served strictly first come, first
+ * served: a waiter asking for 5 permits holds back a later one asking for
+ * 1 (no starvation of large requests), and try_acquire never barges past
+ * a queue.  Acquiring is never synchronous: the callback or the promise
+ * reaction runs as a microtask even when permits are free (they are taken
+ * at once, though).  Releasing more than is held is refused, never
+ * silently over-counted. */
+typedef struct asy_sem_s asy_sem_t;
+/* Names a waiter, to cancel it.  A stale id is harmless; 0 names none. */
+typedef struct {
+    uint64_t id;
+} asy_sem_wait_t;
+/* status: 0 (the permits are yours: release them), ASY_ETIMEDOUT or
+ * ASY_ECANCELED (asy_sem_cancel, asy_sem_free). */
+typedef void (*asy_sem_cb)(void *arg, int status);
+
+/* permits >= 1.  NULL on ENOMEM or bad input. */
+ASYNCRT_API asy_sem_t *asy_sem_new(asy_loop_t *loop, size_t permits);
+/* Takes n permits now if they are free and nobody waits: 0, else
+ * ASY_EAGAIN.  ASY_EINVAL for n = 0 or n > the semaphore's permits. */
+ASYNCRT_API int asy_sem_try_acquire(asy_sem_t *sem, size_t n);
+/* Callback style: cb(arg, status) runs as a microtask once n permits are
+ * yours, or with ASY_ETIMEDOUT after timeout_ms (0: wait for ever), or
+ * with ASY_ECANCELED.  `wait` (may be NULL) receives the waiter's id.
+ * 0, or ASY_EINVAL / ASY_ENOMEM (cb never runs). */
+ASYNCRT_API int asy_sem_acquire_cb(asy_sem_t *sem, size_t n, uint64_t timeout_ms, asy_sem_cb cb,
+                                   void *arg, asy_sem_wait_t *wait);
+/* Promise style: fulfils (value NULL) once n permits are yours, rejects
+ * with ASY_ETIMEDOUT or ASY_ECANCELED.  NULL on ENOMEM / bad input. */
+ASYNCRT_API asy_promise_t *asy_sem_acquire(asy_sem_t *sem, size_t n, uint64_t timeout_ms,
+                                           asy_sem_wait_t *wait);
+/* Withdraws a waiter: its callback gets ASY_ECANCELED / its promise
+ * rejects with it.  ASY_ENOENT if it is no longer waiting (granted, timed
+ * out, cancelled). */
+ASYNCRT_API int asy_sem_cancel(asy_sem_t *sem, asy_sem_wait_t wait);
+/* Gives n permits back and wakes waiters in order.  ASY_EINVAL for n = 0
+ * or more than are currently acquired. */
+ASYNCRT_API int asy_sem_release(asy_sem_t *sem, size_t n);
+/* Acquires n permits, runs fn(arg), releases them when its outcome is known
+ * (whatever it is) and settles like it: the try/finally of the seed. */
+ASYNCRT_API asy_promise_t *asy_sem_run(asy_sem_t *sem, size_t n, asy_task_fn fn, void *arg);
+ASYNCRT_API size_t asy_sem_available(const asy_sem_t *sem);
+ASYNCRT_API size_t asy_sem_waiting(const asy_sem_t *sem); /* waiters queued */
+ASYNCRT_API size_t asy_sem_permits(const asy_sem_t *sem);
+/* Cancels every waiter (ASY_ECANCELED) and frees the semaphore once the
+ * callbacks and tasks in flight are done.  Free it before its loop. */
+ASYNCRT_API void asy_sem_free(asy_sem_t *sem);
+
+#line 1 "asyncrt_impl/sync/rpool.h"
+/* ---- resource pool (generic-pool, pg.Pool) -----------------------------------
+ *
+ *   asy_rpool_factory_t f = { db_connect, db_close, db_ping, ctx };
+ *   asy_rpool_t *pool = asy_rpool_new(loop, &f, &(asy_rpool_opts){ .min = 2, .max = 20 });
+ *   asy_promise_t *c = asy_rpool_acquire(pool, 0);     // value: the resource
+ *   ... asy_rpool_release(pool, conn);                 // back to the pool, not closed
+ *   asy_promise_t *r = asy_rpool_use(pool, 0, query, q); // acquire, run, always release
+ *
+ * Resources are the factory's void * pointers.  The pool creates them on
+ * demand up to max, keeps min of them alive, hands idle ones out (oldest
+ * first, or newest with lifo), validates them when asked, evicts idle ones
+ * after idle_timeout_ms, and serves waiting clients by priority, then in
+ * order of arrival.  Every operation is O(1) (a pointer-keyed hash table
+ * finds a released resource); the evictor visits only expired objects. */
+typedef struct asy_rpool_s asy_rpool_t;
+
+typedef struct {
+    /* Makes a resource: asy_ok(resource), asy_chain(promise of it), or
+     * asy_fail(...), which reaches the client that was waiting. */
+    asy_ret_t (*create)(void *ctx);
+    /* Optional.  Ends a resource; the pool waits for a chained promise. */
+    asy_ret_t (*destroy)(void *ctx, void *resource);
+    /* Optional.  Fulfilled: usable; rejected: destroyed and replaced. */
+    asy_ret_t (*validate)(void *ctx, void *resource);
+    void *ctx;
+} asy_rpool_factory_t;
+
+/* Zero means "default" for every field. */
+typedef struct {
+    size_t min;                  /* kept alive (created at start and after losses) */
+    size_t max;                  /* 0: 10 */
+    size_t max_waiting;          /* clients allowed to wait; 0: no limit; beyond: ASY_EBUSY */
+    uint64_t acquire_timeout_ms; /* 0: wait for ever; else ASY_ETIMEDOUT */
+    unsigned priorities;         /* priority levels, 0 (first) .. n-1; 0: 1 level */
+    int lifo;                    /* hand out the most recently returned idle object first */
+    uint64_t idle_timeout_ms;    /* destroy objects idle this long (keeping min); 0: never */
+    uint64_t evict_interval_ms;  /* evictor period; 0: idle_timeout_ms / 2 (at least 1) */
+    int validate_on_borrow;      /* validate before handing out (testOnBorrow) */
+    int validate_on_return;      /* validate when released (testOnReturn) */
+    /* A failed create made for a waiting client is retried this many times,
+     * after create_backoff_ms, doubling each time (0: 100 ms), before the
+     * client gets the factory's error.  0 retries: the error at once.  A
+     * failed warm-up create (for min) is not retried until the pool next
+     * loses an object or the evictor runs, so a dead backend never makes
+     * the pool spin. */
+    unsigned create_retries;
+    uint64_t create_backoff_ms;
+} asy_rpool_opts;
+
+typedef struct {
+    size_t size;      /* every object: idle, borrowed, being validated or created */
+    size_t available; /* idle */
+    size_t borrowed;
+    size_t pending;   /* clients waiting */
+    size_t min, max;
+} asy_rpool_stats_t;
+
+/* NULL on ENOMEM or bad input (no create, min > max). */
+ASYNCRT_API asy_rpool_t *asy_rpool_new(asy_loop_t *loop, const asy_rpool_factory_t *factory,
+                                       const asy_rpool_opts *opts);
+/* A promise of a resource (its value).  Rejects with the factory's error,
+ * ASY_ETIMEDOUT, ASY_EBUSY (too many waiting) or ASY_ESHUTDOWN (draining).
+ * priority >= levels is taken as the last level.  NULL on ENOMEM. */
+ASYNCRT_API asy_promise_t *asy_rpool_acquire(asy_rpool_t *pool, unsigned priority);
+/* Gives a borrowed resource back.  ASY_EINVAL if the pool did not lend it
+ * to you (released twice, or not one of its resources). */
+ASYNCRT_API int asy_rpool_release(asy_rpool_t *pool, void *resource);
+/* Gives a borrowed resource back to be destroyed (it is broken). */
+ASYNCRT_API int asy_rpool_destroy(asy_rpool_t *pool, void *resource);
+/* Acquires, runs fn(arg, resource) and releases the resource once the
+ * outcome of fn is known, whatever it is; settles like fn. */
+typedef asy_ret_t (*asy_rpool_use_fn)(void *arg, void *resource);
+ASYNCRT_API asy_promise_t *asy_rpool_use(asy_rpool_t *pool, unsigned priority,
+                                         asy_rpool_use_fn fn, void *arg);
+/* Stops lending: new acquires reject with ASY_ESHUTDOWN; fulfils once every
+ * waiting client has been served and every borrowed object returned. */
+ASYNCRT_API asy_promise_t *asy_rpool_drain(asy_rpool_t *pool);
+/* Destroys every idle object; fulfils when those destroys are done. */
+ASYNCRT_API asy_promise_t *asy_rpool_clear(asy_rpool_t *pool);
+/* pg's pool.end(): drain, clear, then free the pool; the promise fulfils
+ * once everything is destroyed and the pool is gone. */
+ASYNCRT_API asy_promise_t *asy_rpool_end(asy_rpool_t *pool);
+ASYNCRT_API int asy_rpool_stats(const asy_rpool_t *pool, asy_rpool_stats_t *out);
+
+#endif /* ASYNCRT_OS_POSIX */
 
 #ifdef __cplusplus
 }
@@ -2025,6 +2660,8 @@ ASY__INTERNAL char *asy__strdup(const char *s) {
     if (d) memcpy(d, s, n);
     return d;
 }
+
+ASYNCRT_API void asy_free(void *ptr) { asy__free(ptr); }
 
 #line 1 "asyncrt_impl/base/version.c"
 #define ASY__STR2(x) #x
@@ -2562,7 +3199,6 @@ ASYNCRT_API int asy_buf_subarray(asy_buf_t *out, const asy_buf_t *src, ptrdiff_t
     return asy_buf_slice(out, src, start, end);
 }
 
-ASYNCRT_API void asy_free(void *p) { asy__free(p); }
 
 #line 1 "asyncrt_impl/buf/enc_tables.c"
 /* Lookup tables of the encodings.  The decode tables cover ASCII only and
@@ -3226,8 +3862,8 @@ ASY__INTERNAL size_t asy__hex_enc_simd(int level, const uint8_t *src, size_t n, 
     return 0;
 }
 
-/* Decodes leading blocks of 64 valid digits (n pairs available, n the
- * byte count); returns the bytes written. */
+/* Decodes leading blocks of 64 valid digits out of `pairs` digit pairs;
+ * returns the bytes written (one per pair). */
 ASY__INTERNAL size_t asy__hex_dec_simd(int level, const uint8_t *src, size_t pairs,
                                        uint8_t *dst) {
 #if ASY__X86_SIMD
@@ -3484,6 +4120,18 @@ ASY__INTERNAL size_t asy__b64_decode_lenient(int level, const uint8_t *s, size_t
             next_simd = i + 64;
             if (i >= n) break;
         }
+        /* whole valid quanta without the per-character bookkeeping */
+        while (k == 0 && n - i >= 4 && cap - o >= 3) {
+            uint8_t a = ASY__DEC7(t, s[i]), b = ASY__DEC7(t, s[i + 1]);
+            uint8_t d = ASY__DEC7(t, s[i + 2]), e = ASY__DEC7(t, s[i + 3]);
+            if ((a | b | d | e) & 0x80) break;
+            dst[o] = (uint8_t)((a << 2) | (b >> 4));
+            dst[o + 1] = (uint8_t)((b << 4) | (d >> 2));
+            dst[o + 2] = (uint8_t)((d << 6) | e);
+            o += 3;
+            i += 4;
+        }
+        if (i >= n) break;
         c = s[i++];
         v = ASY__DEC7(t, c);
         if (v & 0x80) {
@@ -4025,6 +4673,111 @@ ASY__NUM_RW(double_be, double, uint64_t, 1)
 
 #undef ASY__NUM_RW
 
+/* ---- variable width ------------------------------------------------------ */
+
+ASY__INTERNAL int asy__width_check(const asy_buf_t *b, size_t off, size_t width) {
+    if (width < 1 || width > 8) return ASY_EINVAL;
+    return asy__num_check(b, off, width);
+}
+
+/* Sign-extends the low `width` bytes of u. */
+ASY__INTERNAL int64_t asy__sext(uint64_t u, size_t width) {
+    int64_t v;
+    if (width < 8) {
+        u &= ((uint64_t)1 << (8 * width)) - 1;
+        if ((u >> (8 * width - 1)) & 1) u |= ~(uint64_t)0 << (8 * width);
+    }
+    memcpy(&v, &u, sizeof(v));
+    return v;
+}
+
+ASY__INTERNAL int asy__read_var(const asy_buf_t *b, size_t off, size_t width, int be,
+                                uint64_t *u) {
+    int r = asy__width_check(b, off, width);
+    if (r < 0) return r;
+    *u = asy__load_n(b->data + off, width, be);
+    return 0;
+}
+
+ASYNCRT_API int asy_buf_read_uint_le(const asy_buf_t *b, size_t off, size_t byte_length,
+                                     uint64_t *v) {
+    return v ? asy__read_var(b, off, byte_length, 0, v) : ASY_EINVAL;
+}
+
+ASYNCRT_API int asy_buf_read_uint_be(const asy_buf_t *b, size_t off, size_t byte_length,
+                                     uint64_t *v) {
+    return v ? asy__read_var(b, off, byte_length, 1, v) : ASY_EINVAL;
+}
+
+ASYNCRT_API int asy_buf_read_int_le(const asy_buf_t *b, size_t off, size_t byte_length,
+                                    int64_t *v) {
+    uint64_t u;
+    int r = v ? asy__read_var(b, off, byte_length, 0, &u) : ASY_EINVAL;
+    if (r == 0) *v = asy__sext(u, byte_length);
+    return r;
+}
+
+ASYNCRT_API int asy_buf_read_int_be(const asy_buf_t *b, size_t off, size_t byte_length,
+                                    int64_t *v) {
+    uint64_t u;
+    int r = v ? asy__read_var(b, off, byte_length, 1, &u) : ASY_EINVAL;
+    if (r == 0) *v = asy__sext(u, byte_length);
+    return r;
+}
+
+ASY__INTERNAL int asy__write_uvar(asy_buf_t *b, size_t off, size_t width, uint64_t v, int be) {
+    int r = asy__width_check(b, off, width);
+    if (r < 0) return r;
+    if (width < 8 && v >> (8 * width)) return ASY_ERANGE;
+    asy__store_n(b->data + off, v, width, be);
+    return 0;
+}
+
+ASY__INTERNAL int asy__write_ivar(asy_buf_t *b, size_t off, size_t width, int64_t v, int be) {
+    uint64_t u;
+    int r = asy__width_check(b, off, width);
+    if (r < 0) return r;
+    memcpy(&u, &v, sizeof(u));
+    /* fits when sign-extending its low bytes gives it back */
+    if (asy__sext(u, width) != v) return ASY_ERANGE;
+    asy__store_n(b->data + off, u, width, be);
+    return 0;
+}
+
+ASYNCRT_API int asy_buf_write_uint_le(asy_buf_t *b, size_t off, size_t byte_length, uint64_t v) {
+    return asy__write_uvar(b, off, byte_length, v, 0);
+}
+
+ASYNCRT_API int asy_buf_write_uint_be(asy_buf_t *b, size_t off, size_t byte_length, uint64_t v) {
+    return asy__write_uvar(b, off, byte_length, v, 1);
+}
+
+ASYNCRT_API int asy_buf_write_int_le(asy_buf_t *b, size_t off, size_t byte_length, int64_t v) {
+    return asy__write_ivar(b, off, byte_length, v, 0);
+}
+
+ASYNCRT_API int asy_buf_write_int_be(asy_buf_t *b, size_t off, size_t byte_length, int64_t v) {
+    return asy__write_ivar(b, off, byte_length, v, 1);
+}
+
+/* ---- swaps ------------------------------------------------------------------ */
+
+ASY__INTERNAL int asy__swap(asy_buf_t *b, size_t unit) {
+    size_t i, k;
+    if (!b || b->len % unit) return ASY_EINVAL;
+    for (i = 0; i < b->len; i += unit)
+        for (k = 0; k < unit / 2; k++) {
+            uint8_t t = b->data[i + k];
+            b->data[i + k] = b->data[i + unit - 1 - k];
+            b->data[i + unit - 1 - k] = t;
+        }
+    return 0;
+}
+
+ASYNCRT_API int asy_buf_swap16(asy_buf_t *b) { return asy__swap(b, 2); }
+ASYNCRT_API int asy_buf_swap32(asy_buf_t *b) { return asy__swap(b, 4); }
+ASYNCRT_API int asy_buf_swap64(asy_buf_t *b) { return asy__swap(b, 8); }
+
 #line 1 "asyncrt_impl/buf/bufchain.c"
 /* The byte chain: a ring of views that grows by doubling, so appending,
  * prepending and consuming are O(1) (amortised) and never copy data. */
@@ -4422,15 +5175,18 @@ ASY__INTERNAL void asy__taskq_free(asy__taskq *q) {
  * and again until both queues are empty. */
 ASY__INTERNAL void asy__drain(asy_loop_t *loop) {
     do {
-        while (loop->ticks_.count) {
-            struct asy__task t = asy__taskq_pop(&loop->ticks_);
-            t.fn(t.arg);
-        }
-        while (loop->microtasks_.count) {
-            struct asy__task t = asy__taskq_pop(&loop->microtasks_);
-            t.fn(t.arg);
-        }
-    } while (loop->ticks_.count);
+        do {
+            while (loop->ticks_.count) {
+                struct asy__task t = asy__taskq_pop(&loop->ticks_);
+                t.fn(t.arg);
+            }
+            while (loop->microtasks_.count) {
+                struct asy__task t = asy__taskq_pop(&loop->microtasks_);
+                t.fn(t.arg);
+            }
+        } while (loop->ticks_.count);
+        if (loop->after_drain_) loop->after_drain_(loop);
+    } while (loop->ticks_.count | loop->microtasks_.count);
 }
 
 ASYNCRT_API int asy_next_tick(asy_loop_t *loop, asy_fn cb, void *arg) {
@@ -6703,6 +7459,1012 @@ ASY__INTERNAL ptrdiff_t asy__opfd_try_write(asy__opfd *f, const asy_iov_t *iov, 
 
 #endif /* ASYNCRT_OS_POSIX */
 #if ASYNCRT_OS_POSIX
+#line 1 "asyncrt_impl/promise/objpool.c"
+/* asy__objpool: fixed-size objects for the hot paths of the promise and
+ * sync layers.  Chunks grow geometrically and are handed out by bumping a
+ * pointer, so memory is touched only when used; freed objects go on a LIFO
+ * free list (the most recently used, cache-warm, object comes back first).
+ * Every object starts with a one-word header: the free-list link while
+ * free, ASY__OBJ_LIVE while in use, which lets the owner walk the live
+ * objects when tearing down. */
+#define ASY__OBJ_LIVE ((void *)(uintptr_t)1)
+/* A hint to fetch memory that will be needed soon (free lists, queues). */
+#if defined(__GNUC__) || defined(__clang__)
+#define ASY__PREFETCH(p) __builtin_prefetch(p)
+#else
+#define ASY__PREFETCH(p) ((void)0)
+#endif
+#define ASY__OBJPOOL_FIRST 64u
+#define ASY__OBJPOOL_MAX_CHUNK 65536u
+
+typedef struct {
+    char **chunks;
+    uint32_t *chunk_used; /* objects handed out from each chunk (ever) */
+    uint32_t nchunks, chunks_cap;
+    size_t item_size;
+    uint32_t next_items;
+    char *bump, *bump_end;
+    void *free_head;
+    size_t nfree; /* on the free list */
+} asy__objpool;
+
+ASY__INTERNAL void asy__objpool_init(asy__objpool *p, size_t item_size) {
+    memset(p, 0, sizeof(*p));
+    p->item_size = (item_size + 7) & ~(size_t)7;
+    p->next_items = ASY__OBJPOOL_FIRST;
+}
+
+/* Pushes what is left of the bump chunk onto the free list. */
+static void asy__objpool_retire_bump(asy__objpool *p) {
+    while (p->bump < p->bump_end) {
+        *(void **)(void *)p->bump = p->free_head;
+        p->free_head = p->bump;
+        p->nfree++;
+        p->chunk_used[p->nchunks - 1]++;
+        p->bump += p->item_size;
+    }
+}
+
+static int asy__objpool_grow(asy__objpool *p, size_t min_items) {
+    size_t items = p->next_items;
+    char *chunk;
+    if (items < min_items) items = min_items;
+    if (items > SIZE_MAX / p->item_size || items > UINT32_MAX) return ASY_ENOMEM;
+    if (p->nchunks == p->chunks_cap) {
+        uint32_t ncap = p->chunks_cap ? p->chunks_cap * 2 : 16;
+        char **nc = (char **)asy__realloc(p->chunks, ncap * sizeof(char *));
+        uint32_t *nu;
+        if (!nc) return ASY_ENOMEM;
+        p->chunks = nc;
+        nu = (uint32_t *)asy__realloc(p->chunk_used, ncap * sizeof(uint32_t));
+        if (!nu) return ASY_ENOMEM;
+        p->chunk_used = nu;
+        p->chunks_cap = ncap;
+    }
+    if (!(chunk = (char *)asy__malloc(items * p->item_size))) return ASY_ENOMEM;
+    if (p->nchunks) asy__objpool_retire_bump(p);
+    p->chunks[p->nchunks] = chunk;
+    p->chunk_used[p->nchunks] = 0;
+    p->nchunks++;
+    p->bump = chunk;
+    p->bump_end = chunk + items * p->item_size;
+    if (p->next_items < ASY__OBJPOOL_MAX_CHUNK) p->next_items *= 2;
+    return 0;
+}
+
+/* After a 0 return, n allocations cannot fail. */
+ASY__INTERNAL int asy__objpool_reserve(asy__objpool *p, size_t n) {
+    size_t have = p->nfree + (size_t)(p->bump_end - p->bump) / p->item_size;
+    return have >= n ? 0 : asy__objpool_grow(p, n - have);
+}
+
+static inline void *asy__objpool_alloc(asy__objpool *p) {
+    void *obj;
+    if (ASY__LIKELY(p->free_head != NULL)) {
+        obj = p->free_head;
+        p->free_head = *(void **)obj;
+        p->nfree--;
+        /* the next object off the list is likely cold: fetch it now */
+        ASY__PREFETCH(p->free_head);
+    } else {
+        if (p->bump == p->bump_end && asy__objpool_grow(p, 1) != 0) return NULL;
+        obj = p->bump;
+        p->bump += p->item_size;
+        p->chunk_used[p->nchunks - 1]++;
+    }
+    *(void **)obj = ASY__OBJ_LIVE;
+    return obj;
+}
+
+static inline void asy__objpool_free(asy__objpool *p, void *obj) {
+    *(void **)obj = p->free_head;
+    p->free_head = obj;
+    p->nfree++;
+}
+
+/* Calls fn on every live object (teardown). */
+ASY__INTERNAL void asy__objpool_each_live(asy__objpool *p, void (*fn)(void *obj, void *ctx),
+                                          void *ctx) {
+    uint32_t c, i;
+    for (c = 0; c < p->nchunks; c++)
+        for (i = 0; i < p->chunk_used[c]; i++) {
+            void *obj = p->chunks[c] + (size_t)i * p->item_size;
+            if (*(void **)obj == ASY__OBJ_LIVE) fn(obj, ctx);
+        }
+}
+
+ASY__INTERNAL void asy__objpool_destroy(asy__objpool *p) {
+    uint32_t c;
+    for (c = 0; c < p->nchunks; c++) asy__free(p->chunks[c]);
+    asy__free(p->chunks);
+    asy__free(p->chunk_used);
+    memset(p, 0, sizeof(*p));
+}
+
+#line 1 "asyncrt_impl/promise/promise.internal.h"
+/* Private parts of the promise layer, shared with the sync layer.
+ *
+ * Promises and reactions come from per-loop object pools (objpool.c), so
+ * steady-state promise traffic does not touch malloc, and asy_loop_close
+ * can reclaim whatever is still alive by walking the pools. */
+enum {
+    ASY__P_LOCKED = 1u << 0,    /* resolved with a promise: waits for it */
+    ASY__P_HANDLED = 1u << 1,   /* a continuation was attached */
+    ASY__P_REPORTED = 1u << 2,  /* given to the unhandled-rejection hook */
+    ASY__P_MSG_OWNED = 1u << 3  /* res_.message is ours to free */
+};
+
+struct asy__promise_state;
+
+struct asy_promise_s {
+    void *pool_link_; /* first: the pool's header */
+    asy_settled_t res_;
+    uint32_t refs_;
+    uint32_t flags_;
+    void (*free_fn_)(void *value); /* owned value (asy_ok_owned) */
+    asy_promise_t *keep_;          /* owner of a value/message passed on to us */
+    struct asy__reaction *rhead_, *rtail_;
+    struct asy__promise_state *st_;
+    asy_promise_t *dying_next_; /* release worklist */
+};
+
+/* A continuation attached to a promise, later the microtask job that runs
+ * it.  One struct serves every kind so one pool serves them all. */
+enum {
+    ASY__R_THEN = 1,  /* on_ok / on_err settle derived */
+    ASY__R_FINALLY,   /* on_ok runs on either outcome */
+    ASY__R_FTHUNK,    /* finally's tail: settle derived like arg (the original) */
+    ASY__R_OBSERVE,   /* observe(arg, outcome) */
+    ASY__R_THENABLE,  /* V8's PromiseResolveThenableJob: src = the promise
+                         derived was resolved with */
+    ASY__R_ADOPT,     /* derived takes src's outcome */
+    ASY__R_ALL,       /* combinator elements: arg is the asy__combo */
+    ASY__R_SETTLED,
+    ASY__R_RACE,
+    ASY__R_ANY
+};
+
+typedef struct asy__reaction {
+    void *pool_link_;
+    struct asy__reaction *next;
+    asy_promise_t *src;     /* set (and retained) once queued as a job */
+    asy_promise_t *derived; /* retained, when the kind has one */
+    asy_then_fn on_ok, on_err;
+    asy_settled_fn observe;
+    void *arg;
+    size_t index;
+    int kind;
+} asy__reaction;
+
+typedef struct asy__promise_state {
+    asy_loop_t *loop;
+    asy__objpool promises, reactions;
+    asy_promise_t *dying; /* promises whose last reference went */
+    int reaping, closing;
+    /* rejected with no continuation, to check at the end of the drain */
+    asy_promise_t **unhandled, **unhandled_spare;
+    size_t n_unhandled, cap_unhandled, cap_spare;
+    asy_unhandled_fn hook;
+    void *hook_arg;
+    /* jobs that did not fit in the microtask ring (out of memory) */
+    asy__reaction *overflow_head, *overflow_tail;
+} asy__promise_state;
+
+ASY__INTERNAL asy__promise_state *asy__promise_state_create(asy_loop_t *loop);
+static inline asy__promise_state *asy__promise_st(asy_loop_t *loop) {
+    asy__promise_state *st = (asy__promise_state *)loop->layers_[ASY__LAYER_PROMISE].state;
+    return ASY__LIKELY(st != NULL) ? st : asy__promise_state_create(loop);
+}
+
+ASY__INTERNAL asy_promise_t *asy__promise_alloc(asy__promise_state *st);
+ASY__INTERNAL void asy__promise_unref(asy_promise_t *p);
+ASY__INTERNAL asy__reaction *asy__reaction_alloc(asy__promise_state *st);
+ASY__INTERNAL void asy__reaction_free(asy__promise_state *st, asy__reaction *r);
+/* Attaches r to p (marking p handled); if p is settled r is queued now. */
+ASY__INTERNAL void asy__promise_attach(asy_promise_t *p, asy__reaction *r);
+/* Settles a pending promise with a ret, consuming it. */
+ASY__INTERNAL void asy__promise_resolve(asy_promise_t *x, asy_ret_t *ret);
+ASY__INTERNAL void asy__promise_settle_raw(asy_promise_t *p, asy_promise_state state, void *value,
+                                           void (*free_fn)(void *), int error,
+                                           const char *message, int msg_owned,
+                                           asy_promise_t *keep);
+/* Settles a pending x like the settled q (asy_pass), sharing ownership. */
+ASY__INTERNAL void asy__promise_adopt(asy_promise_t *x, asy_promise_t *q);
+/* asy_promise_from / asy_promise_settle for a ret held by the caller:
+ * internal paths pass the 48-byte struct by address instead of copying it
+ * (copies of freshly written structs stall store forwarding). */
+ASY__INTERNAL asy_promise_t *asy__promise_from_ret(asy_loop_t *loop, asy_ret_t *ret);
+ASY__INTERNAL int asy__promise_settle_ret(asy_promise_t *p, asy_ret_t *ret);
+/* settle p like the settled src, unless p is no longer pending */
+ASY__INTERNAL void asy__promise_settle_like(asy_promise_t *p, asy_promise_t *src);
+/* The promise whose lifetime owns p's value and message (NULL: none). */
+static inline asy_promise_t *asy__promise_owner(asy_promise_t *p) {
+    if (p->keep_) return p->keep_;
+    return (p->free_fn_ || (p->flags_ & ASY__P_MSG_OWNED)) ? p : NULL;
+}
+
+/* combinators.c */
+ASY__INTERNAL void asy__combo_element(asy__reaction *r, asy_promise_t *src);
+ASY__INTERNAL void asy__combo_unref(void *combo);
+/* unhandled.c */
+ASY__INTERNAL void asy__unhandled_add(asy__promise_state *st, asy_promise_t *p);
+ASY__INTERNAL void asy__promise_after_drain(asy_loop_t *loop);
+ASY__INTERNAL void asy__promise_run_job(void *arg);
+
+#line 1 "asyncrt_impl/promise/promise.c"
+/* The promise core: per-loop pools, reference counts, settling, and the
+ * microtask job that runs a reaction. */
+
+static void asy__promise_layer_close(asy_loop_t *loop, void *state);
+
+ASY__INTERNAL asy__promise_state *asy__promise_state_create(asy_loop_t *loop) {
+    asy__promise_state *st = ASY__NEW(asy__promise_state);
+    if (!st) return NULL;
+    memset(st, 0, sizeof(*st));
+    st->loop = loop;
+    asy__objpool_init(&st->promises, sizeof(asy_promise_t));
+    asy__objpool_init(&st->reactions, sizeof(asy__reaction));
+    loop->layers_[ASY__LAYER_PROMISE].state = st;
+    loop->layers_[ASY__LAYER_PROMISE].close = asy__promise_layer_close;
+    loop->after_drain_ = asy__promise_after_drain;
+    return st;
+}
+
+ASY__INTERNAL asy_promise_t *asy__promise_alloc(asy__promise_state *st) {
+    asy_promise_t *p = (asy_promise_t *)asy__objpool_alloc(&st->promises);
+    if (!p) return NULL;
+    p->res_.state = ASY_PROMISE_PENDING;
+    p->res_.error = 0;
+    p->res_.value = NULL;
+    p->res_.message = NULL;
+    p->res_.promise = p;
+    p->refs_ = 1;
+    p->flags_ = 0;
+    p->free_fn_ = NULL;
+    p->keep_ = NULL;
+    p->rhead_ = p->rtail_ = NULL;
+    p->st_ = st;
+    p->dying_next_ = NULL;
+    return p;
+}
+
+ASY__INTERNAL asy__reaction *asy__reaction_alloc(asy__promise_state *st) {
+    asy__reaction *r = (asy__reaction *)asy__objpool_alloc(&st->reactions);
+    if (!r) return NULL;
+    r->next = NULL;
+    r->src = r->derived = NULL;
+    r->on_ok = r->on_err = NULL;
+    r->observe = NULL;
+    r->arg = NULL;
+    r->index = 0;
+    r->kind = 0;
+    return r;
+}
+
+ASY__INTERNAL void asy__reaction_free(asy__promise_state *st, asy__reaction *r) {
+    r->kind = 0;
+    asy__objpool_free(&st->reactions, r);
+}
+
+/* A reaction whose promise died pending: it will never run. */
+static void asy__reaction_drop(asy__promise_state *st, asy__reaction *r) {
+    switch (r->kind) {
+    case ASY__R_FTHUNK:
+        asy__promise_unref((asy_promise_t *)r->arg);
+        break;
+    case ASY__R_ALL:
+    case ASY__R_SETTLED:
+    case ASY__R_RACE:
+    case ASY__R_ANY:
+        asy__combo_unref(r->arg);
+        break;
+    default:
+        break;
+    }
+    if (r->derived) asy__promise_unref(r->derived);
+    asy__reaction_free(st, r);
+}
+
+static void asy__promise_destroy(asy_promise_t *p) {
+    asy__promise_state *st = p->st_;
+    asy__reaction *r = p->rhead_;
+    while (r) {
+        asy__reaction *next = r->next;
+        asy__reaction_drop(st, r);
+        r = next;
+    }
+    if (p->free_fn_) p->free_fn_(p->res_.value);
+    if (p->flags_ & ASY__P_MSG_OWNED) asy__free((void *)(uintptr_t)p->res_.message);
+    if (p->keep_) asy__promise_unref(p->keep_);
+    asy__objpool_free(&st->promises, p);
+}
+
+/* Destruction goes through a worklist: a promise's death releases others
+ * (derived promises, kept owners...), and a long chain must not recurse. */
+ASY__INTERNAL void asy__promise_unref(asy_promise_t *p) {
+    asy__promise_state *st;
+    if (--p->refs_) return;
+    st = p->st_;
+    if (st->closing) return; /* the layer's close reclaims everything */
+    p->dying_next_ = st->dying;
+    st->dying = p;
+    if (st->reaping) return;
+    st->reaping = 1;
+    while ((p = st->dying) != NULL) {
+        st->dying = p->dying_next_;
+        asy__promise_destroy(p);
+    }
+    st->reaping = 0;
+}
+
+static void asy__queue_job(asy__promise_state *st, asy__reaction *r) {
+    r->next = NULL;
+    if (ASY__LIKELY(st->overflow_head == NULL) &&
+        asy__taskq_push(&st->loop->microtasks_, asy__promise_run_job, r) == 0)
+        return;
+    /* The ring could not grow.  Dropping the job would leave a promise
+     * pending for ever; park it (no allocation) and run it at the end of
+     * the drain instead, giving up only the exact ordering. */
+    if (st->overflow_tail) st->overflow_tail->next = r;
+    else st->overflow_head = r;
+    st->overflow_tail = r;
+}
+
+ASY__INTERNAL void asy__promise_attach(asy_promise_t *p, asy__reaction *r) {
+    p->flags_ |= ASY__P_HANDLED;
+    if (p->res_.state == ASY_PROMISE_PENDING) {
+        r->next = NULL;
+        if (p->rtail_) p->rtail_->next = r;
+        else p->rhead_ = r;
+        p->rtail_ = r;
+        return;
+    }
+    r->src = p;
+    p->refs_++;
+    asy__queue_job(p->st_, r);
+}
+
+ASY__INTERNAL void asy__promise_settle_raw(asy_promise_t *p, asy_promise_state state, void *value,
+                                           void (*free_fn)(void *), int error,
+                                           const char *message, int msg_owned,
+                                           asy_promise_t *keep) {
+    asy__reaction *r;
+    p->res_.state = state;
+    p->res_.value = value;
+    p->res_.error = error;
+    p->res_.message = message;
+    p->free_fn_ = free_fn;
+    p->keep_ = keep;
+    if (msg_owned) p->flags_ |= ASY__P_MSG_OWNED;
+    r = p->rhead_;
+    p->rhead_ = p->rtail_ = NULL;
+    if (!r) {
+        if (state == ASY_PROMISE_REJECTED && !(p->flags_ & ASY__P_HANDLED))
+            asy__unhandled_add(p->st_, p);
+        return;
+    }
+    /* V8 queues one job per reaction, in the order they were attached */
+    while (r) {
+        asy__reaction *next = r->next;
+        r->src = p;
+        p->refs_++;
+        asy__queue_job(p->st_, r);
+        r = next;
+    }
+}
+
+ASY__INTERNAL void asy__promise_adopt(asy_promise_t *x, asy_promise_t *q) {
+    asy_promise_t *owner = asy__promise_owner(q);
+    if (owner) owner->refs_++;
+    asy__promise_settle_raw(x, q->res_.state, q->res_.value, NULL, q->res_.error, q->res_.message,
+                            0, owner);
+}
+
+static void asy__reject_static(asy_promise_t *x, int code, const char *message) {
+    asy__promise_settle_raw(x, ASY_PROMISE_REJECTED, NULL, NULL, code, message, 0, NULL);
+}
+
+ASY__INTERNAL void asy__promise_resolve(asy_promise_t *x, asy_ret_t *ret) {
+    asy_promise_t *q = ret->promise_;
+    switch (ret->kind_) {
+    case ASY__RET_VALUE:
+        asy__promise_settle_raw(x, ASY_PROMISE_FULFILLED, ret->value_, ret->free_fn_, 0, NULL, 0,
+                                NULL);
+        break;
+    case ASY__RET_ERROR:
+        asy__promise_settle_raw(x, ASY_PROMISE_REJECTED, NULL, NULL,
+                                ret->error_ ? ret->error_ : ASY_EUNKNOWN, ret->message_,
+                                ret->message_ != NULL, NULL);
+        break;
+    case ASY__RET_PASS:
+        if (!q || q->res_.state == ASY_PROMISE_PENDING)
+            asy__reject_static(x, ASY_EINVAL, "asy_pass of a pending outcome");
+        else
+            asy__promise_adopt(x, q);
+        break;
+    case ASY__RET_PROMISE:
+        if (!q) {
+            asy__reject_static(x, ASY_ENOMEM, NULL);
+        } else if (q == x || q->st_ != x->st_) {
+            asy__promise_unref(q);
+            asy__reject_static(x, ASY_EINVAL,
+                               q == x ? "chaining cycle: a promise resolved with itself"
+                                      : "promise of another loop");
+        } else {
+            asy__reaction *r = asy__reaction_alloc(x->st_);
+            if (!r) {
+                asy__promise_unref(q);
+                asy__reject_static(x, ASY_ENOMEM, NULL);
+                break;
+            }
+            /* Like V8: one job to subscribe to q, one more when q settles,
+             * so adoption costs two extra ticks, exactly as under Node. */
+            r->kind = ASY__R_THENABLE;
+            r->src = q; /* the ret's reference */
+            r->derived = x;
+            x->refs_++;
+            x->flags_ |= ASY__P_LOCKED;
+            asy__queue_job(x->st_, r);
+        }
+        break;
+    default:
+        asy__reject_static(x, ASY_EINVAL, "bad asy_ret_t");
+        break;
+    }
+    memset(ret, 0, sizeof(*ret));
+}
+
+/* finally (then.c) */
+ASY__INTERNAL void asy__finally_job(asy__reaction *r, asy_promise_t *src);
+
+ASY__INTERNAL void asy__promise_run_job(void *arg) {
+    asy__reaction *r = (asy__reaction *)arg;
+    asy_promise_t *src = r->src;
+    asy__promise_state *st = src->st_;
+    asy_ret_t ret;
+    switch (r->kind) {
+    case ASY__R_THEN: {
+        asy_then_fn fn = src->res_.state == ASY_PROMISE_FULFILLED ? r->on_ok : r->on_err;
+        ret = fn ? fn(r->arg, &src->res_) : asy_pass(&src->res_);
+        asy__promise_resolve(r->derived, &ret);
+        break;
+    }
+    case ASY__R_FINALLY:
+        asy__finally_job(r, src);
+        break;
+    case ASY__R_FTHUNK: {
+        asy_promise_t *orig = (asy_promise_t *)r->arg;
+        ret = asy_pass(src->res_.state == ASY_PROMISE_REJECTED ? &src->res_ : &orig->res_);
+        asy__promise_resolve(r->derived, &ret);
+        asy__promise_unref(orig);
+        break;
+    }
+    case ASY__R_OBSERVE:
+        r->observe(r->arg, &src->res_);
+        break;
+    case ASY__R_THENABLE:
+        /* the same node now waits on src as derived's adoption */
+        r->kind = ASY__R_ADOPT;
+        r->src = NULL;
+        asy__promise_attach(src, r);
+        asy__promise_unref(src);
+        return;
+    case ASY__R_ADOPT:
+        ret = asy_pass(&src->res_);
+        asy__promise_resolve(r->derived, &ret);
+        break;
+    case ASY__R_ALL:
+    case ASY__R_SETTLED:
+    case ASY__R_RACE:
+    case ASY__R_ANY:
+        asy__combo_element(r, src);
+        break;
+    default:
+        break;
+    }
+    if (r->derived) asy__promise_unref(r->derived);
+    asy__reaction_free(st, r);
+    asy__promise_unref(src);
+}
+
+/* asy_loop_close: everything still alive goes, and owned values with it. */
+static void asy__teardown_reaction(void *obj, void *ctx) {
+    asy__reaction *r = (asy__reaction *)obj;
+    (void)ctx;
+    if (r->kind >= ASY__R_ALL) asy__combo_unref(r->arg);
+}
+
+static void asy__teardown_promise(void *obj, void *ctx) {
+    asy_promise_t *p = (asy_promise_t *)obj;
+    (void)ctx;
+    if (p->free_fn_) p->free_fn_(p->res_.value);
+    if (p->flags_ & ASY__P_MSG_OWNED) asy__free((void *)(uintptr_t)p->res_.message);
+}
+
+static void asy__promise_layer_close(asy_loop_t *loop, void *state) {
+    asy__promise_state *st = (asy__promise_state *)state;
+    st->closing = 1;
+    asy__objpool_each_live(&st->reactions, asy__teardown_reaction, NULL);
+    asy__objpool_each_live(&st->promises, asy__teardown_promise, NULL);
+    asy__objpool_destroy(&st->reactions);
+    asy__objpool_destroy(&st->promises);
+    asy__free(st->unhandled);
+    asy__free(st->unhandled_spare);
+    asy__free(st);
+    loop->layers_[ASY__LAYER_PROMISE].state = NULL;
+    loop->layers_[ASY__LAYER_PROMISE].close = NULL;
+    loop->after_drain_ = NULL;
+}
+
+/* ---- public: rets, construction, settling, references ----------------- */
+ASYNCRT_API asy_ret_t asy_fail(int code, const char *message) {
+    asy_ret_t r = asy_ok(NULL);
+    r.kind_ = ASY__RET_ERROR;
+    r.error_ = code ? code : ASY_EUNKNOWN;
+    if (message) r.message_ = asy__strdup(message); /* NULL on ENOMEM: the code survives */
+    return r;
+}
+
+ASYNCRT_API void asy_ret_discard(asy_ret_t *ret) {
+    if (!ret) return;
+    if (ret->kind_ == ASY__RET_VALUE && ret->free_fn_) ret->free_fn_(ret->value_);
+    asy__free(ret->message_);
+    if (ret->kind_ == ASY__RET_PROMISE && ret->promise_) asy__promise_unref(ret->promise_);
+    memset(ret, 0, sizeof(*ret));
+}
+
+ASYNCRT_API asy_promise_t *asy_promise_new(asy_loop_t *loop) {
+    asy__promise_state *st;
+    if (!loop || !(st = asy__promise_st(loop))) return NULL;
+    return asy__promise_alloc(st);
+}
+
+ASY__INTERNAL asy_promise_t *asy__promise_from_ret(asy_loop_t *loop, asy_ret_t *ret) {
+    asy__promise_state *st;
+    asy_promise_t *p;
+    if (ret->kind_ == ASY__RET_PROMISE && ret->promise_) {
+        p = ret->promise_;
+        ret->promise_ = NULL;
+        return p;
+    }
+    if (!loop || !(st = asy__promise_st(loop)) || !(p = asy__promise_alloc(st))) {
+        asy_ret_discard(ret);
+        return NULL;
+    }
+    asy__promise_resolve(p, ret);
+    return p;
+}
+
+ASYNCRT_API asy_promise_t *asy_promise_from(asy_loop_t *loop, asy_ret_t ret) {
+    return asy__promise_from_ret(loop, &ret);
+}
+
+ASYNCRT_API asy_promise_t *asy_promise_resolved(asy_loop_t *loop, void *value) {
+    return asy_promise_from(loop, asy_ok(value));
+}
+
+ASYNCRT_API asy_promise_t *asy_promise_rejected(asy_loop_t *loop, int code, const char *message) {
+    if (!loop) return NULL;
+    return asy_promise_from(loop, asy_fail(code, message));
+}
+
+ASY__INTERNAL int asy__promise_settle_ret(asy_promise_t *p, asy_ret_t *ret) {
+    if (!p || p->res_.state != ASY_PROMISE_PENDING || (p->flags_ & ASY__P_LOCKED)) {
+        asy_ret_discard(ret);
+        return ASY_EINVAL;
+    }
+    asy__promise_resolve(p, ret);
+    return 0;
+}
+
+ASY__INTERNAL void asy__promise_settle_like(asy_promise_t *p, asy_promise_t *src) {
+    if (p->res_.state == ASY_PROMISE_PENDING && !(p->flags_ & ASY__P_LOCKED))
+        asy__promise_adopt(p, src);
+}
+
+ASYNCRT_API int asy_promise_settle(asy_promise_t *p, asy_ret_t ret) {
+    return asy__promise_settle_ret(p, &ret);
+}
+
+ASYNCRT_API int asy_promise_resolve(asy_promise_t *p, void *value) {
+    return asy_promise_settle(p, asy_ok(value));
+}
+
+ASYNCRT_API int asy_promise_reject(asy_promise_t *p, int code, const char *message) {
+    if (!p || p->res_.state != ASY_PROMISE_PENDING || (p->flags_ & ASY__P_LOCKED))
+        return ASY_EINVAL;
+    return asy_promise_settle(p, asy_fail(code, message));
+}
+
+ASYNCRT_API asy_promise_t *asy_promise_retain(asy_promise_t *p) {
+    if (p) p->refs_++;
+    return p;
+}
+
+ASYNCRT_API void asy_promise_release(asy_promise_t *p) {
+    if (p) asy__promise_unref(p);
+}
+
+ASYNCRT_API asy_promise_state asy_promise_state_of(const asy_promise_t *p) {
+    return p ? p->res_.state : ASY_PROMISE_PENDING;
+}
+
+ASYNCRT_API const asy_settled_t *asy_promise_result(const asy_promise_t *p) {
+    return p && p->res_.state != ASY_PROMISE_PENDING ? &p->res_ : NULL;
+}
+
+ASYNCRT_API asy_loop_t *asy_promise_loop(const asy_promise_t *p) {
+    return p ? p->st_->loop : NULL;
+}
+
+ASYNCRT_API void asy_promise_mark_handled(asy_promise_t *p) {
+    if (p) p->flags_ |= ASY__P_HANDLED;
+}
+
+#line 1 "asyncrt_impl/promise/then.c"
+/* then / catch / finally / on_settled: attaching continuations. */
+
+static asy_promise_t *asy__then_kind(asy_promise_t *p, int kind, asy_then_fn on_ok,
+                                     asy_then_fn on_err, void *arg) {
+    asy__promise_state *st;
+    asy__reaction *r;
+    asy_promise_t *d;
+    if (!p) return NULL;
+    st = p->st_;
+    if (!(r = asy__reaction_alloc(st))) return NULL;
+    if (!(d = asy__promise_alloc(st))) {
+        asy__reaction_free(st, r);
+        return NULL;
+    }
+    r->kind = kind;
+    r->on_ok = on_ok;
+    r->on_err = on_err;
+    r->arg = arg;
+    r->derived = d;
+    d->refs_++; /* one for the caller, one for the reaction */
+    asy__promise_attach(p, r);
+    return d;
+}
+
+ASYNCRT_API asy_promise_t *asy_promise_then(asy_promise_t *p, asy_then_fn on_ok,
+                                            asy_then_fn on_err, void *arg) {
+    return asy__then_kind(p, ASY__R_THEN, on_ok, on_err, arg);
+}
+
+ASYNCRT_API asy_promise_t *asy_promise_catch(asy_promise_t *p, asy_then_fn on_err, void *arg) {
+    return asy__then_kind(p, ASY__R_THEN, NULL, on_err, arg);
+}
+
+ASYNCRT_API asy_promise_t *asy_promise_finally(asy_promise_t *p, asy_then_fn fn, void *arg) {
+    if (!fn) return asy__then_kind(p, ASY__R_THEN, NULL, NULL, NULL); /* p.finally() */
+    return asy__then_kind(p, ASY__R_FINALLY, fn, NULL, arg);
+}
+
+/* What V8's thenFinally / catchFinally do:
+ *     Promise.resolve(fn()).then(() => outcome of p)
+ * and the derived promise is resolved with that promise.  Doing it with
+ * real promises gives the same number of ticks as Node. */
+ASY__INTERNAL void asy__finally_job(asy__reaction *r, asy_promise_t *src) {
+    asy__promise_state *st = src->st_;
+    asy_ret_t ret = r->on_ok(r->arg, &src->res_);
+    asy_promise_t *pr, *tail;
+    asy__reaction *thunk;
+    if (ret.kind_ == ASY__RET_ERROR ||
+        (ret.kind_ == ASY__RET_PASS && ret.promise_ &&
+         ret.promise_->res_.state == ASY_PROMISE_REJECTED)) {
+        asy__promise_resolve(r->derived, &ret); /* fn threw */
+        return;
+    }
+    if (ret.kind_ == ASY__RET_PASS) ret = asy_ok(NULL); /* a value: ignored */
+    pr = asy__promise_from_ret(st->loop, &ret);
+    tail = pr ? asy__promise_alloc(st) : NULL;
+    thunk = tail ? asy__reaction_alloc(st) : NULL;
+    if (!thunk) {
+        if (tail) asy__promise_unref(tail);
+        if (pr) asy__promise_unref(pr);
+        ret = asy_fail(ASY_ENOMEM, NULL);
+        asy__promise_resolve(r->derived, &ret);
+        return;
+    }
+    thunk->kind = ASY__R_FTHUNK;
+    thunk->derived = tail;
+    tail->refs_++;
+    thunk->arg = src;
+    src->refs_++;
+    asy__promise_attach(pr, thunk);
+    asy__promise_unref(pr);
+    ret = asy_chain(tail);
+    asy__promise_resolve(r->derived, &ret);
+}
+
+ASYNCRT_API int asy_promise_on_settled(asy_promise_t *p, asy_settled_fn fn, void *arg) {
+    asy__reaction *r;
+    if (!p || !fn) return ASY_EINVAL;
+    if (!(r = asy__reaction_alloc(p->st_))) return ASY_ENOMEM;
+    r->kind = ASY__R_OBSERVE;
+    r->observe = fn;
+    r->arg = arg;
+    asy__promise_attach(p, r);
+    return 0;
+}
+
+#line 1 "asyncrt_impl/promise/combinators.c"
+/* Promise.all / allSettled / race / any.
+ *
+ * One block per call: the asy__combo header, then the result array (the
+ * value the result promise hands out, so its free function finds the
+ * header right in front of it), then the inputs kept alive for what the
+ * array points into.  Every element reaction holds a reference on the
+ * block, and so does the result promise once it hands the array out; the
+ * block never holds an input while the input can still settle, so no
+ * reference cycle can form. */
+typedef struct asy__combo {
+    asy__promise_state *st;
+    asy_promise_t *result; /* held until it is settled */
+    asy_promise_t **keeps; /* n entries: what the array borrows from */
+    size_t n, remaining;
+    size_t refs;
+    int kind;
+    int done;
+} asy__combo;
+
+static void **asy__combo_values(asy__combo *c) { return (void **)(void *)(c + 1); }
+static asy_settled_t *asy__combo_outcomes(asy__combo *c) {
+    return (asy_settled_t *)(void *)(c + 1);
+}
+
+ASY__INTERNAL void asy__combo_unref(void *combo) {
+    asy__combo *c = (asy__combo *)combo;
+    size_t i;
+    if (--c->refs) return;
+    if (!c->st->closing) {
+        if (c->result) asy__promise_unref(c->result); /* inputs died pending */
+        for (i = 0; i < c->n; i++)
+            if (c->keeps[i]) asy__promise_unref(c->keeps[i]);
+    }
+    asy__free(c);
+}
+
+/* free_fn of a result that hands out the array */
+static void asy__combo_value_free(void *value) { asy__combo_unref((asy__combo *)value - 1); }
+
+static void asy__combo_finish(asy__combo *c, asy_promise_state state, int error, void *value) {
+    asy_promise_t *res = c->result;
+    c->done = 1;
+    c->result = NULL;
+    c->refs++; /* the result now owns the array */
+    asy__promise_settle_raw(res, state, value, asy__combo_value_free, error, NULL, 0, NULL);
+    asy__promise_unref(res);
+}
+
+static void asy__combo_pass(asy__combo *c, asy_promise_t *src) {
+    asy_promise_t *res = c->result;
+    asy_ret_t ret = asy_pass(&src->res_);
+    c->done = 1;
+    c->result = NULL;
+    asy__promise_resolve(res, &ret);
+    asy__promise_unref(res);
+}
+
+/* allSettled's outcomes, any's rejections: the last one settles the result */
+static void asy__combo_collect(asy__combo *c, size_t i, asy_promise_t *src,
+                               asy_promise_state final_state, int final_error) {
+    asy__combo_outcomes(c)[i] = src->res_;
+    c->keeps[i] = src;
+    src->refs_++;
+    if (--c->remaining == 0) asy__combo_finish(c, final_state, final_error, asy__combo_outcomes(c));
+}
+
+ASY__INTERNAL void asy__combo_element(asy__reaction *r, asy_promise_t *src) {
+    asy__combo *c = (asy__combo *)r->arg;
+    size_t i = r->index;
+    int ok = src->res_.state == ASY_PROMISE_FULFILLED;
+    if (!c->done) {
+        switch (c->kind) {
+        case ASY__R_ALL:
+            if (!ok) {
+                asy__combo_pass(c, src);
+                break;
+            }
+            asy__combo_values(c)[i] = src->res_.value;
+            if ((c->keeps[i] = asy__promise_owner(src)) != NULL) c->keeps[i]->refs_++;
+            if (--c->remaining == 0)
+                asy__combo_finish(c, ASY_PROMISE_FULFILLED, 0, asy__combo_values(c));
+            break;
+        case ASY__R_RACE:
+            asy__combo_pass(c, src);
+            break;
+        case ASY__R_ANY:
+            if (ok) asy__combo_pass(c, src);
+            else asy__combo_collect(c, i, src, ASY_PROMISE_REJECTED, ASY_EAGGREGATE);
+            break;
+        case ASY__R_SETTLED:
+            asy__combo_collect(c, i, src, ASY_PROMISE_FULFILLED, 0);
+            break;
+        default:
+            break;
+        }
+    }
+    r->arg = NULL;
+    asy__combo_unref(c);
+}
+
+static asy_promise_t *asy__combinator(asy_loop_t *loop, asy_promise_t *const *ps, size_t n,
+                                      int kind) {
+    asy__promise_state *st;
+    asy__combo *c;
+    asy_promise_t *res;
+    size_t i, elem, bytes;
+    if (!loop || (n && !ps) || !(st = asy__promise_st(loop))) return NULL;
+    for (i = 0; i < n; i++)
+        if (!ps[i]) return NULL;
+    elem = kind == ASY__R_ALL ? sizeof(void *) : kind == ASY__R_RACE ? 0 : sizeof(asy_settled_t);
+    if (n > (SIZE_MAX - sizeof(asy__combo)) / (elem + sizeof(asy_promise_t *))) return NULL;
+    bytes = sizeof(asy__combo) + n * (elem + sizeof(asy_promise_t *));
+    /* every reaction is reserved first, so running out of memory changes
+     * nothing and the one pass below cannot fail halfway */
+    if (asy__objpool_reserve(&st->reactions, n) != 0) return NULL;
+    if (!(res = asy__promise_alloc(st))) return NULL;
+    if (!(c = (asy__combo *)asy__malloc(bytes))) {
+        asy__promise_unref(res);
+        return NULL;
+    }
+    memset(c, 0, bytes);
+    c->st = st;
+    c->kind = kind;
+    c->n = kind == ASY__R_RACE ? 0 : n;
+    c->keeps = (asy_promise_t **)(void *)((char *)(c + 1) + n * elem);
+    c->remaining = n;
+    if (n == 0) {
+        c->refs = 1; /* released by the result, or right here for race */
+        if (kind == ASY__R_RACE) asy__combo_unref(c); /* pending for ever */
+        else if (kind == ASY__R_ANY)
+            asy__promise_settle_raw(res, ASY_PROMISE_REJECTED, asy__combo_outcomes(c),
+                                    asy__combo_value_free, ASY_EAGGREGATE, NULL, 0, NULL);
+        else
+            asy__promise_settle_raw(res, ASY_PROMISE_FULFILLED, (void *)(c + 1),
+                                    asy__combo_value_free, 0, NULL, 0, NULL);
+        return res;
+    }
+    c->result = res;
+    res->refs_++;
+    c->refs = n;
+    for (i = 0; i < n; i++) {
+        asy__reaction *r;
+        if (ps[i]->st_ != st) {
+            /* a promise of another loop: the reactions attached so far
+             * find the combination done and only let go of it */
+            c->done = 1;
+            c->result = NULL;
+            asy__promise_unref(res);
+            asy__promise_unref(res);
+            if (i == 0) asy__free(c);
+            else c->refs = i;
+            return NULL;
+        }
+        if (i + 8 < n) ASY__PREFETCH(ps[i + 8]);
+        r = (asy__reaction *)asy__objpool_alloc(&st->reactions);
+        r->next = NULL;
+        r->src = r->derived = NULL;
+        r->kind = kind;
+        r->arg = c;
+        r->index = i;
+        asy__promise_attach(ps[i], r);
+    }
+    return res;
+}
+
+ASYNCRT_API asy_promise_t *asy_promise_all(asy_loop_t *loop, asy_promise_t *const *ps, size_t n) {
+    return asy__combinator(loop, ps, n, ASY__R_ALL);
+}
+
+ASYNCRT_API asy_promise_t *asy_promise_all_settled(asy_loop_t *loop, asy_promise_t *const *ps,
+                                                   size_t n) {
+    return asy__combinator(loop, ps, n, ASY__R_SETTLED);
+}
+
+ASYNCRT_API asy_promise_t *asy_promise_race(asy_loop_t *loop, asy_promise_t *const *ps, size_t n) {
+    return asy__combinator(loop, ps, n, ASY__R_RACE);
+}
+
+ASYNCRT_API asy_promise_t *asy_promise_any(asy_loop_t *loop, asy_promise_t *const *ps, size_t n) {
+    return asy__combinator(loop, ps, n, ASY__R_ANY);
+}
+
+#line 1 "asyncrt_impl/promise/unhandled.c"
+/* Unhandled rejections, checked the way Node does: a promise rejected with
+ * no continuation goes on a list; when the nextTick/microtask drain that
+ * saw it is over, every listed promise that still has none is reported
+ * once.  So a catch attached later in the same drain silences it, and one
+ * attached in a later callback (a timer) comes too late. */
+
+static void asy__promise_noop(void *arg) { (void)arg; }
+
+static void asy__default_unhandled(void *arg, const asy_settled_t *reason) {
+    (void)arg;
+    fprintf(stderr, "asyncrt: unhandled promise rejection: %s: %s%s%s%s\n",
+            asy_err_name(reason->error), asy_strerror(reason->error),
+            reason->message ? " (" : "", reason->message ? reason->message : "",
+            reason->message ? ")" : "");
+    fflush(stderr);
+    abort();
+}
+
+static void asy__report(asy__promise_state *st, asy_promise_t *p) {
+    if (p->flags_ & (ASY__P_HANDLED | ASY__P_REPORTED)) return;
+    p->flags_ |= ASY__P_REPORTED;
+    if (st->hook) st->hook(st->hook_arg, &p->res_);
+    else asy__default_unhandled(NULL, &p->res_);
+}
+
+ASY__INTERNAL void asy__unhandled_add(asy__promise_state *st, asy_promise_t *p) {
+    asy_loop_t *loop = st->loop;
+    if (st->n_unhandled == st->cap_unhandled) {
+        size_t ncap = st->cap_unhandled ? st->cap_unhandled * 2 : 16;
+        asy_promise_t **a =
+            (asy_promise_t **)asy__realloc(st->unhandled, ncap * sizeof(asy_promise_t *));
+        if (!a) {
+            asy__report(st, p); /* no room to wait: report now rather than never */
+            return;
+        }
+        st->unhandled = a;
+        st->cap_unhandled = ncap;
+    }
+    st->unhandled[st->n_unhandled++] = p;
+    p->refs_++;
+    /* the check runs when a drain ends, so make sure one happens even if
+     * the rejection queued nothing (a promise without continuations) */
+    if (!(loop->ticks_.count | loop->microtasks_.count))
+        asy__taskq_push(&loop->microtasks_, asy__promise_noop, NULL);
+}
+
+ASY__INTERNAL void asy__promise_after_drain(asy_loop_t *loop) {
+    asy__promise_state *st = (asy__promise_state *)loop->layers_[ASY__LAYER_PROMISE].state;
+    asy_promise_t **batch;
+    size_t n, i, cap;
+    if (!st) return;
+    if (st->overflow_head) {
+        /* jobs that found the microtask ring full; the drain goes on after */
+        asy__reaction *r = st->overflow_head;
+        st->overflow_head = st->overflow_tail = NULL;
+        while (r) {
+            asy__reaction *next = r->next;
+            asy__promise_run_job(r);
+            r = next;
+        }
+        return;
+    }
+    if (!st->n_unhandled) return;
+    /* swap lists: rejections made by the hook wait for the next round */
+    batch = st->unhandled;
+    n = st->n_unhandled;
+    cap = st->cap_unhandled;
+    st->unhandled = st->unhandled_spare;
+    st->cap_unhandled = st->cap_spare;
+    st->n_unhandled = 0;
+    st->unhandled_spare = NULL;
+    st->cap_spare = 0;
+    for (i = 0; i < n; i++) asy__report(st, batch[i]);
+    for (i = 0; i < n; i++) asy__promise_unref(batch[i]);
+    if (st->unhandled_spare) { /* a nested drain (the hook ran microtasks) refilled it */
+        asy__free(batch);
+    } else {
+        st->unhandled_spare = batch;
+        st->cap_spare = cap;
+    }
+}
+
+ASYNCRT_API int asy_promise_on_unhandled(asy_loop_t *loop, asy_unhandled_fn fn, void *arg) {
+    asy__promise_state *st;
+    if (!loop) return ASY_EINVAL;
+    if (!(st = asy__promise_st(loop))) return ASY_ENOMEM;
+    st->hook = fn;
+    st->hook_arg = arg;
+    return 0;
+}
+
+#endif /* ASYNCRT_OS_POSIX */
+#if ASYNCRT_OS_POSIX
 #line 1 "asyncrt_impl/stream/stream.internal.h"
 /* Private parts of the stream layer shared by its files.  The state
  * machines mirror Node 20's lib/internal/streams (readable.js, writable.js,
@@ -8655,8 +10417,8 @@ static const asy__stream_listener_vt asy__eos_vt = {
 ASY__INTERNAL void asy__eos_close_tick(void *p) {
     asy__eos *e = (asy__eos *)p;
     asy_stream_t *s = e->s;
-    e->ticks--;
     if (!e->done) asy__eos_closed(e);
+    e->ticks--; /* only now: firing must not free e under us */
     asy__eos_free_maybe(e);
     asy__stream_tick_done(s);
 }
@@ -8665,8 +10427,8 @@ ASY__INTERNAL void asy__eos_close_tick(void *p) {
 ASY__INTERNAL void asy__eos_done_tick(void *p) {
     asy__eos *e = (asy__eos *)p;
     asy_stream_t *s = e->s;
-    e->ticks--;
     if (!e->done) asy__eos_fire(e, (s->sflags_ & ASY__S_ERRORED) ? s->err_ : 0);
+    e->ticks--;
     asy__eos_free_maybe(e);
     asy__stream_tick_done(s);
 }
@@ -8877,11 +10639,11 @@ ASY__INTERNAL void asy__pipe_clear_await(asy_stream_t *src) {
 ASY__INTERNAL void asy__pipe_end_tick(void *arg) {
     asy__pipe *p = (asy__pipe *)arg;
     asy_stream_t *src = p->src;
-    p->end_tick = 0;
     if (!p->cleaned && !p->end_seen) {
         p->end_seen = 1;
         asy__pipe_end_now(p);
     }
+    p->end_tick = 0; /* only now: unpiping must not free p under us */
     asy__pipe_free_maybe(p);
     asy__stream_tick_done(src);
 }
@@ -9077,8 +10839,8 @@ ASY__INTERNAL void asy__pl_end_tick(void *p) {
     asy__pl_member *m = (asy__pl_member *)p;
     asy__pl *pl = m->pl;
     asy_stream_t *s = m->s;
+    if (!pl->finalized) asy__pl_end_dst(m);
     pl->refs--;
-    asy__pl_end_dst(m);
     asy__pl_free_maybe(pl);
     asy__stream_tick_done(s);
 }
@@ -9355,6 +11117,54 @@ ASYNCRT_API int asy_stream_read_async(asy_stream_t *s, asy_stream_read_cb cb, vo
     it->arg = arg;
     asy__iter_try(it, 0);
     return 0;
+}
+
+#line 1 "asyncrt_impl/stream/promises.c"
+/* The promise forms (node:stream/promises): the callback settles a promise
+ * the library holds one reference of. */
+
+
+ASY__INTERNAL void asy__stream_settle(asy_promise_t *p, int status) {
+    if (status)
+        asy_promise_reject(p, status, asy_strerror(status));
+    else
+        asy_promise_resolve(p, NULL);
+    asy_promise_release(p);
+}
+
+ASY__INTERNAL void asy__pipeline_promise_cb(int status, void *arg) {
+    asy__stream_settle((asy_promise_t *)arg, status);
+}
+
+ASYNCRT_API asy_promise_t *asy_pipeline_promise(asy_stream_t *const *streams, size_t n) {
+    asy_promise_t *p;
+    if (!streams || n < 2 || !streams[0]) return NULL;
+    if (!(p = asy_promise_new(streams[0]->loop))) return NULL;
+    asy_promise_retain(p); /* the callback's */
+    if (asy_pipeline(streams, n, asy__pipeline_promise_cb, p) < 0) {
+        asy_promise_release(p);
+        asy_promise_release(p);
+        return NULL;
+    }
+    return p;
+}
+
+ASY__INTERNAL void asy__finished_promise_cb(asy_stream_t *s, int status, void *arg) {
+    (void)s;
+    asy__stream_settle((asy_promise_t *)arg, status);
+}
+
+ASYNCRT_API asy_promise_t *asy_stream_finished_promise(asy_stream_t *s) {
+    asy_promise_t *p;
+    if (!s) return NULL;
+    if (!(p = asy_promise_new(s->loop))) return NULL;
+    asy_promise_retain(p);
+    if (asy_stream_finished(s, asy__finished_promise_cb, p) < 0) {
+        asy_promise_release(p);
+        asy_promise_release(p);
+        return NULL;
+    }
+    return p;
 }
 
 #line 1 "asyncrt_impl/stream/lines.c"
@@ -11370,6 +13180,3971 @@ ASYNCRT_API int asy_server_address(const asy_server_t *server, asy_addr_t *addr)
 
 ASYNCRT_API void asy_server_close(asy_server_t *server, asy_close_cb close_cb) {
     if (server) asy_close((asy_handle_t *)&server->h.sock, close_cb);
+}
+
+#endif /* ASYNCRT_OS_POSIX */
+#line 1 "asyncrt_impl/path/util.c"
+/* What both path flavours share: the string builder, Node's normalizeString,
+ * the current directory and environment lookups, and the NULL-terminated
+ * argument lists of the `l` variants.  os uses the string helpers too. */
+
+
+
+
+/* ---- growable string --------------------------------------------------- */
+
+/* Appends never fail loudly: the first failure is remembered in `err` and
+ * reported once by asy__path_buf_finish, which keeps callers linear. */
+typedef struct {
+    char *p;
+    size_t len, cap;
+    int err;
+} asy__path_buf;
+
+ASY__INTERNAL void asy__path_buf_init(asy__path_buf *b) { memset(b, 0, sizeof(*b)); }
+
+ASY__INTERNAL int asy__path_buf_reserve(asy__path_buf *b, size_t extra) {
+    size_t need, ncap;
+    char *np;
+    if (b->err) return b->err;
+    if (extra > SIZE_MAX - 1 - b->len) return b->err = ASY_ENOMEM;
+    need = b->len + extra + 1;
+    if (need <= b->cap) return 0;
+    ncap = b->cap ? b->cap : 32;
+    while (ncap < need) ncap = ncap > SIZE_MAX / 2 ? need : ncap * 2;
+    np = (char *)asy__realloc(b->p, ncap);
+    if (!np) return b->err = ASY_ENOMEM;
+    b->p = np;
+    b->cap = ncap;
+    return 0;
+}
+
+ASY__INTERNAL void asy__path_buf_putn(asy__path_buf *b, const char *s, size_t n) {
+    if (asy__path_buf_reserve(b, n)) return;
+    if (n) memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+
+ASY__INTERNAL void asy__path_buf_puts(asy__path_buf *b, const char *s) {
+    asy__path_buf_putn(b, s, strlen(s));
+}
+
+ASY__INTERNAL void asy__path_buf_putc(asy__path_buf *b, char c) { asy__path_buf_putn(b, &c, 1); }
+
+ASY__INTERNAL void asy__path_buf_free(asy__path_buf *b) {
+    asy__free(b->p);
+    memset(b, 0, sizeof(*b));
+}
+
+/* Hands the string to *out (an empty string if nothing was appended). */
+ASY__INTERNAL int asy__path_buf_finish(asy__path_buf *b, char **out) {
+    if (!b->err && !b->p) asy__path_buf_reserve(b, 0);
+    if (b->err) {
+        int err = b->err;
+        asy__path_buf_free(b);
+        *out = NULL;
+        return err;
+    }
+    b->p[b->len] = '\0';
+    *out = b->p;
+    memset(b, 0, sizeof(*b));
+    return 0;
+}
+
+/* *out = copy of s[0..n). */
+ASY__INTERNAL int asy__path_dupn(char **out, const char *s, size_t n) {
+    char *d = (char *)asy__malloc(n + 1);
+    *out = d;
+    if (!d) return ASY_ENOMEM;
+    if (n) memcpy(d, s, n);
+    d[n] = '\0';
+    return 0;
+}
+
+ASY__INTERNAL int asy__path_dup(char **out, const char *s) { return asy__path_dupn(out, s, strlen(s)); }
+
+/* Length in UTF-16 code units, which is what Node's length checks count:
+ * one per character, two for a character outside the BMP. */
+ASY__INTERNAL size_t asy__path_u16len(const char *s, size_t n) {
+    size_t i, units = 0;
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c & 0xC0) != 0x80) units += c >= 0xF0 ? 2 : 1;
+    }
+    return units;
+}
+
+/* ---- separators and segments ------------------------------------------- */
+
+ASY__INTERNAL int asy__path_is_sep(char c, int win) { return c == '/' || (win && c == '\\'); }
+
+ASY__INTERNAL int asy__path_is_drive_letter(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+/* Node's normalizeString: drops empty and "." segments, folds ".." into the
+ * segment before it (keeping leading ".." when above_root), and writes the
+ * segments of p[0..n) joined by the flavour's separator to out.  Every byte
+ * written stands for a byte read, so out needs n + 1 bytes.  Returns the
+ * length written. */
+ASY__INTERNAL size_t asy__path_fold_dots(const char *p, size_t n, int above_root, int win,
+                                         char *out) {
+    const char sep = win ? '\\' : '/';
+    size_t res = 0, seg_len = 0, seg_start = 0, i;
+    int dots = 0;
+    char code = 0;
+    for (i = 0; i <= n; ++i) {
+        if (i < n)
+            code = p[i];
+        else if (asy__path_is_sep(code, win))
+            break;
+        else
+            code = '/';
+        if (asy__path_is_sep(code, win)) {
+            if (seg_start == i || dots == 1) {
+                /* empty or "." segment */
+            } else if (dots == 2) {
+                if (res < 2 || seg_len != 2 || out[res - 1] != '.' || out[res - 2] != '.') {
+                    if (res > 2) {
+                        size_t k = res;
+                        while (k > 0 && out[k - 1] != sep) k--;
+                        if (k == 0) {
+                            res = 0;
+                            seg_len = 0;
+                        } else {
+                            size_t m;
+                            res = k - 1;
+                            m = res;
+                            while (m > 0 && out[m - 1] != sep) m--;
+                            seg_len = res - m;
+                        }
+                        seg_start = i + 1;
+                        dots = 0;
+                        continue;
+                    } else if (res != 0) {
+                        res = 0;
+                        seg_len = 0;
+                        seg_start = i + 1;
+                        dots = 0;
+                        continue;
+                    }
+                }
+                if (above_root) {
+                    if (res > 0) out[res++] = sep;
+                    out[res++] = '.';
+                    out[res++] = '.';
+                    seg_len = 2;
+                }
+            } else {
+                if (res > 0) out[res++] = sep;
+                memcpy(out + res, p + seg_start, i - seg_start);
+                res += i - seg_start;
+                seg_len = i - seg_start;
+            }
+            seg_start = i + 1;
+            dots = 0;
+        } else if (code == '.' && dots != -1) {
+            ++dots;
+        } else {
+            dots = -1;
+        }
+    }
+    out[res] = '\0';
+    return res;
+}
+
+/* Appends fold_dots(p[0..n)) to b. */
+ASY__INTERNAL void asy__path_buf_fold(asy__path_buf *b, const char *p, size_t n, int above_root,
+                                      int win) {
+    if (asy__path_buf_reserve(b, n)) return;
+    b->len += asy__path_fold_dots(p, n, above_root, win, b->p + b->len);
+}
+
+/* ---- the process environment --------------------------------------------- */
+
+#if ASYNCRT_OS_WINDOWS
+/* UTF-16 (len code units, or NUL-terminated when len < 0) to UTF-8. */
+ASY__INTERNAL int asy__path_from_wide(char **out, const WCHAR *w, int len) {
+    int n = WideCharToMultiByte(CP_UTF8, 0, w, len, NULL, 0, NULL, NULL);
+    char *s;
+    *out = NULL;
+    if (n <= 0 && len != 0) return asy_translate_sys_error((int)GetLastError());
+    s = (char *)asy__malloc((size_t)n + 1);
+    if (!s) return ASY_ENOMEM;
+    if (n > 0) WideCharToMultiByte(CP_UTF8, 0, w, len, s, n, NULL, NULL);
+    s[n] = '\0';
+    if (len < 0 && n > 0) s[n - 1] = '\0';
+    *out = s;
+    return 0;
+}
+
+ASY__INTERNAL int asy__path_to_wide(WCHAR **out, const char *s) {
+    int n = MultiByteToWideChar(CP_UTF8, 0, s, -1, NULL, 0);
+    WCHAR *w;
+    *out = NULL;
+    if (n <= 0) return ASY_EINVAL;
+    w = (WCHAR *)asy__malloc_array((size_t)n, sizeof(WCHAR));
+    if (!w) return ASY_ENOMEM;
+    MultiByteToWideChar(CP_UTF8, 0, s, -1, w, n);
+    *out = w;
+    return 0;
+}
+#endif
+
+/* *out = value of the environment variable `name` (UTF-8), or ASY_ENOENT. */
+ASY__INTERNAL int asy__path_getenv(const char *name, char **out) {
+#if ASYNCRT_OS_WINDOWS
+    WCHAR *wname, *val;
+    DWORD n, got;
+    int r;
+    *out = NULL;
+    r = asy__path_to_wide(&wname, name);
+    if (r) return r;
+    n = GetEnvironmentVariableW(wname, NULL, 0);
+    if (n == 0) {
+        asy__free(wname);
+        return ASY_ENOENT;
+    }
+    val = (WCHAR *)asy__malloc_array(n, sizeof(WCHAR));
+    if (!val) {
+        asy__free(wname);
+        return ASY_ENOMEM;
+    }
+    got = GetEnvironmentVariableW(wname, val, n);
+    asy__free(wname);
+    if (got == 0 || got >= n) {
+        asy__free(val);
+        return ASY_ENOENT;
+    }
+    r = asy__path_from_wide(out, val, (int)got);
+    asy__free(val);
+    return r;
+#else
+    const char *v = getenv(name);
+    *out = NULL;
+    if (!v) return ASY_ENOENT;
+    return asy__path_dup(out, v);
+#endif
+}
+
+/* The current directory as the platform reports it (Node's process.cwd()). */
+ASY__INTERNAL int asy__path_cwd(char **out) {
+#if ASYNCRT_OS_WINDOWS
+    DWORD n = GetCurrentDirectoryW(0, NULL), got;
+    WCHAR *w;
+    int r;
+    *out = NULL;
+    if (n == 0) return asy_translate_sys_error((int)GetLastError());
+    w = (WCHAR *)asy__malloc_array(n, sizeof(WCHAR));
+    if (!w) return ASY_ENOMEM;
+    got = GetCurrentDirectoryW(n, w);
+    if (got == 0 || got >= n) {
+        asy__free(w);
+        return got == 0 ? asy_translate_sys_error((int)GetLastError()) : ASY_EAGAIN;
+    }
+    /* like libuv: no trailing backslash except on a drive root ("C:\") */
+    if (got > 1 && w[got - 1] == L'\\' && !(got == 3 && w[1] == L':')) got--;
+    r = asy__path_from_wide(out, w, (int)got);
+    asy__free(w);
+    return r;
+#else
+    size_t cap = 256;
+    *out = NULL;
+    for (;;) {
+        char *b = (char *)asy__malloc(cap);
+        int err;
+        if (!b) return ASY_ENOMEM;
+        if (getcwd(b, cap)) {
+            *out = b;
+            return 0;
+        }
+        err = asy__errno();
+        asy__free(b);
+        if (err != ASY_ERANGE) return err;
+        if (cap >= ((size_t)1 << 24)) return ASY_ENAMETOOLONG;
+        cap *= 2;
+    }
+#endif
+}
+
+/* ---- argument lists ------------------------------------------------------ */
+
+typedef int (*asy__path_list_fn)(char **out, size_t n, const char *const *parts);
+
+/* Calls fn with the NULL-terminated strings of ap as an array. */
+ASY__INTERNAL int asy__path_call_list(char **out, va_list ap, asy__path_list_fn fn) {
+    const char *small[16];
+    const char **parts = small;
+    size_t n = 0, i;
+    va_list count;
+    int r;
+    if (out) *out = NULL;
+    memset((void *)small, 0, sizeof(small));
+    va_copy(count, ap);
+    while (va_arg(count, const char *) != NULL) n++;
+    va_end(count);
+    if (n > ASY_ARRAY_SIZE(small)) {
+        parts = (const char **)asy__malloc_array(n, sizeof(*parts));
+        if (!parts) return ASY_ENOMEM;
+    }
+    for (i = 0; i < n; i++) parts[i] = va_arg(ap, const char *);
+    r = fn(out, n, parts);
+    if (parts != small) asy__free((void *)parts);
+    return r;
+}
+
+/* Common argument checks of the list functions. */
+ASY__INTERNAL int asy__path_check_list(char **out, size_t n, const char *const *parts) {
+    size_t i;
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    if (n && !parts) return ASY_EINVAL;
+    for (i = 0; i < n; i++)
+        if (!parts[i]) return ASY_EINVAL;
+    return 0;
+}
+
+#line 1 "asyncrt_impl/path/casefold.c"
+/* Case-insensitive comparison of UTF-8 path segments, for win32 relative().
+ * Node lowercases both paths with String.prototype.toLowerCase before it
+ * compares them, so "C:\<U+0130>" and "c:\i<U+0307>" name the same
+ * directory there; this applies the same (locale-free) lowercase mapping code
+ * point by code point.  The context-dependent final-sigma rule is not
+ * applied: capital sigma always folds to U+03C3, never to U+03C2. */
+
+
+typedef struct {
+    uint32_t first, last;
+    int32_t delta;
+    uint32_t stride;
+} asy__path_fold_run;
+
+/* Generated by scripts/gen-path-casefold.mjs: every code point first,
+ * first + stride, ... last lowercases to itself + delta. */
+static const asy__path_fold_run asy__path_fold_runs[] = {
+    /* generated: 185 runs, Node v20.20.2, Unicode 17.0 */
+    {0x0041, 0x005A, 32, 1},
+    {0x00C0, 0x00D6, 32, 1},
+    {0x00D8, 0x00DE, 32, 1},
+    {0x0100, 0x012E, 1, 2},
+    {0x0132, 0x0136, 1, 2},
+    {0x0139, 0x0147, 1, 2},
+    {0x014A, 0x0176, 1, 2},
+    {0x0178, 0x0178, -121, 1},
+    {0x0179, 0x017D, 1, 2},
+    {0x0181, 0x0181, 210, 1},
+    {0x0182, 0x0184, 1, 2},
+    {0x0186, 0x0186, 206, 1},
+    {0x0187, 0x0187, 1, 1},
+    {0x0189, 0x018A, 205, 1},
+    {0x018B, 0x018B, 1, 1},
+    {0x018E, 0x018E, 79, 1},
+    {0x018F, 0x018F, 202, 1},
+    {0x0190, 0x0190, 203, 1},
+    {0x0191, 0x0191, 1, 1},
+    {0x0193, 0x0193, 205, 1},
+    {0x0194, 0x0194, 207, 1},
+    {0x0196, 0x0196, 211, 1},
+    {0x0197, 0x0197, 209, 1},
+    {0x0198, 0x0198, 1, 1},
+    {0x019C, 0x019C, 211, 1},
+    {0x019D, 0x019D, 213, 1},
+    {0x019F, 0x019F, 214, 1},
+    {0x01A0, 0x01A4, 1, 2},
+    {0x01A6, 0x01A6, 218, 1},
+    {0x01A7, 0x01A7, 1, 1},
+    {0x01A9, 0x01A9, 218, 1},
+    {0x01AC, 0x01AC, 1, 1},
+    {0x01AE, 0x01AE, 218, 1},
+    {0x01AF, 0x01AF, 1, 1},
+    {0x01B1, 0x01B2, 217, 1},
+    {0x01B3, 0x01B5, 1, 2},
+    {0x01B7, 0x01B7, 219, 1},
+    {0x01B8, 0x01B8, 1, 1},
+    {0x01BC, 0x01BC, 1, 1},
+    {0x01C4, 0x01C4, 2, 1},
+    {0x01C5, 0x01C5, 1, 1},
+    {0x01C7, 0x01C7, 2, 1},
+    {0x01C8, 0x01C8, 1, 1},
+    {0x01CA, 0x01CA, 2, 1},
+    {0x01CB, 0x01DB, 1, 2},
+    {0x01DE, 0x01EE, 1, 2},
+    {0x01F1, 0x01F1, 2, 1},
+    {0x01F2, 0x01F4, 1, 2},
+    {0x01F6, 0x01F6, -97, 1},
+    {0x01F7, 0x01F7, -56, 1},
+    {0x01F8, 0x021E, 1, 2},
+    {0x0220, 0x0220, -130, 1},
+    {0x0222, 0x0232, 1, 2},
+    {0x023A, 0x023A, 10795, 1},
+    {0x023B, 0x023B, 1, 1},
+    {0x023D, 0x023D, -163, 1},
+    {0x023E, 0x023E, 10792, 1},
+    {0x0241, 0x0241, 1, 1},
+    {0x0243, 0x0243, -195, 1},
+    {0x0244, 0x0244, 69, 1},
+    {0x0245, 0x0245, 71, 1},
+    {0x0246, 0x024E, 1, 2},
+    {0x0370, 0x0372, 1, 2},
+    {0x0376, 0x0376, 1, 1},
+    {0x037F, 0x037F, 116, 1},
+    {0x0386, 0x0386, 38, 1},
+    {0x0388, 0x038A, 37, 1},
+    {0x038C, 0x038C, 64, 1},
+    {0x038E, 0x038F, 63, 1},
+    {0x0391, 0x03A1, 32, 1},
+    {0x03A3, 0x03AB, 32, 1},
+    {0x03CF, 0x03CF, 8, 1},
+    {0x03D8, 0x03EE, 1, 2},
+    {0x03F4, 0x03F4, -60, 1},
+    {0x03F7, 0x03F7, 1, 1},
+    {0x03F9, 0x03F9, -7, 1},
+    {0x03FA, 0x03FA, 1, 1},
+    {0x03FD, 0x03FF, -130, 1},
+    {0x0400, 0x040F, 80, 1},
+    {0x0410, 0x042F, 32, 1},
+    {0x0460, 0x0480, 1, 2},
+    {0x048A, 0x04BE, 1, 2},
+    {0x04C0, 0x04C0, 15, 1},
+    {0x04C1, 0x04CD, 1, 2},
+    {0x04D0, 0x052E, 1, 2},
+    {0x0531, 0x0556, 48, 1},
+    {0x10A0, 0x10C5, 7264, 1},
+    {0x10C7, 0x10C7, 7264, 1},
+    {0x10CD, 0x10CD, 7264, 1},
+    {0x13A0, 0x13EF, 38864, 1},
+    {0x13F0, 0x13F5, 8, 1},
+    {0x1C89, 0x1C89, 1, 1},
+    {0x1C90, 0x1CBA, -3008, 1},
+    {0x1CBD, 0x1CBF, -3008, 1},
+    {0x1E00, 0x1E94, 1, 2},
+    {0x1E9E, 0x1E9E, -7615, 1},
+    {0x1EA0, 0x1EFE, 1, 2},
+    {0x1F08, 0x1F0F, -8, 1},
+    {0x1F18, 0x1F1D, -8, 1},
+    {0x1F28, 0x1F2F, -8, 1},
+    {0x1F38, 0x1F3F, -8, 1},
+    {0x1F48, 0x1F4D, -8, 1},
+    {0x1F59, 0x1F5F, -8, 2},
+    {0x1F68, 0x1F6F, -8, 1},
+    {0x1F88, 0x1F8F, -8, 1},
+    {0x1F98, 0x1F9F, -8, 1},
+    {0x1FA8, 0x1FAF, -8, 1},
+    {0x1FB8, 0x1FB9, -8, 1},
+    {0x1FBA, 0x1FBB, -74, 1},
+    {0x1FBC, 0x1FBC, -9, 1},
+    {0x1FC8, 0x1FCB, -86, 1},
+    {0x1FCC, 0x1FCC, -9, 1},
+    {0x1FD8, 0x1FD9, -8, 1},
+    {0x1FDA, 0x1FDB, -100, 1},
+    {0x1FE8, 0x1FE9, -8, 1},
+    {0x1FEA, 0x1FEB, -112, 1},
+    {0x1FEC, 0x1FEC, -7, 1},
+    {0x1FF8, 0x1FF9, -128, 1},
+    {0x1FFA, 0x1FFB, -126, 1},
+    {0x1FFC, 0x1FFC, -9, 1},
+    {0x2126, 0x2126, -7517, 1},
+    {0x212A, 0x212A, -8383, 1},
+    {0x212B, 0x212B, -8262, 1},
+    {0x2132, 0x2132, 28, 1},
+    {0x2160, 0x216F, 16, 1},
+    {0x2183, 0x2183, 1, 1},
+    {0x24B6, 0x24CF, 26, 1},
+    {0x2C00, 0x2C2F, 48, 1},
+    {0x2C60, 0x2C60, 1, 1},
+    {0x2C62, 0x2C62, -10743, 1},
+    {0x2C63, 0x2C63, -3814, 1},
+    {0x2C64, 0x2C64, -10727, 1},
+    {0x2C67, 0x2C6B, 1, 2},
+    {0x2C6D, 0x2C6D, -10780, 1},
+    {0x2C6E, 0x2C6E, -10749, 1},
+    {0x2C6F, 0x2C6F, -10783, 1},
+    {0x2C70, 0x2C70, -10782, 1},
+    {0x2C72, 0x2C72, 1, 1},
+    {0x2C75, 0x2C75, 1, 1},
+    {0x2C7E, 0x2C7F, -10815, 1},
+    {0x2C80, 0x2CE2, 1, 2},
+    {0x2CEB, 0x2CED, 1, 2},
+    {0x2CF2, 0x2CF2, 1, 1},
+    {0xA640, 0xA66C, 1, 2},
+    {0xA680, 0xA69A, 1, 2},
+    {0xA722, 0xA72E, 1, 2},
+    {0xA732, 0xA76E, 1, 2},
+    {0xA779, 0xA77B, 1, 2},
+    {0xA77D, 0xA77D, -35332, 1},
+    {0xA77E, 0xA786, 1, 2},
+    {0xA78B, 0xA78B, 1, 1},
+    {0xA78D, 0xA78D, -42280, 1},
+    {0xA790, 0xA792, 1, 2},
+    {0xA796, 0xA7A8, 1, 2},
+    {0xA7AA, 0xA7AA, -42308, 1},
+    {0xA7AB, 0xA7AB, -42319, 1},
+    {0xA7AC, 0xA7AC, -42315, 1},
+    {0xA7AD, 0xA7AD, -42305, 1},
+    {0xA7AE, 0xA7AE, -42308, 1},
+    {0xA7B0, 0xA7B0, -42258, 1},
+    {0xA7B1, 0xA7B1, -42282, 1},
+    {0xA7B2, 0xA7B2, -42261, 1},
+    {0xA7B3, 0xA7B3, 928, 1},
+    {0xA7B4, 0xA7C2, 1, 2},
+    {0xA7C4, 0xA7C4, -48, 1},
+    {0xA7C5, 0xA7C5, -42307, 1},
+    {0xA7C6, 0xA7C6, -35384, 1},
+    {0xA7C7, 0xA7C9, 1, 2},
+    {0xA7CB, 0xA7CB, -42343, 1},
+    {0xA7CC, 0xA7DA, 1, 2},
+    {0xA7DC, 0xA7DC, -42561, 1},
+    {0xA7F5, 0xA7F5, 1, 1},
+    {0xFF21, 0xFF3A, 32, 1},
+    {0x10400, 0x10427, 40, 1},
+    {0x104B0, 0x104D3, 40, 1},
+    {0x10570, 0x1057A, 39, 1},
+    {0x1057C, 0x1058A, 39, 1},
+    {0x1058C, 0x10592, 39, 1},
+    {0x10594, 0x10595, 39, 1},
+    {0x10C80, 0x10CB2, 64, 1},
+    {0x10D50, 0x10D65, 32, 1},
+    {0x118A0, 0x118BF, 32, 1},
+    {0x16E40, 0x16E5F, 32, 1},
+    {0x16EA0, 0x16EB8, 27, 1},
+    {0x1E900, 0x1E921, 34, 1},
+};
+
+ASY__INTERNAL uint32_t asy__path_lower_cp(uint32_t cp) {
+    size_t lo = 0, hi = ASY_ARRAY_SIZE(asy__path_fold_runs);
+    if (cp < 0x41) return cp;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const asy__path_fold_run *r = &asy__path_fold_runs[mid];
+        if (cp < r->first) {
+            hi = mid;
+        } else if (cp > r->last) {
+            lo = mid + 1;
+        } else {
+            if ((cp - r->first) % r->stride != 0) return cp;
+            return (uint32_t)((int32_t)cp + r->delta);
+        }
+    }
+    return cp;
+}
+
+/* Decodes the code point at s[*i].  A malformed byte comes back as
+ * 0x110000 + byte, a value no valid code point folds to, so invalid
+ * sequences compare equal only to the same bytes. */
+ASY__INTERNAL uint32_t asy__path_utf8_next(const unsigned char *s, size_t n, size_t *i) {
+    unsigned char c = s[*i];
+    uint32_t cp, min;
+    size_t need, k;
+    if (c < 0x80) {
+        *i += 1;
+        return c;
+    }
+    if (c >= 0xC2 && c <= 0xDF) {
+        need = 1, cp = c & 0x1Fu, min = 0x80;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        need = 2, cp = c & 0x0Fu, min = 0x800;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        need = 3, cp = c & 0x07u, min = 0x10000;
+    } else {
+        *i += 1;
+        return 0x110000u + c;
+    }
+    if (*i + need >= n) {
+        *i += 1;
+        return 0x110000u + c;
+    }
+    for (k = 1; k <= need; k++) {
+        unsigned char cc = s[*i + k];
+        if ((cc & 0xC0) != 0x80) {
+            *i += 1;
+            return 0x110000u + c;
+        }
+        cp = (cp << 6) | (cc & 0x3Fu);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+        *i += 1;
+        return 0x110000u + c;
+    }
+    *i += need + 1;
+    return cp;
+}
+
+/* A stream of lowercased code points; U+0130 lowercases to two. */
+typedef struct {
+    const unsigned char *s;
+    size_t n, i;
+    uint32_t pending;
+} asy__path_fold_iter;
+
+/* Next lowercased code point, or UINT32_MAX at the end. */
+ASY__INTERNAL uint32_t asy__path_fold_next(asy__path_fold_iter *it) {
+    uint32_t cp;
+    if (it->pending) {
+        cp = it->pending;
+        it->pending = 0;
+        return cp;
+    }
+    if (it->i >= it->n) return UINT32_MAX;
+    cp = asy__path_utf8_next(it->s, it->n, &it->i);
+    if (cp == 0x130) {
+        it->pending = 0x307;
+        return 0x69;
+    }
+    return asy__path_lower_cp(cp);
+}
+
+/* 1 when a[0..an) and b[0..bn) are equal once both are lowercased. */
+ASY__INTERNAL int asy__path_fold_eq(const char *a, size_t an, const char *b, size_t bn) {
+    asy__path_fold_iter x, y;
+    x.s = (const unsigned char *)a, x.n = an, x.i = 0, x.pending = 0;
+    y.s = (const unsigned char *)b, y.n = bn, y.i = 0, y.pending = 0;
+    for (;;) {
+        uint32_t ca = asy__path_fold_next(&x), cb = asy__path_fold_next(&y);
+        if (ca != cb) return 0;
+        if (ca == UINT32_MAX) return 1;
+    }
+}
+
+#line 1 "asyncrt_impl/path/posix.c"
+/* path.posix: the algorithms of Node's lib/path.js, byte for byte. */
+
+
+/* Node's posixCwd(): on Windows the cwd with slashes and without drive. */
+ASY__INTERNAL int asy__path_posix_cwd(char **out) {
+    int r = asy__path_cwd(out);
+#if ASYNCRT_OS_WINDOWS
+    if (r == 0) {
+        char *c = *out, *first;
+        size_t i;
+        for (i = 0; c[i]; i++)
+            if (c[i] == '\\') c[i] = '/';
+        first = strchr(c, '/');
+        if (first && first != c) memmove(c, first, strlen(first) + 1);
+    }
+#endif
+    return r;
+}
+
+ASY__INTERNAL int asy__path_posix_normalize_n(char **out, const char *path, size_t len) {
+    asy__path_buf b;
+    int abs, trailing;
+    *out = NULL;
+    if (len == 0) return asy__path_dup(out, ".");
+    abs = path[0] == '/';
+    trailing = path[len - 1] == '/';
+    asy__path_buf_init(&b);
+    if (abs) asy__path_buf_putc(&b, '/');
+    asy__path_buf_fold(&b, path + abs, len - (size_t)abs, !abs, 0);
+    if (!b.err && b.len == (size_t)abs) {
+        if (!abs) asy__path_buf_puts(&b, trailing ? "./" : ".");
+    } else if (trailing) {
+        asy__path_buf_putc(&b, '/');
+    }
+    return asy__path_buf_finish(&b, out);
+}
+
+ASYNCRT_API int asy_path_posix_normalize(char **out, const char *path) {
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    if (!path) return ASY_EINVAL;
+    return asy__path_posix_normalize_n(out, path, strlen(path));
+}
+
+ASYNCRT_API int asy_path_posix_join(char **out, size_t n, const char *const *parts) {
+    asy__path_buf b;
+    size_t i;
+    int r = asy__path_check_list(out, n, parts);
+    if (r) return r;
+    asy__path_buf_init(&b);
+    for (i = 0; i < n; i++) {
+        if (!parts[i][0]) continue;
+        if (b.len) asy__path_buf_putc(&b, '/');
+        asy__path_buf_puts(&b, parts[i]);
+    }
+    if (b.err) return asy__path_buf_finish(&b, out);
+    r = asy__path_posix_normalize_n(out, b.p ? b.p : "", b.len);
+    asy__path_buf_free(&b);
+    return r;
+}
+
+ASYNCRT_API int asy_path_posix_joinl(char **out, ...) {
+    va_list ap;
+    int r;
+    va_start(ap, out);
+    r = asy__path_call_list(out, ap, asy_path_posix_join);
+    va_end(ap);
+    return r;
+}
+
+/* resolve with a given cwd (NULL: ask the system when it is needed). */
+ASY__INTERNAL int asy__path_posix_resolve_cwd(char **out, size_t n, const char *const *parts,
+                                              const char *cwd) {
+    asy__path_buf joined, b;
+    char *own_cwd = NULL;
+    size_t first = n, i;
+    int abs = 0, r = asy__path_check_list(out, n, parts);
+    if (r) return r;
+    /* rightmost absolute part: everything left of it is ignored */
+    while (first > 0 && !abs) {
+        first--;
+        if (parts[first][0]) abs = parts[first][0] == '/';
+    }
+    asy__path_buf_init(&joined);
+    if (!abs) {
+        if (!cwd) {
+            r = asy__path_posix_cwd(&own_cwd);
+            if (r) return r;
+            cwd = own_cwd;
+        }
+        asy__path_buf_puts(&joined, cwd);
+        asy__path_buf_putc(&joined, '/');
+        abs = cwd[0] == '/';
+    }
+    for (i = first; i < n; i++) {
+        if (!parts[i][0]) continue;
+        asy__path_buf_puts(&joined, parts[i]);
+        asy__path_buf_putc(&joined, '/');
+    }
+    asy__free(own_cwd);
+    asy__path_buf_init(&b);
+    if (joined.err) {
+        b.err = joined.err;
+    } else {
+        if (abs) asy__path_buf_putc(&b, '/');
+        asy__path_buf_fold(&b, joined.p, joined.len, !abs, 0);
+        if (!abs && !b.err && b.len == 0) asy__path_buf_putc(&b, '.');
+    }
+    asy__path_buf_free(&joined);
+    return asy__path_buf_finish(&b, out);
+}
+
+ASYNCRT_API int asy_path_posix_resolve(char **out, size_t n, const char *const *parts) {
+    return asy__path_posix_resolve_cwd(out, n, parts, NULL);
+}
+
+ASYNCRT_API int asy_path_posix_resolvel(char **out, ...) {
+    va_list ap;
+    int r;
+    va_start(ap, out);
+    r = asy__path_call_list(out, ap, asy_path_posix_resolve);
+    va_end(ap);
+    return r;
+}
+
+ASYNCRT_API int asy_path_posix_is_absolute(const char *path) {
+    if (!path) return ASY_EINVAL;
+    return path[0] == '/';
+}
+
+ASYNCRT_API int asy_path_posix_relative(char **out, const char *from_arg, const char *to_arg) {
+    char *from = NULL, *to = NULL;
+    size_t from_len, to_len, length, i, from_rest, to_rest;
+    ptrdiff_t last_common_sep = -1;
+    asy__path_buf b;
+    int r;
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    if (!from_arg || !to_arg) return ASY_EINVAL;
+    if (strcmp(from_arg, to_arg) == 0) return asy__path_dup(out, "");
+    r = asy__path_posix_resolve_cwd(&from, 1, &from_arg, NULL);
+    if (!r) r = asy__path_posix_resolve_cwd(&to, 1, &to_arg, NULL);
+    if (r || strcmp(from, to) == 0) {
+        asy__free(from);
+        asy__free(to);
+        return r ? r : asy__path_dup(out, "");
+    }
+    /* both start with "/": compare what follows it */
+    from_len = strlen(from);
+    to_len = strlen(to);
+    from_rest = from_len - 1;
+    to_rest = to_len - 1;
+    length = from_rest < to_rest ? from_rest : to_rest;
+    for (i = 0; i < length; i++) {
+        if (from[1 + i] != to[1 + i]) break;
+        if (from[1 + i] == '/') last_common_sep = (ptrdiff_t)i;
+    }
+    asy__path_buf_init(&b);
+    if (i == length) {
+        if (to_rest > length) {
+            /* from is the exact base of to ("/foo/bar" -> "/foo/bar/baz"),
+             * or the root */
+            if (to[1 + i] == '/' || i == 0) {
+                asy__path_buf_puts(&b, to + 1 + i + (to[1 + i] == '/'));
+                goto done;
+            }
+        } else if (from_rest > length) {
+            if (from[1 + i] == '/')
+                last_common_sep = (ptrdiff_t)i; /* to is the exact base of from */
+            else if (i == 0)
+                last_common_sep = 0; /* to is the root */
+        }
+    }
+    /* one ".." for every segment of from after the common part */
+    for (i = (size_t)(1 + last_common_sep + 1); i <= from_len; ++i) {
+        if (i == from_len || from[i] == '/') asy__path_buf_puts(&b, b.len == 0 ? ".." : "/..");
+    }
+    asy__path_buf_puts(&b, to + 1 + last_common_sep);
+done:
+    asy__free(from);
+    asy__free(to);
+    return asy__path_buf_finish(&b, out);
+}
+
+ASYNCRT_API int asy_path_posix_to_namespaced_path(char **out, const char *path) {
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    if (!path) return ASY_EINVAL;
+    return asy__path_dup(out, path);
+}
+
+ASYNCRT_API int asy_path_posix_dirname(char **out, const char *path) {
+    size_t len, i, end = 0;
+    int has_root, matched_slash = 1, found = 0;
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    if (!path) return ASY_EINVAL;
+    len = strlen(path);
+    if (len == 0) return asy__path_dup(out, ".");
+    has_root = path[0] == '/';
+    for (i = len - 1; i >= 1; --i) {
+        if (path[i] == '/') {
+            if (!matched_slash) {
+                end = i;
+                found = 1;
+                break;
+            }
+        } else {
+            matched_slash = 0;
+        }
+    }
+    if (!found) return asy__path_dup(out, has_root ? "/" : ".");
+    if (has_root && end == 1) return asy__path_dup(out, "//");
+    return asy__path_dupn(out, path, end);
+}
+
+/* The last segment of p[start..len) ignoring trailing separators, minus a
+ * matching suffix; shared by both flavours (Node's basename loop). */
+ASY__INTERNAL int asy__path_basename_common(char **out, const char *path, size_t start_at,
+                                            const char *suffix, int win) {
+    size_t len = strlen(path);
+    ptrdiff_t start = (ptrdiff_t)start_at, end = -1, i;
+    int matched_slash = 1;
+    /* Node compares lengths in UTF-16 units: a one-character suffix is
+     * tried even on a one-byte path when that character takes two bytes */
+    if (suffix && suffix[0] &&
+        asy__path_u16len(suffix, strlen(suffix)) <= asy__path_u16len(path, len)) {
+        ptrdiff_t ext_idx = (ptrdiff_t)strlen(suffix) - 1, first_non_slash_end = -1;
+        if (strcmp(suffix, path) == 0) return asy__path_dup(out, "");
+        for (i = (ptrdiff_t)len - 1; i >= (ptrdiff_t)start_at; --i) {
+            char code = path[i];
+            if (asy__path_is_sep(code, win)) {
+                if (!matched_slash) {
+                    start = i + 1;
+                    break;
+                }
+            } else {
+                if (first_non_slash_end == -1) {
+                    matched_slash = 0;
+                    first_non_slash_end = i + 1;
+                }
+                if (ext_idx >= 0) {
+                    if (code == suffix[ext_idx]) {
+                        if (--ext_idx == -1) end = i;
+                    } else {
+                        ext_idx = -1;
+                        end = first_non_slash_end;
+                    }
+                }
+            }
+        }
+        if (start == end)
+            end = first_non_slash_end;
+        else if (end == -1)
+            end = (ptrdiff_t)len;
+        if (end < start) return asy__path_dup(out, "");
+        return asy__path_dupn(out, path + start, (size_t)(end - start));
+    }
+    for (i = (ptrdiff_t)len - 1; i >= (ptrdiff_t)start_at; --i) {
+        if (asy__path_is_sep(path[i], win)) {
+            if (!matched_slash) {
+                start = i + 1;
+                break;
+            }
+        } else if (end == -1) {
+            matched_slash = 0;
+            end = i + 1;
+        }
+    }
+    if (end == -1) return asy__path_dup(out, "");
+    return asy__path_dupn(out, path + start, (size_t)(end - start));
+}
+
+ASYNCRT_API int asy_path_posix_basename(char **out, const char *path, const char *suffix) {
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    if (!path) return ASY_EINVAL;
+    return asy__path_basename_common(out, path, 0, suffix, 0);
+}
+
+/* Where the extension of the last segment of path[start..len) lies:
+ * returns 1 and [*dot, *end) when there is one.  *part is where that last
+ * segment starts, or part_init when no separator precedes it (Node's posix
+ * parse starts from 0 even past a root, which decides the ".." rule).
+ * Shared by extname and parse of both flavours. */
+ASY__INTERNAL int asy__path_find_ext(const char *path, size_t len, size_t start, size_t part_init,
+                                     int win, ptrdiff_t *dot, ptrdiff_t *end_out,
+                                     ptrdiff_t *part) {
+    ptrdiff_t start_dot = -1, start_part = (ptrdiff_t)part_init, end = -1, i;
+    int matched_slash = 1, pre_dot_state = 0;
+    for (i = (ptrdiff_t)len - 1; i >= (ptrdiff_t)start; --i) {
+        char code = path[i];
+        if (asy__path_is_sep(code, win)) {
+            if (!matched_slash) {
+                start_part = i + 1;
+                break;
+            }
+            continue;
+        }
+        if (end == -1) {
+            matched_slash = 0;
+            end = i + 1;
+        }
+        if (code == '.') {
+            if (start_dot == -1)
+                start_dot = i;
+            else if (pre_dot_state != 1)
+                pre_dot_state = 1;
+        } else if (start_dot != -1) {
+            pre_dot_state = -1;
+        }
+    }
+    *dot = start_dot;
+    *end_out = end;
+    *part = start_part;
+    /* no dot, nothing before the dot, or the segment is exactly ".." */
+    if (start_dot == -1 || end == -1 || pre_dot_state == 0 ||
+        (pre_dot_state == 1 && start_dot == end - 1 && start_dot == start_part + 1))
+        return 0;
+    return 1;
+}
+
+ASYNCRT_API int asy_path_posix_extname(char **out, const char *path) {
+    ptrdiff_t dot, end, part;
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    if (!path) return ASY_EINVAL;
+    if (!asy__path_find_ext(path, strlen(path), 0, 0, 0, &dot, &end, &part))
+        return asy__path_dup(out, "");
+    return asy__path_dupn(out, path + dot, (size_t)(end - dot));
+}
+
+/* ---- parse / format ------------------------------------------------------ */
+
+ASYNCRT_API void asy_path_parsed_free(asy_path_parsed_t *parsed) {
+    if (!parsed) return;
+    asy__free(parsed->storage);
+    memset(parsed, 0, sizeof(*parsed));
+}
+
+/* Fills out with copies of five ranges of path (root, dir, base, ext, name)
+ * kept in one allocation. */
+ASY__INTERNAL int asy__path_parsed_fill(asy_path_parsed_t *out, const char *path,
+                                        const size_t ranges[5][2]) {
+    size_t total = 5, k, at = 0;
+    const char **fields[5];
+    char *s;
+    for (k = 0; k < 5; k++) total += ranges[k][1] - ranges[k][0];
+    s = (char *)asy__malloc(total);
+    if (!s) return ASY_ENOMEM;
+    fields[0] = &out->root;
+    fields[1] = &out->dir;
+    fields[2] = &out->base;
+    fields[3] = &out->ext;
+    fields[4] = &out->name;
+    for (k = 0; k < 5; k++) {
+        size_t n = ranges[k][1] - ranges[k][0];
+        if (n) memcpy(s + at, path + ranges[k][0], n);
+        s[at + n] = '\0';
+        *fields[k] = s + at;
+        at += n + 1;
+    }
+    out->storage = s;
+    return 0;
+}
+
+enum { ASY__P_ROOT, ASY__P_DIR, ASY__P_BASE, ASY__P_EXT, ASY__P_NAME };
+
+#define ASY__PATH_RANGE(r, which, a, b) ((r)[which][0] = (size_t)(a), (r)[which][1] = (size_t)(b))
+
+ASYNCRT_API int asy_path_posix_parse(asy_path_parsed_t *out, const char *path) {
+    size_t r[5][2], len;
+    ptrdiff_t dot, end, part;
+    int abs, has_ext;
+    if (!out) return ASY_EINVAL;
+    memset(out, 0, sizeof(*out));
+    if (!path) return ASY_EINVAL;
+    memset(r, 0, sizeof(r));
+    len = strlen(path);
+    if (len > 0) {
+        abs = path[0] == '/';
+        if (abs) ASY__PATH_RANGE(r, ASY__P_ROOT, 0, 1);
+        has_ext = asy__path_find_ext(path, len, (size_t)abs, 0, 0, &dot, &end, &part);
+        if (end != -1) {
+            ptrdiff_t s = part == 0 && abs ? 1 : part;
+            if (has_ext) {
+                ASY__PATH_RANGE(r, ASY__P_NAME, s, dot);
+                ASY__PATH_RANGE(r, ASY__P_BASE, s, end);
+                ASY__PATH_RANGE(r, ASY__P_EXT, dot, end);
+            } else {
+                ASY__PATH_RANGE(r, ASY__P_NAME, s, end);
+                ASY__PATH_RANGE(r, ASY__P_BASE, s, end);
+            }
+        }
+        if (part > 0)
+            ASY__PATH_RANGE(r, ASY__P_DIR, 0, part - 1);
+        else if (abs)
+            ASY__PATH_RANGE(r, ASY__P_DIR, 0, 1);
+    }
+    return asy__path_parsed_fill(out, path, (const size_t(*)[2])r);
+}
+
+/* Node's _format: dir (or root) + separator + base (or name + ext). */
+ASY__INTERNAL int asy__path_format_common(char **out, const asy_path_parsed_t *p, char sep) {
+    const char *dir, *ext;
+    asy__path_buf b;
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    if (!p) return ASY_EINVAL;
+    dir = p->dir && p->dir[0] ? p->dir : p->root;
+    asy__path_buf_init(&b);
+    if (dir && dir[0]) {
+        asy__path_buf_puts(&b, dir);
+        if (!(p->root && strcmp(dir, p->root) == 0)) asy__path_buf_putc(&b, sep);
+    }
+    if (p->base && p->base[0]) {
+        asy__path_buf_puts(&b, p->base);
+    } else {
+        if (p->name) asy__path_buf_puts(&b, p->name);
+        ext = p->ext;
+        if (ext && ext[0]) {
+            if (ext[0] != '.') asy__path_buf_putc(&b, '.');
+            asy__path_buf_puts(&b, ext);
+        }
+    }
+    return asy__path_buf_finish(&b, out);
+}
+
+ASYNCRT_API int asy_path_posix_format(char **out, const asy_path_parsed_t *parts) {
+    return asy__path_format_common(out, parts, '/');
+}
+
+#line 1 "asyncrt_impl/path/win32.c"
+/* path.win32: drive letters, UNC roots and device names, after Node's
+ * lib/path.js.  Works the same on every host; only resolve() asks the host
+ * for its current directory (and, like Node, for the per-drive "=X:"
+ * variables Windows keeps in the environment). */
+
+
+#define ASY__W_SEP(c) asy__path_is_sep((c), 1)
+
+/* A UNC root "\\server\share" at the start of p (p[0] and p[1] are
+ * separators): the server is p[2..*srv_end), the share
+ * p[*share_start..*share_end).  0 when the path has no such root. */
+ASY__INTERNAL int asy__path_unc(const char *p, size_t len, size_t *srv_end, size_t *share_start,
+                                size_t *share_end) {
+    size_t j = 2;
+    while (j < len && !ASY__W_SEP(p[j])) j++;
+    if (j >= len || j == 2) return 0;
+    *srv_end = j;
+    while (j < len && ASY__W_SEP(p[j])) j++;
+    if (j >= len) return 0;
+    *share_start = j;
+    while (j < len && !ASY__W_SEP(p[j])) j++;
+    *share_end = j;
+    return 1;
+}
+
+/* "\\." and "\\?" start device namespaces rather than UNC servers. */
+ASY__INTERNAL int asy__path_is_device_server(const char *p, size_t srv_end) {
+    return srv_end == 3 && (p[2] == '.' || p[2] == '?');
+}
+
+/* Node's isWindowsReservedName(path, colonIndex): is path[0..end) a DOS
+ * device name (CON, COM1...)?  Node slices with the colon index, and a
+ * missing colon (-1) slices off the last character: "COM9." and "CONX"
+ * count too, exactly as in Node. */
+ASY__INTERNAL int asy__path_is_reserved(const char *p, size_t len, const char *colon) {
+    static const char *const names[] = {
+        "CON",  "PRN",  "AUX",  "NUL",  "COM1", "COM2", "COM3", "COM4", "COM5", "COM6",
+        "COM7", "COM8", "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7",
+        "LPT8", "LPT9", "COM\xC2\xB9", "COM\xC2\xB2", "COM\xC2\xB3", "LPT\xC2\xB9",
+        "LPT\xC2\xB2", "LPT\xC2\xB3"};
+    size_t end, k, i;
+    if (colon) {
+        end = (size_t)(colon - p);
+    } else {
+        /* drop the last character; a 4-byte one leaves half a surrogate
+         * pair in Node, which no name matches */
+        end = len;
+        while (end > 0 && ((unsigned char)p[end - 1] & 0xC0) == 0x80) end--;
+        if (end == 0) return 0;
+        end--;
+        if ((unsigned char)p[end] >= 0xF0) return 0;
+    }
+    for (k = 0; k < ASY_ARRAY_SIZE(names); k++) {
+        const char *n = names[k];
+        if (strlen(n) != end) continue;
+        for (i = 0; i < end; i++) {
+            char c = p[i];
+            if (c >= 'a' && c <= 'z') c = (char)(c - 'a' + 'A');
+            if (c != n[i]) break;
+        }
+        if (i == end) return 1;
+    }
+    return 0;
+}
+
+/* ---- normalize / join ---------------------------------------------------- */
+
+ASY__INTERNAL int asy__path_win32_normalize_n(char **out, const char *p, size_t len) {
+    asy__path_buf dev, tail, b;
+    size_t root_end = 0, se, ss, sh;
+    int abs = 0, has_device = 0;
+    const char *colon, *c;
+    *out = NULL;
+    if (len == 0) return asy__path_dup(out, ".");
+    if (len == 1) return asy__path_dup(out, p[0] == '/' ? "\\" : p);
+    asy__path_buf_init(&dev);
+    if (ASY__W_SEP(p[0])) {
+        abs = 1;
+        if (ASY__W_SEP(p[1])) {
+            if (asy__path_unc(p, len, &se, &ss, &sh)) {
+                if (asy__path_is_device_server(p, se)) {
+                    has_device = 1;
+                    asy__path_buf_puts(&dev, "\\\\");
+                    asy__path_buf_putc(&dev, p[2]);
+                    root_end = 4;
+                } else if (sh == len) {
+                    /* only a UNC root: "\\server\share\" */
+                    asy__path_buf_init(&b);
+                    asy__path_buf_puts(&b, "\\\\");
+                    asy__path_buf_putn(&b, p + 2, se - 2);
+                    asy__path_buf_putc(&b, '\\');
+                    asy__path_buf_putn(&b, p + ss, len - ss);
+                    asy__path_buf_putc(&b, '\\');
+                    return asy__path_buf_finish(&b, out);
+                } else {
+                    has_device = 1;
+                    asy__path_buf_puts(&dev, "\\\\");
+                    asy__path_buf_putn(&dev, p + 2, se - 2);
+                    asy__path_buf_putc(&dev, '\\');
+                    asy__path_buf_putn(&dev, p + ss, sh - ss);
+                    root_end = sh;
+                }
+            }
+        } else {
+            root_end = 1;
+        }
+    } else {
+        colon = (const char *)memchr(p, ':', len);
+        if (colon && colon > p) {
+            if (asy__path_is_drive_letter(p[0]) && colon == p + 1) {
+                has_device = 1;
+                asy__path_buf_putn(&dev, p, 2);
+                root_end = 2;
+                if (len > 2 && ASY__W_SEP(p[2])) {
+                    abs = 1;
+                    root_end = 3;
+                }
+            } else if (asy__path_is_reserved(p, len, colon)) {
+                has_device = 1;
+                asy__path_buf_putn(&dev, p, (size_t)(colon - p) + 1);
+                root_end = (size_t)(colon - p) + 1;
+            }
+        }
+    }
+
+    asy__path_buf_init(&tail);
+    if (root_end < len) asy__path_buf_fold(&tail, p + root_end, len - root_end, !abs, 1);
+    if (tail.len == 0 && !abs) asy__path_buf_putc(&tail, '.');
+    if (tail.len > 0 && ASY__W_SEP(p[len - 1])) asy__path_buf_putc(&tail, '\\');
+
+    asy__path_buf_init(&b);
+    if (dev.err || tail.err) {
+        b.err = dev.err ? dev.err : tail.err;
+        goto done;
+    }
+    colon = (const char *)memchr(p, ':', len);
+    if (!abs && !has_device && colon) {
+        /* A relative path must not come out looking absolute or like a
+         * device ("C:" or "x:" with nothing after the colon): prefix ".\"
+         * as Node does since CVE-2024-36139. */
+        int prefix = tail.len >= 2 && asy__path_is_drive_letter(tail.p[0]) && tail.p[1] == ':';
+        for (c = colon; !prefix && c; c = (const char *)memchr(c + 1, ':', len - (size_t)(c + 1 - p)))
+            if ((size_t)(c - p) == len - 1 || ASY__W_SEP(c[1])) prefix = 1;
+        if (prefix) {
+            asy__path_buf_puts(&b, ".\\");
+            asy__path_buf_putn(&b, tail.p, tail.len);
+            goto done;
+        }
+    }
+    if (asy__path_is_reserved(p, len, colon)) {
+        asy__path_buf_puts(&b, ".\\");
+        if (has_device) asy__path_buf_putn(&b, dev.p, dev.len);
+        asy__path_buf_putn(&b, tail.p, tail.len);
+        goto done;
+    }
+    if (has_device) asy__path_buf_putn(&b, dev.p, dev.len);
+    if (abs) asy__path_buf_putc(&b, '\\');
+    asy__path_buf_putn(&b, tail.p, tail.len);
+done:
+    asy__path_buf_free(&dev);
+    asy__path_buf_free(&tail);
+    return asy__path_buf_finish(&b, out);
+}
+
+ASYNCRT_API int asy_path_win32_normalize(char **out, const char *path) {
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    if (!path) return ASY_EINVAL;
+    return asy__path_win32_normalize_n(out, path, strlen(path));
+}
+
+ASYNCRT_API int asy_path_win32_join(char **out, size_t n, const char *const *parts) {
+    asy__path_buf b;
+    const char *first = NULL;
+    size_t i, slashes = 0, skip = 0;
+    int r = asy__path_check_list(out, n, parts), needs_replace = 1;
+    if (r) return r;
+    asy__path_buf_init(&b);
+    for (i = 0; i < n; i++) {
+        if (!parts[i][0]) continue;
+        if (!first)
+            first = parts[i];
+        else
+            asy__path_buf_putc(&b, '\\');
+        asy__path_buf_puts(&b, parts[i]);
+    }
+    if (!first) return asy__path_dup(out, ".");
+    if (b.err) return asy__path_buf_finish(&b, out);
+    /* A joined path starting with two separators would read as UNC; keep
+     * that only when the first part itself is "\\server..." (exactly two
+     * separators and then a name), otherwise squash the run to one. */
+    if (ASY__W_SEP(first[0])) {
+        slashes = 1;
+        if (ASY__W_SEP(first[1])) {
+            slashes = 2;
+            if (first[2]) {
+                if (ASY__W_SEP(first[2]))
+                    slashes = 3;
+                else
+                    needs_replace = 0;
+            }
+        }
+    }
+    if (needs_replace) {
+        while (slashes < b.len && ASY__W_SEP(b.p[slashes])) slashes++;
+        if (slashes >= 2) skip = slashes - 1;
+    }
+    if (skip) b.p[skip] = '\\';
+    r = asy__path_win32_normalize_n(out, b.p + skip, b.len - skip);
+    asy__path_buf_free(&b);
+    return r;
+}
+
+ASYNCRT_API int asy_path_win32_joinl(char **out, ...) {
+    va_list ap;
+    int r;
+    va_start(ap, out);
+    r = asy__path_call_list(out, ap, asy_path_win32_join);
+    va_end(ap);
+    return r;
+}
+
+ASYNCRT_API int asy_path_win32_is_absolute(const char *p) {
+    size_t len;
+    if (!p) return ASY_EINVAL;
+    len = strlen(p);
+    if (len == 0) return 0;
+    return ASY__W_SEP(p[0]) ||
+           (len > 2 && asy__path_is_drive_letter(p[0]) && p[1] == ':' && ASY__W_SEP(p[2]));
+}
+
+/* ---- resolve ------------------------------------------------------------- */
+
+/* The root of one resolve() argument: its device ("C:", "\\server\share",
+ * "\\." ...) written to dev, where the rest starts, whether it is absolute. */
+ASY__INTERNAL void asy__path_win32_root(const char *p, size_t len, asy__path_buf *dev,
+                                        size_t *root_end, int *abs) {
+    size_t se, ss, sh;
+    *root_end = 0;
+    *abs = 0;
+    dev->len = 0;
+    if (len == 1) {
+        if (ASY__W_SEP(p[0])) {
+            *root_end = 1;
+            *abs = 1;
+        }
+    } else if (len > 1 && ASY__W_SEP(p[0])) {
+        *abs = 1;
+        if (ASY__W_SEP(p[1])) {
+            if (asy__path_unc(p, len, &se, &ss, &sh)) {
+                asy__path_buf_puts(dev, "\\\\");
+                asy__path_buf_putn(dev, p + 2, se - 2);
+                if (asy__path_is_device_server(p, se)) {
+                    *root_end = 4;
+                } else {
+                    asy__path_buf_putc(dev, '\\');
+                    asy__path_buf_putn(dev, p + ss, sh - ss);
+                    *root_end = sh;
+                }
+            }
+        } else {
+            *root_end = 1;
+        }
+    } else if (len > 1 && asy__path_is_drive_letter(p[0]) && p[1] == ':') {
+        asy__path_buf_putn(dev, p, 2);
+        *root_end = 2;
+        if (len > 2 && ASY__W_SEP(p[2])) {
+            *abs = 1;
+            *root_end = 3;
+        }
+    }
+}
+
+typedef struct {
+    const char *p;
+    size_t n;
+} asy__path_slice;
+
+/* resolve with a given cwd (NULL: ask the system when it is needed). */
+ASY__INTERNAL int asy__path_win32_resolve_cwd(char **out, size_t n, const char *const *parts,
+                                              const char *cwd) {
+    asy__path_buf device, dev, tail, b;
+    asy__path_slice small[8], *slices = small;
+    size_t nslices = 0, k;
+    char *own_cwd = NULL, *env = NULL, *drive_root = NULL;
+    ptrdiff_t i;
+    int abs = 0, r = asy__path_check_list(out, n, parts);
+    if (r) return r;
+    if (n + 1 > ASY_ARRAY_SIZE(small)) {
+        slices = (asy__path_slice *)asy__malloc_array(n + 1, sizeof(*slices));
+        if (!slices) return ASY_ENOMEM;
+    }
+    asy__path_buf_init(&device);
+    asy__path_buf_init(&dev);
+    asy__path_buf_init(&b);
+    /* Right to left until the result is absolute and on a known device;
+     * past the first argument comes the cwd (of that drive, if known). */
+    for (i = (ptrdiff_t)n - 1; i >= -1; i--) {
+        const char *p;
+        size_t len, root_end;
+        int is_abs;
+        if (i >= 0) {
+            p = parts[i];
+            if (!p[0]) continue;
+        } else {
+            if (!cwd) {
+                r = asy__path_cwd(&own_cwd);
+                if (r) goto fail;
+                cwd = own_cwd;
+            }
+            p = cwd;
+            if (device.len > 0) {
+                /* Windows keeps each drive's cwd in "=X:" */
+                char name[4];
+                name[0] = '=';
+                memcpy(name + 1, device.p, 2);
+                name[3] = '\0';
+                if (asy__path_getenv(name, &env) == 0) p = env;
+                if (!(strlen(p) >= 2 && asy__path_fold_eq(p, 2, device.p, device.len)) &&
+                    strlen(p) > 2 && p[2] == '\\') {
+                    r = asy__path_dupn(&drive_root, device.p, device.len + 1);
+                    if (r) goto fail;
+                    drive_root[device.len] = '\\';
+                    p = drive_root;
+                }
+            }
+        }
+        len = strlen(p);
+        asy__path_win32_root(p, len, &dev, &root_end, &is_abs);
+        if (dev.err) {
+            r = dev.err;
+            goto fail;
+        }
+        if (dev.len > 0) {
+            if (device.len > 0) {
+                /* another device: this argument does not apply */
+                if (!asy__path_fold_eq(dev.p, dev.len, device.p, device.len)) continue;
+            } else {
+                asy__path_buf_putn(&device, dev.p, dev.len);
+                if (device.err) {
+                    r = device.err;
+                    goto fail;
+                }
+            }
+        }
+        if (abs) {
+            if (device.len > 0) break;
+        } else {
+            slices[nslices].p = p + root_end;
+            slices[nslices].n = len - root_end;
+            nslices++;
+            abs = is_abs;
+            if (is_abs && device.len > 0) break;
+        }
+    }
+
+    asy__path_buf_init(&tail);
+    for (k = nslices; k-- > 0;) {
+        asy__path_buf_putn(&tail, slices[k].p, slices[k].n);
+        asy__path_buf_putc(&tail, '\\');
+    }
+    if (tail.err) {
+        r = tail.err;
+        goto fail;
+    }
+    asy__path_buf_putn(&b, device.p, device.len);
+    if (abs) asy__path_buf_putc(&b, '\\');
+    asy__path_buf_fold(&b, tail.p ? tail.p : "", tail.len, !abs, 1);
+    asy__path_buf_free(&tail);
+    if (!b.err && b.len == 0) asy__path_buf_putc(&b, '.');
+    r = 0;
+fail:
+    if (r) {
+        asy__path_buf_free(&b);
+        b.err = r;
+    }
+    if (slices != small) asy__free(slices);
+    asy__free(own_cwd);
+    asy__free(env);
+    asy__free(drive_root);
+    asy__path_buf_free(&device);
+    asy__path_buf_free(&dev);
+    return asy__path_buf_finish(&b, out);
+}
+
+ASYNCRT_API int asy_path_win32_resolve(char **out, size_t n, const char *const *parts) {
+    return asy__path_win32_resolve_cwd(out, n, parts, NULL);
+}
+
+ASYNCRT_API int asy_path_win32_resolvel(char **out, ...) {
+    va_list ap;
+    int r;
+    va_start(ap, out);
+    r = asy__path_call_list(out, ap, asy_path_win32_resolve);
+    va_end(ap);
+    return r;
+}
+
+/* ---- relative ------------------------------------------------------------ */
+
+/* Length of the part of a resolved path that must match for a relative
+ * path to exist: the drive "C:", "\\server" (the share is the first
+ * segment, as in Node), a lone leading "\" (a driveless rooted path), or
+ * nothing for a relative path. */
+ASY__INTERNAL size_t asy__path_win32_rel_root(const char *p, size_t len) {
+    size_t j;
+    if (len >= 2 && asy__path_is_drive_letter(p[0]) && p[1] == ':') return 2;
+    if (len >= 2 && p[0] == '\\' && p[1] == '\\') {
+        for (j = 2; j < len && p[j] != '\\';) j++;
+        return j;
+    }
+    return len >= 1 && p[0] == '\\' ? 1 : 0;
+}
+
+/* End of the segment that starts at i. */
+ASY__INTERNAL size_t asy__path_seg_end(const char *p, size_t len, size_t i) {
+    while (i < len && p[i] != '\\') i++;
+    return i;
+}
+
+ASY__INTERNAL size_t asy__path_skip_seps(const char *p, size_t len, size_t i) {
+    while (i < len && p[i] == '\\') i++;
+    return i;
+}
+
+/* Node compares the two resolved paths after lowercasing both; it returns
+ * `to` unchanged when their roots differ, else climbs out of what remains
+ * of `from` and descends into what remains of `to`.  This walks segments
+ * rather than characters, which gives Node's answers and also handles
+ * driveless rooted paths ("\a\b" to "\c" is "..\..\c", where Node 20
+ * glues the segments: nodejs/node#63600 fixes it the same way). */
+ASY__INTERNAL int asy__path_win32_relative_resolved(char **out, const char *from, const char *to) {
+    size_t flen = strlen(from), tlen = strlen(to), froot, troot, fi, ti, fe, te, up = 0;
+    asy__path_buf b;
+    froot = asy__path_win32_rel_root(from, flen);
+    troot = asy__path_win32_rel_root(to, tlen);
+    if (!asy__path_fold_eq(from, froot, to, troot)) return asy__path_dup(out, to);
+    fi = froot;
+    ti = troot;
+    for (;;) {
+        fi = asy__path_skip_seps(from, flen, fi);
+        ti = asy__path_skip_seps(to, tlen, ti);
+        if (fi >= flen || ti >= tlen) break;
+        fe = asy__path_seg_end(from, flen, fi);
+        te = asy__path_seg_end(to, tlen, ti);
+        if (!asy__path_fold_eq(from + fi, fe - fi, to + ti, te - ti)) break;
+        fi = fe;
+        ti = te;
+    }
+    while (fi < flen) {
+        up++;
+        fi = asy__path_skip_seps(from, flen, asy__path_seg_end(from, flen, fi));
+    }
+    while (tlen > ti && to[tlen - 1] == '\\') tlen--;
+    asy__path_buf_init(&b);
+    for (fe = 0; fe < up; fe++) asy__path_buf_puts(&b, fe ? "\\.." : "..");
+    if (ti < tlen) {
+        if (up) asy__path_buf_putc(&b, '\\');
+        asy__path_buf_putn(&b, to + ti, tlen - ti);
+    }
+    return asy__path_buf_finish(&b, out);
+}
+
+ASYNCRT_API int asy_path_win32_relative(char **out, const char *from_arg, const char *to_arg) {
+    char *from = NULL, *to = NULL;
+    int r;
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    if (!from_arg || !to_arg) return ASY_EINVAL;
+    if (strcmp(from_arg, to_arg) == 0) return asy__path_dup(out, "");
+    r = asy__path_win32_resolve_cwd(&from, 1, &from_arg, NULL);
+    if (!r) r = asy__path_win32_resolve_cwd(&to, 1, &to_arg, NULL);
+    if (!r) r = asy__path_win32_relative_resolved(out, from, to);
+    asy__free(from);
+    asy__free(to);
+    return r;
+}
+
+/* ---- toNamespacedPath ---------------------------------------------------- */
+
+ASYNCRT_API int asy_path_win32_to_namespaced_path(char **out, const char *path) {
+    char *res = NULL;
+    asy__path_buf b;
+    size_t len;
+    int r;
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    if (!path) return ASY_EINVAL;
+    if (!path[0]) return asy__path_dup(out, "");
+    r = asy__path_win32_resolve_cwd(&res, 1, &path, NULL);
+    if (r) return r;
+    len = strlen(res);
+    if (asy__path_u16len(res, len) <= 2) {
+        asy__free(res);
+        return asy__path_dup(out, path);
+    }
+    asy__path_buf_init(&b);
+    if (res[0] == '\\') {
+        if (res[1] == '\\' && res[2] != '?' && res[2] != '.') {
+            /* "\\server\share" -> "\\?\UNC\server\share" */
+            asy__path_buf_puts(&b, "\\\\?\\UNC\\");
+            asy__path_buf_puts(&b, res + 2);
+            asy__free(res);
+            return asy__path_buf_finish(&b, out);
+        }
+    } else if (asy__path_is_drive_letter(res[0]) && res[1] == ':' && res[2] == '\\') {
+        asy__path_buf_puts(&b, "\\\\?\\");
+        asy__path_buf_puts(&b, res);
+        asy__free(res);
+        return asy__path_buf_finish(&b, out);
+    }
+    *out = res;
+    return 0;
+}
+
+/* ---- dirname / basename / extname ---------------------------------------- */
+
+ASYNCRT_API int asy_path_win32_dirname(char **out, const char *p) {
+    size_t len, offset = 0, se, ss, sh;
+    ptrdiff_t root_end = -1, end = -1, i;
+    int matched_slash = 1;
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    if (!p) return ASY_EINVAL;
+    len = strlen(p);
+    if (len == 0) return asy__path_dup(out, ".");
+    if (len == 1) return asy__path_dup(out, ASY__W_SEP(p[0]) ? p : ".");
+    if (ASY__W_SEP(p[0])) {
+        root_end = 1;
+        offset = 1;
+        if (ASY__W_SEP(p[1]) && asy__path_unc(p, len, &se, &ss, &sh)) {
+            if (sh == len) return asy__path_dup(out, p); /* a UNC root only */
+            /* the separator after "\\server\share" belongs to the root */
+            root_end = (ptrdiff_t)sh + 1;
+            offset = sh + 1;
+        }
+    } else if (asy__path_is_drive_letter(p[0]) && p[1] == ':') {
+        root_end = len > 2 && ASY__W_SEP(p[2]) ? 3 : 2;
+        offset = (size_t)root_end;
+    }
+    for (i = (ptrdiff_t)len - 1; i >= (ptrdiff_t)offset; --i) {
+        if (ASY__W_SEP(p[i])) {
+            if (!matched_slash) {
+                end = i;
+                break;
+            }
+        } else {
+            matched_slash = 0;
+        }
+    }
+    if (end == -1) {
+        if (root_end == -1) return asy__path_dup(out, ".");
+        end = root_end;
+    }
+    return asy__path_dupn(out, p, (size_t)end);
+}
+
+/* A drive prefix "X:" is never part of the last segment. */
+ASY__INTERNAL size_t asy__path_win32_drive_len(const char *p) {
+    return asy__path_is_drive_letter(p[0]) && p[1] == ':' ? 2 : 0;
+}
+
+ASYNCRT_API int asy_path_win32_basename(char **out, const char *path, const char *suffix) {
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    if (!path) return ASY_EINVAL;
+    return asy__path_basename_common(out, path, asy__path_win32_drive_len(path), suffix, 1);
+}
+
+ASYNCRT_API int asy_path_win32_extname(char **out, const char *path) {
+    ptrdiff_t dot, end, part;
+    size_t start;
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    if (!path) return ASY_EINVAL;
+    start = asy__path_win32_drive_len(path);
+    if (!asy__path_find_ext(path, strlen(path), start, start, 1, &dot, &end, &part))
+        return asy__path_dup(out, "");
+    return asy__path_dupn(out, path + dot, (size_t)(end - dot));
+}
+
+/* ---- parse / format ------------------------------------------------------ */
+
+ASYNCRT_API int asy_path_win32_parse(asy_path_parsed_t *out, const char *p) {
+    size_t r[5][2], len, root_end = 0, se, ss, sh;
+    ptrdiff_t dot, end, part;
+    int has_ext;
+    if (!out) return ASY_EINVAL;
+    memset(out, 0, sizeof(*out));
+    if (!p) return ASY_EINVAL;
+    memset(r, 0, sizeof(r));
+    len = strlen(p);
+    if (len == 0) return asy__path_parsed_fill(out, p, (const size_t(*)[2])r);
+    if (len == 1) {
+        if (ASY__W_SEP(p[0])) {
+            ASY__PATH_RANGE(r, ASY__P_ROOT, 0, 1);
+            ASY__PATH_RANGE(r, ASY__P_DIR, 0, 1);
+        } else {
+            ASY__PATH_RANGE(r, ASY__P_BASE, 0, 1);
+            ASY__PATH_RANGE(r, ASY__P_NAME, 0, 1);
+        }
+        return asy__path_parsed_fill(out, p, (const size_t(*)[2])r);
+    }
+    if (ASY__W_SEP(p[0])) {
+        root_end = 1;
+        if (ASY__W_SEP(p[1]) && asy__path_unc(p, len, &se, &ss, &sh))
+            root_end = sh == len ? sh : sh + 1;
+    } else if (asy__path_is_drive_letter(p[0]) && p[1] == ':') {
+        /* just a drive root: "C:" or "C:\" */
+        if (len <= 2 || (ASY__W_SEP(p[2]) && len == 3)) {
+            ASY__PATH_RANGE(r, ASY__P_ROOT, 0, len);
+            ASY__PATH_RANGE(r, ASY__P_DIR, 0, len);
+            return asy__path_parsed_fill(out, p, (const size_t(*)[2])r);
+        }
+        root_end = ASY__W_SEP(p[2]) ? 3 : 2;
+    }
+    ASY__PATH_RANGE(r, ASY__P_ROOT, 0, root_end);
+    has_ext = asy__path_find_ext(p, len, root_end, root_end, 1, &dot, &end, &part);
+    if (end != -1) {
+        if (has_ext) {
+            ASY__PATH_RANGE(r, ASY__P_NAME, part, dot);
+            ASY__PATH_RANGE(r, ASY__P_BASE, part, end);
+            ASY__PATH_RANGE(r, ASY__P_EXT, dot, end);
+        } else {
+            ASY__PATH_RANGE(r, ASY__P_NAME, part, end);
+            ASY__PATH_RANGE(r, ASY__P_BASE, part, end);
+        }
+    }
+    /* a root directory keeps its separator ("C:\abc" -> "C:\"), any other
+     * loses it ("C:\abc\def" -> "C:\abc") */
+    if (part > 0 && (size_t)part != root_end)
+        ASY__PATH_RANGE(r, ASY__P_DIR, 0, part - 1);
+    else
+        ASY__PATH_RANGE(r, ASY__P_DIR, 0, root_end);
+    return asy__path_parsed_fill(out, p, (const size_t(*)[2])r);
+}
+
+ASYNCRT_API int asy_path_win32_format(char **out, const asy_path_parsed_t *parts) {
+    return asy__path_format_common(out, parts, '\\');
+}
+
+#line 1 "asyncrt_impl/path/native.c"
+/* The native flavour: path.win32 on Windows, path.posix everywhere else,
+ * like Node's default `path` export. */
+
+
+#if ASYNCRT_OS_WINDOWS
+#define ASY__PATH_NATIVE(name) asy_path_win32_##name
+#else
+#define ASY__PATH_NATIVE(name) asy_path_posix_##name
+#endif
+
+ASYNCRT_API int asy_path_join(char **out, size_t n, const char *const *parts) {
+    return ASY__PATH_NATIVE(join)(out, n, parts);
+}
+
+ASYNCRT_API int asy_path_resolve(char **out, size_t n, const char *const *parts) {
+    return ASY__PATH_NATIVE(resolve)(out, n, parts);
+}
+
+ASYNCRT_API int asy_path_normalize(char **out, const char *path) {
+    return ASY__PATH_NATIVE(normalize)(out, path);
+}
+
+ASYNCRT_API int asy_path_relative(char **out, const char *from, const char *to) {
+    return ASY__PATH_NATIVE(relative)(out, from, to);
+}
+
+ASYNCRT_API int asy_path_dirname(char **out, const char *path) {
+    return ASY__PATH_NATIVE(dirname)(out, path);
+}
+
+ASYNCRT_API int asy_path_basename(char **out, const char *path, const char *suffix) {
+    return ASY__PATH_NATIVE(basename)(out, path, suffix);
+}
+
+ASYNCRT_API int asy_path_extname(char **out, const char *path) {
+    return ASY__PATH_NATIVE(extname)(out, path);
+}
+
+ASYNCRT_API int asy_path_parse(asy_path_parsed_t *out, const char *path) {
+    return ASY__PATH_NATIVE(parse)(out, path);
+}
+
+ASYNCRT_API int asy_path_format(char **out, const asy_path_parsed_t *parts) {
+    return ASY__PATH_NATIVE(format)(out, parts);
+}
+
+ASYNCRT_API int asy_path_is_absolute(const char *path) {
+    return ASY__PATH_NATIVE(is_absolute)(path);
+}
+
+ASYNCRT_API int asy_path_to_namespaced_path(char **out, const char *path) {
+    return ASY__PATH_NATIVE(to_namespaced_path)(out, path);
+}
+
+ASYNCRT_API int asy_path_joinl(char **out, ...) {
+    va_list ap;
+    int r;
+    va_start(ap, out);
+    r = asy__path_call_list(out, ap, ASY__PATH_NATIVE(join));
+    va_end(ap);
+    return r;
+}
+
+ASYNCRT_API int asy_path_resolvel(char **out, ...) {
+    va_list ap;
+    int r;
+    va_start(ap, out);
+    r = asy__path_call_list(out, ap, ASY__PATH_NATIVE(resolve));
+    va_end(ap);
+    return r;
+}
+
+#line 1 "asyncrt_impl/os/ip.c"
+/* Address text for network interfaces.  Written here rather than taken
+ * from inet_ntop so Windows needs no ws2_32 and every platform prints the
+ * same thing (the rules of inet_ntop: lowercase, longest zero run of two
+ * or more words as "::", embedded IPv4 for ::ffff:a.b.c.d and ::a.b.c.d). */
+
+
+
+ASY__INTERNAL void asy__os_ip4_name(const unsigned char *b, char *out) {
+    sprintf(out, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
+}
+
+ASY__INTERNAL void asy__os_ip6_name(const unsigned char *b, char *out) {
+    unsigned words[8];
+    int i, best_base = -1, best_len = 0, cur_base = -1, cur_len = 0;
+    char *p = out;
+    for (i = 0; i < 8; i++) words[i] = (unsigned)b[2 * i] << 8 | b[2 * i + 1];
+    for (i = 0; i < 8; i++) {
+        if (words[i] == 0) {
+            if (cur_base == -1) cur_base = i, cur_len = 0;
+            cur_len++;
+            if (cur_len > best_len) best_base = cur_base, best_len = cur_len;
+        } else {
+            cur_base = -1;
+        }
+    }
+    if (best_len < 2) best_base = -1;
+    for (i = 0; i < 8; i++) {
+        if (best_base != -1 && i >= best_base && i < best_base + best_len) {
+            if (i == best_base) *p++ = ':';
+            continue;
+        }
+        if (i != 0) *p++ = ':';
+        if (i == 6 && best_base == 0 && (best_len == 6 || (best_len == 5 && words[5] == 0xffff))) {
+            asy__os_ip4_name(b + 12, p);
+            return;
+        }
+        p += sprintf(p, "%x", words[i]);
+    }
+    if (best_base != -1 && best_base + best_len == 8) *p++ = ':';
+    *p = '\0';
+}
+
+/* Bits of a netmask, or -1 when its ones are not one leading run. */
+ASY__INTERNAL int asy__os_prefix_len(const unsigned char *mask, size_t n) {
+    size_t i;
+    int bits = 0, ended = 0;
+    for (i = 0; i < n; i++) {
+        int k;
+        for (k = 7; k >= 0; k--) {
+            if (mask[i] >> k & 1) {
+                if (ended) return -1;
+                bits++;
+            } else {
+                ended = 1;
+            }
+        }
+    }
+    return bits;
+}
+
+ASY__INTERNAL void asy__os_prefix_mask(int bits, unsigned char *mask, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++) {
+        int take = bits > 8 ? 8 : (bits < 0 ? 0 : bits);
+        mask[i] = (unsigned char)(0xFF00u >> take);
+        bits -= 8;
+    }
+}
+
+/* Fills the text fields of an interface entry from raw bytes: family 4 or
+ * 6, address and netmask of 4 or 16 bytes. */
+ASY__INTERNAL void asy__os_fill_interface(asy_os_interface_t *e, int family, const unsigned char *addr,
+                                          const unsigned char *mask) {
+    size_t n = family == 4 ? 4 : 16;
+    int bits = asy__os_prefix_len(mask, n);
+    if (family == 4) {
+        e->family = "IPv4";
+        asy__os_ip4_name(addr, e->address);
+        asy__os_ip4_name(mask, e->netmask);
+    } else {
+        e->family = "IPv6";
+        asy__os_ip6_name(addr, e->address);
+        asy__os_ip6_name(mask, e->netmask);
+    }
+    e->cidr[0] = '\0';
+    if (bits >= 0) {
+        char num[8];
+        size_t a = strlen(e->address), k = (size_t)sprintf(num, "/%u", (unsigned)bits & 0xFFu);
+        memcpy(e->cidr, e->address, a);
+        memcpy(e->cidr + a, num, k + 1);
+    }
+}
+
+ASY__INTERNAL void asy__os_fill_mac(asy_os_interface_t *e, const unsigned char *mac, size_t n) {
+    unsigned char m[6];
+    memset(m, 0, sizeof(m));
+    if (mac) memcpy(m, mac, n < 6 ? n : 6);
+    sprintf(e->mac, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+}
+
+#line 1 "asyncrt_impl/os/system.c"
+/* The machine: platform, architecture, kernel, host name, memory, load,
+ * uptime, parallelism. */
+
+
+#if ASYNCRT_OS_POSIX
+#include <sys/utsname.h>
+#endif
+#if ASYNCRT_OS_LINUX
+#include <sched.h>
+#endif
+
+ASYNCRT_API const char *asy_os_platform(void) {
+#if defined(_WIN32)
+    return "win32";
+#elif defined(__ANDROID__)
+    return "android";
+#elif defined(__linux__)
+    return "linux";
+#elif defined(__APPLE__)
+    return "darwin";
+#elif defined(__FreeBSD__)
+    return "freebsd";
+#elif defined(__OpenBSD__)
+    return "openbsd";
+#elif defined(__NetBSD__)
+    return "netbsd";
+#elif defined(__sun)
+    return "sunos";
+#elif defined(_AIX)
+    return "aix";
+#elif defined(__CYGWIN__)
+    return "cygwin";
+#elif defined(__HAIKU__)
+    return "haiku";
+#else
+    return "unknown";
+#endif
+}
+
+ASYNCRT_API const char *asy_os_arch(void) {
+#if defined(__x86_64__) || defined(_M_X64) || defined(_M_AMD64)
+    return "x64";
+#elif defined(__i386__) || defined(_M_IX86)
+    return "ia32";
+#elif defined(__aarch64__) || defined(_M_ARM64)
+    return "arm64";
+#elif defined(__arm__) || defined(_M_ARM)
+    return "arm";
+#elif defined(__riscv) && __riscv_xlen == 64
+    return "riscv64";
+#elif defined(__powerpc64__)
+    return "ppc64";
+#elif defined(__powerpc__)
+    return "ppc";
+#elif defined(__s390x__)
+    return "s390x";
+#elif defined(__s390__)
+    return "s390";
+#elif defined(__loongarch64)
+    return "loong64";
+#elif defined(__mips__) && defined(__MIPSEL__)
+    return "mipsel";
+#elif defined(__mips__)
+    return "mips";
+#else
+    return "unknown";
+#endif
+}
+
+ASYNCRT_API const char *asy_os_endianness(void) {
+    const uint16_t probe = 1;
+    return *(const unsigned char *)&probe ? "LE" : "BE";
+}
+
+/* ---- /proc -------------------------------------------------------------- */
+
+#if ASYNCRT_OS_LINUX
+/* The whole of a (pseudo) file; procfs reports a size of 0, so read until
+ * the end. */
+ASY__INTERNAL int asy__os_read_file(const char *name, char **out, size_t *len) {
+    asy__path_buf b;
+    int fd = open(name, O_RDONLY | O_CLOEXEC);
+    *out = NULL;
+    if (fd < 0) return asy__errno();
+    asy__path_buf_init(&b);
+    for (;;) {
+        ssize_t n;
+        if (asy__path_buf_reserve(&b, 4096)) break;
+        n = read(fd, b.p + b.len, 4096);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            b.err = asy__errno();
+            break;
+        }
+        if (n == 0) break;
+        b.len += (size_t)n;
+        b.p[b.len] = '\0';
+    }
+    close(fd);
+    if (len) *len = b.len;
+    return asy__path_buf_finish(&b, out);
+}
+
+/* The value of "key:   1234 kB" in /proc/meminfo, in bytes; 0 if absent. */
+ASY__INTERNAL uint64_t asy__os_meminfo(const char *key) {
+    char *text, *line;
+    size_t klen = strlen(key);
+    uint64_t v = 0;
+    if (asy__os_read_file("/proc/meminfo", &text, NULL)) return 0;
+    for (line = text; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+        if (strncmp(line, key, klen) == 0 && line[klen] == ':') {
+            v = strtoull(line + klen + 1, NULL, 10) * 1024u;
+            break;
+        }
+    }
+    asy__free(text);
+    return v;
+}
+#endif
+
+/* ---- memory -------------------------------------------------------------- */
+
+ASYNCRT_API uint64_t asy_os_totalmem(void) {
+#if ASYNCRT_OS_WINDOWS
+    MEMORYSTATUSEX st;
+    st.dwLength = sizeof(st);
+    return GlobalMemoryStatusEx(&st) ? (uint64_t)st.ullTotalPhys : 0;
+#elif ASYNCRT_OS_LINUX
+    return asy__os_meminfo("MemTotal");
+#elif defined(_SC_PHYS_PAGES) && defined(_SC_PAGESIZE)
+    long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+    return pages > 0 && size > 0 ? (uint64_t)pages * (uint64_t)size : 0;
+#else
+    return 0;
+#endif
+}
+
+ASYNCRT_API uint64_t asy_os_freemem(void) {
+#if ASYNCRT_OS_WINDOWS
+    MEMORYSTATUSEX st;
+    st.dwLength = sizeof(st);
+    return GlobalMemoryStatusEx(&st) ? (uint64_t)st.ullAvailPhys : 0;
+#elif ASYNCRT_OS_LINUX
+    /* what the kernel could hand out without swapping, as libuv reports;
+     * kernels before 3.14 only have MemFree */
+    uint64_t v = asy__os_meminfo("MemAvailable");
+    return v ? v : asy__os_meminfo("MemFree");
+#else
+    return 0;
+#endif
+}
+
+ASYNCRT_API unsigned asy_os_available_parallelism(void) {
+#if ASYNCRT_OS_WINDOWS
+    SYSTEM_INFO si;
+    DWORD_PTR proc_mask, sys_mask;
+    unsigned n = 0;
+    if (GetProcessAffinityMask(GetCurrentProcess(), &proc_mask, &sys_mask)) {
+        for (; proc_mask; proc_mask &= proc_mask - 1) n++;
+    }
+    if (n == 0) {
+        GetSystemInfo(&si);
+        n = (unsigned)si.dwNumberOfProcessors;
+    }
+    return n ? n : 1;
+#else
+    long n = -1;
+#if ASYNCRT_OS_LINUX && defined(CPU_COUNT)
+    cpu_set_t set;
+    memset(&set, 0, sizeof(set));
+    if (sched_getaffinity(0, sizeof(set), &set) == 0) n = CPU_COUNT(&set);
+#endif
+    if (n < 1) n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (unsigned)n : 1u;
+#endif
+}
+
+/* ---- kernel and host ----------------------------------------------------- */
+
+ASY__INTERNAL void asy__os_copy_field(char *dst, size_t cap, const char *src) {
+    size_t n = strlen(src);
+    if (n >= cap) n = cap - 1;
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+#if ASYNCRT_OS_WINDOWS
+typedef struct {
+    ULONG size, major, minor, build, platform;
+    WCHAR csd[128];
+} asy__os_win_version;
+
+typedef LONG(WINAPI *asy__os_rtl_get_version_fn)(asy__os_win_version *);
+
+/* A string value of HKEY_LOCAL_MACHINE\key as UTF-8, or ASY_ENOENT. */
+ASY__INTERNAL int asy__os_reg_string(const WCHAR *key, const WCHAR *value, char **out) {
+    HKEY h;
+    WCHAR buf[512];
+    DWORD size = sizeof(buf) - sizeof(WCHAR), type = 0;
+    LONG r;
+    *out = NULL;
+    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, key, 0, KEY_QUERY_VALUE, &h) != ERROR_SUCCESS)
+        return ASY_ENOENT;
+    r = RegQueryValueExW(h, value, NULL, &type, (BYTE *)buf, &size);
+    RegCloseKey(h);
+    if (r != ERROR_SUCCESS || type != REG_SZ) return ASY_ENOENT;
+    buf[size / sizeof(WCHAR)] = L'\0';
+    return asy__path_from_wide(out, buf, -1);
+}
+#endif
+
+ASYNCRT_API int asy_os_uname(asy_os_uname_t *out) {
+#if ASYNCRT_OS_WINDOWS
+    asy__os_win_version v;
+    asy__os_rtl_get_version_fn get_version;
+    HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
+    SYSTEM_INFO si;
+    char *product = NULL, *csd = NULL;
+    const char *machine;
+    if (!out) return ASY_EINVAL;
+    memset(out, 0, sizeof(*out));
+    memset(&v, 0, sizeof(v));
+    v.size = sizeof(v);
+    /* GetVersionEx lies to programs without a manifest; RtlGetVersion not */
+    get_version = ntdll ? (asy__os_rtl_get_version_fn)(void (*)(void))GetProcAddress(ntdll, "RtlGetVersion")
+                        : NULL;
+    if (!get_version || get_version(&v) != 0) return ASY_ENOSYS;
+    asy__os_copy_field(out->sysname, sizeof(out->sysname), "Windows_NT");
+    snprintf(out->release, sizeof(out->release), "%lu.%lu.%lu", (unsigned long)v.major,
+             (unsigned long)v.minor, (unsigned long)v.build);
+    if (asy__os_reg_string(L"SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion", L"ProductName", &product) == 0) {
+        asy__os_copy_field(out->version, sizeof(out->version), product);
+        asy__free(product);
+    }
+    if (v.csd[0] && asy__path_from_wide(&csd, v.csd, -1) == 0) {
+        size_t n = strlen(out->version);
+        snprintf(out->version + n, sizeof(out->version) - n, "%s%s", n ? " " : "", csd);
+        asy__free(csd);
+    }
+    GetNativeSystemInfo(&si);
+    switch (si.wProcessorArchitecture) {
+        case PROCESSOR_ARCHITECTURE_AMD64: machine = "x86_64"; break;
+        case PROCESSOR_ARCHITECTURE_INTEL: machine = "i686"; break;
+        case PROCESSOR_ARCHITECTURE_ARM: machine = "arm"; break;
+#ifdef PROCESSOR_ARCHITECTURE_ARM64
+        case PROCESSOR_ARCHITECTURE_ARM64: machine = "arm64"; break;
+#endif
+        default: machine = "unknown"; break;
+    }
+    asy__os_copy_field(out->machine, sizeof(out->machine), machine);
+    return 0;
+#else
+    struct utsname u;
+    if (!out) return ASY_EINVAL;
+    memset(out, 0, sizeof(*out));
+    if (uname(&u) != 0) return asy__errno();
+    asy__os_copy_field(out->sysname, sizeof(out->sysname), u.sysname);
+    asy__os_copy_field(out->release, sizeof(out->release), u.release);
+    asy__os_copy_field(out->version, sizeof(out->version), u.version);
+    asy__os_copy_field(out->machine, sizeof(out->machine), u.machine);
+    return 0;
+#endif
+}
+
+ASYNCRT_API int asy_os_hostname(char **out) {
+#if ASYNCRT_OS_WINDOWS
+    WCHAR buf[256];
+    DWORD n = ASY_ARRAY_SIZE(buf);
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    if (!GetComputerNameExW(ComputerNameDnsHostname, buf, &n))
+        return asy_translate_sys_error((int)GetLastError());
+    return asy__path_from_wide(out, buf, (int)n);
+#else
+    char buf[256 + 1];
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    if (gethostname(buf, sizeof(buf) - 1) != 0) return asy__errno();
+    buf[sizeof(buf) - 1] = '\0'; /* gethostname need not terminate a long name */
+    return asy__path_dup(out, buf);
+#endif
+}
+
+ASYNCRT_API int asy_os_uptime(double *seconds) {
+    if (!seconds) return ASY_EINVAL;
+    *seconds = 0;
+#if ASYNCRT_OS_WINDOWS
+    *seconds = (double)GetTickCount64() / 1000.0;
+    return 0;
+#elif ASYNCRT_OS_LINUX
+    {
+        char *text;
+        struct timespec ts;
+        /* /proc/uptime is what Node shows; CLOCK_BOOTTIME when /proc is not
+         * mounted */
+        if (asy__os_read_file("/proc/uptime", &text, NULL) == 0) {
+            *seconds = strtod(text, NULL);
+            asy__free(text);
+            return 0;
+        }
+#ifdef CLOCK_BOOTTIME
+        if (clock_gettime(CLOCK_BOOTTIME, &ts) != 0) return asy__errno();
+#else
+        if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0) return asy__errno();
+#endif
+        *seconds = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+        return 0;
+    }
+#else
+    return ASY_ENOSYS;
+#endif
+}
+
+ASYNCRT_API int asy_os_loadavg(double avg[3]) {
+    if (!avg) return ASY_EINVAL;
+    avg[0] = avg[1] = avg[2] = 0;
+#if ASYNCRT_OS_WINDOWS
+    return 0; /* Windows has no load average; Node reports zeros */
+#elif ASYNCRT_OS_LINUX
+    {
+        char *text;
+        int r = asy__os_read_file("/proc/loadavg", &text, NULL);
+        if (r) return r;
+        if (sscanf(text, "%lf %lf %lf", &avg[0], &avg[1], &avg[2]) != 3) r = ASY_EIO;
+        asy__free(text);
+        return r;
+    }
+#else
+    return getloadavg(avg, 3) == 3 ? 0 : ASY_ENOSYS;
+#endif
+}
+
+#line 1 "asyncrt_impl/os/user.c"
+/* The user: home and temporary directories, account information. */
+
+
+#if ASYNCRT_OS_POSIX
+#include <pwd.h>
+#endif
+
+/* An environment variable that is set and not empty (JavaScript's
+ * `process.env.X || ...`).  Set-uid programs do not trust the
+ * environment where the C library can tell (Node's safeGetenv). */
+ASY__INTERNAL int asy__os_env(const char *name, char **out) {
+    int r;
+#if defined(__GLIBC__) && defined(__USE_GNU)
+    const char *v = secure_getenv(name);
+    *out = NULL;
+    r = v ? asy__path_dup(out, v) : ASY_ENOENT;
+#else
+    r = asy__path_getenv(name, out);
+#endif
+    if (r == 0 && !(*out)[0]) {
+        asy__free(*out);
+        *out = NULL;
+        r = ASY_ENOENT;
+    }
+    return r;
+}
+
+#if ASYNCRT_OS_WINDOWS
+typedef BOOL(WINAPI *asy__os_profile_dir_fn)(HANDLE, WCHAR *, DWORD *);
+
+/* The profile directory of the process's user (userenv.dll, loaded here so
+ * programs need not link it). */
+ASY__INTERNAL int asy__os_profile_dir(char **out) {
+    HMODULE lib = LoadLibraryW(L"userenv.dll");
+    asy__os_profile_dir_fn fn;
+    HANDLE token = NULL;
+    WCHAR buf[MAX_PATH + 1];
+    DWORD n = ASY_ARRAY_SIZE(buf);
+    int r = ASY_ENOSYS;
+    *out = NULL;
+    if (!lib) return r;
+    fn = (asy__os_profile_dir_fn)(void (*)(void))GetProcAddress(lib, "GetUserProfileDirectoryW");
+    if (fn && OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &token)) {
+        r = fn(token, buf, &n) ? asy__path_from_wide(out, buf, -1)
+                               : asy_translate_sys_error((int)GetLastError());
+        CloseHandle(token);
+    }
+    FreeLibrary(lib);
+    return r;
+}
+#else
+/* getpwuid_r for the effective user, into an allocated record. */
+ASY__INTERNAL int asy__os_passwd(struct passwd *pw, char **mem) {
+    struct passwd *res = NULL;
+    long hint = sysconf(_SC_GETPW_R_SIZE_MAX);
+    size_t size = hint > 0 ? (size_t)hint : 4096;
+    int r;
+    for (;;) {
+        *mem = (char *)asy__malloc(size);
+        if (!*mem) return ASY_ENOMEM;
+        r = getpwuid_r(geteuid(), pw, *mem, size, &res);
+        if (r != ERANGE || size >= ((size_t)1 << 24)) break;
+        asy__free(*mem);
+        size *= 2;
+    }
+    if (r == 0 && res) return 0;
+    asy__free(*mem);
+    *mem = NULL;
+    return r ? asy_translate_sys_error(r) : ASY_ENOENT;
+}
+#endif
+
+ASYNCRT_API int asy_os_homedir(char **out) {
+    int r;
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+#if ASYNCRT_OS_WINDOWS
+    r = asy__os_env("USERPROFILE", out);
+    if (r != ASY_ENOENT) return r;
+    return asy__os_profile_dir(out);
+#else
+    {
+        struct passwd pw;
+        char *mem;
+        /* $HOME first, like libuv and so Node; then the password database */
+        r = asy__os_env("HOME", out);
+        if (r != ASY_ENOENT) return r;
+        r = asy__os_passwd(&pw, &mem);
+        if (r) return r;
+        r = asy__path_dup(out, pw.pw_dir ? pw.pw_dir : "");
+        asy__free(mem);
+        return r;
+    }
+#endif
+}
+
+ASYNCRT_API int asy_os_tmpdir(char **out) {
+    static const char *const vars[] = {
+#if ASYNCRT_OS_WINDOWS
+        "TEMP", "TMP"
+#else
+        "TMPDIR", "TMP", "TEMP"
+#endif
+    };
+    size_t i, n;
+    int r = ASY_ENOENT;
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    for (i = 0; i < ASY_ARRAY_SIZE(vars) && r == ASY_ENOENT; i++) r = asy__os_env(vars[i], out);
+    if (r == ASY_ENOENT) {
+#if ASYNCRT_OS_WINDOWS
+        char *root = NULL;
+        asy__path_buf b;
+        if (asy__os_env("SystemRoot", &root) == ASY_ENOENT) asy__os_env("windir", &root);
+        asy__path_buf_init(&b);
+        /* Node would say "undefined\temp" here; the usual root is better */
+        asy__path_buf_puts(&b, root ? root : "C:\\Windows");
+        asy__path_buf_puts(&b, "\\temp");
+        asy__free(root);
+        r = asy__path_buf_finish(&b, out);
+#else
+        r = asy__path_dup(out, "/tmp");
+#endif
+    }
+    if (r) return r;
+    /* no trailing separator, except for a root ("/", "C:\") */
+    n = strlen(*out);
+#if ASYNCRT_OS_WINDOWS
+    if (n > 1 && (*out)[n - 1] == '\\' && !(n >= 2 && (*out)[n - 2] == ':')) (*out)[n - 1] = '\0';
+#else
+    if (n > 1 && (*out)[n - 1] == '/') (*out)[n - 1] = '\0';
+#endif
+    return 0;
+}
+
+ASYNCRT_API void asy_os_free_user_info(asy_os_user_info_t *info) {
+    if (!info) return;
+    asy__free(info->username);
+    asy__free(info->homedir);
+    asy__free(info->shell);
+    memset(info, 0, sizeof(*info));
+}
+
+ASYNCRT_API int asy_os_user_info(asy_os_user_info_t *out) {
+    int r;
+    if (!out) return ASY_EINVAL;
+    memset(out, 0, sizeof(*out));
+#if ASYNCRT_OS_WINDOWS
+    {
+        WCHAR name[257];
+        DWORD n = ASY_ARRAY_SIZE(name);
+        out->uid = -1;
+        out->gid = -1;
+        if (!GetUserNameW(name, &n)) return asy_translate_sys_error((int)GetLastError());
+        r = asy__path_from_wide(&out->username, name, -1);
+        if (!r) r = asy__os_profile_dir(&out->homedir);
+    }
+#else
+    {
+        struct passwd pw;
+        char *mem;
+        r = asy__os_passwd(&pw, &mem);
+        if (r) return r;
+        out->uid = (long)pw.pw_uid;
+        out->gid = (long)pw.pw_gid;
+        r = asy__path_dup(&out->username, pw.pw_name ? pw.pw_name : "");
+        if (!r) r = asy__path_dup(&out->homedir, pw.pw_dir ? pw.pw_dir : "");
+        if (!r && pw.pw_shell) r = asy__path_dup(&out->shell, pw.pw_shell);
+        asy__free(mem);
+    }
+#endif
+    if (r) asy_os_free_user_info(out);
+    return r;
+}
+
+#line 1 "asyncrt_impl/os/cpus.c"
+/* The logical CPUs: model, clock speed and time spent per mode. */
+
+
+ASYNCRT_API void asy_os_free_cpus(asy_os_cpu_t *cpus, int count) {
+    int i;
+    if (!cpus) return;
+    for (i = 0; i < count; i++) asy__free(cpus[i].model);
+    asy__free(cpus);
+}
+
+#if ASYNCRT_OS_LINUX
+/* The text after "key<tabs>: " when line starts with key, else NULL. */
+ASY__INTERNAL const char *asy__os_cpuinfo_value(const char *line, const char *key) {
+    size_t n = strlen(key);
+    if (strncmp(line, key, n) != 0) return NULL;
+    line += n;
+    while (*line == ' ' || *line == '\t') line++;
+    if (*line != ':') return NULL;
+    line++;
+    while (*line == ' ' || *line == '\t') line++;
+    return line;
+}
+
+/* Models and speeds from /proc/cpuinfo, by processor number.  x86 and
+ * newer ARM say "model name", older ARM "Processor" (once, for all), MIPS
+ * "cpu model", POWER "cpu". */
+ASY__INTERNAL void asy__os_read_cpuinfo(asy_os_cpu_t *cpus, const int *ids, int count) {
+    static const char *const model_keys[] = {"model name", "Processor", "cpu model", "cpu"};
+    char *text, *line, *next, *shared_model = NULL;
+    int current = -1, i;
+    size_t k;
+    if (asy__os_read_file("/proc/cpuinfo", &text, NULL) != 0) return;
+    for (line = text; line && *line; line = next) {
+        const char *v;
+        next = strchr(line, '\n');
+        if (next) *next++ = '\0';
+        if ((v = asy__os_cpuinfo_value(line, "processor")) != NULL) {
+            current = -1;
+            for (i = 0; i < count; i++)
+                if (ids[i] == atoi(v)) current = i;
+            continue;
+        }
+        if ((v = asy__os_cpuinfo_value(line, "cpu MHz")) != NULL) {
+            if (current >= 0 && cpus[current].speed == 0) cpus[current].speed = (int)strtod(v, NULL);
+            continue;
+        }
+        for (k = 0; k < ASY_ARRAY_SIZE(model_keys); k++) {
+            if ((v = asy__os_cpuinfo_value(line, model_keys[k])) == NULL) continue;
+            if (current >= 0 && !cpus[current].model) {
+                cpus[current].model = asy__strdup(v);
+            } else if (current < 0 && !shared_model) {
+                shared_model = asy__strdup(v);
+            }
+            break;
+        }
+    }
+    for (i = 0; i < count; i++)
+        if (!cpus[i].model && shared_model) cpus[i].model = asy__strdup(shared_model);
+    asy__free(shared_model);
+    asy__free(text);
+}
+
+ASYNCRT_API int asy_os_cpus(asy_os_cpu_t **out, int *count_out) {
+    char *stat, *line, *next, name[96];
+    asy_os_cpu_t *cpus = NULL;
+    int *ids = NULL, count = 0, cap = 0, i, r, oom = 0;
+    long ticks = sysconf(_SC_CLK_TCK);
+    uint64_t ms_per_tick = ticks > 0 && ticks <= 1000 ? (uint64_t)(1000 / ticks) : 10;
+    if (!out || !count_out) return ASY_EINVAL;
+    *out = NULL;
+    *count_out = 0;
+    r = asy__os_read_file("/proc/stat", &stat, NULL);
+    if (r) return r;
+    /* "cpuN user nice system idle iowait irq ..." in clock ticks */
+    for (line = stat; line && *line; line = next) {
+        unsigned long long user, nice, sys, idle, iowait, irq;
+        int id;
+        next = strchr(line, '\n');
+        if (next) *next++ = '\0';
+        if (strncmp(line, "cpu", 3) != 0 || line[3] < '0' || line[3] > '9') continue;
+        if (sscanf(line + 3, "%d %llu %llu %llu %llu %llu %llu", &id, &user, &nice, &sys, &idle,
+                   &iowait, &irq) != 7)
+            continue;
+        if (count == cap) {
+            int ncap = cap ? cap * 2 : 16;
+            asy_os_cpu_t *nc = (asy_os_cpu_t *)asy__realloc(cpus, (size_t)ncap * sizeof(*cpus));
+            int *ni;
+            if (!nc) {
+                oom = 1;
+                break;
+            }
+            cpus = nc;
+            ni = (int *)asy__realloc(ids, (size_t)ncap * sizeof(*ids));
+            if (!ni) {
+                oom = 1;
+                break;
+            }
+            ids = ni;
+            cap = ncap;
+        }
+        memset(&cpus[count], 0, sizeof(cpus[count]));
+        ids[count] = id;
+        cpus[count].times.user = user * ms_per_tick;
+        cpus[count].times.nice = nice * ms_per_tick;
+        cpus[count].times.sys = sys * ms_per_tick;
+        cpus[count].times.idle = idle * ms_per_tick;
+        cpus[count].times.irq = irq * ms_per_tick;
+        count++;
+    }
+    asy__free(stat);
+    if (oom) {
+        asy__free(ids);
+        asy_os_free_cpus(cpus, count);
+        return ASY_ENOMEM;
+    }
+    /* speed: the current frequency when cpufreq is there (kHz), else the
+     * "cpu MHz" of /proc/cpuinfo (Node 20 reports 0 then) */
+    for (i = 0; i < count; i++) {
+        char *freq;
+        snprintf(name, sizeof(name), "/sys/devices/system/cpu/cpu%d/cpufreq/scaling_cur_freq", ids[i]);
+        if (asy__os_read_file(name, &freq, NULL) == 0) {
+            cpus[i].speed = (int)(strtoul(freq, NULL, 10) / 1000);
+            asy__free(freq);
+        }
+    }
+    if (count) asy__os_read_cpuinfo(cpus, ids, count);
+    asy__free(ids);
+    for (i = 0; i < count; i++) {
+        if (!cpus[i].model) cpus[i].model = asy__strdup("unknown");
+        if (!cpus[i].model) {
+            asy_os_free_cpus(cpus, count);
+            return ASY_ENOMEM;
+        }
+    }
+    *out = cpus;
+    *count_out = count;
+    return 0;
+}
+
+#elif ASYNCRT_OS_WINDOWS
+/* SystemProcessorPerformanceInformation; times in 100 ns units. */
+typedef struct {
+    LARGE_INTEGER idle, kernel, user, dpc, interrupt;
+    ULONG interrupt_count;
+} asy__os_cpu_perf;
+
+typedef LONG(WINAPI *asy__os_query_system_info_fn)(int, void *, ULONG, ULONG *);
+
+ASYNCRT_API int asy_os_cpus(asy_os_cpu_t **out, int *count_out) {
+    HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
+    asy__os_query_system_info_fn query;
+    asy__os_cpu_perf *perf;
+    asy_os_cpu_t *cpus;
+    SYSTEM_INFO si;
+    ULONG got = 0;
+    int count, i;
+    if (!out || !count_out) return ASY_EINVAL;
+    *out = NULL;
+    *count_out = 0;
+    query = ntdll ? (asy__os_query_system_info_fn)(void (*)(void))GetProcAddress(ntdll, "NtQuerySystemInformation")
+                  : NULL;
+    if (!query) return ASY_ENOSYS;
+    GetSystemInfo(&si);
+    count = (int)si.dwNumberOfProcessors;
+    perf = ASY__NEW_ARRAY(asy__os_cpu_perf, (size_t)count);
+    cpus = (asy_os_cpu_t *)asy__calloc((size_t)count, sizeof(*cpus));
+    if (!perf || !cpus) {
+        asy__free(perf);
+        asy__free(cpus);
+        return ASY_ENOMEM;
+    }
+    if (query(8, perf, (ULONG)((size_t)count * sizeof(*perf)), &got) != 0) {
+        asy__free(perf);
+        asy__free(cpus);
+        return ASY_EIO;
+    }
+    if ((int)(got / sizeof(*perf)) < count) count = (int)(got / sizeof(*perf));
+    for (i = 0; i < count; i++) {
+        WCHAR key[64];
+        static const WCHAR prefix[] = L"HARDWARE\\DESCRIPTION\\System\\CentralProcessor\\";
+        size_t plen = ASY_ARRAY_SIZE(prefix) - 1, nd = 0;
+        char digits[12];
+        HKEY h;
+        DWORD mhz = 0, size = sizeof(mhz);
+        char *model = NULL;
+        /* kernel time includes idle time */
+        cpus[i].times.user = (uint64_t)perf[i].user.QuadPart / 10000;
+        cpus[i].times.sys = (uint64_t)(perf[i].kernel.QuadPart - perf[i].idle.QuadPart) / 10000;
+        cpus[i].times.idle = (uint64_t)perf[i].idle.QuadPart / 10000;
+        cpus[i].times.irq = (uint64_t)perf[i].interrupt.QuadPart / 10000;
+        memcpy(key, prefix, plen * sizeof(WCHAR));
+        sprintf(digits, "%d", i);
+        for (nd = 0; digits[nd]; nd++) key[plen + nd] = (WCHAR)digits[nd];
+        key[plen + nd] = L'\0';
+        if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, key, 0, KEY_QUERY_VALUE, &h) == ERROR_SUCCESS) {
+            if (RegQueryValueExW(h, L"~MHz", NULL, NULL, (BYTE *)&mhz, &size) == ERROR_SUCCESS)
+                cpus[i].speed = (int)mhz;
+            RegCloseKey(h);
+        }
+        if (asy__os_reg_string(key, L"ProcessorNameString", &model) == 0)
+            cpus[i].model = model;
+        else
+            cpus[i].model = asy__strdup("unknown");
+        if (!cpus[i].model) {
+            asy__free(perf);
+            asy_os_free_cpus(cpus, count);
+            return ASY_ENOMEM;
+        }
+    }
+    asy__free(perf);
+    *out = cpus;
+    *count_out = count;
+    return 0;
+}
+
+#else
+ASYNCRT_API int asy_os_cpus(asy_os_cpu_t **out, int *count_out) {
+    if (!out || !count_out) return ASY_EINVAL;
+    *out = NULL;
+    *count_out = 0;
+    return ASY_ENOSYS;
+}
+#endif
+
+#line 1 "asyncrt_impl/os/interfaces.c"
+/* Network interfaces: every address of every interface that is up. */
+
+
+#if ASYNCRT_OS_WINDOWS
+#include <iphlpapi.h>
+#else
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#if ASYNCRT_OS_LINUX
+#include <linux/if_packet.h>
+#endif
+#endif
+
+ASYNCRT_API void asy_os_free_network_interfaces(asy_os_interface_t *ifs, int count) {
+    int i;
+    if (!ifs) return;
+    for (i = 0; i < count; i++) asy__free(ifs[i].name);
+    asy__free(ifs);
+}
+
+#if ASYNCRT_OS_WINDOWS
+typedef ULONG(WINAPI *asy__os_get_adapters_fn)(ULONG, ULONG, void *, IP_ADAPTER_ADDRESSES *, ULONG *);
+
+ASYNCRT_API int asy_os_network_interfaces(asy_os_interface_t **out, int *count_out) {
+    HMODULE lib;
+    asy__os_get_adapters_fn get_adapters;
+    IP_ADAPTER_ADDRESSES *list = NULL, *a;
+    IP_ADAPTER_UNICAST_ADDRESS *u;
+    asy_os_interface_t *ifs;
+    ULONG size = 16384, ret = ERROR_BUFFER_OVERFLOW;
+    const ULONG flags = GAA_FLAG_SKIP_ANYCAST | GAA_FLAG_SKIP_MULTICAST | GAA_FLAG_SKIP_DNS_SERVER;
+    int count = 0, n = 0, r = 0, tries;
+    if (!out || !count_out) return ASY_EINVAL;
+    *out = NULL;
+    *count_out = 0;
+    /* loaded here so that programs need not link iphlpapi */
+    lib = LoadLibraryW(L"iphlpapi.dll");
+    if (!lib) return ASY_ENOSYS;
+    get_adapters = (asy__os_get_adapters_fn)(void (*)(void))GetProcAddress(lib, "GetAdaptersAddresses");
+    if (!get_adapters) {
+        FreeLibrary(lib);
+        return ASY_ENOSYS;
+    }
+    for (tries = 0; tries < 5 && ret == ERROR_BUFFER_OVERFLOW; tries++) {
+        asy__free(list);
+        list = (IP_ADAPTER_ADDRESSES *)asy__malloc(size);
+        if (!list) {
+            FreeLibrary(lib);
+            return ASY_ENOMEM;
+        }
+        ret = get_adapters(AF_UNSPEC, flags, NULL, list, &size);
+    }
+    FreeLibrary(lib);
+    if (ret == ERROR_NO_DATA) {
+        asy__free(list);
+        *out = (asy_os_interface_t *)asy__calloc(1, sizeof(**out));
+        return *out ? 0 : ASY_ENOMEM;
+    }
+    if (ret != ERROR_SUCCESS) {
+        asy__free(list);
+        return asy_translate_sys_error((int)ret);
+    }
+    for (a = list; a; a = a->Next) {
+        if (a->OperStatus != IfOperStatusUp) continue;
+        for (u = a->FirstUnicastAddress; u; u = u->Next) {
+            int fam = u->Address.lpSockaddr->sa_family;
+            if (fam == AF_INET || fam == AF_INET6) count++;
+        }
+    }
+    ifs = (asy_os_interface_t *)asy__calloc((size_t)(count ? count : 1), sizeof(*ifs));
+    if (!ifs) {
+        asy__free(list);
+        return ASY_ENOMEM;
+    }
+    for (a = list; a && !r; a = a->Next) {
+        if (a->OperStatus != IfOperStatusUp) continue;
+        for (u = a->FirstUnicastAddress; u && !r; u = u->Next) {
+            const struct sockaddr *sa = u->Address.lpSockaddr;
+            unsigned char mask[16];
+            asy_os_interface_t *e;
+            if (sa->sa_family != AF_INET && sa->sa_family != AF_INET6) continue;
+            e = &ifs[n++];
+            r = asy__path_from_wide(&e->name, a->FriendlyName, -1);
+            if (sa->sa_family == AF_INET) {
+                const struct sockaddr_in *in4 = (const struct sockaddr_in *)(const void *)sa;
+                asy__os_prefix_mask(u->OnLinkPrefixLength, mask, 4);
+                asy__os_fill_interface(e, 4, (const unsigned char *)&in4->sin_addr, mask);
+            } else {
+                const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)(const void *)sa;
+                asy__os_prefix_mask(u->OnLinkPrefixLength, mask, 16);
+                asy__os_fill_interface(e, 6, (const unsigned char *)&in6->sin6_addr, mask);
+                e->scopeid = (uint32_t)in6->sin6_scope_id;
+            }
+            asy__os_fill_mac(e, a->PhysicalAddress, a->PhysicalAddressLength);
+            e->internal = a->IfType == IF_TYPE_SOFTWARE_LOOPBACK;
+        }
+    }
+    asy__free(list);
+    if (r) {
+        asy_os_free_network_interfaces(ifs, n);
+        return r;
+    }
+    *out = ifs;
+    *count_out = n;
+    return 0;
+}
+
+#else
+/* An interface is listed while it is up and running, as in libuv. */
+ASY__INTERNAL int asy__os_ifaddr_usable(const struct ifaddrs *ent) {
+    return (ent->ifa_flags & IFF_UP) && (ent->ifa_flags & IFF_RUNNING) && ent->ifa_addr != NULL;
+}
+
+ASYNCRT_API int asy_os_network_interfaces(asy_os_interface_t **out, int *count_out) {
+    struct ifaddrs *addrs, *ent;
+    asy_os_interface_t *ifs;
+    int count = 0, n = 0, i;
+    if (!out || !count_out) return ASY_EINVAL;
+    *out = NULL;
+    *count_out = 0;
+    if (getifaddrs(&addrs) != 0) return asy__errno();
+    for (ent = addrs; ent; ent = ent->ifa_next) {
+        if (!asy__os_ifaddr_usable(ent)) continue;
+        if (ent->ifa_addr->sa_family == AF_INET || ent->ifa_addr->sa_family == AF_INET6) count++;
+    }
+    ifs = (asy_os_interface_t *)asy__calloc((size_t)(count ? count : 1), sizeof(*ifs));
+    if (!ifs) {
+        freeifaddrs(addrs);
+        return ASY_ENOMEM;
+    }
+    for (ent = addrs; ent; ent = ent->ifa_next) {
+        unsigned char mask[16];
+        asy_os_interface_t *e;
+        int fam;
+        if (!asy__os_ifaddr_usable(ent)) continue;
+        fam = ent->ifa_addr->sa_family;
+        if (fam != AF_INET && fam != AF_INET6) continue;
+        e = &ifs[n++];
+        e->name = asy__strdup(ent->ifa_name);
+        if (!e->name) {
+            freeifaddrs(addrs);
+            asy_os_free_network_interfaces(ifs, n);
+            return ASY_ENOMEM;
+        }
+        memset(mask, 0, sizeof(mask));
+        if (fam == AF_INET) {
+            const struct sockaddr_in *in4 = (const struct sockaddr_in *)(const void *)ent->ifa_addr;
+            if (ent->ifa_netmask)
+                memcpy(mask, &((const struct sockaddr_in *)(const void *)ent->ifa_netmask)->sin_addr, 4);
+            asy__os_fill_interface(e, 4, (const unsigned char *)&in4->sin_addr, mask);
+        } else {
+            const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)(const void *)ent->ifa_addr;
+            if (ent->ifa_netmask)
+                memcpy(mask, &((const struct sockaddr_in6 *)(const void *)ent->ifa_netmask)->sin6_addr, 16);
+            asy__os_fill_interface(e, 6, (const unsigned char *)&in6->sin6_addr, mask);
+            e->scopeid = (uint32_t)in6->sin6_scope_id;
+        }
+        e->internal = (ent->ifa_flags & IFF_LOOPBACK) != 0;
+        asy__os_fill_mac(e, NULL, 0);
+    }
+#if ASYNCRT_OS_LINUX
+    /* the hardware address comes with the interface's AF_PACKET entry */
+    for (ent = addrs; ent; ent = ent->ifa_next) {
+        const struct sockaddr_ll *ll;
+        if (!asy__os_ifaddr_usable(ent) || ent->ifa_addr->sa_family != AF_PACKET) continue;
+        ll = (const struct sockaddr_ll *)(const void *)ent->ifa_addr;
+        for (i = 0; i < n; i++)
+            if (strcmp(ifs[i].name, ent->ifa_name) == 0) asy__os_fill_mac(&ifs[i], ll->sll_addr, ll->sll_halen);
+    }
+#else
+    (void)i;
+#endif
+    freeifaddrs(addrs);
+    *out = ifs;
+    *count_out = n;
+    return 0;
+}
+#endif
+
+#if ASYNCRT_OS_POSIX
+#line 1 "asyncrt_impl/sync/limit.c"
+/* p-limit.  Waiting tasks sit in a growable ring of small records (push at
+ * the tail, pop at the head: O(1), where the seed's Array.shift() is O(n),
+ * and contiguous, so a million queued tasks stream through the cache);
+ * running tasks get a record from a pool that holds at most `concurrency`
+ * of them, always warm.  A steady stream of tasks allocates nothing but
+ * the promises it hands out. */
+typedef struct {
+    asy_task_fn fn;
+    asy_map_fn mfn;
+    void *arg;
+    size_t index;
+    asy_promise_t *result; /* what asy_limit_run returned (our reference) */
+} asy__limit_item;
+
+typedef struct asy__limit_running {
+    void *pool_link_;
+    asy_limit_t *lim;
+    asy_promise_t *result;
+    asy_promise_t *inner; /* the task's promise */
+} asy__limit_running;
+
+struct asy_limit_s {
+    asy_loop_t *loop;
+    size_t concurrency, active;
+    asy__limit_item *ring; /* cap is a power of two */
+    size_t head, count, cap;
+    asy__objpool running;
+    int starting; /* inside asy__limit_next: callbacks must not recurse into it */
+    int freed;    /* asy_limit_free called: goes when the last task ends */
+};
+
+static void asy__limit_destroy(asy_limit_t *lim) {
+    asy__objpool_destroy(&lim->running);
+    asy__free(lim->ring);
+    asy__free(lim);
+}
+
+static void asy__limit_next(asy_limit_t *lim);
+
+static void asy__limit_finish(asy__limit_running *t) {
+    asy_limit_t *lim = t->lim;
+    if (t->inner) asy__promise_unref(t->inner);
+    asy__promise_unref(t->result);
+    asy__objpool_free(&lim->running, t);
+    lim->active--;
+    asy__limit_next(lim);
+}
+
+/* One microtask after the task's outcome is known (the tick a reaction
+ * would take): settle (unless the caller settled it by hand), free the slot. */
+static void asy__limit_task_done_job(void *arg) {
+    asy__limit_running *t = (asy__limit_running *)arg;
+    asy__promise_settle_like(t->result, t->inner);
+    asy__limit_finish(t);
+}
+
+static void asy__limit_task_done(void *arg, const asy_settled_t *in) {
+    (void)in;
+    asy__limit_task_done_job(arg);
+}
+
+static void asy__limit_start(asy_limit_t *lim, const asy__limit_item *it) {
+    asy__limit_running *t = (asy__limit_running *)asy__objpool_alloc(&lim->running);
+    asy_promise_t *inner;
+    asy_ret_t ret;
+    if (!t) {
+        asy_promise_reject(it->result, ASY_ENOMEM, NULL);
+        asy__promise_unref(it->result);
+        return;
+    }
+    t->lim = lim;
+    t->result = it->result;
+    t->inner = NULL;
+    lim->active++;
+    ret = it->mfn ? it->mfn(it->arg, it->index) : it->fn(it->arg);
+    t->inner = inner = asy__promise_from_ret(lim->loop, &ret);
+    if (inner) {
+        /* already settled (the usual synchronous task): queue its job
+         * without a reaction record */
+        if (inner->res_.state != ASY_PROMISE_PENDING &&
+            asy__taskq_push(&lim->loop->microtasks_, asy__limit_task_done_job, t) == 0) {
+            inner->flags_ |= ASY__P_HANDLED;
+            return;
+        }
+        if (asy_promise_on_settled(inner, asy__limit_task_done, t) == 0) return;
+        asy_promise_mark_handled(inner);
+    }
+    asy_promise_reject(t->result, ASY_ENOMEM, NULL);
+    asy__limit_finish(t);
+}
+
+static void asy__limit_next(asy_limit_t *lim) {
+    if (lim->starting) return;
+    lim->starting = 1;
+    while (lim->active < lim->concurrency && lim->count) {
+        asy__limit_item it = lim->ring[lim->head];
+        lim->head = (lim->head + 1) & (lim->cap - 1);
+        lim->count--;
+        if (lim->count > 4) ASY__PREFETCH(lim->ring[(lim->head + 4) & (lim->cap - 1)].result);
+        asy__limit_start(lim, &it);
+    }
+    lim->starting = 0;
+    if (lim->freed && lim->active == 0) asy__limit_destroy(lim);
+}
+
+ASYNCRT_API asy_limit_t *asy_limit_new(asy_loop_t *loop, size_t concurrency) {
+    asy_limit_t *lim;
+    if (!loop || concurrency == 0) return NULL;
+    if (!(lim = ASY__NEW(asy_limit_t))) return NULL;
+    memset(lim, 0, sizeof(*lim));
+    lim->loop = loop;
+    lim->concurrency = concurrency;
+    asy__objpool_init(&lim->running, sizeof(asy__limit_running));
+    return lim;
+}
+
+static int asy__limit_grow(asy_limit_t *lim) {
+    size_t ncap = lim->cap ? lim->cap * 2 : 64, i;
+    asy__limit_item *n;
+    if (ncap < lim->cap || !(n = ASY__NEW_ARRAY(asy__limit_item, ncap))) return ASY_ENOMEM;
+    for (i = 0; i < lim->count; i++) n[i] = lim->ring[(lim->head + i) & (lim->cap - 1)];
+    asy__free(lim->ring);
+    lim->ring = n;
+    lim->cap = ncap;
+    lim->head = 0;
+    return 0;
+}
+
+static asy_promise_t *asy__limit_push(asy_limit_t *lim, asy_task_fn fn, asy_map_fn mfn, void *arg,
+                                      size_t index) {
+    asy__limit_item *it;
+    asy_promise_t *result;
+    if (lim->count == lim->cap && asy__limit_grow(lim) != 0) return NULL;
+    if (!(result = asy_promise_new(lim->loop))) return NULL;
+    it = &lim->ring[(lim->head + lim->count) & (lim->cap - 1)];
+    it->fn = fn;
+    it->mfn = mfn;
+    it->arg = arg;
+    it->index = index;
+    it->result = result;
+    result->refs_++; /* ours and the caller's */
+    lim->count++;
+    asy__limit_next(lim);
+    return result;
+}
+
+ASYNCRT_API asy_promise_t *asy_limit_run(asy_limit_t *lim, asy_task_fn fn, void *arg) {
+    if (!lim || !fn || lim->freed) return NULL;
+    return asy__limit_push(lim, fn, NULL, arg, 0);
+}
+
+ASYNCRT_API asy_promise_t *asy_limit_map(asy_limit_t *lim, size_t n, asy_map_fn fn, void *arg) {
+    asy_promise_t **ps, *all = NULL;
+    size_t i;
+    if (!lim || !fn || lim->freed) return NULL;
+    if (n == 0) return asy_promise_all(lim->loop, NULL, 0);
+    if (!(ps = ASY__NEW_ARRAY(asy_promise_t *, n))) return NULL;
+    for (i = 0; i < n; i++)
+        if (!(ps[i] = asy__limit_push(lim, NULL, fn, arg, i))) break;
+    if (i == n) all = asy_promise_all(lim->loop, ps, n);
+    while (i-- > 0) {
+        /* on ENOMEM the queued tasks still run; nobody awaits them */
+        if (!all) asy_promise_mark_handled(ps[i]);
+        asy__promise_unref(ps[i]);
+    }
+    asy__free(ps);
+    return all;
+}
+
+ASYNCRT_API size_t asy_limit_active(const asy_limit_t *lim) { return lim ? lim->active : 0; }
+ASYNCRT_API size_t asy_limit_pending(const asy_limit_t *lim) { return lim ? lim->count : 0; }
+ASYNCRT_API size_t asy_limit_concurrency(const asy_limit_t *lim) {
+    return lim ? lim->concurrency : 0;
+}
+
+ASYNCRT_API int asy_limit_set_concurrency(asy_limit_t *lim, size_t concurrency) {
+    if (!lim || concurrency == 0 || lim->freed) return ASY_EINVAL;
+    lim->concurrency = concurrency;
+    asy__limit_next(lim);
+    return 0;
+}
+
+ASYNCRT_API size_t asy_limit_clear_queue(asy_limit_t *lim) {
+    size_t n = 0;
+    if (!lim) return 0;
+    while (lim->count) {
+        asy__limit_item it = lim->ring[lim->head];
+        lim->head = (lim->head + 1) & (lim->cap - 1);
+        lim->count--;
+        asy_promise_reject(it.result, ASY_ECANCELED, "cleared from the limit queue");
+        asy__promise_unref(it.result);
+        n++;
+    }
+    return n;
+}
+
+ASYNCRT_API void asy_limit_free(asy_limit_t *lim) {
+    if (!lim || lim->freed) return;
+    asy_limit_clear_queue(lim);
+    lim->freed = 1;
+    if (lim->active == 0 && !lim->starting) asy__limit_destroy(lim);
+}
+
+#line 1 "asyncrt_impl/sync/sem.c"
+/* The semaphore.  Waiters are records from a per-semaphore slot pool (ids
+ * with generations, so asy_sem_cancel is an O(1) lookup and a stale id is
+ * harmless) linked into one FIFO; timeouts use the loop's pooled timers.
+ * Nothing user-visible runs inside asy_sem_release: granting settles a
+ * promise or queues a microtask. */
+enum { ASY__SEM_WAITING = 1, ASY__SEM_DELIVER, ASY__SEM_RUNNING };
+
+typedef struct asy__sem_rec {
+    asy__slot slot_;
+    asy__queue link;
+    asy_sem_t *sem;
+    size_t n;
+    asy_sem_cb cb;          /* callback style */
+    void *arg;
+    asy_promise_t *promise; /* promise style, or asy_sem_run's result */
+    asy_task_fn task;       /* asy_sem_run */
+    asy_promise_t *inner;
+    asy_timer_id timer;
+    int state, status;
+} asy__sem_rec;
+
+struct asy_sem_s {
+    asy_loop_t *loop;
+    size_t permits, available, nwaiting;
+    asy__queue waiters;
+    asy__slots recs;
+    int freed;
+    int busy; /* > 0: inside a call that still uses the semaphore */
+};
+
+static void asy__sem_maybe_destroy(asy_sem_t *s) {
+    if (!s->freed || s->busy || s->recs.live || s->available != s->permits) return;
+    asy__slots_free(&s->recs);
+    asy__free(s);
+}
+
+static void asy__sem_rec_free(asy__sem_rec *w) {
+    asy_sem_t *s = w->sem;
+    asy__slots_release(&s->recs, &w->slot_);
+    asy__sem_maybe_destroy(s);
+}
+
+/* asy_sem_run's task is over (its result settled): give everything back */
+static void asy__sem_run_end(asy__sem_rec *w) {
+    asy_sem_t *s = w->sem;
+    asy__promise_unref(w->promise);
+    if (w->inner) asy__promise_unref(w->inner);
+    s->busy++; /* s must outlive the release below */
+    asy_sem_release(s, w->n);
+    s->busy--;
+    asy__sem_rec_free(w);
+}
+
+static void asy__sem_run_done(void *arg, const asy_settled_t *in) {
+    asy__sem_rec *w = (asy__sem_rec *)arg;
+    asy__promise_settle_like(w->promise, in->promise);
+    asy__sem_run_end(w);
+}
+
+static void asy__sem_deliver(void *arg) {
+    asy__sem_rec *w = (asy__sem_rec *)arg;
+    if (!w->task) {
+        w->cb(w->arg, w->status);
+        asy__sem_rec_free(w);
+        return;
+    }
+    /* asy_sem_run: the permits are ours, start the task */
+    w->state = ASY__SEM_RUNNING;
+    {
+        asy_ret_t ret = w->task(w->arg);
+        w->inner = asy__promise_from_ret(w->sem->loop, &ret);
+    }
+    if (w->inner && asy_promise_on_settled(w->inner, asy__sem_run_done, w) == 0) return;
+    asy_promise_mark_handled(w->inner);
+    asy_promise_reject(w->promise, ASY_ENOMEM, NULL);
+    asy__sem_run_end(w);
+}
+
+/* w stops waiting (or is granted at once): deliver status */
+static void asy__sem_finish(asy__sem_rec *w, int status) {
+    asy_sem_t *s = w->sem;
+    if (w->state == ASY__SEM_WAITING) {
+        asy__queue_remove(&w->link);
+        s->nwaiting--;
+    }
+    if (w->timer.id) {
+        asy_clear_timer(s->loop, w->timer);
+        w->timer.id = 0;
+    }
+    if (w->promise && !w->task) {
+        if (status == 0) asy_promise_resolve(w->promise, NULL);
+        else asy_promise_reject(w->promise, status, NULL);
+        asy__promise_unref(w->promise);
+        asy__sem_rec_free(w);
+        return;
+    }
+    if (w->task && status != 0) {
+        asy_promise_reject(w->promise, status, NULL);
+        asy__promise_unref(w->promise);
+        asy__sem_rec_free(w);
+        return;
+    }
+    w->state = ASY__SEM_DELIVER;
+    w->status = status;
+    if (asy_queue_microtask(s->loop, asy__sem_deliver, w) != 0) asy__sem_deliver(w);
+}
+
+static void asy__sem_grant(asy_sem_t *s) {
+    while (!asy__queue_empty(&s->waiters)) {
+        asy__sem_rec *w = ASY_CONTAINER_OF(asy__queue_head(&s->waiters), asy__sem_rec, link);
+        if (w->n > s->available) break; /* strict FIFO: the head blocks the rest */
+        s->available -= w->n;
+        asy__sem_finish(w, 0);
+    }
+}
+
+static void asy__sem_timeout(void *arg) {
+    asy__sem_rec *w = (asy__sem_rec *)arg;
+    asy_sem_t *s = w->sem;
+    w->timer.id = 0;
+    asy__sem_finish(w, ASY_ETIMEDOUT);
+    asy__sem_grant(s); /* the head may have been what held others back */
+}
+
+/* A record, granted at once or queued.  0 or a negative code. */
+static int asy__sem_enqueue(asy_sem_t *s, size_t n, uint64_t timeout_ms, asy__sem_rec **out,
+                            asy_sem_wait_t *wait) {
+    asy__sem_rec *w;
+    if (wait) wait->id = 0;
+    if (n == 0 || n > s->permits || s->freed) return ASY_EINVAL;
+    if (!(w = (asy__sem_rec *)(void *)asy__slots_alloc(&s->recs))) return ASY_ENOMEM;
+    asy__queue_init(&w->link);
+    w->sem = s;
+    w->n = n;
+    w->cb = NULL;
+    w->arg = NULL;
+    w->promise = w->inner = NULL;
+    w->task = NULL;
+    w->timer.id = 0;
+    w->state = 0;
+    w->status = 0;
+    if (asy__queue_empty(&s->waiters) && n <= s->available) {
+        s->available -= n;
+    } else {
+        if (timeout_ms) {
+            w->timer = asy_set_timeout(s->loop, asy__sem_timeout, w, timeout_ms);
+            if (!w->timer.id) {
+                asy__slots_release(&s->recs, &w->slot_);
+                return ASY_ENOMEM;
+            }
+        }
+        w->state = ASY__SEM_WAITING;
+        asy__queue_insert_tail(&s->waiters, &w->link);
+        s->nwaiting++;
+        if (wait) wait->id = asy__slot_id(&w->slot_);
+    }
+    *out = w;
+    return 0;
+}
+
+ASYNCRT_API asy_sem_t *asy_sem_new(asy_loop_t *loop, size_t permits) {
+    asy_sem_t *s;
+    if (!loop || permits == 0) return NULL;
+    if (!(s = ASY__NEW(asy_sem_t))) return NULL;
+    memset(s, 0, sizeof(*s));
+    s->loop = loop;
+    s->permits = s->available = permits;
+    asy__queue_init(&s->waiters);
+    asy__slots_init(&s->recs, sizeof(asy__sem_rec));
+    return s;
+}
+
+ASYNCRT_API int asy_sem_try_acquire(asy_sem_t *s, size_t n) {
+    if (!s || n == 0 || n > s->permits || s->freed) return ASY_EINVAL;
+    if (n > s->available || !asy__queue_empty(&s->waiters)) return ASY_EAGAIN;
+    s->available -= n;
+    return 0;
+}
+
+ASYNCRT_API int asy_sem_acquire_cb(asy_sem_t *s, size_t n, uint64_t timeout_ms, asy_sem_cb cb,
+                                   void *arg, asy_sem_wait_t *wait) {
+    asy__sem_rec *w;
+    int r;
+    if (wait) wait->id = 0;
+    if (!s || !cb) return ASY_EINVAL;
+    if ((r = asy__sem_enqueue(s, n, timeout_ms, &w, wait)) != 0) return r;
+    w->cb = cb;
+    w->arg = arg;
+    if (w->state != ASY__SEM_WAITING) asy__sem_finish(w, 0);
+    return 0;
+}
+
+ASYNCRT_API asy_promise_t *asy_sem_acquire(asy_sem_t *s, size_t n, uint64_t timeout_ms,
+                                           asy_sem_wait_t *wait) {
+    asy__sem_rec *w;
+    asy_promise_t *p;
+    if (wait) wait->id = 0;
+    if (!s || n == 0 || n > s->permits || s->freed) return NULL;
+    if (asy__queue_empty(&s->waiters) && n <= s->available) {
+        /* the common case needs no record */
+        if (!(p = asy_promise_resolved(s->loop, NULL))) return NULL;
+        s->available -= n;
+        return p;
+    }
+    if (!(p = asy_promise_new(s->loop))) return NULL;
+    if (asy__sem_enqueue(s, n, timeout_ms, &w, wait) != 0) {
+        asy__promise_unref(p);
+        return NULL;
+    }
+    w->promise = p;
+    p->refs_++; /* ours and the caller's */
+    return p;
+}
+
+ASYNCRT_API asy_promise_t *asy_sem_run(asy_sem_t *s, size_t n, asy_task_fn fn, void *arg) {
+    asy__sem_rec *w;
+    asy_promise_t *p;
+    if (!s || !fn) return NULL;
+    if (!(p = asy_promise_new(s->loop))) return NULL;
+    if (asy__sem_enqueue(s, n, 0, &w, NULL) != 0) {
+        asy__promise_unref(p);
+        return NULL;
+    }
+    w->task = fn;
+    w->arg = arg;
+    w->promise = p;
+    p->refs_++;
+    if (w->state != ASY__SEM_WAITING) asy__sem_finish(w, 0);
+    return p;
+}
+
+ASYNCRT_API int asy_sem_cancel(asy_sem_t *s, asy_sem_wait_t wait) {
+    asy__slot *slot;
+    asy__sem_rec *w;
+    if (!s) return ASY_EINVAL;
+    slot = asy__slots_lookup(&s->recs, wait.id);
+    if (!slot) return ASY_ENOENT;
+    w = (asy__sem_rec *)(void *)slot;
+    if (w->state != ASY__SEM_WAITING) return ASY_ENOENT;
+    asy__sem_finish(w, ASY_ECANCELED);
+    asy__sem_grant(s);
+    return 0;
+}
+
+ASYNCRT_API int asy_sem_release(asy_sem_t *s, size_t n) {
+    if (!s || n == 0 || n > s->permits - s->available) return ASY_EINVAL;
+    s->available += n;
+    if (s->freed) {
+        asy__sem_maybe_destroy(s);
+        return 0;
+    }
+    asy__sem_grant(s);
+    return 0;
+}
+
+ASYNCRT_API size_t asy_sem_available(const asy_sem_t *s) { return s ? s->available : 0; }
+ASYNCRT_API size_t asy_sem_waiting(const asy_sem_t *s) { return s ? s->nwaiting : 0; }
+ASYNCRT_API size_t asy_sem_permits(const asy_sem_t *s) { return s ? s->permits : 0; }
+
+ASYNCRT_API void asy_sem_free(asy_sem_t *s) {
+    if (!s || s->freed) return;
+    s->freed = 1;
+    s->busy++; /* hold it while the waiters go */
+    while (!asy__queue_empty(&s->waiters))
+        asy__sem_finish(ASY_CONTAINER_OF(asy__queue_head(&s->waiters), asy__sem_rec, link),
+                        ASY_ECANCELED);
+    s->busy--;
+    asy__sem_maybe_destroy(s);
+}
+
+#line 1 "asyncrt_impl/sync/ptrmap.c"
+/* asy__ptrmap: pointer -> pointer hash table, open addressing with linear
+ * probing and backward-shift deletion (no tombstones, so lookups stay
+ * short however many objects come and go).  Kept at most half full.
+ * Keys are never NULL (an empty cell's key is NULL). */
+typedef struct {
+    void *key;
+    void *val;
+} asy__ptrmap_cell;
+
+typedef struct {
+    asy__ptrmap_cell *cells;
+    size_t cap; /* a power of two, or 0 */
+    size_t count;
+} asy__ptrmap;
+
+static size_t asy__ptrmap_hash(const void *p) {
+    uint64_t x = (uint64_t)(uintptr_t)p;
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    return (size_t)x;
+}
+
+ASY__INTERNAL void *asy__ptrmap_get(const asy__ptrmap *m, const void *key) {
+    size_t mask, i;
+    if (!m->cap || !key) return NULL;
+    mask = m->cap - 1;
+    for (i = asy__ptrmap_hash(key) & mask; m->cells[i].key; i = (i + 1) & mask)
+        if (m->cells[i].key == key) return m->cells[i].val;
+    return NULL;
+}
+
+static void asy__ptrmap_insert(asy__ptrmap_cell *cells, size_t cap, void *key, void *val) {
+    size_t mask = cap - 1, i = asy__ptrmap_hash(key) & mask;
+    while (cells[i].key) i = (i + 1) & mask;
+    cells[i].key = key;
+    cells[i].val = val;
+}
+
+/* 0, ASY_EEXIST for a key already there, ASY_ENOMEM. */
+ASY__INTERNAL int asy__ptrmap_put(asy__ptrmap *m, void *key, void *val) {
+    if (!key) return ASY_EINVAL;
+    if (asy__ptrmap_get(m, key)) return ASY_EEXIST;
+    if ((m->count + 1) * 2 > m->cap) {
+        size_t ncap = m->cap ? m->cap * 2 : 16, i;
+        asy__ptrmap_cell *nc;
+        if (ncap < m->cap || !(nc = (asy__ptrmap_cell *)asy__calloc(ncap, sizeof(*nc))))
+            return ASY_ENOMEM;
+        for (i = 0; i < m->cap; i++)
+            if (m->cells[i].key) asy__ptrmap_insert(nc, ncap, m->cells[i].key, m->cells[i].val);
+        asy__free(m->cells);
+        m->cells = nc;
+        m->cap = ncap;
+    }
+    asy__ptrmap_insert(m->cells, m->cap, key, val);
+    m->count++;
+    return 0;
+}
+
+ASY__INTERNAL void asy__ptrmap_del(asy__ptrmap *m, const void *key) {
+    size_t mask, i, j;
+    if (!m->cap || !key) return;
+    mask = m->cap - 1;
+    for (i = asy__ptrmap_hash(key) & mask; m->cells[i].key != key; i = (i + 1) & mask)
+        if (!m->cells[i].key) return;
+    /* shift later members of the probe run back over the hole */
+    for (j = (i + 1) & mask; m->cells[j].key; j = (j + 1) & mask) {
+        size_t home = asy__ptrmap_hash(m->cells[j].key) & mask;
+        /* j may move to i when its home is not in the cyclic range (i, j] */
+        if (((j - home) & mask) >= ((j - i) & mask)) {
+            m->cells[i] = m->cells[j];
+            i = j;
+        }
+    }
+    m->cells[i].key = NULL;
+    m->cells[i].val = NULL;
+    m->count--;
+}
+
+ASY__INTERNAL void asy__ptrmap_free(asy__ptrmap *m) {
+    asy__free(m->cells);
+    memset(m, 0, sizeof(*m));
+}
+
+#line 1 "asyncrt_impl/sync/rpool.c"
+/* The resource pool.
+ *
+ * Objects are in exactly one state: idle (on the idle list, oldest at the
+ * head), borrowed, validating, or destroying; plus creates in flight.
+ * Waiting clients sit in one FIFO per priority level.  asy__rpool_dispense
+ * matches them: idle objects go to waiters (through validation when asked)
+ * and the shortfall is created, up to max.  Every entry point (public call
+ * or callback) runs between asy__rpool_enter/leave, so the pool can finish
+ * an asy_rpool_end and free itself only when nothing is using it. */
+enum { ASY__RO_IDLE = 1, ASY__RO_BORROWED, ASY__RO_VALIDATING, ASY__RO_DESTROYING };
+
+typedef struct asy__robj {
+    asy__queue link; /* idle list */
+    asy_rpool_t *pool;
+    void *resource;
+    uint64_t idle_since;
+    int state;
+    int for_borrow; /* validating before lending (else: after a release) */
+} asy__robj;
+
+typedef struct asy__rwaiter {
+    asy__queue link;
+    asy_rpool_t *pool;
+    asy_promise_t *promise;
+    asy_timer_id timer;
+    struct asy__rwaiter *next_free;
+} asy__rwaiter;
+
+typedef struct asy__rcreate {
+    asy_rpool_t *pool;
+    unsigned attempt;
+    int for_waiter;
+} asy__rcreate;
+
+typedef struct {
+    asy_rpool_t *pool;
+    asy_rpool_use_fn fn;
+    void *arg;
+    void *resource;
+    asy_promise_t *result, *acquired, *inner;
+} asy__ruse;
+
+struct asy_rpool_s {
+    asy_loop_t *loop;
+    asy_rpool_factory_t f;
+    asy_rpool_opts o;
+    asy__ptrmap objs; /* resource -> asy__robj, every object not yet destroyed */
+    asy__queue idle;
+    asy__queue *waiters; /* o.priorities FIFOs */
+    size_t nidle, nborrowed, nwaiting, nvalidating, nvalidating_borrow;
+    size_t ncreating, ndestroying;
+    asy__rwaiter *free_waiters;
+    asy_timer_id evictor;
+    asy_promise_t *drain_p, *clear_p, *end_p;
+    int draining, clearing, ending, warm_failed;
+    int dispensing, again;
+    int busy; /* entry points running */
+};
+
+static void asy__rpool_dispense(asy_rpool_t *pool);
+static void asy__rpool_ensure_min(asy_rpool_t *pool);
+static void asy__rpool_destroy_obj(asy_rpool_t *pool, asy__robj *obj);
+
+static void asy__rpool_enter(asy_rpool_t *pool) { pool->busy++; }
+
+static void asy__rpool_free_mem(asy_rpool_t *pool) {
+    while (pool->free_waiters) {
+        asy__rwaiter *w = pool->free_waiters;
+        pool->free_waiters = w->next_free;
+        asy__free(w);
+    }
+    asy__ptrmap_free(&pool->objs);
+    asy__free(pool->waiters);
+    asy__free(pool);
+}
+
+/* Settles drain / clear / end when their conditions hold.  Returns non-zero
+ * when the pool has ended and must be freed. */
+static int asy__rpool_check(asy_rpool_t *pool) {
+    int drained = pool->nwaiting == 0 && pool->nborrowed == 0 && pool->nvalidating_borrow == 0;
+    if (pool->drain_p && drained) {
+        asy_promise_t *p = pool->drain_p;
+        pool->drain_p = NULL;
+        asy_promise_resolve(p, NULL);
+        asy__promise_unref(p);
+    }
+    if (pool->ending && drained && !pool->clearing &&
+        (pool->nidle || pool->ncreating || pool->nvalidating)) {
+        asy_promise_t *c = asy_rpool_clear(pool); /* end = drain, then clear */
+        if (c) asy__promise_unref(c);
+    }
+    if (pool->clear_p && pool->ncreating == 0 && pool->ndestroying == 0 &&
+        pool->nvalidating == 0 && pool->nidle == 0) {
+        asy_promise_t *p = pool->clear_p;
+        pool->clear_p = NULL;
+        pool->clearing = 0;
+        asy_promise_resolve(p, NULL);
+        asy__promise_unref(p);
+    }
+    return pool->ending && drained && !pool->drain_p && !pool->clear_p && pool->nidle == 0 &&
+           pool->ncreating == 0 && pool->ndestroying == 0 && pool->nvalidating == 0;
+}
+
+static void asy__rpool_leave(asy_rpool_t *pool) {
+    if (--pool->busy) return;
+    pool->busy++; /* settling below may not free us halfway */
+    if (asy__rpool_check(pool) && pool->end_p) {
+        asy_promise_t *p = pool->end_p;
+        pool->end_p = NULL;
+        if (pool->evictor.id) asy_clear_timer(pool->loop, pool->evictor);
+        asy__rpool_free_mem(pool);
+        asy_promise_resolve(p, NULL);
+        asy__promise_unref(p);
+        return;
+    }
+    pool->busy--;
+}
+
+static size_t asy__rpool_size(const asy_rpool_t *pool) {
+    return pool->nidle + pool->nborrowed + pool->nvalidating + pool->ncreating;
+}
+
+/* ---- waiters --------------------------------------------------------------- */
+static asy__rwaiter *asy__rpool_pop_waiter(asy_rpool_t *pool) {
+    unsigned i;
+    for (i = 0; i < pool->o.priorities; i++)
+        if (!asy__queue_empty(&pool->waiters[i])) {
+            asy__rwaiter *w =
+                ASY_CONTAINER_OF(asy__queue_head(&pool->waiters[i]), asy__rwaiter, link);
+            asy__queue_remove(&w->link);
+            pool->nwaiting--;
+            if (w->timer.id) asy_clear_timer(pool->loop, w->timer);
+            w->timer.id = 0;
+            return w;
+        }
+    return NULL;
+}
+
+static void asy__rpool_waiter_free(asy_rpool_t *pool, asy__rwaiter *w) {
+    asy__promise_unref(w->promise);
+    w->promise = NULL;
+    w->next_free = pool->free_waiters;
+    pool->free_waiters = w;
+}
+
+static void asy__rpool_waiter_timeout(void *arg) {
+    asy__rwaiter *w = (asy__rwaiter *)arg;
+    asy_rpool_t *pool = w->pool;
+    asy__rpool_enter(pool);
+    w->timer.id = 0;
+    asy__queue_remove(&w->link);
+    pool->nwaiting--;
+    asy_promise_reject(w->promise, ASY_ETIMEDOUT, "timed out waiting for a pool resource");
+    asy__rpool_waiter_free(pool, w);
+    asy__rpool_leave(pool);
+}
+
+/* ---- objects ------------------------------------------------------------------ */
+static void asy__rpool_lend(asy_rpool_t *pool, asy__robj *obj, asy__rwaiter *w) {
+    obj->state = ASY__RO_BORROWED;
+    pool->nborrowed++;
+    asy_promise_resolve(w->promise, obj->resource);
+    asy__rpool_waiter_free(pool, w);
+}
+
+static void asy__rpool_to_idle(asy_rpool_t *pool, asy__robj *obj) {
+    if (pool->clearing && pool->nwaiting == 0) {
+        asy__rpool_destroy_obj(pool, obj);
+        return;
+    }
+    obj->state = ASY__RO_IDLE;
+    obj->idle_since = asy_now(pool->loop);
+    asy__queue_insert_tail(&pool->idle, &obj->link);
+    pool->nidle++;
+}
+
+static asy__robj *asy__rpool_take_idle(asy_rpool_t *pool) {
+    asy__queue *q = pool->o.lifo ? asy__queue_tail(&pool->idle) : asy__queue_head(&pool->idle);
+    asy__robj *obj = ASY_CONTAINER_OF(q, asy__robj, link);
+    asy__queue_remove(&obj->link);
+    pool->nidle--;
+    return obj;
+}
+
+static void asy__rpool_destroy_done(void *arg, const asy_settled_t *in) {
+    asy__robj *obj = (asy__robj *)arg;
+    asy_rpool_t *pool = obj->pool;
+    (void)in; /* a failed destroy still ends the object */
+    asy__rpool_enter(pool);
+    asy__ptrmap_del(&pool->objs, obj->resource);
+    asy__free(obj);
+    pool->ndestroying--;
+    pool->warm_failed = 0; /* a loss: try to get back to min once */
+    asy__rpool_ensure_min(pool);
+    asy__rpool_dispense(pool);
+    asy__rpool_leave(pool);
+}
+
+static void asy__rpool_destroy_obj(asy_rpool_t *pool, asy__robj *obj) {
+    asy_promise_t *op;
+    obj->state = ASY__RO_DESTROYING;
+    pool->ndestroying++;
+    asy__rpool_enter(pool);
+    if (pool->f.destroy) {
+        asy_ret_t ret = pool->f.destroy(pool->f.ctx, obj->resource);
+        op = asy__promise_from_ret(pool->loop, &ret);
+    } else {
+        op = asy_promise_resolved(pool->loop, NULL);
+    }
+    if (!op || asy_promise_on_settled(op, asy__rpool_destroy_done, obj) != 0) {
+        asy_promise_mark_handled(op);
+        asy__rpool_destroy_done(obj, NULL);
+    }
+    asy_promise_release(op);
+    asy__rpool_leave(pool);
+}
+
+static void asy__rpool_validate_done(void *arg, const asy_settled_t *in) {
+    asy__robj *obj = (asy__robj *)arg;
+    asy_rpool_t *pool = obj->pool;
+    int ok = in && in->state == ASY_PROMISE_FULFILLED;
+    asy__rpool_enter(pool);
+    pool->nvalidating--;
+    if (obj->for_borrow) pool->nvalidating_borrow--;
+    if (!ok) {
+        asy__rpool_destroy_obj(pool, obj);
+    } else if (obj->for_borrow && pool->nwaiting > 0) {
+        asy__rpool_lend(pool, obj, asy__rpool_pop_waiter(pool));
+    } else {
+        asy__rpool_to_idle(pool, obj);
+    }
+    asy__rpool_dispense(pool);
+    asy__rpool_leave(pool);
+}
+
+static void asy__rpool_validate(asy_rpool_t *pool, asy__robj *obj, int for_borrow) {
+    asy_promise_t *op;
+    obj->state = ASY__RO_VALIDATING;
+    obj->for_borrow = for_borrow;
+    pool->nvalidating++;
+    if (for_borrow) pool->nvalidating_borrow++;
+    {
+        asy_ret_t ret = pool->f.validate(pool->f.ctx, obj->resource);
+        op = asy__promise_from_ret(pool->loop, &ret);
+    }
+    if (!op || asy_promise_on_settled(op, asy__rpool_validate_done, obj) != 0) {
+        asy_promise_mark_handled(op);
+        asy__rpool_validate_done(obj, NULL); /* cannot tell: treat as invalid */
+    }
+    asy_promise_release(op);
+}
+
+/* ---- creating --------------------------------------------------------------------- */
+static void asy__rpool_create_attempt(asy__rcreate *c);
+
+static void asy__rpool_create_retry(void *arg) {
+    asy__rcreate *c = (asy__rcreate *)arg;
+    asy_rpool_t *pool = c->pool;
+    asy__rpool_enter(pool);
+    asy__rpool_create_attempt(c);
+    asy__rpool_leave(pool);
+}
+
+static void asy__rpool_create_done(void *arg, const asy_settled_t *in) {
+    asy__rcreate *c = (asy__rcreate *)arg;
+    asy_rpool_t *pool = c->pool;
+    asy__robj *obj = NULL;
+    int err = ASY_ENOMEM;
+    const char *msg = NULL;
+    asy__rpool_enter(pool);
+    if (in && in->state == ASY_PROMISE_FULFILLED) {
+        err = 0;
+        if (!in->value) {
+            err = ASY_EINVAL;
+            msg = "pool factory created a NULL resource";
+        } else if (!(obj = ASY__NEW(asy__robj)) ||
+                   (err = asy__ptrmap_put(&pool->objs, in->value, obj)) != 0) {
+            if (err == ASY_EEXIST) msg = "pool factory created a resource the pool already holds";
+            asy__free(obj);
+            obj = NULL;
+        }
+    } else if (in) {
+        err = in->error;
+        msg = in->message;
+    }
+    if (obj) {
+        pool->ncreating--;
+        pool->warm_failed = 0;
+        asy__queue_init(&obj->link);
+        obj->pool = pool;
+        obj->resource = in->value;
+        obj->for_borrow = 0;
+        if (pool->nwaiting > 0) asy__rpool_lend(pool, obj, asy__rpool_pop_waiter(pool));
+        else asy__rpool_to_idle(pool, obj);
+        asy__free(c);
+    } else if (c->for_waiter && pool->nwaiting > 0 && c->attempt < pool->o.create_retries) {
+        /* bounded retries with a doubling delay */
+        uint64_t delay = pool->o.create_backoff_ms << (c->attempt < 20 ? c->attempt : 20);
+        c->attempt++;
+        if (!asy_set_timeout(pool->loop, asy__rpool_create_retry, c, delay).id)
+            asy__rpool_create_attempt(c);
+        asy__rpool_leave(pool);
+        return;
+    } else {
+        pool->ncreating--;
+        if (c->for_waiter && pool->nwaiting > 0) {
+            /* the client this create was for learns why */
+            asy__rwaiter *w = asy__rpool_pop_waiter(pool);
+            asy_promise_reject(w->promise, err, msg);
+            asy__rpool_waiter_free(pool, w);
+        } else if (!c->for_waiter) {
+            pool->warm_failed = 1; /* no retry until something changes */
+        }
+        asy__free(c);
+    }
+    asy__rpool_dispense(pool);
+    asy__rpool_leave(pool);
+}
+
+static void asy__rpool_create_attempt(asy__rcreate *c) {
+    asy_rpool_t *pool = c->pool;
+    asy_ret_t ret = pool->f.create(pool->f.ctx);
+    asy_promise_t *op = asy__promise_from_ret(pool->loop, &ret);
+    if (!op || asy_promise_on_settled(op, asy__rpool_create_done, c) != 0) {
+        asy_promise_mark_handled(op);
+        c->attempt = pool->o.create_retries; /* out of memory: no retries */
+        asy__rpool_create_done(c, NULL);
+    }
+    asy_promise_release(op);
+}
+
+static int asy__rpool_create(asy_rpool_t *pool, int for_waiter) {
+    asy__rcreate *c = ASY__NEW(asy__rcreate);
+    if (!c) return ASY_ENOMEM;
+    c->pool = pool;
+    c->attempt = 0;
+    c->for_waiter = for_waiter;
+    pool->ncreating++;
+    asy__rpool_create_attempt(c);
+    return 0;
+}
+
+static void asy__rpool_ensure_min(asy_rpool_t *pool) {
+    while (!pool->draining && !pool->warm_failed && asy__rpool_size(pool) < pool->o.min)
+        if (asy__rpool_create(pool, 0) != 0) break;
+}
+
+/* ---- matching waiters with objects ---------------------------------------------------- */
+static void asy__rpool_dispense(asy_rpool_t *pool) {
+    if (pool->dispensing) {
+        pool->again = 1;
+        return;
+    }
+    pool->dispensing = 1;
+    do {
+        pool->again = 0;
+        while (pool->nwaiting > pool->nvalidating_borrow && pool->nidle > 0) {
+            asy__robj *obj = asy__rpool_take_idle(pool);
+            if (pool->o.validate_on_borrow && pool->f.validate)
+                asy__rpool_validate(pool, obj, 1);
+            else
+                asy__rpool_lend(pool, obj, asy__rpool_pop_waiter(pool));
+        }
+        while (pool->nwaiting > pool->nvalidating_borrow + pool->ncreating &&
+               asy__rpool_size(pool) < pool->o.max)
+            if (asy__rpool_create(pool, 1) != 0) break;
+    } while (pool->again);
+    pool->dispensing = 0;
+}
+
+static void asy__rpool_evict(void *arg) {
+    asy_rpool_t *pool = (asy_rpool_t *)arg;
+    uint64_t now = asy_now(pool->loop);
+    asy__rpool_enter(pool);
+    /* the idle list is in return order: only its head can have expired */
+    while (pool->nidle > 0 && asy__rpool_size(pool) > pool->o.min) {
+        asy__robj *obj = ASY_CONTAINER_OF(asy__queue_head(&pool->idle), asy__robj, link);
+        if (now - obj->idle_since < pool->o.idle_timeout_ms) break;
+        asy__queue_remove(&obj->link);
+        pool->nidle--;
+        asy__rpool_destroy_obj(pool, obj);
+    }
+    pool->warm_failed = 0;
+    asy__rpool_ensure_min(pool);
+    asy__rpool_leave(pool);
+}
+
+/* ---- public ------------------------------------------------------------------------ */
+ASYNCRT_API asy_rpool_t *asy_rpool_new(asy_loop_t *loop, const asy_rpool_factory_t *factory,
+                                       const asy_rpool_opts *opts) {
+    asy_rpool_t *pool;
+    unsigned i;
+    if (!loop || !factory || !factory->create) return NULL;
+    if (!(pool = ASY__NEW(asy_rpool_t))) return NULL;
+    memset(pool, 0, sizeof(*pool));
+    pool->loop = loop;
+    pool->f = *factory;
+    if (opts) pool->o = *opts;
+    if (!pool->o.max) pool->o.max = 10;
+    if (!pool->o.priorities) pool->o.priorities = 1;
+    if (!pool->o.create_backoff_ms) pool->o.create_backoff_ms = 100;
+    if (pool->o.min > pool->o.max || pool->o.priorities > 1024) {
+        asy__free(pool);
+        return NULL;
+    }
+    asy__queue_init(&pool->idle);
+    if (!(pool->waiters = ASY__NEW_ARRAY(asy__queue, pool->o.priorities))) {
+        asy__free(pool);
+        return NULL;
+    }
+    for (i = 0; i < pool->o.priorities; i++) asy__queue_init(&pool->waiters[i]);
+    if (pool->o.idle_timeout_ms) {
+        uint64_t every = pool->o.evict_interval_ms ? pool->o.evict_interval_ms
+                                                   : pool->o.idle_timeout_ms / 2;
+        pool->evictor = asy_set_interval(loop, asy__rpool_evict, pool, every ? every : 1);
+        if (!pool->evictor.id) {
+            asy__free(pool->waiters);
+            asy__free(pool);
+            return NULL;
+        }
+        asy_timer_unref(loop, pool->evictor); /* like an unref'd setInterval */
+    }
+    asy__rpool_enter(pool);
+    asy__rpool_ensure_min(pool);
+    asy__rpool_leave(pool);
+    return pool;
+}
+
+ASYNCRT_API asy_promise_t *asy_rpool_acquire(asy_rpool_t *pool, unsigned priority) {
+    asy__rwaiter *w;
+    asy_promise_t *p;
+    if (!pool) return NULL;
+    if (pool->draining)
+        return asy_promise_rejected(pool->loop, ASY_ESHUTDOWN, "the pool is draining");
+    if (priority >= pool->o.priorities) priority = pool->o.priorities - 1;
+    asy__rpool_enter(pool);
+    if (pool->nwaiting == 0 && pool->nidle > 0 && !(pool->o.validate_on_borrow && pool->f.validate)) {
+        /* the common case: an idle object, nobody ahead */
+        asy__robj *obj = asy__rpool_take_idle(pool);
+        if ((p = asy_promise_resolved(pool->loop, obj->resource)) != NULL) {
+            obj->state = ASY__RO_BORROWED;
+            pool->nborrowed++;
+        } else {
+            asy__rpool_to_idle(pool, obj);
+        }
+        asy__rpool_leave(pool);
+        return p;
+    }
+    if (pool->o.max_waiting && pool->nwaiting >= pool->o.max_waiting) {
+        asy__rpool_leave(pool);
+        return asy_promise_rejected(pool->loop, ASY_EBUSY, "too many clients waiting for the pool");
+    }
+    p = asy_promise_new(pool->loop);
+    if ((w = pool->free_waiters) != NULL) pool->free_waiters = w->next_free;
+    else w = ASY__NEW(asy__rwaiter);
+    if (!p || !w) {
+        asy__free(w);
+        asy_promise_release(p);
+        asy__rpool_leave(pool);
+        return NULL;
+    }
+    w->pool = pool;
+    w->promise = p;
+    w->timer.id = 0;
+    w->next_free = NULL;
+    if (pool->o.acquire_timeout_ms) {
+        w->timer = asy_set_timeout(pool->loop, asy__rpool_waiter_timeout, w,
+                                   pool->o.acquire_timeout_ms);
+        if (!w->timer.id) {
+            asy__free(w);
+            asy_promise_release(p);
+            asy__rpool_leave(pool);
+            return NULL;
+        }
+    }
+    asy__queue_insert_tail(&pool->waiters[priority], &w->link);
+    pool->nwaiting++;
+    p->refs_++; /* the waiter's and the caller's */
+    asy__rpool_dispense(pool);
+    asy__rpool_leave(pool);
+    return p;
+}
+
+static int asy__rpool_give_back(asy_rpool_t *pool, void *resource, int broken) {
+    asy__robj *obj;
+    if (!pool) return ASY_EINVAL;
+    obj = (asy__robj *)asy__ptrmap_get(&pool->objs, resource);
+    if (!obj || obj->state != ASY__RO_BORROWED) return ASY_EINVAL;
+    asy__rpool_enter(pool);
+    pool->nborrowed--;
+    if (broken) asy__rpool_destroy_obj(pool, obj);
+    else if (pool->o.validate_on_return && pool->f.validate) asy__rpool_validate(pool, obj, 0);
+    else asy__rpool_to_idle(pool, obj);
+    asy__rpool_dispense(pool);
+    asy__rpool_leave(pool);
+    return 0;
+}
+
+ASYNCRT_API int asy_rpool_release(asy_rpool_t *pool, void *resource) {
+    return asy__rpool_give_back(pool, resource, 0);
+}
+
+ASYNCRT_API int asy_rpool_destroy(asy_rpool_t *pool, void *resource) {
+    return asy__rpool_give_back(pool, resource, 1);
+}
+
+/* use(): acquire -> fn -> release, whatever happens */
+static void asy__ruse_finish(asy__ruse *u) {
+    asy_promise_release(u->inner);
+    asy__promise_unref(u->acquired);
+    asy__promise_unref(u->result);
+    asy__free(u);
+}
+
+static void asy__ruse_done(void *arg, const asy_settled_t *in) {
+    asy__ruse *u = (asy__ruse *)arg;
+    asy__promise_settle_like(u->result, in->promise);
+    asy_rpool_release(u->pool, u->resource);
+    asy__ruse_finish(u);
+}
+
+static void asy__ruse_start(void *arg, const asy_settled_t *in) {
+    asy__ruse *u = (asy__ruse *)arg;
+    if (in->state != ASY_PROMISE_FULFILLED) { /* never got a resource */
+        asy__promise_settle_like(u->result, in->promise);
+        asy__ruse_finish(u);
+        return;
+    }
+    u->resource = in->value;
+    {
+        asy_ret_t ret = u->fn(u->arg, u->resource);
+        u->inner = asy__promise_from_ret(u->pool->loop, &ret);
+    }
+    if (u->inner && asy_promise_on_settled(u->inner, asy__ruse_done, u) == 0) return;
+    asy_promise_mark_handled(u->inner);
+    asy_promise_reject(u->result, ASY_ENOMEM, NULL);
+    asy_rpool_release(u->pool, u->resource);
+    asy__ruse_finish(u);
+}
+
+ASYNCRT_API asy_promise_t *asy_rpool_use(asy_rpool_t *pool, unsigned priority,
+                                         asy_rpool_use_fn fn, void *arg) {
+    asy__ruse *u;
+    if (!pool || !fn) return NULL;
+    if (!(u = ASY__NEW(asy__ruse))) return NULL;
+    memset(u, 0, sizeof(*u));
+    u->pool = pool;
+    u->fn = fn;
+    u->arg = arg;
+    u->result = asy_promise_new(pool->loop);
+    u->acquired = u->result ? asy_rpool_acquire(pool, priority) : NULL;
+    if (!u->acquired || asy_promise_on_settled(u->acquired, asy__ruse_start, u) != 0) {
+        /* an acquire that did get a resource would still be lent: give it back */
+        if (u->acquired) {
+            asy_promise_mark_handled(u->acquired);
+            if (asy_promise_state_of(u->acquired) == ASY_PROMISE_FULFILLED)
+                asy_rpool_release(pool, asy_promise_result(u->acquired)->value);
+            asy__promise_unref(u->acquired);
+        }
+        asy_promise_release(u->result);
+        asy__free(u);
+        return NULL;
+    }
+    u->result->refs_++;
+    return u->result;
+}
+
+ASYNCRT_API asy_promise_t *asy_rpool_drain(asy_rpool_t *pool) {
+    asy_promise_t *p;
+    if (!pool) return NULL;
+    if (!pool->drain_p && !(pool->drain_p = asy_promise_new(pool->loop))) return NULL;
+    pool->draining = 1;
+    p = asy_promise_retain(pool->drain_p);
+    asy__rpool_enter(pool);
+    asy__rpool_leave(pool); /* settles it at once if nothing is out */
+    return p;
+}
+
+ASYNCRT_API asy_promise_t *asy_rpool_clear(asy_rpool_t *pool) {
+    asy_promise_t *p;
+    if (!pool) return NULL;
+    if (!pool->clear_p && !(pool->clear_p = asy_promise_new(pool->loop))) return NULL;
+    p = asy_promise_retain(pool->clear_p);
+    pool->clearing = 1;
+    asy__rpool_enter(pool);
+    while (pool->nidle > 0) asy__rpool_destroy_obj(pool, asy__rpool_take_idle(pool));
+    asy__rpool_leave(pool);
+    return p;
+}
+
+ASYNCRT_API asy_promise_t *asy_rpool_end(asy_rpool_t *pool) {
+    asy_promise_t *mine;
+    if (!pool) return NULL;
+    if (pool->end_p) return asy_promise_retain(pool->end_p);
+    if (!(pool->end_p = asy_promise_new(pool->loop))) return NULL;
+    mine = asy_promise_retain(pool->end_p); /* the caller's; the pool holds the other */
+    pool->ending = 1;
+    pool->draining = 1;
+    asy__rpool_enter(pool);
+    asy__rpool_leave(pool); /* may free the pool */
+    return mine;
+}
+
+ASYNCRT_API int asy_rpool_stats(const asy_rpool_t *pool, asy_rpool_stats_t *out) {
+    if (!pool || !out) return ASY_EINVAL;
+    out->size = asy__rpool_size(pool);
+    out->available = pool->nidle;
+    out->borrowed = pool->nborrowed;
+    out->pending = pool->nwaiting;
+    out->min = pool->o.min;
+    out->max = pool->o.max;
+    return 0;
 }
 
 #endif /* ASYNCRT_OS_POSIX */

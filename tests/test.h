@@ -27,9 +27,17 @@ typedef struct asyt_case {
     struct asyt_case *next;
 } asyt_case;
 
+/* mingw's "printf" format archetype is the MSVCRT one; the runner is built
+ * with __USE_MINGW_ANSI_STDIO, so check formats as C99 (%zu, %lld). */
+#if defined(__MINGW32__)
+#define ASYT_PRINTF_FMT gnu_printf
+#else
+#define ASYT_PRINTF_FMT printf
+#endif
+
 void asyt_register(asyt_case *tc);
 void asyt_fail(const char *file, int line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4), noreturn));
+    __attribute__((format(ASYT_PRINTF_FMT, 3, 4), noreturn));
 void asyt_skip(const char *reason) __attribute__((noreturn));
 /* Multiplier for timeouts of slow builds (sanitizers, valgrind): the
  * ASYT_TIMEOUT_SCALE environment variable, default 1. */

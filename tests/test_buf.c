@@ -342,7 +342,8 @@ TEST(buf_index_of_follows_node) {
     for (i = 0; i < ASY_ARRAY_SIZE(fwd); i++) {
         ptrdiff_t got = asy_buf_index_of(&b, fwd[i].needle, strlen(fwd[i].needle), fwd[i].off);
         if (got != fwd[i].want)
-            FAIL("indexOf(\"%s\", %td) = %td, want %td", fwd[i].needle, fwd[i].off, got, fwd[i].want);
+            FAIL("indexOf(\"%s\", %lld) = %lld, want %lld", fwd[i].needle, (long long)fwd[i].off,
+                 (long long)got, (long long)fwd[i].want);
         ASSERT_EQ(asy_buf_index_of_string(&b, fwd[i].needle, fwd[i].off, ASY_ENC_UTF8), fwd[i].want);
         ASSERT_EQ(asy_buf_includes(&b, fwd[i].needle, strlen(fwd[i].needle), fwd[i].off),
                   fwd[i].want >= 0);
@@ -351,8 +352,8 @@ TEST(buf_index_of_follows_node) {
         ptrdiff_t got =
             asy_buf_last_index_of(&b, back[i].needle, strlen(back[i].needle), back[i].off);
         if (got != back[i].want)
-            FAIL("lastIndexOf(\"%s\", %td) = %td, want %td", back[i].needle, back[i].off, got,
-                 back[i].want);
+            FAIL("lastIndexOf(\"%s\", %lld) = %lld, want %lld", back[i].needle,
+                 (long long)back[i].off, (long long)got, (long long)back[i].want);
         ASSERT_EQ(asy_buf_last_index_of_string(&b, back[i].needle, back[i].off, ASY_ENC_UTF8),
                   back[i].want);
     }
@@ -560,5 +561,66 @@ TEST(buf_numbers_bounds_checked) {
     ASSERT_ERR(asy_buf_read_u8(NULL, 0, &u8), ASY_EINVAL);
     ASSERT_ERR(asy_buf_read_u8(&b, 0, NULL), ASY_EINVAL);
     ASSERT_ERR(asy_buf_write_u8(NULL, 0, 1), ASY_EINVAL);
+    asy_buf_release(&b);
+}
+
+TEST(buf_variable_width_numbers_follow_node) {
+    asy_buf_t b;
+    uint64_t u;
+    int64_t i;
+    ASSERT_OK(asy_buf_alloc(&b, 8));
+    /* Buffer.alloc(8).writeUIntBE(0x123456, 1, 3) -> 00 12 34 56 00 ... */
+    ASSERT_OK(asy_buf_write_uint_be(&b, 1, 3, 0x123456));
+    ASSERT_STR_EQ(hexof(&b), "0012345600000000");
+    ASSERT_OK(asy_buf_read_uint_le(&b, 1, 3, &u));
+    ASSERT_EQ_U64(u, 0x563412);
+    ASSERT_OK(asy_buf_write_uint_le(&b, 2, 6, 0x010203040506ull));
+    ASSERT_STR_EQ(hexof(&b), "0012060504030201");
+    ASSERT_OK(asy_buf_read_uint_be(&b, 2, 6, &u));
+    ASSERT_EQ_U64(u, 0x060504030201ull);
+    /* readIntLE(0, 3) of ff ff ff is -1; of 00 00 80 is -8388608 */
+    ASSERT_OK(asy_buf_write_int_le(&b, 0, 3, -1));
+    ASSERT_OK(asy_buf_read_int_le(&b, 0, 3, &i));
+    ASSERT_EQ(i, -1);
+    ASSERT_OK(asy_buf_read_uint_le(&b, 0, 3, &u));
+    ASSERT_EQ_U64(u, 0xffffff);
+    ASSERT_OK(asy_buf_write_int_be(&b, 0, 3, -8388608));
+    ASSERT_STR_EQ(hexof(&b), "8000000504030201");
+    ASSERT_OK(asy_buf_read_int_be(&b, 0, 3, &i));
+    ASSERT_EQ(i, -8388608);
+    ASSERT_OK(asy_buf_read_int_be(&b, 0, 8, &i));
+    ASSERT_EQ_U64((uint64_t)i, 0x8000000504030201ull);
+    /* values that do not fit, widths outside 1..8, out of bounds */
+    ASSERT_ERR(asy_buf_write_uint_le(&b, 0, 2, 0x10000), ASY_ERANGE);
+    ASSERT_ERR(asy_buf_write_int_le(&b, 0, 1, 128), ASY_ERANGE);
+    ASSERT_ERR(asy_buf_write_int_le(&b, 0, 1, -129), ASY_ERANGE);
+    ASSERT_OK(asy_buf_write_int_le(&b, 0, 1, -128));
+    ASSERT_OK(asy_buf_write_uint_be(&b, 0, 8, UINT64_MAX));
+    ASSERT_ERR(asy_buf_read_uint_le(&b, 0, 0, &u), ASY_EINVAL);
+    ASSERT_ERR(asy_buf_read_uint_le(&b, 0, 9, &u), ASY_EINVAL);
+    ASSERT_ERR(asy_buf_read_uint_le(&b, 6, 3, &u), ASY_ERANGE);
+    ASSERT_ERR(asy_buf_write_int_be(&b, 7, 2, 0), ASY_ERANGE);
+    ASSERT_ERR(asy_buf_read_int_le(&b, 0, 2, NULL), ASY_EINVAL);
+    asy_buf_release(&b);
+}
+
+TEST(buf_swaps_follow_node) {
+    asy_buf_t b;
+    ASSERT_OK(asy_buf_from_string(&b, "0102030405060708", ASY_ENC_HEX));
+    ASSERT_OK(asy_buf_swap16(&b));
+    ASSERT_STR_EQ(hexof(&b), "0201040306050807");
+    ASSERT_OK(asy_buf_swap16(&b));
+    ASSERT_OK(asy_buf_swap32(&b));
+    ASSERT_STR_EQ(hexof(&b), "0403020108070605");
+    ASSERT_OK(asy_buf_swap32(&b));
+    ASSERT_OK(asy_buf_swap64(&b));
+    ASSERT_STR_EQ(hexof(&b), "0807060504030201");
+    b.len = 6; /* a borrowed, shorter view */
+    ASSERT_ERR(asy_buf_swap32(&b), ASY_EINVAL);
+    ASSERT_ERR(asy_buf_swap64(&b), ASY_EINVAL);
+    ASSERT_OK(asy_buf_swap16(&b));
+    ASSERT_STR_EQ(hexof(&b), "070805060304");
+    b.len = 8;
+    ASSERT_ERR(asy_buf_swap16(NULL), ASY_EINVAL);
     asy_buf_release(&b);
 }

@@ -287,6 +287,11 @@ static void dp_transform(asy_stream_t *s, const asy_buf_t *chunk) {
     }
 }
 static void dp_done(void *arg) { ASSERT_OK(asy_stream_write_done((asy_stream_t *)arg, 0)); }
+/* "_write X", completed on an immediate */
+static void dp_write_named(asy_stream_t *s, const asy_buf_t *chunk) {
+    tlogf("_write %s", cstr(chunk));
+    ASSERT(asy_set_immediate(&L, dp_done, s).id != 0);
+}
 static void dp_write(asy_stream_t *s, const asy_buf_t *chunk) {
     tlogf("dst %s", cstr(chunk));
     ASSERT(asy_set_immediate(&L, dp_done, s).id != 0);
@@ -420,6 +425,214 @@ TEST(stream_order_for_await) {
     ASSERT_OK(asy_loop_close(&L));
 }
 
+/* ---- stream_object_mode ------------------------------------------------------------------ */
+static const char object_mode_expected[] =
+    "_write a\nw true\n_write b\nw true\nmain\ntick1\nfinish\ntick2\nclose\n";
+
+static void om_tick1(void *arg) {
+    (void)arg;
+    tlog("tick1");
+    ASSERT_OK(asy_next_tick(&L, tick_log, (void *)"tick2"));
+}
+
+TEST(stream_order_object_mode) {
+    static const asy_stream_impl impl = {NULL, NULL, sw_write, NULL, NULL, NULL, NULL, NULL};
+    static asy_stream_events ev;
+    asy_stream_t w;
+    asy_stream_opts o;
+    tlog_reset();
+    memset(&o, 0, sizeof(o));
+    o.object_mode = 1;
+    o.high_water_mark = 2;
+    ev.on_finish = on_finish_log;
+    ev.on_close = on_close_log;
+    ASSERT_OK(asy_loop_init(&L, NULL));
+    ASSERT_OK(asy_writable_init(&L, &w, &impl, &o));
+    ASSERT_OK(asy_stream_set_events(&w, &ev));
+    tlogf("w %s", tf(write_str(&w, "a", NULL, NULL)));
+    tlogf("w %s", tf(write_str(&w, "b", NULL, NULL)));
+    ASSERT_OK(asy_stream_end(&w, NULL, NULL));
+    ASSERT_OK(asy_next_tick(&L, om_tick1, NULL));
+    tlog("main");
+    ASSERT_EQ(asy_run(&L, ASY_RUN_DEFAULT), 0);
+    ASSERT_STR_EQ(tlog_buf, object_mode_expected);
+    ASSERT_OK(asy_loop_close(&L));
+}
+
+/* ---- stream_cork ------------------------------------------------------------------------- */
+static const char cork_expected[] =
+    "w true\nw false\nw false\nmain\nuncork\n_writev ab,cd,ef\nw false\n_write gh\ncb ab\n"
+    "cb cd\ncb gh\nend cb\nfinish\nclose\n";
+
+static asy_stream_t CK;
+
+static void ck_writev_done(void *arg) {
+    (void)arg;
+    ASSERT_OK(asy_stream_write_done(&CK, 0));
+}
+static void ck_writev(asy_stream_t *s, const asy_buf_t *chunks, size_t n) {
+    char line[128];
+    size_t i, len;
+    (void)s;
+    len = (size_t)snprintf(line, sizeof(line), "_writev ");
+    for (i = 0; i < n; i++)
+        len += (size_t)snprintf(line + len, sizeof(line) - len, "%s%s", i ? "," : "",
+                                cstr(&chunks[i]));
+    tlog(line);
+    ASSERT(asy_set_immediate(&L, ck_writev_done, NULL).id != 0);
+}
+static void ck_tick(void *arg) {
+    (void)arg;
+    tlog("uncork");
+    ASSERT_OK(asy_stream_uncork(&CK));
+    tlogf("w %s", tf(write_str(&CK, "gh", log_cb, (void *)"cb gh")));
+    ASSERT_OK(asy_stream_end(&CK, log_cb, (void *)"end cb"));
+}
+static void on_drain_log(asy_stream_t *s) { (void)s; tlog("drain"); }
+
+TEST(stream_order_cork) {
+    static const asy_stream_impl impl = {NULL, NULL, sw_write, ck_writev, NULL, NULL, NULL, NULL};
+    static asy_stream_events ev;
+    asy_stream_opts o;
+    tlog_reset();
+    memset(&o, 0, sizeof(o));
+    o.high_water_mark = 4;
+    ev.on_drain = on_drain_log;
+    ev.on_finish = on_finish_log;
+    ev.on_close = on_close_log;
+    ASSERT_OK(asy_loop_init(&L, NULL));
+    ASSERT_OK(asy_writable_init(&L, &CK, &impl, &o));
+    ASSERT_OK(asy_stream_set_events(&CK, &ev));
+    ASSERT_OK(asy_stream_cork(&CK));
+    tlogf("w %s", tf(write_str(&CK, "ab", log_cb, (void *)"cb ab")));
+    tlogf("w %s", tf(write_str(&CK, "cd", log_cb, (void *)"cb cd")));
+    tlogf("w %s", tf(write_str(&CK, "ef", NULL, NULL)));
+    ASSERT_OK(asy_next_tick(&L, ck_tick, NULL));
+    tlog("main");
+    ASSERT_EQ(asy_run(&L, ASY_RUN_DEFAULT), 0);
+    ASSERT_STR_EQ(tlog_buf, cork_expected);
+    ASSERT_OK(asy_loop_close(&L));
+}
+
+/* ---- stream_pipe ---------------------------------------------------------------------------- */
+static const char pipe_expected[] =
+    "push true\npush false\npush false\npush false\nmain\n_write aaa\npause\nresume\n"
+    "_write bbb\ndrain\nresume\n_write ccc\npause\nsrc end\nsrc close\n_write ddd\nfinish\n"
+    "dst close\n";
+
+static void named_log(asy_stream_t *s, const char *what) {
+    if (s->data)
+        tlogf("%s %s", (const char *)s->data, what);
+    else
+        tlog(what);
+}
+static void pp_pause(asy_stream_t *s) { (void)s; tlog("pause"); }
+static void pp_resume(asy_stream_t *s) { (void)s; tlog("resume"); }
+static void pp_end(asy_stream_t *s) { named_log(s, "end"); }
+static void pp_close(asy_stream_t *s) { named_log(s, "close"); }
+
+TEST(stream_order_pipe) {
+    static const asy_stream_impl dst_impl = {NULL, NULL, dp_write_named, NULL, NULL, NULL, NULL,
+                                             NULL};
+    static asy_stream_events src_ev, dst_ev;
+    static const char *items[4] = {"aaa", "bbb", "ccc", "ddd"};
+    asy_stream_t src, dst;
+    asy_stream_opts o;
+    int i;
+    tlog_reset();
+    memset(&o, 0, sizeof(o));
+    o.high_water_mark = 4;
+    src_ev.on_pause = pp_pause;
+    src_ev.on_resume = pp_resume;
+    src_ev.on_end = pp_end;
+    src_ev.on_close = pp_close;
+    dst_ev.on_drain = on_drain_log;
+    dst_ev.on_finish = on_finish_log;
+    dst_ev.on_close = pp_close;
+    ASSERT_OK(asy_loop_init(&L, NULL));
+    ASSERT_OK(asy_readable_init(&L, &src, NULL, &o));
+    ASSERT_OK(asy_writable_init(&L, &dst, &dst_impl, &o));
+    src.data = (void *)"src";
+    dst.data = (void *)"dst";
+    ASSERT_OK(asy_stream_set_events(&src, &src_ev));
+    ASSERT_OK(asy_stream_set_events(&dst, &dst_ev));
+    for (i = 0; i < 4; i++) tlogf("push %s", tf(push_str(&src, items[i])));
+    ASSERT_OK(asy_stream_push_end(&src));
+    ASSERT_OK(asy_stream_pipe(&src, &dst, NULL));
+    tlog("main");
+    ASSERT_EQ(asy_run(&L, ASY_RUN_DEFAULT), 0);
+    ASSERT_STR_EQ(tlog_buf, pipe_expected);
+    ASSERT_OK(asy_loop_close(&L));
+}
+
+/* ---- stream_pipeline_ok and stream_premature --------------------------------------------------- */
+static const char pipeline_ok_expected[] =
+    "main\ndst x\nsrc end\nmid end\nmid finish\nsrc close\nmid close\ndst y\ndst finish\n"
+    "dst close\npipeline ok\n";
+static const char premature_expected[] =
+    "dst x\ndestroy mid\nmid close\nsrc error ERR_STREAM_PREMATURE_CLOSE\nsrc close\n"
+    "dst error ERR_STREAM_PREMATURE_CLOSE\ndst close\npipeline ERR_STREAM_PREMATURE_CLOSE\n";
+
+static void dst_write_x(asy_stream_t *s, const asy_buf_t *chunk) {
+    tlogf("dst %s", cstr(chunk));
+    ASSERT(asy_set_immediate(&L, dp_done, s).id != 0);
+}
+static const char *node_code(int err) {
+    return err == ASY_EPREMATURE_CLOSE ? "ERR_STREAM_PREMATURE_CLOSE" : asy_err_name(err);
+}
+static void ps_error(asy_stream_t *s, int err) { tlogf("%s error %s", (const char *)s->data, node_code(err)); }
+static void ps_finish(asy_stream_t *s) { named_log(s, "finish"); }
+static void ps_cb(int status, void *arg) {
+    (void)arg;
+    tlogf("pipeline %s", status ? node_code(status) : "ok");
+}
+static asy_stream_t PM;
+static void destroy_mid(void *arg) {
+    (void)arg;
+    tlog("destroy mid");
+    asy_stream_destroy(&PM, 0);
+}
+
+static void run_three(int premature) {
+    static const asy_stream_impl dst_impl = {NULL, NULL, dst_write_x, NULL, NULL, NULL, NULL, NULL};
+    static asy_stream_events ev;
+    asy_stream_t src, dst, *all[3];
+    /* each twin logs what it logs */
+    ev.on_end = premature ? NULL : pp_end;
+    ev.on_finish = premature ? NULL : ps_finish;
+    ev.on_error = premature ? ps_error : NULL;
+    ev.on_close = pp_close;
+    tlog_reset();
+    ASSERT_OK(asy_loop_init(&L, NULL));
+    ASSERT_OK(asy_readable_init(&L, &src, NULL, NULL));
+    ASSERT_OK(asy_passthrough_init(&L, &PM, NULL));
+    ASSERT_OK(asy_writable_init(&L, &dst, &dst_impl, NULL));
+    src.data = (void *)"src";
+    PM.data = (void *)"mid";
+    dst.data = (void *)"dst";
+    all[0] = &src;
+    all[1] = &PM;
+    all[2] = &dst;
+    ASSERT_OK(asy_stream_set_events(&src, &ev));
+    ASSERT_OK(asy_stream_set_events(&PM, &ev));
+    ASSERT_OK(asy_stream_set_events(&dst, &ev));
+    ASSERT_OK(asy_pipeline(all, 3, ps_cb, NULL));
+    push_str(&src, "x");
+    if (premature) {
+        ASSERT(asy_set_immediate(&L, destroy_mid, NULL).id != 0);
+    } else {
+        push_str(&src, "y");
+        asy_stream_push_end(&src);
+        tlog("main");
+    }
+    ASSERT_EQ(asy_run(&L, ASY_RUN_DEFAULT), 0);
+    ASSERT_STR_EQ(tlog_buf, premature ? premature_expected : pipeline_ok_expected);
+    ASSERT_OK(asy_loop_close(&L));
+}
+
+TEST(stream_order_pipeline_ok) { run_three(0); }
+TEST(stream_order_premature) { run_three(1); }
+
 /* ---- the stored expectations are what node prints ------------------------------------------ */
 TEST_T(stream_node_twins_agree, 30000) {
     static const struct {
@@ -434,6 +647,11 @@ TEST_T(stream_node_twins_agree, 30000) {
         {"stream_destroy_pipeline.cjs", destroy_pipeline_expected},
         {"stream_readable_event.cjs", readable_event_expected},
         {"stream_for_await.cjs", for_await_expected},
+        {"stream_object_mode.cjs", object_mode_expected},
+        {"stream_cork.cjs", cork_expected},
+        {"stream_pipe.cjs", pipe_expected},
+        {"stream_pipeline_ok.cjs", pipeline_ok_expected},
+        {"stream_premature.cjs", premature_expected},
     };
     size_t i;
     if (!have_node()) SKIP("node is not installed");

@@ -28,3 +28,5 @@ ASY__INTERNAL char *asy__strdup(const char *s) {
     if (d) memcpy(d, s, n);
     return d;
 }
+
+ASYNCRT_API void asy_free(void *ptr) { asy__free(ptr); }

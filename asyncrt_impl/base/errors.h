@@ -81,6 +81,7 @@
     XX(EOF, -4095, "end of file")                                            \
     XX(EUNKNOWN, -4094, "unknown error")                                     \
     XX(ECHARSET, -4096, "invalid Unicode character")                  \
+    XX(EAGGREGATE, -4097, "all promises were rejected")                      \
     XX(EPREMATURE_CLOSE, -4200, "stream closed before it finished")          \
     XX(ESTREAM_DESTROYED, -4201, "stream was destroyed")                     \
     XX(EWRITE_AFTER_END, -4202, "write after end")                           \

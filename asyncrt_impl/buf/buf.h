@@ -8,7 +8,10 @@
  * as uninitialised: release what it held before reusing it.  On error `out`
  * is left empty, so releasing it is always safe.  A plain struct copy
  * (`asy_buf_t v = *b`) is a *borrowed* view: valid while an owner holds its
- * reference, never released.  Do not grow a view's len by hand.
+ * reference, never released.  A view with store NULL and data set borrows
+ * memory asyncrt does not own (a literal, a stack array); every function
+ * that reads a buffer takes it.  Never grow a view's len by hand: the byte
+ * chain relies on no view reaching past what was allocated for it.
  *
  * Reference counts are plain integers: a buffer belongs to one thread at a
  * time (its loop).  Handing a buffer to another thread is fine as long as
@@ -122,8 +125,6 @@ ASYNCRT_API int asy_buf_is_utf8(const asy_buf_t *b);
 ASYNCRT_API int asy_encoding_from_name(const char *name);
 /* Canonical name ("utf8"...), or NULL for an unknown value. */
 ASYNCRT_API const char *asy_encoding_name(asy_encoding_t enc);
-/* Frees memory asyncrt allocated for the caller (asy_buf_to_string). */
-ASYNCRT_API void asy_free(void *p);
 
 /* ---- comparing, searching, copying ------------------------------------- */
 
@@ -213,3 +214,26 @@ ASYNCRT_API int asy_buf_write_float_le(asy_buf_t *b, size_t off, float v);
 ASYNCRT_API int asy_buf_write_float_be(asy_buf_t *b, size_t off, float v);
 ASYNCRT_API int asy_buf_write_double_le(asy_buf_t *b, size_t off, double v);
 ASYNCRT_API int asy_buf_write_double_be(asy_buf_t *b, size_t off, double v);
+
+/* buf.readUIntLE(offset, byteLength) & co.: byte_length 1..8 (Node allows
+ * up to 6).  Reads sign-extend the int forms; writes return ASY_ERANGE when
+ * the value does not fit in byte_length bytes (as Node throws), and
+ * ASY_EINVAL for a byte_length outside 1..8. */
+ASYNCRT_API int asy_buf_read_uint_le(const asy_buf_t *b, size_t off, size_t byte_length,
+                                     uint64_t *v);
+ASYNCRT_API int asy_buf_read_uint_be(const asy_buf_t *b, size_t off, size_t byte_length,
+                                     uint64_t *v);
+ASYNCRT_API int asy_buf_read_int_le(const asy_buf_t *b, size_t off, size_t byte_length,
+                                    int64_t *v);
+ASYNCRT_API int asy_buf_read_int_be(const asy_buf_t *b, size_t off, size_t byte_length,
+                                    int64_t *v);
+ASYNCRT_API int asy_buf_write_uint_le(asy_buf_t *b, size_t off, size_t byte_length, uint64_t v);
+ASYNCRT_API int asy_buf_write_uint_be(asy_buf_t *b, size_t off, size_t byte_length, uint64_t v);
+ASYNCRT_API int asy_buf_write_int_le(asy_buf_t *b, size_t off, size_t byte_length, int64_t v);
+ASYNCRT_API int asy_buf_write_int_be(asy_buf_t *b, size_t off, size_t byte_length, int64_t v);
+
+/* buf.swap16/32/64: reverses the byte order of each unit in place;
+ * ASY_EINVAL when len is not a multiple of the unit size. */
+ASYNCRT_API int asy_buf_swap16(asy_buf_t *b);
+ASYNCRT_API int asy_buf_swap32(asy_buf_t *b);
+ASYNCRT_API int asy_buf_swap64(asy_buf_t *b);

@@ -160,4 +160,3 @@ ASYNCRT_API int asy_buf_subarray(asy_buf_t *out, const asy_buf_t *src, ptrdiff_t
     return asy_buf_slice(out, src, start, end);
 }
 
-ASYNCRT_API void asy_free(void *p) { asy__free(p); }

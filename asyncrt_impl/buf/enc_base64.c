@@ -126,6 +126,18 @@ ASY__INTERNAL size_t asy__b64_decode_lenient(int level, const uint8_t *s, size_t
             next_simd = i + 64;
             if (i >= n) break;
         }
+        /* whole valid quanta without the per-character bookkeeping */
+        while (k == 0 && n - i >= 4 && cap - o >= 3) {
+            uint8_t a = ASY__DEC7(t, s[i]), b = ASY__DEC7(t, s[i + 1]);
+            uint8_t d = ASY__DEC7(t, s[i + 2]), e = ASY__DEC7(t, s[i + 3]);
+            if ((a | b | d | e) & 0x80) break;
+            dst[o] = (uint8_t)((a << 2) | (b >> 4));
+            dst[o + 1] = (uint8_t)((b << 4) | (d >> 2));
+            dst[o + 2] = (uint8_t)((d << 6) | e);
+            o += 3;
+            i += 4;
+        }
+        if (i >= n) break;
         c = s[i++];
         v = ASY__DEC7(t, c);
         if (v & 0x80) {

@@ -318,8 +318,8 @@ ASY__INTERNAL size_t asy__hex_enc_simd(int level, const uint8_t *src, size_t n, 
     return 0;
 }
 
-/* Decodes leading blocks of 64 valid digits (n pairs available, n the
- * byte count); returns the bytes written. */
+/* Decodes leading blocks of 64 valid digits out of `pairs` digit pairs;
+ * returns the bytes written (one per pair). */
 ASY__INTERNAL size_t asy__hex_dec_simd(int level, const uint8_t *src, size_t pairs,
                                        uint8_t *dst) {
 #if ASY__X86_SIMD

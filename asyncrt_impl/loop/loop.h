@@ -113,6 +113,10 @@ struct asy_loop_s {
     uint64_t iterations_, events_, idle_ns_;
     struct asy__lag_monitor *lag_;
     asy__layer_slot layers_[ASY__LAYER_MAX];
+    /* Called when a nextTick/microtask drain has emptied both queues (the
+     * promise layer reports unhandled rejections there, as Node does after
+     * processTicksAndRejections); it may queue more work. */
+    void (*after_drain_)(asy_loop_t *loop);
 };
 
 ASYNCRT_API int asy_loop_init(asy_loop_t *loop, const asy_loop_opts *opts);

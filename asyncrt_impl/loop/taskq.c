@@ -38,15 +38,18 @@ ASY__INTERNAL void asy__taskq_free(asy__taskq *q) {
  * and again until both queues are empty. */
 ASY__INTERNAL void asy__drain(asy_loop_t *loop) {
     do {
-        while (loop->ticks_.count) {
-            struct asy__task t = asy__taskq_pop(&loop->ticks_);
-            t.fn(t.arg);
-        }
-        while (loop->microtasks_.count) {
-            struct asy__task t = asy__taskq_pop(&loop->microtasks_);
-            t.fn(t.arg);
-        }
-    } while (loop->ticks_.count);
+        do {
+            while (loop->ticks_.count) {
+                struct asy__task t = asy__taskq_pop(&loop->ticks_);
+                t.fn(t.arg);
+            }
+            while (loop->microtasks_.count) {
+                struct asy__task t = asy__taskq_pop(&loop->microtasks_);
+                t.fn(t.arg);
+            }
+        } while (loop->ticks_.count);
+        if (loop->after_drain_) loop->after_drain_(loop);
+    } while (loop->ticks_.count | loop->microtasks_.count);
 }
 
 ASYNCRT_API int asy_next_tick(asy_loop_t *loop, asy_fn cb, void *arg) {

@@ -100,8 +100,8 @@ static const asy__stream_listener_vt asy__eos_vt = {
 ASY__INTERNAL void asy__eos_close_tick(void *p) {
     asy__eos *e = (asy__eos *)p;
     asy_stream_t *s = e->s;
-    e->ticks--;
     if (!e->done) asy__eos_closed(e);
+    e->ticks--; /* only now: firing must not free e under us */
     asy__eos_free_maybe(e);
     asy__stream_tick_done(s);
 }
@@ -110,8 +110,8 @@ ASY__INTERNAL void asy__eos_close_tick(void *p) {
 ASY__INTERNAL void asy__eos_done_tick(void *p) {
     asy__eos *e = (asy__eos *)p;
     asy_stream_t *s = e->s;
-    e->ticks--;
     if (!e->done) asy__eos_fire(e, (s->sflags_ & ASY__S_ERRORED) ? s->err_ : 0);
+    e->ticks--;
     asy__eos_free_maybe(e);
     asy__stream_tick_done(s);
 }

@@ -145,11 +145,11 @@ ASY__INTERNAL void asy__pipe_clear_await(asy_stream_t *src) {
 ASY__INTERNAL void asy__pipe_end_tick(void *arg) {
     asy__pipe *p = (asy__pipe *)arg;
     asy_stream_t *src = p->src;
-    p->end_tick = 0;
     if (!p->cleaned && !p->end_seen) {
         p->end_seen = 1;
         asy__pipe_end_now(p);
     }
+    p->end_tick = 0; /* only now: unpiping must not free p under us */
     asy__pipe_free_maybe(p);
     asy__stream_tick_done(src);
 }

@@ -127,8 +127,8 @@ ASY__INTERNAL void asy__pl_end_tick(void *p) {
     asy__pl_member *m = (asy__pl_member *)p;
     asy__pl *pl = m->pl;
     asy_stream_t *s = m->s;
+    if (!pl->finalized) asy__pl_end_dst(m);
     pl->refs--;
-    asy__pl_end_dst(m);
     asy__pl_free_maybe(pl);
     asy__stream_tick_done(s);
 }

@@ -36,3 +36,10 @@ ASYNCRT_API int asy_stream_pipe(asy_stream_t *src, asy_stream_t *dst, const asy_
 /* src.unpipe(dst); dst NULL unpipes every destination.  ASY_ENOENT when
  * dst is not piped from src. */
 ASYNCRT_API int asy_stream_unpipe(asy_stream_t *src, asy_stream_t *dst);
+
+/* node:stream/promises: `await pipeline(...)`, `await finished(stream)`.
+ * The promise (yours: release it) fulfils with NULL, or rejects with the
+ * status the callback forms would report.  NULL on bad arguments or
+ * ENOMEM. */
+ASYNCRT_API asy_promise_t *asy_pipeline_promise(asy_stream_t *const *streams, size_t n);
+ASYNCRT_API asy_promise_t *asy_stream_finished_promise(asy_stream_t *s);

@@ -1,0 +1,4 @@
+/* Frees memory the library allocated and handed to the caller (strings from
+ * path and buffer functions, result arrays...), with the allocator the
+ * library was built with (ASYNCRT_FREE).  NULL is fine. */
+ASYNCRT_API void asy_free(void *ptr);

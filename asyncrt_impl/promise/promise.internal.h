@@ -1,0 +1,108 @@
+/* Private parts of the promise layer, shared with the sync layer.
+ *
+ * Promises and reactions come from per-loop object pools (objpool.c), so
+ * steady-state promise traffic does not touch malloc, and asy_loop_close
+ * can reclaim whatever is still alive by walking the pools. */
+enum {
+    ASY__P_LOCKED = 1u << 0,    /* resolved with a promise: waits for it */
+    ASY__P_HANDLED = 1u << 1,   /* a continuation was attached */
+    ASY__P_REPORTED = 1u << 2,  /* given to the unhandled-rejection hook */
+    ASY__P_MSG_OWNED = 1u << 3  /* res_.message is ours to free */
+};
+
+struct asy__promise_state;
+
+struct asy_promise_s {
+    void *pool_link_; /* first: the pool's header */
+    asy_settled_t res_;
+    uint32_t refs_;
+    uint32_t flags_;
+    void (*free_fn_)(void *value); /* owned value (asy_ok_owned) */
+    asy_promise_t *keep_;          /* owner of a value/message passed on to us */
+    struct asy__reaction *rhead_, *rtail_;
+    struct asy__promise_state *st_;
+    asy_promise_t *dying_next_; /* release worklist */
+};
+
+/* A continuation attached to a promise, later the microtask job that runs
+ * it.  One struct serves every kind so one pool serves them all. */
+enum {
+    ASY__R_THEN = 1,  /* on_ok / on_err settle derived */
+    ASY__R_FINALLY,   /* on_ok runs on either outcome */
+    ASY__R_FTHUNK,    /* finally's tail: settle derived like arg (the original) */
+    ASY__R_OBSERVE,   /* observe(arg, outcome) */
+    ASY__R_THENABLE,  /* V8's PromiseResolveThenableJob: src = the promise
+                         derived was resolved with */
+    ASY__R_ADOPT,     /* derived takes src's outcome */
+    ASY__R_ALL,       /* combinator elements: arg is the asy__combo */
+    ASY__R_SETTLED,
+    ASY__R_RACE,
+    ASY__R_ANY
+};
+
+typedef struct asy__reaction {
+    void *pool_link_;
+    struct asy__reaction *next;
+    asy_promise_t *src;     /* set (and retained) once queued as a job */
+    asy_promise_t *derived; /* retained, when the kind has one */
+    asy_then_fn on_ok, on_err;
+    asy_settled_fn observe;
+    void *arg;
+    size_t index;
+    int kind;
+} asy__reaction;
+
+typedef struct asy__promise_state {
+    asy_loop_t *loop;
+    asy__objpool promises, reactions;
+    asy_promise_t *dying; /* promises whose last reference went */
+    int reaping, closing;
+    /* rejected with no continuation, to check at the end of the drain */
+    asy_promise_t **unhandled, **unhandled_spare;
+    size_t n_unhandled, cap_unhandled, cap_spare;
+    asy_unhandled_fn hook;
+    void *hook_arg;
+    /* jobs that did not fit in the microtask ring (out of memory) */
+    asy__reaction *overflow_head, *overflow_tail;
+} asy__promise_state;
+
+ASY__INTERNAL asy__promise_state *asy__promise_state_create(asy_loop_t *loop);
+static inline asy__promise_state *asy__promise_st(asy_loop_t *loop) {
+    asy__promise_state *st = (asy__promise_state *)loop->layers_[ASY__LAYER_PROMISE].state;
+    return ASY__LIKELY(st != NULL) ? st : asy__promise_state_create(loop);
+}
+
+ASY__INTERNAL asy_promise_t *asy__promise_alloc(asy__promise_state *st);
+ASY__INTERNAL void asy__promise_unref(asy_promise_t *p);
+ASY__INTERNAL asy__reaction *asy__reaction_alloc(asy__promise_state *st);
+ASY__INTERNAL void asy__reaction_free(asy__promise_state *st, asy__reaction *r);
+/* Attaches r to p (marking p handled); if p is settled r is queued now. */
+ASY__INTERNAL void asy__promise_attach(asy_promise_t *p, asy__reaction *r);
+/* Settles a pending promise with a ret, consuming it. */
+ASY__INTERNAL void asy__promise_resolve(asy_promise_t *x, asy_ret_t *ret);
+ASY__INTERNAL void asy__promise_settle_raw(asy_promise_t *p, asy_promise_state state, void *value,
+                                           void (*free_fn)(void *), int error,
+                                           const char *message, int msg_owned,
+                                           asy_promise_t *keep);
+/* Settles a pending x like the settled q (asy_pass), sharing ownership. */
+ASY__INTERNAL void asy__promise_adopt(asy_promise_t *x, asy_promise_t *q);
+/* asy_promise_from / asy_promise_settle for a ret held by the caller:
+ * internal paths pass the 48-byte struct by address instead of copying it
+ * (copies of freshly written structs stall store forwarding). */
+ASY__INTERNAL asy_promise_t *asy__promise_from_ret(asy_loop_t *loop, asy_ret_t *ret);
+ASY__INTERNAL int asy__promise_settle_ret(asy_promise_t *p, asy_ret_t *ret);
+/* settle p like the settled src, unless p is no longer pending */
+ASY__INTERNAL void asy__promise_settle_like(asy_promise_t *p, asy_promise_t *src);
+/* The promise whose lifetime owns p's value and message (NULL: none). */
+static inline asy_promise_t *asy__promise_owner(asy_promise_t *p) {
+    if (p->keep_) return p->keep_;
+    return (p->free_fn_ || (p->flags_ & ASY__P_MSG_OWNED)) ? p : NULL;
+}
+
+/* combinators.c */
+ASY__INTERNAL void asy__combo_element(asy__reaction *r, asy_promise_t *src);
+ASY__INTERNAL void asy__combo_unref(void *combo);
+/* unhandled.c */
+ASY__INTERNAL void asy__unhandled_add(asy__promise_state *st, asy_promise_t *p);
+ASY__INTERNAL void asy__promise_after_drain(asy_loop_t *loop);
+ASY__INTERNAL void asy__promise_run_job(void *arg);

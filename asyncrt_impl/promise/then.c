@@ -1,0 +1,85 @@
+/* then / catch / finally / on_settled: attaching continuations. */
+
+static asy_promise_t *asy__then_kind(asy_promise_t *p, int kind, asy_then_fn on_ok,
+                                     asy_then_fn on_err, void *arg) {
+    asy__promise_state *st;
+    asy__reaction *r;
+    asy_promise_t *d;
+    if (!p) return NULL;
+    st = p->st_;
+    if (!(r = asy__reaction_alloc(st))) return NULL;
+    if (!(d = asy__promise_alloc(st))) {
+        asy__reaction_free(st, r);
+        return NULL;
+    }
+    r->kind = kind;
+    r->on_ok = on_ok;
+    r->on_err = on_err;
+    r->arg = arg;
+    r->derived = d;
+    d->refs_++; /* one for the caller, one for the reaction */
+    asy__promise_attach(p, r);
+    return d;
+}
+
+ASYNCRT_API asy_promise_t *asy_promise_then(asy_promise_t *p, asy_then_fn on_ok,
+                                            asy_then_fn on_err, void *arg) {
+    return asy__then_kind(p, ASY__R_THEN, on_ok, on_err, arg);
+}
+
+ASYNCRT_API asy_promise_t *asy_promise_catch(asy_promise_t *p, asy_then_fn on_err, void *arg) {
+    return asy__then_kind(p, ASY__R_THEN, NULL, on_err, arg);
+}
+
+ASYNCRT_API asy_promise_t *asy_promise_finally(asy_promise_t *p, asy_then_fn fn, void *arg) {
+    if (!fn) return asy__then_kind(p, ASY__R_THEN, NULL, NULL, NULL); /* p.finally() */
+    return asy__then_kind(p, ASY__R_FINALLY, fn, NULL, arg);
+}
+
+/* What V8's thenFinally / catchFinally do:
+ *     Promise.resolve(fn()).then(() => outcome of p)
+ * and the derived promise is resolved with that promise.  Doing it with
+ * real promises gives the same number of ticks as Node. */
+ASY__INTERNAL void asy__finally_job(asy__reaction *r, asy_promise_t *src) {
+    asy__promise_state *st = src->st_;
+    asy_ret_t ret = r->on_ok(r->arg, &src->res_);
+    asy_promise_t *pr, *tail;
+    asy__reaction *thunk;
+    if (ret.kind_ == ASY__RET_ERROR ||
+        (ret.kind_ == ASY__RET_PASS && ret.promise_ &&
+         ret.promise_->res_.state == ASY_PROMISE_REJECTED)) {
+        asy__promise_resolve(r->derived, &ret); /* fn threw */
+        return;
+    }
+    if (ret.kind_ == ASY__RET_PASS) ret = asy_ok(NULL); /* a value: ignored */
+    pr = asy__promise_from_ret(st->loop, &ret);
+    tail = pr ? asy__promise_alloc(st) : NULL;
+    thunk = tail ? asy__reaction_alloc(st) : NULL;
+    if (!thunk) {
+        if (tail) asy__promise_unref(tail);
+        if (pr) asy__promise_unref(pr);
+        ret = asy_fail(ASY_ENOMEM, NULL);
+        asy__promise_resolve(r->derived, &ret);
+        return;
+    }
+    thunk->kind = ASY__R_FTHUNK;
+    thunk->derived = tail;
+    tail->refs_++;
+    thunk->arg = src;
+    src->refs_++;
+    asy__promise_attach(pr, thunk);
+    asy__promise_unref(pr);
+    ret = asy_chain(tail);
+    asy__promise_resolve(r->derived, &ret);
+}
+
+ASYNCRT_API int asy_promise_on_settled(asy_promise_t *p, asy_settled_fn fn, void *arg) {
+    asy__reaction *r;
+    if (!p || !fn) return ASY_EINVAL;
+    if (!(r = asy__reaction_alloc(p->st_))) return ASY_ENOMEM;
+    r->kind = ASY__R_OBSERVE;
+    r->observe = fn;
+    r->arg = arg;
+    asy__promise_attach(p, r);
+    return 0;
+}
