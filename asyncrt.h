@@ -6870,7 +6870,13 @@ typedef char asy__iov_layout_check[(sizeof(asy_iov_t) == sizeof(struct iovec) &&
 #endif
 
 /* How a perform step ended. */
-enum { ASY__P_AGAIN = 0, ASY__P_DONE = 1, ASY__P_DONE_SHORT = 2 };
+enum {
+    ASY__P_AGAIN = 0,
+    ASY__P_DONE = 1,
+    ASY__P_DONE_SHORT = 2,
+    /* the allocator closed the fd: the op was cancelled, hands off */
+    ASY__P_GONE = 3
+};
 /* Ops run per readiness event and queue, so one busy fd cannot starve
  * the others. */
 #define ASY__OPS_BUDGET 32
@@ -7061,6 +7067,7 @@ static int asy__perform_write(asy__opfd *f, asy__op *op) {
 static int asy__perform_read(asy_loop_t *loop, asy__opfd *f, asy__op *op) {
     ssize_t n;
     int r = asy__op_buffer(loop, op);
+    if (f->flags_ & ASY__FD_CLOSED) return ASY__P_GONE;
     if (r) {
         op->result = r;
         return ASY__P_DONE_SHORT;
@@ -7083,6 +7090,7 @@ static int asy__perform_recvmsg(asy_loop_t *loop, asy__opfd *f, asy__op *op) {
     struct iovec v;
     ssize_t n;
     int r = asy__op_buffer(loop, op);
+    if (f->flags_ & ASY__FD_CLOSED) return ASY__P_GONE;
     if (r) {
         op->result = r;
         return ASY__P_DONE_SHORT;
@@ -7288,6 +7296,7 @@ static void asy__opfd_run(asy_loop_t *loop, asy__opfd *f, asy__queue *q, unsigne
         }
         r = asy__op_perform(loop, f, op, rev);
         if (r == ASY__P_AGAIN) break;
+        if (r == ASY__P_GONE) return;
         asy__queue_remove(&op->link_);
         op->state_ = ASY__OPS_IDLE;
         op->cb(op);
@@ -11547,7 +11556,9 @@ static void asy__sock_alloc(asy__op *op, size_t suggested) {
     b.base = NULL;
     b.len = 0;
     s->alloc_cb_((asy_handle_t *)s, suggested, &b);
-    asy__after_cb(s->loop);
+    /* no microtask drain here: we are inside the read itself, and a
+     * drained task that closed the socket would pull the op from under
+     * it; the drain follows the read callback */
     op->u.rw.base = b.base;
     op->u.rw.len = b.base ? b.len : 0;
 }
@@ -12568,7 +12579,9 @@ static void asy__udp_alloc(asy__op *op, size_t suggested) {
     b.base = NULL;
     b.len = 0;
     u->alloc_cb_((asy_handle_t *)u, suggested, &b);
-    asy__after_cb(u->loop);
+    /* no microtask drain here: we are inside the read itself, and a
+     * drained task that closed the socket would pull the op from under
+     * it; the drain follows the read callback */
     op->u.rw.base = b.base;
     op->u.rw.len = b.base ? b.len : 0;
 }
