@@ -163,9 +163,10 @@ static void asy__op_done(asy_loop_t *loop, asy__op *op) {
 
 static int asy__op_buffer(asy_loop_t *loop, asy__op *op) {
     if (op->flags & ASY__OPF_LOOPBUF) {
-        if (!loop->ops_.rbuf_) loop->ops_.rbuf_ = (char *)asy__malloc(ASY__LOOPBUF_SIZE);
+        if (!loop->ops_.rbuf_) loop->ops_.rbuf_ = (char *)asy__malloc(ASY__LOOPBUF_SIZE + 4096);
         if (!loop->ops_.rbuf_) return ASY_ENOMEM;
-        op->u.rw.base = loop->ops_.rbuf_;
+        /* page-aligned: the kernel's copy into it avoids split cache lines */
+        op->u.rw.base = loop->ops_.rbuf_ + (4096 - ((uintptr_t)loop->ops_.rbuf_ & 4095));
         op->u.rw.len = ASY__LOOPBUF_SIZE;
         return 0;
     }
