@@ -7735,8 +7735,10 @@ enum { ASY__OPS_IDLE = 0, ASY__OPS_QUEUED = 1, ASY__OPS_DONE = 2 };
 enum {
     ASY__FD_SOCKET = 1, /* send with MSG_NOSIGNAL: never SIGPIPE */
     ASY__FD_CLOSED = 2,
-    /* another reference to the open file may exist (an adopted fd, or one
-     * handed out by asy_sock_fileno): unregister explicitly on close */
+    /* another reference to the open file may exist (an adopted fd, one
+     * handed out by asy_sock_fileno, one a child process inherits or one
+     * sent over a Unix socket): unregister explicitly on close.  Code that
+     * shares an fd of a handle by other means must set it. */
     ASY__FD_SHARED = 4,
     ASY__FD_CORKED = 8 /* in the loop's corked list */
 };
@@ -7809,7 +7811,13 @@ typedef char asy__iov_layout_check[(sizeof(asy_iov_t) == sizeof(struct iovec) &&
 #endif
 
 /* How a perform step ended. */
-enum { ASY__P_AGAIN = 0, ASY__P_DONE = 1, ASY__P_DONE_SHORT = 2 };
+enum {
+    ASY__P_AGAIN = 0,
+    ASY__P_DONE = 1,
+    ASY__P_DONE_SHORT = 2,
+    /* the allocator closed the fd: the op was cancelled, hands off */
+    ASY__P_GONE = 3
+};
 /* Ops run per readiness event and queue, so one busy fd cannot starve
  * the others. */
 #define ASY__OPS_BUDGET 32
@@ -7934,9 +7942,10 @@ static void asy__op_done(asy_loop_t *loop, asy__op *op) {
 
 static int asy__op_buffer(asy_loop_t *loop, asy__op *op) {
     if (op->flags & ASY__OPF_LOOPBUF) {
-        if (!loop->ops_.rbuf_) loop->ops_.rbuf_ = (char *)asy__malloc(ASY__LOOPBUF_SIZE);
+        if (!loop->ops_.rbuf_) loop->ops_.rbuf_ = (char *)asy__malloc(ASY__LOOPBUF_SIZE + 4096);
         if (!loop->ops_.rbuf_) return ASY_ENOMEM;
-        op->u.rw.base = loop->ops_.rbuf_;
+        /* page-aligned: the kernel's copy into it avoids split cache lines */
+        op->u.rw.base = loop->ops_.rbuf_ + (4096 - ((uintptr_t)loop->ops_.rbuf_ & 4095));
         op->u.rw.len = ASY__LOOPBUF_SIZE;
         return 0;
     }
@@ -8000,6 +8009,7 @@ static int asy__perform_write(asy__opfd *f, asy__op *op) {
 static int asy__perform_read(asy_loop_t *loop, asy__opfd *f, asy__op *op) {
     ssize_t n;
     int r = asy__op_buffer(loop, op);
+    if (f->flags_ & ASY__FD_CLOSED) return ASY__P_GONE;
     if (r) {
         op->result = r;
         return ASY__P_DONE_SHORT;
@@ -8022,6 +8032,7 @@ static int asy__perform_recvmsg(asy_loop_t *loop, asy__opfd *f, asy__op *op) {
     struct iovec v;
     ssize_t n;
     int r = asy__op_buffer(loop, op);
+    if (f->flags_ & ASY__FD_CLOSED) return ASY__P_GONE;
     if (r) {
         op->result = r;
         return ASY__P_DONE_SHORT;
@@ -8227,6 +8238,7 @@ static void asy__opfd_run(asy_loop_t *loop, asy__opfd *f, asy__queue *q, unsigne
         }
         r = asy__op_perform(loop, f, op, rev);
         if (r == ASY__P_AGAIN) break;
+        if (r == ASY__P_GONE) return;
         asy__queue_remove(&op->link_);
         op->state_ = ASY__OPS_IDLE;
         op->cb(op);
@@ -13268,7 +13280,9 @@ static void asy__sock_alloc(asy__op *op, size_t suggested) {
     b.base = NULL;
     b.len = 0;
     s->alloc_cb_((asy_handle_t *)s, suggested, &b);
-    asy__after_cb(s->loop);
+    /* no microtask drain here: we are inside the read itself, and a
+     * drained task that closed the socket would pull the op from under
+     * it; the drain follows the read callback */
     op->u.rw.base = b.base;
     op->u.rw.len = b.base ? b.len : 0;
 }
@@ -14289,7 +14303,9 @@ static void asy__udp_alloc(asy__op *op, size_t suggested) {
     b.base = NULL;
     b.len = 0;
     u->alloc_cb_((asy_handle_t *)u, suggested, &b);
-    asy__after_cb(u->loop);
+    /* no microtask drain here: we are inside the read itself, and a
+     * drained task that closed the socket would pull the op from under
+     * it; the drain follows the read callback */
     op->u.rw.base = b.base;
     op->u.rw.len = b.base ? b.len : 0;
 }

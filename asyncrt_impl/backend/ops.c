@@ -32,7 +32,13 @@ typedef char asy__iov_layout_check[(sizeof(asy_iov_t) == sizeof(struct iovec) &&
 #endif
 
 /* How a perform step ended. */
-enum { ASY__P_AGAIN = 0, ASY__P_DONE = 1, ASY__P_DONE_SHORT = 2 };
+enum {
+    ASY__P_AGAIN = 0,
+    ASY__P_DONE = 1,
+    ASY__P_DONE_SHORT = 2,
+    /* the allocator closed the fd: the op was cancelled, hands off */
+    ASY__P_GONE = 3
+};
 /* Ops run per readiness event and queue, so one busy fd cannot starve
  * the others. */
 #define ASY__OPS_BUDGET 32
@@ -157,9 +163,10 @@ static void asy__op_done(asy_loop_t *loop, asy__op *op) {
 
 static int asy__op_buffer(asy_loop_t *loop, asy__op *op) {
     if (op->flags & ASY__OPF_LOOPBUF) {
-        if (!loop->ops_.rbuf_) loop->ops_.rbuf_ = (char *)asy__malloc(ASY__LOOPBUF_SIZE);
+        if (!loop->ops_.rbuf_) loop->ops_.rbuf_ = (char *)asy__malloc(ASY__LOOPBUF_SIZE + 4096);
         if (!loop->ops_.rbuf_) return ASY_ENOMEM;
-        op->u.rw.base = loop->ops_.rbuf_;
+        /* page-aligned: the kernel's copy into it avoids split cache lines */
+        op->u.rw.base = loop->ops_.rbuf_ + (4096 - ((uintptr_t)loop->ops_.rbuf_ & 4095));
         op->u.rw.len = ASY__LOOPBUF_SIZE;
         return 0;
     }
@@ -223,6 +230,7 @@ static int asy__perform_write(asy__opfd *f, asy__op *op) {
 static int asy__perform_read(asy_loop_t *loop, asy__opfd *f, asy__op *op) {
     ssize_t n;
     int r = asy__op_buffer(loop, op);
+    if (f->flags_ & ASY__FD_CLOSED) return ASY__P_GONE;
     if (r) {
         op->result = r;
         return ASY__P_DONE_SHORT;
@@ -245,6 +253,7 @@ static int asy__perform_recvmsg(asy_loop_t *loop, asy__opfd *f, asy__op *op) {
     struct iovec v;
     ssize_t n;
     int r = asy__op_buffer(loop, op);
+    if (f->flags_ & ASY__FD_CLOSED) return ASY__P_GONE;
     if (r) {
         op->result = r;
         return ASY__P_DONE_SHORT;
@@ -450,6 +459,7 @@ static void asy__opfd_run(asy_loop_t *loop, asy__opfd *f, asy__queue *q, unsigne
         }
         r = asy__op_perform(loop, f, op, rev);
         if (r == ASY__P_AGAIN) break;
+        if (r == ASY__P_GONE) return;
         asy__queue_remove(&op->link_);
         op->state_ = ASY__OPS_IDLE;
         op->cb(op);

@@ -9,8 +9,10 @@ enum { ASY__OPS_IDLE = 0, ASY__OPS_QUEUED = 1, ASY__OPS_DONE = 2 };
 enum {
     ASY__FD_SOCKET = 1, /* send with MSG_NOSIGNAL: never SIGPIPE */
     ASY__FD_CLOSED = 2,
-    /* another reference to the open file may exist (an adopted fd, or one
-     * handed out by asy_sock_fileno): unregister explicitly on close */
+    /* another reference to the open file may exist (an adopted fd, one
+     * handed out by asy_sock_fileno, one a child process inherits or one
+     * sent over a Unix socket): unregister explicitly on close.  Code that
+     * shares an fd of a handle by other means must set it. */
     ASY__FD_SHARED = 4,
     ASY__FD_CORKED = 8 /* in the loop's corked list */
 };

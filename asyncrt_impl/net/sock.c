@@ -95,7 +95,9 @@ static void asy__sock_alloc(asy__op *op, size_t suggested) {
     b.base = NULL;
     b.len = 0;
     s->alloc_cb_((asy_handle_t *)s, suggested, &b);
-    asy__after_cb(s->loop);
+    /* no microtask drain here: we are inside the read itself, and a
+     * drained task that closed the socket would pull the op from under
+     * it; the drain follows the read callback */
     op->u.rw.base = b.base;
     op->u.rw.len = b.base ? b.len : 0;
 }

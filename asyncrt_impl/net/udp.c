@@ -176,7 +176,9 @@ static void asy__udp_alloc(asy__op *op, size_t suggested) {
     b.base = NULL;
     b.len = 0;
     u->alloc_cb_((asy_handle_t *)u, suggested, &b);
-    asy__after_cb(u->loop);
+    /* no microtask drain here: we are inside the read itself, and a
+     * drained task that closed the socket would pull the op from under
+     * it; the drain follows the read callback */
     op->u.rw.base = b.base;
     op->u.rw.len = b.base ? b.len : 0;
 }
