@@ -2594,6 +2594,133 @@ ASYNCRT_API int asy_fs_watch_stop(asy_fs_watch_t *h);
 /* The watched path (NULL when stopped). */
 ASYNCRT_API const char *asy_fs_watch_path(const asy_fs_watch_t *h);
 
+#line 1 "asyncrt_impl/fs/fstream.h"
+/* File streams (Node's fs.createReadStream / fs.createWriteStream): a
+ * Readable or Writable of the stream layer whose _read / _write / _writev
+ * are async fs reads and writes on the loop's thread pool.
+ *
+ *   asy_fs_stream_t in, out;
+ *   asy_fs_create_read_stream(loop, &in, "input.txt", NULL);
+ *   asy_fs_create_write_stream(loop, &out, "copy.txt", NULL);
+ *   asy_stream_t *streams[] = { &in.stream, &out.stream };
+ *   asy_pipeline(streams, 2, on_done, NULL);
+ *
+ * `fs.stream` is the stream: pass it to every asy_stream_* call and to
+ * pipeline; asy_fs_stream_of() finds the file stream again from it (in an
+ * event callback).  The struct is the caller's; the stream's on_close is
+ * the last call the library makes with it (docs/stream.md).
+ *
+ * Node's behaviour, step by step: the file is opened on the tick after
+ * creation (_construct), then on_open runs (Node's 'open' and 'ready');
+ * each _read reads min(highWaterMark, what is left up to `end`) bytes
+ * straight into a fresh asy_buf_t (positional reads when `start` is given)
+ * and pushes it; a read of 0 bytes is the end.  Writes go through one
+ * write (or writev for buffered chunks) each, repeated until every byte is
+ * written.  destroy (automatic after 'end' / 'finish' unless
+ * no_auto_close) waits for the I/O in flight, then closes the fd once;
+ * 'close' follows.  An error (open, read, write, close) is emitted with its
+ * ASY_E* code; asy_fs_stream_error() gives Node's message for it
+ * ("ENOENT: no such file or directory, open 'x'"). */
+
+typedef struct asy_fs_stream_s asy_fs_stream_t;
+
+/* The longest path a file stream keeps, with its NUL (Linux's PATH_MAX):
+ * the stream holds a copy of its path for its whole life, so Node's .path
+ * and error messages work even after 'close'. */
+#define ASY_FS_STREAM_PATH_MAX 4096
+
+/* Node's 'open' (fd) and 'ready', which Node emits together; runs just
+ * after the open succeeded, before any read or write. */
+typedef void (*asy_fs_stream_open_cb)(asy_fs_stream_t *fs, int fd);
+
+/* createReadStream options; zero is Node's default for every field, NULL
+ * options are all defaults. */
+typedef struct asy_fs_read_stream_opts {
+    const char *flags; /* Node's open flags (asy_fs_open_flags); NULL: "r" */
+    int mode;          /* 0: 0666 */
+    /* Read an fd that is already open instead of opening path (Node's
+     * `fd`); it is closed at the end unless no_auto_close. */
+    int use_fd;
+    int fd;
+    /* First byte to read (positional reads from there); without it reads
+     * start at the file position. */
+    int has_start;
+    int64_t start;
+    /* Last byte to read, inclusive as in Node (end 0 reads one byte). */
+    int has_end;
+    int64_t end;
+    size_t high_water_mark; /* bytes per read; 0: 64 KiB, as Node */
+    /* autoClose: false -- the fd stays open after 'end' (no 'close' until
+     * asy_stream_destroy). */
+    int no_auto_close;
+    asy_fs_stream_open_cb on_open; /* may be NULL */
+} asy_fs_read_stream_opts;
+
+/* createWriteStream options; zero means Node's default. */
+typedef struct asy_fs_write_stream_opts {
+    const char *flags; /* NULL: "w"; "a" appends, "wx" fails with EEXIST, "r+" patches */
+    int mode;          /* 0: 0666 */
+    int use_fd;
+    int fd;
+    int has_start; /* write from byte `start` on (positional writes) */
+    int64_t start;
+    size_t high_water_mark; /* 0: 16 KiB, as Node's Writable */
+    int no_auto_close;      /* autoClose: false -- fd stays open after 'finish' */
+    int flush;              /* fsync the file before closing it (Node's `flush`) */
+    asy_fs_stream_open_cb on_open;
+} asy_fs_write_stream_opts;
+
+struct asy_fs_stream_s {
+    asy_stream_t stream; /* the Readable or Writable */
+    /* -- everything below is private -- */
+    asy_fs_t req_; /* one operation at a time: open, read/write, fsync, close */
+    asy_fs_stream_open_cb on_open_;
+    unsigned fflags_;
+    int fd_, oflags_, mode_;
+    int64_t pos_, end_; /* the next position (with start), the last byte (with end) */
+    uint64_t bytes_;    /* bytesRead or bytesWritten */
+    int destroy_err_;
+    int fail_;                 /* the failed fs operation, for asy_fs_stream_error */
+    const char *fail_syscall_;
+    int fail_path_;
+    asy_buf_t rbuf_;     /* the read in flight */
+    asy_iovec_t *iov_;   /* the write in flight: what is left of it */
+    unsigned niov_;
+    int retries_;
+    int64_t wpos_;
+    size_t wleft_;
+    asy_iovec_t iovsml_[8];
+    char path_[ASY_FS_STREAM_PATH_MAX];
+};
+
+/* fs.createReadStream(path, opts).  path is copied; with use_fd it is
+ * ignored (may be NULL), as in Node.  ASY_EINVAL (no path and no fd, unknown flags), ASY_ERANGE
+ * (negative start or end, start > end), ASY_ENAMETOOLONG (a path of
+ * ASY_FS_STREAM_PATH_MAX bytes or more, which open() would refuse too);
+ * nothing is started then. */
+ASYNCRT_API int asy_fs_create_read_stream(asy_loop_t *loop, asy_fs_stream_t *fs,
+                                          const char *path, const asy_fs_read_stream_opts *opts);
+/* fs.createWriteStream(path, opts); the same rules. */
+ASYNCRT_API int asy_fs_create_write_stream(asy_loop_t *loop, asy_fs_stream_t *fs,
+                                           const char *path, const asy_fs_write_stream_opts *opts);
+/* The file stream whose `stream` member s is; NULL for any other stream. */
+ASYNCRT_API asy_fs_stream_t *asy_fs_stream_of(asy_stream_t *s);
+
+/* Node's getters. */
+ASYNCRT_API uint64_t asy_fs_stream_bytes_read(const asy_fs_stream_t *fs);    /* .bytesRead */
+ASYNCRT_API uint64_t asy_fs_stream_bytes_written(const asy_fs_stream_t *fs); /* .bytesWritten */
+ASYNCRT_API const char *asy_fs_stream_path(const asy_fs_stream_t *fs);       /* .path */
+/* .pending: 1 while the stream has no fd -- before the open completed,
+ * and (as in Node, whose fd becomes null) once it was closed. */
+ASYNCRT_API int asy_fs_stream_pending(const asy_fs_stream_t *fs);
+/* .fd: the file descriptor, -1 when none. */
+ASYNCRT_API int asy_fs_stream_fd(const asy_fs_stream_t *fs);
+/* Node's message for the file-system call that failed on this stream
+ * ("EISDIR: illegal operation on a directory, read"); "" when none did
+ * (the stream may still have failed for another reason: a pipeline's
+ * other stream, a destroy(err)). */
+ASYNCRT_API const char *asy_fs_stream_error(const asy_fs_stream_t *fs, char *buf, size_t len);
+
 #endif /* ASYNCRT_OS_POSIX */
 #if ASYNCRT_OS_POSIX
 #line 1 "asyncrt_impl/dns/dns.h"
@@ -16745,6 +16872,452 @@ ASYNCRT_API int asy_fs_watch_start(asy_fs_watch_t *h, const char *path, int flag
     return h ? ASY_ENOSYS : ASY_EINVAL;
 }
 #endif
+
+#line 1 "asyncrt_impl/fs/fstream.c"
+/* What the read and write file streams share: options, opening the file
+ * (_construct), closing it exactly once (_destroy), the getters and the
+ * error message.  Node: lib/internal/fs/streams.js. */
+
+
+enum {
+    ASY__FSS_WRITER = 1u << 0,
+    ASY__FSS_HAS_POS = 1u << 1,  /* `start` given: positional I/O */
+    ASY__FSS_HAS_END = 1u << 2,
+    ASY__FSS_FLUSH = 1u << 3,
+    ASY__FSS_BUSY = 1u << 4,       /* a read or write is in the pool */
+    ASY__FSS_DESTROYING = 1u << 5  /* _destroy waits for that I/O */
+};
+
+ASY__INTERNAL asy_fs_stream_t *asy__fss_of(asy_stream_t *s) {
+    return ASY_CONTAINER_OF(s, asy_fs_stream_t, stream);
+}
+
+/* Remembers the failed call for asy_fs_stream_error. */
+ASY__INTERNAL void asy__fss_fail(asy_fs_stream_t *fs, int err, const char *syscall, int with_path) {
+    fs->fail_ = err;
+    fs->fail_syscall_ = syscall;
+    fs->fail_path_ = with_path;
+}
+
+ASY__INTERNAL void asy__fss_record(asy_fs_stream_t *fs, const asy_fs_t *req) {
+    asy__fss_fail(fs, (int)req->result, req->syscall, req->type == ASY_FS_OPEN);
+}
+
+/* Checks and records what both kinds take; the stream itself is not
+ * touched before everything is known to be valid. */
+ASY__INTERNAL int asy__fss_setup(asy_loop_t *loop, asy_fs_stream_t *fs, const char *path,
+                                 const char *flags, const char *dflt, int mode, int use_fd,
+                                 int fd, int has_start, int64_t start) {
+    int oflags = 0;
+    size_t plen = path && !use_fd ? strlen(path) : 0; /* Node ignores path with fd */
+    if (!loop || !fs) return ASY_EINVAL;
+    if (use_fd ? fd < 0 : !path) return ASY_EINVAL;
+    if (mode < 0) return ASY_EINVAL;
+    if (plen >= ASY_FS_STREAM_PATH_MAX) return ASY_ENAMETOOLONG;
+    if (!use_fd && (oflags = asy_fs_open_flags(flags ? flags : dflt)) < 0) return oflags;
+    if (has_start && start < 0) return ASY_ERANGE;
+    /* the struct is large (the path buffer): clear only what is used */
+    memset(fs, 0, offsetof(asy_fs_stream_t, path_));
+    if (plen) memcpy(fs->path_, path, plen);
+    fs->path_[plen] = 0;
+    fs->fd_ = use_fd ? fd : -1;
+    fs->oflags_ = oflags;
+    fs->mode_ = mode ? mode : 0666;
+    if (has_start) {
+        fs->fflags_ |= ASY__FSS_HAS_POS;
+        fs->pos_ = start;
+    }
+    fs->iov_ = fs->iovsml_;
+    return 0;
+}
+
+/* ---- _construct: open the file ------------------------------------------- */
+
+ASY__INTERNAL void asy__fss_opened(asy_fs_t *req) {
+    asy_fs_stream_t *fs = ASY_CONTAINER_OF(req, asy_fs_stream_t, req_);
+    if (req->result < 0) {
+        asy__fss_record(fs, req);
+        asy_stream_construct_done(&fs->stream, (int)req->result);
+        return;
+    }
+    fs->fd_ = (int)req->result;
+    /* Node calls back first, then emits 'open' and 'ready' */
+    asy_stream_construct_done(&fs->stream, 0);
+    if (fs->on_open_) fs->on_open_(fs, fs->fd_);
+}
+
+ASY__INTERNAL void asy__fss_construct(asy_stream_t *s) {
+    asy_fs_stream_t *fs = asy__fss_of(s);
+    int r;
+    if (fs->fd_ >= 0) { /* the caller's fd: nothing to open, no 'open' event */
+        asy_stream_construct_done(s, 0);
+        return;
+    }
+    r = asy_fs_open(s->loop, &fs->req_, fs->path_, fs->oflags_, fs->mode_, asy__fss_opened);
+    if (r < 0) {
+        asy__fss_fail(fs, r, "open", 1);
+        asy_stream_construct_done(s, r);
+    }
+}
+
+/* ---- _destroy: close the fd, once ---------------------------------------- */
+
+ASY__INTERNAL void asy__fss_closed(asy_fs_t *req) {
+    asy_fs_stream_t *fs = ASY_CONTAINER_OF(req, asy_fs_stream_t, req_);
+    int err = fs->destroy_err_;
+    if (req->result < 0) { /* Node: cb(closeError || err) */
+        asy__fss_record(fs, req);
+        err = (int)req->result;
+    }
+    asy_stream_destroy_done(&fs->stream, err);
+}
+
+ASY__INTERNAL void asy__fss_close_fd(asy_fs_stream_t *fs, int err) {
+    int fd = fs->fd_, r;
+    fs->fd_ = -1; /* from here on the stream has no fd (Node sets it null) */
+    fs->destroy_err_ = err;
+    r = asy_fs_close(fs->stream.loop, &fs->req_, fd, asy__fss_closed);
+    if (r < 0) {
+        /* the pool refused the job (out of memory): close here rather
+         * than leak the fd */
+        asy_fs_close_sync(&fs->req_, fd);
+        asy_fs_req_cleanup(&fs->req_);
+        asy_stream_destroy_done(&fs->stream, err ? err : r);
+    }
+}
+
+ASY__INTERNAL void asy__fss_synced(asy_fs_t *req) {
+    asy_fs_stream_t *fs = ASY_CONTAINER_OF(req, asy_fs_stream_t, req_);
+    int err = fs->destroy_err_;
+    if (req->result < 0 && !err) { /* Node: err || flushError */
+        asy__fss_record(fs, req);
+        err = (int)req->result;
+    }
+    asy__fss_close_fd(fs, err);
+}
+
+/* Node's close(stream, err, cb): fsync first with `flush`. */
+ASY__INTERNAL void asy__fss_close(asy_fs_stream_t *fs, int err) {
+    fs->fflags_ &= ~(unsigned)ASY__FSS_DESTROYING;
+    if (fs->fd_ < 0) {
+        asy_stream_destroy_done(&fs->stream, err);
+        return;
+    }
+    if (fs->fflags_ & ASY__FSS_FLUSH) {
+        fs->destroy_err_ = err;
+        if (asy_fs_fsync(fs->stream.loop, &fs->req_, fs->fd_, asy__fss_synced) == 0) return;
+    }
+    asy__fss_close_fd(fs, err);
+}
+
+ASY__INTERNAL void asy__fss_destroy(asy_stream_t *s, int err) {
+    asy_fs_stream_t *fs = asy__fss_of(s);
+    if (fs->fflags_ & ASY__FSS_BUSY) {
+        /* The pool thread may be using the fd: closing it now could close
+         * a newly opened file that reused the number.  Wait for the I/O
+         * (a read that has not started yet is dropped). */
+        fs->fflags_ |= ASY__FSS_DESTROYING;
+        fs->destroy_err_ = err;
+        if (!(fs->fflags_ & ASY__FSS_WRITER)) asy_fs_cancel(&fs->req_);
+        return;
+    }
+    asy__fss_close(fs, err);
+}
+
+/* ---- getters ---------------------------------------------------------------- */
+
+ASYNCRT_API uint64_t asy_fs_stream_bytes_read(const asy_fs_stream_t *fs) {
+    return fs && !(fs->fflags_ & ASY__FSS_WRITER) ? fs->bytes_ : 0;
+}
+
+ASYNCRT_API uint64_t asy_fs_stream_bytes_written(const asy_fs_stream_t *fs) {
+    return fs && (fs->fflags_ & ASY__FSS_WRITER) ? fs->bytes_ : 0;
+}
+
+/* NULL for a stream made from an fd without a path, as Node's undefined */
+ASYNCRT_API const char *asy_fs_stream_path(const asy_fs_stream_t *fs) {
+    return fs && fs->path_[0] ? fs->path_ : NULL;
+}
+
+ASYNCRT_API int asy_fs_stream_pending(const asy_fs_stream_t *fs) { return fs ? fs->fd_ < 0 : 0; }
+
+ASYNCRT_API int asy_fs_stream_fd(const asy_fs_stream_t *fs) { return fs ? fs->fd_ : -1; }
+
+ASYNCRT_API const char *asy_fs_stream_error(const asy_fs_stream_t *fs, char *buf, size_t len) {
+    asy_fs_t r;
+    if (!buf || len == 0) return "";
+    buf[0] = 0;
+    if (!fs || fs->fail_ >= 0) return buf;
+    /* a request describing the failed call, for the fs layer's formatter */
+    memset(&r, 0, sizeof(r));
+    r.result = fs->fail_;
+    r.syscall = fs->fail_syscall_;
+    r.path = fs->fail_path_ ? fs->path_ : NULL;
+    return asy_fs_error(&r, buf, len);
+}
+
+#line 1 "asyncrt_impl/fs/read_stream.c"
+/* fs.createReadStream: _read is one async read into a fresh buffer. */
+
+
+ASY__INTERNAL void asy__rs_done(asy_fs_t *req) {
+    asy_fs_stream_t *fs = ASY_CONTAINER_OF(req, asy_fs_stream_t, req_);
+    asy_stream_t *s = &fs->stream;
+    int64_t n = req->result;
+    fs->fflags_ &= ~(unsigned)ASY__FSS_BUSY;
+    if (fs->fflags_ & ASY__FSS_DESTROYING) {
+        /* _destroy was waiting for this read: now the fd can go.  Node
+         * closes with `err || readError`; a cancelled read is no error. */
+        int err = fs->destroy_err_;
+        asy_buf_release(&fs->rbuf_);
+        if (!err && n < 0 && n != ASY_ECANCELED) {
+            asy__fss_record(fs, req);
+            err = (int)n;
+        }
+        asy__fss_close(fs, err);
+        return;
+    }
+    if (n < 0) {
+        asy_buf_release(&fs->rbuf_);
+        asy__fss_record(fs, req);
+        asy__stream_error_or_destroy(s, (int)n, 0);
+        return;
+    }
+    if (n == 0) {
+        asy_buf_release(&fs->rbuf_);
+        asy_stream_push_end(s);
+        return;
+    }
+    if (fs->fflags_ & ASY__FSS_HAS_POS) fs->pos_ += n;
+    fs->bytes_ += (uint64_t)n;
+    if ((size_t)n < fs->rbuf_.len) {
+        /* a short read (the end of the file): give the rest of the block
+         * back rather than keep it alive with the chunk (Node copies) */
+        fs->rbuf_.len = (size_t)n;
+        asy__buf_shrink(&fs->rbuf_);
+    }
+    asy_stream_push_move(s, &fs->rbuf_);
+}
+
+ASY__INTERNAL void asy__rs_read(asy_stream_t *s, size_t size) {
+    asy_fs_stream_t *fs = asy__fss_of(s);
+    asy_iovec_t iov;
+    int r;
+    if (fs->fflags_ & ASY__FSS_HAS_END) {
+        /* up to `end` inclusive: from the position, or (reading at the
+         * file position) counted from the first byte read, as Node does */
+        int64_t left = (fs->fflags_ & ASY__FSS_HAS_POS) ? fs->end_ - fs->pos_ + 1
+                                                          : fs->end_ - (int64_t)fs->bytes_ + 1;
+        if (left <= 0) {
+            asy_stream_push_end(s);
+            return;
+        }
+        if ((uint64_t)left < (uint64_t)size) size = (size_t)left;
+    }
+    if (size == 0) { /* Node: a highWaterMark of 0 reads nothing */
+        asy_stream_push_end(s);
+        return;
+    }
+    if ((r = asy_buf_alloc_unsafe(&fs->rbuf_, size)) < 0) {
+        asy__stream_error_or_destroy(s, r, 0);
+        return;
+    }
+    iov.base = fs->rbuf_.data;
+    iov.len = size;
+    fs->fflags_ |= ASY__FSS_BUSY;
+    r = asy_fs_read(s->loop, &fs->req_, fs->fd_, &iov, 1,
+                    (fs->fflags_ & ASY__FSS_HAS_POS) ? fs->pos_ : -1, asy__rs_done);
+    if (r < 0) {
+        fs->fflags_ &= ~(unsigned)ASY__FSS_BUSY;
+        asy_buf_release(&fs->rbuf_);
+        asy__fss_fail(fs, r, "read", 0);
+        asy__stream_error_or_destroy(s, r, 0);
+    }
+}
+
+static const asy_stream_impl asy__fs_read_impl = {asy__fss_construct, asy__rs_read, NULL, NULL,
+                                                  NULL, asy__fss_destroy, NULL, NULL};
+
+ASYNCRT_API int asy_fs_create_read_stream(asy_loop_t *loop, asy_fs_stream_t *fs,
+                                          const char *path, const asy_fs_read_stream_opts *opts) {
+    asy_fs_read_stream_opts o;
+    asy_stream_opts so;
+    int r;
+    if (opts)
+        o = *opts;
+    else
+        memset(&o, 0, sizeof(o));
+    if (o.has_end && o.end < 0) return ASY_ERANGE;
+    if (o.has_start && o.has_end && o.start > o.end) return ASY_ERANGE;
+    r = asy__fss_setup(loop, fs, path, o.flags, "r", o.mode, o.use_fd, o.fd, o.has_start, o.start);
+    if (r < 0) return r;
+    if (o.has_end) {
+        fs->fflags_ |= ASY__FSS_HAS_END;
+        fs->end_ = o.end;
+    }
+    fs->on_open_ = o.on_open;
+    memset(&so, 0, sizeof(so));
+    so.high_water_mark = o.high_water_mark ? o.high_water_mark : 64 * 1024;
+    so.no_auto_destroy = o.no_auto_close;
+    return asy_readable_init(loop, &fs->stream, &asy__fs_read_impl, &so);
+}
+
+#line 1 "asyncrt_impl/fs/write_stream.c"
+/* fs.createWriteStream: _write and _writev are async writes, repeated
+ * until every byte is written (Node's writeAll / writevAll). */
+
+
+/* Node gives up after this many writes in a row that wrote nothing. */
+#define ASY__FSS_MAX_RETRIES 5
+
+ASY__INTERNAL void asy__ws_submit(asy_fs_stream_t *fs);
+
+ASY__INTERNAL void asy__ws_finish(asy_fs_stream_t *fs, int status) {
+    int was_destroying = (fs->fflags_ & ASY__FSS_DESTROYING) != 0;
+    if (fs->iov_ != fs->iovsml_) asy__free(fs->iov_);
+    fs->iov_ = fs->iovsml_;
+    fs->niov_ = 0;
+    fs->fflags_ &= ~(unsigned)ASY__FSS_BUSY;
+    /* An error here destroys the stream (autoDestroy); _destroy then finds
+     * no I/O in flight and closes at once.  When _destroy came first, it
+     * left the closing to us. */
+    asy_stream_write_done(&fs->stream, status);
+    /* Node closes with `err || writeError`: a write that _destroy cut
+     * short makes the destroy an ERR_STREAM_DESTROYED error */
+    if (was_destroying) asy__fss_close(fs, fs->destroy_err_ ? fs->destroy_err_ : status);
+}
+
+/* Drops the n bytes just written from the front of the iovecs. */
+ASY__INTERNAL void asy__ws_advance(asy_fs_stream_t *fs, size_t n) {
+    unsigned i = 0;
+    while (i < fs->niov_ && n >= fs->iov_[i].len) n -= fs->iov_[i++].len;
+    if (i) {
+        memmove(fs->iov_, fs->iov_ + i, (fs->niov_ - i) * sizeof(asy_iovec_t));
+        fs->niov_ -= i;
+    }
+    if (n && fs->niov_) {
+        fs->iov_[0].base = (char *)fs->iov_[0].base + n;
+        fs->iov_[0].len -= n;
+    }
+}
+
+ASY__INTERNAL void asy__ws_done(asy_fs_t *req) {
+    asy_fs_stream_t *fs = ASY_CONTAINER_OF(req, asy_fs_stream_t, req_);
+    int64_t n = req->result;
+    if (n == ASY_EAGAIN) n = 0; /* nothing written this time: try again */
+    if (n < 0) {
+        asy__fss_record(fs, req);
+        asy__ws_finish(fs, (int)n);
+        return;
+    }
+    if (fs->fflags_ & ASY__FSS_DESTROYING) {
+        /* Node: the write's callback gets ERR_STREAM_DESTROYED */
+        asy__ws_finish(fs, ASY_ESTREAM_DESTROYED);
+        return;
+    }
+    fs->bytes_ += (uint64_t)n;
+    fs->retries_ = n ? 0 : fs->retries_ + 1;
+    fs->wleft_ -= (size_t)n;
+    if (fs->wpos_ >= 0) fs->wpos_ += n;
+    if (fs->retries_ > ASY__FSS_MAX_RETRIES) {
+        asy__fss_fail(fs, ASY_EIO, "write", 0);
+        asy__ws_finish(fs, ASY_EIO);
+    } else if (fs->wleft_) {
+        asy__ws_advance(fs, (size_t)n);
+        asy__ws_submit(fs);
+    } else {
+        asy__ws_finish(fs, 0);
+    }
+}
+
+ASY__INTERNAL void asy__ws_submit(asy_fs_stream_t *fs) {
+    int r = asy_fs_write(fs->stream.loop, &fs->req_, fs->fd_, fs->iov_, fs->niov_, fs->wpos_,
+                         asy__ws_done);
+    if (r < 0) {
+        asy__fss_fail(fs, r, "write", 0);
+        asy__ws_finish(fs, r);
+    }
+}
+
+/* Starts writing the chunks (fs->iov_ holds them), at `start` + what was
+ * written so far, or at the file position. */
+ASY__INTERNAL void asy__ws_start(asy_fs_stream_t *fs, size_t total) {
+    fs->fflags_ |= ASY__FSS_BUSY;
+    fs->retries_ = 0;
+    fs->wleft_ = total;
+    fs->wpos_ = (fs->fflags_ & ASY__FSS_HAS_POS) ? fs->pos_ : -1;
+    if (fs->fflags_ & ASY__FSS_HAS_POS) fs->pos_ += (int64_t)total;
+    /* an empty chunk still makes its (empty) write, as in Node, so its
+     * callback comes as late as any other */
+    asy__ws_submit(fs);
+}
+
+ASY__INTERNAL void asy__ws_write(asy_stream_t *s, const asy_buf_t *chunk) {
+    asy_fs_stream_t *fs = asy__fss_of(s);
+    fs->iov_ = fs->iovsml_;
+    fs->iov_[0].base = chunk->data;
+    fs->iov_[0].len = chunk->len;
+    fs->niov_ = 1;
+    asy__ws_start(fs, chunk->len);
+}
+
+ASY__INTERNAL void asy__ws_writev(asy_stream_t *s, const asy_buf_t *chunks, size_t n) {
+    asy_fs_stream_t *fs = asy__fss_of(s);
+    size_t i, total = 0;
+    unsigned k = 0;
+    if (n > ASY_ARRAY_SIZE(fs->iovsml_)) {
+        if (n > UINT_MAX || !(fs->iov_ = ASY__NEW_ARRAY(asy_iovec_t, n))) {
+            fs->iov_ = fs->iovsml_;
+            asy_stream_write_done(s, ASY_ENOMEM);
+            return;
+        }
+    } else {
+        fs->iov_ = fs->iovsml_;
+    }
+    for (i = 0; i < n; i++) {
+        if (!chunks[i].len) continue; /* empty chunks add nothing */
+        fs->iov_[k].base = chunks[i].data;
+        fs->iov_[k].len = chunks[i].len;
+        total += chunks[i].len;
+        k++;
+    }
+    if (k == 0) { /* only empty chunks: one empty write */
+        fs->iov_[0].base = NULL;
+        fs->iov_[0].len = 0;
+        k = 1;
+    }
+    fs->niov_ = k;
+    asy__ws_start(fs, total);
+}
+
+static const asy_stream_impl asy__fs_write_impl = {asy__fss_construct, NULL, asy__ws_write,
+                                                   asy__ws_writev, NULL, asy__fss_destroy,
+                                                   NULL, NULL};
+
+ASYNCRT_API int asy_fs_create_write_stream(asy_loop_t *loop, asy_fs_stream_t *fs,
+                                           const char *path, const asy_fs_write_stream_opts *opts) {
+    asy_fs_write_stream_opts o;
+    asy_stream_opts so;
+    int r;
+    if (opts)
+        o = *opts;
+    else
+        memset(&o, 0, sizeof(o));
+    r = asy__fss_setup(loop, fs, path, o.flags, "w", o.mode, o.use_fd, o.fd, o.has_start, o.start);
+    if (r < 0) return r;
+    fs->fflags_ |= ASY__FSS_WRITER;
+    if (o.flush) fs->fflags_ |= ASY__FSS_FLUSH;
+    fs->on_open_ = o.on_open;
+    memset(&so, 0, sizeof(so));
+    so.high_water_mark = o.high_water_mark;
+    so.no_auto_destroy = o.no_auto_close;
+    return asy_writable_init(loop, &fs->stream, &asy__fs_write_impl, &so);
+}
+
+ASYNCRT_API asy_fs_stream_t *asy_fs_stream_of(asy_stream_t *s) {
+    if (!s || (s->impl_ != &asy__fs_read_impl && s->impl_ != &asy__fs_write_impl)) return NULL;
+    return asy__fss_of(s);
+}
 
 #endif /* ASYNCRT_OS_POSIX */
 #if ASYNCRT_OS_POSIX
