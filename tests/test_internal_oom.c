@@ -1,0 +1,307 @@
+/* Allocation failure: "a failed allocation gets a clear error code and
+ * loses nothing".  This translation unit has its own copy of the library
+ * built over a counting allocator that can fail the Nth allocation (or
+ * every allocation from the Nth on).  Each scenario is first run with no
+ * failure to count its allocations, then once for every N: every call must
+ * either work or report an error (and then never call its callback), the
+ * loop must close, and every byte must come back. */
+#include <stdlib.h>
+
+static long oom_count, oom_fail_at, oom_live;
+static int oom_persist;
+
+static int oom_should_fail(void) {
+    oom_count++;
+    return oom_fail_at > 0 && (oom_count == oom_fail_at || (oom_persist && oom_count > oom_fail_at));
+}
+static void *oom_malloc(size_t n) {
+    void *p;
+    if (oom_should_fail()) return NULL;
+    p = malloc(n);
+    if (p) oom_live++;
+    return p;
+}
+static void *oom_realloc(void *p, size_t n) {
+    void *q;
+    if (oom_should_fail()) return NULL;
+    q = realloc(p, n);
+    if (q && !p) oom_live++;
+    return q;
+}
+static void oom_free(void *p) {
+    if (!p) return;
+    oom_live--;
+    free(p);
+}
+
+#define ASYNCRT_MALLOC(n) oom_malloc(n)
+#define ASYNCRT_REALLOC(p, n) oom_realloc((p), (n))
+#define ASYNCRT_FREE(p) oom_free(p)
+#define ASYNCRT_STATIC
+#define ASYNCRT_IMPLEMENTATION
+#include "../asyncrt.h"
+#include "test.h"
+
+/* Runs scenario() with no failure, then failing each allocation in turn
+ * (once, or from there on with persist).  The scenario asserts its own
+ * invariants; here every run must give back all it took. */
+static void oom_sweep(void (*scenario)(void), int persist) {
+    long total, n;
+    oom_fail_at = 0;
+    oom_count = 0;
+    oom_live = 0;
+    scenario();
+    ASSERT_EQ(oom_live, 0);
+    total = oom_count;
+    ASSERT_GT(total, 0);
+    for (n = 1; n <= total + 1; n++) {
+        oom_count = 0;
+        oom_live = 0;
+        oom_persist = persist;
+        oom_fail_at = n;
+        printf("fail at allocation %ld of %ld%s\n", n, total, persist ? " and after" : "");
+        fflush(stdout);
+        scenario();
+        oom_fail_at = 0;
+        if (oom_live != 0) FAIL("allocation %ld failing: %ld allocations never freed", n, oom_live);
+    }
+}
+
+/* ---- loop: timers, intervals, immediates, ticks, microtasks -------------- */
+
+typedef struct {
+    int fired;
+    int failed; /* the call that scheduled it reported an error */
+} oom_flag;
+
+static void oom_fire(void *arg) { ((oom_flag *)arg)->fired++; }
+
+typedef struct {
+    asy_loop_t *loop;
+    asy_timer_id id;
+    int fired;
+} oom_iv;
+
+static void oom_iv_fire(void *arg) {
+    oom_iv *iv = (oom_iv *)arg;
+    if (++iv->fired == 3) ASSERT_OK(asy_clear_timer(iv->loop, iv->id));
+}
+
+static void oom_check_flags(const oom_flag *f, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++) {
+        if (f[i].failed) ASSERT_EQ(f[i].fired, 0);
+        else ASSERT_EQ(f[i].fired, 1);
+    }
+}
+
+static void oom_scenario_loop(void) {
+    asy_loop_t loop;
+    asy_loop_opts o;
+    oom_flag timers[80], imms[300], ticks[100], mts[100];
+    oom_iv ivs[4];
+    size_t i;
+    memset(&o, 0, sizeof(o));
+    o.virtual_clock = 1;
+    memset(timers, 0, sizeof(timers));
+    memset(imms, 0, sizeof(imms));
+    memset(ticks, 0, sizeof(ticks));
+    memset(mts, 0, sizeof(mts));
+    memset(ivs, 0, sizeof(ivs));
+    if (asy_loop_init(&loop, &o) != 0) return;
+    for (i = 0; i < 80; i++)
+        timers[i].failed = !asy_set_timeout(&loop, oom_fire, &timers[i], i % 7).id;
+    for (i = 0; i < 4; i++) {
+        ivs[i].loop = &loop;
+        ivs[i].id = asy_set_interval(&loop, oom_iv_fire, &ivs[i], 5);
+    }
+    for (i = 0; i < 300; i++) imms[i].failed = !asy_set_immediate(&loop, oom_fire, &imms[i]).id;
+    for (i = 0; i < 100; i++) {
+        int r = asy_next_tick(&loop, oom_fire, &ticks[i]);
+        ASSERT(r == 0 || r == ASY_ENOMEM);
+        ticks[i].failed = r != 0;
+        r = asy_queue_microtask(&loop, oom_fire, &mts[i]);
+        ASSERT(r == 0 || r == ASY_ENOMEM);
+        mts[i].failed = r != 0;
+    }
+    {
+        int r = asy_loop_lag_monitor(&loop, 3);
+        ASSERT(r == 0 || r == ASY_ENOMEM);
+    }
+    ASSERT_EQ(asy_run(&loop, ASY_RUN_DEFAULT), 0);
+    oom_check_flags(timers, 80);
+    oom_check_flags(imms, 300);
+    oom_check_flags(ticks, 100);
+    oom_check_flags(mts, 100);
+    for (i = 0; i < 4; i++) ASSERT_EQ(ivs[i].fired, ivs[i].id.id ? 3 : 0);
+    ASSERT_OK(asy_loop_close(&loop));
+}
+
+TEST_T(oom_loop, 60000) { oom_sweep(oom_scenario_loop, 0); }
+TEST_T(oom_loop_persistent, 60000) { oom_sweep(oom_scenario_loop, 1); }
+
+/* ---- promises: then/catch/finally, adoption, combinators, owned values -- */
+
+typedef struct {
+    int ran;
+    int failed; /* the call that attached it returned NULL / an error */
+} oom_cont;
+
+static int oom_unhandled;
+static void oom_on_unhandled(void *arg, const asy_settled_t *reason) {
+    (void)arg;
+    (void)reason;
+    oom_unhandled++;
+}
+
+static asy_ret_t oom_then_pass(void *arg, const asy_settled_t *in) {
+    ((oom_cont *)arg)->ran++;
+    return asy_pass(in);
+}
+static asy_ret_t oom_then_fail(void *arg, const asy_settled_t *in) {
+    (void)in;
+    ((oom_cont *)arg)->ran++;
+    return asy_fail(ASY_EIO, "a message that is copied");
+}
+static asy_ret_t oom_then_owned(void *arg, const asy_settled_t *in) {
+    void *v;
+    (void)in;
+    ((oom_cont *)arg)->ran++;
+    if (!(v = oom_malloc(24))) return asy_fail(ASY_ENOMEM, NULL);
+    return asy_ok_owned(v, oom_free);
+}
+static void oom_observe(void *arg, const asy_settled_t *in) {
+    (void)in;
+    ((oom_cont *)arg)->ran++;
+}
+
+/* a continuation that returns a promise settled later by a timer */
+typedef struct {
+    asy_loop_t *loop;
+    oom_cont c;
+} oom_chain_ctx;
+static void oom_settle_later(void *arg) {
+    asy_promise_t *p = (asy_promise_t *)arg;
+    asy_promise_resolve(p, NULL);
+    asy_promise_release(p);
+}
+static asy_ret_t oom_then_chain(void *arg, const asy_settled_t *in) {
+    oom_chain_ctx *x = (oom_chain_ctx *)arg;
+    asy_promise_t *q = asy_promise_new(x->loop);
+    (void)in;
+    x->c.ran++;
+    if (q && !asy_set_timeout(x->loop, oom_settle_later, asy_promise_retain(q), 2).id) {
+        asy_promise_release(q); /* the timer's reference */
+        asy_promise_resolve(q, NULL);
+    }
+    return asy_chain(q); /* NULL: rejects with ENOMEM */
+}
+
+#define OOM_NC 16
+static oom_cont oom_conts[OOM_NC];
+static int oom_nc;
+
+/* attaches an observer that must run exactly when attaching worked */
+static void oom_watch(asy_promise_t *p) {
+    oom_cont *c = &oom_conts[oom_nc++];
+    if (!p) {
+        c->failed = 1;
+        return;
+    }
+    c->failed = asy_promise_on_settled(p, oom_observe, c) != 0;
+}
+
+static void oom_scenario_promise(void) {
+    asy_loop_t loop;
+    asy_loop_opts o;
+    asy_promise_t *ps[10], *p, *q, *comb[3];
+    oom_cont th[6];
+    oom_chain_ctx cx;
+    size_t i, np = 0;
+    memset(&o, 0, sizeof(o));
+    o.virtual_clock = 1;
+    memset(th, 0, sizeof(th));
+    memset(oom_conts, 0, sizeof(oom_conts));
+    memset(&cx, 0, sizeof(cx));
+    oom_nc = 0;
+    oom_unhandled = 0;
+    if (asy_loop_init(&loop, &o) != 0) return;
+    cx.loop = &loop;
+    if (asy_promise_on_unhandled(&loop, oom_on_unhandled, NULL) != 0) {
+        ASSERT_OK(asy_loop_close(&loop));
+        return;
+    }
+    p = asy_promise_new(&loop);
+    if (p) {
+        ps[np++] = p;
+        q = asy_promise_then(p, oom_then_owned, NULL, &th[0]);
+        th[0].failed = !q;
+        if (q) ps[np++] = q;
+        q = asy_promise_then(q ? q : p, oom_then_chain, NULL, &cx);
+        cx.c.failed = !q;
+        if (q) ps[np++] = q;
+        q = asy_promise_then(q ? q : p, oom_then_fail, NULL, &th[1]);
+        th[1].failed = !q;
+        if (q) ps[np++] = q;
+        q = asy_promise_catch(q ? q : p, oom_then_pass, &th[2]);
+        th[2].failed = !q;
+        if (q) ps[np++] = q;
+        q = asy_promise_finally(q ? q : p, oom_then_owned, &th[3]);
+        th[3].failed = !q;
+        if (q) ps[np++] = q;
+        q = asy_promise_from(&loop, asy_chain(asy_promise_retain(p)));
+        if (q) ps[np++] = q;
+    }
+    q = asy_promise_rejected(&loop, ASY_ENOENT, "rejected at once");
+    if (q) ps[np++] = q;
+    q = asy_promise_resolved(&loop, NULL);
+    if (q) ps[np++] = q;
+    comb[0] = asy_promise_all(&loop, ps, np);
+    comb[1] = asy_promise_all_settled(&loop, ps, np);
+    comb[2] = asy_promise_any(&loop, ps, np);
+    for (i = 0; i < 3; i++) oom_watch(comb[i]);
+    oom_watch(asy_promise_race(&loop, ps, np));
+    for (i = 0; i < np; i++) oom_watch(ps[i]);
+    if (p) {
+        void *v = oom_malloc(16);
+        if (v) ASSERT_OK(asy_promise_settle(p, asy_ok_owned(v, oom_free)));
+        else ASSERT_OK(asy_promise_resolve(p, NULL));
+    }
+    ASSERT_EQ(asy_run(&loop, ASY_RUN_DEFAULT), 0);
+    for (i = 0; i < 4; i++)
+        if (th[i].failed) ASSERT_EQ(th[i].ran, 0);
+    if (cx.c.failed) ASSERT_EQ(cx.c.ran, 0);
+    for (i = 0; i < (size_t)oom_nc; i++) {
+        if (oom_conts[i].failed) ASSERT_EQ(oom_conts[i].ran, 0);
+        else if (oom_conts[i].ran != 1) FAIL("observer %zu of %d ran %d times", i, oom_nc, oom_conts[i].ran);
+    }
+    for (i = 0; i < 3; i++) asy_promise_release(comb[i]);
+    for (i = 0; i < np; i++) asy_promise_release(ps[i]);
+    ASSERT_OK(asy_loop_close(&loop));
+}
+
+TEST_T(oom_promise, 60000) { oom_sweep(oom_scenario_promise, 0); }
+TEST_T(oom_promise_persistent, 60000) { oom_sweep(oom_scenario_promise, 1); }
+
+/* A settled promise's job that cannot get a place on the microtask ring is
+ * parked and must still run, even when the ring has never been allocated. */
+TEST(oom_promise_job_runs_when_ring_cannot_grow) {
+    asy_loop_t loop;
+    asy_promise_t *p;
+    oom_cont c;
+    memset(&c, 0, sizeof(c));
+    oom_fail_at = 0;
+    oom_live = 0;
+    ASSERT_OK(asy_loop_init(&loop, NULL));
+    ASSERT_NOT_NULL(p = asy_promise_new(&loop));
+    ASSERT_OK(asy_promise_on_settled(p, oom_observe, &c));
+    oom_count = 0;
+    oom_fail_at = 1; /* the next allocation fails */
+    ASSERT_OK(asy_promise_resolve(p, NULL));
+    oom_fail_at = 0;
+    ASSERT_EQ(asy_run(&loop, ASY_RUN_DEFAULT), 0);
+    ASSERT_EQ(c.ran, 1);
+    asy_promise_release(p);
+    ASSERT_OK(asy_loop_close(&loop));
+    ASSERT_EQ(oom_live, 0);
+}
