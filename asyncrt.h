@@ -10000,16 +10000,29 @@ ASYNCRT_API asy_promise_t *asy_limit_map(asy_limit_t *lim, size_t n, asy_map_fn 
     if (!lim || !fn || lim->freed) return NULL;
     if (n == 0) return asy_promise_all(lim->loop, NULL, 0);
     if (n >= ASY__LIMIT_TASK) return NULL;
+    /* Everything that can fail comes before the first task is queued, so a
+     * NULL return leaves no task behind. */
+    while (lim->cap - lim->count < n)
+        if (asy__limit_grow(lim) != 0) return NULL;
     if (!(ps = ASY__NEW_ARRAY(asy_promise_t *, n))) return NULL;
     for (i = 0; i < n; i++)
-        if (!(ps[i] = asy__limit_push(lim, (asy__any_fn)fn, arg, i))) break;
+        if (!(ps[i] = asy_promise_new(lim->loop))) break;
     if (i == n) all = asy_promise_all(lim->loop, ps, n);
-    while (i-- > 0) {
-        /* on ENOMEM the queued tasks still run; nobody awaits them */
-        if (!all) asy_promise_mark_handled(ps[i]);
-        asy__promise_unref(ps[i]);
+    if (!all) {
+        while (i-- > 0) asy__promise_unref(ps[i]);
+        asy__free(ps);
+        return NULL;
+    }
+    for (i = 0; i < n; i++) {
+        asy__limit_item *it = &lim->ring[(lim->head + lim->count) & (lim->cap - 1)];
+        it->fn = (asy__any_fn)fn;
+        it->arg = arg;
+        it->index = i;
+        it->result = ps[i]; /* the queue's reference */
+        lim->count++;
     }
     asy__free(ps);
+    asy__limit_next(lim);
     return all;
 }
 

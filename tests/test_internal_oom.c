@@ -305,3 +305,109 @@ TEST(oom_promise_job_runs_when_ring_cannot_grow) {
     ASSERT_OK(asy_loop_close(&loop));
     ASSERT_EQ(oom_live, 0);
 }
+
+/* ---- limit: run and map ----------------------------------------------------- */
+
+typedef struct {
+    asy_loop_t *loop;
+    int calls[2 + 100];
+} oom_tasks;
+
+static asy_ret_t oom_task_sync(void *arg) {
+    oom_tasks *t = (oom_tasks *)arg;
+    t->calls[0]++;
+    return asy_ok(NULL);
+}
+static asy_ret_t oom_task_later(void *arg) {
+    oom_tasks *t = (oom_tasks *)arg;
+    asy_promise_t *q = asy_promise_new(t->loop);
+    t->calls[1]++;
+    if (q && !asy_set_timeout(t->loop, oom_settle_later, asy_promise_retain(q), 1).id) {
+        asy_promise_release(q);
+        asy_promise_resolve(q, NULL);
+    }
+    return asy_chain(q);
+}
+static asy_ret_t oom_map_fn(void *arg, size_t i) {
+    oom_tasks *t = (oom_tasks *)arg;
+    t->calls[2 + i]++;
+    return i % 2 ? oom_task_later(arg) : asy_ok(NULL);
+}
+
+static void oom_scenario_limit(void) {
+    asy_loop_t loop;
+    asy_loop_opts o;
+    asy_limit_t *lim;
+    asy_promise_t *ps[40], *m;
+    oom_tasks t;
+    int i, expect_sync = 0, expect_later = 0;
+    memset(&o, 0, sizeof(o));
+    o.virtual_clock = 1;
+    memset(&t, 0, sizeof(t));
+    t.loop = &loop;
+    memset(ps, 0, sizeof(ps));
+    if (asy_loop_init(&loop, &o) != 0) return;
+    if (asy_promise_on_unhandled(&loop, oom_on_unhandled, NULL) != 0 ||
+        !(lim = asy_limit_new(&loop, 2))) {
+        ASSERT_OK(asy_loop_close(&loop));
+        return;
+    }
+    for (i = 0; i < 40; i++) {
+        ps[i] = asy_limit_run(lim, i % 3 ? oom_task_sync : oom_task_later, &t);
+        if (ps[i]) *(i % 3 ? &expect_sync : &expect_later) += 1;
+        /* a NULL run must not have called its task */
+        ASSERT_LE(t.calls[0], expect_sync);
+        ASSERT_LE(t.calls[1], expect_later);
+    }
+    m = asy_limit_map(lim, 100, oom_map_fn, &t); /* the ring grows midway */
+    if (m) oom_watch(m);
+    ASSERT_EQ(asy_run(&loop, ASY_RUN_DEFAULT), 0);
+    /* every task of a map that worked ran once; none of one that failed */
+    for (i = 0; i < 100; i++) ASSERT_EQ(t.calls[2 + i], (m ? 1 : 0));
+    ASSERT_EQ(asy_limit_active(lim), 0);
+    ASSERT_EQ(asy_limit_pending(lim), 0);
+    asy_limit_free(lim);
+    for (i = 0; i < 40; i++) {
+        if (ps[i]) ASSERT(asy_promise_state_of(ps[i]) != ASY_PROMISE_PENDING);
+        asy_promise_release(ps[i]);
+    }
+    asy_promise_release(m);
+    ASSERT_OK(asy_loop_close(&loop));
+}
+
+static void oom_scenario_limit_outer(void) {
+    oom_nc = 0;
+    memset(oom_conts, 0, sizeof(oom_conts));
+    oom_scenario_limit();
+}
+
+TEST_T(oom_limit, 60000) { oom_sweep(oom_scenario_limit_outer, 0); }
+TEST_T(oom_limit_persistent, 60000) { oom_sweep(oom_scenario_limit_outer, 1); }
+
+/* A map that reports ENOMEM must not leave any of its tasks queued. */
+TEST(oom_limit_map_failure_runs_no_task) {
+    asy_loop_t loop;
+    asy_limit_t *lim;
+    asy_promise_t *first;
+    oom_tasks t;
+    int i;
+    memset(&t, 0, sizeof(t));
+    t.loop = &loop;
+    oom_fail_at = 0;
+    oom_live = 0;
+    ASSERT_OK(asy_loop_init(&loop, NULL));
+    ASSERT_NOT_NULL(lim = asy_limit_new(&loop, 1));
+    ASSERT_NOT_NULL(first = asy_limit_run(lim, oom_task_later, &t)); /* holds the slot */
+    oom_count = 0;
+    oom_fail_at = 3; /* somewhere in the middle of queueing 100 tasks */
+    oom_persist = 0;
+    ASSERT_NULL(asy_limit_map(lim, 100, oom_map_fn, &t));
+    oom_fail_at = 0;
+    ASSERT_EQ(asy_limit_pending(lim), 0);
+    ASSERT_EQ(asy_run(&loop, ASY_RUN_DEFAULT), 0);
+    for (i = 0; i < 100; i++) ASSERT_EQ(t.calls[2 + i], 0);
+    asy_limit_free(lim);
+    asy_promise_release(first);
+    ASSERT_OK(asy_loop_close(&loop));
+    ASSERT_EQ(oom_live, 0);
+}
