@@ -6187,6 +6187,20 @@ static inline asy_promise_t *asy__promise_owner(asy_promise_t *p) {
 
 ASY__INTERNAL int asy__promise_push_microtask(asy__promise_state *st, asy_fn fn, void *arg);
 
+/* then.c: observing the outcome of a task for the sync layer.  Everything
+ * that can fail is allocated before the task runs (asy__watch_prepare), so
+ * once the task has made something (a resource, work that holds permits)
+ * its outcome is sure to reach the observer: asy__watch_ret cannot fail. */
+typedef struct {
+    asy_promise_t *p;
+    asy__reaction *r;
+} asy__watch;
+ASY__INTERNAL int asy__watch_prepare(asy_loop_t *loop, asy__watch *w);
+/* Settles with the task's ret (consumed), attaches fn(arg, outcome) as a
+ * microtask and returns the promise of the outcome (a reference). */
+ASY__INTERNAL asy_promise_t *asy__watch_ret(asy__watch *w, asy_ret_t *ret, asy_settled_fn fn,
+                                            void *arg);
+
 /* combinators.c */
 ASY__INTERNAL void asy__combo_element(asy__reaction *r, asy_promise_t *src);
 ASY__INTERNAL void asy__combo_unref(void *combo);
@@ -6746,6 +6760,42 @@ ASYNCRT_API int asy_promise_on_settled(asy_promise_t *p, asy_settled_fn fn, void
     r->arg = arg;
     asy__promise_attach(p, r);
     return 0;
+}
+
+ASY__INTERNAL int asy__watch_prepare(asy_loop_t *loop, asy__watch *w) {
+    asy__promise_state *st = asy__promise_st(loop);
+    w->p = NULL;
+    w->r = NULL;
+    if (!st || !(w->r = asy__reaction_alloc(st))) return ASY_ENOMEM;
+    if (!(w->p = asy__promise_alloc(st))) {
+        asy__reaction_free(st, w->r);
+        w->r = NULL;
+        return ASY_ENOMEM;
+    }
+    return 0;
+}
+
+ASY__INTERNAL asy_promise_t *asy__watch_ret(asy__watch *w, asy_ret_t *ret, asy_settled_fn fn,
+                                            void *arg) {
+    asy_promise_t *op = w->p, *q = ret->promise_;
+    if (ret->kind_ == ASY__RET_PROMISE && q && q->st_ == op->st_) {
+        /* a chained promise is followed as is (Promise.resolve(q) === q) */
+        ret->promise_ = NULL;
+        asy__promise_unref(op);
+        op = q;
+    } else {
+        /* settling a value, an error or a pass allocates nothing; the
+         * observer attached below handles a rejection */
+        op->flags_ |= ASY__P_HANDLED;
+        asy__promise_resolve(op, ret);
+    }
+    w->r->kind = ASY__R_OBSERVE;
+    w->r->fn_a = (asy__any_fn)fn;
+    w->r->arg = arg;
+    asy__promise_attach(op, w->r);
+    w->p = NULL;
+    w->r = NULL;
+    return op;
 }
 
 #line 1 "asyncrt_impl/promise/combinators.c"
@@ -10684,6 +10734,18 @@ static void asy__rpool_create_retry(void *arg) {
     asy__rpool_leave(pool);
 }
 
+/* Ends a resource the pool has no record for (out of memory before it
+ * could keep it); nothing waits for that destroy. */
+static void asy__rpool_discard(asy_rpool_t *pool, void *resource) {
+    asy_ret_t ret;
+    asy_promise_t *op;
+    if (!pool->f.destroy) return;
+    ret = pool->f.destroy(pool->f.ctx, resource);
+    op = asy__promise_from_ret(pool->loop, &ret);
+    asy_promise_mark_handled(op);
+    asy_promise_release(op);
+}
+
 static void asy__rpool_create_done(void *arg, const asy_settled_t *in) {
     asy__rcreate *c = (asy__rcreate *)arg;
     asy_rpool_t *pool = c->pool;
@@ -10699,6 +10761,7 @@ static void asy__rpool_create_done(void *arg, const asy_settled_t *in) {
         } else if (!(obj = ASY__NEW(asy__robj)) ||
                    (err = asy__ptrmap_put(&pool->objs, in->value, obj)) != 0) {
             if (err == ASY_EEXIST) msg = "pool factory created a resource the pool already holds";
+            else asy__rpool_discard(pool, in->value); /* cannot keep it: end it */
             asy__free(obj);
             obj = NULL;
         }
@@ -10740,16 +10803,19 @@ static void asy__rpool_create_done(void *arg, const asy_settled_t *in) {
     asy__rpool_leave(pool);
 }
 
+/* What a create makes must reach create_done, or the resource is lost:
+ * the memory to watch it is taken before the factory runs. */
 static void asy__rpool_create_attempt(asy__rcreate *c) {
     asy_rpool_t *pool = c->pool;
-    asy_ret_t ret = pool->f.create(pool->f.ctx);
-    asy_promise_t *op = asy__promise_from_ret(pool->loop, &ret);
-    if (!op || asy_promise_on_settled(op, asy__rpool_create_done, c) != 0) {
-        asy_promise_mark_handled(op);
+    asy__watch w;
+    asy_ret_t ret;
+    if (asy__watch_prepare(pool->loop, &w) != 0) {
         c->attempt = pool->o.create_retries; /* out of memory: no retries */
         asy__rpool_create_done(c, NULL);
+        return;
     }
-    asy_promise_release(op);
+    ret = pool->f.create(pool->f.ctx);
+    asy_promise_release(asy__watch_ret(&w, &ret, asy__rpool_create_done, c));
 }
 
 static int asy__rpool_create(asy_rpool_t *pool, int for_waiter) {

@@ -23,9 +23,10 @@ static void *oom_malloc(size_t n) {
 }
 static void *oom_realloc(void *p, size_t n) {
     void *q;
+    int fresh = p == NULL;
     if (oom_should_fail()) return NULL;
     q = realloc(p, n);
-    if (q && !p) oom_live++;
+    if (q && fresh) oom_live++;
     return q;
 }
 static void oom_free(void *p) {
@@ -411,3 +412,185 @@ TEST(oom_limit_map_failure_runs_no_task) {
     ASSERT_OK(asy_loop_close(&loop));
     ASSERT_EQ(oom_live, 0);
 }
+
+/* ---- semaphore ---------------------------------------------------------------- */
+
+typedef struct {
+    asy_sem_t *sem;
+    int status[3]; /* calls with 0, ETIMEDOUT, ECANCELED */
+    int other;
+} oom_semlog;
+
+static void oom_sem_cb(void *arg, int status) {
+    oom_semlog *l = (oom_semlog *)arg;
+    if (status == 0) {
+        l->status[0]++;
+        ASSERT_OK(asy_sem_release(l->sem, 1));
+    } else if (status == ASY_ETIMEDOUT) {
+        l->status[1]++;
+    } else if (status == ASY_ECANCELED) {
+        l->status[2]++;
+    } else {
+        l->other++;
+    }
+}
+static asy_ret_t oom_sem_task(void *arg) {
+    ((oom_semlog *)arg)->other += 1000;
+    return asy_ok(NULL);
+}
+
+static void oom_scenario_sem(void) {
+    asy_loop_t loop;
+    asy_loop_opts o;
+    asy_sem_t *sem;
+    asy_sem_wait_t w[300];
+    asy_promise_t *ps[4];
+    oom_semlog l;
+    int i, queued = 0, runs = 0;
+    memset(&o, 0, sizeof(o));
+    o.virtual_clock = 1;
+    memset(&l, 0, sizeof(l));
+    memset(ps, 0, sizeof(ps));
+    oom_nc = 0;
+    memset(oom_conts, 0, sizeof(oom_conts));
+    if (asy_loop_init(&loop, &o) != 0) return;
+    if (asy_promise_on_unhandled(&loop, oom_on_unhandled, NULL) != 0 ||
+        !(sem = asy_sem_new(&loop, 2))) {
+        ASSERT_OK(asy_loop_close(&loop));
+        return;
+    }
+    l.sem = sem;
+    ASSERT_OK(asy_sem_try_acquire(sem, 2)); /* everyone below waits */
+    for (i = 0; i < 300; i++) { /* past one chunk of waiter records */
+        int r = asy_sem_acquire_cb(sem, 1, i % 2 ? 0 : 5, oom_sem_cb, &l, &w[i]);
+        ASSERT(r == 0 || r == ASY_ENOMEM);
+        if (r == 0) queued++;
+        else ASSERT_EQ(w[i].id, 0);
+    }
+    for (i = 0; i < 2; i++) {
+        ps[i] = asy_sem_acquire(sem, 1, 3, NULL);
+        oom_watch(ps[i]);
+    }
+    for (i = 2; i < 4; i++) {
+        ps[i] = asy_sem_run(sem, 1, oom_sem_task, &l);
+        if (ps[i]) runs++;
+        oom_watch(ps[i]);
+    }
+    for (i = 1; i < 300; i += 10)
+        if (w[i].id) {
+            ASSERT_OK(asy_sem_cancel(sem, w[i]));
+        }
+    ASSERT_EQ(asy_run(&loop, ASY_RUN_DEFAULT), 0);
+    ASSERT_OK(asy_sem_release(sem, 2));
+    ASSERT_EQ(asy_run(&loop, ASY_RUN_DEFAULT), 0);
+    ASSERT_EQ(l.status[0] + l.status[1] + l.status[2], queued); /* each exactly once */
+    ASSERT_EQ(l.other, runs * 1000);
+    for (i = 0; i < oom_nc; i++) {
+        if (oom_conts[i].failed) ASSERT_EQ(oom_conts[i].ran, 0);
+        else ASSERT_EQ(oom_conts[i].ran, 1);
+    }
+    ASSERT_EQ(asy_sem_available(sem), 2);
+    asy_sem_free(sem);
+    for (i = 0; i < 4; i++) asy_promise_release(ps[i]);
+    ASSERT_OK(asy_loop_close(&loop));
+}
+
+TEST_T(oom_sem, 60000) { oom_sweep(oom_scenario_sem, 0); }
+TEST_T(oom_sem_persistent, 60000) { oom_sweep(oom_scenario_sem, 1); }
+
+/* ---- resource pool ---------------------------------------------------------------- */
+
+static int oom_res[64];
+static int oom_res_next, oom_res_live;
+
+static asy_ret_t oom_res_create(void *ctx) {
+    (void)ctx;
+    if (oom_res_next == 64) return asy_fail(ASY_EMFILE, "out of resources");
+    oom_res_live++;
+    return asy_ok(&oom_res[oom_res_next++]);
+}
+static asy_ret_t oom_res_destroy(void *ctx, void *r) {
+    (void)ctx;
+    (void)r;
+    oom_res_live--;
+    return asy_ok(NULL);
+}
+static asy_ret_t oom_res_validate(void *ctx, void *r) {
+    (void)ctx;
+    (void)r;
+    return asy_ok(NULL);
+}
+static asy_ret_t oom_use_fn(void *arg, void *r) {
+    (void)r;
+    ((oom_cont *)arg)->ran++;
+    return asy_ok(NULL);
+}
+static asy_rpool_t *oom_pool;
+static void oom_got(void *arg, const asy_settled_t *in) {
+    ((oom_cont *)arg)->ran++;
+    if (in->state == ASY_PROMISE_FULFILLED) ASSERT_OK(asy_rpool_release(oom_pool, in->value));
+}
+
+static void oom_scenario_rpool(void) {
+    asy_loop_t loop;
+    asy_loop_opts o;
+    asy_rpool_factory_t f;
+    asy_rpool_opts po;
+    asy_promise_t *ps[12], *end;
+    oom_cont got[12], used[4];
+    int i;
+    memset(&o, 0, sizeof(o));
+    o.virtual_clock = 1;
+    memset(&f, 0, sizeof(f));
+    f.create = oom_res_create;
+    f.destroy = oom_res_destroy;
+    f.validate = oom_res_validate;
+    memset(&po, 0, sizeof(po));
+    po.min = 1;
+    po.max = 3;
+    po.validate_on_borrow = 1;
+    po.acquire_timeout_ms = 50;
+    po.idle_timeout_ms = 20;
+    memset(got, 0, sizeof(got));
+    memset(used, 0, sizeof(used));
+    memset(ps, 0, sizeof(ps));
+    oom_res_next = oom_res_live = 0;
+    if (asy_loop_init(&loop, &o) != 0) return;
+    if (asy_promise_on_unhandled(&loop, oom_on_unhandled, NULL) != 0 ||
+        !(oom_pool = asy_rpool_new(&loop, &f, &po))) {
+        ASSERT_OK(asy_loop_close(&loop));
+        ASSERT_EQ(oom_res_live, 0);
+        return;
+    }
+    for (i = 0; i < 8; i++) {
+        ps[i] = asy_rpool_acquire(oom_pool, 0);
+        got[i].failed = !ps[i] || asy_promise_on_settled(ps[i], oom_got, &got[i]) != 0;
+        if (ps[i] && got[i].failed) asy_promise_mark_handled(ps[i]);
+    }
+    for (i = 0; i < 4; i++) {
+        ps[8 + i] = asy_rpool_use(oom_pool, 0, oom_use_fn, &used[i]);
+        if (ps[8 + i]) asy_promise_mark_handled(ps[8 + i]);
+        else used[i].failed = 1;
+    }
+    ASSERT_EQ(asy_run(&loop, ASY_RUN_DEFAULT), 0);
+    for (i = 0; i < 8; i++) ASSERT_EQ(got[i].ran, got[i].failed ? 0 : 1);
+    for (i = 0; i < 4; i++)
+        if (used[i].failed) ASSERT_EQ(used[i].ran, 0);
+    end = asy_rpool_end(oom_pool);
+    if (!end) { /* ENOMEM: the pool lives on; end it once memory is back */
+        oom_fail_at = 0;
+        end = asy_rpool_end(oom_pool);
+    }
+    if (end) {
+        asy_promise_mark_handled(end);
+        ASSERT_EQ(asy_run(&loop, ASY_RUN_DEFAULT), 0);
+        ASSERT_EQ(asy_promise_state_of(end), ASY_PROMISE_FULFILLED);
+        ASSERT_EQ(oom_res_live, 0); /* every resource made was destroyed */
+        asy_promise_release(end);
+    }
+    for (i = 0; i < 12; i++) asy_promise_release(ps[i]);
+    ASSERT_OK(asy_loop_close(&loop));
+}
+
+TEST_T(oom_rpool, 60000) { oom_sweep(oom_scenario_rpool, 0); }
+TEST_T(oom_rpool_persistent, 60000) { oom_sweep(oom_scenario_rpool, 1); }

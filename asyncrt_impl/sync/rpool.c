@@ -265,6 +265,18 @@ static void asy__rpool_create_retry(void *arg) {
     asy__rpool_leave(pool);
 }
 
+/* Ends a resource the pool has no record for (out of memory before it
+ * could keep it); nothing waits for that destroy. */
+static void asy__rpool_discard(asy_rpool_t *pool, void *resource) {
+    asy_ret_t ret;
+    asy_promise_t *op;
+    if (!pool->f.destroy) return;
+    ret = pool->f.destroy(pool->f.ctx, resource);
+    op = asy__promise_from_ret(pool->loop, &ret);
+    asy_promise_mark_handled(op);
+    asy_promise_release(op);
+}
+
 static void asy__rpool_create_done(void *arg, const asy_settled_t *in) {
     asy__rcreate *c = (asy__rcreate *)arg;
     asy_rpool_t *pool = c->pool;
@@ -280,6 +292,7 @@ static void asy__rpool_create_done(void *arg, const asy_settled_t *in) {
         } else if (!(obj = ASY__NEW(asy__robj)) ||
                    (err = asy__ptrmap_put(&pool->objs, in->value, obj)) != 0) {
             if (err == ASY_EEXIST) msg = "pool factory created a resource the pool already holds";
+            else asy__rpool_discard(pool, in->value); /* cannot keep it: end it */
             asy__free(obj);
             obj = NULL;
         }
@@ -321,16 +334,19 @@ static void asy__rpool_create_done(void *arg, const asy_settled_t *in) {
     asy__rpool_leave(pool);
 }
 
+/* What a create makes must reach create_done, or the resource is lost:
+ * the memory to watch it is taken before the factory runs. */
 static void asy__rpool_create_attempt(asy__rcreate *c) {
     asy_rpool_t *pool = c->pool;
-    asy_ret_t ret = pool->f.create(pool->f.ctx);
-    asy_promise_t *op = asy__promise_from_ret(pool->loop, &ret);
-    if (!op || asy_promise_on_settled(op, asy__rpool_create_done, c) != 0) {
-        asy_promise_mark_handled(op);
+    asy__watch w;
+    asy_ret_t ret;
+    if (asy__watch_prepare(pool->loop, &w) != 0) {
         c->attempt = pool->o.create_retries; /* out of memory: no retries */
         asy__rpool_create_done(c, NULL);
+        return;
     }
-    asy_promise_release(op);
+    ret = pool->f.create(pool->f.ctx);
+    asy_promise_release(asy__watch_ret(&w, &ret, asy__rpool_create_done, c));
 }
 
 static int asy__rpool_create(asy_rpool_t *pool, int for_waiter) {
