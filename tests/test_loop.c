@@ -706,6 +706,58 @@ TEST(signal_reaches_several_loops) {
     }
 }
 
+/* A handle that stops during a delivery (a oneshot, or a callback that
+ * stops a sibling) must not take the other handles' signals with it. */
+static asy_signal_t sig_once, sig_sibling, sig_other;
+static int sig_got[3];
+static void sig_once_cb(asy_signal_t *h, int signum) {
+    (void)h;
+    ASSERT_EQ(signum, SIGUSR1);
+    sig_got[0]++;
+    ASSERT_OK(asy_signal_stop(&sig_sibling)); /* later in the list, same signal */
+}
+static void sig_sibling_cb(asy_signal_t *h, int signum) {
+    (void)h;
+    (void)signum;
+    sig_got[1]++;
+}
+static void sig_other_cb(asy_signal_t *h, int signum) {
+    ASSERT_EQ(signum, SIGUSR2);
+    sig_got[2]++;
+    asy_close((asy_handle_t *)h, NULL);
+}
+static void raise_usr2(void *a) {
+    (void)a;
+    kill(getpid(), SIGUSR2);
+}
+static void sig_give_up(void *a) {
+    (void)a;
+    asy_close((asy_handle_t *)&sig_other, NULL);
+}
+
+TEST(signal_stop_during_delivery_keeps_other_signals) {
+    asy_timer_id give_up;
+    memset(sig_got, 0, sizeof(sig_got));
+    ASSERT_OK(asy_loop_init(&L, NULL));
+    ASSERT_OK(asy_signal_init(&L, &sig_once));
+    ASSERT_OK(asy_signal_init(&L, &sig_sibling));
+    ASSERT_OK(asy_signal_init(&L, &sig_other));
+    ASSERT_OK(asy_signal_start_oneshot(&sig_once, sig_once_cb, SIGUSR1));
+    ASSERT_OK(asy_signal_start(&sig_sibling, sig_sibling_cb, SIGUSR1));
+    ASSERT_OK(asy_signal_start(&sig_other, sig_other_cb, SIGUSR2));
+    asy_set_timeout(&L, raise_usr1, NULL, 1);
+    asy_set_timeout(&L, raise_usr2, NULL, 30);
+    give_up = asy_set_timeout(&L, sig_give_up, NULL, 2000);
+    asy_timer_unref(&L, give_up);
+    ASSERT_EQ(asy_run(&L, ASY_RUN_DEFAULT), 0);
+    ASSERT_EQ(sig_got[0], 1);
+    ASSERT_EQ(sig_got[1], 0); /* stopped before its turn */
+    ASSERT_EQ(sig_got[2], 1); /* SIGUSR2 still reaches its handle */
+    asy_close((asy_handle_t *)&sig_once, NULL);
+    asy_close((asy_handle_t *)&sig_sibling, NULL);
+    ASSERT_OK(asy_loop_close(&L));
+}
+
 /* ---- poll handles -------------------------------------------------------- */
 static int poll_fds[2];
 static void on_readable(asy_poll_t *p, int status, unsigned events) {
