@@ -206,6 +206,25 @@ TEST(timer_handle_repeat_again_due_in) {
     ASSERT_OK(asy_loop_close(&L));
 }
 
+/* A closed timer must stay stopped: its memory may go in the close
+ * callback, so nothing may re-arm it (uv_timer_again gives UV_EINVAL). */
+TEST(timer_again_after_close_is_einval) {
+    asy_loop_opts o;
+    memset(&o, 0, sizeof(o));
+    o.virtual_clock = 1;
+    th_calls = 0;
+    ASSERT_OK(asy_loop_init(&L, &o));
+    ASSERT_OK(asy_timer_init(&L, &th));
+    ASSERT_OK(asy_timer_start(&th, th_cb, 10, 10));
+    asy_close((asy_handle_t *)&th, NULL);
+    ASSERT_ERR(asy_timer_again(&th), ASY_EINVAL);
+    ASSERT(!asy_is_active((asy_handle_t *)&th));
+    ASSERT_EQ(asy_run(&L, ASY_RUN_DEFAULT), 0);
+    ASSERT_ERR(asy_timer_again(&th), ASY_EINVAL); /* closed for good */
+    ASSERT_EQ(th_calls, 0);
+    ASSERT_OK(asy_loop_close(&L));
+}
+
 /* ---- virtual clock -------------------------------------------------- */
 TEST(loop_virtual_clock_jumps_instead_of_sleeping) {
     asy_loop_opts o;
