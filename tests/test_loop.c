@@ -249,6 +249,44 @@ TEST(loop_virtual_clock_jumps_instead_of_sleeping) {
     ASSERT_OK(asy_loop_close(&L));
 }
 
+/* Advancing past the end of a uint64_t clock saturates: time never runs
+ * backwards, due timers fire, and a repeating timer due at the end of
+ * time fires once per advance instead of for ever. */
+static void th_cb_count(asy_timer_t *t) {
+    (void)t;
+    th_calls++;
+}
+
+TEST_T(loop_virtual_clock_advance_saturates, 10000) {
+    asy_loop_opts o;
+    memset(&o, 0, sizeof(o));
+    o.virtual_clock = 1;
+    count = 0;
+    ASSERT_OK(asy_loop_init(&L, &o));
+    asy_set_timeout(&L, count_fn, NULL, 100);
+    ASSERT_OK(asy_loop_advance(&L, 50));
+    ASSERT_OK(asy_loop_advance(&L, UINT64_MAX));
+    ASSERT_EQ_U64(asy_now(&L), UINT64_MAX);
+    ASSERT_EQ(count, 1);
+    ASSERT_OK(asy_loop_advance(&L, 10)); /* stays at the end */
+    ASSERT_EQ_U64(asy_now(&L), UINT64_MAX);
+    ASSERT_OK(asy_loop_close(&L));
+
+    /* due "never" (saturated), repeating: at the end of time its next
+     * due time is the same instant */
+    th_calls = 0;
+    ASSERT_OK(asy_loop_init(&L, &o));
+    ASSERT_OK(asy_timer_init(&L, &th));
+    ASSERT_OK(asy_timer_start(&th, th_cb_count, UINT64_MAX, 5));
+    ASSERT_OK(asy_loop_advance(&L, UINT64_MAX));
+    ASSERT_EQ(th_calls, 1);
+    ASSERT_OK(asy_loop_advance(&L, UINT64_MAX));
+    ASSERT_EQ(th_calls, 2);
+    asy_close((asy_handle_t *)&th, NULL);
+    ASSERT_EQ(asy_run(&L, ASY_RUN_DEFAULT), 0);
+    ASSERT_OK(asy_loop_close(&L));
+}
+
 /* ---- immediates ------------------------------------------------------ */
 static asy_immediate_id imm_to_clear;
 static void imm_clearer(void *a) {
