@@ -594,3 +594,35 @@ static void oom_scenario_rpool(void) {
 
 TEST_T(oom_rpool, 60000) { oom_sweep(oom_scenario_rpool, 0); }
 TEST_T(oom_rpool_persistent, 60000) { oom_sweep(oom_scenario_rpool, 1); }
+
+/* Jobs parked at the end of a drain (the ring could not grow) must not
+ * make that drain skip its unhandled-rejection check. */
+static void oom_noop(void *arg) { (void)arg; }
+
+TEST(oom_parked_jobs_do_not_hide_unhandled_rejections) {
+    asy_loop_t loop;
+    asy_promise_t *p, *q;
+    oom_cont c;
+    int i;
+    memset(&c, 0, sizeof(c));
+    oom_fail_at = 0;
+    oom_live = 0;
+    oom_unhandled = 0;
+    ASSERT_OK(asy_loop_init(&loop, NULL));
+    ASSERT_OK(asy_promise_on_unhandled(&loop, oom_on_unhandled, NULL));
+    ASSERT_NOT_NULL(q = asy_promise_rejected(&loop, ASY_EIO, NULL)); /* nobody handles it */
+    ASSERT_NOT_NULL(p = asy_promise_new(&loop));
+    ASSERT_OK(asy_promise_on_settled(p, oom_observe, &c));
+    while (loop.microtasks_.count < loop.microtasks_.cap) /* the ring is full */
+        ASSERT_OK(asy_queue_microtask(&loop, oom_noop, NULL));
+    oom_count = 0;
+    oom_fail_at = 1; /* it cannot grow: p's job is parked */
+    ASSERT_OK(asy_promise_resolve(p, NULL));
+    oom_fail_at = 0;
+    ASSERT_EQ(asy_run(&loop, ASY_RUN_DEFAULT), 0);
+    ASSERT_EQ(c.ran, 1);
+    ASSERT_EQ(oom_unhandled, 1);
+    for (i = 0; i < 2; i++) asy_promise_release(i ? p : q);
+    ASSERT_OK(asy_loop_close(&loop));
+    ASSERT_EQ(oom_live, 0);
+}
