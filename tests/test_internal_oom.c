@@ -9,14 +9,16 @@
 
 static long oom_count, oom_fail_at, oom_live;
 static int oom_persist;
+static size_t oom_fail_size; /* non-zero: every allocation of exactly this size fails */
 
-static int oom_should_fail(void) {
+static int oom_should_fail(size_t n) {
     oom_count++;
+    if (oom_fail_size && n == oom_fail_size) return 1;
     return oom_fail_at > 0 && (oom_count == oom_fail_at || (oom_persist && oom_count > oom_fail_at));
 }
 static void *oom_malloc(size_t n) {
     void *p;
-    if (oom_should_fail()) return NULL;
+    if (oom_should_fail(n)) return NULL;
     p = malloc(n);
     if (p) oom_live++;
     return p;
@@ -24,7 +26,7 @@ static void *oom_malloc(size_t n) {
 static void *oom_realloc(void *p, size_t n) {
     void *q;
     int fresh = p == NULL;
-    if (oom_should_fail()) return NULL;
+    if (oom_should_fail(n)) return NULL;
     q = realloc(p, n);
     if (q && fresh) oom_live++;
     return q;
@@ -435,7 +437,7 @@ static void oom_sem_cb(void *arg, int status) {
     }
 }
 static asy_ret_t oom_sem_task(void *arg) {
-    ((oom_semlog *)arg)->other += 1000;
+    ((oom_cont *)arg)->ran++;
     return asy_ok(NULL);
 }
 
@@ -446,10 +448,12 @@ static void oom_scenario_sem(void) {
     asy_sem_wait_t w[300];
     asy_promise_t *ps[4];
     oom_semlog l;
-    int i, queued = 0, runs = 0;
+    oom_cont tasks[2];
+    int i, queued = 0;
     memset(&o, 0, sizeof(o));
     o.virtual_clock = 1;
     memset(&l, 0, sizeof(l));
+    memset(tasks, 0, sizeof(tasks));
     memset(ps, 0, sizeof(ps));
     oom_nc = 0;
     memset(oom_conts, 0, sizeof(oom_conts));
@@ -472,8 +476,7 @@ static void oom_scenario_sem(void) {
         oom_watch(ps[i]);
     }
     for (i = 2; i < 4; i++) {
-        ps[i] = asy_sem_run(sem, 1, oom_sem_task, &l);
-        if (ps[i]) runs++;
+        ps[i] = asy_sem_run(sem, 1, oom_sem_task, &tasks[i - 2]);
         oom_watch(ps[i]);
     }
     for (i = 1; i < 300; i += 10)
@@ -484,7 +487,12 @@ static void oom_scenario_sem(void) {
     ASSERT_OK(asy_sem_release(sem, 2));
     ASSERT_EQ(asy_run(&loop, ASY_RUN_DEFAULT), 0);
     ASSERT_EQ(l.status[0] + l.status[1] + l.status[2], queued); /* each exactly once */
-    ASSERT_EQ(l.other, runs * 1000);
+    ASSERT_EQ(l.other, 0);
+    for (i = 2; i < 4; i++) {
+        /* a task runs exactly when its run fulfils (ENOMEM: it never ran) */
+        if (ps[i]) ASSERT_EQ(tasks[i - 2].ran, (asy_promise_state_of(ps[i]) == ASY_PROMISE_FULFILLED));
+        else ASSERT_EQ(tasks[i - 2].ran, 0);
+    }
     for (i = 0; i < oom_nc; i++) {
         if (oom_conts[i].failed) ASSERT_EQ(oom_conts[i].ran, 0);
         else ASSERT_EQ(oom_conts[i].ran, 1);
@@ -623,6 +631,154 @@ TEST(oom_parked_jobs_do_not_hide_unhandled_rejections) {
     ASSERT_EQ(c.ran, 1);
     ASSERT_EQ(oom_unhandled, 1);
     for (i = 0; i < 2; i++) asy_promise_release(i ? p : q);
+    ASSERT_OK(asy_loop_close(&loop));
+    ASSERT_EQ(oom_live, 0);
+}
+
+/* ---- out of memory right after a task ran ----------------------------------
+ * The reaction pool is used up exactly, and its next chunk (a size no other
+ * allocation here has) fails: whatever watches a task's outcome cannot be
+ * allocated.  A task must then not run at all, and what it would have held
+ * (a pool resource, permits) must not be lent to nobody or handed back while
+ * the task still works. */
+static oom_cont oom_sink;
+static asy_promise_t *oom_exhaust_reactions(asy_loop_t *loop) {
+    asy__promise_state *st = asy__promise_st(loop);
+    asy_promise_t *dummy;
+    ASSERT_NOT_NULL(st);
+    ASSERT_OK(asy__objpool_reserve(&st->promises, 16));
+    ASSERT_NOT_NULL(dummy = asy_promise_new(loop));
+    while (st->reactions.live < st->reactions.total)
+        ASSERT_OK(asy_promise_on_settled(dummy, oom_observe, &oom_sink));
+    oom_fail_size = st->reactions.next_items * st->reactions.item_size + 64;
+    return dummy; /* pending: released, it drops its observers */
+}
+
+typedef struct {
+    asy_loop_t *loop;
+    int ran;
+} oom_work;
+static asy_ret_t oom_use_pending(void *arg, void *resource) {
+    oom_work *wk = (oom_work *)arg;
+    asy_promise_t *q = asy_promise_new(wk->loop);
+    (void)resource;
+    wk->ran++;
+    ASSERT_NOT_NULL(q);
+    ASSERT(asy_set_timeout(wk->loop, oom_settle_later, asy_promise_retain(q), 10).id);
+    return asy_chain(q);
+}
+static asy_ret_t oom_task_pending(void *arg) { return oom_use_pending(arg, NULL); }
+
+static void oom_pool_setup(asy_loop_t *loop, void **held) {
+    asy_rpool_factory_t f;
+    asy_rpool_opts po;
+    asy_promise_t *p;
+    memset(&f, 0, sizeof(f));
+    f.create = oom_res_create;
+    f.destroy = oom_res_destroy;
+    memset(&po, 0, sizeof(po));
+    po.max = 1;
+    oom_res_next = oom_res_live = 0;
+    oom_fail_at = 0;
+    oom_fail_size = 0;
+    oom_live = 0;
+    ASSERT_OK(asy_loop_init(loop, NULL));
+    ASSERT_NOT_NULL(oom_pool = asy_rpool_new(loop, &f, &po));
+    ASSERT_NOT_NULL(p = asy_rpool_acquire(oom_pool, 0)); /* the only resource */
+    asy_run(loop, ASY_RUN_DEFAULT);
+    ASSERT_EQ(asy_promise_state_of(p), ASY_PROMISE_FULFILLED);
+    *held = asy_promise_result(p)->value;
+    asy_promise_release(p);
+}
+
+static void oom_pool_end(asy_loop_t *loop) {
+    asy_promise_t *end;
+    ASSERT_NOT_NULL(end = asy_rpool_end(oom_pool));
+    asy_run(loop, ASY_RUN_DEFAULT);
+    ASSERT_EQ(asy_promise_state_of(end), ASY_PROMISE_FULFILLED); /* nothing left out */
+    ASSERT_EQ(oom_res_live, 0);
+    asy_promise_release(end);
+    ASSERT_OK(asy_loop_close(loop));
+    ASSERT_EQ(oom_live, 0);
+}
+
+TEST(oom_rpool_use_that_fails_lends_to_nobody) {
+    asy_loop_t loop;
+    asy_promise_t *dummy, *u;
+    oom_work wk;
+    void *held;
+    oom_pool_setup(&loop, &held);
+    memset(&wk, 0, sizeof(wk));
+    wk.loop = &loop;
+    dummy = oom_exhaust_reactions(&loop);
+    u = asy_rpool_use(oom_pool, 0, oom_use_pending, &wk); /* must wait: max 1 */
+    oom_fail_size = 0;
+    asy_promise_release(dummy);
+    ASSERT_NULL(u);
+    ASSERT_OK(asy_rpool_release(oom_pool, held)); /* no hidden waiter takes it */
+    asy_run(&loop, ASY_RUN_DEFAULT);
+    ASSERT_EQ(wk.ran, 0);
+    oom_pool_end(&loop);
+}
+
+TEST(oom_rpool_use_task_does_not_run_without_its_watch) {
+    asy_loop_t loop;
+    asy_promise_t *dummy, *u;
+    oom_work wk;
+    void *held;
+    asy_rpool_stats_t st;
+    oom_pool_setup(&loop, &held);
+    memset(&wk, 0, sizeof(wk));
+    wk.loop = &loop;
+    ASSERT_NOT_NULL(u = asy_rpool_use(oom_pool, 0, oom_use_pending, &wk));
+    asy_promise_mark_handled(u);
+    dummy = oom_exhaust_reactions(&loop);
+    ASSERT_OK(asy_rpool_release(oom_pool, held)); /* lent to the use() */
+    asy_run(&loop, ASY_RUN_NOWAIT);
+    oom_fail_size = 0;
+    asy_promise_release(dummy);
+    ASSERT_OK(asy_rpool_stats(oom_pool, &st));
+    if (wk.ran) { /* fn works on the resource: it is still borrowed */
+        ASSERT_EQ(st.borrowed, 1);
+        ASSERT_EQ(asy_promise_state_of(u), ASY_PROMISE_PENDING);
+    } else {
+        ASSERT_EQ(asy_promise_result(u)->error, ASY_ENOMEM);
+    }
+    asy_run(&loop, ASY_RUN_DEFAULT);
+    asy_promise_release(u);
+    oom_pool_end(&loop);
+}
+
+TEST(oom_sem_run_task_does_not_run_without_its_watch) {
+    asy_loop_t loop;
+    asy_sem_t *sem;
+    asy_promise_t *dummy, *r;
+    oom_work wk;
+    oom_fail_at = 0;
+    oom_fail_size = 0;
+    oom_live = 0;
+    memset(&wk, 0, sizeof(wk));
+    wk.loop = &loop;
+    ASSERT_OK(asy_loop_init(&loop, NULL));
+    ASSERT_NOT_NULL(sem = asy_sem_new(&loop, 1));
+    ASSERT_OK(asy_sem_try_acquire(sem, 1));
+    ASSERT_NOT_NULL(r = asy_sem_run(sem, 1, oom_task_pending, &wk)); /* waits */
+    asy_promise_mark_handled(r);
+    dummy = oom_exhaust_reactions(&loop);
+    ASSERT_OK(asy_sem_release(sem, 1)); /* granted to the run */
+    asy_run_microtasks(&loop);
+    oom_fail_size = 0;
+    asy_promise_release(dummy);
+    if (wk.ran) { /* the task works: it still holds the permit */
+        ASSERT_EQ(asy_sem_available(sem), 0);
+        ASSERT_EQ(asy_promise_state_of(r), ASY_PROMISE_PENDING);
+    } else {
+        ASSERT_EQ(asy_promise_result(r)->error, ASY_ENOMEM);
+        ASSERT_EQ(asy_sem_available(sem), 1);
+    }
+    asy_run(&loop, ASY_RUN_DEFAULT);
+    asy_sem_free(sem);
+    asy_promise_release(r);
     ASSERT_OK(asy_loop_close(&loop));
     ASSERT_EQ(oom_live, 0);
 }

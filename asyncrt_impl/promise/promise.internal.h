@@ -122,6 +122,8 @@ typedef struct {
     asy__reaction *r;
 } asy__watch;
 ASY__INTERNAL int asy__watch_prepare(asy_loop_t *loop, asy__watch *w);
+/* Gives back a prepared watch that will not be used. */
+ASY__INTERNAL void asy__watch_cancel(asy__watch *w);
 /* Settles with the task's ret (consumed), attaches fn(arg, outcome) as a
  * microtask and returns the promise of the outcome (a reference). */
 ASY__INTERNAL asy_promise_t *asy__watch_ret(asy__watch *w, asy_ret_t *ret, asy_settled_fn fn,

@@ -97,6 +97,13 @@ ASY__INTERNAL int asy__watch_prepare(asy_loop_t *loop, asy__watch *w) {
     return 0;
 }
 
+ASY__INTERNAL void asy__watch_cancel(asy__watch *w) {
+    if (w->r) asy__reaction_free(w->p->st_, w->r);
+    if (w->p) asy__promise_unref(w->p);
+    w->p = NULL;
+    w->r = NULL;
+}
+
 ASY__INTERNAL asy_promise_t *asy__watch_ret(asy__watch *w, asy_ret_t *ret, asy_settled_fn fn,
                                             void *arg) {
     asy_promise_t *op = w->p, *q = ret->promise_;
