@@ -782,3 +782,109 @@ TEST(oom_sem_run_task_does_not_run_without_its_watch) {
     ASSERT_OK(asy_loop_close(&loop));
     ASSERT_EQ(oom_live, 0);
 }
+
+/* ---- buffers and byte chains ------------------------------------------------- */
+
+static int oom_ext_freed;
+static void oom_ext_free(void *data, void *hint) {
+    (void)data;
+    (void)hint;
+    oom_ext_freed++;
+}
+
+/* An output left by a failed call must be empty. */
+static int oom_buf_ok(int r, const asy_buf_t *b) {
+    if (r < 0) {
+        ASSERT_EQ(r, ASY_ENOMEM);
+        ASSERT_NULL(b->store);
+        ASSERT_EQ(b->len, 0);
+        return 0;
+    }
+    return 1;
+}
+
+static void oom_scenario_buf(void) {
+    static const char *const texts[] = {"aGVsbG8gd29ybGQ=", "68656c6c6f", "h\xc3\xa9llo",
+                                        "!!aG!!Vs!!bG!!8=!!"};
+    static const asy_encoding_t encs[] = {ASY_ENC_BASE64, ASY_ENC_HEX, ASY_ENC_UTF8,
+                                          ASY_ENC_BASE64};
+    static char ext[32];
+    char junk[600];
+    asy_buf_t b[4], s, c, e, t;
+    asy_bufchain_t ch;
+    char *str;
+    size_t i;
+    int r, made[4];
+    memset(junk, '!', sizeof(junk));
+    memcpy(junk + 300, "aGk=", 4);
+    junk[sizeof(junk) - 1] = 0;
+    for (i = 0; i < 4; i++) {
+        r = asy_buf_from_stringn(&b[i], texts[i], strlen(texts[i]), encs[i],
+                                 i == 3 ? ASY_BUF_LENIENT : 0);
+        made[i] = oom_buf_ok(r, &b[i]);
+    }
+    r = asy_buf_from_stringn(&t, junk, strlen(junk), ASY_ENC_BASE64, ASY_BUF_LENIENT);
+    if (oom_buf_ok(r, &t)) { /* shrunk to fit (a realloc that may fail harmlessly) */
+        ASSERT_EQ(t.len, 2);
+        ASSERT_MEM_EQ(t.data, "hi", 2);
+        asy_buf_release(&t);
+    }
+    if (made[0]) {
+        r = asy_buf_to_string(&b[0], ASY_ENC_HEX, &str, NULL);
+        if (r == 0) {
+            ASSERT_STR_EQ(str, "68656c6c6f20776f726c64");
+            asy_free(str);
+        } else {
+            ASSERT_EQ(r, ASY_ENOMEM);
+            ASSERT_NULL(str);
+        }
+        ASSERT_OK(asy_buf_slice(&s, &b[0], 1, -1));
+        if (oom_buf_ok(asy_buf_dup(&c, &s), &c)) asy_buf_release(&c);
+        asy_buf_release(&s);
+    }
+    oom_ext_freed = 0;
+    r = asy_buf_from_external(&e, ext, sizeof(ext), oom_ext_free, NULL);
+    if (oom_buf_ok(r, &e)) {
+        asy_buf_release(&e);
+        ASSERT_EQ(oom_ext_freed, 1);
+    } else {
+        ASSERT_EQ(oom_ext_freed, 0); /* still the caller's memory */
+    }
+    asy_bufchain_init(&ch);
+    for (i = 0; i < 4; i++) {
+        size_t before = asy_bufchain_len(&ch);
+        if (made[i]) {
+            r = asy_bufchain_append(&ch, &b[i]);
+            ASSERT(r == 0 || r == ASY_ENOMEM);
+            ASSERT_EQ(asy_bufchain_len(&ch), before + (r == 0 ? b[i].len : 0));
+        }
+        before = asy_bufchain_len(&ch);
+        r = asy_bufchain_append_bytes(&ch, junk, 5000);
+        ASSERT(r == 0 || r == ASY_ENOMEM);
+        if (r == 0) ASSERT_EQ(asy_bufchain_len(&ch), before + 5000);
+    }
+    if (oom_buf_ok(asy_bufchain_flatten(&ch, &c), &c)) {
+        ASSERT_EQ(c.len, asy_bufchain_len(&ch));
+        asy_buf_release(&c);
+    }
+    {
+        size_t before = asy_bufchain_len(&ch), want = before / 2;
+        r = asy_bufchain_take(&ch, want, &c);
+        if (oom_buf_ok(r, &c)) {
+            ASSERT_EQ(c.len, want);
+            ASSERT_EQ(asy_bufchain_len(&ch), before - want);
+            asy_buf_release(&c);
+        } else {
+            ASSERT_EQ(asy_bufchain_len(&ch), before); /* nothing consumed */
+        }
+    }
+    if (made[0] && made[1]) {
+        r = asy_buf_concat(&c, b, 2, ASY_BUF_END);
+        if (oom_buf_ok(r, &c)) asy_buf_release(&c);
+    }
+    asy_bufchain_reset(&ch);
+    for (i = 0; i < 4; i++) asy_buf_release(&b[i]);
+}
+
+TEST_T(oom_buf, 60000) { oom_sweep(oom_scenario_buf, 0); }
+TEST_T(oom_buf_persistent, 60000) { oom_sweep(oom_scenario_buf, 1); }
