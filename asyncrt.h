@@ -6466,10 +6466,11 @@ ASY__INTERNAL void asy__promise_resolve(asy_promise_t *x, asy_ret_t *ret) {
         if (!q) {
             asy__reject_static(x, ASY_ENOMEM, NULL);
         } else if (q == x || q->st_ != x->st_) {
-            asy__promise_unref(q);
+            /* settle before letting go: the ret's reference may be x's last */
             asy__reject_static(x, ASY_EINVAL,
                                q == x ? "chaining cycle: a promise resolved with itself"
                                       : "promise of another loop");
+            asy__promise_unref(q);
         } else {
             asy__reaction *r = asy__reaction_alloc(x->st_);
             if (!r) {
