@@ -443,7 +443,10 @@ TEST(loop_stop_and_run_once) {
     ASSERT_EQ(asy_run(&L, ASY_RUN_DEFAULT), 1); /* stopped with work left */
     ASSERT_EQ(count, 1);
     ASSERT_EQ(asy_run(&L, ASY_RUN_ONCE), 1); /* blocks for the next tick */
-    ASSERT_EQ(count, 2);
+    /* it fired; a slow machine (valgrind) may see it come due once more
+     * by the timers check that ends a ONCE iteration, as in libuv */
+    ASSERT_GE(count, 2);
+    ASSERT_LE(count, 3);
     ASSERT_OK(asy_clear_timer(&L, iv));
     ASSERT_EQ(asy_run(&L, ASY_RUN_DEFAULT), 0);
     ASSERT_OK(asy_loop_close(&L));
@@ -961,7 +964,9 @@ TEST(loop_metrics_utilization_and_lag) {
     int i;
     ASSERT_OK(asy_loop_init(&L, NULL));
     ASSERT_OK(asy_loop_metrics(&L, &m0));
-    /* idle: a 50 ms sleep in poll */
+    /* idle: a 50 ms sleep in poll, from now (on a slow machine the time
+     * cached at init may be long past) */
+    asy_update_time(&L);
     asy_set_timeout(&L, count_fn, NULL, 50);
     ASSERT_EQ(asy_run(&L, ASY_RUN_DEFAULT), 0);
     ASSERT_OK(asy_loop_metrics(&L, &m1));
