@@ -888,3 +888,42 @@ static void oom_scenario_buf(void) {
 
 TEST_T(oom_buf, 60000) { oom_sweep(oom_scenario_buf, 0); }
 TEST_T(oom_buf_persistent, 60000) { oom_sweep(oom_scenario_buf, 1); }
+
+TEST(oom_limit_task_does_not_run_without_its_watch) {
+    asy_loop_t loop;
+    asy_limit_t *lim;
+    asy_promise_t *dummy, *r;
+    oom_work wk;
+    oom_tasks warm;
+    oom_fail_at = 0;
+    oom_fail_size = 0;
+    oom_live = 0;
+    memset(&wk, 0, sizeof(wk));
+    wk.loop = &loop;
+    ASSERT_OK(asy_loop_init(&loop, NULL));
+    ASSERT_NOT_NULL(lim = asy_limit_new(&loop, 1));
+    memset(&warm, 0, sizeof(warm));
+    ASSERT_NOT_NULL(r = asy_limit_run(lim, oom_task_sync, &warm)); /* warms the pools up */
+    asy_run(&loop, ASY_RUN_DEFAULT);
+    asy_promise_release(r);
+    dummy = oom_exhaust_reactions(&loop);
+    r = asy_limit_run(lim, oom_task_pending, &wk); /* starts at once */
+    oom_fail_size = 0;
+    asy_promise_release(dummy);
+    ASSERT_NOT_NULL(r);
+    asy_promise_mark_handled(r);
+    if (wk.ran) { /* the task works: it still holds its slot */
+        ASSERT_EQ(asy_limit_active(lim), 1);
+        ASSERT_EQ(asy_promise_state_of(r), ASY_PROMISE_PENDING);
+    } else {
+        asy_run_microtasks(&loop);
+        ASSERT_EQ(asy_promise_result(r)->error, ASY_ENOMEM);
+        ASSERT_EQ(asy_limit_active(lim), 0);
+    }
+    asy_run(&loop, ASY_RUN_DEFAULT);
+    ASSERT_EQ(asy_limit_active(lim), 0);
+    asy_limit_free(lim);
+    asy_promise_release(r);
+    ASSERT_OK(asy_loop_close(&loop));
+    ASSERT_EQ(oom_live, 0);
+}
