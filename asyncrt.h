@@ -1525,7 +1525,8 @@ typedef struct asy_limit_s asy_limit_t;
 ASYNCRT_API asy_limit_t *asy_limit_new(asy_loop_t *loop, size_t concurrency);
 /* Queues fn(arg); the promise settles like the task.  A failing task
  * rejects its promise and frees its slot.  NULL on ENOMEM / bad input (fn
- * is then never called). */
+ * is then never called); out of memory when the task is due to start
+ * rejects its promise with ASY_ENOMEM and fn does not run. */
 ASYNCRT_API asy_promise_t *asy_limit_run(asy_limit_t *lim, asy_task_fn fn, void *arg);
 /* A limited map: fn(arg, i) for i in [0, n), at most `concurrency` at a
  * time, in order; the promise is Promise.all of them (a void ** array of
@@ -1592,7 +1593,8 @@ ASYNCRT_API int asy_sem_cancel(asy_sem_t *sem, asy_sem_wait_t wait);
  * or more than are currently acquired. */
 ASYNCRT_API int asy_sem_release(asy_sem_t *sem, size_t n);
 /* Acquires n permits, runs fn(arg), releases them when its outcome is known
- * (whatever it is) and settles like it: the try/finally of the seed. */
+ * (whatever it is) and settles like it: the try/finally of the seed.  Out
+ * of memory as fn would start: rejects with ASY_ENOMEM, fn does not run. */
 ASYNCRT_API asy_promise_t *asy_sem_run(asy_sem_t *sem, size_t n, asy_task_fn fn, void *arg);
 ASYNCRT_API size_t asy_sem_available(const asy_sem_t *sem);
 ASYNCRT_API size_t asy_sem_waiting(const asy_sem_t *sem); /* waiters queued */
@@ -1672,7 +1674,8 @@ ASYNCRT_API int asy_rpool_release(asy_rpool_t *pool, void *resource);
 /* Gives a borrowed resource back to be destroyed (it is broken). */
 ASYNCRT_API int asy_rpool_destroy(asy_rpool_t *pool, void *resource);
 /* Acquires, runs fn(arg, resource) and releases the resource once the
- * outcome of fn is known, whatever it is; settles like fn. */
+ * outcome of fn is known, whatever it is; settles like fn (or rejects with
+ * ASY_ENOMEM without running fn when memory runs out as it would start). */
 typedef asy_ret_t (*asy_rpool_use_fn)(void *arg, void *resource);
 ASYNCRT_API asy_promise_t *asy_rpool_use(asy_rpool_t *pool, unsigned priority,
                                          asy_rpool_use_fn fn, void *arg);
