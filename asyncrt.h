@@ -800,7 +800,7 @@ ASYNCRT_API int asy_timer_start(asy_timer_t *timer, asy_timer_cb cb, uint64_t ti
                                 uint64_t repeat);
 ASYNCRT_API int asy_timer_stop(asy_timer_t *timer);
 /* Restarts a repeating timer from now with its repeat as the timeout;
- * ASY_EINVAL if it was never started. */
+ * ASY_EINVAL if it was never started or is closing. */
 ASYNCRT_API int asy_timer_again(asy_timer_t *timer);
 ASYNCRT_API void asy_timer_set_repeat(asy_timer_t *timer, uint64_t repeat);
 ASYNCRT_API uint64_t asy_timer_get_repeat(const asy_timer_t *timer);
@@ -3408,7 +3408,8 @@ typedef struct asy_limit_s asy_limit_t;
 ASYNCRT_API asy_limit_t *asy_limit_new(asy_loop_t *loop, size_t concurrency);
 /* Queues fn(arg); the promise settles like the task.  A failing task
  * rejects its promise and frees its slot.  NULL on ENOMEM / bad input (fn
- * is then never called). */
+ * is then never called); out of memory when the task is due to start
+ * rejects its promise with ASY_ENOMEM and fn does not run. */
 ASYNCRT_API asy_promise_t *asy_limit_run(asy_limit_t *lim, asy_task_fn fn, void *arg);
 /* A limited map: fn(arg, i) for i in [0, n), at most `concurrency` at a
  * time, in order; the promise is Promise.all of them (a void ** array of
@@ -3475,7 +3476,8 @@ ASYNCRT_API int asy_sem_cancel(asy_sem_t *sem, asy_sem_wait_t wait);
  * or more than are currently acquired. */
 ASYNCRT_API int asy_sem_release(asy_sem_t *sem, size_t n);
 /* Acquires n permits, runs fn(arg), releases them when its outcome is known
- * (whatever it is) and settles like it: the try/finally of the seed. */
+ * (whatever it is) and settles like it: the try/finally of the seed.  Out
+ * of memory as fn would start: rejects with ASY_ENOMEM, fn does not run. */
 ASYNCRT_API asy_promise_t *asy_sem_run(asy_sem_t *sem, size_t n, asy_task_fn fn, void *arg);
 ASYNCRT_API size_t asy_sem_available(const asy_sem_t *sem);
 ASYNCRT_API size_t asy_sem_waiting(const asy_sem_t *sem); /* waiters queued */
@@ -3555,7 +3557,8 @@ ASYNCRT_API int asy_rpool_release(asy_rpool_t *pool, void *resource);
 /* Gives a borrowed resource back to be destroyed (it is broken). */
 ASYNCRT_API int asy_rpool_destroy(asy_rpool_t *pool, void *resource);
 /* Acquires, runs fn(arg, resource) and releases the resource once the
- * outcome of fn is known, whatever it is; settles like fn. */
+ * outcome of fn is known, whatever it is; settles like fn (or rejects with
+ * ASY_ENOMEM without running fn when memory runs out as it would start). */
 typedef asy_ret_t (*asy_rpool_use_fn)(void *arg, void *resource);
 ASYNCRT_API asy_promise_t *asy_rpool_use(asy_rpool_t *pool, unsigned priority,
                                          asy_rpool_use_fn fn, void *arg);
@@ -6514,7 +6517,7 @@ ASYNCRT_API int asy_timer_stop(asy_timer_t *t) {
 }
 
 ASYNCRT_API int asy_timer_again(asy_timer_t *t) {
-    if (!t || !t->cb_) return ASY_EINVAL;
+    if (!t || !t->cb_ || (t->flags_ & (ASY__H_CLOSING | ASY__H_CLOSED))) return ASY_EINVAL;
     if (t->repeat_ == 0) return 0;
     return asy__timer_arm(t, t->repeat_);
 }
@@ -6954,10 +6957,36 @@ static void asy__sig_update_mask(asy_loop_t *loop) {
     memset(mask, 0, sizeof(mask));
     ASY__QUEUE_FOREACH(q, &loop->signal_handles_) {
         asy_signal_t *h = ASY_CONTAINER_OF(q, asy_signal_t, signal_link_);
+        if (!h->cb_) continue; /* a delivery's placeholder */
         mask[h->signum_ / 64] |= (uint64_t)1 << (h->signum_ % 64);
     }
     for (i = 0; i < ASY__SIG_NSIG / 64; i++)
         __atomic_store_n(&asy__sig_loops[loop->signal_slot_].mask[i], mask[i], __ATOMIC_SEQ_CST);
+}
+
+/* Delivers one signal.  The list stays whole while callbacks run (the
+ * loop's signal mask is computed from it whenever a handle stops or
+ * starts): a placeholder steps past each handle before its callback, so a
+ * callback may stop or close any handle, and an end marker keeps handles
+ * started meanwhile for the next signal.  Placeholders have no callback. */
+static void asy__signal_deliver(asy_loop_t *loop, int signum) {
+    asy_signal_t cur, end;
+    memset(&cur, 0, sizeof(cur));
+    memset(&end, 0, sizeof(end));
+    asy__queue_insert_head(&loop->signal_handles_, &cur.signal_link_);
+    asy__queue_insert_tail(&loop->signal_handles_, &end.signal_link_);
+    while (cur.signal_link_.next != &end.signal_link_) {
+        asy__queue *q = cur.signal_link_.next;
+        asy_signal_t *h = ASY_CONTAINER_OF(q, asy_signal_t, signal_link_);
+        asy__queue_remove(&cur.signal_link_);
+        asy__queue_insert_head(q, &cur.signal_link_); /* right after h */
+        if (h->signum_ != signum) continue;
+        if (h->oneshot_) asy_signal_stop(h);
+        h->cb_(h, signum);
+        asy__after_cb(loop);
+    }
+    asy__queue_remove(&cur.signal_link_);
+    asy__queue_remove(&end.signal_link_);
 }
 
 static void asy__signal_read(asy_loop_t *loop, asy__io *io, unsigned revents) {
@@ -6968,20 +6997,7 @@ static void asy__signal_read(asy_loop_t *loop, asy__io *io, unsigned revents) {
         n = read(io->fd, buf, sizeof(buf));
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) break;
-        for (i = 0; i < n; i++) {
-            asy__queue q;
-            asy__queue_init(&q);
-            asy__queue_move(&loop->signal_handles_, &q);
-            while (!asy__queue_empty(&q)) {
-                asy_signal_t *h = ASY_CONTAINER_OF(asy__queue_head(&q), asy_signal_t, signal_link_);
-                asy__queue_remove(&h->signal_link_);
-                asy__queue_insert_tail(&loop->signal_handles_, &h->signal_link_);
-                if (h->signum_ != (int)buf[i]) continue;
-                if (h->oneshot_) asy_signal_stop(h);
-                h->cb_(h, (int)buf[i]);
-                asy__after_cb(loop);
-            }
-        }
+        for (i = 0; i < n; i++) asy__signal_deliver(loop, (int)buf[i]);
         if (n < (ssize_t)sizeof(buf)) break;
     }
 }
@@ -7099,8 +7115,11 @@ static void asy__poll_io_cb(asy_loop_t *loop, asy__io *io, unsigned revents) {
     unsigned ev = revents & h->io_.events;
     (void)loop;
     /* An error or hang-up condition is reported as the events the caller
-     * asked for, so its next read or write surfaces the error (libuv). */
-    if (revents & ASY__IO_ERR) ev |= h->io_.events & (ASY_READABLE | ASY_WRITABLE);
+     * asked for, so its next read or write surfaces the error (libuv): all
+     * of them, since the condition stays until the fd is stopped, and a
+     * caller who never hears of it would have the loop spin. */
+    if (revents & ASY__IO_ERR)
+        ev |= h->io_.events & (ASY_READABLE | ASY_WRITABLE | ASY_DISCONNECT | ASY_PRIORITIZED);
     if (ev) h->cb_(h, 0, ev);
 }
 
@@ -7450,13 +7469,16 @@ ASYNCRT_API int asy_run(asy_loop_t *loop, asy_run_mode mode) {
 ASYNCRT_API int asy_loop_advance(asy_loop_t *loop, uint64_t ms) {
     uint64_t target;
     if (!loop || !loop->opts_.virtual_clock) return ASY_EINVAL;
-    target = loop->time_ + ms;
+    /* the clock saturates, as due times do: it never runs backwards */
+    target = ms > UINT64_MAX - loop->time_ ? UINT64_MAX : loop->time_ + ms;
     /* step from deadline to deadline so callbacks see the time they were due */
     for (;;) {
         int64_t next = asy__next_timeout(loop);
-        if (next < 0 || loop->time_ + (uint64_t)next > target) break;
+        if (next < 0 || (uint64_t)next > target - loop->time_) break;
         loop->time_ += (uint64_t)next;
         asy__run_timers(loop);
+        /* at the end of time a repeat is due again at once: run it once */
+        if (loop->time_ == UINT64_MAX) break;
     }
     loop->time_ = target;
     return 0;
@@ -8820,6 +8842,22 @@ static inline asy_promise_t *asy__promise_owner(asy_promise_t *p) {
 
 ASY__INTERNAL int asy__promise_push_microtask(asy__promise_state *st, asy_fn fn, void *arg);
 
+/* then.c: observing the outcome of a task for the sync layer.  Everything
+ * that can fail is allocated before the task runs (asy__watch_prepare), so
+ * once the task has made something (a resource, work that holds permits)
+ * its outcome is sure to reach the observer: asy__watch_ret cannot fail. */
+typedef struct {
+    asy_promise_t *p;
+    asy__reaction *r;
+} asy__watch;
+ASY__INTERNAL int asy__watch_prepare(asy_loop_t *loop, asy__watch *w);
+/* Gives back a prepared watch that will not be used. */
+ASY__INTERNAL void asy__watch_cancel(asy__watch *w);
+/* Settles with the task's ret (consumed), attaches fn(arg, outcome) as a
+ * microtask and returns the promise of the outcome (a reference). */
+ASY__INTERNAL asy_promise_t *asy__watch_ret(asy__watch *w, asy_ret_t *ret, asy_settled_fn fn,
+                                            void *arg);
+
 /* combinators.c */
 ASY__INTERNAL void asy__combo_element(asy__reaction *r, asy_promise_t *src);
 ASY__INTERNAL void asy__combo_unref(void *combo);
@@ -8837,6 +8875,18 @@ static void asy__promise_layer_close(asy_loop_t *loop, void *state);
 ASY__INTERNAL asy__promise_state *asy__promise_state_create(asy_loop_t *loop) {
     asy__promise_state *st = ASY__NEW(asy__promise_state);
     if (!st) return NULL;
+    /* A job that finds the microtask ring full is parked until the end of
+     * the drain those queued jobs will cause.  A ring never allocated is
+     * empty, so no drain would come: the layer starts with one. */
+    if (!loop->microtasks_.cap) {
+        asy__taskq *q = &loop->microtasks_;
+        if (!(q->items = ASY__NEW_ARRAY(struct asy__task, 64))) {
+            asy__free(st);
+            return NULL;
+        }
+        q->cap = 64;
+        q->head = q->count = 0;
+    }
     memset(st, 0, sizeof(*st));
     st->loop = loop;
     asy__objpool_init(&st->promises, sizeof(asy_promise_t), st);
@@ -9055,10 +9105,11 @@ ASY__INTERNAL void asy__promise_resolve(asy_promise_t *x, asy_ret_t *ret) {
         if (!q) {
             asy__reject_static(x, ASY_ENOMEM, NULL);
         } else if (q == x || q->st_ != x->st_) {
-            asy__promise_unref(q);
+            /* settle before letting go: the ret's reference may be x's last */
             asy__reject_static(x, ASY_EINVAL,
                                q == x ? "chaining cycle: a promise resolved with itself"
                                       : "promise of another loop");
+            asy__promise_unref(q);
         } else {
             asy__reaction *r = asy__reaction_alloc(x->st_);
             if (!r) {
@@ -9369,6 +9420,49 @@ ASYNCRT_API int asy_promise_on_settled(asy_promise_t *p, asy_settled_fn fn, void
     return 0;
 }
 
+ASY__INTERNAL int asy__watch_prepare(asy_loop_t *loop, asy__watch *w) {
+    asy__promise_state *st = asy__promise_st(loop);
+    w->p = NULL;
+    w->r = NULL;
+    if (!st || !(w->r = asy__reaction_alloc(st))) return ASY_ENOMEM;
+    if (!(w->p = asy__promise_alloc(st))) {
+        asy__reaction_free(st, w->r);
+        w->r = NULL;
+        return ASY_ENOMEM;
+    }
+    return 0;
+}
+
+ASY__INTERNAL void asy__watch_cancel(asy__watch *w) {
+    if (w->r) asy__reaction_free(w->p->st_, w->r);
+    if (w->p) asy__promise_unref(w->p);
+    w->p = NULL;
+    w->r = NULL;
+}
+
+ASY__INTERNAL asy_promise_t *asy__watch_ret(asy__watch *w, asy_ret_t *ret, asy_settled_fn fn,
+                                            void *arg) {
+    asy_promise_t *op = w->p, *q = ret->promise_;
+    if (ret->kind_ == ASY__RET_PROMISE && q && q->st_ == op->st_) {
+        /* a chained promise is followed as is (Promise.resolve(q) === q) */
+        ret->promise_ = NULL;
+        asy__promise_unref(op);
+        op = q;
+    } else {
+        /* settling a value, an error or a pass allocates nothing; the
+         * observer attached below handles a rejection */
+        op->flags_ |= ASY__P_HANDLED;
+        asy__promise_resolve(op, ret);
+    }
+    w->r->kind = ASY__R_OBSERVE;
+    w->r->fn_a = (asy__any_fn)fn;
+    w->r->arg = arg;
+    asy__promise_attach(op, w->r);
+    w->p = NULL;
+    w->r = NULL;
+    return op;
+}
+
 #line 1 "asyncrt_impl/promise/combinators.c"
 /* Promise.all / allSettled / race / any.
  *
@@ -9634,7 +9728,8 @@ ASY__INTERNAL void asy__promise_after_drain(asy_loop_t *loop) {
     size_t n, i, cap;
     if (!st) return;
     if (st->overflow_head) {
-        /* jobs that found the microtask ring full; the drain goes on after */
+        /* jobs that found the microtask ring full; if they queue work the
+         * drain goes on and comes back here, else this drain is over */
         asy__reaction *r = st->overflow_head;
         st->overflow_head = st->overflow_tail = NULL;
         while (r) {
@@ -9642,7 +9737,7 @@ ASY__INTERNAL void asy__promise_after_drain(asy_loop_t *loop) {
             asy__promise_run_job(r);
             r = next;
         }
-        return;
+        if (loop->ticks_.count | loop->microtasks_.count) return;
     }
     if (!st->n_unhandled) return;
     /* swap lists: rejections made by the hook wait for the next round */
@@ -22347,9 +22442,15 @@ static void asy__limit_task_done(void *arg, const asy_settled_t *in) {
 
 static void asy__limit_start(asy_limit_t *lim, const asy__limit_item *it) {
     asy__limit_running *t = (asy__limit_running *)asy__objpool_alloc(&lim->running);
+    asy__promise_state *st = it->result->st_;
+    asy__reaction *r = NULL;
     asy_promise_t *inner;
     asy_ret_t ret;
-    if (!t) {
+    /* The slot is freed when the task's outcome is known: the reaction that
+     * learns it is taken before the task runs, which otherwise does not
+     * run (a task still at work must keep its slot). */
+    if (!t || !(r = asy__reaction_alloc(st))) {
+        if (t) asy__objpool_free(&lim->running, t);
         asy_promise_reject(it->result, ASY_ENOMEM, NULL);
         asy__promise_unref(it->result);
         return;
@@ -22367,10 +22468,21 @@ static void asy__limit_start(asy_limit_t *lim, const asy__limit_item *it) {
         if (inner->res_.state != ASY_PROMISE_PENDING &&
             asy__promise_push_microtask(inner->st_, asy__limit_task_done_job, t) == 0) {
             inner->flags_ |= ASY__P_HANDLED;
+            asy__reaction_free(st, r);
             return;
         }
+        if (inner->st_ == st) {
+            r->kind = ASY__R_OBSERVE;
+            r->fn_a = (asy__any_fn)asy__limit_task_done;
+            r->arg = t;
+            asy__promise_attach(inner, r);
+            return;
+        }
+        asy__reaction_free(st, r);
         if (asy_promise_on_settled(inner, asy__limit_task_done, t) == 0) return;
         asy_promise_mark_handled(inner);
+    } else {
+        asy__reaction_free(st, r); /* the task is over; its outcome is lost */
     }
     asy_promise_reject(t->result, ASY_ENOMEM, NULL);
     asy__limit_finish(t);
@@ -22440,16 +22552,29 @@ ASYNCRT_API asy_promise_t *asy_limit_map(asy_limit_t *lim, size_t n, asy_map_fn 
     if (!lim || !fn || lim->freed) return NULL;
     if (n == 0) return asy_promise_all(lim->loop, NULL, 0);
     if (n >= ASY__LIMIT_TASK) return NULL;
+    /* Everything that can fail comes before the first task is queued, so a
+     * NULL return leaves no task behind. */
+    while (lim->cap - lim->count < n)
+        if (asy__limit_grow(lim) != 0) return NULL;
     if (!(ps = ASY__NEW_ARRAY(asy_promise_t *, n))) return NULL;
     for (i = 0; i < n; i++)
-        if (!(ps[i] = asy__limit_push(lim, (asy__any_fn)fn, arg, i))) break;
+        if (!(ps[i] = asy_promise_new(lim->loop))) break;
     if (i == n) all = asy_promise_all(lim->loop, ps, n);
-    while (i-- > 0) {
-        /* on ENOMEM the queued tasks still run; nobody awaits them */
-        if (!all) asy_promise_mark_handled(ps[i]);
-        asy__promise_unref(ps[i]);
+    if (!all) {
+        while (i-- > 0) asy__promise_unref(ps[i]);
+        asy__free(ps);
+        return NULL;
+    }
+    for (i = 0; i < n; i++) {
+        asy__limit_item *it = &lim->ring[(lim->head + lim->count) & (lim->cap - 1)];
+        it->fn = (asy__any_fn)fn;
+        it->arg = arg;
+        it->index = i;
+        it->result = ps[i]; /* the queue's reference */
+        lim->count++;
     }
     asy__free(ps);
+    asy__limit_next(lim);
     return all;
 }
 
@@ -22549,21 +22674,24 @@ static void asy__sem_run_done(void *arg, const asy_settled_t *in) {
 
 static void asy__sem_deliver(void *arg) {
     asy__sem_rec *w = (asy__sem_rec *)arg;
+    asy__watch watch;
+    asy_ret_t ret;
     if (!w->task) {
         w->cb(w->arg, w->status);
         asy__sem_rec_free(w);
         return;
     }
-    /* asy_sem_run: the permits are ours, start the task */
+    /* asy_sem_run: the permits are ours, start the task.  They go back when
+     * its outcome is known: the memory to learn it is taken first, else the
+     * task does not run at all. */
     w->state = ASY__SEM_RUNNING;
-    {
-        asy_ret_t ret = w->task(w->arg);
-        w->inner = asy__promise_from_ret(w->sem->loop, &ret);
+    if (asy__watch_prepare(w->sem->loop, &watch) != 0) {
+        asy_promise_reject(w->promise, ASY_ENOMEM, NULL);
+        asy__sem_run_end(w);
+        return;
     }
-    if (w->inner && asy_promise_on_settled(w->inner, asy__sem_run_done, w) == 0) return;
-    asy_promise_mark_handled(w->inner);
-    asy_promise_reject(w->promise, ASY_ENOMEM, NULL);
-    asy__sem_run_end(w);
+    ret = w->task(w->arg);
+    w->inner = asy__watch_ret(&watch, &ret, asy__sem_run_done, w);
 }
 
 /* w stops waiting (or is granted at once): deliver status */
@@ -23111,6 +23239,18 @@ static void asy__rpool_create_retry(void *arg) {
     asy__rpool_leave(pool);
 }
 
+/* Ends a resource the pool has no record for (out of memory before it
+ * could keep it); nothing waits for that destroy. */
+static void asy__rpool_discard(asy_rpool_t *pool, void *resource) {
+    asy_ret_t ret;
+    asy_promise_t *op;
+    if (!pool->f.destroy) return;
+    ret = pool->f.destroy(pool->f.ctx, resource);
+    op = asy__promise_from_ret(pool->loop, &ret);
+    asy_promise_mark_handled(op);
+    asy_promise_release(op);
+}
+
 static void asy__rpool_create_done(void *arg, const asy_settled_t *in) {
     asy__rcreate *c = (asy__rcreate *)arg;
     asy_rpool_t *pool = c->pool;
@@ -23126,6 +23266,7 @@ static void asy__rpool_create_done(void *arg, const asy_settled_t *in) {
         } else if (!(obj = ASY__NEW(asy__robj)) ||
                    (err = asy__ptrmap_put(&pool->objs, in->value, obj)) != 0) {
             if (err == ASY_EEXIST) msg = "pool factory created a resource the pool already holds";
+            else asy__rpool_discard(pool, in->value); /* cannot keep it: end it */
             asy__free(obj);
             obj = NULL;
         }
@@ -23167,16 +23308,19 @@ static void asy__rpool_create_done(void *arg, const asy_settled_t *in) {
     asy__rpool_leave(pool);
 }
 
+/* What a create makes must reach create_done, or the resource is lost:
+ * the memory to watch it is taken before the factory runs. */
 static void asy__rpool_create_attempt(asy__rcreate *c) {
     asy_rpool_t *pool = c->pool;
-    asy_ret_t ret = pool->f.create(pool->f.ctx);
-    asy_promise_t *op = asy__promise_from_ret(pool->loop, &ret);
-    if (!op || asy_promise_on_settled(op, asy__rpool_create_done, c) != 0) {
-        asy_promise_mark_handled(op);
+    asy__watch w;
+    asy_ret_t ret;
+    if (asy__watch_prepare(pool->loop, &w) != 0) {
         c->attempt = pool->o.create_retries; /* out of memory: no retries */
         asy__rpool_create_done(c, NULL);
+        return;
     }
-    asy_promise_release(op);
+    ret = pool->f.create(pool->f.ctx);
+    asy_promise_release(asy__watch_ret(&w, &ret, asy__rpool_create_done, c));
 }
 
 static int asy__rpool_create(asy_rpool_t *pool, int for_waiter) {
@@ -23381,46 +23525,53 @@ static void asy__ruse_done(void *arg, const asy_settled_t *in) {
 
 static void asy__ruse_start(void *arg, const asy_settled_t *in) {
     asy__ruse *u = (asy__ruse *)arg;
+    asy__watch w;
+    asy_ret_t ret;
     if (in->state != ASY_PROMISE_FULFILLED) { /* never got a resource */
         asy__promise_settle_like(u->result, in->promise);
         asy__ruse_finish(u);
         return;
     }
     u->resource = in->value;
-    {
-        asy_ret_t ret = u->fn(u->arg, u->resource);
-        u->inner = asy__promise_from_ret(u->pool->loop, &ret);
+    /* the resource goes back when fn's outcome is known: the memory to
+     * learn it is taken before fn runs, else fn does not run at all */
+    if (asy__watch_prepare(u->pool->loop, &w) != 0) {
+        asy_promise_reject(u->result, ASY_ENOMEM, NULL);
+        asy_rpool_release(u->pool, u->resource);
+        asy__ruse_finish(u);
+        return;
     }
-    if (u->inner && asy_promise_on_settled(u->inner, asy__ruse_done, u) == 0) return;
-    asy_promise_mark_handled(u->inner);
-    asy_promise_reject(u->result, ASY_ENOMEM, NULL);
-    asy_rpool_release(u->pool, u->resource);
-    asy__ruse_finish(u);
+    ret = u->fn(u->arg, u->resource);
+    u->inner = asy__watch_ret(&w, &ret, asy__ruse_done, u);
 }
 
 ASYNCRT_API asy_promise_t *asy_rpool_use(asy_rpool_t *pool, unsigned priority,
                                          asy_rpool_use_fn fn, void *arg) {
     asy__ruse *u;
+    asy__watch w;
+    asy_promise_t *acquired;
+    asy_ret_t ret;
     if (!pool || !fn) return NULL;
     if (!(u = ASY__NEW(asy__ruse))) return NULL;
     memset(u, 0, sizeof(*u));
     u->pool = pool;
     u->fn = fn;
     u->arg = arg;
-    u->result = asy_promise_new(pool->loop);
-    u->acquired = u->result ? asy_rpool_acquire(pool, priority) : NULL;
-    if (!u->acquired || asy_promise_on_settled(u->acquired, asy__ruse_start, u) != 0) {
-        /* an acquire that did get a resource would still be lent: give it back */
-        if (u->acquired) {
-            asy_promise_mark_handled(u->acquired);
-            if (asy_promise_state_of(u->acquired) == ASY_PROMISE_FULFILLED)
-                asy_rpool_release(pool, asy_promise_result(u->acquired)->value);
-            asy__promise_unref(u->acquired);
-        }
+    /* once the acquire is queued its resource must reach ruse_start, or it
+     * would be lent to nobody: the watch is allocated first */
+    if (!(u->result = asy_promise_new(pool->loop)) || asy__watch_prepare(pool->loop, &w) != 0) {
         asy_promise_release(u->result);
         asy__free(u);
         return NULL;
     }
+    if (!(acquired = asy_rpool_acquire(pool, priority))) {
+        asy__watch_cancel(&w);
+        asy_promise_release(u->result);
+        asy__free(u);
+        return NULL;
+    }
+    ret = asy_chain(acquired);
+    u->acquired = asy__watch_ret(&w, &ret, asy__ruse_start, u);
     u->result->refs_++;
     return u->result;
 }

@@ -206,6 +206,25 @@ TEST(timer_handle_repeat_again_due_in) {
     ASSERT_OK(asy_loop_close(&L));
 }
 
+/* A closed timer must stay stopped: its memory may go in the close
+ * callback, so nothing may re-arm it (uv_timer_again gives UV_EINVAL). */
+TEST(timer_again_after_close_is_einval) {
+    asy_loop_opts o;
+    memset(&o, 0, sizeof(o));
+    o.virtual_clock = 1;
+    th_calls = 0;
+    ASSERT_OK(asy_loop_init(&L, &o));
+    ASSERT_OK(asy_timer_init(&L, &th));
+    ASSERT_OK(asy_timer_start(&th, th_cb, 10, 10));
+    asy_close((asy_handle_t *)&th, NULL);
+    ASSERT_ERR(asy_timer_again(&th), ASY_EINVAL);
+    ASSERT(!asy_is_active((asy_handle_t *)&th));
+    ASSERT_EQ(asy_run(&L, ASY_RUN_DEFAULT), 0);
+    ASSERT_ERR(asy_timer_again(&th), ASY_EINVAL); /* closed for good */
+    ASSERT_EQ(th_calls, 0);
+    ASSERT_OK(asy_loop_close(&L));
+}
+
 /* ---- virtual clock -------------------------------------------------- */
 TEST(loop_virtual_clock_jumps_instead_of_sleeping) {
     asy_loop_opts o;
@@ -227,6 +246,44 @@ TEST(loop_virtual_clock_jumps_instead_of_sleeping) {
     ASSERT_OK(asy_loop_close(&L));
     ASSERT_OK(asy_loop_init(&L, NULL));
     ASSERT_ERR(asy_loop_advance(&L, 5), ASY_EINVAL); /* real clock */
+    ASSERT_OK(asy_loop_close(&L));
+}
+
+/* Advancing past the end of a uint64_t clock saturates: time never runs
+ * backwards, due timers fire, and a repeating timer due at the end of
+ * time fires once per advance instead of for ever. */
+static void th_cb_count(asy_timer_t *t) {
+    (void)t;
+    th_calls++;
+}
+
+TEST_T(loop_virtual_clock_advance_saturates, 10000) {
+    asy_loop_opts o;
+    memset(&o, 0, sizeof(o));
+    o.virtual_clock = 1;
+    count = 0;
+    ASSERT_OK(asy_loop_init(&L, &o));
+    asy_set_timeout(&L, count_fn, NULL, 100);
+    ASSERT_OK(asy_loop_advance(&L, 50));
+    ASSERT_OK(asy_loop_advance(&L, UINT64_MAX));
+    ASSERT_EQ_U64(asy_now(&L), UINT64_MAX);
+    ASSERT_EQ(count, 1);
+    ASSERT_OK(asy_loop_advance(&L, 10)); /* stays at the end */
+    ASSERT_EQ_U64(asy_now(&L), UINT64_MAX);
+    ASSERT_OK(asy_loop_close(&L));
+
+    /* due "never" (saturated), repeating: at the end of time its next
+     * due time is the same instant */
+    th_calls = 0;
+    ASSERT_OK(asy_loop_init(&L, &o));
+    ASSERT_OK(asy_timer_init(&L, &th));
+    ASSERT_OK(asy_timer_start(&th, th_cb_count, UINT64_MAX, 5));
+    ASSERT_OK(asy_loop_advance(&L, UINT64_MAX));
+    ASSERT_EQ(th_calls, 1);
+    ASSERT_OK(asy_loop_advance(&L, UINT64_MAX));
+    ASSERT_EQ(th_calls, 2);
+    asy_close((asy_handle_t *)&th, NULL);
+    ASSERT_EQ(asy_run(&L, ASY_RUN_DEFAULT), 0);
     ASSERT_OK(asy_loop_close(&L));
 }
 
@@ -386,7 +443,10 @@ TEST(loop_stop_and_run_once) {
     ASSERT_EQ(asy_run(&L, ASY_RUN_DEFAULT), 1); /* stopped with work left */
     ASSERT_EQ(count, 1);
     ASSERT_EQ(asy_run(&L, ASY_RUN_ONCE), 1); /* blocks for the next tick */
-    ASSERT_EQ(count, 2);
+    /* it fired; a slow machine (valgrind) may see it come due once more
+     * by the timers check that ends a ONCE iteration, as in libuv */
+    ASSERT_GE(count, 2);
+    ASSERT_LE(count, 3);
     ASSERT_OK(asy_clear_timer(&L, iv));
     ASSERT_EQ(asy_run(&L, ASY_RUN_DEFAULT), 0);
     ASSERT_OK(asy_loop_close(&L));
@@ -706,6 +766,58 @@ TEST(signal_reaches_several_loops) {
     }
 }
 
+/* A handle that stops during a delivery (a oneshot, or a callback that
+ * stops a sibling) must not take the other handles' signals with it. */
+static asy_signal_t sig_once, sig_sibling, sig_other;
+static int sig_got[3];
+static void sig_once_cb(asy_signal_t *h, int signum) {
+    (void)h;
+    ASSERT_EQ(signum, SIGUSR1);
+    sig_got[0]++;
+    ASSERT_OK(asy_signal_stop(&sig_sibling)); /* later in the list, same signal */
+}
+static void sig_sibling_cb(asy_signal_t *h, int signum) {
+    (void)h;
+    (void)signum;
+    sig_got[1]++;
+}
+static void sig_other_cb(asy_signal_t *h, int signum) {
+    ASSERT_EQ(signum, SIGUSR2);
+    sig_got[2]++;
+    asy_close((asy_handle_t *)h, NULL);
+}
+static void raise_usr2(void *a) {
+    (void)a;
+    kill(getpid(), SIGUSR2);
+}
+static void sig_give_up(void *a) {
+    (void)a;
+    asy_close((asy_handle_t *)&sig_other, NULL);
+}
+
+TEST(signal_stop_during_delivery_keeps_other_signals) {
+    asy_timer_id give_up;
+    memset(sig_got, 0, sizeof(sig_got));
+    ASSERT_OK(asy_loop_init(&L, NULL));
+    ASSERT_OK(asy_signal_init(&L, &sig_once));
+    ASSERT_OK(asy_signal_init(&L, &sig_sibling));
+    ASSERT_OK(asy_signal_init(&L, &sig_other));
+    ASSERT_OK(asy_signal_start_oneshot(&sig_once, sig_once_cb, SIGUSR1));
+    ASSERT_OK(asy_signal_start(&sig_sibling, sig_sibling_cb, SIGUSR1));
+    ASSERT_OK(asy_signal_start(&sig_other, sig_other_cb, SIGUSR2));
+    asy_set_timeout(&L, raise_usr1, NULL, 1);
+    asy_set_timeout(&L, raise_usr2, NULL, 30);
+    give_up = asy_set_timeout(&L, sig_give_up, NULL, 2000);
+    asy_timer_unref(&L, give_up);
+    ASSERT_EQ(asy_run(&L, ASY_RUN_DEFAULT), 0);
+    ASSERT_EQ(sig_got[0], 1);
+    ASSERT_EQ(sig_got[1], 0); /* stopped before its turn */
+    ASSERT_EQ(sig_got[2], 1); /* SIGUSR2 still reaches its handle */
+    asy_close((asy_handle_t *)&sig_once, NULL);
+    asy_close((asy_handle_t *)&sig_sibling, NULL);
+    ASSERT_OK(asy_loop_close(&L));
+}
+
 /* ---- poll handles -------------------------------------------------------- */
 static int poll_fds[2];
 static void on_readable(asy_poll_t *p, int status, unsigned events) {
@@ -774,6 +886,50 @@ TEST(poll_handle_reports_hangup) {
     close(fds[0]);
 }
 
+/* An error or hang-up must reach the callback whatever events were asked
+ * for; a level-triggered condition nobody is told about spins the loop. */
+static asy_poll_t hup_p;
+static int hup_gave_up;
+static void on_hup_pri(asy_poll_t *p, int status, unsigned events) {
+    (void)status;
+    ASSERT(events & ASY_PRIORITIZED);
+    count++;
+    asy_close((asy_handle_t *)p, NULL);
+}
+static void hup_give_up(void *a) {
+    (void)a;
+    hup_gave_up = 1;
+    asy_close((asy_handle_t *)&hup_p, NULL);
+}
+
+static void poll_hangup_any_interest(const char *backend) {
+    asy_loop_opts o;
+    asy_loop_metrics_t m;
+    asy_timer_id t;
+    int fds[2];
+    memset(&o, 0, sizeof(o));
+    o.backend = backend;
+    count = 0;
+    hup_gave_up = 0;
+    ASSERT_EQ(pipe(fds), 0);
+    ASSERT_OK(asy_loop_init(&L, &o));
+    ASSERT_OK(asy_poll_init(&L, &hup_p, fds[0]));
+    ASSERT_OK(asy_poll_start(&hup_p, ASY_PRIORITIZED, on_hup_pri));
+    t = asy_set_timeout(&L, hup_give_up, NULL, 300);
+    asy_timer_unref(&L, t);
+    close(fds[1]);
+    ASSERT_EQ(asy_run(&L, ASY_RUN_DEFAULT), 0);
+    ASSERT_OK(asy_loop_metrics(&L, &m));
+    ASSERT_EQ(hup_gave_up, 0);
+    ASSERT_EQ(count, 1);
+    ASSERT_LT(m.iterations, 100);
+    ASSERT_OK(asy_loop_close(&L));
+    close(fds[0]);
+}
+
+TEST(poll_handle_hangup_reaches_any_interest_epoll) { poll_hangup_any_interest("epoll"); }
+TEST(poll_handle_hangup_reaches_any_interest_poll) { poll_hangup_any_interest("poll"); }
+
 /* ---- both backends run the ordering example --------------------------- */
 static void later_from_immediate(void *a) {
     tlog((const char *)a);
@@ -807,12 +963,18 @@ TEST(loop_metrics_utilization_and_lag) {
     asy_loop_metrics_t m0, m1;
     int i;
     ASSERT_OK(asy_loop_init(&L, NULL));
+    /* one turn first: under valgrind, code run for the first time costs
+     * tens of ms of translation, which is not what this measures */
+    asy_set_timeout(&L, count_fn, NULL, 1);
+    ASSERT_EQ(asy_run(&L, ASY_RUN_DEFAULT), 0);
     ASSERT_OK(asy_loop_metrics(&L, &m0));
-    /* idle: a 50 ms sleep in poll */
-    asy_set_timeout(&L, count_fn, NULL, 50);
+    /* idle: a 100 ms sleep in poll, from now (on a slow machine the time
+     * cached earlier may be long past) */
+    asy_update_time(&L);
+    asy_set_timeout(&L, count_fn, NULL, 100);
     ASSERT_EQ(asy_run(&L, ASY_RUN_DEFAULT), 0);
     ASSERT_OK(asy_loop_metrics(&L, &m1));
-    ASSERT_GE(m1.idle_ns, 20000000u); /* most of the 50 ms, even under valgrind */
+    ASSERT_GE(m1.idle_ns - m0.idle_ns, 50000000u); /* most of it, even under valgrind */
     ASSERT(asy_loop_elu(&m1, &m0) < 0.5);
     /* busy: 20 ms callbacks while the lag monitor samples every 5 ms */
     ASSERT_OK(asy_loop_lag_monitor(&L, 5));

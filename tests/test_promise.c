@@ -208,6 +208,20 @@ TEST(promise_resolve_with_itself_is_a_cycle_error) {
     ASSERT_EQ(s.error, ASY_EINVAL);
 }
 
+/* asy_chain(p) takes the caller's reference: when it is p's last, p must
+ * still be rejected (and seen by its observer) before that reference goes. */
+TEST(promise_resolve_with_itself_giving_the_last_reference) {
+    asy_promise_t *p;
+    seen_t s;
+    init();
+    p = asy_promise_new(&L);
+    watch(p, &s);
+    ASSERT_OK(asy_promise_settle(p, asy_chain(p)));
+    fini();
+    ASSERT_EQ(s.calls, 1);
+    ASSERT_EQ(s.error, ASY_EINVAL);
+}
+
 TEST(promise_chain_null_rejects_enomem) {
     asy_promise_t *p;
     seen_t s;

@@ -181,13 +181,16 @@ ASYNCRT_API int asy_run(asy_loop_t *loop, asy_run_mode mode) {
 ASYNCRT_API int asy_loop_advance(asy_loop_t *loop, uint64_t ms) {
     uint64_t target;
     if (!loop || !loop->opts_.virtual_clock) return ASY_EINVAL;
-    target = loop->time_ + ms;
+    /* the clock saturates, as due times do: it never runs backwards */
+    target = ms > UINT64_MAX - loop->time_ ? UINT64_MAX : loop->time_ + ms;
     /* step from deadline to deadline so callbacks see the time they were due */
     for (;;) {
         int64_t next = asy__next_timeout(loop);
-        if (next < 0 || loop->time_ + (uint64_t)next > target) break;
+        if (next < 0 || (uint64_t)next > target - loop->time_) break;
         loop->time_ += (uint64_t)next;
         asy__run_timers(loop);
+        /* at the end of time a repeat is due again at once: run it once */
+        if (loop->time_ == UINT64_MAX) break;
     }
     loop->time_ = target;
     return 0;

@@ -3,8 +3,11 @@ static void asy__poll_io_cb(asy_loop_t *loop, asy__io *io, unsigned revents) {
     unsigned ev = revents & h->io_.events;
     (void)loop;
     /* An error or hang-up condition is reported as the events the caller
-     * asked for, so its next read or write surfaces the error (libuv). */
-    if (revents & ASY__IO_ERR) ev |= h->io_.events & (ASY_READABLE | ASY_WRITABLE);
+     * asked for, so its next read or write surfaces the error (libuv): all
+     * of them, since the condition stays until the fd is stopped, and a
+     * caller who never hears of it would have the loop spin. */
+    if (revents & ASY__IO_ERR)
+        ev |= h->io_.events & (ASY_READABLE | ASY_WRITABLE | ASY_DISCONNECT | ASY_PRIORITIZED);
     if (ev) h->cb_(h, 0, ev);
 }
 

@@ -47,10 +47,36 @@ static void asy__sig_update_mask(asy_loop_t *loop) {
     memset(mask, 0, sizeof(mask));
     ASY__QUEUE_FOREACH(q, &loop->signal_handles_) {
         asy_signal_t *h = ASY_CONTAINER_OF(q, asy_signal_t, signal_link_);
+        if (!h->cb_) continue; /* a delivery's placeholder */
         mask[h->signum_ / 64] |= (uint64_t)1 << (h->signum_ % 64);
     }
     for (i = 0; i < ASY__SIG_NSIG / 64; i++)
         __atomic_store_n(&asy__sig_loops[loop->signal_slot_].mask[i], mask[i], __ATOMIC_SEQ_CST);
+}
+
+/* Delivers one signal.  The list stays whole while callbacks run (the
+ * loop's signal mask is computed from it whenever a handle stops or
+ * starts): a placeholder steps past each handle before its callback, so a
+ * callback may stop or close any handle, and an end marker keeps handles
+ * started meanwhile for the next signal.  Placeholders have no callback. */
+static void asy__signal_deliver(asy_loop_t *loop, int signum) {
+    asy_signal_t cur, end;
+    memset(&cur, 0, sizeof(cur));
+    memset(&end, 0, sizeof(end));
+    asy__queue_insert_head(&loop->signal_handles_, &cur.signal_link_);
+    asy__queue_insert_tail(&loop->signal_handles_, &end.signal_link_);
+    while (cur.signal_link_.next != &end.signal_link_) {
+        asy__queue *q = cur.signal_link_.next;
+        asy_signal_t *h = ASY_CONTAINER_OF(q, asy_signal_t, signal_link_);
+        asy__queue_remove(&cur.signal_link_);
+        asy__queue_insert_head(q, &cur.signal_link_); /* right after h */
+        if (h->signum_ != signum) continue;
+        if (h->oneshot_) asy_signal_stop(h);
+        h->cb_(h, signum);
+        asy__after_cb(loop);
+    }
+    asy__queue_remove(&cur.signal_link_);
+    asy__queue_remove(&end.signal_link_);
 }
 
 static void asy__signal_read(asy_loop_t *loop, asy__io *io, unsigned revents) {
@@ -61,20 +87,7 @@ static void asy__signal_read(asy_loop_t *loop, asy__io *io, unsigned revents) {
         n = read(io->fd, buf, sizeof(buf));
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) break;
-        for (i = 0; i < n; i++) {
-            asy__queue q;
-            asy__queue_init(&q);
-            asy__queue_move(&loop->signal_handles_, &q);
-            while (!asy__queue_empty(&q)) {
-                asy_signal_t *h = ASY_CONTAINER_OF(asy__queue_head(&q), asy_signal_t, signal_link_);
-                asy__queue_remove(&h->signal_link_);
-                asy__queue_insert_tail(&loop->signal_handles_, &h->signal_link_);
-                if (h->signum_ != (int)buf[i]) continue;
-                if (h->oneshot_) asy_signal_stop(h);
-                h->cb_(h, (int)buf[i]);
-                asy__after_cb(loop);
-            }
-        }
+        for (i = 0; i < n; i++) asy__signal_deliver(loop, (int)buf[i]);
         if (n < (ssize_t)sizeof(buf)) break;
     }
 }

@@ -77,7 +77,7 @@ ASYNCRT_API int asy_timer_stop(asy_timer_t *t) {
 }
 
 ASYNCRT_API int asy_timer_again(asy_timer_t *t) {
-    if (!t || !t->cb_) return ASY_EINVAL;
+    if (!t || !t->cb_ || (t->flags_ & (ASY__H_CLOSING | ASY__H_CLOSED))) return ASY_EINVAL;
     if (t->repeat_ == 0) return 0;
     return asy__timer_arm(t, t->repeat_);
 }

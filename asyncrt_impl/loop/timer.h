@@ -33,7 +33,7 @@ ASYNCRT_API int asy_timer_start(asy_timer_t *timer, asy_timer_cb cb, uint64_t ti
                                 uint64_t repeat);
 ASYNCRT_API int asy_timer_stop(asy_timer_t *timer);
 /* Restarts a repeating timer from now with its repeat as the timeout;
- * ASY_EINVAL if it was never started. */
+ * ASY_EINVAL if it was never started or is closing. */
 ASYNCRT_API int asy_timer_again(asy_timer_t *timer);
 ASYNCRT_API void asy_timer_set_repeat(asy_timer_t *timer, uint64_t repeat);
 ASYNCRT_API uint64_t asy_timer_get_repeat(const asy_timer_t *timer);

@@ -6,6 +6,18 @@ static void asy__promise_layer_close(asy_loop_t *loop, void *state);
 ASY__INTERNAL asy__promise_state *asy__promise_state_create(asy_loop_t *loop) {
     asy__promise_state *st = ASY__NEW(asy__promise_state);
     if (!st) return NULL;
+    /* A job that finds the microtask ring full is parked until the end of
+     * the drain those queued jobs will cause.  A ring never allocated is
+     * empty, so no drain would come: the layer starts with one. */
+    if (!loop->microtasks_.cap) {
+        asy__taskq *q = &loop->microtasks_;
+        if (!(q->items = ASY__NEW_ARRAY(struct asy__task, 64))) {
+            asy__free(st);
+            return NULL;
+        }
+        q->cap = 64;
+        q->head = q->count = 0;
+    }
     memset(st, 0, sizeof(*st));
     st->loop = loop;
     asy__objpool_init(&st->promises, sizeof(asy_promise_t), st);
@@ -224,10 +236,11 @@ ASY__INTERNAL void asy__promise_resolve(asy_promise_t *x, asy_ret_t *ret) {
         if (!q) {
             asy__reject_static(x, ASY_ENOMEM, NULL);
         } else if (q == x || q->st_ != x->st_) {
-            asy__promise_unref(q);
+            /* settle before letting go: the ret's reference may be x's last */
             asy__reject_static(x, ASY_EINVAL,
                                q == x ? "chaining cycle: a promise resolved with itself"
                                       : "promise of another loop");
+            asy__promise_unref(q);
         } else {
             asy__reaction *r = asy__reaction_alloc(x->st_);
             if (!r) {

@@ -113,6 +113,22 @@ static inline asy_promise_t *asy__promise_owner(asy_promise_t *p) {
 
 ASY__INTERNAL int asy__promise_push_microtask(asy__promise_state *st, asy_fn fn, void *arg);
 
+/* then.c: observing the outcome of a task for the sync layer.  Everything
+ * that can fail is allocated before the task runs (asy__watch_prepare), so
+ * once the task has made something (a resource, work that holds permits)
+ * its outcome is sure to reach the observer: asy__watch_ret cannot fail. */
+typedef struct {
+    asy_promise_t *p;
+    asy__reaction *r;
+} asy__watch;
+ASY__INTERNAL int asy__watch_prepare(asy_loop_t *loop, asy__watch *w);
+/* Gives back a prepared watch that will not be used. */
+ASY__INTERNAL void asy__watch_cancel(asy__watch *w);
+/* Settles with the task's ret (consumed), attaches fn(arg, outcome) as a
+ * microtask and returns the promise of the outcome (a reference). */
+ASY__INTERNAL asy_promise_t *asy__watch_ret(asy__watch *w, asy_ret_t *ret, asy_settled_fn fn,
+                                            void *arg);
+
 /* combinators.c */
 ASY__INTERNAL void asy__combo_element(asy__reaction *r, asy_promise_t *src);
 ASY__INTERNAL void asy__combo_unref(void *combo);

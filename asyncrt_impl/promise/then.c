@@ -83,3 +83,46 @@ ASYNCRT_API int asy_promise_on_settled(asy_promise_t *p, asy_settled_fn fn, void
     asy__promise_attach(p, r);
     return 0;
 }
+
+ASY__INTERNAL int asy__watch_prepare(asy_loop_t *loop, asy__watch *w) {
+    asy__promise_state *st = asy__promise_st(loop);
+    w->p = NULL;
+    w->r = NULL;
+    if (!st || !(w->r = asy__reaction_alloc(st))) return ASY_ENOMEM;
+    if (!(w->p = asy__promise_alloc(st))) {
+        asy__reaction_free(st, w->r);
+        w->r = NULL;
+        return ASY_ENOMEM;
+    }
+    return 0;
+}
+
+ASY__INTERNAL void asy__watch_cancel(asy__watch *w) {
+    if (w->r) asy__reaction_free(w->p->st_, w->r);
+    if (w->p) asy__promise_unref(w->p);
+    w->p = NULL;
+    w->r = NULL;
+}
+
+ASY__INTERNAL asy_promise_t *asy__watch_ret(asy__watch *w, asy_ret_t *ret, asy_settled_fn fn,
+                                            void *arg) {
+    asy_promise_t *op = w->p, *q = ret->promise_;
+    if (ret->kind_ == ASY__RET_PROMISE && q && q->st_ == op->st_) {
+        /* a chained promise is followed as is (Promise.resolve(q) === q) */
+        ret->promise_ = NULL;
+        asy__promise_unref(op);
+        op = q;
+    } else {
+        /* settling a value, an error or a pass allocates nothing; the
+         * observer attached below handles a rejection */
+        op->flags_ |= ASY__P_HANDLED;
+        asy__promise_resolve(op, ret);
+    }
+    w->r->kind = ASY__R_OBSERVE;
+    w->r->fn_a = (asy__any_fn)fn;
+    w->r->arg = arg;
+    asy__promise_attach(op, w->r);
+    w->p = NULL;
+    w->r = NULL;
+    return op;
+}

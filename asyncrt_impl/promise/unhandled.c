@@ -50,7 +50,8 @@ ASY__INTERNAL void asy__promise_after_drain(asy_loop_t *loop) {
     size_t n, i, cap;
     if (!st) return;
     if (st->overflow_head) {
-        /* jobs that found the microtask ring full; the drain goes on after */
+        /* jobs that found the microtask ring full; if they queue work the
+         * drain goes on and comes back here, else this drain is over */
         asy__reaction *r = st->overflow_head;
         st->overflow_head = st->overflow_tail = NULL;
         while (r) {
@@ -58,7 +59,7 @@ ASY__INTERNAL void asy__promise_after_drain(asy_loop_t *loop) {
             asy__promise_run_job(r);
             r = next;
         }
-        return;
+        if (loop->ticks_.count | loop->microtasks_.count) return;
     }
     if (!st->n_unhandled) return;
     /* swap lists: rejections made by the hook wait for the next round */

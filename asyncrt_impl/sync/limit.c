@@ -62,9 +62,15 @@ static void asy__limit_task_done(void *arg, const asy_settled_t *in) {
 
 static void asy__limit_start(asy_limit_t *lim, const asy__limit_item *it) {
     asy__limit_running *t = (asy__limit_running *)asy__objpool_alloc(&lim->running);
+    asy__promise_state *st = it->result->st_;
+    asy__reaction *r = NULL;
     asy_promise_t *inner;
     asy_ret_t ret;
-    if (!t) {
+    /* The slot is freed when the task's outcome is known: the reaction that
+     * learns it is taken before the task runs, which otherwise does not
+     * run (a task still at work must keep its slot). */
+    if (!t || !(r = asy__reaction_alloc(st))) {
+        if (t) asy__objpool_free(&lim->running, t);
         asy_promise_reject(it->result, ASY_ENOMEM, NULL);
         asy__promise_unref(it->result);
         return;
@@ -82,10 +88,21 @@ static void asy__limit_start(asy_limit_t *lim, const asy__limit_item *it) {
         if (inner->res_.state != ASY_PROMISE_PENDING &&
             asy__promise_push_microtask(inner->st_, asy__limit_task_done_job, t) == 0) {
             inner->flags_ |= ASY__P_HANDLED;
+            asy__reaction_free(st, r);
             return;
         }
+        if (inner->st_ == st) {
+            r->kind = ASY__R_OBSERVE;
+            r->fn_a = (asy__any_fn)asy__limit_task_done;
+            r->arg = t;
+            asy__promise_attach(inner, r);
+            return;
+        }
+        asy__reaction_free(st, r);
         if (asy_promise_on_settled(inner, asy__limit_task_done, t) == 0) return;
         asy_promise_mark_handled(inner);
+    } else {
+        asy__reaction_free(st, r); /* the task is over; its outcome is lost */
     }
     asy_promise_reject(t->result, ASY_ENOMEM, NULL);
     asy__limit_finish(t);
@@ -155,16 +172,29 @@ ASYNCRT_API asy_promise_t *asy_limit_map(asy_limit_t *lim, size_t n, asy_map_fn 
     if (!lim || !fn || lim->freed) return NULL;
     if (n == 0) return asy_promise_all(lim->loop, NULL, 0);
     if (n >= ASY__LIMIT_TASK) return NULL;
+    /* Everything that can fail comes before the first task is queued, so a
+     * NULL return leaves no task behind. */
+    while (lim->cap - lim->count < n)
+        if (asy__limit_grow(lim) != 0) return NULL;
     if (!(ps = ASY__NEW_ARRAY(asy_promise_t *, n))) return NULL;
     for (i = 0; i < n; i++)
-        if (!(ps[i] = asy__limit_push(lim, (asy__any_fn)fn, arg, i))) break;
+        if (!(ps[i] = asy_promise_new(lim->loop))) break;
     if (i == n) all = asy_promise_all(lim->loop, ps, n);
-    while (i-- > 0) {
-        /* on ENOMEM the queued tasks still run; nobody awaits them */
-        if (!all) asy_promise_mark_handled(ps[i]);
-        asy__promise_unref(ps[i]);
+    if (!all) {
+        while (i-- > 0) asy__promise_unref(ps[i]);
+        asy__free(ps);
+        return NULL;
+    }
+    for (i = 0; i < n; i++) {
+        asy__limit_item *it = &lim->ring[(lim->head + lim->count) & (lim->cap - 1)];
+        it->fn = (asy__any_fn)fn;
+        it->arg = arg;
+        it->index = i;
+        it->result = ps[i]; /* the queue's reference */
+        lim->count++;
     }
     asy__free(ps);
+    asy__limit_next(lim);
     return all;
 }
 

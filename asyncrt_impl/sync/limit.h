@@ -26,7 +26,8 @@ typedef struct asy_limit_s asy_limit_t;
 ASYNCRT_API asy_limit_t *asy_limit_new(asy_loop_t *loop, size_t concurrency);
 /* Queues fn(arg); the promise settles like the task.  A failing task
  * rejects its promise and frees its slot.  NULL on ENOMEM / bad input (fn
- * is then never called). */
+ * is then never called); out of memory when the task is due to start
+ * rejects its promise with ASY_ENOMEM and fn does not run. */
 ASYNCRT_API asy_promise_t *asy_limit_run(asy_limit_t *lim, asy_task_fn fn, void *arg);
 /* A limited map: fn(arg, i) for i in [0, n), at most `concurrency` at a
  * time, in order; the promise is Promise.all of them (a void ** array of

@@ -265,6 +265,18 @@ static void asy__rpool_create_retry(void *arg) {
     asy__rpool_leave(pool);
 }
 
+/* Ends a resource the pool has no record for (out of memory before it
+ * could keep it); nothing waits for that destroy. */
+static void asy__rpool_discard(asy_rpool_t *pool, void *resource) {
+    asy_ret_t ret;
+    asy_promise_t *op;
+    if (!pool->f.destroy) return;
+    ret = pool->f.destroy(pool->f.ctx, resource);
+    op = asy__promise_from_ret(pool->loop, &ret);
+    asy_promise_mark_handled(op);
+    asy_promise_release(op);
+}
+
 static void asy__rpool_create_done(void *arg, const asy_settled_t *in) {
     asy__rcreate *c = (asy__rcreate *)arg;
     asy_rpool_t *pool = c->pool;
@@ -280,6 +292,7 @@ static void asy__rpool_create_done(void *arg, const asy_settled_t *in) {
         } else if (!(obj = ASY__NEW(asy__robj)) ||
                    (err = asy__ptrmap_put(&pool->objs, in->value, obj)) != 0) {
             if (err == ASY_EEXIST) msg = "pool factory created a resource the pool already holds";
+            else asy__rpool_discard(pool, in->value); /* cannot keep it: end it */
             asy__free(obj);
             obj = NULL;
         }
@@ -321,16 +334,19 @@ static void asy__rpool_create_done(void *arg, const asy_settled_t *in) {
     asy__rpool_leave(pool);
 }
 
+/* What a create makes must reach create_done, or the resource is lost:
+ * the memory to watch it is taken before the factory runs. */
 static void asy__rpool_create_attempt(asy__rcreate *c) {
     asy_rpool_t *pool = c->pool;
-    asy_ret_t ret = pool->f.create(pool->f.ctx);
-    asy_promise_t *op = asy__promise_from_ret(pool->loop, &ret);
-    if (!op || asy_promise_on_settled(op, asy__rpool_create_done, c) != 0) {
-        asy_promise_mark_handled(op);
+    asy__watch w;
+    asy_ret_t ret;
+    if (asy__watch_prepare(pool->loop, &w) != 0) {
         c->attempt = pool->o.create_retries; /* out of memory: no retries */
         asy__rpool_create_done(c, NULL);
+        return;
     }
-    asy_promise_release(op);
+    ret = pool->f.create(pool->f.ctx);
+    asy_promise_release(asy__watch_ret(&w, &ret, asy__rpool_create_done, c));
 }
 
 static int asy__rpool_create(asy_rpool_t *pool, int for_waiter) {
@@ -535,46 +551,53 @@ static void asy__ruse_done(void *arg, const asy_settled_t *in) {
 
 static void asy__ruse_start(void *arg, const asy_settled_t *in) {
     asy__ruse *u = (asy__ruse *)arg;
+    asy__watch w;
+    asy_ret_t ret;
     if (in->state != ASY_PROMISE_FULFILLED) { /* never got a resource */
         asy__promise_settle_like(u->result, in->promise);
         asy__ruse_finish(u);
         return;
     }
     u->resource = in->value;
-    {
-        asy_ret_t ret = u->fn(u->arg, u->resource);
-        u->inner = asy__promise_from_ret(u->pool->loop, &ret);
+    /* the resource goes back when fn's outcome is known: the memory to
+     * learn it is taken before fn runs, else fn does not run at all */
+    if (asy__watch_prepare(u->pool->loop, &w) != 0) {
+        asy_promise_reject(u->result, ASY_ENOMEM, NULL);
+        asy_rpool_release(u->pool, u->resource);
+        asy__ruse_finish(u);
+        return;
     }
-    if (u->inner && asy_promise_on_settled(u->inner, asy__ruse_done, u) == 0) return;
-    asy_promise_mark_handled(u->inner);
-    asy_promise_reject(u->result, ASY_ENOMEM, NULL);
-    asy_rpool_release(u->pool, u->resource);
-    asy__ruse_finish(u);
+    ret = u->fn(u->arg, u->resource);
+    u->inner = asy__watch_ret(&w, &ret, asy__ruse_done, u);
 }
 
 ASYNCRT_API asy_promise_t *asy_rpool_use(asy_rpool_t *pool, unsigned priority,
                                          asy_rpool_use_fn fn, void *arg) {
     asy__ruse *u;
+    asy__watch w;
+    asy_promise_t *acquired;
+    asy_ret_t ret;
     if (!pool || !fn) return NULL;
     if (!(u = ASY__NEW(asy__ruse))) return NULL;
     memset(u, 0, sizeof(*u));
     u->pool = pool;
     u->fn = fn;
     u->arg = arg;
-    u->result = asy_promise_new(pool->loop);
-    u->acquired = u->result ? asy_rpool_acquire(pool, priority) : NULL;
-    if (!u->acquired || asy_promise_on_settled(u->acquired, asy__ruse_start, u) != 0) {
-        /* an acquire that did get a resource would still be lent: give it back */
-        if (u->acquired) {
-            asy_promise_mark_handled(u->acquired);
-            if (asy_promise_state_of(u->acquired) == ASY_PROMISE_FULFILLED)
-                asy_rpool_release(pool, asy_promise_result(u->acquired)->value);
-            asy__promise_unref(u->acquired);
-        }
+    /* once the acquire is queued its resource must reach ruse_start, or it
+     * would be lent to nobody: the watch is allocated first */
+    if (!(u->result = asy_promise_new(pool->loop)) || asy__watch_prepare(pool->loop, &w) != 0) {
         asy_promise_release(u->result);
         asy__free(u);
         return NULL;
     }
+    if (!(acquired = asy_rpool_acquire(pool, priority))) {
+        asy__watch_cancel(&w);
+        asy_promise_release(u->result);
+        asy__free(u);
+        return NULL;
+    }
+    ret = asy_chain(acquired);
+    u->acquired = asy__watch_ret(&w, &ret, asy__ruse_start, u);
     u->result->refs_++;
     return u->result;
 }

@@ -68,7 +68,8 @@ ASYNCRT_API int asy_rpool_release(asy_rpool_t *pool, void *resource);
 /* Gives a borrowed resource back to be destroyed (it is broken). */
 ASYNCRT_API int asy_rpool_destroy(asy_rpool_t *pool, void *resource);
 /* Acquires, runs fn(arg, resource) and releases the resource once the
- * outcome of fn is known, whatever it is; settles like fn. */
+ * outcome of fn is known, whatever it is; settles like fn (or rejects with
+ * ASY_ENOMEM without running fn when memory runs out as it would start). */
 typedef asy_ret_t (*asy_rpool_use_fn)(void *arg, void *resource);
 ASYNCRT_API asy_promise_t *asy_rpool_use(asy_rpool_t *pool, unsigned priority,
                                          asy_rpool_use_fn fn, void *arg);

@@ -59,21 +59,24 @@ static void asy__sem_run_done(void *arg, const asy_settled_t *in) {
 
 static void asy__sem_deliver(void *arg) {
     asy__sem_rec *w = (asy__sem_rec *)arg;
+    asy__watch watch;
+    asy_ret_t ret;
     if (!w->task) {
         w->cb(w->arg, w->status);
         asy__sem_rec_free(w);
         return;
     }
-    /* asy_sem_run: the permits are ours, start the task */
+    /* asy_sem_run: the permits are ours, start the task.  They go back when
+     * its outcome is known: the memory to learn it is taken first, else the
+     * task does not run at all. */
     w->state = ASY__SEM_RUNNING;
-    {
-        asy_ret_t ret = w->task(w->arg);
-        w->inner = asy__promise_from_ret(w->sem->loop, &ret);
+    if (asy__watch_prepare(w->sem->loop, &watch) != 0) {
+        asy_promise_reject(w->promise, ASY_ENOMEM, NULL);
+        asy__sem_run_end(w);
+        return;
     }
-    if (w->inner && asy_promise_on_settled(w->inner, asy__sem_run_done, w) == 0) return;
-    asy_promise_mark_handled(w->inner);
-    asy_promise_reject(w->promise, ASY_ENOMEM, NULL);
-    asy__sem_run_end(w);
+    ret = w->task(w->arg);
+    w->inner = asy__watch_ret(&watch, &ret, asy__sem_run_done, w);
 }
 
 /* w stops waiting (or is granted at once): deliver status */

@@ -43,7 +43,8 @@ ASYNCRT_API int asy_sem_cancel(asy_sem_t *sem, asy_sem_wait_t wait);
  * or more than are currently acquired. */
 ASYNCRT_API int asy_sem_release(asy_sem_t *sem, size_t n);
 /* Acquires n permits, runs fn(arg), releases them when its outcome is known
- * (whatever it is) and settles like it: the try/finally of the seed. */
+ * (whatever it is) and settles like it: the try/finally of the seed.  Out
+ * of memory as fn would start: rejects with ASY_ENOMEM, fn does not run. */
 ASYNCRT_API asy_promise_t *asy_sem_run(asy_sem_t *sem, size_t n, asy_task_fn fn, void *arg);
 ASYNCRT_API size_t asy_sem_available(const asy_sem_t *sem);
 ASYNCRT_API size_t asy_sem_waiting(const asy_sem_t *sem); /* waiters queued */
