@@ -88,11 +88,7 @@ static int asy__epoll_poll(asy_loop_t *loop, int timeout) {
     if (b->io_count == 0 && timeout < 0) return 0; /* nothing could ever wake us */
     if (timeout != 0) t0 = asy_hrtime();
     n = epoll_wait(b->fd, ev, (int)b->nevents, timeout);
-    if (timeout != 0) {
-        uint64_t t1 = asy_hrtime();
-        loop->idle_ns_ += t1 - t0;
-        asy_update_time(loop);
-    }
+    if (timeout != 0) asy__backend_wait_ended(loop, t0);
     if (n <= 0) return 0;
     b->dispatch = ev;
     b->dispatch_n = n;

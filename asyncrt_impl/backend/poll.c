@@ -84,10 +84,7 @@ static int asy__pollb_poll(asy_loop_t *loop, int timeout) {
     if (timeout != 0) t0 = asy_hrtime();
     n = b->io_count;
     r = poll(a->pfds, n, timeout);
-    if (timeout != 0) {
-        loop->idle_ns_ += asy_hrtime() - t0;
-        asy_update_time(loop);
-    }
+    if (timeout != 0) asy__backend_wait_ended(loop, t0);
     if (r <= 0) return 0;
     /* Walk by io pointer snapshot semantics: an io removed by a callback
      * swaps the tail into its place, so re-check each slot's revents. */
