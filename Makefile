@@ -33,7 +33,7 @@ FUZZ_TARGETS := $(patsubst fuzz/%.c,%,$(wildcard fuzz/*.c))
 FUZZ_SECONDS ?= 20
 
 .PHONY: all test run-tests deps amalgamate check-amalgamation compile-test check-symbols \
-        asan ubsan tsan valgrind bench bench-build check-harness examples fuzz test-windows clean
+        asan ubsan tsan valgrind bench bench-build bench-ceiling check-harness examples fuzz test-windows clean
 
 all: asyncrt.h $(BUILD)/tests/run $(EXAMPLES)
 
@@ -131,6 +131,15 @@ bench-build: $(BENCH_SELECTED)
 bench: deps
 	@$(MAKE) --no-print-directory bench-build
 	@node bench/harness.mjs --build $(BUILD) $(BENCH)
+
+# The kernel's ceiling for ping_pong: the same exchange with no library,
+# over epoll and over io_uring (bench/ceiling/ping_pong_raw.c, docs/net.md).
+$(BUILD)/bench/ceiling/ping_pong_raw: bench/ceiling/ping_pong_raw.c
+	@mkdir -p $(dir $@)
+	$(CC) $(PEER_CFLAGS) $< -o $@
+
+bench-ceiling: $(BUILD)/bench/ceiling/ping_pong_raw
+	@$< epoll && $< uring
 
 # The harness itself, against throwaway programs in a temporary folder.
 check-harness:
