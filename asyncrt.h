@@ -8082,7 +8082,8 @@ static void asy__ops_run_done(void *arg) {
             asy__queue_remove(&op->link_);
             op->state_ = ASY__OPS_IDLE;
             op->fd_->ndone_--;
-            if (op->result > 0) bytes += (size_t)op->result;
+            if ((op->kind == ASY__OP_WRITE || op->kind == ASY__OP_SENDMSG) && op->result > 0)
+                bytes += (size_t)op->result;
             op->cb(op);
             asy__after_cb(loop);
         }
