@@ -132,14 +132,15 @@ bench: deps
 	@$(MAKE) --no-print-directory bench-build
 	@node bench/harness.mjs --build $(BUILD) $(BENCH)
 
-# The kernel's ceiling for ping_pong: the same exchange with no library,
-# over epoll and over io_uring (bench/ceiling/ping_pong_raw.c, docs/net.md).
-$(BUILD)/bench/ceiling/ping_pong_raw: bench/ceiling/ping_pong_raw.c
+# The kernel's ceilings for ping_pong and pound: the same work with no
+# library (bench/ceiling/*.c, docs/net.md).
+$(BUILD)/bench/ceiling/%: bench/ceiling/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(PEER_CFLAGS) $< -o $@
 
-bench-ceiling: $(BUILD)/bench/ceiling/ping_pong_raw
-	@$< epoll && $< uring
+bench-ceiling: $(BUILD)/bench/ceiling/ping_pong_raw $(BUILD)/bench/ceiling/pound_raw
+	@$(BUILD)/bench/ceiling/ping_pong_raw epoll && $(BUILD)/bench/ceiling/ping_pong_raw uring && \
+	  $(BUILD)/bench/ceiling/pound_raw
 
 # The harness itself, against throwaway programs in a temporary folder.
 check-harness:
