@@ -2868,7 +2868,8 @@ ASYNCRT_API asy_promise_t *asy_dnsp_lookup(asy_loop_t *loop, const char *hostnam
 #endif
 
 /* path.parse() output and path.format() input.  parse fills every field
- * (never NULL) from one allocation kept in `storage`; release it with
+ * (never NULL) with strings in one allocation kept in `storage` (or
+ * constant ones, "" and the root); release it with
  * asy_path_parsed_free().  For format, build the struct yourself (zeroed,
  * `storage` unused): a NULL or "" field counts as missing, as in Node. */
 typedef struct asy_path_parsed_s {
@@ -18703,36 +18704,54 @@ enum { ASY__P_ROOT, ASY__P_DIR, ASY__P_BASE, ASY__P_EXT, ASY__P_NAME };
 
 #define ASY__PATH_RANGE(r, which, a, b) ((r)[which][0] = (size_t)(a), (r)[which][1] = (size_t)(b))
 
+/* One copy of path up to the end of its base serves dir, base and ext: dir
+ * ends at the separator before the base, which becomes its NUL, and ext is
+ * the tail of base.  Only name (when there is an ext) needs a copy of its
+ * own; root is "/" or "".  (Node: path.posix.parse.) */
 ASYNCRT_API int asy_path_posix_parse(asy_path_parsed_t *out, const char *path) {
-    size_t r[5][2], len;
+    size_t len, dir_end = 0, name_len = 0;
     ptrdiff_t dot, end, part;
     int abs, has_ext;
+    char *s;
     if (!out) return ASY_EINVAL;
-    memset(out, 0, sizeof(*out));
+    out->root = out->dir = out->base = out->ext = out->name = "";
+    out->storage = NULL;
     if (!path) return ASY_EINVAL;
-    memset(r, 0, sizeof(r));
     len = strlen(path);
-    if (len > 0) {
-        abs = path[0] == '/';
-        if (abs) ASY__PATH_RANGE(r, ASY__P_ROOT, 0, 1);
-        has_ext = asy__path_find_ext(path, len, (size_t)abs, 0, 0, &dot, &end, &part);
-        if (end != -1) {
-            ptrdiff_t s = part == 0 && abs ? 1 : part;
-            if (has_ext) {
-                ASY__PATH_RANGE(r, ASY__P_NAME, s, dot);
-                ASY__PATH_RANGE(r, ASY__P_BASE, s, end);
-                ASY__PATH_RANGE(r, ASY__P_EXT, dot, end);
-            } else {
-                ASY__PATH_RANGE(r, ASY__P_NAME, s, end);
-                ASY__PATH_RANGE(r, ASY__P_BASE, s, end);
-            }
-        }
-        if (part > 0)
-            ASY__PATH_RANGE(r, ASY__P_DIR, 0, part - 1);
-        else if (abs)
-            ASY__PATH_RANGE(r, ASY__P_DIR, 0, 1);
+    if (len == 0) return 0;
+    abs = path[0] == '/';
+    has_ext = asy__path_find_ext(path, len, (size_t)abs, 0, 0, &dot, &end, &part);
+    if (abs) out->root = "/";
+    if (part > 0) dir_end = (size_t)part - 1; /* the separator before base */
+    if (end == -1) { /* only separators ("/", "///"): no base */
+        out->dir = out->root;
+        return 0;
     }
-    return asy__path_parsed_fill(out, path, (const size_t(*)[2])r);
+    if (part == 0 && abs) part = 1; /* "/base": dir is the root */
+    if (has_ext) name_len = (size_t)(dot - part);
+    s = (char *)asy__malloc((size_t)end + 1 + (has_ext ? name_len + 1 : 0));
+    if (!s) {
+        out->root = out->dir = out->base = out->ext = out->name = NULL;
+        return ASY_ENOMEM;
+    }
+    memcpy(s, path, (size_t)end);
+    s[end] = '\0';
+    out->storage = s;
+    if (dir_end > 0) {
+        s[dir_end] = '\0';
+        out->dir = s;
+    } else if (abs) {
+        out->dir = "/";
+    }
+    out->base = out->name = s + part;
+    if (has_ext) {
+        char *name = s + end + 1;
+        memcpy(name, path + part, name_len);
+        name[name_len] = '\0';
+        out->name = name;
+        out->ext = s + dot;
+    }
+    return 0;
 }
 
 /* Node's _format: dir (or root) + separator + base (or name + ext). */

@@ -80,6 +80,15 @@ static const parse_case trailing_posix[] = {
     {"///", {"/", "/", "", "", ""}},
     {"/foo///", {"/", "/", "foo", "", "foo"}},
     {"/foo///bar.baz", {"/", "/foo//", "bar.baz", ".baz", "bar"}},
+    /* the edges of parse's shared copy (checked against node 20) */
+    {"//b", {"/", "/", "b", "", "b"}},
+    {"/file", {"/", "/", "file", "", "file"}},
+    {"x.y.z", {"", "", "x.y.z", ".z", "x.y"}},
+    {"a/.bashrc", {"", "a", ".bashrc", "", ".bashrc"}},
+    {"/a//b.c", {"/", "/a/", "b.c", ".c", "b"}},
+    {"..", {"", "", "..", "", ".."}},
+    {"/..", {"/", "/", "..", ".", "."}},
+    {"a/b/", {"", "a", "b", "", "b"}},
 };
 
 typedef struct {

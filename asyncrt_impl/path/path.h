@@ -34,7 +34,8 @@
 #endif
 
 /* path.parse() output and path.format() input.  parse fills every field
- * (never NULL) from one allocation kept in `storage`; release it with
+ * (never NULL) with strings in one allocation kept in `storage` (or
+ * constant ones, "" and the root); release it with
  * asy_path_parsed_free().  For format, build the struct yourself (zeroed,
  * `storage` unused): a NULL or "" field counts as missing, as in Node. */
 typedef struct asy_path_parsed_s {
