@@ -18714,9 +18714,9 @@ ASYNCRT_API int asy_path_posix_parse(asy_path_parsed_t *out, const char *path) {
     int abs, has_ext;
     char *s;
     if (!out) return ASY_EINVAL;
-    out->root = out->dir = out->base = out->ext = out->name = "";
-    out->storage = NULL;
+    memset(out, 0, sizeof(*out)); /* every field NULL on an error */
     if (!path) return ASY_EINVAL;
+    out->root = out->dir = out->base = out->ext = out->name = "";
     len = strlen(path);
     if (len == 0) return 0;
     abs = path[0] == '/';

@@ -927,3 +927,23 @@ TEST(oom_limit_task_does_not_run_without_its_watch) {
     ASSERT_OK(asy_loop_close(&loop));
     ASSERT_EQ(oom_live, 0);
 }
+
+/* path.parse: one allocation, and all fields NULL when it fails. */
+static void oom_scenario_path_parse(void) {
+    asy_path_parsed_t p;
+    int r = asy_path_posix_parse(&p, "/home/user/file.txt");
+    if (r == 0) {
+        ASSERT_STR_EQ(p.dir, "/home/user");
+        ASSERT_STR_EQ(p.base, "file.txt");
+        ASSERT_STR_EQ(p.name, "file");
+        ASSERT_STR_EQ(p.ext, ".txt");
+        asy_path_parsed_free(&p);
+    } else {
+        ASSERT_EQ(r, ASY_ENOMEM);
+        ASSERT_NULL(p.storage);
+        ASSERT_NULL(p.dir);
+        ASSERT_NULL(p.name);
+    }
+}
+
+TEST(oom_path_parse) { oom_sweep(oom_scenario_path_parse, 0); }

@@ -219,6 +219,8 @@ TEST(path_parse_format_bad_arguments) {
     char *s = NULL;
     ASSERT_ERR(asy_path_posix_parse(&p, NULL), ASY_EINVAL);
     ASSERT_NULL(p.storage);
+    ASSERT_NULL(p.root);
+    ASSERT_NULL(p.name);
     ASSERT_ERR(asy_path_win32_parse(&p, NULL), ASY_EINVAL);
     ASSERT_ERR(asy_path_posix_parse(NULL, "a"), ASY_EINVAL);
     ASSERT_ERR(asy_path_win32_parse(NULL, "a"), ASY_EINVAL);
