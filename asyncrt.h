@@ -2272,7 +2272,7 @@ ASYNCRT_API void asy_server_close(asy_server_t *server, asy_close_cb close_cb);
  * Every operation takes (loop, req, args..., cb).  With cb == NULL it runs
  * synchronously on the calling thread (loop may be NULL) and returns the
  * result: the *_sync macros below are those calls, named after Node's
- * xxxSync functions.
+ * *Sync functions (readFileSync and the rest).
  *
  * Results live in the request: req->result (>= 0: an fd, a byte count, an
  * entry count; < 0: an ASY_E* code), req->statbuf, req->dirents,
@@ -2468,7 +2468,7 @@ ASYNCRT_API int asy_fs_fdatasync(asy_loop_t *loop, asy_fs_t *req, int fd, asy_fs
 ASYNCRT_API int asy_fs_mkdtemp(asy_loop_t *loop, asy_fs_t *req, const char *prefix,
                                asy_fs_cb cb);
 
-/* Node's xxxSync: the same calls without a loop or callback.  They return
+/* Node's *Sync functions: the same calls without a loop or callback.  They return
  * req->result (clamped to INT_MAX; the full value is in req->result). */
 #define asy_fs_open_sync(req, path, flags, mode) asy_fs_open(NULL, (req), (path), (flags), (mode), NULL)
 #define asy_fs_close_sync(req, fd) asy_fs_close(NULL, (req), (fd), NULL)
@@ -6966,7 +6966,7 @@ static void asy__sig_update_mask(asy_loop_t *loop) {
     memset(mask, 0, sizeof(mask));
     ASY__QUEUE_FOREACH(q, &loop->signal_handles_) {
         asy_signal_t *h = ASY_CONTAINER_OF(q, asy_signal_t, signal_link_);
-        if (!h->cb_) continue; /* a delivery's placeholder */
+        if (!h->cb_) continue; /* a delivery's cursor or end marker */
         mask[h->signum_ / 64] |= (uint64_t)1 << (h->signum_ % 64);
     }
     for (i = 0; i < ASY__SIG_NSIG / 64; i++)
@@ -6975,9 +6975,9 @@ static void asy__sig_update_mask(asy_loop_t *loop) {
 
 /* Delivers one signal.  The list stays whole while callbacks run (the
  * loop's signal mask is computed from it whenever a handle stops or
- * starts): a placeholder steps past each handle before its callback, so a
+ * starts): a cursor node steps past each handle before its callback, so a
  * callback may stop or close any handle, and an end marker keeps handles
- * started meanwhile for the next signal.  Placeholders have no callback. */
+ * started meanwhile for the next signal.  Cursor and marker have no callback. */
 static void asy__signal_deliver(asy_loop_t *loop, int signum) {
     asy_signal_t cur, end;
     memset(&cur, 0, sizeof(cur));

@@ -13,7 +13,7 @@
  * Every operation takes (loop, req, args..., cb).  With cb == NULL it runs
  * synchronously on the calling thread (loop may be NULL) and returns the
  * result: the *_sync macros below are those calls, named after Node's
- * xxxSync functions.
+ * *Sync functions (readFileSync and the rest).
  *
  * Results live in the request: req->result (>= 0: an fd, a byte count, an
  * entry count; < 0: an ASY_E* code), req->statbuf, req->dirents,
@@ -209,7 +209,7 @@ ASYNCRT_API int asy_fs_fdatasync(asy_loop_t *loop, asy_fs_t *req, int fd, asy_fs
 ASYNCRT_API int asy_fs_mkdtemp(asy_loop_t *loop, asy_fs_t *req, const char *prefix,
                                asy_fs_cb cb);
 
-/* Node's xxxSync: the same calls without a loop or callback.  They return
+/* Node's *Sync functions: the same calls without a loop or callback.  They return
  * req->result (clamped to INT_MAX; the full value is in req->result). */
 #define asy_fs_open_sync(req, path, flags, mode) asy_fs_open(NULL, (req), (path), (flags), (mode), NULL)
 #define asy_fs_close_sync(req, fd) asy_fs_close(NULL, (req), (fd), NULL)

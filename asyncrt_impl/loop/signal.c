@@ -47,7 +47,7 @@ static void asy__sig_update_mask(asy_loop_t *loop) {
     memset(mask, 0, sizeof(mask));
     ASY__QUEUE_FOREACH(q, &loop->signal_handles_) {
         asy_signal_t *h = ASY_CONTAINER_OF(q, asy_signal_t, signal_link_);
-        if (!h->cb_) continue; /* a delivery's placeholder */
+        if (!h->cb_) continue; /* a delivery's cursor or end marker */
         mask[h->signum_ / 64] |= (uint64_t)1 << (h->signum_ % 64);
     }
     for (i = 0; i < ASY__SIG_NSIG / 64; i++)
@@ -56,9 +56,9 @@ static void asy__sig_update_mask(asy_loop_t *loop) {
 
 /* Delivers one signal.  The list stays whole while callbacks run (the
  * loop's signal mask is computed from it whenever a handle stops or
- * starts): a placeholder steps past each handle before its callback, so a
+ * starts): a cursor node steps past each handle before its callback, so a
  * callback may stop or close any handle, and an end marker keeps handles
- * started meanwhile for the next signal.  Placeholders have no callback. */
+ * started meanwhile for the next signal.  Cursor and marker have no callback. */
 static void asy__signal_deliver(asy_loop_t *loop, int signum) {
     asy_signal_t cur, end;
     memset(&cur, 0, sizeof(cur));
