@@ -22,6 +22,11 @@ need=(
     "gcc-mingw-w64-x86-64:x86_64-w64-mingw32-gcc"
     "wine64:wine64"
     "nodejs:node"
+    "apache2-utils:ab"
+    "nghttp2-client:h2load"
+    "h2o:h2o"
+    "pigz:pigz"
+    "librust-url-dev:/usr/share/cargo/registry/url-2.3.1/tests/urltestdata.json"  # WPT URL data
 )
 
 missing=()
@@ -32,6 +37,9 @@ for entry in "${need[@]}"; do
         [[ -e $probe ]] && continue
         # the clang runtime path carries a version: accept any
         if [[ $pkg == libclang-rt-* ]] && compgen -G "/usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a" >/dev/null; then
+            continue
+        fi
+        if [[ $pkg == librust-url-dev ]] && compgen -G "/usr/share/cargo/registry/url-*/tests/urltestdata.json" >/dev/null; then
             continue
         fi
     else
