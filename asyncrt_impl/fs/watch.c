@@ -4,7 +4,7 @@
 
 ASYNCRT_API int asy_fs_watch_init_at(asy_loop_t *loop, asy_fs_watch_t *h, const char *file,
                                      int line) {
-    if (!loop || !h) return ASY_EINVAL;
+    if (!asy__loop_live(loop) || !h) return ASY_EINVAL;
     asy__handle_init(loop, (asy_handle_t *)h, ASY_HANDLE_FS_WATCH, file, line);
     h->cb_ = NULL;
     h->path_ = NULL;

@@ -93,7 +93,7 @@ ASY__INTERNAL void asy__async_loop_close(asy_loop_t *loop) {
 
 ASYNCRT_API int asy_async_init_at(asy_loop_t *loop, asy_async_t *h, asy_async_cb cb,
                                   const char *file, int line) {
-    if (!loop || !h || !cb) return ASY_EINVAL;
+    if (!asy__loop_live(loop) || !h || !cb) return ASY_EINVAL;
     asy__handle_init(loop, (asy_handle_t *)h, ASY_HANDLE_ASYNC, file, line);
     h->cb_ = cb;
     h->pending_ = 0;

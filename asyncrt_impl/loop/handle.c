@@ -10,8 +10,11 @@ ASY__INTERNAL void asy__handle_init(asy_loop_t *loop, asy_handle_t *h, asy_handl
     asy__queue_insert_tail(&loop->handles_, &h->handle_link_);
 }
 
-ASYNCRT_API void asy_close(asy_handle_t *h, asy_close_cb cb) {
-    if (!h || (h->flags_ & (ASY__H_CLOSING | ASY__H_CLOSED))) return;
+/* 0, also for a handle already closing or closed; ASY_EINVAL for NULL or a
+ * handle no *_init call set up (a zeroed struct has no loop). */
+ASYNCRT_API int asy_close(asy_handle_t *h, asy_close_cb cb) {
+    if (!h || !h->loop || h->type == ASY_HANDLE_UNKNOWN) return ASY_EINVAL;
+    if (h->flags_ & (ASY__H_CLOSING | ASY__H_CLOSED)) return 0;
     h->flags_ |= ASY__H_CLOSING;
     h->close_cb_ = cb;
     switch (h->type) {
@@ -52,6 +55,7 @@ ASYNCRT_API void asy_close(asy_handle_t *h, asy_close_cb cb) {
     }
     asy__handle_stop(h);
     asy__queue_insert_tail(&h->loop->closing_, &h->closing_link_);
+    return 0;
 }
 
 /* The close phase.  Handles closed by these callbacks wait for the next
@@ -105,7 +109,7 @@ ASYNCRT_API const char *asy_handle_type_name(asy_handle_type type) {
 ASYNCRT_API void asy_loop_walk(asy_loop_t *loop, void (*fn)(asy_handle_t *h, void *arg),
                                void *arg) {
     asy__queue *q, *next;
-    if (!loop || !fn) return;
+    if (!asy__loop_live(loop) || !fn) return;
     for (q = loop->handles_.next; q != &loop->handles_; q = next) {
         asy_handle_t *h = ASY_CONTAINER_OF(q, asy_handle_t, handle_link_);
         next = q->next;
@@ -116,7 +120,7 @@ ASYNCRT_API void asy_loop_walk(asy_loop_t *loop, void (*fn)(asy_handle_t *h, voi
 ASYNCRT_API int asy_loop_print_handles(asy_loop_t *loop, FILE *out) {
     asy__queue *q;
     int n = 0;
-    if (!loop) return ASY_EINVAL;
+    if (!asy__loop_live(loop)) return ASY_EINVAL;
     ASY__QUEUE_FOREACH(q, &loop->handles_) {
         asy_handle_t *h = ASY_CONTAINER_OF(q, asy_handle_t, handle_link_);
         if (h->flags_ & ASY__H_INTERNAL) continue;

@@ -49,7 +49,7 @@ struct asy_handle_s {
 
 /* Starts closing any handle: it stops at once and close_cb (may be NULL)
  * runs in the close phase.  Closing a handle twice is a no-op. */
-ASYNCRT_API void asy_close(asy_handle_t *handle, asy_close_cb close_cb);
+ASYNCRT_API int asy_close(asy_handle_t *handle, asy_close_cb close_cb);
 ASYNCRT_API int asy_is_closing(const asy_handle_t *handle);
 /* Active: started and not stopped (a started timer, a listening socket). */
 ASYNCRT_API int asy_is_active(const asy_handle_t *handle);

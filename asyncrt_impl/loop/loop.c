@@ -28,6 +28,8 @@ ASYNCRT_API int asy_loop_init(asy_loop_t *loop, const asy_loop_opts *opts) {
     if (r) {
         asy__timers_free(loop);
         memset(loop, 0, sizeof(*loop));
+    } else {
+        loop->live_ = ASY__LOOP_LIVE;
     }
     return r;
 }
@@ -39,7 +41,7 @@ ASYNCRT_API void asy_update_time(asy_loop_t *loop) {
 }
 
 ASYNCRT_API int asy_loop_alive(const asy_loop_t *loop) {
-    return loop && (loop->active_handles_ > 0 || loop->active_reqs_ > 0 ||
+    return asy__loop_live(loop) && (loop->active_handles_ > 0 || loop->active_reqs_ > 0 ||
                     loop->immediate_refs_ > 0 || !asy__queue_empty(&loop->pending_) ||
                     !asy__queue_empty(&loop->closing_));
 }
@@ -53,7 +55,7 @@ ASYNCRT_API const char *asy_loop_backend(const asy_loop_t *loop) {
 }
 
 ASYNCRT_API int asy_defer(asy_loop_t *loop, asy_pending_t *req, asy_fn cb, void *arg) {
-    if (!loop || !req || !cb) return ASY_EINVAL;
+    if (!asy__loop_live(loop) || !req || !cb) return ASY_EINVAL;
     req->cb = cb;
     req->arg = arg;
     asy__queue_insert_tail(&loop->pending_, &req->link_);
@@ -141,7 +143,7 @@ static void asy__poll_phase(asy_loop_t *loop, int timeout) {
 
 ASYNCRT_API int asy_run(asy_loop_t *loop, asy_run_mode mode) {
     int alive, ran_pending;
-    if (!loop) return ASY_EINVAL;
+    if (!asy__loop_live(loop)) return ASY_EINVAL;
     if (loop->running_) return ASY_EBUSY; /* asy_run from a callback */
     loop->running_ = 1;
     /* Code that ran before asy_run is the "main module": its nextTicks and
@@ -180,7 +182,7 @@ ASYNCRT_API int asy_run(asy_loop_t *loop, asy_run_mode mode) {
 
 ASYNCRT_API int asy_loop_advance(asy_loop_t *loop, uint64_t ms) {
     uint64_t target;
-    if (!loop || !loop->opts_.virtual_clock) return ASY_EINVAL;
+    if (!asy__loop_live(loop) || !loop->opts_.virtual_clock) return ASY_EINVAL;
     /* the clock saturates, as due times do: it never runs backwards */
     target = ms > UINT64_MAX - loop->time_ ? UINT64_MAX : loop->time_ + ms;
     /* step from deadline to deadline so callbacks see the time they were due */
@@ -196,9 +198,12 @@ ASYNCRT_API int asy_loop_advance(asy_loop_t *loop, uint64_t ms) {
     return 0;
 }
 
+/* Closing twice, or a loop that was never initialised, is ASY_EINVAL.
+ * Requests in flight (thread pool work, fs, dns) make it ASY_EBUSY, as in
+ * libuv: they are kept, and complete when the loop runs again. */
 ASYNCRT_API int asy_loop_close(asy_loop_t *loop) {
     int i;
-    if (!loop) return ASY_EINVAL;
+    if (!asy__loop_live(loop)) return ASY_EINVAL;
     if (loop->running_) return ASY_EBUSY;
     /* Let handles whose close is in progress finish first. */
     if (!asy__queue_empty(&loop->closing_)) asy__run_closing(loop);
@@ -207,6 +212,11 @@ ASYNCRT_API int asy_loop_close(asy_loop_t *loop) {
             fprintf(stderr, "asy_loop_close: open handles:\n");
             asy_loop_print_handles(loop, stderr);
         }
+        return ASY_EBUSY;
+    }
+    if (loop->active_reqs_ > 0) {
+        if (loop->opts_.debug_handles)
+            fprintf(stderr, "asy_loop_close: %u requests in flight\n", loop->active_reqs_);
         return ASY_EBUSY;
     }
     for (i = ASY__LAYER_MAX; i-- > 0;)

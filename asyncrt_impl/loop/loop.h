@@ -84,6 +84,7 @@ struct asy_loop_s {
     uint64_t start_ns_;
     unsigned active_handles_; /* active and referenced */
     unsigned active_reqs_;
+    unsigned live_; /* ASY__LOOP_LIVE between init and close */
     int stop_flag_;
     int running_;
     asy_loop_opts opts_;

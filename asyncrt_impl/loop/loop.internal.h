@@ -12,6 +12,14 @@ struct asy__task {
     void *arg;
 };
 
+/* A loop between asy_loop_init and asy_loop_close.  Every public call
+ * that takes a loop checks it, so a closed (zeroed) loop gives an error
+ * code or id 0, never a write through its zeroed state. */
+#define ASY__LOOP_LIVE 0x6c797361u /* "asyl" */
+static inline int asy__loop_live(const asy_loop_t *loop) {
+    return loop && loop->live_ == ASY__LOOP_LIVE;
+}
+
 /* Handle bookkeeping every handle type uses. */
 ASY__INTERNAL void asy__handle_init(asy_loop_t *loop, asy_handle_t *h, asy_handle_type type,
                                     const char *file, int line);

@@ -50,7 +50,7 @@ ASY__INTERNAL void asy__lag_monitor_free(asy_loop_t *loop) {
 ASYNCRT_API int asy_loop_lag_monitor(asy_loop_t *loop, uint64_t resolution_ms) {
     struct asy__lag_monitor *m;
     int r;
-    if (!loop) return ASY_EINVAL;
+    if (!asy__loop_live(loop)) return ASY_EINVAL;
     asy__lag_monitor_free(loop);
     if (resolution_ms == 0) return 0;
     m = ASY__NEW(struct asy__lag_monitor);
@@ -92,7 +92,7 @@ static uint64_t asy__lag_percentile(const struct asy__lag_monitor *m, double p) 
 
 ASYNCRT_API int asy_loop_metrics(asy_loop_t *loop, asy_loop_metrics_t *out) {
     uint64_t now;
-    if (!loop || !out) return ASY_EINVAL;
+    if (!asy__loop_live(loop) || !out) return ASY_EINVAL;
     memset(out, 0, sizeof(*out));
     now = asy_hrtime();
     out->iterations = loop->iterations_;

@@ -11,7 +11,7 @@ static asy__queue *asy__phase_list(asy_phase_t *h) {
 
 static int asy__phase_init(asy_loop_t *loop, asy_phase_t *h, asy_handle_type type,
                            const char *file, int line) {
-    if (!loop || !h) return ASY_EINVAL;
+    if (!asy__loop_live(loop) || !h) return ASY_EINVAL;
     asy__handle_init(loop, (asy_handle_t *)h, type, file, line);
     h->cb_ = NULL;
     asy__queue_init(&h->phase_link_);

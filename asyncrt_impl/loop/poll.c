@@ -13,7 +13,7 @@ static void asy__poll_io_cb(asy_loop_t *loop, asy__io *io, unsigned revents) {
 
 ASYNCRT_API int asy_poll_init_at(asy_loop_t *loop, asy_poll_t *h, int fd, const char *file,
                                  int line) {
-    if (!loop || !h || fd < 0) return ASY_EINVAL;
+    if (!asy__loop_live(loop) || !h || fd < 0) return ASY_EINVAL;
     asy__handle_init(loop, (asy_handle_t *)h, ASY_HANDLE_POLL, file, line);
     h->cb_ = NULL;
     asy__io_init(&h->io_, fd, asy__poll_io_cb);

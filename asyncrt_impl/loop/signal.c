@@ -132,7 +132,7 @@ ASY__INTERNAL void asy__signal_loop_close(asy_loop_t *loop) {
 }
 
 ASYNCRT_API int asy_signal_init_at(asy_loop_t *loop, asy_signal_t *h, const char *file, int line) {
-    if (!loop || !h) return ASY_EINVAL;
+    if (!asy__loop_live(loop) || !h) return ASY_EINVAL;
     asy__handle_init(loop, (asy_handle_t *)h, ASY_HANDLE_SIGNAL, file, line);
     h->cb_ = NULL;
     h->signum_ = 0;

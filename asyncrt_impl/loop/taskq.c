@@ -53,12 +53,12 @@ ASY__INTERNAL void asy__drain(asy_loop_t *loop) {
 }
 
 ASYNCRT_API int asy_next_tick(asy_loop_t *loop, asy_fn cb, void *arg) {
-    if (!loop || !cb) return ASY_EINVAL;
+    if (!asy__loop_live(loop) || !cb) return ASY_EINVAL;
     return asy__taskq_push(&loop->ticks_, cb, arg);
 }
 
 ASYNCRT_API int asy_queue_microtask(asy_loop_t *loop, asy_fn cb, void *arg) {
-    if (!loop || !cb) return ASY_EINVAL;
+    if (!asy__loop_live(loop) || !cb) return ASY_EINVAL;
     return asy__taskq_push(&loop->microtasks_, cb, arg);
 }
 

@@ -41,7 +41,7 @@ static void asy__timer_setup(asy_loop_t *loop, asy_timer_t *t) {
 }
 
 ASYNCRT_API int asy_timer_init_at(asy_loop_t *loop, asy_timer_t *t, const char *file, int line) {
-    if (!loop || !t) return ASY_EINVAL;
+    if (!asy__loop_live(loop) || !t) return ASY_EINVAL;
     asy__handle_init(loop, (asy_handle_t *)t, ASY_HANDLE_TIMER, file, line);
     asy__timer_setup(loop, t);
     return 0;
@@ -147,7 +147,7 @@ static asy_timer_id asy__ctimer_new(asy_loop_t *loop, asy_fn cb, void *arg, uint
     asy_timer_id id;
     asy__ctimer *c;
     id.id = 0;
-    if (!loop || !cb) return id;
+    if (!asy__loop_live(loop) || !cb) return id;
     c = (asy__ctimer *)(void *)asy__slots_alloc(&loop->ctimers_);
     if (!c) return id;
     c->cb = cb;
@@ -225,7 +225,7 @@ ASYNCRT_API asy_immediate_id asy_set_immediate(asy_loop_t *loop, asy_fn cb, void
     asy_immediate_id id;
     asy__immediate *im;
     id.id = 0;
-    if (!loop || !cb) return id;
+    if (!asy__loop_live(loop) || !cb) return id;
     im = (asy__immediate *)(void *)asy__slots_alloc(&loop->immediates_);
     if (!im) return id;
     im->cb = cb;

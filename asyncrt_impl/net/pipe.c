@@ -1,7 +1,7 @@
 /* Pipes: Unix-domain stream sockets and plain pipe fds (stdio too). */
 
 ASYNCRT_API int asy_pipe_init_at(asy_loop_t *loop, asy_pipe_t *pipe, const char *file, int line) {
-    if (!loop || !pipe) return ASY_EINVAL;
+    if (!asy__loop_live(loop) || !pipe) return ASY_EINVAL;
     asy__sock_init(loop, (asy_sock_t *)pipe, ASY_HANDLE_PIPE, file, line);
     pipe->path_ = NULL;
     return 0;

@@ -3,7 +3,7 @@
  * listen.c). */
 
 ASYNCRT_API int asy_tcp_init_at(asy_loop_t *loop, asy_tcp_t *tcp, const char *file, int line) {
-    if (!loop || !tcp) return ASY_EINVAL;
+    if (!asy__loop_live(loop) || !tcp) return ASY_EINVAL;
     asy__sock_init(loop, (asy_sock_t *)tcp, ASY_HANDLE_TCP, file, line);
     return 0;
 }

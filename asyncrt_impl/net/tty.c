@@ -3,7 +3,7 @@
 ASYNCRT_API int asy_tty_init_at(asy_loop_t *loop, asy_tty_t *tty, int fd, const char *file,
                                 int line) {
     int fl;
-    if (!loop || !tty || fd < 0) return ASY_EINVAL;
+    if (!asy__loop_live(loop) || !tty || fd < 0) return ASY_EINVAL;
     if (!isatty(fd)) return errno == EBADF ? ASY_EBADF : ASY_ENOTTY;
     fl = fcntl(fd, F_GETFL);
     if (fl < 0) return asy__errno();

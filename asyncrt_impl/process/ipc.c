@@ -323,7 +323,7 @@ ASY__INTERNAL int asy__ipc_attach_fd(asy_ipc_t *ch, int fd) {
 ASYNCRT_API int asy_ipc_open_at(asy_loop_t *loop, asy_ipc_t *ch, int fd, const char *file,
                                 int line) {
     int r;
-    if (!loop || !ch || fd < 0) return ASY_EINVAL;
+    if (!asy__loop_live(loop) || !ch || fd < 0) return ASY_EINVAL;
     asy__ipc_init_handle(ch, loop, file, line);
     if ((r = asy__ipc_attach_fd(ch, fd)) != 0) {
         asy__queue_remove(&ch->handle_link_);

@@ -366,7 +366,7 @@ ASYNCRT_API void asy_ret_discard(asy_ret_t *ret) {
 
 ASYNCRT_API asy_promise_t *asy_promise_new(asy_loop_t *loop) {
     asy__promise_state *st;
-    if (!loop || !(st = asy__promise_st(loop))) return NULL;
+    if (!asy__loop_live(loop) || !(st = asy__promise_st(loop))) return NULL;
     return asy__promise_alloc(st);
 }
 
