@@ -146,7 +146,12 @@ ASY__INTERNAL void asy__pl_src_done(asy_stream_t *s, int status, void *arg) {
     m->eos_as_src = NULL;
     /* Node waits for a late 'end' when a source closed after its EOF
      * without an error; that 'end' cannot come after 'close', so the
-     * premature close is reported as is and cb still runs once. */
+     * premature close is reported as is and cb still runs once.  A source
+     * destroyed after pushing EOF but before emitting 'end' (paused behind
+     * a slow destination) counts as finished for finished(), yet its 'end'
+     * never reaches the pipe, so the destination would never be ended:
+     * that is a premature close of the pipeline too (Node 20 hangs). */
+    if (!status && m->end_armed) status = ASY_EPREMATURE_CLOSE;
     asy__pl_finish(m->pl, status);
 }
 
