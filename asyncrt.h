@@ -723,7 +723,7 @@ struct asy_handle_s {
 
 /* Starts closing any handle: it stops at once and close_cb (may be NULL)
  * runs in the close phase.  Closing a handle twice is a no-op. */
-ASYNCRT_API void asy_close(asy_handle_t *handle, asy_close_cb close_cb);
+ASYNCRT_API int asy_close(asy_handle_t *handle, asy_close_cb close_cb);
 ASYNCRT_API int asy_is_closing(const asy_handle_t *handle);
 /* Active: started and not stopped (a started timer, a listening socket). */
 ASYNCRT_API int asy_is_active(const asy_handle_t *handle);
@@ -1113,6 +1113,7 @@ struct asy_loop_s {
     uint64_t start_ns_;
     unsigned active_handles_; /* active and referenced */
     unsigned active_reqs_;
+    unsigned live_; /* ASY__LOOP_LIVE between init and close */
     int stop_flag_;
     int running_;
     asy_loop_opts opts_;
@@ -1577,6 +1578,12 @@ typedef void (*asy_stream_read_cb)(asy_stream_t *s, int status, const asy_buf_t 
 
 /* Private pieces the struct below holds. */
 typedef struct asy__stream_listener asy__stream_listener;
+/* A listener the library attaches to a stream (stream.internal.h has its
+ * vtable).  Declared here so other layers can embed one in their structs. */
+struct asy__stream_listener {
+    asy__queue link;
+    const struct asy__stream_listener_vt *vt;
+};
 struct asy__stream_cursor;
 struct asy__stream_wreq;
 struct asy__stream_cblist;
@@ -1738,6 +1745,9 @@ ASYNCRT_API int asy_stream_flush_done(asy_stream_t *s, int status);
 ASYNCRT_API int asy_stream_is_readable(const asy_stream_t *s);   /* .readable */
 ASYNCRT_API int asy_stream_is_writable(const asy_stream_t *s);   /* .writable */
 ASYNCRT_API int asy_stream_readable_ended(const asy_stream_t *s); /* 'end' emitted */
+/* EOF was pushed (Node's _readableState.ended); 'end' waits until the
+ * buffered data has been read. */
+ASYNCRT_API int asy_stream_readable_eof(const asy_stream_t *s);
 /* .readableFlowing: -1 (null: no consumer yet), 0 (paused), 1 (flowing) */
 ASYNCRT_API int asy_stream_readable_flowing(const asy_stream_t *s);
 ASYNCRT_API size_t asy_stream_readable_length(const asy_stream_t *s);
@@ -3128,6 +3138,10 @@ struct asy__child_pipe {
     int started, reading, eof, ending, want_drain, err;
     asy_stream_t *stream; /* the Node-style stream over this pipe, if any */
     int stream_wpending, stream_final_pending;
+    /* A readable stream's 'close' holds back the process's on_close, as in
+     * Node: watched is the stream until it has emitted 'close'. */
+    asy_stream_t *watched;
+    asy__stream_listener close_listener;
     void (*read_cb)(asy_process_t *p, int fd, const char *data, long nread);
     char *wbuf;
     size_t wlen, woff, wcap;
@@ -6066,6 +6080,14 @@ struct asy__task {
     void *arg;
 };
 
+/* A loop between asy_loop_init and asy_loop_close.  Every public call
+ * that takes a loop checks it, so a closed (zeroed) loop gives an error
+ * code or id 0, never a write through its zeroed state. */
+#define ASY__LOOP_LIVE 0x6c797361u /* "asyl" */
+static inline int asy__loop_live(const asy_loop_t *loop) {
+    return loop && loop->live_ == ASY__LOOP_LIVE;
+}
+
 /* Handle bookkeeping every handle type uses. */
 ASY__INTERNAL void asy__handle_init(asy_loop_t *loop, asy_handle_t *h, asy_handle_type type,
                                     const char *file, int line);
@@ -6214,12 +6236,12 @@ ASY__INTERNAL void asy__drain(asy_loop_t *loop) {
 }
 
 ASYNCRT_API int asy_next_tick(asy_loop_t *loop, asy_fn cb, void *arg) {
-    if (!loop || !cb) return ASY_EINVAL;
+    if (!asy__loop_live(loop) || !cb) return ASY_EINVAL;
     return asy__taskq_push(&loop->ticks_, cb, arg);
 }
 
 ASYNCRT_API int asy_queue_microtask(asy_loop_t *loop, asy_fn cb, void *arg) {
-    if (!loop || !cb) return ASY_EINVAL;
+    if (!asy__loop_live(loop) || !cb) return ASY_EINVAL;
     return asy__taskq_push(&loop->microtasks_, cb, arg);
 }
 
@@ -6326,8 +6348,11 @@ ASY__INTERNAL void asy__handle_init(asy_loop_t *loop, asy_handle_t *h, asy_handl
     asy__queue_insert_tail(&loop->handles_, &h->handle_link_);
 }
 
-ASYNCRT_API void asy_close(asy_handle_t *h, asy_close_cb cb) {
-    if (!h || (h->flags_ & (ASY__H_CLOSING | ASY__H_CLOSED))) return;
+/* 0, also for a handle already closing or closed; ASY_EINVAL for NULL or a
+ * handle no *_init call set up (a zeroed struct has no loop). */
+ASYNCRT_API int asy_close(asy_handle_t *h, asy_close_cb cb) {
+    if (!h || !h->loop || h->type == ASY_HANDLE_UNKNOWN) return ASY_EINVAL;
+    if (h->flags_ & (ASY__H_CLOSING | ASY__H_CLOSED)) return 0;
     h->flags_ |= ASY__H_CLOSING;
     h->close_cb_ = cb;
     switch (h->type) {
@@ -6368,6 +6393,7 @@ ASYNCRT_API void asy_close(asy_handle_t *h, asy_close_cb cb) {
     }
     asy__handle_stop(h);
     asy__queue_insert_tail(&h->loop->closing_, &h->closing_link_);
+    return 0;
 }
 
 /* The close phase.  Handles closed by these callbacks wait for the next
@@ -6421,7 +6447,7 @@ ASYNCRT_API const char *asy_handle_type_name(asy_handle_type type) {
 ASYNCRT_API void asy_loop_walk(asy_loop_t *loop, void (*fn)(asy_handle_t *h, void *arg),
                                void *arg) {
     asy__queue *q, *next;
-    if (!loop || !fn) return;
+    if (!asy__loop_live(loop) || !fn) return;
     for (q = loop->handles_.next; q != &loop->handles_; q = next) {
         asy_handle_t *h = ASY_CONTAINER_OF(q, asy_handle_t, handle_link_);
         next = q->next;
@@ -6432,7 +6458,7 @@ ASYNCRT_API void asy_loop_walk(asy_loop_t *loop, void (*fn)(asy_handle_t *h, voi
 ASYNCRT_API int asy_loop_print_handles(asy_loop_t *loop, FILE *out) {
     asy__queue *q;
     int n = 0;
-    if (!loop) return ASY_EINVAL;
+    if (!asy__loop_live(loop)) return ASY_EINVAL;
     ASY__QUEUE_FOREACH(q, &loop->handles_) {
         asy_handle_t *h = ASY_CONTAINER_OF(q, asy_handle_t, handle_link_);
         if (h->flags_ & ASY__H_INTERNAL) continue;
@@ -6490,7 +6516,7 @@ static void asy__timer_setup(asy_loop_t *loop, asy_timer_t *t) {
 }
 
 ASYNCRT_API int asy_timer_init_at(asy_loop_t *loop, asy_timer_t *t, const char *file, int line) {
-    if (!loop || !t) return ASY_EINVAL;
+    if (!asy__loop_live(loop) || !t) return ASY_EINVAL;
     asy__handle_init(loop, (asy_handle_t *)t, ASY_HANDLE_TIMER, file, line);
     asy__timer_setup(loop, t);
     return 0;
@@ -6596,7 +6622,7 @@ static asy_timer_id asy__ctimer_new(asy_loop_t *loop, asy_fn cb, void *arg, uint
     asy_timer_id id;
     asy__ctimer *c;
     id.id = 0;
-    if (!loop || !cb) return id;
+    if (!asy__loop_live(loop) || !cb) return id;
     c = (asy__ctimer *)(void *)asy__slots_alloc(&loop->ctimers_);
     if (!c) return id;
     c->cb = cb;
@@ -6674,7 +6700,7 @@ ASYNCRT_API asy_immediate_id asy_set_immediate(asy_loop_t *loop, asy_fn cb, void
     asy_immediate_id id;
     asy__immediate *im;
     id.id = 0;
-    if (!loop || !cb) return id;
+    if (!asy__loop_live(loop) || !cb) return id;
     im = (asy__immediate *)(void *)asy__slots_alloc(&loop->immediates_);
     if (!im) return id;
     im->cb = cb;
@@ -6729,7 +6755,7 @@ static asy__queue *asy__phase_list(asy_phase_t *h) {
 
 static int asy__phase_init(asy_loop_t *loop, asy_phase_t *h, asy_handle_type type,
                            const char *file, int line) {
-    if (!loop || !h) return ASY_EINVAL;
+    if (!asy__loop_live(loop) || !h) return ASY_EINVAL;
     asy__handle_init(loop, (asy_handle_t *)h, type, file, line);
     h->cb_ = NULL;
     asy__queue_init(&h->phase_link_);
@@ -6879,7 +6905,7 @@ ASY__INTERNAL void asy__async_loop_close(asy_loop_t *loop) {
 
 ASYNCRT_API int asy_async_init_at(asy_loop_t *loop, asy_async_t *h, asy_async_cb cb,
                                   const char *file, int line) {
-    if (!loop || !h || !cb) return ASY_EINVAL;
+    if (!asy__loop_live(loop) || !h || !cb) return ASY_EINVAL;
     asy__handle_init(loop, (asy_handle_t *)h, ASY_HANDLE_ASYNC, file, line);
     h->cb_ = cb;
     h->pending_ = 0;
@@ -7051,7 +7077,7 @@ ASY__INTERNAL void asy__signal_loop_close(asy_loop_t *loop) {
 }
 
 ASYNCRT_API int asy_signal_init_at(asy_loop_t *loop, asy_signal_t *h, const char *file, int line) {
-    if (!loop || !h) return ASY_EINVAL;
+    if (!asy__loop_live(loop) || !h) return ASY_EINVAL;
     asy__handle_init(loop, (asy_handle_t *)h, ASY_HANDLE_SIGNAL, file, line);
     h->cb_ = NULL;
     h->signum_ = 0;
@@ -7134,7 +7160,7 @@ static void asy__poll_io_cb(asy_loop_t *loop, asy__io *io, unsigned revents) {
 
 ASYNCRT_API int asy_poll_init_at(asy_loop_t *loop, asy_poll_t *h, int fd, const char *file,
                                  int line) {
-    if (!loop || !h || fd < 0) return ASY_EINVAL;
+    if (!asy__loop_live(loop) || !h || fd < 0) return ASY_EINVAL;
     asy__handle_init(loop, (asy_handle_t *)h, ASY_HANDLE_POLL, file, line);
     h->cb_ = NULL;
     asy__io_init(&h->io_, fd, asy__poll_io_cb);
@@ -7220,7 +7246,7 @@ ASY__INTERNAL void asy__lag_monitor_free(asy_loop_t *loop) {
 ASYNCRT_API int asy_loop_lag_monitor(asy_loop_t *loop, uint64_t resolution_ms) {
     struct asy__lag_monitor *m;
     int r;
-    if (!loop) return ASY_EINVAL;
+    if (!asy__loop_live(loop)) return ASY_EINVAL;
     asy__lag_monitor_free(loop);
     if (resolution_ms == 0) return 0;
     m = ASY__NEW(struct asy__lag_monitor);
@@ -7262,7 +7288,7 @@ static uint64_t asy__lag_percentile(const struct asy__lag_monitor *m, double p) 
 
 ASYNCRT_API int asy_loop_metrics(asy_loop_t *loop, asy_loop_metrics_t *out) {
     uint64_t now;
-    if (!loop || !out) return ASY_EINVAL;
+    if (!asy__loop_live(loop) || !out) return ASY_EINVAL;
     memset(out, 0, sizeof(*out));
     now = asy_hrtime();
     out->iterations = loop->iterations_;
@@ -7325,6 +7351,8 @@ ASYNCRT_API int asy_loop_init(asy_loop_t *loop, const asy_loop_opts *opts) {
     if (r) {
         asy__timers_free(loop);
         memset(loop, 0, sizeof(*loop));
+    } else {
+        loop->live_ = ASY__LOOP_LIVE;
     }
     return r;
 }
@@ -7336,7 +7364,7 @@ ASYNCRT_API void asy_update_time(asy_loop_t *loop) {
 }
 
 ASYNCRT_API int asy_loop_alive(const asy_loop_t *loop) {
-    return loop && (loop->active_handles_ > 0 || loop->active_reqs_ > 0 ||
+    return asy__loop_live(loop) && (loop->active_handles_ > 0 || loop->active_reqs_ > 0 ||
                     loop->immediate_refs_ > 0 || !asy__queue_empty(&loop->pending_) ||
                     !asy__queue_empty(&loop->closing_));
 }
@@ -7350,7 +7378,7 @@ ASYNCRT_API const char *asy_loop_backend(const asy_loop_t *loop) {
 }
 
 ASYNCRT_API int asy_defer(asy_loop_t *loop, asy_pending_t *req, asy_fn cb, void *arg) {
-    if (!loop || !req || !cb) return ASY_EINVAL;
+    if (!asy__loop_live(loop) || !req || !cb) return ASY_EINVAL;
     req->cb = cb;
     req->arg = arg;
     asy__queue_insert_tail(&loop->pending_, &req->link_);
@@ -7438,7 +7466,7 @@ static void asy__poll_phase(asy_loop_t *loop, int timeout) {
 
 ASYNCRT_API int asy_run(asy_loop_t *loop, asy_run_mode mode) {
     int alive, ran_pending;
-    if (!loop) return ASY_EINVAL;
+    if (!asy__loop_live(loop)) return ASY_EINVAL;
     if (loop->running_) return ASY_EBUSY; /* asy_run from a callback */
     loop->running_ = 1;
     /* Code that ran before asy_run is the "main module": its nextTicks and
@@ -7477,7 +7505,7 @@ ASYNCRT_API int asy_run(asy_loop_t *loop, asy_run_mode mode) {
 
 ASYNCRT_API int asy_loop_advance(asy_loop_t *loop, uint64_t ms) {
     uint64_t target;
-    if (!loop || !loop->opts_.virtual_clock) return ASY_EINVAL;
+    if (!asy__loop_live(loop) || !loop->opts_.virtual_clock) return ASY_EINVAL;
     /* the clock saturates, as due times do: it never runs backwards */
     target = ms > UINT64_MAX - loop->time_ ? UINT64_MAX : loop->time_ + ms;
     /* step from deadline to deadline so callbacks see the time they were due */
@@ -7493,9 +7521,12 @@ ASYNCRT_API int asy_loop_advance(asy_loop_t *loop, uint64_t ms) {
     return 0;
 }
 
+/* Closing twice, or a loop that was never initialised, is ASY_EINVAL.
+ * Requests in flight (thread pool work, fs, dns) make it ASY_EBUSY, as in
+ * libuv: they are kept, and complete when the loop runs again. */
 ASYNCRT_API int asy_loop_close(asy_loop_t *loop) {
     int i;
-    if (!loop) return ASY_EINVAL;
+    if (!asy__loop_live(loop)) return ASY_EINVAL;
     if (loop->running_) return ASY_EBUSY;
     /* Let handles whose close is in progress finish first. */
     if (!asy__queue_empty(&loop->closing_)) asy__run_closing(loop);
@@ -7504,6 +7535,11 @@ ASYNCRT_API int asy_loop_close(asy_loop_t *loop) {
             fprintf(stderr, "asy_loop_close: open handles:\n");
             asy_loop_print_handles(loop, stderr);
         }
+        return ASY_EBUSY;
+    }
+    if (loop->active_reqs_ > 0) {
+        if (loop->opts_.debug_handles)
+            fprintf(stderr, "asy_loop_close: %u requests in flight\n", loop->active_reqs_);
         return ASY_EBUSY;
     }
     for (i = ASY__LAYER_MAX; i-- > 0;)
@@ -9254,7 +9290,7 @@ ASYNCRT_API void asy_ret_discard(asy_ret_t *ret) {
 
 ASYNCRT_API asy_promise_t *asy_promise_new(asy_loop_t *loop) {
     asy__promise_state *st;
-    if (!loop || !(st = asy__promise_st(loop))) return NULL;
+    if (!asy__loop_live(loop) || !(st = asy__promise_st(loop))) return NULL;
     return asy__promise_alloc(st);
 }
 
@@ -10348,7 +10384,7 @@ ASY__INTERNAL int asy__pool_submit(asy_loop_t *loop, asy_work_t *req, int cls,
 
 ASYNCRT_API int asy_queue_work_class(asy_loop_t *loop, asy_work_t *req, asy_work_class cls,
                                      asy_work_cb work_cb, asy_after_work_cb done_cb) {
-    if (!loop || !req || !work_cb || (unsigned)cls > (unsigned)ASY_WORK_SLOW_IO)
+    if (!asy__loop_live(loop) || !req || !work_cb || (unsigned)cls > (unsigned)ASY_WORK_SLOW_IO)
         return ASY_EINVAL;
     return asy__pool_submit(loop, req, (int)cls, work_cb, done_cb);
 }
@@ -10533,11 +10569,6 @@ typedef struct asy__stream_listener_vt {
     /* The listener is already detached when this runs. */
     void (*on_close)(asy__stream_listener *l, asy_stream_t *s);
 } asy__stream_listener_vt;
-
-struct asy__stream_listener {
-    asy__queue link;
-    const asy__stream_listener_vt *vt;
-};
 
 /* An emission in progress walks the listener list with one of these on
  * the C stack, so a listener may detach itself or any other meanwhile. */
@@ -10787,7 +10818,7 @@ ASY__INTERNAL void asy__stream_construct_tick(void *arg);
 
 ASY__INTERNAL int asy__stream_init(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
                                    const asy_stream_opts *o, unsigned kind) {
-    if (!loop || !s) return ASY_EINVAL;
+    if (!asy__loop_live(loop) || !s) return ASY_EINVAL;
     memset(s, 0, sizeof(*s));
     s->loop = loop;
     s->impl_ = impl;
@@ -10873,6 +10904,9 @@ ASYNCRT_API int asy_stream_is_writable(const asy_stream_t *s) {
 }
 ASYNCRT_API int asy_stream_readable_ended(const asy_stream_t *s) {
     return s && (s->sflags_ & ASY__S_READABLE) && (s->rflags_ & ASY__R_END_EMITTED);
+}
+ASYNCRT_API int asy_stream_readable_eof(const asy_stream_t *s) {
+    return s && (s->sflags_ & ASY__S_READABLE) && (s->rflags_ & ASY__R_ENDED);
 }
 ASYNCRT_API int asy_stream_readable_flowing(const asy_stream_t *s) {
     if (!s || !(s->rflags_ & ASY__R_HAS_FLOWING)) return -1;
@@ -12834,7 +12868,12 @@ ASY__INTERNAL void asy__pl_src_done(asy_stream_t *s, int status, void *arg) {
     m->eos_as_src = NULL;
     /* Node waits for a late 'end' when a source closed after its EOF
      * without an error; that 'end' cannot come after 'close', so the
-     * premature close is reported as is and cb still runs once. */
+     * premature close is reported as is and cb still runs once.  A source
+     * destroyed after pushing EOF but before emitting 'end' (paused behind
+     * a slow destination) counts as finished for finished(), yet its 'end'
+     * never reaches the pipe, so the destination would never be ended:
+     * that is a premature close of the pipeline too (Node 20 hangs). */
+    if (!status && m->end_armed) status = ASY_EPREMATURE_CLOSE;
     asy__pl_finish(m->pl, status);
 }
 
@@ -13981,7 +14020,7 @@ ASYNCRT_API int asy_sock_accept(asy_sock_t *server, asy_sock_t *client) {
  * listen.c). */
 
 ASYNCRT_API int asy_tcp_init_at(asy_loop_t *loop, asy_tcp_t *tcp, const char *file, int line) {
-    if (!loop || !tcp) return ASY_EINVAL;
+    if (!asy__loop_live(loop) || !tcp) return ASY_EINVAL;
     asy__sock_init(loop, (asy_sock_t *)tcp, ASY_HANDLE_TCP, file, line);
     return 0;
 }
@@ -14121,7 +14160,7 @@ ASYNCRT_API int asy_tcp_close_reset(asy_tcp_t *tcp, asy_close_cb close_cb) {
 /* Pipes: Unix-domain stream sockets and plain pipe fds (stdio too). */
 
 ASYNCRT_API int asy_pipe_init_at(asy_loop_t *loop, asy_pipe_t *pipe, const char *file, int line) {
-    if (!loop || !pipe) return ASY_EINVAL;
+    if (!asy__loop_live(loop) || !pipe) return ASY_EINVAL;
     asy__sock_init(loop, (asy_sock_t *)pipe, ASY_HANDLE_PIPE, file, line);
     pipe->path_ = NULL;
     return 0;
@@ -14274,7 +14313,7 @@ ASYNCRT_API int asy_pipe_fds(int fds[2]) {
 ASYNCRT_API int asy_tty_init_at(asy_loop_t *loop, asy_tty_t *tty, int fd, const char *file,
                                 int line) {
     int fl;
-    if (!loop || !tty || fd < 0) return ASY_EINVAL;
+    if (!asy__loop_live(loop) || !tty || fd < 0) return ASY_EINVAL;
     if (!isatty(fd)) return errno == EBADF ? ASY_EBADF : ASY_ENOTTY;
     fl = fcntl(fd, F_GETFL);
     if (fl < 0) return asy__errno();
@@ -14376,7 +14415,7 @@ ASYNCRT_API asy_handle_type asy_guess_handle(int fd) {
 #endif
 
 ASYNCRT_API int asy_udp_init_at(asy_loop_t *loop, asy_udp_t *udp, const char *file, int line) {
-    if (!loop || !udp) return ASY_EINVAL;
+    if (!asy__loop_live(loop) || !udp) return ASY_EINVAL;
     asy__handle_init(loop, (asy_handle_t *)udp, ASY_HANDLE_UDP, file, line);
     asy__opfd_init(&udp->fd_, -1, 0);
     memset(&udp->rop_, 0, sizeof(udp->rop_));
@@ -16719,7 +16758,7 @@ ASYNCRT_API asy_promise_t *asy_fsp_mkdtemp(asy_loop_t *loop, const char *prefix)
 
 ASYNCRT_API int asy_fs_watch_init_at(asy_loop_t *loop, asy_fs_watch_t *h, const char *file,
                                      int line) {
-    if (!loop || !h) return ASY_EINVAL;
+    if (!asy__loop_live(loop) || !h) return ASY_EINVAL;
     asy__handle_init(loop, (asy_handle_t *)h, ASY_HANDLE_FS_WATCH, file, line);
     h->cb_ = NULL;
     h->path_ = NULL;
@@ -21113,9 +21152,25 @@ ASY__INTERNAL int asy__cstream_notify(asy_process_t *p, struct asy__child_pipe *
     return 1;
 }
 
+/* A readable stdio stream emitted 'close': the process's on_close may be
+ * due now (Node's maybeClose).  The listener is already detached. */
+static void asy__cs_closed(asy__stream_listener *l, asy_stream_t *s) {
+    struct asy__child_pipe *cp = ASY_CONTAINER_OF(l, struct asy__child_pipe, close_listener);
+    (void)s;
+    cp->watched = NULL;
+    asy__proc_maybe_close_event(cp->owner);
+}
+
+static const asy__stream_listener_vt asy__cs_close_vt = {NULL, NULL, NULL, NULL,
+                                                         NULL, NULL, asy__cs_closed};
+
 /* The process handle is closing: streams still attached are destroyed. */
 ASY__INTERNAL void asy__cstream_detach(struct asy__child_pipe *cp) {
     asy_stream_t *s = cp->stream;
+    if (cp->watched) { /* the pipes' memory goes away with the handle */
+        asy__stream_unlisten(cp->watched, &cp->close_listener);
+        cp->watched = NULL;
+    }
     if (!s) return;
     cp->stream = NULL;
     s->impl_data = NULL;
@@ -21143,6 +21198,11 @@ static void asy__cstream_attach(asy_process_t *p, const asy_process_opts *o, int
         }
         s->impl_data = cp;
         cp->stream = s;
+        if (cp->readable) {
+            asy__queue_init(&cp->close_listener.link);
+            asy__stream_listen(s, &cp->close_listener, &asy__cs_close_vt);
+            cp->watched = s;
+        }
     }
 }
 
@@ -21471,7 +21531,7 @@ ASYNCRT_API int asy_spawn_at(asy_loop_t *loop, asy_process_t *p, const char *fil
                              asy_exit_cb exit_cb, const char *src_file, int src_line) {
     struct asy__proc_loop *pl;
     int r = 0, ipc_fd = -1;
-    if (!loop || !p || !file || !*file || asy__spawn_check(o)) return ASY_EINVAL;
+    if (!asy__loop_live(loop) || !p || !file || !*file || asy__spawn_check(o)) return ASY_EINVAL;
     asy__handle_init(loop, (asy_handle_t *)p, ASY_HANDLE_PROCESS, src_file, src_line);
     p->pid = 0;
     p->exit_cb_ = exit_cb;
@@ -21553,6 +21613,8 @@ ASY__INTERNAL void asy__proc_maybe_close_event(asy_process_t *p) {
     for (i = 0; i < p->npipes_; i++) {
         struct asy__child_pipe *cp = &p->pipes_[i];
         if (cp->started && !cp->eof && cp->io.fd >= 0) return;
+        /* a stream that was read waits until it has ended and closed */
+        if (cp->started && cp->watched) return;
     }
     p->close_reported_ = 1;
     p->close_ev_cb_(p, p->status_, p->exit_code_, p->term_signal_);
@@ -21932,7 +21994,7 @@ ASY__INTERNAL int asy__ipc_attach_fd(asy_ipc_t *ch, int fd) {
 ASYNCRT_API int asy_ipc_open_at(asy_loop_t *loop, asy_ipc_t *ch, int fd, const char *file,
                                 int line) {
     int r;
-    if (!loop || !ch || fd < 0) return ASY_EINVAL;
+    if (!asy__loop_live(loop) || !ch || fd < 0) return ASY_EINVAL;
     asy__ipc_init_handle(ch, loop, file, line);
     if ((r = asy__ipc_attach_fd(ch, fd)) != 0) {
         asy__queue_remove(&ch->handle_link_);

@@ -89,6 +89,10 @@ struct asy__child_pipe {
     int started, reading, eof, ending, want_drain, err;
     asy_stream_t *stream; /* the Node-style stream over this pipe, if any */
     int stream_wpending, stream_final_pending;
+    /* A readable stream's 'close' holds back the process's on_close, as in
+     * Node: watched is the stream until it has emitted 'close'. */
+    asy_stream_t *watched;
+    asy__stream_listener close_listener;
     void (*read_cb)(asy_process_t *p, int fd, const char *data, long nread);
     char *wbuf;
     size_t wlen, woff, wcap;

@@ -322,7 +322,7 @@ ASYNCRT_API int asy_spawn_at(asy_loop_t *loop, asy_process_t *p, const char *fil
                              asy_exit_cb exit_cb, const char *src_file, int src_line) {
     struct asy__proc_loop *pl;
     int r = 0, ipc_fd = -1;
-    if (!loop || !p || !file || !*file || asy__spawn_check(o)) return ASY_EINVAL;
+    if (!asy__loop_live(loop) || !p || !file || !*file || asy__spawn_check(o)) return ASY_EINVAL;
     asy__handle_init(loop, (asy_handle_t *)p, ASY_HANDLE_PROCESS, src_file, src_line);
     p->pid = 0;
     p->exit_cb_ = exit_cb;
@@ -404,6 +404,8 @@ ASY__INTERNAL void asy__proc_maybe_close_event(asy_process_t *p) {
     for (i = 0; i < p->npipes_; i++) {
         struct asy__child_pipe *cp = &p->pipes_[i];
         if (cp->started && !cp->eof && cp->io.fd >= 0) return;
+        /* a stream that was read waits until it has ended and closed */
+        if (cp->started && cp->watched) return;
     }
     p->close_reported_ = 1;
     p->close_ev_cb_(p, p->status_, p->exit_code_, p->term_signal_);

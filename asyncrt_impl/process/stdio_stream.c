@@ -92,9 +92,25 @@ ASY__INTERNAL int asy__cstream_notify(asy_process_t *p, struct asy__child_pipe *
     return 1;
 }
 
+/* A readable stdio stream emitted 'close': the process's on_close may be
+ * due now (Node's maybeClose).  The listener is already detached. */
+static void asy__cs_closed(asy__stream_listener *l, asy_stream_t *s) {
+    struct asy__child_pipe *cp = ASY_CONTAINER_OF(l, struct asy__child_pipe, close_listener);
+    (void)s;
+    cp->watched = NULL;
+    asy__proc_maybe_close_event(cp->owner);
+}
+
+static const asy__stream_listener_vt asy__cs_close_vt = {NULL, NULL, NULL, NULL,
+                                                         NULL, NULL, asy__cs_closed};
+
 /* The process handle is closing: streams still attached are destroyed. */
 ASY__INTERNAL void asy__cstream_detach(struct asy__child_pipe *cp) {
     asy_stream_t *s = cp->stream;
+    if (cp->watched) { /* the pipes' memory goes away with the handle */
+        asy__stream_unlisten(cp->watched, &cp->close_listener);
+        cp->watched = NULL;
+    }
     if (!s) return;
     cp->stream = NULL;
     s->impl_data = NULL;
@@ -122,5 +138,10 @@ static void asy__cstream_attach(asy_process_t *p, const asy_process_opts *o, int
         }
         s->impl_data = cp;
         cp->stream = s;
+        if (cp->readable) {
+            asy__queue_init(&cp->close_listener.link);
+            asy__stream_listen(s, &cp->close_listener, &asy__cs_close_vt);
+            cp->watched = s;
+        }
     }
 }

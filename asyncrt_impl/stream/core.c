@@ -137,7 +137,7 @@ ASY__INTERNAL void asy__stream_construct_tick(void *arg);
 
 ASY__INTERNAL int asy__stream_init(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
                                    const asy_stream_opts *o, unsigned kind) {
-    if (!loop || !s) return ASY_EINVAL;
+    if (!asy__loop_live(loop) || !s) return ASY_EINVAL;
     memset(s, 0, sizeof(*s));
     s->loop = loop;
     s->impl_ = impl;
@@ -223,6 +223,9 @@ ASYNCRT_API int asy_stream_is_writable(const asy_stream_t *s) {
 }
 ASYNCRT_API int asy_stream_readable_ended(const asy_stream_t *s) {
     return s && (s->sflags_ & ASY__S_READABLE) && (s->rflags_ & ASY__R_END_EMITTED);
+}
+ASYNCRT_API int asy_stream_readable_eof(const asy_stream_t *s) {
+    return s && (s->sflags_ & ASY__S_READABLE) && (s->rflags_ & ASY__R_ENDED);
 }
 ASYNCRT_API int asy_stream_readable_flowing(const asy_stream_t *s) {
     if (!s || !(s->rflags_ & ASY__R_HAS_FLOWING)) return -1;

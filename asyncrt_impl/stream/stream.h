@@ -109,6 +109,12 @@ typedef void (*asy_stream_read_cb)(asy_stream_t *s, int status, const asy_buf_t 
 
 /* Private pieces the struct below holds. */
 typedef struct asy__stream_listener asy__stream_listener;
+/* A listener the library attaches to a stream (stream.internal.h has its
+ * vtable).  Declared here so other layers can embed one in their structs. */
+struct asy__stream_listener {
+    asy__queue link;
+    const struct asy__stream_listener_vt *vt;
+};
 struct asy__stream_cursor;
 struct asy__stream_wreq;
 struct asy__stream_cblist;
@@ -270,6 +276,9 @@ ASYNCRT_API int asy_stream_flush_done(asy_stream_t *s, int status);
 ASYNCRT_API int asy_stream_is_readable(const asy_stream_t *s);   /* .readable */
 ASYNCRT_API int asy_stream_is_writable(const asy_stream_t *s);   /* .writable */
 ASYNCRT_API int asy_stream_readable_ended(const asy_stream_t *s); /* 'end' emitted */
+/* EOF was pushed (Node's _readableState.ended); 'end' waits until the
+ * buffered data has been read. */
+ASYNCRT_API int asy_stream_readable_eof(const asy_stream_t *s);
 /* .readableFlowing: -1 (null: no consumer yet), 0 (paused), 1 (flowing) */
 ASYNCRT_API int asy_stream_readable_flowing(const asy_stream_t *s);
 ASYNCRT_API size_t asy_stream_readable_length(const asy_stream_t *s);

@@ -90,11 +90,6 @@ typedef struct asy__stream_listener_vt {
     void (*on_close)(asy__stream_listener *l, asy_stream_t *s);
 } asy__stream_listener_vt;
 
-struct asy__stream_listener {
-    asy__queue link;
-    const asy__stream_listener_vt *vt;
-};
-
 /* An emission in progress walks the listener list with one of these on
  * the C stack, so a listener may detach itself or any other meanwhile. */
 struct asy__stream_cursor {
