@@ -11,6 +11,7 @@
 #include "../asyncrt.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 static asy_process_t worker;

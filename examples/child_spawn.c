@@ -12,6 +12,7 @@
 #include "../asyncrt.h"
 
 #include <stdio.h>
+#include <string.h>
 
 static void on_data(asy_stream_t *out, const asy_buf_t *chunk) {
     (void)out;
