@@ -19,6 +19,7 @@
 /* bytes each case moves: not a multiple of any read size, so the last
  * read is short and the EOF read can find data still buffered */
 #define TOTAL (1024u * 1024u + 4321u)
+#define SPLIT (1024u * 1024u) /* eof_pending: bytes sent before the held-back tail */
 
 static asy_loop_t L;
 
@@ -36,8 +37,11 @@ typedef struct {
     asy_stream_t s;
     uint64_t got;
     int corrupt;
+    int held; /* a write waits for the case to reach its point */
     asy_timer_id timer;
 } sink_t;
+
+static void sink_took(void);
 
 static void sink_later(void *arg) {
     sink_t *k = (sink_t *)arg;
@@ -52,15 +56,17 @@ static void sink_write(asy_stream_t *s, const asy_buf_t *c) {
     for (i = 0; i < c->len; i++)
         if ((unsigned char)c->data[i] != pat(k->got + i)) k->corrupt = 1;
     k->got += c->len;
-    k->timer = asy_set_timeout(&L, sink_later, k, 1);
+    sink_took();
+    if (!k->held) k->timer = asy_set_timeout(&L, sink_later, k, 1);
     look();
 }
 
 static void sink_destroy(asy_stream_t *s, int err) {
     sink_t *k = ASY_CONTAINER_OF(s, sink_t, s);
-    if (k->timer.id) {
-        asy_clear_timer(&L, k->timer);
+    if (k->timer.id || k->held) {
+        if (k->timer.id) asy_clear_timer(&L, k->timer);
         k->timer.id = 0;
+        k->held = 0;
         asy_stream_write_done(s, ASY_ECANCELED);
     }
     asy_stream_destroy_done(s, err);
@@ -111,6 +117,13 @@ struct sweep_case {
     int reached;           /* the point was seen and the owner closed */
     int cb_calls, cb_status;
     uint64_t (*delivered)(sweep_case *c); /* bytes that reached the far end */
+    /* eof_pending: the producer holds back its last TOTAL - SPLIT bytes
+     * and EOF until release_tail.  The consumer calls it when it takes
+     * byte SPLIT (the source's buffer is then empty and the pipe has
+     * paused it, the consumer's highWaterMark being 1) and holds that
+     * write: the tail and the EOF land in the paused source and stay. */
+    void (*release_tail)(void);
+    int tail_released;
     asy_check_t check;
 };
 
@@ -123,10 +136,22 @@ static void on_pipeline(int status, void *arg) {
     C.cb_status = status;
 }
 
+static void sink_took(void) {
+    if (C.release_tail && !C.tail_released && SINK.got == SPLIT) {
+        C.tail_released = 1;
+        SINK.held = 1;
+        C.release_tail();
+    }
+}
+
 static void reach(void) {
     if (C.reached) return;
     C.reached = 1;
     C.close_owner(&C);
+    if (SINK.held && !asy_stream_is_destroyed(&SINK.s)) { /* the consumer goes on */
+        SINK.held = 0;
+        SINK.timer = asy_set_timeout(&L, sink_later, &SINK, 1);
+    }
 }
 
 /* The states that can only be watched for: looked at once per iteration
@@ -183,7 +208,10 @@ static void case_begin(point_t point) {
     C.point = point;
     C.delivered = sink_delivered;
     ASSERT_OK(asy_loop_init(&L, NULL));
-    ASSERT_OK(asy_writable_init(&L, &SINK.s, &sink_impl, NULL));
+    /* highWaterMark 1: every write returns false, so the pipe pauses the
+     * source whenever the consumer is busy */
+    ASSERT_OK(asy_writable_init(&L, &SINK.s, &sink_impl,
+                                &(asy_stream_opts){.high_water_mark = 1}));
     ASSERT_OK(asy_check_init(&L, &C.check));
     ASSERT_OK(asy_check_start(&C.check, on_check));
     asy_unref((asy_handle_t *)&C.check);
@@ -248,23 +276,28 @@ static void close_process(sweep_case *c) {
     asy_close((asy_handle_t *)&PROC, proc_close_cb);
 }
 
+static void child_release_tail(void) { asy_process_write(&PROC, 0, "g", 1); }
+
 static int child_case(int fd, point_t point) {
-    char count[32], fdarg[8];
-    const char *argv[4];
+    char count[32], fdarg[8], split[32];
+    const char *argv[5];
     asy_process_opts o;
     int reached;
     case_begin(point);
     proc_closed = 0;
     snprintf(count, sizeof(count), "%u", TOTAL);
     snprintf(fdarg, sizeof(fdarg), "%d", fd);
+    snprintf(split, sizeof(split), "%u", SPLIT);
     argv[0] = "./helpers/pattern";
     argv[1] = count;
     argv[2] = fdarg;
-    argv[3] = NULL;
+    argv[3] = point == AT_EOF_PENDING ? split : NULL;
+    argv[4] = NULL;
     memset(&o, 0, sizeof(o));
     o.stdio[fd].stream = &CHILD_STREAM;
     ASSERT_OK(asy_spawn(&L, &PROC, argv[0], argv, &o, NULL));
     C.close_owner = close_process;
+    if (point == AT_EOF_PENDING) C.release_tail = child_release_tail;
     pipe_to_sink(&CHILD_STREAM);
     reached = case_run_and_check(fd == 1 ? "child_stdout" : "child_stderr");
     if (!proc_closed) asy_close((asy_handle_t *)&PROC, proc_close_cb);
@@ -321,6 +354,24 @@ static void peer_write_done(asy_stream_t *s, int status, void *arg) {
     (void)s, (void)status, (void)arg;
 }
 
+static const unsigned char *pattern_bytes(void) {
+    static unsigned char *all;
+    size_t i;
+    if (!all) {
+        all = (unsigned char *)malloc(TOTAL);
+        ASSERT(all != NULL);
+        for (i = 0; i < TOTAL; i++) all[i] = pat(i);
+    }
+    return all;
+}
+
+static void peer_release_tail(void) {
+    if (!peer_accepted || asy_stream_is_destroyed(&PEER.stream)) return;
+    asy_stream_write_bytes(&PEER.stream, pattern_bytes() + SPLIT, TOTAL - SPLIT, peer_write_done,
+                           NULL);
+    asy_stream_end(&PEER.stream, NULL, NULL);
+}
+
 static void on_connection(asy_server_t *srv, int status) {
     ASSERT_OK(status);
     ASSERT_OK(asy_socket_init(&L, &PEER, NULL));
@@ -329,16 +380,11 @@ static void on_connection(asy_server_t *srv, int status) {
     if (writing_case) {
         asy_stream_set_events(&PEER.stream, &peer_read_events);
     } else {
-        /* the whole pattern at once, then end: the stream buffers it */
-        static unsigned char *all;
-        size_t i;
-        if (!all) {
-            all = (unsigned char *)malloc(TOTAL);
-            ASSERT(all != NULL);
-            for (i = 0; i < TOTAL; i++) all[i] = pat(i);
-        }
-        asy_stream_write_bytes(&PEER.stream, all, TOTAL, peer_write_done, NULL);
-        asy_stream_end(&PEER.stream, NULL, NULL);
+        /* the whole pattern at once, then end: the stream buffers it; for
+         * eof_pending the tail and the end wait for release_tail */
+        size_t first = C.point == AT_EOF_PENDING ? SPLIT : TOTAL;
+        asy_stream_write_bytes(&PEER.stream, pattern_bytes(), first, peer_write_done, NULL);
+        if (first == TOTAL) asy_stream_end(&PEER.stream, NULL, NULL);
     }
     asy_server_close(srv, NULL);
 }
@@ -387,6 +433,7 @@ static int socket_case(int use_unix, int writing, point_t point) {
         ASSERT_OK(asy_pipeline(all, 2, on_pipeline, NULL));
     } else {
         pipe_to_sink(&CLIENT.stream);
+        if (point == AT_EOF_PENDING) C.release_tail = peer_release_tail;
     }
     reached = case_run_and_check(use_unix ? (writing ? "unix_write" : "unix_read")
                                           : (writing ? "tcp_write" : "tcp_read"));
@@ -422,18 +469,20 @@ static void destroy_pipe(sweep_case *c) {
 }
 
 static int pipe_case(point_t point) {
-    char count[32];
-    const char *argv[4];
+    char count[32], split[32];
+    const char *argv[5];
     asy_process_opts o;
     int fds[2], reached;
     case_begin(point);
     proc_closed = 0;
     ASSERT_OK(pipe2(fds, O_CLOEXEC)); /* the child must hold no read end */
     snprintf(count, sizeof(count), "%u", TOTAL);
+    snprintf(split, sizeof(split), "%u", SPLIT);
     argv[0] = "./helpers/pattern";
     argv[1] = count;
     argv[2] = "1";
-    argv[3] = NULL;
+    argv[3] = point == AT_EOF_PENDING ? split : NULL;
+    argv[4] = NULL;
     memset(&o, 0, sizeof(o));
     o.stdio[1].kind = ASY_STDIO_FD;
     o.stdio[1].fd = fds[1];
@@ -442,6 +491,7 @@ static int pipe_case(point_t point) {
     ASSERT_OK(asy_socket_init(&L, &PIPE_SOCK, NULL));
     ASSERT_OK(asy_socket_open(&PIPE_SOCK, fds[0]));
     C.close_owner = destroy_pipe;
+    if (point == AT_EOF_PENDING) C.release_tail = child_release_tail;
     pipe_to_sink(&PIPE_SOCK.stream);
     reached = case_run_and_check("pipe");
     asy_close((asy_handle_t *)&PROC, proc_close_cb);
