@@ -96,10 +96,12 @@ struct asy_http_server_s {
     asy__queue conns_;     /* every connection */
     asy__queue dirty_;     /* connections with output to send */
     asy__queue free_exch_; /* recycled request/response pairs */
+    asy_http_header_t *scratch_; /* the parser's field array */
+    unsigned handles_;
     size_t nconns_, nfree_exch_;
     unsigned state_;
     long long date_sec_;
-    char date_[40]; /* "Date: Thu, 01 Jan 1970 00:00:00 GMT\r\n" */
+    char date_[96]; /* "Date: Thu, 01 Jan 1970 00:00:00 GMT\r\n" (room for any int) */
 };
 
 ASYNCRT_API int asy_http_server_init(asy_loop_t *loop, asy_http_server_t *srv,
