@@ -62,6 +62,7 @@ enum { ASY__HSRV_LISTENING = 1, ASY__HSRV_CLOSING = 2, ASY__HSRV_HANDLES = 4, AS
 
 #define ASY__HTTP_LINGER_MS 2000
 #define ASY__HTTP_FREE_EXCH_MAX 1024
+#define ASY__HTTP_CLOSE_GRACE_MS 500
 
 typedef struct {
     size_t off, nlen, vlen; /* name at off, value at off + nlen; nlen 0: removed */
@@ -154,14 +155,20 @@ ASY__INTERNAL int asy__http_outs(asy__http_conn *c, const char *s) {
     return asy__http_out(c, s, strlen(s));
 }
 
-ASY__INTERNAL void asy__http_flush_cb(asy_check_t *h);
+ASY__INTERNAL void asy__http_flush_cb(asy_phase_t *h);
 
 ASY__INTERNAL void asy__http_mark_dirty(asy__http_conn *c) {
     asy_http_server_t *srv = c->srv;
     if (c->flags & (ASY__HC_DIRTY | ASY__HC_CLOSING)) return;
     c->flags |= ASY__HC_DIRTY;
     asy__queue_insert_tail(&srv->dirty_, &c->dirty_link);
-    if (!asy_is_active((asy_handle_t *)&srv->flush_)) asy_check_start(&srv->flush_, asy__http_flush_cb);
+    /* The check phase flushes what a poll-phase read produced in the same
+     * iteration; the idle handle covers output made elsewhere (a timer,
+     * the pending phase) and keeps the poll from blocking before it. */
+    if (!asy_is_active((asy_handle_t *)&srv->flush_)) {
+        asy_check_start(&srv->flush_, asy__http_flush_cb);
+        asy_idle_start(&srv->idle_, asy__http_flush_cb);
+    }
 }
 
 ASY__INTERNAL void asy__http_close_conn(asy__http_conn *c, int err);
@@ -213,8 +220,8 @@ ASY__INTERNAL void asy__http_flush(asy__http_conn *c) {
     c->out_cur = k ^ 1;
 }
 
-ASY__INTERNAL void asy__http_flush_cb(asy_check_t *h) {
-    asy_http_server_t *srv = ASY_CONTAINER_OF(h, asy_http_server_t, flush_);
+ASY__INTERNAL void asy__http_flush_cb(asy_phase_t *h) {
+    asy_http_server_t *srv = (asy_http_server_t *)h->data;
     while (!asy__queue_empty(&srv->dirty_)) {
         asy__queue *q = asy__queue_head(&srv->dirty_);
         asy__http_conn *c = ASY_CONTAINER_OF(q, asy__http_conn, dirty_link);
@@ -222,7 +229,8 @@ ASY__INTERNAL void asy__http_flush_cb(asy_check_t *h) {
         c->flags &= ~(unsigned)ASY__HC_DIRTY;
         asy__http_flush(c);
     }
-    asy_check_stop(h);
+    asy_check_stop(&srv->flush_);
+    asy_idle_stop(&srv->idle_);
 }
 
 ASY__INTERNAL void asy__http_consume_buffered(asy__http_conn *c);
@@ -1063,7 +1071,9 @@ ASY__INTERNAL void asy__http_timer_cb(asy_timer_t *t) {
             if (c->t_head && now - c->t_head >= o->headers_timeout_ms)
                 asy__http_reject(c, ASY_EHTTP_TIMEOUT);
             else if (!c->t_head && c->t_idle && c->in_len == 0 &&
-                     !(c->flags & ASY__HC_WRITING) && now - c->t_idle >= o->keep_alive_timeout_ms)
+                     !(c->flags & ASY__HC_WRITING) &&
+                     (now - c->t_idle >= o->keep_alive_timeout_ms ||
+                      ((srv->state_ & ASY__HSRV_CLOSING) && now - c->t_idle >= ASY__HTTP_CLOSE_GRACE_MS)))
                 asy__http_close_conn(c, 0);
         } else if (c->bodyx && o->request_timeout_ms && now - c->t_req >= o->request_timeout_ms) {
             asy__http_reject(c, ASY_EHTTP_TIMEOUT);
@@ -1099,6 +1109,8 @@ ASYNCRT_API int asy_http_server_init(asy_loop_t *loop, asy_http_server_t *srv,
     asy_tcp_init(loop, &srv->tcp_);
     asy_timer_init(loop, &srv->timer_);
     asy_check_init(loop, &srv->flush_);
+    asy_idle_init(loop, &srv->idle_);
+    srv->flush_.data = srv->idle_.data = srv;
     /* the checks run 4 times per shortest timeout, at most once per 50 ms */
     tick = o->headers_timeout_ms < o->keep_alive_timeout_ms ? o->headers_timeout_ms
                                                             : o->keep_alive_timeout_ms;
@@ -1107,7 +1119,7 @@ ASYNCRT_API int asy_http_server_init(asy_loop_t *loop, asy_http_server_t *srv,
     if (tick < 50) tick = 50;
     asy_timer_start(&srv->timer_, asy__http_timer_cb, tick, tick);
     asy_unref((asy_handle_t *)&srv->timer_);
-    srv->handles_ = 3;
+    srv->handles_ = 4;
     return 0;
 }
 
@@ -1154,9 +1166,10 @@ ASY__INTERNAL void asy__http_handle_closed(asy_handle_t *h) {
 ASY__INTERNAL void asy__http_maybe_closed(asy_http_server_t *srv) {
     if (!(srv->state_ & ASY__HSRV_CLOSING) || srv->nconns_ || (srv->state_ & ASY__HSRV_HANDLES)) return;
     srv->state_ |= ASY__HSRV_HANDLES;
-    srv->tcp_.data = srv->timer_.data = srv->flush_.data = srv;
+    srv->tcp_.data = srv->timer_.data = srv;
     asy_close((asy_handle_t *)&srv->timer_, asy__http_handle_closed);
     asy_close((asy_handle_t *)&srv->flush_, asy__http_handle_closed);
+    asy_close((asy_handle_t *)&srv->idle_, asy__http_handle_closed);
     if (!asy_is_closing((asy_handle_t *)&srv->tcp_))
         asy_close((asy_handle_t *)&srv->tcp_, asy__http_handle_closed);
 }
@@ -1167,15 +1180,23 @@ ASYNCRT_API void asy_http_server_close(asy_http_server_t *srv, asy_close_cb clos
     srv->close_cb_ = close_cb;
     srv->tcp_.data = srv;
     asy_close((asy_handle_t *)&srv->tcp_, asy__http_handle_closed);
-    /* connections that are busy finish their request, then close */
+    /* Busy connections finish their request (its response says
+     * Connection: close).  Idle ones get a grace period: a request already
+     * on its way is still answered (with Connection: close) instead of
+     * meeting a reset; the timer closes them after ASY__HTTP_CLOSE_GRACE_MS
+     * of silence. */
     {
         asy__queue *q;
+        uint64_t now = asy_now(srv->loop);
         for (q = asy__queue_head(&srv->conns_); q != &srv->conns_; q = q->next) {
             asy__http_conn *c = ASY_CONTAINER_OF(q, asy__http_conn, link);
-            c->flags |= ASY__HC_NO_MORE;
+            if (!c->cur && c->in_len == 0) {
+                c->t_idle = now;
+                c->t_head = 0;
+            }
         }
     }
-    asy_http_server_close_idle_connections(srv);
+    asy_timer_start(&srv->timer_, asy__http_timer_cb, 50, 50);
     asy__http_maybe_closed(srv);
 }
 

@@ -93,6 +93,7 @@ struct asy_http_server_s {
     asy_close_cb close_cb_;
     asy_timer_t timer_;
     asy_check_t flush_;
+    asy_idle_t idle_;
     asy__queue conns_;     /* every connection */
     asy__queue dirty_;     /* connections with output to send */
     asy__queue free_exch_; /* recycled request/response pairs */
