@@ -79,20 +79,37 @@ ASY__INTERNAL const char *asy__http_scan_sse2(const char *p, const char *end, ch
  * asy__http_force_level (> 0 forces level - 1) to cover every kernel. */
 static int asy__http_force_level;
 
+/* The detected level, plus one (0: not detected yet); relaxed atomics,
+ * since every thread that races here stores the same value. */
+static int asy__http_cpu_level;
+
 ASY__INTERNAL int asy__http_simd_level(void) {
+    int lvl;
     if (asy__http_force_level > 0) return asy__http_force_level - 1;
+    lvl = __atomic_load_n(&asy__http_cpu_level, __ATOMIC_RELAXED);
+    if (lvl) return lvl - 1;
 #if ASY__X86_SIMD
     __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") ? 2 : 1;
+    lvl = __builtin_cpu_supports("avx2") ? 2 : 1;
 #else
-    return 0;
+    lvl = 0;
 #endif
+    __atomic_store_n(&asy__http_cpu_level, lvl + 1, __ATOMIC_RELAXED);
+    return lvl;
 }
 
 ASY__INTERNAL const char *asy__http_scan(int level, const char *p, const char *end, unsigned lo) {
 #if ASY__X86_SIMD
-    if (level == 2 && end - p >= 32) p = asy__http_scan_avx2(p, end, (char)lo);
-    if (level >= 1 && end - p >= 16) p = asy__http_scan_sse2(p, end, (char)lo);
+    /* a kernel stops at the first byte to look at, or where fewer than a
+     * whole vector is left: only then does the next one go on */
+    if (level == 2 && end - p >= 32) {
+        p = asy__http_scan_avx2(p, end, (char)lo);
+        if (end - p >= 32) return p;
+    }
+    if (level >= 1 && end - p >= 16) {
+        p = asy__http_scan_sse2(p, end, (char)lo);
+        if (end - p >= 16) return p;
+    }
 #else
     (void)level;
 #endif
@@ -132,6 +149,11 @@ ASY__INTERNAL int asy__http_eol(const char *p, const char *end, unsigned flags) 
 ASY__INTERNAL int asy__http_version(const char *p, const char *end, int *major, int *minor) {
     static const char tmpl[] = "HTTP/0.0";
     size_t i, n = (size_t)(end - p) < 8 ? (size_t)(end - p) : 8;
+    if (n == 8 && memcmp(p, "HTTP/1.", 7) == 0 && p[7] >= '0' && p[7] <= '9') {
+        *major = 1;
+        *minor = p[7] - '0';
+        return 8;
+    }
     for (i = 0; i < n; i++) {
         if (tmpl[i] == '0') {
             if (p[i] < '0' || p[i] > '9') return ASY_EHTTP_VERSION;
