@@ -25719,6 +25719,9 @@ ASY__INTERNAL void asy__http_response_done(asy__http_exch *x) {
     x->rflags |= ASY__HX_FINISHED;
     if (!c || c->cur != x) return;
     c->cur = NULL;
+    /* the exchange is done with the connection (which may go away during
+     * the next request): nothing of x may reach it from now on */
+    x->conn = NULL;
     if (!(x->rflags & ASY__HX_BODY_DONE)) {
         /* the rest of the body is read and dropped (Node's dump) */
         if (c->bodyx == x) c->bodyx = NULL;
@@ -26129,7 +26132,6 @@ ASYNCRT_API int asy_http_res_end(asy_http_res_t *res, const void *data, size_t l
         r = asy__http_emit_head(x, 1);
         if (r == 0) r = asy__http_body(x, data, len);
         if (r != 0) return r;
-        x->rflags &= ~(unsigned)ASY__HX_CHUNKED;
         return asy_stream_end(&res->stream, NULL, NULL);
     }
     if (len) {
