@@ -9,6 +9,7 @@ trap 'rm -rf "$d"' EXIT
 mkdir -p "$d/www"
 printf 'Hello World' > "$d/www/index.txt"
 cat > "$d/h2o.conf" <<CONF
+user: $(id -un)
 num-threads: 1
 listen:
   host: 127.0.0.1
