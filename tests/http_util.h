@@ -21,15 +21,33 @@ typedef struct tsrv {
     pthread_t th;
     asy_loop_t loop;
     asy_http_server_t srv;
-    asy_async_t stop;
+    asy_async_t stop, query;
+    int query_fd[2];
+    size_t query_result;
     void *data;
 } tsrv;
+
+/* Runs on the loop thread: the connection count, handed back by a pipe
+ * (so the reading thread never touches the server's memory). */
+__attribute__((unused)) static void tsrv_query_cb(asy_async_t *a) {
+    tsrv *t = (tsrv *)a->data;
+    size_t n = asy_http_server_connections(&t->srv);
+    if (write(t->query_fd[1], &n, sizeof(n)) != (ssize_t)sizeof(n)) abort();
+}
+
+__attribute__((unused)) static size_t tsrv_connections(tsrv *t) {
+    size_t n = 0;
+    asy_async_send(&t->query);
+    if (read(t->query_fd[0], &n, sizeof(n)) != (ssize_t)sizeof(n)) FAIL("query");
+    return n;
+}
 
 __attribute__((unused)) static void tsrv_stop_cb(asy_async_t *a) {
     tsrv *t = (tsrv *)a->data;
     asy_http_server_close(&t->srv, NULL);
     asy_http_server_close_all_connections(&t->srv);
     asy_close((asy_handle_t *)a, NULL);
+    asy_close((asy_handle_t *)&t->query, NULL);
 }
 
 __attribute__((unused)) static void *tsrv_main(void *arg) {
@@ -42,6 +60,8 @@ __attribute__((unused)) static void *tsrv_main(void *arg) {
     t->port = asy_http_server_port(&t->srv);
     asy_async_init(&t->loop, &t->stop, tsrv_stop_cb);
     t->stop.data = t;
+    asy_async_init(&t->loop, &t->query, tsrv_query_cb);
+    t->query.data = t;
     if (write(t->ready_fd[1], &ok, 1) != 1) abort();
     asy_run(&t->loop, ASY_RUN_DEFAULT);
     if (asy_loop_close(&t->loop) != 0) {
@@ -57,7 +77,7 @@ __attribute__((unused)) static int tsrv_start(tsrv *t, const asy_http_server_opt
     char ok;
     if (opts) t->opts = *opts;
     t->cb = cb;
-    if (pipe(t->ready_fd) != 0) FAIL("pipe");
+    if (pipe(t->ready_fd) != 0 || pipe(t->query_fd) != 0) FAIL("pipe");
     if (pthread_create(&t->th, NULL, tsrv_main, t) != 0) FAIL("pthread_create");
     if (read(t->ready_fd[0], &ok, 1) != 1) FAIL("server did not start");
     close(t->ready_fd[0]);
@@ -68,6 +88,8 @@ __attribute__((unused)) static int tsrv_start(tsrv *t, const asy_http_server_opt
 __attribute__((unused)) static void tsrv_stop(tsrv *t) {
     asy_async_send(&t->stop);
     pthread_join(t->th, NULL);
+    close(t->query_fd[0]);
+    close(t->query_fd[1]);
 }
 
 __attribute__((unused)) static double now_ms(void) {
