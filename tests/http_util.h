@@ -23,6 +23,7 @@ typedef struct tsrv {
     asy_http_server_t srv;
     asy_async_t stop, query;
     int query_fd[2];
+    int sent_fd[2]; /* the stopping thread's "my send is over" */
     size_t query_result;
     void *data;
 } tsrv;
@@ -64,6 +65,9 @@ __attribute__((unused)) static void *tsrv_main(void *arg) {
     t->query.data = t;
     if (write(t->ready_fd[1], &ok, 1) != 1) abort();
     asy_run(&t->loop, ASY_RUN_DEFAULT);
+    /* the loop may close its wake-up fd only once asy_async_send has
+     * returned in the stopping thread (libuv's rule too) */
+    if (read(t->sent_fd[0], &ok, 1) != 1) abort();
     if (asy_loop_close(&t->loop) != 0) {
         asy_loop_print_handles(&t->loop, stderr);
         abort();
@@ -77,7 +81,7 @@ __attribute__((unused)) static int tsrv_start(tsrv *t, const asy_http_server_opt
     char ok;
     if (opts) t->opts = *opts;
     t->cb = cb;
-    if (pipe(t->ready_fd) != 0 || pipe(t->query_fd) != 0) FAIL("pipe");
+    if (pipe(t->ready_fd) != 0 || pipe(t->query_fd) != 0 || pipe(t->sent_fd) != 0) FAIL("pipe");
     if (pthread_create(&t->th, NULL, tsrv_main, t) != 0) FAIL("pthread_create");
     if (read(t->ready_fd[0], &ok, 1) != 1) FAIL("server did not start");
     close(t->ready_fd[0]);
@@ -86,10 +90,14 @@ __attribute__((unused)) static int tsrv_start(tsrv *t, const asy_http_server_opt
 }
 
 __attribute__((unused)) static void tsrv_stop(tsrv *t) {
+    char ok = 1;
     asy_async_send(&t->stop);
+    if (write(t->sent_fd[1], &ok, 1) != 1) FAIL("write");
     pthread_join(t->th, NULL);
     close(t->query_fd[0]);
     close(t->query_fd[1]);
+    close(t->sent_fd[0]);
+    close(t->sent_fd[1]);
 }
 
 __attribute__((unused)) static double now_ms(void) {
