@@ -6,7 +6,8 @@
 // Every bench/<name>.c is a benchmark; `make bench-build` has built it as
 // <build>/bench/<name>.  Its peers are <build>/bench/peers/<name>_uv (from
 // bench/peers/<name>_uv.c, the libuv twin) and bench/peers/<name>.mjs (the
-// Node twin, run with this node).  Each program prints lines
+// Node twin, run with this node), and any bench/peers/<name>_<kind>.sh (a
+// peer named <kind>, e.g. http_hello_nginx.sh).  Each program prints lines
 //
 //   BENCH <metric> <value> <unit> <higher|lower>
 //
@@ -115,6 +116,15 @@ function discover(opt) {
         }
         const mjs = path.join(opt.benchDir, "peers", `${name}.mjs`);
         if (fs.existsSync(mjs)) programs.push({ kind: "node", cmd: process.execPath, args: [mjs] });
+        // Other peers are shell scripts peers/<name>_<kind>.sh (servers such
+        // as nginx under a load generator): the kind names the peer.
+        const peerDir = path.join(opt.benchDir, "peers");
+        const scripts = fs.existsSync(peerDir)
+            ? fs.readdirSync(peerDir).filter((f) => f.startsWith(`${name}_`) && f.endsWith(".sh")).sort()
+            : [];
+        for (const f of scripts) {
+            programs.push({ kind: f.slice(name.length + 1, -3), cmd: "/bin/sh", args: [path.join(peerDir, f)] });
+        }
         for (const p of programs) {
             p.runs = []; // one Map metric -> {value, unit, dir} per successful run
             p.failure = null;
