@@ -178,7 +178,8 @@ fuzz: $(patsubst %,$(BUILD)/fuzz/%,$(FUZZ_TARGETS))
 # The runner and the tests that apply to Windows, cross-compiled and run under
 # wine in a prefix of its own inside the build folder (created on first use).
 MINGW_CC ?= x86_64-w64-mingw32-gcc
-WINE     ?= wine
+# Debian's wine64 package has no `wine` on PATH (the `wine` package adds it)
+WINE     ?= $(shell command -v wine 2>/dev/null || echo /usr/lib/wine/wine64)
 WIN_TESTS ?= $(wildcard tests/test_base.c tests/test_internal_base.c tests/test_path_*.c \
              tests/test_internal_path.c tests/test_os.c tests/test_internal_os.c \
              tests/test_buf.c tests/test_buf_encoding.c tests/test_buf_chain.c tests/test_internal_buf.c)
