@@ -28,11 +28,11 @@ typedef struct {
     int err;
 } uj_reader;
 
-static void uj_ws(uj_reader *r) {
+static __attribute__((unused)) void uj_ws(uj_reader *r) {
     while (r->s < r->end && (*r->s == ' ' || *r->s == '\n' || *r->s == '\r' || *r->s == '\t')) r->s++;
 }
 
-static void uj_put(char **buf, size_t *len, size_t *cap, const char *p, size_t n) {
+static __attribute__((unused)) void uj_put(char **buf, size_t *len, size_t *cap, const char *p, size_t n) {
     if (*len + n + 1 > *cap) {
         *cap = (*len + n + 1) * 2;
         *buf = (char *)realloc(*buf, *cap);
@@ -43,7 +43,7 @@ static void uj_put(char **buf, size_t *len, size_t *cap, const char *p, size_t n
     (*buf)[*len] = '\0';
 }
 
-static void uj_put_cp(char **buf, size_t *len, size_t *cap, unsigned cp) {
+static __attribute__((unused)) void uj_put_cp(char **buf, size_t *len, size_t *cap, unsigned cp) {
     char t[4];
     size_t n;
     if (cp < 0x80) { t[0] = (char)cp; n = 1; }
@@ -58,7 +58,7 @@ static void uj_put_cp(char **buf, size_t *len, size_t *cap, unsigned cp) {
     uj_put(buf, len, cap, t, n);
 }
 
-static int uj_hex4(uj_reader *r, unsigned *v) {
+static __attribute__((unused)) int uj_hex4(uj_reader *r, unsigned *v) {
     int i;
     *v = 0;
     if (r->end - r->s < 4) return -1;
@@ -76,7 +76,7 @@ static int uj_hex4(uj_reader *r, unsigned *v) {
 
 /* A JSON string; lone surrogates become U+FFFD, as a JS string does when
  * it is handed to a URL parser (USVString conversion). */
-static char *uj_string(uj_reader *r, size_t *out_len) {
+static __attribute__((unused)) char *uj_string(uj_reader *r, size_t *out_len) {
     char *buf = NULL;
     size_t len = 0, cap = 0;
     uj_put(&buf, &len, &cap, "", 0);
@@ -128,7 +128,7 @@ static char *uj_string(uj_reader *r, size_t *out_len) {
     return buf;
 }
 
-static uj *uj_value(uj_reader *r) {
+static __attribute__((unused)) uj *uj_value(uj_reader *r) {
     uj *v = (uj *)calloc(1, sizeof(uj));
     if (!v) FAIL("out of memory");
     uj_ws(r);
@@ -190,7 +190,7 @@ static uj *uj_value(uj_reader *r) {
     return v;
 }
 
-static void uj_free(uj *v) {
+static __attribute__((unused)) void uj_free(uj *v) {
     size_t i;
     if (!v) return;
     for (i = 0; i < v->len && (v->kind == UJ_ARR || v->kind == UJ_OBJ); i++) {
@@ -203,7 +203,7 @@ static void uj_free(uj *v) {
     free(v);
 }
 
-static const uj *uj_get(const uj *o, const char *key) {
+static __attribute__((unused)) const uj *uj_get(const uj *o, const char *key) {
     size_t i;
     if (!o || o->kind != UJ_OBJ) return NULL;
     for (i = 0; i < o->len; i++)
@@ -211,13 +211,13 @@ static const uj *uj_get(const uj *o, const char *key) {
     return NULL;
 }
 
-static const char *uj_str(const uj *o, const char *key) {
+static __attribute__((unused)) const char *uj_str(const uj *o, const char *key) {
     const uj *v = uj_get(o, key);
     return v && v->kind == UJ_STR ? v->str : NULL;
 }
 
 /* Reads and parses a whole JSON file; NULL if it cannot be read. */
-static uj *uj_load(const char *path) {
+static __attribute__((unused)) uj *uj_load(const char *path) {
     FILE *f = fopen(path, "rb");
     char *data;
     long n;
@@ -242,7 +242,7 @@ static uj *uj_load(const char *path) {
 /* The folder holding the WPT URL data Debian ships in librust-url-dev
  * (/usr/share/cargo/registry/url-<version>/tests), or ASYT_WPT_URL_DIR.
  * Skips the test when it is absent. */
-static void ut_wpt_file(const char *name, char *out, size_t cap) {
+static __attribute__((unused)) void ut_wpt_file(const char *name, char *out, size_t cap) {
     const char *env = getenv("ASYT_WPT_URL_DIR");
     FILE *f;
     if (env) {
@@ -271,6 +271,6 @@ static void ut_wpt_file(const char *name, char *out, size_t cap) {
 }
 
 /* A view equal to a C string. */
-static int ut_eq(asy_url_view_t v, const char *s) { return s && strlen(s) == v.len && memcmp(v.ptr, s, v.len) == 0; }
+static __attribute__((unused)) int ut_eq(asy_url_view_t v, const char *s) { return s && strlen(s) == v.len && memcmp(v.ptr, s, v.len) == 0; }
 
 #endif
