@@ -26014,10 +26014,13 @@ ASYNCRT_API int asy_url_file_to_path_str(char **out, const char *href) {
     return r;
 }
 
-/* The bytes Node's pathToFileURL percent-encodes: controls, space, non-ASCII
- * and " # % < > ? [ \ ] ^ ` { | } ~ */
+/* The bytes Node 20's pathToFileURL percent-encodes itself before it
+ * parses "file://" + path: tab, newline, CR, space, DEL, non-ASCII and
+ * " # % < > ? [ \ ] ^ ` { | } ~.  Other controls are left to the URL
+ * parser, which trims them at the end and encodes them elsewhere. */
 ASY__INTERNAL int asy__url_path_char_escaped(unsigned char c) {
-    return c <= 0x20 || c >= 0x7f || strchr("\"#%<>?[\\]^`{|}~", c) != NULL;
+    return c == '\t' || c == '\n' || c == '\r' || c == ' ' || c >= 0x7f ||
+           (c > 0x20 && strchr("\"#%<>?[\\]^`{|}~", c) != NULL);
 }
 
 ASYNCRT_API int asy_url_from_path(asy_url_t *url, const char *path) {
