@@ -3658,6 +3658,7 @@ ASYNCRT_API int asy_url_parsen(asy_url_t *url, const char *input, size_t len, co
 ASYNCRT_API int asy_url_parse_with_base(asy_url_t *url, const char *input, const char *base_str);
 /* URL.canParse(input, base): 1 or 0. */
 ASYNCRT_API int asy_url_can_parse(const char *input, const char *base_str);
+/* A copy with its own allocation; on error *dst is zeroed. */
 ASYNCRT_API int asy_url_copy(asy_url_t *dst, const asy_url_t *src);
 ASYNCRT_API void asy_url_free(asy_url_t *url);
 
@@ -24652,6 +24653,12 @@ ASY__INTERNAL int asy__url_run(asy__urec *u, const char *in, size_t n, const asy
                     u->scheme_type = t;
                     if (override) {
                         if (u->port == asy__url_type_port(t)) u->port = -1;
+                        /* a URL becoming a file URL gets the path the parser
+                         * gives a file URL (see the path state), so href
+                         * still parses to itself */
+                        if (t == ASY_URL_SCHEME_FILE)
+                            while (u->path_e - u->path_s >= 2 && b->p[u->path_s] == '/' && b->p[u->path_s + 1] == '/')
+                                u->path_s++;
                         return 0;
                     }
                     if (t == ASY_URL_SCHEME_FILE) {
@@ -25269,7 +25276,9 @@ ASYNCRT_API int asy_url_can_parse(const char *input, const char *base_str) {
 
 ASYNCRT_API int asy_url_copy(asy_url_t *dst, const asy_url_t *src) {
     char *h;
-    if (!dst || !src || !src->href) return ASY_EINVAL;
+    if (!dst) return ASY_EINVAL;
+    memset(dst, 0, sizeof(*dst));
+    if (!src || !src->href) return ASY_EINVAL;
     h = (char *)asy__malloc((size_t)src->href_len + 1);
     if (!h) return ASY_ENOMEM;
     memcpy(h, src->href, (size_t)src->href_len + 1);

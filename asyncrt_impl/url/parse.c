@@ -251,6 +251,12 @@ ASY__INTERNAL int asy__url_run(asy__urec *u, const char *in, size_t n, const asy
                     u->scheme_type = t;
                     if (override) {
                         if (u->port == asy__url_type_port(t)) u->port = -1;
+                        /* a URL becoming a file URL gets the path the parser
+                         * gives a file URL (see the path state), so href
+                         * still parses to itself */
+                        if (t == ASY_URL_SCHEME_FILE)
+                            while (u->path_e - u->path_s >= 2 && b->p[u->path_s] == '/' && b->p[u->path_s + 1] == '/')
+                                u->path_s++;
                         return 0;
                     }
                     if (t == ASY_URL_SCHEME_FILE) {

@@ -208,7 +208,9 @@ ASYNCRT_API int asy_url_can_parse(const char *input, const char *base_str) {
 
 ASYNCRT_API int asy_url_copy(asy_url_t *dst, const asy_url_t *src) {
     char *h;
-    if (!dst || !src || !src->href) return ASY_EINVAL;
+    if (!dst) return ASY_EINVAL;
+    memset(dst, 0, sizeof(*dst));
+    if (!src || !src->href) return ASY_EINVAL;
     h = (char *)asy__malloc((size_t)src->href_len + 1);
     if (!h) return ASY_ENOMEM;
     memcpy(h, src->href, (size_t)src->href_len + 1);

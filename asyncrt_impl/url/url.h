@@ -75,6 +75,7 @@ ASYNCRT_API int asy_url_parsen(asy_url_t *url, const char *input, size_t len, co
 ASYNCRT_API int asy_url_parse_with_base(asy_url_t *url, const char *input, const char *base_str);
 /* URL.canParse(input, base): 1 or 0. */
 ASYNCRT_API int asy_url_can_parse(const char *input, const char *base_str);
+/* A copy with its own allocation; on error *dst is zeroed. */
 ASYNCRT_API int asy_url_copy(asy_url_t *dst, const asy_url_t *src);
 ASYNCRT_API void asy_url_free(asy_url_t *url);
 
