@@ -231,7 +231,10 @@ ASY__INTERNAL int asy__url_run(asy__urec *u, const char *in, size_t n, const asy
                 break;
 
             case ASY__US_SCHEME:
-                if (c >= 0 && (asy__url_chr_tab[c] & ASY__UC_SCHEME)) break;
+                if (c >= 0 && (asy__url_chr_tab[c] & ASY__UC_SCHEME)) {
+                    while (p + 1 < len && (asy__url_chr_tab[(unsigned char)in[p + 1]] & ASY__UC_SCHEME)) p++;
+                    break;
+                }
                 if (c == ':') {
                     size_t ns = b->len, sl = (size_t)p - buf, k;
                     int t;
@@ -422,8 +425,15 @@ ASY__INTERNAL int asy__url_run(asy__urec *u, const char *in, size_t n, const asy
                     state = ASY__US_PATH_START;
                     if (override) return 0;
                 } else {
-                    if (c == '[') brackets = 1;
-                    if (c == ']') brackets = 0;
+                    /* the run up to the next character this state looks at */
+                    for (;;) {
+                        if (c == '[') brackets = 1;
+                        if (c == ']') brackets = 0;
+                        if (p + 1 >= len) break;
+                        c = (unsigned char)in[p + 1];
+                        if (c == ':' || c == '/' || c == '?' || c == '#' || c == '\\') break;
+                        p++;
+                    }
                 }
                 break;
 
