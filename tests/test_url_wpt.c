@@ -25,12 +25,17 @@ static asy_url_view_t ut_field(const asy_url_t *u, const char *f) {
 }
 
 /* The runner hides a passing test's output, so the counts and the list of
- * IDNA skips also go to build/tests/url_wpt_<file>.txt. */
+ * IDNA skips also go to url_wpt_<file>.txt beside the test binary. */
 static FILE *ut_report;
 
 static void ut_report_open(const char *name) {
-    char fn[256];
-    snprintf(fn, sizeof(fn), "url_wpt_%s.txt", name);
+    char fn[1024];
+    const char *self = asyt_self_path(), *slash = self ? strrchr(self, '/') : NULL;
+    /* next to the test binary (build/tests/), whatever the current directory */
+    if (slash)
+        snprintf(fn, sizeof(fn), "%.*s/url_wpt_%s.txt", (int)(slash - self), self, name);
+    else
+        snprintf(fn, sizeof(fn), "url_wpt_%s.txt", name);
     ut_report = fopen(fn, "w");
 }
 
