@@ -104,7 +104,8 @@ ASYNCRT_API int asy_url_port_or_default(const asy_url_t *url);
 /* The scheme's default port (-1 if none): asy_url_default_port("https", 5). */
 ASYNCRT_API int asy_url_default_port(const char *scheme, size_t len);
 /* The request-target of an HTTP request line: pathname + search, never
- * the fragment ("/a/b?x=1"; "/" if the path is empty). */
+ * the fragment ("/a/b?x=1").  Special URLs always have a path; when both
+ * path and query are empty (some non-special URLs) it is "/". */
 ASYNCRT_API asy_url_view_t asy_url_path_and_query(const asy_url_t *url);
 /* The hostname without IPv6 brackets, for connect/getaddrinfo. */
 ASYNCRT_API asy_url_view_t asy_url_hostname_bare(const asy_url_t *url);
@@ -174,7 +175,8 @@ typedef struct asy_url_param_s {
 /* An ordered list of name-value pairs.  Bound to a URL (from_url), every
  * change is written to the URL's query at once, as Node's
  * url.searchParams does; a later asy_url_set_search/href on that URL is
- * not seen by the list (call asy_url_params_from_url again). */
+ * not seen by the list (call asy_url_params_from_url again).  The bound
+ * asy_url_t must stay at its address while the list is used. */
 typedef struct asy_url_params_s {
     asy_url_param_t *items;
     size_t count, cap;
