@@ -1523,7 +1523,10 @@ typedef struct asy_stream_impl {
     void (*construct)(asy_stream_t *s);
     /* Readable (_read): produce up to about `size` bytes (items) with
      * asy_stream_push*, now or later; asy_stream_push_end at EOF.  Not
-     * called again until something was pushed.  NULL: a pure push source. */
+     * called again until something was pushed.  NULL: a pure push source.
+     * A transform may set it too: it is then called on each _read, after
+     * a held transform callback was released, so a transform that pushes
+     * one chunk's output in steps can wait for the consumer between them. */
     void (*read)(asy_stream_t *s, size_t size);
     /* Writable (_write): consume one chunk, then asy_stream_write_done.
      * The chunk stays valid until then (retain it to keep it longer). */
@@ -11205,10 +11208,15 @@ ASY__INTERNAL size_t asy__readable_how_much(const asy_stream_t *s, size_t n) {
 }
 
 ASY__INTERNAL void asy__readable_call_read(asy_stream_t *s) {
-    if (s->sflags_ & ASY__S_TRANSFORM)
+    if (s->sflags_ & ASY__S_TRANSFORM) {
         asy__transform_read(s);
-    else if (s->impl_ && s->impl_->read)
+        /* a transform that makes one chunk's output in steps (zlib) waits
+         * for this before its next step */
+        if (s->impl_ && s->impl_->read && !(s->sflags_ & ASY__S_DESTROYED))
+            s->impl_->read(s, s->rhwm_);
+    } else if (s->impl_ && s->impl_->read) {
         s->impl_->read(s, s->rhwm_);
+    }
 }
 
 ASY__INTERNAL int asy__readable_read_impl(asy_stream_t *s, size_t n, asy_buf_t *out) {
