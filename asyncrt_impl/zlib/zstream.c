@@ -18,9 +18,10 @@
 
 enum { ASY__ZOP_NONE = 0, ASY__ZOP_CHUNK, ASY__ZOP_FINAL, ASY__ZOP_FLUSH, ASY__ZOP_PARAMS };
 
-/* flush() and params() write an empty marker chunk, ordered with the
- * data; the marker is told apart by where it points: entry k for a flush
- * of kind k, the last entry for params. */
+/* flush() and params() write a marker chunk, ordered with the data: a
+ * borrowed one-byte view told apart by where it points (an empty chunk
+ * would lose its pointer), entry k for a flush of kind k, the last entry
+ * for params.  Its byte is never compressed. */
 #define ASY__ZLIB_MARK_PARAMS 6
 static const uint8_t asy__zlib_marks[ASY__ZLIB_MARK_PARAMS + 1] = {0, 0, 0, 0, 0, 0, 0};
 
@@ -106,6 +107,9 @@ ASY__INTERNAL void asy__zls_step(struct asy__zlib_state *st) {
         st->total_out += n;
         if (r < 0) break;
         if (st->o.max_output && st->total_out > st->o.max_output) {
+            /* the byte past the limit only told us: it is not output */
+            st->ooff -= (size_t)(st->total_out - st->o.max_output);
+            st->total_out = st->o.max_output;
             e->msg = "Cannot create a Buffer larger than maxOutputLength";
             r = ASY_EBUFFER_TOO_LARGE;
             break;
@@ -245,7 +249,7 @@ ASY__INTERNAL void asy__zls_transform(asy_stream_t *s, const asy_buf_t *chunk) {
     st->op = ASY__ZOP_CHUNK;
     st->op_flush = st->o.flush;
     memset(&st->in, 0, sizeof(st->in));
-    if (chunk->len == 0 && !chunk->store) {
+    if (chunk->len == 1 && !chunk->store) {
         for (k = 0; k <= ASY__ZLIB_MARK_PARAMS; k++)
             if (chunk->data == asy__zlib_marks + k) break;
         if (k < ASY__ZLIB_MARK_PARAMS) {
@@ -363,7 +367,7 @@ ASY__INTERNAL int asy__zlib_mark(asy_zlib_t *z, int k, asy_stream_cb cb, void *a
     int r;
     m.store = NULL;
     m.data = (uint8_t *)(asy__zlib_marks + k); /* never written through */
-    m.len = 0;
+    m.len = 1;
     r = asy_stream_write(&z->stream, &m, cb, arg);
     return r < 0 ? r : 0;
 }

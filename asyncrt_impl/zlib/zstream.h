@@ -115,7 +115,8 @@ ASYNCRT_API asy_zlib_t *asy_zlib_of(asy_stream_t *s);
 /* zlib.flush(kind, cb): everything written so far is compressed and
  * pushed with a flush of `kind` (0: ASY_Z_FULL_FLUSH, as Node); cb (may be
  * NULL) runs once that output was pushed.  It is ordered with the writes
- * (an empty marker write).  ASY_EWRITE_AFTER_END after end(). */
+ * (a marker write, counted as one byte by the writable side's length, not
+ * by bytes_written).  ASY_EWRITE_AFTER_END after end(). */
 ASYNCRT_API int asy_zlib_flush(asy_zlib_t *z, int kind, asy_stream_cb cb, void *arg);
 /* zlib.params(level, strategy, cb): deflate kinds only; a sync flush,
  * then the new level and strategy apply to what is written after.  Up to
