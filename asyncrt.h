@@ -24540,9 +24540,28 @@ ASYNCRT_API const char *asy_zlib_message(const asy_zlib_t *z) {
  * held at most the limit (plus one byte). */
 
 
+/* Inputs up to this size compress into one deflateBound buffer. */
+#define ASY__ZONE_SMALL (64 * 1024)
+
 ASY__INTERNAL void asy__zone_free_block(void *data, void *hint) {
     (void)hint;
     asy__free(data);
+}
+
+/* A small input known in full needs no 32 KiB window and 32K-entry hash
+ * (setting up and clearing those is most of the time of a 1 KiB gzip):
+ * a window that still covers the whole input finds the same matches, and
+ * the output is as valid for any inflater.  Only when the caller left
+ * windowBits and memLevel at their defaults. */
+ASY__INTERNAL void asy__zone_size_window(asy_zlib_mode mode, const asy_zlib_opts *opts, size_t len,
+                                         asy__zopts *o) {
+    int wb = 9;
+    if (mode != ASY_ZLIB_GZIP && mode != ASY_ZLIB_DEFLATE && mode != ASY_ZLIB_DEFLATE_RAW) return;
+    if (opts && (opts->window_bits || opts->mem_level)) return;
+    /* zlib matches at most 2^wb - 262 bytes back */
+    while (wb < 15 && ((size_t)1 << wb) < len + 262) wb++;
+    o->window_bits = wb;
+    o->mem_level = wb - 6 < 8 ? wb - 6 : 8; /* a hash twice the window */
 }
 
 ASYNCRT_API int asy_zlib_sync(asy_zlib_mode mode, const void *data, size_t len,
@@ -24559,12 +24578,36 @@ ASYNCRT_API int asy_zlib_sync(asy_zlib_mode mode, const void *data, size_t len,
     memset(out, 0, sizeof(*out));
     if (!data && len) return ASY_EINVAL;
     if ((r = asy__zopts_check(mode, opts, &o)) < 0) return r;
+    asy__zone_size_window(mode, opts, len, &o);
     if ((r = asy__zeng_init(&e, mode, &o)) < 0) {
         if (message && e.msg) *message = e.msg;
         return r;
     }
     /* one byte past the limit is what tells "too large" */
     limit = o.max_output && o.max_output < SIZE_MAX ? o.max_output + 1 : SIZE_MAX;
+    if (e.deflating && len <= ASY__ZONE_SMALL && o.finish_flush == Z_FINISH) {
+        /* small messages: one buffer of deflateBound, one deflate call */
+        cap = (size_t)deflateBound(&e.zs, (uLong)len);
+        if (cap <= limit) {
+            if ((r = asy_buf_alloc_unsafe(out, cap)) < 0) {
+                asy__zeng_end(&e);
+                return r;
+            }
+            e.zs.next_in = (Bytef *)(uintptr_t)p;
+            e.zs.avail_in = (uInt)len;
+            e.zs.next_out = out->data;
+            e.zs.avail_out = (uInt)cap;
+            r = asy__zeng_run(&e, Z_FINISH);
+            out->len = cap - e.zs.avail_out; /* a shorter view of the block */
+            if (r == 0 && e.zs.avail_in) r = ASY_Z_STREAM_ERROR; /* cannot be: the bound holds it all */
+            if (r < 0) {
+                if (message && e.msg) *message = e.msg;
+                asy_buf_release(out);
+            }
+            asy__zeng_end(&e);
+            return r;
+        }
+    }
     if (e.deflating && len <= UINT_MAX)
         cap = (size_t)deflateBound(&e.zs, (uLong)len);
     else

@@ -265,7 +265,7 @@ TEST_T(zlib_max_output_length_oneshot_bomb, 30000) {
     getrusage(RUSAGE_SELF, &ru);
     after_kb = ru.ru_maxrss;
     /* the peak grew by at most the limit (+ zlib's state and slack) */
-    ASSERT_LE(after_kb - before_kb, (16 << 10) + 2048);
+    if (ZT_CHECK_RSS) ASSERT_LE(after_kb - before_kb, (16 << 10) + 2048);
     /* exactly at the limit is fine, one byte below it is not */
     {
         asy_buf_t s;

