@@ -18,8 +18,8 @@ CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) $(SAN) $(EXTRA_CFLAGS)
 TEST_CFLAGS = -D_GNU_SOURCE -DASYT_TOP=\"$(CURDIR)\"
 
 # Optional modules are compiled in when their libraries are present.
-HAVE_ZLIB    := $(shell printf '\#include <zlib.h>\nint main(void){return 0;}' | $(CC) -x c - -o /dev/null -lz 2>/dev/null && echo 1)
-HAVE_MBEDTLS := $(shell printf '\#include <mbedtls/ssl.h>\nint main(void){return 0;}' | $(CC) -x c - -o /dev/null -lmbedtls -lmbedx509 -lmbedcrypto 2>/dev/null && echo 1)
+HAVE_ZLIB    := $(shell printf '\043include <zlib.h>\nint main(void){return 0;}' | $(CC) -x c - -o /dev/null -lz 2>/dev/null && echo 1)
+HAVE_MBEDTLS := $(shell printf '\043include <mbedtls/ssl.h>\nint main(void){return 0;}' | $(CC) -x c - -o /dev/null -lmbedtls -lmbedx509 -lmbedcrypto 2>/dev/null && echo 1)
 
 # The zlib module (asyncrt_impl/zlib) is built with ASYNCRT_WITH_ZLIB and -lz.
 ifeq ($(HAVE_ZLIB),1)
