@@ -18,8 +18,16 @@ CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) $(SAN) $(EXTRA_CFLAGS)
 TEST_CFLAGS = -D_GNU_SOURCE -DASYT_TOP=\"$(CURDIR)\"
 
 # Optional modules are compiled in when their libraries are present.
-HAVE_ZLIB    := $(shell printf '\#include <zlib.h>\nint main(void){return 0;}' | $(CC) -x c - -o /dev/null -lz 2>/dev/null && echo 1)
-HAVE_MBEDTLS := $(shell printf '\#include <mbedtls/ssl.h>\nint main(void){return 0;}' | $(CC) -x c - -o /dev/null -lmbedtls -lmbedx509 -lmbedcrypto 2>/dev/null && echo 1)
+HAVE_ZLIB    := $(shell printf '\043include <zlib.h>\nint main(void){return 0;}' | $(CC) -x c - -o /dev/null -lz 2>/dev/null && echo 1)
+HAVE_MBEDTLS := $(shell printf '\043include <mbedtls/ssl.h>\nint main(void){return 0;}' | $(CC) -x c - -o /dev/null -lmbedtls -lmbedx509 -lmbedcrypto 2>/dev/null && echo 1)
+
+# The zlib module (asyncrt_impl/zlib) is built with ASYNCRT_WITH_ZLIB and -lz.
+ifeq ($(HAVE_ZLIB),1)
+ZLIB_CFLAGS := -DASYNCRT_WITH_ZLIB
+ZLIB_LIBS   := -lz
+endif
+CFLAGS_ALL += $(ZLIB_CFLAGS)
+LDLIBS     += $(ZLIB_LIBS)
 
 IMPL_SOURCES := $(shell find asyncrt_impl -type f 2>/dev/null)
 TEST_SRCS    := $(wildcard tests/test_*.c)
@@ -119,7 +127,7 @@ $(BUILD)/examples/%: examples/%.c asyncrt.h $(BUILD)/tests/impl.o
 	  -o $@ $(SAN) $(LDLIBS) $(EXAMPLE_LIBS)
 
 # ---- benchmarks --------------------------------------------------------------
-BENCH_CFLAGS = -std=c11 -O2 -g -Wall -Wextra -Werror
+BENCH_CFLAGS = -std=c11 -O2 -g -Wall -Wextra -Werror $(ZLIB_CFLAGS)
 
 $(BUILD)/bench/%: bench/%.c asyncrt.h
 	@mkdir -p $(dir $@)
@@ -151,9 +159,16 @@ $(BUILD)/bench/ceiling/%: bench/ceiling/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(PEER_CFLAGS) $< -o $@
 
-bench-ceiling: $(BUILD)/bench/ceiling/ping_pong_raw $(BUILD)/bench/ceiling/pound_raw
+# gzip_raw: zlib's own deflate/inflate speed on an in-memory buffer (docs/zlib.md).
+$(BUILD)/bench/ceiling/gzip_raw: bench/ceiling/gzip_raw.c
+	@mkdir -p $(dir $@)
+	$(CC) $(PEER_CFLAGS) $< -o $@ -lz
+
+bench-ceiling: $(BUILD)/bench/ceiling/ping_pong_raw $(BUILD)/bench/ceiling/pound_raw \
+               $(if $(HAVE_ZLIB),$(BUILD)/bench/ceiling/gzip_raw)
 	@$(BUILD)/bench/ceiling/ping_pong_raw epoll && $(BUILD)/bench/ceiling/ping_pong_raw uring && \
 	  $(BUILD)/bench/ceiling/pound_raw
+	@if [ -n "$(HAVE_ZLIB)" ]; then $(BUILD)/bench/ceiling/gzip_raw; fi
 
 # The harness itself, against throwaway programs in a temporary folder.
 check-harness:
@@ -162,7 +177,7 @@ check-harness:
 # ---- fuzzing (clang + libFuzzer) ----------------------------------------------
 $(BUILD)/fuzz/%: fuzz/%.c asyncrt.h
 	@mkdir -p $(dir $@)
-	$(CLANG) -std=c11 -O1 -g -fsanitize=fuzzer,address,undefined $< -o $@ $(LDLIBS)
+	$(CLANG) -std=c11 -O1 -g -fsanitize=fuzzer,address,undefined $(ZLIB_CFLAGS) $< -o $@ $(LDLIBS)
 
 fuzz: $(patsubst %,$(BUILD)/fuzz/%,$(FUZZ_TARGETS))
 	@for t in $(FUZZ_TARGETS); do \

@@ -242,6 +242,11 @@ ASYNCRT_API unsigned asy_version(void);
     XX(EMULTIPLE_CALLBACK, -4204, "callback called more than once")          \
     XX(EUNSHIFT_AFTER_END, -4205, "unshift after the end event")             \
     XX(ESTREAM_FINISHED, -4206, "stream already finished")                   \
+    XX(Z_DATA_ERROR, -4300, "invalid compressed data")                       \
+    XX(Z_BUF_ERROR, -4301, "unexpected end of file")                         \
+    XX(Z_NEED_DICT, -4302, "missing or wrong dictionary")                    \
+    XX(Z_STREAM_ERROR, -4303, "zlib stream error")                           \
+    XX(EBUFFER_TOO_LARGE, -4304, "output larger than maxOutputLength")       \
     XX(EINVALID_URL, -4400, "invalid URL")                                   \
     XX(EURL_IDNA, -4401, "host needs IDNA (non-ASCII or xn-- label): not supported") \
     XX(EINVALID_URL_SCHEME, -4402, "the URL must be of scheme file")         \
@@ -1531,7 +1536,10 @@ typedef struct asy_stream_impl {
     void (*construct)(asy_stream_t *s);
     /* Readable (_read): produce up to about `size` bytes (items) with
      * asy_stream_push*, now or later; asy_stream_push_end at EOF.  Not
-     * called again until something was pushed.  NULL: a pure push source. */
+     * called again until something was pushed.  NULL: a pure push source.
+     * A transform may set it too: it is then called on each _read, after
+     * a held transform callback was released, so a transform that pushes
+     * one chunk's output in steps can wait for the consumer between them. */
     void (*read)(asy_stream_t *s, size_t size);
     /* Writable (_write): consume one chunk, then asy_stream_write_done.
      * The chunk stays valid until then (retain it to keep it longer). */
@@ -3820,6 +3828,196 @@ ASYNCRT_API int asy_url_file_to_path_str(char **out, const char *href);
  * trailing '/' kept, '%' '\\' newline CR tab encoded. */
 ASYNCRT_API int asy_url_from_path(asy_url_t *url, const char *path);
 
+#if ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_ZLIB)
+#line 1 "asyncrt_impl/zlib/zstream.h"
+/* zlib: Node's node:zlib over the system zlib (docs/zlib.md).  Built only
+ * with ASYNCRT_WITH_ZLIB defined (link -lz).
+ *
+ *   asy_fs_stream_t in, out;
+ *   asy_zlib_t gz;
+ *   asy_fs_create_read_stream(loop, &in, "input.txt", NULL);
+ *   asy_zlib_gzip(loop, &gz, NULL);                       // createGzip()
+ *   asy_fs_create_write_stream(loop, &out, "input.txt.gz", NULL);
+ *   asy_stream_t *s[] = { &in.stream, &gz.stream, &out.stream };
+ *   asy_pipeline(s, 3, on_done, NULL);
+ *
+ * Each asy_zlib_t is a Transform of the stream layer (`gz.stream`): its
+ * chunks are compressed on the loop's thread pool (cpu class), one job in
+ * flight per stream so output keeps its order, and the output of one
+ * input chunk is pushed in steps that wait for the consumer, so neither a
+ * slow reader nor a decompression bomb grows memory past the
+ * highWaterMark plus one step.  Chunks of at most 1 KiB, and every chunk
+ * with opts.in_loop, run on the loop thread instead (a pool round trip
+ * costs more than compressing them).
+ *
+ * Errors are Node's codes: ASY_Z_DATA_ERROR (bad header, bad CRC, bad
+ * data), ASY_Z_BUF_ERROR ("unexpected end of file": truncated input),
+ * ASY_Z_NEED_DICT, ASY_EBUFFER_TOO_LARGE (max_output_length);
+ * asy_zlib_message() gives Node's err.message ("incorrect header check").
+ * Bad options: ASY_ERANGE (Node's ERR_OUT_OF_RANGE) or ASY_EINVAL. */
+
+/* The seven kinds, Node's constants DEFLATE..UNZIP. */
+typedef enum {
+    ASY_ZLIB_DEFLATE = 1,
+    ASY_ZLIB_INFLATE = 2,
+    ASY_ZLIB_GZIP = 3,
+    ASY_ZLIB_GUNZIP = 4,
+    ASY_ZLIB_DEFLATE_RAW = 5,
+    ASY_ZLIB_INFLATE_RAW = 6,
+    ASY_ZLIB_UNZIP = 7 /* gzip or zlib, told apart by the header */
+} asy_zlib_mode;
+
+/* zlib's flush values and constants, under Node's names, so callers need
+ * not include <zlib.h>. */
+enum {
+    ASY_Z_NO_FLUSH = 0,
+    ASY_Z_PARTIAL_FLUSH = 1,
+    ASY_Z_SYNC_FLUSH = 2,
+    ASY_Z_FULL_FLUSH = 3,
+    ASY_Z_FINISH = 4,
+    ASY_Z_BLOCK = 5,
+    ASY_Z_NO_COMPRESSION = 0,
+    ASY_Z_BEST_SPEED = 1,
+    ASY_Z_BEST_COMPRESSION = 9,
+    ASY_Z_DEFAULT_COMPRESSION = -1,
+    ASY_Z_FILTERED = 1,
+    ASY_Z_HUFFMAN_ONLY = 2,
+    ASY_Z_RLE = 3,
+    ASY_Z_FIXED = 4,
+    ASY_Z_DEFAULT_STRATEGY = 0,
+    ASY_Z_DEFAULT_CHUNK = 16 * 1024,
+    ASY_Z_MIN_CHUNK = 64
+};
+
+/* Node's zlib options; zero means Node's default for every field, NULL
+ * options are all defaults. */
+typedef struct asy_zlib_opts {
+    /* level -1..9; 0 is a real level (store), so it counts only with
+     * has_level (default Z_DEFAULT_COMPRESSION, zlib's 6). */
+    int has_level;
+    int level;
+    int window_bits; /* 8..15; 0: 15 */
+    int mem_level;   /* 1..9; 0: 8 */
+    int strategy;    /* ASY_Z_FILTERED...; 0: the default strategy */
+    size_t chunk_size; /* output buffer size, >= 64; 0: 16 KiB */
+    /* Preset dictionary (deflate, inflate and their raw forms), copied. */
+    const void *dictionary;
+    size_t dictionary_len;
+    int flush;        /* flush after every write; 0: ASY_Z_NO_FLUSH */
+    int finish_flush; /* flush at the end; 0: ASY_Z_FINISH (ASY_Z_SYNC_FLUSH
+                       * decodes truncated input without an error) */
+    /* Stop with ASY_EBUFFER_TOO_LARGE once the output would pass this many
+     * bytes (one-shot calls, as in Node, and streams too); 0: no limit. */
+    size_t max_output_length;
+    /* Streams: the readable and writable highWaterMark; 0: 16 KiB. */
+    size_t high_water_mark;
+    /* Streams: run zlib on the loop thread, never on the pool (small
+     * latency-critical messages: no thread hop). */
+    int in_loop;
+} asy_zlib_opts;
+
+typedef struct asy_zlib_s asy_zlib_t;
+struct asy__zlib_state;
+
+struct asy_zlib_s {
+    asy_stream_t stream; /* the Transform: pass it to asy_stream_* and pipeline */
+    /* -- everything below is private -- */
+    struct asy__zlib_state *st_;
+    const char *msg_;
+    uint64_t bytes_in_, bytes_out_;
+};
+
+/* createGzip() and friends.  The struct is the caller's; the stream's
+ * on_close is the last call the library makes with it.  ASY_EINVAL /
+ * ASY_ERANGE (bad options), ASY_ENOMEM, ASY_Z_DATA_ERROR (a dictionary
+ * zlib refuses); nothing is started then. */
+ASYNCRT_API int asy_zlib_create(asy_loop_t *loop, asy_zlib_t *z, asy_zlib_mode mode,
+                                const asy_zlib_opts *opts);
+ASYNCRT_API int asy_zlib_gzip(asy_loop_t *loop, asy_zlib_t *z, const asy_zlib_opts *opts);
+ASYNCRT_API int asy_zlib_gunzip(asy_loop_t *loop, asy_zlib_t *z, const asy_zlib_opts *opts);
+ASYNCRT_API int asy_zlib_deflate(asy_loop_t *loop, asy_zlib_t *z, const asy_zlib_opts *opts);
+ASYNCRT_API int asy_zlib_inflate(asy_loop_t *loop, asy_zlib_t *z, const asy_zlib_opts *opts);
+ASYNCRT_API int asy_zlib_deflate_raw(asy_loop_t *loop, asy_zlib_t *z, const asy_zlib_opts *opts);
+ASYNCRT_API int asy_zlib_inflate_raw(asy_loop_t *loop, asy_zlib_t *z, const asy_zlib_opts *opts);
+ASYNCRT_API int asy_zlib_unzip(asy_loop_t *loop, asy_zlib_t *z, const asy_zlib_opts *opts);
+
+/* The zlib stream whose `stream` member s is; NULL for any other stream. */
+ASYNCRT_API asy_zlib_t *asy_zlib_of(asy_stream_t *s);
+
+/* zlib.flush(kind, cb): everything written so far is compressed and
+ * pushed with a flush of `kind` (0: ASY_Z_FULL_FLUSH, as Node); cb (may be
+ * NULL) runs once that output was pushed.  It is ordered with the writes
+ * (a marker write, counted as one byte by the writable side's length, not
+ * by bytes_written).  ASY_EWRITE_AFTER_END after end(). */
+ASYNCRT_API int asy_zlib_flush(asy_zlib_t *z, int kind, asy_stream_cb cb, void *arg);
+/* zlib.params(level, strategy, cb): deflate kinds only; a sync flush,
+ * then the new level and strategy apply to what is written after.  Up to
+ * 8 may be outstanding (ASY_EBUSY beyond). */
+ASYNCRT_API int asy_zlib_params(asy_zlib_t *z, int level, int strategy, asy_stream_cb cb,
+                                void *arg);
+/* .bytesWritten: input bytes taken in so far. */
+ASYNCRT_API uint64_t asy_zlib_bytes_written(const asy_zlib_t *z);
+/* Output bytes pushed so far. */
+ASYNCRT_API uint64_t asy_zlib_bytes_pushed(const asy_zlib_t *z);
+/* Node's err.message for the stream's zlib error ("incorrect header
+ * check", "unexpected end of file"...); "" when there was none.  Stays
+ * valid after close. */
+ASYNCRT_API const char *asy_zlib_message(const asy_zlib_t *z);
+
+/* zlib.crc32(data, value): CRC-32 of data continuing from value (0 to
+ * start).  adler32 continues from value too; start it with 1. */
+ASYNCRT_API uint32_t asy_zlib_crc32(const void *data, size_t len, uint32_t value);
+ASYNCRT_API uint32_t asy_zlib_adler32(const void *data, size_t len, uint32_t value);
+
+#line 1 "asyncrt_impl/zlib/oneshot.h"
+/* One-shot calls on a whole buffer: Node's zlib.gzip(buf, cb),
+ * zlib.gzipSync(buf) and zlib/promises-style gzip (asy_zlibp_*), for every
+ * kind.  Output is one asy_buf_t; opts.max_output_length bounds it (a
+ * decompression bomb fails with ASY_EBUFFER_TOO_LARGE after at most that
+ * much memory, as Node's RangeError ERR_BUFFER_TOO_LARGE).
+ *
+ * The input (and opts->dictionary) must stay valid until the callback or
+ * the promise settles; it is read on a pool thread (cpu class). */
+
+/* status 0 and the result (borrowed: asy_buf_retain it to keep it), or
+ * the error with Node's message ("incorrect header check"); result is
+ * then empty. */
+typedef void (*asy_zlib_cb)(int status, const asy_buf_t *result, const char *message,
+                            void *arg);
+
+/* Sync: 0 and *out (yours: release it), or the error (*out empty);
+ * *message (may be NULL) gets Node's message, a static string. */
+ASYNCRT_API int asy_zlib_sync(asy_zlib_mode mode, const void *data, size_t len,
+                              const asy_zlib_opts *opts, asy_buf_t *out, const char **message);
+/* Callback: runs on the pool, cb on the loop.  Bad arguments return the
+ * error and cb is not called. */
+ASYNCRT_API int asy_zlib_buf(asy_loop_t *loop, asy_zlib_mode mode, const void *data, size_t len,
+                             const asy_zlib_opts *opts, asy_zlib_cb cb, void *arg);
+/* Promise: fulfils with an asy_buf_t * the promise owns (retain the buffer
+ * to keep it past the promise), rejects with the code and Node's message.
+ * You own the returned reference; NULL only without memory or loop. */
+ASYNCRT_API asy_promise_t *asy_zlibp(asy_loop_t *loop, asy_zlib_mode mode, const void *data,
+                                     size_t len, const asy_zlib_opts *opts);
+
+/* The same by name: asy_zlib_gzip_sync / asy_zlib_gzip_buf / asy_zlibp_gzip
+ * and so on for gunzip, deflate, inflate, deflate_raw, inflate_raw, unzip. */
+#define ASY__ZLIB_ONESHOT_DECL(name)                                                        \
+    ASYNCRT_API int asy_zlib_##name##_sync(const void *data, size_t len,                    \
+                                           const asy_zlib_opts *opts, asy_buf_t *out);      \
+    ASYNCRT_API int asy_zlib_##name##_buf(asy_loop_t *loop, const void *data, size_t len,   \
+                                          const asy_zlib_opts *opts, asy_zlib_cb cb,        \
+                                          void *arg);                                      \
+    ASYNCRT_API asy_promise_t *asy_zlibp_##name(asy_loop_t *loop, const void *data, size_t len, \
+                                                const asy_zlib_opts *opts);
+ASY__ZLIB_ONESHOT_DECL(gzip)
+ASY__ZLIB_ONESHOT_DECL(gunzip)
+ASY__ZLIB_ONESHOT_DECL(deflate)
+ASY__ZLIB_ONESHOT_DECL(inflate)
+ASY__ZLIB_ONESHOT_DECL(deflate_raw)
+ASY__ZLIB_ONESHOT_DECL(inflate_raw)
+ASY__ZLIB_ONESHOT_DECL(unzip)
+
+#endif /* ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_ZLIB) */
 #line 1 "asyncrt_impl/http/parser.h"
 /* HTTP/1.1 message parsing (RFC 9112): request heads, response heads,
  * field blocks (trailers) and the chunked transfer coding.
@@ -11788,10 +11986,15 @@ ASY__INTERNAL size_t asy__readable_how_much(const asy_stream_t *s, size_t n) {
 }
 
 ASY__INTERNAL void asy__readable_call_read(asy_stream_t *s) {
-    if (s->sflags_ & ASY__S_TRANSFORM)
+    if (s->sflags_ & ASY__S_TRANSFORM) {
         asy__transform_read(s);
-    else if (s->impl_ && s->impl_->read)
+        /* a transform that makes one chunk's output in steps (zlib) waits
+         * for this before its next step */
+        if (s->impl_ && s->impl_->read && !(s->sflags_ & ASY__S_DESTROYED))
+            s->impl_->read(s, s->rhwm_);
+    } else if (s->impl_ && s->impl_->read) {
         s->impl_->read(s, s->rhwm_);
+    }
 }
 
 ASY__INTERNAL int asy__readable_read_impl(asy_stream_t *s, size_t n, asy_buf_t *out) {
@@ -26459,6 +26662,975 @@ ASYNCRT_API int asy_url_from_path(asy_url_t *url, const char *path) {
     return r;
 }
 
+#if ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_ZLIB)
+#line 1 "asyncrt_impl/zlib/zlib.internal.h"
+/* The zlib layer's private pieces: one zlib stream (deflate or inflate)
+ * with Node's options, run step by step by the Transform and the one-shot
+ * calls alike.  An engine belongs to one thread at a time. */
+#include <limits.h>
+#include <zlib.h>
+
+typedef struct asy__zeng {
+    z_stream zs;
+    int mode;      /* asy_zlib_mode */
+    int deflating; /* deflate kinds */
+    int started;   /* deflateInit / inflateInit done */
+    int level, strategy, window_bits, mem_level;
+    uint8_t *dict; /* owned copy */
+    size_t dict_len;
+    /* inflate: the end of a stream (member) was seen */
+    int ended;
+    /* gzip input (gunzip, or unzip once it saw the gzip magic): a member
+     * may follow the one that ended, as in Node and gunzip(1) */
+    int members;
+    unsigned sniffed; /* unzip: header bytes seen (up to 2) */
+    uint8_t sniff0;
+    const char *msg; /* Node's message of the last error (static) */
+} asy__zeng;
+
+/* Checked, defaulted options. */
+typedef struct asy__zopts {
+    int level, strategy, window_bits, mem_level, flush, finish_flush, in_loop;
+    size_t chunk_size, max_output, hwm;
+    const void *dict;
+    size_t dict_len;
+} asy__zopts;
+
+ASY__INTERNAL int asy__zopts_check(asy_zlib_mode mode, const asy_zlib_opts *o, asy__zopts *out);
+ASY__INTERNAL int asy__zeng_init(asy__zeng *e, asy_zlib_mode mode, const asy__zopts *o);
+ASY__INTERNAL void asy__zeng_end(asy__zeng *e);
+ASY__INTERNAL int asy__zeng_run(asy__zeng *e, int flush);
+ASY__INTERNAL int asy__zeng_params(asy__zeng *e, int level, int strategy);
+
+#line 1 "asyncrt_impl/zlib/engine.c"
+/* One zlib stream with Node's behaviour around it (node_zlib.cc): the
+ * window bits of each kind, the preset dictionary, concatenated gzip
+ * members, trailing zero padding ignored, and Node's error for each
+ * zlib result. */
+
+
+ASY__INTERNAL voidpf asy__zalloc(voidpf opaque, uInt items, uInt size) {
+    (void)opaque;
+    return asy__malloc_array(items, size);
+}
+
+ASY__INTERNAL void asy__zfree(voidpf opaque, voidpf p) {
+    (void)opaque;
+    asy__free(p);
+}
+
+ASY__INTERNAL int asy__zopts_check(asy_zlib_mode mode, const asy_zlib_opts *o, asy__zopts *out) {
+    asy_zlib_opts d;
+    if (mode < ASY_ZLIB_DEFLATE || mode > ASY_ZLIB_UNZIP) return ASY_EINVAL;
+    if (!o) {
+        memset(&d, 0, sizeof(d));
+        o = &d;
+    }
+    out->level = o->has_level ? o->level : Z_DEFAULT_COMPRESSION;
+    out->strategy = o->strategy;
+    out->window_bits = o->window_bits ? o->window_bits : 15;
+    out->mem_level = o->mem_level ? o->mem_level : 8;
+    out->flush = o->flush;
+    out->finish_flush = o->finish_flush ? o->finish_flush : Z_FINISH;
+    out->chunk_size = o->chunk_size ? o->chunk_size : (size_t)ASY_Z_DEFAULT_CHUNK;
+    out->max_output = o->max_output_length;
+    out->hwm = o->high_water_mark;
+    out->in_loop = o->in_loop != 0;
+    out->dict = o->dictionary;
+    out->dict_len = o->dictionary_len;
+    if (out->level < -1 || out->level > 9) return ASY_ERANGE;
+    if (out->strategy < 0 || out->strategy > Z_FIXED) return ASY_ERANGE;
+    if (out->window_bits < 8 || out->window_bits > 15) return ASY_ERANGE;
+    if (out->mem_level < 1 || out->mem_level > 9) return ASY_ERANGE;
+    if (out->flush < 0 || out->flush > Z_BLOCK) return ASY_ERANGE;
+    if (out->finish_flush < 0 || out->finish_flush > Z_BLOCK) return ASY_ERANGE;
+    if (out->chunk_size < ASY_Z_MIN_CHUNK || out->chunk_size > UINT_MAX / 2) return ASY_ERANGE;
+    if (out->dict_len && !out->dict) return ASY_EINVAL;
+    if (out->dict_len > UINT_MAX) return ASY_ERANGE;
+    return 0;
+}
+
+ASY__INTERNAL int asy__zeng_fail(asy__zeng *e, int code, const char *msg) {
+    e->msg = msg;
+    return code;
+}
+
+/* Node's CheckError: the ASY_Z_* code and message of a zlib result. */
+ASY__INTERNAL int asy__zeng_check(asy__zeng *e, int r, int flush) {
+    switch (r) {
+        case Z_OK:
+        case Z_STREAM_END:
+            return 0;
+        case Z_BUF_ERROR:
+            /* no progress: harmless, except at the end of an inflate */
+            if (e->zs.avail_out != 0 && flush == Z_FINISH)
+                return asy__zeng_fail(e, ASY_Z_BUF_ERROR, "unexpected end of file");
+            return 0;
+        case Z_NEED_DICT:
+            return asy__zeng_fail(e, ASY_Z_NEED_DICT,
+                                  e->dict_len ? "Bad dictionary" : "Missing dictionary");
+        case Z_MEM_ERROR:
+            return asy__zeng_fail(e, ASY_ENOMEM, "out of memory");
+        case Z_DATA_ERROR:
+            return asy__zeng_fail(e, ASY_Z_DATA_ERROR, e->zs.msg ? e->zs.msg : "Zlib error");
+        default:
+            return asy__zeng_fail(e, ASY_Z_STREAM_ERROR, e->zs.msg ? e->zs.msg : "Zlib error");
+    }
+}
+
+ASY__INTERNAL int asy__zeng_set_dict(asy__zeng *e) {
+    int r;
+    if (!e->dict_len) return 0;
+    r = e->deflating ? deflateSetDictionary(&e->zs, e->dict, (uInt)e->dict_len)
+                     : inflateSetDictionary(&e->zs, e->dict, (uInt)e->dict_len);
+    if (r != Z_OK) return asy__zeng_fail(e, ASY_Z_DATA_ERROR, "Bad dictionary");
+    return 0;
+}
+
+ASY__INTERNAL int asy__zeng_init(asy__zeng *e, asy_zlib_mode mode, const asy__zopts *o) {
+    int r, wb = o->window_bits;
+    memset(e, 0, sizeof(*e));
+    e->mode = (int)mode;
+    e->deflating = mode == ASY_ZLIB_DEFLATE || mode == ASY_ZLIB_GZIP || mode == ASY_ZLIB_DEFLATE_RAW;
+    e->level = o->level;
+    e->strategy = o->strategy;
+    e->window_bits = wb;
+    e->mem_level = o->mem_level;
+    e->members = mode == ASY_ZLIB_GUNZIP;
+    e->zs.zalloc = asy__zalloc;
+    e->zs.zfree = asy__zfree;
+    e->zs.opaque = Z_NULL;
+    if (o->dict_len && (mode == ASY_ZLIB_DEFLATE || mode == ASY_ZLIB_DEFLATE_RAW ||
+                        mode == ASY_ZLIB_INFLATE || mode == ASY_ZLIB_INFLATE_RAW)) {
+        /* Node uses the dictionary for these kinds only (zlib has no
+         * dictionary in a gzip header) */
+        if (!(e->dict = (uint8_t *)asy__malloc(o->dict_len))) return ASY_ENOMEM;
+        memcpy(e->dict, o->dict, o->dict_len);
+        e->dict_len = o->dict_len;
+    }
+    switch (mode) {
+        case ASY_ZLIB_GZIP:
+        case ASY_ZLIB_GUNZIP:
+            wb += 16;
+            break;
+        case ASY_ZLIB_UNZIP:
+            wb += 32;
+            break;
+        case ASY_ZLIB_DEFLATE_RAW:
+        case ASY_ZLIB_INFLATE_RAW:
+            wb = -wb;
+            break;
+        default:
+            break;
+    }
+    if (e->deflating)
+        r = deflateInit2(&e->zs, e->level, Z_DEFLATED, wb, e->mem_level, e->strategy);
+    else
+        r = inflateInit2(&e->zs, wb);
+    if (r != Z_OK) {
+        asy__free(e->dict);
+        e->dict = NULL;
+        return r == Z_MEM_ERROR ? ASY_ENOMEM : ASY_EINVAL;
+    }
+    e->started = 1;
+    /* raw inflate and deflate take the dictionary now; zlib inflate when
+     * the stream asks for it (Z_NEED_DICT) */
+    if (mode == ASY_ZLIB_DEFLATE || mode == ASY_ZLIB_DEFLATE_RAW || mode == ASY_ZLIB_INFLATE_RAW) {
+        r = asy__zeng_set_dict(e);
+        if (r < 0) {
+            asy__zeng_end(e);
+            return r;
+        }
+    }
+    return 0;
+}
+
+ASY__INTERNAL void asy__zeng_end(asy__zeng *e) {
+    if (e->started) {
+        if (e->deflating)
+            deflateEnd(&e->zs);
+        else
+            inflateEnd(&e->zs);
+        e->started = 0;
+    }
+    asy__free(e->dict);
+    e->dict = NULL;
+}
+
+/* unzip: the first two bytes tell gzip (1f 8b) from zlib; gzip input then
+ * gets the members treatment of gunzip, as Node switches to GUNZIP. */
+ASY__INTERNAL void asy__zeng_sniff(asy__zeng *e) {
+    const uint8_t *p = e->zs.next_in;
+    uInt n = e->zs.avail_in;
+    while (e->sniffed < 2 && n) {
+        if (e->sniffed == 0)
+            e->sniff0 = *p;
+        else if (e->sniff0 == 0x1f && *p == 0x8b)
+            e->members = 1;
+        e->sniffed++;
+        p++;
+        n--;
+    }
+}
+
+/* One call of deflate or inflate over zs.next_in / next_out.  0 (the
+ * caller gives more output room while avail_out is 0) or the error. */
+ASY__INTERNAL int asy__zeng_run(asy__zeng *e, int flush) {
+    int r;
+    if (e->deflating) return asy__zeng_check(e, deflate(&e->zs, flush), flush);
+    for (;;) {
+        if (e->ended) {
+            /* Node: another member when a non-zero byte follows in gzip
+             * input; zero padding, and anything after a zlib or raw
+             * stream, is dropped */
+            if (!e->zs.avail_in) return 0;
+            if (!e->members || e->zs.next_in[0] == 0) {
+                e->zs.next_in += e->zs.avail_in;
+                e->zs.avail_in = 0;
+                return 0;
+            }
+            if (inflateReset(&e->zs) != Z_OK) return asy__zeng_check(e, Z_STREAM_ERROR, flush);
+            e->ended = 0;
+        }
+        if (e->mode == ASY_ZLIB_UNZIP && e->sniffed < 2) asy__zeng_sniff(e);
+        r = inflate(&e->zs, flush);
+        if (r == Z_NEED_DICT && e->dict_len) {
+            /* Node reports a dictionary that does not match as
+             * Z_NEED_DICT, to tell it from bad input */
+            if (inflateSetDictionary(&e->zs, e->dict, (uInt)e->dict_len) != Z_OK)
+                return asy__zeng_fail(e, ASY_Z_NEED_DICT, "Bad dictionary");
+            r = inflate(&e->zs, flush);
+        }
+        if (r == Z_STREAM_END) {
+            e->ended = 1;
+            if (e->zs.avail_in && e->zs.avail_out) continue;
+            return 0;
+        }
+        return asy__zeng_check(e, r, flush);
+    }
+}
+
+/* params(): the caller flushed everything written before; the new level
+ * and strategy apply from here. */
+ASY__INTERNAL int asy__zeng_params(asy__zeng *e, int level, int strategy) {
+    int r = deflateParams(&e->zs, level, strategy);
+    if (r == Z_BUF_ERROR) r = Z_OK; /* nothing was pending */
+    if (r == Z_OK) {
+        e->level = level;
+        e->strategy = strategy;
+    }
+    return asy__zeng_check(e, r, Z_NO_FLUSH);
+}
+
+#line 1 "asyncrt_impl/zlib/zstream.c"
+/* createGzip() and friends: a Transform whose chunks go through the
+ * engine in steps.  A step turns input into at most step_max output bytes
+ * (the readable highWaterMark, at least 64 KiB); it runs on the pool's
+ * cpu class, or on the loop thread for small chunks and opts.in_loop.
+ * Between steps the output is pushed; when the readable side is full the
+ * next step waits for the consumer's _read, so one input chunk that
+ * inflates to gigabytes never sits in memory at once.  One step is in
+ * flight per stream at a time: it owns the engine and the output buffer
+ * until its completion comes back to the loop. */
+
+
+/* Chunks up to this size compress on the loop thread. */
+#define ASY__ZLIB_INLINE_MAX 1024
+#define ASY__ZLIB_STEP_MIN (64 * 1024)
+#define ASY__ZLIB_PARAMS_MAX 8
+/* zlib takes at most this much input per call (avail_in is 32 bits). */
+#define ASY__ZLIB_FEED_MAX (1u << 30)
+
+enum { ASY__ZOP_NONE = 0, ASY__ZOP_CHUNK, ASY__ZOP_FINAL, ASY__ZOP_FLUSH, ASY__ZOP_PARAMS };
+
+/* flush() and params() write a marker chunk, ordered with the data: a
+ * borrowed one-byte view told apart by where it points (an empty chunk
+ * would lose its pointer), entry k for a flush of kind k, the last entry
+ * for params.  Its byte is never compressed. */
+#define ASY__ZLIB_MARK_PARAMS 6
+static const uint8_t asy__zlib_marks[ASY__ZLIB_MARK_PARAMS + 1] = {0, 0, 0, 0, 0, 0, 0};
+
+struct asy__zlib_state {
+    asy__zeng eng;
+    asy__zopts o;
+    asy_zlib_t *z;
+    asy_work_t work;
+    size_t step_max;
+    /* the operation: a chunk (borrowed until transform_done), the final
+     * flush, a flush() or a params() */
+    int op, op_flush, op_level, op_strategy;
+    asy_buf_t in;
+    size_t in_off; /* bytes of `in` handed to zlib */
+    int busy;      /* a step is on the pool */
+    int stepping;  /* pushing a step's output (user code may run) */
+    int want_read; /* the next step waits for _read */
+    int destroying, destroy_err;
+    /* a step's outcome */
+    int err, more;
+    uint64_t total_out;
+    /* output: the buffer being filled (bytes [opushed, ooff) not pushed
+     * yet) and the buffers a step filled completely */
+    asy_buf_t obuf;
+    size_t ooff, opushed;
+    asy_buf_t *full;
+    size_t nfull, cap_full;
+    /* params() waiting for their marker */
+    int pq_level[ASY__ZLIB_PARAMS_MAX], pq_strategy[ASY__ZLIB_PARAMS_MAX];
+    unsigned pq_head, pq_n;
+};
+
+ASY__INTERNAL void asy__zls_free(struct asy__zlib_state *st) {
+    size_t i;
+    for (i = 0; i < st->nfull; i++) asy_buf_release(&st->full[i]);
+    asy__free(st->full);
+    asy_buf_release(&st->obuf);
+    asy__zeng_end(&st->eng);
+    asy__free(st);
+}
+
+ASY__INTERNAL void asy__zls_finish_destroy(struct asy__zlib_state *st) {
+    asy_zlib_t *z = st->z;
+    int err = st->destroy_err;
+    z->st_ = NULL;
+    asy__zls_free(st);
+    asy_stream_destroy_done(&z->stream, err);
+}
+
+/* One step; any thread.  Touches only the engine, `in` and the output. */
+ASY__INTERNAL void asy__zls_step(struct asy__zlib_state *st) {
+    asy__zeng *e = &st->eng;
+    size_t made = 0, room, n;
+    uInt before_in;
+    int r = 0, full_out;
+    st->more = 0;
+    for (;;) {
+        if (!e->zs.avail_in && st->in_off < st->in.len) {
+            size_t left = st->in.len - st->in_off;
+            e->zs.next_in = st->in.data + st->in_off;
+            e->zs.avail_in = (uInt)(left > ASY__ZLIB_FEED_MAX ? ASY__ZLIB_FEED_MAX : left);
+            st->in_off += e->zs.avail_in;
+        }
+        if (!st->obuf.store) {
+            if ((r = asy_buf_alloc_unsafe(&st->obuf, st->o.chunk_size)) < 0) {
+                e->msg = NULL;
+                break;
+            }
+            st->ooff = st->opushed = 0;
+        }
+        room = st->o.chunk_size - st->ooff;
+        /* with a limit, never make more than one byte past it */
+        if (st->o.max_output && room > st->o.max_output + 1 - st->total_out)
+            room = (size_t)(st->o.max_output + 1 - st->total_out);
+        e->zs.next_out = st->obuf.data + st->ooff;
+        e->zs.avail_out = (uInt)room;
+        before_in = e->zs.avail_in;
+        r = asy__zeng_run(e, st->op_flush);
+        n = room - e->zs.avail_out;
+        full_out = e->zs.avail_out == 0;
+        st->ooff += n;
+        made += n;
+        st->total_out += n;
+        if (r < 0) break;
+        if (st->o.max_output && st->total_out > st->o.max_output) {
+            /* the byte past the limit only told us: it is not output */
+            st->ooff -= (size_t)(st->total_out - st->o.max_output);
+            st->total_out = st->o.max_output;
+            e->msg = "Cannot create a Buffer larger than maxOutputLength";
+            r = ASY_EBUFFER_TOO_LARGE;
+            break;
+        }
+        if (st->ooff == st->o.chunk_size) {
+            asy_buf_t *f = &st->full[st->nfull++];
+            f->store = st->obuf.store;
+            f->data = st->obuf.data + st->opushed;
+            f->len = st->ooff - st->opushed;
+            memset(&st->obuf, 0, sizeof(st->obuf));
+        }
+        if (full_out) {
+            /* more output may be waiting */
+            if (made >= st->step_max || st->nfull == st->cap_full) {
+                st->more = 1;
+                break;
+            }
+            continue;
+        }
+        if (e->zs.avail_in || st->in_off < st->in.len) {
+            if (n == 0 && e->zs.avail_in == before_in) break; /* no progress possible */
+            continue;
+        }
+        break;
+    }
+    if (r == 0 && !st->more && st->op == ASY__ZOP_PARAMS)
+        r = asy__zeng_params(e, st->op_level, st->op_strategy);
+    st->err = r;
+}
+
+ASY__INTERNAL void asy__zls_kick(struct asy__zlib_state *st);
+
+ASY__INTERNAL void asy__zls_work(asy_work_t *w) { asy__zls_step((struct asy__zlib_state *)w->data); }
+
+/* The operation is over: hand its completion to the stream layer (which
+ * may start the next chunk at once, or destroy the stream). */
+ASY__INTERNAL void asy__zls_complete(struct asy__zlib_state *st, int status) {
+    asy_stream_t *s = &st->z->stream;
+    int op = st->op;
+    if (op == ASY__ZOP_CHUNK) st->z->bytes_in_ += st->in.len;
+    st->op = ASY__ZOP_NONE;
+    memset(&st->in, 0, sizeof(st->in));
+    st->in_off = 0;
+    st->eng.zs.next_in = NULL;
+    st->eng.zs.avail_in = 0;
+    if (status) st->z->msg_ = st->eng.msg ? st->eng.msg : asy_strerror(status);
+    if (op == ASY__ZOP_FINAL)
+        asy_stream_flush_done(s, status);
+    else
+        asy_stream_transform_done(s, status);
+}
+
+/* On the loop after a step: push its output, then complete the operation,
+ * go on, or wait for _read.  1 when the next step should start now. */
+ASY__INTERNAL int asy__zls_after(struct asy__zlib_state *st) {
+    asy_zlib_t *z = st->z;
+    asy_stream_t *s = &z->stream;
+    size_t i;
+    int room = 1;
+    st->stepping = 1;
+    for (i = 0; i < st->nfull; i++) {
+        if (!st->destroying && !asy_stream_is_destroyed(s)) {
+            z->bytes_out_ += st->full[i].len;
+            room = asy_stream_push_move(s, &st->full[i]) == 1;
+        }
+        asy_buf_release(&st->full[i]);
+    }
+    st->nfull = 0;
+    if (st->ooff > st->opushed && !st->destroying && !asy_stream_is_destroyed(s)) {
+        asy_buf_t v;
+        if (asy_buf_subarray(&v, &st->obuf, (ptrdiff_t)st->opushed, (ptrdiff_t)st->ooff) == 0) {
+            z->bytes_out_ += v.len;
+            room = asy_stream_push_move(s, &v) == 1;
+        }
+        st->opushed = st->ooff;
+    }
+    st->stepping = 0;
+    if (st->destroying) {
+        asy__zls_finish_destroy(st);
+        return 0;
+    }
+    if (asy_stream_is_destroyed(s)) return 0; /* _destroy comes later and frees */
+    if (st->err) {
+        asy__zls_complete(st, st->err);
+        return 0;
+    }
+    if (st->more) {
+        if (room) return 1;
+        st->want_read = 1;
+        return 0;
+    }
+    asy__zls_complete(st, 0);
+    return 0;
+}
+
+ASY__INTERNAL void asy__zls_done(asy_work_t *w, int status) {
+    struct asy__zlib_state *st = (struct asy__zlib_state *)w->data;
+    (void)status; /* never cancelled */
+    st->busy = 0;
+    if (st->destroying) {
+        asy__zls_finish_destroy(st);
+        return;
+    }
+    if (asy__zls_after(st)) asy__zls_kick(st);
+}
+
+/* Runs steps until the operation completes or waits. */
+ASY__INTERNAL void asy__zls_kick(struct asy__zlib_state *st) {
+    for (;;) {
+        size_t left = st->in.len - (st->in_off - st->eng.zs.avail_in);
+        int here = st->o.in_loop ||
+                   (!st->more && ((st->op == ASY__ZOP_CHUNK && left <= ASY__ZLIB_INLINE_MAX) ||
+                                  (st->op == ASY__ZOP_FINAL && !st->eng.deflating)));
+        if (!here) {
+            int r = asy_queue_work_class(st->z->stream.loop, &st->work, ASY_WORK_CPU,
+                                         asy__zls_work, asy__zls_done);
+            if (r < 0) {
+                st->eng.msg = NULL;
+                asy__zls_complete(st, r);
+                return;
+            }
+            st->busy = 1;
+            return;
+        }
+        asy__zls_step(st);
+        if (!asy__zls_after(st)) return;
+    }
+}
+
+ASY__INTERNAL struct asy__zlib_state *asy__zls_of(asy_stream_t *s) {
+    return ASY_CONTAINER_OF(s, asy_zlib_t, stream)->st_;
+}
+
+ASY__INTERNAL void asy__zls_transform(asy_stream_t *s, const asy_buf_t *chunk) {
+    struct asy__zlib_state *st = asy__zls_of(s);
+    int k;
+    st->op = ASY__ZOP_CHUNK;
+    st->op_flush = st->o.flush;
+    memset(&st->in, 0, sizeof(st->in));
+    if (chunk->len == 1 && !chunk->store) {
+        for (k = 0; k <= ASY__ZLIB_MARK_PARAMS; k++)
+            if (chunk->data == asy__zlib_marks + k) break;
+        if (k < ASY__ZLIB_MARK_PARAMS) {
+            st->op = ASY__ZOP_FLUSH;
+            st->op_flush = k;
+        } else if (k == ASY__ZLIB_MARK_PARAMS) {
+            st->op = ASY__ZOP_PARAMS;
+            st->op_flush = Z_SYNC_FLUSH;
+            st->op_level = st->pq_level[st->pq_head];
+            st->op_strategy = st->pq_strategy[st->pq_head];
+            st->pq_head = (st->pq_head + 1) % ASY__ZLIB_PARAMS_MAX;
+            st->pq_n--;
+        }
+    }
+    if (st->op == ASY__ZOP_CHUNK) st->in = *chunk; /* valid until transform_done */
+    st->in_off = 0;
+    asy__zls_kick(st);
+}
+
+ASY__INTERNAL void asy__zls_flush(asy_stream_t *s) {
+    struct asy__zlib_state *st = asy__zls_of(s);
+    st->op = ASY__ZOP_FINAL;
+    st->op_flush = st->o.finish_flush;
+    memset(&st->in, 0, sizeof(st->in));
+    st->in_off = 0;
+    asy__zls_kick(st);
+}
+
+ASY__INTERNAL void asy__zls_read(asy_stream_t *s, size_t size) {
+    struct asy__zlib_state *st = asy__zls_of(s);
+    (void)size;
+    if (!st || !st->want_read || st->busy || st->stepping) return;
+    st->want_read = 0;
+    asy__zls_kick(st);
+}
+
+ASY__INTERNAL void asy__zls_destroy(asy_stream_t *s, int err) {
+    struct asy__zlib_state *st = asy__zls_of(s);
+    if (!st) {
+        asy_stream_destroy_done(s, err);
+        return;
+    }
+    st->destroying = 1;
+    st->destroy_err = err;
+    /* a step in flight owns the engine: the step's completion frees */
+    if (st->busy || st->stepping) return;
+    asy__zls_finish_destroy(st);
+}
+
+static const asy_stream_impl asy__zlib_impl = {NULL,
+                                               asy__zls_read,
+                                               NULL,
+                                               NULL,
+                                               NULL,
+                                               asy__zls_destroy,
+                                               asy__zls_transform,
+                                               asy__zls_flush};
+
+ASYNCRT_API int asy_zlib_create(asy_loop_t *loop, asy_zlib_t *z, asy_zlib_mode mode,
+                                const asy_zlib_opts *opts) {
+    asy__zopts o;
+    asy_stream_opts so;
+    struct asy__zlib_state *st;
+    size_t hwm;
+    int r;
+    if (!loop || !z) return ASY_EINVAL;
+    if ((r = asy__zopts_check(mode, opts, &o)) < 0) return r;
+    if (!(st = (struct asy__zlib_state *)asy__calloc(1, sizeof(*st)))) return ASY_ENOMEM;
+    if ((r = asy__zeng_init(&st->eng, mode, &o)) < 0) {
+        asy__free(st);
+        return r;
+    }
+    st->o = o;
+    memset(z, 0, sizeof(*z));
+    memset(&so, 0, sizeof(so));
+    so.high_water_mark = o.hwm;
+    if ((r = asy_transform_init(loop, &z->stream, &asy__zlib_impl, &so)) < 0) {
+        asy__zls_free(st);
+        return r;
+    }
+    hwm = asy_stream_readable_hwm(&z->stream);
+    st->step_max = hwm > ASY__ZLIB_STEP_MIN ? hwm : ASY__ZLIB_STEP_MIN;
+    st->cap_full = st->step_max / o.chunk_size + 2;
+    if (!(st->full = ASY__NEW_ARRAY(asy_buf_t, st->cap_full))) {
+        asy__zls_free(st);
+        return ASY_ENOMEM;
+    }
+    st->z = z;
+    st->work.data = st;
+    z->st_ = st;
+    z->msg_ = "";
+    return 0;
+}
+
+#define ASY__ZLIB_CREATE(name, mode)                                                         \
+    ASYNCRT_API int asy_zlib_##name(asy_loop_t *loop, asy_zlib_t *z, const asy_zlib_opts *opts) { \
+        return asy_zlib_create(loop, z, mode, opts);                                         \
+    }
+ASY__ZLIB_CREATE(gzip, ASY_ZLIB_GZIP)
+ASY__ZLIB_CREATE(gunzip, ASY_ZLIB_GUNZIP)
+ASY__ZLIB_CREATE(deflate, ASY_ZLIB_DEFLATE)
+ASY__ZLIB_CREATE(inflate, ASY_ZLIB_INFLATE)
+ASY__ZLIB_CREATE(deflate_raw, ASY_ZLIB_DEFLATE_RAW)
+ASY__ZLIB_CREATE(inflate_raw, ASY_ZLIB_INFLATE_RAW)
+ASY__ZLIB_CREATE(unzip, ASY_ZLIB_UNZIP)
+#undef ASY__ZLIB_CREATE
+
+ASYNCRT_API asy_zlib_t *asy_zlib_of(asy_stream_t *s) {
+    if (!s || s->impl_ != &asy__zlib_impl) return NULL;
+    return ASY_CONTAINER_OF(s, asy_zlib_t, stream);
+}
+
+ASY__INTERNAL int asy__zlib_mark(asy_zlib_t *z, int k, asy_stream_cb cb, void *arg) {
+    asy_buf_t m;
+    int r;
+    m.store = NULL;
+    m.data = (uint8_t *)(asy__zlib_marks + k); /* never written through */
+    m.len = 1;
+    r = asy_stream_write(&z->stream, &m, cb, arg);
+    return r < 0 ? r : 0;
+}
+
+ASYNCRT_API int asy_zlib_flush(asy_zlib_t *z, int kind, asy_stream_cb cb, void *arg) {
+    if (!z || asy_zlib_of(&z->stream) != z) return ASY_EINVAL;
+    if (kind == 0) kind = Z_FULL_FLUSH;
+    if (kind < 0 || kind > Z_BLOCK) return ASY_ERANGE;
+    if (asy_stream_writable_ended(&z->stream)) return ASY_EWRITE_AFTER_END;
+    if (!z->st_) return ASY_ESTREAM_DESTROYED;
+    return asy__zlib_mark(z, kind, cb, arg);
+}
+
+ASYNCRT_API int asy_zlib_params(asy_zlib_t *z, int level, int strategy, asy_stream_cb cb,
+                                void *arg) {
+    struct asy__zlib_state *st;
+    unsigned at;
+    int r;
+    if (!z || asy_zlib_of(&z->stream) != z) return ASY_EINVAL;
+    if (level < -1 || level > 9 || strategy < 0 || strategy > Z_FIXED) return ASY_ERANGE;
+    if (asy_stream_writable_ended(&z->stream)) return ASY_EWRITE_AFTER_END;
+    if (!(st = z->st_)) return ASY_ESTREAM_DESTROYED;
+    if (!st->eng.deflating) return ASY_EINVAL;
+    if (st->pq_n == ASY__ZLIB_PARAMS_MAX) return ASY_EBUSY;
+    at = (st->pq_head + st->pq_n) % ASY__ZLIB_PARAMS_MAX;
+    st->pq_level[at] = level;
+    st->pq_strategy[at] = strategy;
+    st->pq_n++;
+    if ((r = asy__zlib_mark(z, ASY__ZLIB_MARK_PARAMS, cb, arg)) < 0) st->pq_n--;
+    return r;
+}
+
+ASYNCRT_API uint64_t asy_zlib_bytes_written(const asy_zlib_t *z) { return z ? z->bytes_in_ : 0; }
+ASYNCRT_API uint64_t asy_zlib_bytes_pushed(const asy_zlib_t *z) { return z ? z->bytes_out_ : 0; }
+ASYNCRT_API const char *asy_zlib_message(const asy_zlib_t *z) {
+    return z && z->msg_ ? z->msg_ : "";
+}
+
+#line 1 "asyncrt_impl/zlib/oneshot.c"
+/* One-shot calls (zlib.gzip / gzipSync and friends): the whole input
+ * through one engine into one growing block, handed out as a buffer.
+ * The block grows by realloc, so a bomb stopped by max_output_length has
+ * held at most the limit (plus one byte). */
+
+
+/* Inputs up to this size compress into one deflateBound buffer. */
+#define ASY__ZONE_SMALL (64 * 1024)
+
+ASY__INTERNAL void asy__zone_free_block(void *data, void *hint) {
+    (void)hint;
+    asy__free(data);
+}
+
+/* A small input known in full needs no 32 KiB window and 32K-entry hash
+ * (setting up and clearing those is most of the time of a 1 KiB gzip):
+ * a window that still covers the whole input finds the same matches, and
+ * the output is as valid for any inflater.  Only when the caller left
+ * windowBits and memLevel at their defaults. */
+ASY__INTERNAL void asy__zone_size_window(asy_zlib_mode mode, const asy_zlib_opts *opts, size_t len,
+                                         asy__zopts *o) {
+    int wb = 9;
+    if (mode != ASY_ZLIB_GZIP && mode != ASY_ZLIB_DEFLATE && mode != ASY_ZLIB_DEFLATE_RAW) return;
+    if (opts && (opts->window_bits || opts->mem_level)) return;
+    /* zlib matches at most 2^wb - 262 bytes back */
+    while (wb < 15 && ((size_t)1 << wb) < len + 262) wb++;
+    o->window_bits = wb;
+    o->mem_level = wb - 6 < 8 ? wb - 6 : 8; /* a hash twice the window */
+}
+
+ASYNCRT_API int asy_zlib_sync(asy_zlib_mode mode, const void *data, size_t len,
+                              const asy_zlib_opts *opts, asy_buf_t *out, const char **message) {
+    asy__zopts o;
+    asy__zeng e;
+    const uint8_t *p = (const uint8_t *)data;
+    uint8_t *blk = NULL;
+    size_t left = len, cap, used = 0, limit, give, n;
+    uInt before_in;
+    int r;
+    if (message) *message = "";
+    if (!out) return ASY_EINVAL;
+    memset(out, 0, sizeof(*out));
+    if (!data && len) return ASY_EINVAL;
+    if ((r = asy__zopts_check(mode, opts, &o)) < 0) return r;
+    asy__zone_size_window(mode, opts, len, &o);
+    if ((r = asy__zeng_init(&e, mode, &o)) < 0) {
+        if (message && e.msg) *message = e.msg;
+        return r;
+    }
+    /* one byte past the limit is what tells "too large" */
+    limit = o.max_output && o.max_output < SIZE_MAX ? o.max_output + 1 : SIZE_MAX;
+    if (e.deflating && len <= ASY__ZONE_SMALL && o.finish_flush == Z_FINISH) {
+        /* small messages: one buffer of deflateBound, one deflate call */
+        cap = (size_t)deflateBound(&e.zs, (uLong)len);
+        if (cap <= limit) {
+            if ((r = asy_buf_alloc_unsafe(out, cap)) < 0) {
+                asy__zeng_end(&e);
+                return r;
+            }
+            e.zs.next_in = (Bytef *)(uintptr_t)p;
+            e.zs.avail_in = (uInt)len;
+            e.zs.next_out = out->data;
+            e.zs.avail_out = (uInt)cap;
+            r = asy__zeng_run(&e, Z_FINISH);
+            out->len = cap - e.zs.avail_out; /* a shorter view of the block */
+            if (r == 0 && e.zs.avail_in) r = ASY_Z_STREAM_ERROR; /* cannot be: the bound holds it all */
+            if (r < 0) {
+                if (message && e.msg) *message = e.msg;
+                asy_buf_release(out);
+            }
+            asy__zeng_end(&e);
+            return r;
+        }
+    }
+    if (e.deflating && len <= UINT_MAX)
+        cap = (size_t)deflateBound(&e.zs, (uLong)len);
+    else
+        cap = len < 1024 ? 1024 : (len > SIZE_MAX / 4 ? SIZE_MAX : len * 4);
+    if (cap > limit) cap = limit;
+    if (!(blk = (uint8_t *)asy__malloc(cap))) {
+        asy__zeng_end(&e);
+        return ASY_ENOMEM;
+    }
+    for (;;) {
+        if (!e.zs.avail_in && left) {
+            size_t k = left > (1u << 30) ? (1u << 30) : left;
+            e.zs.next_in = (Bytef *)(uintptr_t)p; /* zlib only reads it */
+            e.zs.avail_in = (uInt)k;
+            p += k;
+            left -= k;
+        }
+        if (used == cap) {
+            size_t ncap = cap > SIZE_MAX / 2 ? SIZE_MAX : cap * 2;
+            uint8_t *nb;
+            if (ncap > limit) ncap = limit;
+            if (ncap == cap) { /* at the limit and more is coming */
+                r = ASY_EBUFFER_TOO_LARGE;
+                break;
+            }
+            if (!(nb = (uint8_t *)asy__realloc(blk, ncap))) {
+                r = ASY_ENOMEM;
+                e.msg = NULL;
+                break;
+            }
+            blk = nb;
+            cap = ncap;
+        }
+        give = cap - used > UINT_MAX ? UINT_MAX : cap - used;
+        e.zs.next_out = blk + used;
+        e.zs.avail_out = (uInt)give;
+        before_in = e.zs.avail_in;
+        r = asy__zeng_run(&e, left ? Z_NO_FLUSH : o.finish_flush);
+        n = give - e.zs.avail_out;
+        used += n;
+        if (r < 0) break;
+        if (used > o.max_output && o.max_output) {
+            r = ASY_EBUFFER_TOO_LARGE;
+            break;
+        }
+        if (e.zs.avail_out == 0) continue;
+        if (e.zs.avail_in || left) {
+            if (n == 0 && e.zs.avail_in == before_in) break;
+            continue;
+        }
+        break;
+    }
+    if (r == ASY_EBUFFER_TOO_LARGE) e.msg = "Cannot create a Buffer larger than maxOutputLength";
+    if (r < 0) {
+        if (message && e.msg) *message = e.msg;
+        asy__zeng_end(&e);
+        asy__free(blk);
+        return r;
+    }
+    asy__zeng_end(&e);
+    if (used == 0) {
+        asy__free(blk);
+        return 0;
+    }
+    if (cap - used > 4096 && cap - used > used / 4) {
+        uint8_t *nb = (uint8_t *)asy__realloc(blk, used);
+        if (nb) blk = nb; /* keeping the larger block is harmless */
+    }
+    r = asy_buf_from_external(out, blk, used, asy__zone_free_block, NULL);
+    if (r < 0) asy__free(blk);
+    return r;
+}
+
+/* ---- callback and promise forms: the sync call on the pool -------------- */
+
+typedef struct asy__zone_req {
+    asy_work_t work;
+    asy_zlib_mode mode;
+    asy_zlib_opts opts;
+    int has_opts;
+    const void *data;
+    size_t len;
+    asy_zlib_cb cb;
+    void *arg;
+    asy_promise_t *p;
+    asy_buf_t out;
+    int status;
+    const char *msg;
+} asy__zone_req;
+
+ASY__INTERNAL void asy__zone_work(asy_work_t *w) {
+    asy__zone_req *q = (asy__zone_req *)w->data;
+    q->status = asy_zlib_sync(q->mode, q->data, q->len, q->has_opts ? &q->opts : NULL, &q->out,
+                              &q->msg);
+}
+
+ASY__INTERNAL void asy__zone_free_buf(void *v) {
+    asy_buf_t *b = (asy_buf_t *)v;
+    asy_buf_release(b);
+    asy__free(b);
+}
+
+ASY__INTERNAL void asy__zone_done(asy_work_t *w, int status) {
+    asy__zone_req *q = (asy__zone_req *)w->data;
+    if (status) q->status = status;
+    if (q->p) {
+        asy_buf_t *b;
+        if (q->status < 0) {
+            asy_promise_reject(q->p, q->status, q->msg && *q->msg ? q->msg : asy_strerror(q->status));
+        } else if (!(b = ASY__NEW(asy_buf_t))) {
+            asy_promise_reject(q->p, ASY_ENOMEM, asy_strerror(ASY_ENOMEM));
+        } else {
+            *b = q->out;
+            memset(&q->out, 0, sizeof(q->out));
+            asy_promise_settle(q->p, asy_ok_owned(b, asy__zone_free_buf));
+        }
+        asy_promise_release(q->p);
+    } else {
+        q->cb(q->status, &q->out, q->status < 0 && q->msg && *q->msg ? q->msg
+                                  : q->status < 0 ? asy_strerror(q->status) : "",
+              q->arg);
+    }
+    asy_buf_release(&q->out);
+    asy__free(q);
+}
+
+ASY__INTERNAL int asy__zone_start(asy_loop_t *loop, asy_zlib_mode mode, const void *data,
+                                  size_t len, const asy_zlib_opts *opts, asy_zlib_cb cb,
+                                  void *arg, asy_promise_t *p) {
+    asy__zopts o;
+    asy__zone_req *q;
+    int r;
+    if (!loop || (!data && len)) return ASY_EINVAL;
+    if ((r = asy__zopts_check(mode, opts, &o)) < 0) return r;
+    if (!(q = (asy__zone_req *)asy__calloc(1, sizeof(*q)))) return ASY_ENOMEM;
+    q->mode = mode;
+    if (opts) {
+        q->opts = *opts;
+        q->has_opts = 1;
+    }
+    q->data = data;
+    q->len = len;
+    q->cb = cb;
+    q->arg = arg;
+    q->p = p;
+    q->work.data = q;
+    r = asy_queue_work_class(loop, &q->work, ASY_WORK_CPU, asy__zone_work, asy__zone_done);
+    if (r < 0) asy__free(q);
+    return r;
+}
+
+ASYNCRT_API int asy_zlib_buf(asy_loop_t *loop, asy_zlib_mode mode, const void *data, size_t len,
+                             const asy_zlib_opts *opts, asy_zlib_cb cb, void *arg) {
+    if (!cb) return ASY_EINVAL;
+    return asy__zone_start(loop, mode, data, len, opts, cb, arg, NULL);
+}
+
+ASYNCRT_API asy_promise_t *asy_zlibp(asy_loop_t *loop, asy_zlib_mode mode, const void *data,
+                                     size_t len, const asy_zlib_opts *opts) {
+    asy_promise_t *p;
+    int r;
+    if (!loop || !(p = asy_promise_new(loop))) return NULL;
+    r = asy__zone_start(loop, mode, data, len, opts, NULL, NULL, asy_promise_retain(p));
+    if (r < 0) {
+        asy_promise_reject(p, r, asy_strerror(r));
+        asy_promise_release(p); /* the reference meant for the request */
+    }
+    return p;
+}
+
+#define ASY__ZLIB_ONESHOT_DEF(name, mode)                                                    \
+    ASYNCRT_API int asy_zlib_##name##_sync(const void *data, size_t len,                     \
+                                           const asy_zlib_opts *opts, asy_buf_t *out) {      \
+        return asy_zlib_sync(mode, data, len, opts, out, NULL);                              \
+    }                                                                                        \
+    ASYNCRT_API int asy_zlib_##name##_buf(asy_loop_t *loop, const void *data, size_t len,    \
+                                          const asy_zlib_opts *opts, asy_zlib_cb cb,         \
+                                          void *arg) {                                       \
+        return asy_zlib_buf(loop, mode, data, len, opts, cb, arg);                           \
+    }                                                                                        \
+    ASYNCRT_API asy_promise_t *asy_zlibp_##name(asy_loop_t *loop, const void *data, size_t len, \
+                                                const asy_zlib_opts *opts) {                 \
+        return asy_zlibp(loop, mode, data, len, opts);                                       \
+    }
+ASY__ZLIB_ONESHOT_DEF(gzip, ASY_ZLIB_GZIP)
+ASY__ZLIB_ONESHOT_DEF(gunzip, ASY_ZLIB_GUNZIP)
+ASY__ZLIB_ONESHOT_DEF(deflate, ASY_ZLIB_DEFLATE)
+ASY__ZLIB_ONESHOT_DEF(inflate, ASY_ZLIB_INFLATE)
+ASY__ZLIB_ONESHOT_DEF(deflate_raw, ASY_ZLIB_DEFLATE_RAW)
+ASY__ZLIB_ONESHOT_DEF(inflate_raw, ASY_ZLIB_INFLATE_RAW)
+ASY__ZLIB_ONESHOT_DEF(unzip, ASY_ZLIB_UNZIP)
+#undef ASY__ZLIB_ONESHOT_DEF
+
+#line 1 "asyncrt_impl/zlib/checksum.c"
+/* zlib.crc32 (Node 20.15) and adler32, for inputs of any size (zlib's
+ * length argument is 32 bits). */
+
+
+ASYNCRT_API uint32_t asy_zlib_crc32(const void *data, size_t len, uint32_t value) {
+    const Bytef *p = (const Bytef *)data;
+    uLong v = value;
+    if (!p) return value;
+    while (len) {
+        uInt k = len > (1u << 30) ? (1u << 30) : (uInt)len;
+        v = crc32(v, p, k);
+        p += k;
+        len -= k;
+    }
+    return (uint32_t)v;
+}
+
+ASYNCRT_API uint32_t asy_zlib_adler32(const void *data, size_t len, uint32_t value) {
+    const Bytef *p = (const Bytef *)data;
+    uLong v = value;
+    if (!p) return value;
+    while (len) {
+        uInt k = len > (1u << 30) ? (1u << 30) : (uInt)len;
+        v = adler32(v, p, k);
+        p += k;
+        len -= k;
+    }
+    return (uint32_t)v;
+}
+
+#endif /* ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_ZLIB) */
 #line 1 "asyncrt_impl/http/parser.c"
 /* The HTTP/1.1 parser (parser.h).  Heads are parsed from their first byte
  * on every call, as picohttpparser does: no state survives between calls,

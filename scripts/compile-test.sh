@@ -28,6 +28,15 @@ step "g++ c++17: ok"
 $CLANG -std=c11 $WARN -c "$src/impl.c" -o "$out/impl_clang.o"
 $CLANG -std=c99 $WARN -c "$src/user.c" -o "$out/user_clang.o"
 step "clang c99 and c11: ok"
+# The zlib module, when the system has zlib, in the same languages.
+if printf '#include <zlib.h>\n' | $CC -E -x c - >/dev/null 2>&1; then
+    Z=-DASYNCRT_WITH_ZLIB
+    $CC -std=c99 $WARN $Z -c "$src/impl.c" -o "$out/impl_z99.o"
+    $CC -std=c11 $WARN $Z -c "$src/impl.c" -o "$out/impl_z11.o"
+    $CXX -std=c++17 $WARN $Z -x c++ -c "$src/impl.c" -o "$out/impl_zcxx.o"
+    $CLANG -std=c11 $WARN $Z -c "$src/impl.c" -o "$out/impl_zclang.o"
+    step "zlib module: gcc c99/c11, g++ c++17, clang c11: ok"
+fi
 # ASYNCRT_STATIC: a private copy must not clash with the shared one.
 $CC -std=c11 $WARN -DASYNCRT_STATIC -c "$src/impl.c" -o "$out/impl_static.o"
 

@@ -89,6 +89,11 @@
     XX(EMULTIPLE_CALLBACK, -4204, "callback called more than once")          \
     XX(EUNSHIFT_AFTER_END, -4205, "unshift after the end event")             \
     XX(ESTREAM_FINISHED, -4206, "stream already finished")                   \
+    XX(Z_DATA_ERROR, -4300, "invalid compressed data")                       \
+    XX(Z_BUF_ERROR, -4301, "unexpected end of file")                         \
+    XX(Z_NEED_DICT, -4302, "missing or wrong dictionary")                    \
+    XX(Z_STREAM_ERROR, -4303, "zlib stream error")                           \
+    XX(EBUFFER_TOO_LARGE, -4304, "output larger than maxOutputLength")       \
     XX(EINVALID_URL, -4400, "invalid URL")                                   \
     XX(EURL_IDNA, -4401, "host needs IDNA (non-ASCII or xn-- label): not supported") \
     XX(EINVALID_URL_SCHEME, -4402, "the URL must be of scheme file")         \

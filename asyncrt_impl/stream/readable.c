@@ -167,10 +167,15 @@ ASY__INTERNAL size_t asy__readable_how_much(const asy_stream_t *s, size_t n) {
 }
 
 ASY__INTERNAL void asy__readable_call_read(asy_stream_t *s) {
-    if (s->sflags_ & ASY__S_TRANSFORM)
+    if (s->sflags_ & ASY__S_TRANSFORM) {
         asy__transform_read(s);
-    else if (s->impl_ && s->impl_->read)
+        /* a transform that makes one chunk's output in steps (zlib) waits
+         * for this before its next step */
+        if (s->impl_ && s->impl_->read && !(s->sflags_ & ASY__S_DESTROYED))
+            s->impl_->read(s, s->rhwm_);
+    } else if (s->impl_ && s->impl_->read) {
         s->impl_->read(s, s->rhwm_);
+    }
 }
 
 ASY__INTERNAL int asy__readable_read_impl(asy_stream_t *s, size_t n, asy_buf_t *out) {

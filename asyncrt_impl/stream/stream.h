@@ -55,7 +55,10 @@ typedef struct asy_stream_impl {
     void (*construct)(asy_stream_t *s);
     /* Readable (_read): produce up to about `size` bytes (items) with
      * asy_stream_push*, now or later; asy_stream_push_end at EOF.  Not
-     * called again until something was pushed.  NULL: a pure push source. */
+     * called again until something was pushed.  NULL: a pure push source.
+     * A transform may set it too: it is then called on each _read, after
+     * a held transform callback was released, so a transform that pushes
+     * one chunk's output in steps can wait for the consumer between them. */
     void (*read)(asy_stream_t *s, size_t size);
     /* Writable (_write): consume one chunk, then asy_stream_write_done.
      * The chunk stays valid until then (retain it to keep it longer). */
