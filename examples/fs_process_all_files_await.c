@@ -40,6 +40,7 @@ static asy_ret_t process_all_files(void *arg) {
     listing = asy_fsp_readdir(&loop, dir);
     err = asy_await(listing, &v); /* const entries = await readdir(dir) */
     if (err) {
+        printf("failed: %s\n", asy_promise_result(listing)->message);
         asy_promise_release(listing);
         return asy_fail(err, NULL);
     }
