@@ -84,3 +84,5 @@ TEST_T(coro_examples_pipeline, 20000) {
     twins("stream_pipeline", "/nonexistent", "cat");
     remove("coro_pipe.out");
 }
+
+TEST_T(coro_examples_fs_promises, 20000) { twins("fs_promises", "", "cat"); }
