@@ -24208,6 +24208,7 @@ struct asy__coro {
     asy_ret_t ret;
     int running;  /* on the CPU, or has resumed another coroutine */
     int finished; /* fn returned: the parent settles and frees */
+    int woke_early; /* woken while still running: the await must not yield */
     /* what resumes an await */
     int wake_err;
     void *wake_value;
@@ -24358,12 +24359,26 @@ ASYNCRT_API asy_promise_t *asy_async(asy_loop_t *loop, asy_async_fn fn, void *ar
     return mine;
 }
 
+/* Resumes co after an await's outcome was stored.  A wake-up that finds
+ * co still running (its own stack, or one it resumed, drained the
+ * microtasks) is only recorded: the await sees it and does not yield. */
+ASY__INTERNAL void asy__coro_wake_up(asy__coro *co) {
+    if (co->running) co->woke_early = 1;
+    else asy__coro_resume(co);
+}
+
 /* The reaction an await attaches: runs as a microtask. */
 static void asy__coro_wake(void *arg, const asy_settled_t *in) {
     asy__coro *co = (asy__coro *)arg;
     co->wake_err = in->state == ASY_PROMISE_REJECTED ? in->error : 0;
     co->wake_value = in->state == ASY_PROMISE_REJECTED ? NULL : in->value;
-    asy__coro_resume(co);
+    asy__coro_wake_up(co);
+}
+
+/* Suspends co until a wake-up (unless one came already). */
+ASY__INTERNAL void asy__coro_wait(asy__coro *co) {
+    if (!co->woke_early) asy__coro_yield(co);
+    co->woke_early = 0;
 }
 
 /* The running coroutine if it may await on loop (NULL: ASY_EINVAL). */
@@ -24384,7 +24399,7 @@ ASYNCRT_API int asy_await(asy_promise_t *p, void **value) {
         asy_promise_release(p);
         return err;
     }
-    asy__coro_yield(co);
+    asy__coro_wait(co);
     err = co->wake_err;
     if (value && !err) *value = co->wake_value;
     asy_promise_release(p);
@@ -24399,7 +24414,7 @@ static void asy__coro_read_cb(asy_stream_t *s, int status, const asy_buf_t *chun
         int err = asy_buf_retain(&co->wake_chunk, chunk);
         if (err) co->wake_err = err;
     }
-    asy__coro_resume(co);
+    asy__coro_wake_up(co);
 }
 
 ASYNCRT_API int asy_await_read(asy_stream_t *s, asy_buf_t *chunk) {
@@ -24410,7 +24425,7 @@ ASYNCRT_API int asy_await_read(asy_stream_t *s, asy_buf_t *chunk) {
     if (co->st->closing) return ASY_ECANCELED;
     memset(&co->wake_chunk, 0, sizeof(co->wake_chunk));
     if ((err = asy_stream_read_async(s, asy__coro_read_cb, co)) < 0) return err;
-    asy__coro_yield(co);
+    asy__coro_wait(co);
     err = co->wake_err;
     if (err == 0) *chunk = co->wake_chunk;
     else asy_buf_release(&co->wake_chunk);

@@ -22,6 +22,7 @@ struct asy__coro {
     asy_ret_t ret;
     int running;  /* on the CPU, or has resumed another coroutine */
     int finished; /* fn returned: the parent settles and frees */
+    int woke_early; /* woken while still running: the await must not yield */
     /* what resumes an await */
     int wake_err;
     void *wake_value;
