@@ -3603,6 +3603,75 @@ ASYNCRT_API asy_promise_t *asy_rpool_end(asy_rpool_t *pool);
 ASYNCRT_API int asy_rpool_stats(const asy_rpool_t *pool, asy_rpool_stats_t *out);
 
 #endif /* ASYNCRT_OS_POSIX */
+#if ASYNCRT_OS_POSIX
+#line 1 "asyncrt_impl/coro/coro.h"
+/* Coroutines over promises: async / await in C.
+ *
+ *   static asy_ret_t job(void *arg) {           // async function job(arg)
+ *       void *v;
+ *       asy_promise_t *p = asy_fs_read_file_promise(...);
+ *       int err = asy_await(p, &v);             // const v = await p
+ *       ...
+ *       asy_promise_release(p);
+ *       return err ? asy_fail(err, NULL) : asy_ok(result);
+ *   }
+ *   asy_promise_t *done = asy_async(loop, job, arg, NULL);
+ *
+ * asy_async runs fn on a stack of its own, at once, up to its first await
+ * (as calling an async function does), and returns a promise of fn's
+ * return value: asy_ok / asy_ok_owned fulfil it, asy_fail rejects it (a
+ * throw), asy_chain(q) follows q (return q).  asy_await suspends the
+ * coroutine until the promise settles; the coroutine then resumes as that
+ * promise's reaction, a microtask, exactly where V8 resumes an async
+ * function, also when the promise was already settled.  Everything runs on
+ * the loop's thread: a coroutine is a stack, not a thread.
+ *
+ * The await functions return ASY_EINVAL outside a coroutine (never
+ * blocking, never crashing), and ASY_ECANCELED once asy_loop_close has
+ * begun: a coroutine still suspended when its loop closes is resumed with
+ * ASY_ECANCELED so it can free what it holds and return (docs/coro.md). */
+
+typedef asy_ret_t (*asy_async_fn)(void *arg);
+
+typedef struct asy_async_opts {
+    /* Usable stack in bytes, rounded up to whole pages, at least 16 KiB;
+     * 0 means ASY_CORO_STACK_DEFAULT.  Below it sits an inaccessible guard
+     * page: running off the end is a SIGSEGV, never silent corruption. */
+    size_t stack_size;
+} asy_async_opts;
+
+#define ASY_CORO_STACK_DEFAULT ((size_t)256 * 1024)
+#define ASY_CORO_STACK_MIN ((size_t)16 * 1024)
+
+/* Starts fn(arg) as a coroutine (opts may be NULL).  Returns the promise
+ * of its result (yours to release), NULL on ENOMEM or bad arguments (fn
+ * never runs).  Callable from a coroutine too (the child runs until its
+ * first await, then the caller continues). */
+ASYNCRT_API asy_promise_t *asy_async(asy_loop_t *loop, asy_async_fn fn, void *arg,
+                                     const asy_async_opts *opts);
+
+/* await p: 0 with the value in *value (may be NULL), or the rejection's
+ * code (its message: asy_promise_result(p)->message).  p is borrowed; the
+ * value stays valid while p is alive.  ASY_EINVAL outside a coroutine, for
+ * a NULL p or a promise of another loop. */
+ASYNCRT_API int asy_await(asy_promise_t *p, void **value);
+
+/* One turn of `for await (const chunk of stream)`: 0 with the next chunk
+ * in *chunk (a reference: asy_buf_release it), ASY_EOF after the last one
+ * (the stream has then been destroyed, as leaving the loop does in Node),
+ * or the stream's error. */
+ASYNCRT_API int asy_await_read(asy_stream_t *s, asy_buf_t *chunk);
+
+/* await setTimeout(ms) from node:timers/promises: 0 once ms have passed. */
+ASYNCRT_API int asy_await_sleep(uint64_t ms);
+
+/* 1 while running inside a coroutine (on its stack), else 0. */
+ASYNCRT_API int asy_in_coroutine(void);
+
+/* Coroutines of the loop that have started and not yet returned. */
+ASYNCRT_API size_t asy_coro_count(asy_loop_t *loop);
+
+#endif /* ASYNCRT_OS_POSIX */
 #line 1 "asyncrt_impl/url/url.h"
 /* url: the WHATWG URL Standard (Node's `URL`, `URLSearchParams`,
  * `url.fileURLToPath`, `url.pathToFileURL`).
@@ -24472,6 +24541,722 @@ ASYNCRT_API int asy_rpool_stats(const asy_rpool_t *pool, asy_rpool_stats_t *out)
     out->min = pool->o.min;
     out->max = pool->o.max;
     return 0;
+}
+
+#endif /* ASYNCRT_OS_POSIX */
+#if ASYNCRT_OS_POSIX
+#line 1 "asyncrt_impl/coro/switch.internal.h"
+/* The context switch (switch.c) and the sanitizer / valgrind hooks around
+ * it.  A context is one saved stack pointer: asy__ctx_switch pushes the
+ * callee-saved registers on the running stack, stores the stack pointer in
+ * *from, loads `to` and pops what the other side pushed.
+ *
+ * Which implementation runs (ASY__CTX_ASM):
+ *   x86-64 SysV ELF and AArch64 ELF: hand-written, in switch.c;
+ *   anything else POSIX: <ucontext.h> (swapcontext costs a sigprocmask
+ *   system call per switch, so it is only the fallback). */
+#if !defined(ASYNCRT_CORO_UCONTEXT) && defined(__ELF__) && \
+    ((defined(__x86_64__) && !defined(_WIN32)) || defined(__aarch64__))
+#define ASY__CTX_ASM 1
+#else
+#define ASY__CTX_UCONTEXT 1
+#include <ucontext.h>
+#endif
+
+#include <sys/mman.h>
+
+/* AddressSanitizer: told about every switch, so it knows which stack it is
+ * on (and keeps the fake stacks of use-after-return detection apart). */
+#if defined(__SANITIZE_ADDRESS__)
+#define ASY__CORO_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ASY__CORO_ASAN 1
+#endif
+#endif
+/* ThreadSanitizer: each coroutine is a TSan fiber. */
+#if defined(__SANITIZE_THREAD__)
+#define ASY__CORO_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define ASY__CORO_TSAN 1
+#endif
+#endif
+/* valgrind: each stack is registered, so memcheck does not take a switch
+ * for a huge stack-pointer move.  The client requests are no-ops outside
+ * valgrind.  ASYNCRT_NO_VALGRIND leaves the header out. */
+#if !defined(ASYNCRT_NO_VALGRIND) && defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define ASY__CORO_VALGRIND 1
+#endif
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+#ifdef ASY__CORO_ASAN
+void __sanitizer_start_switch_fiber(void **fake_stack_save, const void *bottom, size_t size);
+void __sanitizer_finish_switch_fiber(void *fake_stack_save, const void **bottom_old,
+                                     size_t *size_old);
+void __asan_unpoison_memory_region(void const volatile *addr, size_t size);
+#endif
+#ifdef ASY__CORO_TSAN
+void *__tsan_get_current_fiber(void);
+void *__tsan_create_fiber(unsigned flags);
+void __tsan_destroy_fiber(void *fiber);
+void __tsan_switch_to_fiber(void *fiber, unsigned flags);
+#endif
+#ifdef ASY__CTX_ASM
+/* Defined in switch.c's top-level assembly: hidden (never exported from a
+ * shared object) and weak (an ASYNCRT_STATIC copy beside the shared one
+ * defines the same bytes). */
+void asy__ctx_switch(void **from, void *to);
+void asy__ctx_entry(void);
+#endif
+#ifdef __cplusplus
+}
+#endif
+
+/* Where a new context starts: entry(arg) on the stack [base, base+size).
+ * entry must never return (it switches away for the last time). */
+typedef void (*asy__ctx_fn)(void *arg);
+
+typedef struct asy__ctx {
+#ifdef ASY__CTX_ASM
+    void *sp;
+#else
+    ucontext_t uc;
+#endif
+} asy__ctx;
+
+#line 1 "asyncrt_impl/coro/switch.c"
+/* The machine context switch.
+ *
+ * asy__ctx_switch(from, to): saves the callee-saved state of the running
+ * context on its own stack, stores the stack pointer in *from, switches to
+ * the stack pointer `to` and restores what was saved there.  Returning
+ * "returns" into the other context, at its last asy__ctx_switch call (or,
+ * the first time, into asy__ctx_entry, see asy__ctx_make).  A switch is a
+ * plain call: the compiler has already spilled the caller-saved registers.
+ *
+ * x86-64 SysV: rbx rbp r12-r15 are callee-saved, and so are the control
+ * bits of MXCSR and the x87 control word (a coroutine that changes the
+ * rounding mode keeps it to itself).
+ * AArch64 (AAPCS64): x19-x28, the frame pointer x29, the link register x30
+ * and the low halves d8-d15 of v8-v15.
+ *
+ * The symbols are local to the library (hidden) and weak, so two copies
+ * of the implementation (ASYNCRT_STATIC beside the shared one) link. */
+#if defined(ASY__CTX_ASM) && defined(__x86_64__)
+__asm__(
+    ".text\n"
+    ".weak asy__ctx_switch\n"
+    ".hidden asy__ctx_switch\n"
+    ".type asy__ctx_switch,@function\n"
+    ".p2align 4\n"
+    "asy__ctx_switch:\n"
+    "    pushq %rbp\n"
+    "    pushq %rbx\n"
+    "    pushq %r12\n"
+    "    pushq %r13\n"
+    "    pushq %r14\n"
+    "    pushq %r15\n"
+    "    subq $8, %rsp\n"
+    "    stmxcsr (%rsp)\n"
+    "    fnstcw 4(%rsp)\n"
+    "    movq %rsp, (%rdi)\n"
+    "    movq %rsi, %rsp\n"
+    "    ldmxcsr (%rsp)\n"
+    "    fldcw 4(%rsp)\n"
+    "    addq $8, %rsp\n"
+    "    popq %r15\n"
+    "    popq %r14\n"
+    "    popq %r13\n"
+    "    popq %r12\n"
+    "    popq %rbx\n"
+    "    popq %rbp\n"
+    "    ret\n"
+    ".size asy__ctx_switch,.-asy__ctx_switch\n"
+    /* First entry of a context: asy__ctx_make left the argument in rbx
+     * and the function in r12; rbp is 0 (the end of the frame chain) and
+     * rsp is 16-byte aligned, so the call below meets the ABI. */
+    ".weak asy__ctx_entry\n"
+    ".hidden asy__ctx_entry\n"
+    ".type asy__ctx_entry,@function\n"
+    ".p2align 4\n"
+    "asy__ctx_entry:\n"
+    "    movq %rbx, %rdi\n"
+    "    callq *%r12\n"
+    "    ud2\n"
+    ".size asy__ctx_entry,.-asy__ctx_entry\n");
+
+/* The stack of a new context, top down: a zero return address for
+ * unwinders, asy__ctx_entry as the address the first switch returns to,
+ * rbp rbx r12 r13 r14 r15 (rbx = arg, r12 = fn), then MXCSR and the x87
+ * control word at their power-on defaults. */
+ASY__INTERNAL void asy__ctx_make(asy__ctx *ctx, void *base, size_t size, asy__ctx_fn fn,
+                                 void *arg) {
+    uintptr_t top = ((uintptr_t)base + size) & ~(uintptr_t)15;
+    uint64_t *sp = (uint64_t *)top;
+    uint32_t *csr;
+    *--sp = 0;                            /* keeps top - 16 aligned */
+    *--sp = 0;                            /* return address of asy__ctx_entry's frame */
+    *--sp = (uint64_t)(uintptr_t)asy__ctx_entry;
+    *--sp = 0;                            /* rbp */
+    *--sp = (uint64_t)(uintptr_t)arg;     /* rbx */
+    *--sp = (uint64_t)(uintptr_t)fn;      /* r12 */
+    *--sp = 0;                            /* r13 */
+    *--sp = 0;                            /* r14 */
+    *--sp = 0;                            /* r15 */
+    *--sp = 0;
+    csr = (uint32_t *)(void *)sp;
+    csr[0] = 0x1F80u;                     /* MXCSR: all exceptions masked, round to nearest */
+    csr[1] = 0x037Fu;                     /* x87 control word: the same, extended precision */
+    ctx->sp = sp;
+}
+#elif defined(ASY__CTX_ASM) && defined(__aarch64__)
+__asm__(
+    ".text\n"
+    ".weak asy__ctx_switch\n"
+    ".hidden asy__ctx_switch\n"
+    ".type asy__ctx_switch,%function\n"
+    ".p2align 4\n"
+    "asy__ctx_switch:\n"
+    "    sub sp, sp, #176\n"
+    "    stp x19, x20, [sp, #0]\n"
+    "    stp x21, x22, [sp, #16]\n"
+    "    stp x23, x24, [sp, #32]\n"
+    "    stp x25, x26, [sp, #48]\n"
+    "    stp x27, x28, [sp, #64]\n"
+    "    stp x29, x30, [sp, #80]\n"
+    "    stp d8, d9, [sp, #96]\n"
+    "    stp d10, d11, [sp, #112]\n"
+    "    stp d12, d13, [sp, #128]\n"
+    "    stp d14, d15, [sp, #144]\n"
+    "    mov x2, sp\n"
+    "    str x2, [x0]\n"
+    "    mov sp, x1\n"
+    "    ldp x19, x20, [sp, #0]\n"
+    "    ldp x21, x22, [sp, #16]\n"
+    "    ldp x23, x24, [sp, #32]\n"
+    "    ldp x25, x26, [sp, #48]\n"
+    "    ldp x27, x28, [sp, #64]\n"
+    "    ldp x29, x30, [sp, #80]\n"
+    "    ldp d8, d9, [sp, #96]\n"
+    "    ldp d10, d11, [sp, #112]\n"
+    "    ldp d12, d13, [sp, #128]\n"
+    "    ldp d14, d15, [sp, #144]\n"
+    "    add sp, sp, #176\n"
+    "    ret\n"
+    ".size asy__ctx_switch,.-asy__ctx_switch\n"
+    /* First entry: x19 = arg, x20 = fn, x29 = 0, sp 16-byte aligned. */
+    ".weak asy__ctx_entry\n"
+    ".hidden asy__ctx_entry\n"
+    ".type asy__ctx_entry,%function\n"
+    ".p2align 4\n"
+    "asy__ctx_entry:\n"
+    "    mov x0, x19\n"
+    "    blr x20\n"
+    "    brk #0\n"
+    ".size asy__ctx_entry,.-asy__ctx_entry\n");
+
+/* A new context's save area (176 bytes at the 16-aligned top, minus 16
+ * bytes of zeroes above it): x19 = arg, x20 = fn, x29 = 0 and x30 =
+ * asy__ctx_entry, where the first switch's ret lands. */
+ASY__INTERNAL void asy__ctx_make(asy__ctx *ctx, void *base, size_t size, asy__ctx_fn fn,
+                                 void *arg) {
+    uintptr_t top = (((uintptr_t)base + size) & ~(uintptr_t)15) - 16;
+    uint64_t *sp = (uint64_t *)(top - 176);
+    memset(sp, 0, 176 + 16);
+    sp[0] = (uint64_t)(uintptr_t)arg;             /* x19 */
+    sp[1] = (uint64_t)(uintptr_t)fn;              /* x20 */
+    sp[11] = (uint64_t)(uintptr_t)asy__ctx_entry; /* x30 */
+    ctx->sp = sp;
+}
+#endif
+
+#ifdef ASY__CTX_ASM
+ASY__INTERNAL void asy__ctx_jump(asy__ctx *from, asy__ctx *to) { asy__ctx_switch(&from->sp, to->sp); }
+#else
+/* ucontext: makecontext passes int arguments only, so the entry point and
+ * its argument travel in a per-thread slot read by the first instruction
+ * of the new context. */
+static __thread asy__ctx_fn asy__ctx_start_fn;
+static __thread void *asy__ctx_start_arg;
+
+static void asy__ctx_uc_entry(void) {
+    asy__ctx_fn fn = asy__ctx_start_fn;
+    void *arg = asy__ctx_start_arg;
+    fn(arg);
+}
+
+ASY__INTERNAL void asy__ctx_make(asy__ctx *ctx, void *base, size_t size, asy__ctx_fn fn,
+                                 void *arg) {
+    memset(ctx, 0, sizeof(*ctx));
+    getcontext(&ctx->uc);
+    ctx->uc.uc_stack.ss_sp = base;
+    ctx->uc.uc_stack.ss_size = size;
+    ctx->uc.uc_link = NULL;
+    makecontext(&ctx->uc, asy__ctx_uc_entry, 0);
+    /* stashed now, read at the first switch into it (always before any
+     * other context is made on this thread: asy_async makes and enters at
+     * once) */
+    asy__ctx_start_fn = fn;
+    asy__ctx_start_arg = arg;
+}
+
+ASY__INTERNAL void asy__ctx_jump(asy__ctx *from, asy__ctx *to) { swapcontext(&from->uc, &to->uc); }
+#endif
+
+#line 1 "asyncrt_impl/coro/stack.c"
+/* Coroutine stacks: mmap'd with an inaccessible guard page below (stacks
+ * grow down on every architecture we switch on), kept in a small per-loop
+ * pool so a coroutine started after another has finished reuses its
+ * stack instead of paying for mmap, mprotect and munmap again.  The pages
+ * are only touched (made resident) as the coroutine uses them. */
+
+typedef struct asy__stack {
+    struct asy__stack *next; /* pool free list */
+    void *map;               /* the mapping, guard page first */
+    size_t map_size;
+    void *base;              /* usable stack: [base, base + size) */
+    size_t size;
+#ifdef ASY__CORO_VALGRIND
+    unsigned vg_id;
+#endif
+} asy__stack;
+
+/* Stacks of one size kept for reuse, at most this many per loop. */
+#define ASY__STACK_POOL_MAX 64
+
+ASY__INTERNAL size_t asy__page_size(void) {
+    static size_t page;
+    if (!page) {
+        long v = sysconf(_SC_PAGESIZE);
+        page = v > 0 ? (size_t)v : 4096;
+    }
+    return page;
+}
+
+/* The usable size asked for, rounded to whole pages; 0 on overflow. */
+ASY__INTERNAL size_t asy__stack_round(size_t want) {
+    size_t page = asy__page_size();
+    if (want == 0) want = ASY_CORO_STACK_DEFAULT;
+    if (want < ASY_CORO_STACK_MIN) want = ASY_CORO_STACK_MIN;
+    if (want > ((size_t)1 << 40)) return 0;
+    return (want + page - 1) / page * page;
+}
+
+#if !defined(MAP_ANONYMOUS) && defined(MAP_ANON)
+#define MAP_ANONYMOUS MAP_ANON
+#endif
+#ifndef MAP_STACK
+#define MAP_STACK 0
+#endif
+
+ASY__INTERNAL asy__stack *asy__stack_map(size_t size) {
+    size_t page = asy__page_size();
+    asy__stack *s = ASY__NEW(asy__stack);
+    void *map;
+    if (!s) return NULL;
+    map = mmap(NULL, size + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK,
+               -1, 0);
+    if (map == MAP_FAILED) {
+        asy__free(s);
+        return NULL;
+    }
+    if (mprotect(map, page, PROT_NONE) != 0) {
+        munmap(map, size + page);
+        asy__free(s);
+        return NULL;
+    }
+    memset(s, 0, sizeof(*s));
+    s->map = map;
+    s->map_size = size + page;
+    s->base = (char *)map + page;
+    s->size = size;
+#ifdef ASY__CORO_VALGRIND
+    s->vg_id = VALGRIND_STACK_REGISTER((char *)s->base, (char *)s->base + size);
+#endif
+    return s;
+}
+
+ASY__INTERNAL void asy__stack_unmap(asy__stack *s) {
+#ifdef ASY__CORO_VALGRIND
+    VALGRIND_STACK_DEREGISTER(s->vg_id);
+#endif
+    munmap(s->map, s->map_size);
+    asy__free(s);
+}
+
+typedef struct asy__stack_pool {
+    asy__stack *free_list;
+    size_t count;
+} asy__stack_pool;
+
+/* A stack of exactly `size` usable bytes (already rounded). */
+ASY__INTERNAL asy__stack *asy__stack_get(asy__stack_pool *pool, size_t size) {
+    asy__stack **link = &pool->free_list;
+    while (*link) {
+        asy__stack *s = *link;
+        if (s->size == size) {
+            *link = s->next;
+            pool->count--;
+            s->next = NULL;
+#ifdef ASY__CORO_ASAN
+            /* the last frames of its previous coroutine never returned,
+             * so their redzones are still poisoned */
+            __asan_unpoison_memory_region(s->base, s->size);
+#endif
+            return s;
+        }
+        link = &s->next;
+    }
+    return asy__stack_map(size);
+}
+
+ASY__INTERNAL void asy__stack_put(asy__stack_pool *pool, asy__stack *s) {
+    if (pool->count >= ASY__STACK_POOL_MAX) {
+        asy__stack_unmap(s);
+        return;
+    }
+    s->next = pool->free_list;
+    pool->free_list = s;
+    pool->count++;
+}
+
+ASY__INTERNAL void asy__stack_pool_free(asy__stack_pool *pool) {
+    while (pool->free_list) {
+        asy__stack *s = pool->free_list;
+        pool->free_list = s->next;
+        asy__stack_unmap(s);
+    }
+    pool->count = 0;
+}
+
+#line 1 "asyncrt_impl/coro/coro.internal.h"
+/* Private state of the coroutine layer. */
+
+typedef struct asy__coro asy__coro;
+typedef struct asy__coro_state asy__coro_state;
+
+/* The per-loop slot the coroutine layer uses.  loop.h numbers the slots of
+ * the layers below; coroutines take the last one, so the loop need not
+ * know about them, and asy_loop_close (which closes slots from the highest
+ * down) cancels suspended coroutines while promises, streams and the
+ * thread pool are still alive. */
+#define ASY__LAYER_CORO (ASY__LAYER_MAX - 1)
+
+struct asy__coro {
+    asy__ctx ctx;        /* the coroutine, while it is suspended */
+    asy__ctx parent_ctx; /* whoever resumed it, while it runs */
+    asy__coro *parent;   /* the coroutine that resumed it; NULL: a plain stack */
+    asy__coro_state *st;
+    asy__stack *stack;
+    asy_async_fn fn;
+    void *arg;
+    asy_promise_t *result;
+    asy_ret_t ret;
+    int running;  /* on the CPU, or has resumed another coroutine */
+    int finished; /* fn returned: the parent settles and frees */
+    int woke_early; /* woken while still running: the await must not yield */
+    /* what resumes an await */
+    int wake_err;
+    void *wake_value;
+    asy_buf_t wake_chunk;
+    asy__queue link; /* asy__coro_state.live */
+#ifdef ASY__CORO_ASAN
+    void *asan_fake;
+    const void *parent_bottom;
+    size_t parent_size;
+#endif
+#ifdef ASY__CORO_TSAN
+    void *tsan_fiber;
+    void *tsan_parent;
+#endif
+};
+
+struct asy__coro_state {
+    asy_loop_t *loop;
+    asy__stack_pool stacks;
+    asy__queue live; /* started, not yet returned */
+    size_t nlive;
+    int closing;
+};
+
+#line 1 "asyncrt_impl/coro/coro.c"
+/* asy_async / asy_await: coroutines that suspend on promises and resume as
+ * their reactions (microtasks), as V8 resumes an async function. */
+
+/* The coroutine running on this thread (NULL: a plain stack). */
+static __thread asy__coro *asy__coro_current;
+
+static void asy__coro_layer_close(asy_loop_t *loop, void *state);
+
+ASY__INTERNAL asy__coro_state *asy__coro_state_get(asy_loop_t *loop) {
+    asy__coro_state *st = (asy__coro_state *)loop->layers_[ASY__LAYER_CORO].state;
+    if (st) return st;
+    if (!(st = ASY__NEW(asy__coro_state))) return NULL;
+    memset(st, 0, sizeof(*st));
+    st->loop = loop;
+    asy__queue_init(&st->live);
+    loop->layers_[ASY__LAYER_CORO].state = st;
+    loop->layers_[ASY__LAYER_CORO].close = asy__coro_layer_close;
+    return st;
+}
+
+ASY__INTERNAL void asy__coro_finish(asy__coro *co);
+
+/* Switches from the running context (a plain stack or a coroutine) into
+ * co, which runs until it awaits or returns. */
+ASY__INTERNAL void asy__coro_resume(asy__coro *co) {
+#ifdef ASY__CORO_ASAN
+    void *fake = NULL;
+#endif
+    co->parent = asy__coro_current;
+    co->running = 1;
+    asy__coro_current = co;
+#ifdef ASY__CORO_ASAN
+    __sanitizer_start_switch_fiber(&fake, co->stack->base, co->stack->size);
+#endif
+#ifdef ASY__CORO_TSAN
+    co->tsan_parent = __tsan_get_current_fiber();
+    __tsan_switch_to_fiber(co->tsan_fiber, 0);
+#endif
+    asy__ctx_jump(&co->parent_ctx, &co->ctx);
+#ifdef ASY__CORO_ASAN
+    __sanitizer_finish_switch_fiber(fake, NULL, NULL);
+#endif
+    asy__coro_current = co->parent;
+    co->running = 0;
+    if (co->finished) asy__coro_finish(co);
+}
+
+/* From inside co: back to whoever resumed it.  Returns when co is resumed
+ * again (never, once co has finished). */
+ASY__INTERNAL void asy__coro_yield(asy__coro *co) {
+#ifdef ASY__CORO_ASAN
+    /* NULL on the last switch: ASan frees the coroutine's fake stack */
+    __sanitizer_start_switch_fiber(co->finished ? NULL : &co->asan_fake, co->parent_bottom,
+                                   co->parent_size);
+#endif
+#ifdef ASY__CORO_TSAN
+    __tsan_switch_to_fiber(co->tsan_parent, 0);
+#endif
+    asy__ctx_jump(&co->ctx, &co->parent_ctx);
+#ifdef ASY__CORO_ASAN
+    __sanitizer_finish_switch_fiber(co->asan_fake, &co->parent_bottom, &co->parent_size);
+#endif
+}
+
+/* The first frame of every coroutine. */
+static void asy__coro_main(void *arg) {
+    asy__coro *co = (asy__coro *)arg;
+#ifdef ASY__CORO_ASAN
+    __sanitizer_finish_switch_fiber(NULL, &co->parent_bottom, &co->parent_size);
+#endif
+    co->ret = co->fn(co->arg);
+    co->finished = 1;
+    asy__coro_yield(co);
+}
+
+/* On the parent's stack, right after co's last switch: the return value
+ * settles the promise (in the same job as the coroutine's last step, as
+ * an async function's return does), and the stack goes back to the pool. */
+ASY__INTERNAL void asy__coro_finish(asy__coro *co) {
+    asy__coro_state *st = co->st;
+    asy_promise_settle(co->result, co->ret);
+    asy_promise_release(co->result);
+    asy__queue_remove(&co->link);
+    st->nlive--;
+    asy__stack_put(&st->stacks, co->stack);
+#ifdef ASY__CORO_TSAN
+    __tsan_destroy_fiber(co->tsan_fiber);
+#endif
+    asy__free(co);
+}
+
+ASYNCRT_API asy_promise_t *asy_async(asy_loop_t *loop, asy_async_fn fn, void *arg,
+                                     const asy_async_opts *opts) {
+    asy__coro_state *st;
+    asy__coro *co;
+    asy_promise_t *mine;
+    size_t size;
+    if (!loop || !fn || !asy__loop_live(loop)) return NULL;
+    if (!(size = asy__stack_round(opts ? opts->stack_size : 0))) return NULL;
+    if (!(st = asy__coro_state_get(loop)) || st->closing) return NULL;
+    if (!(co = ASY__NEW(asy__coro))) return NULL;
+    memset(co, 0, sizeof(*co));
+    co->st = st;
+    co->fn = fn;
+    co->arg = arg;
+    if (!(co->stack = asy__stack_get(&st->stacks, size))) {
+        asy__free(co);
+        return NULL;
+    }
+    if (!(co->result = asy_promise_new(loop))) {
+        asy__stack_put(&st->stacks, co->stack);
+        asy__free(co);
+        return NULL;
+    }
+#ifdef ASY__CORO_TSAN
+    co->tsan_fiber = __tsan_create_fiber(0);
+#endif
+    asy__ctx_make(&co->ctx, co->stack->base, co->stack->size, asy__coro_main, co);
+    asy__queue_insert_tail(&st->live, &co->link);
+    st->nlive++;
+    mine = asy_promise_retain(co->result);
+    asy__coro_resume(co); /* co may be gone when this returns */
+    return mine;
+}
+
+/* Resumes co after an await's outcome was stored.  A wake-up that finds
+ * co still running (its own stack, or one it resumed, drained the
+ * microtasks) is only recorded: the await sees it and does not yield. */
+ASY__INTERNAL void asy__coro_wake_up(asy__coro *co) {
+    if (co->running) co->woke_early = 1;
+    else asy__coro_resume(co);
+}
+
+/* The reaction an await attaches: runs as a microtask. */
+static void asy__coro_wake(void *arg, const asy_settled_t *in) {
+    asy__coro *co = (asy__coro *)arg;
+    co->wake_err = in->state == ASY_PROMISE_REJECTED ? in->error : 0;
+    co->wake_value = in->state == ASY_PROMISE_REJECTED ? NULL : in->value;
+    asy__coro_wake_up(co);
+}
+
+/* Suspends co until a wake-up (unless one came already). */
+ASY__INTERNAL void asy__coro_wait(asy__coro *co) {
+    if (!co->woke_early) asy__coro_yield(co);
+    co->woke_early = 0;
+}
+
+/* The running coroutine if it may await on loop (NULL: ASY_EINVAL). */
+ASY__INTERNAL asy__coro *asy__coro_awaiter(asy_loop_t *loop) {
+    asy__coro *co = asy__coro_current;
+    if (!co || (loop && co->st->loop != loop)) return NULL;
+    return co;
+}
+
+ASYNCRT_API int asy_await(asy_promise_t *p, void **value) {
+    asy__coro *co;
+    int err;
+    if (value) *value = NULL;
+    if (!p || !(co = asy__coro_awaiter(asy_promise_loop(p)))) return ASY_EINVAL;
+    if (co->st->closing) return ASY_ECANCELED;
+    asy_promise_retain(p);
+    if ((err = asy_promise_on_settled(p, asy__coro_wake, co)) != 0) {
+        asy_promise_release(p);
+        return err;
+    }
+    asy__coro_wait(co);
+    err = co->wake_err;
+    if (value && !err) *value = co->wake_value;
+    asy_promise_release(p);
+    return err;
+}
+
+static void asy__coro_read_cb(asy_stream_t *s, int status, const asy_buf_t *chunk, void *arg) {
+    asy__coro *co = (asy__coro *)arg;
+    (void)s;
+    co->wake_err = status;
+    if (status == 0 && chunk) {
+        int err = asy_buf_retain(&co->wake_chunk, chunk);
+        if (err) co->wake_err = err;
+    }
+    asy__coro_wake_up(co);
+}
+
+ASYNCRT_API int asy_await_read(asy_stream_t *s, asy_buf_t *chunk) {
+    asy__coro *co;
+    int err;
+    if (chunk) memset(chunk, 0, sizeof(*chunk));
+    if (!s || !chunk || !(co = asy__coro_awaiter(s->loop))) return ASY_EINVAL;
+    if (co->st->closing) return ASY_ECANCELED;
+    memset(&co->wake_chunk, 0, sizeof(co->wake_chunk));
+    if ((err = asy_stream_read_async(s, asy__coro_read_cb, co)) < 0) return err;
+    asy__coro_wait(co);
+    err = co->wake_err;
+    if (err == 0) *chunk = co->wake_chunk;
+    else asy_buf_release(&co->wake_chunk);
+    memset(&co->wake_chunk, 0, sizeof(co->wake_chunk));
+    return err;
+}
+
+static void asy__coro_sleep_cb(void *arg) {
+    asy_promise_t *p = (asy_promise_t *)arg;
+    asy_promise_resolve(p, NULL);
+    asy_promise_release(p);
+}
+
+ASYNCRT_API int asy_await_sleep(uint64_t ms) {
+    asy__coro *co = asy__coro_awaiter(NULL);
+    asy_promise_t *p;
+    asy_timer_id id;
+    int err;
+    if (!co) return ASY_EINVAL;
+    if (co->st->closing) return ASY_ECANCELED;
+    if (!(p = asy_promise_new(co->st->loop))) return ASY_ENOMEM;
+    asy_promise_retain(p); /* the timer's */
+    id = asy_set_timeout(co->st->loop, asy__coro_sleep_cb, p, ms);
+    if (!id.id) {
+        asy_promise_release(p);
+        asy_promise_release(p);
+        return ASY_ENOMEM;
+    }
+    err = asy_await(p, NULL);
+    if (err == ASY_ECANCELED) asy_clear_timer(co->st->loop, id);
+    asy_promise_release(p);
+    return err;
+}
+
+ASYNCRT_API int asy_in_coroutine(void) { return asy__coro_current != NULL; }
+
+ASYNCRT_API size_t asy_coro_count(asy_loop_t *loop) {
+    asy__coro_state *st;
+    if (!loop) return 0;
+    st = (asy__coro_state *)loop->layers_[ASY__LAYER_CORO].state;
+    return st ? st->nlive : 0;
+}
+
+/* asy_loop_close: nothing is left that could settle what the suspended
+ * coroutines await (open handles and requests in flight make the close
+ * ASY_EBUSY before it gets here), so each is resumed with ASY_ECANCELED
+ * (later awaits fail with it at once) and runs to its return, freeing
+ * what it holds.  Then the stacks go. */
+static void asy__coro_layer_close(asy_loop_t *loop, void *state) {
+    asy__coro_state *st = (asy__coro_state *)state;
+    asy__queue *q;
+    st->closing = 1;
+    if (st->nlive && loop->opts_.debug_handles)
+        fprintf(stderr, "asy_loop_close: cancelling %lu suspended coroutine(s)\n",
+                (unsigned long)st->nlive);
+    while (!asy__queue_empty(&st->live)) {
+        asy__coro *co = NULL;
+        ASY__QUEUE_FOREACH(q, &st->live) {
+            asy__coro *c = ASY_CONTAINER_OF(q, asy__coro, link);
+            if (!c->running) {
+                co = c;
+                break;
+            }
+        }
+        if (!co) {
+            /* Only a coroutine that is running right now is left: the close
+             * was called from a coroutine's stack, which the loop's memory
+             * is about to be pulled from under.  Refuse loudly. */
+            fprintf(stderr, "asyncrt: asy_loop_close called from inside a coroutine\n");
+            abort();
+        }
+        co->wake_err = ASY_ECANCELED;
+        co->wake_value = NULL;
+        asy__coro_resume(co);
+    }
+    asy__stack_pool_free(&st->stacks);
+    loop->layers_[ASY__LAYER_CORO].state = NULL;
+    loop->layers_[ASY__LAYER_CORO].close = NULL;
+    asy__free(st);
 }
 
 #endif /* ASYNCRT_OS_POSIX */

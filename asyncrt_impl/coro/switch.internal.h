@@ -1,0 +1,83 @@
+/* The context switch (switch.c) and the sanitizer / valgrind hooks around
+ * it.  A context is one saved stack pointer: asy__ctx_switch pushes the
+ * callee-saved registers on the running stack, stores the stack pointer in
+ * *from, loads `to` and pops what the other side pushed.
+ *
+ * Which implementation runs (ASY__CTX_ASM):
+ *   x86-64 SysV ELF and AArch64 ELF: hand-written, in switch.c;
+ *   anything else POSIX: <ucontext.h> (swapcontext costs a sigprocmask
+ *   system call per switch, so it is only the fallback). */
+#if !defined(ASYNCRT_CORO_UCONTEXT) && defined(__ELF__) && \
+    ((defined(__x86_64__) && !defined(_WIN32)) || defined(__aarch64__))
+#define ASY__CTX_ASM 1
+#else
+#define ASY__CTX_UCONTEXT 1
+#include <ucontext.h>
+#endif
+
+#include <sys/mman.h>
+
+/* AddressSanitizer: told about every switch, so it knows which stack it is
+ * on (and keeps the fake stacks of use-after-return detection apart). */
+#if defined(__SANITIZE_ADDRESS__)
+#define ASY__CORO_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ASY__CORO_ASAN 1
+#endif
+#endif
+/* ThreadSanitizer: each coroutine is a TSan fiber. */
+#if defined(__SANITIZE_THREAD__)
+#define ASY__CORO_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define ASY__CORO_TSAN 1
+#endif
+#endif
+/* valgrind: each stack is registered, so memcheck does not take a switch
+ * for a huge stack-pointer move.  The client requests are no-ops outside
+ * valgrind.  ASYNCRT_NO_VALGRIND leaves the header out. */
+#if !defined(ASYNCRT_NO_VALGRIND) && defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define ASY__CORO_VALGRIND 1
+#endif
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+#ifdef ASY__CORO_ASAN
+void __sanitizer_start_switch_fiber(void **fake_stack_save, const void *bottom, size_t size);
+void __sanitizer_finish_switch_fiber(void *fake_stack_save, const void **bottom_old,
+                                     size_t *size_old);
+void __asan_unpoison_memory_region(void const volatile *addr, size_t size);
+#endif
+#ifdef ASY__CORO_TSAN
+void *__tsan_get_current_fiber(void);
+void *__tsan_create_fiber(unsigned flags);
+void __tsan_destroy_fiber(void *fiber);
+void __tsan_switch_to_fiber(void *fiber, unsigned flags);
+#endif
+#ifdef ASY__CTX_ASM
+/* Defined in switch.c's top-level assembly: hidden (never exported from a
+ * shared object) and weak (an ASYNCRT_STATIC copy beside the shared one
+ * defines the same bytes). */
+void asy__ctx_switch(void **from, void *to);
+void asy__ctx_entry(void);
+#endif
+#ifdef __cplusplus
+}
+#endif
+
+/* Where a new context starts: entry(arg) on the stack [base, base+size).
+ * entry must never return (it switches away for the last time). */
+typedef void (*asy__ctx_fn)(void *arg);
+
+typedef struct asy__ctx {
+#ifdef ASY__CTX_ASM
+    void *sp;
+#else
+    ucontext_t uc;
+#endif
+} asy__ctx;
