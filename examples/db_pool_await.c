@@ -15,6 +15,7 @@
 #include "../asyncrt.h"
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static asy_loop_t loop;
 static asy_rpool_t *pool;
