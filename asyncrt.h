@@ -241,6 +241,12 @@ ASYNCRT_API unsigned asy_version(void);
     XX(EMULTIPLE_CALLBACK, -4204, "callback called more than once")          \
     XX(EUNSHIFT_AFTER_END, -4205, "unshift after the end event")             \
     XX(ESTREAM_FINISHED, -4206, "stream already finished")                   \
+    XX(EINVALID_URL, -4400, "invalid URL")                                   \
+    XX(EURL_IDNA, -4401, "host needs IDNA (non-ASCII or xn-- label): not supported") \
+    XX(EINVALID_URL_SCHEME, -4402, "the URL must be of scheme file")         \
+    XX(EINVALID_FILE_URL_HOST, -4403, "file URL host must be \"localhost\" or empty") \
+    XX(EINVALID_FILE_URL_PATH, -4404, "file URL path must not include encoded / characters") \
+    XX(EURI_MALFORMED, -4405, "URI malformed")                               \
     XX(EAI_ADDRFAMILY, -3000, "address family not supported")                \
     XX(EAI_AGAIN, -3001, "temporary failure")                                \
     XX(EAI_BADFLAGS, -3002, "bad ai_flags value")                            \
@@ -3588,6 +3594,228 @@ ASYNCRT_API asy_promise_t *asy_rpool_end(asy_rpool_t *pool);
 ASYNCRT_API int asy_rpool_stats(const asy_rpool_t *pool, asy_rpool_stats_t *out);
 
 #endif /* ASYNCRT_OS_POSIX */
+#line 1 "asyncrt_impl/url/url.h"
+/* url: the WHATWG URL Standard (Node's `URL`, `URLSearchParams`,
+ * `url.fileURLToPath`, `url.pathToFileURL`).
+ *
+ * A parsed URL is one allocation: its serialization (href) with the
+ * offsets of every component, so every getter is a view into it, O(1) and
+ * never allocating.  Views are NOT NUL-terminated (except href); they stay
+ * valid until the URL is changed or freed.
+ *
+ *     asy_url_t u;
+ *     if (asy_url_parse(&u, "../x?y=1", base) == 0) {       // base may be NULL
+ *         asy_url_view_t h = asy_url_hostname(&u);
+ *         printf("%.*s\n", (int)h.len, h.ptr);
+ *         asy_url_free(&u);
+ *     }
+ *
+ * Errors: ASY_EINVALID_URL (the standard's parser fails: Node throws
+ * ERR_INVALID_URL), ASY_EURL_IDNA (a special URL's host is non-ASCII, or
+ * has a label starting "xn--": that needs UTS #46 IDNA processing, which
+ * this module does not do), ASY_ENOMEM, ASY_EINVAL (NULL argument).
+ * Input is UTF-8; bytes >= 0x80 are percent-encoded byte by byte, which is
+ * the standard's result for valid UTF-8.  A URL whose href would exceed
+ * 2^31 bytes is refused with ASY_EINVALID_URL. */
+
+/* Which special scheme, if any (the standard's special schemes). */
+typedef enum asy_url_scheme_e {
+    ASY_URL_SCHEME_OTHER = 0, /* not special */
+    ASY_URL_SCHEME_HTTP,
+    ASY_URL_SCHEME_HTTPS,
+    ASY_URL_SCHEME_WS,
+    ASY_URL_SCHEME_WSS,
+    ASY_URL_SCHEME_FTP,
+    ASY_URL_SCHEME_FILE
+} asy_url_scheme_t;
+
+typedef enum asy_url_host_type_e {
+    ASY_URL_HOST_NONE = 0, /* no host (null): "mailto:x", "foo:/x" */
+    ASY_URL_HOST_EMPTY,    /* the empty host: "file:///x", "foo:///x" */
+    ASY_URL_HOST_DOMAIN,   /* an ASCII domain, lowercased */
+    ASY_URL_HOST_IPV4,     /* serialized as a.b.c.d */
+    ASY_URL_HOST_IPV6,     /* serialized with brackets, compressed */
+    ASY_URL_HOST_OPAQUE    /* a non-special URL's host, percent-encoded */
+} asy_url_host_type_t;
+
+/* A view into a URL's href: ptr[0..len), not NUL-terminated. */
+typedef struct asy_url_view_s {
+    const char *ptr;
+    size_t len;
+} asy_url_view_t;
+
+/* A parsed URL.  The caller owns the struct; everything but `href` is
+ * private (use the getters).  Zeroed (or freed), it is "no URL". */
+typedef struct asy_url_s {
+    char *href;          /* NUL-terminated serialization (the allocation) */
+    uint32_t href_len;
+    uint32_t scheme_end; /* index of the ':' after the scheme */
+    uint32_t user_start, user_end, pass_start, pass_end;
+    uint32_t host_start, host_end; /* hostname */
+    uint32_t port_end;             /* end of ":port" (== host_end: none) */
+    uint32_t path_start, path_end;
+    uint32_t query_start; /* index of '?', or path_end when there is no query */
+    uint32_t frag_start;  /* index of '#', or href_len when there is none */
+    int32_t port;         /* -1: none (or the scheme's default) */
+    unsigned char scheme_type; /* asy_url_scheme_t */
+    unsigned char host_type;   /* asy_url_host_type_t */
+    unsigned char opaque_path; /* "mailto:x": the path is one opaque string */
+    unsigned char has_query, has_frag;
+} asy_url_t;
+
+/* ---- parse, copy, free ---- */
+
+/* new URL(input, base): base may be NULL.  On error *url is zeroed. */
+ASYNCRT_API int asy_url_parse(asy_url_t *url, const char *input, const asy_url_t *base);
+ASYNCRT_API int asy_url_parsen(asy_url_t *url, const char *input, size_t len, const asy_url_t *base);
+/* new URL(input, baseString): base_str may be NULL. */
+ASYNCRT_API int asy_url_parse_with_base(asy_url_t *url, const char *input, const char *base_str);
+/* URL.canParse(input, base): 1 or 0. */
+ASYNCRT_API int asy_url_can_parse(const char *input, const char *base_str);
+ASYNCRT_API int asy_url_copy(asy_url_t *dst, const asy_url_t *src);
+ASYNCRT_API void asy_url_free(asy_url_t *url);
+
+/* ---- getters (views into href; the spellings of Node's getters) ---- */
+ASYNCRT_API const char *asy_url_href(const asy_url_t *url);
+ASYNCRT_API asy_url_view_t asy_url_protocol(const asy_url_t *url); /* "https:" */
+ASYNCRT_API asy_url_view_t asy_url_scheme(const asy_url_t *url);   /* "https" */
+ASYNCRT_API asy_url_view_t asy_url_username(const asy_url_t *url);
+ASYNCRT_API asy_url_view_t asy_url_password(const asy_url_t *url);
+ASYNCRT_API asy_url_view_t asy_url_host(const asy_url_t *url);     /* hostname[:port] */
+ASYNCRT_API asy_url_view_t asy_url_hostname(const asy_url_t *url); /* "[::1]" for IPv6 */
+ASYNCRT_API asy_url_view_t asy_url_port(const asy_url_t *url);     /* "" when default/none */
+ASYNCRT_API asy_url_view_t asy_url_pathname(const asy_url_t *url);
+ASYNCRT_API asy_url_view_t asy_url_search(const asy_url_t *url);   /* "?q" or "" */
+ASYNCRT_API asy_url_view_t asy_url_hash(const asy_url_t *url);     /* "#f" or "" */
+/* url.origin ("https://example.com:8443", or "null" for an opaque
+ * origin), allocated: release with asy_free(). */
+ASYNCRT_API int asy_url_origin(const asy_url_t *url, char **out);
+
+/* ---- for HTTP clients ---- */
+ASYNCRT_API asy_url_scheme_t asy_url_scheme_type(const asy_url_t *url);
+ASYNCRT_API asy_url_host_type_t asy_url_host_type(const asy_url_t *url);
+/* The port to connect to: the explicit one, else the scheme's default
+ * (80, 443, 21...); -1 when neither exists. */
+ASYNCRT_API int asy_url_port_or_default(const asy_url_t *url);
+/* The scheme's default port (-1 if none): asy_url_default_port("https", 5). */
+ASYNCRT_API int asy_url_default_port(const char *scheme, size_t len);
+/* The request-target of an HTTP request line: pathname + search, never
+ * the fragment ("/a/b?x=1"; "/" if the path is empty). */
+ASYNCRT_API asy_url_view_t asy_url_path_and_query(const asy_url_t *url);
+/* The hostname without IPv6 brackets, for connect/getaddrinfo. */
+ASYNCRT_API asy_url_view_t asy_url_hostname_bare(const asy_url_t *url);
+
+/* ---- setters (Node's url.x = value) ----
+ * 0: the standard applied the value (parts it ignores, like "8080x" for a
+ * port, are dropped as the standard says).  ASY_EINVALID_URL or
+ * ASY_EURL_IDNA: the standard rejects or ignores the value; the URL is
+ * unchanged.  ASY_ENOMEM: unchanged.  href's setter is a reparse. */
+typedef enum asy_url_part_e {
+    ASY_URL_HREF,
+    ASY_URL_PROTOCOL,
+    ASY_URL_USERNAME,
+    ASY_URL_PASSWORD,
+    ASY_URL_HOST,
+    ASY_URL_HOSTNAME,
+    ASY_URL_PORT,
+    ASY_URL_PATHNAME,
+    ASY_URL_SEARCH,
+    ASY_URL_HASH
+} asy_url_part_t;
+/* Any setter, with a length (the value may hold NUL bytes). */
+ASYNCRT_API int asy_url_set(asy_url_t *url, asy_url_part_t part, const char *value, size_t len);
+ASYNCRT_API int asy_url_set_href(asy_url_t *url, const char *value);
+ASYNCRT_API int asy_url_set_protocol(asy_url_t *url, const char *value);
+ASYNCRT_API int asy_url_set_username(asy_url_t *url, const char *value);
+ASYNCRT_API int asy_url_set_password(asy_url_t *url, const char *value);
+ASYNCRT_API int asy_url_set_host(asy_url_t *url, const char *value);
+ASYNCRT_API int asy_url_set_hostname(asy_url_t *url, const char *value);
+ASYNCRT_API int asy_url_set_port(asy_url_t *url, const char *value);
+ASYNCRT_API int asy_url_set_pathname(asy_url_t *url, const char *value);
+ASYNCRT_API int asy_url_set_search(asy_url_t *url, const char *value);
+ASYNCRT_API int asy_url_set_hash(asy_url_t *url, const char *value);
+
+/* ---- percent-encoding ---- */
+
+/* The standard's percent-encode sets, each a superset of the one above
+ * it except where noted. */
+typedef enum asy_url_encode_set_e {
+    ASY_URL_ENCODE_C0 = 1,             /* C0 controls and bytes > 0x7E */
+    ASY_URL_ENCODE_FRAGMENT = 2,       /* + space " < > ` */
+    ASY_URL_ENCODE_QUERY = 4,          /* C0 + space " # < > */
+    ASY_URL_ENCODE_SPECIAL_QUERY = 8,  /* query + ' */
+    ASY_URL_ENCODE_PATH = 16,          /* query + ? ` { } */
+    ASY_URL_ENCODE_USERINFO = 32,      /* path + / : ; = @ [ \ ] ^ | */
+    ASY_URL_ENCODE_COMPONENT = 64,     /* userinfo + $ % & + , (encodeURIComponent's set, less ! ' ( ) ~) */
+    ASY_URL_ENCODE_FORM = 128          /* component + ! ' ( ) ~ (space becomes '+') */
+} asy_url_encode_set_t;
+
+/* Percent-encodes s[0..len) with `set` (uppercase hex); allocated,
+ * NUL-terminated.  With ASY_URL_ENCODE_FORM, space becomes '+'. */
+ASYNCRT_API int asy_url_percent_encode(char **out, const char *s, size_t len, asy_url_encode_set_t set);
+/* Percent-decodes s[0..len): "%XX" becomes the byte, any other byte
+ * (also a '%' not followed by two hex digits) is kept, as the standard's
+ * percent-decode does.  Allocated, NUL-terminated; *out_len (may be NULL)
+ * gets the length (the result may contain NUL bytes). */
+ASYNCRT_API int asy_url_percent_decode(char **out, size_t *out_len, const char *s, size_t len);
+
+/* ---- URLSearchParams ---- */
+
+typedef struct asy_url_param_s {
+    char *name; /* NUL-terminated (may also contain NULs: see name_len) */
+    char *value;
+    size_t name_len, value_len;
+} asy_url_param_t;
+
+/* An ordered list of name-value pairs.  Bound to a URL (from_url), every
+ * change is written to the URL's query at once, as Node's
+ * url.searchParams does; a later asy_url_set_search/href on that URL is
+ * not seen by the list (call asy_url_params_from_url again). */
+typedef struct asy_url_params_s {
+    asy_url_param_t *items;
+    size_t count, cap;
+    asy_url_t *url; /* bound URL or NULL */
+} asy_url_params_t;
+
+/* new URLSearchParams(string): a leading '?' is skipped. */
+ASYNCRT_API int asy_url_params_parse(asy_url_params_t *p, const char *query, size_t len);
+/* url.searchParams: parsed from url's query and bound to url. */
+ASYNCRT_API int asy_url_params_from_url(asy_url_params_t *p, asy_url_t *url);
+ASYNCRT_API void asy_url_params_free(asy_url_params_t *p);
+ASYNCRT_API size_t asy_url_params_size(const asy_url_params_t *p);
+/* The first value for name, or NULL. */
+ASYNCRT_API const char *asy_url_params_get(const asy_url_params_t *p, const char *name);
+/* Every value for name: up to max pointers in out; returns how many
+ * exist (may be more than max). */
+ASYNCRT_API size_t asy_url_params_get_all(const asy_url_params_t *p, const char *name,
+                                          const char **out, size_t max);
+/* has(name) / has(name, value): value may be NULL.  1 or 0. */
+ASYNCRT_API int asy_url_params_has(const asy_url_params_t *p, const char *name, const char *value);
+ASYNCRT_API int asy_url_params_append(asy_url_params_t *p, const char *name, const char *value);
+ASYNCRT_API int asy_url_params_set(asy_url_params_t *p, const char *name, const char *value);
+/* delete(name) / delete(name, value): value may be NULL. */
+ASYNCRT_API int asy_url_params_delete(asy_url_params_t *p, const char *name, const char *value);
+/* Stable sort by name, comparing UTF-16 code units as Node does. */
+ASYNCRT_API int asy_url_params_sort(asy_url_params_t *p);
+/* Iteration: entries i = 0 .. size-1 (NULL past the end). */
+ASYNCRT_API const asy_url_param_t *asy_url_params_at(const asy_url_params_t *p, size_t i);
+/* toString(): application/x-www-form-urlencoded, allocated. */
+ASYNCRT_API int asy_url_params_to_string(const asy_url_params_t *p, char **out);
+
+/* ---- file URLs (Node's url.fileURLToPath / url.pathToFileURL, POSIX rules) ---- */
+
+/* fileURLToPath(url): ASY_EINVALID_URL_SCHEME (not file:),
+ * ASY_EINVALID_FILE_URL_HOST (a host other than empty/localhost),
+ * ASY_EINVALID_FILE_URL_PATH (an encoded '/' or an encoded NUL, which no
+ * C path can hold), ASY_EURI_MALFORMED (decodeURIComponent's URIError:
+ * a bad %-sequence or invalid UTF-8).  Allocated. */
+ASYNCRT_API int asy_url_file_to_path(char **out, const asy_url_t *url);
+/* The same from a string (parsed first: ASY_EINVALID_URL). */
+ASYNCRT_API int asy_url_file_to_path_str(char **out, const char *href);
+/* pathToFileURL(path): resolved against the current directory, a
+ * trailing '/' kept, '%' '\\' newline CR tab encoded. */
+ASYNCRT_API int asy_url_from_path(asy_url_t *url, const char *path);
+
 
 #ifdef __cplusplus
 }
@@ -23723,5 +23951,2174 @@ ASYNCRT_API int asy_rpool_stats(const asy_rpool_t *pool, asy_rpool_stats_t *out)
 }
 
 #endif /* ASYNCRT_OS_POSIX */
+#line 1 "asyncrt_impl/url/encode.c"
+/* The URL layer's byte tables, its scratch buffer and percent-encoding. */
+
+
+
+/* asy__url_enc_tab[c] has the bit of every asy_url_encode_set_t that
+ * encodes byte c (generated from the standard's definitions). */
+ASY__INTERNAL const unsigned char asy__url_enc_tab[256] = {
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    254, 128, 254, 252, 192, 192, 192, 136, 128, 128,   0, 192, 192,   0,   0, 224,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0, 224, 224, 254, 224, 254, 240,
+    224,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0, 224, 224, 224, 224,   0,
+    242,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0, 240, 224, 240, 128, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+};
+ASY__INTERNAL const unsigned char asy__url_chr_tab[256] = {
+      3,   2,   2,   2,   2,   2,   2,   2,   2,   3,   3,   2,   2,   3,   2,   2,
+      2,   2,   2,   2,   2,   2,   2,   2,   2,   2,   2,   2,   2,   2,   2,   2,
+      3,   0,   0,   3,   0,   2,   0,   0,   0,   0,   0,   8,   0,   8,   8,   3,
+     12,  12,  12,  12,  12,  12,  12,  12,  12,  12,   3,   0,   3,   0,   3,   3,
+      3,  28,  28,  28,  28,  28,  28,  24,  24,  24,  24,  24,  24,  24,  24,  24,
+     24,  24,  24,  24,  24,  24,  24,  24,  24,  24,  24,   3,   3,   3,   3,   0,
+      0,  28,  28,  28,  28,  28,  28,  24,  24,  24,  24,  24,  24,  24,  24,  24,
+     24,  24,  24,  24,  24,  24,  24,  24,  24,  24,  24,   0,   3,   0,   0,   2,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+};
+/* asy__url_chr_tab bits: */
+#define ASY__UC_FORBIDDEN_HOST 1   /* forbidden host code point */
+#define ASY__UC_FORBIDDEN_DOMAIN 2 /* forbidden domain code point */
+#define ASY__UC_HEX 4
+#define ASY__UC_SCHEME 8           /* alphanumeric, + - . */
+#define ASY__UC_ALPHA 16
+
+#define ASY__URL_MAX_LEN 0x7fffffffu
+
+ASY__INTERNAL int asy__url_hexval(int c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+ASY__INTERNAL int asy__url_lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
+
+/* ---- scratch buffer ---------------------------------------------------- */
+
+/* Parsing writes into a buffer that starts on the caller's stack and moves
+ * to the heap only for long URLs.  A failed growth is sticky (err), so the
+ * parser writes without checks and looks once at the end; lengths never
+ * advance past the memory held. */
+typedef struct {
+    char *p;
+    size_t len, cap;
+    int heap;
+    int err;
+} asy__ubuf;
+
+ASY__INTERNAL void asy__ub_init(asy__ubuf *b, char *stack, size_t cap) {
+    b->p = stack;
+    b->len = 0;
+    b->cap = cap;
+    b->heap = 0;
+    b->err = 0;
+}
+
+ASY__INTERNAL void asy__ub_free(asy__ubuf *b) {
+    if (b->heap) asy__free(b->p);
+    b->heap = 0;
+    b->p = NULL;
+    b->cap = b->len = 0;
+}
+
+ASY__INTERNAL int asy__ub_grow(asy__ubuf *b, size_t extra) {
+    size_t need, ncap;
+    char *np;
+    if (b->err) return b->err;
+    if (extra > ASY__URL_MAX_LEN || b->len + extra > ASY__URL_MAX_LEN) return b->err = ASY_EINVALID_URL;
+    need = b->len + extra;
+    if (need <= b->cap) return 0;
+    ncap = b->cap ? b->cap * 2 : 256;
+    while (ncap < need) ncap *= 2;
+    if (b->heap) {
+        np = (char *)asy__realloc(b->p, ncap);
+    } else {
+        np = (char *)asy__malloc(ncap);
+        if (np && b->len) memcpy(np, b->p, b->len);
+    }
+    if (!np) return b->err = ASY_ENOMEM;
+    b->p = np;
+    b->cap = ncap;
+    b->heap = 1;
+    return 0;
+}
+
+#define ASY__UB_ROOM(b, n) ((b)->cap - (b)->len >= (size_t)(n) || asy__ub_grow((b), (n)) == 0)
+
+ASY__INTERNAL void asy__ub_putc(asy__ubuf *b, int c) {
+    if (ASY__UB_ROOM(b, 1)) b->p[b->len++] = (char)c;
+}
+
+ASY__INTERNAL void asy__ub_putn(asy__ubuf *b, const char *s, size_t n) {
+    if (n && ASY__UB_ROOM(b, n)) {
+        memcpy(b->p + b->len, s, n);
+        b->len += n;
+    }
+}
+
+static const char asy__url_hex_upper[] = "0123456789ABCDEF";
+
+/* Appends s[0..n) percent-encoding the bytes in `set` (an encode-set bit).
+ * Runs of bytes that need nothing are copied in one go. */
+ASY__INTERNAL void asy__ub_encode(asy__ubuf *b, const char *s, size_t n, unsigned set) {
+    size_t i = 0, run;
+    while (i < n) {
+        run = i;
+        while (run < n && !(asy__url_enc_tab[(unsigned char)s[run]] & set)) run++;
+        asy__ub_putn(b, s + i, run - i);
+        if (run == n) break;
+        if (ASY__UB_ROOM(b, 3)) {
+            unsigned char c = (unsigned char)s[run];
+            b->p[b->len] = '%';
+            b->p[b->len + 1] = asy__url_hex_upper[c >> 4];
+            b->p[b->len + 2] = asy__url_hex_upper[c & 15];
+            b->len += 3;
+        }
+        i = run + 1;
+    }
+}
+
+/* Appends the percent-decoding of s[0..n). */
+ASY__INTERNAL void asy__ub_decode(asy__ubuf *b, const char *s, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++) {
+        int hi, lo;
+        if (s[i] == '%' && i + 2 < n &&
+            (hi = asy__url_hexval((unsigned char)s[i + 1])) >= 0 &&
+            (lo = asy__url_hexval((unsigned char)s[i + 2])) >= 0) {
+            asy__ub_putc(b, hi * 16 + lo);
+            i += 2;
+        } else {
+            asy__ub_putc(b, (unsigned char)s[i]);
+        }
+    }
+}
+
+/* Hands the buffer's bytes to *out as a NUL-terminated heap string. */
+ASY__INTERNAL int asy__ub_finish(asy__ubuf *b, char **out, size_t *out_len) {
+    char *s;
+    if (b->err) {
+        int err = b->err;
+        asy__ub_free(b);
+        return err;
+    }
+    s = (char *)asy__malloc(b->len + 1);
+    if (!s) {
+        asy__ub_free(b);
+        return ASY_ENOMEM;
+    }
+    if (b->len) memcpy(s, b->p, b->len);
+    s[b->len] = '\0';
+    if (out_len) *out_len = b->len;
+    *out = s;
+    asy__ub_free(b);
+    return 0;
+}
+
+/* Appends the form-urlencoded serialization of s[0..n) (space is '+'). */
+ASY__INTERNAL void asy__ub_form_encode(asy__ubuf *b, const char *s, size_t n) {
+    size_t i = 0, j;
+    while (i < n) {
+        for (j = i; j < n && s[j] != ' '; j++) {
+        }
+        asy__ub_encode(b, s + i, j - i, ASY_URL_ENCODE_FORM);
+        if (j == n) break;
+        asy__ub_putc(b, '+');
+        i = j + 1;
+    }
+}
+
+ASYNCRT_API int asy_url_percent_encode(char **out, const char *s, size_t len, asy_url_encode_set_t set) {
+    asy__ubuf b;
+    char local[256];
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    if (!s && len) return ASY_EINVAL;
+    asy__ub_init(&b, local, sizeof(local));
+    if (set == ASY_URL_ENCODE_FORM)
+        asy__ub_form_encode(&b, s, len);
+    else
+        asy__ub_encode(&b, s, len, (unsigned)set);
+    return asy__ub_finish(&b, out, NULL);
+}
+
+ASYNCRT_API int asy_url_percent_decode(char **out, size_t *out_len, const char *s, size_t len) {
+    asy__ubuf b;
+    char local[256];
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    if (!s && len) return ASY_EINVAL;
+    asy__ub_init(&b, local, sizeof(local));
+    asy__ub_decode(&b, s, len);
+    return asy__ub_finish(&b, out, out_len);
+}
+
+#line 1 "asyncrt_impl/url/host.c"
+/* Host parsing and serialization: domains (ASCII only: see ASY_EURL_IDNA),
+ * IPv4 with the standard's hex/octal parts, IPv6 with compression and an
+ * embedded IPv4 tail, and the opaque hosts of non-special URLs. */
+
+
+/* The standard's IPv4 number parser.  0: ok (*out set, saturating at
+ * 2^32 so an overlong number still fails the range check), -1: failure. */
+ASY__INTERNAL int asy__url_ipv4_number(const char *s, size_t n, uint64_t *out) {
+    unsigned radix = 10;
+    uint64_t v = 0;
+    size_t i;
+    if (n == 0) return -1;
+    if (n >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+        radix = 16;
+        s += 2;
+        n -= 2;
+    } else if (n >= 2 && s[0] == '0') {
+        radix = 8;
+        s++;
+        n--;
+    }
+    for (i = 0; i < n; i++) {
+        int d = asy__url_hexval((unsigned char)s[i]);
+        if (d < 0 || (unsigned)d >= radix) return -1;
+        v = v * radix + (unsigned)d;
+        if (v > 0xffffffffull) v = 0x100000000ull;
+    }
+    *out = v;
+    return 0;
+}
+
+/* The "ends in a number" checker. */
+ASY__INTERNAL int asy__url_ends_in_number(const char *s, size_t n) {
+    size_t start, i;
+    uint64_t v;
+    if (n && s[n - 1] == '.') {
+        if (n == 1) return 0;
+        n--;
+    }
+    start = n;
+    while (start > 0 && s[start - 1] != '.') start--;
+    if (start == n) return 0;
+    for (i = start; i < n; i++)
+        if (s[i] < '0' || s[i] > '9') break;
+    if (i == n) return 1;
+    return asy__url_ipv4_number(s + start, n - start, &v) == 0;
+}
+
+/* The IPv4 parser: 0 and *addr, or -1. */
+ASY__INTERNAL int asy__url_ipv4_parse(const char *s, size_t n, uint32_t *addr) {
+    uint64_t parts[4], v;
+    size_t count = 0, i = 0, start;
+    if (n && s[n - 1] == '.') n--; /* one trailing dot is allowed */
+    for (;;) {
+        start = i;
+        while (i < n && s[i] != '.') i++;
+        if (count == 4) return -1;
+        if (asy__url_ipv4_number(s + start, i - start, &parts[count]) != 0) return -1;
+        count++;
+        if (i == n) break;
+        i++;
+    }
+    for (i = 0; i + 1 < count; i++)
+        if (parts[i] > 255) return -1;
+    if (parts[count - 1] >= (1ull << (8 * (5 - count)))) return -1;
+    v = parts[count - 1];
+    for (i = 0; i + 1 < count; i++) v += parts[i] << (8 * (3 - i));
+    *addr = (uint32_t)v;
+    return 0;
+}
+
+ASY__INTERNAL void asy__url_put_ipv4(asy__ubuf *b, uint32_t a) {
+    char tmp[16];
+    int n = snprintf(tmp, sizeof(tmp), "%u.%u.%u.%u", (unsigned)(a >> 24), (unsigned)((a >> 16) & 255),
+                     (unsigned)((a >> 8) & 255), (unsigned)(a & 255));
+    asy__ub_putn(b, tmp, (size_t)n);
+}
+
+/* The IPv6 parser over s[0..n) (no brackets): 0 and the 8 pieces, or -1. */
+ASY__INTERNAL int asy__url_ipv6_parse(const char *s, size_t n, uint16_t addr[8]) {
+    size_t p = 0;
+    int piece = 0, compress = -1, i;
+#define ASY__C6(k) ((k) < n ? (unsigned char)s[k] : 0)
+    for (i = 0; i < 8; i++) addr[i] = 0;
+    if (ASY__C6(p) == ':') {
+        if (ASY__C6(p + 1) != ':') return -1;
+        p += 2;
+        compress = ++piece;
+    }
+    while (p < n) {
+        unsigned value = 0, length = 0;
+        if (piece == 8) return -1;
+        if (s[p] == ':') {
+            if (compress >= 0) return -1;
+            p++;
+            compress = ++piece;
+            continue;
+        }
+        while (length < 4 && p < n && asy__url_hexval((unsigned char)s[p]) >= 0) {
+            value = value * 16 + (unsigned)asy__url_hexval((unsigned char)s[p]);
+            p++;
+            length++;
+        }
+        if (ASY__C6(p) == '.') {
+            int seen = 0;
+            if (length == 0) return -1;
+            p -= length;
+            if (piece > 6) return -1;
+            while (p < n) {
+                int v4 = -1;
+                if (seen > 0) {
+                    if (s[p] == '.' && seen < 4)
+                        p++;
+                    else
+                        return -1;
+                }
+                if (ASY__C6(p) < '0' || ASY__C6(p) > '9') return -1;
+                while (ASY__C6(p) >= '0' && ASY__C6(p) <= '9') {
+                    int d = s[p] - '0';
+                    if (v4 < 0)
+                        v4 = d;
+                    else if (v4 == 0)
+                        return -1;
+                    else
+                        v4 = v4 * 10 + d;
+                    if (v4 > 255) return -1;
+                    p++;
+                }
+                addr[piece] = (uint16_t)(addr[piece] * 0x100 + v4);
+                seen++;
+                if (seen == 2 || seen == 4) piece++;
+            }
+            if (seen != 4) return -1;
+            break;
+        } else if (ASY__C6(p) == ':') {
+            p++;
+            if (p == n) return -1;
+        } else if (p < n) {
+            return -1;
+        }
+        addr[piece++] = (uint16_t)value;
+    }
+#undef ASY__C6
+    if (compress >= 0) {
+        int swaps = piece - compress;
+        piece = 7;
+        while (piece != 0 && swaps > 0) {
+            uint16_t t = addr[piece];
+            addr[piece] = addr[compress + swaps - 1];
+            addr[compress + swaps - 1] = t;
+            piece--;
+            swaps--;
+        }
+    } else if (piece != 8) {
+        return -1;
+    }
+    return 0;
+}
+
+/* "[a:b::c]": the first longest run of two or more zero pieces becomes "::". */
+ASY__INTERNAL void asy__url_put_ipv6(asy__ubuf *b, const uint16_t a[8]) {
+    int best = -1, best_len = 1, i, ignore0 = 0;
+    char tmp[8];
+    for (i = 0; i < 8;) {
+        int j = i;
+        while (j < 8 && a[j] == 0) j++;
+        if (j - i > best_len) {
+            best = i;
+            best_len = j - i;
+        }
+        i = j > i ? j : i + 1;
+    }
+    asy__ub_putc(b, '[');
+    for (i = 0; i < 8; i++) {
+        int n;
+        if (ignore0 && a[i] == 0) continue;
+        ignore0 = 0;
+        if (i == best) {
+            asy__ub_putn(b, i == 0 ? "::" : ":", i == 0 ? 2 : 1);
+            ignore0 = 1;
+            continue;
+        }
+        n = snprintf(tmp, sizeof(tmp), "%x", (unsigned)a[i]);
+        asy__ub_putn(b, tmp, (size_t)n);
+        if (i != 7) asy__ub_putc(b, ':');
+    }
+    asy__ub_putc(b, ']');
+}
+
+/* 1 when s[0..n) is valid UTF-8 (no overlongs, surrogates or > U+10FFFF). */
+ASY__INTERNAL int asy__url_utf8_valid(const unsigned char *s, size_t n) {
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = s[i], need, cp, k;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        if (c >= 0xc2 && c <= 0xdf) {
+            need = 1;
+            cp = c & 0x1f;
+        } else if (c >= 0xe0 && c <= 0xef) {
+            need = 2;
+            cp = c & 0x0f;
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            need = 3;
+            cp = c & 0x07;
+        } else {
+            return 0;
+        }
+        if (i + need >= n) return 0;
+        for (k = 1; k <= need; k++) {
+            if ((s[i + k] & 0xc0) != 0x80) return 0;
+            cp = (cp << 6) | (s[i + k] & 0x3f);
+        }
+        if ((need == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+            (need == 3 && (cp < 0x10000 || cp > 0x10ffff)))
+            return 0;
+        i += need + 1;
+    }
+    return 1;
+}
+
+/* Parses in[0..n) as the host of a URL (special or not) and appends its
+ * serialization to b.  Returns an asy_url_host_type_t, or a negative
+ * error (ASY_EINVALID_URL, ASY_EURL_IDNA, ASY_ENOMEM). */
+ASY__INTERNAL int asy__url_parse_host(asy__ubuf *b, const char *in, size_t n, int special) {
+    size_t start, i, label;
+    uint16_t v6[8];
+    uint32_t v4;
+    int high = 0;
+    if (n && in[0] == '[') {
+        if (in[n - 1] != ']') return ASY_EINVALID_URL;
+        if (asy__url_ipv6_parse(in + 1, n - 2, v6) != 0) return ASY_EINVALID_URL;
+        asy__url_put_ipv6(b, v6);
+        return b->err ? b->err : (int)ASY_URL_HOST_IPV6;
+    }
+    if (!special) {
+        for (i = 0; i < n; i++)
+            if (asy__url_chr_tab[(unsigned char)in[i]] & ASY__UC_FORBIDDEN_HOST) return ASY_EINVALID_URL;
+        asy__ub_encode(b, in, n, ASY_URL_ENCODE_C0);
+        if (b->err) return b->err;
+        return n ? (int)ASY_URL_HOST_OPAQUE : (int)ASY_URL_HOST_EMPTY;
+    }
+    /* domain: percent-decode into b, then the ASCII case of domain to ASCII */
+    start = b->len;
+    if (memchr(in, '%', n))
+        asy__ub_decode(b, in, n);
+    else
+        asy__ub_putn(b, in, n);
+    if (b->err) return b->err;
+    for (i = start; i < b->len; i++) {
+        unsigned char c = (unsigned char)b->p[i];
+        if (c >= 0x80) high = 1;
+        else if (c >= 'A' && c <= 'Z') b->p[i] = (char)(c + 32);
+    }
+    if (high) {
+        int ok = asy__url_utf8_valid((const unsigned char *)b->p + start, b->len - start);
+        b->len = start;
+        /* invalid UTF-8 decodes to U+FFFD, which IDNA rejects */
+        return ok ? ASY_EURL_IDNA : ASY_EINVALID_URL;
+    }
+    if (b->len == start) return ASY_EINVALID_URL;
+    for (label = start; label < b->len;) {
+        size_t end = label;
+        while (end < b->len && b->p[end] != '.') end++;
+        if (end - label >= 4 && memcmp(b->p + label, "xn--", 4) == 0) {
+            b->len = start;
+            return ASY_EURL_IDNA;
+        }
+        label = end + 1;
+    }
+    for (i = start; i < b->len; i++)
+        if (asy__url_chr_tab[(unsigned char)b->p[i]] & ASY__UC_FORBIDDEN_DOMAIN) {
+            b->len = start;
+            return ASY_EINVALID_URL;
+        }
+    if (asy__url_ends_in_number(b->p + start, b->len - start)) {
+        int r = asy__url_ipv4_parse(b->p + start, b->len - start, &v4);
+        b->len = start;
+        if (r != 0) return ASY_EINVALID_URL;
+        asy__url_put_ipv4(b, v4);
+        return b->err ? b->err : (int)ASY_URL_HOST_IPV4;
+    }
+    return (int)ASY_URL_HOST_DOMAIN;
+}
+
+#line 1 "asyncrt_impl/url/parse.c"
+/* The standard's basic URL parser, state by state.  Components are written
+ * into a scratch buffer as they are found (spans in asy__urec); the
+ * serializer (url.c) then lays them out as href in one allocation.  Setters
+ * load a URL into the record, run the parser from a state with "state
+ * override", and serialize again. */
+
+
+enum {
+    ASY__US_NONE = 0,
+    ASY__US_SCHEME_START,
+    ASY__US_SCHEME,
+    ASY__US_NO_SCHEME,
+    ASY__US_SPECIAL_RELATIVE_OR_AUTHORITY,
+    ASY__US_PATH_OR_AUTHORITY,
+    ASY__US_RELATIVE,
+    ASY__US_RELATIVE_SLASH,
+    ASY__US_SPECIAL_AUTHORITY_SLASHES,
+    ASY__US_SPECIAL_AUTHORITY_IGNORE_SLASHES,
+    ASY__US_AUTHORITY,
+    ASY__US_HOST,
+    ASY__US_HOSTNAME,
+    ASY__US_PORT,
+    ASY__US_FILE,
+    ASY__US_FILE_SLASH,
+    ASY__US_FILE_HOST,
+    ASY__US_PATH_START,
+    ASY__US_PATH,
+    ASY__US_OPAQUE_PATH,
+    ASY__US_QUERY,
+    ASY__US_FRAGMENT
+};
+
+/* A state-override run that the standard ends with a plain "return"
+ * before changing anything: the setter reports the value as ignored. */
+#define ASY__URL_IGNORED 1
+
+typedef struct {
+    asy__ubuf b;
+    size_t scheme_s, scheme_e, user_s, user_e, pass_s, pass_e, host_s, host_e;
+    size_t path_s, path_e, query_s, query_e, frag_s, frag_e;
+    long port; /* -1: null */
+    int scheme_type, host_type, opaque, has_query, has_frag;
+} asy__urec;
+
+ASY__INTERNAL void asy__urec_init(asy__urec *u, char *stack, size_t cap) {
+    memset(u, 0, sizeof(*u));
+    asy__ub_init(&u->b, stack, cap);
+    u->port = -1;
+}
+
+ASY__INTERNAL int asy__url_scheme_of(const char *s, size_t n) {
+    switch (n) {
+        case 2:
+            if (memcmp(s, "ws", 2) == 0) return ASY_URL_SCHEME_WS;
+            break;
+        case 3:
+            if (memcmp(s, "wss", 3) == 0) return ASY_URL_SCHEME_WSS;
+            if (memcmp(s, "ftp", 3) == 0) return ASY_URL_SCHEME_FTP;
+            break;
+        case 4:
+            if (memcmp(s, "http", 4) == 0) return ASY_URL_SCHEME_HTTP;
+            if (memcmp(s, "file", 4) == 0) return ASY_URL_SCHEME_FILE;
+            break;
+        case 5:
+            if (memcmp(s, "https", 5) == 0) return ASY_URL_SCHEME_HTTPS;
+            break;
+        default:
+            break;
+    }
+    return ASY_URL_SCHEME_OTHER;
+}
+
+ASY__INTERNAL long asy__url_type_port(int t) {
+    switch (t) {
+        case ASY_URL_SCHEME_HTTP:
+        case ASY_URL_SCHEME_WS:
+            return 80;
+        case ASY_URL_SCHEME_HTTPS:
+        case ASY_URL_SCHEME_WSS:
+            return 443;
+        case ASY_URL_SCHEME_FTP:
+            return 21;
+        default:
+            return -1;
+    }
+}
+
+/* A Windows drive letter: an ASCII letter, then ':' or '|' (normalized: ':'). */
+ASY__INTERNAL int asy__url_is_drive(const char *s, size_t n, int normalized) {
+    return n == 2 && (asy__url_chr_tab[(unsigned char)s[0]] & ASY__UC_ALPHA) &&
+           (s[1] == ':' || (!normalized && s[1] == '|'));
+}
+
+/* "starts with a Windows drive letter" */
+ASY__INTERNAL int asy__url_starts_drive(const char *s, size_t n) {
+    return n >= 2 && asy__url_is_drive(s, 2, 0) &&
+           (n == 2 || s[2] == '/' || s[2] == '\\' || s[2] == '?' || s[2] == '#');
+}
+
+ASY__INTERNAL int asy__url_is_dot2e(const char *s) { return s[0] == '%' && s[1] == '2' && (s[2] | 0x20) == 'e'; }
+
+ASY__INTERNAL int asy__url_single_dot(const char *s, size_t n) {
+    return (n == 1 && s[0] == '.') || (n == 3 && asy__url_is_dot2e(s));
+}
+
+ASY__INTERNAL int asy__url_double_dot(const char *s, size_t n) {
+    switch (n) {
+        case 2:
+            return s[0] == '.' && s[1] == '.';
+        case 4:
+            return (s[0] == '.' && asy__url_is_dot2e(s + 1)) || (asy__url_is_dot2e(s) && s[3] == '.');
+        case 6:
+            return asy__url_is_dot2e(s) && asy__url_is_dot2e(s + 3);
+        default:
+            return 0;
+    }
+}
+
+ASY__INTERNAL int asy__urec_credentials(const asy__urec *u) {
+    return u->user_e > u->user_s || u->pass_e > u->pass_s;
+}
+
+/* Appends src[s..e) to the scratch buffer; os and oe get its new span. */
+ASY__INTERNAL void asy__urec_copy(asy__urec *u, const char *src, size_t s, size_t e, size_t *os, size_t *oe) {
+    *os = u->b.len;
+    asy__ub_putn(&u->b, src + s, e - s);
+    *oe = u->b.len;
+}
+
+ASY__INTERNAL void asy__urec_base_scheme(asy__urec *u, const asy_url_t *base) {
+    if (u->scheme_e > u->scheme_s) return; /* already the same scheme */
+    asy__urec_copy(u, base->href, 0, base->scheme_end, &u->scheme_s, &u->scheme_e);
+    u->scheme_type = base->scheme_type;
+}
+
+/* base's username, password, host and port */
+ASY__INTERNAL void asy__urec_base_authority(asy__urec *u, const asy_url_t *base) {
+    asy__urec_copy(u, base->href, base->user_start, base->user_end, &u->user_s, &u->user_e);
+    asy__urec_copy(u, base->href, base->pass_start, base->pass_end, &u->pass_s, &u->pass_e);
+    asy__urec_copy(u, base->href, base->host_start, base->host_end, &u->host_s, &u->host_e);
+    u->host_type = base->host_type;
+    u->port = base->port;
+}
+
+ASY__INTERNAL void asy__urec_base_path(asy__urec *u, const asy_url_t *base) {
+    asy__urec_copy(u, base->href, base->path_start, base->path_end, &u->path_s, &u->path_e);
+}
+
+ASY__INTERNAL void asy__urec_base_query(asy__urec *u, const asy_url_t *base) {
+    u->has_query = base->has_query;
+    if (base->has_query)
+        asy__urec_copy(u, base->href, base->query_start + 1u, base->frag_start, &u->query_s, &u->query_e);
+}
+
+ASY__INTERNAL void asy__urec_new_query(asy__urec *u) {
+    u->has_query = 1;
+    u->query_s = u->query_e = u->b.len;
+}
+
+ASY__INTERNAL void asy__urec_new_frag(asy__urec *u) {
+    u->has_frag = 1;
+    u->frag_s = u->frag_e = u->b.len;
+}
+
+/* "shorten url's path" */
+ASY__INTERNAL void asy__urec_shorten(asy__urec *u) {
+    size_t k = u->path_e;
+    if (u->path_e == u->path_s) return;
+    while (k > u->path_s && u->b.p[k - 1] != '/') k--;
+    if (k == 0 || k - 1 < u->path_s) return; /* not a list path: never happens */
+    if (u->scheme_type == ASY_URL_SCHEME_FILE && k - 1 == u->path_s &&
+        asy__url_is_drive(u->b.p + k, u->path_e - k, 1))
+        return;
+    if (u->path_e == u->b.len) u->b.len = k - 1;
+    u->path_e = k - 1;
+}
+
+/* Makes the path the last thing in the scratch buffer, so segments can be
+ * appended to it (a setter's record holds the old href first). */
+ASY__INTERNAL void asy__urec_path_to_end(asy__urec *u) {
+    if (u->path_e == u->path_s) {
+        u->path_s = u->path_e = u->b.len;
+    } else if (u->path_e != u->b.len) {
+        size_t n = u->path_e - u->path_s, s = u->b.len;
+        if (!ASY__UB_ROOM(&u->b, n)) return;
+        memmove(u->b.p + s, u->b.p + u->path_s, n);
+        u->b.len += n;
+        u->path_s = s;
+        u->path_e = s + n;
+    }
+}
+
+ASY__INTERNAL int asy__urec_set_host(asy__urec *u, const char *s, size_t n) {
+    size_t hs = u->b.len;
+    int r = asy__url_parse_host(&u->b, s, n, u->scheme_type != ASY_URL_SCHEME_OTHER);
+    if (r < 0) {
+        u->b.len = hs;
+        return r;
+    }
+    u->host_s = hs;
+    u->host_e = u->b.len;
+    u->host_type = r;
+    return 0;
+}
+
+#define ASY__URL_SPECIAL(u) ((u)->scheme_type != ASY_URL_SCHEME_OTHER)
+
+/* Runs the basic URL parser over in[0..n) (tabs and newlines already
+ * removed) from `state`; `override` is the state override (0: none).
+ * Returns 0, ASY__URL_IGNORED, or a negative error. */
+ASY__INTERNAL int asy__url_run(asy__urec *u, const char *in, size_t n, const asy_url_t *base, int state,
+                               int override) {
+    long p = 0, len = (long)n, portv = 0;
+    size_t buf = 0, seg = 0;
+    int brackets = 0, seg_open = 0, digits = 0, r;
+    asy__ubuf *b = &u->b;
+    for (;;) {
+        int c = p < len ? (unsigned char)in[p] : -1;
+        int special = ASY__URL_SPECIAL(u);
+        switch (state) {
+            case ASY__US_SCHEME_START:
+                if (c >= 0 && (asy__url_chr_tab[c] & ASY__UC_ALPHA)) {
+                    buf = (size_t)p;
+                    state = ASY__US_SCHEME;
+                } else if (!override) {
+                    state = ASY__US_NO_SCHEME;
+                    p--;
+                } else {
+                    return ASY_EINVALID_URL;
+                }
+                break;
+
+            case ASY__US_SCHEME:
+                if (c >= 0 && (asy__url_chr_tab[c] & ASY__UC_SCHEME)) break;
+                if (c == ':') {
+                    size_t ns = b->len, sl = (size_t)p - buf, k;
+                    int t;
+                    if (!ASY__UB_ROOM(b, sl)) return b->err;
+                    for (k = 0; k < sl; k++) b->p[b->len++] = (char)asy__url_lower((unsigned char)in[buf + k]);
+                    t = asy__url_scheme_of(b->p + ns, sl);
+                    if (override) {
+                        if ((u->scheme_type != ASY_URL_SCHEME_OTHER) != (t != ASY_URL_SCHEME_OTHER) ||
+                            ((asy__urec_credentials(u) || u->port >= 0) && t == ASY_URL_SCHEME_FILE) ||
+                            (u->scheme_type == ASY_URL_SCHEME_FILE && u->host_type == ASY_URL_HOST_EMPTY)) {
+                            b->len = ns;
+                            return ASY__URL_IGNORED;
+                        }
+                    }
+                    u->scheme_s = ns;
+                    u->scheme_e = ns + sl;
+                    u->scheme_type = t;
+                    if (override) {
+                        if (u->port == asy__url_type_port(t)) u->port = -1;
+                        return 0;
+                    }
+                    if (t == ASY_URL_SCHEME_FILE) {
+                        state = ASY__US_FILE;
+                    } else if (t != ASY_URL_SCHEME_OTHER && base && base->scheme_type == t) {
+                        state = ASY__US_SPECIAL_RELATIVE_OR_AUTHORITY;
+                    } else if (t != ASY_URL_SCHEME_OTHER) {
+                        state = ASY__US_SPECIAL_AUTHORITY_SLASHES;
+                    } else if (p + 1 < len && in[p + 1] == '/') {
+                        state = ASY__US_PATH_OR_AUTHORITY;
+                        p++;
+                    } else {
+                        u->opaque = 1;
+                        u->path_s = u->path_e = b->len;
+                        state = ASY__US_OPAQUE_PATH;
+                    }
+                } else if (!override) {
+                    state = ASY__US_NO_SCHEME;
+                    p = -1;
+                } else {
+                    return ASY_EINVALID_URL;
+                }
+                break;
+
+            case ASY__US_NO_SCHEME:
+                if (!base || (base->opaque_path && c != '#')) return ASY_EINVALID_URL;
+                if (base->opaque_path) {
+                    asy__urec_base_scheme(u, base);
+                    asy__urec_base_path(u, base);
+                    u->opaque = 1;
+                    asy__urec_base_query(u, base);
+                    asy__urec_new_frag(u);
+                    state = ASY__US_FRAGMENT;
+                } else {
+                    state = base->scheme_type != ASY_URL_SCHEME_FILE ? ASY__US_RELATIVE : ASY__US_FILE;
+                    p--;
+                }
+                break;
+
+            case ASY__US_SPECIAL_RELATIVE_OR_AUTHORITY:
+                if (c == '/' && p + 1 < len && in[p + 1] == '/') {
+                    state = ASY__US_SPECIAL_AUTHORITY_IGNORE_SLASHES;
+                    p++;
+                } else {
+                    state = ASY__US_RELATIVE;
+                    p--;
+                }
+                break;
+
+            case ASY__US_PATH_OR_AUTHORITY:
+                if (c == '/') {
+                    state = ASY__US_AUTHORITY;
+                } else {
+                    state = ASY__US_PATH;
+                    p--;
+                }
+                break;
+
+            case ASY__US_RELATIVE:
+                asy__urec_base_scheme(u, base);
+                special = ASY__URL_SPECIAL(u);
+                if (c == '/' || (special && c == '\\')) {
+                    state = ASY__US_RELATIVE_SLASH;
+                } else {
+                    asy__urec_base_authority(u, base);
+                    asy__urec_base_path(u, base);
+                    if (c == '?') {
+                        asy__urec_new_query(u);
+                        state = ASY__US_QUERY;
+                    } else if (c == '#') {
+                        asy__urec_base_query(u, base);
+                        asy__urec_new_frag(u);
+                        state = ASY__US_FRAGMENT;
+                    } else if (c != -1) {
+                        asy__urec_shorten(u);
+                        state = ASY__US_PATH;
+                        p--;
+                    } else {
+                        asy__urec_base_query(u, base);
+                    }
+                }
+                break;
+
+            case ASY__US_RELATIVE_SLASH:
+                if (special && (c == '/' || c == '\\')) {
+                    state = ASY__US_SPECIAL_AUTHORITY_IGNORE_SLASHES;
+                } else if (c == '/') {
+                    state = ASY__US_AUTHORITY;
+                } else {
+                    asy__urec_base_authority(u, base);
+                    state = ASY__US_PATH;
+                    p--;
+                }
+                break;
+
+            case ASY__US_SPECIAL_AUTHORITY_SLASHES:
+                state = ASY__US_SPECIAL_AUTHORITY_IGNORE_SLASHES;
+                if (c == '/' && p + 1 < len && in[p + 1] == '/')
+                    p++;
+                else
+                    p--;
+                break;
+
+            case ASY__US_SPECIAL_AUTHORITY_IGNORE_SLASHES:
+                if (c != '/' && c != '\\') {
+                    state = ASY__US_AUTHORITY;
+                    p--;
+                }
+                break;
+
+            case ASY__US_AUTHORITY: {
+                /* The standard collects the authority code point by code
+                 * point; the userinfo is everything before its last '@',
+                 * split at the first ':' (later '@'s and ':'s are encoded). */
+                long e = p, at = -1;
+                while (e < len) {
+                    char ch = in[e];
+                    if (ch == '/' || ch == '?' || ch == '#' || (special && ch == '\\')) break;
+                    if (ch == '@') at = e;
+                    e++;
+                }
+                if (at >= 0) {
+                    const char *colon;
+                    size_t ul;
+                    if (at + 1 == e) return ASY_EINVALID_URL; /* credentials but no host */
+                    colon = (const char *)memchr(in + p, ':', (size_t)(at - p));
+                    ul = colon ? (size_t)(colon - (in + p)) : (size_t)(at - p);
+                    u->user_s = b->len;
+                    asy__ub_encode(b, in + p, ul, ASY_URL_ENCODE_USERINFO);
+                    u->user_e = u->pass_s = u->pass_e = b->len;
+                    if (colon) {
+                        asy__ub_encode(b, colon + 1, (size_t)(in + at - colon - 1), ASY_URL_ENCODE_USERINFO);
+                        u->pass_e = b->len;
+                    }
+                    p = at + 1;
+                }
+                buf = (size_t)p;
+                state = ASY__US_HOST;
+                p--;
+                break;
+            }
+
+            case ASY__US_HOST:
+            case ASY__US_HOSTNAME:
+                if (override && u->scheme_type == ASY_URL_SCHEME_FILE) {
+                    p--;
+                    buf = (size_t)(p + 1);
+                    state = ASY__US_FILE_HOST;
+                } else if (c == ':' && !brackets) {
+                    /* (the revision of the standard the WPT data pins sets
+                     * the host before the hostname setter stops here) */
+                    if ((size_t)p == buf) return ASY_EINVALID_URL;
+                    if ((r = asy__urec_set_host(u, in + buf, (size_t)p - buf)) < 0) return r;
+                    if (override == ASY__US_HOSTNAME) return 0;
+                    state = ASY__US_PORT;
+                } else if (c == -1 || c == '/' || c == '?' || c == '#' || (special && c == '\\')) {
+                    size_t bl = (size_t)p - buf;
+                    p--;
+                    if (special && bl == 0) return ASY_EINVALID_URL;
+                    if (override && bl == 0 && (asy__urec_credentials(u) || u->port >= 0))
+                        return ASY__URL_IGNORED;
+                    if ((r = asy__urec_set_host(u, in + buf, bl)) < 0) return r;
+                    state = ASY__US_PATH_START;
+                    if (override) return 0;
+                } else {
+                    if (c == '[') brackets = 1;
+                    if (c == ']') brackets = 0;
+                }
+                break;
+
+            case ASY__US_PORT:
+                if (c >= '0' && c <= '9') {
+                    portv = portv * 10 + (c - '0');
+                    if (portv > 65536) portv = 65536;
+                    digits++;
+                } else if (c == -1 || c == '/' || c == '?' || c == '#' || (special && c == '\\') || override) {
+                    if (digits) {
+                        /* the host setter has set the host by now: it stays */
+                        if (portv > 65535) return override == ASY__US_HOST ? 0 : ASY_EINVALID_URL;
+                        u->port = portv == asy__url_type_port(u->scheme_type) ? -1 : portv;
+                        digits = 0;
+                        portv = 0;
+                    } else if (override == ASY__US_PORT) {
+                        return ASY__URL_IGNORED;
+                    }
+                    if (override) return 0;
+                    state = ASY__US_PATH_START;
+                    p--;
+                } else {
+                    return ASY_EINVALID_URL;
+                }
+                break;
+
+            case ASY__US_FILE:
+                if (u->scheme_e == u->scheme_s) {
+                    u->scheme_s = b->len;
+                    asy__ub_putn(b, "file", 4);
+                    u->scheme_e = b->len;
+                }
+                u->scheme_type = ASY_URL_SCHEME_FILE;
+                u->host_type = ASY_URL_HOST_EMPTY;
+                u->host_s = u->host_e = b->len;
+                if (c == '/' || c == '\\') {
+                    state = ASY__US_FILE_SLASH;
+                } else if (base && base->scheme_type == ASY_URL_SCHEME_FILE) {
+                    asy__urec_copy(u, base->href, base->host_start, base->host_end, &u->host_s, &u->host_e);
+                    u->host_type = base->host_type;
+                    asy__urec_base_path(u, base);
+                    if (c == '?') {
+                        asy__urec_new_query(u);
+                        state = ASY__US_QUERY;
+                    } else if (c == '#') {
+                        asy__urec_base_query(u, base);
+                        asy__urec_new_frag(u);
+                        state = ASY__US_FRAGMENT;
+                    } else if (c != -1) {
+                        if (!asy__url_starts_drive(in + p, (size_t)(len - p))) {
+                            asy__urec_shorten(u);
+                        } else {
+                            b->len = u->path_s;
+                            u->path_e = u->path_s;
+                        }
+                        state = ASY__US_PATH;
+                        p--;
+                    } else {
+                        asy__urec_base_query(u, base);
+                    }
+                } else {
+                    state = ASY__US_PATH;
+                    p--;
+                }
+                break;
+
+            case ASY__US_FILE_SLASH:
+                if (c == '/' || c == '\\') {
+                    state = ASY__US_FILE_HOST;
+                    buf = (size_t)(p + 1);
+                } else {
+                    if (base && base->scheme_type == ASY_URL_SCHEME_FILE) {
+                        asy__urec_copy(u, base->href, base->host_start, base->host_end, &u->host_s, &u->host_e);
+                        u->host_type = base->host_type;
+                        if (!asy__url_starts_drive(in + p, (size_t)(len - p))) {
+                            /* base's first segment, when it is a drive letter */
+                            const char *bp = base->href + base->path_start;
+                            size_t bl = base->path_end - base->path_start;
+                            if (bl >= 3 && bp[0] == '/' && asy__url_is_drive(bp + 1, 2, 1) && (bl == 3 || bp[3] == '/')) {
+                                asy__urec_path_to_end(u);
+                                asy__ub_putn(b, bp, 3);
+                                u->path_e = b->len;
+                            }
+                        }
+                    }
+                    state = ASY__US_PATH;
+                    p--;
+                }
+                break;
+
+            case ASY__US_FILE_HOST:
+                if (c == -1 || c == '/' || c == '\\' || c == '?' || c == '#') {
+                    size_t bl = (size_t)p - buf;
+                    p--;
+                    if (!override && asy__url_is_drive(in + buf, bl, 0)) {
+                        /* the drive letter quirk: the buffer becomes the
+                         * path's first segment */
+                        asy__urec_path_to_end(u);
+                        asy__ub_putc(b, '/');
+                        seg = b->len;
+                        asy__ub_putn(b, in + buf, 2);
+                        u->path_e = b->len;
+                        seg_open = 1;
+                        state = ASY__US_PATH;
+                    } else if (bl == 0) {
+                        u->host_type = ASY_URL_HOST_EMPTY;
+                        u->host_s = u->host_e = b->len;
+                        if (override) return 0;
+                        state = ASY__US_PATH_START;
+                    } else {
+                        if ((r = asy__urec_set_host(u, in + buf, bl)) < 0) return r;
+                        if (u->host_e - u->host_s == 9 && memcmp(b->p + u->host_s, "localhost", 9) == 0) {
+                            u->host_type = ASY_URL_HOST_EMPTY;
+                            u->host_e = u->host_s;
+                        }
+                        if (override) return 0;
+                        state = ASY__US_PATH_START;
+                    }
+                }
+                break;
+
+            case ASY__US_PATH_START:
+                if (special) {
+                    state = ASY__US_PATH;
+                    if (c != '/' && c != '\\') p--;
+                } else if (!override && c == '?') {
+                    asy__urec_new_query(u);
+                    state = ASY__US_QUERY;
+                } else if (!override && c == '#') {
+                    asy__urec_new_frag(u);
+                    state = ASY__US_FRAGMENT;
+                } else if (c != -1) {
+                    state = ASY__US_PATH;
+                    if (c != '/') p--;
+                } else if (override && u->host_type == ASY_URL_HOST_NONE) {
+                    asy__urec_path_to_end(u);
+                    asy__ub_putc(b, '/');
+                    u->path_e = b->len;
+                }
+                break;
+
+            case ASY__US_PATH: {
+                int slash = c == '/' || (special && c == '\\');
+                if (!seg_open) {
+                    asy__urec_path_to_end(u);
+                    asy__ub_putc(b, '/');
+                    seg = b->len;
+                    seg_open = 1;
+                }
+                if (!(c == -1 || slash || (!override && (c == '?' || c == '#')))) {
+                    long e = p + 1;
+                    while (e < len) {
+                        char ch = in[e];
+                        if (ch == '/' || (special && ch == '\\') || (!override && (ch == '?' || ch == '#'))) break;
+                        e++;
+                    }
+                    asy__ub_encode(b, in + p, (size_t)(e - p), ASY_URL_ENCODE_PATH);
+                    u->path_e = b->len;
+                    p = e - 1;
+                    break;
+                }
+                if (b->err) return b->err;
+                if (asy__url_double_dot(b->p + seg, b->len - seg)) {
+                    b->len = seg - 1;
+                    u->path_e = b->len;
+                    asy__urec_shorten(u);
+                    if (!slash) asy__ub_putc(b, '/');
+                } else if (asy__url_single_dot(b->p + seg, b->len - seg)) {
+                    b->len = slash ? seg - 1 : seg;
+                } else if (u->scheme_type == ASY_URL_SCHEME_FILE && seg - 1 == u->path_s &&
+                           asy__url_is_drive(b->p + seg, b->len - seg, 0)) {
+                    b->p[seg + 1] = ':';
+                }
+                u->path_e = b->len;
+                seg_open = 0;
+                if (u->scheme_type == ASY_URL_SCHEME_FILE && (c == -1 || (!override && (c == '?' || c == '#')))) {
+                    /* a file path loses its leading empty segments (in the
+                     * revision of the standard the WPT data pins) */
+                    while (u->path_e - u->path_s >= 2 && b->p[u->path_s] == '/' && b->p[u->path_s + 1] == '/')
+                        u->path_s++;
+                }
+                if (c == '?') {
+                    asy__urec_new_query(u);
+                    state = ASY__US_QUERY;
+                } else if (c == '#') {
+                    asy__urec_new_frag(u);
+                    state = ASY__US_FRAGMENT;
+                }
+                break;
+            }
+
+            case ASY__US_OPAQUE_PATH:
+                if (c == '?') {
+                    asy__urec_new_query(u);
+                    state = ASY__US_QUERY;
+                } else if (c == '#') {
+                    asy__urec_new_frag(u);
+                    state = ASY__US_FRAGMENT;
+                } else if (c != -1) {
+                    long e = p + 1;
+                    while (e < len && in[e] != '?' && in[e] != '#') e++;
+                    asy__ub_encode(b, in + p, (size_t)(e - p), ASY_URL_ENCODE_C0);
+                    u->path_e = b->len;
+                    p = e - 1;
+                }
+                break;
+
+            case ASY__US_QUERY: {
+                long e = p;
+                if (!override)
+                    while (e < len && in[e] != '#') e++;
+                else
+                    e = len;
+                asy__ub_encode(b, in + p, (size_t)(e - p),
+                               special ? ASY_URL_ENCODE_SPECIAL_QUERY : ASY_URL_ENCODE_QUERY);
+                u->query_e = b->len;
+                p = e;
+                if (e < len) {
+                    asy__urec_new_frag(u);
+                    state = ASY__US_FRAGMENT;
+                }
+                break;
+            }
+
+            case ASY__US_FRAGMENT:
+                if (p < len) asy__ub_encode(b, in + p, (size_t)(len - p), ASY_URL_ENCODE_FRAGMENT);
+                u->frag_e = b->len;
+                p = len;
+                break;
+
+            default:
+                return ASY_EINVAL;
+        }
+        if (p >= len) break;
+        p++;
+    }
+    return b->err;
+}
+
+#line 1 "asyncrt_impl/url/url.c"
+/* The URL serializer (href with component offsets, one allocation),
+ * parse entry points, getters and setters. */
+
+
+/* Lays the record out as href in one allocation and fills *url. */
+ASY__INTERNAL int asy__urec_finish(const asy__urec *u, asy_url_t *url) {
+    const char *s = u->b.p;
+    size_t ul = u->user_e - u->user_s, pl = u->pass_e - u->pass_s, hl = u->host_e - u->host_s;
+    size_t pathl = u->path_e - u->path_s, total, w = 0;
+    char portbuf[8];
+    int portn = 0, dot = 0, cred = ul || pl;
+    char *h;
+    if (u->b.err) return u->b.err;
+    if (u->port >= 0) portn = snprintf(portbuf, sizeof(portbuf), "%ld", u->port);
+    total = (u->scheme_e - u->scheme_s) + 1;
+    if (u->host_type != ASY_URL_HOST_NONE) {
+        total += 2 + hl + (cred ? ul + (pl ? pl + 1 : 0) + 1 : 0) + (portn ? (size_t)portn + 1 : 0);
+    } else if (!u->opaque && pathl > 1 && s[u->path_s] == '/' && s[u->path_s + 1] == '/') {
+        dot = 1;
+        total += 2;
+    }
+    total += pathl;
+    if (u->has_query) total += 1 + (u->query_e - u->query_s);
+    if (u->has_frag) total += 1 + (u->frag_e - u->frag_s);
+    if (total > ASY__URL_MAX_LEN) return ASY_EINVALID_URL;
+    h = (char *)asy__malloc(total + 1);
+    if (!h) return ASY_ENOMEM;
+    memset(url, 0, sizeof(*url));
+#define ASY__PUT(src, n)                        \
+    do {                                        \
+        size_t n_ = (n);                        \
+        if (n_) memcpy(h + w, (src), n_);       \
+        w += n_;                                \
+    } while (0)
+    ASY__PUT(s + u->scheme_s, u->scheme_e - u->scheme_s);
+    url->scheme_end = (uint32_t)w;
+    h[w++] = ':';
+    if (u->host_type != ASY_URL_HOST_NONE) {
+        h[w++] = '/';
+        h[w++] = '/';
+        url->user_start = (uint32_t)w;
+        if (cred) {
+            ASY__PUT(s + u->user_s, ul);
+            url->user_end = (uint32_t)w;
+            if (pl) {
+                h[w++] = ':';
+                url->pass_start = (uint32_t)w;
+                ASY__PUT(s + u->pass_s, pl);
+            } else {
+                url->pass_start = (uint32_t)w;
+            }
+            url->pass_end = (uint32_t)w;
+            h[w++] = '@';
+        } else {
+            url->user_end = url->pass_start = url->pass_end = (uint32_t)w;
+        }
+        url->host_start = (uint32_t)w;
+        ASY__PUT(s + u->host_s, hl);
+        url->host_end = (uint32_t)w;
+        if (portn) {
+            h[w++] = ':';
+            ASY__PUT(portbuf, (size_t)portn);
+        }
+        url->port_end = (uint32_t)w;
+    } else {
+        url->user_start = url->user_end = url->pass_start = url->pass_end = (uint32_t)w;
+        url->host_start = url->host_end = url->port_end = (uint32_t)w;
+        if (dot) {
+            h[w++] = '/';
+            h[w++] = '.';
+        }
+    }
+    url->path_start = (uint32_t)w;
+    ASY__PUT(s + u->path_s, pathl);
+    url->path_end = url->query_start = (uint32_t)w;
+    if (u->has_query) {
+        h[w++] = '?';
+        ASY__PUT(s + u->query_s, u->query_e - u->query_s);
+    }
+    url->frag_start = (uint32_t)w;
+    if (u->has_frag) {
+        h[w++] = '#';
+        ASY__PUT(s + u->frag_s, u->frag_e - u->frag_s);
+    }
+#undef ASY__PUT
+    h[w] = '\0';
+    url->href = h;
+    url->href_len = (uint32_t)w;
+    url->port = (int32_t)u->port;
+    url->scheme_type = (unsigned char)u->scheme_type;
+    url->host_type = (unsigned char)u->host_type;
+    url->opaque_path = (unsigned char)u->opaque;
+    url->has_query = (unsigned char)u->has_query;
+    url->has_frag = (unsigned char)u->has_frag;
+    return 0;
+}
+
+/* A setter's starting point: the URL's href in the scratch buffer, every
+ * span pointing into it. */
+ASY__INTERNAL int asy__urec_load(asy__urec *u, const asy_url_t *url) {
+    asy__ub_putn(&u->b, url->href, url->href_len);
+    if (u->b.err) return u->b.err;
+    u->scheme_s = 0;
+    u->scheme_e = url->scheme_end;
+    u->user_s = url->user_start;
+    u->user_e = url->user_end;
+    u->pass_s = url->pass_start;
+    u->pass_e = url->pass_end;
+    u->host_s = url->host_start;
+    u->host_e = url->host_end;
+    u->path_s = url->path_start;
+    u->path_e = url->path_end;
+    u->has_query = url->has_query;
+    u->query_s = url->has_query ? url->query_start + 1u : url->query_start;
+    u->query_e = url->frag_start;
+    u->has_frag = url->has_frag;
+    u->frag_s = url->has_frag ? url->frag_start + 1u : url->frag_start;
+    u->frag_e = url->href_len;
+    u->port = url->port;
+    u->scheme_type = url->scheme_type;
+    u->host_type = url->host_type;
+    u->opaque = url->opaque_path;
+    return 0;
+}
+
+/* The input with the standard's preprocessing: leading and trailing C0
+ * controls and spaces stripped (trim), every tab and newline removed.
+ * Points into the input when nothing is removed, else into `local` or a
+ * heap copy (*heap, released by the caller). */
+ASY__INTERNAL int asy__url_clean(const char *in, size_t n, int trim, char *local, size_t cap,
+                                 const char **out, size_t *out_n, char **heap) {
+    size_t i, k;
+    char *d;
+    *heap = NULL;
+    if (trim) {
+        while (n && (unsigned char)in[0] <= 0x20) {
+            in++;
+            n--;
+        }
+        while (n && (unsigned char)in[n - 1] <= 0x20) n--;
+    }
+    for (i = 0; i < n; i++)
+        if (in[i] == '\t' || in[i] == '\n' || in[i] == '\r') break;
+    if (i == n) {
+        *out = in;
+        *out_n = n;
+        return 0;
+    }
+    if (n <= cap) {
+        d = local;
+    } else {
+        d = *heap = (char *)asy__malloc(n);
+        if (!d) return ASY_ENOMEM;
+    }
+    for (i = k = 0; i < n; i++)
+        if (in[i] != '\t' && in[i] != '\n' && in[i] != '\r') d[k++] = in[i];
+    *out = d;
+    *out_n = k;
+    return 0;
+}
+
+ASYNCRT_API int asy_url_parsen(asy_url_t *url, const char *input, size_t len, const asy_url_t *base) {
+    asy__urec u;
+    char scratch[512], local[256], *heap;
+    const char *in;
+    size_t n;
+    int r;
+    if (!url) return ASY_EINVAL;
+    memset(url, 0, sizeof(*url));
+    if (!input || (base && !base->href)) return ASY_EINVAL;
+    if (len > ASY__URL_MAX_LEN) return ASY_EINVALID_URL;
+    r = asy__url_clean(input, len, 1, local, sizeof(local), &in, &n, &heap);
+    if (r) return r;
+    asy__urec_init(&u, scratch, sizeof(scratch));
+    r = asy__url_run(&u, in, n, base, ASY__US_SCHEME_START, 0);
+    if (r == 0) r = asy__urec_finish(&u, url);
+    asy__ub_free(&u.b);
+    asy__free(heap);
+    return r;
+}
+
+ASYNCRT_API int asy_url_parse(asy_url_t *url, const char *input, const asy_url_t *base) {
+    if (!input) {
+        if (url) memset(url, 0, sizeof(*url));
+        return ASY_EINVAL;
+    }
+    return asy_url_parsen(url, input, strlen(input), base);
+}
+
+ASYNCRT_API int asy_url_parse_with_base(asy_url_t *url, const char *input, const char *base_str) {
+    asy_url_t base;
+    int r;
+    if (!base_str) return asy_url_parse(url, input, NULL);
+    if (url) memset(url, 0, sizeof(*url));
+    r = asy_url_parse(&base, base_str, NULL);
+    if (r) return r;
+    r = asy_url_parse(url, input, &base);
+    asy_url_free(&base);
+    return r;
+}
+
+ASYNCRT_API int asy_url_can_parse(const char *input, const char *base_str) {
+    asy_url_t u;
+    if (asy_url_parse_with_base(&u, input, base_str) != 0) return 0;
+    asy_url_free(&u);
+    return 1;
+}
+
+ASYNCRT_API int asy_url_copy(asy_url_t *dst, const asy_url_t *src) {
+    char *h;
+    if (!dst || !src || !src->href) return ASY_EINVAL;
+    h = (char *)asy__malloc((size_t)src->href_len + 1);
+    if (!h) return ASY_ENOMEM;
+    memcpy(h, src->href, (size_t)src->href_len + 1);
+    *dst = *src;
+    dst->href = h;
+    return 0;
+}
+
+ASYNCRT_API void asy_url_free(asy_url_t *url) {
+    if (!url) return;
+    asy__free(url->href);
+    memset(url, 0, sizeof(*url));
+}
+
+/* ---- getters ------------------------------------------------------------ */
+
+ASY__INTERNAL asy_url_view_t asy__url_view(const asy_url_t *url, size_t s, size_t e) {
+    asy_url_view_t v;
+    static const char empty[1] = "";
+    if (!url || !url->href) {
+        v.ptr = empty;
+        v.len = 0;
+        return v;
+    }
+    v.ptr = url->href + s;
+    v.len = e - s;
+    return v;
+}
+
+ASYNCRT_API const char *asy_url_href(const asy_url_t *url) { return url && url->href ? url->href : ""; }
+
+ASYNCRT_API asy_url_view_t asy_url_protocol(const asy_url_t *url) {
+    return asy__url_view(url, 0, url ? url->scheme_end + 1u : 0);
+}
+
+ASYNCRT_API asy_url_view_t asy_url_scheme(const asy_url_t *url) {
+    return asy__url_view(url, 0, url ? url->scheme_end : 0);
+}
+
+ASYNCRT_API asy_url_view_t asy_url_username(const asy_url_t *url) {
+    return asy__url_view(url, url ? url->user_start : 0, url ? url->user_end : 0);
+}
+
+ASYNCRT_API asy_url_view_t asy_url_password(const asy_url_t *url) {
+    return asy__url_view(url, url ? url->pass_start : 0, url ? url->pass_end : 0);
+}
+
+ASYNCRT_API asy_url_view_t asy_url_host(const asy_url_t *url) {
+    return asy__url_view(url, url ? url->host_start : 0, url ? url->port_end : 0);
+}
+
+ASYNCRT_API asy_url_view_t asy_url_hostname(const asy_url_t *url) {
+    return asy__url_view(url, url ? url->host_start : 0, url ? url->host_end : 0);
+}
+
+ASYNCRT_API asy_url_view_t asy_url_port(const asy_url_t *url) {
+    if (!url || url->port_end == url->host_end) return asy__url_view(url, 0, 0);
+    return asy__url_view(url, url->host_end + 1u, url->port_end);
+}
+
+ASYNCRT_API asy_url_view_t asy_url_pathname(const asy_url_t *url) {
+    return asy__url_view(url, url ? url->path_start : 0, url ? url->path_end : 0);
+}
+
+ASYNCRT_API asy_url_view_t asy_url_search(const asy_url_t *url) {
+    if (!url || url->frag_start - url->query_start <= 1) return asy__url_view(url, 0, 0);
+    return asy__url_view(url, url->query_start, url->frag_start);
+}
+
+ASYNCRT_API asy_url_view_t asy_url_hash(const asy_url_t *url) {
+    if (!url || url->href_len - url->frag_start <= 1) return asy__url_view(url, 0, 0);
+    return asy__url_view(url, url->frag_start, url->href_len);
+}
+
+ASYNCRT_API asy_url_scheme_t asy_url_scheme_type(const asy_url_t *url) {
+    return url && url->href ? (asy_url_scheme_t)url->scheme_type : ASY_URL_SCHEME_OTHER;
+}
+
+ASYNCRT_API asy_url_host_type_t asy_url_host_type(const asy_url_t *url) {
+    return url && url->href ? (asy_url_host_type_t)url->host_type : ASY_URL_HOST_NONE;
+}
+
+ASYNCRT_API int asy_url_default_port(const char *scheme, size_t len) {
+    if (!scheme) return -1;
+    return (int)asy__url_type_port(asy__url_scheme_of(scheme, len));
+}
+
+ASYNCRT_API int asy_url_port_or_default(const asy_url_t *url) {
+    if (!url || !url->href) return -1;
+    return url->port >= 0 ? (int)url->port : (int)asy__url_type_port(url->scheme_type);
+}
+
+ASYNCRT_API asy_url_view_t asy_url_path_and_query(const asy_url_t *url) {
+    asy_url_view_t v;
+    if (!url || !url->href || url->path_start == url->frag_start) {
+        v.ptr = "/";
+        v.len = 1;
+        return v;
+    }
+    return asy__url_view(url, url->path_start, url->frag_start);
+}
+
+ASYNCRT_API asy_url_view_t asy_url_hostname_bare(const asy_url_t *url) {
+    asy_url_view_t v = asy_url_hostname(url);
+    if (url && url->href && url->host_type == ASY_URL_HOST_IPV6 && v.len >= 2) {
+        v.ptr++;
+        v.len -= 2;
+    }
+    return v;
+}
+
+/* The origin of a special scheme other than file: scheme://host[:port]. */
+ASY__INTERNAL int asy__url_tuple_origin(const asy_url_t *u, char **out) {
+    size_t sl = u->scheme_end, hl = u->port_end - u->host_start;
+    char *s = (char *)asy__malloc(sl + 3 + hl + 1);
+    if (!s) return ASY_ENOMEM;
+    memcpy(s, u->href, sl);
+    memcpy(s + sl, "://", 3);
+    memcpy(s + sl + 3, u->href + u->host_start, hl);
+    s[sl + 3 + hl] = '\0';
+    *out = s;
+    return 0;
+}
+
+ASYNCRT_API int asy_url_origin(const asy_url_t *url, char **out) {
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    if (!url || !url->href) return ASY_EINVAL;
+    if (url->scheme_type != ASY_URL_SCHEME_OTHER && url->scheme_type != ASY_URL_SCHEME_FILE)
+        return asy__url_tuple_origin(url, out);
+    if (url->scheme_end == 4 && memcmp(url->href, "blob", 4) == 0) {
+        /* blob: the origin of the URL its path holds, if http(s) */
+        asy_url_t inner;
+        if (asy_url_parsen(&inner, url->href + url->path_start, url->path_end - url->path_start, NULL) == 0) {
+            int r = ASY_EINVALID_URL;
+            if (inner.scheme_type == ASY_URL_SCHEME_HTTP || inner.scheme_type == ASY_URL_SCHEME_HTTPS)
+                r = asy__url_tuple_origin(&inner, out);
+            asy_url_free(&inner);
+            if (r != ASY_EINVALID_URL) return r;
+        }
+    }
+    *out = asy__strdup("null");
+    return *out ? 0 : ASY_ENOMEM;
+}
+
+/* ---- setters ------------------------------------------------------------ */
+
+/* Runs the parser over value from `state` (a state override) on url's
+ * record, then replaces url with the result.  `extra` is appended to the
+ * value (the protocol setter's ':'); `prep` adjusts the record first. */
+enum { ASY__UP_NONE, ASY__UP_PATH, ASY__UP_QUERY, ASY__UP_FRAG };
+
+ASY__INTERNAL int asy__url_set(asy_url_t *url, const char *value, size_t vl, int state, int prep, int colon) {
+    asy__urec u;
+    asy_url_t next;
+    char scratch[512], local[256], *heap = NULL;
+    const char *in;
+    size_t n;
+    int r;
+    if (vl > ASY__URL_MAX_LEN) return ASY_EINVALID_URL;
+    asy__urec_init(&u, scratch, sizeof(scratch));
+    r = asy__urec_load(&u, url);
+    if (r == 0) r = asy__url_clean(value, vl, 0, local, sizeof(local), &in, &n, &heap);
+    if (r == 0 && colon) {
+        char *v = (char *)asy__malloc(n + 1);
+        if (!v) {
+            r = ASY_ENOMEM;
+        } else {
+            if (n) memcpy(v, in, n);
+            v[n] = ':';
+            asy__free(heap);
+            heap = v;
+            in = v;
+            n++;
+        }
+    }
+    if (r == 0) {
+        if (prep == ASY__UP_PATH) {
+            u.path_s = u.path_e = u.b.len;
+        } else if (prep == ASY__UP_QUERY) {
+            if (n && in[0] == '?') {
+                in++;
+                n--;
+            }
+            asy__urec_new_query(&u);
+        } else if (prep == ASY__UP_FRAG) {
+            if (n && in[0] == '#') {
+                in++;
+                n--;
+            }
+            asy__urec_new_frag(&u);
+        }
+        r = asy__url_run(&u, in, n, NULL, state, state);
+        if (r == ASY__URL_IGNORED) r = ASY_EINVALID_URL;
+    }
+    if (r == 0) r = asy__urec_finish(&u, &next);
+    if (r == 0) {
+        asy__free(url->href);
+        *url = next;
+    }
+    asy__ub_free(&u.b);
+    asy__free(heap);
+    return r;
+}
+
+/* Rebuilds url from a record changed directly (username, password, an
+ * emptied port, query or fragment). */
+ASY__INTERNAL int asy__url_replace(asy_url_t *url, asy__urec *u) {
+    asy_url_t next;
+    int r = asy__urec_finish(u, &next);
+    if (r == 0) {
+        asy__free(url->href);
+        *url = next;
+    }
+    asy__ub_free(&u->b);
+    return r;
+}
+
+ASY__INTERNAL int asy__url_cannot_have_credentials(const asy_url_t *url) {
+    return url->host_type == ASY_URL_HOST_NONE || url->host_type == ASY_URL_HOST_EMPTY ||
+           url->scheme_type == ASY_URL_SCHEME_FILE;
+}
+
+ASY__INTERNAL int asy__url_set_userinfo(asy_url_t *url, const char *value, size_t vl, int pass) {
+    asy__urec u;
+    char scratch[512];
+    size_t s;
+    int r;
+    if (asy__url_cannot_have_credentials(url)) return ASY_EINVALID_URL;
+    asy__urec_init(&u, scratch, sizeof(scratch));
+    r = asy__urec_load(&u, url);
+    if (r) {
+        asy__ub_free(&u.b);
+        return r;
+    }
+    s = u.b.len;
+    asy__ub_encode(&u.b, value, vl, ASY_URL_ENCODE_USERINFO);
+    if (pass) {
+        u.pass_s = s;
+        u.pass_e = u.b.len;
+    } else {
+        u.user_s = s;
+        u.user_e = u.b.len;
+    }
+    return asy__url_replace(url, &u);
+}
+
+/* Clears the port, query or fragment (an empty value for port, search and
+ * hash).  Clearing search or hash of an opaque path also strips the
+ * path's trailing spaces when the other one is absent, as the standard
+ * says. */
+ASY__INTERNAL int asy__url_clear(asy_url_t *url, int what) {
+    asy__urec u;
+    char scratch[512];
+    int r;
+    asy__urec_init(&u, scratch, sizeof(scratch));
+    r = asy__urec_load(&u, url);
+    if (r) {
+        asy__ub_free(&u.b);
+        return r;
+    }
+    if (what == ASY__UP_NONE) u.port = -1;
+    if (what == ASY__UP_QUERY) u.has_query = 0;
+    if (what == ASY__UP_FRAG) u.has_frag = 0;
+    if (what != ASY__UP_NONE && u.opaque && !u.has_query && !u.has_frag)
+        while (u.path_e > u.path_s && u.b.p[u.path_e - 1] == ' ') u.path_e--;
+    return asy__url_replace(url, &u);
+}
+
+ASYNCRT_API int asy_url_set(asy_url_t *url, asy_url_part_t part, const char *value, size_t len) {
+    asy_url_t next;
+    int r;
+    if (!url || !url->href || (!value && len)) return ASY_EINVAL;
+    if (!value) value = "";
+    switch (part) {
+        case ASY_URL_HREF:
+            r = asy_url_parsen(&next, value, len, NULL);
+            if (r) return r;
+            asy_url_free(url);
+            *url = next;
+            return 0;
+        case ASY_URL_PROTOCOL:
+            return asy__url_set(url, value, len, ASY__US_SCHEME_START, ASY__UP_NONE, 1);
+        case ASY_URL_USERNAME:
+            return asy__url_set_userinfo(url, value, len, 0);
+        case ASY_URL_PASSWORD:
+            return asy__url_set_userinfo(url, value, len, 1);
+        case ASY_URL_HOST:
+        case ASY_URL_HOSTNAME:
+            if (url->opaque_path) return ASY_EINVALID_URL;
+            return asy__url_set(url, value, len, part == ASY_URL_HOST ? ASY__US_HOST : ASY__US_HOSTNAME,
+                                ASY__UP_NONE, 0);
+        case ASY_URL_PORT:
+            if (asy__url_cannot_have_credentials(url)) return ASY_EINVALID_URL;
+            if (!len) return asy__url_clear(url, ASY__UP_NONE);
+            return asy__url_set(url, value, len, ASY__US_PORT, ASY__UP_NONE, 0);
+        case ASY_URL_PATHNAME:
+            if (url->opaque_path) return ASY_EINVALID_URL;
+            return asy__url_set(url, value, len, ASY__US_PATH_START, ASY__UP_PATH, 0);
+        case ASY_URL_SEARCH:
+            if (!len) return asy__url_clear(url, ASY__UP_QUERY);
+            return asy__url_set(url, value, len, ASY__US_QUERY, ASY__UP_QUERY, 0);
+        case ASY_URL_HASH:
+            if (!len) return asy__url_clear(url, ASY__UP_FRAG);
+            return asy__url_set(url, value, len, ASY__US_FRAGMENT, ASY__UP_FRAG, 0);
+        default:
+            return ASY_EINVAL;
+    }
+}
+
+#define ASY__URL_SETTER(fn, part)                                         \
+    ASYNCRT_API int fn(asy_url_t *url, const char *value) {                \
+        return value ? asy_url_set(url, part, value, strlen(value)) : ASY_EINVAL; \
+    }
+ASY__URL_SETTER(asy_url_set_href, ASY_URL_HREF)
+ASY__URL_SETTER(asy_url_set_protocol, ASY_URL_PROTOCOL)
+ASY__URL_SETTER(asy_url_set_username, ASY_URL_USERNAME)
+ASY__URL_SETTER(asy_url_set_password, ASY_URL_PASSWORD)
+ASY__URL_SETTER(asy_url_set_host, ASY_URL_HOST)
+ASY__URL_SETTER(asy_url_set_hostname, ASY_URL_HOSTNAME)
+ASY__URL_SETTER(asy_url_set_port, ASY_URL_PORT)
+ASY__URL_SETTER(asy_url_set_pathname, ASY_URL_PATHNAME)
+ASY__URL_SETTER(asy_url_set_search, ASY_URL_SEARCH)
+ASY__URL_SETTER(asy_url_set_hash, ASY_URL_HASH)
+#undef ASY__URL_SETTER
+
+#line 1 "asyncrt_impl/url/params.c"
+/* URLSearchParams: the application/x-www-form-urlencoded parser and
+ * serializer over an ordered list of pairs, optionally bound to a URL. */
+
+
+/* Appends s[0..n) replacing ill-formed UTF-8 with U+FFFD, one per maximal
+ * ill-formed subpart, as the standard's UTF-8 decoder does. */
+ASY__INTERNAL void asy__ub_utf8_fix(asy__ubuf *b, const unsigned char *s, size_t n) {
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = s[i], need = 0, lo = 0x80, hi = 0xbf, k;
+        if (c < 0x80) {
+            size_t j = i;
+            while (j < n && s[j] < 0x80) j++;
+            asy__ub_putn(b, (const char *)s + i, j - i);
+            i = j;
+            continue;
+        }
+        if (c >= 0xc2 && c <= 0xdf) need = 1;
+        else if (c >= 0xe0 && c <= 0xef) {
+            need = 2;
+            if (c == 0xe0) lo = 0xa0;
+            if (c == 0xed) hi = 0x9f;
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            need = 3;
+            if (c == 0xf0) lo = 0x90;
+            if (c == 0xf4) hi = 0x8f;
+        }
+        for (k = 1; need && k <= need; k++) {
+            if (i + k >= n || s[i + k] < lo || s[i + k] > hi) break;
+            lo = 0x80;
+            hi = 0xbf;
+        }
+        if (need && k > need) {
+            asy__ub_putn(b, (const char *)s + i, need + 1);
+            i += need + 1;
+        } else {
+            asy__ub_putn(b, "\xef\xbf\xbd", 3);
+            i += need ? k : 1;
+        }
+    }
+}
+
+ASY__INTERNAL int asy__params_reserve(asy_url_params_t *p) {
+    asy_url_param_t *ni;
+    size_t ncap;
+    if (p->count < p->cap) return 0;
+    ncap = p->cap ? p->cap * 2 : 8;
+    ni = (asy_url_param_t *)asy__realloc(p->items, ncap * sizeof(*ni));
+    if (!ni) return ASY_ENOMEM;
+    p->items = ni;
+    p->cap = ncap;
+    return 0;
+}
+
+/* One allocation holding "name\0value\0". */
+ASY__INTERNAL int asy__param_make(asy_url_param_t *it, const char *name, size_t nl, const char *value, size_t vl) {
+    char *s = (char *)asy__malloc(nl + vl + 2);
+    if (!s) return ASY_ENOMEM;
+    if (nl) memcpy(s, name, nl);
+    s[nl] = '\0';
+    if (vl) memcpy(s + nl + 1, value, vl);
+    s[nl + 1 + vl] = '\0';
+    it->name = s;
+    it->name_len = nl;
+    it->value = s + nl + 1;
+    it->value_len = vl;
+    return 0;
+}
+
+/* Decodes one name or value of a form-urlencoded string ('+' is space),
+ * appending it to b; returns its start in b. */
+ASY__INTERNAL size_t asy__params_decode(asy__ubuf *b, asy__ubuf *tmp, const char *s, size_t n) {
+    size_t start = b->len, i;
+    tmp->len = 0;
+    for (i = 0; i < n; i++) {
+        int hi, lo;
+        if (s[i] == '+') {
+            asy__ub_putc(tmp, ' ');
+        } else if (s[i] == '%' && i + 2 < n && (hi = asy__url_hexval((unsigned char)s[i + 1])) >= 0 &&
+                   (lo = asy__url_hexval((unsigned char)s[i + 2])) >= 0) {
+            asy__ub_putc(tmp, hi * 16 + lo);
+            i += 2;
+        } else {
+            asy__ub_putc(tmp, (unsigned char)s[i]);
+        }
+    }
+    asy__ub_utf8_fix(b, (const unsigned char *)tmp->p, tmp->len);
+    return start;
+}
+
+ASYNCRT_API void asy_url_params_free(asy_url_params_t *p) {
+    size_t i;
+    if (!p) return;
+    for (i = 0; i < p->count; i++) asy__free(p->items[i].name);
+    asy__free(p->items);
+    memset(p, 0, sizeof(*p));
+}
+
+/* The form-urlencoded parser; skip_q drops one leading '?' (the
+ * URLSearchParams constructor does, url.searchParams does not). */
+ASY__INTERNAL int asy__params_parse(asy_url_params_t *p, const char *query, size_t len, int skip_q) {
+    asy__ubuf b, tmp;
+    char local[256], local2[256];
+    size_t i = 0;
+    int r = 0;
+    if (!p) return ASY_EINVAL;
+    memset(p, 0, sizeof(*p));
+    if (!query && len) return ASY_EINVAL;
+    if (skip_q && len && query[0] == '?') i = 1;
+    asy__ub_init(&b, local, sizeof(local));
+    asy__ub_init(&tmp, local2, sizeof(local2));
+    while (i < len && r == 0) {
+        size_t e = i, eq, ns, vs;
+        while (e < len && query[e] != '&') e++;
+        if (e > i) {
+            eq = i;
+            while (eq < e && query[eq] != '=') eq++;
+            b.len = 0;
+            ns = asy__params_decode(&b, &tmp, query + i, eq - i);
+            vs = asy__params_decode(&b, &tmp, query + (eq < e ? eq + 1 : e), eq < e ? e - eq - 1 : 0);
+            r = b.err ? b.err : tmp.err;
+            if (r == 0) r = asy__params_reserve(p);
+            if (r == 0) r = asy__param_make(&p->items[p->count], b.p + ns, vs - ns, b.p + vs, b.len - vs);
+            if (r == 0) p->count++;
+        }
+        i = e + 1;
+    }
+    asy__ub_free(&b);
+    asy__ub_free(&tmp);
+    if (r) asy_url_params_free(p);
+    return r;
+}
+
+ASYNCRT_API int asy_url_params_parse(asy_url_params_t *p, const char *query, size_t len) {
+    return asy__params_parse(p, query, len, 1);
+}
+
+ASYNCRT_API int asy_url_params_from_url(asy_url_params_t *p, asy_url_t *url) {
+    int r;
+    if (!p) return ASY_EINVAL;
+    memset(p, 0, sizeof(*p));
+    if (!url || !url->href) return ASY_EINVAL;
+    r = url->has_query ? asy__params_parse(p, url->href + url->query_start + 1,
+                                           url->frag_start - url->query_start - 1u, 0)
+                       : 0;
+    if (r == 0) p->url = url;
+    return r;
+}
+
+ASYNCRT_API size_t asy_url_params_size(const asy_url_params_t *p) { return p ? p->count : 0; }
+
+ASYNCRT_API const asy_url_param_t *asy_url_params_at(const asy_url_params_t *p, size_t i) {
+    return p && i < p->count ? &p->items[i] : NULL;
+}
+
+ASY__INTERNAL int asy__param_is(const asy_url_param_t *it, const char *name, size_t nl) {
+    return it->name_len == nl && memcmp(it->name, name, nl) == 0;
+}
+
+ASYNCRT_API const char *asy_url_params_get(const asy_url_params_t *p, const char *name) {
+    size_t i, nl;
+    if (!p || !name) return NULL;
+    nl = strlen(name);
+    for (i = 0; i < p->count; i++)
+        if (asy__param_is(&p->items[i], name, nl)) return p->items[i].value;
+    return NULL;
+}
+
+ASYNCRT_API size_t asy_url_params_get_all(const asy_url_params_t *p, const char *name, const char **out,
+                                          size_t max) {
+    size_t i, nl, k = 0;
+    if (!p || !name) return 0;
+    nl = strlen(name);
+    for (i = 0; i < p->count; i++)
+        if (asy__param_is(&p->items[i], name, nl)) {
+            if (out && k < max) out[k] = p->items[i].value;
+            k++;
+        }
+    return k;
+}
+
+ASYNCRT_API int asy_url_params_has(const asy_url_params_t *p, const char *name, const char *value) {
+    size_t i, nl;
+    if (!p || !name) return 0;
+    nl = strlen(name);
+    for (i = 0; i < p->count; i++)
+        if (asy__param_is(&p->items[i], name, nl) &&
+            (!value || (strlen(value) == p->items[i].value_len && memcmp(value, p->items[i].value, p->items[i].value_len) == 0)))
+            return 1;
+    return 0;
+}
+
+ASYNCRT_API int asy_url_params_to_string(const asy_url_params_t *p, char **out) {
+    asy__ubuf b;
+    char local[256];
+    size_t i;
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    if (!p) return ASY_EINVAL;
+    asy__ub_init(&b, local, sizeof(local));
+    for (i = 0; i < p->count; i++) {
+        if (i) asy__ub_putc(&b, '&');
+        asy__ub_form_encode(&b, p->items[i].name, p->items[i].name_len);
+        asy__ub_putc(&b, '=');
+        asy__ub_form_encode(&b, p->items[i].value, p->items[i].value_len);
+    }
+    return asy__ub_finish(&b, out, NULL);
+}
+
+/* The "update steps": the bound URL's query becomes the serialization
+ * (null when empty). */
+ASY__INTERNAL int asy__params_update(asy_url_params_t *p) {
+    asy__urec u;
+    asy_url_t next;
+    char scratch[512];
+    size_t i;
+    int r;
+    if (!p->url || !p->url->href) return 0;
+    asy__urec_init(&u, scratch, sizeof(scratch));
+    r = asy__urec_load(&u, p->url);
+    if (r == 0) {
+        asy__urec_new_query(&u);
+        for (i = 0; i < p->count; i++) {
+            if (i) asy__ub_putc(&u.b, '&');
+            asy__ub_form_encode(&u.b, p->items[i].name, p->items[i].name_len);
+            asy__ub_putc(&u.b, '=');
+            asy__ub_form_encode(&u.b, p->items[i].value, p->items[i].value_len);
+        }
+        u.query_e = u.b.len;
+        if (p->count == 0) {
+            u.has_query = 0;
+            if (u.opaque && !u.has_frag)
+                while (u.path_e > u.path_s && u.b.p[u.path_e - 1] == ' ') u.path_e--;
+        }
+        r = asy__urec_finish(&u, &next);
+    }
+    asy__ub_free(&u.b);
+    if (r) return r;
+    asy__free(p->url->href);
+    *p->url = next;
+    return 0;
+}
+
+ASYNCRT_API int asy_url_params_append(asy_url_params_t *p, const char *name, const char *value) {
+    int r;
+    if (!p || !name || !value) return ASY_EINVAL;
+    if ((r = asy__params_reserve(p)) != 0) return r;
+    if ((r = asy__param_make(&p->items[p->count], name, strlen(name), value, strlen(value))) != 0) return r;
+    p->count++;
+    return asy__params_update(p);
+}
+
+ASYNCRT_API int asy_url_params_set(asy_url_params_t *p, const char *name, const char *value) {
+    size_t i, k, nl;
+    int r;
+    asy_url_param_t fresh;
+    if (!p || !name || !value) return ASY_EINVAL;
+    nl = strlen(name);
+    for (i = 0; i < p->count; i++)
+        if (asy__param_is(&p->items[i], name, nl)) break;
+    if (i == p->count) return asy_url_params_append(p, name, value);
+    if ((r = asy__param_make(&fresh, name, nl, value, strlen(value))) != 0) return r;
+    asy__free(p->items[i].name);
+    p->items[i] = fresh;
+    for (k = i + 1; k < p->count;) {
+        if (asy__param_is(&p->items[k], name, nl)) {
+            asy__free(p->items[k].name);
+            memmove(&p->items[k], &p->items[k + 1], (p->count - k - 1) * sizeof(p->items[0]));
+            p->count--;
+        } else {
+            k++;
+        }
+    }
+    return asy__params_update(p);
+}
+
+ASYNCRT_API int asy_url_params_delete(asy_url_params_t *p, const char *name, const char *value) {
+    size_t k, nl, vl;
+    if (!p || !name) return ASY_EINVAL;
+    nl = strlen(name);
+    vl = value ? strlen(value) : 0;
+    for (k = 0; k < p->count;) {
+        asy_url_param_t *it = &p->items[k];
+        if (asy__param_is(it, name, nl) && (!value || (it->value_len == vl && memcmp(it->value, value, vl) == 0))) {
+            asy__free(it->name);
+            memmove(it, it + 1, (p->count - k - 1) * sizeof(*it));
+            p->count--;
+        } else {
+            k++;
+        }
+    }
+    return asy__params_update(p);
+}
+
+/* The next UTF-16 code unit of UTF-8 s[*i..n) (*pending carries a low
+ * surrogate); invalid bytes count as units of their own value. */
+ASY__INTERNAL unsigned asy__params_unit(const unsigned char *s, size_t n, size_t *i, unsigned *pending) {
+    unsigned c, cp, need, k;
+    if (*pending) {
+        c = *pending;
+        *pending = 0;
+        return c;
+    }
+    c = s[*i];
+    if (c < 0x80) {
+        (*i)++;
+        return c;
+    }
+    need = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : c >= 0xc0 ? 1 : 0;
+    if (!need || *i + need >= n) {
+        (*i)++;
+        return c;
+    }
+    cp = c & (0x3fu >> need);
+    for (k = 1; k <= need; k++) cp = (cp << 6) | (s[*i + k] & 0x3f);
+    *i += need + 1;
+    if (cp >= 0x10000) {
+        cp -= 0x10000;
+        *pending = 0xdc00 + (cp & 0x3ff);
+        return 0xd800 + (cp >> 10);
+    }
+    return cp;
+}
+
+ASY__INTERNAL int asy__params_cmp(const asy_url_param_t *a, const asy_url_param_t *b) {
+    size_t i = 0, j = 0;
+    unsigned pa = 0, pb = 0;
+    const unsigned char *x = (const unsigned char *)a->name, *y = (const unsigned char *)b->name;
+    while ((i < a->name_len || pa) && (j < b->name_len || pb)) {
+        unsigned ua = asy__params_unit(x, a->name_len, &i, &pa);
+        unsigned ub = asy__params_unit(y, b->name_len, &j, &pb);
+        if (ua != ub) return ua < ub ? -1 : 1;
+    }
+    if (i < a->name_len || pa) return 1;
+    if (j < b->name_len || pb) return -1;
+    return 0;
+}
+
+ASYNCRT_API int asy_url_params_sort(asy_url_params_t *p) {
+    asy_url_param_t *tmp;
+    size_t width, lo;
+    if (!p) return ASY_EINVAL;
+    if (p->count < 2) return asy__params_update(p);
+    tmp = (asy_url_param_t *)asy__malloc_array(p->count, sizeof(*tmp));
+    if (!tmp) return ASY_ENOMEM;
+    /* bottom-up merge sort: stable, O(n log n) */
+    for (width = 1; width < p->count; width *= 2) {
+        for (lo = 0; lo < p->count; lo += 2 * width) {
+            size_t mid = lo + width < p->count ? lo + width : p->count;
+            size_t hi = lo + 2 * width < p->count ? lo + 2 * width : p->count;
+            size_t a = lo, b = mid, k = lo;
+            while (a < mid && b < hi)
+                tmp[k++] = asy__params_cmp(&p->items[b], &p->items[a]) < 0 ? p->items[b++] : p->items[a++];
+            while (a < mid) tmp[k++] = p->items[a++];
+            while (b < hi) tmp[k++] = p->items[b++];
+        }
+        memcpy(p->items, tmp, p->count * sizeof(*tmp));
+    }
+    asy__free(tmp);
+    return asy__params_update(p);
+}
+
+#line 1 "asyncrt_impl/url/file.c"
+/* file: URLs and paths: Node's url.fileURLToPath and url.pathToFileURL
+ * with POSIX rules. */
+
+
+
+ASYNCRT_API int asy_url_file_to_path(char **out, const asy_url_t *url) {
+    const char *p;
+    size_t n, i;
+    asy__ubuf b;
+    char local[256];
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    if (!url || !url->href) return ASY_EINVAL;
+    if (url->scheme_type != ASY_URL_SCHEME_FILE) return ASY_EINVALID_URL_SCHEME;
+    if (url->host_end != url->host_start) return ASY_EINVALID_FILE_URL_HOST;
+    p = url->href + url->path_start;
+    n = url->path_end - url->path_start;
+    for (i = 0; i + 2 < n; i++)
+        if (p[i] == '%' && p[i + 1] == '2' && (p[i + 2] | 0x20) == 'f') return ASY_EINVALID_FILE_URL_PATH;
+    /* decodeURIComponent: every '%' starts a valid escape, and the bytes
+     * decode as UTF-8 (the pathname itself is ASCII) */
+    for (i = 0; i < n; i++)
+        if (p[i] == '%' && (i + 2 >= n || asy__url_hexval((unsigned char)p[i + 1]) < 0 ||
+                            asy__url_hexval((unsigned char)p[i + 2]) < 0))
+            return ASY_EURI_MALFORMED;
+    asy__ub_init(&b, local, sizeof(local));
+    asy__ub_decode(&b, p, n);
+    if (b.err) {
+        asy__ub_free(&b);
+        return b.err;
+    }
+    if (!asy__url_utf8_valid((const unsigned char *)b.p, b.len)) {
+        asy__ub_free(&b);
+        return ASY_EURI_MALFORMED;
+    }
+    if (memchr(b.p, '\0', b.len)) { /* Node returns it; no C path can hold it */
+        asy__ub_free(&b);
+        return ASY_EINVALID_FILE_URL_PATH;
+    }
+    return asy__ub_finish(&b, out, NULL);
+}
+
+ASYNCRT_API int asy_url_file_to_path_str(char **out, const char *href) {
+    asy_url_t u;
+    int r;
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    if (!href) return ASY_EINVAL;
+    if ((r = asy_url_parse(&u, href, NULL)) != 0) return r;
+    r = asy_url_file_to_path(out, &u);
+    asy_url_free(&u);
+    return r;
+}
+
+/* The bytes Node 20's pathToFileURL percent-encodes itself before it
+ * parses "file://" + path: tab, newline, CR, space, DEL, non-ASCII and
+ * " # % < > ? [ \ ] ^ ` { | } ~.  Other controls are left to the URL
+ * parser, which trims them at the end and encodes them elsewhere. */
+ASY__INTERNAL int asy__url_path_char_escaped(unsigned char c) {
+    return c == '\t' || c == '\n' || c == '\r' || c == ' ' || c >= 0x7f ||
+           (c > 0x20 && strchr("\"#%<>?[\\]^`{|}~", c) != NULL);
+}
+
+ASYNCRT_API int asy_url_from_path(asy_url_t *url, const char *path) {
+    char *resolved = NULL;
+    asy__ubuf b;
+    char local[512];
+    size_t i, n, pl;
+    int r;
+    if (!url) return ASY_EINVAL;
+    memset(url, 0, sizeof(*url));
+    if (!path) return ASY_EINVAL;
+    r = asy_path_posix_resolve(&resolved, 1, &path);
+    if (r) return r;
+    asy__ub_init(&b, local, sizeof(local));
+    asy__ub_putn(&b, "file://", 7);
+    n = strlen(resolved);
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)resolved[i];
+        if (asy__url_path_char_escaped(c)) {
+            char e[3];
+            e[0] = '%';
+            e[1] = asy__url_hex_upper[c >> 4];
+            e[2] = asy__url_hex_upper[c & 15];
+            asy__ub_putn(&b, e, 3);
+        } else {
+            asy__ub_putc(&b, c);
+        }
+    }
+    /* resolve drops a trailing slash: keep the caller's */
+    pl = strlen(path);
+    if (pl && path[pl - 1] == '/' && (n == 0 || resolved[n - 1] != '/')) asy__ub_putc(&b, '/');
+    asy__free(resolved);
+    r = b.err ? b.err : asy_url_parsen(url, b.p, b.len, NULL);
+    asy__ub_free(&b);
+    return r;
+}
+
 
 #endif /* ASYNCRT_IMPLEMENTATION */

@@ -89,6 +89,12 @@
     XX(EMULTIPLE_CALLBACK, -4204, "callback called more than once")          \
     XX(EUNSHIFT_AFTER_END, -4205, "unshift after the end event")             \
     XX(ESTREAM_FINISHED, -4206, "stream already finished")                   \
+    XX(EINVALID_URL, -4400, "invalid URL")                                   \
+    XX(EURL_IDNA, -4401, "host needs IDNA (non-ASCII or xn-- label): not supported") \
+    XX(EINVALID_URL_SCHEME, -4402, "the URL must be of scheme file")         \
+    XX(EINVALID_FILE_URL_HOST, -4403, "file URL host must be \"localhost\" or empty") \
+    XX(EINVALID_FILE_URL_PATH, -4404, "file URL path must not include encoded / characters") \
+    XX(EURI_MALFORMED, -4405, "URI malformed")                               \
     XX(EAI_ADDRFAMILY, -3000, "address family not supported")                \
     XX(EAI_AGAIN, -3001, "temporary failure")                                \
     XX(EAI_BADFLAGS, -3002, "bad ai_flags value")                            \
