@@ -3816,6 +3816,322 @@ ASYNCRT_API int asy_url_file_to_path_str(char **out, const char *href);
  * trailing '/' kept, '%' '\\' newline CR tab encoded. */
 ASYNCRT_API int asy_url_from_path(asy_url_t *url, const char *path);
 
+#line 1 "asyncrt_impl/http/parser.h"
+/* HTTP/1.1 message parsing (RFC 9112): request heads, response heads,
+ * field blocks (trailers) and the chunked transfer coding.
+ *
+ * Pure functions over the caller's bytes, as picohttpparser: no
+ * allocation, no loop, no global state.  Names and values point into the
+ * buffer (zero-copy), so the buffer must outlive their use.
+ *
+ *   head parsers   asy_http_parse_request / asy_http_parse_response look
+ *                  at everything received so far (from the first byte of
+ *                  the message) and return the length of the head once it
+ *                  is complete, 0 while it is not, or an ASY_EHTTP_* code
+ *                  as soon as a byte makes the message invalid.  They keep
+ *                  no state, so any split of the input gives the same
+ *                  result; call again when more bytes arrive.
+ *   chunked body   asy_http_chunked_t is a small state machine that
+ *                  streams: each call consumes what it can and points at
+ *                  the body bytes it found (again inside the buffer).
+ *
+ * Strict by default, like llhttp 9: everything RFC 9112 lets a recipient
+ * reject and that smuggling attacks use is rejected (docs/http.md has the
+ * table).  ASY_HTTP_LENIENT is Node's insecureHTTPParser. */
+
+/* Errors, each with the status a server answers (asy_http_error_status). */
+#define ASY_EHTTP_METHOD (-4300)         /* 400 method is not a token */
+#define ASY_EHTTP_TARGET (-4301)         /* 400 bad request-target byte */
+#define ASY_EHTTP_VERSION (-4302)        /* 400 malformed HTTP-version */
+#define ASY_EHTTP_VERSION_UNSUP (-4303)  /* 505 HTTP/2.0, HTTP/0.9... */
+#define ASY_EHTTP_CRLF (-4304)           /* 400 bare CR or bare LF */
+#define ASY_EHTTP_HEADER_NAME (-4305)    /* 400 non-token name, space before ':' */
+#define ASY_EHTTP_HEADER_VALUE (-4306)   /* 400 control character in a value */
+#define ASY_EHTTP_OBS_FOLD (-4307)       /* 400 obsolete line folding */
+#define ASY_EHTTP_CONTENT_LENGTH (-4308) /* 400 malformed, duplicate, overflow */
+#define ASY_EHTTP_TE_CL (-4309)          /* 400 Transfer-Encoding with Content-Length */
+#define ASY_EHTTP_TE_CHUNKED (-4310)     /* 400 chunked not last, or twice */
+#define ASY_EHTTP_TE_UNKNOWN (-4311)     /* 501 unknown transfer coding */
+#define ASY_EHTTP_TE_HTTP10 (-4312)      /* 400 Transfer-Encoding in HTTP/1.0 */
+#define ASY_EHTTP_HOST (-4313)           /* 400 missing (HTTP/1.1) or duplicate Host */
+#define ASY_EHTTP_HEADERS_TOO_LARGE (-4314) /* 431 head above maxHeaderSize */
+#define ASY_EHTTP_URI_TOO_LONG (-4315)   /* 414 request-target too long */
+#define ASY_EHTTP_BODY_TOO_LARGE (-4316) /* 413 body above the server's limit */
+#define ASY_EHTTP_CHUNK_SIZE (-4317)     /* 400 bad chunk size or chunk end */
+#define ASY_EHTTP_CHUNK_EXT (-4318)      /* 400 bad chunk extension */
+#define ASY_EHTTP_AFTER_CLOSE (-4319)    /* 400 data after Connection: close */
+#define ASY_EHTTP_STATUS (-4320)         /* malformed status line (responses) */
+#define ASY_EHTTP_EXPECT (-4321)         /* 417 an Expect other than 100-continue */
+#define ASY_EHTTP_TIMEOUT (-4322)        /* 408 headersTimeout / requestTimeout */
+#define ASY_EHTTP_CONNECTION (-4323)     /* 400 malformed Connection header */
+
+/* Parser flags. */
+enum {
+    /* insecureHTTPParser: accept bare LF, obs-fold (the continuation is
+     * kept as a field with an empty name), Transfer-Encoding with
+     * Content-Length (the length is ignored; the connection closes after
+     * the message), duplicate equal Content-Lengths, data after
+     * Connection: close, any byte but NUL, CR and LF in values. */
+    ASY_HTTP_LENIENT = 1
+};
+
+/* Message flags (asy_http_head_t.flags). */
+enum {
+    ASY_HTTP_F_CHUNKED = 1,        /* Transfer-Encoding ends in chunked */
+    ASY_HTTP_F_CONTENT_LENGTH = 2, /* a Content-Length was given */
+    ASY_HTTP_F_CONN_CLOSE = 4,     /* Connection: close */
+    ASY_HTTP_F_CONN_KEEP_ALIVE = 8,/* Connection: keep-alive */
+    ASY_HTTP_F_CONN_UPGRADE = 16,  /* Connection: upgrade */
+    ASY_HTTP_F_UPGRADE = 32,       /* an Upgrade header */
+    ASY_HTTP_F_EXPECT_CONTINUE = 64, /* Expect: 100-continue */
+    ASY_HTTP_F_TE = 128,           /* any Transfer-Encoding (a response not
+                                      ending in chunked reads until close) */
+    ASY_HTTP_F_KEEP_ALIVE = 256,   /* the connection persists after this
+                                      message (version + Connection) */
+    ASY_HTTP_F_LENIENT_CLOSE = 512 /* lenient mode accepted something that
+                                      forces a close after the message */
+};
+
+typedef struct asy_http_header_s {
+    const char *name;
+    const char *value;
+    size_t name_len;
+    size_t value_len; /* without leading and trailing whitespace */
+} asy_http_header_t;
+
+/* The parsed head of a request or a response.  Before parsing, set
+ * `headers` to an array and `max_headers` to its size: fields past it are
+ * still checked and still decide the framing, but are not stored
+ * (Node's maxHeadersCount); `num_headers` counts the stored ones,
+ * `dropped_headers` the others. */
+typedef struct asy_http_head_s {
+    const char *method;  /* requests */
+    const char *target;
+    size_t method_len, target_len;
+    int status;          /* responses */
+    const char *reason;
+    size_t reason_len;
+    int version_major, version_minor;
+    asy_http_header_t *headers;
+    size_t max_headers, num_headers, dropped_headers;
+    /* The framing, from Content-Length / Transfer-Encoding: -1 when no
+     * Content-Length was given. */
+    int64_t content_length;
+    unsigned flags;      /* ASY_HTTP_F_* */
+} asy_http_head_t;
+
+typedef struct asy_http_parse_opts {
+    unsigned flags;         /* ASY_HTTP_LENIENT */
+    size_t max_target_len;  /* 0: 8192 -> ASY_EHTTP_URI_TOO_LONG (414) */
+} asy_http_parse_opts;
+
+/* A request head in buf[0..len): the head's length (through the empty
+ * line) when complete, 0 when more bytes are needed, or ASY_EHTTP_*.
+ * opts may be NULL.  Leading empty lines (RFC 9112 2.2) are skipped and
+ * counted in the returned length. */
+ASYNCRT_API ptrdiff_t asy_http_parse_request(const char *buf, size_t len, asy_http_head_t *head,
+                                             const asy_http_parse_opts *opts);
+/* A response head; status, reason and framing filled.  Whether the
+ * response has a body also depends on the request (HEAD) and the status
+ * (1xx, 204, 304): asy_http_response_has_body. */
+ASYNCRT_API ptrdiff_t asy_http_parse_response(const char *buf, size_t len, asy_http_head_t *head,
+                                              const asy_http_parse_opts *opts);
+/* A field block ending in an empty line, such as the trailer section of
+ * a chunked body: its length, 0 when incomplete, or ASY_EHTTP_*.  The
+ * fields are checked as header fields are. */
+ASYNCRT_API ptrdiff_t asy_http_parse_fields(const char *buf, size_t len, asy_http_header_t *fields,
+                                            size_t max_fields, size_t *num_fields,
+                                            unsigned flags);
+ASYNCRT_API int asy_http_response_has_body(int status, int request_was_head);
+
+/* The chunked transfer coding, streamed.  Zero it (asy_http_chunked_init)
+ * at the start of a body, then feed it bytes: */
+typedef struct asy_http_chunked_s {
+    uint64_t remaining; /* data bytes left in the current chunk */
+    unsigned state_;
+    unsigned flags_;
+    unsigned digits_;
+    size_t ext_len_;
+} asy_http_chunked_t;
+
+ASYNCRT_API void asy_http_chunked_init(asy_http_chunked_t *c, unsigned flags);
+/* Consumes bytes of buf[0..len) and returns how many (>= 0), or
+ * ASY_EHTTP_CHUNK_SIZE / ASY_EHTTP_CHUNK_EXT / ASY_EHTTP_CRLF.  When body
+ * data was found, *data and *data_len point at it (inside the consumed
+ * bytes) and the call returns right after it; otherwise *data_len is 0.
+ * Once the last chunk's size line is consumed,
+ * asy_http_chunked_in_trailers() is 1: the trailer section follows (the
+ * caller parses it with asy_http_parse_fields, it ends the body). */
+ASYNCRT_API ptrdiff_t asy_http_chunked_parse(asy_http_chunked_t *c, const char *buf, size_t len,
+                                             const char **data, size_t *data_len);
+ASYNCRT_API int asy_http_chunked_in_trailers(const asy_http_chunked_t *c);
+
+/* The status a server answers for an ASY_EHTTP_* code (400 for others). */
+ASYNCRT_API int asy_http_error_status(int err);
+/* llhttp-like name ("HPE_INVALID_HEADER_TOKEN"...) and a message. */
+ASYNCRT_API const char *asy_http_error_name(int err);
+ASYNCRT_API const char *asy_http_strerror(int err);
+/* "OK", "Not Found"...; "" for unknown codes. */
+ASYNCRT_API const char *asy_http_status_text(int status);
+/* Case-insensitive ASCII comparison of a field name with a C string. */
+ASYNCRT_API int asy_http_name_eq(const char *name, size_t len, const char *lit);
+
+#line 1 "asyncrt_impl/http/server.h"
+/* Node's http.createServer (docs/http.md).
+ *
+ *   static void on_request(asy_http_server_t *srv, asy_http_req_t *req,
+ *                          asy_http_res_t *res) {
+ *       asy_http_res_set_header(res, "Content-Type", "text/plain");
+ *       asy_http_res_end(res, "Hello World", 11);
+ *   }
+ *   asy_http_server_init(loop, &srv, NULL, on_request);
+ *   asy_http_server_listen(&srv, "127.0.0.1", 3000, 511);
+ *
+ * The request is a Readable stream of the body (req->stream: on_data,
+ * on_end, pause/resume, pipe); the response a Writable (res->stream, or
+ * asy_http_res_write / asy_http_res_end).  Backpressure runs both ways: a
+ * request body nobody reads stops the socket reading; a response written
+ * faster than the client reads makes write() return 0 until on_drain.
+ *
+ * Lifetime: req and res belong to the server and stay valid until both
+ * streams have closed (their on_close); the request's head (method,
+ * target, headers) stays valid as long as req.  After the response ends,
+ * a request body not read is discarded, as Node does.  Keep-alive,
+ * pipelining (responses leave in request order), timeouts and limits
+ * follow Node's http.Server. */
+#if ASYNCRT_OS_POSIX
+
+typedef struct asy_http_server_s asy_http_server_t;
+typedef struct asy_http_req_s asy_http_req_t;
+typedef struct asy_http_res_s asy_http_res_t;
+typedef struct asy__http_conn asy__http_conn;
+typedef struct asy__http_exch asy__http_exch;
+
+typedef void (*asy_http_request_cb)(asy_http_server_t *srv, asy_http_req_t *req,
+                                    asy_http_res_t *res);
+/* 'upgrade' (and CONNECT): the connection is the callee's from now on: fd
+ * is a new descriptor for it (wrap it with asy_tcp_open or
+ * asy_socket_open; close it when done) and head/head_len the bytes that
+ * followed the request head.  req stays valid during the call only. */
+typedef void (*asy_http_upgrade_cb)(asy_http_server_t *srv, asy_http_req_t *req, int fd,
+                                    const char *head, size_t head_len);
+/* 'clientError': a request was rejected (err is an ASY_EHTTP_* code or a
+ * socket error).  The server has answered it and closes the connection. */
+typedef void (*asy_http_client_error_cb)(asy_http_server_t *srv, int err);
+
+/* Zero means Node's default everywhere. */
+typedef struct asy_http_server_opts {
+    size_t max_header_size;          /* 16 KiB: a bigger head gets 431 */
+    size_t max_headers_count;        /* 2000; fields past it are dropped */
+    uint64_t headers_timeout_ms;     /* 60 s for the whole head -> 408 */
+    uint64_t request_timeout_ms;     /* 300 s for head + body -> 408 */
+    uint64_t keep_alive_timeout_ms;  /* 5 s idle between requests */
+    unsigned max_requests_per_socket; /* 0: no limit */
+    size_t high_water_mark;          /* 16 KiB, both streams */
+    uint64_t max_body_size;          /* 0: no limit; above -> 413 */
+    size_t max_target_len;           /* 8 KiB -> 414 */
+    int insecure_http_parser;        /* ASY_HTTP_LENIENT */
+    int no_date;                     /* sendDate = false */
+    int no_delay_off;                /* noDelay: on unless this is set */
+    /* 'checkContinue': called instead of the request callback for
+     * Expect: 100-continue; call asy_http_res_write_continue to go on.
+     * NULL: 100 Continue is sent at once, then the request callback. */
+    asy_http_request_cb check_continue;
+    asy_http_upgrade_cb on_upgrade;  /* NULL: upgrades are plain requests */
+    asy_http_client_error_cb on_client_error;
+} asy_http_server_opts;
+
+struct asy_http_req_s {
+    asy_stream_t stream; /* Readable: the body (first member) */
+    void *data;
+    asy_http_server_t *server;
+    /* method, target, version, headers; valid while req is */
+    asy_http_head_t head;
+    /* Trailer fields of a chunked body, after on_end. */
+    asy_http_header_t *trailers;
+    size_t num_trailers;
+    /* -- private -- */
+    asy__http_exch *exch_;
+};
+
+struct asy_http_res_s {
+    asy_stream_t stream; /* Writable: the body (first member) */
+    void *data;
+    int status_code;     /* statusCode: 200 until changed */
+    /* -- private -- */
+    asy__http_exch *exch_;
+};
+
+struct asy_http_server_s {
+    void *data;
+    asy_loop_t *loop;
+    /* -- private -- */
+    asy_tcp_t tcp_;
+    asy_http_server_opts opts_;
+    asy_http_request_cb cb_;
+    asy_close_cb close_cb_;
+    asy_timer_t timer_;
+    asy_check_t flush_;
+    asy__queue conns_;     /* every connection */
+    asy__queue dirty_;     /* connections with output to send */
+    asy__queue free_exch_; /* recycled request/response pairs */
+    asy_http_header_t *scratch_; /* the parser's field array */
+    unsigned handles_;
+    size_t nconns_, nfree_exch_;
+    unsigned state_;
+    long long date_sec_;
+    char date_[96]; /* "Date: Thu, 01 Jan 1970 00:00:00 GMT\r\n" (room for any int) */
+};
+
+ASYNCRT_API int asy_http_server_init(asy_loop_t *loop, asy_http_server_t *srv,
+                                     const asy_http_server_opts *opts, asy_http_request_cb cb);
+/* host: an IP address (NULL: every interface); port 0 picks one. */
+ASYNCRT_API int asy_http_server_listen(asy_http_server_t *srv, const char *host, int port,
+                                       int backlog);
+ASYNCRT_API int asy_http_server_port(const asy_http_server_t *srv);
+/* server.close(): stops listening, closes idle connections, lets the
+ * others finish their current request; close_cb (may be NULL) once the
+ * last connection is gone and the server's handles are closed.  The
+ * struct is reusable from close_cb on. */
+ASYNCRT_API void asy_http_server_close(asy_http_server_t *srv, asy_close_cb close_cb);
+ASYNCRT_API void asy_http_server_close_idle_connections(asy_http_server_t *srv);
+ASYNCRT_API void asy_http_server_close_all_connections(asy_http_server_t *srv);
+ASYNCRT_API size_t asy_http_server_connections(const asy_http_server_t *srv);
+
+/* The first field of that name (case-insensitive), NULL if none; *len
+ * (may be NULL) gets the value's length.  Values are not NUL-terminated. */
+ASYNCRT_API const char *asy_http_req_header(const asy_http_req_t *req, const char *name,
+                                            size_t *len);
+ASYNCRT_API const char *asy_http_req_trailer(const asy_http_req_t *req, const char *name,
+                                             size_t *len);
+
+/* Response headers, Node's setHeader / getHeader / removeHeader: names
+ * are case-insensitive; set replaces.  ASY_EBUSY once headers are sent
+ * (ERR_HTTP_HEADERS_SENT), ASY_EINVAL for a bad name or value. */
+ASYNCRT_API int asy_http_res_set_header(asy_http_res_t *res, const char *name, const char *value);
+ASYNCRT_API int asy_http_res_append_header(asy_http_res_t *res, const char *name,
+                                           const char *value);
+ASYNCRT_API const char *asy_http_res_get_header(const asy_http_res_t *res, const char *name);
+ASYNCRT_API int asy_http_res_remove_header(asy_http_res_t *res, const char *name);
+ASYNCRT_API int asy_http_res_headers_sent(const asy_http_res_t *res);
+/* writeHead(status[, reason]): reason NULL for the standard text.  The
+ * head goes out with the first write or the end. */
+ASYNCRT_API int asy_http_res_write_head(asy_http_res_t *res, int status, const char *reason);
+/* write / end over res->stream (backpressure: 0 means wait for drain).
+ * Without a Content-Length header, a body written in several pieces is
+ * sent chunked (HTTP/1.1) or delimited by the close (HTTP/1.0); end with
+ * no earlier write sends a Content-Length. */
+ASYNCRT_API int asy_http_res_write(asy_http_res_t *res, const void *data, size_t len,
+                                   asy_stream_cb cb, void *arg);
+ASYNCRT_API int asy_http_res_end(asy_http_res_t *res, const void *data, size_t len);
+/* addTrailers: sent after a chunked body (ignored otherwise). */
+ASYNCRT_API int asy_http_res_add_trailer(asy_http_res_t *res, const char *name,
+                                         const char *value);
+/* writeContinue: "HTTP/1.1 100 Continue" now (from check_continue). */
+ASYNCRT_API int asy_http_res_write_continue(asy_http_res_t *res);
+
+#endif /* ASYNCRT_OS_POSIX */
+
 
 #ifdef __cplusplus
 }
@@ -26119,6 +26435,2152 @@ ASYNCRT_API int asy_url_from_path(asy_url_t *url, const char *path) {
     asy__ub_free(&b);
     return r;
 }
+
+#line 1 "asyncrt_impl/http/parser.c"
+/* The HTTP/1.1 parser (parser.h).  Heads are parsed from their first byte
+ * on every call, as picohttpparser does: no state survives between calls,
+ * which is what makes every split of the input give the same answer.  The
+ * byte loops that matter -- request-targets and field values, most of a
+ * head -- run through a SIMD scanner (scan.c's kernels, below) that finds
+ * the first byte needing a closer look. */
+
+#include <stdint.h>
+#include <string.h>
+
+#if ASY__X86_SIMD
+#include <emmintrin.h>
+#endif
+
+/* tchar (RFC 9110 5.6.2): ALPHA DIGIT and !#$%&'*+-.^_`|~ */
+static const unsigned char asy__http_tchar[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    /*  ! " # $ % & ' ( ) * + , - . / */
+    0, 1, 0, 1, 1, 1, 1, 1, 0, 0, 1, 1, 0, 1, 1, 0,
+    /* 0-9 : ; < = > ? */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
+    /* @ A-O */
+    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    /* P-Z [ \ ] ^ _ */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1,
+    /* ` a-o */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    /* p-z { | } ~ DEL */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+
+#define ASY__HTTP_TCHAR(c) (asy__http_tchar[(unsigned char)(c)])
+#define ASY__HTTP_MAX_CHUNK_EXT 4096
+
+/* ---- the scanner ---------------------------------------------------------
+ * Returns the first p in [p, end) whose byte is below `lo` (unsigned) or
+ * DEL; bytes 0x80-0xFF (obs-text) pass.  lo is 0x20 for field values (the
+ * caller then looks at HTAB and CR itself) and 0x21 for request-targets.
+ * SSE2 is part of x86-64, so the 16-byte kernel needs no dispatch; AVX2
+ * is picked at run time. */
+
+#if ASY__X86_SIMD
+ASY__TARGET_AVX2 ASY__INTERNAL const char *asy__http_scan_avx2(const char *p, const char *end,
+                                                                char lo) {
+    const __m256i vlo = _mm256_set1_epi8(lo), vm1 = _mm256_set1_epi8(-1),
+                  vdel = _mm256_set1_epi8(0x7f);
+    while (end - p >= 32) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)p);
+        /* signed compares: 0x80-0xFF are negative, so "v < lo && v > -1"
+         * is exactly the unsigned range [0, lo) */
+        __m256i bad = _mm256_or_si256(
+            _mm256_and_si256(_mm256_cmpgt_epi8(vlo, v), _mm256_cmpgt_epi8(v, vm1)),
+            _mm256_cmpeq_epi8(v, vdel));
+        unsigned m = (unsigned)_mm256_movemask_epi8(bad);
+        if (m) return p + __builtin_ctz(m);
+        p += 32;
+    }
+    return p;
+}
+
+ASY__INTERNAL const char *asy__http_scan_sse2(const char *p, const char *end, char lo) {
+    const __m128i vlo = _mm_set1_epi8(lo), vm1 = _mm_set1_epi8(-1), vdel = _mm_set1_epi8(0x7f);
+    while (end - p >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+        __m128i bad = _mm_or_si128(_mm_and_si128(_mm_cmplt_epi8(v, vlo), _mm_cmpgt_epi8(v, vm1)),
+                                   _mm_cmpeq_epi8(v, vdel));
+        unsigned m = (unsigned)_mm_movemask_epi8(bad);
+        if (m) return p + __builtin_ctz(m);
+        p += 16;
+    }
+    return p;
+}
+#endif
+
+/* The level a parse call uses: 0 scalar, 1 SSE2, 2 AVX2.  The tests set
+ * asy__http_force_level (> 0 forces level - 1) to cover every kernel. */
+static int asy__http_force_level;
+
+ASY__INTERNAL int asy__http_simd_level(void) {
+    if (asy__http_force_level > 0) return asy__http_force_level - 1;
+#if ASY__X86_SIMD
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") ? 2 : 1;
+#else
+    return 0;
+#endif
+}
+
+ASY__INTERNAL const char *asy__http_scan(int level, const char *p, const char *end, unsigned lo) {
+#if ASY__X86_SIMD
+    if (level == 2 && end - p >= 32) p = asy__http_scan_avx2(p, end, (char)lo);
+    if (level >= 1 && end - p >= 16) p = asy__http_scan_sse2(p, end, (char)lo);
+#else
+    (void)level;
+#endif
+    for (; p < end; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c < lo || c == 0x7f) break;
+    }
+    return p;
+}
+
+/* ---- small pieces -------------------------------------------------------- */
+
+ASYNCRT_API int asy_http_name_eq(const char *name, size_t len, const char *lit) {
+    size_t i;
+    for (i = 0; i < len; i++) {
+        unsigned char a = (unsigned char)name[i], b = (unsigned char)lit[i];
+        if (b == 0) return 0;
+        if (a >= 'A' && a <= 'Z') a = (unsigned char)(a + 32);
+        if (a != b) return 0;
+    }
+    return lit[len] == 0;
+}
+
+/* An end of line at p: 2 (CRLF) or 1 (bare LF, lenient), 0 incomplete,
+ * ASY_EHTTP_CRLF otherwise.  p < end. */
+ASY__INTERNAL int asy__http_eol(const char *p, const char *end, unsigned flags) {
+    if (*p == '\r') {
+        if (p + 1 == end) return 0;
+        return p[1] == '\n' ? 2 : ASY_EHTTP_CRLF;
+    }
+    if (*p == '\n' && (flags & ASY_HTTP_LENIENT)) return 1;
+    return ASY_EHTTP_CRLF;
+}
+
+/* "HTTP/" DIGIT "." DIGIT at p: 8, 0 when a correct prefix is all there
+ * is, or ASY_EHTTP_VERSION. */
+ASY__INTERNAL int asy__http_version(const char *p, const char *end, int *major, int *minor) {
+    static const char tmpl[] = "HTTP/0.0";
+    size_t i, n = (size_t)(end - p) < 8 ? (size_t)(end - p) : 8;
+    for (i = 0; i < n; i++) {
+        if (tmpl[i] == '0') {
+            if (p[i] < '0' || p[i] > '9') return ASY_EHTTP_VERSION;
+        } else if (p[i] != tmpl[i]) {
+            return ASY_EHTTP_VERSION;
+        }
+    }
+    if (n < 8) return 0;
+    *major = p[5] - '0';
+    *minor = p[7] - '0';
+    return 8;
+}
+
+/* The framing facts gathered from the fields. */
+typedef struct {
+    unsigned flags;
+    int is_request;
+    int hosts;
+    int chunked_last; /* the last coding seen was chunked */
+    int64_t content_length;
+    unsigned mflags; /* ASY_HTTP_F_* */
+} asy__http_sem;
+
+/* 1 when [p, e) is the token lit, case-insensitively. */
+#define ASY__HTTP_IS(p, e, lit) asy_http_name_eq((p), (size_t)((e) - (p)), (lit))
+
+ASY__INTERNAL int asy__http_content_length(asy__http_sem *s, const char *v, size_t n) {
+    int64_t x = 0;
+    size_t i;
+    if (n == 0) return ASY_EHTTP_CONTENT_LENGTH;
+    for (i = 0; i < n; i++) {
+        int d = v[i] - '0';
+        if (d < 0 || d > 9) return ASY_EHTTP_CONTENT_LENGTH;
+        if (x > (INT64_MAX - d) / 10) return ASY_EHTTP_CONTENT_LENGTH;
+        x = x * 10 + d;
+    }
+    if (s->mflags & ASY_HTTP_F_CONTENT_LENGTH) {
+        if (!(s->flags & ASY_HTTP_LENIENT) || x != s->content_length) return ASY_EHTTP_CONTENT_LENGTH;
+    }
+    s->mflags |= ASY_HTTP_F_CONTENT_LENGTH;
+    s->content_length = x;
+    return 0;
+}
+
+/* Calls each element of a comma-separated list (RFC 9110 5.6.1; empty
+ * elements are skipped), trimmed, with any ";parameters" cut off. */
+typedef int (*asy__http_elem_fn)(asy__http_sem *s, const char *b, const char *e);
+
+ASY__INTERNAL int asy__http_list(asy__http_sem *s, const char *v, size_t n, asy__http_elem_fn fn) {
+    const char *p = v, *end = v + n;
+    while (p < end) {
+        const char *b, *e, *stop;
+        int r;
+        while (p < end && (*p == ' ' || *p == '\t' || *p == ',')) p++;
+        if (p == end) break;
+        b = p;
+        while (p < end && *p != ',') p++;
+        stop = p;
+        e = b;
+        while (e < stop && ASY__HTTP_TCHAR(*e)) e++;
+        r = fn(s, b, e == b ? stop : e);
+        if (r < 0) return r;
+    }
+    return 0;
+}
+
+ASY__INTERNAL int asy__http_te_elem(asy__http_sem *s, const char *b, const char *e) {
+    if (s->chunked_last) {
+        /* chunked must be the last coding, and applied once */
+        if (s->is_request) return ASY_EHTTP_TE_CHUNKED;
+        s->chunked_last = 0;
+    }
+    if (ASY__HTTP_IS(b, e, "chunked")) {
+        s->chunked_last = 1;
+        return 0;
+    }
+    if (ASY__HTTP_IS(b, e, "gzip") || ASY__HTTP_IS(b, e, "x-gzip") ||
+        ASY__HTTP_IS(b, e, "deflate") || ASY__HTTP_IS(b, e, "compress") ||
+        ASY__HTTP_IS(b, e, "x-compress"))
+        return 0;
+    /* a response with an unknown coding is still delimited by the close */
+    return s->is_request ? ASY_EHTTP_TE_UNKNOWN : 0;
+}
+
+ASY__INTERNAL int asy__http_conn_elem(asy__http_sem *s, const char *b, const char *e) {
+    if (ASY__HTTP_IS(b, e, "close"))
+        s->mflags |= ASY_HTTP_F_CONN_CLOSE;
+    else if (ASY__HTTP_IS(b, e, "keep-alive"))
+        s->mflags |= ASY_HTTP_F_CONN_KEEP_ALIVE;
+    else if (ASY__HTTP_IS(b, e, "upgrade"))
+        s->mflags |= ASY_HTTP_F_CONN_UPGRADE;
+    return 0;
+}
+
+/* What a field means for the framing. */
+ASY__INTERNAL int asy__http_field(asy__http_sem *s, const char *name, size_t nlen, const char *v,
+                                  size_t vlen) {
+    if (!s) return 0;
+    switch (nlen) {
+    case 4:
+        if (s->is_request && asy_http_name_eq(name, 4, "host") && ++s->hosts > 1)
+            return ASY_EHTTP_HOST;
+        break;
+    case 6:
+        if (s->is_request && asy_http_name_eq(name, 6, "expect")) {
+            if (asy_http_name_eq(v, vlen, "100-continue"))
+                s->mflags |= ASY_HTTP_F_EXPECT_CONTINUE;
+            else
+                return ASY_EHTTP_EXPECT;
+        }
+        break;
+    case 7:
+        if (asy_http_name_eq(name, 7, "upgrade")) s->mflags |= ASY_HTTP_F_UPGRADE;
+        break;
+    case 10:
+        if (asy_http_name_eq(name, 10, "connection"))
+            return asy__http_list(s, v, vlen, asy__http_conn_elem);
+        break;
+    case 14:
+        if (asy_http_name_eq(name, 14, "content-length"))
+            return asy__http_content_length(s, v, vlen);
+        break;
+    case 17:
+        if (asy_http_name_eq(name, 17, "transfer-encoding")) {
+            s->mflags |= ASY_HTTP_F_TE;
+            if (vlen == 0) return s->is_request ? ASY_EHTTP_TE_UNKNOWN : 0;
+            return asy__http_list(s, v, vlen, asy__http_te_elem);
+        }
+        break;
+    default:
+        break;
+    }
+    return 0;
+}
+
+/* The field lines from p through the empty line: the bytes used, 0 when
+ * incomplete, or an error.  sem (may be NULL) sees every field. */
+ASY__INTERNAL ptrdiff_t asy__http_fields(int level, const char *buf, const char *end,
+                                         asy_http_header_t *out, size_t max, size_t *num,
+                                         size_t *dropped, unsigned flags, asy__http_sem *sem) {
+    const char *p = buf;
+    int lenient = (flags & ASY_HTTP_LENIENT) != 0;
+    *num = 0;
+    if (dropped) *dropped = 0;
+    for (;;) {
+        const char *name, *v, *ve;
+        size_t nlen = 0;
+        int r;
+        if (p == end) return 0;
+        if (*p == '\r' || *p == '\n') {
+            r = asy__http_eol(p, end, flags);
+            if (r <= 0) return r;
+            return (p + r) - buf;
+        }
+        name = p;
+        if (*p == ' ' || *p == '\t') {
+            /* obs-fold: a continuation of the previous line (or, first of
+             * all, whitespace before the first field) */
+            if (!lenient || p == buf) return p == buf ? ASY_EHTTP_HEADER_NAME : ASY_EHTTP_OBS_FOLD;
+        } else {
+            while (p < end && ASY__HTTP_TCHAR(*p)) p++;
+            if (p == end) return 0;
+            if (*p != ':' || p == name) return ASY_EHTTP_HEADER_NAME;
+            nlen = (size_t)(p - name);
+            p++;
+        }
+        while (p < end && (*p == ' ' || *p == '\t')) p++;
+        v = p;
+        for (;;) {
+            unsigned char c;
+            p = asy__http_scan(level, p, end, 0x20);
+            if (p == end) return 0;
+            c = (unsigned char)*p;
+            if (c == '\t') {
+                p++;
+                continue;
+            }
+            if (c == '\r' || c == '\n') {
+                r = asy__http_eol(p, end, flags);
+                if (r <= 0) return r;
+                ve = p;
+                p += r;
+                break;
+            }
+            if (lenient && c != 0) {
+                p++;
+                continue;
+            }
+            return ASY_EHTTP_HEADER_VALUE;
+        }
+        while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t')) ve--;
+        if (*num < max) {
+            out[*num].name = name;
+            out[*num].name_len = nlen;
+            out[*num].value = v;
+            out[*num].value_len = (size_t)(ve - v);
+            (*num)++;
+        } else if (dropped) {
+            (*dropped)++;
+        }
+        if (nlen) {
+            r = asy__http_field(sem, name, nlen, v, (size_t)(ve - v));
+            if (r < 0) return r;
+        }
+    }
+}
+
+ASY__INTERNAL void asy__http_head_reset(asy_http_head_t *h) {
+    h->method = h->target = h->reason = NULL;
+    h->method_len = h->target_len = h->reason_len = 0;
+    h->status = 0;
+    h->version_major = h->version_minor = 0;
+    h->num_headers = h->dropped_headers = 0;
+    h->content_length = -1;
+    h->flags = 0;
+}
+
+/* The framing rules that need the whole head. */
+ASY__INTERNAL int asy__http_finish(asy_http_head_t *h, asy__http_sem *s, unsigned flags) {
+    unsigned f = s->mflags;
+    int v11 = h->version_minor >= 1;
+    if (f & ASY_HTTP_F_TE) {
+        if (s->is_request && !v11) return ASY_EHTTP_TE_HTTP10;
+        if (f & ASY_HTTP_F_CONTENT_LENGTH) {
+            if (!(flags & ASY_HTTP_LENIENT)) return ASY_EHTTP_TE_CL;
+            /* RFC 9112 6.3: Transfer-Encoding wins; close afterwards */
+            f &= ~(unsigned)ASY_HTTP_F_CONTENT_LENGTH;
+            f |= ASY_HTTP_F_LENIENT_CLOSE;
+            s->content_length = -1;
+        }
+        if (s->chunked_last)
+            f |= ASY_HTTP_F_CHUNKED;
+        else if (s->is_request)
+            return ASY_EHTTP_TE_CHUNKED;
+    }
+    if (s->is_request && v11 && s->hosts == 0) return ASY_EHTTP_HOST;
+    if (v11 ? !(f & ASY_HTTP_F_CONN_CLOSE)
+            : ((f & ASY_HTTP_F_CONN_KEEP_ALIVE) && !(f & ASY_HTTP_F_CONN_CLOSE)))
+        f |= ASY_HTTP_F_KEEP_ALIVE;
+    if ((f & ASY_HTTP_F_LENIENT_CLOSE) ||
+        (!s->is_request && (f & ASY_HTTP_F_TE) && !(f & ASY_HTTP_F_CHUNKED)))
+        f &= ~(unsigned)ASY_HTTP_F_KEEP_ALIVE;
+    h->flags = f;
+    h->content_length = (f & ASY_HTTP_F_CONTENT_LENGTH) ? s->content_length : -1;
+    return 0;
+}
+
+ASYNCRT_API ptrdiff_t asy_http_parse_request(const char *buf, size_t len, asy_http_head_t *h,
+                                             const asy_http_parse_opts *opts) {
+    const char *p = buf, *end = buf + len, *start;
+    unsigned flags = opts ? opts->flags : 0;
+    size_t max_target = opts && opts->max_target_len ? opts->max_target_len : 8192;
+    int level = asy__http_simd_level(), r;
+    asy__http_sem s;
+    ptrdiff_t n;
+    asy__http_head_reset(h);
+    /* RFC 9112 2.2: ignore at least one empty line before the request */
+    while (p < end && (*p == '\r' || *p == '\n')) {
+        r = asy__http_eol(p, end, flags);
+        if (r <= 0) return r;
+        p += r;
+    }
+    start = p;
+    while (p < end && ASY__HTTP_TCHAR(*p)) p++;
+    if (p == end) return 0;
+    if (*p != ' ' || p == start) return ASY_EHTTP_METHOD;
+    h->method = start;
+    h->method_len = (size_t)(p - start);
+    start = ++p;
+    p = asy__http_scan(level, p, end, 0x21);
+    if ((size_t)(p - start) > max_target) return ASY_EHTTP_URI_TOO_LONG;
+    if (p == end) return 0;
+    if (*p != ' ' || p == start) return ASY_EHTTP_TARGET;
+    h->target = start;
+    h->target_len = (size_t)(p - start);
+    p++;
+    r = asy__http_version(p, end, &h->version_major, &h->version_minor);
+    if (r <= 0) return r;
+    p += r;
+    if (p == end) return 0;
+    r = asy__http_eol(p, end, flags);
+    if (r <= 0) return r == 0 ? 0 : ASY_EHTTP_VERSION;
+    p += r;
+    if (h->version_major != 1) return ASY_EHTTP_VERSION_UNSUP;
+    memset(&s, 0, sizeof(s));
+    s.flags = flags;
+    s.is_request = 1;
+    n = asy__http_fields(level, p, end, h->headers, h->headers ? h->max_headers : 0,
+                         &h->num_headers, &h->dropped_headers, flags, &s);
+    if (n <= 0) return n;
+    r = asy__http_finish(h, &s, flags);
+    if (r < 0) return r;
+    return (p + n) - buf;
+}
+
+ASYNCRT_API ptrdiff_t asy_http_parse_response(const char *buf, size_t len, asy_http_head_t *h,
+                                              const asy_http_parse_opts *opts) {
+    const char *p = buf, *end = buf + len, *start;
+    unsigned flags = opts ? opts->flags : 0;
+    int level = asy__http_simd_level(), r, i;
+    asy__http_sem s;
+    ptrdiff_t n;
+    asy__http_head_reset(h);
+    r = asy__http_version(p, end, &h->version_major, &h->version_minor);
+    if (r <= 0) return r == 0 ? 0 : ASY_EHTTP_STATUS;
+    p += r;
+    if (h->version_major != 1) return ASY_EHTTP_VERSION_UNSUP;
+    if (p == end) return 0;
+    if (*p++ != ' ') return ASY_EHTTP_STATUS;
+    for (i = 0; i < 3; i++, p++) {
+        if (p == end) return 0;
+        if (*p < '0' || *p > '9') return ASY_EHTTP_STATUS;
+        h->status = h->status * 10 + (*p - '0');
+    }
+    if (h->status < 100) return ASY_EHTTP_STATUS;
+    if (p == end) return 0;
+    if (*p == ' ') {
+        /* reason-phrase = *( HTAB / SP / VCHAR / obs-text ) */
+        start = ++p;
+        for (;;) {
+            p = asy__http_scan(level, p, end, 0x20);
+            if (p == end) return 0;
+            if (*p != '\t') break;
+            p++;
+        }
+        h->reason = start;
+        h->reason_len = (size_t)(p - start);
+    } else {
+        h->reason = p;
+    }
+    r = asy__http_eol(p, end, flags);
+    if (r <= 0) return r == 0 ? 0 : ASY_EHTTP_STATUS;
+    p += r;
+    memset(&s, 0, sizeof(s));
+    s.flags = flags;
+    n = asy__http_fields(level, p, end, h->headers, h->headers ? h->max_headers : 0,
+                         &h->num_headers, &h->dropped_headers, flags, &s);
+    if (n <= 0) return n;
+    r = asy__http_finish(h, &s, flags);
+    if (r < 0) return r;
+    return (p + n) - buf;
+}
+
+ASYNCRT_API ptrdiff_t asy_http_parse_fields(const char *buf, size_t len, asy_http_header_t *fields,
+                                            size_t max_fields, size_t *num_fields,
+                                            unsigned flags) {
+    size_t n = 0;
+    ptrdiff_t r = asy__http_fields(asy__http_simd_level(), buf, buf + len, fields,
+                                   fields ? max_fields : 0, &n, NULL, flags, NULL);
+    if (num_fields) *num_fields = n;
+    return r;
+}
+
+ASYNCRT_API int asy_http_response_has_body(int status, int request_was_head) {
+    if (request_was_head) return 0;
+    return !(status / 100 == 1 || status == 204 || status == 304);
+}
+
+#line 1 "asyncrt_impl/http/chunked.c"
+/* The chunked transfer coding (RFC 9112 7.1), streamed: unlike heads, a
+ * body is never parsed twice, so the decoder keeps its place in a few
+ * words of state and any split of the input feeds it the same bytes. */
+
+enum {
+    ASY__CK_SIZE0,      /* the first hex digit of a size */
+    ASY__CK_SIZE,       /* more digits, ';' or CR */
+    ASY__CK_EXT_NAME0,  /* after ';': BWS, then a token */
+    ASY__CK_EXT_NAME,   /* the name's token */
+    ASY__CK_EXT_POSTN,  /* BWS after a name: ';' '=' or CR */
+    ASY__CK_EXT_POSTV,  /* BWS after a value: ';' or CR */
+    ASY__CK_EXT_VAL0,   /* after '=': BWS, then a token or a quoted-string */
+    ASY__CK_EXT_VAL,    /* a token value */
+    ASY__CK_EXT_QUOTED, /* inside a quoted-string */
+    ASY__CK_EXT_ESC,    /* after a backslash in a quoted-string */
+    ASY__CK_SIZE_LF,    /* the LF ending a size line */
+    ASY__CK_DATA,
+    ASY__CK_DATA_CR,    /* the CRLF after a chunk's data */
+    ASY__CK_DATA_LF,
+    ASY__CK_TRAILERS    /* the last chunk was read */
+};
+
+ASYNCRT_API void asy_http_chunked_init(asy_http_chunked_t *c, unsigned flags) {
+    memset(c, 0, sizeof(*c));
+    c->flags_ = flags;
+}
+
+ASYNCRT_API int asy_http_chunked_in_trailers(const asy_http_chunked_t *c) {
+    return c->state_ == ASY__CK_TRAILERS;
+}
+
+static int asy__ck_hex(unsigned char ch) {
+    if (ch >= '0' && ch <= '9') return ch - '0';
+    ch = (unsigned char)(ch | 0x20);
+    if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
+    return -1;
+}
+
+ASYNCRT_API ptrdiff_t asy_http_chunked_parse(asy_http_chunked_t *c, const char *buf, size_t len,
+                                             const char **data, size_t *data_len) {
+    const char *p = buf, *end = buf + len;
+    int lenient = (c->flags_ & ASY_HTTP_LENIENT) != 0;
+    *data = NULL;
+    *data_len = 0;
+    while (p < end) {
+        unsigned char ch = (unsigned char)*p;
+        int d;
+        if (c->state_ >= ASY__CK_EXT_NAME0 && c->state_ <= ASY__CK_EXT_ESC &&
+            ++c->ext_len_ > ASY__HTTP_MAX_CHUNK_EXT)
+            return ASY_EHTTP_CHUNK_EXT;
+        switch (c->state_) {
+        case ASY__CK_SIZE0:
+        case ASY__CK_SIZE:
+            d = asy__ck_hex(ch);
+            if (d >= 0) {
+                /* 15 digits keep any size below 2^60 */
+                if (++c->digits_ > 15) return ASY_EHTTP_CHUNK_SIZE;
+                c->remaining = (c->remaining << 4) | (uint64_t)d;
+                c->state_ = ASY__CK_SIZE;
+                break;
+            }
+            if (c->state_ == ASY__CK_SIZE0) return ASY_EHTTP_CHUNK_SIZE;
+            if (ch == ';') {
+                c->state_ = ASY__CK_EXT_NAME0;
+                c->ext_len_ = 0;
+            } else if (ch == '\r') {
+                c->state_ = ASY__CK_SIZE_LF;
+            } else if (ch == '\n' && lenient) {
+                c->state_ = ASY__CK_SIZE_LF;
+                continue; /* handled as the LF */
+            } else {
+                return ASY_EHTTP_CHUNK_SIZE;
+            }
+            break;
+        case ASY__CK_EXT_NAME0:
+            if (ch == ' ' || ch == '\t') break;
+            if (!ASY__HTTP_TCHAR(ch)) return ASY_EHTTP_CHUNK_EXT;
+            c->state_ = ASY__CK_EXT_NAME;
+            break;
+        case ASY__CK_EXT_NAME:
+        case ASY__CK_EXT_VAL:
+            if (ASY__HTTP_TCHAR(ch)) break;
+            c->state_ = c->state_ == ASY__CK_EXT_NAME ? ASY__CK_EXT_POSTN : ASY__CK_EXT_POSTV;
+            continue; /* look at this byte again */
+        case ASY__CK_EXT_POSTN:
+        case ASY__CK_EXT_POSTV:
+            if (ch == ' ' || ch == '\t') break;
+            if (ch == ';') {
+                c->state_ = ASY__CK_EXT_NAME0;
+            } else if (ch == '=' && c->state_ == ASY__CK_EXT_POSTN) {
+                c->state_ = ASY__CK_EXT_VAL0;
+            } else if (ch == '\r') {
+                c->state_ = ASY__CK_SIZE_LF;
+            } else if (ch == '\n' && lenient) {
+                c->state_ = ASY__CK_SIZE_LF;
+                continue;
+            } else {
+                return ASY_EHTTP_CHUNK_EXT;
+            }
+            break;
+        case ASY__CK_EXT_VAL0:
+            if (ch == ' ' || ch == '\t') break;
+            if (ch == '"')
+                c->state_ = ASY__CK_EXT_QUOTED;
+            else if (ASY__HTTP_TCHAR(ch))
+                c->state_ = ASY__CK_EXT_VAL;
+            else
+                return ASY_EHTTP_CHUNK_EXT;
+            break;
+        case ASY__CK_EXT_QUOTED:
+            /* qdtext = HTAB / SP / %x21 / %x23-5B / %x5D-7E / obs-text */
+            if (ch == '"') {
+                c->state_ = ASY__CK_EXT_POSTV;
+            } else if (ch == '\\') {
+                c->state_ = ASY__CK_EXT_ESC;
+            } else if (!(ch == '\t' || (ch >= 0x20 && ch != 0x7f))) {
+                return ASY_EHTTP_CHUNK_EXT;
+            }
+            break;
+        case ASY__CK_EXT_ESC:
+            if (!(ch == '\t' || (ch >= 0x20 && ch != 0x7f))) return ASY_EHTTP_CHUNK_EXT;
+            c->state_ = ASY__CK_EXT_QUOTED;
+            break;
+        case ASY__CK_SIZE_LF:
+            if (ch != '\n') return ASY_EHTTP_CRLF;
+            c->digits_ = 0;
+            c->state_ = c->remaining ? ASY__CK_DATA : ASY__CK_TRAILERS;
+            if (c->state_ == ASY__CK_TRAILERS) return (p + 1) - buf;
+            break;
+        case ASY__CK_DATA: {
+            size_t n = (size_t)(end - p);
+            if ((uint64_t)n > c->remaining) n = (size_t)c->remaining;
+            *data = p;
+            *data_len = n;
+            c->remaining -= n;
+            if (c->remaining == 0) c->state_ = ASY__CK_DATA_CR;
+            return (p + n) - buf;
+        }
+        case ASY__CK_DATA_CR:
+            if (ch == '\r') {
+                c->state_ = ASY__CK_DATA_LF;
+                break;
+            }
+            if (ch == '\n' && lenient) {
+                c->state_ = ASY__CK_SIZE0;
+                break;
+            }
+            return ASY_EHTTP_CHUNK_SIZE;
+        case ASY__CK_DATA_LF:
+            if (ch != '\n') return ASY_EHTTP_CRLF;
+            c->state_ = ASY__CK_SIZE0;
+            break;
+        default: /* trailers: the caller's */
+            return p - buf;
+        }
+        p++;
+    }
+    return p - buf;
+}
+
+#line 1 "asyncrt_impl/http/status.c"
+/* Status texts and the names of the parser's errors. */
+
+typedef struct {
+    int code;
+    int status;
+    const char *name;
+    const char *msg;
+} asy__http_errinfo;
+
+static const asy__http_errinfo asy__http_errors[] = {
+    {ASY_EHTTP_METHOD, 400, "HPE_INVALID_METHOD", "invalid method"},
+    {ASY_EHTTP_TARGET, 400, "HPE_INVALID_URL", "invalid request-target"},
+    {ASY_EHTTP_VERSION, 400, "HPE_INVALID_VERSION", "invalid HTTP version"},
+    {ASY_EHTTP_VERSION_UNSUP, 505, "HPE_INVALID_VERSION", "HTTP version not supported"},
+    {ASY_EHTTP_CRLF, 400, "HPE_CR_EXPECTED", "bare CR or LF"},
+    {ASY_EHTTP_HEADER_NAME, 400, "HPE_INVALID_HEADER_TOKEN", "invalid header name"},
+    {ASY_EHTTP_HEADER_VALUE, 400, "HPE_INVALID_HEADER_TOKEN", "invalid character in header value"},
+    {ASY_EHTTP_OBS_FOLD, 400, "HPE_INVALID_HEADER_TOKEN", "obsolete line folding"},
+    {ASY_EHTTP_CONTENT_LENGTH, 400, "HPE_UNEXPECTED_CONTENT_LENGTH", "invalid or duplicate Content-Length"},
+    {ASY_EHTTP_TE_CL, 400, "HPE_UNEXPECTED_CONTENT_LENGTH", "Transfer-Encoding with Content-Length"},
+    {ASY_EHTTP_TE_CHUNKED, 400, "HPE_INVALID_TRANSFER_ENCODING", "chunked is not the final transfer coding"},
+    {ASY_EHTTP_TE_UNKNOWN, 501, "HPE_INVALID_TRANSFER_ENCODING", "unknown transfer coding"},
+    {ASY_EHTTP_TE_HTTP10, 400, "HPE_INVALID_TRANSFER_ENCODING", "Transfer-Encoding in HTTP/1.0"},
+    {ASY_EHTTP_HOST, 400, "HPE_INVALID_HOST", "missing or duplicate Host"},
+    {ASY_EHTTP_HEADERS_TOO_LARGE, 431, "HPE_HEADER_OVERFLOW", "request header fields too large"},
+    {ASY_EHTTP_URI_TOO_LONG, 414, "HPE_URI_TOO_LONG", "request-target too long"},
+    {ASY_EHTTP_BODY_TOO_LARGE, 413, "HPE_BODY_TOO_LARGE", "request body too large"},
+    {ASY_EHTTP_CHUNK_SIZE, 400, "HPE_INVALID_CHUNK_SIZE", "invalid chunk size"},
+    {ASY_EHTTP_CHUNK_EXT, 400, "HPE_INVALID_CHUNK_EXTENSIONS", "invalid chunk extension"},
+    {ASY_EHTTP_AFTER_CLOSE, 400, "HPE_CLOSED_CONNECTION", "data after Connection: close"},
+    {ASY_EHTTP_STATUS, 400, "HPE_INVALID_STATUS", "invalid status line"},
+    {ASY_EHTTP_EXPECT, 417, "HPE_EXPECTATION_FAILED", "unsupported expectation"},
+    {ASY_EHTTP_TIMEOUT, 408, "ERR_HTTP_REQUEST_TIMEOUT", "request timeout"}};
+
+ASY__INTERNAL const asy__http_errinfo *asy__http_errinfo_of(int err) {
+    size_t i;
+    for (i = 0; i < sizeof(asy__http_errors) / sizeof(asy__http_errors[0]); i++)
+        if (asy__http_errors[i].code == err) return &asy__http_errors[i];
+    return NULL;
+}
+
+ASYNCRT_API int asy_http_error_status(int err) {
+    const asy__http_errinfo *e = asy__http_errinfo_of(err);
+    return e ? e->status : 400;
+}
+
+ASYNCRT_API const char *asy_http_error_name(int err) {
+    const asy__http_errinfo *e = asy__http_errinfo_of(err);
+    return e ? e->name : asy_err_name(err);
+}
+
+ASYNCRT_API const char *asy_http_strerror(int err) {
+    const asy__http_errinfo *e = asy__http_errinfo_of(err);
+    return e ? e->msg : asy_strerror(err);
+}
+
+ASYNCRT_API const char *asy_http_status_text(int status) {
+    switch (status) {
+    case 100: return "Continue";
+    case 101: return "Switching Protocols";
+    case 102: return "Processing";
+    case 103: return "Early Hints";
+    case 200: return "OK";
+    case 201: return "Created";
+    case 202: return "Accepted";
+    case 203: return "Non-Authoritative Information";
+    case 204: return "No Content";
+    case 205: return "Reset Content";
+    case 206: return "Partial Content";
+    case 207: return "Multi-Status";
+    case 300: return "Multiple Choices";
+    case 301: return "Moved Permanently";
+    case 302: return "Found";
+    case 303: return "See Other";
+    case 304: return "Not Modified";
+    case 307: return "Temporary Redirect";
+    case 308: return "Permanent Redirect";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 402: return "Payment Required";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 406: return "Not Acceptable";
+    case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 410: return "Gone";
+    case 411: return "Length Required";
+    case 412: return "Precondition Failed";
+    case 413: return "Payload Too Large";
+    case 414: return "URI Too Long";
+    case 415: return "Unsupported Media Type";
+    case 416: return "Range Not Satisfiable";
+    case 417: return "Expectation Failed";
+    case 418: return "I'm a Teapot";
+    case 421: return "Misdirected Request";
+    case 422: return "Unprocessable Entity";
+    case 425: return "Too Early";
+    case 426: return "Upgrade Required";
+    case 428: return "Precondition Required";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 451: return "Unavailable For Legal Reasons";
+    case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    case 505: return "HTTP Version Not Supported";
+    case 507: return "Insufficient Storage";
+    case 511: return "Network Authentication Required";
+    default: return "";
+    }
+}
+
+#line 1 "asyncrt_impl/http/server.c"
+/* http.Server over TCP handles (server.h, docs/http.md).
+ *
+ * A connection reads into the loop's buffer and parses straight out of
+ * it; only bytes that cannot be used yet (a partial head, the next
+ * pipelined request while a response is pending) are copied into the
+ * connection's own buffer.  One request/response pair (an "exchange") is
+ * served at a time, so responses leave in request order; its head is
+ * copied into the exchange so that it outlives the read buffer.
+ * Exchanges are recycled through a free list on the server: steady state
+ * allocates nothing per request.
+ *
+ * Output: every response byte is appended to the connection's output
+ * buffer and the buffer is written from the check phase, once per loop
+ * iteration, so all responses produced by one read batch leave in one
+ * write.  Two buffers alternate: one in the kernel's hands, one filling.
+ * A response's write completes (for backpressure) only while the bytes
+ * not yet taken by the kernel stay below the highWaterMark. */
+#if ASYNCRT_OS_POSIX
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* conn->flags */
+enum {
+    ASY__HC_CLOSING = 1u << 0,      /* asy_close called */
+    ASY__HC_READING = 1u << 1,
+    ASY__HC_WRITING = 1u << 2,      /* a write is in the kernel's hands */
+    ASY__HC_NO_MORE = 1u << 3,      /* no request after the current one */
+    ASY__HC_CLOSE_AFTER = 1u << 4,  /* close once the output is out */
+    ASY__HC_LINGER = 1u << 5,       /* write side shut: drain until EOF */
+    ASY__HC_BODY_PAUSED = 1u << 6,  /* the request stream wants no more */
+    ASY__HC_IN_CONSUME = 1u << 7,   /* consume() is on the stack */
+    ASY__HC_DIRTY = 1u << 8,        /* on the server's dirty list */
+    ASY__HC_PEER_ENDED = 1u << 9,
+    ASY__HC_REJECTED = 1u << 10
+};
+
+/* conn->state: where the parser is */
+enum { ASY__HS_HEAD, ASY__HS_BODY_CL, ASY__HS_BODY_CHUNKED, ASY__HS_TRAILERS, ASY__HS_WAIT };
+
+/* exch->rflags */
+enum {
+    ASY__HX_HEADERS_SENT = 1u << 0,
+    ASY__HX_CHUNKED = 1u << 1,
+    ASY__HX_NO_BODY = 1u << 2,      /* HEAD, 1xx, 204, 304 */
+    ASY__HX_KEEP_ALIVE = 1u << 3,
+    ASY__HX_WRITE_WAIT = 1u << 4,   /* a stream write waits for the output */
+    ASY__HX_FINISHED = 1u << 5,     /* the response is complete */
+    ASY__HX_REQ_CLOSED = 1u << 6,
+    ASY__HX_RES_CLOSED = 1u << 7,
+    ASY__HX_BODY_DONE = 1u << 8,    /* the request body was all read */
+    ASY__HX_CONTINUE_SENT = 1u << 9,
+    ASY__HX_HEAD_REQ = 1u << 10,
+    ASY__HX_HTTP10 = 1u << 11,
+    ASY__HX_DEAD = 1u << 12         /* its connection is gone */
+};
+
+/* srv->state_ */
+enum { ASY__HSRV_LISTENING = 1, ASY__HSRV_CLOSING = 2, ASY__HSRV_HANDLES = 4, ASY__HSRV_DONE = 8 };
+
+#define ASY__HTTP_LINGER_MS 2000
+#define ASY__HTTP_FREE_EXCH_MAX 1024
+
+typedef struct {
+    size_t off, nlen, vlen; /* name at off, value at off + nlen; nlen 0: removed */
+} asy__http_rh;
+
+struct asy__http_conn {
+    asy_tcp_t tcp;
+    asy__queue link, dirty_link;
+    asy_http_server_t *srv;
+    char *in;
+    size_t in_len, in_cap;
+    char *out[2];
+    size_t out_len[2], out_cap[2];
+    int out_cur;
+    size_t inflight;
+    asy_write_t wreq;
+    asy_shutdown_t sreq;
+    asy__http_exch *cur;   /* the exchange being served */
+    asy__http_exch *bodyx; /* the exchange whose body is being read (or NULL: discard) */
+    asy_http_chunked_t ck;
+    uint64_t body_left, body_total;
+    uint64_t t_head, t_req, t_idle, t_linger;
+    unsigned flags, state, nreq;
+};
+
+struct asy__http_exch {
+    asy_http_req_t req;
+    asy_http_res_t res;
+    asy__queue link;
+    asy__http_conn *conn;
+    asy__stream_listener req_l, res_l;
+    unsigned rflags;
+    char *hb; /* the request head, then its trailers */
+    size_t hb_cap;
+    asy_http_header_t *hdrs;
+    size_t hdrs_cap;
+    char *tb; /* the request's trailer section */
+    size_t tb_cap;
+    asy_http_header_t *thdrs;
+    size_t thdrs_cap;
+    char *rs; /* response header storage */
+    size_t rs_len, rs_cap;
+    asy__http_rh *rh;
+    size_t nrh, rh_cap;
+    char *tr; /* trailers to send: "Name: value\r\n"... */
+    size_t tr_len, tr_cap;
+    size_t reason_off, reason_len; /* in rs; reason_len 0: the standard text */
+    int64_t end_len; /* end() with no earlier write: its length; else -1 */
+};
+
+ASY__INTERNAL int asy__http_grow(char **p, size_t *cap, size_t need) {
+    size_t n = *cap ? *cap : 256;
+    char *q;
+    if (need <= *cap) return 0;
+    while (n < need) n *= 2;
+    q = (char *)asy__realloc(*p, n);
+    if (!q) return ASY_ENOMEM;
+    *p = q;
+    *cap = n;
+    return 0;
+}
+
+/* Case-insensitive equality of n bytes (ASCII). */
+ASY__INTERNAL int asy__http_ieq(const char *a, const char *b, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++) {
+        unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
+        if (x >= 'A' && x <= 'Z') x = (unsigned char)(x + 32);
+        if (y >= 'A' && y <= 'Z') y = (unsigned char)(y + 32);
+        if (x != y) return 0;
+    }
+    return 1;
+}
+
+/* ---- output -------------------------------------------------------------- */
+
+ASY__INTERNAL size_t asy__http_pending(const asy__http_conn *c) {
+    return c->out_len[c->out_cur] + c->inflight;
+}
+
+ASY__INTERNAL int asy__http_out(asy__http_conn *c, const void *data, size_t n) {
+    int k = c->out_cur;
+    if (asy__http_grow(&c->out[k], &c->out_cap[k], c->out_len[k] + n) != 0) return ASY_ENOMEM;
+    memcpy(c->out[k] + c->out_len[k], data, n);
+    c->out_len[k] += n;
+    return 0;
+}
+
+ASY__INTERNAL int asy__http_outs(asy__http_conn *c, const char *s) {
+    return asy__http_out(c, s, strlen(s));
+}
+
+ASY__INTERNAL void asy__http_flush_cb(asy_check_t *h);
+
+ASY__INTERNAL void asy__http_mark_dirty(asy__http_conn *c) {
+    asy_http_server_t *srv = c->srv;
+    if (c->flags & (ASY__HC_DIRTY | ASY__HC_CLOSING)) return;
+    c->flags |= ASY__HC_DIRTY;
+    asy__queue_insert_tail(&srv->dirty_, &c->dirty_link);
+    if (!asy_is_active((asy_handle_t *)&srv->flush_)) asy_check_start(&srv->flush_, asy__http_flush_cb);
+}
+
+ASY__INTERNAL void asy__http_close_conn(asy__http_conn *c, int err);
+ASY__INTERNAL void asy__http_write_cb(asy_write_t *req, int status);
+ASY__INTERNAL void asy__http_read_cb(asy_sock_t *s, ptrdiff_t nread, const asy_iov_t *buf);
+ASY__INTERNAL void asy__http_update_reading(asy__http_conn *c);
+
+ASY__INTERNAL void asy__http_shutdown_cb(asy_shutdown_t *req, int status) {
+    asy__http_conn *c = (asy__http_conn *)req->data;
+    if (status < 0 && !(c->flags & ASY__HC_CLOSING)) asy__http_close_conn(c, 0);
+}
+
+/* Nothing more will be sent: shut the write side and read until the peer
+ * closes (or ASY__HTTP_LINGER_MS), so the client reads our last response
+ * instead of a reset caused by unread bytes (nginx's lingering close). */
+ASY__INTERNAL void asy__http_linger(asy__http_conn *c) {
+    if (c->flags & (ASY__HC_LINGER | ASY__HC_CLOSING)) return;
+    if (c->flags & ASY__HC_PEER_ENDED) {
+        asy__http_close_conn(c, 0);
+        return;
+    }
+    c->flags |= ASY__HC_LINGER;
+    c->t_linger = asy_now(c->srv->loop);
+    c->sreq.data = c;
+    if (asy_sock_shutdown(&c->sreq, (asy_sock_t *)&c->tcp, asy__http_shutdown_cb) != 0) {
+        asy__http_close_conn(c, 0);
+        return;
+    }
+    asy__http_update_reading(c);
+}
+
+ASY__INTERNAL void asy__http_flush(asy__http_conn *c) {
+    asy_iov_t iov;
+    int k = c->out_cur;
+    if (c->flags & (ASY__HC_WRITING | ASY__HC_CLOSING)) return;
+    if (c->out_len[k] == 0) {
+        if ((c->flags & ASY__HC_CLOSE_AFTER) && !c->cur) asy__http_linger(c);
+        return;
+    }
+    iov.base = c->out[k];
+    iov.len = c->out_len[k];
+    c->wreq.data = c;
+    if (asy_sock_write(&c->wreq, (asy_sock_t *)&c->tcp, &iov, 1, asy__http_write_cb) != 0) {
+        asy__http_close_conn(c, ASY_EPIPE);
+        return;
+    }
+    c->flags |= ASY__HC_WRITING;
+    c->inflight = c->out_len[k];
+    c->out_cur = k ^ 1;
+}
+
+ASY__INTERNAL void asy__http_flush_cb(asy_check_t *h) {
+    asy_http_server_t *srv = ASY_CONTAINER_OF(h, asy_http_server_t, flush_);
+    while (!asy__queue_empty(&srv->dirty_)) {
+        asy__queue *q = asy__queue_head(&srv->dirty_);
+        asy__http_conn *c = ASY_CONTAINER_OF(q, asy__http_conn, dirty_link);
+        asy__queue_remove(q);
+        c->flags &= ~(unsigned)ASY__HC_DIRTY;
+        asy__http_flush(c);
+    }
+    asy_check_stop(h);
+}
+
+ASY__INTERNAL void asy__http_consume_buffered(asy__http_conn *c);
+
+/* The output went below the highWaterMark: a waiting response write is
+ * done, and reading may go on. */
+ASY__INTERNAL void asy__http_output_drained(asy__http_conn *c) {
+    asy__http_exch *x = c->cur;
+    size_t hwm = c->srv->opts_.high_water_mark;
+    if (asy__http_pending(c) >= hwm) return;
+    if (x && (x->rflags & ASY__HX_WRITE_WAIT)) {
+        x->rflags &= ~(unsigned)ASY__HX_WRITE_WAIT;
+        asy_stream_write_done(&x->res.stream, 0);
+    }
+}
+
+ASY__INTERNAL void asy__http_write_cb(asy_write_t *req, int status) {
+    asy__http_conn *c = (asy__http_conn *)req->data;
+    c->flags &= ~(unsigned)ASY__HC_WRITING;
+    c->out_len[c->out_cur ^ 1] = 0;
+    c->inflight = 0;
+    if (c->flags & ASY__HC_CLOSING) return;
+    if (status < 0) {
+        asy__http_close_conn(c, status);
+        return;
+    }
+    asy__http_output_drained(c);
+    if (c->flags & ASY__HC_CLOSING) return;
+    if (c->out_len[c->out_cur]) {
+        asy__http_flush(c);
+    } else if ((c->flags & ASY__HC_CLOSE_AFTER) && !c->cur) {
+        asy__http_linger(c);
+    } else if (!c->cur) {
+        /* idle: give back big buffers */
+        int k;
+        for (k = 0; k < 2; k++)
+            if (c->out_cap[k] > 65536) {
+                asy__free(c->out[k]);
+                c->out[k] = NULL;
+                c->out_cap[k] = 0;
+            }
+    }
+    asy__http_update_reading(c);
+}
+
+/* ---- Date ---------------------------------------------------------------- */
+
+ASY__INTERNAL const char *asy__http_date(asy_http_server_t *srv) {
+    static const char days[] = "SunMonTueWedThuFriSat";
+    static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    time_t now = time(NULL);
+    if ((long long)now != srv->date_sec_) {
+        struct tm tm;
+        gmtime_r(&now, &tm);
+        snprintf(srv->date_, sizeof(srv->date_), "Date: %.3s, %02d %.3s %04d %02d:%02d:%02d GMT\r\n",
+                 days + 3 * tm.tm_wday, tm.tm_mday, months + 3 * tm.tm_mon, tm.tm_year + 1900,
+                 tm.tm_hour, tm.tm_min, tm.tm_sec);
+        srv->date_sec_ = (long long)now;
+    }
+    return srv->date_;
+}
+
+/* ---- the response head --------------------------------------------------- */
+
+ASY__INTERNAL ptrdiff_t asy__http_rh_find(const asy__http_exch *x, const char *name) {
+    size_t i, n = strlen(name);
+    for (i = 0; i < x->nrh; i++)
+        if (x->rh[i].nlen == n && asy__http_ieq(x->rs + x->rh[i].off, name, n)) return (ptrdiff_t)i;
+    return -1;
+}
+
+ASY__INTERNAL int asy__http_u64(char *out, uint64_t v) {
+    char tmp[24];
+    int n = 0, i;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    for (i = 0; i < n; i++) out[i] = tmp[n - 1 - i];
+    return n;
+}
+
+/* Writes the status line and headers; final: end() was called (the whole
+ * body is known: end_len, or 0). */
+ASY__INTERNAL int asy__http_emit_head(asy__http_exch *x, int final) {
+    asy__http_conn *c = x->conn;
+    asy_http_server_t *srv = c->srv;
+    int status = x->res.status_code, has_cl = 0, has_te = 0, has_date = 0, conn_close = 0;
+    char line[64];
+    size_t i;
+    int n, r = 0;
+    x->rflags |= ASY__HX_HEADERS_SENT;
+    if (status / 100 == 1 || status == 204 || status == 304 || (x->rflags & ASY__HX_HEAD_REQ))
+        x->rflags |= ASY__HX_NO_BODY;
+    memcpy(line, "HTTP/1.1 ", 9);
+    line[9] = (char)('0' + status / 100 % 10);
+    line[10] = (char)('0' + status / 10 % 10);
+    line[11] = (char)('0' + status % 10);
+    line[12] = ' ';
+    r |= asy__http_out(c, line, 13);
+    if (x->reason_len)
+        r |= asy__http_out(c, x->rs + x->reason_off, x->reason_len);
+    else
+        r |= asy__http_outs(c, asy_http_status_text(status));
+    r |= asy__http_out(c, "\r\n", 2);
+    for (i = 0; i < x->nrh; i++) {
+        const asy__http_rh *h = &x->rh[i];
+        const char *name = x->rs + h->off, *val = name + h->nlen;
+        if (!h->nlen) continue;
+        if (h->nlen == 14 && asy__http_ieq(name, "content-length", 14)) has_cl = 1;
+        if (h->nlen == 17 && asy__http_ieq(name, "transfer-encoding", 17)) {
+            has_te = 1;
+            if (h->vlen >= 7 && asy__http_ieq(val + h->vlen - 7, "chunked", 7))
+                x->rflags |= ASY__HX_CHUNKED;
+        }
+        if (h->nlen == 4 && asy__http_ieq(name, "date", 4)) has_date = 1;
+        if (h->nlen == 10 && asy__http_ieq(name, "connection", 10) &&
+            asy_http_name_eq(val, h->vlen, "close"))
+            conn_close = 1;
+        r |= asy__http_out(c, name, h->nlen);
+        r |= asy__http_out(c, ": ", 2);
+        r |= asy__http_out(c, val, h->vlen);
+        r |= asy__http_out(c, "\r\n", 2);
+    }
+    if (!has_date && !srv->opts_.no_date) r |= asy__http_outs(c, asy__http_date(srv));
+    if (status / 100 == 1 || status == 204 || status == 304) {
+        x->rflags &= ~(unsigned)ASY__HX_CHUNKED;
+    } else if (!has_cl && !has_te) {
+        if (final) {
+            memcpy(line, "Content-Length: ", 16);
+            n = 16 + asy__http_u64(line + 16, (uint64_t)(x->end_len > 0 ? x->end_len : 0));
+            line[n++] = '\r';
+            line[n++] = '\n';
+            r |= asy__http_out(c, line, (size_t)n);
+        } else if (!(x->rflags & ASY__HX_HTTP10)) {
+            r |= asy__http_outs(c, "Transfer-Encoding: chunked\r\n");
+            x->rflags |= ASY__HX_CHUNKED;
+        } else {
+            /* HTTP/1.0 without a length: the close ends the body */
+            x->rflags &= ~(unsigned)ASY__HX_KEEP_ALIVE;
+        }
+    }
+    if (conn_close) x->rflags &= ~(unsigned)ASY__HX_KEEP_ALIVE;
+    if (!(x->rflags & ASY__HX_KEEP_ALIVE)) {
+        if (!conn_close) r |= asy__http_outs(c, "Connection: close\r\n");
+        c->flags |= ASY__HC_NO_MORE;
+    } else if (x->rflags & ASY__HX_HTTP10) {
+        r |= asy__http_outs(c, "Connection: keep-alive\r\n");
+    }
+    r |= asy__http_out(c, "\r\n", 2);
+    asy__http_mark_dirty(c);
+    return r ? ASY_ENOMEM : 0;
+}
+
+ASY__INTERNAL int asy__http_body(asy__http_exch *x, const void *data, size_t n) {
+    asy__http_conn *c = x->conn;
+    char hex[24];
+    int k = 0, r = 0;
+    if ((x->rflags & ASY__HX_NO_BODY) || n == 0) return 0;
+    if (x->rflags & ASY__HX_CHUNKED) {
+        size_t v = n;
+        char tmp[20];
+        int m = 0;
+        do {
+            tmp[m++] = "0123456789abcdef"[v & 15];
+            v >>= 4;
+        } while (v);
+        while (m) hex[k++] = tmp[--m];
+        hex[k++] = '\r';
+        hex[k++] = '\n';
+        r |= asy__http_out(c, hex, (size_t)k);
+        r |= asy__http_out(c, data, n);
+        r |= asy__http_out(c, "\r\n", 2);
+    } else {
+        r = asy__http_out(c, data, n);
+    }
+    asy__http_mark_dirty(c);
+    return r ? ASY_ENOMEM : 0;
+}
+
+/* ---- the response stream ------------------------------------------------- */
+
+ASY__INTERNAL void asy__http_res_write(asy_stream_t *s, const asy_buf_t *chunk) {
+    asy_http_res_t *res = (asy_http_res_t *)s;
+    asy__http_exch *x = res->exch_;
+    int r = 0;
+    if (x->rflags & ASY__HX_DEAD) {
+        asy_stream_write_done(s, ASY_ECONNRESET);
+        return;
+    }
+    x->end_len = -1;
+    if (!(x->rflags & ASY__HX_HEADERS_SENT)) r = asy__http_emit_head(x, 0);
+    if (r == 0) r = asy__http_body(x, chunk->data, chunk->len);
+    if (r != 0 || asy__http_pending(x->conn) < x->conn->srv->opts_.high_water_mark)
+        asy_stream_write_done(s, r);
+    else
+        x->rflags |= ASY__HX_WRITE_WAIT;
+}
+
+ASY__INTERNAL void asy__http_response_done(asy__http_exch *x);
+
+ASY__INTERNAL void asy__http_res_final(asy_stream_t *s) {
+    asy_http_res_t *res = (asy_http_res_t *)s;
+    asy__http_exch *x = res->exch_;
+    int r = 0;
+    if (x->rflags & ASY__HX_DEAD) {
+        asy_stream_final_done(s, ASY_ECONNRESET);
+        return;
+    }
+    if (!(x->rflags & ASY__HX_HEADERS_SENT)) r = asy__http_emit_head(x, 1);
+    if (r == 0 && (x->rflags & ASY__HX_CHUNKED)) {
+        asy__http_conn *c = x->conn;
+        r |= asy__http_out(c, "0\r\n", 3);
+        if (x->tr_len) r |= asy__http_out(c, x->tr, x->tr_len);
+        r |= asy__http_out(c, "\r\n", 2);
+        asy__http_mark_dirty(c);
+    }
+    asy__http_response_done(x);
+    asy_stream_final_done(s, r ? ASY_ENOMEM : 0);
+}
+
+ASY__INTERNAL void asy__http_res_destroy(asy_stream_t *s, int err) {
+    asy_http_res_t *res = (asy_http_res_t *)s;
+    asy__http_exch *x = res->exch_;
+    if (x->rflags & ASY__HX_WRITE_WAIT) {
+        x->rflags &= ~(unsigned)ASY__HX_WRITE_WAIT;
+        asy_stream_write_done(s, err ? err : ASY_ESTREAM_DESTROYED);
+    }
+    /* a response destroyed before it ended cannot be completed: the
+     * connection goes (Node destroys the socket) */
+    if (!(x->rflags & (ASY__HX_FINISHED | ASY__HX_DEAD)) && x->conn) asy__http_close_conn(x->conn, 0);
+    asy_stream_destroy_done(s, err);
+}
+
+static const asy_stream_impl asy__http_res_impl = {
+    NULL, NULL, asy__http_res_write, NULL, asy__http_res_final, asy__http_res_destroy, NULL, NULL};
+
+/* ---- the request stream -------------------------------------------------- */
+
+ASY__INTERNAL void asy__http_req_read(asy_stream_t *s, size_t size) {
+    asy_http_req_t *req = (asy_http_req_t *)s;
+    asy__http_exch *x = req->exch_;
+    asy__http_conn *c = x->conn;
+    (void)size;
+    if (!c || (x->rflags & ASY__HX_DEAD) || c->bodyx != x) return;
+    if (!(c->flags & ASY__HC_BODY_PAUSED)) return;
+    c->flags &= ~(unsigned)ASY__HC_BODY_PAUSED;
+    if (!(c->flags & ASY__HC_IN_CONSUME)) asy__http_consume_buffered(c);
+}
+
+static const asy_stream_impl asy__http_req_impl = {NULL, asy__http_req_read, NULL, NULL,
+                                                   NULL, NULL, NULL, NULL};
+
+/* ---- exchanges ----------------------------------------------------------- */
+
+ASY__INTERNAL void asy__http_exch_free(asy__http_exch *x) {
+    asy__free(x->hb);
+    asy__free(x->hdrs);
+    asy__free(x->tb);
+    asy__free(x->thdrs);
+    asy__free(x->rs);
+    asy__free(x->rh);
+    asy__free(x->tr);
+    asy__free(x);
+}
+
+ASY__INTERNAL void asy__http_exch_maybe_recycle(asy__http_exch *x) {
+    asy_http_server_t *srv = x->req.server;
+    if ((x->rflags & (ASY__HX_REQ_CLOSED | ASY__HX_RES_CLOSED)) !=
+        (ASY__HX_REQ_CLOSED | ASY__HX_RES_CLOSED))
+        return;
+    if ((srv->state_ & ASY__HSRV_DONE) || srv->nfree_exch_ >= ASY__HTTP_FREE_EXCH_MAX ||
+        x->hb_cap > 65536) {
+        asy__http_exch_free(x);
+        return;
+    }
+    asy__queue_insert_head(&srv->free_exch_, &x->link);
+    srv->nfree_exch_++;
+}
+
+ASY__INTERNAL void asy__http_req_closed(asy__stream_listener *l, asy_stream_t *s) {
+    asy__http_exch *x = ASY_CONTAINER_OF(l, asy__http_exch, req_l);
+    (void)s;
+    x->rflags |= ASY__HX_REQ_CLOSED;
+    if (x->conn && x->conn->bodyx == x) x->conn->bodyx = NULL;
+    asy__http_exch_maybe_recycle(x);
+}
+
+ASY__INTERNAL void asy__http_res_closed(asy__stream_listener *l, asy_stream_t *s) {
+    asy__http_exch *x = ASY_CONTAINER_OF(l, asy__http_exch, res_l);
+    (void)s;
+    x->rflags |= ASY__HX_RES_CLOSED;
+    asy__http_exch_maybe_recycle(x);
+}
+
+static const asy__stream_listener_vt asy__http_req_lvt = {NULL, NULL, NULL, NULL,
+                                                          NULL, NULL, asy__http_req_closed};
+static const asy__stream_listener_vt asy__http_res_lvt = {NULL, NULL, NULL, NULL,
+                                                          NULL, NULL, asy__http_res_closed};
+
+ASY__INTERNAL asy__http_exch *asy__http_exch_get(asy_http_server_t *srv) {
+    asy__http_exch *x;
+    asy_stream_opts so;
+    if (!asy__queue_empty(&srv->free_exch_)) {
+        asy__queue *q = asy__queue_head(&srv->free_exch_);
+        asy__queue_remove(q);
+        srv->nfree_exch_--;
+        x = ASY_CONTAINER_OF(q, asy__http_exch, link);
+    } else {
+        x = ASY__NEW(asy__http_exch);
+        if (!x) return NULL;
+        memset(x, 0, sizeof(*x));
+    }
+    asy__queue_init(&x->link);
+    memset(&so, 0, sizeof(so));
+    so.high_water_mark = srv->opts_.high_water_mark;
+    if (asy_readable_init(srv->loop, &x->req.stream, &asy__http_req_impl, &so) != 0 ||
+        asy_writable_init(srv->loop, &x->res.stream, &asy__http_res_impl, &so) != 0) {
+        asy__http_exch_free(x);
+        return NULL;
+    }
+    x->req.data = x->res.data = NULL;
+    x->req.server = srv;
+    x->req.exch_ = x->res.exch_ = x;
+    x->req.trailers = NULL;
+    x->req.num_trailers = 0;
+    x->res.status_code = 200;
+    x->rflags = 0;
+    x->rs_len = x->nrh = x->tr_len = 0;
+    x->reason_len = 0;
+    x->end_len = -1;
+    asy__stream_listen(&x->req.stream, &x->req_l, &asy__http_req_lvt);
+    asy__stream_listen(&x->res.stream, &x->res_l, &asy__http_res_lvt);
+    return x;
+}
+
+/* Copies the head (and its header array) into the exchange, so it lives
+ * as long as the request does. */
+ASY__INTERNAL int asy__http_exch_head(asy__http_exch *x, const char *p, size_t n,
+                                      const asy_http_head_t *h) {
+    size_t i;
+    if (asy__http_grow(&x->hb, &x->hb_cap, n) != 0) return ASY_ENOMEM;
+    if (h->num_headers > x->hdrs_cap) {
+        size_t cap = x->hdrs_cap ? x->hdrs_cap : 16;
+        asy_http_header_t *nh;
+        while (cap < h->num_headers) cap *= 2;
+        nh = (asy_http_header_t *)asy__realloc(x->hdrs, cap * sizeof(*nh));
+        if (!nh) return ASY_ENOMEM;
+        x->hdrs = nh;
+        x->hdrs_cap = cap;
+    }
+    memcpy(x->hb, p, n);
+    x->req.head = *h;
+    x->req.head.method = x->hb + (h->method - p);
+    x->req.head.target = x->hb + (h->target - p);
+    x->req.head.headers = x->hdrs;
+    x->req.head.max_headers = h->num_headers;
+    for (i = 0; i < h->num_headers; i++) {
+        x->hdrs[i].name = x->hb + (h->headers[i].name - p);
+        x->hdrs[i].name_len = h->headers[i].name_len;
+        x->hdrs[i].value = x->hb + (h->headers[i].value - p);
+        x->hdrs[i].value_len = h->headers[i].value_len;
+    }
+    return 0;
+}
+
+/* Copies the trailer section (fields parsed at p) into the exchange. */
+ASY__INTERNAL int asy__http_exch_trailers(asy__http_exch *x, const char *p,
+                                          const asy_http_header_t *f, size_t nf) {
+    const char *lo = f[0].name, *hi = f[nf - 1].value + f[nf - 1].value_len;
+    size_t i, n;
+    (void)p;
+    for (i = 0; i < nf; i++) {
+        if (f[i].name < lo) lo = f[i].name;
+        if (f[i].value + f[i].value_len > hi) hi = f[i].value + f[i].value_len;
+    }
+    n = (size_t)(hi - lo);
+    if (asy__http_grow(&x->tb, &x->tb_cap, n) != 0) return ASY_ENOMEM;
+    if (nf > x->thdrs_cap) {
+        asy_http_header_t *nh = (asy_http_header_t *)asy__realloc(x->thdrs, nf * sizeof(*nh));
+        if (!nh) return ASY_ENOMEM;
+        x->thdrs = nh;
+        x->thdrs_cap = nf;
+    }
+    memcpy(x->tb, lo, n);
+    for (i = 0; i < nf; i++) {
+        x->thdrs[i] = f[i];
+        x->thdrs[i].name = x->tb + (f[i].name - lo);
+        x->thdrs[i].value = x->tb + (f[i].value - lo);
+    }
+    x->req.trailers = x->thdrs;
+    x->req.num_trailers = nf;
+    return 0;
+}
+
+/* ---- connections --------------------------------------------------------- */
+
+ASY__INTERNAL void asy__http_maybe_closed(asy_http_server_t *srv);
+
+ASY__INTERNAL void asy__http_conn_closed(asy_handle_t *h) {
+    asy__http_conn *c = (asy__http_conn *)(void *)h;
+    asy_http_server_t *srv = c->srv;
+    asy__free(c->in);
+    asy__free(c->out[0]);
+    asy__free(c->out[1]);
+    asy__free(c);
+    srv->nconns_--;
+    asy__http_maybe_closed(srv);
+}
+
+/* Detaches the exchanges from a dying connection; their streams end with
+ * err (ECONNRESET when the peer went away mid-request). */
+ASY__INTERNAL void asy__http_close_conn(asy__http_conn *c, int err) {
+    asy__http_exch *x = c->cur, *b = c->bodyx;
+    if (c->flags & ASY__HC_CLOSING) return;
+    c->flags |= ASY__HC_CLOSING;
+    asy__queue_remove(&c->link);
+    if (c->flags & ASY__HC_DIRTY) {
+        asy__queue_remove(&c->dirty_link);
+        c->flags &= ~(unsigned)ASY__HC_DIRTY;
+    }
+    c->cur = c->bodyx = NULL;
+    if (b && b != x) {
+        b->rflags |= ASY__HX_DEAD;
+        b->conn = NULL;
+        if (!(b->rflags & ASY__HX_BODY_DONE)) asy_stream_destroy(&b->req.stream, ASY_ECONNRESET);
+    }
+    if (x) {
+        x->rflags |= ASY__HX_DEAD;
+        x->conn = NULL;
+        if (!(x->rflags & ASY__HX_BODY_DONE)) asy_stream_destroy(&x->req.stream, ASY_ECONNRESET);
+        if (x->rflags & ASY__HX_WRITE_WAIT) {
+            x->rflags &= ~(unsigned)ASY__HX_WRITE_WAIT;
+            asy_stream_write_done(&x->res.stream, ASY_ECONNRESET);
+        }
+        if (!(x->rflags & ASY__HX_FINISHED))
+            asy_stream_destroy(&x->res.stream, err ? err : ASY_ECONNRESET);
+    }
+    asy_close((asy_handle_t *)&c->tcp, asy__http_conn_closed);
+}
+
+/* Answers a rejected request (status from the error) and closes; never a
+ * second response: when the current response has begun, just close. */
+ASY__INTERNAL void asy__http_reject(asy__http_conn *c, int err) {
+    asy_http_server_t *srv = c->srv;
+    asy__http_exch *x = c->cur;
+    int status = asy_http_error_status(err);
+    char line[128];
+    if (c->flags & (ASY__HC_CLOSING | ASY__HC_REJECTED)) return;
+    c->flags |= ASY__HC_REJECTED | ASY__HC_NO_MORE | ASY__HC_CLOSE_AFTER;
+    if (srv->opts_.on_client_error) srv->opts_.on_client_error(srv, err);
+    if (c->flags & ASY__HC_CLOSING) return;
+    if (x && (x->rflags & ASY__HX_HEADERS_SENT)) {
+        asy__http_close_conn(c, err);
+        return;
+    }
+    if (x) {
+        /* the handler has the request but has not answered: it loses it */
+        c->cur = NULL;
+        if (c->bodyx == x) c->bodyx = NULL;
+        x->rflags |= ASY__HX_DEAD;
+        x->conn = NULL;
+        if (!(x->rflags & ASY__HX_BODY_DONE)) asy_stream_destroy(&x->req.stream, err);
+        asy_stream_destroy(&x->res.stream, err);
+    }
+    snprintf(line, sizeof(line), "HTTP/1.1 %d %s\r\nConnection: close\r\nContent-Length: 0\r\n\r\n",
+             status, asy_http_status_text(status));
+    if (asy__http_outs(c, line) != 0) {
+        asy__http_close_conn(c, ASY_ENOMEM);
+        return;
+    }
+    c->in_len = 0;
+    asy__http_update_reading(c);
+    asy__http_mark_dirty(c);
+}
+
+ASY__INTERNAL void asy__http_body_end(asy__http_conn *c) {
+    asy__http_exch *x = c->bodyx;
+    c->state = ASY__HS_WAIT;
+    c->bodyx = NULL;
+    if (x) {
+        x->rflags |= ASY__HX_BODY_DONE;
+        asy_stream_push_end(&x->req.stream);
+    }
+}
+
+/* Body bytes for the request stream (or discarded when nobody is left). */
+ASY__INTERNAL void asy__http_body_data(asy__http_conn *c, const char *p, size_t n) {
+    asy__http_exch *x = c->bodyx;
+    if (!x || !n) return;
+    if (asy_stream_is_destroyed(&x->req.stream)) return;
+    if (asy_stream_push_bytes(&x->req.stream, p, n) == 0) c->flags |= ASY__HC_BODY_PAUSED;
+}
+
+ASY__INTERNAL void asy__http_upgrade(asy__http_conn *c, asy__http_exch *x, const char *rest,
+                                     size_t n) {
+    asy_http_server_t *srv = c->srv;
+    int fd = asy_sock_fileno((asy_sock_t *)&c->tcp);
+    int nfd = fd >= 0 ? dup(fd) : -1;
+    c->cur = NULL;
+    x->rflags |= ASY__HX_DEAD | ASY__HX_BODY_DONE | ASY__HX_FINISHED;
+    x->conn = NULL;
+    if (nfd >= 0) srv->opts_.on_upgrade(srv, &x->req, nfd, rest, n);
+    asy_stream_destroy(&x->req.stream, 0);
+    asy_stream_destroy(&x->res.stream, 0);
+    c->flags |= ASY__HC_NO_MORE;
+    asy__http_close_conn(c, 0);
+}
+
+/* A complete head of n bytes at p: start the exchange. */
+ASY__INTERNAL int asy__http_dispatch(asy__http_conn *c, const char *p, size_t n,
+                                     asy_http_head_t *h, const char *rest, size_t rest_len) {
+    asy_http_server_t *srv = c->srv;
+    const asy_http_server_opts *o = &srv->opts_;
+    asy__http_exch *x;
+    int upgrade;
+    if (h->content_length >= 0 && o->max_body_size && (uint64_t)h->content_length > o->max_body_size)
+        return ASY_EHTTP_BODY_TOO_LARGE;
+    x = asy__http_exch_get(srv);
+    if (!x) return ASY_ENOMEM;
+    if (asy__http_exch_head(x, p, n, h) != 0) {
+        x->rflags |= ASY__HX_DEAD;
+        asy_stream_destroy(&x->req.stream, 0);
+        asy_stream_destroy(&x->res.stream, 0);
+        return ASY_ENOMEM;
+    }
+    x->conn = c;
+    c->cur = x;
+    c->nreq++;
+    c->t_head = 0;
+    c->t_req = asy_now(srv->loop);
+    if (h->version_minor == 0) x->rflags |= ASY__HX_HTTP10;
+    if (h->method_len == 4 && memcmp(h->method, "HEAD", 4) == 0) x->rflags |= ASY__HX_HEAD_REQ;
+    if ((h->flags & ASY_HTTP_F_KEEP_ALIVE) && !(c->flags & ASY__HC_NO_MORE) &&
+        !(srv->state_ & ASY__HSRV_CLOSING) &&
+        !(o->max_requests_per_socket && c->nreq >= o->max_requests_per_socket))
+        x->rflags |= ASY__HX_KEEP_ALIVE;
+    else
+        c->flags |= ASY__HC_NO_MORE;
+    upgrade = o->on_upgrade && (((h->flags & ASY_HTTP_F_UPGRADE) && (h->flags & ASY_HTTP_F_CONN_UPGRADE)) ||
+                                (h->method_len == 7 && memcmp(h->method, "CONNECT", 7) == 0));
+    if (upgrade) {
+        asy__http_upgrade(c, x, rest, rest_len);
+        return 1;
+    }
+    c->body_total = 0;
+    if (h->flags & ASY_HTTP_F_CHUNKED) {
+        c->state = ASY__HS_BODY_CHUNKED;
+        asy_http_chunked_init(&c->ck, o->insecure_http_parser ? ASY_HTTP_LENIENT : 0);
+        c->bodyx = x;
+    } else if (h->content_length > 0) {
+        c->state = ASY__HS_BODY_CL;
+        c->body_left = (uint64_t)h->content_length;
+        c->bodyx = x;
+    } else {
+        c->state = ASY__HS_WAIT;
+        x->rflags |= ASY__HX_BODY_DONE;
+        asy_stream_push_end(&x->req.stream);
+    }
+    if ((h->flags & ASY_HTTP_F_EXPECT_CONTINUE) && h->version_minor >= 1) {
+        if (o->check_continue) {
+            o->check_continue(srv, &x->req, &x->res);
+            return 0;
+        }
+        asy_http_res_write_continue(&x->res);
+    }
+    srv->cb_(srv, &x->req, &x->res);
+    return 0;
+}
+
+/* Runs the parser over p[0..len): returns the bytes used.  Stops when it
+ * needs more, when a request waits for its response, when the request
+ * stream pushes back, or when the connection is done. */
+ASY__INTERNAL size_t asy__http_consume(asy__http_conn *c, const char *p, size_t len) {
+    asy_http_server_t *srv = c->srv;
+    const asy_http_server_opts *o = &srv->opts_;
+    size_t used = 0;
+    while (!(c->flags & (ASY__HC_CLOSING | ASY__HC_REJECTED))) {
+        const char *q = p + used;
+        size_t avail = len - used;
+        switch (c->state) {
+        case ASY__HS_HEAD: {
+            asy_http_head_t h;
+            asy_http_parse_opts po;
+            ptrdiff_t r;
+            if (c->cur || avail == 0) return used;
+            if (c->flags & ASY__HC_NO_MORE) {
+                /* data after Connection: close (or past the last request):
+                 * never answered */
+                if (o->on_client_error && !(c->flags & ASY__HC_LINGER))
+                    o->on_client_error(srv, ASY_EHTTP_AFTER_CLOSE);
+                return len;
+            }
+            if (!c->t_head) c->t_head = asy_now(srv->loop);
+            memset(&po, 0, sizeof(po));
+            po.flags = o->insecure_http_parser ? ASY_HTTP_LENIENT : 0;
+            po.max_target_len = o->max_target_len;
+            h.headers = srv->scratch_;
+            h.max_headers = o->max_headers_count;
+            r = asy_http_parse_request(q, avail, &h, &po);
+            if (r == 0 && avail > o->max_header_size) r = ASY_EHTTP_HEADERS_TOO_LARGE;
+            if (r > 0 && (size_t)r > o->max_header_size) r = ASY_EHTTP_HEADERS_TOO_LARGE;
+            if (r == 0) return used;
+            if (r < 0) {
+                asy__http_reject(c, (int)r);
+                return len;
+            }
+            used += (size_t)r;
+            r = asy__http_dispatch(c, q, (size_t)r, &h, p + used, len - used);
+            if (r < 0) {
+                asy__http_reject(c, (int)r);
+                return len;
+            }
+            if (r == 1) return len; /* upgraded: the rest went with it */
+            break;
+        }
+        case ASY__HS_BODY_CL: {
+            size_t n = avail < c->body_left ? avail : (size_t)c->body_left;
+            if (c->flags & ASY__HC_BODY_PAUSED) return used;
+            if (n == 0) return used;
+            c->body_left -= n;
+            used += n;
+            asy__http_body_data(c, q, n);
+            if (c->body_left == 0) asy__http_body_end(c);
+            break;
+        }
+        case ASY__HS_BODY_CHUNKED: {
+            const char *d;
+            size_t dl;
+            ptrdiff_t r;
+            if (c->flags & ASY__HC_BODY_PAUSED) return used;
+            if (avail == 0) return used;
+            r = asy_http_chunked_parse(&c->ck, q, avail, &d, &dl);
+            if (r < 0) {
+                asy__http_reject(c, (int)r);
+                return len;
+            }
+            used += (size_t)r;
+            c->body_total += dl;
+            if (o->max_body_size && c->body_total > o->max_body_size) {
+                asy__http_reject(c, ASY_EHTTP_BODY_TOO_LARGE);
+                return len;
+            }
+            asy__http_body_data(c, d, dl);
+            if (asy_http_chunked_in_trailers(&c->ck)) c->state = ASY__HS_TRAILERS;
+            if (r == 0) return used;
+            break;
+        }
+        case ASY__HS_TRAILERS: {
+            size_t nf = 0;
+            ptrdiff_t r = asy_http_parse_fields(q, avail, srv->scratch_, o->max_headers_count, &nf,
+                                                o->insecure_http_parser ? ASY_HTTP_LENIENT : 0);
+            if (r == 0 && avail > o->max_header_size) r = ASY_EHTTP_HEADERS_TOO_LARGE;
+            if (r == 0) return used;
+            if (r < 0) {
+                asy__http_reject(c, (int)r);
+                return len;
+            }
+            if (c->bodyx && nf && asy__http_exch_trailers(c->bodyx, q, srv->scratch_, nf) != 0) {
+                asy__http_reject(c, ASY_ENOMEM);
+                return len;
+            }
+            used += (size_t)r;
+            asy__http_body_end(c);
+            break;
+        }
+        default: /* ASY__HS_WAIT */
+            if (c->cur) return used;
+            c->state = ASY__HS_HEAD;
+            break;
+        }
+    }
+    return len;
+}
+
+/* Reads while the connection can use the bytes: not while a request body
+ * pushes back, the next pipelined request waits for the current response,
+ * or responses pile up past the highWaterMark. */
+ASY__INTERNAL void asy__http_update_reading(asy__http_conn *c) {
+    int want;
+    if (c->flags & ASY__HC_CLOSING) return;
+    if (c->flags & ASY__HC_LINGER)
+        want = !(c->flags & ASY__HC_PEER_ENDED);
+    else
+        want = !(c->flags & (ASY__HC_REJECTED | ASY__HC_BODY_PAUSED | ASY__HC_PEER_ENDED)) &&
+               !(c->in_len && c->state == ASY__HS_WAIT) &&
+               asy__http_pending(c) < c->srv->opts_.high_water_mark;
+    if (want && !(c->flags & ASY__HC_READING)) {
+        if (asy_sock_read_start((asy_sock_t *)&c->tcp, NULL, asy__http_read_cb) == 0)
+            c->flags |= ASY__HC_READING;
+    } else if (!want && (c->flags & ASY__HC_READING)) {
+        asy_sock_read_stop((asy_sock_t *)&c->tcp);
+        c->flags &= ~(unsigned)ASY__HC_READING;
+    }
+}
+
+/* Consumes the connection's buffered bytes and keeps what is left. */
+ASY__INTERNAL void asy__http_consume_buffered(asy__http_conn *c) {
+    size_t used;
+    if (c->flags & ASY__HC_IN_CONSUME) return;
+    c->flags |= ASY__HC_IN_CONSUME;
+    used = asy__http_consume(c, c->in, c->in_len);
+    c->flags &= ~(unsigned)ASY__HC_IN_CONSUME;
+    if (c->flags & ASY__HC_CLOSING) return;
+    if (used < c->in_len) memmove(c->in, c->in + used, c->in_len - used);
+    c->in_len -= used;
+    asy__http_update_reading(c);
+}
+
+/* The response ended: the connection moves on to the next request. */
+ASY__INTERNAL void asy__http_response_done(asy__http_exch *x) {
+    asy__http_conn *c = x->conn;
+    x->rflags |= ASY__HX_FINISHED;
+    if (!c || c->cur != x) return;
+    c->cur = NULL;
+    if (!(x->rflags & ASY__HX_BODY_DONE)) {
+        /* the rest of the body is read and dropped (Node's dump) */
+        if (c->bodyx == x) c->bodyx = NULL;
+        c->flags &= ~(unsigned)ASY__HC_BODY_PAUSED;
+    }
+    /* a request nobody read to its end is let go, so it closes */
+    if (!asy_stream_readable_ended(&x->req.stream) && !asy_stream_is_destroyed(&x->req.stream))
+        asy_stream_destroy(&x->req.stream, 0);
+    if (!(x->rflags & ASY__HX_KEEP_ALIVE)) c->flags |= ASY__HC_NO_MORE | ASY__HC_CLOSE_AFTER;
+    c->t_idle = asy_now(c->srv->loop);
+    if (c->flags & ASY__HC_CLOSE_AFTER) {
+        asy__http_mark_dirty(c);
+        return;
+    }
+    if (c->in_len && !(c->flags & ASY__HC_IN_CONSUME))
+        asy__http_consume_buffered(c);
+    else
+        asy__http_update_reading(c);
+}
+
+ASY__INTERNAL void asy__http_read_cb(asy_sock_t *s, ptrdiff_t nread, const asy_iov_t *buf) {
+    asy__http_conn *c = (asy__http_conn *)(void *)s;
+    const char *src;
+    size_t len, used;
+    if (nread < 0) {
+        c->flags |= ASY__HC_PEER_ENDED;
+        asy_sock_read_stop(s);
+        c->flags &= ~(unsigned)ASY__HC_READING;
+        if (nread != ASY_EOF || (c->flags & ASY__HC_LINGER) || !c->cur) {
+            asy__http_close_conn(c, nread == ASY_EOF ? 0 : (int)nread);
+            return;
+        }
+        /* the peer ended its side mid-request: a body not all read is
+         * aborted; a response under way is still sent, then we close */
+        c->flags |= ASY__HC_NO_MORE | ASY__HC_CLOSE_AFTER;
+        if (c->bodyx) {
+            asy__http_exch *b = c->bodyx;
+            c->bodyx = NULL;
+            asy_stream_destroy(&b->req.stream, ASY_ECONNRESET);
+        }
+        return;
+    }
+    if (nread == 0) return;
+    if (c->flags & (ASY__HC_LINGER | ASY__HC_REJECTED)) return; /* drained and dropped */
+    if (c->in_len) {
+        if (asy__http_grow(&c->in, &c->in_cap, c->in_len + (size_t)nread) != 0) {
+            asy__http_close_conn(c, ASY_ENOMEM);
+            return;
+        }
+        memcpy(c->in + c->in_len, buf->base, (size_t)nread);
+        c->in_len += (size_t)nread;
+        asy__http_consume_buffered(c);
+        src = NULL;
+    } else {
+        src = buf->base;
+        len = (size_t)nread;
+        c->flags |= ASY__HC_IN_CONSUME;
+        used = asy__http_consume(c, src, len);
+        c->flags &= ~(unsigned)ASY__HC_IN_CONSUME;
+        if (c->flags & ASY__HC_CLOSING) return;
+        if (used < len) {
+            if (asy__http_grow(&c->in, &c->in_cap, len - used) != 0) {
+                asy__http_close_conn(c, ASY_ENOMEM);
+                return;
+            }
+            memcpy(c->in, src + used, len - used);
+            c->in_len = len - used;
+        }
+    }
+    asy__http_update_reading(c);
+}
+
+ASY__INTERNAL void asy__http_on_connection(asy_sock_t *server, int status) {
+    asy_http_server_t *srv = ASY_CONTAINER_OF((asy_tcp_t *)(void *)server, asy_http_server_t, tcp_);
+    asy__http_conn *c;
+    if (status < 0) return; /* EMFILE...: the net layer retries */
+    c = ASY__NEW(asy__http_conn);
+    if (!c) {
+        asy_tcp_t tmp;
+        /* take the connection off the backlog and drop it */
+        if (asy_tcp_init(srv->loop, &tmp) == 0) {
+            if (asy_tcp_accept(&srv->tcp_, &tmp) == 0) asy_close((asy_handle_t *)&tmp, NULL);
+        }
+        return;
+    }
+    memset(c, 0, sizeof(*c));
+    if (asy_tcp_init(srv->loop, &c->tcp) != 0 || asy_tcp_accept(&srv->tcp_, &c->tcp) != 0) {
+        asy__free(c);
+        return;
+    }
+    c->srv = srv;
+    asy__queue_init(&c->dirty_link);
+    asy__queue_insert_tail(&srv->conns_, &c->link);
+    srv->nconns_++;
+    c->t_head = asy_now(srv->loop);
+    c->t_idle = 0;
+    c->state = ASY__HS_HEAD;
+    if (!srv->opts_.no_delay_off) asy_tcp_nodelay(&c->tcp, 1);
+    if (asy_sock_read_start((asy_sock_t *)&c->tcp, NULL, asy__http_read_cb) != 0) {
+        asy__http_close_conn(c, 0);
+        return;
+    }
+    c->flags |= ASY__HC_READING;
+}
+
+/* ---- timeouts ------------------------------------------------------------ */
+
+ASY__INTERNAL void asy__http_timer_cb(asy_timer_t *t) {
+    asy_http_server_t *srv = ASY_CONTAINER_OF(t, asy_http_server_t, timer_);
+    const asy_http_server_opts *o = &srv->opts_;
+    uint64_t now = asy_now(srv->loop);
+    asy__queue *q = asy__queue_head(&srv->conns_);
+    while (q != &srv->conns_) {
+        asy__http_conn *c = ASY_CONTAINER_OF(q, asy__http_conn, link);
+        q = q->next; /* c may leave the list below */
+        if (c->flags & ASY__HC_CLOSING) continue;
+        if (c->flags & ASY__HC_LINGER) {
+            if (now - c->t_linger >= ASY__HTTP_LINGER_MS) asy__http_close_conn(c, 0);
+            continue;
+        }
+        if (c->flags & ASY__HC_REJECTED) continue;
+        if (!c->cur && c->state == ASY__HS_HEAD) {
+            if (c->t_head && now - c->t_head >= o->headers_timeout_ms)
+                asy__http_reject(c, ASY_EHTTP_TIMEOUT);
+            else if (!c->t_head && c->t_idle && c->in_len == 0 &&
+                     !(c->flags & ASY__HC_WRITING) && now - c->t_idle >= o->keep_alive_timeout_ms)
+                asy__http_close_conn(c, 0);
+        } else if (c->bodyx && o->request_timeout_ms && now - c->t_req >= o->request_timeout_ms) {
+            asy__http_reject(c, ASY_EHTTP_TIMEOUT);
+        }
+    }
+}
+
+/* ---- the server ---------------------------------------------------------- */
+
+ASYNCRT_API int asy_http_server_init(asy_loop_t *loop, asy_http_server_t *srv,
+                                     const asy_http_server_opts *opts, asy_http_request_cb cb) {
+    asy_http_server_opts *o;
+    uint64_t tick;
+    if (!loop || !srv || !cb) return ASY_EINVAL;
+    memset(srv, 0, sizeof(*srv));
+    srv->loop = loop;
+    srv->cb_ = cb;
+    o = &srv->opts_;
+    if (opts) *o = *opts;
+    if (!o->max_header_size) o->max_header_size = 16384;
+    if (!o->max_headers_count) o->max_headers_count = 2000;
+    if (!o->headers_timeout_ms) o->headers_timeout_ms = 60000;
+    if (!o->request_timeout_ms) o->request_timeout_ms = 300000;
+    if (!o->keep_alive_timeout_ms) o->keep_alive_timeout_ms = 5000;
+    if (!o->high_water_mark) o->high_water_mark = 16384;
+    if (!o->max_target_len) o->max_target_len = 8192;
+    srv->scratch_ = ASY__NEW_ARRAY(asy_http_header_t, o->max_headers_count);
+    if (!srv->scratch_) return ASY_ENOMEM;
+    asy__queue_init(&srv->conns_);
+    asy__queue_init(&srv->dirty_);
+    asy__queue_init(&srv->free_exch_);
+    srv->date_sec_ = -1;
+    asy_tcp_init(loop, &srv->tcp_);
+    asy_timer_init(loop, &srv->timer_);
+    asy_check_init(loop, &srv->flush_);
+    /* the checks run 4 times per shortest timeout, at most once per 50 ms */
+    tick = o->headers_timeout_ms < o->keep_alive_timeout_ms ? o->headers_timeout_ms
+                                                            : o->keep_alive_timeout_ms;
+    tick /= 4;
+    if (tick > 1000) tick = 1000;
+    if (tick < 50) tick = 50;
+    asy_timer_start(&srv->timer_, asy__http_timer_cb, tick, tick);
+    asy_unref((asy_handle_t *)&srv->timer_);
+    srv->handles_ = 3;
+    return 0;
+}
+
+ASYNCRT_API int asy_http_server_listen(asy_http_server_t *srv, const char *host, int port,
+                                       int backlog) {
+    asy_addr_t a;
+    int r;
+    if (srv->state_) return ASY_EINVAL;
+    r = host ? asy_ip_addr(host, port, &a) : asy_ip4_addr("0.0.0.0", port, &a);
+    if (r < 0) return r;
+    r = asy_tcp_bind(&srv->tcp_, &a, 0);
+    if (r < 0) return r;
+    r = asy_tcp_listen(&srv->tcp_, backlog > 0 ? backlog : 511, asy__http_on_connection);
+    if (r < 0) return r;
+    srv->state_ = ASY__HSRV_LISTENING;
+    return 0;
+}
+
+ASYNCRT_API int asy_http_server_port(const asy_http_server_t *srv) {
+    asy_addr_t a;
+    if (asy_tcp_getsockname(&srv->tcp_, &a) != 0) return ASY_EBADF;
+    return asy_addr_port(&a);
+}
+
+ASYNCRT_API size_t asy_http_server_connections(const asy_http_server_t *srv) {
+    return srv->nconns_;
+}
+
+ASY__INTERNAL void asy__http_handle_closed(asy_handle_t *h) {
+    asy_http_server_t *srv = (asy_http_server_t *)h->data;
+    if (--srv->handles_ > 0) return;
+    while (!asy__queue_empty(&srv->free_exch_)) {
+        asy__queue *q = asy__queue_head(&srv->free_exch_);
+        asy__queue_remove(q);
+        asy__http_exch_free(ASY_CONTAINER_OF(q, asy__http_exch, link));
+    }
+    srv->nfree_exch_ = 0;
+    asy__free(srv->scratch_);
+    srv->scratch_ = NULL;
+    srv->state_ |= ASY__HSRV_DONE;
+    if (srv->close_cb_) srv->close_cb_((asy_handle_t *)&srv->tcp_);
+}
+
+ASY__INTERNAL void asy__http_maybe_closed(asy_http_server_t *srv) {
+    if (!(srv->state_ & ASY__HSRV_CLOSING) || srv->nconns_ || (srv->state_ & ASY__HSRV_HANDLES)) return;
+    srv->state_ |= ASY__HSRV_HANDLES;
+    srv->tcp_.data = srv->timer_.data = srv->flush_.data = srv;
+    asy_close((asy_handle_t *)&srv->timer_, asy__http_handle_closed);
+    asy_close((asy_handle_t *)&srv->flush_, asy__http_handle_closed);
+    if (!asy_is_closing((asy_handle_t *)&srv->tcp_))
+        asy_close((asy_handle_t *)&srv->tcp_, asy__http_handle_closed);
+}
+
+ASYNCRT_API void asy_http_server_close(asy_http_server_t *srv, asy_close_cb close_cb) {
+    if (srv->state_ & ASY__HSRV_CLOSING) return;
+    srv->state_ |= ASY__HSRV_CLOSING;
+    srv->close_cb_ = close_cb;
+    srv->tcp_.data = srv;
+    asy_close((asy_handle_t *)&srv->tcp_, asy__http_handle_closed);
+    /* connections that are busy finish their request, then close */
+    {
+        asy__queue *q;
+        for (q = asy__queue_head(&srv->conns_); q != &srv->conns_; q = q->next) {
+            asy__http_conn *c = ASY_CONTAINER_OF(q, asy__http_conn, link);
+            c->flags |= ASY__HC_NO_MORE;
+        }
+    }
+    asy_http_server_close_idle_connections(srv);
+    asy__http_maybe_closed(srv);
+}
+
+ASYNCRT_API void asy_http_server_close_idle_connections(asy_http_server_t *srv) {
+    asy__queue *q = asy__queue_head(&srv->conns_);
+    while (q != &srv->conns_) {
+        asy__http_conn *c = ASY_CONTAINER_OF(q, asy__http_conn, link);
+        q = q->next;
+        if (!c->cur && c->in_len == 0 && c->state == ASY__HS_HEAD && !(c->flags & ASY__HC_WRITING) &&
+            asy__http_pending(c) == 0)
+            asy__http_close_conn(c, 0);
+    }
+}
+
+ASYNCRT_API void asy_http_server_close_all_connections(asy_http_server_t *srv) {
+    while (!asy__queue_empty(&srv->conns_)) {
+        asy__http_conn *c = ASY_CONTAINER_OF(asy__queue_head(&srv->conns_), asy__http_conn, link);
+        asy__http_close_conn(c, ASY_ECONNRESET);
+    }
+}
+
+/* ---- request accessors --------------------------------------------------- */
+
+ASY__INTERNAL const char *asy__http_find(const asy_http_header_t *h, size_t n, const char *name,
+                                         size_t *len) {
+    size_t i, nl = strlen(name);
+    for (i = 0; i < n; i++)
+        if (h[i].name_len == nl && asy__http_ieq(h[i].name, name, nl)) {
+            if (len) *len = h[i].value_len;
+            return h[i].value;
+        }
+    return NULL;
+}
+
+ASYNCRT_API const char *asy_http_req_header(const asy_http_req_t *req, const char *name,
+                                            size_t *len) {
+    return asy__http_find(req->head.headers, req->head.num_headers, name, len);
+}
+
+ASYNCRT_API const char *asy_http_req_trailer(const asy_http_req_t *req, const char *name,
+                                             size_t *len) {
+    return asy__http_find(req->trailers, req->num_trailers, name, len);
+}
+
+/* ---- response accessors -------------------------------------------------- */
+
+ASY__INTERNAL int asy__http_valid_value(const char *v) {
+    for (; *v; v++) {
+        unsigned char ch = (unsigned char)*v;
+        if ((ch < 0x20 && ch != '\t') || ch == 0x7f) return 0;
+    }
+    return 1;
+}
+
+ASY__INTERNAL int asy__http_valid_name(const char *n) {
+    if (!*n) return 0;
+    for (; *n; n++)
+        if (!ASY__HTTP_TCHAR(*n)) return 0;
+    return 1;
+}
+
+ASYNCRT_API int asy_http_res_append_header(asy_http_res_t *res, const char *name,
+                                           const char *value) {
+    asy__http_exch *x = res->exch_;
+    size_t nl, vl;
+    asy__http_rh *e;
+    if (x->rflags & ASY__HX_HEADERS_SENT) return ASY_EBUSY;
+    if (!name || !value || !asy__http_valid_name(name) || !asy__http_valid_value(value))
+        return ASY_EINVAL;
+    nl = strlen(name);
+    vl = strlen(value);
+    /* name, value, NUL: get_header hands out the value as a C string */
+    if (asy__http_grow(&x->rs, &x->rs_cap, x->rs_len + nl + vl + 1) != 0) return ASY_ENOMEM;
+    if (x->nrh == x->rh_cap) {
+        size_t cap = x->rh_cap ? x->rh_cap * 2 : 8;
+        asy__http_rh *n = (asy__http_rh *)asy__realloc(x->rh, cap * sizeof(*n));
+        if (!n) return ASY_ENOMEM;
+        x->rh = n;
+        x->rh_cap = cap;
+    }
+    e = &x->rh[x->nrh++];
+    e->off = x->rs_len;
+    e->nlen = nl;
+    e->vlen = vl;
+    memcpy(x->rs + x->rs_len, name, nl);
+    memcpy(x->rs + x->rs_len + nl, value, vl + 1);
+    x->rs_len += nl + vl + 1;
+    return 0;
+}
+
+ASYNCRT_API int asy_http_res_set_header(asy_http_res_t *res, const char *name, const char *value) {
+    int r;
+    if (res->exch_->rflags & ASY__HX_HEADERS_SENT) return ASY_EBUSY;
+    if (!name || !value || !asy__http_valid_name(name) || !asy__http_valid_value(value))
+        return ASY_EINVAL;
+    r = asy_http_res_remove_header(res, name);
+    (void)r;
+    return asy_http_res_append_header(res, name, value);
+}
+
+ASYNCRT_API const char *asy_http_res_get_header(const asy_http_res_t *res, const char *name) {
+    const asy__http_exch *x = res->exch_;
+    ptrdiff_t i = asy__http_rh_find(x, name);
+    if (i < 0) return NULL;
+    return x->rs + x->rh[i].off + x->rh[i].nlen;
+}
+
+ASYNCRT_API int asy_http_res_remove_header(asy_http_res_t *res, const char *name) {
+    asy__http_exch *x = res->exch_;
+    ptrdiff_t i;
+    int found = 0;
+    if (x->rflags & ASY__HX_HEADERS_SENT) return ASY_EBUSY;
+    while ((i = asy__http_rh_find(x, name)) >= 0) {
+        x->rh[i].nlen = 0;
+        found = 1;
+    }
+    return found ? 0 : ASY_ENOENT;
+}
+
+ASYNCRT_API int asy_http_res_headers_sent(const asy_http_res_t *res) {
+    return (res->exch_->rflags & ASY__HX_HEADERS_SENT) != 0;
+}
+
+ASYNCRT_API int asy_http_res_write_head(asy_http_res_t *res, int status, const char *reason) {
+    asy__http_exch *x = res->exch_;
+    if (x->rflags & ASY__HX_HEADERS_SENT) return ASY_EBUSY;
+    if (status < 100 || status > 999) return ASY_EINVAL;
+    res->status_code = status;
+    x->reason_len = 0;
+    if (reason && *reason) {
+        size_t n = strlen(reason);
+        if (!asy__http_valid_value(reason)) return ASY_EINVAL;
+        if (asy__http_grow(&x->rs, &x->rs_cap, x->rs_len + n) != 0) return ASY_ENOMEM;
+        memcpy(x->rs + x->rs_len, reason, n);
+        x->reason_off = x->rs_len;
+        x->reason_len = n;
+        x->rs_len += n;
+    }
+    return 0;
+}
+
+ASYNCRT_API int asy_http_res_write(asy_http_res_t *res, const void *data, size_t len,
+                                   asy_stream_cb cb, void *arg) {
+    return asy_stream_write_bytes(&res->stream, data, len, cb, arg);
+}
+
+ASYNCRT_API int asy_http_res_end(asy_http_res_t *res, const void *data, size_t len) {
+    asy__http_exch *x = res->exch_;
+    int r;
+    if (asy_stream_writable_ended(&res->stream)) return ASY_EWRITE_AFTER_END;
+    if (!(x->rflags & (ASY__HX_HEADERS_SENT | ASY__HX_DEAD)) &&
+        asy_stream_writable_length(&res->stream) == 0 && !asy_stream_writable_corked(&res->stream) &&
+        !asy_stream_is_destroyed(&res->stream)) {
+        /* nothing queued in the stream: the whole response goes straight
+         * to the output, with its Content-Length (no copy into a buffer) */
+        x->end_len = (int64_t)len;
+        r = asy__http_emit_head(x, 1);
+        if (r == 0) r = asy__http_body(x, data, len);
+        if (r != 0) return r;
+        x->rflags &= ~(unsigned)ASY__HX_CHUNKED;
+        return asy_stream_end(&res->stream, NULL, NULL);
+    }
+    if (len) {
+        r = asy_stream_write_bytes(&res->stream, data, len, NULL, NULL);
+        if (r < 0) return r;
+    }
+    return asy_stream_end(&res->stream, NULL, NULL);
+}
+
+ASYNCRT_API int asy_http_res_add_trailer(asy_http_res_t *res, const char *name,
+                                         const char *value) {
+    asy__http_exch *x = res->exch_;
+    size_t nl, vl;
+    if (!name || !value || !asy__http_valid_name(name) || !asy__http_valid_value(value))
+        return ASY_EINVAL;
+    nl = strlen(name);
+    vl = strlen(value);
+    if (asy__http_grow(&x->tr, &x->tr_cap, x->tr_len + nl + vl + 4) != 0) return ASY_ENOMEM;
+    memcpy(x->tr + x->tr_len, name, nl);
+    memcpy(x->tr + x->tr_len + nl, ": ", 2);
+    memcpy(x->tr + x->tr_len + nl + 2, value, vl);
+    memcpy(x->tr + x->tr_len + nl + 2 + vl, "\r\n", 2);
+    x->tr_len += nl + vl + 4;
+    return 0;
+}
+
+ASYNCRT_API int asy_http_res_write_continue(asy_http_res_t *res) {
+    asy__http_exch *x = res->exch_;
+    if (!x->conn || (x->rflags & (ASY__HX_HEADERS_SENT | ASY__HX_CONTINUE_SENT))) return ASY_EBUSY;
+    x->rflags |= ASY__HX_CONTINUE_SENT;
+    if (asy__http_outs(x->conn, "HTTP/1.1 100 Continue\r\n\r\n") != 0) return ASY_ENOMEM;
+    asy__http_mark_dirty(x->conn);
+    return 0;
+}
+
+#endif /* ASYNCRT_OS_POSIX */
 
 
 #endif /* ASYNCRT_IMPLEMENTATION */
