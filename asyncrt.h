@@ -4332,6 +4332,124 @@ ASYNCRT_API int asy_http_request_reused(const asy_http_client_req_t *req);
 
 #endif /* ASYNCRT_OS_POSIX */
 
+#line 1 "asyncrt_impl/http/fetch.h"
+/* fetch (WHATWG Fetch, as Node's undici does it) over the HTTP client
+ * (docs/http.md).
+ *
+ *   asy_promise_t *p = asy_fetch(loop, "http://127.0.0.1:3000/x", NULL);
+ *   // fulfils with an asy_fetch_response_t * (owned by the promise: valid
+ *   // while p is alive); rejects with an ASY_E* code and a message
+ *   asy_promise_t *t = asy_fetch_text(res);   // the body, whole
+ *
+ * Redirects as undici: 'follow' (at most 20; 303 turns any method but
+ * HEAD into GET, 301/302 turn POST into GET, both dropping the body and
+ * its Content-* headers; 307/308 keep both, which a streamed body cannot
+ * do: ASY_EHTTP_REDIRECT_BODY), 'error' (ASY_EHTTP_REDIRECT), 'manual'
+ * (the 3xx response is the result).  Authorization, Cookie and
+ * Proxy-Authorization are dropped when a redirect changes the origin.
+ * data: URLs are decoded locally.  Content-Encoding is not decoded (no
+ * zlib module yet): the body comes as the server sent it, and no
+ * Accept-Encoding is sent. */
+#if ASYNCRT_OS_POSIX
+
+/* ---- Headers: case-insensitive, values of one name combined with ", ",
+ * except Set-Cookie, whose values stay apart.  Names are stored
+ * lowercased, in sorted order (the Fetch standard's iteration). */
+typedef struct asy__hdr_entry asy__hdr_entry;
+typedef struct asy_headers_s {
+    asy__hdr_entry *items_;
+    size_t n_, cap_;
+    char *cookie_cache_; /* get("set-cookie"): all of them combined */
+} asy_headers_t;
+
+ASYNCRT_API void asy_headers_init(asy_headers_t *h);
+ASYNCRT_API void asy_headers_free(asy_headers_t *h);
+ASYNCRT_API int asy_headers_copy(asy_headers_t *dst, const asy_headers_t *src);
+/* ASY_EINVAL for a name that is not a token or a value with CR, LF or NUL. */
+ASYNCRT_API int asy_headers_append(asy_headers_t *h, const char *name, const char *value);
+ASYNCRT_API int asy_headers_appendn(asy_headers_t *h, const char *name, size_t name_len,
+                                    const char *value, size_t value_len);
+ASYNCRT_API int asy_headers_set(asy_headers_t *h, const char *name, const char *value);
+ASYNCRT_API int asy_headers_delete(asy_headers_t *h, const char *name);
+/* The combined value (NUL-terminated, valid until h changes), NULL if none. */
+ASYNCRT_API const char *asy_headers_get(asy_headers_t *h, const char *name);
+ASYNCRT_API int asy_headers_has(const asy_headers_t *h, const char *name);
+/* Iteration in sorted order: entries (Set-Cookie once per value). */
+ASYNCRT_API size_t asy_headers_count(const asy_headers_t *h);
+ASYNCRT_API int asy_headers_at(const asy_headers_t *h, size_t i, const char **name,
+                               const char **value);
+/* getSetCookie(): how many, and the i-th. */
+ASYNCRT_API size_t asy_headers_set_cookie_count(const asy_headers_t *h);
+ASYNCRT_API const char *asy_headers_set_cookie(const asy_headers_t *h, size_t i);
+
+/* ---- AbortController / AbortSignal ---- */
+typedef struct asy__abort_waiter asy__abort_waiter;
+struct asy__abort_waiter {
+    asy__queue link;
+    void (*fn)(asy__abort_waiter *w, int reason);
+};
+typedef struct asy_abort_signal_s {
+    int aborted;
+    int reason; /* ASY_EHTTP_ABORTED unless given */
+    asy__queue waiters_;
+} asy_abort_signal_t;
+
+ASYNCRT_API void asy_abort_signal_init(asy_abort_signal_t *s);
+/* controller.abort(reason): reason 0 is ASY_EHTTP_ABORTED.  Every fetch
+ * using the signal rejects (or its body errors) with it.  Once only. */
+ASYNCRT_API void asy_abort_signal_abort(asy_abort_signal_t *s, int reason);
+
+/* ---- fetch ---- */
+enum { ASY_FETCH_FOLLOW = 0, ASY_FETCH_ERROR = 1, ASY_FETCH_MANUAL = 2 };
+
+/* Zero means the default everywhere; NULL: all defaults. */
+typedef struct asy_fetch_opts {
+    const char *method;           /* "GET" */
+    const asy_headers_t *headers; /* copied */
+    const void *body;             /* a buffer (copied), or */
+    size_t body_len;
+    asy_stream_t *body_stream;    /* a Readable, piped into the request */
+    int redirect;                 /* ASY_FETCH_FOLLOW / ERROR / MANUAL */
+    asy_abort_signal_t *signal;   /* must outlive the fetch */
+    uint64_t timeout_ms;          /* AbortSignal.timeout: head and body; 0: none */
+    asy_http_agent_t *agent;      /* the pool; NULL: a connection per request */
+    uint64_t connect_timeout_ms, headers_timeout_ms, body_timeout_ms; /* the client's */
+} asy_fetch_opts;
+
+typedef struct asy__fetch asy__fetch;
+
+typedef struct asy_fetch_response_s {
+    int status;
+    const char *status_text; /* the reason phrase the server sent */
+    int ok;                  /* 200..299 */
+    int redirected;
+    const char *url;         /* the final URL */
+    asy_headers_t headers;
+    /* The body, a Readable (NULL once it has closed, or for a null body
+     * of a 'manual' redirect).  Read it, or use asy_fetch_text. */
+    asy_stream_t *body;
+    asy__fetch *f_; /* private */
+} asy_fetch_response_t;
+
+/* What asy_fetch_text / asy_fetch_bytes fulfil with (owned by the
+ * promise): data is NUL-terminated for convenience. */
+typedef struct asy_fetch_bytes_s {
+    char *data;
+    size_t len;
+} asy_fetch_bytes_t;
+
+/* NULL only on ENOMEM or a NULL loop/url: every other failure rejects:
+ * ASY_EINVALID_URL, ASY_EPROTONOSUPPORT (not http: or data:), ASY_EINVAL
+ * (a bad method or header), the client's errors, the redirect codes,
+ * ASY_EBAD_DATA_URL, ASY_EFETCH_TIMEOUT, the signal's reason. */
+ASYNCRT_API asy_promise_t *asy_fetch(asy_loop_t *loop, const char *url, const asy_fetch_opts *opts);
+/* res.text() / res.arrayBuffer(): the whole body.  ASY_EFETCH_BODY_USED
+ * when the body was read already. */
+ASYNCRT_API asy_promise_t *asy_fetch_text(asy_fetch_response_t *res);
+ASYNCRT_API asy_promise_t *asy_fetch_bytes(asy_fetch_response_t *res);
+
+#endif /* ASYNCRT_OS_POSIX */
+
 
 #ifdef __cplusplus
 }
@@ -30279,6 +30397,927 @@ ASYNCRT_API void asy_http_agent_get_stats(const asy_http_agent_t *agent,
             nfree += ASY_CONTAINER_OF(q, asy__http_origin, link)->nfree;
         }
         out->free_sockets = nfree;
+    }
+}
+
+#endif /* ASYNCRT_OS_POSIX */
+
+#line 1 "asyncrt_impl/http/headers.c"
+/* The Fetch standard's Headers (fetch.h): a sorted array of lowercased
+ * names; one entry per name with the values combined, except Set-Cookie
+ * (one entry per value, in insertion order). */
+#if ASYNCRT_OS_POSIX
+
+#include <string.h>
+
+struct asy__hdr_entry {
+    char *name;
+    char *value;
+};
+
+ASYNCRT_API void asy_headers_init(asy_headers_t *h) {
+    if (h) memset(h, 0, sizeof(*h));
+}
+
+ASYNCRT_API void asy_headers_free(asy_headers_t *h) {
+    size_t i;
+    if (!h) return;
+    for (i = 0; i < h->n_; i++) {
+        asy_free(h->items_[i].name);
+        asy_free(h->items_[i].value);
+    }
+    asy_free(h->items_);
+    asy_free(h->cookie_cache_);
+    memset(h, 0, sizeof(*h));
+}
+
+ASY__INTERNAL int asy__hdr_token(const char *s, size_t n) {
+    size_t i;
+    if (!n) return 0;
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              (c && strchr("!#$%&'*+-.^_`|~", c))))
+            return 0;
+    }
+    return 1;
+}
+
+/* A value without leading/trailing whitespace (the standard's normalize). */
+ASY__INTERNAL int asy__hdr_value(const char **v, size_t *n) {
+    size_t i;
+    while (*n && ((*v)[0] == ' ' || (*v)[0] == '\t')) {
+        (*v)++;
+        (*n)--;
+    }
+    while (*n && ((*v)[*n - 1] == ' ' || (*v)[*n - 1] == '\t')) (*n)--;
+    for (i = 0; i < *n; i++)
+        if ((*v)[i] == '\r' || (*v)[i] == '\n' || (*v)[i] == 0) return 0;
+    return 1;
+}
+
+ASY__INTERNAL char *asy__hdr_dup(const char *s, size_t n, int lower) {
+    char *d = (char *)asy__malloc(n + 1);
+    size_t i;
+    if (!d) return NULL;
+    for (i = 0; i < n; i++) {
+        char c = s[i];
+        d[i] = (lower && c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+    }
+    d[n] = 0;
+    return d;
+}
+
+/* Index of the first entry >= name (lowercase), and whether it matches. */
+ASY__INTERNAL size_t asy__hdr_find(const asy_headers_t *h, const char *lname, int *found) {
+    size_t lo = 0, hi = h->n_;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (strcmp(h->items_[mid].name, lname) < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    *found = lo < h->n_ && strcmp(h->items_[lo].name, lname) == 0;
+    return lo;
+}
+
+ASY__INTERNAL int asy__hdr_insert(asy_headers_t *h, size_t at, char *name, char *value) {
+    if (h->n_ == h->cap_) {
+        size_t nc = h->cap_ ? h->cap_ * 2 : 8;
+        asy__hdr_entry *ni = (asy__hdr_entry *)asy__realloc(h->items_, nc * sizeof(*ni));
+        if (!ni) return ASY_ENOMEM;
+        h->items_ = ni;
+        h->cap_ = nc;
+    }
+    memmove(h->items_ + at + 1, h->items_ + at, (h->n_ - at) * sizeof(*h->items_));
+    h->items_[at].name = name;
+    h->items_[at].value = value;
+    h->n_++;
+    return 0;
+}
+
+ASYNCRT_API int asy_headers_appendn(asy_headers_t *h, const char *name, size_t name_len,
+                                    const char *value, size_t value_len) {
+    char *ln, *nv;
+    size_t at;
+    int found;
+    if (!h || !name || (!value && value_len)) return ASY_EINVAL;
+    if (!value) value = "";
+    if (!asy__hdr_token(name, name_len) || !asy__hdr_value(&value, &value_len)) return ASY_EINVAL;
+    ln = asy__hdr_dup(name, name_len, 1);
+    if (!ln) return ASY_ENOMEM;
+    asy_free(h->cookie_cache_);
+    h->cookie_cache_ = NULL;
+    at = asy__hdr_find(h, ln, &found);
+    if (found && strcmp(ln, "set-cookie") != 0) {
+        asy__hdr_entry *e = &h->items_[at];
+        size_t ol = strlen(e->value);
+        nv = (char *)asy__realloc(e->value, ol + 2 + value_len + 1);
+        asy_free(ln);
+        if (!nv) return ASY_ENOMEM;
+        memcpy(nv + ol, ", ", 2);
+        memcpy(nv + ol + 2, value, value_len);
+        nv[ol + 2 + value_len] = 0;
+        e->value = nv;
+        return 0;
+    }
+    while (found && at < h->n_ && strcmp(h->items_[at].name, ln) == 0) at++; /* after the others */
+    nv = asy__hdr_dup(value, value_len, 0);
+    if (!nv || asy__hdr_insert(h, at, ln, nv) != 0) {
+        asy_free(ln);
+        asy_free(nv);
+        return ASY_ENOMEM;
+    }
+    return 0;
+}
+
+ASYNCRT_API int asy_headers_append(asy_headers_t *h, const char *name, const char *value) {
+    if (!name) return ASY_EINVAL;
+    return asy_headers_appendn(h, name, strlen(name), value, value ? strlen(value) : 0);
+}
+
+ASYNCRT_API int asy_headers_delete(asy_headers_t *h, const char *name) {
+    char *ln;
+    size_t at;
+    int found;
+    if (!h || !name) return ASY_EINVAL;
+    if (!asy__hdr_token(name, strlen(name))) return ASY_EINVAL;
+    ln = asy__hdr_dup(name, strlen(name), 1);
+    if (!ln) return ASY_ENOMEM;
+    at = asy__hdr_find(h, ln, &found);
+    while (at < h->n_ && strcmp(h->items_[at].name, ln) == 0) {
+        asy_free(h->items_[at].name);
+        asy_free(h->items_[at].value);
+        memmove(h->items_ + at, h->items_ + at + 1, (h->n_ - at - 1) * sizeof(*h->items_));
+        h->n_--;
+    }
+    asy_free(ln);
+    asy_free(h->cookie_cache_);
+    h->cookie_cache_ = NULL;
+    return 0;
+}
+
+ASYNCRT_API int asy_headers_set(asy_headers_t *h, const char *name, const char *value) {
+    const char *v = value ? value : "";
+    size_t vl = strlen(v);
+    int r;
+    if (!h || !name || !asy__hdr_token(name, strlen(name)) || !asy__hdr_value(&v, &vl))
+        return ASY_EINVAL;
+    if ((r = asy_headers_delete(h, name)) != 0) return r;
+    return asy_headers_append(h, name, value);
+}
+
+ASYNCRT_API const char *asy_headers_get(asy_headers_t *h, const char *name) {
+    char lname[128];
+    size_t n, at, i;
+    int found;
+    if (!h || !name || (n = strlen(name)) >= sizeof(lname)) return NULL;
+    for (i = 0; i <= n; i++)
+        lname[i] = (name[i] >= 'A' && name[i] <= 'Z') ? (char)(name[i] + 32) : name[i];
+    at = asy__hdr_find(h, lname, &found);
+    if (!found) return NULL;
+    if (strcmp(lname, "set-cookie") != 0) return h->items_[at].value;
+    if (!h->cookie_cache_) {
+        size_t total = 0, k, off = 0;
+        for (k = at; k < h->n_ && strcmp(h->items_[k].name, lname) == 0; k++)
+            total += strlen(h->items_[k].value) + 2;
+        h->cookie_cache_ = (char *)asy__malloc(total + 1);
+        if (!h->cookie_cache_) return NULL;
+        for (k = at; k < h->n_ && strcmp(h->items_[k].name, lname) == 0; k++) {
+            size_t l = strlen(h->items_[k].value);
+            if (off) {
+                memcpy(h->cookie_cache_ + off, ", ", 2);
+                off += 2;
+            }
+            memcpy(h->cookie_cache_ + off, h->items_[k].value, l);
+            off += l;
+        }
+        h->cookie_cache_[off] = 0;
+    }
+    return h->cookie_cache_;
+}
+
+ASYNCRT_API int asy_headers_has(const asy_headers_t *h, const char *name) {
+    size_t i;
+    if (!h || !name) return 0;
+    for (i = 0; i < h->n_; i++)
+        if (asy_http_name_eq(name, strlen(name), h->items_[i].name)) return 1;
+    return 0;
+}
+
+ASYNCRT_API size_t asy_headers_count(const asy_headers_t *h) { return h ? h->n_ : 0; }
+
+ASYNCRT_API int asy_headers_at(const asy_headers_t *h, size_t i, const char **name,
+                               const char **value) {
+    if (!h || i >= h->n_) return ASY_EINVAL;
+    if (name) *name = h->items_[i].name;
+    if (value) *value = h->items_[i].value;
+    return 0;
+}
+
+ASYNCRT_API size_t asy_headers_set_cookie_count(const asy_headers_t *h) {
+    size_t i, n = 0;
+    if (!h) return 0;
+    for (i = 0; i < h->n_; i++)
+        if (strcmp(h->items_[i].name, "set-cookie") == 0) n++;
+    return n;
+}
+
+ASYNCRT_API const char *asy_headers_set_cookie(const asy_headers_t *h, size_t idx) {
+    size_t i, n = 0;
+    if (!h) return NULL;
+    for (i = 0; i < h->n_; i++)
+        if (strcmp(h->items_[i].name, "set-cookie") == 0 && n++ == idx) return h->items_[i].value;
+    return NULL;
+}
+
+ASYNCRT_API int asy_headers_copy(asy_headers_t *dst, const asy_headers_t *src) {
+    size_t i;
+    asy_headers_init(dst);
+    if (!src) return 0;
+    for (i = 0; i < src->n_; i++) {
+        int r = asy_headers_append(dst, src->items_[i].name, src->items_[i].value);
+        if (r != 0) {
+            asy_headers_free(dst);
+            return r;
+        }
+    }
+    return 0;
+}
+
+#endif /* ASYNCRT_OS_POSIX */
+
+#line 1 "asyncrt_impl/http/data_url.c"
+/* data: URLs, the Fetch standard's "data: URL processor": the MIME type
+ * before the first ',', the body after it percent-decoded, then
+ * forgiving-base64 decoded when the type ends in ";base64". */
+#if ASYNCRT_OS_POSIX
+
+#include <string.h>
+
+ASY__INTERNAL int asy__du_hex(int c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+ASY__INTERNAL int asy__du_b64(int c) {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+}
+
+/* Forgiving-base64 decode of d[0..*n) in place. */
+ASY__INTERNAL int asy__du_base64(unsigned char *d, size_t *n) {
+    size_t i, k = 0, o = 0;
+    unsigned acc = 0;
+    int bits = 0;
+    for (i = 0; i < *n; i++) /* drop ASCII whitespace */
+        if (!strchr(" \t\n\f\r", d[i]) || d[i] == 0) d[k++] = d[i];
+    if (k % 4 == 0 && k >= 1 && d[k - 1] == '=') {
+        k--;
+        if (k >= 1 && d[k - 1] == '=') k--;
+    }
+    if (k % 4 == 1) return ASY_EBAD_DATA_URL;
+    for (i = 0; i < k; i++) {
+        int v = asy__du_b64(d[i]);
+        if (v < 0) return ASY_EBAD_DATA_URL;
+        acc = (acc << 6) | (unsigned)v;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            d[o++] = (unsigned char)((acc >> bits) & 0xFF);
+        }
+    }
+    *n = o;
+    return 0;
+}
+
+/* href is a parsed data: URL; body and *mime (allocated) out. */
+ASY__INTERNAL int asy__data_url_decode(const asy_url_t *u, asy_buf_t *body, char **mime) {
+    const char *s = u->href + 5, *end = u->href + (u->has_frag ? u->frag_start : u->href_len);
+    const char *comma = (const char *)memchr(s, ',', (size_t)(end - s));
+    const char *ms, *me;
+    size_t n = 0, i, ml;
+    int b64 = 0, r;
+    unsigned char *d;
+    if (!comma) return ASY_EBAD_DATA_URL;
+    ms = s;
+    me = comma;
+    while (ms < me && (*ms == ' ' || *ms == '\t' || *ms == '\n' || *ms == '\r' || *ms == '\f')) ms++;
+    while (me > ms && (me[-1] == ' ' || me[-1] == '\t' || me[-1] == '\n' || me[-1] == '\r' ||
+                       me[-1] == '\f'))
+        me--;
+    /* ";base64" at the end (spaces allowed before "base64") */
+    if (me - ms >= 6 && asy_http_name_eq(me - 6, 6, "base64")) {
+        const char *q = me - 6;
+        while (q > ms && q[-1] == ' ') q--;
+        if (q > ms && q[-1] == ';') {
+            b64 = 1;
+            me = q - 1;
+        }
+    }
+    if ((r = asy_buf_alloc_unsafe(body, (size_t)(end - comma))) != 0) return r;
+    d = body->data;
+    for (i = (size_t)(comma - s) + 1; s + i < end; i++) {
+        const char *p = s + i;
+        if (*p == '%' && end - p >= 3 && asy__du_hex(p[1]) >= 0 && asy__du_hex(p[2]) >= 0) {
+            d[n++] = (unsigned char)(asy__du_hex(p[1]) * 16 + asy__du_hex(p[2]));
+            i += 2;
+        } else {
+            d[n++] = (unsigned char)*p;
+        }
+    }
+    if (b64 && (r = asy__du_base64(d, &n)) != 0) {
+        asy_buf_release(body);
+        return r;
+    }
+    body->len = n;
+    ml = (size_t)(me - ms);
+    if (ml == 0) {
+        *mime = asy__strdup("text/plain;charset=US-ASCII");
+    } else {
+        int semi = ms[0] == ';';
+        *mime = (char *)asy__malloc(ml + (semi ? 10 : 0) + 1);
+        if (*mime) {
+            size_t o = 0;
+            if (semi) {
+                memcpy(*mime, "text/plain", 10);
+                o = 10;
+            }
+            memcpy(*mime + o, ms, ml);
+            (*mime)[o + ml] = 0;
+        }
+    }
+    if (!*mime) {
+        asy_buf_release(body);
+        return ASY_ENOMEM;
+    }
+    return 0;
+}
+
+#endif /* ASYNCRT_OS_POSIX */
+
+#line 1 "asyncrt_impl/http/fetch.c"
+/* fetch over asy_http_request (fetch.h).
+ *
+ * One asy__fetch per call holds the request as it evolves through
+ * redirects (URL, method, headers, body), the result promise (retained
+ * until settled, so a caller dropping it early is harmless) and the
+ * response handed out as the promise's owned value.  refs counts: the
+ * value (released with the promise), the client request in flight (until
+ * its on_close), a data: body stream (until it closes) and each body
+ * reader (text/bytes) until it settles. */
+#if ASYNCRT_OS_POSIX
+
+#include <string.h>
+
+#define ASY__FETCH_MAX_REDIRECTS 20
+
+struct asy__fetch {
+    asy_loop_t *loop;
+    asy_promise_t *p;
+    asy_fetch_response_t res;
+    unsigned refs;
+    int settled, value_gone, body_used, aborted;
+    char *url;
+    char *method;
+    char *reason;
+    asy_headers_t hdrs;
+    asy_buf_t body;
+    int has_body;
+    asy_stream_t *body_stream;
+    asy_fetch_opts opts;
+    unsigned nredirects;
+    asy__abort_waiter waiter;
+    int waiting_signal;
+    asy_timer_id timer;
+    asy_http_client_req_t *creq;
+    asy_stream_t data_stream;
+    asy__stream_listener ds_l;
+    int has_data_stream;
+    /* the body reader */
+    asy__stream_listener body_l;
+    asy_promise_t *reader;
+    char *acc;
+    size_t acc_len, acc_cap;
+};
+
+ASY__INTERNAL void asy__fetch_unref(asy__fetch *f) {
+    if (--f->refs > 0) return;
+    if (f->waiting_signal) asy__queue_remove(&f->waiter.link);
+    if (f->timer.id) asy_clear_timer(f->loop, f->timer);
+    if (f->p) asy_promise_release(f->p);
+    asy_free(f->url);
+    asy_free(f->method);
+    asy_free(f->reason);
+    asy_free(f->acc);
+    asy_headers_free(&f->hdrs);
+    asy_headers_free(&f->res.headers);
+    asy_buf_release(&f->body);
+    asy_free(f);
+}
+
+/* The request ended for good (body read, or failed): timers and the
+ * signal are no longer needed. */
+ASY__INTERNAL void asy__fetch_quiet(asy__fetch *f) {
+    if (f->timer.id) asy_clear_timer(f->loop, f->timer);
+    f->timer.id = 0;
+    if (f->waiting_signal) {
+        asy__queue_remove(&f->waiter.link);
+        f->waiting_signal = 0;
+    }
+}
+
+ASY__INTERNAL void asy__fetch_reject(asy__fetch *f, int err, const char *what) {
+    char msg[256];
+    if (f->settled) return;
+    f->settled = 1;
+    snprintf(msg, sizeof(msg), "fetch %s: %s (%s)", f->url ? f->url : "", what ? what : asy_strerror(err),
+             asy_err_name(err));
+    asy_promise_reject(f->p, err, msg);
+    asy_promise_release(f->p);
+    f->p = NULL;
+    asy__fetch_quiet(f);
+}
+
+ASY__INTERNAL void asy__fetch_value_free(void *v) {
+    asy_fetch_response_t *res = (asy_fetch_response_t *)v;
+    asy__fetch *f = res->f_;
+    f->value_gone = 1;
+    /* nobody can read the body any more: stop the transfer */
+    if (f->creq) asy_http_request_abort(f->creq, ASY_EHTTP_ABORTED);
+    if (f->has_data_stream && !asy_stream_is_destroyed(&f->data_stream))
+        asy_stream_destroy(&f->data_stream, 0);
+    asy__fetch_unref(f);
+}
+
+ASY__INTERNAL void asy__fetch_resolve(asy__fetch *f) {
+    if (f->settled) return;
+    f->settled = 1;
+    f->res.f_ = f;
+    f->res.url = f->url;
+    f->res.ok = f->res.status >= 200 && f->res.status <= 299;
+    f->res.redirected = f->nredirects > 0;
+    f->refs++;
+    asy_promise_settle(f->p, asy_ok_owned(&f->res, asy__fetch_value_free));
+    asy_promise_release(f->p);
+    f->p = NULL;
+}
+
+ASY__INTERNAL void asy__fetch_abort(asy__fetch *f, int reason) {
+    f->aborted = reason;
+    if (f->creq) asy_http_request_abort(f->creq, reason);
+    if (f->has_data_stream && !asy_stream_is_destroyed(&f->data_stream))
+        asy_stream_destroy(&f->data_stream, reason);
+    asy__fetch_reject(f, reason, NULL);
+    asy__fetch_quiet(f);
+}
+
+ASY__INTERNAL void asy__fetch_on_signal(asy__abort_waiter *w, int reason) {
+    asy__fetch *f = ASY_CONTAINER_OF(w, asy__fetch, waiter);
+    f->waiting_signal = 0; /* the signal unlinked us */
+    asy__fetch_abort(f, reason);
+}
+
+ASY__INTERNAL void asy__fetch_on_timeout(void *arg) {
+    asy__fetch *f = (asy__fetch *)arg;
+    f->timer.id = 0;
+    asy__fetch_abort(f, ASY_EFETCH_TIMEOUT);
+}
+
+ASY__INTERNAL int asy__fetch_start(asy__fetch *f);
+
+/* ---- the client request's events ----------------------------------------------- */
+
+ASY__INTERNAL void asy__fetch_drain_data(asy_stream_t *s, const asy_buf_t *b) {
+    (void)s;
+    (void)b;
+}
+static const asy_stream_events asy__fetch_drain_events = {asy__fetch_drain_data, NULL, NULL, NULL,
+                                                          NULL, NULL, NULL, NULL, NULL};
+
+ASY__INTERNAL int asy__fetch_is_redirect(int st) {
+    return st == 301 || st == 302 || st == 303 || st == 307 || st == 308;
+}
+
+ASY__INTERNAL int asy__fetch_same_origin(const asy_url_t *a, const asy_url_t *b) {
+    asy_url_view_t sa = asy_url_scheme(a), sb = asy_url_scheme(b);
+    asy_url_view_t ha = asy_url_hostname(a), hb = asy_url_hostname(b);
+    return sa.len == sb.len && memcmp(sa.ptr, sb.ptr, sa.len) == 0 && ha.len == hb.len &&
+           memcmp(ha.ptr, hb.ptr, ha.len) == 0 &&
+           asy_url_port_or_default(a) == asy_url_port_or_default(b);
+}
+
+/* 1: a redirect is being followed (this response is drained); 0: this
+ * response is the result; <0: the fetch failed with that. */
+ASY__INTERNAL int asy__fetch_redirect(asy__fetch *f, asy_http_client_res_t *res) {
+    size_t ll = 0;
+    const char *loc = asy_http_client_res_header(res, "location", &ll);
+    asy_url_t cur, next;
+    char *lz;
+    int r, st = res->status;
+    if (!asy__fetch_is_redirect(st) || !loc || f->opts.redirect == ASY_FETCH_MANUAL) return 0;
+    if (f->opts.redirect == ASY_FETCH_ERROR) return ASY_EHTTP_REDIRECT;
+    if (f->nredirects >= ASY__FETCH_MAX_REDIRECTS) return ASY_EHTTP_MAX_REDIRECTS;
+    if ((r = asy_url_parse(&cur, f->url, NULL)) != 0) return r;
+    lz = (char *)asy__malloc(ll + 1);
+    if (!lz) {
+        asy_url_free(&cur);
+        return ASY_ENOMEM;
+    }
+    memcpy(lz, loc, ll);
+    lz[ll] = 0;
+    r = asy_url_parse(&next, lz, &cur);
+    asy_free(lz);
+    if (r != 0) {
+        asy_url_free(&cur);
+        return r;
+    }
+    if (asy_url_scheme_type(&next) != ASY_URL_SCHEME_HTTP) {
+        asy_url_free(&cur);
+        asy_url_free(&next);
+        return ASY_EPROTONOSUPPORT;
+    }
+    if ((st == 303 && strcmp(f->method, "HEAD") != 0) ||
+        ((st == 301 || st == 302) && strcmp(f->method, "POST") == 0)) {
+        static const char *const content[] = {"content-encoding", "content-language",
+                                              "content-location", "content-type",
+                                              "content-length", NULL};
+        const char *const *c;
+        char *m = asy__strdup("GET");
+        if (!m) r = ASY_ENOMEM;
+        asy_free(f->method);
+        f->method = m;
+        asy_buf_release(&f->body);
+        f->has_body = 0;
+        f->body_stream = NULL;
+        for (c = content; *c; c++) asy_headers_delete(&f->hdrs, *c);
+    } else if (f->body_stream) {
+        r = ASY_EHTTP_REDIRECT_BODY; /* a stream cannot be sent twice */
+    }
+    if (r == 0 && !asy__fetch_same_origin(&cur, &next)) {
+        asy_headers_delete(&f->hdrs, "authorization");
+        asy_headers_delete(&f->hdrs, "proxy-authorization");
+        asy_headers_delete(&f->hdrs, "cookie");
+    }
+    if (r == 0) {
+        char *nu = asy__strdup(asy_url_href(&next));
+        if (!nu) r = ASY_ENOMEM;
+        else {
+            asy_free(f->url);
+            f->url = nu;
+        }
+    }
+    asy_url_free(&cur);
+    asy_url_free(&next);
+    if (r != 0) return r;
+    f->nredirects++;
+    /* let the old response run to its end so that its socket is reused */
+    asy_stream_set_events(&res->stream, &asy__fetch_drain_events);
+    return 1;
+}
+
+ASY__INTERNAL void asy__fetch_on_response(asy_http_client_req_t *req, asy_http_client_res_t *res) {
+    asy__fetch *f = (asy__fetch *)req->data;
+    size_t i;
+    int r;
+    if (f->creq != req || f->settled) return;
+    r = asy__fetch_redirect(f, res);
+    if (r < 0) {
+        asy_http_request_abort(req, r);
+        asy__fetch_reject(f, r, NULL);
+        return;
+    }
+    if (r == 1) {
+        f->creq = NULL; /* its on_close still comes (and drops its ref) */
+        if ((r = asy__fetch_start(f)) != 0) asy__fetch_reject(f, r, NULL);
+        return;
+    }
+    f->res.status = res->status;
+    f->reason = (char *)asy__malloc(res->head.reason_len + 1);
+    if (f->reason) {
+        memcpy(f->reason, res->head.reason, res->head.reason_len);
+        f->reason[res->head.reason_len] = 0;
+    }
+    f->res.status_text = f->reason ? f->reason : "";
+    for (i = 0; i < res->head.num_headers; i++) {
+        const asy_http_header_t *h = &res->head.headers[i];
+        if (h->name_len == 0) continue; /* a lenient obs-fold continuation */
+        asy_headers_appendn(&f->res.headers, h->name, h->name_len, h->value, h->value_len);
+    }
+    f->res.body = &res->stream;
+    asy__fetch_resolve(f);
+}
+
+ASY__INTERNAL void asy__fetch_on_error(asy_http_client_req_t *req, int err) {
+    asy__fetch *f = (asy__fetch *)req->data;
+    if (f->creq != req) return;
+    asy__fetch_reject(f, f->aborted ? f->aborted : err, NULL);
+}
+
+ASY__INTERNAL void asy__fetch_on_close(asy_http_client_req_t *req) {
+    asy__fetch *f = (asy__fetch *)req->data;
+    if (f->creq == req) {
+        f->creq = NULL;
+        f->res.body = NULL;
+        asy__fetch_quiet(f);
+    }
+    asy__fetch_unref(f);
+}
+
+static const asy_http_client_events asy__fetch_events = {asy__fetch_on_response,
+                                                         asy__fetch_on_error,
+                                                         asy__fetch_on_close};
+
+/* Sends the request as it stands now (first, or after a redirect). */
+ASY__INTERNAL int asy__fetch_start(asy__fetch *f) {
+    asy_http_request_opts o;
+    asy_http_header_t *hv;
+    asy_http_client_req_t *req;
+    size_t n = asy_headers_count(&f->hdrs), i;
+    int r;
+    hv = ASY__NEW_ARRAY(asy_http_header_t, n + 1);
+    if (!hv) return ASY_ENOMEM;
+    for (i = 0; i < n; i++) {
+        const char *name, *value;
+        asy_headers_at(&f->hdrs, i, &name, &value);
+        hv[i].name = name;
+        hv[i].name_len = strlen(name);
+        hv[i].value = value;
+        hv[i].value_len = strlen(value);
+    }
+    memset(&o, 0, sizeof(o));
+    o.url = f->url;
+    o.method = f->method;
+    o.headers = hv;
+    o.num_headers = n;
+    o.agent = f->opts.agent;
+    o.connect_timeout_ms = f->opts.connect_timeout_ms;
+    o.headers_timeout_ms = f->opts.headers_timeout_ms;
+    o.body_timeout_ms = f->opts.body_timeout_ms;
+    r = asy_http_request(f->loop, &o, &asy__fetch_events, &req);
+    asy_free(hv);
+    if (r != 0) return r;
+    req->data = f;
+    f->creq = req;
+    f->refs++;
+    if (f->body_stream) {
+        r = asy_stream_pipe(f->body_stream, &req->stream, NULL);
+        if (r < 0) asy_http_request_abort(req, r);
+        return 0;
+    }
+    r = asy_http_request_end(req, f->has_body ? f->body.data : NULL, f->has_body ? f->body.len : 0);
+    if (r != 0) asy_http_request_abort(req, r);
+    return 0;
+}
+
+/* ---- data: URLs ------------------------------------------------------------------- */
+
+ASY__INTERNAL int asy__data_url_decode(const asy_url_t *u, asy_buf_t *body, char **mime);
+
+/* The data: body stream closed: the response no longer has a body. */
+ASY__INTERNAL void asy__fetch_ds_closed(asy__stream_listener *l, asy_stream_t *s) {
+    asy__fetch *f = ASY_CONTAINER_OF(l, asy__fetch, ds_l);
+    (void)s;
+    f->res.body = NULL;
+    asy__fetch_quiet(f);
+    asy__fetch_unref(f);
+}
+static const asy__stream_listener_vt asy__fetch_ds_lvt = {NULL, NULL, NULL, NULL,
+                                                          NULL, NULL, asy__fetch_ds_closed};
+
+ASY__INTERNAL int asy__fetch_data(asy__fetch *f, const asy_url_t *u) {
+    asy_buf_t body = ASY_BUF_INIT;
+    char *mime = NULL;
+    int r = asy__data_url_decode(u, &body, &mime);
+    if (r != 0) return r;
+    r = asy_headers_append(&f->res.headers, "content-type", mime);
+    asy_free(mime);
+    if (r == 0) r = asy_readable_init(f->loop, &f->data_stream, NULL, NULL);
+    if (r != 0) {
+        asy_buf_release(&body);
+        return r;
+    }
+    f->data_stream.impl_data = f;
+    f->has_data_stream = 1;
+    f->refs++;
+    asy__stream_listen(&f->data_stream, &f->ds_l, &asy__fetch_ds_lvt);
+    if (body.len) asy_stream_push_move(&f->data_stream, &body);
+    asy_buf_release(&body);
+    asy_stream_push_end(&f->data_stream);
+    f->res.status = 200;
+    f->res.status_text = "OK";
+    f->res.body = &f->data_stream;
+    asy__fetch_resolve(f);
+    return 0;
+}
+
+/* ---- the entry point ----------------------------------------------------------------- */
+
+ASYNCRT_API asy_promise_t *asy_fetch(asy_loop_t *loop, const char *url, const asy_fetch_opts *opts) {
+    asy__fetch *f;
+    asy_promise_t *p;
+    asy_url_t u;
+    int r;
+    if (!loop || !url) return NULL;
+    p = asy_promise_new(loop);
+    if (!p) return NULL;
+    f = ASY__NEW(asy__fetch);
+    if (!f) {
+        asy_promise_release(p);
+        return NULL;
+    }
+    memset(f, 0, sizeof(*f));
+    f->loop = loop;
+    f->p = asy_promise_retain(p);
+    f->refs = 1; /* this call, dropped at the end */
+    asy_headers_init(&f->hdrs);
+    asy_headers_init(&f->res.headers);
+    asy_buf_init(&f->body);
+    if (opts) f->opts = *opts;
+    f->url = asy__strdup(url);
+    f->method = asy__strdup(f->opts.method ? f->opts.method : "GET");
+    if (!f->url || !f->method) {
+        asy__fetch_reject(f, ASY_ENOMEM, NULL);
+        asy__fetch_unref(f);
+        return p;
+    }
+    {
+        /* method names are case-sensitive, but the standard's normalized
+         * ones go uppercase (undici does the same) */
+        static const char *const norm[] = {"DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT", NULL};
+        const char *const *m;
+        for (m = norm; *m; m++) {
+            size_t k, n = strlen(*m);
+            if (n != strlen(f->method)) continue;
+            for (k = 0; k < n; k++) {
+                char c = f->method[k];
+                if ((c >= 'a' && c <= 'z' ? (char)(c - 32) : c) != (*m)[k]) break;
+            }
+            if (k == n) memcpy(f->method, *m, n);
+        }
+    }
+    if (f->opts.signal && f->opts.signal->aborted) {
+        asy__fetch_reject(f, f->opts.signal->reason, NULL);
+        asy__fetch_unref(f);
+        return p;
+    }
+    if ((r = asy_url_parse(&u, url, NULL)) != 0) {
+        asy__fetch_reject(f, r, NULL);
+        asy__fetch_unref(f);
+        return p;
+    }
+    asy_free(f->url);
+    f->url = asy__strdup(asy_url_href(&u)); /* the serialized form */
+    if (!f->url) r = ASY_ENOMEM;
+    if (r == 0 && f->opts.headers) r = asy_headers_copy(&f->hdrs, f->opts.headers);
+    if (r == 0 && !asy_headers_has(&f->hdrs, "accept")) r = asy_headers_append(&f->hdrs, "accept", "*/*");
+    if (r == 0 && f->opts.body && f->opts.body_len) {
+        r = asy_buf_from_bytes(&f->body, f->opts.body, f->opts.body_len);
+        f->has_body = r == 0;
+    }
+    if (r == 0 && (f->has_body || f->opts.body_stream) &&
+        (strcmp(f->method, "GET") == 0 || strcmp(f->method, "HEAD") == 0))
+        r = ASY_EINVAL; /* "Request with GET/HEAD method cannot have body" */
+    f->body_stream = f->opts.body_stream;
+    if (r == 0) {
+        asy_url_view_t sch = asy_url_scheme(&u);
+        if (sch.len == 4 && memcmp(sch.ptr, "data", 4) == 0)
+            r = asy__fetch_data(f, &u);
+        else if (asy_url_scheme_type(&u) != ASY_URL_SCHEME_HTTP)
+            r = ASY_EPROTONOSUPPORT;
+        else
+            r = asy__fetch_start(f);
+    }
+    asy_url_free(&u);
+    if (r != 0) {
+        asy__fetch_reject(f, r, NULL);
+    } else if (!f->settled || f->creq || f->has_data_stream) {
+        if (f->opts.signal) {
+            f->waiter.fn = asy__fetch_on_signal;
+            asy__queue_insert_tail(&f->opts.signal->waiters_, &f->waiter.link);
+            f->waiting_signal = 1;
+        }
+        if (f->opts.timeout_ms)
+            f->timer = asy_set_timeout(loop, asy__fetch_on_timeout, f, f->opts.timeout_ms);
+    }
+    asy__fetch_unref(f);
+    return p;
+}
+
+/* ---- text() / arrayBuffer() ------------------------------------------------------------ */
+
+ASY__INTERNAL void asy__fetch_bytes_free(void *v) {
+    asy_fetch_bytes_t *b = (asy_fetch_bytes_t *)v;
+    asy_free(b->data);
+    asy_free(b);
+}
+
+ASY__INTERNAL void asy__fetch_reader_settle(asy__fetch *f, int err) {
+    asy_promise_t *q = f->reader;
+    if (!q) return;
+    f->reader = NULL;
+    if (err) {
+        asy_promise_reject(q, err, asy_strerror(err));
+    } else {
+        asy_fetch_bytes_t *b = ASY__NEW(asy_fetch_bytes_t);
+        if (!b) {
+            asy_promise_reject(q, ASY_ENOMEM, NULL);
+        } else {
+            if (!f->acc) f->acc = (char *)asy__malloc(1);
+            b->data = f->acc;
+            b->len = f->acc_len;
+            if (b->data) b->data[b->len] = 0;
+            f->acc = NULL;
+            f->acc_len = f->acc_cap = 0;
+            if (!b->data) {
+                asy_free(b);
+                asy_promise_reject(q, ASY_ENOMEM, NULL);
+            } else {
+                asy_promise_settle(q, asy_ok_owned(b, asy__fetch_bytes_free));
+            }
+        }
+    }
+    asy_promise_release(q);
+    asy__fetch_unref(f);
+}
+
+ASY__INTERNAL void asy__fetch_rd_data(asy__stream_listener *l, asy_stream_t *s, const asy_buf_t *b) {
+    asy__fetch *f = ASY_CONTAINER_OF(l, asy__fetch, body_l);
+    (void)s;
+    if (!f->reader) return;
+    if (f->acc_len + b->len + 1 > f->acc_cap) {
+        size_t nc = f->acc_cap ? f->acc_cap : 4096;
+        char *na;
+        while (nc < f->acc_len + b->len + 1) nc *= 2;
+        na = (char *)asy__realloc(f->acc, nc);
+        if (!na) {
+            asy__fetch_reader_settle(f, ASY_ENOMEM);
+            return;
+        }
+        f->acc = na;
+        f->acc_cap = nc;
+    }
+    memcpy(f->acc + f->acc_len, b->data, b->len);
+    f->acc_len += b->len;
+}
+ASY__INTERNAL void asy__fetch_rd_end(asy__stream_listener *l, asy_stream_t *s) {
+    (void)s;
+    asy__fetch_reader_settle(ASY_CONTAINER_OF(l, asy__fetch, body_l), 0);
+}
+ASY__INTERNAL void asy__fetch_rd_error(asy__stream_listener *l, asy_stream_t *s, int err) {
+    (void)s;
+    asy__fetch_reader_settle(ASY_CONTAINER_OF(l, asy__fetch, body_l), err);
+}
+ASY__INTERNAL void asy__fetch_rd_close(asy__stream_listener *l, asy_stream_t *s) {
+    (void)s;
+    /* closed without 'end' or 'error' (destroyed quietly) */
+    asy__fetch_reader_settle(ASY_CONTAINER_OF(l, asy__fetch, body_l), ASY_EPREMATURE_CLOSE);
+}
+static const asy__stream_listener_vt asy__fetch_rd_lvt = {asy__fetch_rd_data, NULL,
+                                                          asy__fetch_rd_end,  asy__fetch_rd_error,
+                                                          NULL,               NULL,
+                                                          asy__fetch_rd_close};
+
+ASYNCRT_API asy_promise_t *asy_fetch_bytes(asy_fetch_response_t *res) {
+    asy__fetch *f;
+    asy_promise_t *q;
+    if (!res || !res->f_) return NULL;
+    f = res->f_;
+    if (f->body_used || !res->body || asy_stream_readable_flowing(res->body) != -1)
+        return asy_promise_rejected(f->loop, ASY_EFETCH_BODY_USED, "body already used");
+    q = asy_promise_new(f->loop);
+    if (!q) return NULL;
+    f->body_used = 1;
+    f->reader = asy_promise_retain(q);
+    f->refs++;
+    asy__stream_listen(res->body, &f->body_l, &asy__fetch_rd_lvt);
+    return q;
+}
+
+ASYNCRT_API asy_promise_t *asy_fetch_text(asy_fetch_response_t *res) { return asy_fetch_bytes(res); }
+
+/* ---- the abort signal -------------------------------------------------------------------- */
+
+ASYNCRT_API void asy_abort_signal_init(asy_abort_signal_t *s) {
+    if (!s) return;
+    memset(s, 0, sizeof(*s));
+    asy__queue_init(&s->waiters_);
+}
+
+ASYNCRT_API void asy_abort_signal_abort(asy_abort_signal_t *s, int reason) {
+    if (!s || s->aborted) return;
+    s->aborted = 1;
+    s->reason = reason ? reason : ASY_EHTTP_ABORTED;
+    while (!asy__queue_empty(&s->waiters_)) {
+        asy__queue *q = asy__queue_head(&s->waiters_);
+        asy__abort_waiter *w = ASY_CONTAINER_OF(q, asy__abort_waiter, link);
+        asy__queue_remove(q);
+        w->fn(w, s->reason);
     }
 }
 
