@@ -29299,16 +29299,21 @@ ASY__INTERNAL void asy__cr_res_destroy(asy_stream_t *s, int err) {
 static const asy_stream_impl asy__cr_res_impl = {NULL, asy__cr_res_read, NULL, NULL,
                                                  NULL, asy__cr_res_destroy, NULL, NULL};
 
+/* A stream of the request closed.  The stream layer still touches the
+ * stream after its listeners ran (buffers, the user's on_close), and both
+ * streams live inside req: the reference goes on the next tick. */
+ASY__INTERNAL void asy__cr_unref_tick(void *arg) { asy__cr_unref((asy_http_client_req_t *)arg); }
+
 ASY__INTERNAL void asy__cr_req_closed(asy__stream_listener *l, asy_stream_t *s) {
     asy_http_client_req_t *req = ASY_CONTAINER_OF(l, asy_http_client_req_t, req_l_);
     (void)s;
-    asy__cr_unref(req);
+    if (asy_next_tick(req->loop, asy__cr_unref_tick, req) != 0) return; /* leak, not a crash */
 }
 
 ASY__INTERNAL void asy__cr_res_closed(asy__stream_listener *l, asy_stream_t *s) {
     asy_http_client_req_t *req = ASY_CONTAINER_OF(l, asy_http_client_req_t, res_l_);
     (void)s;
-    asy__cr_unref(req);
+    if (asy_next_tick(req->loop, asy__cr_unref_tick, req) != 0) return;
 }
 
 static const asy__stream_listener_vt asy__cr_req_lvt = {NULL, NULL, NULL, NULL,
@@ -31079,13 +31084,17 @@ ASY__INTERNAL int asy__fetch_start(asy__fetch *f) {
 
 ASY__INTERNAL int asy__data_url_decode(const asy_url_t *u, asy_buf_t *body, char **mime);
 
-/* The data: body stream closed: the response no longer has a body. */
+/* The data: body stream closed: the response no longer has a body.  The
+ * stream (inside f) is still in use until its close is over: the
+ * reference goes on the next tick. */
+ASY__INTERNAL void asy__fetch_unref_tick(void *arg) { asy__fetch_unref((asy__fetch *)arg); }
+
 ASY__INTERNAL void asy__fetch_ds_closed(asy__stream_listener *l, asy_stream_t *s) {
     asy__fetch *f = ASY_CONTAINER_OF(l, asy__fetch, ds_l);
     (void)s;
     f->res.body = NULL;
     asy__fetch_quiet(f);
-    asy__fetch_unref(f);
+    if (asy_next_tick(f->loop, asy__fetch_unref_tick, f) != 0) return; /* leak, not a crash */
 }
 static const asy__stream_listener_vt asy__fetch_ds_lvt = {NULL, NULL, NULL, NULL,
                                                           NULL, NULL, asy__fetch_ds_closed};

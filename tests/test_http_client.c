@@ -680,7 +680,11 @@ TEST_T(http_client_100mb_slow_reader_bounded, 20000) {
            sr.pauses, before, sr.peak_kb);
     ASSERT(sr.ended);
     ASSERT_EQ(sr.got, HUNDRED_MB);
+#if defined(__SANITIZE_ADDRESS__)
+    (void)before; /* ASan's quarantine keeps freed chunks: RSS says nothing */
+#else
     ASSERT_LT(sr.peak_kb - before, 24 * 1024);
+#endif
     close_loop(&loop);
     tsrv_stop(&t);
 }

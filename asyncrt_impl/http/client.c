@@ -291,16 +291,21 @@ ASY__INTERNAL void asy__cr_res_destroy(asy_stream_t *s, int err) {
 static const asy_stream_impl asy__cr_res_impl = {NULL, asy__cr_res_read, NULL, NULL,
                                                  NULL, asy__cr_res_destroy, NULL, NULL};
 
+/* A stream of the request closed.  The stream layer still touches the
+ * stream after its listeners ran (buffers, the user's on_close), and both
+ * streams live inside req: the reference goes on the next tick. */
+ASY__INTERNAL void asy__cr_unref_tick(void *arg) { asy__cr_unref((asy_http_client_req_t *)arg); }
+
 ASY__INTERNAL void asy__cr_req_closed(asy__stream_listener *l, asy_stream_t *s) {
     asy_http_client_req_t *req = ASY_CONTAINER_OF(l, asy_http_client_req_t, req_l_);
     (void)s;
-    asy__cr_unref(req);
+    if (asy_next_tick(req->loop, asy__cr_unref_tick, req) != 0) return; /* leak, not a crash */
 }
 
 ASY__INTERNAL void asy__cr_res_closed(asy__stream_listener *l, asy_stream_t *s) {
     asy_http_client_req_t *req = ASY_CONTAINER_OF(l, asy_http_client_req_t, res_l_);
     (void)s;
-    asy__cr_unref(req);
+    if (asy_next_tick(req->loop, asy__cr_unref_tick, req) != 0) return;
 }
 
 static const asy__stream_listener_vt asy__cr_req_lvt = {NULL, NULL, NULL, NULL,
