@@ -253,6 +253,17 @@ ASYNCRT_API unsigned asy_version(void);
     XX(EINVALID_FILE_URL_HOST, -4403, "file URL host must be \"localhost\" or empty") \
     XX(EINVALID_FILE_URL_PATH, -4404, "file URL path must not include encoded / characters") \
     XX(EURI_MALFORMED, -4405, "URI malformed")                               \
+    XX(EHTTP_CONNECT_TIMEOUT, -4500, "HTTP client: connect timed out")        \
+    XX(EHTTP_HEADERS_TIMEOUT, -4501, "HTTP client: response head timed out")  \
+    XX(EHTTP_BODY_TIMEOUT, -4502, "HTTP client: response body timed out")     \
+    XX(EHTTP_ABORTED, -4503, "the operation was aborted")                     \
+    XX(EHTTP_HANG_UP, -4504, "socket hang up: the server closed the connection") \
+    XX(EHTTP_REDIRECT, -4505, "unexpected redirect (redirect: error)")        \
+    XX(EHTTP_MAX_REDIRECTS, -4506, "redirect count exceeded")                 \
+    XX(EFETCH_TIMEOUT, -4507, "the operation was aborted due to timeout")     \
+    XX(EBAD_DATA_URL, -4508, "malformed data: URL")                           \
+    XX(EFETCH_BODY_USED, -4509, "body already used or locked")                \
+    XX(EHTTP_REDIRECT_BODY, -4510, "cannot follow a 307/308 redirect with a streamed body") \
     XX(EAI_ADDRFAMILY, -3000, "address family not supported")                \
     XX(EAI_AGAIN, -3001, "temporary failure")                                \
     XX(EAI_BADFLAGS, -3002, "bad ai_flags value")                            \
@@ -4401,6 +4412,313 @@ ASYNCRT_API int asy_http_res_add_trailer(asy_http_res_t *res, const char *name,
                                          const char *value);
 /* writeContinue: "HTTP/1.1 100 Continue" now (from check_continue). */
 ASYNCRT_API int asy_http_res_write_continue(asy_http_res_t *res);
+
+#endif /* ASYNCRT_OS_POSIX */
+
+#line 1 "asyncrt_impl/http/client.h"
+/* Node's http.request / http.get and http.Agent (docs/http.md).
+ *
+ *   static void on_response(asy_http_client_req_t *req, asy_http_client_res_t *res) {
+ *       printf("%d\n", res->status);
+ *       asy_stream_set_events(&res->stream, &body_events);   // the body, a Readable
+ *   }
+ *   static const asy_http_client_events ev = {on_response, on_error, NULL};
+ *   asy_http_agent_init(loop, &agent, NULL);                 // keep-alive pool
+ *   asy_http_request_opts o;  memset(&o, 0, sizeof(o));
+ *   o.url = "http://127.0.0.1:3000/x";  o.agent = &agent;
+ *   asy_http_request(loop, &o, &ev, &req);
+ *   asy_http_request_end(req, NULL, 0);                      // or write req->stream
+ *
+ * The request is a Writable (req->stream: the body, framed with
+ * Content-Length when asy_http_request_end gives the whole body at once or
+ * a Content-Length header was set, chunked otherwise); the response a
+ * Readable (res->stream) whose backpressure stops the socket reading.
+ *
+ * Lifetime: the library allocates the request; it stays valid until
+ * events->on_close(req) returns, which comes after the request stream,
+ * the response stream (if there was a response) and the connection are
+ * done with.  on_error(req, err) comes at most once, before on_close; an
+ * error after the response head also destroys res->stream with err.
+ *
+ * Agent: a keep-alive pool per origin (host:port) with maxSockets,
+ * maxFreeSockets, an idle timeout (the smaller of the agent's and the
+ * server's "Keep-Alive: timeout=N" minus one second, as undici does) and
+ * LIFO reuse.  Idle sockets do not keep the loop alive.  A request that
+ * fails on a reused socket before any byte of the response arrived (the
+ * server closed it while it was idle: ECONNRESET, EPIPE or EOF) is sent
+ * again, once, on a new connection when its method is idempotent and its
+ * body is replayable (none, or given whole to asy_http_request_end). */
+#if ASYNCRT_OS_POSIX
+
+typedef struct asy_http_agent_s asy_http_agent_t;
+typedef struct asy_http_client_req_s asy_http_client_req_t;
+typedef struct asy_http_client_res_s asy_http_client_res_t;
+typedef struct asy__http_origin asy__http_origin;
+typedef struct asy__http_cconn asy__http_cconn;
+
+/* Disables one of the request timeouts below. */
+#define ASY_HTTP_NO_TIMEOUT ((uint64_t)-1)
+
+typedef struct asy_http_client_events {
+    /* 'response': the head arrived (1xx are skipped); read res->stream. */
+    void (*on_response)(asy_http_client_req_t *req, asy_http_client_res_t *res);
+    /* 'error': ASY_EHTTP_* (parse errors and the codes of errors.h:
+     * ASY_EHTTP_CONNECT_TIMEOUT, ASY_EHTTP_HEADERS_TIMEOUT,
+     * ASY_EHTTP_BODY_TIMEOUT, ASY_EHTTP_ABORTED, ASY_EHTTP_HANG_UP), a
+     * socket error (ASY_ECONNREFUSED, ASY_ECONNRESET...) or ASY_EAI_*. */
+    void (*on_error)(asy_http_client_req_t *req, int err);
+    /* The last call with req; its memory goes when this returns. */
+    void (*on_close)(asy_http_client_req_t *req);
+} asy_http_client_events;
+
+/* Zero means the default everywhere. */
+typedef struct asy_http_agent_opts {
+    int no_keep_alive;         /* keepAlive: false -> Connection: close */
+    size_t max_sockets;        /* per origin; 0: no limit (Node: Infinity) */
+    size_t max_free_sockets;   /* idle ones kept per origin; 0: 256 */
+    size_t max_total_sockets;  /* every origin; 0: no limit */
+    uint64_t idle_timeout_ms;  /* a free socket closes after; 0: 4000 */
+    int fifo;                  /* scheduling 'fifo'; default 'lifo' */
+} asy_http_agent_opts;
+
+typedef struct asy_http_agent_stats {
+    size_t sockets;      /* open connections (busy, idle and connecting) */
+    size_t free_sockets; /* idle ones in the pool */
+    size_t pending;      /* requests waiting for a socket */
+    uint64_t created;    /* connections opened so far */
+    uint64_t reused;     /* requests sent on a reused connection */
+    uint64_t retried;    /* requests sent again after a reused socket failed */
+} asy_http_agent_stats;
+
+typedef void (*asy_http_agent_close_cb)(asy_http_agent_t *agent);
+
+struct asy_http_agent_s {
+    void *data;
+    asy_loop_t *loop;
+    /* -- private -- */
+    asy_http_agent_opts opts_;
+    asy__queue origins_;
+    asy_http_agent_stats stats_;
+    asy_http_agent_close_cb close_cb_;
+    int closing_;
+};
+
+typedef struct asy_http_request_opts {
+    const char *url;    /* "http://host[:port]/path?query" (required) */
+    const char *method; /* NULL: "GET" */
+    /* Sent as given, after Host; a Host, Connection, Content-Length or
+     * Transfer-Encoding here replaces the one the client would add. */
+    const asy_http_header_t *headers;
+    size_t num_headers;
+    asy_http_agent_t *agent; /* NULL: a connection of its own (agent: false) */
+    uint64_t connect_timeout_ms; /* DNS + TCP connect; 0: 10 s */
+    uint64_t headers_timeout_ms; /* request sent -> response head; 0: 300 s */
+    uint64_t body_timeout_ms;    /* between body bytes (not while paused); 0: 300 s */
+    size_t max_header_size;      /* 0: 16 KiB -> ASY_EHTTP_HEADERS_TOO_LARGE */
+    size_t high_water_mark;      /* the response stream; 0: 64 KiB */
+    int insecure_http_parser;    /* ASY_HTTP_LENIENT */
+} asy_http_request_opts;
+
+struct asy_http_client_res_s {
+    asy_stream_t stream; /* Readable: the body (first member) */
+    void *data;
+    int status;          /* statusCode */
+    /* the head: version, reason, headers (valid while the request is) */
+    asy_http_head_t head;
+    asy_http_header_t *trailers; /* a chunked body's, after the end */
+    size_t num_trailers;
+    asy_http_client_req_t *req;
+};
+
+struct asy_http_client_req_s {
+    asy_stream_t stream; /* Writable: the request body (first member) */
+    void *data;
+    asy_loop_t *loop;
+    asy_http_client_res_t res;
+    /* -- private -- */
+    const asy_http_client_events *ev_;
+    asy_http_agent_t *agent_;
+    asy__http_cconn *conn_;
+    asy__http_origin *origin_;
+    asy__queue link_;     /* an origin's waiting list */
+    asy_http_request_opts opts_;
+    char *key_;           /* "host:port" */
+    char *host_;          /* for DNS / connect, without brackets */
+    int port_;
+    int host_is_ip_;
+    char *head_;          /* request line + headers, without the end */
+    size_t head_len_;
+    unsigned flags_;
+    int err_;
+    unsigned refs_;
+    asy_buf_t body_;      /* the whole body given to asy_http_request_end */
+    asy_buf_t wchunk_;    /* a streamed chunk waiting for the connection */
+    int64_t content_length_;
+    /* response parsing */
+    char *hbuf_;
+    size_t hlen_, hcap_;
+    asy_http_header_t *hdrs_;
+    size_t nhdrs_cap_;
+    unsigned rstate_;
+    uint64_t remaining_;
+    asy_http_chunked_t chunked_;
+    char *tbuf_;
+    size_t tlen_;
+    asy_timer_id timer_;
+    unsigned timer_kind_;
+    asy__stream_listener req_l_, res_l_;
+    char lenbuf_[24];
+};
+
+ASYNCRT_API int asy_http_agent_init(asy_loop_t *loop, asy_http_agent_t *agent,
+                                    const asy_http_agent_opts *opts);
+/* agent.destroy(): closes every socket, idle or busy (requests in flight
+ * fail with ASY_EHTTP_ABORTED); cb (may be NULL) once the last one is
+ * closed, from which the struct is the caller's again. */
+ASYNCRT_API void asy_http_agent_close(asy_http_agent_t *agent, asy_http_agent_close_cb cb);
+ASYNCRT_API void asy_http_agent_get_stats(const asy_http_agent_t *agent,
+                                          asy_http_agent_stats *out);
+
+/* http.request(url, options): 0 and *out, or ASY_EINVALID_URL,
+ * ASY_EPROTONOSUPPORT (not http:), ASY_EINVAL (bad method or header),
+ * ASY_ENOMEM; nothing is called back then.  The connection is asked for
+ * at once; the head leaves with the first write or the end. */
+ASYNCRT_API int asy_http_request(asy_loop_t *loop, const asy_http_request_opts *opts,
+                                 const asy_http_client_events *events,
+                                 asy_http_client_req_t **out);
+/* http.get: a GET request, ended. */
+ASYNCRT_API int asy_http_get(asy_loop_t *loop, const char *url, asy_http_agent_t *agent,
+                             const asy_http_client_events *events, asy_http_client_req_t **out);
+/* req.end(data): the whole body at once (copied; sent with Content-Length
+ * when nothing was written before), then the end of the request. */
+ASYNCRT_API int asy_http_request_end(asy_http_client_req_t *req, const void *data, size_t len);
+/* req.destroy(): aborts at any phase (waiting for a socket, DNS,
+ * connecting, sending, waiting for the head, reading the body): on_error
+ * gets ASY_EHTTP_ABORTED, or err when non-zero.  A no-op once finished. */
+ASYNCRT_API void asy_http_request_abort(asy_http_client_req_t *req, int err);
+/* The first response header of that name (case-insensitive), NULL if none. */
+ASYNCRT_API const char *asy_http_client_res_header(const asy_http_client_res_t *res,
+                                                   const char *name, size_t *len);
+/* 1 when the request went out on a reused connection. */
+ASYNCRT_API int asy_http_request_reused(const asy_http_client_req_t *req);
+
+#endif /* ASYNCRT_OS_POSIX */
+
+#line 1 "asyncrt_impl/http/fetch.h"
+/* fetch (WHATWG Fetch, as Node's undici does it) over the HTTP client
+ * (docs/http.md).
+ *
+ *   asy_promise_t *p = asy_fetch(loop, "http://127.0.0.1:3000/x", NULL);
+ *   // fulfils with an asy_fetch_response_t * (owned by the promise: valid
+ *   // while p is alive); rejects with an ASY_E* code and a message
+ *   asy_promise_t *t = asy_fetch_text(res);   // the body, whole
+ *
+ * Redirects as undici: 'follow' (at most 20; 303 turns any method but
+ * HEAD into GET, 301/302 turn POST into GET, both dropping the body and
+ * its Content-* headers; 307/308 keep both, which a streamed body cannot
+ * do: ASY_EHTTP_REDIRECT_BODY), 'error' (ASY_EHTTP_REDIRECT), 'manual'
+ * (the 3xx response is the result).  Authorization, Cookie and
+ * Proxy-Authorization are dropped when a redirect changes the origin.
+ * data: URLs are decoded locally.  Content-Encoding is not decoded (no
+ * zlib module yet): the body comes as the server sent it, and no
+ * Accept-Encoding is sent. */
+#if ASYNCRT_OS_POSIX
+
+/* ---- Headers: case-insensitive, values of one name combined with ", ",
+ * except Set-Cookie, whose values stay apart.  Names are stored
+ * lowercased, in sorted order (the Fetch standard's iteration). */
+typedef struct asy__hdr_entry asy__hdr_entry;
+typedef struct asy_headers_s {
+    asy__hdr_entry *items_;
+    size_t n_, cap_;
+    char *cookie_cache_; /* get("set-cookie"): all of them combined */
+} asy_headers_t;
+
+ASYNCRT_API void asy_headers_init(asy_headers_t *h);
+ASYNCRT_API void asy_headers_free(asy_headers_t *h);
+ASYNCRT_API int asy_headers_copy(asy_headers_t *dst, const asy_headers_t *src);
+/* ASY_EINVAL for a name that is not a token or a value with CR, LF or NUL. */
+ASYNCRT_API int asy_headers_append(asy_headers_t *h, const char *name, const char *value);
+ASYNCRT_API int asy_headers_appendn(asy_headers_t *h, const char *name, size_t name_len,
+                                    const char *value, size_t value_len);
+ASYNCRT_API int asy_headers_set(asy_headers_t *h, const char *name, const char *value);
+ASYNCRT_API int asy_headers_delete(asy_headers_t *h, const char *name);
+/* The combined value (NUL-terminated, valid until h changes), NULL if none. */
+ASYNCRT_API const char *asy_headers_get(asy_headers_t *h, const char *name);
+ASYNCRT_API int asy_headers_has(const asy_headers_t *h, const char *name);
+/* Iteration in sorted order: entries (Set-Cookie once per value). */
+ASYNCRT_API size_t asy_headers_count(const asy_headers_t *h);
+ASYNCRT_API int asy_headers_at(const asy_headers_t *h, size_t i, const char **name,
+                               const char **value);
+/* getSetCookie(): how many, and the i-th. */
+ASYNCRT_API size_t asy_headers_set_cookie_count(const asy_headers_t *h);
+ASYNCRT_API const char *asy_headers_set_cookie(const asy_headers_t *h, size_t i);
+
+/* ---- AbortController / AbortSignal ---- */
+typedef struct asy__abort_waiter asy__abort_waiter;
+struct asy__abort_waiter {
+    asy__queue link;
+    void (*fn)(asy__abort_waiter *w, int reason);
+};
+typedef struct asy_abort_signal_s {
+    int aborted;
+    int reason; /* ASY_EHTTP_ABORTED unless given */
+    asy__queue waiters_;
+} asy_abort_signal_t;
+
+ASYNCRT_API void asy_abort_signal_init(asy_abort_signal_t *s);
+/* controller.abort(reason): reason 0 is ASY_EHTTP_ABORTED.  Every fetch
+ * using the signal rejects (or its body errors) with it.  Once only. */
+ASYNCRT_API void asy_abort_signal_abort(asy_abort_signal_t *s, int reason);
+
+/* ---- fetch ---- */
+enum { ASY_FETCH_FOLLOW = 0, ASY_FETCH_ERROR = 1, ASY_FETCH_MANUAL = 2 };
+
+/* Zero means the default everywhere; NULL: all defaults. */
+typedef struct asy_fetch_opts {
+    const char *method;           /* "GET" */
+    const asy_headers_t *headers; /* copied */
+    const void *body;             /* a buffer (copied), or */
+    size_t body_len;
+    asy_stream_t *body_stream;    /* a Readable, piped into the request */
+    int redirect;                 /* ASY_FETCH_FOLLOW / ERROR / MANUAL */
+    asy_abort_signal_t *signal;   /* must outlive the fetch */
+    uint64_t timeout_ms;          /* AbortSignal.timeout: head and body; 0: none */
+    asy_http_agent_t *agent;      /* the pool; NULL: a connection per request */
+    uint64_t connect_timeout_ms, headers_timeout_ms, body_timeout_ms; /* the client's */
+} asy_fetch_opts;
+
+typedef struct asy__fetch asy__fetch;
+
+typedef struct asy_fetch_response_s {
+    int status;
+    const char *status_text; /* the reason phrase the server sent */
+    int ok;                  /* 200..299 */
+    int redirected;
+    const char *url;         /* the final URL */
+    asy_headers_t headers;
+    /* The body, a Readable (NULL once it has closed, or for a null body
+     * of a 'manual' redirect).  Read it, or use asy_fetch_text. */
+    asy_stream_t *body;
+    asy__fetch *f_; /* private */
+} asy_fetch_response_t;
+
+/* What asy_fetch_text / asy_fetch_bytes fulfil with (owned by the
+ * promise): data is NUL-terminated for convenience. */
+typedef struct asy_fetch_bytes_s {
+    char *data;
+    size_t len;
+} asy_fetch_bytes_t;
+
+/* NULL only on ENOMEM or a NULL loop/url: every other failure rejects:
+ * ASY_EINVALID_URL, ASY_EPROTONOSUPPORT (not http: or data:), ASY_EINVAL
+ * (a bad method or header), the client's errors, the redirect codes,
+ * ASY_EBAD_DATA_URL, ASY_EFETCH_TIMEOUT, the signal's reason. */
+ASYNCRT_API asy_promise_t *asy_fetch(asy_loop_t *loop, const char *url, const asy_fetch_opts *opts);
+/* res.text() / res.arrayBuffer(): the whole body.  ASY_EFETCH_BODY_USED
+ * when the body was read already. */
+ASYNCRT_API asy_promise_t *asy_fetch_text(asy_fetch_response_t *res);
+ASYNCRT_API asy_promise_t *asy_fetch_bytes(asy_fetch_response_t *res);
 
 #endif /* ASYNCRT_OS_POSIX */
 
@@ -30603,6 +30921,2438 @@ ASYNCRT_API int asy_http_res_write_continue(asy_http_res_t *res) {
     if (asy__http_outs(x->conn, "HTTP/1.1 100 Continue\r\n\r\n") != 0) return ASY_ENOMEM;
     asy__http_mark_dirty(x->conn);
     return 0;
+}
+
+#endif /* ASYNCRT_OS_POSIX */
+
+#line 1 "asyncrt_impl/http/client.internal.h"
+/* Shared between the client's files: the request (client.c), the
+ * connection (conn.c) and the pool (agent.c). */
+#if ASYNCRT_OS_POSIX
+
+/* req->flags_ */
+enum {
+    ASY__CR_ENDED = 1u << 0,       /* no more body: end() was called */
+    ASY__CR_BODY_WHOLE = 1u << 1,  /* body_ holds all of it (replayable) */
+    ASY__CR_STREAMED = 1u << 2,    /* a chunk came through req->stream */
+    ASY__CR_HEAD_SENT = 1u << 3,
+    ASY__CR_SENT = 1u << 4,        /* the whole request is written */
+    ASY__CR_CHUNKED = 1u << 5,     /* the body is framed chunked */
+    ASY__CR_WRITE_WAIT = 1u << 6,  /* a stream write waits for write_done */
+    ASY__CR_FINAL_WAIT = 1u << 7,  /* the stream's final waits */
+    ASY__CR_GOT_BYTES = 1u << 8,   /* response bytes arrived */
+    ASY__CR_RETRIED = 1u << 9,
+    ASY__CR_DONE = 1u << 10,       /* the exchange is over (well or not) */
+    ASY__CR_ERRORED = 1u << 11,
+    ASY__CR_RES_INIT = 1u << 12,   /* res.stream exists */
+    ASY__CR_PAUSED = 1u << 13,     /* the socket is paused for res.stream */
+    ASY__CR_USER_CL = 1u << 14,    /* headers had Content-Length */
+    ASY__CR_USER_TE = 1u << 15,    /* headers had Transfer-Encoding */
+    ASY__CR_USER_CONN = 1u << 16,  /* headers had Connection */
+    ASY__CR_HEAD = 1u << 17,       /* method HEAD */
+    ASY__CR_IDEMPOTENT = 1u << 18,
+    ASY__CR_NO_BODY_METHOD = 1u << 19, /* GET, HEAD, DELETE...: no CL for empty */
+    ASY__CR_QUEUED = 1u << 20,     /* on an origin's waiting list */
+    ASY__CR_CONN_CLOSE = 1u << 21, /* sent Connection: close */
+    ASY__CR_CLOSED = 1u << 22,     /* on_close ran */
+    ASY__CR_REUSED = 1u << 23      /* sent on a connection used before */
+};
+
+/* req->rstate_ */
+enum {
+    ASY__CRS_HEAD = 0,
+    ASY__CRS_CL,
+    ASY__CRS_CHUNKED,
+    ASY__CRS_EOF,    /* until the server closes */
+    ASY__CRS_DONE
+};
+
+/* conn->flags */
+enum {
+    ASY__CC_DNS = 1u << 0,      /* a lookup is in flight */
+    ASY__CC_SOCK = 1u << 1,     /* sock is initialised (until its on_close) */
+    ASY__CC_CONNECTED = 1u << 2,
+    ASY__CC_DEAD = 1u << 3,     /* failed or closing: never reused */
+    ASY__CC_IDLE = 1u << 4,     /* on the origin's free list */
+    ASY__CC_NO_REUSE = 1u << 5,
+    ASY__CC_NEXT_ADDR = 1u << 6 /* connect failed: the next address follows */
+};
+
+#define ASY__CC_MAX_ADDRS 4
+
+struct asy__http_cconn {
+    asy_socket_t sock;
+    asy__queue link;     /* the origin's free list */
+    asy__queue all_link; /* the origin's every connection */
+    asy_loop_t *loop;
+    asy_http_agent_t *agent;  /* NULL for a one-shot connection */
+    asy__http_origin *origin; /* NULL for a one-shot connection */
+    asy_http_client_req_t *req;
+    unsigned flags;
+    unsigned nreqs; /* requests assigned to it */
+    int err;
+    int port;
+    unsigned naddrs, addr_i;
+    char addrs[ASY__CC_MAX_ADDRS][46];
+    asy_dns_lookup_t dns;
+    asy_timer_id timer;  /* connect timeout, then the idle timeout */
+    uint64_t keep_alive_ms; /* the server's Keep-Alive: timeout hint, 0: none */
+};
+
+struct asy__http_origin {
+    asy__queue link; /* agent->origins_ */
+    asy_http_agent_t *agent;
+    char *key;
+    asy__queue free_conns;
+    asy__queue conns; /* all of them */
+    asy__queue waiting;
+    size_t nsock, nfree, npending;
+};
+
+/* client.c */
+ASY__INTERNAL void asy__cr_on_assigned(asy_http_client_req_t *req);
+ASY__INTERNAL int asy__cr_feed(asy_http_client_req_t *req, const asy_buf_t *chunk);
+ASY__INTERNAL void asy__cr_fail(asy_http_client_req_t *req, int err);
+ASY__INTERNAL void asy__cr_conn_lost(asy_http_client_req_t *req, int err);
+ASY__INTERNAL void asy__cr_unref(asy_http_client_req_t *req);
+/* conn.c */
+ASY__INTERNAL int asy__cc_new(asy_loop_t *loop, asy_http_agent_t *agent, asy__http_origin *origin,
+                              asy_http_client_req_t *req);
+ASY__INTERNAL void asy__cc_assign(asy__http_cconn *c, asy_http_client_req_t *req);
+ASY__INTERNAL void asy__cc_kill(asy__http_cconn *c, int err);
+ASY__INTERNAL void asy__cc_release(asy__http_cconn *c);
+/* agent.c */
+ASY__INTERNAL int asy__agent_dispatch(asy_http_agent_t *agent, asy_http_client_req_t *req,
+                                      int fresh);
+ASY__INTERNAL void asy__agent_release(asy__http_cconn *c);
+ASY__INTERNAL void asy__agent_conn_gone(asy__http_cconn *c);
+ASY__INTERNAL void asy__agent_unqueue(asy_http_client_req_t *req);
+
+#endif /* ASYNCRT_OS_POSIX */
+
+#line 1 "asyncrt_impl/http/client.c"
+/* http.request: the request object (client.h, docs/http.md).
+ *
+ * The request owns its head (built once, at creation), the body when it
+ * is given whole (so a retry can send it again), and the response parser
+ * state.  The connection (conn.c) feeds it socket chunks; body bytes go
+ * into res.stream as views of those chunks (no copy), and a full
+ * res.stream pauses the socket.  The head of the response is copied into
+ * hbuf_, which never moves once the head is parsed, so res.head's
+ * pointers stay valid as long as the request.
+ *
+ * refs_ counts what keeps the request alive: its own stream until it
+ * closes, res.stream once it exists, the exchange (from creation until
+ * the connection is done with it), every socket write carrying a
+ * callback, and a pending error tick.  At zero, on_close, then free. */
+#if ASYNCRT_OS_POSIX
+
+#include <string.h>
+
+enum { ASY__CRT_NONE = 0, ASY__CRT_HEADERS, ASY__CRT_BODY };
+
+#define ASY__CR_DEFAULT_HEADERS_TIMEOUT 300000u
+#define ASY__CR_DEFAULT_BODY_TIMEOUT 300000u
+#define ASY__CR_DEFAULT_MAX_HEADER 16384u
+#define ASY__CR_DEFAULT_HWM 65536u
+
+ASY__INTERNAL void asy__cr_free(asy_http_client_req_t *req) {
+    asy_free(req->key_);
+    asy_free(req->host_);
+    asy_free(req->head_);
+    asy_free(req->hbuf_);
+    asy_free(req->hdrs_);
+    asy_free(req->tbuf_);
+    asy_free(req->res.trailers);
+    asy_buf_release(&req->body_);
+    asy_buf_release(&req->wchunk_);
+    asy_free(req);
+}
+
+ASY__INTERNAL void asy__cr_unref(asy_http_client_req_t *req) {
+    if (--req->refs_ > 0) return;
+    req->flags_ |= ASY__CR_CLOSED;
+    if (req->ev_ && req->ev_->on_close) {
+        req->ev_->on_close(req);
+    }
+    asy__cr_free(req);
+}
+
+/* ---- timers --------------------------------------------------------------- */
+
+ASY__INTERNAL void asy__cr_timer_stop(asy_http_client_req_t *req) {
+    if (req->timer_.id) asy_clear_timer(req->loop, req->timer_);
+    req->timer_.id = 0;
+    req->timer_kind_ = ASY__CRT_NONE;
+}
+
+ASY__INTERNAL void asy__cr_timer_fire(void *arg) {
+    asy_http_client_req_t *req = (asy_http_client_req_t *)arg;
+    unsigned kind = req->timer_kind_;
+    req->timer_.id = 0;
+    req->timer_kind_ = ASY__CRT_NONE;
+    asy__cr_fail(req, kind == ASY__CRT_HEADERS ? ASY_EHTTP_HEADERS_TIMEOUT
+                                               : ASY_EHTTP_BODY_TIMEOUT);
+}
+
+ASY__INTERNAL void asy__cr_timer_start(asy_http_client_req_t *req, unsigned kind) {
+    uint64_t ms = kind == ASY__CRT_HEADERS ? req->opts_.headers_timeout_ms
+                                           : req->opts_.body_timeout_ms;
+    if (req->timer_kind_ == kind && req->timer_.id) {
+        asy_timer_refresh(req->loop, req->timer_);
+        return;
+    }
+    asy__cr_timer_stop(req);
+    if (ms == ASY_HTTP_NO_TIMEOUT) return;
+    req->timer_ = asy_set_timeout(req->loop, asy__cr_timer_fire, req, ms);
+    if (req->timer_.id) req->timer_kind_ = kind;
+}
+
+/* ---- sending -------------------------------------------------------------- */
+
+/* A socket write whose completion the request waits for (refs_ keeps the
+ * request alive until it comes, even if the exchange is over by then). */
+ASY__INTERNAL void asy__cr_written(asy_stream_t *s, int status, void *arg) {
+    asy_http_client_req_t *req = (asy_http_client_req_t *)arg;
+    (void)s;
+    if (status == 0 && !(req->flags_ & (ASY__CR_ERRORED | ASY__CR_CLOSED))) {
+        if (req->flags_ & ASY__CR_WRITE_WAIT) {
+            req->flags_ &= ~(unsigned)ASY__CR_WRITE_WAIT;
+            asy_stream_write_done(&req->stream, 0);
+        } else if (req->flags_ & ASY__CR_FINAL_WAIT) {
+            req->flags_ &= ~(unsigned)ASY__CR_FINAL_WAIT;
+            asy_stream_final_done(&req->stream, 0);
+        }
+    }
+    asy__cr_unref(req);
+}
+
+ASY__INTERNAL int asy__cr_sock_write(asy_http_client_req_t *req, const asy_buf_t *b, int track) {
+    asy_stream_t *s = &req->conn_->sock.stream;
+    int r;
+    if (track) req->refs_++;
+    r = asy_stream_write(s, b, track ? asy__cr_written : NULL, req);
+    if (r < 0 && track) req->refs_--;
+    return r < 0 ? r : 0;
+}
+
+ASY__INTERNAL int asy__cr_sock_write_bytes(asy_http_client_req_t *req, const char *p, size_t n) {
+    int r = asy_stream_write_bytes(&req->conn_->sock.stream, p, n, NULL, NULL);
+    return r < 0 ? r : 0;
+}
+
+ASY__INTERNAL void asy__cr_mark_sent(asy_http_client_req_t *req) {
+    req->flags_ |= ASY__CR_SENT;
+    if (req->rstate_ == ASY__CRS_HEAD) asy__cr_timer_start(req, ASY__CRT_HEADERS);
+}
+
+/* The head with its framing lines, in one buffer. */
+ASY__INTERNAL int asy__cr_send_head(asy_http_client_req_t *req) {
+    char extra[96];
+    size_t n = 0, total;
+    asy_buf_t b = ASY_BUF_INIT;
+    int r;
+    unsigned f = req->flags_;
+    if (!(f & ASY__CR_USER_CL) && !(f & ASY__CR_USER_TE)) {
+        if (f & ASY__CR_BODY_WHOLE) {
+            if (req->body_.len > 0 || !(f & ASY__CR_NO_BODY_METHOD))
+                n += (size_t)snprintf(extra + n, sizeof(extra) - n, "Content-Length: %lu\r\n",
+                                      (unsigned long)req->body_.len);
+        } else {
+            memcpy(extra + n, "Transfer-Encoding: chunked\r\n", 28);
+            n += 28;
+            req->flags_ |= ASY__CR_CHUNKED;
+        }
+    }
+    if (!(f & ASY__CR_USER_CONN)) {
+        const char *c = (req->flags_ & ASY__CR_CONN_CLOSE) ? "Connection: close\r\n"
+                                                            : "Connection: keep-alive\r\n";
+        size_t cl = strlen(c);
+        memcpy(extra + n, c, cl);
+        n += cl;
+    }
+    memcpy(extra + n, "\r\n", 2);
+    n += 2;
+    total = req->head_len_ + n;
+    if ((r = asy_buf_alloc_unsafe(&b, total)) != 0) return r;
+    memcpy(b.data, req->head_, req->head_len_);
+    memcpy(b.data + req->head_len_, extra, n);
+    req->flags_ |= ASY__CR_HEAD_SENT;
+    r = asy__cr_sock_write(req, &b, 0);
+    asy_buf_release(&b);
+    return r;
+}
+
+/* One streamed chunk, framed; its write_done comes from the socket. */
+ASY__INTERNAL int asy__cr_send_chunk(asy_http_client_req_t *req, const asy_buf_t *chunk) {
+    asy_stream_t *s = &req->conn_->sock.stream;
+    int r = 0;
+    asy_stream_cork(s);
+    if (req->flags_ & ASY__CR_CHUNKED) {
+        int n = snprintf(req->lenbuf_, sizeof(req->lenbuf_), "%lx\r\n", (unsigned long)chunk->len);
+        r = asy__cr_sock_write_bytes(req, req->lenbuf_, (size_t)n);
+        if (r == 0) r = asy__cr_sock_write(req, chunk, 0);
+        if (r == 0) {
+            asy_buf_t crlf = ASY_BUF_INIT;
+            r = asy_buf_from_bytes(&crlf, "\r\n", 2);
+            if (r == 0) r = asy__cr_sock_write(req, &crlf, 1);
+            asy_buf_release(&crlf);
+        }
+    } else {
+        r = asy__cr_sock_write(req, chunk, 1);
+    }
+    asy_stream_uncork(s);
+    return r;
+}
+
+ASY__INTERNAL int asy__cr_send_final(asy_http_client_req_t *req) {
+    if (req->flags_ & ASY__CR_CHUNKED) {
+        asy_buf_t z = ASY_BUF_INIT;
+        int r = asy_buf_from_bytes(&z, "0\r\n\r\n", 5);
+        if (r == 0) r = asy__cr_sock_write(req, &z, 1);
+        asy_buf_release(&z);
+        if (r == 0) asy__cr_mark_sent(req);
+        return r;
+    }
+    req->flags_ &= ~(unsigned)ASY__CR_FINAL_WAIT;
+    asy_stream_final_done(&req->stream, 0);
+    asy__cr_mark_sent(req);
+    return 0;
+}
+
+/* Sends whatever is ready now that a connection exists. */
+ASY__INTERNAL void asy__cr_pump(asy_http_client_req_t *req) {
+    int r = 0;
+    if (!req->conn_ || (req->flags_ & (ASY__CR_ERRORED | ASY__CR_DONE))) return;
+    if (!(req->conn_->flags & ASY__CC_CONNECTED)) return; /* asy__cr_on_assigned follows */
+    if (!(req->flags_ & ASY__CR_HEAD_SENT)) {
+        if (req->flags_ & ASY__CR_BODY_WHOLE) {
+            r = asy__cr_send_head(req);
+            if (r == 0 && req->body_.len) r = asy__cr_sock_write(req, &req->body_, 0);
+            if (r == 0) asy__cr_mark_sent(req);
+        } else if (req->flags_ & ASY__CR_WRITE_WAIT) {
+            r = asy__cr_send_head(req);
+            if (r == 0) r = asy__cr_send_chunk(req, &req->wchunk_);
+            asy_buf_release(&req->wchunk_);
+        }
+    }
+    if (r == 0 && (req->flags_ & ASY__CR_HEAD_SENT) && (req->flags_ & ASY__CR_FINAL_WAIT) &&
+        !(req->flags_ & ASY__CR_WRITE_WAIT) && !(req->flags_ & ASY__CR_SENT))
+        r = asy__cr_send_final(req);
+    if (r < 0) asy__cr_fail(req, r);
+}
+
+ASY__INTERNAL void asy__cr_on_assigned(asy_http_client_req_t *req) {
+    req->rstate_ = ASY__CRS_HEAD;
+    req->hlen_ = 0;
+    asy__cr_pump(req);
+}
+
+/* ---- the request stream (a Writable) --------------------------------------- */
+
+ASY__INTERNAL void asy__cr_impl_write(asy_stream_t *s, const asy_buf_t *chunk) {
+    asy_http_client_req_t *req = (asy_http_client_req_t *)s->impl_data;
+    int r;
+    req->flags_ |= ASY__CR_STREAMED | ASY__CR_WRITE_WAIT;
+    if (req->flags_ & (ASY__CR_ERRORED | ASY__CR_DONE)) {
+        req->flags_ &= ~(unsigned)ASY__CR_WRITE_WAIT;
+        asy_stream_write_done(s, req->err_ ? req->err_ : ASY_ESTREAM_DESTROYED);
+        return;
+    }
+    if (!req->conn_ || !(req->flags_ & ASY__CR_HEAD_SENT)) {
+        /* wait for the connection (or for the head to leave with it) */
+        asy_buf_release(&req->wchunk_);
+        if ((r = asy_buf_retain(&req->wchunk_, chunk)) != 0) {
+            req->flags_ &= ~(unsigned)ASY__CR_WRITE_WAIT;
+            asy_stream_write_done(s, r);
+            return;
+        }
+        asy__cr_pump(req);
+        return;
+    }
+    if ((r = asy__cr_send_chunk(req, chunk)) != 0) asy__cr_fail(req, r);
+}
+
+ASY__INTERNAL void asy__cr_impl_final(asy_stream_t *s) {
+    asy_http_client_req_t *req = (asy_http_client_req_t *)s->impl_data;
+    req->flags_ |= ASY__CR_ENDED;
+    if (!(req->flags_ & ASY__CR_STREAMED)) {
+        /* ended without a streamed byte: the body (maybe empty) is whole */
+        req->flags_ |= ASY__CR_BODY_WHOLE;
+        asy_stream_final_done(s, 0);
+        asy__cr_pump(req);
+        return;
+    }
+    req->flags_ |= ASY__CR_FINAL_WAIT;
+    asy__cr_pump(req);
+}
+
+ASY__INTERNAL void asy__cr_impl_destroy(asy_stream_t *s, int err) {
+    asy_http_client_req_t *req = (asy_http_client_req_t *)s->impl_data;
+    req->flags_ &= ~(unsigned)(ASY__CR_WRITE_WAIT | ASY__CR_FINAL_WAIT);
+    /* the user destroyed the request before its end: an abort (after
+     * 'finish', autoDestroy comes here too: nothing to do) */
+    if (!asy_stream_writable_finished(s) && !(req->flags_ & (ASY__CR_DONE | ASY__CR_ERRORED)))
+        asy__cr_fail(req, err ? err : ASY_EHTTP_ABORTED);
+    asy_stream_destroy_done(s, err);
+}
+
+static const asy_stream_impl asy__cr_req_impl = {NULL, NULL, asy__cr_impl_write, NULL,
+                                                 asy__cr_impl_final, asy__cr_impl_destroy,
+                                                 NULL, NULL};
+
+/* ---- the response stream (a Readable) -------------------------------------- */
+
+ASY__INTERNAL void asy__cr_res_read(asy_stream_t *s, size_t size) {
+    asy_http_client_req_t *req = (asy_http_client_req_t *)s->impl_data;
+    (void)size;
+    if ((req->flags_ & ASY__CR_PAUSED) && req->conn_) {
+        req->flags_ &= ~(unsigned)ASY__CR_PAUSED;
+        asy_stream_resume(&req->conn_->sock.stream);
+        if (req->rstate_ != ASY__CRS_DONE) asy__cr_timer_start(req, ASY__CRT_BODY);
+    }
+}
+
+ASY__INTERNAL void asy__cr_res_destroy(asy_stream_t *s, int err) {
+    asy_http_client_req_t *req = (asy_http_client_req_t *)s->impl_data;
+    /* the body is thrown away before its end: the connection goes too */
+    if (req->rstate_ != ASY__CRS_DONE && !(req->flags_ & (ASY__CR_ERRORED | ASY__CR_DONE)))
+        asy__cr_fail(req, err ? err : ASY_EHTTP_ABORTED);
+    asy_stream_destroy_done(s, err);
+}
+
+static const asy_stream_impl asy__cr_res_impl = {NULL, asy__cr_res_read, NULL, NULL,
+                                                 NULL, asy__cr_res_destroy, NULL, NULL};
+
+/* A stream of the request closed.  The stream layer still touches the
+ * stream after its listeners ran (buffers, the user's on_close), and both
+ * streams live inside req: the reference goes on the next tick. */
+ASY__INTERNAL void asy__cr_unref_tick(void *arg) { asy__cr_unref((asy_http_client_req_t *)arg); }
+
+ASY__INTERNAL void asy__cr_req_closed(asy__stream_listener *l, asy_stream_t *s) {
+    asy_http_client_req_t *req = ASY_CONTAINER_OF(l, asy_http_client_req_t, req_l_);
+    (void)s;
+    if (asy_next_tick(req->loop, asy__cr_unref_tick, req) != 0) return; /* leak, not a crash */
+}
+
+ASY__INTERNAL void asy__cr_res_closed(asy__stream_listener *l, asy_stream_t *s) {
+    asy_http_client_req_t *req = ASY_CONTAINER_OF(l, asy_http_client_req_t, res_l_);
+    (void)s;
+    if (asy_next_tick(req->loop, asy__cr_unref_tick, req) != 0) return;
+}
+
+static const asy__stream_listener_vt asy__cr_req_lvt = {NULL, NULL, NULL, NULL,
+                                                        NULL, NULL, asy__cr_req_closed};
+static const asy__stream_listener_vt asy__cr_res_lvt = {NULL, NULL, NULL, NULL,
+                                                        NULL, NULL, asy__cr_res_closed};
+
+/* ---- ending the exchange ----------------------------------------------------- */
+
+/* The response is complete: the connection goes back (or away). */
+ASY__INTERNAL void asy__cr_complete(asy_http_client_req_t *req) {
+    asy__http_cconn *c = req->conn_;
+    req->rstate_ = ASY__CRS_DONE;
+    req->flags_ |= ASY__CR_DONE;
+    asy__cr_timer_stop(req);
+    if (c) {
+        if (!(req->flags_ & ASY__CR_SENT)) c->flags |= ASY__CC_NO_REUSE;
+        if (req->flags_ & ASY__CR_PAUSED) {
+            req->flags_ &= ~(unsigned)ASY__CR_PAUSED;
+            asy_stream_resume(&c->sock.stream);
+        }
+        req->conn_ = NULL;
+        c->req = NULL;
+        asy__cc_release(c);
+    }
+    /* the request body will never go out now: end its stream quietly */
+    if (!(req->flags_ & ASY__CR_SENT) && !asy_stream_is_destroyed(&req->stream))
+        asy_stream_destroy(&req->stream, 0);
+    asy_stream_push_end(&req->res.stream);
+    asy__cr_unref(req); /* the exchange */
+}
+
+ASY__INTERNAL void asy__cr_error_tick(void *arg) {
+    asy_http_client_req_t *req = (asy_http_client_req_t *)arg;
+    if (req->ev_ && req->ev_->on_error) req->ev_->on_error(req, req->err_);
+    asy__cr_unref(req);
+}
+
+ASY__INTERNAL void asy__cr_fail(asy_http_client_req_t *req, int err) {
+    asy__http_cconn *c;
+    if (req->flags_ & (ASY__CR_ERRORED | ASY__CR_DONE)) return;
+    req->flags_ |= ASY__CR_ERRORED | ASY__CR_DONE;
+    req->err_ = err;
+    asy__cr_timer_stop(req);
+    if (req->flags_ & ASY__CR_QUEUED) asy__agent_unqueue(req);
+    c = req->conn_;
+    if (c) {
+        req->conn_ = NULL;
+        c->req = NULL;
+        asy__cc_kill(c, err);
+    }
+    /* on_error on a nextTick, as Node emits it; refs_ holds req */
+    req->refs_++;
+    if (asy_next_tick(req->loop, asy__cr_error_tick, req) != 0) req->refs_--;
+    if ((req->flags_ & ASY__CR_RES_INIT) && !asy_stream_is_destroyed(&req->res.stream))
+        asy_stream_destroy(&req->res.stream, err);
+    if (!asy_stream_is_destroyed(&req->stream)) asy_stream_destroy(&req->stream, 0);
+    asy__cr_unref(req); /* the exchange */
+}
+
+ASY__INTERNAL int asy__cr_retryable(const asy_http_client_req_t *req, const asy__http_cconn *c,
+                                    int err) {
+    if (c->nreqs < 2 || (req->flags_ & (ASY__CR_GOT_BYTES | ASY__CR_RETRIED))) return 0;
+    if (!(req->flags_ & ASY__CR_IDEMPOTENT)) return 0;
+    if ((req->flags_ & ASY__CR_HEAD_SENT) && !(req->flags_ & ASY__CR_BODY_WHOLE)) return 0;
+    return err == ASY_ECONNRESET || err == ASY_EPIPE || err == ASY_EOF ||
+           err == ASY_EHTTP_HANG_UP || err == ASY_ECONNABORTED;
+}
+
+/* The connection died under the request (conn.c calls this once, after
+ * detaching nothing: req->conn_ is still c). */
+ASY__INTERNAL void asy__cr_conn_lost(asy_http_client_req_t *req, int err) {
+    asy__http_cconn *c = req->conn_;
+    if (req->rstate_ == ASY__CRS_EOF && err == ASY_EOF) {
+        c->flags |= ASY__CC_NO_REUSE;
+        asy__cr_complete(req);
+        return;
+    }
+    if (asy__cr_retryable(req, c, err) && req->agent_) {
+        req->conn_ = NULL;
+        c->req = NULL;
+        req->flags_ |= ASY__CR_RETRIED;
+        req->flags_ &= ~(unsigned)(ASY__CR_HEAD_SENT | ASY__CR_SENT);
+        asy__cr_timer_stop(req);
+        req->agent_->stats_.retried++;
+        if (asy__agent_dispatch(req->agent_, req, 1) == 0) return;
+        err = ASY_ENOMEM;
+    }
+    if (err == ASY_EOF) err = ASY_EHTTP_HANG_UP;
+    asy__cr_fail(req, err);
+}
+
+/* ---- parsing the response ---------------------------------------------------- */
+
+/* Pushes body bytes [p, p+n) of chunk, a view: 0, or an error. */
+ASY__INTERNAL int asy__cr_push(asy_http_client_req_t *req, const asy_buf_t *chunk, const char *p,
+                               size_t n) {
+    asy_buf_t v = ASY_BUF_INIT;
+    int r;
+    if (!n) return 0;
+    r = asy_buf_subarray(&v, chunk, (ptrdiff_t)(p - (const char *)chunk->data),
+                         (ptrdiff_t)(p - (const char *)chunk->data + (ptrdiff_t)n));
+    if (r != 0) return r;
+    r = asy_stream_push_move(&req->res.stream, &v);
+    asy_buf_release(&v);
+    if (r < 0) return r;
+    if (r == 0 && req->conn_ && !(req->flags_ & ASY__CR_PAUSED)) {
+        req->flags_ |= ASY__CR_PAUSED;
+        asy_stream_pause(&req->conn_->sock.stream);
+        asy__cr_timer_stop(req); /* the reader is slow, not the server */
+    }
+    return 0;
+}
+
+ASY__INTERNAL uint64_t asy__cr_keep_alive_hint(const asy_http_head_t *h) {
+    size_t i;
+    for (i = 0; i < h->num_headers; i++) {
+        const asy_http_header_t *f = &h->headers[i];
+        size_t j;
+        if (!asy_http_name_eq(f->name, f->name_len, "keep-alive")) continue;
+        for (j = 0; j + 8 <= f->value_len; j++) {
+            if (asy_http_name_eq(f->value + j, 8, "timeout=")) {
+                uint64_t v = 0;
+                size_t k = j + 8;
+                int any = 0;
+                while (k < f->value_len && f->value[k] >= '0' && f->value[k] <= '9' &&
+                       v < 100000000u) {
+                    v = v * 10 + (uint64_t)(f->value[k] - '0');
+                    k++;
+                    any = 1;
+                }
+                if (any) return v * 1000u;
+            }
+        }
+    }
+    return 0;
+}
+
+/* A complete head in hbuf_[0..len): 1 when it was the final one. */
+ASY__INTERNAL int asy__cr_got_head(asy_http_client_req_t *req, size_t len) {
+    asy_http_head_t *h = &req->res.head;
+    asy__http_cconn *c = req->conn_;
+    asy_stream_opts so;
+    uint64_t hint;
+    int r;
+    if (h->status >= 100 && h->status < 200) {
+        if (h->status == 101) return ASY_EPROTONOSUPPORT; /* no upgrades here */
+        req->hlen_ = 0; /* 100 Continue, 103 Early Hints: the real one follows */
+        return 0;
+    }
+    req->hlen_ = len;
+    req->res.status = h->status;
+    if (!(h->flags & ASY_HTTP_F_KEEP_ALIVE) || (h->flags & ASY_HTTP_F_LENIENT_CLOSE) ||
+        (req->flags_ & ASY__CR_CONN_CLOSE))
+        c->flags |= ASY__CC_NO_REUSE;
+    hint = asy__cr_keep_alive_hint(h);
+    if (hint) c->keep_alive_ms = hint;
+    memset(&so, 0, sizeof(so));
+    so.high_water_mark = req->opts_.high_water_mark;
+    if ((r = asy_readable_init(req->loop, &req->res.stream, &asy__cr_res_impl, &so)) != 0)
+        return r;
+    req->res.stream.impl_data = req;
+    req->res.req = req;
+    req->flags_ |= ASY__CR_RES_INIT;
+    req->refs_++;
+    asy__stream_listen(&req->res.stream, &req->res_l_, &asy__cr_res_lvt);
+    if (!asy_http_response_has_body(h->status, (req->flags_ & ASY__CR_HEAD) != 0)) {
+        req->rstate_ = ASY__CRS_DONE;
+    } else if (h->flags & ASY_HTTP_F_CHUNKED) {
+        req->rstate_ = ASY__CRS_CHUNKED;
+        asy_http_chunked_init(&req->chunked_, req->opts_.insecure_http_parser ? ASY_HTTP_LENIENT : 0);
+    } else if (h->content_length >= 0) {
+        req->rstate_ = h->content_length ? ASY__CRS_CL : ASY__CRS_DONE;
+        req->remaining_ = (uint64_t)h->content_length;
+    } else {
+        req->rstate_ = ASY__CRS_EOF;
+        c->flags |= ASY__CC_NO_REUSE;
+    }
+    if (req->rstate_ == ASY__CRS_DONE)
+        asy__cr_timer_stop(req);
+    else
+        asy__cr_timer_start(req, ASY__CRT_BODY);
+    return 1;
+}
+
+/* Appends to hbuf_ and parses: the bytes of p it used (up to the head's
+ * end, whose length goes in *head_len; everything when incomplete, with
+ * *head_len left 0), or an error. */
+ASY__INTERNAL ptrdiff_t asy__cr_parse_head(asy_http_client_req_t *req, const char *p, size_t n,
+                                           size_t *head_len) {
+    size_t max = req->opts_.max_header_size, prev = req->hlen_, take;
+    asy_http_parse_opts po;
+    ptrdiff_t r;
+    take = n;
+    if (prev + take > max + 4) take = max + 4 - prev;
+    if (prev + take > req->hcap_) {
+        size_t cap = req->hcap_ ? req->hcap_ : 1024;
+        char *nb;
+        while (cap < prev + take) cap *= 2;
+        nb = (char *)asy__realloc(req->hbuf_, cap);
+        if (!nb) return ASY_ENOMEM;
+        req->hbuf_ = nb;
+        req->hcap_ = cap;
+    }
+    memcpy(req->hbuf_ + prev, p, take);
+    req->hlen_ = prev + take;
+    memset(&po, 0, sizeof(po));
+    po.flags = req->opts_.insecure_http_parser ? ASY_HTTP_LENIENT : 0;
+    for (;;) {
+        memset(&req->res.head, 0, sizeof(req->res.head));
+        req->res.head.headers = req->hdrs_;
+        req->res.head.max_headers = req->nhdrs_cap_;
+        r = asy_http_parse_response(req->hbuf_, req->hlen_, &req->res.head, &po);
+        if (r > 0 && req->res.head.dropped_headers > 0 && req->nhdrs_cap_ < 2000) {
+            size_t want = req->res.head.num_headers + req->res.head.dropped_headers;
+            asy_http_header_t *nh;
+            if (want > 2000) want = 2000;
+            nh = (asy_http_header_t *)asy__realloc(req->hdrs_, want * sizeof(*nh));
+            if (!nh) return ASY_ENOMEM;
+            req->hdrs_ = nh;
+            req->nhdrs_cap_ = want;
+            continue;
+        }
+        break;
+    }
+    if (r < 0) return r;
+    if (r == 0) {
+        if (req->hlen_ > max) return ASY_EHTTP_HEADERS_TOO_LARGE;
+        return (ptrdiff_t)n;
+    }
+    if ((size_t)r > max) return ASY_EHTTP_HEADERS_TOO_LARGE;
+    *head_len = (size_t)r;
+    return r - (ptrdiff_t)prev;
+}
+
+ASY__INTERNAL int asy__cr_trailers(asy_http_client_req_t *req, const char *p, size_t n,
+                                   size_t *used) {
+    size_t prev = req->tlen_, nf = 0;
+    char *nb;
+    ptrdiff_t r;
+    asy_http_header_t *fields;
+    if (prev + n > req->opts_.max_header_size + 4) n = req->opts_.max_header_size + 4 - prev;
+    nb = (char *)asy__realloc(req->tbuf_, prev + n + 1);
+    if (!nb) return ASY_ENOMEM;
+    req->tbuf_ = nb;
+    memcpy(nb + prev, p, n);
+    req->tlen_ = prev + n;
+    if (!req->res.trailers) {
+        req->res.trailers = ASY__NEW_ARRAY(asy_http_header_t, 32);
+        if (!req->res.trailers) return ASY_ENOMEM;
+    }
+    fields = req->res.trailers;
+    r = asy_http_parse_fields(req->tbuf_, req->tlen_, fields, 32, &nf,
+                              req->opts_.insecure_http_parser ? ASY_HTTP_LENIENT : 0);
+    if (r < 0) return (int)r;
+    if (r == 0) {
+        if (req->tlen_ > req->opts_.max_header_size) return ASY_EHTTP_HEADERS_TOO_LARGE;
+        *used = n;
+        return 0;
+    }
+    req->res.num_trailers = nf;
+    *used = (size_t)r - prev;
+    return 1;
+}
+
+/* Socket bytes for this request: 0, or an error (the caller fails it). */
+ASY__INTERNAL int asy__cr_feed(asy_http_client_req_t *req, const asy_buf_t *chunk) {
+    const char *p = (const char *)chunk->data;
+    size_t n = chunk->len, off = 0;
+    asy__http_cconn *c = req->conn_;
+    if (n) req->flags_ |= ASY__CR_GOT_BYTES;
+    while (off < n || req->rstate_ == ASY__CRS_DONE) {
+        int r;
+        if (req->conn_ != c || (req->flags_ & ASY__CR_DONE)) return 0; /* aborted meanwhile */
+        switch (req->rstate_) {
+        case ASY__CRS_HEAD: {
+            size_t head_len = 0;
+            ptrdiff_t used = asy__cr_parse_head(req, p + off, n - off, &head_len);
+            int g;
+            if (used < 0) return (int)used;
+            off += (size_t)used;
+            if (!head_len) continue; /* incomplete: everything was taken */
+            if ((g = asy__cr_got_head(req, head_len)) < 0) return g;
+            if (g == 0) continue; /* a 1xx: the next head follows */
+            if (req->ev_ && req->ev_->on_response) req->ev_->on_response(req, &req->res);
+            continue;
+        }
+        case ASY__CRS_CL: {
+            size_t k = n - off;
+            int r2;
+            if ((uint64_t)k > req->remaining_) k = (size_t)req->remaining_;
+            req->remaining_ -= k;
+            if (req->remaining_ == 0) req->rstate_ = ASY__CRS_DONE;
+            else if (!(req->flags_ & ASY__CR_PAUSED)) asy__cr_timer_start(req, ASY__CRT_BODY);
+            r2 = asy__cr_push(req, chunk, p + off, k);
+            off += k;
+            if (r2 < 0) return r2;
+            continue;
+        }
+        case ASY__CRS_CHUNKED: {
+            if (asy_http_chunked_in_trailers(&req->chunked_)) {
+                size_t used = 0;
+                r = asy__cr_trailers(req, p + off, n - off, &used);
+                if (r < 0) return r;
+                off += used;
+                if (r == 1) req->rstate_ = ASY__CRS_DONE;
+                continue;
+            } else {
+                const char *d = NULL;
+                size_t dl = 0;
+                ptrdiff_t u = asy_http_chunked_parse(&req->chunked_, p + off, n - off, &d, &dl);
+                if (u < 0) return (int)u;
+                off += (size_t)u;
+                if (dl) {
+                    if (!(req->flags_ & ASY__CR_PAUSED)) asy__cr_timer_start(req, ASY__CRT_BODY);
+                    if ((r = asy__cr_push(req, chunk, d, dl)) < 0) return r;
+                }
+                if (u == 0 && !dl) return ASY_EHTTP_CHUNK_SIZE; /* cannot progress */
+                continue;
+            }
+        }
+        case ASY__CRS_EOF:
+            if (!(req->flags_ & ASY__CR_PAUSED)) asy__cr_timer_start(req, ASY__CRT_BODY);
+            r = asy__cr_push(req, chunk, p + off, n - off);
+            off = n;
+            if (r < 0) return r;
+            continue;
+        case ASY__CRS_DONE:
+        default:
+            /* bytes after the response: nothing was asked, so no reuse */
+            if (off < n) c->flags |= ASY__CC_NO_REUSE;
+            asy__cr_complete(req);
+            return 0;
+        }
+    }
+    return 0;
+}
+
+/* ---- creating ------------------------------------------------------------------ */
+
+ASY__INTERNAL int asy__cr_is_token(const char *s, size_t n) {
+    size_t i;
+    if (!n) return 0;
+    for (i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9'))
+            continue;
+        if (!strchr("!#$%&'*+-.^_`|~", ch) || ch == 0) return 0;
+    }
+    return 1;
+}
+
+ASY__INTERNAL int asy__cr_value_ok(const char *s, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (s[i] == '\r' || s[i] == '\n' || s[i] == 0) return 0;
+    return 1;
+}
+
+/* Appends to a growing string; 0 or ASY_ENOMEM. */
+ASY__INTERNAL int asy__cr_cat(char **buf, size_t *len, size_t *cap, const char *p, size_t n) {
+    if (*len + n + 1 > *cap) {
+        size_t nc = *cap ? *cap : 256;
+        char *nb;
+        while (nc < *len + n + 1) nc *= 2;
+        nb = (char *)asy__realloc(*buf, nc);
+        if (!nb) return ASY_ENOMEM;
+        *buf = nb;
+        *cap = nc;
+    }
+    memcpy(*buf + *len, p, n);
+    *len += n;
+    (*buf)[*len] = 0;
+    return 0;
+}
+
+ASY__INTERNAL int asy__cr_method_in(const char *m, const char *const *list) {
+    for (; *list; list++)
+        if (strcmp(m, *list) == 0) return 1;
+    return 0;
+}
+
+ASY__INTERNAL int asy__cr_build(asy_http_client_req_t *req, const asy_url_t *u) {
+    const asy_http_request_opts *o = &req->opts_;
+    static const char *const idem[] = {"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE", NULL};
+    static const char *const nobody[] = {"GET", "HEAD", "DELETE", "OPTIONS", "TRACE", "CONNECT",
+                                         NULL};
+    const char *method = o->method ? o->method : "GET";
+    asy_url_view_t pq = asy_url_path_and_query(u), host = asy_url_host(u);
+    asy_url_view_t bare = asy_url_hostname_bare(u), hn = asy_url_hostname(u);
+    size_t len = 0, cap = 0, i;
+    char *h = NULL, port[16];
+    int has_host = 0, r = 0, n;
+    if (!asy__cr_is_token(method, strlen(method))) return ASY_EINVAL;
+    for (i = 0; i < o->num_headers; i++) {
+        const asy_http_header_t *f = &o->headers[i];
+        if (!f->name || !asy__cr_is_token(f->name, f->name_len)) return ASY_EINVAL;
+        if (f->value_len && !f->value) return ASY_EINVAL;
+        if (!asy__cr_value_ok(f->value, f->value_len)) return ASY_EINVAL;
+        if (asy_http_name_eq(f->name, f->name_len, "host")) has_host = 1;
+        if (asy_http_name_eq(f->name, f->name_len, "content-length"))
+            req->flags_ |= ASY__CR_USER_CL;
+        if (asy_http_name_eq(f->name, f->name_len, "transfer-encoding")) {
+            req->flags_ |= ASY__CR_USER_TE;
+            if (f->value_len >= 7 &&
+                asy_http_name_eq(f->value + f->value_len - 7, 7, "chunked"))
+                req->flags_ |= ASY__CR_CHUNKED;
+        }
+        if (asy_http_name_eq(f->name, f->name_len, "connection")) {
+            req->flags_ |= ASY__CR_USER_CONN;
+            if (f->value_len == 5 && asy_http_name_eq(f->value, 5, "close"))
+                req->flags_ |= ASY__CR_CONN_CLOSE;
+        }
+    }
+    if (strcmp(method, "HEAD") == 0) req->flags_ |= ASY__CR_HEAD;
+    if (asy__cr_method_in(method, idem)) req->flags_ |= ASY__CR_IDEMPOTENT;
+    if (asy__cr_method_in(method, nobody)) req->flags_ |= ASY__CR_NO_BODY_METHOD;
+    if (!req->agent_ || req->agent_->opts_.no_keep_alive) req->flags_ |= ASY__CR_CONN_CLOSE;
+
+    r |= asy__cr_cat(&h, &len, &cap, method, strlen(method));
+    r |= asy__cr_cat(&h, &len, &cap, " ", 1);
+    r |= asy__cr_cat(&h, &len, &cap, pq.ptr, pq.len);
+    r |= asy__cr_cat(&h, &len, &cap, " HTTP/1.1\r\n", 11);
+    if (!has_host) {
+        r |= asy__cr_cat(&h, &len, &cap, "Host: ", 6);
+        r |= asy__cr_cat(&h, &len, &cap, host.ptr, host.len);
+        r |= asy__cr_cat(&h, &len, &cap, "\r\n", 2);
+    }
+    for (i = 0; i < o->num_headers; i++) {
+        const asy_http_header_t *f = &o->headers[i];
+        r |= asy__cr_cat(&h, &len, &cap, f->name, f->name_len);
+        r |= asy__cr_cat(&h, &len, &cap, ": ", 2);
+        if (f->value_len) r |= asy__cr_cat(&h, &len, &cap, f->value, f->value_len);
+        r |= asy__cr_cat(&h, &len, &cap, "\r\n", 2);
+    }
+    if (r) {
+        asy_free(h);
+        return ASY_ENOMEM;
+    }
+    req->head_ = h;
+    req->head_len_ = len;
+    req->port_ = asy_url_port_or_default(u);
+    req->host_ = (char *)asy__malloc(bare.len + 1);
+    n = snprintf(port, sizeof(port), ":%d", req->port_);
+    req->key_ = (char *)asy__malloc(hn.len + (size_t)n + 1);
+    if (!req->host_ || !req->key_) return ASY_ENOMEM;
+    memcpy(req->host_, bare.ptr, bare.len);
+    req->host_[bare.len] = 0;
+    memcpy(req->key_, hn.ptr, hn.len);
+    memcpy(req->key_ + hn.len, port, (size_t)n + 1);
+    req->host_is_ip_ = asy_url_host_type(u) == ASY_URL_HOST_IPV4 ||
+                       asy_url_host_type(u) == ASY_URL_HOST_IPV6;
+    return 0;
+}
+
+ASYNCRT_API int asy_http_request(asy_loop_t *loop, const asy_http_request_opts *opts,
+                                 const asy_http_client_events *events,
+                                 asy_http_client_req_t **out) {
+    asy_http_client_req_t *req;
+    asy_url_t u;
+    asy_stream_opts so;
+    int r;
+    if (!loop || !opts || !opts->url || !out) return ASY_EINVAL;
+    *out = NULL;
+    if ((r = asy_url_parse(&u, opts->url, NULL)) != 0) return r;
+    if (asy_url_scheme_type(&u) != ASY_URL_SCHEME_HTTP) {
+        asy_url_free(&u);
+        return ASY_EPROTONOSUPPORT;
+    }
+    req = ASY__NEW(asy_http_client_req_t);
+    if (!req) {
+        asy_url_free(&u);
+        return ASY_ENOMEM;
+    }
+    memset(req, 0, sizeof(*req));
+    req->loop = loop;
+    req->ev_ = events;
+    req->opts_ = *opts;
+    req->opts_.url = NULL;
+    req->opts_.headers = NULL;
+    req->opts_.num_headers = 0;
+    req->opts_.method = NULL;
+    req->agent_ = opts->agent;
+    if (!req->opts_.connect_timeout_ms) req->opts_.connect_timeout_ms = 10000;
+    if (!req->opts_.headers_timeout_ms)
+        req->opts_.headers_timeout_ms = ASY__CR_DEFAULT_HEADERS_TIMEOUT;
+    if (!req->opts_.body_timeout_ms) req->opts_.body_timeout_ms = ASY__CR_DEFAULT_BODY_TIMEOUT;
+    if (!req->opts_.max_header_size) req->opts_.max_header_size = ASY__CR_DEFAULT_MAX_HEADER;
+    if (!req->opts_.high_water_mark) req->opts_.high_water_mark = ASY__CR_DEFAULT_HWM;
+    asy__queue_init(&req->link_);
+    asy_buf_init(&req->body_);
+    asy_buf_init(&req->wchunk_);
+    req->content_length_ = -1;
+    req->opts_.url = NULL;
+    {
+        asy_http_request_opts tmp = *opts; /* headers are read while building */
+        req->opts_.headers = tmp.headers;
+        req->opts_.num_headers = tmp.num_headers;
+        req->opts_.method = tmp.method;
+        r = asy__cr_build(req, &u);
+        req->opts_.headers = NULL;
+        req->opts_.num_headers = 0;
+        req->opts_.method = NULL;
+    }
+    asy_url_free(&u);
+    if (r == 0) {
+        req->nhdrs_cap_ = 32;
+        req->hdrs_ = ASY__NEW_ARRAY(asy_http_header_t, req->nhdrs_cap_);
+        if (!req->hdrs_) r = ASY_ENOMEM;
+    }
+    if (r != 0) {
+        asy__cr_free(req);
+        return r;
+    }
+    memset(&so, 0, sizeof(so));
+    if ((r = asy_writable_init(loop, &req->stream, &asy__cr_req_impl, &so)) != 0) {
+        asy__cr_free(req);
+        return r;
+    }
+    req->stream.impl_data = req;
+    req->refs_ = 2; /* the request stream, the exchange */
+    asy__stream_listen(&req->stream, &req->req_l_, &asy__cr_req_lvt);
+    if (req->agent_) {
+        r = asy__agent_dispatch(req->agent_, req, 0);
+    } else {
+        r = asy__cc_new(loop, NULL, NULL, req);
+    }
+    if (r != 0) {
+        /* nothing was called back: take the request apart quietly */
+        req->ev_ = NULL;
+        req->flags_ |= ASY__CR_DONE | ASY__CR_ERRORED;
+        asy_stream_destroy(&req->stream, 0);
+        asy__cr_unref(req);
+        return r;
+    }
+    *out = req;
+    return 0;
+}
+
+ASYNCRT_API int asy_http_get(asy_loop_t *loop, const char *url, asy_http_agent_t *agent,
+                             const asy_http_client_events *events, asy_http_client_req_t **out) {
+    asy_http_request_opts o;
+    int r;
+    memset(&o, 0, sizeof(o));
+    o.url = url;
+    o.agent = agent;
+    if ((r = asy_http_request(loop, &o, events, out)) != 0) return r;
+    return asy_http_request_end(*out, NULL, 0);
+}
+
+ASYNCRT_API int asy_http_request_end(asy_http_client_req_t *req, const void *data, size_t len) {
+    int r;
+    if (!req || (len && !data)) return ASY_EINVAL;
+    if (req->flags_ & ASY__CR_ENDED) return ASY_EWRITE_AFTER_END;
+    if (req->flags_ & (ASY__CR_STREAMED | ASY__CR_ERRORED | ASY__CR_DONE) ||
+        asy_stream_writable_length(&req->stream) > 0) {
+        if (len && (r = asy_stream_write_bytes(&req->stream, data, len, NULL, NULL)) < 0)
+            return r;
+        r = asy_stream_end(&req->stream, NULL, NULL);
+        return r < 0 ? r : 0;
+    }
+    if (len && (r = asy_buf_from_bytes(&req->body_, data, len)) != 0) return r;
+    req->flags_ |= ASY__CR_BODY_WHOLE | ASY__CR_ENDED;
+    r = asy_stream_end(&req->stream, NULL, NULL);
+    asy__cr_pump(req);
+    return r < 0 ? r : 0;
+}
+
+ASYNCRT_API void asy_http_request_abort(asy_http_client_req_t *req, int err) {
+    if (!req || (req->flags_ & (ASY__CR_DONE | ASY__CR_CLOSED))) {
+        /* after the exchange, an unread body may still be dropped */
+        if (req && !(req->flags_ & ASY__CR_CLOSED) && (req->flags_ & ASY__CR_RES_INIT) &&
+            !asy_stream_is_destroyed(&req->res.stream) &&
+            !asy_stream_readable_ended(&req->res.stream))
+            asy_stream_destroy(&req->res.stream, 0);
+        return;
+    }
+    asy__cr_fail(req, err ? err : ASY_EHTTP_ABORTED);
+}
+
+ASYNCRT_API const char *asy_http_client_res_header(const asy_http_client_res_t *res,
+                                                   const char *name, size_t *len) {
+    size_t i;
+    if (!res || !name) return NULL;
+    for (i = 0; i < res->head.num_headers; i++) {
+        const asy_http_header_t *f = &res->head.headers[i];
+        if (asy_http_name_eq(f->name, f->name_len, name)) {
+            if (len) *len = f->value_len;
+            return f->value;
+        }
+    }
+    return NULL;
+}
+
+ASYNCRT_API int asy_http_request_reused(const asy_http_client_req_t *req) {
+    return req && (req->flags_ & ASY__CR_REUSED) ? 1 : 0;
+}
+
+#endif /* ASYNCRT_OS_POSIX */
+
+#line 1 "asyncrt_impl/http/conn.c"
+/* The client's connection: DNS (host names only), TCP connect (each
+ * address in the resolver's order until one answers), the socket's events
+ * and its end.  A connection belongs to an origin of an agent, or to one
+ * request (agent NULL).  Its memory goes in the socket's on_close, or at
+ * the end of a lookup that was overtaken by a failure. */
+#if ASYNCRT_OS_POSIX
+
+#include <string.h>
+
+ASY__INTERNAL void asy__cc_connect_next(asy__http_cconn *c);
+
+ASY__INTERNAL void asy__cc_timer_stop(asy__http_cconn *c) {
+    if (c->timer.id) asy_clear_timer(c->loop, c->timer);
+    c->timer.id = 0;
+}
+
+ASY__INTERNAL void asy__cc_free(asy__http_cconn *c) {
+    asy__cc_timer_stop(c);
+    asy__agent_conn_gone(c);
+    asy_free(c);
+}
+
+/* The connection failed or is being closed: its request (if any) learns
+ * why; the socket goes (its on_close frees c). */
+ASY__INTERNAL void asy__cc_kill(asy__http_cconn *c, int err) {
+    asy_http_client_req_t *req;
+    if (c->flags & ASY__CC_DEAD) return;
+    c->flags |= ASY__CC_DEAD;
+    c->flags &= ~(unsigned)ASY__CC_NEXT_ADDR;
+    if (!c->err) c->err = err;
+    asy__cc_timer_stop(c);
+    if (c->flags & ASY__CC_IDLE) {
+        asy__queue_remove(&c->link);
+        c->flags &= ~(unsigned)ASY__CC_IDLE;
+        if (c->origin) c->origin->nfree--;
+    }
+    req = c->req;
+    if (req) asy__cr_conn_lost(req, err); /* detaches, retries or fails it */
+    if (c->req == req && req) {           /* (defensive: never left attached) */
+        c->req = NULL;
+        req->conn_ = NULL;
+    }
+    if (c->flags & ASY__CC_SOCK) {
+        if (!asy_stream_is_destroyed(&c->sock.stream)) asy_stream_destroy(&c->sock.stream, 0);
+    } else if (c->flags & ASY__CC_DNS) {
+        asy_dns_lookup_cancel(&c->dns); /* the callback frees c */
+    } else {
+        asy__cc_free(c);
+    }
+}
+
+ASY__INTERNAL void asy__cc_on_data(asy_stream_t *s, const asy_buf_t *chunk) {
+    asy__http_cconn *c = (asy__http_cconn *)s->data;
+    asy_http_client_req_t *req = c->req;
+    int r;
+    if (c->flags & ASY__CC_DEAD) return;
+    if (!req) {
+        /* bytes nobody asked for on an idle connection */
+        asy__cc_kill(c, ASY_EPROTO);
+        return;
+    }
+    r = asy__cr_feed(req, chunk);
+    if (r < 0 && c->req == req) {
+        c->flags |= ASY__CC_NO_REUSE;
+        asy__cr_fail(req, r);
+    }
+}
+
+ASY__INTERNAL void asy__cc_on_end(asy_stream_t *s) {
+    asy__http_cconn *c = (asy__http_cconn *)s->data;
+    asy__cc_kill(c, ASY_EOF);
+}
+
+ASY__INTERNAL void asy__cc_on_error(asy_stream_t *s, int err) {
+    asy__http_cconn *c = (asy__http_cconn *)s->data;
+    if (c->flags & ASY__CC_NEXT_ADDR) return; /* on_close tries the next one */
+    asy__cc_kill(c, err);
+}
+
+ASY__INTERNAL void asy__cc_on_close(asy_stream_t *s) {
+    asy__http_cconn *c = (asy__http_cconn *)s->data;
+    if ((c->flags & ASY__CC_NEXT_ADDR) && !(c->flags & ASY__CC_DEAD)) {
+        c->flags &= ~(unsigned)(ASY__CC_NEXT_ADDR | ASY__CC_SOCK);
+        c->addr_i++;
+        asy__cc_connect_next(c);
+        return;
+    }
+    /* the stream is destroyed by now, so kill does not free c */
+    if (!(c->flags & ASY__CC_DEAD)) asy__cc_kill(c, ASY_EHTTP_HANG_UP);
+    c->flags &= ~(unsigned)ASY__CC_SOCK;
+    asy__cc_free(c);
+}
+
+static const asy_stream_events asy__cc_events = {asy__cc_on_data, NULL, asy__cc_on_end,
+                                                 asy__cc_on_error, NULL, NULL,
+                                                 asy__cc_on_close, NULL, NULL};
+
+ASY__INTERNAL void asy__cc_connected(asy_socket_t *sock, int status) {
+    asy__http_cconn *c = ASY_CONTAINER_OF(sock, asy__http_cconn, sock);
+    if (c->flags & ASY__CC_DEAD) return;
+    if (status == 0) {
+        c->flags |= ASY__CC_CONNECTED;
+        asy__cc_timer_stop(c);
+        /* the request goes out once the connection is up, so that a
+         * refused address can be followed by the next one */
+        if (c->req) asy__cr_on_assigned(c->req);
+        return;
+    }
+    /* the socket is destroyed with status; try the next address first */
+    if (c->addr_i + 1 < c->naddrs &&
+        (status == ASY_ECONNREFUSED || status == ASY_ENETUNREACH || status == ASY_EHOSTUNREACH ||
+         status == ASY_EADDRNOTAVAIL || status == ASY_EAFNOSUPPORT))
+        c->flags |= ASY__CC_NEXT_ADDR;
+    else
+        asy__cc_kill(c, status);
+}
+
+ASY__INTERNAL void asy__cc_connect_next(asy__http_cconn *c) {
+    asy_socket_opts so;
+    int r;
+    memset(&so, 0, sizeof(so));
+    so.no_delay = 1;
+    if ((r = asy_socket_init(c->loop, &c->sock, &so)) != 0) {
+        asy__cc_kill(c, r);
+        return;
+    }
+    c->sock.stream.data = c;
+    c->flags |= ASY__CC_SOCK;
+    asy_stream_set_events(&c->sock.stream, &asy__cc_events);
+    r = asy_socket_connect(&c->sock, c->addrs[c->addr_i], c->port, asy__cc_connected);
+    if (r != 0) {
+        /* no callback comes: on_close (after the destroy) goes on */
+        if (c->addr_i + 1 < c->naddrs) {
+            c->flags |= ASY__CC_NEXT_ADDR;
+            asy_stream_destroy(&c->sock.stream, 0);
+        } else {
+            asy__cc_kill(c, r);
+        }
+    }
+}
+
+ASY__INTERNAL void asy__cc_resolved(asy_dns_lookup_t *dreq, int status,
+                                    const asy_dns_address_t *addrs, size_t count) {
+    asy__http_cconn *c = ASY_CONTAINER_OF(dreq, asy__http_cconn, dns);
+    size_t i;
+    c->flags &= ~(unsigned)ASY__CC_DNS;
+    if (c->flags & ASY__CC_DEAD) {
+        asy__cc_free(c);
+        return;
+    }
+    if (status != 0 || count == 0) {
+        c->flags |= ASY__CC_DEAD;
+        if (c->req) asy__cr_conn_lost(c->req, status ? status : ASY_EAI_NONAME);
+        asy__cc_free(c);
+        return;
+    }
+    c->naddrs = 0;
+    for (i = 0; i < count && c->naddrs < ASY__CC_MAX_ADDRS; i++) {
+        memcpy(c->addrs[c->naddrs], addrs[i].address, sizeof(c->addrs[0]));
+        c->addrs[c->naddrs][sizeof(c->addrs[0]) - 1] = 0;
+        c->naddrs++;
+    }
+    c->addr_i = 0;
+    asy__cc_connect_next(c);
+}
+
+ASY__INTERNAL void asy__cc_timeout(void *arg) {
+    asy__http_cconn *c = (asy__http_cconn *)arg;
+    c->timer.id = 0;
+    /* connecting: ASY_EHTTP_CONNECT_TIMEOUT; idle: just close */
+    asy__cc_kill(c, (c->flags & ASY__CC_IDLE) ? 0 : ASY_EHTTP_CONNECT_TIMEOUT);
+}
+
+/* A new connection for req (which it is assigned to at once). */
+ASY__INTERNAL int asy__cc_new(asy_loop_t *loop, asy_http_agent_t *agent, asy__http_origin *origin,
+                              asy_http_client_req_t *req) {
+    asy__http_cconn *c = ASY__NEW(asy__http_cconn);
+    if (!c) return ASY_ENOMEM;
+    memset(c, 0, sizeof(*c));
+    c->loop = loop;
+    c->agent = agent;
+    c->origin = origin;
+    c->port = req->port_;
+    asy__queue_init(&c->link);
+    asy__queue_init(&c->all_link);
+    if (origin) {
+        asy__queue_insert_tail(&origin->conns, &c->all_link);
+        origin->nsock++;
+        agent->stats_.sockets++;
+        agent->stats_.created++;
+    }
+    c->req = req;
+    req->conn_ = c;
+    c->nreqs = 1;
+    if (req->opts_.connect_timeout_ms != ASY_HTTP_NO_TIMEOUT)
+        c->timer = asy_set_timeout(loop, asy__cc_timeout, c, req->opts_.connect_timeout_ms);
+    if (req->host_is_ip_) {
+        size_t n = strlen(req->host_);
+        if (n >= sizeof(c->addrs[0])) n = sizeof(c->addrs[0]) - 1;
+        memcpy(c->addrs[0], req->host_, n);
+        c->addrs[0][n] = 0;
+        c->naddrs = 1;
+        asy__cc_connect_next(c);
+    } else {
+        int r = asy_dns_lookup(loop, &c->dns, req->host_, NULL, asy__cc_resolved);
+        if (r != 0) {
+            c->flags |= ASY__CC_DEAD;
+            asy__cr_conn_lost(req, r); /* fails it, on a nextTick */
+            asy__cc_free(c);
+            return 0;
+        }
+        c->flags |= ASY__CC_DNS;
+    }
+    return 0;
+}
+
+/* An idle connection takes req. */
+ASY__INTERNAL void asy__cc_assign(asy__http_cconn *c, asy_http_client_req_t *req) {
+    c->req = req;
+    req->conn_ = c;
+    c->nreqs++;
+    req->flags_ |= ASY__CR_REUSED;
+    if (c->agent) c->agent->stats_.reused++;
+    if (c->flags & ASY__CC_SOCK) asy_ref((asy_handle_t *)&c->sock.h.tcp);
+    asy__cr_on_assigned(req);
+}
+
+/* The exchange on c is over: back to the pool, or closed. */
+ASY__INTERNAL void asy__cc_release(asy__http_cconn *c) {
+    if (!c->agent || (c->flags & (ASY__CC_NO_REUSE | ASY__CC_DEAD)) ||
+        c->agent->opts_.no_keep_alive || !(c->flags & ASY__CC_SOCK)) {
+        c->flags |= ASY__CC_NO_REUSE;
+        asy__cc_kill(c, 0);
+        return;
+    }
+    asy__agent_release(c);
+}
+
+#endif /* ASYNCRT_OS_POSIX */
+
+#line 1 "asyncrt_impl/http/agent.c"
+/* http.Agent: keep-alive connections per origin (client.h).
+ *
+ * An origin ("host:port") holds its idle connections (most recently used
+ * first: LIFO takes the head, FIFO the tail) and the requests waiting for
+ * a connection (in order).  A request takes an idle connection, else opens
+ * one while maxSockets / maxTotalSockets allow, else waits; a connection
+ * that finishes its exchange goes to the first waiter, else to the idle
+ * list (up to maxFreeSockets, unref'd, with the idle timer), else closes.
+ * When a connection closes, the first waiter of its origin may open a new
+ * one.  Origins stay for the agent's life (there are few). */
+#if ASYNCRT_OS_POSIX
+
+#include <string.h>
+
+#define ASY__AGENT_DEFAULT_IDLE_MS 4000u
+#define ASY__AGENT_DEFAULT_MAX_FREE 256u
+
+ASYNCRT_API int asy_http_agent_init(asy_loop_t *loop, asy_http_agent_t *agent,
+                                    const asy_http_agent_opts *opts) {
+    if (!loop || !agent) return ASY_EINVAL;
+    memset(agent, 0, sizeof(*agent));
+    agent->loop = loop;
+    if (opts) agent->opts_ = *opts;
+    if (!agent->opts_.max_free_sockets) agent->opts_.max_free_sockets = ASY__AGENT_DEFAULT_MAX_FREE;
+    if (!agent->opts_.idle_timeout_ms) agent->opts_.idle_timeout_ms = ASY__AGENT_DEFAULT_IDLE_MS;
+    asy__queue_init(&agent->origins_);
+    return 0;
+}
+
+ASY__INTERNAL asy__http_origin *asy__agent_origin(asy_http_agent_t *agent, const char *key) {
+    asy__queue *q;
+    asy__http_origin *o;
+    size_t n;
+    ASY__QUEUE_FOREACH(q, &agent->origins_) {
+        o = ASY_CONTAINER_OF(q, asy__http_origin, link);
+        if (strcmp(o->key, key) == 0) return o;
+    }
+    o = ASY__NEW(asy__http_origin);
+    if (!o) return NULL;
+    memset(o, 0, sizeof(*o));
+    n = strlen(key) + 1;
+    o->key = (char *)asy__malloc(n);
+    if (!o->key) {
+        asy_free(o);
+        return NULL;
+    }
+    memcpy(o->key, key, n);
+    o->agent = agent;
+    asy__queue_init(&o->free_conns);
+    asy__queue_init(&o->conns);
+    asy__queue_init(&o->waiting);
+    asy__queue_insert_tail(&agent->origins_, &o->link);
+    return o;
+}
+
+ASY__INTERNAL int asy__agent_can_open(const asy_http_agent_t *agent, const asy__http_origin *o) {
+    if (agent->opts_.max_sockets && o->nsock >= agent->opts_.max_sockets) return 0;
+    if (agent->opts_.max_total_sockets && agent->stats_.sockets >= agent->opts_.max_total_sockets)
+        return 0;
+    return 1;
+}
+
+/* maxTotalSockets is reached: an idle connection of another origin
+ * gives its place, as Node's agent does. */
+ASY__INTERNAL void asy__agent_evict_idle(asy_http_agent_t *agent, const asy__http_origin *except) {
+    asy__queue *q;
+    ASY__QUEUE_FOREACH(q, &agent->origins_) {
+        asy__http_origin *o = ASY_CONTAINER_OF(q, asy__http_origin, link);
+        if (o != except && o->nfree) {
+            asy__http_cconn *c =
+                ASY_CONTAINER_OF(asy__queue_tail(&o->free_conns), asy__http_cconn, link);
+            asy__cc_kill(c, 0);
+            return;
+        }
+    }
+}
+
+ASY__INTERNAL int asy__agent_dispatch(asy_http_agent_t *agent, asy_http_client_req_t *req,
+                                      int fresh) {
+    asy__http_origin *o;
+    if (agent->closing_) {
+        asy__cr_fail(req, ASY_EHTTP_ABORTED);
+        return 0;
+    }
+    o = req->origin_ ? req->origin_ : asy__agent_origin(agent, req->key_);
+    if (!o) return ASY_ENOMEM;
+    req->origin_ = o;
+    if (!fresh && o->nfree) {
+        asy__queue *q = agent->opts_.fifo ? asy__queue_tail(&o->free_conns)
+                                          : asy__queue_head(&o->free_conns);
+        asy__http_cconn *c = ASY_CONTAINER_OF(q, asy__http_cconn, link);
+        asy__queue_remove(q);
+        o->nfree--;
+        c->flags &= ~(unsigned)ASY__CC_IDLE;
+        if (c->timer.id) asy_clear_timer(c->loop, c->timer);
+        c->timer.id = 0;
+        asy__cc_assign(c, req);
+        return 0;
+    }
+    if (asy__agent_can_open(agent, o)) return asy__cc_new(agent->loop, agent, o, req);
+    if (agent->opts_.max_total_sockets && agent->stats_.sockets >= agent->opts_.max_total_sockets)
+        asy__agent_evict_idle(agent, o);
+    asy__queue_insert_tail(&o->waiting, &req->link_);
+    req->flags_ |= ASY__CR_QUEUED;
+    o->npending++;
+    agent->stats_.pending++;
+    return 0;
+}
+
+ASY__INTERNAL void asy__agent_unqueue(asy_http_client_req_t *req) {
+    asy__http_origin *o = req->origin_;
+    asy__queue_remove(&req->link_);
+    req->flags_ &= ~(unsigned)ASY__CR_QUEUED;
+    o->npending--;
+    o->agent->stats_.pending--;
+}
+
+ASY__INTERNAL asy_http_client_req_t *asy__agent_pop_waiter(asy__http_origin *o) {
+    asy_http_client_req_t *req;
+    if (!o->npending) return NULL;
+    req = ASY_CONTAINER_OF(asy__queue_head(&o->waiting), asy_http_client_req_t, link_);
+    asy__agent_unqueue(req);
+    return req;
+}
+
+ASY__INTERNAL void asy__agent_idle_fire(void *arg) {
+    asy__http_cconn *c = (asy__http_cconn *)arg;
+    c->timer.id = 0;
+    asy__cc_kill(c, 0);
+}
+
+ASY__INTERNAL void asy__agent_release(asy__http_cconn *c) {
+    asy__http_origin *o = c->origin;
+    asy_http_agent_t *agent = c->agent;
+    asy_http_client_req_t *next = asy__agent_pop_waiter(o);
+    uint64_t ms;
+    if (next) {
+        asy__cc_assign(c, next);
+        return;
+    }
+    if (agent->closing_ || o->nfree >= agent->opts_.max_free_sockets) {
+        asy__cc_kill(c, 0);
+        return;
+    }
+    ms = agent->opts_.idle_timeout_ms;
+    /* the server's own hint, a second early so that it never closes first */
+    if (c->keep_alive_ms && c->keep_alive_ms - (c->keep_alive_ms > 1000 ? 1000 : 0) < ms)
+        ms = c->keep_alive_ms > 1000 ? c->keep_alive_ms - 1000 : c->keep_alive_ms;
+    c->flags |= ASY__CC_IDLE;
+    asy__queue_insert_head(&o->free_conns, &c->link);
+    o->nfree++;
+    c->timer = asy_set_timeout(c->loop, asy__agent_idle_fire, c, ms);
+    if (c->timer.id) asy_timer_unref(c->loop, c->timer);
+    asy_unref((asy_handle_t *)&c->sock.h.tcp); /* idle sockets do not hold the loop */
+}
+
+ASY__INTERNAL void asy__agent_close_tick(void *arg) {
+    asy_http_agent_t *agent = (asy_http_agent_t *)arg;
+    asy__queue *q;
+    asy_http_agent_close_cb cb = agent->close_cb_;
+    while (!asy__queue_empty(&agent->origins_)) {
+        asy__http_origin *o;
+        q = asy__queue_head(&agent->origins_);
+        asy__queue_remove(q);
+        o = ASY_CONTAINER_OF(q, asy__http_origin, link);
+        asy_free(o->key);
+        asy_free(o);
+    }
+    agent->closing_ = 2;
+    if (cb) cb(agent);
+}
+
+/* A connection of the agent is gone (its memory goes next). */
+ASY__INTERNAL void asy__agent_conn_gone(asy__http_cconn *c) {
+    asy__http_origin *o = c->origin;
+    asy_http_agent_t *agent = c->agent;
+    asy_http_client_req_t *next;
+    if (!o) return;
+    asy__queue_remove(&c->all_link);
+    o->nsock--;
+    agent->stats_.sockets--;
+    if (agent->closing_) {
+        if (agent->stats_.sockets == 0 && agent->closing_ == 1) {
+            agent->closing_ = 3;
+            if (asy_next_tick(agent->loop, asy__agent_close_tick, agent) != 0)
+                asy__agent_close_tick(agent);
+        }
+        return;
+    }
+    if (o->npending && asy__agent_can_open(agent, o)) {
+        next = asy__agent_pop_waiter(o);
+        if (asy__cc_new(agent->loop, agent, o, next) != 0) asy__cr_fail(next, ASY_ENOMEM);
+    }
+}
+
+ASYNCRT_API void asy_http_agent_close(asy_http_agent_t *agent, asy_http_agent_close_cb cb) {
+    asy__queue *q;
+    if (!agent || agent->closing_) return;
+    agent->closing_ = 1;
+    agent->close_cb_ = cb;
+    ASY__QUEUE_FOREACH(q, &agent->origins_) {
+        asy__http_origin *o = ASY_CONTAINER_OF(q, asy__http_origin, link);
+        asy_http_client_req_t *req;
+        while ((req = asy__agent_pop_waiter(o)) != NULL) asy__cr_fail(req, ASY_EHTTP_ABORTED);
+        while (o->nfree) {
+            asy__http_cconn *c =
+                ASY_CONTAINER_OF(asy__queue_head(&o->free_conns), asy__http_cconn, link);
+            asy__cc_kill(c, 0);
+        }
+    }
+    /* busy connections: their requests fail, the sockets close; a kill
+     * may unlink a connection at once, so scan again after each */
+    ASY__QUEUE_FOREACH(q, &agent->origins_) {
+        asy__http_origin *o = ASY_CONTAINER_OF(q, asy__http_origin, link);
+        int again = 1;
+        while (again) {
+            asy__queue *k;
+            again = 0;
+            ASY__QUEUE_FOREACH(k, &o->conns) {
+                asy__http_cconn *c = ASY_CONTAINER_OF(k, asy__http_cconn, all_link);
+                if (!(c->flags & ASY__CC_DEAD)) {
+                    asy__cc_kill(c, ASY_EHTTP_ABORTED);
+                    again = 1;
+                    break;
+                }
+            }
+        }
+    }
+    if (agent->stats_.sockets == 0) {
+        agent->closing_ = 3;
+        if (asy_next_tick(agent->loop, asy__agent_close_tick, agent) != 0)
+            asy__agent_close_tick(agent);
+    }
+}
+
+ASYNCRT_API void asy_http_agent_get_stats(const asy_http_agent_t *agent,
+                                          asy_http_agent_stats *out) {
+    if (!agent || !out) return;
+    *out = agent->stats_;
+    {
+        asy__queue *q;
+        size_t nfree = 0;
+        ASY__QUEUE_FOREACH(q, &agent->origins_) {
+            nfree += ASY_CONTAINER_OF(q, asy__http_origin, link)->nfree;
+        }
+        out->free_sockets = nfree;
+    }
+}
+
+#endif /* ASYNCRT_OS_POSIX */
+
+#line 1 "asyncrt_impl/http/headers.c"
+/* The Fetch standard's Headers (fetch.h): a sorted array of lowercased
+ * names; one entry per name with the values combined, except Set-Cookie
+ * (one entry per value, in insertion order). */
+#if ASYNCRT_OS_POSIX
+
+#include <string.h>
+
+struct asy__hdr_entry {
+    char *name;
+    char *value;
+};
+
+ASYNCRT_API void asy_headers_init(asy_headers_t *h) {
+    if (h) memset(h, 0, sizeof(*h));
+}
+
+ASYNCRT_API void asy_headers_free(asy_headers_t *h) {
+    size_t i;
+    if (!h) return;
+    for (i = 0; i < h->n_; i++) {
+        asy_free(h->items_[i].name);
+        asy_free(h->items_[i].value);
+    }
+    asy_free(h->items_);
+    asy_free(h->cookie_cache_);
+    memset(h, 0, sizeof(*h));
+}
+
+ASY__INTERNAL int asy__hdr_token(const char *s, size_t n) {
+    size_t i;
+    if (!n) return 0;
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              (c && strchr("!#$%&'*+-.^_`|~", c))))
+            return 0;
+    }
+    return 1;
+}
+
+/* A value without leading/trailing whitespace (the standard's normalize). */
+ASY__INTERNAL int asy__hdr_value(const char **v, size_t *n) {
+    size_t i;
+    while (*n && ((*v)[0] == ' ' || (*v)[0] == '\t')) {
+        (*v)++;
+        (*n)--;
+    }
+    while (*n && ((*v)[*n - 1] == ' ' || (*v)[*n - 1] == '\t')) (*n)--;
+    for (i = 0; i < *n; i++)
+        if ((*v)[i] == '\r' || (*v)[i] == '\n' || (*v)[i] == 0) return 0;
+    return 1;
+}
+
+ASY__INTERNAL char *asy__hdr_dup(const char *s, size_t n, int lower) {
+    char *d = (char *)asy__malloc(n + 1);
+    size_t i;
+    if (!d) return NULL;
+    for (i = 0; i < n; i++) {
+        char c = s[i];
+        d[i] = (lower && c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+    }
+    d[n] = 0;
+    return d;
+}
+
+/* Index of the first entry >= name (lowercase), and whether it matches. */
+ASY__INTERNAL size_t asy__hdr_find(const asy_headers_t *h, const char *lname, int *found) {
+    size_t lo = 0, hi = h->n_;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (strcmp(h->items_[mid].name, lname) < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    *found = lo < h->n_ && strcmp(h->items_[lo].name, lname) == 0;
+    return lo;
+}
+
+ASY__INTERNAL int asy__hdr_insert(asy_headers_t *h, size_t at, char *name, char *value) {
+    if (h->n_ == h->cap_) {
+        size_t nc = h->cap_ ? h->cap_ * 2 : 8;
+        asy__hdr_entry *ni = (asy__hdr_entry *)asy__realloc(h->items_, nc * sizeof(*ni));
+        if (!ni) return ASY_ENOMEM;
+        h->items_ = ni;
+        h->cap_ = nc;
+    }
+    memmove(h->items_ + at + 1, h->items_ + at, (h->n_ - at) * sizeof(*h->items_));
+    h->items_[at].name = name;
+    h->items_[at].value = value;
+    h->n_++;
+    return 0;
+}
+
+ASYNCRT_API int asy_headers_appendn(asy_headers_t *h, const char *name, size_t name_len,
+                                    const char *value, size_t value_len) {
+    char *ln, *nv;
+    size_t at;
+    int found;
+    if (!h || !name || (!value && value_len)) return ASY_EINVAL;
+    if (!value) value = "";
+    if (!asy__hdr_token(name, name_len) || !asy__hdr_value(&value, &value_len)) return ASY_EINVAL;
+    ln = asy__hdr_dup(name, name_len, 1);
+    if (!ln) return ASY_ENOMEM;
+    asy_free(h->cookie_cache_);
+    h->cookie_cache_ = NULL;
+    at = asy__hdr_find(h, ln, &found);
+    if (found && strcmp(ln, "set-cookie") != 0) {
+        asy__hdr_entry *e = &h->items_[at];
+        size_t ol = strlen(e->value);
+        nv = (char *)asy__realloc(e->value, ol + 2 + value_len + 1);
+        asy_free(ln);
+        if (!nv) return ASY_ENOMEM;
+        memcpy(nv + ol, ", ", 2);
+        memcpy(nv + ol + 2, value, value_len);
+        nv[ol + 2 + value_len] = 0;
+        e->value = nv;
+        return 0;
+    }
+    while (found && at < h->n_ && strcmp(h->items_[at].name, ln) == 0) at++; /* after the others */
+    nv = asy__hdr_dup(value, value_len, 0);
+    if (!nv || asy__hdr_insert(h, at, ln, nv) != 0) {
+        asy_free(ln);
+        asy_free(nv);
+        return ASY_ENOMEM;
+    }
+    return 0;
+}
+
+ASYNCRT_API int asy_headers_append(asy_headers_t *h, const char *name, const char *value) {
+    if (!name) return ASY_EINVAL;
+    return asy_headers_appendn(h, name, strlen(name), value, value ? strlen(value) : 0);
+}
+
+ASYNCRT_API int asy_headers_delete(asy_headers_t *h, const char *name) {
+    char *ln;
+    size_t at;
+    int found;
+    if (!h || !name) return ASY_EINVAL;
+    if (!asy__hdr_token(name, strlen(name))) return ASY_EINVAL;
+    ln = asy__hdr_dup(name, strlen(name), 1);
+    if (!ln) return ASY_ENOMEM;
+    at = asy__hdr_find(h, ln, &found);
+    while (at < h->n_ && strcmp(h->items_[at].name, ln) == 0) {
+        asy_free(h->items_[at].name);
+        asy_free(h->items_[at].value);
+        memmove(h->items_ + at, h->items_ + at + 1, (h->n_ - at - 1) * sizeof(*h->items_));
+        h->n_--;
+    }
+    asy_free(ln);
+    asy_free(h->cookie_cache_);
+    h->cookie_cache_ = NULL;
+    return 0;
+}
+
+ASYNCRT_API int asy_headers_set(asy_headers_t *h, const char *name, const char *value) {
+    const char *v = value ? value : "";
+    size_t vl = strlen(v);
+    int r;
+    if (!h || !name || !asy__hdr_token(name, strlen(name)) || !asy__hdr_value(&v, &vl))
+        return ASY_EINVAL;
+    if ((r = asy_headers_delete(h, name)) != 0) return r;
+    return asy_headers_append(h, name, value);
+}
+
+ASYNCRT_API const char *asy_headers_get(asy_headers_t *h, const char *name) {
+    char lname[128];
+    size_t n, at, i;
+    int found;
+    if (!h || !name || (n = strlen(name)) >= sizeof(lname)) return NULL;
+    for (i = 0; i <= n; i++)
+        lname[i] = (name[i] >= 'A' && name[i] <= 'Z') ? (char)(name[i] + 32) : name[i];
+    at = asy__hdr_find(h, lname, &found);
+    if (!found) return NULL;
+    if (strcmp(lname, "set-cookie") != 0) return h->items_[at].value;
+    if (!h->cookie_cache_) {
+        size_t total = 0, k, off = 0;
+        for (k = at; k < h->n_ && strcmp(h->items_[k].name, lname) == 0; k++)
+            total += strlen(h->items_[k].value) + 2;
+        h->cookie_cache_ = (char *)asy__malloc(total + 1);
+        if (!h->cookie_cache_) return NULL;
+        for (k = at; k < h->n_ && strcmp(h->items_[k].name, lname) == 0; k++) {
+            size_t l = strlen(h->items_[k].value);
+            if (off) {
+                memcpy(h->cookie_cache_ + off, ", ", 2);
+                off += 2;
+            }
+            memcpy(h->cookie_cache_ + off, h->items_[k].value, l);
+            off += l;
+        }
+        h->cookie_cache_[off] = 0;
+    }
+    return h->cookie_cache_;
+}
+
+ASYNCRT_API int asy_headers_has(const asy_headers_t *h, const char *name) {
+    size_t i;
+    if (!h || !name) return 0;
+    for (i = 0; i < h->n_; i++)
+        if (asy_http_name_eq(name, strlen(name), h->items_[i].name)) return 1;
+    return 0;
+}
+
+ASYNCRT_API size_t asy_headers_count(const asy_headers_t *h) { return h ? h->n_ : 0; }
+
+ASYNCRT_API int asy_headers_at(const asy_headers_t *h, size_t i, const char **name,
+                               const char **value) {
+    if (!h || i >= h->n_) return ASY_EINVAL;
+    if (name) *name = h->items_[i].name;
+    if (value) *value = h->items_[i].value;
+    return 0;
+}
+
+ASYNCRT_API size_t asy_headers_set_cookie_count(const asy_headers_t *h) {
+    size_t i, n = 0;
+    if (!h) return 0;
+    for (i = 0; i < h->n_; i++)
+        if (strcmp(h->items_[i].name, "set-cookie") == 0) n++;
+    return n;
+}
+
+ASYNCRT_API const char *asy_headers_set_cookie(const asy_headers_t *h, size_t idx) {
+    size_t i, n = 0;
+    if (!h) return NULL;
+    for (i = 0; i < h->n_; i++)
+        if (strcmp(h->items_[i].name, "set-cookie") == 0 && n++ == idx) return h->items_[i].value;
+    return NULL;
+}
+
+ASYNCRT_API int asy_headers_copy(asy_headers_t *dst, const asy_headers_t *src) {
+    size_t i;
+    asy_headers_init(dst);
+    if (!src) return 0;
+    for (i = 0; i < src->n_; i++) {
+        int r = asy_headers_append(dst, src->items_[i].name, src->items_[i].value);
+        if (r != 0) {
+            asy_headers_free(dst);
+            return r;
+        }
+    }
+    return 0;
+}
+
+#endif /* ASYNCRT_OS_POSIX */
+
+#line 1 "asyncrt_impl/http/data_url.c"
+/* data: URLs, the Fetch standard's "data: URL processor": the MIME type
+ * before the first ',', the body after it percent-decoded, then
+ * forgiving-base64 decoded when the type ends in ";base64". */
+#if ASYNCRT_OS_POSIX
+
+#include <string.h>
+
+ASY__INTERNAL int asy__du_hex(int c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+ASY__INTERNAL int asy__du_b64(int c) {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+}
+
+/* Forgiving-base64 decode of d[0..*n) in place. */
+ASY__INTERNAL int asy__du_base64(unsigned char *d, size_t *n) {
+    size_t i, k = 0, o = 0;
+    unsigned acc = 0;
+    int bits = 0;
+    for (i = 0; i < *n; i++) /* drop ASCII whitespace */
+        if (!strchr(" \t\n\f\r", d[i]) || d[i] == 0) d[k++] = d[i];
+    if (k % 4 == 0 && k >= 1 && d[k - 1] == '=') {
+        k--;
+        if (k >= 1 && d[k - 1] == '=') k--;
+    }
+    if (k % 4 == 1) return ASY_EBAD_DATA_URL;
+    for (i = 0; i < k; i++) {
+        int v = asy__du_b64(d[i]);
+        if (v < 0) return ASY_EBAD_DATA_URL;
+        acc = (acc << 6) | (unsigned)v;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            d[o++] = (unsigned char)((acc >> bits) & 0xFF);
+        }
+    }
+    *n = o;
+    return 0;
+}
+
+/* href is a parsed data: URL; body and *mime (allocated) out. */
+ASY__INTERNAL int asy__data_url_decode(const asy_url_t *u, asy_buf_t *body, char **mime) {
+    const char *s = u->href + 5, *end = u->href + (u->has_frag ? u->frag_start : u->href_len);
+    const char *comma = (const char *)memchr(s, ',', (size_t)(end - s));
+    const char *ms, *me;
+    size_t n = 0, i, ml;
+    int b64 = 0, r;
+    unsigned char *d;
+    if (!comma) return ASY_EBAD_DATA_URL;
+    ms = s;
+    me = comma;
+    while (ms < me && (*ms == ' ' || *ms == '\t' || *ms == '\n' || *ms == '\r' || *ms == '\f')) ms++;
+    while (me > ms && (me[-1] == ' ' || me[-1] == '\t' || me[-1] == '\n' || me[-1] == '\r' ||
+                       me[-1] == '\f'))
+        me--;
+    /* ";base64" at the end (spaces allowed before "base64") */
+    if (me - ms >= 6 && asy_http_name_eq(me - 6, 6, "base64")) {
+        const char *q = me - 6;
+        while (q > ms && q[-1] == ' ') q--;
+        if (q > ms && q[-1] == ';') {
+            b64 = 1;
+            me = q - 1;
+        }
+    }
+    if ((r = asy_buf_alloc_unsafe(body, (size_t)(end - comma))) != 0) return r;
+    d = body->data;
+    for (i = (size_t)(comma - s) + 1; s + i < end; i++) {
+        const char *p = s + i;
+        if (*p == '%' && end - p >= 3 && asy__du_hex(p[1]) >= 0 && asy__du_hex(p[2]) >= 0) {
+            d[n++] = (unsigned char)(asy__du_hex(p[1]) * 16 + asy__du_hex(p[2]));
+            i += 2;
+        } else {
+            d[n++] = (unsigned char)*p;
+        }
+    }
+    if (b64 && (r = asy__du_base64(d, &n)) != 0) {
+        asy_buf_release(body);
+        return r;
+    }
+    body->len = n;
+    ml = (size_t)(me - ms);
+    if (ml == 0) {
+        *mime = asy__strdup("text/plain;charset=US-ASCII");
+    } else {
+        int semi = ms[0] == ';';
+        *mime = (char *)asy__malloc(ml + (semi ? 10 : 0) + 1);
+        if (*mime) {
+            size_t o = 0;
+            if (semi) {
+                memcpy(*mime, "text/plain", 10);
+                o = 10;
+            }
+            memcpy(*mime + o, ms, ml);
+            (*mime)[o + ml] = 0;
+        }
+    }
+    if (!*mime) {
+        asy_buf_release(body);
+        return ASY_ENOMEM;
+    }
+    return 0;
+}
+
+#endif /* ASYNCRT_OS_POSIX */
+
+#line 1 "asyncrt_impl/http/fetch.c"
+/* fetch over asy_http_request (fetch.h).
+ *
+ * One asy__fetch per call holds the request as it evolves through
+ * redirects (URL, method, headers, body), the result promise (retained
+ * until settled, so a caller dropping it early is harmless) and the
+ * response handed out as the promise's owned value.  refs counts: the
+ * value (released with the promise), the client request in flight (until
+ * its on_close), a data: body stream (until it closes) and each body
+ * reader (text/bytes) until it settles. */
+#if ASYNCRT_OS_POSIX
+
+#include <string.h>
+
+#define ASY__FETCH_MAX_REDIRECTS 20
+
+struct asy__fetch {
+    asy_loop_t *loop;
+    asy_promise_t *p;
+    asy_fetch_response_t res;
+    unsigned refs;
+    int settled, value_gone, body_used, aborted;
+    char *url;
+    char *method;
+    char *reason;
+    asy_headers_t hdrs;
+    asy_buf_t body;
+    int has_body;
+    asy_stream_t *body_stream;
+    asy_fetch_opts opts;
+    unsigned nredirects;
+    asy__abort_waiter waiter;
+    int waiting_signal;
+    asy_timer_id timer;
+    asy_http_client_req_t *creq;
+    asy_stream_t data_stream;
+    asy__stream_listener ds_l;
+    int has_data_stream;
+    /* the body reader */
+    asy__stream_listener body_l;
+    asy_promise_t *reader;
+    char *acc;
+    size_t acc_len, acc_cap;
+};
+
+ASY__INTERNAL void asy__fetch_unref(asy__fetch *f) {
+    if (--f->refs > 0) return;
+    if (f->waiting_signal) asy__queue_remove(&f->waiter.link);
+    if (f->timer.id) asy_clear_timer(f->loop, f->timer);
+    if (f->p) asy_promise_release(f->p);
+    asy_free(f->url);
+    asy_free(f->method);
+    asy_free(f->reason);
+    asy_free(f->acc);
+    asy_headers_free(&f->hdrs);
+    asy_headers_free(&f->res.headers);
+    asy_buf_release(&f->body);
+    asy_free(f);
+}
+
+/* The request ended for good (body read, or failed): timers and the
+ * signal are no longer needed. */
+ASY__INTERNAL void asy__fetch_quiet(asy__fetch *f) {
+    if (f->timer.id) asy_clear_timer(f->loop, f->timer);
+    f->timer.id = 0;
+    if (f->waiting_signal) {
+        asy__queue_remove(&f->waiter.link);
+        f->waiting_signal = 0;
+    }
+}
+
+ASY__INTERNAL void asy__fetch_reject(asy__fetch *f, int err, const char *what) {
+    char msg[256];
+    if (f->settled) return;
+    f->settled = 1;
+    snprintf(msg, sizeof(msg), "fetch %s: %s (%s)", f->url ? f->url : "", what ? what : asy_strerror(err),
+             asy_err_name(err));
+    asy_promise_reject(f->p, err, msg);
+    asy_promise_release(f->p);
+    f->p = NULL;
+    asy__fetch_quiet(f);
+}
+
+ASY__INTERNAL void asy__fetch_value_free(void *v) {
+    asy_fetch_response_t *res = (asy_fetch_response_t *)v;
+    asy__fetch *f = res->f_;
+    f->value_gone = 1;
+    /* nobody can read the body any more: stop the transfer */
+    if (f->creq) asy_http_request_abort(f->creq, ASY_EHTTP_ABORTED);
+    if (f->has_data_stream && !asy_stream_is_destroyed(&f->data_stream))
+        asy_stream_destroy(&f->data_stream, 0);
+    asy__fetch_unref(f);
+}
+
+ASY__INTERNAL void asy__fetch_resolve(asy__fetch *f) {
+    if (f->settled) return;
+    f->settled = 1;
+    f->res.f_ = f;
+    f->res.url = f->url;
+    f->res.ok = f->res.status >= 200 && f->res.status <= 299;
+    f->res.redirected = f->nredirects > 0;
+    f->refs++;
+    asy_promise_settle(f->p, asy_ok_owned(&f->res, asy__fetch_value_free));
+    asy_promise_release(f->p);
+    f->p = NULL;
+}
+
+ASY__INTERNAL void asy__fetch_abort(asy__fetch *f, int reason) {
+    f->aborted = reason;
+    if (f->creq) asy_http_request_abort(f->creq, reason);
+    if (f->has_data_stream && !asy_stream_is_destroyed(&f->data_stream))
+        asy_stream_destroy(&f->data_stream, reason);
+    asy__fetch_reject(f, reason, NULL);
+    asy__fetch_quiet(f);
+}
+
+ASY__INTERNAL void asy__fetch_on_signal(asy__abort_waiter *w, int reason) {
+    asy__fetch *f = ASY_CONTAINER_OF(w, asy__fetch, waiter);
+    f->waiting_signal = 0; /* the signal unlinked us */
+    asy__fetch_abort(f, reason);
+}
+
+ASY__INTERNAL void asy__fetch_on_timeout(void *arg) {
+    asy__fetch *f = (asy__fetch *)arg;
+    f->timer.id = 0;
+    asy__fetch_abort(f, ASY_EFETCH_TIMEOUT);
+}
+
+ASY__INTERNAL int asy__fetch_start(asy__fetch *f);
+
+/* ---- the client request's events ----------------------------------------------- */
+
+ASY__INTERNAL void asy__fetch_drain_data(asy_stream_t *s, const asy_buf_t *b) {
+    (void)s;
+    (void)b;
+}
+static const asy_stream_events asy__fetch_drain_events = {asy__fetch_drain_data, NULL, NULL, NULL,
+                                                          NULL, NULL, NULL, NULL, NULL};
+
+ASY__INTERNAL int asy__fetch_is_redirect(int st) {
+    return st == 301 || st == 302 || st == 303 || st == 307 || st == 308;
+}
+
+ASY__INTERNAL int asy__fetch_same_origin(const asy_url_t *a, const asy_url_t *b) {
+    asy_url_view_t sa = asy_url_scheme(a), sb = asy_url_scheme(b);
+    asy_url_view_t ha = asy_url_hostname(a), hb = asy_url_hostname(b);
+    return sa.len == sb.len && memcmp(sa.ptr, sb.ptr, sa.len) == 0 && ha.len == hb.len &&
+           memcmp(ha.ptr, hb.ptr, ha.len) == 0 &&
+           asy_url_port_or_default(a) == asy_url_port_or_default(b);
+}
+
+/* 1: a redirect is being followed (this response is drained); 0: this
+ * response is the result; <0: the fetch failed with that. */
+ASY__INTERNAL int asy__fetch_redirect(asy__fetch *f, asy_http_client_res_t *res) {
+    size_t ll = 0;
+    const char *loc = asy_http_client_res_header(res, "location", &ll);
+    asy_url_t cur, next;
+    char *lz;
+    int r, st = res->status;
+    if (!asy__fetch_is_redirect(st) || !loc || f->opts.redirect == ASY_FETCH_MANUAL) return 0;
+    if (f->opts.redirect == ASY_FETCH_ERROR) return ASY_EHTTP_REDIRECT;
+    if (f->nredirects >= ASY__FETCH_MAX_REDIRECTS) return ASY_EHTTP_MAX_REDIRECTS;
+    if ((r = asy_url_parse(&cur, f->url, NULL)) != 0) return r;
+    lz = (char *)asy__malloc(ll + 1);
+    if (!lz) {
+        asy_url_free(&cur);
+        return ASY_ENOMEM;
+    }
+    memcpy(lz, loc, ll);
+    lz[ll] = 0;
+    r = asy_url_parse(&next, lz, &cur);
+    asy_free(lz);
+    if (r != 0) {
+        asy_url_free(&cur);
+        return r;
+    }
+    if (asy_url_scheme_type(&next) != ASY_URL_SCHEME_HTTP) {
+        asy_url_free(&cur);
+        asy_url_free(&next);
+        return ASY_EPROTONOSUPPORT;
+    }
+    if ((st == 303 && strcmp(f->method, "HEAD") != 0) ||
+        ((st == 301 || st == 302) && strcmp(f->method, "POST") == 0)) {
+        static const char *const content[] = {"content-encoding", "content-language",
+                                              "content-location", "content-type",
+                                              "content-length", NULL};
+        const char *const *c;
+        char *m = asy__strdup("GET");
+        if (!m) r = ASY_ENOMEM;
+        asy_free(f->method);
+        f->method = m;
+        asy_buf_release(&f->body);
+        f->has_body = 0;
+        f->body_stream = NULL;
+        for (c = content; *c; c++) asy_headers_delete(&f->hdrs, *c);
+    } else if (f->body_stream) {
+        r = ASY_EHTTP_REDIRECT_BODY; /* a stream cannot be sent twice */
+    }
+    if (r == 0 && !asy__fetch_same_origin(&cur, &next)) {
+        asy_headers_delete(&f->hdrs, "authorization");
+        asy_headers_delete(&f->hdrs, "proxy-authorization");
+        asy_headers_delete(&f->hdrs, "cookie");
+    }
+    if (r == 0) {
+        char *nu = asy__strdup(asy_url_href(&next));
+        if (!nu) r = ASY_ENOMEM;
+        else {
+            asy_free(f->url);
+            f->url = nu;
+        }
+    }
+    asy_url_free(&cur);
+    asy_url_free(&next);
+    if (r != 0) return r;
+    f->nredirects++;
+    /* let the old response run to its end so that its socket is reused */
+    asy_stream_set_events(&res->stream, &asy__fetch_drain_events);
+    return 1;
+}
+
+ASY__INTERNAL void asy__fetch_on_response(asy_http_client_req_t *req, asy_http_client_res_t *res) {
+    asy__fetch *f = (asy__fetch *)req->data;
+    size_t i;
+    int r;
+    if (f->creq != req || f->settled) return;
+    r = asy__fetch_redirect(f, res);
+    if (r < 0) {
+        asy_http_request_abort(req, r);
+        asy__fetch_reject(f, r, NULL);
+        return;
+    }
+    if (r == 1) {
+        f->creq = NULL; /* its on_close still comes (and drops its ref) */
+        if ((r = asy__fetch_start(f)) != 0) asy__fetch_reject(f, r, NULL);
+        return;
+    }
+    f->res.status = res->status;
+    f->reason = (char *)asy__malloc(res->head.reason_len + 1);
+    if (f->reason) {
+        memcpy(f->reason, res->head.reason, res->head.reason_len);
+        f->reason[res->head.reason_len] = 0;
+    }
+    f->res.status_text = f->reason ? f->reason : "";
+    for (i = 0; i < res->head.num_headers; i++) {
+        const asy_http_header_t *h = &res->head.headers[i];
+        if (h->name_len == 0) continue; /* a lenient obs-fold continuation */
+        asy_headers_appendn(&f->res.headers, h->name, h->name_len, h->value, h->value_len);
+    }
+    f->res.body = &res->stream;
+    asy__fetch_resolve(f);
+}
+
+ASY__INTERNAL void asy__fetch_on_error(asy_http_client_req_t *req, int err) {
+    asy__fetch *f = (asy__fetch *)req->data;
+    if (f->creq != req) return;
+    asy__fetch_reject(f, f->aborted ? f->aborted : err, NULL);
+}
+
+ASY__INTERNAL void asy__fetch_on_close(asy_http_client_req_t *req) {
+    asy__fetch *f = (asy__fetch *)req->data;
+    if (f->creq == req) {
+        f->creq = NULL;
+        f->res.body = NULL;
+        asy__fetch_quiet(f);
+    }
+    asy__fetch_unref(f);
+}
+
+static const asy_http_client_events asy__fetch_events = {asy__fetch_on_response,
+                                                         asy__fetch_on_error,
+                                                         asy__fetch_on_close};
+
+/* Sends the request as it stands now (first, or after a redirect). */
+ASY__INTERNAL int asy__fetch_start(asy__fetch *f) {
+    asy_http_request_opts o;
+    asy_http_header_t *hv;
+    asy_http_client_req_t *req;
+    size_t n = asy_headers_count(&f->hdrs), i;
+    int r;
+    hv = ASY__NEW_ARRAY(asy_http_header_t, n + 1);
+    if (!hv) return ASY_ENOMEM;
+    for (i = 0; i < n; i++) {
+        const char *name, *value;
+        asy_headers_at(&f->hdrs, i, &name, &value);
+        hv[i].name = name;
+        hv[i].name_len = strlen(name);
+        hv[i].value = value;
+        hv[i].value_len = strlen(value);
+    }
+    memset(&o, 0, sizeof(o));
+    o.url = f->url;
+    o.method = f->method;
+    o.headers = hv;
+    o.num_headers = n;
+    o.agent = f->opts.agent;
+    o.connect_timeout_ms = f->opts.connect_timeout_ms;
+    o.headers_timeout_ms = f->opts.headers_timeout_ms;
+    o.body_timeout_ms = f->opts.body_timeout_ms;
+    r = asy_http_request(f->loop, &o, &asy__fetch_events, &req);
+    asy_free(hv);
+    if (r != 0) return r;
+    req->data = f;
+    f->creq = req;
+    f->refs++;
+    if (f->body_stream) {
+        r = asy_stream_pipe(f->body_stream, &req->stream, NULL);
+        if (r < 0) asy_http_request_abort(req, r);
+        return 0;
+    }
+    r = asy_http_request_end(req, f->has_body ? f->body.data : NULL, f->has_body ? f->body.len : 0);
+    if (r != 0) asy_http_request_abort(req, r);
+    return 0;
+}
+
+/* ---- data: URLs ------------------------------------------------------------------- */
+
+ASY__INTERNAL int asy__data_url_decode(const asy_url_t *u, asy_buf_t *body, char **mime);
+
+/* The data: body stream closed: the response no longer has a body.  The
+ * stream (inside f) is still in use until its close is over: the
+ * reference goes on the next tick. */
+ASY__INTERNAL void asy__fetch_unref_tick(void *arg) { asy__fetch_unref((asy__fetch *)arg); }
+
+ASY__INTERNAL void asy__fetch_ds_closed(asy__stream_listener *l, asy_stream_t *s) {
+    asy__fetch *f = ASY_CONTAINER_OF(l, asy__fetch, ds_l);
+    (void)s;
+    f->res.body = NULL;
+    asy__fetch_quiet(f);
+    if (asy_next_tick(f->loop, asy__fetch_unref_tick, f) != 0) return; /* leak, not a crash */
+}
+static const asy__stream_listener_vt asy__fetch_ds_lvt = {NULL, NULL, NULL, NULL,
+                                                          NULL, NULL, asy__fetch_ds_closed};
+
+ASY__INTERNAL int asy__fetch_data(asy__fetch *f, const asy_url_t *u) {
+    asy_buf_t body = ASY_BUF_INIT;
+    char *mime = NULL;
+    int r = asy__data_url_decode(u, &body, &mime);
+    if (r != 0) return r;
+    r = asy_headers_append(&f->res.headers, "content-type", mime);
+    asy_free(mime);
+    if (r == 0) r = asy_readable_init(f->loop, &f->data_stream, NULL, NULL);
+    if (r != 0) {
+        asy_buf_release(&body);
+        return r;
+    }
+    f->data_stream.impl_data = f;
+    f->has_data_stream = 1;
+    f->refs++;
+    asy__stream_listen(&f->data_stream, &f->ds_l, &asy__fetch_ds_lvt);
+    if (body.len) asy_stream_push_move(&f->data_stream, &body);
+    asy_buf_release(&body);
+    asy_stream_push_end(&f->data_stream);
+    f->res.status = 200;
+    f->res.status_text = "OK";
+    f->res.body = &f->data_stream;
+    asy__fetch_resolve(f);
+    return 0;
+}
+
+/* ---- the entry point ----------------------------------------------------------------- */
+
+ASYNCRT_API asy_promise_t *asy_fetch(asy_loop_t *loop, const char *url, const asy_fetch_opts *opts) {
+    asy__fetch *f;
+    asy_promise_t *p;
+    asy_url_t u;
+    int r;
+    if (!loop || !url) return NULL;
+    p = asy_promise_new(loop);
+    if (!p) return NULL;
+    f = ASY__NEW(asy__fetch);
+    if (!f) {
+        asy_promise_release(p);
+        return NULL;
+    }
+    memset(f, 0, sizeof(*f));
+    f->loop = loop;
+    f->p = asy_promise_retain(p);
+    f->refs = 1; /* this call, dropped at the end */
+    asy_headers_init(&f->hdrs);
+    asy_headers_init(&f->res.headers);
+    asy_buf_init(&f->body);
+    if (opts) f->opts = *opts;
+    f->url = asy__strdup(url);
+    f->method = asy__strdup(f->opts.method ? f->opts.method : "GET");
+    if (!f->url || !f->method) {
+        asy__fetch_reject(f, ASY_ENOMEM, NULL);
+        asy__fetch_unref(f);
+        return p;
+    }
+    {
+        /* method names are case-sensitive, but the standard's normalized
+         * ones go uppercase (undici does the same) */
+        static const char *const norm[] = {"DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT", NULL};
+        const char *const *m;
+        for (m = norm; *m; m++) {
+            size_t k, n = strlen(*m);
+            if (n != strlen(f->method)) continue;
+            for (k = 0; k < n; k++) {
+                char c = f->method[k];
+                if ((c >= 'a' && c <= 'z' ? (char)(c - 32) : c) != (*m)[k]) break;
+            }
+            if (k == n) memcpy(f->method, *m, n);
+        }
+    }
+    if (f->opts.signal && f->opts.signal->aborted) {
+        asy__fetch_reject(f, f->opts.signal->reason, NULL);
+        asy__fetch_unref(f);
+        return p;
+    }
+    if ((r = asy_url_parse(&u, url, NULL)) != 0) {
+        asy__fetch_reject(f, r, NULL);
+        asy__fetch_unref(f);
+        return p;
+    }
+    asy_free(f->url);
+    f->url = asy__strdup(asy_url_href(&u)); /* the serialized form */
+    if (!f->url) r = ASY_ENOMEM;
+    if (r == 0 && f->opts.headers) r = asy_headers_copy(&f->hdrs, f->opts.headers);
+    if (r == 0 && !asy_headers_has(&f->hdrs, "accept")) r = asy_headers_append(&f->hdrs, "accept", "*/*");
+    if (r == 0 && f->opts.body && f->opts.body_len) {
+        r = asy_buf_from_bytes(&f->body, f->opts.body, f->opts.body_len);
+        f->has_body = r == 0;
+    }
+    if (r == 0 && (f->has_body || f->opts.body_stream) &&
+        (strcmp(f->method, "GET") == 0 || strcmp(f->method, "HEAD") == 0))
+        r = ASY_EINVAL; /* "Request with GET/HEAD method cannot have body" */
+    f->body_stream = f->opts.body_stream;
+    if (r == 0) {
+        asy_url_view_t sch = asy_url_scheme(&u);
+        if (sch.len == 4 && memcmp(sch.ptr, "data", 4) == 0)
+            r = asy__fetch_data(f, &u);
+        else if (asy_url_scheme_type(&u) != ASY_URL_SCHEME_HTTP)
+            r = ASY_EPROTONOSUPPORT;
+        else
+            r = asy__fetch_start(f);
+    }
+    asy_url_free(&u);
+    if (r != 0) {
+        asy__fetch_reject(f, r, NULL);
+    } else if (!f->settled || f->creq || f->has_data_stream) {
+        if (f->opts.signal) {
+            f->waiter.fn = asy__fetch_on_signal;
+            asy__queue_insert_tail(&f->opts.signal->waiters_, &f->waiter.link);
+            f->waiting_signal = 1;
+        }
+        if (f->opts.timeout_ms)
+            f->timer = asy_set_timeout(loop, asy__fetch_on_timeout, f, f->opts.timeout_ms);
+    }
+    asy__fetch_unref(f);
+    return p;
+}
+
+/* ---- text() / arrayBuffer() ------------------------------------------------------------ */
+
+ASY__INTERNAL void asy__fetch_bytes_free(void *v) {
+    asy_fetch_bytes_t *b = (asy_fetch_bytes_t *)v;
+    asy_free(b->data);
+    asy_free(b);
+}
+
+ASY__INTERNAL void asy__fetch_reader_settle(asy__fetch *f, int err) {
+    asy_promise_t *q = f->reader;
+    if (!q) return;
+    f->reader = NULL;
+    if (err) {
+        asy_promise_reject(q, err, asy_strerror(err));
+    } else {
+        asy_fetch_bytes_t *b = ASY__NEW(asy_fetch_bytes_t);
+        if (!b) {
+            asy_promise_reject(q, ASY_ENOMEM, NULL);
+        } else {
+            if (!f->acc) f->acc = (char *)asy__malloc(1);
+            b->data = f->acc;
+            b->len = f->acc_len;
+            if (b->data) b->data[b->len] = 0;
+            f->acc = NULL;
+            f->acc_len = f->acc_cap = 0;
+            if (!b->data) {
+                asy_free(b);
+                asy_promise_reject(q, ASY_ENOMEM, NULL);
+            } else {
+                asy_promise_settle(q, asy_ok_owned(b, asy__fetch_bytes_free));
+            }
+        }
+    }
+    asy_promise_release(q);
+    asy__fetch_unref(f);
+}
+
+ASY__INTERNAL void asy__fetch_rd_data(asy__stream_listener *l, asy_stream_t *s, const asy_buf_t *b) {
+    asy__fetch *f = ASY_CONTAINER_OF(l, asy__fetch, body_l);
+    (void)s;
+    if (!f->reader) return;
+    if (f->acc_len + b->len + 1 > f->acc_cap) {
+        size_t nc = f->acc_cap ? f->acc_cap : 4096;
+        char *na;
+        while (nc < f->acc_len + b->len + 1) nc *= 2;
+        na = (char *)asy__realloc(f->acc, nc);
+        if (!na) {
+            asy__fetch_reader_settle(f, ASY_ENOMEM);
+            return;
+        }
+        f->acc = na;
+        f->acc_cap = nc;
+    }
+    memcpy(f->acc + f->acc_len, b->data, b->len);
+    f->acc_len += b->len;
+}
+ASY__INTERNAL void asy__fetch_rd_end(asy__stream_listener *l, asy_stream_t *s) {
+    (void)s;
+    asy__fetch_reader_settle(ASY_CONTAINER_OF(l, asy__fetch, body_l), 0);
+}
+ASY__INTERNAL void asy__fetch_rd_error(asy__stream_listener *l, asy_stream_t *s, int err) {
+    (void)s;
+    asy__fetch_reader_settle(ASY_CONTAINER_OF(l, asy__fetch, body_l), err);
+}
+ASY__INTERNAL void asy__fetch_rd_close(asy__stream_listener *l, asy_stream_t *s) {
+    (void)s;
+    /* closed without 'end' or 'error' (destroyed quietly) */
+    asy__fetch_reader_settle(ASY_CONTAINER_OF(l, asy__fetch, body_l), ASY_EPREMATURE_CLOSE);
+}
+static const asy__stream_listener_vt asy__fetch_rd_lvt = {asy__fetch_rd_data, NULL,
+                                                          asy__fetch_rd_end,  asy__fetch_rd_error,
+                                                          NULL,               NULL,
+                                                          asy__fetch_rd_close};
+
+ASYNCRT_API asy_promise_t *asy_fetch_bytes(asy_fetch_response_t *res) {
+    asy__fetch *f;
+    asy_promise_t *q;
+    if (!res || !res->f_) return NULL;
+    f = res->f_;
+    if (f->body_used || !res->body || asy_stream_readable_flowing(res->body) != -1)
+        return asy_promise_rejected(f->loop, ASY_EFETCH_BODY_USED, "body already used");
+    q = asy_promise_new(f->loop);
+    if (!q) return NULL;
+    f->body_used = 1;
+    f->reader = asy_promise_retain(q);
+    f->refs++;
+    asy__stream_listen(res->body, &f->body_l, &asy__fetch_rd_lvt);
+    return q;
+}
+
+ASYNCRT_API asy_promise_t *asy_fetch_text(asy_fetch_response_t *res) { return asy_fetch_bytes(res); }
+
+/* ---- the abort signal -------------------------------------------------------------------- */
+
+ASYNCRT_API void asy_abort_signal_init(asy_abort_signal_t *s) {
+    if (!s) return;
+    memset(s, 0, sizeof(*s));
+    asy__queue_init(&s->waiters_);
+}
+
+ASYNCRT_API void asy_abort_signal_abort(asy_abort_signal_t *s, int reason) {
+    if (!s || s->aborted) return;
+    s->aborted = 1;
+    s->reason = reason ? reason : ASY_EHTTP_ABORTED;
+    while (!asy__queue_empty(&s->waiters_)) {
+        asy__queue *q = asy__queue_head(&s->waiters_);
+        asy__abort_waiter *w = ASY_CONTAINER_OF(q, asy__abort_waiter, link);
+        asy__queue_remove(q);
+        w->fn(w, s->reason);
+    }
 }
 
 #endif /* ASYNCRT_OS_POSIX */

@@ -100,6 +100,17 @@
     XX(EINVALID_FILE_URL_HOST, -4403, "file URL host must be \"localhost\" or empty") \
     XX(EINVALID_FILE_URL_PATH, -4404, "file URL path must not include encoded / characters") \
     XX(EURI_MALFORMED, -4405, "URI malformed")                               \
+    XX(EHTTP_CONNECT_TIMEOUT, -4500, "HTTP client: connect timed out")        \
+    XX(EHTTP_HEADERS_TIMEOUT, -4501, "HTTP client: response head timed out")  \
+    XX(EHTTP_BODY_TIMEOUT, -4502, "HTTP client: response body timed out")     \
+    XX(EHTTP_ABORTED, -4503, "the operation was aborted")                     \
+    XX(EHTTP_HANG_UP, -4504, "socket hang up: the server closed the connection") \
+    XX(EHTTP_REDIRECT, -4505, "unexpected redirect (redirect: error)")        \
+    XX(EHTTP_MAX_REDIRECTS, -4506, "redirect count exceeded")                 \
+    XX(EFETCH_TIMEOUT, -4507, "the operation was aborted due to timeout")     \
+    XX(EBAD_DATA_URL, -4508, "malformed data: URL")                           \
+    XX(EFETCH_BODY_USED, -4509, "body already used or locked")                \
+    XX(EHTTP_REDIRECT_BODY, -4510, "cannot follow a 307/308 redirect with a streamed body") \
     XX(EAI_ADDRFAMILY, -3000, "address family not supported")                \
     XX(EAI_AGAIN, -3001, "temporary failure")                                \
     XX(EAI_BADFLAGS, -3002, "bad ai_flags value")                            \
