@@ -27,6 +27,9 @@ static void done(void *arg) {
 
 int main(void) {
     asy_loop_init(&loop, NULL);
+    /* timers count from the loop's cached time, read when the loop was
+     * set up: refresh it so the 20 ms start now (uv_update_time) */
+    asy_update_time(&loop);
     start = asy_hrtime();
     asy_set_timeout(&loop, done, NULL, 20);
     asy_run(&loop, ASY_RUN_DEFAULT);
