@@ -236,4 +236,23 @@ __attribute__((unused)) static void hello_cb(asy_http_server_t *srv, asy_http_re
     asy_http_res_end(res, "Hello World", 11);
 }
 
+/* Answers "Hello World" later: t->data points to an int, the delay in ms
+ * (0: from asy_set_immediate, > 0: from asy_set_timeout). */
+__attribute__((unused)) static void later_fire(void *arg) {
+    asy_http_res_t *res = (asy_http_res_t *)arg;
+    asy_http_res_set_header(res, "Content-Type", "text/plain");
+    asy_http_res_end(res, "Hello World", 11);
+}
+
+__attribute__((unused)) static void later_cb(asy_http_server_t *srv, asy_http_req_t *req,
+                                             asy_http_res_t *res) {
+    tsrv *t = (tsrv *)srv->data;
+    int ms = *(const int *)t->data;
+    (void)req;
+    if (ms > 0)
+        asy_set_timeout(srv->loop, later_fire, res, (uint64_t)ms);
+    else
+        asy_set_immediate(srv->loop, later_fire, res);
+}
+
 #endif

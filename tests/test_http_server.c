@@ -584,3 +584,68 @@ TEST_T(http_server_10k_idle_keep_alive, 20000) {
     ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
     tsrv_stop(&t);
 }
+
+/* ---- keep-alive requests answered later (from a timer) ------------------ */
+
+/* Each of 3 connections carries 6 sequential requests; the handler answers
+ * after `ms` (0: asy_set_immediate).  mode 0: request k+1 is written only
+ * once response k was read; mode 1: request k+1 is written while response
+ * k is still pending (pipelined behind it); mode 2: both at once. */
+static void later_keep_alive(int ms, int mode) {
+    tsrv t;
+    int port, fd[3], i, k, delay = ms;
+    const char *req = "GET /x HTTP/1.1\r\nHost: a\r\n\r\n";
+    memset(&t, 0, sizeof(t));
+    t.data = &delay;
+    port = tsrv_start(&t, NULL, later_cb);
+    for (i = 0; i < 3; i++) fd[i] = http_connect(port);
+    for (k = 0; k < 6; k += mode ? 2 : 1) {
+        for (i = 0; i < 3; i++) {
+            send_all(fd[i], req, strlen(req));
+            if (mode == 2) send_all(fd[i], req, strlen(req));
+        }
+        if (mode == 1) {
+            usleep(ms > 1 ? (useconds_t)ms * 250 : 200); /* response k still pending */
+            for (i = 0; i < 3; i++) send_all(fd[i], req, strlen(req));
+        }
+        for (i = 0; i < 3; i++) {
+            ptrdiff_t n = 0;
+            size_t have = 0;
+            int want = mode ? 2 : 1;
+            double end = now_ms() + 3000;
+            big[0] = 0;
+            /* read until `want` whole responses arrived */
+            while (count_str(big, "Hello World") < want) {
+                struct pollfd p;
+                p.fd = fd[i];
+                p.events = POLLIN;
+                if (now_ms() > end)
+                    FAIL("ms=%d mode=%d: conn %d request %d never answered; got:\n%s", ms, mode,
+                         i, k, big);
+                if (poll(&p, 1, 100) <= 0) continue;
+                n = recv(fd[i], big + have, sizeof(big) - 1 - have, 0);
+                if (n <= 0) FAIL("ms=%d mode=%d: conn %d closed at request %d", ms, mode, i, k);
+                have += (size_t)n;
+                big[have] = 0;
+            }
+            ASSERT_EQ(count_str(big, "HTTP/1.1 200 OK"), want);
+        }
+    }
+    for (i = 0; i < 3; i++) close(fd[i]);
+    tsrv_stop(&t);
+}
+
+TEST_T(http_server_keep_alive_answered_later_sequential, 10000) {
+    later_keep_alive(0, 0);
+    later_keep_alive(1, 0);
+    later_keep_alive(20, 0);
+}
+
+TEST_T(http_server_keep_alive_answered_later_pipelined, 10000) {
+    later_keep_alive(0, 1);
+    later_keep_alive(1, 1);
+    later_keep_alive(20, 1);
+    later_keep_alive(0, 2);
+    later_keep_alive(1, 2);
+    later_keep_alive(20, 2);
+}
