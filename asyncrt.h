@@ -137,6 +137,43 @@ extern "C" {
 
 #define ASY_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Operating-system handles, as the public *_open / *_fileno calls take and
+ * give them: a file descriptor on POSIX; on Windows a HANDLE (files,
+ * pipes, consoles) and a SOCKET, spelt here without <windows.h> (HANDLE is
+ * void *, SOCKET is UINT_PTR).  ASY_OS_FD_INVALID / ASY_OS_SOCK_INVALID
+ * are -1, INVALID_HANDLE_VALUE and INVALID_SOCKET respectively. */
+#if defined(_WIN32)
+typedef void *asy_os_fd_t;
+typedef uintptr_t asy_os_sock_t;
+#define ASY_OS_FD_INVALID ((asy_os_fd_t)(intptr_t)-1)
+#define ASY_OS_SOCK_INVALID ((asy_os_sock_t)~(uintptr_t)0)
+#else
+typedef int asy_os_fd_t;
+typedef int asy_os_sock_t;
+#define ASY_OS_FD_INVALID (-1)
+#define ASY_OS_SOCK_INVALID (-1)
+#endif
+
+/* Private: the room every I/O operation (asy__op, loop/op.h) keeps for the
+ * backend that runs it.  Sized for the largest backend of the platform:
+ *   Windows (IOCP): an OVERLAPPED (32 bytes on x64, 20 on x86), the socket
+ *     AcceptEx accepts into (8) and AcceptEx's two address slots,
+ *     2 * (sizeof(SOCKADDR_IN6) + 16) = 88 bytes: 128 bytes in all;
+ *   POSIX (epoll, poll(2) and io_uring): one word, io_uring's provided-buffer
+ *     id and flags (an SQE's user_data is the op's own address).
+ * tests/test_internal_base.c checks the Windows figure against the real
+ * types under mingw. */
+#if defined(_WIN32)
+#define ASY__OP_BACKEND_U64 16
+#else
+#define ASY__OP_BACKEND_U64 1
+#endif
+typedef union {
+    uint64_t u64[ASY__OP_BACKEND_U64];
+    void *ptr[ASY__OP_BACKEND_U64];
+    unsigned char bytes[ASY__OP_BACKEND_U64 * 8];
+} asy__op_backend_area;
+
 #line 1 "asyncrt_impl/base/version.h"
 /* Version of the library this header belongs to. */
 #define ASYNCRT_VERSION_MAJOR 0
@@ -763,9 +800,11 @@ ASYNCRT_API const char *asy_handle_type_name(asy_handle_type type);
 #define ASY_HERE __FILE__, __LINE__
 
 #line 1 "asyncrt_impl/loop/io.h"
-/* asy__io: the loop's view of one file descriptor it waits on (the async
- * wake-up fd, a signal pipe, a poll handle's fd, later sockets).  It is
- * embedded in handles, so it is declared here; it is private. */
+/* asy__io: one readiness registration -- a file descriptor the readiness
+ * backends (epoll, poll(2)) wait on: a signal pipe, a poll handle's fd, a
+ * child's stdio, an opfd's socket.  Changed through the backend table's
+ * io_update (backend/backend.h).  It is embedded in handles, so it is
+ * declared here; it is private. */
 typedef struct asy__io asy__io;
 typedef void (*asy__io_cb)(asy_loop_t *loop, asy__io *io, unsigned revents);
 
@@ -780,7 +819,7 @@ enum {
 /* Field order keeps the struct at 24 bytes: one is embedded in every
  * socket, so it counts in the memory per connection. */
 struct asy__io {
-    int fd;
+    asy_os_fd_t fd;
     unsigned events;     /* wanted */
     unsigned registered; /* what the kernel currently has */
     unsigned slot;       /* backend bookkeeping (poll backend: index in its array) */
@@ -952,7 +991,7 @@ struct asy_poll_s {
     asy__io io_;
 };
 
-ASYNCRT_API int asy_poll_init_at(asy_loop_t *loop, asy_poll_t *h, int fd, const char *file,
+ASYNCRT_API int asy_poll_init_at(asy_loop_t *loop, asy_poll_t *h, asy_os_sock_t fd, const char *file,
                                  int line);
 #define asy_poll_init(loop, h, fd) asy_poll_init_at((loop), (h), (fd), ASY_HERE)
 /* Starting again changes the event mask. */
@@ -960,13 +999,15 @@ ASYNCRT_API int asy_poll_start(asy_poll_t *h, unsigned events, asy_poll_cb cb);
 ASYNCRT_API int asy_poll_stop(asy_poll_t *h);
 
 #line 1 "asyncrt_impl/loop/op.h"
-/* Completion-based I/O operations (private; declared here because sockets
- * and requests embed them).  An asy__op is one operation on one fd: read,
- * write (vectored), accept, connect, recvmsg, sendmsg, shutdown or poll.
- * It is submitted with its arguments and completes once with a result
- * (bytes, a new fd, revents, or a negative ASY_E* code) through its
- * callback, always from the loop and never from inside the submit call.
- * See backend/ops.c for how epoll and poll(2) emulate this. */
+/* Completion-based I/O operations: the interface between the layers above
+ * and the backend (private; declared here because sockets and requests
+ * embed them).  An asy__op is one operation on one fd: read, write
+ * (vectored), accept, connect, recvmsg, sendmsg, shutdown or poll.  It is
+ * submitted with its arguments and completes once with a result (bytes, a
+ * new fd, revents, or a negative ASY_E* code) through its callback, always
+ * from the loop and never from inside the submit call.  docs/design.md
+ * ("Backends") has the whole contract; backend/ops.c the common part and
+ * backend/readiness.c how epoll and poll(2) emulate it. */
 
 /* A byte range: the same layout as struct iovec on POSIX, so a list of
  * them goes to writev() as is. */
@@ -979,7 +1020,8 @@ typedef struct asy__op asy__op;
 typedef struct asy__opfd asy__opfd;
 typedef void (*asy__op_cb)(asy__op *op);
 /* Called right before a read whose op has no buffer yet, so an idle
- * socket holds none (libuv's alloc_cb): sets op->u.rw.base / len. */
+ * socket holds none (libuv's alloc_cb): sets op->u.rw.base / len.  A
+ * backend that picks its own buffer (ASY__OPF_BACKEND_BUF) never calls it. */
 typedef void (*asy__op_alloc_cb)(asy__op *op, size_t suggested);
 
 enum {
@@ -995,7 +1037,14 @@ enum {
 
 /* op->flags */
 enum {
-    ASY__OPF_LOOPBUF = 1 /* read into the loop's shared buffer (valid during cb) */
+    /* A read or recvmsg without a buffer of its own: the backend picks one
+     * when the op completes and sets u.rw.base / result to the bytes it
+     * holds, valid during the callback only (the caller copies what it
+     * keeps).  epoll / poll(2): the loop's 64 KiB read buffer; io_uring:
+     * a provided-buffer ring; IOCP: a zero-byte read, then a read into the
+     * loop's buffer once data is there.  So the same net code runs on all
+     * of them. */
+    ASY__OPF_BACKEND_BUF = 1
 };
 
 struct asy__op {
@@ -1009,6 +1058,10 @@ struct asy__op {
     /* poll: wanted events; recvmsg: msg_flags out; connect / sendmsg:
      * address length */
     unsigned aux;
+    /* the backend's own per-op state (base/config.h): unused by the
+     * readiness emulation, an OVERLAPPED plus AcceptEx's socket and
+     * address slots on IOCP, the provided-buffer id on io_uring */
+    asy__op_backend_area backend_;
     union {
         /* read, recvmsg, accept: addr (may be NULL) receives the peer */
         struct {
@@ -1026,10 +1079,13 @@ struct asy__op {
     } u;
 };
 
-/* One fd's state: a read queue and a write queue over one registration.
- * Readiness runs the head of a queue; an empty queue drops its interest
- * lazily (when readiness finds it empty), so a socket that re-arms its
- * read from the completion callback costs no epoll_ctl. */
+/* One fd's state.  readq_ / writeq_ hold the ops submitted and not yet
+ * completed, in submission order (the readiness emulation runs their
+ * heads; a completion backend keeps them to cancel at close).  io is the
+ * readiness emulation's registration and carries the OS handle (io.fd)
+ * for every backend; an empty queue drops its interest lazily (when
+ * readiness finds it empty), so a socket that re-arms its read from the
+ * completion callback costs no epoll_ctl. */
 struct asy__opfd {
     asy__io io;
     asy__queue readq_, writeq_;
@@ -1037,16 +1093,12 @@ struct asy__opfd {
     unsigned ndone_; /* ops of this fd waiting in the loop's done queue */
 };
 
-/* The loop's part: completions waiting for the pending phase, the shared
- * read buffer of ASY__OPF_LOOPBUF reads, and the corked fds. */
+/* The loop's part of the op contract (backend/ops.c): completions waiting
+ * for the pending phase, delivered by one pending-phase entry. */
 typedef struct {
     asy__queue done_;
     asy_pending_t pending_;
     int pending_armed_;
-    char *rbuf_;
-    /* fds whose writes wait to go out together (see backend/ops.c) */
-    asy__opfd **corked_;
-    unsigned ncorked_, corked_cap_;
 } asy__ops_state;
 
 #line 1 "asyncrt_impl/loop/loop.h"
@@ -1074,8 +1126,9 @@ typedef struct {
     /* Print every open handle (type, file:line) to stderr when
      * asy_loop_close() fails with ASY_EBUSY. */
     int debug_handles;
-    /* "epoll", "poll", ...; NULL: the ASYNCRT_BACKEND environment variable,
-     * else the platform's best. */
+    /* "epoll", "poll", ... (asy_loop_backend_at lists them); NULL: the
+     * ASYNCRT_BACKEND environment variable, else the platform's best.  A
+     * name this build lacks fails asy_loop_init with ASY_ENOSYS. */
     const char *backend;
 } asy_loop_opts;
 
@@ -1108,18 +1161,6 @@ typedef struct {
     double lag_mean_ns;
 } asy_loop_metrics_t;
 
-typedef struct {
-    int fd;            /* epoll fd */
-    int kind;          /* which backend runs */
-    void *events;      /* event buffer (epoll) or pollfd array (poll) */
-    unsigned nevents;  /* capacity of events */
-    void *io_table;    /* poll backend: fd -> asy__io */
-    unsigned io_table_cap;
-    unsigned io_count; /* fds with a registration */
-    void *dispatch;     /* events being dispatched now (epoll), so a closed */
-    int dispatch_n;     /* io can be struck from them */
-} asy__backend_state;
-
 /* A slot for a layer above the loop (promises, thread pool...) to hang its
  * per-loop state on, with a hook the loop calls from asy_loop_close. */
 typedef struct {
@@ -1150,11 +1191,14 @@ struct asy_loop_s {
     asy__queue immediate_q_;
     unsigned immediate_refs_;
     asy__taskq ticks_, microtasks_;
-    asy__backend_state backend_;
+    /* The backend (backend/backend.h): its table, its private state, and
+     * how many fds or operations it watches besides its own wake-up (0:
+     * only a timeout or a wake can end its wait). */
+    const struct asy__backend_s *backend_;
+    void *backend_data_;
+    unsigned backend_watched_;
     asy__ops_state ops_; /* completion-based operations (backend/ops.c) */
-    /* async wake-up (loop/async.c) */
-    asy__io wake_io_;
-    int wake_wfd_; /* eventfd on Linux (same as wake_io_.fd), else pipe write end */
+    /* async wake-up (loop/async.c; the backend's wake does the waking) */
     volatile int wake_pending_; /* some async handle is pending, not yet scanned */
     volatile int sleeping_;     /* the poll phase may block: senders must write the fd */
     asy__queue async_handles_;
@@ -1195,6 +1239,10 @@ ASYNCRT_API void asy_update_time(asy_loop_t *loop);
 ASYNCRT_API int asy_loop_advance(asy_loop_t *loop, uint64_t ms);
 /* Name of the backend in use: "epoll", "poll", ... */
 ASYNCRT_API const char *asy_loop_backend(const asy_loop_t *loop);
+/* The backends compiled in, best first: the i-th one's name, NULL past the
+ * last ("epoll", "poll" on Linux; "poll" elsewhere).  Any of them may be
+ * named in opts.backend or ASYNCRT_BACKEND. */
+ASYNCRT_API const char *asy_loop_backend_at(unsigned i);
 /* Prints every open handle: type, active/ref flags and the file:line that
  * created it.  Returns how many there were. */
 ASYNCRT_API int asy_loop_print_handles(asy_loop_t *loop, FILE *out);
@@ -1217,6 +1265,56 @@ ASYNCRT_API double asy_loop_elu(const asy_loop_metrics_t *now, const asy_loop_me
  * resolution_ms and records how late it ran in a histogram (1 us buckets
  * growing logarithmically).  0 stops it; restarting resets it. */
 ASYNCRT_API int asy_loop_lag_monitor(asy_loop_t *loop, uint64_t resolution_ms);
+
+#endif /* ASYNCRT_OS_POSIX */
+#if ASYNCRT_OS_POSIX
+#line 1 "asyncrt_impl/backend/backend.h"
+/* The backend table (private; a declarations-part file only because the
+ * loop struct points at it).  One backend runs each loop, picked at
+ * asy_loop_init by opts.backend, else ASYNCRT_BACKEND, else the platform's
+ * best (backend/backend.c).  Each backend file fills one constant table and
+ * keeps its state private behind loop->backend_data_; the loop struct holds
+ * nothing of any one backend.  The op contract the table serves is in
+ * loop/op.h and docs/design.md ("Backends"). */
+typedef struct asy__backend_s {
+    const char *name; /* "epoll", "poll", ... (asy_loop_backend) */
+    /* Sets loop->backend_data_ and the backend's wake-up; 0, or a negative
+     * code with nothing left to undo. */
+    int (*init)(asy_loop_t *loop);
+    void (*close)(asy_loop_t *loop);
+    /* Waits up to timeout_ms (-1: no limit; 0: do not block) for
+     * completions or readiness and delivers them, each callback followed by
+     * asy__after_cb; returns how many it delivered.  A wait that may block
+     * is timed with asy__backend_wait_ended (idle time, the loop's clock). */
+    int (*poll)(asy_loop_t *loop, int timeout_ms);
+    /* Starts op on f (asy__op_submit); 0, or a negative code with nothing
+     * queued and no callback to come. */
+    int (*submit)(asy_loop_t *loop, asy__opfd *f, asy__op *op);
+    /* Makes a queued op complete with ASY_ECANCELED, from the loop;
+     * ASY_EALREADY when its result is decided already. */
+    int (*cancel)(asy_loop_t *loop, asy__op *op);
+    /* f's fd is about to be closed: every op still queued on it has been
+     * cancelled; forget the fd (ASY__FD_SHARED: it stays open elsewhere). */
+    void (*fd_close)(asy_loop_t *loop, asy__opfd *f);
+    /* Any thread: makes a blocking poll return soon (async handles). */
+    int (*wake)(asy_loop_t *loop);
+    /* Optional (NULL where there is none): sends what the backend held back
+     * while completions were being delivered -- the emulation's corked
+     * writes.  The pending phase calls it after each round of completions;
+     * non-zero while something is still held. */
+    int (*release)(asy_loop_t *loop);
+    /* Optional: one write attempt outside the queue (try_write / try_send);
+     * bytes written, or ASY_EAGAIN.  NULL: always ASY_EAGAIN. */
+    ptrdiff_t (*try_write)(asy__opfd *f, const asy_iov_t *iov, unsigned n, const void *addr,
+                           unsigned addrlen);
+    /* Optional, readiness only: make the kernel's interest in io->fd be
+     * `want` (ASY_READABLE...; 0 removes it).  how is ASY__IO_GONE when the
+     * fd is closed right after and no other reference to it exists (the
+     * kernel drops the registration itself).  0 or a negative code.  NULL:
+     * the backend has no readiness registrations (asy__io_start fails with
+     * ASY_ENOSYS). */
+    int (*io_update)(asy_loop_t *loop, asy__io *io, unsigned want, unsigned how);
+} asy__backend_t;
 
 #endif /* ASYNCRT_OS_POSIX */
 #if ASYNCRT_OS_POSIX
@@ -1992,9 +2090,10 @@ ASYNCRT_API int asy_sock_listen(asy_sock_t *server, int backlog, asy_connection_
  * ASY_EAGAIN when none is waiting.  A server whose connection_cb does not
  * accept stops accepting until asy_sock_accept is called. */
 ASYNCRT_API int asy_sock_accept(asy_sock_t *server, asy_sock_t *client);
-/* The socket's file descriptor, or ASY_EBADF when it has none.  The fd
- * still belongs to the handle: asy_close closes it. */
-ASYNCRT_API int asy_sock_fileno(asy_sock_t *s);
+/* The socket's OS handle (a file descriptor on POSIX, a SOCKET on Windows)
+ * in *fd: 0, or ASY_EBADF when it has none (*fd is ASY_OS_SOCK_INVALID
+ * then).  It still belongs to the handle: asy_close closes it. */
+ASYNCRT_API int asy_sock_fileno(asy_sock_t *s, asy_os_sock_t *fd);
 /* How long a paused server waits before it tries accept() again after
  * running out of file descriptors (it also retries whenever a socket of
  * the loop closes).  Default 100 ms. */
@@ -2028,7 +2127,7 @@ enum {
 ASYNCRT_API int asy_tcp_init_at(asy_loop_t *loop, asy_tcp_t *tcp, const char *file, int line);
 #define asy_tcp_init(loop, tcp) asy_tcp_init_at((loop), (tcp), ASY_HERE)
 /* Adopts a connected or listening socket fd (made non-blocking). */
-ASYNCRT_API int asy_tcp_open(asy_tcp_t *tcp, int fd);
+ASYNCRT_API int asy_tcp_open(asy_tcp_t *tcp, asy_os_sock_t fd);
 ASYNCRT_API int asy_tcp_bind(asy_tcp_t *tcp, const asy_addr_t *addr, unsigned flags);
 ASYNCRT_API int asy_tcp_listen(asy_tcp_t *tcp, int backlog, asy_connection_cb cb);
 ASYNCRT_API int asy_tcp_accept(asy_tcp_t *server, asy_tcp_t *client);
@@ -2067,7 +2166,7 @@ ASYNCRT_API int asy_pipe_init_at(asy_loop_t *loop, asy_pipe_t *pipe, const char 
 #define asy_pipe_init(loop, pipe) asy_pipe_init_at((loop), (pipe), ASY_HERE)
 /* Adopts an fd: a pipe end, a Unix socket, stdio.  It is made
  * non-blocking, which the other holders of the same open file see too. */
-ASYNCRT_API int asy_pipe_open(asy_pipe_t *pipe, int fd);
+ASYNCRT_API int asy_pipe_open(asy_pipe_t *pipe, asy_os_fd_t fd);
 ASYNCRT_API int asy_pipe_bind(asy_pipe_t *pipe, const char *path);
 ASYNCRT_API int asy_pipe_listen(asy_pipe_t *pipe, int backlog, asy_connection_cb cb);
 ASYNCRT_API int asy_pipe_accept(asy_pipe_t *server, asy_pipe_t *client);
@@ -2079,9 +2178,9 @@ ASYNCRT_API int asy_pipe_getsockname(const asy_pipe_t *pipe, char *buf, size_t l
 ASYNCRT_API int asy_pipe_getpeername(const asy_pipe_t *pipe, char *buf, size_t len);
 /* A connected pair of Unix stream sockets (socketpair), both
  * non-blocking and close-on-exec; open each with asy_pipe_open. */
-ASYNCRT_API int asy_socketpair(int fds[2]);
+ASYNCRT_API int asy_socketpair(asy_os_sock_t fds[2]);
 /* pipe(2) with both ends non-blocking and close-on-exec: fds[0] reads. */
-ASYNCRT_API int asy_pipe_fds(int fds[2]);
+ASYNCRT_API int asy_pipe_fds(asy_os_fd_t fds[2]);
 
 #line 1 "asyncrt_impl/net/tty.h"
 /* Terminals.  A TTY handle reads and writes a terminal fd through the
@@ -2102,7 +2201,7 @@ typedef enum {
 } asy_tty_mode;
 
 /* fd must be a terminal (ASY_ENOTTY otherwise). */
-ASYNCRT_API int asy_tty_init_at(asy_loop_t *loop, asy_tty_t *tty, int fd, const char *file,
+ASYNCRT_API int asy_tty_init_at(asy_loop_t *loop, asy_tty_t *tty, asy_os_fd_t fd, const char *file,
                                 int line);
 #define asy_tty_init(loop, tty, fd) asy_tty_init_at((loop), (tty), (fd), ASY_HERE)
 ASYNCRT_API int asy_tty_set_mode(asy_tty_t *tty, asy_tty_mode mode);
@@ -2110,7 +2209,7 @@ ASYNCRT_API int asy_tty_get_winsize(const asy_tty_t *tty, int *width, int *heigh
 /* What an fd is: ASY_HANDLE_TTY, ASY_HANDLE_PIPE (pipe, FIFO or Unix
  * socket), ASY_HANDLE_TCP, ASY_HANDLE_UDP, or ASY_HANDLE_UNKNOWN (a file,
  * a closed fd).  Node picks stdio's stream class the same way. */
-ASYNCRT_API asy_handle_type asy_guess_handle(int fd);
+ASYNCRT_API asy_handle_type asy_guess_handle(asy_os_fd_t fd);
 
 #line 1 "asyncrt_impl/net/udp.h"
 /* UDP sockets: bind, send with a completion callback, receive, connected
@@ -2156,7 +2255,7 @@ struct asy_udp_send_s {
 
 ASYNCRT_API int asy_udp_init_at(asy_loop_t *loop, asy_udp_t *udp, const char *file, int line);
 #define asy_udp_init(loop, udp) asy_udp_init_at((loop), (udp), ASY_HERE)
-ASYNCRT_API int asy_udp_open(asy_udp_t *udp, int fd);
+ASYNCRT_API int asy_udp_open(asy_udp_t *udp, asy_os_sock_t fd);
 ASYNCRT_API int asy_udp_bind(asy_udp_t *udp, const asy_addr_t *addr, unsigned flags);
 /* Connected UDP: sends go to addr without naming it, and only its
  * datagrams are received.  NULL disconnects. */
@@ -2270,7 +2369,7 @@ ASYNCRT_API int asy_socket_connect_path(asy_socket_t *sock, const char *path,
                                         asy_socket_connect_cb cb);
 /* An fd the process already has: stdio, a pipe end, a socket, a TTY
  * (asy_guess_handle decides).  ASY_EINVAL for a regular file. */
-ASYNCRT_API int asy_socket_open(asy_socket_t *sock, int fd);
+ASYNCRT_API int asy_socket_open(asy_socket_t *sock, asy_os_sock_t fd);
 /* socket.resetAndDestroy(): TCP only; the peer reads ASY_ECONNRESET. */
 ASYNCRT_API int asy_socket_reset_and_destroy(asy_socket_t *sock);
 ASYNCRT_API uint64_t asy_socket_bytes_read(const asy_socket_t *sock);
@@ -3220,8 +3319,10 @@ ASYNCRT_API int asy_process_read_stop(asy_process_t *p, int fd);
 ASYNCRT_API int asy_process_write(asy_process_t *p, int fd, const void *data, size_t len);
 /* Closes the pipe once its queue is written: the child sees EOF. */
 ASYNCRT_API int asy_process_end(asy_process_t *p, int fd);
-/* The parent's end of a pipe, or -1 (for use with other libraries). */
-ASYNCRT_API int asy_process_stdio_fd(const asy_process_t *p, int fd);
+/* The parent's end of pipe fd in *out (for use with other libraries): 0,
+ * or ASY_EBADF when the process holds none there (no pipe, closed, or
+ * owned by an asy_pipe_t) and *out is ASY_OS_FD_INVALID. */
+ASYNCRT_API int asy_process_stdio_fd(const asy_process_t *p, int fd, asy_os_fd_t *out);
 
 #line 1 "asyncrt_impl/process/ipc.h"
 /* IPC channel between a parent and a child it started (Node's
@@ -3298,7 +3399,7 @@ struct asy_ipc_s {
 
 /* Adopts a connected AF_UNIX stream socket (made non-blocking and
  * close-on-exec).  The handle then owns fd. */
-ASYNCRT_API int asy_ipc_open_at(asy_loop_t *loop, asy_ipc_t *ch, int fd, const char *file,
+ASYNCRT_API int asy_ipc_open_at(asy_loop_t *loop, asy_ipc_t *ch, asy_os_fd_t fd, const char *file,
                                 int line);
 #define asy_ipc_open(loop, ch, fd) asy_ipc_open_at((loop), (ch), (fd), ASY_HERE)
 /* Child side: opens the channel named by ASYNCRT_CHANNEL_FD and removes the
@@ -7271,22 +7372,20 @@ static inline int asy__timers_due(const asy_loop_t *loop) {
 /* ms until the next timer is due; -1 when there is none */
 ASY__INTERNAL int64_t asy__next_timeout(const asy_loop_t *loop);
 ASY__INTERNAL void asy__run_immediates(asy_loop_t *loop);
-ASY__INTERNAL int asy__async_loop_init(asy_loop_t *loop);
 ASY__INTERNAL void asy__async_dispatch(asy_loop_t *loop);
-ASY__INTERNAL void asy__async_loop_close(asy_loop_t *loop);
 ASY__INTERNAL void asy__signal_loop_close(asy_loop_t *loop);
 ASY__INTERNAL void asy__lag_monitor_free(asy_loop_t *loop);
 
-/* ---- the backend interface -------------------------------------------
- * One implementation per file in asyncrt_impl/backend/.  The loop asks for
- * interest in an fd (asy__io_start/stop); changes are batched and applied
- * at the next poll.  asy__backend_poll waits up to timeout ms (-1: no
- * limit), calls each ready io's callback followed by the microtask drain,
- * and returns how many events it dispatched. */
-enum { ASY__BACKEND_EPOLL = 1, ASY__BACKEND_POLL = 2 };
-/* Extra revents bit: error or hang-up on the fd.  Extra events bit: edge-
- * triggered where the backend can (epoll), level-triggered elsewhere. */
-enum { ASY__IO_ERR = 16, ASY__IO_EDGE = 32 };
+/* ---- the backend ------------------------------------------------------
+ * The table is in backend/backend.h, the selection in backend/backend.c.
+ * Each poll phase calls loop->backend_->poll(loop, timeout); async sends
+ * call its wake. */
+/* Extra revents bit: error or hang-up on the fd.  io_update's how bit: the
+ * fd is closed right after and no other reference to it exists. */
+enum { ASY__IO_ERR = 16 };
+enum { ASY__IO_GONE = 1 };
+/* Picks the backend (name, else ASYNCRT_BACKEND, else the best compiled in)
+ * and starts it; 0, ASY_ENOSYS for a name this build lacks, or its error. */
 ASY__INTERNAL int asy__backend_init(asy_loop_t *loop, const char *name);
 /* A backend's wait that may have blocked ended; t0 is asy_hrtime() from
  * before it.  Counts the idle time and refreshes the loop's clock from the
@@ -7297,10 +7396,11 @@ static inline void asy__backend_wait_ended(asy_loop_t *loop, uint64_t t0) {
     if (!loop->opts_.virtual_clock) loop->time_ = t1 / 1000000u;
 }
 ASY__INTERNAL void asy__backend_close(asy_loop_t *loop);
-ASY__INTERNAL int asy__backend_poll(asy_loop_t *loop, int timeout_ms);
 ASY__INTERNAL const char *asy__backend_name(const asy_loop_t *loop);
 
-ASY__INTERNAL void asy__io_init(asy__io *io, int fd, asy__io_cb cb);
+/* Readiness registrations (backend/readiness.c), through the table's
+ * io_update: the readiness backends only (ASY_ENOSYS elsewhere). */
+ASY__INTERNAL void asy__io_init(asy__io *io, asy_os_fd_t fd, asy__io_cb cb);
 /* Adds events to the interest set; 0 or a negative code (bad fd). */
 ASY__INTERNAL int asy__io_start(asy_loop_t *loop, asy__io *io, unsigned events);
 ASY__INTERNAL void asy__io_stop(asy_loop_t *loop, asy__io *io, unsigned events);
@@ -7944,41 +8044,22 @@ ASYNCRT_API int asy_check_start(asy_check_t *h, asy_phase_cb cb) {
 ASYNCRT_API int asy_check_stop(asy_check_t *h) { return asy__phase_stop(h, ASY_HANDLE_CHECK); }
 
 #line 1 "asyncrt_impl/loop/async.c"
-#if ASYNCRT_OS_LINUX
-#include <sys/eventfd.h>
-#endif
 /* Async handles.  A send marks its handle pending, then the loop pending
  * (wake_pending_); only the send that flips wake_pending_ from 0 looks
- * further, and it writes the loop's wake-up fd (an eventfd on Linux, a
- * pipe elsewhere) only if the loop said it may block (sleeping_).  A loop
+ * further, and it calls the backend's wake (epoll, poll(2): a write to an
+ * eventfd or pipe) only if the loop said it may block (sleeping_).  A loop
  * that is busy finds wake_pending_ set at its next poll phase without any
  * syscall on either side, so sends to a working loop cost a few atomics.
  *
  * The handshake is a store-then-load on both sides, all seq_cst:
- *   loop:   sleeping_ = 1;  if (wake_pending_) don't block;  wait on the fd
- *   sender: wake_pending_ = 1;  if (sleeping_) write the fd
+ *   loop:   sleeping_ = 1;  if (wake_pending_) don't block;  wait
+ *   sender: wake_pending_ = 1;  if (sleeping_) wake the backend
  * so either the loop sees the flag and does not block, or the sender sees
  * the loop asleep and wakes it (or both, which costs one spare wake-up).
  * The loop clears wake_pending_ *before* scanning the handles, so a send
  * racing the scan is either seen by the scan or flips the flag again: the
  * final wake is never lost.
- *
- * With epoll the eventfd is edge-triggered: every write is a new edge, so
- * the loop never has to read the counter back (it would take 2^64 writes
- * to fill it).  The poll backend is level-triggered, so the fd is drained
- * there. */
-
-static void asy__wake_read(asy_loop_t *loop, asy__io *io, unsigned revents) {
-    char buf[256];
-    (void)revents;
-    if (io->registered & ASY__IO_EDGE) return;
-    for (;;) {
-        ssize_t n = read(io->fd, buf, sizeof(buf));
-        if (n == (ssize_t)sizeof(buf) && io->fd != loop->wake_wfd_) continue; /* pipe */
-        if (n < 0 && errno == EINTR) continue;
-        break;
-    }
-}
+ */
 
 /* Runs the callbacks of pending async handles; the poll phase calls it
  * when wake_pending_ is set. */
@@ -7996,45 +8077,6 @@ ASY__INTERNAL void asy__async_dispatch(asy_loop_t *loop) {
         h->cb_(h);
         asy__after_cb(loop);
     }
-}
-
-ASY__INTERNAL int asy__async_loop_init(asy_loop_t *loop) {
-    int rfd, r;
-    unsigned events = ASY_READABLE;
-#if ASYNCRT_OS_LINUX
-    rfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    if (rfd < 0) return asy__errno();
-    loop->wake_wfd_ = rfd;
-    if (loop->backend_.kind == ASY__BACKEND_EPOLL) events |= ASY__IO_EDGE;
-#else
-    int fds[2];
-    if (pipe(fds) != 0) return asy__errno();
-    if ((r = asy__set_nonblock_cloexec(fds[0])) || (r = asy__set_nonblock_cloexec(fds[1]))) {
-        close(fds[0]);
-        close(fds[1]);
-        return r;
-    }
-    rfd = fds[0];
-    loop->wake_wfd_ = fds[1];
-#endif
-    asy__io_init(&loop->wake_io_, rfd, asy__wake_read);
-    r = asy__io_start(loop, &loop->wake_io_, events);
-    if (r) {
-        close(rfd);
-        if (loop->wake_wfd_ != rfd) close(loop->wake_wfd_);
-        loop->wake_wfd_ = -1;
-    }
-    return r;
-}
-
-ASY__INTERNAL void asy__async_loop_close(asy_loop_t *loop) {
-    int rfd = loop->wake_io_.fd;
-    if (rfd < 0) return;
-    asy__io_close(loop, &loop->wake_io_);
-    close(rfd);
-    if (loop->wake_wfd_ >= 0 && loop->wake_wfd_ != rfd) close(loop->wake_wfd_);
-    loop->wake_wfd_ = -1;
-    loop->wake_io_.fd = -1;
 }
 
 ASYNCRT_API int asy_async_init_at(asy_loop_t *loop, asy_async_t *h, asy_async_cb cb,
@@ -8058,17 +8100,7 @@ ASYNCRT_API int asy_async_send(asy_async_t *h) {
     loop = h->loop;
     if (__atomic_exchange_n(&loop->wake_pending_, 1, __ATOMIC_SEQ_CST)) return 0;
     if (!__atomic_load_n(&loop->sleeping_, __ATOMIC_SEQ_CST)) return 0; /* it will look */
-    for (;;) {
-#if ASYNCRT_OS_LINUX
-        uint64_t one = 1;
-        ssize_t n = write(loop->wake_wfd_, &one, sizeof(one));
-#else
-        char one = 1;
-        ssize_t n = write(loop->wake_wfd_, &one, 1);
-#endif
-        if (n >= 0 || errno == EAGAIN) return 0; /* EAGAIN: a wake is queued anyway */
-        if (errno != EINTR) return asy__errno();
-    }
+    return loop->backend_->wake(loop);
 }
 
 ASY__INTERNAL void asy__async_close(asy_async_t *h) {
@@ -8292,7 +8324,7 @@ static void asy__poll_io_cb(asy_loop_t *loop, asy__io *io, unsigned revents) {
     if (ev) h->cb_(h, 0, ev);
 }
 
-ASYNCRT_API int asy_poll_init_at(asy_loop_t *loop, asy_poll_t *h, int fd, const char *file,
+ASYNCRT_API int asy_poll_init_at(asy_loop_t *loop, asy_poll_t *h, asy_os_sock_t fd, const char *file,
                                  int line) {
     if (!asy__loop_live(loop) || !h || fd < 0) return ASY_EINVAL;
     asy__handle_init(loop, (asy_handle_t *)h, ASY_HANDLE_POLL, file, line);
@@ -8473,15 +8505,10 @@ ASYNCRT_API int asy_loop_init(asy_loop_t *loop, const asy_loop_opts *opts) {
     asy__queue_init(&loop->signal_handles_);
     loop->signal_slot_ = -1;
     loop->signal_wfd_ = -1;
-    loop->wake_wfd_ = -1;
     loop->start_ns_ = asy_hrtime();
     loop->time_ = loop->opts_.virtual_clock ? 0 : loop->start_ns_ / 1000000u;
     r = asy__timers_init(loop);
     if (r == 0) r = asy__backend_init(loop, loop->opts_.backend);
-    if (r == 0) {
-        r = asy__async_loop_init(loop);
-        if (r) asy__backend_close(loop);
-    }
     if (r) {
         asy__timers_free(loop);
         memset(loop, 0, sizeof(*loop));
@@ -8570,9 +8597,9 @@ static int asy__poll_timeout(asy_loop_t *loop) {
  *
  * Before it may block the loop raises sleeping_ and looks at wake_pending_
  * (the async handshake, loop/async.c); pending async handles run after the
- * backend's events.  A poll that may not block and has no fd to look at
- * but the wake-up fd costs no syscall: wake_pending_ says all that fd
- * would. */
+ * backend's events.  A poll that may not block while the backend watches
+ * nothing but its wake-up costs no syscall: wake_pending_ says all that
+ * the wake-up would. */
 static void asy__poll_phase(asy_loop_t *loop, int timeout) {
     int wait = timeout, jump = 0, n = 0, may_block;
     if (loop->opts_.virtual_clock && timeout > 0) {
@@ -8588,8 +8615,7 @@ static void asy__poll_phase(asy_loop_t *loop, int timeout) {
         __atomic_store_n(&loop->sleeping_, 1, __ATOMIC_SEQ_CST);
         if (__atomic_load_n(&loop->wake_pending_, __ATOMIC_SEQ_CST)) wait = 0;
     }
-    if (wait != 0 || loop->backend_.io_count > (loop->wake_io_.registered != 0))
-        n = asy__backend_poll(loop, wait);
+    if (wait != 0 || loop->backend_watched_ > 0) n = loop->backend_->poll(loop, wait);
     if (may_block) __atomic_store_n(&loop->sleeping_, 0, __ATOMIC_RELAXED);
     if (__atomic_load_n(&loop->wake_pending_, __ATOMIC_ACQUIRE)) {
         asy__async_dispatch(loop);
@@ -8680,7 +8706,6 @@ ASYNCRT_API int asy_loop_close(asy_loop_t *loop) {
         if (loop->layers_[i].close) loop->layers_[i].close(loop, loop->layers_[i].state);
     asy__lag_monitor_free(loop);
     asy__signal_loop_close(loop);
-    asy__async_loop_close(loop);
     asy__timers_free(loop);
     asy__backend_close(loop);
     asy__taskq_free(&loop->ticks_);
@@ -8699,364 +8724,9 @@ ASY__INTERNAL int asy__set_nonblock_cloexec(int fd) {
 
 #endif /* ASYNCRT_OS_POSIX */
 #if ASYNCRT_OS_POSIX
-#line 1 "asyncrt_impl/backend/epoll.c"
-#if ASYNCRT_OS_LINUX
-#include <sys/epoll.h>
-/* epoll: level-triggered, one registration per fd, changes applied at once
- * so a bad fd is reported by the call that asked for it. */
-#define ASY__EPOLL_BATCH 1024
-
-static unsigned asy__epoll_mask(unsigned events) {
-    unsigned m = 0;
-    if (events & ASY_READABLE) m |= EPOLLIN;
-    if (events & ASY_WRITABLE) m |= EPOLLOUT;
-    if (events & ASY_DISCONNECT) m |= EPOLLRDHUP;
-    if (events & ASY_PRIORITIZED) m |= EPOLLPRI;
-    if (events & ASY__IO_EDGE) m |= EPOLLET;
-    return m;
-}
-
-static int asy__epoll_init(asy_loop_t *loop) {
-    asy__backend_state *b = &loop->backend_;
-    b->fd = epoll_create1(EPOLL_CLOEXEC);
-    if (b->fd < 0) return asy__errno();
-    b->events = asy__malloc(sizeof(struct epoll_event) * ASY__EPOLL_BATCH);
-    if (!b->events) {
-        close(b->fd);
-        b->fd = -1;
-        return ASY_ENOMEM;
-    }
-    b->nevents = ASY__EPOLL_BATCH;
-    b->kind = ASY__BACKEND_EPOLL;
-    return 0;
-}
-
-static void asy__epoll_close(asy_loop_t *loop) {
-    asy__backend_state *b = &loop->backend_;
-    if (b->fd >= 0) close(b->fd);
-    asy__free(b->events);
-    b->fd = -1;
-    b->events = NULL;
-}
-
-static int asy__epoll_update(asy_loop_t *loop, asy__io *io, unsigned want) {
-    struct epoll_event ev;
-    int op;
-    if (want == io->registered) return 0;
-    memset(&ev, 0, sizeof(ev));
-    ev.events = asy__epoll_mask(want);
-    ev.data.ptr = io;
-    if (want == 0)
-        op = EPOLL_CTL_DEL;
-    else
-        op = io->registered ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
-    if (epoll_ctl(loop->backend_.fd, op, io->fd, &ev) != 0) {
-        int err = asy__errno();
-        /* the fd was closed behind our back: forget it rather than fail */
-        if (op == EPOLL_CTL_DEL) err = 0;
-        if (err) return err;
-    }
-    if (op == EPOLL_CTL_ADD) loop->backend_.io_count++;
-    if (op == EPOLL_CTL_DEL) loop->backend_.io_count--;
-    io->registered = want;
-    return 0;
-}
-
-/* An io stopped or closed while its event waits in the current batch must
- * not be called: strike it out. */
-static void asy__epoll_invalidate(asy_loop_t *loop, asy__io *io) {
-    struct epoll_event *ev = (struct epoll_event *)loop->backend_.dispatch;
-    int i;
-    if (!ev) return;
-    for (i = 0; i < loop->backend_.dispatch_n; i++)
-        if (ev[i].data.ptr == io) ev[i].data.ptr = NULL;
-}
-
-static unsigned asy__epoll_revents(unsigned e) {
-    unsigned r = 0;
-    if (e & EPOLLIN) r |= ASY_READABLE;
-    if (e & EPOLLOUT) r |= ASY_WRITABLE;
-    if (e & EPOLLRDHUP) r |= ASY_DISCONNECT;
-    if (e & EPOLLPRI) r |= ASY_PRIORITIZED;
-    if (e & (EPOLLERR | EPOLLHUP)) r |= ASY__IO_ERR;
-    return r;
-}
-
-static int asy__epoll_poll(asy_loop_t *loop, int timeout) {
-    asy__backend_state *b = &loop->backend_;
-    struct epoll_event *ev = (struct epoll_event *)b->events;
-    uint64_t t0 = 0;
-    int n, i, dispatched = 0;
-    if (b->io_count == 0 && timeout < 0) return 0; /* nothing could ever wake us */
-    /* Idle time is measured around a wait that may block, and only then:
-     * a loop under load finds its events already there, so it asks
-     * without waiting first and reads no clock (as libuv does when Node
-     * turns on idle-time metrics).  When nothing is ready the extra call
-     * costs an idle loop, never a busy one. */
-    n = epoll_wait(b->fd, ev, (int)b->nevents, 0);
-    if (n <= 0 && timeout != 0) {
-        t0 = asy_hrtime();
-        n = epoll_wait(b->fd, ev, (int)b->nevents, timeout);
-        asy__backend_wait_ended(loop, t0);
-    }
-    if (n <= 0) return 0;
-    b->dispatch = ev;
-    b->dispatch_n = n;
-    for (i = 0; i < n; i++) {
-        asy__io *io = (asy__io *)ev[i].data.ptr;
-        if (!io) continue; /* closed by an earlier callback of this batch */
-        dispatched++;
-        io->cb(loop, io, asy__epoll_revents(ev[i].events));
-        asy__after_cb(loop);
-    }
-    b->dispatch = NULL;
-    b->dispatch_n = 0;
-    loop->events_ += (uint64_t)dispatched;
-    return dispatched;
-}
-#endif
-
-#line 1 "asyncrt_impl/backend/poll.c"
-#include <poll.h>
-/* poll(2): the portable fallback (ASYNCRT_BACKEND=poll).  Registered ios
- * sit in a dense array parallel to the pollfd array; removal swaps the last
- * entry into the hole. */
-typedef struct {
-    struct pollfd *pfds;
-    asy__io **ios;
-} asy__poll_arrays;
-
-static int asy__pollb_init(asy_loop_t *loop) {
-    asy__poll_arrays *a = ASY__NEW(asy__poll_arrays);
-    if (!a) return ASY_ENOMEM;
-    memset(a, 0, sizeof(*a));
-    loop->backend_.io_table = a;
-    loop->backend_.io_table_cap = 0;
-    loop->backend_.fd = -1;
-    loop->backend_.kind = ASY__BACKEND_POLL;
-    return 0;
-}
-
-static void asy__pollb_close(asy_loop_t *loop) {
-    asy__poll_arrays *a = (asy__poll_arrays *)loop->backend_.io_table;
-    if (!a) return;
-    asy__free(a->pfds);
-    asy__free(a->ios);
-    asy__free(a);
-    loop->backend_.io_table = NULL;
-}
-
-static short asy__pollb_mask(unsigned events) {
-    short m = 0;
-    if (events & ASY_READABLE) m |= POLLIN;
-    if (events & ASY_WRITABLE) m |= POLLOUT;
-    if (events & ASY_PRIORITIZED) m |= POLLPRI;
-#ifdef POLLRDHUP
-    if (events & ASY_DISCONNECT) m |= POLLRDHUP;
-#endif
-    return m;
-}
-
-static int asy__pollb_update(asy_loop_t *loop, asy__io *io, unsigned want) {
-    asy__backend_state *b = &loop->backend_;
-    asy__poll_arrays *a = (asy__poll_arrays *)b->io_table;
-    if (want == io->registered) return 0;
-    if (fcntl(io->fd, F_GETFD) < 0 && want) return ASY_EBADF;
-    if (io->registered == 0) {
-        if (b->io_count == b->io_table_cap) {
-            unsigned ncap = b->io_table_cap ? b->io_table_cap * 2 : 64;
-            struct pollfd *np = (struct pollfd *)asy__realloc(a->pfds, sizeof(*np) * ncap);
-            asy__io **ni;
-            if (!np) return ASY_ENOMEM;
-            a->pfds = np;
-            ni = (asy__io **)asy__realloc(a->ios, sizeof(*ni) * ncap);
-            if (!ni) return ASY_ENOMEM;
-            a->ios = ni;
-            b->io_table_cap = ncap;
-        }
-        io->slot = b->io_count++;
-        a->ios[io->slot] = io;
-        a->pfds[io->slot].fd = io->fd;
-    }
-    if (want == 0) {
-        unsigned last = --b->io_count;
-        if (io->slot != last) {
-            a->ios[io->slot] = a->ios[last];
-            a->pfds[io->slot] = a->pfds[last];
-            a->ios[io->slot]->slot = io->slot;
-        }
-    } else {
-        a->pfds[io->slot].events = asy__pollb_mask(want);
-        a->pfds[io->slot].revents = 0;
-    }
-    io->registered = want;
-    return 0;
-}
-
-static int asy__pollb_poll(asy_loop_t *loop, int timeout) {
-    asy__backend_state *b = &loop->backend_;
-    asy__poll_arrays *a = (asy__poll_arrays *)b->io_table;
-    uint64_t t0 = 0;
-    unsigned i, n;
-    int r, dispatched = 0;
-    if (b->io_count == 0 && timeout < 0) return 0;
-    if (timeout != 0) t0 = asy_hrtime();
-    n = b->io_count;
-    r = poll(a->pfds, n, timeout);
-    if (timeout != 0) asy__backend_wait_ended(loop, t0);
-    if (r <= 0) return 0;
-    /* Walk by io pointer snapshot semantics: an io removed by a callback
-     * swaps the tail into its place, so re-check each slot's revents. */
-    for (i = 0; i < b->io_count && i < n; i++) {
-        short re = a->pfds[i].revents;
-        unsigned ev = 0;
-        asy__io *io;
-        if (!re) continue;
-        a->pfds[i].revents = 0;
-        if (re & POLLIN) ev |= ASY_READABLE;
-        if (re & POLLOUT) ev |= ASY_WRITABLE;
-        if (re & POLLPRI) ev |= ASY_PRIORITIZED;
-#ifdef POLLRDHUP
-        if (re & POLLRDHUP) ev |= ASY_DISCONNECT;
-#endif
-        if (re & (POLLERR | POLLHUP | POLLNVAL)) ev |= ASY__IO_ERR;
-        io = a->ios[i];
-        dispatched++;
-        io->cb(loop, io, ev);
-        asy__after_cb(loop);
-        /* if the callback removed this slot, the swapped-in entry now sits
-         * at i with its own revents: look at i again */
-        if (i < b->io_count && a->ios[i] != io) i--;
-    }
-    loop->events_ += (uint64_t)dispatched;
-    return dispatched;
-}
-
-#line 1 "asyncrt_impl/backend/select.c"
-/* Run-time selection between the compiled-in backends, and the io calls
- * the loop makes, dispatched to the one in use. */
-/* Process-wide: set in the parent by the first fork().  A child of fork
- * shares our open files, so closing an fd no longer proves the kernel
- * drops its epoll registration; from then on asy__io_forget unregisters
- * explicitly. */
-static volatile int asy__forked;
-static pthread_once_t asy__atfork_once = PTHREAD_ONCE_INIT;
-/* atomics: several threads may fork (or spawn) at once */
-static void asy__note_fork(void) { __atomic_store_n(&asy__forked, 1, __ATOMIC_RELAXED); }
-static void asy__atfork_install(void) { pthread_atfork(NULL, asy__note_fork, NULL); }
-
-ASY__INTERNAL void asy__ops_loop_init(asy_loop_t *loop);
-ASY__INTERNAL void asy__ops_loop_close(asy_loop_t *loop);
-
-ASY__INTERNAL int asy__backend_init(asy_loop_t *loop, const char *name) {
-    pthread_once(&asy__atfork_once, asy__atfork_install);
-    asy__ops_loop_init(loop);
-    if (!name || !*name) name = getenv("ASYNCRT_BACKEND");
-    if (name && *name) {
-        if (strcmp(name, "poll") == 0) return asy__pollb_init(loop);
-#if ASYNCRT_OS_LINUX
-        if (strcmp(name, "epoll") == 0) return asy__epoll_init(loop);
-#endif
-        return ASY_ENOSYS; /* a backend this build does not have */
-    }
-#if ASYNCRT_OS_LINUX
-    return asy__epoll_init(loop);
-#else
-    return asy__pollb_init(loop);
-#endif
-}
-
-ASY__INTERNAL void asy__backend_close(asy_loop_t *loop) {
-    asy__ops_loop_close(loop);
-#if ASYNCRT_OS_LINUX
-    if (loop->backend_.kind == ASY__BACKEND_EPOLL) asy__epoll_close(loop);
-#endif
-    if (loop->backend_.kind == ASY__BACKEND_POLL) asy__pollb_close(loop);
-    loop->backend_.kind = 0;
-}
-
-ASY__INTERNAL int asy__backend_poll(asy_loop_t *loop, int timeout_ms) {
-#if ASYNCRT_OS_LINUX
-    if (loop->backend_.kind == ASY__BACKEND_EPOLL) return asy__epoll_poll(loop, timeout_ms);
-#endif
-    return asy__pollb_poll(loop, timeout_ms);
-}
-
-ASY__INTERNAL const char *asy__backend_name(const asy_loop_t *loop) {
-    switch (loop->backend_.kind) {
-        case ASY__BACKEND_EPOLL:
-            return "epoll";
-        case ASY__BACKEND_POLL:
-            return "poll";
-        default:
-            return "none";
-    }
-}
-
-static int asy__backend_update(asy_loop_t *loop, asy__io *io, unsigned want) {
-#if ASYNCRT_OS_LINUX
-    if (loop->backend_.kind == ASY__BACKEND_EPOLL) return asy__epoll_update(loop, io, want);
-#endif
-    return asy__pollb_update(loop, io, want);
-}
-
-ASY__INTERNAL void asy__io_init(asy__io *io, int fd, asy__io_cb cb) {
-    io->fd = fd;
-    io->events = 0;
-    io->registered = 0;
-    io->cb = cb;
-    io->slot = 0;
-}
-
-ASY__INTERNAL int asy__io_start(asy_loop_t *loop, asy__io *io, unsigned events) {
-    unsigned want = io->events | events;
-    int r;
-    if (io->fd < 0) return ASY_EBADF;
-    r = asy__backend_update(loop, io, want);
-    if (r == 0) io->events = want;
-    return r;
-}
-
-ASY__INTERNAL void asy__io_stop(asy_loop_t *loop, asy__io *io, unsigned events) {
-    unsigned want = io->events & ~events;
-    io->events = want;
-    if (asy__backend_update(loop, io, want) != 0) {
-        /* could not narrow the interest: drop the fd entirely */
-        asy__backend_update(loop, io, 0);
-        io->events = 0;
-    }
-    if (want == 0) {
-#if ASYNCRT_OS_LINUX
-        if (loop->backend_.kind == ASY__BACKEND_EPOLL) asy__epoll_invalidate(loop, io);
-#endif
-    }
-}
-
-ASY__INTERNAL void asy__io_close(asy_loop_t *loop, asy__io *io) {
-    asy__io_stop(loop, io, io->events | io->registered);
-}
-
-ASY__INTERNAL void asy__io_forget(asy_loop_t *loop, asy__io *io, int sole_owner) {
-#if ASYNCRT_OS_LINUX
-    if (sole_owner && !__atomic_load_n(&asy__forked, __ATOMIC_RELAXED) && loop->backend_.kind == ASY__BACKEND_EPOLL) {
-        /* closing the last reference to the file removes it from epoll:
-         * skip the EPOLL_CTL_DEL (one syscall per connection) */
-        if (io->registered) loop->backend_.io_count--;
-        io->registered = 0;
-        io->events = 0;
-        asy__epoll_invalidate(loop, io);
-        return;
-    }
-#endif
-    (void)sole_owner;
-    asy__io_close(loop, io);
-}
-
 #line 1 "asyncrt_impl/backend/ops.internal.h"
-/* The completion-based operation layer over the readiness backends (see
- * loop/op.h).  Sockets, pipes and TTYs (net layer) and later files use it,
- * so the layers above never see whether epoll, poll(2), io_uring or IOCP
- * runs underneath. */
+/* The op layer: the contract every backend serves (backend/ops.c) and the
+ * readiness emulation epoll and poll(2) share (backend/readiness.c). */
 
 /* op->state_ */
 enum { ASY__OPS_IDLE = 0, ASY__OPS_QUEUED = 1, ASY__OPS_DONE = 2 };
@@ -9069,22 +8739,16 @@ enum {
      * sent over a Unix socket): unregister explicitly on close.  Code that
      * shares an fd of a handle by other means must set it. */
     ASY__FD_SHARED = 4,
-    ASY__FD_CORKED = 8 /* in the loop's corked list */
+    ASY__FD_CORKED = 8 /* readiness emulation: in the corked list */
 };
 /* The size suggested to lazy allocators (libuv's 64 KiB). */
 #define ASY__READ_SUGGEST 65536
-/* The loop's shared read buffer: one serves every socket of the loop.
- * 64 KiB like libuv's suggestion -- a larger one saves reads but copies
- * into memory that no longer stays in cache (pump1: 256 KiB was 25%
- * slower per CPU second). */
-#define ASY__LOOPBUF_SIZE (64 * 1024)
 
-ASY__INTERNAL void asy__opfd_init(asy__opfd *f, int fd, unsigned flags);
+/* ---- the contract (backend/ops.c) ------------------------------------ */
+ASY__INTERNAL void asy__opfd_init(asy__opfd *f, asy_os_fd_t fd, unsigned flags);
 /* Queues op on f (op->kind and its arguments set by the caller).  0, or
- * a negative code when the fd cannot be watched (nothing is queued then
- * and the callback never runs).  Writes, sends, connects and shutdowns
- * are tried at once when nothing is ahead of them; their completion is
- * still delivered from the loop's pending phase. */
+ * a negative code when the op cannot start (nothing is queued then and the
+ * callback never runs).  The callback always comes from the loop. */
 ASY__INTERNAL int asy__op_submit(asy_loop_t *loop, asy__opfd *f, asy__op *op);
 /* A queued op completes with ASY_ECANCELED (from the loop); 0, or
  * ASY_EALREADY when its result is already decided (or it is not queued). */
@@ -9098,18 +8762,176 @@ ASY__INTERNAL void asy__opfd_flush(asy_loop_t *loop, asy__opfd *f);
 static inline int asy__opfd_busy(const asy__opfd *f) {
     return !asy__queue_empty(&f->readq_) || !asy__queue_empty(&f->writeq_) || f->ndone_ > 0;
 }
-ASY__INTERNAL void asy__ops_loop_init(asy_loop_t *loop);
-ASY__INTERNAL void asy__ops_loop_close(asy_loop_t *loop);
 /* One write or send attempt outside the queue (try_write / try_send):
  * bytes written, ASY_EAGAIN when it would block or writes are queued. */
-ASY__INTERNAL ptrdiff_t asy__opfd_try_write(asy__opfd *f, const asy_iov_t *iov, unsigned n,
-                                            const void *addr, unsigned addrlen);
+ASY__INTERNAL ptrdiff_t asy__opfd_try_write(asy_loop_t *loop, asy__opfd *f, const asy_iov_t *iov,
+                                            unsigned n, const void *addr, unsigned addrlen);
+ASY__INTERNAL void asy__ops_loop_init(asy_loop_t *loop);
+/* For backends: a finished op (result set) is parked in the loop's done
+ * queue and delivered from the next pending phase. */
+ASY__INTERNAL void asy__op_done(asy_loop_t *loop, asy__op *op);
+/* For backends: makes sure the pending phase runs (and calls release). */
+ASY__INTERNAL void asy__ops_arm(asy_loop_t *loop);
+
+/* ---- the readiness emulation (backend/readiness.c) --------------------
+ * A readiness backend's private state begins with this struct, so the
+ * emulation finds it at loop->backend_data_ whichever backend runs. */
+typedef struct {
+    char *rbuf;            /* the loop's read buffer (ASY__OPF_BACKEND_BUF) */
+    asy__opfd **corked;    /* fds whose writes wait to go out together */
+    unsigned ncorked, corked_cap;
+} asy__emu_state;
+ASY__INTERNAL void asy__emu_init(asy__emu_state *st);
+ASY__INTERNAL void asy__emu_free(asy__emu_state *st);
+/* The emulation's entries for a backend table. */
+ASY__INTERNAL int asy__emu_submit(asy_loop_t *loop, asy__opfd *f, asy__op *op);
+ASY__INTERNAL int asy__emu_cancel(asy_loop_t *loop, asy__op *op);
+ASY__INTERNAL void asy__emu_fd_close(asy_loop_t *loop, asy__opfd *f);
+ASY__INTERNAL int asy__emu_release(asy_loop_t *loop);
+ASY__INTERNAL ptrdiff_t asy__emu_try_write(asy__opfd *f, const asy_iov_t *iov, unsigned n,
+                                           const void *addr, unsigned addrlen);
+/* Process-wide: whether this process has forked (pthread_atfork), after
+ * which closing an fd no longer proves the kernel dropped its epoll
+ * registration. */
+ASY__INTERNAL int asy__emu_forked(void);
 
 #line 1 "asyncrt_impl/backend/ops.c"
+/* The op contract, the same for every backend (see loop/op.h and
+ * docs/design.md, "Backends").  An op is submitted to the loop's backend,
+ * which completes it either at once from its poll (readiness emulation:
+ * readiness ran the syscall; io_uring: a CQE; IOCP: a completion packet)
+ * or by parking it here in the loop's done queue (asy__op_done), delivered
+ * by one pending-phase entry.  Cancellation and close go through the
+ * backend; flush delivers a closing fd's parked completions early. */
+
+ASY__INTERNAL void asy__ops_loop_init(asy_loop_t *loop) {
+    asy__queue_init(&loop->ops_.done_);
+    loop->ops_.pending_armed_ = 0;
+}
+
+ASY__INTERNAL void asy__opfd_init(asy__opfd *f, asy_os_fd_t fd, unsigned flags) {
+    asy__io_init(&f->io, fd, NULL); /* the emulation sets its callback when it registers */
+    asy__queue_init(&f->readq_);
+    asy__queue_init(&f->writeq_);
+    f->flags_ = flags;
+    f->ndone_ = 0;
+}
+
+/* The pending phase's share: deliver parked completions.  Ops a callback
+ * finishes meanwhile (a write cb that writes again, completed at submit)
+ * are delivered in the same phase, in further rounds, so a lone writer
+ * fills the socket buffer in one iteration instead of one chunk per
+ * iteration.  The rounds stop once the phase has delivered a budget of
+ * bytes: data written past it would go cold in the cache before the reader
+ * copies it out (with 100 writers one round is 6 MiB and a second round
+ * halves pump100's throughput; one writer keeps its 16 rounds of 64 KiB).
+ * After each round the backend releases what it held back (the
+ * emulation's corked writes).  What is left waits for the next iteration. */
+#define ASY__DONE_ROUNDS 16
+#define ASY__DONE_BYTES (1u << 20)
+static void asy__ops_run_done(void *arg) {
+    asy_loop_t *loop = (asy_loop_t *)arg;
+    int (*release)(asy_loop_t *) = loop->backend_->release;
+    asy__queue q;
+    int rounds = ASY__DONE_ROUNDS, held = 0;
+    size_t bytes = 0;
+    /* pending_armed_ stays set: new completions join done_ without a
+     * second registration */
+    while ((!asy__queue_empty(&loop->ops_.done_) || held) && rounds-- > 0 &&
+           bytes < ASY__DONE_BYTES) {
+        asy__queue_init(&q);
+        asy__queue_move(&loop->ops_.done_, &q);
+        while (!asy__queue_empty(&q)) {
+            asy__op *op = ASY_CONTAINER_OF(asy__queue_head(&q), asy__op, link_);
+            asy__queue_remove(&op->link_);
+            op->state_ = ASY__OPS_IDLE;
+            op->fd_->ndone_--;
+            if ((op->kind == ASY__OP_WRITE || op->kind == ASY__OP_SENDMSG) && op->result > 0)
+                bytes += (size_t)op->result;
+            op->cb(op);
+            asy__after_cb(loop);
+        }
+        held = release ? release(loop) : 0;
+    }
+    loop->ops_.pending_armed_ = 0;
+    if (!asy__queue_empty(&loop->ops_.done_) || held) asy__ops_arm(loop);
+}
+
+ASY__INTERNAL void asy__ops_arm(asy_loop_t *loop) {
+    if (loop->ops_.pending_armed_) return;
+    loop->ops_.pending_armed_ = 1;
+    asy_defer(loop, &loop->ops_.pending_, asy__ops_run_done, loop);
+}
+
+ASY__INTERNAL void asy__op_done(asy_loop_t *loop, asy__op *op) {
+    op->state_ = ASY__OPS_DONE;
+    op->fd_->ndone_++;
+    asy__queue_insert_tail(&loop->ops_.done_, &op->link_);
+    asy__ops_arm(loop);
+}
+
+ASY__INTERNAL int asy__op_submit(asy_loop_t *loop, asy__opfd *f, asy__op *op) {
+    if (op->state_ != ASY__OPS_IDLE) return ASY_EBUSY;
+    if (f->flags_ & ASY__FD_CLOSED) return ASY_EBADF;
+    op->fd_ = f;
+    op->result = 0;
+    return loop->backend_->submit(loop, f, op);
+}
+
+ASY__INTERNAL int asy__op_cancel(asy_loop_t *loop, asy__op *op) {
+    if (op->state_ != ASY__OPS_QUEUED) return ASY_EALREADY;
+    return loop->backend_->cancel(loop, op);
+}
+
+static void asy__cancel_all(asy_loop_t *loop, asy__queue *q) {
+    while (!asy__queue_empty(q)) {
+        asy__op *op = ASY_CONTAINER_OF(asy__queue_head(q), asy__op, link_);
+        if (asy__op_cancel(loop, op) != 0) break; /* a backend that kept it: cannot happen */
+    }
+}
+
+ASY__INTERNAL void asy__opfd_close(asy_loop_t *loop, asy__opfd *f) {
+    if (f->flags_ & ASY__FD_CLOSED) return;
+    f->flags_ |= ASY__FD_CLOSED;
+    asy__cancel_all(loop, &f->readq_);
+    asy__cancel_all(loop, &f->writeq_);
+    loop->backend_->fd_close(loop, f);
+}
+
+ASY__INTERNAL void asy__opfd_flush(asy_loop_t *loop, asy__opfd *f) {
+    while (f->ndone_ > 0) {
+        asy__queue *q;
+        asy__op *found = NULL;
+        ASY__QUEUE_FOREACH(q, &loop->ops_.done_) {
+            asy__op *op = ASY_CONTAINER_OF(q, asy__op, link_);
+            if (op->fd_ == f) {
+                found = op;
+                break;
+            }
+        }
+        if (!found) break; /* cannot happen: ndone_ counts ops in done_ */
+        asy__queue_remove(&found->link_);
+        found->state_ = ASY__OPS_IDLE;
+        f->ndone_--;
+        found->cb(found);
+        asy__after_cb(loop);
+    }
+}
+
+ASY__INTERNAL ptrdiff_t asy__opfd_try_write(asy_loop_t *loop, asy__opfd *f, const asy_iov_t *iov,
+                                            unsigned n, const void *addr, unsigned addrlen) {
+    if (f->flags_ & ASY__FD_CLOSED) return ASY_EBADF;
+    if (!asy__queue_empty(&f->writeq_)) return ASY_EAGAIN; /* keep the order */
+    if (!loop->backend_->try_write) return ASY_EAGAIN;
+    return loop->backend_->try_write(f, iov, n, addr, addrlen);
+}
+
+#line 1 "asyncrt_impl/backend/readiness.c"
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
-/* Completion-based operations emulated over readiness (epoll, poll(2)).
+/* The readiness emulation: completion-based operations over readiness
+ * (epoll, poll(2)), and the readiness registrations (asy__io) themselves.
  *
  * Each fd has a read queue and a write queue over one asy__io.  Readiness
  * runs the head of the matching queue: it performs the system call and,
@@ -9125,7 +8947,10 @@ ASY__INTERNAL ptrdiff_t asy__opfd_try_write(asy__opfd *f, const asy_iov_t *iov, 
  * goes out with the writes that follow it in one writev when the pending
  * phase delivers that report -- as Node's Writable batches the writes made
  * while one is in flight into _writev.  A lone write still goes out at
- * once, so request/response traffic sees no delay. */
+ * once, so request/response traffic sees no delay.
+ *
+ * Reads with ASY__OPF_BACKEND_BUF go to the loop's 64 KiB read buffer,
+ * picked when readiness runs the read (so an idle socket holds none). */
 
 /* asy_iov_t must be a struct iovec in disguise: arrays of them go to
  * writev / sendmsg unchanged. */
@@ -9150,59 +8975,122 @@ enum {
 /* Ops run per readiness event and queue, so one busy fd cannot starve
  * the others. */
 #define ASY__OPS_BUDGET 32
+/* The loop's shared read buffer: one serves every socket of the loop.
+ * 64 KiB like libuv's suggestion -- a larger one saves reads but copies
+ * into memory that no longer stays in cache (pump1: 256 KiB was 25%
+ * slower per CPU second). */
+#define ASY__LOOPBUF_SIZE (64 * 1024)
 
-ASY__INTERNAL void asy__ops_loop_init(asy_loop_t *loop) {
-    asy__queue_init(&loop->ops_.done_);
-    loop->ops_.pending_armed_ = 0;
-    loop->ops_.rbuf_ = NULL;
+static inline asy__emu_state *asy__emu(asy_loop_t *loop) {
+    return (asy__emu_state *)loop->backend_data_;
 }
 
-ASY__INTERNAL void asy__ops_loop_close(asy_loop_t *loop) {
-    asy__free(loop->ops_.rbuf_);
-    loop->ops_.rbuf_ = NULL;
-    asy__free(loop->ops_.corked_);
-    loop->ops_.corked_ = NULL;
-    loop->ops_.ncorked_ = loop->ops_.corked_cap_ = 0;
+/* Process-wide: set in the parent by the first fork().  A child of fork
+ * shares our open files, so closing an fd no longer proves the kernel
+ * drops its epoll registration; from then on asy__io_forget unregisters
+ * explicitly. */
+static volatile int asy__forked;
+static pthread_once_t asy__atfork_once = PTHREAD_ONCE_INIT;
+/* atomics: several threads may fork (or spawn) at once */
+static void asy__note_fork(void) { __atomic_store_n(&asy__forked, 1, __ATOMIC_RELAXED); }
+static void asy__atfork_install(void) { pthread_atfork(NULL, asy__note_fork, NULL); }
+
+ASY__INTERNAL int asy__emu_forked(void) { return __atomic_load_n(&asy__forked, __ATOMIC_RELAXED); }
+
+ASY__INTERNAL void asy__emu_init(asy__emu_state *st) {
+    pthread_once(&asy__atfork_once, asy__atfork_install);
+    memset(st, 0, sizeof(*st));
 }
+
+ASY__INTERNAL void asy__emu_free(asy__emu_state *st) {
+    asy__free(st->rbuf);
+    asy__free(st->corked);
+    memset(st, 0, sizeof(*st));
+}
+
+/* ---- readiness registrations ------------------------------------------ */
+
+ASY__INTERNAL void asy__io_init(asy__io *io, asy_os_fd_t fd, asy__io_cb cb) {
+    io->fd = fd;
+    io->events = 0;
+    io->registered = 0;
+    io->cb = cb;
+    io->slot = 0;
+}
+
+ASY__INTERNAL int asy__io_start(asy_loop_t *loop, asy__io *io, unsigned events) {
+    unsigned want = io->events | events;
+    int r;
+    if (io->fd < 0) return ASY_EBADF;
+    if (!loop->backend_->io_update) return ASY_ENOSYS;
+    r = loop->backend_->io_update(loop, io, want, 0);
+    if (r == 0) io->events = want;
+    return r;
+}
+
+ASY__INTERNAL void asy__io_stop(asy_loop_t *loop, asy__io *io, unsigned events) {
+    unsigned want = io->events & ~events;
+    if (!loop->backend_->io_update) return;
+    io->events = want;
+    if (loop->backend_->io_update(loop, io, want, 0) != 0) {
+        /* could not narrow the interest: drop the fd entirely */
+        loop->backend_->io_update(loop, io, 0, 0);
+        io->events = 0;
+    }
+}
+
+ASY__INTERNAL void asy__io_close(asy_loop_t *loop, asy__io *io) {
+    asy__io_stop(loop, io, io->events | io->registered);
+}
+
+ASY__INTERNAL void asy__io_forget(asy_loop_t *loop, asy__io *io, int sole_owner) {
+    unsigned how = sole_owner && !asy__emu_forked() ? ASY__IO_GONE : 0;
+    if (!loop->backend_->io_update) return;
+    loop->backend_->io_update(loop, io, 0, how);
+    io->events = 0;
+}
+
+/* ---- operations --------------------------------------------------------- */
 
 /* Adds f to the corked list; 0 or ASY_ENOMEM. */
 static int asy__ops_cork(asy_loop_t *loop, asy__opfd *f) {
-    asy__ops_state *st = &loop->ops_;
+    asy__emu_state *st = asy__emu(loop);
     if (f->flags_ & ASY__FD_CORKED) return 0;
-    if (st->ncorked_ == st->corked_cap_) {
-        unsigned ncap = st->corked_cap_ ? st->corked_cap_ * 2 : 16;
-        asy__opfd **n = (asy__opfd **)asy__realloc(st->corked_, ncap * sizeof(*n));
+    if (st->ncorked == st->corked_cap) {
+        unsigned ncap = st->corked_cap ? st->corked_cap * 2 : 16;
+        asy__opfd **n = (asy__opfd **)asy__realloc(st->corked, ncap * sizeof(*n));
         if (!n) return ASY_ENOMEM;
-        st->corked_ = n;
-        st->corked_cap_ = ncap;
+        st->corked = n;
+        st->corked_cap = ncap;
     }
-    st->corked_[st->ncorked_++] = f;
+    st->corked[st->ncorked++] = f;
     f->flags_ |= ASY__FD_CORKED;
     return 0;
 }
 
 static void asy__ops_uncork_remove(asy_loop_t *loop, asy__opfd *f) {
-    asy__ops_state *st = &loop->ops_;
+    asy__emu_state *st = asy__emu(loop);
     unsigned i;
     if (!(f->flags_ & ASY__FD_CORKED)) return;
     f->flags_ &= ~(unsigned)ASY__FD_CORKED;
-    for (i = 0; i < st->ncorked_; i++)
-        if (st->corked_[i] == f) {
-            st->corked_[i] = st->corked_[--st->ncorked_];
+    for (i = 0; i < st->ncorked; i++)
+        if (st->corked[i] == f) {
+            st->corked[i] = st->corked[--st->ncorked];
             break;
         }
 }
 
 static void asy__opfd_run(asy_loop_t *loop, asy__opfd *f, asy__queue *q, unsigned rev);
 
-/* Sends the held-back writes (gathered); what the socket does not take
- * waits for POLLOUT as usual.  Bounded by the fds corked on entry: the
- * callbacks of these writes may cork again, for the next round. */
-static void asy__ops_uncork(asy_loop_t *loop) {
-    asy__ops_state *st = &loop->ops_;
-    unsigned guard = st->ncorked_;
-    while (st->ncorked_ && guard-- > 0) {
-        asy__opfd *f = st->corked_[--st->ncorked_];
+/* The table's release: sends the held-back writes (gathered); what the
+ * socket does not take waits for POLLOUT as usual.  Bounded by the fds
+ * corked on entry: the callbacks of these writes may cork again, for the
+ * next round.  Non-zero while fds are still corked. */
+ASY__INTERNAL int asy__emu_release(asy_loop_t *loop) {
+    asy__emu_state *st = asy__emu(loop);
+    unsigned guard = st->ncorked;
+    while (st->ncorked && guard-- > 0) {
+        asy__opfd *f = st->corked[--st->ncorked];
         f->flags_ &= ~(unsigned)ASY__FD_CORKED;
         if (asy__queue_empty(&f->writeq_)) continue;
         asy__opfd_run(loop, f, &f->writeq_, ASY_WRITABLE);
@@ -9222,68 +9110,20 @@ static void asy__ops_uncork(asy_loop_t *loop) {
             }
         }
     }
+    return st->ncorked != 0;
 }
 
 static int asy__would_block(int e) { return e == EAGAIN || e == EWOULDBLOCK; }
 
-/* The pending phase's share: deliver parked completions.  Ops a callback
- * finishes meanwhile (a write cb that writes again, completed at submit)
- * are delivered in the same phase, in further rounds, so a lone writer
- * fills the socket buffer in one iteration instead of one chunk per
- * iteration.  The rounds stop once the phase has delivered a budget of
- * bytes: data written past it would go cold in the cache before the reader
- * copies it out (with 100 writers one round is 6 MiB and a second round
- * halves pump100's throughput; one writer keeps its 16 rounds of 64 KiB).
- * What is left waits for the next iteration. */
-#define ASY__DONE_ROUNDS 16
-#define ASY__DONE_BYTES (1u << 20)
-static void asy__ops_run_done(void *arg) {
-    asy_loop_t *loop = (asy_loop_t *)arg;
-    asy__queue q;
-    int rounds = ASY__DONE_ROUNDS;
-    size_t bytes = 0;
-    /* pending_armed_ stays set: new completions join done_ without a
-     * second registration */
-    while ((!asy__queue_empty(&loop->ops_.done_) || loop->ops_.ncorked_) && rounds-- > 0 &&
-           bytes < ASY__DONE_BYTES) {
-        asy__queue_init(&q);
-        asy__queue_move(&loop->ops_.done_, &q);
-        while (!asy__queue_empty(&q)) {
-            asy__op *op = ASY_CONTAINER_OF(asy__queue_head(&q), asy__op, link_);
-            asy__queue_remove(&op->link_);
-            op->state_ = ASY__OPS_IDLE;
-            op->fd_->ndone_--;
-            if ((op->kind == ASY__OP_WRITE || op->kind == ASY__OP_SENDMSG) && op->result > 0)
-                bytes += (size_t)op->result;
-            op->cb(op);
-            asy__after_cb(loop);
-        }
-        asy__ops_uncork(loop);
-    }
-    loop->ops_.pending_armed_ = 0;
-    if (!asy__queue_empty(&loop->ops_.done_) || loop->ops_.ncorked_) {
-        loop->ops_.pending_armed_ = 1;
-        asy_defer(loop, &loop->ops_.pending_, asy__ops_run_done, loop);
-    }
-}
-
-/* Parks a finished op until the pending phase. */
-static void asy__op_done(asy_loop_t *loop, asy__op *op) {
-    op->state_ = ASY__OPS_DONE;
-    op->fd_->ndone_++;
-    asy__queue_insert_tail(&loop->ops_.done_, &op->link_);
-    if (!loop->ops_.pending_armed_) {
-        loop->ops_.pending_armed_ = 1;
-        asy_defer(loop, &loop->ops_.pending_, asy__ops_run_done, loop);
-    }
-}
-
+/* The buffer a read goes to: the backend's pick (the loop's buffer) for
+ * ASY__OPF_BACKEND_BUF, else the op's own or its allocator's. */
 static int asy__op_buffer(asy_loop_t *loop, asy__op *op) {
-    if (op->flags & ASY__OPF_LOOPBUF) {
-        if (!loop->ops_.rbuf_) loop->ops_.rbuf_ = (char *)asy__malloc(ASY__LOOPBUF_SIZE + 4096);
-        if (!loop->ops_.rbuf_) return ASY_ENOMEM;
+    if (op->flags & ASY__OPF_BACKEND_BUF) {
+        asy__emu_state *st = asy__emu(loop);
+        if (!st->rbuf) st->rbuf = (char *)asy__malloc(ASY__LOOPBUF_SIZE + 4096);
+        if (!st->rbuf) return ASY_ENOMEM;
         /* page-aligned: the kernel's copy into it avoids split cache lines */
-        op->u.rw.base = loop->ops_.rbuf_ + (4096 - ((uintptr_t)loop->ops_.rbuf_ & 4095));
+        op->u.rw.base = st->rbuf + (4096 - ((uintptr_t)st->rbuf & 4095));
         op->u.rw.len = ASY__LOOPBUF_SIZE;
         return 0;
     }
@@ -9608,16 +9448,9 @@ static void asy__opfd_io(asy_loop_t *loop, asy__io *io, unsigned rev) {
     }
 }
 
-ASY__INTERNAL void asy__opfd_init(asy__opfd *f, int fd, unsigned flags) {
-    asy__io_init(&f->io, fd, asy__opfd_io);
-    asy__queue_init(&f->readq_);
-    asy__queue_init(&f->writeq_);
-    f->flags_ = flags;
-    f->ndone_ = 0;
-}
-
 static int asy__opfd_queue(asy_loop_t *loop, asy__opfd *f, asy__queue *q, asy__op *op,
                            unsigned ev) {
+    f->io.cb = asy__opfd_io;
     if ((f->io.events & ev) != ev) {
         int r = asy__io_start(loop, &f->io, ev);
         if (r) return r;
@@ -9627,11 +9460,8 @@ static int asy__opfd_queue(asy_loop_t *loop, asy__opfd *f, asy__queue *q, asy__o
     return 0;
 }
 
-ASY__INTERNAL int asy__op_submit(asy_loop_t *loop, asy__opfd *f, asy__op *op) {
-    if (op->state_ != ASY__OPS_IDLE) return ASY_EBUSY;
-    if (f->flags_ & ASY__FD_CLOSED) return ASY_EBADF;
-    op->fd_ = f;
-    op->result = 0;
+/* The table's submit (asy__op_submit checked the op and the fd). */
+ASY__INTERNAL int asy__emu_submit(asy_loop_t *loop, asy__opfd *f, asy__op *op) {
     switch (op->kind) {
         case ASY__OP_READ:
         case ASY__OP_ACCEPT:
@@ -9665,10 +9495,7 @@ ASY__INTERNAL int asy__op_submit(asy_loop_t *loop, asy__opfd *f, asy__op *op) {
                  * back to go out with whatever follows (see the top) */
                 asy__queue_insert_tail(&f->writeq_, &op->link_);
                 op->state_ = ASY__OPS_QUEUED;
-                if (!loop->ops_.pending_armed_) { /* ndone_ > 0 keeps it armed */
-                    loop->ops_.pending_armed_ = 1;
-                    asy_defer(loop, &loop->ops_.pending_, asy__ops_run_done, loop);
-                }
+                asy__ops_arm(loop); /* the pending phase releases it */
                 return 0;
             }
             if (asy__queue_empty(&f->writeq_) &&
@@ -9682,56 +9509,24 @@ ASY__INTERNAL int asy__op_submit(asy_loop_t *loop, asy__opfd *f, asy__op *op) {
     }
 }
 
-ASY__INTERNAL int asy__op_cancel(asy_loop_t *loop, asy__op *op) {
-    if (op->state_ != ASY__OPS_QUEUED) return ASY_EALREADY;
+/* The table's cancel: the op leaves its queue and completes from the
+ * pending phase. */
+ASY__INTERNAL int asy__emu_cancel(asy_loop_t *loop, asy__op *op) {
     asy__queue_remove(&op->link_);
     op->result = ASY_ECANCELED;
     asy__op_done(loop, op);
     return 0;
 }
 
-static void asy__cancel_all(asy_loop_t *loop, asy__queue *q) {
-    while (!asy__queue_empty(q)) {
-        asy__op *op = ASY_CONTAINER_OF(asy__queue_head(q), asy__op, link_);
-        asy__op_cancel(loop, op);
-    }
-}
-
-ASY__INTERNAL void asy__opfd_close(asy_loop_t *loop, asy__opfd *f) {
-    if (f->flags_ & ASY__FD_CLOSED) return;
+ASY__INTERNAL void asy__emu_fd_close(asy_loop_t *loop, asy__opfd *f) {
     asy__ops_uncork_remove(loop, f);
-    f->flags_ |= ASY__FD_CLOSED;
-    asy__cancel_all(loop, &f->readq_);
-    asy__cancel_all(loop, &f->writeq_);
     if (f->io.fd >= 0) asy__io_forget(loop, &f->io, !(f->flags_ & ASY__FD_SHARED));
 }
 
-ASY__INTERNAL void asy__opfd_flush(asy_loop_t *loop, asy__opfd *f) {
-    while (f->ndone_ > 0) {
-        asy__queue *q;
-        asy__op *found = NULL;
-        ASY__QUEUE_FOREACH(q, &loop->ops_.done_) {
-            asy__op *op = ASY_CONTAINER_OF(q, asy__op, link_);
-            if (op->fd_ == f) {
-                found = op;
-                break;
-            }
-        }
-        if (!found) break; /* cannot happen: ndone_ counts ops in done_ */
-        asy__queue_remove(&found->link_);
-        found->state_ = ASY__OPS_IDLE;
-        f->ndone_--;
-        found->cb(found);
-        asy__after_cb(loop);
-    }
-}
-
-ASY__INTERNAL ptrdiff_t asy__opfd_try_write(asy__opfd *f, const asy_iov_t *iov, unsigned n,
-                                            const void *addr, unsigned addrlen) {
+ASY__INTERNAL ptrdiff_t asy__emu_try_write(asy__opfd *f, const asy_iov_t *iov, unsigned n,
+                                           const void *addr, unsigned addrlen) {
     struct msghdr m;
     ssize_t r;
-    if (f->flags_ & ASY__FD_CLOSED) return ASY_EBADF;
-    if (!asy__queue_empty(&f->writeq_)) return ASY_EAGAIN; /* keep the order */
     if (n > 1024) n = 1024;
     memset(&m, 0, sizeof(m));
     m.msg_name = (void *)(uintptr_t)addr;
@@ -9746,6 +9541,432 @@ ASY__INTERNAL ptrdiff_t asy__opfd_try_write(asy__opfd *f, const asy_iov_t *iov, 
     } while (r < 0 && errno == EINTR);
     if (r < 0) return asy__would_block(errno) ? ASY_EAGAIN : asy__errno();
     return r;
+}
+
+#line 1 "asyncrt_impl/backend/epoll.c"
+#if ASYNCRT_OS_LINUX
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+/* epoll: the readiness emulation over level-triggered epoll, one
+ * registration per fd, changes applied at once so a bad fd is reported by
+ * the call that asked for it.  The wake-up is an eventfd registered
+ * edge-triggered: every write is a new edge, so the counter is never read
+ * back (2^64 writes would fill it). */
+#define ASY__EPOLL_BATCH 1024
+
+typedef struct {
+    asy__emu_state emu; /* first: the emulation finds it at backend_data_ */
+    int epfd;
+    int wakefd;
+    struct epoll_event *events;
+    /* the batch being dispatched now, so a closed io can be struck out */
+    struct epoll_event *dispatch;
+    int dispatch_n;
+} asy__epoll_state;
+
+/* data.ptr of the wake-up registration: no io has this address */
+static char asy__epoll_wake_mark;
+
+static inline asy__epoll_state *asy__epoll(asy_loop_t *loop) {
+    return (asy__epoll_state *)loop->backend_data_;
+}
+
+static unsigned asy__epoll_mask(unsigned events) {
+    unsigned m = 0;
+    if (events & ASY_READABLE) m |= EPOLLIN;
+    if (events & ASY_WRITABLE) m |= EPOLLOUT;
+    if (events & ASY_DISCONNECT) m |= EPOLLRDHUP;
+    if (events & ASY_PRIORITIZED) m |= EPOLLPRI;
+    return m;
+}
+
+static void asy__epoll_close(asy_loop_t *loop) {
+    asy__epoll_state *b = asy__epoll(loop);
+    if (!b) return;
+    if (b->epfd >= 0) close(b->epfd);
+    if (b->wakefd >= 0) close(b->wakefd);
+    asy__emu_free(&b->emu);
+    asy__free(b->events);
+    asy__free(b);
+    loop->backend_data_ = NULL;
+}
+
+static int asy__epoll_init(asy_loop_t *loop) {
+    asy__epoll_state *b = ASY__NEW(asy__epoll_state);
+    struct epoll_event ev;
+    if (!b) return ASY_ENOMEM;
+    memset(b, 0, sizeof(*b));
+    asy__emu_init(&b->emu);
+    b->wakefd = -1;
+    loop->backend_data_ = b;
+    b->epfd = epoll_create1(EPOLL_CLOEXEC);
+    if (b->epfd < 0) goto fail;
+    b->wakefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (b->wakefd < 0) goto fail;
+    memset(&ev, 0, sizeof(ev));
+    ev.events = EPOLLIN | EPOLLET;
+    ev.data.ptr = &asy__epoll_wake_mark;
+    if (epoll_ctl(b->epfd, EPOLL_CTL_ADD, b->wakefd, &ev) != 0) goto fail;
+    b->events = (struct epoll_event *)asy__malloc(sizeof(struct epoll_event) * ASY__EPOLL_BATCH);
+    if (!b->events) {
+        asy__epoll_close(loop);
+        return ASY_ENOMEM;
+    }
+    return 0;
+fail : {
+    int err = asy__errno();
+    asy__epoll_close(loop);
+    return err;
+}
+}
+
+/* Any thread: one write to the eventfd is a new edge for the next wait. */
+static int asy__epoll_wake(asy_loop_t *loop) {
+    int fd = asy__epoll(loop)->wakefd;
+    for (;;) {
+        uint64_t one = 1;
+        ssize_t n = write(fd, &one, sizeof(one));
+        if (n >= 0 || errno == EAGAIN) return 0; /* EAGAIN: a wake is queued anyway */
+        if (errno != EINTR) return asy__errno();
+    }
+}
+
+/* An io stopped or closed while its event waits in the current batch must
+ * not be called: strike it out. */
+static void asy__epoll_invalidate(asy__epoll_state *b, asy__io *io) {
+    int i;
+    if (!b->dispatch) return;
+    for (i = 0; i < b->dispatch_n; i++)
+        if (b->dispatch[i].data.ptr == io) b->dispatch[i].data.ptr = NULL;
+}
+
+static int asy__epoll_update(asy_loop_t *loop, asy__io *io, unsigned want, unsigned how) {
+    asy__epoll_state *b = asy__epoll(loop);
+    struct epoll_event ev;
+    int op;
+    if (want == 0) asy__epoll_invalidate(b, io);
+    if (want == io->registered) return 0;
+    if (want == 0 && (how & ASY__IO_GONE)) {
+        /* closing the last reference to the file removes it from epoll:
+         * skip the EPOLL_CTL_DEL (one syscall per connection) */
+        loop->backend_watched_--;
+        io->registered = 0;
+        return 0;
+    }
+    memset(&ev, 0, sizeof(ev));
+    ev.events = asy__epoll_mask(want);
+    ev.data.ptr = io;
+    if (want == 0)
+        op = EPOLL_CTL_DEL;
+    else
+        op = io->registered ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+    if (epoll_ctl(b->epfd, op, io->fd, &ev) != 0) {
+        int err = asy__errno();
+        /* the fd was closed behind our back: forget it rather than fail */
+        if (op == EPOLL_CTL_DEL) err = 0;
+        if (err) return err;
+    }
+    if (op == EPOLL_CTL_ADD) loop->backend_watched_++;
+    if (op == EPOLL_CTL_DEL) loop->backend_watched_--;
+    io->registered = want;
+    return 0;
+}
+
+static unsigned asy__epoll_revents(unsigned e) {
+    unsigned r = 0;
+    if (e & EPOLLIN) r |= ASY_READABLE;
+    if (e & EPOLLOUT) r |= ASY_WRITABLE;
+    if (e & EPOLLRDHUP) r |= ASY_DISCONNECT;
+    if (e & EPOLLPRI) r |= ASY_PRIORITIZED;
+    if (e & (EPOLLERR | EPOLLHUP)) r |= ASY__IO_ERR;
+    return r;
+}
+
+static int asy__epoll_poll(asy_loop_t *loop, int timeout) {
+    asy__epoll_state *b = asy__epoll(loop);
+    struct epoll_event *ev = b->events;
+    uint64_t t0 = 0;
+    int n, i, dispatched = 0;
+    /* Idle time is measured around a wait that may block, and only then:
+     * a loop under load finds its events already there, so it asks
+     * without waiting first and reads no clock (as libuv does when Node
+     * turns on idle-time metrics).  When nothing is ready the extra call
+     * costs an idle loop, never a busy one. */
+    n = epoll_wait(b->epfd, ev, ASY__EPOLL_BATCH, 0);
+    if (n <= 0 && timeout != 0) {
+        t0 = asy_hrtime();
+        n = epoll_wait(b->epfd, ev, ASY__EPOLL_BATCH, timeout);
+        asy__backend_wait_ended(loop, t0);
+    }
+    if (n <= 0) return 0;
+    b->dispatch = ev;
+    b->dispatch_n = n;
+    for (i = 0; i < n; i++) {
+        asy__io *io = (asy__io *)ev[i].data.ptr;
+        /* NULL: closed by an earlier callback of this batch; the wake-up
+         * needs nothing (the poll phase looks at wake_pending_) */
+        if (!io || ev[i].data.ptr == (void *)&asy__epoll_wake_mark) continue;
+        dispatched++;
+        io->cb(loop, io, asy__epoll_revents(ev[i].events));
+        asy__after_cb(loop);
+    }
+    b->dispatch = NULL;
+    b->dispatch_n = 0;
+    loop->events_ += (uint64_t)dispatched;
+    return dispatched;
+}
+
+static const asy__backend_t asy__epoll_backend = {
+    "epoll",           asy__epoll_init,     asy__epoll_close,   asy__epoll_poll,
+    asy__emu_submit,   asy__emu_cancel,     asy__emu_fd_close,  asy__epoll_wake,
+    asy__emu_release,  asy__emu_try_write,  asy__epoll_update};
+#endif
+
+#line 1 "asyncrt_impl/backend/poll.c"
+#include <poll.h>
+#if ASYNCRT_OS_LINUX
+#include <sys/eventfd.h>
+#endif
+/* poll(2): the portable fallback (ASYNCRT_BACKEND=poll), the readiness
+ * emulation over level-triggered poll.  Registered ios sit in a dense
+ * array parallel to the pollfd array; removal swaps the last entry into the
+ * hole.  Slot 0 is the wake-up (an eventfd on Linux, a pipe elsewhere),
+ * drained when it fires. */
+typedef struct {
+    asy__emu_state emu; /* first: the emulation finds it at backend_data_ */
+    struct pollfd *pfds;
+    asy__io **ios; /* ios[0] is NULL: the wake-up */
+    unsigned n, cap;
+    int wake_rfd, wake_wfd; /* the same fd for an eventfd */
+} asy__pollb_state;
+
+static inline asy__pollb_state *asy__pollb(asy_loop_t *loop) {
+    return (asy__pollb_state *)loop->backend_data_;
+}
+
+static void asy__pollb_close(asy_loop_t *loop) {
+    asy__pollb_state *a = asy__pollb(loop);
+    if (!a) return;
+    if (a->wake_rfd >= 0) close(a->wake_rfd);
+    if (a->wake_wfd >= 0 && a->wake_wfd != a->wake_rfd) close(a->wake_wfd);
+    asy__emu_free(&a->emu);
+    asy__free(a->pfds);
+    asy__free(a->ios);
+    asy__free(a);
+    loop->backend_data_ = NULL;
+}
+
+static int asy__pollb_init(asy_loop_t *loop) {
+    asy__pollb_state *a = ASY__NEW(asy__pollb_state);
+    int r;
+    if (!a) return ASY_ENOMEM;
+    memset(a, 0, sizeof(*a));
+    asy__emu_init(&a->emu);
+    a->wake_rfd = a->wake_wfd = -1;
+    loop->backend_data_ = a;
+#if ASYNCRT_OS_LINUX
+    a->wake_rfd = a->wake_wfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (a->wake_rfd < 0) {
+        r = asy__errno();
+        asy__pollb_close(loop);
+        return r;
+    }
+#else
+    {
+        int fds[2];
+        if (pipe(fds) != 0) {
+            r = asy__errno();
+            asy__pollb_close(loop);
+            return r;
+        }
+        a->wake_rfd = fds[0];
+        a->wake_wfd = fds[1];
+        if ((r = asy__set_nonblock_cloexec(fds[0])) || (r = asy__set_nonblock_cloexec(fds[1]))) {
+            asy__pollb_close(loop);
+            return r;
+        }
+    }
+#endif
+    a->cap = 64;
+    a->pfds = (struct pollfd *)asy__malloc(sizeof(*a->pfds) * a->cap);
+    a->ios = (asy__io **)asy__malloc(sizeof(*a->ios) * a->cap);
+    if (!a->pfds || !a->ios) {
+        asy__pollb_close(loop);
+        return ASY_ENOMEM;
+    }
+    a->pfds[0].fd = a->wake_rfd;
+    a->pfds[0].events = POLLIN;
+    a->pfds[0].revents = 0;
+    a->ios[0] = NULL;
+    a->n = 1;
+    return 0;
+}
+
+/* Any thread: the wake-up fd becomes readable until the loop drains it. */
+static int asy__pollb_wake(asy_loop_t *loop) {
+    int fd = asy__pollb(loop)->wake_wfd;
+    for (;;) {
+#if ASYNCRT_OS_LINUX
+        uint64_t one = 1;
+        ssize_t n = write(fd, &one, sizeof(one));
+#else
+        char one = 1;
+        ssize_t n = write(fd, &one, 1);
+#endif
+        if (n >= 0 || errno == EAGAIN) return 0; /* EAGAIN: a wake is queued anyway */
+        if (errno != EINTR) return asy__errno();
+    }
+}
+
+static void asy__pollb_drain_wake(asy__pollb_state *a) {
+    char buf[256];
+    for (;;) {
+        ssize_t n = read(a->wake_rfd, buf, sizeof(buf));
+        if (n == (ssize_t)sizeof(buf) && a->wake_rfd != a->wake_wfd) continue; /* pipe */
+        if (n < 0 && errno == EINTR) continue;
+        break;
+    }
+}
+
+static short asy__pollb_mask(unsigned events) {
+    short m = 0;
+    if (events & ASY_READABLE) m |= POLLIN;
+    if (events & ASY_WRITABLE) m |= POLLOUT;
+    if (events & ASY_PRIORITIZED) m |= POLLPRI;
+#ifdef POLLRDHUP
+    if (events & ASY_DISCONNECT) m |= POLLRDHUP;
+#endif
+    return m;
+}
+
+static int asy__pollb_update(asy_loop_t *loop, asy__io *io, unsigned want, unsigned how) {
+    asy__pollb_state *a = asy__pollb(loop);
+    (void)how; /* poll(2) keeps no kernel state: removal is always local */
+    if (want == io->registered) return 0;
+    if (want && fcntl(io->fd, F_GETFD) < 0) return ASY_EBADF;
+    if (io->registered == 0) {
+        if (a->n == a->cap) {
+            unsigned ncap = a->cap * 2;
+            struct pollfd *np = (struct pollfd *)asy__realloc(a->pfds, sizeof(*np) * ncap);
+            asy__io **ni;
+            if (!np) return ASY_ENOMEM;
+            a->pfds = np;
+            ni = (asy__io **)asy__realloc(a->ios, sizeof(*ni) * ncap);
+            if (!ni) return ASY_ENOMEM;
+            a->ios = ni;
+            a->cap = ncap;
+        }
+        io->slot = a->n++;
+        loop->backend_watched_++;
+        a->ios[io->slot] = io;
+        a->pfds[io->slot].fd = io->fd;
+    }
+    if (want == 0) {
+        unsigned last = --a->n;
+        loop->backend_watched_--;
+        if (io->slot != last) {
+            a->ios[io->slot] = a->ios[last];
+            a->pfds[io->slot] = a->pfds[last];
+            a->ios[io->slot]->slot = io->slot;
+        }
+    } else {
+        a->pfds[io->slot].events = asy__pollb_mask(want);
+        a->pfds[io->slot].revents = 0;
+    }
+    io->registered = want;
+    return 0;
+}
+
+static int asy__pollb_poll(asy_loop_t *loop, int timeout) {
+    asy__pollb_state *a = asy__pollb(loop);
+    uint64_t t0 = 0;
+    unsigned i, n;
+    int r, dispatched = 0;
+    if (timeout != 0) t0 = asy_hrtime();
+    n = a->n;
+    r = poll(a->pfds, n, timeout);
+    if (timeout != 0) asy__backend_wait_ended(loop, t0);
+    if (r <= 0) return 0;
+    if (a->pfds[0].revents) {
+        /* the wake-up: the poll phase looks at wake_pending_ itself */
+        a->pfds[0].revents = 0;
+        asy__pollb_drain_wake(a);
+    }
+    /* Walk by io pointer snapshot semantics: an io removed by a callback
+     * swaps the tail into its place, so re-check each slot's revents. */
+    for (i = 1; i < a->n && i < n; i++) {
+        short re = a->pfds[i].revents;
+        unsigned ev = 0;
+        asy__io *io;
+        if (!re) continue;
+        a->pfds[i].revents = 0;
+        if (re & POLLIN) ev |= ASY_READABLE;
+        if (re & POLLOUT) ev |= ASY_WRITABLE;
+        if (re & POLLPRI) ev |= ASY_PRIORITIZED;
+#ifdef POLLRDHUP
+        if (re & POLLRDHUP) ev |= ASY_DISCONNECT;
+#endif
+        if (re & (POLLERR | POLLHUP | POLLNVAL)) ev |= ASY__IO_ERR;
+        io = a->ios[i];
+        dispatched++;
+        io->cb(loop, io, ev);
+        asy__after_cb(loop);
+        /* if the callback removed this slot, the swapped-in entry now sits
+         * at i with its own revents: look at i again */
+        if (i < a->n && a->ios[i] != io) i--;
+    }
+    loop->events_ += (uint64_t)dispatched;
+    return dispatched;
+}
+
+static const asy__backend_t asy__pollb_backend = {
+    "poll",           asy__pollb_init,     asy__pollb_close,   asy__pollb_poll,
+    asy__emu_submit,  asy__emu_cancel,     asy__emu_fd_close,  asy__pollb_wake,
+    asy__emu_release, asy__emu_try_write,  asy__pollb_update};
+
+#line 1 "asyncrt_impl/backend/backend.c"
+/* Backend selection: the compiled-in backends, best first, and the loop's
+ * entry points into whichever one runs. */
+static const asy__backend_t *const asy__backends[] = {
+#if ASYNCRT_OS_LINUX
+    &asy__epoll_backend,
+#endif
+    &asy__pollb_backend,
+    NULL};
+
+ASYNCRT_API const char *asy_loop_backend_at(unsigned i) {
+    return i < ASY_ARRAY_SIZE(asy__backends) - 1 ? asy__backends[i]->name : NULL;
+}
+
+ASY__INTERNAL int asy__backend_init(asy_loop_t *loop, const char *name) {
+    const asy__backend_t *b = asy__backends[0];
+    int r;
+    asy__ops_loop_init(loop);
+    if (!name || !*name) name = getenv("ASYNCRT_BACKEND");
+    if (name && *name) {
+        unsigned i;
+        for (i = 0; asy__backends[i]; i++)
+            if (strcmp(asy__backends[i]->name, name) == 0) break;
+        if (!asy__backends[i]) return ASY_ENOSYS; /* a backend this build does not have */
+        b = asy__backends[i];
+    }
+    loop->backend_ = b;
+    loop->backend_data_ = NULL;
+    loop->backend_watched_ = 0;
+    r = b->init(loop);
+    if (r) loop->backend_ = NULL;
+    return r;
+}
+
+ASY__INTERNAL void asy__backend_close(asy_loop_t *loop) {
+    if (!loop->backend_) return;
+    loop->backend_->close(loop);
+    loop->backend_ = NULL;
+    loop->backend_data_ = NULL;
+}
+
+ASY__INTERNAL const char *asy__backend_name(const asy_loop_t *loop) {
+    return loop->backend_ ? loop->backend_->name : "none";
 }
 
 #endif /* ASYNCRT_OS_POSIX */
@@ -14460,7 +14681,7 @@ ASY__INTERNAL void asy__sock_init(asy_loop_t *loop, asy_sock_t *s, asy_handle_ty
                                   const char *file, int line);
 ASY__INTERNAL int asy__socket_fd(int domain, int type);
 ASY__INTERNAL int asy__sock_ensure_fd(asy_sock_t *s, int domain);
-ASY__INTERNAL void asy__sock_adopt(asy_sock_t *s, int fd, unsigned opfd_flags);
+ASY__INTERNAL void asy__sock_adopt(asy_sock_t *s, asy_os_fd_t fd, unsigned opfd_flags);
 ASY__INTERNAL void asy__sock_update_active(asy_sock_t *s);
 ASY__INTERNAL int asy__sock_connect(asy_connect_t *req, asy_sock_t *s, const void *sa,
                                     unsigned salen, uint64_t timeout_ms, asy_connect_cb cb);
@@ -14666,7 +14887,7 @@ ASY__INTERNAL void asy__sock_init(asy_loop_t *loop, asy_sock_t *s, asy_handle_ty
     s->write_queue_size_ = 0;
 }
 
-ASY__INTERNAL void asy__sock_adopt(asy_sock_t *s, int fd, unsigned opfd_flags) {
+ASY__INTERNAL void asy__sock_adopt(asy_sock_t *s, asy_os_fd_t fd, unsigned opfd_flags) {
     asy__opfd_init(&s->fd_, fd, opfd_flags);
 }
 
@@ -14709,11 +14930,11 @@ static void asy__sock_alloc(asy__op *op, size_t suggested) {
 static void asy__sock_arm_read(asy_sock_t *s) {
     asy__op *op = &s->rop_;
     op->kind = ASY__OP_READ;
-    if (op->flags & ASY__OPF_LOOPBUF) { /* never keep the loop's buffer as ours */
+    if (op->flags & ASY__OPF_BACKEND_BUF) { /* never keep the backend's buffer as ours */
         op->u.rw.base = NULL;
         op->u.rw.len = 0;
     }
-    op->flags = (unsigned short)(s->alloc_cb_ ? 0 : ASY__OPF_LOOPBUF);
+    op->flags = (unsigned short)(s->alloc_cb_ ? 0 : ASY__OPF_BACKEND_BUF);
     op->u.rw.alloc = s->alloc_cb_ ? asy__sock_alloc : NULL;
     op->u.rw.addr = NULL;
 }
@@ -14721,15 +14942,15 @@ static void asy__sock_arm_read(asy_sock_t *s) {
 static void asy__sock_read_done(asy__op *op) {
     asy_sock_t *s = ASY_CONTAINER_OF(op, asy_sock_t, rop_);
     ptrdiff_t n = op->result;
-    int loopbuf = (op->flags & ASY__OPF_LOOPBUF) != 0;
+    int backend_buf = (op->flags & ASY__OPF_BACKEND_BUF) != 0;
     asy_iov_t b;
     b.base = op->u.rw.base;
-    b.len = loopbuf ? (n > 0 ? (size_t)n : 0) : op->u.rw.len;
+    b.len = backend_buf ? (n > 0 ? (size_t)n : 0) : op->u.rw.len;
     op->u.rw.base = NULL;
     op->u.rw.len = 0;
     if (n == ASY_ECANCELED) {
         /* read_stop or close: hand back a lent buffer */
-        if (b.base && !loopbuf) s->cb_.read(s, 0, &b);
+        if (b.base && !backend_buf) s->cb_.read(s, 0, &b);
     } else {
         if (n == 0) {
             n = ASY_EOF;
@@ -14760,7 +14981,7 @@ ASYNCRT_API int asy_sock_read_start(asy_sock_t *s, asy_alloc_cb alloc_cb, asy_re
     if (s->flags_ & ASY__S_READING) {
         /* switch allocation mode unless a lent buffer is still out */
         if (s->rop_.state_ != ASY__OPS_DONE &&
-            (!s->rop_.u.rw.base || (s->rop_.flags & ASY__OPF_LOOPBUF))) {
+            (!s->rop_.u.rw.base || (s->rop_.flags & ASY__OPF_BACKEND_BUF))) {
             s->alloc_cb_ = alloc_cb;
             asy__sock_arm_read(s);
         }
@@ -14846,18 +15067,21 @@ ASYNCRT_API ptrdiff_t asy_sock_try_write(asy_sock_t *s, const asy_iov_t *bufs, u
     if (s->fd_.io.fd < 0) return ASY_EBADF;
     if (s->flags_ & ASY__S_SHUT) return ASY_EPIPE;
     if (s->flags_ & ASY__S_CONNECTING) return ASY_EAGAIN;
-    return asy__opfd_try_write(&s->fd_, bufs, nbufs, NULL, 0);
+    return asy__opfd_try_write(s->loop, &s->fd_, bufs, nbufs, NULL, 0);
 }
 
 ASYNCRT_API size_t asy_sock_write_queue_size(const asy_sock_t *s) {
     return s ? s->write_queue_size_ : 0;
 }
 
-ASYNCRT_API int asy_sock_fileno(asy_sock_t *s) {
-    if (!s || s->fd_.io.fd < 0) return ASY_EBADF;
+ASYNCRT_API int asy_sock_fileno(asy_sock_t *s, asy_os_sock_t *fd) {
+    if (fd) *fd = ASY_OS_SOCK_INVALID;
+    if (!s || !fd) return ASY_EINVAL;
+    if (s->fd_.io.fd < 0) return ASY_EBADF;
     /* the caller may dup or pass it on: close it the careful way */
     s->fd_.flags_ |= ASY__FD_SHARED;
-    return s->fd_.io.fd;
+    *fd = s->fd_.io.fd;
+    return 0;
 }
 
 /* ---- shutdown --------------------------------------------------------- */
@@ -15179,7 +15403,7 @@ static int asy__addr_domain(const asy_addr_t *addr) {
     }
 }
 
-ASYNCRT_API int asy_tcp_open(asy_tcp_t *tcp, int fd) {
+ASYNCRT_API int asy_tcp_open(asy_tcp_t *tcp, asy_os_sock_t fd) {
     int r;
     if (!asy__tcp_ok(tcp) || fd < 0) return ASY_EINVAL;
     if (tcp->fd_.io.fd >= 0) return ASY_EBUSY;
@@ -15315,7 +15539,7 @@ static int asy__is_socket(int fd) {
     return getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0;
 }
 
-ASYNCRT_API int asy_pipe_open(asy_pipe_t *pipe, int fd) {
+ASYNCRT_API int asy_pipe_open(asy_pipe_t *pipe, asy_os_fd_t fd) {
     int fl, sock;
     if (!asy__pipe_ok(pipe) || fd < 0) return ASY_EINVAL;
     if (pipe->fd_.io.fd >= 0) return ASY_EBUSY;
@@ -15413,7 +15637,7 @@ ASYNCRT_API int asy_pipe_getpeername(const asy_pipe_t *pipe, char *buf, size_t l
     return asy__pipe_name(pipe, buf, len, 1);
 }
 
-ASYNCRT_API int asy_socketpair(int fds[2]) {
+ASYNCRT_API int asy_socketpair(asy_os_sock_t fds[2]) {
     if (!fds) return ASY_EINVAL;
 #if ASYNCRT_OS_LINUX
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds) != 0)
@@ -15430,7 +15654,7 @@ ASYNCRT_API int asy_socketpair(int fds[2]) {
     return 0;
 }
 
-ASYNCRT_API int asy_pipe_fds(int fds[2]) {
+ASYNCRT_API int asy_pipe_fds(asy_os_fd_t fds[2]) {
     if (!fds) return ASY_EINVAL;
 #if ASYNCRT_OS_LINUX
     if (pipe2(fds, O_NONBLOCK | O_CLOEXEC) != 0) return asy__errno();
@@ -15449,7 +15673,7 @@ ASYNCRT_API int asy_pipe_fds(int fds[2]) {
 #line 1 "asyncrt_impl/net/tty.c"
 /* Terminals: a stream socket over a tty fd plus termios modes. */
 
-ASYNCRT_API int asy_tty_init_at(asy_loop_t *loop, asy_tty_t *tty, int fd, const char *file,
+ASYNCRT_API int asy_tty_init_at(asy_loop_t *loop, asy_tty_t *tty, asy_os_fd_t fd, const char *file,
                                 int line) {
     int fl;
     if (!asy__loop_live(loop) || !tty || fd < 0) return ASY_EINVAL;
@@ -15523,7 +15747,7 @@ ASYNCRT_API int asy_tty_get_winsize(const asy_tty_t *tty, int *width, int *heigh
     return 0;
 }
 
-ASYNCRT_API asy_handle_type asy_guess_handle(int fd) {
+ASYNCRT_API asy_handle_type asy_guess_handle(asy_os_fd_t fd) {
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0) return ASY_HANDLE_UNKNOWN;
     if (isatty(fd)) return ASY_HANDLE_TTY;
@@ -15592,7 +15816,7 @@ static int asy__udp_domain(const asy_addr_t *a) {
     return f == 4 ? AF_INET : f == 6 ? AF_INET6 : -1;
 }
 
-ASYNCRT_API int asy_udp_open(asy_udp_t *udp, int fd) {
+ASYNCRT_API int asy_udp_open(asy_udp_t *udp, asy_os_sock_t fd) {
     int r;
     if (!asy__udp_ok(udp) || fd < 0) return ASY_EINVAL;
     if (udp->fd_.io.fd >= 0) return ASY_EBUSY;
@@ -15712,7 +15936,7 @@ ASYNCRT_API ptrdiff_t asy_udp_try_send(asy_udp_t *udp, const asy_iov_t *bufs, un
     int r;
     if (!asy__udp_ok(udp) || (!bufs && nbufs)) return ASY_EINVAL;
     if ((r = asy__udp_dest(udp, addr)) != 0) return r;
-    return asy__opfd_try_write(&udp->fd_, bufs, nbufs, addr,
+    return asy__opfd_try_write(udp->loop, &udp->fd_, bufs, nbufs, addr,
                                addr ? (unsigned)asy_addr_len(addr) : 0);
 }
 
@@ -15732,11 +15956,11 @@ static void asy__udp_alloc(asy__op *op, size_t suggested) {
 static void asy__udp_arm(asy_udp_t *u) {
     asy__op *op = &u->rop_;
     op->kind = ASY__OP_RECVMSG;
-    if (op->flags & ASY__OPF_LOOPBUF) {
+    if (op->flags & ASY__OPF_BACKEND_BUF) {
         op->u.rw.base = NULL;
         op->u.rw.len = 0;
     }
-    op->flags = (unsigned short)(u->alloc_cb_ ? 0 : ASY__OPF_LOOPBUF);
+    op->flags = (unsigned short)(u->alloc_cb_ ? 0 : ASY__OPF_BACKEND_BUF);
     op->u.rw.alloc = u->alloc_cb_ ? asy__udp_alloc : NULL;
     op->u.rw.addr = &u->from_;
 }
@@ -15744,14 +15968,14 @@ static void asy__udp_arm(asy_udp_t *u) {
 static void asy__udp_recv_done(asy__op *op) {
     asy_udp_t *u = ASY_CONTAINER_OF(op, asy_udp_t, rop_);
     ptrdiff_t n = op->result;
-    int loopbuf = (op->flags & ASY__OPF_LOOPBUF) != 0;
+    int backend_buf = (op->flags & ASY__OPF_BACKEND_BUF) != 0;
     asy_iov_t b;
     b.base = op->u.rw.base;
-    b.len = loopbuf ? (n > 0 ? (size_t)n : 0) : op->u.rw.len;
+    b.len = backend_buf ? (n > 0 ? (size_t)n : 0) : op->u.rw.len;
     op->u.rw.base = NULL;
     op->u.rw.len = 0;
     if (n == ASY_ECANCELED) {
-        if (b.base && !loopbuf) u->recv_cb_(u, 0, &b, NULL, 0);
+        if (b.base && !backend_buf) u->recv_cb_(u, 0, &b, NULL, 0);
     } else if (n < 0) {
         u->recv_cb_(u, n, &b, NULL, 0);
     } else {
@@ -15782,7 +16006,7 @@ ASYNCRT_API int asy_udp_recv_start(asy_udp_t *udp, asy_alloc_cb alloc_cb,
     udp->recv_cb_ = recv_cb;
     if (udp->flags_ & ASY__S_READING) {
         if (udp->rop_.state_ != ASY__OPS_DONE &&
-            (!udp->rop_.u.rw.base || (udp->rop_.flags & ASY__OPF_LOOPBUF))) {
+            (!udp->rop_.u.rw.base || (udp->rop_.flags & ASY__OPF_BACKEND_BUF))) {
             udp->alloc_cb_ = alloc_cb;
             asy__udp_arm(udp);
         }
@@ -16221,7 +16445,7 @@ ASYNCRT_API int asy_socket_connect_path(asy_socket_t *sock, const char *path,
     return asy__sk_connect_started(sock, r);
 }
 
-ASYNCRT_API int asy_socket_open(asy_socket_t *sock, int fd) {
+ASYNCRT_API int asy_socket_open(asy_socket_t *sock, asy_os_sock_t fd) {
     asy_loop_t *loop;
     int r;
     if (!asy__sk_usable(sock)) return ASY_EINVAL;
@@ -22191,9 +22415,12 @@ ASYNCRT_API int asy_process_end(asy_process_t *p, int fd) {
     return 0;
 }
 
-ASYNCRT_API int asy_process_stdio_fd(const asy_process_t *p, int fd) {
-    if (!p || fd < 0 || fd >= p->npipes_) return -1;
-    return p->pipes_[fd].io.fd;
+ASYNCRT_API int asy_process_stdio_fd(const asy_process_t *p, int fd, asy_os_fd_t *out) {
+    if (out) *out = ASY_OS_FD_INVALID;
+    if (!p || !out || fd < 0) return ASY_EINVAL;
+    if (fd >= p->npipes_ || p->pipes_[fd].io.fd < 0) return ASY_EBADF;
+    *out = p->pipes_[fd].io.fd;
+    return 0;
 }
 
 #line 1 "asyncrt_impl/process/stdio_stream.c"
@@ -23130,7 +23357,7 @@ ASY__INTERNAL int asy__ipc_attach_fd(asy_ipc_t *ch, int fd) {
     return 0;
 }
 
-ASYNCRT_API int asy_ipc_open_at(asy_loop_t *loop, asy_ipc_t *ch, int fd, const char *file,
+ASYNCRT_API int asy_ipc_open_at(asy_loop_t *loop, asy_ipc_t *ch, asy_os_fd_t fd, const char *file,
                                 int line) {
     int r;
     if (!asy__loop_live(loop) || !ch || fd < 0) return ASY_EINVAL;
@@ -30257,8 +30484,8 @@ ASY__INTERNAL void asy__http_body_data(asy__http_conn *c, const char *p, size_t 
 ASY__INTERNAL void asy__http_upgrade(asy__http_conn *c, asy__http_exch *x, const char *rest,
                                      size_t n) {
     asy_http_server_t *srv = c->srv;
-    int fd = asy_sock_fileno((asy_sock_t *)&c->tcp);
-    int nfd = fd >= 0 ? dup(fd) : -1;
+    asy_os_sock_t fd;
+    int nfd = asy_sock_fileno((asy_sock_t *)&c->tcp, &fd) == 0 ? dup(fd) : -1;
     c->cur = NULL;
     x->rflags |= ASY__HX_DEAD | ASY__HX_BODY_DONE | ASY__HX_FINISHED;
     x->conn = NULL;

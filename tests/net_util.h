@@ -11,7 +11,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-/* A loop on the named backend ("epoll", "poll"). */
+/* A loop on the named backend (asyt_backend(): the matrix run's; NULL:
+ * the default). */
 __attribute__((unused)) static void net_loop_init(asy_loop_t *loop, const char *backend) {
     asy_loop_opts o;
     memset(&o, 0, sizeof(o));
@@ -57,15 +58,5 @@ __attribute__((unused)) static int raw_connect(int port) {
     if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) != 0) FAIL("connect: %s", strerror(errno));
     return fd;
 }
-
-#define BOTH_BACKENDS_T(name, ms)              \
-    static void name(const char *backend);     \
-    TEST_T(name##_epoll, ms) { name("epoll"); } \
-    TEST_T(name##_poll, ms) { name("poll"); }
-
-#define BOTH_BACKENDS(name)                    \
-    static void name(const char *backend);     \
-    TEST(name##_epoll) { name("epoll"); }      \
-    TEST(name##_poll) { name("poll"); }
 
 #endif

@@ -2,10 +2,14 @@
  *
  *   run [--list] [--jobs N] [FILTER...]
  *
- * FILTER selects tests whose name contains it (any of them).  Per-test
- * timeouts are scaled by ASYT_TIMEOUT_SCALE (sanitizer and valgrind builds
- * set it).  The last line is always "N passed, N failed" with ", N skipped"
- * when any test was skipped.  Exit status: 0 when nothing failed. */
+ * FILTER selects tests whose name contains it (any of them).  Tests of
+ * ASYT_ALL_BACKENDS files run once per backend compiled in, named
+ * "name@backend" (so "@poll" selects the poll runs), with ASYNCRT_BACKEND
+ * set for the run.  Per-test timeouts are scaled by ASYT_TIMEOUT_SCALE
+ * (sanitizer and valgrind builds set it).  The last line is always "N
+ * passed, N failed" with ", N skipped" when any test was skipped, then how
+ * many runs each backend had: "(per backend: epoll 420, poll 420)".  Exit
+ * status: 0 when nothing failed. */
 #if !defined(_WIN32) && !defined(_GNU_SOURCE)
 #define _GNU_SOURCE
 #endif
@@ -30,6 +34,21 @@
 
 static asyt_case *asyt_head, *asyt_tail;
 static const char *asyt_self;
+static const char *asyt_cur_backend; /* in a matrix run */
+
+const char *asyt_backend(void) { return asyt_cur_backend; }
+
+/* Makes this process run tc on backend (NULL: outside the matrix). */
+static void asyt_enter_backend(const char *backend) {
+    asyt_cur_backend = backend;
+    if (!backend) return;
+#ifdef _WIN32
+    SetEnvironmentVariableA("ASYNCRT_BACKEND", backend);
+    _putenv_s("ASYNCRT_BACKEND", backend);
+#else
+    setenv("ASYNCRT_BACKEND", backend, 1);
+#endif
+}
 
 void asyt_register(asyt_case *tc) {
 #ifdef _WIN32
@@ -116,14 +135,15 @@ typedef struct {
 } asyt_status;
 
 #ifndef _WIN32
-static void asyt_run_in_child(asyt_case *tc) {
+static void asyt_run_in_child(asyt_case *tc, const char *backend) {
+    asyt_enter_backend(backend);
     tc->fn();
     fflush(stdout);
     fflush(stderr);
     _exit(0);
 }
 
-static asyt_status asyt_run_one(asyt_case *tc, asyt_out *out) {
+static asyt_status asyt_run_one(asyt_case *tc, const char *backend, asyt_out *out) {
     asyt_status st;
     int pipefd[2], status = 0, timed_out = 0;
     pid_t pid;
@@ -143,7 +163,7 @@ static asyt_status asyt_run_one(asyt_case *tc, asyt_out *out) {
         dup2(pipefd[1], 2);
         close(pipefd[1]);
         setpgid(0, 0); /* so a timeout can kill whatever the test started */
-        asyt_run_in_child(tc);
+        asyt_run_in_child(tc, backend);
     }
     close(pipefd[1]);
     if (pid < 0) {
@@ -238,7 +258,7 @@ static const char *asyt_exception_name(DWORD code) {
     }
 }
 
-static asyt_status asyt_run_one(asyt_case *tc, asyt_out *out) {
+static asyt_status asyt_run_one(asyt_case *tc, const char *backend, asyt_out *out) {
     asyt_status st;
     SECURITY_ATTRIBUTES sa;
     HANDLE rd, wr, job, thread;
@@ -275,7 +295,8 @@ static asyt_status asyt_run_one(asyt_case *tc, asyt_out *out) {
     si.hStdOutput = wr;
     si.hStdError = wr;
     si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
-    snprintf(cmd, sizeof(cmd), "\"%s\" --child %s", asyt_self, tc->name);
+    snprintf(cmd, sizeof(cmd), "\"%s\" --child %s%s%s", asyt_self, tc->name, backend ? "@" : "",
+             backend ? backend : "");
     if (!CreateProcessA(NULL, cmd, NULL, NULL, TRUE, CREATE_SUSPENDED, NULL, NULL, &si, &pi)) {
         CloseHandle(rd);
         CloseHandle(wr);
@@ -353,13 +374,15 @@ static LONG WINAPI asyt_crash_filter(EXCEPTION_POINTERS *ep) {
 }
 #endif
 
-static int asyt_selected(const asyt_case *tc, int nfilters, char **filters) {
+static int asyt_selected(const char *name, int nfilters, char **filters) {
     int i;
     if (nfilters == 0) return 1;
     for (i = 0; i < nfilters; i++)
-        if (strstr(tc->name, filters[i])) return 1;
+        if (strstr(name, filters[i])) return 1;
     return 0;
 }
+
+#define ASYT_MAX_BACKENDS 8
 
 static void asyt_print_output(const asyt_out *o) {
     size_t i, start = 0;
@@ -376,7 +399,13 @@ int main(int argc, char **argv) {
     asyt_case *tc;
     char **filters = (char **)calloc((size_t)argc, sizeof(char *));
     int nfilters = 0, list = 0, i, passed = 0, failed = 0, skipped = 0;
+    const char *backends[ASYT_MAX_BACKENDS];
+    int nbackends = 0, runs[ASYT_MAX_BACKENDS];
     asyt_self = argv[0];
+    while (nbackends < ASYT_MAX_BACKENDS && asyt_backend_at((unsigned)nbackends)) {
+        backends[nbackends] = asyt_backend_at((unsigned)nbackends);
+        runs[nbackends++] = 0;
+    }
 #ifdef _WIN32
     {
         /* argv[0] may lack the directory or the .exe: re-exec what runs */
@@ -396,8 +425,11 @@ int main(int argc, char **argv) {
             SetErrorMode(SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX);
             SetUnhandledExceptionFilter(asyt_crash_filter);
 #endif
+            char *at = strchr(argv[i + 1], '@'); /* name@backend */
+            if (at) *at = 0;
             for (tc = asyt_head; tc; tc = tc->next)
                 if (strcmp(tc->name, argv[i + 1]) == 0) {
+                    asyt_enter_backend(at ? at + 1 : NULL);
                     tc->fn();
                     fflush(stdout);
                     fflush(stderr);
@@ -413,39 +445,52 @@ int main(int argc, char **argv) {
         }
     }
     for (tc = asyt_head; tc; tc = tc->next) {
-        asyt_out out;
-        asyt_status st;
-        double t0;
-        if (!asyt_selected(tc, nfilters, filters)) continue;
-        if (list) {
-            printf("%s\n", tc->name);
-            continue;
+        /* one run outside the matrix, or one per backend */
+        int b, nruns = tc->all_backends && nbackends ? nbackends : 1;
+        for (b = 0; b < nruns; b++) {
+            const char *backend = tc->all_backends && nbackends ? backends[b] : NULL;
+            char name[256];
+            asyt_out out;
+            asyt_status st;
+            double t0;
+            snprintf(name, sizeof(name), "%s%s%s", tc->name, backend ? "@" : "",
+                     backend ? backend : "");
+            if (!asyt_selected(name, nfilters, filters)) continue;
+            if (list) {
+                printf("%s\n", name);
+                continue;
+            }
+            memset(&out, 0, sizeof(out));
+            t0 = asyt_now_ms();
+            st = asyt_run_one(tc, backend, &out);
+            if (backend) runs[b]++;
+            if (st.result == ASYT_PASS) {
+                passed++;
+                printf("ok      %s (%.0f ms)\n", name, asyt_now_ms() - t0);
+            } else if (st.result == ASYT_SKIP) {
+                skipped++;
+                /* the skip reason is the captured output's last line */
+                while (out.len && out.data[out.len - 1] == '\n') out.len--;
+                printf("skip    %s: %.*s\n", name, (int)out.len, out.data ? out.data : "");
+            } else {
+                failed++;
+                printf("FAIL    %s: %s (%s)\n", name, st.detail[0] ? st.detail : "failed",
+                       tc->file);
+                asyt_print_output(&out);
+            }
+            fflush(stdout);
+            free(out.data);
         }
-        memset(&out, 0, sizeof(out));
-        t0 = asyt_now_ms();
-        st = asyt_run_one(tc, &out);
-        if (st.result == ASYT_PASS) {
-            passed++;
-            printf("ok      %s (%.0f ms)\n", tc->name, asyt_now_ms() - t0);
-        } else if (st.result == ASYT_SKIP) {
-            skipped++;
-            /* the skip reason is the captured output's last line */
-            while (out.len && out.data[out.len - 1] == '\n') out.len--;
-            printf("skip    %s: %.*s\n", tc->name, (int)out.len, out.data ? out.data : "");
-        } else {
-            failed++;
-            printf("FAIL    %s: %s (%s)\n", tc->name, st.detail[0] ? st.detail : "failed",
-                   tc->file);
-            asyt_print_output(&out);
-        }
-        fflush(stdout);
-        free(out.data);
     }
     free(filters);
     if (list) return 0;
     if (skipped)
-        printf("%d passed, %d failed, %d skipped\n", passed, failed, skipped);
+        printf("%d passed, %d failed, %d skipped", passed, failed, skipped);
     else
-        printf("%d passed, %d failed\n", passed, failed);
+        printf("%d passed, %d failed", passed, failed);
+    for (i = 0; i < nbackends; i++)
+        printf("%s%s %d%s", i ? ", " : " (per backend: ", backends[i], runs[i],
+               i + 1 == nbackends ? ")" : "");
+    printf("\n");
     return failed ? 1 : 0;
 }

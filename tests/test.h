@@ -3,6 +3,13 @@
  *   TEST(name) { ASSERT_EQ(1 + 1, 2); }            default timeout 5 s
  *   TEST_T(name, 20000) { ... }                    timeout in ms
  *
+ * The backend matrix: a test file that defines ASYT_ALL_BACKENDS to 1
+ * before including this header (the net, fs, process and loop suites)
+ * has each of its tests run once per backend compiled in, as
+ * "name@epoll", "name@poll"...; the runner sets ASYNCRT_BACKEND for the
+ * run, so every loop the test makes uses that backend, and asyt_backend()
+ * names it.  ALL_BACKENDS(fn) is a test calling fn(asyt_backend()).
+ *
  * Every test runs in its own process (fork on POSIX, a re-exec of the runner
  * on Windows) so a crash, a hang or a leak in one test cannot spoil another.
  * Output of a passing test is swallowed; a failing test's output is shown.
@@ -24,8 +31,13 @@ typedef struct asyt_case {
     void (*fn)(void);
     int timeout_ms;
     const char *file;
+    int all_backends; /* run once per backend (ASYT_ALL_BACKENDS) */
     struct asyt_case *next;
 } asyt_case;
+
+#ifndef ASYT_ALL_BACKENDS
+#define ASYT_ALL_BACKENDS 0
+#endif
 
 /* mingw's "printf" format archetype is the MSVCRT one; the runner is built
  * with __USE_MINGW_ANSI_STDIO, so check formats as C99 (%zu, %lld). */
@@ -44,19 +56,33 @@ void asyt_skip(const char *reason) __attribute__((noreturn));
 double asyt_timeout_scale(void);
 /* The path of the running test binary (for tests that re-exec themselves). */
 const char *asyt_self_path(void);
+/* The backend this run of a matrix test uses ("epoll"...), NULL outside
+ * the matrix (the loop's default then applies). */
+const char *asyt_backend(void);
+/* The i-th backend compiled into the library, NULL past the last: defined
+ * by the file holding the implementation (tests/impl.c). */
+const char *asyt_backend_at(unsigned i);
 
 #define ASYT_CAT2(a, b) a##b
 #define ASYT_CAT(a, b) ASYT_CAT2(a, b)
 
 #define TEST_T(name, ms)                                                       \
     static void asyt_fn_##name(void);                                          \
-    static asyt_case asyt_case_##name = {#name, asyt_fn_##name, (ms), __FILE__, 0}; \
+    static asyt_case asyt_case_##name = {#name, asyt_fn_##name, (ms), __FILE__,    \
+                                         ASYT_ALL_BACKENDS, 0};                  \
     __attribute__((constructor)) static void asyt_reg_##name(void) {           \
         asyt_register(&asyt_case_##name);                                      \
     }                                                                          \
     static void asyt_fn_##name(void)
 
 #define TEST(name) TEST_T(name, 5000)
+
+/* A test (in an ASYT_ALL_BACKENDS file) that hands the run's backend to
+ * fn(const char *backend). */
+#define ALL_BACKENDS_T(fn, ms)            \
+    static void fn(const char *backend); \
+    TEST_T(fn, ms) { fn(asyt_backend()); }
+#define ALL_BACKENDS(fn) ALL_BACKENDS_T(fn, 5000)
 
 /* Skip the running test with a reason (shown in the output). */
 #define SKIP(reason) asyt_skip(reason)

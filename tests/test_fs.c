@@ -1,6 +1,7 @@
 /* fs: every operation, async (through the pool) and sync, with its error
  * paths and Node's error messages. */
 #include "../asyncrt.h"
+#define ASYT_ALL_BACKENDS 1 /* the suite runs on every backend (tests/test.h) */
 #include "test.h"
 #include "fs_util.h"
 

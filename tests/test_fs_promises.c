@@ -2,6 +2,7 @@
  * with Node's message, chains, Promise.all with p-limit (the seed's
  * processAllFiles). */
 #include "../asyncrt.h"
+#define ASYT_ALL_BACKENDS 1 /* the suite runs on every backend (tests/test.h) */
 #include "test.h"
 #include "fs_util.h"
 

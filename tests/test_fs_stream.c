@@ -4,6 +4,7 @@
  * big copies through pipeline, backpressure, errors, destroy, and fd
  * accounting through /proc/self/fd. */
 #include "../asyncrt.h"
+#define ASYT_ALL_BACKENDS 1 /* the suite runs on every backend (tests/test.h) */
 #include "test.h"
 #include "fs_util.h"
 #include "stream_util.h"

@@ -1,6 +1,7 @@
 /* fs.watch on inotify: rename and change events with file names,
  * recursive watching, watching a file, stop and close. */
 #include "../asyncrt.h"
+#define ASYT_ALL_BACKENDS 1 /* the suite runs on every backend (tests/test.h) */
 #include "test.h"
 #include "fs_util.h"
 

@@ -6,6 +6,35 @@
 #include "../asyncrt.h"
 #include "test.h"
 
+#ifdef _WIN32
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#endif
+
+/* The OS handle types and the room an op keeps for its backend
+ * (base/config.h): on Windows against the real HANDLE, SOCKET, OVERLAPPED
+ * and AcceptEx's address slot size, which is what the IOCP backend will
+ * put there. */
+TEST(internal_os_handle_types_and_op_backend_area) {
+#ifdef _WIN32
+    size_t acceptex = sizeof(OVERLAPPED) + sizeof(SOCKET) + 2 * (sizeof(SOCKADDR_IN6) + 16);
+    ASSERT_EQ(sizeof(asy_os_fd_t), sizeof(HANDLE));
+    ASSERT_EQ(sizeof(asy_os_sock_t), sizeof(SOCKET));
+    ASSERT(ASY_OS_FD_INVALID == (asy_os_fd_t)INVALID_HANDLE_VALUE);
+    ASSERT(ASY_OS_SOCK_INVALID == (asy_os_sock_t)INVALID_SOCKET);
+    ASSERT_GE(sizeof(asy__op_backend_area), acceptex);
+    ASSERT_LE(sizeof(asy__op_backend_area), acceptex + 8);
+#else
+    ASSERT_EQ(sizeof(asy_os_fd_t), sizeof(int));
+    ASSERT_EQ(sizeof(asy_os_sock_t), sizeof(int));
+    ASSERT_EQ(ASY_OS_FD_INVALID, -1);
+    ASSERT_EQ(ASY_OS_SOCK_INVALID, -1);
+    /* io_uring's provided-buffer id and flags: one word, no more (every
+     * socket embeds a read op, so it counts per connection) */
+    ASSERT_EQ(sizeof(asy__op_backend_area), 8);
+#endif
+}
+
 typedef struct {
     int value;
     asy__queue link;

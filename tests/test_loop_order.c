@@ -2,6 +2,7 @@
  * checked against the output of Node twins (tests/node/order_NAME.cjs), stored here
  * and re-checked against node when it is installed. */
 #include "../asyncrt.h"
+#define ASYT_ALL_BACKENDS 1 /* the suite runs on every backend (tests/test.h) */
 #include "test.h"
 #include "loop_util.h"
 

@@ -1,5 +1,6 @@
 /* Unix-domain sockets, pipe fds, stdio detection, TTYs on a pty. */
 #include "../asyncrt.h"
+#define ASYT_ALL_BACKENDS 1 /* the suite runs on every backend (tests/test.h) */
 #include "test.h"
 #include "net_util.h"
 
@@ -81,7 +82,7 @@ static void unix_echo(const char *backend) {
     ASSERT_MEM_EQ(us_got, "hello unix!", 11);
     ASSERT_NE(stat(us_path, &st), 0); /* the listener removed its file */
 }
-BOTH_BACKENDS(unix_echo)
+ALL_BACKENDS(unix_echo)
 
 TEST(pipe_bind_errors) {
     asy_pipe_t p;
@@ -89,7 +90,7 @@ TEST(pipe_bind_errors) {
     asy_connect_t req;
     memset(longpath, 'a', sizeof(longpath) - 1);
     longpath[sizeof(longpath) - 1] = 0;
-    net_loop_init(&L, "epoll");
+    net_loop_init(&L, asyt_backend());
     ASSERT_OK(asy_pipe_init(&L, &p));
     ASSERT_ERR(asy_pipe_bind(&p, longpath), ASY_ENAMETOOLONG);
     ASSERT_ERR(asy_pipe_bind(&p, ""), ASY_EINVAL);
@@ -108,7 +109,7 @@ static void pc_cb(asy_connect_t *req, int status) {
 TEST(pipe_connect_to_missing_path_fails_from_the_loop) {
     asy_pipe_t p;
     asy_connect_t req;
-    net_loop_init(&L, "epoll");
+    net_loop_init(&L, asyt_backend());
     ASSERT_OK(asy_pipe_init(&L, &p));
     ASSERT_OK(asy_pipe_connect(&req, &p, "/tmp/asyncrt-no-such.sock", pc_cb));
     ASSERT_EQ(pc_status, 1);
@@ -156,7 +157,7 @@ static void pipe_fds(const char *backend) {
     ASSERT_MEM_EQ(pf_got, "through a pipe", 14);
     ASSERT_EQ(pf_eof, 1);
 }
-BOTH_BACKENDS(pipe_fds)
+ALL_BACKENDS(pipe_fds)
 
 static void epipe_written(asy_write_t *req, int status) {
     pf_write_status = status;
@@ -169,7 +170,7 @@ TEST(pipe_write_to_closed_reader_is_epipe_not_a_signal) {
     asy_iov_t b;
     int fds[2];
     signal(SIGPIPE, SIG_DFL);
-    net_loop_init(&L, "epoll");
+    net_loop_init(&L, asyt_backend());
     ASSERT_OK(asy_pipe_fds(fds));
     close(fds[0]);
     ASSERT_OK(asy_pipe_init(&L, &w));
@@ -232,7 +233,7 @@ TEST(tty_raw_mode_winsize_and_io_on_a_pty) {
     ws.ws_col = 132;
     ws.ws_row = 43;
     ASSERT_EQ(ioctl(tty_master, TIOCSWINSZ, &ws), 0);
-    net_loop_init(&L, "epoll");
+    net_loop_init(&L, asyt_backend());
     ASSERT_ERR(asy_tty_init(&L, &tty, tty_master + 100), ASY_EBADF);
     {
         int sp[2];

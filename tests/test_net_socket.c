@@ -2,6 +2,7 @@
  * allowHalfOpen both ways, reset by the peer as 'error', refused connect,
  * backpressure of a paused reader, Unix-domain sockets, stdio-like fds. */
 #include "../asyncrt.h"
+#define ASYT_ALL_BACKENDS 1 /* the suite runs on every backend (tests/test.h) */
 #include "test.h"
 #include "net_util.h"
 #include "stream_util.h"
@@ -93,7 +94,7 @@ static void socket_echo(const char *backend) {
     ASSERT(strstr(tlog_buf, "server closed\n") != NULL);
     ASSERT(strstr(tlog_buf, "error") == NULL);
 }
-BOTH_BACKENDS(socket_echo)
+ALL_BACKENDS(socket_echo)
 
 /* ---- allowHalfOpen: the server answers after the client's end ----------- */
 static int ho_allow;
@@ -134,7 +135,7 @@ static void half_open_case(int allow) {
     tlog_reset();
     got_len = 0;
     ho_allow = allow;
-    net_loop_init(&L, "epoll");
+    net_loop_init(&L, asyt_backend());
     ASSERT_OK(asy_server_listen(&L, &srv, "::1", 0, 16, 0, ho_on_connection));
     ASSERT_OK(asy_server_address(&srv, &a));
     ASSERT_OK(asy_socket_init(&L, &client, NULL));
@@ -170,7 +171,7 @@ static void rs_on_connection(asy_server_t *server, int status) {
 TEST(socket_reset_by_peer_is_an_error_event) {
     asy_addr_t a;
     tlog_reset();
-    net_loop_init(&L, "epoll");
+    net_loop_init(&L, asyt_backend());
     ASSERT_OK(asy_server_listen(&L, &srv, "127.0.0.1", 0, 16, 0, rs_on_connection));
     ASSERT_OK(asy_server_address(&srv, &a));
     ASSERT_OK(asy_socket_init(&L, &client, NULL));
@@ -185,7 +186,7 @@ TEST(socket_connect_refused_reports_then_destroys) {
     asy_addr_t a;
     int port;
     tlog_reset();
-    net_loop_init(&L, "epoll");
+    net_loop_init(&L, asyt_backend());
     ASSERT_OK(asy_tcp_init(&L, &tmp));
     ASSERT_OK(asy_ip4_addr("127.0.0.1", 0, &a));
     ASSERT_OK(asy_tcp_bind(&tmp, &a, 0));
@@ -242,7 +243,7 @@ TEST(socket_paused_reader_applies_backpressure) {
     asy_addr_t a;
     tlog_reset();
     bp_total = 0;
-    net_loop_init(&L, "epoll");
+    net_loop_init(&L, asyt_backend());
     ASSERT_OK(asy_server_listen(&L, &srv, "127.0.0.1", 0, 16, 0, bp_on_connection));
     ASSERT_OK(asy_server_address(&srv, &a));
     ASSERT_OK(asy_socket_init(&L, &client, NULL));
@@ -265,7 +266,7 @@ TEST(socket_unix_path_echo) {
     unlink(path);
     tlog_reset();
     got_len = 0;
-    net_loop_init(&L, "epoll");
+    net_loop_init(&L, asyt_backend());
     ASSERT_OK(asy_server_listen_path(&L, &srv, path, 16, echo_on_connection));
     ASSERT_OK(asy_socket_init(&L, &client, NULL));
     ASSERT_OK(asy_stream_set_events(&client.stream, &cl_ev));
@@ -292,7 +293,7 @@ static const asy_stream_events pb_ev = {pb_data, NULL, pb_end, NULL, NULL, NULL,
 TEST(socket_open_on_a_pipe_fd_pair) {
     int fds[2];
     tlog_reset();
-    net_loop_init(&L, "epoll");
+    net_loop_init(&L, asyt_backend());
     ASSERT_OK(asy_pipe_fds(fds));
     ASSERT_OK(asy_socket_init(&L, &pa, NULL));
     ASSERT_OK(asy_socket_init(&L, &pb, NULL));

@@ -2,6 +2,7 @@
  * connects, EMFILE on accept, options, backpressure, close cancelling
  * writes, IPv6, SO_REUSEPORT, no SIGPIPE. */
 #include "../asyncrt.h"
+#define ASYT_ALL_BACKENDS 1 /* the suite runs on every backend (tests/test.h) */
 #include "test.h"
 #include "net_util.h"
 
@@ -156,14 +157,14 @@ static void echo_many(const char *backend) {
     ASSERT_EQ(server_closed_conns, NCLIENTS);
     free(clients);
 }
-BOTH_BACKENDS_T(echo_many, 30000)
+ALL_BACKENDS_T(echo_many, 30000)
 
 /* ---- bind, port 0, addresses, IPv6 ------------------------------------- */
 TEST(tcp_port0_and_addresses_ipv4_ipv6) {
     asy_tcp_t s4, s6;
     asy_addr_t a;
     char ip[64];
-    net_loop_init(&L, "epoll");
+    net_loop_init(&L, asyt_backend());
     ASSERT_OK(asy_tcp_init(&L, &s4));
     ASSERT_OK(asy_ip4_addr("127.0.0.1", 0, &a));
     ASSERT_OK(asy_tcp_bind(&s4, &a, 0));
@@ -199,7 +200,7 @@ static void ipv6_echo_client_connected(asy_connect_t *req, int status) {
 TEST(tcp_ipv6_echo) {
     asy_addr_t a;
     int port;
-    net_loop_init(&L, "epoll");
+    net_loop_init(&L, asyt_backend());
     port = start_echo_server("::1");
     ASSERT_OK(asy_ip6_addr("::1", port, &a));
     clients = (client *)calloc(1, sizeof(client));
@@ -217,7 +218,7 @@ TEST(tcp_ipv6_echo) {
 TEST(tcp_reuseport_shares_a_port_and_reuse_without_it_fails) {
     asy_tcp_t s1, s2, s3;
     asy_addr_t a;
-    net_loop_init(&L, "epoll");
+    net_loop_init(&L, asyt_backend());
     ASSERT_OK(asy_ip4_addr("127.0.0.1", 0, &a));
     ASSERT_OK(asy_tcp_init(&L, &s1));
     ASSERT_OK(asy_tcp_bind(&s1, &a, ASY_TCP_REUSEPORT));
@@ -261,7 +262,7 @@ static void connect_refused(const char *backend) {
     net_loop_finish(&L);
     ASSERT_ERR(connect_status, ASY_ECONNREFUSED);
 }
-BOTH_BACKENDS(connect_refused)
+ALL_BACKENDS(connect_refused)
 
 /* ---- connect timeout: a listener whose backlog is full ------------------ */
 static int fill_backlog(int port, int *fds, int max) {
@@ -325,7 +326,7 @@ TEST(tcp_connect_timeout_not_hit_when_connect_succeeds) {
     asy_tcp_t c;
     asy_connect_t req;
     asy_addr_t a;
-    net_loop_init(&L, "epoll");
+    net_loop_init(&L, asyt_backend());
     start_echo_server("127.0.0.1");
     ASSERT_OK(asy_ip4_addr("127.0.0.1", tcp_port(&server), &a));
     asy_close((asy_handle_t *)&server, NULL); /* the backlog still holds our connect */
@@ -419,7 +420,7 @@ static void half_close(const char *backend) {
     ASSERT_MEM_EQ(hc_client_got, "reply after your FIN", hc_client_len);
     ASSERT_EQ(hc_client_eof, 1);
 }
-BOTH_BACKENDS(half_close)
+ALL_BACKENDS(half_close)
 
 /* ---- reset by the peer, EPIPE, no SIGPIPE ------------------------------ */
 static asy_tcp_t rs_conn;
@@ -477,7 +478,7 @@ static void reset_by_peer(const char *backend) {
     ASSERT_ERR(rs_read_status, ASY_ECONNRESET);
     ASSERT(rs_write_status == ASY_EPIPE || rs_write_status == ASY_ECONNRESET);
 }
-BOTH_BACKENDS(reset_by_peer)
+ALL_BACKENDS(reset_by_peer)
 
 /* ---- EMFILE on accept --------------------------------------------------- */
 #define EM_CLIENTS 6
@@ -565,7 +566,7 @@ static void emfile_case(const char *backend) {
         close(fds[i]);
     }
 }
-BOTH_BACKENDS(emfile_case)
+ALL_BACKENDS(emfile_case)
 
 /* ---- options ------------------------------------------------------------ */
 static asy_tcp_t op_conn;
@@ -580,9 +581,12 @@ static void op_on_connection(asy_sock_t *srv, int status) {
 static void op_connected(asy_connect_t *req, int status) {
     asy_tcp_t *c = (asy_tcp_t *)req->handle;
     asy_addr_t mine, peer, theirs, theirs_peer;
-    int v = 0, fd = asy_sock_fileno((asy_sock_t *)c);
+    int v = 0;
+    asy_os_sock_t fd = -1;
     socklen_t l = sizeof(v);
     ASSERT_EQ(status, 0);
+    ASSERT_OK(asy_sock_fileno((asy_sock_t *)c, &fd));
+    ASSERT_GE(fd, 0);
     ASSERT_OK(asy_tcp_nodelay(c, 1));
     getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &v, &l);
     ASSERT_EQ(v, 1);
@@ -605,7 +609,7 @@ TEST(tcp_options_and_addresses_of_a_connection) {
     asy_addr_t a;
     asy_tcp_t srv, c;
     asy_connect_t req;
-    net_loop_init(&L, "epoll");
+    net_loop_init(&L, asyt_backend());
     ASSERT_OK(asy_ip4_addr("127.0.0.1", 0, &a));
     ASSERT_OK(asy_tcp_init(&L, &srv));
     ASSERT_ERR(asy_tcp_nodelay(&srv, 1), ASY_EBADF); /* no socket yet */
@@ -695,7 +699,7 @@ static void backpressure(const char *backend) {
     ASSERT_EQ(bp_read, BIG);
     free(bp_data);
 }
-BOTH_BACKENDS_T(backpressure, 20000)
+ALL_BACKENDS_T(backpressure, 20000)
 
 /* ---- close cancels pending writes, before close_cb ---------------------- */
 static char cc_log[64];
@@ -735,7 +739,7 @@ TEST(tcp_close_cancels_queued_write_before_close_cb) {
     asy_addr_t a;
     asy_tcp_t srv, c;
     asy_connect_t req;
-    net_loop_init(&L, "epoll");
+    net_loop_init(&L, asyt_backend());
     ASSERT_OK(asy_ip4_addr("127.0.0.1", 0, &a));
     ASSERT_OK(asy_tcp_init(&L, &srv));
     ASSERT_OK(asy_tcp_bind(&srv, &a, 0));
@@ -765,7 +769,7 @@ static void rb_read(asy_sock_t *s, ptrdiff_t n, const asy_iov_t *buf) {
 TEST(sock_read_start_stop_with_alloc_cb) {
     asy_pipe_t a, b;
     int fds[2];
-    net_loop_init(&L, "epoll");
+    net_loop_init(&L, asyt_backend());
     ASSERT_OK(asy_socketpair(fds));
     ASSERT_OK(asy_pipe_init(&L, &a));
     ASSERT_OK(asy_pipe_init(&L, &b));
@@ -799,7 +803,7 @@ TEST(sock_bad_arguments_never_crash) {
     asy_iov_t b;
     b.base = (char *)"x";
     b.len = 1;
-    net_loop_init(&L, "epoll");
+    net_loop_init(&L, asyt_backend());
     ASSERT_ERR(asy_tcp_init(NULL, &t), ASY_EINVAL);
     ASSERT_ERR(asy_sock_read_start(NULL, NULL, echo_read), ASY_EINVAL);
     ASSERT_ERR(asy_sock_write(NULL, NULL, &b, 1, NULL), ASY_EINVAL);
@@ -810,7 +814,12 @@ TEST(sock_bad_arguments_never_crash) {
     ASSERT_ERR(asy_sock_shutdown(&sh, (asy_sock_t *)&t, NULL), ASY_ENOTCONN);
     ASSERT_ERR(asy_sock_accept((asy_sock_t *)&t, (asy_sock_t *)&t), ASY_EAGAIN);
     ASSERT_ERR(asy_sock_listen((asy_sock_t *)&t, 8, NULL), ASY_EINVAL);
-    ASSERT_ERR(asy_sock_fileno((asy_sock_t *)&t), ASY_EBADF);
+    {
+        asy_os_sock_t fd = 0;
+        ASSERT_ERR(asy_sock_fileno((asy_sock_t *)&t, &fd), ASY_EBADF);
+        ASSERT_EQ(fd, ASY_OS_SOCK_INVALID);
+        ASSERT_ERR(asy_sock_fileno((asy_sock_t *)&t, NULL), ASY_EINVAL);
+    }
     ASSERT_ERR(asy_tcp_close_reset(NULL, NULL), ASY_EINVAL);
     asy_close((asy_handle_t *)&t, NULL);
     ASSERT_ERR(asy_sock_write(&w, (asy_sock_t *)&t, &b, 1, NULL), ASY_EBADF);
@@ -838,7 +847,7 @@ static void ac_read(asy_sock_t *s, ptrdiff_t n, const asy_iov_t *buf) {
 TEST(sock_alloc_cb_that_closes_the_socket) {
     asy_pipe_t a;
     int fds[2];
-    net_loop_init(&L, "epoll");
+    net_loop_init(&L, asyt_backend());
     ASSERT_OK(asy_socketpair(fds));
     ASSERT_OK(asy_pipe_init(&L, &a));
     ASSERT_OK(asy_pipe_open(&a, fds[0]));

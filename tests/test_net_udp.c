@@ -1,6 +1,7 @@
 /* UDP: round trips, sender address, connected UDP, try_send, truncation,
  * broadcast permission, multicast membership, IPv6. */
 #include "../asyncrt.h"
+#define ASYT_ALL_BACKENDS 1 /* the suite runs on every backend (tests/test.h) */
 #include "test.h"
 #include "net_util.h"
 
@@ -80,8 +81,8 @@ static void udp_roundtrip(const char *backend, const char *ip) {
 }
 
 static void udp_v4(const char *backend) { udp_roundtrip(backend, "127.0.0.1"); }
-BOTH_BACKENDS(udp_v4)
-TEST(udp_ipv6_roundtrip) { udp_roundtrip("epoll", "::1"); }
+ALL_BACKENDS(udp_v4)
+TEST(udp_ipv6_roundtrip) { udp_roundtrip(asyt_backend(), "::1"); }
 
 /* ---- connected UDP, try_send, truncation, empty datagrams --------------- */
 static int trunc_seen, empty_seen;
@@ -110,7 +111,7 @@ TEST(udp_connected_try_send_truncation_empty) {
     asy_addr_t a, peer;
     asy_iov_t b;
     asy_udp_t x, y;
-    net_loop_init(&L, "epoll");
+    net_loop_init(&L, asyt_backend());
     ASSERT_OK(asy_udp_init(&L, &x));
     ASSERT_OK(asy_udp_init(&L, &y));
     ASSERT_OK(asy_ip4_addr("127.0.0.1", 0, &a));
@@ -143,7 +144,7 @@ TEST(udp_broadcast_needs_permission) {
     asy_udp_t u;
     asy_addr_t a, bcast;
     asy_iov_t b;
-    net_loop_init(&L, "epoll");
+    net_loop_init(&L, asyt_backend());
     ASSERT_OK(asy_udp_init(&L, &u));
     ASSERT_OK(asy_ip4_addr("127.0.0.1", 0, &a));
     ASSERT_OK(asy_udp_bind(&u, &a, 0));
@@ -164,7 +165,7 @@ TEST(udp_broadcast_needs_permission) {
 TEST(udp_multicast_membership_on_loopback) {
     asy_udp_t u;
     asy_addr_t a;
-    net_loop_init(&L, "epoll");
+    net_loop_init(&L, asyt_backend());
     ASSERT_OK(asy_udp_init(&L, &u));
     ASSERT_OK(asy_ip4_addr("0.0.0.0", 0, &a));
     ASSERT_OK(asy_udp_bind(&u, &a, ASY_UDP_REUSEADDR));
@@ -204,7 +205,7 @@ TEST(udp_send_completes_in_order_and_queue_drains) {
     asy_addr_t a;
     asy_iov_t b;
     int i;
-    net_loop_init(&L, "epoll");
+    net_loop_init(&L, asyt_backend());
     ASSERT_OK(asy_udp_init(&L, &sink));
     ASSERT_OK(asy_ip4_addr("127.0.0.1", 0, &a));
     ASSERT_OK(asy_udp_bind(&sink, &a, 0));

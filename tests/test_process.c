@@ -1,6 +1,7 @@
 /* Child processes: spawn (exit codes, signals, stdio, cwd/env, errors),
  * backpressure through cat, reaping without zombies, several loops. */
 #include "../asyncrt.h"
+#define ASYT_ALL_BACKENDS 1 /* the suite runs on every backend (tests/test.h) */
 #include "test.h"
 
 #include <pthread.h>
@@ -64,8 +65,9 @@ static void run_child(child_t *c, const char *file, const char *const *argv,
     memset(c, 0, sizeof(*c));
     ASSERT_OK(asy_spawn(&L, &c->p, file, argv, o, on_exit_cb));
     c->p.data = c;
-    if (asy_process_stdio_fd(&c->p, 1) >= 0) ASSERT_OK(asy_process_read_start(&c->p, 1, on_read));
-    if (asy_process_stdio_fd(&c->p, 2) >= 0) ASSERT_OK(asy_process_read_start(&c->p, 2, on_read));
+    asy_os_fd_t pfd;
+    if (asy_process_stdio_fd(&c->p, 1, &pfd) == 0) ASSERT_OK(asy_process_read_start(&c->p, 1, on_read));
+    if (asy_process_stdio_fd(&c->p, 2, &pfd) == 0) ASSERT_OK(asy_process_read_start(&c->p, 2, on_read));
     asy_run(&L, ASY_RUN_DEFAULT);
     asy_close((asy_handle_t *)&c->p, on_close_handle);
     asy_run(&L, ASY_RUN_DEFAULT);
@@ -289,7 +291,12 @@ TEST(process_stdio_inherit_ignore_and_fd) {
     ASSERT_STR_EQ(buf, "got[]\n"); /* /dev/null stdin reads as EOF */
     close(fds[0]);
     ASSERT_EQ(c.code, 1);          /* read fails at EOF */
-    ASSERT_EQ(asy_process_stdio_fd(&c.p, 1), -1);
+    {
+        asy_os_fd_t pfd = 0;
+        ASSERT_ERR(asy_process_stdio_fd(&c.p, 1, &pfd), ASY_EBADF);
+        ASSERT_EQ(pfd, ASY_OS_FD_INVALID);
+        ASSERT_ERR(asy_process_stdio_fd(&c.p, 0, NULL), ASY_EINVAL);
+    }
     ASSERT_OK(asy_loop_close(&L));
 }
 
@@ -641,8 +648,13 @@ TEST(process_stdio_as_pipe_handles) {
     o.stdio[2].kind = ASY_STDIO_INHERIT;
     ASSERT_OK(asy_spawn(&L, &p, "tr", argv, &o, sp_exit));
     ASSERT_GT(p.pid, 0);
-    ASSERT_EQ(asy_process_stdio_fd(&p, 1), -1); /* owned by the pipe handle */
-    ASSERT_GE(asy_sock_fileno((asy_sock_t *)&sp.out), 0);
+    {
+        asy_os_fd_t pfd;
+        asy_os_sock_t sfd = -1;
+        ASSERT_ERR(asy_process_stdio_fd(&p, 1, &pfd), ASY_EBADF); /* owned by the pipe handle */
+        ASSERT_OK(asy_sock_fileno((asy_sock_t *)&sp.out, &sfd));
+        ASSERT_GE(sfd, 0);
+    }
     ASSERT_OK(asy_sock_read_start((asy_sock_t *)&sp.out, NULL, sp_read));
     iov.base = (char *)"through a stream\n";
     iov.len = strlen(iov.base);

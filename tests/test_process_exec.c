@@ -1,5 +1,6 @@
 /* execFile / exec: buffered output, maxBuffer, timeout, errors. */
 #include "../asyncrt.h"
+#define ASYT_ALL_BACKENDS 1 /* the suite runs on every backend (tests/test.h) */
 #include "test.h"
 
 #include <signal.h>

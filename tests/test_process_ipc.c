@@ -1,6 +1,7 @@
 /* The IPC channel: frame codec, round trips with a child, fd passing,
  * disconnects from either side. */
 #include "../asyncrt.h"
+#define ASYT_ALL_BACKENDS 1 /* the suite runs on every backend (tests/test.h) */
 #include "test.h"
 
 #include <signal.h>

@@ -57,3 +57,40 @@
     ((type *)(void *)((char *)(ptr) - offsetof(type, member)))
 
 #define ASY_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Operating-system handles, as the public *_open / *_fileno calls take and
+ * give them: a file descriptor on POSIX; on Windows a HANDLE (files,
+ * pipes, consoles) and a SOCKET, spelt here without <windows.h> (HANDLE is
+ * void *, SOCKET is UINT_PTR).  ASY_OS_FD_INVALID / ASY_OS_SOCK_INVALID
+ * are -1, INVALID_HANDLE_VALUE and INVALID_SOCKET respectively. */
+#if defined(_WIN32)
+typedef void *asy_os_fd_t;
+typedef uintptr_t asy_os_sock_t;
+#define ASY_OS_FD_INVALID ((asy_os_fd_t)(intptr_t)-1)
+#define ASY_OS_SOCK_INVALID ((asy_os_sock_t)~(uintptr_t)0)
+#else
+typedef int asy_os_fd_t;
+typedef int asy_os_sock_t;
+#define ASY_OS_FD_INVALID (-1)
+#define ASY_OS_SOCK_INVALID (-1)
+#endif
+
+/* Private: the room every I/O operation (asy__op, loop/op.h) keeps for the
+ * backend that runs it.  Sized for the largest backend of the platform:
+ *   Windows (IOCP): an OVERLAPPED (32 bytes on x64, 20 on x86), the socket
+ *     AcceptEx accepts into (8) and AcceptEx's two address slots,
+ *     2 * (sizeof(SOCKADDR_IN6) + 16) = 88 bytes: 128 bytes in all;
+ *   POSIX (epoll, poll(2) and io_uring): one word, io_uring's provided-buffer
+ *     id and flags (an SQE's user_data is the op's own address).
+ * tests/test_internal_base.c checks the Windows figure against the real
+ * types under mingw. */
+#if defined(_WIN32)
+#define ASY__OP_BACKEND_U64 16
+#else
+#define ASY__OP_BACKEND_U64 1
+#endif
+typedef union {
+    uint64_t u64[ASY__OP_BACKEND_U64];
+    void *ptr[ASY__OP_BACKEND_U64];
+    unsigned char bytes[ASY__OP_BACKEND_U64 * 8];
+} asy__op_backend_area;

@@ -728,8 +728,8 @@ ASY__INTERNAL void asy__http_body_data(asy__http_conn *c, const char *p, size_t 
 ASY__INTERNAL void asy__http_upgrade(asy__http_conn *c, asy__http_exch *x, const char *rest,
                                      size_t n) {
     asy_http_server_t *srv = c->srv;
-    int fd = asy_sock_fileno((asy_sock_t *)&c->tcp);
-    int nfd = fd >= 0 ? dup(fd) : -1;
+    asy_os_sock_t fd;
+    int nfd = asy_sock_fileno((asy_sock_t *)&c->tcp, &fd) == 0 ? dup(fd) : -1;
     c->cur = NULL;
     x->rflags |= ASY__HX_DEAD | ASY__HX_BODY_DONE | ASY__HX_FINISHED;
     x->conn = NULL;

@@ -1,38 +1,19 @@
-#if ASYNCRT_OS_LINUX
-#include <sys/eventfd.h>
-#endif
 /* Async handles.  A send marks its handle pending, then the loop pending
  * (wake_pending_); only the send that flips wake_pending_ from 0 looks
- * further, and it writes the loop's wake-up fd (an eventfd on Linux, a
- * pipe elsewhere) only if the loop said it may block (sleeping_).  A loop
+ * further, and it calls the backend's wake (epoll, poll(2): a write to an
+ * eventfd or pipe) only if the loop said it may block (sleeping_).  A loop
  * that is busy finds wake_pending_ set at its next poll phase without any
  * syscall on either side, so sends to a working loop cost a few atomics.
  *
  * The handshake is a store-then-load on both sides, all seq_cst:
- *   loop:   sleeping_ = 1;  if (wake_pending_) don't block;  wait on the fd
- *   sender: wake_pending_ = 1;  if (sleeping_) write the fd
+ *   loop:   sleeping_ = 1;  if (wake_pending_) don't block;  wait
+ *   sender: wake_pending_ = 1;  if (sleeping_) wake the backend
  * so either the loop sees the flag and does not block, or the sender sees
  * the loop asleep and wakes it (or both, which costs one spare wake-up).
  * The loop clears wake_pending_ *before* scanning the handles, so a send
  * racing the scan is either seen by the scan or flips the flag again: the
  * final wake is never lost.
- *
- * With epoll the eventfd is edge-triggered: every write is a new edge, so
- * the loop never has to read the counter back (it would take 2^64 writes
- * to fill it).  The poll backend is level-triggered, so the fd is drained
- * there. */
-
-static void asy__wake_read(asy_loop_t *loop, asy__io *io, unsigned revents) {
-    char buf[256];
-    (void)revents;
-    if (io->registered & ASY__IO_EDGE) return;
-    for (;;) {
-        ssize_t n = read(io->fd, buf, sizeof(buf));
-        if (n == (ssize_t)sizeof(buf) && io->fd != loop->wake_wfd_) continue; /* pipe */
-        if (n < 0 && errno == EINTR) continue;
-        break;
-    }
-}
+ */
 
 /* Runs the callbacks of pending async handles; the poll phase calls it
  * when wake_pending_ is set. */
@@ -50,45 +31,6 @@ ASY__INTERNAL void asy__async_dispatch(asy_loop_t *loop) {
         h->cb_(h);
         asy__after_cb(loop);
     }
-}
-
-ASY__INTERNAL int asy__async_loop_init(asy_loop_t *loop) {
-    int rfd, r;
-    unsigned events = ASY_READABLE;
-#if ASYNCRT_OS_LINUX
-    rfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    if (rfd < 0) return asy__errno();
-    loop->wake_wfd_ = rfd;
-    if (loop->backend_.kind == ASY__BACKEND_EPOLL) events |= ASY__IO_EDGE;
-#else
-    int fds[2];
-    if (pipe(fds) != 0) return asy__errno();
-    if ((r = asy__set_nonblock_cloexec(fds[0])) || (r = asy__set_nonblock_cloexec(fds[1]))) {
-        close(fds[0]);
-        close(fds[1]);
-        return r;
-    }
-    rfd = fds[0];
-    loop->wake_wfd_ = fds[1];
-#endif
-    asy__io_init(&loop->wake_io_, rfd, asy__wake_read);
-    r = asy__io_start(loop, &loop->wake_io_, events);
-    if (r) {
-        close(rfd);
-        if (loop->wake_wfd_ != rfd) close(loop->wake_wfd_);
-        loop->wake_wfd_ = -1;
-    }
-    return r;
-}
-
-ASY__INTERNAL void asy__async_loop_close(asy_loop_t *loop) {
-    int rfd = loop->wake_io_.fd;
-    if (rfd < 0) return;
-    asy__io_close(loop, &loop->wake_io_);
-    close(rfd);
-    if (loop->wake_wfd_ >= 0 && loop->wake_wfd_ != rfd) close(loop->wake_wfd_);
-    loop->wake_wfd_ = -1;
-    loop->wake_io_.fd = -1;
 }
 
 ASYNCRT_API int asy_async_init_at(asy_loop_t *loop, asy_async_t *h, asy_async_cb cb,
@@ -112,17 +54,7 @@ ASYNCRT_API int asy_async_send(asy_async_t *h) {
     loop = h->loop;
     if (__atomic_exchange_n(&loop->wake_pending_, 1, __ATOMIC_SEQ_CST)) return 0;
     if (!__atomic_load_n(&loop->sleeping_, __ATOMIC_SEQ_CST)) return 0; /* it will look */
-    for (;;) {
-#if ASYNCRT_OS_LINUX
-        uint64_t one = 1;
-        ssize_t n = write(loop->wake_wfd_, &one, sizeof(one));
-#else
-        char one = 1;
-        ssize_t n = write(loop->wake_wfd_, &one, 1);
-#endif
-        if (n >= 0 || errno == EAGAIN) return 0; /* EAGAIN: a wake is queued anyway */
-        if (errno != EINTR) return asy__errno();
-    }
+    return loop->backend_->wake(loop);
 }
 
 ASY__INTERNAL void asy__async_close(asy_async_t *h) {

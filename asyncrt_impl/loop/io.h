@@ -1,6 +1,8 @@
-/* asy__io: the loop's view of one file descriptor it waits on (the async
- * wake-up fd, a signal pipe, a poll handle's fd, later sockets).  It is
- * embedded in handles, so it is declared here; it is private. */
+/* asy__io: one readiness registration -- a file descriptor the readiness
+ * backends (epoll, poll(2)) wait on: a signal pipe, a poll handle's fd, a
+ * child's stdio, an opfd's socket.  Changed through the backend table's
+ * io_update (backend/backend.h).  It is embedded in handles, so it is
+ * declared here; it is private. */
 typedef struct asy__io asy__io;
 typedef void (*asy__io_cb)(asy_loop_t *loop, asy__io *io, unsigned revents);
 
@@ -15,7 +17,7 @@ enum {
 /* Field order keeps the struct at 24 bytes: one is embedded in every
  * socket, so it counts in the memory per connection. */
 struct asy__io {
-    int fd;
+    asy_os_fd_t fd;
     unsigned events;     /* wanted */
     unsigned registered; /* what the kernel currently has */
     unsigned slot;       /* backend bookkeeping (poll backend: index in its array) */

@@ -16,15 +16,10 @@ ASYNCRT_API int asy_loop_init(asy_loop_t *loop, const asy_loop_opts *opts) {
     asy__queue_init(&loop->signal_handles_);
     loop->signal_slot_ = -1;
     loop->signal_wfd_ = -1;
-    loop->wake_wfd_ = -1;
     loop->start_ns_ = asy_hrtime();
     loop->time_ = loop->opts_.virtual_clock ? 0 : loop->start_ns_ / 1000000u;
     r = asy__timers_init(loop);
     if (r == 0) r = asy__backend_init(loop, loop->opts_.backend);
-    if (r == 0) {
-        r = asy__async_loop_init(loop);
-        if (r) asy__backend_close(loop);
-    }
     if (r) {
         asy__timers_free(loop);
         memset(loop, 0, sizeof(*loop));
@@ -113,9 +108,9 @@ static int asy__poll_timeout(asy_loop_t *loop) {
  *
  * Before it may block the loop raises sleeping_ and looks at wake_pending_
  * (the async handshake, loop/async.c); pending async handles run after the
- * backend's events.  A poll that may not block and has no fd to look at
- * but the wake-up fd costs no syscall: wake_pending_ says all that fd
- * would. */
+ * backend's events.  A poll that may not block while the backend watches
+ * nothing but its wake-up costs no syscall: wake_pending_ says all that
+ * the wake-up would. */
 static void asy__poll_phase(asy_loop_t *loop, int timeout) {
     int wait = timeout, jump = 0, n = 0, may_block;
     if (loop->opts_.virtual_clock && timeout > 0) {
@@ -131,8 +126,7 @@ static void asy__poll_phase(asy_loop_t *loop, int timeout) {
         __atomic_store_n(&loop->sleeping_, 1, __ATOMIC_SEQ_CST);
         if (__atomic_load_n(&loop->wake_pending_, __ATOMIC_SEQ_CST)) wait = 0;
     }
-    if (wait != 0 || loop->backend_.io_count > (loop->wake_io_.registered != 0))
-        n = asy__backend_poll(loop, wait);
+    if (wait != 0 || loop->backend_watched_ > 0) n = loop->backend_->poll(loop, wait);
     if (may_block) __atomic_store_n(&loop->sleeping_, 0, __ATOMIC_RELAXED);
     if (__atomic_load_n(&loop->wake_pending_, __ATOMIC_ACQUIRE)) {
         asy__async_dispatch(loop);
@@ -223,7 +217,6 @@ ASYNCRT_API int asy_loop_close(asy_loop_t *loop) {
         if (loop->layers_[i].close) loop->layers_[i].close(loop, loop->layers_[i].state);
     asy__lag_monitor_free(loop);
     asy__signal_loop_close(loop);
-    asy__async_loop_close(loop);
     asy__timers_free(loop);
     asy__backend_close(loop);
     asy__taskq_free(&loop->ticks_);

@@ -22,8 +22,9 @@ typedef struct {
     /* Print every open handle (type, file:line) to stderr when
      * asy_loop_close() fails with ASY_EBUSY. */
     int debug_handles;
-    /* "epoll", "poll", ...; NULL: the ASYNCRT_BACKEND environment variable,
-     * else the platform's best. */
+    /* "epoll", "poll", ... (asy_loop_backend_at lists them); NULL: the
+     * ASYNCRT_BACKEND environment variable, else the platform's best.  A
+     * name this build lacks fails asy_loop_init with ASY_ENOSYS. */
     const char *backend;
 } asy_loop_opts;
 
@@ -56,18 +57,6 @@ typedef struct {
     double lag_mean_ns;
 } asy_loop_metrics_t;
 
-typedef struct {
-    int fd;            /* epoll fd */
-    int kind;          /* which backend runs */
-    void *events;      /* event buffer (epoll) or pollfd array (poll) */
-    unsigned nevents;  /* capacity of events */
-    void *io_table;    /* poll backend: fd -> asy__io */
-    unsigned io_table_cap;
-    unsigned io_count; /* fds with a registration */
-    void *dispatch;     /* events being dispatched now (epoll), so a closed */
-    int dispatch_n;     /* io can be struck from them */
-} asy__backend_state;
-
 /* A slot for a layer above the loop (promises, thread pool...) to hang its
  * per-loop state on, with a hook the loop calls from asy_loop_close. */
 typedef struct {
@@ -98,11 +87,14 @@ struct asy_loop_s {
     asy__queue immediate_q_;
     unsigned immediate_refs_;
     asy__taskq ticks_, microtasks_;
-    asy__backend_state backend_;
+    /* The backend (backend/backend.h): its table, its private state, and
+     * how many fds or operations it watches besides its own wake-up (0:
+     * only a timeout or a wake can end its wait). */
+    const struct asy__backend_s *backend_;
+    void *backend_data_;
+    unsigned backend_watched_;
     asy__ops_state ops_; /* completion-based operations (backend/ops.c) */
-    /* async wake-up (loop/async.c) */
-    asy__io wake_io_;
-    int wake_wfd_; /* eventfd on Linux (same as wake_io_.fd), else pipe write end */
+    /* async wake-up (loop/async.c; the backend's wake does the waking) */
     volatile int wake_pending_; /* some async handle is pending, not yet scanned */
     volatile int sleeping_;     /* the poll phase may block: senders must write the fd */
     asy__queue async_handles_;
@@ -143,6 +135,10 @@ ASYNCRT_API void asy_update_time(asy_loop_t *loop);
 ASYNCRT_API int asy_loop_advance(asy_loop_t *loop, uint64_t ms);
 /* Name of the backend in use: "epoll", "poll", ... */
 ASYNCRT_API const char *asy_loop_backend(const asy_loop_t *loop);
+/* The backends compiled in, best first: the i-th one's name, NULL past the
+ * last ("epoll", "poll" on Linux; "poll" elsewhere).  Any of them may be
+ * named in opts.backend or ASYNCRT_BACKEND. */
+ASYNCRT_API const char *asy_loop_backend_at(unsigned i);
 /* Prints every open handle: type, active/ref flags and the file:line that
  * created it.  Returns how many there were. */
 ASYNCRT_API int asy_loop_print_handles(asy_loop_t *loop, FILE *out);

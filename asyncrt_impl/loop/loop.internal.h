@@ -69,22 +69,20 @@ static inline int asy__timers_due(const asy_loop_t *loop) {
 /* ms until the next timer is due; -1 when there is none */
 ASY__INTERNAL int64_t asy__next_timeout(const asy_loop_t *loop);
 ASY__INTERNAL void asy__run_immediates(asy_loop_t *loop);
-ASY__INTERNAL int asy__async_loop_init(asy_loop_t *loop);
 ASY__INTERNAL void asy__async_dispatch(asy_loop_t *loop);
-ASY__INTERNAL void asy__async_loop_close(asy_loop_t *loop);
 ASY__INTERNAL void asy__signal_loop_close(asy_loop_t *loop);
 ASY__INTERNAL void asy__lag_monitor_free(asy_loop_t *loop);
 
-/* ---- the backend interface -------------------------------------------
- * One implementation per file in asyncrt_impl/backend/.  The loop asks for
- * interest in an fd (asy__io_start/stop); changes are batched and applied
- * at the next poll.  asy__backend_poll waits up to timeout ms (-1: no
- * limit), calls each ready io's callback followed by the microtask drain,
- * and returns how many events it dispatched. */
-enum { ASY__BACKEND_EPOLL = 1, ASY__BACKEND_POLL = 2 };
-/* Extra revents bit: error or hang-up on the fd.  Extra events bit: edge-
- * triggered where the backend can (epoll), level-triggered elsewhere. */
-enum { ASY__IO_ERR = 16, ASY__IO_EDGE = 32 };
+/* ---- the backend ------------------------------------------------------
+ * The table is in backend/backend.h, the selection in backend/backend.c.
+ * Each poll phase calls loop->backend_->poll(loop, timeout); async sends
+ * call its wake. */
+/* Extra revents bit: error or hang-up on the fd.  io_update's how bit: the
+ * fd is closed right after and no other reference to it exists. */
+enum { ASY__IO_ERR = 16 };
+enum { ASY__IO_GONE = 1 };
+/* Picks the backend (name, else ASYNCRT_BACKEND, else the best compiled in)
+ * and starts it; 0, ASY_ENOSYS for a name this build lacks, or its error. */
 ASY__INTERNAL int asy__backend_init(asy_loop_t *loop, const char *name);
 /* A backend's wait that may have blocked ended; t0 is asy_hrtime() from
  * before it.  Counts the idle time and refreshes the loop's clock from the
@@ -95,10 +93,11 @@ static inline void asy__backend_wait_ended(asy_loop_t *loop, uint64_t t0) {
     if (!loop->opts_.virtual_clock) loop->time_ = t1 / 1000000u;
 }
 ASY__INTERNAL void asy__backend_close(asy_loop_t *loop);
-ASY__INTERNAL int asy__backend_poll(asy_loop_t *loop, int timeout_ms);
 ASY__INTERNAL const char *asy__backend_name(const asy_loop_t *loop);
 
-ASY__INTERNAL void asy__io_init(asy__io *io, int fd, asy__io_cb cb);
+/* Readiness registrations (backend/readiness.c), through the table's
+ * io_update: the readiness backends only (ASY_ENOSYS elsewhere). */
+ASY__INTERNAL void asy__io_init(asy__io *io, asy_os_fd_t fd, asy__io_cb cb);
 /* Adds events to the interest set; 0 or a negative code (bad fd). */
 ASY__INTERNAL int asy__io_start(asy_loop_t *loop, asy__io *io, unsigned events);
 ASY__INTERNAL void asy__io_stop(asy_loop_t *loop, asy__io *io, unsigned events);

@@ -1,10 +1,12 @@
-/* Completion-based I/O operations (private; declared here because sockets
- * and requests embed them).  An asy__op is one operation on one fd: read,
- * write (vectored), accept, connect, recvmsg, sendmsg, shutdown or poll.
- * It is submitted with its arguments and completes once with a result
- * (bytes, a new fd, revents, or a negative ASY_E* code) through its
- * callback, always from the loop and never from inside the submit call.
- * See backend/ops.c for how epoll and poll(2) emulate this. */
+/* Completion-based I/O operations: the interface between the layers above
+ * and the backend (private; declared here because sockets and requests
+ * embed them).  An asy__op is one operation on one fd: read, write
+ * (vectored), accept, connect, recvmsg, sendmsg, shutdown or poll.  It is
+ * submitted with its arguments and completes once with a result (bytes, a
+ * new fd, revents, or a negative ASY_E* code) through its callback, always
+ * from the loop and never from inside the submit call.  docs/design.md
+ * ("Backends") has the whole contract; backend/ops.c the common part and
+ * backend/readiness.c how epoll and poll(2) emulate it. */
 
 /* A byte range: the same layout as struct iovec on POSIX, so a list of
  * them goes to writev() as is. */
@@ -17,7 +19,8 @@ typedef struct asy__op asy__op;
 typedef struct asy__opfd asy__opfd;
 typedef void (*asy__op_cb)(asy__op *op);
 /* Called right before a read whose op has no buffer yet, so an idle
- * socket holds none (libuv's alloc_cb): sets op->u.rw.base / len. */
+ * socket holds none (libuv's alloc_cb): sets op->u.rw.base / len.  A
+ * backend that picks its own buffer (ASY__OPF_BACKEND_BUF) never calls it. */
 typedef void (*asy__op_alloc_cb)(asy__op *op, size_t suggested);
 
 enum {
@@ -33,7 +36,14 @@ enum {
 
 /* op->flags */
 enum {
-    ASY__OPF_LOOPBUF = 1 /* read into the loop's shared buffer (valid during cb) */
+    /* A read or recvmsg without a buffer of its own: the backend picks one
+     * when the op completes and sets u.rw.base / result to the bytes it
+     * holds, valid during the callback only (the caller copies what it
+     * keeps).  epoll / poll(2): the loop's 64 KiB read buffer; io_uring:
+     * a provided-buffer ring; IOCP: a zero-byte read, then a read into the
+     * loop's buffer once data is there.  So the same net code runs on all
+     * of them. */
+    ASY__OPF_BACKEND_BUF = 1
 };
 
 struct asy__op {
@@ -47,6 +57,10 @@ struct asy__op {
     /* poll: wanted events; recvmsg: msg_flags out; connect / sendmsg:
      * address length */
     unsigned aux;
+    /* the backend's own per-op state (base/config.h): unused by the
+     * readiness emulation, an OVERLAPPED plus AcceptEx's socket and
+     * address slots on IOCP, the provided-buffer id on io_uring */
+    asy__op_backend_area backend_;
     union {
         /* read, recvmsg, accept: addr (may be NULL) receives the peer */
         struct {
@@ -64,10 +78,13 @@ struct asy__op {
     } u;
 };
 
-/* One fd's state: a read queue and a write queue over one registration.
- * Readiness runs the head of a queue; an empty queue drops its interest
- * lazily (when readiness finds it empty), so a socket that re-arms its
- * read from the completion callback costs no epoll_ctl. */
+/* One fd's state.  readq_ / writeq_ hold the ops submitted and not yet
+ * completed, in submission order (the readiness emulation runs their
+ * heads; a completion backend keeps them to cancel at close).  io is the
+ * readiness emulation's registration and carries the OS handle (io.fd)
+ * for every backend; an empty queue drops its interest lazily (when
+ * readiness finds it empty), so a socket that re-arms its read from the
+ * completion callback costs no epoll_ctl. */
 struct asy__opfd {
     asy__io io;
     asy__queue readq_, writeq_;
@@ -75,14 +92,10 @@ struct asy__opfd {
     unsigned ndone_; /* ops of this fd waiting in the loop's done queue */
 };
 
-/* The loop's part: completions waiting for the pending phase, the shared
- * read buffer of ASY__OPF_LOOPBUF reads, and the corked fds. */
+/* The loop's part of the op contract (backend/ops.c): completions waiting
+ * for the pending phase, delivered by one pending-phase entry. */
 typedef struct {
     asy__queue done_;
     asy_pending_t pending_;
     int pending_armed_;
-    char *rbuf_;
-    /* fds whose writes wait to go out together (see backend/ops.c) */
-    asy__opfd **corked_;
-    unsigned ncorked_, corked_cap_;
 } asy__ops_state;

@@ -11,7 +11,7 @@ static void asy__poll_io_cb(asy_loop_t *loop, asy__io *io, unsigned revents) {
     if (ev) h->cb_(h, 0, ev);
 }
 
-ASYNCRT_API int asy_poll_init_at(asy_loop_t *loop, asy_poll_t *h, int fd, const char *file,
+ASYNCRT_API int asy_poll_init_at(asy_loop_t *loop, asy_poll_t *h, asy_os_sock_t fd, const char *file,
                                  int line) {
     if (!asy__loop_live(loop) || !h || fd < 0) return ASY_EINVAL;
     asy__handle_init(loop, (asy_handle_t *)h, ASY_HANDLE_POLL, file, line);

@@ -12,7 +12,7 @@ struct asy_poll_s {
     asy__io io_;
 };
 
-ASYNCRT_API int asy_poll_init_at(asy_loop_t *loop, asy_poll_t *h, int fd, const char *file,
+ASYNCRT_API int asy_poll_init_at(asy_loop_t *loop, asy_poll_t *h, asy_os_sock_t fd, const char *file,
                                  int line);
 #define asy_poll_init(loop, h, fd) asy_poll_init_at((loop), (h), (fd), ASY_HERE)
 /* Starting again changes the event mask. */

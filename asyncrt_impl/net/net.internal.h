@@ -43,7 +43,7 @@ ASY__INTERNAL void asy__sock_init(asy_loop_t *loop, asy_sock_t *s, asy_handle_ty
                                   const char *file, int line);
 ASY__INTERNAL int asy__socket_fd(int domain, int type);
 ASY__INTERNAL int asy__sock_ensure_fd(asy_sock_t *s, int domain);
-ASY__INTERNAL void asy__sock_adopt(asy_sock_t *s, int fd, unsigned opfd_flags);
+ASY__INTERNAL void asy__sock_adopt(asy_sock_t *s, asy_os_fd_t fd, unsigned opfd_flags);
 ASY__INTERNAL void asy__sock_update_active(asy_sock_t *s);
 ASY__INTERNAL int asy__sock_connect(asy_connect_t *req, asy_sock_t *s, const void *sa,
                                     unsigned salen, uint64_t timeout_ms, asy_connect_cb cb);

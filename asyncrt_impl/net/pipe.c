@@ -17,7 +17,7 @@ static int asy__is_socket(int fd) {
     return getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0;
 }
 
-ASYNCRT_API int asy_pipe_open(asy_pipe_t *pipe, int fd) {
+ASYNCRT_API int asy_pipe_open(asy_pipe_t *pipe, asy_os_fd_t fd) {
     int fl, sock;
     if (!asy__pipe_ok(pipe) || fd < 0) return ASY_EINVAL;
     if (pipe->fd_.io.fd >= 0) return ASY_EBUSY;
@@ -115,7 +115,7 @@ ASYNCRT_API int asy_pipe_getpeername(const asy_pipe_t *pipe, char *buf, size_t l
     return asy__pipe_name(pipe, buf, len, 1);
 }
 
-ASYNCRT_API int asy_socketpair(int fds[2]) {
+ASYNCRT_API int asy_socketpair(asy_os_sock_t fds[2]) {
     if (!fds) return ASY_EINVAL;
 #if ASYNCRT_OS_LINUX
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds) != 0)
@@ -132,7 +132,7 @@ ASYNCRT_API int asy_socketpair(int fds[2]) {
     return 0;
 }
 
-ASYNCRT_API int asy_pipe_fds(int fds[2]) {
+ASYNCRT_API int asy_pipe_fds(asy_os_fd_t fds[2]) {
     if (!fds) return ASY_EINVAL;
 #if ASYNCRT_OS_LINUX
     if (pipe2(fds, O_NONBLOCK | O_CLOEXEC) != 0) return asy__errno();

@@ -16,7 +16,7 @@ ASYNCRT_API int asy_pipe_init_at(asy_loop_t *loop, asy_pipe_t *pipe, const char 
 #define asy_pipe_init(loop, pipe) asy_pipe_init_at((loop), (pipe), ASY_HERE)
 /* Adopts an fd: a pipe end, a Unix socket, stdio.  It is made
  * non-blocking, which the other holders of the same open file see too. */
-ASYNCRT_API int asy_pipe_open(asy_pipe_t *pipe, int fd);
+ASYNCRT_API int asy_pipe_open(asy_pipe_t *pipe, asy_os_fd_t fd);
 ASYNCRT_API int asy_pipe_bind(asy_pipe_t *pipe, const char *path);
 ASYNCRT_API int asy_pipe_listen(asy_pipe_t *pipe, int backlog, asy_connection_cb cb);
 ASYNCRT_API int asy_pipe_accept(asy_pipe_t *server, asy_pipe_t *client);
@@ -28,6 +28,6 @@ ASYNCRT_API int asy_pipe_getsockname(const asy_pipe_t *pipe, char *buf, size_t l
 ASYNCRT_API int asy_pipe_getpeername(const asy_pipe_t *pipe, char *buf, size_t len);
 /* A connected pair of Unix stream sockets (socketpair), both
  * non-blocking and close-on-exec; open each with asy_pipe_open. */
-ASYNCRT_API int asy_socketpair(int fds[2]);
+ASYNCRT_API int asy_socketpair(asy_os_sock_t fds[2]);
 /* pipe(2) with both ends non-blocking and close-on-exec: fds[0] reads. */
-ASYNCRT_API int asy_pipe_fds(int fds[2]);
+ASYNCRT_API int asy_pipe_fds(asy_os_fd_t fds[2]);

@@ -62,7 +62,7 @@ ASY__INTERNAL void asy__sock_init(asy_loop_t *loop, asy_sock_t *s, asy_handle_ty
     s->write_queue_size_ = 0;
 }
 
-ASY__INTERNAL void asy__sock_adopt(asy_sock_t *s, int fd, unsigned opfd_flags) {
+ASY__INTERNAL void asy__sock_adopt(asy_sock_t *s, asy_os_fd_t fd, unsigned opfd_flags) {
     asy__opfd_init(&s->fd_, fd, opfd_flags);
 }
 
@@ -105,11 +105,11 @@ static void asy__sock_alloc(asy__op *op, size_t suggested) {
 static void asy__sock_arm_read(asy_sock_t *s) {
     asy__op *op = &s->rop_;
     op->kind = ASY__OP_READ;
-    if (op->flags & ASY__OPF_LOOPBUF) { /* never keep the loop's buffer as ours */
+    if (op->flags & ASY__OPF_BACKEND_BUF) { /* never keep the backend's buffer as ours */
         op->u.rw.base = NULL;
         op->u.rw.len = 0;
     }
-    op->flags = (unsigned short)(s->alloc_cb_ ? 0 : ASY__OPF_LOOPBUF);
+    op->flags = (unsigned short)(s->alloc_cb_ ? 0 : ASY__OPF_BACKEND_BUF);
     op->u.rw.alloc = s->alloc_cb_ ? asy__sock_alloc : NULL;
     op->u.rw.addr = NULL;
 }
@@ -117,15 +117,15 @@ static void asy__sock_arm_read(asy_sock_t *s) {
 static void asy__sock_read_done(asy__op *op) {
     asy_sock_t *s = ASY_CONTAINER_OF(op, asy_sock_t, rop_);
     ptrdiff_t n = op->result;
-    int loopbuf = (op->flags & ASY__OPF_LOOPBUF) != 0;
+    int backend_buf = (op->flags & ASY__OPF_BACKEND_BUF) != 0;
     asy_iov_t b;
     b.base = op->u.rw.base;
-    b.len = loopbuf ? (n > 0 ? (size_t)n : 0) : op->u.rw.len;
+    b.len = backend_buf ? (n > 0 ? (size_t)n : 0) : op->u.rw.len;
     op->u.rw.base = NULL;
     op->u.rw.len = 0;
     if (n == ASY_ECANCELED) {
         /* read_stop or close: hand back a lent buffer */
-        if (b.base && !loopbuf) s->cb_.read(s, 0, &b);
+        if (b.base && !backend_buf) s->cb_.read(s, 0, &b);
     } else {
         if (n == 0) {
             n = ASY_EOF;
@@ -156,7 +156,7 @@ ASYNCRT_API int asy_sock_read_start(asy_sock_t *s, asy_alloc_cb alloc_cb, asy_re
     if (s->flags_ & ASY__S_READING) {
         /* switch allocation mode unless a lent buffer is still out */
         if (s->rop_.state_ != ASY__OPS_DONE &&
-            (!s->rop_.u.rw.base || (s->rop_.flags & ASY__OPF_LOOPBUF))) {
+            (!s->rop_.u.rw.base || (s->rop_.flags & ASY__OPF_BACKEND_BUF))) {
             s->alloc_cb_ = alloc_cb;
             asy__sock_arm_read(s);
         }
@@ -242,18 +242,21 @@ ASYNCRT_API ptrdiff_t asy_sock_try_write(asy_sock_t *s, const asy_iov_t *bufs, u
     if (s->fd_.io.fd < 0) return ASY_EBADF;
     if (s->flags_ & ASY__S_SHUT) return ASY_EPIPE;
     if (s->flags_ & ASY__S_CONNECTING) return ASY_EAGAIN;
-    return asy__opfd_try_write(&s->fd_, bufs, nbufs, NULL, 0);
+    return asy__opfd_try_write(s->loop, &s->fd_, bufs, nbufs, NULL, 0);
 }
 
 ASYNCRT_API size_t asy_sock_write_queue_size(const asy_sock_t *s) {
     return s ? s->write_queue_size_ : 0;
 }
 
-ASYNCRT_API int asy_sock_fileno(asy_sock_t *s) {
-    if (!s || s->fd_.io.fd < 0) return ASY_EBADF;
+ASYNCRT_API int asy_sock_fileno(asy_sock_t *s, asy_os_sock_t *fd) {
+    if (fd) *fd = ASY_OS_SOCK_INVALID;
+    if (!s || !fd) return ASY_EINVAL;
+    if (s->fd_.io.fd < 0) return ASY_EBADF;
     /* the caller may dup or pass it on: close it the careful way */
     s->fd_.flags_ |= ASY__FD_SHARED;
-    return s->fd_.io.fd;
+    *fd = s->fd_.io.fd;
+    return 0;
 }
 
 /* ---- shutdown --------------------------------------------------------- */

@@ -95,9 +95,10 @@ ASYNCRT_API int asy_sock_listen(asy_sock_t *server, int backlog, asy_connection_
  * ASY_EAGAIN when none is waiting.  A server whose connection_cb does not
  * accept stops accepting until asy_sock_accept is called. */
 ASYNCRT_API int asy_sock_accept(asy_sock_t *server, asy_sock_t *client);
-/* The socket's file descriptor, or ASY_EBADF when it has none.  The fd
- * still belongs to the handle: asy_close closes it. */
-ASYNCRT_API int asy_sock_fileno(asy_sock_t *s);
+/* The socket's OS handle (a file descriptor on POSIX, a SOCKET on Windows)
+ * in *fd: 0, or ASY_EBADF when it has none (*fd is ASY_OS_SOCK_INVALID
+ * then).  It still belongs to the handle: asy_close closes it. */
+ASYNCRT_API int asy_sock_fileno(asy_sock_t *s, asy_os_sock_t *fd);
 /* How long a paused server waits before it tries accept() again after
  * running out of file descriptors (it also retries whenever a socket of
  * the loop closes).  Default 100 ms. */

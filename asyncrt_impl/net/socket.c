@@ -255,7 +255,7 @@ ASYNCRT_API int asy_socket_connect_path(asy_socket_t *sock, const char *path,
     return asy__sk_connect_started(sock, r);
 }
 
-ASYNCRT_API int asy_socket_open(asy_socket_t *sock, int fd) {
+ASYNCRT_API int asy_socket_open(asy_socket_t *sock, asy_os_sock_t fd) {
     asy_loop_t *loop;
     int r;
     if (!asy__sk_usable(sock)) return ASY_EINVAL;

@@ -81,7 +81,7 @@ ASYNCRT_API int asy_socket_connect_path(asy_socket_t *sock, const char *path,
                                         asy_socket_connect_cb cb);
 /* An fd the process already has: stdio, a pipe end, a socket, a TTY
  * (asy_guess_handle decides).  ASY_EINVAL for a regular file. */
-ASYNCRT_API int asy_socket_open(asy_socket_t *sock, int fd);
+ASYNCRT_API int asy_socket_open(asy_socket_t *sock, asy_os_sock_t fd);
 /* socket.resetAndDestroy(): TCP only; the peer reads ASY_ECONNRESET. */
 ASYNCRT_API int asy_socket_reset_and_destroy(asy_socket_t *sock);
 ASYNCRT_API uint64_t asy_socket_bytes_read(const asy_socket_t *sock);

@@ -23,7 +23,7 @@ static int asy__addr_domain(const asy_addr_t *addr) {
     }
 }
 
-ASYNCRT_API int asy_tcp_open(asy_tcp_t *tcp, int fd) {
+ASYNCRT_API int asy_tcp_open(asy_tcp_t *tcp, asy_os_sock_t fd) {
     int r;
     if (!asy__tcp_ok(tcp) || fd < 0) return ASY_EINVAL;
     if (tcp->fd_.io.fd >= 0) return ASY_EBUSY;

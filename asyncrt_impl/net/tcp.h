@@ -25,7 +25,7 @@ enum {
 ASYNCRT_API int asy_tcp_init_at(asy_loop_t *loop, asy_tcp_t *tcp, const char *file, int line);
 #define asy_tcp_init(loop, tcp) asy_tcp_init_at((loop), (tcp), ASY_HERE)
 /* Adopts a connected or listening socket fd (made non-blocking). */
-ASYNCRT_API int asy_tcp_open(asy_tcp_t *tcp, int fd);
+ASYNCRT_API int asy_tcp_open(asy_tcp_t *tcp, asy_os_sock_t fd);
 ASYNCRT_API int asy_tcp_bind(asy_tcp_t *tcp, const asy_addr_t *addr, unsigned flags);
 ASYNCRT_API int asy_tcp_listen(asy_tcp_t *tcp, int backlog, asy_connection_cb cb);
 ASYNCRT_API int asy_tcp_accept(asy_tcp_t *server, asy_tcp_t *client);

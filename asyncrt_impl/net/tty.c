@@ -1,6 +1,6 @@
 /* Terminals: a stream socket over a tty fd plus termios modes. */
 
-ASYNCRT_API int asy_tty_init_at(asy_loop_t *loop, asy_tty_t *tty, int fd, const char *file,
+ASYNCRT_API int asy_tty_init_at(asy_loop_t *loop, asy_tty_t *tty, asy_os_fd_t fd, const char *file,
                                 int line) {
     int fl;
     if (!asy__loop_live(loop) || !tty || fd < 0) return ASY_EINVAL;
@@ -74,7 +74,7 @@ ASYNCRT_API int asy_tty_get_winsize(const asy_tty_t *tty, int *width, int *heigh
     return 0;
 }
 
-ASYNCRT_API asy_handle_type asy_guess_handle(int fd) {
+ASYNCRT_API asy_handle_type asy_guess_handle(asy_os_fd_t fd) {
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0) return ASY_HANDLE_UNKNOWN;
     if (isatty(fd)) return ASY_HANDLE_TTY;

@@ -46,7 +46,7 @@ static int asy__udp_domain(const asy_addr_t *a) {
     return f == 4 ? AF_INET : f == 6 ? AF_INET6 : -1;
 }
 
-ASYNCRT_API int asy_udp_open(asy_udp_t *udp, int fd) {
+ASYNCRT_API int asy_udp_open(asy_udp_t *udp, asy_os_sock_t fd) {
     int r;
     if (!asy__udp_ok(udp) || fd < 0) return ASY_EINVAL;
     if (udp->fd_.io.fd >= 0) return ASY_EBUSY;
@@ -166,7 +166,7 @@ ASYNCRT_API ptrdiff_t asy_udp_try_send(asy_udp_t *udp, const asy_iov_t *bufs, un
     int r;
     if (!asy__udp_ok(udp) || (!bufs && nbufs)) return ASY_EINVAL;
     if ((r = asy__udp_dest(udp, addr)) != 0) return r;
-    return asy__opfd_try_write(&udp->fd_, bufs, nbufs, addr,
+    return asy__opfd_try_write(udp->loop, &udp->fd_, bufs, nbufs, addr,
                                addr ? (unsigned)asy_addr_len(addr) : 0);
 }
 
@@ -186,11 +186,11 @@ static void asy__udp_alloc(asy__op *op, size_t suggested) {
 static void asy__udp_arm(asy_udp_t *u) {
     asy__op *op = &u->rop_;
     op->kind = ASY__OP_RECVMSG;
-    if (op->flags & ASY__OPF_LOOPBUF) {
+    if (op->flags & ASY__OPF_BACKEND_BUF) {
         op->u.rw.base = NULL;
         op->u.rw.len = 0;
     }
-    op->flags = (unsigned short)(u->alloc_cb_ ? 0 : ASY__OPF_LOOPBUF);
+    op->flags = (unsigned short)(u->alloc_cb_ ? 0 : ASY__OPF_BACKEND_BUF);
     op->u.rw.alloc = u->alloc_cb_ ? asy__udp_alloc : NULL;
     op->u.rw.addr = &u->from_;
 }
@@ -198,14 +198,14 @@ static void asy__udp_arm(asy_udp_t *u) {
 static void asy__udp_recv_done(asy__op *op) {
     asy_udp_t *u = ASY_CONTAINER_OF(op, asy_udp_t, rop_);
     ptrdiff_t n = op->result;
-    int loopbuf = (op->flags & ASY__OPF_LOOPBUF) != 0;
+    int backend_buf = (op->flags & ASY__OPF_BACKEND_BUF) != 0;
     asy_iov_t b;
     b.base = op->u.rw.base;
-    b.len = loopbuf ? (n > 0 ? (size_t)n : 0) : op->u.rw.len;
+    b.len = backend_buf ? (n > 0 ? (size_t)n : 0) : op->u.rw.len;
     op->u.rw.base = NULL;
     op->u.rw.len = 0;
     if (n == ASY_ECANCELED) {
-        if (b.base && !loopbuf) u->recv_cb_(u, 0, &b, NULL, 0);
+        if (b.base && !backend_buf) u->recv_cb_(u, 0, &b, NULL, 0);
     } else if (n < 0) {
         u->recv_cb_(u, n, &b, NULL, 0);
     } else {
@@ -236,7 +236,7 @@ ASYNCRT_API int asy_udp_recv_start(asy_udp_t *udp, asy_alloc_cb alloc_cb,
     udp->recv_cb_ = recv_cb;
     if (udp->flags_ & ASY__S_READING) {
         if (udp->rop_.state_ != ASY__OPS_DONE &&
-            (!udp->rop_.u.rw.base || (udp->rop_.flags & ASY__OPF_LOOPBUF))) {
+            (!udp->rop_.u.rw.base || (udp->rop_.flags & ASY__OPF_BACKEND_BUF))) {
             udp->alloc_cb_ = alloc_cb;
             asy__udp_arm(udp);
         }

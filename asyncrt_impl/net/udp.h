@@ -41,7 +41,7 @@ struct asy_udp_send_s {
 
 ASYNCRT_API int asy_udp_init_at(asy_loop_t *loop, asy_udp_t *udp, const char *file, int line);
 #define asy_udp_init(loop, udp) asy_udp_init_at((loop), (udp), ASY_HERE)
-ASYNCRT_API int asy_udp_open(asy_udp_t *udp, int fd);
+ASYNCRT_API int asy_udp_open(asy_udp_t *udp, asy_os_sock_t fd);
 ASYNCRT_API int asy_udp_bind(asy_udp_t *udp, const asy_addr_t *addr, unsigned flags);
 /* Connected UDP: sends go to addr without naming it, and only its
  * datagrams are received.  NULL disconnects. */

@@ -320,7 +320,7 @@ ASY__INTERNAL int asy__ipc_attach_fd(asy_ipc_t *ch, int fd) {
     return 0;
 }
 
-ASYNCRT_API int asy_ipc_open_at(asy_loop_t *loop, asy_ipc_t *ch, int fd, const char *file,
+ASYNCRT_API int asy_ipc_open_at(asy_loop_t *loop, asy_ipc_t *ch, asy_os_fd_t fd, const char *file,
                                 int line) {
     int r;
     if (!asy__loop_live(loop) || !ch || fd < 0) return ASY_EINVAL;

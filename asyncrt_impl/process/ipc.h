@@ -72,7 +72,7 @@ struct asy_ipc_s {
 
 /* Adopts a connected AF_UNIX stream socket (made non-blocking and
  * close-on-exec).  The handle then owns fd. */
-ASYNCRT_API int asy_ipc_open_at(asy_loop_t *loop, asy_ipc_t *ch, int fd, const char *file,
+ASYNCRT_API int asy_ipc_open_at(asy_loop_t *loop, asy_ipc_t *ch, asy_os_fd_t fd, const char *file,
                                 int line);
 #define asy_ipc_open(loop, ch, fd) asy_ipc_open_at((loop), (ch), (fd), ASY_HERE)
 /* Child side: opens the channel named by ASYNCRT_CHANNEL_FD and removes the

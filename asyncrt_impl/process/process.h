@@ -145,5 +145,7 @@ ASYNCRT_API int asy_process_read_stop(asy_process_t *p, int fd);
 ASYNCRT_API int asy_process_write(asy_process_t *p, int fd, const void *data, size_t len);
 /* Closes the pipe once its queue is written: the child sees EOF. */
 ASYNCRT_API int asy_process_end(asy_process_t *p, int fd);
-/* The parent's end of a pipe, or -1 (for use with other libraries). */
-ASYNCRT_API int asy_process_stdio_fd(const asy_process_t *p, int fd);
+/* The parent's end of pipe fd in *out (for use with other libraries): 0,
+ * or ASY_EBADF when the process holds none there (no pipe, closed, or
+ * owned by an asy_pipe_t) and *out is ASY_OS_FD_INVALID. */
+ASYNCRT_API int asy_process_stdio_fd(const asy_process_t *p, int fd, asy_os_fd_t *out);

@@ -237,7 +237,10 @@ ASYNCRT_API int asy_process_end(asy_process_t *p, int fd) {
     return 0;
 }
 
-ASYNCRT_API int asy_process_stdio_fd(const asy_process_t *p, int fd) {
-    if (!p || fd < 0 || fd >= p->npipes_) return -1;
-    return p->pipes_[fd].io.fd;
+ASYNCRT_API int asy_process_stdio_fd(const asy_process_t *p, int fd, asy_os_fd_t *out) {
+    if (out) *out = ASY_OS_FD_INVALID;
+    if (!p || !out || fd < 0) return ASY_EINVAL;
+    if (fd >= p->npipes_ || p->pipes_[fd].io.fd < 0) return ASY_EBADF;
+    *out = p->pipes_[fd].io.fd;
+    return 0;
 }
