@@ -9450,7 +9450,6 @@ static void asy__opfd_io(asy_loop_t *loop, asy__io *io, unsigned rev) {
 
 static int asy__opfd_queue(asy_loop_t *loop, asy__opfd *f, asy__queue *q, asy__op *op,
                            unsigned ev) {
-    f->io.cb = asy__opfd_io;
     if ((f->io.events & ev) != ev) {
         int r = asy__io_start(loop, &f->io, ev);
         if (r) return r;
@@ -9462,6 +9461,9 @@ static int asy__opfd_queue(asy_loop_t *loop, asy__opfd *f, asy__queue *q, asy__o
 
 /* The table's submit (asy__op_submit checked the op and the fd). */
 ASY__INTERNAL int asy__emu_submit(asy_loop_t *loop, asy__opfd *f, asy__op *op) {
+    /* every registration of f, whoever makes it (a queue, the uncork of a
+     * write that was never queued), reports here */
+    f->io.cb = asy__opfd_io;
     switch (op->kind) {
         case ASY__OP_READ:
         case ASY__OP_ACCEPT:

@@ -311,3 +311,66 @@ static void writes_cork_behind_an_unreported_write(const char *backend) {
     ASSERT_OK(asy_loop_close(&L));
 }
 ALL_BACKENDS(writes_cork_behind_an_unreported_write)
+
+/* A corked write the socket cannot take when the pending phase releases
+ * it waits for POLLOUT: the fd's first registration is made by the
+ * release, not by a queue, and must still report to the emulation. */
+static void corked_write_waits_for_pollout(const char *backend) {
+    static char big[4096], sink[65536];
+    int sp[2], rounds = 0;
+    asy__opfd f;
+    asy__op w0, w1;
+    asy_iov_t iov0, iov1;
+    ssize_t n;
+    size_t got = 0, filled = 0;
+    emu_loop_init(&L, backend);
+    ASSERT_OK(asy_socketpair(sp));
+    asy__opfd_init(&f, sp[0], ASY__FD_SOCKET);
+    memset(big, 'b', sizeof(big));
+    log_buf[0] = 0;
+    iov0.base = (char *)"a";
+    iov0.len = 1;
+    memset(&w0, 0, sizeof(w0));
+    w0.kind = ASY__OP_WRITE;
+    w0.cb = op_logger;
+    w0.u.wv.iov = &iov0;
+    w0.u.wv.n = 1;
+    ASSERT_OK(asy__op_submit(&L, &f, &w0));
+    ASSERT_EQ(w0.state_, ASY__OPS_DONE); /* written at submit, unreported */
+    iov1.base = big;
+    iov1.len = sizeof(big);
+    memset(&w1, 0, sizeof(w1));
+    w1.kind = ASY__OP_WRITE;
+    w1.cb = op_logger;
+    w1.u.wv.iov = &iov1;
+    w1.u.wv.n = 1;
+    ASSERT_OK(asy__op_submit(&L, &f, &w1));
+    ASSERT_EQ(w1.state_, ASY__OPS_QUEUED); /* corked */
+    ASSERT_EQ(f.io.registered, 0);
+    /* fill the socket behind the op layer's back, down to the last byte
+     * it takes, so w1 cannot go either */
+    {
+        static const size_t sizes[3] = {sizeof(sink), 512, 1};
+        int k;
+        for (k = 0; k < 3; k++)
+            while ((n = send(sp[0], sink, sizes[k], MSG_DONTWAIT)) > 0) filled += (size_t)n;
+    }
+    ASSERT_GT(filled, 0);
+    asy_run(&L, ASY_RUN_NOWAIT);
+    ASSERT_STR_EQ(log_buf, "2:1 "); /* w0 reported; w1 could not go */
+    ASSERT_EQ(w1.state_, ASY__OPS_QUEUED);
+    ASSERT_EQ(f.io.registered & ASY_WRITABLE, ASY_WRITABLE);
+    /* drain the peer: POLLOUT runs w1 through the emulation's callback */
+    while (w1.state_ != ASY__OPS_IDLE && rounds++ < 1000) {
+        while ((n = recv(sp[1], sink, sizeof(sink), MSG_DONTWAIT)) > 0) got += (size_t)n;
+        backend_poll(&L, 10);
+    }
+    while ((n = recv(sp[1], sink, sizeof(sink), MSG_DONTWAIT)) > 0) got += (size_t)n;
+    ASSERT_STR_EQ(log_buf, "2:1 2:4096 ");
+    ASSERT_EQ(got, 1 + filled + sizeof(big));
+    asy__opfd_close(&L, &f);
+    close(sp[0]);
+    close(sp[1]);
+    ASSERT_OK(asy_loop_close(&L));
+}
+ALL_BACKENDS_T(corked_write_waits_for_pollout, 10000)
