@@ -27,6 +27,17 @@ static void emu_loop_init(asy_loop_t *loop, const char *backend) {
 
 static void backend_poll(asy_loop_t *loop, int timeout) { loop->backend_->poll(loop, timeout); }
 
+/* Every socket embeds an op and an opfd: their size is memory per
+ * connection (bench/idle_conn_memory), kept where it was before the
+ * backend table. */
+TEST(internal_ops_sizes) {
+#if UINTPTR_MAX > 0xffffffffu
+    ASSERT_EQ(sizeof(asy__op), 80);
+    ASSERT_EQ(sizeof(asy__opfd), 64);
+    ASSERT_EQ(sizeof(asy__io), 24);
+#endif
+}
+
 static void logs(const char *s) { strcat(log_buf, s); }
 
 static void op_logger(asy__op *op) {

@@ -76,21 +76,29 @@ typedef int asy_os_sock_t;
 #endif
 
 /* Private: the room every I/O operation (asy__op, loop/op.h) keeps for the
- * backend that runs it.  Sized for the largest backend of the platform:
+ * backend that runs it, in 8-byte words, sized for the largest backend of
+ * the platform:
  *   Windows (IOCP): an OVERLAPPED (32 bytes on x64, 20 on x86), the socket
  *     AcceptEx accepts into (8) and AcceptEx's two address slots,
  *     2 * (sizeof(SOCKADDR_IN6) + 16) = 88 bytes: 128 bytes in all;
- *   POSIX (epoll, poll(2) and io_uring): one word, io_uring's provided-buffer
- *     id and flags (an SQE's user_data is the op's own address).
+ *   POSIX (epoll, poll(2), io_uring): none.  The readiness emulation keeps
+ *     its state per fd, and io_uring needs nothing per op that the op does
+ *     not hold already: an SQE's user_data is the op's address, and a
+ *     provided buffer's id comes back in the CQE and follows from the
+ *     buffer's address (u.rw.base) until it is recycled.  Every socket
+ *     embeds its read op, so a word here would cost each connection 16
+ *     bytes (the malloc size class of asy_tcp_t; bench/idle_conn_memory).
  * tests/test_internal_base.c checks the Windows figure against the real
  * types under mingw. */
 #if defined(_WIN32)
 #define ASY__OP_BACKEND_U64 16
 #else
-#define ASY__OP_BACKEND_U64 1
+#define ASY__OP_BACKEND_U64 0
 #endif
+#if ASY__OP_BACKEND_U64 > 0
 typedef union {
     uint64_t u64[ASY__OP_BACKEND_U64];
     void *ptr[ASY__OP_BACKEND_U64];
     unsigned char bytes[ASY__OP_BACKEND_U64 * 8];
 } asy__op_backend_area;
+#endif

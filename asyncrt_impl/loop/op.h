@@ -57,10 +57,12 @@ struct asy__op {
     /* poll: wanted events; recvmsg: msg_flags out; connect / sendmsg:
      * address length */
     unsigned aux;
-    /* the backend's own per-op state (base/config.h): unused by the
-     * readiness emulation, an OVERLAPPED plus AcceptEx's socket and
-     * address slots on IOCP, the provided-buffer id on io_uring */
+#if ASY__OP_BACKEND_U64 > 0
+    /* the backend's own per-op state (base/config.h): an OVERLAPPED plus
+     * AcceptEx's socket and address slots on IOCP; none on POSIX, where
+     * neither the readiness emulation nor io_uring needs any */
     asy__op_backend_area backend_;
+#endif
     union {
         /* read, recvmsg, accept: addr (may be NULL) receives the peer */
         struct {
