@@ -60,7 +60,7 @@ const char *asyt_self_path(void);
  * the matrix (the loop's default then applies). */
 const char *asyt_backend(void);
 /* The i-th backend compiled into the library, NULL past the last: defined
- * by the file holding the implementation (tests/impl.c). */
+ * in tests/test_matrix.c (from asy_loop_backend_at). */
 const char *asyt_backend_at(unsigned i);
 
 #define ASYT_CAT2(a, b) a##b

@@ -1005,7 +1005,11 @@ TEST(loop_metrics_utilization_and_lag) {
     ASSERT_OK(asy_loop_metrics(&L, &m1));
     ASSERT_GE(m1.idle_ns - m0.idle_ns, 50000000u); /* most of it, even under valgrind */
     ASSERT(asy_loop_elu(&m1, &m0) < 0.5);
-    /* busy: 20 ms callbacks while the lag monitor samples every 5 ms */
+    /* busy: 20 ms callbacks while the lag monitor samples every 5 ms,
+     * scheduled from now: a stale cached time (the process descheduled
+     * after the idle run, on a loaded machine) would make all five due at
+     * once and leave the sampler no gap to fire in */
+    asy_update_time(&L);
     ASSERT_OK(asy_loop_lag_monitor(&L, 5));
     for (i = 0; i < 5; i++) asy_set_timeout(&L, busy, NULL, (uint64_t)i * 25);
     m0 = m1;
