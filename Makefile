@@ -195,7 +195,7 @@ fuzz: $(patsubst %,$(BUILD)/fuzz/%,$(FUZZ_TARGETS))
 MINGW_CC ?= x86_64-w64-mingw32-gcc
 # Debian's wine64 package has no `wine` on PATH (the `wine` package adds it)
 WINE     ?= $(shell command -v wine 2>/dev/null || echo /usr/lib/wine/wine64)
-WIN_TESTS ?= $(wildcard tests/test_base.c tests/test_internal_base.c tests/test_path_*.c \
+WIN_TESTS ?= $(wildcard tests/test_base.c tests/test_internal_base.c tests/test_internal_thread.c tests/test_path_*.c \
              tests/test_internal_path.c tests/test_os.c tests/test_internal_os.c \
              tests/test_buf.c tests/test_buf_encoding.c tests/test_buf_chain.c tests/test_internal_buf.c \
              tests/test_url_api.c tests/test_url_wpt.c tests/test_url_file.c tests/test_url_oom.c)

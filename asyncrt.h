@@ -724,8 +724,16 @@ typedef enum {
     ASY_HANDLE_FS_WATCH,
     ASY_HANDLE_STREAM,
     ASY_HANDLE_IPC,
-    ASY_HANDLE_TYPE_MAX
+    /* One past the built-in types.  A layer that adds a handle type
+     * declares its id in its own header as ASY_HANDLE_TYPE_MAX + n (the
+     * ids in use are listed in docs/design.md, "Handle types"), below
+     * ASY_HANDLE_TYPE_LIMIT. */
+    ASY_HANDLE_TYPE_MAX,
+    ASY_HANDLE_TYPE_LIMIT = 64
 } asy_handle_type;
+
+/* A handle type's operations (private; loop/loop.internal.h). */
+struct asy__handle_class;
 
 /* Fields every handle starts with.  Only `data` is for the caller; the
  * rest belongs to the library. */
@@ -734,6 +742,7 @@ typedef enum {
     asy_loop_t *loop;                                                      \
     asy_handle_type type;                                                  \
     unsigned flags_;                                                       \
+    const struct asy__handle_class *class_; /* its type's operations */    \
     asy_close_cb close_cb_;                                                \
     asy__queue handle_link_;  /* loop's list of open handles */            \
     asy__queue closing_link_; /* loop's close-phase queue */               \
@@ -755,6 +764,8 @@ ASYNCRT_API int asy_is_active(const asy_handle_t *handle);
 ASYNCRT_API void asy_ref(asy_handle_t *handle);
 ASYNCRT_API void asy_unref(asy_handle_t *handle);
 ASYNCRT_API int asy_has_ref(const asy_handle_t *handle);
+/* "timer", "tcp"...: the name of a built-in type, or of a type a layer
+ * added once a handle of it has been created; "unknown" otherwise. */
 ASYNCRT_API const char *asy_handle_type_name(asy_handle_type type);
 
 /* Handle constructors record the file:line of their caller so an open
@@ -4774,6 +4785,124 @@ ASYNCRT_API asy_promise_t *asy_fetch_bytes(asy_fetch_response_t *res);
 #define ASY__NEW(type) ((type *)asy__malloc(sizeof(type)))
 #define ASY__NEW_ARRAY(type, n) ((type *)asy__malloc_array((n), sizeof(type)))
 
+#line 1 "asyncrt_impl/base/thread.internal.h"
+/* Threads, locks, one-time initialisation and atomics: the one place the
+ * implementation names pthreads or Win32 threads (docs/design.md,
+ * "Threads and atomics").  Private (asy__) and in the implementation part
+ * so asyncrt.h's declarations pull in no thread headers.
+ *
+ * Errors are negative codes like everywhere else.  Lock, unlock, signal
+ * and wait cannot fail on correct use (pthreads reports only misuse
+ * there), so they return nothing.
+ *
+ * Atomics are the GCC/clang __atomic builtins (mingw-w64 included) on
+ * plain objects: C11's <stdatomic.h> would need _Atomic objects and does
+ * not compile as C++, which the implementation must. */
+#if !defined(__GNUC__) && !defined(__clang__)
+#error "asyncrt: the implementation needs the GCC/clang __atomic builtins (gcc, clang, mingw-w64)"
+#endif
+
+#if ASYNCRT_OS_WINDOWS
+typedef SRWLOCK asy__mutex_t;
+typedef CONDITION_VARIABLE asy__cond_t;
+typedef HANDLE asy__thread_t;
+typedef INIT_ONCE asy__once_t;
+#define ASY__MUTEX_INITIALIZER SRWLOCK_INIT
+#define ASY__ONCE_INIT INIT_ONCE_STATIC_INIT
+#else
+#include <sched.h>
+typedef pthread_mutex_t asy__mutex_t;
+typedef pthread_cond_t asy__cond_t;
+typedef pthread_t asy__thread_t;
+typedef pthread_once_t asy__once_t;
+#define ASY__MUTEX_INITIALIZER PTHREAD_MUTEX_INITIALIZER
+#define ASY__ONCE_INIT PTHREAD_ONCE_INIT
+#endif
+
+/* ---- mutexes ---------------------------------------------------------- */
+ASY__INTERNAL int asy__mutex_init(asy__mutex_t *m);
+/* For locks held a few dozen instructions at a time by several threads:
+ * glibc's adaptive mutex spins a little before sleeping (elsewhere, and on
+ * Windows where SRW locks already spin, the same as asy__mutex_init). */
+ASY__INTERNAL int asy__mutex_init_adaptive(asy__mutex_t *m);
+ASY__INTERNAL void asy__mutex_destroy(asy__mutex_t *m);
+ASY__INTERNAL void asy__mutex_lock(asy__mutex_t *m);
+/* 0 when taken, ASY_EBUSY when another thread holds it. */
+ASY__INTERNAL int asy__mutex_trylock(asy__mutex_t *m);
+ASY__INTERNAL void asy__mutex_unlock(asy__mutex_t *m);
+
+/* ---- condition variables ---------------------------------------------- */
+ASY__INTERNAL int asy__cond_init(asy__cond_t *c);
+ASY__INTERNAL void asy__cond_destroy(asy__cond_t *c);
+ASY__INTERNAL void asy__cond_signal(asy__cond_t *c);
+ASY__INTERNAL void asy__cond_broadcast(asy__cond_t *c);
+ASY__INTERNAL void asy__cond_wait(asy__cond_t *c, asy__mutex_t *m);
+/* Waits at most timeout_ns (monotonic); 0 when woken (or spuriously),
+ * ASY_ETIMEDOUT when the time ran out. */
+ASY__INTERNAL int asy__cond_timedwait(asy__cond_t *c, asy__mutex_t *m, uint64_t timeout_ns);
+
+/* ---- threads ---------------------------------------------------------- */
+typedef void (*asy__thread_fn)(void *arg);
+enum {
+    /* POSIX: the new thread starts with every signal blocked, so process
+     * signals reach the threads that run loops (a no-op on Windows). */
+    ASY__THREAD_BLOCK_SIGNALS = 1u << 0
+};
+typedef struct {
+    size_t stack_size; /* 0: the platform's default */
+    unsigned flags;    /* ASY__THREAD_* */
+} asy__thread_opts;
+/* Starts fn(arg) on a new thread; opts may be NULL.  0 or a negative code
+ * (ASY_EAGAIN: no more threads, ASY_EINVAL: stack size refused). */
+ASY__INTERNAL int asy__thread_create(asy__thread_t *t, const asy__thread_opts *opts,
+                                     asy__thread_fn fn, void *arg);
+ASY__INTERNAL int asy__thread_join(asy__thread_t t);
+/* Gives the CPU to another runnable thread, if any. */
+ASY__INTERNAL void asy__thread_yield(void);
+
+/* ---- once ------------------------------------------------------------- */
+/* Runs fn exactly once per once-object, whichever thread comes first;
+ * the others wait until it has returned. */
+ASY__INTERNAL void asy__once(asy__once_t *once, void (*fn)(void));
+
+/* ---- atomics ---------------------------------------------------------- */
+/* Memory orders, as C11 names them. */
+#define ASY__RELAXED __ATOMIC_RELAXED
+#define ASY__ACQUIRE __ATOMIC_ACQUIRE
+#define ASY__RELEASE __ATOMIC_RELEASE
+#define ASY__ACQ_REL __ATOMIC_ACQ_REL
+#define ASY__SEQ_CST __ATOMIC_SEQ_CST
+/* On any integer or pointer object of 1, 2, 4 or 8 bytes. */
+#define asy__atomic_load(p, mo) __atomic_load_n((p), (mo))
+#define asy__atomic_store(p, v, mo) __atomic_store_n((p), (v), (mo))
+#define asy__atomic_exchange(p, v, mo) __atomic_exchange_n((p), (v), (mo))
+/* Return the value after the operation. */
+#define asy__atomic_add(p, v, mo) __atomic_add_fetch((p), (v), (mo))
+#define asy__atomic_sub(p, v, mo) __atomic_sub_fetch((p), (v), (mo))
+/* Return the value before the operation. */
+#define asy__atomic_fetch_add(p, v, mo) __atomic_fetch_add((p), (v), (mo))
+#define asy__atomic_fetch_sub(p, v, mo) __atomic_fetch_sub((p), (v), (mo))
+#define asy__atomic_fetch_and(p, v, mo) __atomic_fetch_and((p), (v), (mo))
+#define asy__atomic_fetch_or(p, v, mo) __atomic_fetch_or((p), (v), (mo))
+#define asy__atomic_fetch_xor(p, v, mo) __atomic_fetch_xor((p), (v), (mo))
+/* Compare-and-swap: if *p equals *expected, stores v and returns 1;
+ * otherwise loads *p into *expected and returns 0.  The weak form may
+ * fail spuriously (use it in a loop). */
+#define asy__atomic_cas(p, expected, v, mo_ok, mo_fail) \
+    __atomic_compare_exchange_n((p), (expected), (v), 0, (mo_ok), (mo_fail))
+#define asy__atomic_cas_weak(p, expected, v, mo_ok, mo_fail) \
+    __atomic_compare_exchange_n((p), (expected), (v), 1, (mo_ok), (mo_fail))
+#define asy__atomic_fence(mo) __atomic_thread_fence(mo)
+
+/* Short, CPU-friendly busy-wait step. */
+static inline void asy__cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __asm__ __volatile__("pause");
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
 #line 1 "asyncrt_impl/base/alloc.c"
 /* Every allocation of the library goes through these, so a user allocator
  * (ASYNCRT_MALLOC & co.) sees all of it.  Zero-size requests are rounded up
@@ -5129,6 +5258,227 @@ ASY__INTERNAL asy__heap_node *asy__heap_pop(asy__heap *h) {
     asy__heap_remove(h, n);
     return n;
 }
+
+#line 1 "asyncrt_impl/base/thread.c"
+/* Threads, locks and once over pthreads (POSIX) and Win32 (Windows). */
+
+/* The trampoline's record: the thread frees it before running fn. */
+typedef struct {
+    asy__thread_fn fn;
+    void *arg;
+} asy__thread_start;
+
+#if ASYNCRT_OS_WINDOWS
+
+ASY__INTERNAL int asy__mutex_init(asy__mutex_t *m) {
+    InitializeSRWLock(m);
+    return 0;
+}
+ASY__INTERNAL int asy__mutex_init_adaptive(asy__mutex_t *m) { return asy__mutex_init(m); }
+/* SRW locks own no resources. */
+ASY__INTERNAL void asy__mutex_destroy(asy__mutex_t *m) { (void)m; }
+ASY__INTERNAL void asy__mutex_lock(asy__mutex_t *m) { AcquireSRWLockExclusive(m); }
+ASY__INTERNAL int asy__mutex_trylock(asy__mutex_t *m) {
+    return TryAcquireSRWLockExclusive(m) ? 0 : ASY_EBUSY;
+}
+ASY__INTERNAL void asy__mutex_unlock(asy__mutex_t *m) { ReleaseSRWLockExclusive(m); }
+
+ASY__INTERNAL int asy__cond_init(asy__cond_t *c) {
+    InitializeConditionVariable(c);
+    return 0;
+}
+ASY__INTERNAL void asy__cond_destroy(asy__cond_t *c) { (void)c; }
+ASY__INTERNAL void asy__cond_signal(asy__cond_t *c) { WakeConditionVariable(c); }
+ASY__INTERNAL void asy__cond_broadcast(asy__cond_t *c) { WakeAllConditionVariable(c); }
+ASY__INTERNAL void asy__cond_wait(asy__cond_t *c, asy__mutex_t *m) {
+    SleepConditionVariableSRW(c, m, INFINITE, 0);
+}
+ASY__INTERNAL int asy__cond_timedwait(asy__cond_t *c, asy__mutex_t *m, uint64_t timeout_ns) {
+    /* round up: a wait never ends before its time */
+    uint64_t ms = (timeout_ns + 999999u) / 1000000u;
+    DWORD d = ms >= (uint64_t)INFINITE ? INFINITE - 1 : (DWORD)ms;
+    if (SleepConditionVariableSRW(c, m, d, 0)) return 0;
+    return GetLastError() == ERROR_TIMEOUT ? ASY_ETIMEDOUT : 0;
+}
+
+static DWORD WINAPI asy__thread_trampoline(LPVOID p) {
+    asy__thread_start s = *(asy__thread_start *)p;
+    asy__free(p);
+    s.fn(s.arg);
+    return 0;
+}
+
+ASY__INTERNAL int asy__thread_create(asy__thread_t *t, const asy__thread_opts *opts,
+                                     asy__thread_fn fn, void *arg) {
+    asy__thread_start *s;
+    size_t stack = opts ? opts->stack_size : 0;
+    HANDLE h;
+    if (!t || !fn) return ASY_EINVAL;
+    s = ASY__NEW(asy__thread_start);
+    if (!s) return ASY_ENOMEM;
+    s->fn = fn;
+    s->arg = arg;
+    /* the size reserved for the stack, not the size committed up front */
+    h = CreateThread(NULL, stack, asy__thread_trampoline, s,
+                     stack ? STACK_SIZE_PARAM_IS_A_RESERVATION : 0, NULL);
+    if (!h) {
+        asy__free(s);
+        return ASY_EAGAIN;
+    }
+    *t = h;
+    return 0;
+}
+
+ASY__INTERNAL int asy__thread_join(asy__thread_t t) {
+    if (WaitForSingleObject(t, INFINITE) != WAIT_OBJECT_0) return ASY_EINVAL;
+    CloseHandle(t);
+    return 0;
+}
+
+ASY__INTERNAL void asy__thread_yield(void) { SwitchToThread(); }
+
+typedef struct {
+    void (*fn)(void);
+} asy__once_box;
+
+static BOOL CALLBACK asy__once_trampoline(PINIT_ONCE once, PVOID param, PVOID *ctx) {
+    (void)once;
+    (void)ctx;
+    ((asy__once_box *)param)->fn();
+    return TRUE;
+}
+
+ASY__INTERNAL void asy__once(asy__once_t *once, void (*fn)(void)) {
+    asy__once_box box;
+    box.fn = fn;
+    InitOnceExecuteOnce(once, asy__once_trampoline, &box, NULL);
+}
+
+#else /* POSIX */
+
+ASY__INTERNAL int asy__mutex_init(asy__mutex_t *m) {
+    return asy_translate_sys_error(pthread_mutex_init(m, NULL));
+}
+
+ASY__INTERNAL int asy__mutex_init_adaptive(asy__mutex_t *m) {
+#ifdef PTHREAD_ADAPTIVE_MUTEX_INITIALIZER_NP
+    pthread_mutexattr_t attr;
+    int r;
+    if ((r = pthread_mutexattr_init(&attr)) != 0) return asy_translate_sys_error(r);
+    pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ADAPTIVE_NP);
+    r = pthread_mutex_init(m, &attr);
+    pthread_mutexattr_destroy(&attr);
+    return asy_translate_sys_error(r);
+#else
+    return asy__mutex_init(m);
+#endif
+}
+
+ASY__INTERNAL void asy__mutex_destroy(asy__mutex_t *m) { pthread_mutex_destroy(m); }
+ASY__INTERNAL void asy__mutex_lock(asy__mutex_t *m) { pthread_mutex_lock(m); }
+ASY__INTERNAL int asy__mutex_trylock(asy__mutex_t *m) {
+    return pthread_mutex_trylock(m) == 0 ? 0 : ASY_EBUSY;
+}
+ASY__INTERNAL void asy__mutex_unlock(asy__mutex_t *m) { pthread_mutex_unlock(m); }
+
+/* Timed waits count on the monotonic clock where the platform lets a
+ * condition use it (not macOS), so a clock change cannot stretch them. */
+#if defined(CLOCK_MONOTONIC) && !ASYNCRT_OS_DARWIN
+#define ASY__COND_CLOCK CLOCK_MONOTONIC
+#else
+#define ASY__COND_CLOCK CLOCK_REALTIME
+#endif
+
+ASY__INTERNAL int asy__cond_init(asy__cond_t *c) {
+#if !ASYNCRT_OS_DARWIN
+    pthread_condattr_t attr;
+    int r;
+    if ((r = pthread_condattr_init(&attr)) != 0) return asy_translate_sys_error(r);
+    r = pthread_condattr_setclock(&attr, ASY__COND_CLOCK);
+    if (r == 0) r = pthread_cond_init(c, &attr);
+    pthread_condattr_destroy(&attr);
+    return asy_translate_sys_error(r);
+#else
+    return asy_translate_sys_error(pthread_cond_init(c, NULL));
+#endif
+}
+
+ASY__INTERNAL void asy__cond_destroy(asy__cond_t *c) { pthread_cond_destroy(c); }
+ASY__INTERNAL void asy__cond_signal(asy__cond_t *c) { pthread_cond_signal(c); }
+ASY__INTERNAL void asy__cond_broadcast(asy__cond_t *c) { pthread_cond_broadcast(c); }
+ASY__INTERNAL void asy__cond_wait(asy__cond_t *c, asy__mutex_t *m) { pthread_cond_wait(c, m); }
+
+ASY__INTERNAL int asy__cond_timedwait(asy__cond_t *c, asy__mutex_t *m, uint64_t timeout_ns) {
+    struct timespec ts;
+    uint64_t ns;
+    clock_gettime(ASY__COND_CLOCK, &ts);
+    ns = (uint64_t)ts.tv_nsec + timeout_ns % 1000000000u;
+    /* far-future deadlines saturate instead of wrapping to the past */
+    if (timeout_ns / 1000000000u > (uint64_t)INT32_MAX) {
+        ts.tv_sec += INT32_MAX;
+    } else {
+        ts.tv_sec += (time_t)(timeout_ns / 1000000000u + ns / 1000000000u);
+    }
+    ts.tv_nsec = (long)(ns % 1000000000u);
+    return pthread_cond_timedwait(c, m, &ts) == ETIMEDOUT ? ASY_ETIMEDOUT : 0;
+}
+
+static void *asy__thread_trampoline(void *p) {
+    asy__thread_start s = *(asy__thread_start *)p;
+    asy__free(p);
+    s.fn(s.arg);
+    return NULL;
+}
+
+ASY__INTERNAL int asy__thread_create(asy__thread_t *t, const asy__thread_opts *opts,
+                                     asy__thread_fn fn, void *arg) {
+    pthread_attr_t attr, *pattr = NULL;
+    asy__thread_start *s;
+    sigset_t all, old;
+    int r, masked = opts && (opts->flags & ASY__THREAD_BLOCK_SIGNALS);
+    if (!t || !fn) return ASY_EINVAL;
+    if (opts && opts->stack_size) {
+        size_t page = (size_t)sysconf(_SC_PAGESIZE), size = opts->stack_size;
+        if (size < (size_t)PTHREAD_STACK_MIN) size = (size_t)PTHREAD_STACK_MIN;
+        size = (size + page - 1) / page * page;
+        if ((r = pthread_attr_init(&attr)) != 0) return asy_translate_sys_error(r);
+        pattr = &attr;
+        if ((r = pthread_attr_setstacksize(&attr, size)) != 0) {
+            pthread_attr_destroy(&attr);
+            return asy_translate_sys_error(r);
+        }
+    }
+    s = ASY__NEW(asy__thread_start);
+    if (!s) {
+        if (pattr) pthread_attr_destroy(pattr);
+        return ASY_ENOMEM;
+    }
+    s->fn = fn;
+    s->arg = arg;
+    /* a new thread inherits its creator's mask */
+    if (masked) {
+        sigfillset(&all);
+        pthread_sigmask(SIG_SETMASK, &all, &old);
+    }
+    r = pthread_create(t, pattr, asy__thread_trampoline, s);
+    if (masked) pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (pattr) pthread_attr_destroy(pattr);
+    if (r != 0) {
+        asy__free(s);
+        return asy_translate_sys_error(r);
+    }
+    return 0;
+}
+
+ASY__INTERNAL int asy__thread_join(asy__thread_t t) {
+    return asy_translate_sys_error(pthread_join(t, NULL));
+}
+
+ASY__INTERNAL void asy__thread_yield(void) { sched_yield(); }
+
+ASY__INTERNAL void asy__once(asy__once_t *once, void (*fn)(void)) { pthread_once(once, fn); }
+
+#endif
 
 #line 1 "asyncrt_impl/buf/buf.internal.h"
 /* Private pieces of the buf layer shared between its files. */
@@ -7222,9 +7572,25 @@ static inline int asy__loop_live(const asy_loop_t *loop) {
     return loop && loop->live_ == ASY__LOOP_LIVE;
 }
 
+/* A handle type's operations.  Every layer that defines a handle type
+ * supplies one (a static const object) to asy__handle_init, so asy_close
+ * and the close phase never name the layers above the loop.
+ *   close         asy_close: stop the handle's work and release what it
+ *                 holds (fds, watches); the loop then deactivates it and
+ *                 queues it for the close phase.  NULL: nothing to do.
+ *   finish_close  the close phase, just before close_cb: deliver what the
+ *                 close cancelled (completions of pending operations).
+ *                 NULL: nothing to do. */
+typedef struct asy__handle_class {
+    asy_handle_type type;
+    const char *name;
+    void (*close)(asy_handle_t *h);
+    void (*finish_close)(asy_handle_t *h);
+} asy__handle_class;
+
 /* Handle bookkeeping every handle type uses. */
-ASY__INTERNAL void asy__handle_init(asy_loop_t *loop, asy_handle_t *h, asy_handle_type type,
-                                    const char *file, int line);
+ASY__INTERNAL void asy__handle_init(asy_loop_t *loop, asy_handle_t *h,
+                                    const asy__handle_class *cls, const char *file, int line);
 static inline int asy__handle_active(const asy_handle_t *h) { return (h->flags_ & ASY__H_ACTIVE) != 0; }
 static inline void asy__handle_start(asy_handle_t *h) {
     if (h->flags_ & ASY__H_ACTIVE) return;
@@ -7244,22 +7610,10 @@ static inline void asy__after_cb(asy_loop_t *loop) {
     if (loop->ticks_.count | loop->microtasks_.count) asy__drain(loop);
 }
 
-/* Typed stop functions asy_close dispatches to. */
-ASY__INTERNAL void asy__timer_close(asy_timer_t *t);
+/* Unlink the loop's own internal handles (the pool's async and phase
+ * handles) without the close phase, when their owner is torn down. */
 ASY__INTERNAL void asy__phase_close(asy_phase_t *h);
 ASY__INTERNAL void asy__async_close(asy_async_t *h);
-ASY__INTERNAL void asy__signal_close(asy_signal_t *h);
-ASY__INTERNAL void asy__poll_close(asy_poll_t *h);
-/* Defined by the fs layer. */
-ASY__INTERNAL void asy__fs_watch_close(asy_fs_watch_t *h);
-/* defined by the process layer */
-ASY__INTERNAL void asy__process_close(asy_process_t *h);
-ASY__INTERNAL void asy__ipc_close(asy_ipc_t *h);
-/* Sockets, pipes, TTYs (net layer): close stops them and closes the fd;
- * finish_close runs in the close phase, before close_cb, to deliver the
- * completions of their cancelled operations. */
-ASY__INTERNAL void asy__net_close(asy_handle_t *h);
-ASY__INTERNAL void asy__net_finish_close(asy_handle_t *h);
 
 ASY__INTERNAL int asy__timers_init(asy_loop_t *loop);
 ASY__INTERNAL void asy__timers_free(asy_loop_t *loop);
@@ -7470,10 +7824,21 @@ ASY__INTERNAL void asy__slots_free(asy__slots *s) {
 }
 
 #line 1 "asyncrt_impl/loop/handle.c"
-ASY__INTERNAL void asy__handle_init(asy_loop_t *loop, asy_handle_t *h, asy_handle_type type,
-                                    const char *file, int line) {
+/* The classes of handle types added by layers above the loop, by type id,
+ * for asy_handle_type_name.  Process-wide and written only with the same
+ * value for a given id (a class is a static const object), so a relaxed
+ * atomic store is all the care it needs. */
+static const asy__handle_class *asy__handle_classes[ASY_HANDLE_TYPE_LIMIT];
+
+ASY__INTERNAL void asy__handle_init(asy_loop_t *loop, asy_handle_t *h,
+                                    const asy__handle_class *cls, const char *file, int line) {
+    unsigned t = (unsigned)cls->type;
+    ASYNCRT_ASSERT(t > ASY_HANDLE_UNKNOWN && t < ASY_HANDLE_TYPE_LIMIT);
+    if (t >= ASY_HANDLE_TYPE_MAX && !asy__atomic_load(&asy__handle_classes[t], ASY__RELAXED))
+        asy__atomic_store(&asy__handle_classes[t], cls, ASY__RELAXED);
     h->loop = loop;
-    h->type = type;
+    h->type = cls->type;
+    h->class_ = cls;
     h->flags_ = ASY__H_REF;
     h->close_cb_ = NULL;
     h->origin_file_ = file;
@@ -7485,46 +7850,11 @@ ASY__INTERNAL void asy__handle_init(asy_loop_t *loop, asy_handle_t *h, asy_handl
 /* 0, also for a handle already closing or closed; ASY_EINVAL for NULL or a
  * handle no *_init call set up (a zeroed struct has no loop). */
 ASYNCRT_API int asy_close(asy_handle_t *h, asy_close_cb cb) {
-    if (!h || !h->loop || h->type == ASY_HANDLE_UNKNOWN) return ASY_EINVAL;
+    if (!h || !h->loop || h->type == ASY_HANDLE_UNKNOWN || !h->class_) return ASY_EINVAL;
     if (h->flags_ & (ASY__H_CLOSING | ASY__H_CLOSED)) return 0;
     h->flags_ |= ASY__H_CLOSING;
     h->close_cb_ = cb;
-    switch (h->type) {
-        case ASY_HANDLE_TIMER:
-            asy__timer_close((asy_timer_t *)h);
-            break;
-        case ASY_HANDLE_IDLE:
-        case ASY_HANDLE_PREPARE:
-        case ASY_HANDLE_CHECK:
-            asy__phase_close((asy_phase_t *)h);
-            break;
-        case ASY_HANDLE_ASYNC:
-            asy__async_close((asy_async_t *)h);
-            break;
-        case ASY_HANDLE_SIGNAL:
-            asy__signal_close((asy_signal_t *)h);
-            break;
-        case ASY_HANDLE_POLL:
-            asy__poll_close((asy_poll_t *)h);
-            break;
-        case ASY_HANDLE_FS_WATCH:
-            asy__fs_watch_close((asy_fs_watch_t *)h);
-            break;
-        case ASY_HANDLE_PROCESS:
-            asy__process_close((asy_process_t *)h);
-            break;
-        case ASY_HANDLE_IPC:
-            asy__ipc_close((asy_ipc_t *)h);
-            break;
-        case ASY_HANDLE_TCP:
-        case ASY_HANDLE_UDP:
-        case ASY_HANDLE_PIPE:
-        case ASY_HANDLE_TTY:
-            asy__net_close(h);
-            break;
-        default:
-            break;
-    }
+    if (h->class_->close) h->class_->close(h);
     asy__handle_stop(h);
     asy__queue_insert_tail(&h->loop->closing_, &h->closing_link_);
     return 0;
@@ -7539,7 +7869,7 @@ ASY__INTERNAL void asy__run_closing(asy_loop_t *loop) {
     while (!asy__queue_empty(&q)) {
         asy_handle_t *h = ASY_CONTAINER_OF(asy__queue_head(&q), asy_handle_t, closing_link_);
         asy__queue_remove(&h->closing_link_);
-        if (h->type >= ASY_HANDLE_TCP && h->type <= ASY_HANDLE_TTY) asy__net_finish_close(h);
+        if (h->class_->finish_close) h->class_->finish_close(h);
         asy__queue_remove(&h->handle_link_);
         h->flags_ = (h->flags_ & ~(unsigned)ASY__H_CLOSING) | ASY__H_CLOSED;
         if (h->close_cb_) {
@@ -7575,7 +7905,11 @@ ASYNCRT_API const char *asy_handle_type_name(asy_handle_type type) {
                                         "pipe",    "tty",     "process", "fs_watch", "stream",
                                         "ipc"};
     unsigned i = (unsigned)type;
-    return i < ASY_ARRAY_SIZE(names) ? names[i] : "unknown";
+    const asy__handle_class *cls;
+    if (i < ASY_ARRAY_SIZE(names)) return names[i];
+    if (i >= ASY_HANDLE_TYPE_LIMIT) return "unknown";
+    cls = asy__atomic_load(&asy__handle_classes[i], ASY__RELAXED);
+    return cls ? cls->name : "unknown";
 }
 
 ASYNCRT_API void asy_loop_walk(asy_loop_t *loop, void (*fn)(asy_handle_t *h, void *arg),
@@ -7600,7 +7934,7 @@ ASYNCRT_API int asy_loop_print_handles(asy_loop_t *loop, FILE *out) {
         if (out)
             fprintf(out, "[%c%c%c] %-8s %p created at %s:%d\n",
                     (h->flags_ & ASY__H_REF) ? 'R' : '-', (h->flags_ & ASY__H_ACTIVE) ? 'A' : '-',
-                    (h->flags_ & ASY__H_CLOSING) ? 'C' : '-', asy_handle_type_name(h->type),
+                    (h->flags_ & ASY__H_CLOSING) ? 'C' : '-', h->class_->name,
                     (void *)h, h->origin_file_ ? h->origin_file_ : "?", h->origin_line_);
     }
     return n;
@@ -7649,9 +7983,13 @@ static void asy__timer_setup(asy_loop_t *loop, asy_timer_t *t) {
     (void)loop;
 }
 
+static void asy__timer_close(asy_handle_t *h) { asy_timer_stop((asy_timer_t *)h); }
+static const asy__handle_class asy__timer_class = {ASY_HANDLE_TIMER, "timer", asy__timer_close,
+                                                   NULL};
+
 ASYNCRT_API int asy_timer_init_at(asy_loop_t *loop, asy_timer_t *t, const char *file, int line) {
     if (!asy__loop_live(loop) || !t) return ASY_EINVAL;
-    asy__handle_init(loop, (asy_handle_t *)t, ASY_HANDLE_TIMER, file, line);
+    asy__handle_init(loop, (asy_handle_t *)t, &asy__timer_class, file, line);
     asy__timer_setup(loop, t);
     return 0;
 }
@@ -7701,8 +8039,6 @@ ASYNCRT_API uint64_t asy_timer_get_due_in(const asy_timer_t *t) {
     if (!t || !asy__heap_node_active(&t->heap_node_) || t->due_ <= t->loop->time_) return 0;
     return t->due_ - t->loop->time_;
 }
-
-ASY__INTERNAL void asy__timer_close(asy_timer_t *t) { asy_timer_stop(t); }
 
 ASY__INTERNAL int64_t asy__next_timeout(const asy_loop_t *loop) {
     const asy__heap_entry *min = asy__heap_min(&loop->timers_);
@@ -7887,10 +8223,18 @@ static asy__queue *asy__phase_list(asy_phase_t *h) {
     }
 }
 
-static int asy__phase_init(asy_loop_t *loop, asy_phase_t *h, asy_handle_type type,
+static void asy__phase_class_close(asy_handle_t *h) { asy__phase_close((asy_phase_t *)h); }
+static const asy__handle_class asy__idle_class = {ASY_HANDLE_IDLE, "idle", asy__phase_class_close,
+                                                  NULL};
+static const asy__handle_class asy__prepare_class = {ASY_HANDLE_PREPARE, "prepare",
+                                                     asy__phase_class_close, NULL};
+static const asy__handle_class asy__check_class = {ASY_HANDLE_CHECK, "check",
+                                                   asy__phase_class_close, NULL};
+
+static int asy__phase_init(asy_loop_t *loop, asy_phase_t *h, const asy__handle_class *cls,
                            const char *file, int line) {
     if (!asy__loop_live(loop) || !h) return ASY_EINVAL;
-    asy__handle_init(loop, (asy_handle_t *)h, type, file, line);
+    asy__handle_init(loop, (asy_handle_t *)h, cls, file, line);
     h->cb_ = NULL;
     asy__queue_init(&h->phase_link_);
     return 0;
@@ -7919,14 +8263,14 @@ ASY__INTERNAL void asy__phase_close(asy_phase_t *h) {
 }
 
 ASYNCRT_API int asy_idle_init_at(asy_loop_t *loop, asy_idle_t *h, const char *file, int line) {
-    return asy__phase_init(loop, h, ASY_HANDLE_IDLE, file, line);
+    return asy__phase_init(loop, h, &asy__idle_class, file, line);
 }
 ASYNCRT_API int asy_prepare_init_at(asy_loop_t *loop, asy_prepare_t *h, const char *file,
                                     int line) {
-    return asy__phase_init(loop, h, ASY_HANDLE_PREPARE, file, line);
+    return asy__phase_init(loop, h, &asy__prepare_class, file, line);
 }
 ASYNCRT_API int asy_check_init_at(asy_loop_t *loop, asy_check_t *h, const char *file, int line) {
-    return asy__phase_init(loop, h, ASY_HANDLE_CHECK, file, line);
+    return asy__phase_init(loop, h, &asy__check_class, file, line);
 }
 ASYNCRT_API int asy_idle_start(asy_idle_t *h, asy_phase_cb cb) {
     return asy__phase_start(h, cb, ASY_HANDLE_IDLE);
@@ -7984,7 +8328,7 @@ static void asy__wake_read(asy_loop_t *loop, asy__io *io, unsigned revents) {
  * when wake_pending_ is set. */
 ASY__INTERNAL void asy__async_dispatch(asy_loop_t *loop) {
     asy__queue q;
-    __atomic_store_n(&loop->wake_pending_, 0, __ATOMIC_SEQ_CST);
+    asy__atomic_store(&loop->wake_pending_, 0, ASY__SEQ_CST);
     /* Walk a moved-aside list so callbacks may close or init any handle. */
     asy__queue_init(&q);
     asy__queue_move(&loop->async_handles_, &q);
@@ -7992,7 +8336,7 @@ ASY__INTERNAL void asy__async_dispatch(asy_loop_t *loop) {
         asy_async_t *h = ASY_CONTAINER_OF(asy__queue_head(&q), asy_async_t, async_link_);
         asy__queue_remove(&h->async_link_);
         asy__queue_insert_tail(&loop->async_handles_, &h->async_link_);
-        if (__atomic_exchange_n(&h->pending_, 0, __ATOMIC_SEQ_CST) == 0) continue;
+        if (asy__atomic_exchange(&h->pending_, 0, ASY__SEQ_CST) == 0) continue;
         h->cb_(h);
         asy__after_cb(loop);
     }
@@ -8037,10 +8381,14 @@ ASY__INTERNAL void asy__async_loop_close(asy_loop_t *loop) {
     loop->wake_io_.fd = -1;
 }
 
+static void asy__async_class_close(asy_handle_t *h) { asy__async_close((asy_async_t *)h); }
+static const asy__handle_class asy__async_class = {ASY_HANDLE_ASYNC, "async",
+                                                   asy__async_class_close, NULL};
+
 ASYNCRT_API int asy_async_init_at(asy_loop_t *loop, asy_async_t *h, asy_async_cb cb,
                                   const char *file, int line) {
     if (!asy__loop_live(loop) || !h || !cb) return ASY_EINVAL;
-    asy__handle_init(loop, (asy_handle_t *)h, ASY_HANDLE_ASYNC, file, line);
+    asy__handle_init(loop, (asy_handle_t *)h, &asy__async_class, file, line);
     h->cb_ = cb;
     h->pending_ = 0;
     asy__queue_insert_tail(&loop->async_handles_, &h->async_link_);
@@ -8052,12 +8400,12 @@ ASYNCRT_API int asy_async_send(asy_async_t *h) {
     asy_loop_t *loop;
     if (!h) return ASY_EINVAL;
     /* Already pending: the loop will see it. */
-    if (__atomic_load_n(&h->pending_, __ATOMIC_RELAXED) ||
-        __atomic_exchange_n(&h->pending_, 1, __ATOMIC_SEQ_CST))
+    if (asy__atomic_load(&h->pending_, ASY__RELAXED) ||
+        asy__atomic_exchange(&h->pending_, 1, ASY__SEQ_CST))
         return 0;
     loop = h->loop;
-    if (__atomic_exchange_n(&loop->wake_pending_, 1, __ATOMIC_SEQ_CST)) return 0;
-    if (!__atomic_load_n(&loop->sleeping_, __ATOMIC_SEQ_CST)) return 0; /* it will look */
+    if (asy__atomic_exchange(&loop->wake_pending_, 1, ASY__SEQ_CST)) return 0;
+    if (!asy__atomic_load(&loop->sleeping_, ASY__SEQ_CST)) return 0; /* it will look */
     for (;;) {
 #if ASYNCRT_OS_LINUX
         uint64_t one = 1;
@@ -8093,7 +8441,7 @@ typedef struct {
 } asy__sig_loop_slot;
 
 static asy__sig_loop_slot asy__sig_loops[ASY__SIG_MAX_LOOPS];
-static pthread_mutex_t asy__sig_mutex = PTHREAD_MUTEX_INITIALIZER;
+static asy__mutex_t asy__sig_mutex = ASY__MUTEX_INITIALIZER;
 static unsigned asy__sig_refs[ASY__SIG_NSIG];
 static struct sigaction asy__sig_old[ASY__SIG_NSIG];
 static int asy__sig_inflight;
@@ -8101,19 +8449,19 @@ static int asy__sig_inflight;
 static void asy__sig_handler(int signo) {
     int saved_errno = errno, i;
     unsigned char b = (unsigned char)signo;
-    __atomic_add_fetch(&asy__sig_inflight, 1, __ATOMIC_SEQ_CST);
+    asy__atomic_add(&asy__sig_inflight, 1, ASY__SEQ_CST);
     for (i = 0; i < ASY__SIG_MAX_LOOPS; i++) {
-        int wfd = __atomic_load_n(&asy__sig_loops[i].wfd_plus1, __ATOMIC_SEQ_CST) - 1;
+        int wfd = asy__atomic_load(&asy__sig_loops[i].wfd_plus1, ASY__SEQ_CST) - 1;
         uint64_t m;
         if (wfd < 0) continue;
-        m = __atomic_load_n(&asy__sig_loops[i].mask[signo / 64], __ATOMIC_SEQ_CST);
+        m = asy__atomic_load(&asy__sig_loops[i].mask[signo / 64], ASY__SEQ_CST);
         if (m & ((uint64_t)1 << (signo % 64))) {
             ssize_t r;
             do r = write(wfd, &b, 1);
             while (r < 0 && errno == EINTR);
         }
     }
-    __atomic_sub_fetch(&asy__sig_inflight, 1, __ATOMIC_SEQ_CST);
+    asy__atomic_sub(&asy__sig_inflight, 1, ASY__SEQ_CST);
     errno = saved_errno;
 }
 
@@ -8130,7 +8478,7 @@ static void asy__sig_update_mask(asy_loop_t *loop) {
         mask[h->signum_ / 64] |= (uint64_t)1 << (h->signum_ % 64);
     }
     for (i = 0; i < ASY__SIG_NSIG / 64; i++)
-        __atomic_store_n(&asy__sig_loops[loop->signal_slot_].mask[i], mask[i], __ATOMIC_SEQ_CST);
+        asy__atomic_store(&asy__sig_loops[loop->signal_slot_].mask[i], mask[i], ASY__SEQ_CST);
 }
 
 /* Delivers one signal.  The list stays whole while callbacks run (the
@@ -8176,7 +8524,7 @@ static int asy__sig_loop_attach(asy_loop_t *loop) {
     int fds[2], r, i;
     if (loop->signal_slot_ >= 0) return 0;
     for (i = 0; i < ASY__SIG_MAX_LOOPS; i++)
-        if (__atomic_load_n(&asy__sig_loops[i].wfd_plus1, __ATOMIC_SEQ_CST) == 0) break;
+        if (asy__atomic_load(&asy__sig_loops[i].wfd_plus1, ASY__SEQ_CST) == 0) break;
     if (i == ASY__SIG_MAX_LOOPS) return ASY_ENOSPC;
     if (pipe(fds) != 0) return asy__errno();
     if ((r = asy__set_nonblock_cloexec(fds[0])) || (r = asy__set_nonblock_cloexec(fds[1]))) {
@@ -8191,7 +8539,7 @@ static int asy__sig_loop_attach(asy_loop_t *loop) {
         return r;
     }
     memset(asy__sig_loops[i].mask, 0, sizeof(asy__sig_loops[i].mask));
-    __atomic_store_n(&asy__sig_loops[i].wfd_plus1, fds[1] + 1, __ATOMIC_SEQ_CST);
+    asy__atomic_store(&asy__sig_loops[i].wfd_plus1, fds[1] + 1, ASY__SEQ_CST);
     loop->signal_slot_ = i;
     loop->signal_wfd_ = fds[1];
     return 0;
@@ -8199,10 +8547,10 @@ static int asy__sig_loop_attach(asy_loop_t *loop) {
 
 ASY__INTERNAL void asy__signal_loop_close(asy_loop_t *loop) {
     if (loop->signal_slot_ < 0) return;
-    pthread_mutex_lock(&asy__sig_mutex);
-    __atomic_store_n(&asy__sig_loops[loop->signal_slot_].wfd_plus1, 0, __ATOMIC_SEQ_CST);
-    pthread_mutex_unlock(&asy__sig_mutex);
-    while (__atomic_load_n(&asy__sig_inflight, __ATOMIC_SEQ_CST)) sched_yield();
+    asy__mutex_lock(&asy__sig_mutex);
+    asy__atomic_store(&asy__sig_loops[loop->signal_slot_].wfd_plus1, 0, ASY__SEQ_CST);
+    asy__mutex_unlock(&asy__sig_mutex);
+    while (asy__atomic_load(&asy__sig_inflight, ASY__SEQ_CST)) asy__thread_yield();
     asy__io_close(loop, &loop->signal_io_);
     close(loop->signal_io_.fd);
     close(loop->signal_wfd_);
@@ -8210,9 +8558,13 @@ ASY__INTERNAL void asy__signal_loop_close(asy_loop_t *loop) {
     loop->signal_wfd_ = -1;
 }
 
+static void asy__signal_close(asy_handle_t *h) { asy_signal_stop((asy_signal_t *)h); }
+static const asy__handle_class asy__signal_class = {ASY_HANDLE_SIGNAL, "signal", asy__signal_close,
+                                                    NULL};
+
 ASYNCRT_API int asy_signal_init_at(asy_loop_t *loop, asy_signal_t *h, const char *file, int line) {
     if (!asy__loop_live(loop) || !h) return ASY_EINVAL;
-    asy__handle_init(loop, (asy_handle_t *)h, ASY_HANDLE_SIGNAL, file, line);
+    asy__handle_init(loop, (asy_handle_t *)h, &asy__signal_class, file, line);
     h->cb_ = NULL;
     h->signum_ = 0;
     h->oneshot_ = 0;
@@ -8233,7 +8585,7 @@ static int asy__signal_start(asy_signal_t *h, asy_signal_cb cb, int signum, int 
         }
         asy_signal_stop(h);
     }
-    pthread_mutex_lock(&asy__sig_mutex);
+    asy__mutex_lock(&asy__sig_mutex);
     r = asy__sig_loop_attach(h->loop);
     if (r == 0 && asy__sig_refs[signum] == 0) {
         struct sigaction sa;
@@ -8252,7 +8604,7 @@ static int asy__signal_start(asy_signal_t *h, asy_signal_cb cb, int signum, int 
         asy__sig_update_mask(h->loop);
         asy__handle_start((asy_handle_t *)h);
     }
-    pthread_mutex_unlock(&asy__sig_mutex);
+    asy__mutex_unlock(&asy__sig_mutex);
     return r;
 }
 
@@ -8267,16 +8619,14 @@ ASYNCRT_API int asy_signal_start_oneshot(asy_signal_t *h, asy_signal_cb cb, int 
 ASYNCRT_API int asy_signal_stop(asy_signal_t *h) {
     if (!h) return ASY_EINVAL;
     if (!asy__handle_active((asy_handle_t *)h)) return 0;
-    pthread_mutex_lock(&asy__sig_mutex);
+    asy__mutex_lock(&asy__sig_mutex);
     asy__queue_remove(&h->signal_link_);
     asy__sig_update_mask(h->loop);
     if (--asy__sig_refs[h->signum_] == 0) sigaction(h->signum_, &asy__sig_old[h->signum_], NULL);
-    pthread_mutex_unlock(&asy__sig_mutex);
+    asy__mutex_unlock(&asy__sig_mutex);
     asy__handle_stop((asy_handle_t *)h);
     return 0;
 }
-
-ASY__INTERNAL void asy__signal_close(asy_signal_t *h) { asy_signal_stop(h); }
 
 #line 1 "asyncrt_impl/loop/poll.c"
 static void asy__poll_io_cb(asy_loop_t *loop, asy__io *io, unsigned revents) {
@@ -8292,10 +8642,13 @@ static void asy__poll_io_cb(asy_loop_t *loop, asy__io *io, unsigned revents) {
     if (ev) h->cb_(h, 0, ev);
 }
 
+static void asy__poll_close(asy_handle_t *h) { asy_poll_stop((asy_poll_t *)h); }
+static const asy__handle_class asy__poll_class = {ASY_HANDLE_POLL, "poll", asy__poll_close, NULL};
+
 ASYNCRT_API int asy_poll_init_at(asy_loop_t *loop, asy_poll_t *h, int fd, const char *file,
                                  int line) {
     if (!asy__loop_live(loop) || !h || fd < 0) return ASY_EINVAL;
-    asy__handle_init(loop, (asy_handle_t *)h, ASY_HANDLE_POLL, file, line);
+    asy__handle_init(loop, (asy_handle_t *)h, &asy__poll_class, file, line);
     h->cb_ = NULL;
     asy__io_init(&h->io_, fd, asy__poll_io_cb);
     return 0;
@@ -8324,8 +8677,6 @@ ASYNCRT_API int asy_poll_stop(asy_poll_t *h) {
     asy__handle_stop((asy_handle_t *)h);
     return 0;
 }
-
-ASY__INTERNAL void asy__poll_close(asy_poll_t *h) { asy_poll_stop(h); }
 
 #line 1 "asyncrt_impl/loop/metrics.c"
 /* Loop lag histogram: microsecond values in log-linear buckets, 16 per
@@ -8585,13 +8936,13 @@ static void asy__poll_phase(asy_loop_t *loop, int timeout) {
     }
     may_block = wait != 0;
     if (may_block) {
-        __atomic_store_n(&loop->sleeping_, 1, __ATOMIC_SEQ_CST);
-        if (__atomic_load_n(&loop->wake_pending_, __ATOMIC_SEQ_CST)) wait = 0;
+        asy__atomic_store(&loop->sleeping_, 1, ASY__SEQ_CST);
+        if (asy__atomic_load(&loop->wake_pending_, ASY__SEQ_CST)) wait = 0;
     }
     if (wait != 0 || loop->backend_.io_count > (loop->wake_io_.registered != 0))
         n = asy__backend_poll(loop, wait);
-    if (may_block) __atomic_store_n(&loop->sleeping_, 0, __ATOMIC_RELAXED);
-    if (__atomic_load_n(&loop->wake_pending_, __ATOMIC_ACQUIRE)) {
+    if (may_block) asy__atomic_store(&loop->sleeping_, 0, ASY__RELAXED);
+    if (asy__atomic_load(&loop->wake_pending_, ASY__ACQUIRE)) {
         asy__async_dispatch(loop);
         n++;
     }
@@ -10980,15 +11331,13 @@ ASYNCRT_API int asy_promise_on_unhandled(asy_loop_t *loop, asy_unhandled_fn fn, 
  * takes the whole stack at once (one batch per wake-up), reverses it to
  * completion order and runs the done callbacks.  Workers write the async
  * wake-up only when the loop is not spinning. */
-#include <sched.h>
-
 enum { ASY__WORK_IDLE = 0, ASY__WORK_QUEUED, ASY__WORK_RUNNING, ASY__WORK_DONE };
 enum { ASY__POOL_MAX_SIZE = 1024 };
 
 typedef struct asy__worker {
     struct asy__pool *pool;
-    pthread_t tid;
-    pthread_cond_t cond;    /* this worker's wake-up */
+    asy__thread_t tid;
+    asy__cond_t cond;       /* this worker's wake-up */
     int woken;              /* set by the waker, under the pool mutex */
     int exited;             /* the thread has left its loop (join it) */
     struct asy__worker *next;      /* every started worker */
@@ -10998,7 +11347,7 @@ typedef struct asy__worker {
 
 typedef struct asy__pool {
     asy_loop_t *loop;
-    pthread_mutex_t mu;
+    asy__mutex_t mu;
     /* -- under mu -- */
     asy__queue queue[2];   /* 0: cpu + fast io, 1: slow io */
     unsigned queued[2];
@@ -11045,20 +11394,12 @@ ASY__INTERNAL void asy__pool_recount(asy__pool *p);
 ASY__INTERNAL void asy__pool_wake_one(asy__pool *p);
 ASY__INTERNAL asy__worker *asy__pool_take_idle(asy__pool *p);
 ASY__INTERNAL void asy__worker_signal(asy__worker *w);
-/* Short, CPU-friendly busy wait step. */
-static inline void asy__cpu_relax(void) {
-#if defined(__x86_64__) || defined(__i386__)
-    __asm__ __volatile__("pause");
-#elif defined(__aarch64__)
-    __asm__ __volatile__("yield");
-#endif
-}
 /* Every few spins: give the CPU to another runnable thread, if any (on a
  * busy machine it may be the very thread we wait for, sharing this CPU),
  * and tell whether the spin's deadline has passed.  On an idle machine
- * sched_yield returns at once. */
+ * yielding returns at once. */
 static inline int asy__spin_yield(uint64_t deadline) {
-    sched_yield();
+    asy__thread_yield();
     return asy_hrtime() > deadline;
 }
 /* Spin budgets (ns): long enough to cover a round trip through a done
@@ -11073,7 +11414,7 @@ enum { ASY__WORKER_SPIN_NS = 50000, ASY__LOOP_SPIN_NS = 30000 };
 ASY__INTERNAL void asy__pool_recount(asy__pool *p) {
     unsigned n = p->queued[0];
     if (p->slow_running < p->slow_max) n += p->queued[1];
-    __atomic_store_n(&p->runnable_hint, n, __ATOMIC_RELEASE);
+    asy__atomic_store(&p->runnable_hint, n, ASY__RELEASE);
 }
 
 /* The oldest runnable job, marked running; NULL when none.  Under mu. */
@@ -11112,7 +11453,7 @@ ASY__INTERNAL asy__worker *asy__pool_take_idle(asy__pool *p) {
 
 /* A woken worker cannot leave (and be freed) before the loop thread, the
  * only waker and the only reaper, is done here. */
-ASY__INTERNAL void asy__worker_signal(asy__worker *w) { pthread_cond_signal(&w->cond); }
+ASY__INTERNAL void asy__worker_signal(asy__worker *w) { asy__cond_signal(&w->cond); }
 
 /* For the rare paths (resize, close): wake one, signalling under mu. */
 ASY__INTERNAL void asy__pool_wake_one(asy__pool *p) {
@@ -11123,15 +11464,14 @@ ASY__INTERNAL void asy__pool_wake_one(asy__pool *p) {
 /* Hands a finished job to the loop.  After the push the job belongs to the
  * loop again (it may be freed at once), so nothing here touches it later. */
 static void asy__pool_complete(asy__pool *p, asy_work_t *job) {
-    asy_work_t *old = __atomic_load_n(&p->done_head, __ATOMIC_RELAXED);
+    asy_work_t *old = asy__atomic_load(&p->done_head, ASY__RELAXED);
     do {
         job->next_done_ = old;
-    } while (!__atomic_compare_exchange_n(&p->done_head, &old, job, 1, __ATOMIC_SEQ_CST,
-                                          __ATOMIC_RELAXED));
+    } while (!asy__atomic_cas_weak(&p->done_head, &old, job, ASY__SEQ_CST, ASY__RELAXED));
     /* A spinning loop sees the push itself; it clears the flag and then
      * looks at the stack again, so either it sees this job or we see the
      * cleared flag and wake it (both accesses are sequentially consistent). */
-    if (!__atomic_load_n(&p->loop_spinning, __ATOMIC_SEQ_CST)) asy_async_send(&p->async);
+    if (!asy__atomic_load(&p->loop_spinning, ASY__SEQ_CST)) asy_async_send(&p->async);
 }
 
 /* Busy-waits for runnable work for a few tens of microseconds, without the
@@ -11140,31 +11480,31 @@ static void asy__worker_spin(asy__pool *p) {
     uint64_t deadline;
     unsigned i = 0;
     p->spinners = 1;
-    pthread_mutex_unlock(&p->mu);
+    asy__mutex_unlock(&p->mu);
     deadline = asy_hrtime() + ASY__WORKER_SPIN_NS;
-    while (__atomic_load_n(&p->runnable_hint, __ATOMIC_ACQUIRE) == 0) {
+    while (asy__atomic_load(&p->runnable_hint, ASY__ACQUIRE) == 0) {
         asy__cpu_relax();
         if ((++i & 7) == 0 && asy__spin_yield(deadline)) break;
     }
-    pthread_mutex_lock(&p->mu);
+    asy__mutex_lock(&p->mu);
     p->spinners = 0;
 }
 
 ASY__INTERNAL void asy__worker_main_loop(asy__worker *w) {
     asy__pool *p = w->pool;
     int spun = 0;
-    pthread_mutex_lock(&p->mu);
+    asy__mutex_lock(&p->mu);
     p->starting--; /* counted by asy__pool_spawn */
     while (!p->stopping && p->nthreads <= p->size) {
         asy_work_t *job = asy__pool_pop(p);
         if (job) {
             int slow = job->class_ == ASY_WORK_SLOW_IO;
-            pthread_mutex_unlock(&p->mu);
+            asy__mutex_unlock(&p->mu);
             job->work_cb_(job);
-            __atomic_add_fetch(&p->finishing, 1, __ATOMIC_RELAXED);
+            asy__atomic_add(&p->finishing, 1, ASY__RELAXED);
             asy__pool_complete(p, job);
-            pthread_mutex_lock(&p->mu);
-            __atomic_sub_fetch(&p->finishing, 1, __ATOMIC_RELAXED);
+            asy__mutex_lock(&p->mu);
+            asy__atomic_sub(&p->finishing, 1, ASY__RELAXED);
             p->running--;
             if (slow) {
                 p->slow_running--;
@@ -11178,7 +11518,7 @@ ASY__INTERNAL void asy__worker_main_loop(asy__worker *w) {
          * the other workers need them all, and a spinning thread would
          * take a CPU from the very threads it waits for. */
         if (!spun && p->spinners == 0 &&
-            __atomic_load_n(&p->inflight_fast, __ATOMIC_RELAXED) < p->ncpu) {
+            asy__atomic_load(&p->inflight_fast, ASY__RELAXED) < p->ncpu) {
             asy__worker_spin(p);
             spun = 1;
             continue;
@@ -11187,19 +11527,16 @@ ASY__INTERNAL void asy__worker_main_loop(asy__worker *w) {
         w->woken = 0;
         w->next_idle = p->idle;
         p->idle = w;
-        while (!w->woken) pthread_cond_wait(&w->cond, &p->mu);
+        while (!w->woken) asy__cond_wait(&w->cond, &p->mu);
         p->starting--;
     }
     /* Leaving (pool closing or shrunk); the joiner frees w. */
     p->nthreads--;
     w->exited = 1;
-    pthread_mutex_unlock(&p->mu);
+    asy__mutex_unlock(&p->mu);
 }
 
-static void *asy__worker_thread(void *arg) {
-    asy__worker_main_loop((asy__worker *)arg);
-    return NULL;
-}
+static void asy__worker_thread(void *arg) { asy__worker_main_loop((asy__worker *)arg); }
 
 /* Joins workers that left after a shrink.  Under mu: a worker marks itself
  * exited under mu as its last step before returning, so joining it here
@@ -11210,8 +11547,8 @@ static void asy__pool_reap(asy__pool *p) {
         asy__worker *w = *pw;
         if (w->exited) {
             *pw = w->next;
-            pthread_join(w->tid, NULL);
-            pthread_cond_destroy(&w->cond);
+            asy__thread_join(w->tid);
+            asy__cond_destroy(&w->cond);
             asy__free(w);
         } else {
             pw = &w->next;
@@ -11223,25 +11560,23 @@ static void asy__pool_reap(asy__pool *p) {
  * thread.  Under mu. */
 ASY__INTERNAL int asy__pool_spawn(asy__pool *p) {
     asy__worker *w;
-    sigset_t all, old;
+    asy__thread_opts opts;
     int r;
     asy__pool_reap(p);
     w = ASY__NEW(asy__worker);
     if (!w) return ASY_ENOMEM;
     memset(w, 0, sizeof(*w));
     w->pool = p;
-    if ((r = pthread_cond_init(&w->cond, NULL)) != 0) {
+    if ((r = asy__cond_init(&w->cond)) != 0) {
         asy__free(w);
-        return asy_translate_sys_error(r);
+        return r;
     }
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    r = pthread_create(&w->tid, NULL, asy__worker_thread, w);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (r != 0) {
-        pthread_cond_destroy(&w->cond);
+    memset(&opts, 0, sizeof(opts));
+    opts.flags = ASY__THREAD_BLOCK_SIGNALS;
+    if ((r = asy__thread_create(&w->tid, &opts, asy__worker_thread, w)) != 0) {
+        asy__cond_destroy(&w->cond);
         asy__free(w);
-        return asy_translate_sys_error(r);
+        return r;
     }
     w->next = p->workers;
     p->workers = w;
@@ -11278,8 +11613,8 @@ static void asy__pool_set_limits(asy__pool *p, unsigned size) {
 static void asy__pool_flush(asy__pool *p) {
     asy__worker *list = NULL, *w;
     unsigned coming, runnable;
-    pthread_mutex_lock(&p->mu);
-    coming = p->spinners + p->starting + __atomic_load_n(&p->finishing, __ATOMIC_RELAXED);
+    asy__mutex_lock(&p->mu);
+    coming = p->spinners + p->starting + asy__atomic_load(&p->finishing, ASY__RELAXED);
     runnable = p->runnable_hint;
     while (runnable > coming && p->idle) {
         w = asy__pool_take_idle(p);
@@ -11288,7 +11623,7 @@ static void asy__pool_flush(asy__pool *p) {
         coming++;
     }
     while (runnable > coming && p->nthreads < p->size && asy__pool_spawn(p) == 0) coming++;
-    pthread_mutex_unlock(&p->mu);
+    asy__mutex_unlock(&p->mu);
     while ((w = list) != NULL) {
         list = w->next_wake;
         asy__worker_signal(w);
@@ -11298,7 +11633,7 @@ static void asy__pool_flush(asy__pool *p) {
 /* Runs the done callbacks of every finished job, oldest first. */
 static void asy__pool_deliver(asy__pool *p) {
     asy_loop_t *loop = p->loop;
-    asy_work_t *w = __atomic_exchange_n(&p->done_head, (asy_work_t *)NULL, __ATOMIC_ACQUIRE);
+    asy_work_t *w = asy__atomic_exchange(&p->done_head, (asy_work_t *)NULL, ASY__ACQUIRE);
     asy_work_t *rev = NULL;
     while (w) {
         asy_work_t *next = w->next_done_;
@@ -11314,7 +11649,7 @@ static void asy__pool_deliver(asy__pool *p) {
         p->inflight--;
         p->completed++;
         if (rev->class_ != ASY_WORK_SLOW_IO &&
-            __atomic_sub_fetch(&p->inflight_fast, 1, __ATOMIC_RELAXED) == 0)
+            asy__atomic_sub(&p->inflight_fast, 1, ASY__RELAXED) == 0)
             asy_prepare_stop(&p->prepare);
         rev->state_ = ASY__WORK_IDLE;
         if (cb) {
@@ -11324,7 +11659,7 @@ static void asy__pool_deliver(asy__pool *p) {
         rev = next;
     }
     p->delivering = 0;
-    if (__atomic_load_n(&p->runnable_hint, __ATOMIC_RELAXED)) asy__pool_flush(p);
+    if (asy__atomic_load(&p->runnable_hint, ASY__RELAXED)) asy__pool_flush(p);
 }
 
 static void asy__pool_async_cb(asy_async_t *h) {
@@ -11341,20 +11676,20 @@ static void asy__pool_again_cb(asy_idle_t *h) { asy_idle_stop(h); }
  * next to nothing. */
 static void asy__pool_prepare_cb(asy_prepare_t *h) {
     asy__pool *p = ASY_CONTAINER_OF(h, asy__pool, prepare);
-    if (!__atomic_load_n(&p->done_head, __ATOMIC_ACQUIRE) && p->inflight_fast &&
+    if (!asy__atomic_load(&p->done_head, ASY__ACQUIRE) && p->inflight_fast &&
         p->inflight_fast < p->ncpu && asy__poll_timeout(p->loop) != 0) {
         if (p->spin_skip) {
             p->spin_skip--;
         } else {
             uint64_t deadline = asy_hrtime() + ASY__LOOP_SPIN_NS;
             unsigned i = 0;
-            __atomic_store_n(&p->loop_spinning, 1, __ATOMIC_SEQ_CST);
-            while (!__atomic_load_n(&p->done_head, __ATOMIC_ACQUIRE)) {
+            asy__atomic_store(&p->loop_spinning, 1, ASY__SEQ_CST);
+            while (!asy__atomic_load(&p->done_head, ASY__ACQUIRE)) {
                 asy__cpu_relax();
                 if ((++i & 7) == 0 && asy__spin_yield(deadline)) break;
             }
-            __atomic_store_n(&p->loop_spinning, 0, __ATOMIC_SEQ_CST);
-            if (__atomic_load_n(&p->done_head, __ATOMIC_SEQ_CST)) {
+            asy__atomic_store(&p->loop_spinning, 0, ASY__SEQ_CST);
+            if (asy__atomic_load(&p->done_head, ASY__SEQ_CST)) {
                 p->spin_misses = 0;
             } else {
                 if (p->spin_misses < 6) p->spin_misses++;
@@ -11362,7 +11697,7 @@ static void asy__pool_prepare_cb(asy_prepare_t *h) {
             }
         }
     }
-    if (__atomic_load_n(&p->done_head, __ATOMIC_ACQUIRE)) {
+    if (asy__atomic_load(&p->done_head, ASY__ACQUIRE)) {
         asy__pool_deliver(p);
         /* Callbacks ran in this iteration, before the poll phase: the poll
          * must not block now (asy_run ONCE returns after progress; and if
@@ -11378,17 +11713,17 @@ static void asy__pool_prepare_cb(asy_prepare_t *h) {
 static void asy__pool_close(asy_loop_t *loop, void *state) {
     asy__pool *p = (asy__pool *)state;
     asy__worker *w;
-    pthread_mutex_lock(&p->mu);
+    asy__mutex_lock(&p->mu);
     p->stopping = 1;
     while (p->idle) asy__pool_wake_one(p);
-    pthread_mutex_unlock(&p->mu);
+    asy__mutex_unlock(&p->mu);
     while ((w = p->workers) != NULL) {
         p->workers = w->next;
-        pthread_join(w->tid, NULL);
-        pthread_cond_destroy(&w->cond);
+        asy__thread_join(w->tid);
+        asy__cond_destroy(&w->cond);
         asy__free(w);
     }
-    pthread_mutex_destroy(&p->mu);
+    asy__mutex_destroy(&p->mu);
     asy__async_close(&p->async);
     asy__queue_remove(&p->async.handle_link_);
     asy__phase_close(&p->prepare);
@@ -11408,21 +11743,6 @@ static void asy__internal_handle(asy_handle_t *h) {
     asy_unref(h);
 }
 
-/* The pool lock is held for a few dozen instructions at a time, by the
- * loop and the workers: glibc's adaptive mutex spins a little before it
- * sleeps, which saves a futex round trip on most contended acquisitions. */
-static int asy__pool_mutex_init(pthread_mutex_t *mu) {
-    pthread_mutexattr_t attr;
-    int r;
-    if ((r = pthread_mutexattr_init(&attr)) != 0) return r;
-#ifdef PTHREAD_ADAPTIVE_MUTEX_INITIALIZER_NP
-    pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ADAPTIVE_NP);
-#endif
-    r = pthread_mutex_init(mu, &attr);
-    pthread_mutexattr_destroy(&attr);
-    return r;
-}
-
 ASY__INTERNAL asy__pool *asy__pool_get(asy_loop_t *loop, int *err) {
     asy__pool *p = (asy__pool *)loop->layers_[ASY__LAYER_POOL].state;
     int r;
@@ -11434,9 +11754,13 @@ ASY__INTERNAL asy__pool *asy__pool_get(asy_loop_t *loop, int *err) {
     }
     memset(p, 0, sizeof(*p));
     p->loop = loop;
-    if ((r = asy__pool_mutex_init(&p->mu)) != 0) {
+    /* The pool lock is held for a few dozen instructions at a time, by the
+     * loop and the workers: an adaptive mutex spins a little before it
+     * sleeps, which saves a futex round trip on most contended
+     * acquisitions. */
+    if ((r = asy__mutex_init_adaptive(&p->mu)) != 0) {
         asy__free(p);
-        *err = asy_translate_sys_error(r);
+        *err = r;
         return NULL;
     }
     asy__queue_init(&p->queue[0]);
@@ -11472,11 +11796,11 @@ ASY__INTERNAL int asy__pool_submit(asy_loop_t *loop, asy_work_t *req, int cls,
     req->class_ = cls;
     req->state_ = ASY__WORK_QUEUED;
     req->status_ = 0;
-    pthread_mutex_lock(&p->mu);
+    asy__mutex_lock(&p->mu);
     req->seq_ = p->seq++;
     asy__queue_insert_tail(&p->queue[slow], &req->link_);
     p->queued[slow]++;
-    before = __atomic_load_n(&p->runnable_hint, __ATOMIC_RELAXED);
+    before = asy__atomic_load(&p->runnable_hint, ASY__RELAXED);
     asy__pool_recount(p);
     if (p->runnable_hint > before) {
         /* A spinning worker, or one coming back from its job, takes the job
@@ -11484,7 +11808,7 @@ ASY__INTERNAL int asy__pool_submit(asy_loop_t *loop, asy_work_t *req, int cls,
          * the pool is below its size.  (A chain of requests, each queued by
          * the previous one's callback, so runs on a single thread.) */
         unsigned coming =
-            p->spinners + p->starting + __atomic_load_n(&p->finishing, __ATOMIC_RELAXED);
+            p->spinners + p->starting + asy__atomic_load(&p->finishing, ASY__RELAXED);
         if (p->runnable_hint <= coming) {
             /* nothing */
         } else if (p->delivering && !slow && p->running >= p->ncpu) {
@@ -11501,17 +11825,17 @@ ASY__INTERNAL int asy__pool_submit(asy_loop_t *loop, asy_work_t *req, int cls,
                 asy__queue_remove(&req->link_);
                 p->queued[slow]--;
                 asy__pool_recount(p);
-                pthread_mutex_unlock(&p->mu);
+                asy__mutex_unlock(&p->mu);
                 req->state_ = ASY__WORK_IDLE;
                 return r;
             }
         }
     }
-    pthread_mutex_unlock(&p->mu);
+    asy__mutex_unlock(&p->mu);
     if (wake) asy__worker_signal(wake);
     loop->active_reqs_++;
     p->inflight++;
-    if (!slow && __atomic_add_fetch(&p->inflight_fast, 1, __ATOMIC_RELAXED) == 1)
+    if (!slow && asy__atomic_add(&p->inflight_fast, 1, ASY__RELAXED) == 1)
         asy_prepare_start(&p->prepare, asy__pool_prepare_cb);
     return 0;
 }
@@ -11534,9 +11858,9 @@ ASYNCRT_API int asy_work_cancel(asy_work_t *req) {
     if (!req || !req->loop) return ASY_EINVAL;
     p = (asy__pool *)req->loop->layers_[ASY__LAYER_POOL].state;
     if (!p) return ASY_EINVAL;
-    pthread_mutex_lock(&p->mu);
+    asy__mutex_lock(&p->mu);
     if (req->state_ != ASY__WORK_QUEUED) {
-        pthread_mutex_unlock(&p->mu);
+        asy__mutex_unlock(&p->mu);
         return ASY_EBUSY;
     }
     slow = req->class_ == ASY_WORK_SLOW_IO;
@@ -11545,7 +11869,7 @@ ASYNCRT_API int asy_work_cancel(asy_work_t *req) {
     asy__pool_recount(p);
     req->state_ = ASY__WORK_RUNNING; /* no longer cancellable */
     req->status_ = ASY_ECANCELED;
-    pthread_mutex_unlock(&p->mu);
+    asy__mutex_unlock(&p->mu);
     /* The done callback runs from the loop, never inside this call. */
     asy__pool_complete(p, req);
     return 0;
@@ -11557,9 +11881,9 @@ ASYNCRT_API unsigned asy_pool_size(asy_loop_t *loop) {
     if (!loop) return 0;
     p = (asy__pool *)loop->layers_[ASY__LAYER_POOL].state;
     if (!p) return asy__pool_default_size(loop);
-    pthread_mutex_lock(&p->mu);
+    asy__mutex_lock(&p->mu);
     n = p->size;
-    pthread_mutex_unlock(&p->mu);
+    asy__mutex_unlock(&p->mu);
     return n;
 }
 
@@ -11569,7 +11893,7 @@ ASYNCRT_API int asy_pool_set_size(asy_loop_t *loop, unsigned size) {
     unsigned want;
     if (!loop || size == 0 || size > ASY__POOL_MAX_SIZE) return ASY_EINVAL;
     if (!(p = asy__pool_get(loop, &err))) return err;
-    pthread_mutex_lock(&p->mu);
+    asy__mutex_lock(&p->mu);
     asy__pool_set_limits(p, size);
     asy__pool_recount(p);
     if (p->nthreads > size) {
@@ -11583,7 +11907,7 @@ ASYNCRT_API int asy_pool_set_size(asy_loop_t *loop, unsigned size) {
         }
         while (want > 0 && p->nthreads < p->size && asy__pool_spawn(p) == 0) want--;
     }
-    pthread_mutex_unlock(&p->mu);
+    asy__mutex_unlock(&p->mu);
     return 0;
 }
 
@@ -11597,14 +11921,14 @@ ASYNCRT_API int asy_pool_stats(asy_loop_t *loop, asy_pool_stats_t *out) {
         out->slow_max = out->size / 2 ? out->size / 2 : 1;
         return 0;
     }
-    pthread_mutex_lock(&p->mu);
+    asy__mutex_lock(&p->mu);
     out->size = p->size;
     out->threads = p->nthreads;
     out->queued = p->queued[0] + p->queued[1];
     out->running = p->running;
     out->slow_running = p->slow_running;
     out->slow_max = p->slow_max;
-    pthread_mutex_unlock(&p->mu);
+    asy__mutex_unlock(&p->mu);
     out->completed = p->completed;
     return 0;
 }
@@ -14469,6 +14793,19 @@ ASY__INTERNAL void asy__listen_close(asy_sock_t *s);
 ASY__INTERNAL void asy__listen_kick(asy_loop_t *loop);
 ASY__INTERNAL void asy__tty_restore(asy_tty_t *tty);
 ASY__INTERNAL void asy__udp_close(asy_udp_t *udp);
+/* The handle classes' operations (loop.internal.h): close stops the
+ * handle and closes its fd; finish_close runs in the close phase, before
+ * close_cb, to deliver the completions of its cancelled operations. */
+ASY__INTERNAL void asy__net_close(asy_handle_t *h);
+ASY__INTERNAL void asy__net_finish_close(asy_handle_t *h);
+static const asy__handle_class asy__tcp_class = {ASY_HANDLE_TCP, "tcp", asy__net_close,
+                                                 asy__net_finish_close};
+static const asy__handle_class asy__pipe_class = {ASY_HANDLE_PIPE, "pipe", asy__net_close,
+                                                  asy__net_finish_close};
+static const asy__handle_class asy__tty_class = {ASY_HANDLE_TTY, "tty", asy__net_close,
+                                                 asy__net_finish_close};
+static const asy__handle_class asy__udp_class = {ASY_HANDLE_UDP, "udp", asy__net_close,
+                                                 asy__net_finish_close};
 ASY__INTERNAL void asy__ignore_sigpipe(void);
 /* Copies bufs into a request's inline array or a heap one; the total
  * length in *total.  NULL on allocation failure. */
@@ -14658,7 +14995,10 @@ ASY__INTERNAL asy_iov_t *asy__iov_copy(asy_iov_t *inline4, const asy_iov_t *bufs
 
 ASY__INTERNAL void asy__sock_init(asy_loop_t *loop, asy_sock_t *s, asy_handle_type type,
                                   const char *file, int line) {
-    asy__handle_init(loop, (asy_handle_t *)s, type, file, line);
+    const asy__handle_class *cls =
+        type == ASY_HANDLE_TCP ? &asy__tcp_class : type == ASY_HANDLE_PIPE ? &asy__pipe_class
+                                                                           : &asy__tty_class;
+    asy__handle_init(loop, (asy_handle_t *)s, cls, file, line);
     asy__opfd_init(&s->fd_, -1, 0);
     memset(&s->rop_, 0, sizeof(s->rop_));
     s->alloc_cb_ = NULL;
@@ -14968,7 +15308,7 @@ ASY__INTERNAL void asy__sock_close(asy_sock_t *s) {
     }
 }
 
-/* Called by asy_close and by the close phase (handle.c). */
+/* The net classes' close and finish_close (net.internal.h). */
 ASY__INTERNAL void asy__net_close(asy_handle_t *h) {
     if (asy__is_stream_type(h->type))
         asy__sock_close((asy_sock_t *)h);
@@ -15555,7 +15895,7 @@ ASYNCRT_API asy_handle_type asy_guess_handle(int fd) {
 
 ASYNCRT_API int asy_udp_init_at(asy_loop_t *loop, asy_udp_t *udp, const char *file, int line) {
     if (!asy__loop_live(loop) || !udp) return ASY_EINVAL;
-    asy__handle_init(loop, (asy_handle_t *)udp, ASY_HANDLE_UDP, file, line);
+    asy__handle_init(loop, (asy_handle_t *)udp, &asy__udp_class, file, line);
     asy__opfd_init(&udp->fd_, -1, 0);
     memset(&udp->rop_, 0, sizeof(udp->rop_));
     udp->alloc_cb_ = NULL;
@@ -17895,10 +18235,14 @@ ASYNCRT_API asy_promise_t *asy_fsp_mkdtemp(asy_loop_t *loop, const char *prefix)
  * descriptors are small integers handed out in order and index a plain
  * array (wd -> directory path relative to the watched root). */
 
+static void asy__fs_watch_close(asy_handle_t *h) { asy_fs_watch_stop((asy_fs_watch_t *)h); }
+static const asy__handle_class asy__fs_watch_class = {ASY_HANDLE_FS_WATCH, "fs_watch",
+                                                      asy__fs_watch_close, NULL};
+
 ASYNCRT_API int asy_fs_watch_init_at(asy_loop_t *loop, asy_fs_watch_t *h, const char *file,
                                      int line) {
     if (!asy__loop_live(loop) || !h) return ASY_EINVAL;
-    asy__handle_init(loop, (asy_handle_t *)h, ASY_HANDLE_FS_WATCH, file, line);
+    asy__handle_init(loop, (asy_handle_t *)h, &asy__fs_watch_class, file, line);
     h->cb_ = NULL;
     h->path_ = NULL;
     h->base_ = NULL;
@@ -17950,7 +18294,6 @@ ASYNCRT_API int asy_fs_watch_stop(asy_fs_watch_t *h) {
     return 0;
 }
 
-ASY__INTERNAL void asy__fs_watch_close(asy_fs_watch_t *h) { asy_fs_watch_stop(h); }
 
 #if ASYNCRT_OS_LINUX
 #define ASY__WATCH_MASK                                                                   \
@@ -21721,6 +22064,12 @@ ASY__INTERNAL void asy__proc_pipes_free(asy_process_t *p);
 /* stdio_stream.c */
 ASY__INTERNAL int asy__cstream_notify(asy_process_t *p, struct asy__child_pipe *cp, int status);
 ASY__INTERNAL void asy__cstream_detach(struct asy__child_pipe *cp);
+/* The process and IPC handle classes' close (loop.internal.h). */
+ASY__INTERNAL void asy__process_close(asy_handle_t *h);
+ASY__INTERNAL void asy__ipc_close(asy_handle_t *h);
+static const asy__handle_class asy__process_class = {ASY_HANDLE_PROCESS, "process",
+                                                     asy__process_close, NULL};
+static const asy__handle_class asy__ipc_class = {ASY_HANDLE_IPC, "ipc", asy__ipc_close, NULL};
 ASY__INTERNAL void asy__ipc_init_handle(asy_ipc_t *ch, asy_loop_t *loop, const char *file,
                                        int line);
 ASY__INTERNAL int asy__ipc_attach_fd(asy_ipc_t *ch, int fd);
@@ -21750,14 +22099,14 @@ struct asy__spawn_plan {
  * A process handle closed before its child exited leaves the pid on a
  * process-wide orphan list, swept by every loop's scan, so closing never
  * leaves a zombie behind as long as some loop still watches children. */
-static pthread_mutex_t asy__orphan_mutex = PTHREAD_MUTEX_INITIALIZER;
+static asy__mutex_t asy__orphan_mutex = ASY__MUTEX_INITIALIZER;
 static int *asy__orphans;
 static int asy__norphans, asy__orphan_cap;
 
 ASY__INTERNAL void asy__proc_orphan(int pid) {
     int status;
     if (waitpid(pid, &status, WNOHANG) != 0) return; /* gone already (or not ours) */
-    pthread_mutex_lock(&asy__orphan_mutex);
+    asy__mutex_lock(&asy__orphan_mutex);
     if (asy__norphans == asy__orphan_cap) {
         int ncap = asy__orphan_cap ? asy__orphan_cap * 2 : 16;
         int *n = (int *)asy__realloc(asy__orphans, sizeof(int) * (size_t)ncap);
@@ -21767,12 +22116,12 @@ ASY__INTERNAL void asy__proc_orphan(int pid) {
         }
     }
     if (asy__norphans < asy__orphan_cap) asy__orphans[asy__norphans++] = pid;
-    pthread_mutex_unlock(&asy__orphan_mutex);
+    asy__mutex_unlock(&asy__orphan_mutex);
 }
 
 static void asy__orphans_sweep(void) {
     int i, status;
-    pthread_mutex_lock(&asy__orphan_mutex);
+    asy__mutex_lock(&asy__orphan_mutex);
     for (i = 0; i < asy__norphans;) {
         pid_t r = waitpid(asy__orphans[i], &status, WNOHANG);
         if (r == 0 || (r < 0 && errno == EINTR)) {
@@ -21786,7 +22135,7 @@ static void asy__orphans_sweep(void) {
         asy__orphans = NULL;
         asy__orphan_cap = 0;
     }
-    pthread_mutex_unlock(&asy__orphan_mutex);
+    asy__mutex_unlock(&asy__orphan_mutex);
 }
 
 static void asy__proc_scan(void *arg) {
@@ -22671,7 +23020,7 @@ ASYNCRT_API int asy_spawn_at(asy_loop_t *loop, asy_process_t *p, const char *fil
     struct asy__proc_loop *pl;
     int r = 0, ipc_fd = -1;
     if (!asy__loop_live(loop) || !p || !file || !*file || asy__spawn_check(o)) return ASY_EINVAL;
-    asy__handle_init(loop, (asy_handle_t *)p, ASY_HANDLE_PROCESS, src_file, src_line);
+    asy__handle_init(loop, (asy_handle_t *)p, &asy__process_class, src_file, src_line);
     p->pid = 0;
     p->exit_cb_ = exit_cb;
     p->close_ev_cb_ = o ? o->on_close : NULL;
@@ -22760,7 +23109,8 @@ ASY__INTERNAL void asy__proc_maybe_close_event(asy_process_t *p) {
     asy__after_cb(p->loop);
 }
 
-ASY__INTERNAL void asy__process_close(asy_process_t *p) {
+ASY__INTERNAL void asy__process_close(asy_handle_t *h) {
+    asy_process_t *p = (asy_process_t *)h;
     asy__queue_remove(&p->error_req_.link_);
     if (p->pid > 0 && !p->exited_) {
         asy__queue_remove(&p->live_link_);
@@ -23116,7 +23466,7 @@ static void asy__ipc_io(asy_loop_t *loop, asy__io *io, unsigned revents) {
 ASY__INTERNAL void asy__ipc_init_handle(asy_ipc_t *ch, asy_loop_t *loop, const char *file,
                                        int line) {
     memset(ch, 0, sizeof(*ch));
-    asy__handle_init(loop, (asy_handle_t *)ch, ASY_HANDLE_IPC, file, line);
+    asy__handle_init(loop, (asy_handle_t *)ch, &asy__ipc_class, file, line);
     asy__io_init(&ch->io_, -1, asy__ipc_io);
     ch->max_msg_ = ASY_IPC_DEFAULT_MAX_MESSAGE;
     ch->hwm_ = 1024 * 1024;
@@ -23285,7 +23635,8 @@ ASYNCRT_API int asy_ipc_connected(const asy_ipc_t *ch) {
     return ch && ch->connected_ && !ch->disconnecting_;
 }
 
-ASY__INTERNAL void asy__ipc_close(asy_ipc_t *ch) {
+ASY__INTERNAL void asy__ipc_close(asy_handle_t *h) {
+    asy_ipc_t *ch = (asy_ipc_t *)h;
     if (ch->io_.fd >= 0) {
         asy__io_close(ch->loop, &ch->io_);
         close(ch->io_.fd);
@@ -28823,7 +29174,7 @@ static int asy__http_cpu_level;
 ASY__INTERNAL int asy__http_simd_level(void) {
     int lvl;
     if (asy__http_force_level > 0) return asy__http_force_level - 1;
-    lvl = __atomic_load_n(&asy__http_cpu_level, __ATOMIC_RELAXED);
+    lvl = asy__atomic_load(&asy__http_cpu_level, ASY__RELAXED);
     if (lvl) return lvl - 1;
 #if ASY__X86_SIMD
     __builtin_cpu_init();
@@ -28831,7 +29182,7 @@ ASY__INTERNAL int asy__http_simd_level(void) {
 #else
     lvl = 0;
 #endif
-    __atomic_store_n(&asy__http_cpu_level, lvl + 1, __ATOMIC_RELAXED);
+    asy__atomic_store(&asy__http_cpu_level, lvl + 1, ASY__RELAXED);
     return lvl;
 }
 

@@ -128,13 +128,13 @@ static void asy__poll_phase(asy_loop_t *loop, int timeout) {
     }
     may_block = wait != 0;
     if (may_block) {
-        __atomic_store_n(&loop->sleeping_, 1, __ATOMIC_SEQ_CST);
-        if (__atomic_load_n(&loop->wake_pending_, __ATOMIC_SEQ_CST)) wait = 0;
+        asy__atomic_store(&loop->sleeping_, 1, ASY__SEQ_CST);
+        if (asy__atomic_load(&loop->wake_pending_, ASY__SEQ_CST)) wait = 0;
     }
     if (wait != 0 || loop->backend_.io_count > (loop->wake_io_.registered != 0))
         n = asy__backend_poll(loop, wait);
-    if (may_block) __atomic_store_n(&loop->sleeping_, 0, __ATOMIC_RELAXED);
-    if (__atomic_load_n(&loop->wake_pending_, __ATOMIC_ACQUIRE)) {
+    if (may_block) asy__atomic_store(&loop->sleeping_, 0, ASY__RELAXED);
+    if (asy__atomic_load(&loop->wake_pending_, ASY__ACQUIRE)) {
         asy__async_dispatch(loop);
         n++;
     }

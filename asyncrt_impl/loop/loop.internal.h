@@ -20,9 +20,25 @@ static inline int asy__loop_live(const asy_loop_t *loop) {
     return loop && loop->live_ == ASY__LOOP_LIVE;
 }
 
+/* A handle type's operations.  Every layer that defines a handle type
+ * supplies one (a static const object) to asy__handle_init, so asy_close
+ * and the close phase never name the layers above the loop.
+ *   close         asy_close: stop the handle's work and release what it
+ *                 holds (fds, watches); the loop then deactivates it and
+ *                 queues it for the close phase.  NULL: nothing to do.
+ *   finish_close  the close phase, just before close_cb: deliver what the
+ *                 close cancelled (completions of pending operations).
+ *                 NULL: nothing to do. */
+typedef struct asy__handle_class {
+    asy_handle_type type;
+    const char *name;
+    void (*close)(asy_handle_t *h);
+    void (*finish_close)(asy_handle_t *h);
+} asy__handle_class;
+
 /* Handle bookkeeping every handle type uses. */
-ASY__INTERNAL void asy__handle_init(asy_loop_t *loop, asy_handle_t *h, asy_handle_type type,
-                                    const char *file, int line);
+ASY__INTERNAL void asy__handle_init(asy_loop_t *loop, asy_handle_t *h,
+                                    const asy__handle_class *cls, const char *file, int line);
 static inline int asy__handle_active(const asy_handle_t *h) { return (h->flags_ & ASY__H_ACTIVE) != 0; }
 static inline void asy__handle_start(asy_handle_t *h) {
     if (h->flags_ & ASY__H_ACTIVE) return;
@@ -42,22 +58,10 @@ static inline void asy__after_cb(asy_loop_t *loop) {
     if (loop->ticks_.count | loop->microtasks_.count) asy__drain(loop);
 }
 
-/* Typed stop functions asy_close dispatches to. */
-ASY__INTERNAL void asy__timer_close(asy_timer_t *t);
+/* Unlink the loop's own internal handles (the pool's async and phase
+ * handles) without the close phase, when their owner is torn down. */
 ASY__INTERNAL void asy__phase_close(asy_phase_t *h);
 ASY__INTERNAL void asy__async_close(asy_async_t *h);
-ASY__INTERNAL void asy__signal_close(asy_signal_t *h);
-ASY__INTERNAL void asy__poll_close(asy_poll_t *h);
-/* Defined by the fs layer. */
-ASY__INTERNAL void asy__fs_watch_close(asy_fs_watch_t *h);
-/* defined by the process layer */
-ASY__INTERNAL void asy__process_close(asy_process_t *h);
-ASY__INTERNAL void asy__ipc_close(asy_ipc_t *h);
-/* Sockets, pipes, TTYs (net layer): close stops them and closes the fd;
- * finish_close runs in the close phase, before close_cb, to deliver the
- * completions of their cancelled operations. */
-ASY__INTERNAL void asy__net_close(asy_handle_t *h);
-ASY__INTERNAL void asy__net_finish_close(asy_handle_t *h);
 
 ASY__INTERNAL int asy__timers_init(asy_loop_t *loop);
 ASY__INTERNAL void asy__timers_free(asy_loop_t *loop);

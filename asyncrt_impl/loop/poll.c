@@ -11,10 +11,13 @@ static void asy__poll_io_cb(asy_loop_t *loop, asy__io *io, unsigned revents) {
     if (ev) h->cb_(h, 0, ev);
 }
 
+static void asy__poll_close(asy_handle_t *h) { asy_poll_stop((asy_poll_t *)h); }
+static const asy__handle_class asy__poll_class = {ASY_HANDLE_POLL, "poll", asy__poll_close, NULL};
+
 ASYNCRT_API int asy_poll_init_at(asy_loop_t *loop, asy_poll_t *h, int fd, const char *file,
                                  int line) {
     if (!asy__loop_live(loop) || !h || fd < 0) return ASY_EINVAL;
-    asy__handle_init(loop, (asy_handle_t *)h, ASY_HANDLE_POLL, file, line);
+    asy__handle_init(loop, (asy_handle_t *)h, &asy__poll_class, file, line);
     h->cb_ = NULL;
     asy__io_init(&h->io_, fd, asy__poll_io_cb);
     return 0;
@@ -43,5 +46,3 @@ ASYNCRT_API int asy_poll_stop(asy_poll_t *h) {
     asy__handle_stop((asy_handle_t *)h);
     return 0;
 }
-
-ASY__INTERNAL void asy__poll_close(asy_poll_t *h) { asy_poll_stop(h); }

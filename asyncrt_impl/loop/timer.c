@@ -40,9 +40,13 @@ static void asy__timer_setup(asy_loop_t *loop, asy_timer_t *t) {
     (void)loop;
 }
 
+static void asy__timer_close(asy_handle_t *h) { asy_timer_stop((asy_timer_t *)h); }
+static const asy__handle_class asy__timer_class = {ASY_HANDLE_TIMER, "timer", asy__timer_close,
+                                                   NULL};
+
 ASYNCRT_API int asy_timer_init_at(asy_loop_t *loop, asy_timer_t *t, const char *file, int line) {
     if (!asy__loop_live(loop) || !t) return ASY_EINVAL;
-    asy__handle_init(loop, (asy_handle_t *)t, ASY_HANDLE_TIMER, file, line);
+    asy__handle_init(loop, (asy_handle_t *)t, &asy__timer_class, file, line);
     asy__timer_setup(loop, t);
     return 0;
 }
@@ -92,8 +96,6 @@ ASYNCRT_API uint64_t asy_timer_get_due_in(const asy_timer_t *t) {
     if (!t || !asy__heap_node_active(&t->heap_node_) || t->due_ <= t->loop->time_) return 0;
     return t->due_ - t->loop->time_;
 }
-
-ASY__INTERNAL void asy__timer_close(asy_timer_t *t) { asy_timer_stop(t); }
 
 ASY__INTERNAL int64_t asy__next_timeout(const asy_loop_t *loop) {
     const asy__heap_entry *min = asy__heap_min(&loop->timers_);

@@ -54,7 +54,10 @@ ASY__INTERNAL asy_iov_t *asy__iov_copy(asy_iov_t *inline4, const asy_iov_t *bufs
 
 ASY__INTERNAL void asy__sock_init(asy_loop_t *loop, asy_sock_t *s, asy_handle_type type,
                                   const char *file, int line) {
-    asy__handle_init(loop, (asy_handle_t *)s, type, file, line);
+    const asy__handle_class *cls =
+        type == ASY_HANDLE_TCP ? &asy__tcp_class : type == ASY_HANDLE_PIPE ? &asy__pipe_class
+                                                                           : &asy__tty_class;
+    asy__handle_init(loop, (asy_handle_t *)s, cls, file, line);
     asy__opfd_init(&s->fd_, -1, 0);
     memset(&s->rop_, 0, sizeof(s->rop_));
     s->alloc_cb_ = NULL;
@@ -364,7 +367,7 @@ ASY__INTERNAL void asy__sock_close(asy_sock_t *s) {
     }
 }
 
-/* Called by asy_close and by the close phase (handle.c). */
+/* The net classes' close and finish_close (net.internal.h). */
 ASY__INTERNAL void asy__net_close(asy_handle_t *h) {
     if (asy__is_stream_type(h->type))
         asy__sock_close((asy_sock_t *)h);

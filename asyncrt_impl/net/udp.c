@@ -9,7 +9,7 @@
 
 ASYNCRT_API int asy_udp_init_at(asy_loop_t *loop, asy_udp_t *udp, const char *file, int line) {
     if (!asy__loop_live(loop) || !udp) return ASY_EINVAL;
-    asy__handle_init(loop, (asy_handle_t *)udp, ASY_HANDLE_UDP, file, line);
+    asy__handle_init(loop, (asy_handle_t *)udp, &asy__udp_class, file, line);
     asy__opfd_init(&udp->fd_, -1, 0);
     memset(&udp->rop_, 0, sizeof(udp->rop_));
     udp->alloc_cb_ = NULL;
