@@ -396,3 +396,30 @@ TEST_T(http_fetch_decodes_node_zlib_bodies, 20000) {
 }
 
 #endif /* ASYNCRT_WITH_ZLIB */
+
+#ifdef ASYNCRT_WITH_ZLIB
+/* The inflate option fetch uses for Content-Encoding: deflate. */
+TEST(zlib_inflate_raw_fallback_option) {
+    static const char msg[] = "raw or zlib, the first byte tells";
+    asy_zlib_opts o;
+    asy_buf_t raw, zl, out;
+    memset(&o, 0, sizeof(o));
+    ASSERT_EQ(asy_zlib_deflate_raw_sync(msg, sizeof(msg), NULL, &raw), 0);
+    ASSERT_EQ(asy_zlib_deflate_sync(msg, sizeof(msg), NULL, &zl), 0);
+    /* without it raw deflate is not a zlib stream */
+    ASSERT_EQ(asy_zlib_inflate_sync(raw.data, raw.len, NULL, &out), ASY_Z_DATA_ERROR);
+    o.raw_fallback = 1;
+    ASSERT_EQ(asy_zlib_inflate_sync(raw.data, raw.len, &o, &out), 0);
+    ASSERT_EQ(out.len, sizeof(msg));
+    ASSERT(memcmp(out.data, msg, sizeof(msg)) == 0);
+    asy_buf_release(&out);
+    ASSERT_EQ(asy_zlib_inflate_sync(zl.data, zl.len, &o, &out), 0);
+    ASSERT_EQ(out.len, sizeof(msg));
+    asy_buf_release(&out);
+    /* inflate only */
+    ASSERT_EQ(asy_zlib_gunzip_sync(zl.data, zl.len, &o, &out), ASY_EINVAL);
+    ASSERT_EQ(asy_zlib_deflate_sync(msg, sizeof(msg), &o, &out), ASY_EINVAL);
+    asy_buf_release(&raw);
+    asy_buf_release(&zl);
+}
+#endif
