@@ -111,6 +111,7 @@
     XX(EBAD_DATA_URL, -4508, "malformed data: URL")                           \
     XX(EFETCH_BODY_USED, -4509, "body already used or locked")                \
     XX(EHTTP_REDIRECT_BODY, -4510, "cannot follow a 307/308 redirect with a streamed body") \
+    XX(EFETCH_CODINGS, -4520, "too many content-encodings in the response (at most 5)") \
     XX(EAI_ADDRFAMILY, -3000, "address family not supported")                \
     XX(EAI_AGAIN, -3001, "temporary failure")                                \
     XX(EAI_BADFLAGS, -3002, "bad ai_flags value")                            \
