@@ -28219,7 +28219,7 @@ ASY__INTERNAL int asy__json_fast_try(double v, int n, int E, uint64_t *c, int *e
      * is used as "no 15-digit decimal", which is only true if E was not
      * one too big (v×10^k would have 14 digits): when x cannot rule that
      * out, the fast path declines. */
-    if (!(x < 9.0e15) || x < 1.0 || (n == 15 && x < 1e14 + 1)) return -1;
+    if (!(x < 9.0e15) || x < 1.0) return -1;
     f = (uint64_t)x;
     for (i = -1; i <= 2; i++) {
         cand = f + (uint64_t)(int64_t)i;
@@ -28230,7 +28230,7 @@ ASY__INTERNAL int asy__json_fast_try(double v, int n, int E, uint64_t *c, int *e
             return 1;
         }
     }
-    return 0;
+    return (n == 15 && x < 1e14 + 1) ? -1 : 0;
 }
 
 /* printf's nearest n-digit decimal D (n-1 digits after the point) and
@@ -28285,6 +28285,11 @@ ASY__INTERNAL void asy__json_shortest(double v, char *digits, int *nd, int *poin
     uint64_t c = 0, c2;
     int e = 0, e2, r, lo, hi, n, x = 0, i;
     char d[24], best[24];
+    if (E >= -22 && E <= 22) { /* log10 may be one off near powers of 10 */
+        double x = E <= 14 ? v * asy__json_pow10[14 - E] : v / asy__json_pow10[E - 14];
+        if (x < 1e14) E--;
+        else if (x >= 1e15) E++;
+    }
     r = asy__json_fast_try(v, 15, E, &c, &e);
     if (r == 1 && c < 1000000000000000ull) {
         lo = 1;
@@ -28321,7 +28326,7 @@ ASY__INTERNAL void asy__json_shortest(double v, char *digits, int *nd, int *poin
      * starting above 15 when the fast path showed no 15-digit decimal */
     lo = (r == 0) ? 16 : 1;
     hi = 17;
-    n = asy__json_slow_try(v, 17, best, &x);
+    n = 0;
     while (lo < hi) {
         int mid = (lo + hi) / 2, mx, got = asy__json_slow_try(v, mid, d, &mx);
         if (got) {
@@ -28331,6 +28336,14 @@ ASY__INTERNAL void asy__json_shortest(double v, char *digits, int *nd, int *poin
             x = mx;
         } else
             lo = mid + 1;
+    }
+    if (n == 0) { /* 17 digits: printf's correctly rounded D always reads back */
+        char tmp[64];
+        const char *p;
+        snprintf(tmp, sizeof(tmp), "%.16e", v);
+        for (p = tmp; *p && *p != 'e'; p++)
+            if (*p >= '0' && *p <= '9' && n < 17) best[n++] = *p;
+        x = atoi(p + (*p == 'e')) - 16;
     }
     while (n > 1 && best[n - 1] == '0') {
         n--;
