@@ -4110,9 +4110,10 @@ ASYNCRT_API int asy_json_stringify(const asy_json_value_t *v, int indent, char *
 
 /* Number.prototype.toString(): the shortest decimal that reads back to d,
  * in JS's layout ("1e+21", "1.5e-7", "0.000001", "-0" prints "0"; "NaN",
- * "Infinity", "-Infinity").  Writes a NUL-terminated string of at most 24
- * bytes into buf (size >= 25) and returns its length. */
-#define ASY_JSON_NUMBER_BUF 25
+ * "Infinity", "-Infinity").  Writes a NUL-terminated string of at most 25
+ * bytes ("-0.0000012345678901234567") into buf (ASY_JSON_NUMBER_BUF bytes)
+ * and returns its length. */
+#define ASY_JSON_NUMBER_BUF 32
 ASYNCRT_API size_t asy_json_format_number(double d, char *buf);
 
 #if ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_ZLIB)
@@ -28285,10 +28286,10 @@ ASY__INTERNAL void asy__json_shortest(double v, char *digits, int *nd, int *poin
     uint64_t c = 0, c2;
     int e = 0, e2, r, lo, hi, n, x = 0, i;
     char d[24], best[24];
-    if (E >= -22 && E <= 22) { /* log10 may be one off near powers of 10 */
-        double x = E <= 14 ? v * asy__json_pow10[14 - E] : v / asy__json_pow10[E - 14];
-        if (x < 1e14) E--;
-        else if (x >= 1e15) E++;
+    if (E >= -8 && E <= 36) { /* log10 may be one off near powers of 10 */
+        double y = E <= 14 ? v * asy__json_pow10[14 - E] : v / asy__json_pow10[E - 14];
+        if (y < 1e14) E--;
+        else if (y >= 1e15) E++;
     }
     r = asy__json_fast_try(v, 15, E, &c, &e);
     if (r == 1 && c < 1000000000000000ull) {

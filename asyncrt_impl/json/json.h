@@ -189,7 +189,8 @@ ASYNCRT_API int asy_json_stringify(const asy_json_value_t *v, int indent, char *
 
 /* Number.prototype.toString(): the shortest decimal that reads back to d,
  * in JS's layout ("1e+21", "1.5e-7", "0.000001", "-0" prints "0"; "NaN",
- * "Infinity", "-Infinity").  Writes a NUL-terminated string of at most 24
- * bytes into buf (size >= 25) and returns its length. */
-#define ASY_JSON_NUMBER_BUF 25
+ * "Infinity", "-Infinity").  Writes a NUL-terminated string of at most 25
+ * bytes ("-0.0000012345678901234567") into buf (ASY_JSON_NUMBER_BUF bytes)
+ * and returns its length. */
+#define ASY_JSON_NUMBER_BUF 32
 ASYNCRT_API size_t asy_json_format_number(double d, char *buf);

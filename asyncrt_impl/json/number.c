@@ -179,10 +179,10 @@ ASY__INTERNAL void asy__json_shortest(double v, char *digits, int *nd, int *poin
     uint64_t c = 0, c2;
     int e = 0, e2, r, lo, hi, n, x = 0, i;
     char d[24], best[24];
-    if (E >= -22 && E <= 22) { /* log10 may be one off near powers of 10 */
-        double x = E <= 14 ? v * asy__json_pow10[14 - E] : v / asy__json_pow10[E - 14];
-        if (x < 1e14) E--;
-        else if (x >= 1e15) E++;
+    if (E >= -8 && E <= 36) { /* log10 may be one off near powers of 10 */
+        double y = E <= 14 ? v * asy__json_pow10[14 - E] : v / asy__json_pow10[E - 14];
+        if (y < 1e14) E--;
+        else if (y >= 1e15) E++;
     }
     r = asy__json_fast_try(v, 15, E, &c, &e);
     if (r == 1 && c < 1000000000000000ull) {
