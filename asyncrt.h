@@ -4930,6 +4930,19 @@ ASYNCRT_API asy_promise_t *asy_fetch_bytes(asy_fetch_response_t *res);
 
 #endif /* ASYNCRT_OS_POSIX */
 
+#line 1 "asyncrt_impl/http/fetch_json.h"
+/* res.json() for fetch (docs/json.md, docs/http.md).
+ *
+ *   asy_promise_t *j = asy_fetch_json(res);
+ *   // fulfils with an asy_json_doc_t * (owned by the promise: valid while
+ *   // j is alive): doc->root is the parsed body.  Rejects with
+ *   // ASY_EFETCH_BODY_USED, the body's stream error, or the parser's code
+ *   // (ASY_EJSON_*) and a message naming the byte offset, as res.json()
+ *   // rejects with a SyntaxError. */
+#if ASYNCRT_OS_POSIX
+ASYNCRT_API asy_promise_t *asy_fetch_json(asy_fetch_response_t *res);
+#endif
+
 
 #ifdef __cplusplus
 }
@@ -35158,6 +35171,45 @@ ASYNCRT_API void asy_abort_signal_abort(asy_abort_signal_t *s, int reason) {
         asy__queue_remove(q);
         w->fn(w, s->reason);
     }
+}
+
+#endif /* ASYNCRT_OS_POSIX */
+
+#line 1 "asyncrt_impl/http/fetch_json.c"
+/* res.json(): the whole body (asy_fetch_bytes), then the JSON parser, as a
+ * promise reaction -- where Node's res.json() parses. */
+#if ASYNCRT_OS_POSIX
+
+ASY__INTERNAL void asy__fetch_json_free(void *v) {
+    asy_json_doc_t *doc = (asy_json_doc_t *)v;
+    asy_json_doc_free(doc);
+    asy__free(doc);
+}
+
+ASY__INTERNAL asy_ret_t asy__fetch_json_parse(void *arg, const asy_settled_t *in) {
+    const asy_fetch_bytes_t *b = (const asy_fetch_bytes_t *)in->value;
+    asy_json_doc_t *doc = ASY__NEW(asy_json_doc_t);
+    asy_json_error_t err;
+    char msg[128];
+    int r;
+    (void)arg;
+    if (!doc) return asy_fail(ASY_ENOMEM, NULL);
+    r = asy_json_parse(doc, b->data, b->len, NULL, &err);
+    if (r < 0) {
+        asy__free(doc);
+        snprintf(msg, sizeof(msg), "%s at position %lu (line %lu column %lu)", asy_strerror(r),
+                 (unsigned long)err.offset, (unsigned long)err.line, (unsigned long)err.column);
+        return asy_fail(r, msg);
+    }
+    return asy_ok_owned(doc, asy__fetch_json_free);
+}
+
+ASYNCRT_API asy_promise_t *asy_fetch_json(asy_fetch_response_t *res) {
+    asy_promise_t *bytes = asy_fetch_bytes(res), *doc;
+    if (!bytes) return NULL;
+    doc = asy_promise_then(bytes, asy__fetch_json_parse, NULL, NULL);
+    asy_promise_release(bytes);
+    return doc;
 }
 
 #endif /* ASYNCRT_OS_POSIX */
