@@ -28140,7 +28140,6 @@ ASYNCRT_API void asy_json_doc_free(asy_json_doc_t *doc) {
  * bracketing pair is {D, D-1} or {D, D+1}: D if it reads back to v, else
  * whichever neighbour does. */
 
-#include <math.h>
 #include <stdlib.h>
 
 #define ASY__JSON_MAX_DIGITS 780
@@ -28292,10 +28291,151 @@ ASY__INTERNAL int asy__json_slow_try(double v, int n, char *digits, int *exp) {
     return 0;
 }
 
+#if defined(__SIZEOF_INT128__)
+__extension__ typedef unsigned __int128 asy__json_u128;
+#define ASY__JSON_EXACT 1
+
+/* P(n) exactly, in integers: v = m × 2^q, and t = v × 10^k = A / B with
+ * the ulp of v being U / B in the same units.  The candidates are
+ * floor(t) and floor(t) + 1; one reads back to v when it lies within half
+ * an ulp (a quarter below when v is a power of two, whose lower gap is
+ * half), boundaries included only for even m (ties go to even).  When
+ * both do, the nearer wins, and on a tie the even one (ECMAScript).
+ * 1 with *c, 0 if neither, -1 if the numbers would not fit in 128 bits. */
+ASY__INTERNAL int asy__json_exact_try(uint64_t m, int q, int lower_half, int k, uint64_t *c) {
+    static const uint64_t p10[20] = {1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull,
+                                     10000000ull, 100000000ull, 1000000000ull, 10000000000ull,
+                                     100000000000ull, 1000000000000ull, 10000000000000ull,
+                                     100000000000000ull, 1000000000000000ull, 10000000000000000ull,
+                                     100000000000000000ull, 1000000000000000000ull,
+                                     10000000000000000000ull};
+    asy__json_u128 A = m, B = 1, U = 1, fl, r, lo2, hi2;
+    int lo_in, hi_in, strict = (int)(m & 1);
+    /* bit budget: A, B, U and 4×r must stay below 2^127 */
+    if (k >= 0) {
+        if (k > 21) return -1;
+        A *= k > 19 ? (asy__json_u128)p10[19] * p10[k - 19] : (asy__json_u128)p10[k];
+        U = k > 19 ? (asy__json_u128)p10[19] * p10[k - 19] : (asy__json_u128)p10[k];
+    } else {
+        if (-k > 36) return -1;
+        B = -k > 19 ? (asy__json_u128)p10[19] * p10[-k - 19] : (asy__json_u128)p10[-k];
+    }
+    if (q >= 0) {
+        if (q > 52 || (k > 0 && 53 + q + 4 * k > 122)) return -1;
+        A <<= q;
+        U <<= q;
+    } else {
+        if (-q > 120 || (k < 0 && -q + 4 * (-k) > 122)) return -1;
+        B <<= -q;
+    }
+    fl = A / B;
+    r = A % B;
+    /* below: t - fl = r/B against U/(2B) (U/(4B) for a power of two) */
+    lo2 = r * (lower_half ? 4u : 2u);
+    lo_in = strict ? lo2 < U : lo2 <= U;
+    hi2 = (B - r) * 2u;
+    hi_in = r != 0 && (strict ? hi2 < U : hi2 <= U);
+    if (r == 0) lo_in = 1;
+    if (lo_in && hi_in) {
+        if (r < B - r) hi_in = 0;
+        else if (r > B - r) lo_in = 0;
+        else if (fl & 1) lo_in = 0;
+        else hi_in = 0;
+    }
+    if (!lo_in && !hi_in) return 0;
+    if (fl + 1 > (asy__json_u128)p10[19]) return -1;
+    *c = (uint64_t)(lo_in ? fl : fl + 1);
+    return 1;
+}
+
+/* The shortest digits through asy__json_exact_try alone: 1, or 0 when some
+ * step would not fit (the caller takes the general path). */
+ASY__INTERNAL int asy__json_shortest_exact(double v, int E, char *digits, int *nd, int *point) {
+    uint64_t bits, m, c = 0, c2;
+    int be, q, lower_half, lo = 1, hi = 17, r, tries, len = 0, i;
+    char tmp[24];
+    memcpy(&bits, &v, 8);
+    be = (int)((bits >> 52) & 0x7FF);
+    m = bits & 0xFFFFFFFFFFFFFull;
+    if (be == 0) { /* subnormal */
+        q = -1074;
+        lower_half = 0;
+    } else {
+        lower_half = m == 0 && be > 1;
+        m |= 1ull << 52;
+        q = be - 1075;
+    }
+    /* fix E exactly: the 17-digit floor must have 17 digits */
+    for (tries = 0;; tries++) {
+        asy__json_u128 A = m, B = 1;
+        int k = 16 - E;
+        if (tries > 2) return 0;
+        if (k > 21 || k < -36 || q > 52 || -q > 120) return 0;
+        if (k >= 0) {
+            int j;
+            for (j = 0; j < k; j++) A *= 10u;
+        } else {
+            int j;
+            for (j = 0; j < -k; j++) B *= 10u;
+        }
+        if (q >= 0) {
+            if (53 + q + 4 * (k > 0 ? k : 0) > 122) return 0;
+            A <<= q;
+        } else {
+            if (-q + 4 * (k < 0 ? -k : 0) > 122) return 0;
+            B <<= -q;
+        }
+        A /= B;
+        if (A >= (asy__json_u128)100000000000000000ull) E++;
+        else if (A < (asy__json_u128)10000000000000000ull) E--;
+        else break;
+    }
+    r = asy__json_exact_try(m, q, lower_half, 16 - E, &c);
+    if (r != 1) return 0;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        r = asy__json_exact_try(m, q, lower_half, mid - 1 - E, &c2);
+        if (r < 0) return 0;
+        if (r == 1) {
+            hi = mid;
+            c = c2;
+        } else
+            lo = mid + 1;
+    }
+    /* c × 10^(E - hi + 1), trailing zeros dropped */
+    {
+        int e = E - hi + 1;
+        while (c % 10 == 0) {
+            c /= 10;
+            e++;
+        }
+        while (c) {
+            tmp[len++] = (char)('0' + c % 10);
+            c /= 10;
+        }
+        for (i = 0; i < len; i++) digits[i] = tmp[len - 1 - i];
+        *nd = len;
+        *point = len + e;
+    }
+    return 1;
+}
+#endif
+
+/* floor(log10(v)) for v > 0, or one less (no libm: the binary exponent
+ * times log10(2) ~ 78913 / 2^18); every user corrects it. */
+ASY__INTERNAL int asy__json_dec_exp(double v) {
+    uint64_t bits;
+    int e2;
+    memcpy(&bits, &v, 8);
+    e2 = (int)((bits >> 52) & 0x7FF) - 1023;
+    if (e2 == -1023) return -324; /* subnormal: only the general path applies */
+    return e2 >= 0 ? (e2 * 78913) >> 18 : -(((-e2) * 78913 + (1 << 18) - 1) >> 18);
+}
+
 /* Shortest digits of v > 0: digits (no trailing zeros), *nd, and the
  * decimal exponent point such that v = 0.digits × 10^point. */
 ASY__INTERNAL void asy__json_shortest(double v, char *digits, int *nd, int *point) {
-    int E = (int)floor(log10(v));
+    int E = asy__json_dec_exp(v);
     uint64_t c = 0, c2;
     int e = 0, e2, r, lo, hi, n, x = 0, i;
     char d[24], best[24];
@@ -28336,6 +28476,9 @@ ASY__INTERNAL void asy__json_shortest(double v, char *digits, int *nd, int *poin
             return;
         }
     }
+#ifdef ASY__JSON_EXACT
+    if (asy__json_shortest_exact(v, E, digits, nd, point)) return;
+#endif
     /* the general path: binary search over 1..17 (17 always reads back),
      * starting above 15 when the fast path showed no 15-digit decimal */
     lo = (r == 0) ? 16 : 1;
@@ -28388,7 +28531,7 @@ ASYNCRT_API size_t asy_json_format_number(double d, char *buf) {
         memcpy(buf + len, "Infinity", 9);
         return len + 8;
     }
-    if (d < 9007199254740992.0 && d == floor(d)) {
+    if (d < 9007199254740992.0 && d == (double)(uint64_t)d) {
         uint64_t u = (uint64_t)d;
         char tmp[24];
         int n = 0;
