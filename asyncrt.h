@@ -28792,7 +28792,20 @@ ASY__INTERNAL long asy__json_js_order(asy_json_member_t *m, size_t n, asy_json_m
     size_t kept = 0, i, j, nidx = 0, a;
     uint64_t idx;
     if (n <= 16) {
+        /* a 64-bit filter of (length, first, last byte): a key whose bit
+         * is clear cannot repeat an earlier one, so the usual object
+         * (no repeats) costs no comparisons */
+        uint64_t seen = 0;
         for (i = 0; i < n; i++) {
+            size_t kl = m[i].key_len;
+            unsigned h = kl ? (unsigned)(kl * 31u + (unsigned char)m[i].key[0] +
+                                         7u * (unsigned char)m[i].key[kl - 1]) & 63u
+                            : 0u;
+            if (!(seen & ((uint64_t)1 << h))) {
+                seen |= (uint64_t)1 << h;
+                m[kept++] = m[i];
+                continue;
+            }
             for (j = 0; j < kept; j++)
                 if (m[j].key_len == m[i].key_len && memcmp(m[j].key, m[i].key, m[i].key_len) == 0)
                     break;
