@@ -265,6 +265,16 @@ ASYNCRT_API unsigned asy_version(void);
     XX(EFETCH_BODY_USED, -4509, "body already used or locked")                \
     XX(EHTTP_REDIRECT_BODY, -4510, "cannot follow a 307/308 redirect with a streamed body") \
     XX(EFETCH_CODINGS, -4520, "too many content-encodings in the response (at most 5)") \
+    XX(EJSON_SYNTAX, -4700, "JSON: unexpected character")                    \
+    XX(EJSON_EOF, -4701, "JSON: unexpected end of input")                    \
+    XX(EJSON_DEPTH, -4702, "JSON: nesting deeper than the depth limit")      \
+    XX(EJSON_UTF8, -4703, "JSON: invalid UTF-8")                             \
+    XX(EJSON_ESCAPE, -4704, "JSON: invalid escape in a string")              \
+    XX(EJSON_NUMBER, -4705, "JSON: invalid number")                          \
+    XX(EJSON_CONTROL, -4706, "JSON: unescaped control character in a string") \
+    XX(EJSON_TRAILING, -4707, "JSON: unexpected data after the value")       \
+    XX(EJSON_TYPE, -4708, "JSON: value of another type")                     \
+    XX(EJSON_WRITER, -4709, "JSON writer: call out of place")                \
     XX(EAI_ADDRFAMILY, -3000, "address family not supported")                \
     XX(EAI_AGAIN, -3001, "temporary failure")                                \
     XX(EAI_BADFLAGS, -3002, "bad ai_flags value")                            \
@@ -3920,6 +3930,204 @@ ASYNCRT_API int asy_url_file_to_path_str(char **out, const char *href);
  * trailing '/' kept, '%' '\\' newline CR tab encoded. */
 ASYNCRT_API int asy_url_from_path(asy_url_t *url, const char *path);
 
+#line 1 "asyncrt_impl/json/json.h"
+/* JSON (RFC 8259) as Node's JSON.parse / JSON.stringify do it (docs/json.md).
+ *
+ *   asy_json_doc_t doc;
+ *   asy_json_error_t err;
+ *   if (asy_json_parse(&doc, text, len, NULL, &err) < 0)
+ *       printf("%s at byte %zu\n", asy_strerror(err.code), err.offset);
+ *   const asy_json_value_t *name = asy_json_get(doc.root, "name");
+ *   char *out; size_t n;
+ *   asy_json_stringify(doc.root, 2, &out, &n);   // JSON.stringify(v, null, 2)
+ *   asy_free(out);
+ *   asy_json_doc_free(&doc);                      // one free for the tree
+ *
+ * Parsing is strict: one value, whitespace around it, nothing else; UTF-8
+ * is validated; \u escapes are decoded as JSON.parse does, surrogate pairs
+ * joined and a lone surrogate kept (stored as its 3-byte WTF-8 form, which
+ * the stringifier writes back as \uXXXX, as Node does).  Objects behave as
+ * the JS object JSON.parse returns: a repeated key keeps its first place and
+ * its last value, and array-index keys ("0".."4294967294") come first in
+ * ascending order (ASY_JSON_DOC_ORDER keeps members as written).  Numbers
+ * are doubles, rounded as JSON.parse rounds them (1e400 is Infinity);
+ * stringify prints them as Number.prototype.toString does (the shortest
+ * digits that read back to the same double) and non-finite ones as null. */
+
+typedef enum asy_json_type {
+    ASY_JSON_NULL = 0,
+    ASY_JSON_FALSE,
+    ASY_JSON_TRUE,
+    ASY_JSON_NUMBER,
+    ASY_JSON_STRING,
+    ASY_JSON_ARRAY,
+    ASY_JSON_OBJECT
+} asy_json_type;
+
+typedef struct asy_json_value_s asy_json_value_t;
+typedef struct asy_json_member_s asy_json_member_t;
+
+/* A node of the tree.  Read it through the functions below; the fields
+ * are public so that a walk costs no calls. */
+struct asy_json_value_s {
+    int type;   /* asy_json_type */
+    size_t len; /* string: bytes (without the NUL); array / object: items */
+    size_t cap; /* built containers: room before the next growth */
+    union {
+        double num;
+        const char *str;           /* NUL-terminated; may hold \u0000 */
+        asy_json_value_t *items;   /* array */
+        asy_json_member_t *members; /* object */
+    } u;
+};
+
+struct asy_json_member_s {
+    const char *key; /* NUL-terminated */
+    size_t key_len;
+    asy_json_value_t value;
+};
+
+typedef struct asy__json_chunk asy__json_chunk;
+
+/* A tree and the arena it lives in: every node, string and array of a
+ * document is in the arena; asy_json_doc_free releases them at once. */
+typedef struct asy_json_doc_s {
+    asy_json_value_t *root; /* NULL until parsed or set */
+    asy__json_chunk *chunks_;
+    char *cur_, *end_;
+} asy_json_doc_t;
+
+enum {
+    ASY_JSON_DOC_ORDER = 1 /* members as written, repeated keys kept */
+};
+
+/* Zero means default; NULL: all defaults. */
+typedef struct asy_json_parse_opts {
+    unsigned max_depth; /* nested arrays / objects; 0: 1000 */
+    unsigned flags;     /* ASY_JSON_DOC_ORDER */
+} asy_json_parse_opts;
+
+/* Where parsing stopped: the code (as returned), the byte offset of the
+ * offending byte (the input length for an unexpected end), and its
+ * 1-based line and column (in bytes). */
+typedef struct asy_json_error_s {
+    int code;
+    size_t offset;
+    size_t line, column;
+} asy_json_error_t;
+
+ASYNCRT_API void asy_json_doc_init(asy_json_doc_t *doc);
+ASYNCRT_API void asy_json_doc_free(asy_json_doc_t *doc);
+
+/* Parses text[0..len) into doc (initialised here; free it with
+ * asy_json_doc_free whatever the result).  0, or ASY_EJSON_SYNTAX,
+ * ASY_EJSON_EOF, ASY_EJSON_DEPTH, ASY_EJSON_UTF8, ASY_EJSON_ESCAPE,
+ * ASY_EJSON_NUMBER, ASY_EJSON_CONTROL, ASY_EJSON_TRAILING, ASY_ENOMEM,
+ * ASY_EINVAL (NULL doc, or NULL text with len > 0).  err may be NULL. */
+ASYNCRT_API int asy_json_parse(asy_json_doc_t *doc, const char *text, size_t len,
+                               const asy_json_parse_opts *opts, asy_json_error_t *err);
+
+/* ---- reading the tree (NULL-safe: a NULL or mistyped value gives NULL,
+ * 0 or ASY_EJSON_TYPE) ---- */
+ASYNCRT_API asy_json_type asy_json_typeof(const asy_json_value_t *v);
+/* Items of an array or object, bytes of a string, else 0. */
+ASYNCRT_API size_t asy_json_len(const asy_json_value_t *v);
+/* obj[key] (the member the object has under that key), NULL if none. */
+ASYNCRT_API const asy_json_value_t *asy_json_get(const asy_json_value_t *obj, const char *key);
+ASYNCRT_API const asy_json_value_t *asy_json_getn(const asy_json_value_t *obj, const char *key,
+                                                  size_t key_len);
+/* arr[i], NULL out of range. */
+ASYNCRT_API const asy_json_value_t *asy_json_at(const asy_json_value_t *arr, size_t i);
+/* The i-th member of an object (key and value), NULL out of range. */
+ASYNCRT_API const asy_json_member_t *asy_json_member_at(const asy_json_value_t *obj, size_t i);
+/* RFC 6901 pointer ("/a/0/b", "~0" is '~', "~1" is '/'); "" is v itself. */
+ASYNCRT_API const asy_json_value_t *asy_json_pointer(const asy_json_value_t *v, const char *ptr);
+/* Typed getters: 0 and the value, or ASY_EJSON_TYPE (out untouched). */
+ASYNCRT_API int asy_json_get_number(const asy_json_value_t *v, double *out);
+/* A number that is an integer in [-2^63, 2^63); else ASY_EJSON_TYPE, or
+ * ASY_ERANGE for a fraction or a number out of range. */
+ASYNCRT_API int asy_json_get_int64(const asy_json_value_t *v, int64_t *out);
+ASYNCRT_API int asy_json_get_bool(const asy_json_value_t *v, int *out);
+/* The string's bytes (NUL-terminated) and length (len may be NULL). */
+ASYNCRT_API int asy_json_get_string(const asy_json_value_t *v, const char **out, size_t *len);
+ASYNCRT_API int asy_json_is_null(const asy_json_value_t *v);
+
+/* ---- building a tree in doc's arena.  Constructors return NULL on
+ * ENOMEM (or a NULL doc, or a string that is not valid UTF-8). ---- */
+ASYNCRT_API asy_json_value_t *asy_json_new_null(asy_json_doc_t *doc);
+ASYNCRT_API asy_json_value_t *asy_json_new_bool(asy_json_doc_t *doc, int b);
+ASYNCRT_API asy_json_value_t *asy_json_new_number(asy_json_doc_t *doc, double d);
+/* Copies s (len bytes; UTF-8, lone surrogates in WTF-8 allowed). */
+ASYNCRT_API asy_json_value_t *asy_json_new_string(asy_json_doc_t *doc, const char *s, size_t len);
+ASYNCRT_API asy_json_value_t *asy_json_new_array(asy_json_doc_t *doc);
+ASYNCRT_API asy_json_value_t *asy_json_new_object(asy_json_doc_t *doc);
+/* Appends a copy of *v (a container's children are shared, not copied)
+ * to arr.  0, ASY_EJSON_TYPE (arr not an array), ASY_EINVAL, ASY_ENOMEM. */
+ASYNCRT_API int asy_json_array_push(asy_json_doc_t *doc, asy_json_value_t *arr,
+                                    const asy_json_value_t *v);
+/* obj[key] = copy of *v: replaces the value of an existing key in place,
+ * else appends the key (copied). */
+ASYNCRT_API int asy_json_object_set(asy_json_doc_t *doc, asy_json_value_t *obj, const char *key,
+                                    size_t key_len, const asy_json_value_t *v);
+
+/* ---- the streaming writer ----
+ * Writes JSON as it is told, to a sink (fn) in pieces of up to 4 KiB, or,
+ * with fn NULL, into memory (asy_json_writer_take).  Calls out of place (a
+ * key outside an object, a value where a key belongs, a wrong end, a
+ * second top-level value) return ASY_EJSON_WRITER and leave the output
+ * unchanged; a sink's negative return, or ENOMEM, sticks: every later call
+ * returns it. */
+typedef int (*asy_json_sink_fn)(void *arg, const char *data, size_t len);
+
+typedef struct asy_json_writer_s {
+    char *buf_;
+    size_t len_, cap_;
+    asy_json_sink_fn fn_;
+    void *arg_;
+    int indent_;
+    int err_;
+    unsigned char *stack_; /* per level: kind and state */
+    size_t depth_, stack_cap_;
+    int done_;
+} asy_json_writer_t;
+
+/* indent: spaces per level, 0 for compact (clamped to 10, as
+ * JSON.stringify clamps its space argument). */
+ASYNCRT_API int asy_json_writer_init(asy_json_writer_t *w, int indent, asy_json_sink_fn fn, void *arg);
+ASYNCRT_API int asy_json_write_begin_object(asy_json_writer_t *w);
+ASYNCRT_API int asy_json_write_end_object(asy_json_writer_t *w);
+ASYNCRT_API int asy_json_write_begin_array(asy_json_writer_t *w);
+ASYNCRT_API int asy_json_write_end_array(asy_json_writer_t *w);
+ASYNCRT_API int asy_json_write_key(asy_json_writer_t *w, const char *key);
+ASYNCRT_API int asy_json_write_keyn(asy_json_writer_t *w, const char *key, size_t len);
+/* Strings must be UTF-8 (WTF-8 lone surrogates allowed): else ASY_EJSON_UTF8. */
+ASYNCRT_API int asy_json_write_string(asy_json_writer_t *w, const char *s);
+ASYNCRT_API int asy_json_write_stringn(asy_json_writer_t *w, const char *s, size_t len);
+/* Non-finite numbers are written as null, as JSON.stringify does. */
+ASYNCRT_API int asy_json_write_number(asy_json_writer_t *w, double d);
+ASYNCRT_API int asy_json_write_int64(asy_json_writer_t *w, int64_t i);
+ASYNCRT_API int asy_json_write_bool(asy_json_writer_t *w, int b);
+ASYNCRT_API int asy_json_write_null(asy_json_writer_t *w);
+/* A whole tree at the current place. */
+ASYNCRT_API int asy_json_write_value(asy_json_writer_t *w, const asy_json_value_t *v);
+/* Flushes to the sink; ASY_EJSON_WRITER if the value is not complete. */
+ASYNCRT_API int asy_json_writer_finish(asy_json_writer_t *w);
+/* Memory writers: after finish, hands over the text (NUL-terminated,
+ * free with asy_free) and resets the buffer. */
+ASYNCRT_API char *asy_json_writer_take(asy_json_writer_t *w, size_t *len);
+ASYNCRT_API void asy_json_writer_free(asy_json_writer_t *w);
+
+/* JSON.stringify(v, null, indent): *out (free with asy_free), *len. */
+ASYNCRT_API int asy_json_stringify(const asy_json_value_t *v, int indent, char **out, size_t *len);
+
+/* Number.prototype.toString(): the shortest decimal that reads back to d,
+ * in JS's layout ("1e+21", "1.5e-7", "0.000001", "-0" prints "0"; "NaN",
+ * "Infinity", "-Infinity").  Writes a NUL-terminated string of at most 25
+ * bytes ("-0.0000012345678901234567") into buf (ASY_JSON_NUMBER_BUF bytes)
+ * and returns its length. */
+#define ASY_JSON_NUMBER_BUF 32
+ASYNCRT_API size_t asy_json_format_number(double d, char *buf);
+
 #if ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_ZLIB)
 #line 1 "asyncrt_impl/zlib/zstream.h"
 /* zlib: Node's node:zlib over the system zlib (docs/zlib.md).  Built only
@@ -4746,6 +4954,19 @@ ASYNCRT_API asy_promise_t *asy_fetch_text(asy_fetch_response_t *res);
 ASYNCRT_API asy_promise_t *asy_fetch_bytes(asy_fetch_response_t *res);
 
 #endif /* ASYNCRT_OS_POSIX */
+
+#line 1 "asyncrt_impl/http/fetch_json.h"
+/* res.json() for fetch (docs/json.md, docs/http.md).
+ *
+ *   asy_promise_t *j = asy_fetch_json(res);
+ *   // fulfils with an asy_json_doc_t * (owned by the promise: valid while
+ *   // j is alive): doc->root is the parsed body.  Rejects with
+ *   // ASY_EFETCH_BODY_USED, the body's stream error, or the parser's code
+ *   // (ASY_EJSON_*) and a message naming the byte offset, as res.json()
+ *   // rejects with a SyntaxError. */
+#if ASYNCRT_OS_POSIX
+ASYNCRT_API asy_promise_t *asy_fetch_json(asy_fetch_response_t *res);
+#endif
 
 
 #ifdef __cplusplus
@@ -28130,6 +28351,1759 @@ ASYNCRT_API int asy_url_from_path(asy_url_t *url, const char *path) {
     return r;
 }
 
+#line 1 "asyncrt_impl/json/json.internal.h"
+/* JSON internals: the arena behind a document, number conversions. */
+
+/* Arena chunks: the first is small (most documents are), each next one
+ * doubles up to 1 MiB; a request larger than a chunk gets a chunk of its
+ * own.  Allocations are 8-byte aligned. */
+struct asy__json_chunk {
+    asy__json_chunk *next;
+    size_t size; /* bytes after this header */
+    double align_;
+};
+
+ASY__INTERNAL void *asy__json_alloc_slow(asy_json_doc_t *doc, size_t n);
+
+ASY__INTERNAL void *asy__json_alloc(asy_json_doc_t *doc, size_t n) {
+    char *p;
+    n = (n + 7u) & ~(size_t)7u;
+    if (ASY__LIKELY((size_t)(doc->end_ - doc->cur_) >= n && doc->cur_)) {
+        p = doc->cur_;
+        doc->cur_ += n;
+        return p;
+    }
+    return asy__json_alloc_slow(doc, n);
+}
+
+/* Number text (JSON grammar already checked: -?int frac? exp?) to the
+ * double JSON.parse gives. */
+ASY__INTERNAL double asy__json_strtod(const char *s, size_t len);
+
+/* 1e0..1e22: exactly representable, the base of the exact fast paths. */
+static const double asy__json_pow10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                           1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                           1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* Writes UTF-8 (or WTF-8 for a lone surrogate) of code point cp; returns
+ * the byte count. */
+ASY__INTERNAL size_t asy__json_put_utf8(char *out, unsigned cp) {
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* Length of the valid UTF-8 sequence at p (at most n bytes), 0 if invalid.
+ * wtf8 admits the encoded surrogates ED A0..BF xx. */
+ASY__INTERNAL size_t asy__json_utf8_len(const unsigned char *p, size_t n, int wtf8) {
+    unsigned c = p[0];
+    if (c < 0x80) return 1;
+    if (c < 0xC2) return 0;
+    if (c < 0xE0) return (n >= 2 && (p[1] & 0xC0) == 0x80) ? 2 : 0;
+    if (c < 0xF0) {
+        if (n < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80) return 0;
+        if (c == 0xE0 && p[1] < 0xA0) return 0;         /* overlong */
+        if (c == 0xED && p[1] >= 0xA0 && !wtf8) return 0; /* surrogate */
+        return 3;
+    }
+    if (c < 0xF5) {
+        if (n < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 || (p[3] & 0xC0) != 0x80)
+            return 0;
+        if (c == 0xF0 && p[1] < 0x90) return 0; /* overlong */
+        if (c == 0xF4 && p[1] >= 0x90) return 0; /* above U+10FFFF */
+        return 4;
+    }
+    return 0;
+}
+
+#line 1 "asyncrt_impl/json/arena.c"
+/* The document arena (json.internal.h): chunks freed all at once. */
+
+
+ASY__INTERNAL void *asy__json_alloc_slow(asy_json_doc_t *doc, size_t n) {
+    asy__json_chunk *c;
+    size_t size = doc->chunks_ ? doc->chunks_->size * 2 : 4096;
+    if (size > ((size_t)1 << 20)) size = (size_t)1 << 20;
+    if (n > size / 2) {
+        /* a large block gets its own chunk behind the current one, so
+         * the current chunk's free room stays usable */
+        if (n > (size_t)-1 - sizeof(asy__json_chunk)) return NULL;
+        c = (asy__json_chunk *)asy__malloc(sizeof(asy__json_chunk) + n);
+        if (!c) return NULL;
+        c->size = n;
+        if (doc->chunks_) {
+            c->next = doc->chunks_->next;
+            doc->chunks_->next = c;
+        } else {
+            c->next = NULL;
+            doc->chunks_ = c;
+            doc->cur_ = doc->end_ = (char *)(c + 1) + n;
+        }
+        return (void *)(c + 1);
+    }
+    c = (asy__json_chunk *)asy__malloc(sizeof(asy__json_chunk) + size);
+    if (!c) return NULL;
+    c->size = size;
+    c->next = doc->chunks_;
+    doc->chunks_ = c;
+    doc->cur_ = (char *)(c + 1) + n;
+    doc->end_ = (char *)(c + 1) + size;
+    return (void *)(c + 1);
+}
+
+ASYNCRT_API void asy_json_doc_init(asy_json_doc_t *doc) {
+    if (doc) memset(doc, 0, sizeof(*doc));
+}
+
+ASYNCRT_API void asy_json_doc_free(asy_json_doc_t *doc) {
+    asy__json_chunk *c, *next;
+    if (!doc) return;
+    for (c = doc->chunks_; c; c = next) {
+        next = c->next;
+        asy__free(c);
+    }
+    memset(doc, 0, sizeof(*doc));
+}
+
+#line 1 "asyncrt_impl/json/number.c"
+/* Numbers: JSON text to double (as JSON.parse rounds) and double to the
+ * text Number.prototype.toString prints (the shortest round trip).
+ *
+ * Both directions rest on one exact fact (Clinger): when c < 2^53 and
+ * |e| <= 22, c and 10^|e| are exact doubles, so c * 10^e (or c / 10^-e)
+ * is one correctly rounded IEEE operation -- exactly the double that the
+ * decimal c×10^e denotes.  Outside that range the C library's correctly
+ * rounded conversions (glibc's strtod and printf are exact) do the work.
+ *
+ * Shortest digits (docs/json.md has the proof): for a decimal length n,
+ * P(n) = "some n-digit decimal rounds to v" is monotone in n (pad with a
+ * zero), so the shortest length is found by binary search on n.  The
+ * n-digit decimals that can round to v are the two that bracket v (the
+ * rounding interval is convex and contains v): floor and ceil of
+ * v×10^k.  For n <= 15 the n-digit spacing exceeds the interval's width,
+ * so at most one candidate matches and it is the answer; it is checked
+ * exactly with the fact above.  For 16 and 17 digits (and values outside
+ * the fast range), printf gives D, the correctly rounded n-digit decimal
+ * (the nearest, ties to even, as ECMAScript's tie rule asks), and the
+ * bracketing pair is {D, D-1} or {D, D+1}: D if it reads back to v, else
+ * whichever neighbour does. */
+
+#include <stdlib.h>
+
+#define ASY__JSON_MAX_DIGITS 780
+
+ASY__INTERNAL double asy__json_strtod(const char *s, size_t len) {
+    char buf[ASY__JSON_MAX_DIGITS + 40];
+    size_t i = 0, nd = 0;
+    int neg = 0, sticky = 0, seen_nonzero = 0;
+    int64_t exp10 = 0, e = 0;
+    uint64_t m = 0;
+    size_t trail_zero = 0; /* zeros at the end of buf, not yet kept */
+    if (i < len && s[i] == '-') {
+        neg = 1;
+        i++;
+    }
+    for (; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
+        if (s[i] == '0' && !seen_nonzero) continue;
+        seen_nonzero = 1;
+        if (nd < ASY__JSON_MAX_DIGITS) buf[nd++] = s[i];
+        else {
+            if (s[i] != '0') sticky = 1;
+            exp10++;
+        }
+    }
+    if (i < len && s[i] == '.') {
+        for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
+            if (s[i] == '0' && !seen_nonzero) {
+                exp10--;
+                continue;
+            }
+            seen_nonzero = 1;
+            if (nd < ASY__JSON_MAX_DIGITS) {
+                buf[nd++] = s[i];
+                exp10--;
+            } else if (s[i] != '0')
+                sticky = 1;
+        }
+    }
+    if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+        int eneg = 0;
+        i++;
+        if (i < len && (s[i] == '+' || s[i] == '-')) eneg = s[i++] == '-';
+        for (; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+            if (e < 1000000000) e = e * 10 + (s[i] - '0');
+        if (eneg) e = -e;
+    }
+    if (nd == 0) return neg ? -0.0 : 0.0;
+    while (nd > 1 && buf[nd - 1] == '0' && !sticky) { /* 1.5000 is 15e-1 */
+        nd--;
+        trail_zero++;
+    }
+    exp10 += (int64_t)trail_zero + e;
+    if (nd <= 19) {
+        size_t k;
+        for (k = 0; k < nd; k++) m = m * 10 + (uint64_t)(buf[k] - '0');
+        if (m <= ((uint64_t)1 << 53) && exp10 >= -22 && exp10 <= 22) {
+            double d = (double)m;
+            d = exp10 >= 0 ? d * asy__json_pow10[exp10] : d / asy__json_pow10[-exp10];
+            return neg ? -d : d;
+        }
+    }
+    /* No double's rounding boundary has more than 768 significant digits:
+     * the kept digits plus a sticky 1 decide the rounding as all would. */
+    if (sticky) buf[nd++] = '1', exp10--;
+    if (exp10 > 100000) exp10 = 100000; /* far past overflow / underflow */
+    if (exp10 < -100000) exp10 = -100000;
+    snprintf(buf + nd, 24, "e%d", (int)exp10);
+    {
+        double d = strtod(buf, NULL);
+        return neg ? -d : d;
+    }
+}
+
+/* c × 10^e as the double it rounds to, for c < 2^53, |e| <= 22. */
+ASY__INTERNAL double asy__json_exact(uint64_t c, int e) {
+    double d = (double)c;
+    return e >= 0 ? d * asy__json_pow10[e] : d / asy__json_pow10[-e];
+}
+
+/* The fast test of P(n): 1 with *c (v = c×10^*e exactly when read back),
+ * 0 if no n-digit decimal rounds to v, -1 if this path cannot tell. */
+ASY__INTERNAL int asy__json_fast_try(double v, int n, int E, uint64_t *c, int *e) {
+    int k = n - 1 - E; /* v × 10^k has n digits before the point */
+    double x;
+    uint64_t f, cand;
+    int i;
+    if (k > 22 || k < -22) return -1;
+    x = k >= 0 ? v * asy__json_pow10[k] : v / asy__json_pow10[-k];
+    /* x is within 1 of v×10^k (one rounding, x < 2^53).  At n = 15 a miss
+     * is used as "no 15-digit decimal", which is only true if E was not
+     * one too big (v×10^k would have 14 digits): when x cannot rule that
+     * out, the fast path declines. */
+    if (!(x < 9.0e15) || x < 1.0) return -1;
+    f = (uint64_t)x;
+    for (i = -1; i <= 2; i++) {
+        cand = f + (uint64_t)(int64_t)i;
+        if (cand >= ((uint64_t)1 << 53)) return -1;
+        if (asy__json_exact(cand, -k) == v) {
+            *c = cand;
+            *e = -k;
+            return 1;
+        }
+    }
+    return (n == 15 && x < 1e14 + 1) ? -1 : 0;
+}
+
+/* printf's nearest n-digit decimal D (n-1 digits after the point) and
+ * its neighbours D+1, D-1 at the same spacing: the length of the one that
+ * reads back to v (its digits and exponent in digits / *exp), else 0. */
+ASY__INTERNAL int asy__json_slow_try(double v, int n, char *digits, int *exp) {
+    char tmp[64], cand[48], d0[24];
+    int x, nd = 0, pass;
+    const char *p;
+    snprintf(tmp, sizeof(tmp), "%.*e", n - 1, v);
+    for (p = tmp; *p && *p != 'e'; p++)
+        if (*p >= '0' && *p <= '9' && nd < 20) d0[nd++] = *p;
+    if (*p != 'e' || nd != n) return 0;
+    x = atoi(p + 1) - (n - 1); /* value = D × 10^x */
+    for (pass = 0; pass < 3; pass++) {
+        char d[24];
+        const char *s = d;
+        int dx = x, len = n, i;
+        memcpy(d, d0, (size_t)n);
+        if (pass == 1) { /* D + 1 */
+            for (i = n - 1; i >= 0 && d[i] == '9'; i--) d[i] = '0';
+            if (i < 0) {
+                d[0] = '1'; /* 99..9 + 1 = 10..0, read one place up */
+                dx++;
+            } else
+                d[i]++;
+        } else if (pass == 2) { /* D - 1 */
+            for (i = n - 1; i >= 0 && d[i] == '0'; i--) d[i] = '9';
+            if (i < 0) continue;
+            d[i]--;
+            if (d[0] == '0') { /* 10..0 - 1 = 9..9, one digit shorter */
+                s = d + 1;
+                len = n - 1;
+                if (len == 0) continue;
+            }
+        }
+        memcpy(cand, s, (size_t)len);
+        snprintf(cand + len, sizeof(cand) - (size_t)len, "e%d", dx);
+        if (strtod(cand, NULL) == v) {
+            memcpy(digits, s, (size_t)len);
+            *exp = dx;
+            return len;
+        }
+    }
+    return 0;
+}
+
+#if defined(__SIZEOF_INT128__)
+__extension__ typedef unsigned __int128 asy__json_u128;
+#define ASY__JSON_EXACT 1
+
+/* P(n) exactly, in integers: v = m × 2^q, and t = v × 10^k = A / B with
+ * the ulp of v being U / B in the same units.  The candidates are
+ * floor(t) and floor(t) + 1; one reads back to v when it lies within half
+ * an ulp (a quarter below when v is a power of two, whose lower gap is
+ * half), boundaries included only for even m (ties go to even).  When
+ * both do, the nearer wins, and on a tie the even one (ECMAScript).
+ * 1 with *c, 0 if neither, -1 if the numbers would not fit in 128 bits. */
+ASY__INTERNAL int asy__json_exact_try(uint64_t m, int q, int lower_half, int k, uint64_t *c) {
+    static const uint64_t p10[20] = {1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull,
+                                     10000000ull, 100000000ull, 1000000000ull, 10000000000ull,
+                                     100000000000ull, 1000000000000ull, 10000000000000ull,
+                                     100000000000000ull, 1000000000000000ull, 10000000000000000ull,
+                                     100000000000000000ull, 1000000000000000000ull,
+                                     10000000000000000000ull};
+    asy__json_u128 A = m, B = 1, U = 1, fl, r, lo2, hi2;
+    int lo_in, hi_in, strict = (int)(m & 1);
+    /* bit budget: A, B, U and 4×r must stay below 2^127 */
+    if (k >= 0) {
+        if (k > 21) return -1;
+        A *= k > 19 ? (asy__json_u128)p10[19] * p10[k - 19] : (asy__json_u128)p10[k];
+        U = k > 19 ? (asy__json_u128)p10[19] * p10[k - 19] : (asy__json_u128)p10[k];
+    } else {
+        if (-k > 36) return -1;
+        B = -k > 19 ? (asy__json_u128)p10[19] * p10[-k - 19] : (asy__json_u128)p10[-k];
+    }
+    if (q >= 0) {
+        if (q > 52 || (k > 0 && 53 + q + 4 * k > 122)) return -1;
+        A <<= q;
+        U <<= q;
+    } else {
+        if (-q > 120 || (k < 0 && -q + 4 * (-k) > 122)) return -1;
+        B <<= -q;
+    }
+    fl = A / B;
+    r = A % B;
+    /* below: t - fl = r/B against U/(2B) (U/(4B) for a power of two) */
+    lo2 = r * (lower_half ? 4u : 2u);
+    lo_in = strict ? lo2 < U : lo2 <= U;
+    hi2 = (B - r) * 2u;
+    hi_in = r != 0 && (strict ? hi2 < U : hi2 <= U);
+    if (r == 0) lo_in = 1;
+    if (lo_in && hi_in) {
+        if (r < B - r) hi_in = 0;
+        else if (r > B - r) lo_in = 0;
+        else if (fl & 1) lo_in = 0;
+        else hi_in = 0;
+    }
+    if (!lo_in && !hi_in) return 0;
+    if (fl + 1 > (asy__json_u128)p10[19]) return -1;
+    *c = (uint64_t)(lo_in ? fl : fl + 1);
+    return 1;
+}
+
+/* The shortest digits through asy__json_exact_try alone: 1, or 0 when some
+ * step would not fit (the caller takes the general path). */
+ASY__INTERNAL int asy__json_shortest_exact(double v, int E, char *digits, int *nd, int *point) {
+    uint64_t bits, m, c = 0, c2;
+    int be, q, lower_half, lo = 1, hi = 17, r, tries, len = 0, i;
+    char tmp[24];
+    memcpy(&bits, &v, 8);
+    be = (int)((bits >> 52) & 0x7FF);
+    m = bits & 0xFFFFFFFFFFFFFull;
+    if (be == 0) { /* subnormal */
+        q = -1074;
+        lower_half = 0;
+    } else {
+        lower_half = m == 0 && be > 1;
+        m |= 1ull << 52;
+        q = be - 1075;
+    }
+    /* fix E exactly: the 17-digit floor must have 17 digits */
+    for (tries = 0;; tries++) {
+        asy__json_u128 A = m, B = 1;
+        int k = 16 - E;
+        if (tries > 2) return 0;
+        if (k > 21 || k < -36 || q > 52 || -q > 120) return 0;
+        if (k >= 0) {
+            int j;
+            for (j = 0; j < k; j++) A *= 10u;
+        } else {
+            int j;
+            for (j = 0; j < -k; j++) B *= 10u;
+        }
+        if (q >= 0) {
+            if (53 + q + 4 * (k > 0 ? k : 0) > 122) return 0;
+            A <<= q;
+        } else {
+            if (-q + 4 * (k < 0 ? -k : 0) > 122) return 0;
+            B <<= -q;
+        }
+        A /= B;
+        if (A >= (asy__json_u128)100000000000000000ull) E++;
+        else if (A < (asy__json_u128)10000000000000000ull) E--;
+        else break;
+    }
+    r = asy__json_exact_try(m, q, lower_half, 16 - E, &c);
+    if (r != 1) return 0;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        r = asy__json_exact_try(m, q, lower_half, mid - 1 - E, &c2);
+        if (r < 0) return 0;
+        if (r == 1) {
+            hi = mid;
+            c = c2;
+        } else
+            lo = mid + 1;
+    }
+    /* c × 10^(E - hi + 1), trailing zeros dropped */
+    {
+        int e = E - hi + 1;
+        while (c % 10 == 0) {
+            c /= 10;
+            e++;
+        }
+        while (c) {
+            tmp[len++] = (char)('0' + c % 10);
+            c /= 10;
+        }
+        for (i = 0; i < len; i++) digits[i] = tmp[len - 1 - i];
+        *nd = len;
+        *point = len + e;
+    }
+    return 1;
+}
+#endif
+
+/* floor(log10(v)) for v > 0, or one less (no libm: the binary exponent
+ * times log10(2) ~ 78913 / 2^18); every user corrects it. */
+ASY__INTERNAL int asy__json_dec_exp(double v) {
+    uint64_t bits;
+    int e2;
+    memcpy(&bits, &v, 8);
+    e2 = (int)((bits >> 52) & 0x7FF) - 1023;
+    if (e2 == -1023) return -324; /* subnormal: only the general path applies */
+    return e2 >= 0 ? (e2 * 78913) >> 18 : -(((-e2) * 78913 + (1 << 18) - 1) >> 18);
+}
+
+/* Shortest digits of v > 0: digits (no trailing zeros), *nd, and the
+ * decimal exponent point such that v = 0.digits × 10^point. */
+ASY__INTERNAL void asy__json_shortest(double v, char *digits, int *nd, int *point) {
+    int E = asy__json_dec_exp(v);
+    uint64_t c = 0, c2;
+    int e = 0, e2, r, lo, hi, n, x = 0, i;
+    char d[24], best[24];
+    if (E >= -8 && E <= 36) { /* log10 may be one off near powers of 10 */
+        double y = E <= 14 ? v * asy__json_pow10[14 - E] : v / asy__json_pow10[E - 14];
+        if (y < 1e14) E--;
+        else if (y >= 1e15) E++;
+    }
+    r = asy__json_fast_try(v, 15, E, &c, &e);
+    if (r == 1 && c < 1000000000000000ull) {
+        lo = 1;
+        hi = 15;
+        while (lo < hi) {
+            int mid = (lo + hi) / 2;
+            r = asy__json_fast_try(v, mid, E, &c2, &e2);
+            if (r < 0) break;
+            if (r == 1) {
+                hi = mid;
+                c = c2;
+                e = e2;
+            } else
+                lo = mid + 1;
+        }
+        if (lo >= hi) {
+            char tmp[24];
+            int len = 0;
+            while (c % 10 == 0) {
+                c /= 10;
+                e++;
+            }
+            while (c) {
+                tmp[len++] = (char)('0' + c % 10);
+                c /= 10;
+            }
+            for (i = 0; i < len; i++) digits[i] = tmp[len - 1 - i];
+            *nd = len;
+            *point = len + e;
+            return;
+        }
+    }
+#ifdef ASY__JSON_EXACT
+    if (asy__json_shortest_exact(v, E, digits, nd, point)) return;
+#endif
+    /* the general path: binary search over 1..17 (17 always reads back),
+     * starting above 15 when the fast path showed no 15-digit decimal */
+    lo = (r == 0) ? 16 : 1;
+    hi = 17;
+    n = 0;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2, mx, got = asy__json_slow_try(v, mid, d, &mx);
+        if (got) {
+            hi = mid;
+            n = got;
+            memcpy(best, d, (size_t)got);
+            x = mx;
+        } else
+            lo = mid + 1;
+    }
+    if (n == 0) { /* 17 digits: printf's correctly rounded D always reads back */
+        char tmp[64];
+        const char *p;
+        snprintf(tmp, sizeof(tmp), "%.16e", v);
+        for (p = tmp; *p && *p != 'e'; p++)
+            if (*p >= '0' && *p <= '9' && n < 17) best[n++] = *p;
+        x = atoi(p + (*p == 'e')) - 16;
+    }
+    while (n > 1 && best[n - 1] == '0') {
+        n--;
+        x++;
+    }
+    memcpy(digits, best, (size_t)n);
+    *nd = n;
+    *point = n + x;
+}
+
+ASYNCRT_API size_t asy_json_format_number(double d, char *buf) {
+    char digits[24];
+    int nd, point, i;
+    size_t len = 0;
+    if (d != d) {
+        memcpy(buf, "NaN", 4);
+        return 3;
+    }
+    if (d == 0) {
+        memcpy(buf, "0", 2);
+        return 1;
+    }
+    if (d < 0) {
+        buf[len++] = '-';
+        d = -d;
+    }
+    if (d > 1.7976931348623157e308) {
+        memcpy(buf + len, "Infinity", 9);
+        return len + 8;
+    }
+    if (d < 9007199254740992.0 && d == (double)(uint64_t)d) {
+        uint64_t u = (uint64_t)d;
+        char tmp[24];
+        int n = 0;
+        while (u) {
+            tmp[n++] = (char)('0' + u % 10);
+            u /= 10;
+        }
+        while (n) buf[len++] = tmp[--n];
+        buf[len] = 0;
+        return len;
+    }
+    asy__json_shortest(d, digits, &nd, &point);
+    if (nd <= point && point <= 21) { /* 1234500 */
+        memcpy(buf + len, digits, (size_t)nd);
+        len += (size_t)nd;
+        for (i = nd; i < point; i++) buf[len++] = '0';
+    } else if (0 < point && point <= 21) { /* 12.345 */
+        memcpy(buf + len, digits, (size_t)point);
+        len += (size_t)point;
+        buf[len++] = '.';
+        memcpy(buf + len, digits + point, (size_t)(nd - point));
+        len += (size_t)(nd - point);
+    } else if (-6 < point && point <= 0) { /* 0.00012 */
+        buf[len++] = '0';
+        buf[len++] = '.';
+        for (i = point; i < 0; i++) buf[len++] = '0';
+        memcpy(buf + len, digits, (size_t)nd);
+        len += (size_t)nd;
+    } else { /* 1.2e+21, 5e-324 */
+        int ex = point - 1;
+        buf[len++] = digits[0];
+        if (nd > 1) {
+            buf[len++] = '.';
+            memcpy(buf + len, digits + 1, (size_t)(nd - 1));
+            len += (size_t)(nd - 1);
+        }
+        buf[len++] = 'e';
+        buf[len++] = ex < 0 ? '-' : '+';
+        len += (size_t)snprintf(buf + len, 8, "%d", ex < 0 ? -ex : ex);
+    }
+    buf[len] = 0;
+    return len;
+}
+
+#line 1 "asyncrt_impl/json/parse.c"
+/* The parser: one pass over the text with an explicit stack (no
+ * recursion, so depth costs heap, not C stack).  Values are gathered on a
+ * scratch stack; when a container closes its children are copied into
+ * the arena as one contiguous array, so the finished tree is compact and
+ * the scratch stack is reused for the next container. */
+
+
+typedef struct asy__json_frame {
+    int type;           /* ASY_JSON_ARRAY / ASY_JSON_OBJECT */
+    size_t start;       /* first child on the value stack */
+    const char *key;    /* this container's key in its parent object */
+    size_t key_len;
+} asy__json_frame;
+
+typedef struct asy__json_parser {
+    asy_json_doc_t *doc;
+    const char *text, *end;
+    asy_json_member_t *vals;
+    size_t nvals, capvals;
+    asy__json_frame *frames;
+    size_t nframes, capframes;
+    unsigned max_depth, flags;
+    int err;
+    const char *err_at;
+} asy__json_parser;
+
+/* 0: plain byte inside a string; 1: '"' or '\\'; 2: control; 3: non-ASCII */
+static const unsigned char asy__json_strclass[256] = {
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3};
+
+ASY__INTERNAL int asy__json_fail(asy__json_parser *ps, int code, const char *at) {
+    ps->err = code;
+    ps->err_at = at;
+    return code;
+}
+
+ASY__INTERNAL int asy__json_hex4(const char *p, unsigned *out) {
+    unsigned v = 0;
+    int i;
+    for (i = 0; i < 4; i++) {
+        char c = p[i];
+        v <<= 4;
+        if (c >= '0' && c <= '9') v |= (unsigned)(c - '0');
+        else if (c >= 'a' && c <= 'f') v |= (unsigned)(c - 'a' + 10);
+        else if (c >= 'A' && c <= 'F') v |= (unsigned)(c - 'A' + 10);
+        else return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+/* *pp points after the opening quote; on success it points after the
+ * closing one and *out / *outlen hold the decoded string (in the arena). */
+ASY__INTERNAL int asy__json_string(asy__json_parser *ps, const char **pp, const char **out,
+                                   size_t *outlen) {
+    const char *p = *pp, *end = ps->end, *q = p;
+    char *dst, *o;
+    /* the closing quote bounds the decoded size (escapes only shrink) */
+    for (;;) {
+        const char *b;
+        q = (const char *)memchr(q, '"', (size_t)(end - q));
+        if (!q) {
+            q = end;
+            break;
+        }
+        for (b = q; b > p && b[-1] == '\\'; b--) {}
+        if (((q - b) & 1) == 0) break;
+        q++;
+    }
+    o = dst = (char *)asy__json_alloc(ps->doc, (size_t)(q - p) + 1);
+    if (!dst) return asy__json_fail(ps, ASY_ENOMEM, p);
+    for (;;) {
+        const char *run = p;
+        size_t n;
+        while (p < end && asy__json_strclass[(unsigned char)*p] == 0) p++;
+        memcpy(o, run, (size_t)(p - run));
+        o += p - run;
+        if (p >= end) return asy__json_fail(ps, ASY_EJSON_EOF, end);
+        switch (asy__json_strclass[(unsigned char)*p]) {
+        case 1:
+            if (*p == '"') {
+                *o = 0;
+                *out = dst;
+                *outlen = (size_t)(o - dst);
+                *pp = p + 1;
+                return 0;
+            }
+            if (p + 1 >= end) return asy__json_fail(ps, ASY_EJSON_EOF, end);
+            switch (p[1]) {
+            case '"': *o++ = '"'; break;
+            case '\\': *o++ = '\\'; break;
+            case '/': *o++ = '/'; break;
+            case 'b': *o++ = '\b'; break;
+            case 'f': *o++ = '\f'; break;
+            case 'n': *o++ = '\n'; break;
+            case 'r': *o++ = '\r'; break;
+            case 't': *o++ = '\t'; break;
+            case 'u': {
+                unsigned cp, lo;
+                if (end - p < 6) return asy__json_fail(ps, ASY_EJSON_EOF, end);
+                if (asy__json_hex4(p + 2, &cp) < 0) return asy__json_fail(ps, ASY_EJSON_ESCAPE, p);
+                if (cp >= 0xD800 && cp < 0xDC00 && end - p >= 12 && p[6] == '\\' && p[7] == 'u' &&
+                    asy__json_hex4(p + 8, &lo) == 0 && lo >= 0xDC00 && lo < 0xE000) {
+                    cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                    p += 6;
+                }
+                o += asy__json_put_utf8(o, cp); /* a lone surrogate: WTF-8 */
+                p += 4;
+                break;
+            }
+            default: return asy__json_fail(ps, ASY_EJSON_ESCAPE, p);
+            }
+            p += 2;
+            break;
+        case 2: return asy__json_fail(ps, ASY_EJSON_CONTROL, p);
+        default:
+            n = asy__json_utf8_len((const unsigned char *)p, (size_t)(end - p), 0);
+            if (!n) return asy__json_fail(ps, ASY_EJSON_UTF8, p);
+            memcpy(o, p, n);
+            o += n;
+            p += n;
+            break;
+        }
+    }
+}
+
+ASY__INTERNAL int asy__json_number(asy__json_parser *ps, const char **pp, double *out) {
+    const char *p = *pp, *start = p, *end = ps->end;
+    uint64_t m = 0;
+    int ndig = 0, simple = 1;
+    if (*p == '-') p++;
+    if (p >= end) return asy__json_fail(ps, ASY_EJSON_EOF, end);
+    if (*p == '0') p++;
+    else if (*p >= '1' && *p <= '9')
+        while (p < end && *p >= '0' && *p <= '9') {
+            m = m * 10 + (uint64_t)(*p++ - '0');
+            ndig++;
+        }
+    else
+        return asy__json_fail(ps, ASY_EJSON_NUMBER, p);
+    if (p < end && *p == '.') {
+        simple = 0;
+        p++;
+        if (p >= end) return asy__json_fail(ps, ASY_EJSON_EOF, end);
+        if (*p < '0' || *p > '9') return asy__json_fail(ps, ASY_EJSON_NUMBER, p);
+        while (p < end && *p >= '0' && *p <= '9') p++;
+    }
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        simple = 0;
+        p++;
+        if (p < end && (*p == '+' || *p == '-')) p++;
+        if (p >= end) return asy__json_fail(ps, ASY_EJSON_EOF, end);
+        if (*p < '0' || *p > '9') return asy__json_fail(ps, ASY_EJSON_NUMBER, p);
+        while (p < end && *p >= '0' && *p <= '9') p++;
+    }
+    if (simple && ndig <= 15) *out = *start == '-' ? -(double)m : (double)m;
+    else *out = asy__json_strtod(start, (size_t)(p - start));
+    *pp = p;
+    return 0;
+}
+
+ASY__INTERNAL int asy__json_push(asy__json_parser *ps, const char *key, size_t key_len,
+                                 const asy_json_value_t *v) {
+    asy_json_member_t *m;
+    if (ASY__UNLIKELY(ps->nvals == ps->capvals)) {
+        size_t cap = ps->capvals ? ps->capvals * 2 : 64;
+        asy_json_member_t *nv =
+            (asy_json_member_t *)asy__realloc(ps->vals, cap * sizeof(asy_json_member_t));
+        if (!nv) return ASY_ENOMEM;
+        ps->vals = nv;
+        ps->capvals = cap;
+    }
+    m = &ps->vals[ps->nvals++];
+    m->key = key;
+    m->key_len = key_len;
+    m->value = *v;
+    return 0;
+}
+
+/* "0".."4294967294" without leading zeros: a JS array index, which JS
+ * objects list first, in ascending order. */
+ASY__INTERNAL int asy__json_index_key(const char *k, size_t n, uint64_t *idx) {
+    uint64_t v = 0;
+    size_t i;
+    if (n == 0 || n > 10 || (n > 1 && k[0] == '0')) return 0;
+    for (i = 0; i < n; i++) {
+        if (k[i] < '0' || k[i] > '9') return 0;
+        v = v * 10 + (uint64_t)(k[i] - '0');
+    }
+    if (v > 4294967294u) return 0;
+    *idx = v;
+    return 1;
+}
+
+ASY__INTERNAL uint64_t asy__json_hash(const char *k, size_t n) {
+    uint64_t h = 1469598103934665603ull;
+    size_t i;
+    for (i = 0; i < n; i++) h = (h ^ (unsigned char)k[i]) * 1099511628211ull;
+    return h;
+}
+
+/* JS object semantics on members m[0..n): a repeated key keeps its first
+ * place and takes the later value; array-index keys move to the front in
+ * ascending order.  Returns the new count, or ASY_ENOMEM. */
+ASY__INTERNAL long asy__json_js_order(asy_json_member_t *m, size_t n, asy_json_member_t *out) {
+    size_t kept = 0, i, j, nidx = 0, a;
+    uint64_t idx;
+    if (n <= 16) {
+        /* a 64-bit filter of (length, first, last byte): a key whose bit
+         * is clear cannot repeat an earlier one, so the usual object
+         * (no repeats) costs no comparisons */
+        uint64_t seen = 0;
+        for (i = 0; i < n; i++) {
+            size_t kl = m[i].key_len;
+            unsigned h = kl ? (unsigned)(kl * 31u + (unsigned char)m[i].key[0] +
+                                         7u * (unsigned char)m[i].key[kl - 1]) & 63u
+                            : 0u;
+            if (!(seen & ((uint64_t)1 << h))) {
+                seen |= (uint64_t)1 << h;
+                m[kept++] = m[i];
+                continue;
+            }
+            for (j = 0; j < kept; j++)
+                if (m[j].key_len == m[i].key_len && memcmp(m[j].key, m[i].key, m[i].key_len) == 0)
+                    break;
+            if (j < kept) m[j].value = m[i].value;
+            else m[kept++] = m[i];
+        }
+    } else {
+        size_t size = 32, mask;
+        size_t *table;
+        while (size < n * 2) size *= 2;
+        mask = size - 1;
+        table = ASY__NEW_ARRAY(size_t, size);
+        if (!table) return ASY_ENOMEM;
+        for (i = 0; i < size; i++) table[i] = (size_t)-1;
+        for (i = 0; i < n; i++) {
+            size_t h = (size_t)asy__json_hash(m[i].key, m[i].key_len) & mask;
+            while (table[h] != (size_t)-1) {
+                asy_json_member_t *o = &m[table[h]];
+                if (o->key_len == m[i].key_len && memcmp(o->key, m[i].key, m[i].key_len) == 0) break;
+                h = (h + 1) & mask;
+            }
+            if (table[h] != (size_t)-1) m[table[h]].value = m[i].value;
+            else {
+                table[h] = kept;
+                m[kept++] = m[i];
+            }
+        }
+        asy__free(table);
+    }
+    /* index keys first, ascending (insertion sort: usually few or sorted) */
+    for (i = 0; i < kept; i++) {
+        if (!asy__json_index_key(m[i].key, m[i].key_len, &idx)) continue;
+        for (a = nidx; a > 0; a--) {
+            uint64_t prev;
+            asy__json_index_key(out[a - 1].key, out[a - 1].key_len, &prev);
+            if (prev < idx) break;
+            out[a] = out[a - 1];
+        }
+        out[a] = m[i];
+        nidx++;
+    }
+    for (i = 0; i < kept; i++)
+        if (nidx == 0 || !asy__json_index_key(m[i].key, m[i].key_len, &idx)) out[nidx++] = m[i];
+    return (long)kept;
+}
+
+/* Closes the top container: its children go to the arena. */
+ASY__INTERNAL int asy__json_close(asy__json_parser *ps) {
+    asy__json_frame *f = &ps->frames[--ps->nframes];
+    size_t n = ps->nvals - f->start, i;
+    asy_json_value_t v;
+    memset(&v, 0, sizeof(v));
+    v.type = f->type;
+    if (f->type == ASY_JSON_ARRAY) {
+        asy_json_value_t *items = NULL;
+        if (n) {
+            items = (asy_json_value_t *)asy__json_alloc(ps->doc, n * sizeof(asy_json_value_t));
+            if (!items) return ASY_ENOMEM;
+            for (i = 0; i < n; i++) items[i] = ps->vals[f->start + i].value;
+        }
+        v.u.items = items;
+        v.len = v.cap = n;
+    } else {
+        asy_json_member_t *mem = NULL;
+        if (n) {
+            mem = (asy_json_member_t *)asy__json_alloc(ps->doc, n * sizeof(asy_json_member_t));
+            if (!mem) return ASY_ENOMEM;
+            if (ps->flags & ASY_JSON_DOC_ORDER) {
+                memcpy(mem, ps->vals + f->start, n * sizeof(asy_json_member_t));
+            } else {
+                long k = asy__json_js_order(ps->vals + f->start, n, mem);
+                if (k < 0) return (int)k;
+                n = (size_t)k;
+            }
+        }
+        v.u.members = mem;
+        v.len = v.cap = n;
+    }
+    ps->nvals = f->start;
+    return asy__json_push(ps, f->key, f->key_len, &v);
+}
+
+ASY__INTERNAL int asy__json_open(asy__json_parser *ps, int type, const char *key, size_t key_len,
+                                 const char *at) {
+    asy__json_frame *f;
+    if (ps->nframes >= ps->max_depth) return asy__json_fail(ps, ASY_EJSON_DEPTH, at);
+    if (ps->nframes == ps->capframes) {
+        size_t cap = ps->capframes ? ps->capframes * 2 : 32;
+        asy__json_frame *nf =
+            (asy__json_frame *)asy__realloc(ps->frames, cap * sizeof(asy__json_frame));
+        if (!nf) return asy__json_fail(ps, ASY_ENOMEM, at);
+        ps->frames = nf;
+        ps->capframes = cap;
+    }
+    f = &ps->frames[ps->nframes++];
+    f->type = type;
+    f->start = ps->nvals;
+    f->key = key;
+    f->key_len = key_len;
+    return 0;
+}
+
+#define ASY__JSON_WS(c) ((c) == ' ' || (c) == '\n' || (c) == '\r' || (c) == '\t')
+
+ASY__INTERNAL int asy__json_run(asy__json_parser *ps) {
+    const char *p = ps->text, *end = ps->end;
+    const char *key = NULL;
+    size_t key_len = 0;
+    asy_json_value_t v;
+    int r;
+    memset(&v, 0, sizeof(v));
+value:
+    while (p < end && ASY__JSON_WS(*p)) p++;
+    if (p >= end) return asy__json_fail(ps, ASY_EJSON_EOF, end);
+    switch (*p) {
+    case '{':
+        if ((r = asy__json_open(ps, ASY_JSON_OBJECT, key, key_len, p)) < 0) return r;
+        p++;
+        while (p < end && ASY__JSON_WS(*p)) p++;
+        if (p < end && *p == '}') {
+            p++;
+            if ((r = asy__json_close(ps)) < 0) return asy__json_fail(ps, r, p);
+            goto after;
+        }
+        goto member;
+    case '[':
+        if ((r = asy__json_open(ps, ASY_JSON_ARRAY, key, key_len, p)) < 0) return r;
+        p++;
+        while (p < end && ASY__JSON_WS(*p)) p++;
+        if (p < end && *p == ']') {
+            p++;
+            if ((r = asy__json_close(ps)) < 0) return asy__json_fail(ps, r, p);
+            goto after;
+        }
+        key = NULL;
+        key_len = 0;
+        goto value;
+    case '"':
+        p++;
+        v.type = ASY_JSON_STRING;
+        if ((r = asy__json_string(ps, &p, &v.u.str, &v.len)) < 0) return r;
+        break;
+    case 't':
+        if (end - p >= 4 && memcmp(p, "true", 4) == 0) {
+            v.type = ASY_JSON_TRUE;
+            p += 4;
+            break;
+        }
+        goto literal_error;
+    case 'f':
+        if (end - p >= 5 && memcmp(p, "false", 5) == 0) {
+            v.type = ASY_JSON_FALSE;
+            p += 5;
+            break;
+        }
+        goto literal_error;
+    case 'n':
+        if (end - p >= 4 && memcmp(p, "null", 4) == 0) {
+            v.type = ASY_JSON_NULL;
+            p += 4;
+            break;
+        }
+        goto literal_error;
+    default:
+        if (*p == '-' || (*p >= '0' && *p <= '9')) {
+            v.type = ASY_JSON_NUMBER;
+            if ((r = asy__json_number(ps, &p, &v.u.num)) < 0) return r;
+            v.len = 0;
+            break;
+        }
+        return asy__json_fail(ps, ASY_EJSON_SYNTAX, p);
+    }
+    if ((r = asy__json_push(ps, key, key_len, &v)) < 0) return asy__json_fail(ps, r, p);
+    v.len = 0;
+after:
+    if (ps->nframes == 0) {
+        while (p < end && ASY__JSON_WS(*p)) p++;
+        if (p < end) return asy__json_fail(ps, ASY_EJSON_TRAILING, p);
+        return 0;
+    }
+    while (p < end && ASY__JSON_WS(*p)) p++;
+    if (p >= end) return asy__json_fail(ps, ASY_EJSON_EOF, end);
+    if (*p == ',') {
+        p++;
+        if (ps->frames[ps->nframes - 1].type == ASY_JSON_ARRAY) {
+            key = NULL;
+            key_len = 0;
+            goto value;
+        }
+        while (p < end && ASY__JSON_WS(*p)) p++;
+        goto member;
+    }
+    if ((*p == ']' && ps->frames[ps->nframes - 1].type == ASY_JSON_ARRAY) ||
+        (*p == '}' && ps->frames[ps->nframes - 1].type == ASY_JSON_OBJECT)) {
+        p++;
+        if ((r = asy__json_close(ps)) < 0) return asy__json_fail(ps, r, p);
+        goto after;
+    }
+    return asy__json_fail(ps, ASY_EJSON_SYNTAX, p);
+member: /* at a key of an object (whitespace skipped) */
+    if (p >= end) return asy__json_fail(ps, ASY_EJSON_EOF, end);
+    if (*p != '"') return asy__json_fail(ps, ASY_EJSON_SYNTAX, p);
+    p++;
+    if ((r = asy__json_string(ps, &p, &key, &key_len)) < 0) return r;
+    while (p < end && ASY__JSON_WS(*p)) p++;
+    if (p >= end) return asy__json_fail(ps, ASY_EJSON_EOF, end);
+    if (*p != ':') return asy__json_fail(ps, ASY_EJSON_SYNTAX, p);
+    p++;
+    goto value;
+literal_error: {
+    /* a prefix of the literal cut by the end is EOF, else a syntax error */
+    const char *lit = *p == 't' ? "true" : *p == 'f' ? "false" : "null";
+    size_t i, n = strlen(lit);
+    for (i = 0; i < n && p + i < end; i++)
+        if (p[i] != lit[i]) return asy__json_fail(ps, ASY_EJSON_SYNTAX, p + i);
+    return asy__json_fail(ps, ASY_EJSON_EOF, end);
+}
+}
+
+ASYNCRT_API int asy_json_parse(asy_json_doc_t *doc, const char *text, size_t len,
+                               const asy_json_parse_opts *opts, asy_json_error_t *err) {
+    asy__json_parser ps;
+    int r;
+    if (err) memset(err, 0, sizeof(*err));
+    if (!doc) return ASY_EINVAL;
+    asy_json_doc_init(doc);
+    if (!text && len) {
+        if (err) err->code = ASY_EINVAL;
+        return ASY_EINVAL;
+    }
+    memset(&ps, 0, sizeof(ps));
+    ps.doc = doc;
+    ps.text = text ? text : "";
+    ps.end = ps.text + len;
+    ps.max_depth = opts && opts->max_depth ? opts->max_depth : 1000;
+    ps.flags = opts ? opts->flags : 0;
+    r = asy__json_run(&ps);
+    if (r == 0) {
+        doc->root = (asy_json_value_t *)asy__json_alloc(doc, sizeof(asy_json_value_t));
+        if (!doc->root) {
+            r = ASY_ENOMEM;
+            ps.err_at = ps.end;
+        } else
+            *doc->root = ps.vals[0].value;
+    }
+    if (r < 0) {
+        if (!ps.err_at) ps.err_at = ps.end;
+        if (err) {
+            const char *q;
+            err->code = r;
+            err->offset = (size_t)(ps.err_at - ps.text);
+            err->line = 1;
+            err->column = 1;
+            for (q = ps.text; q < ps.err_at; q++) {
+                if (*q == '\n') {
+                    err->line++;
+                    err->column = 1;
+                } else
+                    err->column++;
+            }
+        }
+        asy_json_doc_free(doc);
+    }
+    asy__free(ps.vals);
+    asy__free(ps.frames);
+    return r;
+}
+
+#line 1 "asyncrt_impl/json/tree.c"
+/* Reading and building trees. */
+
+
+ASYNCRT_API asy_json_type asy_json_typeof(const asy_json_value_t *v) {
+    if (!v || v->type < ASY_JSON_NULL || v->type > ASY_JSON_OBJECT) return ASY_JSON_NULL;
+    return (asy_json_type)v->type;
+}
+
+ASYNCRT_API size_t asy_json_len(const asy_json_value_t *v) {
+    if (!v) return 0;
+    if (v->type == ASY_JSON_STRING || v->type == ASY_JSON_ARRAY || v->type == ASY_JSON_OBJECT)
+        return v->len;
+    return 0;
+}
+
+ASYNCRT_API const asy_json_value_t *asy_json_getn(const asy_json_value_t *obj, const char *key,
+                                                  size_t key_len) {
+    size_t i;
+    const asy_json_value_t *found = NULL;
+    if (!obj || obj->type != ASY_JSON_OBJECT || (!key && key_len)) return NULL;
+    /* the last match: with ASY_JSON_DOC_ORDER a repeated key may appear
+     * twice, and JSON.parse keeps the last value */
+    for (i = 0; i < obj->len; i++) {
+        const asy_json_member_t *m = &obj->u.members[i];
+        if (m->key_len == key_len && memcmp(m->key, key, key_len) == 0) found = &m->value;
+    }
+    return found;
+}
+
+ASYNCRT_API const asy_json_value_t *asy_json_get(const asy_json_value_t *obj, const char *key) {
+    if (!key) return NULL;
+    return asy_json_getn(obj, key, strlen(key));
+}
+
+ASYNCRT_API const asy_json_value_t *asy_json_at(const asy_json_value_t *arr, size_t i) {
+    if (!arr || arr->type != ASY_JSON_ARRAY || i >= arr->len) return NULL;
+    return &arr->u.items[i];
+}
+
+ASYNCRT_API const asy_json_member_t *asy_json_member_at(const asy_json_value_t *obj, size_t i) {
+    if (!obj || obj->type != ASY_JSON_OBJECT || i >= obj->len) return NULL;
+    return &obj->u.members[i];
+}
+
+ASYNCRT_API const asy_json_value_t *asy_json_pointer(const asy_json_value_t *v, const char *ptr) {
+    char tok[256];
+    if (!v || !ptr) return NULL;
+    if (*ptr == 0) return v;
+    if (*ptr != '/') return NULL;
+    while (v && *ptr == '/') {
+        size_t n = 0;
+        ptr++;
+        while (*ptr && *ptr != '/') {
+            char c = *ptr++;
+            if (c == '~') {
+                if (*ptr == '0') c = '~';
+                else if (*ptr == '1') c = '/';
+                else return NULL;
+                ptr++;
+            }
+            if (n >= sizeof(tok)) return NULL;
+            tok[n++] = c;
+        }
+        if (v->type == ASY_JSON_OBJECT) {
+            v = asy_json_getn(v, tok, n);
+        } else if (v->type == ASY_JSON_ARRAY) {
+            size_t i, idx = 0;
+            if (n == 0 || (n > 1 && tok[0] == '0')) return NULL;
+            for (i = 0; i < n; i++) {
+                if (tok[i] < '0' || tok[i] > '9' || idx > ((size_t)-1) / 10 - 1) return NULL;
+                idx = idx * 10 + (size_t)(tok[i] - '0');
+            }
+            v = asy_json_at(v, idx);
+        } else
+            return NULL;
+    }
+    return v;
+}
+
+ASYNCRT_API int asy_json_get_number(const asy_json_value_t *v, double *out) {
+    if (!v || v->type != ASY_JSON_NUMBER) return ASY_EJSON_TYPE;
+    if (out) *out = v->u.num;
+    return 0;
+}
+
+ASYNCRT_API int asy_json_get_int64(const asy_json_value_t *v, int64_t *out) {
+    double d;
+    if (!v || v->type != ASY_JSON_NUMBER) return ASY_EJSON_TYPE;
+    d = v->u.num;
+    /* 2^63 is exact as a double; NaN fails every comparison */
+    if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0) || d != (double)(int64_t)d)
+        return ASY_ERANGE;
+    if (out) *out = (int64_t)d;
+    return 0;
+}
+
+ASYNCRT_API int asy_json_get_bool(const asy_json_value_t *v, int *out) {
+    if (!v || (v->type != ASY_JSON_TRUE && v->type != ASY_JSON_FALSE)) return ASY_EJSON_TYPE;
+    if (out) *out = v->type == ASY_JSON_TRUE;
+    return 0;
+}
+
+ASYNCRT_API int asy_json_get_string(const asy_json_value_t *v, const char **out, size_t *len) {
+    if (!v || v->type != ASY_JSON_STRING) return ASY_EJSON_TYPE;
+    if (out) *out = v->u.str;
+    if (len) *len = v->len;
+    return 0;
+}
+
+ASYNCRT_API int asy_json_is_null(const asy_json_value_t *v) { return v && v->type == ASY_JSON_NULL; }
+
+/* ---- building ---- */
+
+ASY__INTERNAL asy_json_value_t *asy__json_new(asy_json_doc_t *doc, int type) {
+    asy_json_value_t *v;
+    if (!doc) return NULL;
+    v = (asy_json_value_t *)asy__json_alloc(doc, sizeof(asy_json_value_t));
+    if (!v) return NULL;
+    memset(v, 0, sizeof(*v));
+    v->type = type;
+    return v;
+}
+
+ASYNCRT_API asy_json_value_t *asy_json_new_null(asy_json_doc_t *doc) { return asy__json_new(doc, ASY_JSON_NULL); }
+
+ASYNCRT_API asy_json_value_t *asy_json_new_bool(asy_json_doc_t *doc, int b) {
+    return asy__json_new(doc, b ? ASY_JSON_TRUE : ASY_JSON_FALSE);
+}
+
+ASYNCRT_API asy_json_value_t *asy_json_new_number(asy_json_doc_t *doc, double d) {
+    asy_json_value_t *v = asy__json_new(doc, ASY_JSON_NUMBER);
+    if (v) v->u.num = d;
+    return v;
+}
+
+ASY__INTERNAL int asy__json_valid_wtf8(const char *s, size_t len) {
+    size_t i = 0;
+    while (i < len) {
+        size_t n = asy__json_utf8_len((const unsigned char *)s + i, len - i, 1);
+        if (!n) return 0;
+        i += n;
+    }
+    return 1;
+}
+
+ASY__INTERNAL char *asy__json_strdup(asy_json_doc_t *doc, const char *s, size_t len) {
+    char *d = (char *)asy__json_alloc(doc, len + 1);
+    if (!d) return NULL;
+    if (len) memcpy(d, s, len);
+    d[len] = 0;
+    return d;
+}
+
+ASYNCRT_API asy_json_value_t *asy_json_new_string(asy_json_doc_t *doc, const char *s, size_t len) {
+    asy_json_value_t *v;
+    char *d;
+    if (!doc || (!s && len) || !asy__json_valid_wtf8(s, len)) return NULL;
+    d = asy__json_strdup(doc, s, len);
+    if (!d) return NULL;
+    v = asy__json_new(doc, ASY_JSON_STRING);
+    if (!v) return NULL;
+    v->u.str = d;
+    v->len = len;
+    return v;
+}
+
+ASYNCRT_API asy_json_value_t *asy_json_new_array(asy_json_doc_t *doc) { return asy__json_new(doc, ASY_JSON_ARRAY); }
+
+ASYNCRT_API asy_json_value_t *asy_json_new_object(asy_json_doc_t *doc) { return asy__json_new(doc, ASY_JSON_OBJECT); }
+
+/* Room for one more item: a new arena block twice the size (the old one
+ * stays in the arena until the document is freed). */
+ASY__INTERNAL int asy__json_grow(asy_json_doc_t *doc, asy_json_value_t *c, size_t item) {
+    size_t cap;
+    void *p;
+    if (c->len < c->cap) return 0;
+    cap = c->cap ? c->cap * 2 : 4;
+    if (cap > ((size_t)-1) / item) return ASY_ENOMEM;
+    p = asy__json_alloc(doc, cap * item);
+    if (!p) return ASY_ENOMEM;
+    if (c->len) memcpy(p, c->type == ASY_JSON_ARRAY ? (void *)c->u.items : (void *)c->u.members, c->len * item);
+    if (c->type == ASY_JSON_ARRAY) c->u.items = (asy_json_value_t *)p;
+    else c->u.members = (asy_json_member_t *)p;
+    c->cap = cap;
+    return 0;
+}
+
+ASYNCRT_API int asy_json_array_push(asy_json_doc_t *doc, asy_json_value_t *arr, const asy_json_value_t *v) {
+    asy_json_value_t copy;
+    int r;
+    if (!doc || !arr || !v) return ASY_EINVAL;
+    if (arr->type != ASY_JSON_ARRAY) return ASY_EJSON_TYPE;
+    copy = *v; /* v may live inside arr's old block */
+    if ((r = asy__json_grow(doc, arr, sizeof(asy_json_value_t))) < 0) return r;
+    arr->u.items[arr->len++] = copy;
+    return 0;
+}
+
+ASYNCRT_API int asy_json_object_set(asy_json_doc_t *doc, asy_json_value_t *obj, const char *key,
+                                    size_t key_len, const asy_json_value_t *v) {
+    asy_json_value_t copy;
+    asy_json_member_t *m;
+    size_t i;
+    char *k;
+    int r;
+    if (!doc || !obj || !v || (!key && key_len)) return ASY_EINVAL;
+    if (obj->type != ASY_JSON_OBJECT) return ASY_EJSON_TYPE;
+    if (!asy__json_valid_wtf8(key, key_len)) return ASY_EJSON_UTF8;
+    copy = *v;
+    for (i = obj->len; i > 0; i--) {
+        m = &obj->u.members[i - 1];
+        if (m->key_len == key_len && memcmp(m->key, key, key_len) == 0) {
+            m->value = copy;
+            return 0;
+        }
+    }
+    if (!(k = asy__json_strdup(doc, key ? key : "", key_len))) return ASY_ENOMEM;
+    if ((r = asy__json_grow(doc, obj, sizeof(asy_json_member_t))) < 0) return r;
+    m = &obj->u.members[obj->len++];
+    m->key = k;
+    m->key_len = key_len;
+    m->value = copy;
+    return 0;
+}
+
+#line 1 "asyncrt_impl/json/writer.c"
+/* The streaming writer and JSON.stringify over a tree. */
+
+
+#define ASY__JW_OBJECT 1u /* level is an object (else an array) */
+#define ASY__JW_ITEMS 2u  /* level has an item already */
+#define ASY__JW_KEYED 4u  /* object: a key was written, its value is due */
+#define ASY__JW_SINK_BUF 4096u
+
+ASY__INTERNAL int asy__jw_flush(asy_json_writer_t *w) {
+    int r;
+    if (!w->fn_ || w->len_ == 0) return 0;
+    r = w->fn_(w->arg_, w->buf_, w->len_);
+    w->len_ = 0;
+    if (r < 0) return w->err_ = r;
+    return 0;
+}
+
+/* Room for n more bytes (a sink writer flushes first). */
+ASY__INTERNAL int asy__jw_reserve_slow(asy_json_writer_t *w, size_t n) {
+    size_t cap;
+    char *nb;
+    if (w->fn_ && w->len_ && asy__jw_flush(w) < 0) return w->err_;
+    if (w->len_ + n <= w->cap_) return 0;
+    cap = w->cap_ ? w->cap_ : (w->fn_ ? ASY__JW_SINK_BUF : 256);
+    while (cap < w->len_ + n + 1) cap *= 2;
+    nb = (char *)asy__realloc(w->buf_, cap);
+    if (!nb) return w->err_ = ASY_ENOMEM;
+    w->buf_ = nb;
+    w->cap_ = cap;
+    return 0;
+}
+
+#define ASY__JW_RESERVE(w, n) \
+    ((w)->len_ + (n) < (w)->cap_ ? 0 : asy__jw_reserve_slow((w), (n)))
+
+ASY__INTERNAL int asy__jw_put(asy_json_writer_t *w, const char *s, size_t n) {
+    if (ASY__JW_RESERVE(w, n) < 0) return w->err_;
+    memcpy(w->buf_ + w->len_, s, n);
+    w->len_ += n;
+    return 0;
+}
+
+ASYNCRT_API int asy_json_writer_init(asy_json_writer_t *w, int indent, asy_json_sink_fn fn, void *arg) {
+    if (!w) return ASY_EINVAL;
+    memset(w, 0, sizeof(*w));
+    w->indent_ = indent < 0 ? 0 : indent > 10 ? 10 : indent;
+    w->fn_ = fn;
+    w->arg_ = arg;
+    return 0;
+}
+
+ASYNCRT_API void asy_json_writer_free(asy_json_writer_t *w) {
+    if (!w) return;
+    asy__free(w->buf_);
+    asy__free(w->stack_);
+    memset(w, 0, sizeof(*w));
+}
+
+/* Newline and indentation for the current depth. */
+ASY__INTERNAL int asy__jw_newline(asy_json_writer_t *w, size_t depth) {
+    size_t n = depth * (size_t)w->indent_;
+    if (ASY__JW_RESERVE(w, n + 1) < 0) return w->err_;
+    w->buf_[w->len_++] = '\n';
+    memset(w->buf_ + w->len_, ' ', n);
+    w->len_ += n;
+    return 0;
+}
+
+/* Before a value: the separator of its array (objects wrote it with the
+ * key), or a check that the top level is still empty. */
+ASY__INTERNAL int asy__jw_before_value(asy_json_writer_t *w) {
+    unsigned char *top;
+    if (w->err_) return w->err_;
+    if (w->depth_ == 0) return w->done_ ? ASY_EJSON_WRITER : 0;
+    top = &w->stack_[w->depth_ - 1];
+    if (*top & ASY__JW_OBJECT) {
+        if (!(*top & ASY__JW_KEYED)) return ASY_EJSON_WRITER;
+        *top = (unsigned char)(*top & ~ASY__JW_KEYED);
+        return 0;
+    }
+    if ((*top & ASY__JW_ITEMS) && asy__jw_put(w, ",", 1) < 0) return w->err_;
+    *top |= ASY__JW_ITEMS;
+    if (w->indent_ && asy__jw_newline(w, w->depth_) < 0) return w->err_;
+    return 0;
+}
+
+ASY__INTERNAL void asy__jw_after_value(asy_json_writer_t *w) {
+    if (w->depth_ == 0) w->done_ = 1;
+}
+
+ASY__INTERNAL int asy__jw_begin(asy_json_writer_t *w, unsigned kind, char c) {
+    int r = asy__jw_before_value(w);
+    if (r < 0) return r;
+    if (w->depth_ == w->stack_cap_) {
+        size_t cap = w->stack_cap_ ? w->stack_cap_ * 2 : 32;
+        unsigned char *ns = (unsigned char *)asy__realloc(w->stack_, cap);
+        if (!ns) return w->err_ = ASY_ENOMEM;
+        w->stack_ = ns;
+        w->stack_cap_ = cap;
+    }
+    if (asy__jw_put(w, &c, 1) < 0) return w->err_;
+    w->stack_[w->depth_++] = (unsigned char)kind;
+    return 0;
+}
+
+ASY__INTERNAL int asy__jw_end(asy_json_writer_t *w, unsigned kind, char c) {
+    unsigned char top;
+    if (w->err_) return w->err_;
+    if (w->depth_ == 0) return ASY_EJSON_WRITER;
+    top = w->stack_[w->depth_ - 1];
+    if ((top & ASY__JW_OBJECT) != kind || (top & ASY__JW_KEYED)) return ASY_EJSON_WRITER;
+    if ((top & ASY__JW_ITEMS) && w->indent_ && asy__jw_newline(w, w->depth_ - 1) < 0) return w->err_;
+    if (asy__jw_put(w, &c, 1) < 0) return w->err_;
+    w->depth_--;
+    asy__jw_after_value(w);
+    return 0;
+}
+
+ASYNCRT_API int asy_json_write_begin_object(asy_json_writer_t *w) {
+    return w ? asy__jw_begin(w, ASY__JW_OBJECT, '{') : ASY_EINVAL;
+}
+ASYNCRT_API int asy_json_write_end_object(asy_json_writer_t *w) {
+    return w ? asy__jw_end(w, ASY__JW_OBJECT, '}') : ASY_EINVAL;
+}
+ASYNCRT_API int asy_json_write_begin_array(asy_json_writer_t *w) {
+    return w ? asy__jw_begin(w, 0, '[') : ASY_EINVAL;
+}
+ASYNCRT_API int asy_json_write_end_array(asy_json_writer_t *w) {
+    return w ? asy__jw_end(w, 0, ']') : ASY_EINVAL;
+}
+
+static const char asy__jw_hex[] = "0123456789abcdef";
+
+/* 1: byte needs care (quote, backslash, control, non-ASCII) */
+static const unsigned char asy__jw_special[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+
+/* A quoted string as JSON.stringify writes it: \" \\ \b \f \n \r \t, other
+ * controls and lone surrogates as \u00xx / \udxxx, everything else as is.
+ * validate: check UTF-8 first (the tree's strings are valid already). */
+ASY__INTERNAL int asy__jw_quote(asy_json_writer_t *w, const char *s, size_t len, int validate) {
+    const unsigned char *p = (const unsigned char *)s, *end = p + len;
+    char *o;
+    if (validate) {
+        size_t i = 0;
+        while (i < len) {
+            size_t n = asy__json_utf8_len(p + i, len - i, 1);
+            if (!n) return ASY_EJSON_UTF8;
+            i += n;
+        }
+    }
+    /* worst case: every byte becomes \u00xx (6), a 3-byte surrogate 6 */
+    if (len > ((size_t)-1) / 6 - 4) return w->err_ = ASY_ENOMEM;
+    if (w->fn_ && len * 6 + 2 > ASY__JW_SINK_BUF) {
+        /* a long string through a sink: in slices of the buffer's size,
+         * cut at character boundaries */
+        size_t i = 0;
+        if (asy__jw_put(w, "\"", 1) < 0) return w->err_;
+        while (i < len) {
+            size_t take = 0, step;
+            while (i + take < len && take < 600) {
+                step = p[i + take] < 0x80 ? 1 : asy__json_utf8_len(p + i + take, len - i - take, 1);
+                take += step ? step : 1;
+            }
+            if (i + take > len) take = len - i;
+            {
+                /* quote the slice without its own quote marks (room first,
+                 * so no flush moves the slice) */
+                size_t before;
+                int r;
+                if (ASY__JW_RESERVE(w, take * 6 + 3) < 0) return w->err_;
+                before = w->len_;
+                r = asy__jw_quote(w, s + i, take, 0);
+                if (r < 0) return r;
+                /* drop the slice's quotes: the first and the last byte */
+                memmove(w->buf_ + before, w->buf_ + before + 1, w->len_ - before - 2);
+                w->len_ -= 2;
+            }
+            i += take;
+        }
+        return asy__jw_put(w, "\"", 1);
+    }
+    if (ASY__JW_RESERVE(w, len * 6 + 2) < 0) return w->err_;
+    o = w->buf_ + w->len_;
+    *o++ = '"';
+    while (p < end) {
+        const unsigned char *run = p;
+        while (p < end && !asy__jw_special[*p]) p++;
+        memcpy(o, run, (size_t)(p - run));
+        o += p - run;
+        if (p >= end) break;
+        if (*p >= 0x80) {
+            size_t n = asy__json_utf8_len(p, (size_t)(end - p), 1);
+            if (n == 0) n = 1; /* unreachable for validated input */
+            if (n == 3 && p[0] == 0xED && p[1] >= 0xA0) { /* lone surrogate */
+                unsigned cu = 0xD000u | ((unsigned)(p[1] & 0x3F) << 6) | (unsigned)(p[2] & 0x3F);
+                *o++ = '\\';
+                *o++ = 'u';
+                *o++ = asy__jw_hex[(cu >> 12) & 15];
+                *o++ = asy__jw_hex[(cu >> 8) & 15];
+                *o++ = asy__jw_hex[(cu >> 4) & 15];
+                *o++ = asy__jw_hex[cu & 15];
+            } else {
+                memcpy(o, p, n);
+                o += n;
+            }
+            p += n;
+            continue;
+        }
+        *o++ = '\\';
+        switch (*p) {
+        case '"': *o++ = '"'; break;
+        case '\\': *o++ = '\\'; break;
+        case '\b': *o++ = 'b'; break;
+        case '\f': *o++ = 'f'; break;
+        case '\n': *o++ = 'n'; break;
+        case '\r': *o++ = 'r'; break;
+        case '\t': *o++ = 't'; break;
+        default:
+            *o++ = 'u';
+            *o++ = '0';
+            *o++ = '0';
+            *o++ = asy__jw_hex[*p >> 4];
+            *o++ = asy__jw_hex[*p & 15];
+        }
+        p++;
+    }
+    *o++ = '"';
+    w->len_ = (size_t)(o - w->buf_);
+    return 0;
+}
+
+ASY__INTERNAL int asy__jw_key(asy_json_writer_t *w, const char *key, size_t len, int validate) {
+    unsigned char *top;
+    size_t mark;
+    int r;
+    if (w->err_) return w->err_;
+    if (w->depth_ == 0) return ASY_EJSON_WRITER;
+    top = &w->stack_[w->depth_ - 1];
+    if (!(*top & ASY__JW_OBJECT) || (*top & ASY__JW_KEYED)) return ASY_EJSON_WRITER;
+    mark = w->len_;
+    if ((*top & ASY__JW_ITEMS) && asy__jw_put(w, ",", 1) < 0) return w->err_;
+    if (w->indent_ && asy__jw_newline(w, w->depth_) < 0) return w->err_;
+    r = asy__jw_quote(w, key ? key : "", len, validate);
+    if (r == ASY_EJSON_UTF8 && !w->err_) { /* nothing written for a bad key */
+        if (mark <= w->len_) w->len_ = mark;
+        return r;
+    }
+    if (r < 0) return r;
+    if (asy__jw_put(w, w->indent_ ? ": " : ":", w->indent_ ? 2 : 1) < 0) return w->err_;
+    *top |= ASY__JW_ITEMS | ASY__JW_KEYED;
+    return 0;
+}
+
+ASYNCRT_API int asy_json_write_keyn(asy_json_writer_t *w, const char *key, size_t len) {
+    if (!w || (!key && len)) return ASY_EINVAL;
+    return asy__jw_key(w, key, len, 1);
+}
+
+ASYNCRT_API int asy_json_write_key(asy_json_writer_t *w, const char *key) {
+    if (!key) return ASY_EINVAL;
+    return asy_json_write_keyn(w, key, strlen(key));
+}
+
+/* Writes a scalar's text after the separator. */
+ASY__INTERNAL int asy__jw_scalar(asy_json_writer_t *w, const char *s, size_t n) {
+    int r;
+    if (!w) return ASY_EINVAL;
+    if ((r = asy__jw_before_value(w)) < 0) return r;
+    if (asy__jw_put(w, s, n) < 0) return w->err_;
+    asy__jw_after_value(w);
+    return 0;
+}
+
+ASYNCRT_API int asy_json_write_stringn(asy_json_writer_t *w, const char *s, size_t len) {
+    int r;
+    if (!w || (!s && len)) return ASY_EINVAL;
+    if (w->err_) return w->err_;
+    {
+        /* validate first so a bad string leaves no separator behind */
+        size_t i = 0;
+        while (i < len) {
+            size_t n = asy__json_utf8_len((const unsigned char *)s + i, len - i, 1);
+            if (!n) return ASY_EJSON_UTF8;
+            i += n;
+        }
+    }
+    if ((r = asy__jw_before_value(w)) < 0) return r;
+    if ((r = asy__jw_quote(w, s ? s : "", len, 0)) < 0) return r;
+    asy__jw_after_value(w);
+    return 0;
+}
+
+ASYNCRT_API int asy_json_write_string(asy_json_writer_t *w, const char *s) {
+    if (!s) return ASY_EINVAL;
+    return asy_json_write_stringn(w, s, strlen(s));
+}
+
+ASYNCRT_API int asy_json_write_number(asy_json_writer_t *w, double d) {
+    char buf[ASY_JSON_NUMBER_BUF];
+    size_t n;
+    if (d != d || d > 1.7976931348623157e308 || d < -1.7976931348623157e308)
+        return asy__jw_scalar(w, "null", 4);
+    n = asy_json_format_number(d, buf);
+    return asy__jw_scalar(w, buf, n);
+}
+
+ASYNCRT_API int asy_json_write_int64(asy_json_writer_t *w, int64_t i) {
+    char tmp[24], buf[24];
+    size_t n = 0, k = 0;
+    uint64_t u = i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i;
+    do {
+        tmp[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (i < 0) buf[k++] = '-';
+    while (n) buf[k++] = tmp[--n];
+    return asy__jw_scalar(w, buf, k);
+}
+
+ASYNCRT_API int asy_json_write_bool(asy_json_writer_t *w, int b) {
+    return b ? asy__jw_scalar(w, "true", 4) : asy__jw_scalar(w, "false", 5);
+}
+
+ASYNCRT_API int asy_json_write_null(asy_json_writer_t *w) { return asy__jw_scalar(w, "null", 4); }
+
+ASYNCRT_API int asy_json_writer_finish(asy_json_writer_t *w) {
+    if (!w) return ASY_EINVAL;
+    if (w->err_) return w->err_;
+    if (!w->done_ || w->depth_) return ASY_EJSON_WRITER;
+    return asy__jw_flush(w);
+}
+
+ASYNCRT_API char *asy_json_writer_take(asy_json_writer_t *w, size_t *len) {
+    char *s;
+    if (!w || w->fn_ || w->err_ || !w->done_ || w->depth_) return NULL;
+    if (ASY__JW_RESERVE(w, 1) < 0) return NULL;
+    w->buf_[w->len_] = 0;
+    s = w->buf_;
+    if (len) *len = w->len_;
+    w->buf_ = NULL;
+    w->len_ = w->cap_ = 0;
+    return s;
+}
+
+/* ---- a tree, without recursion ---- */
+
+typedef struct asy__jw_frame {
+    const asy_json_value_t *v;
+    size_t i;
+} asy__jw_frame;
+
+ASY__INTERNAL int asy__jw_leaf(asy_json_writer_t *w, const asy_json_value_t *v) {
+    switch (v->type) {
+    case ASY_JSON_NULL: return asy_json_write_null(w);
+    case ASY_JSON_FALSE: return asy_json_write_bool(w, 0);
+    case ASY_JSON_TRUE: return asy_json_write_bool(w, 1);
+    case ASY_JSON_NUMBER: return asy_json_write_number(w, v->u.num);
+    case ASY_JSON_STRING: {
+        int r = asy__jw_before_value(w);
+        if (r < 0) return r;
+        if ((r = asy__jw_quote(w, v->u.str, v->len, 0)) < 0) return r;
+        asy__jw_after_value(w);
+        return 0;
+    }
+    case ASY_JSON_ARRAY: return asy_json_write_begin_array(w);
+    case ASY_JSON_OBJECT: return asy_json_write_begin_object(w);
+    default: return ASY_EINVAL;
+    }
+}
+
+ASYNCRT_API int asy_json_write_value(asy_json_writer_t *w, const asy_json_value_t *v) {
+    asy__jw_frame *st = NULL, *nst;
+    size_t n = 0, cap = 0;
+    int r;
+    if (!w || !v) return ASY_EINVAL;
+    if ((r = asy__jw_leaf(w, v)) < 0 || (v->type != ASY_JSON_ARRAY && v->type != ASY_JSON_OBJECT))
+        return r;
+    for (;;) {
+        asy__jw_frame *f;
+        const asy_json_value_t *child;
+        if (n == 0 || st[n - 1].v != v) { /* entering v */
+            if (n == cap) {
+                cap = cap ? cap * 2 : 16;
+                nst = (asy__jw_frame *)asy__realloc(st, cap * sizeof(*st));
+                if (!nst) {
+                    asy__free(st);
+                    return w->err_ = ASY_ENOMEM;
+                }
+                st = nst;
+            }
+            st[n].v = v;
+            st[n].i = 0;
+            n++;
+        }
+        f = &st[n - 1];
+        if (f->i >= f->v->len) {
+            r = f->v->type == ASY_JSON_ARRAY ? asy_json_write_end_array(w) : asy_json_write_end_object(w);
+            if (r < 0 || --n == 0) break;
+            v = st[n - 1].v;
+            continue;
+        }
+        if (f->v->type == ASY_JSON_ARRAY) {
+            child = &f->v->u.items[f->i];
+        } else {
+            const asy_json_member_t *m = &f->v->u.members[f->i];
+            if ((r = asy__jw_key(w, m->key, m->key_len, 0)) < 0) break;
+            child = &m->value;
+        }
+        f->i++;
+        if ((r = asy__jw_leaf(w, child)) < 0) break;
+        v = (child->type == ASY_JSON_ARRAY || child->type == ASY_JSON_OBJECT) ? child : f->v;
+    }
+    asy__free(st);
+    return r;
+}
+
+ASYNCRT_API int asy_json_stringify(const asy_json_value_t *v, int indent, char **out, size_t *len) {
+    asy_json_writer_t w;
+    int r;
+    if (!v || !out) return ASY_EINVAL;
+    *out = NULL;
+    asy_json_writer_init(&w, indent, NULL, NULL);
+    if ((r = asy_json_write_value(&w, v)) == 0 && (r = asy_json_writer_finish(&w)) == 0) {
+        *out = asy_json_writer_take(&w, len);
+        if (!*out) r = ASY_ENOMEM;
+    }
+    asy_json_writer_free(&w);
+    return r;
+}
+
 #if ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_ZLIB)
 #line 1 "asyncrt_impl/zlib/zlib.internal.h"
 /* The zlib layer's private pieces: one zlib stream (deflate or inflate)
@@ -33891,6 +35865,45 @@ ASYNCRT_API void asy_abort_signal_abort(asy_abort_signal_t *s, int reason) {
         asy__queue_remove(q);
         w->fn(w, s->reason);
     }
+}
+
+#endif /* ASYNCRT_OS_POSIX */
+
+#line 1 "asyncrt_impl/http/fetch_json.c"
+/* res.json(): the whole body (asy_fetch_bytes), then the JSON parser, as a
+ * promise reaction -- where Node's res.json() parses. */
+#if ASYNCRT_OS_POSIX
+
+ASY__INTERNAL void asy__fetch_json_free(void *v) {
+    asy_json_doc_t *doc = (asy_json_doc_t *)v;
+    asy_json_doc_free(doc);
+    asy__free(doc);
+}
+
+ASY__INTERNAL asy_ret_t asy__fetch_json_parse(void *arg, const asy_settled_t *in) {
+    const asy_fetch_bytes_t *b = (const asy_fetch_bytes_t *)in->value;
+    asy_json_doc_t *doc = ASY__NEW(asy_json_doc_t);
+    asy_json_error_t err;
+    char msg[128];
+    int r;
+    (void)arg;
+    if (!doc) return asy_fail(ASY_ENOMEM, NULL);
+    r = asy_json_parse(doc, b->data, b->len, NULL, &err);
+    if (r < 0) {
+        asy__free(doc);
+        snprintf(msg, sizeof(msg), "%s at position %lu (line %lu column %lu)", asy_strerror(r),
+                 (unsigned long)err.offset, (unsigned long)err.line, (unsigned long)err.column);
+        return asy_fail(r, msg);
+    }
+    return asy_ok_owned(doc, asy__fetch_json_free);
+}
+
+ASYNCRT_API asy_promise_t *asy_fetch_json(asy_fetch_response_t *res) {
+    asy_promise_t *bytes = asy_fetch_bytes(res), *doc;
+    if (!bytes) return NULL;
+    doc = asy_promise_then(bytes, asy__fetch_json_parse, NULL, NULL);
+    asy_promise_release(bytes);
+    return doc;
 }
 
 #endif /* ASYNCRT_OS_POSIX */

@@ -112,6 +112,16 @@
     XX(EFETCH_BODY_USED, -4509, "body already used or locked")                \
     XX(EHTTP_REDIRECT_BODY, -4510, "cannot follow a 307/308 redirect with a streamed body") \
     XX(EFETCH_CODINGS, -4520, "too many content-encodings in the response (at most 5)") \
+    XX(EJSON_SYNTAX, -4700, "JSON: unexpected character")                    \
+    XX(EJSON_EOF, -4701, "JSON: unexpected end of input")                    \
+    XX(EJSON_DEPTH, -4702, "JSON: nesting deeper than the depth limit")      \
+    XX(EJSON_UTF8, -4703, "JSON: invalid UTF-8")                             \
+    XX(EJSON_ESCAPE, -4704, "JSON: invalid escape in a string")              \
+    XX(EJSON_NUMBER, -4705, "JSON: invalid number")                          \
+    XX(EJSON_CONTROL, -4706, "JSON: unescaped control character in a string") \
+    XX(EJSON_TRAILING, -4707, "JSON: unexpected data after the value")       \
+    XX(EJSON_TYPE, -4708, "JSON: value of another type")                     \
+    XX(EJSON_WRITER, -4709, "JSON writer: call out of place")                \
     XX(EAI_ADDRFAMILY, -3000, "address family not supported")                \
     XX(EAI_AGAIN, -3001, "temporary failure")                                \
     XX(EAI_BADFLAGS, -3002, "bad ai_flags value")                            \
