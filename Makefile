@@ -198,7 +198,8 @@ WINE     ?= $(shell command -v wine 2>/dev/null || echo /usr/lib/wine/wine64)
 WIN_TESTS ?= $(wildcard tests/test_base.c tests/test_internal_base.c tests/test_path_*.c \
              tests/test_internal_path.c tests/test_os.c tests/test_internal_os.c \
              tests/test_buf.c tests/test_buf_encoding.c tests/test_buf_chain.c tests/test_internal_buf.c \
-             tests/test_url_api.c tests/test_url_wpt.c tests/test_url_file.c tests/test_url_oom.c)
+             tests/test_url_api.c tests/test_url_wpt.c tests/test_url_file.c tests/test_url_oom.c \
+             tests/test_internal_ctx.c)
 # mingw's own printf, so %zu / %lld / %llu behave as in C99 whatever the CRT
 MINGW_CFLAGS = -std=c11 $(WARN) -O1 -g -D__USE_MINGW_ANSI_STDIO=1
 WIN_ENV = WINEPREFIX="$(abspath $(BUILD))/win/wineprefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
