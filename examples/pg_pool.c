@@ -334,11 +334,14 @@ static int transfer(int amount, int from, int to) {
     if (!(err = exec(client, "BEGIN"))) {
         err = query(client, &q, "UPDATE asyncrt_pg_accounts SET balance = balance - $1 WHERE id = $2",
                     2, debit);
+        if (err && from != 3) /* 3's overdraft is the one that must fail */
+            fprintf(stderr, "pg_pool: debit: %s\n", asy_promise_result(q)->message);
         asy_promise_release(q);
         if (!err) {
             err = query(client, &q,
                         "UPDATE asyncrt_pg_accounts SET balance = balance + $1 WHERE id = $2", 2,
                         credit);
+            if (err) fprintf(stderr, "pg_pool: credit: %s\n", asy_promise_result(q)->message);
             asy_promise_release(q);
         }
         if (!err) err = exec(client, "COMMIT");
@@ -351,11 +354,14 @@ static int transfer(int amount, int from, int to) {
 static asy_ret_t request(void *arg) {
     int i = (int)(intptr_t)arg, err = handle_request(i);
     if (err) {
+        fprintf(stderr, "pg_pool: request %d: handleRequest: %s\n", i, asy_strerror(err));
         failed++;
         return asy_fail(err, NULL);
     }
     /* 1 + i % 7 from account 1 to account 2: every one commits */
     if ((err = transfer(1 + i % 7, 1, 2)) != 0) {
+        fprintf(stderr, "pg_pool: request %d: transfer: %s\n", i,
+                err < 0 ? asy_strerror(err) : "rolled back");
         failed++;
         return asy_fail(err < 0 ? err : ASY_EIO, NULL);
     }
@@ -482,6 +488,10 @@ int main(int argc, char **argv) {
     memset(&opts, 0, sizeof(opts));
     opts.max = (size_t)max;        /* max: 20 */
     opts.idle_timeout_ms = 30000;  /* idleTimeoutMillis: 30000 */
+    /* A connect that fails (or passes the 2 s) is tried twice more, 100
+     * then 200 ms later, before a waiting request gets the error: a
+     * loaded machine (or a sanitizer build) can be slow to log in. */
+    opts.create_retries = 2;
     /* connectionTimeoutMillis (2000) bounds each connect, in pg_connect.
      * A request queued behind REQUESTS others waits its turn, as in pg. */
     pool = asy_rpool_new(&loop, &factory, &opts);
