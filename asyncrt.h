@@ -3636,7 +3636,6 @@ ASYNCRT_API asy_promise_t *asy_rpool_end(asy_rpool_t *pool);
 ASYNCRT_API int asy_rpool_stats(const asy_rpool_t *pool, asy_rpool_stats_t *out);
 
 #endif /* ASYNCRT_OS_POSIX */
-#if ASYNCRT_OS_POSIX
 #line 1 "asyncrt_impl/coro/coro.h"
 /* Coroutines over promises: async / await in C.
  *
@@ -3664,6 +3663,11 @@ ASYNCRT_API int asy_rpool_stats(const asy_rpool_t *pool, asy_rpool_stats_t *out)
  * begun: a coroutine still suspended when its loop closes is resumed with
  * ASY_ECANCELED so it can free what it holds and return (docs/coro.md). */
 
+/* Coroutine stack sizes (asy_async_opts.stack_size). */
+#define ASY_CORO_STACK_DEFAULT ((size_t)256 * 1024)
+#define ASY_CORO_STACK_MIN ((size_t)16 * 1024)
+
+#if ASYNCRT_OS_POSIX
 typedef asy_ret_t (*asy_async_fn)(void *arg);
 
 typedef struct asy_async_opts {
@@ -3673,8 +3677,6 @@ typedef struct asy_async_opts {
     size_t stack_size;
 } asy_async_opts;
 
-#define ASY_CORO_STACK_DEFAULT ((size_t)256 * 1024)
-#define ASY_CORO_STACK_MIN ((size_t)16 * 1024)
 
 /* Starts fn(arg) as a coroutine (opts may be NULL).  Returns the promise
  * of its result (yours to release), NULL on ENOMEM or bad arguments (fn
@@ -3703,8 +3705,8 @@ ASYNCRT_API int asy_in_coroutine(void);
 
 /* Coroutines of the loop that have started and not yet returned. */
 ASYNCRT_API size_t asy_coro_count(asy_loop_t *loop);
-
 #endif /* ASYNCRT_OS_POSIX */
+
 #line 1 "asyncrt_impl/url/url.h"
 /* url: the WHATWG URL Standard (Node's `URL`, `URLSearchParams`,
  * `url.fileURLToPath`, `url.pathToFileURL`).
@@ -10616,6 +10618,7 @@ static inline asy_promise_t *asy__promise_owner(asy_promise_t *p) {
 }
 
 ASY__INTERNAL int asy__promise_push_microtask(asy__promise_state *st, asy_fn fn, void *arg);
+ASY__INTERNAL int asy__promise_queue_settled(asy_promise_t *p, asy_fn fn, void *arg);
 
 /* then.c: observing the outcome of a task for the sync layer.  Everything
  * that can fail is allocated before the task runs (asy__watch_prepare), so
@@ -10795,6 +10798,20 @@ static void asy__queue_job(asy__promise_state *st, asy__reaction *r) {
     if (st->overflow_tail) st->overflow_tail->next = r;
     else st->overflow_head = r;
     st->overflow_tail = r;
+}
+
+/* The job a reaction attached to the settled p now would get, without the
+ * reaction: fn(arg) goes on the microtask queue exactly where that
+ * reaction's job would, and p counts as handled.  For callers that only
+ * need to be called back (an await of a settled promise) and read p's
+ * outcome themselves.  ASY_EAGAIN: p is pending, or jobs are parked
+ * after an out-of-memory (attach a reaction, which keeps the order). */
+ASY__INTERNAL int asy__promise_queue_settled(asy_promise_t *p, asy_fn fn, void *arg) {
+    asy__promise_state *st = p->st_;
+    if (p->res_.state == ASY_PROMISE_PENDING || st->overflow_head) return ASY_EAGAIN;
+    if (asy__promise_push_microtask(st, fn, arg) != 0) return ASY_EAGAIN;
+    p->flags_ |= ASY__P_HANDLED;
+    return 0;
 }
 
 ASY__INTERNAL void asy__promise_attach(asy_promise_t *p, asy__reaction *r) {
@@ -25448,26 +25465,43 @@ ASYNCRT_API int asy_rpool_stats(const asy_rpool_t *pool, asy_rpool_stats_t *out)
 }
 
 #endif /* ASYNCRT_OS_POSIX */
-#if ASYNCRT_OS_POSIX
 #line 1 "asyncrt_impl/coro/switch.internal.h"
 /* The context switch (switch.c) and the sanitizer / valgrind hooks around
  * it.  A context is one saved stack pointer: asy__ctx_switch pushes the
  * callee-saved registers on the running stack, stores the stack pointer in
  * *from, loads `to` and pops what the other side pushed.
  *
- * Which implementation runs (ASY__CTX_ASM):
- *   x86-64 SysV ELF and AArch64 ELF: hand-written, in switch.c;
- *   anything else POSIX: <ucontext.h> (swapcontext costs a sigprocmask
- *   system call per switch, so it is only the fallback). */
+ * Which implementation runs:
+ *   ASY__CTX_ASM     x86-64 SysV ELF and AArch64 ELF: hand-written, in
+ *                    switch.c;
+ *   ASY__CTX_WIN64   x86-64 Windows with gcc or clang (mingw-w64): the
+ *                    Win64 ABI's registers plus the thread's stack bounds
+ *                    in the TIB, hand-written, in switch.c;
+ *   ASY__CTX_UCONTEXT  anything else POSIX: <ucontext.h> (swapcontext
+ *                    costs a sigprocmask system call per switch, so it is
+ *                    only the fallback).
+ * Anything else (MSVC, 32-bit or ARM64 Windows) has no switch; the coro
+ * layer, POSIX-only while the loop is, does not need one there yet.
+ * This part builds everywhere it can, so the switch and the stack pool are
+ * tested on Windows too (tests/test_internal_ctx.c under wine). */
 #if !defined(ASYNCRT_CORO_UCONTEXT) && defined(__ELF__) && \
     ((defined(__x86_64__) && !defined(_WIN32)) || defined(__aarch64__))
 #define ASY__CTX_ASM 1
-#else
+#elif defined(_WIN64) && defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define ASY__CTX_ASM 1
+#define ASY__CTX_WIN64 1
+#elif ASYNCRT_OS_POSIX
 #define ASY__CTX_UCONTEXT 1
 #include <ucontext.h>
 #endif
+#if defined(ASY__CTX_ASM) || defined(ASY__CTX_UCONTEXT)
+#define ASY__CTX 1
+#endif
 
+#ifdef ASY__CTX
+#if ASYNCRT_OS_POSIX
 #include <sys/mman.h>
+#endif
 
 /* AddressSanitizer: told about every switch, so it knows which stack it is
  * on (and keeps the fake stacks of use-after-return detection apart). */
@@ -25512,9 +25546,10 @@ void __tsan_destroy_fiber(void *fiber);
 void __tsan_switch_to_fiber(void *fiber, unsigned flags);
 #endif
 #ifdef ASY__CTX_ASM
-/* Defined in switch.c's top-level assembly: hidden (never exported from a
- * shared object) and weak (an ASYNCRT_STATIC copy beside the shared one
- * defines the same bytes). */
+/* Defined in switch.c's top-level assembly.  ELF: hidden (never exported
+ * from a shared object) and weak (an ASYNCRT_STATIC copy beside the shared
+ * one defines the same bytes).  COFF: each in a `.linkonce discard`
+ * section (COMDAT), which is what weak is on ELF: copies merge. */
 void asy__ctx_switch(void **from, void *to);
 void asy__ctx_entry(void);
 #endif
@@ -25533,6 +25568,7 @@ typedef struct asy__ctx {
     ucontext_t uc;
 #endif
 } asy__ctx;
+#endif /* ASY__CTX */
 
 #line 1 "asyncrt_impl/coro/switch.c"
 /* The machine context switch.
@@ -25547,12 +25583,14 @@ typedef struct asy__ctx {
  * x86-64 SysV: rbx rbp r12-r15 are callee-saved, and so are the control
  * bits of MXCSR and the x87 control word (a coroutine that changes the
  * rounding mode keeps it to itself).
+ * Win64: rbx rbp rdi rsi r12-r15, xmm6-xmm15, the same control words,
+ * and the stack bounds in the thread's TIB.
  * AArch64 (AAPCS64): x19-x28, the frame pointer x29, the link register x30
  * and the low halves d8-d15 of v8-v15.
  *
  * The symbols are local to the library (hidden) and weak, so two copies
  * of the implementation (ASYNCRT_STATIC beside the shared one) link. */
-#if defined(ASY__CTX_ASM) && defined(__x86_64__)
+#if defined(ASY__CTX_ASM) && defined(__x86_64__) && !defined(ASY__CTX_WIN64)
 __asm__(
     ".text\n"
     ".weak asy__ctx_switch\n"
@@ -25580,7 +25618,13 @@ __asm__(
     "    popq %r12\n"
     "    popq %rbx\n"
     "    popq %rbp\n"
-    "    ret\n"
+    /* Not `ret`: the return-address predictor holds this context's calls,
+     * so a ret into the other one always mispredicts.  An indirect jump is
+     * predicted from the branch's own history, and a switch site nearly
+     * always resumes the same place: an await of a settled promise went
+     * from 49 to 32 ns (bench/coro.c, docs/coro.md). */
+    "    popq %rcx\n"
+    "    jmp *%rcx\n"
     ".size asy__ctx_switch,.-asy__ctx_switch\n"
     /* First entry of a context: asy__ctx_make left the argument in rbx
      * and the function in r12; rbp is 0 (the end of the frame chain) and
@@ -25617,6 +25661,116 @@ ASY__INTERNAL void asy__ctx_make(asy__ctx *ctx, void *base, size_t size, asy__ct
     csr = (uint32_t *)(void *)sp;
     csr[0] = 0x1F80u;                     /* MXCSR: all exceptions masked, round to nearest */
     csr[1] = 0x037Fu;                     /* x87 control word: the same, extended precision */
+    ctx->sp = sp;
+}
+#elif defined(ASY__CTX_WIN64)
+/* Win64: rbx rbp rdi rsi r12-r15 and xmm6-xmm15 are callee-saved, and so
+ * are MXCSR's control bits and the x87 control word.  The thread's stack
+ * bounds live in its TIB and Windows checks them (exception dispatch
+ * refuses frames outside [StackLimit, StackBase], stack probes and
+ * GetCurrentThreadStackLimits read them), so they are switched too:
+ * gs:0x08 StackBase, gs:0x10 StackLimit, gs:0x1478 DeallocationStack.
+ * Arguments arrive in rcx (from) and rdx (to).  Frame, from the top:
+ * 8 registers, 3 TIB words (the stack is 16-byte aligned after them), 176
+ * bytes for xmm6-xmm15 (movaps), MXCSR and the control word. */
+#define ASY__WIN64_FN(name)                                                                   \
+    ".section .text$" name ",\"x\"\n"                                                        \
+    ".linkonce discard\n"                                                                    \
+    ".globl " name "\n"                                                                      \
+    ".def " name "; .scl 2; .type 32; .endef\n"                                              \
+    ".p2align 4\n" name ":\n"
+__asm__(
+    ASY__WIN64_FN("asy__ctx_switch")
+    "    pushq %rbp\n"
+    "    pushq %rbx\n"
+    "    pushq %rdi\n"
+    "    pushq %rsi\n"
+    "    pushq %r12\n"
+    "    pushq %r13\n"
+    "    pushq %r14\n"
+    "    pushq %r15\n"
+    "    pushq %gs:0x1478\n"
+    "    pushq %gs:0x10\n"
+    "    pushq %gs:0x08\n"
+    "    subq $176, %rsp\n"
+    "    movaps %xmm6, 0(%rsp)\n"
+    "    movaps %xmm7, 16(%rsp)\n"
+    "    movaps %xmm8, 32(%rsp)\n"
+    "    movaps %xmm9, 48(%rsp)\n"
+    "    movaps %xmm10, 64(%rsp)\n"
+    "    movaps %xmm11, 80(%rsp)\n"
+    "    movaps %xmm12, 96(%rsp)\n"
+    "    movaps %xmm13, 112(%rsp)\n"
+    "    movaps %xmm14, 128(%rsp)\n"
+    "    movaps %xmm15, 144(%rsp)\n"
+    "    stmxcsr 160(%rsp)\n"
+    "    fnstcw 164(%rsp)\n"
+    "    movq %rsp, (%rcx)\n"
+    "    movq %rdx, %rsp\n"
+    "    movaps 0(%rsp), %xmm6\n"
+    "    movaps 16(%rsp), %xmm7\n"
+    "    movaps 32(%rsp), %xmm8\n"
+    "    movaps 48(%rsp), %xmm9\n"
+    "    movaps 64(%rsp), %xmm10\n"
+    "    movaps 80(%rsp), %xmm11\n"
+    "    movaps 96(%rsp), %xmm12\n"
+    "    movaps 112(%rsp), %xmm13\n"
+    "    movaps 128(%rsp), %xmm14\n"
+    "    movaps 144(%rsp), %xmm15\n"
+    "    ldmxcsr 160(%rsp)\n"
+    "    fldcw 164(%rsp)\n"
+    "    addq $176, %rsp\n"
+    "    popq %gs:0x08\n"
+    "    popq %gs:0x10\n"
+    "    popq %gs:0x1478\n"
+    "    popq %r15\n"
+    "    popq %r14\n"
+    "    popq %r13\n"
+    "    popq %r12\n"
+    "    popq %rsi\n"
+    "    popq %rdi\n"
+    "    popq %rbx\n"
+    "    popq %rbp\n"
+    "    popq %r8\n" /* pop + jmp rather than ret: see the SysV switch */
+    "    jmp *%r8\n"
+    /* First entry: rbx = arg, r12 = fn, rsp 16-byte aligned; the callee
+     * gets its 32 bytes of home space. */
+    ASY__WIN64_FN("asy__ctx_entry")
+    "    movq %rbx, %rcx\n"
+    "    subq $32, %rsp\n"
+    "    callq *%r12\n"
+    "    ud2\n"
+    "    .text\n");
+
+/* The stack of a new context, top down: 16 bytes of zeroes (the end of
+ * the frame chain), asy__ctx_entry where the first switch jumps, rbp rbx
+ * rdi rsi r12-r15 (rbx = arg, r12 = fn), the TIB words (DeallocationStack,
+ * StackLimit, StackBase: this stack), then xmm6-xmm15 zero, MXCSR and the
+ * x87 control word at their defaults. */
+ASY__INTERNAL void asy__ctx_make(asy__ctx *ctx, void *base, size_t size, asy__ctx_fn fn,
+                                 void *arg) {
+    uintptr_t top = ((uintptr_t)base + size) & ~(uintptr_t)15;
+    uint64_t *sp = (uint64_t *)top;
+    uint32_t *csr;
+    *--sp = 0;
+    *--sp = 0;
+    *--sp = (uint64_t)(uintptr_t)asy__ctx_entry;
+    *--sp = 0;                            /* rbp */
+    *--sp = (uint64_t)(uintptr_t)arg;     /* rbx */
+    *--sp = 0;                            /* rdi */
+    *--sp = 0;                            /* rsi */
+    *--sp = (uint64_t)(uintptr_t)fn;      /* r12 */
+    *--sp = 0;                            /* r13 */
+    *--sp = 0;                            /* r14 */
+    *--sp = 0;                            /* r15 */
+    *--sp = (uint64_t)(uintptr_t)base;    /* DeallocationStack */
+    *--sp = (uint64_t)(uintptr_t)base;    /* StackLimit */
+    *--sp = (uint64_t)top;                /* StackBase */
+    sp -= 176 / 8;
+    memset(sp, 0, 176);
+    csr = (uint32_t *)(void *)(sp + 160 / 8);
+    csr[0] = 0x1F80u; /* MXCSR: all exceptions masked, round to nearest */
+    csr[1] = 0x027Fu; /* x87 control word as Windows starts threads: 53-bit precision */
     ctx->sp = sp;
 }
 #elif defined(ASY__CTX_ASM) && defined(__aarch64__)
@@ -25680,9 +25834,9 @@ ASY__INTERNAL void asy__ctx_make(asy__ctx *ctx, void *base, size_t size, asy__ct
 }
 #endif
 
-#ifdef ASY__CTX_ASM
+#if defined(ASY__CTX_ASM)
 ASY__INTERNAL void asy__ctx_jump(asy__ctx *from, asy__ctx *to) { asy__ctx_switch(&from->sp, to->sp); }
-#else
+#elif defined(ASY__CTX_UCONTEXT)
 /* ucontext: makecontext passes int arguments only, so the entry point and
  * its argument travel in a per-thread slot read by the first instruction
  * of the new context. */
@@ -25714,12 +25868,14 @@ ASY__INTERNAL void asy__ctx_jump(asy__ctx *from, asy__ctx *to) { swapcontext(&fr
 #endif
 
 #line 1 "asyncrt_impl/coro/stack.c"
-/* Coroutine stacks: mmap'd with an inaccessible guard page below (stacks
- * grow down on every architecture we switch on), kept in a small per-loop
+/* Coroutine stacks: mmap'd (VirtualAlloc'd on Windows) with an
+ * inaccessible guard page below (stacks grow down on every architecture
+ * we switch on), kept in a small per-loop
  * pool so a coroutine started after another has finished reuses its
  * stack instead of paying for mmap, mprotect and munmap again.  The pages
  * are only touched (made resident) as the coroutine uses them. */
 
+#ifdef ASY__CTX
 typedef struct asy__stack {
     struct asy__stack *next; /* pool free list */
     void *map;               /* the mapping, guard page first */
@@ -25737,8 +25893,14 @@ typedef struct asy__stack {
 ASY__INTERNAL size_t asy__page_size(void) {
     static size_t page;
     if (!page) {
+#if ASYNCRT_OS_WINDOWS
+        SYSTEM_INFO si;
+        GetSystemInfo(&si);
+        page = si.dwPageSize ? (size_t)si.dwPageSize : 4096;
+#else
         long v = sysconf(_SC_PAGESIZE);
         page = v > 0 ? (size_t)v : 4096;
+#endif
     }
     return page;
 }
@@ -25752,6 +25914,39 @@ ASY__INTERNAL size_t asy__stack_round(size_t want) {
     return (want + page - 1) / page * page;
 }
 
+#if ASYNCRT_OS_WINDOWS
+/* The whole stack is committed (Windows charges it, pages still become
+ * resident only when touched) and its lowest page made PAGE_NOACCESS: an
+ * overflow is an access violation there.  No PAGE_GUARD growth: the TIB's
+ * StackLimit is the usable bottom from the start. */
+ASY__INTERNAL asy__stack *asy__stack_map(size_t size) {
+    size_t page = asy__page_size();
+    asy__stack *s = ASY__NEW(asy__stack);
+    DWORD old;
+    void *map;
+    if (!s) return NULL;
+    if (!(map = VirtualAlloc(NULL, size + page, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE))) {
+        asy__free(s);
+        return NULL;
+    }
+    if (!VirtualProtect(map, page, PAGE_NOACCESS, &old)) {
+        VirtualFree(map, 0, MEM_RELEASE);
+        asy__free(s);
+        return NULL;
+    }
+    memset(s, 0, sizeof(*s));
+    s->map = map;
+    s->map_size = size + page;
+    s->base = (char *)map + page;
+    s->size = size;
+    return s;
+}
+
+ASY__INTERNAL void asy__stack_unmap(asy__stack *s) {
+    VirtualFree(s->map, 0, MEM_RELEASE);
+    asy__free(s);
+}
+#else
 #if !defined(MAP_ANONYMOUS) && defined(MAP_ANON)
 #define MAP_ANONYMOUS MAP_ANON
 #endif
@@ -25793,6 +25988,7 @@ ASY__INTERNAL void asy__stack_unmap(asy__stack *s) {
     munmap(s->map, s->map_size);
     asy__free(s);
 }
+#endif
 
 typedef struct asy__stack_pool {
     asy__stack *free_list;
@@ -25838,8 +26034,10 @@ ASY__INTERNAL void asy__stack_pool_free(asy__stack_pool *pool) {
     }
     pool->count = 0;
 }
+#endif /* ASY__CTX */
 
 #line 1 "asyncrt_impl/coro/coro.internal.h"
+#if ASYNCRT_OS_POSIX
 /* Private state of the coroutine layer. */
 
 typedef struct asy__coro asy__coro;
@@ -25865,11 +26063,12 @@ struct asy__coro {
     int running;  /* on the CPU, or has resumed another coroutine */
     int finished; /* fn returned: the parent settles and frees */
     int woke_early; /* woken while still running: the await must not yield */
+    int job_queued; /* an await of a settled promise queued its resume job */
     /* what resumes an await */
     int wake_err;
     void *wake_value;
     asy_buf_t wake_chunk;
-    asy__queue link; /* asy__coro_state.live */
+    asy__queue link; /* asy__coro_state.live (zombies once returned) */
 #ifdef ASY__CORO_ASAN
     void *asan_fake;
     const void *parent_bottom;
@@ -25885,11 +26084,14 @@ struct asy__coro_state {
     asy_loop_t *loop;
     asy__stack_pool stacks;
     asy__queue live; /* started, not yet returned */
+    asy__queue zombies; /* returned while their resume job was queued (loop close) */
     size_t nlive;
     int closing;
 };
+#endif /* ASYNCRT_OS_POSIX */
 
 #line 1 "asyncrt_impl/coro/coro.c"
+#if ASYNCRT_OS_POSIX
 /* asy_async / asy_await: coroutines that suspend on promises and resume as
  * their reactions (microtasks), as V8 resumes an async function. */
 
@@ -25905,6 +26107,7 @@ ASY__INTERNAL asy__coro_state *asy__coro_state_get(asy_loop_t *loop) {
     memset(st, 0, sizeof(*st));
     st->loop = loop;
     asy__queue_init(&st->live);
+    asy__queue_init(&st->zombies);
     loop->layers_[ASY__LAYER_CORO].state = st;
     loop->layers_[ASY__LAYER_CORO].close = asy__coro_layer_close;
     return st;
@@ -25978,6 +26181,13 @@ ASY__INTERNAL void asy__coro_finish(asy__coro *co) {
 #ifdef ASY__CORO_TSAN
     __tsan_destroy_fiber(co->tsan_fiber);
 #endif
+    if (co->job_queued) {
+        /* cancelled by asy_loop_close while its resume job was queued: the
+         * job still points here, so the struct waits for it (or for the
+         * end of the close, after which no microtask runs) */
+        asy__queue_insert_tail(&st->zombies, &co->link);
+        return;
+    }
     asy__free(co);
 }
 
@@ -26031,6 +26241,19 @@ static void asy__coro_wake(void *arg, const asy_settled_t *in) {
     asy__coro_wake_up(co);
 }
 
+/* The job of an await of a settled promise (asy__promise_queue_settled):
+ * the outcome was read at the await, so all it does is resume. */
+static void asy__coro_settled_job(void *arg) {
+    asy__coro *co = (asy__coro *)arg;
+    co->job_queued = 0;
+    if (co->finished) { /* a zombie: see asy__coro_finish */
+        asy__queue_remove(&co->link);
+        asy__free(co);
+        return;
+    }
+    asy__coro_wake_up(co);
+}
+
 /* Suspends co until a wake-up (unless one came already). */
 ASY__INTERNAL void asy__coro_wait(asy__coro *co) {
     if (!co->woke_early) asy__coro_yield(co);
@@ -26050,15 +26273,27 @@ ASYNCRT_API int asy_await(asy_promise_t *p, void **value) {
     if (value) *value = NULL;
     if (!p || !(co = asy__coro_awaiter(asy_promise_loop(p)))) return ASY_EINVAL;
     if (co->st->closing) return ASY_ECANCELED;
-    asy_promise_retain(p);
-    if ((err = asy_promise_on_settled(p, asy__coro_wake, co)) != 0) {
+    if (asy__promise_queue_settled(p, asy__coro_settled_job, co) == 0) {
+        /* Settled: the outcome is final, so it is read now, and the job
+         * queued where a reaction's would be only resumes.  No reaction,
+         * no reference (the caller's keeps p and its value alive). */
+        const asy_settled_t *res = &p->res_;
+        int rejected = res->state == ASY_PROMISE_REJECTED;
+        co->wake_err = rejected ? res->error : 0;
+        co->wake_value = rejected ? NULL : res->value;
+        co->job_queued = 1;
+        asy__coro_wait(co);
+    } else {
+        asy_promise_retain(p);
+        if ((err = asy_promise_on_settled(p, asy__coro_wake, co)) != 0) {
+            asy_promise_release(p);
+            return err;
+        }
+        asy__coro_wait(co);
         asy_promise_release(p);
-        return err;
     }
-    asy__coro_wait(co);
     err = co->wake_err;
     if (value && !err) *value = co->wake_value;
-    asy_promise_release(p);
     return err;
 }
 
@@ -26157,13 +26392,18 @@ static void asy__coro_layer_close(asy_loop_t *loop, void *state) {
         co->wake_value = NULL;
         asy__coro_resume(co);
     }
+    while (!asy__queue_empty(&st->zombies)) { /* their jobs will never run now */
+        q = asy__queue_head(&st->zombies);
+        asy__queue_remove(q);
+        asy__free(ASY_CONTAINER_OF(q, asy__coro, link));
+    }
     asy__stack_pool_free(&st->stacks);
     loop->layers_[ASY__LAYER_CORO].state = NULL;
     loop->layers_[ASY__LAYER_CORO].close = NULL;
     asy__free(st);
 }
-
 #endif /* ASYNCRT_OS_POSIX */
+
 #line 1 "asyncrt_impl/url/encode.c"
 /* The URL layer's byte tables, its scratch buffer and percent-encoding. */
 

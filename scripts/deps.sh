@@ -27,6 +27,9 @@ need=(
     "h2o:h2o"
     "pigz:pigz"
     "librust-url-dev:/usr/share/cargo/registry/url-2.3.1/tests/urltestdata.json"  # WPT URL data
+    # examples/pg_pool.c and its test only: libpq, and a throwaway server
+    "libpq-dev:/usr/include/postgresql/libpq-fe.h"
+    "postgresql:/usr/lib/postgresql/15/bin/initdb"
 )
 
 missing=()
@@ -37,6 +40,10 @@ for entry in "${need[@]}"; do
         [[ -e $probe ]] && continue
         # the clang runtime path carries a version: accept any
         if [[ $pkg == libclang-rt-* ]] && compgen -G "/usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a" >/dev/null; then
+            continue
+        fi
+        # the server's programs live under its major version: accept any
+        if [[ $pkg == postgresql ]] && compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
             continue
         fi
         if [[ $pkg == librust-url-dev ]] && compgen -G "/usr/share/cargo/registry/url-*/tests/urltestdata.json" >/dev/null; then
