@@ -190,3 +190,60 @@ ASYNCRT_API int asy_atomics_notify(asy_shared_buf_t *sb, size_t index, int count
 ASYNCRT_API asy_promise_t *asy_atomics_wait_async(asy_loop_t *loop, asy_shared_buf_t *sb,
                                                   size_t index, int32_t expected,
                                                   int64_t timeout_ms);
+
+/* ---- worker pool (piscina) ---------------------------------------------------
+ * Tasks run on a pool of workers: a queue bounded by max_queue, between
+ * min_threads and max_threads threads, idle threads above the minimum
+ * leave after idle_timeout_ms, results come back as promises, and a task
+ * can be aborted while queued or running.  The queue is an asy_sem_t with
+ * max_threads permits (first come, first served). */
+typedef struct asy_wpool_s asy_wpool_t;
+/* The task function, on a pool worker's thread: arg is opts.arg, in/len
+ * the task's input (a copy); write the result to *out (may stay empty)
+ * and return 0, or a negative code the task's promise rejects with.
+ * self is the worker's (asy_worker_should_stop tells of an abort). */
+typedef int (*asy_wpool_fn)(asy_worker_self_t *self, void *arg, const uint8_t *in, size_t len,
+                            asy_buf_t *out);
+typedef struct asy_wpool_opts {
+    asy_wpool_fn fn;
+    void *arg;                /* passed to fn */
+    unsigned min_threads;     /* started at once and kept; default 0 */
+    unsigned max_threads;     /* default: the number of CPUs */
+    size_t max_queue;         /* tasks waiting for a thread; 0: no limit */
+    uint64_t idle_timeout_ms; /* threads above min_threads idle this long leave; 0: at once */
+    size_t stack_size;        /* per worker, bytes; 0: default */
+} asy_wpool_opts;
+/* Names a task, to abort it.  A stale id is harmless. */
+typedef struct {
+    uint64_t id;
+} asy_wpool_task_t;
+typedef struct {
+    unsigned threads;  /* started and not leaving */
+    unsigned idle;
+    size_t queued;     /* waiting for a thread */
+    size_t running;
+    uint64_t completed; /* settled by their worker (fulfilled or rejected) */
+} asy_wpool_stats_t;
+
+/* NULL with *err (may be NULL) set: ASY_EINVAL (no fn, min > max),
+ * ASY_ENOMEM, or a worker that could not start. */
+ASYNCRT_API asy_wpool_t *asy_wpool_new(asy_loop_t *loop, const asy_wpool_opts *opts, int *err);
+/* pool.run(input): a promise of the result, an `asy_buf_t *` the promise
+ * owns (asy_buf_retain it to keep the bytes).  Rejects with the task's
+ * code, ASY_EAGAIN when max_queue tasks are already waiting, ASY_ECANCELED
+ * when aborted or when the pool is destroyed first, ASY_EPIPE when the
+ * worker ended during the task.  task (may be NULL) receives its id.
+ * NULL on ENOMEM or bad input. */
+ASYNCRT_API asy_promise_t *asy_wpool_run(asy_wpool_t *pool, const void *in, size_t len,
+                                         asy_wpool_task_t *task);
+/* Aborts a task (AbortSignal): a queued one never runs; a running one's
+ * worker is terminated (it stops when the task function returns, or
+ * earlier if it polls asy_worker_should_stop) and a new thread takes its
+ * place when needed.  Either way the promise rejects with ASY_ECANCELED
+ * now.  0, or ASY_ENOENT when the task is no longer queued or running. */
+ASYNCRT_API int asy_wpool_abort(asy_wpool_t *pool, asy_wpool_task_t task);
+ASYNCRT_API void asy_wpool_stats(const asy_wpool_t *pool, asy_wpool_stats_t *out);
+/* Rejects queued and running tasks with ASY_ECANCELED, terminates the
+ * workers and frees the pool once they are gone.  Destroy it before its
+ * loop closes (and run the loop so the workers' exits arrive). */
+ASYNCRT_API void asy_wpool_destroy(asy_wpool_t *pool);
