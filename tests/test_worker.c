@@ -571,9 +571,9 @@ TEST(worker_wait_async_pending_at_loop_close) {
     p = asy_atomics_wait_async(&loop, sb, 0, 0, -1);
     ASSERT_NOT_NULL(p);
     ASSERT_EQ(asy_run(&loop, ASY_RUN_NOWAIT), 1); /* it keeps the loop alive */
+    asy_promise_release(p); /* promises go with their loop: release first */
     ASSERT_OK(asy_loop_close(&loop));
     ASSERT_EQ(asy_atomics_notify(sb, 0, 1), 0); /* nobody is left to wake */
-    asy_promise_release(p);
     asy_shared_buf_release(sb);
 }
 
