@@ -3707,6 +3707,259 @@ ASYNCRT_API int asy_in_coroutine(void);
 ASYNCRT_API size_t asy_coro_count(asy_loop_t *loop);
 #endif /* ASYNCRT_OS_POSIX */
 
+#if ASYNCRT_OS_POSIX
+#line 1 "asyncrt_impl/worker/worker.h"
+/* Worker threads (Node's worker_threads), docs/worker.md.
+ *
+ * A worker runs a C entry function on a thread of its own with a loop of
+ * its own; threads talk through message ports.  A message is bytes
+ * (copied) plus, optionally, a transferred buffer (zero-copy: the sender's
+ * view becomes empty, as an ArrayBuffer transfer) and a transferred
+ * channel end.  Shared buffers (SharedArrayBuffer) are refcounted memory
+ * any thread may use, with Atomics-style wait / notify / wait_async. */
+
+/* Handle type ids of this layer (docs/design.md, "Handle types"). */
+#define ASY_HANDLE_WORKER ((asy_handle_type)(ASY_HANDLE_TYPE_MAX + 0))
+#define ASY_HANDLE_PORT ((asy_handle_type)(ASY_HANDLE_TYPE_MAX + 1))
+
+/* ---- channels and ports ------------------------------------------------ */
+/* One end of a channel, attached to no loop: what asy_channel_open gives
+ * and what a message carries when an end is transferred.  Attach it with
+ * asy_port_init (which takes it over) or give it back with
+ * asy_port_end_free.  Thread-safe to move between threads. */
+typedef struct asy_port_end_s asy_port_end_t;
+typedef struct asy_port_s asy_port_t;
+
+/* A received message; valid during the message callback only. */
+typedef struct asy_message_s {
+    const uint8_t *data; /* the bytes */
+    size_t len;
+    /* A transferred channel end, or NULL.  Set it to NULL to keep it (you
+     * own it then); otherwise it is freed after the callback. */
+    asy_port_end_t *port;
+    /* private */
+    asy_buf_t buf_; /* transferred storage (empty for copied bytes) */
+    struct asy_message_s *next_;
+} asy_message_t;
+
+/* The bytes of msg as a buffer you own: a transferred buffer moves (no
+ * copy; msg->data stays readable until the callback returns), copied
+ * bytes are copied once more.  0 or ASY_ENOMEM / ASY_EINVAL. */
+ASYNCRT_API int asy_message_take_buf(asy_message_t *msg, asy_buf_t *out);
+
+typedef void (*asy_message_cb)(asy_port_t *port, asy_message_t *msg);
+
+struct asy_port_s {
+    ASY_HANDLE_FIELDS
+    asy_port_end_t *end_;
+    asy_message_cb cb_;
+    asy_async_t async_; /* wake-ups from senders (internal) */
+    unsigned port_flags_;
+};
+
+/* new MessageChannel(): two connected ends.  0 or ASY_ENOMEM. */
+ASYNCRT_API int asy_channel_open(asy_port_end_t **port1, asy_port_end_t **port2);
+/* Frees an end that was never attached (NULL: no-op).  Messages its peer
+ * sends from then on are dropped, as to a closed port. */
+ASYNCRT_API void asy_port_end_free(asy_port_end_t *end);
+
+/* Attaches end to loop as a port handle (takes end over, also on error:
+ * ASY_EINVAL frees it).  Messages queue until asy_port_start. */
+ASYNCRT_API int asy_port_init_at(asy_loop_t *loop, asy_port_t *port, asy_port_end_t *end,
+                                 const char *file, int line);
+#define asy_port_init(loop, port, end) asy_port_init_at((loop), (port), (end), ASY_HERE)
+/* port.on('message', cb): delivers queued and future messages in the
+ * order they were sent.  A started port is active (keeps the loop
+ * alive; asy_unref to not). */
+ASYNCRT_API int asy_port_start(asy_port_t *port, asy_message_cb cb);
+/* Stops delivery; messages queue again until the next start. */
+ASYNCRT_API int asy_port_stop(asy_port_t *port);
+/* postMessage(bytes): copies len bytes.  Messages to a peer that is
+ * closed are dropped (0, as in Node).  0, ASY_EINVAL, ASY_ENOMEM. */
+ASYNCRT_API int asy_port_post(asy_port_t *port, const void *data, size_t len);
+/* postMessage(buf, [buf, end]): transfers buf (may be NULL) without a
+ * copy -- on success *buf is empty -- and end (may be NULL; it must not
+ * be attached, and not be the peer of port).  A buffer whose storage
+ * other views share cannot be transferred (ASY_EBUSY: copy it with
+ * asy_port_post).  On error nothing was transferred. */
+ASYNCRT_API int asy_port_post_transfer(asy_port_t *port, asy_buf_t *buf, asy_port_end_t *end);
+/* Messages received but not delivered yet (a stopped port's backlog). */
+ASYNCRT_API size_t asy_port_pending(asy_port_t *port);
+
+/* ---- workers ------------------------------------------------------------ */
+typedef struct asy_worker_s asy_worker_t;
+
+/* What the entry function gets, on the worker's thread. */
+typedef struct asy_worker_self_s {
+    asy_loop_t *loop;       /* the worker's loop, run after the entry returns */
+    asy_port_t *port;       /* parentPort (not started) */
+    const uint8_t *data;    /* workerData: a copy, valid while the worker runs */
+    size_t len;
+    void *arg;              /* asy_worker_opts.arg, as given */
+    unsigned thread_id;     /* threadId, 1, 2, ... in start order */
+} asy_worker_self_t;
+
+/* The entry function.  Its return value is the exit code unless the
+ * worker failed, exited or was terminated.  After it returns the worker's
+ * loop runs until nothing keeps it alive (as a Node worker's does). */
+typedef int (*asy_worker_main)(asy_worker_self_t *self);
+
+typedef struct asy_worker_opts {
+    const void *data;  /* workerData: copied */
+    size_t len;
+    void *arg;         /* passed to the entry as is (keep it alive) */
+    size_t stack_size; /* bytes (resourceLimits.stackSizeMb); 0: default */
+    /* 'message': a message the worker posted on its parentPort */
+    void (*on_message)(asy_worker_t *w, asy_message_t *msg);
+    /* 'error': the worker failed (asy_worker_fail, an unhandled promise
+     * rejection, or a loop that could not start); 'exit' follows. */
+    void (*on_error)(asy_worker_t *w, int code, const char *message);
+    /* 'exit': the thread is gone; the handle is inactive from here on */
+    void (*on_exit)(asy_worker_t *w, int exit_code);
+} asy_worker_opts;
+
+struct asy_worker_s {
+    ASY_HANDLE_FIELDS
+    struct asy__worker_shared *shared_;
+    asy_port_t port_;     /* the parent's end of parentPort (internal) */
+    asy_async_t exit_async_;
+    asy_worker_opts opts_;
+    unsigned thread_id_;
+    int exit_code_;
+    unsigned worker_flags_;
+};
+
+/* new Worker(main, { workerData }).  0, ASY_EINVAL, ASY_ENOMEM, ASY_EAGAIN
+ * (no thread).  The handle is active (keeps the loop alive) until 'exit';
+ * asy_unref lets the loop end without waiting for the worker.  Closing a
+ * worker that still runs terminates it and waits for its thread. */
+ASYNCRT_API int asy_worker_start_at(asy_loop_t *loop, asy_worker_t *w, asy_worker_main main_fn,
+                                    const asy_worker_opts *opts, const char *file, int line);
+#define asy_worker_start(loop, w, main_fn, opts) \
+    asy_worker_start_at((loop), (w), (main_fn), (opts), ASY_HERE)
+/* worker.postMessage: as asy_port_post / asy_port_post_transfer. */
+ASYNCRT_API int asy_worker_post(asy_worker_t *w, const void *data, size_t len);
+ASYNCRT_API int asy_worker_post_transfer(asy_worker_t *w, asy_buf_t *buf, asy_port_end_t *end);
+/* worker.terminate(): stops the worker's loop from outside and runs its
+ * close callbacks; the exit code is 1.  C cannot interrupt a running
+ * function: a worker busy in a callback (or in its entry function) stops
+ * at its next callback boundary -- once that callback returns, no other
+ * callback of its loop starts except close callbacks.  0 (also when the
+ * worker has exited already), ASY_EINVAL. */
+ASYNCRT_API int asy_worker_terminate(asy_worker_t *w);
+ASYNCRT_API unsigned asy_worker_thread_id(const asy_worker_t *w);
+
+/* On the worker's thread: */
+/* process.exit(code) in a worker: its loop stops, close callbacks run,
+ * the exit code is code. */
+ASYNCRT_API int asy_worker_exit(asy_worker_self_t *self, int code);
+/* An uncaught error: the parent sees 'error' (code, message: copied),
+ * then 'exit' with code 1; the loop stops as for asy_worker_exit. */
+ASYNCRT_API int asy_worker_fail(asy_worker_self_t *self, int code, const char *message);
+/* Whether terminate() was called: a long computation in one callback may
+ * poll it to stop early. */
+ASYNCRT_API int asy_worker_should_stop(const asy_worker_self_t *self);
+
+/* ---- shared memory ------------------------------------------------------- */
+/* A SharedArrayBuffer: len zeroed bytes, 8-byte aligned, refcounted
+ * (atomically: retain and release from any thread).  NULL on ENOMEM. */
+typedef struct asy_shared_buf_s asy_shared_buf_t;
+ASYNCRT_API asy_shared_buf_t *asy_shared_buf_new(size_t len);
+ASYNCRT_API asy_shared_buf_t *asy_shared_buf_retain(asy_shared_buf_t *sb);
+ASYNCRT_API void asy_shared_buf_release(asy_shared_buf_t *sb);
+ASYNCRT_API uint8_t *asy_shared_buf_data(const asy_shared_buf_t *sb);
+ASYNCRT_API size_t asy_shared_buf_len(const asy_shared_buf_t *sb);
+
+/* Atomics on the buffer as an Int32Array (index counts int32s).  An
+ * index out of range is ASY_ERANGE for the int-returning calls; the value
+ * calls return 0 then (check the index yourself when 0 is meaningful). */
+ASYNCRT_API int32_t asy_atomics_load(asy_shared_buf_t *sb, size_t index);
+ASYNCRT_API int32_t asy_atomics_store(asy_shared_buf_t *sb, size_t index, int32_t v);
+/* Return the value before the operation, as JavaScript's do. */
+ASYNCRT_API int32_t asy_atomics_add(asy_shared_buf_t *sb, size_t index, int32_t v);
+ASYNCRT_API int32_t asy_atomics_sub(asy_shared_buf_t *sb, size_t index, int32_t v);
+ASYNCRT_API int32_t asy_atomics_exchange(asy_shared_buf_t *sb, size_t index, int32_t v);
+ASYNCRT_API int32_t asy_atomics_compare_exchange(asy_shared_buf_t *sb, size_t index,
+                                                 int32_t expected, int32_t v);
+
+/* Atomics.wait's results ("ok", "not-equal", "timed-out"). */
+enum { ASY_WAIT_OK = 0, ASY_WAIT_NOT_EQUAL = 1, ASY_WAIT_TIMED_OUT = 2 };
+/* Atomics.wait: blocks this thread while the int32 at index equals
+ * expected, until a notify or timeout_ms (-1: none).  A wake-up the
+ * kernel reports without a notify also returns ASY_WAIT_OK, as futex
+ * waits may.  Never call it on a thread whose loop others wait on.
+ * ASY_WAIT_* or ASY_ERANGE / ASY_EINVAL. */
+ASYNCRT_API int asy_atomics_wait(asy_shared_buf_t *sb, size_t index, int32_t expected,
+                                 int64_t timeout_ms);
+/* Atomics.notify: wakes up to count waiters on index (sync and async,
+ * oldest async first); the number woken, or ASY_ERANGE / ASY_EINVAL. */
+ASYNCRT_API int asy_atomics_notify(asy_shared_buf_t *sb, size_t index, int count);
+/* Atomics.waitAsync: a promise on loop resolved with the string "ok" or
+ * "timed-out" (timeout_ms on the loop's clock, virtual clock included;
+ * -1: none), or already resolved with "not-equal".  A pending wait keeps
+ * the loop alive, as in Node.  NULL on bad arguments or ENOMEM. */
+ASYNCRT_API asy_promise_t *asy_atomics_wait_async(asy_loop_t *loop, asy_shared_buf_t *sb,
+                                                  size_t index, int32_t expected,
+                                                  int64_t timeout_ms);
+
+/* ---- worker pool (piscina) ---------------------------------------------------
+ * Tasks run on a pool of workers: a queue bounded by max_queue, between
+ * min_threads and max_threads threads, idle threads above the minimum
+ * leave after idle_timeout_ms, results come back as promises, and a task
+ * can be aborted while queued or running.  The queue is an asy_sem_t with
+ * max_threads permits (first come, first served). */
+typedef struct asy_wpool_s asy_wpool_t;
+/* The task function, on a pool worker's thread: arg is opts.arg, in/len
+ * the task's input (a copy); write the result to *out (may stay empty)
+ * and return 0, or a negative code the task's promise rejects with.
+ * self is the worker's (asy_worker_should_stop tells of an abort). */
+typedef int (*asy_wpool_fn)(asy_worker_self_t *self, void *arg, const uint8_t *in, size_t len,
+                            asy_buf_t *out);
+typedef struct asy_wpool_opts {
+    asy_wpool_fn fn;
+    void *arg;                /* passed to fn */
+    unsigned min_threads;     /* started at once and kept; default 0 */
+    unsigned max_threads;     /* default: the number of CPUs */
+    size_t max_queue;         /* tasks waiting for a thread; 0: no limit */
+    uint64_t idle_timeout_ms; /* threads above min_threads idle this long leave; 0: at once */
+    size_t stack_size;        /* per worker, bytes; 0: default */
+} asy_wpool_opts;
+/* Names a task, to abort it.  A stale id is harmless. */
+typedef struct {
+    uint64_t id;
+} asy_wpool_task_t;
+typedef struct {
+    unsigned threads;  /* started and not leaving */
+    unsigned idle;
+    size_t queued;     /* waiting for a thread */
+    size_t running;
+    uint64_t completed; /* settled by their worker (fulfilled or rejected) */
+} asy_wpool_stats_t;
+
+/* NULL with *err (may be NULL) set: ASY_EINVAL (no fn, min > max),
+ * ASY_ENOMEM, or a worker that could not start. */
+ASYNCRT_API asy_wpool_t *asy_wpool_new(asy_loop_t *loop, const asy_wpool_opts *opts, int *err);
+/* pool.run(input): a promise of the result, an `asy_buf_t *` the promise
+ * owns (asy_buf_retain it to keep the bytes).  Rejects with the task's
+ * code, ASY_EAGAIN when max_queue tasks are already waiting, ASY_ECANCELED
+ * when aborted or when the pool is destroyed first, ASY_EPIPE when the
+ * worker ended during the task.  task (may be NULL) receives its id.
+ * NULL on ENOMEM or bad input. */
+ASYNCRT_API asy_promise_t *asy_wpool_run(asy_wpool_t *pool, const void *in, size_t len,
+                                         asy_wpool_task_t *task);
+/* Aborts a task (AbortSignal): a queued one never runs; a running one's
+ * worker is terminated (it stops when the task function returns, or
+ * earlier if it polls asy_worker_should_stop) and a new thread takes its
+ * place when needed.  Either way the promise rejects with ASY_ECANCELED
+ * now.  0, or ASY_ENOENT when the task is no longer queued or running. */
+ASYNCRT_API int asy_wpool_abort(asy_wpool_t *pool, asy_wpool_task_t task);
+ASYNCRT_API void asy_wpool_stats(const asy_wpool_t *pool, asy_wpool_stats_t *out);
+/* Rejects queued and running tasks with ASY_ECANCELED, terminates the
+ * workers and frees the pool once they are gone.  Destroy it before its
+ * loop closes (and run the loop so the workers' exits arrive). */
+ASYNCRT_API void asy_wpool_destroy(asy_wpool_t *pool);
+
+#endif /* ASYNCRT_OS_POSIX */
 #line 1 "asyncrt_impl/url/url.h"
 /* url: the WHATWG URL Standard (Node's `URL`, `URLSearchParams`,
  * `url.fileURLToPath`, `url.pathToFileURL`).
@@ -5129,7 +5382,8 @@ ASY__INTERNAL void asy__once(asy__once_t *once, void (*fn)(void));
     __atomic_compare_exchange_n((p), (expected), (v), 0, (mo_ok), (mo_fail))
 #define asy__atomic_cas_weak(p, expected, v, mo_ok, mo_fail) \
     __atomic_compare_exchange_n((p), (expected), (v), 1, (mo_ok), (mo_fail))
-#define asy__atomic_fence(mo) __atomic_thread_fence(mo)
+/* No fence wrapper: ThreadSanitizer does not model standalone fences
+ * (gcc refuses them under -fsanitize=thread); use ordered operations. */
 
 /* Short, CPU-friendly busy-wait step. */
 static inline void asy__cpu_relax(void) {
@@ -26404,6 +26658,1435 @@ static void asy__coro_layer_close(asy_loop_t *loop, void *state) {
 }
 #endif /* ASYNCRT_OS_POSIX */
 
+#if ASYNCRT_OS_POSIX
+#line 1 "asyncrt_impl/worker/worker.internal.h"
+/* Private parts of the worker layer.
+ *
+ * A channel is two ends in one allocation, freed when both ends are gone
+ * (an atomic count).  Each end has an inbox: a FIFO of messages under the
+ * end's mutex, filled by its peer's posts.  The end's owner (a port
+ * handle on some loop) registers its async handle as `wake` under the same
+ * mutex, and a sender signals it while holding the mutex, so a port that
+ * detaches (clears `wake` under the mutex) is never signalled after. */
+#if ASYNCRT_OS_LINUX
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#endif
+
+struct asy__channel;
+
+struct asy_port_end_s {
+    asy__mutex_t mu;
+    asy_message_t *head, *tail; /* inbox, under mu */
+    size_t queued;              /* under mu */
+    asy_async_t *wake;          /* the attached port's wake-up, under mu */
+    int closed;                 /* no more deliveries (under mu) */
+    int attached;               /* owned by a port handle (its owner's thread) */
+    struct asy_port_end_s *peer;
+    struct asy__channel *ch;
+};
+
+struct asy__channel {
+    int refs; /* ends alive (atomics) */
+    struct asy_port_end_s ends[2];
+};
+
+/* port_flags_ */
+enum { ASY__PORT_STARTED = 1u, ASY__PORT_DISPATCHING = 2u };
+
+/* Delivers what the port's inbox holds (the worker's exit path uses it to
+ * hand over the last messages before 'exit'). */
+ASY__INTERNAL void asy__port_dispatch(asy_port_t *port);
+/* Detaches and unlinks a port that is part of another handle (the
+ * worker's parent-side port), without the close phase. */
+ASY__INTERNAL void asy__port_teardown(asy_port_t *port);
+ASY__INTERNAL void asy__message_free(asy_message_t *m);
+
+/* The state a worker's parent and thread share; two references. */
+typedef struct asy__worker_shared {
+    asy__mutex_t mu;
+    int refs;                 /* atomics */
+    int terminate;            /* atomics: terminate() was called */
+    /* -- under mu -- */
+    asy_async_t *parent_wake; /* the parent's exit async while open */
+    asy_async_t *term_wake;   /* the worker loop's stop async while it runs */
+    int exited;
+    int exit_code;
+    int failed, fail_code;
+    char *fail_message;
+    /* -- set before the thread starts, read-only after -- */
+    asy__thread_t tid;
+    asy_worker_main main_fn;
+    asy_port_end_t *child_end;
+    uint8_t *data;
+    size_t len;
+    void *arg;
+    unsigned thread_id;
+} asy__worker_shared;
+
+/* ---- shared buffers ------------------------------------------------------ */
+/* The loop's slot for this layer (the coro layer takes the last one). */
+#define ASY__LAYER_WORKER (ASY__LAYER_MAX - 2)
+
+typedef struct asy__sab_waiter {
+    struct asy__sab_waiter *prev, *next; /* the buffer's waiters, under sb->mu */
+    size_t index;
+    int linked; /* under sb->mu */
+    int result; /* under sb->mu: 0 waiting, ASY_WAIT_OK / ASY_WAIT_TIMED_OUT + 1 */
+    int sync;   /* a blocking waiter (not on Linux, where futexes wait) */
+    /* async waiters only, owned by their loop's thread */
+    asy_shared_buf_t *sb;
+    asy_promise_t *promise;
+    asy_async_t async; /* the notifier's (or the timeout's) wake-up */
+    asy_timer_t timer;
+    int has_timer;
+    asy__queue loop_link; /* the loop's pending waits */
+} asy__sab_waiter;
+
+struct asy_shared_buf_s {
+    int refs; /* atomics */
+    size_t len;
+    uint8_t *data;
+    asy__mutex_t mu;
+    asy__sab_waiter *head, *tail; /* FIFO, under mu */
+#if !ASYNCRT_OS_LINUX
+    asy__cond_t cond; /* blocking waiters (Linux waits on futexes) */
+#endif
+};
+
+#line 1 "asyncrt_impl/worker/port.c"
+/* Channels, ports and messages. */
+
+ASY__INTERNAL void asy__message_free(asy_message_t *m) {
+    if (m->port) asy_port_end_free(m->port);
+    asy_buf_release(&m->buf_);
+    asy__free(m);
+}
+
+static void asy__message_list_free(asy_message_t *m) {
+    while (m) {
+        asy_message_t *next = m->next_;
+        asy__message_free(m);
+        m = next;
+    }
+}
+
+ASYNCRT_API int asy_message_take_buf(asy_message_t *msg, asy_buf_t *out) {
+    if (!msg || !out) return ASY_EINVAL;
+    if (msg->buf_.store) {
+        *out = msg->buf_;
+        asy_buf_init(&msg->buf_); /* msg->data stays valid: out owns it now */
+        return 0;
+    }
+    return asy_buf_from_bytes(out, msg->data, msg->len);
+}
+
+ASYNCRT_API int asy_channel_open(asy_port_end_t **port1, asy_port_end_t **port2) {
+    struct asy__channel *ch;
+    int i, r;
+    if (!port1 || !port2) return ASY_EINVAL;
+    ch = ASY__NEW(struct asy__channel);
+    if (!ch) return ASY_ENOMEM;
+    memset(ch, 0, sizeof(*ch));
+    for (i = 0; i < 2; i++) {
+        if ((r = asy__mutex_init(&ch->ends[i].mu)) != 0) {
+            if (i) asy__mutex_destroy(&ch->ends[0].mu);
+            asy__free(ch);
+            return r;
+        }
+        ch->ends[i].ch = ch;
+        ch->ends[i].peer = &ch->ends[1 - i];
+    }
+    ch->refs = 2;
+    *port1 = &ch->ends[0];
+    *port2 = &ch->ends[1];
+    return 0;
+}
+
+/* Closes an end for good: later posts to it are dropped, what it holds is
+ * freed, and the channel goes when its other end has gone too. */
+static void asy__end_release(asy_port_end_t *e) {
+    struct asy__channel *ch = e->ch;
+    asy_message_t *list;
+    asy__mutex_lock(&e->mu);
+    e->closed = 1;
+    e->wake = NULL;
+    list = e->head;
+    e->head = e->tail = NULL;
+    e->queued = 0;
+    asy__mutex_unlock(&e->mu);
+    asy__message_list_free(list); /* may release other channels' ends */
+    if (asy__atomic_sub(&ch->refs, 1, ASY__ACQ_REL) == 0) {
+        asy__mutex_destroy(&ch->ends[0].mu);
+        asy__mutex_destroy(&ch->ends[1].mu);
+        asy__free(ch);
+    }
+}
+
+ASYNCRT_API void asy_port_end_free(asy_port_end_t *end) {
+    if (!end || end->attached) return;
+    asy__end_release(end);
+}
+
+/* ---- the port handle ------------------------------------------------------ */
+
+ASY__INTERNAL void asy__port_teardown(asy_port_t *port) {
+    asy_port_end_t *e = port->end_;
+    if (!e) return;
+    /* no sender signals the async once wake is cleared (under the mutex) */
+    asy__mutex_lock(&e->mu);
+    e->wake = NULL;
+    asy__mutex_unlock(&e->mu);
+    asy__async_close(&port->async_);
+    asy__queue_remove(&port->async_.handle_link_);
+    port->end_ = NULL;
+    port->port_flags_ &= ~(unsigned)ASY__PORT_STARTED;
+    e->attached = 0;
+    asy__end_release(e);
+}
+
+static void asy__port_close(asy_handle_t *h) { asy__port_teardown((asy_port_t *)h); }
+static const asy__handle_class asy__port_class = {ASY_HANDLE_PORT, "port", asy__port_close, NULL};
+
+ASY__INTERNAL void asy__port_dispatch(asy_port_t *port) {
+    asy_port_end_t *e = port->end_;
+    asy_message_t *list, *m;
+    if (!e || !(port->port_flags_ & ASY__PORT_STARTED) || (port->port_flags_ & ASY__PORT_DISPATCHING))
+        return;
+    asy__mutex_lock(&e->mu);
+    list = e->head;
+    e->head = e->tail = NULL;
+    e->queued = 0;
+    asy__mutex_unlock(&e->mu);
+    port->port_flags_ |= ASY__PORT_DISPATCHING;
+    while ((m = list) != NULL) {
+        list = m->next_;
+        m->next_ = NULL;
+        port->cb_(port, m);
+        asy__after_cb(port->loop);
+        asy__message_free(m);
+        if (!port->end_) break; /* closed by the callback */
+        if (!(port->port_flags_ & ASY__PORT_STARTED) && list) {
+            /* stopped: the rest goes back in front of what came since */
+            asy_message_t *last = list;
+            size_t n = 1;
+            while (last->next_) {
+                last = last->next_;
+                n++;
+            }
+            asy__mutex_lock(&e->mu);
+            last->next_ = e->head;
+            if (!e->head) e->tail = last;
+            e->head = list;
+            e->queued += n;
+            asy__mutex_unlock(&e->mu);
+            list = NULL;
+            break;
+        }
+    }
+    port->port_flags_ &= ~(unsigned)ASY__PORT_DISPATCHING;
+    asy__message_list_free(list);
+}
+
+static void asy__port_async_cb(asy_async_t *a) {
+    asy__port_dispatch(ASY_CONTAINER_OF(a, asy_port_t, async_));
+}
+
+ASYNCRT_API int asy_port_init_at(asy_loop_t *loop, asy_port_t *port, asy_port_end_t *end,
+                                 const char *file, int line) {
+    int r;
+    if (!end || end->attached) return ASY_EINVAL;
+    if (!asy__loop_live(loop) || !port) {
+        asy__end_release(end);
+        return ASY_EINVAL;
+    }
+    asy__handle_init(loop, (asy_handle_t *)port, &asy__port_class, file, line);
+    port->end_ = end;
+    port->cb_ = NULL;
+    port->port_flags_ = 0;
+    end->attached = 1;
+    r = asy_async_init_at(loop, &port->async_, asy__port_async_cb, __FILE__, __LINE__);
+    if (r != 0) { /* cannot fail for a live loop and a callback; kept honest */
+        port->end_ = NULL;
+        end->attached = 0;
+        asy__end_release(end);
+        asy__queue_remove(&port->handle_link_);
+        return r;
+    }
+    port->async_.flags_ |= ASY__H_INTERNAL;
+    asy_unref((asy_handle_t *)&port->async_);
+    asy__mutex_lock(&end->mu);
+    end->wake = &port->async_;
+    asy__mutex_unlock(&end->mu);
+    return 0;
+}
+
+static int asy__port_usable(const asy_port_t *port) {
+    return port && port->type == ASY_HANDLE_PORT && port->end_ &&
+           !(port->flags_ & (ASY__H_CLOSING | ASY__H_CLOSED));
+}
+
+ASYNCRT_API int asy_port_start(asy_port_t *port, asy_message_cb cb) {
+    size_t n;
+    if (!asy__port_usable(port) || !cb) return ASY_EINVAL;
+    port->cb_ = cb;
+    port->port_flags_ |= ASY__PORT_STARTED;
+    asy__handle_start((asy_handle_t *)port);
+    asy__mutex_lock(&port->end_->mu);
+    n = port->end_->queued;
+    asy__mutex_unlock(&port->end_->mu);
+    if (n) asy_async_send(&port->async_); /* the backlog, from the poll phase */
+    return 0;
+}
+
+ASYNCRT_API int asy_port_stop(asy_port_t *port) {
+    if (!asy__port_usable(port)) return ASY_EINVAL;
+    port->port_flags_ &= ~(unsigned)ASY__PORT_STARTED;
+    asy__handle_stop((asy_handle_t *)port);
+    return 0;
+}
+
+ASYNCRT_API size_t asy_port_pending(asy_port_t *port) {
+    size_t n;
+    if (!asy__port_usable(port)) return 0;
+    asy__mutex_lock(&port->end_->mu);
+    n = port->end_->queued;
+    asy__mutex_unlock(&port->end_->mu);
+    return n;
+}
+
+/* Appends m to the peer's inbox and wakes the peer's loop when the inbox
+ * was empty (a non-empty inbox has a wake-up on its way already, or
+ * belongs to a stopped port, which asks for one when it starts). */
+static int asy__port_send(asy_port_t *port, asy_message_t *m) {
+    asy_port_end_t *peer = port->end_->peer;
+    asy__mutex_lock(&peer->mu);
+    if (peer->closed) {
+        asy__mutex_unlock(&peer->mu);
+        asy__message_free(m); /* to a closed port: dropped, as in Node */
+        return 0;
+    }
+    m->next_ = NULL;
+    if (peer->tail)
+        peer->tail->next_ = m;
+    else
+        peer->head = m;
+    peer->tail = m;
+    if (peer->queued++ == 0 && peer->wake) asy_async_send(peer->wake);
+    asy__mutex_unlock(&peer->mu);
+    return 0;
+}
+
+ASYNCRT_API int asy_port_post(asy_port_t *port, const void *data, size_t len) {
+    asy_message_t *m;
+    if (!asy__port_usable(port) || (!data && len)) return ASY_EINVAL;
+    if (len > SIZE_MAX - sizeof(asy_message_t)) return ASY_ENOMEM;
+    m = (asy_message_t *)asy__malloc(sizeof(asy_message_t) + len);
+    if (!m) return ASY_ENOMEM;
+    memset(m, 0, sizeof(*m));
+    m->data = (const uint8_t *)(m + 1);
+    m->len = len;
+    if (len) memcpy(m + 1, data, len);
+    return asy__port_send(port, m);
+}
+
+ASYNCRT_API int asy_port_post_transfer(asy_port_t *port, asy_buf_t *buf, asy_port_end_t *end) {
+    asy_message_t *m;
+    if (!asy__port_usable(port)) return ASY_EINVAL;
+    if (end && (end->attached || end == port->end_ || end == port->end_->peer)) return ASY_EINVAL;
+    if (buf && buf->store && asy_buf_refcount(buf) != 1) return ASY_EBUSY;
+    m = ASY__NEW(asy_message_t);
+    if (!m) return ASY_ENOMEM;
+    memset(m, 0, sizeof(*m));
+    if (buf) {
+        m->buf_ = *buf;
+        m->data = buf->data;
+        m->len = buf->len;
+        asy_buf_init(buf); /* the sender's view is empty now */
+    }
+    m->port = end;
+    return asy__port_send(port, m);
+}
+
+#line 1 "asyncrt_impl/worker/worker.c"
+/* Worker threads: a thread with its own loop, parentPort and the parent's
+ * handle ('message', 'error', 'exit', terminate). */
+
+/* worker_flags_ */
+enum { ASY__WORKER_RUNNING = 1u, ASY__WORKER_EXIT_DELIVERED = 2u };
+
+/* The worker-thread side of a run. */
+typedef struct {
+    asy__worker_shared *s;
+    asy_loop_t *loop;
+    int stopped;   /* exit / fail / terminate / unhandled rejection */
+    int exit_set;  /* asy_worker_exit's code wins over the entry's */
+    int code;
+    asy_worker_self_t self;
+} asy__worker_run;
+
+static unsigned asy__worker_next_id;
+
+static void asy__worker_shared_release(asy__worker_shared *s) {
+    if (asy__atomic_sub(&s->refs, 1, ASY__ACQ_REL) != 0) return;
+    asy__mutex_destroy(&s->mu);
+    asy_port_end_free(s->child_end); /* the thread never took it */
+    asy__free(s->fail_message);
+    asy__free(s->data);
+    asy__free(s);
+}
+
+static asy__worker_run *asy__worker_run_of(asy_worker_self_t *self) {
+    return ASY_CONTAINER_OF(self, asy__worker_run, self);
+}
+
+/* First failure wins; the message is copied.  Under no lock: only the
+ * worker thread writes these before it reports its exit. */
+static void asy__worker_record_failure(asy__worker_shared *s, int code, const char *message) {
+    if (s->failed) return;
+    s->failed = 1;
+    s->fail_code = code ? code : ASY_EUNKNOWN;
+    if (message) {
+        size_t n = strlen(message);
+        s->fail_message = (char *)asy__malloc(n + 1);
+        if (s->fail_message) memcpy(s->fail_message, message, n + 1);
+    }
+}
+
+ASYNCRT_API int asy_worker_exit(asy_worker_self_t *self, int code) {
+    asy__worker_run *run;
+    if (!self) return ASY_EINVAL;
+    run = asy__worker_run_of(self);
+    if (!run->stopped) {
+        run->stopped = 1;
+        run->exit_set = 1;
+        run->code = code;
+    }
+    asy_stop(run->loop);
+    return 0;
+}
+
+ASYNCRT_API int asy_worker_fail(asy_worker_self_t *self, int code, const char *message) {
+    asy__worker_run *run;
+    if (!self) return ASY_EINVAL;
+    run = asy__worker_run_of(self);
+    asy__worker_record_failure(run->s, code, message);
+    return asy_worker_exit(self, 1);
+}
+
+ASYNCRT_API int asy_worker_should_stop(const asy_worker_self_t *self) {
+    const asy__worker_run *run;
+    if (!self) return 0;
+    run = ASY_CONTAINER_OF(self, const asy__worker_run, self);
+    return asy__atomic_load(&run->s->terminate, ASY__ACQUIRE) != 0;
+}
+
+/* An unhandled rejection in a worker is its uncaught error (Node). */
+static void asy__worker_unhandled(void *arg, const asy_settled_t *reason) {
+    asy__worker_run *run = (asy__worker_run *)arg;
+    asy_worker_fail(&run->self, reason->error, reason->message ? reason->message
+                                                               : "unhandled promise rejection");
+}
+
+static void asy__worker_term_cb(asy_async_t *a) {
+    asy__worker_run *run = (asy__worker_run *)a->data;
+    if (!asy__atomic_load(&run->s->terminate, ASY__ACQUIRE)) return;
+    if (!run->stopped) {
+        run->stopped = 1;
+        run->exit_set = 1;
+        run->code = 1; /* Node: a terminated worker exits with 1 */
+    }
+    asy_stop(run->loop);
+}
+
+/* Finds an open handle; closing happens outside the walk, since closing
+ * a handle may unlink the internal handles it embeds (a port's async),
+ * which the walk may be about to visit. */
+static void asy__worker_find_open(asy_handle_t *h, void *arg) {
+    asy_handle_t **found = (asy_handle_t **)arg;
+    if (!*found && !asy_is_closing(h)) *found = h;
+}
+
+static void asy__worker_close_all(asy_loop_t *loop) {
+    for (;;) {
+        asy_handle_t *h = NULL;
+        asy_loop_walk(loop, asy__worker_find_open, &h);
+        if (!h) return;
+        asy_close(h, NULL);
+    }
+}
+
+static void asy__wthread_main(void *arg) {
+    asy__worker_shared *s = (asy__worker_shared *)arg;
+    asy__worker_run run;
+    asy_loop_t loop;
+    asy_port_t port;
+    asy_async_t term;
+    asy_port_end_t *end = s->child_end;
+    int r, rc = 0;
+    memset(&run, 0, sizeof(run));
+    memset(&port, 0, sizeof(port));
+    run.s = s;
+    run.loop = &loop;
+    s->child_end = NULL;
+    if ((r = asy_loop_init(&loop, NULL)) != 0) {
+        asy_port_end_free(end);
+        asy__worker_record_failure(s, r, "the worker's loop could not start");
+        run.exit_set = 1;
+        run.code = 1;
+        goto report;
+    }
+    if ((r = asy_port_init(&loop, &port, end)) != 0 ||
+        (r = asy_async_init(&loop, &term, asy__worker_term_cb)) != 0) {
+        asy__worker_record_failure(s, r, "the worker's port could not start");
+        run.exit_set = 1;
+        run.code = 1;
+        if (port.end_) asy_close((asy_handle_t *)&port, NULL);
+        asy_loop_close(&loop);
+        goto report;
+    }
+    term.data = &run;
+    term.flags_ |= ASY__H_INTERNAL;
+    asy_unref((asy_handle_t *)&term);
+    asy__mutex_lock(&s->mu);
+    s->term_wake = &term;
+    asy__mutex_unlock(&s->mu);
+    asy_promise_on_unhandled(&loop, asy__worker_unhandled, &run);
+    run.self.loop = &loop;
+    run.self.port = &port;
+    run.self.data = s->data;
+    run.self.len = s->len;
+    run.self.arg = s->arg;
+    run.self.thread_id = s->thread_id;
+    /* terminate() before the thread got here: the entry never runs */
+    if (!asy__atomic_load(&s->terminate, ASY__ACQUIRE)) {
+        rc = s->main_fn(&run.self);
+        if (asy__atomic_load(&s->terminate, ASY__ACQUIRE)) asy__worker_term_cb(&term);
+        if (!run.stopped) asy_run(&loop, ASY_RUN_DEFAULT);
+    } else {
+        asy__worker_term_cb(&term);
+    }
+    /* Teardown: no more stop requests; every handle closes, close
+     * callbacks run, requests in flight finish. */
+    asy__mutex_lock(&s->mu);
+    s->term_wake = NULL;
+    asy__mutex_unlock(&s->mu);
+    asy__async_close(&term);
+    asy__queue_remove(&term.handle_link_);
+    for (;;) {
+        asy__worker_close_all(&loop);
+        if (asy_loop_close(&loop) == 0) break;
+        asy_run(&loop, ASY_RUN_ONCE);
+    }
+report:
+    {
+        int code = run.exit_set ? run.code : rc;
+        if (s->failed && code == 0) code = 1;
+        asy__mutex_lock(&s->mu);
+        s->exited = 1;
+        s->exit_code = code;
+        if (s->parent_wake) asy_async_send(s->parent_wake);
+        asy__mutex_unlock(&s->mu);
+    }
+    asy__worker_shared_release(s);
+}
+
+/* ---- the parent side -------------------------------------------------------- */
+
+static void asy__worker_msg_trampoline(asy_port_t *port, asy_message_t *msg) {
+    asy_worker_t *w = ASY_CONTAINER_OF(port, asy_worker_t, port_);
+    if (w->opts_.on_message) w->opts_.on_message(w, msg);
+}
+
+/* Joins the thread and unhooks it from this handle; the 'exit' event is
+ * the caller's business. */
+static void asy__worker_reap(asy_worker_t *w) {
+    asy__worker_shared *s = w->shared_;
+    asy__mutex_lock(&s->mu);
+    s->parent_wake = NULL;
+    asy__mutex_unlock(&s->mu);
+    asy__thread_join(s->tid);
+    w->exit_code_ = s->exit_code;
+    w->worker_flags_ &= ~(unsigned)ASY__WORKER_RUNNING;
+}
+
+static void asy__worker_exit_cb(asy_async_t *a) {
+    asy_worker_t *w = ASY_CONTAINER_OF(a, asy_worker_t, exit_async_);
+    asy__worker_shared *s = w->shared_;
+    int exited;
+    asy__mutex_lock(&s->mu);
+    exited = s->exited;
+    asy__mutex_unlock(&s->mu);
+    if (!exited || !(w->worker_flags_ & ASY__WORKER_RUNNING)) return;
+    asy__worker_reap(w);
+    /* messages the worker posted before it ended come before 'exit' */
+    asy__port_dispatch(&w->port_);
+    if (w->flags_ & ASY__H_CLOSING) return; /* closed by on_message: no 'exit' */
+    asy__handle_stop((asy_handle_t *)w);
+    w->worker_flags_ |= ASY__WORKER_EXIT_DELIVERED;
+    if (s->failed && w->opts_.on_error) {
+        w->opts_.on_error(w, s->fail_code, s->fail_message);
+        asy__after_cb(w->loop);
+    }
+    if (w->opts_.on_exit && !(w->flags_ & ASY__H_CLOSING)) {
+        w->opts_.on_exit(w, w->exit_code_);
+        asy__after_cb(w->loop);
+    }
+}
+
+static void asy__worker_release_parent(asy_worker_t *w) {
+    asy__port_teardown(&w->port_);
+    asy__queue_remove(&w->port_.handle_link_);
+    asy__async_close(&w->exit_async_);
+    asy__queue_remove(&w->exit_async_.handle_link_);
+    asy__worker_shared_release(w->shared_);
+    w->shared_ = NULL;
+}
+
+/* Closing a running worker terminates it and waits for its thread. */
+static void asy__worker_close(asy_handle_t *h) {
+    asy_worker_t *w = (asy_worker_t *)h;
+    if (!w->shared_) return;
+    if (w->worker_flags_ & ASY__WORKER_RUNNING) {
+        asy_worker_terminate(w);
+        asy__worker_reap(w);
+    }
+    asy__worker_release_parent(w);
+}
+
+static const asy__handle_class asy__worker_class = {ASY_HANDLE_WORKER, "worker",
+                                                    asy__worker_close, NULL};
+
+ASYNCRT_API int asy_worker_start_at(asy_loop_t *loop, asy_worker_t *w, asy_worker_main main_fn,
+                                    const asy_worker_opts *opts, const char *file, int line) {
+    asy__worker_shared *s;
+    asy_port_end_t *parent_end, *child_end;
+    asy__thread_opts topts;
+    int r;
+    if (!asy__loop_live(loop) || !w || !main_fn || (opts && !opts->data && opts->len))
+        return ASY_EINVAL;
+    s = ASY__NEW(asy__worker_shared);
+    if (!s) return ASY_ENOMEM;
+    memset(s, 0, sizeof(*s));
+    if ((r = asy__mutex_init(&s->mu)) != 0) {
+        asy__free(s);
+        return r;
+    }
+    if (opts && opts->len) {
+        s->data = (uint8_t *)asy__malloc(opts->len);
+        if (!s->data) {
+            asy__mutex_destroy(&s->mu);
+            asy__free(s);
+            return ASY_ENOMEM;
+        }
+        memcpy(s->data, opts->data, opts->len);
+        s->len = opts->len;
+    }
+    if ((r = asy_channel_open(&parent_end, &child_end)) != 0) {
+        asy__free(s->data);
+        asy__mutex_destroy(&s->mu);
+        asy__free(s);
+        return r;
+    }
+    s->refs = 2;
+    s->main_fn = main_fn;
+    s->child_end = child_end;
+    s->arg = opts ? opts->arg : NULL;
+    s->thread_id = asy__atomic_add(&asy__worker_next_id, 1, ASY__RELAXED);
+    asy__handle_init(loop, (asy_handle_t *)w, &asy__worker_class, file, line);
+    w->shared_ = s;
+    w->thread_id_ = s->thread_id;
+    w->exit_code_ = 0;
+    w->worker_flags_ = 0;
+    if (opts)
+        w->opts_ = *opts;
+    else
+        memset(&w->opts_, 0, sizeof(w->opts_));
+    w->opts_.data = NULL; /* the caller's bytes were copied */
+    asy_port_init_at(loop, &w->port_, parent_end, __FILE__, __LINE__);
+    w->port_.flags_ |= ASY__H_INTERNAL;
+    asy_port_start(&w->port_, asy__worker_msg_trampoline);
+    asy_unref((asy_handle_t *)&w->port_); /* the worker handle holds the loop */
+    asy_async_init_at(loop, &w->exit_async_, asy__worker_exit_cb, __FILE__, __LINE__);
+    w->exit_async_.flags_ |= ASY__H_INTERNAL;
+    asy_unref((asy_handle_t *)&w->exit_async_);
+    s->parent_wake = &w->exit_async_;
+    memset(&topts, 0, sizeof(topts));
+    topts.stack_size = opts ? opts->stack_size : 0;
+    topts.flags = ASY__THREAD_BLOCK_SIGNALS;
+    if ((r = asy__thread_create(&s->tid, &topts, asy__wthread_main, s)) != 0) {
+        s->refs = 1; /* the thread's reference never existed */
+        asy__worker_release_parent(w);
+        asy__queue_remove(&w->handle_link_);
+        w->type = ASY_HANDLE_UNKNOWN;
+        return r;
+    }
+    w->worker_flags_ |= ASY__WORKER_RUNNING;
+    asy__handle_start((asy_handle_t *)w);
+    return 0;
+}
+
+static int asy__worker_usable(const asy_worker_t *w) {
+    return w && w->type == ASY_HANDLE_WORKER && w->shared_ &&
+           !(w->flags_ & (ASY__H_CLOSING | ASY__H_CLOSED));
+}
+
+ASYNCRT_API int asy_worker_post(asy_worker_t *w, const void *data, size_t len) {
+    if (!asy__worker_usable(w)) return ASY_EINVAL;
+    return asy_port_post(&w->port_, data, len);
+}
+
+ASYNCRT_API int asy_worker_post_transfer(asy_worker_t *w, asy_buf_t *buf, asy_port_end_t *end) {
+    if (!asy__worker_usable(w)) return ASY_EINVAL;
+    return asy_port_post_transfer(&w->port_, buf, end);
+}
+
+ASYNCRT_API int asy_worker_terminate(asy_worker_t *w) {
+    asy__worker_shared *s;
+    if (!w || w->type != ASY_HANDLE_WORKER || !w->shared_) return ASY_EINVAL;
+    s = w->shared_;
+    asy__atomic_store(&s->terminate, 1, ASY__RELEASE);
+    asy__mutex_lock(&s->mu);
+    if (s->term_wake) asy_async_send(s->term_wake);
+    asy__mutex_unlock(&s->mu);
+    return 0;
+}
+
+ASYNCRT_API unsigned asy_worker_thread_id(const asy_worker_t *w) { return w ? w->thread_id_ : 0; }
+
+#line 1 "asyncrt_impl/worker/shared.c"
+/* Shared buffers and Atomics: wait (futex on Linux), notify, waitAsync. */
+
+ASYNCRT_API asy_shared_buf_t *asy_shared_buf_new(size_t len) {
+    asy_shared_buf_t *sb;
+    size_t hdr = (sizeof(asy_shared_buf_t) + 15u) & ~(size_t)15u;
+    if (len > SIZE_MAX - hdr) return NULL;
+    sb = (asy_shared_buf_t *)asy__malloc(hdr + len);
+    if (!sb) return NULL;
+    memset(sb, 0, hdr + len);
+    if (asy__mutex_init(&sb->mu) != 0) {
+        asy__free(sb);
+        return NULL;
+    }
+#if !ASYNCRT_OS_LINUX
+    if (asy__cond_init(&sb->cond) != 0) {
+        asy__mutex_destroy(&sb->mu);
+        asy__free(sb);
+        return NULL;
+    }
+#endif
+    sb->refs = 1;
+    sb->len = len;
+    sb->data = (uint8_t *)sb + hdr;
+    return sb;
+}
+
+ASYNCRT_API asy_shared_buf_t *asy_shared_buf_retain(asy_shared_buf_t *sb) {
+    if (sb) asy__atomic_add(&sb->refs, 1, ASY__RELAXED);
+    return sb;
+}
+
+ASYNCRT_API void asy_shared_buf_release(asy_shared_buf_t *sb) {
+    if (!sb || asy__atomic_sub(&sb->refs, 1, ASY__ACQ_REL) != 0) return;
+    /* a pending waiter holds a reference: none is left here */
+#if !ASYNCRT_OS_LINUX
+    asy__cond_destroy(&sb->cond);
+#endif
+    asy__mutex_destroy(&sb->mu);
+    asy__free(sb);
+}
+
+ASYNCRT_API uint8_t *asy_shared_buf_data(const asy_shared_buf_t *sb) { return sb ? sb->data : NULL; }
+ASYNCRT_API size_t asy_shared_buf_len(const asy_shared_buf_t *sb) { return sb ? sb->len : 0; }
+
+static int32_t *asy__sab_cell(asy_shared_buf_t *sb, size_t index) {
+    if (!sb || index >= sb->len / sizeof(int32_t)) return NULL;
+    return (int32_t *)(void *)sb->data + index;
+}
+
+ASYNCRT_API int32_t asy_atomics_load(asy_shared_buf_t *sb, size_t index) {
+    int32_t *c = asy__sab_cell(sb, index);
+    return c ? asy__atomic_load(c, ASY__SEQ_CST) : 0;
+}
+ASYNCRT_API int32_t asy_atomics_store(asy_shared_buf_t *sb, size_t index, int32_t v) {
+    int32_t *c = asy__sab_cell(sb, index);
+    if (c) asy__atomic_store(c, v, ASY__SEQ_CST);
+    return c ? v : 0;
+}
+ASYNCRT_API int32_t asy_atomics_add(asy_shared_buf_t *sb, size_t index, int32_t v) {
+    int32_t *c = asy__sab_cell(sb, index);
+    return c ? asy__atomic_fetch_add(c, v, ASY__SEQ_CST) : 0;
+}
+ASYNCRT_API int32_t asy_atomics_sub(asy_shared_buf_t *sb, size_t index, int32_t v) {
+    int32_t *c = asy__sab_cell(sb, index);
+    return c ? asy__atomic_fetch_sub(c, v, ASY__SEQ_CST) : 0;
+}
+ASYNCRT_API int32_t asy_atomics_exchange(asy_shared_buf_t *sb, size_t index, int32_t v) {
+    int32_t *c = asy__sab_cell(sb, index);
+    return c ? asy__atomic_exchange(c, v, ASY__SEQ_CST) : 0;
+}
+ASYNCRT_API int32_t asy_atomics_compare_exchange(asy_shared_buf_t *sb, size_t index,
+                                                 int32_t expected, int32_t v) {
+    int32_t *c = asy__sab_cell(sb, index);
+    if (!c) return 0;
+    asy__atomic_cas(c, &expected, v, ASY__SEQ_CST, ASY__SEQ_CST);
+    return expected; /* the old value either way */
+}
+
+/* Under sb->mu. */
+static void asy__sab_link(asy_shared_buf_t *sb, asy__sab_waiter *w) {
+    w->next = NULL;
+    w->prev = sb->tail;
+    if (sb->tail)
+        sb->tail->next = w;
+    else
+        sb->head = w;
+    sb->tail = w;
+    w->linked = 1;
+}
+static void asy__sab_unlink(asy_shared_buf_t *sb, asy__sab_waiter *w) {
+    if (!w->linked) return;
+    if (w->prev)
+        w->prev->next = w->next;
+    else
+        sb->head = w->next;
+    if (w->next)
+        w->next->prev = w->prev;
+    else
+        sb->tail = w->prev;
+    w->prev = w->next = NULL;
+    w->linked = 0;
+}
+
+ASYNCRT_API int asy_atomics_wait(asy_shared_buf_t *sb, size_t index, int32_t expected,
+                                 int64_t timeout_ms) {
+    int32_t *c;
+    if (!sb) return ASY_EINVAL;
+    if (!(c = asy__sab_cell(sb, index))) return ASY_ERANGE;
+#if ASYNCRT_OS_LINUX
+    {
+        uint64_t deadline = 0;
+        if (timeout_ms >= 0) deadline = asy_hrtime() + (uint64_t)timeout_ms * 1000000u;
+        for (;;) {
+            struct timespec ts, *pts = NULL;
+            long r;
+            if (asy__atomic_load(c, ASY__SEQ_CST) != expected) return ASY_WAIT_NOT_EQUAL;
+            if (timeout_ms >= 0) {
+                uint64_t now = asy_hrtime(), left;
+                if (now >= deadline) return ASY_WAIT_TIMED_OUT;
+                left = deadline - now;
+                ts.tv_sec = (time_t)(left / 1000000000u);
+                ts.tv_nsec = (long)(left % 1000000000u);
+                pts = &ts;
+            }
+            r = syscall(SYS_futex, c, FUTEX_WAIT_PRIVATE, expected, pts, NULL, 0);
+            if (r == 0) return ASY_WAIT_OK;
+            if (errno == EAGAIN) return ASY_WAIT_NOT_EQUAL;
+            if (errno == ETIMEDOUT) return ASY_WAIT_TIMED_OUT;
+            if (errno != EINTR) return asy__errno();
+        }
+    }
+#else
+    {
+        asy__sab_waiter w;
+        uint64_t deadline = timeout_ms >= 0 ? asy_hrtime() + (uint64_t)timeout_ms * 1000000u : 0;
+        int result;
+        memset(&w, 0, sizeof(w));
+        w.index = index;
+        w.sync = 1;
+        asy__mutex_lock(&sb->mu);
+        if (asy__atomic_load(c, ASY__SEQ_CST) != expected) {
+            asy__mutex_unlock(&sb->mu);
+            return ASY_WAIT_NOT_EQUAL;
+        }
+        asy__sab_link(sb, &w);
+        while (!w.result) {
+            if (timeout_ms < 0) {
+                asy__cond_wait(&sb->cond, &sb->mu);
+            } else {
+                uint64_t now = asy_hrtime();
+                if (now >= deadline) break;
+                asy__cond_timedwait(&sb->cond, &sb->mu, deadline - now);
+            }
+        }
+        result = w.result ? ASY_WAIT_OK : ASY_WAIT_TIMED_OUT;
+        asy__sab_unlink(sb, &w);
+        asy__mutex_unlock(&sb->mu);
+        return result;
+    }
+#endif
+}
+
+ASYNCRT_API int asy_atomics_notify(asy_shared_buf_t *sb, size_t index, int count) {
+    int32_t *c;
+    asy__sab_waiter *w, *next;
+    int woken = 0, sync_woken = 0;
+    if (!sb) return ASY_EINVAL;
+    if (!(c = asy__sab_cell(sb, index))) return ASY_ERANGE;
+    if (count < 0) count = INT_MAX;
+    asy__mutex_lock(&sb->mu);
+    for (w = sb->head; w && woken < count; w = next) {
+        next = w->next;
+        if (w->index != index) continue;
+        asy__sab_unlink(sb, w);
+        w->result = ASY_WAIT_OK + 1;
+        woken++;
+        if (w->sync)
+            sync_woken++;
+        else
+            asy_async_send(&w->async); /* its loop resolves the promise */
+    }
+#if !ASYNCRT_OS_LINUX
+    if (sync_woken) asy__cond_broadcast(&sb->cond);
+#endif
+    asy__mutex_unlock(&sb->mu);
+    (void)sync_woken;
+#if ASYNCRT_OS_LINUX
+    if (woken < count) {
+        long r = syscall(SYS_futex, c, FUTEX_WAKE_PRIVATE, count - woken, NULL, NULL, 0);
+        if (r > 0) woken += (int)r;
+    }
+#else
+    (void)c;
+#endif
+    return woken;
+}
+
+/* ---- waitAsync -------------------------------------------------------------- */
+
+typedef struct {
+    asy__queue waiters; /* pending async waits of this loop */
+} asy__worker_loop_state;
+
+static void asy__sab_waiter_free(asy__sab_waiter *w) {
+    if (w->has_timer) {
+        asy_timer_stop(&w->timer);
+        asy__queue_remove(&w->timer.handle_link_);
+    }
+    asy__async_close(&w->async);
+    asy__queue_remove(&w->async.handle_link_);
+    asy__queue_remove(&w->loop_link);
+    asy_promise_release(w->promise);
+    asy_shared_buf_release(w->sb);
+    asy__free(w);
+}
+
+/* asy_loop_close: pending waits end unresolved. */
+static void asy__worker_loop_close(asy_loop_t *loop, void *state) {
+    asy__worker_loop_state *st = (asy__worker_loop_state *)state;
+    while (!asy__queue_empty(&st->waiters)) {
+        asy__sab_waiter *w = ASY_CONTAINER_OF(asy__queue_head(&st->waiters), asy__sab_waiter, loop_link);
+        asy__mutex_lock(&w->sb->mu);
+        asy__sab_unlink(w->sb, w);
+        asy__mutex_unlock(&w->sb->mu);
+        asy__sab_waiter_free(w);
+    }
+    loop->layers_[ASY__LAYER_WORKER].state = NULL;
+    loop->layers_[ASY__LAYER_WORKER].close = NULL;
+    asy__free(st);
+}
+
+static asy__worker_loop_state *asy__worker_loop_state_get(asy_loop_t *loop) {
+    asy__worker_loop_state *st = (asy__worker_loop_state *)loop->layers_[ASY__LAYER_WORKER].state;
+    if (st) return st;
+    st = ASY__NEW(asy__worker_loop_state);
+    if (!st) return NULL;
+    asy__queue_init(&st->waiters);
+    loop->layers_[ASY__LAYER_WORKER].state = st;
+    loop->layers_[ASY__LAYER_WORKER].close = asy__worker_loop_close;
+    return st;
+}
+
+static void asy__sab_async_cb(asy_async_t *a) {
+    asy__sab_waiter *w = ASY_CONTAINER_OF(a, asy__sab_waiter, async);
+    int result;
+    asy__mutex_lock(&w->sb->mu);
+    result = w->result;
+    asy__mutex_unlock(&w->sb->mu);
+    if (!result) return;
+    asy_promise_resolve(w->promise, (void *)(result == ASY_WAIT_OK + 1 ? "ok" : "timed-out"));
+    asy__sab_waiter_free(w);
+}
+
+static void asy__sab_timer_cb(asy_timer_t *t) {
+    asy__sab_waiter *w = ASY_CONTAINER_OF(t, asy__sab_waiter, timer);
+    asy__mutex_lock(&w->sb->mu);
+    if (!w->result) { /* not notified first */
+        asy__sab_unlink(w->sb, w);
+        w->result = ASY_WAIT_TIMED_OUT + 1;
+        asy_async_send(&w->async); /* settle from the async callback */
+    }
+    asy__mutex_unlock(&w->sb->mu);
+}
+
+ASYNCRT_API asy_promise_t *asy_atomics_wait_async(asy_loop_t *loop, asy_shared_buf_t *sb,
+                                                  size_t index, int32_t expected,
+                                                  int64_t timeout_ms) {
+    asy__worker_loop_state *st;
+    asy__sab_waiter *w;
+    asy_promise_t *p;
+    int32_t *c;
+    if (!asy__loop_live(loop) || !(c = asy__sab_cell(sb, index))) return NULL;
+    if (asy__atomic_load(c, ASY__SEQ_CST) != expected)
+        return asy_promise_resolved(loop, (void *)"not-equal");
+    if (timeout_ms == 0) return asy_promise_resolved(loop, (void *)"timed-out");
+    if (!(st = asy__worker_loop_state_get(loop))) return NULL;
+    w = ASY__NEW(asy__sab_waiter);
+    if (!w) return NULL;
+    memset(w, 0, sizeof(*w));
+    if (!(p = asy_promise_new(loop))) {
+        asy__free(w);
+        return NULL;
+    }
+    w->promise = asy_promise_retain(p); /* ours; the caller gets p */
+    w->index = index;
+    w->sb = asy_shared_buf_retain(sb);
+    /* internal handles (not listed; this layer frees them at loop close)
+     * that stay referenced: a pending wait keeps the loop alive */
+    asy_async_init_at(loop, &w->async, asy__sab_async_cb, __FILE__, __LINE__);
+    w->async.flags_ |= ASY__H_INTERNAL;
+    asy__queue_insert_tail(&st->waiters, &w->loop_link);
+    if (timeout_ms > 0) {
+        asy_timer_init_at(loop, &w->timer, __FILE__, __LINE__);
+        w->timer.flags_ |= ASY__H_INTERNAL;
+        w->has_timer = 1;
+        asy_timer_start(&w->timer, asy__sab_timer_cb, (uint64_t)timeout_ms, 0);
+    }
+    asy__mutex_lock(&sb->mu);
+    if (asy__atomic_load(c, ASY__SEQ_CST) != expected) {
+        /* changed since the first look (and notified before we were
+         * linked): as if we had looked now */
+        asy__mutex_unlock(&sb->mu);
+        asy_promise_resolve(p, (void *)"not-equal");
+        asy__sab_waiter_free(w);
+        return p;
+    }
+    asy__sab_link(sb, w);
+    asy__mutex_unlock(&sb->mu);
+    return p;
+}
+
+#line 1 "asyncrt_impl/worker/wpool.c"
+/* The worker pool (piscina): tasks queued on a semaphore, run on workers. */
+
+enum { ASY__WP_QUEUED = 1, ASY__WP_RUNNING = 2 };
+
+typedef struct asy__wp_thread {
+    asy_worker_t w;
+    asy_wpool_t *pool;
+    struct asy__wp_task *task; /* running, or NULL */
+    asy_timer_t idle_timer;
+    asy__queue link;
+    int leaving;
+} asy__wp_thread;
+
+typedef struct asy__wp_task {
+    uint64_t id;
+    asy_wpool_t *pool;
+    asy_promise_t *result;
+    asy_sem_wait_t wait;
+    uint8_t *in; /* id header + input, as posted */
+    size_t len;
+    asy__wp_thread *thread;
+    asy__queue link;
+    int state;
+} asy__wp_task;
+
+struct asy_wpool_s {
+    asy_loop_t *loop;
+    asy_wpool_opts opts;
+    asy_sem_t *sem;
+    asy__queue threads;
+    asy__queue tasks;
+    unsigned nthreads; /* not leaving */
+    unsigned nalive;   /* handles not yet closed */
+    size_t queued, running;
+    uint64_t next_id, completed;
+    int destroying;
+};
+
+/* A reply: the task id, its status, then the result bytes. */
+typedef struct {
+    uint64_t id;
+    int32_t status;
+    int32_t pad;
+} asy__wp_reply;
+
+static void asy__wp_maybe_free(asy_wpool_t *p) {
+    if (!p->destroying || p->nalive || !asy__queue_empty(&p->tasks)) return;
+    asy__free(p);
+}
+
+/* ---- the worker side ---------------------------------------------------------- */
+
+static void asy__wp_worker_msg(asy_port_t *port, asy_message_t *m) {
+    asy_worker_self_t *self = (asy_worker_self_t *)port->data;
+    const asy_wpool_opts *o = (const asy_wpool_opts *)self->arg;
+    asy__wp_reply rep;
+    asy_buf_t out = ASY_BUF_INIT;
+    uint8_t *msg;
+    if (m->len < sizeof(uint64_t)) return;
+    memset(&rep, 0, sizeof(rep));
+    memcpy(&rep.id, m->data, sizeof(rep.id));
+    rep.status = o->fn(self, o->arg, m->data + sizeof(uint64_t), m->len - sizeof(uint64_t), &out);
+    msg = (uint8_t *)asy__malloc(sizeof(rep) + out.len);
+    if (!msg) {
+        rep.status = ASY_ENOMEM;
+        asy_port_post(port, &rep, sizeof(rep));
+    } else {
+        memcpy(msg, &rep, sizeof(rep));
+        if (out.len) memcpy(msg + sizeof(rep), out.data, out.len);
+        asy_port_post(port, msg, sizeof(rep) + out.len);
+        asy__free(msg);
+    }
+    asy_buf_release(&out);
+}
+
+static int asy__wp_worker_main(asy_worker_self_t *self) {
+    self->port->data = self;
+    return asy_port_start(self->port, asy__wp_worker_msg);
+}
+
+/* ---- tasks -------------------------------------------------------------------- */
+
+static void asy__wp_task_free(asy__wp_task *t) {
+    asy_wpool_t *p = t->pool;
+    asy__queue_remove(&t->link);
+    asy_promise_release(t->result);
+    asy__free(t->in);
+    asy__free(t);
+    asy__wp_maybe_free(p);
+}
+
+static void asy__wp_buf_free(void *v) {
+    asy_buf_release((asy_buf_t *)v);
+    asy__free(v);
+}
+
+static void asy__wp_thread_idle(asy__wp_thread *th);
+
+/* A running task ends: its thread and its permit come free. */
+static void asy__wp_task_ended(asy__wp_task *t) {
+    asy_wpool_t *p = t->pool;
+    asy__wp_thread *th = t->thread;
+    p->running--;
+    t->thread = NULL;
+    t->state = 0;
+    if (th) {
+        th->task = NULL;
+        if (!th->leaving) asy__wp_thread_idle(th);
+    }
+    if (!p->destroying) asy_sem_release(p->sem, 1);
+}
+
+/* ---- threads ------------------------------------------------------------------- */
+
+static void asy__wp_thread_closed(asy_handle_t *h) {
+    asy__wp_thread *th = ASY_CONTAINER_OF(h, asy__wp_thread, idle_timer);
+    asy_wpool_t *p = th->pool;
+    asy__queue_remove(&th->link);
+    asy__free(th);
+    p->nalive--;
+    asy__wp_maybe_free(p);
+}
+
+static void asy__wp_worker_closed(asy_handle_t *h) {
+    asy__wp_thread *th = ASY_CONTAINER_OF(h, asy__wp_thread, w);
+    asy_close((asy_handle_t *)&th->idle_timer, asy__wp_thread_closed);
+}
+
+static void asy__wp_thread_leave(asy__wp_thread *th) {
+    if (th->leaving) return;
+    th->leaving = 1;
+    th->pool->nthreads--;
+    asy_timer_stop(&th->idle_timer);
+    asy_ref((asy_handle_t *)&th->w); /* the loop waits for it to be gone */
+    asy_worker_terminate(&th->w);
+}
+
+static void asy__wp_idle_cb(asy_timer_t *t) {
+    asy__wp_thread *th = ASY_CONTAINER_OF(t, asy__wp_thread, idle_timer);
+    if (!th->task && th->pool->nthreads > th->pool->opts.min_threads) asy__wp_thread_leave(th);
+}
+
+/* An idle thread does not keep the loop alive (piscina unrefs them). */
+static void asy__wp_thread_idle(asy__wp_thread *th) {
+    asy_wpool_t *p = th->pool;
+    asy_unref((asy_handle_t *)&th->w);
+    if (p->nthreads > p->opts.min_threads) {
+        if (p->opts.idle_timeout_ms == 0)
+            asy__wp_thread_leave(th);
+        else
+            asy_timer_start(&th->idle_timer, asy__wp_idle_cb, p->opts.idle_timeout_ms, 0);
+    }
+}
+
+static void asy__wp_on_message(asy_worker_t *w, asy_message_t *m) {
+    asy__wp_thread *th = ASY_CONTAINER_OF(w, asy__wp_thread, w);
+    asy__wp_task *t = th->task;
+    asy__wp_reply rep;
+    asy_buf_t *b;
+    if (m->len < sizeof(rep) || !t) return;
+    memcpy(&rep, m->data, sizeof(rep));
+    if (rep.id != t->id) return; /* the reply to an aborted task */
+    th->pool->completed++;
+    if (rep.status < 0) {
+        asy_promise_reject(t->result, rep.status, NULL);
+    } else if ((b = ASY__NEW(asy_buf_t)) == NULL ||
+               asy_buf_from_bytes(b, m->data + sizeof(rep), m->len - sizeof(rep)) != 0) {
+        asy__free(b);
+        asy_promise_reject(t->result, ASY_ENOMEM, NULL);
+    } else {
+        asy_promise_settle(t->result, asy_ok_owned(b, asy__wp_buf_free));
+    }
+    asy__wp_task_ended(t);
+    asy__wp_task_free(t);
+}
+
+static void asy__wp_on_exit(asy_worker_t *w, int code) {
+    asy__wp_thread *th = ASY_CONTAINER_OF(w, asy__wp_thread, w);
+    asy__wp_task *t = th->task;
+    (void)code;
+    if (!th->leaving) {
+        th->leaving = 1;
+        th->pool->nthreads--;
+    }
+    if (t) { /* the worker ended (asy_worker_exit, a failure) during its task */
+        asy_promise_reject(t->result, ASY_EPIPE, "the worker ended during the task");
+        asy__wp_task_ended(t);
+        asy__wp_task_free(t);
+    }
+    asy_close((asy_handle_t *)w, asy__wp_worker_closed);
+}
+
+static asy__wp_thread *asy__wp_thread_start(asy_wpool_t *p, int *err) {
+    asy__wp_thread *th = ASY__NEW(asy__wp_thread);
+    asy_worker_opts wo;
+    int r;
+    if (!th) {
+        *err = ASY_ENOMEM;
+        return NULL;
+    }
+    memset(th, 0, sizeof(*th));
+    th->pool = p;
+    memset(&wo, 0, sizeof(wo));
+    wo.arg = &p->opts;
+    wo.stack_size = p->opts.stack_size;
+    wo.on_message = asy__wp_on_message;
+    wo.on_exit = asy__wp_on_exit;
+    if ((r = asy_worker_start_at(p->loop, &th->w, asy__wp_worker_main, &wo, __FILE__, __LINE__)) != 0) {
+        asy__free(th);
+        *err = r;
+        return NULL;
+    }
+    asy_timer_init_at(p->loop, &th->idle_timer, __FILE__, __LINE__);
+    asy_unref((asy_handle_t *)&th->idle_timer);
+    asy__queue_insert_tail(&p->threads, &th->link);
+    p->nthreads++;
+    p->nalive++;
+    asy_unref((asy_handle_t *)&th->w);
+    return th;
+}
+
+/* A permit was granted: the task goes to an idle thread or a new one. */
+static void asy__wp_granted(void *arg, int status) {
+    asy__wp_task *t = (asy__wp_task *)arg;
+    asy_wpool_t *p = t->pool;
+    asy__wp_thread *th = NULL;
+    asy__queue *q;
+    int r = 0;
+    if (t->state != ASY__WP_QUEUED) { /* aborted: the promise is settled */
+        if (status == 0 && !p->destroying) asy_sem_release(p->sem, 1);
+        asy__wp_task_free(t);
+        return;
+    }
+    p->queued--;
+    t->state = 0;
+    if (status != 0) {
+        asy_promise_reject(t->result, status, NULL);
+        asy__wp_task_free(t);
+        return;
+    }
+    ASY__QUEUE_FOREACH(q, &p->threads) {
+        asy__wp_thread *c = ASY_CONTAINER_OF(q, asy__wp_thread, link);
+        if (!c->task && !c->leaving) {
+            th = c;
+            break;
+        }
+    }
+    if (!th) th = asy__wp_thread_start(p, &r);
+    if (th && (r = asy_worker_post(&th->w, t->in, t->len)) != 0) th = NULL;
+    if (!th) {
+        asy_promise_reject(t->result, r, "no worker for the task");
+        asy_sem_release(p->sem, 1);
+        asy__wp_task_free(t);
+        return;
+    }
+    asy_timer_stop(&th->idle_timer);
+    asy_ref((asy_handle_t *)&th->w); /* a running task keeps the loop alive */
+    th->task = t;
+    t->thread = th;
+    t->state = ASY__WP_RUNNING;
+    p->running++;
+}
+
+ASYNCRT_API asy_wpool_t *asy_wpool_new(asy_loop_t *loop, const asy_wpool_opts *opts, int *err) {
+    asy_wpool_t *p;
+    int dummy, r = 0;
+    unsigned i;
+    if (!err) err = &dummy;
+    *err = ASY_EINVAL;
+    if (!asy__loop_live(loop) || !opts || !opts->fn) return NULL;
+    p = ASY__NEW(asy_wpool_t);
+    if (!p) {
+        *err = ASY_ENOMEM;
+        return NULL;
+    }
+    memset(p, 0, sizeof(*p));
+    p->loop = loop;
+    p->opts = *opts;
+    if (!p->opts.max_threads) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        p->opts.max_threads = n > 0 ? (unsigned)n : 1;
+        if (p->opts.max_threads < p->opts.min_threads) p->opts.max_threads = p->opts.min_threads;
+    }
+    if (p->opts.min_threads > p->opts.max_threads) {
+        asy__free(p);
+        return NULL;
+    }
+    asy__queue_init(&p->threads);
+    asy__queue_init(&p->tasks);
+    p->next_id = 1;
+    if (!(p->sem = asy_sem_new(loop, p->opts.max_threads))) {
+        asy__free(p);
+        *err = ASY_ENOMEM;
+        return NULL;
+    }
+    for (i = 0; i < p->opts.min_threads; i++) {
+        if (!asy__wp_thread_start(p, &r)) {
+            *err = r;
+            asy_wpool_destroy(p);
+            return NULL;
+        }
+    }
+    *err = 0;
+    return p;
+}
+
+ASYNCRT_API asy_promise_t *asy_wpool_run(asy_wpool_t *pool, const void *in, size_t len,
+                                         asy_wpool_task_t *task) {
+    asy__wp_task *t;
+    asy_promise_t *res;
+    int r;
+    if (!pool || pool->destroying || (!in && len)) return NULL;
+    if (pool->opts.max_queue && pool->queued >= pool->opts.max_queue &&
+        asy_sem_available(pool->sem) == 0)
+        return asy_promise_rejected(pool->loop, ASY_EAGAIN, "the task queue is full");
+    if (len > SIZE_MAX - sizeof(uint64_t)) return NULL;
+    t = ASY__NEW(asy__wp_task);
+    if (!t) return NULL;
+    memset(t, 0, sizeof(*t));
+    t->in = (uint8_t *)asy__malloc(sizeof(uint64_t) + len);
+    t->result = asy_promise_new(pool->loop);
+    if (!t->in || !t->result) {
+        asy__free(t->in);
+        asy_promise_release(t->result);
+        asy__free(t);
+        return NULL;
+    }
+    t->id = pool->next_id++;
+    t->pool = pool;
+    t->len = sizeof(uint64_t) + len;
+    memcpy(t->in, &t->id, sizeof(t->id));
+    if (len) memcpy(t->in + sizeof(uint64_t), in, len);
+    t->state = ASY__WP_QUEUED;
+    asy__queue_insert_tail(&pool->tasks, &t->link);
+    r = asy_sem_acquire_cb(pool->sem, 1, 0, asy__wp_granted, t, &t->wait);
+    if (r != 0) {
+        t->state = 0;
+        asy__wp_task_free(t);
+        return NULL;
+    }
+    pool->queued++;
+    res = asy_promise_retain(t->result);
+    if (task) task->id = t->id;
+    return res;
+}
+
+static asy__wp_task *asy__wp_find(asy_wpool_t *p, uint64_t id) {
+    asy__queue *q;
+    ASY__QUEUE_FOREACH(q, &p->tasks) {
+        asy__wp_task *t = ASY_CONTAINER_OF(q, asy__wp_task, link);
+        if (t->id == id) return t;
+    }
+    return NULL;
+}
+
+static void asy__wp_abort(asy__wp_task *t) {
+    asy_wpool_t *p = t->pool;
+    if (t->state == ASY__WP_QUEUED) {
+        /* the permit's callback still comes (granted or cancelled) and
+         * frees the task then */
+        t->state = 0;
+        p->queued--;
+        asy_promise_reject(t->result, ASY_ECANCELED, "aborted");
+        asy_sem_cancel(p->sem, t->wait);
+    } else if (t->state == ASY__WP_RUNNING) {
+        asy__wp_thread *th = t->thread;
+        asy_promise_reject(t->result, ASY_ECANCELED, "aborted");
+        asy__wp_thread_leave(th);
+        asy__wp_task_ended(t);
+        asy__wp_task_free(t);
+    }
+}
+
+ASYNCRT_API int asy_wpool_abort(asy_wpool_t *pool, asy_wpool_task_t task) {
+    asy__wp_task *t;
+    if (!pool) return ASY_EINVAL;
+    t = asy__wp_find(pool, task.id);
+    if (!t || !t->state) return ASY_ENOENT;
+    asy__wp_abort(t);
+    return 0;
+}
+
+ASYNCRT_API void asy_wpool_stats(const asy_wpool_t *pool, asy_wpool_stats_t *out) {
+    const asy__queue *q;
+    if (!out) return;
+    memset(out, 0, sizeof(*out));
+    if (!pool) return;
+    out->threads = pool->nthreads;
+    for (q = pool->threads.next; q != &pool->threads; q = q->next) {
+        const asy__wp_thread *th = ASY_CONTAINER_OF(q, const asy__wp_thread, link);
+        if (!th->task && !th->leaving) out->idle++;
+    }
+    out->queued = pool->queued;
+    out->running = pool->running;
+    out->completed = pool->completed;
+}
+
+ASYNCRT_API void asy_wpool_destroy(asy_wpool_t *pool) {
+    asy__queue *q, *next;
+    if (!pool || pool->destroying) return;
+    /* queued tasks first (their permits would go to the next ones) */
+    for (q = pool->tasks.next; q != &pool->tasks; q = next) {
+        asy__wp_task *t = ASY_CONTAINER_OF(q, asy__wp_task, link);
+        next = q->next;
+        if (t->state == ASY__WP_QUEUED) asy__wp_abort(t);
+    }
+    pool->destroying = 1;
+    for (q = pool->tasks.next; q != &pool->tasks; q = next) {
+        asy__wp_task *t = ASY_CONTAINER_OF(q, asy__wp_task, link);
+        next = q->next;
+        if (t->state == ASY__WP_RUNNING) asy__wp_abort(t);
+    }
+    for (q = pool->threads.next; q != &pool->threads; q = q->next)
+        asy__wp_thread_leave(ASY_CONTAINER_OF(q, asy__wp_thread, link));
+    asy_sem_free(pool->sem);
+    pool->sem = NULL;
+    asy__wp_maybe_free(pool);
+}
+
+#endif /* ASYNCRT_OS_POSIX */
 #line 1 "asyncrt_impl/url/encode.c"
 /* The URL layer's byte tables, its scratch buffer and percent-encoding. */
 
