@@ -28,6 +28,8 @@
  *   ASYNCRT_MALLOC(n)        allocator hooks; define all three or none
  *   ASYNCRT_REALLOC(p, n)      (defaults: malloc, realloc, free)
  *   ASYNCRT_FREE(p)
+ *   ASYNCRT_MALLOC_SIZE(p)   optional with a user allocator: a block's size,
+ *                            so asy_memory_usage can count the library's heap
  *   ASYNCRT_ASSERT(c)        internal invariant checks (default: assert)
  *   ASYNCRT_WITH_ZLIB        build the zlib module (link -lz)
  *   ASYNCRT_WITH_MBEDTLS     build the TLS module (link mbedTLS)
@@ -1049,6 +1051,42 @@ typedef struct {
     unsigned ncorked_, corked_cap_;
 } asy__ops_state;
 
+#line 1 "asyncrt_impl/loop/uncaught.h"
+/* Errors nobody handled (Node's 'uncaughtException' for an 'error' event
+ * without a listener).  An error the library cannot hand to anyone -- a
+ * stream or socket 'error' with no on_error and no pipeline / finished /
+ * iterator watching, a failed operation whose callback was NULL -- goes to
+ * the loop's uncaught hook.  The default hook prints the error with the
+ * file:line that created the object and aborts, as Node exits on an
+ * unhandled 'error'.  A hook that returns lets the program go on (Node's
+ * process.on('uncaughtException')).  Unhandled promise rejections have
+ * their own hook, asy_promise_on_unhandled. */
+typedef struct {
+    int error;                /* the negative code (ASY_ECONNRESET...) */
+    const char *what;         /* "'error' event", "write callback"... */
+    asy_handle_type type;     /* the object's type (ASY_HANDLE_STREAM for a
+                                 stream), or ASY_HANDLE_UNKNOWN */
+    const void *object;       /* the handle or stream, or NULL; valid during
+                                 the hook only */
+    const char *origin_file;  /* where the object was created, or NULL */
+    int origin_line;
+} asy_uncaught_t;
+
+typedef void (*asy_uncaught_fn)(void *arg, const asy_uncaught_t *info);
+
+/* Installs the loop's hook; NULL restores the default (print + abort). */
+ASYNCRT_API int asy_loop_on_uncaught(asy_loop_t *loop, asy_uncaught_fn fn, void *arg);
+/* Reports an error nobody handled to the loop's hook: for code built on
+ * the library (a custom handle, a wrapper whose caller passed no callback)
+ * that wants the same policy.  handle may be NULL; what NULL means
+ * "error". */
+ASYNCRT_API void asy_loop_uncaught(asy_loop_t *loop, int error, const asy_handle_t *handle,
+                                   const char *what);
+/* The default hook's message, one line, to out:
+ *   asyncrt: uncaught ENOENT (no such file or directory): 'error' event
+ *   with no listener on a stream created at app.c:42 */
+ASYNCRT_API void asy_uncaught_print(FILE *out, const asy_uncaught_t *info);
+
 #line 1 "asyncrt_impl/loop/loop.h"
 /* The event loop: Node's phases, in this order every iteration
  *
@@ -1127,7 +1165,26 @@ typedef struct {
     void (*close)(asy_loop_t *loop, void *state);
 } asy__layer_slot;
 
-enum { ASY__LAYER_PROMISE, ASY__LAYER_POOL, ASY__LAYER_FS, ASY__LAYER_PROCESS, ASY__LAYER_NET, ASY__LAYER_MAX = 8 };
+enum {
+    ASY__LAYER_PROMISE,
+    ASY__LAYER_POOL,
+    ASY__LAYER_FS,
+    ASY__LAYER_PROCESS,
+    ASY__LAYER_NET,
+    ASY__LAYER_PERF,
+    ASY__LAYER_DIAG,
+    ASY__LAYER_MAX = 8
+};
+
+/* The callback the loop is running, for the diag layer's slow-callback
+ * warning: set before a callback when watch_ is on (asy__cb_site). */
+typedef struct {
+    uint64_t start_ns;
+    const char *kind;           /* "timer", "setTimeout", "immediate"... */
+    const char *file;           /* creation site of its handle, or NULL */
+    int line;
+    void (*fn)(void);           /* the callback, when known */
+} asy__cb_site_t;
 
 struct asy_loop_s {
     void *data; /* for the caller */
@@ -1171,6 +1228,15 @@ struct asy_loop_s {
      * promise layer reports unhandled rejections there, as Node does after
      * processTicksAndRejections); it may queue more work. */
     void (*after_drain_)(asy_loop_t *loop);
+    /* Errors nobody handled (loop/uncaught.c); NULL: print and abort. */
+    asy_uncaught_fn uncaught_;
+    void *uncaught_arg_;
+    /* Callback watch (the diag layer's slow-callback warning): while
+     * watch_ is set, each callback's start is recorded in cb_ and
+     * watch_fn_ runs once the callback and its microtasks are done. */
+    unsigned watch_;
+    void (*watch_fn_)(asy_loop_t *loop);
+    asy__cb_site_t cb_;
 };
 
 ASYNCRT_API int asy_loop_init(asy_loop_t *loop, const asy_loop_opts *opts);
@@ -1658,6 +1724,8 @@ struct asy_stream_s {
     struct asy__stream_endcb *endcbs_;    /* end(cb) callbacks */
     size_t nendcbs_, endcbs_cap_;
     struct asy__stream_iter *iter_; /* async pull-read */
+    const char *origin_file_;       /* where it was created (diagnostics) */
+    int origin_line_;
 };
 
 /* ---- creating ------------------------------------------------------------ */
@@ -1666,17 +1734,31 @@ struct asy_stream_s {
  * buffered.  impl may be NULL for a readable (push source) and for
  * passthrough; a writable needs write or writev, a transform transform.
  * ASY_EINVAL otherwise. */
-ASYNCRT_API int asy_readable_init(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
-                                  const asy_stream_opts *opts);
-ASYNCRT_API int asy_writable_init(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
-                                  const asy_stream_opts *opts);
-ASYNCRT_API int asy_duplex_init(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
-                                const asy_stream_opts *opts);
-ASYNCRT_API int asy_transform_init(asy_loop_t *loop, asy_stream_t *s,
-                                   const asy_stream_impl *impl, const asy_stream_opts *opts);
+ASYNCRT_API int asy_readable_init_at(asy_loop_t *loop, asy_stream_t *s,
+                                     const asy_stream_impl *impl, const asy_stream_opts *opts,
+                                     const char *file, int line);
+ASYNCRT_API int asy_writable_init_at(asy_loop_t *loop, asy_stream_t *s,
+                                     const asy_stream_impl *impl, const asy_stream_opts *opts,
+                                     const char *file, int line);
+ASYNCRT_API int asy_duplex_init_at(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
+                                   const asy_stream_opts *opts, const char *file, int line);
+ASYNCRT_API int asy_transform_init_at(asy_loop_t *loop, asy_stream_t *s,
+                                      const asy_stream_impl *impl, const asy_stream_opts *opts,
+                                      const char *file, int line);
 /* A transform that passes every chunk through unchanged. */
-ASYNCRT_API int asy_passthrough_init(asy_loop_t *loop, asy_stream_t *s,
-                                     const asy_stream_opts *opts);
+ASYNCRT_API int asy_passthrough_init_at(asy_loop_t *loop, asy_stream_t *s,
+                                        const asy_stream_opts *opts, const char *file, int line);
+/* The inits record their caller's file:line, as handle inits do, so an
+ * uncaught 'error' or a slow callback can name the stream.  Variadic so a
+ * compound-literal opts argument (with its commas) passes through. */
+#define asy_readable_init(...) asy_readable_init_at(__VA_ARGS__, ASY_HERE)
+#define asy_writable_init(...) asy_writable_init_at(__VA_ARGS__, ASY_HERE)
+#define asy_duplex_init(...) asy_duplex_init_at(__VA_ARGS__, ASY_HERE)
+#define asy_transform_init(...) asy_transform_init_at(__VA_ARGS__, ASY_HERE)
+#define asy_passthrough_init(...) asy_passthrough_init_at(__VA_ARGS__, ASY_HERE)
+/* Re-labels where a stream was created: for a layer whose own init
+ * creates the stream on its caller's behalf. */
+ASYNCRT_API void asy_stream_set_origin(asy_stream_t *s, const char *file, int line);
 
 /* Sets the event callbacks (NULL: none).  The struct is not copied: keep
  * it alive (a static const is typical).  Setting on_data is Node's
@@ -3615,6 +3697,127 @@ ASYNCRT_API int asy_rpool_stats(const asy_rpool_t *pool, asy_rpool_stats_t *out)
 
 #endif /* ASYNCRT_OS_POSIX */
 #if ASYNCRT_OS_POSIX
+#line 1 "asyncrt_impl/perf/perf.h"
+/* perf_hooks: Node's performance.mark / measure / getEntriesByName, a
+ * PerformanceObserver, performance.timerify, and process.memoryUsage().
+ *
+ * Times are milliseconds (double) since the loop's time origin, the
+ * moment asy_loop_init ran (performance.timeOrigin), measured with
+ * asy_hrtime.  Marks and measures go into the loop's timeline (its
+ * performance entry buffer); 'function' entries from timerify go only to
+ * observers, as in Node.  Names are copied.  Everything is per loop and
+ * runs on the loop's thread. */
+typedef enum {
+    ASY_PERF_MARK = 1,
+    ASY_PERF_MEASURE = 2,
+    ASY_PERF_FUNCTION = 4, /* a timerified callback's call */
+    ASY_PERF_ALL = 7
+} asy_perf_entry_type;
+
+typedef struct {
+    const char *name;
+    asy_perf_entry_type type;
+    double start_time; /* ms since the time origin */
+    double duration;   /* ms; 0 for a mark */
+} asy_perf_entry_t;
+
+/* performance.now(): ms since the loop's time origin; -1 on a bad loop. */
+ASYNCRT_API double asy_perf_now(asy_loop_t *loop);
+/* performance.mark(name): a mark at now. */
+ASYNCRT_API int asy_perf_mark(asy_loop_t *loop, const char *name);
+/* performance.mark(name, { startTime }): start_time >= 0, else ASY_EINVAL. */
+ASYNCRT_API int asy_perf_mark_at(asy_loop_t *loop, const char *name, double start_time);
+/* performance.measure(name, startMark, endMark): from the latest mark
+ * named start_mark (NULL: the time origin) to the latest mark named
+ * end_mark (NULL: now).  ASY_ENOENT when a named mark does not exist
+ * (Node throws).  With out non-NULL the new entry is copied there (its
+ * name stays valid as long as the entry). */
+ASYNCRT_API int asy_perf_measure(asy_loop_t *loop, const char *name, const char *start_mark,
+                                 const char *end_mark, asy_perf_entry_t *out);
+/* getEntries / getEntriesByName / getEntriesByType in one: entries of the
+ * timeline whose type is in `types` (a mask; 0 means all) and, when name
+ * is non-NULL, with that name, in start-time order.  Copies up to max of
+ * them to out and returns how many matched (so max 0 counts).  The names
+ * stay valid until the entries are cleared or the loop closes. */
+ASYNCRT_API size_t asy_perf_get_entries_by_name(asy_loop_t *loop, const char *name,
+                                                unsigned types, asy_perf_entry_t *out,
+                                                size_t max);
+/* clearMarks(name) / clearMeasures(name): NULL clears all of that type. */
+ASYNCRT_API void asy_perf_clear_marks(asy_loop_t *loop, const char *name);
+ASYNCRT_API void asy_perf_clear_measures(asy_loop_t *loop, const char *name);
+
+/* PerformanceObserver: observe(types) collects every new entry of those
+ * types and delivers them in one batch from an immediate (the check phase),
+ * as Node does; the batch and its names are valid during the callback.
+ * The observer is caller-owned; disconnect it (or close the loop) before
+ * freeing it.  Observing again changes the types and keeps the batch. */
+typedef struct asy_perf_observer_s asy_perf_observer_t;
+typedef void (*asy_perf_observer_cb)(asy_perf_observer_t *obs, const asy_perf_entry_t *entries,
+                                     size_t n, void *arg);
+struct asy_perf_observer_s {
+    void *data; /* for the caller */
+    /* -- private -- */
+    asy_loop_t *loop_;
+    unsigned types_;
+    asy_perf_observer_cb cb_;
+    void *arg_;
+    asy__queue link_;
+    asy_perf_entry_t *batch_;
+    size_t n_, cap_;
+    int queued_; /* waits for the delivery immediate */
+};
+ASYNCRT_API int asy_perf_observe(asy_loop_t *loop, asy_perf_observer_t *obs, unsigned types,
+                                 asy_perf_observer_cb cb, void *arg);
+/* Stops observing and drops entries not yet delivered.  0, or ASY_EINVAL
+ * for an observer that is not observing. */
+ASYNCRT_API int asy_perf_disconnect(asy_perf_observer_t *obs);
+
+/* performance.timerify(fn): wraps a callback so each call is timed.
+ *
+ *   asy_perf_timerified_t t;
+ *   asy_perf_timerify(&t, loop, "parse", parse_cb, arg);
+ *   asy_set_timeout(loop, asy_perf_timerified_call, &t, 10);
+ *
+ * asy_perf_timerified_call is an asy_fn: pass it with &t wherever a
+ * callback is taken.  Each call runs fn(arg), adds a 'function' entry
+ * (name, start, duration) for the loop's observers and updates the
+ * counters below (the histogram Node offers, reduced to what C users read). */
+typedef struct {
+    /* -- read-only for the caller -- */
+    uint64_t calls;
+    double total_ms, max_ms, last_ms;
+    /* -- private -- */
+    asy_loop_t *loop_;
+    char *name_;
+    asy_fn fn_;
+    void *arg_;
+} asy_perf_timerified_t;
+/* The name is copied; release it with asy_perf_timerify_free. */
+ASYNCRT_API int asy_perf_timerify(asy_perf_timerified_t *t, asy_loop_t *loop, const char *name,
+                                  asy_fn fn, void *arg);
+ASYNCRT_API void asy_perf_timerified_call(void *timerified);
+ASYNCRT_API void asy_perf_timerify_free(asy_perf_timerified_t *t);
+
+/* process.memoryUsage(), for C:
+ *   rss            resident set size of the process (bytes)
+ *   heap_used      bytes the library holds through its allocator hooks
+ *                  (ASYNCRT_MALLOC & co.), all threads; -1 if the
+ *                  allocator cannot tell block sizes (see ASYNCRT_MALLOC_SIZE)
+ *   heap_blocks    live blocks of those; -1 likewise
+ *   array_buffers  bytes behind live asy_buf_t storage (Node's arrayBuffers)
+ *   external       of those, the caller's memory wrapped by
+ *                  asy_buf_from_external (not counted in heap_used) */
+typedef struct {
+    uint64_t rss;
+    int64_t heap_used;
+    int64_t heap_blocks;
+    int64_t array_buffers;
+    int64_t external;
+} asy_memory_usage_t;
+ASYNCRT_API int asy_memory_usage(asy_memory_usage_t *out);
+
+#endif /* ASYNCRT_OS_POSIX */
+#if ASYNCRT_OS_POSIX
 #line 1 "asyncrt_impl/coro/coro.h"
 /* Coroutines over promises: async / await in C.
  *
@@ -4760,7 +4963,9 @@ ASYNCRT_API asy_promise_t *asy_fetch_bytes(asy_fetch_response_t *res);
 #include <unistd.h>
 #endif
 
-#ifndef ASYNCRT_MALLOC
+#ifdef ASYNCRT_MALLOC
+#define ASY__USER_ALLOCATOR 1
+#else
 #define ASYNCRT_MALLOC(n) malloc(n)
 #define ASYNCRT_REALLOC(p, n) realloc(p, n)
 #define ASYNCRT_FREE(p) free(p)
@@ -4777,8 +4982,73 @@ ASYNCRT_API asy_promise_t *asy_fetch_bytes(asy_fetch_response_t *res);
 #line 1 "asyncrt_impl/base/alloc.c"
 /* Every allocation of the library goes through these, so a user allocator
  * (ASYNCRT_MALLOC & co.) sees all of it.  Zero-size requests are rounded up
- * so a NULL result always means "out of memory". */
-ASY__INTERNAL void *asy__malloc(size_t n) { return ASYNCRT_MALLOC(n ? n : 1); }
+ * so a NULL result always means "out of memory".
+ *
+ * They also keep a process-wide count of the bytes the library holds
+ * (asy_memory_usage's heap_used, the heap-profiling counterpart of
+ * --heap-prof): the allocator's usable size of each block is added on
+ * allocation and taken off on free.  Sizes come from the C library
+ * (malloc_usable_size, malloc_size, _msize) with the default allocator, or
+ * from ASYNCRT_MALLOC_SIZE(p) next to a user allocator; without either the
+ * count is off and reported as unknown. */
+#if defined(ASYNCRT_MALLOC_SIZE)
+#define ASY__ALLOC_SIZE(p) ((size_t)ASYNCRT_MALLOC_SIZE(p))
+#elif !defined(ASY__USER_ALLOCATOR) && defined(__GLIBC__)
+#include <malloc.h>
+#define ASY__ALLOC_SIZE(p) malloc_usable_size(p)
+#elif !defined(ASY__USER_ALLOCATOR) && defined(__APPLE__)
+#include <malloc/malloc.h>
+#define ASY__ALLOC_SIZE(p) malloc_size(p)
+#elif !defined(ASY__USER_ALLOCATOR) && defined(_WIN32)
+#include <malloc.h>
+#define ASY__ALLOC_SIZE(p) _msize(p)
+#endif
+
+/* Relaxed 64-bit counters: pool threads allocate too. */
+#if defined(_MSC_VER) && !defined(__clang__)
+#define ASY__COUNTER_ADD(v, n) InterlockedExchangeAdd64((volatile LONG64 *)&(v), (LONG64)(n))
+#define ASY__COUNTER_LOAD(v) InterlockedCompareExchange64((volatile LONG64 *)&(v), 0, 0)
+#else
+#define ASY__COUNTER_ADD(v, n) __atomic_fetch_add(&(v), (int64_t)(n), __ATOMIC_RELAXED)
+#define ASY__COUNTER_LOAD(v) __atomic_load_n(&(v), __ATOMIC_RELAXED)
+#endif
+
+#ifdef ASY__ALLOC_SIZE
+static int64_t asy__alloc_bytes;
+static int64_t asy__alloc_blocks;
+#define ASY__ALLOC_ADD ASY__COUNTER_ADD
+#define ASY__ALLOC_LOAD ASY__COUNTER_LOAD
+static void asy__alloc_count(void *p, int sign) {
+    ASY__ALLOC_ADD(asy__alloc_bytes, sign * (int64_t)ASY__ALLOC_SIZE(p));
+    ASY__ALLOC_ADD(asy__alloc_blocks, sign);
+}
+#define ASY__ALLOC_COUNT(p, sign) asy__alloc_count((p), (sign))
+#else
+#define ASY__ALLOC_COUNT(p, sign) ((void)0)
+#endif
+
+/* Bytes and blocks the library holds now; 0 when sizes are unknown, and
+ * then *bytes and *blocks are -1. */
+ASY__INTERNAL int asy__alloc_stats(int64_t *bytes, int64_t *blocks) {
+#ifdef ASY__ALLOC_SIZE
+    int64_t b = ASY__ALLOC_LOAD(asy__alloc_bytes), n = ASY__ALLOC_LOAD(asy__alloc_blocks);
+    /* a block the C library made and the library freed (never counted in)
+     * would push the count below zero */
+    *bytes = b < 0 ? 0 : b;
+    *blocks = n < 0 ? 0 : n;
+    return 1;
+#else
+    *bytes = -1;
+    *blocks = -1;
+    return 0;
+#endif
+}
+
+ASY__INTERNAL void *asy__malloc(size_t n) {
+    void *p = ASYNCRT_MALLOC(n ? n : 1);
+    if (p) ASY__ALLOC_COUNT(p, 1);
+    return p;
+}
 
 ASY__INTERNAL void *asy__calloc(size_t count, size_t size) {
     void *p;
@@ -4793,10 +5063,26 @@ ASY__INTERNAL void *asy__malloc_array(size_t count, size_t size) {
     return asy__malloc(count * size);
 }
 
-ASY__INTERNAL void *asy__realloc(void *p, size_t n) { return ASYNCRT_REALLOC(p, n ? n : 1); }
+ASY__INTERNAL void *asy__realloc(void *p, size_t n) {
+    void *np;
+#ifdef ASY__ALLOC_SIZE
+    int64_t old = p ? (int64_t)ASY__ALLOC_SIZE(p) : 0;
+    np = ASYNCRT_REALLOC(p, n ? n : 1);
+    if (np) {
+        ASY__ALLOC_ADD(asy__alloc_bytes, (int64_t)ASY__ALLOC_SIZE(np) - old);
+        if (!p) ASY__ALLOC_ADD(asy__alloc_blocks, 1);
+    }
+#else
+    np = ASYNCRT_REALLOC(p, n ? n : 1);
+#endif
+    return np;
+}
 
 ASY__INTERNAL void asy__free(void *p) {
-    if (p) ASYNCRT_FREE(p);
+    if (p) {
+        ASY__ALLOC_COUNT(p, -1);
+        ASYNCRT_FREE(p);
+    }
 }
 
 ASY__INTERNAL char *asy__strdup(const char *s) {
@@ -5193,6 +5479,15 @@ ASY__INTERNAL int32_t asy__utf8_next(const uint8_t *s, size_t n, size_t *i);
 /* Storage and views: allocation, reference counting, slices. */
 
 
+/* Bytes behind live buffers, process-wide (asy_memory_usage's
+ * array_buffers), and of those the caller's own memory (external). */
+static int64_t asy__buf_bytes, asy__buf_external_bytes;
+
+ASY__INTERNAL void asy__buf_stats(int64_t *bytes, int64_t *external) {
+    *bytes = ASY__COUNTER_LOAD(asy__buf_bytes);
+    *external = ASY__COUNTER_LOAD(asy__buf_external_bytes);
+}
+
 ASY__INTERNAL void asy__buf_clear(asy_buf_t *b) {
     b->store = NULL;
     b->data = NULL;
@@ -5213,6 +5508,7 @@ ASY__INTERNAL int asy__buf_make(asy_buf_t *out, size_t cap, size_t len, int zero
     s->free_cb = NULL;
     s->hint = NULL;
     s->external = 0;
+    ASY__COUNTER_ADD(asy__buf_bytes, cap);
     if (zero) memset(s->base, 0, len);
     out->store = s;
     out->data = s->base;
@@ -5234,6 +5530,7 @@ ASY__INTERNAL void asy__buf_shrink(asy_buf_t *b) {
     ns = (asy__buf_storage *)asy__realloc(s, ASY__BUF_HDR + b->len);
     if (!ns) return; /* keeping the larger block is harmless */
     ns->base = (uint8_t *)ns + ASY__BUF_HDR;
+    ASY__COUNTER_ADD(asy__buf_bytes, -(int64_t)(ns->cap - b->len));
     ns->cap = b->len;
     ns->used = b->len;
     b->store = ns;
@@ -5281,6 +5578,8 @@ ASYNCRT_API int asy_buf_from_external(asy_buf_t *out, void *data, size_t len,
     s->free_cb = free_cb;
     s->hint = hint;
     s->external = 1;
+    ASY__COUNTER_ADD(asy__buf_bytes, len);
+    ASY__COUNTER_ADD(asy__buf_external_bytes, len);
     out->store = s;
     out->data = (uint8_t *)data;
     out->len = len;
@@ -5306,7 +5605,9 @@ ASYNCRT_API void asy_buf_release(asy_buf_t *b) {
     s = b->store;
     asy__buf_clear(b);
     if (!s || --s->refs) return;
+    ASY__COUNTER_ADD(asy__buf_bytes, -(int64_t)s->cap);
     if (s->external) {
+        ASY__COUNTER_ADD(asy__buf_external_bytes, -(int64_t)s->cap);
         if (s->free_cb) s->free_cb(s->base, s->hint);
     }
     asy__free(s);
@@ -7241,7 +7542,33 @@ static inline void asy__handle_stop(asy_handle_t *h) {
  * every callback the loop makes. */
 ASY__INTERNAL void asy__drain(asy_loop_t *loop);
 static inline void asy__after_cb(asy_loop_t *loop) {
-    if (loop->ticks_.count | loop->microtasks_.count) asy__drain(loop);
+    if (loop->ticks_.count | loop->microtasks_.count | loop->watch_) asy__drain(loop);
+}
+
+/* Reports an error nobody handled to the loop's hook (loop/uncaught.c). */
+ASY__INTERNAL void asy__uncaught(asy_loop_t *loop, int error, const char *what,
+                                  asy_handle_type type, const void *object, const char *file,
+                                  int line);
+
+/* Names the callback about to run, for the slow-callback watch; costs a
+ * load and a branch while the watch is off.  The start time is taken here
+ * so library work between callbacks is not blamed on the next one. */
+ASY__INTERNAL void asy__cb_site_slow(asy_loop_t *loop, const char *kind, const asy_handle_t *h,
+                                     void (*fn)(void));
+static inline void asy__cb_site(asy_loop_t *loop, const char *kind, const asy_handle_t *h,
+                                void (*fn)(void)) {
+    if (ASY__UNLIKELY(loop->watch_)) asy__cb_site_slow(loop, kind, h, fn);
+}
+/* Names a callback made from inside another (a stream event from a read
+ * completion) without restarting its clock. */
+static inline void asy__cb_name(asy_loop_t *loop, const char *kind, const char *file, int line,
+                                void (*fn)(void)) {
+    if (ASY__UNLIKELY(loop->watch_)) {
+        loop->cb_.kind = kind;
+        loop->cb_.file = file;
+        loop->cb_.line = line;
+        loop->cb_.fn = fn;
+    }
 }
 
 /* Typed stop functions asy_close dispatches to. */
@@ -7294,6 +7621,7 @@ ASY__INTERNAL int asy__backend_init(asy_loop_t *loop, const char *name);
 static inline void asy__backend_wait_ended(asy_loop_t *loop, uint64_t t0) {
     uint64_t t1 = asy_hrtime();
     loop->idle_ns_ += t1 - t0;
+    loop->cb_.start_ns = t1; /* a wait is not a callback blocking the loop */
     if (!loop->opts_.virtual_clock) loop->time_ = t1 / 1000000u;
 }
 ASY__INTERNAL void asy__backend_close(asy_loop_t *loop);
@@ -7367,6 +7695,16 @@ ASY__INTERNAL void asy__drain(asy_loop_t *loop) {
         } while (loop->ticks_.count);
         if (loop->after_drain_) loop->after_drain_(loop);
     } while (loop->ticks_.count | loop->microtasks_.count);
+    if (loop->watch_) loop->watch_fn_(loop);
+}
+
+ASY__INTERNAL void asy__cb_site_slow(asy_loop_t *loop, const char *kind, const asy_handle_t *h,
+                                     void (*fn)(void)) {
+    loop->cb_.kind = kind ? kind : h ? asy_handle_type_name(h->type) : NULL;
+    loop->cb_.file = h ? h->origin_file_ : NULL;
+    loop->cb_.line = h ? h->origin_line_ : 0;
+    loop->cb_.fn = fn;
+    loop->cb_.start_ns = asy_hrtime();
 }
 
 ASYNCRT_API int asy_next_tick(asy_loop_t *loop, asy_fn cb, void *arg) {
@@ -7731,6 +8069,7 @@ ASY__INTERNAL void asy__run_timers(asy_loop_t *loop) {
         }
         /* The callback may free t (a one-shot convenience timer's slot is
          * released by it): t is not touched afterwards. */
+        asy__cb_site(loop, "timer", (asy_handle_t *)t, (void (*)(void))t->cb_);
         t->cb_(t);
         asy__after_cb(loop);
     }
@@ -7745,8 +8084,10 @@ static void asy__ctimer_fire(asy_timer_t *t) {
         asy_fn cb = c->cb;
         void *arg = c->arg;
         asy__slots_release(&loop->ctimers_, &c->slot); /* a clear from cb is a no-op */
+        asy__cb_name(loop, "setTimeout", NULL, 0, (void (*)(void))cb);
         cb(arg);
     } else {
+        asy__cb_name(loop, "setInterval", NULL, 0, (void (*)(void))c->cb);
         c->cb(c->arg);
     }
 }
@@ -7870,6 +8211,7 @@ ASY__INTERNAL void asy__run_immediates(asy_loop_t *loop) {
         asy__queue_remove(&im->link);
         loop->immediate_refs_--;
         asy__slots_release(&loop->immediates_, &im->slot);
+        asy__cb_site(loop, "setImmediate", NULL, (void (*)(void))cb);
         cb(arg);
         asy__after_cb(loop);
     }
@@ -7993,6 +8335,7 @@ ASY__INTERNAL void asy__async_dispatch(asy_loop_t *loop) {
         asy__queue_remove(&h->async_link_);
         asy__queue_insert_tail(&loop->async_handles_, &h->async_link_);
         if (__atomic_exchange_n(&h->pending_, 0, __ATOMIC_SEQ_CST) == 0) continue;
+        asy__cb_site(loop, NULL, (asy_handle_t *)h, (void (*)(void))h->cb_);
         h->cb_(h);
         asy__after_cb(loop);
     }
@@ -8151,6 +8494,7 @@ static void asy__signal_deliver(asy_loop_t *loop, int signum) {
         asy__queue_insert_head(q, &cur.signal_link_); /* right after h */
         if (h->signum_ != signum) continue;
         if (h->oneshot_) asy_signal_stop(h);
+        asy__cb_site(loop, NULL, (asy_handle_t *)h, (void (*)(void))h->cb_);
         h->cb_(h, signum);
         asy__after_cb(loop);
     }
@@ -8282,14 +8626,16 @@ ASY__INTERNAL void asy__signal_close(asy_signal_t *h) { asy_signal_stop(h); }
 static void asy__poll_io_cb(asy_loop_t *loop, asy__io *io, unsigned revents) {
     asy_poll_t *h = ASY_CONTAINER_OF(io, asy_poll_t, io_);
     unsigned ev = revents & h->io_.events;
-    (void)loop;
     /* An error or hang-up condition is reported as the events the caller
      * asked for, so its next read or write surfaces the error (libuv): all
      * of them, since the condition stays until the fd is stopped, and a
      * caller who never hears of it would have the loop spin. */
     if (revents & ASY__IO_ERR)
         ev |= h->io_.events & (ASY_READABLE | ASY_WRITABLE | ASY_DISCONNECT | ASY_PRIORITIZED);
-    if (ev) h->cb_(h, 0, ev);
+    if (ev) {
+        asy__cb_site(loop, NULL, (asy_handle_t *)h, (void (*)(void))h->cb_);
+        h->cb_(h, 0, ev);
+    }
 }
 
 ASYNCRT_API int asy_poll_init_at(asy_loop_t *loop, asy_poll_t *h, int fd, const char *file,
@@ -8454,6 +8800,56 @@ ASYNCRT_API double asy_loop_elu(const asy_loop_metrics_t *now, const asy_loop_me
     return el ? 1.0 - (double)idle / (double)el : 0.0;
 }
 
+#line 1 "asyncrt_impl/loop/uncaught.c"
+/* The loop's hook for errors nobody handled (loop/uncaught.h). */
+
+ASYNCRT_API void asy_uncaught_print(FILE *out, const asy_uncaught_t *info) {
+    if (!out || !info) return;
+    fprintf(out, "asyncrt: uncaught %s (%s): %s", asy_err_name(info->error),
+            asy_strerror(info->error), info->what ? info->what : "error");
+    if (info->type != ASY_HANDLE_UNKNOWN)
+        fprintf(out, " on a %s", asy_handle_type_name(info->type));
+    if (info->origin_file) fprintf(out, " created at %s:%d", info->origin_file, info->origin_line);
+    fputc('\n', out);
+    fflush(out);
+}
+
+ASYNCRT_API int asy_loop_on_uncaught(asy_loop_t *loop, asy_uncaught_fn fn, void *arg) {
+    if (!asy__loop_live(loop)) return ASY_EINVAL;
+    loop->uncaught_ = fn;
+    loop->uncaught_arg_ = fn ? arg : NULL;
+    return 0;
+}
+
+ASY__INTERNAL void asy__uncaught(asy_loop_t *loop, int error, const char *what,
+                                  asy_handle_type type, const void *object, const char *file,
+                                  int line) {
+    asy_uncaught_t info;
+    memset(&info, 0, sizeof(info));
+    info.error = error;
+    info.what = what;
+    info.type = type;
+    info.object = object;
+    info.origin_file = file;
+    info.origin_line = line;
+    if (asy__loop_live(loop) && loop->uncaught_) {
+        loop->uncaught_(loop->uncaught_arg_, &info);
+        return;
+    }
+    /* Node: an 'error' event without a listener ends the process */
+    asy_uncaught_print(stderr, &info);
+    abort();
+}
+
+ASYNCRT_API void asy_loop_uncaught(asy_loop_t *loop, int error, const asy_handle_t *handle,
+                                   const char *what) {
+    if (handle)
+        asy__uncaught(loop, error, what, handle->type, handle, handle->origin_file_,
+                      handle->origin_line_);
+    else
+        asy__uncaught(loop, error, what, ASY_HANDLE_UNKNOWN, NULL, NULL, 0);
+}
+
 #line 1 "asyncrt_impl/loop/loop.c"
 ASY__INTERNAL void asy__run_closing(asy_loop_t *loop);
 
@@ -8528,6 +8924,7 @@ static inline int asy__run_pending(asy_loop_t *loop) {
     while (!asy__queue_empty(&q)) {
         asy_pending_t *req = ASY_CONTAINER_OF(asy__queue_head(&q), asy_pending_t, link_);
         asy__queue_remove(&req->link_);
+        asy__cb_site(loop, "pending", NULL, (void (*)(void))req->cb);
         req->cb(req->arg);
         asy__after_cb(loop);
     }
@@ -8546,6 +8943,7 @@ static void asy__run_phase(asy_loop_t *loop, asy__queue *list) {
         asy_phase_t *h = ASY_CONTAINER_OF(asy__queue_head(&q), asy_phase_t, phase_link_);
         asy__queue_remove(&h->phase_link_);
         asy__queue_insert_tail(list, &h->phase_link_);
+        asy__cb_site(loop, NULL, (asy_handle_t *)h, (void (*)(void))h->cb_);
         h->cb_(h);
         asy__after_cb(loop);
     }
@@ -8603,6 +9001,7 @@ ASYNCRT_API int asy_run(asy_loop_t *loop, asy_run_mode mode) {
     if (!asy__loop_live(loop)) return ASY_EINVAL;
     if (loop->running_) return ASY_EBUSY; /* asy_run from a callback */
     loop->running_ = 1;
+    loop->cb_.start_ns = loop->watch_ ? asy_hrtime() : 0; /* main code is not a callback */
     /* Code that ran before asy_run is the "main module": its nextTicks and
      * microtasks run before the first phase, as in Node. */
     asy__after_cb(loop);
@@ -11637,7 +12036,10 @@ enum {
     ASY__S_CONSTRUCT_WAIT = 1u << 14,
     ASY__S_XFORM_WAIT = 1u << 15,    /* _transform running */
     ASY__S_XFORM_HELD = 1u << 16,    /* its callback held until _read */
-    ASY__S_FLUSH_WAIT = 1u << 17     /* _flush running */
+    ASY__S_FLUSH_WAIT = 1u << 17,    /* _flush running */
+    /* an 'error' nobody listens to is dropped rather than uncaught (Node's
+     * IncomingMessage, whose errors the http layer reports otherwise) */
+    ASY__S_ERROR_OPTIONAL = 1u << 18
 };
 
 /* rflags_: Node's ReadableState bits. */
@@ -11690,6 +12092,16 @@ enum {
     ASY__EV_PAUSE,
     ASY__EV_RESUME
 };
+
+/* Whether an 'error' now would reach someone: the user's on_error, a
+ * library listener that handles errors (pipeline, finished, fetch...; not
+ * pipe's, which like Node's only unpipes) or an async reader. */
+ASY__INTERNAL int asy__stream_error_listened(const asy_stream_t *s);
+ASY__INTERNAL int asy__pipe_is_dst_listener(const asy__stream_listener *l);
+/* For layers whose streams' errors are optional (ASY__S_ERROR_OPTIONAL). */
+static inline void asy__stream_errors_optional(asy_stream_t *s) {
+    s->sflags_ |= ASY__S_ERROR_OPTIONAL;
+}
 
 /* A listener the library itself attaches (pipe, pipeline, finished, the
  * async reader): Node's EventEmitter listeners, minus the strings. */
@@ -11849,6 +12261,11 @@ ASY__INTERNAL void asy__stream_listen(asy_stream_t *s, asy__stream_listener *l,
                                       const asy__stream_listener_vt *vt) {
     l->vt = vt;
     asy__queue_insert_tail(&s->listeners_, &l->link);
+    /* Node's end-of-stream leaves its 'error' listener behind when it has
+     * fired (pipeline and finished never remove it), so a stream once
+     * watched never makes an uncaught error; pipe's listener does not
+     * count, as in Node */
+    if (vt->on_error && !asy__pipe_is_dst_listener(l)) s->sflags_ |= ASY__S_ERROR_OPTIONAL;
     if (vt->on_data) asy__readable_data_listener(s, 1);
     if (vt->on_readable) asy__readable_readable_listener(s, 1);
 }
@@ -11892,6 +12309,7 @@ ASY__INTERNAL void asy__stream_emit(asy_stream_t *s, int ev, const asy_buf_t *ch
     }
     e = s->events_;
     if (!e) return;
+    asy__cb_name(s->loop, "stream event", s->origin_file_, s->origin_line_, NULL);
     switch (ev) {
     case ASY__EV_DATA: if (e->on_data) e->on_data(s, chunk); break;
     case ASY__EV_READABLE: if (e->on_readable) e->on_readable(s); break;
@@ -11970,21 +12388,37 @@ ASY__INTERNAL int asy__stream_init(asy_loop_t *loop, asy_stream_t *s, const asy_
     return 0;
 }
 
-ASYNCRT_API int asy_readable_init(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
-                                  const asy_stream_opts *opts) {
-    return asy__stream_init(loop, s, impl, opts, ASY__S_READABLE);
+ASYNCRT_API void asy_stream_set_origin(asy_stream_t *s, const char *file, int line) {
+    if (!s) return;
+    s->origin_file_ = file;
+    s->origin_line_ = line;
 }
 
-ASYNCRT_API int asy_writable_init(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
-                                  const asy_stream_opts *opts) {
-    if (!impl || (!impl->write && !impl->writev)) return ASY_EINVAL;
-    return asy__stream_init(loop, s, impl, opts, ASY__S_WRITABLE);
+static int asy__stream_init_origin(int r, asy_stream_t *s, const char *file, int line) {
+    if (r == 0) asy_stream_set_origin(s, file, line);
+    return r;
 }
 
-ASYNCRT_API int asy_duplex_init(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
-                                const asy_stream_opts *opts) {
+ASYNCRT_API int asy_readable_init_at(asy_loop_t *loop, asy_stream_t *s,
+                                     const asy_stream_impl *impl, const asy_stream_opts *opts,
+                                     const char *file, int line) {
+    return asy__stream_init_origin(asy__stream_init(loop, s, impl, opts, ASY__S_READABLE), s,
+                                   file, line);
+}
+
+ASYNCRT_API int asy_writable_init_at(asy_loop_t *loop, asy_stream_t *s,
+                                     const asy_stream_impl *impl, const asy_stream_opts *opts,
+                                     const char *file, int line) {
     if (!impl || (!impl->write && !impl->writev)) return ASY_EINVAL;
-    return asy__stream_init(loop, s, impl, opts, ASY__S_READABLE | ASY__S_WRITABLE);
+    return asy__stream_init_origin(asy__stream_init(loop, s, impl, opts, ASY__S_WRITABLE), s,
+                                   file, line);
+}
+
+ASYNCRT_API int asy_duplex_init_at(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
+                                   const asy_stream_opts *opts, const char *file, int line) {
+    if (!impl || (!impl->write && !impl->writev)) return ASY_EINVAL;
+    return asy__stream_init_origin(
+        asy__stream_init(loop, s, impl, opts, ASY__S_READABLE | ASY__S_WRITABLE), s, file, line);
 }
 
 /* ---- deferred user callbacks ------------------------------------------------------ */
@@ -12078,10 +12512,28 @@ ASY__INTERNAL void asy__stream_set_error(asy_stream_t *s, int err) {
     }
 }
 
+ASY__INTERNAL int asy__stream_error_listened(const asy_stream_t *s) {
+    const asy__queue *q;
+    if ((s->events_ && s->events_->on_error) || s->iter_) return 1;
+    for (q = s->listeners_.next; q != &s->listeners_; q = q->next) {
+        const asy__stream_listener *l = ASY_CONTAINER_OF(q, asy__stream_listener, link);
+        if (l->vt->on_error && !asy__pipe_is_dst_listener(l)) return 1;
+    }
+    return 0;
+}
+
+/* Node: an 'error' event without a listener throws.  Here it goes to the
+ * loop's uncaught hook (default: print where the stream was created and
+ * abort), after the library listeners (a pipe unpipes) have seen it. */
 ASY__INTERNAL void asy__stream_emit_error(asy_stream_t *s, int err) {
+    int listened;
     if (s->sflags_ & ASY__S_ERROR_EMITTED) return;
     s->sflags_ |= ASY__S_ERROR_EMITTED;
+    listened = (s->sflags_ & ASY__S_ERROR_OPTIONAL) || asy__stream_error_listened(s);
     asy__stream_emit(s, ASY__EV_ERROR, NULL, err);
+    if (!listened)
+        asy__uncaught(s->loop, err, "'error' event with no listener", ASY_HANDLE_STREAM, s,
+                      s->origin_file_, s->origin_line_);
 }
 
 ASY__INTERNAL void asy__stream_error_tick(void *p) {
@@ -13443,10 +13895,14 @@ ASY__INTERNAL int asy__transform_init(asy_loop_t *loop, asy_stream_t *s,
     return 0;
 }
 
-ASYNCRT_API int asy_transform_init(asy_loop_t *loop, asy_stream_t *s,
-                                   const asy_stream_impl *impl, const asy_stream_opts *opts) {
+ASYNCRT_API int asy_transform_init_at(asy_loop_t *loop, asy_stream_t *s,
+                                      const asy_stream_impl *impl, const asy_stream_opts *opts,
+                                      const char *file, int line) {
+    int r;
     if (!impl || !impl->transform) return ASY_EINVAL;
-    return asy__transform_init(loop, s, impl, opts);
+    r = asy__transform_init(loop, s, impl, opts);
+    if (r == 0) asy_stream_set_origin(s, file, line);
+    return r;
 }
 
 ASY__INTERNAL void asy__passthrough_transform(asy_stream_t *s, const asy_buf_t *chunk) {
@@ -13458,9 +13914,11 @@ ASY__INTERNAL void asy__passthrough_transform(asy_stream_t *s, const asy_buf_t *
 static const asy_stream_impl asy__passthrough_impl = {
     NULL, NULL, NULL, NULL, NULL, NULL, asy__passthrough_transform, NULL};
 
-ASYNCRT_API int asy_passthrough_init(asy_loop_t *loop, asy_stream_t *s,
-                                     const asy_stream_opts *opts) {
-    return asy__transform_init(loop, s, &asy__passthrough_impl, opts);
+ASYNCRT_API int asy_passthrough_init_at(asy_loop_t *loop, asy_stream_t *s,
+                                        const asy_stream_opts *opts, const char *file, int line) {
+    int r = asy__transform_init(loop, s, &asy__passthrough_impl, opts);
+    if (r == 0) asy_stream_set_origin(s, file, line);
+    return r;
 }
 
 #line 1 "asyncrt_impl/stream/finished.c"
@@ -13775,6 +14233,10 @@ static const asy__stream_listener_vt asy__pipe_src_vt = {
 static const asy__stream_listener_vt asy__pipe_dst_vt = {
     NULL, NULL, NULL, asy__pipe_on_dst_error, asy__pipe_on_drain, asy__pipe_on_dst_done,
     asy__pipe_on_dst_done};
+
+ASY__INTERNAL int asy__pipe_is_dst_listener(const asy__stream_listener *l) {
+    return l->vt == &asy__pipe_dst_vt;
+}
 
 ASY__INTERNAL void asy__pipe_clear_await(asy_stream_t *src) {
     asy__queue *q;
@@ -24863,6 +25325,394 @@ ASYNCRT_API int asy_rpool_stats(const asy_rpool_t *pool, asy_rpool_stats_t *out)
 
 #endif /* ASYNCRT_OS_POSIX */
 #if ASYNCRT_OS_POSIX
+#line 1 "asyncrt_impl/perf/perf.internal.h"
+/* Per-loop state of the perf layer (loop->layers_[ASY__LAYER_PERF]). */
+typedef struct {
+    asy_loop_t *loop;
+    asy_perf_entry_t *entries; /* the timeline, in insertion order; names owned */
+    size_t n, cap;
+    asy__queue observers;      /* asy_perf_observer_t.link_ */
+    asy_immediate_id deliver;  /* pending delivery, or 0 */
+} asy__perf_state;
+
+ASY__INTERNAL asy__perf_state *asy__perf_st(asy_loop_t *loop);
+/* Hands a new entry to every observer of its type (names copied). */
+ASY__INTERNAL void asy__perf_enqueue(asy__perf_state *st, const asy_perf_entry_t *e);
+ASY__INTERNAL void asy__perf_observers_close(asy__perf_state *st);
+
+static inline double asy__perf_ms(const asy_loop_t *loop, uint64_t ns) {
+    return (double)(ns - loop->start_ns_) / 1e6;
+}
+
+#line 1 "asyncrt_impl/perf/timeline.c"
+/* The loop's performance timeline: marks and measures (perf.h). */
+
+static void asy__perf_close(asy_loop_t *loop, void *state) {
+    asy__perf_state *st = (asy__perf_state *)state;
+    size_t i;
+    asy__perf_observers_close(st);
+    for (i = 0; i < st->n; i++) asy__free((void *)st->entries[i].name);
+    asy__free(st->entries);
+    asy__free(st);
+    loop->layers_[ASY__LAYER_PERF].state = NULL;
+    loop->layers_[ASY__LAYER_PERF].close = NULL;
+}
+
+ASY__INTERNAL asy__perf_state *asy__perf_st(asy_loop_t *loop) {
+    asy__perf_state *st = (asy__perf_state *)loop->layers_[ASY__LAYER_PERF].state;
+    if (st) return st;
+    st = ASY__NEW(asy__perf_state);
+    if (!st) return NULL;
+    memset(st, 0, sizeof(*st));
+    st->loop = loop;
+    asy__queue_init(&st->observers);
+    loop->layers_[ASY__LAYER_PERF].state = st;
+    loop->layers_[ASY__LAYER_PERF].close = asy__perf_close;
+    return st;
+}
+
+ASYNCRT_API double asy_perf_now(asy_loop_t *loop) {
+    if (!asy__loop_live(loop)) return -1.0;
+    return asy__perf_ms(loop, asy_hrtime());
+}
+
+static int asy__perf_add(asy_loop_t *loop, const char *name, asy_perf_entry_type type,
+                         double start, double duration, asy_perf_entry_t *out) {
+    asy__perf_state *st = asy__perf_st(loop);
+    asy_perf_entry_t *e;
+    char *copy;
+    if (!st) return ASY_ENOMEM;
+    if (st->n == st->cap) {
+        size_t ncap = st->cap ? st->cap * 2 : 16;
+        asy_perf_entry_t *ne;
+        if (ncap > SIZE_MAX / sizeof(*ne)) return ASY_ENOMEM;
+        ne = (asy_perf_entry_t *)asy__realloc(st->entries, ncap * sizeof(*ne));
+        if (!ne) return ASY_ENOMEM;
+        st->entries = ne;
+        st->cap = ncap;
+    }
+    copy = asy__strdup(name);
+    if (!copy) return ASY_ENOMEM;
+    e = &st->entries[st->n++];
+    e->name = copy;
+    e->type = type;
+    e->start_time = start;
+    e->duration = duration;
+    if (out) *out = *e;
+    asy__perf_enqueue(st, e);
+    return 0;
+}
+
+ASYNCRT_API int asy_perf_mark_at(asy_loop_t *loop, const char *name, double start_time) {
+    if (!asy__loop_live(loop) || !name || !(start_time >= 0)) return ASY_EINVAL;
+    return asy__perf_add(loop, name, ASY_PERF_MARK, start_time, 0, NULL);
+}
+
+ASYNCRT_API int asy_perf_mark(asy_loop_t *loop, const char *name) {
+    if (!asy__loop_live(loop) || !name) return ASY_EINVAL;
+    return asy__perf_add(loop, name, ASY_PERF_MARK, asy__perf_ms(loop, asy_hrtime()), 0, NULL);
+}
+
+/* The latest mark of that name (Node looks marks up in its map, where a
+ * later mark of the same name replaces the earlier one). */
+static const asy_perf_entry_t *asy__perf_find_mark(const asy__perf_state *st, const char *name) {
+    size_t i;
+    if (!st) return NULL;
+    for (i = st->n; i-- > 0;)
+        if (st->entries[i].type == ASY_PERF_MARK && strcmp(st->entries[i].name, name) == 0)
+            return &st->entries[i];
+    return NULL;
+}
+
+ASYNCRT_API int asy_perf_measure(asy_loop_t *loop, const char *name, const char *start_mark,
+                                 const char *end_mark, asy_perf_entry_t *out) {
+    const asy__perf_state *st;
+    double start = 0, end;
+    if (!asy__loop_live(loop) || !name) return ASY_EINVAL;
+    end = asy__perf_ms(loop, asy_hrtime());
+    st = (const asy__perf_state *)loop->layers_[ASY__LAYER_PERF].state;
+    if (start_mark) {
+        const asy_perf_entry_t *m = asy__perf_find_mark(st, start_mark);
+        if (!m) return ASY_ENOENT;
+        start = m->start_time;
+    }
+    if (end_mark) {
+        const asy_perf_entry_t *m = asy__perf_find_mark(st, end_mark);
+        if (!m) return ASY_ENOENT;
+        end = m->start_time;
+    }
+    return asy__perf_add(loop, name, ASY_PERF_MEASURE, start, end - start, out);
+}
+
+ASYNCRT_API size_t asy_perf_get_entries_by_name(asy_loop_t *loop, const char *name,
+                                                unsigned types, asy_perf_entry_t *out,
+                                                size_t max) {
+    const asy__perf_state *st;
+    size_t i, n = 0;
+    if (!asy__loop_live(loop)) return 0;
+    st = (const asy__perf_state *)loop->layers_[ASY__LAYER_PERF].state;
+    if (!st) return 0;
+    if (types == 0) types = ASY_PERF_ALL;
+    for (i = 0; i < st->n; i++) {
+        const asy_perf_entry_t *e = &st->entries[i];
+        if (!((unsigned)e->type & types) || (name && strcmp(e->name, name) != 0)) continue;
+        if (out && max) {
+            /* insertion sort by start time, keeping the max earliest:
+             * stable, and the timeline is nearly sorted already (only
+             * mark_at and measures of old marks go back in time) */
+            size_t j = n;
+            if (n >= max) {
+                if (!(out[max - 1].start_time > e->start_time)) {
+                    n++;
+                    continue;
+                }
+                j = max - 1;
+            }
+            while (j > 0 && out[j - 1].start_time > e->start_time) {
+                out[j] = out[j - 1];
+                j--;
+            }
+            out[j] = *e;
+        }
+        n++;
+    }
+    return n;
+}
+
+static void asy__perf_clear(asy_loop_t *loop, asy_perf_entry_type type, const char *name) {
+    asy__perf_state *st;
+    size_t i, k = 0;
+    if (!asy__loop_live(loop)) return;
+    st = (asy__perf_state *)loop->layers_[ASY__LAYER_PERF].state;
+    if (!st) return;
+    for (i = 0; i < st->n; i++) {
+        asy_perf_entry_t *e = &st->entries[i];
+        if (e->type == type && (!name || strcmp(e->name, name) == 0)) {
+            asy__free((void *)e->name);
+            continue;
+        }
+        st->entries[k++] = *e;
+    }
+    st->n = k;
+}
+
+ASYNCRT_API void asy_perf_clear_marks(asy_loop_t *loop, const char *name) {
+    asy__perf_clear(loop, ASY_PERF_MARK, name);
+}
+
+ASYNCRT_API void asy_perf_clear_measures(asy_loop_t *loop, const char *name) {
+    asy__perf_clear(loop, ASY_PERF_MEASURE, name);
+}
+
+#line 1 "asyncrt_impl/perf/observer.c"
+/* PerformanceObserver: entries are batched per observer and delivered
+ * from one immediate for all observers (Node's queuePending). */
+
+static void asy__perf_batch_free(asy_perf_observer_t *obs) {
+    size_t i;
+    for (i = 0; i < obs->n_; i++) asy__free((void *)obs->batch_[i].name);
+    obs->n_ = 0;
+}
+
+static void asy__perf_deliver(void *arg) {
+    asy__perf_state *st = (asy__perf_state *)arg;
+    asy__queue ready, *q;
+    st->deliver.id = 0;
+    /* move the observers with entries aside: a callback may disconnect or
+     * observe (itself or another), and new entries start a new round */
+    asy__queue_init(&ready);
+    q = st->observers.next;
+    while (q != &st->observers) {
+        asy_perf_observer_t *obs = ASY_CONTAINER_OF(q, asy_perf_observer_t, link_);
+        q = q->next;
+        if (!obs->queued_) continue;
+        asy__queue_remove(&obs->link_);
+        asy__queue_insert_tail(&ready, &obs->link_);
+    }
+    while (!asy__queue_empty(&ready)) {
+        asy_perf_observer_t *obs =
+            ASY_CONTAINER_OF(asy__queue_head(&ready), asy_perf_observer_t, link_);
+        asy_perf_entry_t *batch = obs->batch_;
+        size_t n = obs->n_, i;
+        asy__queue_remove(&obs->link_);
+        asy__queue_insert_tail(&st->observers, &obs->link_);
+        obs->queued_ = 0;
+        /* the batch is handed over: entries the callback causes go to a
+         * fresh one, delivered next round */
+        obs->batch_ = NULL;
+        obs->n_ = obs->cap_ = 0;
+        obs->cb_(obs, batch, n, obs->arg_);
+        for (i = 0; i < n; i++) asy__free((void *)batch[i].name);
+        asy__free(batch);
+    }
+}
+
+ASY__INTERNAL void asy__perf_enqueue(asy__perf_state *st, const asy_perf_entry_t *e) {
+    asy__queue *q;
+    for (q = st->observers.next; q != &st->observers; q = q->next) {
+        asy_perf_observer_t *obs = ASY_CONTAINER_OF(q, asy_perf_observer_t, link_);
+        asy_perf_entry_t *slot;
+        char *copy;
+        if (!((unsigned)e->type & obs->types_)) continue;
+        if (obs->n_ == obs->cap_) {
+            size_t ncap = obs->cap_ ? obs->cap_ * 2 : 8;
+            asy_perf_entry_t *nb =
+                (asy_perf_entry_t *)asy__realloc(obs->batch_, ncap * sizeof(*nb));
+            if (!nb) continue; /* out of memory: this observer misses the entry */
+            obs->batch_ = nb;
+            obs->cap_ = ncap;
+        }
+        copy = asy__strdup(e->name);
+        if (!copy) continue;
+        slot = &obs->batch_[obs->n_++];
+        *slot = *e;
+        slot->name = copy;
+        obs->queued_ = 1;
+        if (!st->deliver.id) st->deliver = asy_set_immediate(st->loop, asy__perf_deliver, st);
+    }
+}
+
+ASY__INTERNAL void asy__perf_observers_close(asy__perf_state *st) {
+    if (st->deliver.id) asy_clear_immediate(st->loop, st->deliver);
+    st->deliver.id = 0;
+    while (!asy__queue_empty(&st->observers)) {
+        asy_perf_observer_t *obs =
+            ASY_CONTAINER_OF(asy__queue_head(&st->observers), asy_perf_observer_t, link_);
+        asy_perf_disconnect(obs);
+    }
+}
+
+ASYNCRT_API int asy_perf_observe(asy_loop_t *loop, asy_perf_observer_t *obs, unsigned types,
+                                 asy_perf_observer_cb cb, void *arg) {
+    asy__perf_state *st;
+    if (!asy__loop_live(loop) || !obs || !cb || (types & ~(unsigned)ASY_PERF_ALL) || !types)
+        return ASY_EINVAL;
+    if (obs->loop_ && obs->loop_ == loop && !asy__queue_empty(&obs->link_)) {
+        obs->types_ = types; /* observe() again: new types, same observer */
+        obs->cb_ = cb;
+        obs->arg_ = arg;
+        return 0;
+    }
+    if (!(st = asy__perf_st(loop))) return ASY_ENOMEM;
+    obs->loop_ = loop;
+    obs->types_ = types;
+    obs->cb_ = cb;
+    obs->arg_ = arg;
+    obs->batch_ = NULL;
+    obs->n_ = obs->cap_ = 0;
+    obs->queued_ = 0;
+    asy__queue_insert_tail(&st->observers, &obs->link_);
+    return 0;
+}
+
+ASYNCRT_API int asy_perf_disconnect(asy_perf_observer_t *obs) {
+    if (!obs || !obs->loop_ || asy__queue_empty(&obs->link_)) return ASY_EINVAL;
+    asy__queue_remove(&obs->link_);
+    asy__queue_init(&obs->link_);
+    asy__perf_batch_free(obs);
+    asy__free(obs->batch_);
+    obs->batch_ = NULL;
+    obs->cap_ = 0;
+    obs->queued_ = 0;
+    return 0;
+}
+
+#line 1 "asyncrt_impl/perf/timerify.c"
+/* performance.timerify for C callbacks. */
+
+ASYNCRT_API int asy_perf_timerify(asy_perf_timerified_t *t, asy_loop_t *loop, const char *name,
+                                  asy_fn fn, void *arg) {
+    if (!t || !asy__loop_live(loop) || !name || !fn) return ASY_EINVAL;
+    memset(t, 0, sizeof(*t));
+    t->name_ = asy__strdup(name);
+    if (!t->name_) return ASY_ENOMEM;
+    t->loop_ = loop;
+    t->fn_ = fn;
+    t->arg_ = arg;
+    return 0;
+}
+
+ASYNCRT_API void asy_perf_timerified_call(void *timerified) {
+    asy_perf_timerified_t *t = (asy_perf_timerified_t *)timerified;
+    uint64_t t0, t1;
+    asy_loop_t *loop;
+    double ms;
+    if (!t || !t->fn_) return;
+    loop = t->loop_;
+    t0 = asy_hrtime();
+    t->fn_(t->arg_);
+    t1 = asy_hrtime();
+    /* the wrapper's memory must outlive the call; the callback may have
+     * released it with asy_perf_timerify_free, which clears name_ */
+    ms = (double)(t1 - t0) / 1e6;
+    if (t->name_) {
+        asy__perf_state *st;
+        t->calls++;
+        t->total_ms += ms;
+        t->last_ms = ms;
+        if (ms > t->max_ms) t->max_ms = ms;
+        if (asy__loop_live(loop) && (st = (asy__perf_state *)loop->layers_[ASY__LAYER_PERF].state)) {
+            asy_perf_entry_t e;
+            e.name = t->name_;
+            e.type = ASY_PERF_FUNCTION;
+            e.start_time = asy__perf_ms(loop, t0);
+            e.duration = ms;
+            asy__perf_enqueue(st, &e);
+        }
+    }
+}
+
+ASYNCRT_API void asy_perf_timerify_free(asy_perf_timerified_t *t) {
+    if (!t) return;
+    asy__free(t->name_);
+    t->name_ = NULL;
+    t->fn_ = NULL;
+}
+
+#line 1 "asyncrt_impl/perf/memory.c"
+/* process.memoryUsage(). */
+#include <sys/resource.h>
+
+/* Current resident set: /proc/self/statm on Linux; elsewhere the peak
+ * from getrusage is the best portable answer (docs/perf.md). */
+static uint64_t asy__rss(void) {
+#if defined(__linux__)
+    char buf[128];
+    ssize_t n;
+    unsigned long long size = 0, resident = 0;
+    int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        n = read(fd, buf, sizeof(buf) - 1);
+        close(fd);
+        if (n > 0) {
+            buf[n] = 0;
+            if (sscanf(buf, "%llu %llu", &size, &resident) == 2)
+                return (uint64_t)resident * (uint64_t)sysconf(_SC_PAGESIZE);
+        }
+    }
+#endif
+    {
+        struct rusage ru;
+        if (getrusage(RUSAGE_SELF, &ru) != 0) return 0;
+#if defined(__APPLE__)
+        return (uint64_t)ru.ru_maxrss; /* bytes on macOS */
+#else
+        return (uint64_t)ru.ru_maxrss * 1024u; /* KiB elsewhere */
+#endif
+    }
+}
+
+ASYNCRT_API int asy_memory_usage(asy_memory_usage_t *out) {
+    if (!out) return ASY_EINVAL;
+    memset(out, 0, sizeof(*out));
+    out->rss = asy__rss();
+    asy__alloc_stats(&out->heap_used, &out->heap_blocks);
+    asy__buf_stats(&out->array_buffers, &out->external);
+    return 0;
+}
+
+#endif /* ASYNCRT_OS_POSIX */
+#if ASYNCRT_OS_POSIX
 #line 1 "asyncrt_impl/coro/switch.internal.h"
 /* The context switch (switch.c) and the sanitizer / valgrind hooks around
  * it.  A context is one saved stack pointer: asy__ctx_switch pushes the
@@ -30081,6 +30931,11 @@ ASY__INTERNAL asy__http_exch *asy__http_exch_get(asy_http_server_t *srv) {
         asy__http_exch_free(x);
         return NULL;
     }
+    /* Node's IncomingMessage drops an error nobody listens to, and a
+     * ServerResponse never emits the connection's: the server reports
+     * those through its own events, so neither is uncaught */
+    asy__stream_errors_optional(&x->req.stream);
+    asy__stream_errors_optional(&x->res.stream);
     x->req.data = x->res.data = NULL;
     x->req.server = srv;
     x->req.exch_ = x->res.exch_ = x;
@@ -31500,6 +32355,8 @@ ASY__INTERNAL int asy__cr_got_head(asy_http_client_req_t *req, size_t len) {
     so.high_water_mark = req->opts_.high_water_mark;
     if ((r = asy_readable_init(req->loop, &req->res.stream, &asy__cr_res_impl, &so)) != 0)
         return r;
+    /* an IncomingMessage: its errors are the request's, reported there */
+    asy__stream_errors_optional(&req->res.stream);
     req->res.stream.impl_data = req;
     req->res.req = req;
     req->flags_ |= ASY__CR_RES_INIT;
@@ -33073,7 +33930,7 @@ ASY__INTERNAL int asy__fetch_start(asy__fetch *f) {
     hv = ASY__NEW_ARRAY(asy_http_header_t, n + 1);
     if (!hv) return ASY_ENOMEM;
     for (i = 0; i < n; i++) {
-        const char *name, *value;
+        const char *name = "", *value = ""; /* set by asy_headers_at for i < n */
         asy_headers_at(&f->hdrs, i, &name, &value);
         hv[i].name = name;
         hv[i].name_len = strlen(name);
