@@ -3818,6 +3818,57 @@ ASYNCRT_API int asy_memory_usage(asy_memory_usage_t *out);
 
 #endif /* ASYNCRT_OS_POSIX */
 #if ASYNCRT_OS_POSIX
+#line 1 "asyncrt_impl/diag/diag.h"
+/* Diagnostics: the C counterparts of process.report, --report-on-signal
+ * and the "don't block the event loop" advice (docs/diag.md).
+ *
+ * asy_loop_report writes one JSON document about a loop: its counters and
+ * utilization, every open handle with the file:line that created it, the
+ * timers in due order, the immediate / nextTick / microtask queues, the
+ * thread pool's queue depths, the loop-lag histogram and the process's
+ * memory usage.  Call it from the loop's thread. */
+ASYNCRT_API int asy_loop_report(asy_loop_t *loop, FILE *out);
+
+/* --report-on-signal: while enabled, the signal (0: SIGUSR2, as Node)
+ * makes the loop write a report from its poll phase.  It goes to `out` when
+ * set, else to a new file directory/report.YYYYMMDD.HHMMSS.PID.0.SEQ.json
+ * (directory NULL: the current directory), Node's name.  The watcher does
+ * not keep the loop alive.  Enabling again replaces the settings. */
+typedef struct {
+    int signum;
+    const char *directory; /* copied */
+    FILE *out;
+    /* called after each report with its file name (NULL when written to
+     * out) and the result (0 or a negative code) */
+    void (*on_report)(void *arg, const char *filename, int status);
+    void *arg;
+} asy_report_signal_opts;
+ASYNCRT_API int asy_loop_report_on_signal(asy_loop_t *loop, const asy_report_signal_opts *opts);
+ASYNCRT_API int asy_loop_report_on_signal_stop(asy_loop_t *loop);
+
+/* Slow-callback warning: a callback (with the nextTicks and microtasks it
+ * queued) that keeps the loop busy for threshold_ms or more is reported
+ * after it returns -- its kind, the file:line that created its handle or
+ * stream when it has one, the function's address, and how long it took.
+ * fn NULL prints one line to stderr:
+ *   asyncrt: slow callback: timer created at app.c:42 (fn 0x55d0c0a1b2c0)
+ *   blocked the loop for 212.4 ms
+ * threshold_ms 0 turns the watch off.  Off, it costs the loop a load and a
+ * branch per callback; on, two clock reads. */
+typedef struct {
+    const char *kind; /* "timer", "setTimeout", "setImmediate", "check",
+                         "poll", "stream event", "pending"... or NULL */
+    const char *file; /* creation site, or NULL when unknown */
+    int line;
+    void (*fn)(void); /* the callback, or NULL when unknown */
+    double ms;        /* how long the loop was blocked */
+} asy_slow_callback_t;
+typedef void (*asy_slow_callback_fn)(void *arg, const asy_slow_callback_t *info);
+ASYNCRT_API int asy_loop_slow_callback_warning(asy_loop_t *loop, double threshold_ms,
+                                               asy_slow_callback_fn fn, void *arg);
+
+#endif /* ASYNCRT_OS_POSIX */
+#if ASYNCRT_OS_POSIX
 #line 1 "asyncrt_impl/coro/coro.h"
 /* Coroutines over promises: async / await in C.
  *
@@ -8764,6 +8815,24 @@ static uint64_t asy__lag_percentile(const struct asy__lag_monitor *m, double p) 
         }
     }
     return m->max_ns;
+}
+
+/* The lag histogram's non-empty buckets (lower bound in ns, count), for
+ * reports: returns how many there are and fills up to max. */
+ASY__INTERNAL size_t asy__lag_histogram(const asy_loop_t *loop, uint64_t *lower_ns,
+                                        uint64_t *counts, size_t max) {
+    size_t n = 0;
+    unsigned i;
+    if (!loop->lag_) return 0;
+    for (i = 0; i < ASY__LAG_BUCKETS; i++) {
+        if (!loop->lag_->buckets[i]) continue;
+        if (n < max) {
+            lower_ns[n] = asy__lag_bucket_value(i);
+            counts[n] = loop->lag_->buckets[i];
+        }
+        n++;
+    }
+    return n;
 }
 
 ASYNCRT_API int asy_loop_metrics(asy_loop_t *loop, asy_loop_metrics_t *out) {
@@ -25708,6 +25777,532 @@ ASYNCRT_API int asy_memory_usage(asy_memory_usage_t *out) {
     out->rss = asy__rss();
     asy__alloc_stats(&out->heap_used, &out->heap_blocks);
     asy__buf_stats(&out->array_buffers, &out->external);
+    return 0;
+}
+
+#endif /* ASYNCRT_OS_POSIX */
+#if ASYNCRT_OS_POSIX
+#line 1 "asyncrt_impl/diag/diag.internal.h"
+/* Per-loop state of the diag layer (loop->layers_[ASY__LAYER_DIAG]). */
+typedef struct {
+    asy_loop_t *loop;
+    /* report on signal */
+    int sig_on;
+    asy_signal_t sig;
+    char *directory;
+    FILE *out;
+    void (*on_report)(void *arg, const char *filename, int status);
+    void *report_arg;
+    unsigned seq;
+    /* slow-callback watch */
+    uint64_t slow_ns;
+    asy_slow_callback_fn slow_fn;
+    void *slow_arg;
+} asy__diag_state;
+
+ASY__INTERNAL asy__diag_state *asy__diag_st(asy_loop_t *loop);
+
+/* A tiny JSON writer over a FILE: enough for the report. */
+typedef struct {
+    FILE *f;
+    int depth;
+    int first; /* no member written yet at this depth */
+} asy__jw;
+ASY__INTERNAL void asy__jw_open(asy__jw *w, const char *key, char brace);
+ASY__INTERNAL void asy__jw_close(asy__jw *w, char brace);
+ASY__INTERNAL void asy__jw_str(asy__jw *w, const char *key, const char *v);
+ASY__INTERNAL void asy__jw_u64(asy__jw *w, const char *key, uint64_t v);
+ASY__INTERNAL void asy__jw_i64(asy__jw *w, const char *key, int64_t v);
+ASY__INTERNAL void asy__jw_num(asy__jw *w, const char *key, double v);
+ASY__INTERNAL void asy__jw_bool(asy__jw *w, const char *key, int v);
+
+#line 1 "asyncrt_impl/diag/json.c"
+/* The report's JSON writer: two-space indent, one member per line, as
+ * Node's report is laid out. */
+
+static void asy__jw_quote(FILE *f, const char *s);
+
+static void asy__jw_sep(asy__jw *w, const char *key) {
+    int i;
+    if (!w->first) fputc(',', w->f);
+    if (w->depth) fputc('\n', w->f);
+    w->first = 0;
+    for (i = 0; i < w->depth; i++) fputs("  ", w->f);
+    if (key) {
+        asy__jw_quote(w->f, key);
+        fputs(": ", w->f);
+    }
+}
+
+static void asy__jw_quote(FILE *f, const char *s) {
+    const unsigned char *p = (const unsigned char *)s;
+    fputc('"', f);
+    for (; *p; p++) {
+        switch (*p) {
+        case '"': fputs("\\\"", f); break;
+        case '\\': fputs("\\\\", f); break;
+        case '\n': fputs("\\n", f); break;
+        case '\r': fputs("\\r", f); break;
+        case '\t': fputs("\\t", f); break;
+        default:
+            if (*p < 0x20) fprintf(f, "\\u%04x", *p);
+            else fputc(*p, f);
+        }
+    }
+    fputc('"', f);
+}
+
+ASY__INTERNAL void asy__jw_open(asy__jw *w, const char *key, char brace) {
+    if (w->depth || !w->first) asy__jw_sep(w, key);
+    fputc(brace, w->f);
+    w->depth++;
+    w->first = 1;
+}
+
+ASY__INTERNAL void asy__jw_close(asy__jw *w, char brace) {
+    int i, empty = w->first;
+    w->depth--;
+    if (!empty) {
+        fputc('\n', w->f);
+        for (i = 0; i < w->depth; i++) fputs("  ", w->f);
+    }
+    fputc(brace, w->f);
+    w->first = 0;
+}
+
+ASY__INTERNAL void asy__jw_str(asy__jw *w, const char *key, const char *v) {
+    asy__jw_sep(w, key);
+    if (v) asy__jw_quote(w->f, v);
+    else fputs("null", w->f);
+}
+
+ASY__INTERNAL void asy__jw_u64(asy__jw *w, const char *key, uint64_t v) {
+    asy__jw_sep(w, key);
+    fprintf(w->f, "%llu", (unsigned long long)v);
+}
+
+ASY__INTERNAL void asy__jw_i64(asy__jw *w, const char *key, int64_t v) {
+    asy__jw_sep(w, key);
+    fprintf(w->f, "%lld", (long long)v);
+}
+
+ASY__INTERNAL void asy__jw_num(asy__jw *w, const char *key, double v) {
+    asy__jw_sep(w, key);
+    /* JSON has no NaN or infinity */
+    if (v != v || v > 1e308 || v < -1e308) fputs("null", w->f);
+    else fprintf(w->f, "%.10g", v);
+}
+
+ASY__INTERNAL void asy__jw_bool(asy__jw *w, const char *key, int v) {
+    asy__jw_sep(w, key);
+    fputs(v ? "true" : "false", w->f);
+}
+
+#line 1 "asyncrt_impl/diag/report.c"
+/* asy_loop_report: one JSON document about a loop (process.report). */
+#include <sys/time.h>
+
+static void asy__diag_close(asy_loop_t *loop, void *state) {
+    asy__diag_state *st = (asy__diag_state *)state;
+    if (st->sig_on) {
+        asy_signal_stop(&st->sig);
+        asy__queue_remove(&st->sig.handle_link_);
+    }
+    if (loop->watch_fn_) {
+        loop->watch_ = 0;
+        loop->watch_fn_ = NULL;
+    }
+    asy__free(st->directory);
+    asy__free(st);
+    loop->layers_[ASY__LAYER_DIAG].state = NULL;
+    loop->layers_[ASY__LAYER_DIAG].close = NULL;
+}
+
+ASY__INTERNAL asy__diag_state *asy__diag_st(asy_loop_t *loop) {
+    asy__diag_state *st = (asy__diag_state *)loop->layers_[ASY__LAYER_DIAG].state;
+    if (st) return st;
+    st = ASY__NEW(asy__diag_state);
+    if (!st) return NULL;
+    memset(st, 0, sizeof(*st));
+    st->loop = loop;
+    loop->layers_[ASY__LAYER_DIAG].state = st;
+    loop->layers_[ASY__LAYER_DIAG].close = asy__diag_close;
+    return st;
+}
+
+static void asy__report_site(asy__jw *w, const char *file, int line) {
+    char site[512];
+    if (!file) {
+        asy__jw_str(w, "origin", NULL);
+        return;
+    }
+    snprintf(site, sizeof(site), "%s:%d", file, line);
+    asy__jw_str(w, "origin", site);
+}
+
+static void asy__report_fn(asy__jw *w, void (*fn)(void)) {
+    char addr[32];
+    union {
+        void (*fn)(void);
+        uintptr_t u;
+    } cv;
+    if (!fn) {
+        asy__jw_str(w, "callback", NULL);
+        return;
+    }
+    cv.fn = fn;
+    snprintf(addr, sizeof(addr), "0x%llx", (unsigned long long)cv.u);
+    asy__jw_str(w, "callback", addr);
+}
+
+static void asy__report_header(asy__jw *w, asy_loop_t *loop, const char *trigger) {
+    char buf[64], cwd[1024];
+    struct timeval tv;
+    struct tm tm;
+    time_t t;
+    asy__jw_open(w, "header", '{');
+    asy__jw_u64(w, "reportVersion", 1);
+    asy__jw_str(w, "event", trigger);
+    asy__jw_str(w, "trigger", trigger);
+    gettimeofday(&tv, NULL);
+    t = tv.tv_sec;
+    gmtime_r(&t, &tm);
+    snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+             (int)(tv.tv_usec / 1000));
+    asy__jw_str(w, "dumpEventTime", buf);
+    asy__jw_u64(w, "dumpEventTimeStamp", (uint64_t)tv.tv_sec * 1000u + (uint64_t)tv.tv_usec / 1000u);
+    asy__jw_u64(w, "processId", (uint64_t)getpid());
+    asy__jw_str(w, "cwd", getcwd(cwd, sizeof(cwd)) ? cwd : NULL);
+    asy__jw_str(w, "asyncrtVersion", asy_version_string());
+    asy__jw_str(w, "backend", asy_loop_backend(loop));
+    asy__jw_close(w, '}');
+}
+
+static void asy__report_loop(asy__jw *w, asy_loop_t *loop) {
+    asy_loop_metrics_t m;
+    asy_loop_metrics(loop, &m);
+    asy__jw_open(w, "loop", '{');
+    asy__jw_bool(w, "alive", asy_loop_alive(loop));
+    asy__jw_bool(w, "running", loop->running_);
+    asy__jw_bool(w, "virtualClock", loop->opts_.virtual_clock);
+    asy__jw_u64(w, "nowMs", loop->time_);
+    asy__jw_u64(w, "iterations", m.iterations);
+    asy__jw_u64(w, "events", m.events);
+    asy__jw_num(w, "elapsedMs", (double)m.elapsed_ns / 1e6);
+    asy__jw_num(w, "idleMs", (double)m.idle_ns / 1e6);
+    asy__jw_num(w, "utilization", m.utilization);
+    asy__jw_u64(w, "activeHandles", loop->active_handles_);
+    asy__jw_u64(w, "activeRequests", loop->active_reqs_);
+    asy__jw_u64(w, "immediates", loop->immediate_refs_);
+    asy__jw_u64(w, "nextTicks", loop->ticks_.count);
+    asy__jw_u64(w, "microtasks", loop->microtasks_.count);
+    asy__jw_close(w, '}');
+}
+
+static void asy__report_handles(asy__jw *w, asy_loop_t *loop) {
+    asy__queue *q;
+    unsigned internal = 0;
+    asy__jw_open(w, "handles", '[');
+    for (q = loop->handles_.next; q != &loop->handles_; q = q->next) {
+        asy_handle_t *h = ASY_CONTAINER_OF(q, asy_handle_t, handle_link_);
+        char addr[32];
+        if (h->flags_ & ASY__H_INTERNAL) {
+            internal++;
+            continue;
+        }
+        asy__jw_open(w, NULL, '{');
+        asy__jw_str(w, "type", asy_handle_type_name(h->type));
+        snprintf(addr, sizeof(addr), "%p", (void *)h);
+        asy__jw_str(w, "address", addr);
+        asy__jw_bool(w, "active", (h->flags_ & ASY__H_ACTIVE) != 0);
+        asy__jw_bool(w, "ref", (h->flags_ & ASY__H_REF) != 0);
+        asy__jw_bool(w, "closing", (h->flags_ & ASY__H_CLOSING) != 0);
+        asy__report_site(w, h->origin_file_, h->origin_line_);
+        if (h->type == ASY_HANDLE_TIMER && (h->flags_ & ASY__H_ACTIVE)) {
+            const asy_timer_t *t = (const asy_timer_t *)h;
+            asy__jw_u64(w, "dueInMs", asy_timer_get_due_in(t));
+            asy__jw_u64(w, "repeatMs", t->repeat_);
+        }
+        asy__jw_close(w, '}');
+    }
+    asy__jw_close(w, ']');
+    asy__jw_u64(w, "internalHandles", internal);
+}
+
+/* Timers in due order (the heap's array is not sorted: sort a copy of the
+ * first 64 by (key, seq)). */
+#define ASY__REPORT_TIMERS 64
+static void asy__report_timers(asy__jw *w, asy_loop_t *loop) {
+    asy__heap_entry pick[ASY__REPORT_TIMERS];
+    uint32_t i, n = 0, due = 0;
+    const asy__heap *hp = &loop->timers_;
+    for (i = 0; i < hp->count; i++) {
+        const asy__heap_entry *e = &hp->items[i];
+        uint32_t j;
+        if (e->key <= loop->time_) due++;
+        if (n == ASY__REPORT_TIMERS &&
+            (e->key > pick[n - 1].key || (e->key == pick[n - 1].key && e->seq > pick[n - 1].seq)))
+            continue;
+        j = n < ASY__REPORT_TIMERS ? n++ : n - 1;
+        while (j > 0 && (pick[j - 1].key > e->key ||
+                         (pick[j - 1].key == e->key && pick[j - 1].seq > e->seq))) {
+            pick[j] = pick[j - 1];
+            j--;
+        }
+        pick[j] = *e;
+    }
+    asy__jw_open(w, "timers", '{');
+    asy__jw_u64(w, "count", hp->count);
+    asy__jw_u64(w, "due", due);
+    asy__jw_open(w, "list", '[');
+    for (i = 0; i < n; i++) {
+        asy_timer_t *t = ASY_CONTAINER_OF(pick[i].node, asy_timer_t, heap_node_);
+        asy__jw_open(w, NULL, '{');
+        if (t->cb_ == asy__ctimer_fire) {
+            const asy__ctimer *c = ASY_CONTAINER_OF(t, asy__ctimer, timer);
+            asy__jw_str(w, "kind", c->interval ? "setInterval" : "setTimeout");
+            asy__report_site(w, NULL, 0);
+            asy__report_fn(w, (void (*)(void))c->cb);
+        } else if (loop->lag_ && t == &loop->lag_->timer) {
+            asy__jw_str(w, "kind", "lagMonitor");
+            asy__report_site(w, NULL, 0);
+            asy__report_fn(w, NULL);
+        } else {
+            asy__jw_str(w, "kind", "timer");
+            asy__report_site(w, t->origin_file_, t->origin_line_);
+            asy__report_fn(w, (void (*)(void))t->cb_);
+        }
+        asy__jw_i64(w, "dueInMs", pick[i].key > loop->time_ ? (int64_t)(pick[i].key - loop->time_)
+                                                            : -(int64_t)(loop->time_ - pick[i].key));
+        asy__jw_u64(w, "repeatMs", t->repeat_);
+        asy__jw_bool(w, "ref", (t->flags_ & ASY__H_REF) != 0);
+        asy__jw_close(w, '}');
+    }
+    asy__jw_close(w, ']');
+    asy__jw_close(w, '}');
+}
+
+static void asy__report_pool(asy__jw *w, asy_loop_t *loop) {
+    asy_pool_stats_t ps;
+    asy_pool_stats(loop, &ps);
+    asy__jw_open(w, "threadpool", '{');
+    asy__jw_bool(w, "started", loop->layers_[ASY__LAYER_POOL].state != NULL);
+    asy__jw_u64(w, "size", ps.size);
+    asy__jw_u64(w, "threads", ps.threads);
+    asy__jw_u64(w, "queued", ps.queued);
+    asy__jw_u64(w, "running", ps.running);
+    asy__jw_u64(w, "slowIoRunning", ps.slow_running);
+    asy__jw_u64(w, "slowIoMax", ps.slow_max);
+    asy__jw_u64(w, "completed", ps.completed);
+    asy__jw_close(w, '}');
+}
+
+#define ASY__REPORT_LAG_BUCKETS 256
+static void asy__report_lag(asy__jw *w, asy_loop_t *loop) {
+    asy_loop_metrics_t m;
+    uint64_t lower[ASY__REPORT_LAG_BUCKETS], counts[ASY__REPORT_LAG_BUCKETS];
+    size_t n, i;
+    asy_loop_metrics(loop, &m);
+    asy__jw_open(w, "loopLag", '{');
+    asy__jw_bool(w, "monitoring", loop->lag_ != NULL);
+    asy__jw_u64(w, "resolutionMs", loop->lag_ ? loop->lag_->resolution_ms : 0);
+    asy__jw_u64(w, "samples", m.lag_samples);
+    asy__jw_num(w, "minMs", (double)m.lag_min_ns / 1e6);
+    asy__jw_num(w, "meanMs", m.lag_mean_ns / 1e6);
+    asy__jw_num(w, "p50Ms", (double)m.lag_p50_ns / 1e6);
+    asy__jw_num(w, "p90Ms", (double)m.lag_p90_ns / 1e6);
+    asy__jw_num(w, "p99Ms", (double)m.lag_p99_ns / 1e6);
+    asy__jw_num(w, "maxMs", (double)m.lag_max_ns / 1e6);
+    n = asy__lag_histogram(loop, lower, counts, ASY__REPORT_LAG_BUCKETS);
+    if (n > ASY__REPORT_LAG_BUCKETS) n = ASY__REPORT_LAG_BUCKETS;
+    asy__jw_open(w, "histogram", '[');
+    for (i = 0; i < n; i++) {
+        asy__jw_open(w, NULL, '{');
+        asy__jw_num(w, "fromMs", (double)lower[i] / 1e6);
+        asy__jw_u64(w, "count", counts[i]);
+        asy__jw_close(w, '}');
+    }
+    asy__jw_close(w, ']');
+    asy__jw_close(w, '}');
+}
+
+static void asy__report_memory(asy__jw *w) {
+    asy_memory_usage_t mu;
+    asy_memory_usage(&mu);
+    asy__jw_open(w, "memoryUsage", '{');
+    asy__jw_u64(w, "rss", mu.rss);
+    asy__jw_i64(w, "heapUsed", mu.heap_used);
+    asy__jw_i64(w, "heapBlocks", mu.heap_blocks);
+    asy__jw_i64(w, "arrayBuffers", mu.array_buffers);
+    asy__jw_i64(w, "external", mu.external);
+    asy__jw_close(w, '}');
+}
+
+static int asy__report_write(asy_loop_t *loop, FILE *out, const char *trigger) {
+    asy__jw w;
+    memset(&w, 0, sizeof(w));
+    w.f = out;
+    w.first = 1;
+    asy__jw_open(&w, NULL, '{');
+    asy__report_header(&w, loop, trigger);
+    asy__report_loop(&w, loop);
+    asy__report_handles(&w, loop);
+    asy__report_timers(&w, loop);
+    asy__report_pool(&w, loop);
+    asy__report_lag(&w, loop);
+    asy__report_memory(&w);
+    asy__jw_close(&w, '}');
+    fputc('\n', out);
+    if (fflush(out) != 0 || ferror(out)) return ASY_EIO;
+    return 0;
+}
+
+ASYNCRT_API int asy_loop_report(asy_loop_t *loop, FILE *out) {
+    if (!asy__loop_live(loop) || !out) return ASY_EINVAL;
+    return asy__report_write(loop, out, "API");
+}
+
+#line 1 "asyncrt_impl/diag/signal.c"
+/* --report-on-signal: an internal, unref'd signal watcher writes a report
+ * from the loop's thread. */
+
+static int asy__report_to_file(asy__diag_state *st, char *name, size_t cap) {
+    char stamp[32];
+    struct tm tm;
+    time_t t = time(NULL);
+    FILE *f;
+    int r, n;
+    localtime_r(&t, &tm);
+    strftime(stamp, sizeof(stamp), "%Y%m%d.%H%M%S", &tm);
+    st->seq++;
+    n = snprintf(name, cap, "%s%sreport.%s.%d.0.%03u.json", st->directory ? st->directory : "",
+                 st->directory ? "/" : "", stamp, (int)getpid(), st->seq);
+    if (n < 0 || (size_t)n >= cap) return ASY_ENAMETOOLONG;
+    f = fopen(name, "w");
+    if (!f) return asy__errno();
+    r = asy__report_write(st->loop, f, "Signal");
+    if (fclose(f) != 0 && r == 0) r = ASY_EIO;
+    return r;
+}
+
+static void asy__report_signal_cb(asy_signal_t *h, int signum) {
+    asy__diag_state *st = (asy__diag_state *)h->data;
+    char name[1100];
+    int r;
+    (void)signum;
+    if (st->out) {
+        r = asy__report_write(st->loop, st->out, "Signal");
+        if (st->on_report) st->on_report(st->report_arg, NULL, r);
+        return;
+    }
+    r = asy__report_to_file(st, name, sizeof(name));
+    if (st->on_report) st->on_report(st->report_arg, name, r);
+    else if (r == 0) fprintf(stderr, "asyncrt: wrote report to %s\n", name);
+    else fprintf(stderr, "asyncrt: report to %s failed: %s\n", name, asy_strerror(r));
+}
+
+ASYNCRT_API int asy_loop_report_on_signal_stop(asy_loop_t *loop) {
+    asy__diag_state *st;
+    if (!asy__loop_live(loop)) return ASY_EINVAL;
+    st = (asy__diag_state *)loop->layers_[ASY__LAYER_DIAG].state;
+    if (!st || !st->sig_on) return 0;
+    asy_signal_stop(&st->sig);
+    asy__queue_remove(&st->sig.handle_link_);
+    st->sig_on = 0;
+    return 0;
+}
+
+ASYNCRT_API int asy_loop_report_on_signal(asy_loop_t *loop, const asy_report_signal_opts *opts) {
+    asy__diag_state *st;
+    char *dir = NULL;
+    int signum = opts && opts->signum ? opts->signum : SIGUSR2, r;
+    if (!asy__loop_live(loop)) return ASY_EINVAL;
+    if (signum <= 0 || signum >= 65 || signum == SIGKILL || signum == SIGSTOP) return ASY_EINVAL;
+    if (!(st = asy__diag_st(loop))) return ASY_ENOMEM;
+    if (opts && opts->directory && !(dir = asy__strdup(opts->directory))) return ASY_ENOMEM;
+    asy_loop_report_on_signal_stop(loop);
+    asy_signal_init(loop, &st->sig);
+    /* the library's own: not listed, never EBUSY, no reason to stay alive */
+    st->sig.flags_ |= ASY__H_INTERNAL;
+    asy_unref((asy_handle_t *)&st->sig);
+    st->sig.data = st;
+    r = asy_signal_start(&st->sig, asy__report_signal_cb, signum);
+    if (r) {
+        asy__queue_remove(&st->sig.handle_link_);
+        asy__free(dir);
+        return r;
+    }
+    st->sig_on = 1;
+    asy__free(st->directory);
+    st->directory = dir;
+    st->out = opts ? opts->out : NULL;
+    st->on_report = opts ? opts->on_report : NULL;
+    st->report_arg = opts ? opts->arg : NULL;
+    return 0;
+}
+
+#line 1 "asyncrt_impl/diag/slow.c"
+/* The slow-callback warning.  The loop (loop.internal.h) records when each
+ * callback starts and, while loop->watch_ is set, calls asy__slow_check
+ * once the callback and its microtasks are done. */
+
+static void asy__slow_print(void *arg, const asy_slow_callback_t *info) {
+    union {
+        void (*fn)(void);
+        uintptr_t u;
+    } cv;
+    (void)arg;
+    fprintf(stderr, "asyncrt: slow callback: %s", info->kind ? info->kind : "callback");
+    if (info->file) fprintf(stderr, " created at %s:%d", info->file, info->line);
+    if (info->fn) {
+        cv.fn = info->fn;
+        fprintf(stderr, " (fn 0x%llx)", (unsigned long long)cv.u);
+    }
+    fprintf(stderr, " blocked the loop for %.1f ms\n", info->ms);
+}
+
+static void asy__slow_check(asy_loop_t *loop) {
+    const asy__diag_state *st = (const asy__diag_state *)loop->layers_[ASY__LAYER_DIAG].state;
+    uint64_t now = asy_hrtime();
+    if (st && loop->cb_.start_ns && now - loop->cb_.start_ns >= st->slow_ns) {
+        asy_slow_callback_t info;
+        info.kind = loop->cb_.kind;
+        info.file = loop->cb_.file;
+        info.line = loop->cb_.line;
+        info.fn = loop->cb_.fn;
+        info.ms = (double)(now - loop->cb_.start_ns) / 1e6;
+        (st->slow_fn ? st->slow_fn : asy__slow_print)(st->slow_arg, &info);
+        now = asy_hrtime(); /* the report's own time is not the next callback's */
+    }
+    /* until the next site is named, time counts from here */
+    loop->cb_.start_ns = now;
+    loop->cb_.kind = NULL;
+    loop->cb_.file = NULL;
+    loop->cb_.line = 0;
+    loop->cb_.fn = NULL;
+}
+
+ASYNCRT_API int asy_loop_slow_callback_warning(asy_loop_t *loop, double threshold_ms,
+                                               asy_slow_callback_fn fn, void *arg) {
+    asy__diag_state *st;
+    if (!asy__loop_live(loop) || !(threshold_ms >= 0) || threshold_ms > 1e12) return ASY_EINVAL;
+    if (threshold_ms == 0) {
+        loop->watch_ = 0;
+        loop->watch_fn_ = NULL;
+        return 0;
+    }
+    if (!(st = asy__diag_st(loop))) return ASY_ENOMEM;
+    st->slow_ns = (uint64_t)(threshold_ms * 1e6);
+    if (st->slow_ns == 0) st->slow_ns = 1;
+    st->slow_fn = fn;
+    st->slow_arg = arg;
+    loop->watch_fn_ = asy__slow_check;
+    loop->cb_.start_ns = asy_hrtime();
+    loop->cb_.kind = NULL;
+    loop->cb_.file = NULL;
+    loop->cb_.fn = NULL;
+    loop->watch_ = 1;
     return 0;
 }
 
