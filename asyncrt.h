@@ -2340,7 +2340,10 @@ struct asy_server_s {
 /* Prepares the stream (NULL opts: defaults); then connect, accept or open
  * it -- in the same tick, as net.connect() does: the stream reads and
  * writes the handle those create. */
-ASYNCRT_API int asy_socket_init(asy_loop_t *loop, asy_socket_t *sock, const asy_socket_opts *opts);
+ASYNCRT_API int asy_socket_init_at(asy_loop_t *loop, asy_socket_t *sock,
+                                   const asy_socket_opts *opts, const char *file, int line);
+/* records the caller's file:line as the stream's creation site */
+#define asy_socket_init(...) asy_socket_init_at(__VA_ARGS__, ASY_HERE)
 /* TCP to an IP address (DNS is not here).  cb (may be NULL) is Node's
  * 'connect': status 0, or the error -- the stream is then destroyed with
  * it, so on_error and on_close follow.  Writes made before the connection
@@ -2816,11 +2819,19 @@ struct asy_fs_stream_s {
  * (negative start or end, start > end), ASY_ENAMETOOLONG (a path of
  * ASY_FS_STREAM_PATH_MAX bytes or more, which open() would refuse too);
  * nothing is started then. */
-ASYNCRT_API int asy_fs_create_read_stream(asy_loop_t *loop, asy_fs_stream_t *fs,
-                                          const char *path, const asy_fs_read_stream_opts *opts);
+ASYNCRT_API int asy_fs_create_read_stream_at(asy_loop_t *loop, asy_fs_stream_t *fs,
+                                             const char *path,
+                                             const asy_fs_read_stream_opts *opts,
+                                             const char *file, int line);
 /* fs.createWriteStream(path, opts); the same rules. */
-ASYNCRT_API int asy_fs_create_write_stream(asy_loop_t *loop, asy_fs_stream_t *fs,
-                                           const char *path, const asy_fs_write_stream_opts *opts);
+ASYNCRT_API int asy_fs_create_write_stream_at(asy_loop_t *loop, asy_fs_stream_t *fs,
+                                              const char *path,
+                                              const asy_fs_write_stream_opts *opts,
+                                              const char *file, int line);
+/* Both record the caller's file:line as the stream's creation site (an
+ * uncaught 'error' names it); variadic for compound-literal opts. */
+#define asy_fs_create_read_stream(...) asy_fs_create_read_stream_at(__VA_ARGS__, ASY_HERE)
+#define asy_fs_create_write_stream(...) asy_fs_create_write_stream_at(__VA_ARGS__, ASY_HERE)
 /* The file stream whose `stream` member s is; NULL for any other stream. */
 ASYNCRT_API asy_fs_stream_t *asy_fs_stream_of(asy_stream_t *s);
 
@@ -16660,7 +16671,7 @@ static const asy_stream_impl asy__socket_impl = {
     NULL               /* flush */
 };
 
-ASYNCRT_API int asy_socket_init(asy_loop_t *loop, asy_socket_t *sock, const asy_socket_opts *opts) {
+static int asy__socket_init(asy_loop_t *loop, asy_socket_t *sock, const asy_socket_opts *opts) {
     asy_stream_opts so;
     int r;
     if (!loop || !sock) return ASY_EINVAL;
@@ -16869,6 +16880,13 @@ ASYNCRT_API int asy_server_address(const asy_server_t *server, asy_addr_t *addr)
 
 ASYNCRT_API void asy_server_close(asy_server_t *server, asy_close_cb close_cb) {
     if (server) asy_close((asy_handle_t *)&server->h.sock, close_cb);
+}
+
+ASYNCRT_API int asy_socket_init_at(asy_loop_t *loop, asy_socket_t *sock,
+                                   const asy_socket_opts *opts, const char *file, int line) {
+    int r = asy__socket_init(loop, sock, opts);
+    if (r == 0) asy_stream_set_origin(&sock->stream, file, line); /* the caller's line */
+    return r;
 }
 
 #endif /* ASYNCRT_OS_POSIX */
@@ -18961,8 +18979,8 @@ ASY__INTERNAL void asy__rs_read(asy_stream_t *s, size_t size) {
 static const asy_stream_impl asy__fs_read_impl = {asy__fss_construct, asy__rs_read, NULL, NULL,
                                                   NULL, asy__fss_destroy, NULL, NULL};
 
-ASYNCRT_API int asy_fs_create_read_stream(asy_loop_t *loop, asy_fs_stream_t *fs,
-                                          const char *path, const asy_fs_read_stream_opts *opts) {
+static int asy__fs_create_read_stream(asy_loop_t *loop, asy_fs_stream_t *fs, const char *path,
+                                      const asy_fs_read_stream_opts *opts) {
     asy_fs_read_stream_opts o;
     asy_stream_opts so;
     int r;
@@ -18983,6 +19001,15 @@ ASYNCRT_API int asy_fs_create_read_stream(asy_loop_t *loop, asy_fs_stream_t *fs,
     so.high_water_mark = o.high_water_mark ? o.high_water_mark : 64 * 1024;
     so.no_auto_destroy = o.no_auto_close;
     return asy_readable_init(loop, &fs->stream, &asy__fs_read_impl, &so);
+}
+
+ASYNCRT_API int asy_fs_create_read_stream_at(asy_loop_t *loop, asy_fs_stream_t *fs,
+                                             const char *path,
+                                             const asy_fs_read_stream_opts *opts,
+                                             const char *file, int line) {
+    int r = asy__fs_create_read_stream(loop, fs, path, opts);
+    if (r == 0) asy_stream_set_origin(&fs->stream, file, line); /* the caller's line */
+    return r;
 }
 
 #line 1 "asyncrt_impl/fs/write_stream.c"
@@ -19117,8 +19144,8 @@ static const asy_stream_impl asy__fs_write_impl = {asy__fss_construct, NULL, asy
                                                    asy__ws_writev, NULL, asy__fss_destroy,
                                                    NULL, NULL};
 
-ASYNCRT_API int asy_fs_create_write_stream(asy_loop_t *loop, asy_fs_stream_t *fs,
-                                           const char *path, const asy_fs_write_stream_opts *opts) {
+static int asy__fs_create_write_stream(asy_loop_t *loop, asy_fs_stream_t *fs, const char *path,
+                                       const asy_fs_write_stream_opts *opts) {
     asy_fs_write_stream_opts o;
     asy_stream_opts so;
     int r;
@@ -19140,6 +19167,15 @@ ASYNCRT_API int asy_fs_create_write_stream(asy_loop_t *loop, asy_fs_stream_t *fs
 ASYNCRT_API asy_fs_stream_t *asy_fs_stream_of(asy_stream_t *s) {
     if (!s || (s->impl_ != &asy__fs_read_impl && s->impl_ != &asy__fs_write_impl)) return NULL;
     return asy__fss_of(s);
+}
+
+ASYNCRT_API int asy_fs_create_write_stream_at(asy_loop_t *loop, asy_fs_stream_t *fs,
+                                              const char *path,
+                                              const asy_fs_write_stream_opts *opts,
+                                              const char *file, int line) {
+    int r = asy__fs_create_write_stream(loop, fs, path, opts);
+    if (r == 0) asy_stream_set_origin(&fs->stream, file, line); /* the caller's line */
+    return r;
 }
 
 #endif /* ASYNCRT_OS_POSIX */
