@@ -28,7 +28,10 @@ ASY__INTERNAL void asy__stream_emit_error(asy_stream_t *s, int err) {
     int listened;
     if (s->sflags_ & ASY__S_ERROR_EMITTED) return;
     s->sflags_ |= ASY__S_ERROR_EMITTED;
-    listened = (s->sflags_ & ASY__S_ERROR_OPTIONAL) || asy__stream_error_listened(s);
+    /* ESTREAM_DESTROYED is the echo of the caller's own destroy() (an
+     * in-flight write told the stream is gone), never news to anyone */
+    listened = (s->sflags_ & ASY__S_ERROR_OPTIONAL) || err == ASY_ESTREAM_DESTROYED ||
+               asy__stream_error_listened(s);
     asy__stream_emit(s, ASY__EV_ERROR, NULL, err);
     if (!listened)
         asy__uncaught(s->loop, err, "'error' event with no listener", ASY_HANDLE_STREAM, s,
