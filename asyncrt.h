@@ -28,6 +28,8 @@
  *   ASYNCRT_MALLOC(n)        allocator hooks; define all three or none
  *   ASYNCRT_REALLOC(p, n)      (defaults: malloc, realloc, free)
  *   ASYNCRT_FREE(p)
+ *   ASYNCRT_MALLOC_SIZE(p)   optional with a user allocator: a block's size,
+ *                            so asy_memory_usage can count the library's heap
  *   ASYNCRT_ASSERT(c)        internal invariant checks (default: assert)
  *   ASYNCRT_WITH_ZLIB        build the zlib module (link -lz)
  *   ASYNCRT_WITH_MBEDTLS     build the TLS module (link mbedTLS)
@@ -1071,6 +1073,42 @@ typedef struct {
     unsigned ncorked_, corked_cap_;
 } asy__ops_state;
 
+#line 1 "asyncrt_impl/loop/uncaught.h"
+/* Errors nobody handled (Node's 'uncaughtException' for an 'error' event
+ * without a listener).  An error the library cannot hand to anyone -- a
+ * stream or socket 'error' with no on_error and no pipeline / finished /
+ * iterator watching, a failed operation whose callback was NULL -- goes to
+ * the loop's uncaught hook.  The default hook prints the error with the
+ * file:line that created the object and aborts, as Node exits on an
+ * unhandled 'error'.  A hook that returns lets the program go on (Node's
+ * process.on('uncaughtException')).  Unhandled promise rejections have
+ * their own hook, asy_promise_on_unhandled. */
+typedef struct {
+    int error;                /* the negative code (ASY_ECONNRESET...) */
+    const char *what;         /* "'error' event", "write callback"... */
+    asy_handle_type type;     /* the object's type (ASY_HANDLE_STREAM for a
+                                 stream), or ASY_HANDLE_UNKNOWN */
+    const void *object;       /* the handle or stream, or NULL; valid during
+                                 the hook only */
+    const char *origin_file;  /* where the object was created, or NULL */
+    int origin_line;
+} asy_uncaught_t;
+
+typedef void (*asy_uncaught_fn)(void *arg, const asy_uncaught_t *info);
+
+/* Installs the loop's hook; NULL restores the default (print + abort). */
+ASYNCRT_API int asy_loop_on_uncaught(asy_loop_t *loop, asy_uncaught_fn fn, void *arg);
+/* Reports an error nobody handled to the loop's hook: for code built on
+ * the library (a custom handle, a wrapper whose caller passed no callback)
+ * that wants the same policy.  handle may be NULL; what NULL means
+ * "error". */
+ASYNCRT_API void asy_loop_uncaught(asy_loop_t *loop, int error, const asy_handle_t *handle,
+                                   const char *what);
+/* The default hook's message, one line, to out:
+ *   asyncrt: uncaught ENOENT (no such file or directory): 'error' event
+ *   with no listener on a stream created at app.c:42 */
+ASYNCRT_API void asy_uncaught_print(FILE *out, const asy_uncaught_t *info);
+
 #line 1 "asyncrt_impl/loop/loop.h"
 /* The event loop: Node's phases, in this order every iteration
  *
@@ -1149,7 +1187,27 @@ typedef struct {
     void (*close)(asy_loop_t *loop, void *state);
 } asy__layer_slot;
 
-enum { ASY__LAYER_PROMISE, ASY__LAYER_POOL, ASY__LAYER_FS, ASY__LAYER_PROCESS, ASY__LAYER_NET, ASY__LAYER_MAX = 8 };
+enum {
+    ASY__LAYER_PROMISE,
+    ASY__LAYER_POOL,
+    ASY__LAYER_FS,
+    ASY__LAYER_PROCESS,
+    ASY__LAYER_NET,
+    ASY__LAYER_PERF,
+    ASY__LAYER_DIAG,
+    /* the last two slots: worker (MAX - 2) and coro (MAX - 1) */
+    ASY__LAYER_MAX = 10
+};
+
+/* The callback the loop is running, for the diag layer's slow-callback
+ * warning: set before a callback when watch_ is on (asy__cb_site). */
+typedef struct {
+    uint64_t start_ns;
+    const char *kind;           /* "timer", "setTimeout", "immediate"... */
+    const char *file;           /* creation site of its handle, or NULL */
+    int line;
+    void (*fn)(void);           /* the callback, when known */
+} asy__cb_site_t;
 
 struct asy_loop_s {
     void *data; /* for the caller */
@@ -1193,6 +1251,15 @@ struct asy_loop_s {
      * promise layer reports unhandled rejections there, as Node does after
      * processTicksAndRejections); it may queue more work. */
     void (*after_drain_)(asy_loop_t *loop);
+    /* Errors nobody handled (loop/uncaught.c); NULL: print and abort. */
+    asy_uncaught_fn uncaught_;
+    void *uncaught_arg_;
+    /* Callback watch (the diag layer's slow-callback warning): while
+     * watch_ is set, each callback's start is recorded in cb_ and
+     * watch_fn_ runs once the callback and its microtasks are done. */
+    unsigned watch_;
+    void (*watch_fn_)(asy_loop_t *loop);
+    asy__cb_site_t cb_;
 };
 
 ASYNCRT_API int asy_loop_init(asy_loop_t *loop, const asy_loop_opts *opts);
@@ -1680,6 +1747,8 @@ struct asy_stream_s {
     struct asy__stream_endcb *endcbs_;    /* end(cb) callbacks */
     size_t nendcbs_, endcbs_cap_;
     struct asy__stream_iter *iter_; /* async pull-read */
+    const char *origin_file_;       /* where it was created (diagnostics) */
+    int origin_line_;
 };
 
 /* ---- creating ------------------------------------------------------------ */
@@ -1688,17 +1757,31 @@ struct asy_stream_s {
  * buffered.  impl may be NULL for a readable (push source) and for
  * passthrough; a writable needs write or writev, a transform transform.
  * ASY_EINVAL otherwise. */
-ASYNCRT_API int asy_readable_init(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
-                                  const asy_stream_opts *opts);
-ASYNCRT_API int asy_writable_init(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
-                                  const asy_stream_opts *opts);
-ASYNCRT_API int asy_duplex_init(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
-                                const asy_stream_opts *opts);
-ASYNCRT_API int asy_transform_init(asy_loop_t *loop, asy_stream_t *s,
-                                   const asy_stream_impl *impl, const asy_stream_opts *opts);
+ASYNCRT_API int asy_readable_init_at(asy_loop_t *loop, asy_stream_t *s,
+                                     const asy_stream_impl *impl, const asy_stream_opts *opts,
+                                     const char *file, int line);
+ASYNCRT_API int asy_writable_init_at(asy_loop_t *loop, asy_stream_t *s,
+                                     const asy_stream_impl *impl, const asy_stream_opts *opts,
+                                     const char *file, int line);
+ASYNCRT_API int asy_duplex_init_at(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
+                                   const asy_stream_opts *opts, const char *file, int line);
+ASYNCRT_API int asy_transform_init_at(asy_loop_t *loop, asy_stream_t *s,
+                                      const asy_stream_impl *impl, const asy_stream_opts *opts,
+                                      const char *file, int line);
 /* A transform that passes every chunk through unchanged. */
-ASYNCRT_API int asy_passthrough_init(asy_loop_t *loop, asy_stream_t *s,
-                                     const asy_stream_opts *opts);
+ASYNCRT_API int asy_passthrough_init_at(asy_loop_t *loop, asy_stream_t *s,
+                                        const asy_stream_opts *opts, const char *file, int line);
+/* The inits record their caller's file:line, as handle inits do, so an
+ * uncaught 'error' or a slow callback can name the stream.  Variadic so a
+ * compound-literal opts argument (with its commas) passes through. */
+#define asy_readable_init(...) asy_readable_init_at(__VA_ARGS__, ASY_HERE)
+#define asy_writable_init(...) asy_writable_init_at(__VA_ARGS__, ASY_HERE)
+#define asy_duplex_init(...) asy_duplex_init_at(__VA_ARGS__, ASY_HERE)
+#define asy_transform_init(...) asy_transform_init_at(__VA_ARGS__, ASY_HERE)
+#define asy_passthrough_init(...) asy_passthrough_init_at(__VA_ARGS__, ASY_HERE)
+/* Re-labels where a stream was created: for a layer whose own init
+ * creates the stream on its caller's behalf. */
+ASYNCRT_API void asy_stream_set_origin(asy_stream_t *s, const char *file, int line);
 
 /* Sets the event callbacks (NULL: none).  The struct is not copied: keep
  * it alive (a static const is typical).  Setting on_data is Node's
@@ -2280,7 +2363,10 @@ struct asy_server_s {
 /* Prepares the stream (NULL opts: defaults); then connect, accept or open
  * it -- in the same tick, as net.connect() does: the stream reads and
  * writes the handle those create. */
-ASYNCRT_API int asy_socket_init(asy_loop_t *loop, asy_socket_t *sock, const asy_socket_opts *opts);
+ASYNCRT_API int asy_socket_init_at(asy_loop_t *loop, asy_socket_t *sock,
+                                   const asy_socket_opts *opts, const char *file, int line);
+/* records the caller's file:line as the stream's creation site */
+#define asy_socket_init(...) asy_socket_init_at(__VA_ARGS__, ASY_HERE)
 /* TCP to an IP address (DNS is not here).  cb (may be NULL) is Node's
  * 'connect': status 0, or the error -- the stream is then destroyed with
  * it, so on_error and on_close follow.  Writes made before the connection
@@ -2756,11 +2842,19 @@ struct asy_fs_stream_s {
  * (negative start or end, start > end), ASY_ENAMETOOLONG (a path of
  * ASY_FS_STREAM_PATH_MAX bytes or more, which open() would refuse too);
  * nothing is started then. */
-ASYNCRT_API int asy_fs_create_read_stream(asy_loop_t *loop, asy_fs_stream_t *fs,
-                                          const char *path, const asy_fs_read_stream_opts *opts);
+ASYNCRT_API int asy_fs_create_read_stream_at(asy_loop_t *loop, asy_fs_stream_t *fs,
+                                             const char *path,
+                                             const asy_fs_read_stream_opts *opts,
+                                             const char *file, int line);
 /* fs.createWriteStream(path, opts); the same rules. */
-ASYNCRT_API int asy_fs_create_write_stream(asy_loop_t *loop, asy_fs_stream_t *fs,
-                                           const char *path, const asy_fs_write_stream_opts *opts);
+ASYNCRT_API int asy_fs_create_write_stream_at(asy_loop_t *loop, asy_fs_stream_t *fs,
+                                              const char *path,
+                                              const asy_fs_write_stream_opts *opts,
+                                              const char *file, int line);
+/* Both record the caller's file:line as the stream's creation site (an
+ * uncaught 'error' names it); variadic for compound-literal opts. */
+#define asy_fs_create_read_stream(...) asy_fs_create_read_stream_at(__VA_ARGS__, ASY_HERE)
+#define asy_fs_create_write_stream(...) asy_fs_create_write_stream_at(__VA_ARGS__, ASY_HERE)
 /* The file stream whose `stream` member s is; NULL for any other stream. */
 ASYNCRT_API asy_fs_stream_t *asy_fs_stream_of(asy_stream_t *s);
 
@@ -3634,6 +3728,178 @@ ASYNCRT_API asy_promise_t *asy_rpool_clear(asy_rpool_t *pool);
  * once everything is destroyed and the pool is gone. */
 ASYNCRT_API asy_promise_t *asy_rpool_end(asy_rpool_t *pool);
 ASYNCRT_API int asy_rpool_stats(const asy_rpool_t *pool, asy_rpool_stats_t *out);
+
+#endif /* ASYNCRT_OS_POSIX */
+#if ASYNCRT_OS_POSIX
+#line 1 "asyncrt_impl/perf/perf.h"
+/* perf_hooks: Node's performance.mark / measure / getEntriesByName, a
+ * PerformanceObserver, performance.timerify, and process.memoryUsage().
+ *
+ * Times are milliseconds (double) since the loop's time origin, the
+ * moment asy_loop_init ran (performance.timeOrigin), measured with
+ * asy_hrtime.  Marks and measures go into the loop's timeline (its
+ * performance entry buffer); 'function' entries from timerify go only to
+ * observers, as in Node.  Names are copied.  Everything is per loop and
+ * runs on the loop's thread. */
+typedef enum {
+    ASY_PERF_MARK = 1,
+    ASY_PERF_MEASURE = 2,
+    ASY_PERF_FUNCTION = 4, /* a timerified callback's call */
+    ASY_PERF_ALL = 7
+} asy_perf_entry_type;
+
+typedef struct {
+    const char *name;
+    asy_perf_entry_type type;
+    double start_time; /* ms since the time origin */
+    double duration;   /* ms; 0 for a mark */
+} asy_perf_entry_t;
+
+/* performance.now(): ms since the loop's time origin; -1 on a bad loop. */
+ASYNCRT_API double asy_perf_now(asy_loop_t *loop);
+/* performance.mark(name): a mark at now. */
+ASYNCRT_API int asy_perf_mark(asy_loop_t *loop, const char *name);
+/* performance.mark(name, { startTime }): start_time >= 0, else ASY_EINVAL. */
+ASYNCRT_API int asy_perf_mark_at(asy_loop_t *loop, const char *name, double start_time);
+/* performance.measure(name, startMark, endMark): from the latest mark
+ * named start_mark (NULL: the time origin) to the latest mark named
+ * end_mark (NULL: now).  ASY_ENOENT when a named mark does not exist
+ * (Node throws).  With out non-NULL the new entry is copied there (its
+ * name stays valid as long as the entry). */
+ASYNCRT_API int asy_perf_measure(asy_loop_t *loop, const char *name, const char *start_mark,
+                                 const char *end_mark, asy_perf_entry_t *out);
+/* getEntries / getEntriesByName / getEntriesByType in one: entries of the
+ * timeline whose type is in `types` (a mask; 0 means all) and, when name
+ * is non-NULL, with that name, in start-time order.  Copies up to max of
+ * them to out and returns how many matched (so max 0 counts).  The names
+ * stay valid until the entries are cleared or the loop closes. */
+ASYNCRT_API size_t asy_perf_get_entries_by_name(asy_loop_t *loop, const char *name,
+                                                unsigned types, asy_perf_entry_t *out,
+                                                size_t max);
+/* clearMarks(name) / clearMeasures(name): NULL clears all of that type. */
+ASYNCRT_API void asy_perf_clear_marks(asy_loop_t *loop, const char *name);
+ASYNCRT_API void asy_perf_clear_measures(asy_loop_t *loop, const char *name);
+
+/* PerformanceObserver: observe(types) collects every new entry of those
+ * types and delivers them in one batch from an immediate (the check phase),
+ * as Node does; the batch and its names are valid during the callback.
+ * The observer is caller-owned; disconnect it (or close the loop) before
+ * freeing it.  Observing again changes the types and keeps the batch. */
+typedef struct asy_perf_observer_s asy_perf_observer_t;
+typedef void (*asy_perf_observer_cb)(asy_perf_observer_t *obs, const asy_perf_entry_t *entries,
+                                     size_t n, void *arg);
+struct asy_perf_observer_s {
+    void *data; /* for the caller */
+    /* -- private -- */
+    asy_loop_t *loop_;
+    unsigned types_;
+    asy_perf_observer_cb cb_;
+    void *arg_;
+    asy__queue link_;
+    asy_perf_entry_t *batch_;
+    size_t n_, cap_;
+    int queued_; /* waits for the delivery immediate */
+};
+ASYNCRT_API int asy_perf_observe(asy_loop_t *loop, asy_perf_observer_t *obs, unsigned types,
+                                 asy_perf_observer_cb cb, void *arg);
+/* Stops observing and drops entries not yet delivered.  0, or ASY_EINVAL
+ * for an observer that is not observing. */
+ASYNCRT_API int asy_perf_disconnect(asy_perf_observer_t *obs);
+
+/* performance.timerify(fn): wraps a callback so each call is timed.
+ *
+ *   asy_perf_timerified_t t;
+ *   asy_perf_timerify(&t, loop, "parse", parse_cb, arg);
+ *   asy_set_timeout(loop, asy_perf_timerified_call, &t, 10);
+ *
+ * asy_perf_timerified_call is an asy_fn: pass it with &t wherever a
+ * callback is taken.  Each call runs fn(arg), adds a 'function' entry
+ * (name, start, duration) for the loop's observers and updates the
+ * counters below (the histogram Node offers, reduced to what C users read). */
+typedef struct {
+    /* -- read-only for the caller -- */
+    uint64_t calls;
+    double total_ms, max_ms, last_ms;
+    /* -- private -- */
+    asy_loop_t *loop_;
+    char *name_;
+    asy_fn fn_;
+    void *arg_;
+} asy_perf_timerified_t;
+/* The name is copied; release it with asy_perf_timerify_free. */
+ASYNCRT_API int asy_perf_timerify(asy_perf_timerified_t *t, asy_loop_t *loop, const char *name,
+                                  asy_fn fn, void *arg);
+ASYNCRT_API void asy_perf_timerified_call(void *timerified);
+ASYNCRT_API void asy_perf_timerify_free(asy_perf_timerified_t *t);
+
+/* process.memoryUsage(), for C:
+ *   rss            resident set size of the process (bytes)
+ *   heap_used      bytes the library holds through its allocator hooks
+ *                  (ASYNCRT_MALLOC & co.), all threads; -1 if the
+ *                  allocator cannot tell block sizes (see ASYNCRT_MALLOC_SIZE)
+ *   heap_blocks    live blocks of those; -1 likewise
+ *   array_buffers  bytes behind live asy_buf_t storage (Node's arrayBuffers)
+ *   external       of those, the caller's memory wrapped by
+ *                  asy_buf_from_external (not counted in heap_used) */
+typedef struct {
+    uint64_t rss;
+    int64_t heap_used;
+    int64_t heap_blocks;
+    int64_t array_buffers;
+    int64_t external;
+} asy_memory_usage_t;
+ASYNCRT_API int asy_memory_usage(asy_memory_usage_t *out);
+
+#endif /* ASYNCRT_OS_POSIX */
+#if ASYNCRT_OS_POSIX
+#line 1 "asyncrt_impl/diag/diag.h"
+/* Diagnostics: the C counterparts of process.report, --report-on-signal
+ * and the "don't block the event loop" advice (docs/diag.md).
+ *
+ * asy_loop_report writes one JSON document about a loop: its counters and
+ * utilization, every open handle with the file:line that created it, the
+ * timers in due order, the immediate / nextTick / microtask queues, the
+ * thread pool's queue depths, the loop-lag histogram and the process's
+ * memory usage.  Call it from the loop's thread. */
+ASYNCRT_API int asy_loop_report(asy_loop_t *loop, FILE *out);
+
+/* --report-on-signal: while enabled, the signal (0: SIGUSR2, as Node)
+ * makes the loop write a report from its poll phase.  It goes to `out` when
+ * set, else to a new file directory/report.YYYYMMDD.HHMMSS.PID.0.SEQ.json
+ * (directory NULL: the current directory), Node's name.  The watcher does
+ * not keep the loop alive.  Enabling again replaces the settings. */
+typedef struct {
+    int signum;
+    const char *directory; /* copied */
+    FILE *out;
+    /* called after each report with its file name (NULL when written to
+     * out) and the result (0 or a negative code) */
+    void (*on_report)(void *arg, const char *filename, int status);
+    void *arg;
+} asy_report_signal_opts;
+ASYNCRT_API int asy_loop_report_on_signal(asy_loop_t *loop, const asy_report_signal_opts *opts);
+ASYNCRT_API int asy_loop_report_on_signal_stop(asy_loop_t *loop);
+
+/* Slow-callback warning: a callback (with the nextTicks and microtasks it
+ * queued) that keeps the loop busy for threshold_ms or more is reported
+ * after it returns -- its kind, the file:line that created its handle or
+ * stream when it has one, the function's address, and how long it took.
+ * fn NULL prints one line to stderr:
+ *   asyncrt: slow callback: timer created at app.c:42 (fn 0x55d0c0a1b2c0)
+ *   blocked the loop for 212.4 ms
+ * threshold_ms 0 turns the watch off.  Off, it costs the loop a load and a
+ * branch per callback; on, two clock reads. */
+typedef struct {
+    const char *kind; /* "timer", "setTimeout", "setImmediate", "check",
+                         "poll", "stream event", "pending"... or NULL */
+    const char *file; /* creation site, or NULL when unknown */
+    int line;
+    void (*fn)(void); /* the callback, or NULL when unknown */
+    double ms;        /* how long the loop was blocked */
+} asy_slow_callback_t;
+typedef void (*asy_slow_callback_fn)(void *arg, const asy_slow_callback_t *info);
+ASYNCRT_API int asy_loop_slow_callback_warning(asy_loop_t *loop, double threshold_ms,
+                                               asy_slow_callback_fn fn, void *arg);
 
 #endif /* ASYNCRT_OS_POSIX */
 #line 1 "asyncrt_impl/coro/coro.h"
@@ -5261,7 +5527,9 @@ ASYNCRT_API asy_promise_t *asy_fetch_json(asy_fetch_response_t *res);
 #include <unistd.h>
 #endif
 
-#ifndef ASYNCRT_MALLOC
+#ifdef ASYNCRT_MALLOC
+#define ASY__USER_ALLOCATOR 1
+#else
 #define ASYNCRT_MALLOC(n) malloc(n)
 #define ASYNCRT_REALLOC(p, n) realloc(p, n)
 #define ASYNCRT_FREE(p) free(p)
@@ -5397,8 +5665,73 @@ static inline void asy__cpu_relax(void) {
 #line 1 "asyncrt_impl/base/alloc.c"
 /* Every allocation of the library goes through these, so a user allocator
  * (ASYNCRT_MALLOC & co.) sees all of it.  Zero-size requests are rounded up
- * so a NULL result always means "out of memory". */
-ASY__INTERNAL void *asy__malloc(size_t n) { return ASYNCRT_MALLOC(n ? n : 1); }
+ * so a NULL result always means "out of memory".
+ *
+ * They also keep a process-wide count of the bytes the library holds
+ * (asy_memory_usage's heap_used, the heap-profiling counterpart of
+ * --heap-prof): the allocator's usable size of each block is added on
+ * allocation and taken off on free.  Sizes come from the C library
+ * (malloc_usable_size, malloc_size, _msize) with the default allocator, or
+ * from ASYNCRT_MALLOC_SIZE(p) next to a user allocator; without either the
+ * count is off and reported as unknown. */
+#if defined(ASYNCRT_MALLOC_SIZE)
+#define ASY__ALLOC_SIZE(p) ((size_t)ASYNCRT_MALLOC_SIZE(p))
+#elif !defined(ASY__USER_ALLOCATOR) && defined(__GLIBC__)
+#include <malloc.h>
+#define ASY__ALLOC_SIZE(p) malloc_usable_size(p)
+#elif !defined(ASY__USER_ALLOCATOR) && defined(__APPLE__)
+#include <malloc/malloc.h>
+#define ASY__ALLOC_SIZE(p) malloc_size(p)
+#elif !defined(ASY__USER_ALLOCATOR) && defined(_WIN32)
+#include <malloc.h>
+#define ASY__ALLOC_SIZE(p) _msize(p)
+#endif
+
+/* Relaxed 64-bit counters: pool threads allocate too. */
+#if defined(_MSC_VER) && !defined(__clang__)
+#define ASY__COUNTER_ADD(v, n) InterlockedExchangeAdd64((volatile LONG64 *)&(v), (LONG64)(n))
+#define ASY__COUNTER_LOAD(v) InterlockedCompareExchange64((volatile LONG64 *)&(v), 0, 0)
+#else
+#define ASY__COUNTER_ADD(v, n) __atomic_fetch_add(&(v), (int64_t)(n), __ATOMIC_RELAXED)
+#define ASY__COUNTER_LOAD(v) __atomic_load_n(&(v), __ATOMIC_RELAXED)
+#endif
+
+#ifdef ASY__ALLOC_SIZE
+static int64_t asy__alloc_bytes;
+static int64_t asy__alloc_blocks;
+#define ASY__ALLOC_ADD ASY__COUNTER_ADD
+#define ASY__ALLOC_LOAD ASY__COUNTER_LOAD
+static void asy__alloc_count(void *p, int sign) {
+    ASY__ALLOC_ADD(asy__alloc_bytes, sign * (int64_t)ASY__ALLOC_SIZE(p));
+    ASY__ALLOC_ADD(asy__alloc_blocks, sign);
+}
+#define ASY__ALLOC_COUNT(p, sign) asy__alloc_count((p), (sign))
+#else
+#define ASY__ALLOC_COUNT(p, sign) ((void)0)
+#endif
+
+/* Bytes and blocks the library holds now; 0 when sizes are unknown, and
+ * then *bytes and *blocks are -1. */
+ASY__INTERNAL int asy__alloc_stats(int64_t *bytes, int64_t *blocks) {
+#ifdef ASY__ALLOC_SIZE
+    int64_t b = ASY__ALLOC_LOAD(asy__alloc_bytes), n = ASY__ALLOC_LOAD(asy__alloc_blocks);
+    /* a block the C library made and the library freed (never counted in)
+     * would push the count below zero */
+    *bytes = b < 0 ? 0 : b;
+    *blocks = n < 0 ? 0 : n;
+    return 1;
+#else
+    *bytes = -1;
+    *blocks = -1;
+    return 0;
+#endif
+}
+
+ASY__INTERNAL void *asy__malloc(size_t n) {
+    void *p = ASYNCRT_MALLOC(n ? n : 1);
+    if (p) ASY__ALLOC_COUNT(p, 1);
+    return p;
+}
 
 ASY__INTERNAL void *asy__calloc(size_t count, size_t size) {
     void *p;
@@ -5413,10 +5746,26 @@ ASY__INTERNAL void *asy__malloc_array(size_t count, size_t size) {
     return asy__malloc(count * size);
 }
 
-ASY__INTERNAL void *asy__realloc(void *p, size_t n) { return ASYNCRT_REALLOC(p, n ? n : 1); }
+ASY__INTERNAL void *asy__realloc(void *p, size_t n) {
+    void *np;
+#ifdef ASY__ALLOC_SIZE
+    int64_t old = p ? (int64_t)ASY__ALLOC_SIZE(p) : 0;
+    np = ASYNCRT_REALLOC(p, n ? n : 1);
+    if (np) {
+        ASY__ALLOC_ADD(asy__alloc_bytes, (int64_t)ASY__ALLOC_SIZE(np) - old);
+        if (!p) ASY__ALLOC_ADD(asy__alloc_blocks, 1);
+    }
+#else
+    np = ASYNCRT_REALLOC(p, n ? n : 1);
+#endif
+    return np;
+}
 
 ASY__INTERNAL void asy__free(void *p) {
-    if (p) ASYNCRT_FREE(p);
+    if (p) {
+        ASY__ALLOC_COUNT(p, -1);
+        ASYNCRT_FREE(p);
+    }
 }
 
 ASY__INTERNAL char *asy__strdup(const char *s) {
@@ -6034,6 +6383,15 @@ ASY__INTERNAL int32_t asy__utf8_next(const uint8_t *s, size_t n, size_t *i);
 /* Storage and views: allocation, reference counting, slices. */
 
 
+/* Bytes behind live buffers, process-wide (asy_memory_usage's
+ * array_buffers), and of those the caller's own memory (external). */
+static int64_t asy__buf_bytes, asy__buf_external_bytes;
+
+ASY__INTERNAL void asy__buf_stats(int64_t *bytes, int64_t *external) {
+    *bytes = ASY__COUNTER_LOAD(asy__buf_bytes);
+    *external = ASY__COUNTER_LOAD(asy__buf_external_bytes);
+}
+
 ASY__INTERNAL void asy__buf_clear(asy_buf_t *b) {
     b->store = NULL;
     b->data = NULL;
@@ -6054,6 +6412,7 @@ ASY__INTERNAL int asy__buf_make(asy_buf_t *out, size_t cap, size_t len, int zero
     s->free_cb = NULL;
     s->hint = NULL;
     s->external = 0;
+    ASY__COUNTER_ADD(asy__buf_bytes, cap);
     if (zero) memset(s->base, 0, len);
     out->store = s;
     out->data = s->base;
@@ -6075,6 +6434,7 @@ ASY__INTERNAL void asy__buf_shrink(asy_buf_t *b) {
     ns = (asy__buf_storage *)asy__realloc(s, ASY__BUF_HDR + b->len);
     if (!ns) return; /* keeping the larger block is harmless */
     ns->base = (uint8_t *)ns + ASY__BUF_HDR;
+    ASY__COUNTER_ADD(asy__buf_bytes, -(int64_t)(ns->cap - b->len));
     ns->cap = b->len;
     ns->used = b->len;
     b->store = ns;
@@ -6122,6 +6482,8 @@ ASYNCRT_API int asy_buf_from_external(asy_buf_t *out, void *data, size_t len,
     s->free_cb = free_cb;
     s->hint = hint;
     s->external = 1;
+    ASY__COUNTER_ADD(asy__buf_bytes, len);
+    ASY__COUNTER_ADD(asy__buf_external_bytes, len);
     out->store = s;
     out->data = (uint8_t *)data;
     out->len = len;
@@ -6147,7 +6509,9 @@ ASYNCRT_API void asy_buf_release(asy_buf_t *b) {
     s = b->store;
     asy__buf_clear(b);
     if (!s || --s->refs) return;
+    ASY__COUNTER_ADD(asy__buf_bytes, -(int64_t)s->cap);
     if (s->external) {
+        ASY__COUNTER_ADD(asy__buf_external_bytes, -(int64_t)s->cap);
         if (s->free_cb) s->free_cb(s->base, s->hint);
     }
     asy__free(s);
@@ -8098,7 +8462,33 @@ static inline void asy__handle_stop(asy_handle_t *h) {
  * every callback the loop makes. */
 ASY__INTERNAL void asy__drain(asy_loop_t *loop);
 static inline void asy__after_cb(asy_loop_t *loop) {
-    if (loop->ticks_.count | loop->microtasks_.count) asy__drain(loop);
+    if (loop->ticks_.count | loop->microtasks_.count | loop->watch_) asy__drain(loop);
+}
+
+/* Reports an error nobody handled to the loop's hook (loop/uncaught.c). */
+ASY__INTERNAL void asy__uncaught(asy_loop_t *loop, int error, const char *what,
+                                  asy_handle_type type, const void *object, const char *file,
+                                  int line);
+
+/* Names the callback about to run, for the slow-callback watch; costs a
+ * load and a branch while the watch is off.  The start time is taken here
+ * so library work between callbacks is not blamed on the next one. */
+ASY__INTERNAL void asy__cb_site_slow(asy_loop_t *loop, const char *kind, const asy_handle_t *h,
+                                     void (*fn)(void));
+static inline void asy__cb_site(asy_loop_t *loop, const char *kind, const asy_handle_t *h,
+                                void (*fn)(void)) {
+    if (ASY__UNLIKELY(loop->watch_)) asy__cb_site_slow(loop, kind, h, fn);
+}
+/* Names a callback made from inside another (a stream event from a read
+ * completion) without restarting its clock. */
+static inline void asy__cb_name(asy_loop_t *loop, const char *kind, const char *file, int line,
+                                void (*fn)(void)) {
+    if (ASY__UNLIKELY(loop->watch_)) {
+        loop->cb_.kind = kind;
+        loop->cb_.file = file;
+        loop->cb_.line = line;
+        loop->cb_.fn = fn;
+    }
 }
 
 /* Unlink the loop's own internal handles (the pool's async and phase
@@ -8139,6 +8529,7 @@ ASY__INTERNAL int asy__backend_init(asy_loop_t *loop, const char *name);
 static inline void asy__backend_wait_ended(asy_loop_t *loop, uint64_t t0) {
     uint64_t t1 = asy_hrtime();
     loop->idle_ns_ += t1 - t0;
+    loop->cb_.start_ns = t1; /* a wait is not a callback blocking the loop */
     if (!loop->opts_.virtual_clock) loop->time_ = t1 / 1000000u;
 }
 ASY__INTERNAL void asy__backend_close(asy_loop_t *loop);
@@ -8212,6 +8603,16 @@ ASY__INTERNAL void asy__drain(asy_loop_t *loop) {
         } while (loop->ticks_.count);
         if (loop->after_drain_) loop->after_drain_(loop);
     } while (loop->ticks_.count | loop->microtasks_.count);
+    if (loop->watch_) loop->watch_fn_(loop);
+}
+
+ASY__INTERNAL void asy__cb_site_slow(asy_loop_t *loop, const char *kind, const asy_handle_t *h,
+                                     void (*fn)(void)) {
+    loop->cb_.kind = kind ? kind : h ? asy_handle_type_name(h->type) : NULL;
+    loop->cb_.file = h ? h->origin_file_ : NULL;
+    loop->cb_.line = h ? h->origin_line_ : 0;
+    loop->cb_.fn = fn;
+    loop->cb_.start_ns = asy_hrtime();
 }
 
 ASYNCRT_API int asy_next_tick(asy_loop_t *loop, asy_fn cb, void *arg) {
@@ -8558,6 +8959,7 @@ ASY__INTERNAL void asy__run_timers(asy_loop_t *loop) {
         }
         /* The callback may free t (a one-shot convenience timer's slot is
          * released by it): t is not touched afterwards. */
+        asy__cb_site(loop, "timer", (asy_handle_t *)t, (void (*)(void))t->cb_);
         t->cb_(t);
         asy__after_cb(loop);
     }
@@ -8572,8 +8974,10 @@ static void asy__ctimer_fire(asy_timer_t *t) {
         asy_fn cb = c->cb;
         void *arg = c->arg;
         asy__slots_release(&loop->ctimers_, &c->slot); /* a clear from cb is a no-op */
+        asy__cb_name(loop, "setTimeout", NULL, 0, (void (*)(void))cb);
         cb(arg);
     } else {
+        asy__cb_name(loop, "setInterval", NULL, 0, (void (*)(void))c->cb);
         c->cb(c->arg);
     }
 }
@@ -8697,6 +9101,7 @@ ASY__INTERNAL void asy__run_immediates(asy_loop_t *loop) {
         asy__queue_remove(&im->link);
         loop->immediate_refs_--;
         asy__slots_release(&loop->immediates_, &im->slot);
+        asy__cb_site(loop, "setImmediate", NULL, (void (*)(void))cb);
         cb(arg);
         asy__after_cb(loop);
     }
@@ -8828,6 +9233,7 @@ ASY__INTERNAL void asy__async_dispatch(asy_loop_t *loop) {
         asy__queue_remove(&h->async_link_);
         asy__queue_insert_tail(&loop->async_handles_, &h->async_link_);
         if (asy__atomic_exchange(&h->pending_, 0, ASY__SEQ_CST) == 0) continue;
+        asy__cb_site(loop, NULL, (asy_handle_t *)h, (void (*)(void))h->cb_);
         h->cb_(h);
         asy__after_cb(loop);
     }
@@ -8990,6 +9396,7 @@ static void asy__signal_deliver(asy_loop_t *loop, int signum) {
         asy__queue_insert_head(q, &cur.signal_link_); /* right after h */
         if (h->signum_ != signum) continue;
         if (h->oneshot_) asy_signal_stop(h);
+        asy__cb_site(loop, NULL, (asy_handle_t *)h, (void (*)(void))h->cb_);
         h->cb_(h, signum);
         asy__after_cb(loop);
     }
@@ -9123,14 +9530,16 @@ ASYNCRT_API int asy_signal_stop(asy_signal_t *h) {
 static void asy__poll_io_cb(asy_loop_t *loop, asy__io *io, unsigned revents) {
     asy_poll_t *h = ASY_CONTAINER_OF(io, asy_poll_t, io_);
     unsigned ev = revents & h->io_.events;
-    (void)loop;
     /* An error or hang-up condition is reported as the events the caller
      * asked for, so its next read or write surfaces the error (libuv): all
      * of them, since the condition stays until the fd is stopped, and a
      * caller who never hears of it would have the loop spin. */
     if (revents & ASY__IO_ERR)
         ev |= h->io_.events & (ASY_READABLE | ASY_WRITABLE | ASY_DISCONNECT | ASY_PRIORITIZED);
-    if (ev) h->cb_(h, 0, ev);
+    if (ev) {
+        asy__cb_site(loop, NULL, (asy_handle_t *)h, (void (*)(void))h->cb_);
+        h->cb_(h, 0, ev);
+    }
 }
 
 static void asy__poll_close(asy_handle_t *h) { asy_poll_stop((asy_poll_t *)h); }
@@ -9262,6 +9671,24 @@ static uint64_t asy__lag_percentile(const struct asy__lag_monitor *m, double p) 
     return m->max_ns;
 }
 
+/* The lag histogram's non-empty buckets (lower bound in ns, count), for
+ * reports: returns how many there are and fills up to max. */
+ASY__INTERNAL size_t asy__lag_histogram(const asy_loop_t *loop, uint64_t *lower_ns,
+                                        uint64_t *counts, size_t max) {
+    size_t n = 0;
+    unsigned i;
+    if (!loop->lag_) return 0;
+    for (i = 0; i < ASY__LAG_BUCKETS; i++) {
+        if (!loop->lag_->buckets[i]) continue;
+        if (n < max) {
+            lower_ns[n] = asy__lag_bucket_value(i);
+            counts[n] = loop->lag_->buckets[i];
+        }
+        n++;
+    }
+    return n;
+}
+
 ASYNCRT_API int asy_loop_metrics(asy_loop_t *loop, asy_loop_metrics_t *out) {
     uint64_t now;
     if (!asy__loop_live(loop) || !out) return ASY_EINVAL;
@@ -9294,6 +9721,56 @@ ASYNCRT_API double asy_loop_elu(const asy_loop_metrics_t *now, const asy_loop_me
     el = now->elapsed_ns - prev->elapsed_ns;
     idle = now->idle_ns - prev->idle_ns;
     return el ? 1.0 - (double)idle / (double)el : 0.0;
+}
+
+#line 1 "asyncrt_impl/loop/uncaught.c"
+/* The loop's hook for errors nobody handled (loop/uncaught.h). */
+
+ASYNCRT_API void asy_uncaught_print(FILE *out, const asy_uncaught_t *info) {
+    if (!out || !info) return;
+    fprintf(out, "asyncrt: uncaught %s (%s): %s", asy_err_name(info->error),
+            asy_strerror(info->error), info->what ? info->what : "error");
+    if (info->type != ASY_HANDLE_UNKNOWN)
+        fprintf(out, " on a %s", asy_handle_type_name(info->type));
+    if (info->origin_file) fprintf(out, " created at %s:%d", info->origin_file, info->origin_line);
+    fputc('\n', out);
+    fflush(out);
+}
+
+ASYNCRT_API int asy_loop_on_uncaught(asy_loop_t *loop, asy_uncaught_fn fn, void *arg) {
+    if (!asy__loop_live(loop)) return ASY_EINVAL;
+    loop->uncaught_ = fn;
+    loop->uncaught_arg_ = fn ? arg : NULL;
+    return 0;
+}
+
+ASY__INTERNAL void asy__uncaught(asy_loop_t *loop, int error, const char *what,
+                                  asy_handle_type type, const void *object, const char *file,
+                                  int line) {
+    asy_uncaught_t info;
+    memset(&info, 0, sizeof(info));
+    info.error = error;
+    info.what = what;
+    info.type = type;
+    info.object = object;
+    info.origin_file = file;
+    info.origin_line = line;
+    if (asy__loop_live(loop) && loop->uncaught_) {
+        loop->uncaught_(loop->uncaught_arg_, &info);
+        return;
+    }
+    /* Node: an 'error' event without a listener ends the process */
+    asy_uncaught_print(stderr, &info);
+    abort();
+}
+
+ASYNCRT_API void asy_loop_uncaught(asy_loop_t *loop, int error, const asy_handle_t *handle,
+                                   const char *what) {
+    if (handle)
+        asy__uncaught(loop, error, what, handle->type, handle, handle->origin_file_,
+                      handle->origin_line_);
+    else
+        asy__uncaught(loop, error, what, ASY_HANDLE_UNKNOWN, NULL, NULL, 0);
 }
 
 #line 1 "asyncrt_impl/loop/loop.c"
@@ -9370,6 +9847,7 @@ static inline int asy__run_pending(asy_loop_t *loop) {
     while (!asy__queue_empty(&q)) {
         asy_pending_t *req = ASY_CONTAINER_OF(asy__queue_head(&q), asy_pending_t, link_);
         asy__queue_remove(&req->link_);
+        asy__cb_site(loop, "pending", NULL, (void (*)(void))req->cb);
         req->cb(req->arg);
         asy__after_cb(loop);
     }
@@ -9388,6 +9866,7 @@ static void asy__run_phase(asy_loop_t *loop, asy__queue *list) {
         asy_phase_t *h = ASY_CONTAINER_OF(asy__queue_head(&q), asy_phase_t, phase_link_);
         asy__queue_remove(&h->phase_link_);
         asy__queue_insert_tail(list, &h->phase_link_);
+        asy__cb_site(loop, NULL, (asy_handle_t *)h, (void (*)(void))h->cb_);
         h->cb_(h);
         asy__after_cb(loop);
     }
@@ -9445,6 +9924,7 @@ ASYNCRT_API int asy_run(asy_loop_t *loop, asy_run_mode mode) {
     if (!asy__loop_live(loop)) return ASY_EINVAL;
     if (loop->running_) return ASY_EBUSY; /* asy_run from a callback */
     loop->running_ = 1;
+    loop->cb_.start_ns = loop->watch_ ? asy_hrtime() : 0; /* main code is not a callback */
     /* Code that ran before asy_run is the "main module": its nextTicks and
      * microtasks run before the first phase, as in Node. */
     asy__after_cb(loop);
@@ -12467,7 +12947,10 @@ enum {
     ASY__S_CONSTRUCT_WAIT = 1u << 14,
     ASY__S_XFORM_WAIT = 1u << 15,    /* _transform running */
     ASY__S_XFORM_HELD = 1u << 16,    /* its callback held until _read */
-    ASY__S_FLUSH_WAIT = 1u << 17     /* _flush running */
+    ASY__S_FLUSH_WAIT = 1u << 17,    /* _flush running */
+    /* an 'error' nobody listens to is dropped rather than uncaught (Node's
+     * IncomingMessage, whose errors the http layer reports otherwise) */
+    ASY__S_ERROR_OPTIONAL = 1u << 18
 };
 
 /* rflags_: Node's ReadableState bits. */
@@ -12520,6 +13003,16 @@ enum {
     ASY__EV_PAUSE,
     ASY__EV_RESUME
 };
+
+/* Whether an 'error' now would reach someone: the user's on_error, a
+ * library listener that handles errors (pipeline, finished, fetch...; not
+ * pipe's, which like Node's only unpipes) or an async reader. */
+ASY__INTERNAL int asy__stream_error_listened(const asy_stream_t *s);
+ASY__INTERNAL int asy__pipe_is_dst_listener(const asy__stream_listener *l);
+/* For layers whose streams' errors are optional (ASY__S_ERROR_OPTIONAL). */
+static inline void asy__stream_errors_optional(asy_stream_t *s) {
+    s->sflags_ |= ASY__S_ERROR_OPTIONAL;
+}
 
 /* A listener the library itself attaches (pipe, pipeline, finished, the
  * async reader): Node's EventEmitter listeners, minus the strings. */
@@ -12679,6 +13172,11 @@ ASY__INTERNAL void asy__stream_listen(asy_stream_t *s, asy__stream_listener *l,
                                       const asy__stream_listener_vt *vt) {
     l->vt = vt;
     asy__queue_insert_tail(&s->listeners_, &l->link);
+    /* Node's end-of-stream leaves its 'error' listener behind when it has
+     * fired (pipeline and finished never remove it), so a stream once
+     * watched never makes an uncaught error; pipe's listener does not
+     * count, as in Node */
+    if (vt->on_error && !asy__pipe_is_dst_listener(l)) s->sflags_ |= ASY__S_ERROR_OPTIONAL;
     if (vt->on_data) asy__readable_data_listener(s, 1);
     if (vt->on_readable) asy__readable_readable_listener(s, 1);
 }
@@ -12722,6 +13220,7 @@ ASY__INTERNAL void asy__stream_emit(asy_stream_t *s, int ev, const asy_buf_t *ch
     }
     e = s->events_;
     if (!e) return;
+    asy__cb_name(s->loop, "stream event", s->origin_file_, s->origin_line_, NULL);
     switch (ev) {
     case ASY__EV_DATA: if (e->on_data) e->on_data(s, chunk); break;
     case ASY__EV_READABLE: if (e->on_readable) e->on_readable(s); break;
@@ -12800,21 +13299,37 @@ ASY__INTERNAL int asy__stream_init(asy_loop_t *loop, asy_stream_t *s, const asy_
     return 0;
 }
 
-ASYNCRT_API int asy_readable_init(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
-                                  const asy_stream_opts *opts) {
-    return asy__stream_init(loop, s, impl, opts, ASY__S_READABLE);
+ASYNCRT_API void asy_stream_set_origin(asy_stream_t *s, const char *file, int line) {
+    if (!s) return;
+    s->origin_file_ = file;
+    s->origin_line_ = line;
 }
 
-ASYNCRT_API int asy_writable_init(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
-                                  const asy_stream_opts *opts) {
-    if (!impl || (!impl->write && !impl->writev)) return ASY_EINVAL;
-    return asy__stream_init(loop, s, impl, opts, ASY__S_WRITABLE);
+static int asy__stream_init_origin(int r, asy_stream_t *s, const char *file, int line) {
+    if (r == 0) asy_stream_set_origin(s, file, line);
+    return r;
 }
 
-ASYNCRT_API int asy_duplex_init(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
-                                const asy_stream_opts *opts) {
+ASYNCRT_API int asy_readable_init_at(asy_loop_t *loop, asy_stream_t *s,
+                                     const asy_stream_impl *impl, const asy_stream_opts *opts,
+                                     const char *file, int line) {
+    return asy__stream_init_origin(asy__stream_init(loop, s, impl, opts, ASY__S_READABLE), s,
+                                   file, line);
+}
+
+ASYNCRT_API int asy_writable_init_at(asy_loop_t *loop, asy_stream_t *s,
+                                     const asy_stream_impl *impl, const asy_stream_opts *opts,
+                                     const char *file, int line) {
     if (!impl || (!impl->write && !impl->writev)) return ASY_EINVAL;
-    return asy__stream_init(loop, s, impl, opts, ASY__S_READABLE | ASY__S_WRITABLE);
+    return asy__stream_init_origin(asy__stream_init(loop, s, impl, opts, ASY__S_WRITABLE), s,
+                                   file, line);
+}
+
+ASYNCRT_API int asy_duplex_init_at(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
+                                   const asy_stream_opts *opts, const char *file, int line) {
+    if (!impl || (!impl->write && !impl->writev)) return ASY_EINVAL;
+    return asy__stream_init_origin(
+        asy__stream_init(loop, s, impl, opts, ASY__S_READABLE | ASY__S_WRITABLE), s, file, line);
 }
 
 /* ---- deferred user callbacks ------------------------------------------------------ */
@@ -12908,10 +13423,31 @@ ASY__INTERNAL void asy__stream_set_error(asy_stream_t *s, int err) {
     }
 }
 
+ASY__INTERNAL int asy__stream_error_listened(const asy_stream_t *s) {
+    const asy__queue *q;
+    if ((s->events_ && s->events_->on_error) || s->iter_) return 1;
+    for (q = s->listeners_.next; q != &s->listeners_; q = q->next) {
+        const asy__stream_listener *l = ASY_CONTAINER_OF(q, asy__stream_listener, link);
+        if (l->vt->on_error && !asy__pipe_is_dst_listener(l)) return 1;
+    }
+    return 0;
+}
+
+/* Node: an 'error' event without a listener throws.  Here it goes to the
+ * loop's uncaught hook (default: print where the stream was created and
+ * abort), after the library listeners (a pipe unpipes) have seen it. */
 ASY__INTERNAL void asy__stream_emit_error(asy_stream_t *s, int err) {
+    int listened;
     if (s->sflags_ & ASY__S_ERROR_EMITTED) return;
     s->sflags_ |= ASY__S_ERROR_EMITTED;
+    /* ESTREAM_DESTROYED is the echo of the caller's own destroy() (an
+     * in-flight write told the stream is gone), never news to anyone */
+    listened = (s->sflags_ & ASY__S_ERROR_OPTIONAL) || err == ASY_ESTREAM_DESTROYED ||
+               asy__stream_error_listened(s);
     asy__stream_emit(s, ASY__EV_ERROR, NULL, err);
+    if (!listened)
+        asy__uncaught(s->loop, err, "'error' event with no listener", ASY_HANDLE_STREAM, s,
+                      s->origin_file_, s->origin_line_);
 }
 
 ASY__INTERNAL void asy__stream_error_tick(void *p) {
@@ -14273,10 +14809,14 @@ ASY__INTERNAL int asy__transform_init(asy_loop_t *loop, asy_stream_t *s,
     return 0;
 }
 
-ASYNCRT_API int asy_transform_init(asy_loop_t *loop, asy_stream_t *s,
-                                   const asy_stream_impl *impl, const asy_stream_opts *opts) {
+ASYNCRT_API int asy_transform_init_at(asy_loop_t *loop, asy_stream_t *s,
+                                      const asy_stream_impl *impl, const asy_stream_opts *opts,
+                                      const char *file, int line) {
+    int r;
     if (!impl || !impl->transform) return ASY_EINVAL;
-    return asy__transform_init(loop, s, impl, opts);
+    r = asy__transform_init(loop, s, impl, opts);
+    if (r == 0) asy_stream_set_origin(s, file, line);
+    return r;
 }
 
 ASY__INTERNAL void asy__passthrough_transform(asy_stream_t *s, const asy_buf_t *chunk) {
@@ -14288,9 +14828,11 @@ ASY__INTERNAL void asy__passthrough_transform(asy_stream_t *s, const asy_buf_t *
 static const asy_stream_impl asy__passthrough_impl = {
     NULL, NULL, NULL, NULL, NULL, NULL, asy__passthrough_transform, NULL};
 
-ASYNCRT_API int asy_passthrough_init(asy_loop_t *loop, asy_stream_t *s,
-                                     const asy_stream_opts *opts) {
-    return asy__transform_init(loop, s, &asy__passthrough_impl, opts);
+ASYNCRT_API int asy_passthrough_init_at(asy_loop_t *loop, asy_stream_t *s,
+                                        const asy_stream_opts *opts, const char *file, int line) {
+    int r = asy__transform_init(loop, s, &asy__passthrough_impl, opts);
+    if (r == 0) asy_stream_set_origin(s, file, line);
+    return r;
 }
 
 #line 1 "asyncrt_impl/stream/finished.c"
@@ -14605,6 +15147,10 @@ static const asy__stream_listener_vt asy__pipe_src_vt = {
 static const asy__stream_listener_vt asy__pipe_dst_vt = {
     NULL, NULL, NULL, asy__pipe_on_dst_error, asy__pipe_on_drain, asy__pipe_on_dst_done,
     asy__pipe_on_dst_done};
+
+ASY__INTERNAL int asy__pipe_is_dst_listener(const asy__stream_listener *l) {
+    return l->vt == &asy__pipe_dst_vt;
+}
 
 ASY__INTERNAL void asy__pipe_clear_await(asy_stream_t *src) {
     asy__queue *q;
@@ -15652,6 +16198,8 @@ static void asy__sock_write_done(asy__op *op) {
     if (req->bufs_ != req->bufsml_) asy__free(req->bufs_);
     req->bufs_ = NULL;
     if (req->cb_) req->cb_(req, status);
+    else if (status < 0 && status != ASY_ECANCELED) /* a close cancels: not an error */
+        asy_loop_uncaught(s->loop, status, (const asy_handle_t *)s, "write with no callback");
     asy__sock_update_active(s);
 }
 
@@ -16505,6 +17053,9 @@ static void asy__udp_send_done(asy__op *op) {
     if (req->bufs_ != req->bufsml_) asy__free(req->bufs_);
     req->bufs_ = NULL;
     if (req->cb_) req->cb_(req, op->result < 0 ? (int)op->result : 0);
+    else if (op->result < 0 && op->result != ASY_ECANCELED) /* Node: 'error' on the socket */
+        asy_loop_uncaught(u->loop, (int)op->result, (const asy_handle_t *)u,
+                          "send with no callback");
     asy__udp_update_active(u);
 }
 
@@ -16975,7 +17526,7 @@ static const asy_stream_impl asy__socket_impl = {
     NULL               /* flush */
 };
 
-ASYNCRT_API int asy_socket_init(asy_loop_t *loop, asy_socket_t *sock, const asy_socket_opts *opts) {
+static int asy__socket_init(asy_loop_t *loop, asy_socket_t *sock, const asy_socket_opts *opts) {
     asy_stream_opts so;
     int r;
     if (!loop || !sock) return ASY_EINVAL;
@@ -17184,6 +17735,13 @@ ASYNCRT_API int asy_server_address(const asy_server_t *server, asy_addr_t *addr)
 
 ASYNCRT_API void asy_server_close(asy_server_t *server, asy_close_cb close_cb) {
     if (server) asy_close((asy_handle_t *)&server->h.sock, close_cb);
+}
+
+ASYNCRT_API int asy_socket_init_at(asy_loop_t *loop, asy_socket_t *sock,
+                                   const asy_socket_opts *opts, const char *file, int line) {
+    int r = asy__socket_init(loop, sock, opts);
+    if (r == 0) asy_stream_set_origin(&sock->stream, file, line); /* the caller's line */
+    return r;
 }
 
 #endif /* ASYNCRT_OS_POSIX */
@@ -19279,8 +19837,8 @@ ASY__INTERNAL void asy__rs_read(asy_stream_t *s, size_t size) {
 static const asy_stream_impl asy__fs_read_impl = {asy__fss_construct, asy__rs_read, NULL, NULL,
                                                   NULL, asy__fss_destroy, NULL, NULL};
 
-ASYNCRT_API int asy_fs_create_read_stream(asy_loop_t *loop, asy_fs_stream_t *fs,
-                                          const char *path, const asy_fs_read_stream_opts *opts) {
+static int asy__fs_create_read_stream(asy_loop_t *loop, asy_fs_stream_t *fs, const char *path,
+                                      const asy_fs_read_stream_opts *opts) {
     asy_fs_read_stream_opts o;
     asy_stream_opts so;
     int r;
@@ -19301,6 +19859,15 @@ ASYNCRT_API int asy_fs_create_read_stream(asy_loop_t *loop, asy_fs_stream_t *fs,
     so.high_water_mark = o.high_water_mark ? o.high_water_mark : 64 * 1024;
     so.no_auto_destroy = o.no_auto_close;
     return asy_readable_init(loop, &fs->stream, &asy__fs_read_impl, &so);
+}
+
+ASYNCRT_API int asy_fs_create_read_stream_at(asy_loop_t *loop, asy_fs_stream_t *fs,
+                                             const char *path,
+                                             const asy_fs_read_stream_opts *opts,
+                                             const char *file, int line) {
+    int r = asy__fs_create_read_stream(loop, fs, path, opts);
+    if (r == 0) asy_stream_set_origin(&fs->stream, file, line); /* the caller's line */
+    return r;
 }
 
 #line 1 "asyncrt_impl/fs/write_stream.c"
@@ -19435,8 +20002,8 @@ static const asy_stream_impl asy__fs_write_impl = {asy__fss_construct, NULL, asy
                                                    asy__ws_writev, NULL, asy__fss_destroy,
                                                    NULL, NULL};
 
-ASYNCRT_API int asy_fs_create_write_stream(asy_loop_t *loop, asy_fs_stream_t *fs,
-                                           const char *path, const asy_fs_write_stream_opts *opts) {
+static int asy__fs_create_write_stream(asy_loop_t *loop, asy_fs_stream_t *fs, const char *path,
+                                       const asy_fs_write_stream_opts *opts) {
     asy_fs_write_stream_opts o;
     asy_stream_opts so;
     int r;
@@ -19458,6 +20025,15 @@ ASYNCRT_API int asy_fs_create_write_stream(asy_loop_t *loop, asy_fs_stream_t *fs
 ASYNCRT_API asy_fs_stream_t *asy_fs_stream_of(asy_stream_t *s) {
     if (!s || (s->impl_ != &asy__fs_read_impl && s->impl_ != &asy__fs_write_impl)) return NULL;
     return asy__fss_of(s);
+}
+
+ASYNCRT_API int asy_fs_create_write_stream_at(asy_loop_t *loop, asy_fs_stream_t *fs,
+                                              const char *path,
+                                              const asy_fs_write_stream_opts *opts,
+                                              const char *file, int line) {
+    int r = asy__fs_create_write_stream(loop, fs, path, opts);
+    if (r == 0) asy_stream_set_origin(&fs->stream, file, line); /* the caller's line */
+    return r;
 }
 
 #endif /* ASYNCRT_OS_POSIX */
@@ -25715,6 +26291,920 @@ ASYNCRT_API int asy_rpool_stats(const asy_rpool_t *pool, asy_rpool_stats_t *out)
     out->pending = pool->nwaiting;
     out->min = pool->o.min;
     out->max = pool->o.max;
+    return 0;
+}
+
+#endif /* ASYNCRT_OS_POSIX */
+#if ASYNCRT_OS_POSIX
+#line 1 "asyncrt_impl/perf/perf.internal.h"
+/* Per-loop state of the perf layer (loop->layers_[ASY__LAYER_PERF]). */
+typedef struct {
+    asy_loop_t *loop;
+    asy_perf_entry_t *entries; /* the timeline, in insertion order; names owned */
+    size_t n, cap;
+    asy__queue observers;      /* asy_perf_observer_t.link_ */
+    asy_immediate_id deliver;  /* pending delivery, or 0 */
+} asy__perf_state;
+
+ASY__INTERNAL asy__perf_state *asy__perf_st(asy_loop_t *loop);
+/* Hands a new entry to every observer of its type (names copied). */
+ASY__INTERNAL void asy__perf_enqueue(asy__perf_state *st, const asy_perf_entry_t *e);
+ASY__INTERNAL void asy__perf_observers_close(asy__perf_state *st);
+
+static inline double asy__perf_ms(const asy_loop_t *loop, uint64_t ns) {
+    return (double)(ns - loop->start_ns_) / 1e6;
+}
+
+#line 1 "asyncrt_impl/perf/timeline.c"
+/* The loop's performance timeline: marks and measures (perf.h). */
+
+static void asy__perf_close(asy_loop_t *loop, void *state) {
+    asy__perf_state *st = (asy__perf_state *)state;
+    size_t i;
+    asy__perf_observers_close(st);
+    for (i = 0; i < st->n; i++) asy__free((void *)st->entries[i].name);
+    asy__free(st->entries);
+    asy__free(st);
+    loop->layers_[ASY__LAYER_PERF].state = NULL;
+    loop->layers_[ASY__LAYER_PERF].close = NULL;
+}
+
+ASY__INTERNAL asy__perf_state *asy__perf_st(asy_loop_t *loop) {
+    asy__perf_state *st = (asy__perf_state *)loop->layers_[ASY__LAYER_PERF].state;
+    if (st) return st;
+    st = ASY__NEW(asy__perf_state);
+    if (!st) return NULL;
+    memset(st, 0, sizeof(*st));
+    st->loop = loop;
+    asy__queue_init(&st->observers);
+    loop->layers_[ASY__LAYER_PERF].state = st;
+    loop->layers_[ASY__LAYER_PERF].close = asy__perf_close;
+    return st;
+}
+
+ASYNCRT_API double asy_perf_now(asy_loop_t *loop) {
+    if (!asy__loop_live(loop)) return -1.0;
+    return asy__perf_ms(loop, asy_hrtime());
+}
+
+static int asy__perf_add(asy_loop_t *loop, const char *name, asy_perf_entry_type type,
+                         double start, double duration, asy_perf_entry_t *out) {
+    asy__perf_state *st = asy__perf_st(loop);
+    asy_perf_entry_t *e;
+    char *copy;
+    if (!st) return ASY_ENOMEM;
+    if (st->n == st->cap) {
+        size_t ncap = st->cap ? st->cap * 2 : 16;
+        asy_perf_entry_t *ne;
+        if (ncap > SIZE_MAX / sizeof(*ne)) return ASY_ENOMEM;
+        ne = (asy_perf_entry_t *)asy__realloc(st->entries, ncap * sizeof(*ne));
+        if (!ne) return ASY_ENOMEM;
+        st->entries = ne;
+        st->cap = ncap;
+    }
+    copy = asy__strdup(name);
+    if (!copy) return ASY_ENOMEM;
+    e = &st->entries[st->n++];
+    e->name = copy;
+    e->type = type;
+    e->start_time = start;
+    e->duration = duration;
+    if (out) *out = *e;
+    asy__perf_enqueue(st, e);
+    return 0;
+}
+
+ASYNCRT_API int asy_perf_mark_at(asy_loop_t *loop, const char *name, double start_time) {
+    if (!asy__loop_live(loop) || !name || !(start_time >= 0)) return ASY_EINVAL;
+    return asy__perf_add(loop, name, ASY_PERF_MARK, start_time, 0, NULL);
+}
+
+ASYNCRT_API int asy_perf_mark(asy_loop_t *loop, const char *name) {
+    if (!asy__loop_live(loop) || !name) return ASY_EINVAL;
+    return asy__perf_add(loop, name, ASY_PERF_MARK, asy__perf_ms(loop, asy_hrtime()), 0, NULL);
+}
+
+/* The latest mark of that name (Node looks marks up in its map, where a
+ * later mark of the same name replaces the earlier one). */
+static const asy_perf_entry_t *asy__perf_find_mark(const asy__perf_state *st, const char *name) {
+    size_t i;
+    if (!st) return NULL;
+    for (i = st->n; i-- > 0;)
+        if (st->entries[i].type == ASY_PERF_MARK && strcmp(st->entries[i].name, name) == 0)
+            return &st->entries[i];
+    return NULL;
+}
+
+ASYNCRT_API int asy_perf_measure(asy_loop_t *loop, const char *name, const char *start_mark,
+                                 const char *end_mark, asy_perf_entry_t *out) {
+    const asy__perf_state *st;
+    double start = 0, end;
+    if (!asy__loop_live(loop) || !name) return ASY_EINVAL;
+    end = asy__perf_ms(loop, asy_hrtime());
+    st = (const asy__perf_state *)loop->layers_[ASY__LAYER_PERF].state;
+    if (start_mark) {
+        const asy_perf_entry_t *m = asy__perf_find_mark(st, start_mark);
+        if (!m) return ASY_ENOENT;
+        start = m->start_time;
+    }
+    if (end_mark) {
+        const asy_perf_entry_t *m = asy__perf_find_mark(st, end_mark);
+        if (!m) return ASY_ENOENT;
+        end = m->start_time;
+    }
+    return asy__perf_add(loop, name, ASY_PERF_MEASURE, start, end - start, out);
+}
+
+ASYNCRT_API size_t asy_perf_get_entries_by_name(asy_loop_t *loop, const char *name,
+                                                unsigned types, asy_perf_entry_t *out,
+                                                size_t max) {
+    const asy__perf_state *st;
+    size_t i, n = 0;
+    if (!asy__loop_live(loop)) return 0;
+    st = (const asy__perf_state *)loop->layers_[ASY__LAYER_PERF].state;
+    if (!st) return 0;
+    if (types == 0) types = ASY_PERF_ALL;
+    for (i = 0; i < st->n; i++) {
+        const asy_perf_entry_t *e = &st->entries[i];
+        if (!((unsigned)e->type & types) || (name && strcmp(e->name, name) != 0)) continue;
+        if (out && max) {
+            /* insertion sort by start time, keeping the max earliest:
+             * stable, and the timeline is nearly sorted already (only
+             * mark_at and measures of old marks go back in time) */
+            size_t j = n;
+            if (n >= max) {
+                if (!(out[max - 1].start_time > e->start_time)) {
+                    n++;
+                    continue;
+                }
+                j = max - 1;
+            }
+            while (j > 0 && out[j - 1].start_time > e->start_time) {
+                out[j] = out[j - 1];
+                j--;
+            }
+            out[j] = *e;
+        }
+        n++;
+    }
+    return n;
+}
+
+static void asy__perf_clear(asy_loop_t *loop, asy_perf_entry_type type, const char *name) {
+    asy__perf_state *st;
+    size_t i, k = 0;
+    if (!asy__loop_live(loop)) return;
+    st = (asy__perf_state *)loop->layers_[ASY__LAYER_PERF].state;
+    if (!st) return;
+    for (i = 0; i < st->n; i++) {
+        asy_perf_entry_t *e = &st->entries[i];
+        if (e->type == type && (!name || strcmp(e->name, name) == 0)) {
+            asy__free((void *)e->name);
+            continue;
+        }
+        st->entries[k++] = *e;
+    }
+    st->n = k;
+}
+
+ASYNCRT_API void asy_perf_clear_marks(asy_loop_t *loop, const char *name) {
+    asy__perf_clear(loop, ASY_PERF_MARK, name);
+}
+
+ASYNCRT_API void asy_perf_clear_measures(asy_loop_t *loop, const char *name) {
+    asy__perf_clear(loop, ASY_PERF_MEASURE, name);
+}
+
+#line 1 "asyncrt_impl/perf/observer.c"
+/* PerformanceObserver: entries are batched per observer and delivered
+ * from one immediate for all observers (Node's queuePending). */
+
+static void asy__perf_batch_free(asy_perf_observer_t *obs) {
+    size_t i;
+    for (i = 0; i < obs->n_; i++) asy__free((void *)obs->batch_[i].name);
+    obs->n_ = 0;
+}
+
+static void asy__perf_deliver(void *arg) {
+    asy__perf_state *st = (asy__perf_state *)arg;
+    asy__queue ready, *q;
+    st->deliver.id = 0;
+    /* move the observers with entries aside: a callback may disconnect or
+     * observe (itself or another), and new entries start a new round */
+    asy__queue_init(&ready);
+    q = st->observers.next;
+    while (q != &st->observers) {
+        asy_perf_observer_t *obs = ASY_CONTAINER_OF(q, asy_perf_observer_t, link_);
+        q = q->next;
+        if (!obs->queued_) continue;
+        asy__queue_remove(&obs->link_);
+        asy__queue_insert_tail(&ready, &obs->link_);
+    }
+    while (!asy__queue_empty(&ready)) {
+        asy_perf_observer_t *obs =
+            ASY_CONTAINER_OF(asy__queue_head(&ready), asy_perf_observer_t, link_);
+        asy_perf_entry_t *batch = obs->batch_;
+        size_t n = obs->n_, i;
+        asy__queue_remove(&obs->link_);
+        asy__queue_insert_tail(&st->observers, &obs->link_);
+        obs->queued_ = 0;
+        /* the batch is handed over: entries the callback causes go to a
+         * fresh one, delivered next round */
+        obs->batch_ = NULL;
+        obs->n_ = obs->cap_ = 0;
+        obs->cb_(obs, batch, n, obs->arg_);
+        for (i = 0; i < n; i++) asy__free((void *)batch[i].name);
+        asy__free(batch);
+    }
+}
+
+ASY__INTERNAL void asy__perf_enqueue(asy__perf_state *st, const asy_perf_entry_t *e) {
+    asy__queue *q;
+    for (q = st->observers.next; q != &st->observers; q = q->next) {
+        asy_perf_observer_t *obs = ASY_CONTAINER_OF(q, asy_perf_observer_t, link_);
+        asy_perf_entry_t *slot;
+        char *copy;
+        if (!((unsigned)e->type & obs->types_)) continue;
+        if (obs->n_ == obs->cap_) {
+            size_t ncap = obs->cap_ ? obs->cap_ * 2 : 8;
+            asy_perf_entry_t *nb =
+                (asy_perf_entry_t *)asy__realloc(obs->batch_, ncap * sizeof(*nb));
+            if (!nb) continue; /* out of memory: this observer misses the entry */
+            obs->batch_ = nb;
+            obs->cap_ = ncap;
+        }
+        copy = asy__strdup(e->name);
+        if (!copy) continue;
+        slot = &obs->batch_[obs->n_++];
+        *slot = *e;
+        slot->name = copy;
+        obs->queued_ = 1;
+        if (!st->deliver.id) st->deliver = asy_set_immediate(st->loop, asy__perf_deliver, st);
+    }
+}
+
+ASY__INTERNAL void asy__perf_observers_close(asy__perf_state *st) {
+    if (st->deliver.id) asy_clear_immediate(st->loop, st->deliver);
+    st->deliver.id = 0;
+    while (!asy__queue_empty(&st->observers)) {
+        asy_perf_observer_t *obs =
+            ASY_CONTAINER_OF(asy__queue_head(&st->observers), asy_perf_observer_t, link_);
+        asy_perf_disconnect(obs);
+    }
+}
+
+ASYNCRT_API int asy_perf_observe(asy_loop_t *loop, asy_perf_observer_t *obs, unsigned types,
+                                 asy_perf_observer_cb cb, void *arg) {
+    asy__perf_state *st;
+    if (!asy__loop_live(loop) || !obs || !cb || (types & ~(unsigned)ASY_PERF_ALL) || !types)
+        return ASY_EINVAL;
+    if (obs->loop_ && obs->loop_ == loop && !asy__queue_empty(&obs->link_)) {
+        obs->types_ = types; /* observe() again: new types, same observer */
+        obs->cb_ = cb;
+        obs->arg_ = arg;
+        return 0;
+    }
+    if (!(st = asy__perf_st(loop))) return ASY_ENOMEM;
+    obs->loop_ = loop;
+    obs->types_ = types;
+    obs->cb_ = cb;
+    obs->arg_ = arg;
+    obs->batch_ = NULL;
+    obs->n_ = obs->cap_ = 0;
+    obs->queued_ = 0;
+    asy__queue_insert_tail(&st->observers, &obs->link_);
+    return 0;
+}
+
+ASYNCRT_API int asy_perf_disconnect(asy_perf_observer_t *obs) {
+    if (!obs || !obs->loop_ || asy__queue_empty(&obs->link_)) return ASY_EINVAL;
+    asy__queue_remove(&obs->link_);
+    asy__queue_init(&obs->link_);
+    asy__perf_batch_free(obs);
+    asy__free(obs->batch_);
+    obs->batch_ = NULL;
+    obs->cap_ = 0;
+    obs->queued_ = 0;
+    return 0;
+}
+
+#line 1 "asyncrt_impl/perf/timerify.c"
+/* performance.timerify for C callbacks. */
+
+ASYNCRT_API int asy_perf_timerify(asy_perf_timerified_t *t, asy_loop_t *loop, const char *name,
+                                  asy_fn fn, void *arg) {
+    if (!t || !asy__loop_live(loop) || !name || !fn) return ASY_EINVAL;
+    memset(t, 0, sizeof(*t));
+    t->name_ = asy__strdup(name);
+    if (!t->name_) return ASY_ENOMEM;
+    t->loop_ = loop;
+    t->fn_ = fn;
+    t->arg_ = arg;
+    return 0;
+}
+
+ASYNCRT_API void asy_perf_timerified_call(void *timerified) {
+    asy_perf_timerified_t *t = (asy_perf_timerified_t *)timerified;
+    uint64_t t0, t1;
+    asy_loop_t *loop;
+    double ms;
+    if (!t || !t->fn_) return;
+    loop = t->loop_;
+    t0 = asy_hrtime();
+    t->fn_(t->arg_);
+    t1 = asy_hrtime();
+    /* the wrapper's memory must outlive the call; the callback may have
+     * released it with asy_perf_timerify_free, which clears name_ */
+    ms = (double)(t1 - t0) / 1e6;
+    if (t->name_) {
+        asy__perf_state *st;
+        t->calls++;
+        t->total_ms += ms;
+        t->last_ms = ms;
+        if (ms > t->max_ms) t->max_ms = ms;
+        if (asy__loop_live(loop) && (st = (asy__perf_state *)loop->layers_[ASY__LAYER_PERF].state)) {
+            asy_perf_entry_t e;
+            e.name = t->name_;
+            e.type = ASY_PERF_FUNCTION;
+            e.start_time = asy__perf_ms(loop, t0);
+            e.duration = ms;
+            asy__perf_enqueue(st, &e);
+        }
+    }
+}
+
+ASYNCRT_API void asy_perf_timerify_free(asy_perf_timerified_t *t) {
+    if (!t) return;
+    asy__free(t->name_);
+    t->name_ = NULL;
+    t->fn_ = NULL;
+}
+
+#line 1 "asyncrt_impl/perf/memory.c"
+/* process.memoryUsage(). */
+#include <sys/resource.h>
+
+/* Current resident set: /proc/self/statm on Linux; elsewhere the peak
+ * from getrusage is the best portable answer (docs/perf.md). */
+static uint64_t asy__rss(void) {
+#if defined(__linux__)
+    char buf[128];
+    ssize_t n;
+    unsigned long long size = 0, resident = 0;
+    int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        n = read(fd, buf, sizeof(buf) - 1);
+        close(fd);
+        if (n > 0) {
+            buf[n] = 0;
+            if (sscanf(buf, "%llu %llu", &size, &resident) == 2)
+                return (uint64_t)resident * (uint64_t)sysconf(_SC_PAGESIZE);
+        }
+    }
+#endif
+    {
+        struct rusage ru;
+        if (getrusage(RUSAGE_SELF, &ru) != 0) return 0;
+#if defined(__APPLE__)
+        return (uint64_t)ru.ru_maxrss; /* bytes on macOS */
+#else
+        return (uint64_t)ru.ru_maxrss * 1024u; /* KiB elsewhere */
+#endif
+    }
+}
+
+ASYNCRT_API int asy_memory_usage(asy_memory_usage_t *out) {
+    if (!out) return ASY_EINVAL;
+    memset(out, 0, sizeof(*out));
+    out->rss = asy__rss();
+    asy__alloc_stats(&out->heap_used, &out->heap_blocks);
+    asy__buf_stats(&out->array_buffers, &out->external);
+    return 0;
+}
+
+#endif /* ASYNCRT_OS_POSIX */
+#if ASYNCRT_OS_POSIX
+#line 1 "asyncrt_impl/diag/diag.internal.h"
+/* Per-loop state of the diag layer (loop->layers_[ASY__LAYER_DIAG]). */
+typedef struct {
+    asy_loop_t *loop;
+    /* report on signal */
+    int sig_on;
+    asy_signal_t sig;
+    char *directory;
+    FILE *out;
+    void (*on_report)(void *arg, const char *filename, int status);
+    void *report_arg;
+    unsigned seq;
+    /* slow-callback watch */
+    uint64_t slow_ns;
+    asy_slow_callback_fn slow_fn;
+    void *slow_arg;
+} asy__diag_state;
+
+ASY__INTERNAL asy__diag_state *asy__diag_st(asy_loop_t *loop);
+
+/* A tiny JSON writer over a FILE: enough for the report. */
+typedef struct {
+    FILE *f;
+    int depth;
+    int first; /* no member written yet at this depth */
+} asy__jw;
+ASY__INTERNAL void asy__diag_jw_open(asy__jw *w, const char *key, char brace);
+ASY__INTERNAL void asy__diag_jw_close(asy__jw *w, char brace);
+ASY__INTERNAL void asy__diag_jw_str(asy__jw *w, const char *key, const char *v);
+ASY__INTERNAL void asy__diag_jw_u64(asy__jw *w, const char *key, uint64_t v);
+ASY__INTERNAL void asy__diag_jw_i64(asy__jw *w, const char *key, int64_t v);
+ASY__INTERNAL void asy__diag_jw_num(asy__jw *w, const char *key, double v);
+ASY__INTERNAL void asy__diag_jw_bool(asy__jw *w, const char *key, int v);
+
+#line 1 "asyncrt_impl/diag/json.c"
+/* The report's JSON writer: two-space indent, one member per line, as
+ * Node's report is laid out. */
+
+static void asy__diag_jw_quote(FILE *f, const char *s);
+
+static void asy__diag_jw_sep(asy__jw *w, const char *key) {
+    int i;
+    if (!w->first) fputc(',', w->f);
+    if (w->depth) fputc('\n', w->f);
+    w->first = 0;
+    for (i = 0; i < w->depth; i++) fputs("  ", w->f);
+    if (key) {
+        asy__diag_jw_quote(w->f, key);
+        fputs(": ", w->f);
+    }
+}
+
+static void asy__diag_jw_quote(FILE *f, const char *s) {
+    const unsigned char *p = (const unsigned char *)s;
+    fputc('"', f);
+    for (; *p; p++) {
+        switch (*p) {
+        case '"': fputs("\\\"", f); break;
+        case '\\': fputs("\\\\", f); break;
+        case '\n': fputs("\\n", f); break;
+        case '\r': fputs("\\r", f); break;
+        case '\t': fputs("\\t", f); break;
+        default:
+            if (*p < 0x20) fprintf(f, "\\u%04x", *p);
+            else fputc(*p, f);
+        }
+    }
+    fputc('"', f);
+}
+
+ASY__INTERNAL void asy__diag_jw_open(asy__jw *w, const char *key, char brace) {
+    if (w->depth || !w->first) asy__diag_jw_sep(w, key);
+    fputc(brace, w->f);
+    w->depth++;
+    w->first = 1;
+}
+
+ASY__INTERNAL void asy__diag_jw_close(asy__jw *w, char brace) {
+    int i, empty = w->first;
+    w->depth--;
+    if (!empty) {
+        fputc('\n', w->f);
+        for (i = 0; i < w->depth; i++) fputs("  ", w->f);
+    }
+    fputc(brace, w->f);
+    w->first = 0;
+}
+
+ASY__INTERNAL void asy__diag_jw_str(asy__jw *w, const char *key, const char *v) {
+    asy__diag_jw_sep(w, key);
+    if (v) asy__diag_jw_quote(w->f, v);
+    else fputs("null", w->f);
+}
+
+ASY__INTERNAL void asy__diag_jw_u64(asy__jw *w, const char *key, uint64_t v) {
+    asy__diag_jw_sep(w, key);
+    fprintf(w->f, "%llu", (unsigned long long)v);
+}
+
+ASY__INTERNAL void asy__diag_jw_i64(asy__jw *w, const char *key, int64_t v) {
+    asy__diag_jw_sep(w, key);
+    fprintf(w->f, "%lld", (long long)v);
+}
+
+ASY__INTERNAL void asy__diag_jw_num(asy__jw *w, const char *key, double v) {
+    asy__diag_jw_sep(w, key);
+    /* JSON has no NaN or infinity */
+    if (v != v || v > 1e308 || v < -1e308) fputs("null", w->f);
+    else fprintf(w->f, "%.10g", v);
+}
+
+ASY__INTERNAL void asy__diag_jw_bool(asy__jw *w, const char *key, int v) {
+    asy__diag_jw_sep(w, key);
+    fputs(v ? "true" : "false", w->f);
+}
+
+#line 1 "asyncrt_impl/diag/report.c"
+/* asy_loop_report: one JSON document about a loop (process.report). */
+#include <sys/time.h>
+
+static void asy__diag_close(asy_loop_t *loop, void *state) {
+    asy__diag_state *st = (asy__diag_state *)state;
+    if (st->sig_on) {
+        asy_signal_stop(&st->sig);
+        asy__queue_remove(&st->sig.handle_link_);
+    }
+    if (loop->watch_fn_) {
+        loop->watch_ = 0;
+        loop->watch_fn_ = NULL;
+    }
+    asy__free(st->directory);
+    asy__free(st);
+    loop->layers_[ASY__LAYER_DIAG].state = NULL;
+    loop->layers_[ASY__LAYER_DIAG].close = NULL;
+}
+
+ASY__INTERNAL asy__diag_state *asy__diag_st(asy_loop_t *loop) {
+    asy__diag_state *st = (asy__diag_state *)loop->layers_[ASY__LAYER_DIAG].state;
+    if (st) return st;
+    st = ASY__NEW(asy__diag_state);
+    if (!st) return NULL;
+    memset(st, 0, sizeof(*st));
+    st->loop = loop;
+    loop->layers_[ASY__LAYER_DIAG].state = st;
+    loop->layers_[ASY__LAYER_DIAG].close = asy__diag_close;
+    return st;
+}
+
+static void asy__report_site(asy__jw *w, const char *file, int line) {
+    char site[512];
+    if (!file) {
+        asy__diag_jw_str(w, "origin", NULL);
+        return;
+    }
+    snprintf(site, sizeof(site), "%s:%d", file, line);
+    asy__diag_jw_str(w, "origin", site);
+}
+
+static void asy__report_fn(asy__jw *w, void (*fn)(void)) {
+    char addr[32];
+    union {
+        void (*fn)(void);
+        uintptr_t u;
+    } cv;
+    if (!fn) {
+        asy__diag_jw_str(w, "callback", NULL);
+        return;
+    }
+    cv.fn = fn;
+    snprintf(addr, sizeof(addr), "0x%llx", (unsigned long long)cv.u);
+    asy__diag_jw_str(w, "callback", addr);
+}
+
+static void asy__report_header(asy__jw *w, asy_loop_t *loop, const char *trigger) {
+    char buf[64], cwd[1024];
+    struct timeval tv;
+    struct tm tm;
+    time_t t;
+    asy__diag_jw_open(w, "header", '{');
+    asy__diag_jw_u64(w, "reportVersion", 1);
+    asy__diag_jw_str(w, "event", trigger);
+    asy__diag_jw_str(w, "trigger", trigger);
+    gettimeofday(&tv, NULL);
+    t = tv.tv_sec;
+    gmtime_r(&t, &tm);
+    snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+             (int)(tv.tv_usec / 1000));
+    asy__diag_jw_str(w, "dumpEventTime", buf);
+    asy__diag_jw_u64(w, "dumpEventTimeStamp", (uint64_t)tv.tv_sec * 1000u + (uint64_t)tv.tv_usec / 1000u);
+    asy__diag_jw_u64(w, "processId", (uint64_t)getpid());
+    asy__diag_jw_str(w, "cwd", getcwd(cwd, sizeof(cwd)) ? cwd : NULL);
+    asy__diag_jw_str(w, "asyncrtVersion", asy_version_string());
+    asy__diag_jw_str(w, "backend", asy_loop_backend(loop));
+    asy__diag_jw_close(w, '}');
+}
+
+static void asy__report_loop(asy__jw *w, asy_loop_t *loop) {
+    asy_loop_metrics_t m;
+    asy_loop_metrics(loop, &m);
+    asy__diag_jw_open(w, "loop", '{');
+    asy__diag_jw_bool(w, "alive", asy_loop_alive(loop));
+    asy__diag_jw_bool(w, "running", loop->running_);
+    asy__diag_jw_bool(w, "virtualClock", loop->opts_.virtual_clock);
+    asy__diag_jw_u64(w, "nowMs", loop->time_);
+    asy__diag_jw_u64(w, "iterations", m.iterations);
+    asy__diag_jw_u64(w, "events", m.events);
+    asy__diag_jw_num(w, "elapsedMs", (double)m.elapsed_ns / 1e6);
+    asy__diag_jw_num(w, "idleMs", (double)m.idle_ns / 1e6);
+    asy__diag_jw_num(w, "utilization", m.utilization);
+    asy__diag_jw_u64(w, "activeHandles", loop->active_handles_);
+    asy__diag_jw_u64(w, "activeRequests", loop->active_reqs_);
+    asy__diag_jw_u64(w, "immediates", loop->immediate_refs_);
+    asy__diag_jw_u64(w, "nextTicks", loop->ticks_.count);
+    asy__diag_jw_u64(w, "microtasks", loop->microtasks_.count);
+    asy__diag_jw_close(w, '}');
+}
+
+static void asy__report_handles(asy__jw *w, asy_loop_t *loop) {
+    asy__queue *q;
+    unsigned internal = 0;
+    asy__diag_jw_open(w, "handles", '[');
+    for (q = loop->handles_.next; q != &loop->handles_; q = q->next) {
+        asy_handle_t *h = ASY_CONTAINER_OF(q, asy_handle_t, handle_link_);
+        char addr[32];
+        if (h->flags_ & ASY__H_INTERNAL) {
+            internal++;
+            continue;
+        }
+        asy__diag_jw_open(w, NULL, '{');
+        asy__diag_jw_str(w, "type", asy_handle_type_name(h->type));
+        snprintf(addr, sizeof(addr), "%p", (void *)h);
+        asy__diag_jw_str(w, "address", addr);
+        asy__diag_jw_bool(w, "active", (h->flags_ & ASY__H_ACTIVE) != 0);
+        asy__diag_jw_bool(w, "ref", (h->flags_ & ASY__H_REF) != 0);
+        asy__diag_jw_bool(w, "closing", (h->flags_ & ASY__H_CLOSING) != 0);
+        asy__report_site(w, h->origin_file_, h->origin_line_);
+        if (h->type == ASY_HANDLE_TIMER && (h->flags_ & ASY__H_ACTIVE)) {
+            const asy_timer_t *t = (const asy_timer_t *)h;
+            asy__diag_jw_u64(w, "dueInMs", asy_timer_get_due_in(t));
+            asy__diag_jw_u64(w, "repeatMs", t->repeat_);
+        }
+        asy__diag_jw_close(w, '}');
+    }
+    asy__diag_jw_close(w, ']');
+    asy__diag_jw_u64(w, "internalHandles", internal);
+}
+
+/* Timers in due order (the heap's array is not sorted: sort a copy of the
+ * first 64 by (key, seq)). */
+#define ASY__REPORT_TIMERS 64
+static void asy__report_timers(asy__jw *w, asy_loop_t *loop) {
+    asy__heap_entry pick[ASY__REPORT_TIMERS];
+    uint32_t i, n = 0, due = 0;
+    const asy__heap *hp = &loop->timers_;
+    for (i = 0; i < hp->count; i++) {
+        const asy__heap_entry *e = &hp->items[i];
+        uint32_t j;
+        if (e->key <= loop->time_) due++;
+        if (n == ASY__REPORT_TIMERS &&
+            (e->key > pick[n - 1].key || (e->key == pick[n - 1].key && e->seq > pick[n - 1].seq)))
+            continue;
+        j = n < ASY__REPORT_TIMERS ? n++ : n - 1;
+        while (j > 0 && (pick[j - 1].key > e->key ||
+                         (pick[j - 1].key == e->key && pick[j - 1].seq > e->seq))) {
+            pick[j] = pick[j - 1];
+            j--;
+        }
+        pick[j] = *e;
+    }
+    asy__diag_jw_open(w, "timers", '{');
+    asy__diag_jw_u64(w, "count", hp->count);
+    asy__diag_jw_u64(w, "due", due);
+    asy__diag_jw_open(w, "list", '[');
+    for (i = 0; i < n; i++) {
+        asy_timer_t *t = ASY_CONTAINER_OF(pick[i].node, asy_timer_t, heap_node_);
+        asy__diag_jw_open(w, NULL, '{');
+        if (t->cb_ == asy__ctimer_fire) {
+            const asy__ctimer *c = ASY_CONTAINER_OF(t, asy__ctimer, timer);
+            asy__diag_jw_str(w, "kind", c->interval ? "setInterval" : "setTimeout");
+            asy__report_site(w, NULL, 0);
+            asy__report_fn(w, (void (*)(void))c->cb);
+        } else if (loop->lag_ && t == &loop->lag_->timer) {
+            asy__diag_jw_str(w, "kind", "lagMonitor");
+            asy__report_site(w, NULL, 0);
+            asy__report_fn(w, NULL);
+        } else {
+            asy__diag_jw_str(w, "kind", "timer");
+            asy__report_site(w, t->origin_file_, t->origin_line_);
+            asy__report_fn(w, (void (*)(void))t->cb_);
+        }
+        asy__diag_jw_i64(w, "dueInMs", pick[i].key > loop->time_ ? (int64_t)(pick[i].key - loop->time_)
+                                                            : -(int64_t)(loop->time_ - pick[i].key));
+        asy__diag_jw_u64(w, "repeatMs", t->repeat_);
+        asy__diag_jw_bool(w, "ref", (t->flags_ & ASY__H_REF) != 0);
+        asy__diag_jw_close(w, '}');
+    }
+    asy__diag_jw_close(w, ']');
+    asy__diag_jw_close(w, '}');
+}
+
+static void asy__report_pool(asy__jw *w, asy_loop_t *loop) {
+    asy_pool_stats_t ps;
+    asy_pool_stats(loop, &ps);
+    asy__diag_jw_open(w, "threadpool", '{');
+    asy__diag_jw_bool(w, "started", loop->layers_[ASY__LAYER_POOL].state != NULL);
+    asy__diag_jw_u64(w, "size", ps.size);
+    asy__diag_jw_u64(w, "threads", ps.threads);
+    asy__diag_jw_u64(w, "queued", ps.queued);
+    asy__diag_jw_u64(w, "running", ps.running);
+    asy__diag_jw_u64(w, "slowIoRunning", ps.slow_running);
+    asy__diag_jw_u64(w, "slowIoMax", ps.slow_max);
+    asy__diag_jw_u64(w, "completed", ps.completed);
+    asy__diag_jw_close(w, '}');
+}
+
+#define ASY__REPORT_LAG_BUCKETS 256
+static void asy__report_lag(asy__jw *w, asy_loop_t *loop) {
+    asy_loop_metrics_t m;
+    uint64_t lower[ASY__REPORT_LAG_BUCKETS], counts[ASY__REPORT_LAG_BUCKETS];
+    size_t n, i;
+    asy_loop_metrics(loop, &m);
+    asy__diag_jw_open(w, "loopLag", '{');
+    asy__diag_jw_bool(w, "monitoring", loop->lag_ != NULL);
+    asy__diag_jw_u64(w, "resolutionMs", loop->lag_ ? loop->lag_->resolution_ms : 0);
+    asy__diag_jw_u64(w, "samples", m.lag_samples);
+    asy__diag_jw_num(w, "minMs", (double)m.lag_min_ns / 1e6);
+    asy__diag_jw_num(w, "meanMs", m.lag_mean_ns / 1e6);
+    asy__diag_jw_num(w, "p50Ms", (double)m.lag_p50_ns / 1e6);
+    asy__diag_jw_num(w, "p90Ms", (double)m.lag_p90_ns / 1e6);
+    asy__diag_jw_num(w, "p99Ms", (double)m.lag_p99_ns / 1e6);
+    asy__diag_jw_num(w, "maxMs", (double)m.lag_max_ns / 1e6);
+    n = asy__lag_histogram(loop, lower, counts, ASY__REPORT_LAG_BUCKETS);
+    if (n > ASY__REPORT_LAG_BUCKETS) n = ASY__REPORT_LAG_BUCKETS;
+    asy__diag_jw_open(w, "histogram", '[');
+    for (i = 0; i < n; i++) {
+        asy__diag_jw_open(w, NULL, '{');
+        asy__diag_jw_num(w, "fromMs", (double)lower[i] / 1e6);
+        asy__diag_jw_u64(w, "count", counts[i]);
+        asy__diag_jw_close(w, '}');
+    }
+    asy__diag_jw_close(w, ']');
+    asy__diag_jw_close(w, '}');
+}
+
+static void asy__report_memory(asy__jw *w) {
+    asy_memory_usage_t mu;
+    asy_memory_usage(&mu);
+    asy__diag_jw_open(w, "memoryUsage", '{');
+    asy__diag_jw_u64(w, "rss", mu.rss);
+    asy__diag_jw_i64(w, "heapUsed", mu.heap_used);
+    asy__diag_jw_i64(w, "heapBlocks", mu.heap_blocks);
+    asy__diag_jw_i64(w, "arrayBuffers", mu.array_buffers);
+    asy__diag_jw_i64(w, "external", mu.external);
+    asy__diag_jw_close(w, '}');
+}
+
+static int asy__report_write(asy_loop_t *loop, FILE *out, const char *trigger) {
+    asy__jw w;
+    memset(&w, 0, sizeof(w));
+    w.f = out;
+    w.first = 1;
+    asy__diag_jw_open(&w, NULL, '{');
+    asy__report_header(&w, loop, trigger);
+    asy__report_loop(&w, loop);
+    asy__report_handles(&w, loop);
+    asy__report_timers(&w, loop);
+    asy__report_pool(&w, loop);
+    asy__report_lag(&w, loop);
+    asy__report_memory(&w);
+    asy__diag_jw_close(&w, '}');
+    fputc('\n', out);
+    if (fflush(out) != 0 || ferror(out)) return ASY_EIO;
+    return 0;
+}
+
+ASYNCRT_API int asy_loop_report(asy_loop_t *loop, FILE *out) {
+    if (!asy__loop_live(loop) || !out) return ASY_EINVAL;
+    return asy__report_write(loop, out, "API");
+}
+
+#line 1 "asyncrt_impl/diag/signal.c"
+/* --report-on-signal: an internal, unref'd signal watcher writes a report
+ * from the loop's thread. */
+
+static int asy__report_to_file(asy__diag_state *st, char *name, size_t cap) {
+    char stamp[32];
+    struct tm tm;
+    time_t t = time(NULL);
+    FILE *f;
+    int r, n;
+    localtime_r(&t, &tm);
+    strftime(stamp, sizeof(stamp), "%Y%m%d.%H%M%S", &tm);
+    st->seq++;
+    n = snprintf(name, cap, "%s%sreport.%s.%d.0.%03u.json", st->directory ? st->directory : "",
+                 st->directory ? "/" : "", stamp, (int)getpid(), st->seq);
+    if (n < 0 || (size_t)n >= cap) return ASY_ENAMETOOLONG;
+    f = fopen(name, "w");
+    if (!f) return asy__errno();
+    r = asy__report_write(st->loop, f, "Signal");
+    if (fclose(f) != 0 && r == 0) r = ASY_EIO;
+    return r;
+}
+
+static void asy__report_signal_cb(asy_signal_t *h, int signum) {
+    asy__diag_state *st = (asy__diag_state *)h->data;
+    char name[1100];
+    int r;
+    (void)signum;
+    if (st->out) {
+        r = asy__report_write(st->loop, st->out, "Signal");
+        if (st->on_report) st->on_report(st->report_arg, NULL, r);
+        return;
+    }
+    r = asy__report_to_file(st, name, sizeof(name));
+    if (st->on_report) st->on_report(st->report_arg, name, r);
+    else if (r == 0) fprintf(stderr, "asyncrt: wrote report to %s\n", name);
+    else fprintf(stderr, "asyncrt: report to %s failed: %s\n", name, asy_strerror(r));
+}
+
+ASYNCRT_API int asy_loop_report_on_signal_stop(asy_loop_t *loop) {
+    asy__diag_state *st;
+    if (!asy__loop_live(loop)) return ASY_EINVAL;
+    st = (asy__diag_state *)loop->layers_[ASY__LAYER_DIAG].state;
+    if (!st || !st->sig_on) return 0;
+    asy_signal_stop(&st->sig);
+    asy__queue_remove(&st->sig.handle_link_);
+    st->sig_on = 0;
+    return 0;
+}
+
+ASYNCRT_API int asy_loop_report_on_signal(asy_loop_t *loop, const asy_report_signal_opts *opts) {
+    asy__diag_state *st;
+    char *dir = NULL;
+    int signum = opts && opts->signum ? opts->signum : SIGUSR2, r;
+    if (!asy__loop_live(loop)) return ASY_EINVAL;
+    if (signum <= 0 || signum >= 65 || signum == SIGKILL || signum == SIGSTOP) return ASY_EINVAL;
+    if (!(st = asy__diag_st(loop))) return ASY_ENOMEM;
+    if (opts && opts->directory && !(dir = asy__strdup(opts->directory))) return ASY_ENOMEM;
+    asy_loop_report_on_signal_stop(loop);
+    asy_signal_init(loop, &st->sig);
+    /* the library's own: not listed, never EBUSY, no reason to stay alive */
+    st->sig.flags_ |= ASY__H_INTERNAL;
+    asy_unref((asy_handle_t *)&st->sig);
+    st->sig.data = st;
+    r = asy_signal_start(&st->sig, asy__report_signal_cb, signum);
+    if (r) {
+        asy__queue_remove(&st->sig.handle_link_);
+        asy__free(dir);
+        return r;
+    }
+    st->sig_on = 1;
+    asy__free(st->directory);
+    st->directory = dir;
+    st->out = opts ? opts->out : NULL;
+    st->on_report = opts ? opts->on_report : NULL;
+    st->report_arg = opts ? opts->arg : NULL;
+    return 0;
+}
+
+#line 1 "asyncrt_impl/diag/slow.c"
+/* The slow-callback warning.  The loop (loop.internal.h) records when each
+ * callback starts and, while loop->watch_ is set, calls asy__slow_check
+ * once the callback and its microtasks are done. */
+
+static void asy__slow_print(void *arg, const asy_slow_callback_t *info) {
+    union {
+        void (*fn)(void);
+        uintptr_t u;
+    } cv;
+    (void)arg;
+    fprintf(stderr, "asyncrt: slow callback: %s", info->kind ? info->kind : "callback");
+    if (info->file) fprintf(stderr, " created at %s:%d", info->file, info->line);
+    if (info->fn) {
+        cv.fn = info->fn;
+        fprintf(stderr, " (fn 0x%llx)", (unsigned long long)cv.u);
+    }
+    fprintf(stderr, " blocked the loop for %.1f ms\n", info->ms);
+}
+
+static void asy__slow_check(asy_loop_t *loop) {
+    const asy__diag_state *st = (const asy__diag_state *)loop->layers_[ASY__LAYER_DIAG].state;
+    uint64_t now = asy_hrtime();
+    if (st && loop->cb_.start_ns && now - loop->cb_.start_ns >= st->slow_ns) {
+        asy_slow_callback_t info;
+        info.kind = loop->cb_.kind;
+        info.file = loop->cb_.file;
+        info.line = loop->cb_.line;
+        info.fn = loop->cb_.fn;
+        info.ms = (double)(now - loop->cb_.start_ns) / 1e6;
+        (st->slow_fn ? st->slow_fn : asy__slow_print)(st->slow_arg, &info);
+        now = asy_hrtime(); /* the report's own time is not the next callback's */
+    }
+    /* until the next site is named, time counts from here */
+    loop->cb_.start_ns = now;
+    loop->cb_.kind = NULL;
+    loop->cb_.file = NULL;
+    loop->cb_.line = 0;
+    loop->cb_.fn = NULL;
+}
+
+ASYNCRT_API int asy_loop_slow_callback_warning(asy_loop_t *loop, double threshold_ms,
+                                               asy_slow_callback_fn fn, void *arg) {
+    asy__diag_state *st;
+    if (!asy__loop_live(loop) || !(threshold_ms >= 0) || threshold_ms > 1e12) return ASY_EINVAL;
+    if (threshold_ms == 0) {
+        loop->watch_ = 0;
+        loop->watch_fn_ = NULL;
+        return 0;
+    }
+    if (!(st = asy__diag_st(loop))) return ASY_ENOMEM;
+    st->slow_ns = (uint64_t)(threshold_ms * 1e6);
+    if (st->slow_ns == 0) st->slow_ns = 1;
+    st->slow_fn = fn;
+    st->slow_arg = arg;
+    loop->watch_fn_ = asy__slow_check;
+    loop->cb_.start_ns = asy_hrtime();
+    loop->cb_.kind = NULL;
+    loop->cb_.file = NULL;
+    loop->cb_.fn = NULL;
+    loop->watch_ = 1;
     return 0;
 }
 
@@ -34356,6 +35846,11 @@ ASY__INTERNAL asy__http_exch *asy__http_exch_get(asy_http_server_t *srv) {
         asy__http_exch_free(x);
         return NULL;
     }
+    /* Node's IncomingMessage drops an error nobody listens to, and a
+     * ServerResponse never emits the connection's: the server reports
+     * those through its own events, so neither is uncaught */
+    asy__stream_errors_optional(&x->req.stream);
+    asy__stream_errors_optional(&x->res.stream);
     x->req.data = x->res.data = NULL;
     x->req.server = srv;
     x->req.exch_ = x->res.exch_ = x;
@@ -35775,6 +37270,8 @@ ASY__INTERNAL int asy__cr_got_head(asy_http_client_req_t *req, size_t len) {
     so.high_water_mark = req->opts_.high_water_mark;
     if ((r = asy_readable_init(req->loop, &req->res.stream, &asy__cr_res_impl, &so)) != 0)
         return r;
+    /* an IncomingMessage: its errors are the request's, reported there */
+    asy__stream_errors_optional(&req->res.stream);
     req->res.stream.impl_data = req;
     req->res.req = req;
     req->flags_ |= ASY__CR_RES_INIT;
@@ -37364,7 +38861,7 @@ ASY__INTERNAL int asy__fetch_start(asy__fetch *f) {
     hv = ASY__NEW_ARRAY(asy_http_header_t, n + 1);
     if (!hv) return ASY_ENOMEM;
     for (i = 0; i < n; i++) {
-        const char *name, *value;
+        const char *name = "", *value = ""; /* set by asy_headers_at for i < n */
         asy_headers_at(&f->hdrs, i, &name, &value);
         hv[i].name = name;
         hv[i].name_len = strlen(name);

@@ -21,7 +21,7 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-"$top/asyncrt.h"}
 impl="$top/asyncrt_impl"
-LAYERS="base buf loop backend promise pool stream net fs dns path os process sync coro worker url json zlib tls http"
+LAYERS="base buf loop backend promise pool stream net fs dns path os process sync perf diag coro worker url json zlib tls http"
 
 ver() { sed -n "s/^#define ASYNCRT_VERSION_$1 *\([0-9]*\).*/\1/p" "$impl/base/version.h"; }
 VERSION="$(ver MAJOR).$(ver MINOR).$(ver PATCH)"

@@ -23,7 +23,9 @@
 #include <unistd.h>
 #endif
 
-#ifndef ASYNCRT_MALLOC
+#ifdef ASYNCRT_MALLOC
+#define ASY__USER_ALLOCATOR 1
+#else
 #define ASYNCRT_MALLOC(n) malloc(n)
 #define ASYNCRT_REALLOC(p, n) realloc(p, n)
 #define ASYNCRT_FREE(p) free(p)

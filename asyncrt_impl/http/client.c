@@ -467,6 +467,8 @@ ASY__INTERNAL int asy__cr_got_head(asy_http_client_req_t *req, size_t len) {
     so.high_water_mark = req->opts_.high_water_mark;
     if ((r = asy_readable_init(req->loop, &req->res.stream, &asy__cr_res_impl, &so)) != 0)
         return r;
+    /* an IncomingMessage: its errors are the request's, reported there */
+    asy__stream_errors_optional(&req->res.stream);
     req->res.stream.impl_data = req;
     req->res.req = req;
     req->flags_ |= ASY__CR_RES_INIT;

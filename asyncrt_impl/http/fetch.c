@@ -295,7 +295,7 @@ ASY__INTERNAL int asy__fetch_start(asy__fetch *f) {
     hv = ASY__NEW_ARRAY(asy_http_header_t, n + 1);
     if (!hv) return ASY_ENOMEM;
     for (i = 0; i < n; i++) {
-        const char *name, *value;
+        const char *name = "", *value = ""; /* set by asy_headers_at for i < n */
         asy_headers_at(&f->hdrs, i, &name, &value);
         hv[i].name = name;
         hv[i].name_len = strlen(name);

@@ -47,6 +47,7 @@ ASY__INTERNAL void asy__async_dispatch(asy_loop_t *loop) {
         asy__queue_remove(&h->async_link_);
         asy__queue_insert_tail(&loop->async_handles_, &h->async_link_);
         if (asy__atomic_exchange(&h->pending_, 0, ASY__SEQ_CST) == 0) continue;
+        asy__cb_site(loop, NULL, (asy_handle_t *)h, (void (*)(void))h->cb_);
         h->cb_(h);
         asy__after_cb(loop);
     }

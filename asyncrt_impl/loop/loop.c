@@ -71,6 +71,7 @@ static inline int asy__run_pending(asy_loop_t *loop) {
     while (!asy__queue_empty(&q)) {
         asy_pending_t *req = ASY_CONTAINER_OF(asy__queue_head(&q), asy_pending_t, link_);
         asy__queue_remove(&req->link_);
+        asy__cb_site(loop, "pending", NULL, (void (*)(void))req->cb);
         req->cb(req->arg);
         asy__after_cb(loop);
     }
@@ -89,6 +90,7 @@ static void asy__run_phase(asy_loop_t *loop, asy__queue *list) {
         asy_phase_t *h = ASY_CONTAINER_OF(asy__queue_head(&q), asy_phase_t, phase_link_);
         asy__queue_remove(&h->phase_link_);
         asy__queue_insert_tail(list, &h->phase_link_);
+        asy__cb_site(loop, NULL, (asy_handle_t *)h, (void (*)(void))h->cb_);
         h->cb_(h);
         asy__after_cb(loop);
     }
@@ -146,6 +148,7 @@ ASYNCRT_API int asy_run(asy_loop_t *loop, asy_run_mode mode) {
     if (!asy__loop_live(loop)) return ASY_EINVAL;
     if (loop->running_) return ASY_EBUSY; /* asy_run from a callback */
     loop->running_ = 1;
+    loop->cb_.start_ns = loop->watch_ ? asy_hrtime() : 0; /* main code is not a callback */
     /* Code that ran before asy_run is the "main module": its nextTicks and
      * microtasks run before the first phase, as in Node. */
     asy__after_cb(loop);

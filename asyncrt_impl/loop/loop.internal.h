@@ -55,7 +55,33 @@ static inline void asy__handle_stop(asy_handle_t *h) {
  * every callback the loop makes. */
 ASY__INTERNAL void asy__drain(asy_loop_t *loop);
 static inline void asy__after_cb(asy_loop_t *loop) {
-    if (loop->ticks_.count | loop->microtasks_.count) asy__drain(loop);
+    if (loop->ticks_.count | loop->microtasks_.count | loop->watch_) asy__drain(loop);
+}
+
+/* Reports an error nobody handled to the loop's hook (loop/uncaught.c). */
+ASY__INTERNAL void asy__uncaught(asy_loop_t *loop, int error, const char *what,
+                                  asy_handle_type type, const void *object, const char *file,
+                                  int line);
+
+/* Names the callback about to run, for the slow-callback watch; costs a
+ * load and a branch while the watch is off.  The start time is taken here
+ * so library work between callbacks is not blamed on the next one. */
+ASY__INTERNAL void asy__cb_site_slow(asy_loop_t *loop, const char *kind, const asy_handle_t *h,
+                                     void (*fn)(void));
+static inline void asy__cb_site(asy_loop_t *loop, const char *kind, const asy_handle_t *h,
+                                void (*fn)(void)) {
+    if (ASY__UNLIKELY(loop->watch_)) asy__cb_site_slow(loop, kind, h, fn);
+}
+/* Names a callback made from inside another (a stream event from a read
+ * completion) without restarting its clock. */
+static inline void asy__cb_name(asy_loop_t *loop, const char *kind, const char *file, int line,
+                                void (*fn)(void)) {
+    if (ASY__UNLIKELY(loop->watch_)) {
+        loop->cb_.kind = kind;
+        loop->cb_.file = file;
+        loop->cb_.line = line;
+        loop->cb_.fn = fn;
+    }
 }
 
 /* Unlink the loop's own internal handles (the pool's async and phase
@@ -96,6 +122,7 @@ ASY__INTERNAL int asy__backend_init(asy_loop_t *loop, const char *name);
 static inline void asy__backend_wait_ended(asy_loop_t *loop, uint64_t t0) {
     uint64_t t1 = asy_hrtime();
     loop->idle_ns_ += t1 - t0;
+    loop->cb_.start_ns = t1; /* a wait is not a callback blocking the loop */
     if (!loop->opts_.virtual_clock) loop->time_ = t1 / 1000000u;
 }
 ASY__INTERNAL void asy__backend_close(asy_loop_t *loop);

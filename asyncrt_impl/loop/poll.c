@@ -1,14 +1,16 @@
 static void asy__poll_io_cb(asy_loop_t *loop, asy__io *io, unsigned revents) {
     asy_poll_t *h = ASY_CONTAINER_OF(io, asy_poll_t, io_);
     unsigned ev = revents & h->io_.events;
-    (void)loop;
     /* An error or hang-up condition is reported as the events the caller
      * asked for, so its next read or write surfaces the error (libuv): all
      * of them, since the condition stays until the fd is stopped, and a
      * caller who never hears of it would have the loop spin. */
     if (revents & ASY__IO_ERR)
         ev |= h->io_.events & (ASY_READABLE | ASY_WRITABLE | ASY_DISCONNECT | ASY_PRIORITIZED);
-    if (ev) h->cb_(h, 0, ev);
+    if (ev) {
+        asy__cb_site(loop, NULL, (asy_handle_t *)h, (void (*)(void))h->cb_);
+        h->cb_(h, 0, ev);
+    }
 }
 
 static void asy__poll_close(asy_handle_t *h) { asy_poll_stop((asy_poll_t *)h); }

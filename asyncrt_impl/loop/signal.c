@@ -72,6 +72,7 @@ static void asy__signal_deliver(asy_loop_t *loop, int signum) {
         asy__queue_insert_head(q, &cur.signal_link_); /* right after h */
         if (h->signum_ != signum) continue;
         if (h->oneshot_) asy_signal_stop(h);
+        asy__cb_site(loop, NULL, (asy_handle_t *)h, (void (*)(void))h->cb_);
         h->cb_(h, signum);
         asy__after_cb(loop);
     }

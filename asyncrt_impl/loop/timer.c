@@ -124,6 +124,7 @@ ASY__INTERNAL void asy__run_timers(asy_loop_t *loop) {
         }
         /* The callback may free t (a one-shot convenience timer's slot is
          * released by it): t is not touched afterwards. */
+        asy__cb_site(loop, "timer", (asy_handle_t *)t, (void (*)(void))t->cb_);
         t->cb_(t);
         asy__after_cb(loop);
     }
@@ -138,8 +139,10 @@ static void asy__ctimer_fire(asy_timer_t *t) {
         asy_fn cb = c->cb;
         void *arg = c->arg;
         asy__slots_release(&loop->ctimers_, &c->slot); /* a clear from cb is a no-op */
+        asy__cb_name(loop, "setTimeout", NULL, 0, (void (*)(void))cb);
         cb(arg);
     } else {
+        asy__cb_name(loop, "setInterval", NULL, 0, (void (*)(void))c->cb);
         c->cb(c->arg);
     }
 }
@@ -263,6 +266,7 @@ ASY__INTERNAL void asy__run_immediates(asy_loop_t *loop) {
         asy__queue_remove(&im->link);
         loop->immediate_refs_--;
         asy__slots_release(&loop->immediates_, &im->slot);
+        asy__cb_site(loop, "setImmediate", NULL, (void (*)(void))cb);
         cb(arg);
         asy__after_cb(loop);
     }

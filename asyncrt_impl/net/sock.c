@@ -205,6 +205,8 @@ static void asy__sock_write_done(asy__op *op) {
     if (req->bufs_ != req->bufsml_) asy__free(req->bufs_);
     req->bufs_ = NULL;
     if (req->cb_) req->cb_(req, status);
+    else if (status < 0 && status != ASY_ECANCELED) /* a close cancels: not an error */
+        asy_loop_uncaught(s->loop, status, (const asy_handle_t *)s, "write with no callback");
     asy__sock_update_active(s);
 }
 

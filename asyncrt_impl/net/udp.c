@@ -113,6 +113,9 @@ static void asy__udp_send_done(asy__op *op) {
     if (req->bufs_ != req->bufsml_) asy__free(req->bufs_);
     req->bufs_ = NULL;
     if (req->cb_) req->cb_(req, op->result < 0 ? (int)op->result : 0);
+    else if (op->result < 0 && op->result != ASY_ECANCELED) /* Node: 'error' on the socket */
+        asy_loop_uncaught(u->loop, (int)op->result, (const asy_handle_t *)u,
+                          "send with no callback");
     asy__udp_update_active(u);
 }
 
