@@ -29,6 +29,15 @@ endif
 CFLAGS_ALL += $(ZLIB_CFLAGS)
 LDLIBS     += $(ZLIB_LIBS)
 
+# The tls layer (asyncrt_impl/tls, and https in http) is built with
+# ASYNCRT_WITH_MBEDTLS and mbedTLS's three libraries.
+ifeq ($(HAVE_MBEDTLS),1)
+MBEDTLS_CFLAGS := -DASYNCRT_WITH_MBEDTLS
+MBEDTLS_LIBS   := -lmbedtls -lmbedx509 -lmbedcrypto
+endif
+CFLAGS_ALL += $(MBEDTLS_CFLAGS)
+LDLIBS     += $(MBEDTLS_LIBS)
+
 IMPL_SOURCES := $(shell find asyncrt_impl -type f 2>/dev/null)
 TEST_SRCS    := $(wildcard tests/test_*.c)
 TEST_OBJS    := $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(TEST_SRCS) tests/runner.c tests/impl.c)
@@ -127,7 +136,7 @@ $(BUILD)/examples/%: examples/%.c asyncrt.h $(BUILD)/tests/impl.o
 	  -o $@ $(SAN) $(LDLIBS) $(EXAMPLE_LIBS)
 
 # ---- benchmarks --------------------------------------------------------------
-BENCH_CFLAGS = -std=c11 -O2 -g -Wall -Wextra -Werror $(ZLIB_CFLAGS)
+BENCH_CFLAGS = -std=c11 -O2 -g -Wall -Wextra -Werror $(ZLIB_CFLAGS) $(MBEDTLS_CFLAGS)
 
 $(BUILD)/bench/%: bench/%.c asyncrt.h
 	@mkdir -p $(dir $@)
@@ -177,7 +186,7 @@ check-harness:
 # ---- fuzzing (clang + libFuzzer) ----------------------------------------------
 $(BUILD)/fuzz/%: fuzz/%.c asyncrt.h
 	@mkdir -p $(dir $@)
-	$(CLANG) -std=c11 -O1 -g -fsanitize=fuzzer,address,undefined $(ZLIB_CFLAGS) $< -o $@ $(LDLIBS)
+	$(CLANG) -std=c11 -O1 -g -fsanitize=fuzzer,address,undefined $(ZLIB_CFLAGS) $(MBEDTLS_CFLAGS) $< -o $@ $(LDLIBS)
 
 fuzz: $(patsubst %,$(BUILD)/fuzz/%,$(FUZZ_TARGETS))
 	@for t in $(FUZZ_TARGETS); do \

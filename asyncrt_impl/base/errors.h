@@ -111,6 +111,22 @@
     XX(EBAD_DATA_URL, -4508, "malformed data: URL")                           \
     XX(EFETCH_BODY_USED, -4509, "body already used or locked")                \
     XX(EHTTP_REDIRECT_BODY, -4510, "cannot follow a 307/308 redirect with a streamed body") \
+    XX(ETLS, -4600, "TLS error")                                             \
+    XX(ETLS_HANDSHAKE_TIMEOUT, -4601, "TLS handshake timed out")             \
+    XX(ETLS_CERT_HAS_EXPIRED, -4602, "certificate has expired")              \
+    XX(ETLS_CERT_NOT_YET_VALID, -4603, "certificate is not yet valid")       \
+    XX(ETLS_DEPTH_ZERO_SELF_SIGNED_CERT, -4604, "self-signed certificate")   \
+    XX(ETLS_SELF_SIGNED_CERT_IN_CHAIN, -4605, "self-signed certificate in certificate chain (unknown CA)") \
+    XX(ETLS_UNABLE_TO_VERIFY_LEAF_SIGNATURE, -4606, "unable to verify the first certificate (issuer unknown: missing intermediate?)") \
+    XX(ETLS_CERT_ALTNAME_INVALID, -4607, "hostname does not match the certificate's altnames") \
+    XX(ETLS_CERT_INVALID, -4608, "certificate is not valid (signature, usage or format)") \
+    XX(ETLS_NO_PEER_CERT, -4609, "peer sent no certificate")                 \
+    XX(ETLS_ALERT, -4610, "TLS alert received from the peer")                \
+    XX(ETLS_BAD_RECORD, -4611, "malformed TLS record or message")            \
+    XX(ETLS_VERSION, -4612, "unsupported TLS protocol version")              \
+    XX(ETLS_NO_SHARED_CIPHER, -4613, "no cipher suite or protocol in common") \
+    XX(ETLS_CONFIG, -4614, "bad TLS configuration (certificate, key or CA)") \
+    XX(ETLS_CLOSED, -4615, "TLS connection closed before the handshake finished") \
     XX(EAI_ADDRFAMILY, -3000, "address family not supported")                \
     XX(EAI_AGAIN, -3001, "temporary failure")                                \
     XX(EAI_BADFLAGS, -3002, "bad ai_flags value")                            \
