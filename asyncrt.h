@@ -29028,7 +29028,8 @@ enum {
     ASY__TLS_WPENDING = 1u << 14,    /* wchunk is being encrypted */
     ASY__TLS_FREE_LATER = 1u << 15,  /* destroy finished inside drive */
     ASY__TLS_AUTHORIZED = 1u << 16,
-    ASY__TLS_SNI_IP = 1u << 17       /* servername is an IP: check IP SANs */
+    ASY__TLS_SNI_IP = 1u << 17,      /* servername is an IP: check IP SANs */
+    ASY__TLS_VERIFIED = 1u << 18     /* asy__tls_verify ran */
 };
 
 struct asy__tls_state {
@@ -29055,6 +29056,7 @@ struct asy__tls_state {
 };
 
 ASY__INTERNAL int asy__tls_map_error(int mbed);
+ASY__INTERNAL const mbedtls_x509_crt *asy__tls_peer(const asy__tls_state *st);
 ASY__INTERNAL int asy__tls_verify_code(asy__tls_state *st, uint32_t flags);
 ASY__INTERNAL int asy__tls_check_ip(const mbedtls_x509_crt *crt, const char *ip);
 ASY__INTERNAL int asy__tls_sni_thunk(void *p, mbedtls_ssl_context *ssl, const unsigned char *name,
@@ -29367,7 +29369,7 @@ ASY__INTERNAL int asy__tls_self_issued(const mbedtls_x509_crt *c) {
 /* The chain first (as OpenSSL checks it before the name), then dates,
  * then the rest, then the name. */
 ASY__INTERNAL int asy__tls_verify_code(asy__tls_state *st, uint32_t flags) {
-    const mbedtls_x509_crt *peer = mbedtls_ssl_get_peer_cert(&st->ssl);
+    const mbedtls_x509_crt *peer = asy__tls_peer(st);
     if (!peer || (flags & MBEDTLS_X509_BADCERT_MISSING)) return ASY_ETLS_NO_PEER_CERT;
     if (flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED) {
         const mbedtls_x509_crt *last = peer;
@@ -29482,6 +29484,13 @@ ASY__INTERNAL int asy__tls_recv(void *p, unsigned char *buf, size_t len) {
     return (int)len;
 }
 
+/* The peer's certificate, during the handshake too. */
+ASY__INTERNAL const mbedtls_x509_crt *asy__tls_peer(const asy__tls_state *st) {
+    if (st->ssl.session) return st->ssl.session->peer_cert;
+    if (st->ssl.session_negotiate) return st->ssl.session_negotiate->peer_cert;
+    return NULL;
+}
+
 /* ---- failure -------------------------------------------------------------- */
 
 ASY__INTERNAL void asy__tls_timer_stop(asy__tls_state *st) {
@@ -29532,35 +29541,37 @@ ASY__INTERNAL void asy__tls_timeout(void *arg) {
 
 /* ---- handshake ------------------------------------------------------------ */
 
-ASY__INTERNAL int asy__tls_handshake_done(asy__tls_state *st) {
-    asy_tls_t *tls = st->tls;
+/* The peer's verification, as soon as its Certificate was processed (so
+ * a rejected server never sees our Finished, as with OpenSSL's verify
+ * callback), or at the end of a resumed handshake.  0 to go on, else the
+ * code the connection failed with. */
+ASY__INTERNAL int asy__tls_verify(asy__tls_state *st) {
     asy_tls_context_t *ctx = st->ctx;
-    int code = 0, reject;
-    asy__tls_timer_stop(st);
-    if (!(st->flags & ASY__TLS_SAW_CERT)) st->flags |= ASY__TLS_RESUMED;
-    if (!(st->flags & ASY__TLS_SERVER)) {
-        uint32_t vf = mbedtls_ssl_get_verify_result(&st->ssl);
-        code = asy__tls_verify_code(st, vf);
-        if (code == 0 && (st->flags & ASY__TLS_SNI_IP))
-            code = asy__tls_check_ip(mbedtls_ssl_get_peer_cert(&st->ssl), st->servername);
-        reject = !st->opts.reject_unauthorized_off;
-    } else if (ctx->request_cert) {
-        code = asy__tls_verify_code(st, mbedtls_ssl_get_verify_result(&st->ssl));
-        reject = ctx->reject_unauthorized;
-    } else {
-        reject = 0;
-        code = ASY_ETLS_NO_PEER_CERT;
-    }
+    int code, reject;
+    if (st->flags & ASY__TLS_VERIFIED) return 0;
+    st->flags |= ASY__TLS_VERIFIED;
+    if ((st->flags & ASY__TLS_SERVER) && !ctx->request_cert) return 0; /* nothing asked */
+    code = asy__tls_verify_code(st, mbedtls_ssl_get_verify_result(&st->ssl));
+    if (code == 0 && (st->flags & ASY__TLS_SNI_IP))
+        code = asy__tls_check_ip(asy__tls_peer(st), st->servername);
+    reject = (st->flags & ASY__TLS_SERVER) ? ctx->reject_unauthorized
+                                           : !st->opts.reject_unauthorized_off;
     st->verify_err = code;
     if (code == 0) st->flags |= ASY__TLS_AUTHORIZED;
     if (code != 0 && reject) {
         asy__tls_fail(st, code, 1);
         return code;
     }
-    if (!(st->flags & ASY__TLS_SERVER) || ctx->request_cert == 0) {
-        /* a server that asked for nothing has nothing to report */
-        if (st->flags & ASY__TLS_SERVER) st->verify_err = 0;
-    }
+    return 0;
+}
+
+ASY__INTERNAL int asy__tls_handshake_done(asy__tls_state *st) {
+    asy_tls_t *tls = st->tls;
+    asy_tls_context_t *ctx = st->ctx;
+    int r;
+    asy__tls_timer_stop(st);
+    if (!(st->flags & ASY__TLS_SAW_CERT)) st->flags |= ASY__TLS_RESUMED;
+    if ((r = asy__tls_verify(st)) != 0) return r;
     st->flags |= ASY__TLS_SECURE;
     ctx->stats.handshakes++;
     if (st->flags & ASY__TLS_RESUMED) ctx->stats.resumed++;
@@ -29580,8 +29591,8 @@ ASY__INTERNAL int asy__tls_handshake_done(asy__tls_state *st) {
 /* 1: done, 0: waiting for the peer, <0: failed (already reported) */
 ASY__INTERNAL int asy__tls_handshake(asy__tls_state *st) {
     while (st->ssl.state != MBEDTLS_SSL_HANDSHAKE_OVER) {
-        int r;
-        if (st->ssl.state == MBEDTLS_SSL_SERVER_CERTIFICATE) st->flags |= ASY__TLS_SAW_CERT;
+        int r, before = st->ssl.state;
+        if (before == MBEDTLS_SSL_SERVER_CERTIFICATE) st->flags |= ASY__TLS_SAW_CERT;
         r = mbedtls_ssl_handshake_step(&st->ssl);
         asy__tls_flush(st);
         if (r == MBEDTLS_ERR_SSL_WANT_READ || r == MBEDTLS_ERR_SSL_WANT_WRITE) return 0;
@@ -29591,6 +29602,11 @@ ASY__INTERNAL int asy__tls_handshake(asy__tls_state *st) {
             asy__tls_fail(st, err, 1);
             return err;
         }
+        if (st->ssl.state != before &&
+            ((!(st->flags & ASY__TLS_SERVER) && before == MBEDTLS_SSL_SERVER_CERTIFICATE) ||
+             ((st->flags & ASY__TLS_SERVER) && before == MBEDTLS_SSL_CERTIFICATE_VERIFY)) &&
+            asy__tls_verify(st) != 0)
+            return -1;
     }
     return asy__tls_handshake_done(st) == 0 ? 1 : -1;
 }

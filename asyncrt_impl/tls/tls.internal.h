@@ -55,7 +55,8 @@ enum {
     ASY__TLS_WPENDING = 1u << 14,    /* wchunk is being encrypted */
     ASY__TLS_FREE_LATER = 1u << 15,  /* destroy finished inside drive */
     ASY__TLS_AUTHORIZED = 1u << 16,
-    ASY__TLS_SNI_IP = 1u << 17       /* servername is an IP: check IP SANs */
+    ASY__TLS_SNI_IP = 1u << 17,      /* servername is an IP: check IP SANs */
+    ASY__TLS_VERIFIED = 1u << 18     /* asy__tls_verify ran */
 };
 
 struct asy__tls_state {
@@ -82,6 +83,7 @@ struct asy__tls_state {
 };
 
 ASY__INTERNAL int asy__tls_map_error(int mbed);
+ASY__INTERNAL const mbedtls_x509_crt *asy__tls_peer(const asy__tls_state *st);
 ASY__INTERNAL int asy__tls_verify_code(asy__tls_state *st, uint32_t flags);
 ASY__INTERNAL int asy__tls_check_ip(const mbedtls_x509_crt *crt, const char *ip);
 ASY__INTERNAL int asy__tls_sni_thunk(void *p, mbedtls_ssl_context *ssl, const unsigned char *name,

@@ -49,7 +49,7 @@ ASY__INTERNAL int asy__tls_self_issued(const mbedtls_x509_crt *c) {
 /* The chain first (as OpenSSL checks it before the name), then dates,
  * then the rest, then the name. */
 ASY__INTERNAL int asy__tls_verify_code(asy__tls_state *st, uint32_t flags) {
-    const mbedtls_x509_crt *peer = mbedtls_ssl_get_peer_cert(&st->ssl);
+    const mbedtls_x509_crt *peer = asy__tls_peer(st);
     if (!peer || (flags & MBEDTLS_X509_BADCERT_MISSING)) return ASY_ETLS_NO_PEER_CERT;
     if (flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED) {
         const mbedtls_x509_crt *last = peer;
