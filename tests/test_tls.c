@@ -235,4 +235,249 @@ TEST(tls_context_errors) {
     ASSERT_ERR(asy_tls_connect(NULL, NULL, NULL, 0, NULL, NULL), ASY_EINVAL);
 }
 
+
+TEST_T(tls_sni_picks_certificate, 20000) {
+    asy_loop_t loop;
+    tsrv sv;
+    tconn c1, c2;
+    asy_tls_context_t *sctx, *octx, *cctx;
+    memset(&sv, 0, sizeof(sv));
+    memset(&c1, 0, sizeof(c1));
+    memset(&c2, 0, sizeof(c2));
+    net_loop_init(&loop, "epoll");
+    sctx = server_ctx("chain.crt", "leaf.key", NULL);
+    octx = server_ctx("other.crt", "other.key", NULL);
+    cctx = client_ctx("ca.crt", NULL);
+    tsrv_start(&loop, &sv, sctx, 0);
+    sv.sni_other = octx;
+    sv.stop_after = 2;
+    connect_rec(&loop, &c1, tsrv_port(&sv), cctx, "other.test", 0, NULL, NULL);
+    asy_stream_end(&c1.tls.stream, NULL, NULL);
+    while (!c1.closed) asy_run(&loop, ASY_RUN_ONCE);
+    ASSERT_EQ(c1.secure, 1);
+    ASSERT_STR_EQ(seen_ci.subject_cn, "other.test");
+    ASSERT_STR_EQ(sv.sni_seen, "other.test");
+    /* a name the callback does not know gets the default certificate */
+    connect_rec(&loop, &c2, tsrv_port(&sv), cctx, "localhost", 0, NULL, NULL);
+    asy_stream_end(&c2.tls.stream, NULL, NULL);
+    ASSERT_EQ(asy_run(&loop, ASY_RUN_DEFAULT), 0);
+    ASSERT_EQ(c2.secure, 1);
+    ASSERT_STR_EQ(seen_ci.subject_cn, "localhost");
+    ASSERT_STR_EQ(sv.sni_seen, "localhost");
+    asy_tls_context_unref(sctx);
+    asy_tls_context_unref(octx);
+    asy_tls_context_unref(cctx);
+    net_loop_finish(&loop);
+}
+
+static asy_buf_t saved_session;
+static int sessions_seen;
+static void keep_session(asy_tls_t *tls, const asy_buf_t *sess) {
+    (void)tls;
+    sessions_seen++;
+    asy_buf_release(&saved_session);
+    ASSERT_OK(asy_buf_retain(&saved_session, sess));
+}
+
+static void resume_case(int tickets) {
+    asy_loop_t loop;
+    tsrv sv;
+    tconn c[3];
+    asy_tls_context_t *sctx, *cctx;
+    asy_tls_context_opts so;
+    asy_tls_context_stats st;
+    int i;
+    memset(&sv, 0, sizeof(sv));
+    memset(c, 0, sizeof(c));
+    memset(&so, 0, sizeof(so));
+    net_loop_init(&loop, "epoll");
+    so.cert_file = pki("chain.crt");
+    so.key_file = pki("leaf.key");
+    so.no_session_tickets = !tickets;
+    ASSERT_OK(asy_tls_context_new(&sctx, ASY_TLS_SERVER, &so));
+    cctx = client_ctx("ca.crt", NULL);
+    tsrv_start(&loop, &sv, sctx, 0);
+    sv.stop_after = 3;
+    for (i = 0; i < 3; i++) {
+        seen_reused = -1;
+        connect_rec(&loop, &c[i], tsrv_port(&sv), cctx, "localhost", 0,
+                    i ? &saved_session : NULL, keep_session);
+        asy_stream_end(&c[i].tls.stream, NULL, NULL);
+        while (!c[i].closed || sv.closed <= i) asy_run(&loop, ASY_RUN_ONCE);
+        ASSERT_EQ(c[i].secure, 1);
+        ASSERT_EQ(seen_reused, i ? 1 : 0);
+        ASSERT_EQ(seen_authorized, 1); /* a resumed session keeps its verification */
+    }
+    ASSERT_EQ(sessions_seen, 3);
+    ASSERT_EQ(sv.resumed, 2);
+    asy_tls_context_get_stats(sctx, &st);
+    ASSERT_EQ_U64(st.handshakes, 3);
+    ASSERT_EQ_U64(st.resumed, 2);
+    asy_tls_context_get_stats(cctx, &st);
+    ASSERT_EQ_U64(st.resumed, 2);
+    asy_buf_release(&saved_session);
+    asy_tls_context_unref(sctx);
+    asy_tls_context_unref(cctx);
+    net_loop_finish(&loop);
+}
+TEST_T(tls_resumption_ticket, 20000) { resume_case(1); }
+TEST_T(tls_resumption_session_id, 20000) { resume_case(0); }
+
+TEST(tls_bad_session_rejected) {
+    asy_loop_t loop;
+    asy_tls_t t;
+    asy_buf_t junk;
+    asy_tls_opts o;
+    net_loop_init(&loop, "epoll");
+    ASSERT_OK(asy_buf_from_bytes(&junk, "not a session", 13));
+    memset(&o, 0, sizeof(o));
+    o.session = &junk;
+    o.context = client_ctx("ca.crt", NULL);
+    ASSERT_ERR(asy_tls_connect(&loop, &t, "127.0.0.1", 9, &o, NULL), ASY_EINVAL);
+    asy_tls_context_unref(o.context);
+    asy_buf_release(&junk);
+    net_loop_finish(&loop);
+}
+
+/* TLS over any duplex: both ends of a socketpair, as adopted sockets. */
+TEST_T(tls_over_socketpair, 20000) {
+    asy_loop_t loop;
+    int fds[2];
+    asy_socket_t a, b;
+    tconn cs, cc;
+    asy_tls_context_t *sctx, *cctx;
+    asy_tls_opts o;
+    net_loop_init(&loop, "epoll");
+    memset(&cs, 0, sizeof(cs));
+    memset(&cc, 0, sizeof(cc));
+    ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
+    ASSERT_OK(asy_socket_init(&loop, &a, &(asy_socket_opts){.allow_half_open = 1}));
+    ASSERT_OK(asy_socket_init(&loop, &b, &(asy_socket_opts){.allow_half_open = 1}));
+    ASSERT_OK(asy_socket_open(&a, fds[0]));
+    ASSERT_OK(asy_socket_open(&b, fds[1]));
+    sctx = server_ctx("chain.crt", "leaf.key", NULL);
+    cctx = client_ctx("ca.crt", NULL);
+    memset(&o, 0, sizeof(o));
+    o.context = sctx;
+    o.on_secure = tc_secure;
+    cs.echo = 1;
+    cs.tls.stream.data = &cs;
+    ASSERT_OK(asy_tls_wrap(&loop, &cs.tls, &a.stream, &o));
+    cs.tls.stream.data = &cs;
+    asy_stream_set_events(&cs.tls.stream, &tc_events);
+    o.context = cctx;
+    o.servername = "localhost";
+    cc.tls.stream.data = &cc;
+    ASSERT_OK(asy_tls_wrap(&loop, &cc.tls, &b.stream, &o));
+    cc.tls.stream.data = &cc;
+    asy_stream_set_events(&cc.tls.stream, &tc_events);
+    ASSERT_PTR_EQ(cc.tls.transport, &b.stream);
+    asy_stream_write_bytes(&cc.tls.stream, "over a pair", 11, NULL, NULL);
+    asy_stream_end(&cc.tls.stream, NULL, NULL);
+    ASSERT_EQ(asy_run(&loop, ASY_RUN_DEFAULT), 0);
+    ASSERT_EQ(cc.secure, 1);
+    ASSERT_EQ(cs.secure, 1);
+    ASSERT_STR_EQ(cc.buf, "over a pair");
+    ASSERT_EQ(cc.ended, 1);
+    ASSERT_EQ(cc.closed, 1);
+    ASSERT_EQ(cs.closed, 1);
+    ASSERT(asy_stream_is_closed(&a.stream));
+    ASSERT(asy_stream_is_closed(&b.stream));
+    asy_tls_context_unref(sctx);
+    asy_tls_context_unref(cctx);
+    net_loop_finish(&loop);
+    free(cc.buf);
+}
+
+/* A peer that connects and then says nothing. */
+TEST_T(tls_stalled_handshake_times_out, 20000) {
+    asy_loop_t loop;
+    tsrv sv;
+    asy_tls_context_t *sctx;
+    int fd;
+    uint64_t t0;
+    memset(&sv, 0, sizeof(sv));
+    net_loop_init(&loop, "epoll");
+    sctx = server_ctx("chain.crt", "leaf.key", NULL);
+    tsrv_start(&loop, &sv, sctx, 200);
+    sv.stop_after = 1;
+    fd = raw_connect(tsrv_port(&sv));
+    ASSERT_EQ(write(fd, "\x16\x03\x01", 3), 3); /* a record header, then silence */
+    t0 = asy_hrtime();
+    ASSERT_EQ(asy_run(&loop, ASY_RUN_DEFAULT), 0);
+    ASSERT_GE((asy_hrtime() - t0) / 1000000, 150);
+    ASSERT_EQ(sv.failed, 1);
+    ASSERT_ERR(sv.last_err, ASY_ETLS_HANDSHAKE_TIMEOUT);
+    close(fd);
+    asy_tls_context_unref(sctx);
+    net_loop_finish(&loop);
+}
+
+static void ignore_conn(asy_sock_t *h, int status) {
+    (void)h;
+    (void)status;
+}
+
+/* A server that accepts and never answers: the client times out. */
+TEST_T(tls_client_handshake_timeout, 20000) {
+    asy_loop_t loop;
+    asy_tcp_t lst;
+    asy_addr_t a;
+    tconn c;
+    asy_tls_opts o;
+    memset(&c, 0, sizeof(c));
+    net_loop_init(&loop, "epoll");
+    ASSERT_OK(asy_tcp_init(&loop, &lst));
+    ASSERT_OK(asy_ip4_addr("127.0.0.1", 0, &a));
+    ASSERT_OK(asy_tcp_bind(&lst, &a, 0));
+    ASSERT_OK(asy_tcp_listen(&lst, 8, ignore_conn));
+    memset(&o, 0, sizeof(o));
+    o.context = client_ctx("ca.crt", NULL);
+    o.handshake_timeout_ms = 150;
+    o.on_secure = tc_secure;
+    c.tls.stream.data = &c;
+    ASSERT_OK(asy_tls_connect(&loop, &c.tls, "127.0.0.1", tcp_port(&lst), &o, NULL));
+    c.tls.stream.data = &c;
+    asy_stream_set_events(&c.tls.stream, &tc_events);
+    while (!c.closed) asy_run(&loop, ASY_RUN_ONCE);
+    ASSERT_ERR(c.secure_err, ASY_ETLS_HANDSHAKE_TIMEOUT);
+    ASSERT_ERR(c.err, ASY_ETLS_HANDSHAKE_TIMEOUT);
+    asy_close((asy_handle_t *)&lst, NULL);
+    asy_tls_context_unref(o.context);
+    net_loop_finish(&loop);
+}
+
+/* Garbage at the server: an alert record comes back, then the close. */
+TEST_T(tls_garbage_gets_alert_and_close, 20000) {
+    asy_loop_t loop;
+    tsrv sv;
+    asy_tls_context_t *sctx;
+    int fd, i;
+    memset(&sv, 0, sizeof(sv));
+    net_loop_init(&loop, "epoll");
+    sctx = server_ctx("chain.crt", "leaf.key", NULL);
+    tsrv_start(&loop, &sv, sctx, 0);
+    for (i = 0; i < 3; i++) {
+        static const char *const junk[] = {"GET / HTTP/1.1\r\nHost: x\r\n\r\n",
+                                           "\x16\x03\x03\x00\x05" "hello",
+                                           "\x17\x03\x03\x00\x04" "abcd"};
+        static const size_t jlen[] = {27, 10, 9};
+        unsigned char buf[64];
+        ssize_t n, total = 0;
+        fd = raw_connect(tsrv_port(&sv));
+        ASSERT_EQ(write(fd, junk[i], jlen[i]), (ssize_t)jlen[i]);
+        while (sv.closed <= i) asy_run(&loop, ASY_RUN_ONCE);
+        ASSERT_ERR(sv.last_err, ASY_ETLS_BAD_RECORD);
+        while ((n = read(fd, buf + total, sizeof(buf) - (size_t)total)) > 0) total += n;
+        ASSERT_EQ(n, 0);     /* then the close */
+        ASSERT_EQ(total, 7); /* one alert record */
+        ASSERT_EQ(buf[0], 21);
+        ASSERT_EQ(buf[5], 2); /* fatal */
+        close(fd);
+    }
+    ASSERT_EQ(sv.failed, 3);
+    asy_tls_server_close(&sv.srv, NULL);
+    asy_tls_context_unref(sctx);
+    net_loop_finish(&loop);
+}
 #endif
