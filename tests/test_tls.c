@@ -480,4 +480,123 @@ TEST_T(tls_garbage_gets_alert_and_close, 20000) {
     asy_tls_context_unref(sctx);
     net_loop_finish(&loop);
 }
+
+/* ---- 1 GiB with a slow consumer: memory stays bounded ----------------- */
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define TLS_CHECK_RSS 0
+#else
+#define TLS_CHECK_RSS 1
+#endif
+
+static size_t rss_now(void) {
+    long pages = 0, rss = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (!f) return 0;
+    if (fscanf(f, "%ld %ld", &pages, &rss) != 2) rss = 0;
+    fclose(f);
+    return (size_t)rss * (size_t)sysconf(_SC_PAGESIZE);
+}
+
+typedef struct bulk {
+    asy_loop_t *loop;
+    asy_tls_t *writer;
+    asy_stream_t *reader;
+    asy_buf_t chunk;
+    uint64_t sent, want, got;
+    size_t rss0, rss_max;
+    int pauses;
+    tconn *srvc;
+} bulk;
+static bulk B;
+
+static void bulk_pump(void);
+static void bulk_drain(asy_stream_t *s) {
+    (void)s;
+    bulk_pump();
+}
+static const asy_stream_events bulk_wevents = {NULL, NULL, NULL, tc_error, bulk_drain,
+                                               tc_finish, tc_close, NULL, NULL};
+static void bulk_pump(void) {
+    while (B.sent < B.want) {
+        int r = asy_stream_write(&B.writer->stream, &B.chunk, NULL, NULL);
+        ASSERT_OK(r);
+        B.sent += B.chunk.len;
+        if (r == 0) return;
+    }
+    asy_stream_end(&B.writer->stream, NULL, NULL);
+}
+static void bulk_resume(void *arg) { asy_stream_resume((asy_stream_t *)arg); }
+static void bulk_data(asy_stream_t *s, const asy_buf_t *b) {
+    uint64_t before = B.got;
+    B.got += b->len;
+    /* slow: a 1 ms nap every 8 MiB */
+    if ((before >> 23) != (B.got >> 23)) {
+        size_t r = rss_now();
+        if (r > B.rss_max) B.rss_max = r;
+        B.pauses++;
+        asy_stream_pause(s);
+        asy_set_timeout(B.loop, bulk_resume, s, 1);
+    }
+}
+static void bulk_end(asy_stream_t *s) {
+    asy_stream_end(s, NULL, NULL);
+}
+static const asy_stream_events bulk_revents = {bulk_data, NULL, bulk_end, tc_error, NULL,
+                                               tc_finish, tc_close, NULL, NULL};
+
+static void bulk_conn(asy_tls_server_t *srv, int status) {
+    tsrv *sv = (tsrv *)srv->data;
+    tconn *c = (tconn *)calloc(1, sizeof(*c));
+    ASSERT_EQ(status, 0);
+    c->free_on_close = 1;
+    c->srv = sv;
+    ASSERT_OK(asy_tls_server_accept(srv, &c->tls));
+    c->tls.stream.data = c;
+    asy_stream_set_events(&c->tls.stream, &bulk_revents);
+}
+
+TEST_T(tls_1gib_slow_consumer_bounded_rss, 240000) {
+    asy_loop_t loop;
+    tsrv sv;
+    tconn c;
+    asy_tls_context_t *sctx, *cctx;
+    asy_tls_opts o;
+    if (!TLS_CHECK_RSS) SKIP("RSS is not meaningful under a sanitizer");
+    memset(&sv, 0, sizeof(sv));
+    memset(&c, 0, sizeof(c));
+    memset(&B, 0, sizeof(B));
+    net_loop_init(&loop, "epoll");
+    B.loop = &loop;
+    B.want = 1ull << 30;
+    ASSERT_OK(asy_buf_alloc(&B.chunk, 64 * 1024));
+    sctx = server_ctx("chain.crt", "leaf.key", NULL);
+    cctx = client_ctx("ca.crt", NULL);
+    memset(&o, 0, sizeof(o));
+    sv.srv.data = &sv;
+    ASSERT_OK(asy_tls_server_listen(&loop, &sv.srv, sctx, &o, "127.0.0.1", 0, 8, bulk_conn));
+    sv.srv.data = &sv;
+    sv.stop_after = 1;
+    memset(&o, 0, sizeof(o));
+    o.context = cctx;
+    o.servername = "localhost";
+    c.tls.stream.data = &c;
+    ASSERT_OK(asy_tls_connect(&loop, &c.tls, "127.0.0.1", asy_tls_server_port(&sv.srv), &o, NULL));
+    c.tls.stream.data = &c;
+    asy_stream_set_events(&c.tls.stream, &bulk_wevents);
+    B.writer = &c.tls;
+    B.rss0 = rss_now();
+    bulk_pump();
+    ASSERT_EQ(asy_run(&loop, ASY_RUN_DEFAULT), 0);
+    ASSERT_EQ(c.err, 0);
+    ASSERT_EQ(sv.last_err, 0);
+    ASSERT_EQ_U64(B.got, B.want);
+    ASSERT_GE(B.pauses, 100);
+    printf("rss before %zu KiB, max %zu KiB\n", B.rss0 / 1024, B.rss_max / 1024);
+    ASSERT_LT(B.rss_max, B.rss0 + 48u * 1024 * 1024);
+    asy_buf_release(&B.chunk);
+    asy_tls_context_unref(sctx);
+    asy_tls_context_unref(cctx);
+    net_loop_finish(&loop);
+}
 #endif

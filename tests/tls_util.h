@@ -80,6 +80,7 @@ typedef struct tconn {
     size_t len, cap;
     uint64_t total;
     int echo;        /* server side: write back what comes */
+    int reply_end;   /* server side: answer "pong:<data>" and end */
     int end_on_end;  /* end our side when the peer ends */
     int free_on_close;
     struct tsrv *srv;
@@ -95,11 +96,19 @@ typedef struct tsrv {
     char sni_seen[256];
     asy_tls_context_t *sni_other;
     int resumed;
+    int reply_end; /* connections answer once and end */
 } tsrv;
 
 __attribute__((unused)) static void tc_data(asy_stream_t *s, const asy_buf_t *b) {
     tconn *c = (tconn *)s->data;
     c->total += b->len;
+    if (c->reply_end) {
+        asy_stream_write_bytes(s, "pong:", 5, NULL, NULL);
+        asy_stream_write(s, b, NULL, NULL);
+        asy_stream_end(s, NULL, NULL);
+        c->reply_end = 0;
+        return;
+    }
     if (c->echo) {
         asy_stream_write(s, b, NULL, NULL);
         return;
@@ -165,6 +174,7 @@ __attribute__((unused)) static void tsrv_conn(asy_tls_server_t *srv, int status)
     ASSERT_EQ(status, 0);
     c = (tconn *)calloc(1, sizeof(*c));
     c->echo = 1;
+    c->reply_end = sv->reply_end;
     c->free_on_close = 1;
     c->srv = sv;
     c->tls.stream.data = c;
