@@ -4714,6 +4714,11 @@ typedef struct asy_http_agent_opts {
     size_t max_total_sockets;  /* every origin; 0: no limit */
     uint64_t idle_timeout_ms;  /* a free socket closes after; 0: 4000 */
     int fifo;                  /* scheduling 'fifo'; default 'lifo' */
+    /* https: origins (built with ASYNCRT_WITH_MBEDTLS): the client TLS
+     * context (CAs, ALPN...) of every connection; NULL: one the agent
+     * makes with the system CAs on first use, freed by agent_close. */
+    struct asy_tls_context_s *tls_context;
+    int reject_unauthorized_off; /* rejectUnauthorized: false */
 } asy_http_agent_opts;
 
 typedef struct asy_http_agent_stats {
@@ -4736,10 +4741,11 @@ struct asy_http_agent_s {
     asy_http_agent_stats stats_;
     asy_http_agent_close_cb close_cb_;
     int closing_;
+    struct asy_tls_context_s *tls_ctx_; /* the one made on first use */
 };
 
 typedef struct asy_http_request_opts {
-    const char *url;    /* "http://host[:port]/path?query" (required) */
+    const char *url;    /* "http[s]://host[:port]/path?query" (required) */
     const char *method; /* NULL: "GET" */
     /* Sent as given, after Host; a Host, Connection, Content-Length or
      * Transfer-Encoding here replaces the one the client would add. */
@@ -4752,6 +4758,10 @@ typedef struct asy_http_request_opts {
     size_t max_header_size;      /* 0: 16 KiB -> ASY_EHTTP_HEADERS_TOO_LARGE */
     size_t high_water_mark;      /* the response stream; 0: 64 KiB */
     int insecure_http_parser;    /* ASY_HTTP_LENIENT */
+    /* https: without an agent (with one, the agent's options apply):
+     * the TLS context (NULL: the system CAs) and the opt-out. */
+    struct asy_tls_context_s *tls_context;
+    int reject_unauthorized_off;
 } asy_http_request_opts;
 
 struct asy_http_client_res_s {
@@ -4781,6 +4791,7 @@ struct asy_http_client_req_s {
     char *host_;          /* for DNS / connect, without brackets */
     int port_;
     int host_is_ip_;
+    int https_;           /* the connection runs over TLS */
     char *head_;          /* request line + headers, without the end */
     size_t head_len_;
     unsigned flags_;
@@ -4920,6 +4931,10 @@ typedef struct asy_fetch_opts {
     asy_abort_signal_t *signal;   /* must outlive the fetch */
     uint64_t timeout_ms;          /* AbortSignal.timeout: head and body; 0: none */
     asy_http_agent_t *agent;      /* the pool; NULL: a connection per request */
+    /* https without an agent: the client TLS context (NULL: system CAs)
+     * and rejectUnauthorized: false (an agent's own options apply) */
+    struct asy_tls_context_s *tls_context;
+    int reject_unauthorized_off;
     uint64_t connect_timeout_ms, headers_timeout_ms, body_timeout_ms; /* the client's */
 } asy_fetch_opts;
 
@@ -32492,6 +32507,10 @@ enum {
 
 struct asy__http_cconn {
     asy_socket_t sock;
+    /* what the exchange reads and writes: &sock.stream, or the TLS
+     * stream over it (https.c) */
+    asy_stream_t *io;
+    void *tls;
     asy__queue link;     /* the origin's free list */
     asy__queue all_link; /* the origin's every connection */
     asy_loop_t *loop;
@@ -32531,6 +32550,12 @@ ASY__INTERNAL int asy__cc_new(asy_loop_t *loop, asy_http_agent_t *agent, asy__ht
 ASY__INTERNAL void asy__cc_assign(asy__http_cconn *c, asy_http_client_req_t *req);
 ASY__INTERNAL void asy__cc_kill(asy__http_cconn *c, int err);
 ASY__INTERNAL void asy__cc_release(asy__http_cconn *c);
+ASY__INTERNAL void asy__cc_timer_stop(asy__http_cconn *c);
+/* https.c: the transport seam */
+ASY__INTERNAL int asy__http_scheme_ok(const asy_url_t *u);
+ASY__INTERNAL int asy__cc_tls_start(asy__http_cconn *c, const asy_stream_events *events);
+ASY__INTERNAL void asy__cc_tls_free(asy__http_cconn *c);
+ASY__INTERNAL void asy__agent_tls_free(asy_http_agent_t *agent);
 /* agent.c */
 ASY__INTERNAL int asy__agent_dispatch(asy_http_agent_t *agent, asy_http_client_req_t *req,
                                       int fresh);
@@ -32538,6 +32563,96 @@ ASY__INTERNAL void asy__agent_release(asy__http_cconn *c);
 ASY__INTERNAL void asy__agent_conn_gone(asy__http_cconn *c);
 ASY__INTERNAL void asy__agent_unqueue(asy_http_client_req_t *req);
 
+#endif /* ASYNCRT_OS_POSIX */
+
+#line 1 "asyncrt_impl/http/https.c"
+/* The client's transport seam: an https: connection is the same
+ * connection with a TLS stream (the tls layer) between the socket and
+ * the exchange.  Everything the exchange does goes through c->io, which
+ * is the socket's stream for http: and the TLS stream for https:.
+ * Without ASYNCRT_WITH_MBEDTLS https: URLs are ASY_EPROTONOSUPPORT. */
+#if ASYNCRT_OS_POSIX
+
+#include <string.h>
+
+ASY__INTERNAL int asy__http_scheme_ok(const asy_url_t *u) {
+    int t = (int)asy_url_scheme_type(u);
+#ifdef ASYNCRT_WITH_MBEDTLS
+    if (t == (int)ASY_URL_SCHEME_HTTPS) return 1;
+#endif
+    return t == (int)ASY_URL_SCHEME_HTTP;
+}
+
+#ifdef ASYNCRT_WITH_MBEDTLS
+
+ASY__INTERNAL void asy__cc_tls_secure(asy_tls_t *tls, int status) {
+    asy__http_cconn *c = (asy__http_cconn *)tls->stream.data;
+    if (status != 0 || (c->flags & ASY__CC_DEAD)) return; /* on_error follows */
+    asy__cc_timer_stop(c);
+    if (c->req) asy__cr_on_assigned(c->req);
+}
+
+/* Wraps the socket that is connecting in TLS; the exchange's events move
+ * to the TLS stream.  The connect timeout runs until the handshake ends. */
+ASY__INTERNAL int asy__cc_tls_start(asy__http_cconn *c, const asy_stream_events *events) {
+    asy_tls_t *tls;
+    asy_tls_opts o;
+    asy_http_agent_t *agent = c->agent;
+    asy_http_client_req_t *req = c->req;
+    int r;
+    memset(&o, 0, sizeof(o));
+    if (agent) {
+        o.context = agent->opts_.tls_context ? agent->opts_.tls_context : agent->tls_ctx_;
+        if (!o.context) {
+            if ((r = asy_tls_context_new(&agent->tls_ctx_, ASY_TLS_CLIENT, NULL)) != 0) return r;
+            o.context = agent->tls_ctx_;
+        }
+        o.reject_unauthorized_off = agent->opts_.reject_unauthorized_off;
+    } else {
+        o.context = req->opts_.tls_context; /* NULL: the connection makes one */
+        o.reject_unauthorized_off = req->opts_.reject_unauthorized_off;
+    }
+    o.servername = req->host_; /* an address is checked against IP SANs */
+    o.on_secure = asy__cc_tls_secure;
+    o.handshake_timeout_ms = ASY_TLS_NO_TIMEOUT; /* the connect timeout covers it */
+    tls = ASY__NEW(asy_tls_t);
+    if (!tls) return ASY_ENOMEM;
+    memset(tls, 0, sizeof(*tls));
+    tls->stream.data = c;
+    if ((r = asy_tls_wrap(c->loop, tls, &c->sock.stream, &o)) != 0) {
+        /* the socket keeps its events: destroying it reaches on_close */
+        asy__free(tls);
+        return r;
+    }
+    tls->stream.data = c;
+    asy_stream_set_events(&tls->stream, events);
+    c->tls = tls;
+    c->io = &tls->stream;
+    return 0;
+}
+
+ASY__INTERNAL void asy__cc_tls_free(asy__http_cconn *c) {
+    asy__free(c->tls);
+    c->tls = NULL;
+    c->io = &c->sock.stream;
+}
+
+ASY__INTERNAL void asy__agent_tls_free(asy_http_agent_t *agent) {
+    if (agent->tls_ctx_) asy_tls_context_unref(agent->tls_ctx_);
+    agent->tls_ctx_ = NULL;
+}
+
+#else
+
+ASY__INTERNAL int asy__cc_tls_start(asy__http_cconn *c, const asy_stream_events *events) {
+    (void)c;
+    (void)events;
+    return ASY_EPROTONOSUPPORT;
+}
+ASY__INTERNAL void asy__cc_tls_free(asy__http_cconn *c) { c->io = &c->sock.stream; }
+ASY__INTERNAL void asy__agent_tls_free(asy_http_agent_t *agent) { (void)agent; }
+
+#endif
 #endif /* ASYNCRT_OS_POSIX */
 
 #line 1 "asyncrt_impl/http/client.c"
@@ -32638,7 +32753,7 @@ ASY__INTERNAL void asy__cr_written(asy_stream_t *s, int status, void *arg) {
 }
 
 ASY__INTERNAL int asy__cr_sock_write(asy_http_client_req_t *req, const asy_buf_t *b, int track) {
-    asy_stream_t *s = &req->conn_->sock.stream;
+    asy_stream_t *s = req->conn_->io;
     int r;
     if (track) req->refs_++;
     r = asy_stream_write(s, b, track ? asy__cr_written : NULL, req);
@@ -32647,7 +32762,7 @@ ASY__INTERNAL int asy__cr_sock_write(asy_http_client_req_t *req, const asy_buf_t
 }
 
 ASY__INTERNAL int asy__cr_sock_write_bytes(asy_http_client_req_t *req, const char *p, size_t n) {
-    int r = asy_stream_write_bytes(&req->conn_->sock.stream, p, n, NULL, NULL);
+    int r = asy_stream_write_bytes(req->conn_->io, p, n, NULL, NULL);
     return r < 0 ? r : 0;
 }
 
@@ -32695,7 +32810,7 @@ ASY__INTERNAL int asy__cr_send_head(asy_http_client_req_t *req) {
 
 /* One streamed chunk, framed; its write_done comes from the socket. */
 ASY__INTERNAL int asy__cr_send_chunk(asy_http_client_req_t *req, const asy_buf_t *chunk) {
-    asy_stream_t *s = &req->conn_->sock.stream;
+    asy_stream_t *s = req->conn_->io;
     int r = 0;
     asy_stream_cork(s);
     if (req->flags_ & ASY__CR_CHUNKED) {
@@ -32818,7 +32933,7 @@ ASY__INTERNAL void asy__cr_res_read(asy_stream_t *s, size_t size) {
     (void)size;
     if ((req->flags_ & ASY__CR_PAUSED) && req->conn_) {
         req->flags_ &= ~(unsigned)ASY__CR_PAUSED;
-        asy_stream_resume(&req->conn_->sock.stream);
+        asy_stream_resume(req->conn_->io);
         if (req->rstate_ != ASY__CRS_DONE) asy__cr_timer_start(req, ASY__CRT_BODY);
     }
 }
@@ -32868,7 +32983,7 @@ ASY__INTERNAL void asy__cr_complete(asy_http_client_req_t *req) {
         if (!(req->flags_ & ASY__CR_SENT)) c->flags |= ASY__CC_NO_REUSE;
         if (req->flags_ & ASY__CR_PAUSED) {
             req->flags_ &= ~(unsigned)ASY__CR_PAUSED;
-            asy_stream_resume(&c->sock.stream);
+            asy_stream_resume(c->io);
         }
         req->conn_ = NULL;
         c->req = NULL;
@@ -32957,7 +33072,7 @@ ASY__INTERNAL int asy__cr_push(asy_http_client_req_t *req, const asy_buf_t *chun
     if (r < 0) return r;
     if (r == 0 && req->conn_ && !(req->flags_ & ASY__CR_PAUSED)) {
         req->flags_ |= ASY__CR_PAUSED;
-        asy_stream_pause(&req->conn_->sock.stream);
+        asy_stream_pause(req->conn_->io);
         asy__cr_timer_stop(req); /* the reader is slow, not the server */
     }
     return 0;
@@ -33293,12 +33408,15 @@ ASY__INTERNAL int asy__cr_build(asy_http_client_req_t *req, const asy_url_t *u) 
     req->port_ = asy_url_port_or_default(u);
     req->host_ = (char *)asy__malloc(bare.len + 1);
     n = snprintf(port, sizeof(port), ":%d", req->port_);
-    req->key_ = (char *)asy__malloc(hn.len + (size_t)n + 1);
+    /* https origins pool apart from http ones: "s:" before the key */
+    req->https_ = asy_url_scheme_type(u) == ASY_URL_SCHEME_HTTPS;
+    req->key_ = (char *)asy__malloc(hn.len + (size_t)n + 3);
     if (!req->host_ || !req->key_) return ASY_ENOMEM;
     memcpy(req->host_, bare.ptr, bare.len);
     req->host_[bare.len] = 0;
-    memcpy(req->key_, hn.ptr, hn.len);
-    memcpy(req->key_ + hn.len, port, (size_t)n + 1);
+    memcpy(req->key_, "s:", req->https_ ? 2 : 0);
+    memcpy(req->key_ + (req->https_ ? 2 : 0), hn.ptr, hn.len);
+    memcpy(req->key_ + (req->https_ ? 2 : 0) + hn.len, port, (size_t)n + 1);
     req->host_is_ip_ = asy_url_host_type(u) == ASY_URL_HOST_IPV4 ||
                        asy_url_host_type(u) == ASY_URL_HOST_IPV6;
     return 0;
@@ -33314,7 +33432,7 @@ ASYNCRT_API int asy_http_request(asy_loop_t *loop, const asy_http_request_opts *
     if (!loop || !opts || !opts->url || !out) return ASY_EINVAL;
     *out = NULL;
     if ((r = asy_url_parse(&u, opts->url, NULL)) != 0) return r;
-    if (asy_url_scheme_type(&u) != ASY_URL_SCHEME_HTTP) {
+    if (!asy__http_scheme_ok(&u)) {
         asy_url_free(&u);
         return ASY_EPROTONOSUPPORT;
     }
@@ -33468,6 +33586,7 @@ ASY__INTERNAL void asy__cc_timer_stop(asy__http_cconn *c) {
 
 ASY__INTERNAL void asy__cc_free(asy__http_cconn *c) {
     asy__cc_timer_stop(c);
+    asy__cc_tls_free(c);
     asy__agent_conn_gone(c);
     asy_free(c);
 }
@@ -33493,7 +33612,7 @@ ASY__INTERNAL void asy__cc_kill(asy__http_cconn *c, int err) {
         req->conn_ = NULL;
     }
     if (c->flags & ASY__CC_SOCK) {
-        if (!asy_stream_is_destroyed(&c->sock.stream)) asy_stream_destroy(&c->sock.stream, 0);
+        if (!asy_stream_is_destroyed(c->io)) asy_stream_destroy(c->io, 0);
     } else if (c->flags & ASY__CC_DNS) {
         asy_dns_lookup_cancel(&c->dns); /* the callback frees c */
     } else {
@@ -33533,6 +33652,7 @@ ASY__INTERNAL void asy__cc_on_close(asy_stream_t *s) {
     asy__http_cconn *c = (asy__http_cconn *)s->data;
     if ((c->flags & ASY__CC_NEXT_ADDR) && !(c->flags & ASY__CC_DEAD)) {
         c->flags &= ~(unsigned)(ASY__CC_NEXT_ADDR | ASY__CC_SOCK);
+        asy__cc_tls_free(c);
         c->addr_i++;
         asy__cc_connect_next(c);
         return;
@@ -33552,6 +33672,7 @@ ASY__INTERNAL void asy__cc_connected(asy_socket_t *sock, int status) {
     if (c->flags & ASY__CC_DEAD) return;
     if (status == 0) {
         c->flags |= ASY__CC_CONNECTED;
+        if (c->tls) return; /* the request waits for the handshake (https.c) */
         asy__cc_timer_stop(c);
         /* the request goes out once the connection is up, so that a
          * refused address can be followed by the next one */
@@ -33578,13 +33699,15 @@ ASY__INTERNAL void asy__cc_connect_next(asy__http_cconn *c) {
     }
     c->sock.stream.data = c;
     c->flags |= ASY__CC_SOCK;
+    c->io = &c->sock.stream;
     asy_stream_set_events(&c->sock.stream, &asy__cc_events);
     r = asy_socket_connect(&c->sock, c->addrs[c->addr_i], c->port, asy__cc_connected);
+    if (r == 0 && c->req && c->req->https_) r = asy__cc_tls_start(c, &asy__cc_events);
     if (r != 0) {
         /* no callback comes: on_close (after the destroy) goes on */
         if (c->addr_i + 1 < c->naddrs) {
             c->flags |= ASY__CC_NEXT_ADDR;
-            asy_stream_destroy(&c->sock.stream, 0);
+            asy_stream_destroy(c->io, 0);
         } else {
             asy__cc_kill(c, r);
         }
@@ -33860,6 +33983,7 @@ ASY__INTERNAL void asy__agent_close_tick(void *arg) {
         asy_free(o);
     }
     agent->closing_ = 2;
+    asy__agent_tls_free(agent);
     if (cb) cb(agent);
 }
 
@@ -34477,7 +34601,7 @@ ASY__INTERNAL int asy__fetch_redirect(asy__fetch *f, asy_http_client_res_t *res)
         asy_url_free(&cur);
         return r;
     }
-    if (asy_url_scheme_type(&next) != ASY_URL_SCHEME_HTTP) {
+    if (!asy__http_scheme_ok(&next)) {
         asy_url_free(&cur);
         asy_url_free(&next);
         return ASY_EPROTONOSUPPORT;
@@ -34596,6 +34720,8 @@ ASY__INTERNAL int asy__fetch_start(asy__fetch *f) {
     o.headers = hv;
     o.num_headers = n;
     o.agent = f->opts.agent;
+    o.tls_context = f->opts.tls_context;
+    o.reject_unauthorized_off = f->opts.reject_unauthorized_off;
     o.connect_timeout_ms = f->opts.connect_timeout_ms;
     o.headers_timeout_ms = f->opts.headers_timeout_ms;
     o.body_timeout_ms = f->opts.body_timeout_ms;
@@ -34732,7 +34858,7 @@ ASYNCRT_API asy_promise_t *asy_fetch(asy_loop_t *loop, const char *url, const as
         asy_url_view_t sch = asy_url_scheme(&u);
         if (sch.len == 4 && memcmp(sch.ptr, "data", 4) == 0)
             r = asy__fetch_data(f, &u);
-        else if (asy_url_scheme_type(&u) != ASY_URL_SCHEME_HTTP)
+        else if (!asy__http_scheme_ok(&u))
             r = ASY_EPROTONOSUPPORT;
         else
             r = asy__fetch_start(f);

@@ -152,4 +152,161 @@ TEST_T(tls_client_against_node_https, 30000) {
     free(text);
 }
 
+
+/* A Node https server on port with cert/key ("chain.crt"...), answering
+ * "node:<url>"; returns its pid once it listens. */
+static pid_t node_https(int port, const char *cert, const char *key) {
+    char cmd[4096];
+    pid_t p;
+    snprintf(cmd, sizeof(cmd),
+             "exec node -e \"const fs=require('fs');require('https').createServer("
+             "{key:fs.readFileSync('%s'),cert:fs.readFileSync('%s')},(q,r)=>{"
+             "r.end('node:'+q.url)}).listen(%d,'127.0.0.1')\" >/dev/null 2>&1",
+             pki(key), pki(cert), port);
+    p = tls_spawn(cmd);
+    tls_wait_port(port, 15000);
+    return p;
+}
+
+static int run_sh(const char *cmd) {
+    int st = system(cmd);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* examples/fetch_url over https: the CA from CA_FILE; without it the
+ * self-made CA is unknown and the fetch fails with the code. */
+TEST_T(tls_fetch_url_example_https_against_node, 40000) {
+    char cmd[2048], out[64], *text;
+    int port = tls_free_port();
+    pid_t p;
+    if (!tls_have("node")) SKIP("node is not installed");
+    p = node_https(port, "chain.crt", "leaf.key");
+    snprintf(out, sizeof(out), "tls-fetch-%d.out", (int)getpid());
+    snprintf(cmd, sizeof(cmd), "CA_FILE='%s' ../examples/fetch_url https://localhost:%d/hi >%s 2>&1",
+             pki("ca.crt"), port, out);
+    ASSERT_EQ(run_sh(cmd), 0);
+    text = slurp(out);
+    if (!strstr(text, "200\nnode:/hi")) FAIL("fetch_url said:\n%s", text);
+    free(text);
+    snprintf(cmd, sizeof(cmd), "../examples/fetch_url https://127.0.0.1:%d/ip >%s 2>&1", port, out);
+    ASSERT_EQ(run_sh(cmd), 1);
+    text = slurp(out);
+    if (!strstr(text, "UNABLE_TO_VERIFY_LEAF_SIGNATURE") && !strstr(text, "ETLS_"))
+        FAIL("fetch_url said:\n%s", text);
+    free(text);
+    unlink(out);
+    tls_kill(p);
+}
+
+/* https in the agent: one pooled TLS connection for both requests. */
+typedef struct fres {
+    asy_promise_t *p; /* the response lives as long as this */
+    int status, done, err;
+    char body[256];
+} fres;
+static void f_body(void *arg, const asy_settled_t *in) {
+    fres *f = (fres *)arg;
+    f->done = 1;
+    if (in->state == ASY_PROMISE_REJECTED) {
+        f->err = in->error;
+        return;
+    }
+    snprintf(f->body, sizeof(f->body), "%s", ((asy_fetch_bytes_t *)in->value)->data);
+}
+static void f_res(void *arg, const asy_settled_t *in) {
+    fres *f = (fres *)arg;
+    asy_promise_t *t;
+    if (in->state == ASY_PROMISE_REJECTED) {
+        f->err = in->error;
+        f->done = 1;
+        return;
+    }
+    f->status = ((asy_fetch_response_t *)in->value)->status;
+    t = asy_fetch_text((asy_fetch_response_t *)in->value);
+    asy_promise_on_settled(t, f_body, f);
+    asy_promise_release(t);
+}
+
+TEST_T(tls_fetch_agent_pools_https, 40000) {
+    asy_loop_t loop;
+    asy_http_agent_t agent;
+    asy_http_agent_opts ao;
+    asy_http_agent_stats st;
+    asy_fetch_opts fo;
+    fres f[2];
+    char url[128];
+    int port = tls_free_port(), i;
+    pid_t p;
+    asy_tls_context_t *cctx;
+    if (!tls_have("node")) SKIP("node is not installed");
+    p = node_https(port, "chain.crt", "leaf.key");
+    memset(f, 0, sizeof(f));
+    net_loop_init(&loop, "epoll");
+    cctx = client_ctx("ca.crt", h11);
+    memset(&ao, 0, sizeof(ao));
+    ao.tls_context = cctx;
+    ASSERT_OK(asy_http_agent_init(&loop, &agent, &ao));
+    memset(&fo, 0, sizeof(fo));
+    fo.agent = &agent;
+    for (i = 0; i < 2; i++) {
+        asy_promise_t *pr;
+        snprintf(url, sizeof(url), "https://localhost:%d/n%d", port, i);
+        pr = asy_fetch(&loop, url, &fo);
+        asy_promise_on_settled(pr, f_res, &f[i]);
+        while (!f[i].done) asy_run(&loop, ASY_RUN_ONCE);
+        asy_promise_release(pr);
+        ASSERT_EQ(f[i].err, 0);
+        ASSERT_EQ(f[i].status, 200);
+    }
+    ASSERT_STR_EQ(f[0].body, "node:/n0");
+    ASSERT_STR_EQ(f[1].body, "node:/n1");
+    asy_http_agent_get_stats(&agent, &st);
+    ASSERT_EQ_U64(st.created, 1);
+    ASSERT_EQ_U64(st.reused, 1);
+    asy_http_agent_close(&agent, NULL);
+    asy_run(&loop, ASY_RUN_DEFAULT);
+    asy_tls_context_unref(cctx);
+    tls_kill(p);
+    net_loop_finish(&loop);
+}
+
+/* the same URL over http: and https: are two origins; a wrong host fails */
+TEST_T(tls_fetch_https_verification_failure, 40000) {
+    asy_loop_t loop;
+    asy_fetch_opts fo;
+    fres f;
+    char url[128];
+    int port = tls_free_port();
+    pid_t p;
+    asy_tls_context_t *cctx;
+    asy_promise_t *pr;
+    if (!tls_have("node")) SKIP("node is not installed");
+    p = node_https(port, "other.crt", "other.key");
+    memset(&f, 0, sizeof(f));
+    net_loop_init(&loop, "epoll");
+    cctx = client_ctx("ca.crt", NULL);
+    memset(&fo, 0, sizeof(fo));
+    fo.tls_context = cctx;
+    snprintf(url, sizeof(url), "https://localhost:%d/", port);
+    pr = asy_fetch(&loop, url, &fo);
+    asy_promise_on_settled(pr, f_res, &f);
+    while (!f.done) asy_run(&loop, ASY_RUN_ONCE);
+    asy_promise_mark_handled(pr);
+    asy_promise_release(pr);
+    ASSERT_ERR(f.err, ASY_ETLS_CERT_ALTNAME_INVALID);
+    /* the opt-out lets it through */
+    memset(&f, 0, sizeof(f));
+    fo.reject_unauthorized_off = 1;
+    pr = asy_fetch(&loop, url, &fo);
+    asy_promise_on_settled(pr, f_res, &f);
+    while (!f.done) asy_run(&loop, ASY_RUN_ONCE);
+    asy_promise_mark_handled(pr);
+    asy_promise_release(pr);
+    ASSERT_EQ(f.err, 0);
+    ASSERT_STR_EQ(f.body, "node:/");
+    asy_run(&loop, ASY_RUN_DEFAULT);
+    asy_tls_context_unref(cctx);
+    tls_kill(p);
+    net_loop_finish(&loop);
+}
 #endif
