@@ -572,6 +572,8 @@ ASYNCRT_API int asy_tls_connect(asy_loop_t *loop, asy_tls_t *tls, const char *ip
     memset(&so, 0, sizeof(so));
     so.allow_half_open = 1; /* our close_notify, then our FIN */
     so.no_delay = 1;
+    /* four full records in flight before the writer waits for a drain */
+    so.high_water_mark = 64 * 1024;
     if ((r = asy_socket_init(loop, sock, &so)) != 0) {
         asy__free(sock);
         return r;
