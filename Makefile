@@ -42,6 +42,14 @@ PQ_LIBS   := -L$(shell pg_config --libdir 2>/dev/null) -lpq
 endif
 endif
 HAVE_LIBPQ := $(if $(PQ_LIBS),$(shell printf '\043include <libpq-fe.h>\nint main(void){return PQlibVersion() > 0 ? 0 : 1;}' | $(CC) -x c - $(PQ_CFLAGS) -o /dev/null $(PQ_LIBS) 2>/dev/null && echo 1))
+# The tls layer (asyncrt_impl/tls, and https in http) is built with
+# ASYNCRT_WITH_MBEDTLS and mbedTLS's three libraries.
+ifeq ($(HAVE_MBEDTLS),1)
+MBEDTLS_CFLAGS := -DASYNCRT_WITH_MBEDTLS
+MBEDTLS_LIBS   := -lmbedtls -lmbedx509 -lmbedcrypto
+endif
+CFLAGS_ALL += $(MBEDTLS_CFLAGS)
+LDLIBS     += $(MBEDTLS_LIBS)
 
 IMPL_SOURCES := $(shell find asyncrt_impl -type f 2>/dev/null)
 TEST_SRCS    := $(wildcard tests/test_*.c)
@@ -146,7 +154,7 @@ $(BUILD)/examples/%: examples/%.c asyncrt.h $(BUILD)/tests/impl.o
 	  -o $@ $(SAN) $(LDLIBS) $(EXAMPLE_LIBS)
 
 # ---- benchmarks --------------------------------------------------------------
-BENCH_CFLAGS = -std=c11 -O2 -g -Wall -Wextra -Werror $(ZLIB_CFLAGS)
+BENCH_CFLAGS = -std=c11 -O2 -g -Wall -Wextra -Werror $(ZLIB_CFLAGS) $(MBEDTLS_CFLAGS)
 
 $(BUILD)/bench/%: bench/%.c asyncrt.h
 	@mkdir -p $(dir $@)
@@ -201,7 +209,7 @@ check-harness:
 # ---- fuzzing (clang + libFuzzer) ----------------------------------------------
 $(BUILD)/fuzz/%: fuzz/%.c asyncrt.h
 	@mkdir -p $(dir $@)
-	$(CLANG) -std=c11 -O1 -g -fsanitize=fuzzer,address,undefined $(ZLIB_CFLAGS) $< -o $@ $(LDLIBS)
+	$(CLANG) -std=c11 -O1 -g -fsanitize=fuzzer,address,undefined $(ZLIB_CFLAGS) $(MBEDTLS_CFLAGS) $< -o $@ $(LDLIBS)
 
 fuzz: $(patsubst %,$(BUILD)/fuzz/%,$(FUZZ_TARGETS))
 	@for t in $(FUZZ_TARGETS); do \

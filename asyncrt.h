@@ -244,11 +244,11 @@ ASYNCRT_API unsigned asy_version(void);
     XX(EMULTIPLE_CALLBACK, -4204, "callback called more than once")          \
     XX(EUNSHIFT_AFTER_END, -4205, "unshift after the end event")             \
     XX(ESTREAM_FINISHED, -4206, "stream already finished")                   \
-    XX(Z_DATA_ERROR, -4300, "invalid compressed data")                       \
-    XX(Z_BUF_ERROR, -4301, "unexpected end of file")                         \
-    XX(Z_NEED_DICT, -4302, "missing or wrong dictionary")                    \
-    XX(Z_STREAM_ERROR, -4303, "zlib stream error")                           \
-    XX(EBUFFER_TOO_LARGE, -4304, "output larger than maxOutputLength")       \
+    XX(Z_DATA_ERROR, -4800, "invalid compressed data")                       \
+    XX(Z_BUF_ERROR, -4801, "unexpected end of file")                         \
+    XX(Z_NEED_DICT, -4802, "missing or wrong dictionary")                    \
+    XX(Z_STREAM_ERROR, -4803, "zlib stream error")                           \
+    XX(EBUFFER_TOO_LARGE, -4804, "output larger than maxOutputLength")       \
     XX(EINVALID_URL, -4400, "invalid URL")                                   \
     XX(EURL_IDNA, -4401, "host needs IDNA (non-ASCII or xn-- label): not supported") \
     XX(EINVALID_URL_SCHEME, -4402, "the URL must be of scheme file")         \
@@ -277,6 +277,22 @@ ASYNCRT_API unsigned asy_version(void);
     XX(EJSON_TRAILING, -4707, "JSON: unexpected data after the value")       \
     XX(EJSON_TYPE, -4708, "JSON: value of another type")                     \
     XX(EJSON_WRITER, -4709, "JSON writer: call out of place")                \
+    XX(ETLS, -4600, "TLS error")                                             \
+    XX(ETLS_HANDSHAKE_TIMEOUT, -4601, "TLS handshake timed out")             \
+    XX(ETLS_CERT_HAS_EXPIRED, -4602, "certificate has expired")              \
+    XX(ETLS_CERT_NOT_YET_VALID, -4603, "certificate is not yet valid")       \
+    XX(ETLS_DEPTH_ZERO_SELF_SIGNED_CERT, -4604, "self-signed certificate")   \
+    XX(ETLS_SELF_SIGNED_CERT_IN_CHAIN, -4605, "self-signed certificate in certificate chain (unknown CA)") \
+    XX(ETLS_UNABLE_TO_VERIFY_LEAF_SIGNATURE, -4606, "unable to verify the first certificate (issuer unknown: missing intermediate?)") \
+    XX(ETLS_CERT_ALTNAME_INVALID, -4607, "hostname does not match the certificate's altnames") \
+    XX(ETLS_CERT_INVALID, -4608, "certificate is not valid (signature, usage or format)") \
+    XX(ETLS_NO_PEER_CERT, -4609, "peer sent no certificate")                 \
+    XX(ETLS_ALERT, -4610, "TLS alert received from the peer")                \
+    XX(ETLS_BAD_RECORD, -4611, "malformed TLS record or message")            \
+    XX(ETLS_VERSION, -4612, "unsupported TLS protocol version")              \
+    XX(ETLS_NO_SHARED_CIPHER, -4613, "no cipher suite or protocol in common") \
+    XX(ETLS_CONFIG, -4614, "bad TLS configuration (certificate, key or CA)") \
+    XX(ETLS_CLOSED, -4615, "TLS connection closed before the handshake finished") \
     XX(EAI_ADDRFAMILY, -3000, "address family not supported")                \
     XX(EAI_AGAIN, -3001, "temporary failure")                                \
     XX(EAI_BADFLAGS, -3002, "bad ai_flags value")                            \
@@ -4843,6 +4859,298 @@ ASY__ZLIB_ONESHOT_DECL(inflate_raw)
 ASY__ZLIB_ONESHOT_DECL(unzip)
 
 #endif /* ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_ZLIB) */
+#if ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_MBEDTLS)
+#line 1 "asyncrt_impl/tls/tls.h"
+/* Node's tls: a TLS connection as a Duplex stream over any other duplex
+ * (docs/tls.md).  Built with ASYNCRT_WITH_MBEDTLS (link -lmbedtls
+ * -lmbedx509 -lmbedcrypto); mbedTLS 2.28 speaks TLS 1.2 (no TLS 1.3).
+ *
+ *   asy_tls_context_t *ctx;                  // tls.createSecureContext
+ *   asy_tls_context_new(&ctx, ASY_TLS_CLIENT, NULL);   // system CAs
+ *   asy_tls_connect(loop, &tls, "127.0.0.1", 443,
+ *                   &(asy_tls_opts){ .context = ctx, .servername = "example.com" },
+ *                   on_secure);
+ *   asy_stream_write_bytes(&tls.stream, "GET / ...", n, NULL, NULL);
+ *
+ * asy_tls_t is an asy_stream_t of cleartext (the `stream` member, first).
+ * It runs over a transport stream: a socket it opened itself
+ * (asy_tls_connect, asy_tls_server_accept) or any duplex the caller gives
+ * (asy_tls_wrap: a socket, a pipe, a pair of in-memory streams).  The TLS
+ * connection takes the transport over -- its events and its data pointer
+ * are the TLS connection's until the TLS stream closes -- and destroys it
+ * when it is destroyed; the TLS stream's on_close comes after the
+ * transport's, so both may be freed there.
+ *
+ * Safe by default, as Node: a client verifies the chain against the
+ * system CA bundle (or the context's CAs) and the host name, and fails
+ * the connection with an ASY_ETLS_* code when either is wrong; setting
+ * reject_unauthorized_off is the explicit opt-out (the result is then in
+ * asy_tls_authorized / asy_tls_authorization_error).  TLS 1.2 is the
+ * minimum, cipher suites are ECDHE/DHE with AEAD ciphers only, and a
+ * handshake must finish within handshake_timeout_ms (120 s). */
+#if ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_MBEDTLS)
+
+typedef struct asy_tls_s asy_tls_t;
+typedef struct asy_tls_context_s asy_tls_context_t;
+typedef struct asy__tls_state asy__tls_state;
+typedef struct asy_tls_server_s asy_tls_server_t;
+
+enum { ASY_TLS_CLIENT = 0, ASY_TLS_SERVER = 1 };
+
+/* The default system CA bundle (Debian's). */
+#define ASY_TLS_DEFAULT_CA_FILE "/etc/ssl/certs/ca-certificates.crt"
+
+/* Zero means default everywhere.  Files and PEM strings may be mixed;
+ * each *_pem is NUL-terminated PEM text (one or more blocks). */
+typedef struct asy_tls_context_opts {
+    const char *cert_file; /* own certificate chain: leaf first, then intermediates */
+    const char *key_file;  /* its private key (unencrypted PEM or DER) */
+    const char *cert_pem;
+    const char *key_pem;
+    /* CAs to trust.  A client loads the system bundle (system_ca_file)
+     * when neither ca_file nor ca_pem is given; given, they replace it, as
+     * Node's `ca` option does, unless add_system_ca keeps it too. */
+    const char *ca_file;
+    const char *ca_pem;
+    int add_system_ca;
+    const char *system_ca_file; /* NULL: ASY_TLS_DEFAULT_CA_FILE */
+    /* Server: ask clients for a certificate (requestCert) and, with
+     * reject_unauthorized, refuse those without a valid one. */
+    int request_cert;
+    int reject_unauthorized;
+    /* ALPN protocols in preference order, NULL-terminated (NULL: none). */
+    const char *const *alpn;
+    /* Cipher suites as IANA/mbedTLS names ("TLS-ECDHE-RSA-WITH-AES-128-GCM-SHA256"),
+     * NULL-terminated.  NULL: the safe default list.  Naming a suite here
+     * is how RC4/3DES/CBC suites are "asked for". */
+    const char *const *ciphers;
+    /* Server: session tickets (RFC 5077) are on unless this is set; a
+     * session cache (ID-based resumption) is always on. */
+    int no_session_tickets;
+    uint32_t session_timeout_s; /* tickets and cache entries; 0: 300 s (Node) */
+} asy_tls_context_opts;
+
+/* Creates a context (role ASY_TLS_CLIENT or ASY_TLS_SERVER); *out gets it
+ * with one reference.  ASY_ETLS_CONFIG for a certificate, key or CA that
+ * cannot be read or parsed, or a key that is not the certificate's;
+ * ASY_ENOENT for a missing file; ASY_EINVAL for bad options.  A server
+ * context needs a certificate and key.  A context is used by connections
+ * of one thread at a time. */
+ASYNCRT_API int asy_tls_context_new(asy_tls_context_t **out, int role,
+                                    const asy_tls_context_opts *opts);
+ASYNCRT_API void asy_tls_context_ref(asy_tls_context_t *ctx);
+/* Drops a reference; connections using the context hold their own. */
+ASYNCRT_API void asy_tls_context_unref(asy_tls_context_t *ctx);
+
+/* Server: the SNI callback (Node's SNICallback) picks the context whose
+ * certificate answers `servername`; NULL keeps the server's own. */
+typedef asy_tls_context_t *(*asy_tls_sni_cb)(asy_tls_t *tls, const char *servername);
+/* 'secureConnect' / 'secure': status 0 once the handshake is done (and,
+ * for a verifying client, the peer verified), or the error -- the stream
+ * is then destroyed with it, so on_error and on_close follow. */
+typedef void (*asy_tls_secure_cb)(asy_tls_t *tls, int status);
+/* 'session': a session the client may resume later (serialised; pass it
+ * as opts.session).  Borrowed: asy_buf_retain it to keep it. */
+typedef void (*asy_tls_session_cb)(asy_tls_t *tls, const asy_buf_t *session);
+
+typedef struct asy_tls_opts {
+    /* NULL on a client: a context of its own with the system CAs (reading
+     * the bundle costs milliseconds: share a context instead).  A server
+     * needs one. */
+    asy_tls_context_t *context;
+    /* Client: SNI and the name the certificate must match; NULL: none
+     * sent and no host name check (as Node when host is an IP address:
+     * give servername to check one). */
+    const char *servername;
+    /* rejectUnauthorized: false -- a client goes on whatever the
+     * verification said (a server's counterpart is in the context). */
+    int reject_unauthorized_off;
+    /* Client: ALPN protocols to offer (NULL: the context's). */
+    const char *const *alpn;
+    /* Client: a session from asy_tls_get_session / on_session to resume. */
+    const asy_buf_t *session;
+    uint64_t handshake_timeout_ms; /* 0: 120 s; ASY_TLS_NO_TIMEOUT: none */
+    asy_tls_sni_cb sni;            /* server */
+    asy_tls_secure_cb on_secure;
+    asy_tls_session_cb on_session; /* client */
+    size_t high_water_mark;        /* the cleartext stream, both sides; 0: 16 KiB */
+    /* allowHalfOpen for the cleartext stream (Node's default: off, so the
+     * peer's close_notify ends the writable side as well). */
+    int allow_half_open;
+} asy_tls_opts;
+
+#define ASY_TLS_NO_TIMEOUT ((uint64_t)-1)
+
+struct asy_tls_s {
+    asy_stream_t stream; /* cleartext (first member) */
+    /* the transport, once given (asy_tls_wrap) or opened; do not read or
+     * write it while the TLS connection runs */
+    asy_stream_t *transport;
+    /* -- private -- */
+    asy__tls_state *st_;
+};
+
+/* Wraps transport (an open or opening duplex) in TLS as a client or
+ * server (opts->context's role; a client without a context makes one).
+ * The handshake starts at once; writes made before it ends wait for it. */
+ASYNCRT_API int asy_tls_wrap(asy_loop_t *loop, asy_tls_t *tls, asy_stream_t *transport,
+                             const asy_tls_opts *opts);
+/* tls.connect: a TCP connection to ip:port (an IP address: resolve names
+ * with asy_dns_lookup and give the name as servername) wrapped in TLS;
+ * on_secure (opts->on_secure or cb) reports the handshake. */
+ASYNCRT_API int asy_tls_connect(asy_loop_t *loop, asy_tls_t *tls, const char *ip, int port,
+                                const asy_tls_opts *opts, asy_tls_secure_cb cb);
+
+/* ---- the connection, once secure ------------------------------------------ */
+
+/* socket.authorized: 1 when the peer's certificate verified (chain and,
+ * for a client, name). */
+ASYNCRT_API int asy_tls_authorized(const asy_tls_t *tls);
+/* socket.authorizationError: 0 or the ASY_ETLS_* verification code. */
+ASYNCRT_API int asy_tls_authorization_error(const asy_tls_t *tls);
+/* The ALPN protocol agreed (NULL: none). */
+ASYNCRT_API const char *asy_tls_alpn_protocol(const asy_tls_t *tls);
+/* Server: the name the client sent (NULL: none).  Client: the one sent. */
+ASYNCRT_API const char *asy_tls_servername(const asy_tls_t *tls);
+/* "TLSv1.2", the cipher suite's name; NULL before the handshake ends. */
+ASYNCRT_API const char *asy_tls_protocol(const asy_tls_t *tls);
+ASYNCRT_API const char *asy_tls_cipher(const asy_tls_t *tls);
+/* socket.isSessionReused(): 1 when the handshake was an abbreviated one. */
+ASYNCRT_API int asy_tls_is_session_reused(const asy_tls_t *tls);
+/* socket.getSession(): the session, serialised, for opts.session.
+ * ASY_EINVAL before the handshake ends (or on a server). */
+ASYNCRT_API int asy_tls_get_session(const asy_tls_t *tls, asy_buf_t *out);
+
+/* getPeerCertificate(): the peer's leaf.  Strings are NUL-terminated
+ * (truncated to fit); dates are "YYYY-MM-DD HH:MM:SS" UTC. */
+typedef struct asy_tls_cert_info {
+    char subject[256];   /* "CN=localhost, O=..." */
+    char issuer[256];
+    char subject_cn[128];
+    char altnames[512];  /* "DNS:a.example, DNS:b.example" */
+    char valid_from[24];
+    char valid_to[24];
+    char serial[80];     /* hex, colon-separated, as mbedTLS prints it */
+    char fingerprint256[96]; /* "AB:CD:..." SHA-256 of the DER */
+    int is_ca;
+    size_t chain_len;    /* certificates the peer sent */
+} asy_tls_cert_info;
+
+/* ASY_ENOENT when the peer sent no certificate (or before the handshake). */
+ASYNCRT_API int asy_tls_peer_certificate(const asy_tls_t *tls, asy_tls_cert_info *out);
+
+/* ---- tls.createServer --------------------------------------------------- */
+
+/* The connection callback calls asy_tls_server_accept with an asy_tls_t
+ * of the caller's; the TCP socket underneath is the library's. */
+typedef void (*asy_tls_server_cb)(asy_tls_server_t *srv, int status);
+
+struct asy_tls_server_s {
+    asy_server_t net; /* the listening socket */
+    void *data;
+    asy_loop_t *loop;
+    /* -- private -- */
+    asy_tls_context_t *ctx_;
+    asy_tls_opts opts_;
+    asy_tls_server_cb cb_;
+    asy_close_cb close_cb_;
+};
+
+/* Listens on host:port (as asy_server_listen) with ctx (a server context;
+ * the server holds a reference).  opts (may be NULL) are the defaults for
+ * every accepted connection (sni, on_secure, timeouts). */
+ASYNCRT_API int asy_tls_server_listen(asy_loop_t *loop, asy_tls_server_t *srv,
+                                      asy_tls_context_t *ctx, const asy_tls_opts *opts,
+                                      const char *host, int port, int backlog,
+                                      asy_tls_server_cb cb);
+ASYNCRT_API int asy_tls_server_accept(asy_tls_server_t *srv, asy_tls_t *tls);
+ASYNCRT_API int asy_tls_server_port(const asy_tls_server_t *srv);
+ASYNCRT_API void asy_tls_server_close(asy_tls_server_t *srv, asy_close_cb close_cb);
+
+/* Counters of a context since it was made: full and abbreviated
+ * handshakes it completed (for tests and benchmarks). */
+typedef struct asy_tls_context_stats {
+    uint64_t handshakes, resumed;
+} asy_tls_context_stats;
+ASYNCRT_API void asy_tls_context_get_stats(const asy_tls_context_t *ctx,
+                                           asy_tls_context_stats *out);
+
+#endif
+
+#line 1 "asyncrt_impl/tls/crypto.h"
+/* The common part of Node's crypto over mbedTLS (docs/tls.md): random
+ * bytes from the OS, createHash / createHmac (md5, sha1, sha256, sha512;
+ * sha224 and sha384 too) as Transform streams and one-shot, timingSafeEqual,
+ * pbkdf2 on the thread pool.  Built with ASYNCRT_WITH_MBEDTLS. */
+#if ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_MBEDTLS)
+
+#define ASY_CRYPTO_MAX_DIGEST 64
+
+/* crypto.randomBytes / randomFillSync: n bytes from the kernel
+ * (getrandom), never from a user-space generator.  0 or ASY_E*. */
+ASYNCRT_API int asy_crypto_random_bytes(void *buf, size_t n);
+
+/* The digest size of an algorithm name ("sha256"; case-insensitive, as
+ * Node), or ASY_EINVAL for a name it does not know. */
+ASYNCRT_API int asy_crypto_digest_size(const char *alg);
+
+/* One-shot hash and HMAC: out needs asy_crypto_digest_size(alg) bytes
+ * (ASY_CRYPTO_MAX_DIGEST is always enough); returns that size or ASY_E*. */
+ASYNCRT_API int asy_crypto_hash(const char *alg, const void *data, size_t len, uint8_t *out);
+ASYNCRT_API int asy_crypto_hmac(const char *alg, const void *key, size_t key_len,
+                                const void *data, size_t len, uint8_t *out);
+
+/* createHash / createHmac.  Either use update / digest directly, or the
+ * stream: a Transform whose input is hashed and whose only output, at
+ * the end, is the digest (binary; asy_buf_to_string it for hex). */
+typedef struct asy_crypto_hash_s {
+    asy_stream_t stream; /* Transform (first member) */
+    /* -- private -- */
+    void *md_;           /* mbedtls_md_context_t */
+    int hmac_, done_;
+    size_t size_;
+} asy_crypto_hash_t;
+
+/* loop may be NULL when the stream is not used.  ASY_EINVAL for an
+ * unknown algorithm.  Release with asy_crypto_hash_free (the stream, if
+ * used, must have closed first). */
+ASYNCRT_API int asy_crypto_hash_init(asy_loop_t *loop, asy_crypto_hash_t *h, const char *alg);
+ASYNCRT_API int asy_crypto_hmac_init(asy_loop_t *loop, asy_crypto_hash_t *h, const char *alg,
+                                     const void *key, size_t key_len);
+ASYNCRT_API int asy_crypto_hash_update(asy_crypto_hash_t *h, const void *data, size_t len);
+/* digest(): the size, with the bytes in out; once (ASY_EINVAL after). */
+ASYNCRT_API int asy_crypto_hash_digest(asy_crypto_hash_t *h, uint8_t *out);
+ASYNCRT_API void asy_crypto_hash_free(asy_crypto_hash_t *h);
+
+/* crypto.timingSafeEqual: 1 equal, 0 not, in time that depends only on
+ * len. */
+ASYNCRT_API int asy_crypto_timing_safe_equal(const void *a, const void *b, size_t len);
+
+/* crypto.pbkdf2 on the thread pool (class cpu): cb on the loop with
+ * status 0 and the derived key (valid during the call), or the error. */
+typedef struct asy_crypto_pbkdf2_s asy_crypto_pbkdf2_t;
+typedef void (*asy_crypto_pbkdf2_cb)(asy_crypto_pbkdf2_t *req, int status, const uint8_t *key,
+                                     size_t key_len);
+struct asy_crypto_pbkdf2_s {
+    void *data;
+    /* -- private -- */
+    asy_work_t work_;
+    asy_crypto_pbkdf2_cb cb_;
+    uint8_t *pw_, *salt_, *out_;
+    size_t pw_len_, salt_len_, key_len_;
+    unsigned iterations_;
+    int md_type_, status_;
+};
+
+/* ASY_EINVAL for iterations 0, key_len 0 or an unknown digest. */
+ASYNCRT_API int asy_crypto_pbkdf2(asy_loop_t *loop, asy_crypto_pbkdf2_t *req, const void *password,
+                                  size_t password_len, const void *salt, size_t salt_len,
+                                  unsigned iterations, size_t key_len, const char *digest,
+                                  asy_crypto_pbkdf2_cb cb);
+
+#endif
+
+#endif /* ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_MBEDTLS) */
 #line 1 "asyncrt_impl/http/parser.h"
 /* HTTP/1.1 message parsing (RFC 9112): request heads, response heads,
  * field blocks (trailers) and the chunked transfer coding.
@@ -5224,6 +5532,11 @@ typedef struct asy_http_agent_opts {
     size_t max_total_sockets;  /* every origin; 0: no limit */
     uint64_t idle_timeout_ms;  /* a free socket closes after; 0: 4000 */
     int fifo;                  /* scheduling 'fifo'; default 'lifo' */
+    /* https: origins (built with ASYNCRT_WITH_MBEDTLS): the client TLS
+     * context (CAs, ALPN...) of every connection; NULL: one the agent
+     * makes with the system CAs on first use, freed by agent_close. */
+    struct asy_tls_context_s *tls_context;
+    int reject_unauthorized_off; /* rejectUnauthorized: false */
 } asy_http_agent_opts;
 
 typedef struct asy_http_agent_stats {
@@ -5246,10 +5559,11 @@ struct asy_http_agent_s {
     asy_http_agent_stats stats_;
     asy_http_agent_close_cb close_cb_;
     int closing_;
+    struct asy_tls_context_s *tls_ctx_; /* the one made on first use */
 };
 
 typedef struct asy_http_request_opts {
-    const char *url;    /* "http://host[:port]/path?query" (required) */
+    const char *url;    /* "http[s]://host[:port]/path?query" (required) */
     const char *method; /* NULL: "GET" */
     /* Sent as given, after Host; a Host, Connection, Content-Length or
      * Transfer-Encoding here replaces the one the client would add. */
@@ -5262,6 +5576,10 @@ typedef struct asy_http_request_opts {
     size_t max_header_size;      /* 0: 16 KiB -> ASY_EHTTP_HEADERS_TOO_LARGE */
     size_t high_water_mark;      /* the response stream; 0: 64 KiB */
     int insecure_http_parser;    /* ASY_HTTP_LENIENT */
+    /* https: without an agent (with one, the agent's options apply):
+     * the TLS context (NULL: the system CAs) and the opt-out. */
+    struct asy_tls_context_s *tls_context;
+    int reject_unauthorized_off;
 } asy_http_request_opts;
 
 struct asy_http_client_res_s {
@@ -5291,6 +5609,7 @@ struct asy_http_client_req_s {
     char *host_;          /* for DNS / connect, without brackets */
     int port_;
     int host_is_ip_;
+    int https_;           /* the connection runs over TLS */
     char *head_;          /* request line + headers, without the end */
     size_t head_len_;
     unsigned flags_;
@@ -5439,6 +5758,10 @@ typedef struct asy_fetch_opts {
     asy_abort_signal_t *signal;   /* must outlive the fetch */
     uint64_t timeout_ms;          /* AbortSignal.timeout: head and body; 0: none */
     asy_http_agent_t *agent;      /* the pool; NULL: a connection per request */
+    /* https without an agent: the client TLS context (NULL: system CAs)
+     * and rejectUnauthorized: false (an agent's own options apply) */
+    struct asy_tls_context_s *tls_context;
+    int reject_unauthorized_off;
     uint64_t connect_timeout_ms, headers_timeout_ms, body_timeout_ms; /* the client's */
 } asy_fetch_opts;
 
@@ -34499,6 +34822,1514 @@ ASYNCRT_API uint32_t asy_zlib_adler32(const void *data, size_t len, uint32_t val
 }
 
 #endif /* ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_ZLIB) */
+#if ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_MBEDTLS)
+#line 1 "asyncrt_impl/tls/tls.internal.h"
+/* Private pieces of the tls layer: the mbedTLS objects behind a context
+ * and a connection.  mbedTLS headers stay in the implementation part. */
+#if ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_MBEDTLS)
+
+#include <mbedtls/ctr_drbg.h>
+#include <mbedtls/entropy.h>
+#include <mbedtls/error.h>
+#include <mbedtls/md.h>
+#include <mbedtls/oid.h>
+#include <mbedtls/pk.h>
+#include <mbedtls/sha256.h>
+#include <mbedtls/ssl.h>
+#include <mbedtls/ssl_cache.h>
+#include <mbedtls/ssl_ciphersuites.h>
+#include <mbedtls/ssl_ticket.h>
+#include <mbedtls/x509_crt.h>
+
+#define ASY__TLS_MAX_ALPN 8
+
+struct asy_tls_context_s {
+    int role;
+    unsigned refs;
+    unsigned have_cert, have_ca, have_ticket, have_cache;
+    int request_cert, reject_unauthorized;
+    mbedtls_ssl_config conf;
+    mbedtls_entropy_context entropy;
+    mbedtls_ctr_drbg_context drbg;
+    mbedtls_x509_crt cert;
+    mbedtls_pk_context key;
+    mbedtls_x509_crt ca;
+    mbedtls_ssl_ticket_context ticket;
+    mbedtls_ssl_cache_context cache;
+    int *ciphers; /* 0-terminated ids */
+    char *alpn_store;
+    const char *alpn[ASY__TLS_MAX_ALPN + 1];
+    asy_tls_context_stats stats;
+};
+
+/* st->flags */
+enum {
+    ASY__TLS_SECURE = 1u << 0,       /* handshake done (and verified) */
+    ASY__TLS_T_EOF = 1u << 1,        /* the transport ended */
+    ASY__TLS_T_PAUSED = 1u << 2,     /* we paused the transport */
+    ASY__TLS_R_BLOCKED = 1u << 3,    /* the cleartext buffer is full */
+    ASY__TLS_NEED_DRAIN = 1u << 4,   /* the transport is above its mark */
+    ASY__TLS_FINAL = 1u << 5,        /* _final waits for the handshake */
+    ASY__TLS_NOTIFY_SENT = 1u << 6,  /* close_notify went out */
+    ASY__TLS_PEER_DONE = 1u << 7,    /* the peer's data ended */
+    ASY__TLS_FAILED = 1u << 8,
+    ASY__TLS_DESTROYING = 1u << 9,   /* _destroy ran */
+    ASY__TLS_T_CLOSED = 1u << 10,    /* the transport's on_close ran */
+    ASY__TLS_SAW_CERT = 1u << 11,    /* the handshake passed ServerCertificate */
+    ASY__TLS_RESUMED = 1u << 12,
+    ASY__TLS_SERVER = 1u << 13,
+    ASY__TLS_WPENDING = 1u << 14,    /* wchunk is being encrypted */
+    ASY__TLS_FREE_LATER = 1u << 15,  /* destroy finished inside drive */
+    ASY__TLS_AUTHORIZED = 1u << 16,
+    ASY__TLS_SNI_IP = 1u << 17,      /* servername is an IP: check IP SANs */
+    ASY__TLS_VERIFIED = 1u << 18     /* asy__tls_verify ran */
+};
+
+struct asy__tls_state {
+    mbedtls_ssl_context ssl; /* first: the SNI callback finds us from it */
+    asy_tls_t *tls;
+    asy_loop_t *loop;
+    asy_tls_context_t *ctx;
+    asy_tls_context_t *sni_ctx;
+    asy_socket_t *own_sock; /* the TCP socket we opened, if any */
+    unsigned flags;
+    unsigned in_drive, again;
+    int verify_err;
+    int destroy_err;
+    int last_out_type; /* content type of the last record handed out */
+    asy_bufchain_t in;  /* ciphertext received, not yet read by mbedTLS */
+    asy_buf_t out;      /* ciphertext being gathered */
+    size_t out_len;
+    asy_buf_t wchunk;   /* cleartext being written */
+    size_t woff;
+    asy_timer_id timer;
+    asy_tls_opts opts;
+    char servername[256];
+    uint8_t scratch[16384];
+};
+
+ASY__INTERNAL int asy__tls_map_error(int mbed);
+ASY__INTERNAL const mbedtls_x509_crt *asy__tls_peer(const asy__tls_state *st);
+ASY__INTERNAL int asy__tls_verify_code(asy__tls_state *st, uint32_t flags);
+ASY__INTERNAL int asy__tls_check_ip(const mbedtls_x509_crt *crt, const char *ip);
+ASY__INTERNAL int asy__tls_sni_thunk(void *p, mbedtls_ssl_context *ssl, const unsigned char *name,
+                                     size_t len);
+
+#endif
+
+#line 1 "asyncrt_impl/tls/context.c"
+/* tls.createSecureContext: one mbedTLS configuration (role, own
+ * certificate and key, trusted CAs, cipher suites, ALPN, session tickets
+ * and cache) shared by every connection made with it. */
+#if ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_MBEDTLS)
+
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* The safe default suites: forward-secret key exchange and an AEAD
+ * cipher, AES-128-GCM first (what Node and OpenSSL pick first for 1.2). */
+ASY__INTERNAL int asy__tls_suite_rank(const mbedtls_ssl_ciphersuite_t *cs) {
+    if (cs->key_exchange != MBEDTLS_KEY_EXCHANGE_ECDHE_ECDSA &&
+        cs->key_exchange != MBEDTLS_KEY_EXCHANGE_ECDHE_RSA &&
+        cs->key_exchange != MBEDTLS_KEY_EXCHANGE_DHE_RSA)
+        return -1;
+    if (cs->max_minor_ver < MBEDTLS_SSL_MINOR_VERSION_3) return -1;
+    if (cs->flags & MBEDTLS_CIPHERSUITE_SHORT_TAG) return -1;
+    switch (cs->cipher) {
+    case MBEDTLS_CIPHER_AES_128_GCM: return 0;
+    case MBEDTLS_CIPHER_AES_256_GCM: return 1;
+    case MBEDTLS_CIPHER_CHACHA20_POLY1305: return 2;
+    case MBEDTLS_CIPHER_AES_128_CCM:
+    case MBEDTLS_CIPHER_AES_256_CCM: return 3;
+    default: return -1;
+    }
+}
+
+ASY__INTERNAL int asy__tls_ciphers(asy_tls_context_t *c, const char *const *names) {
+    const int *all = mbedtls_ssl_list_ciphersuites();
+    size_t n = 0, i, k;
+    int rank;
+    while (all[n]) n++;
+    if (names) {
+        size_t m = 0;
+        while (names[m]) m++;
+        if (m == 0) return ASY_EINVAL;
+        c->ciphers = ASY__NEW_ARRAY(int, m + 1);
+        if (!c->ciphers) return ASY_ENOMEM;
+        for (i = 0; i < m; i++) {
+            int id = mbedtls_ssl_get_ciphersuite_id(names[i]);
+            if (id == 0) return ASY_EINVAL;
+            c->ciphers[i] = id;
+        }
+        c->ciphers[m] = 0;
+        return 0;
+    }
+    c->ciphers = ASY__NEW_ARRAY(int, n + 1);
+    if (!c->ciphers) return ASY_ENOMEM;
+    k = 0;
+    for (rank = 0; rank <= 3; rank++)
+        for (i = 0; i < n; i++) {
+            const mbedtls_ssl_ciphersuite_t *cs = mbedtls_ssl_ciphersuite_from_id(all[i]);
+            if (cs && asy__tls_suite_rank(cs) == rank) c->ciphers[k++] = all[i];
+        }
+    c->ciphers[k] = 0;
+    return k ? 0 : ASY_ETLS_CONFIG;
+}
+
+ASY__INTERNAL int asy__tls_file_check(const char *path) {
+    struct stat st;
+    if (stat(path, &st) != 0) return errno == ENOENT ? ASY_ENOENT : ASY_ETLS_CONFIG;
+    return 0;
+}
+
+/* PEM text: mbedTLS wants the terminating NUL counted. */
+ASY__INTERNAL int asy__tls_parse_crts(mbedtls_x509_crt *crt, const char *file, const char *pem) {
+    int r;
+    if (file) {
+        if ((r = asy__tls_file_check(file)) != 0) return r;
+        /* a bundle may hold certificates mbedTLS cannot parse (>0): the
+         * others still count, as OpenSSL skips what it cannot use */
+        if (mbedtls_x509_crt_parse_file(crt, file) < 0) return ASY_ETLS_CONFIG;
+    }
+    if (pem) {
+        if (mbedtls_x509_crt_parse(crt, (const unsigned char *)pem, strlen(pem) + 1) != 0)
+            return ASY_ETLS_CONFIG;
+    }
+    return 0;
+}
+
+ASY__INTERNAL int asy__tls_alpn(asy_tls_context_t *c, const char *const *alpn) {
+    size_t n = 0, total = 0, i;
+    char *p;
+    if (!alpn) return 0;
+    while (alpn[n]) {
+        size_t len = strlen(alpn[n]);
+        if (len == 0 || len > 255) return ASY_EINVAL;
+        total += len + 1;
+        n++;
+    }
+    if (n == 0) return 0;
+    if (n > ASY__TLS_MAX_ALPN) return ASY_EINVAL;
+    c->alpn_store = (char *)asy__malloc(total);
+    if (!c->alpn_store) return ASY_ENOMEM;
+    p = c->alpn_store;
+    for (i = 0; i < n; i++) {
+        size_t len = strlen(alpn[i]);
+        memcpy(p, alpn[i], len + 1);
+        c->alpn[i] = p;
+        p += len + 1;
+    }
+    c->alpn[n] = NULL;
+    if (mbedtls_ssl_conf_alpn_protocols(&c->conf, c->alpn) != 0) return ASY_EINVAL;
+    return 0;
+}
+
+ASY__INTERNAL void asy__tls_context_free(asy_tls_context_t *c) {
+    mbedtls_ssl_config_free(&c->conf);
+    if (c->have_ticket) mbedtls_ssl_ticket_free(&c->ticket);
+    if (c->have_cache) mbedtls_ssl_cache_free(&c->cache);
+    mbedtls_x509_crt_free(&c->cert);
+    mbedtls_x509_crt_free(&c->ca);
+    mbedtls_pk_free(&c->key);
+    mbedtls_ctr_drbg_free(&c->drbg);
+    mbedtls_entropy_free(&c->entropy);
+    asy__free(c->ciphers);
+    asy__free(c->alpn_store);
+    asy__free(c);
+}
+
+ASY__INTERNAL int asy__tls_context_setup(asy_tls_context_t *c, int role,
+                                         const asy_tls_context_opts *o) {
+    static const char pers[] = "asyncrt tls";
+    uint32_t timeout = o->session_timeout_s ? o->session_timeout_s : 300;
+    int r;
+    if (mbedtls_ctr_drbg_seed(&c->drbg, mbedtls_entropy_func, &c->entropy,
+                              (const unsigned char *)pers, sizeof(pers) - 1) != 0)
+        return ASY_ETLS;
+    if (mbedtls_ssl_config_defaults(&c->conf,
+                                    role == ASY_TLS_SERVER ? MBEDTLS_SSL_IS_SERVER
+                                                           : MBEDTLS_SSL_IS_CLIENT,
+                                    MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT) != 0)
+        return ASY_ETLS;
+    mbedtls_ssl_conf_rng(&c->conf, mbedtls_ctr_drbg_random, &c->drbg);
+    mbedtls_ssl_conf_min_version(&c->conf, MBEDTLS_SSL_MAJOR_VERSION_3,
+                                 MBEDTLS_SSL_MINOR_VERSION_3);
+    if ((r = asy__tls_ciphers(c, o->ciphers)) != 0) return r;
+    mbedtls_ssl_conf_ciphersuites(&c->conf, c->ciphers);
+
+    /* own certificate */
+    if (o->cert_file || o->cert_pem) {
+        if (!(o->key_file || o->key_pem)) return ASY_EINVAL;
+        if ((r = asy__tls_parse_crts(&c->cert, o->cert_file, o->cert_pem)) != 0) return r;
+        if (o->key_file) {
+            if ((r = asy__tls_file_check(o->key_file)) != 0) return r;
+            if (mbedtls_pk_parse_keyfile(&c->key, o->key_file, NULL) != 0) return ASY_ETLS_CONFIG;
+        } else if (mbedtls_pk_parse_key(&c->key, (const unsigned char *)o->key_pem,
+                                        strlen(o->key_pem) + 1, NULL, 0) != 0) {
+            return ASY_ETLS_CONFIG;
+        }
+        if (mbedtls_pk_check_pair(&c->cert.pk, &c->key) != 0) return ASY_ETLS_CONFIG;
+        if (mbedtls_ssl_conf_own_cert(&c->conf, &c->cert, &c->key) != 0) return ASY_ETLS_CONFIG;
+        c->have_cert = 1;
+    } else if (o->key_file || o->key_pem) {
+        return ASY_EINVAL;
+    }
+    if (role == ASY_TLS_SERVER && !c->have_cert) return ASY_EINVAL;
+
+    /* trusted CAs: the caller's replace the system bundle unless asked */
+    if (o->ca_file || o->ca_pem) {
+        if ((r = asy__tls_parse_crts(&c->ca, o->ca_file, o->ca_pem)) != 0) return r;
+        c->have_ca = 1;
+    }
+    if (role == ASY_TLS_CLIENT && (!c->have_ca || o->add_system_ca)) {
+        const char *sys = o->system_ca_file ? o->system_ca_file : ASY_TLS_DEFAULT_CA_FILE;
+        /* a machine without the bundle trusts nothing: every verification
+         * then fails, which is the safe outcome */
+        if (asy__tls_file_check(sys) == 0 && mbedtls_x509_crt_parse_file(&c->ca, sys) >= 0)
+            c->have_ca = 1;
+    }
+    if (c->have_ca) mbedtls_ssl_conf_ca_chain(&c->conf, &c->ca, NULL);
+
+    /* verification is ours (asy__tls_verify_code): mbedTLS records it */
+    if (role == ASY_TLS_CLIENT) {
+        mbedtls_ssl_conf_authmode(&c->conf, MBEDTLS_SSL_VERIFY_OPTIONAL);
+    } else {
+        c->request_cert = o->request_cert || o->reject_unauthorized;
+        c->reject_unauthorized = o->reject_unauthorized;
+        mbedtls_ssl_conf_authmode(&c->conf, c->request_cert ? MBEDTLS_SSL_VERIFY_OPTIONAL
+                                                            : MBEDTLS_SSL_VERIFY_NONE);
+        mbedtls_ssl_conf_sni(&c->conf, asy__tls_sni_thunk, c);
+        mbedtls_ssl_cache_init(&c->cache);
+        c->have_cache = 1;
+        mbedtls_ssl_cache_set_timeout(&c->cache, (int)timeout);
+        mbedtls_ssl_conf_session_cache(&c->conf, &c->cache, mbedtls_ssl_cache_get,
+                                       mbedtls_ssl_cache_set);
+        if (!o->no_session_tickets) {
+            mbedtls_ssl_ticket_init(&c->ticket);
+            c->have_ticket = 1;
+            if (mbedtls_ssl_ticket_setup(&c->ticket, mbedtls_ctr_drbg_random, &c->drbg,
+                                         MBEDTLS_CIPHER_AES_256_GCM, timeout) != 0)
+                return ASY_ETLS;
+            mbedtls_ssl_conf_session_tickets_cb(&c->conf, mbedtls_ssl_ticket_write,
+                                                mbedtls_ssl_ticket_parse, &c->ticket);
+        }
+    }
+    if ((r = asy__tls_alpn(c, o->alpn)) != 0) return r;
+    return 0;
+}
+
+ASYNCRT_API int asy_tls_context_new(asy_tls_context_t **out, int role,
+                                    const asy_tls_context_opts *opts) {
+    asy_tls_context_opts o;
+    asy_tls_context_t *c;
+    int r;
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    if (role != ASY_TLS_CLIENT && role != ASY_TLS_SERVER) return ASY_EINVAL;
+    if (opts)
+        o = *opts;
+    else
+        memset(&o, 0, sizeof(o));
+    c = ASY__NEW(asy_tls_context_t);
+    if (!c) return ASY_ENOMEM;
+    memset(c, 0, sizeof(*c));
+    c->role = role;
+    c->refs = 1;
+    mbedtls_ssl_config_init(&c->conf);
+    mbedtls_entropy_init(&c->entropy);
+    mbedtls_ctr_drbg_init(&c->drbg);
+    mbedtls_x509_crt_init(&c->cert);
+    mbedtls_x509_crt_init(&c->ca);
+    mbedtls_pk_init(&c->key);
+    r = asy__tls_context_setup(c, role, &o);
+    if (r != 0) {
+        asy__tls_context_free(c);
+        return r;
+    }
+    *out = c;
+    return 0;
+}
+
+ASYNCRT_API void asy_tls_context_ref(asy_tls_context_t *ctx) {
+    if (ctx) ctx->refs++;
+}
+
+ASYNCRT_API void asy_tls_context_unref(asy_tls_context_t *ctx) {
+    if (ctx && --ctx->refs == 0) asy__tls_context_free(ctx);
+}
+
+ASYNCRT_API void asy_tls_context_get_stats(const asy_tls_context_t *ctx,
+                                           asy_tls_context_stats *out) {
+    if (!out) return;
+    if (!ctx)
+        memset(out, 0, sizeof(*out));
+    else
+        *out = ctx->stats;
+}
+
+#endif
+
+#line 1 "asyncrt_impl/tls/verify.c"
+/* What went wrong, as a code: mbedTLS return values and certificate
+ * verification flags mapped to ASY_ETLS_*, with Node's (OpenSSL's) names
+ * for the verification failures. */
+#if ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_MBEDTLS)
+
+#include <arpa/inet.h>
+#include <string.h>
+
+ASY__INTERNAL int asy__tls_map_error(int e) {
+    switch (e) {
+    case MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE: return ASY_ETLS_ALERT;
+    case MBEDTLS_ERR_SSL_BAD_HS_PROTOCOL_VERSION: return ASY_ETLS_VERSION;
+    case MBEDTLS_ERR_SSL_NO_CIPHER_CHOSEN:
+    case MBEDTLS_ERR_SSL_NO_USABLE_CIPHERSUITE:
+        return ASY_ETLS_NO_SHARED_CIPHER;
+    case MBEDTLS_ERR_SSL_CONN_EOF: return ASY_ETLS_CLOSED;
+    case MBEDTLS_ERR_SSL_ALLOC_FAILED: return ASY_ENOMEM;
+    case MBEDTLS_ERR_SSL_NO_CLIENT_CERTIFICATE:
+    case MBEDTLS_ERR_SSL_PEER_VERIFY_FAILED:
+        return ASY_ETLS_NO_PEER_CERT;
+    case MBEDTLS_ERR_SSL_INVALID_RECORD:
+    case MBEDTLS_ERR_SSL_INVALID_MAC:
+    case MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE:
+    case MBEDTLS_ERR_SSL_BAD_INPUT_DATA:
+    case MBEDTLS_ERR_SSL_BAD_HS_CLIENT_HELLO:
+    case MBEDTLS_ERR_SSL_BAD_HS_SERVER_HELLO:
+    case MBEDTLS_ERR_SSL_BAD_HS_CERTIFICATE:
+    case MBEDTLS_ERR_SSL_BAD_HS_CERTIFICATE_REQUEST:
+    case MBEDTLS_ERR_SSL_BAD_HS_SERVER_KEY_EXCHANGE:
+    case MBEDTLS_ERR_SSL_BAD_HS_SERVER_HELLO_DONE:
+    case MBEDTLS_ERR_SSL_BAD_HS_CLIENT_KEY_EXCHANGE:
+    case MBEDTLS_ERR_SSL_BAD_HS_CLIENT_KEY_EXCHANGE_RP:
+    case MBEDTLS_ERR_SSL_BAD_HS_CLIENT_KEY_EXCHANGE_CS:
+    case MBEDTLS_ERR_SSL_BAD_HS_CERTIFICATE_VERIFY:
+    case MBEDTLS_ERR_SSL_BAD_HS_CHANGE_CIPHER_SPEC:
+    case MBEDTLS_ERR_SSL_BAD_HS_FINISHED:
+    case MBEDTLS_ERR_SSL_BAD_HS_NEW_SESSION_TICKET:
+        return ASY_ETLS_BAD_RECORD;
+    default: return ASY_ETLS;
+    }
+}
+
+/* A certificate whose subject is its issuer. */
+ASY__INTERNAL int asy__tls_self_issued(const mbedtls_x509_crt *c) {
+    return c->issuer_raw.len == c->subject_raw.len &&
+           memcmp(c->issuer_raw.p, c->subject_raw.p, c->issuer_raw.len) == 0;
+}
+
+/* The chain first (as OpenSSL checks it before the name), then dates,
+ * then the rest, then the name. */
+ASY__INTERNAL int asy__tls_verify_code(asy__tls_state *st, uint32_t flags) {
+    const mbedtls_x509_crt *peer = asy__tls_peer(st);
+    if (!peer || (flags & MBEDTLS_X509_BADCERT_MISSING)) return ASY_ETLS_NO_PEER_CERT;
+    if (flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED) {
+        const mbedtls_x509_crt *last = peer;
+        if (!peer->next && asy__tls_self_issued(peer)) return ASY_ETLS_DEPTH_ZERO_SELF_SIGNED_CERT;
+        while (last->next) last = last->next;
+        if (last != peer && asy__tls_self_issued(last)) return ASY_ETLS_SELF_SIGNED_CERT_IN_CHAIN;
+        return ASY_ETLS_UNABLE_TO_VERIFY_LEAF_SIGNATURE;
+    }
+    if (flags & MBEDTLS_X509_BADCERT_EXPIRED) return ASY_ETLS_CERT_HAS_EXPIRED;
+    if (flags & MBEDTLS_X509_BADCERT_FUTURE) return ASY_ETLS_CERT_NOT_YET_VALID;
+    if (flags & ~(uint32_t)MBEDTLS_X509_BADCERT_CN_MISMATCH) return ASY_ETLS_CERT_INVALID;
+    if (flags & MBEDTLS_X509_BADCERT_CN_MISMATCH) return ASY_ETLS_CERT_ALTNAME_INVALID;
+    return 0;
+}
+
+/* An IP address host matches an iPAddress SAN only (RFC 6125, Node's
+ * checkServerIdentity): 0 or ASY_ETLS_CERT_ALTNAME_INVALID. */
+ASY__INTERNAL int asy__tls_check_ip(const mbedtls_x509_crt *crt, const char *ip) {
+    unsigned char want[16];
+    size_t wlen;
+    const mbedtls_x509_sequence *san;
+    if (inet_pton(AF_INET, ip, want) == 1)
+        wlen = 4;
+    else if (inet_pton(AF_INET6, ip, want) == 1)
+        wlen = 16;
+    else
+        return ASY_ETLS_CERT_ALTNAME_INVALID;
+    if (!crt) return ASY_ETLS_NO_PEER_CERT;
+    for (san = &crt->subject_alt_names; san && san->buf.p; san = san->next) {
+        if ((san->buf.tag & MBEDTLS_ASN1_TAG_VALUE_MASK) == 7 && san->buf.len == wlen &&
+            memcmp(san->buf.p, want, wlen) == 0)
+            return 0;
+    }
+    return ASY_ETLS_CERT_ALTNAME_INVALID;
+}
+
+#endif
+
+#line 1 "asyncrt_impl/tls/conn.c"
+/* The TLS connection: a cleartext duplex whose implementer vtable drives
+ * an mbedTLS context over a transport stream.
+ *
+ *   ciphertext in   the transport's on_data appends to `in` (a view, no
+ *                   copy); mbedTLS's recv takes from it.  When the
+ *                   cleartext buffer is full (push returned 0) the
+ *                   transport is paused until _read: backpressure reaches
+ *                   the peer's TCP window.
+ *   ciphertext out  mbedTLS's send gathers records into `out`, written to
+ *                   the transport after each step; while the transport is
+ *                   above its highWaterMark no more cleartext is
+ *                   encrypted and the pending write completes on its drain.
+ *   drive()         the one place that calls mbedTLS: handshake steps,
+ *                   then writes, reads and close_notify.  Re-entered calls
+ *                   (a callback writing again) only ask it to go round. */
+#if ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_MBEDTLS)
+
+#include <arpa/inet.h>
+#include <string.h>
+
+#define ASY__TLS_OUT_CHUNK 17408u   /* one full record and its overhead */
+#define ASY__TLS_IN_MAX (64u * 1024u) /* ciphertext held before pausing */
+
+ASY__INTERNAL void asy__tls_drive(asy__tls_state *st);
+
+ASY__INTERNAL asy__tls_state *asy__tls_of(asy_stream_t *s) {
+    return ((asy_tls_t *)s->impl_data)->st_;
+}
+
+/* ---- BIO ------------------------------------------------------------------ */
+
+ASY__INTERNAL void asy__tls_flush(asy__tls_state *st) {
+    asy_buf_t view;
+    asy_stream_t *t = st->tls->transport;
+    int r;
+    if (st->out_len == 0) return;
+    if (asy_stream_writable_ended(t) || asy_stream_is_destroyed(t)) {
+        /* the transport is gone or closing: nobody will read these */
+        st->out_len = 0;
+        return;
+    }
+    view = st->out;
+    view.len = st->out_len;
+    r = asy_stream_write(t, &view, NULL, NULL);
+    asy_buf_release(&st->out);
+    st->out_len = 0;
+    if (r == 0) st->flags |= ASY__TLS_NEED_DRAIN;
+}
+
+ASY__INTERNAL int asy__tls_send(void *p, const unsigned char *buf, size_t len) {
+    asy__tls_state *st = (asy__tls_state *)p;
+    if (len == 0) return 0;
+    if (st->out.store && st->out_len + len > st->out.len) asy__tls_flush(st);
+    if (!st->out.store) {
+        size_t cap = len > ASY__TLS_OUT_CHUNK ? len : ASY__TLS_OUT_CHUNK;
+        if (asy_buf_alloc_unsafe(&st->out, cap) != 0) return MBEDTLS_ERR_SSL_ALLOC_FAILED;
+        st->out_len = 0;
+    }
+    if (st->out_len == 0 || len >= 5) st->last_out_type = buf[0];
+    memcpy(st->out.data + st->out_len, buf, len);
+    st->out_len += len;
+    return (int)len;
+}
+
+ASY__INTERNAL int asy__tls_recv(void *p, unsigned char *buf, size_t len) {
+    asy__tls_state *st = (asy__tls_state *)p;
+    size_t n = asy_bufchain_len(&st->in);
+    if (n == 0) return (st->flags & ASY__TLS_T_EOF) ? 0 : MBEDTLS_ERR_SSL_WANT_READ;
+    if (len > n) len = n;
+    if (len > (size_t)0x7fffffff) len = 0x7fffffff;
+    asy_bufchain_peek(&st->in, 0, buf, len);
+    asy_bufchain_consume(&st->in, len);
+    return (int)len;
+}
+
+/* The peer's certificate, during the handshake too. */
+ASY__INTERNAL const mbedtls_x509_crt *asy__tls_peer(const asy__tls_state *st) {
+    if (st->ssl.session) return st->ssl.session->peer_cert;
+    if (st->ssl.session_negotiate) return st->ssl.session_negotiate->peer_cert;
+    return NULL;
+}
+
+/* ---- failure -------------------------------------------------------------- */
+
+ASY__INTERNAL void asy__tls_timer_stop(asy__tls_state *st) {
+    if (st->timer.id) asy_clear_timer(st->loop, st->timer);
+    st->timer.id = 0;
+}
+
+ASY__INTERNAL unsigned char asy__tls_alert_for(int err) {
+    switch (err) {
+    case ASY_ETLS_BAD_RECORD: return MBEDTLS_SSL_ALERT_MSG_DECODE_ERROR;
+    case ASY_ETLS_CERT_HAS_EXPIRED:
+    case ASY_ETLS_CERT_NOT_YET_VALID: return MBEDTLS_SSL_ALERT_MSG_CERT_EXPIRED;
+    case ASY_ETLS_DEPTH_ZERO_SELF_SIGNED_CERT:
+    case ASY_ETLS_SELF_SIGNED_CERT_IN_CHAIN:
+    case ASY_ETLS_UNABLE_TO_VERIFY_LEAF_SIGNATURE: return MBEDTLS_SSL_ALERT_MSG_UNKNOWN_CA;
+    case ASY_ETLS_CERT_ALTNAME_INVALID:
+    case ASY_ETLS_CERT_INVALID: return MBEDTLS_SSL_ALERT_MSG_BAD_CERT;
+    case ASY_ETLS_NO_PEER_CERT: return MBEDTLS_SSL_ALERT_MSG_NO_CERT;
+    case ASY_ETLS_VERSION: return MBEDTLS_SSL_ALERT_MSG_PROTOCOL_VERSION;
+    default: return MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE;
+    }
+}
+
+/* A fatal error: tell the peer with an alert (unless mbedTLS just sent
+ * one, or the peer's alert is the cause), report, destroy. */
+ASY__INTERNAL void asy__tls_fail(asy__tls_state *st, int err, int send_alert) {
+    asy_tls_t *tls = st->tls;
+    if (st->flags & (ASY__TLS_FAILED | ASY__TLS_DESTROYING)) return;
+    st->flags |= ASY__TLS_FAILED;
+    asy__tls_timer_stop(st);
+    if (send_alert && err != ASY_ETLS_ALERT && err != ASY_ETLS_CLOSED &&
+        err != ASY_ETLS_HANDSHAKE_TIMEOUT && st->last_out_type != MBEDTLS_SSL_MSG_ALERT) {
+        mbedtls_ssl_send_alert_message(&st->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL,
+                                       asy__tls_alert_for(err));
+    }
+    asy__tls_flush(st);
+    /* the alert reaches the peer before the connection goes: end the
+     * transport (its queued writes go first) and let destroy follow */
+    if (!(st->flags & ASY__TLS_SECURE) && st->opts.on_secure) st->opts.on_secure(tls, err);
+    asy_stream_destroy(&tls->stream, err);
+}
+
+ASY__INTERNAL void asy__tls_timeout(void *arg) {
+    asy__tls_state *st = (asy__tls_state *)arg;
+    st->timer.id = 0;
+    asy__tls_fail(st, ASY_ETLS_HANDSHAKE_TIMEOUT, 0);
+}
+
+/* ---- handshake ------------------------------------------------------------ */
+
+/* The peer's verification, as soon as its Certificate was processed (so
+ * a rejected server never sees our Finished, as with OpenSSL's verify
+ * callback), or at the end of a resumed handshake.  0 to go on, else the
+ * code the connection failed with. */
+ASY__INTERNAL int asy__tls_verify(asy__tls_state *st) {
+    asy_tls_context_t *ctx = st->ctx;
+    int code, reject;
+    if (st->flags & ASY__TLS_VERIFIED) return 0;
+    st->flags |= ASY__TLS_VERIFIED;
+    if ((st->flags & ASY__TLS_SERVER) && !ctx->request_cert) return 0; /* nothing asked */
+    code = asy__tls_verify_code(st, mbedtls_ssl_get_verify_result(&st->ssl));
+    if (code == 0 && (st->flags & ASY__TLS_SNI_IP))
+        code = asy__tls_check_ip(asy__tls_peer(st), st->servername);
+    reject = (st->flags & ASY__TLS_SERVER) ? ctx->reject_unauthorized
+                                           : !st->opts.reject_unauthorized_off;
+    st->verify_err = code;
+    if (code == 0) st->flags |= ASY__TLS_AUTHORIZED;
+    if (code != 0 && reject) {
+        asy__tls_fail(st, code, 1);
+        return code;
+    }
+    return 0;
+}
+
+ASY__INTERNAL int asy__tls_handshake_done(asy__tls_state *st) {
+    asy_tls_t *tls = st->tls;
+    asy_tls_context_t *ctx = st->ctx;
+    int r;
+    asy__tls_timer_stop(st);
+    if (!(st->flags & ASY__TLS_SAW_CERT)) st->flags |= ASY__TLS_RESUMED;
+    if ((r = asy__tls_verify(st)) != 0) return r;
+    st->flags |= ASY__TLS_SECURE;
+    ctx->stats.handshakes++;
+    if (st->flags & ASY__TLS_RESUMED) ctx->stats.resumed++;
+    if (st->opts.on_secure) st->opts.on_secure(tls, 0);
+    if ((st->flags & (ASY__TLS_FAILED | ASY__TLS_DESTROYING))) return ASY_ECANCELED;
+    if (st->opts.on_session && !(st->flags & ASY__TLS_SERVER)) {
+        asy_buf_t b = ASY_BUF_INIT;
+        if (asy_tls_get_session(tls, &b) == 0) {
+            st->opts.on_session(tls, &b);
+            asy_buf_release(&b);
+        }
+        if ((st->flags & (ASY__TLS_FAILED | ASY__TLS_DESTROYING))) return ASY_ECANCELED;
+    }
+    return 0;
+}
+
+/* 1: done, 0: waiting for the peer, <0: failed (already reported) */
+ASY__INTERNAL int asy__tls_handshake(asy__tls_state *st) {
+    while (st->ssl.state != MBEDTLS_SSL_HANDSHAKE_OVER) {
+        int r, before = st->ssl.state;
+        if (before == MBEDTLS_SSL_SERVER_CERTIFICATE) st->flags |= ASY__TLS_SAW_CERT;
+        r = mbedtls_ssl_handshake_step(&st->ssl);
+        asy__tls_flush(st);
+        if (r == MBEDTLS_ERR_SSL_WANT_READ || r == MBEDTLS_ERR_SSL_WANT_WRITE) return 0;
+        if (r != 0) {
+            int err = asy__tls_map_error(r);
+            if (r == MBEDTLS_ERR_SSL_CONN_EOF || (st->flags & ASY__TLS_T_EOF)) err = ASY_ETLS_CLOSED;
+            asy__tls_fail(st, err, 1);
+            return err;
+        }
+        if (st->ssl.state != before &&
+            ((!(st->flags & ASY__TLS_SERVER) && before == MBEDTLS_SSL_SERVER_CERTIFICATE) ||
+             ((st->flags & ASY__TLS_SERVER) && before == MBEDTLS_SSL_CERTIFICATE_VERIFY)) &&
+            asy__tls_verify(st) != 0)
+            return -1;
+    }
+    return asy__tls_handshake_done(st) == 0 ? 1 : -1;
+}
+
+/* ---- the data phase ------------------------------------------------------- */
+
+ASY__INTERNAL void asy__tls_do_writes(asy__tls_state *st) {
+    asy_stream_t *s = &st->tls->stream;
+    while ((st->flags & ASY__TLS_WPENDING) && !(st->flags & ASY__TLS_NEED_DRAIN)) {
+        if (st->woff < st->wchunk.len) {
+            int r = mbedtls_ssl_write(&st->ssl, st->wchunk.data + st->woff,
+                                      st->wchunk.len - st->woff);
+            asy__tls_flush(st);
+            if (r == MBEDTLS_ERR_SSL_WANT_READ || r == MBEDTLS_ERR_SSL_WANT_WRITE) return;
+            if (r < 0) {
+                asy__tls_fail(st, asy__tls_map_error(r), 1);
+                return;
+            }
+            st->woff += (size_t)r;
+            continue;
+        }
+        /* all of it is encrypted and handed to the transport */
+        st->flags &= ~(unsigned)ASY__TLS_WPENDING;
+        asy_buf_release(&st->wchunk);
+        st->woff = 0;
+        asy_stream_write_done(s, 0);
+        if (st->flags & (ASY__TLS_FAILED | ASY__TLS_DESTROYING)) return;
+    }
+}
+
+ASY__INTERNAL void asy__tls_transport_final(asy_stream_t *t, int status, void *arg) {
+    asy__tls_state *st = (asy__tls_state *)arg;
+    (void)t;
+    if (st->flags & ASY__TLS_DESTROYING) return;
+    asy_stream_final_done(&st->tls->stream, status);
+}
+
+ASY__INTERNAL void asy__tls_do_final(asy__tls_state *st) {
+    asy_stream_t *t = st->tls->transport;
+    int r;
+    if (!(st->flags & ASY__TLS_FINAL) || (st->flags & ASY__TLS_NOTIFY_SENT)) return;
+    st->flags |= ASY__TLS_NOTIFY_SENT;
+    mbedtls_ssl_close_notify(&st->ssl);
+    asy__tls_flush(st);
+    if (asy_stream_writable_ended(t)) {
+        asy_stream_final_done(&st->tls->stream, 0);
+        return;
+    }
+    r = asy_stream_end(t, asy__tls_transport_final, st);
+    if (r != 0) asy_stream_final_done(&st->tls->stream, r);
+}
+
+ASY__INTERNAL void asy__tls_do_reads(asy__tls_state *st) {
+    asy_stream_t *s = &st->tls->stream;
+    while (!(st->flags & (ASY__TLS_R_BLOCKED | ASY__TLS_PEER_DONE | ASY__TLS_FAILED |
+                          ASY__TLS_DESTROYING))) {
+        int r = mbedtls_ssl_read(&st->ssl, st->scratch, sizeof(st->scratch));
+        asy__tls_flush(st);
+        if (r > 0) {
+            int p = asy_stream_push_bytes(s, st->scratch, (size_t)r);
+            if (p == 0) st->flags |= ASY__TLS_R_BLOCKED;
+            else if (p < 0) {
+                if (p != ASY_EPUSH_AFTER_EOF) asy__tls_fail(st, p, 0);
+                return;
+            }
+            continue;
+        }
+        if (r == MBEDTLS_ERR_SSL_WANT_READ || r == MBEDTLS_ERR_SSL_WANT_WRITE) return;
+        if (r == 0 || r == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY || r == MBEDTLS_ERR_SSL_CONN_EOF) {
+            /* close_notify, or a bare FIN after the handshake (Node
+             * accepts a truncated stream too) */
+            st->flags |= ASY__TLS_PEER_DONE;
+            asy_stream_push_end(s);
+            asy_stream_read(s, 0, NULL);
+            return;
+        }
+        asy__tls_fail(st, asy__tls_map_error(r), 1);
+        return;
+    }
+}
+
+ASY__INTERNAL void asy__tls_finish_destroy(asy__tls_state *st);
+
+ASY__INTERNAL void asy__tls_drive(asy__tls_state *st) {
+    asy_stream_t *t;
+    if (st->in_drive) {
+        st->again = 1;
+        return;
+    }
+    st->in_drive = 1;
+    do {
+        st->again = 0;
+        if (st->flags & (ASY__TLS_FAILED | ASY__TLS_DESTROYING)) break;
+        if (!(st->flags & ASY__TLS_SECURE)) {
+            if (asy__tls_handshake(st) <= 0) continue;
+        }
+        asy__tls_do_writes(st);
+        if (st->flags & (ASY__TLS_FAILED | ASY__TLS_DESTROYING)) break;
+        if (!(st->flags & ASY__TLS_WPENDING)) asy__tls_do_final(st);
+        asy__tls_do_reads(st);
+    } while (st->again);
+    st->in_drive = 0;
+    if (st->flags & ASY__TLS_FREE_LATER) {
+        asy__tls_finish_destroy(st);
+        return;
+    }
+    /* read the transport only while its bytes can go somewhere */
+    t = st->tls->transport;
+    if (!(st->flags & (ASY__TLS_DESTROYING | ASY__TLS_T_EOF | ASY__TLS_T_CLOSED))) {
+        int want = !(st->flags & ASY__TLS_R_BLOCKED) || !(st->flags & ASY__TLS_SECURE);
+        if (asy_bufchain_len(&st->in) >= ASY__TLS_IN_MAX) want = 0;
+        if (!want && !(st->flags & ASY__TLS_T_PAUSED)) {
+            st->flags |= ASY__TLS_T_PAUSED;
+            asy_stream_pause(t);
+        } else if (want && (st->flags & ASY__TLS_T_PAUSED)) {
+            st->flags &= ~(unsigned)ASY__TLS_T_PAUSED;
+            asy_stream_resume(t);
+        }
+    }
+}
+
+/* ---- the transport's events ----------------------------------------------- */
+
+ASY__INTERNAL void asy__tls_t_data(asy_stream_t *t, const asy_buf_t *chunk) {
+    asy__tls_state *st = (asy__tls_state *)t->data;
+    if (st->flags & (ASY__TLS_FAILED | ASY__TLS_DESTROYING)) return;
+    if (asy_bufchain_append(&st->in, chunk) != 0) {
+        asy__tls_fail(st, ASY_ENOMEM, 0);
+        return;
+    }
+    asy__tls_drive(st);
+}
+
+ASY__INTERNAL void asy__tls_t_end(asy_stream_t *t) {
+    asy__tls_state *st = (asy__tls_state *)t->data;
+    st->flags |= ASY__TLS_T_EOF;
+    if (st->flags & (ASY__TLS_FAILED | ASY__TLS_DESTROYING)) return;
+    st->flags &= ~(unsigned)ASY__TLS_R_BLOCKED; /* let the EOF be seen */
+    asy__tls_drive(st);
+}
+
+ASY__INTERNAL void asy__tls_t_drain(asy_stream_t *t) {
+    asy__tls_state *st = (asy__tls_state *)t->data;
+    st->flags &= ~(unsigned)ASY__TLS_NEED_DRAIN;
+    if (st->flags & (ASY__TLS_FAILED | ASY__TLS_DESTROYING)) return;
+    asy__tls_drive(st);
+}
+
+ASY__INTERNAL void asy__tls_t_error(asy_stream_t *t, int err) {
+    asy__tls_state *st = (asy__tls_state *)t->data;
+    if (st->flags & (ASY__TLS_FAILED | ASY__TLS_DESTROYING)) return;
+    /* a reset during the handshake is the handshake's failure */
+    asy__tls_fail(st, err, 0);
+}
+
+ASY__INTERNAL void asy__tls_t_close(asy_stream_t *t) {
+    asy__tls_state *st = (asy__tls_state *)t->data;
+    st->flags |= ASY__TLS_T_CLOSED;
+    if (st->flags & ASY__TLS_DESTROYING) {
+        if (st->in_drive)
+            st->flags |= ASY__TLS_FREE_LATER;
+        else
+            asy__tls_finish_destroy(st);
+        return;
+    }
+    if (!(st->flags & ASY__TLS_SECURE)) {
+        asy__tls_fail(st, ASY_ETLS_CLOSED, 0);
+        return;
+    }
+    if (!asy_stream_is_destroyed(&st->tls->stream))
+        asy_stream_destroy(&st->tls->stream, (st->flags & ASY__TLS_PEER_DONE) ? 0 : ASY_ECONNRESET);
+}
+
+static const asy_stream_events asy__tls_transport_events = {
+    asy__tls_t_data, NULL, asy__tls_t_end, asy__tls_t_error, asy__tls_t_drain,
+    NULL,            asy__tls_t_close, NULL, NULL};
+
+/* ---- the cleartext stream's implementation -------------------------------- */
+
+ASY__INTERNAL void asy__tls_read(asy_stream_t *s, size_t size) {
+    asy__tls_state *st = asy__tls_of(s);
+    (void)size;
+    st->flags &= ~(unsigned)ASY__TLS_R_BLOCKED;
+    asy__tls_drive(st);
+}
+
+ASY__INTERNAL void asy__tls_write(asy_stream_t *s, const asy_buf_t *chunk) {
+    asy__tls_state *st = asy__tls_of(s);
+    if (asy_buf_retain(&st->wchunk, chunk) != 0) {
+        asy_stream_write_done(s, ASY_ENOMEM);
+        return;
+    }
+    st->woff = 0;
+    st->flags |= ASY__TLS_WPENDING;
+    asy__tls_drive(st);
+}
+
+ASY__INTERNAL void asy__tls_final(asy_stream_t *s) {
+    asy__tls_state *st = asy__tls_of(s);
+    st->flags |= ASY__TLS_FINAL;
+    asy__tls_drive(st);
+}
+
+ASY__INTERNAL void asy__tls_free_state(asy__tls_state *st) {
+    mbedtls_ssl_free(&st->ssl);
+    asy_bufchain_reset(&st->in);
+    asy_buf_release(&st->out);
+    asy_buf_release(&st->wchunk);
+    if (st->sni_ctx) asy_tls_context_unref(st->sni_ctx);
+    asy_tls_context_unref(st->ctx);
+    asy__free(st->own_sock);
+    asy__free(st);
+}
+
+ASY__INTERNAL void asy__tls_finish_destroy(asy__tls_state *st) {
+    asy_tls_t *tls = st->tls;
+    int err = st->destroy_err;
+    int wpending = (st->flags & ASY__TLS_WPENDING) != 0;
+    int final_wait = (st->flags & ASY__TLS_FINAL) && !(st->flags & ASY__TLS_NOTIFY_SENT);
+    tls->st_ = NULL;
+    asy__tls_free_state(st);
+    tls->transport = NULL;
+    if (wpending) asy_stream_write_done(&tls->stream, err ? err : ASY_ESTREAM_DESTROYED);
+    if (final_wait) asy_stream_final_done(&tls->stream, err ? err : ASY_ESTREAM_DESTROYED);
+    asy_stream_destroy_done(&tls->stream, err);
+}
+
+ASY__INTERNAL void asy__tls_t_sent_destroy(asy_stream_t *t, int status, void *arg) {
+    (void)status;
+    (void)arg;
+    if (!asy_stream_is_destroyed(t)) asy_stream_destroy(t, 0);
+}
+
+ASY__INTERNAL void asy__tls_destroy(asy_stream_t *s, int err) {
+    asy__tls_state *st = asy__tls_of(s);
+    asy_stream_t *t = st->tls->transport;
+    st->flags |= ASY__TLS_DESTROYING;
+    st->destroy_err = err;
+    asy__tls_timer_stop(st);
+    if (st->flags & ASY__TLS_T_CLOSED) {
+        if (st->in_drive)
+            st->flags |= ASY__TLS_FREE_LATER;
+        else
+            asy__tls_finish_destroy(st);
+        return;
+    }
+    if (st->flags & ASY__TLS_T_PAUSED) asy_stream_resume(t);
+    if ((st->flags & ASY__TLS_FAILED) && !asy_stream_writable_ended(t) &&
+        asy_stream_writable_length(t) > 0) {
+        /* an alert is queued: send it, then close */
+        if (asy_stream_end(t, asy__tls_t_sent_destroy, NULL) == 0) return;
+    }
+    if (!asy_stream_is_destroyed(t)) asy_stream_destroy(t, 0);
+}
+
+static const asy_stream_impl asy__tls_impl = {
+    NULL, asy__tls_read, asy__tls_write, NULL, asy__tls_final, asy__tls_destroy, NULL, NULL};
+
+/* ---- creating ------------------------------------------------------------- */
+
+ASY__INTERNAL int asy__tls_is_ip(const char *s) {
+    unsigned char b[16];
+    return inet_pton(AF_INET, s, b) == 1 || inet_pton(AF_INET6, s, b) == 1;
+}
+
+ASY__INTERNAL int asy__tls_setup(asy_loop_t *loop, asy_tls_t *tls, asy_stream_t *transport,
+                                 const asy_tls_opts *opts, asy_socket_t *own) {
+    asy_tls_opts o;
+    asy_tls_context_t *ctx;
+    asy__tls_state *st;
+    asy_stream_opts so;
+    int r;
+    if (opts)
+        o = *opts;
+    else
+        memset(&o, 0, sizeof(o));
+    if (o.servername && strlen(o.servername) >= sizeof(st->servername)) return ASY_EINVAL;
+    ctx = o.context;
+    if (ctx) {
+        asy_tls_context_ref(ctx);
+    } else if ((r = asy_tls_context_new(&ctx, ASY_TLS_CLIENT, NULL)) != 0) {
+        return r;
+    }
+    st = ASY__NEW(asy__tls_state);
+    if (!st) {
+        asy_tls_context_unref(ctx);
+        return ASY_ENOMEM;
+    }
+    memset(st, 0, sizeof(*st));
+    mbedtls_ssl_init(&st->ssl);
+    asy_bufchain_init(&st->in);
+    st->tls = tls;
+    st->loop = loop;
+    st->ctx = ctx;
+    st->opts = o;
+    st->opts.session = NULL;
+    if (ctx->role == ASY_TLS_SERVER) st->flags |= ASY__TLS_SERVER;
+    r = mbedtls_ssl_setup(&st->ssl, &ctx->conf) == 0 ? 0 : ASY_ENOMEM;
+    if (r == 0 && o.servername && !(st->flags & ASY__TLS_SERVER)) {
+        strcpy(st->servername, o.servername);
+        if (asy__tls_is_ip(o.servername))
+            st->flags |= ASY__TLS_SNI_IP; /* no SNI for an address (RFC 6066) */
+        else if (mbedtls_ssl_set_hostname(&st->ssl, o.servername) != 0)
+            r = ASY_EINVAL;
+    }
+    if (r == 0 && o.session && !(st->flags & ASY__TLS_SERVER)) {
+        mbedtls_ssl_session sess;
+        mbedtls_ssl_session_init(&sess);
+        if (mbedtls_ssl_session_load(&sess, o.session->data, o.session->len) != 0 ||
+            mbedtls_ssl_set_session(&st->ssl, &sess) != 0)
+            r = ASY_EINVAL;
+        mbedtls_ssl_session_free(&sess);
+    }
+    memset(&so, 0, sizeof(so));
+    so.high_water_mark = o.high_water_mark;
+    so.no_half_open = !o.allow_half_open;
+    if (r == 0) r = asy_duplex_init(loop, &tls->stream, &asy__tls_impl, &so);
+    if (r != 0) {
+        mbedtls_ssl_free(&st->ssl);
+        asy_tls_context_unref(ctx);
+        asy__free(st);
+        return r;
+    }
+    tls->stream.impl_data = tls;
+    tls->st_ = st;
+    tls->transport = transport;
+    st->own_sock = own;
+    mbedtls_ssl_set_bio(&st->ssl, st, asy__tls_send, asy__tls_recv, NULL);
+    transport->data = st;
+    asy_stream_set_events(transport, &asy__tls_transport_events);
+    if (o.handshake_timeout_ms != ASY_TLS_NO_TIMEOUT)
+        st->timer = asy_set_timeout(loop, asy__tls_timeout, st,
+                                    o.handshake_timeout_ms ? o.handshake_timeout_ms : 120000);
+    asy__tls_drive(st); /* a client's hello goes out at once */
+    return 0;
+}
+
+/* A socket of ours that never got wrapped: destroyed, freed at its close. */
+ASY__INTERNAL void asy__tls_orphan_closed(asy_stream_t *s) { asy__free(s->data); }
+
+static const asy_stream_events asy__tls_orphan_events = {
+    NULL, NULL, NULL, NULL, NULL, NULL, asy__tls_orphan_closed, NULL, NULL};
+
+ASY__INTERNAL void asy__tls_orphan(asy_socket_t *sock, int err) {
+    sock->stream.data = sock;
+    asy_stream_set_events(&sock->stream, &asy__tls_orphan_events);
+    asy_stream_destroy(&sock->stream, err);
+}
+
+ASYNCRT_API int asy_tls_wrap(asy_loop_t *loop, asy_tls_t *tls, asy_stream_t *transport,
+                             const asy_tls_opts *opts) {
+    if (!loop || !tls || !transport) return ASY_EINVAL;
+    if (asy_stream_is_destroyed(transport)) return ASY_ESTREAM_DESTROYED;
+    return asy__tls_setup(loop, tls, transport, opts, NULL);
+}
+
+ASYNCRT_API int asy_tls_connect(asy_loop_t *loop, asy_tls_t *tls, const char *ip, int port,
+                                const asy_tls_opts *opts, asy_tls_secure_cb cb) {
+    asy_tls_opts o;
+    asy_socket_t *sock;
+    asy_socket_opts so;
+    int r;
+    if (!loop || !tls || !ip) return ASY_EINVAL;
+    if (opts)
+        o = *opts;
+    else
+        memset(&o, 0, sizeof(o));
+    if (o.context && o.context->role != ASY_TLS_CLIENT) return ASY_EINVAL;
+    if (cb) o.on_secure = cb;
+    /* as Node: the host is what the certificate must name */
+    if (!o.servername) o.servername = ip;
+    sock = ASY__NEW(asy_socket_t);
+    if (!sock) return ASY_ENOMEM;
+    memset(&so, 0, sizeof(so));
+    so.allow_half_open = 1; /* our close_notify, then our FIN */
+    so.no_delay = 1;
+    /* four full records in flight before the writer waits for a drain */
+    so.high_water_mark = 64 * 1024;
+    if ((r = asy_socket_init(loop, sock, &so)) != 0) {
+        asy__free(sock);
+        return r;
+    }
+    r = asy_socket_connect(sock, ip, port, NULL);
+    if (r == 0) r = asy__tls_setup(loop, tls, &sock->stream, &o, sock);
+    if (r != 0) asy__tls_orphan(sock, 0);
+    return r;
+}
+
+/* ---- getters -------------------------------------------------------------- */
+
+ASYNCRT_API int asy_tls_authorized(const asy_tls_t *tls) {
+    return tls && tls->st_ && (tls->st_->flags & ASY__TLS_AUTHORIZED) ? 1 : 0;
+}
+
+ASYNCRT_API int asy_tls_authorization_error(const asy_tls_t *tls) {
+    return tls && tls->st_ ? tls->st_->verify_err : 0;
+}
+
+ASYNCRT_API const char *asy_tls_alpn_protocol(const asy_tls_t *tls) {
+    if (!tls || !tls->st_ || !(tls->st_->flags & ASY__TLS_SECURE)) return NULL;
+    return mbedtls_ssl_get_alpn_protocol(&tls->st_->ssl);
+}
+
+ASYNCRT_API const char *asy_tls_servername(const asy_tls_t *tls) {
+    if (!tls || !tls->st_ || !tls->st_->servername[0]) return NULL;
+    return tls->st_->servername;
+}
+
+ASYNCRT_API const char *asy_tls_protocol(const asy_tls_t *tls) {
+    if (!tls || !tls->st_ || !(tls->st_->flags & ASY__TLS_SECURE)) return NULL;
+    return "TLSv1.2";
+}
+
+ASYNCRT_API const char *asy_tls_cipher(const asy_tls_t *tls) {
+    if (!tls || !tls->st_ || !(tls->st_->flags & ASY__TLS_SECURE)) return NULL;
+    return mbedtls_ssl_get_ciphersuite(&tls->st_->ssl);
+}
+
+ASYNCRT_API int asy_tls_is_session_reused(const asy_tls_t *tls) {
+    return tls && tls->st_ && (tls->st_->flags & ASY__TLS_SECURE) &&
+                   (tls->st_->flags & ASY__TLS_RESUMED)
+               ? 1
+               : 0;
+}
+
+ASYNCRT_API int asy_tls_get_session(const asy_tls_t *tls, asy_buf_t *out) {
+    mbedtls_ssl_session sess;
+    size_t len = 0;
+    int r;
+    if (out) asy_buf_init(out);
+    if (!tls || !out || !tls->st_ || !(tls->st_->flags & ASY__TLS_SECURE) ||
+        (tls->st_->flags & ASY__TLS_SERVER))
+        return ASY_EINVAL;
+    mbedtls_ssl_session_init(&sess);
+    if (mbedtls_ssl_get_session(&tls->st_->ssl, &sess) != 0) {
+        mbedtls_ssl_session_free(&sess);
+        return ASY_EINVAL;
+    }
+    r = mbedtls_ssl_session_save(&sess, NULL, 0, &len);
+    if (r == MBEDTLS_ERR_SSL_BUFFER_TOO_SMALL && len > 0 && asy_buf_alloc(out, len) == 0) {
+        r = mbedtls_ssl_session_save(&sess, out->data, out->len, &len);
+        if (r != 0) asy_buf_release(out);
+    } else {
+        r = ASY_ENOMEM;
+    }
+    mbedtls_ssl_session_free(&sess);
+    return r == 0 ? 0 : (r == ASY_ENOMEM ? r : ASY_ETLS);
+}
+
+#endif
+
+#line 1 "asyncrt_impl/tls/certinfo.c"
+/* getPeerCertificate(): the peer's leaf certificate as strings. */
+#if ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_MBEDTLS)
+
+#include <stdio.h>
+#include <string.h>
+
+ASY__INTERNAL void asy__tls_append(char *dst, size_t cap, const char *s, size_t n) {
+    size_t have = strlen(dst);
+    if (have + 1 >= cap) return;
+    if (n > cap - have - 1) n = cap - have - 1;
+    memcpy(dst + have, s, n);
+    dst[have + n] = 0;
+}
+
+ASY__INTERNAL void asy__tls_time(char *dst, size_t cap, const mbedtls_x509_time *t) {
+    snprintf(dst, cap, "%04d-%02d-%02d %02d:%02d:%02d", t->year, t->mon, t->day, t->hour,
+             t->min, t->sec);
+}
+
+ASYNCRT_API int asy_tls_peer_certificate(const asy_tls_t *tls, asy_tls_cert_info *out) {
+    const mbedtls_x509_crt *crt, *c;
+    const mbedtls_x509_name *n;
+    const mbedtls_x509_sequence *san;
+    unsigned char fp[32];
+    size_t i;
+    if (!tls || !out) return ASY_EINVAL;
+    memset(out, 0, sizeof(*out));
+    if (!tls->st_ || !(tls->st_->flags & ASY__TLS_SECURE)) return ASY_ENOENT;
+    crt = mbedtls_ssl_get_peer_cert(&tls->st_->ssl);
+    if (!crt) return ASY_ENOENT;
+    if (mbedtls_x509_dn_gets(out->subject, sizeof(out->subject), &crt->subject) < 0)
+        out->subject[0] = 0;
+    if (mbedtls_x509_dn_gets(out->issuer, sizeof(out->issuer), &crt->issuer) < 0)
+        out->issuer[0] = 0;
+    for (n = &crt->subject; n; n = n->next) {
+        if (n->oid.p && MBEDTLS_OID_CMP(MBEDTLS_OID_AT_CN, &n->oid) == 0) {
+            size_t len = n->val.len < sizeof(out->subject_cn) - 1 ? n->val.len
+                                                                  : sizeof(out->subject_cn) - 1;
+            memcpy(out->subject_cn, n->val.p, len);
+            out->subject_cn[len] = 0;
+            break;
+        }
+    }
+    for (san = &crt->subject_alt_names; san && san->buf.p; san = san->next) {
+        int tag = san->buf.tag & MBEDTLS_ASN1_TAG_VALUE_MASK;
+        char tmp[64];
+        if (out->altnames[0]) asy__tls_append(out->altnames, sizeof(out->altnames), ", ", 2);
+        if (tag == 2) {
+            asy__tls_append(out->altnames, sizeof(out->altnames), "DNS:", 4);
+            asy__tls_append(out->altnames, sizeof(out->altnames), (const char *)san->buf.p,
+                            san->buf.len);
+        } else if (tag == 7 && san->buf.len == 4) {
+            snprintf(tmp, sizeof(tmp), "IP Address:%u.%u.%u.%u", san->buf.p[0], san->buf.p[1],
+                     san->buf.p[2], san->buf.p[3]);
+            asy__tls_append(out->altnames, sizeof(out->altnames), tmp, strlen(tmp));
+        } else if (tag == 7 && san->buf.len == 16) {
+            asy__tls_append(out->altnames, sizeof(out->altnames), "IP Address:", 11);
+            for (i = 0; i < 16; i += 2) {
+                snprintf(tmp, sizeof(tmp), "%s%X", i ? ":" : "",
+                         (unsigned)(san->buf.p[i] << 8 | san->buf.p[i + 1]));
+                asy__tls_append(out->altnames, sizeof(out->altnames), tmp, strlen(tmp));
+            }
+        } else {
+            snprintf(tmp, sizeof(tmp), "othername:<%d>", tag);
+            asy__tls_append(out->altnames, sizeof(out->altnames), tmp, strlen(tmp));
+        }
+    }
+    asy__tls_time(out->valid_from, sizeof(out->valid_from), &crt->valid_from);
+    asy__tls_time(out->valid_to, sizeof(out->valid_to), &crt->valid_to);
+    if (mbedtls_x509_serial_gets(out->serial, sizeof(out->serial), &crt->serial) < 0)
+        out->serial[0] = 0;
+    if (mbedtls_sha256_ret(crt->raw.p, crt->raw.len, fp, 0) == 0) {
+        static const char hex[] = "0123456789ABCDEF";
+        char *p = out->fingerprint256; /* 32 * 3 - 1 characters and the NUL */
+        for (i = 0; i < 32; i++) {
+            if (i) *p++ = ':';
+            *p++ = hex[fp[i] >> 4];
+            *p++ = hex[fp[i] & 15];
+        }
+        *p = 0;
+    }
+    out->is_ca = crt->ca_istrue;
+    for (c = crt; c; c = c->next) out->chain_len++;
+    return 0;
+}
+
+#endif
+
+#line 1 "asyncrt_impl/tls/server.c"
+/* tls.createServer: a listening socket whose connections are wrapped in
+ * TLS with the server's context, and the SNI hook of server contexts. */
+#if ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_MBEDTLS)
+
+#include <string.h>
+
+/* mbedTLS asks while it reads the ClientHello; the connection's state
+ * starts with its ssl context, so the context pointer finds it. */
+ASY__INTERNAL int asy__tls_sni_thunk(void *p, mbedtls_ssl_context *ssl, const unsigned char *name,
+                                     size_t len) {
+    asy__tls_state *st = (asy__tls_state *)(void *)ssl;
+    asy_tls_context_t *c;
+    (void)p;
+    if (len >= sizeof(st->servername)) return -1;
+    memcpy(st->servername, name, len);
+    st->servername[len] = 0;
+    if (!st->opts.sni) return 0;
+    c = st->opts.sni(st->tls, st->servername);
+    if (!c || c == st->ctx) return 0;
+    if (!c->have_cert) return -1;
+    asy_tls_context_ref(c);
+    if (st->sni_ctx) asy_tls_context_unref(st->sni_ctx);
+    st->sni_ctx = c;
+    if (c->have_ca) mbedtls_ssl_set_hs_ca_chain(ssl, &c->ca, NULL);
+    return mbedtls_ssl_set_hs_own_cert(ssl, &c->cert, &c->key);
+}
+
+ASY__INTERNAL void asy__tls_server_conn(asy_server_t *net, int status) {
+    asy_tls_server_t *srv = ASY_CONTAINER_OF(net, asy_tls_server_t, net);
+    if (srv->cb_) srv->cb_(srv, status);
+}
+
+ASYNCRT_API int asy_tls_server_listen(asy_loop_t *loop, asy_tls_server_t *srv,
+                                      asy_tls_context_t *ctx, const asy_tls_opts *opts,
+                                      const char *host, int port, int backlog,
+                                      asy_tls_server_cb cb) {
+    int r;
+    void *data;
+    if (!loop || !srv || !ctx || !cb || ctx->role != ASY_TLS_SERVER) return ASY_EINVAL;
+    data = srv->data;
+    memset(srv, 0, sizeof(*srv));
+    srv->data = data;
+    srv->loop = loop;
+    if (opts) srv->opts_ = *opts;
+    srv->opts_.context = ctx;
+    srv->opts_.servername = NULL;
+    srv->opts_.session = NULL;
+    srv->cb_ = cb;
+    r = asy_server_listen(loop, &srv->net, host, port, backlog, 0, asy__tls_server_conn);
+    if (r != 0) return r;
+    asy_tls_context_ref(ctx);
+    srv->ctx_ = ctx;
+    return 0;
+}
+
+ASYNCRT_API int asy_tls_server_accept(asy_tls_server_t *srv, asy_tls_t *tls) {
+    asy_socket_t *sock;
+    asy_socket_opts so;
+    int r;
+    if (!srv || !tls || !srv->ctx_) return ASY_EINVAL;
+    sock = ASY__NEW(asy_socket_t);
+    if (!sock) return ASY_ENOMEM;
+    memset(&so, 0, sizeof(so));
+    so.allow_half_open = 1;
+    so.no_delay = 1;
+    /* four full records in flight before the writer waits for a drain */
+    so.high_water_mark = 64 * 1024;
+    if ((r = asy_socket_init(srv->loop, sock, &so)) != 0) {
+        asy__free(sock);
+        return r;
+    }
+    r = asy_server_accept(&srv->net, sock);
+    if (r == 0) r = asy__tls_setup(srv->loop, tls, &sock->stream, &srv->opts_, sock);
+    if (r != 0) asy__tls_orphan(sock, 0);
+    return r;
+}
+
+ASYNCRT_API int asy_tls_server_port(const asy_tls_server_t *srv) {
+    asy_addr_t a;
+    if (!srv || asy_server_address(&srv->net, &a) != 0) return ASY_EBADF;
+    return asy_addr_port(&a);
+}
+
+ASY__INTERNAL void asy__tls_server_closed(asy_handle_t *h) {
+    asy_tls_server_t *srv = ASY_CONTAINER_OF((void *)h, asy_tls_server_t, net.h);
+    asy_close_cb cb = srv->close_cb_;
+    asy_tls_context_unref(srv->ctx_);
+    srv->ctx_ = NULL;
+    if (cb) cb(h);
+}
+
+ASYNCRT_API void asy_tls_server_close(asy_tls_server_t *srv, asy_close_cb close_cb) {
+    if (!srv || !srv->ctx_) return;
+    srv->close_cb_ = close_cb;
+    asy_server_close(&srv->net, asy__tls_server_closed);
+}
+
+#endif
+
+#line 1 "asyncrt_impl/tls/crypto.c"
+/* crypto over mbedTLS's message digests; random bytes from getrandom. */
+#if ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_MBEDTLS)
+
+#include <errno.h>
+#include <mbedtls/pkcs5.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/random.h>
+
+ASYNCRT_API int asy_crypto_random_bytes(void *buf, size_t n) {
+    uint8_t *p = (uint8_t *)buf;
+    if (!buf && n) return ASY_EINVAL;
+    while (n) {
+        ssize_t r = getrandom(p, n > 33554431 ? 33554431 : n, 0);
+        if (r < 0) {
+            if (errno == EINTR) continue;
+            return -errno;
+        }
+        p += r;
+        n -= (size_t)r;
+    }
+    return 0;
+}
+
+/* Node's names (OpenSSL's), case-insensitive. */
+ASY__INTERNAL const mbedtls_md_info_t *asy__crypto_md(const char *alg) {
+    static const struct {
+        const char *name;
+        mbedtls_md_type_t t;
+    } names[] = {{"md5", MBEDTLS_MD_MD5},       {"sha1", MBEDTLS_MD_SHA1},
+                 {"sha224", MBEDTLS_MD_SHA224}, {"sha256", MBEDTLS_MD_SHA256},
+                 {"sha384", MBEDTLS_MD_SHA384}, {"sha512", MBEDTLS_MD_SHA512},
+                 {"sha-1", MBEDTLS_MD_SHA1},    {"sha-256", MBEDTLS_MD_SHA256},
+                 {"sha-512", MBEDTLS_MD_SHA512}};
+    size_t i;
+    if (!alg) return NULL;
+    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (strcasecmp(alg, names[i].name) == 0) return mbedtls_md_info_from_type(names[i].t);
+    return NULL;
+}
+
+ASYNCRT_API int asy_crypto_digest_size(const char *alg) {
+    const mbedtls_md_info_t *md = asy__crypto_md(alg);
+    return md ? (int)mbedtls_md_get_size(md) : ASY_EINVAL;
+}
+
+ASYNCRT_API int asy_crypto_hash(const char *alg, const void *data, size_t len, uint8_t *out) {
+    const mbedtls_md_info_t *md = asy__crypto_md(alg);
+    if (!md || !out || (!data && len)) return ASY_EINVAL;
+    if (mbedtls_md(md, (const unsigned char *)data, len, out) != 0) return ASY_EINVAL;
+    return (int)mbedtls_md_get_size(md);
+}
+
+ASYNCRT_API int asy_crypto_hmac(const char *alg, const void *key, size_t key_len,
+                                const void *data, size_t len, uint8_t *out) {
+    const mbedtls_md_info_t *md = asy__crypto_md(alg);
+    static const unsigned char none = 0;
+    if (!md || !out || (!data && len) || (!key && key_len)) return ASY_EINVAL;
+    if (mbedtls_md_hmac(md, key ? (const unsigned char *)key : &none, key_len,
+                        data ? (const unsigned char *)data : &none, len, out) != 0)
+        return ASY_EINVAL;
+    return (int)mbedtls_md_get_size(md);
+}
+
+/* ---- createHash / createHmac ---------------------------------------------- */
+
+ASY__INTERNAL void asy__crypto_transform(asy_stream_t *s, const asy_buf_t *chunk) {
+    asy_crypto_hash_t *h = (asy_crypto_hash_t *)s->impl_data;
+    asy_stream_transform_done(s, asy_crypto_hash_update(h, chunk->data, chunk->len));
+}
+
+ASY__INTERNAL void asy__crypto_flush(asy_stream_t *s) {
+    asy_crypto_hash_t *h = (asy_crypto_hash_t *)s->impl_data;
+    uint8_t d[ASY_CRYPTO_MAX_DIGEST];
+    int n = asy_crypto_hash_digest(h, d);
+    if (n > 0) n = asy_stream_push_bytes(s, d, (size_t)n) < 0 ? ASY_ENOMEM : 0;
+    asy_stream_flush_done(s, n < 0 ? n : 0);
+}
+
+static const asy_stream_impl asy__crypto_impl = {
+    NULL, NULL, NULL, NULL, NULL, NULL, asy__crypto_transform, asy__crypto_flush};
+
+ASY__INTERNAL int asy__crypto_init(asy_loop_t *loop, asy_crypto_hash_t *h, const char *alg,
+                                   int hmac, const void *key, size_t key_len) {
+    const mbedtls_md_info_t *md = asy__crypto_md(alg);
+    mbedtls_md_context_t *ctx;
+    static const unsigned char none = 0;
+    if (!h) return ASY_EINVAL;
+    memset(h, 0, sizeof(*h));
+    if (!md || (hmac && !key && key_len)) return ASY_EINVAL;
+    ctx = ASY__NEW(mbedtls_md_context_t);
+    if (!ctx) return ASY_ENOMEM;
+    mbedtls_md_init(ctx);
+    if (mbedtls_md_setup(ctx, md, hmac) != 0 ||
+        (hmac ? mbedtls_md_hmac_starts(ctx, key ? (const unsigned char *)key : &none, key_len)
+              : mbedtls_md_starts(ctx)) != 0) {
+        mbedtls_md_free(ctx);
+        asy__free(ctx);
+        return ASY_ENOMEM;
+    }
+    h->md_ = ctx;
+    h->hmac_ = hmac;
+    h->size_ = mbedtls_md_get_size(md);
+    if (loop) {
+        int r = asy_transform_init(loop, &h->stream, &asy__crypto_impl, NULL);
+        if (r != 0) {
+            asy_crypto_hash_free(h);
+            return r;
+        }
+        h->stream.impl_data = h;
+    }
+    return 0;
+}
+
+ASYNCRT_API int asy_crypto_hash_init(asy_loop_t *loop, asy_crypto_hash_t *h, const char *alg) {
+    return asy__crypto_init(loop, h, alg, 0, NULL, 0);
+}
+
+ASYNCRT_API int asy_crypto_hmac_init(asy_loop_t *loop, asy_crypto_hash_t *h, const char *alg,
+                                     const void *key, size_t key_len) {
+    return asy__crypto_init(loop, h, alg, 1, key, key_len);
+}
+
+ASYNCRT_API int asy_crypto_hash_update(asy_crypto_hash_t *h, const void *data, size_t len) {
+    mbedtls_md_context_t *ctx;
+    int r;
+    if (!h || !h->md_ || h->done_ || (!data && len)) return ASY_EINVAL;
+    if (len == 0) return 0;
+    ctx = (mbedtls_md_context_t *)h->md_;
+    r = h->hmac_ ? mbedtls_md_hmac_update(ctx, (const unsigned char *)data, len)
+                 : mbedtls_md_update(ctx, (const unsigned char *)data, len);
+    return r == 0 ? 0 : ASY_EINVAL;
+}
+
+ASYNCRT_API int asy_crypto_hash_digest(asy_crypto_hash_t *h, uint8_t *out) {
+    mbedtls_md_context_t *ctx;
+    int r;
+    if (!h || !h->md_ || h->done_ || !out) return ASY_EINVAL;
+    ctx = (mbedtls_md_context_t *)h->md_;
+    r = h->hmac_ ? mbedtls_md_hmac_finish(ctx, out) : mbedtls_md_finish(ctx, out);
+    h->done_ = 1;
+    return r == 0 ? (int)h->size_ : ASY_EINVAL;
+}
+
+ASYNCRT_API void asy_crypto_hash_free(asy_crypto_hash_t *h) {
+    if (!h || !h->md_) return;
+    mbedtls_md_free((mbedtls_md_context_t *)h->md_);
+    asy__free(h->md_);
+    h->md_ = NULL;
+}
+
+ASYNCRT_API int asy_crypto_timing_safe_equal(const void *a, const void *b, size_t len) {
+    const volatile uint8_t *x = (const volatile uint8_t *)a, *y = (const volatile uint8_t *)b;
+    uint8_t diff = 0;
+    size_t i;
+    if ((!a || !b) && len) return ASY_EINVAL;
+    for (i = 0; i < len; i++) diff |= (uint8_t)(x[i] ^ y[i]);
+    return diff == 0;
+}
+
+/* ---- pbkdf2 on the pool --------------------------------------------------- */
+
+ASY__INTERNAL void asy__pbkdf2_work(asy_work_t *w) {
+    asy_crypto_pbkdf2_t *req = ASY_CONTAINER_OF(w, asy_crypto_pbkdf2_t, work_);
+    mbedtls_md_context_t ctx;
+    mbedtls_md_init(&ctx);
+    if (mbedtls_md_setup(&ctx, mbedtls_md_info_from_type((mbedtls_md_type_t)req->md_type_), 1) != 0)
+        req->status_ = ASY_ENOMEM;
+    else if (mbedtls_pkcs5_pbkdf2_hmac(&ctx, req->pw_, req->pw_len_, req->salt_, req->salt_len_,
+                                       req->iterations_, (uint32_t)req->key_len_, req->out_) != 0)
+        req->status_ = ASY_EINVAL;
+    mbedtls_md_free(&ctx);
+}
+
+ASY__INTERNAL void asy__pbkdf2_done(asy_work_t *w, int status) {
+    asy_crypto_pbkdf2_t *req = ASY_CONTAINER_OF(w, asy_crypto_pbkdf2_t, work_);
+    uint8_t *out = req->out_;
+    if (status == 0) status = req->status_;
+    asy__free(req->pw_);
+    asy__free(req->salt_);
+    req->pw_ = req->salt_ = req->out_ = NULL;
+    req->cb_(req, status, status == 0 ? out : NULL, status == 0 ? req->key_len_ : 0);
+    asy__free(out);
+}
+
+ASYNCRT_API int asy_crypto_pbkdf2(asy_loop_t *loop, asy_crypto_pbkdf2_t *req, const void *password,
+                                  size_t password_len, const void *salt, size_t salt_len,
+                                  unsigned iterations, size_t key_len, const char *digest,
+                                  asy_crypto_pbkdf2_cb cb) {
+    const mbedtls_md_info_t *md = asy__crypto_md(digest);
+    int r;
+    if (!loop || !req || !cb || !md || iterations == 0 || key_len == 0 ||
+        key_len > 0xffffffffu || (!password && password_len) || (!salt && salt_len))
+        return ASY_EINVAL;
+    {
+        void *data = req->data;
+        memset(req, 0, sizeof(*req));
+        req->data = data;
+    }
+    req->pw_ = (uint8_t *)asy__malloc(password_len);
+    req->salt_ = (uint8_t *)asy__malloc(salt_len);
+    req->out_ = (uint8_t *)asy__malloc(key_len);
+    if (!req->pw_ || !req->salt_ || !req->out_) {
+        asy__free(req->pw_);
+        asy__free(req->salt_);
+        asy__free(req->out_);
+        return ASY_ENOMEM;
+    }
+    if (password_len) memcpy(req->pw_, password, password_len);
+    if (salt_len) memcpy(req->salt_, salt, salt_len);
+    req->pw_len_ = password_len;
+    req->salt_len_ = salt_len;
+    req->key_len_ = key_len;
+    req->iterations_ = iterations;
+    req->md_type_ = (int)mbedtls_md_get_type(md);
+    req->cb_ = cb;
+    r = asy_queue_work(loop, &req->work_, asy__pbkdf2_work, asy__pbkdf2_done);
+    if (r != 0) {
+        asy__free(req->pw_);
+        asy__free(req->salt_);
+        asy__free(req->out_);
+        req->pw_ = req->salt_ = req->out_ = NULL;
+    }
+    return r;
+}
+
+#endif
+
+#endif /* ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_MBEDTLS) */
 #line 1 "asyncrt_impl/http/parser.c"
 /* The HTTP/1.1 parser (parser.h).  Heads are parsed from their first byte
  * on every call, as picohttpparser does: no state survives between calls,
@@ -36752,6 +38583,10 @@ enum {
 
 struct asy__http_cconn {
     asy_socket_t sock;
+    /* what the exchange reads and writes: &sock.stream, or the TLS
+     * stream over it (https.c) */
+    asy_stream_t *io;
+    void *tls;
     asy__queue link;     /* the origin's free list */
     asy__queue all_link; /* the origin's every connection */
     asy_loop_t *loop;
@@ -36791,6 +38626,12 @@ ASY__INTERNAL int asy__cc_new(asy_loop_t *loop, asy_http_agent_t *agent, asy__ht
 ASY__INTERNAL void asy__cc_assign(asy__http_cconn *c, asy_http_client_req_t *req);
 ASY__INTERNAL void asy__cc_kill(asy__http_cconn *c, int err);
 ASY__INTERNAL void asy__cc_release(asy__http_cconn *c);
+ASY__INTERNAL void asy__cc_timer_stop(asy__http_cconn *c);
+/* https.c: the transport seam */
+ASY__INTERNAL int asy__http_scheme_ok(const asy_url_t *u);
+ASY__INTERNAL int asy__cc_tls_start(asy__http_cconn *c, const asy_stream_events *events);
+ASY__INTERNAL void asy__cc_tls_free(asy__http_cconn *c);
+ASY__INTERNAL void asy__agent_tls_free(asy_http_agent_t *agent);
 /* agent.c */
 ASY__INTERNAL int asy__agent_dispatch(asy_http_agent_t *agent, asy_http_client_req_t *req,
                                       int fresh);
@@ -36798,6 +38639,96 @@ ASY__INTERNAL void asy__agent_release(asy__http_cconn *c);
 ASY__INTERNAL void asy__agent_conn_gone(asy__http_cconn *c);
 ASY__INTERNAL void asy__agent_unqueue(asy_http_client_req_t *req);
 
+#endif /* ASYNCRT_OS_POSIX */
+
+#line 1 "asyncrt_impl/http/https.c"
+/* The client's transport seam: an https: connection is the same
+ * connection with a TLS stream (the tls layer) between the socket and
+ * the exchange.  Everything the exchange does goes through c->io, which
+ * is the socket's stream for http: and the TLS stream for https:.
+ * Without ASYNCRT_WITH_MBEDTLS https: URLs are ASY_EPROTONOSUPPORT. */
+#if ASYNCRT_OS_POSIX
+
+#include <string.h>
+
+ASY__INTERNAL int asy__http_scheme_ok(const asy_url_t *u) {
+    int t = (int)asy_url_scheme_type(u);
+#ifdef ASYNCRT_WITH_MBEDTLS
+    if (t == (int)ASY_URL_SCHEME_HTTPS) return 1;
+#endif
+    return t == (int)ASY_URL_SCHEME_HTTP;
+}
+
+#ifdef ASYNCRT_WITH_MBEDTLS
+
+ASY__INTERNAL void asy__cc_tls_secure(asy_tls_t *tls, int status) {
+    asy__http_cconn *c = (asy__http_cconn *)tls->stream.data;
+    if (status != 0 || (c->flags & ASY__CC_DEAD)) return; /* on_error follows */
+    asy__cc_timer_stop(c);
+    if (c->req) asy__cr_on_assigned(c->req);
+}
+
+/* Wraps the socket that is connecting in TLS; the exchange's events move
+ * to the TLS stream.  The connect timeout runs until the handshake ends. */
+ASY__INTERNAL int asy__cc_tls_start(asy__http_cconn *c, const asy_stream_events *events) {
+    asy_tls_t *tls;
+    asy_tls_opts o;
+    asy_http_agent_t *agent = c->agent;
+    asy_http_client_req_t *req = c->req;
+    int r;
+    memset(&o, 0, sizeof(o));
+    if (agent) {
+        o.context = agent->opts_.tls_context ? agent->opts_.tls_context : agent->tls_ctx_;
+        if (!o.context) {
+            if ((r = asy_tls_context_new(&agent->tls_ctx_, ASY_TLS_CLIENT, NULL)) != 0) return r;
+            o.context = agent->tls_ctx_;
+        }
+        o.reject_unauthorized_off = agent->opts_.reject_unauthorized_off;
+    } else {
+        o.context = req->opts_.tls_context; /* NULL: the connection makes one */
+        o.reject_unauthorized_off = req->opts_.reject_unauthorized_off;
+    }
+    o.servername = req->host_; /* an address is checked against IP SANs */
+    o.on_secure = asy__cc_tls_secure;
+    o.handshake_timeout_ms = ASY_TLS_NO_TIMEOUT; /* the connect timeout covers it */
+    tls = ASY__NEW(asy_tls_t);
+    if (!tls) return ASY_ENOMEM;
+    memset(tls, 0, sizeof(*tls));
+    tls->stream.data = c;
+    if ((r = asy_tls_wrap(c->loop, tls, &c->sock.stream, &o)) != 0) {
+        /* the socket keeps its events: destroying it reaches on_close */
+        asy__free(tls);
+        return r;
+    }
+    tls->stream.data = c;
+    asy_stream_set_events(&tls->stream, events);
+    c->tls = tls;
+    c->io = &tls->stream;
+    return 0;
+}
+
+ASY__INTERNAL void asy__cc_tls_free(asy__http_cconn *c) {
+    asy__free(c->tls);
+    c->tls = NULL;
+    c->io = &c->sock.stream;
+}
+
+ASY__INTERNAL void asy__agent_tls_free(asy_http_agent_t *agent) {
+    if (agent->tls_ctx_) asy_tls_context_unref(agent->tls_ctx_);
+    agent->tls_ctx_ = NULL;
+}
+
+#else
+
+ASY__INTERNAL int asy__cc_tls_start(asy__http_cconn *c, const asy_stream_events *events) {
+    (void)c;
+    (void)events;
+    return ASY_EPROTONOSUPPORT;
+}
+ASY__INTERNAL void asy__cc_tls_free(asy__http_cconn *c) { c->io = &c->sock.stream; }
+ASY__INTERNAL void asy__agent_tls_free(asy_http_agent_t *agent) { (void)agent; }
+
+#endif
 #endif /* ASYNCRT_OS_POSIX */
 
 #line 1 "asyncrt_impl/http/client.c"
@@ -36898,7 +38829,7 @@ ASY__INTERNAL void asy__cr_written(asy_stream_t *s, int status, void *arg) {
 }
 
 ASY__INTERNAL int asy__cr_sock_write(asy_http_client_req_t *req, const asy_buf_t *b, int track) {
-    asy_stream_t *s = &req->conn_->sock.stream;
+    asy_stream_t *s = req->conn_->io;
     int r;
     if (track) req->refs_++;
     r = asy_stream_write(s, b, track ? asy__cr_written : NULL, req);
@@ -36907,7 +38838,7 @@ ASY__INTERNAL int asy__cr_sock_write(asy_http_client_req_t *req, const asy_buf_t
 }
 
 ASY__INTERNAL int asy__cr_sock_write_bytes(asy_http_client_req_t *req, const char *p, size_t n) {
-    int r = asy_stream_write_bytes(&req->conn_->sock.stream, p, n, NULL, NULL);
+    int r = asy_stream_write_bytes(req->conn_->io, p, n, NULL, NULL);
     return r < 0 ? r : 0;
 }
 
@@ -36955,7 +38886,7 @@ ASY__INTERNAL int asy__cr_send_head(asy_http_client_req_t *req) {
 
 /* One streamed chunk, framed; its write_done comes from the socket. */
 ASY__INTERNAL int asy__cr_send_chunk(asy_http_client_req_t *req, const asy_buf_t *chunk) {
-    asy_stream_t *s = &req->conn_->sock.stream;
+    asy_stream_t *s = req->conn_->io;
     int r = 0;
     asy_stream_cork(s);
     if (req->flags_ & ASY__CR_CHUNKED) {
@@ -37078,7 +39009,7 @@ ASY__INTERNAL void asy__cr_res_read(asy_stream_t *s, size_t size) {
     (void)size;
     if ((req->flags_ & ASY__CR_PAUSED) && req->conn_) {
         req->flags_ &= ~(unsigned)ASY__CR_PAUSED;
-        asy_stream_resume(&req->conn_->sock.stream);
+        asy_stream_resume(req->conn_->io);
         if (req->rstate_ != ASY__CRS_DONE) asy__cr_timer_start(req, ASY__CRT_BODY);
     }
 }
@@ -37128,7 +39059,7 @@ ASY__INTERNAL void asy__cr_complete(asy_http_client_req_t *req) {
         if (!(req->flags_ & ASY__CR_SENT)) c->flags |= ASY__CC_NO_REUSE;
         if (req->flags_ & ASY__CR_PAUSED) {
             req->flags_ &= ~(unsigned)ASY__CR_PAUSED;
-            asy_stream_resume(&c->sock.stream);
+            asy_stream_resume(c->io);
         }
         req->conn_ = NULL;
         c->req = NULL;
@@ -37217,7 +39148,7 @@ ASY__INTERNAL int asy__cr_push(asy_http_client_req_t *req, const asy_buf_t *chun
     if (r < 0) return r;
     if (r == 0 && req->conn_ && !(req->flags_ & ASY__CR_PAUSED)) {
         req->flags_ |= ASY__CR_PAUSED;
-        asy_stream_pause(&req->conn_->sock.stream);
+        asy_stream_pause(req->conn_->io);
         asy__cr_timer_stop(req); /* the reader is slow, not the server */
     }
     return 0;
@@ -37555,12 +39486,15 @@ ASY__INTERNAL int asy__cr_build(asy_http_client_req_t *req, const asy_url_t *u) 
     req->port_ = asy_url_port_or_default(u);
     req->host_ = (char *)asy__malloc(bare.len + 1);
     n = snprintf(port, sizeof(port), ":%d", req->port_);
-    req->key_ = (char *)asy__malloc(hn.len + (size_t)n + 1);
+    /* https origins pool apart from http ones: "s:" before the key */
+    req->https_ = asy_url_scheme_type(u) == ASY_URL_SCHEME_HTTPS;
+    req->key_ = (char *)asy__malloc(hn.len + (size_t)n + 3);
     if (!req->host_ || !req->key_) return ASY_ENOMEM;
     memcpy(req->host_, bare.ptr, bare.len);
     req->host_[bare.len] = 0;
-    memcpy(req->key_, hn.ptr, hn.len);
-    memcpy(req->key_ + hn.len, port, (size_t)n + 1);
+    memcpy(req->key_, "s:", req->https_ ? 2 : 0);
+    memcpy(req->key_ + (req->https_ ? 2 : 0), hn.ptr, hn.len);
+    memcpy(req->key_ + (req->https_ ? 2 : 0) + hn.len, port, (size_t)n + 1);
     req->host_is_ip_ = asy_url_host_type(u) == ASY_URL_HOST_IPV4 ||
                        asy_url_host_type(u) == ASY_URL_HOST_IPV6;
     return 0;
@@ -37576,7 +39510,7 @@ ASYNCRT_API int asy_http_request(asy_loop_t *loop, const asy_http_request_opts *
     if (!loop || !opts || !opts->url || !out) return ASY_EINVAL;
     *out = NULL;
     if ((r = asy_url_parse(&u, opts->url, NULL)) != 0) return r;
-    if (asy_url_scheme_type(&u) != ASY_URL_SCHEME_HTTP) {
+    if (!asy__http_scheme_ok(&u)) {
         asy_url_free(&u);
         return ASY_EPROTONOSUPPORT;
     }
@@ -37730,6 +39664,7 @@ ASY__INTERNAL void asy__cc_timer_stop(asy__http_cconn *c) {
 
 ASY__INTERNAL void asy__cc_free(asy__http_cconn *c) {
     asy__cc_timer_stop(c);
+    asy__cc_tls_free(c);
     asy__agent_conn_gone(c);
     asy_free(c);
 }
@@ -37755,7 +39690,7 @@ ASY__INTERNAL void asy__cc_kill(asy__http_cconn *c, int err) {
         req->conn_ = NULL;
     }
     if (c->flags & ASY__CC_SOCK) {
-        if (!asy_stream_is_destroyed(&c->sock.stream)) asy_stream_destroy(&c->sock.stream, 0);
+        if (!asy_stream_is_destroyed(c->io)) asy_stream_destroy(c->io, 0);
     } else if (c->flags & ASY__CC_DNS) {
         asy_dns_lookup_cancel(&c->dns); /* the callback frees c */
     } else {
@@ -37795,6 +39730,7 @@ ASY__INTERNAL void asy__cc_on_close(asy_stream_t *s) {
     asy__http_cconn *c = (asy__http_cconn *)s->data;
     if ((c->flags & ASY__CC_NEXT_ADDR) && !(c->flags & ASY__CC_DEAD)) {
         c->flags &= ~(unsigned)(ASY__CC_NEXT_ADDR | ASY__CC_SOCK);
+        asy__cc_tls_free(c);
         c->addr_i++;
         asy__cc_connect_next(c);
         return;
@@ -37814,6 +39750,7 @@ ASY__INTERNAL void asy__cc_connected(asy_socket_t *sock, int status) {
     if (c->flags & ASY__CC_DEAD) return;
     if (status == 0) {
         c->flags |= ASY__CC_CONNECTED;
+        if (c->tls) return; /* the request waits for the handshake (https.c) */
         asy__cc_timer_stop(c);
         /* the request goes out once the connection is up, so that a
          * refused address can be followed by the next one */
@@ -37840,13 +39777,15 @@ ASY__INTERNAL void asy__cc_connect_next(asy__http_cconn *c) {
     }
     c->sock.stream.data = c;
     c->flags |= ASY__CC_SOCK;
+    c->io = &c->sock.stream;
     asy_stream_set_events(&c->sock.stream, &asy__cc_events);
     r = asy_socket_connect(&c->sock, c->addrs[c->addr_i], c->port, asy__cc_connected);
+    if (r == 0 && c->req && c->req->https_) r = asy__cc_tls_start(c, &asy__cc_events);
     if (r != 0) {
         /* no callback comes: on_close (after the destroy) goes on */
         if (c->addr_i + 1 < c->naddrs) {
             c->flags |= ASY__CC_NEXT_ADDR;
-            asy_stream_destroy(&c->sock.stream, 0);
+            asy_stream_destroy(c->io, 0);
         } else {
             asy__cc_kill(c, r);
         }
@@ -38122,6 +40061,7 @@ ASY__INTERNAL void asy__agent_close_tick(void *arg) {
         asy_free(o);
     }
     agent->closing_ = 2;
+    asy__agent_tls_free(agent);
     if (cb) cb(agent);
 }
 
@@ -38750,7 +40690,7 @@ ASY__INTERNAL int asy__fetch_redirect(asy__fetch *f, asy_http_client_res_t *res)
         asy_url_free(&cur);
         return r;
     }
-    if (asy_url_scheme_type(&next) != ASY_URL_SCHEME_HTTP) {
+    if (!asy__http_scheme_ok(&next)) {
         asy_url_free(&cur);
         asy_url_free(&next);
         return ASY_EPROTONOSUPPORT;
@@ -38874,6 +40814,8 @@ ASY__INTERNAL int asy__fetch_start(asy__fetch *f) {
     o.headers = hv;
     o.num_headers = n;
     o.agent = f->opts.agent;
+    o.tls_context = f->opts.tls_context;
+    o.reject_unauthorized_off = f->opts.reject_unauthorized_off;
     o.connect_timeout_ms = f->opts.connect_timeout_ms;
     o.headers_timeout_ms = f->opts.headers_timeout_ms;
     o.body_timeout_ms = f->opts.body_timeout_ms;
@@ -39149,7 +41091,7 @@ ASYNCRT_API asy_promise_t *asy_fetch(asy_loop_t *loop, const char *url, const as
         asy_url_view_t sch = asy_url_scheme(&u);
         if (sch.len == 4 && memcmp(sch.ptr, "data", 4) == 0)
             r = asy__fetch_data(f, &u);
-        else if (asy_url_scheme_type(&u) != ASY_URL_SCHEME_HTTP)
+        else if (!asy__http_scheme_ok(&u))
             r = ASY_EPROTONOSUPPORT;
         else
             r = asy__fetch_start(f);

@@ -14,6 +14,9 @@ need=(
     "binutils:nm"
     "zlib1g-dev:/usr/include/zlib.h"
     "libmbedtls-dev:/usr/include/mbedtls/ssl.h"
+    "openssl:openssl"          # the TLS tests make their certificates, s_client/s_server interop
+    "ca-certificates:/etc/ssl/certs/ca-certificates.crt"
+    "curl:curl"
     "libuv1-dev:/usr/include/uv.h"
     "libclang-rt-14-dev:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a"
     "valgrind:valgrind"

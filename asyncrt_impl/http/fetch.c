@@ -184,7 +184,7 @@ ASY__INTERNAL int asy__fetch_redirect(asy__fetch *f, asy_http_client_res_t *res)
         asy_url_free(&cur);
         return r;
     }
-    if (asy_url_scheme_type(&next) != ASY_URL_SCHEME_HTTP) {
+    if (!asy__http_scheme_ok(&next)) {
         asy_url_free(&cur);
         asy_url_free(&next);
         return ASY_EPROTONOSUPPORT;
@@ -308,6 +308,8 @@ ASY__INTERNAL int asy__fetch_start(asy__fetch *f) {
     o.headers = hv;
     o.num_headers = n;
     o.agent = f->opts.agent;
+    o.tls_context = f->opts.tls_context;
+    o.reject_unauthorized_off = f->opts.reject_unauthorized_off;
     o.connect_timeout_ms = f->opts.connect_timeout_ms;
     o.headers_timeout_ms = f->opts.headers_timeout_ms;
     o.body_timeout_ms = f->opts.body_timeout_ms;
@@ -583,7 +585,7 @@ ASYNCRT_API asy_promise_t *asy_fetch(asy_loop_t *loop, const char *url, const as
         asy_url_view_t sch = asy_url_scheme(&u);
         if (sch.len == 4 && memcmp(sch.ptr, "data", 4) == 0)
             r = asy__fetch_data(f, &u);
-        else if (asy_url_scheme_type(&u) != ASY_URL_SCHEME_HTTP)
+        else if (!asy__http_scheme_ok(&u))
             r = ASY_EPROTONOSUPPORT;
         else
             r = asy__fetch_start(f);

@@ -87,6 +87,10 @@ typedef struct asy_fetch_opts {
     asy_abort_signal_t *signal;   /* must outlive the fetch */
     uint64_t timeout_ms;          /* AbortSignal.timeout: head and body; 0: none */
     asy_http_agent_t *agent;      /* the pool; NULL: a connection per request */
+    /* https without an agent: the client TLS context (NULL: system CAs)
+     * and rejectUnauthorized: false (an agent's own options apply) */
+    struct asy_tls_context_s *tls_context;
+    int reject_unauthorized_off;
     uint64_t connect_timeout_ms, headers_timeout_ms, body_timeout_ms; /* the client's */
 } asy_fetch_opts;
 
