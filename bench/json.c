@@ -12,29 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static volatile size_t sink;
+#include "bench_data.h"
 
-static char *read_doc(const char *argv0, size_t *len) {
-    char path[4096];
-    const char *slash = strrchr(argv0, '/');
-    FILE *f = fopen("bench/data/records.json", "rb");
-    char *data;
-    long n;
-    if (!f && slash) { /* build/bench/json -> bench/data/records.json */
-        snprintf(path, sizeof(path), "%.*s/../../bench/data/records.json", (int)(slash - argv0), argv0);
-        f = fopen(path, "rb");
-    }
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    data = (char *)malloc((size_t)n + 1);
-    if (!data || fread(data, 1, (size_t)n, f) != (size_t)n) exit(1);
-    fclose(f);
-    data[n] = '\0';
-    *len = (size_t)n;
-    return data;
-}
+static volatile size_t sink;
 
 static double stringify_rate(const asy_json_value_t *root, int indent) {
     uint64_t start = asy_hrtime(), now;
@@ -53,7 +33,7 @@ static double stringify_rate(const asy_json_value_t *root, int indent) {
 
 int main(int argc, char **argv) {
     size_t len;
-    char *text = read_doc(argc > 0 ? argv[0] : "", &len);
+    char *text = bench_read_data(argc > 0 ? argv[0] : "", "records.json", &len);
     asy_json_doc_t doc;
     asy_json_error_t err;
     uint64_t start, now;

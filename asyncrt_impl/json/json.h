@@ -13,7 +13,7 @@
  * Parsing is strict: one value, whitespace around it, nothing else; UTF-8
  * is validated; \u escapes are decoded as JSON.parse does, surrogate pairs
  * joined and a lone surrogate kept (stored as its 3-byte WTF-8 form, which
- * the stringifier writes back as \uXXXX, as Node does).  Objects behave as
+ * the stringifier writes back as a \u escape, as Node does).  Objects behave as
  * the JS object JSON.parse returns: a repeated key keeps its first place and
  * its last value, and array-index keys ("0".."4294967294") come first in
  * ascending order (ASY_JSON_DOC_ORDER keeps members as written).  Numbers
