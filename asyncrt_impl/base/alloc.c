@@ -1,6 +1,7 @@
 /* Every allocation of the library goes through these, so a user allocator
  * (ASYNCRT_MALLOC & co.) sees all of it.  Zero-size requests are rounded up
  * so a NULL result always means "out of memory". */
+#include "sys.internal.h"
 ASY__INTERNAL void *asy__malloc(size_t n) { return ASYNCRT_MALLOC(n ? n : 1); }
 
 ASY__INTERNAL void *asy__calloc(size_t count, size_t size) {

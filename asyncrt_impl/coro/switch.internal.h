@@ -7,6 +7,8 @@
  *   x86-64 SysV ELF and AArch64 ELF: hand-written, in switch.c;
  *   anything else POSIX: <ucontext.h> (swapcontext costs a sigprocmask
  *   system call per switch, so it is only the fallback). */
+#pragma once
+#include "../base/sys.internal.h"
 #if !defined(ASYNCRT_CORO_UCONTEXT) && defined(__ELF__) && \
     ((defined(__x86_64__) && !defined(_WIN32)) || defined(__aarch64__))
 #define ASY__CTX_ASM 1
@@ -81,3 +83,8 @@ typedef struct asy__ctx {
     ucontext_t uc;
 #endif
 } asy__ctx;
+
+/* Defined in switch.c, used by coro.c. */
+ASY__INTERNAL void asy__ctx_make(asy__ctx *ctx, void *base, size_t size, asy__ctx_fn fn,
+                                 void *arg);
+ASY__INTERNAL void asy__ctx_jump(asy__ctx *from, asy__ctx *to);

@@ -1,6 +1,9 @@
 /* fs.watch on inotify.  Each handle has its own inotify instance, so watch
  * descriptors are small integers handed out in order and index a plain
  * array (wd -> directory path relative to the watched root). */
+#include "watch.h"
+#include "fs.internal.h"
+#include "../loop/loop.internal.h"
 
 ASYNCRT_API int asy_fs_watch_init_at(asy_loop_t *loop, asy_fs_watch_t *h, const char *file,
                                      int line) {

@@ -15,6 +15,12 @@
  * data: URLs are decoded locally.  Content-Encoding is not decoded (no
  * zlib module yet): the body comes as the server sent it, and no
  * Accept-Encoding is sent. */
+#pragma once
+#include "client.h"
+#include "../base/queue.h"
+#include "../loop/handle.h"
+#include "../promise/promise.h"
+#include "../stream/stream.h"
 #if ASYNCRT_OS_POSIX
 
 /* ---- Headers: case-insensitive, values of one name combined with ", ",

@@ -1,3 +1,5 @@
+#include "loop.internal.h"
+#include "../base/queue.h"
 #if ASYNCRT_OS_LINUX
 #include <sys/eventfd.h>
 #endif

@@ -1,3 +1,6 @@
+#include "loop.internal.h"
+#include "../base/errors.h"
+#include "../base/queue.h"
 ASY__INTERNAL void asy__handle_init(asy_loop_t *loop, asy_handle_t *h, asy_handle_type type,
                                     const char *file, int line) {
     h->loop = loop;
@@ -36,13 +39,13 @@ ASYNCRT_API int asy_close(asy_handle_t *h, asy_close_cb cb) {
             asy__poll_close((asy_poll_t *)h);
             break;
         case ASY_HANDLE_FS_WATCH:
-            asy__fs_watch_close((asy_fs_watch_t *)h);
+            asy__fs_watch_close((struct asy_fs_watch_s *)h);
             break;
         case ASY_HANDLE_PROCESS:
-            asy__process_close((asy_process_t *)h);
+            asy__process_close((struct asy_process_s *)h);
             break;
         case ASY_HANDLE_IPC:
-            asy__ipc_close((asy_ipc_t *)h);
+            asy__ipc_close((struct asy_ipc_s *)h);
             break;
         case ASY_HANDLE_TCP:
         case ASY_HANDLE_UDP:

@@ -1,3 +1,6 @@
+#include "loop.internal.h"
+#include "../base/time.h"
+#include "../base/queue.h"
 ASY__INTERNAL void asy__run_closing(asy_loop_t *loop);
 
 ASYNCRT_API int asy_loop_init(asy_loop_t *loop, const asy_loop_opts *opts) {

@@ -1,4 +1,12 @@
 /* Private parts of the loop shared by its files and the layers above. */
+#pragma once
+#include "timer.h"
+#include "async.h"
+#include "signal.h"
+#include "poll.h"
+#include "loop.h"
+#include "../base/time.h"
+#include "../base/sys.internal.h"
 enum {
     ASY__H_ACTIVE = 1u << 0,
     ASY__H_REF = 1u << 1,
@@ -48,11 +56,15 @@ ASY__INTERNAL void asy__phase_close(asy_phase_t *h);
 ASY__INTERNAL void asy__async_close(asy_async_t *h);
 ASY__INTERNAL void asy__signal_close(asy_signal_t *h);
 ASY__INTERNAL void asy__poll_close(asy_poll_t *h);
+/* Handle types of the layers above, by tag: loop/ does not include them. */
+struct asy_fs_watch_s;
+struct asy_process_s;
+struct asy_ipc_s;
 /* Defined by the fs layer. */
-ASY__INTERNAL void asy__fs_watch_close(asy_fs_watch_t *h);
+ASY__INTERNAL void asy__fs_watch_close(struct asy_fs_watch_s *h);
 /* defined by the process layer */
-ASY__INTERNAL void asy__process_close(asy_process_t *h);
-ASY__INTERNAL void asy__ipc_close(asy_ipc_t *h);
+ASY__INTERNAL void asy__process_close(struct asy_process_s *h);
+ASY__INTERNAL void asy__ipc_close(struct asy_ipc_s *h);
 /* Sockets, pipes, TTYs (net layer): close stops them and closes the fd;
  * finish_close runs in the close phase, before close_cb, to deliver the
  * completions of their cancelled operations. */
@@ -111,3 +123,10 @@ ASY__INTERNAL void asy__io_forget(asy_loop_t *loop, asy__io *io, int sole_owner)
 
 /* Small POSIX helpers. */
 ASY__INTERNAL int asy__set_nonblock_cloexec(int fd);
+
+/* Defined in loop.c, used by pool/pool.c. */
+static int asy__poll_timeout(asy_loop_t *loop);
+
+/* Defined in taskq.c, used by loop.c, promise/promise.c, promise/unhandled.c. */
+ASY__INTERNAL int asy__taskq_push(asy__taskq *q, asy_fn fn, void *arg);
+ASY__INTERNAL void asy__taskq_free(asy__taskq *q);

@@ -1,5 +1,8 @@
 /* Loop lag histogram: microsecond values in log-linear buckets, 16 per
  * power of two (about 6% precision), enough for 0 us .. hours. */
+#include "loop.internal.h"
+#include "../base/time.h"
+#include "../base/queue.h"
 #define ASY__LAG_BUCKETS 1024
 
 struct asy__lag_monitor {

@@ -1,5 +1,8 @@
 /* Timers live in the loop's heap keyed by due time (ms); the heap keeps
  * equal deadlines in start order. */
+#include "loop.internal.h"
+#include "slots.internal.h"
+#include "../base/queue.h"
 
 typedef struct asy__ctimer {
     asy__slot slot; /* must be first */

@@ -1,6 +1,9 @@
 /* asy__slots: fixed-size items in chunks of 256 (addresses never move),
  * each starting with an asy__slot header.  An id packs the slot's
  * generation with its index, so an id outlives its slot harmlessly. */
+#pragma once
+#include "loop.h"
+#include "../base/sys.internal.h"
 #define ASY__SLOT_CHUNK 256u
 
 typedef struct asy__slot {
