@@ -78,6 +78,7 @@ extern "C" {
 
 #line 1 "asyncrt_impl/base/config.h"
 /* Platform detection, linkage and the allocator/assert hooks. */
+
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -139,6 +140,8 @@ extern "C" {
 
 #line 1 "asyncrt_impl/base/version.h"
 /* Version of the library this header belongs to. */
+
+
 #define ASYNCRT_VERSION_MAJOR 0
 #define ASYNCRT_VERSION_MINOR 1
 #define ASYNCRT_VERSION_PATCH 0
@@ -155,6 +158,8 @@ ASYNCRT_API unsigned asy_version(void);
  * success and a negative ASY_E* code on failure.  On POSIX the codes equal
  * -errno, so `-errno` from a system call can be returned as is; on Windows
  * they are fixed values and system errors are translated. */
+
+
 #if !defined(_WIN32)
 #include <errno.h>
 #define ASY__ERRVAL(name, winval) (-(name))
@@ -302,12 +307,16 @@ ASYNCRT_API int asy_translate_sys_error(int sys_errno);
 #line 1 "asyncrt_impl/base/time.h"
 /* Monotonic time in nanoseconds from an arbitrary fixed point (like
  * process.hrtime.bigint()).  Never goes backwards. */
+
+
 ASYNCRT_API uint64_t asy_hrtime(void);
 
 #line 1 "asyncrt_impl/base/alloc.h"
 /* Frees memory the library allocated and handed to the caller (strings from
  * path and buffer functions, result arrays...), with the allocator the
  * library was built with (ASYNCRT_FREE).  NULL is fine. */
+
+
 ASYNCRT_API void asy_free(void *ptr);
 
 #line 1 "asyncrt_impl/base/queue.h"
@@ -315,6 +324,8 @@ ASYNCRT_API void asy_free(void *ptr);
  * its elements are the same struct; an empty queue points at itself.  Every
  * operation is O(1) and none allocates.  Embed an asy__queue in your struct
  * and get back to it with ASY_CONTAINER_OF. */
+
+
 typedef struct asy__queue {
     struct asy__queue *next;
     struct asy__queue *prev;
@@ -364,6 +375,8 @@ static inline void asy__queue_move(asy__queue *from, asy__queue *to) {
  * memory but the back-index; each node knows its slot, so removing any node
  * is O(log n).  Equal keys come out in insertion order (seq), which is what
  * timers with the same deadline need. */
+
+
 typedef struct asy__heap_node {
     uint32_t slot; /* index in the heap array; UINT32_MAX when not in a heap */
 } asy__heap_node;
@@ -402,6 +415,8 @@ typedef struct asy__heap {
  * the two threads never retain/release views of the same storage at once.
  *
  * Empty buffers own no storage; their data pointer may be NULL. */
+
+
 
 typedef struct asy__buf_storage asy__buf_storage;
 
@@ -633,6 +648,8 @@ ASYNCRT_API int asy_buf_swap64(asy_buf_t *b);
  * The chain is a caller-owned struct: asy_bufchain_init() it, and
  * asy_bufchain_reset() it to release everything it holds. */
 
+
+
 /* One piece of memory for scatter/gather I/O.  On POSIX it has the layout of
  * struct iovec (iov_base, iov_len), so an array of it can be passed to
  * writev/readv with a cast.  (Windows' WSABUF is laid out differently.) */
@@ -700,6 +717,8 @@ ASYNCRT_API ptrdiff_t asy_bufchain_index_of(const asy_bufchain_t *c, const void 
  * Every handle struct starts with ASY_HANDLE_FIELDS, so any handle can be
  * passed as an asy_handle_t * (asy_close, asy_ref...).  Closing is
  * asynchronous: the memory may be reused once the close callback runs. */
+
+
 typedef struct asy_loop_s asy_loop_t;
 typedef struct asy_handle_s asy_handle_t;
 
@@ -766,6 +785,8 @@ ASYNCRT_API const char *asy_handle_type_name(asy_handle_type type);
 /* asy__io: the loop's view of one file descriptor it waits on (the async
  * wake-up fd, a signal pipe, a poll handle's fd, later sockets).  It is
  * embedded in handles, so it is declared here; it is private. */
+
+
 typedef struct asy__io asy__io;
 typedef void (*asy__io_cb)(asy_loop_t *loop, asy__io *io, unsigned revents);
 
@@ -800,6 +821,9 @@ struct asy__io {
  * Times are milliseconds against the loop's cached clock (asy_now).  A
  * timeout of 0 is due at once: it runs in the next timers phase.  Timers
  * due at the same time run in the order they were started. */
+
+
+
 typedef struct asy_timer_s asy_timer_t;
 typedef void (*asy_timer_cb)(asy_timer_t *timer);
 
@@ -851,6 +875,9 @@ ASYNCRT_API int asy_clear_immediate(asy_loop_t *loop, asy_immediate_id id);
 /* Idle, prepare and check handles: a callback once per loop iteration in
  * their phase.  Idle handles also keep the poll phase from blocking.
  * (setImmediate is built on the check phase.) */
+
+
+
 typedef struct asy_phase_s asy_phase_t;
 typedef asy_phase_t asy_idle_t;
 typedef asy_phase_t asy_prepare_t;
@@ -893,6 +920,9 @@ ASYNCRT_API int asy_defer(asy_loop_t *loop, asy_pending_t *req, asy_fn cb, void 
  * coalesce: several sends before the loop gets to the handle give one
  * callback, but a send is never lost: a send that happens after the
  * callback started gives another callback. */
+
+
+
 typedef struct asy_async_s asy_async_t;
 typedef void (*asy_async_cb)(asy_async_t *handle);
 
@@ -917,6 +947,9 @@ ASYNCRT_API int asy_async_send(asy_async_t *handle);
  * loops in any threads, may watch the same signal; each gets the
  * callback.  The process-wide part (sigaction, the handler) is thread-safe
  * and restores the previous disposition when the last watcher stops. */
+
+
+
 typedef struct asy_signal_s asy_signal_t;
 typedef void (*asy_signal_cb)(asy_signal_t *handle, int signum);
 
@@ -941,6 +974,8 @@ ASYNCRT_API int asy_signal_stop(asy_signal_t *h);
 /* Poll handles watch a raw file descriptor the caller owns (a socket from
  * another library, a device) for readability / writability / hang-up.
  * The fd must stay open until the handle is stopped or closed. */
+
+
 typedef struct asy_poll_s asy_poll_t;
 /* status < 0 reports an error on the fd; events is a mask of ASY_READABLE,
  * ASY_WRITABLE, ASY_DISCONNECT, ASY_PRIORITIZED. */
@@ -967,6 +1002,10 @@ ASYNCRT_API int asy_poll_stop(asy_poll_t *h);
  * (bytes, a new fd, revents, or a negative ASY_E* code) through its
  * callback, always from the loop and never from inside the submit call.
  * See backend/ops.c for how epoll and poll(2) emulate this. */
+
+
+
+
 
 /* A byte range: the same layout as struct iovec on POSIX, so a list of
  * them goes to writev() as is. */
@@ -1061,6 +1100,10 @@ typedef struct {
  *
  * One loop belongs to one thread.  Only asy_async_send (and the thread
  * pool) may be called from other threads. */
+
+
+
+
 typedef enum { ASY_RUN_DEFAULT, ASY_RUN_ONCE, ASY_RUN_NOWAIT } asy_run_mode;
 
 /* Zero means "default" for every field; NULL options mean all defaults. */
@@ -1259,6 +1302,8 @@ ASYNCRT_API int asy_loop_lag_monitor(asy_loop_t *loop, uint64_t resolution_ms);
  * its continuations are dropped without running (the C counterpart of a
  * garbage-collected promise).  A promise belongs to one loop and one
  * thread. */
+
+
 typedef struct asy_promise_s asy_promise_t;
 
 typedef enum {
@@ -1430,6 +1475,9 @@ ASYNCRT_API int asy_promise_on_unhandled(asy_loop_t *loop, asy_unhandled_fn fn, 
  * Work classes: CPU and FAST_IO share one FIFO queue; SLOW_IO (DNS) work
  * never occupies more than half the threads (at least one), so a burst of
  * slow lookups cannot starve file system work. */
+
+
+
 typedef enum {
     ASY_WORK_CPU = 0,
     ASY_WORK_FAST_IO = 1,
@@ -1518,6 +1566,10 @@ ASYNCRT_API int asy_pool_stats(asy_loop_t *loop, asy_pool_stats_t *out);
  * library makes with the stream: free or reuse its memory there (or later).
  * A stream that never closes (autoDestroy off and never destroyed) keeps
  * whatever it buffers: destroy it.  Streams do not keep the loop alive. */
+
+
+
+
 
 typedef struct asy_stream_s asy_stream_t;
 
@@ -1798,6 +1850,9 @@ ASYNCRT_API int asy_stream_errored(const asy_stream_t *s);
  * Node, neither forwards errors nor destroys anything: an error in one
  * stream leaves the others open (the seed's warning). */
 
+
+
+
 typedef void (*asy_pipeline_cb)(int status, void *arg);
 
 /* pipeline(streams[0], ..., streams[n-1], cb): streams[0] must be
@@ -1846,6 +1901,10 @@ ASYNCRT_API asy_promise_t *asy_stream_finished_promise(asy_stream_t *s);
  * A line that lies inside one input chunk is a view into it (no copy);
  * one that spans chunks is copied together once. */
 
+
+
+
+
 typedef struct asy_line_splitter_opts {
     /* Lines buffered on the readable side before the input waits: 0 = 16. */
     size_t high_water_mark;
@@ -1871,6 +1930,8 @@ ASYNCRT_API int asy_line_splitter_init(asy_loop_t *loop, asy_line_splitter_t *ls
  * struct sockaddr_storage in size and alignment), so on POSIX it can be
  * cast to `struct sockaddr *` and filled from getaddrinfo results with
  * asy_addr_from_sockaddr. */
+
+
 typedef struct asy_addr_s {
     uint64_t storage_[16];
 } asy_addr_t;
@@ -1913,6 +1974,9 @@ ASYNCRT_API size_t asy_addr_len(const asy_addr_t *addr);
  *
  * Errors of a connection (ASY_ECONNRESET, ASY_EPIPE) arrive as the status
  * of reads and writes; the process never receives SIGPIPE. */
+
+
+
 typedef struct asy_sock_s asy_sock_t;
 typedef struct asy_write_s asy_write_t;
 typedef struct asy_shutdown_s asy_shutdown_t;
@@ -2015,6 +2079,10 @@ ASYNCRT_API int asy_sock_fileno(asy_sock_t *s);
  *
  * SO_REUSEADDR is always set on bound sockets, as in Node.  IPv6 sockets
  * accept IPv4 too unless ASY_TCP_IPV6ONLY. */
+
+
+
+
 typedef struct asy_tcp_s asy_tcp_t;
 struct asy_tcp_s {
     ASY__SOCK_FIELDS
@@ -2057,6 +2125,9 @@ ASYNCRT_API int asy_tcp_close_reset(asy_tcp_t *tcp, asy_close_cb close_cb);
  * Opening a non-socket fd sets SIGPIPE to "ignore" if it was at its
  * default (as Node does at startup), since a write to a closed pipe
  * cannot be told not to raise it; the write fails with ASY_EPIPE. */
+
+
+
 typedef struct asy_pipe_s asy_pipe_t;
 struct asy_pipe_s {
     ASY__SOCK_FIELDS
@@ -2088,6 +2159,9 @@ ASYNCRT_API int asy_pipe_fds(int fds[2]);
  * asy_sock_* functions and switches it between cooked, raw and
  * binary-safe raw mode.  The mode in force before the first change is
  * restored by ASY_TTY_MODE_NORMAL and when the handle closes. */
+
+
+
 typedef struct asy_tty_s asy_tty_t;
 struct asy_tty_s {
     ASY__SOCK_FIELDS
@@ -2116,6 +2190,10 @@ ASYNCRT_API asy_handle_type asy_guess_handle(int fd);
 /* UDP sockets: bind, send with a completion callback, receive, connected
  * UDP, broadcast and multicast.  A socket that sends before it is bound is
  * bound by the system to an ephemeral port. */
+
+
+
+
 typedef struct asy_udp_s asy_udp_t;
 typedef struct asy_udp_send_s asy_udp_send_t;
 /* addr is the sender (NULL with nread < 0); flags has ASY_UDP_PARTIAL
@@ -2206,6 +2284,12 @@ ASYNCRT_API size_t asy_udp_send_queue_count(const asy_udp_t *udp);
  * asy_tcp_nodelay(&sock->h.tcp, 1), asy_tcp_getpeername(...).  Errors of
  * the connection (ASY_ECONNRESET, ASY_EPIPE...) destroy the stream with
  * that error, as in Node. */
+
+
+
+
+
+
 typedef struct asy_socket_s asy_socket_t;
 typedef struct asy_server_s asy_server_t;
 typedef void (*asy_socket_connect_cb)(asy_socket_t *sock, int status);
@@ -2325,6 +2409,10 @@ ASYNCRT_API void asy_server_close(asy_server_t *server, asy_close_cb close_cb);
  * times).  Buffers passed to read/write/writeFile must stay valid until
  * the callback.  A request runs one operation at a time: start the next
  * one on it from (or after) its callback. */
+
+
+
+
 
 typedef struct {
     int64_t sec;
@@ -2551,6 +2639,10 @@ ASYNCRT_API int asy_fs_mkdtemp(asy_loop_t *loop, asy_fs_t *req, const char *pref
  * reference of the returned promise; NULL only when out of memory or
  * without a loop.  Buffers given to read / write / writeFile must stay
  * valid until the promise settles. */
+
+
+
+
 ASYNCRT_API asy_promise_t *asy_fsp_open(asy_loop_t *loop, const char *path, int flags, int mode);
 ASYNCRT_API asy_promise_t *asy_fsp_close(asy_loop_t *loop, int fd);
 ASYNCRT_API asy_promise_t *asy_fsp_read(asy_loop_t *loop, int fd, const asy_iovec_t *bufs,
@@ -2599,6 +2691,8 @@ ASYNCRT_API asy_promise_t *asy_fsp_mkdtemp(asy_loop_t *loop, const char *prefix)
  * valid during the callback.  status < 0 reports an error (the kernel's
  * queue overflowed: ASY_ENOBUFS, events were lost); filename is then
  * NULL. */
+
+
 enum { ASY_FS_EVENT_RENAME = 1, ASY_FS_EVENT_CHANGE = 2 };
 /* asy_fs_watch_start flags; ASY_FS_RECURSIVE (1) watches subdirectories,
  * including ones created later. */
@@ -2657,6 +2751,11 @@ ASYNCRT_API const char *asy_fs_watch_path(const asy_fs_watch_t *h);
  * 'close' follows.  An error (open, read, write, close) is emitted with its
  * ASY_E* code; asy_fs_stream_error() gives Node's message for it
  * ("ENOENT: no such file or directory, open 'x'"). */
+
+
+
+
+
 
 typedef struct asy_fs_stream_s asy_fs_stream_t;
 
@@ -2766,6 +2865,10 @@ ASYNCRT_API const char *asy_fs_stream_error(const asy_fs_stream_t *fs, char *buf
  * threads.  Results are owned by the library: valid during the callback,
  * freed when it returns.  Failures are ASY_EAI_* codes (ASY_EAI_NONAME:
  * Node's ENOTFOUND), or ASY_ECANCELED after a cancel. */
+
+
+
+
 
 /* One resolved address. */
 typedef struct {
@@ -2891,6 +2994,8 @@ ASYNCRT_API asy_promise_t *asy_dnsp_lookup(asy_loop_t *loop, const char *hostnam
  *     asy_free(p);
  */
 
+
+
 #define ASY_PATH_POSIX_SEP "/"
 #define ASY_PATH_POSIX_DELIMITER ":"
 #define ASY_PATH_WIN32_SEP "\\"
@@ -2980,6 +3085,8 @@ ASYNCRT_API int asy_path_to_namespaced_path(char **out, const char *path);
  *   other     POSIX systems: cpus and uptime give ASY_ENOSYS, freemem 0,
  *             and interfaces carry no MAC address (see docs/os.md)
  */
+
+
 
 #if defined(_WIN32)
 #define ASY_OS_EOL "\r\n"
@@ -3087,6 +3194,12 @@ ASYNCRT_API void asy_os_free_user_info(asy_os_user_info_t *info);
  * callback, never as a crash.  Exits are found through SIGCHLD: each loop
  * reaps only its own pids (waitpid(pid, WNOHANG)), so several loops and
  * other code that spawns children can share the process. */
+
+
+
+
+
+
 typedef struct asy_process_s asy_process_t;
 typedef struct asy_ipc_s asy_ipc_t;
 
@@ -3239,6 +3352,9 @@ ASYNCRT_API int asy_process_stdio_fd(const asy_process_t *p, int fd);
  *   byte  5    0xA5 (format marker)
  *   bytes 6-7  zero
  * The fds travel with the frame's first byte. */
+
+
+
 #define ASY_IPC_HEADER_SIZE 8
 #define ASY_IPC_MAX_FDS 16
 /* Default largest payload a receiver accepts (asy_ipc_set_max_message). */
@@ -3340,6 +3456,10 @@ ASYNCRT_API int asy_ipc_connected(const asy_ipc_t *ch);
  * is obeyed: never build the command from untrusted input ("ls " + name
  * with name = "x; rm -rf ~" runs both).  asy_exec_file passes each
  * argument to the program as is and is the safe choice. */
+
+
+
+
 typedef struct {
     /* cwd, env, detached, uid/gid of the child; stdio is managed here
      * (stdin /dev/null unless stdio[0] is set, stdout and stderr piped) */
@@ -3428,6 +3548,9 @@ ASYNCRT_API asy_promise_t *asy_exec_async(asy_loop_t *loop, const char *command,
  * A task is a function returning what a promise continuation returns:
  * asy_ok(value) or asy_fail(code, msg) when it finishes synchronously,
  * asy_chain(promise) when it finishes later. */
+
+
+
 typedef asy_ret_t (*asy_task_fn)(void *arg);
 /* A task over an index, for the limited map. */
 typedef asy_ret_t (*asy_map_fn)(void *arg, size_t index);
@@ -3485,6 +3608,10 @@ ASYNCRT_API void asy_limit_free(asy_limit_t *lim);
  * reaction runs as a microtask even when permits are free (they are taken
  * at once, though).  Releasing more than is held is refused, never
  * silently over-counted. */
+
+
+
+
 typedef struct asy_sem_s asy_sem_t;
 /* Names a waiter, to cancel it.  A stale id is harmless; 0 names none. */
 typedef struct {
@@ -3542,6 +3669,9 @@ ASYNCRT_API void asy_sem_free(asy_sem_t *sem);
  * after idle_timeout_ms, and serves waiting clients by priority, then in
  * order of arrival.  Every operation is O(1) (a pointer-keyed hash table
  * finds a released resource); the evictor visits only expired objects. */
+
+
+
 typedef struct asy_rpool_s asy_rpool_t;
 
 typedef struct {
@@ -3642,6 +3772,11 @@ ASYNCRT_API int asy_rpool_stats(const asy_rpool_t *pool, asy_rpool_stats_t *out)
  * begun: a coroutine still suspended when its loop closes is resumed with
  * ASY_ECANCELED so it can free what it holds and return (docs/coro.md). */
 
+
+
+
+
+
 typedef asy_ret_t (*asy_async_fn)(void *arg);
 
 typedef struct asy_async_opts {
@@ -3706,6 +3841,8 @@ ASYNCRT_API size_t asy_coro_count(asy_loop_t *loop);
  * Input is UTF-8; bytes >= 0x80 are percent-encoded byte by byte, which is
  * the standard's result for valid UTF-8.  A URL whose href would exceed
  * 2^31 bytes is refused with ASY_EINVALID_URL. */
+
+
 
 /* Which special scheme, if any (the standard's special schemes). */
 typedef enum asy_url_scheme_e {
@@ -3936,6 +4073,9 @@ ASYNCRT_API int asy_url_from_path(asy_url_t *url, const char *path);
  * asy_zlib_message() gives Node's err.message ("incorrect header check").
  * Bad options: ASY_ERANGE (Node's ERR_OUT_OF_RANGE) or ASY_EINVAL. */
 
+
+
+
 /* The seven kinds, Node's constants DEFLATE..UNZIP. */
 typedef enum {
     ASY_ZLIB_DEFLATE = 1,
@@ -4059,6 +4199,11 @@ ASYNCRT_API uint32_t asy_zlib_adler32(const void *data, size_t len, uint32_t val
  * The input (and opts->dictionary) must stay valid until the callback or
  * the promise settles; it is read on a pool thread (cpu class). */
 
+
+
+
+
+
 /* status 0 and the result (borrowed: asy_buf_retain it to keep it), or
  * the error with Node's message ("incorrect header check"); result is
  * then empty. */
@@ -4120,6 +4265,8 @@ ASY__ZLIB_ONESHOT_DECL(unzip)
  * Strict by default, like llhttp 9: everything RFC 9112 lets a recipient
  * reject and that smuggling attacks use is rejected (docs/http.md has the
  * table).  ASY_HTTP_LENIENT is Node's insecureHTTPParser. */
+
+
 
 /* Errors, each with the status a server answers (asy_http_error_status). */
 #define ASY_EHTTP_METHOD (-4300)         /* 400 method is not a token */
@@ -4281,6 +4428,13 @@ ASYNCRT_API int asy_http_name_eq(const char *name, size_t len, const char *lit);
  * a request body not read is discarded, as Node does.  Keep-alive,
  * pipelining (responses leave in request order), timeouts and limits
  * follow Node's http.Server. */
+
+
+
+
+
+
+
 #if ASYNCRT_OS_POSIX
 
 typedef struct asy_http_server_s asy_http_server_t;
@@ -4448,6 +4602,12 @@ ASYNCRT_API int asy_http_res_write_continue(asy_http_res_t *res);
  * server closed it while it was idle: ECONNRESET, EPIPE or EOF) is sent
  * again, once, on a new connection when its method is idempotent and its
  * body is replayable (none, or given whole to asy_http_request_end). */
+
+
+
+
+
+
 #if ASYNCRT_OS_POSIX
 
 typedef struct asy_http_agent_s asy_http_agent_t;
@@ -4622,6 +4782,12 @@ ASYNCRT_API int asy_http_request_reused(const asy_http_client_req_t *req);
  * data: URLs are decoded locally.  Content-Encoding is not decoded (no
  * zlib module yet): the body comes as the server sent it, and no
  * Accept-Encoding is sent. */
+
+
+
+
+
+
 #if ASYNCRT_OS_POSIX
 
 /* ---- Headers: case-insensitive, values of one name combined with ", ",
@@ -4736,6 +4902,11 @@ ASYNCRT_API asy_promise_t *asy_fetch_bytes(asy_fetch_response_t *res);
 
 #line 1 "asyncrt_impl/base/sys.internal.h"
 /* System headers and defaults the whole implementation relies on. */
+
+
+
+
+
 #include <assert.h>
 #include <errno.h>
 #include <limits.h>
@@ -4774,10 +4945,31 @@ ASYNCRT_API asy_promise_t *asy_fetch_bytes(asy_fetch_response_t *res);
 #define ASY__NEW(type) ((type *)asy__malloc(sizeof(type)))
 #define ASY__NEW_ARRAY(type, n) ((type *)asy__malloc_array((n), sizeof(type)))
 
+/* Defined in alloc.c; used throughout the implementation. */
+ASY__INTERNAL void *asy__malloc(size_t n);
+ASY__INTERNAL void *asy__calloc(size_t count, size_t size);
+ASY__INTERNAL void *asy__malloc_array(size_t count, size_t size);
+ASY__INTERNAL void *asy__realloc(void *p, size_t n);
+ASY__INTERNAL void asy__free(void *p);
+ASY__INTERNAL char *asy__strdup(const char *s);
+
+/* Defined in errors.c; used throughout the implementation. */
+ASY__INTERNAL int asy__errno(void);
+
+/* Defined in heap.c, used by loop/metrics.c, loop/timer.c. */
+ASY__INTERNAL void asy__heap_init(asy__heap *h);
+ASY__INTERNAL void asy__heap_free(asy__heap *h);
+static inline void asy__heap_node_init(asy__heap_node *n);
+static inline int asy__heap_node_active(const asy__heap_node *n);
+ASY__INTERNAL int asy__heap_insert(asy__heap *h, asy__heap_node *n, uint64_t key);
+ASY__INTERNAL void asy__heap_remove(asy__heap *h, asy__heap_node *n);
+static inline const asy__heap_entry *asy__heap_min(const asy__heap *h);
+
 #line 1 "asyncrt_impl/base/alloc.c"
 /* Every allocation of the library goes through these, so a user allocator
  * (ASYNCRT_MALLOC & co.) sees all of it.  Zero-size requests are rounded up
  * so a NULL result always means "out of memory". */
+
 ASY__INTERNAL void *asy__malloc(size_t n) { return ASYNCRT_MALLOC(n ? n : 1); }
 
 ASY__INTERNAL void *asy__calloc(size_t count, size_t size) {
@@ -4809,6 +5001,8 @@ ASY__INTERNAL char *asy__strdup(const char *s) {
 ASYNCRT_API void asy_free(void *ptr) { asy__free(ptr); }
 
 #line 1 "asyncrt_impl/base/version.c"
+
+
 #define ASY__STR2(x) #x
 #define ASY__STR(x) ASY__STR2(x)
 
@@ -4820,6 +5014,7 @@ ASYNCRT_API const char *asy_version_string(void) {
 ASYNCRT_API unsigned asy_version(void) { return ASYNCRT_VERSION_HEX; }
 
 #line 1 "asyncrt_impl/base/errors.c"
+
 ASYNCRT_API const char *asy_strerror(int err) {
 #define ASY__ERR_CASE(name, winval, msg) \
     case ASY_##name:                     \
@@ -4988,6 +5183,7 @@ ASY__INTERNAL int asy__errno(void) {
 }
 
 #line 1 "asyncrt_impl/base/time.c"
+
 #if ASYNCRT_OS_WINDOWS
 ASYNCRT_API uint64_t asy_hrtime(void) {
     static volatile LONG64 freq_cache = 0;
@@ -5012,6 +5208,7 @@ ASYNCRT_API uint64_t asy_hrtime(void) {
 #endif
 
 #line 1 "asyncrt_impl/base/heap.c"
+
 #define ASY__HEAP_NONE UINT32_MAX
 #define ASY__HEAP_D 4
 
@@ -5133,6 +5330,9 @@ ASY__INTERNAL asy__heap_node *asy__heap_pop(asy__heap *h) {
 #line 1 "asyncrt_impl/buf/buf.internal.h"
 /* Private pieces of the buf layer shared between its files. */
 
+
+
+
 /* The memory behind one or more views.  Storage the library allocates lives
  * in the same block as this header (bytes start ASY__BUF_HDR after it);
  * external storage points at the caller's memory. */
@@ -5188,6 +5388,35 @@ ASY__INTERNAL int asy__text_decode(asy_encoding_t enc, const char *src, size_t n
  * sequence returns -1 and advances past its maximal subpart (one U+FFFD
  * each, as WHATWG and Node decode). */
 ASY__INTERNAL int32_t asy__utf8_next(const uint8_t *s, size_t n, size_t *i);
+
+/* The SIMD kernels of enc_simd.c (the http parser uses the same test).
+ * Define ASYNCRT_NO_SIMD to build without them. */
+#if !defined(ASYNCRT_NO_SIMD) && defined(__x86_64__) && !defined(_WIN32) && \
+    ((defined(__clang__) && __clang_major__ >= 8) ||                     \
+     (!defined(__clang__) && defined(__GNUC__) && __GNUC__ >= 8))
+#define ASY__X86_SIMD 1
+#include <immintrin.h>
+#define ASY__TARGET_AVX2 __attribute__((target("avx2")))
+#define ASY__TARGET_VBMI __attribute__((target("avx512f,avx512bw,avx512vbmi")))
+#else
+#define ASY__X86_SIMD 0
+#endif
+
+/* Which kernels to use; the tests force each level. */
+enum { ASY__SIMD_NONE = 0, ASY__SIMD_AVX2 = 1, ASY__SIMD_VBMI = 2 };
+
+/* Defined in enc_simd.c, used by enc_base64.c, enc_hex.c. */
+ASY__INTERNAL int asy__simd_level(void);
+ASY__INTERNAL size_t asy__hex_enc_simd(int level, const uint8_t *src, size_t n, char *dst);
+ASY__INTERNAL size_t asy__hex_dec_simd(int level, const uint8_t *src, size_t pairs,
+                                       uint8_t *dst);
+ASY__INTERNAL size_t asy__b64_enc_simd(int level, const uint8_t *src, size_t n, char *dst,
+                                       int url);
+ASY__INTERNAL size_t asy__b64_dec_simd(int level, const uint8_t *src, size_t n, uint8_t *dst,
+                                       size_t room, const uint8_t *table);
+
+/* Defined in encoding.c, used by buf_ops.c. */
+ASY__INTERNAL int asy__enc_ok(asy_encoding_t enc);
 
 #line 1 "asyncrt_impl/buf/buf_storage.c"
 /* Storage and views: allocation, reference counting, slices. */
@@ -5353,12 +5582,14 @@ ASYNCRT_API int asy_buf_subarray(asy_buf_t *out, const asy_buf_t *src, ptrdiff_t
 }
 
 
-#line 1 "asyncrt_impl/buf/enc_tables.c"
+#line 1 "asyncrt_impl/buf/enc_tables.internal.h"
 /* Lookup tables of the encodings.  The decode tables cover ASCII only and
  * hold 0xff for characters outside the alphabet; a byte >= 0x80 is looked
  * up as ASY__DEC7(table, c), whose result then has its high bit set too, so
  * one test of bit 7 catches both.  The SIMD decoders load the same 128
  * entries into registers. */
+
+
 #define ASY__DEC7(t, c) ((uint8_t)((t)[(c) & 0x7f] | ((c) & 0x80)))
 
 /* base64: A-Z a-z 0-9 + / */
@@ -5430,6 +5661,8 @@ static const char asy__hex_pairs[513] =
  * always UTF-8, so "encode" turns bytes into UTF-8 and "decode" turns UTF-8
  * into bytes of the encoding.  Ill-formed UTF-8 is replaced with U+FFFD per
  * maximal subpart, the rule of WHATWG's decoder that Node uses. */
+
+
 
 ASY__INTERNAL int32_t asy__utf8_next(const uint8_t *s, size_t n, size_t *i) {
     uint8_t c = s[*i], lo = 0x80, hi = 0xbf;
@@ -5707,19 +5940,7 @@ ASY__INTERNAL int asy__text_decode(asy_encoding_t enc, const char *src, size_t n
  * classify and translate 32 characters at a time.  Define ASYNCRT_NO_SIMD
  * to build without them. */
 
-#if !defined(ASYNCRT_NO_SIMD) && defined(__x86_64__) && !defined(_WIN32) && \
-    ((defined(__clang__) && __clang_major__ >= 8) ||                     \
-     (!defined(__clang__) && defined(__GNUC__) && __GNUC__ >= 8))
-#define ASY__X86_SIMD 1
-#include <immintrin.h>
-#define ASY__TARGET_AVX2 __attribute__((target("avx2")))
-#define ASY__TARGET_VBMI __attribute__((target("avx512f,avx512bw,avx512vbmi")))
-#else
-#define ASY__X86_SIMD 0
-#endif
 
-/* Which kernels to use; the tests force each level. */
-enum { ASY__SIMD_NONE = 0, ASY__SIMD_AVX2 = 1, ASY__SIMD_VBMI = 2 };
 
 ASY__INTERNAL int asy__simd_level(void) {
 #if ASY__X86_SIMD
@@ -6079,6 +6300,9 @@ ASY__INTERNAL size_t asy__b64_dec_simd(int level, const uint8_t *src, size_t n, 
  * odd last digit; that is what ASY_BUF_LENIENT does, while strict decoding
  * rejects both. */
 
+
+
+
 ASY__INTERNAL size_t asy__hex_encode_with(int level, const uint8_t *src, size_t n, char *dst) {
     size_t i = asy__hex_enc_simd(level, src, n, dst);
     for (; i < n; i++) memcpy(dst + 2 * i, asy__hex_pairs + 2 * src[i], 2);
@@ -6154,6 +6378,9 @@ ASY__INTERNAL ptrdiff_t asy__hex_decoded_len(const char *src, size_t n, unsigned
  * Node.  Lenient decoding is Node's: both alphabets, every other character
  * skipped, decoding ends at the first '=', and a final lone character is
  * dropped. */
+
+
+
 
 ASY__INTERNAL size_t asy__base64_encoded_len(size_t n, int url) {
     if (!url) return (n + 2) / 3 * 4;
@@ -6342,6 +6569,7 @@ ASY__INTERNAL ptrdiff_t asy__base64_decoded_len(const char *src, size_t n, unsig
 
 #line 1 "asyncrt_impl/buf/encoding.c"
 /* Strings <-> buffers: the public face of the encoders and decoders. */
+
 
 ASY__INTERNAL int asy__enc_ok(asy_encoding_t enc) {
     return (int)enc >= (int)ASY_ENC_UTF8 && (int)enc <= (int)ASY_ENC_UTF16LE;
@@ -6541,6 +6769,8 @@ ASYNCRT_API ptrdiff_t asy_buf_write_string(asy_buf_t *b, size_t offset, const ch
 #line 1 "asyncrt_impl/buf/buf_ops.c"
 /* Comparing, searching, filling, copying and concatenating buffers, with
  * Node's rules for positions and out-of-range arguments. */
+
+
 
 ASYNCRT_API int asy_buf_equals(const asy_buf_t *a, const asy_buf_t *b) {
     if (!a || !b) return a == b;
@@ -6764,6 +6994,8 @@ ASYNCRT_API int asy_buf_concat(asy_buf_t *out, const asy_buf_t *list, size_t cou
  * Bytes are assembled one by one, which is alignment- and host-order-free;
  * compilers turn it into a single load or store (plus bswap). */
 
+
+
 ASY__INTERNAL uint64_t asy__load_n(const uint8_t *p, size_t size, int be) {
     uint64_t v = 0;
     size_t i;
@@ -6934,6 +7166,8 @@ ASYNCRT_API int asy_buf_swap64(asy_buf_t *b) { return asy__swap(b, 8); }
 #line 1 "asyncrt_impl/buf/bufchain.c"
 /* The byte chain: a ring of views that grows by doubling, so appending,
  * prepending and consuming are O(1) (amortised) and never copy data. */
+
+
 
 /* Size of a segment made for copied bytes: one 4 KiB block with its header,
  * enough for a batch of header lines or small writes. */
@@ -7201,6 +7435,14 @@ ASYNCRT_API ptrdiff_t asy_bufchain_index_of(const asy_bufchain_t *c, const void 
 #if ASYNCRT_OS_POSIX
 #line 1 "asyncrt_impl/loop/loop.internal.h"
 /* Private parts of the loop shared by its files and the layers above. */
+
+
+
+
+
+
+
+
 enum {
     ASY__H_ACTIVE = 1u << 0,
     ASY__H_REF = 1u << 1,
@@ -7250,11 +7492,15 @@ ASY__INTERNAL void asy__phase_close(asy_phase_t *h);
 ASY__INTERNAL void asy__async_close(asy_async_t *h);
 ASY__INTERNAL void asy__signal_close(asy_signal_t *h);
 ASY__INTERNAL void asy__poll_close(asy_poll_t *h);
+/* Handle types of the layers above, by tag: loop/ does not include them. */
+struct asy_fs_watch_s;
+struct asy_process_s;
+struct asy_ipc_s;
 /* Defined by the fs layer. */
-ASY__INTERNAL void asy__fs_watch_close(asy_fs_watch_t *h);
+ASY__INTERNAL void asy__fs_watch_close(struct asy_fs_watch_s *h);
 /* defined by the process layer */
-ASY__INTERNAL void asy__process_close(asy_process_t *h);
-ASY__INTERNAL void asy__ipc_close(asy_ipc_t *h);
+ASY__INTERNAL void asy__process_close(struct asy_process_s *h);
+ASY__INTERNAL void asy__ipc_close(struct asy_ipc_s *h);
 /* Sockets, pipes, TTYs (net layer): close stops them and closes the fd;
  * finish_close runs in the close phase, before close_cb, to deliver the
  * completions of their cancelled operations. */
@@ -7314,9 +7560,17 @@ ASY__INTERNAL void asy__io_forget(asy_loop_t *loop, asy__io *io, int sole_owner)
 /* Small POSIX helpers. */
 ASY__INTERNAL int asy__set_nonblock_cloexec(int fd);
 
+/* Defined in loop.c, used by pool/pool.c. */
+static int asy__poll_timeout(asy_loop_t *loop);
+
+/* Defined in taskq.c, used by loop.c, promise/promise.c, promise/unhandled.c. */
+ASY__INTERNAL int asy__taskq_push(asy__taskq *q, asy_fn fn, void *arg);
+ASY__INTERNAL void asy__taskq_free(asy__taskq *q);
+
 #line 1 "asyncrt_impl/loop/taskq.c"
 /* asy__taskq: FIFO ring of (fn, arg).  Grows by doubling; never shrinks
  * while the loop lives, so steady-state pushes do not allocate. */
+
 ASY__INTERNAL int asy__taskq_push(asy__taskq *q, asy_fn fn, void *arg) {
     uint32_t tail;
     if (q->count == q->cap) {
@@ -7383,10 +7637,13 @@ ASYNCRT_API void asy_run_microtasks(asy_loop_t *loop) {
     if (loop) asy__after_cb(loop);
 }
 
-#line 1 "asyncrt_impl/loop/slots.c"
+#line 1 "asyncrt_impl/loop/slots.internal.h"
 /* asy__slots: fixed-size items in chunks of 256 (addresses never move),
  * each starting with an asy__slot header.  An id packs the slot's
  * generation with its index, so an id outlives its slot harmlessly. */
+
+
+
 #define ASY__SLOT_CHUNK 256u
 
 typedef struct asy__slot {
@@ -7470,6 +7727,9 @@ ASY__INTERNAL void asy__slots_free(asy__slots *s) {
 }
 
 #line 1 "asyncrt_impl/loop/handle.c"
+
+
+
 ASY__INTERNAL void asy__handle_init(asy_loop_t *loop, asy_handle_t *h, asy_handle_type type,
                                     const char *file, int line) {
     h->loop = loop;
@@ -7508,13 +7768,13 @@ ASYNCRT_API int asy_close(asy_handle_t *h, asy_close_cb cb) {
             asy__poll_close((asy_poll_t *)h);
             break;
         case ASY_HANDLE_FS_WATCH:
-            asy__fs_watch_close((asy_fs_watch_t *)h);
+            asy__fs_watch_close((struct asy_fs_watch_s *)h);
             break;
         case ASY_HANDLE_PROCESS:
-            asy__process_close((asy_process_t *)h);
+            asy__process_close((struct asy_process_s *)h);
             break;
         case ASY_HANDLE_IPC:
-            asy__ipc_close((asy_ipc_t *)h);
+            asy__ipc_close((struct asy_ipc_s *)h);
             break;
         case ASY_HANDLE_TCP:
         case ASY_HANDLE_UDP:
@@ -7609,6 +7869,9 @@ ASYNCRT_API int asy_loop_print_handles(asy_loop_t *loop, FILE *out) {
 #line 1 "asyncrt_impl/loop/timer.c"
 /* Timers live in the loop's heap keyed by due time (ms); the heap keeps
  * equal deadlines in start order. */
+
+
+
 
 typedef struct asy__ctimer {
     asy__slot slot; /* must be first */
@@ -7876,6 +8139,9 @@ ASY__INTERNAL void asy__run_immediates(asy_loop_t *loop) {
 }
 
 #line 1 "asyncrt_impl/loop/phases.c"
+
+
+
 static asy__queue *asy__phase_list(asy_phase_t *h) {
     switch (h->type) {
         case ASY_HANDLE_IDLE:
@@ -7944,6 +8210,8 @@ ASYNCRT_API int asy_check_start(asy_check_t *h, asy_phase_cb cb) {
 ASYNCRT_API int asy_check_stop(asy_check_t *h) { return asy__phase_stop(h, ASY_HANDLE_CHECK); }
 
 #line 1 "asyncrt_impl/loop/async.c"
+
+
 #if ASYNCRT_OS_LINUX
 #include <sys/eventfd.h>
 #endif
@@ -8084,6 +8352,8 @@ ASY__INTERNAL void asy__async_close(asy_async_t *h) {
  * asy__sig_mutex.  A loop leaving clears its slot, then waits until no
  * handler is in flight before closing its pipe, so a handler never writes
  * to a recycled fd. */
+
+
 #define ASY__SIG_MAX_LOOPS 128
 #define ASY__SIG_NSIG 128
 
@@ -8279,6 +8549,8 @@ ASYNCRT_API int asy_signal_stop(asy_signal_t *h) {
 ASY__INTERNAL void asy__signal_close(asy_signal_t *h) { asy_signal_stop(h); }
 
 #line 1 "asyncrt_impl/loop/poll.c"
+
+
 static void asy__poll_io_cb(asy_loop_t *loop, asy__io *io, unsigned revents) {
     asy_poll_t *h = ASY_CONTAINER_OF(io, asy_poll_t, io_);
     unsigned ev = revents & h->io_.events;
@@ -8330,6 +8602,9 @@ ASY__INTERNAL void asy__poll_close(asy_poll_t *h) { asy_poll_stop(h); }
 #line 1 "asyncrt_impl/loop/metrics.c"
 /* Loop lag histogram: microsecond values in log-linear buckets, 16 per
  * power of two (about 6% precision), enough for 0 us .. hours. */
+
+
+
 #define ASY__LAG_BUCKETS 1024
 
 struct asy__lag_monitor {
@@ -8455,6 +8730,9 @@ ASYNCRT_API double asy_loop_elu(const asy_loop_metrics_t *now, const asy_loop_me
 }
 
 #line 1 "asyncrt_impl/loop/loop.c"
+
+
+
 ASY__INTERNAL void asy__run_closing(asy_loop_t *loop);
 
 ASYNCRT_API int asy_loop_init(asy_loop_t *loop, const asy_loop_opts *opts) {
@@ -8699,7 +8977,34 @@ ASY__INTERNAL int asy__set_nonblock_cloexec(int fd) {
 
 #endif /* ASYNCRT_OS_POSIX */
 #if ASYNCRT_OS_POSIX
+#line 1 "asyncrt_impl/backend/backend.internal.h"
+/* Each backend's entry points, which select.c chooses between, and the
+ * fork hook the process layer calls. */
+
+
+
+
+/* Defined in epoll.c, used by select.c. */
+#if ASYNCRT_OS_LINUX
+static int asy__epoll_init(asy_loop_t *loop);
+static void asy__epoll_close(asy_loop_t *loop);
+static int asy__epoll_update(asy_loop_t *loop, asy__io *io, unsigned want);
+static void asy__epoll_invalidate(asy_loop_t *loop, asy__io *io);
+static int asy__epoll_poll(asy_loop_t *loop, int timeout);
+#endif
+
+/* Defined in poll.c, used by select.c. */
+static int asy__pollb_init(asy_loop_t *loop);
+static void asy__pollb_close(asy_loop_t *loop);
+static int asy__pollb_update(asy_loop_t *loop, asy__io *io, unsigned want);
+static int asy__pollb_poll(asy_loop_t *loop, int timeout);
+
+/* Defined in select.c, used by process/spawn.c. */
+static void asy__note_fork(void);
+
 #line 1 "asyncrt_impl/backend/epoll.c"
+
+
 #if ASYNCRT_OS_LINUX
 #include <sys/epoll.h>
 /* epoll: level-triggered, one registration per fd, changes applied at once
@@ -8817,6 +9122,8 @@ static int asy__epoll_poll(asy_loop_t *loop, int timeout) {
 #endif
 
 #line 1 "asyncrt_impl/backend/poll.c"
+
+
 #include <poll.h>
 /* poll(2): the portable fallback (ASYNCRT_BACKEND=poll).  Registered ios
  * sit in a dense array parallel to the pollfd array; removal swaps the last
@@ -8935,6 +9242,9 @@ static int asy__pollb_poll(asy_loop_t *loop, int timeout) {
 #line 1 "asyncrt_impl/backend/select.c"
 /* Run-time selection between the compiled-in backends, and the io calls
  * the loop makes, dispatched to the one in use. */
+
+
+
 /* Process-wide: set in the parent by the first fork().  A child of fork
  * shares our open files, so closing an fd no longer proves the kernel
  * drops its epoll registration; from then on asy__io_forget unregisters
@@ -9058,6 +9368,10 @@ ASY__INTERNAL void asy__io_forget(asy_loop_t *loop, asy__io *io, int sole_owner)
  * so the layers above never see whether epoll, poll(2), io_uring or IOCP
  * runs underneath. */
 
+
+
+
+
 /* op->state_ */
 enum { ASY__OPS_IDLE = 0, ASY__OPS_QUEUED = 1, ASY__OPS_DONE = 2 };
 /* opfd->flags_ */
@@ -9106,6 +9420,9 @@ ASY__INTERNAL ptrdiff_t asy__opfd_try_write(asy__opfd *f, const asy_iov_t *iov, 
                                             const void *addr, unsigned addrlen);
 
 #line 1 "asyncrt_impl/backend/ops.c"
+
+
+
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -9750,7 +10067,7 @@ ASY__INTERNAL ptrdiff_t asy__opfd_try_write(asy__opfd *f, const asy_iov_t *iov, 
 
 #endif /* ASYNCRT_OS_POSIX */
 #if ASYNCRT_OS_POSIX
-#line 1 "asyncrt_impl/promise/objpool.c"
+#line 1 "asyncrt_impl/promise/objpool.internal.h"
 /* asy__objpool: fixed-size objects for the hot paths of the promise and
  * sync layers.
  *
@@ -9766,6 +10083,8 @@ ASY__INTERNAL ptrdiff_t asy__opfd_try_write(asy__opfd *f, const asy_iov_t *iov, 
  * free, the pool's live tag while in use (the owner may keep something
  * useful there, as promises keep their loop state), which lets the owner
  * walk the live objects when tearing down. */
+
+
 #define ASY__OBJ_LIVE ((void *)(uintptr_t)1)
 #define ASY__OBJPOOL_FIRST 64u
 #define ASY__OBJPOOL_MAX_CHUNK 65536u
@@ -9918,9 +10237,13 @@ ASY__INTERNAL void asy__objpool_destroy(asy__objpool *p) {
 #line 1 "asyncrt_impl/promise/promise.internal.h"
 /* Private parts of the promise layer, shared with the sync layer.
  *
- * Promises and reactions come from per-loop object pools (objpool.c), so
+ * Promises and reactions come from per-loop object pools (objpool.internal.h), so
  * steady-state promise traffic does not touch malloc, and asy_loop_close
  * can reclaim whatever is still alive by walking the pools. */
+
+
+
+
 enum {
     ASY__P_LOCKED = 1u << 0,    /* resolved with a promise: waits for it */
     ASY__P_HANDLED = 1u << 1,   /* a continuation was attached */
@@ -10058,6 +10381,8 @@ ASY__INTERNAL void asy__promise_run_job(void *arg);
 #line 1 "asyncrt_impl/promise/promise.c"
 /* The promise core: per-loop pools, reference counts, settling, and the
  * microtask job that runs a reaction. */
+
+
 
 static void asy__promise_layer_close(asy_loop_t *loop, void *state);
 
@@ -10525,6 +10850,9 @@ ASYNCRT_API void asy_promise_mark_handled(asy_promise_t *p) {
 #line 1 "asyncrt_impl/promise/then.c"
 /* then / catch / finally / on_settled: attaching continuations. */
 
+
+
+
 static asy_promise_t *asy__then_kind(asy_promise_t *p, int kind, asy_then_fn on_ok,
                                      asy_then_fn on_err, void *arg) {
     asy__promise_state *st;
@@ -10663,6 +10991,8 @@ ASY__INTERNAL asy_promise_t *asy__watch_ret(asy__watch *w, asy_ret_t *ret, asy_s
  * block, and so does the result promise once it hands the array out; the
  * block never holds an input while the input can still settle, so no
  * reference cycle can form. */
+
+
 typedef struct asy__combo {
     asy__promise_state *st;
     asy_promise_t *result; /* held until it is settled */
@@ -10871,6 +11201,8 @@ ASYNCRT_API asy_promise_t *asy_promise_any(asy_loop_t *loop, asy_promise_t *cons
  * once.  So a catch attached later in the same drain silences it, and one
  * attached in a later callback (a timer) comes too late. */
 
+
+
 static void asy__promise_noop(void *arg) { (void)arg; }
 
 static void asy__default_unhandled(void *arg, const asy_settled_t *reason) {
@@ -10980,6 +11312,13 @@ ASYNCRT_API int asy_promise_on_unhandled(asy_loop_t *loop, asy_unhandled_fn fn, 
  * takes the whole stack at once (one batch per wake-up), reverses it to
  * completion order and runs the done callbacks.  Workers write the async
  * wake-up only when the loop is not spinning. */
+
+
+
+
+
+
+
 #include <sched.h>
 
 enum { ASY__WORK_IDLE = 0, ASY__WORK_QUEUED, ASY__WORK_RUNNING, ASY__WORK_DONE };
@@ -11065,8 +11404,15 @@ static inline int asy__spin_yield(uint64_t deadline) {
  * callback, short enough not to matter when the work is long. */
 enum { ASY__WORKER_SPIN_NS = 50000, ASY__LOOP_SPIN_NS = 30000 };
 
+/* Defined in worker.c, used by pool.c. */
+static void asy__pool_complete(asy__pool *p, asy_work_t *job);
+
 #line 1 "asyncrt_impl/pool/worker.c"
 /* The worker side of the pool: picking jobs, parking, spinning, threads. */
+
+
+
+
 
 /* Runnable jobs: every normal job, slow ones only below the slow limit.
  * Published for the spinning worker, which reads it without the lock. */
@@ -11253,6 +11599,10 @@ ASY__INTERNAL int asy__pool_spawn(asy__pool *p) {
 #line 1 "asyncrt_impl/pool/pool.c"
 /* The loop side of the pool: creation, submission, cancellation and the
  * delivery of completions in batches. */
+
+
+
+
 
 static unsigned asy__pool_default_size(const asy_loop_t *loop) {
     const char *env;
@@ -11617,6 +11967,12 @@ ASYNCRT_API int asy_pool_stats(asy_loop_t *loop, asy_pool_stats_t *out) {
  * destroy.js, transform.js, end-of-stream.js, pipeline.js) flag for flag,
  * because event timing is part of the contract. */
 
+
+
+
+
+
+
 /* sflags_: the stream as a whole (Node keeps these per side and keeps the
  * two in step; one copy is enough here). */
 enum {
@@ -11815,6 +12171,9 @@ ASY__INTERNAL void asy__eos_cancel(asy__eos *e);
 #line 1 "asyncrt_impl/stream/core.c"
 /* The stream core: creation, nextTicks that keep the stream alive, event
  * emission to library listeners and the user's callbacks, state getters. */
+
+
+
 
 
 /* A nextTick that will use the stream.  'close' waits until every such
@@ -12069,6 +12428,7 @@ ASYNCRT_API unsigned asy_stream_writable_corked(const asy_stream_t *s) {
  * most once; errorOrDestroy; _construct (Node's destroy.js). */
 
 
+
 ASY__INTERNAL void asy__stream_emit_close(asy_stream_t *s);
 
 ASY__INTERNAL void asy__stream_set_error(asy_stream_t *s, int err) {
@@ -12207,6 +12567,7 @@ ASYNCRT_API int asy_stream_construct_done(asy_stream_t *s, int err) {
 /* The readable side: Node's readable.js.  The buffer is a byte chain in
  * byte mode (O(1) push and consume, read(n) across chunks) and a ring of
  * chunks in object mode. */
+
 
 
 ASY__INTERNAL int asy__readable_read_impl(asy_stream_t *s, size_t n, asy_buf_t *out);
@@ -12746,6 +13107,7 @@ ASY__INTERNAL int asy__readable_is_readable(const asy_stream_t *s) {
 /* The writable side: Node's writable.js.  One write is in flight at a
  * time; later ones wait in a ring (and go to writev together when the
  * implementer has one). */
+
 
 
 ASY__INTERNAL void asy__writable_finish_maybe(asy_stream_t *s, int sync);
@@ -13359,6 +13721,9 @@ ASY__INTERNAL void asy__writable_release(asy_stream_t *s) {
  * the next chunk until that output is read. */
 
 
+
+
+
 ASY__INTERNAL void asy__transform_write(asy_stream_t *s, const asy_buf_t *chunk) {
     s->xform_rlen_ = s->rlen_;
     s->sflags_ |= ASY__S_XFORM_WAIT;
@@ -13467,6 +13832,8 @@ ASYNCRT_API int asy_passthrough_init(asy_loop_t *loop, asy_stream_t *s,
 /* finished() / end-of-stream (Node's end-of-stream.js): one callback when
  * the sides asked for are done.  A stream that will emit 'close'
  * (autoDestroy) is done at 'close'; otherwise at 'end' / 'finish'. */
+
+
 
 
 struct asy__eos {
@@ -13644,6 +14011,9 @@ ASYNCRT_API int asy_stream_finished(asy_stream_t *s, asy_stream_cb cb, void *arg
 /* src.pipe(dst): Node's Readable.prototype.pipe.  Backpressure (a write
  * that returns 0 pauses src until dst drains), dst.end() at src's end, and
  * nothing else: errors are not forwarded. */
+
+
+
 
 
 struct asy__pipe {
@@ -13863,6 +14233,9 @@ ASYNCRT_API int asy_stream_unpipe(asy_stream_t *src, asy_stream_t *dst) {
  * piped (backpressure end to end) with the end handled here; every stream
  * is watched (finished) and any error destroys all the others with it;
  * cb runs once, on a nextTick, when every watch has reported. */
+
+
+
 
 
 typedef struct asy__pl asy__pl;
@@ -14114,6 +14487,9 @@ ASYNCRT_API int asy_pipeline(asy_stream_t *const *streams, size_t n, asy_pipelin
  * iterator then never touches the stream again. */
 
 
+
+
+
 enum { ASY__ITER_RUNNING, ASY__ITER_ENDED, ASY__ITER_ERRORED };
 enum { ASY__ITER_DELIVER = 1, ASY__ITER_TRY = 2 };
 
@@ -14278,6 +14654,8 @@ ASYNCRT_API int asy_stream_read_async(asy_stream_t *s, asy_stream_read_cb cb, vo
  * the library holds one reference of. */
 
 
+
+
 ASY__INTERNAL void asy__stream_settle(asy_promise_t *p, int status) {
     if (status)
         asy_promise_reject(p, status, asy_strerror(status));
@@ -14324,6 +14702,10 @@ ASYNCRT_API asy_promise_t *asy_stream_finished_promise(asy_stream_t *s) {
 #line 1 "asyncrt_impl/stream/lines.c"
 /* The line splitter: a transform with a byte-mode writable side and an
  * object-mode readable side holding one line per chunk. */
+
+
+
+
 
 
 ASY__INTERNAL asy_line_splitter_t *asy__lines_of(asy_stream_t *s) {
@@ -14415,6 +14797,10 @@ ASYNCRT_API int asy_line_splitter_init(asy_loop_t *loop, asy_line_splitter_t *ls
 #endif /* ASYNCRT_OS_POSIX */
 #if ASYNCRT_OS_POSIX
 #line 1 "asyncrt_impl/net/net.internal.h"
+
+
+
+
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -14477,6 +14863,8 @@ ASY__INTERNAL asy_iov_t *asy__iov_copy(asy_iov_t *inline4, const asy_iov_t *bufs
 
 #line 1 "asyncrt_impl/net/addr.c"
 /* asy_addr_t must hold a struct sockaddr_storage. */
+
+
 typedef char asy__addr_size_check[sizeof(asy_addr_t) >= sizeof(struct sockaddr_storage) ? 1 : -1];
 
 static int asy__port_ok(int port) { return port >= 0 && port <= 65535; }
@@ -14606,6 +14994,10 @@ ASYNCRT_API size_t asy_addr_len(const asy_addr_t *a) {
  * writing, shutdown, connect and close, each an asy__op on the socket's
  * opfd.  A socket is active (keeps the loop alive) while it reads,
  * listens, or has an operation in flight. */
+
+
+
+
 
 ASY__INTERNAL void asy__ignore_sigpipe(void) {
     struct sigaction sa;
@@ -15001,6 +15393,11 @@ ASY__INTERNAL void asy__net_finish_close(asy_handle_t *h) {
  * spins on a listening fd that stays readable -- and tries again when any
  * socket of the loop closes, or after ASY_ACCEPT_RETRY_MS. */
 
+
+
+
+
+
 static void asy__net_state_close(asy_loop_t *loop, void *state) {
     asy__net_state *st = (asy__net_state *)state;
     if (st->retry.id) asy_clear_timer(loop, st->retry);
@@ -15158,6 +15555,10 @@ ASYNCRT_API int asy_sock_accept(asy_sock_t *server, asy_sock_t *client) {
  * writing and accepting are the shared stream machinery (sock.c,
  * listen.c). */
 
+
+
+
+
 ASYNCRT_API int asy_tcp_init_at(asy_loop_t *loop, asy_tcp_t *tcp, const char *file, int line) {
     if (!asy__loop_live(loop) || !tcp) return ASY_EINVAL;
     asy__sock_init(loop, (asy_sock_t *)tcp, ASY_HANDLE_TCP, file, line);
@@ -15297,6 +15698,10 @@ ASYNCRT_API int asy_tcp_close_reset(asy_tcp_t *tcp, asy_close_cb close_cb) {
 
 #line 1 "asyncrt_impl/net/pipe.c"
 /* Pipes: Unix-domain stream sockets and plain pipe fds (stdio too). */
+
+
+
+
 
 ASYNCRT_API int asy_pipe_init_at(asy_loop_t *loop, asy_pipe_t *pipe, const char *file, int line) {
     if (!asy__loop_live(loop) || !pipe) return ASY_EINVAL;
@@ -15449,6 +15854,9 @@ ASYNCRT_API int asy_pipe_fds(int fds[2]) {
 #line 1 "asyncrt_impl/net/tty.c"
 /* Terminals: a stream socket over a tty fd plus termios modes. */
 
+
+
+
 ASYNCRT_API int asy_tty_init_at(asy_loop_t *loop, asy_tty_t *tty, int fd, const char *file,
                                 int line) {
     int fl;
@@ -15545,6 +15953,9 @@ ASYNCRT_API asy_handle_type asy_guess_handle(int fd) {
 
 #line 1 "asyncrt_impl/net/udp.c"
 /* UDP: recvmsg / sendmsg ops on a datagram socket. */
+
+
+
 
 /* BSDs take an unsigned char for the IPv4 multicast options. */
 #if ASYNCRT_OS_BSD
@@ -15973,6 +16384,11 @@ ASYNCRT_API size_t asy_udp_send_queue_count(const asy_udp_t *udp) {
  *   _final    shutdown(SHUT_WR) after the queued writes.
  *   _destroy  closes the handle; destroy_done from its close callback. */
 
+
+
+
+
+
 enum {
     ASY__SK_HANDLE = 1,     /* h holds an initialised handle */
     ASY__SK_READING = 2,    /* the handle reads for the stream */
@@ -16344,6 +16760,11 @@ ASYNCRT_API void asy_server_close(asy_server_t *server, asy_close_cb close_cb) {
 #if ASYNCRT_OS_POSIX
 #line 1 "asyncrt_impl/fs/fs.internal.h"
 /* Private parts of the fs layer. */
+
+
+
+
+
 #include <dirent.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -16385,9 +16806,26 @@ ASY__INTERNAL void asy__fs_read_file(asy_fs_t *req);
 ASY__INTERNAL void asy__fs_write_file(asy_fs_t *req, int append);
 ASY__INTERNAL void asy__fs_copy_file(asy_fs_t *req);
 
+/* Defined in dir.c, used by watch.c. */
+static asy_dirent_type asy__dirent_type(DIR *d, const struct dirent *e);
+static int asy__is_dot(const char *n);
+
+/* Defined in read_stream.c, used by write_stream.c. */
+ASY__INTERNAL int asy__fs_is_read_stream(const asy_stream_t *s);
+
+/* Defined in request.c, used by api.c, promises.c. */
+static int asy__fs_init(asy_loop_t *loop, asy_fs_t *req, asy_fs_type type, const char *path,
+                        const char *dest, asy_fs_cb cb);
+static int asy__fs_go(asy_fs_t *req);
+static asy__fs_owned *asy__fs_current(const asy_fs_t *req);
+
 #line 1 "asyncrt_impl/fs/request.c"
 /* The life of an fs request: set-up, the trip through the pool, the
  * callback and what is freed after it, error messages. */
+
+
+
+
 
 static const char *asy__fs_syscall_name(asy_fs_type t) {
     static const char *const names[] = {
@@ -16652,6 +17090,7 @@ ASYNCRT_API int asy_fs_open_flags(const char *f) {
 
 #line 1 "asyncrt_impl/fs/ops.c"
 /* The operations that are one system call (or close to it). */
+
 
 ASY__INTERNAL void asy__stat_from_sys(asy_stat_t *out, const struct stat *st) {
     memset(out, 0, sizeof(*out));
@@ -16950,6 +17389,7 @@ ASY__INTERNAL void asy__fs_exec(asy_fs_t *req) {
 
 #line 1 "asyncrt_impl/fs/dir.c"
 /* Directories: readdir with types, mkdir -p, rm -r. */
+
 
 static asy_dirent_type asy__dirent_type_of_mode(mode_t m) {
     if (S_ISREG(m)) return ASY_DIRENT_FILE;
@@ -17302,6 +17742,7 @@ ASY__INTERNAL void asy__fs_rm(asy_fs_t *req) {
  * Each is one pool job (open, I/O and close together), where Node's
  * fs/promises makes a round trip to the pool per system call. */
 
+
 static int asy__open_retry(const char *path, int flags, int mode) {
     int fd;
     do fd = open(path, flags | O_CLOEXEC, mode);
@@ -17490,6 +17931,9 @@ ASY__INTERNAL void asy__fs_copy_file(asy_fs_t *req) {
 
 #line 1 "asyncrt_impl/fs/api.c"
 /* The public fs calls: argument checks, then asy__fs_init + asy__fs_go. */
+
+
+
 
 /* A bad argument: the result is recorded when there is a request. */
 static int asy__fs_bad(asy_fs_t *req) {
@@ -17726,6 +18170,10 @@ ASYNCRT_API int asy_fs_mkdtemp(asy_loop_t *loop, asy_fs_t *req, const char *pref
 /* fs/promises over the callback API: the request is allocated with the
  * promise and becomes the promise's value. */
 
+
+
+
+
 /* Leaves req's results with req: they are not freed when the callback
  * that is running now returns (the promise owns req and frees them). */
 static void asy__fs_keep(asy_fs_t *req) {
@@ -17894,6 +18342,9 @@ ASYNCRT_API asy_promise_t *asy_fsp_mkdtemp(asy_loop_t *loop, const char *prefix)
 /* fs.watch on inotify.  Each handle has its own inotify instance, so watch
  * descriptors are small integers handed out in order and index a plain
  * array (wd -> directory path relative to the watched root). */
+
+
+
 
 ASYNCRT_API int asy_fs_watch_init_at(asy_loop_t *loop, asy_fs_watch_t *h, const char *file,
                                      int line) {
@@ -18165,10 +18616,14 @@ ASYNCRT_API int asy_fs_watch_start(asy_fs_watch_t *h, const char *path, int flag
 }
 #endif
 
-#line 1 "asyncrt_impl/fs/fstream.c"
+#line 1 "asyncrt_impl/fs/fstream.internal.h"
 /* What the read and write file streams share: options, opening the file
  * (_construct), closing it exactly once (_destroy), the getters and the
  * error message.  Node: lib/internal/fs/streams.js. */
+
+
+
+
 
 
 enum {
@@ -18352,6 +18807,11 @@ ASYNCRT_API const char *asy_fs_stream_error(const asy_fs_stream_t *fs, char *buf
 /* fs.createReadStream: _read is one async read into a fresh buffer. */
 
 
+
+
+
+
+
 ASY__INTERNAL void asy__rs_done(asy_fs_t *req) {
     asy_fs_stream_t *fs = ASY_CONTAINER_OF(req, asy_fs_stream_t, req_);
     asy_stream_t *s = &fs->stream;
@@ -18430,6 +18890,9 @@ ASY__INTERNAL void asy__rs_read(asy_stream_t *s, size_t size) {
 static const asy_stream_impl asy__fs_read_impl = {asy__fss_construct, asy__rs_read, NULL, NULL,
                                                   NULL, asy__fss_destroy, NULL, NULL};
 
+/* Whether s is a file read stream (asy_fs_stream_of, in write_stream.c). */
+ASY__INTERNAL int asy__fs_is_read_stream(const asy_stream_t *s) { return s->impl_ == &asy__fs_read_impl; }
+
 ASYNCRT_API int asy_fs_create_read_stream(asy_loop_t *loop, asy_fs_stream_t *fs,
                                           const char *path, const asy_fs_read_stream_opts *opts) {
     asy_fs_read_stream_opts o;
@@ -18457,6 +18920,10 @@ ASYNCRT_API int asy_fs_create_read_stream(asy_loop_t *loop, asy_fs_stream_t *fs,
 #line 1 "asyncrt_impl/fs/write_stream.c"
 /* fs.createWriteStream: _write and _writev are async writes, repeated
  * until every byte is written (Node's writeAll / writevAll). */
+
+
+
+
 
 
 /* Node gives up after this many writes in a row that wrote nothing. */
@@ -18607,7 +19074,7 @@ ASYNCRT_API int asy_fs_create_write_stream(asy_loop_t *loop, asy_fs_stream_t *fs
 }
 
 ASYNCRT_API asy_fs_stream_t *asy_fs_stream_of(asy_stream_t *s) {
-    if (!s || (s->impl_ != &asy__fs_read_impl && s->impl_ != &asy__fs_write_impl)) return NULL;
+    if (!s || (!asy__fs_is_read_stream(s) && s->impl_ != &asy__fs_write_impl)) return NULL;
     return asy__fss_of(s);
 }
 
@@ -18615,6 +19082,8 @@ ASYNCRT_API asy_fs_stream_t *asy_fs_stream_of(asy_stream_t *s) {
 #if ASYNCRT_OS_POSIX
 #line 1 "asyncrt_impl/dns/dns.internal.h"
 /* Private parts of the dns layer. */
+
+
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -18648,6 +19117,10 @@ ASY__INTERNAL int asy__eai_error(int r) {
 
 #line 1 "asyncrt_impl/dns/lookup.c"
 /* dns.lookup: getaddrinfo on a pool thread, every address returned. */
+
+
+
+
 
 static void asy__lookup_work(asy_work_t *w) {
     asy_dns_lookup_t *req = ASY_CONTAINER_OF(w, asy_dns_lookup_t, work_);
@@ -18761,6 +19234,11 @@ ASYNCRT_API int asy_dns_lookup_cancel(asy_dns_lookup_t *req) {
 #line 1 "asyncrt_impl/dns/service.c"
 /* dns.lookupService: getnameinfo on a pool thread. */
 
+
+
+
+
+
 static void asy__service_work(asy_work_t *w) {
     asy_dns_service_t *req = ASY_CONTAINER_OF(w, asy_dns_service_t, work_);
     int flags = 0, r;
@@ -18833,6 +19311,10 @@ ASYNCRT_API int asy_dns_service_cancel(asy_dns_service_t *req) {
 #line 1 "asyncrt_impl/dns/promises.c"
 /* dns/promises over the callback API. */
 
+
+
+
+
 typedef struct {
     asy_dns_lookup_t req;
     asy_promise_t *promise;
@@ -18888,7 +19370,31 @@ ASYNCRT_API asy_promise_t *asy_dnsp_lookup(asy_loop_t *loop, const char *hostnam
 }
 
 #endif /* ASYNCRT_OS_POSIX */
-#line 1 "asyncrt_impl/path/util.c"
+#line 1 "asyncrt_impl/path/path.internal.h"
+/* Private parts of the path layer that its files (and os) share. */
+
+
+
+
+/* The fields of asy_path_parsed_t, as ranges of the parsed copy. */
+enum { ASY__P_ROOT, ASY__P_DIR, ASY__P_BASE, ASY__P_EXT, ASY__P_NAME };
+
+#define ASY__PATH_RANGE(r, which, a, b) ((r)[which][0] = (size_t)(a), (r)[which][1] = (size_t)(b))
+
+/* Defined in casefold.c, used by win32.c. */
+ASY__INTERNAL int asy__path_fold_eq(const char *a, size_t an, const char *b, size_t bn);
+
+/* Defined in posix.c, used by win32.c. */
+ASY__INTERNAL int asy__path_basename_common(char **out, const char *path, size_t start_at,
+                                            const char *suffix, int win);
+ASY__INTERNAL int asy__path_find_ext(const char *path, size_t len, size_t start, size_t part_init,
+                                     int win, ptrdiff_t *dot, ptrdiff_t *end_out,
+                                     ptrdiff_t *part);
+ASY__INTERNAL int asy__path_parsed_fill(asy_path_parsed_t *out, const char *path,
+                                        const size_t ranges[5][2]);
+ASY__INTERNAL int asy__path_format_common(char **out, const asy_path_parsed_t *p, char sep);
+
+#line 1 "asyncrt_impl/path/util.internal.h"
 /* What both path flavours share: the string builder, Node's normalizeString,
  * the current directory and environment lookups, and the NULL-terminated
  * argument lists of the `l` variants.  os uses the string helpers too. */
@@ -19515,6 +20021,7 @@ ASY__INTERNAL int asy__path_fold_eq(const char *a, size_t an, const char *b, siz
 /* path.posix: the algorithms of Node's lib/path.js, byte for byte. */
 
 
+
 /* Node's posixCwd(): on Windows the cwd with slashes and without drive. */
 ASY__INTERNAL int asy__path_posix_cwd(char **out) {
     int r = asy__path_cwd(out);
@@ -19878,10 +20385,6 @@ ASY__INTERNAL int asy__path_parsed_fill(asy_path_parsed_t *out, const char *path
     return 0;
 }
 
-enum { ASY__P_ROOT, ASY__P_DIR, ASY__P_BASE, ASY__P_EXT, ASY__P_NAME };
-
-#define ASY__PATH_RANGE(r, which, a, b) ((r)[which][0] = (size_t)(a), (r)[which][1] = (size_t)(b))
-
 /* One copy of path up to the end of its base serves dir, base and ext: dir
  * ends at the separator before the base, which becomes its NUL, and ext is
  * the tail of base.  Only name (when there is an ext) needs a copy of its
@@ -19967,6 +20470,7 @@ ASYNCRT_API int asy_path_posix_format(char **out, const asy_path_parsed_t *parts
  * lib/path.js.  Works the same on every host; only resolve() asks the host
  * for its current directory (and, like Node, for the per-drive "=X:"
  * variables Windows keeps in the environment). */
+
 
 
 #define ASY__W_SEP(c) asy__path_is_sep((c), 1)
@@ -20609,6 +21113,7 @@ ASYNCRT_API int asy_path_win32_format(char **out, const asy_path_parsed_t *parts
  * like Node's default `path` export. */
 
 
+
 #if ASYNCRT_OS_WINDOWS
 #define ASY__PATH_NATIVE(name) asy_path_win32_##name
 #else
@@ -20676,6 +21181,26 @@ ASYNCRT_API int asy_path_resolvel(char **out, ...) {
     va_end(ap);
     return r;
 }
+
+#line 1 "asyncrt_impl/os/os.internal.h"
+/* Private parts of the os layer shared by its files. */
+
+
+
+
+/* Defined in ip.c, used by interfaces.c. */
+ASY__INTERNAL void asy__os_prefix_mask(int bits, unsigned char *mask, size_t n);
+ASY__INTERNAL void asy__os_fill_interface(asy_os_interface_t *e, int family, const unsigned char *addr,
+                                          const unsigned char *mask);
+ASY__INTERNAL void asy__os_fill_mac(asy_os_interface_t *e, const unsigned char *mac, size_t n);
+
+/* Defined in system.c, used by cpus.c. */
+#if ASYNCRT_OS_LINUX
+ASY__INTERNAL int asy__os_read_file(const char *name, char **out, size_t *len);
+#endif
+#if ASYNCRT_OS_WINDOWS
+ASY__INTERNAL int asy__os_reg_string(const WCHAR *key, const WCHAR *value, char **out);
+#endif
 
 #line 1 "asyncrt_impl/os/ip.c"
 /* Address text for network interfaces.  Written here rather than taken
@@ -20781,6 +21306,7 @@ ASY__INTERNAL void asy__os_fill_mac(asy_os_interface_t *e, const unsigned char *
 #line 1 "asyncrt_impl/os/system.c"
 /* The machine: platform, architecture, kernel, host name, memory, load,
  * uptime, parallelism. */
+
 
 
 #if ASYNCRT_OS_POSIX
@@ -21113,6 +21639,7 @@ ASYNCRT_API int asy_os_loadavg(double avg[3]) {
 
 #line 1 "asyncrt_impl/os/user.c"
 /* The user: home and temporary directories, account information. */
+
 
 
 #if ASYNCRT_OS_POSIX
@@ -21516,6 +22043,7 @@ ASYNCRT_API int asy_os_cpus(asy_os_cpu_t **out, int *count_out) {
 /* Network interfaces: every address of every interface that is up. */
 
 
+
 #if ASYNCRT_OS_WINDOWS
 #include <iphlpapi.h>
 #else
@@ -21696,6 +22224,13 @@ ASYNCRT_API int asy_os_network_interfaces(asy_os_interface_t **out, int *count_o
 
 #if ASYNCRT_OS_POSIX
 #line 1 "asyncrt_impl/process/process.internal.h"
+
+
+
+
+
+
+
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -21739,6 +22274,16 @@ struct asy__spawn_plan {
     int err_fd; /* write end of the close-on-exec error pipe */
 };
 
+/* Defined in spawn_child.c, used by spawn.c. */
+static void asy__child_run(const struct asy__spawn_plan *pl);
+
+/* Defined in stdio.c, used by spawn.c, stdio_stream.c. */
+static void asy__cpipe_close(asy_loop_t *loop, struct asy__child_pipe *cp);
+static void asy__cpipe_io(asy_loop_t *loop, asy__io *io, unsigned revents);
+
+/* Defined in stdio_stream.c, used by spawn.c. */
+static void asy__cstream_attach(asy_process_t *p, const asy_process_opts *o, int child_ok);
+
 #line 1 "asyncrt_impl/process/reap.c"
 /* Reaping.  Each loop that has children watches SIGCHLD with an internal
  * signal handle (the signal layer delivers every SIGCHLD to every loop
@@ -21750,6 +22295,9 @@ struct asy__spawn_plan {
  * A process handle closed before its child exited leaves the pid on a
  * process-wide orphan list, swept by every loop's scan, so closing never
  * leaves a zombie behind as long as some loop still watches children. */
+
+
+
 static pthread_mutex_t asy__orphan_mutex = PTHREAD_MUTEX_INITIALIZER;
 static int *asy__orphans;
 static int asy__norphans, asy__orphan_cap;
@@ -21881,6 +22429,7 @@ ASYNCRT_API int asy_kill(int pid, int signum) {
  * parent prepared, never allocates, and leaves by execve or _exit.  An
  * error is written as an int to the close-on-exec pipe: the parent reads
  * EOF when the exec succeeded. */
+
 static void asy__child_fail(const struct asy__spawn_plan *pl, int err) {
     ssize_t r;
     do r = write(pl->err_fd, &err, sizeof(err));
@@ -21957,6 +22506,8 @@ static void asy__child_run(const struct asy__spawn_plan *pl) {
  * allocation per read), and a writer with a queue and a high-water mark
  * (write returns 0 above it; on_drain says when to go on), so a producer
  * that respects it keeps memory bounded however slow the child is. */
+
+
 static void asy__cpipe_close(asy_loop_t *loop, struct asy__child_pipe *cp) {
     if (cp->io.fd >= 0) {
         asy__io_close(loop, &cp->io);
@@ -22203,6 +22754,11 @@ ASYNCRT_API int asy_process_stdio_fd(const asy_process_t *p, int fd) {
  * the child through the full pipe); a write completes when the pipe's
  * queue is below its mark or, after that, when it has drained; end()
  * finishes once the queue is written and the pipe closed. */
+
+
+
+
+
 static struct asy__child_pipe *asy__cs_pipe(asy_stream_t *s) {
     return (struct asy__child_pipe *)s->impl_data;
 }
@@ -22353,6 +22909,12 @@ static void asy__cstream_attach(asy_process_t *p, const asy_process_opts *o, int
  * used instead when uid/gid change, because glibc's setuid/setgid signal
  * every thread of the calling process, which must not happen from a child
  * sharing our memory. */
+
+
+
+
+
+
 extern char **environ;
 
 static int asy__env_key_len(const char *kv) {
@@ -22772,6 +23334,8 @@ ASY__INTERNAL void asy__process_close(asy_process_t *p) {
 #line 1 "asyncrt_impl/process/ipc_frame.c"
 /* The IPC frame codec: pure functions over bytes (the fuzz target drives
  * asy_ipc_frame_decode directly). */
+
+
 #define ASY__IPC_MAGIC 0xA5
 
 ASYNCRT_API int asy_ipc_frame_decode(const void *buf, size_t len, size_t max_payload,
@@ -22817,6 +23381,10 @@ ASYNCRT_API int asy_ipc_frame_header(void *hdr, size_t payload_len, unsigned nfd
  * where the receiver finds them: the kernel never hands out a byte before
  * the fds that came with it.  The receiver keeps fds in arrival order and
  * gives each frame as many as its header announces. */
+
+
+
+
 #define ASY__IPC_RFDS_MAX 64 /* fds one recvmsg accepts */
 
 static int asy__ipc_closing(const asy_ipc_t *ch) {
@@ -23309,6 +23877,10 @@ ASY__INTERNAL void asy__ipc_close(asy_ipc_t *ch) {
 /* execFile / exec: a spawn whose stdout and stderr are gathered into
  * memory, bounded by maxBuffer, with an optional timeout.  The context is
  * heap-allocated and freed once its process handle and timer have closed. */
+
+
+
+
 struct asy__exec {
     asy_process_t proc;
     asy_timer_t timer;
@@ -23531,6 +24103,10 @@ ASYNCRT_API int asy_fork_at(asy_loop_t *loop, asy_process_t *p, asy_ipc_t *ch,
 #line 1 "asyncrt_impl/process/exec_promise.c"
 /* Promise forms of execFile / exec (util.promisify).  The callback holds
  * its own reference to the promise until it settles it. */
+
+
+
+
 static void asy__exec_output_free(void *v) {
     asy_exec_output *o = (asy_exec_output *)v;
     asy__free(o->out);
@@ -23622,6 +24198,9 @@ ASYNCRT_API asy_promise_t *asy_exec_async(asy_loop_t *loop, const char *command,
  * running tasks get a record from a pool that holds at most `concurrency`
  * of them, always warm.  A steady stream of tasks allocates nothing but
  * the promises it hands out. */
+
+
+
 typedef struct {       /* 32 bytes */
     asy__any_fn fn;    /* an asy_task_fn, or an asy_map_fn when index is not */
     void *arg;         /* ASY__LIMIT_TASK */
@@ -23856,6 +24435,11 @@ ASYNCRT_API void asy_limit_free(asy_limit_t *lim) {
  * harmless) linked into one FIFO; timeouts use the loop's pooled timers.
  * Nothing user-visible runs inside asy_sem_release: granting settles a
  * promise or queues a microtask. */
+
+
+
+
+
 enum { ASY__SEM_WAITING = 1, ASY__SEM_DELIVER, ASY__SEM_RUNNING };
 
 typedef struct asy__sem_rec {
@@ -24124,11 +24708,13 @@ ASYNCRT_API void asy_sem_free(asy_sem_t *s) {
     asy__sem_maybe_destroy(s);
 }
 
-#line 1 "asyncrt_impl/sync/ptrmap.c"
+#line 1 "asyncrt_impl/sync/ptrmap.internal.h"
 /* asy__ptrmap: pointer -> pointer hash table, open addressing with linear
  * probing and backward-shift deletion (no tombstones, so lookups stay
  * short however many objects come and go).  Kept at most half full.
  * Keys are never NULL (an empty cell's key is NULL). */
+
+
 typedef struct {
     void *key;
     void *val;
@@ -24219,6 +24805,12 @@ ASY__INTERNAL void asy__ptrmap_free(asy__ptrmap *m) {
  * and the shortfall is created, up to max.  Every entry point (public call
  * or callback) runs between asy__rpool_enter/leave, so the pool can finish
  * an asy_rpool_end and free itself only when nothing is using it. */
+
+
+
+
+
+
 enum { ASY__RO_IDLE = 1, ASY__RO_BORROWED, ASY__RO_VALIDATING, ASY__RO_DESTROYING };
 
 typedef struct asy__robj {
@@ -24873,6 +25465,8 @@ ASYNCRT_API int asy_rpool_stats(const asy_rpool_t *pool, asy_rpool_stats_t *out)
  *   x86-64 SysV ELF and AArch64 ELF: hand-written, in switch.c;
  *   anything else POSIX: <ucontext.h> (swapcontext costs a sigprocmask
  *   system call per switch, so it is only the fallback). */
+
+
 #if !defined(ASYNCRT_CORO_UCONTEXT) && defined(__ELF__) && \
     ((defined(__x86_64__) && !defined(_WIN32)) || defined(__aarch64__))
 #define ASY__CTX_ASM 1
@@ -24948,6 +25542,11 @@ typedef struct asy__ctx {
 #endif
 } asy__ctx;
 
+/* Defined in switch.c, used by coro.c. */
+ASY__INTERNAL void asy__ctx_make(asy__ctx *ctx, void *base, size_t size, asy__ctx_fn fn,
+                                 void *arg);
+ASY__INTERNAL void asy__ctx_jump(asy__ctx *from, asy__ctx *to);
+
 #line 1 "asyncrt_impl/coro/switch.c"
 /* The machine context switch.
  *
@@ -24966,6 +25565,7 @@ typedef struct asy__ctx {
  *
  * The symbols are local to the library (hidden) and weak, so two copies
  * of the implementation (ASYNCRT_STATIC beside the shared one) link. */
+
 #if defined(ASY__CTX_ASM) && defined(__x86_64__)
 __asm__(
     ".text\n"
@@ -25127,12 +25727,15 @@ ASY__INTERNAL void asy__ctx_make(asy__ctx *ctx, void *base, size_t size, asy__ct
 ASY__INTERNAL void asy__ctx_jump(asy__ctx *from, asy__ctx *to) { swapcontext(&from->uc, &to->uc); }
 #endif
 
-#line 1 "asyncrt_impl/coro/stack.c"
+#line 1 "asyncrt_impl/coro/stack.internal.h"
 /* Coroutine stacks: mmap'd with an inaccessible guard page below (stacks
  * grow down on every architecture we switch on), kept in a small per-loop
  * pool so a coroutine started after another has finished reuses its
  * stack instead of paying for mmap, mprotect and munmap again.  The pages
  * are only touched (made resident) as the coroutine uses them. */
+
+
+
 
 typedef struct asy__stack {
     struct asy__stack *next; /* pool free list */
@@ -25256,6 +25859,12 @@ ASY__INTERNAL void asy__stack_pool_free(asy__stack_pool *pool) {
 #line 1 "asyncrt_impl/coro/coro.internal.h"
 /* Private state of the coroutine layer. */
 
+
+
+
+
+
+
 typedef struct asy__coro asy__coro;
 typedef struct asy__coro_state asy__coro_state;
 
@@ -25306,6 +25915,12 @@ struct asy__coro_state {
 #line 1 "asyncrt_impl/coro/coro.c"
 /* asy_async / asy_await: coroutines that suspend on promises and resume as
  * their reactions (microtasks), as V8 resumes an async function. */
+
+
+
+
+
+
 
 /* The coroutine running on this thread (NULL: a plain stack). */
 static __thread asy__coro *asy__coro_current;
@@ -25578,8 +26193,9 @@ static void asy__coro_layer_close(asy_loop_t *loop, void *state) {
 }
 
 #endif /* ASYNCRT_OS_POSIX */
-#line 1 "asyncrt_impl/url/encode.c"
+#line 1 "asyncrt_impl/url/encode.internal.h"
 /* The URL layer's byte tables, its scratch buffer and percent-encoding. */
+
 
 
 
@@ -25799,10 +26415,71 @@ ASYNCRT_API int asy_url_percent_decode(char **out, size_t *out_len, const char *
     return asy__ub_finish(&b, out, out_len);
 }
 
+#line 1 "asyncrt_impl/url/url.internal.h"
+/* Private parts of the url layer shared by its files: the parser's states
+ * and its record (spans of one URL's components in a scratch buffer). */
+
+
+
+enum {
+    ASY__US_NONE = 0,
+    ASY__US_SCHEME_START,
+    ASY__US_SCHEME,
+    ASY__US_NO_SCHEME,
+    ASY__US_SPECIAL_RELATIVE_OR_AUTHORITY,
+    ASY__US_PATH_OR_AUTHORITY,
+    ASY__US_RELATIVE,
+    ASY__US_RELATIVE_SLASH,
+    ASY__US_SPECIAL_AUTHORITY_SLASHES,
+    ASY__US_SPECIAL_AUTHORITY_IGNORE_SLASHES,
+    ASY__US_AUTHORITY,
+    ASY__US_HOST,
+    ASY__US_HOSTNAME,
+    ASY__US_PORT,
+    ASY__US_FILE,
+    ASY__US_FILE_SLASH,
+    ASY__US_FILE_HOST,
+    ASY__US_PATH_START,
+    ASY__US_PATH,
+    ASY__US_OPAQUE_PATH,
+    ASY__US_QUERY,
+    ASY__US_FRAGMENT
+};
+
+/* A state-override run that the standard ends with a plain "return"
+ * before changing anything: the setter reports the value as ignored. */
+#define ASY__URL_IGNORED 1
+
+typedef struct {
+    asy__ubuf b;
+    size_t scheme_s, scheme_e, user_s, user_e, pass_s, pass_e, host_s, host_e;
+    size_t path_s, path_e, query_s, query_e, frag_s, frag_e;
+    long port; /* -1: null */
+    int scheme_type, host_type, opaque, has_query, has_frag;
+} asy__urec;
+
+/* Defined in host.c, used by file.c, parse.c. */
+ASY__INTERNAL int asy__url_utf8_valid(const unsigned char *s, size_t n);
+ASY__INTERNAL int asy__url_parse_host(asy__ubuf *b, const char *in, size_t n, int special);
+
+/* Defined in parse.c, used by params.c, url.c. */
+ASY__INTERNAL void asy__urec_init(asy__urec *u, char *stack, size_t cap);
+ASY__INTERNAL int asy__url_scheme_of(const char *s, size_t n);
+ASY__INTERNAL long asy__url_type_port(int t);
+ASY__INTERNAL void asy__urec_new_query(asy__urec *u);
+ASY__INTERNAL void asy__urec_new_frag(asy__urec *u);
+ASY__INTERNAL int asy__url_run(asy__urec *u, const char *in, size_t n, const asy_url_t *base, int state,
+                               int override);
+
+/* Defined in url.c, used by params.c. */
+ASY__INTERNAL int asy__urec_finish(const asy__urec *u, asy_url_t *url);
+ASY__INTERNAL int asy__urec_load(asy__urec *u, const asy_url_t *url);
+
 #line 1 "asyncrt_impl/url/host.c"
 /* Host parsing and serialization: domains (ASCII only: see ASY_EURL_IDNA),
  * IPv4 with the standard's hex/octal parts, IPv6 with compression and an
  * embedded IPv4 tail, and the opaque hosts of non-special URLs. */
+
 
 
 /* The standard's IPv4 number parser.  0: ok (*out set, saturating at
@@ -26095,42 +26772,6 @@ ASY__INTERNAL int asy__url_parse_host(asy__ubuf *b, const char *in, size_t n, in
  * override", and serialize again. */
 
 
-enum {
-    ASY__US_NONE = 0,
-    ASY__US_SCHEME_START,
-    ASY__US_SCHEME,
-    ASY__US_NO_SCHEME,
-    ASY__US_SPECIAL_RELATIVE_OR_AUTHORITY,
-    ASY__US_PATH_OR_AUTHORITY,
-    ASY__US_RELATIVE,
-    ASY__US_RELATIVE_SLASH,
-    ASY__US_SPECIAL_AUTHORITY_SLASHES,
-    ASY__US_SPECIAL_AUTHORITY_IGNORE_SLASHES,
-    ASY__US_AUTHORITY,
-    ASY__US_HOST,
-    ASY__US_HOSTNAME,
-    ASY__US_PORT,
-    ASY__US_FILE,
-    ASY__US_FILE_SLASH,
-    ASY__US_FILE_HOST,
-    ASY__US_PATH_START,
-    ASY__US_PATH,
-    ASY__US_OPAQUE_PATH,
-    ASY__US_QUERY,
-    ASY__US_FRAGMENT
-};
-
-/* A state-override run that the standard ends with a plain "return"
- * before changing anything: the setter reports the value as ignored. */
-#define ASY__URL_IGNORED 1
-
-typedef struct {
-    asy__ubuf b;
-    size_t scheme_s, scheme_e, user_s, user_e, pass_s, pass_e, host_s, host_e;
-    size_t path_s, path_e, query_s, query_e, frag_s, frag_e;
-    long port; /* -1: null */
-    int scheme_type, host_type, opaque, has_query, has_frag;
-} asy__urec;
 
 ASY__INTERNAL void asy__urec_init(asy__urec *u, char *stack, size_t cap) {
     memset(u, 0, sizeof(*u));
@@ -27770,6 +28411,9 @@ ASYNCRT_API int asy_url_from_path(asy_url_t *url, const char *path) {
 /* The zlib layer's private pieces: one zlib stream (deflate or inflate)
  * with Node's options, run step by step by the Transform and the one-shot
  * calls alike.  An engine belongs to one thread at a time. */
+
+
+
 #include <limits.h>
 #include <zlib.h>
 
@@ -28035,6 +28679,10 @@ ASY__INTERNAL int asy__zeng_params(asy__zeng *e, int level, int strategy) {
  * inflates to gigabytes never sits in memory at once.  One step is in
  * flight per stream at a time: it owns the engine and the output buffer
  * until its completion comes back to the loop. */
+
+
+
+
 
 
 /* Chunks up to this size compress on the loop thread. */
@@ -28441,6 +29089,11 @@ ASYNCRT_API const char *asy_zlib_message(const asy_zlib_t *z) {
  * held at most the limit (plus one byte). */
 
 
+
+
+
+
+
 /* Inputs up to this size compress into one deflateBound buffer. */
 #define ASY__ZONE_SMALL (64 * 1024)
 
@@ -28734,20 +29387,11 @@ ASYNCRT_API uint32_t asy_zlib_adler32(const void *data, size_t len, uint32_t val
 }
 
 #endif /* ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_ZLIB) */
-#line 1 "asyncrt_impl/http/parser.c"
-/* The HTTP/1.1 parser (parser.h).  Heads are parsed from their first byte
- * on every call, as picohttpparser does: no state survives between calls,
- * which is what makes every split of the input give the same answer.  The
- * byte loops that matter -- request-targets and field values, most of a
- * head -- run through a SIMD scanner (scan.c's kernels, below) that finds
- * the first byte needing a closer look. */
+#line 1 "asyncrt_impl/http/parser.internal.h"
+/* Private parts of the HTTP parser that the chunked decoder and the server
+ * share. */
 
-#include <stdint.h>
-#include <string.h>
 
-#if ASY__X86_SIMD
-#include <emmintrin.h>
-#endif
 
 /* tchar (RFC 9110 5.6.2): ALPHA DIGIT and !#$%&'*+-.^_`|~ */
 static const unsigned char asy__http_tchar[256] = {
@@ -28771,6 +29415,25 @@ static const unsigned char asy__http_tchar[256] = {
 
 #define ASY__HTTP_TCHAR(c) (asy__http_tchar[(unsigned char)(c)])
 #define ASY__HTTP_MAX_CHUNK_EXT 4096
+
+#line 1 "asyncrt_impl/http/parser.c"
+/* The HTTP/1.1 parser (parser.h).  Heads are parsed from their first byte
+ * on every call, as picohttpparser does: no state survives between calls,
+ * which is what makes every split of the input give the same answer.  The
+ * byte loops that matter -- request-targets and field values, most of a
+ * head -- run through a SIMD scanner (scan.c's kernels, below) that finds
+ * the first byte needing a closer look. */
+
+
+
+
+
+#include <stdint.h>
+#include <string.h>
+
+#if ASY__X86_SIMD
+#include <emmintrin.h>
+#endif
 
 /* ---- the scanner ---------------------------------------------------------
  * Returns the first p in [p, end) whose byte is below `lo` (unsigned) or
@@ -29254,6 +29917,9 @@ ASYNCRT_API int asy_http_response_has_body(int status, int request_was_head) {
  * body is never parsed twice, so the decoder keeps its place in a few
  * words of state and any split of the input feeds it the same bytes. */
 
+
+
+
 enum {
     ASY__CK_SIZE0,      /* the first hex digit of a size */
     ASY__CK_SIZE,       /* more digits, ';' or CR */
@@ -29413,6 +30079,8 @@ ASYNCRT_API ptrdiff_t asy_http_chunked_parse(asy_http_chunked_t *c, const char *
 #line 1 "asyncrt_impl/http/status.c"
 /* Status texts and the names of the parser's errors. */
 
+
+
 typedef struct {
     int code;
     int status;
@@ -29544,6 +30212,14 @@ ASYNCRT_API const char *asy_http_status_text(int status) {
  * write.  Two buffers alternate: one in the kernel's hands, one filling.
  * A response's write completes (for backpressure) only while the bytes
  * not yet taken by the kernel stay below the highWaterMark. */
+
+
+
+
+
+
+
+
 #if ASYNCRT_OS_POSIX
 
 #include <stdio.h>
@@ -30928,6 +31604,14 @@ ASYNCRT_API int asy_http_res_write_continue(asy_http_res_t *res) {
 #line 1 "asyncrt_impl/http/client.internal.h"
 /* Shared between the client's files: the request (client.c), the
  * connection (conn.c) and the pool (agent.c). */
+
+
+
+
+
+
+
+
 #if ASYNCRT_OS_POSIX
 
 /* req->flags_ */
@@ -31045,6 +31729,13 @@ ASY__INTERNAL void asy__agent_unqueue(asy_http_client_req_t *req);
  * closes, res.stream once it exists, the exchange (from creation until
  * the connection is done with it), every socket write carrying a
  * callback, and a pending error tick.  At zero, on_close, then free. */
+
+
+
+
+
+
+
 #if ASYNCRT_OS_POSIX
 
 #include <string.h>
@@ -31945,6 +32636,13 @@ ASYNCRT_API int asy_http_request_reused(const asy_http_client_req_t *req) {
  * and its end.  A connection belongs to an origin of an agent, or to one
  * request (agent NULL).  Its memory goes in the socket's on_close, or at
  * the end of a lookup that was overtaken by a failure. */
+
+
+
+
+
+
+
 #if ASYNCRT_OS_POSIX
 
 #include <string.h>
@@ -32191,6 +32889,10 @@ ASY__INTERNAL void asy__cc_release(asy__http_cconn *c) {
  * list (up to maxFreeSockets, unref'd, with the idle timer), else closes.
  * When a connection closes, the first waiter of its origin may open a new
  * one.  Origins stay for the agent's life (there are few). */
+
+
+
+
 #if ASYNCRT_OS_POSIX
 
 #include <string.h>
@@ -32436,6 +33138,8 @@ ASYNCRT_API void asy_http_agent_get_stats(const asy_http_agent_t *agent,
 /* The Fetch standard's Headers (fetch.h): a sorted array of lowercased
  * names; one entry per name with the values combined, except Set-Cookie
  * (one entry per value, in insertion order). */
+
+
 #if ASYNCRT_OS_POSIX
 
 #include <string.h>
@@ -32680,6 +33384,10 @@ ASYNCRT_API int asy_headers_copy(asy_headers_t *dst, const asy_headers_t *src) {
 /* data: URLs, the Fetch standard's "data: URL processor": the MIME type
  * before the first ',', the body after it percent-decoded, then
  * forgiving-base64 decoded when the type ends in ";base64". */
+
+
+
+
 #if ASYNCRT_OS_POSIX
 
 #include <string.h>
@@ -32801,6 +33509,15 @@ ASY__INTERNAL int asy__data_url_decode(const asy_url_t *u, asy_buf_t *body, char
  * value (released with the promise), the client request in flight (until
  * its on_close), a data: body stream (until it closes) and each body
  * reader (text/bytes) until it settles. */
+
+
+
+
+
+
+
+
+
 #if ASYNCRT_OS_POSIX
 
 #include <string.h>
