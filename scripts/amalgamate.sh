@@ -59,15 +59,17 @@ manifest() {
         sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^$/d' -e '/^@/d' "$f" | while read -r name; do
             [ -f "$impl/$layer/$name" ] || { echo "amalgamate: $layer/files lists missing $name" >&2; exit 1; }
             echo "F $layer/$name"
-            awk -v src="$layer/$name" '
-                /^[ \t]*#[ \t]*include[ \t]*"/ {
-                    p = $0; sub(/^[^"]*"/, "", p); sub(/".*$/, "", p)
-                    print "I", src, FNR, p
-                }
-                /^[ \t]*#[ \t]*pragma[ \t]+once/ { print "P", src }
-            ' "$impl/$layer/$name"
         done
-    done
+    done > "$graph.files"
+    cat "$graph.files"
+    # One pass over every listed source for its includes.
+    (cd "$impl" && sed -n 's/^F //p' "$graph.files" | xargs awk '
+        /^[ \t]*#[ \t]*include[ \t]*"/ {
+            p = $0; sub(/^[^"]*"/, "", p); sub(/".*$/, "", p)
+            print "I", FILENAME, FNR, p
+        }
+        /^[ \t]*#[ \t]*pragma[ \t]+once/ { print "P", FILENAME }
+    ')
 }
 
 # Checks the graph and prints "<part> <layer>/<name>" in emission order.
@@ -143,7 +145,7 @@ order() {
 
 graph="${TMPDIR:-/tmp}/asyncrt-amalgamate.$$"
 tmp=
-trap 'rm -f "$graph" "$graph.order" ${tmp:+"$tmp"}' EXIT
+trap 'rm -f "$graph" "$graph.files" "$graph.order" ${tmp:+"$tmp"}' EXIT
 manifest > "$graph"
 order < "$graph" > "$graph.order"
 

@@ -45,6 +45,8 @@ fresh; add_include net/tcp.c '#include "nowhere.h"'
 expect_failure "unlisted file" "includes net/nowhere.h, which net/files does not list"
 fresh; add_include net/tcp.c '#include "../../tests/test.h"'
 expect_failure "path outside the layers" 'local includes are "name" or "../layer/name"'
+fresh; echo ghost.c >> "$work/t/asyncrt_impl/net/files"
+expect_failure "listed file missing" "net/files lists missing ghost.c"
 
 # The includes order a layer, not its files list: tcp.h (which includes
 # sock.h) listed first still comes after sock.h.
