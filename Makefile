@@ -30,11 +30,34 @@ endif
 CFLAGS_ALL += $(ZLIB_CFLAGS)
 LDLIBS     += $(ZLIB_LIBS)
 
+# libpq, for examples/pg_pool.c and its test only (never the library):
+# pkg-config's libpq, else pg_config.  Without it pg_pool is not built and
+# its test skips.
+PQ_CFLAGS := $(shell pkg-config --cflags libpq 2>/dev/null)
+PQ_LIBS   := $(shell pkg-config --libs libpq 2>/dev/null)
+ifeq ($(PQ_LIBS),)
+PG_INCDIR := $(shell pg_config --includedir 2>/dev/null)
+ifneq ($(PG_INCDIR),)
+PQ_CFLAGS := -I$(PG_INCDIR)
+PQ_LIBS   := -L$(shell pg_config --libdir 2>/dev/null) -lpq
+endif
+endif
+HAVE_LIBPQ := $(if $(PQ_LIBS),$(shell printf '\043include <libpq-fe.h>\nint main(void){return PQlibVersion() > 0 ? 0 : 1;}' | $(CC) -x c - $(PQ_CFLAGS) -o /dev/null $(PQ_LIBS) 2>/dev/null && echo 1))
+# The tls layer (asyncrt_impl/tls, and https in http) is built with
+# ASYNCRT_WITH_MBEDTLS and mbedTLS's three libraries.
+ifeq ($(HAVE_MBEDTLS),1)
+MBEDTLS_CFLAGS := -DASYNCRT_WITH_MBEDTLS
+MBEDTLS_LIBS   := -lmbedtls -lmbedx509 -lmbedcrypto
+endif
+CFLAGS_ALL += $(MBEDTLS_CFLAGS)
+LDLIBS     += $(MBEDTLS_LIBS)
+
 IMPL_SOURCES := $(shell find asyncrt_impl -type f 2>/dev/null)
 TEST_SRCS    := $(wildcard tests/test_*.c)
 TEST_OBJS    := $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(TEST_SRCS) tests/runner.c tests/impl.c)
 TEST_HELPERS := $(patsubst tests/helpers/%.c,$(BUILD)/tests/helpers/%,$(wildcard tests/helpers/*.c))
-EXAMPLES     := $(patsubst examples/%.c,$(BUILD)/examples/%,$(wildcard examples/*.c))
+EXAMPLE_SRCS := $(filter-out $(if $(HAVE_LIBPQ),,examples/pg_pool.c),$(wildcard examples/*.c))
+EXAMPLES     := $(patsubst examples/%.c,$(BUILD)/examples/%,$(EXAMPLE_SRCS))
 BENCH_SRCS   := $(wildcard bench/*.c)
 BENCH_BINS   := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 BENCH_PEERS  := $(patsubst bench/peers/%.c,$(BUILD)/bench/peers/%,$(wildcard bench/peers/*_uv.c))
@@ -127,21 +150,25 @@ export ASYT_TIMEOUT_SCALE
 # compiling the implementation into each (ASYNCRT_IMPLEMENTATION_INCLUDED
 # skips the example's copy): the same code and flags, a fraction of the
 # compile time, which under the sanitizers was most of CI's.
-EXAMPLES_ALONE := $(patsubst examples/%.c,$(BUILD)/examples-alone/%,$(wildcard examples/*.c))
+EXAMPLES_ALONE := $(patsubst examples/%.c,$(BUILD)/examples-alone/%,$(EXAMPLE_SRCS))
+
+# pg_pool talks to PostgreSQL through libpq
+$(BUILD)/examples/pg_pool $(BUILD)/examples-alone/pg_pool: EXAMPLE_CFLAGS += $(PQ_CFLAGS)
+$(BUILD)/examples/pg_pool $(BUILD)/examples-alone/pg_pool: EXAMPLE_LIBS += $(PQ_LIBS)
 
 examples: $(EXAMPLES_ALONE)
 
 $(BUILD)/examples-alone/%: examples/%.c asyncrt.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -I. $< -o $@ $(LDLIBS) $(EXAMPLE_LIBS)
+	$(CC) $(CFLAGS_ALL) $(EXAMPLE_CFLAGS) -I. $< -o $@ $(LDLIBS) $(EXAMPLE_LIBS)
 
 $(BUILD)/examples/%: examples/%.c asyncrt.h $(BUILD)/tests/impl.o
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) $(TEST_CFLAGS) -I. -DASYNCRT_IMPLEMENTATION_INCLUDED $< $(BUILD)/tests/impl.o \
+	$(CC) $(CFLAGS_ALL) $(TEST_CFLAGS) $(EXAMPLE_CFLAGS) -I. -DASYNCRT_IMPLEMENTATION_INCLUDED $< $(BUILD)/tests/impl.o \
 	  -o $@ $(SAN) $(LDLIBS) $(EXAMPLE_LIBS)
 
 # ---- benchmarks --------------------------------------------------------------
-BENCH_CFLAGS = -std=c11 -O2 -g -Wall -Wextra -Werror $(ZLIB_CFLAGS)
+BENCH_CFLAGS = -std=c11 -O2 -g -Wall -Wextra -Werror $(ZLIB_CFLAGS) $(MBEDTLS_CFLAGS)
 
 $(BUILD)/bench/%: bench/%.c asyncrt.h
 	@mkdir -p $(dir $@)
@@ -178,11 +205,16 @@ $(BUILD)/bench/ceiling/gzip_raw: bench/ceiling/gzip_raw.c
 	@mkdir -p $(dir $@)
 	$(CC) $(PEER_CFLAGS) $< -o $@ -lz
 
+# gzip_1k_raw: zlib's best per 1 KiB message, no library (docs/zlib.md).
+$(BUILD)/bench/ceiling/gzip_1k_raw: bench/ceiling/gzip_1k_raw.c
+	@mkdir -p $(dir $@)
+	$(CC) $(PEER_CFLAGS) $< -o $@ -lz
+
 bench-ceiling: $(BUILD)/bench/ceiling/ping_pong_raw $(BUILD)/bench/ceiling/pound_raw \
-               $(if $(HAVE_ZLIB),$(BUILD)/bench/ceiling/gzip_raw)
+               $(if $(HAVE_ZLIB),$(BUILD)/bench/ceiling/gzip_raw $(BUILD)/bench/ceiling/gzip_1k_raw)
 	@$(BUILD)/bench/ceiling/ping_pong_raw epoll && $(BUILD)/bench/ceiling/ping_pong_raw uring && \
 	  $(BUILD)/bench/ceiling/pound_raw
-	@if [ -n "$(HAVE_ZLIB)" ]; then $(BUILD)/bench/ceiling/gzip_raw; fi
+	@if [ -n "$(HAVE_ZLIB)" ]; then $(BUILD)/bench/ceiling/gzip_raw && $(BUILD)/bench/ceiling/gzip_1k_raw; fi
 
 # The harness itself, against throwaway programs in a temporary folder.
 check-harness:
@@ -191,7 +223,7 @@ check-harness:
 # ---- fuzzing (clang + libFuzzer) ----------------------------------------------
 $(BUILD)/fuzz/%: fuzz/%.c asyncrt.h
 	@mkdir -p $(dir $@)
-	$(CLANG) -std=c11 -O1 -g -fsanitize=fuzzer,address,undefined $(ZLIB_CFLAGS) $< -o $@ $(LDLIBS)
+	$(CLANG) -std=c11 -O1 -g -fsanitize=fuzzer,address,undefined $(ZLIB_CFLAGS) $(MBEDTLS_CFLAGS) $< -o $@ $(LDLIBS)
 
 fuzz: $(patsubst %,$(BUILD)/fuzz/%,$(FUZZ_TARGETS))
 	@for t in $(FUZZ_TARGETS); do \
@@ -209,10 +241,11 @@ fuzz: $(patsubst %,$(BUILD)/fuzz/%,$(FUZZ_TARGETS))
 MINGW_CC ?= x86_64-w64-mingw32-gcc
 # Debian's wine64 package has no `wine` on PATH (the `wine` package adds it)
 WINE     ?= $(shell command -v wine 2>/dev/null || echo /usr/lib/wine/wine64)
-WIN_TESTS ?= $(wildcard tests/test_base.c tests/test_internal_base.c tests/test_path_*.c \
+WIN_TESTS ?= $(wildcard tests/test_base.c tests/test_internal_base.c tests/test_internal_thread.c tests/test_path_*.c \
              tests/test_internal_path.c tests/test_os.c tests/test_internal_os.c \
              tests/test_buf.c tests/test_buf_encoding.c tests/test_buf_chain.c tests/test_internal_buf.c \
-             tests/test_url_api.c tests/test_url_wpt.c tests/test_url_file.c tests/test_url_oom.c)
+             tests/test_url_api.c tests/test_url_wpt.c tests/test_url_file.c tests/test_url_oom.c \
+             tests/test_internal_ctx.c)
 # mingw's own printf, so %zu / %lld / %llu behave as in C99 whatever the CRT
 MINGW_CFLAGS = -std=c11 $(WARN) -O1 -g -D__USE_MINGW_ANSI_STDIO=1
 WIN_ENV = WINEPREFIX="$(abspath $(BUILD))/win/wineprefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="

@@ -31,7 +31,7 @@ set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 impl="$top/asyncrt_impl"
-LAYERS="base buf loop backend promise pool stream net fs dns path os process sync coro url zlib tls http"
+LAYERS="base buf loop backend promise pool stream net fs dns path os process sync perf diag coro worker url json zlib tls http"
 
 list_only=
 case "${1:-}" in

@@ -18,6 +18,7 @@ WARN="-Wall -Wextra -Wpedantic -Werror -Wno-undefined-internal -Wno-undefined-in
 # Optional modules: compiled in when their library is present (as the Makefile does).
 OPT=
 if printf '#include <zlib.h>\n' | $CLANG -E -x c - >/dev/null 2>&1; then OPT="$OPT -DASYNCRT_WITH_ZLIB"; fi
+if printf '#include <mbedtls/ssl.h>\n' | $CLANG -E -x c - >/dev/null 2>&1; then OPT="$OPT -DASYNCRT_WITH_MBEDTLS"; fi
 IMPL_FLAGS="-std=c11 $WARN -D_GNU_SOURCE -DASYNCRT_IMPLEMENTATION$OPT"
 DECL_FLAGS="-std=c11 $WARN$OPT"
 

@@ -14,6 +14,9 @@ need=(
     "binutils:nm"
     "zlib1g-dev:/usr/include/zlib.h"
     "libmbedtls-dev:/usr/include/mbedtls/ssl.h"
+    "openssl:openssl"          # the TLS tests make their certificates, s_client/s_server interop
+    "ca-certificates:/etc/ssl/certs/ca-certificates.crt"
+    "curl:curl"
     "libuv1-dev:/usr/include/uv.h"
     "libclang-rt-14-dev:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a"
     "valgrind:valgrind"
@@ -27,6 +30,9 @@ need=(
     "h2o:h2o"
     "pigz:pigz"
     "librust-url-dev:/usr/share/cargo/registry/url-2.3.1/tests/urltestdata.json"  # WPT URL data
+    # examples/pg_pool.c and its test only: libpq, and a throwaway server
+    "libpq-dev:/usr/include/postgresql/libpq-fe.h"
+    "postgresql:/usr/lib/postgresql/15/bin/initdb"
 )
 
 missing=()
@@ -37,6 +43,10 @@ for entry in "${need[@]}"; do
         [[ -e $probe ]] && continue
         # the clang runtime path carries a version: accept any
         if [[ $pkg == libclang-rt-* ]] && compgen -G "/usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a" >/dev/null; then
+            continue
+        fi
+        # the server's programs live under its major version: accept any
+        if [[ $pkg == postgresql ]] && compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
             continue
         fi
         if [[ $pkg == librust-url-dev ]] && compgen -G "/usr/share/cargo/registry/url-*/tests/urltestdata.json" >/dev/null; then

@@ -28,7 +28,9 @@
 #include <unistd.h>
 #endif
 
-#ifndef ASYNCRT_MALLOC
+#ifdef ASYNCRT_MALLOC
+#define ASY__USER_ALLOCATOR 1
+#else
 #define ASYNCRT_MALLOC(n) malloc(n)
 #define ASYNCRT_REALLOC(p, n) realloc(p, n)
 #define ASYNCRT_FREE(p) free(p)
@@ -49,6 +51,18 @@ ASY__INTERNAL void *asy__malloc_array(size_t count, size_t size);
 ASY__INTERNAL void *asy__realloc(void *p, size_t n);
 ASY__INTERNAL void asy__free(void *p);
 ASY__INTERNAL char *asy__strdup(const char *s);
+/* Defined in alloc.c, used by perf/memory.c. */
+ASY__INTERNAL int asy__alloc_stats(int64_t *bytes, int64_t *blocks);
+
+/* Relaxed 64-bit counters (alloc.c, buf/buf_storage.c): pool threads
+ * allocate too. */
+#if defined(_MSC_VER) && !defined(__clang__)
+#define ASY__COUNTER_ADD(v, n) InterlockedExchangeAdd64((volatile LONG64 *)&(v), (LONG64)(n))
+#define ASY__COUNTER_LOAD(v) InterlockedCompareExchange64((volatile LONG64 *)&(v), 0, 0)
+#else
+#define ASY__COUNTER_ADD(v, n) __atomic_fetch_add(&(v), (int64_t)(n), __ATOMIC_RELAXED)
+#define ASY__COUNTER_LOAD(v) __atomic_load_n(&(v), __ATOMIC_RELAXED)
+#endif
 
 /* Defined in errors.c; used throughout the implementation. */
 ASY__INTERNAL int asy__errno(void);

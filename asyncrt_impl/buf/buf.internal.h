@@ -27,6 +27,8 @@ ASY__INTERNAL int asy__buf_make(asy_buf_t *out, size_t cap, size_t len, int zero
 /* Gives back unused capacity of a freshly made, unshared buffer. */
 ASY__INTERNAL void asy__buf_shrink(asy_buf_t *b);
 ASY__INTERNAL void asy__buf_clear(asy_buf_t *b);
+/* Defined in buf_storage.c, used by perf/memory.c. */
+ASY__INTERNAL void asy__buf_stats(int64_t *bytes, int64_t *external);
 
 /* ---- encodings --------------------------------------------------------
  * Encoders write exactly the length the matching *_encoded_len reports and

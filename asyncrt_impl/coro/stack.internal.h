@@ -1,5 +1,6 @@
-/* Coroutine stacks: mmap'd with an inaccessible guard page below (stacks
- * grow down on every architecture we switch on), kept in a small per-loop
+/* Coroutine stacks: mmap'd (VirtualAlloc'd on Windows) with an
+ * inaccessible guard page below (stacks grow down on every architecture
+ * we switch on), kept in a small per-loop
  * pool so a coroutine started after another has finished reuses its
  * stack instead of paying for mmap, mprotect and munmap again.  The pages
  * are only touched (made resident) as the coroutine uses them. */
@@ -7,6 +8,7 @@
 #include "coro.h"
 #include "switch.internal.h"
 
+#ifdef ASY__CTX
 typedef struct asy__stack {
     struct asy__stack *next; /* pool free list */
     void *map;               /* the mapping, guard page first */
@@ -24,8 +26,14 @@ typedef struct asy__stack {
 ASY__INTERNAL size_t asy__page_size(void) {
     static size_t page;
     if (!page) {
+#if ASYNCRT_OS_WINDOWS
+        SYSTEM_INFO si;
+        GetSystemInfo(&si);
+        page = si.dwPageSize ? (size_t)si.dwPageSize : 4096;
+#else
         long v = sysconf(_SC_PAGESIZE);
         page = v > 0 ? (size_t)v : 4096;
+#endif
     }
     return page;
 }
@@ -39,6 +47,39 @@ ASY__INTERNAL size_t asy__stack_round(size_t want) {
     return (want + page - 1) / page * page;
 }
 
+#if ASYNCRT_OS_WINDOWS
+/* The whole stack is committed (Windows charges it, pages still become
+ * resident only when touched) and its lowest page made PAGE_NOACCESS: an
+ * overflow is an access violation there.  No PAGE_GUARD growth: the TIB's
+ * StackLimit is the usable bottom from the start. */
+ASY__INTERNAL asy__stack *asy__stack_map(size_t size) {
+    size_t page = asy__page_size();
+    asy__stack *s = ASY__NEW(asy__stack);
+    DWORD old;
+    void *map;
+    if (!s) return NULL;
+    if (!(map = VirtualAlloc(NULL, size + page, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE))) {
+        asy__free(s);
+        return NULL;
+    }
+    if (!VirtualProtect(map, page, PAGE_NOACCESS, &old)) {
+        VirtualFree(map, 0, MEM_RELEASE);
+        asy__free(s);
+        return NULL;
+    }
+    memset(s, 0, sizeof(*s));
+    s->map = map;
+    s->map_size = size + page;
+    s->base = (char *)map + page;
+    s->size = size;
+    return s;
+}
+
+ASY__INTERNAL void asy__stack_unmap(asy__stack *s) {
+    VirtualFree(s->map, 0, MEM_RELEASE);
+    asy__free(s);
+}
+#else
 #if !defined(MAP_ANONYMOUS) && defined(MAP_ANON)
 #define MAP_ANONYMOUS MAP_ANON
 #endif
@@ -80,6 +121,7 @@ ASY__INTERNAL void asy__stack_unmap(asy__stack *s) {
     munmap(s->map, s->map_size);
     asy__free(s);
 }
+#endif
 
 typedef struct asy__stack_pool {
     asy__stack *free_list;
@@ -125,3 +167,4 @@ ASY__INTERNAL void asy__stack_pool_free(asy__stack_pool *pool) {
     }
     pool->count = 0;
 }
+#endif /* ASY__CTX */

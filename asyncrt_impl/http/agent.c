@@ -171,6 +171,7 @@ ASY__INTERNAL void asy__agent_close_tick(void *arg) {
         asy_free(o);
     }
     agent->closing_ = 2;
+    asy__agent_tls_free(agent);
     if (cb) cb(agent);
 }
 

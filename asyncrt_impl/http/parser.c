@@ -8,6 +8,7 @@
 #include "parser.internal.h"
 #include "../base/errors.h"
 #include "../buf/buf.internal.h"
+#include "../base/thread.internal.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -67,7 +68,7 @@ static int asy__http_cpu_level;
 ASY__INTERNAL int asy__http_simd_level(void) {
     int lvl;
     if (asy__http_force_level > 0) return asy__http_force_level - 1;
-    lvl = __atomic_load_n(&asy__http_cpu_level, __ATOMIC_RELAXED);
+    lvl = asy__atomic_load(&asy__http_cpu_level, ASY__RELAXED);
     if (lvl) return lvl - 1;
 #if ASY__X86_SIMD
     __builtin_cpu_init();
@@ -75,7 +76,7 @@ ASY__INTERNAL int asy__http_simd_level(void) {
 #else
     lvl = 0;
 #endif
-    __atomic_store_n(&asy__http_cpu_level, lvl + 1, __ATOMIC_RELAXED);
+    asy__atomic_store(&asy__http_cpu_level, lvl + 1, ASY__RELAXED);
     return lvl;
 }
 

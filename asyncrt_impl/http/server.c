@@ -560,6 +560,11 @@ ASY__INTERNAL asy__http_exch *asy__http_exch_get(asy_http_server_t *srv) {
         asy__http_exch_free(x);
         return NULL;
     }
+    /* Node's IncomingMessage drops an error nobody listens to, and a
+     * ServerResponse never emits the connection's: the server reports
+     * those through its own events, so neither is uncaught */
+    asy__stream_errors_optional(&x->req.stream);
+    asy__stream_errors_optional(&x->res.stream);
     x->req.data = x->res.data = NULL;
     x->req.server = srv;
     x->req.exch_ = x->res.exch_ = x;

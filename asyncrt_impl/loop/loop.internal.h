@@ -28,9 +28,25 @@ static inline int asy__loop_live(const asy_loop_t *loop) {
     return loop && loop->live_ == ASY__LOOP_LIVE;
 }
 
+/* A handle type's operations.  Every layer that defines a handle type
+ * supplies one (a static const object) to asy__handle_init, so asy_close
+ * and the close phase never name the layers above the loop.
+ *   close         asy_close: stop the handle's work and release what it
+ *                 holds (fds, watches); the loop then deactivates it and
+ *                 queues it for the close phase.  NULL: nothing to do.
+ *   finish_close  the close phase, just before close_cb: deliver what the
+ *                 close cancelled (completions of pending operations).
+ *                 NULL: nothing to do. */
+typedef struct asy__handle_class {
+    asy_handle_type type;
+    const char *name;
+    void (*close)(asy_handle_t *h);
+    void (*finish_close)(asy_handle_t *h);
+} asy__handle_class;
+
 /* Handle bookkeeping every handle type uses. */
-ASY__INTERNAL void asy__handle_init(asy_loop_t *loop, asy_handle_t *h, asy_handle_type type,
-                                    const char *file, int line);
+ASY__INTERNAL void asy__handle_init(asy_loop_t *loop, asy_handle_t *h,
+                                    const asy__handle_class *cls, const char *file, int line);
 static inline int asy__handle_active(const asy_handle_t *h) { return (h->flags_ & ASY__H_ACTIVE) != 0; }
 static inline void asy__handle_start(asy_handle_t *h) {
     if (h->flags_ & ASY__H_ACTIVE) return;
@@ -47,29 +63,39 @@ static inline void asy__handle_stop(asy_handle_t *h) {
  * every callback the loop makes. */
 ASY__INTERNAL void asy__drain(asy_loop_t *loop);
 static inline void asy__after_cb(asy_loop_t *loop) {
-    if (loop->ticks_.count | loop->microtasks_.count) asy__drain(loop);
+    if (loop->ticks_.count | loop->microtasks_.count | loop->watch_) asy__drain(loop);
 }
 
-/* Typed stop functions asy_close dispatches to. */
-ASY__INTERNAL void asy__timer_close(asy_timer_t *t);
+/* Reports an error nobody handled to the loop's hook (loop/uncaught.c). */
+ASY__INTERNAL void asy__uncaught(asy_loop_t *loop, int error, const char *what,
+                                  asy_handle_type type, const void *object, const char *file,
+                                  int line);
+
+/* Names the callback about to run, for the slow-callback watch; costs a
+ * load and a branch while the watch is off.  The start time is taken here
+ * so library work between callbacks is not blamed on the next one. */
+ASY__INTERNAL void asy__cb_site_slow(asy_loop_t *loop, const char *kind, const asy_handle_t *h,
+                                     void (*fn)(void));
+static inline void asy__cb_site(asy_loop_t *loop, const char *kind, const asy_handle_t *h,
+                                void (*fn)(void)) {
+    if (ASY__UNLIKELY(loop->watch_)) asy__cb_site_slow(loop, kind, h, fn);
+}
+/* Names a callback made from inside another (a stream event from a read
+ * completion) without restarting its clock. */
+static inline void asy__cb_name(asy_loop_t *loop, const char *kind, const char *file, int line,
+                                void (*fn)(void)) {
+    if (ASY__UNLIKELY(loop->watch_)) {
+        loop->cb_.kind = kind;
+        loop->cb_.file = file;
+        loop->cb_.line = line;
+        loop->cb_.fn = fn;
+    }
+}
+
+/* Unlink the loop's own internal handles (the pool's async and phase
+ * handles) without the close phase, when their owner is torn down. */
 ASY__INTERNAL void asy__phase_close(asy_phase_t *h);
 ASY__INTERNAL void asy__async_close(asy_async_t *h);
-ASY__INTERNAL void asy__signal_close(asy_signal_t *h);
-ASY__INTERNAL void asy__poll_close(asy_poll_t *h);
-/* Handle types of the layers above, by tag: loop/ does not include them. */
-struct asy_fs_watch_s;
-struct asy_process_s;
-struct asy_ipc_s;
-/* Defined by the fs layer. */
-ASY__INTERNAL void asy__fs_watch_close(struct asy_fs_watch_s *h);
-/* defined by the process layer */
-ASY__INTERNAL void asy__process_close(struct asy_process_s *h);
-ASY__INTERNAL void asy__ipc_close(struct asy_ipc_s *h);
-/* Sockets, pipes, TTYs (net layer): close stops them and closes the fd;
- * finish_close runs in the close phase, before close_cb, to deliver the
- * completions of their cancelled operations. */
-ASY__INTERNAL void asy__net_close(asy_handle_t *h);
-ASY__INTERNAL void asy__net_finish_close(asy_handle_t *h);
 
 ASY__INTERNAL int asy__timers_init(asy_loop_t *loop);
 ASY__INTERNAL void asy__timers_free(asy_loop_t *loop);
@@ -86,6 +112,21 @@ ASY__INTERNAL void asy__async_dispatch(asy_loop_t *loop);
 ASY__INTERNAL void asy__async_loop_close(asy_loop_t *loop);
 ASY__INTERNAL void asy__signal_loop_close(asy_loop_t *loop);
 ASY__INTERNAL void asy__lag_monitor_free(asy_loop_t *loop);
+
+/* The loop lag monitor: defined in metrics.c; diag/report.c reads it. */
+#define ASY__LAG_BUCKETS 1024
+
+struct asy__lag_monitor {
+    asy_timer_t timer;
+    uint64_t resolution_ms;
+    uint64_t expected_ns;
+    uint64_t count, min_ns, max_ns;
+    double sum_ns;
+    uint32_t buckets[ASY__LAG_BUCKETS];
+};
+/* Defined in metrics.c, used by diag/report.c. */
+ASY__INTERNAL size_t asy__lag_histogram(const asy_loop_t *loop, uint64_t *lower_ns,
+                                        uint64_t *counts, size_t max);
 
 /* ---- the backend interface -------------------------------------------
  * One implementation per file in asyncrt_impl/backend/.  The loop asks for
@@ -104,6 +145,7 @@ ASY__INTERNAL int asy__backend_init(asy_loop_t *loop, const char *name);
 static inline void asy__backend_wait_ended(asy_loop_t *loop, uint64_t t0) {
     uint64_t t1 = asy_hrtime();
     loop->idle_ns_ += t1 - t0;
+    loop->cb_.start_ns = t1; /* a wait is not a callback blocking the loop */
     if (!loop->opts_.virtual_clock) loop->time_ = t1 / 1000000u;
 }
 ASY__INTERNAL void asy__backend_close(asy_loop_t *loop);

@@ -75,7 +75,10 @@ struct asy_server_s {
 /* Prepares the stream (NULL opts: defaults); then connect, accept or open
  * it -- in the same tick, as net.connect() does: the stream reads and
  * writes the handle those create. */
-ASYNCRT_API int asy_socket_init(asy_loop_t *loop, asy_socket_t *sock, const asy_socket_opts *opts);
+ASYNCRT_API int asy_socket_init_at(asy_loop_t *loop, asy_socket_t *sock,
+                                   const asy_socket_opts *opts, const char *file, int line);
+/* records the caller's file:line as the stream's creation site */
+#define asy_socket_init(...) asy_socket_init_at(__VA_ARGS__, ASY_HERE)
 /* TCP to an IP address (DNS is not here).  cb (may be NULL) is Node's
  * 'connect': status 0, or the error -- the stream is then destroyed with
  * it, so on_error and on_close follow.  Writes made before the connection

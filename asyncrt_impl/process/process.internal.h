@@ -3,6 +3,7 @@
 #include "../base/queue.h"
 #include "../base/sys.internal.h"
 #include "../loop/io.h"
+#include "../loop/loop.internal.h"
 #include "../loop/phases.h"
 #include "../loop/signal.h"
 #include <sys/socket.h>
@@ -30,6 +31,12 @@ ASY__INTERNAL void asy__proc_pipes_free(asy_process_t *p);
 /* stdio_stream.c */
 ASY__INTERNAL int asy__cstream_notify(asy_process_t *p, struct asy__child_pipe *cp, int status);
 ASY__INTERNAL void asy__cstream_detach(struct asy__child_pipe *cp);
+/* The process and IPC handle classes' close (loop.internal.h). */
+ASY__INTERNAL void asy__process_close(asy_handle_t *h);
+ASY__INTERNAL void asy__ipc_close(asy_handle_t *h);
+static const asy__handle_class asy__process_class = {ASY_HANDLE_PROCESS, "process",
+                                                     asy__process_close, NULL};
+static const asy__handle_class asy__ipc_class = {ASY_HANDLE_IPC, "ipc", asy__ipc_close, NULL};
 ASY__INTERNAL void asy__ipc_init_handle(asy_ipc_t *ch, asy_loop_t *loop, const char *file,
                                        int line);
 ASY__INTERNAL int asy__ipc_attach_fd(asy_ipc_t *ch, int fd);

@@ -116,6 +116,7 @@ static inline asy_promise_t *asy__promise_owner(asy_promise_t *p) {
 }
 
 ASY__INTERNAL int asy__promise_push_microtask(asy__promise_state *st, asy_fn fn, void *arg);
+ASY__INTERNAL int asy__promise_queue_settled(asy_promise_t *p, asy_fn fn, void *arg);
 
 /* then.c: observing the outcome of a task for the sync layer.  Everything
  * that can fail is allocated before the task runs (asy__watch_prepare), so

@@ -136,6 +136,10 @@ static const asy__stream_listener_vt asy__pipe_dst_vt = {
     NULL, NULL, NULL, asy__pipe_on_dst_error, asy__pipe_on_drain, asy__pipe_on_dst_done,
     asy__pipe_on_dst_done};
 
+ASY__INTERNAL int asy__pipe_is_dst_listener(const asy__stream_listener *l) {
+    return l->vt == &asy__pipe_dst_vt;
+}
+
 ASY__INTERNAL void asy__pipe_clear_await(asy_stream_t *src) {
     asy__queue *q;
     ASY__QUEUE_FOREACH(q, &src->listeners_) {

@@ -85,6 +85,10 @@ typedef struct asy_zlib_opts {
     /* Streams: run zlib on the loop thread, never on the pool (small
      * latency-critical messages: no thread hop). */
     int in_loop;
+    /* inflate only: input whose first byte is not a zlib header
+     * ((byte & 0x0f) != 8) is read as raw deflate instead, as browsers
+     * and undici read Content-Encoding: deflate (servers send either). */
+    int raw_fallback;
 } asy_zlib_opts;
 
 typedef struct asy_zlib_s asy_zlib_t;
