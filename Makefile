@@ -4,6 +4,7 @@
 #   make bench [BENCH=name]  every benchmark against its peer, 5 runs each, medians
 #   make asan | tsan | ubsan | valgrind   the suite under a sanitizer / valgrind
 #   make examples (each built alone) | fuzz | test-windows | check-harness | amalgamate | check-amalgamation | clean
+#   make check-includes (each asyncrt_impl/ file compiles alone) | compile_commands.json (for clangd)
 
 CC      ?= cc
 CXX     ?= g++
@@ -63,7 +64,7 @@ BENCH_PEERS  := $(patsubst bench/peers/%.c,$(BUILD)/bench/peers/%,$(wildcard ben
 FUZZ_TARGETS := $(patsubst fuzz/%.c,%,$(wildcard fuzz/*.c))
 FUZZ_SECONDS ?= 20
 
-.PHONY: all test run-tests deps amalgamate check-amalgamation compile-test check-symbols \
+.PHONY: all test run-tests deps amalgamate check-amalgamation check-includes compile-test check-symbols \
         asan ubsan tsan valgrind bench bench-build bench-ceiling check-harness examples fuzz test-windows clean
 
 all: asyncrt.h $(BUILD)/tests/run $(EXAMPLES)
@@ -83,6 +84,19 @@ check-amalgamation:
 	@if cmp -s asyncrt.h $(BUILD)/asyncrt.h.check; then echo "asyncrt.h is up to date"; \
 	 else echo "asyncrt.h is stale: run 'make amalgamate' and commit it" >&2; exit 1; fi
 
+# Every file of asyncrt_impl/ compiles alone with what it includes (clang
+# -fsyntax-only), and the include graph has no cycle and no upward reach;
+# then amalgamate.sh against broken copies of the tree (each fault caught).
+check-includes:
+	@CLANG=$(CLANG) sh scripts/check-includes.sh
+	@sh scripts/check-amalgamate.sh >/dev/null && echo "check-amalgamate: amalgamate.sh catches every include fault it checks"
+
+
+# What clangd (and other tools) need to open any asyncrt_impl/ file alone:
+# the same flags check-includes uses.
+compile_commands.json: $(IMPL_SOURCES) scripts/amalgamate.sh scripts/check-includes.sh
+	CLANG=$(CLANG) sh scripts/check-includes.sh --json > $@.tmp && mv $@.tmp $@
+
 # ---- tests -------------------------------------------------------------------
 $(BUILD)/tests/%.o: tests/%.c asyncrt.h tests/test.h $(wildcard tests/*.h)
 	@mkdir -p $(dir $@)
@@ -98,7 +112,7 @@ $(BUILD)/tests/helpers/%: tests/helpers/%.c asyncrt.h
 run-tests: $(BUILD)/tests/run $(EXAMPLES)
 	cd $(BUILD)/tests && ./run $(T)
 
-test: deps check-amalgamation compile-test check-symbols
+test: deps check-amalgamation check-includes compile-test check-symbols
 	@$(MAKE) --no-print-directory run-tests
 
 # The header in C99, C11, C++17 and under clang, with and without the

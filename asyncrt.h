@@ -80,6 +80,7 @@ extern "C" {
 
 #line 1 "asyncrt_impl/base/config.h"
 /* Platform detection, linkage and the allocator/assert hooks. */
+
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -141,6 +142,8 @@ extern "C" {
 
 #line 1 "asyncrt_impl/base/version.h"
 /* Version of the library this header belongs to. */
+
+
 #define ASYNCRT_VERSION_MAJOR 0
 #define ASYNCRT_VERSION_MINOR 1
 #define ASYNCRT_VERSION_PATCH 0
@@ -157,6 +160,8 @@ ASYNCRT_API unsigned asy_version(void);
  * success and a negative ASY_E* code on failure.  On POSIX the codes equal
  * -errno, so `-errno` from a system call can be returned as is; on Windows
  * they are fixed values and system errors are translated. */
+
+
 #if !defined(_WIN32)
 #include <errno.h>
 #define ASY__ERRVAL(name, winval) (-(name))
@@ -331,12 +336,16 @@ ASYNCRT_API int asy_translate_sys_error(int sys_errno);
 #line 1 "asyncrt_impl/base/time.h"
 /* Monotonic time in nanoseconds from an arbitrary fixed point (like
  * process.hrtime.bigint()).  Never goes backwards. */
+
+
 ASYNCRT_API uint64_t asy_hrtime(void);
 
 #line 1 "asyncrt_impl/base/alloc.h"
 /* Frees memory the library allocated and handed to the caller (strings from
  * path and buffer functions, result arrays...), with the allocator the
  * library was built with (ASYNCRT_FREE).  NULL is fine. */
+
+
 ASYNCRT_API void asy_free(void *ptr);
 
 #line 1 "asyncrt_impl/base/queue.h"
@@ -344,6 +353,8 @@ ASYNCRT_API void asy_free(void *ptr);
  * its elements are the same struct; an empty queue points at itself.  Every
  * operation is O(1) and none allocates.  Embed an asy__queue in your struct
  * and get back to it with ASY_CONTAINER_OF. */
+
+
 typedef struct asy__queue {
     struct asy__queue *next;
     struct asy__queue *prev;
@@ -393,6 +404,8 @@ static inline void asy__queue_move(asy__queue *from, asy__queue *to) {
  * memory but the back-index; each node knows its slot, so removing any node
  * is O(log n).  Equal keys come out in insertion order (seq), which is what
  * timers with the same deadline need. */
+
+
 typedef struct asy__heap_node {
     uint32_t slot; /* index in the heap array; UINT32_MAX when not in a heap */
 } asy__heap_node;
@@ -431,6 +444,8 @@ typedef struct asy__heap {
  * the two threads never retain/release views of the same storage at once.
  *
  * Empty buffers own no storage; their data pointer may be NULL. */
+
+
 
 typedef struct asy__buf_storage asy__buf_storage;
 
@@ -662,6 +677,8 @@ ASYNCRT_API int asy_buf_swap64(asy_buf_t *b);
  * The chain is a caller-owned struct: asy_bufchain_init() it, and
  * asy_bufchain_reset() it to release everything it holds. */
 
+
+
 /* One piece of memory for scatter/gather I/O.  On POSIX it has the layout of
  * struct iovec (iov_base, iov_len), so an array of it can be passed to
  * writev/readv with a cast.  (Windows' WSABUF is laid out differently.) */
@@ -729,6 +746,8 @@ ASYNCRT_API ptrdiff_t asy_bufchain_index_of(const asy_bufchain_t *c, const void 
  * Every handle struct starts with ASY_HANDLE_FIELDS, so any handle can be
  * passed as an asy_handle_t * (asy_close, asy_ref...).  Closing is
  * asynchronous: the memory may be reused once the close callback runs. */
+
+
 typedef struct asy_loop_s asy_loop_t;
 typedef struct asy_handle_s asy_handle_t;
 
@@ -806,6 +825,8 @@ ASYNCRT_API const char *asy_handle_type_name(asy_handle_type type);
 /* asy__io: the loop's view of one file descriptor it waits on (the async
  * wake-up fd, a signal pipe, a poll handle's fd, later sockets).  It is
  * embedded in handles, so it is declared here; it is private. */
+
+
 typedef struct asy__io asy__io;
 typedef void (*asy__io_cb)(asy_loop_t *loop, asy__io *io, unsigned revents);
 
@@ -840,6 +861,9 @@ struct asy__io {
  * Times are milliseconds against the loop's cached clock (asy_now).  A
  * timeout of 0 is due at once: it runs in the next timers phase.  Timers
  * due at the same time run in the order they were started. */
+
+
+
 typedef struct asy_timer_s asy_timer_t;
 typedef void (*asy_timer_cb)(asy_timer_t *timer);
 
@@ -891,6 +915,9 @@ ASYNCRT_API int asy_clear_immediate(asy_loop_t *loop, asy_immediate_id id);
 /* Idle, prepare and check handles: a callback once per loop iteration in
  * their phase.  Idle handles also keep the poll phase from blocking.
  * (setImmediate is built on the check phase.) */
+
+
+
 typedef struct asy_phase_s asy_phase_t;
 typedef asy_phase_t asy_idle_t;
 typedef asy_phase_t asy_prepare_t;
@@ -933,6 +960,9 @@ ASYNCRT_API int asy_defer(asy_loop_t *loop, asy_pending_t *req, asy_fn cb, void 
  * coalesce: several sends before the loop gets to the handle give one
  * callback, but a send is never lost: a send that happens after the
  * callback started gives another callback. */
+
+
+
 typedef struct asy_async_s asy_async_t;
 typedef void (*asy_async_cb)(asy_async_t *handle);
 
@@ -957,6 +987,9 @@ ASYNCRT_API int asy_async_send(asy_async_t *handle);
  * loops in any threads, may watch the same signal; each gets the
  * callback.  The process-wide part (sigaction, the handler) is thread-safe
  * and restores the previous disposition when the last watcher stops. */
+
+
+
 typedef struct asy_signal_s asy_signal_t;
 typedef void (*asy_signal_cb)(asy_signal_t *handle, int signum);
 
@@ -981,6 +1014,8 @@ ASYNCRT_API int asy_signal_stop(asy_signal_t *h);
 /* Poll handles watch a raw file descriptor the caller owns (a socket from
  * another library, a device) for readability / writability / hang-up.
  * The fd must stay open until the handle is stopped or closed. */
+
+
 typedef struct asy_poll_s asy_poll_t;
 /* status < 0 reports an error on the fd; events is a mask of ASY_READABLE,
  * ASY_WRITABLE, ASY_DISCONNECT, ASY_PRIORITIZED. */
@@ -1007,6 +1042,10 @@ ASYNCRT_API int asy_poll_stop(asy_poll_t *h);
  * (bytes, a new fd, revents, or a negative ASY_E* code) through its
  * callback, always from the loop and never from inside the submit call.
  * See backend/ops.c for how epoll and poll(2) emulate this. */
+
+
+
+
 
 /* A byte range: the same layout as struct iovec on POSIX, so a list of
  * them goes to writev() as is. */
@@ -1099,6 +1138,8 @@ typedef struct {
  * unhandled 'error'.  A hook that returns lets the program go on (Node's
  * process.on('uncaughtException')).  Unhandled promise rejections have
  * their own hook, asy_promise_on_unhandled. */
+
+
 typedef struct {
     int error;                /* the negative code (ASY_ECONNRESET...) */
     const char *what;         /* "'error' event", "write callback"... */
@@ -1137,6 +1178,11 @@ ASYNCRT_API void asy_uncaught_print(FILE *out, const asy_uncaught_t *info);
  *
  * One loop belongs to one thread.  Only asy_async_send (and the thread
  * pool) may be called from other threads. */
+
+
+
+
+
 typedef enum { ASY_RUN_DEFAULT, ASY_RUN_ONCE, ASY_RUN_NOWAIT } asy_run_mode;
 
 /* Zero means "default" for every field; NULL options mean all defaults. */
@@ -1364,6 +1410,8 @@ ASYNCRT_API int asy_loop_lag_monitor(asy_loop_t *loop, uint64_t resolution_ms);
  * its continuations are dropped without running (the C counterpart of a
  * garbage-collected promise).  A promise belongs to one loop and one
  * thread. */
+
+
 typedef struct asy_promise_s asy_promise_t;
 
 typedef enum {
@@ -1535,6 +1583,9 @@ ASYNCRT_API int asy_promise_on_unhandled(asy_loop_t *loop, asy_unhandled_fn fn, 
  * Work classes: CPU and FAST_IO share one FIFO queue; SLOW_IO (DNS) work
  * never occupies more than half the threads (at least one), so a burst of
  * slow lookups cannot starve file system work. */
+
+
+
 typedef enum {
     ASY_WORK_CPU = 0,
     ASY_WORK_FAST_IO = 1,
@@ -1623,6 +1674,10 @@ ASYNCRT_API int asy_pool_stats(asy_loop_t *loop, asy_pool_stats_t *out);
  * library makes with the stream: free or reuse its memory there (or later).
  * A stream that never closes (autoDestroy off and never destroyed) keeps
  * whatever it buffers: destroy it.  Streams do not keep the loop alive. */
+
+
+
+
 
 typedef struct asy_stream_s asy_stream_t;
 
@@ -1919,6 +1974,9 @@ ASYNCRT_API int asy_stream_errored(const asy_stream_t *s);
  * Node, neither forwards errors nor destroys anything: an error in one
  * stream leaves the others open (the seed's warning). */
 
+
+
+
 typedef void (*asy_pipeline_cb)(int status, void *arg);
 
 /* pipeline(streams[0], ..., streams[n-1], cb): streams[0] must be
@@ -1967,6 +2025,10 @@ ASYNCRT_API asy_promise_t *asy_stream_finished_promise(asy_stream_t *s);
  * A line that lies inside one input chunk is a view into it (no copy);
  * one that spans chunks is copied together once. */
 
+
+
+
+
 typedef struct asy_line_splitter_opts {
     /* Lines buffered on the readable side before the input waits: 0 = 16. */
     size_t high_water_mark;
@@ -1992,6 +2054,8 @@ ASYNCRT_API int asy_line_splitter_init(asy_loop_t *loop, asy_line_splitter_t *ls
  * struct sockaddr_storage in size and alignment), so on POSIX it can be
  * cast to `struct sockaddr *` and filled from getaddrinfo results with
  * asy_addr_from_sockaddr. */
+
+
 typedef struct asy_addr_s {
     uint64_t storage_[16];
 } asy_addr_t;
@@ -2034,6 +2098,9 @@ ASYNCRT_API size_t asy_addr_len(const asy_addr_t *addr);
  *
  * Errors of a connection (ASY_ECONNRESET, ASY_EPIPE) arrive as the status
  * of reads and writes; the process never receives SIGPIPE. */
+
+
+
 typedef struct asy_sock_s asy_sock_t;
 typedef struct asy_write_s asy_write_t;
 typedef struct asy_shutdown_s asy_shutdown_t;
@@ -2136,6 +2203,10 @@ ASYNCRT_API int asy_sock_fileno(asy_sock_t *s);
  *
  * SO_REUSEADDR is always set on bound sockets, as in Node.  IPv6 sockets
  * accept IPv4 too unless ASY_TCP_IPV6ONLY. */
+
+
+
+
 typedef struct asy_tcp_s asy_tcp_t;
 struct asy_tcp_s {
     ASY__SOCK_FIELDS
@@ -2178,6 +2249,9 @@ ASYNCRT_API int asy_tcp_close_reset(asy_tcp_t *tcp, asy_close_cb close_cb);
  * Opening a non-socket fd sets SIGPIPE to "ignore" if it was at its
  * default (as Node does at startup), since a write to a closed pipe
  * cannot be told not to raise it; the write fails with ASY_EPIPE. */
+
+
+
 typedef struct asy_pipe_s asy_pipe_t;
 struct asy_pipe_s {
     ASY__SOCK_FIELDS
@@ -2209,6 +2283,9 @@ ASYNCRT_API int asy_pipe_fds(int fds[2]);
  * asy_sock_* functions and switches it between cooked, raw and
  * binary-safe raw mode.  The mode in force before the first change is
  * restored by ASY_TTY_MODE_NORMAL and when the handle closes. */
+
+
+
 typedef struct asy_tty_s asy_tty_t;
 struct asy_tty_s {
     ASY__SOCK_FIELDS
@@ -2237,6 +2314,10 @@ ASYNCRT_API asy_handle_type asy_guess_handle(int fd);
 /* UDP sockets: bind, send with a completion callback, receive, connected
  * UDP, broadcast and multicast.  A socket that sends before it is bound is
  * bound by the system to an ephemeral port. */
+
+
+
+
 typedef struct asy_udp_s asy_udp_t;
 typedef struct asy_udp_send_s asy_udp_send_t;
 /* addr is the sender (NULL with nread < 0); flags has ASY_UDP_PARTIAL
@@ -2327,6 +2408,12 @@ ASYNCRT_API size_t asy_udp_send_queue_count(const asy_udp_t *udp);
  * asy_tcp_nodelay(&sock->h.tcp, 1), asy_tcp_getpeername(...).  Errors of
  * the connection (ASY_ECONNRESET, ASY_EPIPE...) destroy the stream with
  * that error, as in Node. */
+
+
+
+
+
+
 typedef struct asy_socket_s asy_socket_t;
 typedef struct asy_server_s asy_server_t;
 typedef void (*asy_socket_connect_cb)(asy_socket_t *sock, int status);
@@ -2449,6 +2536,10 @@ ASYNCRT_API void asy_server_close(asy_server_t *server, asy_close_cb close_cb);
  * times).  Buffers passed to read/write/writeFile must stay valid until
  * the callback.  A request runs one operation at a time: start the next
  * one on it from (or after) its callback. */
+
+
+
+
 
 typedef struct {
     int64_t sec;
@@ -2675,6 +2766,10 @@ ASYNCRT_API int asy_fs_mkdtemp(asy_loop_t *loop, asy_fs_t *req, const char *pref
  * reference of the returned promise; NULL only when out of memory or
  * without a loop.  Buffers given to read / write / writeFile must stay
  * valid until the promise settles. */
+
+
+
+
 ASYNCRT_API asy_promise_t *asy_fsp_open(asy_loop_t *loop, const char *path, int flags, int mode);
 ASYNCRT_API asy_promise_t *asy_fsp_close(asy_loop_t *loop, int fd);
 ASYNCRT_API asy_promise_t *asy_fsp_read(asy_loop_t *loop, int fd, const asy_iovec_t *bufs,
@@ -2723,6 +2818,8 @@ ASYNCRT_API asy_promise_t *asy_fsp_mkdtemp(asy_loop_t *loop, const char *prefix)
  * valid during the callback.  status < 0 reports an error (the kernel's
  * queue overflowed: ASY_ENOBUFS, events were lost); filename is then
  * NULL. */
+
+
 enum { ASY_FS_EVENT_RENAME = 1, ASY_FS_EVENT_CHANGE = 2 };
 /* asy_fs_watch_start flags; ASY_FS_RECURSIVE (1) watches subdirectories,
  * including ones created later. */
@@ -2781,6 +2878,11 @@ ASYNCRT_API const char *asy_fs_watch_path(const asy_fs_watch_t *h);
  * 'close' follows.  An error (open, read, write, close) is emitted with its
  * ASY_E* code; asy_fs_stream_error() gives Node's message for it
  * ("ENOENT: no such file or directory, open 'x'"). */
+
+
+
+
+
 
 typedef struct asy_fs_stream_s asy_fs_stream_t;
 
@@ -2898,6 +3000,10 @@ ASYNCRT_API const char *asy_fs_stream_error(const asy_fs_stream_t *fs, char *buf
  * threads.  Results are owned by the library: valid during the callback,
  * freed when it returns.  Failures are ASY_EAI_* codes (ASY_EAI_NONAME:
  * Node's ENOTFOUND), or ASY_ECANCELED after a cancel. */
+
+
+
+
 
 /* One resolved address. */
 typedef struct {
@@ -3023,6 +3129,8 @@ ASYNCRT_API asy_promise_t *asy_dnsp_lookup(asy_loop_t *loop, const char *hostnam
  *     asy_free(p);
  */
 
+
+
 #define ASY_PATH_POSIX_SEP "/"
 #define ASY_PATH_POSIX_DELIMITER ":"
 #define ASY_PATH_WIN32_SEP "\\"
@@ -3112,6 +3220,8 @@ ASYNCRT_API int asy_path_to_namespaced_path(char **out, const char *path);
  *   other     POSIX systems: cpus and uptime give ASY_ENOSYS, freemem 0,
  *             and interfaces carry no MAC address (see docs/os.md)
  */
+
+
 
 #if defined(_WIN32)
 #define ASY_OS_EOL "\r\n"
@@ -3219,6 +3329,12 @@ ASYNCRT_API void asy_os_free_user_info(asy_os_user_info_t *info);
  * callback, never as a crash.  Exits are found through SIGCHLD: each loop
  * reaps only its own pids (waitpid(pid, WNOHANG)), so several loops and
  * other code that spawns children can share the process. */
+
+
+
+
+
+
 typedef struct asy_process_s asy_process_t;
 typedef struct asy_ipc_s asy_ipc_t;
 
@@ -3371,6 +3487,9 @@ ASYNCRT_API int asy_process_stdio_fd(const asy_process_t *p, int fd);
  *   byte  5    0xA5 (format marker)
  *   bytes 6-7  zero
  * The fds travel with the frame's first byte. */
+
+
+
 #define ASY_IPC_HEADER_SIZE 8
 #define ASY_IPC_MAX_FDS 16
 /* Default largest payload a receiver accepts (asy_ipc_set_max_message). */
@@ -3472,6 +3591,10 @@ ASYNCRT_API int asy_ipc_connected(const asy_ipc_t *ch);
  * is obeyed: never build the command from untrusted input ("ls " + name
  * with name = "x; rm -rf ~" runs both).  asy_exec_file passes each
  * argument to the program as is and is the safe choice. */
+
+
+
+
 typedef struct {
     /* cwd, env, detached, uid/gid of the child; stdio is managed here
      * (stdin /dev/null unless stdio[0] is set, stdout and stderr piped) */
@@ -3560,6 +3683,9 @@ ASYNCRT_API asy_promise_t *asy_exec_async(asy_loop_t *loop, const char *command,
  * A task is a function returning what a promise continuation returns:
  * asy_ok(value) or asy_fail(code, msg) when it finishes synchronously,
  * asy_chain(promise) when it finishes later. */
+
+
+
 typedef asy_ret_t (*asy_task_fn)(void *arg);
 /* A task over an index, for the limited map. */
 typedef asy_ret_t (*asy_map_fn)(void *arg, size_t index);
@@ -3617,6 +3743,10 @@ ASYNCRT_API void asy_limit_free(asy_limit_t *lim);
  * reaction runs as a microtask even when permits are free (they are taken
  * at once, though).  Releasing more than is held is refused, never
  * silently over-counted. */
+
+
+
+
 typedef struct asy_sem_s asy_sem_t;
 /* Names a waiter, to cancel it.  A stale id is harmless; 0 names none. */
 typedef struct {
@@ -3674,6 +3804,9 @@ ASYNCRT_API void asy_sem_free(asy_sem_t *sem);
  * after idle_timeout_ms, and serves waiting clients by priority, then in
  * order of arrival.  Every operation is O(1) (a pointer-keyed hash table
  * finds a released resource); the evictor visits only expired objects. */
+
+
+
 typedef struct asy_rpool_s asy_rpool_t;
 
 typedef struct {
@@ -3757,6 +3890,9 @@ ASYNCRT_API int asy_rpool_stats(const asy_rpool_t *pool, asy_rpool_stats_t *out)
  * performance entry buffer); 'function' entries from timerify go only to
  * observers, as in Node.  Names are copied.  Everything is per loop and
  * runs on the loop's thread. */
+
+
+
 typedef enum {
     ASY_PERF_MARK = 1,
     ASY_PERF_MEASURE = 2,
@@ -3877,6 +4013,8 @@ ASYNCRT_API int asy_memory_usage(asy_memory_usage_t *out);
  * timers in due order, the immediate / nextTick / microtask queues, the
  * thread pool's queue depths, the loop-lag histogram and the process's
  * memory usage.  Call it from the loop's thread. */
+
+
 ASYNCRT_API int asy_loop_report(asy_loop_t *loop, FILE *out);
 
 /* --report-on-signal: while enabled, the signal (0: SIGUSR2, as Node)
@@ -3945,6 +4083,11 @@ ASYNCRT_API int asy_loop_slow_callback_warning(asy_loop_t *loop, double threshol
  * begun: a coroutine still suspended when its loop closes is resumed with
  * ASY_ECANCELED so it can free what it holds and return (docs/coro.md). */
 
+
+
+
+
+
 /* Coroutine stack sizes (asy_async_opts.stack_size). */
 #define ASY_CORO_STACK_DEFAULT ((size_t)256 * 1024)
 #define ASY_CORO_STACK_MIN ((size_t)16 * 1024)
@@ -3999,6 +4142,11 @@ ASYNCRT_API size_t asy_coro_count(asy_loop_t *loop);
  * view becomes empty, as an ArrayBuffer transfer) and a transferred
  * channel end.  Shared buffers (SharedArrayBuffer) are refcounted memory
  * any thread may use, with Atomics-style wait / notify / wait_async. */
+
+
+
+
+
 
 /* Handle type ids of this layer (docs/design.md, "Handle types"). */
 #define ASY_HANDLE_WORKER ((asy_handle_type)(ASY_HANDLE_TYPE_MAX + 0))
@@ -4266,6 +4414,8 @@ ASYNCRT_API void asy_wpool_destroy(asy_wpool_t *pool);
  * the standard's result for valid UTF-8.  A URL whose href would exceed
  * 2^31 bytes is refused with ASY_EINVALID_URL. */
 
+
+
 /* Which special scheme, if any (the standard's special schemes). */
 typedef enum asy_url_scheme_e {
     ASY_URL_SCHEME_OTHER = 0, /* not special */
@@ -4491,6 +4641,8 @@ ASYNCRT_API int asy_url_from_path(asy_url_t *url, const char *path);
  * stringify prints them as Number.prototype.toString does (the shortest
  * digits that read back to the same double) and non-finite ones as null. */
 
+
+
 typedef enum asy_json_type {
     ASY_JSON_NULL = 0,
     ASY_JSON_FALSE,
@@ -4693,6 +4845,9 @@ ASYNCRT_API size_t asy_json_format_number(double d, char *buf);
  * asy_zlib_message() gives Node's err.message ("incorrect header check").
  * Bad options: ASY_ERANGE (Node's ERR_OUT_OF_RANGE) or ASY_EINVAL. */
 
+
+
+
 /* The seven kinds, Node's constants DEFLATE..UNZIP. */
 typedef enum {
     ASY_ZLIB_DEFLATE = 1,
@@ -4820,6 +4975,11 @@ ASYNCRT_API uint32_t asy_zlib_adler32(const void *data, size_t len, uint32_t val
  * The input (and opts->dictionary) must stay valid until the callback or
  * the promise settles; it is read on a pool thread (cpu class). */
 
+
+
+
+
+
 /* status 0 and the result (borrowed: asy_buf_retain it to keep it), or
  * the error with Node's message ("incorrect header check"); result is
  * then empty. */
@@ -4888,6 +5048,11 @@ ASY__ZLIB_ONESHOT_DECL(unzip)
  * asy_tls_authorized / asy_tls_authorization_error).  TLS 1.2 is the
  * minimum, cipher suites are ECDHE/DHE with AEAD ciphers only, and a
  * handshake must finish within handshake_timeout_ms (120 s). */
+
+
+
+
+
 #if ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_MBEDTLS)
 
 typedef struct asy_tls_s asy_tls_t;
@@ -5082,6 +5247,10 @@ ASYNCRT_API void asy_tls_context_get_stats(const asy_tls_context_t *ctx,
  * bytes from the OS, createHash / createHmac (md5, sha1, sha256, sha512;
  * sha224 and sha384 too) as Transform streams and one-shot, timingSafeEqual,
  * pbkdf2 on the thread pool.  Built with ASYNCRT_WITH_MBEDTLS. */
+
+
+
+
 #if ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_MBEDTLS)
 
 #define ASY_CRYPTO_MAX_DIGEST 64
@@ -5173,6 +5342,8 @@ ASYNCRT_API int asy_crypto_pbkdf2(asy_loop_t *loop, asy_crypto_pbkdf2_t *req, co
  * Strict by default, like llhttp 9: everything RFC 9112 lets a recipient
  * reject and that smuggling attacks use is rejected (docs/http.md has the
  * table).  ASY_HTTP_LENIENT is Node's insecureHTTPParser. */
+
+
 
 /* Errors, each with the status a server answers (asy_http_error_status). */
 #define ASY_EHTTP_METHOD (-4300)         /* 400 method is not a token */
@@ -5334,6 +5505,13 @@ ASYNCRT_API int asy_http_name_eq(const char *name, size_t len, const char *lit);
  * a request body not read is discarded, as Node does.  Keep-alive,
  * pipelining (responses leave in request order), timeouts and limits
  * follow Node's http.Server. */
+
+
+
+
+
+
+
 #if ASYNCRT_OS_POSIX
 
 typedef struct asy_http_server_s asy_http_server_t;
@@ -5501,6 +5679,12 @@ ASYNCRT_API int asy_http_res_write_continue(asy_http_res_t *res);
  * server closed it while it was idle: ECONNRESET, EPIPE or EOF) is sent
  * again, once, on a new connection when its method is idempotent and its
  * body is replayable (none, or given whole to asy_http_request_end). */
+
+
+
+
+
+
 #if ASYNCRT_OS_POSIX
 
 typedef struct asy_http_agent_s asy_http_agent_t;
@@ -5695,6 +5879,12 @@ ASYNCRT_API int asy_http_request_reused(const asy_http_client_req_t *req);
  * decode.  The headers stay as sent (Content-Encoding, Content-Length).
  * Without zlib the body comes as the server sent it and no
  * Accept-Encoding is sent. */
+
+
+
+
+
+
 #if ASYNCRT_OS_POSIX
 
 /* ---- Headers: case-insensitive, values of one name combined with ", ",
@@ -5808,6 +5998,9 @@ ASYNCRT_API asy_promise_t *asy_fetch_bytes(asy_fetch_response_t *res);
  *   // ASY_EFETCH_BODY_USED, the body's stream error, or the parser's code
  *   // (ASY_EJSON_*) and a message naming the byte offset, as res.json()
  *   // rejects with a SyntaxError. */
+
+
+
 #if ASYNCRT_OS_POSIX
 ASYNCRT_API asy_promise_t *asy_fetch_json(asy_fetch_response_t *res);
 #endif
@@ -5826,6 +6019,11 @@ ASYNCRT_API asy_promise_t *asy_fetch_json(asy_fetch_response_t *res);
 
 #line 1 "asyncrt_impl/base/sys.internal.h"
 /* System headers and defaults the whole implementation relies on. */
+
+
+
+
+
 #include <assert.h>
 #include <errno.h>
 #include <limits.h>
@@ -5866,6 +6064,38 @@ ASYNCRT_API asy_promise_t *asy_fetch_json(asy_fetch_response_t *res);
 #define ASY__NEW(type) ((type *)asy__malloc(sizeof(type)))
 #define ASY__NEW_ARRAY(type, n) ((type *)asy__malloc_array((n), sizeof(type)))
 
+/* Defined in alloc.c; used throughout the implementation. */
+ASY__INTERNAL void *asy__malloc(size_t n);
+ASY__INTERNAL void *asy__calloc(size_t count, size_t size);
+ASY__INTERNAL void *asy__malloc_array(size_t count, size_t size);
+ASY__INTERNAL void *asy__realloc(void *p, size_t n);
+ASY__INTERNAL void asy__free(void *p);
+ASY__INTERNAL char *asy__strdup(const char *s);
+/* Defined in alloc.c, used by perf/memory.c. */
+ASY__INTERNAL int asy__alloc_stats(int64_t *bytes, int64_t *blocks);
+
+/* Relaxed 64-bit counters (alloc.c, buf/buf_storage.c): pool threads
+ * allocate too. */
+#if defined(_MSC_VER) && !defined(__clang__)
+#define ASY__COUNTER_ADD(v, n) InterlockedExchangeAdd64((volatile LONG64 *)&(v), (LONG64)(n))
+#define ASY__COUNTER_LOAD(v) InterlockedCompareExchange64((volatile LONG64 *)&(v), 0, 0)
+#else
+#define ASY__COUNTER_ADD(v, n) __atomic_fetch_add(&(v), (int64_t)(n), __ATOMIC_RELAXED)
+#define ASY__COUNTER_LOAD(v) __atomic_load_n(&(v), __ATOMIC_RELAXED)
+#endif
+
+/* Defined in errors.c; used throughout the implementation. */
+ASY__INTERNAL int asy__errno(void);
+
+/* Defined in heap.c, used by loop/metrics.c, loop/timer.c. */
+ASY__INTERNAL void asy__heap_init(asy__heap *h);
+ASY__INTERNAL void asy__heap_free(asy__heap *h);
+static inline void asy__heap_node_init(asy__heap_node *n);
+static inline int asy__heap_node_active(const asy__heap_node *n);
+ASY__INTERNAL int asy__heap_insert(asy__heap *h, asy__heap_node *n, uint64_t key);
+ASY__INTERNAL void asy__heap_remove(asy__heap *h, asy__heap_node *n);
+static inline const asy__heap_entry *asy__heap_min(const asy__heap *h);
+
 #line 1 "asyncrt_impl/base/thread.internal.h"
 /* Threads, locks, one-time initialisation and atomics: the one place the
  * implementation names pthreads or Win32 threads (docs/design.md,
@@ -5879,6 +6109,8 @@ ASYNCRT_API asy_promise_t *asy_fetch_json(asy_fetch_response_t *res);
  * Atomics are the GCC/clang __atomic builtins (mingw-w64 included) on
  * plain objects: C11's <stdatomic.h> would need _Atomic objects and does
  * not compile as C++, which the implementation must. */
+
+
 #if !defined(__GNUC__) && !defined(__clang__)
 #error "asyncrt: the implementation needs the GCC/clang __atomic builtins (gcc, clang, mingw-w64)"
 #endif
@@ -5997,6 +6229,7 @@ static inline void asy__cpu_relax(void) {
  * (malloc_usable_size, malloc_size, _msize) with the default allocator, or
  * from ASYNCRT_MALLOC_SIZE(p) next to a user allocator; without either the
  * count is off and reported as unknown. */
+
 #if defined(ASYNCRT_MALLOC_SIZE)
 #define ASY__ALLOC_SIZE(p) ((size_t)ASYNCRT_MALLOC_SIZE(p))
 #elif !defined(ASY__USER_ALLOCATOR) && defined(__GLIBC__)
@@ -6008,15 +6241,6 @@ static inline void asy__cpu_relax(void) {
 #elif !defined(ASY__USER_ALLOCATOR) && defined(_WIN32)
 #include <malloc.h>
 #define ASY__ALLOC_SIZE(p) _msize(p)
-#endif
-
-/* Relaxed 64-bit counters: pool threads allocate too. */
-#if defined(_MSC_VER) && !defined(__clang__)
-#define ASY__COUNTER_ADD(v, n) InterlockedExchangeAdd64((volatile LONG64 *)&(v), (LONG64)(n))
-#define ASY__COUNTER_LOAD(v) InterlockedCompareExchange64((volatile LONG64 *)&(v), 0, 0)
-#else
-#define ASY__COUNTER_ADD(v, n) __atomic_fetch_add(&(v), (int64_t)(n), __ATOMIC_RELAXED)
-#define ASY__COUNTER_LOAD(v) __atomic_load_n(&(v), __ATOMIC_RELAXED)
 #endif
 
 #ifdef ASY__ALLOC_SIZE
@@ -6101,6 +6325,8 @@ ASY__INTERNAL char *asy__strdup(const char *s) {
 ASYNCRT_API void asy_free(void *ptr) { asy__free(ptr); }
 
 #line 1 "asyncrt_impl/base/version.c"
+
+
 #define ASY__STR2(x) #x
 #define ASY__STR(x) ASY__STR2(x)
 
@@ -6112,6 +6338,7 @@ ASYNCRT_API const char *asy_version_string(void) {
 ASYNCRT_API unsigned asy_version(void) { return ASYNCRT_VERSION_HEX; }
 
 #line 1 "asyncrt_impl/base/errors.c"
+
 ASYNCRT_API const char *asy_strerror(int err) {
 #define ASY__ERR_CASE(name, winval, msg) \
     case ASY_##name:                     \
@@ -6280,6 +6507,7 @@ ASY__INTERNAL int asy__errno(void) {
 }
 
 #line 1 "asyncrt_impl/base/time.c"
+
 #if ASYNCRT_OS_WINDOWS
 ASYNCRT_API uint64_t asy_hrtime(void) {
     static volatile LONG64 freq_cache = 0;
@@ -6304,6 +6532,7 @@ ASYNCRT_API uint64_t asy_hrtime(void) {
 #endif
 
 #line 1 "asyncrt_impl/base/heap.c"
+
 #define ASY__HEAP_NONE UINT32_MAX
 #define ASY__HEAP_D 4
 
@@ -6424,6 +6653,8 @@ ASY__INTERNAL asy__heap_node *asy__heap_pop(asy__heap *h) {
 
 #line 1 "asyncrt_impl/base/thread.c"
 /* Threads, locks and once over pthreads (POSIX) and Win32 (Windows). */
+
+
 
 /* The trampoline's record: the thread frees it before running fn. */
 typedef struct {
@@ -6646,6 +6877,9 @@ ASY__INTERNAL void asy__once(asy__once_t *once, void (*fn)(void)) { pthread_once
 #line 1 "asyncrt_impl/buf/buf.internal.h"
 /* Private pieces of the buf layer shared between its files. */
 
+
+
+
 /* The memory behind one or more views.  Storage the library allocates lives
  * in the same block as this header (bytes start ASY__BUF_HDR after it);
  * external storage points at the caller's memory. */
@@ -6670,6 +6904,8 @@ ASY__INTERNAL int asy__buf_make(asy_buf_t *out, size_t cap, size_t len, int zero
 /* Gives back unused capacity of a freshly made, unshared buffer. */
 ASY__INTERNAL void asy__buf_shrink(asy_buf_t *b);
 ASY__INTERNAL void asy__buf_clear(asy_buf_t *b);
+/* Defined in buf_storage.c, used by perf/memory.c. */
+ASY__INTERNAL void asy__buf_stats(int64_t *bytes, int64_t *external);
 
 /* ---- encodings --------------------------------------------------------
  * Encoders write exactly the length the matching *_encoded_len reports and
@@ -6701,6 +6937,35 @@ ASY__INTERNAL int asy__text_decode(asy_encoding_t enc, const char *src, size_t n
  * sequence returns -1 and advances past its maximal subpart (one U+FFFD
  * each, as WHATWG and Node decode). */
 ASY__INTERNAL int32_t asy__utf8_next(const uint8_t *s, size_t n, size_t *i);
+
+/* The SIMD kernels of enc_simd.c (the http parser uses the same test).
+ * Define ASYNCRT_NO_SIMD to build without them. */
+#if !defined(ASYNCRT_NO_SIMD) && defined(__x86_64__) && !defined(_WIN32) && \
+    ((defined(__clang__) && __clang_major__ >= 8) ||                     \
+     (!defined(__clang__) && defined(__GNUC__) && __GNUC__ >= 8))
+#define ASY__X86_SIMD 1
+#include <immintrin.h>
+#define ASY__TARGET_AVX2 __attribute__((target("avx2")))
+#define ASY__TARGET_VBMI __attribute__((target("avx512f,avx512bw,avx512vbmi")))
+#else
+#define ASY__X86_SIMD 0
+#endif
+
+/* Which kernels to use; the tests force each level. */
+enum { ASY__SIMD_NONE = 0, ASY__SIMD_AVX2 = 1, ASY__SIMD_VBMI = 2 };
+
+/* Defined in enc_simd.c, used by enc_base64.c, enc_hex.c. */
+ASY__INTERNAL int asy__simd_level(void);
+ASY__INTERNAL size_t asy__hex_enc_simd(int level, const uint8_t *src, size_t n, char *dst);
+ASY__INTERNAL size_t asy__hex_dec_simd(int level, const uint8_t *src, size_t pairs,
+                                       uint8_t *dst);
+ASY__INTERNAL size_t asy__b64_enc_simd(int level, const uint8_t *src, size_t n, char *dst,
+                                       int url);
+ASY__INTERNAL size_t asy__b64_dec_simd(int level, const uint8_t *src, size_t n, uint8_t *dst,
+                                       size_t room, const uint8_t *table);
+
+/* Defined in encoding.c, used by buf_ops.c. */
+ASY__INTERNAL int asy__enc_ok(asy_encoding_t enc);
 
 #line 1 "asyncrt_impl/buf/buf_storage.c"
 /* Storage and views: allocation, reference counting, slices. */
@@ -6881,12 +7146,14 @@ ASYNCRT_API int asy_buf_subarray(asy_buf_t *out, const asy_buf_t *src, ptrdiff_t
 }
 
 
-#line 1 "asyncrt_impl/buf/enc_tables.c"
+#line 1 "asyncrt_impl/buf/enc_tables.internal.h"
 /* Lookup tables of the encodings.  The decode tables cover ASCII only and
  * hold 0xff for characters outside the alphabet; a byte >= 0x80 is looked
  * up as ASY__DEC7(table, c), whose result then has its high bit set too, so
  * one test of bit 7 catches both.  The SIMD decoders load the same 128
  * entries into registers. */
+
+
 #define ASY__DEC7(t, c) ((uint8_t)((t)[(c) & 0x7f] | ((c) & 0x80)))
 
 /* base64: A-Z a-z 0-9 + / */
@@ -6958,6 +7225,8 @@ static const char asy__hex_pairs[513] =
  * always UTF-8, so "encode" turns bytes into UTF-8 and "decode" turns UTF-8
  * into bytes of the encoding.  Ill-formed UTF-8 is replaced with U+FFFD per
  * maximal subpart, the rule of WHATWG's decoder that Node uses. */
+
+
 
 ASY__INTERNAL int32_t asy__utf8_next(const uint8_t *s, size_t n, size_t *i) {
     uint8_t c = s[*i], lo = 0x80, hi = 0xbf;
@@ -7235,19 +7504,7 @@ ASY__INTERNAL int asy__text_decode(asy_encoding_t enc, const char *src, size_t n
  * classify and translate 32 characters at a time.  Define ASYNCRT_NO_SIMD
  * to build without them. */
 
-#if !defined(ASYNCRT_NO_SIMD) && defined(__x86_64__) && !defined(_WIN32) && \
-    ((defined(__clang__) && __clang_major__ >= 8) ||                     \
-     (!defined(__clang__) && defined(__GNUC__) && __GNUC__ >= 8))
-#define ASY__X86_SIMD 1
-#include <immintrin.h>
-#define ASY__TARGET_AVX2 __attribute__((target("avx2")))
-#define ASY__TARGET_VBMI __attribute__((target("avx512f,avx512bw,avx512vbmi")))
-#else
-#define ASY__X86_SIMD 0
-#endif
 
-/* Which kernels to use; the tests force each level. */
-enum { ASY__SIMD_NONE = 0, ASY__SIMD_AVX2 = 1, ASY__SIMD_VBMI = 2 };
 
 ASY__INTERNAL int asy__simd_level(void) {
 #if ASY__X86_SIMD
@@ -7607,6 +7864,9 @@ ASY__INTERNAL size_t asy__b64_dec_simd(int level, const uint8_t *src, size_t n, 
  * odd last digit; that is what ASY_BUF_LENIENT does, while strict decoding
  * rejects both. */
 
+
+
+
 ASY__INTERNAL size_t asy__hex_encode_with(int level, const uint8_t *src, size_t n, char *dst) {
     size_t i = asy__hex_enc_simd(level, src, n, dst);
     for (; i < n; i++) memcpy(dst + 2 * i, asy__hex_pairs + 2 * src[i], 2);
@@ -7682,6 +7942,9 @@ ASY__INTERNAL ptrdiff_t asy__hex_decoded_len(const char *src, size_t n, unsigned
  * Node.  Lenient decoding is Node's: both alphabets, every other character
  * skipped, decoding ends at the first '=', and a final lone character is
  * dropped. */
+
+
+
 
 ASY__INTERNAL size_t asy__base64_encoded_len(size_t n, int url) {
     if (!url) return (n + 2) / 3 * 4;
@@ -7870,6 +8133,7 @@ ASY__INTERNAL ptrdiff_t asy__base64_decoded_len(const char *src, size_t n, unsig
 
 #line 1 "asyncrt_impl/buf/encoding.c"
 /* Strings <-> buffers: the public face of the encoders and decoders. */
+
 
 ASY__INTERNAL int asy__enc_ok(asy_encoding_t enc) {
     return (int)enc >= (int)ASY_ENC_UTF8 && (int)enc <= (int)ASY_ENC_UTF16LE;
@@ -8069,6 +8333,8 @@ ASYNCRT_API ptrdiff_t asy_buf_write_string(asy_buf_t *b, size_t offset, const ch
 #line 1 "asyncrt_impl/buf/buf_ops.c"
 /* Comparing, searching, filling, copying and concatenating buffers, with
  * Node's rules for positions and out-of-range arguments. */
+
+
 
 ASYNCRT_API int asy_buf_equals(const asy_buf_t *a, const asy_buf_t *b) {
     if (!a || !b) return a == b;
@@ -8292,6 +8558,8 @@ ASYNCRT_API int asy_buf_concat(asy_buf_t *out, const asy_buf_t *list, size_t cou
  * Bytes are assembled one by one, which is alignment- and host-order-free;
  * compilers turn it into a single load or store (plus bswap). */
 
+
+
 ASY__INTERNAL uint64_t asy__load_n(const uint8_t *p, size_t size, int be) {
     uint64_t v = 0;
     size_t i;
@@ -8462,6 +8730,8 @@ ASYNCRT_API int asy_buf_swap64(asy_buf_t *b) { return asy__swap(b, 8); }
 #line 1 "asyncrt_impl/buf/bufchain.c"
 /* The byte chain: a ring of views that grows by doubling, so appending,
  * prepending and consuming are O(1) (amortised) and never copy data. */
+
+
 
 /* Size of a segment made for copied bytes: one 4 KiB block with its header,
  * enough for a batch of header lines or small writes. */
@@ -8729,6 +8999,14 @@ ASYNCRT_API ptrdiff_t asy_bufchain_index_of(const asy_bufchain_t *c, const void 
 #if ASYNCRT_OS_POSIX
 #line 1 "asyncrt_impl/loop/loop.internal.h"
 /* Private parts of the loop shared by its files and the layers above. */
+
+
+
+
+
+
+
+
 enum {
     ASY__H_ACTIVE = 1u << 0,
     ASY__H_REF = 1u << 1,
@@ -8835,6 +9113,21 @@ ASY__INTERNAL void asy__async_loop_close(asy_loop_t *loop);
 ASY__INTERNAL void asy__signal_loop_close(asy_loop_t *loop);
 ASY__INTERNAL void asy__lag_monitor_free(asy_loop_t *loop);
 
+/* The loop lag monitor: defined in metrics.c; diag/report.c reads it. */
+#define ASY__LAG_BUCKETS 1024
+
+struct asy__lag_monitor {
+    asy_timer_t timer;
+    uint64_t resolution_ms;
+    uint64_t expected_ns;
+    uint64_t count, min_ns, max_ns;
+    double sum_ns;
+    uint32_t buckets[ASY__LAG_BUCKETS];
+};
+/* Defined in metrics.c, used by diag/report.c. */
+ASY__INTERNAL size_t asy__lag_histogram(const asy_loop_t *loop, uint64_t *lower_ns,
+                                        uint64_t *counts, size_t max);
+
 /* ---- the backend interface -------------------------------------------
  * One implementation per file in asyncrt_impl/backend/.  The loop asks for
  * interest in an fd (asy__io_start/stop); changes are batched and applied
@@ -8873,9 +9166,17 @@ ASY__INTERNAL void asy__io_forget(asy_loop_t *loop, asy__io *io, int sole_owner)
 /* Small POSIX helpers. */
 ASY__INTERNAL int asy__set_nonblock_cloexec(int fd);
 
+/* Defined in loop.c, used by pool/pool.c. */
+static int asy__poll_timeout(asy_loop_t *loop);
+
+/* Defined in taskq.c, used by loop.c, promise/promise.c, promise/unhandled.c. */
+ASY__INTERNAL int asy__taskq_push(asy__taskq *q, asy_fn fn, void *arg);
+ASY__INTERNAL void asy__taskq_free(asy__taskq *q);
+
 #line 1 "asyncrt_impl/loop/taskq.c"
 /* asy__taskq: FIFO ring of (fn, arg).  Grows by doubling; never shrinks
  * while the loop lives, so steady-state pushes do not allocate. */
+
 ASY__INTERNAL int asy__taskq_push(asy__taskq *q, asy_fn fn, void *arg) {
     uint32_t tail;
     if (q->count == q->cap) {
@@ -8952,10 +9253,14 @@ ASYNCRT_API void asy_run_microtasks(asy_loop_t *loop) {
     if (loop) asy__after_cb(loop);
 }
 
-#line 1 "asyncrt_impl/loop/slots.c"
+#line 1 "asyncrt_impl/loop/slots.internal.h"
 /* asy__slots: fixed-size items in chunks of 256 (addresses never move),
  * each starting with an asy__slot header.  An id packs the slot's
  * generation with its index, so an id outlives its slot harmlessly. */
+
+
+
+
 #define ASY__SLOT_CHUNK 256u
 
 typedef struct asy__slot {
@@ -9038,7 +9343,23 @@ ASY__INTERNAL void asy__slots_free(asy__slots *s) {
     s->live = 0;
 }
 
+/* A callback timer (asy_set_timeout / asy_set_interval) in the loop's
+ * slots: defined in timer.c; diag/report.c recognises one by its cb_. */
+typedef struct asy__ctimer {
+    asy__slot slot; /* must be first */
+    asy_timer_t timer;
+    asy_fn cb;
+    void *arg;
+    uint64_t ms;
+    int interval;
+} asy__ctimer;
+static void asy__ctimer_fire(asy_timer_t *t);
+
 #line 1 "asyncrt_impl/loop/handle.c"
+
+
+
+
 /* The classes of handle types added by layers above the loop, by type id,
  * for asy_handle_type_name.  Process-wide and written only with the same
  * value for a given id (a class is a static const object), so a relaxed
@@ -9159,14 +9480,8 @@ ASYNCRT_API int asy_loop_print_handles(asy_loop_t *loop, FILE *out) {
 /* Timers live in the loop's heap keyed by due time (ms); the heap keeps
  * equal deadlines in start order. */
 
-typedef struct asy__ctimer {
-    asy__slot slot; /* must be first */
-    asy_timer_t timer;
-    asy_fn cb;
-    void *arg;
-    uint64_t ms;
-    int interval;
-} asy__ctimer;
+
+
 
 typedef struct asy__immediate {
     asy__slot slot; /* must be first */
@@ -9431,6 +9746,9 @@ ASY__INTERNAL void asy__run_immediates(asy_loop_t *loop) {
 }
 
 #line 1 "asyncrt_impl/loop/phases.c"
+
+
+
 static asy__queue *asy__phase_list(asy_phase_t *h) {
     switch (h->type) {
         case ASY_HANDLE_IDLE:
@@ -9507,6 +9825,9 @@ ASYNCRT_API int asy_check_start(asy_check_t *h, asy_phase_cb cb) {
 ASYNCRT_API int asy_check_stop(asy_check_t *h) { return asy__phase_stop(h, ASY_HANDLE_CHECK); }
 
 #line 1 "asyncrt_impl/loop/async.c"
+
+
+
 #if ASYNCRT_OS_LINUX
 #include <sys/eventfd.h>
 #endif
@@ -9652,6 +9973,9 @@ ASY__INTERNAL void asy__async_close(asy_async_t *h) {
  * asy__sig_mutex.  A loop leaving clears its slot, then waits until no
  * handler is in flight before closing its pipe, so a handler never writes
  * to a recycled fd. */
+
+
+
 #define ASY__SIG_MAX_LOOPS 128
 #define ASY__SIG_NSIG 128
 
@@ -9850,6 +10174,8 @@ ASYNCRT_API int asy_signal_stop(asy_signal_t *h) {
 }
 
 #line 1 "asyncrt_impl/loop/poll.c"
+
+
 static void asy__poll_io_cb(asy_loop_t *loop, asy__io *io, unsigned revents) {
     asy_poll_t *h = ASY_CONTAINER_OF(io, asy_poll_t, io_);
     unsigned ev = revents & h->io_.events;
@@ -9904,16 +10230,8 @@ ASYNCRT_API int asy_poll_stop(asy_poll_t *h) {
 #line 1 "asyncrt_impl/loop/metrics.c"
 /* Loop lag histogram: microsecond values in log-linear buckets, 16 per
  * power of two (about 6% precision), enough for 0 us .. hours. */
-#define ASY__LAG_BUCKETS 1024
 
-struct asy__lag_monitor {
-    asy_timer_t timer;
-    uint64_t resolution_ms;
-    uint64_t expected_ns;
-    uint64_t count, min_ns, max_ns;
-    double sum_ns;
-    uint32_t buckets[ASY__LAG_BUCKETS];
-};
+
 
 static unsigned asy__lag_bucket(uint64_t ns) {
     uint64_t us = ns / 1000u;
@@ -10049,6 +10367,10 @@ ASYNCRT_API double asy_loop_elu(const asy_loop_metrics_t *now, const asy_loop_me
 #line 1 "asyncrt_impl/loop/uncaught.c"
 /* The loop's hook for errors nobody handled (loop/uncaught.h). */
 
+
+
+
+
 ASYNCRT_API void asy_uncaught_print(FILE *out, const asy_uncaught_t *info) {
     if (!out || !info) return;
     fprintf(out, "asyncrt: uncaught %s (%s): %s", asy_err_name(info->error),
@@ -10097,6 +10419,10 @@ ASYNCRT_API void asy_loop_uncaught(asy_loop_t *loop, int error, const asy_handle
 }
 
 #line 1 "asyncrt_impl/loop/loop.c"
+
+
+
+
 ASY__INTERNAL void asy__run_closing(asy_loop_t *loop);
 
 ASYNCRT_API int asy_loop_init(asy_loop_t *loop, const asy_loop_opts *opts) {
@@ -10344,7 +10670,34 @@ ASY__INTERNAL int asy__set_nonblock_cloexec(int fd) {
 
 #endif /* ASYNCRT_OS_POSIX */
 #if ASYNCRT_OS_POSIX
+#line 1 "asyncrt_impl/backend/backend.internal.h"
+/* Each backend's entry points, which select.c chooses between, and the
+ * fork hook the process layer calls. */
+
+
+
+
+/* Defined in epoll.c, used by select.c. */
+#if ASYNCRT_OS_LINUX
+static int asy__epoll_init(asy_loop_t *loop);
+static void asy__epoll_close(asy_loop_t *loop);
+static int asy__epoll_update(asy_loop_t *loop, asy__io *io, unsigned want);
+static void asy__epoll_invalidate(asy_loop_t *loop, asy__io *io);
+static int asy__epoll_poll(asy_loop_t *loop, int timeout);
+#endif
+
+/* Defined in poll.c, used by select.c. */
+static int asy__pollb_init(asy_loop_t *loop);
+static void asy__pollb_close(asy_loop_t *loop);
+static int asy__pollb_update(asy_loop_t *loop, asy__io *io, unsigned want);
+static int asy__pollb_poll(asy_loop_t *loop, int timeout);
+
+/* Defined in select.c, used by process/spawn.c. */
+static void asy__note_fork(void);
+
 #line 1 "asyncrt_impl/backend/epoll.c"
+
+
 #if ASYNCRT_OS_LINUX
 #include <sys/epoll.h>
 /* epoll: level-triggered, one registration per fd, changes applied at once
@@ -10462,6 +10815,8 @@ static int asy__epoll_poll(asy_loop_t *loop, int timeout) {
 #endif
 
 #line 1 "asyncrt_impl/backend/poll.c"
+
+
 #include <poll.h>
 /* poll(2): the portable fallback (ASYNCRT_BACKEND=poll).  Registered ios
  * sit in a dense array parallel to the pollfd array; removal swaps the last
@@ -10580,6 +10935,9 @@ static int asy__pollb_poll(asy_loop_t *loop, int timeout) {
 #line 1 "asyncrt_impl/backend/select.c"
 /* Run-time selection between the compiled-in backends, and the io calls
  * the loop makes, dispatched to the one in use. */
+
+
+
 /* Process-wide: set in the parent by the first fork().  A child of fork
  * shares our open files, so closing an fd no longer proves the kernel
  * drops its epoll registration; from then on asy__io_forget unregisters
@@ -10703,6 +11061,10 @@ ASY__INTERNAL void asy__io_forget(asy_loop_t *loop, asy__io *io, int sole_owner)
  * so the layers above never see whether epoll, poll(2), io_uring or IOCP
  * runs underneath. */
 
+
+
+
+
 /* op->state_ */
 enum { ASY__OPS_IDLE = 0, ASY__OPS_QUEUED = 1, ASY__OPS_DONE = 2 };
 /* opfd->flags_ */
@@ -10751,6 +11113,9 @@ ASY__INTERNAL ptrdiff_t asy__opfd_try_write(asy__opfd *f, const asy_iov_t *iov, 
                                             const void *addr, unsigned addrlen);
 
 #line 1 "asyncrt_impl/backend/ops.c"
+
+
+
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -11395,7 +11760,7 @@ ASY__INTERNAL ptrdiff_t asy__opfd_try_write(asy__opfd *f, const asy_iov_t *iov, 
 
 #endif /* ASYNCRT_OS_POSIX */
 #if ASYNCRT_OS_POSIX
-#line 1 "asyncrt_impl/promise/objpool.c"
+#line 1 "asyncrt_impl/promise/objpool.internal.h"
 /* asy__objpool: fixed-size objects for the hot paths of the promise and
  * sync layers.
  *
@@ -11411,6 +11776,8 @@ ASY__INTERNAL ptrdiff_t asy__opfd_try_write(asy__opfd *f, const asy_iov_t *iov, 
  * free, the pool's live tag while in use (the owner may keep something
  * useful there, as promises keep their loop state), which lets the owner
  * walk the live objects when tearing down. */
+
+
 #define ASY__OBJ_LIVE ((void *)(uintptr_t)1)
 #define ASY__OBJPOOL_FIRST 64u
 #define ASY__OBJPOOL_MAX_CHUNK 65536u
@@ -11563,9 +11930,13 @@ ASY__INTERNAL void asy__objpool_destroy(asy__objpool *p) {
 #line 1 "asyncrt_impl/promise/promise.internal.h"
 /* Private parts of the promise layer, shared with the sync layer.
  *
- * Promises and reactions come from per-loop object pools (objpool.c), so
+ * Promises and reactions come from per-loop object pools (objpool.internal.h), so
  * steady-state promise traffic does not touch malloc, and asy_loop_close
  * can reclaim whatever is still alive by walking the pools. */
+
+
+
+
 enum {
     ASY__P_LOCKED = 1u << 0,    /* resolved with a promise: waits for it */
     ASY__P_HANDLED = 1u << 1,   /* a continuation was attached */
@@ -11704,6 +12075,8 @@ ASY__INTERNAL void asy__promise_run_job(void *arg);
 #line 1 "asyncrt_impl/promise/promise.c"
 /* The promise core: per-loop pools, reference counts, settling, and the
  * microtask job that runs a reaction. */
+
+
 
 static void asy__promise_layer_close(asy_loop_t *loop, void *state);
 
@@ -12185,6 +12558,9 @@ ASYNCRT_API void asy_promise_mark_handled(asy_promise_t *p) {
 #line 1 "asyncrt_impl/promise/then.c"
 /* then / catch / finally / on_settled: attaching continuations. */
 
+
+
+
 static asy_promise_t *asy__then_kind(asy_promise_t *p, int kind, asy_then_fn on_ok,
                                      asy_then_fn on_err, void *arg) {
     asy__promise_state *st;
@@ -12323,6 +12699,8 @@ ASY__INTERNAL asy_promise_t *asy__watch_ret(asy__watch *w, asy_ret_t *ret, asy_s
  * block, and so does the result promise once it hands the array out; the
  * block never holds an input while the input can still settle, so no
  * reference cycle can form. */
+
+
 typedef struct asy__combo {
     asy__promise_state *st;
     asy_promise_t *result; /* held until it is settled */
@@ -12531,6 +12909,8 @@ ASYNCRT_API asy_promise_t *asy_promise_any(asy_loop_t *loop, asy_promise_t *cons
  * once.  So a catch attached later in the same drain silences it, and one
  * attached in a later callback (a timer) comes too late. */
 
+
+
 static void asy__promise_noop(void *arg) { (void)arg; }
 
 static void asy__default_unhandled(void *arg, const asy_settled_t *reason) {
@@ -12640,6 +13020,15 @@ ASYNCRT_API int asy_promise_on_unhandled(asy_loop_t *loop, asy_unhandled_fn fn, 
  * takes the whole stack at once (one batch per wake-up), reverses it to
  * completion order and runs the done callbacks.  Workers write the async
  * wake-up only when the loop is not spinning. */
+
+
+
+
+
+
+
+
+
 enum { ASY__WORK_IDLE = 0, ASY__WORK_QUEUED, ASY__WORK_RUNNING, ASY__WORK_DONE };
 enum { ASY__POOL_MAX_SIZE = 1024 };
 
@@ -12715,8 +13104,15 @@ static inline int asy__spin_yield(uint64_t deadline) {
  * callback, short enough not to matter when the work is long. */
 enum { ASY__WORKER_SPIN_NS = 50000, ASY__LOOP_SPIN_NS = 30000 };
 
+/* Defined in worker.c, used by pool.c. */
+static void asy__pool_complete(asy__pool *p, asy_work_t *job);
+
 #line 1 "asyncrt_impl/pool/worker.c"
 /* The worker side of the pool: picking jobs, parking, spinning, threads. */
+
+
+
+
 
 /* Runnable jobs: every normal job, slow ones only below the slow limit.
  * Published for the spinning worker, which reads it without the lock. */
@@ -12897,6 +13293,10 @@ ASY__INTERNAL int asy__pool_spawn(asy__pool *p) {
 #line 1 "asyncrt_impl/pool/pool.c"
 /* The loop side of the pool: creation, submission, cancellation and the
  * delivery of completions in batches. */
+
+
+
+
 
 static unsigned asy__pool_default_size(const asy_loop_t *loop) {
     const char *env;
@@ -13250,6 +13650,12 @@ ASYNCRT_API int asy_pool_stats(asy_loop_t *loop, asy_pool_stats_t *out) {
  * destroy.js, transform.js, end-of-stream.js, pipeline.js) flag for flag,
  * because event timing is part of the contract. */
 
+
+
+
+
+
+
 /* sflags_: the stream as a whole (Node keeps these per side and keeps the
  * two in step; one copy is enough here). */
 enum {
@@ -13461,6 +13867,9 @@ ASY__INTERNAL void asy__eos_cancel(asy__eos *e);
 #line 1 "asyncrt_impl/stream/core.c"
 /* The stream core: creation, nextTicks that keep the stream alive, event
  * emission to library listeners and the user's callbacks, state getters. */
+
+
+
 
 
 /* A nextTick that will use the stream.  'close' waits until every such
@@ -13737,6 +14146,8 @@ ASYNCRT_API unsigned asy_stream_writable_corked(const asy_stream_t *s) {
  * most once; errorOrDestroy; _construct (Node's destroy.js). */
 
 
+
+
 ASY__INTERNAL void asy__stream_emit_close(asy_stream_t *s);
 
 ASY__INTERNAL void asy__stream_set_error(asy_stream_t *s, int err) {
@@ -13896,6 +14307,7 @@ ASYNCRT_API int asy_stream_construct_done(asy_stream_t *s, int err) {
 /* The readable side: Node's readable.js.  The buffer is a byte chain in
  * byte mode (O(1) push and consume, read(n) across chunks) and a ring of
  * chunks in object mode. */
+
 
 
 ASY__INTERNAL int asy__readable_read_impl(asy_stream_t *s, size_t n, asy_buf_t *out);
@@ -14435,6 +14847,7 @@ ASY__INTERNAL int asy__readable_is_readable(const asy_stream_t *s) {
 /* The writable side: Node's writable.js.  One write is in flight at a
  * time; later ones wait in a ring (and go to writev together when the
  * implementer has one). */
+
 
 
 ASY__INTERNAL void asy__writable_finish_maybe(asy_stream_t *s, int sync);
@@ -15048,6 +15461,9 @@ ASY__INTERNAL void asy__writable_release(asy_stream_t *s) {
  * the next chunk until that output is read. */
 
 
+
+
+
 ASY__INTERNAL void asy__transform_write(asy_stream_t *s, const asy_buf_t *chunk) {
     s->xform_rlen_ = s->rlen_;
     s->sflags_ |= ASY__S_XFORM_WAIT;
@@ -15162,6 +15578,8 @@ ASYNCRT_API int asy_passthrough_init_at(asy_loop_t *loop, asy_stream_t *s,
 /* finished() / end-of-stream (Node's end-of-stream.js): one callback when
  * the sides asked for are done.  A stream that will emit 'close'
  * (autoDestroy) is done at 'close'; otherwise at 'end' / 'finish'. */
+
+
 
 
 struct asy__eos {
@@ -15339,6 +15757,9 @@ ASYNCRT_API int asy_stream_finished(asy_stream_t *s, asy_stream_cb cb, void *arg
 /* src.pipe(dst): Node's Readable.prototype.pipe.  Backpressure (a write
  * that returns 0 pauses src until dst drains), dst.end() at src's end, and
  * nothing else: errors are not forwarded. */
+
+
+
 
 
 struct asy__pipe {
@@ -15562,6 +15983,9 @@ ASYNCRT_API int asy_stream_unpipe(asy_stream_t *src, asy_stream_t *dst) {
  * piped (backpressure end to end) with the end handled here; every stream
  * is watched (finished) and any error destroys all the others with it;
  * cb runs once, on a nextTick, when every watch has reported. */
+
+
+
 
 
 typedef struct asy__pl asy__pl;
@@ -15813,6 +16237,9 @@ ASYNCRT_API int asy_pipeline(asy_stream_t *const *streams, size_t n, asy_pipelin
  * iterator then never touches the stream again. */
 
 
+
+
+
 enum { ASY__ITER_RUNNING, ASY__ITER_ENDED, ASY__ITER_ERRORED };
 enum { ASY__ITER_DELIVER = 1, ASY__ITER_TRY = 2 };
 
@@ -15977,6 +16404,8 @@ ASYNCRT_API int asy_stream_read_async(asy_stream_t *s, asy_stream_read_cb cb, vo
  * the library holds one reference of. */
 
 
+
+
 ASY__INTERNAL void asy__stream_settle(asy_promise_t *p, int status) {
     if (status)
         asy_promise_reject(p, status, asy_strerror(status));
@@ -16023,6 +16452,10 @@ ASYNCRT_API asy_promise_t *asy_stream_finished_promise(asy_stream_t *s) {
 #line 1 "asyncrt_impl/stream/lines.c"
 /* The line splitter: a transform with a byte-mode writable side and an
  * object-mode readable side holding one line per chunk. */
+
+
+
+
 
 
 ASY__INTERNAL asy_line_splitter_t *asy__lines_of(asy_stream_t *s) {
@@ -16114,6 +16547,10 @@ ASYNCRT_API int asy_line_splitter_init(asy_loop_t *loop, asy_line_splitter_t *ls
 #endif /* ASYNCRT_OS_POSIX */
 #if ASYNCRT_OS_POSIX
 #line 1 "asyncrt_impl/net/net.internal.h"
+
+
+
+
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -16189,6 +16626,8 @@ ASY__INTERNAL asy_iov_t *asy__iov_copy(asy_iov_t *inline4, const asy_iov_t *bufs
 
 #line 1 "asyncrt_impl/net/addr.c"
 /* asy_addr_t must hold a struct sockaddr_storage. */
+
+
 typedef char asy__addr_size_check[sizeof(asy_addr_t) >= sizeof(struct sockaddr_storage) ? 1 : -1];
 
 static int asy__port_ok(int port) { return port >= 0 && port <= 65535; }
@@ -16318,6 +16757,10 @@ ASYNCRT_API size_t asy_addr_len(const asy_addr_t *a) {
  * writing, shutdown, connect and close, each an asy__op on the socket's
  * opfd.  A socket is active (keeps the loop alive) while it reads,
  * listens, or has an operation in flight. */
+
+
+
+
 
 ASY__INTERNAL void asy__ignore_sigpipe(void) {
     struct sigaction sa;
@@ -16718,6 +17161,11 @@ ASY__INTERNAL void asy__net_finish_close(asy_handle_t *h) {
  * spins on a listening fd that stays readable -- and tries again when any
  * socket of the loop closes, or after ASY_ACCEPT_RETRY_MS. */
 
+
+
+
+
+
 static void asy__net_state_close(asy_loop_t *loop, void *state) {
     asy__net_state *st = (asy__net_state *)state;
     if (st->retry.id) asy_clear_timer(loop, st->retry);
@@ -16875,6 +17323,10 @@ ASYNCRT_API int asy_sock_accept(asy_sock_t *server, asy_sock_t *client) {
  * writing and accepting are the shared stream machinery (sock.c,
  * listen.c). */
 
+
+
+
+
 ASYNCRT_API int asy_tcp_init_at(asy_loop_t *loop, asy_tcp_t *tcp, const char *file, int line) {
     if (!asy__loop_live(loop) || !tcp) return ASY_EINVAL;
     asy__sock_init(loop, (asy_sock_t *)tcp, ASY_HANDLE_TCP, file, line);
@@ -17014,6 +17466,10 @@ ASYNCRT_API int asy_tcp_close_reset(asy_tcp_t *tcp, asy_close_cb close_cb) {
 
 #line 1 "asyncrt_impl/net/pipe.c"
 /* Pipes: Unix-domain stream sockets and plain pipe fds (stdio too). */
+
+
+
+
 
 ASYNCRT_API int asy_pipe_init_at(asy_loop_t *loop, asy_pipe_t *pipe, const char *file, int line) {
     if (!asy__loop_live(loop) || !pipe) return ASY_EINVAL;
@@ -17166,6 +17622,9 @@ ASYNCRT_API int asy_pipe_fds(int fds[2]) {
 #line 1 "asyncrt_impl/net/tty.c"
 /* Terminals: a stream socket over a tty fd plus termios modes. */
 
+
+
+
 ASYNCRT_API int asy_tty_init_at(asy_loop_t *loop, asy_tty_t *tty, int fd, const char *file,
                                 int line) {
     int fl;
@@ -17262,6 +17721,9 @@ ASYNCRT_API asy_handle_type asy_guess_handle(int fd) {
 
 #line 1 "asyncrt_impl/net/udp.c"
 /* UDP: recvmsg / sendmsg ops on a datagram socket. */
+
+
+
 
 /* BSDs take an unsigned char for the IPv4 multicast options. */
 #if ASYNCRT_OS_BSD
@@ -17693,6 +18155,11 @@ ASYNCRT_API size_t asy_udp_send_queue_count(const asy_udp_t *udp) {
  *   _final    shutdown(SHUT_WR) after the queued writes.
  *   _destroy  closes the handle; destroy_done from its close callback. */
 
+
+
+
+
+
 enum {
     ASY__SK_HANDLE = 1,     /* h holds an initialised handle */
     ASY__SK_READING = 2,    /* the handle reads for the stream */
@@ -18071,6 +18538,11 @@ ASYNCRT_API int asy_socket_init_at(asy_loop_t *loop, asy_socket_t *sock,
 #if ASYNCRT_OS_POSIX
 #line 1 "asyncrt_impl/fs/fs.internal.h"
 /* Private parts of the fs layer. */
+
+
+
+
+
 #include <dirent.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -18112,9 +18584,26 @@ ASY__INTERNAL void asy__fs_read_file(asy_fs_t *req);
 ASY__INTERNAL void asy__fs_write_file(asy_fs_t *req, int append);
 ASY__INTERNAL void asy__fs_copy_file(asy_fs_t *req);
 
+/* Defined in dir.c, used by watch.c. */
+static asy_dirent_type asy__dirent_type(DIR *d, const struct dirent *e);
+static int asy__is_dot(const char *n);
+
+/* Defined in read_stream.c, used by write_stream.c. */
+ASY__INTERNAL int asy__fs_is_read_stream(const asy_stream_t *s);
+
+/* Defined in request.c, used by api.c, promises.c. */
+static int asy__fs_init(asy_loop_t *loop, asy_fs_t *req, asy_fs_type type, const char *path,
+                        const char *dest, asy_fs_cb cb);
+static int asy__fs_go(asy_fs_t *req);
+static asy__fs_owned *asy__fs_current(const asy_fs_t *req);
+
 #line 1 "asyncrt_impl/fs/request.c"
 /* The life of an fs request: set-up, the trip through the pool, the
  * callback and what is freed after it, error messages. */
+
+
+
+
 
 static const char *asy__fs_syscall_name(asy_fs_type t) {
     static const char *const names[] = {
@@ -18379,6 +18868,7 @@ ASYNCRT_API int asy_fs_open_flags(const char *f) {
 
 #line 1 "asyncrt_impl/fs/ops.c"
 /* The operations that are one system call (or close to it). */
+
 
 ASY__INTERNAL void asy__stat_from_sys(asy_stat_t *out, const struct stat *st) {
     memset(out, 0, sizeof(*out));
@@ -18677,6 +19167,7 @@ ASY__INTERNAL void asy__fs_exec(asy_fs_t *req) {
 
 #line 1 "asyncrt_impl/fs/dir.c"
 /* Directories: readdir with types, mkdir -p, rm -r. */
+
 
 static asy_dirent_type asy__dirent_type_of_mode(mode_t m) {
     if (S_ISREG(m)) return ASY_DIRENT_FILE;
@@ -19029,6 +19520,7 @@ ASY__INTERNAL void asy__fs_rm(asy_fs_t *req) {
  * Each is one pool job (open, I/O and close together), where Node's
  * fs/promises makes a round trip to the pool per system call. */
 
+
 static int asy__open_retry(const char *path, int flags, int mode) {
     int fd;
     do fd = open(path, flags | O_CLOEXEC, mode);
@@ -19217,6 +19709,9 @@ ASY__INTERNAL void asy__fs_copy_file(asy_fs_t *req) {
 
 #line 1 "asyncrt_impl/fs/api.c"
 /* The public fs calls: argument checks, then asy__fs_init + asy__fs_go. */
+
+
+
 
 /* A bad argument: the result is recorded when there is a request. */
 static int asy__fs_bad(asy_fs_t *req) {
@@ -19453,6 +19948,10 @@ ASYNCRT_API int asy_fs_mkdtemp(asy_loop_t *loop, asy_fs_t *req, const char *pref
 /* fs/promises over the callback API: the request is allocated with the
  * promise and becomes the promise's value. */
 
+
+
+
+
 /* Leaves req's results with req: they are not freed when the callback
  * that is running now returns (the promise owns req and frees them). */
 static void asy__fs_keep(asy_fs_t *req) {
@@ -19621,6 +20120,9 @@ ASYNCRT_API asy_promise_t *asy_fsp_mkdtemp(asy_loop_t *loop, const char *prefix)
 /* fs.watch on inotify.  Each handle has its own inotify instance, so watch
  * descriptors are small integers handed out in order and index a plain
  * array (wd -> directory path relative to the watched root). */
+
+
+
 
 static void asy__fs_watch_close(asy_handle_t *h) { asy_fs_watch_stop((asy_fs_watch_t *)h); }
 static const asy__handle_class asy__fs_watch_class = {ASY_HANDLE_FS_WATCH, "fs_watch",
@@ -19895,10 +20397,14 @@ ASYNCRT_API int asy_fs_watch_start(asy_fs_watch_t *h, const char *path, int flag
 }
 #endif
 
-#line 1 "asyncrt_impl/fs/fstream.c"
+#line 1 "asyncrt_impl/fs/fstream.internal.h"
 /* What the read and write file streams share: options, opening the file
  * (_construct), closing it exactly once (_destroy), the getters and the
  * error message.  Node: lib/internal/fs/streams.js. */
+
+
+
+
 
 
 enum {
@@ -20082,6 +20588,11 @@ ASYNCRT_API const char *asy_fs_stream_error(const asy_fs_stream_t *fs, char *buf
 /* fs.createReadStream: _read is one async read into a fresh buffer. */
 
 
+
+
+
+
+
 ASY__INTERNAL void asy__rs_done(asy_fs_t *req) {
     asy_fs_stream_t *fs = ASY_CONTAINER_OF(req, asy_fs_stream_t, req_);
     asy_stream_t *s = &fs->stream;
@@ -20160,6 +20671,9 @@ ASY__INTERNAL void asy__rs_read(asy_stream_t *s, size_t size) {
 static const asy_stream_impl asy__fs_read_impl = {asy__fss_construct, asy__rs_read, NULL, NULL,
                                                   NULL, asy__fss_destroy, NULL, NULL};
 
+/* Whether s is a file read stream (asy_fs_stream_of, in write_stream.c). */
+ASY__INTERNAL int asy__fs_is_read_stream(const asy_stream_t *s) { return s->impl_ == &asy__fs_read_impl; }
+
 static int asy__fs_create_read_stream(asy_loop_t *loop, asy_fs_stream_t *fs, const char *path,
                                       const asy_fs_read_stream_opts *opts) {
     asy_fs_read_stream_opts o;
@@ -20196,6 +20710,10 @@ ASYNCRT_API int asy_fs_create_read_stream_at(asy_loop_t *loop, asy_fs_stream_t *
 #line 1 "asyncrt_impl/fs/write_stream.c"
 /* fs.createWriteStream: _write and _writev are async writes, repeated
  * until every byte is written (Node's writeAll / writevAll). */
+
+
+
+
 
 
 /* Node gives up after this many writes in a row that wrote nothing. */
@@ -20346,7 +20864,7 @@ static int asy__fs_create_write_stream(asy_loop_t *loop, asy_fs_stream_t *fs, co
 }
 
 ASYNCRT_API asy_fs_stream_t *asy_fs_stream_of(asy_stream_t *s) {
-    if (!s || (s->impl_ != &asy__fs_read_impl && s->impl_ != &asy__fs_write_impl)) return NULL;
+    if (!s || (!asy__fs_is_read_stream(s) && s->impl_ != &asy__fs_write_impl)) return NULL;
     return asy__fss_of(s);
 }
 
@@ -20363,6 +20881,8 @@ ASYNCRT_API int asy_fs_create_write_stream_at(asy_loop_t *loop, asy_fs_stream_t 
 #if ASYNCRT_OS_POSIX
 #line 1 "asyncrt_impl/dns/dns.internal.h"
 /* Private parts of the dns layer. */
+
+
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -20396,6 +20916,10 @@ ASY__INTERNAL int asy__eai_error(int r) {
 
 #line 1 "asyncrt_impl/dns/lookup.c"
 /* dns.lookup: getaddrinfo on a pool thread, every address returned. */
+
+
+
+
 
 static void asy__lookup_work(asy_work_t *w) {
     asy_dns_lookup_t *req = ASY_CONTAINER_OF(w, asy_dns_lookup_t, work_);
@@ -20509,6 +21033,11 @@ ASYNCRT_API int asy_dns_lookup_cancel(asy_dns_lookup_t *req) {
 #line 1 "asyncrt_impl/dns/service.c"
 /* dns.lookupService: getnameinfo on a pool thread. */
 
+
+
+
+
+
 static void asy__service_work(asy_work_t *w) {
     asy_dns_service_t *req = ASY_CONTAINER_OF(w, asy_dns_service_t, work_);
     int flags = 0, r;
@@ -20581,6 +21110,10 @@ ASYNCRT_API int asy_dns_service_cancel(asy_dns_service_t *req) {
 #line 1 "asyncrt_impl/dns/promises.c"
 /* dns/promises over the callback API. */
 
+
+
+
+
 typedef struct {
     asy_dns_lookup_t req;
     asy_promise_t *promise;
@@ -20636,7 +21169,31 @@ ASYNCRT_API asy_promise_t *asy_dnsp_lookup(asy_loop_t *loop, const char *hostnam
 }
 
 #endif /* ASYNCRT_OS_POSIX */
-#line 1 "asyncrt_impl/path/util.c"
+#line 1 "asyncrt_impl/path/path.internal.h"
+/* Private parts of the path layer that its files (and os) share. */
+
+
+
+
+/* The fields of asy_path_parsed_t, as ranges of the parsed copy. */
+enum { ASY__P_ROOT, ASY__P_DIR, ASY__P_BASE, ASY__P_EXT, ASY__P_NAME };
+
+#define ASY__PATH_RANGE(r, which, a, b) ((r)[which][0] = (size_t)(a), (r)[which][1] = (size_t)(b))
+
+/* Defined in casefold.c, used by win32.c. */
+ASY__INTERNAL int asy__path_fold_eq(const char *a, size_t an, const char *b, size_t bn);
+
+/* Defined in posix.c, used by win32.c. */
+ASY__INTERNAL int asy__path_basename_common(char **out, const char *path, size_t start_at,
+                                            const char *suffix, int win);
+ASY__INTERNAL int asy__path_find_ext(const char *path, size_t len, size_t start, size_t part_init,
+                                     int win, ptrdiff_t *dot, ptrdiff_t *end_out,
+                                     ptrdiff_t *part);
+ASY__INTERNAL int asy__path_parsed_fill(asy_path_parsed_t *out, const char *path,
+                                        const size_t ranges[5][2]);
+ASY__INTERNAL int asy__path_format_common(char **out, const asy_path_parsed_t *p, char sep);
+
+#line 1 "asyncrt_impl/path/util.internal.h"
 /* What both path flavours share: the string builder, Node's normalizeString,
  * the current directory and environment lookups, and the NULL-terminated
  * argument lists of the `l` variants.  os uses the string helpers too. */
@@ -21263,6 +21820,7 @@ ASY__INTERNAL int asy__path_fold_eq(const char *a, size_t an, const char *b, siz
 /* path.posix: the algorithms of Node's lib/path.js, byte for byte. */
 
 
+
 /* Node's posixCwd(): on Windows the cwd with slashes and without drive. */
 ASY__INTERNAL int asy__path_posix_cwd(char **out) {
     int r = asy__path_cwd(out);
@@ -21626,10 +22184,6 @@ ASY__INTERNAL int asy__path_parsed_fill(asy_path_parsed_t *out, const char *path
     return 0;
 }
 
-enum { ASY__P_ROOT, ASY__P_DIR, ASY__P_BASE, ASY__P_EXT, ASY__P_NAME };
-
-#define ASY__PATH_RANGE(r, which, a, b) ((r)[which][0] = (size_t)(a), (r)[which][1] = (size_t)(b))
-
 /* One copy of path up to the end of its base serves dir, base and ext: dir
  * ends at the separator before the base, which becomes its NUL, and ext is
  * the tail of base.  Only name (when there is an ext) needs a copy of its
@@ -21715,6 +22269,7 @@ ASYNCRT_API int asy_path_posix_format(char **out, const asy_path_parsed_t *parts
  * lib/path.js.  Works the same on every host; only resolve() asks the host
  * for its current directory (and, like Node, for the per-drive "=X:"
  * variables Windows keeps in the environment). */
+
 
 
 #define ASY__W_SEP(c) asy__path_is_sep((c), 1)
@@ -22357,6 +22912,7 @@ ASYNCRT_API int asy_path_win32_format(char **out, const asy_path_parsed_t *parts
  * like Node's default `path` export. */
 
 
+
 #if ASYNCRT_OS_WINDOWS
 #define ASY__PATH_NATIVE(name) asy_path_win32_##name
 #else
@@ -22424,6 +22980,26 @@ ASYNCRT_API int asy_path_resolvel(char **out, ...) {
     va_end(ap);
     return r;
 }
+
+#line 1 "asyncrt_impl/os/os.internal.h"
+/* Private parts of the os layer shared by its files. */
+
+
+
+
+/* Defined in ip.c, used by interfaces.c. */
+ASY__INTERNAL void asy__os_prefix_mask(int bits, unsigned char *mask, size_t n);
+ASY__INTERNAL void asy__os_fill_interface(asy_os_interface_t *e, int family, const unsigned char *addr,
+                                          const unsigned char *mask);
+ASY__INTERNAL void asy__os_fill_mac(asy_os_interface_t *e, const unsigned char *mac, size_t n);
+
+/* Defined in system.c, used by cpus.c. */
+#if ASYNCRT_OS_LINUX
+ASY__INTERNAL int asy__os_read_file(const char *name, char **out, size_t *len);
+#endif
+#if ASYNCRT_OS_WINDOWS
+ASY__INTERNAL int asy__os_reg_string(const WCHAR *key, const WCHAR *value, char **out);
+#endif
 
 #line 1 "asyncrt_impl/os/ip.c"
 /* Address text for network interfaces.  Written here rather than taken
@@ -22529,6 +23105,7 @@ ASY__INTERNAL void asy__os_fill_mac(asy_os_interface_t *e, const unsigned char *
 #line 1 "asyncrt_impl/os/system.c"
 /* The machine: platform, architecture, kernel, host name, memory, load,
  * uptime, parallelism. */
+
 
 
 #if ASYNCRT_OS_POSIX
@@ -22861,6 +23438,7 @@ ASYNCRT_API int asy_os_loadavg(double avg[3]) {
 
 #line 1 "asyncrt_impl/os/user.c"
 /* The user: home and temporary directories, account information. */
+
 
 
 #if ASYNCRT_OS_POSIX
@@ -23264,6 +23842,7 @@ ASYNCRT_API int asy_os_cpus(asy_os_cpu_t **out, int *count_out) {
 /* Network interfaces: every address of every interface that is up. */
 
 
+
 #if ASYNCRT_OS_WINDOWS
 #include <iphlpapi.h>
 #else
@@ -23444,6 +24023,14 @@ ASYNCRT_API int asy_os_network_interfaces(asy_os_interface_t **out, int *count_o
 
 #if ASYNCRT_OS_POSIX
 #line 1 "asyncrt_impl/process/process.internal.h"
+
+
+
+
+
+
+
+
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -23493,6 +24080,16 @@ struct asy__spawn_plan {
     int err_fd; /* write end of the close-on-exec error pipe */
 };
 
+/* Defined in spawn_child.c, used by spawn.c. */
+static void asy__child_run(const struct asy__spawn_plan *pl);
+
+/* Defined in stdio.c, used by spawn.c, stdio_stream.c. */
+static void asy__cpipe_close(asy_loop_t *loop, struct asy__child_pipe *cp);
+static void asy__cpipe_io(asy_loop_t *loop, asy__io *io, unsigned revents);
+
+/* Defined in stdio_stream.c, used by spawn.c. */
+static void asy__cstream_attach(asy_process_t *p, const asy_process_opts *o, int child_ok);
+
 #line 1 "asyncrt_impl/process/reap.c"
 /* Reaping.  Each loop that has children watches SIGCHLD with an internal
  * signal handle (the signal layer delivers every SIGCHLD to every loop
@@ -23504,6 +24101,10 @@ struct asy__spawn_plan {
  * A process handle closed before its child exited leaves the pid on a
  * process-wide orphan list, swept by every loop's scan, so closing never
  * leaves a zombie behind as long as some loop still watches children. */
+
+
+
+
 static asy__mutex_t asy__orphan_mutex = ASY__MUTEX_INITIALIZER;
 static int *asy__orphans;
 static int asy__norphans, asy__orphan_cap;
@@ -23635,6 +24236,7 @@ ASYNCRT_API int asy_kill(int pid, int signum) {
  * parent prepared, never allocates, and leaves by execve or _exit.  An
  * error is written as an int to the close-on-exec pipe: the parent reads
  * EOF when the exec succeeded. */
+
 static void asy__child_fail(const struct asy__spawn_plan *pl, int err) {
     ssize_t r;
     do r = write(pl->err_fd, &err, sizeof(err));
@@ -23711,6 +24313,8 @@ static void asy__child_run(const struct asy__spawn_plan *pl) {
  * allocation per read), and a writer with a queue and a high-water mark
  * (write returns 0 above it; on_drain says when to go on), so a producer
  * that respects it keeps memory bounded however slow the child is. */
+
+
 static void asy__cpipe_close(asy_loop_t *loop, struct asy__child_pipe *cp) {
     if (cp->io.fd >= 0) {
         asy__io_close(loop, &cp->io);
@@ -23957,6 +24561,11 @@ ASYNCRT_API int asy_process_stdio_fd(const asy_process_t *p, int fd) {
  * the child through the full pipe); a write completes when the pipe's
  * queue is below its mark or, after that, when it has drained; end()
  * finishes once the queue is written and the pipe closed. */
+
+
+
+
+
 static struct asy__child_pipe *asy__cs_pipe(asy_stream_t *s) {
     return (struct asy__child_pipe *)s->impl_data;
 }
@@ -24107,6 +24716,12 @@ static void asy__cstream_attach(asy_process_t *p, const asy_process_opts *o, int
  * used instead when uid/gid change, because glibc's setuid/setgid signal
  * every thread of the calling process, which must not happen from a child
  * sharing our memory. */
+
+
+
+
+
+
 extern char **environ;
 
 static int asy__env_key_len(const char *kv) {
@@ -24527,6 +25142,8 @@ ASY__INTERNAL void asy__process_close(asy_handle_t *h) {
 #line 1 "asyncrt_impl/process/ipc_frame.c"
 /* The IPC frame codec: pure functions over bytes (the fuzz target drives
  * asy_ipc_frame_decode directly). */
+
+
 #define ASY__IPC_MAGIC 0xA5
 
 ASYNCRT_API int asy_ipc_frame_decode(const void *buf, size_t len, size_t max_payload,
@@ -24572,6 +25189,10 @@ ASYNCRT_API int asy_ipc_frame_header(void *hdr, size_t payload_len, unsigned nfd
  * where the receiver finds them: the kernel never hands out a byte before
  * the fds that came with it.  The receiver keeps fds in arrival order and
  * gives each frame as many as its header announces. */
+
+
+
+
 #define ASY__IPC_RFDS_MAX 64 /* fds one recvmsg accepts */
 
 static int asy__ipc_closing(const asy_ipc_t *ch) {
@@ -25065,6 +25686,10 @@ ASY__INTERNAL void asy__ipc_close(asy_handle_t *h) {
 /* execFile / exec: a spawn whose stdout and stderr are gathered into
  * memory, bounded by maxBuffer, with an optional timeout.  The context is
  * heap-allocated and freed once its process handle and timer have closed. */
+
+
+
+
 struct asy__exec {
     asy_process_t proc;
     asy_timer_t timer;
@@ -25287,6 +25912,10 @@ ASYNCRT_API int asy_fork_at(asy_loop_t *loop, asy_process_t *p, asy_ipc_t *ch,
 #line 1 "asyncrt_impl/process/exec_promise.c"
 /* Promise forms of execFile / exec (util.promisify).  The callback holds
  * its own reference to the promise until it settles it. */
+
+
+
+
 static void asy__exec_output_free(void *v) {
     asy_exec_output *o = (asy_exec_output *)v;
     asy__free(o->out);
@@ -25378,6 +26007,9 @@ ASYNCRT_API asy_promise_t *asy_exec_async(asy_loop_t *loop, const char *command,
  * running tasks get a record from a pool that holds at most `concurrency`
  * of them, always warm.  A steady stream of tasks allocates nothing but
  * the promises it hands out. */
+
+
+
 typedef struct {       /* 32 bytes */
     asy__any_fn fn;    /* an asy_task_fn, or an asy_map_fn when index is not */
     void *arg;         /* ASY__LIMIT_TASK */
@@ -25612,6 +26244,11 @@ ASYNCRT_API void asy_limit_free(asy_limit_t *lim) {
  * harmless) linked into one FIFO; timeouts use the loop's pooled timers.
  * Nothing user-visible runs inside asy_sem_release: granting settles a
  * promise or queues a microtask. */
+
+
+
+
+
 enum { ASY__SEM_WAITING = 1, ASY__SEM_DELIVER, ASY__SEM_RUNNING };
 
 typedef struct asy__sem_rec {
@@ -25880,11 +26517,13 @@ ASYNCRT_API void asy_sem_free(asy_sem_t *s) {
     asy__sem_maybe_destroy(s);
 }
 
-#line 1 "asyncrt_impl/sync/ptrmap.c"
+#line 1 "asyncrt_impl/sync/ptrmap.internal.h"
 /* asy__ptrmap: pointer -> pointer hash table, open addressing with linear
  * probing and backward-shift deletion (no tombstones, so lookups stay
  * short however many objects come and go).  Kept at most half full.
  * Keys are never NULL (an empty cell's key is NULL). */
+
+
 typedef struct {
     void *key;
     void *val;
@@ -25975,6 +26614,12 @@ ASY__INTERNAL void asy__ptrmap_free(asy__ptrmap *m) {
  * and the shortfall is created, up to max.  Every entry point (public call
  * or callback) runs between asy__rpool_enter/leave, so the pool can finish
  * an asy_rpool_end and free itself only when nothing is using it. */
+
+
+
+
+
+
 enum { ASY__RO_IDLE = 1, ASY__RO_BORROWED, ASY__RO_VALIDATING, ASY__RO_DESTROYING };
 
 typedef struct asy__robj {
@@ -26621,6 +27266,13 @@ ASYNCRT_API int asy_rpool_stats(const asy_rpool_t *pool, asy_rpool_stats_t *out)
 #if ASYNCRT_OS_POSIX
 #line 1 "asyncrt_impl/perf/perf.internal.h"
 /* Per-loop state of the perf layer (loop->layers_[ASY__LAYER_PERF]). */
+
+
+
+
+
+
+
 typedef struct {
     asy_loop_t *loop;
     asy_perf_entry_t *entries; /* the timeline, in insertion order; names owned */
@@ -26640,6 +27292,14 @@ static inline double asy__perf_ms(const asy_loop_t *loop, uint64_t ns) {
 
 #line 1 "asyncrt_impl/perf/timeline.c"
 /* The loop's performance timeline: marks and measures (perf.h). */
+
+
+
+
+
+
+
+
 
 static void asy__perf_close(asy_loop_t *loop, void *state) {
     asy__perf_state *st = (asy__perf_state *)state;
@@ -26802,6 +27462,13 @@ ASYNCRT_API void asy_perf_clear_measures(asy_loop_t *loop, const char *name) {
 /* PerformanceObserver: entries are batched per observer and delivered
  * from one immediate for all observers (Node's queuePending). */
 
+
+
+
+
+
+
+
 static void asy__perf_batch_free(asy_perf_observer_t *obs) {
     size_t i;
     for (i = 0; i < obs->n_; i++) asy__free((void *)obs->batch_[i].name);
@@ -26914,6 +27581,13 @@ ASYNCRT_API int asy_perf_disconnect(asy_perf_observer_t *obs) {
 #line 1 "asyncrt_impl/perf/timerify.c"
 /* performance.timerify for C callbacks. */
 
+
+
+
+
+
+
+
 ASYNCRT_API int asy_perf_timerify(asy_perf_timerified_t *t, asy_loop_t *loop, const char *name,
                                   asy_fn fn, void *arg) {
     if (!t || !asy__loop_live(loop) || !name || !fn) return ASY_EINVAL;
@@ -26965,6 +27639,9 @@ ASYNCRT_API void asy_perf_timerify_free(asy_perf_timerified_t *t) {
 
 #line 1 "asyncrt_impl/perf/memory.c"
 /* process.memoryUsage(). */
+
+
+
 #include <sys/resource.h>
 
 /* Current resident set: /proc/self/statm on Linux; elsewhere the peak
@@ -27009,6 +27686,11 @@ ASYNCRT_API int asy_memory_usage(asy_memory_usage_t *out) {
 #if ASYNCRT_OS_POSIX
 #line 1 "asyncrt_impl/diag/diag.internal.h"
 /* Per-loop state of the diag layer (loop->layers_[ASY__LAYER_DIAG]). */
+
+
+
+
+
 typedef struct {
     asy_loop_t *loop;
     /* report on signal */
@@ -27041,9 +27723,13 @@ ASY__INTERNAL void asy__diag_jw_i64(asy__jw *w, const char *key, int64_t v);
 ASY__INTERNAL void asy__diag_jw_num(asy__jw *w, const char *key, double v);
 ASY__INTERNAL void asy__diag_jw_bool(asy__jw *w, const char *key, int v);
 
+/* Defined in report.c, used by signal.c. */
+static int asy__report_write(asy_loop_t *loop, FILE *out, const char *trigger);
+
 #line 1 "asyncrt_impl/diag/json.c"
 /* The report's JSON writer: two-space indent, one member per line, as
  * Node's report is laid out. */
+
 
 static void asy__diag_jw_quote(FILE *f, const char *s);
 
@@ -27125,6 +27811,18 @@ ASY__INTERNAL void asy__diag_jw_bool(asy__jw *w, const char *key, int v) {
 
 #line 1 "asyncrt_impl/diag/report.c"
 /* asy_loop_report: one JSON document about a loop (process.report). */
+
+
+
+
+
+
+
+
+
+
+
+
 #include <sys/time.h>
 
 static void asy__diag_close(asy_loop_t *loop, void *state) {
@@ -27392,6 +28090,14 @@ ASYNCRT_API int asy_loop_report(asy_loop_t *loop, FILE *out) {
 /* --report-on-signal: an internal, unref'd signal watcher writes a report
  * from the loop's thread. */
 
+
+
+
+
+
+
+
+
 static int asy__report_to_file(asy__diag_state *st, char *name, size_t cap) {
     char stamp[32];
     struct tm tm;
@@ -27472,6 +28178,12 @@ ASYNCRT_API int asy_loop_report_on_signal(asy_loop_t *loop, const asy_report_sig
  * callback starts and, while loop->watch_ is set, calls asy__slow_check
  * once the callback and its microtasks are done. */
 
+
+
+
+
+
+
 static void asy__slow_print(void *arg, const asy_slow_callback_t *info) {
     union {
         void (*fn)(void);
@@ -27551,6 +28263,8 @@ ASYNCRT_API int asy_loop_slow_callback_warning(asy_loop_t *loop, double threshol
  * layer, POSIX-only while the loop is, does not need one there yet.
  * This part builds everywhere it can, so the switch and the stack pool are
  * tested on Windows too (tests/test_internal_ctx.c under wine). */
+
+
 #if !defined(ASYNCRT_CORO_UCONTEXT) && defined(__ELF__) && \
     ((defined(__x86_64__) && !defined(_WIN32)) || defined(__aarch64__))
 #define ASY__CTX_ASM 1
@@ -27635,6 +28349,11 @@ typedef struct asy__ctx {
     ucontext_t uc;
 #endif
 } asy__ctx;
+
+/* Defined in switch.c, used by coro.c. */
+ASY__INTERNAL void asy__ctx_make(asy__ctx *ctx, void *base, size_t size, asy__ctx_fn fn,
+                                 void *arg);
+ASY__INTERNAL void asy__ctx_jump(asy__ctx *from, asy__ctx *to);
 #endif /* ASY__CTX */
 
 #line 1 "asyncrt_impl/coro/switch.c"
@@ -27657,6 +28376,7 @@ typedef struct asy__ctx {
  *
  * The symbols are local to the library (hidden) and weak, so two copies
  * of the implementation (ASYNCRT_STATIC beside the shared one) link. */
+
 #if defined(ASY__CTX_ASM) && defined(__x86_64__) && !defined(ASY__CTX_WIN64)
 __asm__(
     ".text\n"
@@ -27934,13 +28654,16 @@ ASY__INTERNAL void asy__ctx_make(asy__ctx *ctx, void *base, size_t size, asy__ct
 ASY__INTERNAL void asy__ctx_jump(asy__ctx *from, asy__ctx *to) { swapcontext(&from->uc, &to->uc); }
 #endif
 
-#line 1 "asyncrt_impl/coro/stack.c"
+#line 1 "asyncrt_impl/coro/stack.internal.h"
 /* Coroutine stacks: mmap'd (VirtualAlloc'd on Windows) with an
  * inaccessible guard page below (stacks grow down on every architecture
  * we switch on), kept in a small per-loop
  * pool so a coroutine started after another has finished reuses its
  * stack instead of paying for mmap, mprotect and munmap again.  The pages
  * are only touched (made resident) as the coroutine uses them. */
+
+
+
 
 #ifdef ASY__CTX
 typedef struct asy__stack {
@@ -28104,8 +28827,14 @@ ASY__INTERNAL void asy__stack_pool_free(asy__stack_pool *pool) {
 #endif /* ASY__CTX */
 
 #line 1 "asyncrt_impl/coro/coro.internal.h"
-#if ASYNCRT_OS_POSIX
 /* Private state of the coroutine layer. */
+
+
+
+
+
+
+#if ASYNCRT_OS_POSIX
 
 typedef struct asy__coro asy__coro;
 typedef struct asy__coro_state asy__coro_state;
@@ -28158,9 +28887,16 @@ struct asy__coro_state {
 #endif /* ASYNCRT_OS_POSIX */
 
 #line 1 "asyncrt_impl/coro/coro.c"
-#if ASYNCRT_OS_POSIX
 /* asy_async / asy_await: coroutines that suspend on promises and resume as
  * their reactions (microtasks), as V8 resumes an async function. */
+
+
+
+
+
+
+
+#if ASYNCRT_OS_POSIX
 
 /* The coroutine running on this thread (NULL: a plain stack). */
 static __thread asy__coro *asy__coro_current;
@@ -28481,6 +29217,14 @@ static void asy__coro_layer_close(asy_loop_t *loop, void *state) {
  * handle on some loop) registers its async handle as `wake` under the same
  * mutex, and a sender signals it while holding the mutex, so a port that
  * detaches (clears `wake` under the mutex) is never signalled after. */
+
+
+
+
+
+
+
+
 #if ASYNCRT_OS_LINUX
 #include <linux/futex.h>
 #include <sys/syscall.h>
@@ -28569,6 +29313,15 @@ struct asy_shared_buf_s {
 
 #line 1 "asyncrt_impl/worker/port.c"
 /* Channels, ports and messages. */
+
+
+
+
+
+
+
+
+
 
 ASY__INTERNAL void asy__message_free(asy_message_t *m) {
     if (m->port) asy_port_end_free(m->port);
@@ -28824,6 +29577,17 @@ ASYNCRT_API int asy_port_post_transfer(asy_port_t *port, asy_buf_t *buf, asy_por
 #line 1 "asyncrt_impl/worker/worker.c"
 /* Worker threads: a thread with its own loop, parentPort and the parent's
  * handle ('message', 'error', 'exit', terminate). */
+
+
+
+
+
+
+
+
+
+
+
 
 /* worker_flags_ */
 enum { ASY__WORKER_RUNNING = 1u, ASY__WORKER_EXIT_DELIVERED = 2u };
@@ -29170,6 +29934,17 @@ ASYNCRT_API unsigned asy_worker_thread_id(const asy_worker_t *w) { return w ? w-
 #line 1 "asyncrt_impl/worker/shared.c"
 /* Shared buffers and Atomics: wait (futex on Linux), notify, waitAsync. */
 
+
+
+
+
+
+
+
+
+
+
+
 ASYNCRT_API asy_shared_buf_t *asy_shared_buf_new(size_t len) {
     asy_shared_buf_t *sb;
     size_t hdr = (sizeof(asy_shared_buf_t) + 15u) & ~(size_t)15u;
@@ -29481,6 +30256,15 @@ ASYNCRT_API asy_promise_t *asy_atomics_wait_async(asy_loop_t *loop, asy_shared_b
 
 #line 1 "asyncrt_impl/worker/wpool.c"
 /* The worker pool (piscina): tasks queued on a semaphore, run on workers. */
+
+
+
+
+
+
+
+
+
 
 enum { ASY__WP_QUEUED = 1, ASY__WP_RUNNING = 2 };
 
@@ -29900,8 +30684,9 @@ ASYNCRT_API void asy_wpool_destroy(asy_wpool_t *pool) {
 }
 
 #endif /* ASYNCRT_OS_POSIX */
-#line 1 "asyncrt_impl/url/encode.c"
+#line 1 "asyncrt_impl/url/encode.internal.h"
 /* The URL layer's byte tables, its scratch buffer and percent-encoding. */
+
 
 
 
@@ -30121,10 +30906,71 @@ ASYNCRT_API int asy_url_percent_decode(char **out, size_t *out_len, const char *
     return asy__ub_finish(&b, out, out_len);
 }
 
+#line 1 "asyncrt_impl/url/url.internal.h"
+/* Private parts of the url layer shared by its files: the parser's states
+ * and its record (spans of one URL's components in a scratch buffer). */
+
+
+
+enum {
+    ASY__US_NONE = 0,
+    ASY__US_SCHEME_START,
+    ASY__US_SCHEME,
+    ASY__US_NO_SCHEME,
+    ASY__US_SPECIAL_RELATIVE_OR_AUTHORITY,
+    ASY__US_PATH_OR_AUTHORITY,
+    ASY__US_RELATIVE,
+    ASY__US_RELATIVE_SLASH,
+    ASY__US_SPECIAL_AUTHORITY_SLASHES,
+    ASY__US_SPECIAL_AUTHORITY_IGNORE_SLASHES,
+    ASY__US_AUTHORITY,
+    ASY__US_HOST,
+    ASY__US_HOSTNAME,
+    ASY__US_PORT,
+    ASY__US_FILE,
+    ASY__US_FILE_SLASH,
+    ASY__US_FILE_HOST,
+    ASY__US_PATH_START,
+    ASY__US_PATH,
+    ASY__US_OPAQUE_PATH,
+    ASY__US_QUERY,
+    ASY__US_FRAGMENT
+};
+
+/* A state-override run that the standard ends with a plain "return"
+ * before changing anything: the setter reports the value as ignored. */
+#define ASY__URL_IGNORED 1
+
+typedef struct {
+    asy__ubuf b;
+    size_t scheme_s, scheme_e, user_s, user_e, pass_s, pass_e, host_s, host_e;
+    size_t path_s, path_e, query_s, query_e, frag_s, frag_e;
+    long port; /* -1: null */
+    int scheme_type, host_type, opaque, has_query, has_frag;
+} asy__urec;
+
+/* Defined in host.c, used by file.c, parse.c. */
+ASY__INTERNAL int asy__url_utf8_valid(const unsigned char *s, size_t n);
+ASY__INTERNAL int asy__url_parse_host(asy__ubuf *b, const char *in, size_t n, int special);
+
+/* Defined in parse.c, used by params.c, url.c. */
+ASY__INTERNAL void asy__urec_init(asy__urec *u, char *stack, size_t cap);
+ASY__INTERNAL int asy__url_scheme_of(const char *s, size_t n);
+ASY__INTERNAL long asy__url_type_port(int t);
+ASY__INTERNAL void asy__urec_new_query(asy__urec *u);
+ASY__INTERNAL void asy__urec_new_frag(asy__urec *u);
+ASY__INTERNAL int asy__url_run(asy__urec *u, const char *in, size_t n, const asy_url_t *base, int state,
+                               int override);
+
+/* Defined in url.c, used by params.c. */
+ASY__INTERNAL int asy__urec_finish(const asy__urec *u, asy_url_t *url);
+ASY__INTERNAL int asy__urec_load(asy__urec *u, const asy_url_t *url);
+
 #line 1 "asyncrt_impl/url/host.c"
 /* Host parsing and serialization: domains (ASCII only: see ASY_EURL_IDNA),
  * IPv4 with the standard's hex/octal parts, IPv6 with compression and an
  * embedded IPv4 tail, and the opaque hosts of non-special URLs. */
+
 
 
 /* The standard's IPv4 number parser.  0: ok (*out set, saturating at
@@ -30417,42 +31263,6 @@ ASY__INTERNAL int asy__url_parse_host(asy__ubuf *b, const char *in, size_t n, in
  * override", and serialize again. */
 
 
-enum {
-    ASY__US_NONE = 0,
-    ASY__US_SCHEME_START,
-    ASY__US_SCHEME,
-    ASY__US_NO_SCHEME,
-    ASY__US_SPECIAL_RELATIVE_OR_AUTHORITY,
-    ASY__US_PATH_OR_AUTHORITY,
-    ASY__US_RELATIVE,
-    ASY__US_RELATIVE_SLASH,
-    ASY__US_SPECIAL_AUTHORITY_SLASHES,
-    ASY__US_SPECIAL_AUTHORITY_IGNORE_SLASHES,
-    ASY__US_AUTHORITY,
-    ASY__US_HOST,
-    ASY__US_HOSTNAME,
-    ASY__US_PORT,
-    ASY__US_FILE,
-    ASY__US_FILE_SLASH,
-    ASY__US_FILE_HOST,
-    ASY__US_PATH_START,
-    ASY__US_PATH,
-    ASY__US_OPAQUE_PATH,
-    ASY__US_QUERY,
-    ASY__US_FRAGMENT
-};
-
-/* A state-override run that the standard ends with a plain "return"
- * before changing anything: the setter reports the value as ignored. */
-#define ASY__URL_IGNORED 1
-
-typedef struct {
-    asy__ubuf b;
-    size_t scheme_s, scheme_e, user_s, user_e, pass_s, pass_e, host_s, host_e;
-    size_t path_s, path_e, query_s, query_e, frag_s, frag_e;
-    long port; /* -1: null */
-    int scheme_type, host_type, opaque, has_query, has_frag;
-} asy__urec;
 
 ASY__INTERNAL void asy__urec_init(asy__urec *u, char *stack, size_t cap) {
     memset(u, 0, sizeof(*u));
@@ -32089,6 +32899,9 @@ ASYNCRT_API int asy_url_from_path(asy_url_t *url, const char *path) {
 
 #line 1 "asyncrt_impl/json/json.internal.h"
 /* JSON internals: the arena behind a document, number conversions. */
+
+
+
 
 /* Arena chunks: the first is small (most documents are), each next one
  * doubles up to 1 MiB; a request larger than a chunk gets a chunk of its
@@ -33845,6 +34658,9 @@ ASYNCRT_API int asy_json_stringify(const asy_json_value_t *v, int indent, char *
 /* The zlib layer's private pieces: one zlib stream (deflate or inflate)
  * with Node's options, run step by step by the Transform and the one-shot
  * calls alike.  An engine belongs to one thread at a time. */
+
+
+
 #include <limits.h>
 #include <zlib.h>
 
@@ -34123,6 +34939,10 @@ ASY__INTERNAL int asy__zeng_params(asy__zeng *e, int level, int strategy) {
  * inflates to gigabytes never sits in memory at once.  One step is in
  * flight per stream at a time: it owns the engine and the output buffer
  * until its completion comes back to the loop. */
+
+
+
+
 
 
 /* Chunks up to this size compress on the loop thread. */
@@ -34529,6 +35349,11 @@ ASYNCRT_API const char *asy_zlib_message(const asy_zlib_t *z) {
  * held at most the limit (plus one byte). */
 
 
+
+
+
+
+
 /* Inputs up to this size compress into one deflateBound buffer. */
 #define ASY__ZONE_SMALL (64 * 1024)
 
@@ -34826,6 +35651,14 @@ ASYNCRT_API uint32_t asy_zlib_adler32(const void *data, size_t len, uint32_t val
 #line 1 "asyncrt_impl/tls/tls.internal.h"
 /* Private pieces of the tls layer: the mbedTLS objects behind a context
  * and a connection.  mbedTLS headers stay in the implementation part. */
+
+
+
+
+
+
+
+
 #if ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_MBEDTLS)
 
 #include <mbedtls/ctr_drbg.h>
@@ -34914,6 +35747,10 @@ ASY__INTERNAL int asy__tls_verify_code(asy__tls_state *st, uint32_t flags);
 ASY__INTERNAL int asy__tls_check_ip(const mbedtls_x509_crt *crt, const char *ip);
 ASY__INTERNAL int asy__tls_sni_thunk(void *p, mbedtls_ssl_context *ssl, const unsigned char *name,
                                      size_t len);
+/* Defined in conn.c, used by server.c. */
+ASY__INTERNAL int asy__tls_setup(asy_loop_t *loop, asy_tls_t *tls, asy_stream_t *transport,
+                                 const asy_tls_opts *opts, asy_socket_t *own);
+ASY__INTERNAL void asy__tls_orphan(asy_socket_t *sock, int err);
 
 #endif
 
@@ -34921,6 +35758,9 @@ ASY__INTERNAL int asy__tls_sni_thunk(void *p, mbedtls_ssl_context *ssl, const un
 /* tls.createSecureContext: one mbedTLS configuration (role, own
  * certificate and key, trusted CAs, cipher suites, ALPN, session tickets
  * and cache) shared by every connection made with it. */
+
+
+
 #if ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_MBEDTLS)
 
 #include <errno.h>
@@ -35174,6 +36014,8 @@ ASYNCRT_API void asy_tls_context_get_stats(const asy_tls_context_t *ctx,
 /* What went wrong, as a code: mbedTLS return values and certificate
  * verification flags mapped to ASY_ETLS_*, with Node's (OpenSSL's) names
  * for the verification failures. */
+
+
 #if ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_MBEDTLS)
 
 #include <arpa/inet.h>
@@ -35277,6 +36119,15 @@ ASY__INTERNAL int asy__tls_check_ip(const mbedtls_x509_crt *crt, const char *ip)
  *   drive()         the one place that calls mbedTLS: handshake steps,
  *                   then writes, reads and close_notify.  Re-entered calls
  *                   (a callback writing again) only ask it to go round. */
+
+
+
+
+
+
+
+
+
 #if ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_MBEDTLS)
 
 #include <arpa/inet.h>
@@ -35913,6 +36764,8 @@ ASYNCRT_API int asy_tls_get_session(const asy_tls_t *tls, asy_buf_t *out) {
 
 #line 1 "asyncrt_impl/tls/certinfo.c"
 /* getPeerCertificate(): the peer's leaf certificate as strings. */
+
+
 #if ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_MBEDTLS)
 
 #include <stdio.h>
@@ -36003,6 +36856,12 @@ ASYNCRT_API int asy_tls_peer_certificate(const asy_tls_t *tls, asy_tls_cert_info
 #line 1 "asyncrt_impl/tls/server.c"
 /* tls.createServer: a listening socket whose connections are wrapped in
  * TLS with the server's context, and the SNI hook of server contexts. */
+
+
+
+
+
+
 #if ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_MBEDTLS)
 
 #include <string.h>
@@ -36102,6 +36961,12 @@ ASYNCRT_API void asy_tls_server_close(asy_tls_server_t *srv, asy_close_cb close_
 
 #line 1 "asyncrt_impl/tls/crypto.c"
 /* crypto over mbedTLS's message digests; random bytes from getrandom. */
+
+
+
+
+
+
 #if ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_MBEDTLS)
 
 #include <errno.h>
@@ -36330,20 +37195,11 @@ ASYNCRT_API int asy_crypto_pbkdf2(asy_loop_t *loop, asy_crypto_pbkdf2_t *req, co
 #endif
 
 #endif /* ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_MBEDTLS) */
-#line 1 "asyncrt_impl/http/parser.c"
-/* The HTTP/1.1 parser (parser.h).  Heads are parsed from their first byte
- * on every call, as picohttpparser does: no state survives between calls,
- * which is what makes every split of the input give the same answer.  The
- * byte loops that matter -- request-targets and field values, most of a
- * head -- run through a SIMD scanner (scan.c's kernels, below) that finds
- * the first byte needing a closer look. */
+#line 1 "asyncrt_impl/http/parser.internal.h"
+/* Private parts of the HTTP parser that the chunked decoder and the server
+ * share. */
 
-#include <stdint.h>
-#include <string.h>
 
-#if ASY__X86_SIMD
-#include <emmintrin.h>
-#endif
 
 /* tchar (RFC 9110 5.6.2): ALPHA DIGIT and !#$%&'*+-.^_`|~ */
 static const unsigned char asy__http_tchar[256] = {
@@ -36367,6 +37223,26 @@ static const unsigned char asy__http_tchar[256] = {
 
 #define ASY__HTTP_TCHAR(c) (asy__http_tchar[(unsigned char)(c)])
 #define ASY__HTTP_MAX_CHUNK_EXT 4096
+
+#line 1 "asyncrt_impl/http/parser.c"
+/* The HTTP/1.1 parser (parser.h).  Heads are parsed from their first byte
+ * on every call, as picohttpparser does: no state survives between calls,
+ * which is what makes every split of the input give the same answer.  The
+ * byte loops that matter -- request-targets and field values, most of a
+ * head -- run through a SIMD scanner (scan.c's kernels, below) that finds
+ * the first byte needing a closer look. */
+
+
+
+
+
+
+#include <stdint.h>
+#include <string.h>
+
+#if ASY__X86_SIMD
+#include <emmintrin.h>
+#endif
 
 /* ---- the scanner ---------------------------------------------------------
  * Returns the first p in [p, end) whose byte is below `lo` (unsigned) or
@@ -36850,6 +37726,9 @@ ASYNCRT_API int asy_http_response_has_body(int status, int request_was_head) {
  * body is never parsed twice, so the decoder keeps its place in a few
  * words of state and any split of the input feeds it the same bytes. */
 
+
+
+
 enum {
     ASY__CK_SIZE0,      /* the first hex digit of a size */
     ASY__CK_SIZE,       /* more digits, ';' or CR */
@@ -37009,6 +37888,8 @@ ASYNCRT_API ptrdiff_t asy_http_chunked_parse(asy_http_chunked_t *c, const char *
 #line 1 "asyncrt_impl/http/status.c"
 /* Status texts and the names of the parser's errors. */
 
+
+
 typedef struct {
     int code;
     int status;
@@ -37140,6 +38021,14 @@ ASYNCRT_API const char *asy_http_status_text(int status) {
  * write.  Two buffers alternate: one in the kernel's hands, one filling.
  * A response's write completes (for backpressure) only while the bytes
  * not yet taken by the kernel stay below the highWaterMark. */
+
+
+
+
+
+
+
+
 #if ASYNCRT_OS_POSIX
 
 #include <stdio.h>
@@ -38529,6 +39418,15 @@ ASYNCRT_API int asy_http_res_write_continue(asy_http_res_t *res) {
 #line 1 "asyncrt_impl/http/client.internal.h"
 /* Shared between the client's files: the request (client.c), the
  * connection (conn.c) and the pool (agent.c). */
+
+
+
+
+
+
+
+
+
 #if ASYNCRT_OS_POSIX
 
 /* req->flags_ */
@@ -38647,6 +39545,12 @@ ASY__INTERNAL void asy__agent_unqueue(asy_http_client_req_t *req);
  * the exchange.  Everything the exchange does goes through c->io, which
  * is the socket's stream for http: and the TLS stream for https:.
  * Without ASYNCRT_WITH_MBEDTLS https: URLs are ASY_EPROTONOSUPPORT. */
+
+
+
+
+
+
 #if ASYNCRT_OS_POSIX
 
 #include <string.h>
@@ -38746,6 +39650,13 @@ ASY__INTERNAL void asy__agent_tls_free(asy_http_agent_t *agent) { (void)agent; }
  * closes, res.stream once it exists, the exchange (from creation until
  * the connection is done with it), every socket write carrying a
  * callback, and a pending error tick.  At zero, on_close, then free. */
+
+
+
+
+
+
+
 #if ASYNCRT_OS_POSIX
 
 #include <string.h>
@@ -39651,6 +40562,13 @@ ASYNCRT_API int asy_http_request_reused(const asy_http_client_req_t *req) {
  * and its end.  A connection belongs to an origin of an agent, or to one
  * request (agent NULL).  Its memory goes in the socket's on_close, or at
  * the end of a lookup that was overtaken by a failure. */
+
+
+
+
+
+
+
 #if ASYNCRT_OS_POSIX
 
 #include <string.h>
@@ -39902,6 +40820,10 @@ ASY__INTERNAL void asy__cc_release(asy__http_cconn *c) {
  * list (up to maxFreeSockets, unref'd, with the idle timer), else closes.
  * When a connection closes, the first waiter of its origin may open a new
  * one.  Origins stay for the agent's life (there are few). */
+
+
+
+
 #if ASYNCRT_OS_POSIX
 
 #include <string.h>
@@ -40148,6 +41070,8 @@ ASYNCRT_API void asy_http_agent_get_stats(const asy_http_agent_t *agent,
 /* The Fetch standard's Headers (fetch.h): a sorted array of lowercased
  * names; one entry per name with the values combined, except Set-Cookie
  * (one entry per value, in insertion order). */
+
+
 #if ASYNCRT_OS_POSIX
 
 #include <string.h>
@@ -40392,6 +41316,10 @@ ASYNCRT_API int asy_headers_copy(asy_headers_t *dst, const asy_headers_t *src) {
 /* data: URLs, the Fetch standard's "data: URL processor": the MIME type
  * before the first ',', the body after it percent-decoded, then
  * forgiving-base64 decoded when the type ends in ";base64". */
+
+
+
+
 #if ASYNCRT_OS_POSIX
 
 #include <string.h>
@@ -40513,6 +41441,17 @@ ASY__INTERNAL int asy__data_url_decode(const asy_url_t *u, asy_buf_t *body, char
  * value (released with the promise), the client request in flight (until
  * its on_close), a data: body stream (until it closes) and each body
  * reader (text/bytes) until it settles. */
+
+
+
+
+
+
+
+
+
+
+
 #if ASYNCRT_OS_POSIX
 
 #include <string.h>
@@ -41234,6 +42173,13 @@ ASYNCRT_API void asy_abort_signal_abort(asy_abort_signal_t *s, int reason) {
 #line 1 "asyncrt_impl/http/fetch_json.c"
 /* res.json(): the whole body (asy_fetch_bytes), then the JSON parser, as a
  * promise reaction -- where Node's res.json() parses. */
+
+
+
+
+
+
+
 #if ASYNCRT_OS_POSIX
 
 ASY__INTERNAL void asy__fetch_json_free(void *v) {

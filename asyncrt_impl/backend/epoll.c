@@ -1,3 +1,5 @@
+#include "../base/time.h"
+#include "../loop/loop.internal.h"
 #if ASYNCRT_OS_LINUX
 #include <sys/epoll.h>
 /* epoll: level-triggered, one registration per fd, changes applied at once

@@ -1,3 +1,6 @@
+#include "ops.internal.h"
+#include "../base/queue.h"
+#include "../loop/loop.internal.h"
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/uio.h>

@@ -2,6 +2,10 @@
  * loop/op.h).  Sockets, pipes and TTYs (net layer) and later files use it,
  * so the layers above never see whether epoll, poll(2), io_uring or IOCP
  * runs underneath. */
+#pragma once
+#include "../base/queue.h"
+#include "../base/sys.internal.h"
+#include "../loop/op.h"
 
 /* op->state_ */
 enum { ASY__OPS_IDLE = 0, ASY__OPS_QUEUED = 1, ASY__OPS_DONE = 2 };

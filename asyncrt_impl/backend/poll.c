@@ -1,3 +1,5 @@
+#include "../base/time.h"
+#include "../loop/loop.internal.h"
 #include <poll.h>
 /* poll(2): the portable fallback (ASYNCRT_BACKEND=poll).  Registered ios
  * sit in a dense array parallel to the pollfd array; removal swaps the last

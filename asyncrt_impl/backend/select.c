@@ -1,5 +1,8 @@
 /* Run-time selection between the compiled-in backends, and the io calls
  * the loop makes, dispatched to the one in use. */
+#include "backend.internal.h"
+#include "../base/errors.h"
+#include "../loop/loop.internal.h"
 /* Process-wide: set in the parent by the first fork().  A child of fork
  * shares our open files, so closing an fd no longer proves the kernel
  * drops its epoll registration; from then on asy__io_forget unregisters

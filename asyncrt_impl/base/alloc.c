@@ -9,6 +9,7 @@
  * (malloc_usable_size, malloc_size, _msize) with the default allocator, or
  * from ASYNCRT_MALLOC_SIZE(p) next to a user allocator; without either the
  * count is off and reported as unknown. */
+#include "sys.internal.h"
 #if defined(ASYNCRT_MALLOC_SIZE)
 #define ASY__ALLOC_SIZE(p) ((size_t)ASYNCRT_MALLOC_SIZE(p))
 #elif !defined(ASY__USER_ALLOCATOR) && defined(__GLIBC__)
@@ -20,15 +21,6 @@
 #elif !defined(ASY__USER_ALLOCATOR) && defined(_WIN32)
 #include <malloc.h>
 #define ASY__ALLOC_SIZE(p) _msize(p)
-#endif
-
-/* Relaxed 64-bit counters: pool threads allocate too. */
-#if defined(_MSC_VER) && !defined(__clang__)
-#define ASY__COUNTER_ADD(v, n) InterlockedExchangeAdd64((volatile LONG64 *)&(v), (LONG64)(n))
-#define ASY__COUNTER_LOAD(v) InterlockedCompareExchange64((volatile LONG64 *)&(v), 0, 0)
-#else
-#define ASY__COUNTER_ADD(v, n) __atomic_fetch_add(&(v), (int64_t)(n), __ATOMIC_RELAXED)
-#define ASY__COUNTER_LOAD(v) __atomic_load_n(&(v), __ATOMIC_RELAXED)
 #endif
 
 #ifdef ASY__ALLOC_SIZE

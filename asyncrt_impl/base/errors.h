@@ -2,6 +2,8 @@
  * success and a negative ASY_E* code on failure.  On POSIX the codes equal
  * -errno, so `-errno` from a system call can be returned as is; on Windows
  * they are fixed values and system errors are translated. */
+#pragma once
+#include "config.h"
 #if !defined(_WIN32)
 #include <errno.h>
 #define ASY__ERRVAL(name, winval) (-(name))

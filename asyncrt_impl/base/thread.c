@@ -1,4 +1,6 @@
 /* Threads, locks and once over pthreads (POSIX) and Win32 (Windows). */
+#include "sys.internal.h"
+#include "thread.internal.h"
 
 /* The trampoline's record: the thread frees it before running fn. */
 typedef struct {

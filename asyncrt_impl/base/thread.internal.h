@@ -10,6 +10,8 @@
  * Atomics are the GCC/clang __atomic builtins (mingw-w64 included) on
  * plain objects: C11's <stdatomic.h> would need _Atomic objects and does
  * not compile as C++, which the implementation must. */
+#pragma once
+#include "sys.internal.h"
 #if !defined(__GNUC__) && !defined(__clang__)
 #error "asyncrt: the implementation needs the GCC/clang __atomic builtins (gcc, clang, mingw-w64)"
 #endif

@@ -1,6 +1,13 @@
-#if ASYNCRT_OS_POSIX
 /* asy_async / asy_await: coroutines that suspend on promises and resume as
  * their reactions (microtasks), as V8 resumes an async function. */
+#include "coro.internal.h"
+#include "../base/queue.h"
+#include "../buf/buf.h"
+#include "../loop/loop.internal.h"
+#include "../promise/promise.h"
+#include "../promise/promise.internal.h"
+#include "../stream/stream.h"
+#if ASYNCRT_OS_POSIX
 
 /* The coroutine running on this thread (NULL: a plain stack). */
 static __thread asy__coro *asy__coro_current;

@@ -23,6 +23,11 @@
  * blocking, never crashing), and ASY_ECANCELED once asy_loop_close has
  * begun: a coroutine still suspended when its loop closes is resumed with
  * ASY_ECANCELED so it can free what it holds and return (docs/coro.md). */
+#pragma once
+#include "../buf/buf.h"
+#include "../loop/handle.h"
+#include "../promise/promise.h"
+#include "../stream/stream.h"
 
 /* Coroutine stack sizes (asy_async_opts.stack_size). */
 #define ASY_CORO_STACK_DEFAULT ((size_t)256 * 1024)

@@ -1,5 +1,11 @@
-#if ASYNCRT_OS_POSIX
 /* Private state of the coroutine layer. */
+#pragma once
+#include "stack.internal.h"
+#include "../base/queue.h"
+#include "../buf/buf.h"
+#include "../loop/loop.h"
+#include "../promise/promise.h"
+#if ASYNCRT_OS_POSIX
 
 typedef struct asy__coro asy__coro;
 typedef struct asy__coro_state asy__coro_state;

@@ -17,6 +17,7 @@
  *
  * The symbols are local to the library (hidden) and weak, so two copies
  * of the implementation (ASYNCRT_STATIC beside the shared one) link. */
+#include "switch.internal.h"
 #if defined(ASY__CTX_ASM) && defined(__x86_64__) && !defined(ASY__CTX_WIN64)
 __asm__(
     ".text\n"

@@ -16,6 +16,8 @@
  * layer, POSIX-only while the loop is, does not need one there yet.
  * This part builds everywhere it can, so the switch and the stack pool are
  * tested on Windows too (tests/test_internal_ctx.c under wine). */
+#pragma once
+#include "../base/sys.internal.h"
 #if !defined(ASYNCRT_CORO_UCONTEXT) && defined(__ELF__) && \
     ((defined(__x86_64__) && !defined(_WIN32)) || defined(__aarch64__))
 #define ASY__CTX_ASM 1
@@ -100,4 +102,9 @@ typedef struct asy__ctx {
     ucontext_t uc;
 #endif
 } asy__ctx;
+
+/* Defined in switch.c, used by coro.c. */
+ASY__INTERNAL void asy__ctx_make(asy__ctx *ctx, void *base, size_t size, asy__ctx_fn fn,
+                                 void *arg);
+ASY__INTERNAL void asy__ctx_jump(asy__ctx *from, asy__ctx *to);
 #endif /* ASY__CTX */

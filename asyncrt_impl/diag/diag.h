@@ -6,6 +6,8 @@
  * timers in due order, the immediate / nextTick / microtask queues, the
  * thread pool's queue depths, the loop-lag histogram and the process's
  * memory usage.  Call it from the loop's thread. */
+#pragma once
+#include "../loop/handle.h"
 ASYNCRT_API int asy_loop_report(asy_loop_t *loop, FILE *out);
 
 /* --report-on-signal: while enabled, the signal (0: SIGUSR2, as Node)

@@ -1,4 +1,9 @@
 /* Per-loop state of the diag layer (loop->layers_[ASY__LAYER_DIAG]). */
+#pragma once
+#include "diag.h"
+#include "../base/sys.internal.h"
+#include "../loop/handle.h"
+#include "../loop/signal.h"
 typedef struct {
     asy_loop_t *loop;
     /* report on signal */
@@ -30,3 +35,6 @@ ASY__INTERNAL void asy__diag_jw_u64(asy__jw *w, const char *key, uint64_t v);
 ASY__INTERNAL void asy__diag_jw_i64(asy__jw *w, const char *key, int64_t v);
 ASY__INTERNAL void asy__diag_jw_num(asy__jw *w, const char *key, double v);
 ASY__INTERNAL void asy__diag_jw_bool(asy__jw *w, const char *key, int v);
+
+/* Defined in report.c, used by signal.c. */
+static int asy__report_write(asy_loop_t *loop, FILE *out, const char *trigger);

@@ -1,5 +1,6 @@
 /* The report's JSON writer: two-space indent, one member per line, as
  * Node's report is laid out. */
+#include "diag.internal.h"
 
 static void asy__diag_jw_quote(FILE *f, const char *s);
 

@@ -1,4 +1,16 @@
 /* asy_loop_report: one JSON document about a loop (process.report). */
+#include "diag.internal.h"
+#include "../base/version.h"
+#include "../base/queue.h"
+#include "../base/sys.internal.h"
+#include "../loop/handle.h"
+#include "../loop/timer.h"
+#include "../loop/signal.h"
+#include "../loop/loop.h"
+#include "../loop/loop.internal.h"
+#include "../loop/slots.internal.h"
+#include "../pool/pool.h"
+#include "../perf/perf.h"
 #include <sys/time.h>
 
 static void asy__diag_close(asy_loop_t *loop, void *state) {

@@ -1,5 +1,13 @@
 /* --report-on-signal: an internal, unref'd signal watcher writes a report
  * from the loop's thread. */
+#include "diag.h"
+#include "diag.internal.h"
+#include "../base/queue.h"
+#include "../base/sys.internal.h"
+#include "../loop/handle.h"
+#include "../loop/signal.h"
+#include "../loop/loop.h"
+#include "../loop/loop.internal.h"
 
 static int asy__report_to_file(asy__diag_state *st, char *name, size_t cap) {
     char stamp[32];

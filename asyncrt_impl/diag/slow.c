@@ -1,6 +1,12 @@
 /* The slow-callback warning.  The loop (loop.internal.h) records when each
  * callback starts and, while loop->watch_ is set, calls asy__slow_check
  * once the callback and its microtasks are done. */
+#include "diag.h"
+#include "diag.internal.h"
+#include "../base/time.h"
+#include "../loop/handle.h"
+#include "../loop/loop.h"
+#include "../loop/loop.internal.h"
 
 static void asy__slow_print(void *arg, const asy_slow_callback_t *info) {
     union {

@@ -24,6 +24,11 @@
  * 'close' follows.  An error (open, read, write, close) is emitted with its
  * ASY_E* code; asy_fs_stream_error() gives Node's message for it
  * ("ENOENT: no such file or directory, open 'x'"). */
+#pragma once
+#include "fs.h"
+#include "../buf/bufchain.h"
+#include "../loop/handle.h"
+#include "../stream/stream.h"
 
 typedef struct asy_fs_stream_s asy_fs_stream_t;
 

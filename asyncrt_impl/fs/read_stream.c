@@ -1,5 +1,10 @@
 /* fs.createReadStream: _read is one async read into a fresh buffer. */
-#include "fs.internal.h"
+#include "fstream.internal.h"
+#include "../base/errors.h"
+#include "../buf/bufchain.h"
+#include "../buf/buf.internal.h"
+#include "../loop/handle.h"
+#include "../stream/stream.internal.h"
 
 ASY__INTERNAL void asy__rs_done(asy_fs_t *req) {
     asy_fs_stream_t *fs = ASY_CONTAINER_OF(req, asy_fs_stream_t, req_);
@@ -78,6 +83,9 @@ ASY__INTERNAL void asy__rs_read(asy_stream_t *s, size_t size) {
 
 static const asy_stream_impl asy__fs_read_impl = {asy__fss_construct, asy__rs_read, NULL, NULL,
                                                   NULL, asy__fss_destroy, NULL, NULL};
+
+/* Whether s is a file read stream (asy_fs_stream_of, in write_stream.c). */
+ASY__INTERNAL int asy__fs_is_read_stream(const asy_stream_t *s) { return s->impl_ == &asy__fs_read_impl; }
 
 static int asy__fs_create_read_stream(asy_loop_t *loop, asy_fs_stream_t *fs, const char *path,
                                       const asy_fs_read_stream_opts *opts) {

@@ -1,6 +1,9 @@
 /* fs.watch on inotify.  Each handle has its own inotify instance, so watch
  * descriptors are small integers handed out in order and index a plain
  * array (wd -> directory path relative to the watched root). */
+#include "watch.h"
+#include "fs.internal.h"
+#include "../loop/loop.internal.h"
 
 static void asy__fs_watch_close(asy_handle_t *h) { asy_fs_watch_stop((asy_fs_watch_t *)h); }
 static const asy__handle_class asy__fs_watch_class = {ASY_HANDLE_FS_WATCH, "fs_watch",

@@ -1,6 +1,10 @@
 /* fs.createWriteStream: _write and _writev are async writes, repeated
  * until every byte is written (Node's writeAll / writevAll). */
 #include "fs.internal.h"
+#include "fstream.internal.h"
+#include "../buf/bufchain.h"
+#include "../loop/handle.h"
+#include "../stream/stream.h"
 
 /* Node gives up after this many writes in a row that wrote nothing. */
 #define ASY__FSS_MAX_RETRIES 5
@@ -150,7 +154,7 @@ static int asy__fs_create_write_stream(asy_loop_t *loop, asy_fs_stream_t *fs, co
 }
 
 ASYNCRT_API asy_fs_stream_t *asy_fs_stream_of(asy_stream_t *s) {
-    if (!s || (s->impl_ != &asy__fs_read_impl && s->impl_ != &asy__fs_write_impl)) return NULL;
+    if (!s || (!asy__fs_is_read_stream(s) && s->impl_ != &asy__fs_write_impl)) return NULL;
     return asy__fss_of(s);
 }
 

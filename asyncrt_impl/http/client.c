@@ -12,6 +12,13 @@
  * closes, res.stream once it exists, the exchange (from creation until
  * the connection is done with it), every socket write carrying a
  * callback, and a pending error tick.  At zero, on_close, then free. */
+#include "client.internal.h"
+#include "../base/queue.h"
+#include "../buf/buf.h"
+#include "../loop/timer.h"
+#include "../loop/loop.h"
+#include "../stream/stream.internal.h"
+#include "../url/url.h"
 #if ASYNCRT_OS_POSIX
 
 #include <string.h>

@@ -30,6 +30,12 @@
  * server closed it while it was idle: ECONNRESET, EPIPE or EOF) is sent
  * again, once, on a new connection when its method is idempotent and its
  * body is replayable (none, or given whole to asy_http_request_end). */
+#pragma once
+#include "parser.h"
+#include "../base/queue.h"
+#include "../buf/buf.h"
+#include "../loop/timer.h"
+#include "../stream/stream.h"
 #if ASYNCRT_OS_POSIX
 
 typedef struct asy_http_agent_s asy_http_agent_t;

@@ -1,5 +1,14 @@
 /* Shared between the client's files: the request (client.c), the
  * connection (conn.c) and the pool (agent.c). */
+#pragma once
+#include "client.h"
+#include "../base/queue.h"
+#include "../base/sys.internal.h"
+#include "../buf/buf.h"
+#include "../loop/timer.h"
+#include "../net/socket.h"
+#include "../dns/dns.h"
+#include "../url/url.h"
 #if ASYNCRT_OS_POSIX
 
 /* req->flags_ */

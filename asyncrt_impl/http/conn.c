@@ -3,6 +3,13 @@
  * and its end.  A connection belongs to an origin of an agent, or to one
  * request (agent NULL).  Its memory goes in the socket's on_close, or at
  * the end of a lookup that was overtaken by a failure. */
+#include "client.internal.h"
+#include "../base/queue.h"
+#include "../buf/buf.h"
+#include "../loop/timer.h"
+#include "../stream/stream.h"
+#include "../net/socket.h"
+#include "../dns/dns.h"
 #if ASYNCRT_OS_POSIX
 
 #include <string.h>

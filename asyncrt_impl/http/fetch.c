@@ -7,6 +7,17 @@
  * value (released with the promise), the client request in flight (until
  * its on_close), a data: body stream (until it closes) and each body
  * reader (text/bytes) until it settles. */
+#include "fetch.h"
+#include "../base/queue.h"
+#include "../buf/buf.h"
+#include "../loop/timer.h"
+#include "../loop/loop.h"
+#include "../promise/promise.h"
+#include "../stream/pipeline.h"
+#include "../stream/stream.internal.h"
+#include "../url/url.h"
+#include "client.internal.h"
+#include "../zlib/zstream.h"
 #if ASYNCRT_OS_POSIX
 
 #include <string.h>

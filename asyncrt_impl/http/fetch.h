@@ -24,6 +24,12 @@
  * decode.  The headers stay as sent (Content-Encoding, Content-Length).
  * Without zlib the body comes as the server sent it and no
  * Accept-Encoding is sent. */
+#pragma once
+#include "client.h"
+#include "../base/queue.h"
+#include "../loop/handle.h"
+#include "../promise/promise.h"
+#include "../stream/stream.h"
 #if ASYNCRT_OS_POSIX
 
 /* ---- Headers: case-insensitive, values of one name combined with ", ",

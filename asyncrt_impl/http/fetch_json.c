@@ -1,5 +1,12 @@
 /* res.json(): the whole body (asy_fetch_bytes), then the JSON parser, as a
  * promise reaction -- where Node's res.json() parses. */
+#include "fetch.h"
+#include "../base/sys.internal.h"
+#include "../promise/promise.h"
+#include "../sync/limit.h"
+#include "../sync/rpool.h"
+#include "../coro/coro.h"
+#include "../json/json.h"
 #if ASYNCRT_OS_POSIX
 
 ASY__INTERNAL void asy__fetch_json_free(void *v) {

@@ -6,6 +6,9 @@
  *   // ASY_EFETCH_BODY_USED, the body's stream error, or the parser's code
  *   // (ASY_EJSON_*) and a message naming the byte offset, as res.json()
  *   // rejects with a SyntaxError. */
+#pragma once
+#include "fetch.h"
+#include "../promise/promise.h"
 #if ASYNCRT_OS_POSIX
 ASYNCRT_API asy_promise_t *asy_fetch_json(asy_fetch_response_t *res);
 #endif

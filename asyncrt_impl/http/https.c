@@ -3,6 +3,12 @@
  * the exchange.  Everything the exchange does goes through c->io, which
  * is the socket's stream for http: and the TLS stream for https:.
  * Without ASYNCRT_WITH_MBEDTLS https: URLs are ASY_EPROTONOSUPPORT. */
+#include "client.h"
+#include "client.internal.h"
+#include "../base/sys.internal.h"
+#include "../stream/stream.h"
+#include "../url/url.h"
+#include "../tls/tls.h"
 #if ASYNCRT_OS_POSIX
 
 #include <string.h>

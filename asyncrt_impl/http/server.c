@@ -15,6 +15,14 @@
  * write.  Two buffers alternate: one in the kernel's hands, one filling.
  * A response's write completes (for backpressure) only while the bytes
  * not yet taken by the kernel stay below the highWaterMark. */
+#include "server.h"
+#include "parser.internal.h"
+#include "../base/queue.h"
+#include "../buf/buf.h"
+#include "../loop/timer.h"
+#include "../loop/loop.h"
+#include "../stream/stream.internal.h"
+#include "../net/tcp.h"
 #if ASYNCRT_OS_POSIX
 
 #include <stdio.h>

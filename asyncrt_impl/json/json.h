@@ -20,6 +20,8 @@
  * are doubles, rounded as JSON.parse rounds them (1e400 is Infinity);
  * stringify prints them as Number.prototype.toString does (the shortest
  * digits that read back to the same double) and non-finite ones as null. */
+#pragma once
+#include "../base/config.h"
 
 typedef enum asy_json_type {
     ASY_JSON_NULL = 0,

@@ -1,4 +1,7 @@
 /* JSON internals: the arena behind a document, number conversions. */
+#pragma once
+#include "json.h"
+#include "../base/sys.internal.h"
 
 /* Arena chunks: the first is small (most documents are), each next one
  * doubles up to 1 MiB; a request larger than a chunk gets a chunk of its

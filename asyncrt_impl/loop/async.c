@@ -1,3 +1,6 @@
+#include "loop.internal.h"
+#include "../base/queue.h"
+#include "../base/thread.internal.h"
 #if ASYNCRT_OS_LINUX
 #include <sys/eventfd.h>
 #endif

@@ -1,3 +1,7 @@
+#include "loop.internal.h"
+#include "../base/errors.h"
+#include "../base/queue.h"
+#include "../base/thread.internal.h"
 /* The classes of handle types added by layers above the loop, by type id,
  * for asy_handle_type_name.  Process-wide and written only with the same
  * value for a given id (a class is a static const object), so a relaxed

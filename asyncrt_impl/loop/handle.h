@@ -3,6 +3,8 @@
  * Every handle struct starts with ASY_HANDLE_FIELDS, so any handle can be
  * passed as an asy_handle_t * (asy_close, asy_ref...).  Closing is
  * asynchronous: the memory may be reused once the close callback runs. */
+#pragma once
+#include "../base/queue.h"
 typedef struct asy_loop_s asy_loop_t;
 typedef struct asy_handle_s asy_handle_t;
 

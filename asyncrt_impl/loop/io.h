@@ -1,6 +1,8 @@
 /* asy__io: the loop's view of one file descriptor it waits on (the async
  * wake-up fd, a signal pipe, a poll handle's fd, later sockets).  It is
  * embedded in handles, so it is declared here; it is private. */
+#pragma once
+#include "handle.h"
 typedef struct asy__io asy__io;
 typedef void (*asy__io_cb)(asy_loop_t *loop, asy__io *io, unsigned revents);
 

@@ -1,3 +1,7 @@
+#include "loop.internal.h"
+#include "../base/time.h"
+#include "../base/queue.h"
+#include "../base/thread.internal.h"
 ASY__INTERNAL void asy__run_closing(asy_loop_t *loop);
 
 ASYNCRT_API int asy_loop_init(asy_loop_t *loop, const asy_loop_opts *opts) {

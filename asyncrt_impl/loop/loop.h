@@ -9,6 +9,11 @@
  *
  * One loop belongs to one thread.  Only asy_async_send (and the thread
  * pool) may be called from other threads. */
+#pragma once
+#include "op.h"
+#include "../base/queue.h"
+#include "../base/heap.h"
+#include "uncaught.h"
 typedef enum { ASY_RUN_DEFAULT, ASY_RUN_ONCE, ASY_RUN_NOWAIT } asy_run_mode;
 
 /* Zero means "default" for every field; NULL options mean all defaults. */

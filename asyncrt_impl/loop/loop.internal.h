@@ -1,4 +1,12 @@
 /* Private parts of the loop shared by its files and the layers above. */
+#pragma once
+#include "timer.h"
+#include "async.h"
+#include "signal.h"
+#include "poll.h"
+#include "loop.h"
+#include "../base/time.h"
+#include "../base/sys.internal.h"
 enum {
     ASY__H_ACTIVE = 1u << 0,
     ASY__H_REF = 1u << 1,
@@ -105,6 +113,21 @@ ASY__INTERNAL void asy__async_loop_close(asy_loop_t *loop);
 ASY__INTERNAL void asy__signal_loop_close(asy_loop_t *loop);
 ASY__INTERNAL void asy__lag_monitor_free(asy_loop_t *loop);
 
+/* The loop lag monitor: defined in metrics.c; diag/report.c reads it. */
+#define ASY__LAG_BUCKETS 1024
+
+struct asy__lag_monitor {
+    asy_timer_t timer;
+    uint64_t resolution_ms;
+    uint64_t expected_ns;
+    uint64_t count, min_ns, max_ns;
+    double sum_ns;
+    uint32_t buckets[ASY__LAG_BUCKETS];
+};
+/* Defined in metrics.c, used by diag/report.c. */
+ASY__INTERNAL size_t asy__lag_histogram(const asy_loop_t *loop, uint64_t *lower_ns,
+                                        uint64_t *counts, size_t max);
+
 /* ---- the backend interface -------------------------------------------
  * One implementation per file in asyncrt_impl/backend/.  The loop asks for
  * interest in an fd (asy__io_start/stop); changes are batched and applied
@@ -142,3 +165,10 @@ ASY__INTERNAL void asy__io_forget(asy_loop_t *loop, asy__io *io, int sole_owner)
 
 /* Small POSIX helpers. */
 ASY__INTERNAL int asy__set_nonblock_cloexec(int fd);
+
+/* Defined in loop.c, used by pool/pool.c. */
+static int asy__poll_timeout(asy_loop_t *loop);
+
+/* Defined in taskq.c, used by loop.c, promise/promise.c, promise/unhandled.c. */
+ASY__INTERNAL int asy__taskq_push(asy__taskq *q, asy_fn fn, void *arg);
+ASY__INTERNAL void asy__taskq_free(asy__taskq *q);

@@ -1,16 +1,8 @@
 /* Loop lag histogram: microsecond values in log-linear buckets, 16 per
  * power of two (about 6% precision), enough for 0 us .. hours. */
-#define ASY__LAG_BUCKETS 1024
-
-struct asy__lag_monitor {
-    asy_timer_t timer;
-    uint64_t resolution_ms;
-    uint64_t expected_ns;
-    uint64_t count, min_ns, max_ns;
-    double sum_ns;
-    uint32_t buckets[ASY__LAG_BUCKETS];
-};
-
+#include "loop.internal.h"
+#include "../base/time.h"
+#include "../base/queue.h"
 static unsigned asy__lag_bucket(uint64_t ns) {
     uint64_t us = ns / 1000u;
     unsigned e = 0, idx;

@@ -5,6 +5,10 @@
  * (bytes, a new fd, revents, or a negative ASY_E* code) through its
  * callback, always from the loop and never from inside the submit call.
  * See backend/ops.c for how epoll and poll(2) emulate this. */
+#pragma once
+#include "io.h"
+#include "phases.h"
+#include "../base/queue.h"
 
 /* A byte range: the same layout as struct iovec on POSIX, so a list of
  * them goes to writev() as is. */

@@ -1,3 +1,6 @@
+#include "loop.internal.h"
+#include "../base/errors.h"
+#include "../base/queue.h"
 static asy__queue *asy__phase_list(asy_phase_t *h) {
     switch (h->type) {
         case ASY_HANDLE_IDLE:

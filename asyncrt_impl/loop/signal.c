@@ -5,6 +5,9 @@
  * asy__sig_mutex.  A loop leaving clears its slot, then waits until no
  * handler is in flight before closing its pipe, so a handler never writes
  * to a recycled fd. */
+#include "loop.internal.h"
+#include "../base/queue.h"
+#include "../base/thread.internal.h"
 #define ASY__SIG_MAX_LOOPS 128
 #define ASY__SIG_NSIG 128
 

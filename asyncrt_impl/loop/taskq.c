@@ -1,5 +1,6 @@
 /* asy__taskq: FIFO ring of (fn, arg).  Grows by doubling; never shrinks
  * while the loop lives, so steady-state pushes do not allocate. */
+#include "loop.internal.h"
 ASY__INTERNAL int asy__taskq_push(asy__taskq *q, asy_fn fn, void *arg) {
     uint32_t tail;
     if (q->count == q->cap) {

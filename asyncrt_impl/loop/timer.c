@@ -1,14 +1,8 @@
 /* Timers live in the loop's heap keyed by due time (ms); the heap keeps
  * equal deadlines in start order. */
-
-typedef struct asy__ctimer {
-    asy__slot slot; /* must be first */
-    asy_timer_t timer;
-    asy_fn cb;
-    void *arg;
-    uint64_t ms;
-    int interval;
-} asy__ctimer;
+#include "loop.internal.h"
+#include "slots.internal.h"
+#include "../base/queue.h"
 
 typedef struct asy__immediate {
     asy__slot slot; /* must be first */

@@ -1,4 +1,8 @@
 /* The loop's hook for errors nobody handled (loop/uncaught.h). */
+#include "handle.h"
+#include "uncaught.h"
+#include "loop.internal.h"
+#include "../base/errors.h"
 
 ASYNCRT_API void asy_uncaught_print(FILE *out, const asy_uncaught_t *info) {
     if (!out || !info) return;

@@ -7,6 +7,8 @@
  * unhandled 'error'.  A hook that returns lets the program go on (Node's
  * process.on('uncaughtException')).  Unhandled promise rejections have
  * their own hook, asy_promise_on_unhandled. */
+#pragma once
+#include "handle.h"
 typedef struct {
     int error;                /* the negative code (ASY_ECONNRESET...) */
     const char *what;         /* "'error' event", "write callback"... */

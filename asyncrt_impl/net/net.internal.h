@@ -1,3 +1,7 @@
+#pragma once
+#include "tty.h"
+#include "udp.h"
+#include "../loop/loop.internal.h"
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <netinet/in.h>

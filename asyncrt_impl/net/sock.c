@@ -2,6 +2,10 @@
  * writing, shutdown, connect and close, each an asy__op on the socket's
  * opfd.  A socket is active (keeps the loop alive) while it reads,
  * listens, or has an operation in flight. */
+#include "pipe.h"
+#include "net.internal.h"
+#include "../loop/loop.internal.h"
+#include "../backend/ops.internal.h"
 
 ASY__INTERNAL void asy__ignore_sigpipe(void) {
     struct sigaction sa;

@@ -6,6 +6,11 @@
  *   _write    one asy_sock_write; _writev one vectored write of them all.
  *   _final    shutdown(SHUT_WR) after the queued writes.
  *   _destroy  closes the handle; destroy_done from its close callback. */
+#include "socket.h"
+#include "net.internal.h"
+#include "../buf/buf.h"
+#include "../loop/loop.internal.h"
+#include "../stream/stream.h"
 
 enum {
     ASY__SK_HANDLE = 1,     /* h holds an initialised handle */

@@ -17,6 +17,12 @@
  * asy_tcp_nodelay(&sock->h.tcp, 1), asy_tcp_getpeername(...).  Errors of
  * the connection (ASY_ECONNRESET, ASY_EPIPE...) destroy the stream with
  * that error, as in Node. */
+#pragma once
+#include "tcp.h"
+#include "pipe.h"
+#include "tty.h"
+#include "../loop/op.h"
+#include "../stream/stream.h"
 typedef struct asy_socket_s asy_socket_t;
 typedef struct asy_server_s asy_server_t;
 typedef void (*asy_socket_connect_cb)(asy_socket_t *sock, int status);

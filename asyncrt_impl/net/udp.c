@@ -1,4 +1,7 @@
 /* UDP: recvmsg / sendmsg ops on a datagram socket. */
+#include "net.internal.h"
+#include "../loop/loop.internal.h"
+#include "../backend/ops.internal.h"
 
 /* BSDs take an unsigned char for the IPv4 multicast options. */
 #if ASYNCRT_OS_BSD

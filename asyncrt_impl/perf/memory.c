@@ -1,4 +1,7 @@
 /* process.memoryUsage(). */
+#include "perf.h"
+#include "../base/sys.internal.h"
+#include "../buf/buf.internal.h"
 #include <sys/resource.h>
 
 /* Current resident set: /proc/self/statm on Linux; elsewhere the peak

@@ -1,5 +1,12 @@
 /* PerformanceObserver: entries are batched per observer and delivered
  * from one immediate for all observers (Node's queuePending). */
+#include "perf.h"
+#include "perf.internal.h"
+#include "../base/queue.h"
+#include "../base/sys.internal.h"
+#include "../loop/handle.h"
+#include "../loop/timer.h"
+#include "../loop/loop.internal.h"
 
 static void asy__perf_batch_free(asy_perf_observer_t *obs) {
     size_t i;

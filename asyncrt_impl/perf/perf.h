@@ -7,6 +7,9 @@
  * performance entry buffer); 'function' entries from timerify go only to
  * observers, as in Node.  Names are copied.  Everything is per loop and
  * runs on the loop's thread. */
+#pragma once
+#include "../base/queue.h"
+#include "../loop/handle.h"
 typedef enum {
     ASY_PERF_MARK = 1,
     ASY_PERF_MEASURE = 2,

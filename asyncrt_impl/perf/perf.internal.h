@@ -1,4 +1,11 @@
 /* Per-loop state of the perf layer (loop->layers_[ASY__LAYER_PERF]). */
+#pragma once
+#include "perf.h"
+#include "../base/queue.h"
+#include "../base/sys.internal.h"
+#include "../loop/handle.h"
+#include "../loop/timer.h"
+#include "../loop/loop.h"
 typedef struct {
     asy_loop_t *loop;
     asy_perf_entry_t *entries; /* the timeline, in insertion order; names owned */

@@ -1,4 +1,12 @@
 /* The loop's performance timeline: marks and measures (perf.h). */
+#include "perf.h"
+#include "perf.internal.h"
+#include "../base/time.h"
+#include "../base/queue.h"
+#include "../base/sys.internal.h"
+#include "../loop/handle.h"
+#include "../loop/loop.h"
+#include "../loop/loop.internal.h"
 
 static void asy__perf_close(asy_loop_t *loop, void *state) {
     asy__perf_state *st = (asy__perf_state *)state;

@@ -1,4 +1,11 @@
 /* performance.timerify for C callbacks. */
+#include "perf.h"
+#include "perf.internal.h"
+#include "../base/time.h"
+#include "../base/sys.internal.h"
+#include "../loop/handle.h"
+#include "../loop/loop.h"
+#include "../loop/loop.internal.h"
 
 ASYNCRT_API int asy_perf_timerify(asy_perf_timerified_t *t, asy_loop_t *loop, const char *name,
                                   asy_fn fn, void *arg) {

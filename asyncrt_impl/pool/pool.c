@@ -1,5 +1,9 @@
 /* The loop side of the pool: creation, submission, cancellation and the
  * delivery of completions in batches. */
+#include "pool.internal.h"
+#include "../base/time.h"
+#include "../base/queue.h"
+#include "../loop/loop.internal.h"
 
 static unsigned asy__pool_default_size(const asy_loop_t *loop) {
     const char *env;

@@ -18,6 +18,15 @@
  * takes the whole stack at once (one batch per wake-up), reverses it to
  * completion order and runs the done callbacks.  Workers write the async
  * wake-up only when the loop is not spinning. */
+#pragma once
+#include "pool.h"
+#include "../base/time.h"
+#include "../base/queue.h"
+#include "../base/sys.internal.h"
+#include "../loop/phases.h"
+#include "../loop/async.h"
+#include "../base/thread.internal.h"
+
 enum { ASY__WORK_IDLE = 0, ASY__WORK_QUEUED, ASY__WORK_RUNNING, ASY__WORK_DONE };
 enum { ASY__POOL_MAX_SIZE = 1024 };
 
@@ -92,3 +101,6 @@ static inline int asy__spin_yield(uint64_t deadline) {
 /* Spin budgets (ns): long enough to cover a round trip through a done
  * callback, short enough not to matter when the work is long. */
 enum { ASY__WORKER_SPIN_NS = 50000, ASY__LOOP_SPIN_NS = 30000 };
+
+/* Defined in worker.c, used by pool.c. */
+static void asy__pool_complete(asy__pool *p, asy_work_t *job);

@@ -1,4 +1,8 @@
 /* The worker side of the pool: picking jobs, parking, spinning, threads. */
+#include "pool.internal.h"
+#include "../base/time.h"
+#include "../base/queue.h"
+#include "../loop/async.h"
 
 /* Runnable jobs: every normal job, slow ones only below the slow limit.
  * Published for the spinning worker, which reads it without the lock. */

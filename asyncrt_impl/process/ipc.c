@@ -7,6 +7,10 @@
  * where the receiver finds them: the kernel never hands out a byte before
  * the fds that came with it.  The receiver keeps fds in arrival order and
  * gives each frame as many as its header announces. */
+#include "ipc.h"
+#include "process.internal.h"
+#include "../base/queue.h"
+#include "../loop/loop.internal.h"
 #define ASY__IPC_RFDS_MAX 64 /* fds one recvmsg accepts */
 
 static int asy__ipc_closing(const asy_ipc_t *ch) {

@@ -1,3 +1,11 @@
+#pragma once
+#include "process.h"
+#include "../base/queue.h"
+#include "../base/sys.internal.h"
+#include "../loop/io.h"
+#include "../loop/loop.internal.h"
+#include "../loop/phases.h"
+#include "../loop/signal.h"
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -46,3 +54,13 @@ struct asy__spawn_plan {
     unsigned uid, gid;
     int err_fd; /* write end of the close-on-exec error pipe */
 };
+
+/* Defined in spawn_child.c, used by spawn.c. */
+static void asy__child_run(const struct asy__spawn_plan *pl);
+
+/* Defined in stdio.c, used by spawn.c, stdio_stream.c. */
+static void asy__cpipe_close(asy_loop_t *loop, struct asy__child_pipe *cp);
+static void asy__cpipe_io(asy_loop_t *loop, asy__io *io, unsigned revents);
+
+/* Defined in stdio_stream.c, used by spawn.c. */
+static void asy__cstream_attach(asy_process_t *p, const asy_process_opts *o, int child_ok);

@@ -8,6 +8,10 @@
  * A process handle closed before its child exited leaves the pid on a
  * process-wide orphan list, swept by every loop's scan, so closing never
  * leaves a zombie behind as long as some loop still watches children. */
+#include "process.internal.h"
+#include "../base/queue.h"
+#include "../loop/loop.internal.h"
+#include "../base/thread.internal.h"
 static asy__mutex_t asy__orphan_mutex = ASY__MUTEX_INITIALIZER;
 static int *asy__orphans;
 static int asy__norphans, asy__orphan_cap;

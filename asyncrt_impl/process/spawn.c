@@ -5,6 +5,12 @@
  * used instead when uid/gid change, because glibc's setuid/setgid signal
  * every thread of the calling process, which must not happen from a child
  * sharing our memory. */
+#include "ipc.h"
+#include "process.internal.h"
+#include "../base/queue.h"
+#include "../loop/loop.internal.h"
+#include "../backend/backend.internal.h"
+#include "../net/pipe.h"
 extern char **environ;
 
 static int asy__env_key_len(const char *kv) {

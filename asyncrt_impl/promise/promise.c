@@ -1,5 +1,7 @@
 /* The promise core: per-loop pools, reference counts, settling, and the
  * microtask job that runs a reaction. */
+#include "promise.internal.h"
+#include "../loop/loop.internal.h"
 
 static void asy__promise_layer_close(asy_loop_t *loop, void *state);
 

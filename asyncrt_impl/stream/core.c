@@ -1,6 +1,9 @@
 /* The stream core: creation, nextTicks that keep the stream alive, event
  * emission to library listeners and the user's callbacks, state getters. */
 #include "stream.internal.h"
+#include "../base/queue.h"
+#include "../buf/bufchain.h"
+#include "../loop/loop.internal.h"
 
 /* A nextTick that will use the stream.  'close' waits until every such
  * tick has run (asy__stream_tick_done), so on_close really is the last

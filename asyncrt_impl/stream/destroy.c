@@ -1,6 +1,8 @@
 /* destroy(err) -> _destroy -> 'error' then 'close' on a nextTick, each at
  * most once; errorOrDestroy; _construct (Node's destroy.js). */
 #include "stream.internal.h"
+#include "../base/errors.h"
+#include "../loop/loop.internal.h"
 
 ASY__INTERNAL void asy__stream_emit_close(asy_stream_t *s);
 

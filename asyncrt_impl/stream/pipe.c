@@ -1,7 +1,10 @@
 /* src.pipe(dst): Node's Readable.prototype.pipe.  Backpressure (a write
  * that returns 0 pauses src until dst drains), dst.end() at src's end, and
  * nothing else: errors are not forwarded. */
+#include "pipeline.h"
 #include "stream.internal.h"
+#include "../base/queue.h"
+#include "../buf/buf.h"
 
 struct asy__pipe {
     asy__stream_listener src_l; /* data, end, close on src */

@@ -26,6 +26,10 @@
  * library makes with the stream: free or reuse its memory there (or later).
  * A stream that never closes (autoDestroy off and never destroyed) keeps
  * whatever it buffers: destroy it.  Streams do not keep the loop alive. */
+#pragma once
+#include "../base/queue.h"
+#include "../buf/bufchain.h"
+#include "../loop/handle.h"
 
 typedef struct asy_stream_s asy_stream_t;
 

@@ -2,6 +2,12 @@
  * machines mirror Node 20's lib/internal/streams (readable.js, writable.js,
  * destroy.js, transform.js, end-of-stream.js, pipeline.js) flag for flag,
  * because event timing is part of the contract. */
+#pragma once
+#include "stream.h"
+#include "../base/queue.h"
+#include "../base/sys.internal.h"
+#include "../buf/buf.h"
+#include "../loop/handle.h"
 
 /* sflags_: the stream as a whole (Node keeps these per side and keeps the
  * two in step; one copy is enough here). */

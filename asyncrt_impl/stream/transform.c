@@ -4,6 +4,9 @@
  * a transform that produced output above the readable mark does not take
  * the next chunk until that output is read. */
 #include "stream.internal.h"
+#include "../base/errors.h"
+#include "../buf/buf.h"
+#include "../loop/handle.h"
 
 ASY__INTERNAL void asy__transform_write(asy_stream_t *s, const asy_buf_t *chunk) {
     s->xform_rlen_ = s->rlen_;

@@ -1,4 +1,6 @@
 /* getPeerCertificate(): the peer's leaf certificate as strings. */
+#include "tls.h"
+#include "tls.internal.h"
 #if ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_MBEDTLS)
 
 #include <stdio.h>

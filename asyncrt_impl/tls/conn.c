@@ -13,6 +13,15 @@
  *   drive()         the one place that calls mbedTLS: handshake steps,
  *                   then writes, reads and close_notify.  Re-entered calls
  *                   (a callback writing again) only ask it to go round. */
+#include "tls.h"
+#include "tls.internal.h"
+#include "../base/sys.internal.h"
+#include "../buf/buf.h"
+#include "../buf/bufchain.h"
+#include "../loop/handle.h"
+#include "../loop/timer.h"
+#include "../stream/stream.h"
+#include "../net/socket.h"
 #if ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_MBEDTLS)
 
 #include <arpa/inet.h>

@@ -1,6 +1,9 @@
 /* tls.createSecureContext: one mbedTLS configuration (role, own
  * certificate and key, trusted CAs, cipher suites, ALPN, session tickets
  * and cache) shared by every connection made with it. */
+#include "tls.h"
+#include "tls.internal.h"
+#include "../base/sys.internal.h"
 #if ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_MBEDTLS)
 
 #include <errno.h>

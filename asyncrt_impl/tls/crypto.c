@@ -1,4 +1,10 @@
 /* crypto over mbedTLS's message digests; random bytes from getrandom. */
+#include "crypto.h"
+#include "../base/sys.internal.h"
+#include "../buf/buf.h"
+#include "../loop/handle.h"
+#include "../pool/pool.h"
+#include "../stream/stream.h"
 #if ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_MBEDTLS)
 
 #include <errno.h>

@@ -2,6 +2,10 @@
  * bytes from the OS, createHash / createHmac (md5, sha1, sha256, sha512;
  * sha224 and sha384 too) as Transform streams and one-shot, timingSafeEqual,
  * pbkdf2 on the thread pool.  Built with ASYNCRT_WITH_MBEDTLS. */
+#pragma once
+#include "../loop/handle.h"
+#include "../pool/pool.h"
+#include "../stream/stream.h"
 #if ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_MBEDTLS)
 
 #define ASY_CRYPTO_MAX_DIGEST 64

@@ -1,5 +1,11 @@
 /* tls.createServer: a listening socket whose connections are wrapped in
  * TLS with the server's context, and the SNI hook of server contexts. */
+#include "tls.h"
+#include "tls.internal.h"
+#include "../base/sys.internal.h"
+#include "../loop/handle.h"
+#include "../net/addr.h"
+#include "../net/socket.h"
 #if ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_MBEDTLS)
 
 #include <string.h>

@@ -25,6 +25,11 @@
  * asy_tls_authorized / asy_tls_authorization_error).  TLS 1.2 is the
  * minimum, cipher suites are ECDHE/DHE with AEAD ciphers only, and a
  * handshake must finish within handshake_timeout_ms (120 s). */
+#pragma once
+#include "../buf/buf.h"
+#include "../loop/handle.h"
+#include "../stream/stream.h"
+#include "../net/socket.h"
 #if ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_MBEDTLS)
 
 typedef struct asy_tls_s asy_tls_t;

@@ -1,5 +1,13 @@
 /* Private pieces of the tls layer: the mbedTLS objects behind a context
  * and a connection.  mbedTLS headers stay in the implementation part. */
+#pragma once
+#include "tls.h"
+#include "../base/sys.internal.h"
+#include "../buf/buf.h"
+#include "../buf/bufchain.h"
+#include "../loop/handle.h"
+#include "../loop/timer.h"
+#include "../net/socket.h"
 #if ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_MBEDTLS)
 
 #include <mbedtls/ctr_drbg.h>
@@ -88,5 +96,9 @@ ASY__INTERNAL int asy__tls_verify_code(asy__tls_state *st, uint32_t flags);
 ASY__INTERNAL int asy__tls_check_ip(const mbedtls_x509_crt *crt, const char *ip);
 ASY__INTERNAL int asy__tls_sni_thunk(void *p, mbedtls_ssl_context *ssl, const unsigned char *name,
                                      size_t len);
+/* Defined in conn.c, used by server.c. */
+ASY__INTERNAL int asy__tls_setup(asy_loop_t *loop, asy_tls_t *tls, asy_stream_t *transport,
+                                 const asy_tls_opts *opts, asy_socket_t *own);
+ASY__INTERNAL void asy__tls_orphan(asy_socket_t *sock, int err);
 
 #endif

@@ -1,6 +1,8 @@
 /* What went wrong, as a code: mbedTLS return values and certificate
  * verification flags mapped to ASY_ETLS_*, with Node's (OpenSSL's) names
  * for the verification failures. */
+#include "tls.h"
+#include "tls.internal.h"
 #if ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_MBEDTLS)
 
 #include <arpa/inet.h>

@@ -1,4 +1,13 @@
 /* Channels, ports and messages. */
+#include "worker.h"
+#include "worker.internal.h"
+#include "../base/queue.h"
+#include "../base/sys.internal.h"
+#include "../base/thread.internal.h"
+#include "../buf/buf.h"
+#include "../loop/handle.h"
+#include "../loop/async.h"
+#include "../loop/loop.internal.h"
 
 ASY__INTERNAL void asy__message_free(asy_message_t *m) {
     if (m->port) asy_port_end_free(m->port);

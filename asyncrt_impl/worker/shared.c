@@ -1,4 +1,15 @@
 /* Shared buffers and Atomics: wait (futex on Linux), notify, waitAsync. */
+#include "worker.h"
+#include "worker.internal.h"
+#include "../base/time.h"
+#include "../base/queue.h"
+#include "../base/sys.internal.h"
+#include "../base/thread.internal.h"
+#include "../loop/handle.h"
+#include "../loop/timer.h"
+#include "../loop/async.h"
+#include "../loop/loop.internal.h"
+#include "../promise/promise.h"
 
 ASYNCRT_API asy_shared_buf_t *asy_shared_buf_new(size_t len) {
     asy_shared_buf_t *sb;

@@ -1,5 +1,16 @@
 /* Worker threads: a thread with its own loop, parentPort and the parent's
  * handle ('message', 'error', 'exit', terminate). */
+#include "worker.h"
+#include "worker.internal.h"
+#include "../base/queue.h"
+#include "../base/sys.internal.h"
+#include "../base/thread.internal.h"
+#include "../buf/buf.h"
+#include "../loop/handle.h"
+#include "../loop/async.h"
+#include "../loop/loop.h"
+#include "../loop/loop.internal.h"
+#include "../promise/promise.h"
 
 /* worker_flags_ */
 enum { ASY__WORKER_RUNNING = 1u, ASY__WORKER_EXIT_DELIVERED = 2u };

@@ -6,6 +6,11 @@
  * view becomes empty, as an ArrayBuffer transfer) and a transferred
  * channel end.  Shared buffers (SharedArrayBuffer) are refcounted memory
  * any thread may use, with Atomics-style wait / notify / wait_async. */
+#pragma once
+#include "../buf/buf.h"
+#include "../loop/handle.h"
+#include "../loop/async.h"
+#include "../promise/promise.h"
 
 /* Handle type ids of this layer (docs/design.md, "Handle types"). */
 #define ASY_HANDLE_WORKER ((asy_handle_type)(ASY_HANDLE_TYPE_MAX + 0))

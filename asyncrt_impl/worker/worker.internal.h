@@ -6,6 +6,14 @@
  * handle on some loop) registers its async handle as `wake` under the same
  * mutex, and a sender signals it while holding the mutex, so a port that
  * detaches (clears `wake` under the mutex) is never signalled after. */
+#pragma once
+#include "worker.h"
+#include "../base/queue.h"
+#include "../base/thread.internal.h"
+#include "../loop/timer.h"
+#include "../loop/async.h"
+#include "../loop/loop.h"
+#include "../promise/promise.h"
 #if ASYNCRT_OS_LINUX
 #include <linux/futex.h>
 #include <sys/syscall.h>

@@ -1,4 +1,13 @@
 /* The worker pool (piscina): tasks queued on a semaphore, run on workers. */
+#include "worker.h"
+#include "../base/queue.h"
+#include "../base/sys.internal.h"
+#include "../buf/buf.h"
+#include "../loop/handle.h"
+#include "../loop/timer.h"
+#include "../loop/loop.internal.h"
+#include "../promise/promise.h"
+#include "../sync/sem.h"
 
 enum { ASY__WP_QUEUED = 1, ASY__WP_RUNNING = 2 };
 

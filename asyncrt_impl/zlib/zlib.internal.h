@@ -1,6 +1,9 @@
 /* The zlib layer's private pieces: one zlib stream (deflate or inflate)
  * with Node's options, run step by step by the Transform and the one-shot
  * calls alike.  An engine belongs to one thread at a time. */
+#pragma once
+#include "zstream.h"
+#include "../base/sys.internal.h"
 #include <limits.h>
 #include <zlib.h>
 

@@ -23,6 +23,9 @@
  * ASY_Z_NEED_DICT, ASY_EBUFFER_TOO_LARGE (max_output_length);
  * asy_zlib_message() gives Node's err.message ("incorrect header check").
  * Bad options: ASY_ERANGE (Node's ERR_OUT_OF_RANGE) or ASY_EINVAL. */
+#pragma once
+#include "../loop/handle.h"
+#include "../stream/stream.h"
 
 /* The seven kinds, Node's constants DEFLATE..UNZIP. */
 typedef enum {

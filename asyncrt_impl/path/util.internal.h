@@ -1,8 +1,8 @@
 /* What both path flavours share: the string builder, Node's normalizeString,
  * the current directory and environment lookups, and the NULL-terminated
  * argument lists of the `l` variants.  os uses the string helpers too. */
-#include "../base/alloc.c"
-#include "path.h"
+#pragma once
+#include "../base/sys.internal.h"
 
 
 /* ---- growable string --------------------------------------------------- */

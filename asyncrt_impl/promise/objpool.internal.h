@@ -13,6 +13,8 @@
  * free, the pool's live tag while in use (the owner may keep something
  * useful there, as promises keep their loop state), which lets the owner
  * walk the live objects when tearing down. */
+#pragma once
+#include "../base/sys.internal.h"
 #define ASY__OBJ_LIVE ((void *)(uintptr_t)1)
 #define ASY__OBJPOOL_FIRST 64u
 #define ASY__OBJPOOL_MAX_CHUNK 65536u

@@ -3,6 +3,8 @@
  * up as ASY__DEC7(table, c), whose result then has its high bit set too, so
  * one test of bit 7 catches both.  The SIMD decoders load the same 128
  * entries into registers. */
+#pragma once
+#include "../base/sys.internal.h"
 #define ASY__DEC7(t, c) ((uint8_t)((t)[(c) & 0x7f] | ((c) & 0x80)))
 
 /* base64: A-Z a-z 0-9 + / */

@@ -4,6 +4,9 @@
  * pool so a coroutine started after another has finished reuses its
  * stack instead of paying for mmap, mprotect and munmap again.  The pages
  * are only touched (made resident) as the coroutine uses them. */
+#pragma once
+#include "coro.h"
+#include "switch.internal.h"
 
 #ifdef ASY__CTX
 typedef struct asy__stack {

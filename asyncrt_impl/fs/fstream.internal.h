@@ -1,7 +1,11 @@
 /* What the read and write file streams share: options, opening the file
  * (_construct), closing it exactly once (_destroy), the getters and the
  * error message.  Node: lib/internal/fs/streams.js. */
-#include "fs.internal.h"
+#pragma once
+#include "fstream.h"
+#include "../base/sys.internal.h"
+#include "../loop/handle.h"
+#include "../stream/stream.h"
 
 enum {
     ASY__FSS_WRITER = 1u << 0,

@@ -1,6 +1,10 @@
 /* asy__slots: fixed-size items in chunks of 256 (addresses never move),
  * each starting with an asy__slot header.  An id packs the slot's
  * generation with its index, so an id outlives its slot harmlessly. */
+#pragma once
+#include "timer.h"
+#include "loop.h"
+#include "../base/sys.internal.h"
 #define ASY__SLOT_CHUNK 256u
 
 typedef struct asy__slot {
@@ -82,3 +86,15 @@ ASY__INTERNAL void asy__slots_free(asy__slots *s) {
     s->free_head = 0;
     s->live = 0;
 }
+
+/* A callback timer (asy_set_timeout / asy_set_interval) in the loop's
+ * slots: defined in timer.c; diag/report.c recognises one by its cb_. */
+typedef struct asy__ctimer {
+    asy__slot slot; /* must be first */
+    asy_timer_t timer;
+    asy_fn cb;
+    void *arg;
+    uint64_t ms;
+    int interval;
+} asy__ctimer;
+static void asy__ctimer_fire(asy_timer_t *t);

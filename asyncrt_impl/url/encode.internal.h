@@ -1,6 +1,7 @@
 /* The URL layer's byte tables, its scratch buffer and percent-encoding. */
-#include "../base/alloc.c"
+#pragma once
 #include "url.h"
+#include "../base/sys.internal.h"
 
 /* asy__url_enc_tab[c] has the bit of every asy_url_encode_set_t that
  * encodes byte c (generated from the standard's definitions). */

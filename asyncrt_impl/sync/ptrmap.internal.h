@@ -2,6 +2,8 @@
  * probing and backward-shift deletion (no tombstones, so lookups stay
  * short however many objects come and go).  Kept at most half full.
  * Keys are never NULL (an empty cell's key is NULL). */
+#pragma once
+#include "../base/sys.internal.h"
 typedef struct {
     void *key;
     void *val;
