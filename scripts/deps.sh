@@ -24,6 +24,10 @@ need=(
     "nginx-light:nginx"
     "gcc-mingw-w64-x86-64:x86_64-w64-mingw32-gcc"
     "wine64:wine64"
+    # make test-aarch64: the suite cross-compiled and run under qemu-user
+    "gcc-aarch64-linux-gnu:aarch64-linux-gnu-gcc"
+    "libc6-dev-arm64-cross:/usr/aarch64-linux-gnu/include/stdio.h"
+    "qemu-user:qemu-aarch64"
     "nodejs:node"
     "apache2-utils:ab"
     "nghttp2-client:h2load"

@@ -12,8 +12,9 @@
  * rounding mode keeps it to itself).
  * Win64: rbx rbp rdi rsi r12-r15, xmm6-xmm15, the same control words,
  * and the stack bounds in the thread's TIB.
- * AArch64 (AAPCS64): x19-x28, the frame pointer x29, the link register x30
- * and the low halves d8-d15 of v8-v15.
+ * AArch64 (AAPCS64): x19-x28, the frame pointer x29, the link register x30,
+ * the low halves d8-d15 of v8-v15 and the FPCR (rounding mode and trap
+ * bits: the same per-context rule as MXCSR on x86-64).
  *
  * The symbols are local to the library (hidden) and weak, so two copies
  * of the implementation (ASYNCRT_STATIC beside the shared one) link. */
@@ -220,6 +221,8 @@ __asm__(
     "    stp d10, d11, [sp, #112]\n"
     "    stp d12, d13, [sp, #128]\n"
     "    stp d14, d15, [sp, #144]\n"
+    "    mrs x3, fpcr\n"
+    "    str x3, [sp, #160]\n"
     "    mov x2, sp\n"
     "    str x2, [x0]\n"
     "    mov sp, x1\n"
@@ -233,6 +236,8 @@ __asm__(
     "    ldp d10, d11, [sp, #112]\n"
     "    ldp d12, d13, [sp, #128]\n"
     "    ldp d14, d15, [sp, #144]\n"
+    "    ldr x3, [sp, #160]\n"
+    "    msr fpcr, x3\n"
     "    add sp, sp, #176\n"
     "    ret\n"
     ".size asy__ctx_switch,.-asy__ctx_switch\n"
@@ -248,8 +253,9 @@ __asm__(
     ".size asy__ctx_entry,.-asy__ctx_entry\n");
 
 /* A new context's save area (176 bytes at the 16-aligned top, minus 16
- * bytes of zeroes above it): x19 = arg, x20 = fn, x29 = 0 and x30 =
- * asy__ctx_entry, where the first switch's ret lands. */
+ * bytes of zeroes above it): x19 = arg, x20 = fn, x29 = 0, x30 =
+ * asy__ctx_entry, where the first switch's ret lands, and FPCR 0 (round
+ * to nearest, no traps: what a thread starts with). */
 ASY__INTERNAL void asy__ctx_make(asy__ctx *ctx, void *base, size_t size, asy__ctx_fn fn,
                                  void *arg) {
     uintptr_t top = (((uintptr_t)base + size) & ~(uintptr_t)15) - 16;
