@@ -28,6 +28,8 @@
  *   ASYNCRT_MALLOC(n)        allocator hooks; define all three or none
  *   ASYNCRT_REALLOC(p, n)      (defaults: malloc, realloc, free)
  *   ASYNCRT_FREE(p)
+ *   ASYNCRT_MALLOC_SIZE(p)   optional with a user allocator: a block's size,
+ *                            so asy_memory_usage can count the library's heap
  *   ASYNCRT_ASSERT(c)        internal invariant checks (default: assert)
  *   ASYNCRT_WITH_ZLIB        build the zlib module (link -lz)
  *   ASYNCRT_WITH_MBEDTLS     build the TLS module (link mbedTLS)
@@ -78,6 +80,7 @@ extern "C" {
 
 #line 1 "asyncrt_impl/base/config.h"
 /* Platform detection, linkage and the allocator/assert hooks. */
+
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -184,6 +187,8 @@ typedef union {
 
 #line 1 "asyncrt_impl/base/version.h"
 /* Version of the library this header belongs to. */
+
+
 #define ASYNCRT_VERSION_MAJOR 0
 #define ASYNCRT_VERSION_MINOR 1
 #define ASYNCRT_VERSION_PATCH 0
@@ -200,6 +205,8 @@ ASYNCRT_API unsigned asy_version(void);
  * success and a negative ASY_E* code on failure.  On POSIX the codes equal
  * -errno, so `-errno` from a system call can be returned as is; on Windows
  * they are fixed values and system errors are translated. */
+
+
 #if !defined(_WIN32)
 #include <errno.h>
 #define ASY__ERRVAL(name, winval) (-(name))
@@ -287,11 +294,11 @@ ASYNCRT_API unsigned asy_version(void);
     XX(EMULTIPLE_CALLBACK, -4204, "callback called more than once")          \
     XX(EUNSHIFT_AFTER_END, -4205, "unshift after the end event")             \
     XX(ESTREAM_FINISHED, -4206, "stream already finished")                   \
-    XX(Z_DATA_ERROR, -4300, "invalid compressed data")                       \
-    XX(Z_BUF_ERROR, -4301, "unexpected end of file")                         \
-    XX(Z_NEED_DICT, -4302, "missing or wrong dictionary")                    \
-    XX(Z_STREAM_ERROR, -4303, "zlib stream error")                           \
-    XX(EBUFFER_TOO_LARGE, -4304, "output larger than maxOutputLength")       \
+    XX(Z_DATA_ERROR, -4800, "invalid compressed data")                       \
+    XX(Z_BUF_ERROR, -4801, "unexpected end of file")                         \
+    XX(Z_NEED_DICT, -4802, "missing or wrong dictionary")                    \
+    XX(Z_STREAM_ERROR, -4803, "zlib stream error")                           \
+    XX(EBUFFER_TOO_LARGE, -4804, "output larger than maxOutputLength")       \
     XX(EINVALID_URL, -4400, "invalid URL")                                   \
     XX(EURL_IDNA, -4401, "host needs IDNA (non-ASCII or xn-- label): not supported") \
     XX(EINVALID_URL_SCHEME, -4402, "the URL must be of scheme file")         \
@@ -309,6 +316,33 @@ ASYNCRT_API unsigned asy_version(void);
     XX(EBAD_DATA_URL, -4508, "malformed data: URL")                           \
     XX(EFETCH_BODY_USED, -4509, "body already used or locked")                \
     XX(EHTTP_REDIRECT_BODY, -4510, "cannot follow a 307/308 redirect with a streamed body") \
+    XX(EFETCH_CODINGS, -4520, "too many content-encodings in the response (at most 5)") \
+    XX(EJSON_SYNTAX, -4700, "JSON: unexpected character")                    \
+    XX(EJSON_EOF, -4701, "JSON: unexpected end of input")                    \
+    XX(EJSON_DEPTH, -4702, "JSON: nesting deeper than the depth limit")      \
+    XX(EJSON_UTF8, -4703, "JSON: invalid UTF-8")                             \
+    XX(EJSON_ESCAPE, -4704, "JSON: invalid escape in a string")              \
+    XX(EJSON_NUMBER, -4705, "JSON: invalid number")                          \
+    XX(EJSON_CONTROL, -4706, "JSON: unescaped control character in a string") \
+    XX(EJSON_TRAILING, -4707, "JSON: unexpected data after the value")       \
+    XX(EJSON_TYPE, -4708, "JSON: value of another type")                     \
+    XX(EJSON_WRITER, -4709, "JSON writer: call out of place")                \
+    XX(ETLS, -4600, "TLS error")                                             \
+    XX(ETLS_HANDSHAKE_TIMEOUT, -4601, "TLS handshake timed out")             \
+    XX(ETLS_CERT_HAS_EXPIRED, -4602, "certificate has expired")              \
+    XX(ETLS_CERT_NOT_YET_VALID, -4603, "certificate is not yet valid")       \
+    XX(ETLS_DEPTH_ZERO_SELF_SIGNED_CERT, -4604, "self-signed certificate")   \
+    XX(ETLS_SELF_SIGNED_CERT_IN_CHAIN, -4605, "self-signed certificate in certificate chain (unknown CA)") \
+    XX(ETLS_UNABLE_TO_VERIFY_LEAF_SIGNATURE, -4606, "unable to verify the first certificate (issuer unknown: missing intermediate?)") \
+    XX(ETLS_CERT_ALTNAME_INVALID, -4607, "hostname does not match the certificate's altnames") \
+    XX(ETLS_CERT_INVALID, -4608, "certificate is not valid (signature, usage or format)") \
+    XX(ETLS_NO_PEER_CERT, -4609, "peer sent no certificate")                 \
+    XX(ETLS_ALERT, -4610, "TLS alert received from the peer")                \
+    XX(ETLS_BAD_RECORD, -4611, "malformed TLS record or message")            \
+    XX(ETLS_VERSION, -4612, "unsupported TLS protocol version")              \
+    XX(ETLS_NO_SHARED_CIPHER, -4613, "no cipher suite or protocol in common") \
+    XX(ETLS_CONFIG, -4614, "bad TLS configuration (certificate, key or CA)") \
+    XX(ETLS_CLOSED, -4615, "TLS connection closed before the handshake finished") \
     XX(EAI_ADDRFAMILY, -3000, "address family not supported")                \
     XX(EAI_AGAIN, -3001, "temporary failure")                                \
     XX(EAI_BADFLAGS, -3002, "bad ai_flags value")                            \
@@ -347,12 +381,16 @@ ASYNCRT_API int asy_translate_sys_error(int sys_errno);
 #line 1 "asyncrt_impl/base/time.h"
 /* Monotonic time in nanoseconds from an arbitrary fixed point (like
  * process.hrtime.bigint()).  Never goes backwards. */
+
+
 ASYNCRT_API uint64_t asy_hrtime(void);
 
 #line 1 "asyncrt_impl/base/alloc.h"
 /* Frees memory the library allocated and handed to the caller (strings from
  * path and buffer functions, result arrays...), with the allocator the
  * library was built with (ASYNCRT_FREE).  NULL is fine. */
+
+
 ASYNCRT_API void asy_free(void *ptr);
 
 #line 1 "asyncrt_impl/base/queue.h"
@@ -360,6 +398,8 @@ ASYNCRT_API void asy_free(void *ptr);
  * its elements are the same struct; an empty queue points at itself.  Every
  * operation is O(1) and none allocates.  Embed an asy__queue in your struct
  * and get back to it with ASY_CONTAINER_OF. */
+
+
 typedef struct asy__queue {
     struct asy__queue *next;
     struct asy__queue *prev;
@@ -409,6 +449,8 @@ static inline void asy__queue_move(asy__queue *from, asy__queue *to) {
  * memory but the back-index; each node knows its slot, so removing any node
  * is O(log n).  Equal keys come out in insertion order (seq), which is what
  * timers with the same deadline need. */
+
+
 typedef struct asy__heap_node {
     uint32_t slot; /* index in the heap array; UINT32_MAX when not in a heap */
 } asy__heap_node;
@@ -447,6 +489,8 @@ typedef struct asy__heap {
  * the two threads never retain/release views of the same storage at once.
  *
  * Empty buffers own no storage; their data pointer may be NULL. */
+
+
 
 typedef struct asy__buf_storage asy__buf_storage;
 
@@ -678,6 +722,8 @@ ASYNCRT_API int asy_buf_swap64(asy_buf_t *b);
  * The chain is a caller-owned struct: asy_bufchain_init() it, and
  * asy_bufchain_reset() it to release everything it holds. */
 
+
+
 /* One piece of memory for scatter/gather I/O.  On POSIX it has the layout of
  * struct iovec (iov_base, iov_len), so an array of it can be passed to
  * writev/readv with a cast.  (Windows' WSABUF is laid out differently.) */
@@ -745,6 +791,8 @@ ASYNCRT_API ptrdiff_t asy_bufchain_index_of(const asy_bufchain_t *c, const void 
  * Every handle struct starts with ASY_HANDLE_FIELDS, so any handle can be
  * passed as an asy_handle_t * (asy_close, asy_ref...).  Closing is
  * asynchronous: the memory may be reused once the close callback runs. */
+
+
 typedef struct asy_loop_s asy_loop_t;
 typedef struct asy_handle_s asy_handle_t;
 
@@ -769,8 +817,16 @@ typedef enum {
     ASY_HANDLE_FS_WATCH,
     ASY_HANDLE_STREAM,
     ASY_HANDLE_IPC,
-    ASY_HANDLE_TYPE_MAX
+    /* One past the built-in types.  A layer that adds a handle type
+     * declares its id in its own header as ASY_HANDLE_TYPE_MAX + n (the
+     * ids in use are listed in docs/design.md, "Handle types"), below
+     * ASY_HANDLE_TYPE_LIMIT. */
+    ASY_HANDLE_TYPE_MAX,
+    ASY_HANDLE_TYPE_LIMIT = 64
 } asy_handle_type;
+
+/* A handle type's operations (private; loop/loop.internal.h). */
+struct asy__handle_class;
 
 /* Fields every handle starts with.  Only `data` is for the caller; the
  * rest belongs to the library. */
@@ -779,6 +835,7 @@ typedef enum {
     asy_loop_t *loop;                                                      \
     asy_handle_type type;                                                  \
     unsigned flags_;                                                       \
+    const struct asy__handle_class *class_; /* its type's operations */    \
     asy_close_cb close_cb_;                                                \
     asy__queue handle_link_;  /* loop's list of open handles */            \
     asy__queue closing_link_; /* loop's close-phase queue */               \
@@ -800,6 +857,8 @@ ASYNCRT_API int asy_is_active(const asy_handle_t *handle);
 ASYNCRT_API void asy_ref(asy_handle_t *handle);
 ASYNCRT_API void asy_unref(asy_handle_t *handle);
 ASYNCRT_API int asy_has_ref(const asy_handle_t *handle);
+/* "timer", "tcp"...: the name of a built-in type, or of a type a layer
+ * added once a handle of it has been created; "unknown" otherwise. */
 ASYNCRT_API const char *asy_handle_type_name(asy_handle_type type);
 
 /* Handle constructors record the file:line of their caller so an open
@@ -813,6 +872,8 @@ ASYNCRT_API const char *asy_handle_type_name(asy_handle_type type);
  * child's stdio, an opfd's socket.  Changed through the backend table's
  * io_update (backend/backend.h).  It is embedded in handles, so it is
  * declared here; it is private. */
+
+
 typedef struct asy__io asy__io;
 typedef void (*asy__io_cb)(asy_loop_t *loop, asy__io *io, unsigned revents);
 
@@ -847,6 +908,9 @@ struct asy__io {
  * Times are milliseconds against the loop's cached clock (asy_now).  A
  * timeout of 0 is due at once: it runs in the next timers phase.  Timers
  * due at the same time run in the order they were started. */
+
+
+
 typedef struct asy_timer_s asy_timer_t;
 typedef void (*asy_timer_cb)(asy_timer_t *timer);
 
@@ -898,6 +962,9 @@ ASYNCRT_API int asy_clear_immediate(asy_loop_t *loop, asy_immediate_id id);
 /* Idle, prepare and check handles: a callback once per loop iteration in
  * their phase.  Idle handles also keep the poll phase from blocking.
  * (setImmediate is built on the check phase.) */
+
+
+
 typedef struct asy_phase_s asy_phase_t;
 typedef asy_phase_t asy_idle_t;
 typedef asy_phase_t asy_prepare_t;
@@ -940,6 +1007,9 @@ ASYNCRT_API int asy_defer(asy_loop_t *loop, asy_pending_t *req, asy_fn cb, void 
  * coalesce: several sends before the loop gets to the handle give one
  * callback, but a send is never lost: a send that happens after the
  * callback started gives another callback. */
+
+
+
 typedef struct asy_async_s asy_async_t;
 typedef void (*asy_async_cb)(asy_async_t *handle);
 
@@ -964,6 +1034,9 @@ ASYNCRT_API int asy_async_send(asy_async_t *handle);
  * loops in any threads, may watch the same signal; each gets the
  * callback.  The process-wide part (sigaction, the handler) is thread-safe
  * and restores the previous disposition when the last watcher stops. */
+
+
+
 typedef struct asy_signal_s asy_signal_t;
 typedef void (*asy_signal_cb)(asy_signal_t *handle, int signum);
 
@@ -988,6 +1061,8 @@ ASYNCRT_API int asy_signal_stop(asy_signal_t *h);
 /* Poll handles watch a raw file descriptor the caller owns (a socket from
  * another library, a device) for readability / writability / hang-up.
  * The fd must stay open until the handle is stopped or closed. */
+
+
 typedef struct asy_poll_s asy_poll_t;
 /* status < 0 reports an error on the fd; events is a mask of ASY_READABLE,
  * ASY_WRITABLE, ASY_DISCONNECT, ASY_PRIORITIZED. */
@@ -1016,6 +1091,10 @@ ASYNCRT_API int asy_poll_stop(asy_poll_t *h);
  * from the loop and never from inside the submit call.  docs/design.md
  * ("Backends") has the whole contract; backend/ops.c the common part and
  * backend/readiness.c how epoll and poll(2) emulate it. */
+
+
+
+
 
 /* A byte range: the same layout as struct iovec on POSIX, so a list of
  * them goes to writev() as is. */
@@ -1111,6 +1190,44 @@ typedef struct {
     int pending_armed_;
 } asy__ops_state;
 
+#line 1 "asyncrt_impl/loop/uncaught.h"
+/* Errors nobody handled (Node's 'uncaughtException' for an 'error' event
+ * without a listener).  An error the library cannot hand to anyone -- a
+ * stream or socket 'error' with no on_error and no pipeline / finished /
+ * iterator watching, a failed operation whose callback was NULL -- goes to
+ * the loop's uncaught hook.  The default hook prints the error with the
+ * file:line that created the object and aborts, as Node exits on an
+ * unhandled 'error'.  A hook that returns lets the program go on (Node's
+ * process.on('uncaughtException')).  Unhandled promise rejections have
+ * their own hook, asy_promise_on_unhandled. */
+
+
+typedef struct {
+    int error;                /* the negative code (ASY_ECONNRESET...) */
+    const char *what;         /* "'error' event", "write callback"... */
+    asy_handle_type type;     /* the object's type (ASY_HANDLE_STREAM for a
+                                 stream), or ASY_HANDLE_UNKNOWN */
+    const void *object;       /* the handle or stream, or NULL; valid during
+                                 the hook only */
+    const char *origin_file;  /* where the object was created, or NULL */
+    int origin_line;
+} asy_uncaught_t;
+
+typedef void (*asy_uncaught_fn)(void *arg, const asy_uncaught_t *info);
+
+/* Installs the loop's hook; NULL restores the default (print + abort). */
+ASYNCRT_API int asy_loop_on_uncaught(asy_loop_t *loop, asy_uncaught_fn fn, void *arg);
+/* Reports an error nobody handled to the loop's hook: for code built on
+ * the library (a custom handle, a wrapper whose caller passed no callback)
+ * that wants the same policy.  handle may be NULL; what NULL means
+ * "error". */
+ASYNCRT_API void asy_loop_uncaught(asy_loop_t *loop, int error, const asy_handle_t *handle,
+                                   const char *what);
+/* The default hook's message, one line, to out:
+ *   asyncrt: uncaught ENOENT (no such file or directory): 'error' event
+ *   with no listener on a stream created at app.c:42 */
+ASYNCRT_API void asy_uncaught_print(FILE *out, const asy_uncaught_t *info);
+
 #line 1 "asyncrt_impl/loop/loop.h"
 /* The event loop: Node's phases, in this order every iteration
  *
@@ -1123,6 +1240,11 @@ typedef struct {
  *
  * One loop belongs to one thread.  Only asy_async_send (and the thread
  * pool) may be called from other threads. */
+
+
+
+
+
 typedef enum { ASY_RUN_DEFAULT, ASY_RUN_ONCE, ASY_RUN_NOWAIT } asy_run_mode;
 
 /* Zero means "default" for every field; NULL options mean all defaults. */
@@ -1178,7 +1300,27 @@ typedef struct {
     void (*close)(asy_loop_t *loop, void *state);
 } asy__layer_slot;
 
-enum { ASY__LAYER_PROMISE, ASY__LAYER_POOL, ASY__LAYER_FS, ASY__LAYER_PROCESS, ASY__LAYER_NET, ASY__LAYER_MAX = 8 };
+enum {
+    ASY__LAYER_PROMISE,
+    ASY__LAYER_POOL,
+    ASY__LAYER_FS,
+    ASY__LAYER_PROCESS,
+    ASY__LAYER_NET,
+    ASY__LAYER_PERF,
+    ASY__LAYER_DIAG,
+    /* the last two slots: worker (MAX - 2) and coro (MAX - 1) */
+    ASY__LAYER_MAX = 10
+};
+
+/* The callback the loop is running, for the diag layer's slow-callback
+ * warning: set before a callback when watch_ is on (asy__cb_site). */
+typedef struct {
+    uint64_t start_ns;
+    const char *kind;           /* "timer", "setTimeout", "immediate"... */
+    const char *file;           /* creation site of its handle, or NULL */
+    int line;
+    void (*fn)(void);           /* the callback, when known */
+} asy__cb_site_t;
 
 struct asy_loop_s {
     void *data; /* for the caller */
@@ -1225,6 +1367,15 @@ struct asy_loop_s {
      * promise layer reports unhandled rejections there, as Node does after
      * processTicksAndRejections); it may queue more work. */
     void (*after_drain_)(asy_loop_t *loop);
+    /* Errors nobody handled (loop/uncaught.c); NULL: print and abort. */
+    asy_uncaught_fn uncaught_;
+    void *uncaught_arg_;
+    /* Callback watch (the diag layer's slow-callback warning): while
+     * watch_ is set, each callback's start is recorded in cb_ and
+     * watch_fn_ runs once the callback and its microtasks are done. */
+    unsigned watch_;
+    void (*watch_fn_)(asy_loop_t *loop);
+    asy__cb_site_t cb_;
 };
 
 ASYNCRT_API int asy_loop_init(asy_loop_t *loop, const asy_loop_opts *opts);
@@ -1286,6 +1437,11 @@ ASYNCRT_API int asy_loop_lag_monitor(asy_loop_t *loop, uint64_t resolution_ms);
  * keeps its state private behind loop->backend_data_; the loop struct holds
  * nothing of any one backend.  The op contract the table serves is in
  * loop/op.h and docs/design.md ("Backends"). */
+
+#include <stddef.h>
+
+
+
 typedef struct asy__backend_s {
     const char *name; /* "epoll", "poll", ... (asy_loop_backend) */
     /* Sets loop->backend_data_ and the backend's wake-up; 0, or a negative
@@ -1367,6 +1523,8 @@ typedef struct asy__backend_s {
  * its continuations are dropped without running (the C counterpart of a
  * garbage-collected promise).  A promise belongs to one loop and one
  * thread. */
+
+
 typedef struct asy_promise_s asy_promise_t;
 
 typedef enum {
@@ -1538,6 +1696,9 @@ ASYNCRT_API int asy_promise_on_unhandled(asy_loop_t *loop, asy_unhandled_fn fn, 
  * Work classes: CPU and FAST_IO share one FIFO queue; SLOW_IO (DNS) work
  * never occupies more than half the threads (at least one), so a burst of
  * slow lookups cannot starve file system work. */
+
+
+
 typedef enum {
     ASY_WORK_CPU = 0,
     ASY_WORK_FAST_IO = 1,
@@ -1626,6 +1787,10 @@ ASYNCRT_API int asy_pool_stats(asy_loop_t *loop, asy_pool_stats_t *out);
  * library makes with the stream: free or reuse its memory there (or later).
  * A stream that never closes (autoDestroy off and never destroyed) keeps
  * whatever it buffers: destroy it.  Streams do not keep the loop alive. */
+
+
+
+
 
 typedef struct asy_stream_s asy_stream_t;
 
@@ -1766,6 +1931,8 @@ struct asy_stream_s {
     struct asy__stream_endcb *endcbs_;    /* end(cb) callbacks */
     size_t nendcbs_, endcbs_cap_;
     struct asy__stream_iter *iter_; /* async pull-read */
+    const char *origin_file_;       /* where it was created (diagnostics) */
+    int origin_line_;
 };
 
 /* ---- creating ------------------------------------------------------------ */
@@ -1774,17 +1941,31 @@ struct asy_stream_s {
  * buffered.  impl may be NULL for a readable (push source) and for
  * passthrough; a writable needs write or writev, a transform transform.
  * ASY_EINVAL otherwise. */
-ASYNCRT_API int asy_readable_init(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
-                                  const asy_stream_opts *opts);
-ASYNCRT_API int asy_writable_init(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
-                                  const asy_stream_opts *opts);
-ASYNCRT_API int asy_duplex_init(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
-                                const asy_stream_opts *opts);
-ASYNCRT_API int asy_transform_init(asy_loop_t *loop, asy_stream_t *s,
-                                   const asy_stream_impl *impl, const asy_stream_opts *opts);
+ASYNCRT_API int asy_readable_init_at(asy_loop_t *loop, asy_stream_t *s,
+                                     const asy_stream_impl *impl, const asy_stream_opts *opts,
+                                     const char *file, int line);
+ASYNCRT_API int asy_writable_init_at(asy_loop_t *loop, asy_stream_t *s,
+                                     const asy_stream_impl *impl, const asy_stream_opts *opts,
+                                     const char *file, int line);
+ASYNCRT_API int asy_duplex_init_at(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
+                                   const asy_stream_opts *opts, const char *file, int line);
+ASYNCRT_API int asy_transform_init_at(asy_loop_t *loop, asy_stream_t *s,
+                                      const asy_stream_impl *impl, const asy_stream_opts *opts,
+                                      const char *file, int line);
 /* A transform that passes every chunk through unchanged. */
-ASYNCRT_API int asy_passthrough_init(asy_loop_t *loop, asy_stream_t *s,
-                                     const asy_stream_opts *opts);
+ASYNCRT_API int asy_passthrough_init_at(asy_loop_t *loop, asy_stream_t *s,
+                                        const asy_stream_opts *opts, const char *file, int line);
+/* The inits record their caller's file:line, as handle inits do, so an
+ * uncaught 'error' or a slow callback can name the stream.  Variadic so a
+ * compound-literal opts argument (with its commas) passes through. */
+#define asy_readable_init(...) asy_readable_init_at(__VA_ARGS__, ASY_HERE)
+#define asy_writable_init(...) asy_writable_init_at(__VA_ARGS__, ASY_HERE)
+#define asy_duplex_init(...) asy_duplex_init_at(__VA_ARGS__, ASY_HERE)
+#define asy_transform_init(...) asy_transform_init_at(__VA_ARGS__, ASY_HERE)
+#define asy_passthrough_init(...) asy_passthrough_init_at(__VA_ARGS__, ASY_HERE)
+/* Re-labels where a stream was created: for a layer whose own init
+ * creates the stream on its caller's behalf. */
+ASYNCRT_API void asy_stream_set_origin(asy_stream_t *s, const char *file, int line);
 
 /* Sets the event callbacks (NULL: none).  The struct is not copied: keep
  * it alive (a static const is typical).  Setting on_data is Node's
@@ -1906,6 +2087,9 @@ ASYNCRT_API int asy_stream_errored(const asy_stream_t *s);
  * Node, neither forwards errors nor destroys anything: an error in one
  * stream leaves the others open (the seed's warning). */
 
+
+
+
 typedef void (*asy_pipeline_cb)(int status, void *arg);
 
 /* pipeline(streams[0], ..., streams[n-1], cb): streams[0] must be
@@ -1954,6 +2138,10 @@ ASYNCRT_API asy_promise_t *asy_stream_finished_promise(asy_stream_t *s);
  * A line that lies inside one input chunk is a view into it (no copy);
  * one that spans chunks is copied together once. */
 
+
+
+
+
 typedef struct asy_line_splitter_opts {
     /* Lines buffered on the readable side before the input waits: 0 = 16. */
     size_t high_water_mark;
@@ -1979,6 +2167,8 @@ ASYNCRT_API int asy_line_splitter_init(asy_loop_t *loop, asy_line_splitter_t *ls
  * struct sockaddr_storage in size and alignment), so on POSIX it can be
  * cast to `struct sockaddr *` and filled from getaddrinfo results with
  * asy_addr_from_sockaddr. */
+
+
 typedef struct asy_addr_s {
     uint64_t storage_[16];
 } asy_addr_t;
@@ -2021,6 +2211,9 @@ ASYNCRT_API size_t asy_addr_len(const asy_addr_t *addr);
  *
  * Errors of a connection (ASY_ECONNRESET, ASY_EPIPE) arrive as the status
  * of reads and writes; the process never receives SIGPIPE. */
+
+
+
 typedef struct asy_sock_s asy_sock_t;
 typedef struct asy_write_s asy_write_t;
 typedef struct asy_shutdown_s asy_shutdown_t;
@@ -2124,6 +2317,10 @@ ASYNCRT_API int asy_sock_fileno(asy_sock_t *s, asy_os_sock_t *fd);
  *
  * SO_REUSEADDR is always set on bound sockets, as in Node.  IPv6 sockets
  * accept IPv4 too unless ASY_TCP_IPV6ONLY. */
+
+
+
+
 typedef struct asy_tcp_s asy_tcp_t;
 struct asy_tcp_s {
     ASY__SOCK_FIELDS
@@ -2166,6 +2363,9 @@ ASYNCRT_API int asy_tcp_close_reset(asy_tcp_t *tcp, asy_close_cb close_cb);
  * Opening a non-socket fd sets SIGPIPE to "ignore" if it was at its
  * default (as Node does at startup), since a write to a closed pipe
  * cannot be told not to raise it; the write fails with ASY_EPIPE. */
+
+
+
 typedef struct asy_pipe_s asy_pipe_t;
 struct asy_pipe_s {
     ASY__SOCK_FIELDS
@@ -2197,6 +2397,9 @@ ASYNCRT_API int asy_pipe_fds(asy_os_fd_t fds[2]);
  * asy_sock_* functions and switches it between cooked, raw and
  * binary-safe raw mode.  The mode in force before the first change is
  * restored by ASY_TTY_MODE_NORMAL and when the handle closes. */
+
+
+
 typedef struct asy_tty_s asy_tty_t;
 struct asy_tty_s {
     ASY__SOCK_FIELDS
@@ -2225,6 +2428,10 @@ ASYNCRT_API asy_handle_type asy_guess_handle(asy_os_fd_t fd);
 /* UDP sockets: bind, send with a completion callback, receive, connected
  * UDP, broadcast and multicast.  A socket that sends before it is bound is
  * bound by the system to an ephemeral port. */
+
+
+
+
 typedef struct asy_udp_s asy_udp_t;
 typedef struct asy_udp_send_s asy_udp_send_t;
 /* addr is the sender (NULL with nread < 0); flags has ASY_UDP_PARTIAL
@@ -2315,6 +2522,12 @@ ASYNCRT_API size_t asy_udp_send_queue_count(const asy_udp_t *udp);
  * asy_tcp_nodelay(&sock->h.tcp, 1), asy_tcp_getpeername(...).  Errors of
  * the connection (ASY_ECONNRESET, ASY_EPIPE...) destroy the stream with
  * that error, as in Node. */
+
+
+
+
+
+
 typedef struct asy_socket_s asy_socket_t;
 typedef struct asy_server_s asy_server_t;
 typedef void (*asy_socket_connect_cb)(asy_socket_t *sock, int status);
@@ -2367,7 +2580,10 @@ struct asy_server_s {
 /* Prepares the stream (NULL opts: defaults); then connect, accept or open
  * it -- in the same tick, as net.connect() does: the stream reads and
  * writes the handle those create. */
-ASYNCRT_API int asy_socket_init(asy_loop_t *loop, asy_socket_t *sock, const asy_socket_opts *opts);
+ASYNCRT_API int asy_socket_init_at(asy_loop_t *loop, asy_socket_t *sock,
+                                   const asy_socket_opts *opts, const char *file, int line);
+/* records the caller's file:line as the stream's creation site */
+#define asy_socket_init(...) asy_socket_init_at(__VA_ARGS__, ASY_HERE)
 /* TCP to an IP address (DNS is not here).  cb (may be NULL) is Node's
  * 'connect': status 0, or the error -- the stream is then destroyed with
  * it, so on_error and on_close follow.  Writes made before the connection
@@ -2434,6 +2650,10 @@ ASYNCRT_API void asy_server_close(asy_server_t *server, asy_close_cb close_cb);
  * times).  Buffers passed to read/write/writeFile must stay valid until
  * the callback.  A request runs one operation at a time: start the next
  * one on it from (or after) its callback. */
+
+
+
+
 
 typedef struct {
     int64_t sec;
@@ -2660,6 +2880,10 @@ ASYNCRT_API int asy_fs_mkdtemp(asy_loop_t *loop, asy_fs_t *req, const char *pref
  * reference of the returned promise; NULL only when out of memory or
  * without a loop.  Buffers given to read / write / writeFile must stay
  * valid until the promise settles. */
+
+
+
+
 ASYNCRT_API asy_promise_t *asy_fsp_open(asy_loop_t *loop, const char *path, int flags, int mode);
 ASYNCRT_API asy_promise_t *asy_fsp_close(asy_loop_t *loop, int fd);
 ASYNCRT_API asy_promise_t *asy_fsp_read(asy_loop_t *loop, int fd, const asy_iovec_t *bufs,
@@ -2708,6 +2932,8 @@ ASYNCRT_API asy_promise_t *asy_fsp_mkdtemp(asy_loop_t *loop, const char *prefix)
  * valid during the callback.  status < 0 reports an error (the kernel's
  * queue overflowed: ASY_ENOBUFS, events were lost); filename is then
  * NULL. */
+
+
 enum { ASY_FS_EVENT_RENAME = 1, ASY_FS_EVENT_CHANGE = 2 };
 /* asy_fs_watch_start flags; ASY_FS_RECURSIVE (1) watches subdirectories,
  * including ones created later. */
@@ -2766,6 +2992,11 @@ ASYNCRT_API const char *asy_fs_watch_path(const asy_fs_watch_t *h);
  * 'close' follows.  An error (open, read, write, close) is emitted with its
  * ASY_E* code; asy_fs_stream_error() gives Node's message for it
  * ("ENOENT: no such file or directory, open 'x'"). */
+
+
+
+
+
 
 typedef struct asy_fs_stream_s asy_fs_stream_t;
 
@@ -2843,11 +3074,19 @@ struct asy_fs_stream_s {
  * (negative start or end, start > end), ASY_ENAMETOOLONG (a path of
  * ASY_FS_STREAM_PATH_MAX bytes or more, which open() would refuse too);
  * nothing is started then. */
-ASYNCRT_API int asy_fs_create_read_stream(asy_loop_t *loop, asy_fs_stream_t *fs,
-                                          const char *path, const asy_fs_read_stream_opts *opts);
+ASYNCRT_API int asy_fs_create_read_stream_at(asy_loop_t *loop, asy_fs_stream_t *fs,
+                                             const char *path,
+                                             const asy_fs_read_stream_opts *opts,
+                                             const char *file, int line);
 /* fs.createWriteStream(path, opts); the same rules. */
-ASYNCRT_API int asy_fs_create_write_stream(asy_loop_t *loop, asy_fs_stream_t *fs,
-                                           const char *path, const asy_fs_write_stream_opts *opts);
+ASYNCRT_API int asy_fs_create_write_stream_at(asy_loop_t *loop, asy_fs_stream_t *fs,
+                                              const char *path,
+                                              const asy_fs_write_stream_opts *opts,
+                                              const char *file, int line);
+/* Both record the caller's file:line as the stream's creation site (an
+ * uncaught 'error' names it); variadic for compound-literal opts. */
+#define asy_fs_create_read_stream(...) asy_fs_create_read_stream_at(__VA_ARGS__, ASY_HERE)
+#define asy_fs_create_write_stream(...) asy_fs_create_write_stream_at(__VA_ARGS__, ASY_HERE)
 /* The file stream whose `stream` member s is; NULL for any other stream. */
 ASYNCRT_API asy_fs_stream_t *asy_fs_stream_of(asy_stream_t *s);
 
@@ -2875,6 +3114,10 @@ ASYNCRT_API const char *asy_fs_stream_error(const asy_fs_stream_t *fs, char *buf
  * threads.  Results are owned by the library: valid during the callback,
  * freed when it returns.  Failures are ASY_EAI_* codes (ASY_EAI_NONAME:
  * Node's ENOTFOUND), or ASY_ECANCELED after a cancel. */
+
+
+
+
 
 /* One resolved address. */
 typedef struct {
@@ -3000,6 +3243,8 @@ ASYNCRT_API asy_promise_t *asy_dnsp_lookup(asy_loop_t *loop, const char *hostnam
  *     asy_free(p);
  */
 
+
+
 #define ASY_PATH_POSIX_SEP "/"
 #define ASY_PATH_POSIX_DELIMITER ":"
 #define ASY_PATH_WIN32_SEP "\\"
@@ -3089,6 +3334,8 @@ ASYNCRT_API int asy_path_to_namespaced_path(char **out, const char *path);
  *   other     POSIX systems: cpus and uptime give ASY_ENOSYS, freemem 0,
  *             and interfaces carry no MAC address (see docs/os.md)
  */
+
+
 
 #if defined(_WIN32)
 #define ASY_OS_EOL "\r\n"
@@ -3196,6 +3443,12 @@ ASYNCRT_API void asy_os_free_user_info(asy_os_user_info_t *info);
  * callback, never as a crash.  Exits are found through SIGCHLD: each loop
  * reaps only its own pids (waitpid(pid, WNOHANG)), so several loops and
  * other code that spawns children can share the process. */
+
+
+
+
+
+
 typedef struct asy_process_s asy_process_t;
 typedef struct asy_ipc_s asy_ipc_t;
 
@@ -3350,6 +3603,9 @@ ASYNCRT_API int asy_process_stdio_fd(const asy_process_t *p, int fd, asy_os_fd_t
  *   byte  5    0xA5 (format marker)
  *   bytes 6-7  zero
  * The fds travel with the frame's first byte. */
+
+
+
 #define ASY_IPC_HEADER_SIZE 8
 #define ASY_IPC_MAX_FDS 16
 /* Default largest payload a receiver accepts (asy_ipc_set_max_message). */
@@ -3451,6 +3707,10 @@ ASYNCRT_API int asy_ipc_connected(const asy_ipc_t *ch);
  * is obeyed: never build the command from untrusted input ("ls " + name
  * with name = "x; rm -rf ~" runs both).  asy_exec_file passes each
  * argument to the program as is and is the safe choice. */
+
+
+
+
 typedef struct {
     /* cwd, env, detached, uid/gid of the child; stdio is managed here
      * (stdin /dev/null unless stdio[0] is set, stdout and stderr piped) */
@@ -3539,6 +3799,9 @@ ASYNCRT_API asy_promise_t *asy_exec_async(asy_loop_t *loop, const char *command,
  * A task is a function returning what a promise continuation returns:
  * asy_ok(value) or asy_fail(code, msg) when it finishes synchronously,
  * asy_chain(promise) when it finishes later. */
+
+
+
 typedef asy_ret_t (*asy_task_fn)(void *arg);
 /* A task over an index, for the limited map. */
 typedef asy_ret_t (*asy_map_fn)(void *arg, size_t index);
@@ -3596,6 +3859,10 @@ ASYNCRT_API void asy_limit_free(asy_limit_t *lim);
  * reaction runs as a microtask even when permits are free (they are taken
  * at once, though).  Releasing more than is held is refused, never
  * silently over-counted. */
+
+
+
+
 typedef struct asy_sem_s asy_sem_t;
 /* Names a waiter, to cancel it.  A stale id is harmless; 0 names none. */
 typedef struct {
@@ -3653,6 +3920,9 @@ ASYNCRT_API void asy_sem_free(asy_sem_t *sem);
  * after idle_timeout_ms, and serves waiting clients by priority, then in
  * order of arrival.  Every operation is O(1) (a pointer-keyed hash table
  * finds a released resource); the evictor visits only expired objects. */
+
+
+
 typedef struct asy_rpool_s asy_rpool_t;
 
 typedef struct {
@@ -3726,6 +3996,182 @@ ASYNCRT_API int asy_rpool_stats(const asy_rpool_t *pool, asy_rpool_stats_t *out)
 
 #endif /* ASYNCRT_OS_POSIX */
 #if ASYNCRT_OS_POSIX
+#line 1 "asyncrt_impl/perf/perf.h"
+/* perf_hooks: Node's performance.mark / measure / getEntriesByName, a
+ * PerformanceObserver, performance.timerify, and process.memoryUsage().
+ *
+ * Times are milliseconds (double) since the loop's time origin, the
+ * moment asy_loop_init ran (performance.timeOrigin), measured with
+ * asy_hrtime.  Marks and measures go into the loop's timeline (its
+ * performance entry buffer); 'function' entries from timerify go only to
+ * observers, as in Node.  Names are copied.  Everything is per loop and
+ * runs on the loop's thread. */
+
+
+
+typedef enum {
+    ASY_PERF_MARK = 1,
+    ASY_PERF_MEASURE = 2,
+    ASY_PERF_FUNCTION = 4, /* a timerified callback's call */
+    ASY_PERF_ALL = 7
+} asy_perf_entry_type;
+
+typedef struct {
+    const char *name;
+    asy_perf_entry_type type;
+    double start_time; /* ms since the time origin */
+    double duration;   /* ms; 0 for a mark */
+} asy_perf_entry_t;
+
+/* performance.now(): ms since the loop's time origin; -1 on a bad loop. */
+ASYNCRT_API double asy_perf_now(asy_loop_t *loop);
+/* performance.mark(name): a mark at now. */
+ASYNCRT_API int asy_perf_mark(asy_loop_t *loop, const char *name);
+/* performance.mark(name, { startTime }): start_time >= 0, else ASY_EINVAL. */
+ASYNCRT_API int asy_perf_mark_at(asy_loop_t *loop, const char *name, double start_time);
+/* performance.measure(name, startMark, endMark): from the latest mark
+ * named start_mark (NULL: the time origin) to the latest mark named
+ * end_mark (NULL: now).  ASY_ENOENT when a named mark does not exist
+ * (Node throws).  With out non-NULL the new entry is copied there (its
+ * name stays valid as long as the entry). */
+ASYNCRT_API int asy_perf_measure(asy_loop_t *loop, const char *name, const char *start_mark,
+                                 const char *end_mark, asy_perf_entry_t *out);
+/* getEntries / getEntriesByName / getEntriesByType in one: entries of the
+ * timeline whose type is in `types` (a mask; 0 means all) and, when name
+ * is non-NULL, with that name, in start-time order.  Copies up to max of
+ * them to out and returns how many matched (so max 0 counts).  The names
+ * stay valid until the entries are cleared or the loop closes. */
+ASYNCRT_API size_t asy_perf_get_entries_by_name(asy_loop_t *loop, const char *name,
+                                                unsigned types, asy_perf_entry_t *out,
+                                                size_t max);
+/* clearMarks(name) / clearMeasures(name): NULL clears all of that type. */
+ASYNCRT_API void asy_perf_clear_marks(asy_loop_t *loop, const char *name);
+ASYNCRT_API void asy_perf_clear_measures(asy_loop_t *loop, const char *name);
+
+/* PerformanceObserver: observe(types) collects every new entry of those
+ * types and delivers them in one batch from an immediate (the check phase),
+ * as Node does; the batch and its names are valid during the callback.
+ * The observer is caller-owned; disconnect it (or close the loop) before
+ * freeing it.  Observing again changes the types and keeps the batch. */
+typedef struct asy_perf_observer_s asy_perf_observer_t;
+typedef void (*asy_perf_observer_cb)(asy_perf_observer_t *obs, const asy_perf_entry_t *entries,
+                                     size_t n, void *arg);
+struct asy_perf_observer_s {
+    void *data; /* for the caller */
+    /* -- private -- */
+    asy_loop_t *loop_;
+    unsigned types_;
+    asy_perf_observer_cb cb_;
+    void *arg_;
+    asy__queue link_;
+    asy_perf_entry_t *batch_;
+    size_t n_, cap_;
+    int queued_; /* waits for the delivery immediate */
+};
+ASYNCRT_API int asy_perf_observe(asy_loop_t *loop, asy_perf_observer_t *obs, unsigned types,
+                                 asy_perf_observer_cb cb, void *arg);
+/* Stops observing and drops entries not yet delivered.  0, or ASY_EINVAL
+ * for an observer that is not observing. */
+ASYNCRT_API int asy_perf_disconnect(asy_perf_observer_t *obs);
+
+/* performance.timerify(fn): wraps a callback so each call is timed.
+ *
+ *   asy_perf_timerified_t t;
+ *   asy_perf_timerify(&t, loop, "parse", parse_cb, arg);
+ *   asy_set_timeout(loop, asy_perf_timerified_call, &t, 10);
+ *
+ * asy_perf_timerified_call is an asy_fn: pass it with &t wherever a
+ * callback is taken.  Each call runs fn(arg), adds a 'function' entry
+ * (name, start, duration) for the loop's observers and updates the
+ * counters below (the histogram Node offers, reduced to what C users read). */
+typedef struct {
+    /* -- read-only for the caller -- */
+    uint64_t calls;
+    double total_ms, max_ms, last_ms;
+    /* -- private -- */
+    asy_loop_t *loop_;
+    char *name_;
+    asy_fn fn_;
+    void *arg_;
+} asy_perf_timerified_t;
+/* The name is copied; release it with asy_perf_timerify_free. */
+ASYNCRT_API int asy_perf_timerify(asy_perf_timerified_t *t, asy_loop_t *loop, const char *name,
+                                  asy_fn fn, void *arg);
+ASYNCRT_API void asy_perf_timerified_call(void *timerified);
+ASYNCRT_API void asy_perf_timerify_free(asy_perf_timerified_t *t);
+
+/* process.memoryUsage(), for C:
+ *   rss            resident set size of the process (bytes)
+ *   heap_used      bytes the library holds through its allocator hooks
+ *                  (ASYNCRT_MALLOC & co.), all threads; -1 if the
+ *                  allocator cannot tell block sizes (see ASYNCRT_MALLOC_SIZE)
+ *   heap_blocks    live blocks of those; -1 likewise
+ *   array_buffers  bytes behind live asy_buf_t storage (Node's arrayBuffers)
+ *   external       of those, the caller's memory wrapped by
+ *                  asy_buf_from_external (not counted in heap_used) */
+typedef struct {
+    uint64_t rss;
+    int64_t heap_used;
+    int64_t heap_blocks;
+    int64_t array_buffers;
+    int64_t external;
+} asy_memory_usage_t;
+ASYNCRT_API int asy_memory_usage(asy_memory_usage_t *out);
+
+#endif /* ASYNCRT_OS_POSIX */
+#if ASYNCRT_OS_POSIX
+#line 1 "asyncrt_impl/diag/diag.h"
+/* Diagnostics: the C counterparts of process.report, --report-on-signal
+ * and the "don't block the event loop" advice (docs/diag.md).
+ *
+ * asy_loop_report writes one JSON document about a loop: its counters and
+ * utilization, every open handle with the file:line that created it, the
+ * timers in due order, the immediate / nextTick / microtask queues, the
+ * thread pool's queue depths, the loop-lag histogram and the process's
+ * memory usage.  Call it from the loop's thread. */
+
+
+ASYNCRT_API int asy_loop_report(asy_loop_t *loop, FILE *out);
+
+/* --report-on-signal: while enabled, the signal (0: SIGUSR2, as Node)
+ * makes the loop write a report from its poll phase.  It goes to `out` when
+ * set, else to a new file directory/report.YYYYMMDD.HHMMSS.PID.0.SEQ.json
+ * (directory NULL: the current directory), Node's name.  The watcher does
+ * not keep the loop alive.  Enabling again replaces the settings. */
+typedef struct {
+    int signum;
+    const char *directory; /* copied */
+    FILE *out;
+    /* called after each report with its file name (NULL when written to
+     * out) and the result (0 or a negative code) */
+    void (*on_report)(void *arg, const char *filename, int status);
+    void *arg;
+} asy_report_signal_opts;
+ASYNCRT_API int asy_loop_report_on_signal(asy_loop_t *loop, const asy_report_signal_opts *opts);
+ASYNCRT_API int asy_loop_report_on_signal_stop(asy_loop_t *loop);
+
+/* Slow-callback warning: a callback (with the nextTicks and microtasks it
+ * queued) that keeps the loop busy for threshold_ms or more is reported
+ * after it returns -- its kind, the file:line that created its handle or
+ * stream when it has one, the function's address, and how long it took.
+ * fn NULL prints one line to stderr:
+ *   asyncrt: slow callback: timer created at app.c:42 (fn 0x55d0c0a1b2c0)
+ *   blocked the loop for 212.4 ms
+ * threshold_ms 0 turns the watch off.  Off, it costs the loop a load and a
+ * branch per callback; on, two clock reads. */
+typedef struct {
+    const char *kind; /* "timer", "setTimeout", "setImmediate", "check",
+                         "poll", "stream event", "pending"... or NULL */
+    const char *file; /* creation site, or NULL when unknown */
+    int line;
+    void (*fn)(void); /* the callback, or NULL when unknown */
+    double ms;        /* how long the loop was blocked */
+} asy_slow_callback_t;
+typedef void (*asy_slow_callback_fn)(void *arg, const asy_slow_callback_t *info);
+ASYNCRT_API int asy_loop_slow_callback_warning(asy_loop_t *loop, double threshold_ms,
+                                               asy_slow_callback_fn fn, void *arg);
+
+#endif /* ASYNCRT_OS_POSIX */
 #line 1 "asyncrt_impl/coro/coro.h"
 /* Coroutines over promises: async / await in C.
  *
@@ -3753,6 +4199,16 @@ ASYNCRT_API int asy_rpool_stats(const asy_rpool_t *pool, asy_rpool_stats_t *out)
  * begun: a coroutine still suspended when its loop closes is resumed with
  * ASY_ECANCELED so it can free what it holds and return (docs/coro.md). */
 
+
+
+
+
+
+/* Coroutine stack sizes (asy_async_opts.stack_size). */
+#define ASY_CORO_STACK_DEFAULT ((size_t)256 * 1024)
+#define ASY_CORO_STACK_MIN ((size_t)16 * 1024)
+
+#if ASYNCRT_OS_POSIX
 typedef asy_ret_t (*asy_async_fn)(void *arg);
 
 typedef struct asy_async_opts {
@@ -3762,8 +4218,6 @@ typedef struct asy_async_opts {
     size_t stack_size;
 } asy_async_opts;
 
-#define ASY_CORO_STACK_DEFAULT ((size_t)256 * 1024)
-#define ASY_CORO_STACK_MIN ((size_t)16 * 1024)
 
 /* Starts fn(arg) as a coroutine (opts may be NULL).  Returns the promise
  * of its result (yours to release), NULL on ENOMEM or bad arguments (fn
@@ -3792,6 +4246,264 @@ ASYNCRT_API int asy_in_coroutine(void);
 
 /* Coroutines of the loop that have started and not yet returned. */
 ASYNCRT_API size_t asy_coro_count(asy_loop_t *loop);
+#endif /* ASYNCRT_OS_POSIX */
+
+#if ASYNCRT_OS_POSIX
+#line 1 "asyncrt_impl/worker/worker.h"
+/* Worker threads (Node's worker_threads), docs/worker.md.
+ *
+ * A worker runs a C entry function on a thread of its own with a loop of
+ * its own; threads talk through message ports.  A message is bytes
+ * (copied) plus, optionally, a transferred buffer (zero-copy: the sender's
+ * view becomes empty, as an ArrayBuffer transfer) and a transferred
+ * channel end.  Shared buffers (SharedArrayBuffer) are refcounted memory
+ * any thread may use, with Atomics-style wait / notify / wait_async. */
+
+
+
+
+
+
+/* Handle type ids of this layer (docs/design.md, "Handle types"). */
+#define ASY_HANDLE_WORKER ((asy_handle_type)(ASY_HANDLE_TYPE_MAX + 0))
+#define ASY_HANDLE_PORT ((asy_handle_type)(ASY_HANDLE_TYPE_MAX + 1))
+
+/* ---- channels and ports ------------------------------------------------ */
+/* One end of a channel, attached to no loop: what asy_channel_open gives
+ * and what a message carries when an end is transferred.  Attach it with
+ * asy_port_init (which takes it over) or give it back with
+ * asy_port_end_free.  Thread-safe to move between threads. */
+typedef struct asy_port_end_s asy_port_end_t;
+typedef struct asy_port_s asy_port_t;
+
+/* A received message; valid during the message callback only. */
+typedef struct asy_message_s {
+    const uint8_t *data; /* the bytes */
+    size_t len;
+    /* A transferred channel end, or NULL.  Set it to NULL to keep it (you
+     * own it then); otherwise it is freed after the callback. */
+    asy_port_end_t *port;
+    /* private */
+    asy_buf_t buf_; /* transferred storage (empty for copied bytes) */
+    struct asy_message_s *next_;
+} asy_message_t;
+
+/* The bytes of msg as a buffer you own: a transferred buffer moves (no
+ * copy; msg->data stays readable until the callback returns), copied
+ * bytes are copied once more.  0 or ASY_ENOMEM / ASY_EINVAL. */
+ASYNCRT_API int asy_message_take_buf(asy_message_t *msg, asy_buf_t *out);
+
+typedef void (*asy_message_cb)(asy_port_t *port, asy_message_t *msg);
+
+struct asy_port_s {
+    ASY_HANDLE_FIELDS
+    asy_port_end_t *end_;
+    asy_message_cb cb_;
+    asy_async_t async_; /* wake-ups from senders (internal) */
+    unsigned port_flags_;
+};
+
+/* new MessageChannel(): two connected ends.  0 or ASY_ENOMEM. */
+ASYNCRT_API int asy_channel_open(asy_port_end_t **port1, asy_port_end_t **port2);
+/* Frees an end that was never attached (NULL: no-op).  Messages its peer
+ * sends from then on are dropped, as to a closed port. */
+ASYNCRT_API void asy_port_end_free(asy_port_end_t *end);
+
+/* Attaches end to loop as a port handle (takes end over, also on error:
+ * ASY_EINVAL frees it).  Messages queue until asy_port_start. */
+ASYNCRT_API int asy_port_init_at(asy_loop_t *loop, asy_port_t *port, asy_port_end_t *end,
+                                 const char *file, int line);
+#define asy_port_init(loop, port, end) asy_port_init_at((loop), (port), (end), ASY_HERE)
+/* port.on('message', cb): delivers queued and future messages in the
+ * order they were sent.  A started port is active (keeps the loop
+ * alive; asy_unref to not). */
+ASYNCRT_API int asy_port_start(asy_port_t *port, asy_message_cb cb);
+/* Stops delivery; messages queue again until the next start. */
+ASYNCRT_API int asy_port_stop(asy_port_t *port);
+/* postMessage(bytes): copies len bytes.  Messages to a peer that is
+ * closed are dropped (0, as in Node).  0, ASY_EINVAL, ASY_ENOMEM. */
+ASYNCRT_API int asy_port_post(asy_port_t *port, const void *data, size_t len);
+/* postMessage(buf, [buf, end]): transfers buf (may be NULL) without a
+ * copy -- on success *buf is empty -- and end (may be NULL; it must not
+ * be attached, and not be the peer of port).  A buffer whose storage
+ * other views share cannot be transferred (ASY_EBUSY: copy it with
+ * asy_port_post).  On error nothing was transferred. */
+ASYNCRT_API int asy_port_post_transfer(asy_port_t *port, asy_buf_t *buf, asy_port_end_t *end);
+/* Messages received but not delivered yet (a stopped port's backlog). */
+ASYNCRT_API size_t asy_port_pending(asy_port_t *port);
+
+/* ---- workers ------------------------------------------------------------ */
+typedef struct asy_worker_s asy_worker_t;
+
+/* What the entry function gets, on the worker's thread. */
+typedef struct asy_worker_self_s {
+    asy_loop_t *loop;       /* the worker's loop, run after the entry returns */
+    asy_port_t *port;       /* parentPort (not started) */
+    const uint8_t *data;    /* workerData: a copy, valid while the worker runs */
+    size_t len;
+    void *arg;              /* asy_worker_opts.arg, as given */
+    unsigned thread_id;     /* threadId, 1, 2, ... in start order */
+} asy_worker_self_t;
+
+/* The entry function.  Its return value is the exit code unless the
+ * worker failed, exited or was terminated.  After it returns the worker's
+ * loop runs until nothing keeps it alive (as a Node worker's does). */
+typedef int (*asy_worker_main)(asy_worker_self_t *self);
+
+typedef struct asy_worker_opts {
+    const void *data;  /* workerData: copied */
+    size_t len;
+    void *arg;         /* passed to the entry as is (keep it alive) */
+    size_t stack_size; /* bytes (resourceLimits.stackSizeMb); 0: default */
+    /* 'message': a message the worker posted on its parentPort */
+    void (*on_message)(asy_worker_t *w, asy_message_t *msg);
+    /* 'error': the worker failed (asy_worker_fail, an unhandled promise
+     * rejection, or a loop that could not start); 'exit' follows. */
+    void (*on_error)(asy_worker_t *w, int code, const char *message);
+    /* 'exit': the thread is gone; the handle is inactive from here on */
+    void (*on_exit)(asy_worker_t *w, int exit_code);
+} asy_worker_opts;
+
+struct asy_worker_s {
+    ASY_HANDLE_FIELDS
+    struct asy__worker_shared *shared_;
+    asy_port_t port_;     /* the parent's end of parentPort (internal) */
+    asy_async_t exit_async_;
+    asy_worker_opts opts_;
+    unsigned thread_id_;
+    int exit_code_;
+    unsigned worker_flags_;
+};
+
+/* new Worker(main, { workerData }).  0, ASY_EINVAL, ASY_ENOMEM, ASY_EAGAIN
+ * (no thread).  The handle is active (keeps the loop alive) until 'exit';
+ * asy_unref lets the loop end without waiting for the worker.  Closing a
+ * worker that still runs terminates it and waits for its thread. */
+ASYNCRT_API int asy_worker_start_at(asy_loop_t *loop, asy_worker_t *w, asy_worker_main main_fn,
+                                    const asy_worker_opts *opts, const char *file, int line);
+#define asy_worker_start(loop, w, main_fn, opts) \
+    asy_worker_start_at((loop), (w), (main_fn), (opts), ASY_HERE)
+/* worker.postMessage: as asy_port_post / asy_port_post_transfer. */
+ASYNCRT_API int asy_worker_post(asy_worker_t *w, const void *data, size_t len);
+ASYNCRT_API int asy_worker_post_transfer(asy_worker_t *w, asy_buf_t *buf, asy_port_end_t *end);
+/* worker.terminate(): stops the worker's loop from outside and runs its
+ * close callbacks; the exit code is 1.  C cannot interrupt a running
+ * function: a worker busy in a callback (or in its entry function) stops
+ * at its next callback boundary -- once that callback returns, no other
+ * callback of its loop starts except close callbacks.  0 (also when the
+ * worker has exited already), ASY_EINVAL. */
+ASYNCRT_API int asy_worker_terminate(asy_worker_t *w);
+ASYNCRT_API unsigned asy_worker_thread_id(const asy_worker_t *w);
+
+/* On the worker's thread: */
+/* process.exit(code) in a worker: its loop stops, close callbacks run,
+ * the exit code is code. */
+ASYNCRT_API int asy_worker_exit(asy_worker_self_t *self, int code);
+/* An uncaught error: the parent sees 'error' (code, message: copied),
+ * then 'exit' with code 1; the loop stops as for asy_worker_exit. */
+ASYNCRT_API int asy_worker_fail(asy_worker_self_t *self, int code, const char *message);
+/* Whether terminate() was called: a long computation in one callback may
+ * poll it to stop early. */
+ASYNCRT_API int asy_worker_should_stop(const asy_worker_self_t *self);
+
+/* ---- shared memory ------------------------------------------------------- */
+/* A SharedArrayBuffer: len zeroed bytes, 8-byte aligned, refcounted
+ * (atomically: retain and release from any thread).  NULL on ENOMEM. */
+typedef struct asy_shared_buf_s asy_shared_buf_t;
+ASYNCRT_API asy_shared_buf_t *asy_shared_buf_new(size_t len);
+ASYNCRT_API asy_shared_buf_t *asy_shared_buf_retain(asy_shared_buf_t *sb);
+ASYNCRT_API void asy_shared_buf_release(asy_shared_buf_t *sb);
+ASYNCRT_API uint8_t *asy_shared_buf_data(const asy_shared_buf_t *sb);
+ASYNCRT_API size_t asy_shared_buf_len(const asy_shared_buf_t *sb);
+
+/* Atomics on the buffer as an Int32Array (index counts int32s).  An
+ * index out of range is ASY_ERANGE for the int-returning calls; the value
+ * calls return 0 then (check the index yourself when 0 is meaningful). */
+ASYNCRT_API int32_t asy_atomics_load(asy_shared_buf_t *sb, size_t index);
+ASYNCRT_API int32_t asy_atomics_store(asy_shared_buf_t *sb, size_t index, int32_t v);
+/* Return the value before the operation, as JavaScript's do. */
+ASYNCRT_API int32_t asy_atomics_add(asy_shared_buf_t *sb, size_t index, int32_t v);
+ASYNCRT_API int32_t asy_atomics_sub(asy_shared_buf_t *sb, size_t index, int32_t v);
+ASYNCRT_API int32_t asy_atomics_exchange(asy_shared_buf_t *sb, size_t index, int32_t v);
+ASYNCRT_API int32_t asy_atomics_compare_exchange(asy_shared_buf_t *sb, size_t index,
+                                                 int32_t expected, int32_t v);
+
+/* Atomics.wait's results ("ok", "not-equal", "timed-out"). */
+enum { ASY_WAIT_OK = 0, ASY_WAIT_NOT_EQUAL = 1, ASY_WAIT_TIMED_OUT = 2 };
+/* Atomics.wait: blocks this thread while the int32 at index equals
+ * expected, until a notify or timeout_ms (-1: none).  A wake-up the
+ * kernel reports without a notify also returns ASY_WAIT_OK, as futex
+ * waits may.  Never call it on a thread whose loop others wait on.
+ * ASY_WAIT_* or ASY_ERANGE / ASY_EINVAL. */
+ASYNCRT_API int asy_atomics_wait(asy_shared_buf_t *sb, size_t index, int32_t expected,
+                                 int64_t timeout_ms);
+/* Atomics.notify: wakes up to count waiters on index (sync and async,
+ * oldest async first); the number woken, or ASY_ERANGE / ASY_EINVAL. */
+ASYNCRT_API int asy_atomics_notify(asy_shared_buf_t *sb, size_t index, int count);
+/* Atomics.waitAsync: a promise on loop resolved with the string "ok" or
+ * "timed-out" (timeout_ms on the loop's clock, virtual clock included;
+ * -1: none), or already resolved with "not-equal".  A pending wait keeps
+ * the loop alive, as in Node.  NULL on bad arguments or ENOMEM. */
+ASYNCRT_API asy_promise_t *asy_atomics_wait_async(asy_loop_t *loop, asy_shared_buf_t *sb,
+                                                  size_t index, int32_t expected,
+                                                  int64_t timeout_ms);
+
+/* ---- worker pool (piscina) ---------------------------------------------------
+ * Tasks run on a pool of workers: a queue bounded by max_queue, between
+ * min_threads and max_threads threads, idle threads above the minimum
+ * leave after idle_timeout_ms, results come back as promises, and a task
+ * can be aborted while queued or running.  The queue is an asy_sem_t with
+ * max_threads permits (first come, first served). */
+typedef struct asy_wpool_s asy_wpool_t;
+/* The task function, on a pool worker's thread: arg is opts.arg, in/len
+ * the task's input (a copy); write the result to *out (may stay empty)
+ * and return 0, or a negative code the task's promise rejects with.
+ * self is the worker's (asy_worker_should_stop tells of an abort). */
+typedef int (*asy_wpool_fn)(asy_worker_self_t *self, void *arg, const uint8_t *in, size_t len,
+                            asy_buf_t *out);
+typedef struct asy_wpool_opts {
+    asy_wpool_fn fn;
+    void *arg;                /* passed to fn */
+    unsigned min_threads;     /* started at once and kept; default 0 */
+    unsigned max_threads;     /* default: the number of CPUs */
+    size_t max_queue;         /* tasks waiting for a thread; 0: no limit */
+    uint64_t idle_timeout_ms; /* threads above min_threads idle this long leave; 0: at once */
+    size_t stack_size;        /* per worker, bytes; 0: default */
+} asy_wpool_opts;
+/* Names a task, to abort it.  A stale id is harmless. */
+typedef struct {
+    uint64_t id;
+} asy_wpool_task_t;
+typedef struct {
+    unsigned threads;  /* started and not leaving */
+    unsigned idle;
+    size_t queued;     /* waiting for a thread */
+    size_t running;
+    uint64_t completed; /* settled by their worker (fulfilled or rejected) */
+} asy_wpool_stats_t;
+
+/* NULL with *err (may be NULL) set: ASY_EINVAL (no fn, min > max),
+ * ASY_ENOMEM, or a worker that could not start. */
+ASYNCRT_API asy_wpool_t *asy_wpool_new(asy_loop_t *loop, const asy_wpool_opts *opts, int *err);
+/* pool.run(input): a promise of the result, an `asy_buf_t *` the promise
+ * owns (asy_buf_retain it to keep the bytes).  Rejects with the task's
+ * code, ASY_EAGAIN when max_queue tasks are already waiting, ASY_ECANCELED
+ * when aborted or when the pool is destroyed first, ASY_EPIPE when the
+ * worker ended during the task.  task (may be NULL) receives its id.
+ * NULL on ENOMEM or bad input. */
+ASYNCRT_API asy_promise_t *asy_wpool_run(asy_wpool_t *pool, const void *in, size_t len,
+                                         asy_wpool_task_t *task);
+/* Aborts a task (AbortSignal): a queued one never runs; a running one's
+ * worker is terminated (it stops when the task function returns, or
+ * earlier if it polls asy_worker_should_stop) and a new thread takes its
+ * place when needed.  Either way the promise rejects with ASY_ECANCELED
+ * now.  0, or ASY_ENOENT when the task is no longer queued or running. */
+ASYNCRT_API int asy_wpool_abort(asy_wpool_t *pool, asy_wpool_task_t task);
+ASYNCRT_API void asy_wpool_stats(const asy_wpool_t *pool, asy_wpool_stats_t *out);
+/* Rejects queued and running tasks with ASY_ECANCELED, terminates the
+ * workers and frees the pool once they are gone.  Destroy it before its
+ * loop closes (and run the loop so the workers' exits arrive). */
+ASYNCRT_API void asy_wpool_destroy(asy_wpool_t *pool);
 
 #endif /* ASYNCRT_OS_POSIX */
 #line 1 "asyncrt_impl/url/url.h"
@@ -3817,6 +4529,8 @@ ASYNCRT_API size_t asy_coro_count(asy_loop_t *loop);
  * Input is UTF-8; bytes >= 0x80 are percent-encoded byte by byte, which is
  * the standard's result for valid UTF-8.  A URL whose href would exceed
  * 2^31 bytes is refused with ASY_EINVALID_URL. */
+
+
 
 /* Which special scheme, if any (the standard's special schemes). */
 typedef enum asy_url_scheme_e {
@@ -4019,6 +4733,206 @@ ASYNCRT_API int asy_url_file_to_path_str(char **out, const char *href);
  * trailing '/' kept, '%' '\\' newline CR tab encoded. */
 ASYNCRT_API int asy_url_from_path(asy_url_t *url, const char *path);
 
+#line 1 "asyncrt_impl/json/json.h"
+/* JSON (RFC 8259) as Node's JSON.parse / JSON.stringify do it (docs/json.md).
+ *
+ *   asy_json_doc_t doc;
+ *   asy_json_error_t err;
+ *   if (asy_json_parse(&doc, text, len, NULL, &err) < 0)
+ *       printf("%s at byte %zu\n", asy_strerror(err.code), err.offset);
+ *   const asy_json_value_t *name = asy_json_get(doc.root, "name");
+ *   char *out; size_t n;
+ *   asy_json_stringify(doc.root, 2, &out, &n);   // JSON.stringify(v, null, 2)
+ *   asy_free(out);
+ *   asy_json_doc_free(&doc);                      // one free for the tree
+ *
+ * Parsing is strict: one value, whitespace around it, nothing else; UTF-8
+ * is validated; \u escapes are decoded as JSON.parse does, surrogate pairs
+ * joined and a lone surrogate kept (stored as its 3-byte WTF-8 form, which
+ * the stringifier writes back as a \u escape, as Node does).  Objects behave as
+ * the JS object JSON.parse returns: a repeated key keeps its first place and
+ * its last value, and array-index keys ("0".."4294967294") come first in
+ * ascending order (ASY_JSON_DOC_ORDER keeps members as written).  Numbers
+ * are doubles, rounded as JSON.parse rounds them (1e400 is Infinity);
+ * stringify prints them as Number.prototype.toString does (the shortest
+ * digits that read back to the same double) and non-finite ones as null. */
+
+
+
+typedef enum asy_json_type {
+    ASY_JSON_NULL = 0,
+    ASY_JSON_FALSE,
+    ASY_JSON_TRUE,
+    ASY_JSON_NUMBER,
+    ASY_JSON_STRING,
+    ASY_JSON_ARRAY,
+    ASY_JSON_OBJECT
+} asy_json_type;
+
+typedef struct asy_json_value_s asy_json_value_t;
+typedef struct asy_json_member_s asy_json_member_t;
+
+/* A node of the tree.  Read it through the functions below; the fields
+ * are public so that a walk costs no calls. */
+struct asy_json_value_s {
+    int type;   /* asy_json_type */
+    size_t len; /* string: bytes (without the NUL); array / object: items */
+    size_t cap; /* built containers: room before the next growth */
+    union {
+        double num;
+        const char *str;           /* NUL-terminated; may hold \u0000 */
+        asy_json_value_t *items;   /* array */
+        asy_json_member_t *members; /* object */
+    } u;
+};
+
+struct asy_json_member_s {
+    const char *key; /* NUL-terminated */
+    size_t key_len;
+    asy_json_value_t value;
+};
+
+typedef struct asy__json_chunk asy__json_chunk;
+
+/* A tree and the arena it lives in: every node, string and array of a
+ * document is in the arena; asy_json_doc_free releases them at once. */
+typedef struct asy_json_doc_s {
+    asy_json_value_t *root; /* NULL until parsed or set */
+    asy__json_chunk *chunks_;
+    char *cur_, *end_;
+} asy_json_doc_t;
+
+enum {
+    ASY_JSON_DOC_ORDER = 1 /* members as written, repeated keys kept */
+};
+
+/* Zero means default; NULL: all defaults. */
+typedef struct asy_json_parse_opts {
+    unsigned max_depth; /* nested arrays / objects; 0: 1000 */
+    unsigned flags;     /* ASY_JSON_DOC_ORDER */
+} asy_json_parse_opts;
+
+/* Where parsing stopped: the code (as returned), the byte offset of the
+ * offending byte (the input length for an unexpected end), and its
+ * 1-based line and column (in bytes). */
+typedef struct asy_json_error_s {
+    int code;
+    size_t offset;
+    size_t line, column;
+} asy_json_error_t;
+
+ASYNCRT_API void asy_json_doc_init(asy_json_doc_t *doc);
+ASYNCRT_API void asy_json_doc_free(asy_json_doc_t *doc);
+
+/* Parses text[0..len) into doc (initialised here; free it with
+ * asy_json_doc_free whatever the result).  0, or ASY_EJSON_SYNTAX,
+ * ASY_EJSON_EOF, ASY_EJSON_DEPTH, ASY_EJSON_UTF8, ASY_EJSON_ESCAPE,
+ * ASY_EJSON_NUMBER, ASY_EJSON_CONTROL, ASY_EJSON_TRAILING, ASY_ENOMEM,
+ * ASY_EINVAL (NULL doc, or NULL text with len > 0).  err may be NULL. */
+ASYNCRT_API int asy_json_parse(asy_json_doc_t *doc, const char *text, size_t len,
+                               const asy_json_parse_opts *opts, asy_json_error_t *err);
+
+/* ---- reading the tree (NULL-safe: a NULL or mistyped value gives NULL,
+ * 0 or ASY_EJSON_TYPE) ---- */
+ASYNCRT_API asy_json_type asy_json_typeof(const asy_json_value_t *v);
+/* Items of an array or object, bytes of a string, else 0. */
+ASYNCRT_API size_t asy_json_len(const asy_json_value_t *v);
+/* obj[key] (the member the object has under that key), NULL if none. */
+ASYNCRT_API const asy_json_value_t *asy_json_get(const asy_json_value_t *obj, const char *key);
+ASYNCRT_API const asy_json_value_t *asy_json_getn(const asy_json_value_t *obj, const char *key,
+                                                  size_t key_len);
+/* arr[i], NULL out of range. */
+ASYNCRT_API const asy_json_value_t *asy_json_at(const asy_json_value_t *arr, size_t i);
+/* The i-th member of an object (key and value), NULL out of range. */
+ASYNCRT_API const asy_json_member_t *asy_json_member_at(const asy_json_value_t *obj, size_t i);
+/* RFC 6901 pointer ("/a/0/b", "~0" is '~', "~1" is '/'); "" is v itself. */
+ASYNCRT_API const asy_json_value_t *asy_json_pointer(const asy_json_value_t *v, const char *ptr);
+/* Typed getters: 0 and the value, or ASY_EJSON_TYPE (out untouched). */
+ASYNCRT_API int asy_json_get_number(const asy_json_value_t *v, double *out);
+/* A number that is an integer in [-2^63, 2^63); else ASY_EJSON_TYPE, or
+ * ASY_ERANGE for a fraction or a number out of range. */
+ASYNCRT_API int asy_json_get_int64(const asy_json_value_t *v, int64_t *out);
+ASYNCRT_API int asy_json_get_bool(const asy_json_value_t *v, int *out);
+/* The string's bytes (NUL-terminated) and length (len may be NULL). */
+ASYNCRT_API int asy_json_get_string(const asy_json_value_t *v, const char **out, size_t *len);
+ASYNCRT_API int asy_json_is_null(const asy_json_value_t *v);
+
+/* ---- building a tree in doc's arena.  Constructors return NULL on
+ * ENOMEM (or a NULL doc, or a string that is not valid UTF-8). ---- */
+ASYNCRT_API asy_json_value_t *asy_json_new_null(asy_json_doc_t *doc);
+ASYNCRT_API asy_json_value_t *asy_json_new_bool(asy_json_doc_t *doc, int b);
+ASYNCRT_API asy_json_value_t *asy_json_new_number(asy_json_doc_t *doc, double d);
+/* Copies s (len bytes; UTF-8, lone surrogates in WTF-8 allowed). */
+ASYNCRT_API asy_json_value_t *asy_json_new_string(asy_json_doc_t *doc, const char *s, size_t len);
+ASYNCRT_API asy_json_value_t *asy_json_new_array(asy_json_doc_t *doc);
+ASYNCRT_API asy_json_value_t *asy_json_new_object(asy_json_doc_t *doc);
+/* Appends a copy of *v (a container's children are shared, not copied)
+ * to arr.  0, ASY_EJSON_TYPE (arr not an array), ASY_EINVAL, ASY_ENOMEM. */
+ASYNCRT_API int asy_json_array_push(asy_json_doc_t *doc, asy_json_value_t *arr,
+                                    const asy_json_value_t *v);
+/* obj[key] = copy of *v: replaces the value of an existing key in place,
+ * else appends the key (copied). */
+ASYNCRT_API int asy_json_object_set(asy_json_doc_t *doc, asy_json_value_t *obj, const char *key,
+                                    size_t key_len, const asy_json_value_t *v);
+
+/* ---- the streaming writer ----
+ * Writes JSON as it is told, to a sink (fn) in pieces of up to 4 KiB, or,
+ * with fn NULL, into memory (asy_json_writer_take).  Calls out of place (a
+ * key outside an object, a value where a key belongs, a wrong end, a
+ * second top-level value) return ASY_EJSON_WRITER and leave the output
+ * unchanged; a sink's negative return, or ENOMEM, sticks: every later call
+ * returns it. */
+typedef int (*asy_json_sink_fn)(void *arg, const char *data, size_t len);
+
+typedef struct asy_json_writer_s {
+    char *buf_;
+    size_t len_, cap_;
+    asy_json_sink_fn fn_;
+    void *arg_;
+    int indent_;
+    int err_;
+    unsigned char *stack_; /* per level: kind and state */
+    size_t depth_, stack_cap_;
+    int done_;
+} asy_json_writer_t;
+
+/* indent: spaces per level, 0 for compact (clamped to 10, as
+ * JSON.stringify clamps its space argument). */
+ASYNCRT_API int asy_json_writer_init(asy_json_writer_t *w, int indent, asy_json_sink_fn fn, void *arg);
+ASYNCRT_API int asy_json_write_begin_object(asy_json_writer_t *w);
+ASYNCRT_API int asy_json_write_end_object(asy_json_writer_t *w);
+ASYNCRT_API int asy_json_write_begin_array(asy_json_writer_t *w);
+ASYNCRT_API int asy_json_write_end_array(asy_json_writer_t *w);
+ASYNCRT_API int asy_json_write_key(asy_json_writer_t *w, const char *key);
+ASYNCRT_API int asy_json_write_keyn(asy_json_writer_t *w, const char *key, size_t len);
+/* Strings must be UTF-8 (WTF-8 lone surrogates allowed): else ASY_EJSON_UTF8. */
+ASYNCRT_API int asy_json_write_string(asy_json_writer_t *w, const char *s);
+ASYNCRT_API int asy_json_write_stringn(asy_json_writer_t *w, const char *s, size_t len);
+/* Non-finite numbers are written as null, as JSON.stringify does. */
+ASYNCRT_API int asy_json_write_number(asy_json_writer_t *w, double d);
+ASYNCRT_API int asy_json_write_int64(asy_json_writer_t *w, int64_t i);
+ASYNCRT_API int asy_json_write_bool(asy_json_writer_t *w, int b);
+ASYNCRT_API int asy_json_write_null(asy_json_writer_t *w);
+/* A whole tree at the current place. */
+ASYNCRT_API int asy_json_write_value(asy_json_writer_t *w, const asy_json_value_t *v);
+/* Flushes to the sink; ASY_EJSON_WRITER if the value is not complete. */
+ASYNCRT_API int asy_json_writer_finish(asy_json_writer_t *w);
+/* Memory writers: after finish, hands over the text (NUL-terminated,
+ * free with asy_free) and resets the buffer. */
+ASYNCRT_API char *asy_json_writer_take(asy_json_writer_t *w, size_t *len);
+ASYNCRT_API void asy_json_writer_free(asy_json_writer_t *w);
+
+/* JSON.stringify(v, null, indent): *out (free with asy_free), *len. */
+ASYNCRT_API int asy_json_stringify(const asy_json_value_t *v, int indent, char **out, size_t *len);
+
+/* Number.prototype.toString(): the shortest decimal that reads back to d,
+ * in JS's layout ("1e+21", "1.5e-7", "0.000001", "-0" prints "0"; "NaN",
+ * "Infinity", "-Infinity").  Writes a NUL-terminated string of at most 25
+ * bytes ("-0.0000012345678901234567") into buf (ASY_JSON_NUMBER_BUF bytes)
+ * and returns its length. */
+#define ASY_JSON_NUMBER_BUF 32
+ASYNCRT_API size_t asy_json_format_number(double d, char *buf);
+
 #if ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_ZLIB)
 #line 1 "asyncrt_impl/zlib/zstream.h"
 /* zlib: Node's node:zlib over the system zlib (docs/zlib.md).  Built only
@@ -4046,6 +4960,9 @@ ASYNCRT_API int asy_url_from_path(asy_url_t *url, const char *path);
  * ASY_Z_NEED_DICT, ASY_EBUFFER_TOO_LARGE (max_output_length);
  * asy_zlib_message() gives Node's err.message ("incorrect header check").
  * Bad options: ASY_ERANGE (Node's ERR_OUT_OF_RANGE) or ASY_EINVAL. */
+
+
+
 
 /* The seven kinds, Node's constants DEFLATE..UNZIP. */
 typedef enum {
@@ -4105,6 +5022,10 @@ typedef struct asy_zlib_opts {
     /* Streams: run zlib on the loop thread, never on the pool (small
      * latency-critical messages: no thread hop). */
     int in_loop;
+    /* inflate only: input whose first byte is not a zlib header
+     * ((byte & 0x0f) != 8) is read as raw deflate instead, as browsers
+     * and undici read Content-Encoding: deflate (servers send either). */
+    int raw_fallback;
 } asy_zlib_opts;
 
 typedef struct asy_zlib_s asy_zlib_t;
@@ -4170,6 +5091,11 @@ ASYNCRT_API uint32_t asy_zlib_adler32(const void *data, size_t len, uint32_t val
  * The input (and opts->dictionary) must stay valid until the callback or
  * the promise settles; it is read on a pool thread (cpu class). */
 
+
+
+
+
+
 /* status 0 and the result (borrowed: asy_buf_retain it to keep it), or
  * the error with Node's message ("incorrect header check"); result is
  * then empty. */
@@ -4209,6 +5135,307 @@ ASY__ZLIB_ONESHOT_DECL(inflate_raw)
 ASY__ZLIB_ONESHOT_DECL(unzip)
 
 #endif /* ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_ZLIB) */
+#if ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_MBEDTLS)
+#line 1 "asyncrt_impl/tls/tls.h"
+/* Node's tls: a TLS connection as a Duplex stream over any other duplex
+ * (docs/tls.md).  Built with ASYNCRT_WITH_MBEDTLS (link -lmbedtls
+ * -lmbedx509 -lmbedcrypto); mbedTLS 2.28 speaks TLS 1.2 (no TLS 1.3).
+ *
+ *   asy_tls_context_t *ctx;                  // tls.createSecureContext
+ *   asy_tls_context_new(&ctx, ASY_TLS_CLIENT, NULL);   // system CAs
+ *   asy_tls_connect(loop, &tls, "127.0.0.1", 443,
+ *                   &(asy_tls_opts){ .context = ctx, .servername = "example.com" },
+ *                   on_secure);
+ *   asy_stream_write_bytes(&tls.stream, "GET / ...", n, NULL, NULL);
+ *
+ * asy_tls_t is an asy_stream_t of cleartext (the `stream` member, first).
+ * It runs over a transport stream: a socket it opened itself
+ * (asy_tls_connect, asy_tls_server_accept) or any duplex the caller gives
+ * (asy_tls_wrap: a socket, a pipe, a pair of in-memory streams).  The TLS
+ * connection takes the transport over -- its events and its data pointer
+ * are the TLS connection's until the TLS stream closes -- and destroys it
+ * when it is destroyed; the TLS stream's on_close comes after the
+ * transport's, so both may be freed there.
+ *
+ * Safe by default, as Node: a client verifies the chain against the
+ * system CA bundle (or the context's CAs) and the host name, and fails
+ * the connection with an ASY_ETLS_* code when either is wrong; setting
+ * reject_unauthorized_off is the explicit opt-out (the result is then in
+ * asy_tls_authorized / asy_tls_authorization_error).  TLS 1.2 is the
+ * minimum, cipher suites are ECDHE/DHE with AEAD ciphers only, and a
+ * handshake must finish within handshake_timeout_ms (120 s). */
+
+
+
+
+
+#if ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_MBEDTLS)
+
+typedef struct asy_tls_s asy_tls_t;
+typedef struct asy_tls_context_s asy_tls_context_t;
+typedef struct asy__tls_state asy__tls_state;
+typedef struct asy_tls_server_s asy_tls_server_t;
+
+enum { ASY_TLS_CLIENT = 0, ASY_TLS_SERVER = 1 };
+
+/* The default system CA bundle (Debian's). */
+#define ASY_TLS_DEFAULT_CA_FILE "/etc/ssl/certs/ca-certificates.crt"
+
+/* Zero means default everywhere.  Files and PEM strings may be mixed;
+ * each *_pem is NUL-terminated PEM text (one or more blocks). */
+typedef struct asy_tls_context_opts {
+    const char *cert_file; /* own certificate chain: leaf first, then intermediates */
+    const char *key_file;  /* its private key (unencrypted PEM or DER) */
+    const char *cert_pem;
+    const char *key_pem;
+    /* CAs to trust.  A client loads the system bundle (system_ca_file)
+     * when neither ca_file nor ca_pem is given; given, they replace it, as
+     * Node's `ca` option does, unless add_system_ca keeps it too. */
+    const char *ca_file;
+    const char *ca_pem;
+    int add_system_ca;
+    const char *system_ca_file; /* NULL: ASY_TLS_DEFAULT_CA_FILE */
+    /* Server: ask clients for a certificate (requestCert) and, with
+     * reject_unauthorized, refuse those without a valid one. */
+    int request_cert;
+    int reject_unauthorized;
+    /* ALPN protocols in preference order, NULL-terminated (NULL: none). */
+    const char *const *alpn;
+    /* Cipher suites as IANA/mbedTLS names ("TLS-ECDHE-RSA-WITH-AES-128-GCM-SHA256"),
+     * NULL-terminated.  NULL: the safe default list.  Naming a suite here
+     * is how RC4/3DES/CBC suites are "asked for". */
+    const char *const *ciphers;
+    /* Server: session tickets (RFC 5077) are on unless this is set; a
+     * session cache (ID-based resumption) is always on. */
+    int no_session_tickets;
+    uint32_t session_timeout_s; /* tickets and cache entries; 0: 300 s (Node) */
+} asy_tls_context_opts;
+
+/* Creates a context (role ASY_TLS_CLIENT or ASY_TLS_SERVER); *out gets it
+ * with one reference.  ASY_ETLS_CONFIG for a certificate, key or CA that
+ * cannot be read or parsed, or a key that is not the certificate's;
+ * ASY_ENOENT for a missing file; ASY_EINVAL for bad options.  A server
+ * context needs a certificate and key.  A context is used by connections
+ * of one thread at a time. */
+ASYNCRT_API int asy_tls_context_new(asy_tls_context_t **out, int role,
+                                    const asy_tls_context_opts *opts);
+ASYNCRT_API void asy_tls_context_ref(asy_tls_context_t *ctx);
+/* Drops a reference; connections using the context hold their own. */
+ASYNCRT_API void asy_tls_context_unref(asy_tls_context_t *ctx);
+
+/* Server: the SNI callback (Node's SNICallback) picks the context whose
+ * certificate answers `servername`; NULL keeps the server's own. */
+typedef asy_tls_context_t *(*asy_tls_sni_cb)(asy_tls_t *tls, const char *servername);
+/* 'secureConnect' / 'secure': status 0 once the handshake is done (and,
+ * for a verifying client, the peer verified), or the error -- the stream
+ * is then destroyed with it, so on_error and on_close follow. */
+typedef void (*asy_tls_secure_cb)(asy_tls_t *tls, int status);
+/* 'session': a session the client may resume later (serialised; pass it
+ * as opts.session).  Borrowed: asy_buf_retain it to keep it. */
+typedef void (*asy_tls_session_cb)(asy_tls_t *tls, const asy_buf_t *session);
+
+typedef struct asy_tls_opts {
+    /* NULL on a client: a context of its own with the system CAs (reading
+     * the bundle costs milliseconds: share a context instead).  A server
+     * needs one. */
+    asy_tls_context_t *context;
+    /* Client: SNI and the name the certificate must match; NULL: none
+     * sent and no host name check (as Node when host is an IP address:
+     * give servername to check one). */
+    const char *servername;
+    /* rejectUnauthorized: false -- a client goes on whatever the
+     * verification said (a server's counterpart is in the context). */
+    int reject_unauthorized_off;
+    /* Client: ALPN protocols to offer (NULL: the context's). */
+    const char *const *alpn;
+    /* Client: a session from asy_tls_get_session / on_session to resume. */
+    const asy_buf_t *session;
+    uint64_t handshake_timeout_ms; /* 0: 120 s; ASY_TLS_NO_TIMEOUT: none */
+    asy_tls_sni_cb sni;            /* server */
+    asy_tls_secure_cb on_secure;
+    asy_tls_session_cb on_session; /* client */
+    size_t high_water_mark;        /* the cleartext stream, both sides; 0: 16 KiB */
+    /* allowHalfOpen for the cleartext stream (Node's default: off, so the
+     * peer's close_notify ends the writable side as well). */
+    int allow_half_open;
+} asy_tls_opts;
+
+#define ASY_TLS_NO_TIMEOUT ((uint64_t)-1)
+
+struct asy_tls_s {
+    asy_stream_t stream; /* cleartext (first member) */
+    /* the transport, once given (asy_tls_wrap) or opened; do not read or
+     * write it while the TLS connection runs */
+    asy_stream_t *transport;
+    /* -- private -- */
+    asy__tls_state *st_;
+};
+
+/* Wraps transport (an open or opening duplex) in TLS as a client or
+ * server (opts->context's role; a client without a context makes one).
+ * The handshake starts at once; writes made before it ends wait for it. */
+ASYNCRT_API int asy_tls_wrap(asy_loop_t *loop, asy_tls_t *tls, asy_stream_t *transport,
+                             const asy_tls_opts *opts);
+/* tls.connect: a TCP connection to ip:port (an IP address: resolve names
+ * with asy_dns_lookup and give the name as servername) wrapped in TLS;
+ * on_secure (opts->on_secure or cb) reports the handshake. */
+ASYNCRT_API int asy_tls_connect(asy_loop_t *loop, asy_tls_t *tls, const char *ip, int port,
+                                const asy_tls_opts *opts, asy_tls_secure_cb cb);
+
+/* ---- the connection, once secure ------------------------------------------ */
+
+/* socket.authorized: 1 when the peer's certificate verified (chain and,
+ * for a client, name). */
+ASYNCRT_API int asy_tls_authorized(const asy_tls_t *tls);
+/* socket.authorizationError: 0 or the ASY_ETLS_* verification code. */
+ASYNCRT_API int asy_tls_authorization_error(const asy_tls_t *tls);
+/* The ALPN protocol agreed (NULL: none). */
+ASYNCRT_API const char *asy_tls_alpn_protocol(const asy_tls_t *tls);
+/* Server: the name the client sent (NULL: none).  Client: the one sent. */
+ASYNCRT_API const char *asy_tls_servername(const asy_tls_t *tls);
+/* "TLSv1.2", the cipher suite's name; NULL before the handshake ends. */
+ASYNCRT_API const char *asy_tls_protocol(const asy_tls_t *tls);
+ASYNCRT_API const char *asy_tls_cipher(const asy_tls_t *tls);
+/* socket.isSessionReused(): 1 when the handshake was an abbreviated one. */
+ASYNCRT_API int asy_tls_is_session_reused(const asy_tls_t *tls);
+/* socket.getSession(): the session, serialised, for opts.session.
+ * ASY_EINVAL before the handshake ends (or on a server). */
+ASYNCRT_API int asy_tls_get_session(const asy_tls_t *tls, asy_buf_t *out);
+
+/* getPeerCertificate(): the peer's leaf.  Strings are NUL-terminated
+ * (truncated to fit); dates are "YYYY-MM-DD HH:MM:SS" UTC. */
+typedef struct asy_tls_cert_info {
+    char subject[256];   /* "CN=localhost, O=..." */
+    char issuer[256];
+    char subject_cn[128];
+    char altnames[512];  /* "DNS:a.example, DNS:b.example" */
+    char valid_from[24];
+    char valid_to[24];
+    char serial[80];     /* hex, colon-separated, as mbedTLS prints it */
+    char fingerprint256[96]; /* "AB:CD:..." SHA-256 of the DER */
+    int is_ca;
+    size_t chain_len;    /* certificates the peer sent */
+} asy_tls_cert_info;
+
+/* ASY_ENOENT when the peer sent no certificate (or before the handshake). */
+ASYNCRT_API int asy_tls_peer_certificate(const asy_tls_t *tls, asy_tls_cert_info *out);
+
+/* ---- tls.createServer --------------------------------------------------- */
+
+/* The connection callback calls asy_tls_server_accept with an asy_tls_t
+ * of the caller's; the TCP socket underneath is the library's. */
+typedef void (*asy_tls_server_cb)(asy_tls_server_t *srv, int status);
+
+struct asy_tls_server_s {
+    asy_server_t net; /* the listening socket */
+    void *data;
+    asy_loop_t *loop;
+    /* -- private -- */
+    asy_tls_context_t *ctx_;
+    asy_tls_opts opts_;
+    asy_tls_server_cb cb_;
+    asy_close_cb close_cb_;
+};
+
+/* Listens on host:port (as asy_server_listen) with ctx (a server context;
+ * the server holds a reference).  opts (may be NULL) are the defaults for
+ * every accepted connection (sni, on_secure, timeouts). */
+ASYNCRT_API int asy_tls_server_listen(asy_loop_t *loop, asy_tls_server_t *srv,
+                                      asy_tls_context_t *ctx, const asy_tls_opts *opts,
+                                      const char *host, int port, int backlog,
+                                      asy_tls_server_cb cb);
+ASYNCRT_API int asy_tls_server_accept(asy_tls_server_t *srv, asy_tls_t *tls);
+ASYNCRT_API int asy_tls_server_port(const asy_tls_server_t *srv);
+ASYNCRT_API void asy_tls_server_close(asy_tls_server_t *srv, asy_close_cb close_cb);
+
+/* Counters of a context since it was made: full and abbreviated
+ * handshakes it completed (for tests and benchmarks). */
+typedef struct asy_tls_context_stats {
+    uint64_t handshakes, resumed;
+} asy_tls_context_stats;
+ASYNCRT_API void asy_tls_context_get_stats(const asy_tls_context_t *ctx,
+                                           asy_tls_context_stats *out);
+
+#endif
+
+#line 1 "asyncrt_impl/tls/crypto.h"
+/* The common part of Node's crypto over mbedTLS (docs/tls.md): random
+ * bytes from the OS, createHash / createHmac (md5, sha1, sha256, sha512;
+ * sha224 and sha384 too) as Transform streams and one-shot, timingSafeEqual,
+ * pbkdf2 on the thread pool.  Built with ASYNCRT_WITH_MBEDTLS. */
+
+
+
+
+#if ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_MBEDTLS)
+
+#define ASY_CRYPTO_MAX_DIGEST 64
+
+/* crypto.randomBytes / randomFillSync: n bytes from the kernel
+ * (getrandom), never from a user-space generator.  0 or ASY_E*. */
+ASYNCRT_API int asy_crypto_random_bytes(void *buf, size_t n);
+
+/* The digest size of an algorithm name ("sha256"; case-insensitive, as
+ * Node), or ASY_EINVAL for a name it does not know. */
+ASYNCRT_API int asy_crypto_digest_size(const char *alg);
+
+/* One-shot hash and HMAC: out needs asy_crypto_digest_size(alg) bytes
+ * (ASY_CRYPTO_MAX_DIGEST is always enough); returns that size or ASY_E*. */
+ASYNCRT_API int asy_crypto_hash(const char *alg, const void *data, size_t len, uint8_t *out);
+ASYNCRT_API int asy_crypto_hmac(const char *alg, const void *key, size_t key_len,
+                                const void *data, size_t len, uint8_t *out);
+
+/* createHash / createHmac.  Either use update / digest directly, or the
+ * stream: a Transform whose input is hashed and whose only output, at
+ * the end, is the digest (binary; asy_buf_to_string it for hex). */
+typedef struct asy_crypto_hash_s {
+    asy_stream_t stream; /* Transform (first member) */
+    /* -- private -- */
+    void *md_;           /* mbedtls_md_context_t */
+    int hmac_, done_;
+    size_t size_;
+} asy_crypto_hash_t;
+
+/* loop may be NULL when the stream is not used.  ASY_EINVAL for an
+ * unknown algorithm.  Release with asy_crypto_hash_free (the stream, if
+ * used, must have closed first). */
+ASYNCRT_API int asy_crypto_hash_init(asy_loop_t *loop, asy_crypto_hash_t *h, const char *alg);
+ASYNCRT_API int asy_crypto_hmac_init(asy_loop_t *loop, asy_crypto_hash_t *h, const char *alg,
+                                     const void *key, size_t key_len);
+ASYNCRT_API int asy_crypto_hash_update(asy_crypto_hash_t *h, const void *data, size_t len);
+/* digest(): the size, with the bytes in out; once (ASY_EINVAL after). */
+ASYNCRT_API int asy_crypto_hash_digest(asy_crypto_hash_t *h, uint8_t *out);
+ASYNCRT_API void asy_crypto_hash_free(asy_crypto_hash_t *h);
+
+/* crypto.timingSafeEqual: 1 equal, 0 not, in time that depends only on
+ * len. */
+ASYNCRT_API int asy_crypto_timing_safe_equal(const void *a, const void *b, size_t len);
+
+/* crypto.pbkdf2 on the thread pool (class cpu): cb on the loop with
+ * status 0 and the derived key (valid during the call), or the error. */
+typedef struct asy_crypto_pbkdf2_s asy_crypto_pbkdf2_t;
+typedef void (*asy_crypto_pbkdf2_cb)(asy_crypto_pbkdf2_t *req, int status, const uint8_t *key,
+                                     size_t key_len);
+struct asy_crypto_pbkdf2_s {
+    void *data;
+    /* -- private -- */
+    asy_work_t work_;
+    asy_crypto_pbkdf2_cb cb_;
+    uint8_t *pw_, *salt_, *out_;
+    size_t pw_len_, salt_len_, key_len_;
+    unsigned iterations_;
+    int md_type_, status_;
+};
+
+/* ASY_EINVAL for iterations 0, key_len 0 or an unknown digest. */
+ASYNCRT_API int asy_crypto_pbkdf2(asy_loop_t *loop, asy_crypto_pbkdf2_t *req, const void *password,
+                                  size_t password_len, const void *salt, size_t salt_len,
+                                  unsigned iterations, size_t key_len, const char *digest,
+                                  asy_crypto_pbkdf2_cb cb);
+
+#endif
+
+#endif /* ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_MBEDTLS) */
 #line 1 "asyncrt_impl/http/parser.h"
 /* HTTP/1.1 message parsing (RFC 9112): request heads, response heads,
  * field blocks (trailers) and the chunked transfer coding.
@@ -4231,6 +5458,8 @@ ASY__ZLIB_ONESHOT_DECL(unzip)
  * Strict by default, like llhttp 9: everything RFC 9112 lets a recipient
  * reject and that smuggling attacks use is rejected (docs/http.md has the
  * table).  ASY_HTTP_LENIENT is Node's insecureHTTPParser. */
+
+
 
 /* Errors, each with the status a server answers (asy_http_error_status). */
 #define ASY_EHTTP_METHOD (-4300)         /* 400 method is not a token */
@@ -4392,6 +5621,13 @@ ASYNCRT_API int asy_http_name_eq(const char *name, size_t len, const char *lit);
  * a request body not read is discarded, as Node does.  Keep-alive,
  * pipelining (responses leave in request order), timeouts and limits
  * follow Node's http.Server. */
+
+
+
+
+
+
+
 #if ASYNCRT_OS_POSIX
 
 typedef struct asy_http_server_s asy_http_server_t;
@@ -4559,6 +5795,12 @@ ASYNCRT_API int asy_http_res_write_continue(asy_http_res_t *res);
  * server closed it while it was idle: ECONNRESET, EPIPE or EOF) is sent
  * again, once, on a new connection when its method is idempotent and its
  * body is replayable (none, or given whole to asy_http_request_end). */
+
+
+
+
+
+
 #if ASYNCRT_OS_POSIX
 
 typedef struct asy_http_agent_s asy_http_agent_t;
@@ -4590,6 +5832,11 @@ typedef struct asy_http_agent_opts {
     size_t max_total_sockets;  /* every origin; 0: no limit */
     uint64_t idle_timeout_ms;  /* a free socket closes after; 0: 4000 */
     int fifo;                  /* scheduling 'fifo'; default 'lifo' */
+    /* https: origins (built with ASYNCRT_WITH_MBEDTLS): the client TLS
+     * context (CAs, ALPN...) of every connection; NULL: one the agent
+     * makes with the system CAs on first use, freed by agent_close. */
+    struct asy_tls_context_s *tls_context;
+    int reject_unauthorized_off; /* rejectUnauthorized: false */
 } asy_http_agent_opts;
 
 typedef struct asy_http_agent_stats {
@@ -4612,10 +5859,11 @@ struct asy_http_agent_s {
     asy_http_agent_stats stats_;
     asy_http_agent_close_cb close_cb_;
     int closing_;
+    struct asy_tls_context_s *tls_ctx_; /* the one made on first use */
 };
 
 typedef struct asy_http_request_opts {
-    const char *url;    /* "http://host[:port]/path?query" (required) */
+    const char *url;    /* "http[s]://host[:port]/path?query" (required) */
     const char *method; /* NULL: "GET" */
     /* Sent as given, after Host; a Host, Connection, Content-Length or
      * Transfer-Encoding here replaces the one the client would add. */
@@ -4628,6 +5876,10 @@ typedef struct asy_http_request_opts {
     size_t max_header_size;      /* 0: 16 KiB -> ASY_EHTTP_HEADERS_TOO_LARGE */
     size_t high_water_mark;      /* the response stream; 0: 64 KiB */
     int insecure_http_parser;    /* ASY_HTTP_LENIENT */
+    /* https: without an agent (with one, the agent's options apply):
+     * the TLS context (NULL: the system CAs) and the opt-out. */
+    struct asy_tls_context_s *tls_context;
+    int reject_unauthorized_off;
 } asy_http_request_opts;
 
 struct asy_http_client_res_s {
@@ -4657,6 +5909,7 @@ struct asy_http_client_req_s {
     char *host_;          /* for DNS / connect, without brackets */
     int port_;
     int host_is_ip_;
+    int https_;           /* the connection runs over TLS */
     char *head_;          /* request line + headers, without the end */
     size_t head_len_;
     unsigned flags_;
@@ -4730,9 +5983,24 @@ ASYNCRT_API int asy_http_request_reused(const asy_http_client_req_t *req);
  * do: ASY_EHTTP_REDIRECT_BODY), 'error' (ASY_EHTTP_REDIRECT), 'manual'
  * (the 3xx response is the result).  Authorization, Cookie and
  * Proxy-Authorization are dropped when a redirect changes the origin.
- * data: URLs are decoded locally.  Content-Encoding is not decoded (no
- * zlib module yet): the body comes as the server sent it, and no
+ * data: URLs are decoded locally.  Built with ASYNCRT_WITH_ZLIB, fetch
+ * sends `Accept-Encoding: gzip, deflate` (unless the caller set one;
+ * `identity` with a Range header) and undoes the response's
+ * Content-Encoding as undici does: the codings from last to first, gzip /
+ * x-gzip through gunzip, deflate through inflate (zlib or raw deflate),
+ * with Z_SYNC_FLUSH (a truncated body ends without an error, corrupt data
+ * errors the body with ASY_Z_DATA_ERROR); a coding it does not know
+ * leaves the body as sent; more than 5 codings reject with
+ * ASY_EFETCH_CODINGS; HEAD, CONNECT and 101/204/205/304 have no body to
+ * decode.  The headers stay as sent (Content-Encoding, Content-Length).
+ * Without zlib the body comes as the server sent it and no
  * Accept-Encoding is sent. */
+
+
+
+
+
+
 #if ASYNCRT_OS_POSIX
 
 /* ---- Headers: case-insensitive, values of one name combined with ", ",
@@ -4796,6 +6064,10 @@ typedef struct asy_fetch_opts {
     asy_abort_signal_t *signal;   /* must outlive the fetch */
     uint64_t timeout_ms;          /* AbortSignal.timeout: head and body; 0: none */
     asy_http_agent_t *agent;      /* the pool; NULL: a connection per request */
+    /* https without an agent: the client TLS context (NULL: system CAs)
+     * and rejectUnauthorized: false (an agent's own options apply) */
+    struct asy_tls_context_s *tls_context;
+    int reject_unauthorized_off;
     uint64_t connect_timeout_ms, headers_timeout_ms, body_timeout_ms; /* the client's */
 } asy_fetch_opts;
 
@@ -4833,6 +6105,22 @@ ASYNCRT_API asy_promise_t *asy_fetch_bytes(asy_fetch_response_t *res);
 
 #endif /* ASYNCRT_OS_POSIX */
 
+#line 1 "asyncrt_impl/http/fetch_json.h"
+/* res.json() for fetch (docs/json.md, docs/http.md).
+ *
+ *   asy_promise_t *j = asy_fetch_json(res);
+ *   // fulfils with an asy_json_doc_t * (owned by the promise: valid while
+ *   // j is alive): doc->root is the parsed body.  Rejects with
+ *   // ASY_EFETCH_BODY_USED, the body's stream error, or the parser's code
+ *   // (ASY_EJSON_*) and a message naming the byte offset, as res.json()
+ *   // rejects with a SyntaxError. */
+
+
+
+#if ASYNCRT_OS_POSIX
+ASYNCRT_API asy_promise_t *asy_fetch_json(asy_fetch_response_t *res);
+#endif
+
 
 #ifdef __cplusplus
 }
@@ -4847,6 +6135,11 @@ ASYNCRT_API asy_promise_t *asy_fetch_bytes(asy_fetch_response_t *res);
 
 #line 1 "asyncrt_impl/base/sys.internal.h"
 /* System headers and defaults the whole implementation relies on. */
+
+
+
+
+
 #include <assert.h>
 #include <errno.h>
 #include <limits.h>
@@ -4871,7 +6164,9 @@ ASYNCRT_API asy_promise_t *asy_fetch_bytes(asy_fetch_response_t *res);
 #include <unistd.h>
 #endif
 
-#ifndef ASYNCRT_MALLOC
+#ifdef ASYNCRT_MALLOC
+#define ASY__USER_ALLOCATOR 1
+#else
 #define ASYNCRT_MALLOC(n) malloc(n)
 #define ASYNCRT_REALLOC(p, n) realloc(p, n)
 #define ASYNCRT_FREE(p) free(p)
@@ -4885,11 +6180,221 @@ ASYNCRT_API asy_promise_t *asy_fetch_bytes(asy_fetch_response_t *res);
 #define ASY__NEW(type) ((type *)asy__malloc(sizeof(type)))
 #define ASY__NEW_ARRAY(type, n) ((type *)asy__malloc_array((n), sizeof(type)))
 
+/* Defined in alloc.c; used throughout the implementation. */
+ASY__INTERNAL void *asy__malloc(size_t n);
+ASY__INTERNAL void *asy__calloc(size_t count, size_t size);
+ASY__INTERNAL void *asy__malloc_array(size_t count, size_t size);
+ASY__INTERNAL void *asy__realloc(void *p, size_t n);
+ASY__INTERNAL void asy__free(void *p);
+ASY__INTERNAL char *asy__strdup(const char *s);
+/* Defined in alloc.c, used by perf/memory.c. */
+ASY__INTERNAL int asy__alloc_stats(int64_t *bytes, int64_t *blocks);
+
+/* Relaxed 64-bit counters (alloc.c, buf/buf_storage.c): pool threads
+ * allocate too. */
+#if defined(_MSC_VER) && !defined(__clang__)
+#define ASY__COUNTER_ADD(v, n) InterlockedExchangeAdd64((volatile LONG64 *)&(v), (LONG64)(n))
+#define ASY__COUNTER_LOAD(v) InterlockedCompareExchange64((volatile LONG64 *)&(v), 0, 0)
+#else
+#define ASY__COUNTER_ADD(v, n) __atomic_fetch_add(&(v), (int64_t)(n), __ATOMIC_RELAXED)
+#define ASY__COUNTER_LOAD(v) __atomic_load_n(&(v), __ATOMIC_RELAXED)
+#endif
+
+/* Defined in errors.c; used throughout the implementation. */
+ASY__INTERNAL int asy__errno(void);
+
+/* Defined in heap.c, used by loop/metrics.c, loop/timer.c. */
+ASY__INTERNAL void asy__heap_init(asy__heap *h);
+ASY__INTERNAL void asy__heap_free(asy__heap *h);
+static inline void asy__heap_node_init(asy__heap_node *n);
+static inline int asy__heap_node_active(const asy__heap_node *n);
+ASY__INTERNAL int asy__heap_insert(asy__heap *h, asy__heap_node *n, uint64_t key);
+ASY__INTERNAL void asy__heap_remove(asy__heap *h, asy__heap_node *n);
+static inline const asy__heap_entry *asy__heap_min(const asy__heap *h);
+
+#line 1 "asyncrt_impl/base/thread.internal.h"
+/* Threads, locks, one-time initialisation and atomics: the one place the
+ * implementation names pthreads or Win32 threads (docs/design.md,
+ * "Threads and atomics").  Private (asy__) and in the implementation part
+ * so asyncrt.h's declarations pull in no thread headers.
+ *
+ * Errors are negative codes like everywhere else.  Lock, unlock, signal
+ * and wait cannot fail on correct use (pthreads reports only misuse
+ * there), so they return nothing.
+ *
+ * Atomics are the GCC/clang __atomic builtins (mingw-w64 included) on
+ * plain objects: C11's <stdatomic.h> would need _Atomic objects and does
+ * not compile as C++, which the implementation must. */
+
+
+#if !defined(__GNUC__) && !defined(__clang__)
+#error "asyncrt: the implementation needs the GCC/clang __atomic builtins (gcc, clang, mingw-w64)"
+#endif
+
+#if ASYNCRT_OS_WINDOWS
+typedef SRWLOCK asy__mutex_t;
+typedef CONDITION_VARIABLE asy__cond_t;
+typedef HANDLE asy__thread_t;
+typedef INIT_ONCE asy__once_t;
+#define ASY__MUTEX_INITIALIZER SRWLOCK_INIT
+#define ASY__ONCE_INIT INIT_ONCE_STATIC_INIT
+#else
+#include <sched.h>
+typedef pthread_mutex_t asy__mutex_t;
+typedef pthread_cond_t asy__cond_t;
+typedef pthread_t asy__thread_t;
+typedef pthread_once_t asy__once_t;
+#define ASY__MUTEX_INITIALIZER PTHREAD_MUTEX_INITIALIZER
+#define ASY__ONCE_INIT PTHREAD_ONCE_INIT
+#endif
+
+/* ---- mutexes ---------------------------------------------------------- */
+ASY__INTERNAL int asy__mutex_init(asy__mutex_t *m);
+/* For locks held a few dozen instructions at a time by several threads:
+ * glibc's adaptive mutex spins a little before sleeping (elsewhere, and on
+ * Windows where SRW locks already spin, the same as asy__mutex_init). */
+ASY__INTERNAL int asy__mutex_init_adaptive(asy__mutex_t *m);
+ASY__INTERNAL void asy__mutex_destroy(asy__mutex_t *m);
+ASY__INTERNAL void asy__mutex_lock(asy__mutex_t *m);
+/* 0 when taken, ASY_EBUSY when another thread holds it. */
+ASY__INTERNAL int asy__mutex_trylock(asy__mutex_t *m);
+ASY__INTERNAL void asy__mutex_unlock(asy__mutex_t *m);
+
+/* ---- condition variables ---------------------------------------------- */
+ASY__INTERNAL int asy__cond_init(asy__cond_t *c);
+ASY__INTERNAL void asy__cond_destroy(asy__cond_t *c);
+ASY__INTERNAL void asy__cond_signal(asy__cond_t *c);
+ASY__INTERNAL void asy__cond_broadcast(asy__cond_t *c);
+ASY__INTERNAL void asy__cond_wait(asy__cond_t *c, asy__mutex_t *m);
+/* Waits at most timeout_ns (monotonic); 0 when woken (or spuriously),
+ * ASY_ETIMEDOUT when the time ran out. */
+ASY__INTERNAL int asy__cond_timedwait(asy__cond_t *c, asy__mutex_t *m, uint64_t timeout_ns);
+
+/* ---- threads ---------------------------------------------------------- */
+typedef void (*asy__thread_fn)(void *arg);
+enum {
+    /* POSIX: the new thread starts with every signal blocked, so process
+     * signals reach the threads that run loops (a no-op on Windows). */
+    ASY__THREAD_BLOCK_SIGNALS = 1u << 0
+};
+typedef struct {
+    size_t stack_size; /* 0: the platform's default */
+    unsigned flags;    /* ASY__THREAD_* */
+} asy__thread_opts;
+/* Starts fn(arg) on a new thread; opts may be NULL.  0 or a negative code
+ * (ASY_EAGAIN: no more threads, ASY_EINVAL: stack size refused). */
+ASY__INTERNAL int asy__thread_create(asy__thread_t *t, const asy__thread_opts *opts,
+                                     asy__thread_fn fn, void *arg);
+ASY__INTERNAL int asy__thread_join(asy__thread_t t);
+/* Gives the CPU to another runnable thread, if any. */
+ASY__INTERNAL void asy__thread_yield(void);
+
+/* ---- once ------------------------------------------------------------- */
+/* Runs fn exactly once per once-object, whichever thread comes first;
+ * the others wait until it has returned. */
+ASY__INTERNAL void asy__once(asy__once_t *once, void (*fn)(void));
+
+/* ---- atomics ---------------------------------------------------------- */
+/* Memory orders, as C11 names them. */
+#define ASY__RELAXED __ATOMIC_RELAXED
+#define ASY__ACQUIRE __ATOMIC_ACQUIRE
+#define ASY__RELEASE __ATOMIC_RELEASE
+#define ASY__ACQ_REL __ATOMIC_ACQ_REL
+#define ASY__SEQ_CST __ATOMIC_SEQ_CST
+/* On any integer or pointer object of 1, 2, 4 or 8 bytes. */
+#define asy__atomic_load(p, mo) __atomic_load_n((p), (mo))
+#define asy__atomic_store(p, v, mo) __atomic_store_n((p), (v), (mo))
+#define asy__atomic_exchange(p, v, mo) __atomic_exchange_n((p), (v), (mo))
+/* Return the value after the operation. */
+#define asy__atomic_add(p, v, mo) __atomic_add_fetch((p), (v), (mo))
+#define asy__atomic_sub(p, v, mo) __atomic_sub_fetch((p), (v), (mo))
+/* Return the value before the operation. */
+#define asy__atomic_fetch_add(p, v, mo) __atomic_fetch_add((p), (v), (mo))
+#define asy__atomic_fetch_sub(p, v, mo) __atomic_fetch_sub((p), (v), (mo))
+#define asy__atomic_fetch_and(p, v, mo) __atomic_fetch_and((p), (v), (mo))
+#define asy__atomic_fetch_or(p, v, mo) __atomic_fetch_or((p), (v), (mo))
+#define asy__atomic_fetch_xor(p, v, mo) __atomic_fetch_xor((p), (v), (mo))
+/* Compare-and-swap: if *p equals *expected, stores v and returns 1;
+ * otherwise loads *p into *expected and returns 0.  The weak form may
+ * fail spuriously (use it in a loop). */
+#define asy__atomic_cas(p, expected, v, mo_ok, mo_fail) \
+    __atomic_compare_exchange_n((p), (expected), (v), 0, (mo_ok), (mo_fail))
+#define asy__atomic_cas_weak(p, expected, v, mo_ok, mo_fail) \
+    __atomic_compare_exchange_n((p), (expected), (v), 1, (mo_ok), (mo_fail))
+/* No fence wrapper: ThreadSanitizer does not model standalone fences
+ * (gcc refuses them under -fsanitize=thread); use ordered operations. */
+
+/* Short, CPU-friendly busy-wait step. */
+static inline void asy__cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __asm__ __volatile__("pause");
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
 #line 1 "asyncrt_impl/base/alloc.c"
 /* Every allocation of the library goes through these, so a user allocator
  * (ASYNCRT_MALLOC & co.) sees all of it.  Zero-size requests are rounded up
- * so a NULL result always means "out of memory". */
-ASY__INTERNAL void *asy__malloc(size_t n) { return ASYNCRT_MALLOC(n ? n : 1); }
+ * so a NULL result always means "out of memory".
+ *
+ * They also keep a process-wide count of the bytes the library holds
+ * (asy_memory_usage's heap_used, the heap-profiling counterpart of
+ * --heap-prof): the allocator's usable size of each block is added on
+ * allocation and taken off on free.  Sizes come from the C library
+ * (malloc_usable_size, malloc_size, _msize) with the default allocator, or
+ * from ASYNCRT_MALLOC_SIZE(p) next to a user allocator; without either the
+ * count is off and reported as unknown. */
+
+#if defined(ASYNCRT_MALLOC_SIZE)
+#define ASY__ALLOC_SIZE(p) ((size_t)ASYNCRT_MALLOC_SIZE(p))
+#elif !defined(ASY__USER_ALLOCATOR) && defined(__GLIBC__)
+#include <malloc.h>
+#define ASY__ALLOC_SIZE(p) malloc_usable_size(p)
+#elif !defined(ASY__USER_ALLOCATOR) && defined(__APPLE__)
+#include <malloc/malloc.h>
+#define ASY__ALLOC_SIZE(p) malloc_size(p)
+#elif !defined(ASY__USER_ALLOCATOR) && defined(_WIN32)
+#include <malloc.h>
+#define ASY__ALLOC_SIZE(p) _msize(p)
+#endif
+
+#ifdef ASY__ALLOC_SIZE
+static int64_t asy__alloc_bytes;
+static int64_t asy__alloc_blocks;
+#define ASY__ALLOC_ADD ASY__COUNTER_ADD
+#define ASY__ALLOC_LOAD ASY__COUNTER_LOAD
+static void asy__alloc_count(void *p, int sign) {
+    ASY__ALLOC_ADD(asy__alloc_bytes, sign * (int64_t)ASY__ALLOC_SIZE(p));
+    ASY__ALLOC_ADD(asy__alloc_blocks, sign);
+}
+#define ASY__ALLOC_COUNT(p, sign) asy__alloc_count((p), (sign))
+#else
+#define ASY__ALLOC_COUNT(p, sign) ((void)0)
+#endif
+
+/* Bytes and blocks the library holds now; 0 when sizes are unknown, and
+ * then *bytes and *blocks are -1. */
+ASY__INTERNAL int asy__alloc_stats(int64_t *bytes, int64_t *blocks) {
+#ifdef ASY__ALLOC_SIZE
+    int64_t b = ASY__ALLOC_LOAD(asy__alloc_bytes), n = ASY__ALLOC_LOAD(asy__alloc_blocks);
+    /* a block the C library made and the library freed (never counted in)
+     * would push the count below zero */
+    *bytes = b < 0 ? 0 : b;
+    *blocks = n < 0 ? 0 : n;
+    return 1;
+#else
+    *bytes = -1;
+    *blocks = -1;
+    return 0;
+#endif
+}
+
+ASY__INTERNAL void *asy__malloc(size_t n) {
+    void *p = ASYNCRT_MALLOC(n ? n : 1);
+    if (p) ASY__ALLOC_COUNT(p, 1);
+    return p;
+}
 
 ASY__INTERNAL void *asy__calloc(size_t count, size_t size) {
     void *p;
@@ -4904,10 +6409,26 @@ ASY__INTERNAL void *asy__malloc_array(size_t count, size_t size) {
     return asy__malloc(count * size);
 }
 
-ASY__INTERNAL void *asy__realloc(void *p, size_t n) { return ASYNCRT_REALLOC(p, n ? n : 1); }
+ASY__INTERNAL void *asy__realloc(void *p, size_t n) {
+    void *np;
+#ifdef ASY__ALLOC_SIZE
+    int64_t old = p ? (int64_t)ASY__ALLOC_SIZE(p) : 0;
+    np = ASYNCRT_REALLOC(p, n ? n : 1);
+    if (np) {
+        ASY__ALLOC_ADD(asy__alloc_bytes, (int64_t)ASY__ALLOC_SIZE(np) - old);
+        if (!p) ASY__ALLOC_ADD(asy__alloc_blocks, 1);
+    }
+#else
+    np = ASYNCRT_REALLOC(p, n ? n : 1);
+#endif
+    return np;
+}
 
 ASY__INTERNAL void asy__free(void *p) {
-    if (p) ASYNCRT_FREE(p);
+    if (p) {
+        ASY__ALLOC_COUNT(p, -1);
+        ASYNCRT_FREE(p);
+    }
 }
 
 ASY__INTERNAL char *asy__strdup(const char *s) {
@@ -4920,6 +6441,8 @@ ASY__INTERNAL char *asy__strdup(const char *s) {
 ASYNCRT_API void asy_free(void *ptr) { asy__free(ptr); }
 
 #line 1 "asyncrt_impl/base/version.c"
+
+
 #define ASY__STR2(x) #x
 #define ASY__STR(x) ASY__STR2(x)
 
@@ -4931,6 +6454,7 @@ ASYNCRT_API const char *asy_version_string(void) {
 ASYNCRT_API unsigned asy_version(void) { return ASYNCRT_VERSION_HEX; }
 
 #line 1 "asyncrt_impl/base/errors.c"
+
 ASYNCRT_API const char *asy_strerror(int err) {
 #define ASY__ERR_CASE(name, winval, msg) \
     case ASY_##name:                     \
@@ -5099,6 +6623,7 @@ ASY__INTERNAL int asy__errno(void) {
 }
 
 #line 1 "asyncrt_impl/base/time.c"
+
 #if ASYNCRT_OS_WINDOWS
 ASYNCRT_API uint64_t asy_hrtime(void) {
     static volatile LONG64 freq_cache = 0;
@@ -5123,6 +6648,7 @@ ASYNCRT_API uint64_t asy_hrtime(void) {
 #endif
 
 #line 1 "asyncrt_impl/base/heap.c"
+
 #define ASY__HEAP_NONE UINT32_MAX
 #define ASY__HEAP_D 4
 
@@ -5241,8 +6767,234 @@ ASY__INTERNAL asy__heap_node *asy__heap_pop(asy__heap *h) {
     return n;
 }
 
+#line 1 "asyncrt_impl/base/thread.c"
+/* Threads, locks and once over pthreads (POSIX) and Win32 (Windows). */
+
+
+
+/* The trampoline's record: the thread frees it before running fn. */
+typedef struct {
+    asy__thread_fn fn;
+    void *arg;
+} asy__thread_start;
+
+#if ASYNCRT_OS_WINDOWS
+
+ASY__INTERNAL int asy__mutex_init(asy__mutex_t *m) {
+    InitializeSRWLock(m);
+    return 0;
+}
+ASY__INTERNAL int asy__mutex_init_adaptive(asy__mutex_t *m) { return asy__mutex_init(m); }
+/* SRW locks own no resources. */
+ASY__INTERNAL void asy__mutex_destroy(asy__mutex_t *m) { (void)m; }
+ASY__INTERNAL void asy__mutex_lock(asy__mutex_t *m) { AcquireSRWLockExclusive(m); }
+ASY__INTERNAL int asy__mutex_trylock(asy__mutex_t *m) {
+    return TryAcquireSRWLockExclusive(m) ? 0 : ASY_EBUSY;
+}
+ASY__INTERNAL void asy__mutex_unlock(asy__mutex_t *m) { ReleaseSRWLockExclusive(m); }
+
+ASY__INTERNAL int asy__cond_init(asy__cond_t *c) {
+    InitializeConditionVariable(c);
+    return 0;
+}
+ASY__INTERNAL void asy__cond_destroy(asy__cond_t *c) { (void)c; }
+ASY__INTERNAL void asy__cond_signal(asy__cond_t *c) { WakeConditionVariable(c); }
+ASY__INTERNAL void asy__cond_broadcast(asy__cond_t *c) { WakeAllConditionVariable(c); }
+ASY__INTERNAL void asy__cond_wait(asy__cond_t *c, asy__mutex_t *m) {
+    SleepConditionVariableSRW(c, m, INFINITE, 0);
+}
+ASY__INTERNAL int asy__cond_timedwait(asy__cond_t *c, asy__mutex_t *m, uint64_t timeout_ns) {
+    /* round up: a wait never ends before its time */
+    uint64_t ms = (timeout_ns + 999999u) / 1000000u;
+    DWORD d = ms >= (uint64_t)INFINITE ? INFINITE - 1 : (DWORD)ms;
+    if (SleepConditionVariableSRW(c, m, d, 0)) return 0;
+    return GetLastError() == ERROR_TIMEOUT ? ASY_ETIMEDOUT : 0;
+}
+
+static DWORD WINAPI asy__thread_trampoline(LPVOID p) {
+    asy__thread_start s = *(asy__thread_start *)p;
+    asy__free(p);
+    s.fn(s.arg);
+    return 0;
+}
+
+ASY__INTERNAL int asy__thread_create(asy__thread_t *t, const asy__thread_opts *opts,
+                                     asy__thread_fn fn, void *arg) {
+    asy__thread_start *s;
+    size_t stack = opts ? opts->stack_size : 0;
+    HANDLE h;
+    if (!t || !fn) return ASY_EINVAL;
+    s = ASY__NEW(asy__thread_start);
+    if (!s) return ASY_ENOMEM;
+    s->fn = fn;
+    s->arg = arg;
+    /* the size reserved for the stack, not the size committed up front */
+    h = CreateThread(NULL, stack, asy__thread_trampoline, s,
+                     stack ? STACK_SIZE_PARAM_IS_A_RESERVATION : 0, NULL);
+    if (!h) {
+        asy__free(s);
+        return ASY_EAGAIN;
+    }
+    *t = h;
+    return 0;
+}
+
+ASY__INTERNAL int asy__thread_join(asy__thread_t t) {
+    if (WaitForSingleObject(t, INFINITE) != WAIT_OBJECT_0) return ASY_EINVAL;
+    CloseHandle(t);
+    return 0;
+}
+
+ASY__INTERNAL void asy__thread_yield(void) { SwitchToThread(); }
+
+typedef struct {
+    void (*fn)(void);
+} asy__once_box;
+
+static BOOL CALLBACK asy__once_trampoline(PINIT_ONCE once, PVOID param, PVOID *ctx) {
+    (void)once;
+    (void)ctx;
+    ((asy__once_box *)param)->fn();
+    return TRUE;
+}
+
+ASY__INTERNAL void asy__once(asy__once_t *once, void (*fn)(void)) {
+    asy__once_box box;
+    box.fn = fn;
+    InitOnceExecuteOnce(once, asy__once_trampoline, &box, NULL);
+}
+
+#else /* POSIX */
+
+ASY__INTERNAL int asy__mutex_init(asy__mutex_t *m) {
+    return asy_translate_sys_error(pthread_mutex_init(m, NULL));
+}
+
+ASY__INTERNAL int asy__mutex_init_adaptive(asy__mutex_t *m) {
+#ifdef PTHREAD_ADAPTIVE_MUTEX_INITIALIZER_NP
+    pthread_mutexattr_t attr;
+    int r;
+    if ((r = pthread_mutexattr_init(&attr)) != 0) return asy_translate_sys_error(r);
+    pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ADAPTIVE_NP);
+    r = pthread_mutex_init(m, &attr);
+    pthread_mutexattr_destroy(&attr);
+    return asy_translate_sys_error(r);
+#else
+    return asy__mutex_init(m);
+#endif
+}
+
+ASY__INTERNAL void asy__mutex_destroy(asy__mutex_t *m) { pthread_mutex_destroy(m); }
+ASY__INTERNAL void asy__mutex_lock(asy__mutex_t *m) { pthread_mutex_lock(m); }
+ASY__INTERNAL int asy__mutex_trylock(asy__mutex_t *m) {
+    return pthread_mutex_trylock(m) == 0 ? 0 : ASY_EBUSY;
+}
+ASY__INTERNAL void asy__mutex_unlock(asy__mutex_t *m) { pthread_mutex_unlock(m); }
+
+/* Timed waits count on the monotonic clock where the platform lets a
+ * condition use it (not macOS), so a clock change cannot stretch them. */
+#if defined(CLOCK_MONOTONIC) && !ASYNCRT_OS_DARWIN
+#define ASY__COND_CLOCK CLOCK_MONOTONIC
+#else
+#define ASY__COND_CLOCK CLOCK_REALTIME
+#endif
+
+ASY__INTERNAL int asy__cond_init(asy__cond_t *c) {
+#if !ASYNCRT_OS_DARWIN
+    pthread_condattr_t attr;
+    int r;
+    if ((r = pthread_condattr_init(&attr)) != 0) return asy_translate_sys_error(r);
+    r = pthread_condattr_setclock(&attr, ASY__COND_CLOCK);
+    if (r == 0) r = pthread_cond_init(c, &attr);
+    pthread_condattr_destroy(&attr);
+    return asy_translate_sys_error(r);
+#else
+    return asy_translate_sys_error(pthread_cond_init(c, NULL));
+#endif
+}
+
+ASY__INTERNAL void asy__cond_destroy(asy__cond_t *c) { pthread_cond_destroy(c); }
+ASY__INTERNAL void asy__cond_signal(asy__cond_t *c) { pthread_cond_signal(c); }
+ASY__INTERNAL void asy__cond_broadcast(asy__cond_t *c) { pthread_cond_broadcast(c); }
+ASY__INTERNAL void asy__cond_wait(asy__cond_t *c, asy__mutex_t *m) { pthread_cond_wait(c, m); }
+
+ASY__INTERNAL int asy__cond_timedwait(asy__cond_t *c, asy__mutex_t *m, uint64_t timeout_ns) {
+    struct timespec ts;
+    uint64_t ns;
+    clock_gettime(ASY__COND_CLOCK, &ts);
+    ns = (uint64_t)ts.tv_nsec + timeout_ns % 1000000000u;
+    /* far-future deadlines saturate instead of wrapping to the past */
+    if (timeout_ns / 1000000000u > (uint64_t)INT32_MAX) {
+        ts.tv_sec += INT32_MAX;
+    } else {
+        ts.tv_sec += (time_t)(timeout_ns / 1000000000u + ns / 1000000000u);
+    }
+    ts.tv_nsec = (long)(ns % 1000000000u);
+    return pthread_cond_timedwait(c, m, &ts) == ETIMEDOUT ? ASY_ETIMEDOUT : 0;
+}
+
+static void *asy__thread_trampoline(void *p) {
+    asy__thread_start s = *(asy__thread_start *)p;
+    asy__free(p);
+    s.fn(s.arg);
+    return NULL;
+}
+
+ASY__INTERNAL int asy__thread_create(asy__thread_t *t, const asy__thread_opts *opts,
+                                     asy__thread_fn fn, void *arg) {
+    pthread_attr_t attr, *pattr = NULL;
+    asy__thread_start *s;
+    sigset_t all, old;
+    int r, masked = opts && (opts->flags & ASY__THREAD_BLOCK_SIGNALS);
+    if (!t || !fn) return ASY_EINVAL;
+    if (opts && opts->stack_size) {
+        size_t page = (size_t)sysconf(_SC_PAGESIZE), size = opts->stack_size;
+        if (size < (size_t)PTHREAD_STACK_MIN) size = (size_t)PTHREAD_STACK_MIN;
+        size = (size + page - 1) / page * page;
+        if ((r = pthread_attr_init(&attr)) != 0) return asy_translate_sys_error(r);
+        pattr = &attr;
+        if ((r = pthread_attr_setstacksize(&attr, size)) != 0) {
+            pthread_attr_destroy(&attr);
+            return asy_translate_sys_error(r);
+        }
+    }
+    s = ASY__NEW(asy__thread_start);
+    if (!s) {
+        if (pattr) pthread_attr_destroy(pattr);
+        return ASY_ENOMEM;
+    }
+    s->fn = fn;
+    s->arg = arg;
+    /* a new thread inherits its creator's mask */
+    if (masked) {
+        sigfillset(&all);
+        pthread_sigmask(SIG_SETMASK, &all, &old);
+    }
+    r = pthread_create(t, pattr, asy__thread_trampoline, s);
+    if (masked) pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (pattr) pthread_attr_destroy(pattr);
+    if (r != 0) {
+        asy__free(s);
+        return asy_translate_sys_error(r);
+    }
+    return 0;
+}
+
+ASY__INTERNAL int asy__thread_join(asy__thread_t t) {
+    return asy_translate_sys_error(pthread_join(t, NULL));
+}
+
+ASY__INTERNAL void asy__thread_yield(void) { sched_yield(); }
+
+ASY__INTERNAL void asy__once(asy__once_t *once, void (*fn)(void)) { pthread_once(once, fn); }
+
+#endif
+
 #line 1 "asyncrt_impl/buf/buf.internal.h"
 /* Private pieces of the buf layer shared between its files. */
+
+
+
 
 /* The memory behind one or more views.  Storage the library allocates lives
  * in the same block as this header (bytes start ASY__BUF_HDR after it);
@@ -5268,6 +7020,8 @@ ASY__INTERNAL int asy__buf_make(asy_buf_t *out, size_t cap, size_t len, int zero
 /* Gives back unused capacity of a freshly made, unshared buffer. */
 ASY__INTERNAL void asy__buf_shrink(asy_buf_t *b);
 ASY__INTERNAL void asy__buf_clear(asy_buf_t *b);
+/* Defined in buf_storage.c, used by perf/memory.c. */
+ASY__INTERNAL void asy__buf_stats(int64_t *bytes, int64_t *external);
 
 /* ---- encodings --------------------------------------------------------
  * Encoders write exactly the length the matching *_encoded_len reports and
@@ -5300,9 +7054,47 @@ ASY__INTERNAL int asy__text_decode(asy_encoding_t enc, const char *src, size_t n
  * each, as WHATWG and Node decode). */
 ASY__INTERNAL int32_t asy__utf8_next(const uint8_t *s, size_t n, size_t *i);
 
+/* The SIMD kernels of enc_simd.c (the http parser uses the same test).
+ * Define ASYNCRT_NO_SIMD to build without them. */
+#if !defined(ASYNCRT_NO_SIMD) && defined(__x86_64__) && !defined(_WIN32) && \
+    ((defined(__clang__) && __clang_major__ >= 8) ||                     \
+     (!defined(__clang__) && defined(__GNUC__) && __GNUC__ >= 8))
+#define ASY__X86_SIMD 1
+#include <immintrin.h>
+#define ASY__TARGET_AVX2 __attribute__((target("avx2")))
+#define ASY__TARGET_VBMI __attribute__((target("avx512f,avx512bw,avx512vbmi")))
+#else
+#define ASY__X86_SIMD 0
+#endif
+
+/* Which kernels to use; the tests force each level. */
+enum { ASY__SIMD_NONE = 0, ASY__SIMD_AVX2 = 1, ASY__SIMD_VBMI = 2 };
+
+/* Defined in enc_simd.c, used by enc_base64.c, enc_hex.c. */
+ASY__INTERNAL int asy__simd_level(void);
+ASY__INTERNAL size_t asy__hex_enc_simd(int level, const uint8_t *src, size_t n, char *dst);
+ASY__INTERNAL size_t asy__hex_dec_simd(int level, const uint8_t *src, size_t pairs,
+                                       uint8_t *dst);
+ASY__INTERNAL size_t asy__b64_enc_simd(int level, const uint8_t *src, size_t n, char *dst,
+                                       int url);
+ASY__INTERNAL size_t asy__b64_dec_simd(int level, const uint8_t *src, size_t n, uint8_t *dst,
+                                       size_t room, const uint8_t *table);
+
+/* Defined in encoding.c, used by buf_ops.c. */
+ASY__INTERNAL int asy__enc_ok(asy_encoding_t enc);
+
 #line 1 "asyncrt_impl/buf/buf_storage.c"
 /* Storage and views: allocation, reference counting, slices. */
 
+
+/* Bytes behind live buffers, process-wide (asy_memory_usage's
+ * array_buffers), and of those the caller's own memory (external). */
+static int64_t asy__buf_bytes, asy__buf_external_bytes;
+
+ASY__INTERNAL void asy__buf_stats(int64_t *bytes, int64_t *external) {
+    *bytes = ASY__COUNTER_LOAD(asy__buf_bytes);
+    *external = ASY__COUNTER_LOAD(asy__buf_external_bytes);
+}
 
 ASY__INTERNAL void asy__buf_clear(asy_buf_t *b) {
     b->store = NULL;
@@ -5324,6 +7116,7 @@ ASY__INTERNAL int asy__buf_make(asy_buf_t *out, size_t cap, size_t len, int zero
     s->free_cb = NULL;
     s->hint = NULL;
     s->external = 0;
+    ASY__COUNTER_ADD(asy__buf_bytes, cap);
     if (zero) memset(s->base, 0, len);
     out->store = s;
     out->data = s->base;
@@ -5345,6 +7138,7 @@ ASY__INTERNAL void asy__buf_shrink(asy_buf_t *b) {
     ns = (asy__buf_storage *)asy__realloc(s, ASY__BUF_HDR + b->len);
     if (!ns) return; /* keeping the larger block is harmless */
     ns->base = (uint8_t *)ns + ASY__BUF_HDR;
+    ASY__COUNTER_ADD(asy__buf_bytes, -(int64_t)(ns->cap - b->len));
     ns->cap = b->len;
     ns->used = b->len;
     b->store = ns;
@@ -5392,6 +7186,8 @@ ASYNCRT_API int asy_buf_from_external(asy_buf_t *out, void *data, size_t len,
     s->free_cb = free_cb;
     s->hint = hint;
     s->external = 1;
+    ASY__COUNTER_ADD(asy__buf_bytes, len);
+    ASY__COUNTER_ADD(asy__buf_external_bytes, len);
     out->store = s;
     out->data = (uint8_t *)data;
     out->len = len;
@@ -5417,7 +7213,9 @@ ASYNCRT_API void asy_buf_release(asy_buf_t *b) {
     s = b->store;
     asy__buf_clear(b);
     if (!s || --s->refs) return;
+    ASY__COUNTER_ADD(asy__buf_bytes, -(int64_t)s->cap);
     if (s->external) {
+        ASY__COUNTER_ADD(asy__buf_external_bytes, -(int64_t)s->cap);
         if (s->free_cb) s->free_cb(s->base, s->hint);
     }
     asy__free(s);
@@ -5464,12 +7262,14 @@ ASYNCRT_API int asy_buf_subarray(asy_buf_t *out, const asy_buf_t *src, ptrdiff_t
 }
 
 
-#line 1 "asyncrt_impl/buf/enc_tables.c"
+#line 1 "asyncrt_impl/buf/enc_tables.internal.h"
 /* Lookup tables of the encodings.  The decode tables cover ASCII only and
  * hold 0xff for characters outside the alphabet; a byte >= 0x80 is looked
  * up as ASY__DEC7(table, c), whose result then has its high bit set too, so
  * one test of bit 7 catches both.  The SIMD decoders load the same 128
  * entries into registers. */
+
+
 #define ASY__DEC7(t, c) ((uint8_t)((t)[(c) & 0x7f] | ((c) & 0x80)))
 
 /* base64: A-Z a-z 0-9 + / */
@@ -5541,6 +7341,8 @@ static const char asy__hex_pairs[513] =
  * always UTF-8, so "encode" turns bytes into UTF-8 and "decode" turns UTF-8
  * into bytes of the encoding.  Ill-formed UTF-8 is replaced with U+FFFD per
  * maximal subpart, the rule of WHATWG's decoder that Node uses. */
+
+
 
 ASY__INTERNAL int32_t asy__utf8_next(const uint8_t *s, size_t n, size_t *i) {
     uint8_t c = s[*i], lo = 0x80, hi = 0xbf;
@@ -5818,19 +7620,7 @@ ASY__INTERNAL int asy__text_decode(asy_encoding_t enc, const char *src, size_t n
  * classify and translate 32 characters at a time.  Define ASYNCRT_NO_SIMD
  * to build without them. */
 
-#if !defined(ASYNCRT_NO_SIMD) && defined(__x86_64__) && !defined(_WIN32) && \
-    ((defined(__clang__) && __clang_major__ >= 8) ||                     \
-     (!defined(__clang__) && defined(__GNUC__) && __GNUC__ >= 8))
-#define ASY__X86_SIMD 1
-#include <immintrin.h>
-#define ASY__TARGET_AVX2 __attribute__((target("avx2")))
-#define ASY__TARGET_VBMI __attribute__((target("avx512f,avx512bw,avx512vbmi")))
-#else
-#define ASY__X86_SIMD 0
-#endif
 
-/* Which kernels to use; the tests force each level. */
-enum { ASY__SIMD_NONE = 0, ASY__SIMD_AVX2 = 1, ASY__SIMD_VBMI = 2 };
 
 ASY__INTERNAL int asy__simd_level(void) {
 #if ASY__X86_SIMD
@@ -6190,6 +7980,9 @@ ASY__INTERNAL size_t asy__b64_dec_simd(int level, const uint8_t *src, size_t n, 
  * odd last digit; that is what ASY_BUF_LENIENT does, while strict decoding
  * rejects both. */
 
+
+
+
 ASY__INTERNAL size_t asy__hex_encode_with(int level, const uint8_t *src, size_t n, char *dst) {
     size_t i = asy__hex_enc_simd(level, src, n, dst);
     for (; i < n; i++) memcpy(dst + 2 * i, asy__hex_pairs + 2 * src[i], 2);
@@ -6265,6 +8058,9 @@ ASY__INTERNAL ptrdiff_t asy__hex_decoded_len(const char *src, size_t n, unsigned
  * Node.  Lenient decoding is Node's: both alphabets, every other character
  * skipped, decoding ends at the first '=', and a final lone character is
  * dropped. */
+
+
+
 
 ASY__INTERNAL size_t asy__base64_encoded_len(size_t n, int url) {
     if (!url) return (n + 2) / 3 * 4;
@@ -6453,6 +8249,7 @@ ASY__INTERNAL ptrdiff_t asy__base64_decoded_len(const char *src, size_t n, unsig
 
 #line 1 "asyncrt_impl/buf/encoding.c"
 /* Strings <-> buffers: the public face of the encoders and decoders. */
+
 
 ASY__INTERNAL int asy__enc_ok(asy_encoding_t enc) {
     return (int)enc >= (int)ASY_ENC_UTF8 && (int)enc <= (int)ASY_ENC_UTF16LE;
@@ -6652,6 +8449,8 @@ ASYNCRT_API ptrdiff_t asy_buf_write_string(asy_buf_t *b, size_t offset, const ch
 #line 1 "asyncrt_impl/buf/buf_ops.c"
 /* Comparing, searching, filling, copying and concatenating buffers, with
  * Node's rules for positions and out-of-range arguments. */
+
+
 
 ASYNCRT_API int asy_buf_equals(const asy_buf_t *a, const asy_buf_t *b) {
     if (!a || !b) return a == b;
@@ -6875,6 +8674,8 @@ ASYNCRT_API int asy_buf_concat(asy_buf_t *out, const asy_buf_t *list, size_t cou
  * Bytes are assembled one by one, which is alignment- and host-order-free;
  * compilers turn it into a single load or store (plus bswap). */
 
+
+
 ASY__INTERNAL uint64_t asy__load_n(const uint8_t *p, size_t size, int be) {
     uint64_t v = 0;
     size_t i;
@@ -7045,6 +8846,8 @@ ASYNCRT_API int asy_buf_swap64(asy_buf_t *b) { return asy__swap(b, 8); }
 #line 1 "asyncrt_impl/buf/bufchain.c"
 /* The byte chain: a ring of views that grows by doubling, so appending,
  * prepending and consuming are O(1) (amortised) and never copy data. */
+
+
 
 /* Size of a segment made for copied bytes: one 4 KiB block with its header,
  * enough for a batch of header lines or small writes. */
@@ -7312,6 +9115,14 @@ ASYNCRT_API ptrdiff_t asy_bufchain_index_of(const asy_bufchain_t *c, const void 
 #if ASYNCRT_OS_POSIX
 #line 1 "asyncrt_impl/loop/loop.internal.h"
 /* Private parts of the loop shared by its files and the layers above. */
+
+
+
+
+
+
+
+
 enum {
     ASY__H_ACTIVE = 1u << 0,
     ASY__H_REF = 1u << 1,
@@ -7333,9 +9144,25 @@ static inline int asy__loop_live(const asy_loop_t *loop) {
     return loop && loop->live_ == ASY__LOOP_LIVE;
 }
 
+/* A handle type's operations.  Every layer that defines a handle type
+ * supplies one (a static const object) to asy__handle_init, so asy_close
+ * and the close phase never name the layers above the loop.
+ *   close         asy_close: stop the handle's work and release what it
+ *                 holds (fds, watches); the loop then deactivates it and
+ *                 queues it for the close phase.  NULL: nothing to do.
+ *   finish_close  the close phase, just before close_cb: deliver what the
+ *                 close cancelled (completions of pending operations).
+ *                 NULL: nothing to do. */
+typedef struct asy__handle_class {
+    asy_handle_type type;
+    const char *name;
+    void (*close)(asy_handle_t *h);
+    void (*finish_close)(asy_handle_t *h);
+} asy__handle_class;
+
 /* Handle bookkeeping every handle type uses. */
-ASY__INTERNAL void asy__handle_init(asy_loop_t *loop, asy_handle_t *h, asy_handle_type type,
-                                    const char *file, int line);
+ASY__INTERNAL void asy__handle_init(asy_loop_t *loop, asy_handle_t *h,
+                                    const asy__handle_class *cls, const char *file, int line);
 static inline int asy__handle_active(const asy_handle_t *h) { return (h->flags_ & ASY__H_ACTIVE) != 0; }
 static inline void asy__handle_start(asy_handle_t *h) {
     if (h->flags_ & ASY__H_ACTIVE) return;
@@ -7352,25 +9179,39 @@ static inline void asy__handle_stop(asy_handle_t *h) {
  * every callback the loop makes. */
 ASY__INTERNAL void asy__drain(asy_loop_t *loop);
 static inline void asy__after_cb(asy_loop_t *loop) {
-    if (loop->ticks_.count | loop->microtasks_.count) asy__drain(loop);
+    if (loop->ticks_.count | loop->microtasks_.count | loop->watch_) asy__drain(loop);
 }
 
-/* Typed stop functions asy_close dispatches to. */
-ASY__INTERNAL void asy__timer_close(asy_timer_t *t);
+/* Reports an error nobody handled to the loop's hook (loop/uncaught.c). */
+ASY__INTERNAL void asy__uncaught(asy_loop_t *loop, int error, const char *what,
+                                  asy_handle_type type, const void *object, const char *file,
+                                  int line);
+
+/* Names the callback about to run, for the slow-callback watch; costs a
+ * load and a branch while the watch is off.  The start time is taken here
+ * so library work between callbacks is not blamed on the next one. */
+ASY__INTERNAL void asy__cb_site_slow(asy_loop_t *loop, const char *kind, const asy_handle_t *h,
+                                     void (*fn)(void));
+static inline void asy__cb_site(asy_loop_t *loop, const char *kind, const asy_handle_t *h,
+                                void (*fn)(void)) {
+    if (ASY__UNLIKELY(loop->watch_)) asy__cb_site_slow(loop, kind, h, fn);
+}
+/* Names a callback made from inside another (a stream event from a read
+ * completion) without restarting its clock. */
+static inline void asy__cb_name(asy_loop_t *loop, const char *kind, const char *file, int line,
+                                void (*fn)(void)) {
+    if (ASY__UNLIKELY(loop->watch_)) {
+        loop->cb_.kind = kind;
+        loop->cb_.file = file;
+        loop->cb_.line = line;
+        loop->cb_.fn = fn;
+    }
+}
+
+/* Unlink the loop's own internal handles (the pool's async and phase
+ * handles) without the close phase, when their owner is torn down. */
 ASY__INTERNAL void asy__phase_close(asy_phase_t *h);
 ASY__INTERNAL void asy__async_close(asy_async_t *h);
-ASY__INTERNAL void asy__signal_close(asy_signal_t *h);
-ASY__INTERNAL void asy__poll_close(asy_poll_t *h);
-/* Defined by the fs layer. */
-ASY__INTERNAL void asy__fs_watch_close(asy_fs_watch_t *h);
-/* defined by the process layer */
-ASY__INTERNAL void asy__process_close(asy_process_t *h);
-ASY__INTERNAL void asy__ipc_close(asy_ipc_t *h);
-/* Sockets, pipes, TTYs (net layer): close stops them and closes the fd;
- * finish_close runs in the close phase, before close_cb, to deliver the
- * completions of their cancelled operations. */
-ASY__INTERNAL void asy__net_close(asy_handle_t *h);
-ASY__INTERNAL void asy__net_finish_close(asy_handle_t *h);
 
 ASY__INTERNAL int asy__timers_init(asy_loop_t *loop);
 ASY__INTERNAL void asy__timers_free(asy_loop_t *loop);
@@ -7386,10 +9227,26 @@ ASY__INTERNAL void asy__async_dispatch(asy_loop_t *loop);
 ASY__INTERNAL void asy__signal_loop_close(asy_loop_t *loop);
 ASY__INTERNAL void asy__lag_monitor_free(asy_loop_t *loop);
 
+/* The loop lag monitor: defined in metrics.c; diag/report.c reads it. */
+#define ASY__LAG_BUCKETS 1024
+
+struct asy__lag_monitor {
+    asy_timer_t timer;
+    uint64_t resolution_ms;
+    uint64_t expected_ns;
+    uint64_t count, min_ns, max_ns;
+    double sum_ns;
+    uint32_t buckets[ASY__LAG_BUCKETS];
+};
+/* Defined in metrics.c, used by diag/report.c. */
+ASY__INTERNAL size_t asy__lag_histogram(const asy_loop_t *loop, uint64_t *lower_ns,
+                                        uint64_t *counts, size_t max);
+
 /* ---- the backend ------------------------------------------------------
  * The table is in backend/backend.h, the selection in backend/backend.c.
- * Each poll phase calls loop->backend_->poll(loop, timeout); async sends
- * call its wake. */
+ * The loop reaches it only through the calls below (defined in
+ * backend/backend.c, a layer above): each poll phase calls
+ * asy__backend_poll, async sends call asy__backend_wake. */
 /* Extra revents bit: error or hang-up on the fd.  io_update's how bit: the
  * fd is closed right after and no other reference to it exists. */
 enum { ASY__IO_ERR = 16 };
@@ -7403,10 +9260,15 @@ ASY__INTERNAL int asy__backend_init(asy_loop_t *loop, const char *name);
 static inline void asy__backend_wait_ended(asy_loop_t *loop, uint64_t t0) {
     uint64_t t1 = asy_hrtime();
     loop->idle_ns_ += t1 - t0;
+    loop->cb_.start_ns = t1; /* a wait is not a callback blocking the loop */
     if (!loop->opts_.virtual_clock) loop->time_ = t1 / 1000000u;
 }
 ASY__INTERNAL void asy__backend_close(asy_loop_t *loop);
 ASY__INTERNAL const char *asy__backend_name(const asy_loop_t *loop);
+/* The running backend's poll (timeout_ms: -1 no limit, 0 do not block;
+ * returns how many it delivered) and wake (any thread). */
+static int asy__backend_poll(asy_loop_t *loop, int timeout_ms);
+static int asy__backend_wake(asy_loop_t *loop);
 
 /* Readiness registrations (backend/readiness.c), through the table's
  * io_update: the readiness backends only (ASY_ENOSYS elsewhere). */
@@ -7424,9 +9286,17 @@ ASY__INTERNAL void asy__io_forget(asy_loop_t *loop, asy__io *io, int sole_owner)
 /* Small POSIX helpers. */
 ASY__INTERNAL int asy__set_nonblock_cloexec(int fd);
 
+/* Defined in loop.c, used by pool/pool.c. */
+static int asy__poll_timeout(asy_loop_t *loop);
+
+/* Defined in taskq.c, used by loop.c, promise/promise.c, promise/unhandled.c. */
+ASY__INTERNAL int asy__taskq_push(asy__taskq *q, asy_fn fn, void *arg);
+ASY__INTERNAL void asy__taskq_free(asy__taskq *q);
+
 #line 1 "asyncrt_impl/loop/taskq.c"
 /* asy__taskq: FIFO ring of (fn, arg).  Grows by doubling; never shrinks
  * while the loop lives, so steady-state pushes do not allocate. */
+
 ASY__INTERNAL int asy__taskq_push(asy__taskq *q, asy_fn fn, void *arg) {
     uint32_t tail;
     if (q->count == q->cap) {
@@ -7477,6 +9347,16 @@ ASY__INTERNAL void asy__drain(asy_loop_t *loop) {
         } while (loop->ticks_.count);
         if (loop->after_drain_) loop->after_drain_(loop);
     } while (loop->ticks_.count | loop->microtasks_.count);
+    if (loop->watch_) loop->watch_fn_(loop);
+}
+
+ASY__INTERNAL void asy__cb_site_slow(asy_loop_t *loop, const char *kind, const asy_handle_t *h,
+                                     void (*fn)(void)) {
+    loop->cb_.kind = kind ? kind : h ? asy_handle_type_name(h->type) : NULL;
+    loop->cb_.file = h ? h->origin_file_ : NULL;
+    loop->cb_.line = h ? h->origin_line_ : 0;
+    loop->cb_.fn = fn;
+    loop->cb_.start_ns = asy_hrtime();
 }
 
 ASYNCRT_API int asy_next_tick(asy_loop_t *loop, asy_fn cb, void *arg) {
@@ -7493,10 +9373,14 @@ ASYNCRT_API void asy_run_microtasks(asy_loop_t *loop) {
     if (loop) asy__after_cb(loop);
 }
 
-#line 1 "asyncrt_impl/loop/slots.c"
+#line 1 "asyncrt_impl/loop/slots.internal.h"
 /* asy__slots: fixed-size items in chunks of 256 (addresses never move),
  * each starting with an asy__slot header.  An id packs the slot's
  * generation with its index, so an id outlives its slot harmlessly. */
+
+
+
+
 #define ASY__SLOT_CHUNK 256u
 
 typedef struct asy__slot {
@@ -7579,11 +9463,38 @@ ASY__INTERNAL void asy__slots_free(asy__slots *s) {
     s->live = 0;
 }
 
+/* A callback timer (asy_set_timeout / asy_set_interval) in the loop's
+ * slots: defined in timer.c; diag/report.c recognises one by its cb_. */
+typedef struct asy__ctimer {
+    asy__slot slot; /* must be first */
+    asy_timer_t timer;
+    asy_fn cb;
+    void *arg;
+    uint64_t ms;
+    int interval;
+} asy__ctimer;
+static void asy__ctimer_fire(asy_timer_t *t);
+
 #line 1 "asyncrt_impl/loop/handle.c"
-ASY__INTERNAL void asy__handle_init(asy_loop_t *loop, asy_handle_t *h, asy_handle_type type,
-                                    const char *file, int line) {
+
+
+
+
+/* The classes of handle types added by layers above the loop, by type id,
+ * for asy_handle_type_name.  Process-wide and written only with the same
+ * value for a given id (a class is a static const object), so a relaxed
+ * atomic store is all the care it needs. */
+static const asy__handle_class *asy__handle_classes[ASY_HANDLE_TYPE_LIMIT];
+
+ASY__INTERNAL void asy__handle_init(asy_loop_t *loop, asy_handle_t *h,
+                                    const asy__handle_class *cls, const char *file, int line) {
+    unsigned t = (unsigned)cls->type;
+    ASYNCRT_ASSERT(t > ASY_HANDLE_UNKNOWN && t < ASY_HANDLE_TYPE_LIMIT);
+    if (t >= ASY_HANDLE_TYPE_MAX && !asy__atomic_load(&asy__handle_classes[t], ASY__RELAXED))
+        asy__atomic_store(&asy__handle_classes[t], cls, ASY__RELAXED);
     h->loop = loop;
-    h->type = type;
+    h->type = cls->type;
+    h->class_ = cls;
     h->flags_ = ASY__H_REF;
     h->close_cb_ = NULL;
     h->origin_file_ = file;
@@ -7595,46 +9506,11 @@ ASY__INTERNAL void asy__handle_init(asy_loop_t *loop, asy_handle_t *h, asy_handl
 /* 0, also for a handle already closing or closed; ASY_EINVAL for NULL or a
  * handle no *_init call set up (a zeroed struct has no loop). */
 ASYNCRT_API int asy_close(asy_handle_t *h, asy_close_cb cb) {
-    if (!h || !h->loop || h->type == ASY_HANDLE_UNKNOWN) return ASY_EINVAL;
+    if (!h || !h->loop || h->type == ASY_HANDLE_UNKNOWN || !h->class_) return ASY_EINVAL;
     if (h->flags_ & (ASY__H_CLOSING | ASY__H_CLOSED)) return 0;
     h->flags_ |= ASY__H_CLOSING;
     h->close_cb_ = cb;
-    switch (h->type) {
-        case ASY_HANDLE_TIMER:
-            asy__timer_close((asy_timer_t *)h);
-            break;
-        case ASY_HANDLE_IDLE:
-        case ASY_HANDLE_PREPARE:
-        case ASY_HANDLE_CHECK:
-            asy__phase_close((asy_phase_t *)h);
-            break;
-        case ASY_HANDLE_ASYNC:
-            asy__async_close((asy_async_t *)h);
-            break;
-        case ASY_HANDLE_SIGNAL:
-            asy__signal_close((asy_signal_t *)h);
-            break;
-        case ASY_HANDLE_POLL:
-            asy__poll_close((asy_poll_t *)h);
-            break;
-        case ASY_HANDLE_FS_WATCH:
-            asy__fs_watch_close((asy_fs_watch_t *)h);
-            break;
-        case ASY_HANDLE_PROCESS:
-            asy__process_close((asy_process_t *)h);
-            break;
-        case ASY_HANDLE_IPC:
-            asy__ipc_close((asy_ipc_t *)h);
-            break;
-        case ASY_HANDLE_TCP:
-        case ASY_HANDLE_UDP:
-        case ASY_HANDLE_PIPE:
-        case ASY_HANDLE_TTY:
-            asy__net_close(h);
-            break;
-        default:
-            break;
-    }
+    if (h->class_->close) h->class_->close(h);
     asy__handle_stop(h);
     asy__queue_insert_tail(&h->loop->closing_, &h->closing_link_);
     return 0;
@@ -7649,7 +9525,7 @@ ASY__INTERNAL void asy__run_closing(asy_loop_t *loop) {
     while (!asy__queue_empty(&q)) {
         asy_handle_t *h = ASY_CONTAINER_OF(asy__queue_head(&q), asy_handle_t, closing_link_);
         asy__queue_remove(&h->closing_link_);
-        if (h->type >= ASY_HANDLE_TCP && h->type <= ASY_HANDLE_TTY) asy__net_finish_close(h);
+        if (h->class_->finish_close) h->class_->finish_close(h);
         asy__queue_remove(&h->handle_link_);
         h->flags_ = (h->flags_ & ~(unsigned)ASY__H_CLOSING) | ASY__H_CLOSED;
         if (h->close_cb_) {
@@ -7685,7 +9561,11 @@ ASYNCRT_API const char *asy_handle_type_name(asy_handle_type type) {
                                         "pipe",    "tty",     "process", "fs_watch", "stream",
                                         "ipc"};
     unsigned i = (unsigned)type;
-    return i < ASY_ARRAY_SIZE(names) ? names[i] : "unknown";
+    const asy__handle_class *cls;
+    if (i < ASY_ARRAY_SIZE(names)) return names[i];
+    if (i >= ASY_HANDLE_TYPE_LIMIT) return "unknown";
+    cls = asy__atomic_load(&asy__handle_classes[i], ASY__RELAXED);
+    return cls ? cls->name : "unknown";
 }
 
 ASYNCRT_API void asy_loop_walk(asy_loop_t *loop, void (*fn)(asy_handle_t *h, void *arg),
@@ -7710,7 +9590,7 @@ ASYNCRT_API int asy_loop_print_handles(asy_loop_t *loop, FILE *out) {
         if (out)
             fprintf(out, "[%c%c%c] %-8s %p created at %s:%d\n",
                     (h->flags_ & ASY__H_REF) ? 'R' : '-', (h->flags_ & ASY__H_ACTIVE) ? 'A' : '-',
-                    (h->flags_ & ASY__H_CLOSING) ? 'C' : '-', asy_handle_type_name(h->type),
+                    (h->flags_ & ASY__H_CLOSING) ? 'C' : '-', h->class_->name,
                     (void *)h, h->origin_file_ ? h->origin_file_ : "?", h->origin_line_);
     }
     return n;
@@ -7720,14 +9600,8 @@ ASYNCRT_API int asy_loop_print_handles(asy_loop_t *loop, FILE *out) {
 /* Timers live in the loop's heap keyed by due time (ms); the heap keeps
  * equal deadlines in start order. */
 
-typedef struct asy__ctimer {
-    asy__slot slot; /* must be first */
-    asy_timer_t timer;
-    asy_fn cb;
-    void *arg;
-    uint64_t ms;
-    int interval;
-} asy__ctimer;
+
+
 
 typedef struct asy__immediate {
     asy__slot slot; /* must be first */
@@ -7759,9 +9633,13 @@ static void asy__timer_setup(asy_loop_t *loop, asy_timer_t *t) {
     (void)loop;
 }
 
+static void asy__timer_close(asy_handle_t *h) { asy_timer_stop((asy_timer_t *)h); }
+static const asy__handle_class asy__timer_class = {ASY_HANDLE_TIMER, "timer", asy__timer_close,
+                                                   NULL};
+
 ASYNCRT_API int asy_timer_init_at(asy_loop_t *loop, asy_timer_t *t, const char *file, int line) {
     if (!asy__loop_live(loop) || !t) return ASY_EINVAL;
-    asy__handle_init(loop, (asy_handle_t *)t, ASY_HANDLE_TIMER, file, line);
+    asy__handle_init(loop, (asy_handle_t *)t, &asy__timer_class, file, line);
     asy__timer_setup(loop, t);
     return 0;
 }
@@ -7812,8 +9690,6 @@ ASYNCRT_API uint64_t asy_timer_get_due_in(const asy_timer_t *t) {
     return t->due_ - t->loop->time_;
 }
 
-ASY__INTERNAL void asy__timer_close(asy_timer_t *t) { asy_timer_stop(t); }
-
 ASY__INTERNAL int64_t asy__next_timeout(const asy_loop_t *loop) {
     const asy__heap_entry *min = asy__heap_min(&loop->timers_);
     if (!min) return -1;
@@ -7841,6 +9717,7 @@ ASY__INTERNAL void asy__run_timers(asy_loop_t *loop) {
         }
         /* The callback may free t (a one-shot convenience timer's slot is
          * released by it): t is not touched afterwards. */
+        asy__cb_site(loop, "timer", (asy_handle_t *)t, (void (*)(void))t->cb_);
         t->cb_(t);
         asy__after_cb(loop);
     }
@@ -7855,8 +9732,10 @@ static void asy__ctimer_fire(asy_timer_t *t) {
         asy_fn cb = c->cb;
         void *arg = c->arg;
         asy__slots_release(&loop->ctimers_, &c->slot); /* a clear from cb is a no-op */
+        asy__cb_name(loop, "setTimeout", NULL, 0, (void (*)(void))cb);
         cb(arg);
     } else {
+        asy__cb_name(loop, "setInterval", NULL, 0, (void (*)(void))c->cb);
         c->cb(c->arg);
     }
 }
@@ -7980,12 +9859,16 @@ ASY__INTERNAL void asy__run_immediates(asy_loop_t *loop) {
         asy__queue_remove(&im->link);
         loop->immediate_refs_--;
         asy__slots_release(&loop->immediates_, &im->slot);
+        asy__cb_site(loop, "setImmediate", NULL, (void (*)(void))cb);
         cb(arg);
         asy__after_cb(loop);
     }
 }
 
 #line 1 "asyncrt_impl/loop/phases.c"
+
+
+
 static asy__queue *asy__phase_list(asy_phase_t *h) {
     switch (h->type) {
         case ASY_HANDLE_IDLE:
@@ -7997,10 +9880,18 @@ static asy__queue *asy__phase_list(asy_phase_t *h) {
     }
 }
 
-static int asy__phase_init(asy_loop_t *loop, asy_phase_t *h, asy_handle_type type,
+static void asy__phase_class_close(asy_handle_t *h) { asy__phase_close((asy_phase_t *)h); }
+static const asy__handle_class asy__idle_class = {ASY_HANDLE_IDLE, "idle", asy__phase_class_close,
+                                                  NULL};
+static const asy__handle_class asy__prepare_class = {ASY_HANDLE_PREPARE, "prepare",
+                                                     asy__phase_class_close, NULL};
+static const asy__handle_class asy__check_class = {ASY_HANDLE_CHECK, "check",
+                                                   asy__phase_class_close, NULL};
+
+static int asy__phase_init(asy_loop_t *loop, asy_phase_t *h, const asy__handle_class *cls,
                            const char *file, int line) {
     if (!asy__loop_live(loop) || !h) return ASY_EINVAL;
-    asy__handle_init(loop, (asy_handle_t *)h, type, file, line);
+    asy__handle_init(loop, (asy_handle_t *)h, cls, file, line);
     h->cb_ = NULL;
     asy__queue_init(&h->phase_link_);
     return 0;
@@ -8029,14 +9920,14 @@ ASY__INTERNAL void asy__phase_close(asy_phase_t *h) {
 }
 
 ASYNCRT_API int asy_idle_init_at(asy_loop_t *loop, asy_idle_t *h, const char *file, int line) {
-    return asy__phase_init(loop, h, ASY_HANDLE_IDLE, file, line);
+    return asy__phase_init(loop, h, &asy__idle_class, file, line);
 }
 ASYNCRT_API int asy_prepare_init_at(asy_loop_t *loop, asy_prepare_t *h, const char *file,
                                     int line) {
-    return asy__phase_init(loop, h, ASY_HANDLE_PREPARE, file, line);
+    return asy__phase_init(loop, h, &asy__prepare_class, file, line);
 }
 ASYNCRT_API int asy_check_init_at(asy_loop_t *loop, asy_check_t *h, const char *file, int line) {
-    return asy__phase_init(loop, h, ASY_HANDLE_CHECK, file, line);
+    return asy__phase_init(loop, h, &asy__check_class, file, line);
 }
 ASYNCRT_API int asy_idle_start(asy_idle_t *h, asy_phase_cb cb) {
     return asy__phase_start(h, cb, ASY_HANDLE_IDLE);
@@ -8054,6 +9945,9 @@ ASYNCRT_API int asy_check_start(asy_check_t *h, asy_phase_cb cb) {
 ASYNCRT_API int asy_check_stop(asy_check_t *h) { return asy__phase_stop(h, ASY_HANDLE_CHECK); }
 
 #line 1 "asyncrt_impl/loop/async.c"
+
+
+
 /* Async handles.  A send marks its handle pending, then the loop pending
  * (wake_pending_); only the send that flips wake_pending_ from 0 looks
  * further, and it calls the backend's wake (epoll, poll(2): a write to an
@@ -8075,7 +9969,7 @@ ASYNCRT_API int asy_check_stop(asy_check_t *h) { return asy__phase_stop(h, ASY_H
  * when wake_pending_ is set. */
 ASY__INTERNAL void asy__async_dispatch(asy_loop_t *loop) {
     asy__queue q;
-    __atomic_store_n(&loop->wake_pending_, 0, __ATOMIC_SEQ_CST);
+    asy__atomic_store(&loop->wake_pending_, 0, ASY__SEQ_CST);
     /* Walk a moved-aside list so callbacks may close or init any handle. */
     asy__queue_init(&q);
     asy__queue_move(&loop->async_handles_, &q);
@@ -8083,16 +9977,21 @@ ASY__INTERNAL void asy__async_dispatch(asy_loop_t *loop) {
         asy_async_t *h = ASY_CONTAINER_OF(asy__queue_head(&q), asy_async_t, async_link_);
         asy__queue_remove(&h->async_link_);
         asy__queue_insert_tail(&loop->async_handles_, &h->async_link_);
-        if (__atomic_exchange_n(&h->pending_, 0, __ATOMIC_SEQ_CST) == 0) continue;
+        if (asy__atomic_exchange(&h->pending_, 0, ASY__SEQ_CST) == 0) continue;
+        asy__cb_site(loop, NULL, (asy_handle_t *)h, (void (*)(void))h->cb_);
         h->cb_(h);
         asy__after_cb(loop);
     }
 }
 
+static void asy__async_class_close(asy_handle_t *h) { asy__async_close((asy_async_t *)h); }
+static const asy__handle_class asy__async_class = {ASY_HANDLE_ASYNC, "async",
+                                                   asy__async_class_close, NULL};
+
 ASYNCRT_API int asy_async_init_at(asy_loop_t *loop, asy_async_t *h, asy_async_cb cb,
                                   const char *file, int line) {
     if (!asy__loop_live(loop) || !h || !cb) return ASY_EINVAL;
-    asy__handle_init(loop, (asy_handle_t *)h, ASY_HANDLE_ASYNC, file, line);
+    asy__handle_init(loop, (asy_handle_t *)h, &asy__async_class, file, line);
     h->cb_ = cb;
     h->pending_ = 0;
     asy__queue_insert_tail(&loop->async_handles_, &h->async_link_);
@@ -8104,13 +10003,13 @@ ASYNCRT_API int asy_async_send(asy_async_t *h) {
     asy_loop_t *loop;
     if (!h) return ASY_EINVAL;
     /* Already pending: the loop will see it. */
-    if (__atomic_load_n(&h->pending_, __ATOMIC_RELAXED) ||
-        __atomic_exchange_n(&h->pending_, 1, __ATOMIC_SEQ_CST))
+    if (asy__atomic_load(&h->pending_, ASY__RELAXED) ||
+        asy__atomic_exchange(&h->pending_, 1, ASY__SEQ_CST))
         return 0;
     loop = h->loop;
-    if (__atomic_exchange_n(&loop->wake_pending_, 1, __ATOMIC_SEQ_CST)) return 0;
-    if (!__atomic_load_n(&loop->sleeping_, __ATOMIC_SEQ_CST)) return 0; /* it will look */
-    return loop->backend_->wake(loop);
+    if (asy__atomic_exchange(&loop->wake_pending_, 1, ASY__SEQ_CST)) return 0;
+    if (!asy__atomic_load(&loop->sleeping_, ASY__SEQ_CST)) return 0; /* it will look */
+    return asy__backend_wake(loop);
 }
 
 ASY__INTERNAL void asy__async_close(asy_async_t *h) {
@@ -8126,6 +10025,9 @@ ASY__INTERNAL void asy__async_close(asy_async_t *h) {
  * asy__sig_mutex.  A loop leaving clears its slot, then waits until no
  * handler is in flight before closing its pipe, so a handler never writes
  * to a recycled fd. */
+
+
+
 #define ASY__SIG_MAX_LOOPS 128
 #define ASY__SIG_NSIG 128
 
@@ -8135,7 +10037,7 @@ typedef struct {
 } asy__sig_loop_slot;
 
 static asy__sig_loop_slot asy__sig_loops[ASY__SIG_MAX_LOOPS];
-static pthread_mutex_t asy__sig_mutex = PTHREAD_MUTEX_INITIALIZER;
+static asy__mutex_t asy__sig_mutex = ASY__MUTEX_INITIALIZER;
 static unsigned asy__sig_refs[ASY__SIG_NSIG];
 static struct sigaction asy__sig_old[ASY__SIG_NSIG];
 static int asy__sig_inflight;
@@ -8143,19 +10045,19 @@ static int asy__sig_inflight;
 static void asy__sig_handler(int signo) {
     int saved_errno = errno, i;
     unsigned char b = (unsigned char)signo;
-    __atomic_add_fetch(&asy__sig_inflight, 1, __ATOMIC_SEQ_CST);
+    asy__atomic_add(&asy__sig_inflight, 1, ASY__SEQ_CST);
     for (i = 0; i < ASY__SIG_MAX_LOOPS; i++) {
-        int wfd = __atomic_load_n(&asy__sig_loops[i].wfd_plus1, __ATOMIC_SEQ_CST) - 1;
+        int wfd = asy__atomic_load(&asy__sig_loops[i].wfd_plus1, ASY__SEQ_CST) - 1;
         uint64_t m;
         if (wfd < 0) continue;
-        m = __atomic_load_n(&asy__sig_loops[i].mask[signo / 64], __ATOMIC_SEQ_CST);
+        m = asy__atomic_load(&asy__sig_loops[i].mask[signo / 64], ASY__SEQ_CST);
         if (m & ((uint64_t)1 << (signo % 64))) {
             ssize_t r;
             do r = write(wfd, &b, 1);
             while (r < 0 && errno == EINTR);
         }
     }
-    __atomic_sub_fetch(&asy__sig_inflight, 1, __ATOMIC_SEQ_CST);
+    asy__atomic_sub(&asy__sig_inflight, 1, ASY__SEQ_CST);
     errno = saved_errno;
 }
 
@@ -8172,7 +10074,7 @@ static void asy__sig_update_mask(asy_loop_t *loop) {
         mask[h->signum_ / 64] |= (uint64_t)1 << (h->signum_ % 64);
     }
     for (i = 0; i < ASY__SIG_NSIG / 64; i++)
-        __atomic_store_n(&asy__sig_loops[loop->signal_slot_].mask[i], mask[i], __ATOMIC_SEQ_CST);
+        asy__atomic_store(&asy__sig_loops[loop->signal_slot_].mask[i], mask[i], ASY__SEQ_CST);
 }
 
 /* Delivers one signal.  The list stays whole while callbacks run (the
@@ -8193,6 +10095,7 @@ static void asy__signal_deliver(asy_loop_t *loop, int signum) {
         asy__queue_insert_head(q, &cur.signal_link_); /* right after h */
         if (h->signum_ != signum) continue;
         if (h->oneshot_) asy_signal_stop(h);
+        asy__cb_site(loop, NULL, (asy_handle_t *)h, (void (*)(void))h->cb_);
         h->cb_(h, signum);
         asy__after_cb(loop);
     }
@@ -8218,7 +10121,7 @@ static int asy__sig_loop_attach(asy_loop_t *loop) {
     int fds[2], r, i;
     if (loop->signal_slot_ >= 0) return 0;
     for (i = 0; i < ASY__SIG_MAX_LOOPS; i++)
-        if (__atomic_load_n(&asy__sig_loops[i].wfd_plus1, __ATOMIC_SEQ_CST) == 0) break;
+        if (asy__atomic_load(&asy__sig_loops[i].wfd_plus1, ASY__SEQ_CST) == 0) break;
     if (i == ASY__SIG_MAX_LOOPS) return ASY_ENOSPC;
     if (pipe(fds) != 0) return asy__errno();
     if ((r = asy__set_nonblock_cloexec(fds[0])) || (r = asy__set_nonblock_cloexec(fds[1]))) {
@@ -8233,7 +10136,7 @@ static int asy__sig_loop_attach(asy_loop_t *loop) {
         return r;
     }
     memset(asy__sig_loops[i].mask, 0, sizeof(asy__sig_loops[i].mask));
-    __atomic_store_n(&asy__sig_loops[i].wfd_plus1, fds[1] + 1, __ATOMIC_SEQ_CST);
+    asy__atomic_store(&asy__sig_loops[i].wfd_plus1, fds[1] + 1, ASY__SEQ_CST);
     loop->signal_slot_ = i;
     loop->signal_wfd_ = fds[1];
     return 0;
@@ -8241,10 +10144,10 @@ static int asy__sig_loop_attach(asy_loop_t *loop) {
 
 ASY__INTERNAL void asy__signal_loop_close(asy_loop_t *loop) {
     if (loop->signal_slot_ < 0) return;
-    pthread_mutex_lock(&asy__sig_mutex);
-    __atomic_store_n(&asy__sig_loops[loop->signal_slot_].wfd_plus1, 0, __ATOMIC_SEQ_CST);
-    pthread_mutex_unlock(&asy__sig_mutex);
-    while (__atomic_load_n(&asy__sig_inflight, __ATOMIC_SEQ_CST)) sched_yield();
+    asy__mutex_lock(&asy__sig_mutex);
+    asy__atomic_store(&asy__sig_loops[loop->signal_slot_].wfd_plus1, 0, ASY__SEQ_CST);
+    asy__mutex_unlock(&asy__sig_mutex);
+    while (asy__atomic_load(&asy__sig_inflight, ASY__SEQ_CST)) asy__thread_yield();
     asy__io_close(loop, &loop->signal_io_);
     close(loop->signal_io_.fd);
     close(loop->signal_wfd_);
@@ -8252,9 +10155,13 @@ ASY__INTERNAL void asy__signal_loop_close(asy_loop_t *loop) {
     loop->signal_wfd_ = -1;
 }
 
+static void asy__signal_close(asy_handle_t *h) { asy_signal_stop((asy_signal_t *)h); }
+static const asy__handle_class asy__signal_class = {ASY_HANDLE_SIGNAL, "signal", asy__signal_close,
+                                                    NULL};
+
 ASYNCRT_API int asy_signal_init_at(asy_loop_t *loop, asy_signal_t *h, const char *file, int line) {
     if (!asy__loop_live(loop) || !h) return ASY_EINVAL;
-    asy__handle_init(loop, (asy_handle_t *)h, ASY_HANDLE_SIGNAL, file, line);
+    asy__handle_init(loop, (asy_handle_t *)h, &asy__signal_class, file, line);
     h->cb_ = NULL;
     h->signum_ = 0;
     h->oneshot_ = 0;
@@ -8275,7 +10182,7 @@ static int asy__signal_start(asy_signal_t *h, asy_signal_cb cb, int signum, int 
         }
         asy_signal_stop(h);
     }
-    pthread_mutex_lock(&asy__sig_mutex);
+    asy__mutex_lock(&asy__sig_mutex);
     r = asy__sig_loop_attach(h->loop);
     if (r == 0 && asy__sig_refs[signum] == 0) {
         struct sigaction sa;
@@ -8294,7 +10201,7 @@ static int asy__signal_start(asy_signal_t *h, asy_signal_cb cb, int signum, int 
         asy__sig_update_mask(h->loop);
         asy__handle_start((asy_handle_t *)h);
     }
-    pthread_mutex_unlock(&asy__sig_mutex);
+    asy__mutex_unlock(&asy__sig_mutex);
     return r;
 }
 
@@ -8309,35 +10216,40 @@ ASYNCRT_API int asy_signal_start_oneshot(asy_signal_t *h, asy_signal_cb cb, int 
 ASYNCRT_API int asy_signal_stop(asy_signal_t *h) {
     if (!h) return ASY_EINVAL;
     if (!asy__handle_active((asy_handle_t *)h)) return 0;
-    pthread_mutex_lock(&asy__sig_mutex);
+    asy__mutex_lock(&asy__sig_mutex);
     asy__queue_remove(&h->signal_link_);
     asy__sig_update_mask(h->loop);
     if (--asy__sig_refs[h->signum_] == 0) sigaction(h->signum_, &asy__sig_old[h->signum_], NULL);
-    pthread_mutex_unlock(&asy__sig_mutex);
+    asy__mutex_unlock(&asy__sig_mutex);
     asy__handle_stop((asy_handle_t *)h);
     return 0;
 }
 
-ASY__INTERNAL void asy__signal_close(asy_signal_t *h) { asy_signal_stop(h); }
-
 #line 1 "asyncrt_impl/loop/poll.c"
+
+
 static void asy__poll_io_cb(asy_loop_t *loop, asy__io *io, unsigned revents) {
     asy_poll_t *h = ASY_CONTAINER_OF(io, asy_poll_t, io_);
     unsigned ev = revents & h->io_.events;
-    (void)loop;
     /* An error or hang-up condition is reported as the events the caller
      * asked for, so its next read or write surfaces the error (libuv): all
      * of them, since the condition stays until the fd is stopped, and a
      * caller who never hears of it would have the loop spin. */
     if (revents & ASY__IO_ERR)
         ev |= h->io_.events & (ASY_READABLE | ASY_WRITABLE | ASY_DISCONNECT | ASY_PRIORITIZED);
-    if (ev) h->cb_(h, 0, ev);
+    if (ev) {
+        asy__cb_site(loop, NULL, (asy_handle_t *)h, (void (*)(void))h->cb_);
+        h->cb_(h, 0, ev);
+    }
 }
+
+static void asy__poll_close(asy_handle_t *h) { asy_poll_stop((asy_poll_t *)h); }
+static const asy__handle_class asy__poll_class = {ASY_HANDLE_POLL, "poll", asy__poll_close, NULL};
 
 ASYNCRT_API int asy_poll_init_at(asy_loop_t *loop, asy_poll_t *h, asy_os_sock_t fd, const char *file,
                                  int line) {
     if (!asy__loop_live(loop) || !h || fd < 0) return ASY_EINVAL;
-    asy__handle_init(loop, (asy_handle_t *)h, ASY_HANDLE_POLL, file, line);
+    asy__handle_init(loop, (asy_handle_t *)h, &asy__poll_class, file, line);
     h->cb_ = NULL;
     asy__io_init(&h->io_, fd, asy__poll_io_cb);
     return 0;
@@ -8367,21 +10279,11 @@ ASYNCRT_API int asy_poll_stop(asy_poll_t *h) {
     return 0;
 }
 
-ASY__INTERNAL void asy__poll_close(asy_poll_t *h) { asy_poll_stop(h); }
-
 #line 1 "asyncrt_impl/loop/metrics.c"
 /* Loop lag histogram: microsecond values in log-linear buckets, 16 per
  * power of two (about 6% precision), enough for 0 us .. hours. */
-#define ASY__LAG_BUCKETS 1024
 
-struct asy__lag_monitor {
-    asy_timer_t timer;
-    uint64_t resolution_ms;
-    uint64_t expected_ns;
-    uint64_t count, min_ns, max_ns;
-    double sum_ns;
-    uint32_t buckets[ASY__LAG_BUCKETS];
-};
+
 
 static unsigned asy__lag_bucket(uint64_t ns) {
     uint64_t us = ns / 1000u;
@@ -8462,6 +10364,24 @@ static uint64_t asy__lag_percentile(const struct asy__lag_monitor *m, double p) 
     return m->max_ns;
 }
 
+/* The lag histogram's non-empty buckets (lower bound in ns, count), for
+ * reports: returns how many there are and fills up to max. */
+ASY__INTERNAL size_t asy__lag_histogram(const asy_loop_t *loop, uint64_t *lower_ns,
+                                        uint64_t *counts, size_t max) {
+    size_t n = 0;
+    unsigned i;
+    if (!loop->lag_) return 0;
+    for (i = 0; i < ASY__LAG_BUCKETS; i++) {
+        if (!loop->lag_->buckets[i]) continue;
+        if (n < max) {
+            lower_ns[n] = asy__lag_bucket_value(i);
+            counts[n] = loop->lag_->buckets[i];
+        }
+        n++;
+    }
+    return n;
+}
+
 ASYNCRT_API int asy_loop_metrics(asy_loop_t *loop, asy_loop_metrics_t *out) {
     uint64_t now;
     if (!asy__loop_live(loop) || !out) return ASY_EINVAL;
@@ -8496,7 +10416,65 @@ ASYNCRT_API double asy_loop_elu(const asy_loop_metrics_t *now, const asy_loop_me
     return el ? 1.0 - (double)idle / (double)el : 0.0;
 }
 
+#line 1 "asyncrt_impl/loop/uncaught.c"
+/* The loop's hook for errors nobody handled (loop/uncaught.h). */
+
+
+
+
+
+ASYNCRT_API void asy_uncaught_print(FILE *out, const asy_uncaught_t *info) {
+    if (!out || !info) return;
+    fprintf(out, "asyncrt: uncaught %s (%s): %s", asy_err_name(info->error),
+            asy_strerror(info->error), info->what ? info->what : "error");
+    if (info->type != ASY_HANDLE_UNKNOWN)
+        fprintf(out, " on a %s", asy_handle_type_name(info->type));
+    if (info->origin_file) fprintf(out, " created at %s:%d", info->origin_file, info->origin_line);
+    fputc('\n', out);
+    fflush(out);
+}
+
+ASYNCRT_API int asy_loop_on_uncaught(asy_loop_t *loop, asy_uncaught_fn fn, void *arg) {
+    if (!asy__loop_live(loop)) return ASY_EINVAL;
+    loop->uncaught_ = fn;
+    loop->uncaught_arg_ = fn ? arg : NULL;
+    return 0;
+}
+
+ASY__INTERNAL void asy__uncaught(asy_loop_t *loop, int error, const char *what,
+                                  asy_handle_type type, const void *object, const char *file,
+                                  int line) {
+    asy_uncaught_t info;
+    memset(&info, 0, sizeof(info));
+    info.error = error;
+    info.what = what;
+    info.type = type;
+    info.object = object;
+    info.origin_file = file;
+    info.origin_line = line;
+    if (asy__loop_live(loop) && loop->uncaught_) {
+        loop->uncaught_(loop->uncaught_arg_, &info);
+        return;
+    }
+    /* Node: an 'error' event without a listener ends the process */
+    asy_uncaught_print(stderr, &info);
+    abort();
+}
+
+ASYNCRT_API void asy_loop_uncaught(asy_loop_t *loop, int error, const asy_handle_t *handle,
+                                   const char *what) {
+    if (handle)
+        asy__uncaught(loop, error, what, handle->type, handle, handle->origin_file_,
+                      handle->origin_line_);
+    else
+        asy__uncaught(loop, error, what, ASY_HANDLE_UNKNOWN, NULL, NULL, 0);
+}
+
 #line 1 "asyncrt_impl/loop/loop.c"
+
+
+
+
 ASY__INTERNAL void asy__run_closing(asy_loop_t *loop);
 
 ASYNCRT_API int asy_loop_init(asy_loop_t *loop, const asy_loop_opts *opts) {
@@ -8565,6 +10543,7 @@ static inline int asy__run_pending(asy_loop_t *loop) {
     while (!asy__queue_empty(&q)) {
         asy_pending_t *req = ASY_CONTAINER_OF(asy__queue_head(&q), asy_pending_t, link_);
         asy__queue_remove(&req->link_);
+        asy__cb_site(loop, "pending", NULL, (void (*)(void))req->cb);
         req->cb(req->arg);
         asy__after_cb(loop);
     }
@@ -8583,6 +10562,7 @@ static void asy__run_phase(asy_loop_t *loop, asy__queue *list) {
         asy_phase_t *h = ASY_CONTAINER_OF(asy__queue_head(&q), asy_phase_t, phase_link_);
         asy__queue_remove(&h->phase_link_);
         asy__queue_insert_tail(list, &h->phase_link_);
+        asy__cb_site(loop, NULL, (asy_handle_t *)h, (void (*)(void))h->cb_);
         h->cb_(h);
         asy__after_cb(loop);
     }
@@ -8622,12 +10602,12 @@ static void asy__poll_phase(asy_loop_t *loop, int timeout) {
     }
     may_block = wait != 0;
     if (may_block) {
-        __atomic_store_n(&loop->sleeping_, 1, __ATOMIC_SEQ_CST);
-        if (__atomic_load_n(&loop->wake_pending_, __ATOMIC_SEQ_CST)) wait = 0;
+        asy__atomic_store(&loop->sleeping_, 1, ASY__SEQ_CST);
+        if (asy__atomic_load(&loop->wake_pending_, ASY__SEQ_CST)) wait = 0;
     }
-    if (wait != 0 || loop->backend_watched_ > 0) n = loop->backend_->poll(loop, wait);
-    if (may_block) __atomic_store_n(&loop->sleeping_, 0, __ATOMIC_RELAXED);
-    if (__atomic_load_n(&loop->wake_pending_, __ATOMIC_ACQUIRE)) {
+    if (wait != 0 || loop->backend_watched_ > 0) n = asy__backend_poll(loop, wait);
+    if (may_block) asy__atomic_store(&loop->sleeping_, 0, ASY__RELAXED);
+    if (asy__atomic_load(&loop->wake_pending_, ASY__ACQUIRE)) {
         asy__async_dispatch(loop);
         n++;
     }
@@ -8639,6 +10619,7 @@ ASYNCRT_API int asy_run(asy_loop_t *loop, asy_run_mode mode) {
     if (!asy__loop_live(loop)) return ASY_EINVAL;
     if (loop->running_) return ASY_EBUSY; /* asy_run from a callback */
     loop->running_ = 1;
+    loop->cb_.start_ns = loop->watch_ ? asy_hrtime() : 0; /* main code is not a callback */
     /* Code that ran before asy_run is the "main module": its nextTicks and
      * microtasks run before the first phase, as in Node. */
     asy__after_cb(loop);
@@ -8738,6 +10719,12 @@ ASY__INTERNAL int asy__set_nonblock_cloexec(int fd) {
 /* The op layer: the contract every backend serves (backend/ops.c) and the
  * readiness emulation epoll and poll(2) share (backend/readiness.c). */
 
+
+
+
+
+
+
 /* op->state_ */
 enum { ASY__OPS_IDLE = 0, ASY__OPS_QUEUED = 1, ASY__OPS_DONE = 2 };
 /* opfd->flags_ */
@@ -8805,7 +10792,22 @@ ASY__INTERNAL ptrdiff_t asy__emu_try_write(asy__opfd *f, const asy_iov_t *iov, u
  * registration. */
 ASY__INTERNAL int asy__emu_forked(void);
 
+/* Defined in readiness.c, used by process/spawn.c: a fork is coming, so
+ * closing an fd no longer proves the kernel dropped its registration. */
+static void asy__note_fork(void);
+
+/* Each backend's table, defined in its file and listed, best first, by
+ * backend.c. */
+#if ASYNCRT_OS_LINUX
+static const asy__backend_t *asy__epoll_table(void);
+#endif
+static const asy__backend_t *asy__pollb_table(void);
+
 #line 1 "asyncrt_impl/backend/ops.c"
+
+
+
+
 /* The op contract, the same for every backend (see loop/op.h and
  * docs/design.md, "Backends").  An op is submitted to the loop's backend,
  * which completes it either at once from its poll (readiness emulation:
@@ -8937,7 +10939,13 @@ ASY__INTERNAL ptrdiff_t asy__opfd_try_write(asy_loop_t *loop, asy__opfd *f, cons
 }
 
 #line 1 "asyncrt_impl/backend/readiness.c"
+
+
+
+
+
 #include <netinet/in.h>
+#include <pthread.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 /* The readiness emulation: completion-based operations over readiness
@@ -9000,15 +11008,15 @@ static inline asy__emu_state *asy__emu(asy_loop_t *loop) {
  * drops its epoll registration; from then on asy__io_forget unregisters
  * explicitly. */
 static volatile int asy__forked;
-static pthread_once_t asy__atfork_once = PTHREAD_ONCE_INIT;
+static asy__once_t asy__atfork_once = ASY__ONCE_INIT;
 /* atomics: several threads may fork (or spawn) at once */
-static void asy__note_fork(void) { __atomic_store_n(&asy__forked, 1, __ATOMIC_RELAXED); }
+static void asy__note_fork(void) { asy__atomic_store(&asy__forked, 1, ASY__RELAXED); }
 static void asy__atfork_install(void) { pthread_atfork(NULL, asy__note_fork, NULL); }
 
-ASY__INTERNAL int asy__emu_forked(void) { return __atomic_load_n(&asy__forked, __ATOMIC_RELAXED); }
+ASY__INTERNAL int asy__emu_forked(void) { return asy__atomic_load(&asy__forked, ASY__RELAXED); }
 
 ASY__INTERNAL void asy__emu_init(asy__emu_state *st) {
-    pthread_once(&asy__atfork_once, asy__atfork_install);
+    asy__once(&asy__atfork_once, asy__atfork_install);
     memset(st, 0, sizeof(*st));
 }
 
@@ -9556,6 +11564,10 @@ ASY__INTERNAL ptrdiff_t asy__emu_try_write(asy__opfd *f, const asy_iov_t *iov, u
 }
 
 #line 1 "asyncrt_impl/backend/epoll.c"
+
+
+
+
 #if ASYNCRT_OS_LINUX
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -9732,9 +11744,15 @@ static const asy__backend_t asy__epoll_backend = {
     "epoll",           asy__epoll_init,     asy__epoll_close,   asy__epoll_poll,
     asy__emu_submit,   asy__emu_cancel,     asy__emu_fd_close,  asy__epoll_wake,
     asy__emu_release,  asy__emu_try_write,  asy__epoll_update};
+
+static const asy__backend_t *asy__epoll_table(void) { return &asy__epoll_backend; }
 #endif
 
 #line 1 "asyncrt_impl/backend/poll.c"
+
+
+
+
 #include <poll.h>
 #if ASYNCRT_OS_LINUX
 #include <sys/eventfd.h>
@@ -9936,31 +11954,39 @@ static const asy__backend_t asy__pollb_backend = {
     asy__emu_submit,  asy__emu_cancel,     asy__emu_fd_close,  asy__pollb_wake,
     asy__emu_release, asy__emu_try_write,  asy__pollb_update};
 
+static const asy__backend_t *asy__pollb_table(void) { return &asy__pollb_backend; }
+
 #line 1 "asyncrt_impl/backend/backend.c"
+
+
+
+
+#include <stdlib.h>
+#include <string.h>
 /* Backend selection: the compiled-in backends, best first, and the loop's
  * entry points into whichever one runs. */
-static const asy__backend_t *const asy__backends[] = {
+static const asy__backend_t *(*const asy__backends[])(void) = {
 #if ASYNCRT_OS_LINUX
-    &asy__epoll_backend,
+    asy__epoll_table,
 #endif
-    &asy__pollb_backend,
+    asy__pollb_table,
     NULL};
 
 ASYNCRT_API const char *asy_loop_backend_at(unsigned i) {
-    return i < ASY_ARRAY_SIZE(asy__backends) - 1 ? asy__backends[i]->name : NULL;
+    return i < ASY_ARRAY_SIZE(asy__backends) - 1 ? asy__backends[i]()->name : NULL;
 }
 
 ASY__INTERNAL int asy__backend_init(asy_loop_t *loop, const char *name) {
-    const asy__backend_t *b = asy__backends[0];
+    const asy__backend_t *b = asy__backends[0]();
     int r;
     asy__ops_loop_init(loop);
     if (!name || !*name) name = getenv("ASYNCRT_BACKEND");
     if (name && *name) {
         unsigned i;
         for (i = 0; asy__backends[i]; i++)
-            if (strcmp(asy__backends[i]->name, name) == 0) break;
+            if (strcmp(asy__backends[i]()->name, name) == 0) break;
         if (!asy__backends[i]) return ASY_ENOSYS; /* a backend this build does not have */
-        b = asy__backends[i];
+        b = asy__backends[i]();
     }
     loop->backend_ = b;
     loop->backend_data_ = NULL;
@@ -9981,9 +12007,13 @@ ASY__INTERNAL const char *asy__backend_name(const asy_loop_t *loop) {
     return loop->backend_ ? loop->backend_->name : "none";
 }
 
+static int asy__backend_poll(asy_loop_t *loop, int timeout_ms) { return loop->backend_->poll(loop, timeout_ms); }
+
+static int asy__backend_wake(asy_loop_t *loop) { return loop->backend_->wake(loop); }
+
 #endif /* ASYNCRT_OS_POSIX */
 #if ASYNCRT_OS_POSIX
-#line 1 "asyncrt_impl/promise/objpool.c"
+#line 1 "asyncrt_impl/promise/objpool.internal.h"
 /* asy__objpool: fixed-size objects for the hot paths of the promise and
  * sync layers.
  *
@@ -9999,6 +12029,8 @@ ASY__INTERNAL const char *asy__backend_name(const asy_loop_t *loop) {
  * free, the pool's live tag while in use (the owner may keep something
  * useful there, as promises keep their loop state), which lets the owner
  * walk the live objects when tearing down. */
+
+
 #define ASY__OBJ_LIVE ((void *)(uintptr_t)1)
 #define ASY__OBJPOOL_FIRST 64u
 #define ASY__OBJPOOL_MAX_CHUNK 65536u
@@ -10151,9 +12183,13 @@ ASY__INTERNAL void asy__objpool_destroy(asy__objpool *p) {
 #line 1 "asyncrt_impl/promise/promise.internal.h"
 /* Private parts of the promise layer, shared with the sync layer.
  *
- * Promises and reactions come from per-loop object pools (objpool.c), so
+ * Promises and reactions come from per-loop object pools (objpool.internal.h), so
  * steady-state promise traffic does not touch malloc, and asy_loop_close
  * can reclaim whatever is still alive by walking the pools. */
+
+
+
+
 enum {
     ASY__P_LOCKED = 1u << 0,    /* resolved with a promise: waits for it */
     ASY__P_HANDLED = 1u << 1,   /* a continuation was attached */
@@ -10263,6 +12299,7 @@ static inline asy_promise_t *asy__promise_owner(asy_promise_t *p) {
 }
 
 ASY__INTERNAL int asy__promise_push_microtask(asy__promise_state *st, asy_fn fn, void *arg);
+ASY__INTERNAL int asy__promise_queue_settled(asy_promise_t *p, asy_fn fn, void *arg);
 
 /* then.c: observing the outcome of a task for the sync layer.  Everything
  * that can fail is allocated before the task runs (asy__watch_prepare), so
@@ -10291,6 +12328,8 @@ ASY__INTERNAL void asy__promise_run_job(void *arg);
 #line 1 "asyncrt_impl/promise/promise.c"
 /* The promise core: per-loop pools, reference counts, settling, and the
  * microtask job that runs a reaction. */
+
+
 
 static void asy__promise_layer_close(asy_loop_t *loop, void *state);
 
@@ -10442,6 +12481,20 @@ static void asy__queue_job(asy__promise_state *st, asy__reaction *r) {
     if (st->overflow_tail) st->overflow_tail->next = r;
     else st->overflow_head = r;
     st->overflow_tail = r;
+}
+
+/* The job a reaction attached to the settled p now would get, without the
+ * reaction: fn(arg) goes on the microtask queue exactly where that
+ * reaction's job would, and p counts as handled.  For callers that only
+ * need to be called back (an await of a settled promise) and read p's
+ * outcome themselves.  ASY_EAGAIN: p is pending, or jobs are parked
+ * after an out-of-memory (attach a reaction, which keeps the order). */
+ASY__INTERNAL int asy__promise_queue_settled(asy_promise_t *p, asy_fn fn, void *arg) {
+    asy__promise_state *st = p->st_;
+    if (p->res_.state == ASY_PROMISE_PENDING || st->overflow_head) return ASY_EAGAIN;
+    if (asy__promise_push_microtask(st, fn, arg) != 0) return ASY_EAGAIN;
+    p->flags_ |= ASY__P_HANDLED;
+    return 0;
 }
 
 ASY__INTERNAL void asy__promise_attach(asy_promise_t *p, asy__reaction *r) {
@@ -10758,6 +12811,9 @@ ASYNCRT_API void asy_promise_mark_handled(asy_promise_t *p) {
 #line 1 "asyncrt_impl/promise/then.c"
 /* then / catch / finally / on_settled: attaching continuations. */
 
+
+
+
 static asy_promise_t *asy__then_kind(asy_promise_t *p, int kind, asy_then_fn on_ok,
                                      asy_then_fn on_err, void *arg) {
     asy__promise_state *st;
@@ -10896,6 +12952,8 @@ ASY__INTERNAL asy_promise_t *asy__watch_ret(asy__watch *w, asy_ret_t *ret, asy_s
  * block, and so does the result promise once it hands the array out; the
  * block never holds an input while the input can still settle, so no
  * reference cycle can form. */
+
+
 typedef struct asy__combo {
     asy__promise_state *st;
     asy_promise_t *result; /* held until it is settled */
@@ -11104,6 +13162,8 @@ ASYNCRT_API asy_promise_t *asy_promise_any(asy_loop_t *loop, asy_promise_t *cons
  * once.  So a catch attached later in the same drain silences it, and one
  * attached in a later callback (a timer) comes too late. */
 
+
+
 static void asy__promise_noop(void *arg) { (void)arg; }
 
 static void asy__default_unhandled(void *arg, const asy_settled_t *reason) {
@@ -11213,15 +13273,22 @@ ASYNCRT_API int asy_promise_on_unhandled(asy_loop_t *loop, asy_unhandled_fn fn, 
  * takes the whole stack at once (one batch per wake-up), reverses it to
  * completion order and runs the done callbacks.  Workers write the async
  * wake-up only when the loop is not spinning. */
-#include <sched.h>
+
+
+
+
+
+
+
+
 
 enum { ASY__WORK_IDLE = 0, ASY__WORK_QUEUED, ASY__WORK_RUNNING, ASY__WORK_DONE };
 enum { ASY__POOL_MAX_SIZE = 1024 };
 
 typedef struct asy__worker {
     struct asy__pool *pool;
-    pthread_t tid;
-    pthread_cond_t cond;    /* this worker's wake-up */
+    asy__thread_t tid;
+    asy__cond_t cond;       /* this worker's wake-up */
     int woken;              /* set by the waker, under the pool mutex */
     int exited;             /* the thread has left its loop (join it) */
     struct asy__worker *next;      /* every started worker */
@@ -11231,7 +13298,7 @@ typedef struct asy__worker {
 
 typedef struct asy__pool {
     asy_loop_t *loop;
-    pthread_mutex_t mu;
+    asy__mutex_t mu;
     /* -- under mu -- */
     asy__queue queue[2];   /* 0: cpu + fast io, 1: slow io */
     unsigned queued[2];
@@ -11278,35 +13345,34 @@ ASY__INTERNAL void asy__pool_recount(asy__pool *p);
 ASY__INTERNAL void asy__pool_wake_one(asy__pool *p);
 ASY__INTERNAL asy__worker *asy__pool_take_idle(asy__pool *p);
 ASY__INTERNAL void asy__worker_signal(asy__worker *w);
-/* Short, CPU-friendly busy wait step. */
-static inline void asy__cpu_relax(void) {
-#if defined(__x86_64__) || defined(__i386__)
-    __asm__ __volatile__("pause");
-#elif defined(__aarch64__)
-    __asm__ __volatile__("yield");
-#endif
-}
 /* Every few spins: give the CPU to another runnable thread, if any (on a
  * busy machine it may be the very thread we wait for, sharing this CPU),
  * and tell whether the spin's deadline has passed.  On an idle machine
- * sched_yield returns at once. */
+ * yielding returns at once. */
 static inline int asy__spin_yield(uint64_t deadline) {
-    sched_yield();
+    asy__thread_yield();
     return asy_hrtime() > deadline;
 }
 /* Spin budgets (ns): long enough to cover a round trip through a done
  * callback, short enough not to matter when the work is long. */
 enum { ASY__WORKER_SPIN_NS = 50000, ASY__LOOP_SPIN_NS = 30000 };
 
+/* Defined in worker.c, used by pool.c. */
+static void asy__pool_complete(asy__pool *p, asy_work_t *job);
+
 #line 1 "asyncrt_impl/pool/worker.c"
 /* The worker side of the pool: picking jobs, parking, spinning, threads. */
+
+
+
+
 
 /* Runnable jobs: every normal job, slow ones only below the slow limit.
  * Published for the spinning worker, which reads it without the lock. */
 ASY__INTERNAL void asy__pool_recount(asy__pool *p) {
     unsigned n = p->queued[0];
     if (p->slow_running < p->slow_max) n += p->queued[1];
-    __atomic_store_n(&p->runnable_hint, n, __ATOMIC_RELEASE);
+    asy__atomic_store(&p->runnable_hint, n, ASY__RELEASE);
 }
 
 /* The oldest runnable job, marked running; NULL when none.  Under mu. */
@@ -11345,7 +13411,7 @@ ASY__INTERNAL asy__worker *asy__pool_take_idle(asy__pool *p) {
 
 /* A woken worker cannot leave (and be freed) before the loop thread, the
  * only waker and the only reaper, is done here. */
-ASY__INTERNAL void asy__worker_signal(asy__worker *w) { pthread_cond_signal(&w->cond); }
+ASY__INTERNAL void asy__worker_signal(asy__worker *w) { asy__cond_signal(&w->cond); }
 
 /* For the rare paths (resize, close): wake one, signalling under mu. */
 ASY__INTERNAL void asy__pool_wake_one(asy__pool *p) {
@@ -11356,15 +13422,14 @@ ASY__INTERNAL void asy__pool_wake_one(asy__pool *p) {
 /* Hands a finished job to the loop.  After the push the job belongs to the
  * loop again (it may be freed at once), so nothing here touches it later. */
 static void asy__pool_complete(asy__pool *p, asy_work_t *job) {
-    asy_work_t *old = __atomic_load_n(&p->done_head, __ATOMIC_RELAXED);
+    asy_work_t *old = asy__atomic_load(&p->done_head, ASY__RELAXED);
     do {
         job->next_done_ = old;
-    } while (!__atomic_compare_exchange_n(&p->done_head, &old, job, 1, __ATOMIC_SEQ_CST,
-                                          __ATOMIC_RELAXED));
+    } while (!asy__atomic_cas_weak(&p->done_head, &old, job, ASY__SEQ_CST, ASY__RELAXED));
     /* A spinning loop sees the push itself; it clears the flag and then
      * looks at the stack again, so either it sees this job or we see the
      * cleared flag and wake it (both accesses are sequentially consistent). */
-    if (!__atomic_load_n(&p->loop_spinning, __ATOMIC_SEQ_CST)) asy_async_send(&p->async);
+    if (!asy__atomic_load(&p->loop_spinning, ASY__SEQ_CST)) asy_async_send(&p->async);
 }
 
 /* Busy-waits for runnable work for a few tens of microseconds, without the
@@ -11373,31 +13438,31 @@ static void asy__worker_spin(asy__pool *p) {
     uint64_t deadline;
     unsigned i = 0;
     p->spinners = 1;
-    pthread_mutex_unlock(&p->mu);
+    asy__mutex_unlock(&p->mu);
     deadline = asy_hrtime() + ASY__WORKER_SPIN_NS;
-    while (__atomic_load_n(&p->runnable_hint, __ATOMIC_ACQUIRE) == 0) {
+    while (asy__atomic_load(&p->runnable_hint, ASY__ACQUIRE) == 0) {
         asy__cpu_relax();
         if ((++i & 7) == 0 && asy__spin_yield(deadline)) break;
     }
-    pthread_mutex_lock(&p->mu);
+    asy__mutex_lock(&p->mu);
     p->spinners = 0;
 }
 
 ASY__INTERNAL void asy__worker_main_loop(asy__worker *w) {
     asy__pool *p = w->pool;
     int spun = 0;
-    pthread_mutex_lock(&p->mu);
+    asy__mutex_lock(&p->mu);
     p->starting--; /* counted by asy__pool_spawn */
     while (!p->stopping && p->nthreads <= p->size) {
         asy_work_t *job = asy__pool_pop(p);
         if (job) {
             int slow = job->class_ == ASY_WORK_SLOW_IO;
-            pthread_mutex_unlock(&p->mu);
+            asy__mutex_unlock(&p->mu);
             job->work_cb_(job);
-            __atomic_add_fetch(&p->finishing, 1, __ATOMIC_RELAXED);
+            asy__atomic_add(&p->finishing, 1, ASY__RELAXED);
             asy__pool_complete(p, job);
-            pthread_mutex_lock(&p->mu);
-            __atomic_sub_fetch(&p->finishing, 1, __ATOMIC_RELAXED);
+            asy__mutex_lock(&p->mu);
+            asy__atomic_sub(&p->finishing, 1, ASY__RELAXED);
             p->running--;
             if (slow) {
                 p->slow_running--;
@@ -11411,7 +13476,7 @@ ASY__INTERNAL void asy__worker_main_loop(asy__worker *w) {
          * the other workers need them all, and a spinning thread would
          * take a CPU from the very threads it waits for. */
         if (!spun && p->spinners == 0 &&
-            __atomic_load_n(&p->inflight_fast, __ATOMIC_RELAXED) < p->ncpu) {
+            asy__atomic_load(&p->inflight_fast, ASY__RELAXED) < p->ncpu) {
             asy__worker_spin(p);
             spun = 1;
             continue;
@@ -11420,19 +13485,16 @@ ASY__INTERNAL void asy__worker_main_loop(asy__worker *w) {
         w->woken = 0;
         w->next_idle = p->idle;
         p->idle = w;
-        while (!w->woken) pthread_cond_wait(&w->cond, &p->mu);
+        while (!w->woken) asy__cond_wait(&w->cond, &p->mu);
         p->starting--;
     }
     /* Leaving (pool closing or shrunk); the joiner frees w. */
     p->nthreads--;
     w->exited = 1;
-    pthread_mutex_unlock(&p->mu);
+    asy__mutex_unlock(&p->mu);
 }
 
-static void *asy__worker_thread(void *arg) {
-    asy__worker_main_loop((asy__worker *)arg);
-    return NULL;
-}
+static void asy__worker_thread(void *arg) { asy__worker_main_loop((asy__worker *)arg); }
 
 /* Joins workers that left after a shrink.  Under mu: a worker marks itself
  * exited under mu as its last step before returning, so joining it here
@@ -11443,8 +13505,8 @@ static void asy__pool_reap(asy__pool *p) {
         asy__worker *w = *pw;
         if (w->exited) {
             *pw = w->next;
-            pthread_join(w->tid, NULL);
-            pthread_cond_destroy(&w->cond);
+            asy__thread_join(w->tid);
+            asy__cond_destroy(&w->cond);
             asy__free(w);
         } else {
             pw = &w->next;
@@ -11456,25 +13518,23 @@ static void asy__pool_reap(asy__pool *p) {
  * thread.  Under mu. */
 ASY__INTERNAL int asy__pool_spawn(asy__pool *p) {
     asy__worker *w;
-    sigset_t all, old;
+    asy__thread_opts opts;
     int r;
     asy__pool_reap(p);
     w = ASY__NEW(asy__worker);
     if (!w) return ASY_ENOMEM;
     memset(w, 0, sizeof(*w));
     w->pool = p;
-    if ((r = pthread_cond_init(&w->cond, NULL)) != 0) {
+    if ((r = asy__cond_init(&w->cond)) != 0) {
         asy__free(w);
-        return asy_translate_sys_error(r);
+        return r;
     }
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    r = pthread_create(&w->tid, NULL, asy__worker_thread, w);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (r != 0) {
-        pthread_cond_destroy(&w->cond);
+    memset(&opts, 0, sizeof(opts));
+    opts.flags = ASY__THREAD_BLOCK_SIGNALS;
+    if ((r = asy__thread_create(&w->tid, &opts, asy__worker_thread, w)) != 0) {
+        asy__cond_destroy(&w->cond);
         asy__free(w);
-        return asy_translate_sys_error(r);
+        return r;
     }
     w->next = p->workers;
     p->workers = w;
@@ -11486,6 +13546,10 @@ ASY__INTERNAL int asy__pool_spawn(asy__pool *p) {
 #line 1 "asyncrt_impl/pool/pool.c"
 /* The loop side of the pool: creation, submission, cancellation and the
  * delivery of completions in batches. */
+
+
+
+
 
 static unsigned asy__pool_default_size(const asy_loop_t *loop) {
     const char *env;
@@ -11511,8 +13575,8 @@ static void asy__pool_set_limits(asy__pool *p, unsigned size) {
 static void asy__pool_flush(asy__pool *p) {
     asy__worker *list = NULL, *w;
     unsigned coming, runnable;
-    pthread_mutex_lock(&p->mu);
-    coming = p->spinners + p->starting + __atomic_load_n(&p->finishing, __ATOMIC_RELAXED);
+    asy__mutex_lock(&p->mu);
+    coming = p->spinners + p->starting + asy__atomic_load(&p->finishing, ASY__RELAXED);
     runnable = p->runnable_hint;
     while (runnable > coming && p->idle) {
         w = asy__pool_take_idle(p);
@@ -11521,7 +13585,7 @@ static void asy__pool_flush(asy__pool *p) {
         coming++;
     }
     while (runnable > coming && p->nthreads < p->size && asy__pool_spawn(p) == 0) coming++;
-    pthread_mutex_unlock(&p->mu);
+    asy__mutex_unlock(&p->mu);
     while ((w = list) != NULL) {
         list = w->next_wake;
         asy__worker_signal(w);
@@ -11531,7 +13595,7 @@ static void asy__pool_flush(asy__pool *p) {
 /* Runs the done callbacks of every finished job, oldest first. */
 static void asy__pool_deliver(asy__pool *p) {
     asy_loop_t *loop = p->loop;
-    asy_work_t *w = __atomic_exchange_n(&p->done_head, (asy_work_t *)NULL, __ATOMIC_ACQUIRE);
+    asy_work_t *w = asy__atomic_exchange(&p->done_head, (asy_work_t *)NULL, ASY__ACQUIRE);
     asy_work_t *rev = NULL;
     while (w) {
         asy_work_t *next = w->next_done_;
@@ -11547,7 +13611,7 @@ static void asy__pool_deliver(asy__pool *p) {
         p->inflight--;
         p->completed++;
         if (rev->class_ != ASY_WORK_SLOW_IO &&
-            __atomic_sub_fetch(&p->inflight_fast, 1, __ATOMIC_RELAXED) == 0)
+            asy__atomic_sub(&p->inflight_fast, 1, ASY__RELAXED) == 0)
             asy_prepare_stop(&p->prepare);
         rev->state_ = ASY__WORK_IDLE;
         if (cb) {
@@ -11557,7 +13621,7 @@ static void asy__pool_deliver(asy__pool *p) {
         rev = next;
     }
     p->delivering = 0;
-    if (__atomic_load_n(&p->runnable_hint, __ATOMIC_RELAXED)) asy__pool_flush(p);
+    if (asy__atomic_load(&p->runnable_hint, ASY__RELAXED)) asy__pool_flush(p);
 }
 
 static void asy__pool_async_cb(asy_async_t *h) {
@@ -11574,20 +13638,20 @@ static void asy__pool_again_cb(asy_idle_t *h) { asy_idle_stop(h); }
  * next to nothing. */
 static void asy__pool_prepare_cb(asy_prepare_t *h) {
     asy__pool *p = ASY_CONTAINER_OF(h, asy__pool, prepare);
-    if (!__atomic_load_n(&p->done_head, __ATOMIC_ACQUIRE) && p->inflight_fast &&
+    if (!asy__atomic_load(&p->done_head, ASY__ACQUIRE) && p->inflight_fast &&
         p->inflight_fast < p->ncpu && asy__poll_timeout(p->loop) != 0) {
         if (p->spin_skip) {
             p->spin_skip--;
         } else {
             uint64_t deadline = asy_hrtime() + ASY__LOOP_SPIN_NS;
             unsigned i = 0;
-            __atomic_store_n(&p->loop_spinning, 1, __ATOMIC_SEQ_CST);
-            while (!__atomic_load_n(&p->done_head, __ATOMIC_ACQUIRE)) {
+            asy__atomic_store(&p->loop_spinning, 1, ASY__SEQ_CST);
+            while (!asy__atomic_load(&p->done_head, ASY__ACQUIRE)) {
                 asy__cpu_relax();
                 if ((++i & 7) == 0 && asy__spin_yield(deadline)) break;
             }
-            __atomic_store_n(&p->loop_spinning, 0, __ATOMIC_SEQ_CST);
-            if (__atomic_load_n(&p->done_head, __ATOMIC_SEQ_CST)) {
+            asy__atomic_store(&p->loop_spinning, 0, ASY__SEQ_CST);
+            if (asy__atomic_load(&p->done_head, ASY__SEQ_CST)) {
                 p->spin_misses = 0;
             } else {
                 if (p->spin_misses < 6) p->spin_misses++;
@@ -11595,7 +13659,7 @@ static void asy__pool_prepare_cb(asy_prepare_t *h) {
             }
         }
     }
-    if (__atomic_load_n(&p->done_head, __ATOMIC_ACQUIRE)) {
+    if (asy__atomic_load(&p->done_head, ASY__ACQUIRE)) {
         asy__pool_deliver(p);
         /* Callbacks ran in this iteration, before the poll phase: the poll
          * must not block now (asy_run ONCE returns after progress; and if
@@ -11611,17 +13675,17 @@ static void asy__pool_prepare_cb(asy_prepare_t *h) {
 static void asy__pool_close(asy_loop_t *loop, void *state) {
     asy__pool *p = (asy__pool *)state;
     asy__worker *w;
-    pthread_mutex_lock(&p->mu);
+    asy__mutex_lock(&p->mu);
     p->stopping = 1;
     while (p->idle) asy__pool_wake_one(p);
-    pthread_mutex_unlock(&p->mu);
+    asy__mutex_unlock(&p->mu);
     while ((w = p->workers) != NULL) {
         p->workers = w->next;
-        pthread_join(w->tid, NULL);
-        pthread_cond_destroy(&w->cond);
+        asy__thread_join(w->tid);
+        asy__cond_destroy(&w->cond);
         asy__free(w);
     }
-    pthread_mutex_destroy(&p->mu);
+    asy__mutex_destroy(&p->mu);
     asy__async_close(&p->async);
     asy__queue_remove(&p->async.handle_link_);
     asy__phase_close(&p->prepare);
@@ -11641,21 +13705,6 @@ static void asy__internal_handle(asy_handle_t *h) {
     asy_unref(h);
 }
 
-/* The pool lock is held for a few dozen instructions at a time, by the
- * loop and the workers: glibc's adaptive mutex spins a little before it
- * sleeps, which saves a futex round trip on most contended acquisitions. */
-static int asy__pool_mutex_init(pthread_mutex_t *mu) {
-    pthread_mutexattr_t attr;
-    int r;
-    if ((r = pthread_mutexattr_init(&attr)) != 0) return r;
-#ifdef PTHREAD_ADAPTIVE_MUTEX_INITIALIZER_NP
-    pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ADAPTIVE_NP);
-#endif
-    r = pthread_mutex_init(mu, &attr);
-    pthread_mutexattr_destroy(&attr);
-    return r;
-}
-
 ASY__INTERNAL asy__pool *asy__pool_get(asy_loop_t *loop, int *err) {
     asy__pool *p = (asy__pool *)loop->layers_[ASY__LAYER_POOL].state;
     int r;
@@ -11667,9 +13716,13 @@ ASY__INTERNAL asy__pool *asy__pool_get(asy_loop_t *loop, int *err) {
     }
     memset(p, 0, sizeof(*p));
     p->loop = loop;
-    if ((r = asy__pool_mutex_init(&p->mu)) != 0) {
+    /* The pool lock is held for a few dozen instructions at a time, by the
+     * loop and the workers: an adaptive mutex spins a little before it
+     * sleeps, which saves a futex round trip on most contended
+     * acquisitions. */
+    if ((r = asy__mutex_init_adaptive(&p->mu)) != 0) {
         asy__free(p);
-        *err = asy_translate_sys_error(r);
+        *err = r;
         return NULL;
     }
     asy__queue_init(&p->queue[0]);
@@ -11705,11 +13758,11 @@ ASY__INTERNAL int asy__pool_submit(asy_loop_t *loop, asy_work_t *req, int cls,
     req->class_ = cls;
     req->state_ = ASY__WORK_QUEUED;
     req->status_ = 0;
-    pthread_mutex_lock(&p->mu);
+    asy__mutex_lock(&p->mu);
     req->seq_ = p->seq++;
     asy__queue_insert_tail(&p->queue[slow], &req->link_);
     p->queued[slow]++;
-    before = __atomic_load_n(&p->runnable_hint, __ATOMIC_RELAXED);
+    before = asy__atomic_load(&p->runnable_hint, ASY__RELAXED);
     asy__pool_recount(p);
     if (p->runnable_hint > before) {
         /* A spinning worker, or one coming back from its job, takes the job
@@ -11717,7 +13770,7 @@ ASY__INTERNAL int asy__pool_submit(asy_loop_t *loop, asy_work_t *req, int cls,
          * the pool is below its size.  (A chain of requests, each queued by
          * the previous one's callback, so runs on a single thread.) */
         unsigned coming =
-            p->spinners + p->starting + __atomic_load_n(&p->finishing, __ATOMIC_RELAXED);
+            p->spinners + p->starting + asy__atomic_load(&p->finishing, ASY__RELAXED);
         if (p->runnable_hint <= coming) {
             /* nothing */
         } else if (p->delivering && !slow && p->running >= p->ncpu) {
@@ -11734,17 +13787,17 @@ ASY__INTERNAL int asy__pool_submit(asy_loop_t *loop, asy_work_t *req, int cls,
                 asy__queue_remove(&req->link_);
                 p->queued[slow]--;
                 asy__pool_recount(p);
-                pthread_mutex_unlock(&p->mu);
+                asy__mutex_unlock(&p->mu);
                 req->state_ = ASY__WORK_IDLE;
                 return r;
             }
         }
     }
-    pthread_mutex_unlock(&p->mu);
+    asy__mutex_unlock(&p->mu);
     if (wake) asy__worker_signal(wake);
     loop->active_reqs_++;
     p->inflight++;
-    if (!slow && __atomic_add_fetch(&p->inflight_fast, 1, __ATOMIC_RELAXED) == 1)
+    if (!slow && asy__atomic_add(&p->inflight_fast, 1, ASY__RELAXED) == 1)
         asy_prepare_start(&p->prepare, asy__pool_prepare_cb);
     return 0;
 }
@@ -11767,9 +13820,9 @@ ASYNCRT_API int asy_work_cancel(asy_work_t *req) {
     if (!req || !req->loop) return ASY_EINVAL;
     p = (asy__pool *)req->loop->layers_[ASY__LAYER_POOL].state;
     if (!p) return ASY_EINVAL;
-    pthread_mutex_lock(&p->mu);
+    asy__mutex_lock(&p->mu);
     if (req->state_ != ASY__WORK_QUEUED) {
-        pthread_mutex_unlock(&p->mu);
+        asy__mutex_unlock(&p->mu);
         return ASY_EBUSY;
     }
     slow = req->class_ == ASY_WORK_SLOW_IO;
@@ -11778,7 +13831,7 @@ ASYNCRT_API int asy_work_cancel(asy_work_t *req) {
     asy__pool_recount(p);
     req->state_ = ASY__WORK_RUNNING; /* no longer cancellable */
     req->status_ = ASY_ECANCELED;
-    pthread_mutex_unlock(&p->mu);
+    asy__mutex_unlock(&p->mu);
     /* The done callback runs from the loop, never inside this call. */
     asy__pool_complete(p, req);
     return 0;
@@ -11790,9 +13843,9 @@ ASYNCRT_API unsigned asy_pool_size(asy_loop_t *loop) {
     if (!loop) return 0;
     p = (asy__pool *)loop->layers_[ASY__LAYER_POOL].state;
     if (!p) return asy__pool_default_size(loop);
-    pthread_mutex_lock(&p->mu);
+    asy__mutex_lock(&p->mu);
     n = p->size;
-    pthread_mutex_unlock(&p->mu);
+    asy__mutex_unlock(&p->mu);
     return n;
 }
 
@@ -11802,7 +13855,7 @@ ASYNCRT_API int asy_pool_set_size(asy_loop_t *loop, unsigned size) {
     unsigned want;
     if (!loop || size == 0 || size > ASY__POOL_MAX_SIZE) return ASY_EINVAL;
     if (!(p = asy__pool_get(loop, &err))) return err;
-    pthread_mutex_lock(&p->mu);
+    asy__mutex_lock(&p->mu);
     asy__pool_set_limits(p, size);
     asy__pool_recount(p);
     if (p->nthreads > size) {
@@ -11816,7 +13869,7 @@ ASYNCRT_API int asy_pool_set_size(asy_loop_t *loop, unsigned size) {
         }
         while (want > 0 && p->nthreads < p->size && asy__pool_spawn(p) == 0) want--;
     }
-    pthread_mutex_unlock(&p->mu);
+    asy__mutex_unlock(&p->mu);
     return 0;
 }
 
@@ -11830,14 +13883,14 @@ ASYNCRT_API int asy_pool_stats(asy_loop_t *loop, asy_pool_stats_t *out) {
         out->slow_max = out->size / 2 ? out->size / 2 : 1;
         return 0;
     }
-    pthread_mutex_lock(&p->mu);
+    asy__mutex_lock(&p->mu);
     out->size = p->size;
     out->threads = p->nthreads;
     out->queued = p->queued[0] + p->queued[1];
     out->running = p->running;
     out->slow_running = p->slow_running;
     out->slow_max = p->slow_max;
-    pthread_mutex_unlock(&p->mu);
+    asy__mutex_unlock(&p->mu);
     out->completed = p->completed;
     return 0;
 }
@@ -11849,6 +13902,12 @@ ASYNCRT_API int asy_pool_stats(asy_loop_t *loop, asy_pool_stats_t *out) {
  * machines mirror Node 20's lib/internal/streams (readable.js, writable.js,
  * destroy.js, transform.js, end-of-stream.js, pipeline.js) flag for flag,
  * because event timing is part of the contract. */
+
+
+
+
+
+
 
 /* sflags_: the stream as a whole (Node keeps these per side and keeps the
  * two in step; one copy is enough here). */
@@ -11870,7 +13929,10 @@ enum {
     ASY__S_CONSTRUCT_WAIT = 1u << 14,
     ASY__S_XFORM_WAIT = 1u << 15,    /* _transform running */
     ASY__S_XFORM_HELD = 1u << 16,    /* its callback held until _read */
-    ASY__S_FLUSH_WAIT = 1u << 17     /* _flush running */
+    ASY__S_FLUSH_WAIT = 1u << 17,    /* _flush running */
+    /* an 'error' nobody listens to is dropped rather than uncaught (Node's
+     * IncomingMessage, whose errors the http layer reports otherwise) */
+    ASY__S_ERROR_OPTIONAL = 1u << 18
 };
 
 /* rflags_: Node's ReadableState bits. */
@@ -11923,6 +13985,16 @@ enum {
     ASY__EV_PAUSE,
     ASY__EV_RESUME
 };
+
+/* Whether an 'error' now would reach someone: the user's on_error, a
+ * library listener that handles errors (pipeline, finished, fetch...; not
+ * pipe's, which like Node's only unpipes) or an async reader. */
+ASY__INTERNAL int asy__stream_error_listened(const asy_stream_t *s);
+ASY__INTERNAL int asy__pipe_is_dst_listener(const asy__stream_listener *l);
+/* For layers whose streams' errors are optional (ASY__S_ERROR_OPTIONAL). */
+static inline void asy__stream_errors_optional(asy_stream_t *s) {
+    s->sflags_ |= ASY__S_ERROR_OPTIONAL;
+}
 
 /* A listener the library itself attaches (pipe, pipeline, finished, the
  * async reader): Node's EventEmitter listeners, minus the strings. */
@@ -12050,6 +14122,9 @@ ASY__INTERNAL void asy__eos_cancel(asy__eos *e);
  * emission to library listeners and the user's callbacks, state getters. */
 
 
+
+
+
 /* A nextTick that will use the stream.  'close' waits until every such
  * tick has run (asy__stream_tick_done), so on_close really is the last
  * call and its memory may be freed there.  Out of memory for the tick
@@ -12082,6 +14157,11 @@ ASY__INTERNAL void asy__stream_listen(asy_stream_t *s, asy__stream_listener *l,
                                       const asy__stream_listener_vt *vt) {
     l->vt = vt;
     asy__queue_insert_tail(&s->listeners_, &l->link);
+    /* Node's end-of-stream leaves its 'error' listener behind when it has
+     * fired (pipeline and finished never remove it), so a stream once
+     * watched never makes an uncaught error; pipe's listener does not
+     * count, as in Node */
+    if (vt->on_error && !asy__pipe_is_dst_listener(l)) s->sflags_ |= ASY__S_ERROR_OPTIONAL;
     if (vt->on_data) asy__readable_data_listener(s, 1);
     if (vt->on_readable) asy__readable_readable_listener(s, 1);
 }
@@ -12125,6 +14205,7 @@ ASY__INTERNAL void asy__stream_emit(asy_stream_t *s, int ev, const asy_buf_t *ch
     }
     e = s->events_;
     if (!e) return;
+    asy__cb_name(s->loop, "stream event", s->origin_file_, s->origin_line_, NULL);
     switch (ev) {
     case ASY__EV_DATA: if (e->on_data) e->on_data(s, chunk); break;
     case ASY__EV_READABLE: if (e->on_readable) e->on_readable(s); break;
@@ -12203,21 +14284,37 @@ ASY__INTERNAL int asy__stream_init(asy_loop_t *loop, asy_stream_t *s, const asy_
     return 0;
 }
 
-ASYNCRT_API int asy_readable_init(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
-                                  const asy_stream_opts *opts) {
-    return asy__stream_init(loop, s, impl, opts, ASY__S_READABLE);
+ASYNCRT_API void asy_stream_set_origin(asy_stream_t *s, const char *file, int line) {
+    if (!s) return;
+    s->origin_file_ = file;
+    s->origin_line_ = line;
 }
 
-ASYNCRT_API int asy_writable_init(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
-                                  const asy_stream_opts *opts) {
-    if (!impl || (!impl->write && !impl->writev)) return ASY_EINVAL;
-    return asy__stream_init(loop, s, impl, opts, ASY__S_WRITABLE);
+static int asy__stream_init_origin(int r, asy_stream_t *s, const char *file, int line) {
+    if (r == 0) asy_stream_set_origin(s, file, line);
+    return r;
 }
 
-ASYNCRT_API int asy_duplex_init(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
-                                const asy_stream_opts *opts) {
+ASYNCRT_API int asy_readable_init_at(asy_loop_t *loop, asy_stream_t *s,
+                                     const asy_stream_impl *impl, const asy_stream_opts *opts,
+                                     const char *file, int line) {
+    return asy__stream_init_origin(asy__stream_init(loop, s, impl, opts, ASY__S_READABLE), s,
+                                   file, line);
+}
+
+ASYNCRT_API int asy_writable_init_at(asy_loop_t *loop, asy_stream_t *s,
+                                     const asy_stream_impl *impl, const asy_stream_opts *opts,
+                                     const char *file, int line) {
     if (!impl || (!impl->write && !impl->writev)) return ASY_EINVAL;
-    return asy__stream_init(loop, s, impl, opts, ASY__S_READABLE | ASY__S_WRITABLE);
+    return asy__stream_init_origin(asy__stream_init(loop, s, impl, opts, ASY__S_WRITABLE), s,
+                                   file, line);
+}
+
+ASYNCRT_API int asy_duplex_init_at(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
+                                   const asy_stream_opts *opts, const char *file, int line) {
+    if (!impl || (!impl->write && !impl->writev)) return ASY_EINVAL;
+    return asy__stream_init_origin(
+        asy__stream_init(loop, s, impl, opts, ASY__S_READABLE | ASY__S_WRITABLE), s, file, line);
 }
 
 /* ---- deferred user callbacks ------------------------------------------------------ */
@@ -12302,6 +14399,8 @@ ASYNCRT_API unsigned asy_stream_writable_corked(const asy_stream_t *s) {
  * most once; errorOrDestroy; _construct (Node's destroy.js). */
 
 
+
+
 ASY__INTERNAL void asy__stream_emit_close(asy_stream_t *s);
 
 ASY__INTERNAL void asy__stream_set_error(asy_stream_t *s, int err) {
@@ -12311,10 +14410,31 @@ ASY__INTERNAL void asy__stream_set_error(asy_stream_t *s, int err) {
     }
 }
 
+ASY__INTERNAL int asy__stream_error_listened(const asy_stream_t *s) {
+    const asy__queue *q;
+    if ((s->events_ && s->events_->on_error) || s->iter_) return 1;
+    for (q = s->listeners_.next; q != &s->listeners_; q = q->next) {
+        const asy__stream_listener *l = ASY_CONTAINER_OF(q, asy__stream_listener, link);
+        if (l->vt->on_error && !asy__pipe_is_dst_listener(l)) return 1;
+    }
+    return 0;
+}
+
+/* Node: an 'error' event without a listener throws.  Here it goes to the
+ * loop's uncaught hook (default: print where the stream was created and
+ * abort), after the library listeners (a pipe unpipes) have seen it. */
 ASY__INTERNAL void asy__stream_emit_error(asy_stream_t *s, int err) {
+    int listened;
     if (s->sflags_ & ASY__S_ERROR_EMITTED) return;
     s->sflags_ |= ASY__S_ERROR_EMITTED;
+    /* ESTREAM_DESTROYED is the echo of the caller's own destroy() (an
+     * in-flight write told the stream is gone), never news to anyone */
+    listened = (s->sflags_ & ASY__S_ERROR_OPTIONAL) || err == ASY_ESTREAM_DESTROYED ||
+               asy__stream_error_listened(s);
     asy__stream_emit(s, ASY__EV_ERROR, NULL, err);
+    if (!listened)
+        asy__uncaught(s->loop, err, "'error' event with no listener", ASY_HANDLE_STREAM, s,
+                      s->origin_file_, s->origin_line_);
 }
 
 ASY__INTERNAL void asy__stream_error_tick(void *p) {
@@ -12440,6 +14560,7 @@ ASYNCRT_API int asy_stream_construct_done(asy_stream_t *s, int err) {
 /* The readable side: Node's readable.js.  The buffer is a byte chain in
  * byte mode (O(1) push and consume, read(n) across chunks) and a ring of
  * chunks in object mode. */
+
 
 
 ASY__INTERNAL int asy__readable_read_impl(asy_stream_t *s, size_t n, asy_buf_t *out);
@@ -12979,6 +15100,7 @@ ASY__INTERNAL int asy__readable_is_readable(const asy_stream_t *s) {
 /* The writable side: Node's writable.js.  One write is in flight at a
  * time; later ones wait in a ring (and go to writev together when the
  * implementer has one). */
+
 
 
 ASY__INTERNAL void asy__writable_finish_maybe(asy_stream_t *s, int sync);
@@ -13592,6 +15714,9 @@ ASY__INTERNAL void asy__writable_release(asy_stream_t *s) {
  * the next chunk until that output is read. */
 
 
+
+
+
 ASY__INTERNAL void asy__transform_write(asy_stream_t *s, const asy_buf_t *chunk) {
     s->xform_rlen_ = s->rlen_;
     s->sflags_ |= ASY__S_XFORM_WAIT;
@@ -13676,10 +15801,14 @@ ASY__INTERNAL int asy__transform_init(asy_loop_t *loop, asy_stream_t *s,
     return 0;
 }
 
-ASYNCRT_API int asy_transform_init(asy_loop_t *loop, asy_stream_t *s,
-                                   const asy_stream_impl *impl, const asy_stream_opts *opts) {
+ASYNCRT_API int asy_transform_init_at(asy_loop_t *loop, asy_stream_t *s,
+                                      const asy_stream_impl *impl, const asy_stream_opts *opts,
+                                      const char *file, int line) {
+    int r;
     if (!impl || !impl->transform) return ASY_EINVAL;
-    return asy__transform_init(loop, s, impl, opts);
+    r = asy__transform_init(loop, s, impl, opts);
+    if (r == 0) asy_stream_set_origin(s, file, line);
+    return r;
 }
 
 ASY__INTERNAL void asy__passthrough_transform(asy_stream_t *s, const asy_buf_t *chunk) {
@@ -13691,15 +15820,19 @@ ASY__INTERNAL void asy__passthrough_transform(asy_stream_t *s, const asy_buf_t *
 static const asy_stream_impl asy__passthrough_impl = {
     NULL, NULL, NULL, NULL, NULL, NULL, asy__passthrough_transform, NULL};
 
-ASYNCRT_API int asy_passthrough_init(asy_loop_t *loop, asy_stream_t *s,
-                                     const asy_stream_opts *opts) {
-    return asy__transform_init(loop, s, &asy__passthrough_impl, opts);
+ASYNCRT_API int asy_passthrough_init_at(asy_loop_t *loop, asy_stream_t *s,
+                                        const asy_stream_opts *opts, const char *file, int line) {
+    int r = asy__transform_init(loop, s, &asy__passthrough_impl, opts);
+    if (r == 0) asy_stream_set_origin(s, file, line);
+    return r;
 }
 
 #line 1 "asyncrt_impl/stream/finished.c"
 /* finished() / end-of-stream (Node's end-of-stream.js): one callback when
  * the sides asked for are done.  A stream that will emit 'close'
  * (autoDestroy) is done at 'close'; otherwise at 'end' / 'finish'. */
+
+
 
 
 struct asy__eos {
@@ -13879,6 +16012,9 @@ ASYNCRT_API int asy_stream_finished(asy_stream_t *s, asy_stream_cb cb, void *arg
  * nothing else: errors are not forwarded. */
 
 
+
+
+
 struct asy__pipe {
     asy__stream_listener src_l; /* data, end, close on src */
     asy__stream_listener dst_l; /* drain, error, finish, close on dst */
@@ -14009,6 +16145,10 @@ static const asy__stream_listener_vt asy__pipe_dst_vt = {
     NULL, NULL, NULL, asy__pipe_on_dst_error, asy__pipe_on_drain, asy__pipe_on_dst_done,
     asy__pipe_on_dst_done};
 
+ASY__INTERNAL int asy__pipe_is_dst_listener(const asy__stream_listener *l) {
+    return l->vt == &asy__pipe_dst_vt;
+}
+
 ASY__INTERNAL void asy__pipe_clear_await(asy_stream_t *src) {
     asy__queue *q;
     ASY__QUEUE_FOREACH(q, &src->listeners_) {
@@ -14096,6 +16236,9 @@ ASYNCRT_API int asy_stream_unpipe(asy_stream_t *src, asy_stream_t *dst) {
  * piped (backpressure end to end) with the end handled here; every stream
  * is watched (finished) and any error destroys all the others with it;
  * cb runs once, on a nextTick, when every watch has reported. */
+
+
+
 
 
 typedef struct asy__pl asy__pl;
@@ -14347,6 +16490,9 @@ ASYNCRT_API int asy_pipeline(asy_stream_t *const *streams, size_t n, asy_pipelin
  * iterator then never touches the stream again. */
 
 
+
+
+
 enum { ASY__ITER_RUNNING, ASY__ITER_ENDED, ASY__ITER_ERRORED };
 enum { ASY__ITER_DELIVER = 1, ASY__ITER_TRY = 2 };
 
@@ -14511,6 +16657,8 @@ ASYNCRT_API int asy_stream_read_async(asy_stream_t *s, asy_stream_read_cb cb, vo
  * the library holds one reference of. */
 
 
+
+
 ASY__INTERNAL void asy__stream_settle(asy_promise_t *p, int status) {
     if (status)
         asy_promise_reject(p, status, asy_strerror(status));
@@ -14557,6 +16705,10 @@ ASYNCRT_API asy_promise_t *asy_stream_finished_promise(asy_stream_t *s) {
 #line 1 "asyncrt_impl/stream/lines.c"
 /* The line splitter: a transform with a byte-mode writable side and an
  * object-mode readable side holding one line per chunk. */
+
+
+
+
 
 
 ASY__INTERNAL asy_line_splitter_t *asy__lines_of(asy_stream_t *s) {
@@ -14648,6 +16800,10 @@ ASYNCRT_API int asy_line_splitter_init(asy_loop_t *loop, asy_line_splitter_t *ls
 #endif /* ASYNCRT_OS_POSIX */
 #if ASYNCRT_OS_POSIX
 #line 1 "asyncrt_impl/net/net.internal.h"
+
+
+
+
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -14702,6 +16858,19 @@ ASY__INTERNAL void asy__listen_close(asy_sock_t *s);
 ASY__INTERNAL void asy__listen_kick(asy_loop_t *loop);
 ASY__INTERNAL void asy__tty_restore(asy_tty_t *tty);
 ASY__INTERNAL void asy__udp_close(asy_udp_t *udp);
+/* The handle classes' operations (loop.internal.h): close stops the
+ * handle and closes its fd; finish_close runs in the close phase, before
+ * close_cb, to deliver the completions of its cancelled operations. */
+ASY__INTERNAL void asy__net_close(asy_handle_t *h);
+ASY__INTERNAL void asy__net_finish_close(asy_handle_t *h);
+static const asy__handle_class asy__tcp_class = {ASY_HANDLE_TCP, "tcp", asy__net_close,
+                                                 asy__net_finish_close};
+static const asy__handle_class asy__pipe_class = {ASY_HANDLE_PIPE, "pipe", asy__net_close,
+                                                  asy__net_finish_close};
+static const asy__handle_class asy__tty_class = {ASY_HANDLE_TTY, "tty", asy__net_close,
+                                                 asy__net_finish_close};
+static const asy__handle_class asy__udp_class = {ASY_HANDLE_UDP, "udp", asy__net_close,
+                                                 asy__net_finish_close};
 ASY__INTERNAL void asy__ignore_sigpipe(void);
 /* Copies bufs into a request's inline array or a heap one; the total
  * length in *total.  NULL on allocation failure. */
@@ -14710,6 +16879,8 @@ ASY__INTERNAL asy_iov_t *asy__iov_copy(asy_iov_t *inline4, const asy_iov_t *bufs
 
 #line 1 "asyncrt_impl/net/addr.c"
 /* asy_addr_t must hold a struct sockaddr_storage. */
+
+
 typedef char asy__addr_size_check[sizeof(asy_addr_t) >= sizeof(struct sockaddr_storage) ? 1 : -1];
 
 static int asy__port_ok(int port) { return port >= 0 && port <= 65535; }
@@ -14840,6 +17011,10 @@ ASYNCRT_API size_t asy_addr_len(const asy_addr_t *a) {
  * opfd.  A socket is active (keeps the loop alive) while it reads,
  * listens, or has an operation in flight. */
 
+
+
+
+
 ASY__INTERNAL void asy__ignore_sigpipe(void) {
     struct sigaction sa;
     if (sigaction(SIGPIPE, NULL, &sa) != 0) return;
@@ -14891,7 +17066,10 @@ ASY__INTERNAL asy_iov_t *asy__iov_copy(asy_iov_t *inline4, const asy_iov_t *bufs
 
 ASY__INTERNAL void asy__sock_init(asy_loop_t *loop, asy_sock_t *s, asy_handle_type type,
                                   const char *file, int line) {
-    asy__handle_init(loop, (asy_handle_t *)s, type, file, line);
+    const asy__handle_class *cls =
+        type == ASY_HANDLE_TCP ? &asy__tcp_class : type == ASY_HANDLE_PIPE ? &asy__pipe_class
+                                                                           : &asy__tty_class;
+    asy__handle_init(loop, (asy_handle_t *)s, cls, file, line);
     asy__opfd_init(&s->fd_, -1, 0);
     memset(&s->rop_, 0, sizeof(s->rop_));
     s->alloc_cb_ = NULL;
@@ -15039,6 +17217,8 @@ static void asy__sock_write_done(asy__op *op) {
     if (req->bufs_ != req->bufsml_) asy__free(req->bufs_);
     req->bufs_ = NULL;
     if (req->cb_) req->cb_(req, status);
+    else if (status < 0 && status != ASY_ECANCELED) /* a close cancels: not an error */
+        asy_loop_uncaught(s->loop, status, (const asy_handle_t *)s, "write with no callback");
     asy__sock_update_active(s);
 }
 
@@ -15204,7 +17384,7 @@ ASY__INTERNAL void asy__sock_close(asy_sock_t *s) {
     }
 }
 
-/* Called by asy_close and by the close phase (handle.c). */
+/* The net classes' close and finish_close (net.internal.h). */
 ASY__INTERNAL void asy__net_close(asy_handle_t *h) {
     if (asy__is_stream_type(h->type))
         asy__sock_close((asy_sock_t *)h);
@@ -15236,6 +17416,11 @@ ASY__INTERNAL void asy__net_finish_close(asy_handle_t *h) {
  * -- its pending connections stay in the kernel's backlog, so nothing
  * spins on a listening fd that stays readable -- and tries again when any
  * socket of the loop closes, or after ASY_ACCEPT_RETRY_MS. */
+
+
+
+
+
 
 static void asy__net_state_close(asy_loop_t *loop, void *state) {
     asy__net_state *st = (asy__net_state *)state;
@@ -15394,6 +17579,10 @@ ASYNCRT_API int asy_sock_accept(asy_sock_t *server, asy_sock_t *client) {
  * writing and accepting are the shared stream machinery (sock.c,
  * listen.c). */
 
+
+
+
+
 ASYNCRT_API int asy_tcp_init_at(asy_loop_t *loop, asy_tcp_t *tcp, const char *file, int line) {
     if (!asy__loop_live(loop) || !tcp) return ASY_EINVAL;
     asy__sock_init(loop, (asy_sock_t *)tcp, ASY_HANDLE_TCP, file, line);
@@ -15533,6 +17722,10 @@ ASYNCRT_API int asy_tcp_close_reset(asy_tcp_t *tcp, asy_close_cb close_cb) {
 
 #line 1 "asyncrt_impl/net/pipe.c"
 /* Pipes: Unix-domain stream sockets and plain pipe fds (stdio too). */
+
+
+
+
 
 ASYNCRT_API int asy_pipe_init_at(asy_loop_t *loop, asy_pipe_t *pipe, const char *file, int line) {
     if (!asy__loop_live(loop) || !pipe) return ASY_EINVAL;
@@ -15685,6 +17878,9 @@ ASYNCRT_API int asy_pipe_fds(asy_os_fd_t fds[2]) {
 #line 1 "asyncrt_impl/net/tty.c"
 /* Terminals: a stream socket over a tty fd plus termios modes. */
 
+
+
+
 ASYNCRT_API int asy_tty_init_at(asy_loop_t *loop, asy_tty_t *tty, asy_os_fd_t fd, const char *file,
                                 int line) {
     int fl;
@@ -15782,6 +17978,9 @@ ASYNCRT_API asy_handle_type asy_guess_handle(asy_os_fd_t fd) {
 #line 1 "asyncrt_impl/net/udp.c"
 /* UDP: recvmsg / sendmsg ops on a datagram socket. */
 
+
+
+
 /* BSDs take an unsigned char for the IPv4 multicast options. */
 #if ASYNCRT_OS_BSD
 #define ASY__MCAST_CHAR 1
@@ -15791,7 +17990,7 @@ ASYNCRT_API asy_handle_type asy_guess_handle(asy_os_fd_t fd) {
 
 ASYNCRT_API int asy_udp_init_at(asy_loop_t *loop, asy_udp_t *udp, const char *file, int line) {
     if (!asy__loop_live(loop) || !udp) return ASY_EINVAL;
-    asy__handle_init(loop, (asy_handle_t *)udp, ASY_HANDLE_UDP, file, line);
+    asy__handle_init(loop, (asy_handle_t *)udp, &asy__udp_class, file, line);
     asy__opfd_init(&udp->fd_, -1, 0);
     memset(&udp->rop_, 0, sizeof(udp->rop_));
     udp->alloc_cb_ = NULL;
@@ -15895,6 +18094,9 @@ static void asy__udp_send_done(asy__op *op) {
     if (req->bufs_ != req->bufsml_) asy__free(req->bufs_);
     req->bufs_ = NULL;
     if (req->cb_) req->cb_(req, op->result < 0 ? (int)op->result : 0);
+    else if (op->result < 0 && op->result != ASY_ECANCELED) /* Node: 'error' on the socket */
+        asy_loop_uncaught(u->loop, (int)op->result, (const asy_handle_t *)u,
+                          "send with no callback");
     asy__udp_update_active(u);
 }
 
@@ -16209,6 +18411,11 @@ ASYNCRT_API size_t asy_udp_send_queue_count(const asy_udp_t *udp) {
  *   _final    shutdown(SHUT_WR) after the queued writes.
  *   _destroy  closes the handle; destroy_done from its close callback. */
 
+
+
+
+
+
 enum {
     ASY__SK_HANDLE = 1,     /* h holds an initialised handle */
     ASY__SK_READING = 2,    /* the handle reads for the stream */
@@ -16365,7 +18572,7 @@ static const asy_stream_impl asy__socket_impl = {
     NULL               /* flush */
 };
 
-ASYNCRT_API int asy_socket_init(asy_loop_t *loop, asy_socket_t *sock, const asy_socket_opts *opts) {
+static int asy__socket_init(asy_loop_t *loop, asy_socket_t *sock, const asy_socket_opts *opts) {
     asy_stream_opts so;
     int r;
     if (!loop || !sock) return ASY_EINVAL;
@@ -16576,10 +18783,22 @@ ASYNCRT_API void asy_server_close(asy_server_t *server, asy_close_cb close_cb) {
     if (server) asy_close((asy_handle_t *)&server->h.sock, close_cb);
 }
 
+ASYNCRT_API int asy_socket_init_at(asy_loop_t *loop, asy_socket_t *sock,
+                                   const asy_socket_opts *opts, const char *file, int line) {
+    int r = asy__socket_init(loop, sock, opts);
+    if (r == 0) asy_stream_set_origin(&sock->stream, file, line); /* the caller's line */
+    return r;
+}
+
 #endif /* ASYNCRT_OS_POSIX */
 #if ASYNCRT_OS_POSIX
 #line 1 "asyncrt_impl/fs/fs.internal.h"
 /* Private parts of the fs layer. */
+
+
+
+
+
 #include <dirent.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -16621,9 +18840,26 @@ ASY__INTERNAL void asy__fs_read_file(asy_fs_t *req);
 ASY__INTERNAL void asy__fs_write_file(asy_fs_t *req, int append);
 ASY__INTERNAL void asy__fs_copy_file(asy_fs_t *req);
 
+/* Defined in dir.c, used by watch.c. */
+static asy_dirent_type asy__dirent_type(DIR *d, const struct dirent *e);
+static int asy__is_dot(const char *n);
+
+/* Defined in read_stream.c, used by write_stream.c. */
+ASY__INTERNAL int asy__fs_is_read_stream(const asy_stream_t *s);
+
+/* Defined in request.c, used by api.c, promises.c. */
+static int asy__fs_init(asy_loop_t *loop, asy_fs_t *req, asy_fs_type type, const char *path,
+                        const char *dest, asy_fs_cb cb);
+static int asy__fs_go(asy_fs_t *req);
+static asy__fs_owned *asy__fs_current(const asy_fs_t *req);
+
 #line 1 "asyncrt_impl/fs/request.c"
 /* The life of an fs request: set-up, the trip through the pool, the
  * callback and what is freed after it, error messages. */
+
+
+
+
 
 static const char *asy__fs_syscall_name(asy_fs_type t) {
     static const char *const names[] = {
@@ -16888,6 +19124,7 @@ ASYNCRT_API int asy_fs_open_flags(const char *f) {
 
 #line 1 "asyncrt_impl/fs/ops.c"
 /* The operations that are one system call (or close to it). */
+
 
 ASY__INTERNAL void asy__stat_from_sys(asy_stat_t *out, const struct stat *st) {
     memset(out, 0, sizeof(*out));
@@ -17186,6 +19423,7 @@ ASY__INTERNAL void asy__fs_exec(asy_fs_t *req) {
 
 #line 1 "asyncrt_impl/fs/dir.c"
 /* Directories: readdir with types, mkdir -p, rm -r. */
+
 
 static asy_dirent_type asy__dirent_type_of_mode(mode_t m) {
     if (S_ISREG(m)) return ASY_DIRENT_FILE;
@@ -17538,6 +19776,7 @@ ASY__INTERNAL void asy__fs_rm(asy_fs_t *req) {
  * Each is one pool job (open, I/O and close together), where Node's
  * fs/promises makes a round trip to the pool per system call. */
 
+
 static int asy__open_retry(const char *path, int flags, int mode) {
     int fd;
     do fd = open(path, flags | O_CLOEXEC, mode);
@@ -17726,6 +19965,9 @@ ASY__INTERNAL void asy__fs_copy_file(asy_fs_t *req) {
 
 #line 1 "asyncrt_impl/fs/api.c"
 /* The public fs calls: argument checks, then asy__fs_init + asy__fs_go. */
+
+
+
 
 /* A bad argument: the result is recorded when there is a request. */
 static int asy__fs_bad(asy_fs_t *req) {
@@ -17962,6 +20204,10 @@ ASYNCRT_API int asy_fs_mkdtemp(asy_loop_t *loop, asy_fs_t *req, const char *pref
 /* fs/promises over the callback API: the request is allocated with the
  * promise and becomes the promise's value. */
 
+
+
+
+
 /* Leaves req's results with req: they are not freed when the callback
  * that is running now returns (the promise owns req and frees them). */
 static void asy__fs_keep(asy_fs_t *req) {
@@ -18131,10 +20377,17 @@ ASYNCRT_API asy_promise_t *asy_fsp_mkdtemp(asy_loop_t *loop, const char *prefix)
  * descriptors are small integers handed out in order and index a plain
  * array (wd -> directory path relative to the watched root). */
 
+
+
+
+static void asy__fs_watch_close(asy_handle_t *h) { asy_fs_watch_stop((asy_fs_watch_t *)h); }
+static const asy__handle_class asy__fs_watch_class = {ASY_HANDLE_FS_WATCH, "fs_watch",
+                                                      asy__fs_watch_close, NULL};
+
 ASYNCRT_API int asy_fs_watch_init_at(asy_loop_t *loop, asy_fs_watch_t *h, const char *file,
                                      int line) {
     if (!asy__loop_live(loop) || !h) return ASY_EINVAL;
-    asy__handle_init(loop, (asy_handle_t *)h, ASY_HANDLE_FS_WATCH, file, line);
+    asy__handle_init(loop, (asy_handle_t *)h, &asy__fs_watch_class, file, line);
     h->cb_ = NULL;
     h->path_ = NULL;
     h->base_ = NULL;
@@ -18186,7 +20439,6 @@ ASYNCRT_API int asy_fs_watch_stop(asy_fs_watch_t *h) {
     return 0;
 }
 
-ASY__INTERNAL void asy__fs_watch_close(asy_fs_watch_t *h) { asy_fs_watch_stop(h); }
 
 #if ASYNCRT_OS_LINUX
 #define ASY__WATCH_MASK                                                                   \
@@ -18401,10 +20653,14 @@ ASYNCRT_API int asy_fs_watch_start(asy_fs_watch_t *h, const char *path, int flag
 }
 #endif
 
-#line 1 "asyncrt_impl/fs/fstream.c"
+#line 1 "asyncrt_impl/fs/fstream.internal.h"
 /* What the read and write file streams share: options, opening the file
  * (_construct), closing it exactly once (_destroy), the getters and the
  * error message.  Node: lib/internal/fs/streams.js. */
+
+
+
+
 
 
 enum {
@@ -18588,6 +20844,11 @@ ASYNCRT_API const char *asy_fs_stream_error(const asy_fs_stream_t *fs, char *buf
 /* fs.createReadStream: _read is one async read into a fresh buffer. */
 
 
+
+
+
+
+
 ASY__INTERNAL void asy__rs_done(asy_fs_t *req) {
     asy_fs_stream_t *fs = ASY_CONTAINER_OF(req, asy_fs_stream_t, req_);
     asy_stream_t *s = &fs->stream;
@@ -18666,8 +20927,11 @@ ASY__INTERNAL void asy__rs_read(asy_stream_t *s, size_t size) {
 static const asy_stream_impl asy__fs_read_impl = {asy__fss_construct, asy__rs_read, NULL, NULL,
                                                   NULL, asy__fss_destroy, NULL, NULL};
 
-ASYNCRT_API int asy_fs_create_read_stream(asy_loop_t *loop, asy_fs_stream_t *fs,
-                                          const char *path, const asy_fs_read_stream_opts *opts) {
+/* Whether s is a file read stream (asy_fs_stream_of, in write_stream.c). */
+ASY__INTERNAL int asy__fs_is_read_stream(const asy_stream_t *s) { return s->impl_ == &asy__fs_read_impl; }
+
+static int asy__fs_create_read_stream(asy_loop_t *loop, asy_fs_stream_t *fs, const char *path,
+                                      const asy_fs_read_stream_opts *opts) {
     asy_fs_read_stream_opts o;
     asy_stream_opts so;
     int r;
@@ -18690,9 +20954,22 @@ ASYNCRT_API int asy_fs_create_read_stream(asy_loop_t *loop, asy_fs_stream_t *fs,
     return asy_readable_init(loop, &fs->stream, &asy__fs_read_impl, &so);
 }
 
+ASYNCRT_API int asy_fs_create_read_stream_at(asy_loop_t *loop, asy_fs_stream_t *fs,
+                                             const char *path,
+                                             const asy_fs_read_stream_opts *opts,
+                                             const char *file, int line) {
+    int r = asy__fs_create_read_stream(loop, fs, path, opts);
+    if (r == 0) asy_stream_set_origin(&fs->stream, file, line); /* the caller's line */
+    return r;
+}
+
 #line 1 "asyncrt_impl/fs/write_stream.c"
 /* fs.createWriteStream: _write and _writev are async writes, repeated
  * until every byte is written (Node's writeAll / writevAll). */
+
+
+
+
 
 
 /* Node gives up after this many writes in a row that wrote nothing. */
@@ -18822,8 +21099,8 @@ static const asy_stream_impl asy__fs_write_impl = {asy__fss_construct, NULL, asy
                                                    asy__ws_writev, NULL, asy__fss_destroy,
                                                    NULL, NULL};
 
-ASYNCRT_API int asy_fs_create_write_stream(asy_loop_t *loop, asy_fs_stream_t *fs,
-                                           const char *path, const asy_fs_write_stream_opts *opts) {
+static int asy__fs_create_write_stream(asy_loop_t *loop, asy_fs_stream_t *fs, const char *path,
+                                       const asy_fs_write_stream_opts *opts) {
     asy_fs_write_stream_opts o;
     asy_stream_opts so;
     int r;
@@ -18843,14 +21120,25 @@ ASYNCRT_API int asy_fs_create_write_stream(asy_loop_t *loop, asy_fs_stream_t *fs
 }
 
 ASYNCRT_API asy_fs_stream_t *asy_fs_stream_of(asy_stream_t *s) {
-    if (!s || (s->impl_ != &asy__fs_read_impl && s->impl_ != &asy__fs_write_impl)) return NULL;
+    if (!s || (!asy__fs_is_read_stream(s) && s->impl_ != &asy__fs_write_impl)) return NULL;
     return asy__fss_of(s);
+}
+
+ASYNCRT_API int asy_fs_create_write_stream_at(asy_loop_t *loop, asy_fs_stream_t *fs,
+                                              const char *path,
+                                              const asy_fs_write_stream_opts *opts,
+                                              const char *file, int line) {
+    int r = asy__fs_create_write_stream(loop, fs, path, opts);
+    if (r == 0) asy_stream_set_origin(&fs->stream, file, line); /* the caller's line */
+    return r;
 }
 
 #endif /* ASYNCRT_OS_POSIX */
 #if ASYNCRT_OS_POSIX
 #line 1 "asyncrt_impl/dns/dns.internal.h"
 /* Private parts of the dns layer. */
+
+
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -18884,6 +21172,10 @@ ASY__INTERNAL int asy__eai_error(int r) {
 
 #line 1 "asyncrt_impl/dns/lookup.c"
 /* dns.lookup: getaddrinfo on a pool thread, every address returned. */
+
+
+
+
 
 static void asy__lookup_work(asy_work_t *w) {
     asy_dns_lookup_t *req = ASY_CONTAINER_OF(w, asy_dns_lookup_t, work_);
@@ -18997,6 +21289,11 @@ ASYNCRT_API int asy_dns_lookup_cancel(asy_dns_lookup_t *req) {
 #line 1 "asyncrt_impl/dns/service.c"
 /* dns.lookupService: getnameinfo on a pool thread. */
 
+
+
+
+
+
 static void asy__service_work(asy_work_t *w) {
     asy_dns_service_t *req = ASY_CONTAINER_OF(w, asy_dns_service_t, work_);
     int flags = 0, r;
@@ -19069,6 +21366,10 @@ ASYNCRT_API int asy_dns_service_cancel(asy_dns_service_t *req) {
 #line 1 "asyncrt_impl/dns/promises.c"
 /* dns/promises over the callback API. */
 
+
+
+
+
 typedef struct {
     asy_dns_lookup_t req;
     asy_promise_t *promise;
@@ -19124,7 +21425,31 @@ ASYNCRT_API asy_promise_t *asy_dnsp_lookup(asy_loop_t *loop, const char *hostnam
 }
 
 #endif /* ASYNCRT_OS_POSIX */
-#line 1 "asyncrt_impl/path/util.c"
+#line 1 "asyncrt_impl/path/path.internal.h"
+/* Private parts of the path layer that its files (and os) share. */
+
+
+
+
+/* The fields of asy_path_parsed_t, as ranges of the parsed copy. */
+enum { ASY__P_ROOT, ASY__P_DIR, ASY__P_BASE, ASY__P_EXT, ASY__P_NAME };
+
+#define ASY__PATH_RANGE(r, which, a, b) ((r)[which][0] = (size_t)(a), (r)[which][1] = (size_t)(b))
+
+/* Defined in casefold.c, used by win32.c. */
+ASY__INTERNAL int asy__path_fold_eq(const char *a, size_t an, const char *b, size_t bn);
+
+/* Defined in posix.c, used by win32.c. */
+ASY__INTERNAL int asy__path_basename_common(char **out, const char *path, size_t start_at,
+                                            const char *suffix, int win);
+ASY__INTERNAL int asy__path_find_ext(const char *path, size_t len, size_t start, size_t part_init,
+                                     int win, ptrdiff_t *dot, ptrdiff_t *end_out,
+                                     ptrdiff_t *part);
+ASY__INTERNAL int asy__path_parsed_fill(asy_path_parsed_t *out, const char *path,
+                                        const size_t ranges[5][2]);
+ASY__INTERNAL int asy__path_format_common(char **out, const asy_path_parsed_t *p, char sep);
+
+#line 1 "asyncrt_impl/path/util.internal.h"
 /* What both path flavours share: the string builder, Node's normalizeString,
  * the current directory and environment lookups, and the NULL-terminated
  * argument lists of the `l` variants.  os uses the string helpers too. */
@@ -19751,6 +22076,7 @@ ASY__INTERNAL int asy__path_fold_eq(const char *a, size_t an, const char *b, siz
 /* path.posix: the algorithms of Node's lib/path.js, byte for byte. */
 
 
+
 /* Node's posixCwd(): on Windows the cwd with slashes and without drive. */
 ASY__INTERNAL int asy__path_posix_cwd(char **out) {
     int r = asy__path_cwd(out);
@@ -20114,10 +22440,6 @@ ASY__INTERNAL int asy__path_parsed_fill(asy_path_parsed_t *out, const char *path
     return 0;
 }
 
-enum { ASY__P_ROOT, ASY__P_DIR, ASY__P_BASE, ASY__P_EXT, ASY__P_NAME };
-
-#define ASY__PATH_RANGE(r, which, a, b) ((r)[which][0] = (size_t)(a), (r)[which][1] = (size_t)(b))
-
 /* One copy of path up to the end of its base serves dir, base and ext: dir
  * ends at the separator before the base, which becomes its NUL, and ext is
  * the tail of base.  Only name (when there is an ext) needs a copy of its
@@ -20203,6 +22525,7 @@ ASYNCRT_API int asy_path_posix_format(char **out, const asy_path_parsed_t *parts
  * lib/path.js.  Works the same on every host; only resolve() asks the host
  * for its current directory (and, like Node, for the per-drive "=X:"
  * variables Windows keeps in the environment). */
+
 
 
 #define ASY__W_SEP(c) asy__path_is_sep((c), 1)
@@ -20845,6 +23168,7 @@ ASYNCRT_API int asy_path_win32_format(char **out, const asy_path_parsed_t *parts
  * like Node's default `path` export. */
 
 
+
 #if ASYNCRT_OS_WINDOWS
 #define ASY__PATH_NATIVE(name) asy_path_win32_##name
 #else
@@ -20912,6 +23236,26 @@ ASYNCRT_API int asy_path_resolvel(char **out, ...) {
     va_end(ap);
     return r;
 }
+
+#line 1 "asyncrt_impl/os/os.internal.h"
+/* Private parts of the os layer shared by its files. */
+
+
+
+
+/* Defined in ip.c, used by interfaces.c. */
+ASY__INTERNAL void asy__os_prefix_mask(int bits, unsigned char *mask, size_t n);
+ASY__INTERNAL void asy__os_fill_interface(asy_os_interface_t *e, int family, const unsigned char *addr,
+                                          const unsigned char *mask);
+ASY__INTERNAL void asy__os_fill_mac(asy_os_interface_t *e, const unsigned char *mac, size_t n);
+
+/* Defined in system.c, used by cpus.c. */
+#if ASYNCRT_OS_LINUX
+ASY__INTERNAL int asy__os_read_file(const char *name, char **out, size_t *len);
+#endif
+#if ASYNCRT_OS_WINDOWS
+ASY__INTERNAL int asy__os_reg_string(const WCHAR *key, const WCHAR *value, char **out);
+#endif
 
 #line 1 "asyncrt_impl/os/ip.c"
 /* Address text for network interfaces.  Written here rather than taken
@@ -21017,6 +23361,7 @@ ASY__INTERNAL void asy__os_fill_mac(asy_os_interface_t *e, const unsigned char *
 #line 1 "asyncrt_impl/os/system.c"
 /* The machine: platform, architecture, kernel, host name, memory, load,
  * uptime, parallelism. */
+
 
 
 #if ASYNCRT_OS_POSIX
@@ -21349,6 +23694,7 @@ ASYNCRT_API int asy_os_loadavg(double avg[3]) {
 
 #line 1 "asyncrt_impl/os/user.c"
 /* The user: home and temporary directories, account information. */
+
 
 
 #if ASYNCRT_OS_POSIX
@@ -21752,6 +24098,7 @@ ASYNCRT_API int asy_os_cpus(asy_os_cpu_t **out, int *count_out) {
 /* Network interfaces: every address of every interface that is up. */
 
 
+
 #if ASYNCRT_OS_WINDOWS
 #include <iphlpapi.h>
 #else
@@ -21932,6 +24279,14 @@ ASYNCRT_API int asy_os_network_interfaces(asy_os_interface_t **out, int *count_o
 
 #if ASYNCRT_OS_POSIX
 #line 1 "asyncrt_impl/process/process.internal.h"
+
+
+
+
+
+
+
+
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -21957,6 +24312,12 @@ ASY__INTERNAL void asy__proc_pipes_free(asy_process_t *p);
 /* stdio_stream.c */
 ASY__INTERNAL int asy__cstream_notify(asy_process_t *p, struct asy__child_pipe *cp, int status);
 ASY__INTERNAL void asy__cstream_detach(struct asy__child_pipe *cp);
+/* The process and IPC handle classes' close (loop.internal.h). */
+ASY__INTERNAL void asy__process_close(asy_handle_t *h);
+ASY__INTERNAL void asy__ipc_close(asy_handle_t *h);
+static const asy__handle_class asy__process_class = {ASY_HANDLE_PROCESS, "process",
+                                                     asy__process_close, NULL};
+static const asy__handle_class asy__ipc_class = {ASY_HANDLE_IPC, "ipc", asy__ipc_close, NULL};
 ASY__INTERNAL void asy__ipc_init_handle(asy_ipc_t *ch, asy_loop_t *loop, const char *file,
                                        int line);
 ASY__INTERNAL int asy__ipc_attach_fd(asy_ipc_t *ch, int fd);
@@ -21975,6 +24336,16 @@ struct asy__spawn_plan {
     int err_fd; /* write end of the close-on-exec error pipe */
 };
 
+/* Defined in spawn_child.c, used by spawn.c. */
+static void asy__child_run(const struct asy__spawn_plan *pl);
+
+/* Defined in stdio.c, used by spawn.c, stdio_stream.c. */
+static void asy__cpipe_close(asy_loop_t *loop, struct asy__child_pipe *cp);
+static void asy__cpipe_io(asy_loop_t *loop, asy__io *io, unsigned revents);
+
+/* Defined in stdio_stream.c, used by spawn.c. */
+static void asy__cstream_attach(asy_process_t *p, const asy_process_opts *o, int child_ok);
+
 #line 1 "asyncrt_impl/process/reap.c"
 /* Reaping.  Each loop that has children watches SIGCHLD with an internal
  * signal handle (the signal layer delivers every SIGCHLD to every loop
@@ -21986,14 +24357,18 @@ struct asy__spawn_plan {
  * A process handle closed before its child exited leaves the pid on a
  * process-wide orphan list, swept by every loop's scan, so closing never
  * leaves a zombie behind as long as some loop still watches children. */
-static pthread_mutex_t asy__orphan_mutex = PTHREAD_MUTEX_INITIALIZER;
+
+
+
+
+static asy__mutex_t asy__orphan_mutex = ASY__MUTEX_INITIALIZER;
 static int *asy__orphans;
 static int asy__norphans, asy__orphan_cap;
 
 ASY__INTERNAL void asy__proc_orphan(int pid) {
     int status;
     if (waitpid(pid, &status, WNOHANG) != 0) return; /* gone already (or not ours) */
-    pthread_mutex_lock(&asy__orphan_mutex);
+    asy__mutex_lock(&asy__orphan_mutex);
     if (asy__norphans == asy__orphan_cap) {
         int ncap = asy__orphan_cap ? asy__orphan_cap * 2 : 16;
         int *n = (int *)asy__realloc(asy__orphans, sizeof(int) * (size_t)ncap);
@@ -22003,12 +24378,12 @@ ASY__INTERNAL void asy__proc_orphan(int pid) {
         }
     }
     if (asy__norphans < asy__orphan_cap) asy__orphans[asy__norphans++] = pid;
-    pthread_mutex_unlock(&asy__orphan_mutex);
+    asy__mutex_unlock(&asy__orphan_mutex);
 }
 
 static void asy__orphans_sweep(void) {
     int i, status;
-    pthread_mutex_lock(&asy__orphan_mutex);
+    asy__mutex_lock(&asy__orphan_mutex);
     for (i = 0; i < asy__norphans;) {
         pid_t r = waitpid(asy__orphans[i], &status, WNOHANG);
         if (r == 0 || (r < 0 && errno == EINTR)) {
@@ -22022,7 +24397,7 @@ static void asy__orphans_sweep(void) {
         asy__orphans = NULL;
         asy__orphan_cap = 0;
     }
-    pthread_mutex_unlock(&asy__orphan_mutex);
+    asy__mutex_unlock(&asy__orphan_mutex);
 }
 
 static void asy__proc_scan(void *arg) {
@@ -22117,6 +24492,7 @@ ASYNCRT_API int asy_kill(int pid, int signum) {
  * parent prepared, never allocates, and leaves by execve or _exit.  An
  * error is written as an int to the close-on-exec pipe: the parent reads
  * EOF when the exec succeeded. */
+
 static void asy__child_fail(const struct asy__spawn_plan *pl, int err) {
     ssize_t r;
     do r = write(pl->err_fd, &err, sizeof(err));
@@ -22193,6 +24569,8 @@ static void asy__child_run(const struct asy__spawn_plan *pl) {
  * allocation per read), and a writer with a queue and a high-water mark
  * (write returns 0 above it; on_drain says when to go on), so a producer
  * that respects it keeps memory bounded however slow the child is. */
+
+
 static void asy__cpipe_close(asy_loop_t *loop, struct asy__child_pipe *cp) {
     if (cp->io.fd >= 0) {
         asy__io_close(loop, &cp->io);
@@ -22442,6 +24820,11 @@ ASYNCRT_API int asy_process_stdio_fd(const asy_process_t *p, int fd, asy_os_fd_t
  * the child through the full pipe); a write completes when the pipe's
  * queue is below its mark or, after that, when it has drained; end()
  * finishes once the queue is written and the pipe closed. */
+
+
+
+
+
 static struct asy__child_pipe *asy__cs_pipe(asy_stream_t *s) {
     return (struct asy__child_pipe *)s->impl_data;
 }
@@ -22592,6 +24975,12 @@ static void asy__cstream_attach(asy_process_t *p, const asy_process_opts *o, int
  * used instead when uid/gid change, because glibc's setuid/setgid signal
  * every thread of the calling process, which must not happen from a child
  * sharing our memory. */
+
+
+
+
+
+
 extern char **environ;
 
 static int asy__env_key_len(const char *kv) {
@@ -22910,7 +25299,7 @@ ASYNCRT_API int asy_spawn_at(asy_loop_t *loop, asy_process_t *p, const char *fil
     struct asy__proc_loop *pl;
     int r = 0, ipc_fd = -1;
     if (!asy__loop_live(loop) || !p || !file || !*file || asy__spawn_check(o)) return ASY_EINVAL;
-    asy__handle_init(loop, (asy_handle_t *)p, ASY_HANDLE_PROCESS, src_file, src_line);
+    asy__handle_init(loop, (asy_handle_t *)p, &asy__process_class, src_file, src_line);
     p->pid = 0;
     p->exit_cb_ = exit_cb;
     p->close_ev_cb_ = o ? o->on_close : NULL;
@@ -22999,7 +25388,8 @@ ASY__INTERNAL void asy__proc_maybe_close_event(asy_process_t *p) {
     asy__after_cb(p->loop);
 }
 
-ASY__INTERNAL void asy__process_close(asy_process_t *p) {
+ASY__INTERNAL void asy__process_close(asy_handle_t *h) {
+    asy_process_t *p = (asy_process_t *)h;
     asy__queue_remove(&p->error_req_.link_);
     if (p->pid > 0 && !p->exited_) {
         asy__queue_remove(&p->live_link_);
@@ -23011,6 +25401,8 @@ ASY__INTERNAL void asy__process_close(asy_process_t *p) {
 #line 1 "asyncrt_impl/process/ipc_frame.c"
 /* The IPC frame codec: pure functions over bytes (the fuzz target drives
  * asy_ipc_frame_decode directly). */
+
+
 #define ASY__IPC_MAGIC 0xA5
 
 ASYNCRT_API int asy_ipc_frame_decode(const void *buf, size_t len, size_t max_payload,
@@ -23056,6 +25448,10 @@ ASYNCRT_API int asy_ipc_frame_header(void *hdr, size_t payload_len, unsigned nfd
  * where the receiver finds them: the kernel never hands out a byte before
  * the fds that came with it.  The receiver keeps fds in arrival order and
  * gives each frame as many as its header announces. */
+
+
+
+
 #define ASY__IPC_RFDS_MAX 64 /* fds one recvmsg accepts */
 
 static int asy__ipc_closing(const asy_ipc_t *ch) {
@@ -23355,7 +25751,7 @@ static void asy__ipc_io(asy_loop_t *loop, asy__io *io, unsigned revents) {
 ASY__INTERNAL void asy__ipc_init_handle(asy_ipc_t *ch, asy_loop_t *loop, const char *file,
                                        int line) {
     memset(ch, 0, sizeof(*ch));
-    asy__handle_init(loop, (asy_handle_t *)ch, ASY_HANDLE_IPC, file, line);
+    asy__handle_init(loop, (asy_handle_t *)ch, &asy__ipc_class, file, line);
     asy__io_init(&ch->io_, -1, asy__ipc_io);
     ch->max_msg_ = ASY_IPC_DEFAULT_MAX_MESSAGE;
     ch->hwm_ = 1024 * 1024;
@@ -23524,7 +25920,8 @@ ASYNCRT_API int asy_ipc_connected(const asy_ipc_t *ch) {
     return ch && ch->connected_ && !ch->disconnecting_;
 }
 
-ASY__INTERNAL void asy__ipc_close(asy_ipc_t *ch) {
+ASY__INTERNAL void asy__ipc_close(asy_handle_t *h) {
+    asy_ipc_t *ch = (asy_ipc_t *)h;
     if (ch->io_.fd >= 0) {
         asy__io_close(ch->loop, &ch->io_);
         close(ch->io_.fd);
@@ -23548,6 +25945,10 @@ ASY__INTERNAL void asy__ipc_close(asy_ipc_t *ch) {
 /* execFile / exec: a spawn whose stdout and stderr are gathered into
  * memory, bounded by maxBuffer, with an optional timeout.  The context is
  * heap-allocated and freed once its process handle and timer have closed. */
+
+
+
+
 struct asy__exec {
     asy_process_t proc;
     asy_timer_t timer;
@@ -23770,6 +26171,10 @@ ASYNCRT_API int asy_fork_at(asy_loop_t *loop, asy_process_t *p, asy_ipc_t *ch,
 #line 1 "asyncrt_impl/process/exec_promise.c"
 /* Promise forms of execFile / exec (util.promisify).  The callback holds
  * its own reference to the promise until it settles it. */
+
+
+
+
 static void asy__exec_output_free(void *v) {
     asy_exec_output *o = (asy_exec_output *)v;
     asy__free(o->out);
@@ -23861,6 +26266,9 @@ ASYNCRT_API asy_promise_t *asy_exec_async(asy_loop_t *loop, const char *command,
  * running tasks get a record from a pool that holds at most `concurrency`
  * of them, always warm.  A steady stream of tasks allocates nothing but
  * the promises it hands out. */
+
+
+
 typedef struct {       /* 32 bytes */
     asy__any_fn fn;    /* an asy_task_fn, or an asy_map_fn when index is not */
     void *arg;         /* ASY__LIMIT_TASK */
@@ -24095,6 +26503,11 @@ ASYNCRT_API void asy_limit_free(asy_limit_t *lim) {
  * harmless) linked into one FIFO; timeouts use the loop's pooled timers.
  * Nothing user-visible runs inside asy_sem_release: granting settles a
  * promise or queues a microtask. */
+
+
+
+
+
 enum { ASY__SEM_WAITING = 1, ASY__SEM_DELIVER, ASY__SEM_RUNNING };
 
 typedef struct asy__sem_rec {
@@ -24363,11 +26776,13 @@ ASYNCRT_API void asy_sem_free(asy_sem_t *s) {
     asy__sem_maybe_destroy(s);
 }
 
-#line 1 "asyncrt_impl/sync/ptrmap.c"
+#line 1 "asyncrt_impl/sync/ptrmap.internal.h"
 /* asy__ptrmap: pointer -> pointer hash table, open addressing with linear
  * probing and backward-shift deletion (no tombstones, so lookups stay
  * short however many objects come and go).  Kept at most half full.
  * Keys are never NULL (an empty cell's key is NULL). */
+
+
 typedef struct {
     void *key;
     void *val;
@@ -24458,6 +26873,12 @@ ASY__INTERNAL void asy__ptrmap_free(asy__ptrmap *m) {
  * and the shortfall is created, up to max.  Every entry point (public call
  * or callback) runs between asy__rpool_enter/leave, so the pool can finish
  * an asy_rpool_end and free itself only when nothing is using it. */
+
+
+
+
+
+
 enum { ASY__RO_IDLE = 1, ASY__RO_BORROWED, ASY__RO_VALIDATING, ASY__RO_DESTROYING };
 
 typedef struct asy__robj {
@@ -25102,25 +27523,1025 @@ ASYNCRT_API int asy_rpool_stats(const asy_rpool_t *pool, asy_rpool_stats_t *out)
 
 #endif /* ASYNCRT_OS_POSIX */
 #if ASYNCRT_OS_POSIX
+#line 1 "asyncrt_impl/perf/perf.internal.h"
+/* Per-loop state of the perf layer (loop->layers_[ASY__LAYER_PERF]). */
+
+
+
+
+
+
+
+typedef struct {
+    asy_loop_t *loop;
+    asy_perf_entry_t *entries; /* the timeline, in insertion order; names owned */
+    size_t n, cap;
+    asy__queue observers;      /* asy_perf_observer_t.link_ */
+    asy_immediate_id deliver;  /* pending delivery, or 0 */
+} asy__perf_state;
+
+ASY__INTERNAL asy__perf_state *asy__perf_st(asy_loop_t *loop);
+/* Hands a new entry to every observer of its type (names copied). */
+ASY__INTERNAL void asy__perf_enqueue(asy__perf_state *st, const asy_perf_entry_t *e);
+ASY__INTERNAL void asy__perf_observers_close(asy__perf_state *st);
+
+static inline double asy__perf_ms(const asy_loop_t *loop, uint64_t ns) {
+    return (double)(ns - loop->start_ns_) / 1e6;
+}
+
+#line 1 "asyncrt_impl/perf/timeline.c"
+/* The loop's performance timeline: marks and measures (perf.h). */
+
+
+
+
+
+
+
+
+
+static void asy__perf_close(asy_loop_t *loop, void *state) {
+    asy__perf_state *st = (asy__perf_state *)state;
+    size_t i;
+    asy__perf_observers_close(st);
+    for (i = 0; i < st->n; i++) asy__free((void *)st->entries[i].name);
+    asy__free(st->entries);
+    asy__free(st);
+    loop->layers_[ASY__LAYER_PERF].state = NULL;
+    loop->layers_[ASY__LAYER_PERF].close = NULL;
+}
+
+ASY__INTERNAL asy__perf_state *asy__perf_st(asy_loop_t *loop) {
+    asy__perf_state *st = (asy__perf_state *)loop->layers_[ASY__LAYER_PERF].state;
+    if (st) return st;
+    st = ASY__NEW(asy__perf_state);
+    if (!st) return NULL;
+    memset(st, 0, sizeof(*st));
+    st->loop = loop;
+    asy__queue_init(&st->observers);
+    loop->layers_[ASY__LAYER_PERF].state = st;
+    loop->layers_[ASY__LAYER_PERF].close = asy__perf_close;
+    return st;
+}
+
+ASYNCRT_API double asy_perf_now(asy_loop_t *loop) {
+    if (!asy__loop_live(loop)) return -1.0;
+    return asy__perf_ms(loop, asy_hrtime());
+}
+
+static int asy__perf_add(asy_loop_t *loop, const char *name, asy_perf_entry_type type,
+                         double start, double duration, asy_perf_entry_t *out) {
+    asy__perf_state *st = asy__perf_st(loop);
+    asy_perf_entry_t *e;
+    char *copy;
+    if (!st) return ASY_ENOMEM;
+    if (st->n == st->cap) {
+        size_t ncap = st->cap ? st->cap * 2 : 16;
+        asy_perf_entry_t *ne;
+        if (ncap > SIZE_MAX / sizeof(*ne)) return ASY_ENOMEM;
+        ne = (asy_perf_entry_t *)asy__realloc(st->entries, ncap * sizeof(*ne));
+        if (!ne) return ASY_ENOMEM;
+        st->entries = ne;
+        st->cap = ncap;
+    }
+    copy = asy__strdup(name);
+    if (!copy) return ASY_ENOMEM;
+    e = &st->entries[st->n++];
+    e->name = copy;
+    e->type = type;
+    e->start_time = start;
+    e->duration = duration;
+    if (out) *out = *e;
+    asy__perf_enqueue(st, e);
+    return 0;
+}
+
+ASYNCRT_API int asy_perf_mark_at(asy_loop_t *loop, const char *name, double start_time) {
+    if (!asy__loop_live(loop) || !name || !(start_time >= 0)) return ASY_EINVAL;
+    return asy__perf_add(loop, name, ASY_PERF_MARK, start_time, 0, NULL);
+}
+
+ASYNCRT_API int asy_perf_mark(asy_loop_t *loop, const char *name) {
+    if (!asy__loop_live(loop) || !name) return ASY_EINVAL;
+    return asy__perf_add(loop, name, ASY_PERF_MARK, asy__perf_ms(loop, asy_hrtime()), 0, NULL);
+}
+
+/* The latest mark of that name (Node looks marks up in its map, where a
+ * later mark of the same name replaces the earlier one). */
+static const asy_perf_entry_t *asy__perf_find_mark(const asy__perf_state *st, const char *name) {
+    size_t i;
+    if (!st) return NULL;
+    for (i = st->n; i-- > 0;)
+        if (st->entries[i].type == ASY_PERF_MARK && strcmp(st->entries[i].name, name) == 0)
+            return &st->entries[i];
+    return NULL;
+}
+
+ASYNCRT_API int asy_perf_measure(asy_loop_t *loop, const char *name, const char *start_mark,
+                                 const char *end_mark, asy_perf_entry_t *out) {
+    const asy__perf_state *st;
+    double start = 0, end;
+    if (!asy__loop_live(loop) || !name) return ASY_EINVAL;
+    end = asy__perf_ms(loop, asy_hrtime());
+    st = (const asy__perf_state *)loop->layers_[ASY__LAYER_PERF].state;
+    if (start_mark) {
+        const asy_perf_entry_t *m = asy__perf_find_mark(st, start_mark);
+        if (!m) return ASY_ENOENT;
+        start = m->start_time;
+    }
+    if (end_mark) {
+        const asy_perf_entry_t *m = asy__perf_find_mark(st, end_mark);
+        if (!m) return ASY_ENOENT;
+        end = m->start_time;
+    }
+    return asy__perf_add(loop, name, ASY_PERF_MEASURE, start, end - start, out);
+}
+
+ASYNCRT_API size_t asy_perf_get_entries_by_name(asy_loop_t *loop, const char *name,
+                                                unsigned types, asy_perf_entry_t *out,
+                                                size_t max) {
+    const asy__perf_state *st;
+    size_t i, n = 0;
+    if (!asy__loop_live(loop)) return 0;
+    st = (const asy__perf_state *)loop->layers_[ASY__LAYER_PERF].state;
+    if (!st) return 0;
+    if (types == 0) types = ASY_PERF_ALL;
+    for (i = 0; i < st->n; i++) {
+        const asy_perf_entry_t *e = &st->entries[i];
+        if (!((unsigned)e->type & types) || (name && strcmp(e->name, name) != 0)) continue;
+        if (out && max) {
+            /* insertion sort by start time, keeping the max earliest:
+             * stable, and the timeline is nearly sorted already (only
+             * mark_at and measures of old marks go back in time) */
+            size_t j = n;
+            if (n >= max) {
+                if (!(out[max - 1].start_time > e->start_time)) {
+                    n++;
+                    continue;
+                }
+                j = max - 1;
+            }
+            while (j > 0 && out[j - 1].start_time > e->start_time) {
+                out[j] = out[j - 1];
+                j--;
+            }
+            out[j] = *e;
+        }
+        n++;
+    }
+    return n;
+}
+
+static void asy__perf_clear(asy_loop_t *loop, asy_perf_entry_type type, const char *name) {
+    asy__perf_state *st;
+    size_t i, k = 0;
+    if (!asy__loop_live(loop)) return;
+    st = (asy__perf_state *)loop->layers_[ASY__LAYER_PERF].state;
+    if (!st) return;
+    for (i = 0; i < st->n; i++) {
+        asy_perf_entry_t *e = &st->entries[i];
+        if (e->type == type && (!name || strcmp(e->name, name) == 0)) {
+            asy__free((void *)e->name);
+            continue;
+        }
+        st->entries[k++] = *e;
+    }
+    st->n = k;
+}
+
+ASYNCRT_API void asy_perf_clear_marks(asy_loop_t *loop, const char *name) {
+    asy__perf_clear(loop, ASY_PERF_MARK, name);
+}
+
+ASYNCRT_API void asy_perf_clear_measures(asy_loop_t *loop, const char *name) {
+    asy__perf_clear(loop, ASY_PERF_MEASURE, name);
+}
+
+#line 1 "asyncrt_impl/perf/observer.c"
+/* PerformanceObserver: entries are batched per observer and delivered
+ * from one immediate for all observers (Node's queuePending). */
+
+
+
+
+
+
+
+
+static void asy__perf_batch_free(asy_perf_observer_t *obs) {
+    size_t i;
+    for (i = 0; i < obs->n_; i++) asy__free((void *)obs->batch_[i].name);
+    obs->n_ = 0;
+}
+
+static void asy__perf_deliver(void *arg) {
+    asy__perf_state *st = (asy__perf_state *)arg;
+    asy__queue ready, *q;
+    st->deliver.id = 0;
+    /* move the observers with entries aside: a callback may disconnect or
+     * observe (itself or another), and new entries start a new round */
+    asy__queue_init(&ready);
+    q = st->observers.next;
+    while (q != &st->observers) {
+        asy_perf_observer_t *obs = ASY_CONTAINER_OF(q, asy_perf_observer_t, link_);
+        q = q->next;
+        if (!obs->queued_) continue;
+        asy__queue_remove(&obs->link_);
+        asy__queue_insert_tail(&ready, &obs->link_);
+    }
+    while (!asy__queue_empty(&ready)) {
+        asy_perf_observer_t *obs =
+            ASY_CONTAINER_OF(asy__queue_head(&ready), asy_perf_observer_t, link_);
+        asy_perf_entry_t *batch = obs->batch_;
+        size_t n = obs->n_, i;
+        asy__queue_remove(&obs->link_);
+        asy__queue_insert_tail(&st->observers, &obs->link_);
+        obs->queued_ = 0;
+        /* the batch is handed over: entries the callback causes go to a
+         * fresh one, delivered next round */
+        obs->batch_ = NULL;
+        obs->n_ = obs->cap_ = 0;
+        obs->cb_(obs, batch, n, obs->arg_);
+        for (i = 0; i < n; i++) asy__free((void *)batch[i].name);
+        asy__free(batch);
+    }
+}
+
+ASY__INTERNAL void asy__perf_enqueue(asy__perf_state *st, const asy_perf_entry_t *e) {
+    asy__queue *q;
+    for (q = st->observers.next; q != &st->observers; q = q->next) {
+        asy_perf_observer_t *obs = ASY_CONTAINER_OF(q, asy_perf_observer_t, link_);
+        asy_perf_entry_t *slot;
+        char *copy;
+        if (!((unsigned)e->type & obs->types_)) continue;
+        if (obs->n_ == obs->cap_) {
+            size_t ncap = obs->cap_ ? obs->cap_ * 2 : 8;
+            asy_perf_entry_t *nb =
+                (asy_perf_entry_t *)asy__realloc(obs->batch_, ncap * sizeof(*nb));
+            if (!nb) continue; /* out of memory: this observer misses the entry */
+            obs->batch_ = nb;
+            obs->cap_ = ncap;
+        }
+        copy = asy__strdup(e->name);
+        if (!copy) continue;
+        slot = &obs->batch_[obs->n_++];
+        *slot = *e;
+        slot->name = copy;
+        obs->queued_ = 1;
+        if (!st->deliver.id) st->deliver = asy_set_immediate(st->loop, asy__perf_deliver, st);
+    }
+}
+
+ASY__INTERNAL void asy__perf_observers_close(asy__perf_state *st) {
+    if (st->deliver.id) asy_clear_immediate(st->loop, st->deliver);
+    st->deliver.id = 0;
+    while (!asy__queue_empty(&st->observers)) {
+        asy_perf_observer_t *obs =
+            ASY_CONTAINER_OF(asy__queue_head(&st->observers), asy_perf_observer_t, link_);
+        asy_perf_disconnect(obs);
+    }
+}
+
+ASYNCRT_API int asy_perf_observe(asy_loop_t *loop, asy_perf_observer_t *obs, unsigned types,
+                                 asy_perf_observer_cb cb, void *arg) {
+    asy__perf_state *st;
+    if (!asy__loop_live(loop) || !obs || !cb || (types & ~(unsigned)ASY_PERF_ALL) || !types)
+        return ASY_EINVAL;
+    if (obs->loop_ && obs->loop_ == loop && !asy__queue_empty(&obs->link_)) {
+        obs->types_ = types; /* observe() again: new types, same observer */
+        obs->cb_ = cb;
+        obs->arg_ = arg;
+        return 0;
+    }
+    if (!(st = asy__perf_st(loop))) return ASY_ENOMEM;
+    obs->loop_ = loop;
+    obs->types_ = types;
+    obs->cb_ = cb;
+    obs->arg_ = arg;
+    obs->batch_ = NULL;
+    obs->n_ = obs->cap_ = 0;
+    obs->queued_ = 0;
+    asy__queue_insert_tail(&st->observers, &obs->link_);
+    return 0;
+}
+
+ASYNCRT_API int asy_perf_disconnect(asy_perf_observer_t *obs) {
+    if (!obs || !obs->loop_ || asy__queue_empty(&obs->link_)) return ASY_EINVAL;
+    asy__queue_remove(&obs->link_);
+    asy__queue_init(&obs->link_);
+    asy__perf_batch_free(obs);
+    asy__free(obs->batch_);
+    obs->batch_ = NULL;
+    obs->cap_ = 0;
+    obs->queued_ = 0;
+    return 0;
+}
+
+#line 1 "asyncrt_impl/perf/timerify.c"
+/* performance.timerify for C callbacks. */
+
+
+
+
+
+
+
+
+ASYNCRT_API int asy_perf_timerify(asy_perf_timerified_t *t, asy_loop_t *loop, const char *name,
+                                  asy_fn fn, void *arg) {
+    if (!t || !asy__loop_live(loop) || !name || !fn) return ASY_EINVAL;
+    memset(t, 0, sizeof(*t));
+    t->name_ = asy__strdup(name);
+    if (!t->name_) return ASY_ENOMEM;
+    t->loop_ = loop;
+    t->fn_ = fn;
+    t->arg_ = arg;
+    return 0;
+}
+
+ASYNCRT_API void asy_perf_timerified_call(void *timerified) {
+    asy_perf_timerified_t *t = (asy_perf_timerified_t *)timerified;
+    uint64_t t0, t1;
+    asy_loop_t *loop;
+    double ms;
+    if (!t || !t->fn_) return;
+    loop = t->loop_;
+    t0 = asy_hrtime();
+    t->fn_(t->arg_);
+    t1 = asy_hrtime();
+    /* the wrapper's memory must outlive the call; the callback may have
+     * released it with asy_perf_timerify_free, which clears name_ */
+    ms = (double)(t1 - t0) / 1e6;
+    if (t->name_) {
+        asy__perf_state *st;
+        t->calls++;
+        t->total_ms += ms;
+        t->last_ms = ms;
+        if (ms > t->max_ms) t->max_ms = ms;
+        if (asy__loop_live(loop) && (st = (asy__perf_state *)loop->layers_[ASY__LAYER_PERF].state)) {
+            asy_perf_entry_t e;
+            e.name = t->name_;
+            e.type = ASY_PERF_FUNCTION;
+            e.start_time = asy__perf_ms(loop, t0);
+            e.duration = ms;
+            asy__perf_enqueue(st, &e);
+        }
+    }
+}
+
+ASYNCRT_API void asy_perf_timerify_free(asy_perf_timerified_t *t) {
+    if (!t) return;
+    asy__free(t->name_);
+    t->name_ = NULL;
+    t->fn_ = NULL;
+}
+
+#line 1 "asyncrt_impl/perf/memory.c"
+/* process.memoryUsage(). */
+
+
+
+#include <sys/resource.h>
+
+/* Current resident set: /proc/self/statm on Linux; elsewhere the peak
+ * from getrusage is the best portable answer (docs/perf.md). */
+static uint64_t asy__rss(void) {
+#if defined(__linux__)
+    char buf[128];
+    ssize_t n;
+    unsigned long long size = 0, resident = 0;
+    int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        n = read(fd, buf, sizeof(buf) - 1);
+        close(fd);
+        if (n > 0) {
+            buf[n] = 0;
+            if (sscanf(buf, "%llu %llu", &size, &resident) == 2)
+                return (uint64_t)resident * (uint64_t)sysconf(_SC_PAGESIZE);
+        }
+    }
+#endif
+    {
+        struct rusage ru;
+        if (getrusage(RUSAGE_SELF, &ru) != 0) return 0;
+#if defined(__APPLE__)
+        return (uint64_t)ru.ru_maxrss; /* bytes on macOS */
+#else
+        return (uint64_t)ru.ru_maxrss * 1024u; /* KiB elsewhere */
+#endif
+    }
+}
+
+ASYNCRT_API int asy_memory_usage(asy_memory_usage_t *out) {
+    if (!out) return ASY_EINVAL;
+    memset(out, 0, sizeof(*out));
+    out->rss = asy__rss();
+    asy__alloc_stats(&out->heap_used, &out->heap_blocks);
+    asy__buf_stats(&out->array_buffers, &out->external);
+    return 0;
+}
+
+#endif /* ASYNCRT_OS_POSIX */
+#if ASYNCRT_OS_POSIX
+#line 1 "asyncrt_impl/diag/diag.internal.h"
+/* Per-loop state of the diag layer (loop->layers_[ASY__LAYER_DIAG]). */
+
+
+
+
+
+typedef struct {
+    asy_loop_t *loop;
+    /* report on signal */
+    int sig_on;
+    asy_signal_t sig;
+    char *directory;
+    FILE *out;
+    void (*on_report)(void *arg, const char *filename, int status);
+    void *report_arg;
+    unsigned seq;
+    /* slow-callback watch */
+    uint64_t slow_ns;
+    asy_slow_callback_fn slow_fn;
+    void *slow_arg;
+} asy__diag_state;
+
+ASY__INTERNAL asy__diag_state *asy__diag_st(asy_loop_t *loop);
+
+/* A tiny JSON writer over a FILE: enough for the report. */
+typedef struct {
+    FILE *f;
+    int depth;
+    int first; /* no member written yet at this depth */
+} asy__jw;
+ASY__INTERNAL void asy__diag_jw_open(asy__jw *w, const char *key, char brace);
+ASY__INTERNAL void asy__diag_jw_close(asy__jw *w, char brace);
+ASY__INTERNAL void asy__diag_jw_str(asy__jw *w, const char *key, const char *v);
+ASY__INTERNAL void asy__diag_jw_u64(asy__jw *w, const char *key, uint64_t v);
+ASY__INTERNAL void asy__diag_jw_i64(asy__jw *w, const char *key, int64_t v);
+ASY__INTERNAL void asy__diag_jw_num(asy__jw *w, const char *key, double v);
+ASY__INTERNAL void asy__diag_jw_bool(asy__jw *w, const char *key, int v);
+
+/* Defined in report.c, used by signal.c. */
+static int asy__report_write(asy_loop_t *loop, FILE *out, const char *trigger);
+
+#line 1 "asyncrt_impl/diag/json.c"
+/* The report's JSON writer: two-space indent, one member per line, as
+ * Node's report is laid out. */
+
+
+static void asy__diag_jw_quote(FILE *f, const char *s);
+
+static void asy__diag_jw_sep(asy__jw *w, const char *key) {
+    int i;
+    if (!w->first) fputc(',', w->f);
+    if (w->depth) fputc('\n', w->f);
+    w->first = 0;
+    for (i = 0; i < w->depth; i++) fputs("  ", w->f);
+    if (key) {
+        asy__diag_jw_quote(w->f, key);
+        fputs(": ", w->f);
+    }
+}
+
+static void asy__diag_jw_quote(FILE *f, const char *s) {
+    const unsigned char *p = (const unsigned char *)s;
+    fputc('"', f);
+    for (; *p; p++) {
+        switch (*p) {
+        case '"': fputs("\\\"", f); break;
+        case '\\': fputs("\\\\", f); break;
+        case '\n': fputs("\\n", f); break;
+        case '\r': fputs("\\r", f); break;
+        case '\t': fputs("\\t", f); break;
+        default:
+            if (*p < 0x20) fprintf(f, "\\u%04x", *p);
+            else fputc(*p, f);
+        }
+    }
+    fputc('"', f);
+}
+
+ASY__INTERNAL void asy__diag_jw_open(asy__jw *w, const char *key, char brace) {
+    if (w->depth || !w->first) asy__diag_jw_sep(w, key);
+    fputc(brace, w->f);
+    w->depth++;
+    w->first = 1;
+}
+
+ASY__INTERNAL void asy__diag_jw_close(asy__jw *w, char brace) {
+    int i, empty = w->first;
+    w->depth--;
+    if (!empty) {
+        fputc('\n', w->f);
+        for (i = 0; i < w->depth; i++) fputs("  ", w->f);
+    }
+    fputc(brace, w->f);
+    w->first = 0;
+}
+
+ASY__INTERNAL void asy__diag_jw_str(asy__jw *w, const char *key, const char *v) {
+    asy__diag_jw_sep(w, key);
+    if (v) asy__diag_jw_quote(w->f, v);
+    else fputs("null", w->f);
+}
+
+ASY__INTERNAL void asy__diag_jw_u64(asy__jw *w, const char *key, uint64_t v) {
+    asy__diag_jw_sep(w, key);
+    fprintf(w->f, "%llu", (unsigned long long)v);
+}
+
+ASY__INTERNAL void asy__diag_jw_i64(asy__jw *w, const char *key, int64_t v) {
+    asy__diag_jw_sep(w, key);
+    fprintf(w->f, "%lld", (long long)v);
+}
+
+ASY__INTERNAL void asy__diag_jw_num(asy__jw *w, const char *key, double v) {
+    asy__diag_jw_sep(w, key);
+    /* JSON has no NaN or infinity */
+    if (v != v || v > 1e308 || v < -1e308) fputs("null", w->f);
+    else fprintf(w->f, "%.10g", v);
+}
+
+ASY__INTERNAL void asy__diag_jw_bool(asy__jw *w, const char *key, int v) {
+    asy__diag_jw_sep(w, key);
+    fputs(v ? "true" : "false", w->f);
+}
+
+#line 1 "asyncrt_impl/diag/report.c"
+/* asy_loop_report: one JSON document about a loop (process.report). */
+
+
+
+
+
+
+
+
+
+
+
+
+#include <sys/time.h>
+
+static void asy__diag_close(asy_loop_t *loop, void *state) {
+    asy__diag_state *st = (asy__diag_state *)state;
+    if (st->sig_on) {
+        asy_signal_stop(&st->sig);
+        asy__queue_remove(&st->sig.handle_link_);
+    }
+    if (loop->watch_fn_) {
+        loop->watch_ = 0;
+        loop->watch_fn_ = NULL;
+    }
+    asy__free(st->directory);
+    asy__free(st);
+    loop->layers_[ASY__LAYER_DIAG].state = NULL;
+    loop->layers_[ASY__LAYER_DIAG].close = NULL;
+}
+
+ASY__INTERNAL asy__diag_state *asy__diag_st(asy_loop_t *loop) {
+    asy__diag_state *st = (asy__diag_state *)loop->layers_[ASY__LAYER_DIAG].state;
+    if (st) return st;
+    st = ASY__NEW(asy__diag_state);
+    if (!st) return NULL;
+    memset(st, 0, sizeof(*st));
+    st->loop = loop;
+    loop->layers_[ASY__LAYER_DIAG].state = st;
+    loop->layers_[ASY__LAYER_DIAG].close = asy__diag_close;
+    return st;
+}
+
+static void asy__report_site(asy__jw *w, const char *file, int line) {
+    char site[512];
+    if (!file) {
+        asy__diag_jw_str(w, "origin", NULL);
+        return;
+    }
+    snprintf(site, sizeof(site), "%s:%d", file, line);
+    asy__diag_jw_str(w, "origin", site);
+}
+
+static void asy__report_fn(asy__jw *w, void (*fn)(void)) {
+    char addr[32];
+    union {
+        void (*fn)(void);
+        uintptr_t u;
+    } cv;
+    if (!fn) {
+        asy__diag_jw_str(w, "callback", NULL);
+        return;
+    }
+    cv.fn = fn;
+    snprintf(addr, sizeof(addr), "0x%llx", (unsigned long long)cv.u);
+    asy__diag_jw_str(w, "callback", addr);
+}
+
+static void asy__report_header(asy__jw *w, asy_loop_t *loop, const char *trigger) {
+    char buf[64], cwd[1024];
+    struct timeval tv;
+    struct tm tm;
+    time_t t;
+    asy__diag_jw_open(w, "header", '{');
+    asy__diag_jw_u64(w, "reportVersion", 1);
+    asy__diag_jw_str(w, "event", trigger);
+    asy__diag_jw_str(w, "trigger", trigger);
+    gettimeofday(&tv, NULL);
+    t = tv.tv_sec;
+    gmtime_r(&t, &tm);
+    snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+             (int)(tv.tv_usec / 1000));
+    asy__diag_jw_str(w, "dumpEventTime", buf);
+    asy__diag_jw_u64(w, "dumpEventTimeStamp", (uint64_t)tv.tv_sec * 1000u + (uint64_t)tv.tv_usec / 1000u);
+    asy__diag_jw_u64(w, "processId", (uint64_t)getpid());
+    asy__diag_jw_str(w, "cwd", getcwd(cwd, sizeof(cwd)) ? cwd : NULL);
+    asy__diag_jw_str(w, "asyncrtVersion", asy_version_string());
+    asy__diag_jw_str(w, "backend", asy_loop_backend(loop));
+    asy__diag_jw_close(w, '}');
+}
+
+static void asy__report_loop(asy__jw *w, asy_loop_t *loop) {
+    asy_loop_metrics_t m;
+    asy_loop_metrics(loop, &m);
+    asy__diag_jw_open(w, "loop", '{');
+    asy__diag_jw_bool(w, "alive", asy_loop_alive(loop));
+    asy__diag_jw_bool(w, "running", loop->running_);
+    asy__diag_jw_bool(w, "virtualClock", loop->opts_.virtual_clock);
+    asy__diag_jw_u64(w, "nowMs", loop->time_);
+    asy__diag_jw_u64(w, "iterations", m.iterations);
+    asy__diag_jw_u64(w, "events", m.events);
+    asy__diag_jw_num(w, "elapsedMs", (double)m.elapsed_ns / 1e6);
+    asy__diag_jw_num(w, "idleMs", (double)m.idle_ns / 1e6);
+    asy__diag_jw_num(w, "utilization", m.utilization);
+    asy__diag_jw_u64(w, "activeHandles", loop->active_handles_);
+    asy__diag_jw_u64(w, "activeRequests", loop->active_reqs_);
+    asy__diag_jw_u64(w, "immediates", loop->immediate_refs_);
+    asy__diag_jw_u64(w, "nextTicks", loop->ticks_.count);
+    asy__diag_jw_u64(w, "microtasks", loop->microtasks_.count);
+    asy__diag_jw_close(w, '}');
+}
+
+static void asy__report_handles(asy__jw *w, asy_loop_t *loop) {
+    asy__queue *q;
+    unsigned internal = 0;
+    asy__diag_jw_open(w, "handles", '[');
+    for (q = loop->handles_.next; q != &loop->handles_; q = q->next) {
+        asy_handle_t *h = ASY_CONTAINER_OF(q, asy_handle_t, handle_link_);
+        char addr[32];
+        if (h->flags_ & ASY__H_INTERNAL) {
+            internal++;
+            continue;
+        }
+        asy__diag_jw_open(w, NULL, '{');
+        asy__diag_jw_str(w, "type", asy_handle_type_name(h->type));
+        snprintf(addr, sizeof(addr), "%p", (void *)h);
+        asy__diag_jw_str(w, "address", addr);
+        asy__diag_jw_bool(w, "active", (h->flags_ & ASY__H_ACTIVE) != 0);
+        asy__diag_jw_bool(w, "ref", (h->flags_ & ASY__H_REF) != 0);
+        asy__diag_jw_bool(w, "closing", (h->flags_ & ASY__H_CLOSING) != 0);
+        asy__report_site(w, h->origin_file_, h->origin_line_);
+        if (h->type == ASY_HANDLE_TIMER && (h->flags_ & ASY__H_ACTIVE)) {
+            const asy_timer_t *t = (const asy_timer_t *)h;
+            asy__diag_jw_u64(w, "dueInMs", asy_timer_get_due_in(t));
+            asy__diag_jw_u64(w, "repeatMs", t->repeat_);
+        }
+        asy__diag_jw_close(w, '}');
+    }
+    asy__diag_jw_close(w, ']');
+    asy__diag_jw_u64(w, "internalHandles", internal);
+}
+
+/* Timers in due order (the heap's array is not sorted: sort a copy of the
+ * first 64 by (key, seq)). */
+#define ASY__REPORT_TIMERS 64
+static void asy__report_timers(asy__jw *w, asy_loop_t *loop) {
+    asy__heap_entry pick[ASY__REPORT_TIMERS];
+    uint32_t i, n = 0, due = 0;
+    const asy__heap *hp = &loop->timers_;
+    for (i = 0; i < hp->count; i++) {
+        const asy__heap_entry *e = &hp->items[i];
+        uint32_t j;
+        if (e->key <= loop->time_) due++;
+        if (n == ASY__REPORT_TIMERS &&
+            (e->key > pick[n - 1].key || (e->key == pick[n - 1].key && e->seq > pick[n - 1].seq)))
+            continue;
+        j = n < ASY__REPORT_TIMERS ? n++ : n - 1;
+        while (j > 0 && (pick[j - 1].key > e->key ||
+                         (pick[j - 1].key == e->key && pick[j - 1].seq > e->seq))) {
+            pick[j] = pick[j - 1];
+            j--;
+        }
+        pick[j] = *e;
+    }
+    asy__diag_jw_open(w, "timers", '{');
+    asy__diag_jw_u64(w, "count", hp->count);
+    asy__diag_jw_u64(w, "due", due);
+    asy__diag_jw_open(w, "list", '[');
+    for (i = 0; i < n; i++) {
+        asy_timer_t *t = ASY_CONTAINER_OF(pick[i].node, asy_timer_t, heap_node_);
+        asy__diag_jw_open(w, NULL, '{');
+        if (t->cb_ == asy__ctimer_fire) {
+            const asy__ctimer *c = ASY_CONTAINER_OF(t, asy__ctimer, timer);
+            asy__diag_jw_str(w, "kind", c->interval ? "setInterval" : "setTimeout");
+            asy__report_site(w, NULL, 0);
+            asy__report_fn(w, (void (*)(void))c->cb);
+        } else if (loop->lag_ && t == &loop->lag_->timer) {
+            asy__diag_jw_str(w, "kind", "lagMonitor");
+            asy__report_site(w, NULL, 0);
+            asy__report_fn(w, NULL);
+        } else {
+            asy__diag_jw_str(w, "kind", "timer");
+            asy__report_site(w, t->origin_file_, t->origin_line_);
+            asy__report_fn(w, (void (*)(void))t->cb_);
+        }
+        asy__diag_jw_i64(w, "dueInMs", pick[i].key > loop->time_ ? (int64_t)(pick[i].key - loop->time_)
+                                                            : -(int64_t)(loop->time_ - pick[i].key));
+        asy__diag_jw_u64(w, "repeatMs", t->repeat_);
+        asy__diag_jw_bool(w, "ref", (t->flags_ & ASY__H_REF) != 0);
+        asy__diag_jw_close(w, '}');
+    }
+    asy__diag_jw_close(w, ']');
+    asy__diag_jw_close(w, '}');
+}
+
+static void asy__report_pool(asy__jw *w, asy_loop_t *loop) {
+    asy_pool_stats_t ps;
+    asy_pool_stats(loop, &ps);
+    asy__diag_jw_open(w, "threadpool", '{');
+    asy__diag_jw_bool(w, "started", loop->layers_[ASY__LAYER_POOL].state != NULL);
+    asy__diag_jw_u64(w, "size", ps.size);
+    asy__diag_jw_u64(w, "threads", ps.threads);
+    asy__diag_jw_u64(w, "queued", ps.queued);
+    asy__diag_jw_u64(w, "running", ps.running);
+    asy__diag_jw_u64(w, "slowIoRunning", ps.slow_running);
+    asy__diag_jw_u64(w, "slowIoMax", ps.slow_max);
+    asy__diag_jw_u64(w, "completed", ps.completed);
+    asy__diag_jw_close(w, '}');
+}
+
+#define ASY__REPORT_LAG_BUCKETS 256
+static void asy__report_lag(asy__jw *w, asy_loop_t *loop) {
+    asy_loop_metrics_t m;
+    uint64_t lower[ASY__REPORT_LAG_BUCKETS], counts[ASY__REPORT_LAG_BUCKETS];
+    size_t n, i;
+    asy_loop_metrics(loop, &m);
+    asy__diag_jw_open(w, "loopLag", '{');
+    asy__diag_jw_bool(w, "monitoring", loop->lag_ != NULL);
+    asy__diag_jw_u64(w, "resolutionMs", loop->lag_ ? loop->lag_->resolution_ms : 0);
+    asy__diag_jw_u64(w, "samples", m.lag_samples);
+    asy__diag_jw_num(w, "minMs", (double)m.lag_min_ns / 1e6);
+    asy__diag_jw_num(w, "meanMs", m.lag_mean_ns / 1e6);
+    asy__diag_jw_num(w, "p50Ms", (double)m.lag_p50_ns / 1e6);
+    asy__diag_jw_num(w, "p90Ms", (double)m.lag_p90_ns / 1e6);
+    asy__diag_jw_num(w, "p99Ms", (double)m.lag_p99_ns / 1e6);
+    asy__diag_jw_num(w, "maxMs", (double)m.lag_max_ns / 1e6);
+    n = asy__lag_histogram(loop, lower, counts, ASY__REPORT_LAG_BUCKETS);
+    if (n > ASY__REPORT_LAG_BUCKETS) n = ASY__REPORT_LAG_BUCKETS;
+    asy__diag_jw_open(w, "histogram", '[');
+    for (i = 0; i < n; i++) {
+        asy__diag_jw_open(w, NULL, '{');
+        asy__diag_jw_num(w, "fromMs", (double)lower[i] / 1e6);
+        asy__diag_jw_u64(w, "count", counts[i]);
+        asy__diag_jw_close(w, '}');
+    }
+    asy__diag_jw_close(w, ']');
+    asy__diag_jw_close(w, '}');
+}
+
+static void asy__report_memory(asy__jw *w) {
+    asy_memory_usage_t mu;
+    asy_memory_usage(&mu);
+    asy__diag_jw_open(w, "memoryUsage", '{');
+    asy__diag_jw_u64(w, "rss", mu.rss);
+    asy__diag_jw_i64(w, "heapUsed", mu.heap_used);
+    asy__diag_jw_i64(w, "heapBlocks", mu.heap_blocks);
+    asy__diag_jw_i64(w, "arrayBuffers", mu.array_buffers);
+    asy__diag_jw_i64(w, "external", mu.external);
+    asy__diag_jw_close(w, '}');
+}
+
+static int asy__report_write(asy_loop_t *loop, FILE *out, const char *trigger) {
+    asy__jw w;
+    memset(&w, 0, sizeof(w));
+    w.f = out;
+    w.first = 1;
+    asy__diag_jw_open(&w, NULL, '{');
+    asy__report_header(&w, loop, trigger);
+    asy__report_loop(&w, loop);
+    asy__report_handles(&w, loop);
+    asy__report_timers(&w, loop);
+    asy__report_pool(&w, loop);
+    asy__report_lag(&w, loop);
+    asy__report_memory(&w);
+    asy__diag_jw_close(&w, '}');
+    fputc('\n', out);
+    if (fflush(out) != 0 || ferror(out)) return ASY_EIO;
+    return 0;
+}
+
+ASYNCRT_API int asy_loop_report(asy_loop_t *loop, FILE *out) {
+    if (!asy__loop_live(loop) || !out) return ASY_EINVAL;
+    return asy__report_write(loop, out, "API");
+}
+
+#line 1 "asyncrt_impl/diag/signal.c"
+/* --report-on-signal: an internal, unref'd signal watcher writes a report
+ * from the loop's thread. */
+
+
+
+
+
+
+
+
+
+static int asy__report_to_file(asy__diag_state *st, char *name, size_t cap) {
+    char stamp[32];
+    struct tm tm;
+    time_t t = time(NULL);
+    FILE *f;
+    int r, n;
+    localtime_r(&t, &tm);
+    strftime(stamp, sizeof(stamp), "%Y%m%d.%H%M%S", &tm);
+    st->seq++;
+    n = snprintf(name, cap, "%s%sreport.%s.%d.0.%03u.json", st->directory ? st->directory : "",
+                 st->directory ? "/" : "", stamp, (int)getpid(), st->seq);
+    if (n < 0 || (size_t)n >= cap) return ASY_ENAMETOOLONG;
+    f = fopen(name, "w");
+    if (!f) return asy__errno();
+    r = asy__report_write(st->loop, f, "Signal");
+    if (fclose(f) != 0 && r == 0) r = ASY_EIO;
+    return r;
+}
+
+static void asy__report_signal_cb(asy_signal_t *h, int signum) {
+    asy__diag_state *st = (asy__diag_state *)h->data;
+    char name[1100];
+    int r;
+    (void)signum;
+    if (st->out) {
+        r = asy__report_write(st->loop, st->out, "Signal");
+        if (st->on_report) st->on_report(st->report_arg, NULL, r);
+        return;
+    }
+    r = asy__report_to_file(st, name, sizeof(name));
+    if (st->on_report) st->on_report(st->report_arg, name, r);
+    else if (r == 0) fprintf(stderr, "asyncrt: wrote report to %s\n", name);
+    else fprintf(stderr, "asyncrt: report to %s failed: %s\n", name, asy_strerror(r));
+}
+
+ASYNCRT_API int asy_loop_report_on_signal_stop(asy_loop_t *loop) {
+    asy__diag_state *st;
+    if (!asy__loop_live(loop)) return ASY_EINVAL;
+    st = (asy__diag_state *)loop->layers_[ASY__LAYER_DIAG].state;
+    if (!st || !st->sig_on) return 0;
+    asy_signal_stop(&st->sig);
+    asy__queue_remove(&st->sig.handle_link_);
+    st->sig_on = 0;
+    return 0;
+}
+
+ASYNCRT_API int asy_loop_report_on_signal(asy_loop_t *loop, const asy_report_signal_opts *opts) {
+    asy__diag_state *st;
+    char *dir = NULL;
+    int signum = opts && opts->signum ? opts->signum : SIGUSR2, r;
+    if (!asy__loop_live(loop)) return ASY_EINVAL;
+    if (signum <= 0 || signum >= 65 || signum == SIGKILL || signum == SIGSTOP) return ASY_EINVAL;
+    if (!(st = asy__diag_st(loop))) return ASY_ENOMEM;
+    if (opts && opts->directory && !(dir = asy__strdup(opts->directory))) return ASY_ENOMEM;
+    asy_loop_report_on_signal_stop(loop);
+    asy_signal_init(loop, &st->sig);
+    /* the library's own: not listed, never EBUSY, no reason to stay alive */
+    st->sig.flags_ |= ASY__H_INTERNAL;
+    asy_unref((asy_handle_t *)&st->sig);
+    st->sig.data = st;
+    r = asy_signal_start(&st->sig, asy__report_signal_cb, signum);
+    if (r) {
+        asy__queue_remove(&st->sig.handle_link_);
+        asy__free(dir);
+        return r;
+    }
+    st->sig_on = 1;
+    asy__free(st->directory);
+    st->directory = dir;
+    st->out = opts ? opts->out : NULL;
+    st->on_report = opts ? opts->on_report : NULL;
+    st->report_arg = opts ? opts->arg : NULL;
+    return 0;
+}
+
+#line 1 "asyncrt_impl/diag/slow.c"
+/* The slow-callback warning.  The loop (loop.internal.h) records when each
+ * callback starts and, while loop->watch_ is set, calls asy__slow_check
+ * once the callback and its microtasks are done. */
+
+
+
+
+
+
+
+static void asy__slow_print(void *arg, const asy_slow_callback_t *info) {
+    union {
+        void (*fn)(void);
+        uintptr_t u;
+    } cv;
+    (void)arg;
+    fprintf(stderr, "asyncrt: slow callback: %s", info->kind ? info->kind : "callback");
+    if (info->file) fprintf(stderr, " created at %s:%d", info->file, info->line);
+    if (info->fn) {
+        cv.fn = info->fn;
+        fprintf(stderr, " (fn 0x%llx)", (unsigned long long)cv.u);
+    }
+    fprintf(stderr, " blocked the loop for %.1f ms\n", info->ms);
+}
+
+static void asy__slow_check(asy_loop_t *loop) {
+    const asy__diag_state *st = (const asy__diag_state *)loop->layers_[ASY__LAYER_DIAG].state;
+    uint64_t now = asy_hrtime();
+    if (st && loop->cb_.start_ns && now - loop->cb_.start_ns >= st->slow_ns) {
+        asy_slow_callback_t info;
+        info.kind = loop->cb_.kind;
+        info.file = loop->cb_.file;
+        info.line = loop->cb_.line;
+        info.fn = loop->cb_.fn;
+        info.ms = (double)(now - loop->cb_.start_ns) / 1e6;
+        (st->slow_fn ? st->slow_fn : asy__slow_print)(st->slow_arg, &info);
+        now = asy_hrtime(); /* the report's own time is not the next callback's */
+    }
+    /* until the next site is named, time counts from here */
+    loop->cb_.start_ns = now;
+    loop->cb_.kind = NULL;
+    loop->cb_.file = NULL;
+    loop->cb_.line = 0;
+    loop->cb_.fn = NULL;
+}
+
+ASYNCRT_API int asy_loop_slow_callback_warning(asy_loop_t *loop, double threshold_ms,
+                                               asy_slow_callback_fn fn, void *arg) {
+    asy__diag_state *st;
+    if (!asy__loop_live(loop) || !(threshold_ms >= 0) || threshold_ms > 1e12) return ASY_EINVAL;
+    if (threshold_ms == 0) {
+        loop->watch_ = 0;
+        loop->watch_fn_ = NULL;
+        return 0;
+    }
+    if (!(st = asy__diag_st(loop))) return ASY_ENOMEM;
+    st->slow_ns = (uint64_t)(threshold_ms * 1e6);
+    if (st->slow_ns == 0) st->slow_ns = 1;
+    st->slow_fn = fn;
+    st->slow_arg = arg;
+    loop->watch_fn_ = asy__slow_check;
+    loop->cb_.start_ns = asy_hrtime();
+    loop->cb_.kind = NULL;
+    loop->cb_.file = NULL;
+    loop->cb_.fn = NULL;
+    loop->watch_ = 1;
+    return 0;
+}
+
+#endif /* ASYNCRT_OS_POSIX */
 #line 1 "asyncrt_impl/coro/switch.internal.h"
 /* The context switch (switch.c) and the sanitizer / valgrind hooks around
  * it.  A context is one saved stack pointer: asy__ctx_switch pushes the
  * callee-saved registers on the running stack, stores the stack pointer in
  * *from, loads `to` and pops what the other side pushed.
  *
- * Which implementation runs (ASY__CTX_ASM):
- *   x86-64 SysV ELF and AArch64 ELF: hand-written, in switch.c;
- *   anything else POSIX: <ucontext.h> (swapcontext costs a sigprocmask
- *   system call per switch, so it is only the fallback). */
+ * Which implementation runs:
+ *   ASY__CTX_ASM     x86-64 SysV ELF and AArch64 ELF: hand-written, in
+ *                    switch.c;
+ *   ASY__CTX_WIN64   x86-64 Windows with gcc or clang (mingw-w64): the
+ *                    Win64 ABI's registers plus the thread's stack bounds
+ *                    in the TIB, hand-written, in switch.c;
+ *   ASY__CTX_UCONTEXT  anything else POSIX: <ucontext.h> (swapcontext
+ *                    costs a sigprocmask system call per switch, so it is
+ *                    only the fallback).
+ * Anything else (MSVC, 32-bit or ARM64 Windows) has no switch; the coro
+ * layer, POSIX-only while the loop is, does not need one there yet.
+ * This part builds everywhere it can, so the switch and the stack pool are
+ * tested on Windows too (tests/test_internal_ctx.c under wine). */
+
+
 #if !defined(ASYNCRT_CORO_UCONTEXT) && defined(__ELF__) && \
     ((defined(__x86_64__) && !defined(_WIN32)) || defined(__aarch64__))
 #define ASY__CTX_ASM 1
-#else
+#elif defined(_WIN64) && defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define ASY__CTX_ASM 1
+#define ASY__CTX_WIN64 1
+#elif ASYNCRT_OS_POSIX
 #define ASY__CTX_UCONTEXT 1
 #include <ucontext.h>
 #endif
+#if defined(ASY__CTX_ASM) || defined(ASY__CTX_UCONTEXT)
+#define ASY__CTX 1
+#endif
 
+#ifdef ASY__CTX
+#if ASYNCRT_OS_POSIX
 #include <sys/mman.h>
+#endif
 
 /* AddressSanitizer: told about every switch, so it knows which stack it is
  * on (and keeps the fake stacks of use-after-return detection apart). */
@@ -25165,9 +28586,10 @@ void __tsan_destroy_fiber(void *fiber);
 void __tsan_switch_to_fiber(void *fiber, unsigned flags);
 #endif
 #ifdef ASY__CTX_ASM
-/* Defined in switch.c's top-level assembly: hidden (never exported from a
- * shared object) and weak (an ASYNCRT_STATIC copy beside the shared one
- * defines the same bytes). */
+/* Defined in switch.c's top-level assembly.  ELF: hidden (never exported
+ * from a shared object) and weak (an ASYNCRT_STATIC copy beside the shared
+ * one defines the same bytes).  COFF: each in a `.linkonce discard`
+ * section (COMDAT), which is what weak is on ELF: copies merge. */
 void asy__ctx_switch(void **from, void *to);
 void asy__ctx_entry(void);
 #endif
@@ -25187,6 +28609,12 @@ typedef struct asy__ctx {
 #endif
 } asy__ctx;
 
+/* Defined in switch.c, used by coro.c. */
+ASY__INTERNAL void asy__ctx_make(asy__ctx *ctx, void *base, size_t size, asy__ctx_fn fn,
+                                 void *arg);
+ASY__INTERNAL void asy__ctx_jump(asy__ctx *from, asy__ctx *to);
+#endif /* ASY__CTX */
+
 #line 1 "asyncrt_impl/coro/switch.c"
 /* The machine context switch.
  *
@@ -25200,12 +28628,16 @@ typedef struct asy__ctx {
  * x86-64 SysV: rbx rbp r12-r15 are callee-saved, and so are the control
  * bits of MXCSR and the x87 control word (a coroutine that changes the
  * rounding mode keeps it to itself).
- * AArch64 (AAPCS64): x19-x28, the frame pointer x29, the link register x30
- * and the low halves d8-d15 of v8-v15.
+ * Win64: rbx rbp rdi rsi r12-r15, xmm6-xmm15, the same control words,
+ * and the stack bounds in the thread's TIB.
+ * AArch64 (AAPCS64): x19-x28, the frame pointer x29, the link register x30,
+ * the low halves d8-d15 of v8-v15 and the FPCR (rounding mode and trap
+ * bits: the same per-context rule as MXCSR on x86-64).
  *
  * The symbols are local to the library (hidden) and weak, so two copies
  * of the implementation (ASYNCRT_STATIC beside the shared one) link. */
-#if defined(ASY__CTX_ASM) && defined(__x86_64__)
+
+#if defined(ASY__CTX_ASM) && defined(__x86_64__) && !defined(ASY__CTX_WIN64)
 __asm__(
     ".text\n"
     ".weak asy__ctx_switch\n"
@@ -25233,7 +28665,13 @@ __asm__(
     "    popq %r12\n"
     "    popq %rbx\n"
     "    popq %rbp\n"
-    "    ret\n"
+    /* Not `ret`: the return-address predictor holds this context's calls,
+     * so a ret into the other one always mispredicts.  An indirect jump is
+     * predicted from the branch's own history, and a switch site nearly
+     * always resumes the same place: an await of a settled promise went
+     * from 49 to 32 ns (bench/coro.c, docs/coro.md). */
+    "    popq %rcx\n"
+    "    jmp *%rcx\n"
     ".size asy__ctx_switch,.-asy__ctx_switch\n"
     /* First entry of a context: asy__ctx_make left the argument in rbx
      * and the function in r12; rbp is 0 (the end of the frame chain) and
@@ -25272,6 +28710,116 @@ ASY__INTERNAL void asy__ctx_make(asy__ctx *ctx, void *base, size_t size, asy__ct
     csr[1] = 0x037Fu;                     /* x87 control word: the same, extended precision */
     ctx->sp = sp;
 }
+#elif defined(ASY__CTX_WIN64)
+/* Win64: rbx rbp rdi rsi r12-r15 and xmm6-xmm15 are callee-saved, and so
+ * are MXCSR's control bits and the x87 control word.  The thread's stack
+ * bounds live in its TIB and Windows checks them (exception dispatch
+ * refuses frames outside [StackLimit, StackBase], stack probes and
+ * GetCurrentThreadStackLimits read them), so they are switched too:
+ * gs:0x08 StackBase, gs:0x10 StackLimit, gs:0x1478 DeallocationStack.
+ * Arguments arrive in rcx (from) and rdx (to).  Frame, from the top:
+ * 8 registers, 3 TIB words (the stack is 16-byte aligned after them), 176
+ * bytes for xmm6-xmm15 (movaps), MXCSR and the control word. */
+#define ASY__WIN64_FN(name)                                                                   \
+    ".section .text$" name ",\"x\"\n"                                                        \
+    ".linkonce discard\n"                                                                    \
+    ".globl " name "\n"                                                                      \
+    ".def " name "; .scl 2; .type 32; .endef\n"                                              \
+    ".p2align 4\n" name ":\n"
+__asm__(
+    ASY__WIN64_FN("asy__ctx_switch")
+    "    pushq %rbp\n"
+    "    pushq %rbx\n"
+    "    pushq %rdi\n"
+    "    pushq %rsi\n"
+    "    pushq %r12\n"
+    "    pushq %r13\n"
+    "    pushq %r14\n"
+    "    pushq %r15\n"
+    "    pushq %gs:0x1478\n"
+    "    pushq %gs:0x10\n"
+    "    pushq %gs:0x08\n"
+    "    subq $176, %rsp\n"
+    "    movaps %xmm6, 0(%rsp)\n"
+    "    movaps %xmm7, 16(%rsp)\n"
+    "    movaps %xmm8, 32(%rsp)\n"
+    "    movaps %xmm9, 48(%rsp)\n"
+    "    movaps %xmm10, 64(%rsp)\n"
+    "    movaps %xmm11, 80(%rsp)\n"
+    "    movaps %xmm12, 96(%rsp)\n"
+    "    movaps %xmm13, 112(%rsp)\n"
+    "    movaps %xmm14, 128(%rsp)\n"
+    "    movaps %xmm15, 144(%rsp)\n"
+    "    stmxcsr 160(%rsp)\n"
+    "    fnstcw 164(%rsp)\n"
+    "    movq %rsp, (%rcx)\n"
+    "    movq %rdx, %rsp\n"
+    "    movaps 0(%rsp), %xmm6\n"
+    "    movaps 16(%rsp), %xmm7\n"
+    "    movaps 32(%rsp), %xmm8\n"
+    "    movaps 48(%rsp), %xmm9\n"
+    "    movaps 64(%rsp), %xmm10\n"
+    "    movaps 80(%rsp), %xmm11\n"
+    "    movaps 96(%rsp), %xmm12\n"
+    "    movaps 112(%rsp), %xmm13\n"
+    "    movaps 128(%rsp), %xmm14\n"
+    "    movaps 144(%rsp), %xmm15\n"
+    "    ldmxcsr 160(%rsp)\n"
+    "    fldcw 164(%rsp)\n"
+    "    addq $176, %rsp\n"
+    "    popq %gs:0x08\n"
+    "    popq %gs:0x10\n"
+    "    popq %gs:0x1478\n"
+    "    popq %r15\n"
+    "    popq %r14\n"
+    "    popq %r13\n"
+    "    popq %r12\n"
+    "    popq %rsi\n"
+    "    popq %rdi\n"
+    "    popq %rbx\n"
+    "    popq %rbp\n"
+    "    popq %r8\n" /* pop + jmp rather than ret: see the SysV switch */
+    "    jmp *%r8\n"
+    /* First entry: rbx = arg, r12 = fn, rsp 16-byte aligned; the callee
+     * gets its 32 bytes of home space. */
+    ASY__WIN64_FN("asy__ctx_entry")
+    "    movq %rbx, %rcx\n"
+    "    subq $32, %rsp\n"
+    "    callq *%r12\n"
+    "    ud2\n"
+    "    .text\n");
+
+/* The stack of a new context, top down: 16 bytes of zeroes (the end of
+ * the frame chain), asy__ctx_entry where the first switch jumps, rbp rbx
+ * rdi rsi r12-r15 (rbx = arg, r12 = fn), the TIB words (DeallocationStack,
+ * StackLimit, StackBase: this stack), then xmm6-xmm15 zero, MXCSR and the
+ * x87 control word at their defaults. */
+ASY__INTERNAL void asy__ctx_make(asy__ctx *ctx, void *base, size_t size, asy__ctx_fn fn,
+                                 void *arg) {
+    uintptr_t top = ((uintptr_t)base + size) & ~(uintptr_t)15;
+    uint64_t *sp = (uint64_t *)top;
+    uint32_t *csr;
+    *--sp = 0;
+    *--sp = 0;
+    *--sp = (uint64_t)(uintptr_t)asy__ctx_entry;
+    *--sp = 0;                            /* rbp */
+    *--sp = (uint64_t)(uintptr_t)arg;     /* rbx */
+    *--sp = 0;                            /* rdi */
+    *--sp = 0;                            /* rsi */
+    *--sp = (uint64_t)(uintptr_t)fn;      /* r12 */
+    *--sp = 0;                            /* r13 */
+    *--sp = 0;                            /* r14 */
+    *--sp = 0;                            /* r15 */
+    *--sp = (uint64_t)(uintptr_t)base;    /* DeallocationStack */
+    *--sp = (uint64_t)(uintptr_t)base;    /* StackLimit */
+    *--sp = (uint64_t)top;                /* StackBase */
+    sp -= 176 / 8;
+    memset(sp, 0, 176);
+    csr = (uint32_t *)(void *)(sp + 160 / 8);
+    csr[0] = 0x1F80u; /* MXCSR: all exceptions masked, round to nearest */
+    csr[1] = 0x027Fu; /* x87 control word as Windows starts threads: 53-bit precision */
+    ctx->sp = sp;
+}
 #elif defined(ASY__CTX_ASM) && defined(__aarch64__)
 __asm__(
     ".text\n"
@@ -25291,6 +28839,8 @@ __asm__(
     "    stp d10, d11, [sp, #112]\n"
     "    stp d12, d13, [sp, #128]\n"
     "    stp d14, d15, [sp, #144]\n"
+    "    mrs x3, fpcr\n"
+    "    str x3, [sp, #160]\n"
     "    mov x2, sp\n"
     "    str x2, [x0]\n"
     "    mov sp, x1\n"
@@ -25304,6 +28854,8 @@ __asm__(
     "    ldp d10, d11, [sp, #112]\n"
     "    ldp d12, d13, [sp, #128]\n"
     "    ldp d14, d15, [sp, #144]\n"
+    "    ldr x3, [sp, #160]\n"
+    "    msr fpcr, x3\n"
     "    add sp, sp, #176\n"
     "    ret\n"
     ".size asy__ctx_switch,.-asy__ctx_switch\n"
@@ -25319,8 +28871,9 @@ __asm__(
     ".size asy__ctx_entry,.-asy__ctx_entry\n");
 
 /* A new context's save area (176 bytes at the 16-aligned top, minus 16
- * bytes of zeroes above it): x19 = arg, x20 = fn, x29 = 0 and x30 =
- * asy__ctx_entry, where the first switch's ret lands. */
+ * bytes of zeroes above it): x19 = arg, x20 = fn, x29 = 0, x30 =
+ * asy__ctx_entry, where the first switch's ret lands, and FPCR 0 (round
+ * to nearest, no traps: what a thread starts with). */
 ASY__INTERNAL void asy__ctx_make(asy__ctx *ctx, void *base, size_t size, asy__ctx_fn fn,
                                  void *arg) {
     uintptr_t top = (((uintptr_t)base + size) & ~(uintptr_t)15) - 16;
@@ -25333,9 +28886,9 @@ ASY__INTERNAL void asy__ctx_make(asy__ctx *ctx, void *base, size_t size, asy__ct
 }
 #endif
 
-#ifdef ASY__CTX_ASM
+#if defined(ASY__CTX_ASM)
 ASY__INTERNAL void asy__ctx_jump(asy__ctx *from, asy__ctx *to) { asy__ctx_switch(&from->sp, to->sp); }
-#else
+#elif defined(ASY__CTX_UCONTEXT)
 /* ucontext: makecontext passes int arguments only, so the entry point and
  * its argument travel in a per-thread slot read by the first instruction
  * of the new context. */
@@ -25366,13 +28919,18 @@ ASY__INTERNAL void asy__ctx_make(asy__ctx *ctx, void *base, size_t size, asy__ct
 ASY__INTERNAL void asy__ctx_jump(asy__ctx *from, asy__ctx *to) { swapcontext(&from->uc, &to->uc); }
 #endif
 
-#line 1 "asyncrt_impl/coro/stack.c"
-/* Coroutine stacks: mmap'd with an inaccessible guard page below (stacks
- * grow down on every architecture we switch on), kept in a small per-loop
+#line 1 "asyncrt_impl/coro/stack.internal.h"
+/* Coroutine stacks: mmap'd (VirtualAlloc'd on Windows) with an
+ * inaccessible guard page below (stacks grow down on every architecture
+ * we switch on), kept in a small per-loop
  * pool so a coroutine started after another has finished reuses its
  * stack instead of paying for mmap, mprotect and munmap again.  The pages
  * are only touched (made resident) as the coroutine uses them. */
 
+
+
+
+#ifdef ASY__CTX
 typedef struct asy__stack {
     struct asy__stack *next; /* pool free list */
     void *map;               /* the mapping, guard page first */
@@ -25390,8 +28948,14 @@ typedef struct asy__stack {
 ASY__INTERNAL size_t asy__page_size(void) {
     static size_t page;
     if (!page) {
+#if ASYNCRT_OS_WINDOWS
+        SYSTEM_INFO si;
+        GetSystemInfo(&si);
+        page = si.dwPageSize ? (size_t)si.dwPageSize : 4096;
+#else
         long v = sysconf(_SC_PAGESIZE);
         page = v > 0 ? (size_t)v : 4096;
+#endif
     }
     return page;
 }
@@ -25405,6 +28969,39 @@ ASY__INTERNAL size_t asy__stack_round(size_t want) {
     return (want + page - 1) / page * page;
 }
 
+#if ASYNCRT_OS_WINDOWS
+/* The whole stack is committed (Windows charges it, pages still become
+ * resident only when touched) and its lowest page made PAGE_NOACCESS: an
+ * overflow is an access violation there.  No PAGE_GUARD growth: the TIB's
+ * StackLimit is the usable bottom from the start. */
+ASY__INTERNAL asy__stack *asy__stack_map(size_t size) {
+    size_t page = asy__page_size();
+    asy__stack *s = ASY__NEW(asy__stack);
+    DWORD old;
+    void *map;
+    if (!s) return NULL;
+    if (!(map = VirtualAlloc(NULL, size + page, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE))) {
+        asy__free(s);
+        return NULL;
+    }
+    if (!VirtualProtect(map, page, PAGE_NOACCESS, &old)) {
+        VirtualFree(map, 0, MEM_RELEASE);
+        asy__free(s);
+        return NULL;
+    }
+    memset(s, 0, sizeof(*s));
+    s->map = map;
+    s->map_size = size + page;
+    s->base = (char *)map + page;
+    s->size = size;
+    return s;
+}
+
+ASY__INTERNAL void asy__stack_unmap(asy__stack *s) {
+    VirtualFree(s->map, 0, MEM_RELEASE);
+    asy__free(s);
+}
+#else
 #if !defined(MAP_ANONYMOUS) && defined(MAP_ANON)
 #define MAP_ANONYMOUS MAP_ANON
 #endif
@@ -25446,6 +29043,7 @@ ASY__INTERNAL void asy__stack_unmap(asy__stack *s) {
     munmap(s->map, s->map_size);
     asy__free(s);
 }
+#endif
 
 typedef struct asy__stack_pool {
     asy__stack *free_list;
@@ -25491,9 +29089,17 @@ ASY__INTERNAL void asy__stack_pool_free(asy__stack_pool *pool) {
     }
     pool->count = 0;
 }
+#endif /* ASY__CTX */
 
 #line 1 "asyncrt_impl/coro/coro.internal.h"
 /* Private state of the coroutine layer. */
+
+
+
+
+
+
+#if ASYNCRT_OS_POSIX
 
 typedef struct asy__coro asy__coro;
 typedef struct asy__coro_state asy__coro_state;
@@ -25518,11 +29124,12 @@ struct asy__coro {
     int running;  /* on the CPU, or has resumed another coroutine */
     int finished; /* fn returned: the parent settles and frees */
     int woke_early; /* woken while still running: the await must not yield */
+    int job_queued; /* an await of a settled promise queued its resume job */
     /* what resumes an await */
     int wake_err;
     void *wake_value;
     asy_buf_t wake_chunk;
-    asy__queue link; /* asy__coro_state.live */
+    asy__queue link; /* asy__coro_state.live (zombies once returned) */
 #ifdef ASY__CORO_ASAN
     void *asan_fake;
     const void *parent_bottom;
@@ -25538,13 +29145,23 @@ struct asy__coro_state {
     asy_loop_t *loop;
     asy__stack_pool stacks;
     asy__queue live; /* started, not yet returned */
+    asy__queue zombies; /* returned while their resume job was queued (loop close) */
     size_t nlive;
     int closing;
 };
+#endif /* ASYNCRT_OS_POSIX */
 
 #line 1 "asyncrt_impl/coro/coro.c"
 /* asy_async / asy_await: coroutines that suspend on promises and resume as
  * their reactions (microtasks), as V8 resumes an async function. */
+
+
+
+
+
+
+
+#if ASYNCRT_OS_POSIX
 
 /* The coroutine running on this thread (NULL: a plain stack). */
 static __thread asy__coro *asy__coro_current;
@@ -25558,6 +29175,7 @@ ASY__INTERNAL asy__coro_state *asy__coro_state_get(asy_loop_t *loop) {
     memset(st, 0, sizeof(*st));
     st->loop = loop;
     asy__queue_init(&st->live);
+    asy__queue_init(&st->zombies);
     loop->layers_[ASY__LAYER_CORO].state = st;
     loop->layers_[ASY__LAYER_CORO].close = asy__coro_layer_close;
     return st;
@@ -25631,6 +29249,13 @@ ASY__INTERNAL void asy__coro_finish(asy__coro *co) {
 #ifdef ASY__CORO_TSAN
     __tsan_destroy_fiber(co->tsan_fiber);
 #endif
+    if (co->job_queued) {
+        /* cancelled by asy_loop_close while its resume job was queued: the
+         * job still points here, so the struct waits for it (or for the
+         * end of the close, after which no microtask runs) */
+        asy__queue_insert_tail(&st->zombies, &co->link);
+        return;
+    }
     asy__free(co);
 }
 
@@ -25684,6 +29309,19 @@ static void asy__coro_wake(void *arg, const asy_settled_t *in) {
     asy__coro_wake_up(co);
 }
 
+/* The job of an await of a settled promise (asy__promise_queue_settled):
+ * the outcome was read at the await, so all it does is resume. */
+static void asy__coro_settled_job(void *arg) {
+    asy__coro *co = (asy__coro *)arg;
+    co->job_queued = 0;
+    if (co->finished) { /* a zombie: see asy__coro_finish */
+        asy__queue_remove(&co->link);
+        asy__free(co);
+        return;
+    }
+    asy__coro_wake_up(co);
+}
+
 /* Suspends co until a wake-up (unless one came already). */
 ASY__INTERNAL void asy__coro_wait(asy__coro *co) {
     if (!co->woke_early) asy__coro_yield(co);
@@ -25703,15 +29341,27 @@ ASYNCRT_API int asy_await(asy_promise_t *p, void **value) {
     if (value) *value = NULL;
     if (!p || !(co = asy__coro_awaiter(asy_promise_loop(p)))) return ASY_EINVAL;
     if (co->st->closing) return ASY_ECANCELED;
-    asy_promise_retain(p);
-    if ((err = asy_promise_on_settled(p, asy__coro_wake, co)) != 0) {
+    if (asy__promise_queue_settled(p, asy__coro_settled_job, co) == 0) {
+        /* Settled: the outcome is final, so it is read now, and the job
+         * queued where a reaction's would be only resumes.  No reaction,
+         * no reference (the caller's keeps p and its value alive). */
+        const asy_settled_t *res = &p->res_;
+        int rejected = res->state == ASY_PROMISE_REJECTED;
+        co->wake_err = rejected ? res->error : 0;
+        co->wake_value = rejected ? NULL : res->value;
+        co->job_queued = 1;
+        asy__coro_wait(co);
+    } else {
+        asy_promise_retain(p);
+        if ((err = asy_promise_on_settled(p, asy__coro_wake, co)) != 0) {
+            asy_promise_release(p);
+            return err;
+        }
+        asy__coro_wait(co);
         asy_promise_release(p);
-        return err;
     }
-    asy__coro_wait(co);
     err = co->wake_err;
     if (value && !err) *value = co->wake_value;
-    asy_promise_release(p);
     return err;
 }
 
@@ -25810,15 +29460,1498 @@ static void asy__coro_layer_close(asy_loop_t *loop, void *state) {
         co->wake_value = NULL;
         asy__coro_resume(co);
     }
+    while (!asy__queue_empty(&st->zombies)) { /* their jobs will never run now */
+        q = asy__queue_head(&st->zombies);
+        asy__queue_remove(q);
+        asy__free(ASY_CONTAINER_OF(q, asy__coro, link));
+    }
     asy__stack_pool_free(&st->stacks);
     loop->layers_[ASY__LAYER_CORO].state = NULL;
     loop->layers_[ASY__LAYER_CORO].close = NULL;
     asy__free(st);
 }
+#endif /* ASYNCRT_OS_POSIX */
+
+#if ASYNCRT_OS_POSIX
+#line 1 "asyncrt_impl/worker/worker.internal.h"
+/* Private parts of the worker layer.
+ *
+ * A channel is two ends in one allocation, freed when both ends are gone
+ * (an atomic count).  Each end has an inbox: a FIFO of messages under the
+ * end's mutex, filled by its peer's posts.  The end's owner (a port
+ * handle on some loop) registers its async handle as `wake` under the same
+ * mutex, and a sender signals it while holding the mutex, so a port that
+ * detaches (clears `wake` under the mutex) is never signalled after. */
+
+
+
+
+
+
+
+
+#if ASYNCRT_OS_LINUX
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#endif
+
+struct asy__channel;
+
+struct asy_port_end_s {
+    asy__mutex_t mu;
+    asy_message_t *head, *tail; /* inbox, under mu */
+    size_t queued;              /* under mu */
+    asy_async_t *wake;          /* the attached port's wake-up, under mu */
+    int closed;                 /* no more deliveries (under mu) */
+    int attached;               /* owned by a port handle (its owner's thread) */
+    struct asy_port_end_s *peer;
+    struct asy__channel *ch;
+};
+
+struct asy__channel {
+    int refs; /* ends alive (atomics) */
+    struct asy_port_end_s ends[2];
+};
+
+/* port_flags_ */
+enum { ASY__PORT_STARTED = 1u, ASY__PORT_DISPATCHING = 2u };
+
+/* Delivers what the port's inbox holds (the worker's exit path uses it to
+ * hand over the last messages before 'exit'). */
+ASY__INTERNAL void asy__port_dispatch(asy_port_t *port);
+/* Detaches and unlinks a port that is part of another handle (the
+ * worker's parent-side port), without the close phase. */
+ASY__INTERNAL void asy__port_teardown(asy_port_t *port);
+ASY__INTERNAL void asy__message_free(asy_message_t *m);
+
+/* The state a worker's parent and thread share; two references. */
+typedef struct asy__worker_shared {
+    asy__mutex_t mu;
+    int refs;                 /* atomics */
+    int terminate;            /* atomics: terminate() was called */
+    /* -- under mu -- */
+    asy_async_t *parent_wake; /* the parent's exit async while open */
+    asy_async_t *term_wake;   /* the worker loop's stop async while it runs */
+    int exited;
+    int exit_code;
+    int failed, fail_code;
+    char *fail_message;
+    /* -- set before the thread starts, read-only after -- */
+    asy__thread_t tid;
+    asy_worker_main main_fn;
+    asy_port_end_t *child_end;
+    uint8_t *data;
+    size_t len;
+    void *arg;
+    unsigned thread_id;
+} asy__worker_shared;
+
+/* ---- shared buffers ------------------------------------------------------ */
+/* The loop's slot for this layer (the coro layer takes the last one). */
+#define ASY__LAYER_WORKER (ASY__LAYER_MAX - 2)
+
+typedef struct asy__sab_waiter {
+    struct asy__sab_waiter *prev, *next; /* the buffer's waiters, under sb->mu */
+    size_t index;
+    int linked; /* under sb->mu */
+    int result; /* under sb->mu: 0 waiting, ASY_WAIT_OK / ASY_WAIT_TIMED_OUT + 1 */
+    int sync;   /* a blocking waiter (not on Linux, where futexes wait) */
+    /* async waiters only, owned by their loop's thread */
+    asy_shared_buf_t *sb;
+    asy_promise_t *promise;
+    asy_async_t async; /* the notifier's (or the timeout's) wake-up */
+    asy_timer_t timer;
+    int has_timer;
+    asy__queue loop_link; /* the loop's pending waits */
+} asy__sab_waiter;
+
+struct asy_shared_buf_s {
+    int refs; /* atomics */
+    size_t len;
+    uint8_t *data;
+    asy__mutex_t mu;
+    asy__sab_waiter *head, *tail; /* FIFO, under mu */
+#if !ASYNCRT_OS_LINUX
+    asy__cond_t cond; /* blocking waiters (Linux waits on futexes) */
+#endif
+};
+
+#line 1 "asyncrt_impl/worker/port.c"
+/* Channels, ports and messages. */
+
+
+
+
+
+
+
+
+
+
+ASY__INTERNAL void asy__message_free(asy_message_t *m) {
+    if (m->port) asy_port_end_free(m->port);
+    asy_buf_release(&m->buf_);
+    asy__free(m);
+}
+
+static void asy__message_list_free(asy_message_t *m) {
+    while (m) {
+        asy_message_t *next = m->next_;
+        asy__message_free(m);
+        m = next;
+    }
+}
+
+ASYNCRT_API int asy_message_take_buf(asy_message_t *msg, asy_buf_t *out) {
+    if (!msg || !out) return ASY_EINVAL;
+    if (msg->buf_.store) {
+        *out = msg->buf_;
+        asy_buf_init(&msg->buf_); /* msg->data stays valid: out owns it now */
+        return 0;
+    }
+    return asy_buf_from_bytes(out, msg->data, msg->len);
+}
+
+ASYNCRT_API int asy_channel_open(asy_port_end_t **port1, asy_port_end_t **port2) {
+    struct asy__channel *ch;
+    int i, r;
+    if (!port1 || !port2) return ASY_EINVAL;
+    ch = ASY__NEW(struct asy__channel);
+    if (!ch) return ASY_ENOMEM;
+    memset(ch, 0, sizeof(*ch));
+    for (i = 0; i < 2; i++) {
+        if ((r = asy__mutex_init(&ch->ends[i].mu)) != 0) {
+            if (i) asy__mutex_destroy(&ch->ends[0].mu);
+            asy__free(ch);
+            return r;
+        }
+        ch->ends[i].ch = ch;
+        ch->ends[i].peer = &ch->ends[1 - i];
+    }
+    ch->refs = 2;
+    *port1 = &ch->ends[0];
+    *port2 = &ch->ends[1];
+    return 0;
+}
+
+/* Closes an end for good: later posts to it are dropped, what it holds is
+ * freed, and the channel goes when its other end has gone too. */
+static void asy__end_release(asy_port_end_t *e) {
+    struct asy__channel *ch = e->ch;
+    asy_message_t *list;
+    asy__mutex_lock(&e->mu);
+    e->closed = 1;
+    e->wake = NULL;
+    list = e->head;
+    e->head = e->tail = NULL;
+    e->queued = 0;
+    asy__mutex_unlock(&e->mu);
+    asy__message_list_free(list); /* may release other channels' ends */
+    if (asy__atomic_sub(&ch->refs, 1, ASY__ACQ_REL) == 0) {
+        asy__mutex_destroy(&ch->ends[0].mu);
+        asy__mutex_destroy(&ch->ends[1].mu);
+        asy__free(ch);
+    }
+}
+
+ASYNCRT_API void asy_port_end_free(asy_port_end_t *end) {
+    if (!end || end->attached) return;
+    asy__end_release(end);
+}
+
+/* ---- the port handle ------------------------------------------------------ */
+
+ASY__INTERNAL void asy__port_teardown(asy_port_t *port) {
+    asy_port_end_t *e = port->end_;
+    if (!e) return;
+    /* no sender signals the async once wake is cleared (under the mutex) */
+    asy__mutex_lock(&e->mu);
+    e->wake = NULL;
+    asy__mutex_unlock(&e->mu);
+    asy__async_close(&port->async_);
+    asy__queue_remove(&port->async_.handle_link_);
+    port->end_ = NULL;
+    port->port_flags_ &= ~(unsigned)ASY__PORT_STARTED;
+    e->attached = 0;
+    asy__end_release(e);
+}
+
+static void asy__port_close(asy_handle_t *h) { asy__port_teardown((asy_port_t *)h); }
+static const asy__handle_class asy__port_class = {ASY_HANDLE_PORT, "port", asy__port_close, NULL};
+
+ASY__INTERNAL void asy__port_dispatch(asy_port_t *port) {
+    asy_port_end_t *e = port->end_;
+    asy_message_t *list, *m;
+    if (!e || !(port->port_flags_ & ASY__PORT_STARTED) || (port->port_flags_ & ASY__PORT_DISPATCHING))
+        return;
+    asy__mutex_lock(&e->mu);
+    list = e->head;
+    e->head = e->tail = NULL;
+    e->queued = 0;
+    asy__mutex_unlock(&e->mu);
+    port->port_flags_ |= ASY__PORT_DISPATCHING;
+    while ((m = list) != NULL) {
+        list = m->next_;
+        m->next_ = NULL;
+        port->cb_(port, m);
+        asy__after_cb(port->loop);
+        asy__message_free(m);
+        if (!port->end_) break; /* closed by the callback */
+        if (!(port->port_flags_ & ASY__PORT_STARTED) && list) {
+            /* stopped: the rest goes back in front of what came since */
+            asy_message_t *last = list;
+            size_t n = 1;
+            while (last->next_) {
+                last = last->next_;
+                n++;
+            }
+            asy__mutex_lock(&e->mu);
+            last->next_ = e->head;
+            if (!e->head) e->tail = last;
+            e->head = list;
+            e->queued += n;
+            asy__mutex_unlock(&e->mu);
+            list = NULL;
+            break;
+        }
+    }
+    port->port_flags_ &= ~(unsigned)ASY__PORT_DISPATCHING;
+    asy__message_list_free(list);
+}
+
+static void asy__port_async_cb(asy_async_t *a) {
+    asy__port_dispatch(ASY_CONTAINER_OF(a, asy_port_t, async_));
+}
+
+ASYNCRT_API int asy_port_init_at(asy_loop_t *loop, asy_port_t *port, asy_port_end_t *end,
+                                 const char *file, int line) {
+    int r;
+    if (!end || end->attached) return ASY_EINVAL;
+    if (!asy__loop_live(loop) || !port) {
+        asy__end_release(end);
+        return ASY_EINVAL;
+    }
+    asy__handle_init(loop, (asy_handle_t *)port, &asy__port_class, file, line);
+    port->end_ = end;
+    port->cb_ = NULL;
+    port->port_flags_ = 0;
+    end->attached = 1;
+    r = asy_async_init_at(loop, &port->async_, asy__port_async_cb, __FILE__, __LINE__);
+    if (r != 0) { /* cannot fail for a live loop and a callback; kept honest */
+        port->end_ = NULL;
+        end->attached = 0;
+        asy__end_release(end);
+        asy__queue_remove(&port->handle_link_);
+        return r;
+    }
+    port->async_.flags_ |= ASY__H_INTERNAL;
+    asy_unref((asy_handle_t *)&port->async_);
+    asy__mutex_lock(&end->mu);
+    end->wake = &port->async_;
+    asy__mutex_unlock(&end->mu);
+    return 0;
+}
+
+static int asy__port_usable(const asy_port_t *port) {
+    return port && port->type == ASY_HANDLE_PORT && port->end_ &&
+           !(port->flags_ & (ASY__H_CLOSING | ASY__H_CLOSED));
+}
+
+ASYNCRT_API int asy_port_start(asy_port_t *port, asy_message_cb cb) {
+    size_t n;
+    if (!asy__port_usable(port) || !cb) return ASY_EINVAL;
+    port->cb_ = cb;
+    port->port_flags_ |= ASY__PORT_STARTED;
+    asy__handle_start((asy_handle_t *)port);
+    asy__mutex_lock(&port->end_->mu);
+    n = port->end_->queued;
+    asy__mutex_unlock(&port->end_->mu);
+    if (n) asy_async_send(&port->async_); /* the backlog, from the poll phase */
+    return 0;
+}
+
+ASYNCRT_API int asy_port_stop(asy_port_t *port) {
+    if (!asy__port_usable(port)) return ASY_EINVAL;
+    port->port_flags_ &= ~(unsigned)ASY__PORT_STARTED;
+    asy__handle_stop((asy_handle_t *)port);
+    return 0;
+}
+
+ASYNCRT_API size_t asy_port_pending(asy_port_t *port) {
+    size_t n;
+    if (!asy__port_usable(port)) return 0;
+    asy__mutex_lock(&port->end_->mu);
+    n = port->end_->queued;
+    asy__mutex_unlock(&port->end_->mu);
+    return n;
+}
+
+/* Appends m to the peer's inbox and wakes the peer's loop when the inbox
+ * was empty (a non-empty inbox has a wake-up on its way already, or
+ * belongs to a stopped port, which asks for one when it starts). */
+static int asy__port_send(asy_port_t *port, asy_message_t *m) {
+    asy_port_end_t *peer = port->end_->peer;
+    asy__mutex_lock(&peer->mu);
+    if (peer->closed) {
+        asy__mutex_unlock(&peer->mu);
+        asy__message_free(m); /* to a closed port: dropped, as in Node */
+        return 0;
+    }
+    m->next_ = NULL;
+    if (peer->tail)
+        peer->tail->next_ = m;
+    else
+        peer->head = m;
+    peer->tail = m;
+    if (peer->queued++ == 0 && peer->wake) asy_async_send(peer->wake);
+    asy__mutex_unlock(&peer->mu);
+    return 0;
+}
+
+ASYNCRT_API int asy_port_post(asy_port_t *port, const void *data, size_t len) {
+    asy_message_t *m;
+    if (!asy__port_usable(port) || (!data && len)) return ASY_EINVAL;
+    if (len > SIZE_MAX - sizeof(asy_message_t)) return ASY_ENOMEM;
+    m = (asy_message_t *)asy__malloc(sizeof(asy_message_t) + len);
+    if (!m) return ASY_ENOMEM;
+    memset(m, 0, sizeof(*m));
+    m->data = (const uint8_t *)(m + 1);
+    m->len = len;
+    if (len) memcpy(m + 1, data, len);
+    return asy__port_send(port, m);
+}
+
+ASYNCRT_API int asy_port_post_transfer(asy_port_t *port, asy_buf_t *buf, asy_port_end_t *end) {
+    asy_message_t *m;
+    if (!asy__port_usable(port)) return ASY_EINVAL;
+    if (end && (end->attached || end == port->end_ || end == port->end_->peer)) return ASY_EINVAL;
+    if (buf && buf->store && asy_buf_refcount(buf) != 1) return ASY_EBUSY;
+    m = ASY__NEW(asy_message_t);
+    if (!m) return ASY_ENOMEM;
+    memset(m, 0, sizeof(*m));
+    if (buf) {
+        m->buf_ = *buf;
+        m->data = buf->data;
+        m->len = buf->len;
+        asy_buf_init(buf); /* the sender's view is empty now */
+    }
+    m->port = end;
+    return asy__port_send(port, m);
+}
+
+#line 1 "asyncrt_impl/worker/worker.c"
+/* Worker threads: a thread with its own loop, parentPort and the parent's
+ * handle ('message', 'error', 'exit', terminate). */
+
+
+
+
+
+
+
+
+
+
+
+
+/* worker_flags_ */
+enum { ASY__WORKER_RUNNING = 1u, ASY__WORKER_EXIT_DELIVERED = 2u };
+
+/* The worker-thread side of a run. */
+typedef struct {
+    asy__worker_shared *s;
+    asy_loop_t *loop;
+    int stopped;   /* exit / fail / terminate / unhandled rejection */
+    int exit_set;  /* asy_worker_exit's code wins over the entry's */
+    int code;
+    asy_worker_self_t self;
+} asy__worker_run;
+
+static unsigned asy__worker_next_id;
+
+static void asy__worker_shared_release(asy__worker_shared *s) {
+    if (asy__atomic_sub(&s->refs, 1, ASY__ACQ_REL) != 0) return;
+    asy__mutex_destroy(&s->mu);
+    asy_port_end_free(s->child_end); /* the thread never took it */
+    asy__free(s->fail_message);
+    asy__free(s->data);
+    asy__free(s);
+}
+
+static asy__worker_run *asy__worker_run_of(asy_worker_self_t *self) {
+    return ASY_CONTAINER_OF(self, asy__worker_run, self);
+}
+
+/* First failure wins; the message is copied.  Under no lock: only the
+ * worker thread writes these before it reports its exit. */
+static void asy__worker_record_failure(asy__worker_shared *s, int code, const char *message) {
+    if (s->failed) return;
+    s->failed = 1;
+    s->fail_code = code ? code : ASY_EUNKNOWN;
+    if (message) {
+        size_t n = strlen(message);
+        s->fail_message = (char *)asy__malloc(n + 1);
+        if (s->fail_message) memcpy(s->fail_message, message, n + 1);
+    }
+}
+
+ASYNCRT_API int asy_worker_exit(asy_worker_self_t *self, int code) {
+    asy__worker_run *run;
+    if (!self) return ASY_EINVAL;
+    run = asy__worker_run_of(self);
+    if (!run->stopped) {
+        run->stopped = 1;
+        run->exit_set = 1;
+        run->code = code;
+    }
+    asy_stop(run->loop);
+    return 0;
+}
+
+ASYNCRT_API int asy_worker_fail(asy_worker_self_t *self, int code, const char *message) {
+    asy__worker_run *run;
+    if (!self) return ASY_EINVAL;
+    run = asy__worker_run_of(self);
+    asy__worker_record_failure(run->s, code, message);
+    return asy_worker_exit(self, 1);
+}
+
+ASYNCRT_API int asy_worker_should_stop(const asy_worker_self_t *self) {
+    const asy__worker_run *run;
+    if (!self) return 0;
+    run = ASY_CONTAINER_OF(self, const asy__worker_run, self);
+    return asy__atomic_load(&run->s->terminate, ASY__ACQUIRE) != 0;
+}
+
+/* An unhandled rejection in a worker is its uncaught error (Node). */
+static void asy__worker_unhandled(void *arg, const asy_settled_t *reason) {
+    asy__worker_run *run = (asy__worker_run *)arg;
+    asy_worker_fail(&run->self, reason->error, reason->message ? reason->message
+                                                               : "unhandled promise rejection");
+}
+
+static void asy__worker_term_cb(asy_async_t *a) {
+    asy__worker_run *run = (asy__worker_run *)a->data;
+    if (!asy__atomic_load(&run->s->terminate, ASY__ACQUIRE)) return;
+    if (!run->stopped) {
+        run->stopped = 1;
+        run->exit_set = 1;
+        run->code = 1; /* Node: a terminated worker exits with 1 */
+    }
+    asy_stop(run->loop);
+}
+
+/* Finds an open handle; closing happens outside the walk, since closing
+ * a handle may unlink the internal handles it embeds (a port's async),
+ * which the walk may be about to visit. */
+static void asy__worker_find_open(asy_handle_t *h, void *arg) {
+    asy_handle_t **found = (asy_handle_t **)arg;
+    if (!*found && !asy_is_closing(h)) *found = h;
+}
+
+static void asy__worker_close_all(asy_loop_t *loop) {
+    for (;;) {
+        asy_handle_t *h = NULL;
+        asy_loop_walk(loop, asy__worker_find_open, &h);
+        if (!h) return;
+        asy_close(h, NULL);
+    }
+}
+
+static void asy__wthread_main(void *arg) {
+    asy__worker_shared *s = (asy__worker_shared *)arg;
+    asy__worker_run run;
+    asy_loop_t loop;
+    asy_port_t port;
+    asy_async_t term;
+    asy_port_end_t *end = s->child_end;
+    int r, rc = 0;
+    memset(&run, 0, sizeof(run));
+    memset(&port, 0, sizeof(port));
+    run.s = s;
+    run.loop = &loop;
+    s->child_end = NULL;
+    if ((r = asy_loop_init(&loop, NULL)) != 0) {
+        asy_port_end_free(end);
+        asy__worker_record_failure(s, r, "the worker's loop could not start");
+        run.exit_set = 1;
+        run.code = 1;
+        goto report;
+    }
+    if ((r = asy_port_init(&loop, &port, end)) != 0 ||
+        (r = asy_async_init(&loop, &term, asy__worker_term_cb)) != 0) {
+        asy__worker_record_failure(s, r, "the worker's port could not start");
+        run.exit_set = 1;
+        run.code = 1;
+        if (port.end_) asy_close((asy_handle_t *)&port, NULL);
+        asy_loop_close(&loop);
+        goto report;
+    }
+    term.data = &run;
+    term.flags_ |= ASY__H_INTERNAL;
+    asy_unref((asy_handle_t *)&term);
+    asy__mutex_lock(&s->mu);
+    s->term_wake = &term;
+    asy__mutex_unlock(&s->mu);
+    asy_promise_on_unhandled(&loop, asy__worker_unhandled, &run);
+    run.self.loop = &loop;
+    run.self.port = &port;
+    run.self.data = s->data;
+    run.self.len = s->len;
+    run.self.arg = s->arg;
+    run.self.thread_id = s->thread_id;
+    /* terminate() before the thread got here: the entry never runs */
+    if (!asy__atomic_load(&s->terminate, ASY__ACQUIRE)) {
+        rc = s->main_fn(&run.self);
+        if (asy__atomic_load(&s->terminate, ASY__ACQUIRE)) asy__worker_term_cb(&term);
+        if (!run.stopped) asy_run(&loop, ASY_RUN_DEFAULT);
+    } else {
+        asy__worker_term_cb(&term);
+    }
+    /* Teardown: no more stop requests; every handle closes, close
+     * callbacks run, requests in flight finish. */
+    asy__mutex_lock(&s->mu);
+    s->term_wake = NULL;
+    asy__mutex_unlock(&s->mu);
+    asy__async_close(&term);
+    asy__queue_remove(&term.handle_link_);
+    for (;;) {
+        asy__worker_close_all(&loop);
+        if (asy_loop_close(&loop) == 0) break;
+        asy_run(&loop, ASY_RUN_ONCE);
+    }
+report:
+    {
+        int code = run.exit_set ? run.code : rc;
+        if (s->failed && code == 0) code = 1;
+        asy__mutex_lock(&s->mu);
+        s->exited = 1;
+        s->exit_code = code;
+        if (s->parent_wake) asy_async_send(s->parent_wake);
+        asy__mutex_unlock(&s->mu);
+    }
+    asy__worker_shared_release(s);
+}
+
+/* ---- the parent side -------------------------------------------------------- */
+
+static void asy__worker_msg_trampoline(asy_port_t *port, asy_message_t *msg) {
+    asy_worker_t *w = ASY_CONTAINER_OF(port, asy_worker_t, port_);
+    if (w->opts_.on_message) w->opts_.on_message(w, msg);
+}
+
+/* Joins the thread and unhooks it from this handle; the 'exit' event is
+ * the caller's business. */
+static void asy__worker_reap(asy_worker_t *w) {
+    asy__worker_shared *s = w->shared_;
+    asy__mutex_lock(&s->mu);
+    s->parent_wake = NULL;
+    asy__mutex_unlock(&s->mu);
+    asy__thread_join(s->tid);
+    w->exit_code_ = s->exit_code;
+    w->worker_flags_ &= ~(unsigned)ASY__WORKER_RUNNING;
+}
+
+static void asy__worker_exit_cb(asy_async_t *a) {
+    asy_worker_t *w = ASY_CONTAINER_OF(a, asy_worker_t, exit_async_);
+    asy__worker_shared *s = w->shared_;
+    int exited;
+    asy__mutex_lock(&s->mu);
+    exited = s->exited;
+    asy__mutex_unlock(&s->mu);
+    if (!exited || !(w->worker_flags_ & ASY__WORKER_RUNNING)) return;
+    asy__worker_reap(w);
+    /* messages the worker posted before it ended come before 'exit' */
+    asy__port_dispatch(&w->port_);
+    if (w->flags_ & ASY__H_CLOSING) return; /* closed by on_message: no 'exit' */
+    asy__handle_stop((asy_handle_t *)w);
+    w->worker_flags_ |= ASY__WORKER_EXIT_DELIVERED;
+    if (s->failed && w->opts_.on_error) {
+        w->opts_.on_error(w, s->fail_code, s->fail_message);
+        asy__after_cb(w->loop);
+    }
+    if (w->opts_.on_exit && !(w->flags_ & ASY__H_CLOSING)) {
+        w->opts_.on_exit(w, w->exit_code_);
+        asy__after_cb(w->loop);
+    }
+}
+
+static void asy__worker_release_parent(asy_worker_t *w) {
+    asy__port_teardown(&w->port_);
+    asy__queue_remove(&w->port_.handle_link_);
+    asy__async_close(&w->exit_async_);
+    asy__queue_remove(&w->exit_async_.handle_link_);
+    asy__worker_shared_release(w->shared_);
+    w->shared_ = NULL;
+}
+
+/* Closing a running worker terminates it and waits for its thread. */
+static void asy__worker_close(asy_handle_t *h) {
+    asy_worker_t *w = (asy_worker_t *)h;
+    if (!w->shared_) return;
+    if (w->worker_flags_ & ASY__WORKER_RUNNING) {
+        asy_worker_terminate(w);
+        asy__worker_reap(w);
+    }
+    asy__worker_release_parent(w);
+}
+
+static const asy__handle_class asy__worker_class = {ASY_HANDLE_WORKER, "worker",
+                                                    asy__worker_close, NULL};
+
+ASYNCRT_API int asy_worker_start_at(asy_loop_t *loop, asy_worker_t *w, asy_worker_main main_fn,
+                                    const asy_worker_opts *opts, const char *file, int line) {
+    asy__worker_shared *s;
+    asy_port_end_t *parent_end, *child_end;
+    asy__thread_opts topts;
+    int r;
+    if (!asy__loop_live(loop) || !w || !main_fn || (opts && !opts->data && opts->len))
+        return ASY_EINVAL;
+    s = ASY__NEW(asy__worker_shared);
+    if (!s) return ASY_ENOMEM;
+    memset(s, 0, sizeof(*s));
+    if ((r = asy__mutex_init(&s->mu)) != 0) {
+        asy__free(s);
+        return r;
+    }
+    if (opts && opts->len) {
+        s->data = (uint8_t *)asy__malloc(opts->len);
+        if (!s->data) {
+            asy__mutex_destroy(&s->mu);
+            asy__free(s);
+            return ASY_ENOMEM;
+        }
+        memcpy(s->data, opts->data, opts->len);
+        s->len = opts->len;
+    }
+    if ((r = asy_channel_open(&parent_end, &child_end)) != 0) {
+        asy__free(s->data);
+        asy__mutex_destroy(&s->mu);
+        asy__free(s);
+        return r;
+    }
+    s->refs = 2;
+    s->main_fn = main_fn;
+    s->child_end = child_end;
+    s->arg = opts ? opts->arg : NULL;
+    s->thread_id = asy__atomic_add(&asy__worker_next_id, 1, ASY__RELAXED);
+    asy__handle_init(loop, (asy_handle_t *)w, &asy__worker_class, file, line);
+    w->shared_ = s;
+    w->thread_id_ = s->thread_id;
+    w->exit_code_ = 0;
+    w->worker_flags_ = 0;
+    if (opts)
+        w->opts_ = *opts;
+    else
+        memset(&w->opts_, 0, sizeof(w->opts_));
+    w->opts_.data = NULL; /* the caller's bytes were copied */
+    asy_port_init_at(loop, &w->port_, parent_end, __FILE__, __LINE__);
+    w->port_.flags_ |= ASY__H_INTERNAL;
+    asy_port_start(&w->port_, asy__worker_msg_trampoline);
+    asy_unref((asy_handle_t *)&w->port_); /* the worker handle holds the loop */
+    asy_async_init_at(loop, &w->exit_async_, asy__worker_exit_cb, __FILE__, __LINE__);
+    w->exit_async_.flags_ |= ASY__H_INTERNAL;
+    asy_unref((asy_handle_t *)&w->exit_async_);
+    s->parent_wake = &w->exit_async_;
+    memset(&topts, 0, sizeof(topts));
+    topts.stack_size = opts ? opts->stack_size : 0;
+    topts.flags = ASY__THREAD_BLOCK_SIGNALS;
+    if ((r = asy__thread_create(&s->tid, &topts, asy__wthread_main, s)) != 0) {
+        s->refs = 1; /* the thread's reference never existed */
+        asy__worker_release_parent(w);
+        asy__queue_remove(&w->handle_link_);
+        w->type = ASY_HANDLE_UNKNOWN;
+        return r;
+    }
+    w->worker_flags_ |= ASY__WORKER_RUNNING;
+    asy__handle_start((asy_handle_t *)w);
+    return 0;
+}
+
+static int asy__worker_usable(const asy_worker_t *w) {
+    return w && w->type == ASY_HANDLE_WORKER && w->shared_ &&
+           !(w->flags_ & (ASY__H_CLOSING | ASY__H_CLOSED));
+}
+
+ASYNCRT_API int asy_worker_post(asy_worker_t *w, const void *data, size_t len) {
+    if (!asy__worker_usable(w)) return ASY_EINVAL;
+    return asy_port_post(&w->port_, data, len);
+}
+
+ASYNCRT_API int asy_worker_post_transfer(asy_worker_t *w, asy_buf_t *buf, asy_port_end_t *end) {
+    if (!asy__worker_usable(w)) return ASY_EINVAL;
+    return asy_port_post_transfer(&w->port_, buf, end);
+}
+
+ASYNCRT_API int asy_worker_terminate(asy_worker_t *w) {
+    asy__worker_shared *s;
+    if (!w || w->type != ASY_HANDLE_WORKER || !w->shared_) return ASY_EINVAL;
+    s = w->shared_;
+    asy__atomic_store(&s->terminate, 1, ASY__RELEASE);
+    asy__mutex_lock(&s->mu);
+    if (s->term_wake) asy_async_send(s->term_wake);
+    asy__mutex_unlock(&s->mu);
+    return 0;
+}
+
+ASYNCRT_API unsigned asy_worker_thread_id(const asy_worker_t *w) { return w ? w->thread_id_ : 0; }
+
+#line 1 "asyncrt_impl/worker/shared.c"
+/* Shared buffers and Atomics: wait (futex on Linux), notify, waitAsync. */
+
+
+
+
+
+
+
+
+
+
+
+
+ASYNCRT_API asy_shared_buf_t *asy_shared_buf_new(size_t len) {
+    asy_shared_buf_t *sb;
+    size_t hdr = (sizeof(asy_shared_buf_t) + 15u) & ~(size_t)15u;
+    if (len > SIZE_MAX - hdr) return NULL;
+    sb = (asy_shared_buf_t *)asy__malloc(hdr + len);
+    if (!sb) return NULL;
+    memset(sb, 0, hdr + len);
+    if (asy__mutex_init(&sb->mu) != 0) {
+        asy__free(sb);
+        return NULL;
+    }
+#if !ASYNCRT_OS_LINUX
+    if (asy__cond_init(&sb->cond) != 0) {
+        asy__mutex_destroy(&sb->mu);
+        asy__free(sb);
+        return NULL;
+    }
+#endif
+    sb->refs = 1;
+    sb->len = len;
+    sb->data = (uint8_t *)sb + hdr;
+    return sb;
+}
+
+ASYNCRT_API asy_shared_buf_t *asy_shared_buf_retain(asy_shared_buf_t *sb) {
+    if (sb) asy__atomic_add(&sb->refs, 1, ASY__RELAXED);
+    return sb;
+}
+
+ASYNCRT_API void asy_shared_buf_release(asy_shared_buf_t *sb) {
+    if (!sb || asy__atomic_sub(&sb->refs, 1, ASY__ACQ_REL) != 0) return;
+    /* a pending waiter holds a reference: none is left here */
+#if !ASYNCRT_OS_LINUX
+    asy__cond_destroy(&sb->cond);
+#endif
+    asy__mutex_destroy(&sb->mu);
+    asy__free(sb);
+}
+
+ASYNCRT_API uint8_t *asy_shared_buf_data(const asy_shared_buf_t *sb) { return sb ? sb->data : NULL; }
+ASYNCRT_API size_t asy_shared_buf_len(const asy_shared_buf_t *sb) { return sb ? sb->len : 0; }
+
+static int32_t *asy__sab_cell(asy_shared_buf_t *sb, size_t index) {
+    if (!sb || index >= sb->len / sizeof(int32_t)) return NULL;
+    return (int32_t *)(void *)sb->data + index;
+}
+
+ASYNCRT_API int32_t asy_atomics_load(asy_shared_buf_t *sb, size_t index) {
+    int32_t *c = asy__sab_cell(sb, index);
+    return c ? asy__atomic_load(c, ASY__SEQ_CST) : 0;
+}
+ASYNCRT_API int32_t asy_atomics_store(asy_shared_buf_t *sb, size_t index, int32_t v) {
+    int32_t *c = asy__sab_cell(sb, index);
+    if (c) asy__atomic_store(c, v, ASY__SEQ_CST);
+    return c ? v : 0;
+}
+ASYNCRT_API int32_t asy_atomics_add(asy_shared_buf_t *sb, size_t index, int32_t v) {
+    int32_t *c = asy__sab_cell(sb, index);
+    return c ? asy__atomic_fetch_add(c, v, ASY__SEQ_CST) : 0;
+}
+ASYNCRT_API int32_t asy_atomics_sub(asy_shared_buf_t *sb, size_t index, int32_t v) {
+    int32_t *c = asy__sab_cell(sb, index);
+    return c ? asy__atomic_fetch_sub(c, v, ASY__SEQ_CST) : 0;
+}
+ASYNCRT_API int32_t asy_atomics_exchange(asy_shared_buf_t *sb, size_t index, int32_t v) {
+    int32_t *c = asy__sab_cell(sb, index);
+    return c ? asy__atomic_exchange(c, v, ASY__SEQ_CST) : 0;
+}
+ASYNCRT_API int32_t asy_atomics_compare_exchange(asy_shared_buf_t *sb, size_t index,
+                                                 int32_t expected, int32_t v) {
+    int32_t *c = asy__sab_cell(sb, index);
+    if (!c) return 0;
+    asy__atomic_cas(c, &expected, v, ASY__SEQ_CST, ASY__SEQ_CST);
+    return expected; /* the old value either way */
+}
+
+/* Under sb->mu. */
+static void asy__sab_link(asy_shared_buf_t *sb, asy__sab_waiter *w) {
+    w->next = NULL;
+    w->prev = sb->tail;
+    if (sb->tail)
+        sb->tail->next = w;
+    else
+        sb->head = w;
+    sb->tail = w;
+    w->linked = 1;
+}
+static void asy__sab_unlink(asy_shared_buf_t *sb, asy__sab_waiter *w) {
+    if (!w->linked) return;
+    if (w->prev)
+        w->prev->next = w->next;
+    else
+        sb->head = w->next;
+    if (w->next)
+        w->next->prev = w->prev;
+    else
+        sb->tail = w->prev;
+    w->prev = w->next = NULL;
+    w->linked = 0;
+}
+
+ASYNCRT_API int asy_atomics_wait(asy_shared_buf_t *sb, size_t index, int32_t expected,
+                                 int64_t timeout_ms) {
+    int32_t *c;
+    if (!sb) return ASY_EINVAL;
+    if (!(c = asy__sab_cell(sb, index))) return ASY_ERANGE;
+#if ASYNCRT_OS_LINUX
+    {
+        uint64_t deadline = 0;
+        if (timeout_ms >= 0) deadline = asy_hrtime() + (uint64_t)timeout_ms * 1000000u;
+        for (;;) {
+            struct timespec ts, *pts = NULL;
+            long r;
+            if (asy__atomic_load(c, ASY__SEQ_CST) != expected) return ASY_WAIT_NOT_EQUAL;
+            if (timeout_ms >= 0) {
+                uint64_t now = asy_hrtime(), left;
+                if (now >= deadline) return ASY_WAIT_TIMED_OUT;
+                left = deadline - now;
+                ts.tv_sec = (time_t)(left / 1000000000u);
+                ts.tv_nsec = (long)(left % 1000000000u);
+                pts = &ts;
+            }
+            r = syscall(SYS_futex, c, FUTEX_WAIT_PRIVATE, expected, pts, NULL, 0);
+            if (r == 0) return ASY_WAIT_OK;
+            if (errno == EAGAIN) return ASY_WAIT_NOT_EQUAL;
+            if (errno == ETIMEDOUT) return ASY_WAIT_TIMED_OUT;
+            if (errno != EINTR) return asy__errno();
+        }
+    }
+#else
+    {
+        asy__sab_waiter w;
+        uint64_t deadline = timeout_ms >= 0 ? asy_hrtime() + (uint64_t)timeout_ms * 1000000u : 0;
+        int result;
+        memset(&w, 0, sizeof(w));
+        w.index = index;
+        w.sync = 1;
+        asy__mutex_lock(&sb->mu);
+        if (asy__atomic_load(c, ASY__SEQ_CST) != expected) {
+            asy__mutex_unlock(&sb->mu);
+            return ASY_WAIT_NOT_EQUAL;
+        }
+        asy__sab_link(sb, &w);
+        while (!w.result) {
+            if (timeout_ms < 0) {
+                asy__cond_wait(&sb->cond, &sb->mu);
+            } else {
+                uint64_t now = asy_hrtime();
+                if (now >= deadline) break;
+                asy__cond_timedwait(&sb->cond, &sb->mu, deadline - now);
+            }
+        }
+        result = w.result ? ASY_WAIT_OK : ASY_WAIT_TIMED_OUT;
+        asy__sab_unlink(sb, &w);
+        asy__mutex_unlock(&sb->mu);
+        return result;
+    }
+#endif
+}
+
+ASYNCRT_API int asy_atomics_notify(asy_shared_buf_t *sb, size_t index, int count) {
+    int32_t *c;
+    asy__sab_waiter *w, *next;
+    int woken = 0, sync_woken = 0;
+    if (!sb) return ASY_EINVAL;
+    if (!(c = asy__sab_cell(sb, index))) return ASY_ERANGE;
+    if (count < 0) count = INT_MAX;
+    asy__mutex_lock(&sb->mu);
+    for (w = sb->head; w && woken < count; w = next) {
+        next = w->next;
+        if (w->index != index) continue;
+        asy__sab_unlink(sb, w);
+        w->result = ASY_WAIT_OK + 1;
+        woken++;
+        if (w->sync)
+            sync_woken++;
+        else
+            asy_async_send(&w->async); /* its loop resolves the promise */
+    }
+#if !ASYNCRT_OS_LINUX
+    if (sync_woken) asy__cond_broadcast(&sb->cond);
+#endif
+    asy__mutex_unlock(&sb->mu);
+    (void)sync_woken;
+#if ASYNCRT_OS_LINUX
+    if (woken < count) {
+        long r = syscall(SYS_futex, c, FUTEX_WAKE_PRIVATE, count - woken, NULL, NULL, 0);
+        if (r > 0) woken += (int)r;
+    }
+#else
+    (void)c;
+#endif
+    return woken;
+}
+
+/* ---- waitAsync -------------------------------------------------------------- */
+
+typedef struct {
+    asy__queue waiters; /* pending async waits of this loop */
+} asy__worker_loop_state;
+
+static void asy__sab_waiter_free(asy__sab_waiter *w) {
+    if (w->has_timer) {
+        asy_timer_stop(&w->timer);
+        asy__queue_remove(&w->timer.handle_link_);
+    }
+    asy__async_close(&w->async);
+    asy__queue_remove(&w->async.handle_link_);
+    asy__queue_remove(&w->loop_link);
+    asy_promise_release(w->promise);
+    asy_shared_buf_release(w->sb);
+    asy__free(w);
+}
+
+/* asy_loop_close: pending waits end unresolved. */
+static void asy__worker_loop_close(asy_loop_t *loop, void *state) {
+    asy__worker_loop_state *st = (asy__worker_loop_state *)state;
+    while (!asy__queue_empty(&st->waiters)) {
+        asy__sab_waiter *w = ASY_CONTAINER_OF(asy__queue_head(&st->waiters), asy__sab_waiter, loop_link);
+        asy__mutex_lock(&w->sb->mu);
+        asy__sab_unlink(w->sb, w);
+        asy__mutex_unlock(&w->sb->mu);
+        asy__sab_waiter_free(w);
+    }
+    loop->layers_[ASY__LAYER_WORKER].state = NULL;
+    loop->layers_[ASY__LAYER_WORKER].close = NULL;
+    asy__free(st);
+}
+
+static asy__worker_loop_state *asy__worker_loop_state_get(asy_loop_t *loop) {
+    asy__worker_loop_state *st = (asy__worker_loop_state *)loop->layers_[ASY__LAYER_WORKER].state;
+    if (st) return st;
+    st = ASY__NEW(asy__worker_loop_state);
+    if (!st) return NULL;
+    asy__queue_init(&st->waiters);
+    loop->layers_[ASY__LAYER_WORKER].state = st;
+    loop->layers_[ASY__LAYER_WORKER].close = asy__worker_loop_close;
+    return st;
+}
+
+static void asy__sab_async_cb(asy_async_t *a) {
+    asy__sab_waiter *w = ASY_CONTAINER_OF(a, asy__sab_waiter, async);
+    int result;
+    asy__mutex_lock(&w->sb->mu);
+    result = w->result;
+    asy__mutex_unlock(&w->sb->mu);
+    if (!result) return;
+    asy_promise_resolve(w->promise, (void *)(result == ASY_WAIT_OK + 1 ? "ok" : "timed-out"));
+    asy__sab_waiter_free(w);
+}
+
+static void asy__sab_timer_cb(asy_timer_t *t) {
+    asy__sab_waiter *w = ASY_CONTAINER_OF(t, asy__sab_waiter, timer);
+    asy__mutex_lock(&w->sb->mu);
+    if (!w->result) { /* not notified first */
+        asy__sab_unlink(w->sb, w);
+        w->result = ASY_WAIT_TIMED_OUT + 1;
+        asy_async_send(&w->async); /* settle from the async callback */
+    }
+    asy__mutex_unlock(&w->sb->mu);
+}
+
+ASYNCRT_API asy_promise_t *asy_atomics_wait_async(asy_loop_t *loop, asy_shared_buf_t *sb,
+                                                  size_t index, int32_t expected,
+                                                  int64_t timeout_ms) {
+    asy__worker_loop_state *st;
+    asy__sab_waiter *w;
+    asy_promise_t *p;
+    int32_t *c;
+    if (!asy__loop_live(loop) || !(c = asy__sab_cell(sb, index))) return NULL;
+    if (asy__atomic_load(c, ASY__SEQ_CST) != expected)
+        return asy_promise_resolved(loop, (void *)"not-equal");
+    if (timeout_ms == 0) return asy_promise_resolved(loop, (void *)"timed-out");
+    if (!(st = asy__worker_loop_state_get(loop))) return NULL;
+    w = ASY__NEW(asy__sab_waiter);
+    if (!w) return NULL;
+    memset(w, 0, sizeof(*w));
+    if (!(p = asy_promise_new(loop))) {
+        asy__free(w);
+        return NULL;
+    }
+    w->promise = asy_promise_retain(p); /* ours; the caller gets p */
+    w->index = index;
+    w->sb = asy_shared_buf_retain(sb);
+    /* internal handles (not listed; this layer frees them at loop close)
+     * that stay referenced: a pending wait keeps the loop alive */
+    asy_async_init_at(loop, &w->async, asy__sab_async_cb, __FILE__, __LINE__);
+    w->async.flags_ |= ASY__H_INTERNAL;
+    asy__queue_insert_tail(&st->waiters, &w->loop_link);
+    if (timeout_ms > 0) {
+        asy_timer_init_at(loop, &w->timer, __FILE__, __LINE__);
+        w->timer.flags_ |= ASY__H_INTERNAL;
+        w->has_timer = 1;
+        asy_timer_start(&w->timer, asy__sab_timer_cb, (uint64_t)timeout_ms, 0);
+    }
+    asy__mutex_lock(&sb->mu);
+    if (asy__atomic_load(c, ASY__SEQ_CST) != expected) {
+        /* changed since the first look (and notified before we were
+         * linked): as if we had looked now */
+        asy__mutex_unlock(&sb->mu);
+        asy_promise_resolve(p, (void *)"not-equal");
+        asy__sab_waiter_free(w);
+        return p;
+    }
+    asy__sab_link(sb, w);
+    asy__mutex_unlock(&sb->mu);
+    return p;
+}
+
+#line 1 "asyncrt_impl/worker/wpool.c"
+/* The worker pool (piscina): tasks queued on a semaphore, run on workers. */
+
+
+
+
+
+
+
+
+
+
+enum { ASY__WP_QUEUED = 1, ASY__WP_RUNNING = 2 };
+
+typedef struct asy__wp_thread {
+    asy_worker_t w;
+    asy_wpool_t *pool;
+    struct asy__wp_task *task; /* running, or NULL */
+    asy_timer_t idle_timer;
+    asy__queue link;
+    int leaving;
+} asy__wp_thread;
+
+typedef struct asy__wp_task {
+    uint64_t id;
+    asy_wpool_t *pool;
+    asy_promise_t *result;
+    asy_sem_wait_t wait;
+    uint8_t *in; /* id header + input, as posted */
+    size_t len;
+    asy__wp_thread *thread;
+    asy__queue link;
+    int state;
+} asy__wp_task;
+
+struct asy_wpool_s {
+    asy_loop_t *loop;
+    asy_wpool_opts opts;
+    asy_sem_t *sem;
+    asy__queue threads;
+    asy__queue tasks;
+    unsigned nthreads; /* not leaving */
+    unsigned nalive;   /* handles not yet closed */
+    size_t queued, running;
+    uint64_t next_id, completed;
+    int destroying;
+};
+
+/* A reply: the task id, its status, then the result bytes. */
+typedef struct {
+    uint64_t id;
+    int32_t status;
+    int32_t pad;
+} asy__wp_reply;
+
+static void asy__wp_maybe_free(asy_wpool_t *p) {
+    if (!p->destroying || p->nalive || !asy__queue_empty(&p->tasks)) return;
+    asy__free(p);
+}
+
+/* ---- the worker side ---------------------------------------------------------- */
+
+static void asy__wp_worker_msg(asy_port_t *port, asy_message_t *m) {
+    asy_worker_self_t *self = (asy_worker_self_t *)port->data;
+    const asy_wpool_opts *o = (const asy_wpool_opts *)self->arg;
+    asy__wp_reply rep;
+    asy_buf_t out = ASY_BUF_INIT;
+    uint8_t *msg;
+    if (m->len < sizeof(uint64_t)) return;
+    memset(&rep, 0, sizeof(rep));
+    memcpy(&rep.id, m->data, sizeof(rep.id));
+    rep.status = o->fn(self, o->arg, m->data + sizeof(uint64_t), m->len - sizeof(uint64_t), &out);
+    msg = (uint8_t *)asy__malloc(sizeof(rep) + out.len);
+    if (!msg) {
+        rep.status = ASY_ENOMEM;
+        asy_port_post(port, &rep, sizeof(rep));
+    } else {
+        memcpy(msg, &rep, sizeof(rep));
+        if (out.len) memcpy(msg + sizeof(rep), out.data, out.len);
+        asy_port_post(port, msg, sizeof(rep) + out.len);
+        asy__free(msg);
+    }
+    asy_buf_release(&out);
+}
+
+static int asy__wp_worker_main(asy_worker_self_t *self) {
+    self->port->data = self;
+    return asy_port_start(self->port, asy__wp_worker_msg);
+}
+
+/* ---- tasks -------------------------------------------------------------------- */
+
+static void asy__wp_task_free(asy__wp_task *t) {
+    asy_wpool_t *p = t->pool;
+    asy__queue_remove(&t->link);
+    asy_promise_release(t->result);
+    asy__free(t->in);
+    asy__free(t);
+    asy__wp_maybe_free(p);
+}
+
+static void asy__wp_buf_free(void *v) {
+    asy_buf_release((asy_buf_t *)v);
+    asy__free(v);
+}
+
+static void asy__wp_thread_idle(asy__wp_thread *th);
+
+/* A running task ends: its thread and its permit come free. */
+static void asy__wp_task_ended(asy__wp_task *t) {
+    asy_wpool_t *p = t->pool;
+    asy__wp_thread *th = t->thread;
+    p->running--;
+    t->thread = NULL;
+    t->state = 0;
+    if (th) {
+        th->task = NULL;
+        if (!th->leaving) asy__wp_thread_idle(th);
+    }
+    if (!p->destroying) asy_sem_release(p->sem, 1);
+}
+
+/* ---- threads ------------------------------------------------------------------- */
+
+static void asy__wp_thread_closed(asy_handle_t *h) {
+    asy__wp_thread *th = ASY_CONTAINER_OF(h, asy__wp_thread, idle_timer);
+    asy_wpool_t *p = th->pool;
+    asy__queue_remove(&th->link);
+    asy__free(th);
+    p->nalive--;
+    asy__wp_maybe_free(p);
+}
+
+static void asy__wp_worker_closed(asy_handle_t *h) {
+    asy__wp_thread *th = ASY_CONTAINER_OF(h, asy__wp_thread, w);
+    asy_close((asy_handle_t *)&th->idle_timer, asy__wp_thread_closed);
+}
+
+static void asy__wp_thread_leave(asy__wp_thread *th) {
+    if (th->leaving) return;
+    th->leaving = 1;
+    th->pool->nthreads--;
+    asy_timer_stop(&th->idle_timer);
+    asy_ref((asy_handle_t *)&th->w); /* the loop waits for it to be gone */
+    asy_worker_terminate(&th->w);
+}
+
+static void asy__wp_idle_cb(asy_timer_t *t) {
+    asy__wp_thread *th = ASY_CONTAINER_OF(t, asy__wp_thread, idle_timer);
+    if (!th->task && th->pool->nthreads > th->pool->opts.min_threads) asy__wp_thread_leave(th);
+}
+
+/* An idle thread does not keep the loop alive (piscina unrefs them). */
+static void asy__wp_thread_idle(asy__wp_thread *th) {
+    asy_wpool_t *p = th->pool;
+    asy_unref((asy_handle_t *)&th->w);
+    if (p->nthreads > p->opts.min_threads) {
+        if (p->opts.idle_timeout_ms == 0)
+            asy__wp_thread_leave(th);
+        else
+            asy_timer_start(&th->idle_timer, asy__wp_idle_cb, p->opts.idle_timeout_ms, 0);
+    }
+}
+
+static void asy__wp_on_message(asy_worker_t *w, asy_message_t *m) {
+    asy__wp_thread *th = ASY_CONTAINER_OF(w, asy__wp_thread, w);
+    asy__wp_task *t = th->task;
+    asy__wp_reply rep;
+    asy_buf_t *b;
+    if (m->len < sizeof(rep) || !t) return;
+    memcpy(&rep, m->data, sizeof(rep));
+    if (rep.id != t->id) return; /* the reply to an aborted task */
+    th->pool->completed++;
+    if (rep.status < 0) {
+        asy_promise_reject(t->result, rep.status, NULL);
+    } else if ((b = ASY__NEW(asy_buf_t)) == NULL ||
+               asy_buf_from_bytes(b, m->data + sizeof(rep), m->len - sizeof(rep)) != 0) {
+        asy__free(b);
+        asy_promise_reject(t->result, ASY_ENOMEM, NULL);
+    } else {
+        asy_promise_settle(t->result, asy_ok_owned(b, asy__wp_buf_free));
+    }
+    asy__wp_task_ended(t);
+    asy__wp_task_free(t);
+}
+
+static void asy__wp_on_exit(asy_worker_t *w, int code) {
+    asy__wp_thread *th = ASY_CONTAINER_OF(w, asy__wp_thread, w);
+    asy__wp_task *t = th->task;
+    (void)code;
+    if (!th->leaving) {
+        th->leaving = 1;
+        th->pool->nthreads--;
+    }
+    if (t) { /* the worker ended (asy_worker_exit, a failure) during its task */
+        asy_promise_reject(t->result, ASY_EPIPE, "the worker ended during the task");
+        asy__wp_task_ended(t);
+        asy__wp_task_free(t);
+    }
+    asy_close((asy_handle_t *)w, asy__wp_worker_closed);
+}
+
+static asy__wp_thread *asy__wp_thread_start(asy_wpool_t *p, int *err) {
+    asy__wp_thread *th = ASY__NEW(asy__wp_thread);
+    asy_worker_opts wo;
+    int r;
+    if (!th) {
+        *err = ASY_ENOMEM;
+        return NULL;
+    }
+    memset(th, 0, sizeof(*th));
+    th->pool = p;
+    memset(&wo, 0, sizeof(wo));
+    wo.arg = &p->opts;
+    wo.stack_size = p->opts.stack_size;
+    wo.on_message = asy__wp_on_message;
+    wo.on_exit = asy__wp_on_exit;
+    if ((r = asy_worker_start_at(p->loop, &th->w, asy__wp_worker_main, &wo, __FILE__, __LINE__)) != 0) {
+        asy__free(th);
+        *err = r;
+        return NULL;
+    }
+    asy_timer_init_at(p->loop, &th->idle_timer, __FILE__, __LINE__);
+    asy_unref((asy_handle_t *)&th->idle_timer);
+    asy__queue_insert_tail(&p->threads, &th->link);
+    p->nthreads++;
+    p->nalive++;
+    asy_unref((asy_handle_t *)&th->w);
+    return th;
+}
+
+/* A permit was granted: the task goes to an idle thread or a new one. */
+static void asy__wp_granted(void *arg, int status) {
+    asy__wp_task *t = (asy__wp_task *)arg;
+    asy_wpool_t *p = t->pool;
+    asy__wp_thread *th = NULL;
+    asy__queue *q;
+    int r = 0;
+    if (t->state != ASY__WP_QUEUED) { /* aborted: the promise is settled */
+        if (status == 0 && !p->destroying) asy_sem_release(p->sem, 1);
+        asy__wp_task_free(t);
+        return;
+    }
+    p->queued--;
+    t->state = 0;
+    if (status != 0) {
+        asy_promise_reject(t->result, status, NULL);
+        asy__wp_task_free(t);
+        return;
+    }
+    ASY__QUEUE_FOREACH(q, &p->threads) {
+        asy__wp_thread *c = ASY_CONTAINER_OF(q, asy__wp_thread, link);
+        if (!c->task && !c->leaving) {
+            th = c;
+            break;
+        }
+    }
+    if (!th) th = asy__wp_thread_start(p, &r);
+    if (th && (r = asy_worker_post(&th->w, t->in, t->len)) != 0) th = NULL;
+    if (!th) {
+        asy_promise_reject(t->result, r, "no worker for the task");
+        asy_sem_release(p->sem, 1);
+        asy__wp_task_free(t);
+        return;
+    }
+    asy_timer_stop(&th->idle_timer);
+    asy_ref((asy_handle_t *)&th->w); /* a running task keeps the loop alive */
+    th->task = t;
+    t->thread = th;
+    t->state = ASY__WP_RUNNING;
+    p->running++;
+}
+
+ASYNCRT_API asy_wpool_t *asy_wpool_new(asy_loop_t *loop, const asy_wpool_opts *opts, int *err) {
+    asy_wpool_t *p;
+    int dummy, r = 0;
+    unsigned i;
+    if (!err) err = &dummy;
+    *err = ASY_EINVAL;
+    if (!asy__loop_live(loop) || !opts || !opts->fn) return NULL;
+    p = ASY__NEW(asy_wpool_t);
+    if (!p) {
+        *err = ASY_ENOMEM;
+        return NULL;
+    }
+    memset(p, 0, sizeof(*p));
+    p->loop = loop;
+    p->opts = *opts;
+    if (!p->opts.max_threads) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        p->opts.max_threads = n > 0 ? (unsigned)n : 1;
+        if (p->opts.max_threads < p->opts.min_threads) p->opts.max_threads = p->opts.min_threads;
+    }
+    if (p->opts.min_threads > p->opts.max_threads) {
+        asy__free(p);
+        return NULL;
+    }
+    asy__queue_init(&p->threads);
+    asy__queue_init(&p->tasks);
+    p->next_id = 1;
+    if (!(p->sem = asy_sem_new(loop, p->opts.max_threads))) {
+        asy__free(p);
+        *err = ASY_ENOMEM;
+        return NULL;
+    }
+    for (i = 0; i < p->opts.min_threads; i++) {
+        if (!asy__wp_thread_start(p, &r)) {
+            *err = r;
+            asy_wpool_destroy(p);
+            return NULL;
+        }
+    }
+    *err = 0;
+    return p;
+}
+
+ASYNCRT_API asy_promise_t *asy_wpool_run(asy_wpool_t *pool, const void *in, size_t len,
+                                         asy_wpool_task_t *task) {
+    asy__wp_task *t;
+    asy_promise_t *res;
+    int r;
+    if (!pool || pool->destroying || (!in && len)) return NULL;
+    if (pool->opts.max_queue && pool->queued >= pool->opts.max_queue &&
+        asy_sem_available(pool->sem) == 0)
+        return asy_promise_rejected(pool->loop, ASY_EAGAIN, "the task queue is full");
+    if (len > SIZE_MAX - sizeof(uint64_t)) return NULL;
+    t = ASY__NEW(asy__wp_task);
+    if (!t) return NULL;
+    memset(t, 0, sizeof(*t));
+    t->in = (uint8_t *)asy__malloc(sizeof(uint64_t) + len);
+    t->result = asy_promise_new(pool->loop);
+    if (!t->in || !t->result) {
+        asy__free(t->in);
+        asy_promise_release(t->result);
+        asy__free(t);
+        return NULL;
+    }
+    t->id = pool->next_id++;
+    t->pool = pool;
+    t->len = sizeof(uint64_t) + len;
+    memcpy(t->in, &t->id, sizeof(t->id));
+    if (len) memcpy(t->in + sizeof(uint64_t), in, len);
+    t->state = ASY__WP_QUEUED;
+    asy__queue_insert_tail(&pool->tasks, &t->link);
+    r = asy_sem_acquire_cb(pool->sem, 1, 0, asy__wp_granted, t, &t->wait);
+    if (r != 0) {
+        t->state = 0;
+        asy__wp_task_free(t);
+        return NULL;
+    }
+    pool->queued++;
+    res = asy_promise_retain(t->result);
+    if (task) task->id = t->id;
+    return res;
+}
+
+static asy__wp_task *asy__wp_find(asy_wpool_t *p, uint64_t id) {
+    asy__queue *q;
+    ASY__QUEUE_FOREACH(q, &p->tasks) {
+        asy__wp_task *t = ASY_CONTAINER_OF(q, asy__wp_task, link);
+        if (t->id == id) return t;
+    }
+    return NULL;
+}
+
+static void asy__wp_abort(asy__wp_task *t) {
+    asy_wpool_t *p = t->pool;
+    if (t->state == ASY__WP_QUEUED) {
+        /* the permit's callback still comes (granted or cancelled) and
+         * frees the task then */
+        t->state = 0;
+        p->queued--;
+        asy_promise_reject(t->result, ASY_ECANCELED, "aborted");
+        asy_sem_cancel(p->sem, t->wait);
+    } else if (t->state == ASY__WP_RUNNING) {
+        asy__wp_thread *th = t->thread;
+        asy_promise_reject(t->result, ASY_ECANCELED, "aborted");
+        asy__wp_thread_leave(th);
+        asy__wp_task_ended(t);
+        asy__wp_task_free(t);
+    }
+}
+
+ASYNCRT_API int asy_wpool_abort(asy_wpool_t *pool, asy_wpool_task_t task) {
+    asy__wp_task *t;
+    if (!pool) return ASY_EINVAL;
+    t = asy__wp_find(pool, task.id);
+    if (!t || !t->state) return ASY_ENOENT;
+    asy__wp_abort(t);
+    return 0;
+}
+
+ASYNCRT_API void asy_wpool_stats(const asy_wpool_t *pool, asy_wpool_stats_t *out) {
+    const asy__queue *q;
+    if (!out) return;
+    memset(out, 0, sizeof(*out));
+    if (!pool) return;
+    out->threads = pool->nthreads;
+    for (q = pool->threads.next; q != &pool->threads; q = q->next) {
+        const asy__wp_thread *th = ASY_CONTAINER_OF(q, const asy__wp_thread, link);
+        if (!th->task && !th->leaving) out->idle++;
+    }
+    out->queued = pool->queued;
+    out->running = pool->running;
+    out->completed = pool->completed;
+}
+
+ASYNCRT_API void asy_wpool_destroy(asy_wpool_t *pool) {
+    asy__queue *q, *next;
+    if (!pool || pool->destroying) return;
+    /* queued tasks first (their permits would go to the next ones) */
+    for (q = pool->tasks.next; q != &pool->tasks; q = next) {
+        asy__wp_task *t = ASY_CONTAINER_OF(q, asy__wp_task, link);
+        next = q->next;
+        if (t->state == ASY__WP_QUEUED) asy__wp_abort(t);
+    }
+    pool->destroying = 1;
+    for (q = pool->tasks.next; q != &pool->tasks; q = next) {
+        asy__wp_task *t = ASY_CONTAINER_OF(q, asy__wp_task, link);
+        next = q->next;
+        if (t->state == ASY__WP_RUNNING) asy__wp_abort(t);
+    }
+    for (q = pool->threads.next; q != &pool->threads; q = q->next)
+        asy__wp_thread_leave(ASY_CONTAINER_OF(q, asy__wp_thread, link));
+    asy_sem_free(pool->sem);
+    pool->sem = NULL;
+    asy__wp_maybe_free(pool);
+}
 
 #endif /* ASYNCRT_OS_POSIX */
-#line 1 "asyncrt_impl/url/encode.c"
+#line 1 "asyncrt_impl/url/encode.internal.h"
 /* The URL layer's byte tables, its scratch buffer and percent-encoding. */
+
 
 
 
@@ -26038,10 +31171,71 @@ ASYNCRT_API int asy_url_percent_decode(char **out, size_t *out_len, const char *
     return asy__ub_finish(&b, out, out_len);
 }
 
+#line 1 "asyncrt_impl/url/url.internal.h"
+/* Private parts of the url layer shared by its files: the parser's states
+ * and its record (spans of one URL's components in a scratch buffer). */
+
+
+
+enum {
+    ASY__US_NONE = 0,
+    ASY__US_SCHEME_START,
+    ASY__US_SCHEME,
+    ASY__US_NO_SCHEME,
+    ASY__US_SPECIAL_RELATIVE_OR_AUTHORITY,
+    ASY__US_PATH_OR_AUTHORITY,
+    ASY__US_RELATIVE,
+    ASY__US_RELATIVE_SLASH,
+    ASY__US_SPECIAL_AUTHORITY_SLASHES,
+    ASY__US_SPECIAL_AUTHORITY_IGNORE_SLASHES,
+    ASY__US_AUTHORITY,
+    ASY__US_HOST,
+    ASY__US_HOSTNAME,
+    ASY__US_PORT,
+    ASY__US_FILE,
+    ASY__US_FILE_SLASH,
+    ASY__US_FILE_HOST,
+    ASY__US_PATH_START,
+    ASY__US_PATH,
+    ASY__US_OPAQUE_PATH,
+    ASY__US_QUERY,
+    ASY__US_FRAGMENT
+};
+
+/* A state-override run that the standard ends with a plain "return"
+ * before changing anything: the setter reports the value as ignored. */
+#define ASY__URL_IGNORED 1
+
+typedef struct {
+    asy__ubuf b;
+    size_t scheme_s, scheme_e, user_s, user_e, pass_s, pass_e, host_s, host_e;
+    size_t path_s, path_e, query_s, query_e, frag_s, frag_e;
+    long port; /* -1: null */
+    int scheme_type, host_type, opaque, has_query, has_frag;
+} asy__urec;
+
+/* Defined in host.c, used by file.c, parse.c. */
+ASY__INTERNAL int asy__url_utf8_valid(const unsigned char *s, size_t n);
+ASY__INTERNAL int asy__url_parse_host(asy__ubuf *b, const char *in, size_t n, int special);
+
+/* Defined in parse.c, used by params.c, url.c. */
+ASY__INTERNAL void asy__urec_init(asy__urec *u, char *stack, size_t cap);
+ASY__INTERNAL int asy__url_scheme_of(const char *s, size_t n);
+ASY__INTERNAL long asy__url_type_port(int t);
+ASY__INTERNAL void asy__urec_new_query(asy__urec *u);
+ASY__INTERNAL void asy__urec_new_frag(asy__urec *u);
+ASY__INTERNAL int asy__url_run(asy__urec *u, const char *in, size_t n, const asy_url_t *base, int state,
+                               int override);
+
+/* Defined in url.c, used by params.c. */
+ASY__INTERNAL int asy__urec_finish(const asy__urec *u, asy_url_t *url);
+ASY__INTERNAL int asy__urec_load(asy__urec *u, const asy_url_t *url);
+
 #line 1 "asyncrt_impl/url/host.c"
 /* Host parsing and serialization: domains (ASCII only: see ASY_EURL_IDNA),
  * IPv4 with the standard's hex/octal parts, IPv6 with compression and an
  * embedded IPv4 tail, and the opaque hosts of non-special URLs. */
+
 
 
 /* The standard's IPv4 number parser.  0: ok (*out set, saturating at
@@ -26334,42 +31528,6 @@ ASY__INTERNAL int asy__url_parse_host(asy__ubuf *b, const char *in, size_t n, in
  * override", and serialize again. */
 
 
-enum {
-    ASY__US_NONE = 0,
-    ASY__US_SCHEME_START,
-    ASY__US_SCHEME,
-    ASY__US_NO_SCHEME,
-    ASY__US_SPECIAL_RELATIVE_OR_AUTHORITY,
-    ASY__US_PATH_OR_AUTHORITY,
-    ASY__US_RELATIVE,
-    ASY__US_RELATIVE_SLASH,
-    ASY__US_SPECIAL_AUTHORITY_SLASHES,
-    ASY__US_SPECIAL_AUTHORITY_IGNORE_SLASHES,
-    ASY__US_AUTHORITY,
-    ASY__US_HOST,
-    ASY__US_HOSTNAME,
-    ASY__US_PORT,
-    ASY__US_FILE,
-    ASY__US_FILE_SLASH,
-    ASY__US_FILE_HOST,
-    ASY__US_PATH_START,
-    ASY__US_PATH,
-    ASY__US_OPAQUE_PATH,
-    ASY__US_QUERY,
-    ASY__US_FRAGMENT
-};
-
-/* A state-override run that the standard ends with a plain "return"
- * before changing anything: the setter reports the value as ignored. */
-#define ASY__URL_IGNORED 1
-
-typedef struct {
-    asy__ubuf b;
-    size_t scheme_s, scheme_e, user_s, user_e, pass_s, pass_e, host_s, host_e;
-    size_t path_s, path_e, query_s, query_e, frag_s, frag_e;
-    long port; /* -1: null */
-    int scheme_type, host_type, opaque, has_query, has_frag;
-} asy__urec;
 
 ASY__INTERNAL void asy__urec_init(asy__urec *u, char *stack, size_t cap) {
     memset(u, 0, sizeof(*u));
@@ -28004,11 +33162,1770 @@ ASYNCRT_API int asy_url_from_path(asy_url_t *url, const char *path) {
     return r;
 }
 
+#line 1 "asyncrt_impl/json/json.internal.h"
+/* JSON internals: the arena behind a document, number conversions. */
+
+
+
+
+/* Arena chunks: the first is small (most documents are), each next one
+ * doubles up to 1 MiB; a request larger than a chunk gets a chunk of its
+ * own.  Allocations are 8-byte aligned. */
+struct asy__json_chunk {
+    asy__json_chunk *next;
+    size_t size; /* bytes after this header */
+    double align_;
+};
+
+ASY__INTERNAL void *asy__json_alloc_slow(asy_json_doc_t *doc, size_t n);
+
+ASY__INTERNAL void *asy__json_alloc(asy_json_doc_t *doc, size_t n) {
+    char *p;
+    n = (n + 7u) & ~(size_t)7u;
+    if (ASY__LIKELY((size_t)(doc->end_ - doc->cur_) >= n && doc->cur_)) {
+        p = doc->cur_;
+        doc->cur_ += n;
+        return p;
+    }
+    return asy__json_alloc_slow(doc, n);
+}
+
+/* Number text (JSON grammar already checked: -?int frac? exp?) to the
+ * double JSON.parse gives. */
+ASY__INTERNAL double asy__json_strtod(const char *s, size_t len);
+
+/* 1e0..1e22: exactly representable, the base of the exact fast paths. */
+static const double asy__json_pow10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                           1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                           1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* Writes UTF-8 (or WTF-8 for a lone surrogate) of code point cp; returns
+ * the byte count. */
+ASY__INTERNAL size_t asy__json_put_utf8(char *out, unsigned cp) {
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* Length of the valid UTF-8 sequence at p (at most n bytes), 0 if invalid.
+ * wtf8 admits the encoded surrogates ED A0..BF xx. */
+ASY__INTERNAL size_t asy__json_utf8_len(const unsigned char *p, size_t n, int wtf8) {
+    unsigned c = p[0];
+    if (c < 0x80) return 1;
+    if (c < 0xC2) return 0;
+    if (c < 0xE0) return (n >= 2 && (p[1] & 0xC0) == 0x80) ? 2 : 0;
+    if (c < 0xF0) {
+        if (n < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80) return 0;
+        if (c == 0xE0 && p[1] < 0xA0) return 0;         /* overlong */
+        if (c == 0xED && p[1] >= 0xA0 && !wtf8) return 0; /* surrogate */
+        return 3;
+    }
+    if (c < 0xF5) {
+        if (n < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 || (p[3] & 0xC0) != 0x80)
+            return 0;
+        if (c == 0xF0 && p[1] < 0x90) return 0; /* overlong */
+        if (c == 0xF4 && p[1] >= 0x90) return 0; /* above U+10FFFF */
+        return 4;
+    }
+    return 0;
+}
+
+#line 1 "asyncrt_impl/json/arena.c"
+/* The document arena (json.internal.h): chunks freed all at once. */
+
+
+ASY__INTERNAL void *asy__json_alloc_slow(asy_json_doc_t *doc, size_t n) {
+    asy__json_chunk *c;
+    size_t size = doc->chunks_ ? doc->chunks_->size * 2 : 4096;
+    if (size > ((size_t)1 << 20)) size = (size_t)1 << 20;
+    if (n > size / 2) {
+        /* a large block gets its own chunk behind the current one, so
+         * the current chunk's free room stays usable */
+        if (n > (size_t)-1 - sizeof(asy__json_chunk)) return NULL;
+        c = (asy__json_chunk *)asy__malloc(sizeof(asy__json_chunk) + n);
+        if (!c) return NULL;
+        c->size = n;
+        if (doc->chunks_) {
+            c->next = doc->chunks_->next;
+            doc->chunks_->next = c;
+        } else {
+            c->next = NULL;
+            doc->chunks_ = c;
+            doc->cur_ = doc->end_ = (char *)(c + 1) + n;
+        }
+        return (void *)(c + 1);
+    }
+    c = (asy__json_chunk *)asy__malloc(sizeof(asy__json_chunk) + size);
+    if (!c) return NULL;
+    c->size = size;
+    c->next = doc->chunks_;
+    doc->chunks_ = c;
+    doc->cur_ = (char *)(c + 1) + n;
+    doc->end_ = (char *)(c + 1) + size;
+    return (void *)(c + 1);
+}
+
+ASYNCRT_API void asy_json_doc_init(asy_json_doc_t *doc) {
+    if (doc) memset(doc, 0, sizeof(*doc));
+}
+
+ASYNCRT_API void asy_json_doc_free(asy_json_doc_t *doc) {
+    asy__json_chunk *c, *next;
+    if (!doc) return;
+    for (c = doc->chunks_; c; c = next) {
+        next = c->next;
+        asy__free(c);
+    }
+    memset(doc, 0, sizeof(*doc));
+}
+
+#line 1 "asyncrt_impl/json/number.c"
+/* Numbers: JSON text to double (as JSON.parse rounds) and double to the
+ * text Number.prototype.toString prints (the shortest round trip).
+ *
+ * Both directions rest on one exact fact (Clinger): when c < 2^53 and
+ * |e| <= 22, c and 10^|e| are exact doubles, so c * 10^e (or c / 10^-e)
+ * is one correctly rounded IEEE operation -- exactly the double that the
+ * decimal c×10^e denotes.  Outside that range the C library's correctly
+ * rounded conversions (glibc's strtod and printf are exact) do the work.
+ *
+ * Shortest digits (docs/json.md has the proof): for a decimal length n,
+ * P(n) = "some n-digit decimal rounds to v" is monotone in n (pad with a
+ * zero), so the shortest length is found by binary search on n.  The
+ * n-digit decimals that can round to v are the two that bracket v (the
+ * rounding interval is convex and contains v): floor and ceil of
+ * v×10^k.  For n <= 15 the n-digit spacing exceeds the interval's width,
+ * so at most one candidate matches and it is the answer; it is checked
+ * exactly with the fact above.  For 16 and 17 digits (and values outside
+ * the fast range), printf gives D, the correctly rounded n-digit decimal
+ * (the nearest, ties to even, as ECMAScript's tie rule asks), and the
+ * bracketing pair is {D, D-1} or {D, D+1}: D if it reads back to v, else
+ * whichever neighbour does. */
+
+#include <stdlib.h>
+
+#define ASY__JSON_MAX_DIGITS 780
+
+ASY__INTERNAL double asy__json_strtod(const char *s, size_t len) {
+    char buf[ASY__JSON_MAX_DIGITS + 40];
+    size_t i = 0, nd = 0;
+    int neg = 0, sticky = 0, seen_nonzero = 0;
+    int64_t exp10 = 0, e = 0;
+    uint64_t m = 0;
+    size_t trail_zero = 0; /* zeros at the end of buf, not yet kept */
+    if (i < len && s[i] == '-') {
+        neg = 1;
+        i++;
+    }
+    for (; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
+        if (s[i] == '0' && !seen_nonzero) continue;
+        seen_nonzero = 1;
+        if (nd < ASY__JSON_MAX_DIGITS) buf[nd++] = s[i];
+        else {
+            if (s[i] != '0') sticky = 1;
+            exp10++;
+        }
+    }
+    if (i < len && s[i] == '.') {
+        for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
+            if (s[i] == '0' && !seen_nonzero) {
+                exp10--;
+                continue;
+            }
+            seen_nonzero = 1;
+            if (nd < ASY__JSON_MAX_DIGITS) {
+                buf[nd++] = s[i];
+                exp10--;
+            } else if (s[i] != '0')
+                sticky = 1;
+        }
+    }
+    if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+        int eneg = 0;
+        i++;
+        if (i < len && (s[i] == '+' || s[i] == '-')) eneg = s[i++] == '-';
+        for (; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+            if (e < 1000000000) e = e * 10 + (s[i] - '0');
+        if (eneg) e = -e;
+    }
+    if (nd == 0) return neg ? -0.0 : 0.0;
+    while (nd > 1 && buf[nd - 1] == '0' && !sticky) { /* 1.5000 is 15e-1 */
+        nd--;
+        trail_zero++;
+    }
+    exp10 += (int64_t)trail_zero + e;
+    if (nd <= 19) {
+        size_t k;
+        for (k = 0; k < nd; k++) m = m * 10 + (uint64_t)(buf[k] - '0');
+        if (m <= ((uint64_t)1 << 53) && exp10 >= -22 && exp10 <= 22) {
+            double d = (double)m;
+            d = exp10 >= 0 ? d * asy__json_pow10[exp10] : d / asy__json_pow10[-exp10];
+            return neg ? -d : d;
+        }
+    }
+    /* No double's rounding boundary has more than 768 significant digits:
+     * the kept digits plus a sticky 1 decide the rounding as all would. */
+    if (sticky) buf[nd++] = '1', exp10--;
+    if (exp10 > 100000) exp10 = 100000; /* far past overflow / underflow */
+    if (exp10 < -100000) exp10 = -100000;
+    snprintf(buf + nd, 24, "e%d", (int)exp10);
+    {
+        double d = strtod(buf, NULL);
+        return neg ? -d : d;
+    }
+}
+
+/* c × 10^e as the double it rounds to, for c < 2^53, |e| <= 22. */
+ASY__INTERNAL double asy__json_exact(uint64_t c, int e) {
+    double d = (double)c;
+    return e >= 0 ? d * asy__json_pow10[e] : d / asy__json_pow10[-e];
+}
+
+/* The fast test of P(n): 1 with *c (v = c×10^*e exactly when read back),
+ * 0 if no n-digit decimal rounds to v, -1 if this path cannot tell. */
+ASY__INTERNAL int asy__json_fast_try(double v, int n, int E, uint64_t *c, int *e) {
+    int k = n - 1 - E; /* v × 10^k has n digits before the point */
+    double x;
+    uint64_t f, cand;
+    int i;
+    if (k > 22 || k < -22) return -1;
+    x = k >= 0 ? v * asy__json_pow10[k] : v / asy__json_pow10[-k];
+    /* x is within 1 of v×10^k (one rounding, x < 2^53).  At n = 15 a miss
+     * is used as "no 15-digit decimal", which is only true if E was not
+     * one too big (v×10^k would have 14 digits): when x cannot rule that
+     * out, the fast path declines. */
+    if (!(x < 9.0e15) || x < 1.0) return -1;
+    f = (uint64_t)x;
+    for (i = -1; i <= 2; i++) {
+        cand = f + (uint64_t)(int64_t)i;
+        if (cand >= ((uint64_t)1 << 53)) return -1;
+        if (asy__json_exact(cand, -k) == v) {
+            *c = cand;
+            *e = -k;
+            return 1;
+        }
+    }
+    return (n == 15 && x < 1e14 + 1) ? -1 : 0;
+}
+
+/* printf's nearest n-digit decimal D (n-1 digits after the point) and
+ * its neighbours D+1, D-1 at the same spacing: the length of the one that
+ * reads back to v (its digits and exponent in digits / *exp), else 0. */
+ASY__INTERNAL int asy__json_slow_try(double v, int n, char *digits, int *exp) {
+    char tmp[64], cand[48], d0[24];
+    int x, nd = 0, pass;
+    const char *p;
+    snprintf(tmp, sizeof(tmp), "%.*e", n - 1, v);
+    for (p = tmp; *p && *p != 'e'; p++)
+        if (*p >= '0' && *p <= '9' && nd < 20) d0[nd++] = *p;
+    if (*p != 'e' || nd != n) return 0;
+    x = atoi(p + 1) - (n - 1); /* value = D × 10^x */
+    for (pass = 0; pass < 3; pass++) {
+        char d[24];
+        const char *s = d;
+        int dx = x, len = n, i;
+        memcpy(d, d0, (size_t)n);
+        if (pass == 1) { /* D + 1 */
+            for (i = n - 1; i >= 0 && d[i] == '9'; i--) d[i] = '0';
+            if (i < 0) {
+                d[0] = '1'; /* 99..9 + 1 = 10..0, read one place up */
+                dx++;
+            } else
+                d[i]++;
+        } else if (pass == 2) { /* D - 1 */
+            for (i = n - 1; i >= 0 && d[i] == '0'; i--) d[i] = '9';
+            if (i < 0) continue;
+            d[i]--;
+            if (d[0] == '0') { /* 10..0 - 1 = 9..9, one digit shorter */
+                s = d + 1;
+                len = n - 1;
+                if (len == 0) continue;
+            }
+        }
+        memcpy(cand, s, (size_t)len);
+        snprintf(cand + len, sizeof(cand) - (size_t)len, "e%d", dx);
+        if (strtod(cand, NULL) == v) {
+            memcpy(digits, s, (size_t)len);
+            *exp = dx;
+            return len;
+        }
+    }
+    return 0;
+}
+
+#if defined(__SIZEOF_INT128__)
+__extension__ typedef unsigned __int128 asy__json_u128;
+#define ASY__JSON_EXACT 1
+
+/* P(n) exactly, in integers: v = m × 2^q, and t = v × 10^k = A / B with
+ * the ulp of v being U / B in the same units.  The candidates are
+ * floor(t) and floor(t) + 1; one reads back to v when it lies within half
+ * an ulp (a quarter below when v is a power of two, whose lower gap is
+ * half), boundaries included only for even m (ties go to even).  When
+ * both do, the nearer wins, and on a tie the even one (ECMAScript).
+ * 1 with *c, 0 if neither, -1 if the numbers would not fit in 128 bits. */
+ASY__INTERNAL int asy__json_exact_try(uint64_t m, int q, int lower_half, int k, uint64_t *c) {
+    static const uint64_t p10[20] = {1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull,
+                                     10000000ull, 100000000ull, 1000000000ull, 10000000000ull,
+                                     100000000000ull, 1000000000000ull, 10000000000000ull,
+                                     100000000000000ull, 1000000000000000ull, 10000000000000000ull,
+                                     100000000000000000ull, 1000000000000000000ull,
+                                     10000000000000000000ull};
+    asy__json_u128 A = m, B = 1, U = 1, fl, r, lo2, hi2;
+    int lo_in, hi_in, strict = (int)(m & 1);
+    /* bit budget: A, B, U and 4×r must stay below 2^127 */
+    if (k >= 0) {
+        if (k > 21) return -1;
+        A *= k > 19 ? (asy__json_u128)p10[19] * p10[k - 19] : (asy__json_u128)p10[k];
+        U = k > 19 ? (asy__json_u128)p10[19] * p10[k - 19] : (asy__json_u128)p10[k];
+    } else {
+        if (-k > 36) return -1;
+        B = -k > 19 ? (asy__json_u128)p10[19] * p10[-k - 19] : (asy__json_u128)p10[-k];
+    }
+    if (q >= 0) {
+        if (q > 52 || (k > 0 && 53 + q + 4 * k > 122)) return -1;
+        A <<= q;
+        U <<= q;
+    } else {
+        if (-q > 120 || (k < 0 && -q + 4 * (-k) > 122)) return -1;
+        B <<= -q;
+    }
+    fl = A / B;
+    r = A % B;
+    /* below: t - fl = r/B against U/(2B) (U/(4B) for a power of two) */
+    lo2 = r * (lower_half ? 4u : 2u);
+    lo_in = strict ? lo2 < U : lo2 <= U;
+    hi2 = (B - r) * 2u;
+    hi_in = r != 0 && (strict ? hi2 < U : hi2 <= U);
+    if (r == 0) lo_in = 1;
+    if (lo_in && hi_in) {
+        if (r < B - r) hi_in = 0;
+        else if (r > B - r) lo_in = 0;
+        else if (fl & 1) lo_in = 0;
+        else hi_in = 0;
+    }
+    if (!lo_in && !hi_in) return 0;
+    if (fl + 1 > (asy__json_u128)p10[19]) return -1;
+    *c = (uint64_t)(lo_in ? fl : fl + 1);
+    return 1;
+}
+
+/* The shortest digits through asy__json_exact_try alone: 1, or 0 when some
+ * step would not fit (the caller takes the general path). */
+ASY__INTERNAL int asy__json_shortest_exact(double v, int E, char *digits, int *nd, int *point) {
+    uint64_t bits, m, c = 0, c2;
+    int be, q, lower_half, lo = 1, hi = 17, r, tries, len = 0, i;
+    char tmp[24];
+    memcpy(&bits, &v, 8);
+    be = (int)((bits >> 52) & 0x7FF);
+    m = bits & 0xFFFFFFFFFFFFFull;
+    if (be == 0) { /* subnormal */
+        q = -1074;
+        lower_half = 0;
+    } else {
+        lower_half = m == 0 && be > 1;
+        m |= 1ull << 52;
+        q = be - 1075;
+    }
+    /* fix E exactly: the 17-digit floor must have 17 digits */
+    for (tries = 0;; tries++) {
+        asy__json_u128 A = m, B = 1;
+        int k = 16 - E;
+        if (tries > 2) return 0;
+        if (k > 21 || k < -36 || q > 52 || -q > 120) return 0;
+        if (k >= 0) {
+            int j;
+            for (j = 0; j < k; j++) A *= 10u;
+        } else {
+            int j;
+            for (j = 0; j < -k; j++) B *= 10u;
+        }
+        if (q >= 0) {
+            if (53 + q + 4 * (k > 0 ? k : 0) > 122) return 0;
+            A <<= q;
+        } else {
+            if (-q + 4 * (k < 0 ? -k : 0) > 122) return 0;
+            B <<= -q;
+        }
+        A /= B;
+        if (A >= (asy__json_u128)100000000000000000ull) E++;
+        else if (A < (asy__json_u128)10000000000000000ull) E--;
+        else break;
+    }
+    r = asy__json_exact_try(m, q, lower_half, 16 - E, &c);
+    if (r != 1) return 0;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        r = asy__json_exact_try(m, q, lower_half, mid - 1 - E, &c2);
+        if (r < 0) return 0;
+        if (r == 1) {
+            hi = mid;
+            c = c2;
+        } else
+            lo = mid + 1;
+    }
+    /* c × 10^(E - hi + 1), trailing zeros dropped */
+    {
+        int e = E - hi + 1;
+        while (c % 10 == 0) {
+            c /= 10;
+            e++;
+        }
+        while (c) {
+            tmp[len++] = (char)('0' + c % 10);
+            c /= 10;
+        }
+        for (i = 0; i < len; i++) digits[i] = tmp[len - 1 - i];
+        *nd = len;
+        *point = len + e;
+    }
+    return 1;
+}
+#endif
+
+/* floor(log10(v)) for v > 0, or one less (no libm: the binary exponent
+ * times log10(2) ~ 78913 / 2^18); every user corrects it. */
+ASY__INTERNAL int asy__json_dec_exp(double v) {
+    uint64_t bits;
+    int e2;
+    memcpy(&bits, &v, 8);
+    e2 = (int)((bits >> 52) & 0x7FF) - 1023;
+    if (e2 == -1023) return -324; /* subnormal: only the general path applies */
+    return e2 >= 0 ? (e2 * 78913) >> 18 : -(((-e2) * 78913 + (1 << 18) - 1) >> 18);
+}
+
+/* Shortest digits of v > 0: digits (no trailing zeros), *nd, and the
+ * decimal exponent point such that v = 0.digits × 10^point. */
+ASY__INTERNAL void asy__json_shortest(double v, char *digits, int *nd, int *point) {
+    int E = asy__json_dec_exp(v);
+    uint64_t c = 0, c2;
+    int e = 0, e2, r, lo, hi, n, x = 0, i;
+    char d[24], best[24];
+    if (E >= -8 && E <= 36) { /* log10 may be one off near powers of 10 */
+        double y = E <= 14 ? v * asy__json_pow10[14 - E] : v / asy__json_pow10[E - 14];
+        if (y < 1e14) E--;
+        else if (y >= 1e15) E++;
+    }
+    r = asy__json_fast_try(v, 15, E, &c, &e);
+    if (r == 1 && c < 1000000000000000ull) {
+        lo = 1;
+        hi = 15;
+        while (lo < hi) {
+            int mid = (lo + hi) / 2;
+            r = asy__json_fast_try(v, mid, E, &c2, &e2);
+            if (r < 0) break;
+            if (r == 1) {
+                hi = mid;
+                c = c2;
+                e = e2;
+            } else
+                lo = mid + 1;
+        }
+        if (lo >= hi) {
+            char tmp[24];
+            int len = 0;
+            while (c % 10 == 0) {
+                c /= 10;
+                e++;
+            }
+            while (c) {
+                tmp[len++] = (char)('0' + c % 10);
+                c /= 10;
+            }
+            for (i = 0; i < len; i++) digits[i] = tmp[len - 1 - i];
+            *nd = len;
+            *point = len + e;
+            return;
+        }
+    }
+#ifdef ASY__JSON_EXACT
+    if (asy__json_shortest_exact(v, E, digits, nd, point)) return;
+#endif
+    /* the general path: binary search over 1..17 (17 always reads back),
+     * starting above 15 when the fast path showed no 15-digit decimal */
+    lo = (r == 0) ? 16 : 1;
+    hi = 17;
+    n = 0;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2, mx, got = asy__json_slow_try(v, mid, d, &mx);
+        if (got) {
+            hi = mid;
+            n = got;
+            memcpy(best, d, (size_t)got);
+            x = mx;
+        } else
+            lo = mid + 1;
+    }
+    if (n == 0) { /* 17 digits: printf's correctly rounded D always reads back */
+        char tmp[64];
+        const char *p;
+        snprintf(tmp, sizeof(tmp), "%.16e", v);
+        for (p = tmp; *p && *p != 'e'; p++)
+            if (*p >= '0' && *p <= '9' && n < 17) best[n++] = *p;
+        x = atoi(p + (*p == 'e')) - 16;
+    }
+    while (n > 1 && best[n - 1] == '0') {
+        n--;
+        x++;
+    }
+    memcpy(digits, best, (size_t)n);
+    *nd = n;
+    *point = n + x;
+}
+
+ASYNCRT_API size_t asy_json_format_number(double d, char *buf) {
+    char digits[24];
+    int nd, point, i;
+    size_t len = 0;
+    if (d != d) {
+        memcpy(buf, "NaN", 4);
+        return 3;
+    }
+    if (d == 0) {
+        memcpy(buf, "0", 2);
+        return 1;
+    }
+    if (d < 0) {
+        buf[len++] = '-';
+        d = -d;
+    }
+    if (d > 1.7976931348623157e308) {
+        memcpy(buf + len, "Infinity", 9);
+        return len + 8;
+    }
+    if (d < 9007199254740992.0 && d == (double)(uint64_t)d) {
+        uint64_t u = (uint64_t)d;
+        char tmp[24];
+        int n = 0;
+        while (u) {
+            tmp[n++] = (char)('0' + u % 10);
+            u /= 10;
+        }
+        while (n) buf[len++] = tmp[--n];
+        buf[len] = 0;
+        return len;
+    }
+    asy__json_shortest(d, digits, &nd, &point);
+    if (nd <= point && point <= 21) { /* 1234500 */
+        memcpy(buf + len, digits, (size_t)nd);
+        len += (size_t)nd;
+        for (i = nd; i < point; i++) buf[len++] = '0';
+    } else if (0 < point && point <= 21) { /* 12.345 */
+        memcpy(buf + len, digits, (size_t)point);
+        len += (size_t)point;
+        buf[len++] = '.';
+        memcpy(buf + len, digits + point, (size_t)(nd - point));
+        len += (size_t)(nd - point);
+    } else if (-6 < point && point <= 0) { /* 0.00012 */
+        buf[len++] = '0';
+        buf[len++] = '.';
+        for (i = point; i < 0; i++) buf[len++] = '0';
+        memcpy(buf + len, digits, (size_t)nd);
+        len += (size_t)nd;
+    } else { /* 1.2e+21, 5e-324 */
+        int ex = point - 1;
+        buf[len++] = digits[0];
+        if (nd > 1) {
+            buf[len++] = '.';
+            memcpy(buf + len, digits + 1, (size_t)(nd - 1));
+            len += (size_t)(nd - 1);
+        }
+        buf[len++] = 'e';
+        buf[len++] = ex < 0 ? '-' : '+';
+        len += (size_t)snprintf(buf + len, 8, "%d", ex < 0 ? -ex : ex);
+    }
+    buf[len] = 0;
+    return len;
+}
+
+#line 1 "asyncrt_impl/json/parse.c"
+/* The parser: one pass over the text with an explicit stack (no
+ * recursion, so depth costs heap, not C stack).  Values are gathered on a
+ * scratch stack; when a container closes its children are copied into
+ * the arena as one contiguous array, so the finished tree is compact and
+ * the scratch stack is reused for the next container. */
+
+
+typedef struct asy__json_frame {
+    int type;           /* ASY_JSON_ARRAY / ASY_JSON_OBJECT */
+    size_t start;       /* first child on the value stack */
+    const char *key;    /* this container's key in its parent object */
+    size_t key_len;
+} asy__json_frame;
+
+typedef struct asy__json_parser {
+    asy_json_doc_t *doc;
+    const char *text, *end;
+    asy_json_member_t *vals;
+    size_t nvals, capvals;
+    asy__json_frame *frames;
+    size_t nframes, capframes;
+    unsigned max_depth, flags;
+    int err;
+    const char *err_at;
+} asy__json_parser;
+
+/* 0: plain byte inside a string; 1: '"' or '\\'; 2: control; 3: non-ASCII */
+static const unsigned char asy__json_strclass[256] = {
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3};
+
+ASY__INTERNAL int asy__json_fail(asy__json_parser *ps, int code, const char *at) {
+    ps->err = code;
+    ps->err_at = at;
+    return code;
+}
+
+ASY__INTERNAL int asy__json_hex4(const char *p, unsigned *out) {
+    unsigned v = 0;
+    int i;
+    for (i = 0; i < 4; i++) {
+        char c = p[i];
+        v <<= 4;
+        if (c >= '0' && c <= '9') v |= (unsigned)(c - '0');
+        else if (c >= 'a' && c <= 'f') v |= (unsigned)(c - 'a' + 10);
+        else if (c >= 'A' && c <= 'F') v |= (unsigned)(c - 'A' + 10);
+        else return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+/* *pp points after the opening quote; on success it points after the
+ * closing one and *out / *outlen hold the decoded string (in the arena). */
+ASY__INTERNAL int asy__json_string(asy__json_parser *ps, const char **pp, const char **out,
+                                   size_t *outlen) {
+    const char *p = *pp, *end = ps->end, *q = p;
+    char *dst, *o;
+    /* the closing quote bounds the decoded size (escapes only shrink) */
+    for (;;) {
+        const char *b;
+        q = (const char *)memchr(q, '"', (size_t)(end - q));
+        if (!q) {
+            q = end;
+            break;
+        }
+        for (b = q; b > p && b[-1] == '\\'; b--) {}
+        if (((q - b) & 1) == 0) break;
+        q++;
+    }
+    o = dst = (char *)asy__json_alloc(ps->doc, (size_t)(q - p) + 1);
+    if (!dst) return asy__json_fail(ps, ASY_ENOMEM, p);
+    for (;;) {
+        const char *run = p;
+        size_t n;
+        while (p < end && asy__json_strclass[(unsigned char)*p] == 0) p++;
+        memcpy(o, run, (size_t)(p - run));
+        o += p - run;
+        if (p >= end) return asy__json_fail(ps, ASY_EJSON_EOF, end);
+        switch (asy__json_strclass[(unsigned char)*p]) {
+        case 1:
+            if (*p == '"') {
+                *o = 0;
+                *out = dst;
+                *outlen = (size_t)(o - dst);
+                *pp = p + 1;
+                return 0;
+            }
+            if (p + 1 >= end) return asy__json_fail(ps, ASY_EJSON_EOF, end);
+            switch (p[1]) {
+            case '"': *o++ = '"'; break;
+            case '\\': *o++ = '\\'; break;
+            case '/': *o++ = '/'; break;
+            case 'b': *o++ = '\b'; break;
+            case 'f': *o++ = '\f'; break;
+            case 'n': *o++ = '\n'; break;
+            case 'r': *o++ = '\r'; break;
+            case 't': *o++ = '\t'; break;
+            case 'u': {
+                unsigned cp, lo;
+                if (end - p < 6) return asy__json_fail(ps, ASY_EJSON_EOF, end);
+                if (asy__json_hex4(p + 2, &cp) < 0) return asy__json_fail(ps, ASY_EJSON_ESCAPE, p);
+                if (cp >= 0xD800 && cp < 0xDC00 && end - p >= 12 && p[6] == '\\' && p[7] == 'u' &&
+                    asy__json_hex4(p + 8, &lo) == 0 && lo >= 0xDC00 && lo < 0xE000) {
+                    cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                    p += 6;
+                }
+                o += asy__json_put_utf8(o, cp); /* a lone surrogate: WTF-8 */
+                p += 4;
+                break;
+            }
+            default: return asy__json_fail(ps, ASY_EJSON_ESCAPE, p);
+            }
+            p += 2;
+            break;
+        case 2: return asy__json_fail(ps, ASY_EJSON_CONTROL, p);
+        default:
+            n = asy__json_utf8_len((const unsigned char *)p, (size_t)(end - p), 0);
+            if (!n) return asy__json_fail(ps, ASY_EJSON_UTF8, p);
+            memcpy(o, p, n);
+            o += n;
+            p += n;
+            break;
+        }
+    }
+}
+
+ASY__INTERNAL int asy__json_number(asy__json_parser *ps, const char **pp, double *out) {
+    const char *p = *pp, *start = p, *end = ps->end;
+    uint64_t m = 0;
+    int ndig = 0, simple = 1;
+    if (*p == '-') p++;
+    if (p >= end) return asy__json_fail(ps, ASY_EJSON_EOF, end);
+    if (*p == '0') p++;
+    else if (*p >= '1' && *p <= '9')
+        while (p < end && *p >= '0' && *p <= '9') {
+            m = m * 10 + (uint64_t)(*p++ - '0');
+            ndig++;
+        }
+    else
+        return asy__json_fail(ps, ASY_EJSON_NUMBER, p);
+    if (p < end && *p == '.') {
+        simple = 0;
+        p++;
+        if (p >= end) return asy__json_fail(ps, ASY_EJSON_EOF, end);
+        if (*p < '0' || *p > '9') return asy__json_fail(ps, ASY_EJSON_NUMBER, p);
+        while (p < end && *p >= '0' && *p <= '9') p++;
+    }
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        simple = 0;
+        p++;
+        if (p < end && (*p == '+' || *p == '-')) p++;
+        if (p >= end) return asy__json_fail(ps, ASY_EJSON_EOF, end);
+        if (*p < '0' || *p > '9') return asy__json_fail(ps, ASY_EJSON_NUMBER, p);
+        while (p < end && *p >= '0' && *p <= '9') p++;
+    }
+    if (simple && ndig <= 15) *out = *start == '-' ? -(double)m : (double)m;
+    else *out = asy__json_strtod(start, (size_t)(p - start));
+    *pp = p;
+    return 0;
+}
+
+ASY__INTERNAL int asy__json_push(asy__json_parser *ps, const char *key, size_t key_len,
+                                 const asy_json_value_t *v) {
+    asy_json_member_t *m;
+    if (ASY__UNLIKELY(ps->nvals == ps->capvals)) {
+        size_t cap = ps->capvals ? ps->capvals * 2 : 64;
+        asy_json_member_t *nv =
+            (asy_json_member_t *)asy__realloc(ps->vals, cap * sizeof(asy_json_member_t));
+        if (!nv) return ASY_ENOMEM;
+        ps->vals = nv;
+        ps->capvals = cap;
+    }
+    m = &ps->vals[ps->nvals++];
+    m->key = key;
+    m->key_len = key_len;
+    m->value = *v;
+    return 0;
+}
+
+/* "0".."4294967294" without leading zeros: a JS array index, which JS
+ * objects list first, in ascending order. */
+ASY__INTERNAL int asy__json_index_key(const char *k, size_t n, uint64_t *idx) {
+    uint64_t v = 0;
+    size_t i;
+    if (n == 0 || n > 10 || (n > 1 && k[0] == '0')) return 0;
+    for (i = 0; i < n; i++) {
+        if (k[i] < '0' || k[i] > '9') return 0;
+        v = v * 10 + (uint64_t)(k[i] - '0');
+    }
+    if (v > 4294967294u) return 0;
+    *idx = v;
+    return 1;
+}
+
+ASY__INTERNAL uint64_t asy__json_hash(const char *k, size_t n) {
+    uint64_t h = 1469598103934665603ull;
+    size_t i;
+    for (i = 0; i < n; i++) h = (h ^ (unsigned char)k[i]) * 1099511628211ull;
+    return h;
+}
+
+/* JS object semantics on members m[0..n): a repeated key keeps its first
+ * place and takes the later value; array-index keys move to the front in
+ * ascending order.  Returns the new count, or ASY_ENOMEM. */
+ASY__INTERNAL long asy__json_js_order(asy_json_member_t *m, size_t n, asy_json_member_t *out) {
+    size_t kept = 0, i, j, nidx = 0, a;
+    uint64_t idx;
+    if (n <= 16) {
+        /* a 64-bit filter of (length, first, last byte): a key whose bit
+         * is clear cannot repeat an earlier one, so the usual object
+         * (no repeats) costs no comparisons */
+        uint64_t seen = 0;
+        for (i = 0; i < n; i++) {
+            size_t kl = m[i].key_len;
+            unsigned h = kl ? (unsigned)(kl * 31u + (unsigned char)m[i].key[0] +
+                                         7u * (unsigned char)m[i].key[kl - 1]) & 63u
+                            : 0u;
+            if (!(seen & ((uint64_t)1 << h))) {
+                seen |= (uint64_t)1 << h;
+                m[kept++] = m[i];
+                continue;
+            }
+            for (j = 0; j < kept; j++)
+                if (m[j].key_len == m[i].key_len && memcmp(m[j].key, m[i].key, m[i].key_len) == 0)
+                    break;
+            if (j < kept) m[j].value = m[i].value;
+            else m[kept++] = m[i];
+        }
+    } else {
+        size_t size = 32, mask;
+        size_t *table;
+        while (size < n * 2) size *= 2;
+        mask = size - 1;
+        table = ASY__NEW_ARRAY(size_t, size);
+        if (!table) return ASY_ENOMEM;
+        for (i = 0; i < size; i++) table[i] = (size_t)-1;
+        for (i = 0; i < n; i++) {
+            size_t h = (size_t)asy__json_hash(m[i].key, m[i].key_len) & mask;
+            while (table[h] != (size_t)-1) {
+                asy_json_member_t *o = &m[table[h]];
+                if (o->key_len == m[i].key_len && memcmp(o->key, m[i].key, m[i].key_len) == 0) break;
+                h = (h + 1) & mask;
+            }
+            if (table[h] != (size_t)-1) m[table[h]].value = m[i].value;
+            else {
+                table[h] = kept;
+                m[kept++] = m[i];
+            }
+        }
+        asy__free(table);
+    }
+    /* index keys first, ascending (insertion sort: usually few or sorted) */
+    for (i = 0; i < kept; i++) {
+        if (!asy__json_index_key(m[i].key, m[i].key_len, &idx)) continue;
+        for (a = nidx; a > 0; a--) {
+            uint64_t prev;
+            asy__json_index_key(out[a - 1].key, out[a - 1].key_len, &prev);
+            if (prev < idx) break;
+            out[a] = out[a - 1];
+        }
+        out[a] = m[i];
+        nidx++;
+    }
+    for (i = 0; i < kept; i++)
+        if (nidx == 0 || !asy__json_index_key(m[i].key, m[i].key_len, &idx)) out[nidx++] = m[i];
+    return (long)kept;
+}
+
+/* Closes the top container: its children go to the arena. */
+ASY__INTERNAL int asy__json_close(asy__json_parser *ps) {
+    asy__json_frame *f = &ps->frames[--ps->nframes];
+    size_t n = ps->nvals - f->start, i;
+    asy_json_value_t v;
+    memset(&v, 0, sizeof(v));
+    v.type = f->type;
+    if (f->type == ASY_JSON_ARRAY) {
+        asy_json_value_t *items = NULL;
+        if (n) {
+            items = (asy_json_value_t *)asy__json_alloc(ps->doc, n * sizeof(asy_json_value_t));
+            if (!items) return ASY_ENOMEM;
+            for (i = 0; i < n; i++) items[i] = ps->vals[f->start + i].value;
+        }
+        v.u.items = items;
+        v.len = v.cap = n;
+    } else {
+        asy_json_member_t *mem = NULL;
+        if (n) {
+            mem = (asy_json_member_t *)asy__json_alloc(ps->doc, n * sizeof(asy_json_member_t));
+            if (!mem) return ASY_ENOMEM;
+            if (ps->flags & ASY_JSON_DOC_ORDER) {
+                memcpy(mem, ps->vals + f->start, n * sizeof(asy_json_member_t));
+            } else {
+                long k = asy__json_js_order(ps->vals + f->start, n, mem);
+                if (k < 0) return (int)k;
+                n = (size_t)k;
+            }
+        }
+        v.u.members = mem;
+        v.len = v.cap = n;
+    }
+    ps->nvals = f->start;
+    return asy__json_push(ps, f->key, f->key_len, &v);
+}
+
+ASY__INTERNAL int asy__json_open(asy__json_parser *ps, int type, const char *key, size_t key_len,
+                                 const char *at) {
+    asy__json_frame *f;
+    if (ps->nframes >= ps->max_depth) return asy__json_fail(ps, ASY_EJSON_DEPTH, at);
+    if (ps->nframes == ps->capframes) {
+        size_t cap = ps->capframes ? ps->capframes * 2 : 32;
+        asy__json_frame *nf =
+            (asy__json_frame *)asy__realloc(ps->frames, cap * sizeof(asy__json_frame));
+        if (!nf) return asy__json_fail(ps, ASY_ENOMEM, at);
+        ps->frames = nf;
+        ps->capframes = cap;
+    }
+    f = &ps->frames[ps->nframes++];
+    f->type = type;
+    f->start = ps->nvals;
+    f->key = key;
+    f->key_len = key_len;
+    return 0;
+}
+
+#define ASY__JSON_WS(c) ((c) == ' ' || (c) == '\n' || (c) == '\r' || (c) == '\t')
+
+ASY__INTERNAL int asy__json_run(asy__json_parser *ps) {
+    const char *p = ps->text, *end = ps->end;
+    const char *key = NULL;
+    size_t key_len = 0;
+    asy_json_value_t v;
+    int r;
+    memset(&v, 0, sizeof(v));
+value:
+    while (p < end && ASY__JSON_WS(*p)) p++;
+    if (p >= end) return asy__json_fail(ps, ASY_EJSON_EOF, end);
+    switch (*p) {
+    case '{':
+        if ((r = asy__json_open(ps, ASY_JSON_OBJECT, key, key_len, p)) < 0) return r;
+        p++;
+        while (p < end && ASY__JSON_WS(*p)) p++;
+        if (p < end && *p == '}') {
+            p++;
+            if ((r = asy__json_close(ps)) < 0) return asy__json_fail(ps, r, p);
+            goto after;
+        }
+        goto member;
+    case '[':
+        if ((r = asy__json_open(ps, ASY_JSON_ARRAY, key, key_len, p)) < 0) return r;
+        p++;
+        while (p < end && ASY__JSON_WS(*p)) p++;
+        if (p < end && *p == ']') {
+            p++;
+            if ((r = asy__json_close(ps)) < 0) return asy__json_fail(ps, r, p);
+            goto after;
+        }
+        key = NULL;
+        key_len = 0;
+        goto value;
+    case '"':
+        p++;
+        v.type = ASY_JSON_STRING;
+        if ((r = asy__json_string(ps, &p, &v.u.str, &v.len)) < 0) return r;
+        break;
+    case 't':
+        if (end - p >= 4 && memcmp(p, "true", 4) == 0) {
+            v.type = ASY_JSON_TRUE;
+            p += 4;
+            break;
+        }
+        goto literal_error;
+    case 'f':
+        if (end - p >= 5 && memcmp(p, "false", 5) == 0) {
+            v.type = ASY_JSON_FALSE;
+            p += 5;
+            break;
+        }
+        goto literal_error;
+    case 'n':
+        if (end - p >= 4 && memcmp(p, "null", 4) == 0) {
+            v.type = ASY_JSON_NULL;
+            p += 4;
+            break;
+        }
+        goto literal_error;
+    default:
+        if (*p == '-' || (*p >= '0' && *p <= '9')) {
+            v.type = ASY_JSON_NUMBER;
+            if ((r = asy__json_number(ps, &p, &v.u.num)) < 0) return r;
+            v.len = 0;
+            break;
+        }
+        return asy__json_fail(ps, ASY_EJSON_SYNTAX, p);
+    }
+    if ((r = asy__json_push(ps, key, key_len, &v)) < 0) return asy__json_fail(ps, r, p);
+    v.len = 0;
+after:
+    if (ps->nframes == 0) {
+        while (p < end && ASY__JSON_WS(*p)) p++;
+        if (p < end) return asy__json_fail(ps, ASY_EJSON_TRAILING, p);
+        return 0;
+    }
+    while (p < end && ASY__JSON_WS(*p)) p++;
+    if (p >= end) return asy__json_fail(ps, ASY_EJSON_EOF, end);
+    if (*p == ',') {
+        p++;
+        if (ps->frames[ps->nframes - 1].type == ASY_JSON_ARRAY) {
+            key = NULL;
+            key_len = 0;
+            goto value;
+        }
+        while (p < end && ASY__JSON_WS(*p)) p++;
+        goto member;
+    }
+    if ((*p == ']' && ps->frames[ps->nframes - 1].type == ASY_JSON_ARRAY) ||
+        (*p == '}' && ps->frames[ps->nframes - 1].type == ASY_JSON_OBJECT)) {
+        p++;
+        if ((r = asy__json_close(ps)) < 0) return asy__json_fail(ps, r, p);
+        goto after;
+    }
+    return asy__json_fail(ps, ASY_EJSON_SYNTAX, p);
+member: /* at a key of an object (whitespace skipped) */
+    if (p >= end) return asy__json_fail(ps, ASY_EJSON_EOF, end);
+    if (*p != '"') return asy__json_fail(ps, ASY_EJSON_SYNTAX, p);
+    p++;
+    if ((r = asy__json_string(ps, &p, &key, &key_len)) < 0) return r;
+    while (p < end && ASY__JSON_WS(*p)) p++;
+    if (p >= end) return asy__json_fail(ps, ASY_EJSON_EOF, end);
+    if (*p != ':') return asy__json_fail(ps, ASY_EJSON_SYNTAX, p);
+    p++;
+    goto value;
+literal_error: {
+    /* a prefix of the literal cut by the end is EOF, else a syntax error */
+    const char *lit = *p == 't' ? "true" : *p == 'f' ? "false" : "null";
+    size_t i, n = strlen(lit);
+    for (i = 0; i < n && p + i < end; i++)
+        if (p[i] != lit[i]) return asy__json_fail(ps, ASY_EJSON_SYNTAX, p + i);
+    return asy__json_fail(ps, ASY_EJSON_EOF, end);
+}
+}
+
+ASYNCRT_API int asy_json_parse(asy_json_doc_t *doc, const char *text, size_t len,
+                               const asy_json_parse_opts *opts, asy_json_error_t *err) {
+    asy__json_parser ps;
+    int r;
+    if (err) memset(err, 0, sizeof(*err));
+    if (!doc) return ASY_EINVAL;
+    asy_json_doc_init(doc);
+    if (!text && len) {
+        if (err) err->code = ASY_EINVAL;
+        return ASY_EINVAL;
+    }
+    memset(&ps, 0, sizeof(ps));
+    ps.doc = doc;
+    ps.text = text ? text : "";
+    ps.end = ps.text + len;
+    ps.max_depth = opts && opts->max_depth ? opts->max_depth : 1000;
+    ps.flags = opts ? opts->flags : 0;
+    r = asy__json_run(&ps);
+    if (r == 0) {
+        doc->root = (asy_json_value_t *)asy__json_alloc(doc, sizeof(asy_json_value_t));
+        if (!doc->root) {
+            r = ASY_ENOMEM;
+            ps.err_at = ps.end;
+        } else
+            *doc->root = ps.vals[0].value;
+    }
+    if (r < 0) {
+        if (!ps.err_at) ps.err_at = ps.end;
+        if (err) {
+            const char *q;
+            err->code = r;
+            err->offset = (size_t)(ps.err_at - ps.text);
+            err->line = 1;
+            err->column = 1;
+            for (q = ps.text; q < ps.err_at; q++) {
+                if (*q == '\n') {
+                    err->line++;
+                    err->column = 1;
+                } else
+                    err->column++;
+            }
+        }
+        asy_json_doc_free(doc);
+    }
+    asy__free(ps.vals);
+    asy__free(ps.frames);
+    return r;
+}
+
+#line 1 "asyncrt_impl/json/tree.c"
+/* Reading and building trees. */
+
+
+ASYNCRT_API asy_json_type asy_json_typeof(const asy_json_value_t *v) {
+    if (!v || v->type < ASY_JSON_NULL || v->type > ASY_JSON_OBJECT) return ASY_JSON_NULL;
+    return (asy_json_type)v->type;
+}
+
+ASYNCRT_API size_t asy_json_len(const asy_json_value_t *v) {
+    if (!v) return 0;
+    if (v->type == ASY_JSON_STRING || v->type == ASY_JSON_ARRAY || v->type == ASY_JSON_OBJECT)
+        return v->len;
+    return 0;
+}
+
+ASYNCRT_API const asy_json_value_t *asy_json_getn(const asy_json_value_t *obj, const char *key,
+                                                  size_t key_len) {
+    size_t i;
+    const asy_json_value_t *found = NULL;
+    if (!obj || obj->type != ASY_JSON_OBJECT || (!key && key_len)) return NULL;
+    /* the last match: with ASY_JSON_DOC_ORDER a repeated key may appear
+     * twice, and JSON.parse keeps the last value */
+    for (i = 0; i < obj->len; i++) {
+        const asy_json_member_t *m = &obj->u.members[i];
+        if (m->key_len == key_len && memcmp(m->key, key, key_len) == 0) found = &m->value;
+    }
+    return found;
+}
+
+ASYNCRT_API const asy_json_value_t *asy_json_get(const asy_json_value_t *obj, const char *key) {
+    if (!key) return NULL;
+    return asy_json_getn(obj, key, strlen(key));
+}
+
+ASYNCRT_API const asy_json_value_t *asy_json_at(const asy_json_value_t *arr, size_t i) {
+    if (!arr || arr->type != ASY_JSON_ARRAY || i >= arr->len) return NULL;
+    return &arr->u.items[i];
+}
+
+ASYNCRT_API const asy_json_member_t *asy_json_member_at(const asy_json_value_t *obj, size_t i) {
+    if (!obj || obj->type != ASY_JSON_OBJECT || i >= obj->len) return NULL;
+    return &obj->u.members[i];
+}
+
+ASYNCRT_API const asy_json_value_t *asy_json_pointer(const asy_json_value_t *v, const char *ptr) {
+    char tok[256];
+    if (!v || !ptr) return NULL;
+    if (*ptr == 0) return v;
+    if (*ptr != '/') return NULL;
+    while (v && *ptr == '/') {
+        size_t n = 0;
+        ptr++;
+        while (*ptr && *ptr != '/') {
+            char c = *ptr++;
+            if (c == '~') {
+                if (*ptr == '0') c = '~';
+                else if (*ptr == '1') c = '/';
+                else return NULL;
+                ptr++;
+            }
+            if (n >= sizeof(tok)) return NULL;
+            tok[n++] = c;
+        }
+        if (v->type == ASY_JSON_OBJECT) {
+            v = asy_json_getn(v, tok, n);
+        } else if (v->type == ASY_JSON_ARRAY) {
+            size_t i, idx = 0;
+            if (n == 0 || (n > 1 && tok[0] == '0')) return NULL;
+            for (i = 0; i < n; i++) {
+                if (tok[i] < '0' || tok[i] > '9' || idx > ((size_t)-1) / 10 - 1) return NULL;
+                idx = idx * 10 + (size_t)(tok[i] - '0');
+            }
+            v = asy_json_at(v, idx);
+        } else
+            return NULL;
+    }
+    return v;
+}
+
+ASYNCRT_API int asy_json_get_number(const asy_json_value_t *v, double *out) {
+    if (!v || v->type != ASY_JSON_NUMBER) return ASY_EJSON_TYPE;
+    if (out) *out = v->u.num;
+    return 0;
+}
+
+ASYNCRT_API int asy_json_get_int64(const asy_json_value_t *v, int64_t *out) {
+    double d;
+    if (!v || v->type != ASY_JSON_NUMBER) return ASY_EJSON_TYPE;
+    d = v->u.num;
+    /* 2^63 is exact as a double; NaN fails every comparison */
+    if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0) || d != (double)(int64_t)d)
+        return ASY_ERANGE;
+    if (out) *out = (int64_t)d;
+    return 0;
+}
+
+ASYNCRT_API int asy_json_get_bool(const asy_json_value_t *v, int *out) {
+    if (!v || (v->type != ASY_JSON_TRUE && v->type != ASY_JSON_FALSE)) return ASY_EJSON_TYPE;
+    if (out) *out = v->type == ASY_JSON_TRUE;
+    return 0;
+}
+
+ASYNCRT_API int asy_json_get_string(const asy_json_value_t *v, const char **out, size_t *len) {
+    if (!v || v->type != ASY_JSON_STRING) return ASY_EJSON_TYPE;
+    if (out) *out = v->u.str;
+    if (len) *len = v->len;
+    return 0;
+}
+
+ASYNCRT_API int asy_json_is_null(const asy_json_value_t *v) { return v && v->type == ASY_JSON_NULL; }
+
+/* ---- building ---- */
+
+ASY__INTERNAL asy_json_value_t *asy__json_new(asy_json_doc_t *doc, int type) {
+    asy_json_value_t *v;
+    if (!doc) return NULL;
+    v = (asy_json_value_t *)asy__json_alloc(doc, sizeof(asy_json_value_t));
+    if (!v) return NULL;
+    memset(v, 0, sizeof(*v));
+    v->type = type;
+    return v;
+}
+
+ASYNCRT_API asy_json_value_t *asy_json_new_null(asy_json_doc_t *doc) { return asy__json_new(doc, ASY_JSON_NULL); }
+
+ASYNCRT_API asy_json_value_t *asy_json_new_bool(asy_json_doc_t *doc, int b) {
+    return asy__json_new(doc, b ? ASY_JSON_TRUE : ASY_JSON_FALSE);
+}
+
+ASYNCRT_API asy_json_value_t *asy_json_new_number(asy_json_doc_t *doc, double d) {
+    asy_json_value_t *v = asy__json_new(doc, ASY_JSON_NUMBER);
+    if (v) v->u.num = d;
+    return v;
+}
+
+ASY__INTERNAL int asy__json_valid_wtf8(const char *s, size_t len) {
+    size_t i = 0;
+    while (i < len) {
+        size_t n = asy__json_utf8_len((const unsigned char *)s + i, len - i, 1);
+        if (!n) return 0;
+        i += n;
+    }
+    return 1;
+}
+
+ASY__INTERNAL char *asy__json_strdup(asy_json_doc_t *doc, const char *s, size_t len) {
+    char *d = (char *)asy__json_alloc(doc, len + 1);
+    if (!d) return NULL;
+    if (len) memcpy(d, s, len);
+    d[len] = 0;
+    return d;
+}
+
+ASYNCRT_API asy_json_value_t *asy_json_new_string(asy_json_doc_t *doc, const char *s, size_t len) {
+    asy_json_value_t *v;
+    char *d;
+    if (!doc || (!s && len) || !asy__json_valid_wtf8(s, len)) return NULL;
+    d = asy__json_strdup(doc, s, len);
+    if (!d) return NULL;
+    v = asy__json_new(doc, ASY_JSON_STRING);
+    if (!v) return NULL;
+    v->u.str = d;
+    v->len = len;
+    return v;
+}
+
+ASYNCRT_API asy_json_value_t *asy_json_new_array(asy_json_doc_t *doc) { return asy__json_new(doc, ASY_JSON_ARRAY); }
+
+ASYNCRT_API asy_json_value_t *asy_json_new_object(asy_json_doc_t *doc) { return asy__json_new(doc, ASY_JSON_OBJECT); }
+
+/* Room for one more item: a new arena block twice the size (the old one
+ * stays in the arena until the document is freed). */
+ASY__INTERNAL int asy__json_grow(asy_json_doc_t *doc, asy_json_value_t *c, size_t item) {
+    size_t cap;
+    void *p;
+    if (c->len < c->cap) return 0;
+    cap = c->cap ? c->cap * 2 : 4;
+    if (cap > ((size_t)-1) / item) return ASY_ENOMEM;
+    p = asy__json_alloc(doc, cap * item);
+    if (!p) return ASY_ENOMEM;
+    if (c->len) memcpy(p, c->type == ASY_JSON_ARRAY ? (void *)c->u.items : (void *)c->u.members, c->len * item);
+    if (c->type == ASY_JSON_ARRAY) c->u.items = (asy_json_value_t *)p;
+    else c->u.members = (asy_json_member_t *)p;
+    c->cap = cap;
+    return 0;
+}
+
+ASYNCRT_API int asy_json_array_push(asy_json_doc_t *doc, asy_json_value_t *arr, const asy_json_value_t *v) {
+    asy_json_value_t copy;
+    int r;
+    if (!doc || !arr || !v) return ASY_EINVAL;
+    if (arr->type != ASY_JSON_ARRAY) return ASY_EJSON_TYPE;
+    copy = *v; /* v may live inside arr's old block */
+    if ((r = asy__json_grow(doc, arr, sizeof(asy_json_value_t))) < 0) return r;
+    arr->u.items[arr->len++] = copy;
+    return 0;
+}
+
+ASYNCRT_API int asy_json_object_set(asy_json_doc_t *doc, asy_json_value_t *obj, const char *key,
+                                    size_t key_len, const asy_json_value_t *v) {
+    asy_json_value_t copy;
+    asy_json_member_t *m;
+    size_t i;
+    char *k;
+    int r;
+    if (!doc || !obj || !v || (!key && key_len)) return ASY_EINVAL;
+    if (obj->type != ASY_JSON_OBJECT) return ASY_EJSON_TYPE;
+    if (!asy__json_valid_wtf8(key, key_len)) return ASY_EJSON_UTF8;
+    copy = *v;
+    for (i = obj->len; i > 0; i--) {
+        m = &obj->u.members[i - 1];
+        if (m->key_len == key_len && memcmp(m->key, key, key_len) == 0) {
+            m->value = copy;
+            return 0;
+        }
+    }
+    if (!(k = asy__json_strdup(doc, key ? key : "", key_len))) return ASY_ENOMEM;
+    if ((r = asy__json_grow(doc, obj, sizeof(asy_json_member_t))) < 0) return r;
+    m = &obj->u.members[obj->len++];
+    m->key = k;
+    m->key_len = key_len;
+    m->value = copy;
+    return 0;
+}
+
+#line 1 "asyncrt_impl/json/writer.c"
+/* The streaming writer and JSON.stringify over a tree. */
+
+
+#define ASY__JW_OBJECT 1u /* level is an object (else an array) */
+#define ASY__JW_ITEMS 2u  /* level has an item already */
+#define ASY__JW_KEYED 4u  /* object: a key was written, its value is due */
+#define ASY__JW_SINK_BUF 4096u
+
+ASY__INTERNAL int asy__jw_flush(asy_json_writer_t *w) {
+    int r;
+    if (!w->fn_ || w->len_ == 0) return 0;
+    r = w->fn_(w->arg_, w->buf_, w->len_);
+    w->len_ = 0;
+    if (r < 0) return w->err_ = r;
+    return 0;
+}
+
+/* Room for n more bytes (a sink writer flushes first). */
+ASY__INTERNAL int asy__jw_reserve_slow(asy_json_writer_t *w, size_t n) {
+    size_t cap;
+    char *nb;
+    if (w->fn_ && w->len_ && asy__jw_flush(w) < 0) return w->err_;
+    if (w->len_ + n <= w->cap_) return 0;
+    cap = w->cap_ ? w->cap_ : (w->fn_ ? ASY__JW_SINK_BUF : 256);
+    while (cap < w->len_ + n + 1) cap *= 2;
+    nb = (char *)asy__realloc(w->buf_, cap);
+    if (!nb) return w->err_ = ASY_ENOMEM;
+    w->buf_ = nb;
+    w->cap_ = cap;
+    return 0;
+}
+
+#define ASY__JW_RESERVE(w, n) \
+    ((w)->len_ + (n) < (w)->cap_ ? 0 : asy__jw_reserve_slow((w), (n)))
+
+ASY__INTERNAL int asy__jw_put(asy_json_writer_t *w, const char *s, size_t n) {
+    if (ASY__JW_RESERVE(w, n) < 0) return w->err_;
+    memcpy(w->buf_ + w->len_, s, n);
+    w->len_ += n;
+    return 0;
+}
+
+ASYNCRT_API int asy_json_writer_init(asy_json_writer_t *w, int indent, asy_json_sink_fn fn, void *arg) {
+    if (!w) return ASY_EINVAL;
+    memset(w, 0, sizeof(*w));
+    w->indent_ = indent < 0 ? 0 : indent > 10 ? 10 : indent;
+    w->fn_ = fn;
+    w->arg_ = arg;
+    return 0;
+}
+
+ASYNCRT_API void asy_json_writer_free(asy_json_writer_t *w) {
+    if (!w) return;
+    asy__free(w->buf_);
+    asy__free(w->stack_);
+    memset(w, 0, sizeof(*w));
+}
+
+/* Newline and indentation for the current depth. */
+ASY__INTERNAL int asy__jw_newline(asy_json_writer_t *w, size_t depth) {
+    size_t n = depth * (size_t)w->indent_;
+    if (ASY__JW_RESERVE(w, n + 1) < 0) return w->err_;
+    w->buf_[w->len_++] = '\n';
+    memset(w->buf_ + w->len_, ' ', n);
+    w->len_ += n;
+    return 0;
+}
+
+/* Before a value: the separator of its array (objects wrote it with the
+ * key), or a check that the top level is still empty. */
+ASY__INTERNAL int asy__jw_before_value(asy_json_writer_t *w) {
+    unsigned char *top;
+    if (w->err_) return w->err_;
+    if (w->depth_ == 0) return w->done_ ? ASY_EJSON_WRITER : 0;
+    top = &w->stack_[w->depth_ - 1];
+    if (*top & ASY__JW_OBJECT) {
+        if (!(*top & ASY__JW_KEYED)) return ASY_EJSON_WRITER;
+        *top = (unsigned char)(*top & ~ASY__JW_KEYED);
+        return 0;
+    }
+    if ((*top & ASY__JW_ITEMS) && asy__jw_put(w, ",", 1) < 0) return w->err_;
+    *top |= ASY__JW_ITEMS;
+    if (w->indent_ && asy__jw_newline(w, w->depth_) < 0) return w->err_;
+    return 0;
+}
+
+ASY__INTERNAL void asy__jw_after_value(asy_json_writer_t *w) {
+    if (w->depth_ == 0) w->done_ = 1;
+}
+
+ASY__INTERNAL int asy__jw_begin(asy_json_writer_t *w, unsigned kind, char c) {
+    int r = asy__jw_before_value(w);
+    if (r < 0) return r;
+    if (w->depth_ == w->stack_cap_) {
+        size_t cap = w->stack_cap_ ? w->stack_cap_ * 2 : 32;
+        unsigned char *ns = (unsigned char *)asy__realloc(w->stack_, cap);
+        if (!ns) return w->err_ = ASY_ENOMEM;
+        w->stack_ = ns;
+        w->stack_cap_ = cap;
+    }
+    if (asy__jw_put(w, &c, 1) < 0) return w->err_;
+    w->stack_[w->depth_++] = (unsigned char)kind;
+    return 0;
+}
+
+ASY__INTERNAL int asy__jw_end(asy_json_writer_t *w, unsigned kind, char c) {
+    unsigned char top;
+    if (w->err_) return w->err_;
+    if (w->depth_ == 0) return ASY_EJSON_WRITER;
+    top = w->stack_[w->depth_ - 1];
+    if ((top & ASY__JW_OBJECT) != kind || (top & ASY__JW_KEYED)) return ASY_EJSON_WRITER;
+    if ((top & ASY__JW_ITEMS) && w->indent_ && asy__jw_newline(w, w->depth_ - 1) < 0) return w->err_;
+    if (asy__jw_put(w, &c, 1) < 0) return w->err_;
+    w->depth_--;
+    asy__jw_after_value(w);
+    return 0;
+}
+
+ASYNCRT_API int asy_json_write_begin_object(asy_json_writer_t *w) {
+    return w ? asy__jw_begin(w, ASY__JW_OBJECT, '{') : ASY_EINVAL;
+}
+ASYNCRT_API int asy_json_write_end_object(asy_json_writer_t *w) {
+    return w ? asy__jw_end(w, ASY__JW_OBJECT, '}') : ASY_EINVAL;
+}
+ASYNCRT_API int asy_json_write_begin_array(asy_json_writer_t *w) {
+    return w ? asy__jw_begin(w, 0, '[') : ASY_EINVAL;
+}
+ASYNCRT_API int asy_json_write_end_array(asy_json_writer_t *w) {
+    return w ? asy__jw_end(w, 0, ']') : ASY_EINVAL;
+}
+
+static const char asy__jw_hex[] = "0123456789abcdef";
+
+/* 1: byte needs care (quote, backslash, control, non-ASCII) */
+static const unsigned char asy__jw_special[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+
+/* A quoted string as JSON.stringify writes it: \" \\ \b \f \n \r \t, other
+ * controls and lone surrogates as \u00xx / \udxxx, everything else as is.
+ * validate: check UTF-8 first (the tree's strings are valid already). */
+ASY__INTERNAL int asy__jw_quote(asy_json_writer_t *w, const char *s, size_t len, int validate) {
+    const unsigned char *p = (const unsigned char *)s, *end = p + len;
+    char *o;
+    if (validate) {
+        size_t i = 0;
+        while (i < len) {
+            size_t n = asy__json_utf8_len(p + i, len - i, 1);
+            if (!n) return ASY_EJSON_UTF8;
+            i += n;
+        }
+    }
+    /* worst case: every byte becomes \u00xx (6), a 3-byte surrogate 6 */
+    if (len > ((size_t)-1) / 6 - 4) return w->err_ = ASY_ENOMEM;
+    if (w->fn_ && len * 6 + 2 > ASY__JW_SINK_BUF) {
+        /* a long string through a sink: in slices of the buffer's size,
+         * cut at character boundaries */
+        size_t i = 0;
+        if (asy__jw_put(w, "\"", 1) < 0) return w->err_;
+        while (i < len) {
+            size_t take = 0, step;
+            while (i + take < len && take < 600) {
+                step = p[i + take] < 0x80 ? 1 : asy__json_utf8_len(p + i + take, len - i - take, 1);
+                take += step ? step : 1;
+            }
+            if (i + take > len) take = len - i;
+            {
+                /* quote the slice without its own quote marks (room first,
+                 * so no flush moves the slice) */
+                size_t before;
+                int r;
+                if (ASY__JW_RESERVE(w, take * 6 + 3) < 0) return w->err_;
+                before = w->len_;
+                r = asy__jw_quote(w, s + i, take, 0);
+                if (r < 0) return r;
+                /* drop the slice's quotes: the first and the last byte */
+                memmove(w->buf_ + before, w->buf_ + before + 1, w->len_ - before - 2);
+                w->len_ -= 2;
+            }
+            i += take;
+        }
+        return asy__jw_put(w, "\"", 1);
+    }
+    if (ASY__JW_RESERVE(w, len * 6 + 2) < 0) return w->err_;
+    o = w->buf_ + w->len_;
+    *o++ = '"';
+    while (p < end) {
+        const unsigned char *run = p;
+        while (p < end && !asy__jw_special[*p]) p++;
+        memcpy(o, run, (size_t)(p - run));
+        o += p - run;
+        if (p >= end) break;
+        if (*p >= 0x80) {
+            size_t n = asy__json_utf8_len(p, (size_t)(end - p), 1);
+            if (n == 0) n = 1; /* unreachable for validated input */
+            if (n == 3 && p[0] == 0xED && p[1] >= 0xA0) { /* lone surrogate */
+                unsigned cu = 0xD000u | ((unsigned)(p[1] & 0x3F) << 6) | (unsigned)(p[2] & 0x3F);
+                *o++ = '\\';
+                *o++ = 'u';
+                *o++ = asy__jw_hex[(cu >> 12) & 15];
+                *o++ = asy__jw_hex[(cu >> 8) & 15];
+                *o++ = asy__jw_hex[(cu >> 4) & 15];
+                *o++ = asy__jw_hex[cu & 15];
+            } else {
+                memcpy(o, p, n);
+                o += n;
+            }
+            p += n;
+            continue;
+        }
+        *o++ = '\\';
+        switch (*p) {
+        case '"': *o++ = '"'; break;
+        case '\\': *o++ = '\\'; break;
+        case '\b': *o++ = 'b'; break;
+        case '\f': *o++ = 'f'; break;
+        case '\n': *o++ = 'n'; break;
+        case '\r': *o++ = 'r'; break;
+        case '\t': *o++ = 't'; break;
+        default:
+            *o++ = 'u';
+            *o++ = '0';
+            *o++ = '0';
+            *o++ = asy__jw_hex[*p >> 4];
+            *o++ = asy__jw_hex[*p & 15];
+        }
+        p++;
+    }
+    *o++ = '"';
+    w->len_ = (size_t)(o - w->buf_);
+    return 0;
+}
+
+ASY__INTERNAL int asy__jw_key(asy_json_writer_t *w, const char *key, size_t len, int validate) {
+    unsigned char *top;
+    size_t mark;
+    int r;
+    if (w->err_) return w->err_;
+    if (w->depth_ == 0) return ASY_EJSON_WRITER;
+    top = &w->stack_[w->depth_ - 1];
+    if (!(*top & ASY__JW_OBJECT) || (*top & ASY__JW_KEYED)) return ASY_EJSON_WRITER;
+    mark = w->len_;
+    if ((*top & ASY__JW_ITEMS) && asy__jw_put(w, ",", 1) < 0) return w->err_;
+    if (w->indent_ && asy__jw_newline(w, w->depth_) < 0) return w->err_;
+    r = asy__jw_quote(w, key ? key : "", len, validate);
+    if (r == ASY_EJSON_UTF8 && !w->err_) { /* nothing written for a bad key */
+        if (mark <= w->len_) w->len_ = mark;
+        return r;
+    }
+    if (r < 0) return r;
+    if (asy__jw_put(w, w->indent_ ? ": " : ":", w->indent_ ? 2 : 1) < 0) return w->err_;
+    *top |= ASY__JW_ITEMS | ASY__JW_KEYED;
+    return 0;
+}
+
+ASYNCRT_API int asy_json_write_keyn(asy_json_writer_t *w, const char *key, size_t len) {
+    if (!w || (!key && len)) return ASY_EINVAL;
+    return asy__jw_key(w, key, len, 1);
+}
+
+ASYNCRT_API int asy_json_write_key(asy_json_writer_t *w, const char *key) {
+    if (!key) return ASY_EINVAL;
+    return asy_json_write_keyn(w, key, strlen(key));
+}
+
+/* Writes a scalar's text after the separator. */
+ASY__INTERNAL int asy__jw_scalar(asy_json_writer_t *w, const char *s, size_t n) {
+    int r;
+    if (!w) return ASY_EINVAL;
+    if ((r = asy__jw_before_value(w)) < 0) return r;
+    if (asy__jw_put(w, s, n) < 0) return w->err_;
+    asy__jw_after_value(w);
+    return 0;
+}
+
+ASYNCRT_API int asy_json_write_stringn(asy_json_writer_t *w, const char *s, size_t len) {
+    int r;
+    if (!w || (!s && len)) return ASY_EINVAL;
+    if (w->err_) return w->err_;
+    {
+        /* validate first so a bad string leaves no separator behind */
+        size_t i = 0;
+        while (i < len) {
+            size_t n = asy__json_utf8_len((const unsigned char *)s + i, len - i, 1);
+            if (!n) return ASY_EJSON_UTF8;
+            i += n;
+        }
+    }
+    if ((r = asy__jw_before_value(w)) < 0) return r;
+    if ((r = asy__jw_quote(w, s ? s : "", len, 0)) < 0) return r;
+    asy__jw_after_value(w);
+    return 0;
+}
+
+ASYNCRT_API int asy_json_write_string(asy_json_writer_t *w, const char *s) {
+    if (!s) return ASY_EINVAL;
+    return asy_json_write_stringn(w, s, strlen(s));
+}
+
+ASYNCRT_API int asy_json_write_number(asy_json_writer_t *w, double d) {
+    char buf[ASY_JSON_NUMBER_BUF];
+    size_t n;
+    if (d != d || d > 1.7976931348623157e308 || d < -1.7976931348623157e308)
+        return asy__jw_scalar(w, "null", 4);
+    n = asy_json_format_number(d, buf);
+    return asy__jw_scalar(w, buf, n);
+}
+
+ASYNCRT_API int asy_json_write_int64(asy_json_writer_t *w, int64_t i) {
+    char tmp[24], buf[24];
+    size_t n = 0, k = 0;
+    uint64_t u = i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i;
+    do {
+        tmp[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (i < 0) buf[k++] = '-';
+    while (n) buf[k++] = tmp[--n];
+    return asy__jw_scalar(w, buf, k);
+}
+
+ASYNCRT_API int asy_json_write_bool(asy_json_writer_t *w, int b) {
+    return b ? asy__jw_scalar(w, "true", 4) : asy__jw_scalar(w, "false", 5);
+}
+
+ASYNCRT_API int asy_json_write_null(asy_json_writer_t *w) { return asy__jw_scalar(w, "null", 4); }
+
+ASYNCRT_API int asy_json_writer_finish(asy_json_writer_t *w) {
+    if (!w) return ASY_EINVAL;
+    if (w->err_) return w->err_;
+    if (!w->done_ || w->depth_) return ASY_EJSON_WRITER;
+    return asy__jw_flush(w);
+}
+
+ASYNCRT_API char *asy_json_writer_take(asy_json_writer_t *w, size_t *len) {
+    char *s;
+    if (!w || w->fn_ || w->err_ || !w->done_ || w->depth_) return NULL;
+    if (ASY__JW_RESERVE(w, 1) < 0) return NULL;
+    w->buf_[w->len_] = 0;
+    s = w->buf_;
+    if (len) *len = w->len_;
+    w->buf_ = NULL;
+    w->len_ = w->cap_ = 0;
+    return s;
+}
+
+/* ---- a tree, without recursion ---- */
+
+typedef struct asy__jw_frame {
+    const asy_json_value_t *v;
+    size_t i;
+} asy__jw_frame;
+
+ASY__INTERNAL int asy__jw_leaf(asy_json_writer_t *w, const asy_json_value_t *v) {
+    switch (v->type) {
+    case ASY_JSON_NULL: return asy_json_write_null(w);
+    case ASY_JSON_FALSE: return asy_json_write_bool(w, 0);
+    case ASY_JSON_TRUE: return asy_json_write_bool(w, 1);
+    case ASY_JSON_NUMBER: return asy_json_write_number(w, v->u.num);
+    case ASY_JSON_STRING: {
+        int r = asy__jw_before_value(w);
+        if (r < 0) return r;
+        if ((r = asy__jw_quote(w, v->u.str, v->len, 0)) < 0) return r;
+        asy__jw_after_value(w);
+        return 0;
+    }
+    case ASY_JSON_ARRAY: return asy_json_write_begin_array(w);
+    case ASY_JSON_OBJECT: return asy_json_write_begin_object(w);
+    default: return ASY_EINVAL;
+    }
+}
+
+ASYNCRT_API int asy_json_write_value(asy_json_writer_t *w, const asy_json_value_t *v) {
+    asy__jw_frame *st = NULL, *nst;
+    size_t n = 0, cap = 0;
+    int r;
+    if (!w || !v) return ASY_EINVAL;
+    if ((r = asy__jw_leaf(w, v)) < 0 || (v->type != ASY_JSON_ARRAY && v->type != ASY_JSON_OBJECT))
+        return r;
+    for (;;) {
+        asy__jw_frame *f;
+        const asy_json_value_t *child;
+        if (n == 0 || st[n - 1].v != v) { /* entering v */
+            if (n == cap) {
+                cap = cap ? cap * 2 : 16;
+                nst = (asy__jw_frame *)asy__realloc(st, cap * sizeof(*st));
+                if (!nst) {
+                    asy__free(st);
+                    return w->err_ = ASY_ENOMEM;
+                }
+                st = nst;
+            }
+            st[n].v = v;
+            st[n].i = 0;
+            n++;
+        }
+        f = &st[n - 1];
+        if (f->i >= f->v->len) {
+            r = f->v->type == ASY_JSON_ARRAY ? asy_json_write_end_array(w) : asy_json_write_end_object(w);
+            if (r < 0 || --n == 0) break;
+            v = st[n - 1].v;
+            continue;
+        }
+        if (f->v->type == ASY_JSON_ARRAY) {
+            child = &f->v->u.items[f->i];
+        } else {
+            const asy_json_member_t *m = &f->v->u.members[f->i];
+            if ((r = asy__jw_key(w, m->key, m->key_len, 0)) < 0) break;
+            child = &m->value;
+        }
+        f->i++;
+        if ((r = asy__jw_leaf(w, child)) < 0) break;
+        v = (child->type == ASY_JSON_ARRAY || child->type == ASY_JSON_OBJECT) ? child : f->v;
+    }
+    asy__free(st);
+    return r;
+}
+
+ASYNCRT_API int asy_json_stringify(const asy_json_value_t *v, int indent, char **out, size_t *len) {
+    asy_json_writer_t w;
+    int r;
+    if (!v || !out) return ASY_EINVAL;
+    *out = NULL;
+    asy_json_writer_init(&w, indent, NULL, NULL);
+    if ((r = asy_json_write_value(&w, v)) == 0 && (r = asy_json_writer_finish(&w)) == 0) {
+        *out = asy_json_writer_take(&w, len);
+        if (!*out) r = ASY_ENOMEM;
+    }
+    asy_json_writer_free(&w);
+    return r;
+}
+
 #if ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_ZLIB)
 #line 1 "asyncrt_impl/zlib/zlib.internal.h"
 /* The zlib layer's private pieces: one zlib stream (deflate or inflate)
  * with Node's options, run step by step by the Transform and the one-shot
  * calls alike.  An engine belongs to one thread at a time. */
+
+
+
 #include <limits.h>
 #include <zlib.h>
 
@@ -28027,12 +34944,13 @@ typedef struct asy__zeng {
     int members;
     unsigned sniffed; /* unzip: header bytes seen (up to 2) */
     uint8_t sniff0;
+    int raw_fallback; /* inflate: no zlib header means raw deflate */
     const char *msg; /* Node's message of the last error (static) */
 } asy__zeng;
 
 /* Checked, defaulted options. */
 typedef struct asy__zopts {
-    int level, strategy, window_bits, mem_level, flush, finish_flush, in_loop;
+    int level, strategy, window_bits, mem_level, flush, finish_flush, in_loop, raw_fallback;
     size_t chunk_size, max_output, hwm;
     const void *dict;
     size_t dict_len;
@@ -28078,6 +34996,7 @@ ASY__INTERNAL int asy__zopts_check(asy_zlib_mode mode, const asy_zlib_opts *o, a
     out->max_output = o->max_output_length;
     out->hwm = o->high_water_mark;
     out->in_loop = o->in_loop != 0;
+    out->raw_fallback = o->raw_fallback != 0;
     out->dict = o->dictionary;
     out->dict_len = o->dictionary_len;
     if (out->level < -1 || out->level > 9) return ASY_ERANGE;
@@ -28089,6 +35008,7 @@ ASY__INTERNAL int asy__zopts_check(asy_zlib_mode mode, const asy_zlib_opts *o, a
     if (out->chunk_size < ASY_Z_MIN_CHUNK || out->chunk_size > UINT_MAX / 2) return ASY_ERANGE;
     if (out->dict_len && !out->dict) return ASY_EINVAL;
     if (out->dict_len > UINT_MAX) return ASY_ERANGE;
+    if (out->raw_fallback && mode != ASY_ZLIB_INFLATE) return ASY_EINVAL;
     return 0;
 }
 
@@ -28139,6 +35059,7 @@ ASY__INTERNAL int asy__zeng_init(asy__zeng *e, asy_zlib_mode mode, const asy__zo
     e->window_bits = wb;
     e->mem_level = o->mem_level;
     e->members = mode == ASY_ZLIB_GUNZIP;
+    e->raw_fallback = o->raw_fallback;
     e->zs.zalloc = asy__zalloc;
     e->zs.zfree = asy__zfree;
     e->zs.opaque = Z_NULL;
@@ -28235,6 +35156,15 @@ ASY__INTERNAL int asy__zeng_run(asy__zeng *e, int flush) {
             e->ended = 0;
         }
         if (e->mode == ASY_ZLIB_UNZIP && e->sniffed < 2) asy__zeng_sniff(e);
+        if (e->raw_fallback && !e->sniffed && e->zs.avail_in) {
+            /* the first byte of a zlib header has CM 8 in its low bits */
+            e->sniffed = 1;
+            if ((e->zs.next_in[0] & 0x0f) != 8) {
+                if (inflateReset2(&e->zs, -e->window_bits) != Z_OK)
+                    return asy__zeng_check(e, Z_STREAM_ERROR, flush);
+                if ((r = asy__zeng_set_dict(e)) < 0) return r; /* raw takes it up front */
+            }
+        }
         r = inflate(&e->zs, flush);
         if (r == Z_NEED_DICT && e->dict_len) {
             /* Node reports a dictionary that does not match as
@@ -28274,6 +35204,10 @@ ASY__INTERNAL int asy__zeng_params(asy__zeng *e, int level, int strategy) {
  * inflates to gigabytes never sits in memory at once.  One step is in
  * flight per stream at a time: it owns the engine and the output buffer
  * until its completion comes back to the loop. */
+
+
+
+
 
 
 /* Chunks up to this size compress on the loop thread. */
@@ -28680,6 +35614,11 @@ ASYNCRT_API const char *asy_zlib_message(const asy_zlib_t *z) {
  * held at most the limit (plus one byte). */
 
 
+
+
+
+
+
 /* Inputs up to this size compress into one deflateBound buffer. */
 #define ASY__ZONE_SMALL (64 * 1024)
 
@@ -28973,20 +35912,1559 @@ ASYNCRT_API uint32_t asy_zlib_adler32(const void *data, size_t len, uint32_t val
 }
 
 #endif /* ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_ZLIB) */
-#line 1 "asyncrt_impl/http/parser.c"
-/* The HTTP/1.1 parser (parser.h).  Heads are parsed from their first byte
- * on every call, as picohttpparser does: no state survives between calls,
- * which is what makes every split of the input give the same answer.  The
- * byte loops that matter -- request-targets and field values, most of a
- * head -- run through a SIMD scanner (scan.c's kernels, below) that finds
- * the first byte needing a closer look. */
+#if ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_MBEDTLS)
+#line 1 "asyncrt_impl/tls/tls.internal.h"
+/* Private pieces of the tls layer: the mbedTLS objects behind a context
+ * and a connection.  mbedTLS headers stay in the implementation part. */
 
-#include <stdint.h>
+
+
+
+
+
+
+
+#if ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_MBEDTLS)
+
+#include <mbedtls/ctr_drbg.h>
+#include <mbedtls/entropy.h>
+#include <mbedtls/error.h>
+#include <mbedtls/md.h>
+#include <mbedtls/oid.h>
+#include <mbedtls/pk.h>
+#include <mbedtls/sha256.h>
+#include <mbedtls/ssl.h>
+#include <mbedtls/ssl_cache.h>
+#include <mbedtls/ssl_ciphersuites.h>
+#include <mbedtls/ssl_ticket.h>
+#include <mbedtls/x509_crt.h>
+
+#define ASY__TLS_MAX_ALPN 8
+
+struct asy_tls_context_s {
+    int role;
+    unsigned refs;
+    unsigned have_cert, have_ca, have_ticket, have_cache;
+    int request_cert, reject_unauthorized;
+    mbedtls_ssl_config conf;
+    mbedtls_entropy_context entropy;
+    mbedtls_ctr_drbg_context drbg;
+    mbedtls_x509_crt cert;
+    mbedtls_pk_context key;
+    mbedtls_x509_crt ca;
+    mbedtls_ssl_ticket_context ticket;
+    mbedtls_ssl_cache_context cache;
+    int *ciphers; /* 0-terminated ids */
+    char *alpn_store;
+    const char *alpn[ASY__TLS_MAX_ALPN + 1];
+    asy_tls_context_stats stats;
+};
+
+/* st->flags */
+enum {
+    ASY__TLS_SECURE = 1u << 0,       /* handshake done (and verified) */
+    ASY__TLS_T_EOF = 1u << 1,        /* the transport ended */
+    ASY__TLS_T_PAUSED = 1u << 2,     /* we paused the transport */
+    ASY__TLS_R_BLOCKED = 1u << 3,    /* the cleartext buffer is full */
+    ASY__TLS_NEED_DRAIN = 1u << 4,   /* the transport is above its mark */
+    ASY__TLS_FINAL = 1u << 5,        /* _final waits for the handshake */
+    ASY__TLS_NOTIFY_SENT = 1u << 6,  /* close_notify went out */
+    ASY__TLS_PEER_DONE = 1u << 7,    /* the peer's data ended */
+    ASY__TLS_FAILED = 1u << 8,
+    ASY__TLS_DESTROYING = 1u << 9,   /* _destroy ran */
+    ASY__TLS_T_CLOSED = 1u << 10,    /* the transport's on_close ran */
+    ASY__TLS_SAW_CERT = 1u << 11,    /* the handshake passed ServerCertificate */
+    ASY__TLS_RESUMED = 1u << 12,
+    ASY__TLS_SERVER = 1u << 13,
+    ASY__TLS_WPENDING = 1u << 14,    /* wchunk is being encrypted */
+    ASY__TLS_FREE_LATER = 1u << 15,  /* destroy finished inside drive */
+    ASY__TLS_AUTHORIZED = 1u << 16,
+    ASY__TLS_SNI_IP = 1u << 17,      /* servername is an IP: check IP SANs */
+    ASY__TLS_VERIFIED = 1u << 18     /* asy__tls_verify ran */
+};
+
+struct asy__tls_state {
+    mbedtls_ssl_context ssl; /* first: the SNI callback finds us from it */
+    asy_tls_t *tls;
+    asy_loop_t *loop;
+    asy_tls_context_t *ctx;
+    asy_tls_context_t *sni_ctx;
+    asy_socket_t *own_sock; /* the TCP socket we opened, if any */
+    unsigned flags;
+    unsigned in_drive, again;
+    int verify_err;
+    int destroy_err;
+    int last_out_type; /* content type of the last record handed out */
+    asy_bufchain_t in;  /* ciphertext received, not yet read by mbedTLS */
+    asy_buf_t out;      /* ciphertext being gathered */
+    size_t out_len;
+    asy_buf_t wchunk;   /* cleartext being written */
+    size_t woff;
+    asy_timer_id timer;
+    asy_tls_opts opts;
+    char servername[256];
+    uint8_t scratch[16384];
+};
+
+ASY__INTERNAL int asy__tls_map_error(int mbed);
+ASY__INTERNAL const mbedtls_x509_crt *asy__tls_peer(const asy__tls_state *st);
+ASY__INTERNAL int asy__tls_verify_code(asy__tls_state *st, uint32_t flags);
+ASY__INTERNAL int asy__tls_check_ip(const mbedtls_x509_crt *crt, const char *ip);
+ASY__INTERNAL int asy__tls_sni_thunk(void *p, mbedtls_ssl_context *ssl, const unsigned char *name,
+                                     size_t len);
+/* Defined in conn.c, used by server.c. */
+ASY__INTERNAL int asy__tls_setup(asy_loop_t *loop, asy_tls_t *tls, asy_stream_t *transport,
+                                 const asy_tls_opts *opts, asy_socket_t *own);
+ASY__INTERNAL void asy__tls_orphan(asy_socket_t *sock, int err);
+
+#endif
+
+#line 1 "asyncrt_impl/tls/context.c"
+/* tls.createSecureContext: one mbedTLS configuration (role, own
+ * certificate and key, trusted CAs, cipher suites, ALPN, session tickets
+ * and cache) shared by every connection made with it. */
+
+
+
+#if ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_MBEDTLS)
+
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* The safe default suites: forward-secret key exchange and an AEAD
+ * cipher, AES-128-GCM first (what Node and OpenSSL pick first for 1.2). */
+ASY__INTERNAL int asy__tls_suite_rank(const mbedtls_ssl_ciphersuite_t *cs) {
+    if (cs->key_exchange != MBEDTLS_KEY_EXCHANGE_ECDHE_ECDSA &&
+        cs->key_exchange != MBEDTLS_KEY_EXCHANGE_ECDHE_RSA &&
+        cs->key_exchange != MBEDTLS_KEY_EXCHANGE_DHE_RSA)
+        return -1;
+    if (cs->max_minor_ver < MBEDTLS_SSL_MINOR_VERSION_3) return -1;
+    if (cs->flags & MBEDTLS_CIPHERSUITE_SHORT_TAG) return -1;
+    switch (cs->cipher) {
+    case MBEDTLS_CIPHER_AES_128_GCM: return 0;
+    case MBEDTLS_CIPHER_AES_256_GCM: return 1;
+    case MBEDTLS_CIPHER_CHACHA20_POLY1305: return 2;
+    case MBEDTLS_CIPHER_AES_128_CCM:
+    case MBEDTLS_CIPHER_AES_256_CCM: return 3;
+    default: return -1;
+    }
+}
+
+ASY__INTERNAL int asy__tls_ciphers(asy_tls_context_t *c, const char *const *names) {
+    const int *all = mbedtls_ssl_list_ciphersuites();
+    size_t n = 0, i, k;
+    int rank;
+    while (all[n]) n++;
+    if (names) {
+        size_t m = 0;
+        while (names[m]) m++;
+        if (m == 0) return ASY_EINVAL;
+        c->ciphers = ASY__NEW_ARRAY(int, m + 1);
+        if (!c->ciphers) return ASY_ENOMEM;
+        for (i = 0; i < m; i++) {
+            int id = mbedtls_ssl_get_ciphersuite_id(names[i]);
+            if (id == 0) return ASY_EINVAL;
+            c->ciphers[i] = id;
+        }
+        c->ciphers[m] = 0;
+        return 0;
+    }
+    c->ciphers = ASY__NEW_ARRAY(int, n + 1);
+    if (!c->ciphers) return ASY_ENOMEM;
+    k = 0;
+    for (rank = 0; rank <= 3; rank++)
+        for (i = 0; i < n; i++) {
+            const mbedtls_ssl_ciphersuite_t *cs = mbedtls_ssl_ciphersuite_from_id(all[i]);
+            if (cs && asy__tls_suite_rank(cs) == rank) c->ciphers[k++] = all[i];
+        }
+    c->ciphers[k] = 0;
+    return k ? 0 : ASY_ETLS_CONFIG;
+}
+
+ASY__INTERNAL int asy__tls_file_check(const char *path) {
+    struct stat st;
+    if (stat(path, &st) != 0) return errno == ENOENT ? ASY_ENOENT : ASY_ETLS_CONFIG;
+    return 0;
+}
+
+/* PEM text: mbedTLS wants the terminating NUL counted. */
+ASY__INTERNAL int asy__tls_parse_crts(mbedtls_x509_crt *crt, const char *file, const char *pem) {
+    int r;
+    if (file) {
+        if ((r = asy__tls_file_check(file)) != 0) return r;
+        /* a bundle may hold certificates mbedTLS cannot parse (>0): the
+         * others still count, as OpenSSL skips what it cannot use */
+        if (mbedtls_x509_crt_parse_file(crt, file) < 0) return ASY_ETLS_CONFIG;
+    }
+    if (pem) {
+        if (mbedtls_x509_crt_parse(crt, (const unsigned char *)pem, strlen(pem) + 1) != 0)
+            return ASY_ETLS_CONFIG;
+    }
+    return 0;
+}
+
+ASY__INTERNAL int asy__tls_alpn(asy_tls_context_t *c, const char *const *alpn) {
+    size_t n = 0, total = 0, i;
+    char *p;
+    if (!alpn) return 0;
+    while (alpn[n]) {
+        size_t len = strlen(alpn[n]);
+        if (len == 0 || len > 255) return ASY_EINVAL;
+        total += len + 1;
+        n++;
+    }
+    if (n == 0) return 0;
+    if (n > ASY__TLS_MAX_ALPN) return ASY_EINVAL;
+    c->alpn_store = (char *)asy__malloc(total);
+    if (!c->alpn_store) return ASY_ENOMEM;
+    p = c->alpn_store;
+    for (i = 0; i < n; i++) {
+        size_t len = strlen(alpn[i]);
+        memcpy(p, alpn[i], len + 1);
+        c->alpn[i] = p;
+        p += len + 1;
+    }
+    c->alpn[n] = NULL;
+    if (mbedtls_ssl_conf_alpn_protocols(&c->conf, c->alpn) != 0) return ASY_EINVAL;
+    return 0;
+}
+
+ASY__INTERNAL void asy__tls_context_free(asy_tls_context_t *c) {
+    mbedtls_ssl_config_free(&c->conf);
+    if (c->have_ticket) mbedtls_ssl_ticket_free(&c->ticket);
+    if (c->have_cache) mbedtls_ssl_cache_free(&c->cache);
+    mbedtls_x509_crt_free(&c->cert);
+    mbedtls_x509_crt_free(&c->ca);
+    mbedtls_pk_free(&c->key);
+    mbedtls_ctr_drbg_free(&c->drbg);
+    mbedtls_entropy_free(&c->entropy);
+    asy__free(c->ciphers);
+    asy__free(c->alpn_store);
+    asy__free(c);
+}
+
+ASY__INTERNAL int asy__tls_context_setup(asy_tls_context_t *c, int role,
+                                         const asy_tls_context_opts *o) {
+    static const char pers[] = "asyncrt tls";
+    uint32_t timeout = o->session_timeout_s ? o->session_timeout_s : 300;
+    int r;
+    if (mbedtls_ctr_drbg_seed(&c->drbg, mbedtls_entropy_func, &c->entropy,
+                              (const unsigned char *)pers, sizeof(pers) - 1) != 0)
+        return ASY_ETLS;
+    if (mbedtls_ssl_config_defaults(&c->conf,
+                                    role == ASY_TLS_SERVER ? MBEDTLS_SSL_IS_SERVER
+                                                           : MBEDTLS_SSL_IS_CLIENT,
+                                    MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT) != 0)
+        return ASY_ETLS;
+    mbedtls_ssl_conf_rng(&c->conf, mbedtls_ctr_drbg_random, &c->drbg);
+    mbedtls_ssl_conf_min_version(&c->conf, MBEDTLS_SSL_MAJOR_VERSION_3,
+                                 MBEDTLS_SSL_MINOR_VERSION_3);
+    if ((r = asy__tls_ciphers(c, o->ciphers)) != 0) return r;
+    mbedtls_ssl_conf_ciphersuites(&c->conf, c->ciphers);
+
+    /* own certificate */
+    if (o->cert_file || o->cert_pem) {
+        if (!(o->key_file || o->key_pem)) return ASY_EINVAL;
+        if ((r = asy__tls_parse_crts(&c->cert, o->cert_file, o->cert_pem)) != 0) return r;
+        if (o->key_file) {
+            if ((r = asy__tls_file_check(o->key_file)) != 0) return r;
+            if (mbedtls_pk_parse_keyfile(&c->key, o->key_file, NULL) != 0) return ASY_ETLS_CONFIG;
+        } else if (mbedtls_pk_parse_key(&c->key, (const unsigned char *)o->key_pem,
+                                        strlen(o->key_pem) + 1, NULL, 0) != 0) {
+            return ASY_ETLS_CONFIG;
+        }
+        if (mbedtls_pk_check_pair(&c->cert.pk, &c->key) != 0) return ASY_ETLS_CONFIG;
+        if (mbedtls_ssl_conf_own_cert(&c->conf, &c->cert, &c->key) != 0) return ASY_ETLS_CONFIG;
+        c->have_cert = 1;
+    } else if (o->key_file || o->key_pem) {
+        return ASY_EINVAL;
+    }
+    if (role == ASY_TLS_SERVER && !c->have_cert) return ASY_EINVAL;
+
+    /* trusted CAs: the caller's replace the system bundle unless asked */
+    if (o->ca_file || o->ca_pem) {
+        if ((r = asy__tls_parse_crts(&c->ca, o->ca_file, o->ca_pem)) != 0) return r;
+        c->have_ca = 1;
+    }
+    if (role == ASY_TLS_CLIENT && (!c->have_ca || o->add_system_ca)) {
+        const char *sys = o->system_ca_file ? o->system_ca_file : ASY_TLS_DEFAULT_CA_FILE;
+        /* a machine without the bundle trusts nothing: every verification
+         * then fails, which is the safe outcome */
+        if (asy__tls_file_check(sys) == 0 && mbedtls_x509_crt_parse_file(&c->ca, sys) >= 0)
+            c->have_ca = 1;
+    }
+    if (c->have_ca) mbedtls_ssl_conf_ca_chain(&c->conf, &c->ca, NULL);
+
+    /* verification is ours (asy__tls_verify_code): mbedTLS records it */
+    if (role == ASY_TLS_CLIENT) {
+        mbedtls_ssl_conf_authmode(&c->conf, MBEDTLS_SSL_VERIFY_OPTIONAL);
+    } else {
+        c->request_cert = o->request_cert || o->reject_unauthorized;
+        c->reject_unauthorized = o->reject_unauthorized;
+        mbedtls_ssl_conf_authmode(&c->conf, c->request_cert ? MBEDTLS_SSL_VERIFY_OPTIONAL
+                                                            : MBEDTLS_SSL_VERIFY_NONE);
+        mbedtls_ssl_conf_sni(&c->conf, asy__tls_sni_thunk, c);
+        mbedtls_ssl_cache_init(&c->cache);
+        c->have_cache = 1;
+        mbedtls_ssl_cache_set_timeout(&c->cache, (int)timeout);
+        mbedtls_ssl_conf_session_cache(&c->conf, &c->cache, mbedtls_ssl_cache_get,
+                                       mbedtls_ssl_cache_set);
+        if (!o->no_session_tickets) {
+            mbedtls_ssl_ticket_init(&c->ticket);
+            c->have_ticket = 1;
+            if (mbedtls_ssl_ticket_setup(&c->ticket, mbedtls_ctr_drbg_random, &c->drbg,
+                                         MBEDTLS_CIPHER_AES_256_GCM, timeout) != 0)
+                return ASY_ETLS;
+            mbedtls_ssl_conf_session_tickets_cb(&c->conf, mbedtls_ssl_ticket_write,
+                                                mbedtls_ssl_ticket_parse, &c->ticket);
+        }
+    }
+    if ((r = asy__tls_alpn(c, o->alpn)) != 0) return r;
+    return 0;
+}
+
+ASYNCRT_API int asy_tls_context_new(asy_tls_context_t **out, int role,
+                                    const asy_tls_context_opts *opts) {
+    asy_tls_context_opts o;
+    asy_tls_context_t *c;
+    int r;
+    if (!out) return ASY_EINVAL;
+    *out = NULL;
+    if (role != ASY_TLS_CLIENT && role != ASY_TLS_SERVER) return ASY_EINVAL;
+    if (opts)
+        o = *opts;
+    else
+        memset(&o, 0, sizeof(o));
+    c = ASY__NEW(asy_tls_context_t);
+    if (!c) return ASY_ENOMEM;
+    memset(c, 0, sizeof(*c));
+    c->role = role;
+    c->refs = 1;
+    mbedtls_ssl_config_init(&c->conf);
+    mbedtls_entropy_init(&c->entropy);
+    mbedtls_ctr_drbg_init(&c->drbg);
+    mbedtls_x509_crt_init(&c->cert);
+    mbedtls_x509_crt_init(&c->ca);
+    mbedtls_pk_init(&c->key);
+    r = asy__tls_context_setup(c, role, &o);
+    if (r != 0) {
+        asy__tls_context_free(c);
+        return r;
+    }
+    *out = c;
+    return 0;
+}
+
+ASYNCRT_API void asy_tls_context_ref(asy_tls_context_t *ctx) {
+    if (ctx) ctx->refs++;
+}
+
+ASYNCRT_API void asy_tls_context_unref(asy_tls_context_t *ctx) {
+    if (ctx && --ctx->refs == 0) asy__tls_context_free(ctx);
+}
+
+ASYNCRT_API void asy_tls_context_get_stats(const asy_tls_context_t *ctx,
+                                           asy_tls_context_stats *out) {
+    if (!out) return;
+    if (!ctx)
+        memset(out, 0, sizeof(*out));
+    else
+        *out = ctx->stats;
+}
+
+#endif
+
+#line 1 "asyncrt_impl/tls/verify.c"
+/* What went wrong, as a code: mbedTLS return values and certificate
+ * verification flags mapped to ASY_ETLS_*, with Node's (OpenSSL's) names
+ * for the verification failures. */
+
+
+#if ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_MBEDTLS)
+
+#include <arpa/inet.h>
 #include <string.h>
 
-#if ASY__X86_SIMD
-#include <emmintrin.h>
+ASY__INTERNAL int asy__tls_map_error(int e) {
+    switch (e) {
+    case MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE: return ASY_ETLS_ALERT;
+    case MBEDTLS_ERR_SSL_BAD_HS_PROTOCOL_VERSION: return ASY_ETLS_VERSION;
+    case MBEDTLS_ERR_SSL_NO_CIPHER_CHOSEN:
+    case MBEDTLS_ERR_SSL_NO_USABLE_CIPHERSUITE:
+        return ASY_ETLS_NO_SHARED_CIPHER;
+    case MBEDTLS_ERR_SSL_CONN_EOF: return ASY_ETLS_CLOSED;
+    case MBEDTLS_ERR_SSL_ALLOC_FAILED: return ASY_ENOMEM;
+    case MBEDTLS_ERR_SSL_NO_CLIENT_CERTIFICATE:
+    case MBEDTLS_ERR_SSL_PEER_VERIFY_FAILED:
+        return ASY_ETLS_NO_PEER_CERT;
+    case MBEDTLS_ERR_SSL_INVALID_RECORD:
+    case MBEDTLS_ERR_SSL_INVALID_MAC:
+    case MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE:
+    case MBEDTLS_ERR_SSL_BAD_INPUT_DATA:
+    case MBEDTLS_ERR_SSL_BAD_HS_CLIENT_HELLO:
+    case MBEDTLS_ERR_SSL_BAD_HS_SERVER_HELLO:
+    case MBEDTLS_ERR_SSL_BAD_HS_CERTIFICATE:
+    case MBEDTLS_ERR_SSL_BAD_HS_CERTIFICATE_REQUEST:
+    case MBEDTLS_ERR_SSL_BAD_HS_SERVER_KEY_EXCHANGE:
+    case MBEDTLS_ERR_SSL_BAD_HS_SERVER_HELLO_DONE:
+    case MBEDTLS_ERR_SSL_BAD_HS_CLIENT_KEY_EXCHANGE:
+    case MBEDTLS_ERR_SSL_BAD_HS_CLIENT_KEY_EXCHANGE_RP:
+    case MBEDTLS_ERR_SSL_BAD_HS_CLIENT_KEY_EXCHANGE_CS:
+    case MBEDTLS_ERR_SSL_BAD_HS_CERTIFICATE_VERIFY:
+    case MBEDTLS_ERR_SSL_BAD_HS_CHANGE_CIPHER_SPEC:
+    case MBEDTLS_ERR_SSL_BAD_HS_FINISHED:
+    case MBEDTLS_ERR_SSL_BAD_HS_NEW_SESSION_TICKET:
+        return ASY_ETLS_BAD_RECORD;
+    default: return ASY_ETLS;
+    }
+}
+
+/* A certificate whose subject is its issuer. */
+ASY__INTERNAL int asy__tls_self_issued(const mbedtls_x509_crt *c) {
+    return c->issuer_raw.len == c->subject_raw.len &&
+           memcmp(c->issuer_raw.p, c->subject_raw.p, c->issuer_raw.len) == 0;
+}
+
+/* The chain first (as OpenSSL checks it before the name), then dates,
+ * then the rest, then the name. */
+ASY__INTERNAL int asy__tls_verify_code(asy__tls_state *st, uint32_t flags) {
+    const mbedtls_x509_crt *peer = asy__tls_peer(st);
+    if (!peer || (flags & MBEDTLS_X509_BADCERT_MISSING)) return ASY_ETLS_NO_PEER_CERT;
+    if (flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED) {
+        const mbedtls_x509_crt *last = peer;
+        if (!peer->next && asy__tls_self_issued(peer)) return ASY_ETLS_DEPTH_ZERO_SELF_SIGNED_CERT;
+        while (last->next) last = last->next;
+        if (last != peer && asy__tls_self_issued(last)) return ASY_ETLS_SELF_SIGNED_CERT_IN_CHAIN;
+        return ASY_ETLS_UNABLE_TO_VERIFY_LEAF_SIGNATURE;
+    }
+    if (flags & MBEDTLS_X509_BADCERT_EXPIRED) return ASY_ETLS_CERT_HAS_EXPIRED;
+    if (flags & MBEDTLS_X509_BADCERT_FUTURE) return ASY_ETLS_CERT_NOT_YET_VALID;
+    if (flags & ~(uint32_t)MBEDTLS_X509_BADCERT_CN_MISMATCH) return ASY_ETLS_CERT_INVALID;
+    if (flags & MBEDTLS_X509_BADCERT_CN_MISMATCH) return ASY_ETLS_CERT_ALTNAME_INVALID;
+    return 0;
+}
+
+/* An IP address host matches an iPAddress SAN only (RFC 6125, Node's
+ * checkServerIdentity): 0 or ASY_ETLS_CERT_ALTNAME_INVALID. */
+ASY__INTERNAL int asy__tls_check_ip(const mbedtls_x509_crt *crt, const char *ip) {
+    unsigned char want[16];
+    size_t wlen;
+    const mbedtls_x509_sequence *san;
+    if (inet_pton(AF_INET, ip, want) == 1)
+        wlen = 4;
+    else if (inet_pton(AF_INET6, ip, want) == 1)
+        wlen = 16;
+    else
+        return ASY_ETLS_CERT_ALTNAME_INVALID;
+    if (!crt) return ASY_ETLS_NO_PEER_CERT;
+    for (san = &crt->subject_alt_names; san && san->buf.p; san = san->next) {
+        if ((san->buf.tag & MBEDTLS_ASN1_TAG_VALUE_MASK) == 7 && san->buf.len == wlen &&
+            memcmp(san->buf.p, want, wlen) == 0)
+            return 0;
+    }
+    return ASY_ETLS_CERT_ALTNAME_INVALID;
+}
+
 #endif
+
+#line 1 "asyncrt_impl/tls/conn.c"
+/* The TLS connection: a cleartext duplex whose implementer vtable drives
+ * an mbedTLS context over a transport stream.
+ *
+ *   ciphertext in   the transport's on_data appends to `in` (a view, no
+ *                   copy); mbedTLS's recv takes from it.  When the
+ *                   cleartext buffer is full (push returned 0) the
+ *                   transport is paused until _read: backpressure reaches
+ *                   the peer's TCP window.
+ *   ciphertext out  mbedTLS's send gathers records into `out`, written to
+ *                   the transport after each step; while the transport is
+ *                   above its highWaterMark no more cleartext is
+ *                   encrypted and the pending write completes on its drain.
+ *   drive()         the one place that calls mbedTLS: handshake steps,
+ *                   then writes, reads and close_notify.  Re-entered calls
+ *                   (a callback writing again) only ask it to go round. */
+
+
+
+
+
+
+
+
+
+#if ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_MBEDTLS)
+
+#include <arpa/inet.h>
+#include <string.h>
+
+#define ASY__TLS_OUT_CHUNK 17408u   /* one full record and its overhead */
+#define ASY__TLS_IN_MAX (64u * 1024u) /* ciphertext held before pausing */
+
+ASY__INTERNAL void asy__tls_drive(asy__tls_state *st);
+
+ASY__INTERNAL asy__tls_state *asy__tls_of(asy_stream_t *s) {
+    return ((asy_tls_t *)s->impl_data)->st_;
+}
+
+/* ---- BIO ------------------------------------------------------------------ */
+
+ASY__INTERNAL void asy__tls_flush(asy__tls_state *st) {
+    asy_buf_t view;
+    asy_stream_t *t = st->tls->transport;
+    int r;
+    if (st->out_len == 0) return;
+    if (asy_stream_writable_ended(t) || asy_stream_is_destroyed(t)) {
+        /* the transport is gone or closing: nobody will read these */
+        st->out_len = 0;
+        return;
+    }
+    view = st->out;
+    view.len = st->out_len;
+    r = asy_stream_write(t, &view, NULL, NULL);
+    asy_buf_release(&st->out);
+    st->out_len = 0;
+    if (r == 0) st->flags |= ASY__TLS_NEED_DRAIN;
+}
+
+ASY__INTERNAL int asy__tls_send(void *p, const unsigned char *buf, size_t len) {
+    asy__tls_state *st = (asy__tls_state *)p;
+    if (len == 0) return 0;
+    if (st->out.store && st->out_len + len > st->out.len) asy__tls_flush(st);
+    if (!st->out.store) {
+        size_t cap = len > ASY__TLS_OUT_CHUNK ? len : ASY__TLS_OUT_CHUNK;
+        if (asy_buf_alloc_unsafe(&st->out, cap) != 0) return MBEDTLS_ERR_SSL_ALLOC_FAILED;
+        st->out_len = 0;
+    }
+    if (st->out_len == 0 || len >= 5) st->last_out_type = buf[0];
+    memcpy(st->out.data + st->out_len, buf, len);
+    st->out_len += len;
+    return (int)len;
+}
+
+ASY__INTERNAL int asy__tls_recv(void *p, unsigned char *buf, size_t len) {
+    asy__tls_state *st = (asy__tls_state *)p;
+    size_t n = asy_bufchain_len(&st->in);
+    if (n == 0) return (st->flags & ASY__TLS_T_EOF) ? 0 : MBEDTLS_ERR_SSL_WANT_READ;
+    if (len > n) len = n;
+    if (len > (size_t)0x7fffffff) len = 0x7fffffff;
+    asy_bufchain_peek(&st->in, 0, buf, len);
+    asy_bufchain_consume(&st->in, len);
+    return (int)len;
+}
+
+/* The peer's certificate, during the handshake too. */
+ASY__INTERNAL const mbedtls_x509_crt *asy__tls_peer(const asy__tls_state *st) {
+    if (st->ssl.session) return st->ssl.session->peer_cert;
+    if (st->ssl.session_negotiate) return st->ssl.session_negotiate->peer_cert;
+    return NULL;
+}
+
+/* ---- failure -------------------------------------------------------------- */
+
+ASY__INTERNAL void asy__tls_timer_stop(asy__tls_state *st) {
+    if (st->timer.id) asy_clear_timer(st->loop, st->timer);
+    st->timer.id = 0;
+}
+
+ASY__INTERNAL unsigned char asy__tls_alert_for(int err) {
+    switch (err) {
+    case ASY_ETLS_BAD_RECORD: return MBEDTLS_SSL_ALERT_MSG_DECODE_ERROR;
+    case ASY_ETLS_CERT_HAS_EXPIRED:
+    case ASY_ETLS_CERT_NOT_YET_VALID: return MBEDTLS_SSL_ALERT_MSG_CERT_EXPIRED;
+    case ASY_ETLS_DEPTH_ZERO_SELF_SIGNED_CERT:
+    case ASY_ETLS_SELF_SIGNED_CERT_IN_CHAIN:
+    case ASY_ETLS_UNABLE_TO_VERIFY_LEAF_SIGNATURE: return MBEDTLS_SSL_ALERT_MSG_UNKNOWN_CA;
+    case ASY_ETLS_CERT_ALTNAME_INVALID:
+    case ASY_ETLS_CERT_INVALID: return MBEDTLS_SSL_ALERT_MSG_BAD_CERT;
+    case ASY_ETLS_NO_PEER_CERT: return MBEDTLS_SSL_ALERT_MSG_NO_CERT;
+    case ASY_ETLS_VERSION: return MBEDTLS_SSL_ALERT_MSG_PROTOCOL_VERSION;
+    default: return MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE;
+    }
+}
+
+/* A fatal error: tell the peer with an alert (unless mbedTLS just sent
+ * one, or the peer's alert is the cause), report, destroy. */
+ASY__INTERNAL void asy__tls_fail(asy__tls_state *st, int err, int send_alert) {
+    asy_tls_t *tls = st->tls;
+    if (st->flags & (ASY__TLS_FAILED | ASY__TLS_DESTROYING)) return;
+    st->flags |= ASY__TLS_FAILED;
+    asy__tls_timer_stop(st);
+    if (send_alert && err != ASY_ETLS_ALERT && err != ASY_ETLS_CLOSED &&
+        err != ASY_ETLS_HANDSHAKE_TIMEOUT && st->last_out_type != MBEDTLS_SSL_MSG_ALERT) {
+        mbedtls_ssl_send_alert_message(&st->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL,
+                                       asy__tls_alert_for(err));
+    }
+    asy__tls_flush(st);
+    /* the alert reaches the peer before the connection goes: end the
+     * transport (its queued writes go first) and let destroy follow */
+    if (!(st->flags & ASY__TLS_SECURE) && st->opts.on_secure) st->opts.on_secure(tls, err);
+    asy_stream_destroy(&tls->stream, err);
+}
+
+ASY__INTERNAL void asy__tls_timeout(void *arg) {
+    asy__tls_state *st = (asy__tls_state *)arg;
+    st->timer.id = 0;
+    asy__tls_fail(st, ASY_ETLS_HANDSHAKE_TIMEOUT, 0);
+}
+
+/* ---- handshake ------------------------------------------------------------ */
+
+/* The peer's verification, as soon as its Certificate was processed (so
+ * a rejected server never sees our Finished, as with OpenSSL's verify
+ * callback), or at the end of a resumed handshake.  0 to go on, else the
+ * code the connection failed with. */
+ASY__INTERNAL int asy__tls_verify(asy__tls_state *st) {
+    asy_tls_context_t *ctx = st->ctx;
+    int code, reject;
+    if (st->flags & ASY__TLS_VERIFIED) return 0;
+    st->flags |= ASY__TLS_VERIFIED;
+    if ((st->flags & ASY__TLS_SERVER) && !ctx->request_cert) return 0; /* nothing asked */
+    code = asy__tls_verify_code(st, mbedtls_ssl_get_verify_result(&st->ssl));
+    if (code == 0 && (st->flags & ASY__TLS_SNI_IP))
+        code = asy__tls_check_ip(asy__tls_peer(st), st->servername);
+    reject = (st->flags & ASY__TLS_SERVER) ? ctx->reject_unauthorized
+                                           : !st->opts.reject_unauthorized_off;
+    st->verify_err = code;
+    if (code == 0) st->flags |= ASY__TLS_AUTHORIZED;
+    if (code != 0 && reject) {
+        asy__tls_fail(st, code, 1);
+        return code;
+    }
+    return 0;
+}
+
+ASY__INTERNAL int asy__tls_handshake_done(asy__tls_state *st) {
+    asy_tls_t *tls = st->tls;
+    asy_tls_context_t *ctx = st->ctx;
+    int r;
+    asy__tls_timer_stop(st);
+    if (!(st->flags & ASY__TLS_SAW_CERT)) st->flags |= ASY__TLS_RESUMED;
+    if ((r = asy__tls_verify(st)) != 0) return r;
+    st->flags |= ASY__TLS_SECURE;
+    ctx->stats.handshakes++;
+    if (st->flags & ASY__TLS_RESUMED) ctx->stats.resumed++;
+    if (st->opts.on_secure) st->opts.on_secure(tls, 0);
+    if ((st->flags & (ASY__TLS_FAILED | ASY__TLS_DESTROYING))) return ASY_ECANCELED;
+    if (st->opts.on_session && !(st->flags & ASY__TLS_SERVER)) {
+        asy_buf_t b = ASY_BUF_INIT;
+        if (asy_tls_get_session(tls, &b) == 0) {
+            st->opts.on_session(tls, &b);
+            asy_buf_release(&b);
+        }
+        if ((st->flags & (ASY__TLS_FAILED | ASY__TLS_DESTROYING))) return ASY_ECANCELED;
+    }
+    return 0;
+}
+
+/* 1: done, 0: waiting for the peer, <0: failed (already reported) */
+ASY__INTERNAL int asy__tls_handshake(asy__tls_state *st) {
+    while (st->ssl.state != MBEDTLS_SSL_HANDSHAKE_OVER) {
+        int r, before = st->ssl.state;
+        if (before == MBEDTLS_SSL_SERVER_CERTIFICATE) st->flags |= ASY__TLS_SAW_CERT;
+        r = mbedtls_ssl_handshake_step(&st->ssl);
+        asy__tls_flush(st);
+        if (r == MBEDTLS_ERR_SSL_WANT_READ || r == MBEDTLS_ERR_SSL_WANT_WRITE) return 0;
+        if (r != 0) {
+            int err = asy__tls_map_error(r);
+            if (r == MBEDTLS_ERR_SSL_CONN_EOF || (st->flags & ASY__TLS_T_EOF)) err = ASY_ETLS_CLOSED;
+            asy__tls_fail(st, err, 1);
+            return err;
+        }
+        if (st->ssl.state != before &&
+            ((!(st->flags & ASY__TLS_SERVER) && before == MBEDTLS_SSL_SERVER_CERTIFICATE) ||
+             ((st->flags & ASY__TLS_SERVER) && before == MBEDTLS_SSL_CERTIFICATE_VERIFY)) &&
+            asy__tls_verify(st) != 0)
+            return -1;
+    }
+    return asy__tls_handshake_done(st) == 0 ? 1 : -1;
+}
+
+/* ---- the data phase ------------------------------------------------------- */
+
+ASY__INTERNAL void asy__tls_do_writes(asy__tls_state *st) {
+    asy_stream_t *s = &st->tls->stream;
+    while ((st->flags & ASY__TLS_WPENDING) && !(st->flags & ASY__TLS_NEED_DRAIN)) {
+        if (st->woff < st->wchunk.len) {
+            int r = mbedtls_ssl_write(&st->ssl, st->wchunk.data + st->woff,
+                                      st->wchunk.len - st->woff);
+            asy__tls_flush(st);
+            if (r == MBEDTLS_ERR_SSL_WANT_READ || r == MBEDTLS_ERR_SSL_WANT_WRITE) return;
+            if (r < 0) {
+                asy__tls_fail(st, asy__tls_map_error(r), 1);
+                return;
+            }
+            st->woff += (size_t)r;
+            continue;
+        }
+        /* all of it is encrypted and handed to the transport */
+        st->flags &= ~(unsigned)ASY__TLS_WPENDING;
+        asy_buf_release(&st->wchunk);
+        st->woff = 0;
+        asy_stream_write_done(s, 0);
+        if (st->flags & (ASY__TLS_FAILED | ASY__TLS_DESTROYING)) return;
+    }
+}
+
+ASY__INTERNAL void asy__tls_transport_final(asy_stream_t *t, int status, void *arg) {
+    asy__tls_state *st = (asy__tls_state *)arg;
+    (void)t;
+    if (st->flags & ASY__TLS_DESTROYING) return;
+    asy_stream_final_done(&st->tls->stream, status);
+}
+
+ASY__INTERNAL void asy__tls_do_final(asy__tls_state *st) {
+    asy_stream_t *t = st->tls->transport;
+    int r;
+    if (!(st->flags & ASY__TLS_FINAL) || (st->flags & ASY__TLS_NOTIFY_SENT)) return;
+    st->flags |= ASY__TLS_NOTIFY_SENT;
+    mbedtls_ssl_close_notify(&st->ssl);
+    asy__tls_flush(st);
+    if (asy_stream_writable_ended(t)) {
+        asy_stream_final_done(&st->tls->stream, 0);
+        return;
+    }
+    r = asy_stream_end(t, asy__tls_transport_final, st);
+    if (r != 0) asy_stream_final_done(&st->tls->stream, r);
+}
+
+ASY__INTERNAL void asy__tls_do_reads(asy__tls_state *st) {
+    asy_stream_t *s = &st->tls->stream;
+    while (!(st->flags & (ASY__TLS_R_BLOCKED | ASY__TLS_PEER_DONE | ASY__TLS_FAILED |
+                          ASY__TLS_DESTROYING))) {
+        int r = mbedtls_ssl_read(&st->ssl, st->scratch, sizeof(st->scratch));
+        asy__tls_flush(st);
+        if (r > 0) {
+            int p = asy_stream_push_bytes(s, st->scratch, (size_t)r);
+            if (p == 0) st->flags |= ASY__TLS_R_BLOCKED;
+            else if (p < 0) {
+                if (p != ASY_EPUSH_AFTER_EOF) asy__tls_fail(st, p, 0);
+                return;
+            }
+            continue;
+        }
+        if (r == MBEDTLS_ERR_SSL_WANT_READ || r == MBEDTLS_ERR_SSL_WANT_WRITE) return;
+        if (r == 0 || r == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY || r == MBEDTLS_ERR_SSL_CONN_EOF) {
+            /* close_notify, or a bare FIN after the handshake (Node
+             * accepts a truncated stream too) */
+            st->flags |= ASY__TLS_PEER_DONE;
+            asy_stream_push_end(s);
+            asy_stream_read(s, 0, NULL);
+            return;
+        }
+        asy__tls_fail(st, asy__tls_map_error(r), 1);
+        return;
+    }
+}
+
+ASY__INTERNAL void asy__tls_finish_destroy(asy__tls_state *st);
+
+ASY__INTERNAL void asy__tls_drive(asy__tls_state *st) {
+    asy_stream_t *t;
+    if (st->in_drive) {
+        st->again = 1;
+        return;
+    }
+    st->in_drive = 1;
+    do {
+        st->again = 0;
+        if (st->flags & (ASY__TLS_FAILED | ASY__TLS_DESTROYING)) break;
+        if (!(st->flags & ASY__TLS_SECURE)) {
+            if (asy__tls_handshake(st) <= 0) continue;
+        }
+        asy__tls_do_writes(st);
+        if (st->flags & (ASY__TLS_FAILED | ASY__TLS_DESTROYING)) break;
+        if (!(st->flags & ASY__TLS_WPENDING)) asy__tls_do_final(st);
+        asy__tls_do_reads(st);
+    } while (st->again);
+    st->in_drive = 0;
+    if (st->flags & ASY__TLS_FREE_LATER) {
+        asy__tls_finish_destroy(st);
+        return;
+    }
+    /* read the transport only while its bytes can go somewhere */
+    t = st->tls->transport;
+    if (!(st->flags & (ASY__TLS_DESTROYING | ASY__TLS_T_EOF | ASY__TLS_T_CLOSED))) {
+        int want = !(st->flags & ASY__TLS_R_BLOCKED) || !(st->flags & ASY__TLS_SECURE);
+        if (asy_bufchain_len(&st->in) >= ASY__TLS_IN_MAX) want = 0;
+        if (!want && !(st->flags & ASY__TLS_T_PAUSED)) {
+            st->flags |= ASY__TLS_T_PAUSED;
+            asy_stream_pause(t);
+        } else if (want && (st->flags & ASY__TLS_T_PAUSED)) {
+            st->flags &= ~(unsigned)ASY__TLS_T_PAUSED;
+            asy_stream_resume(t);
+        }
+    }
+}
+
+/* ---- the transport's events ----------------------------------------------- */
+
+ASY__INTERNAL void asy__tls_t_data(asy_stream_t *t, const asy_buf_t *chunk) {
+    asy__tls_state *st = (asy__tls_state *)t->data;
+    if (st->flags & (ASY__TLS_FAILED | ASY__TLS_DESTROYING)) return;
+    if (asy_bufchain_append(&st->in, chunk) != 0) {
+        asy__tls_fail(st, ASY_ENOMEM, 0);
+        return;
+    }
+    asy__tls_drive(st);
+}
+
+ASY__INTERNAL void asy__tls_t_end(asy_stream_t *t) {
+    asy__tls_state *st = (asy__tls_state *)t->data;
+    st->flags |= ASY__TLS_T_EOF;
+    if (st->flags & (ASY__TLS_FAILED | ASY__TLS_DESTROYING)) return;
+    st->flags &= ~(unsigned)ASY__TLS_R_BLOCKED; /* let the EOF be seen */
+    asy__tls_drive(st);
+}
+
+ASY__INTERNAL void asy__tls_t_drain(asy_stream_t *t) {
+    asy__tls_state *st = (asy__tls_state *)t->data;
+    st->flags &= ~(unsigned)ASY__TLS_NEED_DRAIN;
+    if (st->flags & (ASY__TLS_FAILED | ASY__TLS_DESTROYING)) return;
+    asy__tls_drive(st);
+}
+
+ASY__INTERNAL void asy__tls_t_error(asy_stream_t *t, int err) {
+    asy__tls_state *st = (asy__tls_state *)t->data;
+    if (st->flags & (ASY__TLS_FAILED | ASY__TLS_DESTROYING)) return;
+    /* a reset during the handshake is the handshake's failure */
+    asy__tls_fail(st, err, 0);
+}
+
+ASY__INTERNAL void asy__tls_t_close(asy_stream_t *t) {
+    asy__tls_state *st = (asy__tls_state *)t->data;
+    st->flags |= ASY__TLS_T_CLOSED;
+    if (st->flags & ASY__TLS_DESTROYING) {
+        if (st->in_drive)
+            st->flags |= ASY__TLS_FREE_LATER;
+        else
+            asy__tls_finish_destroy(st);
+        return;
+    }
+    if (!(st->flags & ASY__TLS_SECURE)) {
+        asy__tls_fail(st, ASY_ETLS_CLOSED, 0);
+        return;
+    }
+    if (!asy_stream_is_destroyed(&st->tls->stream))
+        asy_stream_destroy(&st->tls->stream, (st->flags & ASY__TLS_PEER_DONE) ? 0 : ASY_ECONNRESET);
+}
+
+static const asy_stream_events asy__tls_transport_events = {
+    asy__tls_t_data, NULL, asy__tls_t_end, asy__tls_t_error, asy__tls_t_drain,
+    NULL,            asy__tls_t_close, NULL, NULL};
+
+/* ---- the cleartext stream's implementation -------------------------------- */
+
+ASY__INTERNAL void asy__tls_read(asy_stream_t *s, size_t size) {
+    asy__tls_state *st = asy__tls_of(s);
+    (void)size;
+    st->flags &= ~(unsigned)ASY__TLS_R_BLOCKED;
+    asy__tls_drive(st);
+}
+
+ASY__INTERNAL void asy__tls_write(asy_stream_t *s, const asy_buf_t *chunk) {
+    asy__tls_state *st = asy__tls_of(s);
+    if (asy_buf_retain(&st->wchunk, chunk) != 0) {
+        asy_stream_write_done(s, ASY_ENOMEM);
+        return;
+    }
+    st->woff = 0;
+    st->flags |= ASY__TLS_WPENDING;
+    asy__tls_drive(st);
+}
+
+ASY__INTERNAL void asy__tls_final(asy_stream_t *s) {
+    asy__tls_state *st = asy__tls_of(s);
+    st->flags |= ASY__TLS_FINAL;
+    asy__tls_drive(st);
+}
+
+ASY__INTERNAL void asy__tls_free_state(asy__tls_state *st) {
+    mbedtls_ssl_free(&st->ssl);
+    asy_bufchain_reset(&st->in);
+    asy_buf_release(&st->out);
+    asy_buf_release(&st->wchunk);
+    if (st->sni_ctx) asy_tls_context_unref(st->sni_ctx);
+    asy_tls_context_unref(st->ctx);
+    asy__free(st->own_sock);
+    asy__free(st);
+}
+
+ASY__INTERNAL void asy__tls_finish_destroy(asy__tls_state *st) {
+    asy_tls_t *tls = st->tls;
+    int err = st->destroy_err;
+    int wpending = (st->flags & ASY__TLS_WPENDING) != 0;
+    int final_wait = (st->flags & ASY__TLS_FINAL) && !(st->flags & ASY__TLS_NOTIFY_SENT);
+    tls->st_ = NULL;
+    asy__tls_free_state(st);
+    tls->transport = NULL;
+    if (wpending) asy_stream_write_done(&tls->stream, err ? err : ASY_ESTREAM_DESTROYED);
+    if (final_wait) asy_stream_final_done(&tls->stream, err ? err : ASY_ESTREAM_DESTROYED);
+    asy_stream_destroy_done(&tls->stream, err);
+}
+
+ASY__INTERNAL void asy__tls_t_sent_destroy(asy_stream_t *t, int status, void *arg) {
+    (void)status;
+    (void)arg;
+    if (!asy_stream_is_destroyed(t)) asy_stream_destroy(t, 0);
+}
+
+ASY__INTERNAL void asy__tls_destroy(asy_stream_t *s, int err) {
+    asy__tls_state *st = asy__tls_of(s);
+    asy_stream_t *t = st->tls->transport;
+    st->flags |= ASY__TLS_DESTROYING;
+    st->destroy_err = err;
+    asy__tls_timer_stop(st);
+    if (st->flags & ASY__TLS_T_CLOSED) {
+        if (st->in_drive)
+            st->flags |= ASY__TLS_FREE_LATER;
+        else
+            asy__tls_finish_destroy(st);
+        return;
+    }
+    if (st->flags & ASY__TLS_T_PAUSED) asy_stream_resume(t);
+    if ((st->flags & ASY__TLS_FAILED) && !asy_stream_writable_ended(t) &&
+        asy_stream_writable_length(t) > 0) {
+        /* an alert is queued: send it, then close */
+        if (asy_stream_end(t, asy__tls_t_sent_destroy, NULL) == 0) return;
+    }
+    if (!asy_stream_is_destroyed(t)) asy_stream_destroy(t, 0);
+}
+
+static const asy_stream_impl asy__tls_impl = {
+    NULL, asy__tls_read, asy__tls_write, NULL, asy__tls_final, asy__tls_destroy, NULL, NULL};
+
+/* ---- creating ------------------------------------------------------------- */
+
+ASY__INTERNAL int asy__tls_is_ip(const char *s) {
+    unsigned char b[16];
+    return inet_pton(AF_INET, s, b) == 1 || inet_pton(AF_INET6, s, b) == 1;
+}
+
+ASY__INTERNAL int asy__tls_setup(asy_loop_t *loop, asy_tls_t *tls, asy_stream_t *transport,
+                                 const asy_tls_opts *opts, asy_socket_t *own) {
+    asy_tls_opts o;
+    asy_tls_context_t *ctx;
+    asy__tls_state *st;
+    asy_stream_opts so;
+    int r;
+    if (opts)
+        o = *opts;
+    else
+        memset(&o, 0, sizeof(o));
+    if (o.servername && strlen(o.servername) >= sizeof(st->servername)) return ASY_EINVAL;
+    ctx = o.context;
+    if (ctx) {
+        asy_tls_context_ref(ctx);
+    } else if ((r = asy_tls_context_new(&ctx, ASY_TLS_CLIENT, NULL)) != 0) {
+        return r;
+    }
+    st = ASY__NEW(asy__tls_state);
+    if (!st) {
+        asy_tls_context_unref(ctx);
+        return ASY_ENOMEM;
+    }
+    memset(st, 0, sizeof(*st));
+    mbedtls_ssl_init(&st->ssl);
+    asy_bufchain_init(&st->in);
+    st->tls = tls;
+    st->loop = loop;
+    st->ctx = ctx;
+    st->opts = o;
+    st->opts.session = NULL;
+    if (ctx->role == ASY_TLS_SERVER) st->flags |= ASY__TLS_SERVER;
+    r = mbedtls_ssl_setup(&st->ssl, &ctx->conf) == 0 ? 0 : ASY_ENOMEM;
+    if (r == 0 && o.servername && !(st->flags & ASY__TLS_SERVER)) {
+        strcpy(st->servername, o.servername);
+        if (asy__tls_is_ip(o.servername))
+            st->flags |= ASY__TLS_SNI_IP; /* no SNI for an address (RFC 6066) */
+        else if (mbedtls_ssl_set_hostname(&st->ssl, o.servername) != 0)
+            r = ASY_EINVAL;
+    }
+    if (r == 0 && o.session && !(st->flags & ASY__TLS_SERVER)) {
+        mbedtls_ssl_session sess;
+        mbedtls_ssl_session_init(&sess);
+        if (mbedtls_ssl_session_load(&sess, o.session->data, o.session->len) != 0 ||
+            mbedtls_ssl_set_session(&st->ssl, &sess) != 0)
+            r = ASY_EINVAL;
+        mbedtls_ssl_session_free(&sess);
+    }
+    memset(&so, 0, sizeof(so));
+    so.high_water_mark = o.high_water_mark;
+    so.no_half_open = !o.allow_half_open;
+    if (r == 0) r = asy_duplex_init(loop, &tls->stream, &asy__tls_impl, &so);
+    if (r != 0) {
+        mbedtls_ssl_free(&st->ssl);
+        asy_tls_context_unref(ctx);
+        asy__free(st);
+        return r;
+    }
+    tls->stream.impl_data = tls;
+    tls->st_ = st;
+    tls->transport = transport;
+    st->own_sock = own;
+    mbedtls_ssl_set_bio(&st->ssl, st, asy__tls_send, asy__tls_recv, NULL);
+    transport->data = st;
+    asy_stream_set_events(transport, &asy__tls_transport_events);
+    if (o.handshake_timeout_ms != ASY_TLS_NO_TIMEOUT)
+        st->timer = asy_set_timeout(loop, asy__tls_timeout, st,
+                                    o.handshake_timeout_ms ? o.handshake_timeout_ms : 120000);
+    asy__tls_drive(st); /* a client's hello goes out at once */
+    return 0;
+}
+
+/* A socket of ours that never got wrapped: destroyed, freed at its close. */
+ASY__INTERNAL void asy__tls_orphan_closed(asy_stream_t *s) { asy__free(s->data); }
+
+static const asy_stream_events asy__tls_orphan_events = {
+    NULL, NULL, NULL, NULL, NULL, NULL, asy__tls_orphan_closed, NULL, NULL};
+
+ASY__INTERNAL void asy__tls_orphan(asy_socket_t *sock, int err) {
+    sock->stream.data = sock;
+    asy_stream_set_events(&sock->stream, &asy__tls_orphan_events);
+    asy_stream_destroy(&sock->stream, err);
+}
+
+ASYNCRT_API int asy_tls_wrap(asy_loop_t *loop, asy_tls_t *tls, asy_stream_t *transport,
+                             const asy_tls_opts *opts) {
+    if (!loop || !tls || !transport) return ASY_EINVAL;
+    if (asy_stream_is_destroyed(transport)) return ASY_ESTREAM_DESTROYED;
+    return asy__tls_setup(loop, tls, transport, opts, NULL);
+}
+
+ASYNCRT_API int asy_tls_connect(asy_loop_t *loop, asy_tls_t *tls, const char *ip, int port,
+                                const asy_tls_opts *opts, asy_tls_secure_cb cb) {
+    asy_tls_opts o;
+    asy_socket_t *sock;
+    asy_socket_opts so;
+    int r;
+    if (!loop || !tls || !ip) return ASY_EINVAL;
+    if (opts)
+        o = *opts;
+    else
+        memset(&o, 0, sizeof(o));
+    if (o.context && o.context->role != ASY_TLS_CLIENT) return ASY_EINVAL;
+    if (cb) o.on_secure = cb;
+    /* as Node: the host is what the certificate must name */
+    if (!o.servername) o.servername = ip;
+    sock = ASY__NEW(asy_socket_t);
+    if (!sock) return ASY_ENOMEM;
+    memset(&so, 0, sizeof(so));
+    so.allow_half_open = 1; /* our close_notify, then our FIN */
+    so.no_delay = 1;
+    /* four full records in flight before the writer waits for a drain */
+    so.high_water_mark = 64 * 1024;
+    if ((r = asy_socket_init(loop, sock, &so)) != 0) {
+        asy__free(sock);
+        return r;
+    }
+    r = asy_socket_connect(sock, ip, port, NULL);
+    if (r == 0) r = asy__tls_setup(loop, tls, &sock->stream, &o, sock);
+    if (r != 0) asy__tls_orphan(sock, 0);
+    return r;
+}
+
+/* ---- getters -------------------------------------------------------------- */
+
+ASYNCRT_API int asy_tls_authorized(const asy_tls_t *tls) {
+    return tls && tls->st_ && (tls->st_->flags & ASY__TLS_AUTHORIZED) ? 1 : 0;
+}
+
+ASYNCRT_API int asy_tls_authorization_error(const asy_tls_t *tls) {
+    return tls && tls->st_ ? tls->st_->verify_err : 0;
+}
+
+ASYNCRT_API const char *asy_tls_alpn_protocol(const asy_tls_t *tls) {
+    if (!tls || !tls->st_ || !(tls->st_->flags & ASY__TLS_SECURE)) return NULL;
+    return mbedtls_ssl_get_alpn_protocol(&tls->st_->ssl);
+}
+
+ASYNCRT_API const char *asy_tls_servername(const asy_tls_t *tls) {
+    if (!tls || !tls->st_ || !tls->st_->servername[0]) return NULL;
+    return tls->st_->servername;
+}
+
+ASYNCRT_API const char *asy_tls_protocol(const asy_tls_t *tls) {
+    if (!tls || !tls->st_ || !(tls->st_->flags & ASY__TLS_SECURE)) return NULL;
+    return "TLSv1.2";
+}
+
+ASYNCRT_API const char *asy_tls_cipher(const asy_tls_t *tls) {
+    if (!tls || !tls->st_ || !(tls->st_->flags & ASY__TLS_SECURE)) return NULL;
+    return mbedtls_ssl_get_ciphersuite(&tls->st_->ssl);
+}
+
+ASYNCRT_API int asy_tls_is_session_reused(const asy_tls_t *tls) {
+    return tls && tls->st_ && (tls->st_->flags & ASY__TLS_SECURE) &&
+                   (tls->st_->flags & ASY__TLS_RESUMED)
+               ? 1
+               : 0;
+}
+
+ASYNCRT_API int asy_tls_get_session(const asy_tls_t *tls, asy_buf_t *out) {
+    mbedtls_ssl_session sess;
+    size_t len = 0;
+    int r;
+    if (out) asy_buf_init(out);
+    if (!tls || !out || !tls->st_ || !(tls->st_->flags & ASY__TLS_SECURE) ||
+        (tls->st_->flags & ASY__TLS_SERVER))
+        return ASY_EINVAL;
+    mbedtls_ssl_session_init(&sess);
+    if (mbedtls_ssl_get_session(&tls->st_->ssl, &sess) != 0) {
+        mbedtls_ssl_session_free(&sess);
+        return ASY_EINVAL;
+    }
+    r = mbedtls_ssl_session_save(&sess, NULL, 0, &len);
+    if (r == MBEDTLS_ERR_SSL_BUFFER_TOO_SMALL && len > 0 && asy_buf_alloc(out, len) == 0) {
+        r = mbedtls_ssl_session_save(&sess, out->data, out->len, &len);
+        if (r != 0) asy_buf_release(out);
+    } else {
+        r = ASY_ENOMEM;
+    }
+    mbedtls_ssl_session_free(&sess);
+    return r == 0 ? 0 : (r == ASY_ENOMEM ? r : ASY_ETLS);
+}
+
+#endif
+
+#line 1 "asyncrt_impl/tls/certinfo.c"
+/* getPeerCertificate(): the peer's leaf certificate as strings. */
+
+
+#if ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_MBEDTLS)
+
+#include <stdio.h>
+#include <string.h>
+
+ASY__INTERNAL void asy__tls_append(char *dst, size_t cap, const char *s, size_t n) {
+    size_t have = strlen(dst);
+    if (have + 1 >= cap) return;
+    if (n > cap - have - 1) n = cap - have - 1;
+    memcpy(dst + have, s, n);
+    dst[have + n] = 0;
+}
+
+ASY__INTERNAL void asy__tls_time(char *dst, size_t cap, const mbedtls_x509_time *t) {
+    snprintf(dst, cap, "%04d-%02d-%02d %02d:%02d:%02d", t->year, t->mon, t->day, t->hour,
+             t->min, t->sec);
+}
+
+ASYNCRT_API int asy_tls_peer_certificate(const asy_tls_t *tls, asy_tls_cert_info *out) {
+    const mbedtls_x509_crt *crt, *c;
+    const mbedtls_x509_name *n;
+    const mbedtls_x509_sequence *san;
+    unsigned char fp[32];
+    size_t i;
+    if (!tls || !out) return ASY_EINVAL;
+    memset(out, 0, sizeof(*out));
+    if (!tls->st_ || !(tls->st_->flags & ASY__TLS_SECURE)) return ASY_ENOENT;
+    crt = mbedtls_ssl_get_peer_cert(&tls->st_->ssl);
+    if (!crt) return ASY_ENOENT;
+    if (mbedtls_x509_dn_gets(out->subject, sizeof(out->subject), &crt->subject) < 0)
+        out->subject[0] = 0;
+    if (mbedtls_x509_dn_gets(out->issuer, sizeof(out->issuer), &crt->issuer) < 0)
+        out->issuer[0] = 0;
+    for (n = &crt->subject; n; n = n->next) {
+        if (n->oid.p && MBEDTLS_OID_CMP(MBEDTLS_OID_AT_CN, &n->oid) == 0) {
+            size_t len = n->val.len < sizeof(out->subject_cn) - 1 ? n->val.len
+                                                                  : sizeof(out->subject_cn) - 1;
+            memcpy(out->subject_cn, n->val.p, len);
+            out->subject_cn[len] = 0;
+            break;
+        }
+    }
+    for (san = &crt->subject_alt_names; san && san->buf.p; san = san->next) {
+        int tag = san->buf.tag & MBEDTLS_ASN1_TAG_VALUE_MASK;
+        char tmp[64];
+        if (out->altnames[0]) asy__tls_append(out->altnames, sizeof(out->altnames), ", ", 2);
+        if (tag == 2) {
+            asy__tls_append(out->altnames, sizeof(out->altnames), "DNS:", 4);
+            asy__tls_append(out->altnames, sizeof(out->altnames), (const char *)san->buf.p,
+                            san->buf.len);
+        } else if (tag == 7 && san->buf.len == 4) {
+            snprintf(tmp, sizeof(tmp), "IP Address:%u.%u.%u.%u", san->buf.p[0], san->buf.p[1],
+                     san->buf.p[2], san->buf.p[3]);
+            asy__tls_append(out->altnames, sizeof(out->altnames), tmp, strlen(tmp));
+        } else if (tag == 7 && san->buf.len == 16) {
+            asy__tls_append(out->altnames, sizeof(out->altnames), "IP Address:", 11);
+            for (i = 0; i < 16; i += 2) {
+                snprintf(tmp, sizeof(tmp), "%s%X", i ? ":" : "",
+                         (unsigned)(san->buf.p[i] << 8 | san->buf.p[i + 1]));
+                asy__tls_append(out->altnames, sizeof(out->altnames), tmp, strlen(tmp));
+            }
+        } else {
+            snprintf(tmp, sizeof(tmp), "othername:<%d>", tag);
+            asy__tls_append(out->altnames, sizeof(out->altnames), tmp, strlen(tmp));
+        }
+    }
+    asy__tls_time(out->valid_from, sizeof(out->valid_from), &crt->valid_from);
+    asy__tls_time(out->valid_to, sizeof(out->valid_to), &crt->valid_to);
+    if (mbedtls_x509_serial_gets(out->serial, sizeof(out->serial), &crt->serial) < 0)
+        out->serial[0] = 0;
+    if (mbedtls_sha256_ret(crt->raw.p, crt->raw.len, fp, 0) == 0) {
+        static const char hex[] = "0123456789ABCDEF";
+        char *p = out->fingerprint256; /* 32 * 3 - 1 characters and the NUL */
+        for (i = 0; i < 32; i++) {
+            if (i) *p++ = ':';
+            *p++ = hex[fp[i] >> 4];
+            *p++ = hex[fp[i] & 15];
+        }
+        *p = 0;
+    }
+    out->is_ca = crt->ca_istrue;
+    for (c = crt; c; c = c->next) out->chain_len++;
+    return 0;
+}
+
+#endif
+
+#line 1 "asyncrt_impl/tls/server.c"
+/* tls.createServer: a listening socket whose connections are wrapped in
+ * TLS with the server's context, and the SNI hook of server contexts. */
+
+
+
+
+
+
+#if ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_MBEDTLS)
+
+#include <string.h>
+
+/* mbedTLS asks while it reads the ClientHello; the connection's state
+ * starts with its ssl context, so the context pointer finds it. */
+ASY__INTERNAL int asy__tls_sni_thunk(void *p, mbedtls_ssl_context *ssl, const unsigned char *name,
+                                     size_t len) {
+    asy__tls_state *st = (asy__tls_state *)(void *)ssl;
+    asy_tls_context_t *c;
+    (void)p;
+    if (len >= sizeof(st->servername)) return -1;
+    memcpy(st->servername, name, len);
+    st->servername[len] = 0;
+    if (!st->opts.sni) return 0;
+    c = st->opts.sni(st->tls, st->servername);
+    if (!c || c == st->ctx) return 0;
+    if (!c->have_cert) return -1;
+    asy_tls_context_ref(c);
+    if (st->sni_ctx) asy_tls_context_unref(st->sni_ctx);
+    st->sni_ctx = c;
+    if (c->have_ca) mbedtls_ssl_set_hs_ca_chain(ssl, &c->ca, NULL);
+    return mbedtls_ssl_set_hs_own_cert(ssl, &c->cert, &c->key);
+}
+
+ASY__INTERNAL void asy__tls_server_conn(asy_server_t *net, int status) {
+    asy_tls_server_t *srv = ASY_CONTAINER_OF(net, asy_tls_server_t, net);
+    if (srv->cb_) srv->cb_(srv, status);
+}
+
+ASYNCRT_API int asy_tls_server_listen(asy_loop_t *loop, asy_tls_server_t *srv,
+                                      asy_tls_context_t *ctx, const asy_tls_opts *opts,
+                                      const char *host, int port, int backlog,
+                                      asy_tls_server_cb cb) {
+    int r;
+    void *data;
+    if (!loop || !srv || !ctx || !cb || ctx->role != ASY_TLS_SERVER) return ASY_EINVAL;
+    data = srv->data;
+    memset(srv, 0, sizeof(*srv));
+    srv->data = data;
+    srv->loop = loop;
+    if (opts) srv->opts_ = *opts;
+    srv->opts_.context = ctx;
+    srv->opts_.servername = NULL;
+    srv->opts_.session = NULL;
+    srv->cb_ = cb;
+    r = asy_server_listen(loop, &srv->net, host, port, backlog, 0, asy__tls_server_conn);
+    if (r != 0) return r;
+    asy_tls_context_ref(ctx);
+    srv->ctx_ = ctx;
+    return 0;
+}
+
+ASYNCRT_API int asy_tls_server_accept(asy_tls_server_t *srv, asy_tls_t *tls) {
+    asy_socket_t *sock;
+    asy_socket_opts so;
+    int r;
+    if (!srv || !tls || !srv->ctx_) return ASY_EINVAL;
+    sock = ASY__NEW(asy_socket_t);
+    if (!sock) return ASY_ENOMEM;
+    memset(&so, 0, sizeof(so));
+    so.allow_half_open = 1;
+    so.no_delay = 1;
+    /* four full records in flight before the writer waits for a drain */
+    so.high_water_mark = 64 * 1024;
+    if ((r = asy_socket_init(srv->loop, sock, &so)) != 0) {
+        asy__free(sock);
+        return r;
+    }
+    r = asy_server_accept(&srv->net, sock);
+    if (r == 0) r = asy__tls_setup(srv->loop, tls, &sock->stream, &srv->opts_, sock);
+    if (r != 0) asy__tls_orphan(sock, 0);
+    return r;
+}
+
+ASYNCRT_API int asy_tls_server_port(const asy_tls_server_t *srv) {
+    asy_addr_t a;
+    if (!srv || asy_server_address(&srv->net, &a) != 0) return ASY_EBADF;
+    return asy_addr_port(&a);
+}
+
+ASY__INTERNAL void asy__tls_server_closed(asy_handle_t *h) {
+    asy_tls_server_t *srv = ASY_CONTAINER_OF((void *)h, asy_tls_server_t, net.h);
+    asy_close_cb cb = srv->close_cb_;
+    asy_tls_context_unref(srv->ctx_);
+    srv->ctx_ = NULL;
+    if (cb) cb(h);
+}
+
+ASYNCRT_API void asy_tls_server_close(asy_tls_server_t *srv, asy_close_cb close_cb) {
+    if (!srv || !srv->ctx_) return;
+    srv->close_cb_ = close_cb;
+    asy_server_close(&srv->net, asy__tls_server_closed);
+}
+
+#endif
+
+#line 1 "asyncrt_impl/tls/crypto.c"
+/* crypto over mbedTLS's message digests; random bytes from getrandom. */
+
+
+
+
+
+
+#if ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_MBEDTLS)
+
+#include <errno.h>
+#include <mbedtls/pkcs5.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/random.h>
+
+ASYNCRT_API int asy_crypto_random_bytes(void *buf, size_t n) {
+    uint8_t *p = (uint8_t *)buf;
+    if (!buf && n) return ASY_EINVAL;
+    while (n) {
+        ssize_t r = getrandom(p, n > 33554431 ? 33554431 : n, 0);
+        if (r < 0) {
+            if (errno == EINTR) continue;
+            return -errno;
+        }
+        p += r;
+        n -= (size_t)r;
+    }
+    return 0;
+}
+
+/* Node's names (OpenSSL's), case-insensitive. */
+ASY__INTERNAL const mbedtls_md_info_t *asy__crypto_md(const char *alg) {
+    static const struct {
+        const char *name;
+        mbedtls_md_type_t t;
+    } names[] = {{"md5", MBEDTLS_MD_MD5},       {"sha1", MBEDTLS_MD_SHA1},
+                 {"sha224", MBEDTLS_MD_SHA224}, {"sha256", MBEDTLS_MD_SHA256},
+                 {"sha384", MBEDTLS_MD_SHA384}, {"sha512", MBEDTLS_MD_SHA512},
+                 {"sha-1", MBEDTLS_MD_SHA1},    {"sha-256", MBEDTLS_MD_SHA256},
+                 {"sha-512", MBEDTLS_MD_SHA512}};
+    size_t i;
+    if (!alg) return NULL;
+    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (strcasecmp(alg, names[i].name) == 0) return mbedtls_md_info_from_type(names[i].t);
+    return NULL;
+}
+
+ASYNCRT_API int asy_crypto_digest_size(const char *alg) {
+    const mbedtls_md_info_t *md = asy__crypto_md(alg);
+    return md ? (int)mbedtls_md_get_size(md) : ASY_EINVAL;
+}
+
+ASYNCRT_API int asy_crypto_hash(const char *alg, const void *data, size_t len, uint8_t *out) {
+    const mbedtls_md_info_t *md = asy__crypto_md(alg);
+    if (!md || !out || (!data && len)) return ASY_EINVAL;
+    if (mbedtls_md(md, (const unsigned char *)data, len, out) != 0) return ASY_EINVAL;
+    return (int)mbedtls_md_get_size(md);
+}
+
+ASYNCRT_API int asy_crypto_hmac(const char *alg, const void *key, size_t key_len,
+                                const void *data, size_t len, uint8_t *out) {
+    const mbedtls_md_info_t *md = asy__crypto_md(alg);
+    static const unsigned char none = 0;
+    if (!md || !out || (!data && len) || (!key && key_len)) return ASY_EINVAL;
+    if (mbedtls_md_hmac(md, key ? (const unsigned char *)key : &none, key_len,
+                        data ? (const unsigned char *)data : &none, len, out) != 0)
+        return ASY_EINVAL;
+    return (int)mbedtls_md_get_size(md);
+}
+
+/* ---- createHash / createHmac ---------------------------------------------- */
+
+ASY__INTERNAL void asy__crypto_transform(asy_stream_t *s, const asy_buf_t *chunk) {
+    asy_crypto_hash_t *h = (asy_crypto_hash_t *)s->impl_data;
+    asy_stream_transform_done(s, asy_crypto_hash_update(h, chunk->data, chunk->len));
+}
+
+ASY__INTERNAL void asy__crypto_flush(asy_stream_t *s) {
+    asy_crypto_hash_t *h = (asy_crypto_hash_t *)s->impl_data;
+    uint8_t d[ASY_CRYPTO_MAX_DIGEST];
+    int n = asy_crypto_hash_digest(h, d);
+    if (n > 0) n = asy_stream_push_bytes(s, d, (size_t)n) < 0 ? ASY_ENOMEM : 0;
+    asy_stream_flush_done(s, n < 0 ? n : 0);
+}
+
+static const asy_stream_impl asy__crypto_impl = {
+    NULL, NULL, NULL, NULL, NULL, NULL, asy__crypto_transform, asy__crypto_flush};
+
+ASY__INTERNAL int asy__crypto_init(asy_loop_t *loop, asy_crypto_hash_t *h, const char *alg,
+                                   int hmac, const void *key, size_t key_len) {
+    const mbedtls_md_info_t *md = asy__crypto_md(alg);
+    mbedtls_md_context_t *ctx;
+    static const unsigned char none = 0;
+    if (!h) return ASY_EINVAL;
+    memset(h, 0, sizeof(*h));
+    if (!md || (hmac && !key && key_len)) return ASY_EINVAL;
+    ctx = ASY__NEW(mbedtls_md_context_t);
+    if (!ctx) return ASY_ENOMEM;
+    mbedtls_md_init(ctx);
+    if (mbedtls_md_setup(ctx, md, hmac) != 0 ||
+        (hmac ? mbedtls_md_hmac_starts(ctx, key ? (const unsigned char *)key : &none, key_len)
+              : mbedtls_md_starts(ctx)) != 0) {
+        mbedtls_md_free(ctx);
+        asy__free(ctx);
+        return ASY_ENOMEM;
+    }
+    h->md_ = ctx;
+    h->hmac_ = hmac;
+    h->size_ = mbedtls_md_get_size(md);
+    if (loop) {
+        int r = asy_transform_init(loop, &h->stream, &asy__crypto_impl, NULL);
+        if (r != 0) {
+            asy_crypto_hash_free(h);
+            return r;
+        }
+        h->stream.impl_data = h;
+    }
+    return 0;
+}
+
+ASYNCRT_API int asy_crypto_hash_init(asy_loop_t *loop, asy_crypto_hash_t *h, const char *alg) {
+    return asy__crypto_init(loop, h, alg, 0, NULL, 0);
+}
+
+ASYNCRT_API int asy_crypto_hmac_init(asy_loop_t *loop, asy_crypto_hash_t *h, const char *alg,
+                                     const void *key, size_t key_len) {
+    return asy__crypto_init(loop, h, alg, 1, key, key_len);
+}
+
+ASYNCRT_API int asy_crypto_hash_update(asy_crypto_hash_t *h, const void *data, size_t len) {
+    mbedtls_md_context_t *ctx;
+    int r;
+    if (!h || !h->md_ || h->done_ || (!data && len)) return ASY_EINVAL;
+    if (len == 0) return 0;
+    ctx = (mbedtls_md_context_t *)h->md_;
+    r = h->hmac_ ? mbedtls_md_hmac_update(ctx, (const unsigned char *)data, len)
+                 : mbedtls_md_update(ctx, (const unsigned char *)data, len);
+    return r == 0 ? 0 : ASY_EINVAL;
+}
+
+ASYNCRT_API int asy_crypto_hash_digest(asy_crypto_hash_t *h, uint8_t *out) {
+    mbedtls_md_context_t *ctx;
+    int r;
+    if (!h || !h->md_ || h->done_ || !out) return ASY_EINVAL;
+    ctx = (mbedtls_md_context_t *)h->md_;
+    r = h->hmac_ ? mbedtls_md_hmac_finish(ctx, out) : mbedtls_md_finish(ctx, out);
+    h->done_ = 1;
+    return r == 0 ? (int)h->size_ : ASY_EINVAL;
+}
+
+ASYNCRT_API void asy_crypto_hash_free(asy_crypto_hash_t *h) {
+    if (!h || !h->md_) return;
+    mbedtls_md_free((mbedtls_md_context_t *)h->md_);
+    asy__free(h->md_);
+    h->md_ = NULL;
+}
+
+ASYNCRT_API int asy_crypto_timing_safe_equal(const void *a, const void *b, size_t len) {
+    const volatile uint8_t *x = (const volatile uint8_t *)a, *y = (const volatile uint8_t *)b;
+    uint8_t diff = 0;
+    size_t i;
+    if ((!a || !b) && len) return ASY_EINVAL;
+    for (i = 0; i < len; i++) diff |= (uint8_t)(x[i] ^ y[i]);
+    return diff == 0;
+}
+
+/* ---- pbkdf2 on the pool --------------------------------------------------- */
+
+ASY__INTERNAL void asy__pbkdf2_work(asy_work_t *w) {
+    asy_crypto_pbkdf2_t *req = ASY_CONTAINER_OF(w, asy_crypto_pbkdf2_t, work_);
+    mbedtls_md_context_t ctx;
+    mbedtls_md_init(&ctx);
+    if (mbedtls_md_setup(&ctx, mbedtls_md_info_from_type((mbedtls_md_type_t)req->md_type_), 1) != 0)
+        req->status_ = ASY_ENOMEM;
+    else if (mbedtls_pkcs5_pbkdf2_hmac(&ctx, req->pw_, req->pw_len_, req->salt_, req->salt_len_,
+                                       req->iterations_, (uint32_t)req->key_len_, req->out_) != 0)
+        req->status_ = ASY_EINVAL;
+    mbedtls_md_free(&ctx);
+}
+
+ASY__INTERNAL void asy__pbkdf2_done(asy_work_t *w, int status) {
+    asy_crypto_pbkdf2_t *req = ASY_CONTAINER_OF(w, asy_crypto_pbkdf2_t, work_);
+    uint8_t *out = req->out_;
+    if (status == 0) status = req->status_;
+    asy__free(req->pw_);
+    asy__free(req->salt_);
+    req->pw_ = req->salt_ = req->out_ = NULL;
+    req->cb_(req, status, status == 0 ? out : NULL, status == 0 ? req->key_len_ : 0);
+    asy__free(out);
+}
+
+ASYNCRT_API int asy_crypto_pbkdf2(asy_loop_t *loop, asy_crypto_pbkdf2_t *req, const void *password,
+                                  size_t password_len, const void *salt, size_t salt_len,
+                                  unsigned iterations, size_t key_len, const char *digest,
+                                  asy_crypto_pbkdf2_cb cb) {
+    const mbedtls_md_info_t *md = asy__crypto_md(digest);
+    int r;
+    if (!loop || !req || !cb || !md || iterations == 0 || key_len == 0 ||
+        key_len > 0xffffffffu || (!password && password_len) || (!salt && salt_len))
+        return ASY_EINVAL;
+    {
+        void *data = req->data;
+        memset(req, 0, sizeof(*req));
+        req->data = data;
+    }
+    req->pw_ = (uint8_t *)asy__malloc(password_len);
+    req->salt_ = (uint8_t *)asy__malloc(salt_len);
+    req->out_ = (uint8_t *)asy__malloc(key_len);
+    if (!req->pw_ || !req->salt_ || !req->out_) {
+        asy__free(req->pw_);
+        asy__free(req->salt_);
+        asy__free(req->out_);
+        return ASY_ENOMEM;
+    }
+    if (password_len) memcpy(req->pw_, password, password_len);
+    if (salt_len) memcpy(req->salt_, salt, salt_len);
+    req->pw_len_ = password_len;
+    req->salt_len_ = salt_len;
+    req->key_len_ = key_len;
+    req->iterations_ = iterations;
+    req->md_type_ = (int)mbedtls_md_get_type(md);
+    req->cb_ = cb;
+    r = asy_queue_work(loop, &req->work_, asy__pbkdf2_work, asy__pbkdf2_done);
+    if (r != 0) {
+        asy__free(req->pw_);
+        asy__free(req->salt_);
+        asy__free(req->out_);
+        req->pw_ = req->salt_ = req->out_ = NULL;
+    }
+    return r;
+}
+
+#endif
+
+#endif /* ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_MBEDTLS) */
+#line 1 "asyncrt_impl/http/parser.internal.h"
+/* Private parts of the HTTP parser that the chunked decoder and the server
+ * share. */
+
+
 
 /* tchar (RFC 9110 5.6.2): ALPHA DIGIT and !#$%&'*+-.^_`|~ */
 static const unsigned char asy__http_tchar[256] = {
@@ -29010,6 +37488,26 @@ static const unsigned char asy__http_tchar[256] = {
 
 #define ASY__HTTP_TCHAR(c) (asy__http_tchar[(unsigned char)(c)])
 #define ASY__HTTP_MAX_CHUNK_EXT 4096
+
+#line 1 "asyncrt_impl/http/parser.c"
+/* The HTTP/1.1 parser (parser.h).  Heads are parsed from their first byte
+ * on every call, as picohttpparser does: no state survives between calls,
+ * which is what makes every split of the input give the same answer.  The
+ * byte loops that matter -- request-targets and field values, most of a
+ * head -- run through a SIMD scanner (scan.c's kernels, below) that finds
+ * the first byte needing a closer look. */
+
+
+
+
+
+
+#include <stdint.h>
+#include <string.h>
+
+#if ASY__X86_SIMD
+#include <emmintrin.h>
+#endif
 
 /* ---- the scanner ---------------------------------------------------------
  * Returns the first p in [p, end) whose byte is below `lo` (unsigned) or
@@ -29062,7 +37560,7 @@ static int asy__http_cpu_level;
 ASY__INTERNAL int asy__http_simd_level(void) {
     int lvl;
     if (asy__http_force_level > 0) return asy__http_force_level - 1;
-    lvl = __atomic_load_n(&asy__http_cpu_level, __ATOMIC_RELAXED);
+    lvl = asy__atomic_load(&asy__http_cpu_level, ASY__RELAXED);
     if (lvl) return lvl - 1;
 #if ASY__X86_SIMD
     __builtin_cpu_init();
@@ -29070,7 +37568,7 @@ ASY__INTERNAL int asy__http_simd_level(void) {
 #else
     lvl = 0;
 #endif
-    __atomic_store_n(&asy__http_cpu_level, lvl + 1, __ATOMIC_RELAXED);
+    asy__atomic_store(&asy__http_cpu_level, lvl + 1, ASY__RELAXED);
     return lvl;
 }
 
@@ -29493,6 +37991,9 @@ ASYNCRT_API int asy_http_response_has_body(int status, int request_was_head) {
  * body is never parsed twice, so the decoder keeps its place in a few
  * words of state and any split of the input feeds it the same bytes. */
 
+
+
+
 enum {
     ASY__CK_SIZE0,      /* the first hex digit of a size */
     ASY__CK_SIZE,       /* more digits, ';' or CR */
@@ -29652,6 +38153,8 @@ ASYNCRT_API ptrdiff_t asy_http_chunked_parse(asy_http_chunked_t *c, const char *
 #line 1 "asyncrt_impl/http/status.c"
 /* Status texts and the names of the parser's errors. */
 
+
+
 typedef struct {
     int code;
     int status;
@@ -29783,6 +38286,14 @@ ASYNCRT_API const char *asy_http_status_text(int status) {
  * write.  Two buffers alternate: one in the kernel's hands, one filling.
  * A response's write completes (for backpressure) only while the bytes
  * not yet taken by the kernel stay below the highWaterMark. */
+
+
+
+
+
+
+
+
 #if ASYNCRT_OS_POSIX
 
 #include <stdio.h>
@@ -30320,6 +38831,11 @@ ASY__INTERNAL asy__http_exch *asy__http_exch_get(asy_http_server_t *srv) {
         asy__http_exch_free(x);
         return NULL;
     }
+    /* Node's IncomingMessage drops an error nobody listens to, and a
+     * ServerResponse never emits the connection's: the server reports
+     * those through its own events, so neither is uncaught */
+    asy__stream_errors_optional(&x->req.stream);
+    asy__stream_errors_optional(&x->res.stream);
     x->req.data = x->res.data = NULL;
     x->req.server = srv;
     x->req.exch_ = x->res.exch_ = x;
@@ -31167,6 +39683,15 @@ ASYNCRT_API int asy_http_res_write_continue(asy_http_res_t *res) {
 #line 1 "asyncrt_impl/http/client.internal.h"
 /* Shared between the client's files: the request (client.c), the
  * connection (conn.c) and the pool (agent.c). */
+
+
+
+
+
+
+
+
+
 #if ASYNCRT_OS_POSIX
 
 /* req->flags_ */
@@ -31221,6 +39746,10 @@ enum {
 
 struct asy__http_cconn {
     asy_socket_t sock;
+    /* what the exchange reads and writes: &sock.stream, or the TLS
+     * stream over it (https.c) */
+    asy_stream_t *io;
+    void *tls;
     asy__queue link;     /* the origin's free list */
     asy__queue all_link; /* the origin's every connection */
     asy_loop_t *loop;
@@ -31260,6 +39789,12 @@ ASY__INTERNAL int asy__cc_new(asy_loop_t *loop, asy_http_agent_t *agent, asy__ht
 ASY__INTERNAL void asy__cc_assign(asy__http_cconn *c, asy_http_client_req_t *req);
 ASY__INTERNAL void asy__cc_kill(asy__http_cconn *c, int err);
 ASY__INTERNAL void asy__cc_release(asy__http_cconn *c);
+ASY__INTERNAL void asy__cc_timer_stop(asy__http_cconn *c);
+/* https.c: the transport seam */
+ASY__INTERNAL int asy__http_scheme_ok(const asy_url_t *u);
+ASY__INTERNAL int asy__cc_tls_start(asy__http_cconn *c, const asy_stream_events *events);
+ASY__INTERNAL void asy__cc_tls_free(asy__http_cconn *c);
+ASY__INTERNAL void asy__agent_tls_free(asy_http_agent_t *agent);
 /* agent.c */
 ASY__INTERNAL int asy__agent_dispatch(asy_http_agent_t *agent, asy_http_client_req_t *req,
                                       int fresh);
@@ -31267,6 +39802,102 @@ ASY__INTERNAL void asy__agent_release(asy__http_cconn *c);
 ASY__INTERNAL void asy__agent_conn_gone(asy__http_cconn *c);
 ASY__INTERNAL void asy__agent_unqueue(asy_http_client_req_t *req);
 
+#endif /* ASYNCRT_OS_POSIX */
+
+#line 1 "asyncrt_impl/http/https.c"
+/* The client's transport seam: an https: connection is the same
+ * connection with a TLS stream (the tls layer) between the socket and
+ * the exchange.  Everything the exchange does goes through c->io, which
+ * is the socket's stream for http: and the TLS stream for https:.
+ * Without ASYNCRT_WITH_MBEDTLS https: URLs are ASY_EPROTONOSUPPORT. */
+
+
+
+
+
+
+#if ASYNCRT_OS_POSIX
+
+#include <string.h>
+
+ASY__INTERNAL int asy__http_scheme_ok(const asy_url_t *u) {
+    int t = (int)asy_url_scheme_type(u);
+#ifdef ASYNCRT_WITH_MBEDTLS
+    if (t == (int)ASY_URL_SCHEME_HTTPS) return 1;
+#endif
+    return t == (int)ASY_URL_SCHEME_HTTP;
+}
+
+#ifdef ASYNCRT_WITH_MBEDTLS
+
+ASY__INTERNAL void asy__cc_tls_secure(asy_tls_t *tls, int status) {
+    asy__http_cconn *c = (asy__http_cconn *)tls->stream.data;
+    if (status != 0 || (c->flags & ASY__CC_DEAD)) return; /* on_error follows */
+    asy__cc_timer_stop(c);
+    if (c->req) asy__cr_on_assigned(c->req);
+}
+
+/* Wraps the socket that is connecting in TLS; the exchange's events move
+ * to the TLS stream.  The connect timeout runs until the handshake ends. */
+ASY__INTERNAL int asy__cc_tls_start(asy__http_cconn *c, const asy_stream_events *events) {
+    asy_tls_t *tls;
+    asy_tls_opts o;
+    asy_http_agent_t *agent = c->agent;
+    asy_http_client_req_t *req = c->req;
+    int r;
+    memset(&o, 0, sizeof(o));
+    if (agent) {
+        o.context = agent->opts_.tls_context ? agent->opts_.tls_context : agent->tls_ctx_;
+        if (!o.context) {
+            if ((r = asy_tls_context_new(&agent->tls_ctx_, ASY_TLS_CLIENT, NULL)) != 0) return r;
+            o.context = agent->tls_ctx_;
+        }
+        o.reject_unauthorized_off = agent->opts_.reject_unauthorized_off;
+    } else {
+        o.context = req->opts_.tls_context; /* NULL: the connection makes one */
+        o.reject_unauthorized_off = req->opts_.reject_unauthorized_off;
+    }
+    o.servername = req->host_; /* an address is checked against IP SANs */
+    o.on_secure = asy__cc_tls_secure;
+    o.handshake_timeout_ms = ASY_TLS_NO_TIMEOUT; /* the connect timeout covers it */
+    tls = ASY__NEW(asy_tls_t);
+    if (!tls) return ASY_ENOMEM;
+    memset(tls, 0, sizeof(*tls));
+    tls->stream.data = c;
+    if ((r = asy_tls_wrap(c->loop, tls, &c->sock.stream, &o)) != 0) {
+        /* the socket keeps its events: destroying it reaches on_close */
+        asy__free(tls);
+        return r;
+    }
+    tls->stream.data = c;
+    asy_stream_set_events(&tls->stream, events);
+    c->tls = tls;
+    c->io = &tls->stream;
+    return 0;
+}
+
+ASY__INTERNAL void asy__cc_tls_free(asy__http_cconn *c) {
+    asy__free(c->tls);
+    c->tls = NULL;
+    c->io = &c->sock.stream;
+}
+
+ASY__INTERNAL void asy__agent_tls_free(asy_http_agent_t *agent) {
+    if (agent->tls_ctx_) asy_tls_context_unref(agent->tls_ctx_);
+    agent->tls_ctx_ = NULL;
+}
+
+#else
+
+ASY__INTERNAL int asy__cc_tls_start(asy__http_cconn *c, const asy_stream_events *events) {
+    (void)c;
+    (void)events;
+    return ASY_EPROTONOSUPPORT;
+}
+ASY__INTERNAL void asy__cc_tls_free(asy__http_cconn *c) { c->io = &c->sock.stream; }
+ASY__INTERNAL void asy__agent_tls_free(asy_http_agent_t *agent) { (void)agent; }
+
+#endif
 #endif /* ASYNCRT_OS_POSIX */
 
 #line 1 "asyncrt_impl/http/client.c"
@@ -31284,6 +39915,13 @@ ASY__INTERNAL void asy__agent_unqueue(asy_http_client_req_t *req);
  * closes, res.stream once it exists, the exchange (from creation until
  * the connection is done with it), every socket write carrying a
  * callback, and a pending error tick.  At zero, on_close, then free. */
+
+
+
+
+
+
+
 #if ASYNCRT_OS_POSIX
 
 #include <string.h>
@@ -31367,7 +40005,7 @@ ASY__INTERNAL void asy__cr_written(asy_stream_t *s, int status, void *arg) {
 }
 
 ASY__INTERNAL int asy__cr_sock_write(asy_http_client_req_t *req, const asy_buf_t *b, int track) {
-    asy_stream_t *s = &req->conn_->sock.stream;
+    asy_stream_t *s = req->conn_->io;
     int r;
     if (track) req->refs_++;
     r = asy_stream_write(s, b, track ? asy__cr_written : NULL, req);
@@ -31376,7 +40014,7 @@ ASY__INTERNAL int asy__cr_sock_write(asy_http_client_req_t *req, const asy_buf_t
 }
 
 ASY__INTERNAL int asy__cr_sock_write_bytes(asy_http_client_req_t *req, const char *p, size_t n) {
-    int r = asy_stream_write_bytes(&req->conn_->sock.stream, p, n, NULL, NULL);
+    int r = asy_stream_write_bytes(req->conn_->io, p, n, NULL, NULL);
     return r < 0 ? r : 0;
 }
 
@@ -31424,7 +40062,7 @@ ASY__INTERNAL int asy__cr_send_head(asy_http_client_req_t *req) {
 
 /* One streamed chunk, framed; its write_done comes from the socket. */
 ASY__INTERNAL int asy__cr_send_chunk(asy_http_client_req_t *req, const asy_buf_t *chunk) {
-    asy_stream_t *s = &req->conn_->sock.stream;
+    asy_stream_t *s = req->conn_->io;
     int r = 0;
     asy_stream_cork(s);
     if (req->flags_ & ASY__CR_CHUNKED) {
@@ -31547,7 +40185,7 @@ ASY__INTERNAL void asy__cr_res_read(asy_stream_t *s, size_t size) {
     (void)size;
     if ((req->flags_ & ASY__CR_PAUSED) && req->conn_) {
         req->flags_ &= ~(unsigned)ASY__CR_PAUSED;
-        asy_stream_resume(&req->conn_->sock.stream);
+        asy_stream_resume(req->conn_->io);
         if (req->rstate_ != ASY__CRS_DONE) asy__cr_timer_start(req, ASY__CRT_BODY);
     }
 }
@@ -31597,7 +40235,7 @@ ASY__INTERNAL void asy__cr_complete(asy_http_client_req_t *req) {
         if (!(req->flags_ & ASY__CR_SENT)) c->flags |= ASY__CC_NO_REUSE;
         if (req->flags_ & ASY__CR_PAUSED) {
             req->flags_ &= ~(unsigned)ASY__CR_PAUSED;
-            asy_stream_resume(&c->sock.stream);
+            asy_stream_resume(c->io);
         }
         req->conn_ = NULL;
         c->req = NULL;
@@ -31686,7 +40324,7 @@ ASY__INTERNAL int asy__cr_push(asy_http_client_req_t *req, const asy_buf_t *chun
     if (r < 0) return r;
     if (r == 0 && req->conn_ && !(req->flags_ & ASY__CR_PAUSED)) {
         req->flags_ |= ASY__CR_PAUSED;
-        asy_stream_pause(&req->conn_->sock.stream);
+        asy_stream_pause(req->conn_->io);
         asy__cr_timer_stop(req); /* the reader is slow, not the server */
     }
     return 0;
@@ -31739,6 +40377,8 @@ ASY__INTERNAL int asy__cr_got_head(asy_http_client_req_t *req, size_t len) {
     so.high_water_mark = req->opts_.high_water_mark;
     if ((r = asy_readable_init(req->loop, &req->res.stream, &asy__cr_res_impl, &so)) != 0)
         return r;
+    /* an IncomingMessage: its errors are the request's, reported there */
+    asy__stream_errors_optional(&req->res.stream);
     req->res.stream.impl_data = req;
     req->res.req = req;
     req->flags_ |= ASY__CR_RES_INIT;
@@ -32022,12 +40662,15 @@ ASY__INTERNAL int asy__cr_build(asy_http_client_req_t *req, const asy_url_t *u) 
     req->port_ = asy_url_port_or_default(u);
     req->host_ = (char *)asy__malloc(bare.len + 1);
     n = snprintf(port, sizeof(port), ":%d", req->port_);
-    req->key_ = (char *)asy__malloc(hn.len + (size_t)n + 1);
+    /* https origins pool apart from http ones: "s:" before the key */
+    req->https_ = asy_url_scheme_type(u) == ASY_URL_SCHEME_HTTPS;
+    req->key_ = (char *)asy__malloc(hn.len + (size_t)n + 3);
     if (!req->host_ || !req->key_) return ASY_ENOMEM;
     memcpy(req->host_, bare.ptr, bare.len);
     req->host_[bare.len] = 0;
-    memcpy(req->key_, hn.ptr, hn.len);
-    memcpy(req->key_ + hn.len, port, (size_t)n + 1);
+    memcpy(req->key_, "s:", req->https_ ? 2 : 0);
+    memcpy(req->key_ + (req->https_ ? 2 : 0), hn.ptr, hn.len);
+    memcpy(req->key_ + (req->https_ ? 2 : 0) + hn.len, port, (size_t)n + 1);
     req->host_is_ip_ = asy_url_host_type(u) == ASY_URL_HOST_IPV4 ||
                        asy_url_host_type(u) == ASY_URL_HOST_IPV6;
     return 0;
@@ -32043,7 +40686,7 @@ ASYNCRT_API int asy_http_request(asy_loop_t *loop, const asy_http_request_opts *
     if (!loop || !opts || !opts->url || !out) return ASY_EINVAL;
     *out = NULL;
     if ((r = asy_url_parse(&u, opts->url, NULL)) != 0) return r;
-    if (asy_url_scheme_type(&u) != ASY_URL_SCHEME_HTTP) {
+    if (!asy__http_scheme_ok(&u)) {
         asy_url_free(&u);
         return ASY_EPROTONOSUPPORT;
     }
@@ -32184,6 +40827,13 @@ ASYNCRT_API int asy_http_request_reused(const asy_http_client_req_t *req) {
  * and its end.  A connection belongs to an origin of an agent, or to one
  * request (agent NULL).  Its memory goes in the socket's on_close, or at
  * the end of a lookup that was overtaken by a failure. */
+
+
+
+
+
+
+
 #if ASYNCRT_OS_POSIX
 
 #include <string.h>
@@ -32197,6 +40847,7 @@ ASY__INTERNAL void asy__cc_timer_stop(asy__http_cconn *c) {
 
 ASY__INTERNAL void asy__cc_free(asy__http_cconn *c) {
     asy__cc_timer_stop(c);
+    asy__cc_tls_free(c);
     asy__agent_conn_gone(c);
     asy_free(c);
 }
@@ -32222,7 +40873,7 @@ ASY__INTERNAL void asy__cc_kill(asy__http_cconn *c, int err) {
         req->conn_ = NULL;
     }
     if (c->flags & ASY__CC_SOCK) {
-        if (!asy_stream_is_destroyed(&c->sock.stream)) asy_stream_destroy(&c->sock.stream, 0);
+        if (!asy_stream_is_destroyed(c->io)) asy_stream_destroy(c->io, 0);
     } else if (c->flags & ASY__CC_DNS) {
         asy_dns_lookup_cancel(&c->dns); /* the callback frees c */
     } else {
@@ -32262,6 +40913,7 @@ ASY__INTERNAL void asy__cc_on_close(asy_stream_t *s) {
     asy__http_cconn *c = (asy__http_cconn *)s->data;
     if ((c->flags & ASY__CC_NEXT_ADDR) && !(c->flags & ASY__CC_DEAD)) {
         c->flags &= ~(unsigned)(ASY__CC_NEXT_ADDR | ASY__CC_SOCK);
+        asy__cc_tls_free(c);
         c->addr_i++;
         asy__cc_connect_next(c);
         return;
@@ -32281,6 +40933,7 @@ ASY__INTERNAL void asy__cc_connected(asy_socket_t *sock, int status) {
     if (c->flags & ASY__CC_DEAD) return;
     if (status == 0) {
         c->flags |= ASY__CC_CONNECTED;
+        if (c->tls) return; /* the request waits for the handshake (https.c) */
         asy__cc_timer_stop(c);
         /* the request goes out once the connection is up, so that a
          * refused address can be followed by the next one */
@@ -32307,13 +40960,15 @@ ASY__INTERNAL void asy__cc_connect_next(asy__http_cconn *c) {
     }
     c->sock.stream.data = c;
     c->flags |= ASY__CC_SOCK;
+    c->io = &c->sock.stream;
     asy_stream_set_events(&c->sock.stream, &asy__cc_events);
     r = asy_socket_connect(&c->sock, c->addrs[c->addr_i], c->port, asy__cc_connected);
+    if (r == 0 && c->req && c->req->https_) r = asy__cc_tls_start(c, &asy__cc_events);
     if (r != 0) {
         /* no callback comes: on_close (after the destroy) goes on */
         if (c->addr_i + 1 < c->naddrs) {
             c->flags |= ASY__CC_NEXT_ADDR;
-            asy_stream_destroy(&c->sock.stream, 0);
+            asy_stream_destroy(c->io, 0);
         } else {
             asy__cc_kill(c, r);
         }
@@ -32430,6 +41085,10 @@ ASY__INTERNAL void asy__cc_release(asy__http_cconn *c) {
  * list (up to maxFreeSockets, unref'd, with the idle timer), else closes.
  * When a connection closes, the first waiter of its origin may open a new
  * one.  Origins stay for the agent's life (there are few). */
+
+
+
+
 #if ASYNCRT_OS_POSIX
 
 #include <string.h>
@@ -32589,6 +41248,7 @@ ASY__INTERNAL void asy__agent_close_tick(void *arg) {
         asy_free(o);
     }
     agent->closing_ = 2;
+    asy__agent_tls_free(agent);
     if (cb) cb(agent);
 }
 
@@ -32675,6 +41335,8 @@ ASYNCRT_API void asy_http_agent_get_stats(const asy_http_agent_t *agent,
 /* The Fetch standard's Headers (fetch.h): a sorted array of lowercased
  * names; one entry per name with the values combined, except Set-Cookie
  * (one entry per value, in insertion order). */
+
+
 #if ASYNCRT_OS_POSIX
 
 #include <string.h>
@@ -32919,6 +41581,10 @@ ASYNCRT_API int asy_headers_copy(asy_headers_t *dst, const asy_headers_t *src) {
 /* data: URLs, the Fetch standard's "data: URL processor": the MIME type
  * before the first ',', the body after it percent-decoded, then
  * forgiving-base64 decoded when the type ends in ";base64". */
+
+
+
+
 #if ASYNCRT_OS_POSIX
 
 #include <string.h>
@@ -33040,6 +41706,17 @@ ASY__INTERNAL int asy__data_url_decode(const asy_url_t *u, asy_buf_t *body, char
  * value (released with the promise), the client request in flight (until
  * its on_close), a data: body stream (until it closes) and each body
  * reader (text/bytes) until it settles. */
+
+
+
+
+
+
+
+
+
+
+
 #if ASYNCRT_OS_POSIX
 
 #include <string.h>
@@ -33073,6 +41750,11 @@ struct asy__fetch {
     asy_promise_t *reader;
     char *acc;
     size_t acc_len, acc_cap;
+    /* Content-Encoding: the decoders the body runs through (fetch.c's
+     * decoding section); the body is the last one's readable side */
+    struct asy__fetch_dec *dec;
+    unsigned ndec;
+    int body_err; /* the decoded body's error, kept past its close */
 };
 
 ASY__INTERNAL void asy__fetch_unref(asy__fetch *f) {
@@ -33087,8 +41769,11 @@ ASY__INTERNAL void asy__fetch_unref(asy__fetch *f) {
     asy_headers_free(&f->hdrs);
     asy_headers_free(&f->res.headers);
     asy_buf_release(&f->body);
+    asy_free(f->dec);
     asy_free(f);
 }
+
+ASY__INTERNAL void asy__fetch_dec_destroy(asy__fetch *f);
 
 /* The request ended for good (body read, or failed): timers and the
  * signal are no longer needed. */
@@ -33121,6 +41806,7 @@ ASY__INTERNAL void asy__fetch_value_free(void *v) {
     if (f->creq) asy_http_request_abort(f->creq, ASY_EHTTP_ABORTED);
     if (f->has_data_stream && !asy_stream_is_destroyed(&f->data_stream))
         asy_stream_destroy(&f->data_stream, 0);
+    asy__fetch_dec_destroy(f);
     asy__fetch_unref(f);
 }
 
@@ -33142,6 +41828,7 @@ ASY__INTERNAL void asy__fetch_abort(asy__fetch *f, int reason) {
     if (f->creq) asy_http_request_abort(f->creq, reason);
     if (f->has_data_stream && !asy_stream_is_destroyed(&f->data_stream))
         asy_stream_destroy(&f->data_stream, reason);
+    asy__fetch_dec_destroy(f);
     asy__fetch_reject(f, reason, NULL);
     asy__fetch_quiet(f);
 }
@@ -33159,6 +41846,7 @@ ASY__INTERNAL void asy__fetch_on_timeout(void *arg) {
 }
 
 ASY__INTERNAL int asy__fetch_start(asy__fetch *f);
+ASY__INTERNAL int asy__fetch_decode(asy__fetch *f, asy_http_client_res_t *res);
 
 /* ---- the client request's events ----------------------------------------------- */
 
@@ -33206,7 +41894,7 @@ ASY__INTERNAL int asy__fetch_redirect(asy__fetch *f, asy_http_client_res_t *res)
         asy_url_free(&cur);
         return r;
     }
-    if (asy_url_scheme_type(&next) != ASY_URL_SCHEME_HTTP) {
+    if (!asy__http_scheme_ok(&next)) {
         asy_url_free(&cur);
         asy_url_free(&next);
         return ASY_EPROTONOSUPPORT;
@@ -33278,7 +41966,12 @@ ASY__INTERNAL void asy__fetch_on_response(asy_http_client_req_t *req, asy_http_c
         if (h->name_len == 0) continue; /* a lenient obs-fold continuation */
         asy_headers_appendn(&f->res.headers, h->name, h->name_len, h->value, h->value_len);
     }
-    f->res.body = &res->stream;
+    r = asy__fetch_decode(f, res); /* sets res.body */
+    if (r < 0) {
+        asy_http_request_abort(req, r);
+        asy__fetch_reject(f, r, NULL);
+        return;
+    }
     asy__fetch_resolve(f);
 }
 
@@ -33292,7 +41985,7 @@ ASY__INTERNAL void asy__fetch_on_close(asy_http_client_req_t *req) {
     asy__fetch *f = (asy__fetch *)req->data;
     if (f->creq == req) {
         f->creq = NULL;
-        f->res.body = NULL;
+        if (!f->ndec) f->res.body = NULL; /* else the last decoder's close does */
         asy__fetch_quiet(f);
     }
     asy__fetch_unref(f);
@@ -33312,7 +42005,7 @@ ASY__INTERNAL int asy__fetch_start(asy__fetch *f) {
     hv = ASY__NEW_ARRAY(asy_http_header_t, n + 1);
     if (!hv) return ASY_ENOMEM;
     for (i = 0; i < n; i++) {
-        const char *name, *value;
+        const char *name = "", *value = ""; /* set by asy_headers_at for i < n */
         asy_headers_at(&f->hdrs, i, &name, &value);
         hv[i].name = name;
         hv[i].name_len = strlen(name);
@@ -33325,6 +42018,8 @@ ASY__INTERNAL int asy__fetch_start(asy__fetch *f) {
     o.headers = hv;
     o.num_headers = n;
     o.agent = f->opts.agent;
+    o.tls_context = f->opts.tls_context;
+    o.reject_unauthorized_off = f->opts.reject_unauthorized_off;
     o.connect_timeout_ms = f->opts.connect_timeout_ms;
     o.headers_timeout_ms = f->opts.headers_timeout_ms;
     o.body_timeout_ms = f->opts.body_timeout_ms;
@@ -33389,6 +42084,137 @@ ASY__INTERNAL int asy__fetch_data(asy__fetch *f, const asy_url_t *u) {
     return 0;
 }
 
+/* ---- Content-Encoding ------------------------------------------------------------------ */
+
+#ifdef ASYNCRT_WITH_ZLIB
+/* undici refuses a response with more codings than this */
+#define ASY__FETCH_MAX_CODINGS 5
+
+struct asy__fetch_dec {
+    asy_zlib_t z;
+    asy__stream_listener l; /* its close */
+    asy__fetch *f;
+    int open;
+};
+
+ASY__INTERNAL void asy__fetch_dec_closed(asy__stream_listener *l, asy_stream_t *s) {
+    struct asy__fetch_dec *d = ASY_CONTAINER_OF(l, struct asy__fetch_dec, l);
+    asy__fetch *f = d->f;
+    d->open = 0;
+    if (f->res.body == s) {
+        /* a corrupt body can fail before anyone reads it: a later read
+         * still gets the error */
+        if (!f->body_err) f->body_err = asy_stream_errored(s);
+        f->res.body = NULL;
+        asy__fetch_quiet(f);
+    }
+    if (asy_next_tick(f->loop, asy__fetch_unref_tick, f) != 0) return; /* leak, not a crash */
+}
+static const asy__stream_listener_vt asy__fetch_dec_lvt = {NULL, NULL, NULL, NULL,
+                                                           NULL, NULL, asy__fetch_dec_closed};
+
+ASY__INTERNAL void asy__fetch_dec_destroy(asy__fetch *f) {
+    unsigned i;
+    for (i = 0; i < f->ndec; i++)
+        if (f->dec[i].open && !asy_stream_is_destroyed(&f->dec[i].z.stream))
+            asy_stream_destroy(&f->dec[i].z.stream, ASY_EHTTP_ABORTED);
+}
+
+ASY__INTERNAL void asy__fetch_dec_done(int status, void *arg) {
+    /* the pipeline destroyed every stream on an error: the body (the
+     * last decoder) reports it; nothing else to do */
+    (void)status;
+    (void)arg;
+}
+
+/* One coding of the list, trimmed and lowercased, against a name. */
+ASY__INTERNAL int asy__fetch_coding_is(const char *p, size_t n, const char *name) {
+    size_t k;
+    if (n != strlen(name)) return 0;
+    for (k = 0; k < n; k++) {
+        char c = p[k];
+        if ((c >= 'A' && c <= 'Z' ? (char)(c + 32) : c) != name[k]) return 0;
+    }
+    return 1;
+}
+
+/* undici's onHeaders: the codings of Content-Encoding are undone from
+ * the last to the first, each gzip / x-gzip by a gunzip and each deflate
+ * by an inflate that also takes raw deflate, all with Z_SYNC_FLUSH as
+ * flush and finishFlush (curl's leniency: a truncated body is not an
+ * error, bad data is).  Any other coding leaves the body as sent.  No
+ * decoding for HEAD and CONNECT, the null-body statuses, and a redirect
+ * being followed (handled before this).  0, or the error. */
+ASY__INTERNAL int asy__fetch_decode(asy__fetch *f, asy_http_client_res_t *res) {
+    const char *ce, *p;
+    size_t len[ASY__FETCH_MAX_CODINGS], n = 0, i;
+    const char *at[ASY__FETCH_MAX_CODINGS];
+    asy_stream_t *chain[ASY__FETCH_MAX_CODINGS + 1];
+    int gz[ASY__FETCH_MAX_CODINGS];
+    int r, st = f->res.status;
+    f->res.body = &res->stream;
+    if (strcmp(f->method, "HEAD") == 0 || strcmp(f->method, "CONNECT") == 0) return 0;
+    if (st == 101 || st == 204 || st == 205 || st == 304) return 0;
+    if (!(ce = asy_headers_get(&f->res.headers, "content-encoding"))) return 0;
+    for (p = ce;; n++) {
+        const char *c = strchr(p, ',');
+        const char *e = c ? c : p + strlen(p);
+        if (n == ASY__FETCH_MAX_CODINGS) return ASY_EFETCH_CODINGS;
+        while (p < e && (*p == ' ' || *p == '\t')) p++;
+        while (e > p && (e[-1] == ' ' || e[-1] == '\t')) e--;
+        at[n] = p;
+        len[n] = (size_t)(e - p);
+        if (!c) {
+            n++;
+            break;
+        }
+        p = c + 1;
+    }
+    for (i = 0; i < n; i++) {
+        if (asy__fetch_coding_is(at[i], len[i], "gzip") || asy__fetch_coding_is(at[i], len[i], "x-gzip"))
+            gz[i] = 1;
+        else if (asy__fetch_coding_is(at[i], len[i], "deflate"))
+            gz[i] = 0;
+        else
+            return 0; /* a coding we cannot undo: the body as it came */
+    }
+    if (!(f->dec = ASY__NEW_ARRAY(struct asy__fetch_dec, n))) return ASY_ENOMEM;
+    memset(f->dec, 0, n * sizeof(*f->dec));
+    chain[0] = &res->stream;
+    for (i = 0; i < n; i++) {
+        struct asy__fetch_dec *d = &f->dec[i];
+        asy_zlib_opts zo;
+        memset(&zo, 0, sizeof(zo));
+        zo.flush = ASY_Z_SYNC_FLUSH;
+        zo.finish_flush = ASY_Z_SYNC_FLUSH;
+        zo.raw_fallback = !gz[n - 1 - i];
+        r = asy_zlib_create(f->loop, &d->z, gz[n - 1 - i] ? ASY_ZLIB_GUNZIP : ASY_ZLIB_INFLATE, &zo);
+        if (r < 0) {
+            asy__fetch_dec_destroy(f); /* the ones made so far */
+            return r;
+        }
+        d->f = f;
+        d->open = 1;
+        f->ndec++;
+        f->refs++; /* until its close */
+        asy__stream_listen(&d->z.stream, &d->l, &asy__fetch_dec_lvt);
+        chain[i + 1] = &d->z.stream;
+    }
+    if ((r = asy_pipeline(chain, n + 1, asy__fetch_dec_done, NULL)) < 0) {
+        asy__fetch_dec_destroy(f);
+        return r;
+    }
+    f->res.body = chain[n];
+    return 0;
+}
+#else
+ASY__INTERNAL void asy__fetch_dec_destroy(asy__fetch *f) { (void)f; }
+ASY__INTERNAL int asy__fetch_decode(asy__fetch *f, asy_http_client_res_t *res) {
+    f->res.body = &res->stream; /* no zlib: the body as the server sent it */
+    return 0;
+}
+#endif
+
 /* ---- the entry point ----------------------------------------------------------------- */
 
 ASYNCRT_API asy_promise_t *asy_fetch(asy_loop_t *loop, const char *url, const asy_fetch_opts *opts) {
@@ -33449,6 +42275,14 @@ ASYNCRT_API asy_promise_t *asy_fetch(asy_loop_t *loop, const char *url, const as
     if (!f->url) r = ASY_ENOMEM;
     if (r == 0 && f->opts.headers) r = asy_headers_copy(&f->hdrs, f->opts.headers);
     if (r == 0 && !asy_headers_has(&f->hdrs, "accept")) r = asy_headers_append(&f->hdrs, "accept", "*/*");
+#ifdef ASYNCRT_WITH_ZLIB
+    /* undici: a Range request asks for identity; otherwise what it can
+     * decode (br is not built here) */
+    if (r == 0 && asy_headers_has(&f->hdrs, "range"))
+        r = asy_headers_append(&f->hdrs, "accept-encoding", "identity");
+    if (r == 0 && !asy_headers_has(&f->hdrs, "accept-encoding"))
+        r = asy_headers_append(&f->hdrs, "accept-encoding", "gzip, deflate");
+#endif
     if (r == 0 && f->opts.body && f->opts.body_len) {
         r = asy_buf_from_bytes(&f->body, f->opts.body, f->opts.body_len);
         f->has_body = r == 0;
@@ -33461,7 +42295,7 @@ ASYNCRT_API asy_promise_t *asy_fetch(asy_loop_t *loop, const char *url, const as
         asy_url_view_t sch = asy_url_scheme(&u);
         if (sch.len == 4 && memcmp(sch.ptr, "data", 4) == 0)
             r = asy__fetch_data(f, &u);
-        else if (asy_url_scheme_type(&u) != ASY_URL_SCHEME_HTTP)
+        else if (!asy__http_scheme_ok(&u))
             r = ASY_EPROTONOSUPPORT;
         else
             r = asy__fetch_start(f);
@@ -33561,6 +42395,11 @@ ASYNCRT_API asy_promise_t *asy_fetch_bytes(asy_fetch_response_t *res) {
     asy_promise_t *q;
     if (!res || !res->f_) return NULL;
     f = res->f_;
+    if (!f->body_used && (res->body ? asy_stream_errored(res->body) : f->body_err)) {
+        int err = res->body ? asy_stream_errored(res->body) : f->body_err;
+        f->body_used = 1;
+        return asy_promise_rejected(f->loop, err, asy_strerror(err));
+    }
     if (f->body_used || !res->body || asy_stream_readable_flowing(res->body) != -1)
         return asy_promise_rejected(f->loop, ASY_EFETCH_BODY_USED, "body already used");
     q = asy_promise_new(f->loop);
@@ -33592,6 +42431,52 @@ ASYNCRT_API void asy_abort_signal_abort(asy_abort_signal_t *s, int reason) {
         asy__queue_remove(q);
         w->fn(w, s->reason);
     }
+}
+
+#endif /* ASYNCRT_OS_POSIX */
+
+#line 1 "asyncrt_impl/http/fetch_json.c"
+/* res.json(): the whole body (asy_fetch_bytes), then the JSON parser, as a
+ * promise reaction -- where Node's res.json() parses. */
+
+
+
+
+
+
+
+#if ASYNCRT_OS_POSIX
+
+ASY__INTERNAL void asy__fetch_json_free(void *v) {
+    asy_json_doc_t *doc = (asy_json_doc_t *)v;
+    asy_json_doc_free(doc);
+    asy__free(doc);
+}
+
+ASY__INTERNAL asy_ret_t asy__fetch_json_parse(void *arg, const asy_settled_t *in) {
+    const asy_fetch_bytes_t *b = (const asy_fetch_bytes_t *)in->value;
+    asy_json_doc_t *doc = ASY__NEW(asy_json_doc_t);
+    asy_json_error_t err;
+    char msg[128];
+    int r;
+    (void)arg;
+    if (!doc) return asy_fail(ASY_ENOMEM, NULL);
+    r = asy_json_parse(doc, b->data, b->len, NULL, &err);
+    if (r < 0) {
+        asy__free(doc);
+        snprintf(msg, sizeof(msg), "%s at position %lu (line %lu column %lu)", asy_strerror(r),
+                 (unsigned long)err.offset, (unsigned long)err.line, (unsigned long)err.column);
+        return asy_fail(r, msg);
+    }
+    return asy_ok_owned(doc, asy__fetch_json_free);
+}
+
+ASYNCRT_API asy_promise_t *asy_fetch_json(asy_fetch_response_t *res) {
+    asy_promise_t *bytes = asy_fetch_bytes(res), *doc;
+    if (!bytes) return NULL;
+    doc = asy_promise_then(bytes, asy__fetch_json_parse, NULL, NULL);
+    asy_promise_release(bytes);
+    return doc;
 }
 
 #endif /* ASYNCRT_OS_POSIX */

@@ -12,33 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-static volatile size_t sink;
+#include "bench_data.h"
 
-static char *read_list(const char *argv0, size_t *len) {
-    char path[4096];
-    const char *slash = strrchr(argv0, '/');
-    FILE *f = fopen("bench/data/urls.txt", "rb");
-    char *data;
-    long n;
-    if (!f && slash) { /* build/bench/url -> bench/data/urls.txt */
-        snprintf(path, sizeof(path), "%.*s/../../bench/data/urls.txt", (int)(slash - argv0), argv0);
-        f = fopen(path, "rb");
-    }
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    data = (char *)malloc((size_t)n + 1);
-    if (!data || fread(data, 1, (size_t)n, f) != (size_t)n) exit(1);
-    fclose(f);
-    data[n] = '\0';
-    *len = (size_t)n;
-    return data;
-}
+static volatile size_t sink;
 
 int main(int argc, char **argv) {
     size_t len, count = 0, i;
-    char *data = read_list(argc > 0 ? argv[0] : "", &len), *p;
+    char *data = bench_read_data(argc > 0 ? argv[0] : "", "urls.txt", &len), *p;
     const char **urls;
     size_t *lens;
     uint64_t start, now;

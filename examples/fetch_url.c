@@ -7,12 +7,17 @@
  * then the body's bytes exactly as they arrive (streamed, not buffered);
  * exits 0 on a 2xx status, 1 otherwise.  A failure (a refused connection,
  * a bad URL, a timeout) prints its message on stderr and exits 1.
- * Redirects are followed (at most 20); http: and data: URLs. */
+ * Redirects are followed (at most 20); http:, https: and data: URLs.
+ * https: verifies the server against the system CAs and the host name;
+ * CA_FILE in the environment names a PEM file of more CAs to trust
+ * (Node's NODE_EXTRA_CA_CERTS).  A certificate that does not verify
+ * fails the fetch with its code (DEPTH_ZERO_SELF_SIGNED_CERT...). */
 #define ASYNCRT_IMPLEMENTATION
 #include "asyncrt.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static int exit_code = 1;
 static int status_ok;
@@ -44,7 +49,8 @@ static void on_settled(void *arg, const asy_settled_t *in) {
     asy_fetch_response_t *res;
     (void)arg;
     if (in->state == ASY_PROMISE_REJECTED) {
-        fprintf(stderr, "fetch_url: %s\n", in->message ? in->message : asy_strerror(in->error));
+        fprintf(stderr, "fetch_url: %s (%s)\n", in->message ? in->message : asy_strerror(in->error),
+                asy_err_name(in->error));
         exit_code = 1;
         return;
     }
@@ -60,12 +66,32 @@ static void on_settled(void *arg, const asy_settled_t *in) {
 int main(int argc, char **argv) {
     asy_loop_t loop;
     asy_promise_t *p;
+    asy_fetch_opts fo;
+#ifdef ASYNCRT_WITH_MBEDTLS
+    asy_tls_context_t *ctx = NULL;
+    const char *ca = getenv("CA_FILE");
+#endif
     if (argc != 2) {
         fprintf(stderr, "usage: fetch_url URL\n");
         return 2;
     }
     if (asy_loop_init(&loop, NULL) != 0) return 1;
-    p = asy_fetch(&loop, argv[1], NULL);
+    memset(&fo, 0, sizeof(fo));
+#ifdef ASYNCRT_WITH_MBEDTLS
+    if (ca && *ca) {
+        asy_tls_context_opts co;
+        int r;
+        memset(&co, 0, sizeof(co));
+        co.ca_file = ca;
+        co.add_system_ca = 1;
+        if ((r = asy_tls_context_new(&ctx, ASY_TLS_CLIENT, &co)) != 0) {
+            fprintf(stderr, "fetch_url: CA_FILE %s: %s\n", ca, asy_strerror(r));
+            return 1;
+        }
+        fo.tls_context = ctx;
+    }
+#endif
+    p = asy_fetch(&loop, argv[1], &fo);
     if (!p) {
         fprintf(stderr, "fetch_url: out of memory\n");
         return 1;
@@ -76,6 +102,9 @@ int main(int argc, char **argv) {
     asy_promise_release(p);
     asy_run(&loop, ASY_RUN_DEFAULT);
     fflush(stdout);
+#ifdef ASYNCRT_WITH_MBEDTLS
+    asy_tls_context_unref(ctx);
+#endif
     asy_loop_close(&loop);
     return exit_code;
 }

@@ -37,6 +37,15 @@ if printf '#include <zlib.h>\n' | $CC -E -x c - >/dev/null 2>&1; then
     $CLANG -std=c11 $WARN $Z -c "$src/impl.c" -o "$out/impl_zclang.o"
     step "zlib module: gcc c99/c11, g++ c++17, clang c11: ok"
 fi
+# The tls layer, when the system has mbedTLS, in the same languages.
+if printf '#include <mbedtls/ssl.h>\n' | $CC -E -x c - >/dev/null 2>&1; then
+    T=-DASYNCRT_WITH_MBEDTLS
+    $CC -std=c99 $WARN $T -c "$src/impl.c" -o "$out/impl_t99.o"
+    $CC -std=c11 $WARN $T -c "$src/impl.c" -o "$out/impl_t11.o"
+    $CXX -std=c++17 $WARN $T -x c++ -c "$src/impl.c" -o "$out/impl_tcxx.o"
+    $CLANG -std=c11 $WARN $T -c "$src/impl.c" -o "$out/impl_tclang.o"
+    step "tls module: gcc c99/c11, g++ c++17, clang c11: ok"
+fi
 # ASYNCRT_STATIC: a private copy must not clash with the shared one.
 $CC -std=c11 $WARN -DASYNCRT_STATIC -c "$src/impl.c" -o "$out/impl_static.o"
 

@@ -354,8 +354,15 @@ static void peer_resume(void *arg) {
 
 static void peer_pause(asy_stream_t *s) { asy_set_timeout(&L, peer_resume, s, 1); }
 
-static const asy_stream_events peer_read_events = {peer_data, NULL, NULL, NULL, NULL,
+/* The client is cut off at every point of its life, so the peer's reads
+ * and writes meet resets and broken pipes: expected, and listened to (an
+ * 'error' with no listener is uncaught, as in Node). */
+static void peer_error(asy_stream_t *s, int err) { (void)s, (void)err; }
+
+static const asy_stream_events peer_read_events = {peer_data, NULL, NULL, peer_error, NULL,
                                                    NULL, NULL, peer_pause, NULL};
+static const asy_stream_events peer_write_events = {NULL, NULL, NULL, peer_error, NULL,
+                                                    NULL, NULL, NULL, NULL};
 
 static void peer_write_done(asy_stream_t *s, int status, void *arg) {
     (void)s, (void)status, (void)arg;
@@ -389,7 +396,9 @@ static void on_connection(asy_server_t *srv, int status) {
     } else {
         /* the whole pattern at once, then end: the stream buffers it; for
          * eof_pending the tail and the end wait for release_tail */
-        size_t first = C.point == AT_EOF_PENDING ? SPLIT : TOTAL;
+        size_t first;
+        asy_stream_set_events(&PEER.stream, &peer_write_events);
+        first = C.point == AT_EOF_PENDING ? SPLIT : TOTAL;
         asy_stream_write_bytes(&PEER.stream, pattern_bytes(), first, peer_write_done, NULL);
         if (first == TOTAL) asy_stream_end(&PEER.stream, NULL, NULL);
     }

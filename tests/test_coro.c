@@ -352,6 +352,68 @@ TEST(coro_loop_close_cancels_suspended_coroutines) {
     ASSERT_STR_EQ(tlog_buf, "forever ECANCELED\nforever ECANCELED\n");
 }
 
+/* An await of a settled promise queues its resume job directly (no
+ * reaction object); asy_loop_close before that job ran must still cancel
+ * the coroutine, free it, and never run the job on freed memory. */
+static asy_ret_t awaits_settled_then_logs(void *arg) {
+    asy_promise_t *p = asy_promise_resolved(&L, arg);
+    char *mem = (char *)malloc(64); /* freed on the way out: no leak under valgrind / ASan */
+    void *v = NULL;
+    int err;
+    ASSERT_NOT_NULL(mem);
+    err = asy_await(p, &v);
+    tlogf("settled %s %s", asy_err_name(err), v ? (const char *)v : "-");
+    free(mem);
+    asy_promise_release(p);
+    return asy_ok(NULL);
+}
+
+TEST(coro_loop_close_with_a_settled_await_queued) {
+    asy_promise_t *p;
+    tlog_reset();
+    ASSERT_OK(asy_loop_init(&L, NULL));
+    p = asy_async(&L, awaits_settled_then_logs, (void *)"v", NULL);
+    ASSERT_NOT_NULL(p);
+    ASSERT_EQ(asy_coro_count(&L), 1); /* suspended, its resume job queued */
+    asy_promise_release(p);
+    ASSERT_OK(asy_loop_close(&L)); /* no asy_run: the job never runs */
+    ASSERT_STR_EQ(tlog_buf, "settled ECANCELED -\n");
+}
+
+/* Awaiting an already-rejected promise handles it, in the same drain, as
+ * `await` does in Node: no unhandled rejection is reported. */
+static int unhandled_seen;
+static void count_unhandled(void *arg, const asy_settled_t *reason) {
+    (void)arg;
+    (void)reason;
+    unhandled_seen++;
+}
+
+static asy_ret_t awaits_given(void *arg) {
+    int err = asy_await((asy_promise_t *)arg, NULL);
+    tlogf("awaited %s", asy_err_name(err));
+    return asy_ok(NULL);
+}
+
+TEST(coro_await_of_a_settled_rejection_handles_it) {
+    asy_promise_t *r, *a, *b;
+    tlog_reset();
+    unhandled_seen = 0;
+    ASSERT_OK(asy_loop_init(&L, NULL));
+    ASSERT_OK(asy_promise_on_unhandled(&L, count_unhandled, NULL));
+    r = asy_promise_rejected(&L, ASY_EPIPE, NULL);
+    a = asy_async(&L, awaits_given, r, NULL);
+    /* a control: rejected and never awaited is reported */
+    b = asy_promise_rejected(&L, ASY_EIO, NULL);
+    ASSERT_EQ(asy_run(&L, ASY_RUN_DEFAULT), 0);
+    ASSERT_STR_EQ(tlog_buf, "awaited EPIPE\n");
+    ASSERT_EQ(unhandled_seen, 1);
+    asy_promise_release(r);
+    asy_promise_release(a);
+    asy_promise_release(b);
+    ASSERT_OK(asy_loop_close(&L));
+}
+
 /* ---- stacks ------------------------------------------------------------------------------- */
 static size_t deep(size_t n) {
     volatile char pad[1024];

@@ -48,3 +48,7 @@ TEST(example_hrtime) {
     ASSERT(ms >= 19.0);
     ASSERT(strstr(out, "event loop utilization: ") != NULL);
 }
+
+TEST_T(example_worker_threads, 20000) {
+    ASSERT_STR_EQ(run_example("worker_threads"), "Result: 666666166.4588418\nWorker exited 0\n");
+}

@@ -555,6 +555,14 @@ TEST_T(fs_stream_node_twins_agree, 30000) {
 
 /* ---- arguments and getters ---------------------------------------------------- */
 
+static int bad_args_err;
+static void bad_args_error(asy_stream_t *s, int err) {
+    (void)s;
+    bad_args_err = err;
+}
+static const asy_stream_events bad_args_events = {NULL, NULL, NULL, bad_args_error, NULL,
+                                                  NULL, NULL, NULL, NULL};
+
 TEST(fs_stream_bad_arguments) {
     asy_fs_stream_t fs;
     asy_fs_read_stream_opts ro;
@@ -604,10 +612,13 @@ TEST(fs_stream_bad_arguments) {
         ASSERT_ERR(asy_fs_create_read_stream(&L, &fs, longp, NULL), ASY_ENAMETOOLONG);
         longp[ASY_FS_STREAM_PATH_MAX - 1] = 0;
         ASSERT_OK(asy_fs_create_write_stream(&L, &fs, longp, NULL));
+        /* the open still runs and fails: its 'error' needs a listener */
+        ASSERT_OK(asy_stream_set_events(&fs.stream, &bad_args_events));
         ASSERT_OK(asy_stream_destroy(&fs.stream, 0)); /* before it tried to open */
     }
     /* nothing was started: the loop has nothing to run */
     ASSERT_EQ(asy_run(&L, ASY_RUN_DEFAULT), 0);
+    ASSERT_ERR(bad_args_err, ASY_ENAMETOOLONG);
     ASSERT_OK(asy_loop_close(&L));
 }
 
@@ -1050,7 +1061,14 @@ static void m_data(asy_stream_t *s, const asy_buf_t *c) {
     (void)c;
     if ((fs - MR) % 4 == 1) asy_stream_destroy(s, 0);
 }
-static const asy_stream_events m_revents = {m_data, NULL, NULL, NULL, NULL, NULL, m_close, NULL, NULL};
+static int m_errors;
+/* the missing files' ENOENT: listened to, else it is uncaught (Node) */
+static void m_error(asy_stream_t *s, int err) {
+    (void)s;
+    ASSERT_ERR(err, ASY_ENOENT);
+    m_errors++;
+}
+static const asy_stream_events m_revents = {m_data, NULL, NULL, m_error, NULL, NULL, m_close, NULL, NULL};
 static const asy_stream_events m_wevents = {NULL, NULL, NULL, NULL, NULL, NULL, m_close, NULL, NULL};
 static void m_destroy_later(void *arg) { asy_stream_destroy((asy_stream_t *)arg, 0); }
 
@@ -1062,6 +1080,7 @@ TEST_T(fs_stream_no_fd_leaks, 30000) {
     ASSERT_OK(asy_loop_init(&L, NULL));
     fds = count_fds();
     m_closes = 0;
+    m_errors = 0;
     for (i = 0; i < MANY; i++) {
         asy_fs_read_stream_opts ro;
         memset(&ro, 0, sizeof(ro));
@@ -1083,6 +1102,7 @@ TEST_T(fs_stream_no_fd_leaks, 30000) {
     }
     ASSERT_EQ(asy_run(&L, ASY_RUN_DEFAULT), 0);
     ASSERT_EQ(m_closes, 2 * MANY);
+    ASSERT_EQ(m_errors, MANY / 4);
     ASSERT_EQ(count_fds(), fds);
     for (i = 0; i < MANY; i++) {
         if (i % 4 == 0) ASSERT_EQ_U64(asy_fs_stream_bytes_read(&MR[i]), 300000);

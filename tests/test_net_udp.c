@@ -171,7 +171,16 @@ TEST(udp_multicast_membership_on_loopback) {
     ASSERT_OK(asy_udp_bind(&u, &a, ASY_UDP_REUSEADDR));
     ASSERT_OK(asy_udp_set_multicast_ttl(&u, 1));
     ASSERT_OK(asy_udp_set_multicast_loop(&u, 1));
-    ASSERT_OK(asy_udp_set_multicast_interface(&u, "127.0.0.1"));
+    {
+        /* qemu-user (make test-aarch64) does not translate IP_MULTICAST_IF */
+        int r = asy_udp_set_multicast_interface(&u, "127.0.0.1");
+        if (r == ASY_ENOPROTOOPT) {
+            asy_close((asy_handle_t *)&u, NULL);
+            net_loop_finish(&L);
+            SKIP("IP_MULTICAST_IF is not supported here (ENOPROTOOPT)");
+        }
+        ASSERT_OK(r);
+    }
     {
         int r = asy_udp_set_membership(&u, "239.255.0.42", "127.0.0.1", ASY_JOIN_GROUP);
         if (r == ASY_ENODEV || r == ASY_EADDRNOTAVAIL) {

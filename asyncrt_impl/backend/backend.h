@@ -5,6 +5,11 @@
  * keeps its state private behind loop->backend_data_; the loop struct holds
  * nothing of any one backend.  The op contract the table serves is in
  * loop/op.h and docs/design.md ("Backends"). */
+#pragma once
+#include <stddef.h>
+#include "../loop/io.h"
+#include "../loop/op.h"
+#include "../loop/loop.h"
 typedef struct asy__backend_s {
     const char *name; /* "epoll", "poll", ... (asy_loop_backend) */
     /* Sets loop->backend_data_ and the backend's wake-up; 0, or a negative

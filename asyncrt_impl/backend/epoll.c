@@ -1,3 +1,7 @@
+#include "backend.h"
+#include "ops.internal.h"
+#include "../base/time.h"
+#include "../loop/loop.internal.h"
 #if ASYNCRT_OS_LINUX
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -174,4 +178,6 @@ static const asy__backend_t asy__epoll_backend = {
     "epoll",           asy__epoll_init,     asy__epoll_close,   asy__epoll_poll,
     asy__emu_submit,   asy__emu_cancel,     asy__emu_fd_close,  asy__epoll_wake,
     asy__emu_release,  asy__emu_try_write,  asy__epoll_update};
+
+static const asy__backend_t *asy__epoll_table(void) { return &asy__epoll_backend; }
 #endif

@@ -1,3 +1,7 @@
+#include "backend.h"
+#include "ops.internal.h"
+#include "../base/queue.h"
+#include "../loop/loop.internal.h"
 /* The op contract, the same for every backend (see loop/op.h and
  * docs/design.md, "Backends").  An op is submitted to the loop's backend,
  * which completes it either at once from its poll (readiness emulation:

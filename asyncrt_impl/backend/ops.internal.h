@@ -1,6 +1,12 @@
 /* The op layer: the contract every backend serves (backend/ops.c) and the
  * readiness emulation epoll and poll(2) share (backend/readiness.c). */
 
+#pragma once
+#include "backend.h"
+#include "../base/queue.h"
+#include "../base/sys.internal.h"
+#include "../loop/op.h"
+
 /* op->state_ */
 enum { ASY__OPS_IDLE = 0, ASY__OPS_QUEUED = 1, ASY__OPS_DONE = 2 };
 /* opfd->flags_ */
@@ -67,3 +73,14 @@ ASY__INTERNAL ptrdiff_t asy__emu_try_write(asy__opfd *f, const asy_iov_t *iov, u
  * which closing an fd no longer proves the kernel dropped its epoll
  * registration. */
 ASY__INTERNAL int asy__emu_forked(void);
+
+/* Defined in readiness.c, used by process/spawn.c: a fork is coming, so
+ * closing an fd no longer proves the kernel dropped its registration. */
+static void asy__note_fork(void);
+
+/* Each backend's table, defined in its file and listed, best first, by
+ * backend.c. */
+#if ASYNCRT_OS_LINUX
+static const asy__backend_t *asy__epoll_table(void);
+#endif
+static const asy__backend_t *asy__pollb_table(void);

@@ -1,3 +1,7 @@
+#include "backend.h"
+#include "ops.internal.h"
+#include "../base/time.h"
+#include "../loop/loop.internal.h"
 #include <poll.h>
 #if ASYNCRT_OS_LINUX
 #include <sys/eventfd.h>
@@ -198,3 +202,5 @@ static const asy__backend_t asy__pollb_backend = {
     "poll",           asy__pollb_init,     asy__pollb_close,   asy__pollb_poll,
     asy__emu_submit,  asy__emu_cancel,     asy__emu_fd_close,  asy__pollb_wake,
     asy__emu_release, asy__emu_try_write,  asy__pollb_update};
+
+static const asy__backend_t *asy__pollb_table(void) { return &asy__pollb_backend; }

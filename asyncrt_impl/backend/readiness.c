@@ -1,4 +1,10 @@
+#include "backend.h"
+#include "ops.internal.h"
+#include "../base/queue.h"
+#include "../base/thread.internal.h"
+#include "../loop/loop.internal.h"
 #include <netinet/in.h>
+#include <pthread.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 /* The readiness emulation: completion-based operations over readiness
@@ -61,15 +67,15 @@ static inline asy__emu_state *asy__emu(asy_loop_t *loop) {
  * drops its epoll registration; from then on asy__io_forget unregisters
  * explicitly. */
 static volatile int asy__forked;
-static pthread_once_t asy__atfork_once = PTHREAD_ONCE_INIT;
+static asy__once_t asy__atfork_once = ASY__ONCE_INIT;
 /* atomics: several threads may fork (or spawn) at once */
-static void asy__note_fork(void) { __atomic_store_n(&asy__forked, 1, __ATOMIC_RELAXED); }
+static void asy__note_fork(void) { asy__atomic_store(&asy__forked, 1, ASY__RELAXED); }
 static void asy__atfork_install(void) { pthread_atfork(NULL, asy__note_fork, NULL); }
 
-ASY__INTERNAL int asy__emu_forked(void) { return __atomic_load_n(&asy__forked, __ATOMIC_RELAXED); }
+ASY__INTERNAL int asy__emu_forked(void) { return asy__atomic_load(&asy__forked, ASY__RELAXED); }
 
 ASY__INTERNAL void asy__emu_init(asy__emu_state *st) {
-    pthread_once(&asy__atfork_once, asy__atfork_install);
+    asy__once(&asy__atfork_once, asy__atfork_install);
     memset(st, 0, sizeof(*st));
 }
 

@@ -1,4 +1,5 @@
 /* Platform detection, linkage and the allocator/assert hooks. */
+#pragma once
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+#include "sys.internal.h"
 ASYNCRT_API const char *asy_strerror(int err) {
 #define ASY__ERR_CASE(name, winval, msg) \
     case ASY_##name:                     \

@@ -2,6 +2,8 @@
  * success and a negative ASY_E* code on failure.  On POSIX the codes equal
  * -errno, so `-errno` from a system call can be returned as is; on Windows
  * they are fixed values and system errors are translated. */
+#pragma once
+#include "config.h"
 #if !defined(_WIN32)
 #include <errno.h>
 #define ASY__ERRVAL(name, winval) (-(name))
@@ -89,11 +91,11 @@
     XX(EMULTIPLE_CALLBACK, -4204, "callback called more than once")          \
     XX(EUNSHIFT_AFTER_END, -4205, "unshift after the end event")             \
     XX(ESTREAM_FINISHED, -4206, "stream already finished")                   \
-    XX(Z_DATA_ERROR, -4300, "invalid compressed data")                       \
-    XX(Z_BUF_ERROR, -4301, "unexpected end of file")                         \
-    XX(Z_NEED_DICT, -4302, "missing or wrong dictionary")                    \
-    XX(Z_STREAM_ERROR, -4303, "zlib stream error")                           \
-    XX(EBUFFER_TOO_LARGE, -4304, "output larger than maxOutputLength")       \
+    XX(Z_DATA_ERROR, -4800, "invalid compressed data")                       \
+    XX(Z_BUF_ERROR, -4801, "unexpected end of file")                         \
+    XX(Z_NEED_DICT, -4802, "missing or wrong dictionary")                    \
+    XX(Z_STREAM_ERROR, -4803, "zlib stream error")                           \
+    XX(EBUFFER_TOO_LARGE, -4804, "output larger than maxOutputLength")       \
     XX(EINVALID_URL, -4400, "invalid URL")                                   \
     XX(EURL_IDNA, -4401, "host needs IDNA (non-ASCII or xn-- label): not supported") \
     XX(EINVALID_URL_SCHEME, -4402, "the URL must be of scheme file")         \
@@ -111,6 +113,33 @@
     XX(EBAD_DATA_URL, -4508, "malformed data: URL")                           \
     XX(EFETCH_BODY_USED, -4509, "body already used or locked")                \
     XX(EHTTP_REDIRECT_BODY, -4510, "cannot follow a 307/308 redirect with a streamed body") \
+    XX(EFETCH_CODINGS, -4520, "too many content-encodings in the response (at most 5)") \
+    XX(EJSON_SYNTAX, -4700, "JSON: unexpected character")                    \
+    XX(EJSON_EOF, -4701, "JSON: unexpected end of input")                    \
+    XX(EJSON_DEPTH, -4702, "JSON: nesting deeper than the depth limit")      \
+    XX(EJSON_UTF8, -4703, "JSON: invalid UTF-8")                             \
+    XX(EJSON_ESCAPE, -4704, "JSON: invalid escape in a string")              \
+    XX(EJSON_NUMBER, -4705, "JSON: invalid number")                          \
+    XX(EJSON_CONTROL, -4706, "JSON: unescaped control character in a string") \
+    XX(EJSON_TRAILING, -4707, "JSON: unexpected data after the value")       \
+    XX(EJSON_TYPE, -4708, "JSON: value of another type")                     \
+    XX(EJSON_WRITER, -4709, "JSON writer: call out of place")                \
+    XX(ETLS, -4600, "TLS error")                                             \
+    XX(ETLS_HANDSHAKE_TIMEOUT, -4601, "TLS handshake timed out")             \
+    XX(ETLS_CERT_HAS_EXPIRED, -4602, "certificate has expired")              \
+    XX(ETLS_CERT_NOT_YET_VALID, -4603, "certificate is not yet valid")       \
+    XX(ETLS_DEPTH_ZERO_SELF_SIGNED_CERT, -4604, "self-signed certificate")   \
+    XX(ETLS_SELF_SIGNED_CERT_IN_CHAIN, -4605, "self-signed certificate in certificate chain (unknown CA)") \
+    XX(ETLS_UNABLE_TO_VERIFY_LEAF_SIGNATURE, -4606, "unable to verify the first certificate (issuer unknown: missing intermediate?)") \
+    XX(ETLS_CERT_ALTNAME_INVALID, -4607, "hostname does not match the certificate's altnames") \
+    XX(ETLS_CERT_INVALID, -4608, "certificate is not valid (signature, usage or format)") \
+    XX(ETLS_NO_PEER_CERT, -4609, "peer sent no certificate")                 \
+    XX(ETLS_ALERT, -4610, "TLS alert received from the peer")                \
+    XX(ETLS_BAD_RECORD, -4611, "malformed TLS record or message")            \
+    XX(ETLS_VERSION, -4612, "unsupported TLS protocol version")              \
+    XX(ETLS_NO_SHARED_CIPHER, -4613, "no cipher suite or protocol in common") \
+    XX(ETLS_CONFIG, -4614, "bad TLS configuration (certificate, key or CA)") \
+    XX(ETLS_CLOSED, -4615, "TLS connection closed before the handshake finished") \
     XX(EAI_ADDRFAMILY, -3000, "address family not supported")                \
     XX(EAI_AGAIN, -3001, "temporary failure")                                \
     XX(EAI_BADFLAGS, -3002, "bad ai_flags value")                            \

@@ -1,3 +1,4 @@
+#include "sys.internal.h"
 #define ASY__HEAP_NONE UINT32_MAX
 #define ASY__HEAP_D 4
 

@@ -3,6 +3,8 @@
  * memory but the back-index; each node knows its slot, so removing any node
  * is O(log n).  Equal keys come out in insertion order (seq), which is what
  * timers with the same deadline need. */
+#pragma once
+#include "config.h"
 typedef struct asy__heap_node {
     uint32_t slot; /* index in the heap array; UINT32_MAX when not in a heap */
 } asy__heap_node;

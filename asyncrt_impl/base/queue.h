@@ -2,6 +2,8 @@
  * its elements are the same struct; an empty queue points at itself.  Every
  * operation is O(1) and none allocates.  Embed an asy__queue in your struct
  * and get back to it with ASY_CONTAINER_OF. */
+#pragma once
+#include "config.h"
 typedef struct asy__queue {
     struct asy__queue *next;
     struct asy__queue *prev;

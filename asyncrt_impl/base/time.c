@@ -1,3 +1,4 @@
+#include "sys.internal.h"
 #if ASYNCRT_OS_WINDOWS
 ASYNCRT_API uint64_t asy_hrtime(void) {
     static volatile LONG64 freq_cache = 0;

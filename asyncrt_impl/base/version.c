@@ -1,3 +1,5 @@
+#include "version.h"
+#include "sys.internal.h"
 #define ASY__STR2(x) #x
 #define ASY__STR(x) ASY__STR2(x)
 

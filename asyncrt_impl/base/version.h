@@ -1,4 +1,6 @@
 /* Version of the library this header belongs to. */
+#pragma once
+#include "config.h"
 #define ASYNCRT_VERSION_MAJOR 0
 #define ASYNCRT_VERSION_MINOR 1
 #define ASYNCRT_VERSION_PATCH 0

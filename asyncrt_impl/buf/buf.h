@@ -18,6 +18,8 @@
  * the two threads never retain/release views of the same storage at once.
  *
  * Empty buffers own no storage; their data pointer may be NULL. */
+#pragma once
+#include "../base/errors.h"
 
 typedef struct asy__buf_storage asy__buf_storage;
 

@@ -1,4 +1,7 @@
 /* Private pieces of the buf layer shared between its files. */
+#pragma once
+#include "buf.h"
+#include "../base/sys.internal.h"
 
 /* The memory behind one or more views.  Storage the library allocates lives
  * in the same block as this header (bytes start ASY__BUF_HDR after it);
@@ -24,6 +27,8 @@ ASY__INTERNAL int asy__buf_make(asy_buf_t *out, size_t cap, size_t len, int zero
 /* Gives back unused capacity of a freshly made, unshared buffer. */
 ASY__INTERNAL void asy__buf_shrink(asy_buf_t *b);
 ASY__INTERNAL void asy__buf_clear(asy_buf_t *b);
+/* Defined in buf_storage.c, used by perf/memory.c. */
+ASY__INTERNAL void asy__buf_stats(int64_t *bytes, int64_t *external);
 
 /* ---- encodings --------------------------------------------------------
  * Encoders write exactly the length the matching *_encoded_len reports and
@@ -55,3 +60,32 @@ ASY__INTERNAL int asy__text_decode(asy_encoding_t enc, const char *src, size_t n
  * sequence returns -1 and advances past its maximal subpart (one U+FFFD
  * each, as WHATWG and Node decode). */
 ASY__INTERNAL int32_t asy__utf8_next(const uint8_t *s, size_t n, size_t *i);
+
+/* The SIMD kernels of enc_simd.c (the http parser uses the same test).
+ * Define ASYNCRT_NO_SIMD to build without them. */
+#if !defined(ASYNCRT_NO_SIMD) && defined(__x86_64__) && !defined(_WIN32) && \
+    ((defined(__clang__) && __clang_major__ >= 8) ||                     \
+     (!defined(__clang__) && defined(__GNUC__) && __GNUC__ >= 8))
+#define ASY__X86_SIMD 1
+#include <immintrin.h>
+#define ASY__TARGET_AVX2 __attribute__((target("avx2")))
+#define ASY__TARGET_VBMI __attribute__((target("avx512f,avx512bw,avx512vbmi")))
+#else
+#define ASY__X86_SIMD 0
+#endif
+
+/* Which kernels to use; the tests force each level. */
+enum { ASY__SIMD_NONE = 0, ASY__SIMD_AVX2 = 1, ASY__SIMD_VBMI = 2 };
+
+/* Defined in enc_simd.c, used by enc_base64.c, enc_hex.c. */
+ASY__INTERNAL int asy__simd_level(void);
+ASY__INTERNAL size_t asy__hex_enc_simd(int level, const uint8_t *src, size_t n, char *dst);
+ASY__INTERNAL size_t asy__hex_dec_simd(int level, const uint8_t *src, size_t pairs,
+                                       uint8_t *dst);
+ASY__INTERNAL size_t asy__b64_enc_simd(int level, const uint8_t *src, size_t n, char *dst,
+                                       int url);
+ASY__INTERNAL size_t asy__b64_dec_simd(int level, const uint8_t *src, size_t n, uint8_t *dst,
+                                       size_t room, const uint8_t *table);
+
+/* Defined in encoding.c, used by buf_ops.c. */
+ASY__INTERNAL int asy__enc_ok(asy_encoding_t enc);

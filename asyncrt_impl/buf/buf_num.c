@@ -1,6 +1,8 @@
 /* Fixed-size numbers in either byte order (buf.readUInt32LE & co.).
  * Bytes are assembled one by one, which is alignment- and host-order-free;
  * compilers turn it into a single load or store (plus bswap). */
+#include "buf.h"
+#include "../base/sys.internal.h"
 
 ASY__INTERNAL uint64_t asy__load_n(const uint8_t *p, size_t size, int be) {
     uint64_t v = 0;

@@ -1,5 +1,7 @@
 /* Comparing, searching, filling, copying and concatenating buffers, with
  * Node's rules for positions and out-of-range arguments. */
+#include "buf.internal.h"
+#include "../base/errors.h"
 
 ASYNCRT_API int asy_buf_equals(const asy_buf_t *a, const asy_buf_t *b) {
     if (!a || !b) return a == b;

@@ -1,6 +1,15 @@
 /* Storage and views: allocation, reference counting, slices. */
 #include "buf.internal.h"
 
+/* Bytes behind live buffers, process-wide (asy_memory_usage's
+ * array_buffers), and of those the caller's own memory (external). */
+static int64_t asy__buf_bytes, asy__buf_external_bytes;
+
+ASY__INTERNAL void asy__buf_stats(int64_t *bytes, int64_t *external) {
+    *bytes = ASY__COUNTER_LOAD(asy__buf_bytes);
+    *external = ASY__COUNTER_LOAD(asy__buf_external_bytes);
+}
+
 ASY__INTERNAL void asy__buf_clear(asy_buf_t *b) {
     b->store = NULL;
     b->data = NULL;
@@ -21,6 +30,7 @@ ASY__INTERNAL int asy__buf_make(asy_buf_t *out, size_t cap, size_t len, int zero
     s->free_cb = NULL;
     s->hint = NULL;
     s->external = 0;
+    ASY__COUNTER_ADD(asy__buf_bytes, cap);
     if (zero) memset(s->base, 0, len);
     out->store = s;
     out->data = s->base;
@@ -42,6 +52,7 @@ ASY__INTERNAL void asy__buf_shrink(asy_buf_t *b) {
     ns = (asy__buf_storage *)asy__realloc(s, ASY__BUF_HDR + b->len);
     if (!ns) return; /* keeping the larger block is harmless */
     ns->base = (uint8_t *)ns + ASY__BUF_HDR;
+    ASY__COUNTER_ADD(asy__buf_bytes, -(int64_t)(ns->cap - b->len));
     ns->cap = b->len;
     ns->used = b->len;
     b->store = ns;
@@ -89,6 +100,8 @@ ASYNCRT_API int asy_buf_from_external(asy_buf_t *out, void *data, size_t len,
     s->free_cb = free_cb;
     s->hint = hint;
     s->external = 1;
+    ASY__COUNTER_ADD(asy__buf_bytes, len);
+    ASY__COUNTER_ADD(asy__buf_external_bytes, len);
     out->store = s;
     out->data = (uint8_t *)data;
     out->len = len;
@@ -114,7 +127,9 @@ ASYNCRT_API void asy_buf_release(asy_buf_t *b) {
     s = b->store;
     asy__buf_clear(b);
     if (!s || --s->refs) return;
+    ASY__COUNTER_ADD(asy__buf_bytes, -(int64_t)s->cap);
     if (s->external) {
+        ASY__COUNTER_ADD(asy__buf_external_bytes, -(int64_t)s->cap);
         if (s->free_cb) s->free_cb(s->base, s->hint);
     }
     asy__free(s);

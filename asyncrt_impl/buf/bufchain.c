@@ -1,5 +1,7 @@
 /* The byte chain: a ring of views that grows by doubling, so appending,
  * prepending and consuming are O(1) (amortised) and never copy data. */
+#include "bufchain.h"
+#include "buf.internal.h"
 
 /* Size of a segment made for copied bytes: one 4 KiB block with its header,
  * enough for a batch of header lines or small writes. */

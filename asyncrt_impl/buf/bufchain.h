@@ -7,6 +7,8 @@
  *
  * The chain is a caller-owned struct: asy_bufchain_init() it, and
  * asy_bufchain_reset() it to release everything it holds. */
+#pragma once
+#include "buf.h"
 
 /* One piece of memory for scatter/gather I/O.  On POSIX it has the layout of
  * struct iovec (iov_base, iov_len), so an array of it can be passed to

@@ -7,6 +7,9 @@
  * Node.  Lenient decoding is Node's: both alphabets, every other character
  * skipped, decoding ends at the first '=', and a final lone character is
  * dropped. */
+#include "buf.internal.h"
+#include "enc_tables.internal.h"
+#include "../base/errors.h"
 
 ASY__INTERNAL size_t asy__base64_encoded_len(size_t n, int url) {
     if (!url) return (n + 2) / 3 * 4;

@@ -2,6 +2,9 @@
  * decoder stops at the first pair that is not two hex digits and drops an
  * odd last digit; that is what ASY_BUF_LENIENT does, while strict decoding
  * rejects both. */
+#include "buf.internal.h"
+#include "enc_tables.internal.h"
+#include "../base/errors.h"
 
 ASY__INTERNAL size_t asy__hex_encode_with(int level, const uint8_t *src, size_t n, char *dst) {
     size_t i = asy__hex_enc_simd(level, src, n, dst);

@@ -9,20 +9,8 @@
  * vpermb / vpermi2b per 64 bytes.  AVX2: nibble-indexed pshufb tables
  * classify and translate 32 characters at a time.  Define ASYNCRT_NO_SIMD
  * to build without them. */
-
-#if !defined(ASYNCRT_NO_SIMD) && defined(__x86_64__) && !defined(_WIN32) && \
-    ((defined(__clang__) && __clang_major__ >= 8) ||                     \
-     (!defined(__clang__) && defined(__GNUC__) && __GNUC__ >= 8))
-#define ASY__X86_SIMD 1
-#include <immintrin.h>
-#define ASY__TARGET_AVX2 __attribute__((target("avx2")))
-#define ASY__TARGET_VBMI __attribute__((target("avx512f,avx512bw,avx512vbmi")))
-#else
-#define ASY__X86_SIMD 0
-#endif
-
-/* Which kernels to use; the tests force each level. */
-enum { ASY__SIMD_NONE = 0, ASY__SIMD_AVX2 = 1, ASY__SIMD_VBMI = 2 };
+#include "buf.internal.h"
+#include "enc_tables.internal.h"
 
 ASY__INTERNAL int asy__simd_level(void) {
 #if ASY__X86_SIMD

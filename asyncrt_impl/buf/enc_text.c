@@ -2,6 +2,8 @@
  * always UTF-8, so "encode" turns bytes into UTF-8 and "decode" turns UTF-8
  * into bytes of the encoding.  Ill-formed UTF-8 is replaced with U+FFFD per
  * maximal subpart, the rule of WHATWG's decoder that Node uses. */
+#include "buf.h"
+#include "../base/sys.internal.h"
 
 ASY__INTERNAL int32_t asy__utf8_next(const uint8_t *s, size_t n, size_t *i) {
     uint8_t c = s[*i], lo = 0x80, hi = 0xbf;

@@ -1,4 +1,5 @@
 /* Strings <-> buffers: the public face of the encoders and decoders. */
+#include "buf.internal.h"
 
 ASY__INTERNAL int asy__enc_ok(asy_encoding_t enc) {
     return (int)enc >= (int)ASY_ENC_UTF8 && (int)enc <= (int)ASY_ENC_UTF16LE;

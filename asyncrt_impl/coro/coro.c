@@ -1,5 +1,13 @@
 /* asy_async / asy_await: coroutines that suspend on promises and resume as
  * their reactions (microtasks), as V8 resumes an async function. */
+#include "coro.internal.h"
+#include "../base/queue.h"
+#include "../buf/buf.h"
+#include "../loop/loop.internal.h"
+#include "../promise/promise.h"
+#include "../promise/promise.internal.h"
+#include "../stream/stream.h"
+#if ASYNCRT_OS_POSIX
 
 /* The coroutine running on this thread (NULL: a plain stack). */
 static __thread asy__coro *asy__coro_current;
@@ -13,6 +21,7 @@ ASY__INTERNAL asy__coro_state *asy__coro_state_get(asy_loop_t *loop) {
     memset(st, 0, sizeof(*st));
     st->loop = loop;
     asy__queue_init(&st->live);
+    asy__queue_init(&st->zombies);
     loop->layers_[ASY__LAYER_CORO].state = st;
     loop->layers_[ASY__LAYER_CORO].close = asy__coro_layer_close;
     return st;
@@ -86,6 +95,13 @@ ASY__INTERNAL void asy__coro_finish(asy__coro *co) {
 #ifdef ASY__CORO_TSAN
     __tsan_destroy_fiber(co->tsan_fiber);
 #endif
+    if (co->job_queued) {
+        /* cancelled by asy_loop_close while its resume job was queued: the
+         * job still points here, so the struct waits for it (or for the
+         * end of the close, after which no microtask runs) */
+        asy__queue_insert_tail(&st->zombies, &co->link);
+        return;
+    }
     asy__free(co);
 }
 
@@ -139,6 +155,19 @@ static void asy__coro_wake(void *arg, const asy_settled_t *in) {
     asy__coro_wake_up(co);
 }
 
+/* The job of an await of a settled promise (asy__promise_queue_settled):
+ * the outcome was read at the await, so all it does is resume. */
+static void asy__coro_settled_job(void *arg) {
+    asy__coro *co = (asy__coro *)arg;
+    co->job_queued = 0;
+    if (co->finished) { /* a zombie: see asy__coro_finish */
+        asy__queue_remove(&co->link);
+        asy__free(co);
+        return;
+    }
+    asy__coro_wake_up(co);
+}
+
 /* Suspends co until a wake-up (unless one came already). */
 ASY__INTERNAL void asy__coro_wait(asy__coro *co) {
     if (!co->woke_early) asy__coro_yield(co);
@@ -158,15 +187,27 @@ ASYNCRT_API int asy_await(asy_promise_t *p, void **value) {
     if (value) *value = NULL;
     if (!p || !(co = asy__coro_awaiter(asy_promise_loop(p)))) return ASY_EINVAL;
     if (co->st->closing) return ASY_ECANCELED;
-    asy_promise_retain(p);
-    if ((err = asy_promise_on_settled(p, asy__coro_wake, co)) != 0) {
+    if (asy__promise_queue_settled(p, asy__coro_settled_job, co) == 0) {
+        /* Settled: the outcome is final, so it is read now, and the job
+         * queued where a reaction's would be only resumes.  No reaction,
+         * no reference (the caller's keeps p and its value alive). */
+        const asy_settled_t *res = &p->res_;
+        int rejected = res->state == ASY_PROMISE_REJECTED;
+        co->wake_err = rejected ? res->error : 0;
+        co->wake_value = rejected ? NULL : res->value;
+        co->job_queued = 1;
+        asy__coro_wait(co);
+    } else {
+        asy_promise_retain(p);
+        if ((err = asy_promise_on_settled(p, asy__coro_wake, co)) != 0) {
+            asy_promise_release(p);
+            return err;
+        }
+        asy__coro_wait(co);
         asy_promise_release(p);
-        return err;
     }
-    asy__coro_wait(co);
     err = co->wake_err;
     if (value && !err) *value = co->wake_value;
-    asy_promise_release(p);
     return err;
 }
 
@@ -265,8 +306,14 @@ static void asy__coro_layer_close(asy_loop_t *loop, void *state) {
         co->wake_value = NULL;
         asy__coro_resume(co);
     }
+    while (!asy__queue_empty(&st->zombies)) { /* their jobs will never run now */
+        q = asy__queue_head(&st->zombies);
+        asy__queue_remove(q);
+        asy__free(ASY_CONTAINER_OF(q, asy__coro, link));
+    }
     asy__stack_pool_free(&st->stacks);
     loop->layers_[ASY__LAYER_CORO].state = NULL;
     loop->layers_[ASY__LAYER_CORO].close = NULL;
     asy__free(st);
 }
+#endif /* ASYNCRT_OS_POSIX */

@@ -23,7 +23,17 @@
  * blocking, never crashing), and ASY_ECANCELED once asy_loop_close has
  * begun: a coroutine still suspended when its loop closes is resumed with
  * ASY_ECANCELED so it can free what it holds and return (docs/coro.md). */
+#pragma once
+#include "../buf/buf.h"
+#include "../loop/handle.h"
+#include "../promise/promise.h"
+#include "../stream/stream.h"
 
+/* Coroutine stack sizes (asy_async_opts.stack_size). */
+#define ASY_CORO_STACK_DEFAULT ((size_t)256 * 1024)
+#define ASY_CORO_STACK_MIN ((size_t)16 * 1024)
+
+#if ASYNCRT_OS_POSIX
 typedef asy_ret_t (*asy_async_fn)(void *arg);
 
 typedef struct asy_async_opts {
@@ -33,8 +43,6 @@ typedef struct asy_async_opts {
     size_t stack_size;
 } asy_async_opts;
 
-#define ASY_CORO_STACK_DEFAULT ((size_t)256 * 1024)
-#define ASY_CORO_STACK_MIN ((size_t)16 * 1024)
 
 /* Starts fn(arg) as a coroutine (opts may be NULL).  Returns the promise
  * of its result (yours to release), NULL on ENOMEM or bad arguments (fn
@@ -63,3 +71,4 @@ ASYNCRT_API int asy_in_coroutine(void);
 
 /* Coroutines of the loop that have started and not yet returned. */
 ASYNCRT_API size_t asy_coro_count(asy_loop_t *loop);
+#endif /* ASYNCRT_OS_POSIX */

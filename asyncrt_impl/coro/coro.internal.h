@@ -1,4 +1,11 @@
 /* Private state of the coroutine layer. */
+#pragma once
+#include "stack.internal.h"
+#include "../base/queue.h"
+#include "../buf/buf.h"
+#include "../loop/loop.h"
+#include "../promise/promise.h"
+#if ASYNCRT_OS_POSIX
 
 typedef struct asy__coro asy__coro;
 typedef struct asy__coro_state asy__coro_state;
@@ -23,11 +30,12 @@ struct asy__coro {
     int running;  /* on the CPU, or has resumed another coroutine */
     int finished; /* fn returned: the parent settles and frees */
     int woke_early; /* woken while still running: the await must not yield */
+    int job_queued; /* an await of a settled promise queued its resume job */
     /* what resumes an await */
     int wake_err;
     void *wake_value;
     asy_buf_t wake_chunk;
-    asy__queue link; /* asy__coro_state.live */
+    asy__queue link; /* asy__coro_state.live (zombies once returned) */
 #ifdef ASY__CORO_ASAN
     void *asan_fake;
     const void *parent_bottom;
@@ -43,6 +51,8 @@ struct asy__coro_state {
     asy_loop_t *loop;
     asy__stack_pool stacks;
     asy__queue live; /* started, not yet returned */
+    asy__queue zombies; /* returned while their resume job was queued (loop close) */
     size_t nlive;
     int closing;
 };
+#endif /* ASYNCRT_OS_POSIX */

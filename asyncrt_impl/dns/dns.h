@@ -4,6 +4,10 @@
  * threads.  Results are owned by the library: valid during the callback,
  * freed when it returns.  Failures are ASY_EAI_* codes (ASY_EAI_NONAME:
  * Node's ENOTFOUND), or ASY_ECANCELED after a cancel. */
+#pragma once
+#include "../loop/handle.h"
+#include "../promise/promise.h"
+#include "../pool/pool.h"
 
 /* One resolved address. */
 typedef struct {

@@ -1,4 +1,6 @@
 /* Private parts of the dns layer. */
+#pragma once
+#include "../base/sys.internal.h"
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>

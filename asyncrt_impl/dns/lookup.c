@@ -1,4 +1,8 @@
 /* dns.lookup: getaddrinfo on a pool thread, every address returned. */
+#include "dns.h"
+#include "dns.internal.h"
+#include "../loop/handle.h"
+#include "../pool/pool.internal.h"
 
 static void asy__lookup_work(asy_work_t *w) {
     asy_dns_lookup_t *req = ASY_CONTAINER_OF(w, asy_dns_lookup_t, work_);

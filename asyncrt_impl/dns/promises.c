@@ -1,4 +1,8 @@
 /* dns/promises over the callback API. */
+#include "dns.h"
+#include "../base/sys.internal.h"
+#include "../loop/handle.h"
+#include "../promise/promise.h"
 
 typedef struct {
     asy_dns_lookup_t req;

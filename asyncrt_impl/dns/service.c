@@ -1,4 +1,9 @@
 /* dns.lookupService: getnameinfo on a pool thread. */
+#include "dns.h"
+#include "dns.internal.h"
+#include "../base/errors.h"
+#include "../loop/handle.h"
+#include "../pool/pool.internal.h"
 
 static void asy__service_work(asy_work_t *w) {
     asy_dns_service_t *req = ASY_CONTAINER_OF(w, asy_dns_service_t, work_);

@@ -1,4 +1,7 @@
 /* The public fs calls: argument checks, then asy__fs_init + asy__fs_go. */
+#include "fs.internal.h"
+#include "../buf/bufchain.h"
+#include "../loop/handle.h"
 
 /* A bad argument: the result is recorded when there is a request. */
 static int asy__fs_bad(asy_fs_t *req) {

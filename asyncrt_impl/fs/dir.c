@@ -1,4 +1,5 @@
 /* Directories: readdir with types, mkdir -p, rm -r. */
+#include "fs.internal.h"
 
 static asy_dirent_type asy__dirent_type_of_mode(mode_t m) {
     if (S_ISREG(m)) return ASY_DIRENT_FILE;

@@ -1,6 +1,7 @@
 /* Whole-file operations: readFile, writeFile / appendFile, copyFile.
  * Each is one pool job (open, I/O and close together), where Node's
  * fs/promises makes a round trip to the pool per system call. */
+#include "fs.internal.h"
 
 static int asy__open_retry(const char *path, int flags, int mode) {
     int fd;

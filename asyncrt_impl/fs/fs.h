@@ -30,6 +30,10 @@
  * times).  Buffers passed to read/write/writeFile must stay valid until
  * the callback.  A request runs one operation at a time: start the next
  * one on it from (or after) its callback. */
+#pragma once
+#include "../buf/bufchain.h"
+#include "../loop/handle.h"
+#include "../pool/pool.h"
 
 typedef struct {
     int64_t sec;

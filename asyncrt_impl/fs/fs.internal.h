@@ -1,4 +1,9 @@
 /* Private parts of the fs layer. */
+#pragma once
+#include "fs.h"
+#include "../base/sys.internal.h"
+#include "../loop/handle.h"
+#include "../stream/stream.h"
 #include <dirent.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -39,3 +44,16 @@ ASY__INTERNAL void asy__fs_readdir(asy_fs_t *req);
 ASY__INTERNAL void asy__fs_read_file(asy_fs_t *req);
 ASY__INTERNAL void asy__fs_write_file(asy_fs_t *req, int append);
 ASY__INTERNAL void asy__fs_copy_file(asy_fs_t *req);
+
+/* Defined in dir.c, used by watch.c. */
+static asy_dirent_type asy__dirent_type(DIR *d, const struct dirent *e);
+static int asy__is_dot(const char *n);
+
+/* Defined in read_stream.c, used by write_stream.c. */
+ASY__INTERNAL int asy__fs_is_read_stream(const asy_stream_t *s);
+
+/* Defined in request.c, used by api.c, promises.c. */
+static int asy__fs_init(asy_loop_t *loop, asy_fs_t *req, asy_fs_type type, const char *path,
+                        const char *dest, asy_fs_cb cb);
+static int asy__fs_go(asy_fs_t *req);
+static asy__fs_owned *asy__fs_current(const asy_fs_t *req);

@@ -24,6 +24,11 @@
  * 'close' follows.  An error (open, read, write, close) is emitted with its
  * ASY_E* code; asy_fs_stream_error() gives Node's message for it
  * ("ENOENT: no such file or directory, open 'x'"). */
+#pragma once
+#include "fs.h"
+#include "../buf/bufchain.h"
+#include "../loop/handle.h"
+#include "../stream/stream.h"
 
 typedef struct asy_fs_stream_s asy_fs_stream_t;
 
@@ -101,11 +106,19 @@ struct asy_fs_stream_s {
  * (negative start or end, start > end), ASY_ENAMETOOLONG (a path of
  * ASY_FS_STREAM_PATH_MAX bytes or more, which open() would refuse too);
  * nothing is started then. */
-ASYNCRT_API int asy_fs_create_read_stream(asy_loop_t *loop, asy_fs_stream_t *fs,
-                                          const char *path, const asy_fs_read_stream_opts *opts);
+ASYNCRT_API int asy_fs_create_read_stream_at(asy_loop_t *loop, asy_fs_stream_t *fs,
+                                             const char *path,
+                                             const asy_fs_read_stream_opts *opts,
+                                             const char *file, int line);
 /* fs.createWriteStream(path, opts); the same rules. */
-ASYNCRT_API int asy_fs_create_write_stream(asy_loop_t *loop, asy_fs_stream_t *fs,
-                                           const char *path, const asy_fs_write_stream_opts *opts);
+ASYNCRT_API int asy_fs_create_write_stream_at(asy_loop_t *loop, asy_fs_stream_t *fs,
+                                              const char *path,
+                                              const asy_fs_write_stream_opts *opts,
+                                              const char *file, int line);
+/* Both record the caller's file:line as the stream's creation site (an
+ * uncaught 'error' names it); variadic for compound-literal opts. */
+#define asy_fs_create_read_stream(...) asy_fs_create_read_stream_at(__VA_ARGS__, ASY_HERE)
+#define asy_fs_create_write_stream(...) asy_fs_create_write_stream_at(__VA_ARGS__, ASY_HERE)
 /* The file stream whose `stream` member s is; NULL for any other stream. */
 ASYNCRT_API asy_fs_stream_t *asy_fs_stream_of(asy_stream_t *s);
 

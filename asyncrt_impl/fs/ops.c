@@ -1,4 +1,5 @@
 /* The operations that are one system call (or close to it). */
+#include "fs.internal.h"
 
 ASY__INTERNAL void asy__stat_from_sys(asy_stat_t *out, const struct stat *st) {
     memset(out, 0, sizeof(*out));

@@ -1,5 +1,9 @@
 /* fs/promises over the callback API: the request is allocated with the
  * promise and becomes the promise's value. */
+#include "fs.internal.h"
+#include "../buf/bufchain.h"
+#include "../loop/handle.h"
+#include "../promise/promise.h"
 
 /* Leaves req's results with req: they are not freed when the callback
  * that is running now returns (the promise owns req and frees them). */

@@ -13,6 +13,10 @@
  * reference of the returned promise; NULL only when out of memory or
  * without a loop.  Buffers given to read / write / writeFile must stay
  * valid until the promise settles. */
+#pragma once
+#include "../buf/bufchain.h"
+#include "../loop/handle.h"
+#include "../promise/promise.h"
 ASYNCRT_API asy_promise_t *asy_fsp_open(asy_loop_t *loop, const char *path, int flags, int mode);
 ASYNCRT_API asy_promise_t *asy_fsp_close(asy_loop_t *loop, int fd);
 ASYNCRT_API asy_promise_t *asy_fsp_read(asy_loop_t *loop, int fd, const asy_iovec_t *bufs,

@@ -1,5 +1,10 @@
 /* fs.createReadStream: _read is one async read into a fresh buffer. */
-#include "fs.internal.h"
+#include "fstream.internal.h"
+#include "../base/errors.h"
+#include "../buf/bufchain.h"
+#include "../buf/buf.internal.h"
+#include "../loop/handle.h"
+#include "../stream/stream.internal.h"
 
 ASY__INTERNAL void asy__rs_done(asy_fs_t *req) {
     asy_fs_stream_t *fs = ASY_CONTAINER_OF(req, asy_fs_stream_t, req_);
@@ -79,8 +84,11 @@ ASY__INTERNAL void asy__rs_read(asy_stream_t *s, size_t size) {
 static const asy_stream_impl asy__fs_read_impl = {asy__fss_construct, asy__rs_read, NULL, NULL,
                                                   NULL, asy__fss_destroy, NULL, NULL};
 
-ASYNCRT_API int asy_fs_create_read_stream(asy_loop_t *loop, asy_fs_stream_t *fs,
-                                          const char *path, const asy_fs_read_stream_opts *opts) {
+/* Whether s is a file read stream (asy_fs_stream_of, in write_stream.c). */
+ASY__INTERNAL int asy__fs_is_read_stream(const asy_stream_t *s) { return s->impl_ == &asy__fs_read_impl; }
+
+static int asy__fs_create_read_stream(asy_loop_t *loop, asy_fs_stream_t *fs, const char *path,
+                                      const asy_fs_read_stream_opts *opts) {
     asy_fs_read_stream_opts o;
     asy_stream_opts so;
     int r;
@@ -101,4 +109,13 @@ ASYNCRT_API int asy_fs_create_read_stream(asy_loop_t *loop, asy_fs_stream_t *fs,
     so.high_water_mark = o.high_water_mark ? o.high_water_mark : 64 * 1024;
     so.no_auto_destroy = o.no_auto_close;
     return asy_readable_init(loop, &fs->stream, &asy__fs_read_impl, &so);
+}
+
+ASYNCRT_API int asy_fs_create_read_stream_at(asy_loop_t *loop, asy_fs_stream_t *fs,
+                                             const char *path,
+                                             const asy_fs_read_stream_opts *opts,
+                                             const char *file, int line) {
+    int r = asy__fs_create_read_stream(loop, fs, path, opts);
+    if (r == 0) asy_stream_set_origin(&fs->stream, file, line); /* the caller's line */
+    return r;
 }

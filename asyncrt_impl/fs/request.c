@@ -1,5 +1,9 @@
 /* The life of an fs request: set-up, the trip through the pool, the
  * callback and what is freed after it, error messages. */
+#include "fs.internal.h"
+#include "../buf/buf.h"
+#include "../loop/loop.h"
+#include "../pool/pool.internal.h"
 
 static const char *asy__fs_syscall_name(asy_fs_type t) {
     static const char *const names[] = {

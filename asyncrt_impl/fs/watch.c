@@ -1,11 +1,18 @@
 /* fs.watch on inotify.  Each handle has its own inotify instance, so watch
  * descriptors are small integers handed out in order and index a plain
  * array (wd -> directory path relative to the watched root). */
+#include "watch.h"
+#include "fs.internal.h"
+#include "../loop/loop.internal.h"
+
+static void asy__fs_watch_close(asy_handle_t *h) { asy_fs_watch_stop((asy_fs_watch_t *)h); }
+static const asy__handle_class asy__fs_watch_class = {ASY_HANDLE_FS_WATCH, "fs_watch",
+                                                      asy__fs_watch_close, NULL};
 
 ASYNCRT_API int asy_fs_watch_init_at(asy_loop_t *loop, asy_fs_watch_t *h, const char *file,
                                      int line) {
     if (!asy__loop_live(loop) || !h) return ASY_EINVAL;
-    asy__handle_init(loop, (asy_handle_t *)h, ASY_HANDLE_FS_WATCH, file, line);
+    asy__handle_init(loop, (asy_handle_t *)h, &asy__fs_watch_class, file, line);
     h->cb_ = NULL;
     h->path_ = NULL;
     h->base_ = NULL;
@@ -57,7 +64,6 @@ ASYNCRT_API int asy_fs_watch_stop(asy_fs_watch_t *h) {
     return 0;
 }
 
-ASY__INTERNAL void asy__fs_watch_close(asy_fs_watch_t *h) { asy_fs_watch_stop(h); }
 
 #if ASYNCRT_OS_LINUX
 #define ASY__WATCH_MASK                                                                   \

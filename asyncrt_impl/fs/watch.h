@@ -9,6 +9,8 @@
  * valid during the callback.  status < 0 reports an error (the kernel's
  * queue overflowed: ASY_ENOBUFS, events were lost); filename is then
  * NULL. */
+#pragma once
+#include "../loop/io.h"
 enum { ASY_FS_EVENT_RENAME = 1, ASY_FS_EVENT_CHANGE = 2 };
 /* asy_fs_watch_start flags; ASY_FS_RECURSIVE (1) watches subdirectories,
  * including ones created later. */

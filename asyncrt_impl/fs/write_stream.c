@@ -1,6 +1,10 @@
 /* fs.createWriteStream: _write and _writev are async writes, repeated
  * until every byte is written (Node's writeAll / writevAll). */
 #include "fs.internal.h"
+#include "fstream.internal.h"
+#include "../buf/bufchain.h"
+#include "../loop/handle.h"
+#include "../stream/stream.h"
 
 /* Node gives up after this many writes in a row that wrote nothing. */
 #define ASY__FSS_MAX_RETRIES 5
@@ -129,8 +133,8 @@ static const asy_stream_impl asy__fs_write_impl = {asy__fss_construct, NULL, asy
                                                    asy__ws_writev, NULL, asy__fss_destroy,
                                                    NULL, NULL};
 
-ASYNCRT_API int asy_fs_create_write_stream(asy_loop_t *loop, asy_fs_stream_t *fs,
-                                           const char *path, const asy_fs_write_stream_opts *opts) {
+static int asy__fs_create_write_stream(asy_loop_t *loop, asy_fs_stream_t *fs, const char *path,
+                                       const asy_fs_write_stream_opts *opts) {
     asy_fs_write_stream_opts o;
     asy_stream_opts so;
     int r;
@@ -150,6 +154,15 @@ ASYNCRT_API int asy_fs_create_write_stream(asy_loop_t *loop, asy_fs_stream_t *fs
 }
 
 ASYNCRT_API asy_fs_stream_t *asy_fs_stream_of(asy_stream_t *s) {
-    if (!s || (s->impl_ != &asy__fs_read_impl && s->impl_ != &asy__fs_write_impl)) return NULL;
+    if (!s || (!asy__fs_is_read_stream(s) && s->impl_ != &asy__fs_write_impl)) return NULL;
     return asy__fss_of(s);
+}
+
+ASYNCRT_API int asy_fs_create_write_stream_at(asy_loop_t *loop, asy_fs_stream_t *fs,
+                                              const char *path,
+                                              const asy_fs_write_stream_opts *opts,
+                                              const char *file, int line) {
+    int r = asy__fs_create_write_stream(loop, fs, path, opts);
+    if (r == 0) asy_stream_set_origin(&fs->stream, file, line); /* the caller's line */
+    return r;
 }

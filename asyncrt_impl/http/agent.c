@@ -8,6 +8,10 @@
  * list (up to maxFreeSockets, unref'd, with the idle timer), else closes.
  * When a connection closes, the first waiter of its origin may open a new
  * one.  Origins stay for the agent's life (there are few). */
+#include "client.internal.h"
+#include "../base/queue.h"
+#include "../loop/timer.h"
+#include "../loop/loop.h"
 #if ASYNCRT_OS_POSIX
 
 #include <string.h>
@@ -167,6 +171,7 @@ ASY__INTERNAL void asy__agent_close_tick(void *arg) {
         asy_free(o);
     }
     agent->closing_ = 2;
+    asy__agent_tls_free(agent);
     if (cb) cb(agent);
 }
 

@@ -1,6 +1,9 @@
 /* The chunked transfer coding (RFC 9112 7.1), streamed: unlike heads, a
  * body is never parsed twice, so the decoder keeps its place in a few
  * words of state and any split of the input feeds it the same bytes. */
+#include "parser.h"
+#include "parser.internal.h"
+#include "../base/errors.h"
 
 enum {
     ASY__CK_SIZE0,      /* the first hex digit of a size */

@@ -12,6 +12,13 @@
  * closes, res.stream once it exists, the exchange (from creation until
  * the connection is done with it), every socket write carrying a
  * callback, and a pending error tick.  At zero, on_close, then free. */
+#include "client.internal.h"
+#include "../base/queue.h"
+#include "../buf/buf.h"
+#include "../loop/timer.h"
+#include "../loop/loop.h"
+#include "../stream/stream.internal.h"
+#include "../url/url.h"
 #if ASYNCRT_OS_POSIX
 
 #include <string.h>
@@ -95,7 +102,7 @@ ASY__INTERNAL void asy__cr_written(asy_stream_t *s, int status, void *arg) {
 }
 
 ASY__INTERNAL int asy__cr_sock_write(asy_http_client_req_t *req, const asy_buf_t *b, int track) {
-    asy_stream_t *s = &req->conn_->sock.stream;
+    asy_stream_t *s = req->conn_->io;
     int r;
     if (track) req->refs_++;
     r = asy_stream_write(s, b, track ? asy__cr_written : NULL, req);
@@ -104,7 +111,7 @@ ASY__INTERNAL int asy__cr_sock_write(asy_http_client_req_t *req, const asy_buf_t
 }
 
 ASY__INTERNAL int asy__cr_sock_write_bytes(asy_http_client_req_t *req, const char *p, size_t n) {
-    int r = asy_stream_write_bytes(&req->conn_->sock.stream, p, n, NULL, NULL);
+    int r = asy_stream_write_bytes(req->conn_->io, p, n, NULL, NULL);
     return r < 0 ? r : 0;
 }
 
@@ -152,7 +159,7 @@ ASY__INTERNAL int asy__cr_send_head(asy_http_client_req_t *req) {
 
 /* One streamed chunk, framed; its write_done comes from the socket. */
 ASY__INTERNAL int asy__cr_send_chunk(asy_http_client_req_t *req, const asy_buf_t *chunk) {
-    asy_stream_t *s = &req->conn_->sock.stream;
+    asy_stream_t *s = req->conn_->io;
     int r = 0;
     asy_stream_cork(s);
     if (req->flags_ & ASY__CR_CHUNKED) {
@@ -275,7 +282,7 @@ ASY__INTERNAL void asy__cr_res_read(asy_stream_t *s, size_t size) {
     (void)size;
     if ((req->flags_ & ASY__CR_PAUSED) && req->conn_) {
         req->flags_ &= ~(unsigned)ASY__CR_PAUSED;
-        asy_stream_resume(&req->conn_->sock.stream);
+        asy_stream_resume(req->conn_->io);
         if (req->rstate_ != ASY__CRS_DONE) asy__cr_timer_start(req, ASY__CRT_BODY);
     }
 }
@@ -325,7 +332,7 @@ ASY__INTERNAL void asy__cr_complete(asy_http_client_req_t *req) {
         if (!(req->flags_ & ASY__CR_SENT)) c->flags |= ASY__CC_NO_REUSE;
         if (req->flags_ & ASY__CR_PAUSED) {
             req->flags_ &= ~(unsigned)ASY__CR_PAUSED;
-            asy_stream_resume(&c->sock.stream);
+            asy_stream_resume(c->io);
         }
         req->conn_ = NULL;
         c->req = NULL;
@@ -414,7 +421,7 @@ ASY__INTERNAL int asy__cr_push(asy_http_client_req_t *req, const asy_buf_t *chun
     if (r < 0) return r;
     if (r == 0 && req->conn_ && !(req->flags_ & ASY__CR_PAUSED)) {
         req->flags_ |= ASY__CR_PAUSED;
-        asy_stream_pause(&req->conn_->sock.stream);
+        asy_stream_pause(req->conn_->io);
         asy__cr_timer_stop(req); /* the reader is slow, not the server */
     }
     return 0;
@@ -467,6 +474,8 @@ ASY__INTERNAL int asy__cr_got_head(asy_http_client_req_t *req, size_t len) {
     so.high_water_mark = req->opts_.high_water_mark;
     if ((r = asy_readable_init(req->loop, &req->res.stream, &asy__cr_res_impl, &so)) != 0)
         return r;
+    /* an IncomingMessage: its errors are the request's, reported there */
+    asy__stream_errors_optional(&req->res.stream);
     req->res.stream.impl_data = req;
     req->res.req = req;
     req->flags_ |= ASY__CR_RES_INIT;
@@ -750,12 +759,15 @@ ASY__INTERNAL int asy__cr_build(asy_http_client_req_t *req, const asy_url_t *u) 
     req->port_ = asy_url_port_or_default(u);
     req->host_ = (char *)asy__malloc(bare.len + 1);
     n = snprintf(port, sizeof(port), ":%d", req->port_);
-    req->key_ = (char *)asy__malloc(hn.len + (size_t)n + 1);
+    /* https origins pool apart from http ones: "s:" before the key */
+    req->https_ = asy_url_scheme_type(u) == ASY_URL_SCHEME_HTTPS;
+    req->key_ = (char *)asy__malloc(hn.len + (size_t)n + 3);
     if (!req->host_ || !req->key_) return ASY_ENOMEM;
     memcpy(req->host_, bare.ptr, bare.len);
     req->host_[bare.len] = 0;
-    memcpy(req->key_, hn.ptr, hn.len);
-    memcpy(req->key_ + hn.len, port, (size_t)n + 1);
+    memcpy(req->key_, "s:", req->https_ ? 2 : 0);
+    memcpy(req->key_ + (req->https_ ? 2 : 0), hn.ptr, hn.len);
+    memcpy(req->key_ + (req->https_ ? 2 : 0) + hn.len, port, (size_t)n + 1);
     req->host_is_ip_ = asy_url_host_type(u) == ASY_URL_HOST_IPV4 ||
                        asy_url_host_type(u) == ASY_URL_HOST_IPV6;
     return 0;
@@ -771,7 +783,7 @@ ASYNCRT_API int asy_http_request(asy_loop_t *loop, const asy_http_request_opts *
     if (!loop || !opts || !opts->url || !out) return ASY_EINVAL;
     *out = NULL;
     if ((r = asy_url_parse(&u, opts->url, NULL)) != 0) return r;
-    if (asy_url_scheme_type(&u) != ASY_URL_SCHEME_HTTP) {
+    if (!asy__http_scheme_ok(&u)) {
         asy_url_free(&u);
         return ASY_EPROTONOSUPPORT;
     }

@@ -30,6 +30,12 @@
  * server closed it while it was idle: ECONNRESET, EPIPE or EOF) is sent
  * again, once, on a new connection when its method is idempotent and its
  * body is replayable (none, or given whole to asy_http_request_end). */
+#pragma once
+#include "parser.h"
+#include "../base/queue.h"
+#include "../buf/buf.h"
+#include "../loop/timer.h"
+#include "../stream/stream.h"
 #if ASYNCRT_OS_POSIX
 
 typedef struct asy_http_agent_s asy_http_agent_t;
@@ -61,6 +67,11 @@ typedef struct asy_http_agent_opts {
     size_t max_total_sockets;  /* every origin; 0: no limit */
     uint64_t idle_timeout_ms;  /* a free socket closes after; 0: 4000 */
     int fifo;                  /* scheduling 'fifo'; default 'lifo' */
+    /* https: origins (built with ASYNCRT_WITH_MBEDTLS): the client TLS
+     * context (CAs, ALPN...) of every connection; NULL: one the agent
+     * makes with the system CAs on first use, freed by agent_close. */
+    struct asy_tls_context_s *tls_context;
+    int reject_unauthorized_off; /* rejectUnauthorized: false */
 } asy_http_agent_opts;
 
 typedef struct asy_http_agent_stats {
@@ -83,10 +94,11 @@ struct asy_http_agent_s {
     asy_http_agent_stats stats_;
     asy_http_agent_close_cb close_cb_;
     int closing_;
+    struct asy_tls_context_s *tls_ctx_; /* the one made on first use */
 };
 
 typedef struct asy_http_request_opts {
-    const char *url;    /* "http://host[:port]/path?query" (required) */
+    const char *url;    /* "http[s]://host[:port]/path?query" (required) */
     const char *method; /* NULL: "GET" */
     /* Sent as given, after Host; a Host, Connection, Content-Length or
      * Transfer-Encoding here replaces the one the client would add. */
@@ -99,6 +111,10 @@ typedef struct asy_http_request_opts {
     size_t max_header_size;      /* 0: 16 KiB -> ASY_EHTTP_HEADERS_TOO_LARGE */
     size_t high_water_mark;      /* the response stream; 0: 64 KiB */
     int insecure_http_parser;    /* ASY_HTTP_LENIENT */
+    /* https: without an agent (with one, the agent's options apply):
+     * the TLS context (NULL: the system CAs) and the opt-out. */
+    struct asy_tls_context_s *tls_context;
+    int reject_unauthorized_off;
 } asy_http_request_opts;
 
 struct asy_http_client_res_s {
@@ -128,6 +144,7 @@ struct asy_http_client_req_s {
     char *host_;          /* for DNS / connect, without brackets */
     int port_;
     int host_is_ip_;
+    int https_;           /* the connection runs over TLS */
     char *head_;          /* request line + headers, without the end */
     size_t head_len_;
     unsigned flags_;

@@ -1,5 +1,14 @@
 /* Shared between the client's files: the request (client.c), the
  * connection (conn.c) and the pool (agent.c). */
+#pragma once
+#include "client.h"
+#include "../base/queue.h"
+#include "../base/sys.internal.h"
+#include "../buf/buf.h"
+#include "../loop/timer.h"
+#include "../net/socket.h"
+#include "../dns/dns.h"
+#include "../url/url.h"
 #if ASYNCRT_OS_POSIX
 
 /* req->flags_ */
@@ -54,6 +63,10 @@ enum {
 
 struct asy__http_cconn {
     asy_socket_t sock;
+    /* what the exchange reads and writes: &sock.stream, or the TLS
+     * stream over it (https.c) */
+    asy_stream_t *io;
+    void *tls;
     asy__queue link;     /* the origin's free list */
     asy__queue all_link; /* the origin's every connection */
     asy_loop_t *loop;
@@ -93,6 +106,12 @@ ASY__INTERNAL int asy__cc_new(asy_loop_t *loop, asy_http_agent_t *agent, asy__ht
 ASY__INTERNAL void asy__cc_assign(asy__http_cconn *c, asy_http_client_req_t *req);
 ASY__INTERNAL void asy__cc_kill(asy__http_cconn *c, int err);
 ASY__INTERNAL void asy__cc_release(asy__http_cconn *c);
+ASY__INTERNAL void asy__cc_timer_stop(asy__http_cconn *c);
+/* https.c: the transport seam */
+ASY__INTERNAL int asy__http_scheme_ok(const asy_url_t *u);
+ASY__INTERNAL int asy__cc_tls_start(asy__http_cconn *c, const asy_stream_events *events);
+ASY__INTERNAL void asy__cc_tls_free(asy__http_cconn *c);
+ASY__INTERNAL void asy__agent_tls_free(asy_http_agent_t *agent);
 /* agent.c */
 ASY__INTERNAL int asy__agent_dispatch(asy_http_agent_t *agent, asy_http_client_req_t *req,
                                       int fresh);

@@ -3,6 +3,13 @@
  * and its end.  A connection belongs to an origin of an agent, or to one
  * request (agent NULL).  Its memory goes in the socket's on_close, or at
  * the end of a lookup that was overtaken by a failure. */
+#include "client.internal.h"
+#include "../base/queue.h"
+#include "../buf/buf.h"
+#include "../loop/timer.h"
+#include "../stream/stream.h"
+#include "../net/socket.h"
+#include "../dns/dns.h"
 #if ASYNCRT_OS_POSIX
 
 #include <string.h>
@@ -16,6 +23,7 @@ ASY__INTERNAL void asy__cc_timer_stop(asy__http_cconn *c) {
 
 ASY__INTERNAL void asy__cc_free(asy__http_cconn *c) {
     asy__cc_timer_stop(c);
+    asy__cc_tls_free(c);
     asy__agent_conn_gone(c);
     asy_free(c);
 }
@@ -41,7 +49,7 @@ ASY__INTERNAL void asy__cc_kill(asy__http_cconn *c, int err) {
         req->conn_ = NULL;
     }
     if (c->flags & ASY__CC_SOCK) {
-        if (!asy_stream_is_destroyed(&c->sock.stream)) asy_stream_destroy(&c->sock.stream, 0);
+        if (!asy_stream_is_destroyed(c->io)) asy_stream_destroy(c->io, 0);
     } else if (c->flags & ASY__CC_DNS) {
         asy_dns_lookup_cancel(&c->dns); /* the callback frees c */
     } else {
@@ -81,6 +89,7 @@ ASY__INTERNAL void asy__cc_on_close(asy_stream_t *s) {
     asy__http_cconn *c = (asy__http_cconn *)s->data;
     if ((c->flags & ASY__CC_NEXT_ADDR) && !(c->flags & ASY__CC_DEAD)) {
         c->flags &= ~(unsigned)(ASY__CC_NEXT_ADDR | ASY__CC_SOCK);
+        asy__cc_tls_free(c);
         c->addr_i++;
         asy__cc_connect_next(c);
         return;
@@ -100,6 +109,7 @@ ASY__INTERNAL void asy__cc_connected(asy_socket_t *sock, int status) {
     if (c->flags & ASY__CC_DEAD) return;
     if (status == 0) {
         c->flags |= ASY__CC_CONNECTED;
+        if (c->tls) return; /* the request waits for the handshake (https.c) */
         asy__cc_timer_stop(c);
         /* the request goes out once the connection is up, so that a
          * refused address can be followed by the next one */
@@ -126,13 +136,15 @@ ASY__INTERNAL void asy__cc_connect_next(asy__http_cconn *c) {
     }
     c->sock.stream.data = c;
     c->flags |= ASY__CC_SOCK;
+    c->io = &c->sock.stream;
     asy_stream_set_events(&c->sock.stream, &asy__cc_events);
     r = asy_socket_connect(&c->sock, c->addrs[c->addr_i], c->port, asy__cc_connected);
+    if (r == 0 && c->req && c->req->https_) r = asy__cc_tls_start(c, &asy__cc_events);
     if (r != 0) {
         /* no callback comes: on_close (after the destroy) goes on */
         if (c->addr_i + 1 < c->naddrs) {
             c->flags |= ASY__CC_NEXT_ADDR;
-            asy_stream_destroy(&c->sock.stream, 0);
+            asy_stream_destroy(c->io, 0);
         } else {
             asy__cc_kill(c, r);
         }

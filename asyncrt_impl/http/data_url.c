@@ -1,6 +1,10 @@
 /* data: URLs, the Fetch standard's "data: URL processor": the MIME type
  * before the first ',', the body after it percent-decoded, then
  * forgiving-base64 decoded when the type ends in ";base64". */
+#include "parser.h"
+#include "../base/sys.internal.h"
+#include "../buf/buf.h"
+#include "../url/url.h"
 #if ASYNCRT_OS_POSIX
 
 #include <string.h>

@@ -7,6 +7,17 @@
  * value (released with the promise), the client request in flight (until
  * its on_close), a data: body stream (until it closes) and each body
  * reader (text/bytes) until it settles. */
+#include "fetch.h"
+#include "../base/queue.h"
+#include "../buf/buf.h"
+#include "../loop/timer.h"
+#include "../loop/loop.h"
+#include "../promise/promise.h"
+#include "../stream/pipeline.h"
+#include "../stream/stream.internal.h"
+#include "../url/url.h"
+#include "client.internal.h"
+#include "../zlib/zstream.h"
 #if ASYNCRT_OS_POSIX
 
 #include <string.h>
@@ -40,6 +51,11 @@ struct asy__fetch {
     asy_promise_t *reader;
     char *acc;
     size_t acc_len, acc_cap;
+    /* Content-Encoding: the decoders the body runs through (fetch.c's
+     * decoding section); the body is the last one's readable side */
+    struct asy__fetch_dec *dec;
+    unsigned ndec;
+    int body_err; /* the decoded body's error, kept past its close */
 };
 
 ASY__INTERNAL void asy__fetch_unref(asy__fetch *f) {
@@ -54,8 +70,11 @@ ASY__INTERNAL void asy__fetch_unref(asy__fetch *f) {
     asy_headers_free(&f->hdrs);
     asy_headers_free(&f->res.headers);
     asy_buf_release(&f->body);
+    asy_free(f->dec);
     asy_free(f);
 }
+
+ASY__INTERNAL void asy__fetch_dec_destroy(asy__fetch *f);
 
 /* The request ended for good (body read, or failed): timers and the
  * signal are no longer needed. */
@@ -88,6 +107,7 @@ ASY__INTERNAL void asy__fetch_value_free(void *v) {
     if (f->creq) asy_http_request_abort(f->creq, ASY_EHTTP_ABORTED);
     if (f->has_data_stream && !asy_stream_is_destroyed(&f->data_stream))
         asy_stream_destroy(&f->data_stream, 0);
+    asy__fetch_dec_destroy(f);
     asy__fetch_unref(f);
 }
 
@@ -109,6 +129,7 @@ ASY__INTERNAL void asy__fetch_abort(asy__fetch *f, int reason) {
     if (f->creq) asy_http_request_abort(f->creq, reason);
     if (f->has_data_stream && !asy_stream_is_destroyed(&f->data_stream))
         asy_stream_destroy(&f->data_stream, reason);
+    asy__fetch_dec_destroy(f);
     asy__fetch_reject(f, reason, NULL);
     asy__fetch_quiet(f);
 }
@@ -126,6 +147,7 @@ ASY__INTERNAL void asy__fetch_on_timeout(void *arg) {
 }
 
 ASY__INTERNAL int asy__fetch_start(asy__fetch *f);
+ASY__INTERNAL int asy__fetch_decode(asy__fetch *f, asy_http_client_res_t *res);
 
 /* ---- the client request's events ----------------------------------------------- */
 
@@ -173,7 +195,7 @@ ASY__INTERNAL int asy__fetch_redirect(asy__fetch *f, asy_http_client_res_t *res)
         asy_url_free(&cur);
         return r;
     }
-    if (asy_url_scheme_type(&next) != ASY_URL_SCHEME_HTTP) {
+    if (!asy__http_scheme_ok(&next)) {
         asy_url_free(&cur);
         asy_url_free(&next);
         return ASY_EPROTONOSUPPORT;
@@ -245,7 +267,12 @@ ASY__INTERNAL void asy__fetch_on_response(asy_http_client_req_t *req, asy_http_c
         if (h->name_len == 0) continue; /* a lenient obs-fold continuation */
         asy_headers_appendn(&f->res.headers, h->name, h->name_len, h->value, h->value_len);
     }
-    f->res.body = &res->stream;
+    r = asy__fetch_decode(f, res); /* sets res.body */
+    if (r < 0) {
+        asy_http_request_abort(req, r);
+        asy__fetch_reject(f, r, NULL);
+        return;
+    }
     asy__fetch_resolve(f);
 }
 
@@ -259,7 +286,7 @@ ASY__INTERNAL void asy__fetch_on_close(asy_http_client_req_t *req) {
     asy__fetch *f = (asy__fetch *)req->data;
     if (f->creq == req) {
         f->creq = NULL;
-        f->res.body = NULL;
+        if (!f->ndec) f->res.body = NULL; /* else the last decoder's close does */
         asy__fetch_quiet(f);
     }
     asy__fetch_unref(f);
@@ -279,7 +306,7 @@ ASY__INTERNAL int asy__fetch_start(asy__fetch *f) {
     hv = ASY__NEW_ARRAY(asy_http_header_t, n + 1);
     if (!hv) return ASY_ENOMEM;
     for (i = 0; i < n; i++) {
-        const char *name, *value;
+        const char *name = "", *value = ""; /* set by asy_headers_at for i < n */
         asy_headers_at(&f->hdrs, i, &name, &value);
         hv[i].name = name;
         hv[i].name_len = strlen(name);
@@ -292,6 +319,8 @@ ASY__INTERNAL int asy__fetch_start(asy__fetch *f) {
     o.headers = hv;
     o.num_headers = n;
     o.agent = f->opts.agent;
+    o.tls_context = f->opts.tls_context;
+    o.reject_unauthorized_off = f->opts.reject_unauthorized_off;
     o.connect_timeout_ms = f->opts.connect_timeout_ms;
     o.headers_timeout_ms = f->opts.headers_timeout_ms;
     o.body_timeout_ms = f->opts.body_timeout_ms;
@@ -356,6 +385,137 @@ ASY__INTERNAL int asy__fetch_data(asy__fetch *f, const asy_url_t *u) {
     return 0;
 }
 
+/* ---- Content-Encoding ------------------------------------------------------------------ */
+
+#ifdef ASYNCRT_WITH_ZLIB
+/* undici refuses a response with more codings than this */
+#define ASY__FETCH_MAX_CODINGS 5
+
+struct asy__fetch_dec {
+    asy_zlib_t z;
+    asy__stream_listener l; /* its close */
+    asy__fetch *f;
+    int open;
+};
+
+ASY__INTERNAL void asy__fetch_dec_closed(asy__stream_listener *l, asy_stream_t *s) {
+    struct asy__fetch_dec *d = ASY_CONTAINER_OF(l, struct asy__fetch_dec, l);
+    asy__fetch *f = d->f;
+    d->open = 0;
+    if (f->res.body == s) {
+        /* a corrupt body can fail before anyone reads it: a later read
+         * still gets the error */
+        if (!f->body_err) f->body_err = asy_stream_errored(s);
+        f->res.body = NULL;
+        asy__fetch_quiet(f);
+    }
+    if (asy_next_tick(f->loop, asy__fetch_unref_tick, f) != 0) return; /* leak, not a crash */
+}
+static const asy__stream_listener_vt asy__fetch_dec_lvt = {NULL, NULL, NULL, NULL,
+                                                           NULL, NULL, asy__fetch_dec_closed};
+
+ASY__INTERNAL void asy__fetch_dec_destroy(asy__fetch *f) {
+    unsigned i;
+    for (i = 0; i < f->ndec; i++)
+        if (f->dec[i].open && !asy_stream_is_destroyed(&f->dec[i].z.stream))
+            asy_stream_destroy(&f->dec[i].z.stream, ASY_EHTTP_ABORTED);
+}
+
+ASY__INTERNAL void asy__fetch_dec_done(int status, void *arg) {
+    /* the pipeline destroyed every stream on an error: the body (the
+     * last decoder) reports it; nothing else to do */
+    (void)status;
+    (void)arg;
+}
+
+/* One coding of the list, trimmed and lowercased, against a name. */
+ASY__INTERNAL int asy__fetch_coding_is(const char *p, size_t n, const char *name) {
+    size_t k;
+    if (n != strlen(name)) return 0;
+    for (k = 0; k < n; k++) {
+        char c = p[k];
+        if ((c >= 'A' && c <= 'Z' ? (char)(c + 32) : c) != name[k]) return 0;
+    }
+    return 1;
+}
+
+/* undici's onHeaders: the codings of Content-Encoding are undone from
+ * the last to the first, each gzip / x-gzip by a gunzip and each deflate
+ * by an inflate that also takes raw deflate, all with Z_SYNC_FLUSH as
+ * flush and finishFlush (curl's leniency: a truncated body is not an
+ * error, bad data is).  Any other coding leaves the body as sent.  No
+ * decoding for HEAD and CONNECT, the null-body statuses, and a redirect
+ * being followed (handled before this).  0, or the error. */
+ASY__INTERNAL int asy__fetch_decode(asy__fetch *f, asy_http_client_res_t *res) {
+    const char *ce, *p;
+    size_t len[ASY__FETCH_MAX_CODINGS], n = 0, i;
+    const char *at[ASY__FETCH_MAX_CODINGS];
+    asy_stream_t *chain[ASY__FETCH_MAX_CODINGS + 1];
+    int gz[ASY__FETCH_MAX_CODINGS];
+    int r, st = f->res.status;
+    f->res.body = &res->stream;
+    if (strcmp(f->method, "HEAD") == 0 || strcmp(f->method, "CONNECT") == 0) return 0;
+    if (st == 101 || st == 204 || st == 205 || st == 304) return 0;
+    if (!(ce = asy_headers_get(&f->res.headers, "content-encoding"))) return 0;
+    for (p = ce;; n++) {
+        const char *c = strchr(p, ',');
+        const char *e = c ? c : p + strlen(p);
+        if (n == ASY__FETCH_MAX_CODINGS) return ASY_EFETCH_CODINGS;
+        while (p < e && (*p == ' ' || *p == '\t')) p++;
+        while (e > p && (e[-1] == ' ' || e[-1] == '\t')) e--;
+        at[n] = p;
+        len[n] = (size_t)(e - p);
+        if (!c) {
+            n++;
+            break;
+        }
+        p = c + 1;
+    }
+    for (i = 0; i < n; i++) {
+        if (asy__fetch_coding_is(at[i], len[i], "gzip") || asy__fetch_coding_is(at[i], len[i], "x-gzip"))
+            gz[i] = 1;
+        else if (asy__fetch_coding_is(at[i], len[i], "deflate"))
+            gz[i] = 0;
+        else
+            return 0; /* a coding we cannot undo: the body as it came */
+    }
+    if (!(f->dec = ASY__NEW_ARRAY(struct asy__fetch_dec, n))) return ASY_ENOMEM;
+    memset(f->dec, 0, n * sizeof(*f->dec));
+    chain[0] = &res->stream;
+    for (i = 0; i < n; i++) {
+        struct asy__fetch_dec *d = &f->dec[i];
+        asy_zlib_opts zo;
+        memset(&zo, 0, sizeof(zo));
+        zo.flush = ASY_Z_SYNC_FLUSH;
+        zo.finish_flush = ASY_Z_SYNC_FLUSH;
+        zo.raw_fallback = !gz[n - 1 - i];
+        r = asy_zlib_create(f->loop, &d->z, gz[n - 1 - i] ? ASY_ZLIB_GUNZIP : ASY_ZLIB_INFLATE, &zo);
+        if (r < 0) {
+            asy__fetch_dec_destroy(f); /* the ones made so far */
+            return r;
+        }
+        d->f = f;
+        d->open = 1;
+        f->ndec++;
+        f->refs++; /* until its close */
+        asy__stream_listen(&d->z.stream, &d->l, &asy__fetch_dec_lvt);
+        chain[i + 1] = &d->z.stream;
+    }
+    if ((r = asy_pipeline(chain, n + 1, asy__fetch_dec_done, NULL)) < 0) {
+        asy__fetch_dec_destroy(f);
+        return r;
+    }
+    f->res.body = chain[n];
+    return 0;
+}
+#else
+ASY__INTERNAL void asy__fetch_dec_destroy(asy__fetch *f) { (void)f; }
+ASY__INTERNAL int asy__fetch_decode(asy__fetch *f, asy_http_client_res_t *res) {
+    f->res.body = &res->stream; /* no zlib: the body as the server sent it */
+    return 0;
+}
+#endif
+
 /* ---- the entry point ----------------------------------------------------------------- */
 
 ASYNCRT_API asy_promise_t *asy_fetch(asy_loop_t *loop, const char *url, const asy_fetch_opts *opts) {
@@ -416,6 +576,14 @@ ASYNCRT_API asy_promise_t *asy_fetch(asy_loop_t *loop, const char *url, const as
     if (!f->url) r = ASY_ENOMEM;
     if (r == 0 && f->opts.headers) r = asy_headers_copy(&f->hdrs, f->opts.headers);
     if (r == 0 && !asy_headers_has(&f->hdrs, "accept")) r = asy_headers_append(&f->hdrs, "accept", "*/*");
+#ifdef ASYNCRT_WITH_ZLIB
+    /* undici: a Range request asks for identity; otherwise what it can
+     * decode (br is not built here) */
+    if (r == 0 && asy_headers_has(&f->hdrs, "range"))
+        r = asy_headers_append(&f->hdrs, "accept-encoding", "identity");
+    if (r == 0 && !asy_headers_has(&f->hdrs, "accept-encoding"))
+        r = asy_headers_append(&f->hdrs, "accept-encoding", "gzip, deflate");
+#endif
     if (r == 0 && f->opts.body && f->opts.body_len) {
         r = asy_buf_from_bytes(&f->body, f->opts.body, f->opts.body_len);
         f->has_body = r == 0;
@@ -428,7 +596,7 @@ ASYNCRT_API asy_promise_t *asy_fetch(asy_loop_t *loop, const char *url, const as
         asy_url_view_t sch = asy_url_scheme(&u);
         if (sch.len == 4 && memcmp(sch.ptr, "data", 4) == 0)
             r = asy__fetch_data(f, &u);
-        else if (asy_url_scheme_type(&u) != ASY_URL_SCHEME_HTTP)
+        else if (!asy__http_scheme_ok(&u))
             r = ASY_EPROTONOSUPPORT;
         else
             r = asy__fetch_start(f);
@@ -528,6 +696,11 @@ ASYNCRT_API asy_promise_t *asy_fetch_bytes(asy_fetch_response_t *res) {
     asy_promise_t *q;
     if (!res || !res->f_) return NULL;
     f = res->f_;
+    if (!f->body_used && (res->body ? asy_stream_errored(res->body) : f->body_err)) {
+        int err = res->body ? asy_stream_errored(res->body) : f->body_err;
+        f->body_used = 1;
+        return asy_promise_rejected(f->loop, err, asy_strerror(err));
+    }
     if (f->body_used || !res->body || asy_stream_readable_flowing(res->body) != -1)
         return asy_promise_rejected(f->loop, ASY_EFETCH_BODY_USED, "body already used");
     q = asy_promise_new(f->loop);

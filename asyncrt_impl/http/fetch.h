@@ -12,9 +12,24 @@
  * do: ASY_EHTTP_REDIRECT_BODY), 'error' (ASY_EHTTP_REDIRECT), 'manual'
  * (the 3xx response is the result).  Authorization, Cookie and
  * Proxy-Authorization are dropped when a redirect changes the origin.
- * data: URLs are decoded locally.  Content-Encoding is not decoded (no
- * zlib module yet): the body comes as the server sent it, and no
+ * data: URLs are decoded locally.  Built with ASYNCRT_WITH_ZLIB, fetch
+ * sends `Accept-Encoding: gzip, deflate` (unless the caller set one;
+ * `identity` with a Range header) and undoes the response's
+ * Content-Encoding as undici does: the codings from last to first, gzip /
+ * x-gzip through gunzip, deflate through inflate (zlib or raw deflate),
+ * with Z_SYNC_FLUSH (a truncated body ends without an error, corrupt data
+ * errors the body with ASY_Z_DATA_ERROR); a coding it does not know
+ * leaves the body as sent; more than 5 codings reject with
+ * ASY_EFETCH_CODINGS; HEAD, CONNECT and 101/204/205/304 have no body to
+ * decode.  The headers stay as sent (Content-Encoding, Content-Length).
+ * Without zlib the body comes as the server sent it and no
  * Accept-Encoding is sent. */
+#pragma once
+#include "client.h"
+#include "../base/queue.h"
+#include "../loop/handle.h"
+#include "../promise/promise.h"
+#include "../stream/stream.h"
 #if ASYNCRT_OS_POSIX
 
 /* ---- Headers: case-insensitive, values of one name combined with ", ",
@@ -78,6 +93,10 @@ typedef struct asy_fetch_opts {
     asy_abort_signal_t *signal;   /* must outlive the fetch */
     uint64_t timeout_ms;          /* AbortSignal.timeout: head and body; 0: none */
     asy_http_agent_t *agent;      /* the pool; NULL: a connection per request */
+    /* https without an agent: the client TLS context (NULL: system CAs)
+     * and rejectUnauthorized: false (an agent's own options apply) */
+    struct asy_tls_context_s *tls_context;
+    int reject_unauthorized_off;
     uint64_t connect_timeout_ms, headers_timeout_ms, body_timeout_ms; /* the client's */
 } asy_fetch_opts;
 

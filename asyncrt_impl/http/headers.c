@@ -1,6 +1,8 @@
 /* The Fetch standard's Headers (fetch.h): a sorted array of lowercased
  * names; one entry per name with the values combined, except Set-Cookie
  * (one entry per value, in insertion order). */
+#include "fetch.h"
+#include "../base/sys.internal.h"
 #if ASYNCRT_OS_POSIX
 
 #include <string.h>

@@ -4,6 +4,11 @@
  * byte loops that matter -- request-targets and field values, most of a
  * head -- run through a SIMD scanner (scan.c's kernels, below) that finds
  * the first byte needing a closer look. */
+#include "parser.h"
+#include "parser.internal.h"
+#include "../base/errors.h"
+#include "../buf/buf.internal.h"
+#include "../base/thread.internal.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -11,29 +16,6 @@
 #if ASY__X86_SIMD
 #include <emmintrin.h>
 #endif
-
-/* tchar (RFC 9110 5.6.2): ALPHA DIGIT and !#$%&'*+-.^_`|~ */
-static const unsigned char asy__http_tchar[256] = {
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    /*  ! " # $ % & ' ( ) * + , - . / */
-    0, 1, 0, 1, 1, 1, 1, 1, 0, 0, 1, 1, 0, 1, 1, 0,
-    /* 0-9 : ; < = > ? */
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
-    /* @ A-O */
-    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    /* P-Z [ \ ] ^ _ */
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1,
-    /* ` a-o */
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    /* p-z { | } ~ DEL */
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
-
-#define ASY__HTTP_TCHAR(c) (asy__http_tchar[(unsigned char)(c)])
-#define ASY__HTTP_MAX_CHUNK_EXT 4096
 
 /* ---- the scanner ---------------------------------------------------------
  * Returns the first p in [p, end) whose byte is below `lo` (unsigned) or
@@ -86,7 +68,7 @@ static int asy__http_cpu_level;
 ASY__INTERNAL int asy__http_simd_level(void) {
     int lvl;
     if (asy__http_force_level > 0) return asy__http_force_level - 1;
-    lvl = __atomic_load_n(&asy__http_cpu_level, __ATOMIC_RELAXED);
+    lvl = asy__atomic_load(&asy__http_cpu_level, ASY__RELAXED);
     if (lvl) return lvl - 1;
 #if ASY__X86_SIMD
     __builtin_cpu_init();
@@ -94,7 +76,7 @@ ASY__INTERNAL int asy__http_simd_level(void) {
 #else
     lvl = 0;
 #endif
-    __atomic_store_n(&asy__http_cpu_level, lvl + 1, __ATOMIC_RELAXED);
+    asy__atomic_store(&asy__http_cpu_level, lvl + 1, ASY__RELAXED);
     return lvl;
 }
 

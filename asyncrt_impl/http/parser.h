@@ -19,6 +19,8 @@
  * Strict by default, like llhttp 9: everything RFC 9112 lets a recipient
  * reject and that smuggling attacks use is rejected (docs/http.md has the
  * table).  ASY_HTTP_LENIENT is Node's insecureHTTPParser. */
+#pragma once
+#include "../base/errors.h"
 
 /* Errors, each with the status a server answers (asy_http_error_status). */
 #define ASY_EHTTP_METHOD (-4300)         /* 400 method is not a token */

@@ -15,6 +15,14 @@
  * write.  Two buffers alternate: one in the kernel's hands, one filling.
  * A response's write completes (for backpressure) only while the bytes
  * not yet taken by the kernel stay below the highWaterMark. */
+#include "server.h"
+#include "parser.internal.h"
+#include "../base/queue.h"
+#include "../buf/buf.h"
+#include "../loop/timer.h"
+#include "../loop/loop.h"
+#include "../stream/stream.internal.h"
+#include "../net/tcp.h"
 #if ASYNCRT_OS_POSIX
 
 #include <stdio.h>
@@ -552,6 +560,11 @@ ASY__INTERNAL asy__http_exch *asy__http_exch_get(asy_http_server_t *srv) {
         asy__http_exch_free(x);
         return NULL;
     }
+    /* Node's IncomingMessage drops an error nobody listens to, and a
+     * ServerResponse never emits the connection's: the server reports
+     * those through its own events, so neither is uncaught */
+    asy__stream_errors_optional(&x->req.stream);
+    asy__stream_errors_optional(&x->res.stream);
     x->req.data = x->res.data = NULL;
     x->req.server = srv;
     x->req.exch_ = x->res.exch_ = x;

@@ -20,6 +20,13 @@
  * a request body not read is discarded, as Node does.  Keep-alive,
  * pipelining (responses leave in request order), timeouts and limits
  * follow Node's http.Server. */
+#pragma once
+#include "parser.h"
+#include "../base/queue.h"
+#include "../loop/timer.h"
+#include "../loop/phases.h"
+#include "../stream/stream.h"
+#include "../net/tcp.h"
 #if ASYNCRT_OS_POSIX
 
 typedef struct asy_http_server_s asy_http_server_t;

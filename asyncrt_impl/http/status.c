@@ -1,4 +1,6 @@
 /* Status texts and the names of the parser's errors. */
+#include "parser.h"
+#include "../base/sys.internal.h"
 
 typedef struct {
     int code;

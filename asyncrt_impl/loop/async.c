@@ -1,3 +1,6 @@
+#include "loop.internal.h"
+#include "../base/queue.h"
+#include "../base/thread.internal.h"
 /* Async handles.  A send marks its handle pending, then the loop pending
  * (wake_pending_); only the send that flips wake_pending_ from 0 looks
  * further, and it calls the backend's wake (epoll, poll(2): a write to an
@@ -19,7 +22,7 @@
  * when wake_pending_ is set. */
 ASY__INTERNAL void asy__async_dispatch(asy_loop_t *loop) {
     asy__queue q;
-    __atomic_store_n(&loop->wake_pending_, 0, __ATOMIC_SEQ_CST);
+    asy__atomic_store(&loop->wake_pending_, 0, ASY__SEQ_CST);
     /* Walk a moved-aside list so callbacks may close or init any handle. */
     asy__queue_init(&q);
     asy__queue_move(&loop->async_handles_, &q);
@@ -27,16 +30,21 @@ ASY__INTERNAL void asy__async_dispatch(asy_loop_t *loop) {
         asy_async_t *h = ASY_CONTAINER_OF(asy__queue_head(&q), asy_async_t, async_link_);
         asy__queue_remove(&h->async_link_);
         asy__queue_insert_tail(&loop->async_handles_, &h->async_link_);
-        if (__atomic_exchange_n(&h->pending_, 0, __ATOMIC_SEQ_CST) == 0) continue;
+        if (asy__atomic_exchange(&h->pending_, 0, ASY__SEQ_CST) == 0) continue;
+        asy__cb_site(loop, NULL, (asy_handle_t *)h, (void (*)(void))h->cb_);
         h->cb_(h);
         asy__after_cb(loop);
     }
 }
 
+static void asy__async_class_close(asy_handle_t *h) { asy__async_close((asy_async_t *)h); }
+static const asy__handle_class asy__async_class = {ASY_HANDLE_ASYNC, "async",
+                                                   asy__async_class_close, NULL};
+
 ASYNCRT_API int asy_async_init_at(asy_loop_t *loop, asy_async_t *h, asy_async_cb cb,
                                   const char *file, int line) {
     if (!asy__loop_live(loop) || !h || !cb) return ASY_EINVAL;
-    asy__handle_init(loop, (asy_handle_t *)h, ASY_HANDLE_ASYNC, file, line);
+    asy__handle_init(loop, (asy_handle_t *)h, &asy__async_class, file, line);
     h->cb_ = cb;
     h->pending_ = 0;
     asy__queue_insert_tail(&loop->async_handles_, &h->async_link_);
@@ -48,13 +56,13 @@ ASYNCRT_API int asy_async_send(asy_async_t *h) {
     asy_loop_t *loop;
     if (!h) return ASY_EINVAL;
     /* Already pending: the loop will see it. */
-    if (__atomic_load_n(&h->pending_, __ATOMIC_RELAXED) ||
-        __atomic_exchange_n(&h->pending_, 1, __ATOMIC_SEQ_CST))
+    if (asy__atomic_load(&h->pending_, ASY__RELAXED) ||
+        asy__atomic_exchange(&h->pending_, 1, ASY__SEQ_CST))
         return 0;
     loop = h->loop;
-    if (__atomic_exchange_n(&loop->wake_pending_, 1, __ATOMIC_SEQ_CST)) return 0;
-    if (!__atomic_load_n(&loop->sleeping_, __ATOMIC_SEQ_CST)) return 0; /* it will look */
-    return loop->backend_->wake(loop);
+    if (asy__atomic_exchange(&loop->wake_pending_, 1, ASY__SEQ_CST)) return 0;
+    if (!asy__atomic_load(&loop->sleeping_, ASY__SEQ_CST)) return 0; /* it will look */
+    return asy__backend_wake(loop);
 }
 
 ASY__INTERNAL void asy__async_close(asy_async_t *h) {

@@ -2,6 +2,9 @@
  * coalesce: several sends before the loop gets to the handle give one
  * callback, but a send is never lost: a send that happens after the
  * callback started gives another callback. */
+#pragma once
+#include "handle.h"
+#include "../base/queue.h"
 typedef struct asy_async_s asy_async_t;
 typedef void (*asy_async_cb)(asy_async_t *handle);
 

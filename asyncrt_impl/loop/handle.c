@@ -1,7 +1,22 @@
-ASY__INTERNAL void asy__handle_init(asy_loop_t *loop, asy_handle_t *h, asy_handle_type type,
-                                    const char *file, int line) {
+#include "loop.internal.h"
+#include "../base/errors.h"
+#include "../base/queue.h"
+#include "../base/thread.internal.h"
+/* The classes of handle types added by layers above the loop, by type id,
+ * for asy_handle_type_name.  Process-wide and written only with the same
+ * value for a given id (a class is a static const object), so a relaxed
+ * atomic store is all the care it needs. */
+static const asy__handle_class *asy__handle_classes[ASY_HANDLE_TYPE_LIMIT];
+
+ASY__INTERNAL void asy__handle_init(asy_loop_t *loop, asy_handle_t *h,
+                                    const asy__handle_class *cls, const char *file, int line) {
+    unsigned t = (unsigned)cls->type;
+    ASYNCRT_ASSERT(t > ASY_HANDLE_UNKNOWN && t < ASY_HANDLE_TYPE_LIMIT);
+    if (t >= ASY_HANDLE_TYPE_MAX && !asy__atomic_load(&asy__handle_classes[t], ASY__RELAXED))
+        asy__atomic_store(&asy__handle_classes[t], cls, ASY__RELAXED);
     h->loop = loop;
-    h->type = type;
+    h->type = cls->type;
+    h->class_ = cls;
     h->flags_ = ASY__H_REF;
     h->close_cb_ = NULL;
     h->origin_file_ = file;
@@ -13,46 +28,11 @@ ASY__INTERNAL void asy__handle_init(asy_loop_t *loop, asy_handle_t *h, asy_handl
 /* 0, also for a handle already closing or closed; ASY_EINVAL for NULL or a
  * handle no *_init call set up (a zeroed struct has no loop). */
 ASYNCRT_API int asy_close(asy_handle_t *h, asy_close_cb cb) {
-    if (!h || !h->loop || h->type == ASY_HANDLE_UNKNOWN) return ASY_EINVAL;
+    if (!h || !h->loop || h->type == ASY_HANDLE_UNKNOWN || !h->class_) return ASY_EINVAL;
     if (h->flags_ & (ASY__H_CLOSING | ASY__H_CLOSED)) return 0;
     h->flags_ |= ASY__H_CLOSING;
     h->close_cb_ = cb;
-    switch (h->type) {
-        case ASY_HANDLE_TIMER:
-            asy__timer_close((asy_timer_t *)h);
-            break;
-        case ASY_HANDLE_IDLE:
-        case ASY_HANDLE_PREPARE:
-        case ASY_HANDLE_CHECK:
-            asy__phase_close((asy_phase_t *)h);
-            break;
-        case ASY_HANDLE_ASYNC:
-            asy__async_close((asy_async_t *)h);
-            break;
-        case ASY_HANDLE_SIGNAL:
-            asy__signal_close((asy_signal_t *)h);
-            break;
-        case ASY_HANDLE_POLL:
-            asy__poll_close((asy_poll_t *)h);
-            break;
-        case ASY_HANDLE_FS_WATCH:
-            asy__fs_watch_close((asy_fs_watch_t *)h);
-            break;
-        case ASY_HANDLE_PROCESS:
-            asy__process_close((asy_process_t *)h);
-            break;
-        case ASY_HANDLE_IPC:
-            asy__ipc_close((asy_ipc_t *)h);
-            break;
-        case ASY_HANDLE_TCP:
-        case ASY_HANDLE_UDP:
-        case ASY_HANDLE_PIPE:
-        case ASY_HANDLE_TTY:
-            asy__net_close(h);
-            break;
-        default:
-            break;
-    }
+    if (h->class_->close) h->class_->close(h);
     asy__handle_stop(h);
     asy__queue_insert_tail(&h->loop->closing_, &h->closing_link_);
     return 0;
@@ -67,7 +47,7 @@ ASY__INTERNAL void asy__run_closing(asy_loop_t *loop) {
     while (!asy__queue_empty(&q)) {
         asy_handle_t *h = ASY_CONTAINER_OF(asy__queue_head(&q), asy_handle_t, closing_link_);
         asy__queue_remove(&h->closing_link_);
-        if (h->type >= ASY_HANDLE_TCP && h->type <= ASY_HANDLE_TTY) asy__net_finish_close(h);
+        if (h->class_->finish_close) h->class_->finish_close(h);
         asy__queue_remove(&h->handle_link_);
         h->flags_ = (h->flags_ & ~(unsigned)ASY__H_CLOSING) | ASY__H_CLOSED;
         if (h->close_cb_) {
@@ -103,7 +83,11 @@ ASYNCRT_API const char *asy_handle_type_name(asy_handle_type type) {
                                         "pipe",    "tty",     "process", "fs_watch", "stream",
                                         "ipc"};
     unsigned i = (unsigned)type;
-    return i < ASY_ARRAY_SIZE(names) ? names[i] : "unknown";
+    const asy__handle_class *cls;
+    if (i < ASY_ARRAY_SIZE(names)) return names[i];
+    if (i >= ASY_HANDLE_TYPE_LIMIT) return "unknown";
+    cls = asy__atomic_load(&asy__handle_classes[i], ASY__RELAXED);
+    return cls ? cls->name : "unknown";
 }
 
 ASYNCRT_API void asy_loop_walk(asy_loop_t *loop, void (*fn)(asy_handle_t *h, void *arg),
@@ -128,7 +112,7 @@ ASYNCRT_API int asy_loop_print_handles(asy_loop_t *loop, FILE *out) {
         if (out)
             fprintf(out, "[%c%c%c] %-8s %p created at %s:%d\n",
                     (h->flags_ & ASY__H_REF) ? 'R' : '-', (h->flags_ & ASY__H_ACTIVE) ? 'A' : '-',
-                    (h->flags_ & ASY__H_CLOSING) ? 'C' : '-', asy_handle_type_name(h->type),
+                    (h->flags_ & ASY__H_CLOSING) ? 'C' : '-', h->class_->name,
                     (void *)h, h->origin_file_ ? h->origin_file_ : "?", h->origin_line_);
     }
     return n;

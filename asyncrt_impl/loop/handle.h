@@ -3,6 +3,8 @@
  * Every handle struct starts with ASY_HANDLE_FIELDS, so any handle can be
  * passed as an asy_handle_t * (asy_close, asy_ref...).  Closing is
  * asynchronous: the memory may be reused once the close callback runs. */
+#pragma once
+#include "../base/queue.h"
 typedef struct asy_loop_s asy_loop_t;
 typedef struct asy_handle_s asy_handle_t;
 
@@ -27,8 +29,16 @@ typedef enum {
     ASY_HANDLE_FS_WATCH,
     ASY_HANDLE_STREAM,
     ASY_HANDLE_IPC,
-    ASY_HANDLE_TYPE_MAX
+    /* One past the built-in types.  A layer that adds a handle type
+     * declares its id in its own header as ASY_HANDLE_TYPE_MAX + n (the
+     * ids in use are listed in docs/design.md, "Handle types"), below
+     * ASY_HANDLE_TYPE_LIMIT. */
+    ASY_HANDLE_TYPE_MAX,
+    ASY_HANDLE_TYPE_LIMIT = 64
 } asy_handle_type;
+
+/* A handle type's operations (private; loop/loop.internal.h). */
+struct asy__handle_class;
 
 /* Fields every handle starts with.  Only `data` is for the caller; the
  * rest belongs to the library. */
@@ -37,6 +47,7 @@ typedef enum {
     asy_loop_t *loop;                                                      \
     asy_handle_type type;                                                  \
     unsigned flags_;                                                       \
+    const struct asy__handle_class *class_; /* its type's operations */    \
     asy_close_cb close_cb_;                                                \
     asy__queue handle_link_;  /* loop's list of open handles */            \
     asy__queue closing_link_; /* loop's close-phase queue */               \
@@ -58,6 +69,8 @@ ASYNCRT_API int asy_is_active(const asy_handle_t *handle);
 ASYNCRT_API void asy_ref(asy_handle_t *handle);
 ASYNCRT_API void asy_unref(asy_handle_t *handle);
 ASYNCRT_API int asy_has_ref(const asy_handle_t *handle);
+/* "timer", "tcp"...: the name of a built-in type, or of a type a layer
+ * added once a handle of it has been created; "unknown" otherwise. */
 ASYNCRT_API const char *asy_handle_type_name(asy_handle_type type);
 
 /* Handle constructors record the file:line of their caller so an open

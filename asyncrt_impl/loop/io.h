@@ -3,6 +3,8 @@
  * child's stdio, an opfd's socket.  Changed through the backend table's
  * io_update (backend/backend.h).  It is embedded in handles, so it is
  * declared here; it is private. */
+#pragma once
+#include "handle.h"
 typedef struct asy__io asy__io;
 typedef void (*asy__io_cb)(asy_loop_t *loop, asy__io *io, unsigned revents);
 

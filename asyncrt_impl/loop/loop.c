@@ -1,3 +1,7 @@
+#include "loop.internal.h"
+#include "../base/time.h"
+#include "../base/queue.h"
+#include "../base/thread.internal.h"
 ASY__INTERNAL void asy__run_closing(asy_loop_t *loop);
 
 ASYNCRT_API int asy_loop_init(asy_loop_t *loop, const asy_loop_opts *opts) {
@@ -66,6 +70,7 @@ static inline int asy__run_pending(asy_loop_t *loop) {
     while (!asy__queue_empty(&q)) {
         asy_pending_t *req = ASY_CONTAINER_OF(asy__queue_head(&q), asy_pending_t, link_);
         asy__queue_remove(&req->link_);
+        asy__cb_site(loop, "pending", NULL, (void (*)(void))req->cb);
         req->cb(req->arg);
         asy__after_cb(loop);
     }
@@ -84,6 +89,7 @@ static void asy__run_phase(asy_loop_t *loop, asy__queue *list) {
         asy_phase_t *h = ASY_CONTAINER_OF(asy__queue_head(&q), asy_phase_t, phase_link_);
         asy__queue_remove(&h->phase_link_);
         asy__queue_insert_tail(list, &h->phase_link_);
+        asy__cb_site(loop, NULL, (asy_handle_t *)h, (void (*)(void))h->cb_);
         h->cb_(h);
         asy__after_cb(loop);
     }
@@ -123,12 +129,12 @@ static void asy__poll_phase(asy_loop_t *loop, int timeout) {
     }
     may_block = wait != 0;
     if (may_block) {
-        __atomic_store_n(&loop->sleeping_, 1, __ATOMIC_SEQ_CST);
-        if (__atomic_load_n(&loop->wake_pending_, __ATOMIC_SEQ_CST)) wait = 0;
+        asy__atomic_store(&loop->sleeping_, 1, ASY__SEQ_CST);
+        if (asy__atomic_load(&loop->wake_pending_, ASY__SEQ_CST)) wait = 0;
     }
-    if (wait != 0 || loop->backend_watched_ > 0) n = loop->backend_->poll(loop, wait);
-    if (may_block) __atomic_store_n(&loop->sleeping_, 0, __ATOMIC_RELAXED);
-    if (__atomic_load_n(&loop->wake_pending_, __ATOMIC_ACQUIRE)) {
+    if (wait != 0 || loop->backend_watched_ > 0) n = asy__backend_poll(loop, wait);
+    if (may_block) asy__atomic_store(&loop->sleeping_, 0, ASY__RELAXED);
+    if (asy__atomic_load(&loop->wake_pending_, ASY__ACQUIRE)) {
         asy__async_dispatch(loop);
         n++;
     }
@@ -140,6 +146,7 @@ ASYNCRT_API int asy_run(asy_loop_t *loop, asy_run_mode mode) {
     if (!asy__loop_live(loop)) return ASY_EINVAL;
     if (loop->running_) return ASY_EBUSY; /* asy_run from a callback */
     loop->running_ = 1;
+    loop->cb_.start_ns = loop->watch_ ? asy_hrtime() : 0; /* main code is not a callback */
     /* Code that ran before asy_run is the "main module": its nextTicks and
      * microtasks run before the first phase, as in Node. */
     asy__after_cb(loop);

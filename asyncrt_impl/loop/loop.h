@@ -9,6 +9,11 @@
  *
  * One loop belongs to one thread.  Only asy_async_send (and the thread
  * pool) may be called from other threads. */
+#pragma once
+#include "op.h"
+#include "../base/queue.h"
+#include "../base/heap.h"
+#include "uncaught.h"
 typedef enum { ASY_RUN_DEFAULT, ASY_RUN_ONCE, ASY_RUN_NOWAIT } asy_run_mode;
 
 /* Zero means "default" for every field; NULL options mean all defaults. */
@@ -64,7 +69,27 @@ typedef struct {
     void (*close)(asy_loop_t *loop, void *state);
 } asy__layer_slot;
 
-enum { ASY__LAYER_PROMISE, ASY__LAYER_POOL, ASY__LAYER_FS, ASY__LAYER_PROCESS, ASY__LAYER_NET, ASY__LAYER_MAX = 8 };
+enum {
+    ASY__LAYER_PROMISE,
+    ASY__LAYER_POOL,
+    ASY__LAYER_FS,
+    ASY__LAYER_PROCESS,
+    ASY__LAYER_NET,
+    ASY__LAYER_PERF,
+    ASY__LAYER_DIAG,
+    /* the last two slots: worker (MAX - 2) and coro (MAX - 1) */
+    ASY__LAYER_MAX = 10
+};
+
+/* The callback the loop is running, for the diag layer's slow-callback
+ * warning: set before a callback when watch_ is on (asy__cb_site). */
+typedef struct {
+    uint64_t start_ns;
+    const char *kind;           /* "timer", "setTimeout", "immediate"... */
+    const char *file;           /* creation site of its handle, or NULL */
+    int line;
+    void (*fn)(void);           /* the callback, when known */
+} asy__cb_site_t;
 
 struct asy_loop_s {
     void *data; /* for the caller */
@@ -111,6 +136,15 @@ struct asy_loop_s {
      * promise layer reports unhandled rejections there, as Node does after
      * processTicksAndRejections); it may queue more work. */
     void (*after_drain_)(asy_loop_t *loop);
+    /* Errors nobody handled (loop/uncaught.c); NULL: print and abort. */
+    asy_uncaught_fn uncaught_;
+    void *uncaught_arg_;
+    /* Callback watch (the diag layer's slow-callback warning): while
+     * watch_ is set, each callback's start is recorded in cb_ and
+     * watch_fn_ runs once the callback and its microtasks are done. */
+    unsigned watch_;
+    void (*watch_fn_)(asy_loop_t *loop);
+    asy__cb_site_t cb_;
 };
 
 ASYNCRT_API int asy_loop_init(asy_loop_t *loop, const asy_loop_opts *opts);

@@ -1,16 +1,8 @@
 /* Loop lag histogram: microsecond values in log-linear buckets, 16 per
  * power of two (about 6% precision), enough for 0 us .. hours. */
-#define ASY__LAG_BUCKETS 1024
-
-struct asy__lag_monitor {
-    asy_timer_t timer;
-    uint64_t resolution_ms;
-    uint64_t expected_ns;
-    uint64_t count, min_ns, max_ns;
-    double sum_ns;
-    uint32_t buckets[ASY__LAG_BUCKETS];
-};
-
+#include "loop.internal.h"
+#include "../base/time.h"
+#include "../base/queue.h"
 static unsigned asy__lag_bucket(uint64_t ns) {
     uint64_t us = ns / 1000u;
     unsigned e = 0, idx;
@@ -88,6 +80,24 @@ static uint64_t asy__lag_percentile(const struct asy__lag_monitor *m, double p) 
         }
     }
     return m->max_ns;
+}
+
+/* The lag histogram's non-empty buckets (lower bound in ns, count), for
+ * reports: returns how many there are and fills up to max. */
+ASY__INTERNAL size_t asy__lag_histogram(const asy_loop_t *loop, uint64_t *lower_ns,
+                                        uint64_t *counts, size_t max) {
+    size_t n = 0;
+    unsigned i;
+    if (!loop->lag_) return 0;
+    for (i = 0; i < ASY__LAG_BUCKETS; i++) {
+        if (!loop->lag_->buckets[i]) continue;
+        if (n < max) {
+            lower_ns[n] = asy__lag_bucket_value(i);
+            counts[n] = loop->lag_->buckets[i];
+        }
+        n++;
+    }
+    return n;
 }
 
 ASYNCRT_API int asy_loop_metrics(asy_loop_t *loop, asy_loop_metrics_t *out) {

@@ -7,6 +7,10 @@
  * from the loop and never from inside the submit call.  docs/design.md
  * ("Backends") has the whole contract; backend/ops.c the common part and
  * backend/readiness.c how epoll and poll(2) emulate it. */
+#pragma once
+#include "io.h"
+#include "phases.h"
+#include "../base/queue.h"
 
 /* A byte range: the same layout as struct iovec on POSIX, so a list of
  * them goes to writev() as is. */

@@ -1,3 +1,6 @@
+#include "loop.internal.h"
+#include "../base/errors.h"
+#include "../base/queue.h"
 static asy__queue *asy__phase_list(asy_phase_t *h) {
     switch (h->type) {
         case ASY_HANDLE_IDLE:
@@ -9,10 +12,18 @@ static asy__queue *asy__phase_list(asy_phase_t *h) {
     }
 }
 
-static int asy__phase_init(asy_loop_t *loop, asy_phase_t *h, asy_handle_type type,
+static void asy__phase_class_close(asy_handle_t *h) { asy__phase_close((asy_phase_t *)h); }
+static const asy__handle_class asy__idle_class = {ASY_HANDLE_IDLE, "idle", asy__phase_class_close,
+                                                  NULL};
+static const asy__handle_class asy__prepare_class = {ASY_HANDLE_PREPARE, "prepare",
+                                                     asy__phase_class_close, NULL};
+static const asy__handle_class asy__check_class = {ASY_HANDLE_CHECK, "check",
+                                                   asy__phase_class_close, NULL};
+
+static int asy__phase_init(asy_loop_t *loop, asy_phase_t *h, const asy__handle_class *cls,
                            const char *file, int line) {
     if (!asy__loop_live(loop) || !h) return ASY_EINVAL;
-    asy__handle_init(loop, (asy_handle_t *)h, type, file, line);
+    asy__handle_init(loop, (asy_handle_t *)h, cls, file, line);
     h->cb_ = NULL;
     asy__queue_init(&h->phase_link_);
     return 0;
@@ -41,14 +52,14 @@ ASY__INTERNAL void asy__phase_close(asy_phase_t *h) {
 }
 
 ASYNCRT_API int asy_idle_init_at(asy_loop_t *loop, asy_idle_t *h, const char *file, int line) {
-    return asy__phase_init(loop, h, ASY_HANDLE_IDLE, file, line);
+    return asy__phase_init(loop, h, &asy__idle_class, file, line);
 }
 ASYNCRT_API int asy_prepare_init_at(asy_loop_t *loop, asy_prepare_t *h, const char *file,
                                     int line) {
-    return asy__phase_init(loop, h, ASY_HANDLE_PREPARE, file, line);
+    return asy__phase_init(loop, h, &asy__prepare_class, file, line);
 }
 ASYNCRT_API int asy_check_init_at(asy_loop_t *loop, asy_check_t *h, const char *file, int line) {
-    return asy__phase_init(loop, h, ASY_HANDLE_CHECK, file, line);
+    return asy__phase_init(loop, h, &asy__check_class, file, line);
 }
 ASYNCRT_API int asy_idle_start(asy_idle_t *h, asy_phase_cb cb) {
     return asy__phase_start(h, cb, ASY_HANDLE_IDLE);

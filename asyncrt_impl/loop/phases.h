@@ -1,6 +1,9 @@
 /* Idle, prepare and check handles: a callback once per loop iteration in
  * their phase.  Idle handles also keep the poll phase from blocking.
  * (setImmediate is built on the check phase.) */
+#pragma once
+#include "handle.h"
+#include "../base/queue.h"
 typedef struct asy_phase_s asy_phase_t;
 typedef asy_phase_t asy_idle_t;
 typedef asy_phase_t asy_prepare_t;

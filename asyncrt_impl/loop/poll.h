@@ -1,6 +1,8 @@
 /* Poll handles watch a raw file descriptor the caller owns (a socket from
  * another library, a device) for readability / writability / hang-up.
  * The fd must stay open until the handle is stopped or closed. */
+#pragma once
+#include "io.h"
 typedef struct asy_poll_s asy_poll_t;
 /* status < 0 reports an error on the fd; events is a mask of ASY_READABLE,
  * ASY_WRITABLE, ASY_DISCONNECT, ASY_PRIORITIZED. */

@@ -5,6 +5,9 @@
  * asy__sig_mutex.  A loop leaving clears its slot, then waits until no
  * handler is in flight before closing its pipe, so a handler never writes
  * to a recycled fd. */
+#include "loop.internal.h"
+#include "../base/queue.h"
+#include "../base/thread.internal.h"
 #define ASY__SIG_MAX_LOOPS 128
 #define ASY__SIG_NSIG 128
 
@@ -14,7 +17,7 @@ typedef struct {
 } asy__sig_loop_slot;
 
 static asy__sig_loop_slot asy__sig_loops[ASY__SIG_MAX_LOOPS];
-static pthread_mutex_t asy__sig_mutex = PTHREAD_MUTEX_INITIALIZER;
+static asy__mutex_t asy__sig_mutex = ASY__MUTEX_INITIALIZER;
 static unsigned asy__sig_refs[ASY__SIG_NSIG];
 static struct sigaction asy__sig_old[ASY__SIG_NSIG];
 static int asy__sig_inflight;
@@ -22,19 +25,19 @@ static int asy__sig_inflight;
 static void asy__sig_handler(int signo) {
     int saved_errno = errno, i;
     unsigned char b = (unsigned char)signo;
-    __atomic_add_fetch(&asy__sig_inflight, 1, __ATOMIC_SEQ_CST);
+    asy__atomic_add(&asy__sig_inflight, 1, ASY__SEQ_CST);
     for (i = 0; i < ASY__SIG_MAX_LOOPS; i++) {
-        int wfd = __atomic_load_n(&asy__sig_loops[i].wfd_plus1, __ATOMIC_SEQ_CST) - 1;
+        int wfd = asy__atomic_load(&asy__sig_loops[i].wfd_plus1, ASY__SEQ_CST) - 1;
         uint64_t m;
         if (wfd < 0) continue;
-        m = __atomic_load_n(&asy__sig_loops[i].mask[signo / 64], __ATOMIC_SEQ_CST);
+        m = asy__atomic_load(&asy__sig_loops[i].mask[signo / 64], ASY__SEQ_CST);
         if (m & ((uint64_t)1 << (signo % 64))) {
             ssize_t r;
             do r = write(wfd, &b, 1);
             while (r < 0 && errno == EINTR);
         }
     }
-    __atomic_sub_fetch(&asy__sig_inflight, 1, __ATOMIC_SEQ_CST);
+    asy__atomic_sub(&asy__sig_inflight, 1, ASY__SEQ_CST);
     errno = saved_errno;
 }
 
@@ -51,7 +54,7 @@ static void asy__sig_update_mask(asy_loop_t *loop) {
         mask[h->signum_ / 64] |= (uint64_t)1 << (h->signum_ % 64);
     }
     for (i = 0; i < ASY__SIG_NSIG / 64; i++)
-        __atomic_store_n(&asy__sig_loops[loop->signal_slot_].mask[i], mask[i], __ATOMIC_SEQ_CST);
+        asy__atomic_store(&asy__sig_loops[loop->signal_slot_].mask[i], mask[i], ASY__SEQ_CST);
 }
 
 /* Delivers one signal.  The list stays whole while callbacks run (the
@@ -72,6 +75,7 @@ static void asy__signal_deliver(asy_loop_t *loop, int signum) {
         asy__queue_insert_head(q, &cur.signal_link_); /* right after h */
         if (h->signum_ != signum) continue;
         if (h->oneshot_) asy_signal_stop(h);
+        asy__cb_site(loop, NULL, (asy_handle_t *)h, (void (*)(void))h->cb_);
         h->cb_(h, signum);
         asy__after_cb(loop);
     }
@@ -97,7 +101,7 @@ static int asy__sig_loop_attach(asy_loop_t *loop) {
     int fds[2], r, i;
     if (loop->signal_slot_ >= 0) return 0;
     for (i = 0; i < ASY__SIG_MAX_LOOPS; i++)
-        if (__atomic_load_n(&asy__sig_loops[i].wfd_plus1, __ATOMIC_SEQ_CST) == 0) break;
+        if (asy__atomic_load(&asy__sig_loops[i].wfd_plus1, ASY__SEQ_CST) == 0) break;
     if (i == ASY__SIG_MAX_LOOPS) return ASY_ENOSPC;
     if (pipe(fds) != 0) return asy__errno();
     if ((r = asy__set_nonblock_cloexec(fds[0])) || (r = asy__set_nonblock_cloexec(fds[1]))) {
@@ -112,7 +116,7 @@ static int asy__sig_loop_attach(asy_loop_t *loop) {
         return r;
     }
     memset(asy__sig_loops[i].mask, 0, sizeof(asy__sig_loops[i].mask));
-    __atomic_store_n(&asy__sig_loops[i].wfd_plus1, fds[1] + 1, __ATOMIC_SEQ_CST);
+    asy__atomic_store(&asy__sig_loops[i].wfd_plus1, fds[1] + 1, ASY__SEQ_CST);
     loop->signal_slot_ = i;
     loop->signal_wfd_ = fds[1];
     return 0;
@@ -120,10 +124,10 @@ static int asy__sig_loop_attach(asy_loop_t *loop) {
 
 ASY__INTERNAL void asy__signal_loop_close(asy_loop_t *loop) {
     if (loop->signal_slot_ < 0) return;
-    pthread_mutex_lock(&asy__sig_mutex);
-    __atomic_store_n(&asy__sig_loops[loop->signal_slot_].wfd_plus1, 0, __ATOMIC_SEQ_CST);
-    pthread_mutex_unlock(&asy__sig_mutex);
-    while (__atomic_load_n(&asy__sig_inflight, __ATOMIC_SEQ_CST)) sched_yield();
+    asy__mutex_lock(&asy__sig_mutex);
+    asy__atomic_store(&asy__sig_loops[loop->signal_slot_].wfd_plus1, 0, ASY__SEQ_CST);
+    asy__mutex_unlock(&asy__sig_mutex);
+    while (asy__atomic_load(&asy__sig_inflight, ASY__SEQ_CST)) asy__thread_yield();
     asy__io_close(loop, &loop->signal_io_);
     close(loop->signal_io_.fd);
     close(loop->signal_wfd_);
@@ -131,9 +135,13 @@ ASY__INTERNAL void asy__signal_loop_close(asy_loop_t *loop) {
     loop->signal_wfd_ = -1;
 }
 
+static void asy__signal_close(asy_handle_t *h) { asy_signal_stop((asy_signal_t *)h); }
+static const asy__handle_class asy__signal_class = {ASY_HANDLE_SIGNAL, "signal", asy__signal_close,
+                                                    NULL};
+
 ASYNCRT_API int asy_signal_init_at(asy_loop_t *loop, asy_signal_t *h, const char *file, int line) {
     if (!asy__loop_live(loop) || !h) return ASY_EINVAL;
-    asy__handle_init(loop, (asy_handle_t *)h, ASY_HANDLE_SIGNAL, file, line);
+    asy__handle_init(loop, (asy_handle_t *)h, &asy__signal_class, file, line);
     h->cb_ = NULL;
     h->signum_ = 0;
     h->oneshot_ = 0;
@@ -154,7 +162,7 @@ static int asy__signal_start(asy_signal_t *h, asy_signal_cb cb, int signum, int 
         }
         asy_signal_stop(h);
     }
-    pthread_mutex_lock(&asy__sig_mutex);
+    asy__mutex_lock(&asy__sig_mutex);
     r = asy__sig_loop_attach(h->loop);
     if (r == 0 && asy__sig_refs[signum] == 0) {
         struct sigaction sa;
@@ -173,7 +181,7 @@ static int asy__signal_start(asy_signal_t *h, asy_signal_cb cb, int signum, int 
         asy__sig_update_mask(h->loop);
         asy__handle_start((asy_handle_t *)h);
     }
-    pthread_mutex_unlock(&asy__sig_mutex);
+    asy__mutex_unlock(&asy__sig_mutex);
     return r;
 }
 
@@ -188,13 +196,11 @@ ASYNCRT_API int asy_signal_start_oneshot(asy_signal_t *h, asy_signal_cb cb, int 
 ASYNCRT_API int asy_signal_stop(asy_signal_t *h) {
     if (!h) return ASY_EINVAL;
     if (!asy__handle_active((asy_handle_t *)h)) return 0;
-    pthread_mutex_lock(&asy__sig_mutex);
+    asy__mutex_lock(&asy__sig_mutex);
     asy__queue_remove(&h->signal_link_);
     asy__sig_update_mask(h->loop);
     if (--asy__sig_refs[h->signum_] == 0) sigaction(h->signum_, &asy__sig_old[h->signum_], NULL);
-    pthread_mutex_unlock(&asy__sig_mutex);
+    asy__mutex_unlock(&asy__sig_mutex);
     asy__handle_stop((asy_handle_t *)h);
     return 0;
 }
-
-ASY__INTERNAL void asy__signal_close(asy_signal_t *h) { asy_signal_stop(h); }

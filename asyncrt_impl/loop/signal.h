@@ -3,6 +3,9 @@
  * loops in any threads, may watch the same signal; each gets the
  * callback.  The process-wide part (sigaction, the handler) is thread-safe
  * and restores the previous disposition when the last watcher stops. */
+#pragma once
+#include "handle.h"
+#include "../base/queue.h"
 typedef struct asy_signal_s asy_signal_t;
 typedef void (*asy_signal_cb)(asy_signal_t *handle, int signum);
 

@@ -1,14 +1,8 @@
 /* Timers live in the loop's heap keyed by due time (ms); the heap keeps
  * equal deadlines in start order. */
-
-typedef struct asy__ctimer {
-    asy__slot slot; /* must be first */
-    asy_timer_t timer;
-    asy_fn cb;
-    void *arg;
-    uint64_t ms;
-    int interval;
-} asy__ctimer;
+#include "loop.internal.h"
+#include "slots.internal.h"
+#include "../base/queue.h"
 
 typedef struct asy__immediate {
     asy__slot slot; /* must be first */
@@ -40,9 +34,13 @@ static void asy__timer_setup(asy_loop_t *loop, asy_timer_t *t) {
     (void)loop;
 }
 
+static void asy__timer_close(asy_handle_t *h) { asy_timer_stop((asy_timer_t *)h); }
+static const asy__handle_class asy__timer_class = {ASY_HANDLE_TIMER, "timer", asy__timer_close,
+                                                   NULL};
+
 ASYNCRT_API int asy_timer_init_at(asy_loop_t *loop, asy_timer_t *t, const char *file, int line) {
     if (!asy__loop_live(loop) || !t) return ASY_EINVAL;
-    asy__handle_init(loop, (asy_handle_t *)t, ASY_HANDLE_TIMER, file, line);
+    asy__handle_init(loop, (asy_handle_t *)t, &asy__timer_class, file, line);
     asy__timer_setup(loop, t);
     return 0;
 }
@@ -93,8 +91,6 @@ ASYNCRT_API uint64_t asy_timer_get_due_in(const asy_timer_t *t) {
     return t->due_ - t->loop->time_;
 }
 
-ASY__INTERNAL void asy__timer_close(asy_timer_t *t) { asy_timer_stop(t); }
-
 ASY__INTERNAL int64_t asy__next_timeout(const asy_loop_t *loop) {
     const asy__heap_entry *min = asy__heap_min(&loop->timers_);
     if (!min) return -1;
@@ -122,6 +118,7 @@ ASY__INTERNAL void asy__run_timers(asy_loop_t *loop) {
         }
         /* The callback may free t (a one-shot convenience timer's slot is
          * released by it): t is not touched afterwards. */
+        asy__cb_site(loop, "timer", (asy_handle_t *)t, (void (*)(void))t->cb_);
         t->cb_(t);
         asy__after_cb(loop);
     }
@@ -136,8 +133,10 @@ static void asy__ctimer_fire(asy_timer_t *t) {
         asy_fn cb = c->cb;
         void *arg = c->arg;
         asy__slots_release(&loop->ctimers_, &c->slot); /* a clear from cb is a no-op */
+        asy__cb_name(loop, "setTimeout", NULL, 0, (void (*)(void))cb);
         cb(arg);
     } else {
+        asy__cb_name(loop, "setInterval", NULL, 0, (void (*)(void))c->cb);
         c->cb(c->arg);
     }
 }
@@ -261,6 +260,7 @@ ASY__INTERNAL void asy__run_immediates(asy_loop_t *loop) {
         asy__queue_remove(&im->link);
         loop->immediate_refs_--;
         asy__slots_release(&loop->immediates_, &im->slot);
+        asy__cb_site(loop, "setImmediate", NULL, (void (*)(void))cb);
         cb(arg);
         asy__after_cb(loop);
     }

@@ -10,6 +10,9 @@
  * Times are milliseconds against the loop's cached clock (asy_now).  A
  * timeout of 0 is due at once: it runs in the next timers phase.  Timers
  * due at the same time run in the order they were started. */
+#pragma once
+#include "handle.h"
+#include "../base/heap.h"
 typedef struct asy_timer_s asy_timer_t;
 typedef void (*asy_timer_cb)(asy_timer_t *timer);
 

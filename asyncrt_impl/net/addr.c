@@ -1,4 +1,6 @@
 /* asy_addr_t must hold a struct sockaddr_storage. */
+#include "net.internal.h"
+#include "../base/errors.h"
 typedef char asy__addr_size_check[sizeof(asy_addr_t) >= sizeof(struct sockaddr_storage) ? 1 : -1];
 
 static int asy__port_ok(int port) { return port >= 0 && port <= 65535; }

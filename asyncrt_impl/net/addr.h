@@ -2,6 +2,8 @@
  * struct sockaddr_storage in size and alignment), so on POSIX it can be
  * cast to `struct sockaddr *` and filled from getaddrinfo results with
  * asy_addr_from_sockaddr. */
+#pragma once
+#include "../base/config.h"
 typedef struct asy_addr_s {
     uint64_t storage_[16];
 } asy_addr_t;

@@ -7,6 +7,11 @@
  * -- its pending connections stay in the kernel's backlog, so nothing
  * spins on a listening fd that stays readable -- and tries again when any
  * socket of the loop closes, or after ASY_ACCEPT_RETRY_MS. */
+#include "net.internal.h"
+#include "../base/queue.h"
+#include "../loop/timer.h"
+#include "../loop/loop.h"
+#include "../backend/ops.internal.h"
 
 static void asy__net_state_close(asy_loop_t *loop, void *state) {
     asy__net_state *st = (asy__net_state *)state;

@@ -1,3 +1,7 @@
+#pragma once
+#include "tty.h"
+#include "udp.h"
+#include "../loop/loop.internal.h"
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -52,6 +56,19 @@ ASY__INTERNAL void asy__listen_close(asy_sock_t *s);
 ASY__INTERNAL void asy__listen_kick(asy_loop_t *loop);
 ASY__INTERNAL void asy__tty_restore(asy_tty_t *tty);
 ASY__INTERNAL void asy__udp_close(asy_udp_t *udp);
+/* The handle classes' operations (loop.internal.h): close stops the
+ * handle and closes its fd; finish_close runs in the close phase, before
+ * close_cb, to deliver the completions of its cancelled operations. */
+ASY__INTERNAL void asy__net_close(asy_handle_t *h);
+ASY__INTERNAL void asy__net_finish_close(asy_handle_t *h);
+static const asy__handle_class asy__tcp_class = {ASY_HANDLE_TCP, "tcp", asy__net_close,
+                                                 asy__net_finish_close};
+static const asy__handle_class asy__pipe_class = {ASY_HANDLE_PIPE, "pipe", asy__net_close,
+                                                  asy__net_finish_close};
+static const asy__handle_class asy__tty_class = {ASY_HANDLE_TTY, "tty", asy__net_close,
+                                                 asy__net_finish_close};
+static const asy__handle_class asy__udp_class = {ASY_HANDLE_UDP, "udp", asy__net_close,
+                                                 asy__net_finish_close};
 ASY__INTERNAL void asy__ignore_sigpipe(void);
 /* Copies bufs into a request's inline array or a heap one; the total
  * length in *total.  NULL on allocation failure. */

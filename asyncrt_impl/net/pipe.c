@@ -1,4 +1,8 @@
 /* Pipes: Unix-domain stream sockets and plain pipe fds (stdio too). */
+#include "pipe.h"
+#include "net.internal.h"
+#include "../loop/loop.internal.h"
+#include "../backend/ops.internal.h"
 
 ASYNCRT_API int asy_pipe_init_at(asy_loop_t *loop, asy_pipe_t *pipe, const char *file, int line) {
     if (!asy__loop_live(loop) || !pipe) return ASY_EINVAL;

@@ -6,6 +6,9 @@
  * Opening a non-socket fd sets SIGPIPE to "ignore" if it was at its
  * default (as Node does at startup), since a write to a closed pipe
  * cannot be told not to raise it; the write fails with ASY_EPIPE. */
+#pragma once
+#include "sock.h"
+#include "../loop/handle.h"
 typedef struct asy_pipe_s asy_pipe_t;
 struct asy_pipe_s {
     ASY__SOCK_FIELDS

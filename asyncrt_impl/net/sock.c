@@ -2,6 +2,10 @@
  * writing, shutdown, connect and close, each an asy__op on the socket's
  * opfd.  A socket is active (keeps the loop alive) while it reads,
  * listens, or has an operation in flight. */
+#include "pipe.h"
+#include "net.internal.h"
+#include "../loop/loop.internal.h"
+#include "../backend/ops.internal.h"
 
 ASY__INTERNAL void asy__ignore_sigpipe(void) {
     struct sigaction sa;
@@ -54,7 +58,10 @@ ASY__INTERNAL asy_iov_t *asy__iov_copy(asy_iov_t *inline4, const asy_iov_t *bufs
 
 ASY__INTERNAL void asy__sock_init(asy_loop_t *loop, asy_sock_t *s, asy_handle_type type,
                                   const char *file, int line) {
-    asy__handle_init(loop, (asy_handle_t *)s, type, file, line);
+    const asy__handle_class *cls =
+        type == ASY_HANDLE_TCP ? &asy__tcp_class : type == ASY_HANDLE_PIPE ? &asy__pipe_class
+                                                                           : &asy__tty_class;
+    asy__handle_init(loop, (asy_handle_t *)s, cls, file, line);
     asy__opfd_init(&s->fd_, -1, 0);
     memset(&s->rop_, 0, sizeof(s->rop_));
     s->alloc_cb_ = NULL;
@@ -202,6 +209,8 @@ static void asy__sock_write_done(asy__op *op) {
     if (req->bufs_ != req->bufsml_) asy__free(req->bufs_);
     req->bufs_ = NULL;
     if (req->cb_) req->cb_(req, status);
+    else if (status < 0 && status != ASY_ECANCELED) /* a close cancels: not an error */
+        asy_loop_uncaught(s->loop, status, (const asy_handle_t *)s, "write with no callback");
     asy__sock_update_active(s);
 }
 
@@ -367,7 +376,7 @@ ASY__INTERNAL void asy__sock_close(asy_sock_t *s) {
     }
 }
 
-/* Called by asy_close and by the close phase (handle.c). */
+/* The net classes' close and finish_close (net.internal.h). */
 ASY__INTERNAL void asy__net_close(asy_handle_t *h) {
     if (asy__is_stream_type(h->type))
         asy__sock_close((asy_sock_t *)h);

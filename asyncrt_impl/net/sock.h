@@ -16,6 +16,9 @@
  *
  * Errors of a connection (ASY_ECONNRESET, ASY_EPIPE) arrive as the status
  * of reads and writes; the process never receives SIGPIPE. */
+#pragma once
+#include "../loop/timer.h"
+#include "../loop/op.h"
 typedef struct asy_sock_s asy_sock_t;
 typedef struct asy_write_s asy_write_t;
 typedef struct asy_shutdown_s asy_shutdown_t;

@@ -6,6 +6,11 @@
  *   _write    one asy_sock_write; _writev one vectored write of them all.
  *   _final    shutdown(SHUT_WR) after the queued writes.
  *   _destroy  closes the handle; destroy_done from its close callback. */
+#include "socket.h"
+#include "net.internal.h"
+#include "../buf/buf.h"
+#include "../loop/loop.internal.h"
+#include "../stream/stream.h"
 
 enum {
     ASY__SK_HANDLE = 1,     /* h holds an initialised handle */
@@ -163,7 +168,7 @@ static const asy_stream_impl asy__socket_impl = {
     NULL               /* flush */
 };
 
-ASYNCRT_API int asy_socket_init(asy_loop_t *loop, asy_socket_t *sock, const asy_socket_opts *opts) {
+static int asy__socket_init(asy_loop_t *loop, asy_socket_t *sock, const asy_socket_opts *opts) {
     asy_stream_opts so;
     int r;
     if (!loop || !sock) return ASY_EINVAL;
@@ -372,4 +377,11 @@ ASYNCRT_API int asy_server_address(const asy_server_t *server, asy_addr_t *addr)
 
 ASYNCRT_API void asy_server_close(asy_server_t *server, asy_close_cb close_cb) {
     if (server) asy_close((asy_handle_t *)&server->h.sock, close_cb);
+}
+
+ASYNCRT_API int asy_socket_init_at(asy_loop_t *loop, asy_socket_t *sock,
+                                   const asy_socket_opts *opts, const char *file, int line) {
+    int r = asy__socket_init(loop, sock, opts);
+    if (r == 0) asy_stream_set_origin(&sock->stream, file, line); /* the caller's line */
+    return r;
 }

@@ -17,6 +17,12 @@
  * asy_tcp_nodelay(&sock->h.tcp, 1), asy_tcp_getpeername(...).  Errors of
  * the connection (ASY_ECONNRESET, ASY_EPIPE...) destroy the stream with
  * that error, as in Node. */
+#pragma once
+#include "tcp.h"
+#include "pipe.h"
+#include "tty.h"
+#include "../loop/op.h"
+#include "../stream/stream.h"
 typedef struct asy_socket_s asy_socket_t;
 typedef struct asy_server_s asy_server_t;
 typedef void (*asy_socket_connect_cb)(asy_socket_t *sock, int status);
@@ -69,7 +75,10 @@ struct asy_server_s {
 /* Prepares the stream (NULL opts: defaults); then connect, accept or open
  * it -- in the same tick, as net.connect() does: the stream reads and
  * writes the handle those create. */
-ASYNCRT_API int asy_socket_init(asy_loop_t *loop, asy_socket_t *sock, const asy_socket_opts *opts);
+ASYNCRT_API int asy_socket_init_at(asy_loop_t *loop, asy_socket_t *sock,
+                                   const asy_socket_opts *opts, const char *file, int line);
+/* records the caller's file:line as the stream's creation site */
+#define asy_socket_init(...) asy_socket_init_at(__VA_ARGS__, ASY_HERE)
 /* TCP to an IP address (DNS is not here).  cb (may be NULL) is Node's
  * 'connect': status 0, or the error -- the stream is then destroyed with
  * it, so on_error and on_close follow.  Writes made before the connection

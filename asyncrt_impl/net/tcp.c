@@ -1,6 +1,10 @@
 /* TCP: socket creation, bind, connect and the socket options.  Reading,
  * writing and accepting are the shared stream machinery (sock.c,
  * listen.c). */
+#include "tcp.h"
+#include "net.internal.h"
+#include "../loop/loop.internal.h"
+#include "../backend/ops.internal.h"
 
 ASYNCRT_API int asy_tcp_init_at(asy_loop_t *loop, asy_tcp_t *tcp, const char *file, int line) {
     if (!asy__loop_live(loop) || !tcp) return ASY_EINVAL;

@@ -12,6 +12,10 @@
  *
  * SO_REUSEADDR is always set on bound sockets, as in Node.  IPv6 sockets
  * accept IPv4 too unless ASY_TCP_IPV6ONLY. */
+#pragma once
+#include "addr.h"
+#include "sock.h"
+#include "../loop/handle.h"
 typedef struct asy_tcp_s asy_tcp_t;
 struct asy_tcp_s {
     ASY__SOCK_FIELDS

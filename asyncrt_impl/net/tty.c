@@ -1,4 +1,7 @@
 /* Terminals: a stream socket over a tty fd plus termios modes. */
+#include "net.internal.h"
+#include "../loop/loop.internal.h"
+#include "../backend/ops.internal.h"
 
 ASYNCRT_API int asy_tty_init_at(asy_loop_t *loop, asy_tty_t *tty, asy_os_fd_t fd, const char *file,
                                 int line) {

@@ -2,6 +2,9 @@
  * asy_sock_* functions and switches it between cooked, raw and
  * binary-safe raw mode.  The mode in force before the first change is
  * restored by ASY_TTY_MODE_NORMAL and when the handle closes. */
+#pragma once
+#include "sock.h"
+#include "../loop/handle.h"
 typedef struct asy_tty_s asy_tty_t;
 struct asy_tty_s {
     ASY__SOCK_FIELDS

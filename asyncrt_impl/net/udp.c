@@ -1,4 +1,7 @@
 /* UDP: recvmsg / sendmsg ops on a datagram socket. */
+#include "net.internal.h"
+#include "../loop/loop.internal.h"
+#include "../backend/ops.internal.h"
 
 /* BSDs take an unsigned char for the IPv4 multicast options. */
 #if ASYNCRT_OS_BSD
@@ -9,7 +12,7 @@
 
 ASYNCRT_API int asy_udp_init_at(asy_loop_t *loop, asy_udp_t *udp, const char *file, int line) {
     if (!asy__loop_live(loop) || !udp) return ASY_EINVAL;
-    asy__handle_init(loop, (asy_handle_t *)udp, ASY_HANDLE_UDP, file, line);
+    asy__handle_init(loop, (asy_handle_t *)udp, &asy__udp_class, file, line);
     asy__opfd_init(&udp->fd_, -1, 0);
     memset(&udp->rop_, 0, sizeof(udp->rop_));
     udp->alloc_cb_ = NULL;
@@ -113,6 +116,9 @@ static void asy__udp_send_done(asy__op *op) {
     if (req->bufs_ != req->bufsml_) asy__free(req->bufs_);
     req->bufs_ = NULL;
     if (req->cb_) req->cb_(req, op->result < 0 ? (int)op->result : 0);
+    else if (op->result < 0 && op->result != ASY_ECANCELED) /* Node: 'error' on the socket */
+        asy_loop_uncaught(u->loop, (int)op->result, (const asy_handle_t *)u,
+                          "send with no callback");
     asy__udp_update_active(u);
 }
 

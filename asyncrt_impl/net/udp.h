@@ -1,6 +1,10 @@
 /* UDP sockets: bind, send with a completion callback, receive, connected
  * UDP, broadcast and multicast.  A socket that sends before it is bound is
  * bound by the system to an ephemeral port. */
+#pragma once
+#include "addr.h"
+#include "sock.h"
+#include "../loop/op.h"
 typedef struct asy_udp_s asy_udp_t;
 typedef struct asy_udp_send_s asy_udp_send_t;
 /* addr is the sender (NULL with nread < 0); flags has ASY_UDP_PARTIAL

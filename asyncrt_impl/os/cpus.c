@@ -1,5 +1,5 @@
 /* The logical CPUs: model, clock speed and time spent per mode. */
-#include "user.c"
+#include "os.internal.h"
 
 ASYNCRT_API void asy_os_free_cpus(asy_os_cpu_t *cpus, int count) {
     int i;

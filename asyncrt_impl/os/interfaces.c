@@ -1,5 +1,6 @@
 /* Network interfaces: every address of every interface that is up. */
-#include "cpus.c"
+#include "os.internal.h"
+#include "../path/util.internal.h"
 
 #if ASYNCRT_OS_WINDOWS
 #include <iphlpapi.h>

@@ -2,8 +2,8 @@
  * from inet_ntop so Windows needs no ws2_32 and every platform prints the
  * same thing (the rules of inet_ntop: lowercase, longest zero run of two
  * or more words as "::", embedded IPv4 for ::ffff:a.b.c.d and ::a.b.c.d). */
-#include "../path/native.c"
 #include "os.h"
+#include "../base/sys.internal.h"
 
 ASY__INTERNAL void asy__os_ip4_name(const unsigned char *b, char *out) {
     sprintf(out, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);

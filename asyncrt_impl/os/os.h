@@ -11,6 +11,8 @@
  *   other     POSIX systems: cpus and uptime give ASY_ENOSYS, freemem 0,
  *             and interfaces carry no MAC address (see docs/os.md)
  */
+#pragma once
+#include "../base/config.h"
 
 #if defined(_WIN32)
 #define ASY_OS_EOL "\r\n"

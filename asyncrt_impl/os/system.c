@@ -1,6 +1,7 @@
 /* The machine: platform, architecture, kernel, host name, memory, load,
  * uptime, parallelism. */
-#include "ip.c"
+#include "os.h"
+#include "../path/util.internal.h"
 
 #if ASYNCRT_OS_POSIX
 #include <sys/utsname.h>

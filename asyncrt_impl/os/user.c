@@ -1,5 +1,6 @@
 /* The user: home and temporary directories, account information. */
-#include "system.c"
+#include "os.h"
+#include "../path/util.internal.h"
 
 #if ASYNCRT_OS_POSIX
 #include <pwd.h>

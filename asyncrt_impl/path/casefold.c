@@ -4,7 +4,7 @@
  * directory there; this applies the same (locale-free) lowercase mapping code
  * point by code point.  The context-dependent final-sigma rule is not
  * applied: capital sigma always folds to U+03C3, never to U+03C2. */
-#include "util.c"
+#include "../base/sys.internal.h"
 
 typedef struct {
     uint32_t first, last;

@@ -1,6 +1,7 @@
 /* The native flavour: path.win32 on Windows, path.posix everywhere else,
  * like Node's default `path` export. */
-#include "win32.c"
+#include "path.h"
+#include "util.internal.h"
 
 #if ASYNCRT_OS_WINDOWS
 #define ASY__PATH_NATIVE(name) asy_path_win32_##name

@@ -20,6 +20,8 @@
  *     ...
  *     asy_free(p);
  */
+#pragma once
+#include "../base/config.h"
 
 #define ASY_PATH_POSIX_SEP "/"
 #define ASY_PATH_POSIX_DELIMITER ":"

@@ -1,5 +1,6 @@
 /* path.posix: the algorithms of Node's lib/path.js, byte for byte. */
-#include "util.c"
+#include "path.h"
+#include "util.internal.h"
 
 /* Node's posixCwd(): on Windows the cwd with slashes and without drive. */
 ASY__INTERNAL int asy__path_posix_cwd(char **out) {
@@ -363,10 +364,6 @@ ASY__INTERNAL int asy__path_parsed_fill(asy_path_parsed_t *out, const char *path
     out->storage = s;
     return 0;
 }
-
-enum { ASY__P_ROOT, ASY__P_DIR, ASY__P_BASE, ASY__P_EXT, ASY__P_NAME };
-
-#define ASY__PATH_RANGE(r, which, a, b) ((r)[which][0] = (size_t)(a), (r)[which][1] = (size_t)(b))
 
 /* One copy of path up to the end of its base serves dir, base and ext: dir
  * ends at the separator before the base, which becomes its NUL, and ext is

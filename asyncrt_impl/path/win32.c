@@ -2,7 +2,8 @@
  * lib/path.js.  Works the same on every host; only resolve() asks the host
  * for its current directory (and, like Node, for the per-drive "=X:"
  * variables Windows keeps in the environment). */
-#include "posix.c"
+#include "path.internal.h"
+#include "util.internal.h"
 
 #define ASY__W_SEP(c) asy__path_is_sep((c), 1)
 

@@ -1,5 +1,9 @@
 /* The loop side of the pool: creation, submission, cancellation and the
  * delivery of completions in batches. */
+#include "pool.internal.h"
+#include "../base/time.h"
+#include "../base/queue.h"
+#include "../loop/loop.internal.h"
 
 static unsigned asy__pool_default_size(const asy_loop_t *loop) {
     const char *env;
@@ -25,8 +29,8 @@ static void asy__pool_set_limits(asy__pool *p, unsigned size) {
 static void asy__pool_flush(asy__pool *p) {
     asy__worker *list = NULL, *w;
     unsigned coming, runnable;
-    pthread_mutex_lock(&p->mu);
-    coming = p->spinners + p->starting + __atomic_load_n(&p->finishing, __ATOMIC_RELAXED);
+    asy__mutex_lock(&p->mu);
+    coming = p->spinners + p->starting + asy__atomic_load(&p->finishing, ASY__RELAXED);
     runnable = p->runnable_hint;
     while (runnable > coming && p->idle) {
         w = asy__pool_take_idle(p);
@@ -35,7 +39,7 @@ static void asy__pool_flush(asy__pool *p) {
         coming++;
     }
     while (runnable > coming && p->nthreads < p->size && asy__pool_spawn(p) == 0) coming++;
-    pthread_mutex_unlock(&p->mu);
+    asy__mutex_unlock(&p->mu);
     while ((w = list) != NULL) {
         list = w->next_wake;
         asy__worker_signal(w);
@@ -45,7 +49,7 @@ static void asy__pool_flush(asy__pool *p) {
 /* Runs the done callbacks of every finished job, oldest first. */
 static void asy__pool_deliver(asy__pool *p) {
     asy_loop_t *loop = p->loop;
-    asy_work_t *w = __atomic_exchange_n(&p->done_head, (asy_work_t *)NULL, __ATOMIC_ACQUIRE);
+    asy_work_t *w = asy__atomic_exchange(&p->done_head, (asy_work_t *)NULL, ASY__ACQUIRE);
     asy_work_t *rev = NULL;
     while (w) {
         asy_work_t *next = w->next_done_;
@@ -61,7 +65,7 @@ static void asy__pool_deliver(asy__pool *p) {
         p->inflight--;
         p->completed++;
         if (rev->class_ != ASY_WORK_SLOW_IO &&
-            __atomic_sub_fetch(&p->inflight_fast, 1, __ATOMIC_RELAXED) == 0)
+            asy__atomic_sub(&p->inflight_fast, 1, ASY__RELAXED) == 0)
             asy_prepare_stop(&p->prepare);
         rev->state_ = ASY__WORK_IDLE;
         if (cb) {
@@ -71,7 +75,7 @@ static void asy__pool_deliver(asy__pool *p) {
         rev = next;
     }
     p->delivering = 0;
-    if (__atomic_load_n(&p->runnable_hint, __ATOMIC_RELAXED)) asy__pool_flush(p);
+    if (asy__atomic_load(&p->runnable_hint, ASY__RELAXED)) asy__pool_flush(p);
 }
 
 static void asy__pool_async_cb(asy_async_t *h) {
@@ -88,20 +92,20 @@ static void asy__pool_again_cb(asy_idle_t *h) { asy_idle_stop(h); }
  * next to nothing. */
 static void asy__pool_prepare_cb(asy_prepare_t *h) {
     asy__pool *p = ASY_CONTAINER_OF(h, asy__pool, prepare);
-    if (!__atomic_load_n(&p->done_head, __ATOMIC_ACQUIRE) && p->inflight_fast &&
+    if (!asy__atomic_load(&p->done_head, ASY__ACQUIRE) && p->inflight_fast &&
         p->inflight_fast < p->ncpu && asy__poll_timeout(p->loop) != 0) {
         if (p->spin_skip) {
             p->spin_skip--;
         } else {
             uint64_t deadline = asy_hrtime() + ASY__LOOP_SPIN_NS;
             unsigned i = 0;
-            __atomic_store_n(&p->loop_spinning, 1, __ATOMIC_SEQ_CST);
-            while (!__atomic_load_n(&p->done_head, __ATOMIC_ACQUIRE)) {
+            asy__atomic_store(&p->loop_spinning, 1, ASY__SEQ_CST);
+            while (!asy__atomic_load(&p->done_head, ASY__ACQUIRE)) {
                 asy__cpu_relax();
                 if ((++i & 7) == 0 && asy__spin_yield(deadline)) break;
             }
-            __atomic_store_n(&p->loop_spinning, 0, __ATOMIC_SEQ_CST);
-            if (__atomic_load_n(&p->done_head, __ATOMIC_SEQ_CST)) {
+            asy__atomic_store(&p->loop_spinning, 0, ASY__SEQ_CST);
+            if (asy__atomic_load(&p->done_head, ASY__SEQ_CST)) {
                 p->spin_misses = 0;
             } else {
                 if (p->spin_misses < 6) p->spin_misses++;
@@ -109,7 +113,7 @@ static void asy__pool_prepare_cb(asy_prepare_t *h) {
             }
         }
     }
-    if (__atomic_load_n(&p->done_head, __ATOMIC_ACQUIRE)) {
+    if (asy__atomic_load(&p->done_head, ASY__ACQUIRE)) {
         asy__pool_deliver(p);
         /* Callbacks ran in this iteration, before the poll phase: the poll
          * must not block now (asy_run ONCE returns after progress; and if
@@ -125,17 +129,17 @@ static void asy__pool_prepare_cb(asy_prepare_t *h) {
 static void asy__pool_close(asy_loop_t *loop, void *state) {
     asy__pool *p = (asy__pool *)state;
     asy__worker *w;
-    pthread_mutex_lock(&p->mu);
+    asy__mutex_lock(&p->mu);
     p->stopping = 1;
     while (p->idle) asy__pool_wake_one(p);
-    pthread_mutex_unlock(&p->mu);
+    asy__mutex_unlock(&p->mu);
     while ((w = p->workers) != NULL) {
         p->workers = w->next;
-        pthread_join(w->tid, NULL);
-        pthread_cond_destroy(&w->cond);
+        asy__thread_join(w->tid);
+        asy__cond_destroy(&w->cond);
         asy__free(w);
     }
-    pthread_mutex_destroy(&p->mu);
+    asy__mutex_destroy(&p->mu);
     asy__async_close(&p->async);
     asy__queue_remove(&p->async.handle_link_);
     asy__phase_close(&p->prepare);
@@ -155,21 +159,6 @@ static void asy__internal_handle(asy_handle_t *h) {
     asy_unref(h);
 }
 
-/* The pool lock is held for a few dozen instructions at a time, by the
- * loop and the workers: glibc's adaptive mutex spins a little before it
- * sleeps, which saves a futex round trip on most contended acquisitions. */
-static int asy__pool_mutex_init(pthread_mutex_t *mu) {
-    pthread_mutexattr_t attr;
-    int r;
-    if ((r = pthread_mutexattr_init(&attr)) != 0) return r;
-#ifdef PTHREAD_ADAPTIVE_MUTEX_INITIALIZER_NP
-    pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ADAPTIVE_NP);
-#endif
-    r = pthread_mutex_init(mu, &attr);
-    pthread_mutexattr_destroy(&attr);
-    return r;
-}
-
 ASY__INTERNAL asy__pool *asy__pool_get(asy_loop_t *loop, int *err) {
     asy__pool *p = (asy__pool *)loop->layers_[ASY__LAYER_POOL].state;
     int r;
@@ -181,9 +170,13 @@ ASY__INTERNAL asy__pool *asy__pool_get(asy_loop_t *loop, int *err) {
     }
     memset(p, 0, sizeof(*p));
     p->loop = loop;
-    if ((r = asy__pool_mutex_init(&p->mu)) != 0) {
+    /* The pool lock is held for a few dozen instructions at a time, by the
+     * loop and the workers: an adaptive mutex spins a little before it
+     * sleeps, which saves a futex round trip on most contended
+     * acquisitions. */
+    if ((r = asy__mutex_init_adaptive(&p->mu)) != 0) {
         asy__free(p);
-        *err = asy_translate_sys_error(r);
+        *err = r;
         return NULL;
     }
     asy__queue_init(&p->queue[0]);
@@ -219,11 +212,11 @@ ASY__INTERNAL int asy__pool_submit(asy_loop_t *loop, asy_work_t *req, int cls,
     req->class_ = cls;
     req->state_ = ASY__WORK_QUEUED;
     req->status_ = 0;
-    pthread_mutex_lock(&p->mu);
+    asy__mutex_lock(&p->mu);
     req->seq_ = p->seq++;
     asy__queue_insert_tail(&p->queue[slow], &req->link_);
     p->queued[slow]++;
-    before = __atomic_load_n(&p->runnable_hint, __ATOMIC_RELAXED);
+    before = asy__atomic_load(&p->runnable_hint, ASY__RELAXED);
     asy__pool_recount(p);
     if (p->runnable_hint > before) {
         /* A spinning worker, or one coming back from its job, takes the job
@@ -231,7 +224,7 @@ ASY__INTERNAL int asy__pool_submit(asy_loop_t *loop, asy_work_t *req, int cls,
          * the pool is below its size.  (A chain of requests, each queued by
          * the previous one's callback, so runs on a single thread.) */
         unsigned coming =
-            p->spinners + p->starting + __atomic_load_n(&p->finishing, __ATOMIC_RELAXED);
+            p->spinners + p->starting + asy__atomic_load(&p->finishing, ASY__RELAXED);
         if (p->runnable_hint <= coming) {
             /* nothing */
         } else if (p->delivering && !slow && p->running >= p->ncpu) {
@@ -248,17 +241,17 @@ ASY__INTERNAL int asy__pool_submit(asy_loop_t *loop, asy_work_t *req, int cls,
                 asy__queue_remove(&req->link_);
                 p->queued[slow]--;
                 asy__pool_recount(p);
-                pthread_mutex_unlock(&p->mu);
+                asy__mutex_unlock(&p->mu);
                 req->state_ = ASY__WORK_IDLE;
                 return r;
             }
         }
     }
-    pthread_mutex_unlock(&p->mu);
+    asy__mutex_unlock(&p->mu);
     if (wake) asy__worker_signal(wake);
     loop->active_reqs_++;
     p->inflight++;
-    if (!slow && __atomic_add_fetch(&p->inflight_fast, 1, __ATOMIC_RELAXED) == 1)
+    if (!slow && asy__atomic_add(&p->inflight_fast, 1, ASY__RELAXED) == 1)
         asy_prepare_start(&p->prepare, asy__pool_prepare_cb);
     return 0;
 }
@@ -281,9 +274,9 @@ ASYNCRT_API int asy_work_cancel(asy_work_t *req) {
     if (!req || !req->loop) return ASY_EINVAL;
     p = (asy__pool *)req->loop->layers_[ASY__LAYER_POOL].state;
     if (!p) return ASY_EINVAL;
-    pthread_mutex_lock(&p->mu);
+    asy__mutex_lock(&p->mu);
     if (req->state_ != ASY__WORK_QUEUED) {
-        pthread_mutex_unlock(&p->mu);
+        asy__mutex_unlock(&p->mu);
         return ASY_EBUSY;
     }
     slow = req->class_ == ASY_WORK_SLOW_IO;
@@ -292,7 +285,7 @@ ASYNCRT_API int asy_work_cancel(asy_work_t *req) {
     asy__pool_recount(p);
     req->state_ = ASY__WORK_RUNNING; /* no longer cancellable */
     req->status_ = ASY_ECANCELED;
-    pthread_mutex_unlock(&p->mu);
+    asy__mutex_unlock(&p->mu);
     /* The done callback runs from the loop, never inside this call. */
     asy__pool_complete(p, req);
     return 0;
@@ -304,9 +297,9 @@ ASYNCRT_API unsigned asy_pool_size(asy_loop_t *loop) {
     if (!loop) return 0;
     p = (asy__pool *)loop->layers_[ASY__LAYER_POOL].state;
     if (!p) return asy__pool_default_size(loop);
-    pthread_mutex_lock(&p->mu);
+    asy__mutex_lock(&p->mu);
     n = p->size;
-    pthread_mutex_unlock(&p->mu);
+    asy__mutex_unlock(&p->mu);
     return n;
 }
 
@@ -316,7 +309,7 @@ ASYNCRT_API int asy_pool_set_size(asy_loop_t *loop, unsigned size) {
     unsigned want;
     if (!loop || size == 0 || size > ASY__POOL_MAX_SIZE) return ASY_EINVAL;
     if (!(p = asy__pool_get(loop, &err))) return err;
-    pthread_mutex_lock(&p->mu);
+    asy__mutex_lock(&p->mu);
     asy__pool_set_limits(p, size);
     asy__pool_recount(p);
     if (p->nthreads > size) {
@@ -330,7 +323,7 @@ ASYNCRT_API int asy_pool_set_size(asy_loop_t *loop, unsigned size) {
         }
         while (want > 0 && p->nthreads < p->size && asy__pool_spawn(p) == 0) want--;
     }
-    pthread_mutex_unlock(&p->mu);
+    asy__mutex_unlock(&p->mu);
     return 0;
 }
 
@@ -344,14 +337,14 @@ ASYNCRT_API int asy_pool_stats(asy_loop_t *loop, asy_pool_stats_t *out) {
         out->slow_max = out->size / 2 ? out->size / 2 : 1;
         return 0;
     }
-    pthread_mutex_lock(&p->mu);
+    asy__mutex_lock(&p->mu);
     out->size = p->size;
     out->threads = p->nthreads;
     out->queued = p->queued[0] + p->queued[1];
     out->running = p->running;
     out->slow_running = p->slow_running;
     out->slow_max = p->slow_max;
-    pthread_mutex_unlock(&p->mu);
+    asy__mutex_unlock(&p->mu);
     out->completed = p->completed;
     return 0;
 }

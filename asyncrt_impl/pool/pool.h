@@ -9,6 +9,9 @@
  * Work classes: CPU and FAST_IO share one FIFO queue; SLOW_IO (DNS) work
  * never occupies more than half the threads (at least one), so a burst of
  * slow lookups cannot starve file system work. */
+#pragma once
+#include "../base/queue.h"
+#include "../loop/handle.h"
 typedef enum {
     ASY_WORK_CPU = 0,
     ASY_WORK_FAST_IO = 1,

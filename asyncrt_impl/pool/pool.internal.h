@@ -18,15 +18,22 @@
  * takes the whole stack at once (one batch per wake-up), reverses it to
  * completion order and runs the done callbacks.  Workers write the async
  * wake-up only when the loop is not spinning. */
-#include <sched.h>
+#pragma once
+#include "pool.h"
+#include "../base/time.h"
+#include "../base/queue.h"
+#include "../base/sys.internal.h"
+#include "../loop/phases.h"
+#include "../loop/async.h"
+#include "../base/thread.internal.h"
 
 enum { ASY__WORK_IDLE = 0, ASY__WORK_QUEUED, ASY__WORK_RUNNING, ASY__WORK_DONE };
 enum { ASY__POOL_MAX_SIZE = 1024 };
 
 typedef struct asy__worker {
     struct asy__pool *pool;
-    pthread_t tid;
-    pthread_cond_t cond;    /* this worker's wake-up */
+    asy__thread_t tid;
+    asy__cond_t cond;       /* this worker's wake-up */
     int woken;              /* set by the waker, under the pool mutex */
     int exited;             /* the thread has left its loop (join it) */
     struct asy__worker *next;      /* every started worker */
@@ -36,7 +43,7 @@ typedef struct asy__worker {
 
 typedef struct asy__pool {
     asy_loop_t *loop;
-    pthread_mutex_t mu;
+    asy__mutex_t mu;
     /* -- under mu -- */
     asy__queue queue[2];   /* 0: cpu + fast io, 1: slow io */
     unsigned queued[2];
@@ -83,22 +90,17 @@ ASY__INTERNAL void asy__pool_recount(asy__pool *p);
 ASY__INTERNAL void asy__pool_wake_one(asy__pool *p);
 ASY__INTERNAL asy__worker *asy__pool_take_idle(asy__pool *p);
 ASY__INTERNAL void asy__worker_signal(asy__worker *w);
-/* Short, CPU-friendly busy wait step. */
-static inline void asy__cpu_relax(void) {
-#if defined(__x86_64__) || defined(__i386__)
-    __asm__ __volatile__("pause");
-#elif defined(__aarch64__)
-    __asm__ __volatile__("yield");
-#endif
-}
 /* Every few spins: give the CPU to another runnable thread, if any (on a
  * busy machine it may be the very thread we wait for, sharing this CPU),
  * and tell whether the spin's deadline has passed.  On an idle machine
- * sched_yield returns at once. */
+ * yielding returns at once. */
 static inline int asy__spin_yield(uint64_t deadline) {
-    sched_yield();
+    asy__thread_yield();
     return asy_hrtime() > deadline;
 }
 /* Spin budgets (ns): long enough to cover a round trip through a done
  * callback, short enough not to matter when the work is long. */
 enum { ASY__WORKER_SPIN_NS = 50000, ASY__LOOP_SPIN_NS = 30000 };
+
+/* Defined in worker.c, used by pool.c. */
+static void asy__pool_complete(asy__pool *p, asy_work_t *job);

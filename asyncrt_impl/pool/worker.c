@@ -1,11 +1,15 @@
 /* The worker side of the pool: picking jobs, parking, spinning, threads. */
+#include "pool.internal.h"
+#include "../base/time.h"
+#include "../base/queue.h"
+#include "../loop/async.h"
 
 /* Runnable jobs: every normal job, slow ones only below the slow limit.
  * Published for the spinning worker, which reads it without the lock. */
 ASY__INTERNAL void asy__pool_recount(asy__pool *p) {
     unsigned n = p->queued[0];
     if (p->slow_running < p->slow_max) n += p->queued[1];
-    __atomic_store_n(&p->runnable_hint, n, __ATOMIC_RELEASE);
+    asy__atomic_store(&p->runnable_hint, n, ASY__RELEASE);
 }
 
 /* The oldest runnable job, marked running; NULL when none.  Under mu. */
@@ -44,7 +48,7 @@ ASY__INTERNAL asy__worker *asy__pool_take_idle(asy__pool *p) {
 
 /* A woken worker cannot leave (and be freed) before the loop thread, the
  * only waker and the only reaper, is done here. */
-ASY__INTERNAL void asy__worker_signal(asy__worker *w) { pthread_cond_signal(&w->cond); }
+ASY__INTERNAL void asy__worker_signal(asy__worker *w) { asy__cond_signal(&w->cond); }
 
 /* For the rare paths (resize, close): wake one, signalling under mu. */
 ASY__INTERNAL void asy__pool_wake_one(asy__pool *p) {
@@ -55,15 +59,14 @@ ASY__INTERNAL void asy__pool_wake_one(asy__pool *p) {
 /* Hands a finished job to the loop.  After the push the job belongs to the
  * loop again (it may be freed at once), so nothing here touches it later. */
 static void asy__pool_complete(asy__pool *p, asy_work_t *job) {
-    asy_work_t *old = __atomic_load_n(&p->done_head, __ATOMIC_RELAXED);
+    asy_work_t *old = asy__atomic_load(&p->done_head, ASY__RELAXED);
     do {
         job->next_done_ = old;
-    } while (!__atomic_compare_exchange_n(&p->done_head, &old, job, 1, __ATOMIC_SEQ_CST,
-                                          __ATOMIC_RELAXED));
+    } while (!asy__atomic_cas_weak(&p->done_head, &old, job, ASY__SEQ_CST, ASY__RELAXED));
     /* A spinning loop sees the push itself; it clears the flag and then
      * looks at the stack again, so either it sees this job or we see the
      * cleared flag and wake it (both accesses are sequentially consistent). */
-    if (!__atomic_load_n(&p->loop_spinning, __ATOMIC_SEQ_CST)) asy_async_send(&p->async);
+    if (!asy__atomic_load(&p->loop_spinning, ASY__SEQ_CST)) asy_async_send(&p->async);
 }
 
 /* Busy-waits for runnable work for a few tens of microseconds, without the
@@ -72,31 +75,31 @@ static void asy__worker_spin(asy__pool *p) {
     uint64_t deadline;
     unsigned i = 0;
     p->spinners = 1;
-    pthread_mutex_unlock(&p->mu);
+    asy__mutex_unlock(&p->mu);
     deadline = asy_hrtime() + ASY__WORKER_SPIN_NS;
-    while (__atomic_load_n(&p->runnable_hint, __ATOMIC_ACQUIRE) == 0) {
+    while (asy__atomic_load(&p->runnable_hint, ASY__ACQUIRE) == 0) {
         asy__cpu_relax();
         if ((++i & 7) == 0 && asy__spin_yield(deadline)) break;
     }
-    pthread_mutex_lock(&p->mu);
+    asy__mutex_lock(&p->mu);
     p->spinners = 0;
 }
 
 ASY__INTERNAL void asy__worker_main_loop(asy__worker *w) {
     asy__pool *p = w->pool;
     int spun = 0;
-    pthread_mutex_lock(&p->mu);
+    asy__mutex_lock(&p->mu);
     p->starting--; /* counted by asy__pool_spawn */
     while (!p->stopping && p->nthreads <= p->size) {
         asy_work_t *job = asy__pool_pop(p);
         if (job) {
             int slow = job->class_ == ASY_WORK_SLOW_IO;
-            pthread_mutex_unlock(&p->mu);
+            asy__mutex_unlock(&p->mu);
             job->work_cb_(job);
-            __atomic_add_fetch(&p->finishing, 1, __ATOMIC_RELAXED);
+            asy__atomic_add(&p->finishing, 1, ASY__RELAXED);
             asy__pool_complete(p, job);
-            pthread_mutex_lock(&p->mu);
-            __atomic_sub_fetch(&p->finishing, 1, __ATOMIC_RELAXED);
+            asy__mutex_lock(&p->mu);
+            asy__atomic_sub(&p->finishing, 1, ASY__RELAXED);
             p->running--;
             if (slow) {
                 p->slow_running--;
@@ -110,7 +113,7 @@ ASY__INTERNAL void asy__worker_main_loop(asy__worker *w) {
          * the other workers need them all, and a spinning thread would
          * take a CPU from the very threads it waits for. */
         if (!spun && p->spinners == 0 &&
-            __atomic_load_n(&p->inflight_fast, __ATOMIC_RELAXED) < p->ncpu) {
+            asy__atomic_load(&p->inflight_fast, ASY__RELAXED) < p->ncpu) {
             asy__worker_spin(p);
             spun = 1;
             continue;
@@ -119,19 +122,16 @@ ASY__INTERNAL void asy__worker_main_loop(asy__worker *w) {
         w->woken = 0;
         w->next_idle = p->idle;
         p->idle = w;
-        while (!w->woken) pthread_cond_wait(&w->cond, &p->mu);
+        while (!w->woken) asy__cond_wait(&w->cond, &p->mu);
         p->starting--;
     }
     /* Leaving (pool closing or shrunk); the joiner frees w. */
     p->nthreads--;
     w->exited = 1;
-    pthread_mutex_unlock(&p->mu);
+    asy__mutex_unlock(&p->mu);
 }
 
-static void *asy__worker_thread(void *arg) {
-    asy__worker_main_loop((asy__worker *)arg);
-    return NULL;
-}
+static void asy__worker_thread(void *arg) { asy__worker_main_loop((asy__worker *)arg); }
 
 /* Joins workers that left after a shrink.  Under mu: a worker marks itself
  * exited under mu as its last step before returning, so joining it here
@@ -142,8 +142,8 @@ static void asy__pool_reap(asy__pool *p) {
         asy__worker *w = *pw;
         if (w->exited) {
             *pw = w->next;
-            pthread_join(w->tid, NULL);
-            pthread_cond_destroy(&w->cond);
+            asy__thread_join(w->tid);
+            asy__cond_destroy(&w->cond);
             asy__free(w);
         } else {
             pw = &w->next;
@@ -155,25 +155,23 @@ static void asy__pool_reap(asy__pool *p) {
  * thread.  Under mu. */
 ASY__INTERNAL int asy__pool_spawn(asy__pool *p) {
     asy__worker *w;
-    sigset_t all, old;
+    asy__thread_opts opts;
     int r;
     asy__pool_reap(p);
     w = ASY__NEW(asy__worker);
     if (!w) return ASY_ENOMEM;
     memset(w, 0, sizeof(*w));
     w->pool = p;
-    if ((r = pthread_cond_init(&w->cond, NULL)) != 0) {
+    if ((r = asy__cond_init(&w->cond)) != 0) {
         asy__free(w);
-        return asy_translate_sys_error(r);
+        return r;
     }
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    r = pthread_create(&w->tid, NULL, asy__worker_thread, w);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (r != 0) {
-        pthread_cond_destroy(&w->cond);
+    memset(&opts, 0, sizeof(opts));
+    opts.flags = ASY__THREAD_BLOCK_SIGNALS;
+    if ((r = asy__thread_create(&w->tid, &opts, asy__worker_thread, w)) != 0) {
+        asy__cond_destroy(&w->cond);
         asy__free(w);
-        return asy_translate_sys_error(r);
+        return r;
     }
     w->next = p->workers;
     p->workers = w;

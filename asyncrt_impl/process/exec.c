@@ -1,6 +1,10 @@
 /* execFile / exec: a spawn whose stdout and stderr are gathered into
  * memory, bounded by maxBuffer, with an optional timeout.  The context is
  * heap-allocated and freed once its process handle and timer have closed. */
+#include "exec.h"
+#include "../base/sys.internal.h"
+#include "../buf/buf.h"
+#include "../loop/timer.h"
 struct asy__exec {
     asy_process_t proc;
     asy_timer_t timer;

@@ -8,6 +8,10 @@
  * is obeyed: never build the command from untrusted input ("ls " + name
  * with name = "x; rm -rf ~" runs both).  asy_exec_file passes each
  * argument to the program as is and is the safe choice. */
+#pragma once
+#include "process.h"
+#include "../loop/handle.h"
+#include "../promise/promise.h"
 typedef struct {
     /* cwd, env, detached, uid/gid of the child; stdio is managed here
      * (stdin /dev/null unless stdio[0] is set, stdout and stderr piped) */

@@ -1,5 +1,9 @@
 /* Promise forms of execFile / exec (util.promisify).  The callback holds
  * its own reference to the promise until it settles it. */
+#include "exec.h"
+#include "../base/sys.internal.h"
+#include "../loop/handle.h"
+#include "../promise/promise.h"
 static void asy__exec_output_free(void *v) {
     asy_exec_output *o = (asy_exec_output *)v;
     asy__free(o->out);

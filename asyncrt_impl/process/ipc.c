@@ -7,6 +7,10 @@
  * where the receiver finds them: the kernel never hands out a byte before
  * the fds that came with it.  The receiver keeps fds in arrival order and
  * gives each frame as many as its header announces. */
+#include "ipc.h"
+#include "process.internal.h"
+#include "../base/queue.h"
+#include "../loop/loop.internal.h"
 #define ASY__IPC_RFDS_MAX 64 /* fds one recvmsg accepts */
 
 static int asy__ipc_closing(const asy_ipc_t *ch) {
@@ -306,7 +310,7 @@ static void asy__ipc_io(asy_loop_t *loop, asy__io *io, unsigned revents) {
 ASY__INTERNAL void asy__ipc_init_handle(asy_ipc_t *ch, asy_loop_t *loop, const char *file,
                                        int line) {
     memset(ch, 0, sizeof(*ch));
-    asy__handle_init(loop, (asy_handle_t *)ch, ASY_HANDLE_IPC, file, line);
+    asy__handle_init(loop, (asy_handle_t *)ch, &asy__ipc_class, file, line);
     asy__io_init(&ch->io_, -1, asy__ipc_io);
     ch->max_msg_ = ASY_IPC_DEFAULT_MAX_MESSAGE;
     ch->hwm_ = 1024 * 1024;
@@ -475,7 +479,8 @@ ASYNCRT_API int asy_ipc_connected(const asy_ipc_t *ch) {
     return ch && ch->connected_ && !ch->disconnecting_;
 }
 
-ASY__INTERNAL void asy__ipc_close(asy_ipc_t *ch) {
+ASY__INTERNAL void asy__ipc_close(asy_handle_t *h) {
+    asy_ipc_t *ch = (asy_ipc_t *)h;
     if (ch->io_.fd >= 0) {
         asy__io_close(ch->loop, &ch->io_);
         close(ch->io_.fd);

@@ -13,6 +13,9 @@
  *   byte  5    0xA5 (format marker)
  *   bytes 6-7  zero
  * The fds travel with the frame's first byte. */
+#pragma once
+#include "process.h"
+#include "../loop/io.h"
 #define ASY_IPC_HEADER_SIZE 8
 #define ASY_IPC_MAX_FDS 16
 /* Default largest payload a receiver accepts (asy_ipc_set_max_message). */

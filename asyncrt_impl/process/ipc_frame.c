@@ -1,5 +1,7 @@
 /* The IPC frame codec: pure functions over bytes (the fuzz target drives
  * asy_ipc_frame_decode directly). */
+#include "ipc.h"
+#include "../base/sys.internal.h"
 #define ASY__IPC_MAGIC 0xA5
 
 ASYNCRT_API int asy_ipc_frame_decode(const void *buf, size_t len, size_t max_payload,

@@ -12,6 +12,12 @@
  * callback, never as a crash.  Exits are found through SIGCHLD: each loop
  * reaps only its own pids (waitpid(pid, WNOHANG)), so several loops and
  * other code that spawns children can share the process. */
+#pragma once
+#include "../base/queue.h"
+#include "../loop/io.h"
+#include "../loop/phases.h"
+#include "../stream/stream.h"
+#include "../net/pipe.h"
 typedef struct asy_process_s asy_process_t;
 typedef struct asy_ipc_s asy_ipc_t;
 

@@ -1,3 +1,11 @@
+#pragma once
+#include "process.h"
+#include "../base/queue.h"
+#include "../base/sys.internal.h"
+#include "../loop/io.h"
+#include "../loop/loop.internal.h"
+#include "../loop/phases.h"
+#include "../loop/signal.h"
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -23,6 +31,12 @@ ASY__INTERNAL void asy__proc_pipes_free(asy_process_t *p);
 /* stdio_stream.c */
 ASY__INTERNAL int asy__cstream_notify(asy_process_t *p, struct asy__child_pipe *cp, int status);
 ASY__INTERNAL void asy__cstream_detach(struct asy__child_pipe *cp);
+/* The process and IPC handle classes' close (loop.internal.h). */
+ASY__INTERNAL void asy__process_close(asy_handle_t *h);
+ASY__INTERNAL void asy__ipc_close(asy_handle_t *h);
+static const asy__handle_class asy__process_class = {ASY_HANDLE_PROCESS, "process",
+                                                     asy__process_close, NULL};
+static const asy__handle_class asy__ipc_class = {ASY_HANDLE_IPC, "ipc", asy__ipc_close, NULL};
 ASY__INTERNAL void asy__ipc_init_handle(asy_ipc_t *ch, asy_loop_t *loop, const char *file,
                                        int line);
 ASY__INTERNAL int asy__ipc_attach_fd(asy_ipc_t *ch, int fd);
@@ -40,3 +54,13 @@ struct asy__spawn_plan {
     unsigned uid, gid;
     int err_fd; /* write end of the close-on-exec error pipe */
 };
+
+/* Defined in spawn_child.c, used by spawn.c. */
+static void asy__child_run(const struct asy__spawn_plan *pl);
+
+/* Defined in stdio.c, used by spawn.c, stdio_stream.c. */
+static void asy__cpipe_close(asy_loop_t *loop, struct asy__child_pipe *cp);
+static void asy__cpipe_io(asy_loop_t *loop, asy__io *io, unsigned revents);
+
+/* Defined in stdio_stream.c, used by spawn.c. */
+static void asy__cstream_attach(asy_process_t *p, const asy_process_opts *o, int child_ok);

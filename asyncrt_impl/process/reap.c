@@ -8,14 +8,18 @@
  * A process handle closed before its child exited leaves the pid on a
  * process-wide orphan list, swept by every loop's scan, so closing never
  * leaves a zombie behind as long as some loop still watches children. */
-static pthread_mutex_t asy__orphan_mutex = PTHREAD_MUTEX_INITIALIZER;
+#include "process.internal.h"
+#include "../base/queue.h"
+#include "../loop/loop.internal.h"
+#include "../base/thread.internal.h"
+static asy__mutex_t asy__orphan_mutex = ASY__MUTEX_INITIALIZER;
 static int *asy__orphans;
 static int asy__norphans, asy__orphan_cap;
 
 ASY__INTERNAL void asy__proc_orphan(int pid) {
     int status;
     if (waitpid(pid, &status, WNOHANG) != 0) return; /* gone already (or not ours) */
-    pthread_mutex_lock(&asy__orphan_mutex);
+    asy__mutex_lock(&asy__orphan_mutex);
     if (asy__norphans == asy__orphan_cap) {
         int ncap = asy__orphan_cap ? asy__orphan_cap * 2 : 16;
         int *n = (int *)asy__realloc(asy__orphans, sizeof(int) * (size_t)ncap);
@@ -25,12 +29,12 @@ ASY__INTERNAL void asy__proc_orphan(int pid) {
         }
     }
     if (asy__norphans < asy__orphan_cap) asy__orphans[asy__norphans++] = pid;
-    pthread_mutex_unlock(&asy__orphan_mutex);
+    asy__mutex_unlock(&asy__orphan_mutex);
 }
 
 static void asy__orphans_sweep(void) {
     int i, status;
-    pthread_mutex_lock(&asy__orphan_mutex);
+    asy__mutex_lock(&asy__orphan_mutex);
     for (i = 0; i < asy__norphans;) {
         pid_t r = waitpid(asy__orphans[i], &status, WNOHANG);
         if (r == 0 || (r < 0 && errno == EINTR)) {
@@ -44,7 +48,7 @@ static void asy__orphans_sweep(void) {
         asy__orphans = NULL;
         asy__orphan_cap = 0;
     }
-    pthread_mutex_unlock(&asy__orphan_mutex);
+    asy__mutex_unlock(&asy__orphan_mutex);
 }
 
 static void asy__proc_scan(void *arg) {

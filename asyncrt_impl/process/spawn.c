@@ -5,6 +5,12 @@
  * used instead when uid/gid change, because glibc's setuid/setgid signal
  * every thread of the calling process, which must not happen from a child
  * sharing our memory. */
+#include "ipc.h"
+#include "process.internal.h"
+#include "../base/queue.h"
+#include "../loop/loop.internal.h"
+#include "../backend/ops.internal.h"
+#include "../net/pipe.h"
 extern char **environ;
 
 static int asy__env_key_len(const char *kv) {
@@ -323,7 +329,7 @@ ASYNCRT_API int asy_spawn_at(asy_loop_t *loop, asy_process_t *p, const char *fil
     struct asy__proc_loop *pl;
     int r = 0, ipc_fd = -1;
     if (!asy__loop_live(loop) || !p || !file || !*file || asy__spawn_check(o)) return ASY_EINVAL;
-    asy__handle_init(loop, (asy_handle_t *)p, ASY_HANDLE_PROCESS, src_file, src_line);
+    asy__handle_init(loop, (asy_handle_t *)p, &asy__process_class, src_file, src_line);
     p->pid = 0;
     p->exit_cb_ = exit_cb;
     p->close_ev_cb_ = o ? o->on_close : NULL;
@@ -412,7 +418,8 @@ ASY__INTERNAL void asy__proc_maybe_close_event(asy_process_t *p) {
     asy__after_cb(p->loop);
 }
 
-ASY__INTERNAL void asy__process_close(asy_process_t *p) {
+ASY__INTERNAL void asy__process_close(asy_handle_t *h) {
+    asy_process_t *p = (asy_process_t *)h;
     asy__queue_remove(&p->error_req_.link_);
     if (p->pid > 0 && !p->exited_) {
         asy__queue_remove(&p->live_link_);

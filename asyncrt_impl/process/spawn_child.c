@@ -3,6 +3,7 @@
  * parent prepared, never allocates, and leaves by execve or _exit.  An
  * error is written as an int to the close-on-exec pipe: the parent reads
  * EOF when the exec succeeded. */
+#include "process.internal.h"
 static void asy__child_fail(const struct asy__spawn_plan *pl, int err) {
     ssize_t r;
     do r = write(pl->err_fd, &err, sizeof(err));

@@ -3,6 +3,8 @@
  * allocation per read), and a writer with a queue and a high-water mark
  * (write returns 0 above it; on_drain says when to go on), so a producer
  * that respects it keeps memory bounded however slow the child is. */
+#include "process.internal.h"
+#include "../loop/loop.internal.h"
 static void asy__cpipe_close(asy_loop_t *loop, struct asy__child_pipe *cp) {
     if (cp->io.fd >= 0) {
         asy__io_close(loop, &cp->io);

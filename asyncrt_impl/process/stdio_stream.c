@@ -4,6 +4,11 @@
  * the child through the full pipe); a write completes when the pipe's
  * queue is below its mark or, after that, when it has drained; end()
  * finishes once the queue is written and the pipe closed. */
+#include "process.internal.h"
+#include "../base/errors.h"
+#include "../base/queue.h"
+#include "../buf/buf.h"
+#include "../stream/stream.internal.h"
 static struct asy__child_pipe *asy__cs_pipe(asy_stream_t *s) {
     return (struct asy__child_pipe *)s->impl_data;
 }

@@ -1,5 +1,7 @@
 /* The promise core: per-loop pools, reference counts, settling, and the
  * microtask job that runs a reaction. */
+#include "promise.internal.h"
+#include "../loop/loop.internal.h"
 
 static void asy__promise_layer_close(asy_loop_t *loop, void *state);
 
@@ -151,6 +153,20 @@ static void asy__queue_job(asy__promise_state *st, asy__reaction *r) {
     if (st->overflow_tail) st->overflow_tail->next = r;
     else st->overflow_head = r;
     st->overflow_tail = r;
+}
+
+/* The job a reaction attached to the settled p now would get, without the
+ * reaction: fn(arg) goes on the microtask queue exactly where that
+ * reaction's job would, and p counts as handled.  For callers that only
+ * need to be called back (an await of a settled promise) and read p's
+ * outcome themselves.  ASY_EAGAIN: p is pending, or jobs are parked
+ * after an out-of-memory (attach a reaction, which keeps the order). */
+ASY__INTERNAL int asy__promise_queue_settled(asy_promise_t *p, asy_fn fn, void *arg) {
+    asy__promise_state *st = p->st_;
+    if (p->res_.state == ASY_PROMISE_PENDING || st->overflow_head) return ASY_EAGAIN;
+    if (asy__promise_push_microtask(st, fn, arg) != 0) return ASY_EAGAIN;
+    p->flags_ |= ASY__P_HANDLED;
+    return 0;
 }
 
 ASY__INTERNAL void asy__promise_attach(asy_promise_t *p, asy__reaction *r) {

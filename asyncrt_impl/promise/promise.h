@@ -36,6 +36,8 @@
  * its continuations are dropped without running (the C counterpart of a
  * garbage-collected promise).  A promise belongs to one loop and one
  * thread. */
+#pragma once
+#include "../loop/handle.h"
 typedef struct asy_promise_s asy_promise_t;
 
 typedef enum {

@@ -1,8 +1,12 @@
 /* Private parts of the promise layer, shared with the sync layer.
  *
- * Promises and reactions come from per-loop object pools (objpool.c), so
+ * Promises and reactions come from per-loop object pools (objpool.internal.h), so
  * steady-state promise traffic does not touch malloc, and asy_loop_close
  * can reclaim whatever is still alive by walking the pools. */
+#pragma once
+#include "promise.h"
+#include "objpool.internal.h"
+#include "../loop/loop.h"
 enum {
     ASY__P_LOCKED = 1u << 0,    /* resolved with a promise: waits for it */
     ASY__P_HANDLED = 1u << 1,   /* a continuation was attached */
@@ -112,6 +116,7 @@ static inline asy_promise_t *asy__promise_owner(asy_promise_t *p) {
 }
 
 ASY__INTERNAL int asy__promise_push_microtask(asy__promise_state *st, asy_fn fn, void *arg);
+ASY__INTERNAL int asy__promise_queue_settled(asy_promise_t *p, asy_fn fn, void *arg);
 
 /* then.c: observing the outcome of a task for the sync layer.  Everything
  * that can fail is allocated before the task runs (asy__watch_prepare), so

@@ -1,4 +1,7 @@
 /* then / catch / finally / on_settled: attaching continuations. */
+#include "promise.internal.h"
+#include "../base/errors.h"
+#include "../loop/handle.h"
 
 static asy_promise_t *asy__then_kind(asy_promise_t *p, int kind, asy_then_fn on_ok,
                                      asy_then_fn on_err, void *arg) {

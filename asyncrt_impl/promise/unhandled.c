@@ -3,6 +3,8 @@
  * saw it is over, every listed promise that still has none is reported
  * once.  So a catch attached later in the same drain silences it, and one
  * attached in a later callback (a timer) comes too late. */
+#include "promise.internal.h"
+#include "../loop/loop.internal.h"
 
 static void asy__promise_noop(void *arg) { (void)arg; }
 

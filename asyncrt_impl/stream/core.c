@@ -1,6 +1,9 @@
 /* The stream core: creation, nextTicks that keep the stream alive, event
  * emission to library listeners and the user's callbacks, state getters. */
 #include "stream.internal.h"
+#include "../base/queue.h"
+#include "../buf/bufchain.h"
+#include "../loop/loop.internal.h"
 
 /* A nextTick that will use the stream.  'close' waits until every such
  * tick has run (asy__stream_tick_done), so on_close really is the last
@@ -34,6 +37,11 @@ ASY__INTERNAL void asy__stream_listen(asy_stream_t *s, asy__stream_listener *l,
                                       const asy__stream_listener_vt *vt) {
     l->vt = vt;
     asy__queue_insert_tail(&s->listeners_, &l->link);
+    /* Node's end-of-stream leaves its 'error' listener behind when it has
+     * fired (pipeline and finished never remove it), so a stream once
+     * watched never makes an uncaught error; pipe's listener does not
+     * count, as in Node */
+    if (vt->on_error && !asy__pipe_is_dst_listener(l)) s->sflags_ |= ASY__S_ERROR_OPTIONAL;
     if (vt->on_data) asy__readable_data_listener(s, 1);
     if (vt->on_readable) asy__readable_readable_listener(s, 1);
 }
@@ -77,6 +85,7 @@ ASY__INTERNAL void asy__stream_emit(asy_stream_t *s, int ev, const asy_buf_t *ch
     }
     e = s->events_;
     if (!e) return;
+    asy__cb_name(s->loop, "stream event", s->origin_file_, s->origin_line_, NULL);
     switch (ev) {
     case ASY__EV_DATA: if (e->on_data) e->on_data(s, chunk); break;
     case ASY__EV_READABLE: if (e->on_readable) e->on_readable(s); break;
@@ -155,21 +164,37 @@ ASY__INTERNAL int asy__stream_init(asy_loop_t *loop, asy_stream_t *s, const asy_
     return 0;
 }
 
-ASYNCRT_API int asy_readable_init(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
-                                  const asy_stream_opts *opts) {
-    return asy__stream_init(loop, s, impl, opts, ASY__S_READABLE);
+ASYNCRT_API void asy_stream_set_origin(asy_stream_t *s, const char *file, int line) {
+    if (!s) return;
+    s->origin_file_ = file;
+    s->origin_line_ = line;
 }
 
-ASYNCRT_API int asy_writable_init(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
-                                  const asy_stream_opts *opts) {
-    if (!impl || (!impl->write && !impl->writev)) return ASY_EINVAL;
-    return asy__stream_init(loop, s, impl, opts, ASY__S_WRITABLE);
+static int asy__stream_init_origin(int r, asy_stream_t *s, const char *file, int line) {
+    if (r == 0) asy_stream_set_origin(s, file, line);
+    return r;
 }
 
-ASYNCRT_API int asy_duplex_init(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
-                                const asy_stream_opts *opts) {
+ASYNCRT_API int asy_readable_init_at(asy_loop_t *loop, asy_stream_t *s,
+                                     const asy_stream_impl *impl, const asy_stream_opts *opts,
+                                     const char *file, int line) {
+    return asy__stream_init_origin(asy__stream_init(loop, s, impl, opts, ASY__S_READABLE), s,
+                                   file, line);
+}
+
+ASYNCRT_API int asy_writable_init_at(asy_loop_t *loop, asy_stream_t *s,
+                                     const asy_stream_impl *impl, const asy_stream_opts *opts,
+                                     const char *file, int line) {
     if (!impl || (!impl->write && !impl->writev)) return ASY_EINVAL;
-    return asy__stream_init(loop, s, impl, opts, ASY__S_READABLE | ASY__S_WRITABLE);
+    return asy__stream_init_origin(asy__stream_init(loop, s, impl, opts, ASY__S_WRITABLE), s,
+                                   file, line);
+}
+
+ASYNCRT_API int asy_duplex_init_at(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
+                                   const asy_stream_opts *opts, const char *file, int line) {
+    if (!impl || (!impl->write && !impl->writev)) return ASY_EINVAL;
+    return asy__stream_init_origin(
+        asy__stream_init(loop, s, impl, opts, ASY__S_READABLE | ASY__S_WRITABLE), s, file, line);
 }
 
 /* ---- deferred user callbacks ------------------------------------------------------ */

@@ -1,6 +1,8 @@
 /* destroy(err) -> _destroy -> 'error' then 'close' on a nextTick, each at
  * most once; errorOrDestroy; _construct (Node's destroy.js). */
 #include "stream.internal.h"
+#include "../base/errors.h"
+#include "../loop/loop.internal.h"
 
 ASY__INTERNAL void asy__stream_emit_close(asy_stream_t *s);
 
@@ -11,10 +13,31 @@ ASY__INTERNAL void asy__stream_set_error(asy_stream_t *s, int err) {
     }
 }
 
+ASY__INTERNAL int asy__stream_error_listened(const asy_stream_t *s) {
+    const asy__queue *q;
+    if ((s->events_ && s->events_->on_error) || s->iter_) return 1;
+    for (q = s->listeners_.next; q != &s->listeners_; q = q->next) {
+        const asy__stream_listener *l = ASY_CONTAINER_OF(q, asy__stream_listener, link);
+        if (l->vt->on_error && !asy__pipe_is_dst_listener(l)) return 1;
+    }
+    return 0;
+}
+
+/* Node: an 'error' event without a listener throws.  Here it goes to the
+ * loop's uncaught hook (default: print where the stream was created and
+ * abort), after the library listeners (a pipe unpipes) have seen it. */
 ASY__INTERNAL void asy__stream_emit_error(asy_stream_t *s, int err) {
+    int listened;
     if (s->sflags_ & ASY__S_ERROR_EMITTED) return;
     s->sflags_ |= ASY__S_ERROR_EMITTED;
+    /* ESTREAM_DESTROYED is the echo of the caller's own destroy() (an
+     * in-flight write told the stream is gone), never news to anyone */
+    listened = (s->sflags_ & ASY__S_ERROR_OPTIONAL) || err == ASY_ESTREAM_DESTROYED ||
+               asy__stream_error_listened(s);
     asy__stream_emit(s, ASY__EV_ERROR, NULL, err);
+    if (!listened)
+        asy__uncaught(s->loop, err, "'error' event with no listener", ASY_HANDLE_STREAM, s,
+                      s->origin_file_, s->origin_line_);
 }
 
 ASY__INTERNAL void asy__stream_error_tick(void *p) {

@@ -2,6 +2,8 @@
  * the sides asked for are done.  A stream that will emit 'close'
  * (autoDestroy) is done at 'close'; otherwise at 'end' / 'finish'. */
 #include "stream.internal.h"
+#include "../base/queue.h"
+#include "../loop/handle.h"
 
 struct asy__eos {
     asy__stream_listener l;

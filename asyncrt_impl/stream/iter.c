@@ -8,6 +8,9 @@
  * does not: as in Node, the loop's exit runs after 'close', and the
  * iterator then never touches the stream again. */
 #include "stream.internal.h"
+#include "../base/queue.h"
+#include "../buf/buf.h"
+#include "../loop/loop.h"
 
 enum { ASY__ITER_RUNNING, ASY__ITER_ENDED, ASY__ITER_ERRORED };
 enum { ASY__ITER_DELIVER = 1, ASY__ITER_TRY = 2 };

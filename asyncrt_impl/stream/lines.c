@@ -1,6 +1,10 @@
 /* The line splitter: a transform with a byte-mode writable side and an
  * object-mode readable side holding one line per chunk. */
+#include "lines.h"
 #include "stream.internal.h"
+#include "../base/errors.h"
+#include "../buf/bufchain.h"
+#include "../loop/handle.h"
 
 ASY__INTERNAL asy_line_splitter_t *asy__lines_of(asy_stream_t *s) {
     return ASY_CONTAINER_OF(s, asy_line_splitter_t, stream);

@@ -6,6 +6,10 @@
  *
  * A line that lies inside one input chunk is a view into it (no copy);
  * one that spans chunks is copied together once. */
+#pragma once
+#include "stream.h"
+#include "../buf/bufchain.h"
+#include "../loop/handle.h"
 
 typedef struct asy_line_splitter_opts {
     /* Lines buffered on the readable side before the input waits: 0 = 16. */

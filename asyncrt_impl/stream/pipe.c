@@ -1,7 +1,10 @@
 /* src.pipe(dst): Node's Readable.prototype.pipe.  Backpressure (a write
  * that returns 0 pauses src until dst drains), dst.end() at src's end, and
  * nothing else: errors are not forwarded. */
+#include "pipeline.h"
 #include "stream.internal.h"
+#include "../base/queue.h"
+#include "../buf/buf.h"
 
 struct asy__pipe {
     asy__stream_listener src_l; /* data, end, close on src */
@@ -132,6 +135,10 @@ static const asy__stream_listener_vt asy__pipe_src_vt = {
 static const asy__stream_listener_vt asy__pipe_dst_vt = {
     NULL, NULL, NULL, asy__pipe_on_dst_error, asy__pipe_on_drain, asy__pipe_on_dst_done,
     asy__pipe_on_dst_done};
+
+ASY__INTERNAL int asy__pipe_is_dst_listener(const asy__stream_listener *l) {
+    return l->vt == &asy__pipe_dst_vt;
+}
 
 ASY__INTERNAL void asy__pipe_clear_await(asy_stream_t *src) {
     asy__queue *q;

@@ -2,7 +2,10 @@
  * piped (backpressure end to end) with the end handled here; every stream
  * is watched (finished) and any error destroys all the others with it;
  * cb runs once, on a nextTick, when every watch has reported. */
+#include "pipeline.h"
 #include "stream.internal.h"
+#include "../base/queue.h"
+#include "../loop/loop.h"
 
 typedef struct asy__pl asy__pl;
 

@@ -5,6 +5,9 @@
  * every stream is done.  pipe() moves data with backpressure but, as in
  * Node, neither forwards errors nor destroys anything: an error in one
  * stream leaves the others open (the seed's warning). */
+#pragma once
+#include "stream.h"
+#include "../promise/promise.h"
 
 typedef void (*asy_pipeline_cb)(int status, void *arg);
 

@@ -1,6 +1,8 @@
 /* The promise forms (node:stream/promises): the callback settles a promise
  * the library holds one reference of. */
-#include "stream.internal.h"
+#include "pipeline.h"
+#include "../base/sys.internal.h"
+#include "../promise/promise.h"
 
 ASY__INTERNAL void asy__stream_settle(asy_promise_t *p, int status) {
     if (status)

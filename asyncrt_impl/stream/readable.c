@@ -2,6 +2,7 @@
  * byte mode (O(1) push and consume, read(n) across chunks) and a ring of
  * chunks in object mode. */
 #include "stream.internal.h"
+#include "../buf/bufchain.h"
 
 ASY__INTERNAL int asy__readable_read_impl(asy_stream_t *s, size_t n, asy_buf_t *out);
 

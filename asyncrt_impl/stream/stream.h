@@ -26,6 +26,10 @@
  * library makes with the stream: free or reuse its memory there (or later).
  * A stream that never closes (autoDestroy off and never destroyed) keeps
  * whatever it buffers: destroy it.  Streams do not keep the loop alive. */
+#pragma once
+#include "../base/queue.h"
+#include "../buf/bufchain.h"
+#include "../loop/handle.h"
 
 typedef struct asy_stream_s asy_stream_t;
 
@@ -166,6 +170,8 @@ struct asy_stream_s {
     struct asy__stream_endcb *endcbs_;    /* end(cb) callbacks */
     size_t nendcbs_, endcbs_cap_;
     struct asy__stream_iter *iter_; /* async pull-read */
+    const char *origin_file_;       /* where it was created (diagnostics) */
+    int origin_line_;
 };
 
 /* ---- creating ------------------------------------------------------------ */
@@ -174,17 +180,31 @@ struct asy_stream_s {
  * buffered.  impl may be NULL for a readable (push source) and for
  * passthrough; a writable needs write or writev, a transform transform.
  * ASY_EINVAL otherwise. */
-ASYNCRT_API int asy_readable_init(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
-                                  const asy_stream_opts *opts);
-ASYNCRT_API int asy_writable_init(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
-                                  const asy_stream_opts *opts);
-ASYNCRT_API int asy_duplex_init(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
-                                const asy_stream_opts *opts);
-ASYNCRT_API int asy_transform_init(asy_loop_t *loop, asy_stream_t *s,
-                                   const asy_stream_impl *impl, const asy_stream_opts *opts);
+ASYNCRT_API int asy_readable_init_at(asy_loop_t *loop, asy_stream_t *s,
+                                     const asy_stream_impl *impl, const asy_stream_opts *opts,
+                                     const char *file, int line);
+ASYNCRT_API int asy_writable_init_at(asy_loop_t *loop, asy_stream_t *s,
+                                     const asy_stream_impl *impl, const asy_stream_opts *opts,
+                                     const char *file, int line);
+ASYNCRT_API int asy_duplex_init_at(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
+                                   const asy_stream_opts *opts, const char *file, int line);
+ASYNCRT_API int asy_transform_init_at(asy_loop_t *loop, asy_stream_t *s,
+                                      const asy_stream_impl *impl, const asy_stream_opts *opts,
+                                      const char *file, int line);
 /* A transform that passes every chunk through unchanged. */
-ASYNCRT_API int asy_passthrough_init(asy_loop_t *loop, asy_stream_t *s,
-                                     const asy_stream_opts *opts);
+ASYNCRT_API int asy_passthrough_init_at(asy_loop_t *loop, asy_stream_t *s,
+                                        const asy_stream_opts *opts, const char *file, int line);
+/* The inits record their caller's file:line, as handle inits do, so an
+ * uncaught 'error' or a slow callback can name the stream.  Variadic so a
+ * compound-literal opts argument (with its commas) passes through. */
+#define asy_readable_init(...) asy_readable_init_at(__VA_ARGS__, ASY_HERE)
+#define asy_writable_init(...) asy_writable_init_at(__VA_ARGS__, ASY_HERE)
+#define asy_duplex_init(...) asy_duplex_init_at(__VA_ARGS__, ASY_HERE)
+#define asy_transform_init(...) asy_transform_init_at(__VA_ARGS__, ASY_HERE)
+#define asy_passthrough_init(...) asy_passthrough_init_at(__VA_ARGS__, ASY_HERE)
+/* Re-labels where a stream was created: for a layer whose own init
+ * creates the stream on its caller's behalf. */
+ASYNCRT_API void asy_stream_set_origin(asy_stream_t *s, const char *file, int line);
 
 /* Sets the event callbacks (NULL: none).  The struct is not copied: keep
  * it alive (a static const is typical).  Setting on_data is Node's

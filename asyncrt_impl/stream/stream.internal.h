@@ -2,6 +2,12 @@
  * machines mirror Node 20's lib/internal/streams (readable.js, writable.js,
  * destroy.js, transform.js, end-of-stream.js, pipeline.js) flag for flag,
  * because event timing is part of the contract. */
+#pragma once
+#include "stream.h"
+#include "../base/queue.h"
+#include "../base/sys.internal.h"
+#include "../buf/buf.h"
+#include "../loop/handle.h"
 
 /* sflags_: the stream as a whole (Node keeps these per side and keeps the
  * two in step; one copy is enough here). */
@@ -23,7 +29,10 @@ enum {
     ASY__S_CONSTRUCT_WAIT = 1u << 14,
     ASY__S_XFORM_WAIT = 1u << 15,    /* _transform running */
     ASY__S_XFORM_HELD = 1u << 16,    /* its callback held until _read */
-    ASY__S_FLUSH_WAIT = 1u << 17     /* _flush running */
+    ASY__S_FLUSH_WAIT = 1u << 17,    /* _flush running */
+    /* an 'error' nobody listens to is dropped rather than uncaught (Node's
+     * IncomingMessage, whose errors the http layer reports otherwise) */
+    ASY__S_ERROR_OPTIONAL = 1u << 18
 };
 
 /* rflags_: Node's ReadableState bits. */
@@ -76,6 +85,16 @@ enum {
     ASY__EV_PAUSE,
     ASY__EV_RESUME
 };
+
+/* Whether an 'error' now would reach someone: the user's on_error, a
+ * library listener that handles errors (pipeline, finished, fetch...; not
+ * pipe's, which like Node's only unpipes) or an async reader. */
+ASY__INTERNAL int asy__stream_error_listened(const asy_stream_t *s);
+ASY__INTERNAL int asy__pipe_is_dst_listener(const asy__stream_listener *l);
+/* For layers whose streams' errors are optional (ASY__S_ERROR_OPTIONAL). */
+static inline void asy__stream_errors_optional(asy_stream_t *s) {
+    s->sflags_ |= ASY__S_ERROR_OPTIONAL;
+}
 
 /* A listener the library itself attaches (pipe, pipeline, finished, the
  * async reader): Node's EventEmitter listeners, minus the strings. */

@@ -4,6 +4,9 @@
  * a transform that produced output above the readable mark does not take
  * the next chunk until that output is read. */
 #include "stream.internal.h"
+#include "../base/errors.h"
+#include "../buf/buf.h"
+#include "../loop/handle.h"
 
 ASY__INTERNAL void asy__transform_write(asy_stream_t *s, const asy_buf_t *chunk) {
     s->xform_rlen_ = s->rlen_;
@@ -89,10 +92,14 @@ ASY__INTERNAL int asy__transform_init(asy_loop_t *loop, asy_stream_t *s,
     return 0;
 }
 
-ASYNCRT_API int asy_transform_init(asy_loop_t *loop, asy_stream_t *s,
-                                   const asy_stream_impl *impl, const asy_stream_opts *opts) {
+ASYNCRT_API int asy_transform_init_at(asy_loop_t *loop, asy_stream_t *s,
+                                      const asy_stream_impl *impl, const asy_stream_opts *opts,
+                                      const char *file, int line) {
+    int r;
     if (!impl || !impl->transform) return ASY_EINVAL;
-    return asy__transform_init(loop, s, impl, opts);
+    r = asy__transform_init(loop, s, impl, opts);
+    if (r == 0) asy_stream_set_origin(s, file, line);
+    return r;
 }
 
 ASY__INTERNAL void asy__passthrough_transform(asy_stream_t *s, const asy_buf_t *chunk) {
@@ -104,7 +111,9 @@ ASY__INTERNAL void asy__passthrough_transform(asy_stream_t *s, const asy_buf_t *
 static const asy_stream_impl asy__passthrough_impl = {
     NULL, NULL, NULL, NULL, NULL, NULL, asy__passthrough_transform, NULL};
 
-ASYNCRT_API int asy_passthrough_init(asy_loop_t *loop, asy_stream_t *s,
-                                     const asy_stream_opts *opts) {
-    return asy__transform_init(loop, s, &asy__passthrough_impl, opts);
+ASYNCRT_API int asy_passthrough_init_at(asy_loop_t *loop, asy_stream_t *s,
+                                        const asy_stream_opts *opts, const char *file, int line) {
+    int r = asy__transform_init(loop, s, &asy__passthrough_impl, opts);
+    if (r == 0) asy_stream_set_origin(s, file, line);
+    return r;
 }

@@ -2,6 +2,7 @@
  * time; later ones wait in a ring (and go to writev together when the
  * implementer has one). */
 #include "stream.internal.h"
+#include "../buf/buf.h"
 
 ASY__INTERNAL void asy__writable_finish_maybe(asy_stream_t *s, int sync);
 

@@ -4,6 +4,9 @@
  * running tasks get a record from a pool that holds at most `concurrency`
  * of them, always warm.  A steady stream of tasks allocates nothing but
  * the promises it hands out. */
+#include "limit.h"
+#include "../loop/handle.h"
+#include "../promise/promise.internal.h"
 typedef struct {       /* 32 bytes */
     asy__any_fn fn;    /* an asy_task_fn, or an asy_map_fn when index is not */
     void *arg;         /* ASY__LIMIT_TASK */

@@ -5,6 +5,9 @@
  * A task is a function returning what a promise continuation returns:
  * asy_ok(value) or asy_fail(code, msg) when it finishes synchronously,
  * asy_chain(promise) when it finishes later. */
+#pragma once
+#include "../loop/handle.h"
+#include "../promise/promise.h"
 typedef asy_ret_t (*asy_task_fn)(void *arg);
 /* A task over an index, for the limited map. */
 typedef asy_ret_t (*asy_map_fn)(void *arg, size_t index);

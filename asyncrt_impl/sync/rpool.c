@@ -7,6 +7,12 @@
  * and the shortfall is created, up to max.  Every entry point (public call
  * or callback) runs between asy__rpool_enter/leave, so the pool can finish
  * an asy_rpool_end and free itself only when nothing is using it. */
+#include "rpool.h"
+#include "ptrmap.internal.h"
+#include "../base/queue.h"
+#include "../loop/timer.h"
+#include "../loop/loop.h"
+#include "../promise/promise.internal.h"
 enum { ASY__RO_IDLE = 1, ASY__RO_BORROWED, ASY__RO_VALIDATING, ASY__RO_DESTROYING };
 
 typedef struct asy__robj {

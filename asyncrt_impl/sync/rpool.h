@@ -12,6 +12,9 @@
  * after idle_timeout_ms, and serves waiting clients by priority, then in
  * order of arrival.  Every operation is O(1) (a pointer-keyed hash table
  * finds a released resource); the evictor visits only expired objects. */
+#pragma once
+#include "../loop/handle.h"
+#include "../promise/promise.h"
 typedef struct asy_rpool_s asy_rpool_t;
 
 typedef struct {

@@ -3,6 +3,11 @@
  * harmless) linked into one FIFO; timeouts use the loop's pooled timers.
  * Nothing user-visible runs inside asy_sem_release: granting settles a
  * promise or queues a microtask. */
+#include "sem.h"
+#include "../base/queue.h"
+#include "../loop/timer.h"
+#include "../loop/slots.internal.h"
+#include "../promise/promise.internal.h"
 enum { ASY__SEM_WAITING = 1, ASY__SEM_DELIVER, ASY__SEM_RUNNING };
 
 typedef struct asy__sem_rec {

@@ -11,6 +11,10 @@
  * reaction runs as a microtask even when permits are free (they are taken
  * at once, though).  Releasing more than is held is refused, never
  * silently over-counted. */
+#pragma once
+#include "limit.h"
+#include "../loop/handle.h"
+#include "../promise/promise.h"
 typedef struct asy_sem_s asy_sem_t;
 /* Names a waiter, to cancel it.  A stale id is harmless; 0 names none. */
 typedef struct {

@@ -1,6 +1,6 @@
 /* file: URLs and paths: Node's url.fileURLToPath and url.pathToFileURL
  * with POSIX rules. */
-#include "params.c"
+#include "url.internal.h"
 #include "../path/path.h"
 
 ASYNCRT_API int asy_url_file_to_path(char **out, const asy_url_t *url) {

@@ -1,7 +1,8 @@
 /* Host parsing and serialization: domains (ASCII only: see ASY_EURL_IDNA),
  * IPv4 with the standard's hex/octal parts, IPv6 with compression and an
  * embedded IPv4 tail, and the opaque hosts of non-special URLs. */
-#include "encode.c"
+#include "encode.internal.h"
+#include "../base/errors.h"
 
 /* The standard's IPv4 number parser.  0: ok (*out set, saturating at
  * 2^32 so an overlong number still fails the range check), -1: failure. */

@@ -1,6 +1,6 @@
 /* URLSearchParams: the application/x-www-form-urlencoded parser and
  * serializer over an ordered list of pairs, optionally bound to a URL. */
-#include "url.c"
+#include "url.internal.h"
 
 /* Appends s[0..n) replacing ill-formed UTF-8 with U+FFFD, one per maximal
  * ill-formed subpart, as the standard's UTF-8 decoder does. */

@@ -3,44 +3,8 @@
  * serializer (url.c) then lays them out as href in one allocation.  Setters
  * load a URL into the record, run the parser from a state with "state
  * override", and serialize again. */
-#include "host.c"
-
-enum {
-    ASY__US_NONE = 0,
-    ASY__US_SCHEME_START,
-    ASY__US_SCHEME,
-    ASY__US_NO_SCHEME,
-    ASY__US_SPECIAL_RELATIVE_OR_AUTHORITY,
-    ASY__US_PATH_OR_AUTHORITY,
-    ASY__US_RELATIVE,
-    ASY__US_RELATIVE_SLASH,
-    ASY__US_SPECIAL_AUTHORITY_SLASHES,
-    ASY__US_SPECIAL_AUTHORITY_IGNORE_SLASHES,
-    ASY__US_AUTHORITY,
-    ASY__US_HOST,
-    ASY__US_HOSTNAME,
-    ASY__US_PORT,
-    ASY__US_FILE,
-    ASY__US_FILE_SLASH,
-    ASY__US_FILE_HOST,
-    ASY__US_PATH_START,
-    ASY__US_PATH,
-    ASY__US_OPAQUE_PATH,
-    ASY__US_QUERY,
-    ASY__US_FRAGMENT
-};
-
-/* A state-override run that the standard ends with a plain "return"
- * before changing anything: the setter reports the value as ignored. */
-#define ASY__URL_IGNORED 1
-
-typedef struct {
-    asy__ubuf b;
-    size_t scheme_s, scheme_e, user_s, user_e, pass_s, pass_e, host_s, host_e;
-    size_t path_s, path_e, query_s, query_e, frag_s, frag_e;
-    long port; /* -1: null */
-    int scheme_type, host_type, opaque, has_query, has_frag;
-} asy__urec;
+#include "url.internal.h"
+#include "../base/errors.h"
 
 ASY__INTERNAL void asy__urec_init(asy__urec *u, char *stack, size_t cap) {
     memset(u, 0, sizeof(*u));

@@ -1,6 +1,6 @@
 /* The URL serializer (href with component offsets, one allocation),
  * parse entry points, getters and setters. */
-#include "parse.c"
+#include "url.internal.h"
 
 /* Lays the record out as href in one allocation and fills *url. */
 ASY__INTERNAL int asy__urec_finish(const asy__urec *u, asy_url_t *url) {

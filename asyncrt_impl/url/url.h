@@ -20,6 +20,8 @@
  * Input is UTF-8; bytes >= 0x80 are percent-encoded byte by byte, which is
  * the standard's result for valid UTF-8.  A URL whose href would exceed
  * 2^31 bytes is refused with ASY_EINVALID_URL. */
+#pragma once
+#include "../base/config.h"
 
 /* Which special scheme, if any (the standard's special schemes). */
 typedef enum asy_url_scheme_e {

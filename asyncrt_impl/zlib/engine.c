@@ -31,6 +31,7 @@ ASY__INTERNAL int asy__zopts_check(asy_zlib_mode mode, const asy_zlib_opts *o, a
     out->max_output = o->max_output_length;
     out->hwm = o->high_water_mark;
     out->in_loop = o->in_loop != 0;
+    out->raw_fallback = o->raw_fallback != 0;
     out->dict = o->dictionary;
     out->dict_len = o->dictionary_len;
     if (out->level < -1 || out->level > 9) return ASY_ERANGE;
@@ -42,6 +43,7 @@ ASY__INTERNAL int asy__zopts_check(asy_zlib_mode mode, const asy_zlib_opts *o, a
     if (out->chunk_size < ASY_Z_MIN_CHUNK || out->chunk_size > UINT_MAX / 2) return ASY_ERANGE;
     if (out->dict_len && !out->dict) return ASY_EINVAL;
     if (out->dict_len > UINT_MAX) return ASY_ERANGE;
+    if (out->raw_fallback && mode != ASY_ZLIB_INFLATE) return ASY_EINVAL;
     return 0;
 }
 
@@ -92,6 +94,7 @@ ASY__INTERNAL int asy__zeng_init(asy__zeng *e, asy_zlib_mode mode, const asy__zo
     e->window_bits = wb;
     e->mem_level = o->mem_level;
     e->members = mode == ASY_ZLIB_GUNZIP;
+    e->raw_fallback = o->raw_fallback;
     e->zs.zalloc = asy__zalloc;
     e->zs.zfree = asy__zfree;
     e->zs.opaque = Z_NULL;
@@ -188,6 +191,15 @@ ASY__INTERNAL int asy__zeng_run(asy__zeng *e, int flush) {
             e->ended = 0;
         }
         if (e->mode == ASY_ZLIB_UNZIP && e->sniffed < 2) asy__zeng_sniff(e);
+        if (e->raw_fallback && !e->sniffed && e->zs.avail_in) {
+            /* the first byte of a zlib header has CM 8 in its low bits */
+            e->sniffed = 1;
+            if ((e->zs.next_in[0] & 0x0f) != 8) {
+                if (inflateReset2(&e->zs, -e->window_bits) != Z_OK)
+                    return asy__zeng_check(e, Z_STREAM_ERROR, flush);
+                if ((r = asy__zeng_set_dict(e)) < 0) return r; /* raw takes it up front */
+            }
+        }
         r = inflate(&e->zs, flush);
         if (r == Z_NEED_DICT && e->dict_len) {
             /* Node reports a dictionary that does not match as

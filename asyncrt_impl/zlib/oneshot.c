@@ -2,7 +2,12 @@
  * through one engine into one growing block, handed out as a buffer.
  * The block grows by realloc, so a bomb stopped by max_output_length has
  * held at most the limit (plus one byte). */
+#include "oneshot.h"
 #include "zlib.internal.h"
+#include "../buf/buf.h"
+#include "../loop/handle.h"
+#include "../promise/promise.h"
+#include "../pool/pool.h"
 
 /* Inputs up to this size compress into one deflateBound buffer. */
 #define ASY__ZONE_SMALL (64 * 1024)

@@ -6,6 +6,11 @@
  *
  * The input (and opts->dictionary) must stay valid until the callback or
  * the promise settles; it is read on a pool thread (cpu class). */
+#pragma once
+#include "zstream.h"
+#include "../buf/buf.h"
+#include "../loop/handle.h"
+#include "../promise/promise.h"
 
 /* status 0 and the result (borrowed: asy_buf_retain it to keep it), or
  * the error with Node's message ("incorrect header check"); result is

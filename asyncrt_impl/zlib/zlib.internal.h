@@ -1,6 +1,9 @@
 /* The zlib layer's private pieces: one zlib stream (deflate or inflate)
  * with Node's options, run step by step by the Transform and the one-shot
  * calls alike.  An engine belongs to one thread at a time. */
+#pragma once
+#include "zstream.h"
+#include "../base/sys.internal.h"
 #include <limits.h>
 #include <zlib.h>
 
@@ -19,12 +22,13 @@ typedef struct asy__zeng {
     int members;
     unsigned sniffed; /* unzip: header bytes seen (up to 2) */
     uint8_t sniff0;
+    int raw_fallback; /* inflate: no zlib header means raw deflate */
     const char *msg; /* Node's message of the last error (static) */
 } asy__zeng;
 
 /* Checked, defaulted options. */
 typedef struct asy__zopts {
-    int level, strategy, window_bits, mem_level, flush, finish_flush, in_loop;
+    int level, strategy, window_bits, mem_level, flush, finish_flush, in_loop, raw_fallback;
     size_t chunk_size, max_output, hwm;
     const void *dict;
     size_t dict_len;

@@ -8,6 +8,10 @@
  * flight per stream at a time: it owns the engine and the output buffer
  * until its completion comes back to the loop. */
 #include "zlib.internal.h"
+#include "../buf/buf.h"
+#include "../loop/handle.h"
+#include "../pool/pool.h"
+#include "../stream/stream.h"
 
 /* Chunks up to this size compress on the loop thread. */
 #define ASY__ZLIB_INLINE_MAX 1024

@@ -23,6 +23,9 @@
  * ASY_Z_NEED_DICT, ASY_EBUFFER_TOO_LARGE (max_output_length);
  * asy_zlib_message() gives Node's err.message ("incorrect header check").
  * Bad options: ASY_ERANGE (Node's ERR_OUT_OF_RANGE) or ASY_EINVAL. */
+#pragma once
+#include "../loop/handle.h"
+#include "../stream/stream.h"
 
 /* The seven kinds, Node's constants DEFLATE..UNZIP. */
 typedef enum {
@@ -82,6 +85,10 @@ typedef struct asy_zlib_opts {
     /* Streams: run zlib on the loop thread, never on the pool (small
      * latency-critical messages: no thread hop). */
     int in_loop;
+    /* inflate only: input whose first byte is not a zlib header
+     * ((byte & 0x0f) != 8) is read as raw deflate instead, as browsers
+     * and undici read Content-Encoding: deflate (servers send either). */
+    int raw_fallback;
 } asy_zlib_opts;
 
 typedef struct asy_zlib_s asy_zlib_t;
