@@ -79,7 +79,11 @@ __attribute__((unused)) static void *tsrv_main(void *arg) {
 __attribute__((unused)) static int tsrv_start(tsrv *t, const asy_http_server_opts *opts,
                                               asy_http_request_cb cb) {
     char ok;
-    if (opts) t->opts = *opts;
+    /* the caller's tsrv is on its stack: no option may be left unset */
+    if (opts)
+        t->opts = *opts;
+    else
+        memset(&t->opts, 0, sizeof(t->opts));
     t->cb = cb;
     if (pipe(t->ready_fd) != 0 || pipe(t->query_fd) != 0 || pipe(t->sent_fd) != 0) FAIL("pipe");
     if (pthread_create(&t->th, NULL, tsrv_main, t) != 0) FAIL("pthread_create");
