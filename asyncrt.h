@@ -724,13 +724,16 @@ ASYNCRT_API int asy_buf_swap64(asy_buf_t *b);
 
 
 
-/* One piece of memory for scatter/gather I/O.  On POSIX it has the layout of
- * struct iovec (iov_base, iov_len), so an array of it can be passed to
- * writev/readv with a cast.  (Windows' WSABUF is laid out differently.) */
-typedef struct asy_iovec {
+/* One piece of memory for scatter/gather I/O, the one iovec type of the
+ * whole API (fs reads and writes, socket reads and writes, buffer chains).
+ * On POSIX it has the layout of struct iovec (iov_base, iov_len), so an
+ * array of it can be passed to writev/readv with a cast.  (Windows' WSABUF
+ * is laid out differently.)  base is a void pointer, so any byte buffer
+ * (char, uint8_t) goes in and comes out without a cast. */
+typedef struct asy_iov_s {
     void *base;
     size_t len;
-} asy_iovec_t;
+} asy_iov_t;
 
 typedef struct asy_bufchain {
     asy_buf_t *segs; /* ring of views; the private fields below index it */
@@ -777,7 +780,7 @@ ASYNCRT_API int asy_bufchain_segment(const asy_bufchain_t *c, size_t i, asy_buf_
 /* Fills up to max_iov entries with the front segments, covering at most
  * max_bytes (the last entry is cut short to fit); returns the count.  The
  * memory stays valid until those bytes are consumed. */
-ASYNCRT_API size_t asy_bufchain_gather(const asy_bufchain_t *c, asy_iovec_t *iov,
+ASYNCRT_API size_t asy_bufchain_gather(const asy_bufchain_t *c, asy_iov_t *iov,
                                        size_t max_iov, size_t max_bytes);
 /* Position of the first occurrence of needle at or after offset, across
  * segment boundaries, or -1. */
@@ -823,7 +826,7 @@ typedef enum {
      * ASY_HANDLE_TYPE_LIMIT. */
     ASY_HANDLE_TYPE_MAX,
     ASY_HANDLE_TYPE_LIMIT = 64
-} asy_handle_type;
+} asy_handle_type_t;
 
 /* A handle type's operations (private; loop/loop.internal.h). */
 struct asy__handle_class;
@@ -833,7 +836,7 @@ struct asy__handle_class;
 #define ASY_HANDLE_FIELDS                                                  \
     void *data;                                                            \
     asy_loop_t *loop;                                                      \
-    asy_handle_type type;                                                  \
+    asy_handle_type_t type;                                                  \
     unsigned flags_;                                                       \
     const struct asy__handle_class *class_; /* its type's operations */    \
     asy_close_cb close_cb_;                                                \
@@ -859,7 +862,7 @@ ASYNCRT_API void asy_unref(asy_handle_t *handle);
 ASYNCRT_API int asy_has_ref(const asy_handle_t *handle);
 /* "timer", "tcp"...: the name of a built-in type, or of a type a layer
  * added once a handle of it has been created; "unknown" otherwise. */
-ASYNCRT_API const char *asy_handle_type_name(asy_handle_type type);
+ASYNCRT_API const char *asy_handle_type_name(asy_handle_type_t type);
 
 /* Handle constructors record the file:line of their caller so an open
  * handle can be named (see asy_loop_print_handles).  The public names are
@@ -914,8 +917,7 @@ struct asy__io {
 typedef struct asy_timer_s asy_timer_t;
 typedef void (*asy_timer_cb)(asy_timer_t *timer);
 
-typedef struct { uint64_t id; } asy_timer_id;     /* 0 = failed; a stale id is harmless */
-typedef struct { uint64_t id; } asy_immediate_id; /* 0 = failed */
+typedef struct { uint64_t id; } asy_timer_id_t; /* 0 = failed; a stale id is harmless */
 
 struct asy_timer_s {
     ASY_HANDLE_FIELDS
@@ -942,21 +944,28 @@ ASYNCRT_API uint64_t asy_timer_get_repeat(const asy_timer_t *timer);
 ASYNCRT_API uint64_t asy_timer_get_due_in(const asy_timer_t *timer);
 
 /* Node's setTimeout / setInterval / clearTimeout / clearInterval. */
-ASYNCRT_API asy_timer_id asy_set_timeout(asy_loop_t *loop, asy_fn cb, void *arg, uint64_t ms);
-ASYNCRT_API asy_timer_id asy_set_interval(asy_loop_t *loop, asy_fn cb, void *arg, uint64_t ms);
+ASYNCRT_API asy_timer_id_t asy_set_timeout(asy_loop_t *loop, asy_fn cb, void *arg, uint64_t ms);
+ASYNCRT_API asy_timer_id_t asy_set_interval(asy_loop_t *loop, asy_fn cb, void *arg, uint64_t ms);
 /* 0, or ASY_ENOENT for an id that is no longer live (cleared, fired). */
-ASYNCRT_API int asy_clear_timer(asy_loop_t *loop, asy_timer_id id);
+ASYNCRT_API int asy_clear_timer(asy_loop_t *loop, asy_timer_id_t id);
 /* timeout.refresh(): restart the countdown from now with the same delay. */
-ASYNCRT_API int asy_timer_refresh(asy_loop_t *loop, asy_timer_id id);
+ASYNCRT_API int asy_timer_refresh(asy_loop_t *loop, asy_timer_id_t id);
 /* timeout.ref() / unref() / hasRef(). */
-ASYNCRT_API int asy_timer_ref(asy_loop_t *loop, asy_timer_id id);
-ASYNCRT_API int asy_timer_unref(asy_loop_t *loop, asy_timer_id id);
-ASYNCRT_API int asy_timer_has_ref(asy_loop_t *loop, asy_timer_id id);
+ASYNCRT_API int asy_timer_ref(asy_loop_t *loop, asy_timer_id_t id);
+ASYNCRT_API int asy_timer_unref(asy_loop_t *loop, asy_timer_id_t id);
+ASYNCRT_API int asy_timer_has_ref(asy_loop_t *loop, asy_timer_id_t id);
 
-/* Node's setImmediate / clearImmediate: cb runs in the check phase.  An
- * immediate queued while immediates run waits for the next iteration. */
-ASYNCRT_API asy_immediate_id asy_set_immediate(asy_loop_t *loop, asy_fn cb, void *arg);
-ASYNCRT_API int asy_clear_immediate(asy_loop_t *loop, asy_immediate_id id);
+#line 1 "asyncrt_impl/loop/immediate.h"
+/* Node's setImmediate / clearImmediate. */
+
+
+
+typedef struct { uint64_t id; } asy_immediate_id_t; /* 0 = failed */
+
+/* cb runs in the check phase.  An immediate queued while immediates run
+ * waits for the next iteration. */
+ASYNCRT_API asy_immediate_id_t asy_set_immediate(asy_loop_t *loop, asy_fn cb, void *arg);
+ASYNCRT_API int asy_clear_immediate(asy_loop_t *loop, asy_immediate_id_t id);
 
 #line 1 "asyncrt_impl/loop/phases.h"
 /* Idle, prepare and check handles: a callback once per loop iteration in
@@ -1096,12 +1105,6 @@ ASYNCRT_API int asy_poll_stop(asy_poll_t *h);
 
 
 
-/* A byte range: the same layout as struct iovec on POSIX, so a list of
- * them goes to writev() as is. */
-typedef struct asy_iov_s {
-    char *base;
-    size_t len;
-} asy_iov_t;
 
 typedef struct asy__op asy__op;
 typedef struct asy__opfd asy__opfd;
@@ -1205,7 +1208,7 @@ typedef struct {
 typedef struct {
     int error;                /* the negative code (ASY_ECONNRESET...) */
     const char *what;         /* "'error' event", "write callback"... */
-    asy_handle_type type;     /* the object's type (ASY_HANDLE_STREAM for a
+    asy_handle_type_t type;     /* the object's type (ASY_HANDLE_STREAM for a
                                  stream), or ASY_HANDLE_UNKNOWN */
     const void *object;       /* the handle or stream, or NULL; valid during
                                  the hook only */
@@ -1245,7 +1248,7 @@ ASYNCRT_API void asy_uncaught_print(FILE *out, const asy_uncaught_t *info);
 
 
 
-typedef enum { ASY_RUN_DEFAULT, ASY_RUN_ONCE, ASY_RUN_NOWAIT } asy_run_mode;
+typedef enum { ASY_RUN_DEFAULT, ASY_RUN_ONCE, ASY_RUN_NOWAIT } asy_run_mode_t;
 
 /* Zero means "default" for every field; NULL options mean all defaults. */
 typedef struct {
@@ -1262,7 +1265,7 @@ typedef struct {
      * ASYNCRT_BACKEND environment variable, else the platform's best.  A
      * name this build lacks fails asy_loop_init with ASY_ENOSYS. */
     const char *backend;
-} asy_loop_opts;
+} asy_loop_opts_t;
 
 /* A queue of (fn, arg) jobs in a growable ring: no allocation per job once
  * it has grown to the working size. */
@@ -1332,7 +1335,7 @@ struct asy_loop_s {
     unsigned live_; /* ASY__LOOP_LIVE between init and close */
     int stop_flag_;
     int running_;
-    asy_loop_opts opts_;
+    asy_loop_opts_t opts_;
     asy__queue handles_; /* every open handle */
     asy__queue idle_, prepare_, check_;
     asy__queue pending_;
@@ -1378,12 +1381,12 @@ struct asy_loop_s {
     asy__cb_site_t cb_;
 };
 
-ASYNCRT_API int asy_loop_init(asy_loop_t *loop, const asy_loop_opts *opts);
+ASYNCRT_API int asy_loop_init(asy_loop_t *loop, const asy_loop_opts_t *opts);
 /* Runs the loop.  DEFAULT: until no referenced handle, request or timer is
  * left (or asy_stop); ONCE: one iteration, blocking for I/O if needed;
  * NOWAIT: one iteration without blocking.  Returns non-zero when work is
  * left, 0 when none. */
-ASYNCRT_API int asy_run(asy_loop_t *loop, asy_run_mode mode);
+ASYNCRT_API int asy_run(asy_loop_t *loop, asy_run_mode_t mode);
 /* Makes asy_run return after the current iteration. */
 ASYNCRT_API void asy_stop(asy_loop_t *loop);
 /* ASY_EBUSY while handles are open (asy_loop_print_handles names them);
@@ -1531,11 +1534,11 @@ typedef enum {
     ASY_PROMISE_PENDING = 0,
     ASY_PROMISE_FULFILLED = 1,
     ASY_PROMISE_REJECTED = 2
-} asy_promise_state;
+} asy_promise_state_t;
 
 /* The outcome a continuation receives. */
 typedef struct {
-    asy_promise_state state; /* FULFILLED or REJECTED */
+    asy_promise_state_t state; /* FULFILLED or REJECTED */
     int error;               /* rejected: the code, never 0; fulfilled: 0 */
     void *value;             /* fulfilled: the value */
     const char *message;     /* rejected: message or NULL */
@@ -1630,7 +1633,7 @@ ASYNCRT_API asy_promise_t *asy_promise_retain(asy_promise_t *p);
 ASYNCRT_API void asy_promise_release(asy_promise_t *p);
 
 /* ---- inspection --------------------------------------------------------- */
-ASYNCRT_API asy_promise_state asy_promise_state_of(const asy_promise_t *p);
+ASYNCRT_API asy_promise_state_t asy_promise_state_of(const asy_promise_t *p);
 /* The outcome, or NULL while pending.  Reading it does not count as
  * handling a rejection (see asy_promise_mark_handled). */
 ASYNCRT_API const asy_settled_t *asy_promise_result(const asy_promise_t *p);
@@ -1689,7 +1692,7 @@ ASYNCRT_API int asy_promise_on_unhandled(asy_loop_t *loop, asy_unhandled_fn fn, 
  * on pool threads and its completion comes back to the loop thread.
  *
  * Each loop owns its pool (see docs/pool.md for why): its size is
- * asy_loop_opts.threadpool_size, else the ASYNCRT_THREADPOOL_SIZE
+ * asy_loop_opts_t.threadpool_size, else the ASYNCRT_THREADPOOL_SIZE
  * environment variable, else 4, and asy_pool_set_size changes it at run
  * time.  Threads start lazily, when there is work no idle thread can take.
  *
@@ -1703,7 +1706,7 @@ typedef enum {
     ASY_WORK_CPU = 0,
     ASY_WORK_FAST_IO = 1,
     ASY_WORK_SLOW_IO = 2
-} asy_work_class;
+} asy_work_class_t;
 
 typedef struct asy_work_s asy_work_t;
 /* Runs on a pool thread: must not touch the loop. */
@@ -1732,7 +1735,7 @@ struct asy_work_s {
  * time (done_cb may queue it again).  Class ASY_WORK_CPU. */
 ASYNCRT_API int asy_queue_work(asy_loop_t *loop, asy_work_t *req, asy_work_cb work_cb,
                                asy_after_work_cb done_cb);
-ASYNCRT_API int asy_queue_work_class(asy_loop_t *loop, asy_work_t *req, asy_work_class cls,
+ASYNCRT_API int asy_queue_work_class(asy_loop_t *loop, asy_work_t *req, asy_work_class_t cls,
                                      asy_work_cb work_cb, asy_after_work_cb done_cb);
 /* Cancels work that has not started: 0, and done_cb runs later on the loop
  * with ASY_ECANCELED.  ASY_EBUSY once it runs or has finished. */
@@ -1769,10 +1772,10 @@ ASYNCRT_API int asy_pool_stats(asy_loop_t *loop, asy_pool_stats_t *out);
  * asy_stream_push_obj / asy_stream_write_obj).
  *
  * Two audiences:
- *   - users of a stream set an asy_stream_events struct of callbacks and
+ *   - users of a stream set an asy_stream_events_t struct of callbacks and
  *     call read / write / pause / resume / end / destroy / pipe;
  *   - implementers (a socket, a file, zlib, TLS, your own source or sink)
- *     give an asy_stream_impl vtable, Node's _read / _write / _writev /
+ *     give an asy_stream_impl_t vtable, Node's _read / _write / _writev /
  *     _final / _destroy / _construct / _transform / _flush, and report each
  *     completion with the matching asy_stream_*_done call.
  *
@@ -1799,7 +1802,7 @@ typedef void (*asy_stream_cb)(asy_stream_t *s, int status, void *arg);
 
 /* Events, Node's names.  Any member may be NULL.  The chunk given to
  * on_data is borrowed: asy_buf_retain() it to keep it past the call. */
-typedef struct asy_stream_events {
+typedef struct asy_stream_events_t {
     void (*on_data)(asy_stream_t *s, const asy_buf_t *chunk);
     /* Paused mode: data (or the end) is ready for asy_stream_read. */
     void (*on_readable)(asy_stream_t *s);
@@ -1810,11 +1813,11 @@ typedef struct asy_stream_events {
     void (*on_close)(asy_stream_t *s);
     void (*on_pause)(asy_stream_t *s);
     void (*on_resume)(asy_stream_t *s);
-} asy_stream_events;
+} asy_stream_events_t;
 
 /* The implementer's vtable.  Each member that takes a callback in Node
  * completes with a *_done call instead, now or later, exactly once. */
-typedef struct asy_stream_impl {
+typedef struct asy_stream_impl_t {
     /* Optional (_construct): runs on the next tick after init; reads,
      * writes and destroy wait for asy_stream_construct_done(s, err). */
     void (*construct)(asy_stream_t *s);
@@ -1844,10 +1847,10 @@ typedef struct asy_stream_impl {
     /* Optional (_flush): the input ended; push what is left, then
      * asy_stream_flush_done. */
     void (*flush)(asy_stream_t *s);
-} asy_stream_impl;
+} asy_stream_impl_t;
 
 /* Zero means "default" for every field; NULL options mean all defaults. */
-typedef struct asy_stream_opts {
+typedef struct asy_stream_opts_t {
     /* Bytes, or chunks in object mode; 0: Node's default (16 KiB, or 16
      * chunks).  ASY_STREAM_HWM_ZERO is a real 0 ("never read ahead",
      * "every write waits for drain").  For a duplex it sets both sides and
@@ -1864,7 +1867,7 @@ typedef struct asy_stream_opts {
     /* allowHalfOpen: false -- a duplex ends its writable side when its
      * readable side ends. */
     int no_half_open;
-} asy_stream_opts;
+} asy_stream_opts_t;
 
 #define ASY_STREAM_HWM_ZERO ((size_t)-1)
 /* asy_stream_read's n for Node's read() without an argument. */
@@ -1895,8 +1898,8 @@ struct asy_stream_s {
     void *impl_data; /* for the implementer */
     asy_loop_t *loop;
     /* -- everything below is private -- */
-    const asy_stream_impl *impl_;
-    const asy_stream_events *events_;
+    const asy_stream_impl_t *impl_;
+    const asy_stream_events_t *events_;
     unsigned sflags_, rflags_, wflags_;
     int err_;         /* the first error (Node's `errored`) */
     int close_err_;   /* the error emitted just before 'close' */
@@ -1942,19 +1945,19 @@ struct asy_stream_s {
  * passthrough; a writable needs write or writev, a transform transform.
  * ASY_EINVAL otherwise. */
 ASYNCRT_API int asy_readable_init_at(asy_loop_t *loop, asy_stream_t *s,
-                                     const asy_stream_impl *impl, const asy_stream_opts *opts,
+                                     const asy_stream_impl_t *impl, const asy_stream_opts_t *opts,
                                      const char *file, int line);
 ASYNCRT_API int asy_writable_init_at(asy_loop_t *loop, asy_stream_t *s,
-                                     const asy_stream_impl *impl, const asy_stream_opts *opts,
+                                     const asy_stream_impl_t *impl, const asy_stream_opts_t *opts,
                                      const char *file, int line);
-ASYNCRT_API int asy_duplex_init_at(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
-                                   const asy_stream_opts *opts, const char *file, int line);
+ASYNCRT_API int asy_duplex_init_at(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl_t *impl,
+                                   const asy_stream_opts_t *opts, const char *file, int line);
 ASYNCRT_API int asy_transform_init_at(asy_loop_t *loop, asy_stream_t *s,
-                                      const asy_stream_impl *impl, const asy_stream_opts *opts,
+                                      const asy_stream_impl_t *impl, const asy_stream_opts_t *opts,
                                       const char *file, int line);
 /* A transform that passes every chunk through unchanged. */
 ASYNCRT_API int asy_passthrough_init_at(asy_loop_t *loop, asy_stream_t *s,
-                                        const asy_stream_opts *opts, const char *file, int line);
+                                        const asy_stream_opts_t *opts, const char *file, int line);
 /* The inits record their caller's file:line, as handle inits do, so an
  * uncaught 'error' or a slow callback can name the stream.  Variadic so a
  * compound-literal opts argument (with its commas) passes through. */
@@ -1971,7 +1974,7 @@ ASYNCRT_API void asy_stream_set_origin(asy_stream_t *s, const char *file, int li
  * it alive (a static const is typical).  Setting on_data is Node's
  * on('data'): the stream starts flowing on the next tick unless it was
  * paused explicitly.  Setting on_readable is on('readable'): paused mode. */
-ASYNCRT_API int asy_stream_set_events(asy_stream_t *s, const asy_stream_events *events);
+ASYNCRT_API int asy_stream_set_events(asy_stream_t *s, const asy_stream_events_t *events);
 
 /* ---- readable: consuming ------------------------------------------------- */
 
@@ -1995,7 +1998,7 @@ ASYNCRT_API int asy_stream_unshift(asy_stream_t *s, const asy_buf_t *chunk);
  * and cb may free it, but must not use it if on_close already freed it.
  * One call may be outstanding (ASY_EBUSY otherwise).  The stream switches
  * to paused mode; to stop early, destroy it. */
-ASYNCRT_API int asy_stream_read_async(asy_stream_t *s, asy_stream_read_cb cb, void *arg);
+ASYNCRT_API int asy_stream_next(asy_stream_t *s, asy_stream_read_cb cb, void *arg);
 
 /* ---- readable: producing (implementers, and push sources) --------------- */
 
@@ -2106,17 +2109,17 @@ ASYNCRT_API int asy_pipeline(asy_stream_t *const *streams, size_t n, asy_pipelin
  * readable side ended and its writable side finished, and it closed if it
  * will -- with 0, the stream's error, or ASY_EPREMATURE_CLOSE when it
  * closed first.  cb runs before the stream's own on_close. */
-ASYNCRT_API int asy_stream_finished(asy_stream_t *s, asy_stream_cb cb, void *arg);
+ASYNCRT_API int asy_finished(asy_stream_t *s, asy_stream_cb cb, void *arg);
 
-typedef struct asy_pipe_opts {
+typedef struct asy_pipe_opts_t {
     int no_end; /* { end: false }: do not end dst when src ends */
-} asy_pipe_opts;
+} asy_pipe_opts_t;
 
 /* src.pipe(dst): every chunk of src is written to dst; when dst.write
  * returns 0 src pauses until dst drains; dst ends with src unless
  * opts->no_end.  One src may feed several destinations.  Errors are not
  * forwarded (use asy_pipeline). */
-ASYNCRT_API int asy_stream_pipe(asy_stream_t *src, asy_stream_t *dst, const asy_pipe_opts *opts);
+ASYNCRT_API int asy_stream_pipe(asy_stream_t *src, asy_stream_t *dst, const asy_pipe_opts_t *opts);
 /* src.unpipe(dst); dst NULL unpipes every destination.  ASY_ENOENT when
  * dst is not piped from src. */
 ASYNCRT_API int asy_stream_unpipe(asy_stream_t *src, asy_stream_t *dst);
@@ -2125,8 +2128,8 @@ ASYNCRT_API int asy_stream_unpipe(asy_stream_t *src, asy_stream_t *dst);
  * The promise (yours: release it) fulfils with NULL, or rejects with the
  * status the callback forms would report.  NULL on bad arguments or
  * ENOMEM. */
-ASYNCRT_API asy_promise_t *asy_pipeline_promise(asy_stream_t *const *streams, size_t n);
-ASYNCRT_API asy_promise_t *asy_stream_finished_promise(asy_stream_t *s);
+ASYNCRT_API asy_promise_t *asy_pipelinep(asy_stream_t *const *streams, size_t n);
+ASYNCRT_API asy_promise_t *asy_finishedp(asy_stream_t *s);
 
 #line 1 "asyncrt_impl/stream/lines.h"
 /* A line splitter (Node's readline over a stream, as a Transform): bytes
@@ -2142,13 +2145,13 @@ ASYNCRT_API asy_promise_t *asy_stream_finished_promise(asy_stream_t *s);
 
 
 
-typedef struct asy_line_splitter_opts {
+typedef struct asy_line_splitter_opts_t {
     /* Lines buffered on the readable side before the input waits: 0 = 16. */
     size_t high_water_mark;
     /* Longest line accepted, in bytes without its ending; a longer one
      * destroys the stream with ASY_ENOBUFS.  0 = no limit. */
     size_t max_line;
-} asy_line_splitter_opts;
+} asy_line_splitter_opts_t;
 
 typedef struct asy_line_splitter_s {
     asy_stream_t stream; /* pass &ls.stream to pipe / pipeline / read */
@@ -2158,7 +2161,7 @@ typedef struct asy_line_splitter_s {
 } asy_line_splitter_t;
 
 ASYNCRT_API int asy_line_splitter_init(asy_loop_t *loop, asy_line_splitter_t *ls,
-                                       const asy_line_splitter_opts *opts);
+                                       const asy_line_splitter_opts_t *opts);
 
 #endif /* ASYNCRT_OS_POSIX */
 #if ASYNCRT_OS_POSIX
@@ -2269,7 +2272,7 @@ struct asy_connect_s {
     asy_sock_t *handle;
     asy_connect_cb cb_;
     asy__op op_;
-    asy_timer_id timer_;
+    asy_timer_id_t timer_;
 };
 
 ASYNCRT_API int asy_sock_read_start(asy_sock_t *s, asy_alloc_cb alloc_cb, asy_read_cb read_cb);
@@ -2411,18 +2414,18 @@ typedef enum {
     ASY_TTY_MODE_NORMAL = 0, /* cooked: line editing, echo, signals */
     ASY_TTY_MODE_RAW = 1,    /* Node's setRawMode(true): bytes as typed */
     ASY_TTY_MODE_IO = 2      /* raw for binary data: also no output processing */
-} asy_tty_mode;
+} asy_tty_mode_t;
 
 /* fd must be a terminal (ASY_ENOTTY otherwise). */
 ASYNCRT_API int asy_tty_init_at(asy_loop_t *loop, asy_tty_t *tty, asy_os_fd_t fd, const char *file,
                                 int line);
 #define asy_tty_init(loop, tty, fd) asy_tty_init_at((loop), (tty), (fd), ASY_HERE)
-ASYNCRT_API int asy_tty_set_mode(asy_tty_t *tty, asy_tty_mode mode);
+ASYNCRT_API int asy_tty_set_mode(asy_tty_t *tty, asy_tty_mode_t mode);
 ASYNCRT_API int asy_tty_get_winsize(const asy_tty_t *tty, int *width, int *height);
 /* What an fd is: ASY_HANDLE_TTY, ASY_HANDLE_PIPE (pipe, FIFO or Unix
  * socket), ASY_HANDLE_TCP, ASY_HANDLE_UDP, or ASY_HANDLE_UNKNOWN (a file,
  * a closed fd).  Node picks stdio's stream class the same way. */
-ASYNCRT_API asy_handle_type asy_guess_handle(asy_os_fd_t fd);
+ASYNCRT_API asy_handle_type_t asy_guess_handle(asy_os_fd_t fd);
 
 #line 1 "asyncrt_impl/net/udp.h"
 /* UDP sockets: bind, send with a completion callback, receive, connected
@@ -2446,7 +2449,7 @@ enum {
     ASY_UDP_REUSEADDR = 4, /* several sockets may bind the same address */
     ASY_UDP_PARTIAL = 8    /* recv flag: datagram truncated */
 };
-typedef enum { ASY_LEAVE_GROUP = 0, ASY_JOIN_GROUP = 1 } asy_membership;
+typedef enum { ASY_LEAVE_GROUP = 0, ASY_JOIN_GROUP = 1 } asy_membership_t;
 
 struct asy_udp_s {
     ASY_HANDLE_FIELDS
@@ -2496,7 +2499,7 @@ ASYNCRT_API int asy_udp_set_multicast_loop(asy_udp_t *udp, int on);
 /* iface: the local address of the interface ("127.0.0.1"); NULL: any. */
 ASYNCRT_API int asy_udp_set_multicast_interface(asy_udp_t *udp, const char *iface);
 ASYNCRT_API int asy_udp_set_membership(asy_udp_t *udp, const char *group, const char *iface,
-                                       asy_membership membership);
+                                       asy_membership_t membership);
 /* Bytes waiting for the socket to take them, and sends whose callback
  * has not run yet. */
 ASYNCRT_API size_t asy_udp_send_queue_size(const asy_udp_t *udp);
@@ -2544,7 +2547,7 @@ typedef struct {
     unsigned keep_alive_delay_s;
     /* connect: fail with ASY_ETIMEDOUT after this many ms (0: no limit) */
     uint64_t connect_timeout_ms;
-} asy_socket_opts;
+} asy_socket_opts_t;
 
 struct asy_socket_s {
     asy_stream_t stream;
@@ -2555,7 +2558,7 @@ struct asy_socket_s {
         asy_tty_t tty;
     } h;
     /* private */
-    asy_socket_opts opts_;
+    asy_socket_opts_t opts_;
     asy_write_t wreq_;
     asy_shutdown_t sreq_;
     asy_connect_t creq_;
@@ -2581,7 +2584,7 @@ struct asy_server_s {
  * it -- in the same tick, as net.connect() does: the stream reads and
  * writes the handle those create. */
 ASYNCRT_API int asy_socket_init_at(asy_loop_t *loop, asy_socket_t *sock,
-                                   const asy_socket_opts *opts, const char *file, int line);
+                                   const asy_socket_opts_t *opts, const char *file, int line);
 /* records the caller's file:line as the stream's creation site */
 #define asy_socket_init(...) asy_socket_init_at(__VA_ARGS__, ASY_HERE)
 /* TCP to an IP address (DNS is not here).  cb (may be NULL) is Node's
@@ -2683,12 +2686,12 @@ typedef enum {
     ASY_DIRENT_SOCKET,
     ASY_DIRENT_CHAR,
     ASY_DIRENT_BLOCK
-} asy_dirent_type;
+} asy_dirent_type_t;
 
 /* readdir withFileTypes: one entry; name lives as long as the results. */
 typedef struct {
     const char *name;
-    asy_dirent_type type;
+    asy_dirent_type_t type;
 } asy_dirent_t;
 
 typedef enum {
@@ -2700,7 +2703,7 @@ typedef enum {
     ASY_FS_COPY_FILE, ASY_FS_ACCESS, ASY_FS_REALPATH, ASY_FS_SYMLINK, ASY_FS_READLINK,
     ASY_FS_CHMOD, ASY_FS_UTIMES, ASY_FS_TRUNCATE, ASY_FS_FTRUNCATE,
     ASY_FS_FSYNC, ASY_FS_FDATASYNC, ASY_FS_MKDTEMP
-} asy_fs_type;
+} asy_fs_type_t;
 
 /* Flags: mkdir and rm take ASY_FS_RECURSIVE; rm also ASY_FS_FORCE (a
  * missing path is not an error).  copyFile takes Node's COPYFILE_* values. */
@@ -2722,7 +2725,7 @@ typedef void (*asy_fs_cb)(asy_fs_t *req);
 struct asy_fs_s {
     void *data; /* for the caller */
     asy_loop_t *loop;
-    asy_fs_type type;
+    asy_fs_type_t type;
     /* >= 0: fd (open), bytes (read, write, readFile), entries (readdir),
      * 0 otherwise; < 0: ASY_E* (ASY_ECANCELED when cancelled) */
     int64_t result;
@@ -2742,9 +2745,9 @@ struct asy_fs_s {
     int fd_, flags_, mode_, owns_paths_;
     int64_t off_;
     double atime_, mtime_;
-    asy_iovec_t *bufs_;
+    asy_iov_t *bufs_;
     unsigned nbufs_;
-    asy_iovec_t bufsml_[4];
+    asy_iov_t bufsml_[4];
     char pathbuf_[128]; /* path and dest of an async call, when they fit */
 };
 
@@ -2779,9 +2782,9 @@ ASYNCRT_API int asy_fs_open(asy_loop_t *loop, asy_fs_t *req, const char *path, i
                             int mode, asy_fs_cb cb);
 ASYNCRT_API int asy_fs_close(asy_loop_t *loop, asy_fs_t *req, int fd, asy_fs_cb cb);
 /* offset < 0: at (and moving) the file position; else pread/preadv. */
-ASYNCRT_API int asy_fs_read(asy_loop_t *loop, asy_fs_t *req, int fd, const asy_iovec_t *bufs,
+ASYNCRT_API int asy_fs_read(asy_loop_t *loop, asy_fs_t *req, int fd, const asy_iov_t *bufs,
                             unsigned nbufs, int64_t offset, asy_fs_cb cb);
-ASYNCRT_API int asy_fs_write(asy_loop_t *loop, asy_fs_t *req, int fd, const asy_iovec_t *bufs,
+ASYNCRT_API int asy_fs_write(asy_loop_t *loop, asy_fs_t *req, int fd, const asy_iov_t *bufs,
                              unsigned nbufs, int64_t offset, asy_fs_cb cb);
 ASYNCRT_API int asy_fs_stat(asy_loop_t *loop, asy_fs_t *req, const char *path, asy_fs_cb cb);
 ASYNCRT_API int asy_fs_lstat(asy_loop_t *loop, asy_fs_t *req, const char *path, asy_fs_cb cb);
@@ -2886,9 +2889,9 @@ ASYNCRT_API int asy_fs_mkdtemp(asy_loop_t *loop, asy_fs_t *req, const char *pref
 
 ASYNCRT_API asy_promise_t *asy_fsp_open(asy_loop_t *loop, const char *path, int flags, int mode);
 ASYNCRT_API asy_promise_t *asy_fsp_close(asy_loop_t *loop, int fd);
-ASYNCRT_API asy_promise_t *asy_fsp_read(asy_loop_t *loop, int fd, const asy_iovec_t *bufs,
+ASYNCRT_API asy_promise_t *asy_fsp_read(asy_loop_t *loop, int fd, const asy_iov_t *bufs,
                                         unsigned nbufs, int64_t offset);
-ASYNCRT_API asy_promise_t *asy_fsp_write(asy_loop_t *loop, int fd, const asy_iovec_t *bufs,
+ASYNCRT_API asy_promise_t *asy_fsp_write(asy_loop_t *loop, int fd, const asy_iov_t *bufs,
                                          unsigned nbufs, int64_t offset);
 ASYNCRT_API asy_promise_t *asy_fsp_stat(asy_loop_t *loop, const char *path);
 ASYNCRT_API asy_promise_t *asy_fsp_lstat(asy_loop_t *loop, const char *path);
@@ -3011,7 +3014,7 @@ typedef void (*asy_fs_stream_open_cb)(asy_fs_stream_t *fs, int fd);
 
 /* createReadStream options; zero is Node's default for every field, NULL
  * options are all defaults. */
-typedef struct asy_fs_read_stream_opts {
+typedef struct asy_fs_read_stream_opts_t {
     const char *flags; /* Node's open flags (asy_fs_open_flags); NULL: "r" */
     int mode;          /* 0: 0666 */
     /* Read an fd that is already open instead of opening path (Node's
@@ -3030,10 +3033,10 @@ typedef struct asy_fs_read_stream_opts {
      * asy_stream_destroy). */
     int no_auto_close;
     asy_fs_stream_open_cb on_open; /* may be NULL */
-} asy_fs_read_stream_opts;
+} asy_fs_read_stream_opts_t;
 
 /* createWriteStream options; zero means Node's default. */
-typedef struct asy_fs_write_stream_opts {
+typedef struct asy_fs_write_stream_opts_t {
     const char *flags; /* NULL: "w"; "a" appends, "wx" fails with EEXIST, "r+" patches */
     int mode;          /* 0: 0666 */
     int use_fd;
@@ -3044,7 +3047,7 @@ typedef struct asy_fs_write_stream_opts {
     int no_auto_close;      /* autoClose: false -- fd stays open after 'finish' */
     int flush;              /* fsync the file before closing it (Node's `flush`) */
     asy_fs_stream_open_cb on_open;
-} asy_fs_write_stream_opts;
+} asy_fs_write_stream_opts_t;
 
 struct asy_fs_stream_s {
     asy_stream_t stream; /* the Readable or Writable */
@@ -3060,12 +3063,12 @@ struct asy_fs_stream_s {
     const char *fail_syscall_;
     int fail_path_;
     asy_buf_t rbuf_;     /* the read in flight */
-    asy_iovec_t *iov_;   /* the write in flight: what is left of it */
+    asy_iov_t *iov_;   /* the write in flight: what is left of it */
     unsigned niov_;
     int retries_;
     int64_t wpos_;
     size_t wleft_;
-    asy_iovec_t iovsml_[8];
+    asy_iov_t iovsml_[8];
     char path_[ASY_FS_STREAM_PATH_MAX];
 };
 
@@ -3076,12 +3079,12 @@ struct asy_fs_stream_s {
  * nothing is started then. */
 ASYNCRT_API int asy_fs_create_read_stream_at(asy_loop_t *loop, asy_fs_stream_t *fs,
                                              const char *path,
-                                             const asy_fs_read_stream_opts *opts,
+                                             const asy_fs_read_stream_opts_t *opts,
                                              const char *file, int line);
 /* fs.createWriteStream(path, opts); the same rules. */
 ASYNCRT_API int asy_fs_create_write_stream_at(asy_loop_t *loop, asy_fs_stream_t *fs,
                                               const char *path,
-                                              const asy_fs_write_stream_opts *opts,
+                                              const asy_fs_write_stream_opts_t *opts,
                                               const char *file, int line);
 /* Both record the caller's file:line as the stream's creation site (an
  * uncaught 'error' names it); variadic for compound-literal opts. */
@@ -3136,7 +3139,7 @@ enum { ASY_DNS_ADDRCONFIG = 1, ASY_DNS_V4MAPPED = 2, ASY_DNS_ALL = 4 };
 typedef struct {
     int family; /* 0: any, 4: IPv4 only, 6: IPv6 only */
     int hints;  /* ASY_DNS_* */
-} asy_dns_lookup_opts;
+} asy_dns_lookup_opts_t;
 
 typedef struct asy_dns_lookup_s asy_dns_lookup_t;
 /* status 0: count >= 1 addresses in the resolver's order (Node's
@@ -3158,12 +3161,12 @@ struct asy_dns_lookup_s {
 
 /* Every address of hostname (dns.lookup with {all: true}). */
 ASYNCRT_API int asy_dns_lookup(asy_loop_t *loop, asy_dns_lookup_t *req, const char *hostname,
-                               const asy_dns_lookup_opts *opts, asy_dns_lookup_cb cb);
+                               const asy_dns_lookup_opts_t *opts, asy_dns_lookup_cb cb);
 /* The same with a service (a port number or a name from /etc/services)
  * whose port goes into each sockaddr; node may be NULL (local addresses).
  * At least one of node and service. */
 ASYNCRT_API int asy_getaddrinfo(asy_loop_t *loop, asy_dns_lookup_t *req, const char *node,
-                                const char *service, const asy_dns_lookup_opts *opts,
+                                const char *service, const asy_dns_lookup_opts_t *opts,
                                 asy_dns_lookup_cb cb);
 /* 0, and the callback gets ASY_ECANCELED; ASY_EBUSY once it has started. */
 ASYNCRT_API int asy_dns_lookup_cancel(asy_dns_lookup_t *req);
@@ -3216,7 +3219,7 @@ typedef struct {
  * code and "getaddrinfo EAI_NONAME hostname" (Node's message shape).  NULL
  * only when out of memory or on bad arguments. */
 ASYNCRT_API asy_promise_t *asy_dnsp_lookup(asy_loop_t *loop, const char *hostname,
-                                           const asy_dns_lookup_opts *opts);
+                                           const asy_dns_lookup_opts_t *opts);
 
 #endif /* ASYNCRT_OS_POSIX */
 #line 1 "asyncrt_impl/path/path.h"
@@ -3458,10 +3461,10 @@ typedef enum {
     ASY_STDIO_INHERIT,  /* the parent's own fd of the same number */
     ASY_STDIO_IGNORE,   /* /dev/null */
     ASY_STDIO_FD        /* `fd` (the caller's, left open in the parent) */
-} asy_stdio_kind;
+} asy_stdio_kind_t;
 
 typedef struct {
-    asy_stdio_kind kind;
+    asy_stdio_kind_t kind;
     int fd; /* for ASY_STDIO_FD */
     /* ASY_STDIO_PIPE only, optional: a pipe handle you initialised
      * (asy_pipe_init) that receives the parent's end, so the child's fd is
@@ -3477,7 +3480,7 @@ typedef struct {
      * start, the stream is destroyed (on_close only).  Closing the process
      * handle destroys the streams still open. */
     asy_stream_t *stream;
-} asy_stdio_opt;
+} asy_stdio_opt_t;
 
 #define ASY_PROCESS_MAX_STDIO 16
 
@@ -3497,7 +3500,7 @@ typedef struct {
     int env_extend;
     /* stdio[i] is the child's fd i; stdio_count 0 means 3 (stdin, stdout,
      * stderr), all pipes unless set. */
-    asy_stdio_opt stdio[ASY_PROCESS_MAX_STDIO];
+    asy_stdio_opt_t stdio[ASY_PROCESS_MAX_STDIO];
     int stdio_count;
     int detached;    /* setsid(): own session and process group */
     int set_uid, set_gid;
@@ -3514,7 +3517,7 @@ typedef struct {
     void (*on_drain)(asy_process_t *p, int fd, int status);
     /* Bytes queued on a pipe before asy_process_write returns 0; 0: 64 KiB. */
     size_t high_water_mark;
-} asy_process_opts;
+} asy_process_opts_t;
 
 /* Parent's end of one stdio pipe (private). */
 struct asy__child_pipe {
@@ -3558,7 +3561,7 @@ struct asy_process_s {
  * exit_cb (status < 0: it did not).  Returns ASY_EINVAL at once for bad
  * arguments, and then the handle is untouched. */
 ASYNCRT_API int asy_spawn_at(asy_loop_t *loop, asy_process_t *p, const char *file,
-                             const char *const *args, const asy_process_opts *opts,
+                             const char *const *args, const asy_process_opts_t *opts,
                              asy_exit_cb exit_cb, const char *src_file, int src_line);
 #define asy_spawn(loop, p, file, args, opts, cb) \
     asy_spawn_at((loop), (p), (file), (args), (opts), (cb), ASY_HERE)
@@ -3593,7 +3596,7 @@ ASYNCRT_API int asy_process_stdio_fd(const asy_process_t *p, int fd, asy_os_fd_t
  *
  * Messages are length-prefixed frames of bytes that may carry file
  * descriptors (SCM_RIGHTS).  The parent opens a channel with
- * asy_process_opts.ipc (or asy_fork); the child finds its end in the
+ * asy_process_opts_t.ipc (or asy_fork); the child finds its end in the
  * ASYNCRT_CHANNEL_FD environment variable and opens it with
  * asy_ipc_open_child.
  *
@@ -3616,13 +3619,13 @@ typedef struct {
     size_t frame_len;   /* header + payload */
     size_t payload_len;
     unsigned nfds;
-} asy_ipc_frame_info;
+} asy_ipc_frame_info_t;
 
 /* Decodes the frame at the start of buf: 1 with *info filled when a whole
  * frame is there, 0 when more bytes are needed, ASY_EPROTO for a malformed
  * header, ASY_EMSGSIZE for a payload above max_payload.  Pure function. */
 ASYNCRT_API int asy_ipc_frame_decode(const void *buf, size_t len, size_t max_payload,
-                                     asy_ipc_frame_info *info);
+                                     asy_ipc_frame_info_t *info);
 /* Writes the 8-byte header for a payload; ASY_EMSGSIZE / ASY_EINVAL for a
  * length or fd count the format cannot carry. */
 ASYNCRT_API int asy_ipc_frame_header(void *hdr, size_t payload_len, unsigned nfds);
@@ -3714,7 +3717,7 @@ ASYNCRT_API int asy_ipc_connected(const asy_ipc_t *ch);
 typedef struct {
     /* cwd, env, detached, uid/gid of the child; stdio is managed here
      * (stdin /dev/null unless stdio[0] is set, stdout and stderr piped) */
-    asy_process_opts process;
+    asy_process_opts_t process;
     /* Largest stdout or stderr kept; more kills the child (kill_signal)
      * and ends with ASY_ENOBUFS.  0: 1 MiB (Node's default). */
     size_t max_buffer;
@@ -3727,7 +3730,7 @@ typedef struct {
      * Either way NUL-terminated.  An unknown name is ASY_EINVAL. */
     const char *encoding;
     const char *shell; /* asy_exec only; NULL: /bin/sh */
-} asy_exec_opts;
+} asy_exec_opts_t;
 
 typedef struct {
     /* 0 when the child ran and exited with 0; otherwise the first of:
@@ -3745,17 +3748,17 @@ typedef struct {
     const char *err;
     size_t err_len;
     int pid;
-} asy_exec_result;
+} asy_exec_result_t;
 
-typedef void (*asy_exec_cb)(const asy_exec_result *res, void *arg);
+typedef void (*asy_exec_cb)(const asy_exec_result_t *res, void *arg);
 
 /* args as for asy_spawn (args[0] is argv[0]; NULL means {file}).  Returns 0
  * and then cb runs exactly once (even when the program is missing), or
  * ASY_EINVAL / ASY_ENOMEM and cb never runs. */
 ASYNCRT_API int asy_exec_file(asy_loop_t *loop, const char *file, const char *const *args,
-                              const asy_exec_opts *opts, asy_exec_cb cb, void *arg);
+                              const asy_exec_opts_t *opts, asy_exec_cb cb, void *arg);
 /* `shell -c command`; see the security note above. */
-ASYNCRT_API int asy_exec(asy_loop_t *loop, const char *command, const asy_exec_opts *opts,
+ASYNCRT_API int asy_exec(asy_loop_t *loop, const char *command, const asy_exec_opts_t *opts,
                          asy_exec_cb cb, void *arg);
 
 /* Node's fork(): starts `program` (usually one built with asyncrt) with an
@@ -3763,13 +3766,13 @@ ASYNCRT_API int asy_exec(asy_loop_t *loop, const char *command, const asy_exec_o
  * stdout and stderr.  The child opens its end with asy_ipc_open_child. */
 ASYNCRT_API int asy_fork_at(asy_loop_t *loop, asy_process_t *p, asy_ipc_t *ch,
                             const char *program, const char *const *args,
-                            const asy_process_opts *opts, asy_exit_cb exit_cb,
+                            const asy_process_opts_t *opts, asy_exit_cb exit_cb,
                             const char *src_file, int src_line);
 #define asy_fork(loop, p, ch, program, args, opts, cb) \
     asy_fork_at((loop), (p), (ch), (program), (args), (opts), (cb), ASY_HERE)
 
 /* util.promisify(execFile) / promisify(exec): a promise fulfilled, when
- * the command succeeded (status 0), with an asy_exec_output the promise
+ * the command succeeded (status 0), with an asy_exec_output_t the promise
  * owns (valid while you hold the promise or a continuation runs); rejected
  * otherwise with res.status and a message ("command failed", plus the
  * child's stderr when it wrote any).  Returns NULL only on ENOMEM; bad
@@ -3781,13 +3784,13 @@ typedef struct {
     char *err;
     size_t err_len;
     int pid;
-} asy_exec_output;
+} asy_exec_output_t;
 
-ASYNCRT_API asy_promise_t *asy_exec_file_async(asy_loop_t *loop, const char *file,
+ASYNCRT_API asy_promise_t *asy_execp_file(asy_loop_t *loop, const char *file,
                                                const char *const *args,
-                                               const asy_exec_opts *opts);
-ASYNCRT_API asy_promise_t *asy_exec_async(asy_loop_t *loop, const char *command,
-                                          const asy_exec_opts *opts);
+                                               const asy_exec_opts_t *opts);
+ASYNCRT_API asy_promise_t *asy_execp(asy_loop_t *loop, const char *command,
+                                          const asy_exec_opts_t *opts);
 
 #endif /* ASYNCRT_OS_POSIX */
 #if ASYNCRT_OS_POSIX
@@ -3909,7 +3912,7 @@ ASYNCRT_API void asy_sem_free(asy_sem_t *sem);
 /* ---- resource pool (generic-pool, pg.Pool) -----------------------------------
  *
  *   asy_rpool_factory_t f = { db_connect, db_close, db_ping, ctx };
- *   asy_rpool_t *pool = asy_rpool_new(loop, &f, &(asy_rpool_opts){ .min = 2, .max = 20 });
+ *   asy_rpool_t *pool = asy_rpool_new(loop, &f, &(asy_rpool_opts_t){ .min = 2, .max = 20 });
  *   asy_promise_t *c = asy_rpool_acquire(pool, 0);     // value: the resource
  *   ... asy_rpool_release(pool, conn);                 // back to the pool, not closed
  *   asy_promise_t *r = asy_rpool_use(pool, 0, query, q); // acquire, run, always release
@@ -3956,7 +3959,7 @@ typedef struct {
      * the pool spin. */
     unsigned create_retries;
     uint64_t create_backoff_ms;
-} asy_rpool_opts;
+} asy_rpool_opts_t;
 
 typedef struct {
     size_t size;      /* every object: idle, borrowed, being validated or created */
@@ -3968,7 +3971,7 @@ typedef struct {
 
 /* NULL on ENOMEM or bad input (no create, min > max). */
 ASYNCRT_API asy_rpool_t *asy_rpool_new(asy_loop_t *loop, const asy_rpool_factory_t *factory,
-                                       const asy_rpool_opts *opts);
+                                       const asy_rpool_opts_t *opts);
 /* A promise of a resource (its value).  Rejects with the factory's error,
  * ASY_ETIMEDOUT, ASY_EBUSY (too many waiting) or ASY_ESHUTDOWN (draining).
  * priority >= levels is taken as the last level.  NULL on ENOMEM. */
@@ -4014,11 +4017,11 @@ typedef enum {
     ASY_PERF_MEASURE = 2,
     ASY_PERF_FUNCTION = 4, /* a timerified callback's call */
     ASY_PERF_ALL = 7
-} asy_perf_entry_type;
+} asy_perf_entry_type_t;
 
 typedef struct {
     const char *name;
-    asy_perf_entry_type type;
+    asy_perf_entry_type_t type;
     double start_time; /* ms since the time origin */
     double duration;   /* ms; 0 for a mark */
 } asy_perf_entry_t;
@@ -4146,8 +4149,8 @@ typedef struct {
      * out) and the result (0 or a negative code) */
     void (*on_report)(void *arg, const char *filename, int status);
     void *arg;
-} asy_report_signal_opts;
-ASYNCRT_API int asy_loop_report_on_signal(asy_loop_t *loop, const asy_report_signal_opts *opts);
+} asy_report_signal_opts_t;
+ASYNCRT_API int asy_loop_report_on_signal(asy_loop_t *loop, const asy_report_signal_opts_t *opts);
 ASYNCRT_API int asy_loop_report_on_signal_stop(asy_loop_t *loop);
 
 /* Slow-callback warning: a callback (with the nextTicks and microtasks it
@@ -4177,7 +4180,7 @@ ASYNCRT_API int asy_loop_slow_callback_warning(asy_loop_t *loop, double threshol
  *
  *   static asy_ret_t job(void *arg) {           // async function job(arg)
  *       void *v;
- *       asy_promise_t *p = asy_fs_read_file_promise(...);
+ *       asy_promise_t *p = asy_fsp_read_file(...);
  *       int err = asy_await(p, &v);             // const v = await p
  *       ...
  *       asy_promise_release(p);
@@ -4204,19 +4207,19 @@ ASYNCRT_API int asy_loop_slow_callback_warning(asy_loop_t *loop, double threshol
 
 
 
-/* Coroutine stack sizes (asy_async_opts.stack_size). */
+/* Coroutine stack sizes (asy_async_opts_t.stack_size). */
 #define ASY_CORO_STACK_DEFAULT ((size_t)256 * 1024)
 #define ASY_CORO_STACK_MIN ((size_t)16 * 1024)
 
 #if ASYNCRT_OS_POSIX
 typedef asy_ret_t (*asy_async_fn)(void *arg);
 
-typedef struct asy_async_opts {
+typedef struct asy_async_opts_t {
     /* Usable stack in bytes, rounded up to whole pages, at least 16 KiB;
      * 0 means ASY_CORO_STACK_DEFAULT.  Below it sits an inaccessible guard
      * page: running off the end is a SIGSEGV, never silent corruption. */
     size_t stack_size;
-} asy_async_opts;
+} asy_async_opts_t;
 
 
 /* Starts fn(arg) as a coroutine (opts may be NULL).  Returns the promise
@@ -4224,7 +4227,7 @@ typedef struct asy_async_opts {
  * never runs).  Callable from a coroutine too (the child runs until its
  * first await, then the caller continues). */
 ASYNCRT_API asy_promise_t *asy_async(asy_loop_t *loop, asy_async_fn fn, void *arg,
-                                     const asy_async_opts *opts);
+                                     const asy_async_opts_t *opts);
 
 /* await p: 0 with the value in *value (may be NULL), or the rejection's
  * code (its message: asy_promise_result(p)->message).  p is borrowed; the
@@ -4265,8 +4268,8 @@ ASYNCRT_API size_t asy_coro_count(asy_loop_t *loop);
 
 
 /* Handle type ids of this layer (docs/design.md, "Handle types"). */
-#define ASY_HANDLE_WORKER ((asy_handle_type)(ASY_HANDLE_TYPE_MAX + 0))
-#define ASY_HANDLE_PORT ((asy_handle_type)(ASY_HANDLE_TYPE_MAX + 1))
+#define ASY_HANDLE_WORKER ((asy_handle_type_t)(ASY_HANDLE_TYPE_MAX + 0))
+#define ASY_HANDLE_PORT ((asy_handle_type_t)(ASY_HANDLE_TYPE_MAX + 1))
 
 /* ---- channels and ports ------------------------------------------------ */
 /* One end of a channel, attached to no loop: what asy_channel_open gives
@@ -4341,16 +4344,16 @@ typedef struct asy_worker_self_s {
     asy_port_t *port;       /* parentPort (not started) */
     const uint8_t *data;    /* workerData: a copy, valid while the worker runs */
     size_t len;
-    void *arg;              /* asy_worker_opts.arg, as given */
+    void *arg;              /* asy_worker_opts_t.arg, as given */
     unsigned thread_id;     /* threadId, 1, 2, ... in start order */
 } asy_worker_self_t;
 
 /* The entry function.  Its return value is the exit code unless the
  * worker failed, exited or was terminated.  After it returns the worker's
  * loop runs until nothing keeps it alive (as a Node worker's does). */
-typedef int (*asy_worker_main)(asy_worker_self_t *self);
+typedef int (*asy_worker_main_fn)(asy_worker_self_t *self);
 
-typedef struct asy_worker_opts {
+typedef struct asy_worker_opts_t {
     const void *data;  /* workerData: copied */
     size_t len;
     void *arg;         /* passed to the entry as is (keep it alive) */
@@ -4362,14 +4365,14 @@ typedef struct asy_worker_opts {
     void (*on_error)(asy_worker_t *w, int code, const char *message);
     /* 'exit': the thread is gone; the handle is inactive from here on */
     void (*on_exit)(asy_worker_t *w, int exit_code);
-} asy_worker_opts;
+} asy_worker_opts_t;
 
 struct asy_worker_s {
     ASY_HANDLE_FIELDS
     struct asy__worker_shared *shared_;
     asy_port_t port_;     /* the parent's end of parentPort (internal) */
     asy_async_t exit_async_;
-    asy_worker_opts opts_;
+    asy_worker_opts_t opts_;
     unsigned thread_id_;
     int exit_code_;
     unsigned worker_flags_;
@@ -4379,8 +4382,8 @@ struct asy_worker_s {
  * (no thread).  The handle is active (keeps the loop alive) until 'exit';
  * asy_unref lets the loop end without waiting for the worker.  Closing a
  * worker that still runs terminates it and waits for its thread. */
-ASYNCRT_API int asy_worker_start_at(asy_loop_t *loop, asy_worker_t *w, asy_worker_main main_fn,
-                                    const asy_worker_opts *opts, const char *file, int line);
+ASYNCRT_API int asy_worker_start_at(asy_loop_t *loop, asy_worker_t *w, asy_worker_main_fn main_fn,
+                                    const asy_worker_opts_t *opts, const char *file, int line);
 #define asy_worker_start(loop, w, main_fn, opts) \
     asy_worker_start_at((loop), (w), (main_fn), (opts), ASY_HERE)
 /* worker.postMessage: as asy_port_post / asy_port_post_transfer. */
@@ -4444,7 +4447,7 @@ ASYNCRT_API int asy_atomics_notify(asy_shared_buf_t *sb, size_t index, int count
  * "timed-out" (timeout_ms on the loop's clock, virtual clock included;
  * -1: none), or already resolved with "not-equal".  A pending wait keeps
  * the loop alive, as in Node.  NULL on bad arguments or ENOMEM. */
-ASYNCRT_API asy_promise_t *asy_atomics_wait_async(asy_loop_t *loop, asy_shared_buf_t *sb,
+ASYNCRT_API asy_promise_t *asy_atomicsp_wait(asy_loop_t *loop, asy_shared_buf_t *sb,
                                                   size_t index, int32_t expected,
                                                   int64_t timeout_ms);
 
@@ -4461,7 +4464,7 @@ typedef struct asy_wpool_s asy_wpool_t;
  * self is the worker's (asy_worker_should_stop tells of an abort). */
 typedef int (*asy_wpool_fn)(asy_worker_self_t *self, void *arg, const uint8_t *in, size_t len,
                             asy_buf_t *out);
-typedef struct asy_wpool_opts {
+typedef struct asy_wpool_opts_t {
     asy_wpool_fn fn;
     void *arg;                /* passed to fn */
     unsigned min_threads;     /* started at once and kept; default 0 */
@@ -4469,7 +4472,7 @@ typedef struct asy_wpool_opts {
     size_t max_queue;         /* tasks waiting for a thread; 0: no limit */
     uint64_t idle_timeout_ms; /* threads above min_threads idle this long leave; 0: at once */
     size_t stack_size;        /* per worker, bytes; 0: default */
-} asy_wpool_opts;
+} asy_wpool_opts_t;
 /* Names a task, to abort it.  A stale id is harmless. */
 typedef struct {
     uint64_t id;
@@ -4484,7 +4487,7 @@ typedef struct {
 
 /* NULL with *err (may be NULL) set: ASY_EINVAL (no fn, min > max),
  * ASY_ENOMEM, or a worker that could not start. */
-ASYNCRT_API asy_wpool_t *asy_wpool_new(asy_loop_t *loop, const asy_wpool_opts *opts, int *err);
+ASYNCRT_API asy_wpool_t *asy_wpool_new(asy_loop_t *loop, const asy_wpool_opts_t *opts, int *err);
 /* pool.run(input): a promise of the result, an `asy_buf_t *` the promise
  * owns (asy_buf_retain it to keep the bytes).  Rejects with the task's
  * code, ASY_EAGAIN when max_queue tasks are already waiting, ASY_ECANCELED
@@ -4759,7 +4762,7 @@ ASYNCRT_API int asy_url_from_path(asy_url_t *url, const char *path);
 
 
 
-typedef enum asy_json_type {
+typedef enum asy_json_type_t {
     ASY_JSON_NULL = 0,
     ASY_JSON_FALSE,
     ASY_JSON_TRUE,
@@ -4767,7 +4770,7 @@ typedef enum asy_json_type {
     ASY_JSON_STRING,
     ASY_JSON_ARRAY,
     ASY_JSON_OBJECT
-} asy_json_type;
+} asy_json_type_t;
 
 typedef struct asy_json_value_s asy_json_value_t;
 typedef struct asy_json_member_s asy_json_member_t;
@@ -4775,7 +4778,7 @@ typedef struct asy_json_member_s asy_json_member_t;
 /* A node of the tree.  Read it through the functions below; the fields
  * are public so that a walk costs no calls. */
 struct asy_json_value_s {
-    int type;   /* asy_json_type */
+    int type;   /* asy_json_type_t */
     size_t len; /* string: bytes (without the NUL); array / object: items */
     size_t cap; /* built containers: room before the next growth */
     union {
@@ -4807,10 +4810,10 @@ enum {
 };
 
 /* Zero means default; NULL: all defaults. */
-typedef struct asy_json_parse_opts {
+typedef struct asy_json_parse_opts_t {
     unsigned max_depth; /* nested arrays / objects; 0: 1000 */
     unsigned flags;     /* ASY_JSON_DOC_ORDER */
-} asy_json_parse_opts;
+} asy_json_parse_opts_t;
 
 /* Where parsing stopped: the code (as returned), the byte offset of the
  * offending byte (the input length for an unexpected end), and its
@@ -4830,11 +4833,11 @@ ASYNCRT_API void asy_json_doc_free(asy_json_doc_t *doc);
  * ASY_EJSON_NUMBER, ASY_EJSON_CONTROL, ASY_EJSON_TRAILING, ASY_ENOMEM,
  * ASY_EINVAL (NULL doc, or NULL text with len > 0).  err may be NULL. */
 ASYNCRT_API int asy_json_parse(asy_json_doc_t *doc, const char *text, size_t len,
-                               const asy_json_parse_opts *opts, asy_json_error_t *err);
+                               const asy_json_parse_opts_t *opts, asy_json_error_t *err);
 
 /* ---- reading the tree (NULL-safe: a NULL or mistyped value gives NULL,
  * 0 or ASY_EJSON_TYPE) ---- */
-ASYNCRT_API asy_json_type asy_json_typeof(const asy_json_value_t *v);
+ASYNCRT_API asy_json_type_t asy_json_typeof(const asy_json_value_t *v);
 /* Items of an array or object, bytes of a string, else 0. */
 ASYNCRT_API size_t asy_json_len(const asy_json_value_t *v);
 /* obj[key] (the member the object has under that key), NULL if none. */
@@ -4973,7 +4976,7 @@ typedef enum {
     ASY_ZLIB_DEFLATE_RAW = 5,
     ASY_ZLIB_INFLATE_RAW = 6,
     ASY_ZLIB_UNZIP = 7 /* gzip or zlib, told apart by the header */
-} asy_zlib_mode;
+} asy_zlib_mode_t;
 
 /* zlib's flush values and constants, under Node's names, so callers need
  * not include <zlib.h>. */
@@ -4999,7 +5002,7 @@ enum {
 
 /* Node's zlib options; zero means Node's default for every field, NULL
  * options are all defaults. */
-typedef struct asy_zlib_opts {
+typedef struct asy_zlib_opts_t {
     /* level -1..9; 0 is a real level (store), so it counts only with
      * has_level (default Z_DEFAULT_COMPRESSION, zlib's 6). */
     int has_level;
@@ -5026,7 +5029,7 @@ typedef struct asy_zlib_opts {
      * ((byte & 0x0f) != 8) is read as raw deflate instead, as browsers
      * and undici read Content-Encoding: deflate (servers send either). */
     int raw_fallback;
-} asy_zlib_opts;
+} asy_zlib_opts_t;
 
 typedef struct asy_zlib_s asy_zlib_t;
 struct asy__zlib_state;
@@ -5043,15 +5046,15 @@ struct asy_zlib_s {
  * on_close is the last call the library makes with it.  ASY_EINVAL /
  * ASY_ERANGE (bad options), ASY_ENOMEM, ASY_Z_DATA_ERROR (a dictionary
  * zlib refuses); nothing is started then. */
-ASYNCRT_API int asy_zlib_create(asy_loop_t *loop, asy_zlib_t *z, asy_zlib_mode mode,
-                                const asy_zlib_opts *opts);
-ASYNCRT_API int asy_zlib_gzip(asy_loop_t *loop, asy_zlib_t *z, const asy_zlib_opts *opts);
-ASYNCRT_API int asy_zlib_gunzip(asy_loop_t *loop, asy_zlib_t *z, const asy_zlib_opts *opts);
-ASYNCRT_API int asy_zlib_deflate(asy_loop_t *loop, asy_zlib_t *z, const asy_zlib_opts *opts);
-ASYNCRT_API int asy_zlib_inflate(asy_loop_t *loop, asy_zlib_t *z, const asy_zlib_opts *opts);
-ASYNCRT_API int asy_zlib_deflate_raw(asy_loop_t *loop, asy_zlib_t *z, const asy_zlib_opts *opts);
-ASYNCRT_API int asy_zlib_inflate_raw(asy_loop_t *loop, asy_zlib_t *z, const asy_zlib_opts *opts);
-ASYNCRT_API int asy_zlib_unzip(asy_loop_t *loop, asy_zlib_t *z, const asy_zlib_opts *opts);
+ASYNCRT_API int asy_zlib_create(asy_loop_t *loop, asy_zlib_t *z, asy_zlib_mode_t mode,
+                                const asy_zlib_opts_t *opts);
+ASYNCRT_API int asy_zlib_gzip(asy_loop_t *loop, asy_zlib_t *z, const asy_zlib_opts_t *opts);
+ASYNCRT_API int asy_zlib_gunzip(asy_loop_t *loop, asy_zlib_t *z, const asy_zlib_opts_t *opts);
+ASYNCRT_API int asy_zlib_deflate(asy_loop_t *loop, asy_zlib_t *z, const asy_zlib_opts_t *opts);
+ASYNCRT_API int asy_zlib_inflate(asy_loop_t *loop, asy_zlib_t *z, const asy_zlib_opts_t *opts);
+ASYNCRT_API int asy_zlib_deflate_raw(asy_loop_t *loop, asy_zlib_t *z, const asy_zlib_opts_t *opts);
+ASYNCRT_API int asy_zlib_inflate_raw(asy_loop_t *loop, asy_zlib_t *z, const asy_zlib_opts_t *opts);
+ASYNCRT_API int asy_zlib_unzip(asy_loop_t *loop, asy_zlib_t *z, const asy_zlib_opts_t *opts);
 
 /* The zlib stream whose `stream` member s is; NULL for any other stream. */
 ASYNCRT_API asy_zlib_t *asy_zlib_of(asy_stream_t *s);
@@ -5104,28 +5107,28 @@ typedef void (*asy_zlib_cb)(int status, const asy_buf_t *result, const char *mes
 
 /* Sync: 0 and *out (yours: release it), or the error (*out empty);
  * *message (may be NULL) gets Node's message, a static string. */
-ASYNCRT_API int asy_zlib_sync(asy_zlib_mode mode, const void *data, size_t len,
-                              const asy_zlib_opts *opts, asy_buf_t *out, const char **message);
+ASYNCRT_API int asy_zlib_sync(asy_zlib_mode_t mode, const void *data, size_t len,
+                              const asy_zlib_opts_t *opts, asy_buf_t *out, const char **message);
 /* Callback: runs on the pool, cb on the loop.  Bad arguments return the
  * error and cb is not called. */
-ASYNCRT_API int asy_zlib_buf(asy_loop_t *loop, asy_zlib_mode mode, const void *data, size_t len,
-                             const asy_zlib_opts *opts, asy_zlib_cb cb, void *arg);
+ASYNCRT_API int asy_zlib_buf(asy_loop_t *loop, asy_zlib_mode_t mode, const void *data, size_t len,
+                             const asy_zlib_opts_t *opts, asy_zlib_cb cb, void *arg);
 /* Promise: fulfils with an asy_buf_t * the promise owns (retain the buffer
  * to keep it past the promise), rejects with the code and Node's message.
  * You own the returned reference; NULL only without memory or loop. */
-ASYNCRT_API asy_promise_t *asy_zlibp(asy_loop_t *loop, asy_zlib_mode mode, const void *data,
-                                     size_t len, const asy_zlib_opts *opts);
+ASYNCRT_API asy_promise_t *asy_zlibp(asy_loop_t *loop, asy_zlib_mode_t mode, const void *data,
+                                     size_t len, const asy_zlib_opts_t *opts);
 
 /* The same by name: asy_zlib_gzip_sync / asy_zlib_gzip_buf / asy_zlibp_gzip
  * and so on for gunzip, deflate, inflate, deflate_raw, inflate_raw, unzip. */
 #define ASY__ZLIB_ONESHOT_DECL(name)                                                        \
     ASYNCRT_API int asy_zlib_##name##_sync(const void *data, size_t len,                    \
-                                           const asy_zlib_opts *opts, asy_buf_t *out);      \
+                                           const asy_zlib_opts_t *opts, asy_buf_t *out);      \
     ASYNCRT_API int asy_zlib_##name##_buf(asy_loop_t *loop, const void *data, size_t len,   \
-                                          const asy_zlib_opts *opts, asy_zlib_cb cb,        \
+                                          const asy_zlib_opts_t *opts, asy_zlib_cb cb,        \
                                           void *arg);                                      \
     ASYNCRT_API asy_promise_t *asy_zlibp_##name(asy_loop_t *loop, const void *data, size_t len, \
-                                                const asy_zlib_opts *opts);
+                                                const asy_zlib_opts_t *opts);
 ASY__ZLIB_ONESHOT_DECL(gzip)
 ASY__ZLIB_ONESHOT_DECL(gunzip)
 ASY__ZLIB_ONESHOT_DECL(deflate)
@@ -5144,7 +5147,7 @@ ASY__ZLIB_ONESHOT_DECL(unzip)
  *   asy_tls_context_t *ctx;                  // tls.createSecureContext
  *   asy_tls_context_new(&ctx, ASY_TLS_CLIENT, NULL);   // system CAs
  *   asy_tls_connect(loop, &tls, "127.0.0.1", 443,
- *                   &(asy_tls_opts){ .context = ctx, .servername = "example.com" },
+ *                   &(asy_tls_opts_t){ .context = ctx, .servername = "example.com" },
  *                   on_secure);
  *   asy_stream_write_bytes(&tls.stream, "GET / ...", n, NULL, NULL);
  *
@@ -5183,7 +5186,7 @@ enum { ASY_TLS_CLIENT = 0, ASY_TLS_SERVER = 1 };
 
 /* Zero means default everywhere.  Files and PEM strings may be mixed;
  * each *_pem is NUL-terminated PEM text (one or more blocks). */
-typedef struct asy_tls_context_opts {
+typedef struct asy_tls_context_opts_t {
     const char *cert_file; /* own certificate chain: leaf first, then intermediates */
     const char *key_file;  /* its private key (unencrypted PEM or DER) */
     const char *cert_pem;
@@ -5209,7 +5212,7 @@ typedef struct asy_tls_context_opts {
      * session cache (ID-based resumption) is always on. */
     int no_session_tickets;
     uint32_t session_timeout_s; /* tickets and cache entries; 0: 300 s (Node) */
-} asy_tls_context_opts;
+} asy_tls_context_opts_t;
 
 /* Creates a context (role ASY_TLS_CLIENT or ASY_TLS_SERVER); *out gets it
  * with one reference.  ASY_ETLS_CONFIG for a certificate, key or CA that
@@ -5218,7 +5221,7 @@ typedef struct asy_tls_context_opts {
  * context needs a certificate and key.  A context is used by connections
  * of one thread at a time. */
 ASYNCRT_API int asy_tls_context_new(asy_tls_context_t **out, int role,
-                                    const asy_tls_context_opts *opts);
+                                    const asy_tls_context_opts_t *opts);
 ASYNCRT_API void asy_tls_context_ref(asy_tls_context_t *ctx);
 /* Drops a reference; connections using the context hold their own. */
 ASYNCRT_API void asy_tls_context_unref(asy_tls_context_t *ctx);
@@ -5234,7 +5237,7 @@ typedef void (*asy_tls_secure_cb)(asy_tls_t *tls, int status);
  * as opts.session).  Borrowed: asy_buf_retain it to keep it. */
 typedef void (*asy_tls_session_cb)(asy_tls_t *tls, const asy_buf_t *session);
 
-typedef struct asy_tls_opts {
+typedef struct asy_tls_opts_t {
     /* NULL on a client: a context of its own with the system CAs (reading
      * the bundle costs milliseconds: share a context instead).  A server
      * needs one. */
@@ -5258,7 +5261,7 @@ typedef struct asy_tls_opts {
     /* allowHalfOpen for the cleartext stream (Node's default: off, so the
      * peer's close_notify ends the writable side as well). */
     int allow_half_open;
-} asy_tls_opts;
+} asy_tls_opts_t;
 
 #define ASY_TLS_NO_TIMEOUT ((uint64_t)-1)
 
@@ -5275,12 +5278,12 @@ struct asy_tls_s {
  * server (opts->context's role; a client without a context makes one).
  * The handshake starts at once; writes made before it ends wait for it. */
 ASYNCRT_API int asy_tls_wrap(asy_loop_t *loop, asy_tls_t *tls, asy_stream_t *transport,
-                             const asy_tls_opts *opts);
+                             const asy_tls_opts_t *opts);
 /* tls.connect: a TCP connection to ip:port (an IP address: resolve names
  * with asy_dns_lookup and give the name as servername) wrapped in TLS;
  * on_secure (opts->on_secure or cb) reports the handshake. */
 ASYNCRT_API int asy_tls_connect(asy_loop_t *loop, asy_tls_t *tls, const char *ip, int port,
-                                const asy_tls_opts *opts, asy_tls_secure_cb cb);
+                                const asy_tls_opts_t *opts, asy_tls_secure_cb cb);
 
 /* ---- the connection, once secure ------------------------------------------ */
 
@@ -5304,7 +5307,7 @@ ASYNCRT_API int asy_tls_get_session(const asy_tls_t *tls, asy_buf_t *out);
 
 /* getPeerCertificate(): the peer's leaf.  Strings are NUL-terminated
  * (truncated to fit); dates are "YYYY-MM-DD HH:MM:SS" UTC. */
-typedef struct asy_tls_cert_info {
+typedef struct asy_tls_cert_info_t {
     char subject[256];   /* "CN=localhost, O=..." */
     char issuer[256];
     char subject_cn[128];
@@ -5315,10 +5318,10 @@ typedef struct asy_tls_cert_info {
     char fingerprint256[96]; /* "AB:CD:..." SHA-256 of the DER */
     int is_ca;
     size_t chain_len;    /* certificates the peer sent */
-} asy_tls_cert_info;
+} asy_tls_cert_info_t;
 
 /* ASY_ENOENT when the peer sent no certificate (or before the handshake). */
-ASYNCRT_API int asy_tls_peer_certificate(const asy_tls_t *tls, asy_tls_cert_info *out);
+ASYNCRT_API int asy_tls_peer_certificate(const asy_tls_t *tls, asy_tls_cert_info_t *out);
 
 /* ---- tls.createServer --------------------------------------------------- */
 
@@ -5332,7 +5335,7 @@ struct asy_tls_server_s {
     asy_loop_t *loop;
     /* -- private -- */
     asy_tls_context_t *ctx_;
-    asy_tls_opts opts_;
+    asy_tls_opts_t opts_;
     asy_tls_server_cb cb_;
     asy_close_cb close_cb_;
 };
@@ -5341,7 +5344,7 @@ struct asy_tls_server_s {
  * the server holds a reference).  opts (may be NULL) are the defaults for
  * every accepted connection (sni, on_secure, timeouts). */
 ASYNCRT_API int asy_tls_server_listen(asy_loop_t *loop, asy_tls_server_t *srv,
-                                      asy_tls_context_t *ctx, const asy_tls_opts *opts,
+                                      asy_tls_context_t *ctx, const asy_tls_opts_t *opts,
                                       const char *host, int port, int backlog,
                                       asy_tls_server_cb cb);
 ASYNCRT_API int asy_tls_server_accept(asy_tls_server_t *srv, asy_tls_t *tls);
@@ -5350,11 +5353,11 @@ ASYNCRT_API void asy_tls_server_close(asy_tls_server_t *srv, asy_close_cb close_
 
 /* Counters of a context since it was made: full and abbreviated
  * handshakes it completed (for tests and benchmarks). */
-typedef struct asy_tls_context_stats {
+typedef struct asy_tls_context_stats_t {
     uint64_t handshakes, resumed;
-} asy_tls_context_stats;
+} asy_tls_context_stats_t;
 ASYNCRT_API void asy_tls_context_get_stats(const asy_tls_context_t *ctx,
-                                           asy_tls_context_stats *out);
+                                           asy_tls_context_stats_t *out);
 
 #endif
 
@@ -5542,22 +5545,22 @@ typedef struct asy_http_head_s {
     unsigned flags;      /* ASY_HTTP_F_* */
 } asy_http_head_t;
 
-typedef struct asy_http_parse_opts {
+typedef struct asy_http_parse_opts_t {
     unsigned flags;         /* ASY_HTTP_LENIENT */
     size_t max_target_len;  /* 0: 8192 -> ASY_EHTTP_URI_TOO_LONG (414) */
-} asy_http_parse_opts;
+} asy_http_parse_opts_t;
 
 /* A request head in buf[0..len): the head's length (through the empty
  * line) when complete, 0 when more bytes are needed, or ASY_EHTTP_*.
  * opts may be NULL.  Leading empty lines (RFC 9112 2.2) are skipped and
  * counted in the returned length. */
 ASYNCRT_API ptrdiff_t asy_http_parse_request(const char *buf, size_t len, asy_http_head_t *head,
-                                             const asy_http_parse_opts *opts);
+                                             const asy_http_parse_opts_t *opts);
 /* A response head; status, reason and framing filled.  Whether the
  * response has a body also depends on the request (HEAD) and the status
  * (1xx, 204, 304): asy_http_response_has_body. */
 ASYNCRT_API ptrdiff_t asy_http_parse_response(const char *buf, size_t len, asy_http_head_t *head,
-                                              const asy_http_parse_opts *opts);
+                                              const asy_http_parse_opts_t *opts);
 /* A field block ending in an empty line, such as the trailer section of
  * a chunked body: its length, 0 when incomplete, or ASY_EHTTP_*.  The
  * fields are checked as header fields are. */
@@ -5649,7 +5652,7 @@ typedef void (*asy_http_upgrade_cb)(asy_http_server_t *srv, asy_http_req_t *req,
 typedef void (*asy_http_client_error_cb)(asy_http_server_t *srv, int err);
 
 /* Zero means Node's default everywhere. */
-typedef struct asy_http_server_opts {
+typedef struct asy_http_server_opts_t {
     size_t max_header_size;          /* 16 KiB: a bigger head gets 431 */
     size_t max_headers_count;        /* 2000; fields past it are dropped */
     uint64_t headers_timeout_ms;     /* 60 s for the whole head -> 408 */
@@ -5668,7 +5671,7 @@ typedef struct asy_http_server_opts {
     asy_http_request_cb check_continue;
     asy_http_upgrade_cb on_upgrade;  /* NULL: upgrades are plain requests */
     asy_http_client_error_cb on_client_error;
-} asy_http_server_opts;
+} asy_http_server_opts_t;
 
 struct asy_http_req_s {
     asy_stream_t stream; /* Readable: the body (first member) */
@@ -5696,7 +5699,7 @@ struct asy_http_server_s {
     asy_loop_t *loop;
     /* -- private -- */
     asy_tcp_t tcp_;
-    asy_http_server_opts opts_;
+    asy_http_server_opts_t opts_;
     asy_http_request_cb cb_;
     asy_close_cb close_cb_;
     asy_timer_t timer_;
@@ -5714,7 +5717,7 @@ struct asy_http_server_s {
 };
 
 ASYNCRT_API int asy_http_server_init(asy_loop_t *loop, asy_http_server_t *srv,
-                                     const asy_http_server_opts *opts, asy_http_request_cb cb);
+                                     const asy_http_server_opts_t *opts, asy_http_request_cb cb);
 /* host: an IP address (NULL: every interface); port 0 picks one. */
 ASYNCRT_API int asy_http_server_listen(asy_http_server_t *srv, const char *host, int port,
                                        int backlog);
@@ -5769,9 +5772,9 @@ ASYNCRT_API int asy_http_res_write_continue(asy_http_res_t *res);
  *       printf("%d\n", res->status);
  *       asy_stream_set_events(&res->stream, &body_events);   // the body, a Readable
  *   }
- *   static const asy_http_client_events ev = {on_response, on_error, NULL};
+ *   static const asy_http_client_events_t ev = {on_response, on_error, NULL};
  *   asy_http_agent_init(loop, &agent, NULL);                 // keep-alive pool
- *   asy_http_request_opts o;  memset(&o, 0, sizeof(o));
+ *   asy_http_request_opts_t o;  memset(&o, 0, sizeof(o));
  *   o.url = "http://127.0.0.1:3000/x";  o.agent = &agent;
  *   asy_http_request(loop, &o, &ev, &req);
  *   asy_http_request_end(req, NULL, 0);                      // or write req->stream
@@ -5812,7 +5815,7 @@ typedef struct asy__http_cconn asy__http_cconn;
 /* Disables one of the request timeouts below. */
 #define ASY_HTTP_NO_TIMEOUT ((uint64_t)-1)
 
-typedef struct asy_http_client_events {
+typedef struct asy_http_client_events_t {
     /* 'response': the head arrived (1xx are skipped); read res->stream. */
     void (*on_response)(asy_http_client_req_t *req, asy_http_client_res_t *res);
     /* 'error': ASY_EHTTP_* (parse errors and the codes of errors.h:
@@ -5822,10 +5825,10 @@ typedef struct asy_http_client_events {
     void (*on_error)(asy_http_client_req_t *req, int err);
     /* The last call with req; its memory goes when this returns. */
     void (*on_close)(asy_http_client_req_t *req);
-} asy_http_client_events;
+} asy_http_client_events_t;
 
 /* Zero means the default everywhere. */
-typedef struct asy_http_agent_opts {
+typedef struct asy_http_agent_opts_t {
     int no_keep_alive;         /* keepAlive: false -> Connection: close */
     size_t max_sockets;        /* per origin; 0: no limit (Node: Infinity) */
     size_t max_free_sockets;   /* idle ones kept per origin; 0: 256 */
@@ -5837,16 +5840,16 @@ typedef struct asy_http_agent_opts {
      * makes with the system CAs on first use, freed by agent_close. */
     struct asy_tls_context_s *tls_context;
     int reject_unauthorized_off; /* rejectUnauthorized: false */
-} asy_http_agent_opts;
+} asy_http_agent_opts_t;
 
-typedef struct asy_http_agent_stats {
+typedef struct asy_http_agent_stats_t {
     size_t sockets;      /* open connections (busy, idle and connecting) */
     size_t free_sockets; /* idle ones in the pool */
     size_t pending;      /* requests waiting for a socket */
     uint64_t created;    /* connections opened so far */
     uint64_t reused;     /* requests sent on a reused connection */
     uint64_t retried;    /* requests sent again after a reused socket failed */
-} asy_http_agent_stats;
+} asy_http_agent_stats_t;
 
 typedef void (*asy_http_agent_close_cb)(asy_http_agent_t *agent);
 
@@ -5854,15 +5857,15 @@ struct asy_http_agent_s {
     void *data;
     asy_loop_t *loop;
     /* -- private -- */
-    asy_http_agent_opts opts_;
+    asy_http_agent_opts_t opts_;
     asy__queue origins_;
-    asy_http_agent_stats stats_;
+    asy_http_agent_stats_t stats_;
     asy_http_agent_close_cb close_cb_;
     int closing_;
     struct asy_tls_context_s *tls_ctx_; /* the one made on first use */
 };
 
-typedef struct asy_http_request_opts {
+typedef struct asy_http_request_opts_t {
     const char *url;    /* "http[s]://host[:port]/path?query" (required) */
     const char *method; /* NULL: "GET" */
     /* Sent as given, after Host; a Host, Connection, Content-Length or
@@ -5880,7 +5883,7 @@ typedef struct asy_http_request_opts {
      * the TLS context (NULL: the system CAs) and the opt-out. */
     struct asy_tls_context_s *tls_context;
     int reject_unauthorized_off;
-} asy_http_request_opts;
+} asy_http_request_opts_t;
 
 struct asy_http_client_res_s {
     asy_stream_t stream; /* Readable: the body (first member) */
@@ -5899,12 +5902,12 @@ struct asy_http_client_req_s {
     asy_loop_t *loop;
     asy_http_client_res_t res;
     /* -- private -- */
-    const asy_http_client_events *ev_;
+    const asy_http_client_events_t *ev_;
     asy_http_agent_t *agent_;
     asy__http_cconn *conn_;
     asy__http_origin *origin_;
     asy__queue link_;     /* an origin's waiting list */
-    asy_http_request_opts opts_;
+    asy_http_request_opts_t opts_;
     char *key_;           /* "host:port" */
     char *host_;          /* for DNS / connect, without brackets */
     int port_;
@@ -5928,31 +5931,31 @@ struct asy_http_client_req_s {
     asy_http_chunked_t chunked_;
     char *tbuf_;
     size_t tlen_;
-    asy_timer_id timer_;
+    asy_timer_id_t timer_;
     unsigned timer_kind_;
     asy__stream_listener req_l_, res_l_;
     char lenbuf_[24];
 };
 
 ASYNCRT_API int asy_http_agent_init(asy_loop_t *loop, asy_http_agent_t *agent,
-                                    const asy_http_agent_opts *opts);
+                                    const asy_http_agent_opts_t *opts);
 /* agent.destroy(): closes every socket, idle or busy (requests in flight
  * fail with ASY_EHTTP_ABORTED); cb (may be NULL) once the last one is
  * closed, from which the struct is the caller's again. */
 ASYNCRT_API void asy_http_agent_close(asy_http_agent_t *agent, asy_http_agent_close_cb cb);
 ASYNCRT_API void asy_http_agent_get_stats(const asy_http_agent_t *agent,
-                                          asy_http_agent_stats *out);
+                                          asy_http_agent_stats_t *out);
 
 /* http.request(url, options): 0 and *out, or ASY_EINVALID_URL,
  * ASY_EPROTONOSUPPORT (not http:), ASY_EINVAL (bad method or header),
  * ASY_ENOMEM; nothing is called back then.  The connection is asked for
  * at once; the head leaves with the first write or the end. */
-ASYNCRT_API int asy_http_request(asy_loop_t *loop, const asy_http_request_opts *opts,
-                                 const asy_http_client_events *events,
+ASYNCRT_API int asy_http_request(asy_loop_t *loop, const asy_http_request_opts_t *opts,
+                                 const asy_http_client_events_t *events,
                                  asy_http_client_req_t **out);
 /* http.get: a GET request, ended. */
 ASYNCRT_API int asy_http_get(asy_loop_t *loop, const char *url, asy_http_agent_t *agent,
-                             const asy_http_client_events *events, asy_http_client_req_t **out);
+                             const asy_http_client_events_t *events, asy_http_client_req_t **out);
 /* req.end(data): the whole body at once (copied; sent with Content-Length
  * when nothing was written before), then the end of the request. */
 ASYNCRT_API int asy_http_request_end(asy_http_client_req_t *req, const void *data, size_t len);
@@ -6054,7 +6057,7 @@ ASYNCRT_API void asy_abort_signal_abort(asy_abort_signal_t *s, int reason);
 enum { ASY_FETCH_FOLLOW = 0, ASY_FETCH_ERROR = 1, ASY_FETCH_MANUAL = 2 };
 
 /* Zero means the default everywhere; NULL: all defaults. */
-typedef struct asy_fetch_opts {
+typedef struct asy_fetch_opts_t {
     const char *method;           /* "GET" */
     const asy_headers_t *headers; /* copied */
     const void *body;             /* a buffer (copied), or */
@@ -6069,7 +6072,7 @@ typedef struct asy_fetch_opts {
     struct asy_tls_context_s *tls_context;
     int reject_unauthorized_off;
     uint64_t connect_timeout_ms, headers_timeout_ms, body_timeout_ms; /* the client's */
-} asy_fetch_opts;
+} asy_fetch_opts_t;
 
 typedef struct asy__fetch asy__fetch;
 
@@ -6097,7 +6100,7 @@ typedef struct asy_fetch_bytes_s {
  * ASY_EINVALID_URL, ASY_EPROTONOSUPPORT (not http: or data:), ASY_EINVAL
  * (a bad method or header), the client's errors, the redirect codes,
  * ASY_EBAD_DATA_URL, ASY_EFETCH_TIMEOUT, the signal's reason. */
-ASYNCRT_API asy_promise_t *asy_fetch(asy_loop_t *loop, const char *url, const asy_fetch_opts *opts);
+ASYNCRT_API asy_promise_t *asy_fetch(asy_loop_t *loop, const char *url, const asy_fetch_opts_t *opts);
 /* res.text() / res.arrayBuffer(): the whole body.  ASY_EFETCH_BODY_USED
  * when the body was read already. */
 ASYNCRT_API asy_promise_t *asy_fetch_text(asy_fetch_response_t *res);
@@ -6331,6 +6334,93 @@ static inline void asy__cpu_relax(void) {
 #elif defined(__aarch64__)
     __asm__ __volatile__("yield");
 #endif
+}
+
+#line 1 "asyncrt_impl/base/ptrmap.internal.h"
+/* asy__ptrmap: pointer -> pointer hash table, open addressing with linear
+ * probing and backward-shift deletion (no tombstones, so lookups stay
+ * short however many objects come and go).  Kept at most half full.
+ * Keys are never NULL (an empty cell's key is NULL). */
+
+
+typedef struct {
+    void *key;
+    void *val;
+} asy__ptrmap_cell;
+
+typedef struct {
+    asy__ptrmap_cell *cells;
+    size_t cap; /* a power of two, or 0 */
+    size_t count;
+} asy__ptrmap;
+
+static size_t asy__ptrmap_hash(const void *p) {
+    uint64_t x = (uint64_t)(uintptr_t)p;
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    return (size_t)x;
+}
+
+ASY__INTERNAL void *asy__ptrmap_get(const asy__ptrmap *m, const void *key) {
+    size_t mask, i;
+    if (!m->cap || !key) return NULL;
+    mask = m->cap - 1;
+    for (i = asy__ptrmap_hash(key) & mask; m->cells[i].key; i = (i + 1) & mask)
+        if (m->cells[i].key == key) return m->cells[i].val;
+    return NULL;
+}
+
+static void asy__ptrmap_insert(asy__ptrmap_cell *cells, size_t cap, void *key, void *val) {
+    size_t mask = cap - 1, i = asy__ptrmap_hash(key) & mask;
+    while (cells[i].key) i = (i + 1) & mask;
+    cells[i].key = key;
+    cells[i].val = val;
+}
+
+/* 0, ASY_EEXIST for a key already there, ASY_ENOMEM. */
+ASY__INTERNAL int asy__ptrmap_put(asy__ptrmap *m, void *key, void *val) {
+    if (!key) return ASY_EINVAL;
+    if (asy__ptrmap_get(m, key)) return ASY_EEXIST;
+    if ((m->count + 1) * 2 > m->cap) {
+        size_t ncap = m->cap ? m->cap * 2 : 16, i;
+        asy__ptrmap_cell *nc;
+        if (ncap < m->cap || !(nc = (asy__ptrmap_cell *)asy__calloc(ncap, sizeof(*nc))))
+            return ASY_ENOMEM;
+        for (i = 0; i < m->cap; i++)
+            if (m->cells[i].key) asy__ptrmap_insert(nc, ncap, m->cells[i].key, m->cells[i].val);
+        asy__free(m->cells);
+        m->cells = nc;
+        m->cap = ncap;
+    }
+    asy__ptrmap_insert(m->cells, m->cap, key, val);
+    m->count++;
+    return 0;
+}
+
+ASY__INTERNAL void asy__ptrmap_del(asy__ptrmap *m, const void *key) {
+    size_t mask, i, j;
+    if (!m->cap || !key) return;
+    mask = m->cap - 1;
+    for (i = asy__ptrmap_hash(key) & mask; m->cells[i].key != key; i = (i + 1) & mask)
+        if (!m->cells[i].key) return;
+    /* shift later members of the probe run back over the hole */
+    for (j = (i + 1) & mask; m->cells[j].key; j = (j + 1) & mask) {
+        size_t home = asy__ptrmap_hash(m->cells[j].key) & mask;
+        /* j may move to i when its home is not in the cyclic range (i, j] */
+        if (((j - home) & mask) >= ((j - i) & mask)) {
+            m->cells[i] = m->cells[j];
+            i = j;
+        }
+    }
+    m->cells[i].key = NULL;
+    m->cells[i].val = NULL;
+    m->count--;
+}
+
+ASY__INTERNAL void asy__ptrmap_free(asy__ptrmap *m) {
+    asy__free(m->cells);
+    memset(m, 0, sizeof(*m));
 }
 
 #line 1 "asyncrt_impl/base/alloc.c"
@@ -9061,7 +9151,7 @@ ASYNCRT_API int asy_bufchain_segment(const asy_bufchain_t *c, size_t i, asy_buf_
     return 0;
 }
 
-ASYNCRT_API size_t asy_bufchain_gather(const asy_bufchain_t *c, asy_iovec_t *iov,
+ASYNCRT_API size_t asy_bufchain_gather(const asy_bufchain_t *c, asy_iov_t *iov,
                                        size_t max_iov, size_t max_bytes) {
     size_t i, bytes = 0;
     if (!c || !iov) return 0;
@@ -9154,7 +9244,7 @@ static inline int asy__loop_live(const asy_loop_t *loop) {
  *                 close cancelled (completions of pending operations).
  *                 NULL: nothing to do. */
 typedef struct asy__handle_class {
-    asy_handle_type type;
+    asy_handle_type_t type;
     const char *name;
     void (*close)(asy_handle_t *h);
     void (*finish_close)(asy_handle_t *h);
@@ -9184,7 +9274,7 @@ static inline void asy__after_cb(asy_loop_t *loop) {
 
 /* Reports an error nobody handled to the loop's hook (loop/uncaught.c). */
 ASY__INTERNAL void asy__uncaught(asy_loop_t *loop, int error, const char *what,
-                                  asy_handle_type type, const void *object, const char *file,
+                                  asy_handle_type_t type, const void *object, const char *file,
                                   int line);
 
 /* Names the callback about to run, for the slow-callback watch; costs a
@@ -9216,6 +9306,8 @@ ASY__INTERNAL void asy__async_close(asy_async_t *h);
 ASY__INTERNAL int asy__timers_init(asy_loop_t *loop);
 ASY__INTERNAL void asy__timers_free(asy_loop_t *loop);
 ASY__INTERNAL void asy__run_timers(asy_loop_t *loop);
+ASY__INTERNAL void asy__immediates_init(asy_loop_t *loop);
+ASY__INTERNAL void asy__immediates_free(asy_loop_t *loop);
 /* Whether the timers phase has anything to run now. */
 static inline int asy__timers_due(const asy_loop_t *loop) {
     return loop->timers_.count && loop->timers_.items[0].key <= loop->time_;
@@ -9293,8 +9385,11 @@ static int asy__poll_timeout(asy_loop_t *loop);
 ASY__INTERNAL int asy__taskq_push(asy__taskq *q, asy_fn fn, void *arg);
 ASY__INTERNAL void asy__taskq_free(asy__taskq *q);
 
-#line 1 "asyncrt_impl/loop/taskq.c"
-/* asy__taskq: FIFO ring of (fn, arg).  Grows by doubling; never shrinks
+#line 1 "asyncrt_impl/loop/microtasks.c"
+/* process.nextTick and queueMicrotask: the two queues the loop drains
+ * after every callback (asy__drain), in Node's order.
+ *
+ * asy__taskq: FIFO ring of (fn, arg).  Grows by doubling; never shrinks
  * while the loop lives, so steady-state pushes do not allocate. */
 
 ASY__INTERNAL int asy__taskq_push(asy__taskq *q, asy_fn fn, void *arg) {
@@ -9348,15 +9443,6 @@ ASY__INTERNAL void asy__drain(asy_loop_t *loop) {
         if (loop->after_drain_) loop->after_drain_(loop);
     } while (loop->ticks_.count | loop->microtasks_.count);
     if (loop->watch_) loop->watch_fn_(loop);
-}
-
-ASY__INTERNAL void asy__cb_site_slow(asy_loop_t *loop, const char *kind, const asy_handle_t *h,
-                                     void (*fn)(void)) {
-    loop->cb_.kind = kind ? kind : h ? asy_handle_type_name(h->type) : NULL;
-    loop->cb_.file = h ? h->origin_file_ : NULL;
-    loop->cb_.line = h ? h->origin_line_ : 0;
-    loop->cb_.fn = fn;
-    loop->cb_.start_ns = asy_hrtime();
 }
 
 ASYNCRT_API int asy_next_tick(asy_loop_t *loop, asy_fn cb, void *arg) {
@@ -9555,7 +9641,7 @@ ASYNCRT_API void asy_unref(asy_handle_t *h) {
 
 ASYNCRT_API int asy_has_ref(const asy_handle_t *h) { return h && (h->flags_ & ASY__H_REF) != 0; }
 
-ASYNCRT_API const char *asy_handle_type_name(asy_handle_type type) {
+ASYNCRT_API const char *asy_handle_type_name(asy_handle_type_t type) {
     static const char *const names[] = {"unknown", "timer",   "idle",    "prepare", "check",
                                         "async",   "signal",  "poll",    "tcp",     "udp",
                                         "pipe",    "tty",     "process", "fs_watch", "stream",
@@ -9603,26 +9689,15 @@ ASYNCRT_API int asy_loop_print_handles(asy_loop_t *loop, FILE *out) {
 
 
 
-typedef struct asy__immediate {
-    asy__slot slot; /* must be first */
-    asy_fn cb;
-    void *arg;
-    asy__queue link;
-} asy__immediate;
-
 ASY__INTERNAL int asy__timers_init(asy_loop_t *loop) {
     asy__heap_init(&loop->timers_);
     asy__slots_init(&loop->ctimers_, sizeof(asy__ctimer));
-    asy__slots_init(&loop->immediates_, sizeof(asy__immediate));
     return 0;
 }
 
 ASY__INTERNAL void asy__timers_free(asy_loop_t *loop) {
     asy__heap_free(&loop->timers_);
     asy__slots_free(&loop->ctimers_);
-    asy__slots_free(&loop->immediates_);
-    asy__queue_init(&loop->immediate_q_);
-    loop->immediate_refs_ = 0;
 }
 
 static void asy__timer_setup(asy_loop_t *loop, asy_timer_t *t) {
@@ -9740,9 +9815,9 @@ static void asy__ctimer_fire(asy_timer_t *t) {
     }
 }
 
-static asy_timer_id asy__ctimer_new(asy_loop_t *loop, asy_fn cb, void *arg, uint64_t ms,
+static asy_timer_id_t asy__ctimer_new(asy_loop_t *loop, asy_fn cb, void *arg, uint64_t ms,
                                     int interval) {
-    asy_timer_id id;
+    asy_timer_id_t id;
     asy__ctimer *c;
     id.id = 0;
     if (!asy__loop_live(loop) || !cb) return id;
@@ -9770,20 +9845,20 @@ static asy_timer_id asy__ctimer_new(asy_loop_t *loop, asy_fn cb, void *arg, uint
     return id;
 }
 
-ASYNCRT_API asy_timer_id asy_set_timeout(asy_loop_t *loop, asy_fn cb, void *arg, uint64_t ms) {
+ASYNCRT_API asy_timer_id_t asy_set_timeout(asy_loop_t *loop, asy_fn cb, void *arg, uint64_t ms) {
     return asy__ctimer_new(loop, cb, arg, ms, 0);
 }
 
-ASYNCRT_API asy_timer_id asy_set_interval(asy_loop_t *loop, asy_fn cb, void *arg, uint64_t ms) {
+ASYNCRT_API asy_timer_id_t asy_set_interval(asy_loop_t *loop, asy_fn cb, void *arg, uint64_t ms) {
     return asy__ctimer_new(loop, cb, arg, ms, 1);
 }
 
-static asy__ctimer *asy__ctimer_get(asy_loop_t *loop, asy_timer_id id) {
+static asy__ctimer *asy__ctimer_get(asy_loop_t *loop, asy_timer_id_t id) {
     if (!loop) return NULL;
     return (asy__ctimer *)(void *)asy__slots_lookup(&loop->ctimers_, id.id);
 }
 
-ASYNCRT_API int asy_clear_timer(asy_loop_t *loop, asy_timer_id id) {
+ASYNCRT_API int asy_clear_timer(asy_loop_t *loop, asy_timer_id_t id) {
     asy__ctimer *c = asy__ctimer_get(loop, id);
     if (!c) return loop ? ASY_ENOENT : ASY_EINVAL;
     asy_timer_stop(&c->timer);
@@ -9791,36 +9866,60 @@ ASYNCRT_API int asy_clear_timer(asy_loop_t *loop, asy_timer_id id) {
     return 0;
 }
 
-ASYNCRT_API int asy_timer_refresh(asy_loop_t *loop, asy_timer_id id) {
+ASYNCRT_API int asy_timer_refresh(asy_loop_t *loop, asy_timer_id_t id) {
     asy__ctimer *c = asy__ctimer_get(loop, id);
     if (!c) return loop ? ASY_ENOENT : ASY_EINVAL;
     return asy__timer_arm(&c->timer, c->ms);
 }
 
-ASYNCRT_API int asy_timer_ref(asy_loop_t *loop, asy_timer_id id) {
+ASYNCRT_API int asy_timer_ref(asy_loop_t *loop, asy_timer_id_t id) {
     asy__ctimer *c = asy__ctimer_get(loop, id);
     if (!c) return loop ? ASY_ENOENT : ASY_EINVAL;
     asy_ref((asy_handle_t *)&c->timer);
     return 0;
 }
 
-ASYNCRT_API int asy_timer_unref(asy_loop_t *loop, asy_timer_id id) {
+ASYNCRT_API int asy_timer_unref(asy_loop_t *loop, asy_timer_id_t id) {
     asy__ctimer *c = asy__ctimer_get(loop, id);
     if (!c) return loop ? ASY_ENOENT : ASY_EINVAL;
     asy_unref((asy_handle_t *)&c->timer);
     return 0;
 }
 
-ASYNCRT_API int asy_timer_has_ref(asy_loop_t *loop, asy_timer_id id) {
+ASYNCRT_API int asy_timer_has_ref(asy_loop_t *loop, asy_timer_id_t id) {
     asy__ctimer *c = asy__ctimer_get(loop, id);
     if (!c) return loop ? ASY_ENOENT : ASY_EINVAL;
     return asy_has_ref((asy_handle_t *)&c->timer);
 }
 
-/* ---- setImmediate -------------------------------------------------------- */
+#line 1 "asyncrt_impl/loop/immediate.c"
+/* Node's setImmediate: the check phase's queue.  Entries come from a
+ * per-loop slot pool, so ids carry a generation and a stale id is
+ * harmless. */
 
-ASYNCRT_API asy_immediate_id asy_set_immediate(asy_loop_t *loop, asy_fn cb, void *arg) {
-    asy_immediate_id id;
+
+
+
+
+typedef struct asy__immediate {
+    asy__slot slot; /* must be first */
+    asy_fn cb;
+    void *arg;
+    asy__queue link;
+} asy__immediate;
+
+ASY__INTERNAL void asy__immediates_init(asy_loop_t *loop) {
+    asy__slots_init(&loop->immediates_, sizeof(asy__immediate));
+}
+
+ASY__INTERNAL void asy__immediates_free(asy_loop_t *loop) {
+    asy__slots_free(&loop->immediates_);
+    asy__queue_init(&loop->immediate_q_);
+    loop->immediate_refs_ = 0;
+}
+
+ASYNCRT_API asy_immediate_id_t asy_set_immediate(asy_loop_t *loop, asy_fn cb, void *arg) {
+    asy_immediate_id_t id;
     asy__immediate *im;
     id.id = 0;
     if (!asy__loop_live(loop) || !cb) return id;
@@ -9834,7 +9933,7 @@ ASYNCRT_API asy_immediate_id asy_set_immediate(asy_loop_t *loop, asy_fn cb, void
     return id;
 }
 
-ASYNCRT_API int asy_clear_immediate(asy_loop_t *loop, asy_immediate_id id) {
+ASYNCRT_API int asy_clear_immediate(asy_loop_t *loop, asy_immediate_id_t id) {
     asy__immediate *im;
     if (!loop) return ASY_EINVAL;
     im = (asy__immediate *)(void *)asy__slots_lookup(&loop->immediates_, id.id);
@@ -9897,7 +9996,7 @@ static int asy__phase_init(asy_loop_t *loop, asy_phase_t *h, const asy__handle_c
     return 0;
 }
 
-static int asy__phase_start(asy_phase_t *h, asy_phase_cb cb, asy_handle_type type) {
+static int asy__phase_start(asy_phase_t *h, asy_phase_cb cb, asy_handle_type_t type) {
     if (!h || !cb || h->type != type || (h->flags_ & (ASY__H_CLOSING | ASY__H_CLOSED)))
         return ASY_EINVAL;
     h->cb_ = cb;
@@ -9907,7 +10006,7 @@ static int asy__phase_start(asy_phase_t *h, asy_phase_cb cb, asy_handle_type typ
     return 0;
 }
 
-static int asy__phase_stop(asy_phase_t *h, asy_handle_type type) {
+static int asy__phase_stop(asy_phase_t *h, asy_handle_type_t type) {
     if (!h || h->type != type) return ASY_EINVAL;
     asy__queue_remove(&h->phase_link_);
     asy__handle_stop((asy_handle_t *)h);
@@ -10416,6 +10515,17 @@ ASYNCRT_API double asy_loop_elu(const asy_loop_metrics_t *now, const asy_loop_me
     return el ? 1.0 - (double)idle / (double)el : 0.0;
 }
 
+/* The slow-callback watch's record of the callback about to run (the
+ * diag layer reads it). */
+ASY__INTERNAL void asy__cb_site_slow(asy_loop_t *loop, const char *kind, const asy_handle_t *h,
+                                     void (*fn)(void)) {
+    loop->cb_.kind = kind ? kind : h ? asy_handle_type_name(h->type) : NULL;
+    loop->cb_.file = h ? h->origin_file_ : NULL;
+    loop->cb_.line = h ? h->origin_line_ : 0;
+    loop->cb_.fn = fn;
+    loop->cb_.start_ns = asy_hrtime();
+}
+
 #line 1 "asyncrt_impl/loop/uncaught.c"
 /* The loop's hook for errors nobody handled (loop/uncaught.h). */
 
@@ -10442,7 +10552,7 @@ ASYNCRT_API int asy_loop_on_uncaught(asy_loop_t *loop, asy_uncaught_fn fn, void 
 }
 
 ASY__INTERNAL void asy__uncaught(asy_loop_t *loop, int error, const char *what,
-                                  asy_handle_type type, const void *object, const char *file,
+                                  asy_handle_type_t type, const void *object, const char *file,
                                   int line) {
     asy_uncaught_t info;
     memset(&info, 0, sizeof(info));
@@ -10477,7 +10587,7 @@ ASYNCRT_API void asy_loop_uncaught(asy_loop_t *loop, int error, const asy_handle
 
 ASY__INTERNAL void asy__run_closing(asy_loop_t *loop);
 
-ASYNCRT_API int asy_loop_init(asy_loop_t *loop, const asy_loop_opts *opts) {
+ASYNCRT_API int asy_loop_init(asy_loop_t *loop, const asy_loop_opts_t *opts) {
     int r;
     if (!loop) return ASY_EINVAL;
     memset(loop, 0, sizeof(*loop));
@@ -10495,10 +10605,12 @@ ASYNCRT_API int asy_loop_init(asy_loop_t *loop, const asy_loop_opts *opts) {
     loop->signal_wfd_ = -1;
     loop->start_ns_ = asy_hrtime();
     loop->time_ = loop->opts_.virtual_clock ? 0 : loop->start_ns_ / 1000000u;
+    asy__immediates_init(loop);
     r = asy__timers_init(loop);
     if (r == 0) r = asy__backend_init(loop, loop->opts_.backend);
     if (r) {
         asy__timers_free(loop);
+        asy__immediates_free(loop);
         memset(loop, 0, sizeof(*loop));
     } else {
         loop->live_ = ASY__LOOP_LIVE;
@@ -10614,7 +10726,7 @@ static void asy__poll_phase(asy_loop_t *loop, int timeout) {
     if (jump && n == 0) loop->time_ += (uint64_t)timeout;
 }
 
-ASYNCRT_API int asy_run(asy_loop_t *loop, asy_run_mode mode) {
+ASYNCRT_API int asy_run(asy_loop_t *loop, asy_run_mode_t mode) {
     int alive, ran_pending;
     if (!asy__loop_live(loop)) return ASY_EINVAL;
     if (loop->running_) return ASY_EBUSY; /* asy_run from a callback */
@@ -10698,6 +10810,7 @@ ASYNCRT_API int asy_loop_close(asy_loop_t *loop) {
     asy__lag_monitor_free(loop);
     asy__signal_loop_close(loop);
     asy__timers_free(loop);
+    asy__immediates_free(loop);
     asy__backend_close(loop);
     asy__taskq_free(&loop->ticks_);
     asy__taskq_free(&loop->microtasks_);
@@ -10984,11 +11097,11 @@ typedef char asy__iov_layout_check[(sizeof(asy_iov_t) == sizeof(struct iovec) &&
 
 /* How a perform step ended. */
 enum {
-    ASY__P_AGAIN = 0,
-    ASY__P_DONE = 1,
-    ASY__P_DONE_SHORT = 2,
+    ASY__PERF_AGAIN = 0,
+    ASY__PERF_DONE = 1,
+    ASY__PERF_DONE_SHORT = 2,
     /* the allocator closed the fd: the op was cancelled, hands off */
-    ASY__P_GONE = 3
+    ASY__PERF_GONE = 3
 };
 /* Ops run per readiness event and queue, so one busy fd cannot starve
  * the others. */
@@ -11161,7 +11274,7 @@ static int asy__perform_write(asy__opfd *f, asy__op *op) {
         }
         op->u.wv.iov = iov;
         op->u.wv.n = cnt;
-        if (cnt == 0) return ASY__P_DONE;
+        if (cnt == 0) return ASY__PERF_DONE;
         if (cnt > 1024) cnt = 1024; /* IOV_MAX on every system we run on */
         for (i = 0; i < cnt; i++) want += iov[i].len;
         if ((f->flags_ & ASY__FD_SOCKET) && cnt == 1) {
@@ -11178,9 +11291,9 @@ static int asy__perform_write(asy__opfd *f, asy__op *op) {
         }
         if (n < 0) {
             if (errno == EINTR) continue;
-            if (asy__would_block(errno)) return ASY__P_AGAIN;
+            if (asy__would_block(errno)) return ASY__PERF_AGAIN;
             op->result = asy__errno();
-            return ASY__P_DONE;
+            return ASY__PERF_DONE;
         }
         op->result += n;
         {
@@ -11192,35 +11305,35 @@ static int asy__perform_write(asy__opfd *f, asy__op *op) {
                 op->u.wv.n--;
             }
             if (left) {
-                iov->base += left;
+                iov->base = (char *)iov->base + left;
                 iov->len -= left;
             }
             op->u.wv.iov = iov;
         }
         /* a short write means the kernel buffer is full: wait for POLLOUT */
-        if ((size_t)n < want) return ASY__P_AGAIN;
+        if ((size_t)n < want) return ASY__PERF_AGAIN;
     }
 }
 
 static int asy__perform_read(asy_loop_t *loop, asy__opfd *f, asy__op *op) {
     ssize_t n;
     int r = asy__op_buffer(loop, op);
-    if (f->flags_ & ASY__FD_CLOSED) return ASY__P_GONE;
+    if (f->flags_ & ASY__FD_CLOSED) return ASY__PERF_GONE;
     if (r) {
         op->result = r;
-        return ASY__P_DONE_SHORT;
+        return ASY__PERF_DONE_SHORT;
     }
     do
         n = read(f->io.fd, op->u.rw.base, op->u.rw.len);
     while (n < 0 && errno == EINTR);
     if (n < 0) {
-        if (asy__would_block(errno)) return ASY__P_AGAIN;
+        if (asy__would_block(errno)) return ASY__PERF_AGAIN;
         op->result = asy__errno();
-        return ASY__P_DONE_SHORT;
+        return ASY__PERF_DONE_SHORT;
     }
     op->result = n;
     /* a short read drained the socket: the next read would only say EAGAIN */
-    return (size_t)n < op->u.rw.len ? ASY__P_DONE_SHORT : ASY__P_DONE;
+    return (size_t)n < op->u.rw.len ? ASY__PERF_DONE_SHORT : ASY__PERF_DONE;
 }
 
 static int asy__perform_recvmsg(asy_loop_t *loop, asy__opfd *f, asy__op *op) {
@@ -11228,10 +11341,10 @@ static int asy__perform_recvmsg(asy_loop_t *loop, asy__opfd *f, asy__op *op) {
     struct iovec v;
     ssize_t n;
     int r = asy__op_buffer(loop, op);
-    if (f->flags_ & ASY__FD_CLOSED) return ASY__P_GONE;
+    if (f->flags_ & ASY__FD_CLOSED) return ASY__PERF_GONE;
     if (r) {
         op->result = r;
-        return ASY__P_DONE_SHORT;
+        return ASY__PERF_DONE_SHORT;
     }
     memset(&m, 0, sizeof(m));
     v.iov_base = op->u.rw.base;
@@ -11247,13 +11360,13 @@ static int asy__perform_recvmsg(asy_loop_t *loop, asy__opfd *f, asy__op *op) {
         n = recvmsg(f->io.fd, &m, 0);
     while (n < 0 && errno == EINTR);
     if (n < 0) {
-        if (asy__would_block(errno)) return ASY__P_AGAIN;
+        if (asy__would_block(errno)) return ASY__PERF_AGAIN;
         op->result = asy__errno();
-        return ASY__P_DONE;
+        return ASY__PERF_DONE;
     }
     op->result = n;
     op->aux = (unsigned)m.msg_flags;
-    return ASY__P_DONE;
+    return ASY__PERF_DONE;
 }
 
 static int asy__perform_sendmsg(asy__opfd *f, asy__op *op) {
@@ -11268,12 +11381,12 @@ static int asy__perform_sendmsg(asy__opfd *f, asy__op *op) {
         n = sendmsg(f->io.fd, &m, MSG_NOSIGNAL);
     while (n < 0 && errno == EINTR);
     if (n < 0) {
-        if (asy__would_block(errno)) return ASY__P_AGAIN;
+        if (asy__would_block(errno)) return ASY__PERF_AGAIN;
         op->result = asy__errno();
-        return ASY__P_DONE;
+        return ASY__PERF_DONE;
     }
     op->result = n;
-    return ASY__P_DONE;
+    return ASY__PERF_DONE;
 }
 
 static int asy__perform_accept(asy__opfd *f, asy__op *op) {
@@ -11292,13 +11405,13 @@ static int asy__perform_accept(asy__opfd *f, asy__op *op) {
 #endif
         if (nfd >= 0) {
             op->result = nfd;
-            return ASY__P_DONE;
+            return ASY__PERF_DONE;
         }
         /* a connection that died in the backlog is not the server's error */
         if (errno == EINTR || errno == ECONNABORTED) continue;
-        if (asy__would_block(errno)) return ASY__P_AGAIN;
+        if (asy__would_block(errno)) return ASY__PERF_AGAIN;
         op->result = asy__errno();
-        return ASY__P_DONE_SHORT;
+        return ASY__PERF_DONE_SHORT;
     }
 }
 
@@ -11316,9 +11429,9 @@ static int asy__op_perform(asy_loop_t *loop, asy__opfd *f, asy__op *op, unsigned
             return asy__perform_sendmsg(f, op);
         case ASY__OP_SHUTDOWN:
             /* a pipe has no half-close: its reader sees EOF at close */
-            if (!(f->flags_ & ASY__FD_SOCKET)) return ASY__P_DONE;
+            if (!(f->flags_ & ASY__FD_SOCKET)) return ASY__PERF_DONE;
             op->result = shutdown(f->io.fd, SHUT_WR) == 0 ? 0 : asy__errno();
-            return ASY__P_DONE;
+            return ASY__PERF_DONE;
         case ASY__OP_CONNECT: {
             int err = 0;
             socklen_t len = sizeof(err);
@@ -11326,27 +11439,27 @@ static int asy__op_perform(asy_loop_t *loop, asy__opfd *f, asy__op *op, unsigned
              * ask (a failed connect always raises EPOLLERR / POLLERR) */
             if ((rev & ASY_WRITABLE) && !(rev & ASY__IO_ERR)) {
                 op->result = 0;
-                return ASY__P_DONE;
+                return ASY__PERF_DONE;
             }
             if (getsockopt(f->io.fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
-            if (err == EINPROGRESS) return ASY__P_AGAIN;
+            if (err == EINPROGRESS) return ASY__PERF_AGAIN;
             op->result = err ? asy_translate_sys_error(err) : 0;
-            return ASY__P_DONE;
+            return ASY__PERF_DONE;
         }
         case ASY__OP_POLL:
-            if (!(rev & (op->aux | ASY__IO_ERR))) return ASY__P_AGAIN;
+            if (!(rev & (op->aux | ASY__IO_ERR))) return ASY__PERF_AGAIN;
             op->result = (ptrdiff_t)(rev & (op->aux | ASY__IO_ERR));
-            return ASY__P_DONE;
+            return ASY__PERF_DONE;
         default:
             op->result = ASY_EINVAL;
-            return ASY__P_DONE;
+            return ASY__PERF_DONE;
     }
 }
 
 /* Several writes queued behind each other go out in one writev /
  * sendmsg: a queue forms when the socket buffer was full, and then one
- * syscall serves many small writes.  Returns ASY__P_AGAIN when the socket
- * took less than everything gathered (or nothing), ASY__P_DONE when every
+ * syscall serves many small writes.  Returns ASY__PERF_AGAIN when the socket
+ * took less than everything gathered (or nothing), ASY__PERF_DONE when every
  * gathered write completed, -1 when there was nothing to gather (fewer
  * than two writes at the head). */
 #define ASY__GATHER_IOV 256
@@ -11381,7 +11494,7 @@ static int asy__opfd_gather(asy_loop_t *loop, asy__opfd *f) {
         }
     } while (n < 0 && errno == EINTR);
     if (n < 0) {
-        if (asy__would_block(errno)) return ASY__P_AGAIN;
+        if (asy__would_block(errno)) return ASY__PERF_AGAIN;
         return -1; /* the head write fails on its own and reports it */
     }
     /* hand the bytes to the writes in order; the finished ones leave the
@@ -11401,7 +11514,7 @@ static int asy__opfd_gather(asy_loop_t *loop, asy__opfd *f) {
             }
             if (op->u.wv.n > 0) {
                 if (left) {
-                    op->u.wv.iov->base += left;
+                    op->u.wv.iov->base = (char *)op->u.wv.iov->base + left;
                     op->u.wv.iov->len -= left;
                     op->result += (ptrdiff_t)left;
                 }
@@ -11418,7 +11531,7 @@ static int asy__opfd_gather(asy_loop_t *loop, asy__opfd *f) {
         op->cb(op);
         asy__after_cb(loop);
     }
-    return (size_t)n < total ? ASY__P_AGAIN : ASY__P_DONE;
+    return (size_t)n < total ? ASY__PERF_AGAIN : ASY__PERF_DONE;
 }
 
 /* Runs the head ops of one queue until one would block. */
@@ -11429,18 +11542,18 @@ static void asy__opfd_run(asy_loop_t *loop, asy__opfd *f, asy__queue *q, unsigne
         int r;
         if (q == &f->writeq_ && op->kind == ASY__OP_WRITE) {
             r = asy__opfd_gather(loop, f);
-            if (r == ASY__P_AGAIN || (f->flags_ & ASY__FD_CLOSED)) return;
-            if (r == ASY__P_DONE) continue;
+            if (r == ASY__PERF_AGAIN || (f->flags_ & ASY__FD_CLOSED)) return;
+            if (r == ASY__PERF_DONE) continue;
         }
         r = asy__op_perform(loop, f, op, rev);
-        if (r == ASY__P_AGAIN) break;
-        if (r == ASY__P_GONE) return;
+        if (r == ASY__PERF_AGAIN) break;
+        if (r == ASY__PERF_GONE) return;
         asy__queue_remove(&op->link_);
         op->state_ = ASY__OPS_IDLE;
         op->cb(op);
         asy__after_cb(loop);
         if (f->flags_ & ASY__FD_CLOSED) return;
-        if (r == ASY__P_DONE_SHORT) break;
+        if (r == ASY__PERF_DONE_SHORT) break;
     }
 }
 
@@ -11519,7 +11632,7 @@ ASY__INTERNAL int asy__emu_submit(asy_loop_t *loop, asy__opfd *f, asy__op *op) {
                 return 0;
             }
             if (asy__queue_empty(&f->writeq_) &&
-                asy__op_perform(loop, f, op, ASY_WRITABLE) != ASY__P_AGAIN) {
+                asy__op_perform(loop, f, op, ASY_WRITABLE) != ASY__PERF_AGAIN) {
                 asy__op_done(loop, op);
                 return 0;
             }
@@ -12191,12 +12304,12 @@ ASY__INTERNAL void asy__objpool_destroy(asy__objpool *p) {
 
 
 enum {
-    ASY__P_LOCKED = 1u << 0,    /* resolved with a promise: waits for it */
-    ASY__P_HANDLED = 1u << 1,   /* a continuation was attached */
-    ASY__P_REPORTED = 1u << 2,  /* given to the unhandled-rejection hook */
-    ASY__P_MSG_OWNED = 1u << 3, /* res_.message is ours to free */
-    ASY__P_FREEFN = 1u << 4,    /* own_.free_fn frees res_.value */
-    ASY__P_KEEP = 1u << 5       /* own_.keep owns what res_ points to */
+    ASY__PROM_LOCKED = 1u << 0,    /* resolved with a promise: waits for it */
+    ASY__PROM_HANDLED = 1u << 1,   /* a continuation was attached */
+    ASY__PROM_REPORTED = 1u << 2,  /* given to the unhandled-rejection hook */
+    ASY__PROM_MSG_OWNED = 1u << 3, /* res_.message is ours to free */
+    ASY__PROM_FREEFN = 1u << 4,    /* own_.free_fn frees res_.value */
+    ASY__PROM_KEEP = 1u << 5       /* own_.keep owns what res_ points to */
 };
 
 struct asy__promise_state;
@@ -12221,17 +12334,17 @@ struct asy_promise_s {
 /* A continuation attached to a promise, later the microtask job that runs
  * it.  One struct serves every kind so one pool serves them all. */
 enum {
-    ASY__R_THEN = 1,  /* fn_a / fn_b (on_ok / on_err) settle derived */
-    ASY__R_FINALLY,   /* fn_a runs on either outcome */
-    ASY__R_FTHUNK,    /* finally's tail: settle derived like arg (the original) */
-    ASY__R_OBSERVE,   /* fn_a is an asy_settled_fn */
-    ASY__R_THENABLE,  /* V8's PromiseResolveThenableJob: src = the promise
+    ASY__REACT_THEN = 1,  /* fn_a / fn_b (on_ok / on_err) settle derived */
+    ASY__REACT_FINALLY,   /* fn_a runs on either outcome */
+    ASY__REACT_FTHUNK,    /* finally's tail: settle derived like arg (the original) */
+    ASY__REACT_OBSERVE,   /* fn_a is an asy_settled_fn */
+    ASY__REACT_THENABLE,  /* V8's PromiseResolveThenableJob: src = the promise
                          derived was resolved with */
-    ASY__R_ADOPT,     /* derived takes src's outcome */
-    ASY__R_ALL,       /* combinator elements: arg is the asy__combo */
-    ASY__R_SETTLED,
-    ASY__R_RACE,
-    ASY__R_ANY
+    ASY__REACT_ADOPT,     /* derived takes src's outcome */
+    ASY__REACT_ALL,       /* combinator elements: arg is the asy__combo */
+    ASY__REACT_SETTLED,
+    ASY__REACT_RACE,
+    ASY__REACT_ANY
 };
 
 /* Callbacks of either shape are stored as this and cast back to their own
@@ -12277,7 +12390,7 @@ ASY__INTERNAL void asy__reaction_free(asy__promise_state *st, asy__reaction *r);
 ASY__INTERNAL void asy__promise_attach(asy_promise_t *p, asy__reaction *r);
 /* Settles a pending promise with a ret, consuming it. */
 ASY__INTERNAL void asy__promise_resolve(asy_promise_t *x, asy_ret_t *ret);
-ASY__INTERNAL void asy__promise_settle_raw(asy_promise_t *p, asy_promise_state state, void *value,
+ASY__INTERNAL void asy__promise_settle_raw(asy_promise_t *p, asy_promise_state_t state, void *value,
                                            void (*free_fn)(void *), int error,
                                            const char *message, int msg_owned,
                                            asy_promise_t *keep);
@@ -12294,8 +12407,8 @@ ASY__INTERNAL void asy__promise_fulfill(asy_promise_t *p, void *value);
 ASY__INTERNAL void asy__promise_settle_like(asy_promise_t *p, asy_promise_t *src);
 /* The promise whose lifetime owns p's value and message (NULL: none). */
 static inline asy_promise_t *asy__promise_owner(asy_promise_t *p) {
-    if (p->flags_ & ASY__P_KEEP) return p->own_.keep;
-    return (p->flags_ & (ASY__P_FREEFN | ASY__P_MSG_OWNED)) ? p : NULL;
+    if (p->flags_ & ASY__PROM_KEEP) return p->own_.keep;
+    return (p->flags_ & (ASY__PROM_FREEFN | ASY__PROM_MSG_OWNED)) ? p : NULL;
 }
 
 ASY__INTERNAL int asy__promise_push_microtask(asy__promise_state *st, asy_fn fn, void *arg);
@@ -12393,13 +12506,13 @@ ASY__INTERNAL void asy__reaction_free(asy__promise_state *st, asy__reaction *r) 
 /* A reaction whose promise died pending: it will never run. */
 static void asy__reaction_drop(asy__promise_state *st, asy__reaction *r) {
     switch (r->kind) {
-    case ASY__R_FTHUNK:
+    case ASY__REACT_FTHUNK:
         asy__promise_unref((asy_promise_t *)r->arg);
         break;
-    case ASY__R_ALL:
-    case ASY__R_SETTLED:
-    case ASY__R_RACE:
-    case ASY__R_ANY:
+    case ASY__REACT_ALL:
+    case ASY__REACT_SETTLED:
+    case ASY__REACT_RACE:
+    case ASY__REACT_ANY:
         asy__combo_unref(r->arg);
         break;
     default:
@@ -12427,9 +12540,9 @@ static void asy__promise_destroy(asy__promise_state *st, asy_promise_t *p) {
         asy__reaction_drop(st, r);
         r = next;
     }
-    if (p->flags_ & ASY__P_FREEFN) p->own_.free_fn(p->res_.value);
-    if (p->flags_ & ASY__P_MSG_OWNED) asy__free((void *)(uintptr_t)p->res_.message);
-    if (p->flags_ & ASY__P_KEEP) asy__promise_unref(p->own_.keep);
+    if (p->flags_ & ASY__PROM_FREEFN) p->own_.free_fn(p->res_.value);
+    if (p->flags_ & ASY__PROM_MSG_OWNED) asy__free((void *)(uintptr_t)p->res_.message);
+    if (p->flags_ & ASY__PROM_KEEP) asy__promise_unref(p->own_.keep);
     asy__objpool_free(&st->promises, p);
 }
 
@@ -12440,7 +12553,7 @@ ASY__INTERNAL void asy__promise_unref(asy_promise_t *p) {
     if (--p->refs_) return;
     st = p->st_;
     if (st->closing) return; /* the layer's close reclaims everything */
-    if (!p->rtail_ && !(p->flags_ & (ASY__P_FREEFN | ASY__P_MSG_OWNED | ASY__P_KEEP))) {
+    if (!p->rtail_ && !(p->flags_ & (ASY__PROM_FREEFN | ASY__PROM_MSG_OWNED | ASY__PROM_KEEP))) {
         /* the common death: nothing else to let go of */
         asy__objpool_free(&st->promises, p);
         return;
@@ -12493,12 +12606,12 @@ ASY__INTERNAL int asy__promise_queue_settled(asy_promise_t *p, asy_fn fn, void *
     asy__promise_state *st = p->st_;
     if (p->res_.state == ASY_PROMISE_PENDING || st->overflow_head) return ASY_EAGAIN;
     if (asy__promise_push_microtask(st, fn, arg) != 0) return ASY_EAGAIN;
-    p->flags_ |= ASY__P_HANDLED;
+    p->flags_ |= ASY__PROM_HANDLED;
     return 0;
 }
 
 ASY__INTERNAL void asy__promise_attach(asy_promise_t *p, asy__reaction *r) {
-    p->flags_ |= ASY__P_HANDLED;
+    p->flags_ |= ASY__PROM_HANDLED;
     if (p->res_.state == ASY_PROMISE_PENDING) {
         if (p->rtail_) {
             r->next = p->rtail_->next;
@@ -12514,7 +12627,7 @@ ASY__INTERNAL void asy__promise_attach(asy_promise_t *p, asy__reaction *r) {
     asy__queue_job(p->st_, r);
 }
 
-ASY__INTERNAL void asy__promise_settle_raw(asy_promise_t *p, asy_promise_state state, void *value,
+ASY__INTERNAL void asy__promise_settle_raw(asy_promise_t *p, asy_promise_state_t state, void *value,
                                            void (*free_fn)(void *), int error,
                                            const char *message, int msg_owned,
                                            asy_promise_t *keep) {
@@ -12525,15 +12638,15 @@ ASY__INTERNAL void asy__promise_settle_raw(asy_promise_t *p, asy_promise_state s
     p->res_.message = message;
     if (free_fn) {
         p->own_.free_fn = free_fn;
-        p->flags_ |= ASY__P_FREEFN;
+        p->flags_ |= ASY__PROM_FREEFN;
     } else if (keep) {
         p->own_.keep = keep;
-        p->flags_ |= ASY__P_KEEP;
+        p->flags_ |= ASY__PROM_KEEP;
     }
-    if (msg_owned) p->flags_ |= ASY__P_MSG_OWNED;
+    if (msg_owned) p->flags_ |= ASY__PROM_MSG_OWNED;
     r = asy__promise_take_reactions(p);
     if (!r) {
-        if (state == ASY_PROMISE_REJECTED && !(p->flags_ & ASY__P_HANDLED))
+        if (state == ASY_PROMISE_REJECTED && !(p->flags_ & ASY__PROM_HANDLED))
             asy__unhandled_add(p->st_, p);
         return;
     }
@@ -12594,11 +12707,11 @@ ASY__INTERNAL void asy__promise_resolve(asy_promise_t *x, asy_ret_t *ret) {
             }
             /* Like V8: one job to subscribe to q, one more when q settles,
              * so adoption costs two extra ticks, exactly as under Node. */
-            r->kind = ASY__R_THENABLE;
+            r->kind = ASY__REACT_THENABLE;
             r->src = q; /* the ret's reference */
             r->derived = x;
             x->refs_++;
-            x->flags_ |= ASY__P_LOCKED;
+            x->flags_ |= ASY__PROM_LOCKED;
             asy__queue_job(x->st_, r);
         }
         break;
@@ -12618,40 +12731,40 @@ ASY__INTERNAL void asy__promise_run_job(void *arg) {
     asy__promise_state *st = src->st_;
     asy_ret_t ret;
     switch (r->kind) {
-    case ASY__R_THEN: {
+    case ASY__REACT_THEN: {
         asy_then_fn fn = (asy_then_fn)(src->res_.state == ASY_PROMISE_FULFILLED ? r->fn_a : r->fn_b);
         ret = fn ? fn(r->arg, &src->res_) : asy_pass(&src->res_);
         asy__promise_resolve(r->derived, &ret);
         break;
     }
-    case ASY__R_FINALLY:
+    case ASY__REACT_FINALLY:
         asy__finally_job(r, src);
         break;
-    case ASY__R_FTHUNK: {
+    case ASY__REACT_FTHUNK: {
         asy_promise_t *orig = (asy_promise_t *)r->arg;
         ret = asy_pass(src->res_.state == ASY_PROMISE_REJECTED ? &src->res_ : &orig->res_);
         asy__promise_resolve(r->derived, &ret);
         asy__promise_unref(orig);
         break;
     }
-    case ASY__R_OBSERVE:
+    case ASY__REACT_OBSERVE:
         ((asy_settled_fn)r->fn_a)(r->arg, &src->res_);
         break;
-    case ASY__R_THENABLE:
+    case ASY__REACT_THENABLE:
         /* the same node now waits on src as derived's adoption */
-        r->kind = ASY__R_ADOPT;
+        r->kind = ASY__REACT_ADOPT;
         r->src = NULL;
         asy__promise_attach(src, r);
         asy__promise_unref(src);
         return;
-    case ASY__R_ADOPT:
+    case ASY__REACT_ADOPT:
         ret = asy_pass(&src->res_);
         asy__promise_resolve(r->derived, &ret);
         break;
-    case ASY__R_ALL:
-    case ASY__R_SETTLED:
-    case ASY__R_RACE:
-    case ASY__R_ANY:
+    case ASY__REACT_ALL:
+    case ASY__REACT_SETTLED:
+    case ASY__REACT_RACE:
+    case ASY__REACT_ANY:
         asy__combo_element(r, src);
         break;
     default:
@@ -12666,14 +12779,14 @@ ASY__INTERNAL void asy__promise_run_job(void *arg) {
 static void asy__teardown_reaction(void *obj, void *ctx) {
     asy__reaction *r = (asy__reaction *)obj;
     (void)ctx;
-    if (r->kind >= ASY__R_ALL) asy__combo_unref(r->arg);
+    if (r->kind >= ASY__REACT_ALL) asy__combo_unref(r->arg);
 }
 
 static void asy__teardown_promise(void *obj, void *ctx) {
     asy_promise_t *p = (asy_promise_t *)obj;
     (void)ctx;
-    if (p->flags_ & ASY__P_FREEFN) p->own_.free_fn(p->res_.value);
-    if (p->flags_ & ASY__P_MSG_OWNED) asy__free((void *)(uintptr_t)p->res_.message);
+    if (p->flags_ & ASY__PROM_FREEFN) p->own_.free_fn(p->res_.value);
+    if (p->flags_ & ASY__PROM_MSG_OWNED) asy__free((void *)(uintptr_t)p->res_.message);
 }
 
 static void asy__promise_layer_close(asy_loop_t *loop, void *state) {
@@ -12751,7 +12864,7 @@ ASYNCRT_API asy_promise_t *asy_promise_rejected(asy_loop_t *loop, int code, cons
 }
 
 ASY__INTERNAL int asy__promise_settle_ret(asy_promise_t *p, asy_ret_t *ret) {
-    if (!p || p->res_.state != ASY_PROMISE_PENDING || (p->flags_ & ASY__P_LOCKED)) {
+    if (!p || p->res_.state != ASY_PROMISE_PENDING || (p->flags_ & ASY__PROM_LOCKED)) {
         asy_ret_discard(ret);
         return ASY_EINVAL;
     }
@@ -12760,12 +12873,12 @@ ASY__INTERNAL int asy__promise_settle_ret(asy_promise_t *p, asy_ret_t *ret) {
 }
 
 ASY__INTERNAL void asy__promise_fulfill(asy_promise_t *p, void *value) {
-    if (p->res_.state == ASY_PROMISE_PENDING && !(p->flags_ & ASY__P_LOCKED))
+    if (p->res_.state == ASY_PROMISE_PENDING && !(p->flags_ & ASY__PROM_LOCKED))
         asy__promise_settle_raw(p, ASY_PROMISE_FULFILLED, value, NULL, 0, NULL, 0, NULL);
 }
 
 ASY__INTERNAL void asy__promise_settle_like(asy_promise_t *p, asy_promise_t *src) {
-    if (p->res_.state == ASY_PROMISE_PENDING && !(p->flags_ & ASY__P_LOCKED))
+    if (p->res_.state == ASY_PROMISE_PENDING && !(p->flags_ & ASY__PROM_LOCKED))
         asy__promise_adopt(p, src);
 }
 
@@ -12778,7 +12891,7 @@ ASYNCRT_API int asy_promise_resolve(asy_promise_t *p, void *value) {
 }
 
 ASYNCRT_API int asy_promise_reject(asy_promise_t *p, int code, const char *message) {
-    if (!p || p->res_.state != ASY_PROMISE_PENDING || (p->flags_ & ASY__P_LOCKED))
+    if (!p || p->res_.state != ASY_PROMISE_PENDING || (p->flags_ & ASY__PROM_LOCKED))
         return ASY_EINVAL;
     return asy_promise_settle(p, asy_fail(code, message));
 }
@@ -12792,7 +12905,7 @@ ASYNCRT_API void asy_promise_release(asy_promise_t *p) {
     if (p) asy__promise_unref(p);
 }
 
-ASYNCRT_API asy_promise_state asy_promise_state_of(const asy_promise_t *p) {
+ASYNCRT_API asy_promise_state_t asy_promise_state_of(const asy_promise_t *p) {
     return p ? p->res_.state : ASY_PROMISE_PENDING;
 }
 
@@ -12805,7 +12918,7 @@ ASYNCRT_API asy_loop_t *asy_promise_loop(const asy_promise_t *p) {
 }
 
 ASYNCRT_API void asy_promise_mark_handled(asy_promise_t *p) {
-    if (p) p->flags_ |= ASY__P_HANDLED;
+    if (p) p->flags_ |= ASY__PROM_HANDLED;
 }
 
 #line 1 "asyncrt_impl/promise/then.c"
@@ -12838,16 +12951,16 @@ static asy_promise_t *asy__then_kind(asy_promise_t *p, int kind, asy_then_fn on_
 
 ASYNCRT_API asy_promise_t *asy_promise_then(asy_promise_t *p, asy_then_fn on_ok,
                                             asy_then_fn on_err, void *arg) {
-    return asy__then_kind(p, ASY__R_THEN, on_ok, on_err, arg);
+    return asy__then_kind(p, ASY__REACT_THEN, on_ok, on_err, arg);
 }
 
 ASYNCRT_API asy_promise_t *asy_promise_catch(asy_promise_t *p, asy_then_fn on_err, void *arg) {
-    return asy__then_kind(p, ASY__R_THEN, NULL, on_err, arg);
+    return asy__then_kind(p, ASY__REACT_THEN, NULL, on_err, arg);
 }
 
 ASYNCRT_API asy_promise_t *asy_promise_finally(asy_promise_t *p, asy_then_fn fn, void *arg) {
-    if (!fn) return asy__then_kind(p, ASY__R_THEN, NULL, NULL, NULL); /* p.finally() */
-    return asy__then_kind(p, ASY__R_FINALLY, fn, NULL, arg);
+    if (!fn) return asy__then_kind(p, ASY__REACT_THEN, NULL, NULL, NULL); /* p.finally() */
+    return asy__then_kind(p, ASY__REACT_FINALLY, fn, NULL, arg);
 }
 
 /* What V8's thenFinally / catchFinally do:
@@ -12876,7 +12989,7 @@ ASY__INTERNAL void asy__finally_job(asy__reaction *r, asy_promise_t *src) {
         asy__promise_resolve(r->derived, &ret);
         return;
     }
-    thunk->kind = ASY__R_FTHUNK;
+    thunk->kind = ASY__REACT_FTHUNK;
     thunk->derived = tail;
     tail->refs_++;
     thunk->arg = src;
@@ -12891,7 +13004,7 @@ ASYNCRT_API int asy_promise_on_settled(asy_promise_t *p, asy_settled_fn fn, void
     asy__reaction *r;
     if (!p || !fn) return ASY_EINVAL;
     if (!(r = asy__reaction_alloc(p->st_))) return ASY_ENOMEM;
-    r->kind = ASY__R_OBSERVE;
+    r->kind = ASY__REACT_OBSERVE;
     r->fn_a = (asy__any_fn)fn;
     r->arg = arg;
     asy__promise_attach(p, r);
@@ -12929,10 +13042,10 @@ ASY__INTERNAL asy_promise_t *asy__watch_ret(asy__watch *w, asy_ret_t *ret, asy_s
     } else {
         /* settling a value, an error or a pass allocates nothing; the
          * observer attached below handles a rejection */
-        op->flags_ |= ASY__P_HANDLED;
+        op->flags_ |= ASY__PROM_HANDLED;
         asy__promise_resolve(op, ret);
     }
-    w->r->kind = ASY__R_OBSERVE;
+    w->r->kind = ASY__REACT_OBSERVE;
     w->r->fn_a = (asy__any_fn)fn;
     w->r->arg = arg;
     asy__promise_attach(op, w->r);
@@ -12986,7 +13099,7 @@ ASY__INTERNAL void asy__combo_unref(void *combo) {
 /* free_fn of a result that hands out the array */
 static void asy__combo_value_free(void *value) { asy__combo_unref((asy__combo *)value - 1); }
 
-static void asy__combo_finish(asy__combo *c, asy_promise_state state, int error, void *value) {
+static void asy__combo_finish(asy__combo *c, asy_promise_state_t state, int error, void *value) {
     asy_promise_t *res = c->result;
     c->done = 1;
     c->result = NULL;
@@ -13017,7 +13130,7 @@ static int asy__combo_keep(asy__combo *c, size_t i, asy_promise_t *owner) {
 
 /* allSettled's outcomes, any's rejections: the last one settles the result */
 static void asy__combo_collect(asy__combo *c, size_t i, asy_promise_t *src,
-                               asy_promise_state final_state, int final_error) {
+                               asy_promise_state_t final_state, int final_error) {
     asy__combo_outcomes(c)[i] = src->res_;
     c->keeps[i] = src;
     src->refs_++;
@@ -13030,7 +13143,7 @@ ASY__INTERNAL void asy__combo_element(asy__reaction *r, asy_promise_t *src) {
     int ok = src->res_.state == ASY_PROMISE_FULFILLED;
     if (!c->done) {
         switch (c->kind) {
-        case ASY__R_ALL:
+        case ASY__REACT_ALL:
             if (!ok) {
                 asy__combo_pass(c, src);
                 break;
@@ -13048,14 +13161,14 @@ ASY__INTERNAL void asy__combo_element(asy__reaction *r, asy_promise_t *src) {
             if (--c->remaining == 0)
                 asy__combo_finish(c, ASY_PROMISE_FULFILLED, 0, asy__combo_values(c));
             break;
-        case ASY__R_RACE:
+        case ASY__REACT_RACE:
             asy__combo_pass(c, src);
             break;
-        case ASY__R_ANY:
+        case ASY__REACT_ANY:
             if (ok) asy__combo_pass(c, src);
             else asy__combo_collect(c, i, src, ASY_PROMISE_REJECTED, ASY_EAGGREGATE);
             break;
-        case ASY__R_SETTLED:
+        case ASY__REACT_SETTLED:
             asy__combo_collect(c, i, src, ASY_PROMISE_FULFILLED, 0);
             break;
         default:
@@ -13076,8 +13189,8 @@ static asy_promise_t *asy__combinator(asy_loop_t *loop, asy_promise_t *const *ps
     if (n > UINT32_MAX) return NULL; /* reactions keep a 32-bit index */
     for (i = 0; i < n; i++)
         if (!ps[i]) return NULL;
-    elem = kind == ASY__R_ALL ? sizeof(void *) : kind == ASY__R_RACE ? 0 : sizeof(asy_settled_t);
-    keep_bytes = kind == ASY__R_SETTLED || kind == ASY__R_ANY ? sizeof(asy_promise_t *) : 0;
+    elem = kind == ASY__REACT_ALL ? sizeof(void *) : kind == ASY__REACT_RACE ? 0 : sizeof(asy_settled_t);
+    keep_bytes = kind == ASY__REACT_SETTLED || kind == ASY__REACT_ANY ? sizeof(asy_promise_t *) : 0;
     if (n > (SIZE_MAX - sizeof(asy__combo)) / (elem + sizeof(asy_promise_t *))) return NULL;
     bytes = sizeof(asy__combo) + n * (elem + keep_bytes);
     /* every reaction is reserved first, so running out of memory changes
@@ -13093,7 +13206,7 @@ static asy_promise_t *asy__combinator(asy_loop_t *loop, asy_promise_t *const *ps
     memset(c, 0, sizeof(*c));
     c->st = st;
     c->kind = kind;
-    c->n = kind == ASY__R_RACE ? 0 : n;
+    c->n = kind == ASY__REACT_RACE ? 0 : n;
     if (keep_bytes) {
         c->keeps = (asy_promise_t **)(void *)((char *)(c + 1) + n * elem);
         memset(c->keeps, 0, n * keep_bytes);
@@ -13101,8 +13214,8 @@ static asy_promise_t *asy__combinator(asy_loop_t *loop, asy_promise_t *const *ps
     c->remaining = n;
     if (n == 0) {
         c->refs = 1; /* released by the result, or right here for race */
-        if (kind == ASY__R_RACE) asy__combo_unref(c); /* pending for ever */
-        else if (kind == ASY__R_ANY)
+        if (kind == ASY__REACT_RACE) asy__combo_unref(c); /* pending for ever */
+        else if (kind == ASY__REACT_ANY)
             asy__promise_settle_raw(res, ASY_PROMISE_REJECTED, asy__combo_outcomes(c),
                                     asy__combo_value_free, ASY_EAGGREGATE, NULL, 0, NULL);
         else
@@ -13139,20 +13252,20 @@ static asy_promise_t *asy__combinator(asy_loop_t *loop, asy_promise_t *const *ps
 }
 
 ASYNCRT_API asy_promise_t *asy_promise_all(asy_loop_t *loop, asy_promise_t *const *ps, size_t n) {
-    return asy__combinator(loop, ps, n, ASY__R_ALL);
+    return asy__combinator(loop, ps, n, ASY__REACT_ALL);
 }
 
 ASYNCRT_API asy_promise_t *asy_promise_all_settled(asy_loop_t *loop, asy_promise_t *const *ps,
                                                    size_t n) {
-    return asy__combinator(loop, ps, n, ASY__R_SETTLED);
+    return asy__combinator(loop, ps, n, ASY__REACT_SETTLED);
 }
 
 ASYNCRT_API asy_promise_t *asy_promise_race(asy_loop_t *loop, asy_promise_t *const *ps, size_t n) {
-    return asy__combinator(loop, ps, n, ASY__R_RACE);
+    return asy__combinator(loop, ps, n, ASY__REACT_RACE);
 }
 
 ASYNCRT_API asy_promise_t *asy_promise_any(asy_loop_t *loop, asy_promise_t *const *ps, size_t n) {
-    return asy__combinator(loop, ps, n, ASY__R_ANY);
+    return asy__combinator(loop, ps, n, ASY__REACT_ANY);
 }
 
 #line 1 "asyncrt_impl/promise/unhandled.c"
@@ -13177,8 +13290,8 @@ static void asy__default_unhandled(void *arg, const asy_settled_t *reason) {
 }
 
 static void asy__report(asy__promise_state *st, asy_promise_t *p) {
-    if (p->flags_ & (ASY__P_HANDLED | ASY__P_REPORTED)) return;
-    p->flags_ |= ASY__P_REPORTED;
+    if (p->flags_ & (ASY__PROM_HANDLED | ASY__PROM_REPORTED)) return;
+    p->flags_ |= ASY__PROM_REPORTED;
     if (st->hook) st->hook(st->hook_arg, &p->res_);
     else asy__default_unhandled(NULL, &p->res_);
 }
@@ -13802,7 +13915,7 @@ ASY__INTERNAL int asy__pool_submit(asy_loop_t *loop, asy_work_t *req, int cls,
     return 0;
 }
 
-ASYNCRT_API int asy_queue_work_class(asy_loop_t *loop, asy_work_t *req, asy_work_class cls,
+ASYNCRT_API int asy_queue_work_class(asy_loop_t *loop, asy_work_t *req, asy_work_class_t cls,
                                      asy_work_cb work_cb, asy_after_work_cb done_cb) {
     if (!asy__loop_live(loop) || !req || !work_cb || (unsigned)cls > (unsigned)ASY_WORK_SLOW_IO)
         return ASY_EINVAL;
@@ -13912,47 +14025,47 @@ ASYNCRT_API int asy_pool_stats(asy_loop_t *loop, asy_pool_stats_t *out) {
 /* sflags_: the stream as a whole (Node keeps these per side and keeps the
  * two in step; one copy is enough here). */
 enum {
-    ASY__S_READABLE = 1u << 0, /* has a readable side */
-    ASY__S_WRITABLE = 1u << 1, /* has a writable side */
-    ASY__S_TRANSFORM = 1u << 2,
-    ASY__S_DESTROYED = 1u << 3,
-    ASY__S_ERRORED = 1u << 4,
-    ASY__S_ERROR_EMITTED = 1u << 5,
-    ASY__S_CLOSED = 1u << 6,       /* _destroy completed */
-    ASY__S_CLOSE_EMITTED = 1u << 7,
-    ASY__S_CONSTRUCTED = 1u << 8,
-    ASY__S_AUTO_DESTROY = 1u << 9,
-    ASY__S_HALF_OPEN = 1u << 10,    /* allowHalfOpen */
-    ASY__S_CLOSE_WAITING = 1u << 11, /* 'close' is due once ticks_ drops to 0 */
-    ASY__S_DESTROY_PENDING = 1u << 12, /* destroy() while constructing */
-    ASY__S_DESTROY_WAIT = 1u << 13,  /* _destroy running, awaiting its done */
-    ASY__S_CONSTRUCT_WAIT = 1u << 14,
-    ASY__S_XFORM_WAIT = 1u << 15,    /* _transform running */
-    ASY__S_XFORM_HELD = 1u << 16,    /* its callback held until _read */
-    ASY__S_FLUSH_WAIT = 1u << 17,    /* _flush running */
+    ASY__STREAM_READABLE = 1u << 0, /* has a readable side */
+    ASY__STREAM_WRITABLE = 1u << 1, /* has a writable side */
+    ASY__STREAM_TRANSFORM = 1u << 2,
+    ASY__STREAM_DESTROYED = 1u << 3,
+    ASY__STREAM_ERRORED = 1u << 4,
+    ASY__STREAM_ERROR_EMITTED = 1u << 5,
+    ASY__STREAM_CLOSED = 1u << 6,       /* _destroy completed */
+    ASY__STREAM_CLOSE_EMITTED = 1u << 7,
+    ASY__STREAM_CONSTRUCTED = 1u << 8,
+    ASY__STREAM_AUTO_DESTROY = 1u << 9,
+    ASY__STREAM_HALF_OPEN = 1u << 10,    /* allowHalfOpen */
+    ASY__STREAM_CLOSE_WAITING = 1u << 11, /* 'close' is due once ticks_ drops to 0 */
+    ASY__STREAM_DESTROY_PENDING = 1u << 12, /* destroy() while constructing */
+    ASY__STREAM_DESTROY_WAIT = 1u << 13,  /* _destroy running, awaiting its done */
+    ASY__STREAM_CONSTRUCT_WAIT = 1u << 14,
+    ASY__STREAM_XFORM_WAIT = 1u << 15,    /* _transform running */
+    ASY__STREAM_XFORM_HELD = 1u << 16,    /* its callback held until _read */
+    ASY__STREAM_FLUSH_WAIT = 1u << 17,    /* _flush running */
     /* an 'error' nobody listens to is dropped rather than uncaught (Node's
      * IncomingMessage, whose errors the http layer reports otherwise) */
-    ASY__S_ERROR_OPTIONAL = 1u << 18
+    ASY__STREAM_ERROR_OPTIONAL = 1u << 18
 };
 
 /* rflags_: Node's ReadableState bits. */
 enum {
-    ASY__R_OBJECT = 1u << 0,
-    ASY__R_ENDED = 1u << 1,
-    ASY__R_END_EMITTED = 1u << 2,
-    ASY__R_READING = 1u << 3,
-    ASY__R_SYNC = 1u << 4,
-    ASY__R_NEED_READABLE = 1u << 5,
-    ASY__R_EMITTED_READABLE = 1u << 6,
-    ASY__R_READABLE_LISTENING = 1u << 7,
-    ASY__R_RESUME_SCHEDULED = 1u << 8,
-    ASY__R_READING_MORE = 1u << 9,
-    ASY__R_DATA_EMITTED = 1u << 10,
-    ASY__R_HAS_FLOWING = 1u << 11, /* flowing is not null */
-    ASY__R_FLOWING = 1u << 12,
-    ASY__R_HAS_PAUSED = 1u << 13,
-    ASY__R_PAUSED = 1u << 14,
-    ASY__R_DATA_LISTENING = 1u << 15
+    ASY__RD_OBJECT = 1u << 0,
+    ASY__RD_ENDED = 1u << 1,
+    ASY__RD_END_EMITTED = 1u << 2,
+    ASY__RD_READING = 1u << 3,
+    ASY__RD_SYNC = 1u << 4,
+    ASY__RD_NEED_READABLE = 1u << 5,
+    ASY__RD_EMITTED_READABLE = 1u << 6,
+    ASY__RD_READABLE_LISTENING = 1u << 7,
+    ASY__RD_RESUME_SCHEDULED = 1u << 8,
+    ASY__RD_READING_MORE = 1u << 9,
+    ASY__RD_DATA_EMITTED = 1u << 10,
+    ASY__RD_HAS_FLOWING = 1u << 11, /* flowing is not null */
+    ASY__RD_FLOWING = 1u << 12,
+    ASY__RD_HAS_PAUSED = 1u << 13,
+    ASY__RD_PAUSED = 1u << 14,
+    ASY__RD_DATA_LISTENING = 1u << 15
 };
 
 /* wflags_: Node's WritableState bits. */
@@ -13991,9 +14104,9 @@ enum {
  * pipe's, which like Node's only unpipes) or an async reader. */
 ASY__INTERNAL int asy__stream_error_listened(const asy_stream_t *s);
 ASY__INTERNAL int asy__pipe_is_dst_listener(const asy__stream_listener *l);
-/* For layers whose streams' errors are optional (ASY__S_ERROR_OPTIONAL). */
+/* For layers whose streams' errors are optional (ASY__STREAM_ERROR_OPTIONAL). */
 static inline void asy__stream_errors_optional(asy_stream_t *s) {
-    s->sflags_ |= ASY__S_ERROR_OPTIONAL;
+    s->sflags_ |= ASY__STREAM_ERROR_OPTIONAL;
 }
 
 /* A listener the library itself attaches (pipe, pipeline, finished, the
@@ -14054,8 +14167,8 @@ struct asy__stream_endcb {
 #define ASY__STREAM_MAX_HWM ((size_t)0x40000000u)
 
 /* core.c */
-ASY__INTERNAL int asy__stream_init(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
-                                   const asy_stream_opts *o, unsigned kind);
+ASY__INTERNAL int asy__stream_init(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl_t *impl,
+                                   const asy_stream_opts_t *o, unsigned kind);
 /* A nextTick running fn(arg) that counts against s (see core.c). */
 ASY__INTERNAL void asy__stream_tick_arg(asy_stream_t *s, asy_fn fn, void *arg);
 ASY__INTERNAL void asy__stream_tick(asy_stream_t *s, asy_fn fn);
@@ -14068,10 +14181,10 @@ ASY__INTERNAL void asy__stream_error_or_destroy(asy_stream_t *s, int err, int sy
 ASY__INTERNAL void asy__stream_set_error(asy_stream_t *s, int err);
 /* Runs cb(s, status, arg) on a nextTick (allocates; NULL cb is a no-op). */
 ASY__INTERNAL void asy__stream_defer_cb(asy_stream_t *s, asy_stream_cb cb, void *arg, int status);
-ASY__INTERNAL size_t asy__stream_pick_hwm(const asy_stream_opts *o, size_t side, int object);
+ASY__INTERNAL size_t asy__stream_pick_hwm(const asy_stream_opts_t *o, size_t side, int object);
 
 /* readable.c */
-ASY__INTERNAL void asy__readable_init(asy_stream_t *s, const asy_stream_opts *o);
+ASY__INTERNAL void asy__readable_init(asy_stream_t *s, const asy_stream_opts_t *o);
 ASY__INTERNAL int asy__readable_read(asy_stream_t *s, size_t n, asy_buf_t *out);
 ASY__INTERNAL int asy__readable_add(asy_stream_t *s, asy_buf_t *chunk, int unshift);
 ASY__INTERNAL void asy__readable_eof(asy_stream_t *s);
@@ -14084,7 +14197,7 @@ ASY__INTERNAL int asy__readable_finished(const asy_stream_t *s, int strict);
 ASY__INTERNAL void asy__readable_release(asy_stream_t *s);
 
 /* writable.c */
-ASY__INTERNAL void asy__writable_init(asy_stream_t *s, const asy_stream_opts *o);
+ASY__INTERNAL void asy__writable_init(asy_stream_t *s, const asy_stream_opts_t *o);
 ASY__INTERNAL int asy__writable_write(asy_stream_t *s, asy_buf_t *chunk, asy_stream_cb cb,
                                       void *arg);
 ASY__INTERNAL int asy__writable_end(asy_stream_t *s, asy_stream_cb cb, void *arg);
@@ -14131,7 +14244,7 @@ ASY__INTERNAL void asy__eos_cancel(asy__eos *e);
  * queue, the function runs at once: timing degrades, nothing is lost. */
 ASY__INTERNAL void asy__stream_tick_arg(asy_stream_t *s, asy_fn fn, void *arg) {
     /* after 'close' the stream may be gone: nothing more is scheduled */
-    if (s->sflags_ & ASY__S_CLOSE_EMITTED) return;
+    if (s->sflags_ & ASY__STREAM_CLOSE_EMITTED) return;
     s->ticks_++;
     if (asy_next_tick(s->loop, fn, arg) != 0) fn(arg);
 }
@@ -14141,10 +14254,10 @@ ASY__INTERNAL void asy__stream_tick(asy_stream_t *s, asy_fn fn) { asy__stream_ti
 ASY__INTERNAL void asy__stream_emit_close(asy_stream_t *s);
 
 ASY__INTERNAL void asy__stream_tick_done(asy_stream_t *s) {
-    if (--s->ticks_ == 0 && (s->sflags_ & ASY__S_CLOSE_WAITING)) asy__stream_emit_close(s);
+    if (--s->ticks_ == 0 && (s->sflags_ & ASY__STREAM_CLOSE_WAITING)) asy__stream_emit_close(s);
 }
 
-ASY__INTERNAL size_t asy__stream_pick_hwm(const asy_stream_opts *o, size_t side, int object) {
+ASY__INTERNAL size_t asy__stream_pick_hwm(const asy_stream_opts_t *o, size_t side, int object) {
     size_t v = o ? o->high_water_mark : 0;
     if (!v) v = side;
     if (!v) return object ? ASY__STREAM_DEFAULT_OBJ_HWM : ASY__STREAM_DEFAULT_HWM;
@@ -14161,7 +14274,7 @@ ASY__INTERNAL void asy__stream_listen(asy_stream_t *s, asy__stream_listener *l,
      * fired (pipeline and finished never remove it), so a stream once
      * watched never makes an uncaught error; pipe's listener does not
      * count, as in Node */
-    if (vt->on_error && !asy__pipe_is_dst_listener(l)) s->sflags_ |= ASY__S_ERROR_OPTIONAL;
+    if (vt->on_error && !asy__pipe_is_dst_listener(l)) s->sflags_ |= ASY__STREAM_ERROR_OPTIONAL;
     if (vt->on_data) asy__readable_data_listener(s, 1);
     if (vt->on_readable) asy__readable_readable_listener(s, 1);
 }
@@ -14180,7 +14293,7 @@ ASY__INTERNAL void asy__stream_unlisten(asy_stream_t *s, asy__stream_listener *l
  * callback. */
 ASY__INTERNAL void asy__stream_emit(asy_stream_t *s, int ev, const asy_buf_t *chunk, int err) {
     struct asy__stream_cursor cur;
-    const asy_stream_events *e;
+    const asy_stream_events_t *e;
     asy__queue *q;
     if (!asy__queue_empty(&s->listeners_)) {
         cur.up = s->cursors_;
@@ -14223,9 +14336,9 @@ ASY__INTERNAL void asy__stream_emit(asy_stream_t *s, int ev, const asy_buf_t *ch
  * finished forget the stream), then every buffer is released, then the
  * user's on_close.  Nothing touches the stream afterwards. */
 ASY__INTERNAL void asy__stream_emit_close(asy_stream_t *s) {
-    const asy_stream_events *e = s->events_;
-    s->sflags_ &= ~(unsigned)ASY__S_CLOSE_WAITING;
-    s->sflags_ |= ASY__S_CLOSE_EMITTED;
+    const asy_stream_events_t *e = s->events_;
+    s->sflags_ &= ~(unsigned)ASY__STREAM_CLOSE_WAITING;
+    s->sflags_ |= ASY__STREAM_CLOSE_EMITTED;
     while (!asy__queue_empty(&s->listeners_)) {
         asy__stream_listener *l =
             ASY_CONTAINER_OF(asy__queue_head(&s->listeners_), asy__stream_listener, link);
@@ -14240,8 +14353,8 @@ ASY__INTERNAL void asy__stream_emit_close(asy_stream_t *s) {
 
 /* ---- the user's events ------------------------------------------------------- */
 
-ASYNCRT_API int asy_stream_set_events(asy_stream_t *s, const asy_stream_events *events) {
-    const asy_stream_events *old;
+ASYNCRT_API int asy_stream_set_events(asy_stream_t *s, const asy_stream_events_t *events) {
+    const asy_stream_events_t *old;
     int had_data, had_readable, has_data, has_readable;
     if (!s) return ASY_EINVAL;
     old = s->events_;
@@ -14250,7 +14363,7 @@ ASYNCRT_API int asy_stream_set_events(asy_stream_t *s, const asy_stream_events *
     had_readable = old && old->on_readable;
     has_data = events && events->on_data;
     has_readable = events && events->on_readable;
-    if (!(s->sflags_ & ASY__S_READABLE)) return 0;
+    if (!(s->sflags_ & ASY__STREAM_READABLE)) return 0;
     /* Node adds or removes the listeners one at a time; 'readable' first,
      * so a stream with both ends up in paused mode as in Node. */
     if (has_readable && !had_readable) asy__readable_readable_listener(s, 1);
@@ -14264,21 +14377,21 @@ ASYNCRT_API int asy_stream_set_events(asy_stream_t *s, const asy_stream_events *
 
 ASY__INTERNAL void asy__stream_construct_tick(void *arg);
 
-ASY__INTERNAL int asy__stream_init(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
-                                   const asy_stream_opts *o, unsigned kind) {
+ASY__INTERNAL int asy__stream_init(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl_t *impl,
+                                   const asy_stream_opts_t *o, unsigned kind) {
     if (!asy__loop_live(loop) || !s) return ASY_EINVAL;
     memset(s, 0, sizeof(*s));
     s->loop = loop;
     s->impl_ = impl;
     asy__queue_init(&s->listeners_);
     asy_bufchain_init(&s->rbuf_);
-    s->sflags_ = kind | ASY__S_CONSTRUCTED | ASY__S_AUTO_DESTROY | ASY__S_HALF_OPEN;
-    if (o && o->no_auto_destroy) s->sflags_ &= ~(unsigned)ASY__S_AUTO_DESTROY;
-    if (o && o->no_half_open) s->sflags_ &= ~(unsigned)ASY__S_HALF_OPEN;
-    if (kind & ASY__S_READABLE) asy__readable_init(s, o);
-    if (kind & ASY__S_WRITABLE) asy__writable_init(s, o);
+    s->sflags_ = kind | ASY__STREAM_CONSTRUCTED | ASY__STREAM_AUTO_DESTROY | ASY__STREAM_HALF_OPEN;
+    if (o && o->no_auto_destroy) s->sflags_ &= ~(unsigned)ASY__STREAM_AUTO_DESTROY;
+    if (o && o->no_half_open) s->sflags_ &= ~(unsigned)ASY__STREAM_HALF_OPEN;
+    if (kind & ASY__STREAM_READABLE) asy__readable_init(s, o);
+    if (kind & ASY__STREAM_WRITABLE) asy__writable_init(s, o);
     if (impl && impl->construct) {
-        s->sflags_ &= ~(unsigned)ASY__S_CONSTRUCTED;
+        s->sflags_ &= ~(unsigned)ASY__STREAM_CONSTRUCTED;
         asy__stream_tick(s, asy__stream_construct_tick);
     }
     return 0;
@@ -14296,25 +14409,25 @@ static int asy__stream_init_origin(int r, asy_stream_t *s, const char *file, int
 }
 
 ASYNCRT_API int asy_readable_init_at(asy_loop_t *loop, asy_stream_t *s,
-                                     const asy_stream_impl *impl, const asy_stream_opts *opts,
+                                     const asy_stream_impl_t *impl, const asy_stream_opts_t *opts,
                                      const char *file, int line) {
-    return asy__stream_init_origin(asy__stream_init(loop, s, impl, opts, ASY__S_READABLE), s,
+    return asy__stream_init_origin(asy__stream_init(loop, s, impl, opts, ASY__STREAM_READABLE), s,
                                    file, line);
 }
 
 ASYNCRT_API int asy_writable_init_at(asy_loop_t *loop, asy_stream_t *s,
-                                     const asy_stream_impl *impl, const asy_stream_opts *opts,
+                                     const asy_stream_impl_t *impl, const asy_stream_opts_t *opts,
                                      const char *file, int line) {
     if (!impl || (!impl->write && !impl->writev)) return ASY_EINVAL;
-    return asy__stream_init_origin(asy__stream_init(loop, s, impl, opts, ASY__S_WRITABLE), s,
+    return asy__stream_init_origin(asy__stream_init(loop, s, impl, opts, ASY__STREAM_WRITABLE), s,
                                    file, line);
 }
 
-ASYNCRT_API int asy_duplex_init_at(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
-                                   const asy_stream_opts *opts, const char *file, int line) {
+ASYNCRT_API int asy_duplex_init_at(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl_t *impl,
+                                   const asy_stream_opts_t *opts, const char *file, int line) {
     if (!impl || (!impl->write && !impl->writev)) return ASY_EINVAL;
     return asy__stream_init_origin(
-        asy__stream_init(loop, s, impl, opts, ASY__S_READABLE | ASY__S_WRITABLE), s, file, line);
+        asy__stream_init(loop, s, impl, opts, ASY__STREAM_READABLE | ASY__STREAM_WRITABLE), s, file, line);
 }
 
 /* ---- deferred user callbacks ------------------------------------------------------ */
@@ -14336,7 +14449,7 @@ ASY__INTERNAL void asy__stream_deferred_run(void *p) {
 
 ASY__INTERNAL void asy__stream_defer_cb(asy_stream_t *s, asy_stream_cb cb, void *arg, int status) {
     struct asy__stream_deferred *d;
-    if (!cb || (s->sflags_ & ASY__S_CLOSE_EMITTED)) return;
+    if (!cb || (s->sflags_ & ASY__STREAM_CLOSE_EMITTED)) return;
     d = ASY__NEW(struct asy__stream_deferred);
     if (!d) { /* out of memory: call it now rather than never */
         cb(s, status, arg);
@@ -14352,13 +14465,13 @@ ASY__INTERNAL void asy__stream_defer_cb(asy_stream_t *s, asy_stream_cb cb, void 
 /* ---- state ----------------------------------------------------------------------- */
 
 ASYNCRT_API int asy_stream_is_destroyed(const asy_stream_t *s) {
-    return s && (s->sflags_ & ASY__S_DESTROYED) != 0;
+    return s && (s->sflags_ & ASY__STREAM_DESTROYED) != 0;
 }
 ASYNCRT_API int asy_stream_is_closed(const asy_stream_t *s) {
-    return s && (s->sflags_ & ASY__S_CLOSED) != 0;
+    return s && (s->sflags_ & ASY__STREAM_CLOSED) != 0;
 }
 ASYNCRT_API int asy_stream_errored(const asy_stream_t *s) {
-    return s && (s->sflags_ & ASY__S_ERRORED) ? s->err_ : 0;
+    return s && (s->sflags_ & ASY__STREAM_ERRORED) ? s->err_ : 0;
 }
 ASYNCRT_API int asy_stream_is_readable(const asy_stream_t *s) {
     return s && asy__readable_is_readable(s);
@@ -14367,25 +14480,25 @@ ASYNCRT_API int asy_stream_is_writable(const asy_stream_t *s) {
     return s && asy__writable_is_writable(s);
 }
 ASYNCRT_API int asy_stream_readable_ended(const asy_stream_t *s) {
-    return s && (s->sflags_ & ASY__S_READABLE) && (s->rflags_ & ASY__R_END_EMITTED);
+    return s && (s->sflags_ & ASY__STREAM_READABLE) && (s->rflags_ & ASY__RD_END_EMITTED);
 }
 ASYNCRT_API int asy_stream_readable_eof(const asy_stream_t *s) {
-    return s && (s->sflags_ & ASY__S_READABLE) && (s->rflags_ & ASY__R_ENDED);
+    return s && (s->sflags_ & ASY__STREAM_READABLE) && (s->rflags_ & ASY__RD_ENDED);
 }
 ASYNCRT_API int asy_stream_readable_flowing(const asy_stream_t *s) {
-    if (!s || !(s->rflags_ & ASY__R_HAS_FLOWING)) return -1;
-    return (s->rflags_ & ASY__R_FLOWING) != 0;
+    if (!s || !(s->rflags_ & ASY__RD_HAS_FLOWING)) return -1;
+    return (s->rflags_ & ASY__RD_FLOWING) != 0;
 }
 ASYNCRT_API size_t asy_stream_readable_length(const asy_stream_t *s) { return s ? s->rlen_ : 0; }
 ASYNCRT_API size_t asy_stream_readable_hwm(const asy_stream_t *s) { return s ? s->rhwm_ : 0; }
 ASYNCRT_API int asy_stream_writable_ended(const asy_stream_t *s) {
-    return s && (s->sflags_ & ASY__S_WRITABLE) && (s->wflags_ & ASY__W_ENDING);
+    return s && (s->sflags_ & ASY__STREAM_WRITABLE) && (s->wflags_ & ASY__W_ENDING);
 }
 ASYNCRT_API int asy_stream_writable_finished(const asy_stream_t *s) {
-    return s && (s->sflags_ & ASY__S_WRITABLE) && (s->wflags_ & ASY__W_FINISHED);
+    return s && (s->sflags_ & ASY__STREAM_WRITABLE) && (s->wflags_ & ASY__W_FINISHED);
 }
 ASYNCRT_API int asy_stream_writable_need_drain(const asy_stream_t *s) {
-    return s && (s->sflags_ & ASY__S_WRITABLE) && !(s->sflags_ & ASY__S_DESTROYED) &&
+    return s && (s->sflags_ & ASY__STREAM_WRITABLE) && !(s->sflags_ & ASY__STREAM_DESTROYED) &&
            (s->wflags_ & (ASY__W_ENDING | ASY__W_NEED_DRAIN)) == ASY__W_NEED_DRAIN;
 }
 ASYNCRT_API size_t asy_stream_writable_length(const asy_stream_t *s) { return s ? s->wlen_ : 0; }
@@ -14404,9 +14517,9 @@ ASYNCRT_API unsigned asy_stream_writable_corked(const asy_stream_t *s) {
 ASY__INTERNAL void asy__stream_emit_close(asy_stream_t *s);
 
 ASY__INTERNAL void asy__stream_set_error(asy_stream_t *s, int err) {
-    if (err && !(s->sflags_ & ASY__S_ERRORED)) {
+    if (err && !(s->sflags_ & ASY__STREAM_ERRORED)) {
         s->err_ = err;
-        s->sflags_ |= ASY__S_ERRORED;
+        s->sflags_ |= ASY__STREAM_ERRORED;
     }
 }
 
@@ -14425,11 +14538,11 @@ ASY__INTERNAL int asy__stream_error_listened(const asy_stream_t *s) {
  * abort), after the library listeners (a pipe unpipes) have seen it. */
 ASY__INTERNAL void asy__stream_emit_error(asy_stream_t *s, int err) {
     int listened;
-    if (s->sflags_ & ASY__S_ERROR_EMITTED) return;
-    s->sflags_ |= ASY__S_ERROR_EMITTED;
+    if (s->sflags_ & ASY__STREAM_ERROR_EMITTED) return;
+    s->sflags_ |= ASY__STREAM_ERROR_EMITTED;
     /* ESTREAM_DESTROYED is the echo of the caller's own destroy() (an
      * in-flight write told the stream is gone), never news to anyone */
-    listened = (s->sflags_ & ASY__S_ERROR_OPTIONAL) || err == ASY_ESTREAM_DESTROYED ||
+    listened = (s->sflags_ & ASY__STREAM_ERROR_OPTIONAL) || err == ASY_ESTREAM_DESTROYED ||
                asy__stream_error_listened(s);
     asy__stream_emit(s, ASY__EV_ERROR, NULL, err);
     if (!listened)
@@ -14447,7 +14560,7 @@ ASY__INTERNAL void asy__stream_error_tick(void *p) {
  * ticks still wait to use the stream, the last of them emits it. */
 ASY__INTERNAL void asy__stream_close_from_tick(asy_stream_t *s) {
     if (s->ticks_ > 1) {
-        s->sflags_ |= ASY__S_CLOSE_WAITING;
+        s->sflags_ |= ASY__STREAM_CLOSE_WAITING;
         s->ticks_--;
         return;
     }
@@ -14466,7 +14579,7 @@ ASY__INTERNAL void asy__stream_error_close_tick(void *p) {
 }
 
 ASY__INTERNAL void asy__stream_do_destroy(asy_stream_t *s, int err) {
-    s->sflags_ |= ASY__S_DESTROY_WAIT;
+    s->sflags_ |= ASY__STREAM_DESTROY_WAIT;
     if (s->impl_ && s->impl_->destroy)
         s->impl_->destroy(s, err);
     else
@@ -14474,10 +14587,10 @@ ASY__INTERNAL void asy__stream_do_destroy(asy_stream_t *s, int err) {
 }
 
 ASYNCRT_API int asy_stream_destroy_done(asy_stream_t *s, int err) {
-    if (!s || !(s->sflags_ & ASY__S_DESTROY_WAIT)) return ASY_EINVAL;
-    s->sflags_ &= ~(unsigned)ASY__S_DESTROY_WAIT;
+    if (!s || !(s->sflags_ & ASY__STREAM_DESTROY_WAIT)) return ASY_EINVAL;
+    s->sflags_ &= ~(unsigned)ASY__STREAM_DESTROY_WAIT;
     asy__stream_set_error(s, err);
-    s->sflags_ |= ASY__S_CLOSED;
+    s->sflags_ |= ASY__STREAM_CLOSED;
     if (err) {
         s->close_err_ = err;
         asy__stream_tick(s, asy__stream_error_close_tick);
@@ -14489,13 +14602,13 @@ ASYNCRT_API int asy_stream_destroy_done(asy_stream_t *s, int err) {
 
 ASYNCRT_API int asy_stream_destroy(asy_stream_t *s, int err) {
     if (!s) return ASY_EINVAL;
-    if (s->sflags_ & ASY__S_DESTROYED) return 0;
-    if (s->sflags_ & ASY__S_WRITABLE) asy__writable_destroying(s);
+    if (s->sflags_ & ASY__STREAM_DESTROYED) return 0;
+    if (s->sflags_ & ASY__STREAM_WRITABLE) asy__writable_destroying(s);
     asy__stream_set_error(s, err);
-    s->sflags_ |= ASY__S_DESTROYED;
-    if (!(s->sflags_ & ASY__S_CONSTRUCTED)) {
+    s->sflags_ |= ASY__STREAM_DESTROYED;
+    if (!(s->sflags_ & ASY__STREAM_CONSTRUCTED)) {
         /* _destroy waits for _construct to finish */
-        s->sflags_ |= ASY__S_DESTROY_PENDING;
+        s->sflags_ |= ASY__STREAM_DESTROY_PENDING;
         s->close_err_ = err;
         return 0;
     }
@@ -14505,8 +14618,8 @@ ASYNCRT_API int asy_stream_destroy(asy_stream_t *s, int err) {
 
 /* Node's errorOrDestroy: destroy when autoDestroy, else just error. */
 ASY__INTERNAL void asy__stream_error_or_destroy(asy_stream_t *s, int err, int sync) {
-    if (s->sflags_ & ASY__S_DESTROYED) return;
-    if (s->sflags_ & ASY__S_AUTO_DESTROY) {
+    if (s->sflags_ & ASY__STREAM_DESTROYED) return;
+    if (s->sflags_ & ASY__STREAM_AUTO_DESTROY) {
         asy_stream_destroy(s, err);
     } else if (err) {
         asy__stream_set_error(s, err);
@@ -14521,7 +14634,7 @@ ASY__INTERNAL void asy__stream_error_or_destroy(asy_stream_t *s, int err, int sy
 
 ASY__INTERNAL void asy__stream_construct_tick(void *p) {
     asy_stream_t *s = (asy_stream_t *)p;
-    s->sflags_ |= ASY__S_CONSTRUCT_WAIT;
+    s->sflags_ |= ASY__STREAM_CONSTRUCT_WAIT;
     s->impl_->construct(s);
     asy__stream_tick_done(s);
 }
@@ -14529,28 +14642,28 @@ ASY__INTERNAL void asy__stream_construct_tick(void *p) {
 ASY__INTERNAL void asy__stream_constructed_tick(void *p) {
     asy_stream_t *s = (asy_stream_t *)p;
     int err = s->construct_err_;
-    s->sflags_ |= ASY__S_CONSTRUCTED;
-    if (s->sflags_ & ASY__S_DESTROYED) {
-        if (s->sflags_ & ASY__S_DESTROY_PENDING) {
-            s->sflags_ &= ~(unsigned)ASY__S_DESTROY_PENDING;
+    s->sflags_ |= ASY__STREAM_CONSTRUCTED;
+    if (s->sflags_ & ASY__STREAM_DESTROYED) {
+        if (s->sflags_ & ASY__STREAM_DESTROY_PENDING) {
+            s->sflags_ &= ~(unsigned)ASY__STREAM_DESTROY_PENDING;
             asy__stream_do_destroy(s, err ? err : s->close_err_);
         }
     } else if (err) {
         asy__stream_error_or_destroy(s, err, 1);
     } else {
-        if (s->sflags_ & ASY__S_READABLE) asy__readable_on_constructed(s);
-        if (s->sflags_ & ASY__S_WRITABLE) asy__writable_on_constructed(s);
+        if (s->sflags_ & ASY__STREAM_READABLE) asy__readable_on_constructed(s);
+        if (s->sflags_ & ASY__STREAM_WRITABLE) asy__writable_on_constructed(s);
     }
     asy__stream_tick_done(s);
 }
 
 ASYNCRT_API int asy_stream_construct_done(asy_stream_t *s, int err) {
     if (!s) return ASY_EINVAL;
-    if (!(s->sflags_ & ASY__S_CONSTRUCT_WAIT)) {
+    if (!(s->sflags_ & ASY__STREAM_CONSTRUCT_WAIT)) {
         asy__stream_error_or_destroy(s, err ? err : ASY_EMULTIPLE_CALLBACK, 0);
         return ASY_EMULTIPLE_CALLBACK;
     }
-    s->sflags_ &= ~(unsigned)ASY__S_CONSTRUCT_WAIT;
+    s->sflags_ &= ~(unsigned)ASY__STREAM_CONSTRUCT_WAIT;
     s->construct_err_ = err;
     asy__stream_tick(s, asy__stream_constructed_tick);
     return 0;
@@ -14565,9 +14678,9 @@ ASYNCRT_API int asy_stream_construct_done(asy_stream_t *s, int err) {
 
 ASY__INTERNAL int asy__readable_read_impl(asy_stream_t *s, size_t n, asy_buf_t *out);
 
-ASY__INTERNAL void asy__readable_init(asy_stream_t *s, const asy_stream_opts *o) {
+ASY__INTERNAL void asy__readable_init(asy_stream_t *s, const asy_stream_opts_t *o) {
     int object = o && (o->object_mode || o->readable_object_mode);
-    s->rflags_ = ASY__R_SYNC | (object ? (unsigned)ASY__R_OBJECT : 0u);
+    s->rflags_ = ASY__RD_SYNC | (object ? (unsigned)ASY__RD_OBJECT : 0u);
     s->rhwm_ = asy__stream_pick_hwm(o, o ? o->readable_high_water_mark : 0, object);
 }
 
@@ -14614,7 +14727,7 @@ ASY__INTERNAL int asy__robj_store(asy_stream_t *s, asy_buf_t *chunk, int front) 
 ASY__INTERNAL int asy__readable_from_list(asy_stream_t *s, size_t n, asy_buf_t *out) {
     int r;
     if (s->rlen_ == 0) return 0;
-    if (s->rflags_ & ASY__R_OBJECT) {
+    if (s->rflags_ & ASY__RD_OBJECT) {
         *out = s->ritems_[s->rhead_];
         memset(&s->ritems_[s->rhead_], 0, sizeof(asy_buf_t));
         s->rhead_ = (s->rhead_ + 1) & (s->rcap_ - 1);
@@ -14629,20 +14742,20 @@ ASY__INTERNAL int asy__readable_from_list(asy_stream_t *s, size_t n, asy_buf_t *
 
 ASY__INTERNAL void asy__readable_flow(asy_stream_t *s) {
     asy_buf_t c;
-    while ((s->rflags_ & ASY__R_FLOWING) && asy__readable_read_impl(s, ASY_STREAM_READ_ALL, &c) == 1)
+    while ((s->rflags_ & ASY__RD_FLOWING) && asy__readable_read_impl(s, ASY_STREAM_READ_ALL, &c) == 1)
         asy_buf_release(&c);
 }
 
 ASY__INTERNAL void asy__readable_emit_readable_now(asy_stream_t *s) {
-    if (!(s->sflags_ & (ASY__S_DESTROYED | ASY__S_ERRORED)) &&
-        (s->rlen_ || (s->rflags_ & ASY__R_ENDED))) {
+    if (!(s->sflags_ & (ASY__STREAM_DESTROYED | ASY__STREAM_ERRORED)) &&
+        (s->rlen_ || (s->rflags_ & ASY__RD_ENDED))) {
         asy__stream_emit(s, ASY__EV_READABLE, NULL, 0);
-        s->rflags_ &= ~(unsigned)ASY__R_EMITTED_READABLE;
+        s->rflags_ &= ~(unsigned)ASY__RD_EMITTED_READABLE;
     }
     /* Another 'readable' is needed unless flowing does the work, the
      * stream ended, or the buffer is above the mark. */
-    if (!(s->rflags_ & (ASY__R_FLOWING | ASY__R_ENDED)) && s->rlen_ <= s->rhwm_)
-        s->rflags_ |= ASY__R_NEED_READABLE;
+    if (!(s->rflags_ & (ASY__RD_FLOWING | ASY__RD_ENDED)) && s->rlen_ <= s->rhwm_)
+        s->rflags_ |= ASY__RD_NEED_READABLE;
     asy__readable_flow(s);
 }
 
@@ -14654,9 +14767,9 @@ ASY__INTERNAL void asy__readable_emit_readable_tick(void *p) {
 
 /* Not right away: emitting from inside read() could recurse. */
 ASY__INTERNAL void asy__readable_emit_readable(asy_stream_t *s) {
-    s->rflags_ &= ~(unsigned)ASY__R_NEED_READABLE;
-    if (!(s->rflags_ & ASY__R_EMITTED_READABLE)) {
-        s->rflags_ |= ASY__R_EMITTED_READABLE;
+    s->rflags_ &= ~(unsigned)ASY__RD_NEED_READABLE;
+    if (!(s->rflags_ & ASY__RD_EMITTED_READABLE)) {
+        s->rflags_ |= ASY__RD_EMITTED_READABLE;
         asy__stream_tick(s, asy__readable_emit_readable_tick);
     }
 }
@@ -14665,19 +14778,19 @@ ASY__INTERNAL void asy__readable_emit_readable(asy_stream_t *s) {
  * something arrives), stopping as soon as a read produces nothing now. */
 ASY__INTERNAL void asy__readable_read_more_tick(void *p) {
     asy_stream_t *s = (asy_stream_t *)p;
-    while (!(s->rflags_ & (ASY__R_READING | ASY__R_ENDED)) &&
-           (s->rlen_ < s->rhwm_ || ((s->rflags_ & ASY__R_FLOWING) && s->rlen_ == 0))) {
+    while (!(s->rflags_ & (ASY__RD_READING | ASY__RD_ENDED)) &&
+           (s->rlen_ < s->rhwm_ || ((s->rflags_ & ASY__RD_FLOWING) && s->rlen_ == 0))) {
         size_t len = s->rlen_;
         asy__readable_read_impl(s, 0, NULL);
         if (len == s->rlen_) break;
     }
-    s->rflags_ &= ~(unsigned)ASY__R_READING_MORE;
+    s->rflags_ &= ~(unsigned)ASY__RD_READING_MORE;
     asy__stream_tick_done(s);
 }
 
 ASY__INTERNAL void asy__readable_maybe_read_more(asy_stream_t *s) {
-    if (!(s->rflags_ & ASY__R_READING_MORE) && (s->sflags_ & ASY__S_CONSTRUCTED)) {
-        s->rflags_ |= ASY__R_READING_MORE;
+    if (!(s->rflags_ & ASY__RD_READING_MORE) && (s->sflags_ & ASY__STREAM_CONSTRUCTED)) {
+        s->rflags_ |= ASY__RD_READING_MORE;
         asy__stream_tick(s, asy__readable_read_more_tick);
     }
 }
@@ -14686,16 +14799,16 @@ ASY__INTERNAL void asy__writable_end_from_readable(asy_stream_t *s);
 
 ASY__INTERNAL void asy__readable_end_tick(void *p) {
     asy_stream_t *s = (asy_stream_t *)p;
-    if (!(s->sflags_ & (ASY__S_ERRORED | ASY__S_CLOSE_EMITTED)) &&
-        !(s->rflags_ & ASY__R_END_EMITTED) && s->rlen_ == 0) {
-        s->rflags_ |= ASY__R_END_EMITTED;
+    if (!(s->sflags_ & (ASY__STREAM_ERRORED | ASY__STREAM_CLOSE_EMITTED)) &&
+        !(s->rflags_ & ASY__RD_END_EMITTED) && s->rlen_ == 0) {
+        s->rflags_ |= ASY__RD_END_EMITTED;
         asy__stream_emit(s, ASY__EV_END, NULL, 0);
-        if ((s->sflags_ & ASY__S_WRITABLE) && asy__writable_is_writable(s) &&
-            !(s->sflags_ & ASY__S_HALF_OPEN)) {
+        if ((s->sflags_ & ASY__STREAM_WRITABLE) && asy__writable_is_writable(s) &&
+            !(s->sflags_ & ASY__STREAM_HALF_OPEN)) {
             asy__writable_end_from_readable(s);
-        } else if (s->sflags_ & ASY__S_AUTO_DESTROY) {
+        } else if (s->sflags_ & ASY__STREAM_AUTO_DESTROY) {
             /* a duplex waits for its writable side too */
-            if (!(s->sflags_ & ASY__S_WRITABLE) || (s->wflags_ & ASY__W_FINISHED))
+            if (!(s->sflags_ & ASY__STREAM_WRITABLE) || (s->wflags_ & ASY__W_FINISHED))
                 asy_stream_destroy(s, 0);
         }
     }
@@ -14703,8 +14816,8 @@ ASY__INTERNAL void asy__readable_end_tick(void *p) {
 }
 
 ASY__INTERNAL void asy__readable_end(asy_stream_t *s) {
-    if (!(s->rflags_ & ASY__R_END_EMITTED)) {
-        s->rflags_ |= ASY__R_ENDED;
+    if (!(s->rflags_ & ASY__RD_END_EMITTED)) {
+        s->rflags_ |= ASY__RD_ENDED;
         asy__stream_tick(s, asy__readable_end_tick);
     }
 }
@@ -14712,26 +14825,26 @@ ASY__INTERNAL void asy__readable_end(asy_stream_t *s) {
 /* ---- read ---------------------------------------------------------------------------- */
 
 ASY__INTERNAL size_t asy__readable_how_much(const asy_stream_t *s, size_t n) {
-    if (n == 0 || (s->rlen_ == 0 && (s->rflags_ & ASY__R_ENDED))) return 0;
-    if (s->rflags_ & ASY__R_OBJECT) return 1;
+    if (n == 0 || (s->rlen_ == 0 && (s->rflags_ & ASY__RD_ENDED))) return 0;
+    if (s->rflags_ & ASY__RD_OBJECT) return 1;
     if (n == ASY_STREAM_READ_ALL) {
         /* flowing hands out one buffered chunk at a time */
-        if ((s->rflags_ & ASY__R_FLOWING) && s->rlen_) {
+        if ((s->rflags_ & ASY__RD_FLOWING) && s->rlen_) {
             asy_buf_t first;
             if (asy_bufchain_segment(&s->rbuf_, 0, &first) == 0) return first.len;
         }
         return s->rlen_;
     }
     if (n <= s->rlen_) return n;
-    return (s->rflags_ & ASY__R_ENDED) ? s->rlen_ : 0;
+    return (s->rflags_ & ASY__RD_ENDED) ? s->rlen_ : 0;
 }
 
 ASY__INTERNAL void asy__readable_call_read(asy_stream_t *s) {
-    if (s->sflags_ & ASY__S_TRANSFORM) {
+    if (s->sflags_ & ASY__STREAM_TRANSFORM) {
         asy__transform_read(s);
         /* a transform that makes one chunk's output in steps (zlib) waits
          * for this before its next step */
-        if (s->impl_ && s->impl_->read && !(s->sflags_ & ASY__S_DESTROYED))
+        if (s->impl_ && s->impl_->read && !(s->sflags_ & ASY__STREAM_DESTROYED))
             s->impl_->read(s, s->rhwm_);
     } else if (s->impl_ && s->impl_->read) {
         s->impl_->read(s, s->rhwm_);
@@ -14750,36 +14863,36 @@ ASY__INTERNAL int asy__readable_read_impl(asy_stream_t *s, size_t n, asy_buf_t *
         while (h < n) h <<= 1; /* the next power of two: no creeping growth */
         s->rhwm_ = h;
     }
-    if (n != 0) s->rflags_ &= ~(unsigned)ASY__R_EMITTED_READABLE;
+    if (n != 0) s->rflags_ &= ~(unsigned)ASY__RD_EMITTED_READABLE;
     /* read(0) with enough buffered (or the end reached) only signals */
-    if (n == 0 && (s->rflags_ & ASY__R_NEED_READABLE) &&
-        ((s->rhwm_ ? s->rlen_ >= s->rhwm_ : s->rlen_ > 0) || (s->rflags_ & ASY__R_ENDED))) {
-        if (s->rlen_ == 0 && (s->rflags_ & ASY__R_ENDED))
+    if (n == 0 && (s->rflags_ & ASY__RD_NEED_READABLE) &&
+        ((s->rhwm_ ? s->rlen_ >= s->rhwm_ : s->rlen_ > 0) || (s->rflags_ & ASY__RD_ENDED))) {
+        if (s->rlen_ == 0 && (s->rflags_ & ASY__RD_ENDED))
             asy__readable_end(s);
         else
             asy__readable_emit_readable(s);
         return 0;
     }
     n = asy__readable_how_much(s, n);
-    if (n == 0 && (s->rflags_ & ASY__R_ENDED)) {
+    if (n == 0 && (s->rflags_ & ASY__RD_ENDED)) {
         if (s->rlen_ == 0) asy__readable_end(s);
         return 0;
     }
     /* Call _read when a 'readable' is awaited or the buffer would drop
      * below the mark -- unless a read is pending, the data ended, the
      * stream failed or is still constructing. */
-    do_read = (s->rflags_ & ASY__R_NEED_READABLE) != 0;
+    do_read = (s->rflags_ & ASY__RD_NEED_READABLE) != 0;
     if (s->rlen_ == 0 || s->rlen_ - n < s->rhwm_) do_read = 1;
-    if ((s->rflags_ & (ASY__R_READING | ASY__R_ENDED)) ||
-        (s->sflags_ & (ASY__S_DESTROYED | ASY__S_ERRORED)) || !(s->sflags_ & ASY__S_CONSTRUCTED)) {
+    if ((s->rflags_ & (ASY__RD_READING | ASY__RD_ENDED)) ||
+        (s->sflags_ & (ASY__STREAM_DESTROYED | ASY__STREAM_ERRORED)) || !(s->sflags_ & ASY__STREAM_CONSTRUCTED)) {
         do_read = 0;
     } else if (do_read) {
-        s->rflags_ |= ASY__R_READING | ASY__R_SYNC;
-        if (s->rlen_ == 0) s->rflags_ |= ASY__R_NEED_READABLE;
+        s->rflags_ |= ASY__RD_READING | ASY__RD_SYNC;
+        if (s->rlen_ == 0) s->rflags_ |= ASY__RD_NEED_READABLE;
         asy__readable_call_read(s);
-        s->rflags_ &= ~(unsigned)ASY__R_SYNC;
+        s->rflags_ &= ~(unsigned)ASY__RD_SYNC;
         /* a synchronous push changed what can be returned */
-        if (!(s->rflags_ & ASY__R_READING)) n = asy__readable_how_much(s, norig);
+        if (!(s->rflags_ & ASY__RD_READING)) n = asy__readable_how_much(s, norig);
     }
     if (n > 0) {
         got = asy__readable_from_list(s, n, &chunk);
@@ -14789,19 +14902,19 @@ ASY__INTERNAL int asy__readable_read_impl(asy_stream_t *s, size_t n, asy_buf_t *
         }
     }
     if (!got) {
-        if (s->rlen_ <= s->rhwm_) s->rflags_ |= ASY__R_NEED_READABLE;
+        if (s->rlen_ <= s->rhwm_) s->rflags_ |= ASY__RD_NEED_READABLE;
         n = 0;
     } else {
-        s->rlen_ -= (s->rflags_ & ASY__R_OBJECT) ? 1 : chunk.len;
-        n = (s->rflags_ & ASY__R_OBJECT) ? 1 : chunk.len;
+        s->rlen_ -= (s->rflags_ & ASY__RD_OBJECT) ? 1 : chunk.len;
+        n = (s->rflags_ & ASY__RD_OBJECT) ? 1 : chunk.len;
         if (s->await_drain_) asy__pipe_clear_await(s);
     }
     if (s->rlen_ == 0) {
-        if (!(s->rflags_ & ASY__R_ENDED)) s->rflags_ |= ASY__R_NEED_READABLE;
-        if (norig != n && (s->rflags_ & ASY__R_ENDED)) asy__readable_end(s);
+        if (!(s->rflags_ & ASY__RD_ENDED)) s->rflags_ |= ASY__RD_NEED_READABLE;
+        if (norig != n && (s->rflags_ & ASY__RD_ENDED)) asy__readable_end(s);
     }
-    if (got && !(s->sflags_ & (ASY__S_ERROR_EMITTED | ASY__S_CLOSE_EMITTED))) {
-        s->rflags_ |= ASY__R_DATA_EMITTED;
+    if (got && !(s->sflags_ & (ASY__STREAM_ERROR_EMITTED | ASY__STREAM_CLOSE_EMITTED))) {
+        s->rflags_ |= ASY__RD_DATA_EMITTED;
         asy__stream_emit(s, ASY__EV_DATA, &chunk, 0);
     }
     if (out)
@@ -14817,30 +14930,30 @@ ASY__INTERNAL int asy__readable_read(asy_stream_t *s, size_t n, asy_buf_t *out) 
 
 ASYNCRT_API int asy_stream_read(asy_stream_t *s, size_t n, asy_buf_t *out) {
     if (out) memset(out, 0, sizeof(*out));
-    if (!s || !(s->sflags_ & ASY__S_READABLE)) return ASY_EINVAL;
+    if (!s || !(s->sflags_ & ASY__STREAM_READABLE)) return ASY_EINVAL;
     return asy__readable_read_impl(s, n, out);
 }
 
 /* ---- push / unshift -------------------------------------------------------------------- */
 
 ASY__INTERNAL int asy__readable_can_push_more(const asy_stream_t *s) {
-    return !(s->rflags_ & ASY__R_ENDED) && (s->rlen_ < s->rhwm_ || s->rlen_ == 0);
+    return !(s->rflags_ & ASY__RD_ENDED) && (s->rlen_ < s->rhwm_ || s->rlen_ == 0);
 }
 
 /* Node's addChunk: straight to 'data' when flowing with nothing buffered
  * (and not inside _read), else into the buffer. */
 ASY__INTERNAL int asy__readable_add_chunk(asy_stream_t *s, asy_buf_t *chunk, int front) {
-    if ((s->rflags_ & (ASY__R_FLOWING | ASY__R_SYNC | ASY__R_DATA_LISTENING)) ==
-            (ASY__R_FLOWING | ASY__R_DATA_LISTENING) &&
+    if ((s->rflags_ & (ASY__RD_FLOWING | ASY__RD_SYNC | ASY__RD_DATA_LISTENING)) ==
+            (ASY__RD_FLOWING | ASY__RD_DATA_LISTENING) &&
         s->rlen_ == 0) {
         if (s->await_drain_) asy__pipe_clear_await(s);
-        s->rflags_ |= ASY__R_DATA_EMITTED;
+        s->rflags_ |= ASY__RD_DATA_EMITTED;
         asy__stream_emit(s, ASY__EV_DATA, chunk, 0);
         asy_buf_release(chunk);
     } else {
-        size_t add = (s->rflags_ & ASY__R_OBJECT) ? 1 : chunk->len;
+        size_t add = (s->rflags_ & ASY__RD_OBJECT) ? 1 : chunk->len;
         int r;
-        if (s->rflags_ & ASY__R_OBJECT)
+        if (s->rflags_ & ASY__RD_OBJECT)
             r = asy__robj_store(s, chunk, front);
         else if (front) {
             r = asy_bufchain_prepend(&s->rbuf_, chunk);
@@ -14852,7 +14965,7 @@ ASY__INTERNAL int asy__readable_add_chunk(asy_stream_t *s, asy_buf_t *chunk, int
             return r;
         }
         s->rlen_ += add;
-        if (s->rflags_ & ASY__R_NEED_READABLE) asy__readable_emit_readable(s);
+        if (s->rflags_ & ASY__RD_NEED_READABLE) asy__readable_emit_readable(s);
     }
     asy__readable_maybe_read_more(s);
     return 0;
@@ -14860,38 +14973,38 @@ ASY__INTERNAL int asy__readable_add_chunk(asy_stream_t *s, asy_buf_t *chunk, int
 
 /* chunk is taken over (released whatever happens). */
 ASY__INTERNAL int asy__readable_add(asy_stream_t *s, asy_buf_t *chunk, int unshift) {
-    int object = (s->rflags_ & ASY__R_OBJECT) != 0, r;
+    int object = (s->rflags_ & ASY__RD_OBJECT) != 0, r;
     if (unshift) {
         if (!object && chunk->len == 0) {
             asy_buf_release(chunk);
             return asy__readable_can_push_more(s);
         }
-        if (s->rflags_ & ASY__R_END_EMITTED) {
+        if (s->rflags_ & ASY__RD_END_EMITTED) {
             asy_buf_release(chunk);
             asy__stream_error_or_destroy(s, ASY_EUNSHIFT_AFTER_END, 0);
             return ASY_EUNSHIFT_AFTER_END;
         }
-        if (s->sflags_ & (ASY__S_DESTROYED | ASY__S_ERRORED)) {
+        if (s->sflags_ & (ASY__STREAM_DESTROYED | ASY__STREAM_ERRORED)) {
             asy_buf_release(chunk);
             return 0;
         }
     } else {
         if (!object && chunk->len == 0) {
             asy_buf_release(chunk);
-            s->rflags_ &= ~(unsigned)ASY__R_READING;
+            s->rflags_ &= ~(unsigned)ASY__RD_READING;
             asy__readable_maybe_read_more(s);
             return asy__readable_can_push_more(s);
         }
-        if (s->rflags_ & ASY__R_ENDED) {
+        if (s->rflags_ & ASY__RD_ENDED) {
             asy_buf_release(chunk);
             asy__stream_error_or_destroy(s, ASY_EPUSH_AFTER_EOF, 0);
             return ASY_EPUSH_AFTER_EOF;
         }
-        if (s->sflags_ & (ASY__S_DESTROYED | ASY__S_ERRORED)) {
+        if (s->sflags_ & (ASY__STREAM_DESTROYED | ASY__STREAM_ERRORED)) {
             asy_buf_release(chunk);
             return 0;
         }
-        s->rflags_ &= ~(unsigned)ASY__R_READING;
+        s->rflags_ &= ~(unsigned)ASY__RD_READING;
     }
     r = asy__readable_add_chunk(s, chunk, unshift);
     if (r < 0) {
@@ -14903,22 +15016,22 @@ ASY__INTERNAL int asy__readable_add(asy_stream_t *s, asy_buf_t *chunk, int unshi
 
 /* push(null) */
 ASY__INTERNAL void asy__readable_eof(asy_stream_t *s) {
-    s->rflags_ &= ~(unsigned)ASY__R_READING;
-    if (s->rflags_ & ASY__R_ENDED) return;
-    s->rflags_ |= ASY__R_ENDED;
-    if (s->rflags_ & ASY__R_SYNC) {
+    s->rflags_ &= ~(unsigned)ASY__RD_READING;
+    if (s->rflags_ & ASY__RD_ENDED) return;
+    s->rflags_ |= ASY__RD_ENDED;
+    if (s->rflags_ & ASY__RD_SYNC) {
         asy__readable_emit_readable(s);
     } else {
         /* outside _read: signal now, some consumers rely on it */
-        s->rflags_ &= ~(unsigned)ASY__R_NEED_READABLE;
-        s->rflags_ |= ASY__R_EMITTED_READABLE;
+        s->rflags_ &= ~(unsigned)ASY__RD_NEED_READABLE;
+        s->rflags_ |= ASY__RD_EMITTED_READABLE;
         asy__readable_emit_readable_now(s);
     }
 }
 
 ASYNCRT_API int asy_stream_push_move(asy_stream_t *s, asy_buf_t *chunk) {
     asy_buf_t c;
-    if (!s || !chunk || !(s->sflags_ & ASY__S_READABLE)) return ASY_EINVAL;
+    if (!s || !chunk || !(s->sflags_ & ASY__STREAM_READABLE)) return ASY_EINVAL;
     c = *chunk;
     memset(chunk, 0, sizeof(*chunk));
     return asy__readable_add(s, &c, 0);
@@ -14927,7 +15040,7 @@ ASYNCRT_API int asy_stream_push_move(asy_stream_t *s, asy_buf_t *chunk) {
 ASYNCRT_API int asy_stream_push(asy_stream_t *s, const asy_buf_t *chunk) {
     asy_buf_t c;
     int r;
-    if (!s || !chunk || !(s->sflags_ & ASY__S_READABLE)) return ASY_EINVAL;
+    if (!s || !chunk || !(s->sflags_ & ASY__STREAM_READABLE)) return ASY_EINVAL;
     if ((r = asy_buf_retain(&c, chunk)) < 0) return r;
     return asy__readable_add(s, &c, 0);
 }
@@ -14935,7 +15048,7 @@ ASYNCRT_API int asy_stream_push(asy_stream_t *s, const asy_buf_t *chunk) {
 ASYNCRT_API int asy_stream_push_bytes(asy_stream_t *s, const void *bytes, size_t n) {
     asy_buf_t c;
     int r;
-    if (!s || (!bytes && n) || !(s->sflags_ & ASY__S_READABLE)) return ASY_EINVAL;
+    if (!s || (!bytes && n) || !(s->sflags_ & ASY__STREAM_READABLE)) return ASY_EINVAL;
     if ((r = asy_buf_from_bytes(&c, bytes, n)) < 0) return r;
     return asy__readable_add(s, &c, 0);
 }
@@ -14944,13 +15057,13 @@ ASYNCRT_API int asy_stream_push_obj(asy_stream_t *s, void *obj, asy_buf_free_cb 
                                     void *hint) {
     asy_buf_t c;
     int r;
-    if (!s || !(s->sflags_ & ASY__S_READABLE) || !(s->rflags_ & ASY__R_OBJECT)) return ASY_EINVAL;
+    if (!s || !(s->sflags_ & ASY__STREAM_READABLE) || !(s->rflags_ & ASY__RD_OBJECT)) return ASY_EINVAL;
     if ((r = asy_buf_from_external(&c, obj, 0, free_cb, hint)) < 0) return r;
     return asy__readable_add(s, &c, 0);
 }
 
 ASYNCRT_API int asy_stream_push_end(asy_stream_t *s) {
-    if (!s || !(s->sflags_ & ASY__S_READABLE)) return ASY_EINVAL;
+    if (!s || !(s->sflags_ & ASY__STREAM_READABLE)) return ASY_EINVAL;
     asy__readable_eof(s);
     return 0;
 }
@@ -14958,7 +15071,7 @@ ASYNCRT_API int asy_stream_push_end(asy_stream_t *s) {
 ASYNCRT_API int asy_stream_unshift(asy_stream_t *s, const asy_buf_t *chunk) {
     asy_buf_t c;
     int r;
-    if (!s || !chunk || !(s->sflags_ & ASY__S_READABLE)) return ASY_EINVAL;
+    if (!s || !chunk || !(s->sflags_ & ASY__STREAM_READABLE)) return ASY_EINVAL;
     if ((r = asy_buf_retain(&c, chunk)) < 0) return r;
     return asy__readable_add(s, &c, 1);
 }
@@ -14967,57 +15080,57 @@ ASYNCRT_API int asy_stream_unshift(asy_stream_t *s, const asy_buf_t *chunk) {
 
 ASY__INTERNAL void asy__readable_resume_tick(void *p) {
     asy_stream_t *s = (asy_stream_t *)p;
-    if (!(s->rflags_ & ASY__R_READING)) asy__readable_read_impl(s, 0, NULL);
-    s->rflags_ &= ~(unsigned)ASY__R_RESUME_SCHEDULED;
+    if (!(s->rflags_ & ASY__RD_READING)) asy__readable_read_impl(s, 0, NULL);
+    s->rflags_ &= ~(unsigned)ASY__RD_RESUME_SCHEDULED;
     asy__stream_emit(s, ASY__EV_RESUME, NULL, 0);
     asy__readable_flow(s);
-    if ((s->rflags_ & (ASY__R_FLOWING | ASY__R_READING)) == ASY__R_FLOWING)
+    if ((s->rflags_ & (ASY__RD_FLOWING | ASY__RD_READING)) == ASY__RD_FLOWING)
         asy__readable_read_impl(s, 0, NULL);
     asy__stream_tick_done(s);
 }
 
 ASY__INTERNAL void asy__readable_resume(asy_stream_t *s) {
-    if (!(s->rflags_ & ASY__R_FLOWING)) {
+    if (!(s->rflags_ & ASY__RD_FLOWING)) {
         /* flowing only when no one listens for 'readable' */
-        s->rflags_ |= ASY__R_HAS_FLOWING;
-        if (!(s->rflags_ & ASY__R_READABLE_LISTENING))
-            s->rflags_ |= ASY__R_FLOWING;
+        s->rflags_ |= ASY__RD_HAS_FLOWING;
+        if (!(s->rflags_ & ASY__RD_READABLE_LISTENING))
+            s->rflags_ |= ASY__RD_FLOWING;
         else
-            s->rflags_ &= ~(unsigned)ASY__R_FLOWING;
-        if (!(s->rflags_ & ASY__R_RESUME_SCHEDULED)) {
-            s->rflags_ |= ASY__R_RESUME_SCHEDULED;
+            s->rflags_ &= ~(unsigned)ASY__RD_FLOWING;
+        if (!(s->rflags_ & ASY__RD_RESUME_SCHEDULED)) {
+            s->rflags_ |= ASY__RD_RESUME_SCHEDULED;
             asy__stream_tick(s, asy__readable_resume_tick);
         }
     }
-    s->rflags_ |= ASY__R_HAS_PAUSED;
-    s->rflags_ &= ~(unsigned)ASY__R_PAUSED;
+    s->rflags_ |= ASY__RD_HAS_PAUSED;
+    s->rflags_ &= ~(unsigned)ASY__RD_PAUSED;
 }
 
 ASY__INTERNAL void asy__readable_pause(asy_stream_t *s) {
-    if ((s->rflags_ & (ASY__R_HAS_FLOWING | ASY__R_FLOWING)) != ASY__R_HAS_FLOWING) {
-        s->rflags_ |= ASY__R_HAS_FLOWING;
-        s->rflags_ &= ~(unsigned)ASY__R_FLOWING;
+    if ((s->rflags_ & (ASY__RD_HAS_FLOWING | ASY__RD_FLOWING)) != ASY__RD_HAS_FLOWING) {
+        s->rflags_ |= ASY__RD_HAS_FLOWING;
+        s->rflags_ &= ~(unsigned)ASY__RD_FLOWING;
         asy__stream_emit(s, ASY__EV_PAUSE, NULL, 0);
     }
-    s->rflags_ |= ASY__R_HAS_PAUSED | ASY__R_PAUSED;
+    s->rflags_ |= ASY__RD_HAS_PAUSED | ASY__RD_PAUSED;
 }
 
 ASYNCRT_API int asy_stream_resume(asy_stream_t *s) {
-    if (!s || !(s->sflags_ & ASY__S_READABLE)) return ASY_EINVAL;
+    if (!s || !(s->sflags_ & ASY__STREAM_READABLE)) return ASY_EINVAL;
     asy__readable_resume(s);
     return 0;
 }
 
 ASYNCRT_API int asy_stream_pause(asy_stream_t *s) {
-    if (!s || !(s->sflags_ & ASY__S_READABLE)) return ASY_EINVAL;
+    if (!s || !(s->sflags_ & ASY__STREAM_READABLE)) return ASY_EINVAL;
     asy__readable_pause(s);
     return 0;
 }
 
 ASYNCRT_API int asy_stream_is_paused(const asy_stream_t *s) {
     if (!s) return 0;
-    return (s->rflags_ & ASY__R_PAUSED) ||
-           (s->rflags_ & (ASY__R_HAS_FLOWING | ASY__R_FLOWING)) == ASY__R_HAS_FLOWING;
+    return (s->rflags_ & ASY__RD_PAUSED) ||
+           (s->rflags_ & (ASY__RD_HAS_FLOWING | ASY__RD_FLOWING)) == ASY__RD_HAS_FLOWING;
 }
 
 /* ---- listeners: on('data'), on('readable') and their removal ------------------------------- */
@@ -15031,44 +15144,44 @@ ASY__INTERNAL void asy__readable_n_reading_tick(void *p) {
 ASY__INTERNAL void asy__readable_update_listening_tick(void *p) {
     asy_stream_t *s = (asy_stream_t *)p;
     if (s->readable_listeners_)
-        s->rflags_ |= ASY__R_READABLE_LISTENING;
+        s->rflags_ |= ASY__RD_READABLE_LISTENING;
     else
-        s->rflags_ &= ~(unsigned)ASY__R_READABLE_LISTENING;
-    if ((s->rflags_ & (ASY__R_HAS_PAUSED | ASY__R_PAUSED | ASY__R_RESUME_SCHEDULED)) ==
-        (ASY__R_HAS_PAUSED | ASY__R_RESUME_SCHEDULED))
+        s->rflags_ &= ~(unsigned)ASY__RD_READABLE_LISTENING;
+    if ((s->rflags_ & (ASY__RD_HAS_PAUSED | ASY__RD_PAUSED | ASY__RD_RESUME_SCHEDULED)) ==
+        (ASY__RD_HAS_PAUSED | ASY__RD_RESUME_SCHEDULED))
         /* a resume() is on its way: it must flow */
-        s->rflags_ |= ASY__R_HAS_FLOWING | ASY__R_FLOWING;
-    else if (s->rflags_ & ASY__R_DATA_LISTENING)
+        s->rflags_ |= ASY__RD_HAS_FLOWING | ASY__RD_FLOWING;
+    else if (s->rflags_ & ASY__RD_DATA_LISTENING)
         asy__readable_resume(s);
-    else if (!(s->rflags_ & ASY__R_READABLE_LISTENING))
-        s->rflags_ &= ~(unsigned)(ASY__R_HAS_FLOWING | ASY__R_FLOWING);
+    else if (!(s->rflags_ & ASY__RD_READABLE_LISTENING))
+        s->rflags_ &= ~(unsigned)(ASY__RD_HAS_FLOWING | ASY__RD_FLOWING);
     asy__stream_tick_done(s);
 }
 
 ASY__INTERNAL void asy__readable_data_listener(asy_stream_t *s, int delta) {
-    if (!(s->sflags_ & ASY__S_READABLE)) return;
+    if (!(s->sflags_ & ASY__STREAM_READABLE)) return;
     if (delta > 0) {
         s->data_listeners_++;
-        s->rflags_ |= ASY__R_DATA_LISTENING;
-        if (s->readable_listeners_) s->rflags_ |= ASY__R_READABLE_LISTENING;
+        s->rflags_ |= ASY__RD_DATA_LISTENING;
+        if (s->readable_listeners_) s->rflags_ |= ASY__RD_READABLE_LISTENING;
         /* start flowing unless paused explicitly */
-        if ((s->rflags_ & (ASY__R_HAS_FLOWING | ASY__R_FLOWING)) != ASY__R_HAS_FLOWING)
+        if ((s->rflags_ & (ASY__RD_HAS_FLOWING | ASY__RD_FLOWING)) != ASY__RD_HAS_FLOWING)
             asy__readable_resume(s);
     } else if (s->data_listeners_) {
-        if (--s->data_listeners_ == 0) s->rflags_ &= ~(unsigned)ASY__R_DATA_LISTENING;
+        if (--s->data_listeners_ == 0) s->rflags_ &= ~(unsigned)ASY__RD_DATA_LISTENING;
     }
 }
 
 ASY__INTERNAL void asy__readable_readable_listener(asy_stream_t *s, int delta) {
-    if (!(s->sflags_ & ASY__S_READABLE)) return;
+    if (!(s->sflags_ & ASY__STREAM_READABLE)) return;
     if (delta > 0) {
         s->readable_listeners_++;
-        if (!(s->rflags_ & (ASY__R_END_EMITTED | ASY__R_READABLE_LISTENING))) {
-            s->rflags_ |= ASY__R_READABLE_LISTENING | ASY__R_NEED_READABLE | ASY__R_HAS_FLOWING;
-            s->rflags_ &= ~(unsigned)(ASY__R_FLOWING | ASY__R_EMITTED_READABLE);
+        if (!(s->rflags_ & (ASY__RD_END_EMITTED | ASY__RD_READABLE_LISTENING))) {
+            s->rflags_ |= ASY__RD_READABLE_LISTENING | ASY__RD_NEED_READABLE | ASY__RD_HAS_FLOWING;
+            s->rflags_ &= ~(unsigned)(ASY__RD_FLOWING | ASY__RD_EMITTED_READABLE);
             if (s->rlen_)
                 asy__readable_emit_readable(s);
-            else if (!(s->rflags_ & ASY__R_READING))
+            else if (!(s->rflags_ & ASY__RD_READING))
                 asy__stream_tick(s, asy__readable_n_reading_tick);
         }
     } else if (s->readable_listeners_) {
@@ -15079,21 +15192,21 @@ ASY__INTERNAL void asy__readable_readable_listener(asy_stream_t *s, int delta) {
 }
 
 ASY__INTERNAL void asy__readable_on_constructed(asy_stream_t *s) {
-    if (s->rflags_ & ASY__R_NEED_READABLE) asy__readable_maybe_read_more(s);
+    if (s->rflags_ & ASY__RD_NEED_READABLE) asy__readable_maybe_read_more(s);
 }
 
 /* Node's isReadableFinished. */
 ASY__INTERNAL int asy__readable_finished(const asy_stream_t *s, int strict) {
-    if (s->sflags_ & ASY__S_ERRORED) return 0;
-    return (s->rflags_ & ASY__R_END_EMITTED) ||
-           (!strict && (s->rflags_ & ASY__R_ENDED) && s->rlen_ == 0);
+    if (s->sflags_ & ASY__STREAM_ERRORED) return 0;
+    return (s->rflags_ & ASY__RD_END_EMITTED) ||
+           (!strict && (s->rflags_ & ASY__RD_ENDED) && s->rlen_ == 0);
 }
 
 /* Node's .readable getter. */
 ASY__INTERNAL int asy__readable_is_readable(const asy_stream_t *s) {
-    return (s->sflags_ & ASY__S_READABLE) &&
-           !(s->sflags_ & (ASY__S_DESTROYED | ASY__S_ERROR_EMITTED)) &&
-           !(s->rflags_ & ASY__R_END_EMITTED);
+    return (s->sflags_ & ASY__STREAM_READABLE) &&
+           !(s->sflags_ & (ASY__STREAM_DESTROYED | ASY__STREAM_ERROR_EMITTED)) &&
+           !(s->rflags_ & ASY__RD_END_EMITTED);
 }
 
 #line 1 "asyncrt_impl/stream/writable.c"
@@ -15105,7 +15218,7 @@ ASY__INTERNAL int asy__readable_is_readable(const asy_stream_t *s) {
 
 ASY__INTERNAL void asy__writable_finish_maybe(asy_stream_t *s, int sync);
 
-ASY__INTERNAL void asy__writable_init(asy_stream_t *s, const asy_stream_opts *o) {
+ASY__INTERNAL void asy__writable_init(asy_stream_t *s, const asy_stream_opts_t *o) {
     int object = o && (o->object_mode || o->writable_object_mode);
     s->wflags_ = ASY__W_SYNC | ASY__W_ALL_NOOP | (object ? (unsigned)ASY__W_OBJECT : 0u);
     s->whwm_ = asy__stream_pick_hwm(o, o ? o->writable_high_water_mark : 0, object);
@@ -15179,14 +15292,14 @@ ASY__INTERNAL void asy__writable_call_finished(asy_stream_t *s, int err) {
 ASY__INTERNAL void asy__writable_error_buffer(asy_stream_t *s) {
     int err;
     if (s->wflags_ & ASY__W_WRITING) return;
-    err = (s->sflags_ & ASY__S_ERRORED) ? s->err_ : ASY_ESTREAM_DESTROYED;
+    err = (s->sflags_ & ASY__STREAM_ERRORED) ? s->err_ : ASY_ESTREAM_DESTROYED;
     while (s->wq_count_) {
         struct asy__stream_wreq w = asy__wq_pop(s);
         s->wlen_ -= asy__wlen_of(s, &w.chunk);
         asy_buf_release(&w.chunk);
         if (w.cb) w.cb(s, err, w.arg);
     }
-    asy__writable_call_finished(s, (s->sflags_ & ASY__S_ERRORED) ? s->err_ : ASY_ESTREAM_DESTROYED);
+    asy__writable_call_finished(s, (s->sflags_ & ASY__STREAM_ERRORED) ? s->err_ : ASY_ESTREAM_DESTROYED);
     asy__wq_reset(s);
 }
 
@@ -15199,7 +15312,7 @@ ASY__INTERNAL void asy__writable_error_buffer_tick(void *p) {
 /* ---- starting writes ------------------------------------------------------------------- */
 
 ASY__INTERNAL void asy__writable_call_write(asy_stream_t *s, const asy_buf_t *chunk) {
-    if (s->sflags_ & ASY__S_TRANSFORM)
+    if (s->sflags_ & ASY__STREAM_TRANSFORM)
         asy__transform_write(s, chunk);
     else if (s->impl_->write)
         s->impl_->write(s, chunk);
@@ -15214,7 +15327,7 @@ ASY__INTERNAL void asy__writable_do_write(asy_stream_t *s, struct asy__stream_wr
     s->writecbs_ = NULL;
     s->wcur_ = w->chunk;
     s->wflags_ |= ASY__W_WRITING | ASY__W_SYNC | ASY__W_EXPECT_WRITE_CB;
-    if (s->sflags_ & ASY__S_DESTROYED)
+    if (s->sflags_ & ASY__STREAM_DESTROYED)
         asy_stream_write_done(s, ASY_ESTREAM_DESTROYED);
     else
         asy__writable_call_write(s, &s->wcur_);
@@ -15256,7 +15369,7 @@ ASY__INTERNAL int asy__writable_do_writev(asy_stream_t *s) {
     s->writecb_arg_ = NULL;
     s->writecbs_ = list;
     s->wflags_ |= ASY__W_WRITING | ASY__W_SYNC | ASY__W_EXPECT_WRITE_CB;
-    if (s->sflags_ & ASY__S_DESTROYED)
+    if (s->sflags_ & ASY__STREAM_DESTROYED)
         asy_stream_write_done(s, ASY_ESTREAM_DESTROYED);
     else
         s->impl_->writev(s, s->wv_bufs_, n);
@@ -15265,11 +15378,11 @@ ASY__INTERNAL int asy__writable_do_writev(asy_stream_t *s) {
 }
 
 ASY__INTERNAL void asy__writable_clear_buffer(asy_stream_t *s) {
-    if ((s->sflags_ & ASY__S_DESTROYED) || (s->wflags_ & ASY__W_BUFFER_PROCESSING) ||
-        s->corked_ || !s->wq_count_ || !(s->sflags_ & ASY__S_CONSTRUCTED))
+    if ((s->sflags_ & ASY__STREAM_DESTROYED) || (s->wflags_ & ASY__W_BUFFER_PROCESSING) ||
+        s->corked_ || !s->wq_count_ || !(s->sflags_ & ASY__STREAM_CONSTRUCTED))
         return;
     s->wflags_ |= ASY__W_BUFFER_PROCESSING;
-    if (s->wq_count_ > 1 && s->impl_ && s->impl_->writev && !(s->sflags_ & ASY__S_TRANSFORM) &&
+    if (s->wq_count_ > 1 && s->impl_ && s->impl_->writev && !(s->sflags_ & ASY__STREAM_TRANSFORM) &&
         asy__writable_do_writev(s) == 0) {
         /* all of it went in one call */
     } else {
@@ -15287,8 +15400,8 @@ ASY__INTERNAL int asy__writable_write_or_buffer(asy_stream_t *s, asy_buf_t *chun
     size_t len = asy__wlen_of(s, chunk);
     int ret;
     s->wlen_ += len;
-    if ((s->wflags_ & ASY__W_WRITING) || (s->sflags_ & ASY__S_ERRORED) || s->corked_ ||
-        !(s->sflags_ & ASY__S_CONSTRUCTED)) {
+    if ((s->wflags_ & ASY__W_WRITING) || (s->sflags_ & ASY__STREAM_ERRORED) || s->corked_ ||
+        !(s->sflags_ & ASY__STREAM_CONSTRUCTED)) {
         int r = asy__wq_push(s, chunk, cb, arg);
         if (r < 0) {
             s->wlen_ -= len;
@@ -15311,7 +15424,7 @@ ASY__INTERNAL int asy__writable_write_or_buffer(asy_stream_t *s, asy_buf_t *chun
     ret = s->wlen_ < s->whwm_ || s->wlen_ == 0;
     if (!ret) s->wflags_ |= ASY__W_NEED_DRAIN;
     /* 0 when failed, to break `while (write(...))` loops */
-    return ret && !(s->sflags_ & (ASY__S_DESTROYED | ASY__S_ERRORED));
+    return ret && !(s->sflags_ & (ASY__STREAM_DESTROYED | ASY__STREAM_ERRORED));
 }
 
 /* chunk is taken over. */
@@ -15320,7 +15433,7 @@ ASY__INTERNAL int asy__writable_write(asy_stream_t *s, asy_buf_t *chunk, asy_str
     int err = 0;
     if (s->wflags_ & ASY__W_ENDING)
         err = ASY_EWRITE_AFTER_END;
-    else if (s->sflags_ & ASY__S_DESTROYED)
+    else if (s->sflags_ & ASY__STREAM_DESTROYED)
         err = ASY_ESTREAM_DESTROYED;
     if (err) {
         asy_buf_release(chunk);
@@ -15335,7 +15448,7 @@ ASYNCRT_API int asy_stream_write(asy_stream_t *s, const asy_buf_t *chunk, asy_st
                                  void *arg) {
     asy_buf_t c;
     int r;
-    if (!s || !chunk || !(s->sflags_ & ASY__S_WRITABLE)) return ASY_EINVAL;
+    if (!s || !chunk || !(s->sflags_ & ASY__STREAM_WRITABLE)) return ASY_EINVAL;
     if ((r = asy_buf_retain(&c, chunk)) < 0) return r;
     return asy__writable_write(s, &c, cb, arg);
 }
@@ -15344,7 +15457,7 @@ ASYNCRT_API int asy_stream_write_bytes(asy_stream_t *s, const void *bytes, size_
                                        asy_stream_cb cb, void *arg) {
     asy_buf_t c;
     int r;
-    if (!s || (!bytes && n) || !(s->sflags_ & ASY__S_WRITABLE)) return ASY_EINVAL;
+    if (!s || (!bytes && n) || !(s->sflags_ & ASY__STREAM_WRITABLE)) return ASY_EINVAL;
     if ((r = asy_buf_from_bytes(&c, bytes, n)) < 0) return r;
     return asy__writable_write(s, &c, cb, arg);
 }
@@ -15353,7 +15466,7 @@ ASYNCRT_API int asy_stream_write_obj(asy_stream_t *s, void *obj, asy_buf_free_cb
                                      void *hint, asy_stream_cb cb, void *arg) {
     asy_buf_t c;
     int r;
-    if (!s || !(s->sflags_ & ASY__S_WRITABLE) || !(s->wflags_ & ASY__W_OBJECT)) return ASY_EINVAL;
+    if (!s || !(s->sflags_ & ASY__STREAM_WRITABLE) || !(s->wflags_ & ASY__W_OBJECT)) return ASY_EINVAL;
     if ((r = asy_buf_from_external(&c, obj, 0, free_cb, hint)) < 0) return r;
     return asy__writable_write(s, &c, cb, arg);
 }
@@ -15364,7 +15477,7 @@ ASY__INTERNAL void asy__writable_after_write(asy_stream_t *s, size_t count, asy_
                                              void *arg, struct asy__stream_cblist *list) {
     s->wflags_ &= ~(unsigned)ASY__W_AFTER_WRITE_PENDING;
     if ((s->wflags_ & (ASY__W_ENDING | ASY__W_NEED_DRAIN)) == ASY__W_NEED_DRAIN &&
-        !(s->sflags_ & ASY__S_DESTROYED) && s->wlen_ == 0) {
+        !(s->sflags_ & ASY__STREAM_DESTROYED) && s->wlen_ == 0) {
         s->wflags_ &= ~(unsigned)ASY__W_NEED_DRAIN;
         asy__stream_emit(s, ASY__EV_DRAIN, NULL, 0);
     }
@@ -15373,7 +15486,7 @@ ASY__INTERNAL void asy__writable_after_write(asy_stream_t *s, size_t count, asy_
         asy__wcbs_call(s, cb, arg, list, 0);
     }
     asy__free(list);
-    if (s->sflags_ & ASY__S_DESTROYED) asy__writable_error_buffer(s);
+    if (s->sflags_ & ASY__STREAM_DESTROYED) asy__writable_error_buffer(s);
     if (s->wflags_ & ASY__W_ENDING) asy__writable_finish_maybe(s, 1);
 }
 
@@ -15422,7 +15535,7 @@ ASYNCRT_API int asy_stream_write_done(asy_stream_t *s, int status) {
     struct asy__stream_cblist *list;
     size_t i;
     int sync;
-    if (!s || !(s->sflags_ & ASY__S_WRITABLE)) return ASY_EINVAL;
+    if (!s || !(s->sflags_ & ASY__STREAM_WRITABLE)) return ASY_EINVAL;
     if (!(s->wflags_ & ASY__W_EXPECT_WRITE_CB)) {
         asy__stream_error_or_destroy(s, ASY_EMULTIPLE_CALLBACK, 0);
         return ASY_EMULTIPLE_CALLBACK;
@@ -15501,13 +15614,13 @@ ASYNCRT_API int asy_stream_write_done(asy_stream_t *s, int status) {
 /* ---- cork ---------------------------------------------------------------------------------- */
 
 ASYNCRT_API int asy_stream_cork(asy_stream_t *s) {
-    if (!s || !(s->sflags_ & ASY__S_WRITABLE)) return ASY_EINVAL;
+    if (!s || !(s->sflags_ & ASY__STREAM_WRITABLE)) return ASY_EINVAL;
     s->corked_++;
     return 0;
 }
 
 ASYNCRT_API int asy_stream_uncork(asy_stream_t *s) {
-    if (!s || !(s->sflags_ & ASY__S_WRITABLE)) return ASY_EINVAL;
+    if (!s || !(s->sflags_ & ASY__STREAM_WRITABLE)) return ASY_EINVAL;
     if (s->corked_) {
         s->corked_--;
         if (!(s->wflags_ & ASY__W_WRITING)) asy__writable_clear_buffer(s);
@@ -15519,9 +15632,9 @@ ASYNCRT_API int asy_stream_uncork(asy_stream_t *s) {
 
 ASY__INTERNAL int asy__writable_need_finish(const asy_stream_t *s) {
     return (s->wflags_ & ASY__W_ENDING) &&
-           !(s->sflags_ & (ASY__S_DESTROYED | ASY__S_ERROR_EMITTED | ASY__S_CLOSE_EMITTED |
-                           ASY__S_ERRORED)) &&
-           (s->sflags_ & ASY__S_CONSTRUCTED) &&
+           !(s->sflags_ & (ASY__STREAM_DESTROYED | ASY__STREAM_ERROR_EMITTED | ASY__STREAM_CLOSE_EMITTED |
+                           ASY__STREAM_ERRORED)) &&
+           (s->sflags_ & ASY__STREAM_CONSTRUCTED) &&
            !(s->wflags_ & (ASY__W_FINISHED | ASY__W_WRITING)) && s->wq_count_ == 0 &&
            s->wlen_ == 0;
 }
@@ -15531,9 +15644,9 @@ ASY__INTERNAL void asy__writable_finish(asy_stream_t *s) {
     s->wflags_ |= ASY__W_FINISHED;
     asy__writable_call_finished(s, 0);
     asy__stream_emit(s, ASY__EV_FINISH, NULL, 0);
-    if (s->sflags_ & ASY__S_AUTO_DESTROY) {
+    if (s->sflags_ & ASY__STREAM_AUTO_DESTROY) {
         /* a duplex waits for its readable side too */
-        if (!(s->sflags_ & ASY__S_READABLE) || (s->rflags_ & ASY__R_END_EMITTED))
+        if (!(s->sflags_ & ASY__STREAM_READABLE) || (s->rflags_ & ASY__RD_END_EMITTED))
             asy_stream_destroy(s, 0);
     }
 }
@@ -15554,12 +15667,12 @@ ASY__INTERNAL void asy__writable_finish_maybe_tick(void *p) {
 }
 
 ASY__INTERNAL void asy__writable_prefinish(asy_stream_t *s) {
-    int has_final = (s->sflags_ & ASY__S_TRANSFORM) || (s->impl_ && s->impl_->final);
+    int has_final = (s->sflags_ & ASY__STREAM_TRANSFORM) || (s->impl_ && s->impl_->final);
     if (s->wflags_ & (ASY__W_PREFINISHED | ASY__W_FINAL_CALLED)) return;
-    if (has_final && !(s->sflags_ & ASY__S_DESTROYED)) {
+    if (has_final && !(s->sflags_ & ASY__STREAM_DESTROYED)) {
         s->wflags_ |= ASY__W_FINAL_CALLED | ASY__W_SYNC | ASY__W_FINAL_WAIT;
         s->pendingcb_++;
-        if (s->sflags_ & ASY__S_TRANSFORM)
+        if (s->sflags_ & ASY__STREAM_TRANSFORM)
             asy__transform_final(s);
         else
             s->impl_->final(s);
@@ -15583,7 +15696,7 @@ ASY__INTERNAL void asy__writable_finish_maybe(asy_stream_t *s, int sync) {
 }
 
 ASYNCRT_API int asy_stream_final_done(asy_stream_t *s, int status) {
-    if (!s || !(s->sflags_ & ASY__S_WRITABLE)) return ASY_EINVAL;
+    if (!s || !(s->sflags_ & ASY__STREAM_WRITABLE)) return ASY_EINVAL;
     if (!(s->wflags_ & ASY__W_FINAL_WAIT)) {
         asy__stream_error_or_destroy(s, status ? status : ASY_EMULTIPLE_CALLBACK, 0);
         return ASY_EMULTIPLE_CALLBACK;
@@ -15617,18 +15730,18 @@ ASY__INTERNAL int asy__writable_end(asy_stream_t *s, asy_stream_cb cb, void *arg
         s->corked_ = 1;
         asy_stream_uncork(s);
     }
-    if (!(s->wflags_ & ASY__W_ENDING) && !(s->sflags_ & ASY__S_ERRORED)) {
+    if (!(s->wflags_ & ASY__W_ENDING) && !(s->sflags_ & ASY__STREAM_ERRORED)) {
         s->wflags_ |= ASY__W_ENDING;
         asy__writable_finish_maybe(s, 1);
         s->wflags_ |= ASY__W_ENDED;
     } else if (s->wflags_ & ASY__W_FINISHED) {
         err = ASY_ESTREAM_FINISHED;
-    } else if (s->sflags_ & ASY__S_DESTROYED) {
+    } else if (s->sflags_ & ASY__STREAM_DESTROYED) {
         err = ASY_ESTREAM_DESTROYED;
     }
     if (err) return err;
     if (cb) {
-        if (s->sflags_ & ASY__S_ERRORED)
+        if (s->sflags_ & ASY__STREAM_ERRORED)
             asy__stream_defer_cb(s, cb, arg, s->err_);
         else if (s->wflags_ & ASY__W_FINISHED)
             asy__stream_defer_cb(s, cb, arg, 0);
@@ -15642,7 +15755,7 @@ ASY__INTERNAL int asy__writable_end(asy_stream_t *s, asy_stream_cb cb, void *arg
 }
 
 ASYNCRT_API int asy_stream_end(asy_stream_t *s, asy_stream_cb cb, void *arg) {
-    if (!s || !(s->sflags_ & ASY__S_WRITABLE)) return ASY_EINVAL;
+    if (!s || !(s->sflags_ & ASY__STREAM_WRITABLE)) return ASY_EINVAL;
     return asy__writable_end(s, cb, arg);
 }
 
@@ -15665,19 +15778,19 @@ ASY__INTERNAL void asy__writable_on_constructed(asy_stream_t *s) {
 }
 
 ASY__INTERNAL void asy__writable_destroying(asy_stream_t *s) {
-    if ((s->wq_count_ || s->nendcbs_) && !(s->sflags_ & ASY__S_DESTROYED))
+    if ((s->wq_count_ || s->nendcbs_) && !(s->sflags_ & ASY__STREAM_DESTROYED))
         asy__stream_tick(s, asy__writable_error_buffer_tick);
 }
 
 ASY__INTERNAL int asy__writable_finished(const asy_stream_t *s, int strict) {
-    if (s->sflags_ & ASY__S_ERRORED) return 0;
+    if (s->sflags_ & ASY__STREAM_ERRORED) return 0;
     return (s->wflags_ & ASY__W_FINISHED) ||
            (!strict && (s->wflags_ & ASY__W_ENDED) && s->wlen_ == 0);
 }
 
 ASY__INTERNAL int asy__writable_is_writable(const asy_stream_t *s) {
-    return (s->sflags_ & ASY__S_WRITABLE) &&
-           !(s->sflags_ & (ASY__S_DESTROYED | ASY__S_ERRORED)) &&
+    return (s->sflags_ & ASY__STREAM_WRITABLE) &&
+           !(s->sflags_ & (ASY__STREAM_DESTROYED | ASY__STREAM_ERRORED)) &&
            !(s->wflags_ & (ASY__W_ENDING | ASY__W_ENDED));
 }
 
@@ -15719,13 +15832,13 @@ ASY__INTERNAL void asy__writable_release(asy_stream_t *s) {
 
 ASY__INTERNAL void asy__transform_write(asy_stream_t *s, const asy_buf_t *chunk) {
     s->xform_rlen_ = s->rlen_;
-    s->sflags_ |= ASY__S_XFORM_WAIT;
+    s->sflags_ |= ASY__STREAM_XFORM_WAIT;
     s->impl_->transform(s, chunk);
 }
 
 ASY__INTERNAL void asy__transform_read(asy_stream_t *s) {
-    if (s->sflags_ & ASY__S_XFORM_HELD) {
-        s->sflags_ &= ~(unsigned)ASY__S_XFORM_HELD;
+    if (s->sflags_ & ASY__STREAM_XFORM_HELD) {
+        s->sflags_ &= ~(unsigned)ASY__STREAM_XFORM_HELD;
         asy_stream_write_done(s, 0);
     }
 }
@@ -15737,28 +15850,28 @@ ASY__INTERNAL void asy__transform_done_tick(void *p) {
 }
 
 ASYNCRT_API int asy_stream_transform_done(asy_stream_t *s, int status) {
-    if (!s || !(s->sflags_ & ASY__S_TRANSFORM)) return ASY_EINVAL;
-    if (!(s->sflags_ & ASY__S_XFORM_WAIT)) {
+    if (!s || !(s->sflags_ & ASY__STREAM_TRANSFORM)) return ASY_EINVAL;
+    if (!(s->sflags_ & ASY__STREAM_XFORM_WAIT)) {
         asy__stream_error_or_destroy(s, ASY_EMULTIPLE_CALLBACK, 0);
         return ASY_EMULTIPLE_CALLBACK;
     }
-    s->sflags_ &= ~(unsigned)ASY__S_XFORM_WAIT;
+    s->sflags_ &= ~(unsigned)ASY__STREAM_XFORM_WAIT;
     if (status) return asy_stream_write_done(s, status);
-    if (s->rflags_ & ASY__R_ENDED) {
+    if (s->rflags_ & ASY__RD_ENDED) {
         /* the transform pushed the end itself: let that settle first */
         asy__stream_tick(s, asy__transform_done_tick);
     } else if ((s->wflags_ & ASY__W_ENDED) || s->xform_rlen_ == s->rlen_ || s->rlen_ < s->rhwm_) {
         asy_stream_write_done(s, 0);
     } else {
-        s->sflags_ |= ASY__S_XFORM_HELD; /* released by the next _read */
+        s->sflags_ |= ASY__STREAM_XFORM_HELD; /* released by the next _read */
     }
     return 0;
 }
 
 /* The transform's _final: _flush, then the end of the readable side. */
 ASY__INTERNAL void asy__transform_final(asy_stream_t *s) {
-    if (s->impl_->flush && !(s->sflags_ & ASY__S_DESTROYED)) {
-        s->sflags_ |= ASY__S_FLUSH_WAIT;
+    if (s->impl_->flush && !(s->sflags_ & ASY__STREAM_DESTROYED)) {
+        s->sflags_ |= ASY__STREAM_FLUSH_WAIT;
         s->impl_->flush(s);
     } else {
         asy__readable_eof(s);
@@ -15767,20 +15880,20 @@ ASY__INTERNAL void asy__transform_final(asy_stream_t *s) {
 }
 
 ASYNCRT_API int asy_stream_flush_done(asy_stream_t *s, int status) {
-    if (!s || !(s->sflags_ & ASY__S_TRANSFORM)) return ASY_EINVAL;
-    if (!(s->sflags_ & ASY__S_FLUSH_WAIT)) {
+    if (!s || !(s->sflags_ & ASY__STREAM_TRANSFORM)) return ASY_EINVAL;
+    if (!(s->sflags_ & ASY__STREAM_FLUSH_WAIT)) {
         asy__stream_error_or_destroy(s, ASY_EMULTIPLE_CALLBACK, 0);
         return ASY_EMULTIPLE_CALLBACK;
     }
-    s->sflags_ &= ~(unsigned)ASY__S_FLUSH_WAIT;
+    s->sflags_ &= ~(unsigned)ASY__STREAM_FLUSH_WAIT;
     if (status) return asy_stream_final_done(s, status);
     asy__readable_eof(s);
     return asy_stream_final_done(s, 0);
 }
 
 ASY__INTERNAL int asy__transform_init(asy_loop_t *loop, asy_stream_t *s,
-                                      const asy_stream_impl *impl, const asy_stream_opts *opts) {
-    asy_stream_opts o;
+                                      const asy_stream_impl_t *impl, const asy_stream_opts_t *opts) {
+    asy_stream_opts_t o;
     int r, robj;
     if (opts)
         o = *opts;
@@ -15794,15 +15907,15 @@ ASY__INTERNAL int asy__transform_init(asy_loop_t *loop, asy_stream_t *s,
         o.readable_high_water_mark = ASY_STREAM_HWM_ZERO;
         if (!o.writable_high_water_mark) o.writable_high_water_mark = ASY_STREAM_HWM_ZERO;
     }
-    r = asy__stream_init(loop, s, impl, &o, ASY__S_READABLE | ASY__S_WRITABLE | ASY__S_TRANSFORM);
+    r = asy__stream_init(loop, s, impl, &o, ASY__STREAM_READABLE | ASY__STREAM_WRITABLE | ASY__STREAM_TRANSFORM);
     if (r < 0) return r;
     /* _read is ours and safe to call at once */
-    s->rflags_ &= ~(unsigned)ASY__R_SYNC;
+    s->rflags_ &= ~(unsigned)ASY__RD_SYNC;
     return 0;
 }
 
 ASYNCRT_API int asy_transform_init_at(asy_loop_t *loop, asy_stream_t *s,
-                                      const asy_stream_impl *impl, const asy_stream_opts *opts,
+                                      const asy_stream_impl_t *impl, const asy_stream_opts_t *opts,
                                       const char *file, int line) {
     int r;
     if (!impl || !impl->transform) return ASY_EINVAL;
@@ -15817,11 +15930,11 @@ ASY__INTERNAL void asy__passthrough_transform(asy_stream_t *s, const asy_buf_t *
     asy_stream_transform_done(s, 0);
 }
 
-static const asy_stream_impl asy__passthrough_impl = {
+static const asy_stream_impl_t asy__passthrough_impl = {
     NULL, NULL, NULL, NULL, NULL, NULL, asy__passthrough_transform, NULL};
 
 ASYNCRT_API int asy_passthrough_init_at(asy_loop_t *loop, asy_stream_t *s,
-                                        const asy_stream_opts *opts, const char *file, int line) {
+                                        const asy_stream_opts_t *opts, const char *file, int line) {
     int r = asy__transform_init(loop, s, &asy__passthrough_impl, opts);
     if (r == 0) asy_stream_set_origin(s, file, line);
     return r;
@@ -15870,21 +15983,21 @@ ASY__INTERNAL void asy__eos_cancel(asy__eos *e) {
 
 /* Node's isReadable / isWritable: 1, 0, or -1 (null: no such side). */
 ASY__INTERNAL int asy__eos_is_readable(const asy_stream_t *s) {
-    if (!(s->sflags_ & ASY__S_READABLE)) return -1;
-    if (s->sflags_ & ASY__S_DESTROYED) return 0;
+    if (!(s->sflags_ & ASY__STREAM_READABLE)) return -1;
+    if (s->sflags_ & ASY__STREAM_DESTROYED) return 0;
     return asy__readable_is_readable(s) && !asy__readable_finished(s, 1);
 }
 
 ASY__INTERNAL int asy__eos_is_writable(const asy_stream_t *s) {
-    if (!(s->sflags_ & ASY__S_WRITABLE)) return -1;
-    if (s->sflags_ & ASY__S_DESTROYED) return 0;
+    if (!(s->sflags_ & ASY__STREAM_WRITABLE)) return -1;
+    if (s->sflags_ & ASY__STREAM_DESTROYED) return 0;
     return asy__writable_is_writable(s);
 }
 
 ASY__INTERNAL void asy__eos_on_end(asy__stream_listener *l, asy_stream_t *s) {
     asy__eos *e = (asy__eos *)l;
     e->readable_finished = 1;
-    if (s->sflags_ & ASY__S_DESTROYED) e->will_emit_close = 0;
+    if (s->sflags_ & ASY__STREAM_DESTROYED) e->will_emit_close = 0;
     if (e->will_emit_close && (!asy__writable_is_writable(s) || e->writable)) return;
     if (!e->writable || e->writable_finished) asy__eos_fire(e, 0);
 }
@@ -15892,7 +16005,7 @@ ASY__INTERNAL void asy__eos_on_end(asy__stream_listener *l, asy_stream_t *s) {
 ASY__INTERNAL void asy__eos_on_finish(asy__stream_listener *l, asy_stream_t *s) {
     asy__eos *e = (asy__eos *)l;
     e->writable_finished = 1;
-    if (s->sflags_ & ASY__S_DESTROYED) e->will_emit_close = 0;
+    if (s->sflags_ & ASY__STREAM_DESTROYED) e->will_emit_close = 0;
     if (e->will_emit_close && (!asy__readable_is_readable(s) || e->readable)) return;
     if (!e->readable || e->readable_finished) asy__eos_fire(e, 0);
 }
@@ -15904,11 +16017,11 @@ ASY__INTERNAL void asy__eos_on_error(asy__stream_listener *l, asy_stream_t *s, i
 
 ASY__INTERNAL void asy__eos_closed(asy__eos *e) {
     asy_stream_t *s = e->s;
-    if (s->sflags_ & ASY__S_ERRORED) {
+    if (s->sflags_ & ASY__STREAM_ERRORED) {
         asy__eos_fire(e, s->err_);
         return;
     }
-    if (e->readable && !e->readable_finished && (s->sflags_ & ASY__S_READABLE) &&
+    if (e->readable && !e->readable_finished && (s->sflags_ & ASY__STREAM_READABLE) &&
         !asy__readable_finished(s, 0)) {
         asy__eos_fire(e, ASY_EPREMATURE_CLOSE);
         return;
@@ -15942,7 +16055,7 @@ ASY__INTERNAL void asy__eos_close_tick(void *p) {
 ASY__INTERNAL void asy__eos_done_tick(void *p) {
     asy__eos *e = (asy__eos *)p;
     asy_stream_t *s = e->s;
-    if (!e->done) asy__eos_fire(e, (s->sflags_ & ASY__S_ERRORED) ? s->err_ : 0);
+    if (!e->done) asy__eos_fire(e, (s->sflags_ & ASY__STREAM_ERRORED) ? s->err_ : 0);
     e->ticks--;
     asy__eos_free_maybe(e);
     asy__stream_tick_done(s);
@@ -15960,21 +16073,21 @@ ASY__INTERNAL asy__eos *asy__eos_new(void) {
 /* Cannot fail; s must not have emitted 'close' yet. */
 ASY__INTERNAL void asy__eos_begin(asy__eos *e, asy_stream_t *s, int readable, int writable,
                                   asy_stream_cb cb, void *arg) {
-    int has_r = (s->sflags_ & ASY__S_READABLE) != 0, has_w = (s->sflags_ & ASY__S_WRITABLE) != 0;
+    int has_r = (s->sflags_ & ASY__STREAM_READABLE) != 0, has_w = (s->sflags_ & ASY__STREAM_WRITABLE) != 0;
     asy_fn tick = NULL;
     e->s = s;
     e->cb = cb;
     e->arg = arg;
     e->readable = readable;
     e->writable = writable;
-    e->will_emit_close = (s->sflags_ & ASY__S_AUTO_DESTROY) && !(s->sflags_ & ASY__S_CLOSED) &&
+    e->will_emit_close = (s->sflags_ & ASY__STREAM_AUTO_DESTROY) && !(s->sflags_ & ASY__STREAM_CLOSED) &&
                          has_r == readable && has_w == writable;
     e->writable_finished = has_w && asy__writable_finished(s, 0);
     e->readable_finished = has_r && asy__readable_finished(s, 0);
 
-    if (s->sflags_ & ASY__S_CLOSED) {
+    if (s->sflags_ & ASY__STREAM_CLOSED) {
         tick = asy__eos_close_tick;
-    } else if (s->sflags_ & ASY__S_ERROR_EMITTED) {
+    } else if (s->sflags_ & ASY__STREAM_ERROR_EMITTED) {
         if (!e->will_emit_close) tick = asy__eos_done_tick;
     } else if (!readable && (!e->will_emit_close || asy__eos_is_readable(s) == 1) &&
                (e->writable_finished || asy__eos_is_writable(s) == 0) && s->pendingcb_ == 0) {
@@ -15993,15 +16106,15 @@ ASY__INTERNAL void asy__eos_begin(asy__eos *e, asy_stream_t *s, int readable, in
 ASY__INTERNAL asy__eos *asy__eos_start(asy_stream_t *s, int readable, int writable,
                                        asy_stream_cb cb, void *arg) {
     asy__eos *e;
-    if (s->sflags_ & ASY__S_CLOSE_EMITTED) return NULL;
+    if (s->sflags_ & ASY__STREAM_CLOSE_EMITTED) return NULL;
     if ((e = asy__eos_new()) != NULL) asy__eos_begin(e, s, readable, writable, cb, arg);
     return e;
 }
 
-ASYNCRT_API int asy_stream_finished(asy_stream_t *s, asy_stream_cb cb, void *arg) {
-    if (!s || !cb || (s->sflags_ & ASY__S_CLOSE_EMITTED)) return ASY_EINVAL;
-    if (!asy__eos_start(s, (s->sflags_ & ASY__S_READABLE) != 0,
-                        (s->sflags_ & ASY__S_WRITABLE) != 0, cb, arg))
+ASYNCRT_API int asy_finished(asy_stream_t *s, asy_stream_cb cb, void *arg) {
+    if (!s || !cb || (s->sflags_ & ASY__STREAM_CLOSE_EMITTED)) return ASY_EINVAL;
+    if (!asy__eos_start(s, (s->sflags_ & ASY__STREAM_READABLE) != 0,
+                        (s->sflags_ & ASY__STREAM_WRITABLE) != 0, cb, arg))
         return ASY_ENOMEM;
     return 0;
 }
@@ -16044,7 +16157,7 @@ ASY__INTERNAL void asy__pipe_on_drain_now(asy__pipe *p) {
         p->awaiting = 0;
         src->await_drain_--;
     }
-    if (src->await_drain_ == 0 && (src->rflags_ & ASY__R_DATA_LISTENING)) asy__readable_resume(src);
+    if (src->await_drain_ == 0 && (src->rflags_ & ASY__RD_DATA_LISTENING)) asy__readable_resume(src);
 }
 
 /* The pipe is broken: forget both streams.  The drain src may have been
@@ -16055,7 +16168,7 @@ ASY__INTERNAL void asy__pipe_cleanup(asy__pipe *p) {
     asy__stream_unlisten(src, &p->src_l);
     p->cleaned = 1;
     if (p->drain_on && src->await_drain_ &&
-        (!(dst->sflags_ & ASY__S_WRITABLE) || asy_stream_writable_need_drain(dst)))
+        (!(dst->sflags_ & ASY__STREAM_WRITABLE) || asy_stream_writable_need_drain(dst)))
         asy__pipe_on_drain_now(p);
     if (p->awaiting) { /* no drain will come from a dst we left */
         p->awaiting = 0;
@@ -16094,7 +16207,7 @@ ASY__INTERNAL void asy__pipe_on_data(asy__stream_listener *l, asy_stream_t *s, c
 
 ASY__INTERNAL void asy__pipe_end_now(asy__pipe *p) {
     if (p->do_end) {
-        if (p->dst->sflags_ & ASY__S_WRITABLE) asy__writable_end(p->dst, NULL, NULL);
+        if (p->dst->sflags_ & ASY__STREAM_WRITABLE) asy__writable_end(p->dst, NULL, NULL);
     } else {
         asy__pipe_unpipe(p);
     }
@@ -16184,7 +16297,7 @@ ASY__INTERNAL void asy__pipe_begin(asy__pipe *p, asy_stream_t *src, asy_stream_t
     asy__queue_init(&p->src_l.link);
     asy__queue_init(&p->dst_l.link);
     src->pipes_++;
-    if (src->rflags_ & ASY__R_END_EMITTED) {
+    if (src->rflags_ & ASY__RD_END_EMITTED) {
         p->end_tick = 1;
         asy__stream_tick_arg(src, asy__pipe_end_tick, p);
     }
@@ -16192,14 +16305,14 @@ ASY__INTERNAL void asy__pipe_begin(asy__pipe *p, asy_stream_t *src, asy_stream_t
     asy__stream_listen(dst, &p->dst_l, &asy__pipe_dst_vt);
     if (asy_stream_writable_need_drain(dst))
         asy__pipe_pause(p);
-    else if (!(src->rflags_ & ASY__R_FLOWING))
+    else if (!(src->rflags_ & ASY__RD_FLOWING))
         asy__readable_resume(src);
 }
 
-ASYNCRT_API int asy_stream_pipe(asy_stream_t *src, asy_stream_t *dst, const asy_pipe_opts *opts) {
+ASYNCRT_API int asy_stream_pipe(asy_stream_t *src, asy_stream_t *dst, const asy_pipe_opts_t *opts) {
     asy__pipe *p;
-    if (!src || !dst || !(src->sflags_ & ASY__S_READABLE) || !(dst->sflags_ & ASY__S_WRITABLE) ||
-        (src->sflags_ & ASY__S_CLOSE_EMITTED) || (dst->sflags_ & ASY__S_CLOSE_EMITTED))
+    if (!src || !dst || !(src->sflags_ & ASY__STREAM_READABLE) || !(dst->sflags_ & ASY__STREAM_WRITABLE) ||
+        (src->sflags_ & ASY__STREAM_CLOSE_EMITTED) || (dst->sflags_ & ASY__STREAM_CLOSE_EMITTED))
         return ASY_EINVAL;
     if (!(p = asy__pipe_new())) return ASY_ENOMEM;
     asy__pipe_begin(p, src, dst, !(opts && opts->no_end));
@@ -16209,7 +16322,7 @@ ASYNCRT_API int asy_stream_pipe(asy_stream_t *src, asy_stream_t *dst, const asy_
 ASYNCRT_API int asy_stream_unpipe(asy_stream_t *src, asy_stream_t *dst) {
     asy__queue *q;
     int found = 0;
-    if (!src || !(src->sflags_ & ASY__S_READABLE)) return ASY_EINVAL;
+    if (!src || !(src->sflags_ & ASY__STREAM_READABLE)) return ASY_EINVAL;
     if (!dst && src->pipes_) {
         /* all of them: pause once, then let each go */
         src->pipes_ = 0;
@@ -16408,9 +16521,9 @@ ASYNCRT_API int asy_pipeline(asy_stream_t *const *streams, size_t n, asy_pipelin
     if (!streams || n < 2 || !cb) return ASY_EINVAL;
     for (i = 0; i < n; i++) {
         asy_stream_t *s = streams[i];
-        if (!s || (s->sflags_ & ASY__S_CLOSE_EMITTED)) return ASY_EINVAL;
-        if (i < n - 1 && !(s->sflags_ & ASY__S_READABLE)) return ASY_EINVAL;
-        if (i > 0 && !(s->sflags_ & ASY__S_WRITABLE)) return ASY_EINVAL;
+        if (!s || (s->sflags_ & ASY__STREAM_CLOSE_EMITTED)) return ASY_EINVAL;
+        if (i < n - 1 && !(s->sflags_ & ASY__STREAM_READABLE)) return ASY_EINVAL;
+        if (i > 0 && !(s->sflags_ & ASY__STREAM_WRITABLE)) return ASY_EINVAL;
     }
     /* Everything is allocated up front, so nothing is half-attached when
      * memory runs out. */
@@ -16479,7 +16592,7 @@ ASYNCRT_API int asy_pipeline(asy_stream_t *const *streams, size_t n, asy_pipelin
 }
 
 #line 1 "asyncrt_impl/stream/iter.c"
-/* asy_stream_read_async: Node's Readable async iterator
+/* asy_stream_next: Node's Readable async iterator
  * (createAsyncIterator) with the awaits turned into callbacks.  It
  * listens for 'readable' (paused mode), reads one chunk at a time, and
  * learns the end or the error from finished(stream, {writable: false}).
@@ -16531,7 +16644,7 @@ ASY__INTERNAL void asy__iter_final_micro(void *p) {
     it->cb = NULL;
     /* the loop is over: like the iterator's `finally`, destroy the stream
      * (unless it already closed and may be gone) */
-    if (!it->detached && (s->sflags_ & ASY__S_AUTO_DESTROY) && !(s->sflags_ & ASY__S_DESTROYED))
+    if (!it->detached && (s->sflags_ & ASY__STREAM_AUTO_DESTROY) && !(s->sflags_ & ASY__STREAM_DESTROYED))
         asy_stream_destroy(s, 0);
     asy__iter_free_maybe(it);
     if (cb) cb(s, status, NULL, arg);
@@ -16575,7 +16688,7 @@ ASY__INTERNAL void asy__iter_try(asy__iter *it, int direct) {
     asy_buf_t c;
     memset(&c, 0, sizeof(c));
     if (!it->cb) return;
-    if (!(s->sflags_ & ASY__S_DESTROYED) && asy__readable_read(s, ASY_STREAM_READ_ALL, &c) == 1) {
+    if (!(s->sflags_ & ASY__STREAM_DESTROYED) && asy__readable_read(s, ASY_STREAM_READ_ALL, &c) == 1) {
         if (direct) {
             asy__iter_deliver(it, &c);
             asy_buf_release(&c);
@@ -16595,7 +16708,7 @@ ASY__INTERNAL void asy__iter_try(asy__iter *it, int direct) {
 ASY__INTERNAL void asy__iter_wake(asy__iter *it) {
     if (!it->waiting) return;
     it->waiting = 0;
-    if (it->s->sflags_ & ASY__S_CLOSE_EMITTED)
+    if (it->s->sflags_ & ASY__STREAM_CLOSE_EMITTED)
         asy__iter_try(it, 1);
     else
         asy__iter_queue(it, ASY__ITER_TRY);
@@ -16626,9 +16739,9 @@ ASY__INTERNAL void asy__iter_eos(asy_stream_t *s, int status, void *arg) {
     asy__iter_free_maybe(it);
 }
 
-ASYNCRT_API int asy_stream_read_async(asy_stream_t *s, asy_stream_read_cb cb, void *arg) {
+ASYNCRT_API int asy_stream_next(asy_stream_t *s, asy_stream_read_cb cb, void *arg) {
     asy__iter *it;
-    if (!s || !cb || !(s->sflags_ & ASY__S_READABLE) || (s->sflags_ & ASY__S_CLOSE_EMITTED))
+    if (!s || !cb || !(s->sflags_ & ASY__STREAM_READABLE) || (s->sflags_ & ASY__STREAM_CLOSE_EMITTED))
         return ASY_EINVAL;
     it = s->iter_;
     if (it && it->cb) return ASY_EBUSY;
@@ -16671,7 +16784,7 @@ ASY__INTERNAL void asy__pipeline_promise_cb(int status, void *arg) {
     asy__stream_settle((asy_promise_t *)arg, status);
 }
 
-ASYNCRT_API asy_promise_t *asy_pipeline_promise(asy_stream_t *const *streams, size_t n) {
+ASYNCRT_API asy_promise_t *asy_pipelinep(asy_stream_t *const *streams, size_t n) {
     asy_promise_t *p;
     if (!streams || n < 2 || !streams[0]) return NULL;
     if (!(p = asy_promise_new(streams[0]->loop))) return NULL;
@@ -16689,12 +16802,12 @@ ASY__INTERNAL void asy__finished_promise_cb(asy_stream_t *s, int status, void *a
     asy__stream_settle((asy_promise_t *)arg, status);
 }
 
-ASYNCRT_API asy_promise_t *asy_stream_finished_promise(asy_stream_t *s) {
+ASYNCRT_API asy_promise_t *asy_finishedp(asy_stream_t *s) {
     asy_promise_t *p;
     if (!s) return NULL;
     if (!(p = asy_promise_new(s->loop))) return NULL;
     asy_promise_retain(p);
-    if (asy_stream_finished(s, asy__finished_promise_cb, p) < 0) {
+    if (asy_finished(s, asy__finished_promise_cb, p) < 0) {
         asy_promise_release(p);
         asy_promise_release(p);
         return NULL;
@@ -16731,7 +16844,7 @@ ASY__INTERNAL void asy__lines_transform(asy_stream_t *s, const asy_buf_t *chunk)
     const uint8_t *data = chunk->data;
     size_t start = 0, len = chunk->len;
     int r = 0;
-    while (start < len && !(s->sflags_ & ASY__S_DESTROYED)) {
+    while (start < len && !(s->sflags_ & ASY__STREAM_DESTROYED)) {
         const uint8_t *nl = (const uint8_t *)memchr(data + start, '\n', len - start);
         size_t end;
         asy_buf_t line;
@@ -16751,7 +16864,7 @@ ASY__INTERNAL void asy__lines_transform(asy_stream_t *s, const asy_buf_t *chunk)
         if (r < 0) break;
         start = end + 1;
     }
-    if (r == 0 && start < len && !(s->sflags_ & ASY__S_DESTROYED)) {
+    if (r == 0 && start < len && !(s->sflags_ & ASY__STREAM_DESTROYED)) {
         asy_buf_t rest = *chunk;
         rest.data += start;
         rest.len = len - start;
@@ -16779,12 +16892,12 @@ ASY__INTERNAL void asy__lines_destroy(asy_stream_t *s, int err) {
     asy_stream_destroy_done(s, err);
 }
 
-static const asy_stream_impl asy__lines_impl = {
+static const asy_stream_impl_t asy__lines_impl = {
     NULL, NULL, NULL, NULL, NULL, asy__lines_destroy, asy__lines_transform, asy__lines_flush};
 
 ASYNCRT_API int asy_line_splitter_init(asy_loop_t *loop, asy_line_splitter_t *ls,
-                                       const asy_line_splitter_opts *opts) {
-    asy_stream_opts o;
+                                       const asy_line_splitter_opts_t *opts) {
+    asy_stream_opts_t o;
     int r;
     if (!ls) return ASY_EINVAL;
     memset(&o, 0, sizeof(o));
@@ -16819,33 +16932,33 @@ ASYNCRT_API int asy_line_splitter_init(asy_loop_t *loop, asy_line_splitter_t *ls
  * Keeping it there rather than in a field of its own is part of what
  * holds an idle TCP socket to libuv's size (docs/net.md). */
 enum {
-    ASY__S_READING = 1u << 8,      /* read_start / recv_start in force */
-    ASY__S_LISTENING = 1u << 9,
-    ASY__S_CONNECTING = 1u << 10,
-    ASY__S_CONNECTED = 1u << 11,
-    ASY__S_SHUT = 1u << 12,        /* shutdown asked: no more writes */
-    ASY__S_EOF = 1u << 13,
-    ASY__S_ACCEPT_READY = 1u << 14, /* accepted fd waits in rop_.result */
-    ASY__S_ACCEPT_PAUSED = 1u << 15,
-    ASY__S_ACCEPT_ERRED = 1u << 16, /* accept error already reported */
-    ASY__S_RESET = 1u << 17,       /* close with SO_LINGER 0 */
-    ASY__S_NOCLOSE = 1u << 18      /* stdio: the fd is not ours to close */
+    ASY__SOCK_READING = 1u << 8,      /* read_start / recv_start in force */
+    ASY__SOCK_LISTENING = 1u << 9,
+    ASY__SOCK_CONNECTING = 1u << 10,
+    ASY__SOCK_CONNECTED = 1u << 11,
+    ASY__SOCK_SHUT = 1u << 12,        /* shutdown asked: no more writes */
+    ASY__SOCK_EOF = 1u << 13,
+    ASY__SOCK_ACCEPT_READY = 1u << 14, /* accepted fd waits in rop_.result */
+    ASY__SOCK_ACCEPT_PAUSED = 1u << 15,
+    ASY__SOCK_ACCEPT_ERRED = 1u << 16, /* accept error already reported */
+    ASY__SOCK_RESET = 1u << 17,       /* close with SO_LINGER 0 */
+    ASY__SOCK_NOCLOSE = 1u << 18      /* stdio: the fd is not ours to close */
 };
 /* op->flags bits of this layer (the op layer uses the low byte) */
 enum { ASY__OPF_TIMEDOUT = 0x100 };
 
 typedef struct {
-    asy_timer_id retry; /* accept retry after EMFILE */
+    asy_timer_id_t retry; /* accept retry after EMFILE */
     unsigned paused;    /* listening sockets waiting for it */
 } asy__net_state;
 
-ASY__INTERNAL int asy__is_stream_type(asy_handle_type t) {
+ASY__INTERNAL int asy__is_stream_type(asy_handle_type_t t) {
     return t == ASY_HANDLE_TCP || t == ASY_HANDLE_PIPE || t == ASY_HANDLE_TTY;
 }
 static inline int asy__sock_closing(const asy_sock_t *s) {
     return (s->flags_ & (ASY__H_CLOSING | ASY__H_CLOSED)) != 0;
 }
-ASY__INTERNAL void asy__sock_init(asy_loop_t *loop, asy_sock_t *s, asy_handle_type type,
+ASY__INTERNAL void asy__sock_init(asy_loop_t *loop, asy_sock_t *s, asy_handle_type_t type,
                                   const char *file, int line);
 ASY__INTERNAL int asy__socket_fd(int domain, int type);
 ASY__INTERNAL int asy__sock_ensure_fd(asy_sock_t *s, int domain);
@@ -17064,7 +17177,7 @@ ASY__INTERNAL asy_iov_t *asy__iov_copy(asy_iov_t *inline4, const asy_iov_t *bufs
     return v;
 }
 
-ASY__INTERNAL void asy__sock_init(asy_loop_t *loop, asy_sock_t *s, asy_handle_type type,
+ASY__INTERNAL void asy__sock_init(asy_loop_t *loop, asy_sock_t *s, asy_handle_type_t type,
                                   const char *file, int line) {
     const asy__handle_class *cls =
         type == ASY_HANDLE_TCP ? &asy__tcp_class : type == ASY_HANDLE_PIPE ? &asy__pipe_class
@@ -17092,7 +17205,7 @@ ASY__INTERNAL int asy__sock_ensure_fd(asy_sock_t *s, int domain) {
 
 ASY__INTERNAL void asy__sock_update_active(asy_sock_t *s) {
     if (asy__sock_closing(s)) return;
-    if ((s->flags_ & (ASY__S_READING | ASY__S_LISTENING)) || asy__opfd_busy(&s->fd_))
+    if ((s->flags_ & (ASY__SOCK_READING | ASY__SOCK_LISTENING)) || asy__opfd_busy(&s->fd_))
         asy__handle_start((asy_handle_t *)s);
     else
         asy__handle_stop((asy_handle_t *)s);
@@ -17144,17 +17257,17 @@ static void asy__sock_read_done(asy__op *op) {
     } else {
         if (n == 0) {
             n = ASY_EOF;
-            s->flags_ |= ASY__S_EOF;
+            s->flags_ |= ASY__SOCK_EOF;
         }
-        if (n < 0) s->flags_ &= ~(unsigned)ASY__S_READING;
+        if (n < 0) s->flags_ &= ~(unsigned)ASY__SOCK_READING;
         s->cb_.read(s, n, &b);
     }
-    if ((s->flags_ & ASY__S_READING) && !asy__sock_closing(s) && op->state_ == ASY__OPS_IDLE) {
+    if ((s->flags_ & ASY__SOCK_READING) && !asy__sock_closing(s) && op->state_ == ASY__OPS_IDLE) {
         int r;
         asy__sock_arm_read(s);
         r = asy__op_submit(s->loop, &s->fd_, op);
         if (r) {
-            s->flags_ &= ~(unsigned)ASY__S_READING;
+            s->flags_ &= ~(unsigned)ASY__SOCK_READING;
             b.base = NULL;
             b.len = 0;
             s->cb_.read(s, r, &b);
@@ -17165,10 +17278,10 @@ static void asy__sock_read_done(asy__op *op) {
 
 ASYNCRT_API int asy_sock_read_start(asy_sock_t *s, asy_alloc_cb alloc_cb, asy_read_cb read_cb) {
     int r;
-    if (!asy__sock_ok(s) || !read_cb || (s->flags_ & ASY__S_LISTENING)) return ASY_EINVAL;
+    if (!asy__sock_ok(s) || !read_cb || (s->flags_ & ASY__SOCK_LISTENING)) return ASY_EINVAL;
     if (s->fd_.io.fd < 0) return ASY_ENOTCONN;
     s->cb_.read = read_cb;
-    if (s->flags_ & ASY__S_READING) {
+    if (s->flags_ & ASY__SOCK_READING) {
         /* switch allocation mode unless a lent buffer is still out */
         if (s->rop_.state_ != ASY__OPS_DONE &&
             (!s->rop_.u.rw.base || (s->rop_.flags & ASY__OPF_BACKEND_BUF))) {
@@ -17178,14 +17291,14 @@ ASYNCRT_API int asy_sock_read_start(asy_sock_t *s, asy_alloc_cb alloc_cb, asy_re
         return 0;
     }
     s->alloc_cb_ = alloc_cb;
-    s->flags_ |= ASY__S_READING;
+    s->flags_ |= ASY__SOCK_READING;
     if (s->rop_.state_ == ASY__OPS_IDLE) { /* else a cancelled read is due: it re-arms */
         s->rop_.cb = asy__sock_read_done;
         s->rop_.u.rw.base = NULL;
         asy__sock_arm_read(s);
         r = asy__op_submit(s->loop, &s->fd_, &s->rop_);
         if (r) {
-            s->flags_ &= ~(unsigned)ASY__S_READING;
+            s->flags_ &= ~(unsigned)ASY__SOCK_READING;
             return r;
         }
     }
@@ -17195,15 +17308,15 @@ ASYNCRT_API int asy_sock_read_start(asy_sock_t *s, asy_alloc_cb alloc_cb, asy_re
 
 ASYNCRT_API int asy_sock_read_stop(asy_sock_t *s) {
     if (!s || !asy__is_stream_type(s->type)) return ASY_EINVAL;
-    if (!(s->flags_ & ASY__S_READING)) return 0;
-    s->flags_ &= ~(unsigned)ASY__S_READING;
+    if (!(s->flags_ & ASY__SOCK_READING)) return 0;
+    s->flags_ &= ~(unsigned)ASY__SOCK_READING;
     asy__op_cancel(s->loop, &s->rop_);
     asy__sock_update_active(s);
     return 0;
 }
 
 ASYNCRT_API int asy_sock_is_reading(const asy_sock_t *s) {
-    return s && asy__is_stream_type(s->type) && (s->flags_ & ASY__S_READING) != 0;
+    return s && asy__is_stream_type(s->type) && (s->flags_ & ASY__SOCK_READING) != 0;
 }
 
 /* ---- writing ---------------------------------------------------------- */
@@ -17228,8 +17341,8 @@ ASYNCRT_API int asy_sock_write(asy_write_t *req, asy_sock_t *s, const asy_iov_t 
     int r;
     if (!req || !s || !asy__is_stream_type(s->type) || (!bufs && nbufs)) return ASY_EINVAL;
     if (asy__sock_closing(s) || s->fd_.io.fd < 0) return ASY_EBADF;
-    if (s->flags_ & ASY__S_LISTENING) return ASY_EINVAL;
-    if (s->flags_ & ASY__S_SHUT) return ASY_EPIPE;
+    if (s->flags_ & ASY__SOCK_LISTENING) return ASY_EINVAL;
+    if (s->flags_ & ASY__SOCK_SHUT) return ASY_EPIPE;
     memset(&req->op_, 0, sizeof(req->op_));
     req->bufs_ = asy__iov_copy(req->bufsml_, bufs, nbufs, &total);
     if (!req->bufs_) return ASY_ENOMEM;
@@ -17257,8 +17370,8 @@ ASYNCRT_API int asy_sock_write(asy_write_t *req, asy_sock_t *s, const asy_iov_t 
 ASYNCRT_API ptrdiff_t asy_sock_try_write(asy_sock_t *s, const asy_iov_t *bufs, unsigned nbufs) {
     if (!asy__sock_ok(s) || (!bufs && nbufs)) return ASY_EINVAL;
     if (s->fd_.io.fd < 0) return ASY_EBADF;
-    if (s->flags_ & ASY__S_SHUT) return ASY_EPIPE;
-    if (s->flags_ & ASY__S_CONNECTING) return ASY_EAGAIN;
+    if (s->flags_ & ASY__SOCK_SHUT) return ASY_EPIPE;
+    if (s->flags_ & ASY__SOCK_CONNECTING) return ASY_EAGAIN;
     return asy__opfd_try_write(s->loop, &s->fd_, bufs, nbufs, NULL, 0);
 }
 
@@ -17287,9 +17400,9 @@ static void asy__sock_shutdown_done(asy__op *op) {
 
 ASYNCRT_API int asy_sock_shutdown(asy_shutdown_t *req, asy_sock_t *s, asy_shutdown_cb cb) {
     int r;
-    if (!req || !asy__sock_ok(s) || (s->flags_ & ASY__S_LISTENING)) return ASY_EINVAL;
+    if (!req || !asy__sock_ok(s) || (s->flags_ & ASY__SOCK_LISTENING)) return ASY_EINVAL;
     if (s->fd_.io.fd < 0) return ASY_ENOTCONN;
-    if (s->flags_ & ASY__S_SHUT) return ASY_EALREADY;
+    if (s->flags_ & ASY__SOCK_SHUT) return ASY_EALREADY;
     memset(&req->op_, 0, sizeof(req->op_));
     req->handle = s;
     req->cb_ = cb;
@@ -17297,7 +17410,7 @@ ASYNCRT_API int asy_sock_shutdown(asy_shutdown_t *req, asy_sock_t *s, asy_shutdo
     req->op_.cb = asy__sock_shutdown_done;
     r = asy__op_submit(s->loop, &s->fd_, &req->op_);
     if (r) return r;
-    s->flags_ |= ASY__S_SHUT;
+    s->flags_ |= ASY__SOCK_SHUT;
     asy__sock_update_active(s);
     return 0;
 }
@@ -17320,8 +17433,8 @@ static void asy__sock_connect_done(asy__op *op) {
         req->timer_.id = 0;
     }
     if (status == ASY_ECANCELED && (op->flags & ASY__OPF_TIMEDOUT)) status = ASY_ETIMEDOUT;
-    s->flags_ &= ~(unsigned)ASY__S_CONNECTING;
-    if (status == 0) s->flags_ |= ASY__S_CONNECTED;
+    s->flags_ &= ~(unsigned)ASY__SOCK_CONNECTING;
+    if (status == 0) s->flags_ |= ASY__SOCK_CONNECTED;
     if (req->cb_) req->cb_(req, status);
     asy__sock_update_active(s);
 }
@@ -17329,8 +17442,8 @@ static void asy__sock_connect_done(asy__op *op) {
 ASY__INTERNAL int asy__sock_connect(asy_connect_t *req, asy_sock_t *s, const void *sa,
                                     unsigned salen, uint64_t timeout_ms, asy_connect_cb cb) {
     int r;
-    if (s->flags_ & (ASY__S_CONNECTING | ASY__S_CONNECTED)) return ASY_EISCONN;
-    if (s->flags_ & ASY__S_LISTENING) return ASY_EINVAL;
+    if (s->flags_ & (ASY__SOCK_CONNECTING | ASY__SOCK_CONNECTED)) return ASY_EISCONN;
+    if (s->flags_ & ASY__SOCK_LISTENING) return ASY_EINVAL;
     memset(&req->op_, 0, sizeof(req->op_));
     req->handle = s;
     req->cb_ = cb;
@@ -17351,7 +17464,7 @@ ASY__INTERNAL int asy__sock_connect(asy_connect_t *req, asy_sock_t *s, const voi
         req->timer_.id = 0;
         return r;
     }
-    s->flags_ |= ASY__S_CONNECTING;
+    s->flags_ |= ASY__SOCK_CONNECTING;
     asy__sock_update_active(s);
     return 0;
 }
@@ -17362,17 +17475,17 @@ ASY__INTERNAL void asy__sock_close(asy_sock_t *s) {
     int fd = s->fd_.io.fd;
     if (s->type == ASY_HANDLE_TTY) asy__tty_restore((asy_tty_t *)s);
     asy__listen_close(s);
-    s->flags_ &= ~(unsigned)(ASY__S_READING | ASY__S_LISTENING);
+    s->flags_ &= ~(unsigned)(ASY__SOCK_READING | ASY__SOCK_LISTENING);
     asy__opfd_close(s->loop, &s->fd_);
     if (fd >= 0) {
-        if (s->flags_ & ASY__S_RESET) {
+        if (s->flags_ & ASY__SOCK_RESET) {
             struct linger l;
             l.l_onoff = 1;
             l.l_linger = 0;
             setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
         }
         /* stdio stays open, as in libuv: other code may still print */
-        if (!(s->flags_ & ASY__S_NOCLOSE)) close(fd);
+        if (!(s->flags_ & ASY__SOCK_NOCLOSE)) close(fd);
     }
     if (s->type == ASY_HANDLE_PIPE) {
         asy_pipe_t *p = (asy_pipe_t *)s;
@@ -17460,9 +17573,9 @@ static void asy__listen_retry_cb(void *arg) {
 /* Stops accepting until a retry; 0 or ASY_ENOMEM. */
 static void asy__listen_pause(asy_sock_t *s) {
     asy__net_state *st = asy__net_state_get(s->loop);
-    if (s->flags_ & ASY__S_ACCEPT_PAUSED) return;
+    if (s->flags_ & ASY__SOCK_ACCEPT_PAUSED) return;
     if (!st) return; /* no memory: the next close or accept call retries */
-    s->flags_ |= ASY__S_ACCEPT_PAUSED;
+    s->flags_ |= ASY__SOCK_ACCEPT_PAUSED;
     st->paused++;
     if (!st->retry.id) {
         st->retry = asy_set_timeout(s->loop, asy__listen_retry_cb, s->loop, ASY_ACCEPT_RETRY_MS);
@@ -17473,10 +17586,10 @@ static void asy__listen_pause(asy_sock_t *s) {
 
 static void asy__listen_resume(asy_sock_t *s) {
     asy__net_state *st = (asy__net_state *)s->loop->layers_[ASY__LAYER_NET].state;
-    if (!(s->flags_ & ASY__S_ACCEPT_PAUSED)) return;
-    s->flags_ &= ~(unsigned)ASY__S_ACCEPT_PAUSED;
+    if (!(s->flags_ & ASY__SOCK_ACCEPT_PAUSED)) return;
+    s->flags_ &= ~(unsigned)ASY__SOCK_ACCEPT_PAUSED;
     if (st && st->paused) st->paused--;
-    if ((s->flags_ & ASY__S_LISTENING) && !(s->flags_ & ASY__S_ACCEPT_READY) &&
+    if ((s->flags_ & ASY__SOCK_LISTENING) && !(s->flags_ & ASY__SOCK_ACCEPT_READY) &&
         !asy__sock_closing(s) && s->rop_.state_ == ASY__OPS_IDLE && asy__listen_arm(s) != 0)
         asy__listen_pause(s);
 }
@@ -17488,19 +17601,19 @@ ASY__INTERNAL void asy__listen_kick(asy_loop_t *loop) {
     for (q = loop->handles_.next; q != &loop->handles_ && st->paused; q = next) {
         asy_handle_t *h = ASY_CONTAINER_OF(q, asy_handle_t, handle_link_);
         next = q->next;
-        if (asy__is_stream_type(h->type) && (h->flags_ & ASY__S_ACCEPT_PAUSED))
+        if (asy__is_stream_type(h->type) && (h->flags_ & ASY__SOCK_ACCEPT_PAUSED))
             asy__listen_resume((asy_sock_t *)h);
     }
 }
 
 ASY__INTERNAL void asy__listen_close(asy_sock_t *s) {
     asy__net_state *st = (asy__net_state *)s->loop->layers_[ASY__LAYER_NET].state;
-    if (s->flags_ & ASY__S_ACCEPT_PAUSED) {
-        s->flags_ &= ~(unsigned)ASY__S_ACCEPT_PAUSED;
+    if (s->flags_ & ASY__SOCK_ACCEPT_PAUSED) {
+        s->flags_ &= ~(unsigned)ASY__SOCK_ACCEPT_PAUSED;
         if (st && st->paused) st->paused--;
     }
-    if (s->flags_ & ASY__S_ACCEPT_READY) { /* a connection nobody took */
-        s->flags_ &= ~(unsigned)ASY__S_ACCEPT_READY;
+    if (s->flags_ & ASY__SOCK_ACCEPT_READY) { /* a connection nobody took */
+        s->flags_ &= ~(unsigned)ASY__SOCK_ACCEPT_READY;
         close((int)s->rop_.result);
     }
 }
@@ -17513,13 +17626,13 @@ static void asy__accept_done(asy__op *op) {
         return;
     }
     if (r >= 0) {
-        s->flags_ |= ASY__S_ACCEPT_READY;
-        s->flags_ &= ~(unsigned)ASY__S_ACCEPT_ERRED;
+        s->flags_ |= ASY__SOCK_ACCEPT_READY;
+        s->flags_ &= ~(unsigned)ASY__SOCK_ACCEPT_ERRED;
         s->cb_.connection(s, 0);
         /* not taken: accepting waits for asy_sock_accept */
     } else {
-        int report = !(s->flags_ & ASY__S_ACCEPT_ERRED);
-        s->flags_ |= ASY__S_ACCEPT_ERRED;
+        int report = !(s->flags_ & ASY__SOCK_ACCEPT_ERRED);
+        s->flags_ |= ASY__SOCK_ACCEPT_ERRED;
         asy__listen_pause(s);
         if (report) s->cb_.connection(s, r);
     }
@@ -17531,11 +17644,11 @@ ASYNCRT_API int asy_sock_listen(asy_sock_t *s, int backlog, asy_connection_cb cb
     if (!s || !cb || !asy__is_stream_type(s->type) || asy__sock_closing(s) ||
         s->type == ASY_HANDLE_TTY)
         return ASY_EINVAL;
-    if (s->flags_ & ASY__S_LISTENING) {
+    if (s->flags_ & ASY__SOCK_LISTENING) {
         s->cb_.connection = cb;
         return 0;
     }
-    if (s->flags_ & (ASY__S_READING | ASY__S_CONNECTING | ASY__S_CONNECTED)) return ASY_EINVAL;
+    if (s->flags_ & (ASY__SOCK_READING | ASY__SOCK_CONNECTING | ASY__SOCK_CONNECTED)) return ASY_EINVAL;
     if (s->fd_.io.fd < 0) {
         /* an unbound TCP socket listens on an ephemeral port of every
          * interface, as Node's listen() without arguments; a pipe needs
@@ -17547,10 +17660,10 @@ ASYNCRT_API int asy_sock_listen(asy_sock_t *s, int backlog, asy_connection_cb cb
     if (backlog <= 0) backlog = 511;
     if (listen(s->fd_.io.fd, backlog) != 0) return asy__errno();
     s->cb_.connection = cb;
-    s->flags_ |= ASY__S_LISTENING;
+    s->flags_ |= ASY__SOCK_LISTENING;
     r = asy__listen_arm(s);
     if (r) {
-        s->flags_ &= ~(unsigned)ASY__S_LISTENING;
+        s->flags_ &= ~(unsigned)ASY__SOCK_LISTENING;
         return r;
     }
     asy__sock_update_active(s);
@@ -17561,14 +17674,14 @@ ASYNCRT_API int asy_sock_accept(asy_sock_t *server, asy_sock_t *client) {
     int fd;
     if (!server || !client || !asy__is_stream_type(server->type) || client->type != server->type)
         return ASY_EINVAL;
-    if (!(server->flags_ & ASY__S_ACCEPT_READY)) return ASY_EAGAIN;
+    if (!(server->flags_ & ASY__SOCK_ACCEPT_READY)) return ASY_EAGAIN;
     if (asy__sock_closing(client) || client->fd_.io.fd >= 0) return ASY_EINVAL;
     fd = (int)server->rop_.result;
-    server->flags_ &= ~(unsigned)ASY__S_ACCEPT_READY;
+    server->flags_ &= ~(unsigned)ASY__SOCK_ACCEPT_READY;
     asy__sock_adopt(client, fd, ASY__FD_SOCKET);
-    client->flags_ |= ASY__S_CONNECTED;
-    if ((server->flags_ & ASY__S_LISTENING) && !asy__sock_closing(server) &&
-        !(server->flags_ & ASY__S_ACCEPT_PAUSED) && server->rop_.state_ == ASY__OPS_IDLE &&
+    client->flags_ |= ASY__SOCK_CONNECTED;
+    if ((server->flags_ & ASY__SOCK_LISTENING) && !asy__sock_closing(server) &&
+        !(server->flags_ & ASY__SOCK_ACCEPT_PAUSED) && server->rop_.state_ == ASY__OPS_IDLE &&
         asy__listen_arm(server) != 0)
         asy__listen_pause(server);
     return 0;
@@ -17610,7 +17723,7 @@ ASYNCRT_API int asy_tcp_open(asy_tcp_t *tcp, asy_os_sock_t fd) {
     if (tcp->fd_.io.fd >= 0) return ASY_EBUSY;
     if ((r = asy__set_nonblock_cloexec(fd)) != 0) return r;
     asy__sock_adopt((asy_sock_t *)tcp, fd, ASY__FD_SOCKET | ASY__FD_SHARED);
-    tcp->flags_ |= ASY__S_CONNECTED;
+    tcp->flags_ |= ASY__SOCK_CONNECTED;
     return 0;
 }
 
@@ -17620,7 +17733,7 @@ ASYNCRT_API int asy_tcp_bind(asy_tcp_t *tcp, const asy_addr_t *addr, unsigned fl
     domain = asy__addr_domain(addr);
     if (domain < 0) return ASY_EAFNOSUPPORT;
     if ((flags & ASY_TCP_IPV6ONLY) && domain != AF_INET6) return ASY_EINVAL;
-    if (tcp->fd_.io.fd >= 0 && (tcp->flags_ & (ASY__S_LISTENING | ASY__S_CONNECTED))) return ASY_EINVAL;
+    if (tcp->fd_.io.fd >= 0 && (tcp->flags_ & (ASY__SOCK_LISTENING | ASY__SOCK_CONNECTED))) return ASY_EINVAL;
     if ((r = asy__sock_ensure_fd((asy_sock_t *)tcp, domain)) != 0) return r;
     fd = tcp->fd_.io.fd;
     if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) != 0) return asy__errno();
@@ -17714,8 +17827,8 @@ ASYNCRT_API int asy_tcp_getpeername(const asy_tcp_t *tcp, asy_addr_t *addr) {
 
 ASYNCRT_API int asy_tcp_close_reset(asy_tcp_t *tcp, asy_close_cb close_cb) {
     if (!asy__tcp_ok(tcp)) return ASY_EINVAL;
-    if (tcp->flags_ & ASY__S_LISTENING) return ASY_EINVAL;
-    tcp->flags_ |= ASY__S_RESET;
+    if (tcp->flags_ & ASY__SOCK_LISTENING) return ASY_EINVAL;
+    tcp->flags_ |= ASY__SOCK_RESET;
     asy_close((asy_handle_t *)tcp, close_cb);
     return 0;
 }
@@ -17754,8 +17867,8 @@ ASYNCRT_API int asy_pipe_open(asy_pipe_t *pipe, asy_os_fd_t fd) {
     sock = asy__is_socket(fd);
     if (!sock) asy__ignore_sigpipe();
     asy__sock_adopt((asy_sock_t *)pipe, fd, (sock ? ASY__FD_SOCKET : 0) | ASY__FD_SHARED);
-    pipe->flags_ |= ASY__S_CONNECTED;
-    if (fd <= 2) pipe->flags_ |= ASY__S_NOCLOSE;
+    pipe->flags_ |= ASY__SOCK_CONNECTED;
+    if (fd <= 2) pipe->flags_ |= ASY__SOCK_NOCLOSE;
     return 0;
 }
 
@@ -17778,7 +17891,7 @@ ASYNCRT_API int asy_pipe_bind(asy_pipe_t *pipe, const char *path) {
     int r;
     if (!asy__pipe_ok(pipe)) return ASY_EINVAL;
     if ((r = asy__sun(&sun, path, &len)) != 0) return r;
-    if (pipe->path_ || (pipe->flags_ & (ASY__S_LISTENING | ASY__S_CONNECTED))) return ASY_EINVAL;
+    if (pipe->path_ || (pipe->flags_ & (ASY__SOCK_LISTENING | ASY__SOCK_CONNECTED))) return ASY_EINVAL;
     copy = asy__strdup(path);
     if (!copy) return ASY_ENOMEM;
     if ((r = asy__sock_ensure_fd((asy_sock_t *)pipe, AF_UNIX)) != 0) {
@@ -17892,14 +18005,14 @@ ASYNCRT_API int asy_tty_init_at(asy_loop_t *loop, asy_tty_t *tty, asy_os_fd_t fd
     asy__ignore_sigpipe();
     asy__sock_init(loop, (asy_sock_t *)tty, ASY_HANDLE_TTY, file, line);
     asy__sock_adopt((asy_sock_t *)tty, fd, ASY__FD_SHARED);
-    tty->flags_ |= ASY__S_CONNECTED;
-    if (fd <= 2) tty->flags_ |= ASY__S_NOCLOSE;
+    tty->flags_ |= ASY__SOCK_CONNECTED;
+    if (fd <= 2) tty->flags_ |= ASY__SOCK_NOCLOSE;
     tty->saved_mode_ = NULL;
     tty->mode_ = ASY_TTY_MODE_NORMAL;
     return 0;
 }
 
-ASYNCRT_API int asy_tty_set_mode(asy_tty_t *tty, asy_tty_mode mode) {
+ASYNCRT_API int asy_tty_set_mode(asy_tty_t *tty, asy_tty_mode_t mode) {
     struct termios t;
     int fd;
     if (!tty || tty->type != ASY_HANDLE_TTY || asy__sock_closing((asy_sock_t *)tty)) return ASY_EINVAL;
@@ -17955,7 +18068,7 @@ ASYNCRT_API int asy_tty_get_winsize(const asy_tty_t *tty, int *width, int *heigh
     return 0;
 }
 
-ASYNCRT_API asy_handle_type asy_guess_handle(asy_os_fd_t fd) {
+ASYNCRT_API asy_handle_type_t asy_guess_handle(asy_os_fd_t fd) {
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0) return ASY_HANDLE_UNKNOWN;
     if (isatty(fd)) return ASY_HANDLE_TTY;
@@ -18016,7 +18129,7 @@ static int asy__udp_ensure_fd(asy_udp_t *udp, int domain) {
 
 static void asy__udp_update_active(asy_udp_t *u) {
     if (u->flags_ & (ASY__H_CLOSING | ASY__H_CLOSED)) return;
-    if ((u->flags_ & ASY__S_READING) || asy__opfd_busy(&u->fd_))
+    if ((u->flags_ & ASY__SOCK_READING) || asy__opfd_busy(&u->fd_))
         asy__handle_start((asy_handle_t *)u);
     else
         asy__handle_stop((asy_handle_t *)u);
@@ -18067,22 +18180,22 @@ ASYNCRT_API int asy_udp_connect(asy_udp_t *udp, const asy_addr_t *addr) {
     if (!asy__udp_ok(udp)) return ASY_EINVAL;
     if (!addr) {
         struct sockaddr sa;
-        if (!(udp->flags_ & ASY__S_CONNECTED)) return ASY_ENOTCONN;
+        if (!(udp->flags_ & ASY__SOCK_CONNECTED)) return ASY_ENOTCONN;
         memset(&sa, 0, sizeof(sa));
         sa.sa_family = AF_UNSPEC;
         /* some systems report EAFNOSUPPORT while disconnecting fine */
         if (connect(udp->fd_.io.fd, &sa, sizeof(sa)) != 0 && errno != EAFNOSUPPORT)
             return asy__errno();
-        udp->flags_ &= ~(unsigned)ASY__S_CONNECTED;
+        udp->flags_ &= ~(unsigned)ASY__SOCK_CONNECTED;
         return 0;
     }
     if (asy__udp_domain(addr) < 0) return ASY_EAFNOSUPPORT;
-    if (udp->flags_ & ASY__S_CONNECTED) return ASY_EISCONN;
+    if (udp->flags_ & ASY__SOCK_CONNECTED) return ASY_EISCONN;
     if ((r = asy__udp_ensure_fd(udp, asy__udp_domain(addr))) != 0) return r;
     if (connect(udp->fd_.io.fd, (const struct sockaddr *)(const void *)addr,
                 (socklen_t)asy_addr_len(addr)) != 0)
         return asy__errno();
-    udp->flags_ |= ASY__S_CONNECTED;
+    udp->flags_ |= ASY__SOCK_CONNECTED;
     return 0;
 }
 
@@ -18105,10 +18218,10 @@ static int asy__udp_dest(asy_udp_t *udp, const asy_addr_t *addr) {
     if (addr) {
         int domain = asy__udp_domain(addr);
         if (domain < 0) return ASY_EAFNOSUPPORT;
-        if (udp->flags_ & ASY__S_CONNECTED) return ASY_EISCONN;
+        if (udp->flags_ & ASY__SOCK_CONNECTED) return ASY_EISCONN;
         return asy__udp_ensure_fd(udp, domain);
     }
-    return (udp->flags_ & ASY__S_CONNECTED) ? 0 : ASY_EDESTADDRREQ;
+    return (udp->flags_ & ASY__SOCK_CONNECTED) ? 0 : ASY_EDESTADDRREQ;
 }
 
 ASYNCRT_API int asy_udp_send(asy_udp_send_t *req, asy_udp_t *udp, const asy_iov_t *bufs,
@@ -18196,13 +18309,13 @@ static void asy__udp_recv_done(asy__op *op) {
         unsigned fl = (op->aux & MSG_TRUNC) ? ASY_UDP_PARTIAL : 0;
         u->recv_cb_(u, n, &b, &u->from_, fl);
     }
-    if ((u->flags_ & ASY__S_READING) && !(u->flags_ & (ASY__H_CLOSING | ASY__H_CLOSED)) &&
+    if ((u->flags_ & ASY__SOCK_READING) && !(u->flags_ & (ASY__H_CLOSING | ASY__H_CLOSED)) &&
         op->state_ == ASY__OPS_IDLE) {
         int r;
         asy__udp_arm(u);
         r = asy__op_submit(u->loop, &u->fd_, op);
         if (r) {
-            u->flags_ &= ~(unsigned)ASY__S_READING;
+            u->flags_ &= ~(unsigned)ASY__SOCK_READING;
             b.base = NULL;
             b.len = 0;
             u->recv_cb_(u, r, &b, NULL, 0);
@@ -18218,7 +18331,7 @@ ASYNCRT_API int asy_udp_recv_start(asy_udp_t *udp, asy_alloc_cb alloc_cb,
     /* like Node: receiving needs an address, so bind first (or send) */
     if (udp->fd_.io.fd < 0) return ASY_EBADF;
     udp->recv_cb_ = recv_cb;
-    if (udp->flags_ & ASY__S_READING) {
+    if (udp->flags_ & ASY__SOCK_READING) {
         if (udp->rop_.state_ != ASY__OPS_DONE &&
             (!udp->rop_.u.rw.base || (udp->rop_.flags & ASY__OPF_BACKEND_BUF))) {
             udp->alloc_cb_ = alloc_cb;
@@ -18227,14 +18340,14 @@ ASYNCRT_API int asy_udp_recv_start(asy_udp_t *udp, asy_alloc_cb alloc_cb,
         return 0;
     }
     udp->alloc_cb_ = alloc_cb;
-    udp->flags_ |= ASY__S_READING;
+    udp->flags_ |= ASY__SOCK_READING;
     if (udp->rop_.state_ == ASY__OPS_IDLE) {
         udp->rop_.cb = asy__udp_recv_done;
         udp->rop_.u.rw.base = NULL;
         asy__udp_arm(udp);
         r = asy__op_submit(udp->loop, &udp->fd_, &udp->rop_);
         if (r) {
-            udp->flags_ &= ~(unsigned)ASY__S_READING;
+            udp->flags_ &= ~(unsigned)ASY__SOCK_READING;
             return r;
         }
     }
@@ -18244,8 +18357,8 @@ ASYNCRT_API int asy_udp_recv_start(asy_udp_t *udp, asy_alloc_cb alloc_cb,
 
 ASYNCRT_API int asy_udp_recv_stop(asy_udp_t *udp) {
     if (!udp || udp->type != ASY_HANDLE_UDP) return ASY_EINVAL;
-    if (!(udp->flags_ & ASY__S_READING)) return 0;
-    udp->flags_ &= ~(unsigned)ASY__S_READING;
+    if (!(udp->flags_ & ASY__SOCK_READING)) return 0;
+    udp->flags_ &= ~(unsigned)ASY__SOCK_READING;
     asy__op_cancel(udp->loop, &udp->rop_);
     asy__udp_update_active(udp);
     return 0;
@@ -18253,7 +18366,7 @@ ASYNCRT_API int asy_udp_recv_stop(asy_udp_t *udp) {
 
 ASY__INTERNAL void asy__udp_close(asy_udp_t *udp) {
     int fd = udp->fd_.io.fd;
-    udp->flags_ &= ~(unsigned)ASY__S_READING;
+    udp->flags_ &= ~(unsigned)ASY__SOCK_READING;
     asy__opfd_close(udp->loop, &udp->fd_);
     if (fd >= 0) close(fd);
 }
@@ -18359,7 +18472,7 @@ ASYNCRT_API int asy_udp_set_multicast_interface(asy_udp_t *udp, const char *ifac
 }
 
 ASYNCRT_API int asy_udp_set_membership(asy_udp_t *udp, const char *group, const char *iface,
-                                       asy_membership membership) {
+                                       asy_membership_t membership) {
     int r;
     if (!asy__udp_ok(udp) || !group ||
         (membership != ASY_JOIN_GROUP && membership != ASY_LEAVE_GROUP))
@@ -18561,7 +18674,7 @@ static void asy__sk_destroy(asy_stream_t *s, int err) {
         asy_close((asy_handle_t *)&k->h.sock, asy__sk_handle_closed);
 }
 
-static const asy_stream_impl asy__socket_impl = {
+static const asy_stream_impl_t asy__socket_impl = {
     NULL,              /* construct */
     asy__sk_read,      /* read */
     asy__sk_write,     /* write */
@@ -18572,8 +18685,8 @@ static const asy_stream_impl asy__socket_impl = {
     NULL               /* flush */
 };
 
-static int asy__socket_init(asy_loop_t *loop, asy_socket_t *sock, const asy_socket_opts *opts) {
-    asy_stream_opts so;
+static int asy__socket_init(asy_loop_t *loop, asy_socket_t *sock, const asy_socket_opts_t *opts) {
+    asy_stream_opts_t so;
     int r;
     if (!loop || !sock) return ASY_EINVAL;
     memset(sock, 0, sizeof(*sock));
@@ -18757,7 +18870,7 @@ ASYNCRT_API int asy_server_accept(asy_server_t *server, asy_socket_t *sock) {
         return ASY_EINVAL;
     /* check first: once the handle is made, a failure would leave it to
      * the close phase */
-    if (!(server->h.sock.flags_ & ASY__S_ACCEPT_READY)) return ASY_EAGAIN;
+    if (!(server->h.sock.flags_ & ASY__SOCK_ACCEPT_READY)) return ASY_EAGAIN;
     loop = sock->stream.loop;
     if (server->h.sock.type == ASY_HANDLE_TCP)
         r = asy_tcp_init(loop, &sock->h.tcp);
@@ -18784,7 +18897,7 @@ ASYNCRT_API void asy_server_close(asy_server_t *server, asy_close_cb close_cb) {
 }
 
 ASYNCRT_API int asy_socket_init_at(asy_loop_t *loop, asy_socket_t *sock,
-                                   const asy_socket_opts *opts, const char *file, int line) {
+                                   const asy_socket_opts_t *opts, const char *file, int line) {
     int r = asy__socket_init(loop, sock, opts);
     if (r == 0) asy_stream_set_origin(&sock->stream, file, line); /* the caller's line */
     return r;
@@ -18841,14 +18954,14 @@ ASY__INTERNAL void asy__fs_write_file(asy_fs_t *req, int append);
 ASY__INTERNAL void asy__fs_copy_file(asy_fs_t *req);
 
 /* Defined in dir.c, used by watch.c. */
-static asy_dirent_type asy__dirent_type(DIR *d, const struct dirent *e);
+static asy_dirent_type_t asy__dirent_type(DIR *d, const struct dirent *e);
 static int asy__is_dot(const char *n);
 
 /* Defined in read_stream.c, used by write_stream.c. */
 ASY__INTERNAL int asy__fs_is_read_stream(const asy_stream_t *s);
 
 /* Defined in request.c, used by api.c, promises.c. */
-static int asy__fs_init(asy_loop_t *loop, asy_fs_t *req, asy_fs_type type, const char *path,
+static int asy__fs_init(asy_loop_t *loop, asy_fs_t *req, asy_fs_type_t type, const char *path,
                         const char *dest, asy_fs_cb cb);
 static int asy__fs_go(asy_fs_t *req);
 static asy__fs_owned *asy__fs_current(const asy_fs_t *req);
@@ -18861,7 +18974,7 @@ static asy__fs_owned *asy__fs_current(const asy_fs_t *req);
 
 
 
-static const char *asy__fs_syscall_name(asy_fs_type t) {
+static const char *asy__fs_syscall_name(asy_fs_type_t t) {
     static const char *const names[] = {
         "unknown", "open",     "close",    "read",      "write",     "stat",     "lstat",
         "fstat",   "rename",   "unlink",   "mkdir",     "rmdir",     "rm",       "scandir",
@@ -18874,7 +18987,7 @@ static const char *asy__fs_syscall_name(asy_fs_type t) {
 
 /* Resets the request (keeping req->data) and records its paths: copies
  * for an async call, the caller's strings for a sync one. */
-static int asy__fs_init(asy_loop_t *loop, asy_fs_t *req, asy_fs_type type, const char *path,
+static int asy__fs_init(asy_loop_t *loop, asy_fs_t *req, asy_fs_type_t type, const char *path,
                         const char *dest, asy_fs_cb cb) {
     if (!req) return ASY_EINVAL;
     /* every field but data (the caller's, maybe set before this call);
@@ -19425,7 +19538,7 @@ ASY__INTERNAL void asy__fs_exec(asy_fs_t *req) {
 /* Directories: readdir with types, mkdir -p, rm -r. */
 
 
-static asy_dirent_type asy__dirent_type_of_mode(mode_t m) {
+static asy_dirent_type_t asy__dirent_type_of_mode(mode_t m) {
     if (S_ISREG(m)) return ASY_DIRENT_FILE;
     if (S_ISDIR(m)) return ASY_DIRENT_DIR;
     if (S_ISLNK(m)) return ASY_DIRENT_LINK;
@@ -19437,7 +19550,7 @@ static asy_dirent_type asy__dirent_type_of_mode(mode_t m) {
 }
 
 /* d_type, or an lstat when the file system does not fill it in. */
-static asy_dirent_type asy__dirent_type(DIR *d, const struct dirent *e) {
+static asy_dirent_type_t asy__dirent_type(DIR *d, const struct dirent *e) {
     struct stat st;
     switch (e->d_type) {
         case DT_REG: return ASY_DIRENT_FILE;
@@ -19465,7 +19578,7 @@ static int asy__dirent_cmp(const void *a, const void *b) {
  * readdir is (libuv's scandir sorts). */
 ASY__INTERNAL void asy__fs_readdir(asy_fs_t *req) {
     DIR *d = opendir(req->path);
-    asy_dirent_type *types = NULL;
+    asy_dirent_type_t *types = NULL;
     asy_dirent_t *ents;
     char *names = NULL, *p, *q;
     size_t n = 0, cap = 0, used = 0, ncap = 0, i;
@@ -19487,7 +19600,7 @@ ASY__INTERNAL void asy__fs_readdir(asy_fs_t *req) {
         len = strlen(e->d_name) + 1;
         if (n == cap) {
             size_t c = cap ? cap * 2 : 64;
-            asy_dirent_type *nt = (asy_dirent_type *)asy__realloc(types, c * sizeof(*types));
+            asy_dirent_type_t *nt = (asy_dirent_type_t *)asy__realloc(types, c * sizeof(*types));
             if (!nt) { err = ASY_ENOMEM; break; }
             types = nt;
             cap = c;
@@ -19976,7 +20089,7 @@ static int asy__fs_bad(asy_fs_t *req) {
 }
 
 /* For the calls whose only argument is a path. */
-static int asy__fs_path_op(asy_loop_t *loop, asy_fs_t *req, asy_fs_type type, const char *path,
+static int asy__fs_path_op(asy_loop_t *loop, asy_fs_t *req, asy_fs_type_t type, const char *path,
                            asy_fs_cb cb) {
     int r;
     if (!path) return asy__fs_bad(req);
@@ -19984,7 +20097,7 @@ static int asy__fs_path_op(asy_loop_t *loop, asy_fs_t *req, asy_fs_type type, co
     return asy__fs_go(req);
 }
 
-static int asy__fs_fd_op(asy_loop_t *loop, asy_fs_t *req, asy_fs_type type, int fd,
+static int asy__fs_fd_op(asy_loop_t *loop, asy_fs_t *req, asy_fs_type_t type, int fd,
                          int64_t off, asy_fs_cb cb) {
     int r;
     if (fd < 0) return asy__fs_bad(req);
@@ -20008,8 +20121,8 @@ ASYNCRT_API int asy_fs_close(asy_loop_t *loop, asy_fs_t *req, int fd, asy_fs_cb 
     return asy__fs_fd_op(loop, req, ASY_FS_CLOSE, fd, 0, cb);
 }
 
-static int asy__fs_rw_op(asy_loop_t *loop, asy_fs_t *req, asy_fs_type type, int fd,
-                         const asy_iovec_t *bufs, unsigned nbufs, int64_t offset, asy_fs_cb cb) {
+static int asy__fs_rw_op(asy_loop_t *loop, asy_fs_t *req, asy_fs_type_t type, int fd,
+                         const asy_iov_t *bufs, unsigned nbufs, int64_t offset, asy_fs_cb cb) {
     int r;
     if (fd < 0 || !bufs || nbufs == 0) return asy__fs_bad(req);
     if ((r = asy__fs_init(loop, req, type, NULL, NULL, cb)) != 0) return r;
@@ -20017,23 +20130,23 @@ static int asy__fs_rw_op(asy_loop_t *loop, asy_fs_t *req, asy_fs_type type, int 
     req->off_ = offset < 0 ? -1 : offset;
     req->nbufs_ = nbufs;
     if (!cb) {
-        req->bufs_ = (asy_iovec_t *)bufs; /* used during this call only */
+        req->bufs_ = (asy_iov_t *)bufs; /* used during this call only */
     } else {
         /* the caller's array may be on its stack: keep a copy */
         req->bufs_ = nbufs <= ASY_ARRAY_SIZE(req->bufsml_) ? req->bufsml_
-                                                            : ASY__NEW_ARRAY(asy_iovec_t, nbufs);
+                                                            : ASY__NEW_ARRAY(asy_iov_t, nbufs);
         if (!req->bufs_) return (int)(req->result = ASY_ENOMEM);
         memcpy(req->bufs_, bufs, nbufs * sizeof(*bufs));
     }
     return asy__fs_go(req);
 }
 
-ASYNCRT_API int asy_fs_read(asy_loop_t *loop, asy_fs_t *req, int fd, const asy_iovec_t *bufs,
+ASYNCRT_API int asy_fs_read(asy_loop_t *loop, asy_fs_t *req, int fd, const asy_iov_t *bufs,
                             unsigned nbufs, int64_t offset, asy_fs_cb cb) {
     return asy__fs_rw_op(loop, req, ASY_FS_READ, fd, bufs, nbufs, offset, cb);
 }
 
-ASYNCRT_API int asy_fs_write(asy_loop_t *loop, asy_fs_t *req, int fd, const asy_iovec_t *bufs,
+ASYNCRT_API int asy_fs_write(asy_loop_t *loop, asy_fs_t *req, int fd, const asy_iov_t *bufs,
                              unsigned nbufs, int64_t offset, asy_fs_cb cb) {
     return asy__fs_rw_op(loop, req, ASY_FS_WRITE, fd, bufs, nbufs, offset, cb);
 }
@@ -20050,7 +20163,7 @@ ASYNCRT_API int asy_fs_fstat(asy_loop_t *loop, asy_fs_t *req, int fd, asy_fs_cb 
     return asy__fs_fd_op(loop, req, ASY_FS_FSTAT, fd, 0, cb);
 }
 
-static int asy__fs_two_paths(asy_loop_t *loop, asy_fs_t *req, asy_fs_type type, const char *a,
+static int asy__fs_two_paths(asy_loop_t *loop, asy_fs_t *req, asy_fs_type_t type, const char *a,
                              const char *b, int flags, asy_fs_cb cb) {
     int r;
     if (!a || !b) return asy__fs_bad(req);
@@ -20100,7 +20213,7 @@ ASYNCRT_API int asy_fs_read_file(asy_loop_t *loop, asy_fs_t *req, const char *pa
     return asy__fs_path_op(loop, req, ASY_FS_READ_FILE, path, cb);
 }
 
-static int asy__fs_put_file(asy_loop_t *loop, asy_fs_t *req, asy_fs_type type, const char *path,
+static int asy__fs_put_file(asy_loop_t *loop, asy_fs_t *req, asy_fs_type_t type, const char *path,
                             const void *data, size_t len, int mode, asy_fs_cb cb) {
     int r;
     if (!path || (!data && len) || mode < 0) return asy__fs_bad(req);
@@ -20285,11 +20398,11 @@ ASYNCRT_API asy_promise_t *asy_fsp_open(asy_loop_t *loop, const char *path, int 
 ASYNCRT_API asy_promise_t *asy_fsp_close(asy_loop_t *loop, int fd) {
     ASY__FSP(asy_fs_close(loop, req, fd, asy__fsp_done));
 }
-ASYNCRT_API asy_promise_t *asy_fsp_read(asy_loop_t *loop, int fd, const asy_iovec_t *bufs,
+ASYNCRT_API asy_promise_t *asy_fsp_read(asy_loop_t *loop, int fd, const asy_iov_t *bufs,
                                         unsigned nbufs, int64_t offset) {
     ASY__FSP(asy_fs_read(loop, req, fd, bufs, nbufs, offset, asy__fsp_done));
 }
-ASYNCRT_API asy_promise_t *asy_fsp_write(asy_loop_t *loop, int fd, const asy_iovec_t *bufs,
+ASYNCRT_API asy_promise_t *asy_fsp_write(asy_loop_t *loop, int fd, const asy_iov_t *bufs,
                                          unsigned nbufs, int64_t offset) {
     ASY__FSP(asy_fs_write(loop, req, fd, bufs, nbufs, offset, asy__fsp_done));
 }
@@ -20890,7 +21003,7 @@ ASY__INTERNAL void asy__rs_done(asy_fs_t *req) {
 
 ASY__INTERNAL void asy__rs_read(asy_stream_t *s, size_t size) {
     asy_fs_stream_t *fs = asy__fss_of(s);
-    asy_iovec_t iov;
+    asy_iov_t iov;
     int r;
     if (fs->fflags_ & ASY__FSS_HAS_END) {
         /* up to `end` inclusive: from the position, or (reading at the
@@ -20924,16 +21037,16 @@ ASY__INTERNAL void asy__rs_read(asy_stream_t *s, size_t size) {
     }
 }
 
-static const asy_stream_impl asy__fs_read_impl = {asy__fss_construct, asy__rs_read, NULL, NULL,
+static const asy_stream_impl_t asy__fs_read_impl = {asy__fss_construct, asy__rs_read, NULL, NULL,
                                                   NULL, asy__fss_destroy, NULL, NULL};
 
 /* Whether s is a file read stream (asy_fs_stream_of, in write_stream.c). */
 ASY__INTERNAL int asy__fs_is_read_stream(const asy_stream_t *s) { return s->impl_ == &asy__fs_read_impl; }
 
 static int asy__fs_create_read_stream(asy_loop_t *loop, asy_fs_stream_t *fs, const char *path,
-                                      const asy_fs_read_stream_opts *opts) {
-    asy_fs_read_stream_opts o;
-    asy_stream_opts so;
+                                      const asy_fs_read_stream_opts_t *opts) {
+    asy_fs_read_stream_opts_t o;
+    asy_stream_opts_t so;
     int r;
     if (opts)
         o = *opts;
@@ -20956,7 +21069,7 @@ static int asy__fs_create_read_stream(asy_loop_t *loop, asy_fs_stream_t *fs, con
 
 ASYNCRT_API int asy_fs_create_read_stream_at(asy_loop_t *loop, asy_fs_stream_t *fs,
                                              const char *path,
-                                             const asy_fs_read_stream_opts *opts,
+                                             const asy_fs_read_stream_opts_t *opts,
                                              const char *file, int line) {
     int r = asy__fs_create_read_stream(loop, fs, path, opts);
     if (r == 0) asy_stream_set_origin(&fs->stream, file, line); /* the caller's line */
@@ -20997,7 +21110,7 @@ ASY__INTERNAL void asy__ws_advance(asy_fs_stream_t *fs, size_t n) {
     unsigned i = 0;
     while (i < fs->niov_ && n >= fs->iov_[i].len) n -= fs->iov_[i++].len;
     if (i) {
-        memmove(fs->iov_, fs->iov_ + i, (fs->niov_ - i) * sizeof(asy_iovec_t));
+        memmove(fs->iov_, fs->iov_ + i, (fs->niov_ - i) * sizeof(asy_iov_t));
         fs->niov_ -= i;
     }
     if (n && fs->niov_) {
@@ -21071,7 +21184,7 @@ ASY__INTERNAL void asy__ws_writev(asy_stream_t *s, const asy_buf_t *chunks, size
     size_t i, total = 0;
     unsigned k = 0;
     if (n > ASY_ARRAY_SIZE(fs->iovsml_)) {
-        if (n > UINT_MAX || !(fs->iov_ = ASY__NEW_ARRAY(asy_iovec_t, n))) {
+        if (n > UINT_MAX || !(fs->iov_ = ASY__NEW_ARRAY(asy_iov_t, n))) {
             fs->iov_ = fs->iovsml_;
             asy_stream_write_done(s, ASY_ENOMEM);
             return;
@@ -21095,14 +21208,14 @@ ASY__INTERNAL void asy__ws_writev(asy_stream_t *s, const asy_buf_t *chunks, size
     asy__ws_start(fs, total);
 }
 
-static const asy_stream_impl asy__fs_write_impl = {asy__fss_construct, NULL, asy__ws_write,
+static const asy_stream_impl_t asy__fs_write_impl = {asy__fss_construct, NULL, asy__ws_write,
                                                    asy__ws_writev, NULL, asy__fss_destroy,
                                                    NULL, NULL};
 
 static int asy__fs_create_write_stream(asy_loop_t *loop, asy_fs_stream_t *fs, const char *path,
-                                       const asy_fs_write_stream_opts *opts) {
-    asy_fs_write_stream_opts o;
-    asy_stream_opts so;
+                                       const asy_fs_write_stream_opts_t *opts) {
+    asy_fs_write_stream_opts_t o;
+    asy_stream_opts_t so;
     int r;
     if (opts)
         o = *opts;
@@ -21126,7 +21239,7 @@ ASYNCRT_API asy_fs_stream_t *asy_fs_stream_of(asy_stream_t *s) {
 
 ASYNCRT_API int asy_fs_create_write_stream_at(asy_loop_t *loop, asy_fs_stream_t *fs,
                                               const char *path,
-                                              const asy_fs_write_stream_opts *opts,
+                                              const asy_fs_write_stream_opts_t *opts,
                                               const char *file, int line) {
     int r = asy__fs_create_write_stream(loop, fs, path, opts);
     if (r == 0) asy_stream_set_origin(&fs->stream, file, line); /* the caller's line */
@@ -21245,7 +21358,7 @@ static void asy__lookup_done(asy_work_t *w, int status) {
 }
 
 ASYNCRT_API int asy_getaddrinfo(asy_loop_t *loop, asy_dns_lookup_t *req, const char *node,
-                                const char *service, const asy_dns_lookup_opts *opts,
+                                const char *service, const asy_dns_lookup_opts_t *opts,
                                 asy_dns_lookup_cb cb) {
     int family = opts ? opts->family : 0, hints = opts ? opts->hints : 0, r;
     if (!loop || !req || !cb || (!node && !service)) return ASY_EINVAL;
@@ -21276,7 +21389,7 @@ ASYNCRT_API int asy_getaddrinfo(asy_loop_t *loop, asy_dns_lookup_t *req, const c
 }
 
 ASYNCRT_API int asy_dns_lookup(asy_loop_t *loop, asy_dns_lookup_t *req, const char *hostname,
-                               const asy_dns_lookup_opts *opts, asy_dns_lookup_cb cb) {
+                               const asy_dns_lookup_opts_t *opts, asy_dns_lookup_cb cb) {
     if (!hostname) return ASY_EINVAL;
     return asy_getaddrinfo(loop, req, hostname, NULL, opts, cb);
 }
@@ -21403,7 +21516,7 @@ static void asy__dnsp_done(asy_dns_lookup_t *req, int status, const asy_dns_addr
 }
 
 ASYNCRT_API asy_promise_t *asy_dnsp_lookup(asy_loop_t *loop, const char *hostname,
-                                           const asy_dns_lookup_opts *opts) {
+                                           const asy_dns_lookup_opts_t *opts) {
     asy__dnsp_op *op;
     asy_promise_t *p;
     if (!loop || !hostname) return NULL;
@@ -21432,7 +21545,7 @@ ASYNCRT_API asy_promise_t *asy_dnsp_lookup(asy_loop_t *loop, const char *hostnam
 
 
 /* The fields of asy_path_parsed_t, as ranges of the parsed copy. */
-enum { ASY__P_ROOT, ASY__P_DIR, ASY__P_BASE, ASY__P_EXT, ASY__P_NAME };
+enum { ASY__PART_ROOT, ASY__PART_DIR, ASY__PART_BASE, ASY__PART_EXT, ASY__PART_NAME };
 
 #define ASY__PATH_RANGE(r, which, a, b) ((r)[which][0] = (size_t)(a), (r)[which][1] = (size_t)(b))
 
@@ -22528,7 +22641,7 @@ ASYNCRT_API int asy_path_posix_format(char **out, const asy_path_parsed_t *parts
 
 
 
-#define ASY__W_SEP(c) asy__path_is_sep((c), 1)
+#define ASY__WIN_SEP(c) asy__path_is_sep((c), 1)
 
 /* A UNC root "\\server\share" at the start of p (p[0] and p[1] are
  * separators): the server is p[2..*srv_end), the share
@@ -22536,13 +22649,13 @@ ASYNCRT_API int asy_path_posix_format(char **out, const asy_path_parsed_t *parts
 ASY__INTERNAL int asy__path_unc(const char *p, size_t len, size_t *srv_end, size_t *share_start,
                                 size_t *share_end) {
     size_t j = 2;
-    while (j < len && !ASY__W_SEP(p[j])) j++;
+    while (j < len && !ASY__WIN_SEP(p[j])) j++;
     if (j >= len || j == 2) return 0;
     *srv_end = j;
-    while (j < len && ASY__W_SEP(p[j])) j++;
+    while (j < len && ASY__WIN_SEP(p[j])) j++;
     if (j >= len) return 0;
     *share_start = j;
-    while (j < len && !ASY__W_SEP(p[j])) j++;
+    while (j < len && !ASY__WIN_SEP(p[j])) j++;
     *share_end = j;
     return 1;
 }
@@ -22598,9 +22711,9 @@ ASY__INTERNAL int asy__path_win32_normalize_n(char **out, const char *p, size_t 
     if (len == 0) return asy__path_dup(out, ".");
     if (len == 1) return asy__path_dup(out, p[0] == '/' ? "\\" : p);
     asy__path_buf_init(&dev);
-    if (ASY__W_SEP(p[0])) {
+    if (ASY__WIN_SEP(p[0])) {
         abs = 1;
-        if (ASY__W_SEP(p[1])) {
+        if (ASY__WIN_SEP(p[1])) {
             if (asy__path_unc(p, len, &se, &ss, &sh)) {
                 if (asy__path_is_device_server(p, se)) {
                     has_device = 1;
@@ -22635,7 +22748,7 @@ ASY__INTERNAL int asy__path_win32_normalize_n(char **out, const char *p, size_t 
                 has_device = 1;
                 asy__path_buf_putn(&dev, p, 2);
                 root_end = 2;
-                if (len > 2 && ASY__W_SEP(p[2])) {
+                if (len > 2 && ASY__WIN_SEP(p[2])) {
                     abs = 1;
                     root_end = 3;
                 }
@@ -22650,7 +22763,7 @@ ASY__INTERNAL int asy__path_win32_normalize_n(char **out, const char *p, size_t 
     asy__path_buf_init(&tail);
     if (root_end < len) asy__path_buf_fold(&tail, p + root_end, len - root_end, !abs, 1);
     if (tail.len == 0 && !abs) asy__path_buf_putc(&tail, '.');
-    if (tail.len > 0 && ASY__W_SEP(p[len - 1])) asy__path_buf_putc(&tail, '\\');
+    if (tail.len > 0 && ASY__WIN_SEP(p[len - 1])) asy__path_buf_putc(&tail, '\\');
 
     asy__path_buf_init(&b);
     if (dev.err || tail.err) {
@@ -22664,7 +22777,7 @@ ASY__INTERNAL int asy__path_win32_normalize_n(char **out, const char *p, size_t 
          * as Node does since CVE-2024-36139. */
         int prefix = tail.len >= 2 && asy__path_is_drive_letter(tail.p[0]) && tail.p[1] == ':';
         for (c = colon; !prefix && c; c = (const char *)memchr(c + 1, ':', len - (size_t)(c + 1 - p)))
-            if ((size_t)(c - p) == len - 1 || ASY__W_SEP(c[1])) prefix = 1;
+            if ((size_t)(c - p) == len - 1 || ASY__WIN_SEP(c[1])) prefix = 1;
         if (prefix) {
             asy__path_buf_puts(&b, ".\\");
             asy__path_buf_putn(&b, tail.p, tail.len);
@@ -22713,12 +22826,12 @@ ASYNCRT_API int asy_path_win32_join(char **out, size_t n, const char *const *par
     /* A joined path starting with two separators would read as UNC; keep
      * that only when the first part itself is "\\server..." (exactly two
      * separators and then a name), otherwise squash the run to one. */
-    if (ASY__W_SEP(first[0])) {
+    if (ASY__WIN_SEP(first[0])) {
         slashes = 1;
-        if (ASY__W_SEP(first[1])) {
+        if (ASY__WIN_SEP(first[1])) {
             slashes = 2;
             if (first[2]) {
-                if (ASY__W_SEP(first[2]))
+                if (ASY__WIN_SEP(first[2]))
                     slashes = 3;
                 else
                     needs_replace = 0;
@@ -22726,7 +22839,7 @@ ASYNCRT_API int asy_path_win32_join(char **out, size_t n, const char *const *par
         }
     }
     if (needs_replace) {
-        while (slashes < b.len && ASY__W_SEP(b.p[slashes])) slashes++;
+        while (slashes < b.len && ASY__WIN_SEP(b.p[slashes])) slashes++;
         if (slashes >= 2) skip = slashes - 1;
     }
     if (skip) b.p[skip] = '\\';
@@ -22749,8 +22862,8 @@ ASYNCRT_API int asy_path_win32_is_absolute(const char *p) {
     if (!p) return ASY_EINVAL;
     len = strlen(p);
     if (len == 0) return 0;
-    return ASY__W_SEP(p[0]) ||
-           (len > 2 && asy__path_is_drive_letter(p[0]) && p[1] == ':' && ASY__W_SEP(p[2]));
+    return ASY__WIN_SEP(p[0]) ||
+           (len > 2 && asy__path_is_drive_letter(p[0]) && p[1] == ':' && ASY__WIN_SEP(p[2]));
 }
 
 /* ---- resolve ------------------------------------------------------------- */
@@ -22764,13 +22877,13 @@ ASY__INTERNAL void asy__path_win32_root(const char *p, size_t len, asy__path_buf
     *abs = 0;
     dev->len = 0;
     if (len == 1) {
-        if (ASY__W_SEP(p[0])) {
+        if (ASY__WIN_SEP(p[0])) {
             *root_end = 1;
             *abs = 1;
         }
-    } else if (len > 1 && ASY__W_SEP(p[0])) {
+    } else if (len > 1 && ASY__WIN_SEP(p[0])) {
         *abs = 1;
-        if (ASY__W_SEP(p[1])) {
+        if (ASY__WIN_SEP(p[1])) {
             if (asy__path_unc(p, len, &se, &ss, &sh)) {
                 asy__path_buf_puts(dev, "\\\\");
                 asy__path_buf_putn(dev, p + 2, se - 2);
@@ -22788,7 +22901,7 @@ ASY__INTERNAL void asy__path_win32_root(const char *p, size_t len, asy__path_buf
     } else if (len > 1 && asy__path_is_drive_letter(p[0]) && p[1] == ':') {
         asy__path_buf_putn(dev, p, 2);
         *root_end = 2;
-        if (len > 2 && ASY__W_SEP(p[2])) {
+        if (len > 2 && ASY__WIN_SEP(p[2])) {
             *abs = 1;
             *root_end = 3;
         }
@@ -23048,22 +23161,22 @@ ASYNCRT_API int asy_path_win32_dirname(char **out, const char *p) {
     if (!p) return ASY_EINVAL;
     len = strlen(p);
     if (len == 0) return asy__path_dup(out, ".");
-    if (len == 1) return asy__path_dup(out, ASY__W_SEP(p[0]) ? p : ".");
-    if (ASY__W_SEP(p[0])) {
+    if (len == 1) return asy__path_dup(out, ASY__WIN_SEP(p[0]) ? p : ".");
+    if (ASY__WIN_SEP(p[0])) {
         root_end = 1;
         offset = 1;
-        if (ASY__W_SEP(p[1]) && asy__path_unc(p, len, &se, &ss, &sh)) {
+        if (ASY__WIN_SEP(p[1]) && asy__path_unc(p, len, &se, &ss, &sh)) {
             if (sh == len) return asy__path_dup(out, p); /* a UNC root only */
             /* the separator after "\\server\share" belongs to the root */
             root_end = (ptrdiff_t)sh + 1;
             offset = sh + 1;
         }
     } else if (asy__path_is_drive_letter(p[0]) && p[1] == ':') {
-        root_end = len > 2 && ASY__W_SEP(p[2]) ? 3 : 2;
+        root_end = len > 2 && ASY__WIN_SEP(p[2]) ? 3 : 2;
         offset = (size_t)root_end;
     }
     for (i = (ptrdiff_t)len - 1; i >= (ptrdiff_t)offset; --i) {
-        if (ASY__W_SEP(p[i])) {
+        if (ASY__WIN_SEP(p[i])) {
             if (!matched_slash) {
                 end = i;
                 break;
@@ -23116,46 +23229,46 @@ ASYNCRT_API int asy_path_win32_parse(asy_path_parsed_t *out, const char *p) {
     len = strlen(p);
     if (len == 0) return asy__path_parsed_fill(out, p, (const size_t(*)[2])r);
     if (len == 1) {
-        if (ASY__W_SEP(p[0])) {
-            ASY__PATH_RANGE(r, ASY__P_ROOT, 0, 1);
-            ASY__PATH_RANGE(r, ASY__P_DIR, 0, 1);
+        if (ASY__WIN_SEP(p[0])) {
+            ASY__PATH_RANGE(r, ASY__PART_ROOT, 0, 1);
+            ASY__PATH_RANGE(r, ASY__PART_DIR, 0, 1);
         } else {
-            ASY__PATH_RANGE(r, ASY__P_BASE, 0, 1);
-            ASY__PATH_RANGE(r, ASY__P_NAME, 0, 1);
+            ASY__PATH_RANGE(r, ASY__PART_BASE, 0, 1);
+            ASY__PATH_RANGE(r, ASY__PART_NAME, 0, 1);
         }
         return asy__path_parsed_fill(out, p, (const size_t(*)[2])r);
     }
-    if (ASY__W_SEP(p[0])) {
+    if (ASY__WIN_SEP(p[0])) {
         root_end = 1;
-        if (ASY__W_SEP(p[1]) && asy__path_unc(p, len, &se, &ss, &sh))
+        if (ASY__WIN_SEP(p[1]) && asy__path_unc(p, len, &se, &ss, &sh))
             root_end = sh == len ? sh : sh + 1;
     } else if (asy__path_is_drive_letter(p[0]) && p[1] == ':') {
         /* just a drive root: "C:" or "C:\" */
-        if (len <= 2 || (ASY__W_SEP(p[2]) && len == 3)) {
-            ASY__PATH_RANGE(r, ASY__P_ROOT, 0, len);
-            ASY__PATH_RANGE(r, ASY__P_DIR, 0, len);
+        if (len <= 2 || (ASY__WIN_SEP(p[2]) && len == 3)) {
+            ASY__PATH_RANGE(r, ASY__PART_ROOT, 0, len);
+            ASY__PATH_RANGE(r, ASY__PART_DIR, 0, len);
             return asy__path_parsed_fill(out, p, (const size_t(*)[2])r);
         }
-        root_end = ASY__W_SEP(p[2]) ? 3 : 2;
+        root_end = ASY__WIN_SEP(p[2]) ? 3 : 2;
     }
-    ASY__PATH_RANGE(r, ASY__P_ROOT, 0, root_end);
+    ASY__PATH_RANGE(r, ASY__PART_ROOT, 0, root_end);
     has_ext = asy__path_find_ext(p, len, root_end, root_end, 1, &dot, &end, &part);
     if (end != -1) {
         if (has_ext) {
-            ASY__PATH_RANGE(r, ASY__P_NAME, part, dot);
-            ASY__PATH_RANGE(r, ASY__P_BASE, part, end);
-            ASY__PATH_RANGE(r, ASY__P_EXT, dot, end);
+            ASY__PATH_RANGE(r, ASY__PART_NAME, part, dot);
+            ASY__PATH_RANGE(r, ASY__PART_BASE, part, end);
+            ASY__PATH_RANGE(r, ASY__PART_EXT, dot, end);
         } else {
-            ASY__PATH_RANGE(r, ASY__P_NAME, part, end);
-            ASY__PATH_RANGE(r, ASY__P_BASE, part, end);
+            ASY__PATH_RANGE(r, ASY__PART_NAME, part, end);
+            ASY__PATH_RANGE(r, ASY__PART_BASE, part, end);
         }
     }
     /* a root directory keeps its separator ("C:\abc" -> "C:\"), any other
      * loses it ("C:\abc\def" -> "C:\abc") */
     if (part > 0 && (size_t)part != root_end)
-        ASY__PATH_RANGE(r, ASY__P_DIR, 0, part - 1);
+        ASY__PATH_RANGE(r, ASY__PART_DIR, 0, part - 1);
     else
-        ASY__PATH_RANGE(r, ASY__P_DIR, 0, root_end);
+        ASY__PATH_RANGE(r, ASY__PART_DIR, 0, root_end);
     return asy__path_parsed_fill(out, p, (const size_t(*)[2])r);
 }
 
@@ -24344,7 +24457,7 @@ static void asy__cpipe_close(asy_loop_t *loop, struct asy__child_pipe *cp);
 static void asy__cpipe_io(asy_loop_t *loop, asy__io *io, unsigned revents);
 
 /* Defined in stdio_stream.c, used by spawn.c. */
-static void asy__cstream_attach(asy_process_t *p, const asy_process_opts *o, int child_ok);
+static void asy__cstream_attach(asy_process_t *p, const asy_process_opts_t *o, int child_ok);
 
 #line 1 "asyncrt_impl/process/reap.c"
 /* Reaping.  Each loop that has children watches SIGCHLD with an internal
@@ -24814,7 +24927,7 @@ ASYNCRT_API int asy_process_stdio_fd(const asy_process_t *p, int fd, asy_os_fd_t
 }
 
 #line 1 "asyncrt_impl/process/stdio_stream.c"
-/* The child's stdio as Node streams: an asy_stream_impl over the pipe
+/* The child's stdio as Node streams: an asy_stream_impl_t over the pipe
  * reader/writer of stdio.c.  Reading follows the stream's demand (the pipe
  * is read only while the stream asks for data, so a slow consumer stops
  * the child through the full pipe); a write completes when the pipe's
@@ -24892,7 +25005,7 @@ static void asy__cs_destroy(asy_stream_t *s, int err) {
     asy_stream_destroy_done(s, err);
 }
 
-static const asy_stream_impl asy__cs_impl = {
+static const asy_stream_impl_t asy__cs_impl = {
     NULL, asy__cs_read, asy__cs_write, NULL, asy__cs_final, asy__cs_destroy, NULL, NULL};
 
 /* A write queue emptied (status 0) or failed.  Returns 1 when the pipe
@@ -24940,7 +25053,7 @@ ASY__INTERNAL void asy__cstream_detach(struct asy__child_pipe *cp) {
 
 /* Called by asy_spawn for every slot that asked for a stream; child_ok 0:
  * the child did not start, the streams are destroyed at once. */
-static void asy__cstream_attach(asy_process_t *p, const asy_process_opts *o, int child_ok) {
+static void asy__cstream_attach(asy_process_t *p, const asy_process_opts_t *o, int child_ok) {
     int i, n = o ? (o->stdio_count ? o->stdio_count : 3) : 0;
     for (i = 0; i < n; i++) {
         asy_stream_t *s = o->stdio[i].stream;
@@ -24997,7 +25110,7 @@ static int asy__env_has_key(const char *const *env, const char *kv) {
 
 /* The child's environment.  *out_envp may be environ itself (nothing to
  * free, *owned = NULL). */
-static int asy__build_env(const asy_process_opts *o, const char *ipc_kv, char ***out_envp,
+static int asy__build_env(const asy_process_opts_t *o, const char *ipc_kv, char ***out_envp,
                           char ***owned) {
     const char *const *base = (const char *const *)environ;
     const char *const *user = o ? o->env : NULL;
@@ -25127,7 +25240,7 @@ static pid_t asy__fork_exec(const struct asy__spawn_plan *plan, int use_fork) {
     return pid;
 }
 
-static int asy__spawn_check(const asy_process_opts *o) {
+static int asy__spawn_check(const asy_process_opts_t *o) {
     int i, n;
     if (!o) return 0;
     n = o->stdio_count ? o->stdio_count : 3;
@@ -25152,7 +25265,7 @@ static int asy__spawn_check(const asy_process_opts *o) {
 /* Sets up slot fds, forks, and reads the child's verdict.  Returns 0 or
  * the error that kept the child from running. */
 static int asy__spawn_run(asy_process_t *p, const char *file, const char *const *args,
-                          const asy_process_opts *o, int *ipc_parent_fd) {
+                          const asy_process_opts_t *o, int *ipc_parent_fd) {
     struct asy__spawn_plan plan;
     int nstd = (o && o->stdio_count) ? o->stdio_count : 3;
     int child_end[ASY_PROCESS_MAX_STDIO + 1], errpipe[2], devnull = -1;
@@ -25179,7 +25292,7 @@ static int asy__spawn_run(asy_process_t *p, const char *file, const char *const 
     }
     /* slots */
     for (i = 0; i < nstd && r == 0; i++) {
-        asy_stdio_kind kind = o ? o->stdio[i].kind : ASY_STDIO_PIPE;
+        asy_stdio_kind_t kind = o ? o->stdio[i].kind : ASY_STDIO_PIPE;
         if (kind == ASY_STDIO_PIPE) {
             int fds[2];
             /* stdout/stderr: plain pipes (the child writes, we read).
@@ -25280,7 +25393,7 @@ static int asy__spawn_run(asy_process_t *p, const char *file, const char *const 
 }
 
 /* Parent ends the caller wants as net-layer pipe handles move there. */
-static int asy__spawn_hand_pipes(asy_process_t *p, const asy_process_opts *o) {
+static int asy__spawn_hand_pipes(asy_process_t *p, const asy_process_opts_t *o) {
     int i, r;
     if (!o) return 0;
     for (i = 0; i < p->npipes_; i++) {
@@ -25294,7 +25407,7 @@ static int asy__spawn_hand_pipes(asy_process_t *p, const asy_process_opts *o) {
 }
 
 ASYNCRT_API int asy_spawn_at(asy_loop_t *loop, asy_process_t *p, const char *file,
-                             const char *const *args, const asy_process_opts *o,
+                             const char *const *args, const asy_process_opts_t *o,
                              asy_exit_cb exit_cb, const char *src_file, int src_line) {
     struct asy__proc_loop *pl;
     int r = 0, ipc_fd = -1;
@@ -25406,7 +25519,7 @@ ASY__INTERNAL void asy__process_close(asy_handle_t *h) {
 #define ASY__IPC_MAGIC 0xA5
 
 ASYNCRT_API int asy_ipc_frame_decode(const void *buf, size_t len, size_t max_payload,
-                                     asy_ipc_frame_info *info) {
+                                     asy_ipc_frame_info_t *info) {
     const unsigned char *b = (const unsigned char *)buf;
     uint32_t plen;
     if (!info || (!buf && len)) return ASY_EINVAL;
@@ -25601,7 +25714,7 @@ static int asy__ipc_decode(asy_ipc_t *ch, int from_io) {
     size_t off = 0;
     int r = 0;
     while (ch->reading_ && ch->connected_) {
-        asy_ipc_frame_info info;
+        asy_ipc_frame_info_t info;
         int fds[ASY_IPC_MAX_FDS], nfds, i;
         r = asy_ipc_frame_decode(ch->rbuf_ + off, ch->rlen_ - off, ch->max_msg_, &info);
         if (r <= 0) break;
@@ -25972,7 +26085,7 @@ static void asy__exec_free(asy_handle_t *h) {
 }
 
 static void asy__exec_finish(struct asy__exec *ex, int status, int exit_code, int term_signal) {
-    asy_exec_result res;
+    asy_exec_result_t res;
     if (ex->done) return;
     ex->done = 1;
     memset(&res, 0, sizeof(res));
@@ -26091,9 +26204,9 @@ static int asy__exec_encoding(const char *enc) {
 }
 
 ASYNCRT_API int asy_exec_file(asy_loop_t *loop, const char *file, const char *const *args,
-                              const asy_exec_opts *opts, asy_exec_cb cb, void *arg) {
+                              const asy_exec_opts_t *opts, asy_exec_cb cb, void *arg) {
     struct asy__exec *ex;
-    asy_process_opts po;
+    asy_process_opts_t po;
     int r;
     if (!loop || !file || !*file || !cb) return ASY_EINVAL;
     if (opts && (asy__exec_encoding(opts->encoding) == ASY_EINVAL || opts->kill_signal < 0 ||
@@ -26140,7 +26253,7 @@ ASYNCRT_API int asy_exec_file(asy_loop_t *loop, const char *file, const char *co
     return 0;
 }
 
-ASYNCRT_API int asy_exec(asy_loop_t *loop, const char *command, const asy_exec_opts *opts,
+ASYNCRT_API int asy_exec(asy_loop_t *loop, const char *command, const asy_exec_opts_t *opts,
                          asy_exec_cb cb, void *arg) {
     const char *sh = (opts && opts->shell) ? opts->shell : "/bin/sh";
     const char *argv[4];
@@ -26154,9 +26267,9 @@ ASYNCRT_API int asy_exec(asy_loop_t *loop, const char *command, const asy_exec_o
 
 ASYNCRT_API int asy_fork_at(asy_loop_t *loop, asy_process_t *p, asy_ipc_t *ch,
                             const char *program, const char *const *args,
-                            const asy_process_opts *opts, asy_exit_cb exit_cb,
+                            const asy_process_opts_t *opts, asy_exit_cb exit_cb,
                             const char *src_file, int src_line) {
-    asy_process_opts o;
+    asy_process_opts_t o;
     if (!ch) return ASY_EINVAL;
     if (opts) {
         o = *opts;
@@ -26176,7 +26289,7 @@ ASYNCRT_API int asy_fork_at(asy_loop_t *loop, asy_process_t *p, asy_ipc_t *ch,
 
 
 static void asy__exec_output_free(void *v) {
-    asy_exec_output *o = (asy_exec_output *)v;
+    asy_exec_output_t *o = (asy_exec_output_t *)v;
     asy__free(o->out);
     asy__free(o->err);
     asy__free(o);
@@ -26191,10 +26304,10 @@ static char *asy__memdup0(const char *s, size_t n) {
     return d;
 }
 
-static void asy__exec_promise_cb(const asy_exec_result *r, void *arg) {
+static void asy__exec_promise_cb(const asy_exec_result_t *r, void *arg) {
     asy_promise_t *p = (asy_promise_t *)arg;
     if (r->status == 0) {
-        asy_exec_output *o = ASY__NEW(asy_exec_output);
+        asy_exec_output_t *o = ASY__NEW(asy_exec_output_t);
         if (o) {
             o->out = asy__memdup0(r->out, r->out_len);
             o->err = asy__memdup0(r->err, r->err_len);
@@ -26228,9 +26341,9 @@ static void asy__exec_promise_cb(const asy_exec_result *r, void *arg) {
     asy_promise_release(p);
 }
 
-ASYNCRT_API asy_promise_t *asy_exec_file_async(asy_loop_t *loop, const char *file,
+ASYNCRT_API asy_promise_t *asy_execp_file(asy_loop_t *loop, const char *file,
                                                const char *const *args,
-                                               const asy_exec_opts *opts) {
+                                               const asy_exec_opts_t *opts) {
     asy_promise_t *p;
     int r;
     if (!loop) return NULL;
@@ -26245,8 +26358,8 @@ ASYNCRT_API asy_promise_t *asy_exec_file_async(asy_loop_t *loop, const char *fil
     return p;
 }
 
-ASYNCRT_API asy_promise_t *asy_exec_async(asy_loop_t *loop, const char *command,
-                                          const asy_exec_opts *opts) {
+ASYNCRT_API asy_promise_t *asy_execp(asy_loop_t *loop, const char *command,
+                                          const asy_exec_opts_t *opts) {
     const char *sh = (opts && opts->shell) ? opts->shell : "/bin/sh";
     const char *argv[4];
     if (!command) return asy_promise_rejected(loop, ASY_EINVAL, NULL);
@@ -26254,7 +26367,7 @@ ASYNCRT_API asy_promise_t *asy_exec_async(asy_loop_t *loop, const char *command,
     argv[1] = "-c";
     argv[2] = command;
     argv[3] = NULL;
-    return asy_exec_file_async(loop, sh, argv, opts);
+    return asy_execp_file(loop, sh, argv, opts);
 }
 
 #endif /* ASYNCRT_OS_POSIX */
@@ -26352,12 +26465,12 @@ static void asy__limit_start(asy_limit_t *lim, const asy__limit_item *it) {
          * without a reaction record */
         if (inner->res_.state != ASY_PROMISE_PENDING &&
             asy__promise_push_microtask(inner->st_, asy__limit_task_done_job, t) == 0) {
-            inner->flags_ |= ASY__P_HANDLED;
+            inner->flags_ |= ASY__PROM_HANDLED;
             asy__reaction_free(st, r);
             return;
         }
         if (inner->st_ == st) {
-            r->kind = ASY__R_OBSERVE;
+            r->kind = ASY__REACT_OBSERVE;
             r->fn_a = (asy__any_fn)asy__limit_task_done;
             r->arg = t;
             asy__promise_attach(inner, r);
@@ -26520,7 +26633,7 @@ typedef struct asy__sem_rec {
     asy_promise_t *promise; /* promise style, or asy_sem_run's result */
     asy_task_fn task;       /* asy_sem_run */
     asy_promise_t *inner;
-    asy_timer_id timer;
+    asy_timer_id_t timer;
     int state, status;
 } asy__sem_rec;
 
@@ -26776,93 +26889,6 @@ ASYNCRT_API void asy_sem_free(asy_sem_t *s) {
     asy__sem_maybe_destroy(s);
 }
 
-#line 1 "asyncrt_impl/sync/ptrmap.internal.h"
-/* asy__ptrmap: pointer -> pointer hash table, open addressing with linear
- * probing and backward-shift deletion (no tombstones, so lookups stay
- * short however many objects come and go).  Kept at most half full.
- * Keys are never NULL (an empty cell's key is NULL). */
-
-
-typedef struct {
-    void *key;
-    void *val;
-} asy__ptrmap_cell;
-
-typedef struct {
-    asy__ptrmap_cell *cells;
-    size_t cap; /* a power of two, or 0 */
-    size_t count;
-} asy__ptrmap;
-
-static size_t asy__ptrmap_hash(const void *p) {
-    uint64_t x = (uint64_t)(uintptr_t)p;
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdull;
-    x ^= x >> 33;
-    return (size_t)x;
-}
-
-ASY__INTERNAL void *asy__ptrmap_get(const asy__ptrmap *m, const void *key) {
-    size_t mask, i;
-    if (!m->cap || !key) return NULL;
-    mask = m->cap - 1;
-    for (i = asy__ptrmap_hash(key) & mask; m->cells[i].key; i = (i + 1) & mask)
-        if (m->cells[i].key == key) return m->cells[i].val;
-    return NULL;
-}
-
-static void asy__ptrmap_insert(asy__ptrmap_cell *cells, size_t cap, void *key, void *val) {
-    size_t mask = cap - 1, i = asy__ptrmap_hash(key) & mask;
-    while (cells[i].key) i = (i + 1) & mask;
-    cells[i].key = key;
-    cells[i].val = val;
-}
-
-/* 0, ASY_EEXIST for a key already there, ASY_ENOMEM. */
-ASY__INTERNAL int asy__ptrmap_put(asy__ptrmap *m, void *key, void *val) {
-    if (!key) return ASY_EINVAL;
-    if (asy__ptrmap_get(m, key)) return ASY_EEXIST;
-    if ((m->count + 1) * 2 > m->cap) {
-        size_t ncap = m->cap ? m->cap * 2 : 16, i;
-        asy__ptrmap_cell *nc;
-        if (ncap < m->cap || !(nc = (asy__ptrmap_cell *)asy__calloc(ncap, sizeof(*nc))))
-            return ASY_ENOMEM;
-        for (i = 0; i < m->cap; i++)
-            if (m->cells[i].key) asy__ptrmap_insert(nc, ncap, m->cells[i].key, m->cells[i].val);
-        asy__free(m->cells);
-        m->cells = nc;
-        m->cap = ncap;
-    }
-    asy__ptrmap_insert(m->cells, m->cap, key, val);
-    m->count++;
-    return 0;
-}
-
-ASY__INTERNAL void asy__ptrmap_del(asy__ptrmap *m, const void *key) {
-    size_t mask, i, j;
-    if (!m->cap || !key) return;
-    mask = m->cap - 1;
-    for (i = asy__ptrmap_hash(key) & mask; m->cells[i].key != key; i = (i + 1) & mask)
-        if (!m->cells[i].key) return;
-    /* shift later members of the probe run back over the hole */
-    for (j = (i + 1) & mask; m->cells[j].key; j = (j + 1) & mask) {
-        size_t home = asy__ptrmap_hash(m->cells[j].key) & mask;
-        /* j may move to i when its home is not in the cyclic range (i, j] */
-        if (((j - home) & mask) >= ((j - i) & mask)) {
-            m->cells[i] = m->cells[j];
-            i = j;
-        }
-    }
-    m->cells[i].key = NULL;
-    m->cells[i].val = NULL;
-    m->count--;
-}
-
-ASY__INTERNAL void asy__ptrmap_free(asy__ptrmap *m) {
-    asy__free(m->cells);
-    memset(m, 0, sizeof(*m));
-}
-
 #line 1 "asyncrt_impl/sync/rpool.c"
 /* The resource pool.
  *
@@ -26894,7 +26920,7 @@ typedef struct asy__rwaiter {
     asy__queue link;
     asy_rpool_t *pool;
     asy_promise_t *promise;
-    asy_timer_id timer;
+    asy_timer_id_t timer;
     struct asy__rwaiter *next_free;
 } asy__rwaiter;
 
@@ -26915,14 +26941,14 @@ typedef struct {
 struct asy_rpool_s {
     asy_loop_t *loop;
     asy_rpool_factory_t f;
-    asy_rpool_opts o;
+    asy_rpool_opts_t o;
     asy__ptrmap objs; /* resource -> asy__robj, every object not yet destroyed */
     asy__queue idle;
     asy__queue *waiters; /* o.priorities FIFOs */
     size_t nidle, nborrowed, nwaiting, nvalidating, nvalidating_borrow;
     size_t ncreating, ndestroying;
     asy__rwaiter *free_waiters;
-    asy_timer_id evictor;
+    asy_timer_id_t evictor;
     asy_promise_t *drain_p, *clear_p, *end_p;
     int draining, clearing, ending, warm_failed;
     int dispensing, again;
@@ -27279,7 +27305,7 @@ static void asy__rpool_evict(void *arg) {
 
 /* ---- public ------------------------------------------------------------------------ */
 ASYNCRT_API asy_rpool_t *asy_rpool_new(asy_loop_t *loop, const asy_rpool_factory_t *factory,
-                                       const asy_rpool_opts *opts) {
+                                       const asy_rpool_opts_t *opts) {
     asy_rpool_t *pool;
     unsigned i;
     if (!loop || !factory || !factory->create) return NULL;
@@ -27532,12 +27558,13 @@ ASYNCRT_API int asy_rpool_stats(const asy_rpool_t *pool, asy_rpool_stats_t *out)
 
 
 
+
 typedef struct {
     asy_loop_t *loop;
     asy_perf_entry_t *entries; /* the timeline, in insertion order; names owned */
     size_t n, cap;
     asy__queue observers;      /* asy_perf_observer_t.link_ */
-    asy_immediate_id deliver;  /* pending delivery, or 0 */
+    asy_immediate_id_t deliver;  /* pending delivery, or 0 */
 } asy__perf_state;
 
 ASY__INTERNAL asy__perf_state *asy__perf_st(asy_loop_t *loop);
@@ -27589,7 +27616,7 @@ ASYNCRT_API double asy_perf_now(asy_loop_t *loop) {
     return asy__perf_ms(loop, asy_hrtime());
 }
 
-static int asy__perf_add(asy_loop_t *loop, const char *name, asy_perf_entry_type type,
+static int asy__perf_add(asy_loop_t *loop, const char *name, asy_perf_entry_type_t type,
                          double start, double duration, asy_perf_entry_t *out) {
     asy__perf_state *st = asy__perf_st(loop);
     asy_perf_entry_t *e;
@@ -27692,7 +27719,7 @@ ASYNCRT_API size_t asy_perf_get_entries_by_name(asy_loop_t *loop, const char *na
     return n;
 }
 
-static void asy__perf_clear(asy_loop_t *loop, asy_perf_entry_type type, const char *name) {
+static void asy__perf_clear(asy_loop_t *loop, asy_perf_entry_type_t type, const char *name) {
     asy__perf_state *st;
     size_t i, k = 0;
     if (!asy__loop_live(loop)) return;
@@ -27720,6 +27747,7 @@ ASYNCRT_API void asy_perf_clear_measures(asy_loop_t *loop, const char *name) {
 #line 1 "asyncrt_impl/perf/observer.c"
 /* PerformanceObserver: entries are batched per observer and delivered
  * from one immediate for all observers (Node's queuePending). */
+
 
 
 
@@ -28403,7 +28431,7 @@ ASYNCRT_API int asy_loop_report_on_signal_stop(asy_loop_t *loop) {
     return 0;
 }
 
-ASYNCRT_API int asy_loop_report_on_signal(asy_loop_t *loop, const asy_report_signal_opts *opts) {
+ASYNCRT_API int asy_loop_report_on_signal(asy_loop_t *loop, const asy_report_signal_opts_t *opts) {
     asy__diag_state *st;
     char *dir = NULL;
     int signum = opts && opts->signum ? opts->signum : SIGUSR2, r;
@@ -29260,7 +29288,7 @@ ASY__INTERNAL void asy__coro_finish(asy__coro *co) {
 }
 
 ASYNCRT_API asy_promise_t *asy_async(asy_loop_t *loop, asy_async_fn fn, void *arg,
-                                     const asy_async_opts *opts) {
+                                     const asy_async_opts_t *opts) {
     asy__coro_state *st;
     asy__coro *co;
     asy_promise_t *mine;
@@ -29383,7 +29411,7 @@ ASYNCRT_API int asy_await_read(asy_stream_t *s, asy_buf_t *chunk) {
     if (!s || !chunk || !(co = asy__coro_awaiter(s->loop))) return ASY_EINVAL;
     if (co->st->closing) return ASY_ECANCELED;
     memset(&co->wake_chunk, 0, sizeof(co->wake_chunk));
-    if ((err = asy_stream_read_async(s, asy__coro_read_cb, co)) < 0) return err;
+    if ((err = asy_stream_next(s, asy__coro_read_cb, co)) < 0) return err;
     asy__coro_wait(co);
     err = co->wake_err;
     if (err == 0) *chunk = co->wake_chunk;
@@ -29401,7 +29429,7 @@ static void asy__coro_sleep_cb(void *arg) {
 ASYNCRT_API int asy_await_sleep(uint64_t ms) {
     asy__coro *co = asy__coro_awaiter(NULL);
     asy_promise_t *p;
-    asy_timer_id id;
+    asy_timer_id_t id;
     int err;
     if (!co) return ASY_EINVAL;
     if (co->st->closing) return ASY_ECANCELED;
@@ -29538,7 +29566,7 @@ typedef struct asy__worker_shared {
     char *fail_message;
     /* -- set before the thread starts, read-only after -- */
     asy__thread_t tid;
-    asy_worker_main main_fn;
+    asy_worker_main_fn main_fn;
     asy_port_end_t *child_end;
     uint8_t *data;
     size_t len;
@@ -30099,8 +30127,8 @@ static void asy__worker_close(asy_handle_t *h) {
 static const asy__handle_class asy__worker_class = {ASY_HANDLE_WORKER, "worker",
                                                     asy__worker_close, NULL};
 
-ASYNCRT_API int asy_worker_start_at(asy_loop_t *loop, asy_worker_t *w, asy_worker_main main_fn,
-                                    const asy_worker_opts *opts, const char *file, int line) {
+ASYNCRT_API int asy_worker_start_at(asy_loop_t *loop, asy_worker_t *w, asy_worker_main_fn main_fn,
+                                    const asy_worker_opts_t *opts, const char *file, int line) {
     asy__worker_shared *s;
     asy_port_end_t *parent_end, *child_end;
     asy__thread_opts topts;
@@ -30472,7 +30500,7 @@ static void asy__sab_timer_cb(asy_timer_t *t) {
     asy__mutex_unlock(&w->sb->mu);
 }
 
-ASYNCRT_API asy_promise_t *asy_atomics_wait_async(asy_loop_t *loop, asy_shared_buf_t *sb,
+ASYNCRT_API asy_promise_t *asy_atomicsp_wait(asy_loop_t *loop, asy_shared_buf_t *sb,
                                                   size_t index, int32_t expected,
                                                   int64_t timeout_ms) {
     asy__worker_loop_state *st;
@@ -30556,7 +30584,7 @@ typedef struct asy__wp_task {
 
 struct asy_wpool_s {
     asy_loop_t *loop;
-    asy_wpool_opts opts;
+    asy_wpool_opts_t opts;
     asy_sem_t *sem;
     asy__queue threads;
     asy__queue tasks;
@@ -30583,7 +30611,7 @@ static void asy__wp_maybe_free(asy_wpool_t *p) {
 
 static void asy__wp_worker_msg(asy_port_t *port, asy_message_t *m) {
     asy_worker_self_t *self = (asy_worker_self_t *)port->data;
-    const asy_wpool_opts *o = (const asy_wpool_opts *)self->arg;
+    const asy_wpool_opts_t *o = (const asy_wpool_opts_t *)self->arg;
     asy__wp_reply rep;
     asy_buf_t out = ASY_BUF_INIT;
     uint8_t *msg;
@@ -30723,7 +30751,7 @@ static void asy__wp_on_exit(asy_worker_t *w, int code) {
 
 static asy__wp_thread *asy__wp_thread_start(asy_wpool_t *p, int *err) {
     asy__wp_thread *th = ASY__NEW(asy__wp_thread);
-    asy_worker_opts wo;
+    asy_worker_opts_t wo;
     int r;
     if (!th) {
         *err = ASY_ENOMEM;
@@ -30792,7 +30820,7 @@ static void asy__wp_granted(void *arg, int status) {
     p->running++;
 }
 
-ASYNCRT_API asy_wpool_t *asy_wpool_new(asy_loop_t *loop, const asy_wpool_opts *opts, int *err) {
+ASYNCRT_API asy_wpool_t *asy_wpool_new(asy_loop_t *loop, const asy_wpool_opts_t *opts, int *err) {
     asy_wpool_t *p;
     int dummy, r = 0;
     unsigned i;
@@ -34205,7 +34233,7 @@ literal_error: {
 }
 
 ASYNCRT_API int asy_json_parse(asy_json_doc_t *doc, const char *text, size_t len,
-                               const asy_json_parse_opts *opts, asy_json_error_t *err) {
+                               const asy_json_parse_opts_t *opts, asy_json_error_t *err) {
     asy__json_parser ps;
     int r;
     if (err) memset(err, 0, sizeof(*err));
@@ -34257,9 +34285,9 @@ ASYNCRT_API int asy_json_parse(asy_json_doc_t *doc, const char *text, size_t len
 /* Reading and building trees. */
 
 
-ASYNCRT_API asy_json_type asy_json_typeof(const asy_json_value_t *v) {
+ASYNCRT_API asy_json_type_t asy_json_typeof(const asy_json_value_t *v) {
     if (!v || v->type < ASY_JSON_NULL || v->type > ASY_JSON_OBJECT) return ASY_JSON_NULL;
-    return (asy_json_type)v->type;
+    return (asy_json_type_t)v->type;
 }
 
 ASYNCRT_API size_t asy_json_len(const asy_json_value_t *v) {
@@ -34931,7 +34959,7 @@ ASYNCRT_API int asy_json_stringify(const asy_json_value_t *v, int indent, char *
 
 typedef struct asy__zeng {
     z_stream zs;
-    int mode;      /* asy_zlib_mode */
+    int mode;      /* asy_zlib_mode_t */
     int deflating; /* deflate kinds */
     int started;   /* deflateInit / inflateInit done */
     int level, strategy, window_bits, mem_level;
@@ -34956,8 +34984,8 @@ typedef struct asy__zopts {
     size_t dict_len;
 } asy__zopts;
 
-ASY__INTERNAL int asy__zopts_check(asy_zlib_mode mode, const asy_zlib_opts *o, asy__zopts *out);
-ASY__INTERNAL int asy__zeng_init(asy__zeng *e, asy_zlib_mode mode, const asy__zopts *o);
+ASY__INTERNAL int asy__zopts_check(asy_zlib_mode_t mode, const asy_zlib_opts_t *o, asy__zopts *out);
+ASY__INTERNAL int asy__zeng_init(asy__zeng *e, asy_zlib_mode_t mode, const asy__zopts *o);
 ASY__INTERNAL void asy__zeng_end(asy__zeng *e);
 ASY__INTERNAL int asy__zeng_run(asy__zeng *e, int flush);
 ASY__INTERNAL int asy__zeng_params(asy__zeng *e, int level, int strategy);
@@ -34979,8 +35007,8 @@ ASY__INTERNAL void asy__zfree(voidpf opaque, voidpf p) {
     asy__free(p);
 }
 
-ASY__INTERNAL int asy__zopts_check(asy_zlib_mode mode, const asy_zlib_opts *o, asy__zopts *out) {
-    asy_zlib_opts d;
+ASY__INTERNAL int asy__zopts_check(asy_zlib_mode_t mode, const asy_zlib_opts_t *o, asy__zopts *out) {
+    asy_zlib_opts_t d;
     if (mode < ASY_ZLIB_DEFLATE || mode > ASY_ZLIB_UNZIP) return ASY_EINVAL;
     if (!o) {
         memset(&d, 0, sizeof(d));
@@ -35049,7 +35077,7 @@ ASY__INTERNAL int asy__zeng_set_dict(asy__zeng *e) {
     return 0;
 }
 
-ASY__INTERNAL int asy__zeng_init(asy__zeng *e, asy_zlib_mode mode, const asy__zopts *o) {
+ASY__INTERNAL int asy__zeng_init(asy__zeng *e, asy_zlib_mode_t mode, const asy__zopts *o) {
     int r, wb = o->window_bits;
     memset(e, 0, sizeof(*e));
     e->mode = (int)mode;
@@ -35500,7 +35528,7 @@ ASY__INTERNAL void asy__zls_destroy(asy_stream_t *s, int err) {
     asy__zls_finish_destroy(st);
 }
 
-static const asy_stream_impl asy__zlib_impl = {NULL,
+static const asy_stream_impl_t asy__zlib_impl = {NULL,
                                                asy__zls_read,
                                                NULL,
                                                NULL,
@@ -35509,10 +35537,10 @@ static const asy_stream_impl asy__zlib_impl = {NULL,
                                                asy__zls_transform,
                                                asy__zls_flush};
 
-ASYNCRT_API int asy_zlib_create(asy_loop_t *loop, asy_zlib_t *z, asy_zlib_mode mode,
-                                const asy_zlib_opts *opts) {
+ASYNCRT_API int asy_zlib_create(asy_loop_t *loop, asy_zlib_t *z, asy_zlib_mode_t mode,
+                                const asy_zlib_opts_t *opts) {
     asy__zopts o;
-    asy_stream_opts so;
+    asy_stream_opts_t so;
     struct asy__zlib_state *st;
     size_t hwm;
     int r;
@@ -35546,7 +35574,7 @@ ASYNCRT_API int asy_zlib_create(asy_loop_t *loop, asy_zlib_t *z, asy_zlib_mode m
 }
 
 #define ASY__ZLIB_CREATE(name, mode)                                                         \
-    ASYNCRT_API int asy_zlib_##name(asy_loop_t *loop, asy_zlib_t *z, const asy_zlib_opts *opts) { \
+    ASYNCRT_API int asy_zlib_##name(asy_loop_t *loop, asy_zlib_t *z, const asy_zlib_opts_t *opts) { \
         return asy_zlib_create(loop, z, mode, opts);                                         \
     }
 ASY__ZLIB_CREATE(gzip, ASY_ZLIB_GZIP)
@@ -35632,7 +35660,7 @@ ASY__INTERNAL void asy__zone_free_block(void *data, void *hint) {
  * a window that still covers the whole input finds the same matches, and
  * the output is as valid for any inflater.  Only when the caller left
  * windowBits and memLevel at their defaults. */
-ASY__INTERNAL void asy__zone_size_window(asy_zlib_mode mode, const asy_zlib_opts *opts, size_t len,
+ASY__INTERNAL void asy__zone_size_window(asy_zlib_mode_t mode, const asy_zlib_opts_t *opts, size_t len,
                                          asy__zopts *o) {
     int wb = 9;
     if (mode != ASY_ZLIB_GZIP && mode != ASY_ZLIB_DEFLATE && mode != ASY_ZLIB_DEFLATE_RAW) return;
@@ -35643,8 +35671,8 @@ ASY__INTERNAL void asy__zone_size_window(asy_zlib_mode mode, const asy_zlib_opts
     o->mem_level = wb - 6 < 8 ? wb - 6 : 8; /* a hash twice the window */
 }
 
-ASYNCRT_API int asy_zlib_sync(asy_zlib_mode mode, const void *data, size_t len,
-                              const asy_zlib_opts *opts, asy_buf_t *out, const char **message) {
+ASYNCRT_API int asy_zlib_sync(asy_zlib_mode_t mode, const void *data, size_t len,
+                              const asy_zlib_opts_t *opts, asy_buf_t *out, const char **message) {
     asy__zopts o;
     asy__zeng e;
     const uint8_t *p = (const uint8_t *)data;
@@ -35764,8 +35792,8 @@ ASYNCRT_API int asy_zlib_sync(asy_zlib_mode mode, const void *data, size_t len,
 
 typedef struct asy__zone_req {
     asy_work_t work;
-    asy_zlib_mode mode;
-    asy_zlib_opts opts;
+    asy_zlib_mode_t mode;
+    asy_zlib_opts_t opts;
     int has_opts;
     const void *data;
     size_t len;
@@ -35813,8 +35841,8 @@ ASY__INTERNAL void asy__zone_done(asy_work_t *w, int status) {
     asy__free(q);
 }
 
-ASY__INTERNAL int asy__zone_start(asy_loop_t *loop, asy_zlib_mode mode, const void *data,
-                                  size_t len, const asy_zlib_opts *opts, asy_zlib_cb cb,
+ASY__INTERNAL int asy__zone_start(asy_loop_t *loop, asy_zlib_mode_t mode, const void *data,
+                                  size_t len, const asy_zlib_opts_t *opts, asy_zlib_cb cb,
                                   void *arg, asy_promise_t *p) {
     asy__zopts o;
     asy__zone_req *q;
@@ -35838,14 +35866,14 @@ ASY__INTERNAL int asy__zone_start(asy_loop_t *loop, asy_zlib_mode mode, const vo
     return r;
 }
 
-ASYNCRT_API int asy_zlib_buf(asy_loop_t *loop, asy_zlib_mode mode, const void *data, size_t len,
-                             const asy_zlib_opts *opts, asy_zlib_cb cb, void *arg) {
+ASYNCRT_API int asy_zlib_buf(asy_loop_t *loop, asy_zlib_mode_t mode, const void *data, size_t len,
+                             const asy_zlib_opts_t *opts, asy_zlib_cb cb, void *arg) {
     if (!cb) return ASY_EINVAL;
     return asy__zone_start(loop, mode, data, len, opts, cb, arg, NULL);
 }
 
-ASYNCRT_API asy_promise_t *asy_zlibp(asy_loop_t *loop, asy_zlib_mode mode, const void *data,
-                                     size_t len, const asy_zlib_opts *opts) {
+ASYNCRT_API asy_promise_t *asy_zlibp(asy_loop_t *loop, asy_zlib_mode_t mode, const void *data,
+                                     size_t len, const asy_zlib_opts_t *opts) {
     asy_promise_t *p;
     int r;
     if (!loop || !(p = asy_promise_new(loop))) return NULL;
@@ -35859,16 +35887,16 @@ ASYNCRT_API asy_promise_t *asy_zlibp(asy_loop_t *loop, asy_zlib_mode mode, const
 
 #define ASY__ZLIB_ONESHOT_DEF(name, mode)                                                    \
     ASYNCRT_API int asy_zlib_##name##_sync(const void *data, size_t len,                     \
-                                           const asy_zlib_opts *opts, asy_buf_t *out) {      \
+                                           const asy_zlib_opts_t *opts, asy_buf_t *out) {      \
         return asy_zlib_sync(mode, data, len, opts, out, NULL);                              \
     }                                                                                        \
     ASYNCRT_API int asy_zlib_##name##_buf(asy_loop_t *loop, const void *data, size_t len,    \
-                                          const asy_zlib_opts *opts, asy_zlib_cb cb,         \
+                                          const asy_zlib_opts_t *opts, asy_zlib_cb cb,         \
                                           void *arg) {                                       \
         return asy_zlib_buf(loop, mode, data, len, opts, cb, arg);                           \
     }                                                                                        \
     ASYNCRT_API asy_promise_t *asy_zlibp_##name(asy_loop_t *loop, const void *data, size_t len, \
-                                                const asy_zlib_opts *opts) {                 \
+                                                const asy_zlib_opts_t *opts) {                 \
         return asy_zlibp(loop, mode, data, len, opts);                                       \
     }
 ASY__ZLIB_ONESHOT_DEF(gzip, ASY_ZLIB_GZIP)
@@ -35957,7 +35985,7 @@ struct asy_tls_context_s {
     int *ciphers; /* 0-terminated ids */
     char *alpn_store;
     const char *alpn[ASY__TLS_MAX_ALPN + 1];
-    asy_tls_context_stats stats;
+    asy_tls_context_stats_t stats;
 };
 
 /* st->flags */
@@ -36000,8 +36028,8 @@ struct asy__tls_state {
     size_t out_len;
     asy_buf_t wchunk;   /* cleartext being written */
     size_t woff;
-    asy_timer_id timer;
-    asy_tls_opts opts;
+    asy_timer_id_t timer;
+    asy_tls_opts_t opts;
     char servername[256];
     uint8_t scratch[16384];
 };
@@ -36014,7 +36042,7 @@ ASY__INTERNAL int asy__tls_sni_thunk(void *p, mbedtls_ssl_context *ssl, const un
                                      size_t len);
 /* Defined in conn.c, used by server.c. */
 ASY__INTERNAL int asy__tls_setup(asy_loop_t *loop, asy_tls_t *tls, asy_stream_t *transport,
-                                 const asy_tls_opts *opts, asy_socket_t *own);
+                                 const asy_tls_opts_t *opts, asy_socket_t *own);
 ASY__INTERNAL void asy__tls_orphan(asy_socket_t *sock, int err);
 
 #endif
@@ -36145,7 +36173,7 @@ ASY__INTERNAL void asy__tls_context_free(asy_tls_context_t *c) {
 }
 
 ASY__INTERNAL int asy__tls_context_setup(asy_tls_context_t *c, int role,
-                                         const asy_tls_context_opts *o) {
+                                         const asy_tls_context_opts_t *o) {
     static const char pers[] = "asyncrt tls";
     uint32_t timeout = o->session_timeout_s ? o->session_timeout_s : 300;
     int r;
@@ -36225,8 +36253,8 @@ ASY__INTERNAL int asy__tls_context_setup(asy_tls_context_t *c, int role,
 }
 
 ASYNCRT_API int asy_tls_context_new(asy_tls_context_t **out, int role,
-                                    const asy_tls_context_opts *opts) {
-    asy_tls_context_opts o;
+                                    const asy_tls_context_opts_t *opts) {
+    asy_tls_context_opts_t o;
     asy_tls_context_t *c;
     int r;
     if (!out) return ASY_EINVAL;
@@ -36265,7 +36293,7 @@ ASYNCRT_API void asy_tls_context_unref(asy_tls_context_t *ctx) {
 }
 
 ASYNCRT_API void asy_tls_context_get_stats(const asy_tls_context_t *ctx,
-                                           asy_tls_context_stats *out) {
+                                           asy_tls_context_stats_t *out) {
     if (!out) return;
     if (!ctx)
         memset(out, 0, sizeof(*out));
@@ -36749,7 +36777,7 @@ ASY__INTERNAL void asy__tls_t_close(asy_stream_t *t) {
         asy_stream_destroy(&st->tls->stream, (st->flags & ASY__TLS_PEER_DONE) ? 0 : ASY_ECONNRESET);
 }
 
-static const asy_stream_events asy__tls_transport_events = {
+static const asy_stream_events_t asy__tls_transport_events = {
     asy__tls_t_data, NULL, asy__tls_t_end, asy__tls_t_error, asy__tls_t_drain,
     NULL,            asy__tls_t_close, NULL, NULL};
 
@@ -36831,7 +36859,7 @@ ASY__INTERNAL void asy__tls_destroy(asy_stream_t *s, int err) {
     if (!asy_stream_is_destroyed(t)) asy_stream_destroy(t, 0);
 }
 
-static const asy_stream_impl asy__tls_impl = {
+static const asy_stream_impl_t asy__tls_impl = {
     NULL, asy__tls_read, asy__tls_write, NULL, asy__tls_final, asy__tls_destroy, NULL, NULL};
 
 /* ---- creating ------------------------------------------------------------- */
@@ -36842,11 +36870,11 @@ ASY__INTERNAL int asy__tls_is_ip(const char *s) {
 }
 
 ASY__INTERNAL int asy__tls_setup(asy_loop_t *loop, asy_tls_t *tls, asy_stream_t *transport,
-                                 const asy_tls_opts *opts, asy_socket_t *own) {
-    asy_tls_opts o;
+                                 const asy_tls_opts_t *opts, asy_socket_t *own) {
+    asy_tls_opts_t o;
     asy_tls_context_t *ctx;
     asy__tls_state *st;
-    asy_stream_opts so;
+    asy_stream_opts_t so;
     int r;
     if (opts)
         o = *opts;
@@ -36916,7 +36944,7 @@ ASY__INTERNAL int asy__tls_setup(asy_loop_t *loop, asy_tls_t *tls, asy_stream_t 
 /* A socket of ours that never got wrapped: destroyed, freed at its close. */
 ASY__INTERNAL void asy__tls_orphan_closed(asy_stream_t *s) { asy__free(s->data); }
 
-static const asy_stream_events asy__tls_orphan_events = {
+static const asy_stream_events_t asy__tls_orphan_events = {
     NULL, NULL, NULL, NULL, NULL, NULL, asy__tls_orphan_closed, NULL, NULL};
 
 ASY__INTERNAL void asy__tls_orphan(asy_socket_t *sock, int err) {
@@ -36926,17 +36954,17 @@ ASY__INTERNAL void asy__tls_orphan(asy_socket_t *sock, int err) {
 }
 
 ASYNCRT_API int asy_tls_wrap(asy_loop_t *loop, asy_tls_t *tls, asy_stream_t *transport,
-                             const asy_tls_opts *opts) {
+                             const asy_tls_opts_t *opts) {
     if (!loop || !tls || !transport) return ASY_EINVAL;
     if (asy_stream_is_destroyed(transport)) return ASY_ESTREAM_DESTROYED;
     return asy__tls_setup(loop, tls, transport, opts, NULL);
 }
 
 ASYNCRT_API int asy_tls_connect(asy_loop_t *loop, asy_tls_t *tls, const char *ip, int port,
-                                const asy_tls_opts *opts, asy_tls_secure_cb cb) {
-    asy_tls_opts o;
+                                const asy_tls_opts_t *opts, asy_tls_secure_cb cb) {
+    asy_tls_opts_t o;
     asy_socket_t *sock;
-    asy_socket_opts so;
+    asy_socket_opts_t so;
     int r;
     if (!loop || !tls || !ip) return ASY_EINVAL;
     if (opts)
@@ -37049,7 +37077,7 @@ ASY__INTERNAL void asy__tls_time(char *dst, size_t cap, const mbedtls_x509_time 
              t->min, t->sec);
 }
 
-ASYNCRT_API int asy_tls_peer_certificate(const asy_tls_t *tls, asy_tls_cert_info *out) {
+ASYNCRT_API int asy_tls_peer_certificate(const asy_tls_t *tls, asy_tls_cert_info_t *out) {
     const mbedtls_x509_crt *crt, *c;
     const mbedtls_x509_name *n;
     const mbedtls_x509_sequence *san;
@@ -37158,7 +37186,7 @@ ASY__INTERNAL void asy__tls_server_conn(asy_server_t *net, int status) {
 }
 
 ASYNCRT_API int asy_tls_server_listen(asy_loop_t *loop, asy_tls_server_t *srv,
-                                      asy_tls_context_t *ctx, const asy_tls_opts *opts,
+                                      asy_tls_context_t *ctx, const asy_tls_opts_t *opts,
                                       const char *host, int port, int backlog,
                                       asy_tls_server_cb cb) {
     int r;
@@ -37182,7 +37210,7 @@ ASYNCRT_API int asy_tls_server_listen(asy_loop_t *loop, asy_tls_server_t *srv,
 
 ASYNCRT_API int asy_tls_server_accept(asy_tls_server_t *srv, asy_tls_t *tls) {
     asy_socket_t *sock;
-    asy_socket_opts so;
+    asy_socket_opts_t so;
     int r;
     if (!srv || !tls || !srv->ctx_) return ASY_EINVAL;
     sock = ASY__NEW(asy_socket_t);
@@ -37310,7 +37338,7 @@ ASY__INTERNAL void asy__crypto_flush(asy_stream_t *s) {
     asy_stream_flush_done(s, n < 0 ? n : 0);
 }
 
-static const asy_stream_impl asy__crypto_impl = {
+static const asy_stream_impl_t asy__crypto_impl = {
     NULL, NULL, NULL, NULL, NULL, NULL, asy__crypto_transform, asy__crypto_flush};
 
 ASY__INTERNAL int asy__crypto_init(asy_loop_t *loop, asy_crypto_hash_t *h, const char *alg,
@@ -37876,7 +37904,7 @@ ASY__INTERNAL int asy__http_finish(asy_http_head_t *h, asy__http_sem *s, unsigne
 }
 
 ASYNCRT_API ptrdiff_t asy_http_parse_request(const char *buf, size_t len, asy_http_head_t *h,
-                                             const asy_http_parse_opts *opts) {
+                                             const asy_http_parse_opts_t *opts) {
     const char *p = buf, *end = buf + len, *start;
     unsigned flags = opts ? opts->flags : 0;
     size_t max_target = opts && opts->max_target_len ? opts->max_target_len : 8192;
@@ -37924,7 +37952,7 @@ ASYNCRT_API ptrdiff_t asy_http_parse_request(const char *buf, size_t len, asy_ht
 }
 
 ASYNCRT_API ptrdiff_t asy_http_parse_response(const char *buf, size_t len, asy_http_head_t *h,
-                                              const asy_http_parse_opts *opts) {
+                                              const asy_http_parse_opts_t *opts) {
     const char *p = buf, *end = buf + len, *start;
     unsigned flags = opts ? opts->flags : 0;
     int level = asy__http_simd_level(), r, i;
@@ -38744,7 +38772,7 @@ ASY__INTERNAL void asy__http_res_destroy(asy_stream_t *s, int err) {
     asy_stream_destroy_done(s, err);
 }
 
-static const asy_stream_impl asy__http_res_impl = {
+static const asy_stream_impl_t asy__http_res_impl = {
     NULL, NULL, asy__http_res_write, NULL, asy__http_res_final, asy__http_res_destroy, NULL, NULL};
 
 /* ---- the request stream -------------------------------------------------- */
@@ -38760,7 +38788,7 @@ ASY__INTERNAL void asy__http_req_read(asy_stream_t *s, size_t size) {
     if (!(c->flags & ASY__HC_IN_CONSUME)) asy__http_consume_buffered(c);
 }
 
-static const asy_stream_impl asy__http_req_impl = {NULL, asy__http_req_read, NULL, NULL,
+static const asy_stream_impl_t asy__http_req_impl = {NULL, asy__http_req_read, NULL, NULL,
                                                    NULL, NULL, NULL, NULL};
 
 /* ---- exchanges ----------------------------------------------------------- */
@@ -38812,7 +38840,7 @@ static const asy__stream_listener_vt asy__http_res_lvt = {NULL, NULL, NULL, NULL
 
 ASY__INTERNAL asy__http_exch *asy__http_exch_get(asy_http_server_t *srv) {
     asy__http_exch *x;
-    asy_stream_opts so;
+    asy_stream_opts_t so;
     if (!asy__queue_empty(&srv->free_exch_)) {
         asy__queue *q = asy__queue_head(&srv->free_exch_);
         asy__queue_remove(q);
@@ -39028,7 +39056,7 @@ ASY__INTERNAL void asy__http_upgrade(asy__http_conn *c, asy__http_exch *x, const
 ASY__INTERNAL int asy__http_dispatch(asy__http_conn *c, const char *p, size_t n,
                                      asy_http_head_t *h, const char *rest, size_t rest_len) {
     asy_http_server_t *srv = c->srv;
-    const asy_http_server_opts *o = &srv->opts_;
+    const asy_http_server_opts_t *o = &srv->opts_;
     asy__http_exch *x;
     int upgrade;
     if (h->content_length >= 0 && o->max_body_size && (uint64_t)h->content_length > o->max_body_size)
@@ -39090,7 +39118,7 @@ ASY__INTERNAL int asy__http_dispatch(asy__http_conn *c, const char *p, size_t n,
  * stream pushes back, or when the connection is done. */
 ASY__INTERNAL size_t asy__http_consume(asy__http_conn *c, const char *p, size_t len) {
     asy_http_server_t *srv = c->srv;
-    const asy_http_server_opts *o = &srv->opts_;
+    const asy_http_server_opts_t *o = &srv->opts_;
     size_t used = 0;
     while (!(c->flags & (ASY__HC_CLOSING | ASY__HC_REJECTED))) {
         const char *q = p + used;
@@ -39098,7 +39126,7 @@ ASY__INTERNAL size_t asy__http_consume(asy__http_conn *c, const char *p, size_t 
         switch (c->state) {
         case ASY__HS_HEAD: {
             asy_http_head_t h;
-            asy_http_parse_opts po;
+            asy_http_parse_opts_t po;
             ptrdiff_t r;
             if (c->cur || avail == 0) return used;
             if (c->flags & ASY__HC_NO_MORE) {
@@ -39342,7 +39370,7 @@ ASY__INTERNAL void asy__http_on_connection(asy_sock_t *server, int status) {
 
 ASY__INTERNAL void asy__http_timer_cb(asy_timer_t *t) {
     asy_http_server_t *srv = ASY_CONTAINER_OF(t, asy_http_server_t, timer_);
-    const asy_http_server_opts *o = &srv->opts_;
+    const asy_http_server_opts_t *o = &srv->opts_;
     uint64_t now = asy_now(srv->loop);
     asy__queue *q = asy__queue_head(&srv->conns_);
     while (q != &srv->conns_) {
@@ -39371,8 +39399,8 @@ ASY__INTERNAL void asy__http_timer_cb(asy_timer_t *t) {
 /* ---- the server ---------------------------------------------------------- */
 
 ASYNCRT_API int asy_http_server_init(asy_loop_t *loop, asy_http_server_t *srv,
-                                     const asy_http_server_opts *opts, asy_http_request_cb cb) {
-    asy_http_server_opts *o;
+                                     const asy_http_server_opts_t *opts, asy_http_request_cb cb) {
+    asy_http_server_opts_t *o;
     uint64_t tick;
     if (!loop || !srv || !cb) return ASY_EINVAL;
     memset(srv, 0, sizeof(*srv));
@@ -39763,7 +39791,7 @@ struct asy__http_cconn {
     unsigned naddrs, addr_i;
     char addrs[ASY__CC_MAX_ADDRS][46];
     asy_dns_lookup_t dns;
-    asy_timer_id timer;  /* connect timeout, then the idle timeout */
+    asy_timer_id_t timer;  /* connect timeout, then the idle timeout */
     uint64_t keep_alive_ms; /* the server's Keep-Alive: timeout hint, 0: none */
 };
 
@@ -39792,7 +39820,7 @@ ASY__INTERNAL void asy__cc_release(asy__http_cconn *c);
 ASY__INTERNAL void asy__cc_timer_stop(asy__http_cconn *c);
 /* https.c: the transport seam */
 ASY__INTERNAL int asy__http_scheme_ok(const asy_url_t *u);
-ASY__INTERNAL int asy__cc_tls_start(asy__http_cconn *c, const asy_stream_events *events);
+ASY__INTERNAL int asy__cc_tls_start(asy__http_cconn *c, const asy_stream_events_t *events);
 ASY__INTERNAL void asy__cc_tls_free(asy__http_cconn *c);
 ASY__INTERNAL void asy__agent_tls_free(asy_http_agent_t *agent);
 /* agent.c */
@@ -39839,9 +39867,9 @@ ASY__INTERNAL void asy__cc_tls_secure(asy_tls_t *tls, int status) {
 
 /* Wraps the socket that is connecting in TLS; the exchange's events move
  * to the TLS stream.  The connect timeout runs until the handshake ends. */
-ASY__INTERNAL int asy__cc_tls_start(asy__http_cconn *c, const asy_stream_events *events) {
+ASY__INTERNAL int asy__cc_tls_start(asy__http_cconn *c, const asy_stream_events_t *events) {
     asy_tls_t *tls;
-    asy_tls_opts o;
+    asy_tls_opts_t o;
     asy_http_agent_t *agent = c->agent;
     asy_http_client_req_t *req = c->req;
     int r;
@@ -39889,7 +39917,7 @@ ASY__INTERNAL void asy__agent_tls_free(asy_http_agent_t *agent) {
 
 #else
 
-ASY__INTERNAL int asy__cc_tls_start(asy__http_cconn *c, const asy_stream_events *events) {
+ASY__INTERNAL int asy__cc_tls_start(asy__http_cconn *c, const asy_stream_events_t *events) {
     (void)c;
     (void)events;
     return ASY_EPROTONOSUPPORT;
@@ -40174,7 +40202,7 @@ ASY__INTERNAL void asy__cr_impl_destroy(asy_stream_t *s, int err) {
     asy_stream_destroy_done(s, err);
 }
 
-static const asy_stream_impl asy__cr_req_impl = {NULL, NULL, asy__cr_impl_write, NULL,
+static const asy_stream_impl_t asy__cr_req_impl = {NULL, NULL, asy__cr_impl_write, NULL,
                                                  asy__cr_impl_final, asy__cr_impl_destroy,
                                                  NULL, NULL};
 
@@ -40198,7 +40226,7 @@ ASY__INTERNAL void asy__cr_res_destroy(asy_stream_t *s, int err) {
     asy_stream_destroy_done(s, err);
 }
 
-static const asy_stream_impl asy__cr_res_impl = {NULL, asy__cr_res_read, NULL, NULL,
+static const asy_stream_impl_t asy__cr_res_impl = {NULL, asy__cr_res_read, NULL, NULL,
                                                  NULL, asy__cr_res_destroy, NULL, NULL};
 
 /* A stream of the request closed.  The stream layer still touches the
@@ -40358,7 +40386,7 @@ ASY__INTERNAL uint64_t asy__cr_keep_alive_hint(const asy_http_head_t *h) {
 ASY__INTERNAL int asy__cr_got_head(asy_http_client_req_t *req, size_t len) {
     asy_http_head_t *h = &req->res.head;
     asy__http_cconn *c = req->conn_;
-    asy_stream_opts so;
+    asy_stream_opts_t so;
     uint64_t hint;
     int r;
     if (h->status >= 100 && h->status < 200) {
@@ -40409,7 +40437,7 @@ ASY__INTERNAL int asy__cr_got_head(asy_http_client_req_t *req, size_t len) {
 ASY__INTERNAL ptrdiff_t asy__cr_parse_head(asy_http_client_req_t *req, const char *p, size_t n,
                                            size_t *head_len) {
     size_t max = req->opts_.max_header_size, prev = req->hlen_, take;
-    asy_http_parse_opts po;
+    asy_http_parse_opts_t po;
     ptrdiff_t r;
     take = n;
     if (prev + take > max + 4) take = max + 4 - prev;
@@ -40601,7 +40629,7 @@ ASY__INTERNAL int asy__cr_method_in(const char *m, const char *const *list) {
 }
 
 ASY__INTERNAL int asy__cr_build(asy_http_client_req_t *req, const asy_url_t *u) {
-    const asy_http_request_opts *o = &req->opts_;
+    const asy_http_request_opts_t *o = &req->opts_;
     static const char *const idem[] = {"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE", NULL};
     static const char *const nobody[] = {"GET", "HEAD", "DELETE", "OPTIONS", "TRACE", "CONNECT",
                                          NULL};
@@ -40676,12 +40704,12 @@ ASY__INTERNAL int asy__cr_build(asy_http_client_req_t *req, const asy_url_t *u) 
     return 0;
 }
 
-ASYNCRT_API int asy_http_request(asy_loop_t *loop, const asy_http_request_opts *opts,
-                                 const asy_http_client_events *events,
+ASYNCRT_API int asy_http_request(asy_loop_t *loop, const asy_http_request_opts_t *opts,
+                                 const asy_http_client_events_t *events,
                                  asy_http_client_req_t **out) {
     asy_http_client_req_t *req;
     asy_url_t u;
-    asy_stream_opts so;
+    asy_stream_opts_t so;
     int r;
     if (!loop || !opts || !opts->url || !out) return ASY_EINVAL;
     *out = NULL;
@@ -40716,7 +40744,7 @@ ASYNCRT_API int asy_http_request(asy_loop_t *loop, const asy_http_request_opts *
     req->content_length_ = -1;
     req->opts_.url = NULL;
     {
-        asy_http_request_opts tmp = *opts; /* headers are read while building */
+        asy_http_request_opts_t tmp = *opts; /* headers are read while building */
         req->opts_.headers = tmp.headers;
         req->opts_.num_headers = tmp.num_headers;
         req->opts_.method = tmp.method;
@@ -40761,8 +40789,8 @@ ASYNCRT_API int asy_http_request(asy_loop_t *loop, const asy_http_request_opts *
 }
 
 ASYNCRT_API int asy_http_get(asy_loop_t *loop, const char *url, asy_http_agent_t *agent,
-                             const asy_http_client_events *events, asy_http_client_req_t **out) {
-    asy_http_request_opts o;
+                             const asy_http_client_events_t *events, asy_http_client_req_t **out) {
+    asy_http_request_opts_t o;
     int r;
     memset(&o, 0, sizeof(o));
     o.url = url;
@@ -40924,7 +40952,7 @@ ASY__INTERNAL void asy__cc_on_close(asy_stream_t *s) {
     asy__cc_free(c);
 }
 
-static const asy_stream_events asy__cc_events = {asy__cc_on_data, NULL, asy__cc_on_end,
+static const asy_stream_events_t asy__cc_events = {asy__cc_on_data, NULL, asy__cc_on_end,
                                                  asy__cc_on_error, NULL, NULL,
                                                  asy__cc_on_close, NULL, NULL};
 
@@ -40950,7 +40978,7 @@ ASY__INTERNAL void asy__cc_connected(asy_socket_t *sock, int status) {
 }
 
 ASY__INTERNAL void asy__cc_connect_next(asy__http_cconn *c) {
-    asy_socket_opts so;
+    asy_socket_opts_t so;
     int r;
     memset(&so, 0, sizeof(so));
     so.no_delay = 1;
@@ -41097,7 +41125,7 @@ ASY__INTERNAL void asy__cc_release(asy__http_cconn *c) {
 #define ASY__AGENT_DEFAULT_MAX_FREE 256u
 
 ASYNCRT_API int asy_http_agent_init(asy_loop_t *loop, asy_http_agent_t *agent,
-                                    const asy_http_agent_opts *opts) {
+                                    const asy_http_agent_opts_t *opts) {
     if (!loop || !agent) return ASY_EINVAL;
     memset(agent, 0, sizeof(*agent));
     agent->loop = loop;
@@ -41316,7 +41344,7 @@ ASYNCRT_API void asy_http_agent_close(asy_http_agent_t *agent, asy_http_agent_cl
 }
 
 ASYNCRT_API void asy_http_agent_get_stats(const asy_http_agent_t *agent,
-                                          asy_http_agent_stats *out) {
+                                          asy_http_agent_stats_t *out) {
     if (!agent || !out) return;
     *out = agent->stats_;
     {
@@ -41736,11 +41764,11 @@ struct asy__fetch {
     asy_buf_t body;
     int has_body;
     asy_stream_t *body_stream;
-    asy_fetch_opts opts;
+    asy_fetch_opts_t opts;
     unsigned nredirects;
     asy__abort_waiter waiter;
     int waiting_signal;
-    asy_timer_id timer;
+    asy_timer_id_t timer;
     asy_http_client_req_t *creq;
     asy_stream_t data_stream;
     asy__stream_listener ds_l;
@@ -41854,7 +41882,7 @@ ASY__INTERNAL void asy__fetch_drain_data(asy_stream_t *s, const asy_buf_t *b) {
     (void)s;
     (void)b;
 }
-static const asy_stream_events asy__fetch_drain_events = {asy__fetch_drain_data, NULL, NULL, NULL,
+static const asy_stream_events_t asy__fetch_drain_events = {asy__fetch_drain_data, NULL, NULL, NULL,
                                                           NULL, NULL, NULL, NULL, NULL};
 
 ASY__INTERNAL int asy__fetch_is_redirect(int st) {
@@ -41991,13 +42019,13 @@ ASY__INTERNAL void asy__fetch_on_close(asy_http_client_req_t *req) {
     asy__fetch_unref(f);
 }
 
-static const asy_http_client_events asy__fetch_events = {asy__fetch_on_response,
+static const asy_http_client_events_t asy__fetch_events = {asy__fetch_on_response,
                                                          asy__fetch_on_error,
                                                          asy__fetch_on_close};
 
 /* Sends the request as it stands now (first, or after a redirect). */
 ASY__INTERNAL int asy__fetch_start(asy__fetch *f) {
-    asy_http_request_opts o;
+    asy_http_request_opts_t o;
     asy_http_header_t *hv;
     asy_http_client_req_t *req;
     size_t n = asy_headers_count(&f->hdrs), i;
@@ -42183,7 +42211,7 @@ ASY__INTERNAL int asy__fetch_decode(asy__fetch *f, asy_http_client_res_t *res) {
     chain[0] = &res->stream;
     for (i = 0; i < n; i++) {
         struct asy__fetch_dec *d = &f->dec[i];
-        asy_zlib_opts zo;
+        asy_zlib_opts_t zo;
         memset(&zo, 0, sizeof(zo));
         zo.flush = ASY_Z_SYNC_FLUSH;
         zo.finish_flush = ASY_Z_SYNC_FLUSH;
@@ -42217,7 +42245,7 @@ ASY__INTERNAL int asy__fetch_decode(asy__fetch *f, asy_http_client_res_t *res) {
 
 /* ---- the entry point ----------------------------------------------------------------- */
 
-ASYNCRT_API asy_promise_t *asy_fetch(asy_loop_t *loop, const char *url, const asy_fetch_opts *opts) {
+ASYNCRT_API asy_promise_t *asy_fetch(asy_loop_t *loop, const char *url, const asy_fetch_opts_t *opts) {
     asy__fetch *f;
     asy_promise_t *p;
     asy_url_t u;

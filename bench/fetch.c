@@ -58,7 +58,7 @@ static void on_res(void *arg, const asy_settled_t *in) {
 }
 
 static void one(void) {
-    asy_fetch_opts o;
+    asy_fetch_opts_t o;
     asy_promise_t *p;
     memset(&o, 0, sizeof(o));
     o.agent = &agent;

@@ -59,7 +59,7 @@ static void on_connection(asy_sock_t *server, int status) {
 }
 
 static void dsock_close(asy_stream_t *s) { free(s); }
-static const asy_stream_events dsock_events = {NULL, NULL, NULL, NULL, NULL, NULL, dsock_close,
+static const asy_stream_events_t dsock_events = {NULL, NULL, NULL, NULL, NULL, NULL, dsock_close,
                                                NULL, NULL};
 
 static void on_dconnection(asy_server_t *srv, int status) {

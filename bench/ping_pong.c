@@ -33,7 +33,7 @@ static void on_read(asy_sock_t *s, ptrdiff_t n, const asy_iov_t *buf) {
     ptrdiff_t i;
     BCHECK(n > 0);
     for (i = 0; i < n; i++) {
-        BCHECK(buf->base[i] == PING[state]);
+        BCHECK(((const char *)buf->base)[i] == PING[state]);
         if (++state < sizeof(PING) - 1) continue;
         state = 0;
         pongs++;

@@ -41,7 +41,7 @@ static void step(void *arg, const asy_settled_t *in) {
 
 int main(void) {
     asy_rpool_factory_t f;
-    asy_rpool_opts o;
+    asy_rpool_opts_t o;
     asy_rpool_stats_t st;
     asy_promise_t *end;
     double best = 0;

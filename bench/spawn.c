@@ -42,7 +42,7 @@ static void on_done(asy_process_t *p, int status, int code, int sig) {
 
 static void start_one(int slot) {
     static const char *argv[] = {"echo", "hello", NULL};
-    asy_process_opts o;
+    asy_process_opts_t o;
     memset(&o, 0, sizeof(o));
     o.stdio[0].kind = ASY_STDIO_IGNORE;
     o.stdio[2].kind = ASY_STDIO_INHERIT;

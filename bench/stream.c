@@ -43,8 +43,8 @@ static void done(int st, void *arg) {
     status = st;
 }
 
-static const asy_stream_impl src_impl = {NULL, src_read, NULL, NULL, NULL, NULL, NULL, NULL};
-static const asy_stream_impl sink_impl = {NULL, NULL, sink_write, NULL, NULL, NULL, NULL, NULL};
+static const asy_stream_impl_t src_impl = {NULL, src_read, NULL, NULL, NULL, NULL, NULL, NULL};
+static const asy_stream_impl_t sink_impl = {NULL, NULL, sink_write, NULL, NULL, NULL, NULL, NULL};
 
 /* readable -> passthrough -> writable; returns ns for the run */
 static double run_pipeline(size_t chunk_size, unsigned long long total) {
@@ -89,13 +89,13 @@ static void line_write(asy_stream_t *s, const asy_buf_t *line) {
     lines_total += line->len > 0;
     asy_stream_write_done(s, 0);
 }
-static const asy_stream_impl text_impl = {NULL, text_read, NULL, NULL, NULL, NULL, NULL, NULL};
-static const asy_stream_impl line_impl = {NULL, NULL, line_write, NULL, NULL, NULL, NULL, NULL};
+static const asy_stream_impl_t text_impl = {NULL, text_read, NULL, NULL, NULL, NULL, NULL, NULL};
+static const asy_stream_impl_t line_impl = {NULL, NULL, line_write, NULL, NULL, NULL, NULL, NULL};
 
 static double run_lines(void) {
     asy_stream_t src, sink, *all[3];
     asy_line_splitter_t ls;
-    asy_stream_opts o;
+    asy_stream_opts_t o;
     uint64_t t0 = asy_hrtime();
     memset(&o, 0, sizeof(o));
     o.object_mode = 1;

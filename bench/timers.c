@@ -91,7 +91,7 @@ static void sleep_ms(long ms) {
 int main(void) {
     asy_loop_t loop;
     asy_timer_t *timers = (asy_timer_t *)calloc(NUM_TIMERS, sizeof(asy_timer_t));
-    asy_timer_id *ids = (asy_timer_id *)calloc(NUM_TIMERS, sizeof(asy_timer_id));
+    asy_timer_id_t *ids = (asy_timer_id_t *)calloc(NUM_TIMERS, sizeof(asy_timer_id_t));
     uint64_t *timeouts = (uint64_t *)calloc(NUM_TIMERS, sizeof(uint64_t));
     double start_ns[ROUNDS], stop_ns[ROUNDS], dispatch_ns[ROUNDS], set_ns[ROUNDS], clear_ns[ROUNDS];
     int i, r;

@@ -43,7 +43,7 @@ static void s_data(asy_stream_t *s, const asy_buf_t *b) {
 }
 static void s_end(asy_stream_t *s) { asy_stream_end(s, NULL, NULL); }
 static void s_close(asy_stream_t *s) { free(s); }
-static const asy_stream_events s_events = {s_data, NULL, s_end, NULL, NULL, NULL, s_close, NULL, NULL};
+static const asy_stream_events_t s_events = {s_data, NULL, s_end, NULL, NULL, NULL, s_close, NULL, NULL};
 static void s_conn(asy_tls_server_t *sv, int status) {
     asy_tls_t *t = (asy_tls_t *)calloc(1, sizeof(*t));
     int r;
@@ -61,7 +61,7 @@ static void c_error(asy_stream_t *s, int e) {
     (void)s;
     die("client", e);
 }
-static const asy_stream_events c_events = {NULL, NULL, NULL, c_error, NULL, NULL, c_close, NULL, NULL};
+static const asy_stream_events_t c_events = {NULL, NULL, NULL, c_error, NULL, NULL, c_close, NULL, NULL};
 static void c_session(asy_tls_t *t, const asy_buf_t *s) {
     (void)t;
     if (!session.len) asy_buf_retain(&session, s);
@@ -74,7 +74,7 @@ static void c_secure(asy_tls_t *t, int status) {
 }
 
 static void one_connection(asy_tls_t *t, int port, asy_tls_secure_cb cb) {
-    asy_tls_opts o;
+    asy_tls_opts_t o;
     int r;
     memset(&o, 0, sizeof(o));
     o.context = cctx;
@@ -97,7 +97,7 @@ static const char *path(const char *name) {
 
 static void start_server(const char *cert, const char *key) {
     asy_tls_context_t *sctx;
-    asy_tls_context_opts so;
+    asy_tls_context_opts_t so;
     int r;
     memset(&so, 0, sizeof(so));
     so.cert_file = path(cert);
@@ -141,7 +141,7 @@ static void b_drain(asy_stream_t *s) {
     (void)s;
     pump();
 }
-static const asy_stream_events b_events = {NULL, NULL, NULL, c_error, b_drain, NULL, c_close, NULL, NULL};
+static const asy_stream_events_t b_events = {NULL, NULL, NULL, c_error, b_drain, NULL, c_close, NULL, NULL};
 static void pump(void) {
     while (sent < want) {
         int r = asy_stream_write(&bulk_t->stream, &chunk, NULL, NULL);
@@ -159,7 +159,7 @@ static void b_secure(asy_tls_t *t, int status) {
 
 int main(void) {
     char cmd[400];
-    asy_tls_context_opts co;
+    asy_tls_context_opts_t co;
     static const char *const gcm[] = {"TLS-ECDHE-ECDSA-WITH-AES-128-GCM-SHA256",
                                       "TLS-ECDHE-RSA-WITH-AES-128-GCM-SHA256", NULL};
     double secs = getenv("TLS_BENCH_SECS") ? atof(getenv("TLS_BENCH_SECS")) : 2.0, t0;

@@ -52,7 +52,7 @@ static void on_exit_cb(asy_worker_t *w, int code) {
 }
 
 int main(void) {
-    asy_worker_opts o;
+    asy_worker_opts_t o;
     memset(&o, 0, sizeof(o));
     o.on_message = on_message;
     o.on_exit = on_exit_cb;

@@ -28,7 +28,7 @@ int main(void) {
                                      "\nhello", " world"};
     asy_bufchain_t chunks;
     asy_buf_t head, body;
-    asy_iovec_t iov[8];
+    asy_iov_t iov[8];
     ptrdiff_t end;
     size_t i, n;
     char *s;

@@ -12,7 +12,7 @@
 
 #include <stdio.h>
 
-static void on_done(const asy_exec_result *r, void *arg) {
+static void on_done(const asy_exec_result_t *r, void *arg) {
     (void)arg;
     /* grep exits 1 when nothing matched: not an error worth shouting about */
     if (r->status != 0 && !(r->status == ASY_ECHILD && r->exit_code == 1)) {

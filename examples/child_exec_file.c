@@ -12,7 +12,7 @@
 
 #include <stdio.h>
 
-static void on_done(const asy_exec_result *r, void *arg) {
+static void on_done(const asy_exec_result_t *r, void *arg) {
     (void)arg;
     if (r->status != 0) {
         fprintf(stderr, "git status failed: %s (%s)\n%s", r->message, asy_err_name(r->status),

@@ -3,7 +3,7 @@
  *   const execFileAsync = promisify(execFile);
  *   const { stdout } = await execFileAsync("git", ["status"]);
  *
- * asy_exec_file_async returns a promise of the output; the continuation
+ * asy_execp_file returns a promise of the output; the continuation
  * is the code after the await, the catch the rejection. */
 #define ASYNCRT_IMPLEMENTATION
 #include "../asyncrt.h"
@@ -11,7 +11,7 @@
 #include <stdio.h>
 
 static asy_ret_t print_stdout(void *arg, const asy_settled_t *in) {
-    const asy_exec_output *out = (const asy_exec_output *)in->value;
+    const asy_exec_output_t *out = (const asy_exec_output_t *)in->value;
     (void)arg;
     fputs(out->out, stdout);
     return asy_ok(NULL);
@@ -29,7 +29,7 @@ int main(void) {
     const char *args[] = {"git", "status", NULL};
     asy_promise_t *p, *done;
     asy_loop_init(&loop, NULL);
-    p = asy_exec_file_async(&loop, "git", args, NULL);
+    p = asy_execp_file(&loop, "git", args, NULL);
     done = asy_promise_then(p, print_stdout, report, NULL);
     asy_promise_release(p);
     asy_promise_release(done);

@@ -12,12 +12,12 @@ static asy_loop_t loop;
 
 static asy_ret_t git_status(void *arg) {
     const char *args[] = {"git", "status", NULL};
-    asy_promise_t *p = asy_exec_file_async(&loop, "git", args, NULL);
+    asy_promise_t *p = asy_execp_file(&loop, "git", args, NULL);
     void *v;
     int err = asy_await(p, &v);
     (void)arg;
     if (err == 0) {
-        fputs(((const asy_exec_output *)v)->out, stdout);
+        fputs(((const asy_exec_output_t *)v)->out, stdout);
     } else {
         const char *m = asy_promise_result(p)->message;
         fprintf(stderr, "git status failed: %s: %s\n", asy_err_name(err), m ? m : "");

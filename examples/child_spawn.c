@@ -19,7 +19,7 @@ static void on_data(asy_stream_t *out, const asy_buf_t *chunk) {
     fwrite(chunk->data, 1, chunk->len, stdout);
 }
 
-static const asy_stream_events stdout_events = {on_data, NULL, NULL, NULL, NULL,
+static const asy_stream_events_t stdout_events = {on_data, NULL, NULL, NULL, NULL,
                                                 NULL,    NULL, NULL, NULL};
 
 static void on_close(asy_process_t *child, int status, int code, int signal) {
@@ -36,7 +36,7 @@ int main(void) {
     asy_loop_t loop;
     asy_process_t child;
     asy_stream_t child_stdout;
-    asy_process_opts opts;
+    asy_process_opts_t opts;
     const char *args[] = {"git", "log", "--oneline", NULL};
     asy_loop_init(&loop, NULL);
     memset(&opts, 0, sizeof(opts));

@@ -93,7 +93,7 @@ static void shut_down(void *arg, const asy_settled_t *in) {
 
 int main(void) {
     asy_rpool_factory_t factory;
-    asy_rpool_opts opts;
+    asy_rpool_opts_t opts;
     asy_rpool_stats_t st;
     asy_promise_t *end;
     int i;

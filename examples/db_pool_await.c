@@ -118,7 +118,7 @@ static asy_ret_t serve(void *arg) {
 
 int main(void) {
     asy_rpool_factory_t factory;
-    asy_rpool_opts opts;
+    asy_rpool_opts_t opts;
     asy_promise_t *done;
     asy_loop_init(&loop, NULL);
     memset(&factory, 0, sizeof(factory));

@@ -40,10 +40,10 @@ static void on_error(asy_stream_t *s, int err) {
     exit_code = 1;
 }
 
-static const asy_stream_events events = {on_data, NULL, on_end, on_error, NULL, NULL, NULL, NULL, NULL};
+static const asy_stream_events_t events = {on_data, NULL, on_end, on_error, NULL, NULL, NULL, NULL, NULL};
 
 int main(int argc, char **argv) {
-    asy_socket_opts opts;
+    asy_socket_opts_t opts;
     int i, r;
     if (argc < 2) {
         fprintf(stderr, "usage: %s port [message...]\n", argv[0]);

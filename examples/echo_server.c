@@ -38,7 +38,7 @@ static void on_conn_error(asy_stream_t *s, int err) {
     printf("connection %d: %s\n", c->id, asy_strerror(err));
 }
 
-static const asy_stream_events conn_events = {
+static const asy_stream_events_t conn_events = {
     NULL, NULL, NULL, on_conn_error, NULL, NULL, on_conn_close, NULL, NULL};
 
 static void on_connection(asy_server_t *srv, int status) {

@@ -29,7 +29,7 @@
 typedef struct ex_fd {
     asy_stream_t stream; /* what the example pipes */
     asy_poll_t poll;
-    asy_immediate_id imm;
+    asy_immediate_id_t imm;
     int fd;
     int is_file;  /* no poll handle: always ready */
     int has_poll; /* poll initialised (to be closed on destroy) */
@@ -181,9 +181,9 @@ EX_UNUSED static void ex_fd_destroy(asy_stream_t *s, int err) {
         asy_stream_destroy_done(s, err);
 }
 
-EX_UNUSED static const asy_stream_impl ex_source_impl = {NULL, ex_src_read, NULL, NULL, NULL, ex_fd_destroy,
+EX_UNUSED static const asy_stream_impl_t ex_source_impl = {NULL, ex_src_read, NULL, NULL, NULL, ex_fd_destroy,
                                                NULL, NULL};
-EX_UNUSED static const asy_stream_impl ex_sink_impl = {NULL, NULL, ex_sink_write, NULL, NULL, ex_fd_destroy,
+EX_UNUSED static const asy_stream_impl_t ex_sink_impl = {NULL, NULL, ex_sink_write, NULL, NULL, ex_fd_destroy,
                                              NULL, NULL};
 
 EX_UNUSED static int ex_fd_setup(asy_loop_t *loop, ex_fd *f, int fd) {
@@ -200,12 +200,12 @@ EX_UNUSED static int ex_fd_setup(asy_loop_t *loop, ex_fd *f, int fd) {
 }
 
 /* The fd is not closed by the stream (it may be stdin or stdout). */
-EX_UNUSED static int ex_fd_source(asy_loop_t *loop, ex_fd *f, int fd, const asy_stream_opts *opts) {
+EX_UNUSED static int ex_fd_source(asy_loop_t *loop, ex_fd *f, int fd, const asy_stream_opts_t *opts) {
     int r = ex_fd_setup(loop, f, fd);
     return r < 0 ? r : asy_readable_init(loop, &f->stream, &ex_source_impl, opts);
 }
 
-EX_UNUSED static int ex_fd_sink(asy_loop_t *loop, ex_fd *f, int fd, const asy_stream_opts *opts) {
+EX_UNUSED static int ex_fd_sink(asy_loop_t *loop, ex_fd *f, int fd, const asy_stream_opts_t *opts) {
     int r = ex_fd_setup(loop, f, fd);
     return r < 0 ? r : asy_writable_init(loop, &f->stream, &ex_sink_impl, opts);
 }

@@ -42,7 +42,7 @@ static void on_error(asy_stream_t *s, int err) {
     exit_code = 1;
 }
 
-static const asy_stream_events body_events = {on_data, NULL, on_end, on_error, NULL,
+static const asy_stream_events_t body_events = {on_data, NULL, on_end, on_error, NULL,
                                               NULL,    NULL, NULL,   NULL};
 
 static void on_settled(void *arg, const asy_settled_t *in) {
@@ -66,7 +66,7 @@ static void on_settled(void *arg, const asy_settled_t *in) {
 int main(int argc, char **argv) {
     asy_loop_t loop;
     asy_promise_t *p;
-    asy_fetch_opts fo;
+    asy_fetch_opts_t fo;
 #ifdef ASYNCRT_WITH_MBEDTLS
     asy_tls_context_t *ctx = NULL;
     const char *ca = getenv("CA_FILE");
@@ -79,7 +79,7 @@ int main(int argc, char **argv) {
     memset(&fo, 0, sizeof(fo));
 #ifdef ASYNCRT_WITH_MBEDTLS
     if (ca && *ca) {
-        asy_tls_context_opts co;
+        asy_tls_context_opts_t co;
         int r;
         memset(&co, 0, sizeof(co));
         co.ca_file = ca;

@@ -69,9 +69,9 @@ static void on_error(asy_stream_t *s, int err) {
     asy_fs_stream_error(asy_fs_stream_of(s), msg, sizeof(msg));
     fprintf(stderr, "%s\n", msg[0] ? msg : asy_strerror(err));
 }
-static const asy_stream_events src_events = {on_data, NULL, on_end, on_error, NULL,
+static const asy_stream_events_t src_events = {on_data, NULL, on_end, on_error, NULL,
                                              NULL,    NULL, NULL,   NULL};
-static const asy_stream_events dest_events = {NULL, NULL, NULL, on_error, on_drain,
+static const asy_stream_events_t dest_events = {NULL, NULL, NULL, on_error, on_drain,
                                               NULL, NULL, NULL, NULL};
 
 /* ---- pipeline(): the same, built in ---------------------------------------- */
@@ -80,7 +80,7 @@ static void on_chunk_written(asy_stream_t *s, const asy_buf_t *chunk) {
     (void)chunk;
     measure();
 }
-static const asy_stream_events watch_events = {on_chunk_written, NULL, NULL, on_error, NULL,
+static const asy_stream_events_t watch_events = {on_chunk_written, NULL, NULL, on_error, NULL,
                                                NULL,             NULL, NULL, NULL};
 static int pipeline_status = 1;
 static void pipeline_done(int status, void *arg) {

@@ -12,7 +12,7 @@
  *   done: 143083 chars in 3 chunks
  *   $ ./fs_stream_for_await FILE       (any file)
  *
- * asy_stream_read_async is one turn of the `for await` loop: its callback
+ * asy_stream_next is one turn of the `for await` loop: its callback
  * gets the next chunk (64 KiB, the read stream's default highWaterMark)
  * and asks for the one after; ASY_EOF ends the loop, after the stream
  * closed its fd.  The chunks are bytes: characters are counted as UTF-8
@@ -48,7 +48,7 @@ static void on_chunk(asy_stream_t *s, int status, const asy_buf_t *chunk, void *
     total += chars;
     chunks++;
     printf("Got %zu chars\n", chars);
-    asy_stream_read_async(s, on_chunk, NULL); /* the next turn of the loop */
+    asy_stream_next(s, on_chunk, NULL); /* the next turn of the loop */
 }
 
 /* 143083 bytes of text: lines of the alphabet, numbered. */
@@ -84,7 +84,7 @@ int main(int argc, char **argv) {
     }
     if (asy_loop_init(&loop, NULL) < 0) return 1;
     if (asy_fs_create_read_stream(&loop, &stream, file, NULL) < 0) return 1;
-    asy_stream_read_async(&stream.stream, on_chunk, NULL);
+    asy_stream_next(&stream.stream, on_chunk, NULL);
     asy_run(&loop, ASY_RUN_DEFAULT);
 
     if (dir[0]) {

@@ -41,7 +41,7 @@ static void upper_transform(asy_stream_t *s, const asy_buf_t *chunk) {
     }
     asy_stream_transform_done(s, r); /* callback() */
 }
-static const asy_stream_impl upper_impl = {NULL, NULL, NULL, NULL, NULL, NULL, upper_transform, NULL};
+static const asy_stream_impl_t upper_impl = {NULL, NULL, NULL, NULL, NULL, NULL, upper_transform, NULL};
 
 static asy_fs_stream_t input, output;
 static asy_stream_t upper;

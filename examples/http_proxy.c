@@ -85,7 +85,7 @@ static void on_up_error(asy_http_client_req_t *up, int err) {
 
 static void on_up_close(asy_http_client_req_t *up) { free(up->data); }
 
-static const asy_http_client_events up_events = {on_up_response, on_up_error, on_up_close};
+static const asy_http_client_events_t up_events = {on_up_response, on_up_error, on_up_close};
 
 static void request_piped(int status, void *arg) {
     (void)status;
@@ -95,7 +95,7 @@ static void request_piped(int status, void *arg) {
 static void on_request(asy_http_server_t *srv, asy_http_req_t *req, asy_http_res_t *res) {
     char url[1024 + 8192], method[32];
     asy_http_header_t hv[128];
-    asy_http_request_opts o;
+    asy_http_request_opts_t o;
     asy_stream_t *chain[2];
     size_t i, n = 0;
     px *p;

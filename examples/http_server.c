@@ -109,7 +109,7 @@ static void on_body_close(asy_stream_t *s) {
     free(b);
 }
 
-static const asy_stream_events body_events = {on_body_data, NULL, on_body_end, NULL, NULL,
+static const asy_stream_events_t body_events = {on_body_data, NULL, on_body_end, NULL, NULL,
                                               NULL,         on_body_close, NULL, NULL};
 
 static void on_request(asy_http_server_t *srv, asy_http_req_t *req, asy_http_res_t *res) {

@@ -50,7 +50,7 @@ typedef struct {
     int flushing;       /* the query is not all sent yet */
     asy_promise_t *p;   /* the operation in flight */
     PGresult *result;   /* a query's result so far */
-    asy_timer_id deadline;
+    asy_timer_id_t deadline;
 } pg_conn;
 
 static void free_poll(asy_handle_t *h) { free(h); }
@@ -470,7 +470,7 @@ static asy_ret_t run_all(void *arg) {
 
 int main(int argc, char **argv) {
     asy_rpool_factory_t factory;
-    asy_rpool_opts opts;
+    asy_rpool_opts_t opts;
     asy_promise_t *done;
     int max = 20;
     if (argc > 1) requests = atoi(argv[1]);

@@ -65,8 +65,8 @@ static void dest_write(asy_stream_t *s, const asy_buf_t *chunk) {
     asy_set_timeout(&loop, dest_done, NULL, 1);
 }
 
-static const asy_stream_impl src_impl = {NULL, src_read, NULL, NULL, NULL, NULL, NULL, NULL};
-static const asy_stream_impl dest_impl = {NULL, NULL, dest_write, NULL, NULL, NULL, NULL, NULL};
+static const asy_stream_impl_t src_impl = {NULL, src_read, NULL, NULL, NULL, NULL, NULL, NULL};
+static const asy_stream_impl_t dest_impl = {NULL, NULL, dest_write, NULL, NULL, NULL, NULL, NULL};
 
 /* ---- by hand: write() false -> pause, 'drain' -> resume ------------------- */
 static void on_data(asy_stream_t *s, const asy_buf_t *chunk) {
@@ -86,9 +86,9 @@ static void on_drain(asy_stream_t *s) {
     asy_stream_resume(&src);
 }
 
-static const asy_stream_events src_events = {on_data, NULL, on_end, NULL, NULL, NULL, NULL, NULL,
+static const asy_stream_events_t src_events = {on_data, NULL, on_end, NULL, NULL, NULL, NULL, NULL,
                                              NULL};
-static const asy_stream_events dest_events = {NULL, NULL, NULL, NULL, on_drain, NULL, NULL, NULL,
+static const asy_stream_events_t dest_events = {NULL, NULL, NULL, NULL, on_drain, NULL, NULL, NULL,
                                               NULL};
 
 static void setup(void) {

@@ -44,7 +44,7 @@ static void counter_read(asy_stream_t *s, size_t size) {
     asy_stream_push_bytes(s, line, strlen(line)); /* copies; asy_stream_push keeps a view */
 }
 
-static const asy_stream_impl counter_impl = {
+static const asy_stream_impl_t counter_impl = {
     NULL,         /* construct */
     counter_read, /* read */
     NULL, NULL, NULL, NULL, NULL, NULL};
@@ -62,7 +62,7 @@ static void bracket_transform(asy_stream_t *s, const asy_buf_t *chunk) {
     asy_stream_transform_done(s, r); /* callback(err) */
 }
 
-static const asy_stream_impl bracket_impl = {NULL, NULL, NULL, NULL, NULL, NULL,
+static const asy_stream_impl_t bracket_impl = {NULL, NULL, NULL, NULL, NULL, NULL,
                                              bracket_transform, NULL};
 
 /* ---- a sink: completes each write later, flushes in _final ------------------- */
@@ -101,7 +101,7 @@ static void store_destroy(asy_stream_t *s, int err) {
     asy_stream_destroy_done(s, err);
 }
 
-static const asy_stream_impl store_impl = {NULL, NULL, store_write, NULL, store_final,
+static const asy_stream_impl_t store_impl = {NULL, NULL, store_write, NULL, store_final,
                                            store_destroy, NULL, NULL};
 
 static void done(int status, void *arg) {

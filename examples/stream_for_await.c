@@ -11,7 +11,7 @@
  *   Got 12011 chars
  *   done: 143083 chars
  *
- * asy_stream_read_async is one turn of the loop: its callback gets the
+ * asy_stream_next is one turn of the loop: its callback gets the
  * next chunk (then asks for the one after), and ASY_EOF after the last.
  * Characters are counted as UTF-8 code points: every byte that is not a
  * continuation byte starts one, so a character split between two chunks
@@ -42,7 +42,7 @@ static void on_chunk(asy_stream_t *s, int status, const asy_buf_t *chunk, void *
     for (i = 0; i < chunk->len; i++) chars += (chunk->data[i] & 0xC0) != 0x80;
     total += chars;
     printf("Got %zu chars\n", chars);
-    asy_stream_read_async(s, on_chunk, NULL); /* next turn of the loop */
+    asy_stream_next(s, on_chunk, NULL); /* next turn of the loop */
 }
 
 /* In-memory text, pushed a piece per _read. */
@@ -55,13 +55,13 @@ static void mem_read(asy_stream_t *s, size_t size) {
     else
         asy_stream_push_end(s);
 }
-static const asy_stream_impl mem_impl = {NULL, mem_read, NULL, NULL, NULL, NULL, NULL, NULL};
+static const asy_stream_impl_t mem_impl = {NULL, mem_read, NULL, NULL, NULL, NULL, NULL, NULL};
 
 int main(int argc, char **argv) {
     asy_loop_t loop;
     ex_fd file;
     asy_stream_t mem, *stream;
-    asy_stream_opts opts;
+    asy_stream_opts_t opts;
     int fd = -1;
     if (argc > 1 && (fd = open(argv[1], O_RDONLY | O_CLOEXEC)) < 0) {
         perror(argv[1]);
@@ -77,7 +77,7 @@ int main(int argc, char **argv) {
         if (asy_readable_init(&loop, &mem, &mem_impl, &opts) < 0) return 1;
         stream = &mem;
     }
-    asy_stream_read_async(stream, on_chunk, NULL);
+    asy_stream_next(stream, on_chunk, NULL);
     asy_run(&loop, ASY_RUN_DEFAULT);
     if (fd >= 0) close(fd);
     return asy_loop_close(&loop) == 0 ? 0 : 1;

@@ -49,14 +49,14 @@ static void mem_read(asy_stream_t *s, size_t size) {
     else
         asy_stream_push_end(s);
 }
-static const asy_stream_impl mem_impl = {NULL, mem_read, NULL, NULL, NULL, NULL, NULL, NULL};
+static const asy_stream_impl_t mem_impl = {NULL, mem_read, NULL, NULL, NULL, NULL, NULL, NULL};
 
 int main(int argc, char **argv) {
     asy_loop_t loop;
     ex_fd file;
     asy_stream_t mem, *stream;
     asy_promise_t *done;
-    asy_stream_opts opts;
+    asy_stream_opts_t opts;
     int fd = -1;
     if (argc > 1 && (fd = open(argv[1], O_RDONLY | O_CLOEXEC)) < 0) {
         perror(argv[1]);

@@ -49,7 +49,7 @@ static void text_read(asy_stream_t *s, size_t size) {
     else
         asy_stream_push_end(s);
 }
-static const asy_stream_impl text_impl = {NULL, text_read, NULL, NULL, NULL, NULL, NULL, NULL};
+static const asy_stream_impl_t text_impl = {NULL, text_read, NULL, NULL, NULL, NULL, NULL, NULL};
 
 /* ---- the transform: one line (object mode) in, "%6lu  line\n" out -------- */
 static unsigned long line_no;
@@ -67,7 +67,7 @@ static void number_transform(asy_stream_t *s, const asy_buf_t *line) {
     }
     asy_stream_transform_done(s, r);
 }
-static const asy_stream_impl number_impl = {NULL, NULL, NULL, NULL, NULL, NULL, number_transform,
+static const asy_stream_impl_t number_impl = {NULL, NULL, NULL, NULL, NULL, NULL, number_transform,
                                             NULL};
 
 static int exit_code = 1;
@@ -86,7 +86,7 @@ int main(int argc, char **argv) {
     ex_fd in, out;
     asy_stream_t mem, numbers;
     asy_line_splitter_t lines;
-    asy_stream_opts numbers_opts;
+    asy_stream_opts_t numbers_opts;
     asy_stream_t *streams[4];
     int in_fd = -1, out_fd = 1;
     signal(SIGPIPE, SIG_IGN);

@@ -12,7 +12,7 @@
  *
  * The streams are the twin's: INPUT -> line splitter -> numbering
  * transform -> OUTPUT (stdout without OUTPUT, a small in-memory source
- * without INPUT).  asy_pipeline_promise is stream/promises' pipeline. */
+ * without INPUT).  asy_pipelinep is stream/promises' pipeline. */
 #define ASYNCRT_IMPLEMENTATION
 #include "asyncrt.h"
 
@@ -40,7 +40,7 @@ static void text_read(asy_stream_t *s, size_t size) {
     else
         asy_stream_push_end(s);
 }
-static const asy_stream_impl text_impl = {NULL, text_read, NULL, NULL, NULL, NULL, NULL, NULL};
+static const asy_stream_impl_t text_impl = {NULL, text_read, NULL, NULL, NULL, NULL, NULL, NULL};
 
 /* ---- the transform: one line (object mode) in, "%6lu  line\n" out -------- */
 static unsigned long line_no;
@@ -58,12 +58,12 @@ static void number_transform(asy_stream_t *s, const asy_buf_t *line) {
     }
     asy_stream_transform_done(s, r);
 }
-static const asy_stream_impl number_impl = {NULL, NULL, NULL, NULL, NULL, NULL, number_transform,
+static const asy_stream_impl_t number_impl = {NULL, NULL, NULL, NULL, NULL, NULL, number_transform,
                                             NULL};
 
 static int exit_code = 1;
 static asy_ret_t run_pipeline(void *arg) {
-    asy_promise_t *p = asy_pipeline_promise((asy_stream_t *const *)arg, 4);
+    asy_promise_t *p = asy_pipelinep((asy_stream_t *const *)arg, 4);
     int err = p ? asy_await(p, NULL) : ASY_ENOMEM; /* await pipeline(...) */
     if (err == 0) {
         fprintf(stderr, "pipeline succeeded: %lu lines\n", line_no);
@@ -80,7 +80,7 @@ int main(int argc, char **argv) {
     ex_fd in, out;
     asy_stream_t mem, numbers;
     asy_line_splitter_t lines;
-    asy_stream_opts numbers_opts;
+    asy_stream_opts_t numbers_opts;
     asy_stream_t *streams[4];
     asy_promise_t *done;
     int in_fd = -1, out_fd = 1;

@@ -61,7 +61,7 @@ static void csv_read(asy_stream_t *s, size_t size) {
     }
     asy_stream_push_bytes(s, buf, n);
 }
-static const asy_stream_impl csv_impl = {NULL, csv_read, NULL, NULL, NULL, NULL, NULL, NULL};
+static const asy_stream_impl_t csv_impl = {NULL, csv_read, NULL, NULL, NULL, NULL, NULL, NULL};
 
 /* ---- db.query, simulated ------------------------------------------------------ */
 typedef struct {
@@ -128,7 +128,7 @@ static void on_line(asy_stream_t *rl, int status, const asy_buf_t *line, void *a
             }
             promises[npromises++] = asy_limit_run(limit, insert_task, r);
         }
-        asy_stream_read_async(rl, on_line, NULL);
+        asy_stream_next(rl, on_line, NULL);
         return;
     }
     if (status != ASY_EOF) fprintf(stderr, "reading failed: %s\n", asy_strerror(status));
@@ -164,7 +164,7 @@ int main(int argc, char **argv) {
     input[0] = fd >= 0 ? &file.stream : &gen;
     input[1] = &rl.stream;
     asy_pipeline(input, 2, input_done, NULL);
-    asy_stream_read_async(&rl.stream, on_line, NULL);
+    asy_stream_next(&rl.stream, on_line, NULL);
     asy_run(&loop, ASY_RUN_DEFAULT);
     asy_limit_free(limit);
     free(promises);

@@ -51,7 +51,7 @@ static void csv_read(asy_stream_t *s, size_t size) {
     }
     asy_stream_push_bytes(s, buf, n);
 }
-static const asy_stream_impl csv_impl = {NULL, csv_read, NULL, NULL, NULL, NULL, NULL, NULL};
+static const asy_stream_impl_t csv_impl = {NULL, csv_read, NULL, NULL, NULL, NULL, NULL, NULL};
 
 /* ---- db.query, simulated ------------------------------------------------------ */
 typedef struct {

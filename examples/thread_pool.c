@@ -17,7 +17,7 @@ typedef struct {
 } job;
 
 static asy_loop_t loop;
-static asy_timer_id ticker;
+static asy_timer_id_t ticker;
 static int jobs_left, ticks;
 
 static void count_primes(asy_work_t *w) { /* on a pool thread */

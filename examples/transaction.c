@@ -172,7 +172,7 @@ int main(void) {
     static transfer transfers[3] = {{1, 2, 100, NULL, 0, ""}, {1, 2, 100, NULL, 0, ""},
                                     {2, 1, 10, NULL, 0, ""}};
     asy_rpool_factory_t factory;
-    asy_rpool_opts opts;
+    asy_rpool_opts_t opts;
     asy_rpool_stats_t st;
     int i;
     asy_loop_init(&loop, NULL);

@@ -139,7 +139,7 @@ static asy_ret_t do_transfer(void *arg) {
 int main(void) {
     static transfer transfers[3] = {{1, 2, 100}, {1, 2, 100}, {2, 1, 10}};
     asy_rpool_factory_t factory;
-    asy_rpool_opts opts;
+    asy_rpool_opts_t opts;
     asy_rpool_stats_t st;
     asy_promise_t *p[3];
     int i;

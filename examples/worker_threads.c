@@ -65,7 +65,7 @@ int main(void) {
     asy_loop_t loop;
     asy_worker_t worker;
     uint64_t iterations = 1000000;
-    asy_worker_opts opts;
+    asy_worker_opts_t opts;
     int r;
     if (asy_loop_init(&loop, NULL) != 0) return 1;
     memset(&opts, 0, sizeof(opts));

@@ -12,7 +12,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 enum { MODEL_CAP = 1 << 16, KEEP = 4 };
 
 static void check(const asy_bufchain_t *c, const uint8_t *model, size_t mlen) {
-    asy_iovec_t iov[64];
+    asy_iov_t iov[64];
     size_t n, i, off = 0;
     if (asy_bufchain_len(c) != mlen) abort();
     n = asy_bufchain_gather(c, iov, 64, SIZE_MAX);

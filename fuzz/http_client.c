@@ -67,7 +67,7 @@ static void conn_data(asy_stream_t *s, const asy_buf_t *b) {
     (void)b; /* the request: not looked at */
 }
 static void conn_close(asy_stream_t *s) { ((fz *)s->data)->conn_closed = 1; }
-static const asy_stream_events conn_events = {conn_data, NULL, NULL, NULL, NULL,
+static const asy_stream_events_t conn_events = {conn_data, NULL, NULL, NULL, NULL,
                                               NULL,      conn_close, NULL, NULL};
 
 static void on_conn(asy_server_t *srv, int status) {
@@ -109,7 +109,7 @@ static void agent_closed(asy_http_agent_t *a) { ((fz *)a->data)->agent_closed = 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     static fz z;
     asy_http_agent_t agent;
-    asy_fetch_opts o;
+    asy_fetch_opts_t o;
     asy_addr_t addr;
     asy_promise_t *p;
     char url[64];

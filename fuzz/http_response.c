@@ -18,7 +18,7 @@ static int inside(const char *p, size_t n, const char *buf, size_t len) {
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     asy_http_header_t h[16];
     asy_http_head_t head;
-    asy_http_parse_opts o;
+    asy_http_parse_opts_t o;
     ptrdiff_t whole, part;
     size_t split, i;
     const char *buf;

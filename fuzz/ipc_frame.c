@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (size < 1) return 0;
     max = limits[data[0] & 3];
     while (off <= size) {
-        asy_ipc_frame_info info;
+        asy_ipc_frame_info_t info;
         unsigned char hdr[ASY_IPC_HEADER_SIZE];
         int r = asy_ipc_frame_decode(data + off, size - off, max, &info);
         if (r == 0) {

@@ -39,7 +39,7 @@ static void roundtrip(const asy_json_value_t *root, int indent, unsigned flags) 
     char *a = NULL, *b = NULL;
     size_t alen, blen;
     asy_json_doc_t again;
-    asy_json_parse_opts o;
+    asy_json_parse_opts_t o;
     memset(&o, 0, sizeof(o));
     o.max_depth = 100000;
     o.flags = flags;
@@ -56,7 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     asy_json_doc_t doc;
     asy_json_error_t err;
     unsigned flags = (size && (data[0] & 1)) ? ASY_JSON_DOC_ORDER : 0;
-    asy_json_parse_opts o;
+    asy_json_parse_opts_t o;
     int r;
     memset(&o, 0, sizeof(o));
     o.flags = flags;

@@ -19,14 +19,14 @@ static void fz_write(asy_stream_t *s, const asy_buf_t *chunk) {
     asy_stream_write_done(s, 0);
 }
 static void fz_final(asy_stream_t *s) { asy_stream_final_done(s, 0); }
-static const asy_stream_impl fz_impl = {NULL, NULL, fz_write, NULL, fz_final, NULL, NULL, NULL};
+static const asy_stream_impl_t fz_impl = {NULL, NULL, fz_write, NULL, fz_final, NULL, NULL, NULL};
 
 static int closed;
 static void fz_close(asy_stream_t *s) {
     (void)s;
     closed++;
 }
-static const asy_stream_events fz_events = {NULL, NULL, NULL, NULL, NULL,
+static const asy_stream_events_t fz_events = {NULL, NULL, NULL, NULL, NULL,
                                             NULL, fz_close, NULL, NULL};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -34,10 +34,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     asy_loop_t loop;
     asy_stream_t t;
     asy_tls_t tls;
-    asy_tls_opts o;
+    asy_tls_opts_t o;
     size_t off = 0, step;
     if (!ctx) {
-        asy_tls_context_opts co;
+        asy_tls_context_opts_t co;
         memset(&co, 0, sizeof(co));
         co.cert_pem = mbedtls_test_srv_crt;
         co.key_pem = mbedtls_test_srv_key;

@@ -51,19 +51,19 @@ static void on_done(int status, void *arg) {
     result = status;
 }
 
-static const asy_stream_impl src_impl = {NULL, src_read, NULL, NULL, NULL, NULL, NULL, NULL};
-static const asy_stream_impl sink_impl = {NULL, NULL, sink_write, NULL, NULL, NULL, NULL, NULL};
-static const asy_stream_events close_events = {NULL, NULL, NULL, NULL, NULL,
+static const asy_stream_impl_t src_impl = {NULL, src_read, NULL, NULL, NULL, NULL, NULL, NULL};
+static const asy_stream_impl_t sink_impl = {NULL, NULL, sink_write, NULL, NULL, NULL, NULL, NULL};
+static const asy_stream_events_t close_events = {NULL, NULL, NULL, NULL, NULL,
                                                NULL, on_close, NULL, NULL};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    static const asy_zlib_mode modes[4] = {ASY_ZLIB_INFLATE, ASY_ZLIB_GUNZIP,
+    static const asy_zlib_mode_t modes[4] = {ASY_ZLIB_INFLATE, ASY_ZLIB_GUNZIP,
                                            ASY_ZLIB_INFLATE_RAW, ASY_ZLIB_UNZIP};
     asy_loop_t loop;
     src_t src;
     asy_zlib_t z;
     asy_stream_t sink, *s[3];
-    asy_zlib_opts o;
+    asy_zlib_opts_t o;
     asy_buf_t one;
     int r;
     if (size < 1) return 0;

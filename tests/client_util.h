@@ -39,7 +39,7 @@ __attribute__((unused)) static void cres_data(asy_stream_t *s, const asy_buf_t *
 __attribute__((unused)) static void cres_end(asy_stream_t *s) { ((cres *)s->data)->ended = 1; }
 __attribute__((unused)) static void cres_err(asy_stream_t *s, int e) { ((cres *)s->data)->body_err = e; }
 
-static const asy_stream_events cres_body_events = {cres_data, NULL, cres_end, cres_err, NULL,
+static const asy_stream_events_t cres_body_events = {cres_data, NULL, cres_end, cres_err, NULL,
                                                    NULL,      NULL, NULL,     NULL};
 
 __attribute__((unused)) static void cres_on_response(asy_http_client_req_t *req,
@@ -66,13 +66,13 @@ __attribute__((unused)) static void cres_on_close(asy_http_client_req_t *req) {
     if (c->pending) --*c->pending;
 }
 
-static const asy_http_client_events cres_events = {cres_on_response, cres_on_error,
+static const asy_http_client_events_t cres_events = {cres_on_response, cres_on_error,
                                                    cres_on_close};
 
 /* A request to url with the collector c. */
 __attribute__((unused)) static void cres_get(asy_loop_t *loop, asy_http_agent_t *agent,
                                              const char *url, cres *c) {
-    asy_http_request_opts o;
+    asy_http_request_opts_t o;
     memset(&o, 0, sizeof(o));
     o.url = url;
     o.agent = agent;

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 typedef struct tsrv {
-    asy_http_server_opts opts;
+    asy_http_server_opts_t opts;
     asy_http_request_cb cb;
     int port;
     int ready_fd[2];
@@ -76,7 +76,7 @@ __attribute__((unused)) static void *tsrv_main(void *arg) {
 }
 
 /* Starts a server with opts (NULL: defaults) and cb; returns its port. */
-__attribute__((unused)) static int tsrv_start(tsrv *t, const asy_http_server_opts *opts,
+__attribute__((unused)) static int tsrv_start(tsrv *t, const asy_http_server_opts_t *opts,
                                               asy_http_request_cb cb) {
     char ok;
     /* the caller's tsrv is on its stack: no option may be left unset */
@@ -223,7 +223,7 @@ __attribute__((unused)) static void echo_close(asy_stream_t *s) {
     free(b);
 }
 
-static const asy_stream_events echo_events = {echo_data, NULL, echo_end, NULL, NULL,
+static const asy_stream_events_t echo_events = {echo_data, NULL, echo_end, NULL, NULL,
                                               NULL,      echo_close, NULL, NULL};
 
 __attribute__((unused)) static void hello_cb(asy_http_server_t *srv, asy_http_req_t *req,

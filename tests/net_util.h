@@ -14,7 +14,7 @@
 /* A loop on the named backend (asyt_backend(): the matrix run's; NULL:
  * the default). */
 __attribute__((unused)) static void net_loop_init(asy_loop_t *loop, const char *backend) {
-    asy_loop_opts o;
+    asy_loop_opts_t o;
     memset(&o, 0, sizeof(o));
     o.backend = backend;
     if (asy_loop_init(loop, &o) != 0) FAIL("asy_loop_init(%s)", backend);

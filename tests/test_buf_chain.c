@@ -176,7 +176,7 @@ TEST(buf_chain_take_is_zero_copy_within_a_segment) {
 TEST(buf_chain_flatten_segment_gather) {
     asy_bufchain_t c;
     asy_buf_t a, out, view;
-    asy_iovec_t iov[4];
+    asy_iov_t iov[4];
     asy_bufchain_init(&c);
     ASSERT_OK(asy_bufchain_flatten(&c, &out));
     ASSERT_EQ(out.len, 0);
@@ -215,9 +215,9 @@ TEST(buf_chain_flatten_segment_gather) {
 #if !defined(_WIN32)
 #include <sys/uio.h>
 TEST(buf_chain_iovec_matches_struct_iovec) {
-    ASSERT_EQ(sizeof(asy_iovec_t), sizeof(struct iovec));
-    ASSERT_EQ(offsetof(asy_iovec_t, base), offsetof(struct iovec, iov_base));
-    ASSERT_EQ(offsetof(asy_iovec_t, len), offsetof(struct iovec, iov_len));
+    ASSERT_EQ(sizeof(asy_iov_t), sizeof(struct iovec));
+    ASSERT_EQ(offsetof(asy_iov_t, base), offsetof(struct iovec, iov_base));
+    ASSERT_EQ(offsetof(asy_iov_t, len), offsetof(struct iovec, iov_len));
 }
 #endif
 

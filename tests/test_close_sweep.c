@@ -38,7 +38,7 @@ typedef struct {
     uint64_t got;
     int corrupt;
     int held; /* the write waits (its timer re-arms) until the case's point */
-    asy_timer_id timer;
+    asy_timer_id_t timer;
 } sink_t;
 
 static void sink_took(void);
@@ -79,7 +79,7 @@ static void sink_destroy(asy_stream_t *s, int err) {
     asy_stream_destroy_done(s, err);
 }
 
-static const asy_stream_impl sink_impl = {NULL, NULL, sink_write, NULL, NULL, sink_destroy, NULL,
+static const asy_stream_impl_t sink_impl = {NULL, NULL, sink_write, NULL, NULL, sink_destroy, NULL,
                                           NULL};
 
 /* ---- a source of the pattern, for the Transform and writable cases ---------- */
@@ -104,14 +104,14 @@ static void pat_read(asy_stream_t *s, size_t size) {
     asy_stream_push_bytes(s, b, n);
 }
 
-static const asy_stream_impl pat_src_impl = {NULL, pat_read, NULL, NULL, NULL, NULL, NULL, NULL};
+static const asy_stream_impl_t pat_src_impl = {NULL, pat_read, NULL, NULL, NULL, NULL, NULL, NULL};
 
 static void pass_transform(asy_stream_t *s, const asy_buf_t *c) {
     asy_stream_push(s, c);
     asy_stream_transform_done(s, 0);
 }
 
-static const asy_stream_impl pass_impl = {NULL, NULL, NULL, NULL, NULL, NULL, pass_transform,
+static const asy_stream_impl_t pass_impl = {NULL, NULL, NULL, NULL, NULL, NULL, pass_transform,
                                           NULL};
 
 /* ---- one case ------------------------------------------------------------------ */
@@ -198,10 +198,10 @@ static void on_upstream_end(asy_stream_t *s) {
     look();
 }
 
-static const asy_stream_events upstream_events = {NULL, NULL, on_upstream_end, NULL, NULL,
+static const asy_stream_events_t upstream_events = {NULL, NULL, on_upstream_end, NULL, NULL,
                                                    NULL, NULL, NULL, NULL};
 
-static const asy_stream_events watched_events = {NULL, NULL, on_watched_end, NULL, NULL,
+static const asy_stream_events_t watched_events = {NULL, NULL, on_watched_end, NULL, NULL,
                                                  NULL, NULL, NULL, NULL};
 
 static uint64_t sink_delivered(sweep_case *c) {
@@ -218,7 +218,7 @@ static void case_begin(point_t point) {
     /* highWaterMark 1: every write returns false, so the pipe pauses the
      * source whenever the consumer is busy */
     ASSERT_OK(asy_writable_init(&L, &SINK.s, &sink_impl,
-                                &(asy_stream_opts){.high_water_mark = 1}));
+                                &(asy_stream_opts_t){.high_water_mark = 1}));
     ASSERT_OK(asy_check_init(&L, &C.check));
     ASSERT_OK(asy_check_start(&C.check, on_check));
     asy_unref((asy_handle_t *)&C.check);
@@ -288,7 +288,7 @@ static void child_release_tail(void) { asy_process_write(&PROC, 0, "g", 1); }
 static int child_case(int fd, point_t point) {
     char count[32], fdarg[8], split[32];
     const char *argv[5];
-    asy_process_opts o;
+    asy_process_opts_t o;
     int reached;
     case_begin(point);
     proc_closed = 0;
@@ -359,9 +359,9 @@ static void peer_pause(asy_stream_t *s) { asy_set_timeout(&L, peer_resume, s, 1)
  * 'error' with no listener is uncaught, as in Node). */
 static void peer_error(asy_stream_t *s, int err) { (void)s, (void)err; }
 
-static const asy_stream_events peer_read_events = {peer_data, NULL, NULL, peer_error, NULL,
+static const asy_stream_events_t peer_read_events = {peer_data, NULL, NULL, peer_error, NULL,
                                                    NULL, NULL, peer_pause, NULL};
-static const asy_stream_events peer_write_events = {NULL, NULL, NULL, peer_error, NULL,
+static const asy_stream_events_t peer_write_events = {NULL, NULL, NULL, peer_error, NULL,
                                                     NULL, NULL, NULL, NULL};
 
 static void peer_write_done(asy_stream_t *s, int status, void *arg) {
@@ -487,7 +487,7 @@ static void destroy_pipe(sweep_case *c) {
 static int pipe_case(point_t point) {
     char count[32], split[32];
     const char *argv[5];
-    asy_process_opts o;
+    asy_process_opts_t o;
     int fds[2], reached;
     case_begin(point);
     proc_closed = 0;

@@ -273,8 +273,8 @@ static asy_ret_t reader(void *arg) {
 
 /* the same program as tests/node/stream_for_await.cjs, with await */
 TEST(coro_await_read_is_for_await) {
-    static const asy_stream_impl impl = {NULL, r_read, NULL, NULL, NULL, NULL, NULL, NULL};
-    static asy_stream_events ev;
+    static const asy_stream_impl_t impl = {NULL, r_read, NULL, NULL, NULL, NULL, NULL, NULL};
+    static asy_stream_events_t ev;
     asy_promise_t *p;
     tlog_reset();
     r_i = 0;
@@ -431,7 +431,7 @@ static asy_ret_t uses_stack(void *arg) {
 }
 
 TEST(coro_stack_size_option) {
-    asy_async_opts o;
+    asy_async_opts_t o;
     asy_promise_t *p;
     ASSERT_OK(asy_loop_init(&L, NULL));
     memset(&o, 0, sizeof(o));
@@ -462,7 +462,7 @@ TEST(coro_stack_overflow_hits_the_guard_page) {
     pid = fork();
     ASSERT(pid >= 0);
     if (pid == 0) {
-        asy_async_opts o;
+        asy_async_opts_t o;
         signal(SIGSEGV, SIG_DFL);
         if (asy_loop_init(&L, NULL) != 0) _exit(3);
         memset(&o, 0, sizeof(o));

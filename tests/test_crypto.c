@@ -93,7 +93,7 @@ static void hs_data(asy_stream_t *s, const asy_buf_t *b) {
     h->len += b->len;
 }
 static void hs_close(asy_stream_t *s) { ((hs *)s->data)->closed = 1; }
-static const asy_stream_events hs_events = {hs_data, NULL, NULL, NULL, NULL,
+static const asy_stream_events_t hs_events = {hs_data, NULL, NULL, NULL, NULL,
                                             NULL,    hs_close, NULL, NULL};
 
 TEST(crypto_hash_transform_equals_oneshot) {

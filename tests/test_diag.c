@@ -81,7 +81,7 @@ TEST(diag_loop_report_is_json_with_handles_timers_pool_lag_memory) {
     FILE *f = tmpfile();
     char *text, want[256];
     int tline, cline;
-    asy_timer_id long_id;
+    asy_timer_id_t long_id;
     ASSERT_NOT_NULL(f);
     ASSERT_OK(asy_loop_init(&L, NULL));
     ASSERT_ERR(asy_loop_report(&L, NULL), ASY_EINVAL);
@@ -152,10 +152,10 @@ TEST(diag_report_on_signal_writes_nodes_file_name) {
     reports = 0;
     ASSERT_NOT_NULL(mkdtemp(dir));
     ASSERT_OK(asy_loop_init(&L, NULL));
-    ASSERT_ERR(asy_loop_report_on_signal(&L, &(asy_report_signal_opts){.signum = SIGKILL}),
+    ASSERT_ERR(asy_loop_report_on_signal(&L, &(asy_report_signal_opts_t){.signum = SIGKILL}),
                ASY_EINVAL);
     ASSERT_OK(asy_loop_report_on_signal(
-        &L, &(asy_report_signal_opts){.directory = dir, .on_report = on_report, .arg = &L}));
+        &L, &(asy_report_signal_opts_t){.directory = dir, .on_report = on_report, .arg = &L}));
     /* the watcher alone does not keep the loop alive */
     ASSERT_EQ(asy_run(&L, ASY_RUN_NOWAIT), 0);
     ASSERT(asy_set_timeout(&L, raise_usr2, NULL, 1).id != 0);
@@ -179,7 +179,7 @@ TEST(diag_report_on_signal_writes_nodes_file_name) {
     ASSERT_NOT_NULL(f);
     reports = 0;
     ASSERT_OK(asy_loop_report_on_signal(
-        &L, &(asy_report_signal_opts){.out = f, .on_report = on_report, .arg = &L}));
+        &L, &(asy_report_signal_opts_t){.out = f, .on_report = on_report, .arg = &L}));
     ASSERT(asy_set_timeout(&L, raise_usr2, NULL, 1).id != 0);
     ASSERT_OK(asy_timer_start(&poll, stop_if_reported, 5, 5));
     ASSERT_EQ(asy_run(&L, ASY_RUN_DEFAULT), 0);

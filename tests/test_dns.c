@@ -30,7 +30,7 @@ static void keep_cb(asy_dns_lookup_t *req, int status, const asy_dns_address_t *
 
 static void run_lookup(const char *host, const char *service, int family) {
     asy_dns_lookup_t req;
-    asy_dns_lookup_opts o;
+    asy_dns_lookup_opts_t o;
     memset(&got, 0, sizeof(got));
     memset(&o, 0, sizeof(o));
     o.family = family;
@@ -145,7 +145,7 @@ TEST(dns_lookup_service_and_getnameinfo) {
 TEST(dns_bad_arguments) {
     asy_dns_lookup_t req;
     asy_dns_service_t sreq;
-    asy_dns_lookup_opts o;
+    asy_dns_lookup_opts_t o;
     struct sockaddr_in in;
     ASSERT_OK(asy_loop_init(&L, NULL));
     memset(&o, 0, sizeof(o));
@@ -243,7 +243,7 @@ TEST_T(dns_cancel_queued_lookup, 10000) {
     asy_work_t slow;
     asy_dns_lookup_t req;
     asy_dns_service_t sreq;
-    asy_loop_opts o;
+    asy_loop_opts_t o;
     memset(&o, 0, sizeof(o));
     o.threadpool_size = 2; /* one slow slot */
     ASSERT_OK(asy_loop_init(&L, &o));

@@ -16,7 +16,7 @@ static asy_loop_t L;
 /* What the last callback saw, copied out (results are freed after it). */
 static struct {
     int called;
-    asy_fs_type type;
+    asy_fs_type_t type;
     int64_t result;
     char msg[1024];
     char syscall[32];
@@ -24,7 +24,7 @@ static struct {
     char *buf;
     size_t len;
     char names[64][64];
-    asy_dirent_type types[64];
+    asy_dirent_type_t types[64];
     size_t n;
     int sorted;
 } got;
@@ -85,7 +85,7 @@ static void teardown(void) {
 static asy_fs_t chain_req;
 static int chain_fd = -1, chain_step;
 static char chain_rbuf[64];
-static asy_iovec_t chain_iov;
+static asy_iov_t chain_iov;
 
 static void chain_cb(asy_fs_t *req) {
     char msg[256];
@@ -131,7 +131,7 @@ TEST(fs_open_write_read_fstat_close_chain) {
 
 TEST(fs_vectors_offsets_and_file_position) {
     asy_fs_t r;
-    asy_iovec_t w[3], rv[2];
+    asy_iov_t w[3], rv[2];
     char a[4], b[8];
     int fd;
     setup();
@@ -168,7 +168,7 @@ TEST(fs_vectors_offsets_and_file_position) {
 
 TEST_T(fs_offsets_past_2gib_on_sparse_file, 10000) {
     asy_fs_t r;
-    asy_iovec_t v;
+    asy_iov_t v;
     char back[6] = {0};
     int fd;
     const int64_t off = (int64_t)3 << 30; /* 3 GiB */
@@ -226,7 +226,7 @@ TEST(fs_stat_lstat_fstat_and_types) {
 /* ---- errors carry the code, the call and the path ----------------------------- */
 TEST(fs_errors_name_code_syscall_and_path) {
     asy_fs_t r;
-    asy_iovec_t v;
+    asy_iov_t v;
     char buf[4], expect[1200];
     setup();
     RUN(asy_fs_stat(&L, &r, P("missing"), keep_cb));
@@ -653,7 +653,7 @@ TEST(fs_mkdtemp) {
 /* ---- sync variants ---------------------------------------------------------------- */
 TEST(fs_sync_variants) {
     asy_fs_t r;
-    asy_iovec_t v;
+    asy_iov_t v;
     char b[8] = {0};
     char msg[1200], expect[1200];
     int fd;
@@ -803,7 +803,7 @@ static void gate_done(asy_work_t *w, int status) {
 TEST(fs_cancel_queued_request) {
     asy_fs_t r;
     asy_work_t blocker;
-    asy_loop_opts o;
+    asy_loop_opts_t o;
     int started = 0;
     tmpdir_make();
     memset(&o, 0, sizeof(o));
@@ -833,7 +833,7 @@ TEST(fs_cancel_queued_request) {
 
 TEST(fs_bad_arguments_never_call_back) {
     asy_fs_t r;
-    asy_iovec_t v;
+    asy_iov_t v;
     setup();
     got_reset();
     v.base = NULL;

@@ -175,7 +175,7 @@ TEST(fsp_promise_all_with_p_limit) {
 
 TEST(fsp_every_operation) {
     asy_promise_t *p[32];
-    asy_iovec_t v;
+    asy_iov_t v;
     char rb[8] = {0};
     int n = 0, i, fd;
     tmpdir_make();

@@ -179,10 +179,10 @@ static void r_close(asy_stream_t *s) {
     tlogf("close pending=%s", tf(asy_fs_stream_pending(fs)));
     if (RH && RH->close) RH->close(fs);
 }
-static const asy_stream_events r_events = {r_data, NULL,    r_end, r_error, NULL,
+static const asy_stream_events_t r_events = {r_data, NULL,    r_end, r_error, NULL,
                                            NULL,   r_close, NULL,  NULL};
 
-static void run_read(const char *name, const char *file, asy_fs_read_stream_opts *o,
+static void run_read(const char *name, const char *file, asy_fs_read_stream_opts_t *o,
                      const rhooks *h) {
     tlogf("-- %s", name);
     RH = h;
@@ -225,11 +225,11 @@ static void fa_next(asy_stream_t *s, int status, const asy_buf_t *chunk, void *a
     }
     ASSERT_OK(status);
     tlogf("chunk %zu", chunk->len);
-    ASSERT_OK(asy_stream_read_async(s, fa_next, NULL));
+    ASSERT_OK(asy_stream_next(s, fa_next, NULL));
 }
 static void fa_end(asy_stream_t *s) { (void)s; tlog("end"); }
 static void fa_close(asy_stream_t *s) { (void)s; tlog("close"); }
-static const asy_stream_events fa_events = {NULL, NULL, fa_end, NULL, NULL,
+static const asy_stream_events_t fa_events = {NULL, NULL, fa_end, NULL, NULL,
                                             NULL, fa_close, NULL, NULL};
 
 TEST_T(fs_stream_read_order, 20000) {
@@ -237,7 +237,7 @@ TEST_T(fs_stream_read_order, 20000) {
     static const rhooks eio = {destroy_eio, NULL, NULL};
     static const rhooks keep = {NULL, keep_open_end, NULL};
     static const rhooks fdh = {NULL, NULL, fd_gone};
-    asy_fs_read_stream_opts o;
+    asy_fs_read_stream_opts_t o;
     int fds;
     tmpdir_make();
     put_pattern(P("data.bin"), 200000);
@@ -298,7 +298,7 @@ TEST_T(fs_stream_read_order, 20000) {
     o.on_open = r_open;
     ASSERT_OK(asy_fs_create_read_stream(&L, &RS, P("data.bin"), &o));
     ASSERT_OK(asy_stream_set_events(&RS.stream, &fa_events));
-    ASSERT_OK(asy_stream_read_async(&RS.stream, fa_next, NULL));
+    ASSERT_OK(asy_stream_next(&RS.stream, fa_next, NULL));
     ASSERT_EQ(asy_run(&L, ASY_RUN_DEFAULT), 0);
 
     ASSERT_STR_EQ(tlog_buf, read_expected);
@@ -383,10 +383,10 @@ static void w_close(asy_stream_t *s) {
     if (WH->close) WH->close(fs);
     if (w_file) log_content(w_path);
 }
-static const asy_stream_events w_events = {NULL, NULL, NULL, w_error, w_drain,
+static const asy_stream_events_t w_events = {NULL, NULL, NULL, w_error, w_drain,
                                            w_finish, w_close, NULL, NULL};
 
-static void run_write(const char *name, const char *file, asy_fs_write_stream_opts *o,
+static void run_write(const char *name, const char *file, asy_fs_write_stream_opts_t *o,
                       const whooks *h) {
     tlogf("-- %s", name);
     WH = h;
@@ -485,7 +485,7 @@ TEST_T(fs_stream_write_order, 20000) {
     static const whooks kept = {kept_main, NULL, NULL, kept_finish, NULL};
     static const whooks fdh = {fd_main, NULL, NULL, NULL, fd_close};
     static const whooks synced = {synced_main, NULL, NULL, NULL, NULL};
-    asy_fs_write_stream_opts o;
+    asy_fs_write_stream_opts_t o;
     int fds;
     tmpdir_make();
     ASSERT_EQ(mkdir(P("sub"), 0777), 0);
@@ -560,13 +560,13 @@ static void bad_args_error(asy_stream_t *s, int err) {
     (void)s;
     bad_args_err = err;
 }
-static const asy_stream_events bad_args_events = {NULL, NULL, NULL, bad_args_error, NULL,
+static const asy_stream_events_t bad_args_events = {NULL, NULL, NULL, bad_args_error, NULL,
                                                   NULL, NULL, NULL, NULL};
 
 TEST(fs_stream_bad_arguments) {
     asy_fs_stream_t fs;
-    asy_fs_read_stream_opts ro;
-    asy_fs_write_stream_opts wo;
+    asy_fs_read_stream_opts_t ro;
+    asy_fs_write_stream_opts_t wo;
     asy_stream_t other;
     ASSERT_OK(asy_loop_init(&L, NULL));
     ASSERT_ERR(asy_fs_create_read_stream(NULL, &fs, "x", NULL), ASY_EINVAL);
@@ -635,7 +635,7 @@ static void count_close(asy_stream_t *s) {
 }
 
 TEST(fs_stream_getters) {
-    static const asy_stream_events ev = {NULL, NULL, NULL, NULL, NULL, NULL, count_close, NULL, NULL};
+    static const asy_stream_events_t ev = {NULL, NULL, NULL, NULL, NULL, NULL, count_close, NULL, NULL};
     asy_fs_stream_t r, w;
     char msg[64];
     tmpdir_make();
@@ -699,7 +699,7 @@ static void fill_random(uint8_t *b, size_t n, uint64_t seed) {
 }
 
 TEST_T(fs_stream_pipeline_copies_20mib_exactly, 60000) {
-    static const asy_stream_impl xor_impl = {NULL, NULL, NULL, NULL, NULL, NULL, xor_transform, NULL};
+    static const asy_stream_impl_t xor_impl = {NULL, NULL, NULL, NULL, NULL, NULL, xor_transform, NULL};
     const size_t size = 20u * 1024 * 1024 + 12345; /* not a multiple of the chunk size */
     asy_fs_stream_t in, out;
     asy_stream_t x1, x2;
@@ -774,7 +774,7 @@ static void bp_write(asy_stream_t *s, const asy_buf_t *c) {
 }
 
 TEST_T(fs_stream_backpressure_keeps_memory_bounded, 60000) {
-    static const asy_stream_impl sink = {NULL, NULL, bp_write, NULL, NULL, NULL, NULL, NULL};
+    static const asy_stream_impl_t sink = {NULL, NULL, bp_write, NULL, NULL, NULL, NULL, NULL};
     asy_stream_t *all[2];
     tmpdir_make();
     put_pattern(P("huge.bin"), BP_TOTAL);
@@ -812,7 +812,7 @@ static void e_close(asy_stream_t *s) {
     (void)s;
     e_closes++;
 }
-static const asy_stream_events e_events = {NULL, NULL, NULL, e_error, NULL, NULL, e_close, NULL, NULL};
+static const asy_stream_events_t e_events = {NULL, NULL, NULL, e_error, NULL, NULL, e_close, NULL, NULL};
 static void e_reset(void) {
     e_err = e_errors = e_closes = 0;
     e_msg[0] = 0;
@@ -820,7 +820,7 @@ static void e_reset(void) {
 
 TEST(fs_stream_open_errors) {
     asy_fs_stream_t fs;
-    asy_fs_write_stream_opts wo;
+    asy_fs_write_stream_opts_t wo;
     char want[1200];
     int fds;
     tmpdir_make();
@@ -994,10 +994,10 @@ static void d_data(asy_stream_t *s, const asy_buf_t *c) {
     ASSERT_OK(asy_stream_destroy(s, 0));
     ASSERT_OK(asy_stream_destroy(s, ASY_EIO)); /* a second destroy does nothing */
 }
-static const asy_stream_events d_events = {d_data, NULL, NULL, e_error, NULL, NULL, e_close, NULL, NULL};
+static const asy_stream_events_t d_events = {d_data, NULL, NULL, e_error, NULL, NULL, e_close, NULL, NULL};
 
 TEST(fs_stream_destroy_closes_the_fd_once) {
-    asy_fs_write_stream_opts wo;
+    asy_fs_write_stream_opts_t wo;
     int fds, i;
     tmpdir_make();
     put_pattern(P("data.bin"), 1 << 20);
@@ -1068,8 +1068,8 @@ static void m_error(asy_stream_t *s, int err) {
     ASSERT_ERR(err, ASY_ENOENT);
     m_errors++;
 }
-static const asy_stream_events m_revents = {m_data, NULL, NULL, m_error, NULL, NULL, m_close, NULL, NULL};
-static const asy_stream_events m_wevents = {NULL, NULL, NULL, NULL, NULL, NULL, m_close, NULL, NULL};
+static const asy_stream_events_t m_revents = {m_data, NULL, NULL, m_error, NULL, NULL, m_close, NULL, NULL};
+static const asy_stream_events_t m_wevents = {NULL, NULL, NULL, NULL, NULL, NULL, m_close, NULL, NULL};
 static void m_destroy_later(void *arg) { asy_stream_destroy((asy_stream_t *)arg, 0); }
 
 TEST_T(fs_stream_no_fd_leaks, 30000) {
@@ -1082,7 +1082,7 @@ TEST_T(fs_stream_no_fd_leaks, 30000) {
     m_closes = 0;
     m_errors = 0;
     for (i = 0; i < MANY; i++) {
-        asy_fs_read_stream_opts ro;
+        asy_fs_read_stream_opts_t ro;
         memset(&ro, 0, sizeof(ro));
         ro.high_water_mark = 4096 + (size_t)i * 512;
         /* every fourth a missing file, every fourth destroyed in 'data',

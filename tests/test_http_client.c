@@ -79,13 +79,13 @@ static void trailer_end(asy_stream_t *s) {
         if (res->trailers[i].name_len == 5 && memcmp(res->trailers[i].value, "42", 2) == 0)
             saw_trailer = 1;
 }
-static const asy_stream_events trailer_body_events = {cres_data, NULL, trailer_end, cres_err,
+static const asy_stream_events_t trailer_body_events = {cres_data, NULL, trailer_end, cres_err,
                                                       NULL,      NULL, NULL,        NULL, NULL};
 static void trailer_on_response(asy_http_client_req_t *req, asy_http_client_res_t *res) {
     cres_on_response(req, res);
     asy_stream_set_events(&res->stream, &trailer_body_events);
 }
-static const asy_http_client_events trailer_events = {trailer_on_response, cres_on_error,
+static const asy_http_client_events_t trailer_events = {trailer_on_response, cres_on_error,
                                                       cres_on_close};
 
 TEST(http_client_chunked_body_and_trailers) {
@@ -93,7 +93,7 @@ TEST(http_client_chunked_body_and_trailers) {
     asy_loop_t loop;
     cres c;
     char url[128];
-    asy_http_request_opts o;
+    asy_http_request_opts_t o;
     memset(&t, 0, sizeof(t));
     memset(&c, 0, sizeof(c));
     memset(&o, 0, sizeof(o));
@@ -118,7 +118,7 @@ TEST(http_client_post_whole_and_streamed) {
     asy_loop_t loop;
     cres a, b;
     char url[128];
-    asy_http_request_opts o;
+    asy_http_request_opts_t o;
     asy_http_agent_t agent;
     memset(&t, 0, sizeof(t));
     memset(&a, 0, sizeof(a));
@@ -166,8 +166,8 @@ static void max_sockets_later(int ms) {
     tsrv t;
     asy_loop_t loop;
     asy_http_agent_t agent;
-    asy_http_agent_opts ao;
-    asy_http_agent_stats st;
+    asy_http_agent_opts_t ao;
+    asy_http_agent_stats_t st;
     cres c[16];
     char url[128];
     int i, pending = 16, delay = ms;
@@ -217,7 +217,7 @@ TEST(http_client_keep_alive_reuse) {
     tsrv t;
     asy_loop_t loop;
     asy_http_agent_t agent;
-    asy_http_agent_stats st;
+    asy_http_agent_stats_t st;
     char url[128];
     int i;
     memset(&t, 0, sizeof(t));
@@ -250,8 +250,8 @@ TEST(http_client_max_sockets_queue) {
     tsrv t;
     asy_loop_t loop;
     asy_http_agent_t agent;
-    asy_http_agent_opts ao;
-    asy_http_agent_stats st;
+    asy_http_agent_opts_t ao;
+    asy_http_agent_stats_t st;
     cres c[16];
     char url[128];
     int i, pending = 16;
@@ -301,8 +301,8 @@ TEST(http_client_idle_timeout_closes_free_socket) {
     tsrv t;
     asy_loop_t loop;
     asy_http_agent_t agent;
-    asy_http_agent_opts ao;
-    asy_http_agent_stats st;
+    asy_http_agent_opts_t ao;
+    asy_http_agent_stats_t st;
     cres c;
     char url[128];
     memset(&t, 0, sizeof(t));
@@ -407,8 +407,8 @@ static void stale_retry(int mode, const char *method, int expect_retry) {
     rawsrv s;
     asy_loop_t loop;
     asy_http_agent_t agent;
-    asy_http_agent_stats st;
-    asy_http_request_opts o;
+    asy_http_agent_stats_t st;
+    asy_http_request_opts_t o;
     cres a, b;
     char url[128];
     memset(&a, 0, sizeof(a));
@@ -455,7 +455,7 @@ TEST(http_client_no_retry_for_post) { stale_retry(RAW_STALE_EOF, "POST", 0); }
 static void timeout_case(int mode, uint64_t headers_ms, uint64_t body_ms, int want) {
     rawsrv s;
     asy_loop_t loop;
-    asy_http_request_opts o;
+    asy_http_request_opts_t o;
     cres c;
     char url[128];
     double t0;
@@ -493,7 +493,7 @@ TEST(http_client_body_timeout) { timeout_case(RAW_STALL_BODY, 0, 200, ASY_EHTTP_
 TEST(http_client_connect_timeout) {
     rawsrv s;
     asy_loop_t loop;
-    asy_http_request_opts o;
+    asy_http_request_opts_t o;
     cres c;
     char url[128];
     int fill[8], i;
@@ -575,8 +575,8 @@ TEST(http_client_abort_every_phase) {
     rawsrv s;
     asy_loop_t loop;
     asy_http_agent_t agent;
-    asy_http_agent_opts ao;
-    asy_http_agent_stats st;
+    asy_http_agent_opts_t ao;
+    asy_http_agent_stats_t st;
     cres a, b, d;
     char url[128];
     memset(&a, 0, sizeof(a));
@@ -617,7 +617,7 @@ TEST(http_client_abort_every_phase) {
 
 TEST(http_client_bad_arguments) {
     asy_loop_t loop;
-    asy_http_request_opts o;
+    asy_http_request_opts_t o;
     asy_http_client_req_t *req = NULL;
     asy_http_header_t h;
     asy_loop_init(&loop, NULL);
@@ -659,7 +659,7 @@ static void flood_more(asy_stream_t *s) {
     }
     asy_http_res_end(flood_res, NULL, 0);
 }
-static const asy_stream_events flood_events = {NULL, NULL, NULL, NULL, flood_more,
+static const asy_stream_events_t flood_events = {NULL, NULL, NULL, NULL, flood_more,
                                                NULL, NULL, NULL, NULL};
 static void flood_cb(asy_http_server_t *srv, asy_http_req_t *req, asy_http_res_t *res) {
     (void)srv;
@@ -707,14 +707,14 @@ static void sr_end(asy_stream_t *s) {
     (void)s;
     sr.ended = 1;
 }
-static const asy_stream_events sr_events = {sr_data, NULL, sr_end, NULL, NULL,
+static const asy_stream_events_t sr_events = {sr_data, NULL, sr_end, NULL, NULL,
                                             NULL,    NULL, NULL,   NULL};
 static void sr_on_response(asy_http_client_req_t *req, asy_http_client_res_t *res) {
     (void)req;
     sr.s = &res->stream;
     asy_stream_set_events(&res->stream, &sr_events);
 }
-static const asy_http_client_events sr_cevents = {sr_on_response, NULL, NULL};
+static const asy_http_client_events_t sr_cevents = {sr_on_response, NULL, NULL};
 
 TEST_T(http_client_100mb_slow_reader_bounded, 20000) {
     tsrv t;

@@ -33,7 +33,7 @@ static void fin_end(asy_stream_t *s) {
     asy_http_res_end(f->res, out, (size_t)n);
 }
 static void fin_close(asy_stream_t *s) { free(s->data); }
-static const asy_stream_events fin_events = {fin_data, NULL, fin_end, NULL, NULL,
+static const asy_stream_events_t fin_events = {fin_data, NULL, fin_end, NULL, NULL,
                                              NULL,     fin_close, NULL, NULL};
 
 static void copy_hdr(const asy_http_req_t *req, const char *name, char *out, size_t cap) {
@@ -146,7 +146,7 @@ static void fetched(void *arg, const asy_settled_t *in) {
     }
 }
 
-static void do_fetch(asy_loop_t *loop, const char *url, const asy_fetch_opts *o, got *g) {
+static void do_fetch(asy_loop_t *loop, const char *url, const asy_fetch_opts_t *o, got *g) {
     asy_promise_t *p;
     memset(g, 0, sizeof(*g));
     asy_headers_init(&g->h);
@@ -197,7 +197,7 @@ TEST(http_fetch_get_text) {
     env e;
     got g;
     char u[256];
-    asy_fetch_opts o;
+    asy_fetch_opts_t o;
     env_start(&e);
     memset(&o, 0, sizeof(o));
     o.agent = &e.agent;
@@ -221,7 +221,7 @@ TEST(http_fetch_post_buffer_and_headers) {
     env e;
     got g;
     char u[256];
-    asy_fetch_opts o;
+    asy_fetch_opts_t o;
     asy_headers_t h;
     env_start(&e);
     asy_headers_init(&h);
@@ -246,7 +246,7 @@ TEST(http_fetch_body_from_readable) {
     env e;
     got g;
     char u[256];
-    asy_fetch_opts o;
+    asy_fetch_opts_t o;
     asy_stream_t src;
     env_start(&e);
     ASSERT_EQ(asy_readable_init(&e.loop, &src, NULL, NULL), 0);
@@ -269,7 +269,7 @@ TEST(http_fetch_response_headers) {
     env e;
     got g;
     char u[256];
-    asy_fetch_opts o;
+    asy_fetch_opts_t o;
     env_start(&e);
     memset(&o, 0, sizeof(o));
     o.agent = &e.agent;
@@ -314,7 +314,7 @@ static void check_redirect(env *e, const char *method, int code, const char *wan
                            const char *want_body) {
     got g;
     char u[256], w[512];
-    asy_fetch_opts o;
+    asy_fetch_opts_t o;
     asy_headers_t h;
     asy_headers_init(&h);
     asy_headers_append(&h, "content-type", "text/plain");
@@ -358,7 +358,7 @@ TEST(http_fetch_redirect_modes_and_limit) {
     env e;
     got g;
     char u[256];
-    asy_fetch_opts o;
+    asy_fetch_opts_t o;
     env_start(&e);
     memset(&o, 0, sizeof(o));
     o.agent = &e.agent;
@@ -385,7 +385,7 @@ TEST(http_fetch_redirect_cross_origin_drops_credentials) {
     env e;
     got g;
     char u[256];
-    asy_fetch_opts o;
+    asy_fetch_opts_t o;
     asy_headers_t h;
     env_start(&e);
     asy_headers_init(&h);
@@ -411,7 +411,7 @@ TEST(http_fetch_stream_body_cannot_follow_307) {
     env e;
     got g;
     char u[256];
-    asy_fetch_opts o;
+    asy_fetch_opts_t o;
     asy_stream_t src;
     env_start(&e);
     asy_readable_init(&e.loop, &src, NULL, NULL);
@@ -467,7 +467,7 @@ TEST(http_fetch_signal_and_timeout) {
     env e;
     got g;
     char u[256];
-    asy_fetch_opts o;
+    asy_fetch_opts_t o;
     double t0;
     env_start(&e);
     memset(&o, 0, sizeof(o));
@@ -505,7 +505,7 @@ static void used_twice(void *arg, const asy_settled_t *in) {
 TEST(http_fetch_body_used_twice) {
     env e;
     char u[256];
-    asy_fetch_opts o;
+    asy_fetch_opts_t o;
     asy_promise_t *p;
     int state = 0;
     env_start(&e);
@@ -524,8 +524,8 @@ TEST(http_fetch_keep_alive_pool) {
     env e;
     got g;
     char u[256];
-    asy_fetch_opts o;
-    asy_http_agent_stats st;
+    asy_fetch_opts_t o;
+    asy_http_agent_stats_t st;
     int i;
     env_start(&e);
     memset(&o, 0, sizeof(o));

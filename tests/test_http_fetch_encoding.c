@@ -82,7 +82,7 @@ static void route_cb(asy_http_server_t *srv, asy_http_req_t *req, asy_http_res_t
         memset(a.data + 10, 0xff, 16); /* the deflate data after the header */
         send_buf(res, 200, "gzip", &a);
     } else if (strcmp(path, "/truncated") == 0) {
-        ASSERT_EQ(asy_zlib_gzip_sync(text, text_len, &(asy_zlib_opts){.mem_level = 8}, &a), 0);
+        ASSERT_EQ(asy_zlib_gzip_sync(text, text_len, &(asy_zlib_opts_t){.mem_level = 8}, &a), 0);
         a.len /= 2;
         send_buf(res, 200, "gzip", &a);
     } else if (strcmp(path, "/empty") == 0) {
@@ -153,7 +153,7 @@ static void fetched(void *arg, const asy_settled_t *in) {
     asy_promise_release(t);
 }
 
-static void do_fetch(asy_loop_t *loop, const char *url, const asy_fetch_opts *o, got *g) {
+static void do_fetch(asy_loop_t *loop, const char *url, const asy_fetch_opts_t *o, got *g) {
     asy_promise_t *p;
     memset(g, 0, sizeof(*g));
     p = asy_fetch(loop, url, o);
@@ -173,7 +173,7 @@ typedef struct env {
     int port;
     asy_loop_t loop;
     asy_http_agent_t agent;
-    asy_fetch_opts o;
+    asy_fetch_opts_t o;
 } env;
 
 static void env_start(env *e) {
@@ -199,7 +199,7 @@ static void env_stop(env *e) {
     big = NULL;
 }
 
-static void get(env *e, const char *path, const asy_fetch_opts *o, got *g) {
+static void get(env *e, const char *path, const asy_fetch_opts_t *o, got *g) {
     char u[256];
     snprintf(u, sizeof(u), "http://127.0.0.1:%d%s", e->port, path);
     do_fetch(&e->loop, u, o ? o : &e->o, g);
@@ -244,7 +244,7 @@ TEST_T(http_fetch_sends_accept_encoding, 10000) {
     env e;
     got g;
     asy_headers_t h;
-    asy_fetch_opts o;
+    asy_fetch_opts_t o;
     env_start(&e);
     get(&e, "/ae", NULL, &g);
     ASSERT_STR_EQ(g.body, "gzip, deflate");
@@ -269,7 +269,7 @@ TEST_T(http_fetch_sends_accept_encoding, 10000) {
 TEST_T(http_fetch_encoding_errors_and_null_bodies, 10000) {
     env e;
     got g;
-    asy_fetch_opts o;
+    asy_fetch_opts_t o;
     env_start(&e);
     /* corrupt data errors the body, with zlib's code */
     get(&e, "/corrupt", NULL, &g);
@@ -401,7 +401,7 @@ TEST_T(http_fetch_decodes_node_zlib_bodies, 20000) {
 /* The inflate option fetch uses for Content-Encoding: deflate. */
 TEST(zlib_inflate_raw_fallback_option) {
     static const char msg[] = "raw or zlib, the first byte tells";
-    asy_zlib_opts o;
+    asy_zlib_opts_t o;
     asy_buf_t raw, zl, out;
     memset(&o, 0, sizeof(o));
     ASSERT_EQ(asy_zlib_deflate_raw_sync(msg, sizeof(msg), NULL, &raw), 0);

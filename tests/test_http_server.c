@@ -210,7 +210,7 @@ TEST_T(http_server_rejections, 20000) {
 
 TEST(http_server_reject_sizes) {
     tsrv t;
-    asy_http_server_opts o;
+    asy_http_server_opts_t o;
     int port;
     size_t n;
     static char req[40000];
@@ -259,7 +259,7 @@ TEST(http_server_data_after_close_ignored) {
 
 TEST_T(http_server_drip_client_gets_408, 10000) {
     tsrv t;
-    asy_http_server_opts o;
+    asy_http_server_opts_t o;
     int port, fd, i;
     const char *req = "GET / HTTP/1.1\r\nHost: a\r\nX-Long: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n\r\n";
     double t0;
@@ -312,7 +312,7 @@ static void check_continue_cb(asy_http_server_t *srv, asy_http_req_t *req, asy_h
 
 TEST(http_server_check_continue_hook) {
     tsrv t;
-    asy_http_server_opts o;
+    asy_http_server_opts_t o;
     int port, fd;
     const char *head = "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n";
     memset(&t, 0, sizeof(t));
@@ -382,7 +382,7 @@ TEST(http_server_head_and_http10) {
 
 TEST(http_server_keep_alive_timeout) {
     tsrv t;
-    asy_http_server_opts o;
+    asy_http_server_opts_t o;
     int port, fd;
     double t0;
     const char *req = "GET / HTTP/1.1\r\nHost: a\r\n\r\n";
@@ -403,7 +403,7 @@ TEST(http_server_keep_alive_timeout) {
 
 TEST(http_server_max_requests_per_socket) {
     tsrv t;
-    asy_http_server_opts o;
+    asy_http_server_opts_t o;
     int port;
     const char *req = "GET / HTTP/1.1\r\nHost: a\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n";
     memset(&t, 0, sizeof(t));
@@ -429,7 +429,7 @@ static void upgrade_cb(asy_http_server_t *srv, asy_http_req_t *req, int fd, cons
 
 TEST(http_server_upgrade_hook) {
     tsrv t;
-    asy_http_server_opts o;
+    asy_http_server_opts_t o;
     int port;
     const char *req = "GET /ws HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\nRAW";
     memset(&t, 0, sizeof(t));
@@ -457,7 +457,7 @@ static void trailers_data(asy_stream_t *s, const asy_buf_t *b) {
     (void)b;
 }
 
-static const asy_stream_events trailer_events = {trailers_data, NULL, trailers_end, NULL, NULL,
+static const asy_stream_events_t trailer_events = {trailers_data, NULL, trailers_end, NULL, NULL,
                                                  NULL,          NULL, NULL,         NULL};
 
 static void trailers_cb(asy_http_server_t *srv, asy_http_req_t *req, asy_http_res_t *res) {
@@ -505,7 +505,7 @@ static void flood_more(asy_stream_t *s) {
     asy_http_res_end(flood_res, NULL, 0);
 }
 
-static const asy_stream_events flood_events = {NULL, NULL, NULL, NULL, flood_more,
+static const asy_stream_events_t flood_events = {NULL, NULL, NULL, NULL, flood_more,
                                                NULL, NULL, NULL, NULL};
 
 static void flood_cb(asy_http_server_t *srv, asy_http_req_t *req, asy_http_res_t *res) {
@@ -544,7 +544,7 @@ TEST_T(http_server_never_read_100mb_response_bounded, 20000) {
 TEST_T(http_server_10k_idle_keep_alive, 20000) {
     enum { N = 10000 };
     tsrv t;
-    asy_http_server_opts o;
+    asy_http_server_opts_t o;
     int port, i, to_child[2], from_child[2], status;
     long before, after;
     char ok = 0;

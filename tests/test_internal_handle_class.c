@@ -8,7 +8,7 @@
 #include "test.h"
 #include "loop_util.h"
 
-#define TEST_HANDLE_GADGET ((asy_handle_type)(ASY_HANDLE_TYPE_MAX + 7))
+#define TEST_HANDLE_GADGET ((asy_handle_type_t)(ASY_HANDLE_TYPE_MAX + 7))
 
 typedef struct {
     ASY_HANDLE_FIELDS
@@ -62,7 +62,7 @@ TEST(internal_handle_class_of_an_upper_layer) {
 }
 
 /* A class without operations: asy_close only deactivates and queues it. */
-static const asy__handle_class bare_class = {(asy_handle_type)(ASY_HANDLE_TYPE_MAX + 8), "bare",
+static const asy__handle_class bare_class = {(asy_handle_type_t)(ASY_HANDLE_TYPE_MAX + 8), "bare",
                                              NULL, NULL};
 static int bare_closed;
 static void bare_close_cb(asy_handle_t *h) {
@@ -93,7 +93,7 @@ TEST(internal_handle_class_builtin_names_and_bad_input) {
     ASSERT_STR_EQ(asy_handle_type_name(ASY_HANDLE_IPC), "ipc");
     ASSERT_STR_EQ(asy_handle_type_name(ASY_HANDLE_TYPE_MAX), "unknown");
     ASSERT_STR_EQ(asy_handle_type_name(ASY_HANDLE_TYPE_LIMIT), "unknown");
-    ASSERT_STR_EQ(asy_handle_type_name((asy_handle_type)1000), "unknown");
+    ASSERT_STR_EQ(asy_handle_type_name((asy_handle_type_t)1000), "unknown");
     memset(&zero, 0, sizeof(zero));
     ASSERT_EQ(asy_close(&zero, NULL), ASY_EINVAL);
     ASSERT_EQ(asy_close(NULL, NULL), ASY_EINVAL);

@@ -11,7 +11,7 @@
 static asy_http_header_t hdrs[64];
 
 static ptrdiff_t parse_req(const char *s, size_t n, asy_http_head_t *h, unsigned flags) {
-    asy_http_parse_opts o;
+    asy_http_parse_opts_t o;
     char *copy = (char *)malloc(n ? n : 1); /* exact size: asan sees overreads */
     ptrdiff_t r;
     memset(&o, 0, sizeof(o));
@@ -35,7 +35,7 @@ static ptrdiff_t parse_req(const char *s, size_t n, asy_http_head_t *h, unsigned
 }
 
 static ptrdiff_t parse_res(const char *s, size_t n, asy_http_head_t *h, unsigned flags) {
-    asy_http_parse_opts o;
+    asy_http_parse_opts_t o;
     char *copy = (char *)malloc(n ? n : 1);
     ptrdiff_t r;
     memset(&o, 0, sizeof(o));
@@ -242,7 +242,7 @@ TEST(http_parse_lenient_te_cl_closes) {
 TEST(http_parse_target_limit) {
     char big[9000 + 64];
     asy_http_head_t h;
-    asy_http_parse_opts o;
+    asy_http_parse_opts_t o;
     memset(big, 'a', sizeof(big));
     memcpy(big, "GET /", 5);
     memcpy(big + 9000, " HTTP/1.1\r\nHost: a\r\n\r\n", 22);

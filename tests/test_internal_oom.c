@@ -81,7 +81,7 @@ static void oom_fire(void *arg) { ((oom_flag *)arg)->fired++; }
 
 typedef struct {
     asy_loop_t *loop;
-    asy_timer_id id;
+    asy_timer_id_t id;
     int fired;
 } oom_iv;
 
@@ -100,7 +100,7 @@ static void oom_check_flags(const oom_flag *f, size_t n) {
 
 static void oom_scenario_loop(void) {
     asy_loop_t loop;
-    asy_loop_opts o;
+    asy_loop_opts_t o;
     oom_flag timers[80], imms[300], ticks[100], mts[100];
     oom_iv ivs[4];
     size_t i;
@@ -216,7 +216,7 @@ static void oom_watch(asy_promise_t *p) {
 
 static void oom_scenario_promise(void) {
     asy_loop_t loop;
-    asy_loop_opts o;
+    asy_loop_opts_t o;
     asy_promise_t *ps[10], *p, *q, *comb[3];
     oom_cont th[6];
     oom_chain_ctx cx;
@@ -339,7 +339,7 @@ static asy_ret_t oom_map_fn(void *arg, size_t i) {
 
 static void oom_scenario_limit(void) {
     asy_loop_t loop;
-    asy_loop_opts o;
+    asy_loop_opts_t o;
     asy_limit_t *lim;
     asy_promise_t *ps[40], *m;
     oom_tasks t;
@@ -443,7 +443,7 @@ static asy_ret_t oom_sem_task(void *arg) {
 
 static void oom_scenario_sem(void) {
     asy_loop_t loop;
-    asy_loop_opts o;
+    asy_loop_opts_t o;
     asy_sem_t *sem;
     asy_sem_wait_t w[300];
     asy_promise_t *ps[4];
@@ -541,9 +541,9 @@ static void oom_got(void *arg, const asy_settled_t *in) {
 
 static void oom_scenario_rpool(void) {
     asy_loop_t loop;
-    asy_loop_opts o;
+    asy_loop_opts_t o;
     asy_rpool_factory_t f;
-    asy_rpool_opts po;
+    asy_rpool_opts_t po;
     asy_promise_t *ps[12], *end;
     oom_cont got[12], used[4];
     int i;
@@ -671,7 +671,7 @@ static asy_ret_t oom_task_pending(void *arg) { return oom_use_pending(arg, NULL)
 
 static void oom_pool_setup(asy_loop_t *loop, void **held) {
     asy_rpool_factory_t f;
-    asy_rpool_opts po;
+    asy_rpool_opts_t po;
     asy_promise_t *p;
     memset(&f, 0, sizeof(f));
     f.create = oom_res_create;

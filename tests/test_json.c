@@ -140,9 +140,9 @@ TEST(json_depth_limit) {
     asy_json_doc_t doc;
     asy_json_error_t err;
     const char *t = "[[[[{\"a\":[1]}]]]]";
-    ASSERT_OK(asy_json_parse(&doc, t, strlen(t), &(asy_json_parse_opts){.max_depth = 6}, NULL));
+    ASSERT_OK(asy_json_parse(&doc, t, strlen(t), &(asy_json_parse_opts_t){.max_depth = 6}, NULL));
     asy_json_doc_free(&doc);
-    ASSERT_ERR(asy_json_parse(&doc, t, strlen(t), &(asy_json_parse_opts){.max_depth = 5}, &err),
+    ASSERT_ERR(asy_json_parse(&doc, t, strlen(t), &(asy_json_parse_opts_t){.max_depth = 5}, &err),
                ASY_EJSON_DEPTH);
     ASSERT_EQ(err.offset, 9);
 }
@@ -153,7 +153,7 @@ TEST(json_js_object_semantics) {
     ASSERT_OK(asy_json_parse(&doc, t, strlen(t), NULL, NULL));
     STRFY_EQ(doc.root, 0, "{\"0\":9,\"1\":4,\"4294967294\":3,\"b\":8,\"4294967295\":2,\"01\":5,\"-1\":6,\"a\":7}");
     asy_json_doc_free(&doc);
-    ASSERT_OK(asy_json_parse(&doc, t, strlen(t), &(asy_json_parse_opts){.flags = ASY_JSON_DOC_ORDER}, NULL));
+    ASSERT_OK(asy_json_parse(&doc, t, strlen(t), &(asy_json_parse_opts_t){.flags = ASY_JSON_DOC_ORDER}, NULL));
     ASSERT_EQ(asy_json_len(doc.root), 9);
     ASSERT(asy_json_get(doc.root, "b")->u.num == 8); /* the last one, as JSON.parse */
     STRFY_EQ(doc.root, 0, t);
@@ -353,7 +353,7 @@ TEST(json_writer_tree_deep) {
     char *s;
     memset(t, '[', 100000);
     memset(t + 100000, ']', 100000);
-    ASSERT_OK(asy_json_parse(&doc, t, sizeof(t), &(asy_json_parse_opts){.max_depth = 100000}, NULL));
+    ASSERT_OK(asy_json_parse(&doc, t, sizeof(t), &(asy_json_parse_opts_t){.max_depth = 100000}, NULL));
     s = strfy(doc.root, 0);
     ASSERT_EQ(strlen(s), sizeof(t));
     ASSERT_MEM_EQ(s, t, sizeof(t));

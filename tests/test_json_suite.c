@@ -388,11 +388,11 @@ TEST(json_suite_deep) {
     memset(buf, '[', 100000);
     ASSERT_ERR(asy_json_parse(&doc, buf, 100000, NULL, &err), ASY_EJSON_DEPTH);
     ASSERT_EQ(err.offset, 1000);
-    ASSERT_ERR(asy_json_parse(&doc, buf, 100000, &(asy_json_parse_opts){.max_depth = 200000}, &err),
+    ASSERT_ERR(asy_json_parse(&doc, buf, 100000, &(asy_json_parse_opts_t){.max_depth = 200000}, &err),
                ASY_EJSON_EOF);
     ASSERT_EQ(err.offset, 100000);
     for (i = 0; i < 50000; i++) memcpy(buf + 2 * i, "[{", 2);
-    ASSERT_ERR(asy_json_parse(&doc, buf, 100000, &(asy_json_parse_opts){.max_depth = 200000}, &err),
+    ASSERT_ERR(asy_json_parse(&doc, buf, 100000, &(asy_json_parse_opts_t){.max_depth = 200000}, &err),
                ASY_EJSON_SYNTAX);
     ASSERT_EQ(err.offset, 2);
     memset(buf, '[', 500);

@@ -24,7 +24,7 @@ typedef struct {
     long slow_every;     /* one write in this many takes delay_ms */
     uint64_t delay_ms;   /* 0: that write waits until the sink is destroyed */
     int held;
-    asy_timer_id timer;  /* the write in flight completes when it fires */
+    asy_timer_id_t timer;  /* the write in flight completes when it fires */
 } slow_sink_t;
 
 static slow_sink_t SINK;
@@ -69,7 +69,7 @@ static void sink_destroy(asy_stream_t *s, int err) {
     asy_stream_destroy_done(s, err);
 }
 
-static const asy_stream_impl sink_impl = {NULL, NULL, sink_write, NULL, NULL, sink_destroy, NULL,
+static const asy_stream_impl_t sink_impl = {NULL, NULL, sink_write, NULL, NULL, sink_destroy, NULL,
                                           NULL};
 
 static void on_pipeline(int status, void *arg) {
@@ -102,7 +102,7 @@ static void on_proc_close(asy_process_t *p, int status, int code, int sig) {
 
 TEST_T(lifecycle_child_stdout_complete_when_handle_closes_on_close, 30000) {
     static const char *argv[] = {"seq", "1", "200000", NULL};
-    asy_process_opts o;
+    asy_process_opts_t o;
     asy_stream_t *all[3];
     ASSERT_OK(asy_loop_init(&L, NULL));
     memset(&o, 0, sizeof(o));
@@ -115,7 +115,7 @@ TEST_T(lifecycle_child_stdout_complete_when_handle_closes_on_close, 30000) {
     ASSERT_OK(asy_spawn(&L, &PROC, "seq", argv, &o, on_exit_cb));
     ASSERT_OK(asy_line_splitter_init(&L, &LINES, NULL));
     ASSERT_OK(asy_writable_init(&L, &SINK.s, &sink_impl,
-                                &(asy_stream_opts){.object_mode = 1, .high_water_mark = 16}));
+                                &(asy_stream_opts_t){.object_mode = 1, .high_water_mark = 16}));
     all[0] = &CHILD_OUT;
     all[1] = &LINES.stream;
     all[2] = &SINK.s;
@@ -139,7 +139,7 @@ static void src_read(asy_stream_t *s, size_t size) {
     (void)s, (void)size; /* a pure push source */
 }
 
-static const asy_stream_impl src_impl = {NULL, src_read, NULL, NULL, NULL, NULL, NULL, NULL};
+static const asy_stream_impl_t src_impl = {NULL, src_read, NULL, NULL, NULL, NULL, NULL, NULL};
 
 static void end_and_destroy(void *arg) {
     (void)arg;

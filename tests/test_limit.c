@@ -55,7 +55,7 @@ static void record(void *arg, const asy_settled_t *in) {
 }
 
 static void setup(size_t concurrency) {
-    asy_loop_opts o;
+    asy_loop_opts_t o;
     memset(&o, 0, sizeof(o));
     o.virtual_clock = 1;
     ASSERT_OK(asy_loop_init(&L, &o));

@@ -31,7 +31,7 @@ TEST(loop_init_close_empty) {
 /* Without a name or ASYNCRT_BACKEND the loop takes the first backend of
  * the compiled-in list; every listed name starts a loop of that name. */
 TEST(loop_backend_list_and_default) {
-    asy_loop_opts o;
+    asy_loop_opts_t o;
     unsigned i;
     unsetenv("ASYNCRT_BACKEND");
     ASSERT_NOT_NULL(asy_loop_backend_at(0));
@@ -59,7 +59,7 @@ TEST(loop_backend_list_and_default) {
 }
 
 TEST(loop_bad_backend_name) {
-    asy_loop_opts o;
+    asy_loop_opts_t o;
     memset(&o, 0, sizeof(o));
     o.backend = "nonesuch";
     ASSERT_ERR(asy_loop_init(&L, &o), ASY_ENOSYS);
@@ -98,7 +98,7 @@ TEST(timer_deadline_order_and_elapsed_time) {
     ASSERT_OK(asy_loop_close(&L));
 }
 
-static asy_timer_id self_iv;
+static asy_timer_id_t self_iv;
 static void clear_self(void *a) {
     (void)a;
     count++;
@@ -116,7 +116,7 @@ TEST(timer_interval_cleared_inside_own_callback) {
     ASSERT_OK(asy_loop_close(&L));
 }
 
-static asy_timer_id own_timeout;
+static asy_timer_id_t own_timeout;
 static void clear_own_timeout(void *a) {
     (void)a;
     count++;
@@ -125,7 +125,7 @@ static void clear_own_timeout(void *a) {
 }
 
 TEST(timer_stale_ids_are_harmless) {
-    asy_timer_id a, b;
+    asy_timer_id_t a, b;
     count = 0;
     ASSERT_OK(asy_loop_init(&L, NULL));
     own_timeout = asy_set_timeout(&L, clear_own_timeout, NULL, 0);
@@ -149,7 +149,7 @@ TEST(timer_stale_ids_are_harmless) {
 }
 
 TEST(timer_unref_does_not_keep_loop_alive) {
-    asy_timer_id id;
+    asy_timer_id_t id;
     uint64_t t0;
     count = 0;
     ASSERT_OK(asy_loop_init(&L, NULL));
@@ -180,8 +180,8 @@ static void refresh_cb(void *a) {
 }
 
 TEST(timer_refresh_restarts_countdown) {
-    asy_loop_opts o;
-    asy_timer_id id;
+    asy_loop_opts_t o;
+    asy_timer_id_t id;
     memset(&o, 0, sizeof(o));
     o.virtual_clock = 1;
     count = 0;
@@ -206,7 +206,7 @@ static void th_cb(asy_timer_t *t) {
 }
 
 TEST(timer_handle_repeat_again_due_in) {
-    asy_loop_opts o;
+    asy_loop_opts_t o;
     memset(&o, 0, sizeof(o));
     o.virtual_clock = 1;
     th_calls = 0;
@@ -241,7 +241,7 @@ TEST(timer_handle_repeat_again_due_in) {
 /* A closed timer must stay stopped: its memory may go in the close
  * callback, so nothing may re-arm it (uv_timer_again gives UV_EINVAL). */
 TEST(timer_again_after_close_is_einval) {
-    asy_loop_opts o;
+    asy_loop_opts_t o;
     memset(&o, 0, sizeof(o));
     o.virtual_clock = 1;
     th_calls = 0;
@@ -259,7 +259,7 @@ TEST(timer_again_after_close_is_einval) {
 
 /* ---- virtual clock -------------------------------------------------- */
 TEST(loop_virtual_clock_jumps_instead_of_sleeping) {
-    asy_loop_opts o;
+    asy_loop_opts_t o;
     uint64_t t0;
     static const char a = 'a', b = 'b';
     memset(&o, 0, sizeof(o));
@@ -290,7 +290,7 @@ static void th_cb_count(asy_timer_t *t) {
 }
 
 TEST_T(loop_virtual_clock_advance_saturates, 10000) {
-    asy_loop_opts o;
+    asy_loop_opts_t o;
     memset(&o, 0, sizeof(o));
     o.virtual_clock = 1;
     count = 0;
@@ -320,7 +320,7 @@ TEST_T(loop_virtual_clock_advance_saturates, 10000) {
 }
 
 /* ---- immediates ------------------------------------------------------ */
-static asy_immediate_id imm_to_clear;
+static asy_immediate_id_t imm_to_clear;
 static void imm_clearer(void *a) {
     (void)a;
     tlog("first");
@@ -328,7 +328,7 @@ static void imm_clearer(void *a) {
 }
 
 TEST(immediate_clear_including_from_a_sibling) {
-    asy_immediate_id id;
+    asy_immediate_id_t id;
     tlog_reset();
     ASSERT_OK(asy_loop_init(&L, NULL));
     id = asy_set_immediate(&L, tlog_fn, (void *)"never");
@@ -468,7 +468,7 @@ static void stopper(void *a) {
 }
 
 TEST(loop_stop_and_run_once) {
-    asy_timer_id iv;
+    asy_timer_id_t iv;
     count = 0;
     ASSERT_OK(asy_loop_init(&L, NULL));
     iv = asy_set_interval(&L, stopper, NULL, 1);
@@ -601,7 +601,7 @@ static void *pp_worker(void *arg) {
 
 static void async_pingpong(const char *backend) {
     static struct pingpong p;
-    asy_loop_opts o;
+    asy_loop_opts_t o;
     pthread_t th;
     memset(&o, 0, sizeof(o));
     memset(&p, 0, sizeof(p));
@@ -827,7 +827,7 @@ static void sig_give_up(void *a) {
 }
 
 TEST(signal_stop_during_delivery_keeps_other_signals) {
-    asy_timer_id give_up;
+    asy_timer_id_t give_up;
     memset(sig_got, 0, sizeof(sig_got));
     ASSERT_OK(asy_loop_init(&L, NULL));
     ASSERT_OK(asy_signal_init(&L, &sig_once));
@@ -862,7 +862,7 @@ static void on_readable(asy_poll_t *p, int status, unsigned events) {
 }
 
 static void poll_roundtrips(const char *backend) {
-    asy_loop_opts o;
+    asy_loop_opts_t o;
     asy_poll_t p;
     memset(&o, 0, sizeof(o));
     o.backend = backend;
@@ -933,9 +933,9 @@ static void hup_give_up(void *a) {
 }
 
 static void poll_hangup_any_interest(const char *backend) {
-    asy_loop_opts o;
+    asy_loop_opts_t o;
     asy_loop_metrics_t m;
-    asy_timer_id t;
+    asy_timer_id_t t;
     int fds[2];
     memset(&o, 0, sizeof(o));
     o.backend = backend;
@@ -966,7 +966,7 @@ static void later_from_immediate(void *a) {
 }
 
 TEST(loop_backend_runs_timers_and_immediates) {
-    asy_loop_opts o;
+    asy_loop_opts_t o;
     memset(&o, 0, sizeof(o));
     o.backend = asyt_backend();
     tlog_reset();

@@ -121,7 +121,7 @@ static const char order_nested_expected[] =
     "interval 1\ninterval.promise 1\nimmediate\ntick.a\ntick.a.tick\np.a\np.b\np.a.tick\n"
     "interval 2\ninterval.promise 2\ninterval 3\ninterval.promise 3\n";
 
-static asy_timer_id nested_iv;
+static asy_timer_id_t nested_iv;
 static int nested_n;
 static char nested_msgs[4][32];
 

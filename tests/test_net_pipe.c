@@ -254,7 +254,7 @@ TEST(tty_raw_mode_winsize_and_io_on_a_pty) {
     tcgetattr(slave, &t);
     ASSERT_NE(t.c_lflag & ICANON, 0);
     ASSERT_OK(asy_tty_set_mode(&tty, ASY_TTY_MODE_RAW));
-    ASSERT_ERR(asy_tty_set_mode(&tty, (asy_tty_mode)7), ASY_EINVAL);
+    ASSERT_ERR(asy_tty_set_mode(&tty, (asy_tty_mode_t)7), ASY_EINVAL);
     /* raw: bytes arrive without a newline */
     ASSERT_EQ(write(tty_master, "abc", 3), 3);
     ASSERT_OK(asy_sock_read_start((asy_sock_t *)&tty, NULL, tty_read));

@@ -21,7 +21,7 @@ static void echo_conn_close(asy_stream_t *s) {
     (void)s;
     tlog("sconn close");
 }
-static const asy_stream_events echo_conn_ev = {NULL, NULL, NULL, NULL, NULL, NULL,
+static const asy_stream_events_t echo_conn_ev = {NULL, NULL, NULL, NULL, NULL, NULL,
                                                echo_conn_close, NULL, NULL};
 
 static void echo_on_connection(asy_server_t *server, int status) {
@@ -57,7 +57,7 @@ static void cl_close(asy_stream_t *s) {
     (void)s;
     tlog("client close");
 }
-static const asy_stream_events cl_ev = {cl_data, NULL, cl_end, cl_error, NULL, cl_finish,
+static const asy_stream_events_t cl_ev = {cl_data, NULL, cl_end, cl_error, NULL, cl_finish,
                                         cl_close, NULL, NULL};
 
 static void cl_connected(asy_socket_t *k, int status) {
@@ -116,11 +116,11 @@ static void ho_conn_finish(asy_stream_t *s) {
     (void)s;
     tlog("sconn finish");
 }
-static const asy_stream_events ho_conn_ev = {ho_conn_data, NULL, ho_conn_end, NULL, NULL,
+static const asy_stream_events_t ho_conn_ev = {ho_conn_data, NULL, ho_conn_end, NULL, NULL,
                                              ho_conn_finish, echo_conn_close, NULL, NULL};
 
 static void ho_on_connection(asy_server_t *server, int status) {
-    asy_socket_opts o;
+    asy_socket_opts_t o;
     ASSERT_EQ(status, 0);
     memset(&o, 0, sizeof(o));
     o.allow_half_open = ho_allow;
@@ -212,7 +212,7 @@ static void bp_end(asy_stream_t *s) {
     (void)s;
     tlog("bp end");
 }
-static const asy_stream_events bp_ev = {bp_data, NULL, bp_end, NULL, NULL, NULL, NULL, NULL, NULL};
+static const asy_stream_events_t bp_ev = {bp_data, NULL, bp_end, NULL, NULL, NULL, NULL, NULL, NULL};
 
 /* Polled: once the readable buffer is full the handle must have stopped
  * reading (and nothing was delivered: the stream is paused). */
@@ -288,7 +288,7 @@ static void pb_end(asy_stream_t *s) {
     (void)s;
     tlog("pb end");
 }
-static const asy_stream_events pb_ev = {pb_data, NULL, pb_end, NULL, NULL, NULL, NULL, NULL, NULL};
+static const asy_stream_events_t pb_ev = {pb_data, NULL, pb_end, NULL, NULL, NULL, NULL, NULL, NULL};
 
 TEST(socket_open_on_a_pipe_fd_pair) {
     int fds[2];

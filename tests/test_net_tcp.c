@@ -285,7 +285,7 @@ static int fill_backlog(int port, int *fds, int max) {
 }
 
 static void connect_timeout_case(int virtual_clock) {
-    asy_loop_opts o;
+    asy_loop_opts_t o;
     asy_tcp_t c;
     asy_connect_t req;
     asy_addr_t a;

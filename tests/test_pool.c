@@ -39,7 +39,7 @@ TEST(pool_default_size_is_four) {
 }
 
 TEST(pool_size_from_env_and_loop_option) {
-    asy_loop_opts o;
+    asy_loop_opts_t o;
     setenv("ASYNCRT_THREADPOOL_SIZE", "3", 1);
     ASSERT_OK(asy_loop_init(&L, NULL));
     ASSERT_EQ(asy_pool_size(&L), 3);
@@ -65,7 +65,7 @@ TEST(pool_bad_arguments) {
     ASSERT_ERR(asy_queue_work(NULL, &w, noop_work, NULL), ASY_EINVAL);
     ASSERT_ERR(asy_queue_work(&L, NULL, noop_work, NULL), ASY_EINVAL);
     ASSERT_ERR(asy_queue_work(&L, &w, NULL, NULL), ASY_EINVAL);
-    ASSERT_ERR(asy_queue_work_class(&L, &w, (asy_work_class)7, noop_work, NULL),
+    ASSERT_ERR(asy_queue_work_class(&L, &w, (asy_work_class_t)7, noop_work, NULL),
                ASY_EINVAL);
     ASSERT_ERR(asy_pool_set_size(&L, 0), ASY_EINVAL);
     ASSERT_ERR(asy_pool_set_size(&L, 1025), ASY_EINVAL);
@@ -183,7 +183,7 @@ static void collect_done(asy_work_t *w, int status) {
 
 TEST(pool_threads_grow_to_size_and_no_further) {
     asy_work_t w[8];
-    asy_loop_opts o;
+    asy_loop_opts_t o;
     int i;
     gate_reset();
     nstatus = 0;
@@ -211,7 +211,7 @@ static void must_not_run(asy_work_t *w) {
 
 TEST(pool_cancel_queued_work_gets_ecanceled) {
     asy_work_t blocker, q[3];
-    asy_loop_opts o;
+    asy_loop_opts_t o;
     gate_reset();
     nstatus = 0;
     cancelled_ran = 0;
@@ -294,7 +294,7 @@ TEST_T(pool_slow_io_never_takes_more_than_half, 10000) {
 
 TEST(pool_slow_io_on_one_thread_pool_still_runs) {
     asy_work_t slow;
-    asy_loop_opts o;
+    asy_loop_opts_t o;
     memset(&o, 0, sizeof(o));
     o.threadpool_size = 1;
     slow_finished = 0;
@@ -382,7 +382,7 @@ TEST_T(pool_stress_many_jobs_with_cancels, 30000) {
     ASSERT_OK(asy_loop_init(&L, NULL));
     for (i = 0; i < N; i++) {
         w[i].data = (void *)(intptr_t)1;
-        ASSERT_OK(asy_queue_work_class(&L, &w[i], (asy_work_class)(i % 3), stress_work,
+        ASSERT_OK(asy_queue_work_class(&L, &w[i], (asy_work_class_t)(i % 3), stress_work,
                                        stress_after));
         if (i % 7 == 3 && asy_work_cancel(&w[i - 2]) == 0) cancels++;
         if (i % 1000 == 999) asy_run(&L, ASY_RUN_NOWAIT);
@@ -419,7 +419,7 @@ TEST(pool_loop_close_joins_threads) {
 TEST(pool_is_per_loop) {
     asy_loop_t a, b;
     asy_work_t wa, wb;
-    asy_loop_opts o;
+    asy_loop_opts_t o;
     memset(&o, 0, sizeof(o));
     o.threadpool_size = 1;
     gate_reset();

@@ -61,7 +61,7 @@ static void on_read(asy_process_t *p, int fd, const char *data, long n) {
 /* Spawns argv with opts, reads stdout/stderr when they are pipes, runs the
  * loop to the end and closes the handle. */
 static void run_child(child_t *c, const char *file, const char *const *argv,
-                      const asy_process_opts *o) {
+                      const asy_process_opts_t *o) {
     memset(c, 0, sizeof(*c));
     ASSERT_OK(asy_spawn(&L, &c->p, file, argv, o, on_exit_cb));
     c->p.data = c;
@@ -74,7 +74,7 @@ static void run_child(child_t *c, const char *file, const char *const *argv,
     ASSERT_EQ(c->closes, 1);
 }
 
-static void sh(child_t *c, const char *script, const asy_process_opts *o) {
+static void sh(child_t *c, const char *script, const asy_process_opts_t *o) {
     const char *argv[4];
     argv[0] = "sh";
     argv[1] = "-c";
@@ -100,7 +100,7 @@ TEST(process_exit_codes) {
 
 TEST(process_bad_arguments) {
     asy_process_t p;
-    asy_process_opts o;
+    asy_process_opts_t o;
     ASSERT_OK(asy_loop_init(&L, NULL));
     ASSERT_ERR(asy_spawn(NULL, &p, "/bin/true", NULL, NULL, NULL), ASY_EINVAL);
     ASSERT_ERR(asy_spawn(&L, NULL, "/bin/true", NULL, NULL, NULL), ASY_EINVAL);
@@ -150,7 +150,7 @@ static void kill_default(void *arg) {
 
 TEST(process_kill_default_signal_is_configurable) {
     child_t c;
-    asy_process_opts o;
+    asy_process_opts_t o;
     const char *argv[] = {"sleep", "10", NULL};
     ASSERT_OK(asy_loop_init(&L, NULL));
     memset(&c, 0, sizeof(c));
@@ -206,7 +206,7 @@ TEST(process_missing_binary_is_enoent_through_callback) {
 
 TEST(process_bad_cwd_is_reported) {
     child_t c;
-    asy_process_opts o;
+    asy_process_opts_t o;
     memset(&o, 0, sizeof(o));
     o.cwd = "/nonexistent-asyncrt-dir";
     ASSERT_OK(asy_loop_init(&L, NULL));
@@ -229,7 +229,7 @@ TEST(process_stdout_and_stderr_stay_separate) {
 
 TEST(process_cwd_and_env) {
     child_t c;
-    asy_process_opts o;
+    asy_process_opts_t o;
     const char *env[] = {"ASYT_FOO=bar baz", "PATH=/usr/bin:/bin", NULL};
     const char *extend[] = {"ASYT_FOO=over", NULL};
     char want[256];
@@ -259,7 +259,7 @@ TEST(process_cwd_and_env) {
 
 TEST(process_path_lookup_uses_child_path) {
     child_t c;
-    asy_process_opts o;
+    asy_process_opts_t o;
     const char *env[] = {"PATH=/nonexistent-asyncrt", NULL};
     const char *argv[] = {"sh", "-c", "exit 0", NULL};
     ASSERT_OK(asy_loop_init(&L, NULL));
@@ -272,7 +272,7 @@ TEST(process_path_lookup_uses_child_path) {
 
 TEST(process_stdio_inherit_ignore_and_fd) {
     child_t c;
-    asy_process_opts o;
+    asy_process_opts_t o;
     int fds[2];
     char buf[64];
     ssize_t n;
@@ -302,7 +302,7 @@ TEST(process_stdio_inherit_ignore_and_fd) {
 
 TEST(process_extra_fd_pipe) {
     child_t c;
-    asy_process_opts o;
+    asy_process_opts_t o;
     ASSERT_OK(asy_loop_init(&L, NULL));
     memset(&o, 0, sizeof(o));
     o.stdio_count = 4;
@@ -324,7 +324,7 @@ TEST(process_extra_fd_pipe) {
 
 TEST(process_detached_gets_own_session) {
     child_t c;
-    asy_process_opts o;
+    asy_process_opts_t o;
     ASSERT_OK(asy_loop_init(&L, NULL));
     memset(&o, 0, sizeof(o));
     o.detached = 1;
@@ -338,7 +338,7 @@ TEST(process_detached_gets_own_session) {
 
 TEST(process_uid_gid) {
     child_t c;
-    asy_process_opts o;
+    asy_process_opts_t o;
     ASSERT_OK(asy_loop_init(&L, NULL));
     memset(&o, 0, sizeof(o));
     o.set_uid = o.set_gid = 1;
@@ -422,7 +422,7 @@ static void cat_exit(asy_process_t *p, int status, int code, int sig) {
 }
 
 TEST_T(process_cat_100mib_backpressure_bounded_rss, 60000) {
-    asy_process_opts o;
+    asy_process_opts_t o;
     const char *argv[] = {"cat", NULL};
     long rss0;
     ASSERT_OK(asy_loop_init(&L, NULL));
@@ -480,7 +480,7 @@ static void many_close_ev(asy_process_t *p, int status, int code, int sig) {
 }
 
 TEST_T(process_200_concurrent_children, 30000) {
-    asy_process_opts o;
+    asy_process_opts_t o;
     int i;
     ASSERT_OK(asy_loop_init(&L, NULL));
     memset(&o, 0, sizeof(o));
@@ -635,7 +635,7 @@ static void sp_exit(asy_process_t *p, int status, int code, int sig) {
 
 TEST(process_stdio_as_pipe_handles) {
     asy_process_t p;
-    asy_process_opts o;
+    asy_process_opts_t o;
     asy_iov_t iov;
     const char *argv[] = {"tr", "a-z", "A-Z", NULL};
     memset(&sp, 0, sizeof(sp));
@@ -714,7 +714,7 @@ static void st_drain(asy_stream_t *s) {
     st_pump();
 }
 
-static const asy_stream_events st_events = {st_data, NULL, st_end, st_error, st_drain,
+static const asy_stream_events_t st_events = {st_data, NULL, st_end, st_error, st_drain,
                                             st_finish, st_close, NULL, NULL};
 
 static void st_pump(void) {
@@ -743,7 +743,7 @@ static void st_exit(asy_process_t *p, int status, int code, int sig) {
 }
 
 TEST_T(process_stdio_as_streams_100mib_through_cat_bounded_rss, 60000) {
-    asy_process_opts o;
+    asy_process_opts_t o;
     const char *argv[] = {"cat", NULL};
     long rss0;
     memset(&st, 0, sizeof(st));
@@ -778,7 +778,7 @@ TEST_T(process_stdio_as_streams_100mib_through_cat_bounded_rss, 60000) {
 }
 
 TEST(process_streams_of_a_failed_spawn_just_close) {
-    asy_process_opts o;
+    asy_process_opts_t o;
     memset(&st, 0, sizeof(st));
     ASSERT_OK(asy_loop_init(&L, NULL));
     memset(&o, 0, sizeof(o));
@@ -803,7 +803,7 @@ TEST(process_streams_of_a_failed_spawn_just_close) {
 }
 
 TEST(process_closing_the_handle_destroys_open_streams) {
-    asy_process_opts o;
+    asy_process_opts_t o;
     const char *argv[] = {"sleep", "5", NULL};
     memset(&st, 0, sizeof(st));
     ASSERT_OK(asy_loop_init(&L, NULL));

@@ -13,7 +13,7 @@ typedef struct {
     size_t out_len, err_len;
 } res_t;
 
-static void on_done(const asy_exec_result *r, void *arg) {
+static void on_done(const asy_exec_result_t *r, void *arg) {
     res_t *s = (res_t *)arg;
     s->calls++;
     s->status = r->status;
@@ -95,7 +95,7 @@ TEST(exec_file_missing_program) {
 
 TEST(exec_bad_arguments_never_call_back) {
     res_t r;
-    asy_exec_opts o;
+    asy_exec_opts_t o;
     memset(&r, 0, sizeof(r));
     memset(&o, 0, sizeof(o));
     ASSERT_OK(asy_loop_init(&L, NULL));
@@ -111,7 +111,7 @@ TEST(exec_bad_arguments_never_call_back) {
 
 TEST(exec_max_buffer_kills_and_reports) {
     res_t r;
-    asy_exec_opts o;
+    asy_exec_opts_t o;
     const char *argv[] = {"yes", NULL};
     memset(&r, 0, sizeof(r));
     memset(&o, 0, sizeof(o));
@@ -131,7 +131,7 @@ TEST(exec_max_buffer_kills_and_reports) {
 
 TEST(exec_max_buffer_on_stderr) {
     res_t r;
-    asy_exec_opts o;
+    asy_exec_opts_t o;
     memset(&r, 0, sizeof(r));
     memset(&o, 0, sizeof(o));
     o.max_buffer = 100;
@@ -148,7 +148,7 @@ TEST(exec_max_buffer_on_stderr) {
 
 TEST(exec_timeout_kills_with_kill_signal) {
     res_t r;
-    asy_exec_opts o;
+    asy_exec_opts_t o;
     const char *argv[] = {"sleep", "10", NULL};
     uint64_t t0 = asy_hrtime();
     memset(&r, 0, sizeof(r));
@@ -169,7 +169,7 @@ TEST(exec_timeout_kills_with_kill_signal) {
 
 TEST(exec_timeout_not_hit) {
     res_t r;
-    asy_exec_opts o;
+    asy_exec_opts_t o;
     memset(&r, 0, sizeof(r));
     memset(&o, 0, sizeof(o));
     o.timeout_ms = 5000;
@@ -184,7 +184,7 @@ TEST(exec_timeout_not_hit) {
 
 TEST(exec_cwd_and_env_pass_through) {
     res_t r;
-    asy_exec_opts o;
+    asy_exec_opts_t o;
     const char *env[] = {"WHO=asyncrt", NULL};
     memset(&r, 0, sizeof(r));
     memset(&o, 0, sizeof(o));
@@ -207,7 +207,7 @@ static void on_settled(void *arg, const asy_settled_t *in) {
     settled++;
     settled_err = in->error;
     if (in->state == ASY_PROMISE_FULFILLED) {
-        const asy_exec_output *o = (const asy_exec_output *)in->value;
+        const asy_exec_output_t *o = (const asy_exec_output_t *)in->value;
         snprintf(settled_out, sizeof(settled_out), "%s", o->out);
         ASSERT_EQ(o->out_len, strlen(o->out));
     } else {
@@ -220,7 +220,7 @@ TEST(exec_file_async_fulfils_with_output) {
     const char *argv[] = {"echo", "from", "promise", NULL};
     settled = 0;
     ASSERT_OK(asy_loop_init(&L, NULL));
-    p = asy_exec_file_async(&L, "echo", argv, NULL);
+    p = asy_execp_file(&L, "echo", argv, NULL);
     ASSERT_NOT_NULL(p);
     ASSERT_OK(asy_promise_on_settled(p, on_settled, NULL));
     asy_run(&L, ASY_RUN_DEFAULT);
@@ -235,7 +235,7 @@ TEST(exec_async_rejects_with_status_and_stderr) {
     asy_promise_t *p;
     settled = 0;
     ASSERT_OK(asy_loop_init(&L, NULL));
-    p = asy_exec_async(&L, "echo bad thing >&2; exit 2", NULL);
+    p = asy_execp(&L, "echo bad thing >&2; exit 2", NULL);
     ASSERT_NOT_NULL(p);
     ASSERT_OK(asy_promise_on_settled(p, on_settled, NULL));
     asy_run(&L, ASY_RUN_DEFAULT);
@@ -245,7 +245,7 @@ TEST(exec_async_rejects_with_status_and_stderr) {
     asy_promise_release(p);
     /* bad arguments: already rejected */
     settled = 0;
-    p = asy_exec_file_async(&L, NULL, NULL, NULL);
+    p = asy_execp_file(&L, NULL, NULL, NULL);
     ASSERT_NOT_NULL(p);
     ASSERT_OK(asy_promise_on_settled(p, on_settled, NULL));
     asy_run(&L, ASY_RUN_DEFAULT);
@@ -256,7 +256,7 @@ TEST(exec_async_rejects_with_status_and_stderr) {
 
 TEST(exec_encodings_decode_like_node) {
     res_t r;
-    asy_exec_opts o;
+    asy_exec_opts_t o;
     memset(&o, 0, sizeof(o));
     ASSERT_OK(asy_loop_init(&L, NULL));
     o.encoding = "hex";

@@ -12,7 +12,7 @@ static asy_loop_t L;
 
 TEST(ipc_frame_roundtrip_and_partial) {
     unsigned char buf[64];
-    asy_ipc_frame_info info;
+    asy_ipc_frame_info_t info;
     size_t i;
     ASSERT_OK(asy_ipc_frame_header(buf, 5, 2));
     memcpy(buf + 8, "hello", 5);
@@ -31,7 +31,7 @@ TEST(ipc_frame_roundtrip_and_partial) {
 
 TEST(ipc_frame_rejects_malformed_headers) {
     unsigned char buf[16];
-    asy_ipc_frame_info info;
+    asy_ipc_frame_info_t info;
     ASSERT_OK(asy_ipc_frame_header(buf, 3, 0));
     buf[5] = 0x00; /* marker */
     ASSERT_ERR(asy_ipc_frame_decode(buf, 16, 100, &info), ASY_EPROTO);

@@ -17,7 +17,7 @@ static void fini(void) {
 /* An observer that copies the outcome out. */
 typedef struct {
     int calls;
-    asy_promise_state state;
+    asy_promise_state_t state;
     int error;
     void *value;
     char message[64];

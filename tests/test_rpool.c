@@ -68,8 +68,8 @@ static asy_ret_t f_validate(void *ctx, void *res) {
     return ((res_t *)res)->valid ? asy_ok(NULL) : asy_fail(ASY_EPIPE, "stale connection");
 }
 
-static void setup(const asy_rpool_opts *o, int with_validate) {
-    asy_loop_opts lo;
+static void setup(const asy_rpool_opts_t *o, int with_validate) {
+    asy_loop_opts_t lo;
     asy_rpool_factory_t f;
     memset(&lo, 0, sizeof(lo));
     lo.virtual_clock = 1;
@@ -105,8 +105,8 @@ static res_t *got(asy_promise_t *p) {
     return (res_t *)r->value;
 }
 
-static asy_rpool_opts opts(size_t min, size_t max) {
-    asy_rpool_opts o;
+static asy_rpool_opts_t opts(size_t min, size_t max) {
+    asy_rpool_opts_t o;
     memset(&o, 0, sizeof(o));
     o.min = min;
     o.max = max;
@@ -114,7 +114,7 @@ static asy_rpool_opts opts(size_t min, size_t max) {
 }
 
 TEST(rpool_min_is_kept_warm) {
-    asy_rpool_opts o = opts(2, 5);
+    asy_rpool_opts_t o = opts(2, 5);
     asy_rpool_stats_t st;
     asy_promise_t *a;
     setup(&o, 0);
@@ -136,7 +136,7 @@ TEST(rpool_min_is_kept_warm) {
 }
 
 TEST(rpool_max_bounds_size_and_waiters_are_served_in_order) {
-    asy_rpool_opts o = opts(0, 2);
+    asy_rpool_opts_t o = opts(0, 2);
     asy_promise_t *p[5];
     asy_rpool_stats_t st;
     int i;
@@ -168,7 +168,7 @@ TEST(rpool_max_bounds_size_and_waiters_are_served_in_order) {
 }
 
 TEST(rpool_priority_levels) {
-    asy_rpool_opts o = opts(0, 1);
+    asy_rpool_opts_t o = opts(0, 1);
     asy_promise_t *first, *low, *high, *mid;
     res_t *r;
     o.priorities = 3;
@@ -195,7 +195,7 @@ TEST(rpool_priority_levels) {
 }
 
 TEST(rpool_idle_objects_are_evicted_down_to_min) {
-    asy_rpool_opts o = opts(1, 4);
+    asy_rpool_opts_t o = opts(1, 4);
     asy_promise_t *p[4];
     asy_rpool_stats_t st;
     int i;
@@ -222,7 +222,7 @@ TEST(rpool_idle_objects_are_evicted_down_to_min) {
 }
 
 TEST(rpool_validate_on_borrow_replaces_bad_objects) {
-    asy_rpool_opts o = opts(1, 3);
+    asy_rpool_opts_t o = opts(1, 3);
     asy_promise_t *a, *b;
     res_t *r;
     o.validate_on_borrow = 1;
@@ -247,7 +247,7 @@ TEST(rpool_validate_on_borrow_replaces_bad_objects) {
 }
 
 TEST(rpool_validate_on_return_destroys_bad_objects) {
-    asy_rpool_opts o = opts(0, 3);
+    asy_rpool_opts_t o = opts(0, 3);
     asy_promise_t *a;
     asy_rpool_stats_t st;
     o.validate_on_return = 1;
@@ -266,7 +266,7 @@ TEST(rpool_validate_on_return_destroys_bad_objects) {
 }
 
 TEST(rpool_create_failure_rejects_with_factory_error_once) {
-    asy_rpool_opts o = opts(0, 3);
+    asy_rpool_opts_t o = opts(0, 3);
     asy_promise_t *a;
     setup(&o, 0);
     fail_creates = 1;
@@ -287,7 +287,7 @@ TEST(rpool_create_failure_rejects_with_factory_error_once) {
 }
 
 TEST(rpool_create_retries_with_bounded_backoff) {
-    asy_rpool_opts o = opts(0, 3);
+    asy_rpool_opts_t o = opts(0, 3);
     asy_promise_t *a;
     o.create_retries = 3;
     o.create_backoff_ms = 10;
@@ -307,7 +307,7 @@ TEST(rpool_create_retries_with_bounded_backoff) {
 }
 
 TEST(rpool_failing_warm_up_does_not_spin) {
-    asy_rpool_opts o = opts(3, 5);
+    asy_rpool_opts_t o = opts(3, 5);
     asy_rpool_stats_t st;
     o.idle_timeout_ms = 1000;
     o.evict_interval_ms = 500;
@@ -333,7 +333,7 @@ TEST(rpool_failing_warm_up_does_not_spin) {
 }
 
 TEST(rpool_drain_waits_for_borrowed_and_refuses_new) {
-    asy_rpool_opts o = opts(0, 3);
+    asy_rpool_opts_t o = opts(0, 3);
     asy_promise_t *a, *b, *c, *d, *late;
     asy_rpool_stats_t st;
     setup(&o, 0);
@@ -371,7 +371,7 @@ TEST(rpool_drain_waits_for_borrowed_and_refuses_new) {
 }
 
 TEST(rpool_release_twice_or_foreign_is_einval) {
-    asy_rpool_opts o = opts(0, 2);
+    asy_rpool_opts_t o = opts(0, 2);
     asy_promise_t *a;
     res_t *r, other;
     setup(&o, 0);
@@ -401,7 +401,7 @@ TEST(rpool_release_twice_or_foreign_is_einval) {
 }
 
 TEST(rpool_acquire_timeout_and_waiting_cap) {
-    asy_rpool_opts o = opts(0, 1);
+    asy_rpool_opts_t o = opts(0, 1);
     asy_promise_t *a, *b, *c;
     o.acquire_timeout_ms = 50;
     o.max_waiting = 1;
@@ -426,7 +426,7 @@ TEST(rpool_acquire_timeout_and_waiting_cap) {
 TEST(rpool_fifo_and_lifo_idle_order) {
     int lifo;
     for (lifo = 0; lifo < 2; lifo++) {
-        asy_rpool_opts o = opts(0, 3);
+        asy_rpool_opts_t o = opts(0, 3);
         asy_promise_t *a, *b, *c;
         o.lifo = lifo;
         setup(&o, 0);
@@ -456,7 +456,7 @@ static asy_ret_t use_fail(void *arg, void *res) {
 }
 
 TEST(rpool_use_always_releases) {
-    asy_rpool_opts o = opts(0, 1);
+    asy_rpool_opts_t o = opts(0, 1);
     asy_promise_t *u1, *u2, *u3;
     asy_rpool_stats_t st;
     setup(&o, 0);
@@ -478,7 +478,7 @@ TEST(rpool_use_always_releases) {
 }
 
 TEST(rpool_end_with_async_factory) {
-    asy_rpool_opts o = opts(2, 4);
+    asy_rpool_opts_t o = opts(2, 4);
     asy_promise_t *a, *e;
     setup(&o, 0);
     async_create = 1;
@@ -498,8 +498,8 @@ TEST(rpool_end_with_async_factory) {
 
 TEST(rpool_bad_arguments) {
     asy_rpool_factory_t f;
-    asy_rpool_opts o = opts(5, 2);
-    asy_loop_opts lo;
+    asy_rpool_opts_t o = opts(5, 2);
+    asy_loop_opts_t lo;
     memset(&lo, 0, sizeof(lo));
     ASSERT_OK(asy_loop_init(&L, &lo));
     memset(&f, 0, sizeof(f));
@@ -555,7 +555,7 @@ TEST_T(rpool_property_random_interleavings, 30000) {
     int seed;
     n_lent = n_timeouts = n_busy = 0;
     for (seed = 1; seed <= 25; seed++) {
-        asy_rpool_opts o = opts((size_t)(seed % 3), (size_t)(2 + seed % 4));
+        asy_rpool_opts_t o = opts((size_t)(seed % 3), (size_t)(2 + seed % 4));
         asy_rpool_stats_t st;
         int n = 0, step, i, held;
         prng = (uint64_t)seed * 7919u;

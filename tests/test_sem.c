@@ -9,7 +9,7 @@ static asy_loop_t L;
 static asy_sem_t *S;
 
 static void setup(size_t permits) {
-    asy_loop_opts o;
+    asy_loop_opts_t o;
     memset(&o, 0, sizeof(o));
     o.virtual_clock = 1;
     ASSERT_OK(asy_loop_init(&L, &o));

@@ -20,7 +20,7 @@ typedef struct {
 
 static sink_t SK;
 static asy_stream_t *sk_pending;
-static asy_immediate_id sk_imm;
+static asy_immediate_id_t sk_imm;
 
 static void sink_append(const asy_buf_t *c) {
     if (SK.len + c->len <= sizeof(SK.data)) {
@@ -73,9 +73,9 @@ static void sink_destroy(asy_stream_t *s, int err) {
     asy_stream_destroy_done(s, err);
 }
 
-static const asy_stream_impl sink_impl = {NULL, NULL, sink_write, NULL, sink_final, sink_destroy,
+static const asy_stream_impl_t sink_impl = {NULL, NULL, sink_write, NULL, sink_final, sink_destroy,
                                           NULL, NULL};
-static const asy_stream_impl sinkv_impl = {NULL, NULL, sink_write, sink_writev, NULL, sink_destroy,
+static const asy_stream_impl_t sinkv_impl = {NULL, NULL, sink_write, sink_writev, NULL, sink_destroy,
                                            NULL, NULL};
 
 /* ---- event counters ----------------------------------------------------------------- */
@@ -103,9 +103,9 @@ static void c_close(asy_stream_t *s) { (void)s; n_close++; tlog("close"); }
 static void c_finish(asy_stream_t *s) { (void)s; n_finish++; tlog("finish"); }
 static void c_drain(asy_stream_t *s) { (void)s; n_drain++; tlog("drain"); }
 
-static const asy_stream_events counting = {c_data, NULL, c_end, c_error, c_drain, c_finish, c_close,
+static const asy_stream_events_t counting = {c_data, NULL, c_end, c_error, c_drain, c_finish, c_close,
                                            NULL, NULL};
-static const asy_stream_events counting_nodata = {NULL, NULL, c_end, c_error, c_drain, c_finish,
+static const asy_stream_events_t counting_nodata = {NULL, NULL, c_end, c_error, c_drain, c_finish,
                                                   c_close, NULL, NULL};
 
 static void run_loop(void) { ASSERT_EQ(asy_run(&L, ASY_RUN_DEFAULT), 0); }
@@ -114,7 +114,7 @@ static void run_loop(void) { ASSERT_EQ(asy_run(&L, ASY_RUN_DEFAULT), 0); }
 
 TEST(stream_readable_hwm_bytes_and_push_result) {
     asy_stream_t r;
-    asy_stream_opts o;
+    asy_stream_opts_t o;
     memset(&o, 0, sizeof(o));
     o.high_water_mark = 8;
     ASSERT_OK(asy_loop_init(&L, NULL));
@@ -135,7 +135,7 @@ TEST(stream_readable_hwm_bytes_and_push_result) {
 
 TEST(stream_readable_default_hwm) {
     asy_stream_t r, o2;
-    asy_stream_opts o;
+    asy_stream_opts_t o;
     memset(&o, 0, sizeof(o));
     ASSERT_OK(asy_loop_init(&L, NULL));
     ASSERT_OK(asy_readable_init(&L, &r, NULL, NULL));
@@ -181,7 +181,7 @@ TEST(stream_readable_read_n_across_chunks) {
 TEST(stream_readable_read_raises_hwm) {
     asy_stream_t r;
     asy_buf_t c;
-    asy_stream_opts o;
+    asy_stream_opts_t o;
     memset(&o, 0, sizeof(o));
     o.high_water_mark = 4;
     ASSERT_OK(asy_loop_init(&L, NULL));
@@ -272,7 +272,7 @@ TEST(stream_readable_explicit_pause_beats_on_data) {
 TEST(stream_readable_object_mode_counts_items) {
     asy_stream_t r;
     asy_buf_t c;
-    asy_stream_opts o;
+    asy_stream_opts_t o;
     int i;
     memset(&o, 0, sizeof(o));
     o.object_mode = 1;
@@ -311,7 +311,7 @@ static void obj_free(void *obj, void *hint) {
 
 TEST(stream_object_mode_pointers_are_freed) {
     asy_stream_t r, w;
-    asy_stream_opts o;
+    asy_stream_opts_t o;
     asy_buf_t c;
     int *v;
     freed_objs = 0;
@@ -366,7 +366,7 @@ TEST(stream_writable_write_after_end) {
 
 TEST(stream_writable_end_twice_and_after_finish) {
     asy_stream_t w;
-    asy_stream_opts o;
+    asy_stream_opts_t o;
     reset_counts();
     memset(&o, 0, sizeof(o));
     o.no_auto_destroy = 1;
@@ -444,7 +444,7 @@ TEST(stream_writable_buffered_writes_go_to_writev) {
 
 TEST(stream_writable_hwm_zero_always_needs_drain) {
     asy_stream_t w;
-    asy_stream_opts o;
+    asy_stream_opts_t o;
     reset_counts();
     SK.async = 1;
     memset(&o, 0, sizeof(o));
@@ -598,7 +598,7 @@ static void slow_destroy(asy_stream_t *s, int err) {
 }
 
 TEST(stream_destroy_waits_for_implementer) {
-    static const asy_stream_impl impl = {NULL, NULL, NULL, NULL, NULL, slow_destroy, NULL, NULL};
+    static const asy_stream_impl_t impl = {NULL, NULL, NULL, NULL, NULL, slow_destroy, NULL, NULL};
     asy_stream_t r;
     reset_counts();
     ASSERT_OK(asy_loop_init(&L, NULL));
@@ -632,7 +632,7 @@ static void ctor_write(asy_stream_t *s, const asy_buf_t *c) {
 }
 
 TEST(stream_construct_delays_writes) {
-    static const asy_stream_impl impl = {ctor, NULL, ctor_write, NULL, NULL, NULL, NULL, NULL};
+    static const asy_stream_impl_t impl = {ctor, NULL, ctor_write, NULL, NULL, NULL, NULL, NULL};
     asy_stream_t w;
     reset_counts();
     ctor_err = 0;
@@ -649,7 +649,7 @@ TEST(stream_construct_delays_writes) {
 }
 
 TEST(stream_construct_error_and_destroy_while_constructing) {
-    static const asy_stream_impl impl = {ctor, NULL, ctor_write, NULL, NULL, NULL, NULL, NULL};
+    static const asy_stream_impl_t impl = {ctor, NULL, ctor_write, NULL, NULL, NULL, NULL, NULL};
     asy_stream_t w;
     reset_counts();
     ctor_err = ASY_ENOENT;
@@ -692,7 +692,7 @@ TEST(stream_duplex_autodestroy_waits_for_both_sides) {
 
 TEST(stream_duplex_no_half_open_ends_writable) {
     asy_stream_t d;
-    asy_stream_opts o;
+    asy_stream_opts_t o;
     reset_counts();
     memset(&o, 0, sizeof(o));
     o.no_half_open = 1;
@@ -709,7 +709,7 @@ TEST(stream_duplex_no_half_open_ends_writable) {
 
 TEST(stream_transform_backpressure_follows_readable_side) {
     asy_stream_t t;
-    asy_stream_opts o;
+    asy_stream_opts_t o;
     asy_buf_t c;
     int i, r = 1;
     memset(&o, 0, sizeof(o));
@@ -765,7 +765,7 @@ TEST(stream_finished_reports_end_error_and_premature_close) {
     fin_calls = 0;
     ASSERT_OK(asy_readable_init(&L, &r, NULL, NULL));
     ASSERT_OK(asy_stream_set_events(&r, &counting));
-    ASSERT_OK(asy_stream_finished(&r, fin_cb, NULL));
+    ASSERT_OK(asy_finished(&r, fin_cb, NULL));
     push_str(&r, "x");
     asy_stream_push_end(&r);
     run_loop();
@@ -775,7 +775,7 @@ TEST(stream_finished_reports_end_error_and_premature_close) {
     reset_counts();
     fin_calls = 0;
     ASSERT_OK(asy_readable_init(&L, &r, NULL, NULL));
-    ASSERT_OK(asy_stream_finished(&r, fin_cb, NULL));
+    ASSERT_OK(asy_finished(&r, fin_cb, NULL));
     push_str(&r, "x");
     asy_stream_destroy(&r, 0);
     run_loop();
@@ -784,14 +784,14 @@ TEST(stream_finished_reports_end_error_and_premature_close) {
     /* an error */
     fin_calls = 0;
     ASSERT_OK(asy_writable_init(&L, &w, &sink_impl, NULL));
-    ASSERT_OK(asy_stream_finished(&w, fin_cb, NULL));
+    ASSERT_OK(asy_finished(&w, fin_cb, NULL));
     asy_stream_destroy(&w, ASY_EIO);
     run_loop();
     ASSERT_EQ(fin_calls, 1);
     ASSERT_ERR(fin_status, ASY_EIO);
     /* already finished, no autoDestroy: reported on the next tick */
     {
-        asy_stream_opts o;
+        asy_stream_opts_t o;
         memset(&o, 0, sizeof(o));
         o.no_auto_destroy = 1;
         fin_calls = 0;
@@ -800,7 +800,7 @@ TEST(stream_finished_reports_end_error_and_premature_close) {
         ASSERT_EQ(asy_stream_read(&r, ASY_STREAM_READ_ALL, &c), 0);
         run_loop();
         ASSERT(asy_stream_readable_ended(&r));
-        ASSERT_OK(asy_stream_finished(&r, fin_cb, NULL));
+        ASSERT_OK(asy_finished(&r, fin_cb, NULL));
         ASSERT_EQ(fin_calls, 0);
         run_loop();
         ASSERT_EQ(fin_calls, 1);
@@ -815,7 +815,7 @@ TEST(stream_finished_reports_end_error_and_premature_close) {
 
 TEST(stream_pipe_backpressure_and_end) {
     asy_stream_t src, dst;
-    asy_stream_opts o;
+    asy_stream_opts_t o;
     int i, max_wlen = 0;
     char line[32];
     reset_counts();
@@ -851,7 +851,7 @@ static void src_error(asy_stream_t *s, int err) {
     src_err = err;
 }
 /* the source's own listener: without one its error is uncaught (Node) */
-static const asy_stream_events src_err_events = {NULL, NULL, NULL, src_error, NULL,
+static const asy_stream_events_t src_err_events = {NULL, NULL, NULL, src_error, NULL,
                                                  NULL, NULL, NULL, NULL};
 
 TEST(stream_pipe_does_not_forward_errors) {
@@ -882,7 +882,7 @@ TEST(stream_pipe_does_not_forward_errors) {
 
 TEST(stream_pipe_no_end_and_unpipe) {
     asy_stream_t src, dst;
-    asy_pipe_opts po;
+    asy_pipe_opts_t po;
     reset_counts();
     memset(&po, 0, sizeof(po));
     po.no_end = 1;
@@ -941,7 +941,7 @@ static void ra_cb(asy_stream_t *s, int status, const asy_buf_t *c, void *arg) {
     ra_status = status;
     if (status == 0) {
         tlogf("got %s", cstr(c));
-        ASSERT_OK(asy_stream_read_async(s, ra_cb, NULL));
+        ASSERT_OK(asy_stream_next(s, ra_cb, NULL));
     } else {
         tlogf("stop %s", asy_err_name(status));
     }
@@ -954,8 +954,8 @@ TEST(stream_read_async_reports_error) {
     ASSERT_OK(asy_readable_init(&L, &r, NULL, NULL));
     ASSERT_OK(asy_stream_set_events(&r, &counting_nodata));
     push_str(&r, "a");
-    ASSERT_OK(asy_stream_read_async(&r, ra_cb, NULL));
-    ASSERT_ERR(asy_stream_read_async(&r, ra_cb, NULL), ASY_EBUSY);
+    ASSERT_OK(asy_stream_next(&r, ra_cb, NULL));
+    ASSERT_ERR(asy_stream_next(&r, ra_cb, NULL), ASY_EBUSY);
     run_loop();
     asy_stream_destroy(&r, ASY_EPIPE);
     run_loop();
@@ -969,7 +969,7 @@ TEST(stream_read_async_on_transform_ends_at_end) {
     ASSERT_OK(asy_loop_init(&L, NULL));
     ASSERT_OK(asy_passthrough_init(&L, &t, NULL));
     ASSERT_OK(asy_stream_set_events(&t, &counting_nodata));
-    ASSERT_OK(asy_stream_read_async(&t, ra_cb, NULL));
+    ASSERT_OK(asy_stream_next(&t, ra_cb, NULL));
     write_str(&t, "p", NULL, NULL);
     write_str(&t, "q", NULL, NULL);
     asy_stream_end(&t, NULL, NULL);
@@ -1012,7 +1012,7 @@ TEST(stream_removing_on_data_stops_data_listening) {
 
 TEST(stream_bad_arguments) {
     asy_stream_t r, w;
-    static const asy_stream_impl empty = {NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
+    static const asy_stream_impl_t empty = {NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
     asy_buf_t c;
     ASSERT_OK(asy_loop_init(&L, NULL));
     ASSERT_ERR(asy_readable_init(NULL, &r, NULL, NULL), ASY_EINVAL);
@@ -1031,16 +1031,16 @@ TEST(stream_bad_arguments) {
     ASSERT_ERR(asy_stream_read(&w, 1, &c), ASY_EINVAL);
     ASSERT_ERR(asy_stream_pipe(&w, &r, NULL), ASY_EINVAL);
     ASSERT_ERR(asy_stream_pipe(NULL, &w, NULL), ASY_EINVAL);
-    ASSERT_ERR(asy_stream_read_async(&w, ra_cb, NULL), ASY_EINVAL);
-    ASSERT_ERR(asy_stream_read_async(&r, NULL, NULL), ASY_EINVAL);
+    ASSERT_ERR(asy_stream_next(&w, ra_cb, NULL), ASY_EINVAL);
+    ASSERT_ERR(asy_stream_next(&r, NULL, NULL), ASY_EINVAL);
     ASSERT_ERR(asy_stream_push(&r, NULL), ASY_EINVAL);
     ASSERT_ERR(asy_stream_push_bytes(&r, NULL, 3), ASY_EINVAL);
     ASSERT_ERR(asy_stream_write(&w, NULL, NULL, NULL), ASY_EINVAL);
     ASSERT_ERR(asy_stream_write_done(&r, 0), ASY_EINVAL);
     ASSERT_ERR(asy_stream_destroy_done(&r, 0), ASY_EINVAL); /* no _destroy waiting */
     ASSERT_ERR(asy_stream_transform_done(&r, 0), ASY_EINVAL);
-    ASSERT_ERR(asy_stream_finished(NULL, fin_cb, NULL), ASY_EINVAL);
-    ASSERT_ERR(asy_stream_finished(&r, NULL, NULL), ASY_EINVAL);
+    ASSERT_ERR(asy_finished(NULL, fin_cb, NULL), ASY_EINVAL);
+    ASSERT_ERR(asy_finished(&r, NULL, NULL), ASY_EINVAL);
     ASSERT_ERR(asy_stream_destroy(NULL, 0), ASY_EINVAL);
     ASSERT_ERR(asy_stream_set_events(NULL, NULL), ASY_EINVAL);
     ASSERT_EQ(asy_stream_readable_length(NULL), 0);
@@ -1061,7 +1061,7 @@ static void free_on_close(asy_stream_t *s) {
 }
 
 TEST(stream_memory_may_be_freed_in_on_close) {
-    static const asy_stream_events ev = {NULL, NULL, NULL, NULL, NULL, NULL, free_on_close, NULL,
+    static const asy_stream_events_t ev = {NULL, NULL, NULL, NULL, NULL, NULL, free_on_close, NULL,
                                          NULL};
     asy_stream_t *a = (asy_stream_t *)malloc(sizeof(asy_stream_t));
     asy_stream_t *b = (asy_stream_t *)malloc(sizeof(asy_stream_t));
@@ -1081,8 +1081,8 @@ TEST(stream_memory_may_be_freed_in_on_close) {
     ASSERT_ERR(asy_pipeline(all, 3, NULL, NULL), ASY_EINVAL);
     ASSERT_OK(asy_stream_pipe(a, b, NULL));
     ASSERT_OK(asy_stream_pipe(b, c, NULL));
-    ASSERT_OK(asy_stream_finished(a, fin_cb, NULL));
-    ASSERT_OK(asy_stream_read_async(b, ra_cb, NULL));
+    ASSERT_OK(asy_finished(a, fin_cb, NULL));
+    ASSERT_OK(asy_stream_next(b, ra_cb, NULL));
     push_str(a, "data");
     asy_stream_push_end(a);
     run_loop();

@@ -28,13 +28,13 @@ static void ln_close(asy_stream_t *s) {
     (void)s;
     got_closed++;
 }
-static const asy_stream_events ln_events = {ln_data, NULL, NULL, ln_error, NULL, NULL, ln_close,
+static const asy_stream_events_t ln_events = {ln_data, NULL, NULL, ln_error, NULL, NULL, ln_close,
                                             NULL, NULL};
 
 /* Feeds text to a splitter in chunks of the given sizes (cycled) and
  * runs the loop until it closes. */
 static void split(const char *text, size_t n, const size_t *sizes, size_t nsizes,
-                  const asy_line_splitter_opts *opts) {
+                  const asy_line_splitter_opts_t *opts) {
     asy_line_splitter_t ls;
     size_t off = 0, k = 0;
     got_len = 0;
@@ -58,7 +58,7 @@ static void split(const char *text, size_t n, const size_t *sizes, size_t nsizes
     ASSERT_EQ(got_closed, 1);
 }
 
-static void split_whole(const char *text, const asy_line_splitter_opts *opts) {
+static void split_whole(const char *text, const asy_line_splitter_opts_t *opts) {
     size_t n = strlen(text), one = n ? n : 1;
     split(text, n, &one, 1, opts);
 }
@@ -146,7 +146,7 @@ TEST_T(stream_lines_any_chunking, 30000) {
 }
 
 TEST(stream_lines_max_line) {
-    asy_line_splitter_opts o;
+    asy_line_splitter_opts_t o;
     static const size_t sz[1] = {3};
     memset(&o, 0, sizeof(o));
     o.max_line = 5;
@@ -213,11 +213,11 @@ static void rows_done(int status, void *arg) {
 }
 
 TEST_T(stream_lines_million_rows_pipeline, 60000) {
-    static const asy_stream_impl src = {NULL, rows_read, NULL, NULL, NULL, NULL, NULL, NULL};
-    static const asy_stream_impl sink = {NULL, NULL, rows_write, NULL, NULL, NULL, NULL, NULL};
+    static const asy_stream_impl_t src = {NULL, rows_read, NULL, NULL, NULL, NULL, NULL, NULL};
+    static const asy_stream_impl_t sink = {NULL, NULL, rows_write, NULL, NULL, NULL, NULL, NULL};
     asy_stream_t s, k;
     asy_line_splitter_t ls;
-    asy_stream_opts o;
+    asy_stream_opts_t o;
     asy_stream_t *all[3];
     memset(&o, 0, sizeof(o));
     o.object_mode = 1;

@@ -40,11 +40,11 @@ static void on_close_log(asy_stream_t *s) { (void)s; tlog("close"); }
 static void on_end_log(asy_stream_t *s) { (void)s; tlog("end"); }
 
 TEST(stream_order_hwm_drain) {
-    static const asy_stream_impl impl = {NULL, NULL, hw_write, NULL, NULL, NULL, NULL, NULL};
-    static asy_stream_events ev;
+    static const asy_stream_impl_t impl = {NULL, NULL, hw_write, NULL, NULL, NULL, NULL, NULL};
+    static asy_stream_events_t ev;
     static const char *strs[4] = {"aaaa", "bbbb", "cccc", "dddd"};
     static char cbnames[4][16];
-    asy_stream_opts o;
+    asy_stream_opts_t o;
     int i;
     tlog_reset();
     memset(&o, 0, sizeof(o));
@@ -89,9 +89,9 @@ static void sw_tick1(void *arg) {
 }
 
 TEST(stream_order_sync_write) {
-    static const asy_stream_impl impl = {NULL, NULL, sw_write, NULL, NULL, NULL, NULL, NULL};
-    static asy_stream_events ev;
-    asy_stream_opts o;
+    static const asy_stream_impl_t impl = {NULL, NULL, sw_write, NULL, NULL, NULL, NULL, NULL};
+    static asy_stream_events_t ev;
+    asy_stream_opts_t o;
     tlog_reset();
     memset(&o, 0, sizeof(o));
     o.high_water_mark = 6;
@@ -148,9 +148,9 @@ static void pr_pause(asy_stream_t *s) { (void)s; tlog("pause event"); }
 static void pr_resume_ev(asy_stream_t *s) { (void)s; tlog("resume event"); }
 
 TEST(stream_order_pause_resume) {
-    static const asy_stream_impl impl = {NULL, pr_read, NULL, NULL, NULL, NULL, NULL, NULL};
-    static asy_stream_events ev;
-    asy_stream_opts o;
+    static const asy_stream_impl_t impl = {NULL, pr_read, NULL, NULL, NULL, NULL, NULL, NULL};
+    static asy_stream_events_t ev;
+    asy_stream_opts_t o;
     tlog_reset();
     pr_n = 0;
     memset(&o, 0, sizeof(o));
@@ -183,7 +183,7 @@ static void data_log(asy_stream_t *s, const asy_buf_t *c) {
 
 TEST(stream_order_end_finish) {
     static asy_stream_t P;
-    static asy_stream_events ev;
+    static asy_stream_events_t ev;
     tlog_reset();
     ev.on_data = data_log;
     ev.on_finish = on_finish_log;
@@ -240,8 +240,8 @@ static void tf_readable(asy_stream_t *s) {
 }
 
 TEST(stream_order_transform_flush) {
-    static const asy_stream_impl impl = {NULL, NULL, NULL, NULL, NULL, NULL, tf_transform, tf_flush};
-    static asy_stream_events ev;
+    static const asy_stream_impl_t impl = {NULL, NULL, NULL, NULL, NULL, NULL, tf_transform, tf_flush};
+    static asy_stream_events_t ev;
     tlog_reset();
     ev.on_readable = tf_readable;
     ev.on_finish = on_finish_log;
@@ -308,10 +308,10 @@ static void dp_cb(int status, void *arg) {
 }
 
 TEST(stream_order_destroy_pipeline) {
-    static const asy_stream_impl src_impl = {NULL, dp_read, NULL, NULL, NULL, NULL, NULL, NULL};
-    static const asy_stream_impl mid_impl = {NULL, NULL, NULL, NULL, NULL, NULL, dp_transform, NULL};
-    static const asy_stream_impl dst_impl = {NULL, NULL, dp_write, NULL, NULL, NULL, NULL, NULL};
-    static asy_stream_events ev;
+    static const asy_stream_impl_t src_impl = {NULL, dp_read, NULL, NULL, NULL, NULL, NULL, NULL};
+    static const asy_stream_impl_t mid_impl = {NULL, NULL, NULL, NULL, NULL, NULL, dp_transform, NULL};
+    static const asy_stream_impl_t dst_impl = {NULL, NULL, dp_write, NULL, NULL, NULL, NULL, NULL};
+    static asy_stream_events_t ev;
     asy_stream_t *all[3];
     tlog_reset();
     dp_n = dp_seen = 0;
@@ -360,8 +360,8 @@ static void re_later(void *arg) {
 }
 
 TEST(stream_order_readable_event) {
-    static asy_stream_events ev;
-    asy_stream_opts o;
+    static asy_stream_events_t ev;
+    asy_stream_opts_t o;
     tlog_reset();
     memset(&o, 0, sizeof(o));
     o.high_water_mark = 4;
@@ -402,7 +402,7 @@ static void fa_next(asy_stream_t *s, int status, const asy_buf_t *chunk, void *a
     (void)arg;
     if (status == 0) {
         tlogf("got %s", cstr(chunk));
-        ASSERT_OK(asy_stream_read_async(s, fa_next, NULL));
+        ASSERT_OK(asy_stream_next(s, fa_next, NULL));
     } else {
         ASSERT_ERR(status, ASY_EOF);
         tlog("loop done");
@@ -410,8 +410,8 @@ static void fa_next(asy_stream_t *s, int status, const asy_buf_t *chunk, void *a
 }
 
 TEST(stream_order_for_await) {
-    static const asy_stream_impl impl = {NULL, fa_read, NULL, NULL, NULL, NULL, NULL, NULL};
-    static asy_stream_events ev;
+    static const asy_stream_impl_t impl = {NULL, fa_read, NULL, NULL, NULL, NULL, NULL, NULL};
+    static asy_stream_events_t ev;
     tlog_reset();
     fa_i = 0;
     ev.on_end = on_end_log;
@@ -419,7 +419,7 @@ TEST(stream_order_for_await) {
     ASSERT_OK(asy_loop_init(&L, NULL));
     ASSERT_OK(asy_readable_init(&L, &FA, &impl, NULL));
     ASSERT_OK(asy_stream_set_events(&FA, &ev));
-    ASSERT_OK(asy_stream_read_async(&FA, fa_next, NULL));
+    ASSERT_OK(asy_stream_next(&FA, fa_next, NULL));
     ASSERT_EQ(asy_run(&L, ASY_RUN_DEFAULT), 0);
     ASSERT_STR_EQ(tlog_buf, for_await_expected);
     ASSERT_OK(asy_loop_close(&L));
@@ -436,10 +436,10 @@ static void om_tick1(void *arg) {
 }
 
 TEST(stream_order_object_mode) {
-    static const asy_stream_impl impl = {NULL, NULL, sw_write, NULL, NULL, NULL, NULL, NULL};
-    static asy_stream_events ev;
+    static const asy_stream_impl_t impl = {NULL, NULL, sw_write, NULL, NULL, NULL, NULL, NULL};
+    static asy_stream_events_t ev;
     asy_stream_t w;
-    asy_stream_opts o;
+    asy_stream_opts_t o;
     tlog_reset();
     memset(&o, 0, sizeof(o));
     o.object_mode = 1;
@@ -491,9 +491,9 @@ static void ck_tick(void *arg) {
 static void on_drain_log(asy_stream_t *s) { (void)s; tlog("drain"); }
 
 TEST(stream_order_cork) {
-    static const asy_stream_impl impl = {NULL, NULL, sw_write, ck_writev, NULL, NULL, NULL, NULL};
-    static asy_stream_events ev;
-    asy_stream_opts o;
+    static const asy_stream_impl_t impl = {NULL, NULL, sw_write, ck_writev, NULL, NULL, NULL, NULL};
+    static asy_stream_events_t ev;
+    asy_stream_opts_t o;
     tlog_reset();
     memset(&o, 0, sizeof(o));
     o.high_water_mark = 4;
@@ -532,12 +532,12 @@ static void pp_end(asy_stream_t *s) { named_log(s, "end"); }
 static void pp_close(asy_stream_t *s) { named_log(s, "close"); }
 
 TEST(stream_order_pipe) {
-    static const asy_stream_impl dst_impl = {NULL, NULL, dp_write_named, NULL, NULL, NULL, NULL,
+    static const asy_stream_impl_t dst_impl = {NULL, NULL, dp_write_named, NULL, NULL, NULL, NULL,
                                              NULL};
-    static asy_stream_events src_ev, dst_ev;
+    static asy_stream_events_t src_ev, dst_ev;
     static const char *items[4] = {"aaa", "bbb", "ccc", "ddd"};
     asy_stream_t src, dst;
-    asy_stream_opts o;
+    asy_stream_opts_t o;
     int i;
     tlog_reset();
     memset(&o, 0, sizeof(o));
@@ -594,8 +594,8 @@ static void destroy_mid(void *arg) {
 }
 
 static void run_three(int premature) {
-    static const asy_stream_impl dst_impl = {NULL, NULL, dst_write_x, NULL, NULL, NULL, NULL, NULL};
-    static asy_stream_events ev;
+    static const asy_stream_impl_t dst_impl = {NULL, NULL, dst_write_x, NULL, NULL, NULL, NULL, NULL};
+    static asy_stream_events_t ev;
     asy_stream_t src, dst, *all[3];
     /* each twin logs what it logs */
     ev.on_end = premature ? NULL : pp_end;

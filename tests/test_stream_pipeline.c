@@ -31,7 +31,7 @@ static void st_error(asy_stream_t *s, int err) {
 static void st_close(asy_stream_t *s) {
     stage_of(s)->closes++;
 }
-static const asy_stream_events st_events = {NULL, NULL, NULL, st_error, NULL, NULL, st_close, NULL,
+static const asy_stream_events_t st_events = {NULL, NULL, NULL, st_error, NULL, NULL, st_close, NULL,
                                             NULL};
 
 static void pl_cb(int status, void *arg) {
@@ -69,7 +69,7 @@ static void src_push(void *arg) {
     st->bytes += sizeof(b);
     asy_stream_push_bytes(&st->s, b, sizeof(b));
 }
-static asy_immediate_id src_imm;
+static asy_immediate_id_t src_imm;
 static void src_read(asy_stream_t *s, size_t size) {
     (void)size;
     src_imm = asy_set_immediate(&L, src_push, stage_of(s));
@@ -99,7 +99,7 @@ static void mid_destroy(asy_stream_t *s, int err) {
 
 /* sink: completes writes on immediates, fails on its fail_at-th */
 static asy_stream_t *sink_pending;
-static asy_immediate_id sink_imm;
+static asy_immediate_id_t sink_imm;
 static void sink_done(void *arg) {
     asy_stream_t *s = (asy_stream_t *)arg;
     sink_pending = NULL;
@@ -127,10 +127,10 @@ static void sink_destroy(asy_stream_t *s, int err) {
     asy_stream_destroy_done(s, err);
 }
 
-static const asy_stream_impl src_impl = {NULL, src_read, NULL, NULL, NULL, src_destroy, NULL, NULL};
-static const asy_stream_impl mid_impl = {NULL, NULL, NULL, NULL, NULL, mid_destroy, mid_transform,
+static const asy_stream_impl_t src_impl = {NULL, src_read, NULL, NULL, NULL, src_destroy, NULL, NULL};
+static const asy_stream_impl_t mid_impl = {NULL, NULL, NULL, NULL, NULL, mid_destroy, mid_transform,
                                          NULL};
-static const asy_stream_impl sink_impl = {NULL, NULL, sink_write, NULL, NULL, sink_destroy, NULL,
+static const asy_stream_impl_t sink_impl = {NULL, NULL, sink_write, NULL, NULL, sink_destroy, NULL,
                                           NULL};
 
 /* src -> nmid transforms -> sink */
@@ -267,7 +267,7 @@ static void plain_write(asy_stream_t *s, const asy_buf_t *c) {
 }
 
 TEST(stream_pipeline_bad_arguments) {
-    static const asy_stream_impl plain = {NULL, NULL, plain_write, NULL, NULL, NULL, NULL, NULL};
+    static const asy_stream_impl_t plain = {NULL, NULL, plain_write, NULL, NULL, NULL, NULL, NULL};
     asy_stream_t r, w, *all[3];
     ASSERT_OK(asy_loop_init(&L, NULL));
     cb_calls = 0;
@@ -312,9 +312,9 @@ TEST(stream_pipeline_promise_forms) {
     ASSERT_OK(asy_transform_init(&L, &ST[1].s, &mid_impl, NULL));
     ASSERT_OK(asy_writable_init(&L, &ST[2].s, &sink_impl, NULL));
     for (i = 0; i < 3; i++) all[i] = &ST[i].s;
-    p = asy_pipeline_promise(all, 3);
+    p = asy_pipelinep(all, 3);
     ASSERT_NOT_NULL(p);
-    f = asy_stream_finished_promise(&ST[2].s);
+    f = asy_finishedp(&ST[2].s);
     ASSERT_NOT_NULL(f);
     settled_calls = 0;
     ASSERT_OK(asy_promise_on_settled(p, on_settled, NULL));
@@ -332,9 +332,9 @@ TEST(stream_pipeline_promise_forms) {
     ST[2].fail_at = 2;
     all[0] = &ST[0].s;
     all[1] = &ST[2].s;
-    p = asy_pipeline_promise(all, 2);
+    p = asy_pipelinep(all, 2);
     ASSERT_NOT_NULL(p);
-    f = asy_stream_finished_promise(&ST[0].s);
+    f = asy_finishedp(&ST[0].s);
     ASSERT_NOT_NULL(f);
     ASSERT_OK(asy_promise_on_settled(p, on_settled, NULL));
     ASSERT_OK(asy_promise_on_settled(f, on_settled, NULL));
@@ -347,8 +347,8 @@ TEST(stream_pipeline_promise_forms) {
     asy_promise_release(p);
     asy_promise_release(f);
     /* bad arguments: no promise */
-    ASSERT_NULL(asy_pipeline_promise(all, 1));
-    ASSERT_NULL(asy_stream_finished_promise(NULL));
+    ASSERT_NULL(asy_pipelinep(all, 1));
+    ASSERT_NULL(asy_finishedp(NULL));
     ASSERT_OK(asy_loop_close(&L));
 }
 
@@ -445,9 +445,9 @@ static void mem_cb(int status, void *arg) {
 }
 
 TEST_T(stream_pipeline_memory_bounded_under_backpressure, 120000) {
-    static const asy_stream_impl src = {NULL, mem_read, NULL, NULL, NULL, NULL, NULL, NULL};
-    static const asy_stream_impl sink = {NULL, NULL, mem_write, NULL, NULL, NULL, NULL, NULL};
-    asy_stream_opts o;
+    static const asy_stream_impl_t src = {NULL, mem_read, NULL, NULL, NULL, NULL, NULL, NULL};
+    static const asy_stream_impl_t sink = {NULL, NULL, mem_write, NULL, NULL, NULL, NULL, NULL};
+    asy_stream_opts_t o;
     asy_stream_t *all[3];
     size_t limit;
     memset(&o, 0, sizeof(o));

@@ -50,7 +50,7 @@ TEST_T(tls_echo_alpn_cert_info_close_notify, 20000) {
 
 /* What a client learns while the handshake runs: ALPN, the certificate,
  * the cipher; checked from on_secure. */
-static asy_tls_cert_info seen_ci;
+static asy_tls_cert_info_t seen_ci;
 static char seen_alpn[32], seen_cipher[96], seen_proto[16];
 static int seen_authorized = -1, seen_authz_err = -1, seen_reused = -1;
 static void record_secure(asy_tls_t *tls, int status) {
@@ -70,7 +70,7 @@ static void record_secure(asy_tls_t *tls, int status) {
 static void connect_rec(asy_loop_t *loop, tconn *c, int port, asy_tls_context_t *ctx,
                         const char *servername, int no_reject, const asy_buf_t *session,
                         asy_tls_session_cb on_session) {
-    asy_tls_opts o;
+    asy_tls_opts_t o;
     memset(&o, 0, sizeof(o));
     o.context = ctx;
     o.servername = servername;
@@ -209,7 +209,7 @@ TEST_T(tls_verify_right_ca, 20000) {
 
 TEST(tls_context_errors) {
     asy_tls_context_t *c = NULL;
-    asy_tls_context_opts o;
+    asy_tls_context_opts_t o;
     memset(&o, 0, sizeof(o));
     ASSERT_ERR(asy_tls_context_new(NULL, ASY_TLS_CLIENT, NULL), ASY_EINVAL);
     ASSERT_ERR(asy_tls_context_new(&c, 7, NULL), ASY_EINVAL);
@@ -284,8 +284,8 @@ static void resume_case(int tickets) {
     tsrv sv;
     tconn c[3];
     asy_tls_context_t *sctx, *cctx;
-    asy_tls_context_opts so;
-    asy_tls_context_stats st;
+    asy_tls_context_opts_t so;
+    asy_tls_context_stats_t st;
     int i;
     memset(&sv, 0, sizeof(sv));
     memset(c, 0, sizeof(c));
@@ -327,7 +327,7 @@ TEST(tls_bad_session_rejected) {
     asy_loop_t loop;
     asy_tls_t t;
     asy_buf_t junk;
-    asy_tls_opts o;
+    asy_tls_opts_t o;
     net_loop_init(&loop, "epoll");
     ASSERT_OK(asy_buf_from_bytes(&junk, "not a session", 13));
     memset(&o, 0, sizeof(o));
@@ -346,13 +346,13 @@ TEST_T(tls_over_socketpair, 20000) {
     asy_socket_t a, b;
     tconn cs, cc;
     asy_tls_context_t *sctx, *cctx;
-    asy_tls_opts o;
+    asy_tls_opts_t o;
     net_loop_init(&loop, "epoll");
     memset(&cs, 0, sizeof(cs));
     memset(&cc, 0, sizeof(cc));
     ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
-    ASSERT_OK(asy_socket_init(&loop, &a, &(asy_socket_opts){.allow_half_open = 1}));
-    ASSERT_OK(asy_socket_init(&loop, &b, &(asy_socket_opts){.allow_half_open = 1}));
+    ASSERT_OK(asy_socket_init(&loop, &a, &(asy_socket_opts_t){.allow_half_open = 1}));
+    ASSERT_OK(asy_socket_init(&loop, &b, &(asy_socket_opts_t){.allow_half_open = 1}));
     ASSERT_OK(asy_socket_open(&a, fds[0]));
     ASSERT_OK(asy_socket_open(&b, fds[1]));
     sctx = server_ctx("chain.crt", "leaf.key", NULL);
@@ -424,7 +424,7 @@ TEST_T(tls_client_handshake_timeout, 20000) {
     asy_tcp_t lst;
     asy_addr_t a;
     tconn c;
-    asy_tls_opts o;
+    asy_tls_opts_t o;
     memset(&c, 0, sizeof(c));
     net_loop_init(&loop, "epoll");
     ASSERT_OK(asy_tcp_init(&loop, &lst));
@@ -515,7 +515,7 @@ static void bulk_drain(asy_stream_t *s) {
     (void)s;
     bulk_pump();
 }
-static const asy_stream_events bulk_wevents = {NULL, NULL, NULL, tc_error, bulk_drain,
+static const asy_stream_events_t bulk_wevents = {NULL, NULL, NULL, tc_error, bulk_drain,
                                                tc_finish, tc_close, NULL, NULL};
 static void bulk_pump(void) {
     while (B.sent < B.want) {
@@ -542,7 +542,7 @@ static void bulk_data(asy_stream_t *s, const asy_buf_t *b) {
 static void bulk_end(asy_stream_t *s) {
     asy_stream_end(s, NULL, NULL);
 }
-static const asy_stream_events bulk_revents = {bulk_data, NULL, bulk_end, tc_error, NULL,
+static const asy_stream_events_t bulk_revents = {bulk_data, NULL, bulk_end, tc_error, NULL,
                                                tc_finish, tc_close, NULL, NULL};
 
 static void bulk_conn(asy_tls_server_t *srv, int status) {
@@ -561,7 +561,7 @@ TEST_T(tls_1gib_slow_consumer_bounded_rss, 240000) {
     tsrv sv;
     tconn c;
     asy_tls_context_t *sctx, *cctx;
-    asy_tls_opts o;
+    asy_tls_opts_t o;
     if (!TLS_CHECK_RSS) SKIP("RSS is not meaningful under a sanitizer");
     memset(&sv, 0, sizeof(sv));
     memset(&c, 0, sizeof(c));

@@ -230,9 +230,9 @@ static void f_res(void *arg, const asy_settled_t *in) {
 TEST_T(tls_fetch_agent_pools_https, 40000) {
     asy_loop_t loop;
     asy_http_agent_t agent;
-    asy_http_agent_opts ao;
-    asy_http_agent_stats st;
-    asy_fetch_opts fo;
+    asy_http_agent_opts_t ao;
+    asy_http_agent_stats_t st;
+    asy_fetch_opts_t fo;
     fres f[2];
     char url[128];
     int port = tls_free_port(), i;
@@ -273,7 +273,7 @@ TEST_T(tls_fetch_agent_pools_https, 40000) {
 /* the same URL over http: and https: are two origins; a wrong host fails */
 TEST_T(tls_fetch_https_verification_failure, 40000) {
     asy_loop_t loop;
-    asy_fetch_opts fo;
+    asy_fetch_opts_t fo;
     fres f;
     char url[128];
     int port = tls_free_port();

@@ -10,7 +10,7 @@
 
 static asy_loop_t L;
 static int n_uncaught, last_err, last_line;
-static asy_handle_type last_type;
+static asy_handle_type_t last_type;
 static const void *last_obj;
 static char last_file[256], last_what[128];
 
@@ -60,7 +60,7 @@ static void on_error(asy_stream_t *s, int err) {
     (void)s;
     user_err = err;
 }
-static const asy_stream_events with_error = {NULL, NULL, NULL, on_error, NULL,
+static const asy_stream_events_t with_error = {NULL, NULL, NULL, on_error, NULL,
                                              NULL, NULL, NULL, NULL};
 static int fin_status = 1;
 static void on_finished(asy_stream_t *s, int status, void *arg) {
@@ -77,7 +77,7 @@ static void sink_write(asy_stream_t *s, const asy_buf_t *chunk) {
     (void)chunk;
     asy_stream_write_done(s, 0);
 }
-static const asy_stream_impl sink_impl = {NULL, NULL, sink_write, NULL, NULL, NULL, NULL, NULL};
+static const asy_stream_impl_t sink_impl = {NULL, NULL, sink_write, NULL, NULL, NULL, NULL, NULL};
 
 TEST(uncaught_not_raised_when_someone_listens) {
     asy_stream_t a, b, c, d, e;
@@ -91,7 +91,7 @@ TEST(uncaught_not_raised_when_someone_listens) {
     ASSERT_OK(asy_stream_destroy(&a, ASY_EIO));
     /* finished() */
     ASSERT_OK(asy_readable_init(&L, &b, NULL, NULL));
-    ASSERT_OK(asy_stream_finished(&b, on_finished, NULL));
+    ASSERT_OK(asy_finished(&b, on_finished, NULL));
     ASSERT_OK(asy_stream_destroy(&b, ASY_EPIPE));
     /* pipeline(): the destroyed partner's error is the pipeline's too */
     ASSERT_OK(asy_readable_init(&L, &c, NULL, NULL));

@@ -47,8 +47,8 @@ static void wt_on_exit(asy_worker_t *w, int code) {
     asy_close((asy_handle_t *)w, NULL);
 }
 
-static void wt_start(wt_env *e, asy_worker_main fn, const void *data, size_t len, void *arg) {
-    asy_worker_opts o;
+static void wt_start(wt_env *e, asy_worker_main_fn fn, const void *data, size_t len, void *arg) {
+    asy_worker_opts_t o;
     memset(&o, 0, sizeof(o));
     o.data = data;
     o.len = len;
@@ -118,7 +118,7 @@ static void wt_pp_message(asy_worker_t *w, asy_message_t *m) {
 
 TEST(worker_parent_port_round_trips) {
     wt_env e;
-    asy_worker_opts o;
+    asy_worker_opts_t o;
     memset(&e, 0, sizeof(e));
     memset(&o, 0, sizeof(o));
     o.on_message = wt_pp_message;
@@ -193,7 +193,7 @@ TEST_T(worker_one_million_messages_keep_order_and_integrity, 120000) {
     load_e = &e;
     ASSERT_OK(asy_loop_init(&loop, NULL));
     for (i = 0; i < LOAD_SENDERS; i++) {
-        asy_worker_opts o;
+        asy_worker_opts_t o;
         memset(&o, 0, sizeof(o));
         ids[i] = (uint32_t)i;
         o.data = &ids[i];
@@ -243,7 +243,7 @@ static void xfer_on_message(asy_worker_t *w, asy_message_t *m) {
 
 TEST(worker_transfer_moves_the_buffer_and_empties_the_sender) {
     wt_env e;
-    asy_worker_opts o;
+    asy_worker_opts_t o;
     asy_buf_t b, view;
     size_t i;
     memset(&e, 0, sizeof(e));
@@ -324,7 +324,7 @@ TEST(worker_message_channel_ends_transferred_to_two_workers) {
     asy_loop_t loop;
     asy_worker_t a, b;
     asy_port_end_t *e1, *e2;
-    asy_worker_opts o;
+    asy_worker_opts_t o;
     int one = 1, zero = 0;
     ASSERT_OK(asy_loop_init(&loop, NULL));
     memset(&o, 0, sizeof(o));
@@ -425,7 +425,7 @@ TEST_T(worker_shared_buffer_counter_from_four_workers_is_exact, 60000) {
     asy_loop_t loop;
     asy_worker_t w[SAB_WORKERS];
     asy_shared_buf_t *sb = asy_shared_buf_new(64);
-    asy_worker_opts o;
+    asy_worker_opts_t o;
     int i;
     ASSERT_NOT_NULL(sb);
     ASSERT_EQ(asy_shared_buf_len(sb), 64);
@@ -511,20 +511,20 @@ static void wa_done(void *arg, const asy_settled_t *in) {
 
 TEST(worker_wait_async_times_out_on_the_virtual_clock) {
     asy_loop_t loop;
-    asy_loop_opts lo;
+    asy_loop_opts_t lo;
     asy_shared_buf_t *sb = asy_shared_buf_new(8);
     asy_promise_t *p, *q;
     uint64_t t0 = asy_hrtime();
     memset(&lo, 0, sizeof(lo));
     lo.virtual_clock = 1;
     ASSERT_OK(asy_loop_init(&loop, &lo));
-    p = asy_atomics_wait_async(&loop, sb, 0, 0, 60000);
+    p = asy_atomicsp_wait(&loop, sb, 0, 0, 60000);
     ASSERT_NOT_NULL(p);
-    q = asy_atomics_wait_async(&loop, sb, 0, 5, -1); /* not equal: settled at once */
+    q = asy_atomicsp_wait(&loop, sb, 0, 5, -1); /* not equal: settled at once */
     ASSERT_NOT_NULL(q);
     ASSERT_OK(asy_promise_on_settled(p, wa_done, (void *)(intptr_t)0));
     ASSERT_OK(asy_promise_on_settled(q, wa_done, (void *)(intptr_t)1));
-    ASSERT_NULL(asy_atomics_wait_async(&loop, sb, 2, 0, 1)); /* out of range */
+    ASSERT_NULL(asy_atomicsp_wait(&loop, sb, 2, 0, 1)); /* out of range */
     ASSERT_OK(asy_run(&loop, ASY_RUN_DEFAULT));
     ASSERT_STR_EQ(wa_result[0], "timed-out");
     ASSERT_STR_EQ(wa_result[1], "not-equal");
@@ -550,7 +550,7 @@ TEST_T(worker_wait_async_resolved_by_a_worker_notify, 30000) {
     memset(&e, 0, sizeof(e));
     wa_result[2] = NULL;
     ASSERT_OK(asy_loop_init(&e.loop, NULL));
-    p = asy_atomics_wait_async(&e.loop, sb, 0, 0, -1);
+    p = asy_atomicsp_wait(&e.loop, sb, 0, 0, -1);
     ASSERT_NOT_NULL(p);
     ASSERT_OK(asy_promise_on_settled(p, wa_done, (void *)(intptr_t)2));
     wt_start(&e, wa_notify_main, NULL, 0, sb);
@@ -568,7 +568,7 @@ TEST(worker_wait_async_pending_at_loop_close) {
     asy_shared_buf_t *sb = asy_shared_buf_new(8);
     asy_promise_t *p;
     ASSERT_OK(asy_loop_init(&loop, NULL));
-    p = asy_atomics_wait_async(&loop, sb, 0, 0, -1);
+    p = asy_atomicsp_wait(&loop, sb, 0, 0, -1);
     ASSERT_NOT_NULL(p);
     ASSERT_EQ(asy_run(&loop, ASY_RUN_NOWAIT), 1); /* it keeps the loop alive */
     asy_promise_release(p); /* promises go with their loop: release first */
@@ -676,7 +676,7 @@ static void busy_on_message(asy_worker_t *w, asy_message_t *m) {
 
 TEST_T(worker_terminate_in_a_busy_callback_stops_at_its_boundary, 20000) {
     wt_env e;
-    asy_worker_opts o;
+    asy_worker_opts_t o;
     uint64_t t0 = asy_hrtime();
     busy_sb = asy_shared_buf_new(16);
     memset(&e, 0, sizeof(e));
@@ -740,7 +740,7 @@ static int deep_main(asy_worker_self_t *self) {
 
 TEST(worker_stack_size_option) {
     wt_env e;
-    asy_worker_opts o;
+    asy_worker_opts_t o;
     memset(&e, 0, sizeof(e));
     memset(&o, 0, sizeof(o));
     o.stack_size = 64u << 20;
@@ -756,7 +756,7 @@ TEST(worker_stack_size_option) {
 TEST(worker_bad_input) {
     asy_loop_t loop;
     asy_worker_t w;
-    asy_worker_opts o;
+    asy_worker_opts_t o;
     memset(&o, 0, sizeof(o));
     ASSERT_OK(asy_loop_init(&loop, NULL));
     ASSERT_ERR(asy_worker_start(&loop, &w, NULL, NULL), ASY_EINVAL);

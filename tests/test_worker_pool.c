@@ -60,7 +60,7 @@ static void destroy_when_done(void *arg) { asy_wpool_destroy((asy_wpool_t *)arg)
 
 TEST_T(wpool_runs_tasks_as_promises_within_max_threads, 60000) {
     asy_loop_t loop;
-    asy_wpool_opts o;
+    asy_wpool_opts_t o;
     asy_wpool_t *pool;
     asy_wpool_stats_t st;
     uint64_t want = 0;
@@ -97,7 +97,7 @@ TEST_T(wpool_runs_tasks_as_promises_within_max_threads, 60000) {
 
 TEST_T(wpool_max_queue_abort_queued_and_running, 60000) {
     asy_loop_t loop;
-    asy_wpool_opts o;
+    asy_wpool_opts_t o;
     asy_wpool_t *pool;
     asy_wpool_task_t blocker, queued1, queued2;
     asy_wpool_stats_t st;
@@ -139,7 +139,7 @@ TEST_T(wpool_max_queue_abort_queued_and_running, 60000) {
 
 TEST_T(wpool_destroy_rejects_pending_tasks, 60000) {
     asy_loop_t loop;
-    asy_wpool_opts o;
+    asy_wpool_opts_t o;
     asy_wpool_t *pool;
     asy_shared_buf_t *sb = asy_shared_buf_new(8);
     int i;
@@ -164,7 +164,7 @@ TEST_T(wpool_destroy_rejects_pending_tasks, 60000) {
 
 TEST(wpool_bad_input) {
     asy_loop_t loop;
-    asy_wpool_opts o;
+    asy_wpool_opts_t o;
     int err = 0;
     ASSERT_OK(asy_loop_init(&loop, NULL));
     memset(&o, 0, sizeof(o));

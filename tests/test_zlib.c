@@ -8,11 +8,11 @@
 
 #include <sys/resource.h>
 
-static const asy_zlib_mode packers[] = {ASY_ZLIB_GZIP, ASY_ZLIB_DEFLATE, ASY_ZLIB_DEFLATE_RAW};
-static const asy_zlib_mode unpackers[] = {ASY_ZLIB_GUNZIP, ASY_ZLIB_INFLATE, ASY_ZLIB_INFLATE_RAW};
+static const asy_zlib_mode_t packers[] = {ASY_ZLIB_GZIP, ASY_ZLIB_DEFLATE, ASY_ZLIB_DEFLATE_RAW};
+static const asy_zlib_mode_t unpackers[] = {ASY_ZLIB_GUNZIP, ASY_ZLIB_INFLATE, ASY_ZLIB_INFLATE_RAW};
 
-static void roundtrip(asy_zlib_mode pack, asy_zlib_mode unpack, const uint8_t *data, size_t len,
-                      const asy_zlib_opts *o) {
+static void roundtrip(asy_zlib_mode_t pack, asy_zlib_mode_t unpack, const uint8_t *data, size_t len,
+                      const asy_zlib_opts_t *o) {
     asy_buf_t c, d;
     ASSERT_OK(asy_zlib_sync(pack, data, len, o, &c, NULL));
     ASSERT_OK(asy_zlib_sync(unpack, c.data, c.len, o, &d, NULL));
@@ -25,7 +25,7 @@ static void roundtrip(asy_zlib_mode pack, asy_zlib_mode unpack, const uint8_t *d
 TEST_T(zlib_sync_roundtrip_every_level_and_strategy, 60000) {
     size_t n = 300000;
     uint8_t *text = zt_text(n), *rnd = zt_random(n);
-    asy_zlib_opts o;
+    asy_zlib_opts_t o;
     int level, strategy;
     unsigned m;
     for (m = 0; m < 3; m++)
@@ -148,7 +148,7 @@ TEST(zlib_sync_errors_as_node) {
     ASSERT_STR_EQ(msg, "incorrect header check");
     /* finishFlush Z_SYNC_FLUSH: truncated input decodes as far as it goes */
     {
-        asy_zlib_opts o;
+        asy_zlib_opts_t o;
         memset(&o, 0, sizeof(o));
         o.finish_flush = ASY_Z_SYNC_FLUSH;
         ASSERT_OK(asy_zlib_gunzip_sync(gz.data, n - 8, &o, &d));
@@ -162,7 +162,7 @@ TEST(zlib_sync_errors_as_node) {
 TEST(zlib_dictionary) {
     static const char dict[] = "the quick brown fox jumps over the lazy dog";
     static const char text[] = "the lazy dog and the quick brown fox";
-    asy_zlib_opts o, wrong;
+    asy_zlib_opts_t o, wrong;
     asy_buf_t c, d, plain;
     const char *msg;
     memset(&o, 0, sizeof(o));
@@ -194,7 +194,7 @@ TEST(zlib_dictionary) {
 }
 
 TEST(zlib_bad_options) {
-    asy_zlib_opts o;
+    asy_zlib_opts_t o;
     asy_buf_t out;
     asy_loop_t loop;
     asy_zlib_t z;
@@ -221,7 +221,7 @@ TEST(zlib_bad_options) {
     memset(&o, 0, sizeof(o));
     o.dictionary_len = 4;
     ASSERT_ERR(asy_zlib_deflate_sync("x", 1, &o, &out), ASY_EINVAL);
-    ASSERT_ERR(asy_zlib_sync((asy_zlib_mode)9, "x", 1, NULL, &out, NULL), ASY_EINVAL);
+    ASSERT_ERR(asy_zlib_sync((asy_zlib_mode_t)9, "x", 1, NULL, &out, NULL), ASY_EINVAL);
     ASSERT_ERR(asy_zlib_gzip_sync(NULL, 1, NULL, &out), ASY_EINVAL);
     ASSERT_EQ(out.len, 0);
     ASSERT_OK(asy_loop_init(&loop, NULL));
@@ -249,7 +249,7 @@ TEST_T(zlib_max_output_length_oneshot_bomb, 30000) {
     size_t len;
     uint8_t *gz = zt_bomb((size_t)1 << 30, &len), *zeros = (uint8_t *)calloc(1, 100000);
     asy_buf_t d;
-    asy_zlib_opts o;
+    asy_zlib_opts_t o;
     const char *msg;
     struct rusage ru;
     long before_kb, after_kb;
@@ -365,7 +365,7 @@ TEST(zlib_oneshot_promise) {
     ASSERT(strncmp(err, "Z_DATA_ERROR ", 13) == 0);
     /* bad options reject too */
     {
-        asy_zlib_opts o;
+        asy_zlib_opts_t o;
         char bad[64] = "";
         memset(&o, 0, sizeof(o));
         o.window_bits = 99;

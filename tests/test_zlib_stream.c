@@ -14,8 +14,8 @@
 static asy_loop_t L;
 
 /* source -> pack -> unpack -> sink, the data cut in `sizes` chunks. */
-static void stream_roundtrip(const uint8_t *data, size_t len, asy_zlib_mode pack,
-                             asy_zlib_mode unpack, const asy_zlib_opts *o, const size_t *sizes,
+static void stream_roundtrip(const uint8_t *data, size_t len, asy_zlib_mode_t pack,
+                             asy_zlib_mode_t unpack, const asy_zlib_opts_t *o, const size_t *sizes,
                              size_t nsizes) {
     zt_source src;
     zt_sink sink;
@@ -43,7 +43,7 @@ TEST_T(zlib_stream_roundtrip_levels_strategies, 60000) {
     static const size_t sizes[] = {1, 100, 1000, 1025, 5000, 70000, 3};
     size_t n = 400000;
     uint8_t *text = zt_text(n), *rnd = zt_random(n);
-    asy_zlib_opts o;
+    asy_zlib_opts_t o;
     int level, strategy;
     ASSERT_OK(asy_loop_init(&L, NULL));
     for (level = -1; level <= 9; level++) {
@@ -74,7 +74,7 @@ TEST_T(zlib_stream_roundtrip_levels_strategies, 60000) {
 TEST(zlib_stream_in_loop_uses_no_pool) {
     static const size_t sizes[] = {4096, 300, 65536};
     uint8_t *text = zt_text(300000);
-    asy_zlib_opts o;
+    asy_zlib_opts_t o;
     asy_pool_stats_t ps;
     ASSERT_OK(asy_loop_init(&L, NULL));
     memset(&o, 0, sizeof(o));
@@ -106,7 +106,7 @@ TEST(zlib_stream_flush_and_params) {
     asy_zlib_t z;
     asy_stream_t *s[2];
     asy_buf_t d;
-    asy_zlib_opts o;
+    asy_zlib_opts_t o;
     uint8_t *text = zt_text(200000);
     ASSERT_OK(asy_loop_init(&L, NULL));
     ASSERT_OK(asy_zlib_deflate(&L, &z, NULL));
@@ -258,7 +258,7 @@ TEST_T(zlib_stream_inflates_node_dictionary, 20000) {
     static const size_t sizes[] = {7, 1000};
     uint8_t *text = zt_text(100000);
     asy_fs_t r;
-    asy_zlib_opts o;
+    asy_zlib_opts_t o;
     zt_source src;
     zt_sink sink;
     asy_zlib_t z;
@@ -306,12 +306,12 @@ static void count_close(asy_stream_t *s) {
     (void)s;
     z_closes++;
 }
-static const asy_stream_events zcount_events = {NULL, NULL, NULL, NULL, NULL, NULL, count_close,
+static const asy_stream_events_t zcount_events = {NULL, NULL, NULL, NULL, NULL, NULL, count_close,
                                                 NULL, NULL};
 
 /* file -> gunzip -> sink; "ok N" or "CODE message", every stream closed
  * once (checked). */
-static const char *ours(const char *path, asy_zlib_mode mode) {
+static const char *ours(const char *path, asy_zlib_mode_t mode) {
     static char line[256];
     asy_fs_stream_t in;
     asy_zlib_t z;
@@ -438,7 +438,7 @@ TEST_T(zlib_rss_1gib_file_gzip_slow_consumer, 60000) {
     asy_zlib_t z;
     zt_sink sink;
     asy_stream_t *s[3];
-    asy_zlib_opts o;
+    asy_zlib_opts_t o;
     int fd, i;
     /* a stress test of memory: the suite runs it in the plain build only
      * (under the sanitizers and valgrind RSS says nothing and 1 GiB takes
@@ -485,7 +485,7 @@ TEST_T(zlib_stream_bomb_bounded, 60000) {
     zt_sink sink;
     asy_zlib_t z;
     asy_stream_t *s[3];
-    asy_zlib_opts o;
+    asy_zlib_opts_t o;
     ASSERT_OK(asy_loop_init(&L, NULL));
     /* with a limit: the error, after at most the limit, all streams closed */
     zt_source_init(&L, &src, gz, len, sizes, 1);

@@ -50,7 +50,7 @@ __attribute__((unused)) static const char *pki(const char *name) {
 __attribute__((unused)) static asy_tls_context_t *server_ctx(const char *cert, const char *key,
                                                             const char *const *alpn) {
     asy_tls_context_t *c = NULL;
-    asy_tls_context_opts o;
+    asy_tls_context_opts_t o;
     memset(&o, 0, sizeof(o));
     o.cert_file = pki(cert);
     o.key_file = pki(key);
@@ -62,7 +62,7 @@ __attribute__((unused)) static asy_tls_context_t *server_ctx(const char *cert, c
 __attribute__((unused)) static asy_tls_context_t *client_ctx(const char *ca,
                                                             const char *const *alpn) {
     asy_tls_context_t *c = NULL;
-    asy_tls_context_opts o;
+    asy_tls_context_opts_t o;
     memset(&o, 0, sizeof(o));
     o.ca_file = ca ? pki(ca) : NULL;
     o.alpn = alpn;
@@ -144,7 +144,7 @@ __attribute__((unused)) static void tc_close(asy_stream_t *s) {
         free(c);
     }
 }
-static const asy_stream_events tc_events = {tc_data, NULL, tc_end, tc_error, NULL,
+static const asy_stream_events_t tc_events = {tc_data, NULL, tc_end, tc_error, NULL,
                                             tc_finish, tc_close, NULL, NULL};
 
 __attribute__((unused)) static void tc_secure(asy_tls_t *tls, int status) {
@@ -188,7 +188,7 @@ __attribute__((unused)) static void tsrv_conn(asy_tls_server_t *srv, int status)
 /* An echo server on 127.0.0.1 (port from tsrv_port). */
 __attribute__((unused)) static void tsrv_start(asy_loop_t *loop, tsrv *sv, asy_tls_context_t *ctx,
                                                uint64_t hs_timeout_ms) {
-    asy_tls_opts o;
+    asy_tls_opts_t o;
     memset(&o, 0, sizeof(o));
     o.on_secure = tc_secure;
     o.sni = tsrv_sni;
@@ -205,7 +205,7 @@ __attribute__((unused)) static int tsrv_port(tsrv *sv) { return asy_tls_server_p
 __attribute__((unused)) static void tc_connect(asy_loop_t *loop, tconn *c, int port,
                                                asy_tls_context_t *ctx, const char *servername,
                                                int no_reject) {
-    asy_tls_opts o;
+    asy_tls_opts_t o;
     memset(&o, 0, sizeof(o));
     o.context = ctx;
     o.servername = servername;

@@ -77,8 +77,8 @@ static void zt_source_read(asy_stream_t *s, size_t size) {
     }
 }
 static void zt_source_close(asy_stream_t *s) { ((zt_source *)s->data)->closes++; }
-static const asy_stream_impl zt_source_impl = {NULL, zt_source_read, NULL, NULL, NULL, NULL, NULL, NULL};
-static const asy_stream_events zt_source_events = {NULL, NULL, NULL, NULL, NULL, NULL,
+static const asy_stream_impl_t zt_source_impl = {NULL, zt_source_read, NULL, NULL, NULL, NULL, NULL, NULL};
+static const asy_stream_events_t zt_source_events = {NULL, NULL, NULL, NULL, NULL, NULL,
                                                    zt_source_close, NULL, NULL};
 
 __attribute__((unused)) static void zt_source_init(asy_loop_t *loop, zt_source *src,
@@ -128,8 +128,8 @@ static void zt_sink_write(asy_stream_t *s, const asy_buf_t *chunk) {
         asy_stream_write_done(s, 0);
 }
 static void zt_sink_close(asy_stream_t *s) { ((zt_sink *)s->data)->closes++; }
-static const asy_stream_impl zt_sink_impl = {NULL, NULL, zt_sink_write, NULL, NULL, NULL, NULL, NULL};
-static const asy_stream_events zt_sink_events = {NULL, NULL, NULL, NULL, NULL, NULL,
+static const asy_stream_impl_t zt_sink_impl = {NULL, NULL, zt_sink_write, NULL, NULL, NULL, NULL, NULL};
+static const asy_stream_events_t zt_sink_events = {NULL, NULL, NULL, NULL, NULL, NULL,
                                                  zt_sink_close, NULL, NULL};
 
 __attribute__((unused)) static void zt_sink_init(asy_loop_t *loop, zt_sink *k, int keep) {

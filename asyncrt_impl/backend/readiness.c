@@ -43,11 +43,11 @@ typedef char asy__iov_layout_check[(sizeof(asy_iov_t) == sizeof(struct iovec) &&
 
 /* How a perform step ended. */
 enum {
-    ASY__P_AGAIN = 0,
-    ASY__P_DONE = 1,
-    ASY__P_DONE_SHORT = 2,
+    ASY__PERF_AGAIN = 0,
+    ASY__PERF_DONE = 1,
+    ASY__PERF_DONE_SHORT = 2,
     /* the allocator closed the fd: the op was cancelled, hands off */
-    ASY__P_GONE = 3
+    ASY__PERF_GONE = 3
 };
 /* Ops run per readiness event and queue, so one busy fd cannot starve
  * the others. */
@@ -220,7 +220,7 @@ static int asy__perform_write(asy__opfd *f, asy__op *op) {
         }
         op->u.wv.iov = iov;
         op->u.wv.n = cnt;
-        if (cnt == 0) return ASY__P_DONE;
+        if (cnt == 0) return ASY__PERF_DONE;
         if (cnt > 1024) cnt = 1024; /* IOV_MAX on every system we run on */
         for (i = 0; i < cnt; i++) want += iov[i].len;
         if ((f->flags_ & ASY__FD_SOCKET) && cnt == 1) {
@@ -237,9 +237,9 @@ static int asy__perform_write(asy__opfd *f, asy__op *op) {
         }
         if (n < 0) {
             if (errno == EINTR) continue;
-            if (asy__would_block(errno)) return ASY__P_AGAIN;
+            if (asy__would_block(errno)) return ASY__PERF_AGAIN;
             op->result = asy__errno();
-            return ASY__P_DONE;
+            return ASY__PERF_DONE;
         }
         op->result += n;
         {
@@ -251,35 +251,35 @@ static int asy__perform_write(asy__opfd *f, asy__op *op) {
                 op->u.wv.n--;
             }
             if (left) {
-                iov->base += left;
+                iov->base = (char *)iov->base + left;
                 iov->len -= left;
             }
             op->u.wv.iov = iov;
         }
         /* a short write means the kernel buffer is full: wait for POLLOUT */
-        if ((size_t)n < want) return ASY__P_AGAIN;
+        if ((size_t)n < want) return ASY__PERF_AGAIN;
     }
 }
 
 static int asy__perform_read(asy_loop_t *loop, asy__opfd *f, asy__op *op) {
     ssize_t n;
     int r = asy__op_buffer(loop, op);
-    if (f->flags_ & ASY__FD_CLOSED) return ASY__P_GONE;
+    if (f->flags_ & ASY__FD_CLOSED) return ASY__PERF_GONE;
     if (r) {
         op->result = r;
-        return ASY__P_DONE_SHORT;
+        return ASY__PERF_DONE_SHORT;
     }
     do
         n = read(f->io.fd, op->u.rw.base, op->u.rw.len);
     while (n < 0 && errno == EINTR);
     if (n < 0) {
-        if (asy__would_block(errno)) return ASY__P_AGAIN;
+        if (asy__would_block(errno)) return ASY__PERF_AGAIN;
         op->result = asy__errno();
-        return ASY__P_DONE_SHORT;
+        return ASY__PERF_DONE_SHORT;
     }
     op->result = n;
     /* a short read drained the socket: the next read would only say EAGAIN */
-    return (size_t)n < op->u.rw.len ? ASY__P_DONE_SHORT : ASY__P_DONE;
+    return (size_t)n < op->u.rw.len ? ASY__PERF_DONE_SHORT : ASY__PERF_DONE;
 }
 
 static int asy__perform_recvmsg(asy_loop_t *loop, asy__opfd *f, asy__op *op) {
@@ -287,10 +287,10 @@ static int asy__perform_recvmsg(asy_loop_t *loop, asy__opfd *f, asy__op *op) {
     struct iovec v;
     ssize_t n;
     int r = asy__op_buffer(loop, op);
-    if (f->flags_ & ASY__FD_CLOSED) return ASY__P_GONE;
+    if (f->flags_ & ASY__FD_CLOSED) return ASY__PERF_GONE;
     if (r) {
         op->result = r;
-        return ASY__P_DONE_SHORT;
+        return ASY__PERF_DONE_SHORT;
     }
     memset(&m, 0, sizeof(m));
     v.iov_base = op->u.rw.base;
@@ -306,13 +306,13 @@ static int asy__perform_recvmsg(asy_loop_t *loop, asy__opfd *f, asy__op *op) {
         n = recvmsg(f->io.fd, &m, 0);
     while (n < 0 && errno == EINTR);
     if (n < 0) {
-        if (asy__would_block(errno)) return ASY__P_AGAIN;
+        if (asy__would_block(errno)) return ASY__PERF_AGAIN;
         op->result = asy__errno();
-        return ASY__P_DONE;
+        return ASY__PERF_DONE;
     }
     op->result = n;
     op->aux = (unsigned)m.msg_flags;
-    return ASY__P_DONE;
+    return ASY__PERF_DONE;
 }
 
 static int asy__perform_sendmsg(asy__opfd *f, asy__op *op) {
@@ -327,12 +327,12 @@ static int asy__perform_sendmsg(asy__opfd *f, asy__op *op) {
         n = sendmsg(f->io.fd, &m, MSG_NOSIGNAL);
     while (n < 0 && errno == EINTR);
     if (n < 0) {
-        if (asy__would_block(errno)) return ASY__P_AGAIN;
+        if (asy__would_block(errno)) return ASY__PERF_AGAIN;
         op->result = asy__errno();
-        return ASY__P_DONE;
+        return ASY__PERF_DONE;
     }
     op->result = n;
-    return ASY__P_DONE;
+    return ASY__PERF_DONE;
 }
 
 static int asy__perform_accept(asy__opfd *f, asy__op *op) {
@@ -351,13 +351,13 @@ static int asy__perform_accept(asy__opfd *f, asy__op *op) {
 #endif
         if (nfd >= 0) {
             op->result = nfd;
-            return ASY__P_DONE;
+            return ASY__PERF_DONE;
         }
         /* a connection that died in the backlog is not the server's error */
         if (errno == EINTR || errno == ECONNABORTED) continue;
-        if (asy__would_block(errno)) return ASY__P_AGAIN;
+        if (asy__would_block(errno)) return ASY__PERF_AGAIN;
         op->result = asy__errno();
-        return ASY__P_DONE_SHORT;
+        return ASY__PERF_DONE_SHORT;
     }
 }
 
@@ -375,9 +375,9 @@ static int asy__op_perform(asy_loop_t *loop, asy__opfd *f, asy__op *op, unsigned
             return asy__perform_sendmsg(f, op);
         case ASY__OP_SHUTDOWN:
             /* a pipe has no half-close: its reader sees EOF at close */
-            if (!(f->flags_ & ASY__FD_SOCKET)) return ASY__P_DONE;
+            if (!(f->flags_ & ASY__FD_SOCKET)) return ASY__PERF_DONE;
             op->result = shutdown(f->io.fd, SHUT_WR) == 0 ? 0 : asy__errno();
-            return ASY__P_DONE;
+            return ASY__PERF_DONE;
         case ASY__OP_CONNECT: {
             int err = 0;
             socklen_t len = sizeof(err);
@@ -385,27 +385,27 @@ static int asy__op_perform(asy_loop_t *loop, asy__opfd *f, asy__op *op, unsigned
              * ask (a failed connect always raises EPOLLERR / POLLERR) */
             if ((rev & ASY_WRITABLE) && !(rev & ASY__IO_ERR)) {
                 op->result = 0;
-                return ASY__P_DONE;
+                return ASY__PERF_DONE;
             }
             if (getsockopt(f->io.fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
-            if (err == EINPROGRESS) return ASY__P_AGAIN;
+            if (err == EINPROGRESS) return ASY__PERF_AGAIN;
             op->result = err ? asy_translate_sys_error(err) : 0;
-            return ASY__P_DONE;
+            return ASY__PERF_DONE;
         }
         case ASY__OP_POLL:
-            if (!(rev & (op->aux | ASY__IO_ERR))) return ASY__P_AGAIN;
+            if (!(rev & (op->aux | ASY__IO_ERR))) return ASY__PERF_AGAIN;
             op->result = (ptrdiff_t)(rev & (op->aux | ASY__IO_ERR));
-            return ASY__P_DONE;
+            return ASY__PERF_DONE;
         default:
             op->result = ASY_EINVAL;
-            return ASY__P_DONE;
+            return ASY__PERF_DONE;
     }
 }
 
 /* Several writes queued behind each other go out in one writev /
  * sendmsg: a queue forms when the socket buffer was full, and then one
- * syscall serves many small writes.  Returns ASY__P_AGAIN when the socket
- * took less than everything gathered (or nothing), ASY__P_DONE when every
+ * syscall serves many small writes.  Returns ASY__PERF_AGAIN when the socket
+ * took less than everything gathered (or nothing), ASY__PERF_DONE when every
  * gathered write completed, -1 when there was nothing to gather (fewer
  * than two writes at the head). */
 #define ASY__GATHER_IOV 256
@@ -440,7 +440,7 @@ static int asy__opfd_gather(asy_loop_t *loop, asy__opfd *f) {
         }
     } while (n < 0 && errno == EINTR);
     if (n < 0) {
-        if (asy__would_block(errno)) return ASY__P_AGAIN;
+        if (asy__would_block(errno)) return ASY__PERF_AGAIN;
         return -1; /* the head write fails on its own and reports it */
     }
     /* hand the bytes to the writes in order; the finished ones leave the
@@ -460,7 +460,7 @@ static int asy__opfd_gather(asy_loop_t *loop, asy__opfd *f) {
             }
             if (op->u.wv.n > 0) {
                 if (left) {
-                    op->u.wv.iov->base += left;
+                    op->u.wv.iov->base = (char *)op->u.wv.iov->base + left;
                     op->u.wv.iov->len -= left;
                     op->result += (ptrdiff_t)left;
                 }
@@ -477,7 +477,7 @@ static int asy__opfd_gather(asy_loop_t *loop, asy__opfd *f) {
         op->cb(op);
         asy__after_cb(loop);
     }
-    return (size_t)n < total ? ASY__P_AGAIN : ASY__P_DONE;
+    return (size_t)n < total ? ASY__PERF_AGAIN : ASY__PERF_DONE;
 }
 
 /* Runs the head ops of one queue until one would block. */
@@ -488,18 +488,18 @@ static void asy__opfd_run(asy_loop_t *loop, asy__opfd *f, asy__queue *q, unsigne
         int r;
         if (q == &f->writeq_ && op->kind == ASY__OP_WRITE) {
             r = asy__opfd_gather(loop, f);
-            if (r == ASY__P_AGAIN || (f->flags_ & ASY__FD_CLOSED)) return;
-            if (r == ASY__P_DONE) continue;
+            if (r == ASY__PERF_AGAIN || (f->flags_ & ASY__FD_CLOSED)) return;
+            if (r == ASY__PERF_DONE) continue;
         }
         r = asy__op_perform(loop, f, op, rev);
-        if (r == ASY__P_AGAIN) break;
-        if (r == ASY__P_GONE) return;
+        if (r == ASY__PERF_AGAIN) break;
+        if (r == ASY__PERF_GONE) return;
         asy__queue_remove(&op->link_);
         op->state_ = ASY__OPS_IDLE;
         op->cb(op);
         asy__after_cb(loop);
         if (f->flags_ & ASY__FD_CLOSED) return;
-        if (r == ASY__P_DONE_SHORT) break;
+        if (r == ASY__PERF_DONE_SHORT) break;
     }
 }
 
@@ -578,7 +578,7 @@ ASY__INTERNAL int asy__emu_submit(asy_loop_t *loop, asy__opfd *f, asy__op *op) {
                 return 0;
             }
             if (asy__queue_empty(&f->writeq_) &&
-                asy__op_perform(loop, f, op, ASY_WRITABLE) != ASY__P_AGAIN) {
+                asy__op_perform(loop, f, op, ASY_WRITABLE) != ASY__PERF_AGAIN) {
                 asy__op_done(loop, op);
                 return 0;
             }

@@ -215,7 +215,7 @@ ASYNCRT_API int asy_bufchain_segment(const asy_bufchain_t *c, size_t i, asy_buf_
     return 0;
 }
 
-ASYNCRT_API size_t asy_bufchain_gather(const asy_bufchain_t *c, asy_iovec_t *iov,
+ASYNCRT_API size_t asy_bufchain_gather(const asy_bufchain_t *c, asy_iov_t *iov,
                                        size_t max_iov, size_t max_bytes) {
     size_t i, bytes = 0;
     if (!c || !iov) return 0;

@@ -10,13 +10,16 @@
 #pragma once
 #include "buf.h"
 
-/* One piece of memory for scatter/gather I/O.  On POSIX it has the layout of
- * struct iovec (iov_base, iov_len), so an array of it can be passed to
- * writev/readv with a cast.  (Windows' WSABUF is laid out differently.) */
-typedef struct asy_iovec {
+/* One piece of memory for scatter/gather I/O, the one iovec type of the
+ * whole API (fs reads and writes, socket reads and writes, buffer chains).
+ * On POSIX it has the layout of struct iovec (iov_base, iov_len), so an
+ * array of it can be passed to writev/readv with a cast.  (Windows' WSABUF
+ * is laid out differently.)  base is a void pointer, so any byte buffer
+ * (char, uint8_t) goes in and comes out without a cast. */
+typedef struct asy_iov_s {
     void *base;
     size_t len;
-} asy_iovec_t;
+} asy_iov_t;
 
 typedef struct asy_bufchain {
     asy_buf_t *segs; /* ring of views; the private fields below index it */
@@ -63,7 +66,7 @@ ASYNCRT_API int asy_bufchain_segment(const asy_bufchain_t *c, size_t i, asy_buf_
 /* Fills up to max_iov entries with the front segments, covering at most
  * max_bytes (the last entry is cut short to fit); returns the count.  The
  * memory stays valid until those bytes are consumed. */
-ASYNCRT_API size_t asy_bufchain_gather(const asy_bufchain_t *c, asy_iovec_t *iov,
+ASYNCRT_API size_t asy_bufchain_gather(const asy_bufchain_t *c, asy_iov_t *iov,
                                        size_t max_iov, size_t max_bytes);
 /* Position of the first occurrence of needle at or after offset, across
  * segment boundaries, or -1. */

@@ -106,7 +106,7 @@ ASY__INTERNAL void asy__coro_finish(asy__coro *co) {
 }
 
 ASYNCRT_API asy_promise_t *asy_async(asy_loop_t *loop, asy_async_fn fn, void *arg,
-                                     const asy_async_opts *opts) {
+                                     const asy_async_opts_t *opts) {
     asy__coro_state *st;
     asy__coro *co;
     asy_promise_t *mine;
@@ -229,7 +229,7 @@ ASYNCRT_API int asy_await_read(asy_stream_t *s, asy_buf_t *chunk) {
     if (!s || !chunk || !(co = asy__coro_awaiter(s->loop))) return ASY_EINVAL;
     if (co->st->closing) return ASY_ECANCELED;
     memset(&co->wake_chunk, 0, sizeof(co->wake_chunk));
-    if ((err = asy_stream_read_async(s, asy__coro_read_cb, co)) < 0) return err;
+    if ((err = asy_stream_next(s, asy__coro_read_cb, co)) < 0) return err;
     asy__coro_wait(co);
     err = co->wake_err;
     if (err == 0) *chunk = co->wake_chunk;
@@ -247,7 +247,7 @@ static void asy__coro_sleep_cb(void *arg) {
 ASYNCRT_API int asy_await_sleep(uint64_t ms) {
     asy__coro *co = asy__coro_awaiter(NULL);
     asy_promise_t *p;
-    asy_timer_id id;
+    asy_timer_id_t id;
     int err;
     if (!co) return ASY_EINVAL;
     if (co->st->closing) return ASY_ECANCELED;

@@ -2,7 +2,7 @@
  *
  *   static asy_ret_t job(void *arg) {           // async function job(arg)
  *       void *v;
- *       asy_promise_t *p = asy_fs_read_file_promise(...);
+ *       asy_promise_t *p = asy_fsp_read_file(...);
  *       int err = asy_await(p, &v);             // const v = await p
  *       ...
  *       asy_promise_release(p);
@@ -29,19 +29,19 @@
 #include "../promise/promise.h"
 #include "../stream/stream.h"
 
-/* Coroutine stack sizes (asy_async_opts.stack_size). */
+/* Coroutine stack sizes (asy_async_opts_t.stack_size). */
 #define ASY_CORO_STACK_DEFAULT ((size_t)256 * 1024)
 #define ASY_CORO_STACK_MIN ((size_t)16 * 1024)
 
 #if ASYNCRT_OS_POSIX
 typedef asy_ret_t (*asy_async_fn)(void *arg);
 
-typedef struct asy_async_opts {
+typedef struct asy_async_opts_t {
     /* Usable stack in bytes, rounded up to whole pages, at least 16 KiB;
      * 0 means ASY_CORO_STACK_DEFAULT.  Below it sits an inaccessible guard
      * page: running off the end is a SIGSEGV, never silent corruption. */
     size_t stack_size;
-} asy_async_opts;
+} asy_async_opts_t;
 
 
 /* Starts fn(arg) as a coroutine (opts may be NULL).  Returns the promise
@@ -49,7 +49,7 @@ typedef struct asy_async_opts {
  * never runs).  Callable from a coroutine too (the child runs until its
  * first await, then the caller continues). */
 ASYNCRT_API asy_promise_t *asy_async(asy_loop_t *loop, asy_async_fn fn, void *arg,
-                                     const asy_async_opts *opts);
+                                     const asy_async_opts_t *opts);
 
 /* await p: 0 with the value in *value (may be NULL), or the rejection's
  * code (its message: asy_promise_result(p)->message).  p is borrowed; the

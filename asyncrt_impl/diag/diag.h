@@ -23,8 +23,8 @@ typedef struct {
      * out) and the result (0 or a negative code) */
     void (*on_report)(void *arg, const char *filename, int status);
     void *arg;
-} asy_report_signal_opts;
-ASYNCRT_API int asy_loop_report_on_signal(asy_loop_t *loop, const asy_report_signal_opts *opts);
+} asy_report_signal_opts_t;
+ASYNCRT_API int asy_loop_report_on_signal(asy_loop_t *loop, const asy_report_signal_opts_t *opts);
 ASYNCRT_API int asy_loop_report_on_signal_stop(asy_loop_t *loop);
 
 /* Slow-callback warning: a callback (with the nextTicks and microtasks it

@@ -55,7 +55,7 @@ ASYNCRT_API int asy_loop_report_on_signal_stop(asy_loop_t *loop) {
     return 0;
 }
 
-ASYNCRT_API int asy_loop_report_on_signal(asy_loop_t *loop, const asy_report_signal_opts *opts) {
+ASYNCRT_API int asy_loop_report_on_signal(asy_loop_t *loop, const asy_report_signal_opts_t *opts) {
     asy__diag_state *st;
     char *dir = NULL;
     int signum = opts && opts->signum ? opts->signum : SIGUSR2, r;

@@ -26,7 +26,7 @@ enum { ASY_DNS_ADDRCONFIG = 1, ASY_DNS_V4MAPPED = 2, ASY_DNS_ALL = 4 };
 typedef struct {
     int family; /* 0: any, 4: IPv4 only, 6: IPv6 only */
     int hints;  /* ASY_DNS_* */
-} asy_dns_lookup_opts;
+} asy_dns_lookup_opts_t;
 
 typedef struct asy_dns_lookup_s asy_dns_lookup_t;
 /* status 0: count >= 1 addresses in the resolver's order (Node's
@@ -48,12 +48,12 @@ struct asy_dns_lookup_s {
 
 /* Every address of hostname (dns.lookup with {all: true}). */
 ASYNCRT_API int asy_dns_lookup(asy_loop_t *loop, asy_dns_lookup_t *req, const char *hostname,
-                               const asy_dns_lookup_opts *opts, asy_dns_lookup_cb cb);
+                               const asy_dns_lookup_opts_t *opts, asy_dns_lookup_cb cb);
 /* The same with a service (a port number or a name from /etc/services)
  * whose port goes into each sockaddr; node may be NULL (local addresses).
  * At least one of node and service. */
 ASYNCRT_API int asy_getaddrinfo(asy_loop_t *loop, asy_dns_lookup_t *req, const char *node,
-                                const char *service, const asy_dns_lookup_opts *opts,
+                                const char *service, const asy_dns_lookup_opts_t *opts,
                                 asy_dns_lookup_cb cb);
 /* 0, and the callback gets ASY_ECANCELED; ASY_EBUSY once it has started. */
 ASYNCRT_API int asy_dns_lookup_cancel(asy_dns_lookup_t *req);
@@ -106,4 +106,4 @@ typedef struct {
  * code and "getaddrinfo EAI_NONAME hostname" (Node's message shape).  NULL
  * only when out of memory or on bad arguments. */
 ASYNCRT_API asy_promise_t *asy_dnsp_lookup(asy_loop_t *loop, const char *hostname,
-                                           const asy_dns_lookup_opts *opts);
+                                           const asy_dns_lookup_opts_t *opts);

@@ -72,7 +72,7 @@ static void asy__lookup_done(asy_work_t *w, int status) {
 }
 
 ASYNCRT_API int asy_getaddrinfo(asy_loop_t *loop, asy_dns_lookup_t *req, const char *node,
-                                const char *service, const asy_dns_lookup_opts *opts,
+                                const char *service, const asy_dns_lookup_opts_t *opts,
                                 asy_dns_lookup_cb cb) {
     int family = opts ? opts->family : 0, hints = opts ? opts->hints : 0, r;
     if (!loop || !req || !cb || (!node && !service)) return ASY_EINVAL;
@@ -103,7 +103,7 @@ ASYNCRT_API int asy_getaddrinfo(asy_loop_t *loop, asy_dns_lookup_t *req, const c
 }
 
 ASYNCRT_API int asy_dns_lookup(asy_loop_t *loop, asy_dns_lookup_t *req, const char *hostname,
-                               const asy_dns_lookup_opts *opts, asy_dns_lookup_cb cb) {
+                               const asy_dns_lookup_opts_t *opts, asy_dns_lookup_cb cb) {
     if (!hostname) return ASY_EINVAL;
     return asy_getaddrinfo(loop, req, hostname, NULL, opts, cb);
 }

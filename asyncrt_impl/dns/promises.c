@@ -37,7 +37,7 @@ static void asy__dnsp_done(asy_dns_lookup_t *req, int status, const asy_dns_addr
 }
 
 ASYNCRT_API asy_promise_t *asy_dnsp_lookup(asy_loop_t *loop, const char *hostname,
-                                           const asy_dns_lookup_opts *opts) {
+                                           const asy_dns_lookup_opts_t *opts) {
     asy__dnsp_op *op;
     asy_promise_t *p;
     if (!loop || !hostname) return NULL;

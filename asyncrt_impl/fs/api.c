@@ -10,7 +10,7 @@ static int asy__fs_bad(asy_fs_t *req) {
 }
 
 /* For the calls whose only argument is a path. */
-static int asy__fs_path_op(asy_loop_t *loop, asy_fs_t *req, asy_fs_type type, const char *path,
+static int asy__fs_path_op(asy_loop_t *loop, asy_fs_t *req, asy_fs_type_t type, const char *path,
                            asy_fs_cb cb) {
     int r;
     if (!path) return asy__fs_bad(req);
@@ -18,7 +18,7 @@ static int asy__fs_path_op(asy_loop_t *loop, asy_fs_t *req, asy_fs_type type, co
     return asy__fs_go(req);
 }
 
-static int asy__fs_fd_op(asy_loop_t *loop, asy_fs_t *req, asy_fs_type type, int fd,
+static int asy__fs_fd_op(asy_loop_t *loop, asy_fs_t *req, asy_fs_type_t type, int fd,
                          int64_t off, asy_fs_cb cb) {
     int r;
     if (fd < 0) return asy__fs_bad(req);
@@ -42,8 +42,8 @@ ASYNCRT_API int asy_fs_close(asy_loop_t *loop, asy_fs_t *req, int fd, asy_fs_cb 
     return asy__fs_fd_op(loop, req, ASY_FS_CLOSE, fd, 0, cb);
 }
 
-static int asy__fs_rw_op(asy_loop_t *loop, asy_fs_t *req, asy_fs_type type, int fd,
-                         const asy_iovec_t *bufs, unsigned nbufs, int64_t offset, asy_fs_cb cb) {
+static int asy__fs_rw_op(asy_loop_t *loop, asy_fs_t *req, asy_fs_type_t type, int fd,
+                         const asy_iov_t *bufs, unsigned nbufs, int64_t offset, asy_fs_cb cb) {
     int r;
     if (fd < 0 || !bufs || nbufs == 0) return asy__fs_bad(req);
     if ((r = asy__fs_init(loop, req, type, NULL, NULL, cb)) != 0) return r;
@@ -51,23 +51,23 @@ static int asy__fs_rw_op(asy_loop_t *loop, asy_fs_t *req, asy_fs_type type, int 
     req->off_ = offset < 0 ? -1 : offset;
     req->nbufs_ = nbufs;
     if (!cb) {
-        req->bufs_ = (asy_iovec_t *)bufs; /* used during this call only */
+        req->bufs_ = (asy_iov_t *)bufs; /* used during this call only */
     } else {
         /* the caller's array may be on its stack: keep a copy */
         req->bufs_ = nbufs <= ASY_ARRAY_SIZE(req->bufsml_) ? req->bufsml_
-                                                            : ASY__NEW_ARRAY(asy_iovec_t, nbufs);
+                                                            : ASY__NEW_ARRAY(asy_iov_t, nbufs);
         if (!req->bufs_) return (int)(req->result = ASY_ENOMEM);
         memcpy(req->bufs_, bufs, nbufs * sizeof(*bufs));
     }
     return asy__fs_go(req);
 }
 
-ASYNCRT_API int asy_fs_read(asy_loop_t *loop, asy_fs_t *req, int fd, const asy_iovec_t *bufs,
+ASYNCRT_API int asy_fs_read(asy_loop_t *loop, asy_fs_t *req, int fd, const asy_iov_t *bufs,
                             unsigned nbufs, int64_t offset, asy_fs_cb cb) {
     return asy__fs_rw_op(loop, req, ASY_FS_READ, fd, bufs, nbufs, offset, cb);
 }
 
-ASYNCRT_API int asy_fs_write(asy_loop_t *loop, asy_fs_t *req, int fd, const asy_iovec_t *bufs,
+ASYNCRT_API int asy_fs_write(asy_loop_t *loop, asy_fs_t *req, int fd, const asy_iov_t *bufs,
                              unsigned nbufs, int64_t offset, asy_fs_cb cb) {
     return asy__fs_rw_op(loop, req, ASY_FS_WRITE, fd, bufs, nbufs, offset, cb);
 }
@@ -84,7 +84,7 @@ ASYNCRT_API int asy_fs_fstat(asy_loop_t *loop, asy_fs_t *req, int fd, asy_fs_cb 
     return asy__fs_fd_op(loop, req, ASY_FS_FSTAT, fd, 0, cb);
 }
 
-static int asy__fs_two_paths(asy_loop_t *loop, asy_fs_t *req, asy_fs_type type, const char *a,
+static int asy__fs_two_paths(asy_loop_t *loop, asy_fs_t *req, asy_fs_type_t type, const char *a,
                              const char *b, int flags, asy_fs_cb cb) {
     int r;
     if (!a || !b) return asy__fs_bad(req);
@@ -134,7 +134,7 @@ ASYNCRT_API int asy_fs_read_file(asy_loop_t *loop, asy_fs_t *req, const char *pa
     return asy__fs_path_op(loop, req, ASY_FS_READ_FILE, path, cb);
 }
 
-static int asy__fs_put_file(asy_loop_t *loop, asy_fs_t *req, asy_fs_type type, const char *path,
+static int asy__fs_put_file(asy_loop_t *loop, asy_fs_t *req, asy_fs_type_t type, const char *path,
                             const void *data, size_t len, int mode, asy_fs_cb cb) {
     int r;
     if (!path || (!data && len) || mode < 0) return asy__fs_bad(req);

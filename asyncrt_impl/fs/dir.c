@@ -1,7 +1,7 @@
 /* Directories: readdir with types, mkdir -p, rm -r. */
 #include "fs.internal.h"
 
-static asy_dirent_type asy__dirent_type_of_mode(mode_t m) {
+static asy_dirent_type_t asy__dirent_type_of_mode(mode_t m) {
     if (S_ISREG(m)) return ASY_DIRENT_FILE;
     if (S_ISDIR(m)) return ASY_DIRENT_DIR;
     if (S_ISLNK(m)) return ASY_DIRENT_LINK;
@@ -13,7 +13,7 @@ static asy_dirent_type asy__dirent_type_of_mode(mode_t m) {
 }
 
 /* d_type, or an lstat when the file system does not fill it in. */
-static asy_dirent_type asy__dirent_type(DIR *d, const struct dirent *e) {
+static asy_dirent_type_t asy__dirent_type(DIR *d, const struct dirent *e) {
     struct stat st;
     switch (e->d_type) {
         case DT_REG: return ASY_DIRENT_FILE;
@@ -41,7 +41,7 @@ static int asy__dirent_cmp(const void *a, const void *b) {
  * readdir is (libuv's scandir sorts). */
 ASY__INTERNAL void asy__fs_readdir(asy_fs_t *req) {
     DIR *d = opendir(req->path);
-    asy_dirent_type *types = NULL;
+    asy_dirent_type_t *types = NULL;
     asy_dirent_t *ents;
     char *names = NULL, *p, *q;
     size_t n = 0, cap = 0, used = 0, ncap = 0, i;
@@ -63,7 +63,7 @@ ASY__INTERNAL void asy__fs_readdir(asy_fs_t *req) {
         len = strlen(e->d_name) + 1;
         if (n == cap) {
             size_t c = cap ? cap * 2 : 64;
-            asy_dirent_type *nt = (asy_dirent_type *)asy__realloc(types, c * sizeof(*types));
+            asy_dirent_type_t *nt = (asy_dirent_type_t *)asy__realloc(types, c * sizeof(*types));
             if (!nt) { err = ASY_ENOMEM; break; }
             types = nt;
             cap = c;

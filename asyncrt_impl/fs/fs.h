@@ -63,12 +63,12 @@ typedef enum {
     ASY_DIRENT_SOCKET,
     ASY_DIRENT_CHAR,
     ASY_DIRENT_BLOCK
-} asy_dirent_type;
+} asy_dirent_type_t;
 
 /* readdir withFileTypes: one entry; name lives as long as the results. */
 typedef struct {
     const char *name;
-    asy_dirent_type type;
+    asy_dirent_type_t type;
 } asy_dirent_t;
 
 typedef enum {
@@ -80,7 +80,7 @@ typedef enum {
     ASY_FS_COPY_FILE, ASY_FS_ACCESS, ASY_FS_REALPATH, ASY_FS_SYMLINK, ASY_FS_READLINK,
     ASY_FS_CHMOD, ASY_FS_UTIMES, ASY_FS_TRUNCATE, ASY_FS_FTRUNCATE,
     ASY_FS_FSYNC, ASY_FS_FDATASYNC, ASY_FS_MKDTEMP
-} asy_fs_type;
+} asy_fs_type_t;
 
 /* Flags: mkdir and rm take ASY_FS_RECURSIVE; rm also ASY_FS_FORCE (a
  * missing path is not an error).  copyFile takes Node's COPYFILE_* values. */
@@ -102,7 +102,7 @@ typedef void (*asy_fs_cb)(asy_fs_t *req);
 struct asy_fs_s {
     void *data; /* for the caller */
     asy_loop_t *loop;
-    asy_fs_type type;
+    asy_fs_type_t type;
     /* >= 0: fd (open), bytes (read, write, readFile), entries (readdir),
      * 0 otherwise; < 0: ASY_E* (ASY_ECANCELED when cancelled) */
     int64_t result;
@@ -122,9 +122,9 @@ struct asy_fs_s {
     int fd_, flags_, mode_, owns_paths_;
     int64_t off_;
     double atime_, mtime_;
-    asy_iovec_t *bufs_;
+    asy_iov_t *bufs_;
     unsigned nbufs_;
-    asy_iovec_t bufsml_[4];
+    asy_iov_t bufsml_[4];
     char pathbuf_[128]; /* path and dest of an async call, when they fit */
 };
 
@@ -159,9 +159,9 @@ ASYNCRT_API int asy_fs_open(asy_loop_t *loop, asy_fs_t *req, const char *path, i
                             int mode, asy_fs_cb cb);
 ASYNCRT_API int asy_fs_close(asy_loop_t *loop, asy_fs_t *req, int fd, asy_fs_cb cb);
 /* offset < 0: at (and moving) the file position; else pread/preadv. */
-ASYNCRT_API int asy_fs_read(asy_loop_t *loop, asy_fs_t *req, int fd, const asy_iovec_t *bufs,
+ASYNCRT_API int asy_fs_read(asy_loop_t *loop, asy_fs_t *req, int fd, const asy_iov_t *bufs,
                             unsigned nbufs, int64_t offset, asy_fs_cb cb);
-ASYNCRT_API int asy_fs_write(asy_loop_t *loop, asy_fs_t *req, int fd, const asy_iovec_t *bufs,
+ASYNCRT_API int asy_fs_write(asy_loop_t *loop, asy_fs_t *req, int fd, const asy_iov_t *bufs,
                              unsigned nbufs, int64_t offset, asy_fs_cb cb);
 ASYNCRT_API int asy_fs_stat(asy_loop_t *loop, asy_fs_t *req, const char *path, asy_fs_cb cb);
 ASYNCRT_API int asy_fs_lstat(asy_loop_t *loop, asy_fs_t *req, const char *path, asy_fs_cb cb);

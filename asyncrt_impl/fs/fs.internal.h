@@ -46,14 +46,14 @@ ASY__INTERNAL void asy__fs_write_file(asy_fs_t *req, int append);
 ASY__INTERNAL void asy__fs_copy_file(asy_fs_t *req);
 
 /* Defined in dir.c, used by watch.c. */
-static asy_dirent_type asy__dirent_type(DIR *d, const struct dirent *e);
+static asy_dirent_type_t asy__dirent_type(DIR *d, const struct dirent *e);
 static int asy__is_dot(const char *n);
 
 /* Defined in read_stream.c, used by write_stream.c. */
 ASY__INTERNAL int asy__fs_is_read_stream(const asy_stream_t *s);
 
 /* Defined in request.c, used by api.c, promises.c. */
-static int asy__fs_init(asy_loop_t *loop, asy_fs_t *req, asy_fs_type type, const char *path,
+static int asy__fs_init(asy_loop_t *loop, asy_fs_t *req, asy_fs_type_t type, const char *path,
                         const char *dest, asy_fs_cb cb);
 static int asy__fs_go(asy_fs_t *req);
 static asy__fs_owned *asy__fs_current(const asy_fs_t *req);

@@ -43,7 +43,7 @@ typedef void (*asy_fs_stream_open_cb)(asy_fs_stream_t *fs, int fd);
 
 /* createReadStream options; zero is Node's default for every field, NULL
  * options are all defaults. */
-typedef struct asy_fs_read_stream_opts {
+typedef struct asy_fs_read_stream_opts_t {
     const char *flags; /* Node's open flags (asy_fs_open_flags); NULL: "r" */
     int mode;          /* 0: 0666 */
     /* Read an fd that is already open instead of opening path (Node's
@@ -62,10 +62,10 @@ typedef struct asy_fs_read_stream_opts {
      * asy_stream_destroy). */
     int no_auto_close;
     asy_fs_stream_open_cb on_open; /* may be NULL */
-} asy_fs_read_stream_opts;
+} asy_fs_read_stream_opts_t;
 
 /* createWriteStream options; zero means Node's default. */
-typedef struct asy_fs_write_stream_opts {
+typedef struct asy_fs_write_stream_opts_t {
     const char *flags; /* NULL: "w"; "a" appends, "wx" fails with EEXIST, "r+" patches */
     int mode;          /* 0: 0666 */
     int use_fd;
@@ -76,7 +76,7 @@ typedef struct asy_fs_write_stream_opts {
     int no_auto_close;      /* autoClose: false -- fd stays open after 'finish' */
     int flush;              /* fsync the file before closing it (Node's `flush`) */
     asy_fs_stream_open_cb on_open;
-} asy_fs_write_stream_opts;
+} asy_fs_write_stream_opts_t;
 
 struct asy_fs_stream_s {
     asy_stream_t stream; /* the Readable or Writable */
@@ -92,12 +92,12 @@ struct asy_fs_stream_s {
     const char *fail_syscall_;
     int fail_path_;
     asy_buf_t rbuf_;     /* the read in flight */
-    asy_iovec_t *iov_;   /* the write in flight: what is left of it */
+    asy_iov_t *iov_;   /* the write in flight: what is left of it */
     unsigned niov_;
     int retries_;
     int64_t wpos_;
     size_t wleft_;
-    asy_iovec_t iovsml_[8];
+    asy_iov_t iovsml_[8];
     char path_[ASY_FS_STREAM_PATH_MAX];
 };
 
@@ -108,12 +108,12 @@ struct asy_fs_stream_s {
  * nothing is started then. */
 ASYNCRT_API int asy_fs_create_read_stream_at(asy_loop_t *loop, asy_fs_stream_t *fs,
                                              const char *path,
-                                             const asy_fs_read_stream_opts *opts,
+                                             const asy_fs_read_stream_opts_t *opts,
                                              const char *file, int line);
 /* fs.createWriteStream(path, opts); the same rules. */
 ASYNCRT_API int asy_fs_create_write_stream_at(asy_loop_t *loop, asy_fs_stream_t *fs,
                                               const char *path,
-                                              const asy_fs_write_stream_opts *opts,
+                                              const asy_fs_write_stream_opts_t *opts,
                                               const char *file, int line);
 /* Both record the caller's file:line as the stream's creation site (an
  * uncaught 'error' names it); variadic for compound-literal opts. */

@@ -82,11 +82,11 @@ ASYNCRT_API asy_promise_t *asy_fsp_open(asy_loop_t *loop, const char *path, int 
 ASYNCRT_API asy_promise_t *asy_fsp_close(asy_loop_t *loop, int fd) {
     ASY__FSP(asy_fs_close(loop, req, fd, asy__fsp_done));
 }
-ASYNCRT_API asy_promise_t *asy_fsp_read(asy_loop_t *loop, int fd, const asy_iovec_t *bufs,
+ASYNCRT_API asy_promise_t *asy_fsp_read(asy_loop_t *loop, int fd, const asy_iov_t *bufs,
                                         unsigned nbufs, int64_t offset) {
     ASY__FSP(asy_fs_read(loop, req, fd, bufs, nbufs, offset, asy__fsp_done));
 }
-ASYNCRT_API asy_promise_t *asy_fsp_write(asy_loop_t *loop, int fd, const asy_iovec_t *bufs,
+ASYNCRT_API asy_promise_t *asy_fsp_write(asy_loop_t *loop, int fd, const asy_iov_t *bufs,
                                          unsigned nbufs, int64_t offset) {
     ASY__FSP(asy_fs_write(loop, req, fd, bufs, nbufs, offset, asy__fsp_done));
 }

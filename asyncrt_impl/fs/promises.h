@@ -19,9 +19,9 @@
 #include "../promise/promise.h"
 ASYNCRT_API asy_promise_t *asy_fsp_open(asy_loop_t *loop, const char *path, int flags, int mode);
 ASYNCRT_API asy_promise_t *asy_fsp_close(asy_loop_t *loop, int fd);
-ASYNCRT_API asy_promise_t *asy_fsp_read(asy_loop_t *loop, int fd, const asy_iovec_t *bufs,
+ASYNCRT_API asy_promise_t *asy_fsp_read(asy_loop_t *loop, int fd, const asy_iov_t *bufs,
                                         unsigned nbufs, int64_t offset);
-ASYNCRT_API asy_promise_t *asy_fsp_write(asy_loop_t *loop, int fd, const asy_iovec_t *bufs,
+ASYNCRT_API asy_promise_t *asy_fsp_write(asy_loop_t *loop, int fd, const asy_iov_t *bufs,
                                          unsigned nbufs, int64_t offset);
 ASYNCRT_API asy_promise_t *asy_fsp_stat(asy_loop_t *loop, const char *path);
 ASYNCRT_API asy_promise_t *asy_fsp_lstat(asy_loop_t *loop, const char *path);

@@ -47,7 +47,7 @@ ASY__INTERNAL void asy__rs_done(asy_fs_t *req) {
 
 ASY__INTERNAL void asy__rs_read(asy_stream_t *s, size_t size) {
     asy_fs_stream_t *fs = asy__fss_of(s);
-    asy_iovec_t iov;
+    asy_iov_t iov;
     int r;
     if (fs->fflags_ & ASY__FSS_HAS_END) {
         /* up to `end` inclusive: from the position, or (reading at the
@@ -81,16 +81,16 @@ ASY__INTERNAL void asy__rs_read(asy_stream_t *s, size_t size) {
     }
 }
 
-static const asy_stream_impl asy__fs_read_impl = {asy__fss_construct, asy__rs_read, NULL, NULL,
+static const asy_stream_impl_t asy__fs_read_impl = {asy__fss_construct, asy__rs_read, NULL, NULL,
                                                   NULL, asy__fss_destroy, NULL, NULL};
 
 /* Whether s is a file read stream (asy_fs_stream_of, in write_stream.c). */
 ASY__INTERNAL int asy__fs_is_read_stream(const asy_stream_t *s) { return s->impl_ == &asy__fs_read_impl; }
 
 static int asy__fs_create_read_stream(asy_loop_t *loop, asy_fs_stream_t *fs, const char *path,
-                                      const asy_fs_read_stream_opts *opts) {
-    asy_fs_read_stream_opts o;
-    asy_stream_opts so;
+                                      const asy_fs_read_stream_opts_t *opts) {
+    asy_fs_read_stream_opts_t o;
+    asy_stream_opts_t so;
     int r;
     if (opts)
         o = *opts;
@@ -113,7 +113,7 @@ static int asy__fs_create_read_stream(asy_loop_t *loop, asy_fs_stream_t *fs, con
 
 ASYNCRT_API int asy_fs_create_read_stream_at(asy_loop_t *loop, asy_fs_stream_t *fs,
                                              const char *path,
-                                             const asy_fs_read_stream_opts *opts,
+                                             const asy_fs_read_stream_opts_t *opts,
                                              const char *file, int line) {
     int r = asy__fs_create_read_stream(loop, fs, path, opts);
     if (r == 0) asy_stream_set_origin(&fs->stream, file, line); /* the caller's line */

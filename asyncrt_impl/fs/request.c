@@ -5,7 +5,7 @@
 #include "../loop/loop.h"
 #include "../pool/pool.internal.h"
 
-static const char *asy__fs_syscall_name(asy_fs_type t) {
+static const char *asy__fs_syscall_name(asy_fs_type_t t) {
     static const char *const names[] = {
         "unknown", "open",     "close",    "read",      "write",     "stat",     "lstat",
         "fstat",   "rename",   "unlink",   "mkdir",     "rmdir",     "rm",       "scandir",
@@ -18,7 +18,7 @@ static const char *asy__fs_syscall_name(asy_fs_type t) {
 
 /* Resets the request (keeping req->data) and records its paths: copies
  * for an async call, the caller's strings for a sync one. */
-static int asy__fs_init(asy_loop_t *loop, asy_fs_t *req, asy_fs_type type, const char *path,
+static int asy__fs_init(asy_loop_t *loop, asy_fs_t *req, asy_fs_type_t type, const char *path,
                         const char *dest, asy_fs_cb cb) {
     if (!req) return ASY_EINVAL;
     /* every field but data (the caller's, maybe set before this call);

@@ -31,7 +31,7 @@ ASY__INTERNAL void asy__ws_advance(asy_fs_stream_t *fs, size_t n) {
     unsigned i = 0;
     while (i < fs->niov_ && n >= fs->iov_[i].len) n -= fs->iov_[i++].len;
     if (i) {
-        memmove(fs->iov_, fs->iov_ + i, (fs->niov_ - i) * sizeof(asy_iovec_t));
+        memmove(fs->iov_, fs->iov_ + i, (fs->niov_ - i) * sizeof(asy_iov_t));
         fs->niov_ -= i;
     }
     if (n && fs->niov_) {
@@ -105,7 +105,7 @@ ASY__INTERNAL void asy__ws_writev(asy_stream_t *s, const asy_buf_t *chunks, size
     size_t i, total = 0;
     unsigned k = 0;
     if (n > ASY_ARRAY_SIZE(fs->iovsml_)) {
-        if (n > UINT_MAX || !(fs->iov_ = ASY__NEW_ARRAY(asy_iovec_t, n))) {
+        if (n > UINT_MAX || !(fs->iov_ = ASY__NEW_ARRAY(asy_iov_t, n))) {
             fs->iov_ = fs->iovsml_;
             asy_stream_write_done(s, ASY_ENOMEM);
             return;
@@ -129,14 +129,14 @@ ASY__INTERNAL void asy__ws_writev(asy_stream_t *s, const asy_buf_t *chunks, size
     asy__ws_start(fs, total);
 }
 
-static const asy_stream_impl asy__fs_write_impl = {asy__fss_construct, NULL, asy__ws_write,
+static const asy_stream_impl_t asy__fs_write_impl = {asy__fss_construct, NULL, asy__ws_write,
                                                    asy__ws_writev, NULL, asy__fss_destroy,
                                                    NULL, NULL};
 
 static int asy__fs_create_write_stream(asy_loop_t *loop, asy_fs_stream_t *fs, const char *path,
-                                       const asy_fs_write_stream_opts *opts) {
-    asy_fs_write_stream_opts o;
-    asy_stream_opts so;
+                                       const asy_fs_write_stream_opts_t *opts) {
+    asy_fs_write_stream_opts_t o;
+    asy_stream_opts_t so;
     int r;
     if (opts)
         o = *opts;
@@ -160,7 +160,7 @@ ASYNCRT_API asy_fs_stream_t *asy_fs_stream_of(asy_stream_t *s) {
 
 ASYNCRT_API int asy_fs_create_write_stream_at(asy_loop_t *loop, asy_fs_stream_t *fs,
                                               const char *path,
-                                              const asy_fs_write_stream_opts *opts,
+                                              const asy_fs_write_stream_opts_t *opts,
                                               const char *file, int line) {
     int r = asy__fs_create_write_stream(loop, fs, path, opts);
     if (r == 0) asy_stream_set_origin(&fs->stream, file, line); /* the caller's line */

@@ -20,7 +20,7 @@
 #define ASY__AGENT_DEFAULT_MAX_FREE 256u
 
 ASYNCRT_API int asy_http_agent_init(asy_loop_t *loop, asy_http_agent_t *agent,
-                                    const asy_http_agent_opts *opts) {
+                                    const asy_http_agent_opts_t *opts) {
     if (!loop || !agent) return ASY_EINVAL;
     memset(agent, 0, sizeof(*agent));
     agent->loop = loop;
@@ -239,7 +239,7 @@ ASYNCRT_API void asy_http_agent_close(asy_http_agent_t *agent, asy_http_agent_cl
 }
 
 ASYNCRT_API void asy_http_agent_get_stats(const asy_http_agent_t *agent,
-                                          asy_http_agent_stats *out) {
+                                          asy_http_agent_stats_t *out) {
     if (!agent || !out) return;
     *out = agent->stats_;
     {

@@ -271,7 +271,7 @@ ASY__INTERNAL void asy__cr_impl_destroy(asy_stream_t *s, int err) {
     asy_stream_destroy_done(s, err);
 }
 
-static const asy_stream_impl asy__cr_req_impl = {NULL, NULL, asy__cr_impl_write, NULL,
+static const asy_stream_impl_t asy__cr_req_impl = {NULL, NULL, asy__cr_impl_write, NULL,
                                                  asy__cr_impl_final, asy__cr_impl_destroy,
                                                  NULL, NULL};
 
@@ -295,7 +295,7 @@ ASY__INTERNAL void asy__cr_res_destroy(asy_stream_t *s, int err) {
     asy_stream_destroy_done(s, err);
 }
 
-static const asy_stream_impl asy__cr_res_impl = {NULL, asy__cr_res_read, NULL, NULL,
+static const asy_stream_impl_t asy__cr_res_impl = {NULL, asy__cr_res_read, NULL, NULL,
                                                  NULL, asy__cr_res_destroy, NULL, NULL};
 
 /* A stream of the request closed.  The stream layer still touches the
@@ -455,7 +455,7 @@ ASY__INTERNAL uint64_t asy__cr_keep_alive_hint(const asy_http_head_t *h) {
 ASY__INTERNAL int asy__cr_got_head(asy_http_client_req_t *req, size_t len) {
     asy_http_head_t *h = &req->res.head;
     asy__http_cconn *c = req->conn_;
-    asy_stream_opts so;
+    asy_stream_opts_t so;
     uint64_t hint;
     int r;
     if (h->status >= 100 && h->status < 200) {
@@ -506,7 +506,7 @@ ASY__INTERNAL int asy__cr_got_head(asy_http_client_req_t *req, size_t len) {
 ASY__INTERNAL ptrdiff_t asy__cr_parse_head(asy_http_client_req_t *req, const char *p, size_t n,
                                            size_t *head_len) {
     size_t max = req->opts_.max_header_size, prev = req->hlen_, take;
-    asy_http_parse_opts po;
+    asy_http_parse_opts_t po;
     ptrdiff_t r;
     take = n;
     if (prev + take > max + 4) take = max + 4 - prev;
@@ -698,7 +698,7 @@ ASY__INTERNAL int asy__cr_method_in(const char *m, const char *const *list) {
 }
 
 ASY__INTERNAL int asy__cr_build(asy_http_client_req_t *req, const asy_url_t *u) {
-    const asy_http_request_opts *o = &req->opts_;
+    const asy_http_request_opts_t *o = &req->opts_;
     static const char *const idem[] = {"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE", NULL};
     static const char *const nobody[] = {"GET", "HEAD", "DELETE", "OPTIONS", "TRACE", "CONNECT",
                                          NULL};
@@ -773,12 +773,12 @@ ASY__INTERNAL int asy__cr_build(asy_http_client_req_t *req, const asy_url_t *u) 
     return 0;
 }
 
-ASYNCRT_API int asy_http_request(asy_loop_t *loop, const asy_http_request_opts *opts,
-                                 const asy_http_client_events *events,
+ASYNCRT_API int asy_http_request(asy_loop_t *loop, const asy_http_request_opts_t *opts,
+                                 const asy_http_client_events_t *events,
                                  asy_http_client_req_t **out) {
     asy_http_client_req_t *req;
     asy_url_t u;
-    asy_stream_opts so;
+    asy_stream_opts_t so;
     int r;
     if (!loop || !opts || !opts->url || !out) return ASY_EINVAL;
     *out = NULL;
@@ -813,7 +813,7 @@ ASYNCRT_API int asy_http_request(asy_loop_t *loop, const asy_http_request_opts *
     req->content_length_ = -1;
     req->opts_.url = NULL;
     {
-        asy_http_request_opts tmp = *opts; /* headers are read while building */
+        asy_http_request_opts_t tmp = *opts; /* headers are read while building */
         req->opts_.headers = tmp.headers;
         req->opts_.num_headers = tmp.num_headers;
         req->opts_.method = tmp.method;
@@ -858,8 +858,8 @@ ASYNCRT_API int asy_http_request(asy_loop_t *loop, const asy_http_request_opts *
 }
 
 ASYNCRT_API int asy_http_get(asy_loop_t *loop, const char *url, asy_http_agent_t *agent,
-                             const asy_http_client_events *events, asy_http_client_req_t **out) {
-    asy_http_request_opts o;
+                             const asy_http_client_events_t *events, asy_http_client_req_t **out) {
+    asy_http_request_opts_t o;
     int r;
     memset(&o, 0, sizeof(o));
     o.url = url;

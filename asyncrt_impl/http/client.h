@@ -4,9 +4,9 @@
  *       printf("%d\n", res->status);
  *       asy_stream_set_events(&res->stream, &body_events);   // the body, a Readable
  *   }
- *   static const asy_http_client_events ev = {on_response, on_error, NULL};
+ *   static const asy_http_client_events_t ev = {on_response, on_error, NULL};
  *   asy_http_agent_init(loop, &agent, NULL);                 // keep-alive pool
- *   asy_http_request_opts o;  memset(&o, 0, sizeof(o));
+ *   asy_http_request_opts_t o;  memset(&o, 0, sizeof(o));
  *   o.url = "http://127.0.0.1:3000/x";  o.agent = &agent;
  *   asy_http_request(loop, &o, &ev, &req);
  *   asy_http_request_end(req, NULL, 0);                      // or write req->stream
@@ -47,7 +47,7 @@ typedef struct asy__http_cconn asy__http_cconn;
 /* Disables one of the request timeouts below. */
 #define ASY_HTTP_NO_TIMEOUT ((uint64_t)-1)
 
-typedef struct asy_http_client_events {
+typedef struct asy_http_client_events_t {
     /* 'response': the head arrived (1xx are skipped); read res->stream. */
     void (*on_response)(asy_http_client_req_t *req, asy_http_client_res_t *res);
     /* 'error': ASY_EHTTP_* (parse errors and the codes of errors.h:
@@ -57,10 +57,10 @@ typedef struct asy_http_client_events {
     void (*on_error)(asy_http_client_req_t *req, int err);
     /* The last call with req; its memory goes when this returns. */
     void (*on_close)(asy_http_client_req_t *req);
-} asy_http_client_events;
+} asy_http_client_events_t;
 
 /* Zero means the default everywhere. */
-typedef struct asy_http_agent_opts {
+typedef struct asy_http_agent_opts_t {
     int no_keep_alive;         /* keepAlive: false -> Connection: close */
     size_t max_sockets;        /* per origin; 0: no limit (Node: Infinity) */
     size_t max_free_sockets;   /* idle ones kept per origin; 0: 256 */
@@ -72,16 +72,16 @@ typedef struct asy_http_agent_opts {
      * makes with the system CAs on first use, freed by agent_close. */
     struct asy_tls_context_s *tls_context;
     int reject_unauthorized_off; /* rejectUnauthorized: false */
-} asy_http_agent_opts;
+} asy_http_agent_opts_t;
 
-typedef struct asy_http_agent_stats {
+typedef struct asy_http_agent_stats_t {
     size_t sockets;      /* open connections (busy, idle and connecting) */
     size_t free_sockets; /* idle ones in the pool */
     size_t pending;      /* requests waiting for a socket */
     uint64_t created;    /* connections opened so far */
     uint64_t reused;     /* requests sent on a reused connection */
     uint64_t retried;    /* requests sent again after a reused socket failed */
-} asy_http_agent_stats;
+} asy_http_agent_stats_t;
 
 typedef void (*asy_http_agent_close_cb)(asy_http_agent_t *agent);
 
@@ -89,15 +89,15 @@ struct asy_http_agent_s {
     void *data;
     asy_loop_t *loop;
     /* -- private -- */
-    asy_http_agent_opts opts_;
+    asy_http_agent_opts_t opts_;
     asy__queue origins_;
-    asy_http_agent_stats stats_;
+    asy_http_agent_stats_t stats_;
     asy_http_agent_close_cb close_cb_;
     int closing_;
     struct asy_tls_context_s *tls_ctx_; /* the one made on first use */
 };
 
-typedef struct asy_http_request_opts {
+typedef struct asy_http_request_opts_t {
     const char *url;    /* "http[s]://host[:port]/path?query" (required) */
     const char *method; /* NULL: "GET" */
     /* Sent as given, after Host; a Host, Connection, Content-Length or
@@ -115,7 +115,7 @@ typedef struct asy_http_request_opts {
      * the TLS context (NULL: the system CAs) and the opt-out. */
     struct asy_tls_context_s *tls_context;
     int reject_unauthorized_off;
-} asy_http_request_opts;
+} asy_http_request_opts_t;
 
 struct asy_http_client_res_s {
     asy_stream_t stream; /* Readable: the body (first member) */
@@ -134,12 +134,12 @@ struct asy_http_client_req_s {
     asy_loop_t *loop;
     asy_http_client_res_t res;
     /* -- private -- */
-    const asy_http_client_events *ev_;
+    const asy_http_client_events_t *ev_;
     asy_http_agent_t *agent_;
     asy__http_cconn *conn_;
     asy__http_origin *origin_;
     asy__queue link_;     /* an origin's waiting list */
-    asy_http_request_opts opts_;
+    asy_http_request_opts_t opts_;
     char *key_;           /* "host:port" */
     char *host_;          /* for DNS / connect, without brackets */
     int port_;
@@ -163,31 +163,31 @@ struct asy_http_client_req_s {
     asy_http_chunked_t chunked_;
     char *tbuf_;
     size_t tlen_;
-    asy_timer_id timer_;
+    asy_timer_id_t timer_;
     unsigned timer_kind_;
     asy__stream_listener req_l_, res_l_;
     char lenbuf_[24];
 };
 
 ASYNCRT_API int asy_http_agent_init(asy_loop_t *loop, asy_http_agent_t *agent,
-                                    const asy_http_agent_opts *opts);
+                                    const asy_http_agent_opts_t *opts);
 /* agent.destroy(): closes every socket, idle or busy (requests in flight
  * fail with ASY_EHTTP_ABORTED); cb (may be NULL) once the last one is
  * closed, from which the struct is the caller's again. */
 ASYNCRT_API void asy_http_agent_close(asy_http_agent_t *agent, asy_http_agent_close_cb cb);
 ASYNCRT_API void asy_http_agent_get_stats(const asy_http_agent_t *agent,
-                                          asy_http_agent_stats *out);
+                                          asy_http_agent_stats_t *out);
 
 /* http.request(url, options): 0 and *out, or ASY_EINVALID_URL,
  * ASY_EPROTONOSUPPORT (not http:), ASY_EINVAL (bad method or header),
  * ASY_ENOMEM; nothing is called back then.  The connection is asked for
  * at once; the head leaves with the first write or the end. */
-ASYNCRT_API int asy_http_request(asy_loop_t *loop, const asy_http_request_opts *opts,
-                                 const asy_http_client_events *events,
+ASYNCRT_API int asy_http_request(asy_loop_t *loop, const asy_http_request_opts_t *opts,
+                                 const asy_http_client_events_t *events,
                                  asy_http_client_req_t **out);
 /* http.get: a GET request, ended. */
 ASYNCRT_API int asy_http_get(asy_loop_t *loop, const char *url, asy_http_agent_t *agent,
-                             const asy_http_client_events *events, asy_http_client_req_t **out);
+                             const asy_http_client_events_t *events, asy_http_client_req_t **out);
 /* req.end(data): the whole body at once (copied; sent with Content-Length
  * when nothing was written before), then the end of the request. */
 ASYNCRT_API int asy_http_request_end(asy_http_client_req_t *req, const void *data, size_t len);

@@ -80,7 +80,7 @@ struct asy__http_cconn {
     unsigned naddrs, addr_i;
     char addrs[ASY__CC_MAX_ADDRS][46];
     asy_dns_lookup_t dns;
-    asy_timer_id timer;  /* connect timeout, then the idle timeout */
+    asy_timer_id_t timer;  /* connect timeout, then the idle timeout */
     uint64_t keep_alive_ms; /* the server's Keep-Alive: timeout hint, 0: none */
 };
 
@@ -109,7 +109,7 @@ ASY__INTERNAL void asy__cc_release(asy__http_cconn *c);
 ASY__INTERNAL void asy__cc_timer_stop(asy__http_cconn *c);
 /* https.c: the transport seam */
 ASY__INTERNAL int asy__http_scheme_ok(const asy_url_t *u);
-ASY__INTERNAL int asy__cc_tls_start(asy__http_cconn *c, const asy_stream_events *events);
+ASY__INTERNAL int asy__cc_tls_start(asy__http_cconn *c, const asy_stream_events_t *events);
 ASY__INTERNAL void asy__cc_tls_free(asy__http_cconn *c);
 ASY__INTERNAL void asy__agent_tls_free(asy_http_agent_t *agent);
 /* agent.c */

@@ -100,7 +100,7 @@ ASY__INTERNAL void asy__cc_on_close(asy_stream_t *s) {
     asy__cc_free(c);
 }
 
-static const asy_stream_events asy__cc_events = {asy__cc_on_data, NULL, asy__cc_on_end,
+static const asy_stream_events_t asy__cc_events = {asy__cc_on_data, NULL, asy__cc_on_end,
                                                  asy__cc_on_error, NULL, NULL,
                                                  asy__cc_on_close, NULL, NULL};
 
@@ -126,7 +126,7 @@ ASY__INTERNAL void asy__cc_connected(asy_socket_t *sock, int status) {
 }
 
 ASY__INTERNAL void asy__cc_connect_next(asy__http_cconn *c) {
-    asy_socket_opts so;
+    asy_socket_opts_t so;
     int r;
     memset(&so, 0, sizeof(so));
     so.no_delay = 1;

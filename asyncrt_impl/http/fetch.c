@@ -37,11 +37,11 @@ struct asy__fetch {
     asy_buf_t body;
     int has_body;
     asy_stream_t *body_stream;
-    asy_fetch_opts opts;
+    asy_fetch_opts_t opts;
     unsigned nredirects;
     asy__abort_waiter waiter;
     int waiting_signal;
-    asy_timer_id timer;
+    asy_timer_id_t timer;
     asy_http_client_req_t *creq;
     asy_stream_t data_stream;
     asy__stream_listener ds_l;
@@ -155,7 +155,7 @@ ASY__INTERNAL void asy__fetch_drain_data(asy_stream_t *s, const asy_buf_t *b) {
     (void)s;
     (void)b;
 }
-static const asy_stream_events asy__fetch_drain_events = {asy__fetch_drain_data, NULL, NULL, NULL,
+static const asy_stream_events_t asy__fetch_drain_events = {asy__fetch_drain_data, NULL, NULL, NULL,
                                                           NULL, NULL, NULL, NULL, NULL};
 
 ASY__INTERNAL int asy__fetch_is_redirect(int st) {
@@ -292,13 +292,13 @@ ASY__INTERNAL void asy__fetch_on_close(asy_http_client_req_t *req) {
     asy__fetch_unref(f);
 }
 
-static const asy_http_client_events asy__fetch_events = {asy__fetch_on_response,
+static const asy_http_client_events_t asy__fetch_events = {asy__fetch_on_response,
                                                          asy__fetch_on_error,
                                                          asy__fetch_on_close};
 
 /* Sends the request as it stands now (first, or after a redirect). */
 ASY__INTERNAL int asy__fetch_start(asy__fetch *f) {
-    asy_http_request_opts o;
+    asy_http_request_opts_t o;
     asy_http_header_t *hv;
     asy_http_client_req_t *req;
     size_t n = asy_headers_count(&f->hdrs), i;
@@ -484,7 +484,7 @@ ASY__INTERNAL int asy__fetch_decode(asy__fetch *f, asy_http_client_res_t *res) {
     chain[0] = &res->stream;
     for (i = 0; i < n; i++) {
         struct asy__fetch_dec *d = &f->dec[i];
-        asy_zlib_opts zo;
+        asy_zlib_opts_t zo;
         memset(&zo, 0, sizeof(zo));
         zo.flush = ASY_Z_SYNC_FLUSH;
         zo.finish_flush = ASY_Z_SYNC_FLUSH;
@@ -518,7 +518,7 @@ ASY__INTERNAL int asy__fetch_decode(asy__fetch *f, asy_http_client_res_t *res) {
 
 /* ---- the entry point ----------------------------------------------------------------- */
 
-ASYNCRT_API asy_promise_t *asy_fetch(asy_loop_t *loop, const char *url, const asy_fetch_opts *opts) {
+ASYNCRT_API asy_promise_t *asy_fetch(asy_loop_t *loop, const char *url, const asy_fetch_opts_t *opts) {
     asy__fetch *f;
     asy_promise_t *p;
     asy_url_t u;

@@ -83,7 +83,7 @@ ASYNCRT_API void asy_abort_signal_abort(asy_abort_signal_t *s, int reason);
 enum { ASY_FETCH_FOLLOW = 0, ASY_FETCH_ERROR = 1, ASY_FETCH_MANUAL = 2 };
 
 /* Zero means the default everywhere; NULL: all defaults. */
-typedef struct asy_fetch_opts {
+typedef struct asy_fetch_opts_t {
     const char *method;           /* "GET" */
     const asy_headers_t *headers; /* copied */
     const void *body;             /* a buffer (copied), or */
@@ -98,7 +98,7 @@ typedef struct asy_fetch_opts {
     struct asy_tls_context_s *tls_context;
     int reject_unauthorized_off;
     uint64_t connect_timeout_ms, headers_timeout_ms, body_timeout_ms; /* the client's */
-} asy_fetch_opts;
+} asy_fetch_opts_t;
 
 typedef struct asy__fetch asy__fetch;
 
@@ -126,7 +126,7 @@ typedef struct asy_fetch_bytes_s {
  * ASY_EINVALID_URL, ASY_EPROTONOSUPPORT (not http: or data:), ASY_EINVAL
  * (a bad method or header), the client's errors, the redirect codes,
  * ASY_EBAD_DATA_URL, ASY_EFETCH_TIMEOUT, the signal's reason. */
-ASYNCRT_API asy_promise_t *asy_fetch(asy_loop_t *loop, const char *url, const asy_fetch_opts *opts);
+ASYNCRT_API asy_promise_t *asy_fetch(asy_loop_t *loop, const char *url, const asy_fetch_opts_t *opts);
 /* res.text() / res.arrayBuffer(): the whole body.  ASY_EFETCH_BODY_USED
  * when the body was read already. */
 ASYNCRT_API asy_promise_t *asy_fetch_text(asy_fetch_response_t *res);

@@ -32,9 +32,9 @@ ASY__INTERNAL void asy__cc_tls_secure(asy_tls_t *tls, int status) {
 
 /* Wraps the socket that is connecting in TLS; the exchange's events move
  * to the TLS stream.  The connect timeout runs until the handshake ends. */
-ASY__INTERNAL int asy__cc_tls_start(asy__http_cconn *c, const asy_stream_events *events) {
+ASY__INTERNAL int asy__cc_tls_start(asy__http_cconn *c, const asy_stream_events_t *events) {
     asy_tls_t *tls;
-    asy_tls_opts o;
+    asy_tls_opts_t o;
     asy_http_agent_t *agent = c->agent;
     asy_http_client_req_t *req = c->req;
     int r;
@@ -82,7 +82,7 @@ ASY__INTERNAL void asy__agent_tls_free(asy_http_agent_t *agent) {
 
 #else
 
-ASY__INTERNAL int asy__cc_tls_start(asy__http_cconn *c, const asy_stream_events *events) {
+ASY__INTERNAL int asy__cc_tls_start(asy__http_cconn *c, const asy_stream_events_t *events) {
     (void)c;
     (void)events;
     return ASY_EPROTONOSUPPORT;

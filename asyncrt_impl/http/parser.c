@@ -384,7 +384,7 @@ ASY__INTERNAL int asy__http_finish(asy_http_head_t *h, asy__http_sem *s, unsigne
 }
 
 ASYNCRT_API ptrdiff_t asy_http_parse_request(const char *buf, size_t len, asy_http_head_t *h,
-                                             const asy_http_parse_opts *opts) {
+                                             const asy_http_parse_opts_t *opts) {
     const char *p = buf, *end = buf + len, *start;
     unsigned flags = opts ? opts->flags : 0;
     size_t max_target = opts && opts->max_target_len ? opts->max_target_len : 8192;
@@ -432,7 +432,7 @@ ASYNCRT_API ptrdiff_t asy_http_parse_request(const char *buf, size_t len, asy_ht
 }
 
 ASYNCRT_API ptrdiff_t asy_http_parse_response(const char *buf, size_t len, asy_http_head_t *h,
-                                              const asy_http_parse_opts *opts) {
+                                              const asy_http_parse_opts_t *opts) {
     const char *p = buf, *end = buf + len, *start;
     unsigned flags = opts ? opts->flags : 0;
     int level = asy__http_simd_level(), r, i;

@@ -103,22 +103,22 @@ typedef struct asy_http_head_s {
     unsigned flags;      /* ASY_HTTP_F_* */
 } asy_http_head_t;
 
-typedef struct asy_http_parse_opts {
+typedef struct asy_http_parse_opts_t {
     unsigned flags;         /* ASY_HTTP_LENIENT */
     size_t max_target_len;  /* 0: 8192 -> ASY_EHTTP_URI_TOO_LONG (414) */
-} asy_http_parse_opts;
+} asy_http_parse_opts_t;
 
 /* A request head in buf[0..len): the head's length (through the empty
  * line) when complete, 0 when more bytes are needed, or ASY_EHTTP_*.
  * opts may be NULL.  Leading empty lines (RFC 9112 2.2) are skipped and
  * counted in the returned length. */
 ASYNCRT_API ptrdiff_t asy_http_parse_request(const char *buf, size_t len, asy_http_head_t *head,
-                                             const asy_http_parse_opts *opts);
+                                             const asy_http_parse_opts_t *opts);
 /* A response head; status, reason and framing filled.  Whether the
  * response has a body also depends on the request (HEAD) and the status
  * (1xx, 204, 304): asy_http_response_has_body. */
 ASYNCRT_API ptrdiff_t asy_http_parse_response(const char *buf, size_t len, asy_http_head_t *head,
-                                              const asy_http_parse_opts *opts);
+                                              const asy_http_parse_opts_t *opts);
 /* A field block ending in an empty line, such as the trailer section of
  * a chunked body: its length, 0 when incomplete, or ASY_EHTTP_*.  The
  * fields are checked as header fields are. */

@@ -473,7 +473,7 @@ ASY__INTERNAL void asy__http_res_destroy(asy_stream_t *s, int err) {
     asy_stream_destroy_done(s, err);
 }
 
-static const asy_stream_impl asy__http_res_impl = {
+static const asy_stream_impl_t asy__http_res_impl = {
     NULL, NULL, asy__http_res_write, NULL, asy__http_res_final, asy__http_res_destroy, NULL, NULL};
 
 /* ---- the request stream -------------------------------------------------- */
@@ -489,7 +489,7 @@ ASY__INTERNAL void asy__http_req_read(asy_stream_t *s, size_t size) {
     if (!(c->flags & ASY__HC_IN_CONSUME)) asy__http_consume_buffered(c);
 }
 
-static const asy_stream_impl asy__http_req_impl = {NULL, asy__http_req_read, NULL, NULL,
+static const asy_stream_impl_t asy__http_req_impl = {NULL, asy__http_req_read, NULL, NULL,
                                                    NULL, NULL, NULL, NULL};
 
 /* ---- exchanges ----------------------------------------------------------- */
@@ -541,7 +541,7 @@ static const asy__stream_listener_vt asy__http_res_lvt = {NULL, NULL, NULL, NULL
 
 ASY__INTERNAL asy__http_exch *asy__http_exch_get(asy_http_server_t *srv) {
     asy__http_exch *x;
-    asy_stream_opts so;
+    asy_stream_opts_t so;
     if (!asy__queue_empty(&srv->free_exch_)) {
         asy__queue *q = asy__queue_head(&srv->free_exch_);
         asy__queue_remove(q);
@@ -757,7 +757,7 @@ ASY__INTERNAL void asy__http_upgrade(asy__http_conn *c, asy__http_exch *x, const
 ASY__INTERNAL int asy__http_dispatch(asy__http_conn *c, const char *p, size_t n,
                                      asy_http_head_t *h, const char *rest, size_t rest_len) {
     asy_http_server_t *srv = c->srv;
-    const asy_http_server_opts *o = &srv->opts_;
+    const asy_http_server_opts_t *o = &srv->opts_;
     asy__http_exch *x;
     int upgrade;
     if (h->content_length >= 0 && o->max_body_size && (uint64_t)h->content_length > o->max_body_size)
@@ -819,7 +819,7 @@ ASY__INTERNAL int asy__http_dispatch(asy__http_conn *c, const char *p, size_t n,
  * stream pushes back, or when the connection is done. */
 ASY__INTERNAL size_t asy__http_consume(asy__http_conn *c, const char *p, size_t len) {
     asy_http_server_t *srv = c->srv;
-    const asy_http_server_opts *o = &srv->opts_;
+    const asy_http_server_opts_t *o = &srv->opts_;
     size_t used = 0;
     while (!(c->flags & (ASY__HC_CLOSING | ASY__HC_REJECTED))) {
         const char *q = p + used;
@@ -827,7 +827,7 @@ ASY__INTERNAL size_t asy__http_consume(asy__http_conn *c, const char *p, size_t 
         switch (c->state) {
         case ASY__HS_HEAD: {
             asy_http_head_t h;
-            asy_http_parse_opts po;
+            asy_http_parse_opts_t po;
             ptrdiff_t r;
             if (c->cur || avail == 0) return used;
             if (c->flags & ASY__HC_NO_MORE) {
@@ -1071,7 +1071,7 @@ ASY__INTERNAL void asy__http_on_connection(asy_sock_t *server, int status) {
 
 ASY__INTERNAL void asy__http_timer_cb(asy_timer_t *t) {
     asy_http_server_t *srv = ASY_CONTAINER_OF(t, asy_http_server_t, timer_);
-    const asy_http_server_opts *o = &srv->opts_;
+    const asy_http_server_opts_t *o = &srv->opts_;
     uint64_t now = asy_now(srv->loop);
     asy__queue *q = asy__queue_head(&srv->conns_);
     while (q != &srv->conns_) {
@@ -1100,8 +1100,8 @@ ASY__INTERNAL void asy__http_timer_cb(asy_timer_t *t) {
 /* ---- the server ---------------------------------------------------------- */
 
 ASYNCRT_API int asy_http_server_init(asy_loop_t *loop, asy_http_server_t *srv,
-                                     const asy_http_server_opts *opts, asy_http_request_cb cb) {
-    asy_http_server_opts *o;
+                                     const asy_http_server_opts_t *opts, asy_http_request_cb cb) {
+    asy_http_server_opts_t *o;
     uint64_t tick;
     if (!loop || !srv || !cb) return ASY_EINVAL;
     memset(srv, 0, sizeof(*srv));

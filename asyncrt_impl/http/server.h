@@ -48,7 +48,7 @@ typedef void (*asy_http_upgrade_cb)(asy_http_server_t *srv, asy_http_req_t *req,
 typedef void (*asy_http_client_error_cb)(asy_http_server_t *srv, int err);
 
 /* Zero means Node's default everywhere. */
-typedef struct asy_http_server_opts {
+typedef struct asy_http_server_opts_t {
     size_t max_header_size;          /* 16 KiB: a bigger head gets 431 */
     size_t max_headers_count;        /* 2000; fields past it are dropped */
     uint64_t headers_timeout_ms;     /* 60 s for the whole head -> 408 */
@@ -67,7 +67,7 @@ typedef struct asy_http_server_opts {
     asy_http_request_cb check_continue;
     asy_http_upgrade_cb on_upgrade;  /* NULL: upgrades are plain requests */
     asy_http_client_error_cb on_client_error;
-} asy_http_server_opts;
+} asy_http_server_opts_t;
 
 struct asy_http_req_s {
     asy_stream_t stream; /* Readable: the body (first member) */
@@ -95,7 +95,7 @@ struct asy_http_server_s {
     asy_loop_t *loop;
     /* -- private -- */
     asy_tcp_t tcp_;
-    asy_http_server_opts opts_;
+    asy_http_server_opts_t opts_;
     asy_http_request_cb cb_;
     asy_close_cb close_cb_;
     asy_timer_t timer_;
@@ -113,7 +113,7 @@ struct asy_http_server_s {
 };
 
 ASYNCRT_API int asy_http_server_init(asy_loop_t *loop, asy_http_server_t *srv,
-                                     const asy_http_server_opts *opts, asy_http_request_cb cb);
+                                     const asy_http_server_opts_t *opts, asy_http_request_cb cb);
 /* host: an IP address (NULL: every interface); port 0 picks one. */
 ASYNCRT_API int asy_http_server_listen(asy_http_server_t *srv, const char *host, int port,
                                        int backlog);

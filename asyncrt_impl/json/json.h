@@ -23,7 +23,7 @@
 #pragma once
 #include "../base/config.h"
 
-typedef enum asy_json_type {
+typedef enum asy_json_type_t {
     ASY_JSON_NULL = 0,
     ASY_JSON_FALSE,
     ASY_JSON_TRUE,
@@ -31,7 +31,7 @@ typedef enum asy_json_type {
     ASY_JSON_STRING,
     ASY_JSON_ARRAY,
     ASY_JSON_OBJECT
-} asy_json_type;
+} asy_json_type_t;
 
 typedef struct asy_json_value_s asy_json_value_t;
 typedef struct asy_json_member_s asy_json_member_t;
@@ -39,7 +39,7 @@ typedef struct asy_json_member_s asy_json_member_t;
 /* A node of the tree.  Read it through the functions below; the fields
  * are public so that a walk costs no calls. */
 struct asy_json_value_s {
-    int type;   /* asy_json_type */
+    int type;   /* asy_json_type_t */
     size_t len; /* string: bytes (without the NUL); array / object: items */
     size_t cap; /* built containers: room before the next growth */
     union {
@@ -71,10 +71,10 @@ enum {
 };
 
 /* Zero means default; NULL: all defaults. */
-typedef struct asy_json_parse_opts {
+typedef struct asy_json_parse_opts_t {
     unsigned max_depth; /* nested arrays / objects; 0: 1000 */
     unsigned flags;     /* ASY_JSON_DOC_ORDER */
-} asy_json_parse_opts;
+} asy_json_parse_opts_t;
 
 /* Where parsing stopped: the code (as returned), the byte offset of the
  * offending byte (the input length for an unexpected end), and its
@@ -94,11 +94,11 @@ ASYNCRT_API void asy_json_doc_free(asy_json_doc_t *doc);
  * ASY_EJSON_NUMBER, ASY_EJSON_CONTROL, ASY_EJSON_TRAILING, ASY_ENOMEM,
  * ASY_EINVAL (NULL doc, or NULL text with len > 0).  err may be NULL. */
 ASYNCRT_API int asy_json_parse(asy_json_doc_t *doc, const char *text, size_t len,
-                               const asy_json_parse_opts *opts, asy_json_error_t *err);
+                               const asy_json_parse_opts_t *opts, asy_json_error_t *err);
 
 /* ---- reading the tree (NULL-safe: a NULL or mistyped value gives NULL,
  * 0 or ASY_EJSON_TYPE) ---- */
-ASYNCRT_API asy_json_type asy_json_typeof(const asy_json_value_t *v);
+ASYNCRT_API asy_json_type_t asy_json_typeof(const asy_json_value_t *v);
 /* Items of an array or object, bytes of a string, else 0. */
 ASYNCRT_API size_t asy_json_len(const asy_json_value_t *v);
 /* obj[key] (the member the object has under that key), NULL if none. */

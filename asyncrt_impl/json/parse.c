@@ -447,7 +447,7 @@ literal_error: {
 }
 
 ASYNCRT_API int asy_json_parse(asy_json_doc_t *doc, const char *text, size_t len,
-                               const asy_json_parse_opts *opts, asy_json_error_t *err) {
+                               const asy_json_parse_opts_t *opts, asy_json_error_t *err) {
     asy__json_parser ps;
     int r;
     if (err) memset(err, 0, sizeof(*err));

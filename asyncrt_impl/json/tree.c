@@ -1,9 +1,9 @@
 /* Reading and building trees. */
 #include "json.internal.h"
 
-ASYNCRT_API asy_json_type asy_json_typeof(const asy_json_value_t *v) {
+ASYNCRT_API asy_json_type_t asy_json_typeof(const asy_json_value_t *v) {
     if (!v || v->type < ASY_JSON_NULL || v->type > ASY_JSON_OBJECT) return ASY_JSON_NULL;
-    return (asy_json_type)v->type;
+    return (asy_json_type_t)v->type;
 }
 
 ASYNCRT_API size_t asy_json_len(const asy_json_value_t *v) {

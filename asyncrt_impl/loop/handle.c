@@ -77,7 +77,7 @@ ASYNCRT_API void asy_unref(asy_handle_t *h) {
 
 ASYNCRT_API int asy_has_ref(const asy_handle_t *h) { return h && (h->flags_ & ASY__H_REF) != 0; }
 
-ASYNCRT_API const char *asy_handle_type_name(asy_handle_type type) {
+ASYNCRT_API const char *asy_handle_type_name(asy_handle_type_t type) {
     static const char *const names[] = {"unknown", "timer",   "idle",    "prepare", "check",
                                         "async",   "signal",  "poll",    "tcp",     "udp",
                                         "pipe",    "tty",     "process", "fs_watch", "stream",

@@ -35,7 +35,7 @@ typedef enum {
      * ASY_HANDLE_TYPE_LIMIT. */
     ASY_HANDLE_TYPE_MAX,
     ASY_HANDLE_TYPE_LIMIT = 64
-} asy_handle_type;
+} asy_handle_type_t;
 
 /* A handle type's operations (private; loop/loop.internal.h). */
 struct asy__handle_class;
@@ -45,7 +45,7 @@ struct asy__handle_class;
 #define ASY_HANDLE_FIELDS                                                  \
     void *data;                                                            \
     asy_loop_t *loop;                                                      \
-    asy_handle_type type;                                                  \
+    asy_handle_type_t type;                                                  \
     unsigned flags_;                                                       \
     const struct asy__handle_class *class_; /* its type's operations */    \
     asy_close_cb close_cb_;                                                \
@@ -71,7 +71,7 @@ ASYNCRT_API void asy_unref(asy_handle_t *handle);
 ASYNCRT_API int asy_has_ref(const asy_handle_t *handle);
 /* "timer", "tcp"...: the name of a built-in type, or of a type a layer
  * added once a handle of it has been created; "unknown" otherwise. */
-ASYNCRT_API const char *asy_handle_type_name(asy_handle_type type);
+ASYNCRT_API const char *asy_handle_type_name(asy_handle_type_t type);
 
 /* Handle constructors record the file:line of their caller so an open
  * handle can be named (see asy_loop_print_handles).  The public names are

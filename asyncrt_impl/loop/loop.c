@@ -4,7 +4,7 @@
 #include "../base/thread.internal.h"
 ASY__INTERNAL void asy__run_closing(asy_loop_t *loop);
 
-ASYNCRT_API int asy_loop_init(asy_loop_t *loop, const asy_loop_opts *opts) {
+ASYNCRT_API int asy_loop_init(asy_loop_t *loop, const asy_loop_opts_t *opts) {
     int r;
     if (!loop) return ASY_EINVAL;
     memset(loop, 0, sizeof(*loop));
@@ -22,10 +22,12 @@ ASYNCRT_API int asy_loop_init(asy_loop_t *loop, const asy_loop_opts *opts) {
     loop->signal_wfd_ = -1;
     loop->start_ns_ = asy_hrtime();
     loop->time_ = loop->opts_.virtual_clock ? 0 : loop->start_ns_ / 1000000u;
+    asy__immediates_init(loop);
     r = asy__timers_init(loop);
     if (r == 0) r = asy__backend_init(loop, loop->opts_.backend);
     if (r) {
         asy__timers_free(loop);
+        asy__immediates_free(loop);
         memset(loop, 0, sizeof(*loop));
     } else {
         loop->live_ = ASY__LOOP_LIVE;
@@ -141,7 +143,7 @@ static void asy__poll_phase(asy_loop_t *loop, int timeout) {
     if (jump && n == 0) loop->time_ += (uint64_t)timeout;
 }
 
-ASYNCRT_API int asy_run(asy_loop_t *loop, asy_run_mode mode) {
+ASYNCRT_API int asy_run(asy_loop_t *loop, asy_run_mode_t mode) {
     int alive, ran_pending;
     if (!asy__loop_live(loop)) return ASY_EINVAL;
     if (loop->running_) return ASY_EBUSY; /* asy_run from a callback */
@@ -225,6 +227,7 @@ ASYNCRT_API int asy_loop_close(asy_loop_t *loop) {
     asy__lag_monitor_free(loop);
     asy__signal_loop_close(loop);
     asy__timers_free(loop);
+    asy__immediates_free(loop);
     asy__backend_close(loop);
     asy__taskq_free(&loop->ticks_);
     asy__taskq_free(&loop->microtasks_);

@@ -14,7 +14,7 @@
 #include "../base/queue.h"
 #include "../base/heap.h"
 #include "uncaught.h"
-typedef enum { ASY_RUN_DEFAULT, ASY_RUN_ONCE, ASY_RUN_NOWAIT } asy_run_mode;
+typedef enum { ASY_RUN_DEFAULT, ASY_RUN_ONCE, ASY_RUN_NOWAIT } asy_run_mode_t;
 
 /* Zero means "default" for every field; NULL options mean all defaults. */
 typedef struct {
@@ -31,7 +31,7 @@ typedef struct {
      * ASYNCRT_BACKEND environment variable, else the platform's best.  A
      * name this build lacks fails asy_loop_init with ASY_ENOSYS. */
     const char *backend;
-} asy_loop_opts;
+} asy_loop_opts_t;
 
 /* A queue of (fn, arg) jobs in a growable ring: no allocation per job once
  * it has grown to the working size. */
@@ -101,7 +101,7 @@ struct asy_loop_s {
     unsigned live_; /* ASY__LOOP_LIVE between init and close */
     int stop_flag_;
     int running_;
-    asy_loop_opts opts_;
+    asy_loop_opts_t opts_;
     asy__queue handles_; /* every open handle */
     asy__queue idle_, prepare_, check_;
     asy__queue pending_;
@@ -147,12 +147,12 @@ struct asy_loop_s {
     asy__cb_site_t cb_;
 };
 
-ASYNCRT_API int asy_loop_init(asy_loop_t *loop, const asy_loop_opts *opts);
+ASYNCRT_API int asy_loop_init(asy_loop_t *loop, const asy_loop_opts_t *opts);
 /* Runs the loop.  DEFAULT: until no referenced handle, request or timer is
  * left (or asy_stop); ONCE: one iteration, blocking for I/O if needed;
  * NOWAIT: one iteration without blocking.  Returns non-zero when work is
  * left, 0 when none. */
-ASYNCRT_API int asy_run(asy_loop_t *loop, asy_run_mode mode);
+ASYNCRT_API int asy_run(asy_loop_t *loop, asy_run_mode_t mode);
 /* Makes asy_run return after the current iteration. */
 ASYNCRT_API void asy_stop(asy_loop_t *loop);
 /* ASY_EBUSY while handles are open (asy_loop_print_handles names them);

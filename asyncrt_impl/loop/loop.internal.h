@@ -38,7 +38,7 @@ static inline int asy__loop_live(const asy_loop_t *loop) {
  *                 close cancelled (completions of pending operations).
  *                 NULL: nothing to do. */
 typedef struct asy__handle_class {
-    asy_handle_type type;
+    asy_handle_type_t type;
     const char *name;
     void (*close)(asy_handle_t *h);
     void (*finish_close)(asy_handle_t *h);
@@ -68,7 +68,7 @@ static inline void asy__after_cb(asy_loop_t *loop) {
 
 /* Reports an error nobody handled to the loop's hook (loop/uncaught.c). */
 ASY__INTERNAL void asy__uncaught(asy_loop_t *loop, int error, const char *what,
-                                  asy_handle_type type, const void *object, const char *file,
+                                  asy_handle_type_t type, const void *object, const char *file,
                                   int line);
 
 /* Names the callback about to run, for the slow-callback watch; costs a
@@ -100,6 +100,8 @@ ASY__INTERNAL void asy__async_close(asy_async_t *h);
 ASY__INTERNAL int asy__timers_init(asy_loop_t *loop);
 ASY__INTERNAL void asy__timers_free(asy_loop_t *loop);
 ASY__INTERNAL void asy__run_timers(asy_loop_t *loop);
+ASY__INTERNAL void asy__immediates_init(asy_loop_t *loop);
+ASY__INTERNAL void asy__immediates_free(asy_loop_t *loop);
 /* Whether the timers phase has anything to run now. */
 static inline int asy__timers_due(const asy_loop_t *loop) {
     return loop->timers_.count && loop->timers_.items[0].key <= loop->time_;

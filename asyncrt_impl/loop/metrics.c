@@ -133,3 +133,14 @@ ASYNCRT_API double asy_loop_elu(const asy_loop_metrics_t *now, const asy_loop_me
     idle = now->idle_ns - prev->idle_ns;
     return el ? 1.0 - (double)idle / (double)el : 0.0;
 }
+
+/* The slow-callback watch's record of the callback about to run (the
+ * diag layer reads it). */
+ASY__INTERNAL void asy__cb_site_slow(asy_loop_t *loop, const char *kind, const asy_handle_t *h,
+                                     void (*fn)(void)) {
+    loop->cb_.kind = kind ? kind : h ? asy_handle_type_name(h->type) : NULL;
+    loop->cb_.file = h ? h->origin_file_ : NULL;
+    loop->cb_.line = h ? h->origin_line_ : 0;
+    loop->cb_.fn = fn;
+    loop->cb_.start_ns = asy_hrtime();
+}

@@ -11,13 +11,7 @@
 #include "io.h"
 #include "phases.h"
 #include "../base/queue.h"
-
-/* A byte range: the same layout as struct iovec on POSIX, so a list of
- * them goes to writev() as is. */
-typedef struct asy_iov_s {
-    char *base;
-    size_t len;
-} asy_iov_t;
+#include "../buf/bufchain.h" /* asy_iov_t */
 
 typedef struct asy__op asy__op;
 typedef struct asy__opfd asy__opfd;

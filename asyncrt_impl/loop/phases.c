@@ -29,7 +29,7 @@ static int asy__phase_init(asy_loop_t *loop, asy_phase_t *h, const asy__handle_c
     return 0;
 }
 
-static int asy__phase_start(asy_phase_t *h, asy_phase_cb cb, asy_handle_type type) {
+static int asy__phase_start(asy_phase_t *h, asy_phase_cb cb, asy_handle_type_t type) {
     if (!h || !cb || h->type != type || (h->flags_ & (ASY__H_CLOSING | ASY__H_CLOSED)))
         return ASY_EINVAL;
     h->cb_ = cb;
@@ -39,7 +39,7 @@ static int asy__phase_start(asy_phase_t *h, asy_phase_cb cb, asy_handle_type typ
     return 0;
 }
 
-static int asy__phase_stop(asy_phase_t *h, asy_handle_type type) {
+static int asy__phase_stop(asy_phase_t *h, asy_handle_type_t type) {
     if (!h || h->type != type) return ASY_EINVAL;
     asy__queue_remove(&h->phase_link_);
     asy__handle_stop((asy_handle_t *)h);

@@ -4,26 +4,15 @@
 #include "slots.internal.h"
 #include "../base/queue.h"
 
-typedef struct asy__immediate {
-    asy__slot slot; /* must be first */
-    asy_fn cb;
-    void *arg;
-    asy__queue link;
-} asy__immediate;
-
 ASY__INTERNAL int asy__timers_init(asy_loop_t *loop) {
     asy__heap_init(&loop->timers_);
     asy__slots_init(&loop->ctimers_, sizeof(asy__ctimer));
-    asy__slots_init(&loop->immediates_, sizeof(asy__immediate));
     return 0;
 }
 
 ASY__INTERNAL void asy__timers_free(asy_loop_t *loop) {
     asy__heap_free(&loop->timers_);
     asy__slots_free(&loop->ctimers_);
-    asy__slots_free(&loop->immediates_);
-    asy__queue_init(&loop->immediate_q_);
-    loop->immediate_refs_ = 0;
 }
 
 static void asy__timer_setup(asy_loop_t *loop, asy_timer_t *t) {
@@ -141,9 +130,9 @@ static void asy__ctimer_fire(asy_timer_t *t) {
     }
 }
 
-static asy_timer_id asy__ctimer_new(asy_loop_t *loop, asy_fn cb, void *arg, uint64_t ms,
+static asy_timer_id_t asy__ctimer_new(asy_loop_t *loop, asy_fn cb, void *arg, uint64_t ms,
                                     int interval) {
-    asy_timer_id id;
+    asy_timer_id_t id;
     asy__ctimer *c;
     id.id = 0;
     if (!asy__loop_live(loop) || !cb) return id;
@@ -171,20 +160,20 @@ static asy_timer_id asy__ctimer_new(asy_loop_t *loop, asy_fn cb, void *arg, uint
     return id;
 }
 
-ASYNCRT_API asy_timer_id asy_set_timeout(asy_loop_t *loop, asy_fn cb, void *arg, uint64_t ms) {
+ASYNCRT_API asy_timer_id_t asy_set_timeout(asy_loop_t *loop, asy_fn cb, void *arg, uint64_t ms) {
     return asy__ctimer_new(loop, cb, arg, ms, 0);
 }
 
-ASYNCRT_API asy_timer_id asy_set_interval(asy_loop_t *loop, asy_fn cb, void *arg, uint64_t ms) {
+ASYNCRT_API asy_timer_id_t asy_set_interval(asy_loop_t *loop, asy_fn cb, void *arg, uint64_t ms) {
     return asy__ctimer_new(loop, cb, arg, ms, 1);
 }
 
-static asy__ctimer *asy__ctimer_get(asy_loop_t *loop, asy_timer_id id) {
+static asy__ctimer *asy__ctimer_get(asy_loop_t *loop, asy_timer_id_t id) {
     if (!loop) return NULL;
     return (asy__ctimer *)(void *)asy__slots_lookup(&loop->ctimers_, id.id);
 }
 
-ASYNCRT_API int asy_clear_timer(asy_loop_t *loop, asy_timer_id id) {
+ASYNCRT_API int asy_clear_timer(asy_loop_t *loop, asy_timer_id_t id) {
     asy__ctimer *c = asy__ctimer_get(loop, id);
     if (!c) return loop ? ASY_ENOENT : ASY_EINVAL;
     asy_timer_stop(&c->timer);
@@ -192,76 +181,28 @@ ASYNCRT_API int asy_clear_timer(asy_loop_t *loop, asy_timer_id id) {
     return 0;
 }
 
-ASYNCRT_API int asy_timer_refresh(asy_loop_t *loop, asy_timer_id id) {
+ASYNCRT_API int asy_timer_refresh(asy_loop_t *loop, asy_timer_id_t id) {
     asy__ctimer *c = asy__ctimer_get(loop, id);
     if (!c) return loop ? ASY_ENOENT : ASY_EINVAL;
     return asy__timer_arm(&c->timer, c->ms);
 }
 
-ASYNCRT_API int asy_timer_ref(asy_loop_t *loop, asy_timer_id id) {
+ASYNCRT_API int asy_timer_ref(asy_loop_t *loop, asy_timer_id_t id) {
     asy__ctimer *c = asy__ctimer_get(loop, id);
     if (!c) return loop ? ASY_ENOENT : ASY_EINVAL;
     asy_ref((asy_handle_t *)&c->timer);
     return 0;
 }
 
-ASYNCRT_API int asy_timer_unref(asy_loop_t *loop, asy_timer_id id) {
+ASYNCRT_API int asy_timer_unref(asy_loop_t *loop, asy_timer_id_t id) {
     asy__ctimer *c = asy__ctimer_get(loop, id);
     if (!c) return loop ? ASY_ENOENT : ASY_EINVAL;
     asy_unref((asy_handle_t *)&c->timer);
     return 0;
 }
 
-ASYNCRT_API int asy_timer_has_ref(asy_loop_t *loop, asy_timer_id id) {
+ASYNCRT_API int asy_timer_has_ref(asy_loop_t *loop, asy_timer_id_t id) {
     asy__ctimer *c = asy__ctimer_get(loop, id);
     if (!c) return loop ? ASY_ENOENT : ASY_EINVAL;
     return asy_has_ref((asy_handle_t *)&c->timer);
-}
-
-/* ---- setImmediate -------------------------------------------------------- */
-
-ASYNCRT_API asy_immediate_id asy_set_immediate(asy_loop_t *loop, asy_fn cb, void *arg) {
-    asy_immediate_id id;
-    asy__immediate *im;
-    id.id = 0;
-    if (!asy__loop_live(loop) || !cb) return id;
-    im = (asy__immediate *)(void *)asy__slots_alloc(&loop->immediates_);
-    if (!im) return id;
-    im->cb = cb;
-    im->arg = arg;
-    asy__queue_insert_tail(&loop->immediate_q_, &im->link);
-    loop->immediate_refs_++;
-    id.id = asy__slot_id(&im->slot);
-    return id;
-}
-
-ASYNCRT_API int asy_clear_immediate(asy_loop_t *loop, asy_immediate_id id) {
-    asy__immediate *im;
-    if (!loop) return ASY_EINVAL;
-    im = (asy__immediate *)(void *)asy__slots_lookup(&loop->immediates_, id.id);
-    if (!im) return ASY_ENOENT;
-    asy__queue_remove(&im->link);
-    loop->immediate_refs_--;
-    asy__slots_release(&loop->immediates_, &im->slot);
-    return 0;
-}
-
-/* The check phase's immediates: those queued before the phase started; the
- * ones they queue wait for the next iteration (Node). */
-ASY__INTERNAL void asy__run_immediates(asy_loop_t *loop) {
-    asy__queue q;
-    if (asy__queue_empty(&loop->immediate_q_)) return;
-    asy__queue_init(&q);
-    asy__queue_move(&loop->immediate_q_, &q);
-    while (!asy__queue_empty(&q)) {
-        asy__immediate *im = ASY_CONTAINER_OF(asy__queue_head(&q), asy__immediate, link);
-        asy_fn cb = im->cb;
-        void *arg = im->arg;
-        asy__queue_remove(&im->link);
-        loop->immediate_refs_--;
-        asy__slots_release(&loop->immediates_, &im->slot);
-        asy__cb_site(loop, "setImmediate", NULL, (void (*)(void))cb);
-        cb(arg);
-        asy__after_cb(loop);
-    }
 }

@@ -16,8 +16,7 @@
 typedef struct asy_timer_s asy_timer_t;
 typedef void (*asy_timer_cb)(asy_timer_t *timer);
 
-typedef struct { uint64_t id; } asy_timer_id;     /* 0 = failed; a stale id is harmless */
-typedef struct { uint64_t id; } asy_immediate_id; /* 0 = failed */
+typedef struct { uint64_t id; } asy_timer_id_t; /* 0 = failed; a stale id is harmless */
 
 struct asy_timer_s {
     ASY_HANDLE_FIELDS
@@ -44,18 +43,13 @@ ASYNCRT_API uint64_t asy_timer_get_repeat(const asy_timer_t *timer);
 ASYNCRT_API uint64_t asy_timer_get_due_in(const asy_timer_t *timer);
 
 /* Node's setTimeout / setInterval / clearTimeout / clearInterval. */
-ASYNCRT_API asy_timer_id asy_set_timeout(asy_loop_t *loop, asy_fn cb, void *arg, uint64_t ms);
-ASYNCRT_API asy_timer_id asy_set_interval(asy_loop_t *loop, asy_fn cb, void *arg, uint64_t ms);
+ASYNCRT_API asy_timer_id_t asy_set_timeout(asy_loop_t *loop, asy_fn cb, void *arg, uint64_t ms);
+ASYNCRT_API asy_timer_id_t asy_set_interval(asy_loop_t *loop, asy_fn cb, void *arg, uint64_t ms);
 /* 0, or ASY_ENOENT for an id that is no longer live (cleared, fired). */
-ASYNCRT_API int asy_clear_timer(asy_loop_t *loop, asy_timer_id id);
+ASYNCRT_API int asy_clear_timer(asy_loop_t *loop, asy_timer_id_t id);
 /* timeout.refresh(): restart the countdown from now with the same delay. */
-ASYNCRT_API int asy_timer_refresh(asy_loop_t *loop, asy_timer_id id);
+ASYNCRT_API int asy_timer_refresh(asy_loop_t *loop, asy_timer_id_t id);
 /* timeout.ref() / unref() / hasRef(). */
-ASYNCRT_API int asy_timer_ref(asy_loop_t *loop, asy_timer_id id);
-ASYNCRT_API int asy_timer_unref(asy_loop_t *loop, asy_timer_id id);
-ASYNCRT_API int asy_timer_has_ref(asy_loop_t *loop, asy_timer_id id);
-
-/* Node's setImmediate / clearImmediate: cb runs in the check phase.  An
- * immediate queued while immediates run waits for the next iteration. */
-ASYNCRT_API asy_immediate_id asy_set_immediate(asy_loop_t *loop, asy_fn cb, void *arg);
-ASYNCRT_API int asy_clear_immediate(asy_loop_t *loop, asy_immediate_id id);
+ASYNCRT_API int asy_timer_ref(asy_loop_t *loop, asy_timer_id_t id);
+ASYNCRT_API int asy_timer_unref(asy_loop_t *loop, asy_timer_id_t id);
+ASYNCRT_API int asy_timer_has_ref(asy_loop_t *loop, asy_timer_id_t id);

@@ -23,7 +23,7 @@ ASYNCRT_API int asy_loop_on_uncaught(asy_loop_t *loop, asy_uncaught_fn fn, void 
 }
 
 ASY__INTERNAL void asy__uncaught(asy_loop_t *loop, int error, const char *what,
-                                  asy_handle_type type, const void *object, const char *file,
+                                  asy_handle_type_t type, const void *object, const char *file,
                                   int line) {
     asy_uncaught_t info;
     memset(&info, 0, sizeof(info));

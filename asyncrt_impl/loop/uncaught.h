@@ -12,7 +12,7 @@
 typedef struct {
     int error;                /* the negative code (ASY_ECONNRESET...) */
     const char *what;         /* "'error' event", "write callback"... */
-    asy_handle_type type;     /* the object's type (ASY_HANDLE_STREAM for a
+    asy_handle_type_t type;     /* the object's type (ASY_HANDLE_STREAM for a
                                  stream), or ASY_HANDLE_UNKNOWN */
     const void *object;       /* the handle or stream, or NULL; valid during
                                  the hook only */

@@ -51,9 +51,9 @@ static void asy__listen_retry_cb(void *arg) {
 /* Stops accepting until a retry; 0 or ASY_ENOMEM. */
 static void asy__listen_pause(asy_sock_t *s) {
     asy__net_state *st = asy__net_state_get(s->loop);
-    if (s->flags_ & ASY__S_ACCEPT_PAUSED) return;
+    if (s->flags_ & ASY__SOCK_ACCEPT_PAUSED) return;
     if (!st) return; /* no memory: the next close or accept call retries */
-    s->flags_ |= ASY__S_ACCEPT_PAUSED;
+    s->flags_ |= ASY__SOCK_ACCEPT_PAUSED;
     st->paused++;
     if (!st->retry.id) {
         st->retry = asy_set_timeout(s->loop, asy__listen_retry_cb, s->loop, ASY_ACCEPT_RETRY_MS);
@@ -64,10 +64,10 @@ static void asy__listen_pause(asy_sock_t *s) {
 
 static void asy__listen_resume(asy_sock_t *s) {
     asy__net_state *st = (asy__net_state *)s->loop->layers_[ASY__LAYER_NET].state;
-    if (!(s->flags_ & ASY__S_ACCEPT_PAUSED)) return;
-    s->flags_ &= ~(unsigned)ASY__S_ACCEPT_PAUSED;
+    if (!(s->flags_ & ASY__SOCK_ACCEPT_PAUSED)) return;
+    s->flags_ &= ~(unsigned)ASY__SOCK_ACCEPT_PAUSED;
     if (st && st->paused) st->paused--;
-    if ((s->flags_ & ASY__S_LISTENING) && !(s->flags_ & ASY__S_ACCEPT_READY) &&
+    if ((s->flags_ & ASY__SOCK_LISTENING) && !(s->flags_ & ASY__SOCK_ACCEPT_READY) &&
         !asy__sock_closing(s) && s->rop_.state_ == ASY__OPS_IDLE && asy__listen_arm(s) != 0)
         asy__listen_pause(s);
 }
@@ -79,19 +79,19 @@ ASY__INTERNAL void asy__listen_kick(asy_loop_t *loop) {
     for (q = loop->handles_.next; q != &loop->handles_ && st->paused; q = next) {
         asy_handle_t *h = ASY_CONTAINER_OF(q, asy_handle_t, handle_link_);
         next = q->next;
-        if (asy__is_stream_type(h->type) && (h->flags_ & ASY__S_ACCEPT_PAUSED))
+        if (asy__is_stream_type(h->type) && (h->flags_ & ASY__SOCK_ACCEPT_PAUSED))
             asy__listen_resume((asy_sock_t *)h);
     }
 }
 
 ASY__INTERNAL void asy__listen_close(asy_sock_t *s) {
     asy__net_state *st = (asy__net_state *)s->loop->layers_[ASY__LAYER_NET].state;
-    if (s->flags_ & ASY__S_ACCEPT_PAUSED) {
-        s->flags_ &= ~(unsigned)ASY__S_ACCEPT_PAUSED;
+    if (s->flags_ & ASY__SOCK_ACCEPT_PAUSED) {
+        s->flags_ &= ~(unsigned)ASY__SOCK_ACCEPT_PAUSED;
         if (st && st->paused) st->paused--;
     }
-    if (s->flags_ & ASY__S_ACCEPT_READY) { /* a connection nobody took */
-        s->flags_ &= ~(unsigned)ASY__S_ACCEPT_READY;
+    if (s->flags_ & ASY__SOCK_ACCEPT_READY) { /* a connection nobody took */
+        s->flags_ &= ~(unsigned)ASY__SOCK_ACCEPT_READY;
         close((int)s->rop_.result);
     }
 }
@@ -104,13 +104,13 @@ static void asy__accept_done(asy__op *op) {
         return;
     }
     if (r >= 0) {
-        s->flags_ |= ASY__S_ACCEPT_READY;
-        s->flags_ &= ~(unsigned)ASY__S_ACCEPT_ERRED;
+        s->flags_ |= ASY__SOCK_ACCEPT_READY;
+        s->flags_ &= ~(unsigned)ASY__SOCK_ACCEPT_ERRED;
         s->cb_.connection(s, 0);
         /* not taken: accepting waits for asy_sock_accept */
     } else {
-        int report = !(s->flags_ & ASY__S_ACCEPT_ERRED);
-        s->flags_ |= ASY__S_ACCEPT_ERRED;
+        int report = !(s->flags_ & ASY__SOCK_ACCEPT_ERRED);
+        s->flags_ |= ASY__SOCK_ACCEPT_ERRED;
         asy__listen_pause(s);
         if (report) s->cb_.connection(s, r);
     }
@@ -122,11 +122,11 @@ ASYNCRT_API int asy_sock_listen(asy_sock_t *s, int backlog, asy_connection_cb cb
     if (!s || !cb || !asy__is_stream_type(s->type) || asy__sock_closing(s) ||
         s->type == ASY_HANDLE_TTY)
         return ASY_EINVAL;
-    if (s->flags_ & ASY__S_LISTENING) {
+    if (s->flags_ & ASY__SOCK_LISTENING) {
         s->cb_.connection = cb;
         return 0;
     }
-    if (s->flags_ & (ASY__S_READING | ASY__S_CONNECTING | ASY__S_CONNECTED)) return ASY_EINVAL;
+    if (s->flags_ & (ASY__SOCK_READING | ASY__SOCK_CONNECTING | ASY__SOCK_CONNECTED)) return ASY_EINVAL;
     if (s->fd_.io.fd < 0) {
         /* an unbound TCP socket listens on an ephemeral port of every
          * interface, as Node's listen() without arguments; a pipe needs
@@ -138,10 +138,10 @@ ASYNCRT_API int asy_sock_listen(asy_sock_t *s, int backlog, asy_connection_cb cb
     if (backlog <= 0) backlog = 511;
     if (listen(s->fd_.io.fd, backlog) != 0) return asy__errno();
     s->cb_.connection = cb;
-    s->flags_ |= ASY__S_LISTENING;
+    s->flags_ |= ASY__SOCK_LISTENING;
     r = asy__listen_arm(s);
     if (r) {
-        s->flags_ &= ~(unsigned)ASY__S_LISTENING;
+        s->flags_ &= ~(unsigned)ASY__SOCK_LISTENING;
         return r;
     }
     asy__sock_update_active(s);
@@ -152,14 +152,14 @@ ASYNCRT_API int asy_sock_accept(asy_sock_t *server, asy_sock_t *client) {
     int fd;
     if (!server || !client || !asy__is_stream_type(server->type) || client->type != server->type)
         return ASY_EINVAL;
-    if (!(server->flags_ & ASY__S_ACCEPT_READY)) return ASY_EAGAIN;
+    if (!(server->flags_ & ASY__SOCK_ACCEPT_READY)) return ASY_EAGAIN;
     if (asy__sock_closing(client) || client->fd_.io.fd >= 0) return ASY_EINVAL;
     fd = (int)server->rop_.result;
-    server->flags_ &= ~(unsigned)ASY__S_ACCEPT_READY;
+    server->flags_ &= ~(unsigned)ASY__SOCK_ACCEPT_READY;
     asy__sock_adopt(client, fd, ASY__FD_SOCKET);
-    client->flags_ |= ASY__S_CONNECTED;
-    if ((server->flags_ & ASY__S_LISTENING) && !asy__sock_closing(server) &&
-        !(server->flags_ & ASY__S_ACCEPT_PAUSED) && server->rop_.state_ == ASY__OPS_IDLE &&
+    client->flags_ |= ASY__SOCK_CONNECTED;
+    if ((server->flags_ & ASY__SOCK_LISTENING) && !asy__sock_closing(server) &&
+        !(server->flags_ & ASY__SOCK_ACCEPT_PAUSED) && server->rop_.state_ == ASY__OPS_IDLE &&
         asy__listen_arm(server) != 0)
         asy__listen_pause(server);
     return 0;

@@ -17,33 +17,33 @@
  * Keeping it there rather than in a field of its own is part of what
  * holds an idle TCP socket to libuv's size (docs/net.md). */
 enum {
-    ASY__S_READING = 1u << 8,      /* read_start / recv_start in force */
-    ASY__S_LISTENING = 1u << 9,
-    ASY__S_CONNECTING = 1u << 10,
-    ASY__S_CONNECTED = 1u << 11,
-    ASY__S_SHUT = 1u << 12,        /* shutdown asked: no more writes */
-    ASY__S_EOF = 1u << 13,
-    ASY__S_ACCEPT_READY = 1u << 14, /* accepted fd waits in rop_.result */
-    ASY__S_ACCEPT_PAUSED = 1u << 15,
-    ASY__S_ACCEPT_ERRED = 1u << 16, /* accept error already reported */
-    ASY__S_RESET = 1u << 17,       /* close with SO_LINGER 0 */
-    ASY__S_NOCLOSE = 1u << 18      /* stdio: the fd is not ours to close */
+    ASY__SOCK_READING = 1u << 8,      /* read_start / recv_start in force */
+    ASY__SOCK_LISTENING = 1u << 9,
+    ASY__SOCK_CONNECTING = 1u << 10,
+    ASY__SOCK_CONNECTED = 1u << 11,
+    ASY__SOCK_SHUT = 1u << 12,        /* shutdown asked: no more writes */
+    ASY__SOCK_EOF = 1u << 13,
+    ASY__SOCK_ACCEPT_READY = 1u << 14, /* accepted fd waits in rop_.result */
+    ASY__SOCK_ACCEPT_PAUSED = 1u << 15,
+    ASY__SOCK_ACCEPT_ERRED = 1u << 16, /* accept error already reported */
+    ASY__SOCK_RESET = 1u << 17,       /* close with SO_LINGER 0 */
+    ASY__SOCK_NOCLOSE = 1u << 18      /* stdio: the fd is not ours to close */
 };
 /* op->flags bits of this layer (the op layer uses the low byte) */
 enum { ASY__OPF_TIMEDOUT = 0x100 };
 
 typedef struct {
-    asy_timer_id retry; /* accept retry after EMFILE */
+    asy_timer_id_t retry; /* accept retry after EMFILE */
     unsigned paused;    /* listening sockets waiting for it */
 } asy__net_state;
 
-ASY__INTERNAL int asy__is_stream_type(asy_handle_type t) {
+ASY__INTERNAL int asy__is_stream_type(asy_handle_type_t t) {
     return t == ASY_HANDLE_TCP || t == ASY_HANDLE_PIPE || t == ASY_HANDLE_TTY;
 }
 static inline int asy__sock_closing(const asy_sock_t *s) {
     return (s->flags_ & (ASY__H_CLOSING | ASY__H_CLOSED)) != 0;
 }
-ASY__INTERNAL void asy__sock_init(asy_loop_t *loop, asy_sock_t *s, asy_handle_type type,
+ASY__INTERNAL void asy__sock_init(asy_loop_t *loop, asy_sock_t *s, asy_handle_type_t type,
                                   const char *file, int line);
 ASY__INTERNAL int asy__socket_fd(int domain, int type);
 ASY__INTERNAL int asy__sock_ensure_fd(asy_sock_t *s, int domain);

@@ -31,8 +31,8 @@ ASYNCRT_API int asy_pipe_open(asy_pipe_t *pipe, asy_os_fd_t fd) {
     sock = asy__is_socket(fd);
     if (!sock) asy__ignore_sigpipe();
     asy__sock_adopt((asy_sock_t *)pipe, fd, (sock ? ASY__FD_SOCKET : 0) | ASY__FD_SHARED);
-    pipe->flags_ |= ASY__S_CONNECTED;
-    if (fd <= 2) pipe->flags_ |= ASY__S_NOCLOSE;
+    pipe->flags_ |= ASY__SOCK_CONNECTED;
+    if (fd <= 2) pipe->flags_ |= ASY__SOCK_NOCLOSE;
     return 0;
 }
 
@@ -55,7 +55,7 @@ ASYNCRT_API int asy_pipe_bind(asy_pipe_t *pipe, const char *path) {
     int r;
     if (!asy__pipe_ok(pipe)) return ASY_EINVAL;
     if ((r = asy__sun(&sun, path, &len)) != 0) return r;
-    if (pipe->path_ || (pipe->flags_ & (ASY__S_LISTENING | ASY__S_CONNECTED))) return ASY_EINVAL;
+    if (pipe->path_ || (pipe->flags_ & (ASY__SOCK_LISTENING | ASY__SOCK_CONNECTED))) return ASY_EINVAL;
     copy = asy__strdup(path);
     if (!copy) return ASY_ENOMEM;
     if ((r = asy__sock_ensure_fd((asy_sock_t *)pipe, AF_UNIX)) != 0) {

@@ -56,7 +56,7 @@ ASY__INTERNAL asy_iov_t *asy__iov_copy(asy_iov_t *inline4, const asy_iov_t *bufs
     return v;
 }
 
-ASY__INTERNAL void asy__sock_init(asy_loop_t *loop, asy_sock_t *s, asy_handle_type type,
+ASY__INTERNAL void asy__sock_init(asy_loop_t *loop, asy_sock_t *s, asy_handle_type_t type,
                                   const char *file, int line) {
     const asy__handle_class *cls =
         type == ASY_HANDLE_TCP ? &asy__tcp_class : type == ASY_HANDLE_PIPE ? &asy__pipe_class
@@ -84,7 +84,7 @@ ASY__INTERNAL int asy__sock_ensure_fd(asy_sock_t *s, int domain) {
 
 ASY__INTERNAL void asy__sock_update_active(asy_sock_t *s) {
     if (asy__sock_closing(s)) return;
-    if ((s->flags_ & (ASY__S_READING | ASY__S_LISTENING)) || asy__opfd_busy(&s->fd_))
+    if ((s->flags_ & (ASY__SOCK_READING | ASY__SOCK_LISTENING)) || asy__opfd_busy(&s->fd_))
         asy__handle_start((asy_handle_t *)s);
     else
         asy__handle_stop((asy_handle_t *)s);
@@ -136,17 +136,17 @@ static void asy__sock_read_done(asy__op *op) {
     } else {
         if (n == 0) {
             n = ASY_EOF;
-            s->flags_ |= ASY__S_EOF;
+            s->flags_ |= ASY__SOCK_EOF;
         }
-        if (n < 0) s->flags_ &= ~(unsigned)ASY__S_READING;
+        if (n < 0) s->flags_ &= ~(unsigned)ASY__SOCK_READING;
         s->cb_.read(s, n, &b);
     }
-    if ((s->flags_ & ASY__S_READING) && !asy__sock_closing(s) && op->state_ == ASY__OPS_IDLE) {
+    if ((s->flags_ & ASY__SOCK_READING) && !asy__sock_closing(s) && op->state_ == ASY__OPS_IDLE) {
         int r;
         asy__sock_arm_read(s);
         r = asy__op_submit(s->loop, &s->fd_, op);
         if (r) {
-            s->flags_ &= ~(unsigned)ASY__S_READING;
+            s->flags_ &= ~(unsigned)ASY__SOCK_READING;
             b.base = NULL;
             b.len = 0;
             s->cb_.read(s, r, &b);
@@ -157,10 +157,10 @@ static void asy__sock_read_done(asy__op *op) {
 
 ASYNCRT_API int asy_sock_read_start(asy_sock_t *s, asy_alloc_cb alloc_cb, asy_read_cb read_cb) {
     int r;
-    if (!asy__sock_ok(s) || !read_cb || (s->flags_ & ASY__S_LISTENING)) return ASY_EINVAL;
+    if (!asy__sock_ok(s) || !read_cb || (s->flags_ & ASY__SOCK_LISTENING)) return ASY_EINVAL;
     if (s->fd_.io.fd < 0) return ASY_ENOTCONN;
     s->cb_.read = read_cb;
-    if (s->flags_ & ASY__S_READING) {
+    if (s->flags_ & ASY__SOCK_READING) {
         /* switch allocation mode unless a lent buffer is still out */
         if (s->rop_.state_ != ASY__OPS_DONE &&
             (!s->rop_.u.rw.base || (s->rop_.flags & ASY__OPF_BACKEND_BUF))) {
@@ -170,14 +170,14 @@ ASYNCRT_API int asy_sock_read_start(asy_sock_t *s, asy_alloc_cb alloc_cb, asy_re
         return 0;
     }
     s->alloc_cb_ = alloc_cb;
-    s->flags_ |= ASY__S_READING;
+    s->flags_ |= ASY__SOCK_READING;
     if (s->rop_.state_ == ASY__OPS_IDLE) { /* else a cancelled read is due: it re-arms */
         s->rop_.cb = asy__sock_read_done;
         s->rop_.u.rw.base = NULL;
         asy__sock_arm_read(s);
         r = asy__op_submit(s->loop, &s->fd_, &s->rop_);
         if (r) {
-            s->flags_ &= ~(unsigned)ASY__S_READING;
+            s->flags_ &= ~(unsigned)ASY__SOCK_READING;
             return r;
         }
     }
@@ -187,15 +187,15 @@ ASYNCRT_API int asy_sock_read_start(asy_sock_t *s, asy_alloc_cb alloc_cb, asy_re
 
 ASYNCRT_API int asy_sock_read_stop(asy_sock_t *s) {
     if (!s || !asy__is_stream_type(s->type)) return ASY_EINVAL;
-    if (!(s->flags_ & ASY__S_READING)) return 0;
-    s->flags_ &= ~(unsigned)ASY__S_READING;
+    if (!(s->flags_ & ASY__SOCK_READING)) return 0;
+    s->flags_ &= ~(unsigned)ASY__SOCK_READING;
     asy__op_cancel(s->loop, &s->rop_);
     asy__sock_update_active(s);
     return 0;
 }
 
 ASYNCRT_API int asy_sock_is_reading(const asy_sock_t *s) {
-    return s && asy__is_stream_type(s->type) && (s->flags_ & ASY__S_READING) != 0;
+    return s && asy__is_stream_type(s->type) && (s->flags_ & ASY__SOCK_READING) != 0;
 }
 
 /* ---- writing ---------------------------------------------------------- */
@@ -220,8 +220,8 @@ ASYNCRT_API int asy_sock_write(asy_write_t *req, asy_sock_t *s, const asy_iov_t 
     int r;
     if (!req || !s || !asy__is_stream_type(s->type) || (!bufs && nbufs)) return ASY_EINVAL;
     if (asy__sock_closing(s) || s->fd_.io.fd < 0) return ASY_EBADF;
-    if (s->flags_ & ASY__S_LISTENING) return ASY_EINVAL;
-    if (s->flags_ & ASY__S_SHUT) return ASY_EPIPE;
+    if (s->flags_ & ASY__SOCK_LISTENING) return ASY_EINVAL;
+    if (s->flags_ & ASY__SOCK_SHUT) return ASY_EPIPE;
     memset(&req->op_, 0, sizeof(req->op_));
     req->bufs_ = asy__iov_copy(req->bufsml_, bufs, nbufs, &total);
     if (!req->bufs_) return ASY_ENOMEM;
@@ -249,8 +249,8 @@ ASYNCRT_API int asy_sock_write(asy_write_t *req, asy_sock_t *s, const asy_iov_t 
 ASYNCRT_API ptrdiff_t asy_sock_try_write(asy_sock_t *s, const asy_iov_t *bufs, unsigned nbufs) {
     if (!asy__sock_ok(s) || (!bufs && nbufs)) return ASY_EINVAL;
     if (s->fd_.io.fd < 0) return ASY_EBADF;
-    if (s->flags_ & ASY__S_SHUT) return ASY_EPIPE;
-    if (s->flags_ & ASY__S_CONNECTING) return ASY_EAGAIN;
+    if (s->flags_ & ASY__SOCK_SHUT) return ASY_EPIPE;
+    if (s->flags_ & ASY__SOCK_CONNECTING) return ASY_EAGAIN;
     return asy__opfd_try_write(s->loop, &s->fd_, bufs, nbufs, NULL, 0);
 }
 
@@ -279,9 +279,9 @@ static void asy__sock_shutdown_done(asy__op *op) {
 
 ASYNCRT_API int asy_sock_shutdown(asy_shutdown_t *req, asy_sock_t *s, asy_shutdown_cb cb) {
     int r;
-    if (!req || !asy__sock_ok(s) || (s->flags_ & ASY__S_LISTENING)) return ASY_EINVAL;
+    if (!req || !asy__sock_ok(s) || (s->flags_ & ASY__SOCK_LISTENING)) return ASY_EINVAL;
     if (s->fd_.io.fd < 0) return ASY_ENOTCONN;
-    if (s->flags_ & ASY__S_SHUT) return ASY_EALREADY;
+    if (s->flags_ & ASY__SOCK_SHUT) return ASY_EALREADY;
     memset(&req->op_, 0, sizeof(req->op_));
     req->handle = s;
     req->cb_ = cb;
@@ -289,7 +289,7 @@ ASYNCRT_API int asy_sock_shutdown(asy_shutdown_t *req, asy_sock_t *s, asy_shutdo
     req->op_.cb = asy__sock_shutdown_done;
     r = asy__op_submit(s->loop, &s->fd_, &req->op_);
     if (r) return r;
-    s->flags_ |= ASY__S_SHUT;
+    s->flags_ |= ASY__SOCK_SHUT;
     asy__sock_update_active(s);
     return 0;
 }
@@ -312,8 +312,8 @@ static void asy__sock_connect_done(asy__op *op) {
         req->timer_.id = 0;
     }
     if (status == ASY_ECANCELED && (op->flags & ASY__OPF_TIMEDOUT)) status = ASY_ETIMEDOUT;
-    s->flags_ &= ~(unsigned)ASY__S_CONNECTING;
-    if (status == 0) s->flags_ |= ASY__S_CONNECTED;
+    s->flags_ &= ~(unsigned)ASY__SOCK_CONNECTING;
+    if (status == 0) s->flags_ |= ASY__SOCK_CONNECTED;
     if (req->cb_) req->cb_(req, status);
     asy__sock_update_active(s);
 }
@@ -321,8 +321,8 @@ static void asy__sock_connect_done(asy__op *op) {
 ASY__INTERNAL int asy__sock_connect(asy_connect_t *req, asy_sock_t *s, const void *sa,
                                     unsigned salen, uint64_t timeout_ms, asy_connect_cb cb) {
     int r;
-    if (s->flags_ & (ASY__S_CONNECTING | ASY__S_CONNECTED)) return ASY_EISCONN;
-    if (s->flags_ & ASY__S_LISTENING) return ASY_EINVAL;
+    if (s->flags_ & (ASY__SOCK_CONNECTING | ASY__SOCK_CONNECTED)) return ASY_EISCONN;
+    if (s->flags_ & ASY__SOCK_LISTENING) return ASY_EINVAL;
     memset(&req->op_, 0, sizeof(req->op_));
     req->handle = s;
     req->cb_ = cb;
@@ -343,7 +343,7 @@ ASY__INTERNAL int asy__sock_connect(asy_connect_t *req, asy_sock_t *s, const voi
         req->timer_.id = 0;
         return r;
     }
-    s->flags_ |= ASY__S_CONNECTING;
+    s->flags_ |= ASY__SOCK_CONNECTING;
     asy__sock_update_active(s);
     return 0;
 }
@@ -354,17 +354,17 @@ ASY__INTERNAL void asy__sock_close(asy_sock_t *s) {
     int fd = s->fd_.io.fd;
     if (s->type == ASY_HANDLE_TTY) asy__tty_restore((asy_tty_t *)s);
     asy__listen_close(s);
-    s->flags_ &= ~(unsigned)(ASY__S_READING | ASY__S_LISTENING);
+    s->flags_ &= ~(unsigned)(ASY__SOCK_READING | ASY__SOCK_LISTENING);
     asy__opfd_close(s->loop, &s->fd_);
     if (fd >= 0) {
-        if (s->flags_ & ASY__S_RESET) {
+        if (s->flags_ & ASY__SOCK_RESET) {
             struct linger l;
             l.l_onoff = 1;
             l.l_linger = 0;
             setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
         }
         /* stdio stays open, as in libuv: other code may still print */
-        if (!(s->flags_ & ASY__S_NOCLOSE)) close(fd);
+        if (!(s->flags_ & ASY__SOCK_NOCLOSE)) close(fd);
     }
     if (s->type == ASY_HANDLE_PIPE) {
         asy_pipe_t *p = (asy_pipe_t *)s;

@@ -74,7 +74,7 @@ struct asy_connect_s {
     asy_sock_t *handle;
     asy_connect_cb cb_;
     asy__op op_;
-    asy_timer_id timer_;
+    asy_timer_id_t timer_;
 };
 
 ASYNCRT_API int asy_sock_read_start(asy_sock_t *s, asy_alloc_cb alloc_cb, asy_read_cb read_cb);

@@ -157,7 +157,7 @@ static void asy__sk_destroy(asy_stream_t *s, int err) {
         asy_close((asy_handle_t *)&k->h.sock, asy__sk_handle_closed);
 }
 
-static const asy_stream_impl asy__socket_impl = {
+static const asy_stream_impl_t asy__socket_impl = {
     NULL,              /* construct */
     asy__sk_read,      /* read */
     asy__sk_write,     /* write */
@@ -168,8 +168,8 @@ static const asy_stream_impl asy__socket_impl = {
     NULL               /* flush */
 };
 
-static int asy__socket_init(asy_loop_t *loop, asy_socket_t *sock, const asy_socket_opts *opts) {
-    asy_stream_opts so;
+static int asy__socket_init(asy_loop_t *loop, asy_socket_t *sock, const asy_socket_opts_t *opts) {
+    asy_stream_opts_t so;
     int r;
     if (!loop || !sock) return ASY_EINVAL;
     memset(sock, 0, sizeof(*sock));
@@ -353,7 +353,7 @@ ASYNCRT_API int asy_server_accept(asy_server_t *server, asy_socket_t *sock) {
         return ASY_EINVAL;
     /* check first: once the handle is made, a failure would leave it to
      * the close phase */
-    if (!(server->h.sock.flags_ & ASY__S_ACCEPT_READY)) return ASY_EAGAIN;
+    if (!(server->h.sock.flags_ & ASY__SOCK_ACCEPT_READY)) return ASY_EAGAIN;
     loop = sock->stream.loop;
     if (server->h.sock.type == ASY_HANDLE_TCP)
         r = asy_tcp_init(loop, &sock->h.tcp);
@@ -380,7 +380,7 @@ ASYNCRT_API void asy_server_close(asy_server_t *server, asy_close_cb close_cb) {
 }
 
 ASYNCRT_API int asy_socket_init_at(asy_loop_t *loop, asy_socket_t *sock,
-                                   const asy_socket_opts *opts, const char *file, int line) {
+                                   const asy_socket_opts_t *opts, const char *file, int line) {
     int r = asy__socket_init(loop, sock, opts);
     if (r == 0) asy_stream_set_origin(&sock->stream, file, line); /* the caller's line */
     return r;

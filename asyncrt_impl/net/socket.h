@@ -39,7 +39,7 @@ typedef struct {
     unsigned keep_alive_delay_s;
     /* connect: fail with ASY_ETIMEDOUT after this many ms (0: no limit) */
     uint64_t connect_timeout_ms;
-} asy_socket_opts;
+} asy_socket_opts_t;
 
 struct asy_socket_s {
     asy_stream_t stream;
@@ -50,7 +50,7 @@ struct asy_socket_s {
         asy_tty_t tty;
     } h;
     /* private */
-    asy_socket_opts opts_;
+    asy_socket_opts_t opts_;
     asy_write_t wreq_;
     asy_shutdown_t sreq_;
     asy_connect_t creq_;
@@ -76,7 +76,7 @@ struct asy_server_s {
  * it -- in the same tick, as net.connect() does: the stream reads and
  * writes the handle those create. */
 ASYNCRT_API int asy_socket_init_at(asy_loop_t *loop, asy_socket_t *sock,
-                                   const asy_socket_opts *opts, const char *file, int line);
+                                   const asy_socket_opts_t *opts, const char *file, int line);
 /* records the caller's file:line as the stream's creation site */
 #define asy_socket_init(...) asy_socket_init_at(__VA_ARGS__, ASY_HERE)
 /* TCP to an IP address (DNS is not here).  cb (may be NULL) is Node's

@@ -33,7 +33,7 @@ ASYNCRT_API int asy_tcp_open(asy_tcp_t *tcp, asy_os_sock_t fd) {
     if (tcp->fd_.io.fd >= 0) return ASY_EBUSY;
     if ((r = asy__set_nonblock_cloexec(fd)) != 0) return r;
     asy__sock_adopt((asy_sock_t *)tcp, fd, ASY__FD_SOCKET | ASY__FD_SHARED);
-    tcp->flags_ |= ASY__S_CONNECTED;
+    tcp->flags_ |= ASY__SOCK_CONNECTED;
     return 0;
 }
 
@@ -43,7 +43,7 @@ ASYNCRT_API int asy_tcp_bind(asy_tcp_t *tcp, const asy_addr_t *addr, unsigned fl
     domain = asy__addr_domain(addr);
     if (domain < 0) return ASY_EAFNOSUPPORT;
     if ((flags & ASY_TCP_IPV6ONLY) && domain != AF_INET6) return ASY_EINVAL;
-    if (tcp->fd_.io.fd >= 0 && (tcp->flags_ & (ASY__S_LISTENING | ASY__S_CONNECTED))) return ASY_EINVAL;
+    if (tcp->fd_.io.fd >= 0 && (tcp->flags_ & (ASY__SOCK_LISTENING | ASY__SOCK_CONNECTED))) return ASY_EINVAL;
     if ((r = asy__sock_ensure_fd((asy_sock_t *)tcp, domain)) != 0) return r;
     fd = tcp->fd_.io.fd;
     if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) != 0) return asy__errno();
@@ -137,8 +137,8 @@ ASYNCRT_API int asy_tcp_getpeername(const asy_tcp_t *tcp, asy_addr_t *addr) {
 
 ASYNCRT_API int asy_tcp_close_reset(asy_tcp_t *tcp, asy_close_cb close_cb) {
     if (!asy__tcp_ok(tcp)) return ASY_EINVAL;
-    if (tcp->flags_ & ASY__S_LISTENING) return ASY_EINVAL;
-    tcp->flags_ |= ASY__S_RESET;
+    if (tcp->flags_ & ASY__SOCK_LISTENING) return ASY_EINVAL;
+    tcp->flags_ |= ASY__SOCK_RESET;
     asy_close((asy_handle_t *)tcp, close_cb);
     return 0;
 }

@@ -14,14 +14,14 @@ ASYNCRT_API int asy_tty_init_at(asy_loop_t *loop, asy_tty_t *tty, asy_os_fd_t fd
     asy__ignore_sigpipe();
     asy__sock_init(loop, (asy_sock_t *)tty, ASY_HANDLE_TTY, file, line);
     asy__sock_adopt((asy_sock_t *)tty, fd, ASY__FD_SHARED);
-    tty->flags_ |= ASY__S_CONNECTED;
-    if (fd <= 2) tty->flags_ |= ASY__S_NOCLOSE;
+    tty->flags_ |= ASY__SOCK_CONNECTED;
+    if (fd <= 2) tty->flags_ |= ASY__SOCK_NOCLOSE;
     tty->saved_mode_ = NULL;
     tty->mode_ = ASY_TTY_MODE_NORMAL;
     return 0;
 }
 
-ASYNCRT_API int asy_tty_set_mode(asy_tty_t *tty, asy_tty_mode mode) {
+ASYNCRT_API int asy_tty_set_mode(asy_tty_t *tty, asy_tty_mode_t mode) {
     struct termios t;
     int fd;
     if (!tty || tty->type != ASY_HANDLE_TTY || asy__sock_closing((asy_sock_t *)tty)) return ASY_EINVAL;
@@ -77,7 +77,7 @@ ASYNCRT_API int asy_tty_get_winsize(const asy_tty_t *tty, int *width, int *heigh
     return 0;
 }
 
-ASYNCRT_API asy_handle_type asy_guess_handle(asy_os_fd_t fd) {
+ASYNCRT_API asy_handle_type_t asy_guess_handle(asy_os_fd_t fd) {
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0) return ASY_HANDLE_UNKNOWN;
     if (isatty(fd)) return ASY_HANDLE_TTY;

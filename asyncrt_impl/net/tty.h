@@ -16,15 +16,15 @@ typedef enum {
     ASY_TTY_MODE_NORMAL = 0, /* cooked: line editing, echo, signals */
     ASY_TTY_MODE_RAW = 1,    /* Node's setRawMode(true): bytes as typed */
     ASY_TTY_MODE_IO = 2      /* raw for binary data: also no output processing */
-} asy_tty_mode;
+} asy_tty_mode_t;
 
 /* fd must be a terminal (ASY_ENOTTY otherwise). */
 ASYNCRT_API int asy_tty_init_at(asy_loop_t *loop, asy_tty_t *tty, asy_os_fd_t fd, const char *file,
                                 int line);
 #define asy_tty_init(loop, tty, fd) asy_tty_init_at((loop), (tty), (fd), ASY_HERE)
-ASYNCRT_API int asy_tty_set_mode(asy_tty_t *tty, asy_tty_mode mode);
+ASYNCRT_API int asy_tty_set_mode(asy_tty_t *tty, asy_tty_mode_t mode);
 ASYNCRT_API int asy_tty_get_winsize(const asy_tty_t *tty, int *width, int *height);
 /* What an fd is: ASY_HANDLE_TTY, ASY_HANDLE_PIPE (pipe, FIFO or Unix
  * socket), ASY_HANDLE_TCP, ASY_HANDLE_UDP, or ASY_HANDLE_UNKNOWN (a file,
  * a closed fd).  Node picks stdio's stream class the same way. */
-ASYNCRT_API asy_handle_type asy_guess_handle(asy_os_fd_t fd);
+ASYNCRT_API asy_handle_type_t asy_guess_handle(asy_os_fd_t fd);

@@ -38,7 +38,7 @@ static int asy__udp_ensure_fd(asy_udp_t *udp, int domain) {
 
 static void asy__udp_update_active(asy_udp_t *u) {
     if (u->flags_ & (ASY__H_CLOSING | ASY__H_CLOSED)) return;
-    if ((u->flags_ & ASY__S_READING) || asy__opfd_busy(&u->fd_))
+    if ((u->flags_ & ASY__SOCK_READING) || asy__opfd_busy(&u->fd_))
         asy__handle_start((asy_handle_t *)u);
     else
         asy__handle_stop((asy_handle_t *)u);
@@ -89,22 +89,22 @@ ASYNCRT_API int asy_udp_connect(asy_udp_t *udp, const asy_addr_t *addr) {
     if (!asy__udp_ok(udp)) return ASY_EINVAL;
     if (!addr) {
         struct sockaddr sa;
-        if (!(udp->flags_ & ASY__S_CONNECTED)) return ASY_ENOTCONN;
+        if (!(udp->flags_ & ASY__SOCK_CONNECTED)) return ASY_ENOTCONN;
         memset(&sa, 0, sizeof(sa));
         sa.sa_family = AF_UNSPEC;
         /* some systems report EAFNOSUPPORT while disconnecting fine */
         if (connect(udp->fd_.io.fd, &sa, sizeof(sa)) != 0 && errno != EAFNOSUPPORT)
             return asy__errno();
-        udp->flags_ &= ~(unsigned)ASY__S_CONNECTED;
+        udp->flags_ &= ~(unsigned)ASY__SOCK_CONNECTED;
         return 0;
     }
     if (asy__udp_domain(addr) < 0) return ASY_EAFNOSUPPORT;
-    if (udp->flags_ & ASY__S_CONNECTED) return ASY_EISCONN;
+    if (udp->flags_ & ASY__SOCK_CONNECTED) return ASY_EISCONN;
     if ((r = asy__udp_ensure_fd(udp, asy__udp_domain(addr))) != 0) return r;
     if (connect(udp->fd_.io.fd, (const struct sockaddr *)(const void *)addr,
                 (socklen_t)asy_addr_len(addr)) != 0)
         return asy__errno();
-    udp->flags_ |= ASY__S_CONNECTED;
+    udp->flags_ |= ASY__SOCK_CONNECTED;
     return 0;
 }
 
@@ -127,10 +127,10 @@ static int asy__udp_dest(asy_udp_t *udp, const asy_addr_t *addr) {
     if (addr) {
         int domain = asy__udp_domain(addr);
         if (domain < 0) return ASY_EAFNOSUPPORT;
-        if (udp->flags_ & ASY__S_CONNECTED) return ASY_EISCONN;
+        if (udp->flags_ & ASY__SOCK_CONNECTED) return ASY_EISCONN;
         return asy__udp_ensure_fd(udp, domain);
     }
-    return (udp->flags_ & ASY__S_CONNECTED) ? 0 : ASY_EDESTADDRREQ;
+    return (udp->flags_ & ASY__SOCK_CONNECTED) ? 0 : ASY_EDESTADDRREQ;
 }
 
 ASYNCRT_API int asy_udp_send(asy_udp_send_t *req, asy_udp_t *udp, const asy_iov_t *bufs,
@@ -218,13 +218,13 @@ static void asy__udp_recv_done(asy__op *op) {
         unsigned fl = (op->aux & MSG_TRUNC) ? ASY_UDP_PARTIAL : 0;
         u->recv_cb_(u, n, &b, &u->from_, fl);
     }
-    if ((u->flags_ & ASY__S_READING) && !(u->flags_ & (ASY__H_CLOSING | ASY__H_CLOSED)) &&
+    if ((u->flags_ & ASY__SOCK_READING) && !(u->flags_ & (ASY__H_CLOSING | ASY__H_CLOSED)) &&
         op->state_ == ASY__OPS_IDLE) {
         int r;
         asy__udp_arm(u);
         r = asy__op_submit(u->loop, &u->fd_, op);
         if (r) {
-            u->flags_ &= ~(unsigned)ASY__S_READING;
+            u->flags_ &= ~(unsigned)ASY__SOCK_READING;
             b.base = NULL;
             b.len = 0;
             u->recv_cb_(u, r, &b, NULL, 0);
@@ -240,7 +240,7 @@ ASYNCRT_API int asy_udp_recv_start(asy_udp_t *udp, asy_alloc_cb alloc_cb,
     /* like Node: receiving needs an address, so bind first (or send) */
     if (udp->fd_.io.fd < 0) return ASY_EBADF;
     udp->recv_cb_ = recv_cb;
-    if (udp->flags_ & ASY__S_READING) {
+    if (udp->flags_ & ASY__SOCK_READING) {
         if (udp->rop_.state_ != ASY__OPS_DONE &&
             (!udp->rop_.u.rw.base || (udp->rop_.flags & ASY__OPF_BACKEND_BUF))) {
             udp->alloc_cb_ = alloc_cb;
@@ -249,14 +249,14 @@ ASYNCRT_API int asy_udp_recv_start(asy_udp_t *udp, asy_alloc_cb alloc_cb,
         return 0;
     }
     udp->alloc_cb_ = alloc_cb;
-    udp->flags_ |= ASY__S_READING;
+    udp->flags_ |= ASY__SOCK_READING;
     if (udp->rop_.state_ == ASY__OPS_IDLE) {
         udp->rop_.cb = asy__udp_recv_done;
         udp->rop_.u.rw.base = NULL;
         asy__udp_arm(udp);
         r = asy__op_submit(udp->loop, &udp->fd_, &udp->rop_);
         if (r) {
-            udp->flags_ &= ~(unsigned)ASY__S_READING;
+            udp->flags_ &= ~(unsigned)ASY__SOCK_READING;
             return r;
         }
     }
@@ -266,8 +266,8 @@ ASYNCRT_API int asy_udp_recv_start(asy_udp_t *udp, asy_alloc_cb alloc_cb,
 
 ASYNCRT_API int asy_udp_recv_stop(asy_udp_t *udp) {
     if (!udp || udp->type != ASY_HANDLE_UDP) return ASY_EINVAL;
-    if (!(udp->flags_ & ASY__S_READING)) return 0;
-    udp->flags_ &= ~(unsigned)ASY__S_READING;
+    if (!(udp->flags_ & ASY__SOCK_READING)) return 0;
+    udp->flags_ &= ~(unsigned)ASY__SOCK_READING;
     asy__op_cancel(udp->loop, &udp->rop_);
     asy__udp_update_active(udp);
     return 0;
@@ -275,7 +275,7 @@ ASYNCRT_API int asy_udp_recv_stop(asy_udp_t *udp) {
 
 ASY__INTERNAL void asy__udp_close(asy_udp_t *udp) {
     int fd = udp->fd_.io.fd;
-    udp->flags_ &= ~(unsigned)ASY__S_READING;
+    udp->flags_ &= ~(unsigned)ASY__SOCK_READING;
     asy__opfd_close(udp->loop, &udp->fd_);
     if (fd >= 0) close(fd);
 }
@@ -381,7 +381,7 @@ ASYNCRT_API int asy_udp_set_multicast_interface(asy_udp_t *udp, const char *ifac
 }
 
 ASYNCRT_API int asy_udp_set_membership(asy_udp_t *udp, const char *group, const char *iface,
-                                       asy_membership membership) {
+                                       asy_membership_t membership) {
     int r;
     if (!asy__udp_ok(udp) || !group ||
         (membership != ASY_JOIN_GROUP && membership != ASY_LEAVE_GROUP))

@@ -19,7 +19,7 @@ enum {
     ASY_UDP_REUSEADDR = 4, /* several sockets may bind the same address */
     ASY_UDP_PARTIAL = 8    /* recv flag: datagram truncated */
 };
-typedef enum { ASY_LEAVE_GROUP = 0, ASY_JOIN_GROUP = 1 } asy_membership;
+typedef enum { ASY_LEAVE_GROUP = 0, ASY_JOIN_GROUP = 1 } asy_membership_t;
 
 struct asy_udp_s {
     ASY_HANDLE_FIELDS
@@ -69,7 +69,7 @@ ASYNCRT_API int asy_udp_set_multicast_loop(asy_udp_t *udp, int on);
 /* iface: the local address of the interface ("127.0.0.1"); NULL: any. */
 ASYNCRT_API int asy_udp_set_multicast_interface(asy_udp_t *udp, const char *iface);
 ASYNCRT_API int asy_udp_set_membership(asy_udp_t *udp, const char *group, const char *iface,
-                                       asy_membership membership);
+                                       asy_membership_t membership);
 /* Bytes waiting for the socket to take them, and sends whose callback
  * has not run yet. */
 ASYNCRT_API size_t asy_udp_send_queue_size(const asy_udp_t *udp);

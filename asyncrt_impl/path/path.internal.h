@@ -4,7 +4,7 @@
 #include "../base/sys.internal.h"
 
 /* The fields of asy_path_parsed_t, as ranges of the parsed copy. */
-enum { ASY__P_ROOT, ASY__P_DIR, ASY__P_BASE, ASY__P_EXT, ASY__P_NAME };
+enum { ASY__PART_ROOT, ASY__PART_DIR, ASY__PART_BASE, ASY__PART_EXT, ASY__PART_NAME };
 
 #define ASY__PATH_RANGE(r, which, a, b) ((r)[which][0] = (size_t)(a), (r)[which][1] = (size_t)(b))
 

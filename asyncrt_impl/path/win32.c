@@ -5,7 +5,7 @@
 #include "path.internal.h"
 #include "util.internal.h"
 
-#define ASY__W_SEP(c) asy__path_is_sep((c), 1)
+#define ASY__WIN_SEP(c) asy__path_is_sep((c), 1)
 
 /* A UNC root "\\server\share" at the start of p (p[0] and p[1] are
  * separators): the server is p[2..*srv_end), the share
@@ -13,13 +13,13 @@
 ASY__INTERNAL int asy__path_unc(const char *p, size_t len, size_t *srv_end, size_t *share_start,
                                 size_t *share_end) {
     size_t j = 2;
-    while (j < len && !ASY__W_SEP(p[j])) j++;
+    while (j < len && !ASY__WIN_SEP(p[j])) j++;
     if (j >= len || j == 2) return 0;
     *srv_end = j;
-    while (j < len && ASY__W_SEP(p[j])) j++;
+    while (j < len && ASY__WIN_SEP(p[j])) j++;
     if (j >= len) return 0;
     *share_start = j;
-    while (j < len && !ASY__W_SEP(p[j])) j++;
+    while (j < len && !ASY__WIN_SEP(p[j])) j++;
     *share_end = j;
     return 1;
 }
@@ -75,9 +75,9 @@ ASY__INTERNAL int asy__path_win32_normalize_n(char **out, const char *p, size_t 
     if (len == 0) return asy__path_dup(out, ".");
     if (len == 1) return asy__path_dup(out, p[0] == '/' ? "\\" : p);
     asy__path_buf_init(&dev);
-    if (ASY__W_SEP(p[0])) {
+    if (ASY__WIN_SEP(p[0])) {
         abs = 1;
-        if (ASY__W_SEP(p[1])) {
+        if (ASY__WIN_SEP(p[1])) {
             if (asy__path_unc(p, len, &se, &ss, &sh)) {
                 if (asy__path_is_device_server(p, se)) {
                     has_device = 1;
@@ -112,7 +112,7 @@ ASY__INTERNAL int asy__path_win32_normalize_n(char **out, const char *p, size_t 
                 has_device = 1;
                 asy__path_buf_putn(&dev, p, 2);
                 root_end = 2;
-                if (len > 2 && ASY__W_SEP(p[2])) {
+                if (len > 2 && ASY__WIN_SEP(p[2])) {
                     abs = 1;
                     root_end = 3;
                 }
@@ -127,7 +127,7 @@ ASY__INTERNAL int asy__path_win32_normalize_n(char **out, const char *p, size_t 
     asy__path_buf_init(&tail);
     if (root_end < len) asy__path_buf_fold(&tail, p + root_end, len - root_end, !abs, 1);
     if (tail.len == 0 && !abs) asy__path_buf_putc(&tail, '.');
-    if (tail.len > 0 && ASY__W_SEP(p[len - 1])) asy__path_buf_putc(&tail, '\\');
+    if (tail.len > 0 && ASY__WIN_SEP(p[len - 1])) asy__path_buf_putc(&tail, '\\');
 
     asy__path_buf_init(&b);
     if (dev.err || tail.err) {
@@ -141,7 +141,7 @@ ASY__INTERNAL int asy__path_win32_normalize_n(char **out, const char *p, size_t 
          * as Node does since CVE-2024-36139. */
         int prefix = tail.len >= 2 && asy__path_is_drive_letter(tail.p[0]) && tail.p[1] == ':';
         for (c = colon; !prefix && c; c = (const char *)memchr(c + 1, ':', len - (size_t)(c + 1 - p)))
-            if ((size_t)(c - p) == len - 1 || ASY__W_SEP(c[1])) prefix = 1;
+            if ((size_t)(c - p) == len - 1 || ASY__WIN_SEP(c[1])) prefix = 1;
         if (prefix) {
             asy__path_buf_puts(&b, ".\\");
             asy__path_buf_putn(&b, tail.p, tail.len);
@@ -190,12 +190,12 @@ ASYNCRT_API int asy_path_win32_join(char **out, size_t n, const char *const *par
     /* A joined path starting with two separators would read as UNC; keep
      * that only when the first part itself is "\\server..." (exactly two
      * separators and then a name), otherwise squash the run to one. */
-    if (ASY__W_SEP(first[0])) {
+    if (ASY__WIN_SEP(first[0])) {
         slashes = 1;
-        if (ASY__W_SEP(first[1])) {
+        if (ASY__WIN_SEP(first[1])) {
             slashes = 2;
             if (first[2]) {
-                if (ASY__W_SEP(first[2]))
+                if (ASY__WIN_SEP(first[2]))
                     slashes = 3;
                 else
                     needs_replace = 0;
@@ -203,7 +203,7 @@ ASYNCRT_API int asy_path_win32_join(char **out, size_t n, const char *const *par
         }
     }
     if (needs_replace) {
-        while (slashes < b.len && ASY__W_SEP(b.p[slashes])) slashes++;
+        while (slashes < b.len && ASY__WIN_SEP(b.p[slashes])) slashes++;
         if (slashes >= 2) skip = slashes - 1;
     }
     if (skip) b.p[skip] = '\\';
@@ -226,8 +226,8 @@ ASYNCRT_API int asy_path_win32_is_absolute(const char *p) {
     if (!p) return ASY_EINVAL;
     len = strlen(p);
     if (len == 0) return 0;
-    return ASY__W_SEP(p[0]) ||
-           (len > 2 && asy__path_is_drive_letter(p[0]) && p[1] == ':' && ASY__W_SEP(p[2]));
+    return ASY__WIN_SEP(p[0]) ||
+           (len > 2 && asy__path_is_drive_letter(p[0]) && p[1] == ':' && ASY__WIN_SEP(p[2]));
 }
 
 /* ---- resolve ------------------------------------------------------------- */
@@ -241,13 +241,13 @@ ASY__INTERNAL void asy__path_win32_root(const char *p, size_t len, asy__path_buf
     *abs = 0;
     dev->len = 0;
     if (len == 1) {
-        if (ASY__W_SEP(p[0])) {
+        if (ASY__WIN_SEP(p[0])) {
             *root_end = 1;
             *abs = 1;
         }
-    } else if (len > 1 && ASY__W_SEP(p[0])) {
+    } else if (len > 1 && ASY__WIN_SEP(p[0])) {
         *abs = 1;
-        if (ASY__W_SEP(p[1])) {
+        if (ASY__WIN_SEP(p[1])) {
             if (asy__path_unc(p, len, &se, &ss, &sh)) {
                 asy__path_buf_puts(dev, "\\\\");
                 asy__path_buf_putn(dev, p + 2, se - 2);
@@ -265,7 +265,7 @@ ASY__INTERNAL void asy__path_win32_root(const char *p, size_t len, asy__path_buf
     } else if (len > 1 && asy__path_is_drive_letter(p[0]) && p[1] == ':') {
         asy__path_buf_putn(dev, p, 2);
         *root_end = 2;
-        if (len > 2 && ASY__W_SEP(p[2])) {
+        if (len > 2 && ASY__WIN_SEP(p[2])) {
             *abs = 1;
             *root_end = 3;
         }
@@ -525,22 +525,22 @@ ASYNCRT_API int asy_path_win32_dirname(char **out, const char *p) {
     if (!p) return ASY_EINVAL;
     len = strlen(p);
     if (len == 0) return asy__path_dup(out, ".");
-    if (len == 1) return asy__path_dup(out, ASY__W_SEP(p[0]) ? p : ".");
-    if (ASY__W_SEP(p[0])) {
+    if (len == 1) return asy__path_dup(out, ASY__WIN_SEP(p[0]) ? p : ".");
+    if (ASY__WIN_SEP(p[0])) {
         root_end = 1;
         offset = 1;
-        if (ASY__W_SEP(p[1]) && asy__path_unc(p, len, &se, &ss, &sh)) {
+        if (ASY__WIN_SEP(p[1]) && asy__path_unc(p, len, &se, &ss, &sh)) {
             if (sh == len) return asy__path_dup(out, p); /* a UNC root only */
             /* the separator after "\\server\share" belongs to the root */
             root_end = (ptrdiff_t)sh + 1;
             offset = sh + 1;
         }
     } else if (asy__path_is_drive_letter(p[0]) && p[1] == ':') {
-        root_end = len > 2 && ASY__W_SEP(p[2]) ? 3 : 2;
+        root_end = len > 2 && ASY__WIN_SEP(p[2]) ? 3 : 2;
         offset = (size_t)root_end;
     }
     for (i = (ptrdiff_t)len - 1; i >= (ptrdiff_t)offset; --i) {
-        if (ASY__W_SEP(p[i])) {
+        if (ASY__WIN_SEP(p[i])) {
             if (!matched_slash) {
                 end = i;
                 break;
@@ -593,46 +593,46 @@ ASYNCRT_API int asy_path_win32_parse(asy_path_parsed_t *out, const char *p) {
     len = strlen(p);
     if (len == 0) return asy__path_parsed_fill(out, p, (const size_t(*)[2])r);
     if (len == 1) {
-        if (ASY__W_SEP(p[0])) {
-            ASY__PATH_RANGE(r, ASY__P_ROOT, 0, 1);
-            ASY__PATH_RANGE(r, ASY__P_DIR, 0, 1);
+        if (ASY__WIN_SEP(p[0])) {
+            ASY__PATH_RANGE(r, ASY__PART_ROOT, 0, 1);
+            ASY__PATH_RANGE(r, ASY__PART_DIR, 0, 1);
         } else {
-            ASY__PATH_RANGE(r, ASY__P_BASE, 0, 1);
-            ASY__PATH_RANGE(r, ASY__P_NAME, 0, 1);
+            ASY__PATH_RANGE(r, ASY__PART_BASE, 0, 1);
+            ASY__PATH_RANGE(r, ASY__PART_NAME, 0, 1);
         }
         return asy__path_parsed_fill(out, p, (const size_t(*)[2])r);
     }
-    if (ASY__W_SEP(p[0])) {
+    if (ASY__WIN_SEP(p[0])) {
         root_end = 1;
-        if (ASY__W_SEP(p[1]) && asy__path_unc(p, len, &se, &ss, &sh))
+        if (ASY__WIN_SEP(p[1]) && asy__path_unc(p, len, &se, &ss, &sh))
             root_end = sh == len ? sh : sh + 1;
     } else if (asy__path_is_drive_letter(p[0]) && p[1] == ':') {
         /* just a drive root: "C:" or "C:\" */
-        if (len <= 2 || (ASY__W_SEP(p[2]) && len == 3)) {
-            ASY__PATH_RANGE(r, ASY__P_ROOT, 0, len);
-            ASY__PATH_RANGE(r, ASY__P_DIR, 0, len);
+        if (len <= 2 || (ASY__WIN_SEP(p[2]) && len == 3)) {
+            ASY__PATH_RANGE(r, ASY__PART_ROOT, 0, len);
+            ASY__PATH_RANGE(r, ASY__PART_DIR, 0, len);
             return asy__path_parsed_fill(out, p, (const size_t(*)[2])r);
         }
-        root_end = ASY__W_SEP(p[2]) ? 3 : 2;
+        root_end = ASY__WIN_SEP(p[2]) ? 3 : 2;
     }
-    ASY__PATH_RANGE(r, ASY__P_ROOT, 0, root_end);
+    ASY__PATH_RANGE(r, ASY__PART_ROOT, 0, root_end);
     has_ext = asy__path_find_ext(p, len, root_end, root_end, 1, &dot, &end, &part);
     if (end != -1) {
         if (has_ext) {
-            ASY__PATH_RANGE(r, ASY__P_NAME, part, dot);
-            ASY__PATH_RANGE(r, ASY__P_BASE, part, end);
-            ASY__PATH_RANGE(r, ASY__P_EXT, dot, end);
+            ASY__PATH_RANGE(r, ASY__PART_NAME, part, dot);
+            ASY__PATH_RANGE(r, ASY__PART_BASE, part, end);
+            ASY__PATH_RANGE(r, ASY__PART_EXT, dot, end);
         } else {
-            ASY__PATH_RANGE(r, ASY__P_NAME, part, end);
-            ASY__PATH_RANGE(r, ASY__P_BASE, part, end);
+            ASY__PATH_RANGE(r, ASY__PART_NAME, part, end);
+            ASY__PATH_RANGE(r, ASY__PART_BASE, part, end);
         }
     }
     /* a root directory keeps its separator ("C:\abc" -> "C:\"), any other
      * loses it ("C:\abc\def" -> "C:\abc") */
     if (part > 0 && (size_t)part != root_end)
-        ASY__PATH_RANGE(r, ASY__P_DIR, 0, part - 1);
+        ASY__PATH_RANGE(r, ASY__PART_DIR, 0, part - 1);
     else
-        ASY__PATH_RANGE(r, ASY__P_DIR, 0, root_end);
+        ASY__PATH_RANGE(r, ASY__PART_DIR, 0, root_end);
     return asy__path_parsed_fill(out, p, (const size_t(*)[2])r);
 }
 

@@ -6,6 +6,7 @@
 #include "../base/sys.internal.h"
 #include "../loop/handle.h"
 #include "../loop/timer.h"
+#include "../loop/immediate.h"
 #include "../loop/loop.internal.h"
 
 static void asy__perf_batch_free(asy_perf_observer_t *obs) {

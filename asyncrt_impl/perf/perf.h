@@ -15,11 +15,11 @@ typedef enum {
     ASY_PERF_MEASURE = 2,
     ASY_PERF_FUNCTION = 4, /* a timerified callback's call */
     ASY_PERF_ALL = 7
-} asy_perf_entry_type;
+} asy_perf_entry_type_t;
 
 typedef struct {
     const char *name;
-    asy_perf_entry_type type;
+    asy_perf_entry_type_t type;
     double start_time; /* ms since the time origin */
     double duration;   /* ms; 0 for a mark */
 } asy_perf_entry_t;

@@ -5,13 +5,14 @@
 #include "../base/sys.internal.h"
 #include "../loop/handle.h"
 #include "../loop/timer.h"
+#include "../loop/immediate.h"
 #include "../loop/loop.h"
 typedef struct {
     asy_loop_t *loop;
     asy_perf_entry_t *entries; /* the timeline, in insertion order; names owned */
     size_t n, cap;
     asy__queue observers;      /* asy_perf_observer_t.link_ */
-    asy_immediate_id deliver;  /* pending delivery, or 0 */
+    asy_immediate_id_t deliver;  /* pending delivery, or 0 */
 } asy__perf_state;
 
 ASY__INTERNAL asy__perf_state *asy__perf_st(asy_loop_t *loop);

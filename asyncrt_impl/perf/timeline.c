@@ -37,7 +37,7 @@ ASYNCRT_API double asy_perf_now(asy_loop_t *loop) {
     return asy__perf_ms(loop, asy_hrtime());
 }
 
-static int asy__perf_add(asy_loop_t *loop, const char *name, asy_perf_entry_type type,
+static int asy__perf_add(asy_loop_t *loop, const char *name, asy_perf_entry_type_t type,
                          double start, double duration, asy_perf_entry_t *out) {
     asy__perf_state *st = asy__perf_st(loop);
     asy_perf_entry_t *e;
@@ -140,7 +140,7 @@ ASYNCRT_API size_t asy_perf_get_entries_by_name(asy_loop_t *loop, const char *na
     return n;
 }
 
-static void asy__perf_clear(asy_loop_t *loop, asy_perf_entry_type type, const char *name) {
+static void asy__perf_clear(asy_loop_t *loop, asy_perf_entry_type_t type, const char *name) {
     asy__perf_state *st;
     size_t i, k = 0;
     if (!asy__loop_live(loop)) return;

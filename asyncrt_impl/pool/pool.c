@@ -256,7 +256,7 @@ ASY__INTERNAL int asy__pool_submit(asy_loop_t *loop, asy_work_t *req, int cls,
     return 0;
 }
 
-ASYNCRT_API int asy_queue_work_class(asy_loop_t *loop, asy_work_t *req, asy_work_class cls,
+ASYNCRT_API int asy_queue_work_class(asy_loop_t *loop, asy_work_t *req, asy_work_class_t cls,
                                      asy_work_cb work_cb, asy_after_work_cb done_cb) {
     if (!asy__loop_live(loop) || !req || !work_cb || (unsigned)cls > (unsigned)ASY_WORK_SLOW_IO)
         return ASY_EINVAL;

@@ -2,7 +2,7 @@
  * on pool threads and its completion comes back to the loop thread.
  *
  * Each loop owns its pool (see docs/pool.md for why): its size is
- * asy_loop_opts.threadpool_size, else the ASYNCRT_THREADPOOL_SIZE
+ * asy_loop_opts_t.threadpool_size, else the ASYNCRT_THREADPOOL_SIZE
  * environment variable, else 4, and asy_pool_set_size changes it at run
  * time.  Threads start lazily, when there is work no idle thread can take.
  *
@@ -16,7 +16,7 @@ typedef enum {
     ASY_WORK_CPU = 0,
     ASY_WORK_FAST_IO = 1,
     ASY_WORK_SLOW_IO = 2
-} asy_work_class;
+} asy_work_class_t;
 
 typedef struct asy_work_s asy_work_t;
 /* Runs on a pool thread: must not touch the loop. */
@@ -45,7 +45,7 @@ struct asy_work_s {
  * time (done_cb may queue it again).  Class ASY_WORK_CPU. */
 ASYNCRT_API int asy_queue_work(asy_loop_t *loop, asy_work_t *req, asy_work_cb work_cb,
                                asy_after_work_cb done_cb);
-ASYNCRT_API int asy_queue_work_class(asy_loop_t *loop, asy_work_t *req, asy_work_class cls,
+ASYNCRT_API int asy_queue_work_class(asy_loop_t *loop, asy_work_t *req, asy_work_class_t cls,
                                      asy_work_cb work_cb, asy_after_work_cb done_cb);
 /* Cancels work that has not started: 0, and done_cb runs later on the loop
  * with ASY_ECANCELED.  ASY_EBUSY once it runs or has finished. */

@@ -28,7 +28,7 @@ static void asy__exec_free(asy_handle_t *h) {
 }
 
 static void asy__exec_finish(struct asy__exec *ex, int status, int exit_code, int term_signal) {
-    asy_exec_result res;
+    asy_exec_result_t res;
     if (ex->done) return;
     ex->done = 1;
     memset(&res, 0, sizeof(res));
@@ -147,9 +147,9 @@ static int asy__exec_encoding(const char *enc) {
 }
 
 ASYNCRT_API int asy_exec_file(asy_loop_t *loop, const char *file, const char *const *args,
-                              const asy_exec_opts *opts, asy_exec_cb cb, void *arg) {
+                              const asy_exec_opts_t *opts, asy_exec_cb cb, void *arg) {
     struct asy__exec *ex;
-    asy_process_opts po;
+    asy_process_opts_t po;
     int r;
     if (!loop || !file || !*file || !cb) return ASY_EINVAL;
     if (opts && (asy__exec_encoding(opts->encoding) == ASY_EINVAL || opts->kill_signal < 0 ||
@@ -196,7 +196,7 @@ ASYNCRT_API int asy_exec_file(asy_loop_t *loop, const char *file, const char *co
     return 0;
 }
 
-ASYNCRT_API int asy_exec(asy_loop_t *loop, const char *command, const asy_exec_opts *opts,
+ASYNCRT_API int asy_exec(asy_loop_t *loop, const char *command, const asy_exec_opts_t *opts,
                          asy_exec_cb cb, void *arg) {
     const char *sh = (opts && opts->shell) ? opts->shell : "/bin/sh";
     const char *argv[4];
@@ -210,9 +210,9 @@ ASYNCRT_API int asy_exec(asy_loop_t *loop, const char *command, const asy_exec_o
 
 ASYNCRT_API int asy_fork_at(asy_loop_t *loop, asy_process_t *p, asy_ipc_t *ch,
                             const char *program, const char *const *args,
-                            const asy_process_opts *opts, asy_exit_cb exit_cb,
+                            const asy_process_opts_t *opts, asy_exit_cb exit_cb,
                             const char *src_file, int src_line) {
-    asy_process_opts o;
+    asy_process_opts_t o;
     if (!ch) return ASY_EINVAL;
     if (opts) {
         o = *opts;

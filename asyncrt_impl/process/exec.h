@@ -15,7 +15,7 @@
 typedef struct {
     /* cwd, env, detached, uid/gid of the child; stdio is managed here
      * (stdin /dev/null unless stdio[0] is set, stdout and stderr piped) */
-    asy_process_opts process;
+    asy_process_opts_t process;
     /* Largest stdout or stderr kept; more kills the child (kill_signal)
      * and ends with ASY_ENOBUFS.  0: 1 MiB (Node's default). */
     size_t max_buffer;
@@ -28,7 +28,7 @@ typedef struct {
      * Either way NUL-terminated.  An unknown name is ASY_EINVAL. */
     const char *encoding;
     const char *shell; /* asy_exec only; NULL: /bin/sh */
-} asy_exec_opts;
+} asy_exec_opts_t;
 
 typedef struct {
     /* 0 when the child ran and exited with 0; otherwise the first of:
@@ -46,17 +46,17 @@ typedef struct {
     const char *err;
     size_t err_len;
     int pid;
-} asy_exec_result;
+} asy_exec_result_t;
 
-typedef void (*asy_exec_cb)(const asy_exec_result *res, void *arg);
+typedef void (*asy_exec_cb)(const asy_exec_result_t *res, void *arg);
 
 /* args as for asy_spawn (args[0] is argv[0]; NULL means {file}).  Returns 0
  * and then cb runs exactly once (even when the program is missing), or
  * ASY_EINVAL / ASY_ENOMEM and cb never runs. */
 ASYNCRT_API int asy_exec_file(asy_loop_t *loop, const char *file, const char *const *args,
-                              const asy_exec_opts *opts, asy_exec_cb cb, void *arg);
+                              const asy_exec_opts_t *opts, asy_exec_cb cb, void *arg);
 /* `shell -c command`; see the security note above. */
-ASYNCRT_API int asy_exec(asy_loop_t *loop, const char *command, const asy_exec_opts *opts,
+ASYNCRT_API int asy_exec(asy_loop_t *loop, const char *command, const asy_exec_opts_t *opts,
                          asy_exec_cb cb, void *arg);
 
 /* Node's fork(): starts `program` (usually one built with asyncrt) with an
@@ -64,13 +64,13 @@ ASYNCRT_API int asy_exec(asy_loop_t *loop, const char *command, const asy_exec_o
  * stdout and stderr.  The child opens its end with asy_ipc_open_child. */
 ASYNCRT_API int asy_fork_at(asy_loop_t *loop, asy_process_t *p, asy_ipc_t *ch,
                             const char *program, const char *const *args,
-                            const asy_process_opts *opts, asy_exit_cb exit_cb,
+                            const asy_process_opts_t *opts, asy_exit_cb exit_cb,
                             const char *src_file, int src_line);
 #define asy_fork(loop, p, ch, program, args, opts, cb) \
     asy_fork_at((loop), (p), (ch), (program), (args), (opts), (cb), ASY_HERE)
 
 /* util.promisify(execFile) / promisify(exec): a promise fulfilled, when
- * the command succeeded (status 0), with an asy_exec_output the promise
+ * the command succeeded (status 0), with an asy_exec_output_t the promise
  * owns (valid while you hold the promise or a continuation runs); rejected
  * otherwise with res.status and a message ("command failed", plus the
  * child's stderr when it wrote any).  Returns NULL only on ENOMEM; bad
@@ -82,10 +82,10 @@ typedef struct {
     char *err;
     size_t err_len;
     int pid;
-} asy_exec_output;
+} asy_exec_output_t;
 
-ASYNCRT_API asy_promise_t *asy_exec_file_async(asy_loop_t *loop, const char *file,
+ASYNCRT_API asy_promise_t *asy_execp_file(asy_loop_t *loop, const char *file,
                                                const char *const *args,
-                                               const asy_exec_opts *opts);
-ASYNCRT_API asy_promise_t *asy_exec_async(asy_loop_t *loop, const char *command,
-                                          const asy_exec_opts *opts);
+                                               const asy_exec_opts_t *opts);
+ASYNCRT_API asy_promise_t *asy_execp(asy_loop_t *loop, const char *command,
+                                          const asy_exec_opts_t *opts);

@@ -5,7 +5,7 @@
 #include "../loop/handle.h"
 #include "../promise/promise.h"
 static void asy__exec_output_free(void *v) {
-    asy_exec_output *o = (asy_exec_output *)v;
+    asy_exec_output_t *o = (asy_exec_output_t *)v;
     asy__free(o->out);
     asy__free(o->err);
     asy__free(o);
@@ -20,10 +20,10 @@ static char *asy__memdup0(const char *s, size_t n) {
     return d;
 }
 
-static void asy__exec_promise_cb(const asy_exec_result *r, void *arg) {
+static void asy__exec_promise_cb(const asy_exec_result_t *r, void *arg) {
     asy_promise_t *p = (asy_promise_t *)arg;
     if (r->status == 0) {
-        asy_exec_output *o = ASY__NEW(asy_exec_output);
+        asy_exec_output_t *o = ASY__NEW(asy_exec_output_t);
         if (o) {
             o->out = asy__memdup0(r->out, r->out_len);
             o->err = asy__memdup0(r->err, r->err_len);
@@ -57,9 +57,9 @@ static void asy__exec_promise_cb(const asy_exec_result *r, void *arg) {
     asy_promise_release(p);
 }
 
-ASYNCRT_API asy_promise_t *asy_exec_file_async(asy_loop_t *loop, const char *file,
+ASYNCRT_API asy_promise_t *asy_execp_file(asy_loop_t *loop, const char *file,
                                                const char *const *args,
-                                               const asy_exec_opts *opts) {
+                                               const asy_exec_opts_t *opts) {
     asy_promise_t *p;
     int r;
     if (!loop) return NULL;
@@ -74,8 +74,8 @@ ASYNCRT_API asy_promise_t *asy_exec_file_async(asy_loop_t *loop, const char *fil
     return p;
 }
 
-ASYNCRT_API asy_promise_t *asy_exec_async(asy_loop_t *loop, const char *command,
-                                          const asy_exec_opts *opts) {
+ASYNCRT_API asy_promise_t *asy_execp(asy_loop_t *loop, const char *command,
+                                          const asy_exec_opts_t *opts) {
     const char *sh = (opts && opts->shell) ? opts->shell : "/bin/sh";
     const char *argv[4];
     if (!command) return asy_promise_rejected(loop, ASY_EINVAL, NULL);
@@ -83,5 +83,5 @@ ASYNCRT_API asy_promise_t *asy_exec_async(asy_loop_t *loop, const char *command,
     argv[1] = "-c";
     argv[2] = command;
     argv[3] = NULL;
-    return asy_exec_file_async(loop, sh, argv, opts);
+    return asy_execp_file(loop, sh, argv, opts);
 }

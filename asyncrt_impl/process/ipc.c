@@ -160,7 +160,7 @@ static int asy__ipc_decode(asy_ipc_t *ch, int from_io) {
     size_t off = 0;
     int r = 0;
     while (ch->reading_ && ch->connected_) {
-        asy_ipc_frame_info info;
+        asy_ipc_frame_info_t info;
         int fds[ASY_IPC_MAX_FDS], nfds, i;
         r = asy_ipc_frame_decode(ch->rbuf_ + off, ch->rlen_ - off, ch->max_msg_, &info);
         if (r <= 0) break;

@@ -3,7 +3,7 @@
  *
  * Messages are length-prefixed frames of bytes that may carry file
  * descriptors (SCM_RIGHTS).  The parent opens a channel with
- * asy_process_opts.ipc (or asy_fork); the child finds its end in the
+ * asy_process_opts_t.ipc (or asy_fork); the child finds its end in the
  * ASYNCRT_CHANNEL_FD environment variable and opens it with
  * asy_ipc_open_child.
  *
@@ -26,13 +26,13 @@ typedef struct {
     size_t frame_len;   /* header + payload */
     size_t payload_len;
     unsigned nfds;
-} asy_ipc_frame_info;
+} asy_ipc_frame_info_t;
 
 /* Decodes the frame at the start of buf: 1 with *info filled when a whole
  * frame is there, 0 when more bytes are needed, ASY_EPROTO for a malformed
  * header, ASY_EMSGSIZE for a payload above max_payload.  Pure function. */
 ASYNCRT_API int asy_ipc_frame_decode(const void *buf, size_t len, size_t max_payload,
-                                     asy_ipc_frame_info *info);
+                                     asy_ipc_frame_info_t *info);
 /* Writes the 8-byte header for a payload; ASY_EMSGSIZE / ASY_EINVAL for a
  * length or fd count the format cannot carry. */
 ASYNCRT_API int asy_ipc_frame_header(void *hdr, size_t payload_len, unsigned nfds);

@@ -5,7 +5,7 @@
 #define ASY__IPC_MAGIC 0xA5
 
 ASYNCRT_API int asy_ipc_frame_decode(const void *buf, size_t len, size_t max_payload,
-                                     asy_ipc_frame_info *info) {
+                                     asy_ipc_frame_info_t *info) {
     const unsigned char *b = (const unsigned char *)buf;
     uint32_t plen;
     if (!info || (!buf && len)) return ASY_EINVAL;

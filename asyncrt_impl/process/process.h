@@ -27,10 +27,10 @@ typedef enum {
     ASY_STDIO_INHERIT,  /* the parent's own fd of the same number */
     ASY_STDIO_IGNORE,   /* /dev/null */
     ASY_STDIO_FD        /* `fd` (the caller's, left open in the parent) */
-} asy_stdio_kind;
+} asy_stdio_kind_t;
 
 typedef struct {
-    asy_stdio_kind kind;
+    asy_stdio_kind_t kind;
     int fd; /* for ASY_STDIO_FD */
     /* ASY_STDIO_PIPE only, optional: a pipe handle you initialised
      * (asy_pipe_init) that receives the parent's end, so the child's fd is
@@ -46,7 +46,7 @@ typedef struct {
      * start, the stream is destroyed (on_close only).  Closing the process
      * handle destroys the streams still open. */
     asy_stream_t *stream;
-} asy_stdio_opt;
+} asy_stdio_opt_t;
 
 #define ASY_PROCESS_MAX_STDIO 16
 
@@ -66,7 +66,7 @@ typedef struct {
     int env_extend;
     /* stdio[i] is the child's fd i; stdio_count 0 means 3 (stdin, stdout,
      * stderr), all pipes unless set. */
-    asy_stdio_opt stdio[ASY_PROCESS_MAX_STDIO];
+    asy_stdio_opt_t stdio[ASY_PROCESS_MAX_STDIO];
     int stdio_count;
     int detached;    /* setsid(): own session and process group */
     int set_uid, set_gid;
@@ -83,7 +83,7 @@ typedef struct {
     void (*on_drain)(asy_process_t *p, int fd, int status);
     /* Bytes queued on a pipe before asy_process_write returns 0; 0: 64 KiB. */
     size_t high_water_mark;
-} asy_process_opts;
+} asy_process_opts_t;
 
 /* Parent's end of one stdio pipe (private). */
 struct asy__child_pipe {
@@ -127,7 +127,7 @@ struct asy_process_s {
  * exit_cb (status < 0: it did not).  Returns ASY_EINVAL at once for bad
  * arguments, and then the handle is untouched. */
 ASYNCRT_API int asy_spawn_at(asy_loop_t *loop, asy_process_t *p, const char *file,
-                             const char *const *args, const asy_process_opts *opts,
+                             const char *const *args, const asy_process_opts_t *opts,
                              asy_exit_cb exit_cb, const char *src_file, int src_line);
 #define asy_spawn(loop, p, file, args, opts, cb) \
     asy_spawn_at((loop), (p), (file), (args), (opts), (cb), ASY_HERE)

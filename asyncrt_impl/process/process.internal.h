@@ -63,4 +63,4 @@ static void asy__cpipe_close(asy_loop_t *loop, struct asy__child_pipe *cp);
 static void asy__cpipe_io(asy_loop_t *loop, asy__io *io, unsigned revents);
 
 /* Defined in stdio_stream.c, used by spawn.c. */
-static void asy__cstream_attach(asy_process_t *p, const asy_process_opts *o, int child_ok);
+static void asy__cstream_attach(asy_process_t *p, const asy_process_opts_t *o, int child_ok);

@@ -27,7 +27,7 @@ static int asy__env_has_key(const char *const *env, const char *kv) {
 
 /* The child's environment.  *out_envp may be environ itself (nothing to
  * free, *owned = NULL). */
-static int asy__build_env(const asy_process_opts *o, const char *ipc_kv, char ***out_envp,
+static int asy__build_env(const asy_process_opts_t *o, const char *ipc_kv, char ***out_envp,
                           char ***owned) {
     const char *const *base = (const char *const *)environ;
     const char *const *user = o ? o->env : NULL;
@@ -157,7 +157,7 @@ static pid_t asy__fork_exec(const struct asy__spawn_plan *plan, int use_fork) {
     return pid;
 }
 
-static int asy__spawn_check(const asy_process_opts *o) {
+static int asy__spawn_check(const asy_process_opts_t *o) {
     int i, n;
     if (!o) return 0;
     n = o->stdio_count ? o->stdio_count : 3;
@@ -182,7 +182,7 @@ static int asy__spawn_check(const asy_process_opts *o) {
 /* Sets up slot fds, forks, and reads the child's verdict.  Returns 0 or
  * the error that kept the child from running. */
 static int asy__spawn_run(asy_process_t *p, const char *file, const char *const *args,
-                          const asy_process_opts *o, int *ipc_parent_fd) {
+                          const asy_process_opts_t *o, int *ipc_parent_fd) {
     struct asy__spawn_plan plan;
     int nstd = (o && o->stdio_count) ? o->stdio_count : 3;
     int child_end[ASY_PROCESS_MAX_STDIO + 1], errpipe[2], devnull = -1;
@@ -209,7 +209,7 @@ static int asy__spawn_run(asy_process_t *p, const char *file, const char *const 
     }
     /* slots */
     for (i = 0; i < nstd && r == 0; i++) {
-        asy_stdio_kind kind = o ? o->stdio[i].kind : ASY_STDIO_PIPE;
+        asy_stdio_kind_t kind = o ? o->stdio[i].kind : ASY_STDIO_PIPE;
         if (kind == ASY_STDIO_PIPE) {
             int fds[2];
             /* stdout/stderr: plain pipes (the child writes, we read).
@@ -310,7 +310,7 @@ static int asy__spawn_run(asy_process_t *p, const char *file, const char *const 
 }
 
 /* Parent ends the caller wants as net-layer pipe handles move there. */
-static int asy__spawn_hand_pipes(asy_process_t *p, const asy_process_opts *o) {
+static int asy__spawn_hand_pipes(asy_process_t *p, const asy_process_opts_t *o) {
     int i, r;
     if (!o) return 0;
     for (i = 0; i < p->npipes_; i++) {
@@ -324,7 +324,7 @@ static int asy__spawn_hand_pipes(asy_process_t *p, const asy_process_opts *o) {
 }
 
 ASYNCRT_API int asy_spawn_at(asy_loop_t *loop, asy_process_t *p, const char *file,
-                             const char *const *args, const asy_process_opts *o,
+                             const char *const *args, const asy_process_opts_t *o,
                              asy_exit_cb exit_cb, const char *src_file, int src_line) {
     struct asy__proc_loop *pl;
     int r = 0, ipc_fd = -1;

@@ -1,4 +1,4 @@
-/* The child's stdio as Node streams: an asy_stream_impl over the pipe
+/* The child's stdio as Node streams: an asy_stream_impl_t over the pipe
  * reader/writer of stdio.c.  Reading follows the stream's demand (the pipe
  * is read only while the stream asks for data, so a slow consumer stops
  * the child through the full pipe); a write completes when the pipe's
@@ -76,7 +76,7 @@ static void asy__cs_destroy(asy_stream_t *s, int err) {
     asy_stream_destroy_done(s, err);
 }
 
-static const asy_stream_impl asy__cs_impl = {
+static const asy_stream_impl_t asy__cs_impl = {
     NULL, asy__cs_read, asy__cs_write, NULL, asy__cs_final, asy__cs_destroy, NULL, NULL};
 
 /* A write queue emptied (status 0) or failed.  Returns 1 when the pipe
@@ -124,7 +124,7 @@ ASY__INTERNAL void asy__cstream_detach(struct asy__child_pipe *cp) {
 
 /* Called by asy_spawn for every slot that asked for a stream; child_ok 0:
  * the child did not start, the streams are destroyed at once. */
-static void asy__cstream_attach(asy_process_t *p, const asy_process_opts *o, int child_ok) {
+static void asy__cstream_attach(asy_process_t *p, const asy_process_opts_t *o, int child_ok) {
     int i, n = o ? (o->stdio_count ? o->stdio_count : 3) : 0;
     for (i = 0; i < n; i++) {
         asy_stream_t *s = o->stdio[i].stream;

@@ -42,7 +42,7 @@ ASY__INTERNAL void asy__combo_unref(void *combo) {
 /* free_fn of a result that hands out the array */
 static void asy__combo_value_free(void *value) { asy__combo_unref((asy__combo *)value - 1); }
 
-static void asy__combo_finish(asy__combo *c, asy_promise_state state, int error, void *value) {
+static void asy__combo_finish(asy__combo *c, asy_promise_state_t state, int error, void *value) {
     asy_promise_t *res = c->result;
     c->done = 1;
     c->result = NULL;
@@ -73,7 +73,7 @@ static int asy__combo_keep(asy__combo *c, size_t i, asy_promise_t *owner) {
 
 /* allSettled's outcomes, any's rejections: the last one settles the result */
 static void asy__combo_collect(asy__combo *c, size_t i, asy_promise_t *src,
-                               asy_promise_state final_state, int final_error) {
+                               asy_promise_state_t final_state, int final_error) {
     asy__combo_outcomes(c)[i] = src->res_;
     c->keeps[i] = src;
     src->refs_++;
@@ -86,7 +86,7 @@ ASY__INTERNAL void asy__combo_element(asy__reaction *r, asy_promise_t *src) {
     int ok = src->res_.state == ASY_PROMISE_FULFILLED;
     if (!c->done) {
         switch (c->kind) {
-        case ASY__R_ALL:
+        case ASY__REACT_ALL:
             if (!ok) {
                 asy__combo_pass(c, src);
                 break;
@@ -104,14 +104,14 @@ ASY__INTERNAL void asy__combo_element(asy__reaction *r, asy_promise_t *src) {
             if (--c->remaining == 0)
                 asy__combo_finish(c, ASY_PROMISE_FULFILLED, 0, asy__combo_values(c));
             break;
-        case ASY__R_RACE:
+        case ASY__REACT_RACE:
             asy__combo_pass(c, src);
             break;
-        case ASY__R_ANY:
+        case ASY__REACT_ANY:
             if (ok) asy__combo_pass(c, src);
             else asy__combo_collect(c, i, src, ASY_PROMISE_REJECTED, ASY_EAGGREGATE);
             break;
-        case ASY__R_SETTLED:
+        case ASY__REACT_SETTLED:
             asy__combo_collect(c, i, src, ASY_PROMISE_FULFILLED, 0);
             break;
         default:
@@ -132,8 +132,8 @@ static asy_promise_t *asy__combinator(asy_loop_t *loop, asy_promise_t *const *ps
     if (n > UINT32_MAX) return NULL; /* reactions keep a 32-bit index */
     for (i = 0; i < n; i++)
         if (!ps[i]) return NULL;
-    elem = kind == ASY__R_ALL ? sizeof(void *) : kind == ASY__R_RACE ? 0 : sizeof(asy_settled_t);
-    keep_bytes = kind == ASY__R_SETTLED || kind == ASY__R_ANY ? sizeof(asy_promise_t *) : 0;
+    elem = kind == ASY__REACT_ALL ? sizeof(void *) : kind == ASY__REACT_RACE ? 0 : sizeof(asy_settled_t);
+    keep_bytes = kind == ASY__REACT_SETTLED || kind == ASY__REACT_ANY ? sizeof(asy_promise_t *) : 0;
     if (n > (SIZE_MAX - sizeof(asy__combo)) / (elem + sizeof(asy_promise_t *))) return NULL;
     bytes = sizeof(asy__combo) + n * (elem + keep_bytes);
     /* every reaction is reserved first, so running out of memory changes
@@ -149,7 +149,7 @@ static asy_promise_t *asy__combinator(asy_loop_t *loop, asy_promise_t *const *ps
     memset(c, 0, sizeof(*c));
     c->st = st;
     c->kind = kind;
-    c->n = kind == ASY__R_RACE ? 0 : n;
+    c->n = kind == ASY__REACT_RACE ? 0 : n;
     if (keep_bytes) {
         c->keeps = (asy_promise_t **)(void *)((char *)(c + 1) + n * elem);
         memset(c->keeps, 0, n * keep_bytes);
@@ -157,8 +157,8 @@ static asy_promise_t *asy__combinator(asy_loop_t *loop, asy_promise_t *const *ps
     c->remaining = n;
     if (n == 0) {
         c->refs = 1; /* released by the result, or right here for race */
-        if (kind == ASY__R_RACE) asy__combo_unref(c); /* pending for ever */
-        else if (kind == ASY__R_ANY)
+        if (kind == ASY__REACT_RACE) asy__combo_unref(c); /* pending for ever */
+        else if (kind == ASY__REACT_ANY)
             asy__promise_settle_raw(res, ASY_PROMISE_REJECTED, asy__combo_outcomes(c),
                                     asy__combo_value_free, ASY_EAGGREGATE, NULL, 0, NULL);
         else
@@ -195,18 +195,18 @@ static asy_promise_t *asy__combinator(asy_loop_t *loop, asy_promise_t *const *ps
 }
 
 ASYNCRT_API asy_promise_t *asy_promise_all(asy_loop_t *loop, asy_promise_t *const *ps, size_t n) {
-    return asy__combinator(loop, ps, n, ASY__R_ALL);
+    return asy__combinator(loop, ps, n, ASY__REACT_ALL);
 }
 
 ASYNCRT_API asy_promise_t *asy_promise_all_settled(asy_loop_t *loop, asy_promise_t *const *ps,
                                                    size_t n) {
-    return asy__combinator(loop, ps, n, ASY__R_SETTLED);
+    return asy__combinator(loop, ps, n, ASY__REACT_SETTLED);
 }
 
 ASYNCRT_API asy_promise_t *asy_promise_race(asy_loop_t *loop, asy_promise_t *const *ps, size_t n) {
-    return asy__combinator(loop, ps, n, ASY__R_RACE);
+    return asy__combinator(loop, ps, n, ASY__REACT_RACE);
 }
 
 ASYNCRT_API asy_promise_t *asy_promise_any(asy_loop_t *loop, asy_promise_t *const *ps, size_t n) {
-    return asy__combinator(loop, ps, n, ASY__R_ANY);
+    return asy__combinator(loop, ps, n, ASY__REACT_ANY);
 }

@@ -65,13 +65,13 @@ ASY__INTERNAL void asy__reaction_free(asy__promise_state *st, asy__reaction *r) 
 /* A reaction whose promise died pending: it will never run. */
 static void asy__reaction_drop(asy__promise_state *st, asy__reaction *r) {
     switch (r->kind) {
-    case ASY__R_FTHUNK:
+    case ASY__REACT_FTHUNK:
         asy__promise_unref((asy_promise_t *)r->arg);
         break;
-    case ASY__R_ALL:
-    case ASY__R_SETTLED:
-    case ASY__R_RACE:
-    case ASY__R_ANY:
+    case ASY__REACT_ALL:
+    case ASY__REACT_SETTLED:
+    case ASY__REACT_RACE:
+    case ASY__REACT_ANY:
         asy__combo_unref(r->arg);
         break;
     default:
@@ -99,9 +99,9 @@ static void asy__promise_destroy(asy__promise_state *st, asy_promise_t *p) {
         asy__reaction_drop(st, r);
         r = next;
     }
-    if (p->flags_ & ASY__P_FREEFN) p->own_.free_fn(p->res_.value);
-    if (p->flags_ & ASY__P_MSG_OWNED) asy__free((void *)(uintptr_t)p->res_.message);
-    if (p->flags_ & ASY__P_KEEP) asy__promise_unref(p->own_.keep);
+    if (p->flags_ & ASY__PROM_FREEFN) p->own_.free_fn(p->res_.value);
+    if (p->flags_ & ASY__PROM_MSG_OWNED) asy__free((void *)(uintptr_t)p->res_.message);
+    if (p->flags_ & ASY__PROM_KEEP) asy__promise_unref(p->own_.keep);
     asy__objpool_free(&st->promises, p);
 }
 
@@ -112,7 +112,7 @@ ASY__INTERNAL void asy__promise_unref(asy_promise_t *p) {
     if (--p->refs_) return;
     st = p->st_;
     if (st->closing) return; /* the layer's close reclaims everything */
-    if (!p->rtail_ && !(p->flags_ & (ASY__P_FREEFN | ASY__P_MSG_OWNED | ASY__P_KEEP))) {
+    if (!p->rtail_ && !(p->flags_ & (ASY__PROM_FREEFN | ASY__PROM_MSG_OWNED | ASY__PROM_KEEP))) {
         /* the common death: nothing else to let go of */
         asy__objpool_free(&st->promises, p);
         return;
@@ -165,12 +165,12 @@ ASY__INTERNAL int asy__promise_queue_settled(asy_promise_t *p, asy_fn fn, void *
     asy__promise_state *st = p->st_;
     if (p->res_.state == ASY_PROMISE_PENDING || st->overflow_head) return ASY_EAGAIN;
     if (asy__promise_push_microtask(st, fn, arg) != 0) return ASY_EAGAIN;
-    p->flags_ |= ASY__P_HANDLED;
+    p->flags_ |= ASY__PROM_HANDLED;
     return 0;
 }
 
 ASY__INTERNAL void asy__promise_attach(asy_promise_t *p, asy__reaction *r) {
-    p->flags_ |= ASY__P_HANDLED;
+    p->flags_ |= ASY__PROM_HANDLED;
     if (p->res_.state == ASY_PROMISE_PENDING) {
         if (p->rtail_) {
             r->next = p->rtail_->next;
@@ -186,7 +186,7 @@ ASY__INTERNAL void asy__promise_attach(asy_promise_t *p, asy__reaction *r) {
     asy__queue_job(p->st_, r);
 }
 
-ASY__INTERNAL void asy__promise_settle_raw(asy_promise_t *p, asy_promise_state state, void *value,
+ASY__INTERNAL void asy__promise_settle_raw(asy_promise_t *p, asy_promise_state_t state, void *value,
                                            void (*free_fn)(void *), int error,
                                            const char *message, int msg_owned,
                                            asy_promise_t *keep) {
@@ -197,15 +197,15 @@ ASY__INTERNAL void asy__promise_settle_raw(asy_promise_t *p, asy_promise_state s
     p->res_.message = message;
     if (free_fn) {
         p->own_.free_fn = free_fn;
-        p->flags_ |= ASY__P_FREEFN;
+        p->flags_ |= ASY__PROM_FREEFN;
     } else if (keep) {
         p->own_.keep = keep;
-        p->flags_ |= ASY__P_KEEP;
+        p->flags_ |= ASY__PROM_KEEP;
     }
-    if (msg_owned) p->flags_ |= ASY__P_MSG_OWNED;
+    if (msg_owned) p->flags_ |= ASY__PROM_MSG_OWNED;
     r = asy__promise_take_reactions(p);
     if (!r) {
-        if (state == ASY_PROMISE_REJECTED && !(p->flags_ & ASY__P_HANDLED))
+        if (state == ASY_PROMISE_REJECTED && !(p->flags_ & ASY__PROM_HANDLED))
             asy__unhandled_add(p->st_, p);
         return;
     }
@@ -266,11 +266,11 @@ ASY__INTERNAL void asy__promise_resolve(asy_promise_t *x, asy_ret_t *ret) {
             }
             /* Like V8: one job to subscribe to q, one more when q settles,
              * so adoption costs two extra ticks, exactly as under Node. */
-            r->kind = ASY__R_THENABLE;
+            r->kind = ASY__REACT_THENABLE;
             r->src = q; /* the ret's reference */
             r->derived = x;
             x->refs_++;
-            x->flags_ |= ASY__P_LOCKED;
+            x->flags_ |= ASY__PROM_LOCKED;
             asy__queue_job(x->st_, r);
         }
         break;
@@ -290,40 +290,40 @@ ASY__INTERNAL void asy__promise_run_job(void *arg) {
     asy__promise_state *st = src->st_;
     asy_ret_t ret;
     switch (r->kind) {
-    case ASY__R_THEN: {
+    case ASY__REACT_THEN: {
         asy_then_fn fn = (asy_then_fn)(src->res_.state == ASY_PROMISE_FULFILLED ? r->fn_a : r->fn_b);
         ret = fn ? fn(r->arg, &src->res_) : asy_pass(&src->res_);
         asy__promise_resolve(r->derived, &ret);
         break;
     }
-    case ASY__R_FINALLY:
+    case ASY__REACT_FINALLY:
         asy__finally_job(r, src);
         break;
-    case ASY__R_FTHUNK: {
+    case ASY__REACT_FTHUNK: {
         asy_promise_t *orig = (asy_promise_t *)r->arg;
         ret = asy_pass(src->res_.state == ASY_PROMISE_REJECTED ? &src->res_ : &orig->res_);
         asy__promise_resolve(r->derived, &ret);
         asy__promise_unref(orig);
         break;
     }
-    case ASY__R_OBSERVE:
+    case ASY__REACT_OBSERVE:
         ((asy_settled_fn)r->fn_a)(r->arg, &src->res_);
         break;
-    case ASY__R_THENABLE:
+    case ASY__REACT_THENABLE:
         /* the same node now waits on src as derived's adoption */
-        r->kind = ASY__R_ADOPT;
+        r->kind = ASY__REACT_ADOPT;
         r->src = NULL;
         asy__promise_attach(src, r);
         asy__promise_unref(src);
         return;
-    case ASY__R_ADOPT:
+    case ASY__REACT_ADOPT:
         ret = asy_pass(&src->res_);
         asy__promise_resolve(r->derived, &ret);
         break;
-    case ASY__R_ALL:
-    case ASY__R_SETTLED:
-    case ASY__R_RACE:
-    case ASY__R_ANY:
+    case ASY__REACT_ALL:
+    case ASY__REACT_SETTLED:
+    case ASY__REACT_RACE:
+    case ASY__REACT_ANY:
         asy__combo_element(r, src);
         break;
     default:
@@ -338,14 +338,14 @@ ASY__INTERNAL void asy__promise_run_job(void *arg) {
 static void asy__teardown_reaction(void *obj, void *ctx) {
     asy__reaction *r = (asy__reaction *)obj;
     (void)ctx;
-    if (r->kind >= ASY__R_ALL) asy__combo_unref(r->arg);
+    if (r->kind >= ASY__REACT_ALL) asy__combo_unref(r->arg);
 }
 
 static void asy__teardown_promise(void *obj, void *ctx) {
     asy_promise_t *p = (asy_promise_t *)obj;
     (void)ctx;
-    if (p->flags_ & ASY__P_FREEFN) p->own_.free_fn(p->res_.value);
-    if (p->flags_ & ASY__P_MSG_OWNED) asy__free((void *)(uintptr_t)p->res_.message);
+    if (p->flags_ & ASY__PROM_FREEFN) p->own_.free_fn(p->res_.value);
+    if (p->flags_ & ASY__PROM_MSG_OWNED) asy__free((void *)(uintptr_t)p->res_.message);
 }
 
 static void asy__promise_layer_close(asy_loop_t *loop, void *state) {
@@ -423,7 +423,7 @@ ASYNCRT_API asy_promise_t *asy_promise_rejected(asy_loop_t *loop, int code, cons
 }
 
 ASY__INTERNAL int asy__promise_settle_ret(asy_promise_t *p, asy_ret_t *ret) {
-    if (!p || p->res_.state != ASY_PROMISE_PENDING || (p->flags_ & ASY__P_LOCKED)) {
+    if (!p || p->res_.state != ASY_PROMISE_PENDING || (p->flags_ & ASY__PROM_LOCKED)) {
         asy_ret_discard(ret);
         return ASY_EINVAL;
     }
@@ -432,12 +432,12 @@ ASY__INTERNAL int asy__promise_settle_ret(asy_promise_t *p, asy_ret_t *ret) {
 }
 
 ASY__INTERNAL void asy__promise_fulfill(asy_promise_t *p, void *value) {
-    if (p->res_.state == ASY_PROMISE_PENDING && !(p->flags_ & ASY__P_LOCKED))
+    if (p->res_.state == ASY_PROMISE_PENDING && !(p->flags_ & ASY__PROM_LOCKED))
         asy__promise_settle_raw(p, ASY_PROMISE_FULFILLED, value, NULL, 0, NULL, 0, NULL);
 }
 
 ASY__INTERNAL void asy__promise_settle_like(asy_promise_t *p, asy_promise_t *src) {
-    if (p->res_.state == ASY_PROMISE_PENDING && !(p->flags_ & ASY__P_LOCKED))
+    if (p->res_.state == ASY_PROMISE_PENDING && !(p->flags_ & ASY__PROM_LOCKED))
         asy__promise_adopt(p, src);
 }
 
@@ -450,7 +450,7 @@ ASYNCRT_API int asy_promise_resolve(asy_promise_t *p, void *value) {
 }
 
 ASYNCRT_API int asy_promise_reject(asy_promise_t *p, int code, const char *message) {
-    if (!p || p->res_.state != ASY_PROMISE_PENDING || (p->flags_ & ASY__P_LOCKED))
+    if (!p || p->res_.state != ASY_PROMISE_PENDING || (p->flags_ & ASY__PROM_LOCKED))
         return ASY_EINVAL;
     return asy_promise_settle(p, asy_fail(code, message));
 }
@@ -464,7 +464,7 @@ ASYNCRT_API void asy_promise_release(asy_promise_t *p) {
     if (p) asy__promise_unref(p);
 }
 
-ASYNCRT_API asy_promise_state asy_promise_state_of(const asy_promise_t *p) {
+ASYNCRT_API asy_promise_state_t asy_promise_state_of(const asy_promise_t *p) {
     return p ? p->res_.state : ASY_PROMISE_PENDING;
 }
 
@@ -477,5 +477,5 @@ ASYNCRT_API asy_loop_t *asy_promise_loop(const asy_promise_t *p) {
 }
 
 ASYNCRT_API void asy_promise_mark_handled(asy_promise_t *p) {
-    if (p) p->flags_ |= ASY__P_HANDLED;
+    if (p) p->flags_ |= ASY__PROM_HANDLED;
 }

@@ -44,11 +44,11 @@ typedef enum {
     ASY_PROMISE_PENDING = 0,
     ASY_PROMISE_FULFILLED = 1,
     ASY_PROMISE_REJECTED = 2
-} asy_promise_state;
+} asy_promise_state_t;
 
 /* The outcome a continuation receives. */
 typedef struct {
-    asy_promise_state state; /* FULFILLED or REJECTED */
+    asy_promise_state_t state; /* FULFILLED or REJECTED */
     int error;               /* rejected: the code, never 0; fulfilled: 0 */
     void *value;             /* fulfilled: the value */
     const char *message;     /* rejected: message or NULL */
@@ -143,7 +143,7 @@ ASYNCRT_API asy_promise_t *asy_promise_retain(asy_promise_t *p);
 ASYNCRT_API void asy_promise_release(asy_promise_t *p);
 
 /* ---- inspection --------------------------------------------------------- */
-ASYNCRT_API asy_promise_state asy_promise_state_of(const asy_promise_t *p);
+ASYNCRT_API asy_promise_state_t asy_promise_state_of(const asy_promise_t *p);
 /* The outcome, or NULL while pending.  Reading it does not count as
  * handling a rejection (see asy_promise_mark_handled). */
 ASYNCRT_API const asy_settled_t *asy_promise_result(const asy_promise_t *p);

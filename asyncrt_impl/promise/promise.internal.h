@@ -8,12 +8,12 @@
 #include "objpool.internal.h"
 #include "../loop/loop.h"
 enum {
-    ASY__P_LOCKED = 1u << 0,    /* resolved with a promise: waits for it */
-    ASY__P_HANDLED = 1u << 1,   /* a continuation was attached */
-    ASY__P_REPORTED = 1u << 2,  /* given to the unhandled-rejection hook */
-    ASY__P_MSG_OWNED = 1u << 3, /* res_.message is ours to free */
-    ASY__P_FREEFN = 1u << 4,    /* own_.free_fn frees res_.value */
-    ASY__P_KEEP = 1u << 5       /* own_.keep owns what res_ points to */
+    ASY__PROM_LOCKED = 1u << 0,    /* resolved with a promise: waits for it */
+    ASY__PROM_HANDLED = 1u << 1,   /* a continuation was attached */
+    ASY__PROM_REPORTED = 1u << 2,  /* given to the unhandled-rejection hook */
+    ASY__PROM_MSG_OWNED = 1u << 3, /* res_.message is ours to free */
+    ASY__PROM_FREEFN = 1u << 4,    /* own_.free_fn frees res_.value */
+    ASY__PROM_KEEP = 1u << 5       /* own_.keep owns what res_ points to */
 };
 
 struct asy__promise_state;
@@ -38,17 +38,17 @@ struct asy_promise_s {
 /* A continuation attached to a promise, later the microtask job that runs
  * it.  One struct serves every kind so one pool serves them all. */
 enum {
-    ASY__R_THEN = 1,  /* fn_a / fn_b (on_ok / on_err) settle derived */
-    ASY__R_FINALLY,   /* fn_a runs on either outcome */
-    ASY__R_FTHUNK,    /* finally's tail: settle derived like arg (the original) */
-    ASY__R_OBSERVE,   /* fn_a is an asy_settled_fn */
-    ASY__R_THENABLE,  /* V8's PromiseResolveThenableJob: src = the promise
+    ASY__REACT_THEN = 1,  /* fn_a / fn_b (on_ok / on_err) settle derived */
+    ASY__REACT_FINALLY,   /* fn_a runs on either outcome */
+    ASY__REACT_FTHUNK,    /* finally's tail: settle derived like arg (the original) */
+    ASY__REACT_OBSERVE,   /* fn_a is an asy_settled_fn */
+    ASY__REACT_THENABLE,  /* V8's PromiseResolveThenableJob: src = the promise
                          derived was resolved with */
-    ASY__R_ADOPT,     /* derived takes src's outcome */
-    ASY__R_ALL,       /* combinator elements: arg is the asy__combo */
-    ASY__R_SETTLED,
-    ASY__R_RACE,
-    ASY__R_ANY
+    ASY__REACT_ADOPT,     /* derived takes src's outcome */
+    ASY__REACT_ALL,       /* combinator elements: arg is the asy__combo */
+    ASY__REACT_SETTLED,
+    ASY__REACT_RACE,
+    ASY__REACT_ANY
 };
 
 /* Callbacks of either shape are stored as this and cast back to their own
@@ -94,7 +94,7 @@ ASY__INTERNAL void asy__reaction_free(asy__promise_state *st, asy__reaction *r);
 ASY__INTERNAL void asy__promise_attach(asy_promise_t *p, asy__reaction *r);
 /* Settles a pending promise with a ret, consuming it. */
 ASY__INTERNAL void asy__promise_resolve(asy_promise_t *x, asy_ret_t *ret);
-ASY__INTERNAL void asy__promise_settle_raw(asy_promise_t *p, asy_promise_state state, void *value,
+ASY__INTERNAL void asy__promise_settle_raw(asy_promise_t *p, asy_promise_state_t state, void *value,
                                            void (*free_fn)(void *), int error,
                                            const char *message, int msg_owned,
                                            asy_promise_t *keep);
@@ -111,8 +111,8 @@ ASY__INTERNAL void asy__promise_fulfill(asy_promise_t *p, void *value);
 ASY__INTERNAL void asy__promise_settle_like(asy_promise_t *p, asy_promise_t *src);
 /* The promise whose lifetime owns p's value and message (NULL: none). */
 static inline asy_promise_t *asy__promise_owner(asy_promise_t *p) {
-    if (p->flags_ & ASY__P_KEEP) return p->own_.keep;
-    return (p->flags_ & (ASY__P_FREEFN | ASY__P_MSG_OWNED)) ? p : NULL;
+    if (p->flags_ & ASY__PROM_KEEP) return p->own_.keep;
+    return (p->flags_ & (ASY__PROM_FREEFN | ASY__PROM_MSG_OWNED)) ? p : NULL;
 }
 
 ASY__INTERNAL int asy__promise_push_microtask(asy__promise_state *st, asy_fn fn, void *arg);

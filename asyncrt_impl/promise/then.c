@@ -27,16 +27,16 @@ static asy_promise_t *asy__then_kind(asy_promise_t *p, int kind, asy_then_fn on_
 
 ASYNCRT_API asy_promise_t *asy_promise_then(asy_promise_t *p, asy_then_fn on_ok,
                                             asy_then_fn on_err, void *arg) {
-    return asy__then_kind(p, ASY__R_THEN, on_ok, on_err, arg);
+    return asy__then_kind(p, ASY__REACT_THEN, on_ok, on_err, arg);
 }
 
 ASYNCRT_API asy_promise_t *asy_promise_catch(asy_promise_t *p, asy_then_fn on_err, void *arg) {
-    return asy__then_kind(p, ASY__R_THEN, NULL, on_err, arg);
+    return asy__then_kind(p, ASY__REACT_THEN, NULL, on_err, arg);
 }
 
 ASYNCRT_API asy_promise_t *asy_promise_finally(asy_promise_t *p, asy_then_fn fn, void *arg) {
-    if (!fn) return asy__then_kind(p, ASY__R_THEN, NULL, NULL, NULL); /* p.finally() */
-    return asy__then_kind(p, ASY__R_FINALLY, fn, NULL, arg);
+    if (!fn) return asy__then_kind(p, ASY__REACT_THEN, NULL, NULL, NULL); /* p.finally() */
+    return asy__then_kind(p, ASY__REACT_FINALLY, fn, NULL, arg);
 }
 
 /* What V8's thenFinally / catchFinally do:
@@ -65,7 +65,7 @@ ASY__INTERNAL void asy__finally_job(asy__reaction *r, asy_promise_t *src) {
         asy__promise_resolve(r->derived, &ret);
         return;
     }
-    thunk->kind = ASY__R_FTHUNK;
+    thunk->kind = ASY__REACT_FTHUNK;
     thunk->derived = tail;
     tail->refs_++;
     thunk->arg = src;
@@ -80,7 +80,7 @@ ASYNCRT_API int asy_promise_on_settled(asy_promise_t *p, asy_settled_fn fn, void
     asy__reaction *r;
     if (!p || !fn) return ASY_EINVAL;
     if (!(r = asy__reaction_alloc(p->st_))) return ASY_ENOMEM;
-    r->kind = ASY__R_OBSERVE;
+    r->kind = ASY__REACT_OBSERVE;
     r->fn_a = (asy__any_fn)fn;
     r->arg = arg;
     asy__promise_attach(p, r);
@@ -118,10 +118,10 @@ ASY__INTERNAL asy_promise_t *asy__watch_ret(asy__watch *w, asy_ret_t *ret, asy_s
     } else {
         /* settling a value, an error or a pass allocates nothing; the
          * observer attached below handles a rejection */
-        op->flags_ |= ASY__P_HANDLED;
+        op->flags_ |= ASY__PROM_HANDLED;
         asy__promise_resolve(op, ret);
     }
-    w->r->kind = ASY__R_OBSERVE;
+    w->r->kind = ASY__REACT_OBSERVE;
     w->r->fn_a = (asy__any_fn)fn;
     w->r->arg = arg;
     asy__promise_attach(op, w->r);

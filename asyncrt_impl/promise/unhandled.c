@@ -19,8 +19,8 @@ static void asy__default_unhandled(void *arg, const asy_settled_t *reason) {
 }
 
 static void asy__report(asy__promise_state *st, asy_promise_t *p) {
-    if (p->flags_ & (ASY__P_HANDLED | ASY__P_REPORTED)) return;
-    p->flags_ |= ASY__P_REPORTED;
+    if (p->flags_ & (ASY__PROM_HANDLED | ASY__PROM_REPORTED)) return;
+    p->flags_ |= ASY__PROM_REPORTED;
     if (st->hook) st->hook(st->hook_arg, &p->res_);
     else asy__default_unhandled(NULL, &p->res_);
 }

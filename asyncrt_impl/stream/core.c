@@ -11,7 +11,7 @@
  * queue, the function runs at once: timing degrades, nothing is lost. */
 ASY__INTERNAL void asy__stream_tick_arg(asy_stream_t *s, asy_fn fn, void *arg) {
     /* after 'close' the stream may be gone: nothing more is scheduled */
-    if (s->sflags_ & ASY__S_CLOSE_EMITTED) return;
+    if (s->sflags_ & ASY__STREAM_CLOSE_EMITTED) return;
     s->ticks_++;
     if (asy_next_tick(s->loop, fn, arg) != 0) fn(arg);
 }
@@ -21,10 +21,10 @@ ASY__INTERNAL void asy__stream_tick(asy_stream_t *s, asy_fn fn) { asy__stream_ti
 ASY__INTERNAL void asy__stream_emit_close(asy_stream_t *s);
 
 ASY__INTERNAL void asy__stream_tick_done(asy_stream_t *s) {
-    if (--s->ticks_ == 0 && (s->sflags_ & ASY__S_CLOSE_WAITING)) asy__stream_emit_close(s);
+    if (--s->ticks_ == 0 && (s->sflags_ & ASY__STREAM_CLOSE_WAITING)) asy__stream_emit_close(s);
 }
 
-ASY__INTERNAL size_t asy__stream_pick_hwm(const asy_stream_opts *o, size_t side, int object) {
+ASY__INTERNAL size_t asy__stream_pick_hwm(const asy_stream_opts_t *o, size_t side, int object) {
     size_t v = o ? o->high_water_mark : 0;
     if (!v) v = side;
     if (!v) return object ? ASY__STREAM_DEFAULT_OBJ_HWM : ASY__STREAM_DEFAULT_HWM;
@@ -41,7 +41,7 @@ ASY__INTERNAL void asy__stream_listen(asy_stream_t *s, asy__stream_listener *l,
      * fired (pipeline and finished never remove it), so a stream once
      * watched never makes an uncaught error; pipe's listener does not
      * count, as in Node */
-    if (vt->on_error && !asy__pipe_is_dst_listener(l)) s->sflags_ |= ASY__S_ERROR_OPTIONAL;
+    if (vt->on_error && !asy__pipe_is_dst_listener(l)) s->sflags_ |= ASY__STREAM_ERROR_OPTIONAL;
     if (vt->on_data) asy__readable_data_listener(s, 1);
     if (vt->on_readable) asy__readable_readable_listener(s, 1);
 }
@@ -60,7 +60,7 @@ ASY__INTERNAL void asy__stream_unlisten(asy_stream_t *s, asy__stream_listener *l
  * callback. */
 ASY__INTERNAL void asy__stream_emit(asy_stream_t *s, int ev, const asy_buf_t *chunk, int err) {
     struct asy__stream_cursor cur;
-    const asy_stream_events *e;
+    const asy_stream_events_t *e;
     asy__queue *q;
     if (!asy__queue_empty(&s->listeners_)) {
         cur.up = s->cursors_;
@@ -103,9 +103,9 @@ ASY__INTERNAL void asy__stream_emit(asy_stream_t *s, int ev, const asy_buf_t *ch
  * finished forget the stream), then every buffer is released, then the
  * user's on_close.  Nothing touches the stream afterwards. */
 ASY__INTERNAL void asy__stream_emit_close(asy_stream_t *s) {
-    const asy_stream_events *e = s->events_;
-    s->sflags_ &= ~(unsigned)ASY__S_CLOSE_WAITING;
-    s->sflags_ |= ASY__S_CLOSE_EMITTED;
+    const asy_stream_events_t *e = s->events_;
+    s->sflags_ &= ~(unsigned)ASY__STREAM_CLOSE_WAITING;
+    s->sflags_ |= ASY__STREAM_CLOSE_EMITTED;
     while (!asy__queue_empty(&s->listeners_)) {
         asy__stream_listener *l =
             ASY_CONTAINER_OF(asy__queue_head(&s->listeners_), asy__stream_listener, link);
@@ -120,8 +120,8 @@ ASY__INTERNAL void asy__stream_emit_close(asy_stream_t *s) {
 
 /* ---- the user's events ------------------------------------------------------- */
 
-ASYNCRT_API int asy_stream_set_events(asy_stream_t *s, const asy_stream_events *events) {
-    const asy_stream_events *old;
+ASYNCRT_API int asy_stream_set_events(asy_stream_t *s, const asy_stream_events_t *events) {
+    const asy_stream_events_t *old;
     int had_data, had_readable, has_data, has_readable;
     if (!s) return ASY_EINVAL;
     old = s->events_;
@@ -130,7 +130,7 @@ ASYNCRT_API int asy_stream_set_events(asy_stream_t *s, const asy_stream_events *
     had_readable = old && old->on_readable;
     has_data = events && events->on_data;
     has_readable = events && events->on_readable;
-    if (!(s->sflags_ & ASY__S_READABLE)) return 0;
+    if (!(s->sflags_ & ASY__STREAM_READABLE)) return 0;
     /* Node adds or removes the listeners one at a time; 'readable' first,
      * so a stream with both ends up in paused mode as in Node. */
     if (has_readable && !had_readable) asy__readable_readable_listener(s, 1);
@@ -144,21 +144,21 @@ ASYNCRT_API int asy_stream_set_events(asy_stream_t *s, const asy_stream_events *
 
 ASY__INTERNAL void asy__stream_construct_tick(void *arg);
 
-ASY__INTERNAL int asy__stream_init(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
-                                   const asy_stream_opts *o, unsigned kind) {
+ASY__INTERNAL int asy__stream_init(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl_t *impl,
+                                   const asy_stream_opts_t *o, unsigned kind) {
     if (!asy__loop_live(loop) || !s) return ASY_EINVAL;
     memset(s, 0, sizeof(*s));
     s->loop = loop;
     s->impl_ = impl;
     asy__queue_init(&s->listeners_);
     asy_bufchain_init(&s->rbuf_);
-    s->sflags_ = kind | ASY__S_CONSTRUCTED | ASY__S_AUTO_DESTROY | ASY__S_HALF_OPEN;
-    if (o && o->no_auto_destroy) s->sflags_ &= ~(unsigned)ASY__S_AUTO_DESTROY;
-    if (o && o->no_half_open) s->sflags_ &= ~(unsigned)ASY__S_HALF_OPEN;
-    if (kind & ASY__S_READABLE) asy__readable_init(s, o);
-    if (kind & ASY__S_WRITABLE) asy__writable_init(s, o);
+    s->sflags_ = kind | ASY__STREAM_CONSTRUCTED | ASY__STREAM_AUTO_DESTROY | ASY__STREAM_HALF_OPEN;
+    if (o && o->no_auto_destroy) s->sflags_ &= ~(unsigned)ASY__STREAM_AUTO_DESTROY;
+    if (o && o->no_half_open) s->sflags_ &= ~(unsigned)ASY__STREAM_HALF_OPEN;
+    if (kind & ASY__STREAM_READABLE) asy__readable_init(s, o);
+    if (kind & ASY__STREAM_WRITABLE) asy__writable_init(s, o);
     if (impl && impl->construct) {
-        s->sflags_ &= ~(unsigned)ASY__S_CONSTRUCTED;
+        s->sflags_ &= ~(unsigned)ASY__STREAM_CONSTRUCTED;
         asy__stream_tick(s, asy__stream_construct_tick);
     }
     return 0;
@@ -176,25 +176,25 @@ static int asy__stream_init_origin(int r, asy_stream_t *s, const char *file, int
 }
 
 ASYNCRT_API int asy_readable_init_at(asy_loop_t *loop, asy_stream_t *s,
-                                     const asy_stream_impl *impl, const asy_stream_opts *opts,
+                                     const asy_stream_impl_t *impl, const asy_stream_opts_t *opts,
                                      const char *file, int line) {
-    return asy__stream_init_origin(asy__stream_init(loop, s, impl, opts, ASY__S_READABLE), s,
+    return asy__stream_init_origin(asy__stream_init(loop, s, impl, opts, ASY__STREAM_READABLE), s,
                                    file, line);
 }
 
 ASYNCRT_API int asy_writable_init_at(asy_loop_t *loop, asy_stream_t *s,
-                                     const asy_stream_impl *impl, const asy_stream_opts *opts,
+                                     const asy_stream_impl_t *impl, const asy_stream_opts_t *opts,
                                      const char *file, int line) {
     if (!impl || (!impl->write && !impl->writev)) return ASY_EINVAL;
-    return asy__stream_init_origin(asy__stream_init(loop, s, impl, opts, ASY__S_WRITABLE), s,
+    return asy__stream_init_origin(asy__stream_init(loop, s, impl, opts, ASY__STREAM_WRITABLE), s,
                                    file, line);
 }
 
-ASYNCRT_API int asy_duplex_init_at(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
-                                   const asy_stream_opts *opts, const char *file, int line) {
+ASYNCRT_API int asy_duplex_init_at(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl_t *impl,
+                                   const asy_stream_opts_t *opts, const char *file, int line) {
     if (!impl || (!impl->write && !impl->writev)) return ASY_EINVAL;
     return asy__stream_init_origin(
-        asy__stream_init(loop, s, impl, opts, ASY__S_READABLE | ASY__S_WRITABLE), s, file, line);
+        asy__stream_init(loop, s, impl, opts, ASY__STREAM_READABLE | ASY__STREAM_WRITABLE), s, file, line);
 }
 
 /* ---- deferred user callbacks ------------------------------------------------------ */
@@ -216,7 +216,7 @@ ASY__INTERNAL void asy__stream_deferred_run(void *p) {
 
 ASY__INTERNAL void asy__stream_defer_cb(asy_stream_t *s, asy_stream_cb cb, void *arg, int status) {
     struct asy__stream_deferred *d;
-    if (!cb || (s->sflags_ & ASY__S_CLOSE_EMITTED)) return;
+    if (!cb || (s->sflags_ & ASY__STREAM_CLOSE_EMITTED)) return;
     d = ASY__NEW(struct asy__stream_deferred);
     if (!d) { /* out of memory: call it now rather than never */
         cb(s, status, arg);
@@ -232,13 +232,13 @@ ASY__INTERNAL void asy__stream_defer_cb(asy_stream_t *s, asy_stream_cb cb, void 
 /* ---- state ----------------------------------------------------------------------- */
 
 ASYNCRT_API int asy_stream_is_destroyed(const asy_stream_t *s) {
-    return s && (s->sflags_ & ASY__S_DESTROYED) != 0;
+    return s && (s->sflags_ & ASY__STREAM_DESTROYED) != 0;
 }
 ASYNCRT_API int asy_stream_is_closed(const asy_stream_t *s) {
-    return s && (s->sflags_ & ASY__S_CLOSED) != 0;
+    return s && (s->sflags_ & ASY__STREAM_CLOSED) != 0;
 }
 ASYNCRT_API int asy_stream_errored(const asy_stream_t *s) {
-    return s && (s->sflags_ & ASY__S_ERRORED) ? s->err_ : 0;
+    return s && (s->sflags_ & ASY__STREAM_ERRORED) ? s->err_ : 0;
 }
 ASYNCRT_API int asy_stream_is_readable(const asy_stream_t *s) {
     return s && asy__readable_is_readable(s);
@@ -247,25 +247,25 @@ ASYNCRT_API int asy_stream_is_writable(const asy_stream_t *s) {
     return s && asy__writable_is_writable(s);
 }
 ASYNCRT_API int asy_stream_readable_ended(const asy_stream_t *s) {
-    return s && (s->sflags_ & ASY__S_READABLE) && (s->rflags_ & ASY__R_END_EMITTED);
+    return s && (s->sflags_ & ASY__STREAM_READABLE) && (s->rflags_ & ASY__RD_END_EMITTED);
 }
 ASYNCRT_API int asy_stream_readable_eof(const asy_stream_t *s) {
-    return s && (s->sflags_ & ASY__S_READABLE) && (s->rflags_ & ASY__R_ENDED);
+    return s && (s->sflags_ & ASY__STREAM_READABLE) && (s->rflags_ & ASY__RD_ENDED);
 }
 ASYNCRT_API int asy_stream_readable_flowing(const asy_stream_t *s) {
-    if (!s || !(s->rflags_ & ASY__R_HAS_FLOWING)) return -1;
-    return (s->rflags_ & ASY__R_FLOWING) != 0;
+    if (!s || !(s->rflags_ & ASY__RD_HAS_FLOWING)) return -1;
+    return (s->rflags_ & ASY__RD_FLOWING) != 0;
 }
 ASYNCRT_API size_t asy_stream_readable_length(const asy_stream_t *s) { return s ? s->rlen_ : 0; }
 ASYNCRT_API size_t asy_stream_readable_hwm(const asy_stream_t *s) { return s ? s->rhwm_ : 0; }
 ASYNCRT_API int asy_stream_writable_ended(const asy_stream_t *s) {
-    return s && (s->sflags_ & ASY__S_WRITABLE) && (s->wflags_ & ASY__W_ENDING);
+    return s && (s->sflags_ & ASY__STREAM_WRITABLE) && (s->wflags_ & ASY__W_ENDING);
 }
 ASYNCRT_API int asy_stream_writable_finished(const asy_stream_t *s) {
-    return s && (s->sflags_ & ASY__S_WRITABLE) && (s->wflags_ & ASY__W_FINISHED);
+    return s && (s->sflags_ & ASY__STREAM_WRITABLE) && (s->wflags_ & ASY__W_FINISHED);
 }
 ASYNCRT_API int asy_stream_writable_need_drain(const asy_stream_t *s) {
-    return s && (s->sflags_ & ASY__S_WRITABLE) && !(s->sflags_ & ASY__S_DESTROYED) &&
+    return s && (s->sflags_ & ASY__STREAM_WRITABLE) && !(s->sflags_ & ASY__STREAM_DESTROYED) &&
            (s->wflags_ & (ASY__W_ENDING | ASY__W_NEED_DRAIN)) == ASY__W_NEED_DRAIN;
 }
 ASYNCRT_API size_t asy_stream_writable_length(const asy_stream_t *s) { return s ? s->wlen_ : 0; }

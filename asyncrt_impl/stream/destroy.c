@@ -7,9 +7,9 @@
 ASY__INTERNAL void asy__stream_emit_close(asy_stream_t *s);
 
 ASY__INTERNAL void asy__stream_set_error(asy_stream_t *s, int err) {
-    if (err && !(s->sflags_ & ASY__S_ERRORED)) {
+    if (err && !(s->sflags_ & ASY__STREAM_ERRORED)) {
         s->err_ = err;
-        s->sflags_ |= ASY__S_ERRORED;
+        s->sflags_ |= ASY__STREAM_ERRORED;
     }
 }
 
@@ -28,11 +28,11 @@ ASY__INTERNAL int asy__stream_error_listened(const asy_stream_t *s) {
  * abort), after the library listeners (a pipe unpipes) have seen it. */
 ASY__INTERNAL void asy__stream_emit_error(asy_stream_t *s, int err) {
     int listened;
-    if (s->sflags_ & ASY__S_ERROR_EMITTED) return;
-    s->sflags_ |= ASY__S_ERROR_EMITTED;
+    if (s->sflags_ & ASY__STREAM_ERROR_EMITTED) return;
+    s->sflags_ |= ASY__STREAM_ERROR_EMITTED;
     /* ESTREAM_DESTROYED is the echo of the caller's own destroy() (an
      * in-flight write told the stream is gone), never news to anyone */
-    listened = (s->sflags_ & ASY__S_ERROR_OPTIONAL) || err == ASY_ESTREAM_DESTROYED ||
+    listened = (s->sflags_ & ASY__STREAM_ERROR_OPTIONAL) || err == ASY_ESTREAM_DESTROYED ||
                asy__stream_error_listened(s);
     asy__stream_emit(s, ASY__EV_ERROR, NULL, err);
     if (!listened)
@@ -50,7 +50,7 @@ ASY__INTERNAL void asy__stream_error_tick(void *p) {
  * ticks still wait to use the stream, the last of them emits it. */
 ASY__INTERNAL void asy__stream_close_from_tick(asy_stream_t *s) {
     if (s->ticks_ > 1) {
-        s->sflags_ |= ASY__S_CLOSE_WAITING;
+        s->sflags_ |= ASY__STREAM_CLOSE_WAITING;
         s->ticks_--;
         return;
     }
@@ -69,7 +69,7 @@ ASY__INTERNAL void asy__stream_error_close_tick(void *p) {
 }
 
 ASY__INTERNAL void asy__stream_do_destroy(asy_stream_t *s, int err) {
-    s->sflags_ |= ASY__S_DESTROY_WAIT;
+    s->sflags_ |= ASY__STREAM_DESTROY_WAIT;
     if (s->impl_ && s->impl_->destroy)
         s->impl_->destroy(s, err);
     else
@@ -77,10 +77,10 @@ ASY__INTERNAL void asy__stream_do_destroy(asy_stream_t *s, int err) {
 }
 
 ASYNCRT_API int asy_stream_destroy_done(asy_stream_t *s, int err) {
-    if (!s || !(s->sflags_ & ASY__S_DESTROY_WAIT)) return ASY_EINVAL;
-    s->sflags_ &= ~(unsigned)ASY__S_DESTROY_WAIT;
+    if (!s || !(s->sflags_ & ASY__STREAM_DESTROY_WAIT)) return ASY_EINVAL;
+    s->sflags_ &= ~(unsigned)ASY__STREAM_DESTROY_WAIT;
     asy__stream_set_error(s, err);
-    s->sflags_ |= ASY__S_CLOSED;
+    s->sflags_ |= ASY__STREAM_CLOSED;
     if (err) {
         s->close_err_ = err;
         asy__stream_tick(s, asy__stream_error_close_tick);
@@ -92,13 +92,13 @@ ASYNCRT_API int asy_stream_destroy_done(asy_stream_t *s, int err) {
 
 ASYNCRT_API int asy_stream_destroy(asy_stream_t *s, int err) {
     if (!s) return ASY_EINVAL;
-    if (s->sflags_ & ASY__S_DESTROYED) return 0;
-    if (s->sflags_ & ASY__S_WRITABLE) asy__writable_destroying(s);
+    if (s->sflags_ & ASY__STREAM_DESTROYED) return 0;
+    if (s->sflags_ & ASY__STREAM_WRITABLE) asy__writable_destroying(s);
     asy__stream_set_error(s, err);
-    s->sflags_ |= ASY__S_DESTROYED;
-    if (!(s->sflags_ & ASY__S_CONSTRUCTED)) {
+    s->sflags_ |= ASY__STREAM_DESTROYED;
+    if (!(s->sflags_ & ASY__STREAM_CONSTRUCTED)) {
         /* _destroy waits for _construct to finish */
-        s->sflags_ |= ASY__S_DESTROY_PENDING;
+        s->sflags_ |= ASY__STREAM_DESTROY_PENDING;
         s->close_err_ = err;
         return 0;
     }
@@ -108,8 +108,8 @@ ASYNCRT_API int asy_stream_destroy(asy_stream_t *s, int err) {
 
 /* Node's errorOrDestroy: destroy when autoDestroy, else just error. */
 ASY__INTERNAL void asy__stream_error_or_destroy(asy_stream_t *s, int err, int sync) {
-    if (s->sflags_ & ASY__S_DESTROYED) return;
-    if (s->sflags_ & ASY__S_AUTO_DESTROY) {
+    if (s->sflags_ & ASY__STREAM_DESTROYED) return;
+    if (s->sflags_ & ASY__STREAM_AUTO_DESTROY) {
         asy_stream_destroy(s, err);
     } else if (err) {
         asy__stream_set_error(s, err);
@@ -124,7 +124,7 @@ ASY__INTERNAL void asy__stream_error_or_destroy(asy_stream_t *s, int err, int sy
 
 ASY__INTERNAL void asy__stream_construct_tick(void *p) {
     asy_stream_t *s = (asy_stream_t *)p;
-    s->sflags_ |= ASY__S_CONSTRUCT_WAIT;
+    s->sflags_ |= ASY__STREAM_CONSTRUCT_WAIT;
     s->impl_->construct(s);
     asy__stream_tick_done(s);
 }
@@ -132,28 +132,28 @@ ASY__INTERNAL void asy__stream_construct_tick(void *p) {
 ASY__INTERNAL void asy__stream_constructed_tick(void *p) {
     asy_stream_t *s = (asy_stream_t *)p;
     int err = s->construct_err_;
-    s->sflags_ |= ASY__S_CONSTRUCTED;
-    if (s->sflags_ & ASY__S_DESTROYED) {
-        if (s->sflags_ & ASY__S_DESTROY_PENDING) {
-            s->sflags_ &= ~(unsigned)ASY__S_DESTROY_PENDING;
+    s->sflags_ |= ASY__STREAM_CONSTRUCTED;
+    if (s->sflags_ & ASY__STREAM_DESTROYED) {
+        if (s->sflags_ & ASY__STREAM_DESTROY_PENDING) {
+            s->sflags_ &= ~(unsigned)ASY__STREAM_DESTROY_PENDING;
             asy__stream_do_destroy(s, err ? err : s->close_err_);
         }
     } else if (err) {
         asy__stream_error_or_destroy(s, err, 1);
     } else {
-        if (s->sflags_ & ASY__S_READABLE) asy__readable_on_constructed(s);
-        if (s->sflags_ & ASY__S_WRITABLE) asy__writable_on_constructed(s);
+        if (s->sflags_ & ASY__STREAM_READABLE) asy__readable_on_constructed(s);
+        if (s->sflags_ & ASY__STREAM_WRITABLE) asy__writable_on_constructed(s);
     }
     asy__stream_tick_done(s);
 }
 
 ASYNCRT_API int asy_stream_construct_done(asy_stream_t *s, int err) {
     if (!s) return ASY_EINVAL;
-    if (!(s->sflags_ & ASY__S_CONSTRUCT_WAIT)) {
+    if (!(s->sflags_ & ASY__STREAM_CONSTRUCT_WAIT)) {
         asy__stream_error_or_destroy(s, err ? err : ASY_EMULTIPLE_CALLBACK, 0);
         return ASY_EMULTIPLE_CALLBACK;
     }
-    s->sflags_ &= ~(unsigned)ASY__S_CONSTRUCT_WAIT;
+    s->sflags_ &= ~(unsigned)ASY__STREAM_CONSTRUCT_WAIT;
     s->construct_err_ = err;
     asy__stream_tick(s, asy__stream_constructed_tick);
     return 0;

@@ -40,21 +40,21 @@ ASY__INTERNAL void asy__eos_cancel(asy__eos *e) {
 
 /* Node's isReadable / isWritable: 1, 0, or -1 (null: no such side). */
 ASY__INTERNAL int asy__eos_is_readable(const asy_stream_t *s) {
-    if (!(s->sflags_ & ASY__S_READABLE)) return -1;
-    if (s->sflags_ & ASY__S_DESTROYED) return 0;
+    if (!(s->sflags_ & ASY__STREAM_READABLE)) return -1;
+    if (s->sflags_ & ASY__STREAM_DESTROYED) return 0;
     return asy__readable_is_readable(s) && !asy__readable_finished(s, 1);
 }
 
 ASY__INTERNAL int asy__eos_is_writable(const asy_stream_t *s) {
-    if (!(s->sflags_ & ASY__S_WRITABLE)) return -1;
-    if (s->sflags_ & ASY__S_DESTROYED) return 0;
+    if (!(s->sflags_ & ASY__STREAM_WRITABLE)) return -1;
+    if (s->sflags_ & ASY__STREAM_DESTROYED) return 0;
     return asy__writable_is_writable(s);
 }
 
 ASY__INTERNAL void asy__eos_on_end(asy__stream_listener *l, asy_stream_t *s) {
     asy__eos *e = (asy__eos *)l;
     e->readable_finished = 1;
-    if (s->sflags_ & ASY__S_DESTROYED) e->will_emit_close = 0;
+    if (s->sflags_ & ASY__STREAM_DESTROYED) e->will_emit_close = 0;
     if (e->will_emit_close && (!asy__writable_is_writable(s) || e->writable)) return;
     if (!e->writable || e->writable_finished) asy__eos_fire(e, 0);
 }
@@ -62,7 +62,7 @@ ASY__INTERNAL void asy__eos_on_end(asy__stream_listener *l, asy_stream_t *s) {
 ASY__INTERNAL void asy__eos_on_finish(asy__stream_listener *l, asy_stream_t *s) {
     asy__eos *e = (asy__eos *)l;
     e->writable_finished = 1;
-    if (s->sflags_ & ASY__S_DESTROYED) e->will_emit_close = 0;
+    if (s->sflags_ & ASY__STREAM_DESTROYED) e->will_emit_close = 0;
     if (e->will_emit_close && (!asy__readable_is_readable(s) || e->readable)) return;
     if (!e->readable || e->readable_finished) asy__eos_fire(e, 0);
 }
@@ -74,11 +74,11 @@ ASY__INTERNAL void asy__eos_on_error(asy__stream_listener *l, asy_stream_t *s, i
 
 ASY__INTERNAL void asy__eos_closed(asy__eos *e) {
     asy_stream_t *s = e->s;
-    if (s->sflags_ & ASY__S_ERRORED) {
+    if (s->sflags_ & ASY__STREAM_ERRORED) {
         asy__eos_fire(e, s->err_);
         return;
     }
-    if (e->readable && !e->readable_finished && (s->sflags_ & ASY__S_READABLE) &&
+    if (e->readable && !e->readable_finished && (s->sflags_ & ASY__STREAM_READABLE) &&
         !asy__readable_finished(s, 0)) {
         asy__eos_fire(e, ASY_EPREMATURE_CLOSE);
         return;
@@ -112,7 +112,7 @@ ASY__INTERNAL void asy__eos_close_tick(void *p) {
 ASY__INTERNAL void asy__eos_done_tick(void *p) {
     asy__eos *e = (asy__eos *)p;
     asy_stream_t *s = e->s;
-    if (!e->done) asy__eos_fire(e, (s->sflags_ & ASY__S_ERRORED) ? s->err_ : 0);
+    if (!e->done) asy__eos_fire(e, (s->sflags_ & ASY__STREAM_ERRORED) ? s->err_ : 0);
     e->ticks--;
     asy__eos_free_maybe(e);
     asy__stream_tick_done(s);
@@ -130,21 +130,21 @@ ASY__INTERNAL asy__eos *asy__eos_new(void) {
 /* Cannot fail; s must not have emitted 'close' yet. */
 ASY__INTERNAL void asy__eos_begin(asy__eos *e, asy_stream_t *s, int readable, int writable,
                                   asy_stream_cb cb, void *arg) {
-    int has_r = (s->sflags_ & ASY__S_READABLE) != 0, has_w = (s->sflags_ & ASY__S_WRITABLE) != 0;
+    int has_r = (s->sflags_ & ASY__STREAM_READABLE) != 0, has_w = (s->sflags_ & ASY__STREAM_WRITABLE) != 0;
     asy_fn tick = NULL;
     e->s = s;
     e->cb = cb;
     e->arg = arg;
     e->readable = readable;
     e->writable = writable;
-    e->will_emit_close = (s->sflags_ & ASY__S_AUTO_DESTROY) && !(s->sflags_ & ASY__S_CLOSED) &&
+    e->will_emit_close = (s->sflags_ & ASY__STREAM_AUTO_DESTROY) && !(s->sflags_ & ASY__STREAM_CLOSED) &&
                          has_r == readable && has_w == writable;
     e->writable_finished = has_w && asy__writable_finished(s, 0);
     e->readable_finished = has_r && asy__readable_finished(s, 0);
 
-    if (s->sflags_ & ASY__S_CLOSED) {
+    if (s->sflags_ & ASY__STREAM_CLOSED) {
         tick = asy__eos_close_tick;
-    } else if (s->sflags_ & ASY__S_ERROR_EMITTED) {
+    } else if (s->sflags_ & ASY__STREAM_ERROR_EMITTED) {
         if (!e->will_emit_close) tick = asy__eos_done_tick;
     } else if (!readable && (!e->will_emit_close || asy__eos_is_readable(s) == 1) &&
                (e->writable_finished || asy__eos_is_writable(s) == 0) && s->pendingcb_ == 0) {
@@ -163,15 +163,15 @@ ASY__INTERNAL void asy__eos_begin(asy__eos *e, asy_stream_t *s, int readable, in
 ASY__INTERNAL asy__eos *asy__eos_start(asy_stream_t *s, int readable, int writable,
                                        asy_stream_cb cb, void *arg) {
     asy__eos *e;
-    if (s->sflags_ & ASY__S_CLOSE_EMITTED) return NULL;
+    if (s->sflags_ & ASY__STREAM_CLOSE_EMITTED) return NULL;
     if ((e = asy__eos_new()) != NULL) asy__eos_begin(e, s, readable, writable, cb, arg);
     return e;
 }
 
-ASYNCRT_API int asy_stream_finished(asy_stream_t *s, asy_stream_cb cb, void *arg) {
-    if (!s || !cb || (s->sflags_ & ASY__S_CLOSE_EMITTED)) return ASY_EINVAL;
-    if (!asy__eos_start(s, (s->sflags_ & ASY__S_READABLE) != 0,
-                        (s->sflags_ & ASY__S_WRITABLE) != 0, cb, arg))
+ASYNCRT_API int asy_finished(asy_stream_t *s, asy_stream_cb cb, void *arg) {
+    if (!s || !cb || (s->sflags_ & ASY__STREAM_CLOSE_EMITTED)) return ASY_EINVAL;
+    if (!asy__eos_start(s, (s->sflags_ & ASY__STREAM_READABLE) != 0,
+                        (s->sflags_ & ASY__STREAM_WRITABLE) != 0, cb, arg))
         return ASY_ENOMEM;
     return 0;
 }

@@ -1,4 +1,4 @@
-/* asy_stream_read_async: Node's Readable async iterator
+/* asy_stream_next: Node's Readable async iterator
  * (createAsyncIterator) with the awaits turned into callbacks.  It
  * listens for 'readable' (paused mode), reads one chunk at a time, and
  * learns the end or the error from finished(stream, {writable: false}).
@@ -50,7 +50,7 @@ ASY__INTERNAL void asy__iter_final_micro(void *p) {
     it->cb = NULL;
     /* the loop is over: like the iterator's `finally`, destroy the stream
      * (unless it already closed and may be gone) */
-    if (!it->detached && (s->sflags_ & ASY__S_AUTO_DESTROY) && !(s->sflags_ & ASY__S_DESTROYED))
+    if (!it->detached && (s->sflags_ & ASY__STREAM_AUTO_DESTROY) && !(s->sflags_ & ASY__STREAM_DESTROYED))
         asy_stream_destroy(s, 0);
     asy__iter_free_maybe(it);
     if (cb) cb(s, status, NULL, arg);
@@ -94,7 +94,7 @@ ASY__INTERNAL void asy__iter_try(asy__iter *it, int direct) {
     asy_buf_t c;
     memset(&c, 0, sizeof(c));
     if (!it->cb) return;
-    if (!(s->sflags_ & ASY__S_DESTROYED) && asy__readable_read(s, ASY_STREAM_READ_ALL, &c) == 1) {
+    if (!(s->sflags_ & ASY__STREAM_DESTROYED) && asy__readable_read(s, ASY_STREAM_READ_ALL, &c) == 1) {
         if (direct) {
             asy__iter_deliver(it, &c);
             asy_buf_release(&c);
@@ -114,7 +114,7 @@ ASY__INTERNAL void asy__iter_try(asy__iter *it, int direct) {
 ASY__INTERNAL void asy__iter_wake(asy__iter *it) {
     if (!it->waiting) return;
     it->waiting = 0;
-    if (it->s->sflags_ & ASY__S_CLOSE_EMITTED)
+    if (it->s->sflags_ & ASY__STREAM_CLOSE_EMITTED)
         asy__iter_try(it, 1);
     else
         asy__iter_queue(it, ASY__ITER_TRY);
@@ -145,9 +145,9 @@ ASY__INTERNAL void asy__iter_eos(asy_stream_t *s, int status, void *arg) {
     asy__iter_free_maybe(it);
 }
 
-ASYNCRT_API int asy_stream_read_async(asy_stream_t *s, asy_stream_read_cb cb, void *arg) {
+ASYNCRT_API int asy_stream_next(asy_stream_t *s, asy_stream_read_cb cb, void *arg) {
     asy__iter *it;
-    if (!s || !cb || !(s->sflags_ & ASY__S_READABLE) || (s->sflags_ & ASY__S_CLOSE_EMITTED))
+    if (!s || !cb || !(s->sflags_ & ASY__STREAM_READABLE) || (s->sflags_ & ASY__STREAM_CLOSE_EMITTED))
         return ASY_EINVAL;
     it = s->iter_;
     if (it && it->cb) return ASY_EBUSY;

@@ -26,7 +26,7 @@ ASY__INTERNAL void asy__lines_transform(asy_stream_t *s, const asy_buf_t *chunk)
     const uint8_t *data = chunk->data;
     size_t start = 0, len = chunk->len;
     int r = 0;
-    while (start < len && !(s->sflags_ & ASY__S_DESTROYED)) {
+    while (start < len && !(s->sflags_ & ASY__STREAM_DESTROYED)) {
         const uint8_t *nl = (const uint8_t *)memchr(data + start, '\n', len - start);
         size_t end;
         asy_buf_t line;
@@ -46,7 +46,7 @@ ASY__INTERNAL void asy__lines_transform(asy_stream_t *s, const asy_buf_t *chunk)
         if (r < 0) break;
         start = end + 1;
     }
-    if (r == 0 && start < len && !(s->sflags_ & ASY__S_DESTROYED)) {
+    if (r == 0 && start < len && !(s->sflags_ & ASY__STREAM_DESTROYED)) {
         asy_buf_t rest = *chunk;
         rest.data += start;
         rest.len = len - start;
@@ -74,12 +74,12 @@ ASY__INTERNAL void asy__lines_destroy(asy_stream_t *s, int err) {
     asy_stream_destroy_done(s, err);
 }
 
-static const asy_stream_impl asy__lines_impl = {
+static const asy_stream_impl_t asy__lines_impl = {
     NULL, NULL, NULL, NULL, NULL, asy__lines_destroy, asy__lines_transform, asy__lines_flush};
 
 ASYNCRT_API int asy_line_splitter_init(asy_loop_t *loop, asy_line_splitter_t *ls,
-                                       const asy_line_splitter_opts *opts) {
-    asy_stream_opts o;
+                                       const asy_line_splitter_opts_t *opts) {
+    asy_stream_opts_t o;
     int r;
     if (!ls) return ASY_EINVAL;
     memset(&o, 0, sizeof(o));

@@ -11,13 +11,13 @@
 #include "../buf/bufchain.h"
 #include "../loop/handle.h"
 
-typedef struct asy_line_splitter_opts {
+typedef struct asy_line_splitter_opts_t {
     /* Lines buffered on the readable side before the input waits: 0 = 16. */
     size_t high_water_mark;
     /* Longest line accepted, in bytes without its ending; a longer one
      * destroys the stream with ASY_ENOBUFS.  0 = no limit. */
     size_t max_line;
-} asy_line_splitter_opts;
+} asy_line_splitter_opts_t;
 
 typedef struct asy_line_splitter_s {
     asy_stream_t stream; /* pass &ls.stream to pipe / pipeline / read */
@@ -27,4 +27,4 @@ typedef struct asy_line_splitter_s {
 } asy_line_splitter_t;
 
 ASYNCRT_API int asy_line_splitter_init(asy_loop_t *loop, asy_line_splitter_t *ls,
-                                       const asy_line_splitter_opts *opts);
+                                       const asy_line_splitter_opts_t *opts);

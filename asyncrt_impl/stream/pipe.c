@@ -35,7 +35,7 @@ ASY__INTERNAL void asy__pipe_on_drain_now(asy__pipe *p) {
         p->awaiting = 0;
         src->await_drain_--;
     }
-    if (src->await_drain_ == 0 && (src->rflags_ & ASY__R_DATA_LISTENING)) asy__readable_resume(src);
+    if (src->await_drain_ == 0 && (src->rflags_ & ASY__RD_DATA_LISTENING)) asy__readable_resume(src);
 }
 
 /* The pipe is broken: forget both streams.  The drain src may have been
@@ -46,7 +46,7 @@ ASY__INTERNAL void asy__pipe_cleanup(asy__pipe *p) {
     asy__stream_unlisten(src, &p->src_l);
     p->cleaned = 1;
     if (p->drain_on && src->await_drain_ &&
-        (!(dst->sflags_ & ASY__S_WRITABLE) || asy_stream_writable_need_drain(dst)))
+        (!(dst->sflags_ & ASY__STREAM_WRITABLE) || asy_stream_writable_need_drain(dst)))
         asy__pipe_on_drain_now(p);
     if (p->awaiting) { /* no drain will come from a dst we left */
         p->awaiting = 0;
@@ -85,7 +85,7 @@ ASY__INTERNAL void asy__pipe_on_data(asy__stream_listener *l, asy_stream_t *s, c
 
 ASY__INTERNAL void asy__pipe_end_now(asy__pipe *p) {
     if (p->do_end) {
-        if (p->dst->sflags_ & ASY__S_WRITABLE) asy__writable_end(p->dst, NULL, NULL);
+        if (p->dst->sflags_ & ASY__STREAM_WRITABLE) asy__writable_end(p->dst, NULL, NULL);
     } else {
         asy__pipe_unpipe(p);
     }
@@ -175,7 +175,7 @@ ASY__INTERNAL void asy__pipe_begin(asy__pipe *p, asy_stream_t *src, asy_stream_t
     asy__queue_init(&p->src_l.link);
     asy__queue_init(&p->dst_l.link);
     src->pipes_++;
-    if (src->rflags_ & ASY__R_END_EMITTED) {
+    if (src->rflags_ & ASY__RD_END_EMITTED) {
         p->end_tick = 1;
         asy__stream_tick_arg(src, asy__pipe_end_tick, p);
     }
@@ -183,14 +183,14 @@ ASY__INTERNAL void asy__pipe_begin(asy__pipe *p, asy_stream_t *src, asy_stream_t
     asy__stream_listen(dst, &p->dst_l, &asy__pipe_dst_vt);
     if (asy_stream_writable_need_drain(dst))
         asy__pipe_pause(p);
-    else if (!(src->rflags_ & ASY__R_FLOWING))
+    else if (!(src->rflags_ & ASY__RD_FLOWING))
         asy__readable_resume(src);
 }
 
-ASYNCRT_API int asy_stream_pipe(asy_stream_t *src, asy_stream_t *dst, const asy_pipe_opts *opts) {
+ASYNCRT_API int asy_stream_pipe(asy_stream_t *src, asy_stream_t *dst, const asy_pipe_opts_t *opts) {
     asy__pipe *p;
-    if (!src || !dst || !(src->sflags_ & ASY__S_READABLE) || !(dst->sflags_ & ASY__S_WRITABLE) ||
-        (src->sflags_ & ASY__S_CLOSE_EMITTED) || (dst->sflags_ & ASY__S_CLOSE_EMITTED))
+    if (!src || !dst || !(src->sflags_ & ASY__STREAM_READABLE) || !(dst->sflags_ & ASY__STREAM_WRITABLE) ||
+        (src->sflags_ & ASY__STREAM_CLOSE_EMITTED) || (dst->sflags_ & ASY__STREAM_CLOSE_EMITTED))
         return ASY_EINVAL;
     if (!(p = asy__pipe_new())) return ASY_ENOMEM;
     asy__pipe_begin(p, src, dst, !(opts && opts->no_end));
@@ -200,7 +200,7 @@ ASYNCRT_API int asy_stream_pipe(asy_stream_t *src, asy_stream_t *dst, const asy_
 ASYNCRT_API int asy_stream_unpipe(asy_stream_t *src, asy_stream_t *dst) {
     asy__queue *q;
     int found = 0;
-    if (!src || !(src->sflags_ & ASY__S_READABLE)) return ASY_EINVAL;
+    if (!src || !(src->sflags_ & ASY__STREAM_READABLE)) return ASY_EINVAL;
     if (!dst && src->pipes_) {
         /* all of them: pause once, then let each go */
         src->pipes_ = 0;

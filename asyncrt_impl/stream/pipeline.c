@@ -174,9 +174,9 @@ ASYNCRT_API int asy_pipeline(asy_stream_t *const *streams, size_t n, asy_pipelin
     if (!streams || n < 2 || !cb) return ASY_EINVAL;
     for (i = 0; i < n; i++) {
         asy_stream_t *s = streams[i];
-        if (!s || (s->sflags_ & ASY__S_CLOSE_EMITTED)) return ASY_EINVAL;
-        if (i < n - 1 && !(s->sflags_ & ASY__S_READABLE)) return ASY_EINVAL;
-        if (i > 0 && !(s->sflags_ & ASY__S_WRITABLE)) return ASY_EINVAL;
+        if (!s || (s->sflags_ & ASY__STREAM_CLOSE_EMITTED)) return ASY_EINVAL;
+        if (i < n - 1 && !(s->sflags_ & ASY__STREAM_READABLE)) return ASY_EINVAL;
+        if (i > 0 && !(s->sflags_ & ASY__STREAM_WRITABLE)) return ASY_EINVAL;
     }
     /* Everything is allocated up front, so nothing is half-attached when
      * memory runs out. */

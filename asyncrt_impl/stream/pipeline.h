@@ -25,17 +25,17 @@ ASYNCRT_API int asy_pipeline(asy_stream_t *const *streams, size_t n, asy_pipelin
  * readable side ended and its writable side finished, and it closed if it
  * will -- with 0, the stream's error, or ASY_EPREMATURE_CLOSE when it
  * closed first.  cb runs before the stream's own on_close. */
-ASYNCRT_API int asy_stream_finished(asy_stream_t *s, asy_stream_cb cb, void *arg);
+ASYNCRT_API int asy_finished(asy_stream_t *s, asy_stream_cb cb, void *arg);
 
-typedef struct asy_pipe_opts {
+typedef struct asy_pipe_opts_t {
     int no_end; /* { end: false }: do not end dst when src ends */
-} asy_pipe_opts;
+} asy_pipe_opts_t;
 
 /* src.pipe(dst): every chunk of src is written to dst; when dst.write
  * returns 0 src pauses until dst drains; dst ends with src unless
  * opts->no_end.  One src may feed several destinations.  Errors are not
  * forwarded (use asy_pipeline). */
-ASYNCRT_API int asy_stream_pipe(asy_stream_t *src, asy_stream_t *dst, const asy_pipe_opts *opts);
+ASYNCRT_API int asy_stream_pipe(asy_stream_t *src, asy_stream_t *dst, const asy_pipe_opts_t *opts);
 /* src.unpipe(dst); dst NULL unpipes every destination.  ASY_ENOENT when
  * dst is not piped from src. */
 ASYNCRT_API int asy_stream_unpipe(asy_stream_t *src, asy_stream_t *dst);
@@ -44,5 +44,5 @@ ASYNCRT_API int asy_stream_unpipe(asy_stream_t *src, asy_stream_t *dst);
  * The promise (yours: release it) fulfils with NULL, or rejects with the
  * status the callback forms would report.  NULL on bad arguments or
  * ENOMEM. */
-ASYNCRT_API asy_promise_t *asy_pipeline_promise(asy_stream_t *const *streams, size_t n);
-ASYNCRT_API asy_promise_t *asy_stream_finished_promise(asy_stream_t *s);
+ASYNCRT_API asy_promise_t *asy_pipelinep(asy_stream_t *const *streams, size_t n);
+ASYNCRT_API asy_promise_t *asy_finishedp(asy_stream_t *s);

@@ -16,7 +16,7 @@ ASY__INTERNAL void asy__pipeline_promise_cb(int status, void *arg) {
     asy__stream_settle((asy_promise_t *)arg, status);
 }
 
-ASYNCRT_API asy_promise_t *asy_pipeline_promise(asy_stream_t *const *streams, size_t n) {
+ASYNCRT_API asy_promise_t *asy_pipelinep(asy_stream_t *const *streams, size_t n) {
     asy_promise_t *p;
     if (!streams || n < 2 || !streams[0]) return NULL;
     if (!(p = asy_promise_new(streams[0]->loop))) return NULL;
@@ -34,12 +34,12 @@ ASY__INTERNAL void asy__finished_promise_cb(asy_stream_t *s, int status, void *a
     asy__stream_settle((asy_promise_t *)arg, status);
 }
 
-ASYNCRT_API asy_promise_t *asy_stream_finished_promise(asy_stream_t *s) {
+ASYNCRT_API asy_promise_t *asy_finishedp(asy_stream_t *s) {
     asy_promise_t *p;
     if (!s) return NULL;
     if (!(p = asy_promise_new(s->loop))) return NULL;
     asy_promise_retain(p);
-    if (asy_stream_finished(s, asy__finished_promise_cb, p) < 0) {
+    if (asy_finished(s, asy__finished_promise_cb, p) < 0) {
         asy_promise_release(p);
         asy_promise_release(p);
         return NULL;

@@ -8,10 +8,10 @@
  * asy_stream_push_obj / asy_stream_write_obj).
  *
  * Two audiences:
- *   - users of a stream set an asy_stream_events struct of callbacks and
+ *   - users of a stream set an asy_stream_events_t struct of callbacks and
  *     call read / write / pause / resume / end / destroy / pipe;
  *   - implementers (a socket, a file, zlib, TLS, your own source or sink)
- *     give an asy_stream_impl vtable, Node's _read / _write / _writev /
+ *     give an asy_stream_impl_t vtable, Node's _read / _write / _writev /
  *     _final / _destroy / _construct / _transform / _flush, and report each
  *     completion with the matching asy_stream_*_done call.
  *
@@ -38,7 +38,7 @@ typedef void (*asy_stream_cb)(asy_stream_t *s, int status, void *arg);
 
 /* Events, Node's names.  Any member may be NULL.  The chunk given to
  * on_data is borrowed: asy_buf_retain() it to keep it past the call. */
-typedef struct asy_stream_events {
+typedef struct asy_stream_events_t {
     void (*on_data)(asy_stream_t *s, const asy_buf_t *chunk);
     /* Paused mode: data (or the end) is ready for asy_stream_read. */
     void (*on_readable)(asy_stream_t *s);
@@ -49,11 +49,11 @@ typedef struct asy_stream_events {
     void (*on_close)(asy_stream_t *s);
     void (*on_pause)(asy_stream_t *s);
     void (*on_resume)(asy_stream_t *s);
-} asy_stream_events;
+} asy_stream_events_t;
 
 /* The implementer's vtable.  Each member that takes a callback in Node
  * completes with a *_done call instead, now or later, exactly once. */
-typedef struct asy_stream_impl {
+typedef struct asy_stream_impl_t {
     /* Optional (_construct): runs on the next tick after init; reads,
      * writes and destroy wait for asy_stream_construct_done(s, err). */
     void (*construct)(asy_stream_t *s);
@@ -83,10 +83,10 @@ typedef struct asy_stream_impl {
     /* Optional (_flush): the input ended; push what is left, then
      * asy_stream_flush_done. */
     void (*flush)(asy_stream_t *s);
-} asy_stream_impl;
+} asy_stream_impl_t;
 
 /* Zero means "default" for every field; NULL options mean all defaults. */
-typedef struct asy_stream_opts {
+typedef struct asy_stream_opts_t {
     /* Bytes, or chunks in object mode; 0: Node's default (16 KiB, or 16
      * chunks).  ASY_STREAM_HWM_ZERO is a real 0 ("never read ahead",
      * "every write waits for drain").  For a duplex it sets both sides and
@@ -103,7 +103,7 @@ typedef struct asy_stream_opts {
     /* allowHalfOpen: false -- a duplex ends its writable side when its
      * readable side ends. */
     int no_half_open;
-} asy_stream_opts;
+} asy_stream_opts_t;
 
 #define ASY_STREAM_HWM_ZERO ((size_t)-1)
 /* asy_stream_read's n for Node's read() without an argument. */
@@ -134,8 +134,8 @@ struct asy_stream_s {
     void *impl_data; /* for the implementer */
     asy_loop_t *loop;
     /* -- everything below is private -- */
-    const asy_stream_impl *impl_;
-    const asy_stream_events *events_;
+    const asy_stream_impl_t *impl_;
+    const asy_stream_events_t *events_;
     unsigned sflags_, rflags_, wflags_;
     int err_;         /* the first error (Node's `errored`) */
     int close_err_;   /* the error emitted just before 'close' */
@@ -181,19 +181,19 @@ struct asy_stream_s {
  * passthrough; a writable needs write or writev, a transform transform.
  * ASY_EINVAL otherwise. */
 ASYNCRT_API int asy_readable_init_at(asy_loop_t *loop, asy_stream_t *s,
-                                     const asy_stream_impl *impl, const asy_stream_opts *opts,
+                                     const asy_stream_impl_t *impl, const asy_stream_opts_t *opts,
                                      const char *file, int line);
 ASYNCRT_API int asy_writable_init_at(asy_loop_t *loop, asy_stream_t *s,
-                                     const asy_stream_impl *impl, const asy_stream_opts *opts,
+                                     const asy_stream_impl_t *impl, const asy_stream_opts_t *opts,
                                      const char *file, int line);
-ASYNCRT_API int asy_duplex_init_at(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
-                                   const asy_stream_opts *opts, const char *file, int line);
+ASYNCRT_API int asy_duplex_init_at(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl_t *impl,
+                                   const asy_stream_opts_t *opts, const char *file, int line);
 ASYNCRT_API int asy_transform_init_at(asy_loop_t *loop, asy_stream_t *s,
-                                      const asy_stream_impl *impl, const asy_stream_opts *opts,
+                                      const asy_stream_impl_t *impl, const asy_stream_opts_t *opts,
                                       const char *file, int line);
 /* A transform that passes every chunk through unchanged. */
 ASYNCRT_API int asy_passthrough_init_at(asy_loop_t *loop, asy_stream_t *s,
-                                        const asy_stream_opts *opts, const char *file, int line);
+                                        const asy_stream_opts_t *opts, const char *file, int line);
 /* The inits record their caller's file:line, as handle inits do, so an
  * uncaught 'error' or a slow callback can name the stream.  Variadic so a
  * compound-literal opts argument (with its commas) passes through. */
@@ -210,7 +210,7 @@ ASYNCRT_API void asy_stream_set_origin(asy_stream_t *s, const char *file, int li
  * it alive (a static const is typical).  Setting on_data is Node's
  * on('data'): the stream starts flowing on the next tick unless it was
  * paused explicitly.  Setting on_readable is on('readable'): paused mode. */
-ASYNCRT_API int asy_stream_set_events(asy_stream_t *s, const asy_stream_events *events);
+ASYNCRT_API int asy_stream_set_events(asy_stream_t *s, const asy_stream_events_t *events);
 
 /* ---- readable: consuming ------------------------------------------------- */
 
@@ -234,7 +234,7 @@ ASYNCRT_API int asy_stream_unshift(asy_stream_t *s, const asy_buf_t *chunk);
  * and cb may free it, but must not use it if on_close already freed it.
  * One call may be outstanding (ASY_EBUSY otherwise).  The stream switches
  * to paused mode; to stop early, destroy it. */
-ASYNCRT_API int asy_stream_read_async(asy_stream_t *s, asy_stream_read_cb cb, void *arg);
+ASYNCRT_API int asy_stream_next(asy_stream_t *s, asy_stream_read_cb cb, void *arg);
 
 /* ---- readable: producing (implementers, and push sources) --------------- */
 

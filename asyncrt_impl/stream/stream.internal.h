@@ -12,47 +12,47 @@
 /* sflags_: the stream as a whole (Node keeps these per side and keeps the
  * two in step; one copy is enough here). */
 enum {
-    ASY__S_READABLE = 1u << 0, /* has a readable side */
-    ASY__S_WRITABLE = 1u << 1, /* has a writable side */
-    ASY__S_TRANSFORM = 1u << 2,
-    ASY__S_DESTROYED = 1u << 3,
-    ASY__S_ERRORED = 1u << 4,
-    ASY__S_ERROR_EMITTED = 1u << 5,
-    ASY__S_CLOSED = 1u << 6,       /* _destroy completed */
-    ASY__S_CLOSE_EMITTED = 1u << 7,
-    ASY__S_CONSTRUCTED = 1u << 8,
-    ASY__S_AUTO_DESTROY = 1u << 9,
-    ASY__S_HALF_OPEN = 1u << 10,    /* allowHalfOpen */
-    ASY__S_CLOSE_WAITING = 1u << 11, /* 'close' is due once ticks_ drops to 0 */
-    ASY__S_DESTROY_PENDING = 1u << 12, /* destroy() while constructing */
-    ASY__S_DESTROY_WAIT = 1u << 13,  /* _destroy running, awaiting its done */
-    ASY__S_CONSTRUCT_WAIT = 1u << 14,
-    ASY__S_XFORM_WAIT = 1u << 15,    /* _transform running */
-    ASY__S_XFORM_HELD = 1u << 16,    /* its callback held until _read */
-    ASY__S_FLUSH_WAIT = 1u << 17,    /* _flush running */
+    ASY__STREAM_READABLE = 1u << 0, /* has a readable side */
+    ASY__STREAM_WRITABLE = 1u << 1, /* has a writable side */
+    ASY__STREAM_TRANSFORM = 1u << 2,
+    ASY__STREAM_DESTROYED = 1u << 3,
+    ASY__STREAM_ERRORED = 1u << 4,
+    ASY__STREAM_ERROR_EMITTED = 1u << 5,
+    ASY__STREAM_CLOSED = 1u << 6,       /* _destroy completed */
+    ASY__STREAM_CLOSE_EMITTED = 1u << 7,
+    ASY__STREAM_CONSTRUCTED = 1u << 8,
+    ASY__STREAM_AUTO_DESTROY = 1u << 9,
+    ASY__STREAM_HALF_OPEN = 1u << 10,    /* allowHalfOpen */
+    ASY__STREAM_CLOSE_WAITING = 1u << 11, /* 'close' is due once ticks_ drops to 0 */
+    ASY__STREAM_DESTROY_PENDING = 1u << 12, /* destroy() while constructing */
+    ASY__STREAM_DESTROY_WAIT = 1u << 13,  /* _destroy running, awaiting its done */
+    ASY__STREAM_CONSTRUCT_WAIT = 1u << 14,
+    ASY__STREAM_XFORM_WAIT = 1u << 15,    /* _transform running */
+    ASY__STREAM_XFORM_HELD = 1u << 16,    /* its callback held until _read */
+    ASY__STREAM_FLUSH_WAIT = 1u << 17,    /* _flush running */
     /* an 'error' nobody listens to is dropped rather than uncaught (Node's
      * IncomingMessage, whose errors the http layer reports otherwise) */
-    ASY__S_ERROR_OPTIONAL = 1u << 18
+    ASY__STREAM_ERROR_OPTIONAL = 1u << 18
 };
 
 /* rflags_: Node's ReadableState bits. */
 enum {
-    ASY__R_OBJECT = 1u << 0,
-    ASY__R_ENDED = 1u << 1,
-    ASY__R_END_EMITTED = 1u << 2,
-    ASY__R_READING = 1u << 3,
-    ASY__R_SYNC = 1u << 4,
-    ASY__R_NEED_READABLE = 1u << 5,
-    ASY__R_EMITTED_READABLE = 1u << 6,
-    ASY__R_READABLE_LISTENING = 1u << 7,
-    ASY__R_RESUME_SCHEDULED = 1u << 8,
-    ASY__R_READING_MORE = 1u << 9,
-    ASY__R_DATA_EMITTED = 1u << 10,
-    ASY__R_HAS_FLOWING = 1u << 11, /* flowing is not null */
-    ASY__R_FLOWING = 1u << 12,
-    ASY__R_HAS_PAUSED = 1u << 13,
-    ASY__R_PAUSED = 1u << 14,
-    ASY__R_DATA_LISTENING = 1u << 15
+    ASY__RD_OBJECT = 1u << 0,
+    ASY__RD_ENDED = 1u << 1,
+    ASY__RD_END_EMITTED = 1u << 2,
+    ASY__RD_READING = 1u << 3,
+    ASY__RD_SYNC = 1u << 4,
+    ASY__RD_NEED_READABLE = 1u << 5,
+    ASY__RD_EMITTED_READABLE = 1u << 6,
+    ASY__RD_READABLE_LISTENING = 1u << 7,
+    ASY__RD_RESUME_SCHEDULED = 1u << 8,
+    ASY__RD_READING_MORE = 1u << 9,
+    ASY__RD_DATA_EMITTED = 1u << 10,
+    ASY__RD_HAS_FLOWING = 1u << 11, /* flowing is not null */
+    ASY__RD_FLOWING = 1u << 12,
+    ASY__RD_HAS_PAUSED = 1u << 13,
+    ASY__RD_PAUSED = 1u << 14,
+    ASY__RD_DATA_LISTENING = 1u << 15
 };
 
 /* wflags_: Node's WritableState bits. */
@@ -91,9 +91,9 @@ enum {
  * pipe's, which like Node's only unpipes) or an async reader. */
 ASY__INTERNAL int asy__stream_error_listened(const asy_stream_t *s);
 ASY__INTERNAL int asy__pipe_is_dst_listener(const asy__stream_listener *l);
-/* For layers whose streams' errors are optional (ASY__S_ERROR_OPTIONAL). */
+/* For layers whose streams' errors are optional (ASY__STREAM_ERROR_OPTIONAL). */
 static inline void asy__stream_errors_optional(asy_stream_t *s) {
-    s->sflags_ |= ASY__S_ERROR_OPTIONAL;
+    s->sflags_ |= ASY__STREAM_ERROR_OPTIONAL;
 }
 
 /* A listener the library itself attaches (pipe, pipeline, finished, the
@@ -154,8 +154,8 @@ struct asy__stream_endcb {
 #define ASY__STREAM_MAX_HWM ((size_t)0x40000000u)
 
 /* core.c */
-ASY__INTERNAL int asy__stream_init(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl *impl,
-                                   const asy_stream_opts *o, unsigned kind);
+ASY__INTERNAL int asy__stream_init(asy_loop_t *loop, asy_stream_t *s, const asy_stream_impl_t *impl,
+                                   const asy_stream_opts_t *o, unsigned kind);
 /* A nextTick running fn(arg) that counts against s (see core.c). */
 ASY__INTERNAL void asy__stream_tick_arg(asy_stream_t *s, asy_fn fn, void *arg);
 ASY__INTERNAL void asy__stream_tick(asy_stream_t *s, asy_fn fn);
@@ -168,10 +168,10 @@ ASY__INTERNAL void asy__stream_error_or_destroy(asy_stream_t *s, int err, int sy
 ASY__INTERNAL void asy__stream_set_error(asy_stream_t *s, int err);
 /* Runs cb(s, status, arg) on a nextTick (allocates; NULL cb is a no-op). */
 ASY__INTERNAL void asy__stream_defer_cb(asy_stream_t *s, asy_stream_cb cb, void *arg, int status);
-ASY__INTERNAL size_t asy__stream_pick_hwm(const asy_stream_opts *o, size_t side, int object);
+ASY__INTERNAL size_t asy__stream_pick_hwm(const asy_stream_opts_t *o, size_t side, int object);
 
 /* readable.c */
-ASY__INTERNAL void asy__readable_init(asy_stream_t *s, const asy_stream_opts *o);
+ASY__INTERNAL void asy__readable_init(asy_stream_t *s, const asy_stream_opts_t *o);
 ASY__INTERNAL int asy__readable_read(asy_stream_t *s, size_t n, asy_buf_t *out);
 ASY__INTERNAL int asy__readable_add(asy_stream_t *s, asy_buf_t *chunk, int unshift);
 ASY__INTERNAL void asy__readable_eof(asy_stream_t *s);
@@ -184,7 +184,7 @@ ASY__INTERNAL int asy__readable_finished(const asy_stream_t *s, int strict);
 ASY__INTERNAL void asy__readable_release(asy_stream_t *s);
 
 /* writable.c */
-ASY__INTERNAL void asy__writable_init(asy_stream_t *s, const asy_stream_opts *o);
+ASY__INTERNAL void asy__writable_init(asy_stream_t *s, const asy_stream_opts_t *o);
 ASY__INTERNAL int asy__writable_write(asy_stream_t *s, asy_buf_t *chunk, asy_stream_cb cb,
                                       void *arg);
 ASY__INTERNAL int asy__writable_end(asy_stream_t *s, asy_stream_cb cb, void *arg);

@@ -6,7 +6,7 @@
 
 ASY__INTERNAL void asy__writable_finish_maybe(asy_stream_t *s, int sync);
 
-ASY__INTERNAL void asy__writable_init(asy_stream_t *s, const asy_stream_opts *o) {
+ASY__INTERNAL void asy__writable_init(asy_stream_t *s, const asy_stream_opts_t *o) {
     int object = o && (o->object_mode || o->writable_object_mode);
     s->wflags_ = ASY__W_SYNC | ASY__W_ALL_NOOP | (object ? (unsigned)ASY__W_OBJECT : 0u);
     s->whwm_ = asy__stream_pick_hwm(o, o ? o->writable_high_water_mark : 0, object);
@@ -80,14 +80,14 @@ ASY__INTERNAL void asy__writable_call_finished(asy_stream_t *s, int err) {
 ASY__INTERNAL void asy__writable_error_buffer(asy_stream_t *s) {
     int err;
     if (s->wflags_ & ASY__W_WRITING) return;
-    err = (s->sflags_ & ASY__S_ERRORED) ? s->err_ : ASY_ESTREAM_DESTROYED;
+    err = (s->sflags_ & ASY__STREAM_ERRORED) ? s->err_ : ASY_ESTREAM_DESTROYED;
     while (s->wq_count_) {
         struct asy__stream_wreq w = asy__wq_pop(s);
         s->wlen_ -= asy__wlen_of(s, &w.chunk);
         asy_buf_release(&w.chunk);
         if (w.cb) w.cb(s, err, w.arg);
     }
-    asy__writable_call_finished(s, (s->sflags_ & ASY__S_ERRORED) ? s->err_ : ASY_ESTREAM_DESTROYED);
+    asy__writable_call_finished(s, (s->sflags_ & ASY__STREAM_ERRORED) ? s->err_ : ASY_ESTREAM_DESTROYED);
     asy__wq_reset(s);
 }
 
@@ -100,7 +100,7 @@ ASY__INTERNAL void asy__writable_error_buffer_tick(void *p) {
 /* ---- starting writes ------------------------------------------------------------------- */
 
 ASY__INTERNAL void asy__writable_call_write(asy_stream_t *s, const asy_buf_t *chunk) {
-    if (s->sflags_ & ASY__S_TRANSFORM)
+    if (s->sflags_ & ASY__STREAM_TRANSFORM)
         asy__transform_write(s, chunk);
     else if (s->impl_->write)
         s->impl_->write(s, chunk);
@@ -115,7 +115,7 @@ ASY__INTERNAL void asy__writable_do_write(asy_stream_t *s, struct asy__stream_wr
     s->writecbs_ = NULL;
     s->wcur_ = w->chunk;
     s->wflags_ |= ASY__W_WRITING | ASY__W_SYNC | ASY__W_EXPECT_WRITE_CB;
-    if (s->sflags_ & ASY__S_DESTROYED)
+    if (s->sflags_ & ASY__STREAM_DESTROYED)
         asy_stream_write_done(s, ASY_ESTREAM_DESTROYED);
     else
         asy__writable_call_write(s, &s->wcur_);
@@ -157,7 +157,7 @@ ASY__INTERNAL int asy__writable_do_writev(asy_stream_t *s) {
     s->writecb_arg_ = NULL;
     s->writecbs_ = list;
     s->wflags_ |= ASY__W_WRITING | ASY__W_SYNC | ASY__W_EXPECT_WRITE_CB;
-    if (s->sflags_ & ASY__S_DESTROYED)
+    if (s->sflags_ & ASY__STREAM_DESTROYED)
         asy_stream_write_done(s, ASY_ESTREAM_DESTROYED);
     else
         s->impl_->writev(s, s->wv_bufs_, n);
@@ -166,11 +166,11 @@ ASY__INTERNAL int asy__writable_do_writev(asy_stream_t *s) {
 }
 
 ASY__INTERNAL void asy__writable_clear_buffer(asy_stream_t *s) {
-    if ((s->sflags_ & ASY__S_DESTROYED) || (s->wflags_ & ASY__W_BUFFER_PROCESSING) ||
-        s->corked_ || !s->wq_count_ || !(s->sflags_ & ASY__S_CONSTRUCTED))
+    if ((s->sflags_ & ASY__STREAM_DESTROYED) || (s->wflags_ & ASY__W_BUFFER_PROCESSING) ||
+        s->corked_ || !s->wq_count_ || !(s->sflags_ & ASY__STREAM_CONSTRUCTED))
         return;
     s->wflags_ |= ASY__W_BUFFER_PROCESSING;
-    if (s->wq_count_ > 1 && s->impl_ && s->impl_->writev && !(s->sflags_ & ASY__S_TRANSFORM) &&
+    if (s->wq_count_ > 1 && s->impl_ && s->impl_->writev && !(s->sflags_ & ASY__STREAM_TRANSFORM) &&
         asy__writable_do_writev(s) == 0) {
         /* all of it went in one call */
     } else {
@@ -188,8 +188,8 @@ ASY__INTERNAL int asy__writable_write_or_buffer(asy_stream_t *s, asy_buf_t *chun
     size_t len = asy__wlen_of(s, chunk);
     int ret;
     s->wlen_ += len;
-    if ((s->wflags_ & ASY__W_WRITING) || (s->sflags_ & ASY__S_ERRORED) || s->corked_ ||
-        !(s->sflags_ & ASY__S_CONSTRUCTED)) {
+    if ((s->wflags_ & ASY__W_WRITING) || (s->sflags_ & ASY__STREAM_ERRORED) || s->corked_ ||
+        !(s->sflags_ & ASY__STREAM_CONSTRUCTED)) {
         int r = asy__wq_push(s, chunk, cb, arg);
         if (r < 0) {
             s->wlen_ -= len;
@@ -212,7 +212,7 @@ ASY__INTERNAL int asy__writable_write_or_buffer(asy_stream_t *s, asy_buf_t *chun
     ret = s->wlen_ < s->whwm_ || s->wlen_ == 0;
     if (!ret) s->wflags_ |= ASY__W_NEED_DRAIN;
     /* 0 when failed, to break `while (write(...))` loops */
-    return ret && !(s->sflags_ & (ASY__S_DESTROYED | ASY__S_ERRORED));
+    return ret && !(s->sflags_ & (ASY__STREAM_DESTROYED | ASY__STREAM_ERRORED));
 }
 
 /* chunk is taken over. */
@@ -221,7 +221,7 @@ ASY__INTERNAL int asy__writable_write(asy_stream_t *s, asy_buf_t *chunk, asy_str
     int err = 0;
     if (s->wflags_ & ASY__W_ENDING)
         err = ASY_EWRITE_AFTER_END;
-    else if (s->sflags_ & ASY__S_DESTROYED)
+    else if (s->sflags_ & ASY__STREAM_DESTROYED)
         err = ASY_ESTREAM_DESTROYED;
     if (err) {
         asy_buf_release(chunk);
@@ -236,7 +236,7 @@ ASYNCRT_API int asy_stream_write(asy_stream_t *s, const asy_buf_t *chunk, asy_st
                                  void *arg) {
     asy_buf_t c;
     int r;
-    if (!s || !chunk || !(s->sflags_ & ASY__S_WRITABLE)) return ASY_EINVAL;
+    if (!s || !chunk || !(s->sflags_ & ASY__STREAM_WRITABLE)) return ASY_EINVAL;
     if ((r = asy_buf_retain(&c, chunk)) < 0) return r;
     return asy__writable_write(s, &c, cb, arg);
 }
@@ -245,7 +245,7 @@ ASYNCRT_API int asy_stream_write_bytes(asy_stream_t *s, const void *bytes, size_
                                        asy_stream_cb cb, void *arg) {
     asy_buf_t c;
     int r;
-    if (!s || (!bytes && n) || !(s->sflags_ & ASY__S_WRITABLE)) return ASY_EINVAL;
+    if (!s || (!bytes && n) || !(s->sflags_ & ASY__STREAM_WRITABLE)) return ASY_EINVAL;
     if ((r = asy_buf_from_bytes(&c, bytes, n)) < 0) return r;
     return asy__writable_write(s, &c, cb, arg);
 }
@@ -254,7 +254,7 @@ ASYNCRT_API int asy_stream_write_obj(asy_stream_t *s, void *obj, asy_buf_free_cb
                                      void *hint, asy_stream_cb cb, void *arg) {
     asy_buf_t c;
     int r;
-    if (!s || !(s->sflags_ & ASY__S_WRITABLE) || !(s->wflags_ & ASY__W_OBJECT)) return ASY_EINVAL;
+    if (!s || !(s->sflags_ & ASY__STREAM_WRITABLE) || !(s->wflags_ & ASY__W_OBJECT)) return ASY_EINVAL;
     if ((r = asy_buf_from_external(&c, obj, 0, free_cb, hint)) < 0) return r;
     return asy__writable_write(s, &c, cb, arg);
 }
@@ -265,7 +265,7 @@ ASY__INTERNAL void asy__writable_after_write(asy_stream_t *s, size_t count, asy_
                                              void *arg, struct asy__stream_cblist *list) {
     s->wflags_ &= ~(unsigned)ASY__W_AFTER_WRITE_PENDING;
     if ((s->wflags_ & (ASY__W_ENDING | ASY__W_NEED_DRAIN)) == ASY__W_NEED_DRAIN &&
-        !(s->sflags_ & ASY__S_DESTROYED) && s->wlen_ == 0) {
+        !(s->sflags_ & ASY__STREAM_DESTROYED) && s->wlen_ == 0) {
         s->wflags_ &= ~(unsigned)ASY__W_NEED_DRAIN;
         asy__stream_emit(s, ASY__EV_DRAIN, NULL, 0);
     }
@@ -274,7 +274,7 @@ ASY__INTERNAL void asy__writable_after_write(asy_stream_t *s, size_t count, asy_
         asy__wcbs_call(s, cb, arg, list, 0);
     }
     asy__free(list);
-    if (s->sflags_ & ASY__S_DESTROYED) asy__writable_error_buffer(s);
+    if (s->sflags_ & ASY__STREAM_DESTROYED) asy__writable_error_buffer(s);
     if (s->wflags_ & ASY__W_ENDING) asy__writable_finish_maybe(s, 1);
 }
 
@@ -323,7 +323,7 @@ ASYNCRT_API int asy_stream_write_done(asy_stream_t *s, int status) {
     struct asy__stream_cblist *list;
     size_t i;
     int sync;
-    if (!s || !(s->sflags_ & ASY__S_WRITABLE)) return ASY_EINVAL;
+    if (!s || !(s->sflags_ & ASY__STREAM_WRITABLE)) return ASY_EINVAL;
     if (!(s->wflags_ & ASY__W_EXPECT_WRITE_CB)) {
         asy__stream_error_or_destroy(s, ASY_EMULTIPLE_CALLBACK, 0);
         return ASY_EMULTIPLE_CALLBACK;
@@ -402,13 +402,13 @@ ASYNCRT_API int asy_stream_write_done(asy_stream_t *s, int status) {
 /* ---- cork ---------------------------------------------------------------------------------- */
 
 ASYNCRT_API int asy_stream_cork(asy_stream_t *s) {
-    if (!s || !(s->sflags_ & ASY__S_WRITABLE)) return ASY_EINVAL;
+    if (!s || !(s->sflags_ & ASY__STREAM_WRITABLE)) return ASY_EINVAL;
     s->corked_++;
     return 0;
 }
 
 ASYNCRT_API int asy_stream_uncork(asy_stream_t *s) {
-    if (!s || !(s->sflags_ & ASY__S_WRITABLE)) return ASY_EINVAL;
+    if (!s || !(s->sflags_ & ASY__STREAM_WRITABLE)) return ASY_EINVAL;
     if (s->corked_) {
         s->corked_--;
         if (!(s->wflags_ & ASY__W_WRITING)) asy__writable_clear_buffer(s);
@@ -420,9 +420,9 @@ ASYNCRT_API int asy_stream_uncork(asy_stream_t *s) {
 
 ASY__INTERNAL int asy__writable_need_finish(const asy_stream_t *s) {
     return (s->wflags_ & ASY__W_ENDING) &&
-           !(s->sflags_ & (ASY__S_DESTROYED | ASY__S_ERROR_EMITTED | ASY__S_CLOSE_EMITTED |
-                           ASY__S_ERRORED)) &&
-           (s->sflags_ & ASY__S_CONSTRUCTED) &&
+           !(s->sflags_ & (ASY__STREAM_DESTROYED | ASY__STREAM_ERROR_EMITTED | ASY__STREAM_CLOSE_EMITTED |
+                           ASY__STREAM_ERRORED)) &&
+           (s->sflags_ & ASY__STREAM_CONSTRUCTED) &&
            !(s->wflags_ & (ASY__W_FINISHED | ASY__W_WRITING)) && s->wq_count_ == 0 &&
            s->wlen_ == 0;
 }
@@ -432,9 +432,9 @@ ASY__INTERNAL void asy__writable_finish(asy_stream_t *s) {
     s->wflags_ |= ASY__W_FINISHED;
     asy__writable_call_finished(s, 0);
     asy__stream_emit(s, ASY__EV_FINISH, NULL, 0);
-    if (s->sflags_ & ASY__S_AUTO_DESTROY) {
+    if (s->sflags_ & ASY__STREAM_AUTO_DESTROY) {
         /* a duplex waits for its readable side too */
-        if (!(s->sflags_ & ASY__S_READABLE) || (s->rflags_ & ASY__R_END_EMITTED))
+        if (!(s->sflags_ & ASY__STREAM_READABLE) || (s->rflags_ & ASY__RD_END_EMITTED))
             asy_stream_destroy(s, 0);
     }
 }
@@ -455,12 +455,12 @@ ASY__INTERNAL void asy__writable_finish_maybe_tick(void *p) {
 }
 
 ASY__INTERNAL void asy__writable_prefinish(asy_stream_t *s) {
-    int has_final = (s->sflags_ & ASY__S_TRANSFORM) || (s->impl_ && s->impl_->final);
+    int has_final = (s->sflags_ & ASY__STREAM_TRANSFORM) || (s->impl_ && s->impl_->final);
     if (s->wflags_ & (ASY__W_PREFINISHED | ASY__W_FINAL_CALLED)) return;
-    if (has_final && !(s->sflags_ & ASY__S_DESTROYED)) {
+    if (has_final && !(s->sflags_ & ASY__STREAM_DESTROYED)) {
         s->wflags_ |= ASY__W_FINAL_CALLED | ASY__W_SYNC | ASY__W_FINAL_WAIT;
         s->pendingcb_++;
-        if (s->sflags_ & ASY__S_TRANSFORM)
+        if (s->sflags_ & ASY__STREAM_TRANSFORM)
             asy__transform_final(s);
         else
             s->impl_->final(s);
@@ -484,7 +484,7 @@ ASY__INTERNAL void asy__writable_finish_maybe(asy_stream_t *s, int sync) {
 }
 
 ASYNCRT_API int asy_stream_final_done(asy_stream_t *s, int status) {
-    if (!s || !(s->sflags_ & ASY__S_WRITABLE)) return ASY_EINVAL;
+    if (!s || !(s->sflags_ & ASY__STREAM_WRITABLE)) return ASY_EINVAL;
     if (!(s->wflags_ & ASY__W_FINAL_WAIT)) {
         asy__stream_error_or_destroy(s, status ? status : ASY_EMULTIPLE_CALLBACK, 0);
         return ASY_EMULTIPLE_CALLBACK;
@@ -518,18 +518,18 @@ ASY__INTERNAL int asy__writable_end(asy_stream_t *s, asy_stream_cb cb, void *arg
         s->corked_ = 1;
         asy_stream_uncork(s);
     }
-    if (!(s->wflags_ & ASY__W_ENDING) && !(s->sflags_ & ASY__S_ERRORED)) {
+    if (!(s->wflags_ & ASY__W_ENDING) && !(s->sflags_ & ASY__STREAM_ERRORED)) {
         s->wflags_ |= ASY__W_ENDING;
         asy__writable_finish_maybe(s, 1);
         s->wflags_ |= ASY__W_ENDED;
     } else if (s->wflags_ & ASY__W_FINISHED) {
         err = ASY_ESTREAM_FINISHED;
-    } else if (s->sflags_ & ASY__S_DESTROYED) {
+    } else if (s->sflags_ & ASY__STREAM_DESTROYED) {
         err = ASY_ESTREAM_DESTROYED;
     }
     if (err) return err;
     if (cb) {
-        if (s->sflags_ & ASY__S_ERRORED)
+        if (s->sflags_ & ASY__STREAM_ERRORED)
             asy__stream_defer_cb(s, cb, arg, s->err_);
         else if (s->wflags_ & ASY__W_FINISHED)
             asy__stream_defer_cb(s, cb, arg, 0);
@@ -543,7 +543,7 @@ ASY__INTERNAL int asy__writable_end(asy_stream_t *s, asy_stream_cb cb, void *arg
 }
 
 ASYNCRT_API int asy_stream_end(asy_stream_t *s, asy_stream_cb cb, void *arg) {
-    if (!s || !(s->sflags_ & ASY__S_WRITABLE)) return ASY_EINVAL;
+    if (!s || !(s->sflags_ & ASY__STREAM_WRITABLE)) return ASY_EINVAL;
     return asy__writable_end(s, cb, arg);
 }
 
@@ -566,19 +566,19 @@ ASY__INTERNAL void asy__writable_on_constructed(asy_stream_t *s) {
 }
 
 ASY__INTERNAL void asy__writable_destroying(asy_stream_t *s) {
-    if ((s->wq_count_ || s->nendcbs_) && !(s->sflags_ & ASY__S_DESTROYED))
+    if ((s->wq_count_ || s->nendcbs_) && !(s->sflags_ & ASY__STREAM_DESTROYED))
         asy__stream_tick(s, asy__writable_error_buffer_tick);
 }
 
 ASY__INTERNAL int asy__writable_finished(const asy_stream_t *s, int strict) {
-    if (s->sflags_ & ASY__S_ERRORED) return 0;
+    if (s->sflags_ & ASY__STREAM_ERRORED) return 0;
     return (s->wflags_ & ASY__W_FINISHED) ||
            (!strict && (s->wflags_ & ASY__W_ENDED) && s->wlen_ == 0);
 }
 
 ASY__INTERNAL int asy__writable_is_writable(const asy_stream_t *s) {
-    return (s->sflags_ & ASY__S_WRITABLE) &&
-           !(s->sflags_ & (ASY__S_DESTROYED | ASY__S_ERRORED)) &&
+    return (s->sflags_ & ASY__STREAM_WRITABLE) &&
+           !(s->sflags_ & (ASY__STREAM_DESTROYED | ASY__STREAM_ERRORED)) &&
            !(s->wflags_ & (ASY__W_ENDING | ASY__W_ENDED));
 }
 

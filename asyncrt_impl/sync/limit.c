@@ -90,12 +90,12 @@ static void asy__limit_start(asy_limit_t *lim, const asy__limit_item *it) {
          * without a reaction record */
         if (inner->res_.state != ASY_PROMISE_PENDING &&
             asy__promise_push_microtask(inner->st_, asy__limit_task_done_job, t) == 0) {
-            inner->flags_ |= ASY__P_HANDLED;
+            inner->flags_ |= ASY__PROM_HANDLED;
             asy__reaction_free(st, r);
             return;
         }
         if (inner->st_ == st) {
-            r->kind = ASY__R_OBSERVE;
+            r->kind = ASY__REACT_OBSERVE;
             r->fn_a = (asy__any_fn)asy__limit_task_done;
             r->arg = t;
             asy__promise_attach(inner, r);

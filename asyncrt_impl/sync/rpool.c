@@ -8,7 +8,7 @@
  * or callback) runs between asy__rpool_enter/leave, so the pool can finish
  * an asy_rpool_end and free itself only when nothing is using it. */
 #include "rpool.h"
-#include "ptrmap.internal.h"
+#include "../base/ptrmap.internal.h"
 #include "../base/queue.h"
 #include "../loop/timer.h"
 #include "../loop/loop.h"
@@ -28,7 +28,7 @@ typedef struct asy__rwaiter {
     asy__queue link;
     asy_rpool_t *pool;
     asy_promise_t *promise;
-    asy_timer_id timer;
+    asy_timer_id_t timer;
     struct asy__rwaiter *next_free;
 } asy__rwaiter;
 
@@ -49,14 +49,14 @@ typedef struct {
 struct asy_rpool_s {
     asy_loop_t *loop;
     asy_rpool_factory_t f;
-    asy_rpool_opts o;
+    asy_rpool_opts_t o;
     asy__ptrmap objs; /* resource -> asy__robj, every object not yet destroyed */
     asy__queue idle;
     asy__queue *waiters; /* o.priorities FIFOs */
     size_t nidle, nborrowed, nwaiting, nvalidating, nvalidating_borrow;
     size_t ncreating, ndestroying;
     asy__rwaiter *free_waiters;
-    asy_timer_id evictor;
+    asy_timer_id_t evictor;
     asy_promise_t *drain_p, *clear_p, *end_p;
     int draining, clearing, ending, warm_failed;
     int dispensing, again;
@@ -413,7 +413,7 @@ static void asy__rpool_evict(void *arg) {
 
 /* ---- public ------------------------------------------------------------------------ */
 ASYNCRT_API asy_rpool_t *asy_rpool_new(asy_loop_t *loop, const asy_rpool_factory_t *factory,
-                                       const asy_rpool_opts *opts) {
+                                       const asy_rpool_opts_t *opts) {
     asy_rpool_t *pool;
     unsigned i;
     if (!loop || !factory || !factory->create) return NULL;

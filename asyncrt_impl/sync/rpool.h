@@ -1,7 +1,7 @@
 /* ---- resource pool (generic-pool, pg.Pool) -----------------------------------
  *
  *   asy_rpool_factory_t f = { db_connect, db_close, db_ping, ctx };
- *   asy_rpool_t *pool = asy_rpool_new(loop, &f, &(asy_rpool_opts){ .min = 2, .max = 20 });
+ *   asy_rpool_t *pool = asy_rpool_new(loop, &f, &(asy_rpool_opts_t){ .min = 2, .max = 20 });
  *   asy_promise_t *c = asy_rpool_acquire(pool, 0);     // value: the resource
  *   ... asy_rpool_release(pool, conn);                 // back to the pool, not closed
  *   asy_promise_t *r = asy_rpool_use(pool, 0, query, q); // acquire, run, always release
@@ -48,7 +48,7 @@ typedef struct {
      * the pool spin. */
     unsigned create_retries;
     uint64_t create_backoff_ms;
-} asy_rpool_opts;
+} asy_rpool_opts_t;
 
 typedef struct {
     size_t size;      /* every object: idle, borrowed, being validated or created */
@@ -60,7 +60,7 @@ typedef struct {
 
 /* NULL on ENOMEM or bad input (no create, min > max). */
 ASYNCRT_API asy_rpool_t *asy_rpool_new(asy_loop_t *loop, const asy_rpool_factory_t *factory,
-                                       const asy_rpool_opts *opts);
+                                       const asy_rpool_opts_t *opts);
 /* A promise of a resource (its value).  Rejects with the factory's error,
  * ASY_ETIMEDOUT, ASY_EBUSY (too many waiting) or ASY_ESHUTDOWN (draining).
  * priority >= levels is taken as the last level.  NULL on ENOMEM. */

@@ -20,7 +20,7 @@ typedef struct asy__sem_rec {
     asy_promise_t *promise; /* promise style, or asy_sem_run's result */
     asy_task_fn task;       /* asy_sem_run */
     asy_promise_t *inner;
-    asy_timer_id timer;
+    asy_timer_id_t timer;
     int state, status;
 } asy__sem_rec;
 

@@ -19,7 +19,7 @@ ASY__INTERNAL void asy__tls_time(char *dst, size_t cap, const mbedtls_x509_time 
              t->min, t->sec);
 }
 
-ASYNCRT_API int asy_tls_peer_certificate(const asy_tls_t *tls, asy_tls_cert_info *out) {
+ASYNCRT_API int asy_tls_peer_certificate(const asy_tls_t *tls, asy_tls_cert_info_t *out) {
     const mbedtls_x509_crt *crt, *c;
     const mbedtls_x509_name *n;
     const mbedtls_x509_sequence *san;

@@ -378,7 +378,7 @@ ASY__INTERNAL void asy__tls_t_close(asy_stream_t *t) {
         asy_stream_destroy(&st->tls->stream, (st->flags & ASY__TLS_PEER_DONE) ? 0 : ASY_ECONNRESET);
 }
 
-static const asy_stream_events asy__tls_transport_events = {
+static const asy_stream_events_t asy__tls_transport_events = {
     asy__tls_t_data, NULL, asy__tls_t_end, asy__tls_t_error, asy__tls_t_drain,
     NULL,            asy__tls_t_close, NULL, NULL};
 
@@ -460,7 +460,7 @@ ASY__INTERNAL void asy__tls_destroy(asy_stream_t *s, int err) {
     if (!asy_stream_is_destroyed(t)) asy_stream_destroy(t, 0);
 }
 
-static const asy_stream_impl asy__tls_impl = {
+static const asy_stream_impl_t asy__tls_impl = {
     NULL, asy__tls_read, asy__tls_write, NULL, asy__tls_final, asy__tls_destroy, NULL, NULL};
 
 /* ---- creating ------------------------------------------------------------- */
@@ -471,11 +471,11 @@ ASY__INTERNAL int asy__tls_is_ip(const char *s) {
 }
 
 ASY__INTERNAL int asy__tls_setup(asy_loop_t *loop, asy_tls_t *tls, asy_stream_t *transport,
-                                 const asy_tls_opts *opts, asy_socket_t *own) {
-    asy_tls_opts o;
+                                 const asy_tls_opts_t *opts, asy_socket_t *own) {
+    asy_tls_opts_t o;
     asy_tls_context_t *ctx;
     asy__tls_state *st;
-    asy_stream_opts so;
+    asy_stream_opts_t so;
     int r;
     if (opts)
         o = *opts;
@@ -545,7 +545,7 @@ ASY__INTERNAL int asy__tls_setup(asy_loop_t *loop, asy_tls_t *tls, asy_stream_t 
 /* A socket of ours that never got wrapped: destroyed, freed at its close. */
 ASY__INTERNAL void asy__tls_orphan_closed(asy_stream_t *s) { asy__free(s->data); }
 
-static const asy_stream_events asy__tls_orphan_events = {
+static const asy_stream_events_t asy__tls_orphan_events = {
     NULL, NULL, NULL, NULL, NULL, NULL, asy__tls_orphan_closed, NULL, NULL};
 
 ASY__INTERNAL void asy__tls_orphan(asy_socket_t *sock, int err) {
@@ -555,17 +555,17 @@ ASY__INTERNAL void asy__tls_orphan(asy_socket_t *sock, int err) {
 }
 
 ASYNCRT_API int asy_tls_wrap(asy_loop_t *loop, asy_tls_t *tls, asy_stream_t *transport,
-                             const asy_tls_opts *opts) {
+                             const asy_tls_opts_t *opts) {
     if (!loop || !tls || !transport) return ASY_EINVAL;
     if (asy_stream_is_destroyed(transport)) return ASY_ESTREAM_DESTROYED;
     return asy__tls_setup(loop, tls, transport, opts, NULL);
 }
 
 ASYNCRT_API int asy_tls_connect(asy_loop_t *loop, asy_tls_t *tls, const char *ip, int port,
-                                const asy_tls_opts *opts, asy_tls_secure_cb cb) {
-    asy_tls_opts o;
+                                const asy_tls_opts_t *opts, asy_tls_secure_cb cb) {
+    asy_tls_opts_t o;
     asy_socket_t *sock;
-    asy_socket_opts so;
+    asy_socket_opts_t so;
     int r;
     if (!loop || !tls || !ip) return ASY_EINVAL;
     if (opts)

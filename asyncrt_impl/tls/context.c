@@ -123,7 +123,7 @@ ASY__INTERNAL void asy__tls_context_free(asy_tls_context_t *c) {
 }
 
 ASY__INTERNAL int asy__tls_context_setup(asy_tls_context_t *c, int role,
-                                         const asy_tls_context_opts *o) {
+                                         const asy_tls_context_opts_t *o) {
     static const char pers[] = "asyncrt tls";
     uint32_t timeout = o->session_timeout_s ? o->session_timeout_s : 300;
     int r;
@@ -203,8 +203,8 @@ ASY__INTERNAL int asy__tls_context_setup(asy_tls_context_t *c, int role,
 }
 
 ASYNCRT_API int asy_tls_context_new(asy_tls_context_t **out, int role,
-                                    const asy_tls_context_opts *opts) {
-    asy_tls_context_opts o;
+                                    const asy_tls_context_opts_t *opts) {
+    asy_tls_context_opts_t o;
     asy_tls_context_t *c;
     int r;
     if (!out) return ASY_EINVAL;
@@ -243,7 +243,7 @@ ASYNCRT_API void asy_tls_context_unref(asy_tls_context_t *ctx) {
 }
 
 ASYNCRT_API void asy_tls_context_get_stats(const asy_tls_context_t *ctx,
-                                           asy_tls_context_stats *out) {
+                                           asy_tls_context_stats_t *out) {
     if (!out) return;
     if (!ctx)
         memset(out, 0, sizeof(*out));

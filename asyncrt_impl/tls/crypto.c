@@ -83,7 +83,7 @@ ASY__INTERNAL void asy__crypto_flush(asy_stream_t *s) {
     asy_stream_flush_done(s, n < 0 ? n : 0);
 }
 
-static const asy_stream_impl asy__crypto_impl = {
+static const asy_stream_impl_t asy__crypto_impl = {
     NULL, NULL, NULL, NULL, NULL, NULL, asy__crypto_transform, asy__crypto_flush};
 
 ASY__INTERNAL int asy__crypto_init(asy_loop_t *loop, asy_crypto_hash_t *h, const char *alg,

@@ -37,7 +37,7 @@ ASY__INTERNAL void asy__tls_server_conn(asy_server_t *net, int status) {
 }
 
 ASYNCRT_API int asy_tls_server_listen(asy_loop_t *loop, asy_tls_server_t *srv,
-                                      asy_tls_context_t *ctx, const asy_tls_opts *opts,
+                                      asy_tls_context_t *ctx, const asy_tls_opts_t *opts,
                                       const char *host, int port, int backlog,
                                       asy_tls_server_cb cb) {
     int r;
@@ -61,7 +61,7 @@ ASYNCRT_API int asy_tls_server_listen(asy_loop_t *loop, asy_tls_server_t *srv,
 
 ASYNCRT_API int asy_tls_server_accept(asy_tls_server_t *srv, asy_tls_t *tls) {
     asy_socket_t *sock;
-    asy_socket_opts so;
+    asy_socket_opts_t so;
     int r;
     if (!srv || !tls || !srv->ctx_) return ASY_EINVAL;
     sock = ASY__NEW(asy_socket_t);

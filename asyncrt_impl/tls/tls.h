@@ -5,7 +5,7 @@
  *   asy_tls_context_t *ctx;                  // tls.createSecureContext
  *   asy_tls_context_new(&ctx, ASY_TLS_CLIENT, NULL);   // system CAs
  *   asy_tls_connect(loop, &tls, "127.0.0.1", 443,
- *                   &(asy_tls_opts){ .context = ctx, .servername = "example.com" },
+ *                   &(asy_tls_opts_t){ .context = ctx, .servername = "example.com" },
  *                   on_secure);
  *   asy_stream_write_bytes(&tls.stream, "GET / ...", n, NULL, NULL);
  *
@@ -44,7 +44,7 @@ enum { ASY_TLS_CLIENT = 0, ASY_TLS_SERVER = 1 };
 
 /* Zero means default everywhere.  Files and PEM strings may be mixed;
  * each *_pem is NUL-terminated PEM text (one or more blocks). */
-typedef struct asy_tls_context_opts {
+typedef struct asy_tls_context_opts_t {
     const char *cert_file; /* own certificate chain: leaf first, then intermediates */
     const char *key_file;  /* its private key (unencrypted PEM or DER) */
     const char *cert_pem;
@@ -70,7 +70,7 @@ typedef struct asy_tls_context_opts {
      * session cache (ID-based resumption) is always on. */
     int no_session_tickets;
     uint32_t session_timeout_s; /* tickets and cache entries; 0: 300 s (Node) */
-} asy_tls_context_opts;
+} asy_tls_context_opts_t;
 
 /* Creates a context (role ASY_TLS_CLIENT or ASY_TLS_SERVER); *out gets it
  * with one reference.  ASY_ETLS_CONFIG for a certificate, key or CA that
@@ -79,7 +79,7 @@ typedef struct asy_tls_context_opts {
  * context needs a certificate and key.  A context is used by connections
  * of one thread at a time. */
 ASYNCRT_API int asy_tls_context_new(asy_tls_context_t **out, int role,
-                                    const asy_tls_context_opts *opts);
+                                    const asy_tls_context_opts_t *opts);
 ASYNCRT_API void asy_tls_context_ref(asy_tls_context_t *ctx);
 /* Drops a reference; connections using the context hold their own. */
 ASYNCRT_API void asy_tls_context_unref(asy_tls_context_t *ctx);
@@ -95,7 +95,7 @@ typedef void (*asy_tls_secure_cb)(asy_tls_t *tls, int status);
  * as opts.session).  Borrowed: asy_buf_retain it to keep it. */
 typedef void (*asy_tls_session_cb)(asy_tls_t *tls, const asy_buf_t *session);
 
-typedef struct asy_tls_opts {
+typedef struct asy_tls_opts_t {
     /* NULL on a client: a context of its own with the system CAs (reading
      * the bundle costs milliseconds: share a context instead).  A server
      * needs one. */
@@ -119,7 +119,7 @@ typedef struct asy_tls_opts {
     /* allowHalfOpen for the cleartext stream (Node's default: off, so the
      * peer's close_notify ends the writable side as well). */
     int allow_half_open;
-} asy_tls_opts;
+} asy_tls_opts_t;
 
 #define ASY_TLS_NO_TIMEOUT ((uint64_t)-1)
 
@@ -136,12 +136,12 @@ struct asy_tls_s {
  * server (opts->context's role; a client without a context makes one).
  * The handshake starts at once; writes made before it ends wait for it. */
 ASYNCRT_API int asy_tls_wrap(asy_loop_t *loop, asy_tls_t *tls, asy_stream_t *transport,
-                             const asy_tls_opts *opts);
+                             const asy_tls_opts_t *opts);
 /* tls.connect: a TCP connection to ip:port (an IP address: resolve names
  * with asy_dns_lookup and give the name as servername) wrapped in TLS;
  * on_secure (opts->on_secure or cb) reports the handshake. */
 ASYNCRT_API int asy_tls_connect(asy_loop_t *loop, asy_tls_t *tls, const char *ip, int port,
-                                const asy_tls_opts *opts, asy_tls_secure_cb cb);
+                                const asy_tls_opts_t *opts, asy_tls_secure_cb cb);
 
 /* ---- the connection, once secure ------------------------------------------ */
 
@@ -165,7 +165,7 @@ ASYNCRT_API int asy_tls_get_session(const asy_tls_t *tls, asy_buf_t *out);
 
 /* getPeerCertificate(): the peer's leaf.  Strings are NUL-terminated
  * (truncated to fit); dates are "YYYY-MM-DD HH:MM:SS" UTC. */
-typedef struct asy_tls_cert_info {
+typedef struct asy_tls_cert_info_t {
     char subject[256];   /* "CN=localhost, O=..." */
     char issuer[256];
     char subject_cn[128];
@@ -176,10 +176,10 @@ typedef struct asy_tls_cert_info {
     char fingerprint256[96]; /* "AB:CD:..." SHA-256 of the DER */
     int is_ca;
     size_t chain_len;    /* certificates the peer sent */
-} asy_tls_cert_info;
+} asy_tls_cert_info_t;
 
 /* ASY_ENOENT when the peer sent no certificate (or before the handshake). */
-ASYNCRT_API int asy_tls_peer_certificate(const asy_tls_t *tls, asy_tls_cert_info *out);
+ASYNCRT_API int asy_tls_peer_certificate(const asy_tls_t *tls, asy_tls_cert_info_t *out);
 
 /* ---- tls.createServer --------------------------------------------------- */
 
@@ -193,7 +193,7 @@ struct asy_tls_server_s {
     asy_loop_t *loop;
     /* -- private -- */
     asy_tls_context_t *ctx_;
-    asy_tls_opts opts_;
+    asy_tls_opts_t opts_;
     asy_tls_server_cb cb_;
     asy_close_cb close_cb_;
 };
@@ -202,7 +202,7 @@ struct asy_tls_server_s {
  * the server holds a reference).  opts (may be NULL) are the defaults for
  * every accepted connection (sni, on_secure, timeouts). */
 ASYNCRT_API int asy_tls_server_listen(asy_loop_t *loop, asy_tls_server_t *srv,
-                                      asy_tls_context_t *ctx, const asy_tls_opts *opts,
+                                      asy_tls_context_t *ctx, const asy_tls_opts_t *opts,
                                       const char *host, int port, int backlog,
                                       asy_tls_server_cb cb);
 ASYNCRT_API int asy_tls_server_accept(asy_tls_server_t *srv, asy_tls_t *tls);
@@ -211,10 +211,10 @@ ASYNCRT_API void asy_tls_server_close(asy_tls_server_t *srv, asy_close_cb close_
 
 /* Counters of a context since it was made: full and abbreviated
  * handshakes it completed (for tests and benchmarks). */
-typedef struct asy_tls_context_stats {
+typedef struct asy_tls_context_stats_t {
     uint64_t handshakes, resumed;
-} asy_tls_context_stats;
+} asy_tls_context_stats_t;
 ASYNCRT_API void asy_tls_context_get_stats(const asy_tls_context_t *ctx,
-                                           asy_tls_context_stats *out);
+                                           asy_tls_context_stats_t *out);
 
 #endif

@@ -41,7 +41,7 @@ struct asy_tls_context_s {
     int *ciphers; /* 0-terminated ids */
     char *alpn_store;
     const char *alpn[ASY__TLS_MAX_ALPN + 1];
-    asy_tls_context_stats stats;
+    asy_tls_context_stats_t stats;
 };
 
 /* st->flags */
@@ -84,8 +84,8 @@ struct asy__tls_state {
     size_t out_len;
     asy_buf_t wchunk;   /* cleartext being written */
     size_t woff;
-    asy_timer_id timer;
-    asy_tls_opts opts;
+    asy_timer_id_t timer;
+    asy_tls_opts_t opts;
     char servername[256];
     uint8_t scratch[16384];
 };
@@ -98,7 +98,7 @@ ASY__INTERNAL int asy__tls_sni_thunk(void *p, mbedtls_ssl_context *ssl, const un
                                      size_t len);
 /* Defined in conn.c, used by server.c. */
 ASY__INTERNAL int asy__tls_setup(asy_loop_t *loop, asy_tls_t *tls, asy_stream_t *transport,
-                                 const asy_tls_opts *opts, asy_socket_t *own);
+                                 const asy_tls_opts_t *opts, asy_socket_t *own);
 ASY__INTERNAL void asy__tls_orphan(asy_socket_t *sock, int err);
 
 #endif

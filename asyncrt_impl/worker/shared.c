@@ -273,7 +273,7 @@ static void asy__sab_timer_cb(asy_timer_t *t) {
     asy__mutex_unlock(&w->sb->mu);
 }
 
-ASYNCRT_API asy_promise_t *asy_atomics_wait_async(asy_loop_t *loop, asy_shared_buf_t *sb,
+ASYNCRT_API asy_promise_t *asy_atomicsp_wait(asy_loop_t *loop, asy_shared_buf_t *sb,
                                                   size_t index, int32_t expected,
                                                   int64_t timeout_ms) {
     asy__worker_loop_state *st;

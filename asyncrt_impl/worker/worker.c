@@ -257,8 +257,8 @@ static void asy__worker_close(asy_handle_t *h) {
 static const asy__handle_class asy__worker_class = {ASY_HANDLE_WORKER, "worker",
                                                     asy__worker_close, NULL};
 
-ASYNCRT_API int asy_worker_start_at(asy_loop_t *loop, asy_worker_t *w, asy_worker_main main_fn,
-                                    const asy_worker_opts *opts, const char *file, int line) {
+ASYNCRT_API int asy_worker_start_at(asy_loop_t *loop, asy_worker_t *w, asy_worker_main_fn main_fn,
+                                    const asy_worker_opts_t *opts, const char *file, int line) {
     asy__worker_shared *s;
     asy_port_end_t *parent_end, *child_end;
     asy__thread_opts topts;

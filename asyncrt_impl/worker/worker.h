@@ -13,8 +13,8 @@
 #include "../promise/promise.h"
 
 /* Handle type ids of this layer (docs/design.md, "Handle types"). */
-#define ASY_HANDLE_WORKER ((asy_handle_type)(ASY_HANDLE_TYPE_MAX + 0))
-#define ASY_HANDLE_PORT ((asy_handle_type)(ASY_HANDLE_TYPE_MAX + 1))
+#define ASY_HANDLE_WORKER ((asy_handle_type_t)(ASY_HANDLE_TYPE_MAX + 0))
+#define ASY_HANDLE_PORT ((asy_handle_type_t)(ASY_HANDLE_TYPE_MAX + 1))
 
 /* ---- channels and ports ------------------------------------------------ */
 /* One end of a channel, attached to no loop: what asy_channel_open gives
@@ -89,16 +89,16 @@ typedef struct asy_worker_self_s {
     asy_port_t *port;       /* parentPort (not started) */
     const uint8_t *data;    /* workerData: a copy, valid while the worker runs */
     size_t len;
-    void *arg;              /* asy_worker_opts.arg, as given */
+    void *arg;              /* asy_worker_opts_t.arg, as given */
     unsigned thread_id;     /* threadId, 1, 2, ... in start order */
 } asy_worker_self_t;
 
 /* The entry function.  Its return value is the exit code unless the
  * worker failed, exited or was terminated.  After it returns the worker's
  * loop runs until nothing keeps it alive (as a Node worker's does). */
-typedef int (*asy_worker_main)(asy_worker_self_t *self);
+typedef int (*asy_worker_main_fn)(asy_worker_self_t *self);
 
-typedef struct asy_worker_opts {
+typedef struct asy_worker_opts_t {
     const void *data;  /* workerData: copied */
     size_t len;
     void *arg;         /* passed to the entry as is (keep it alive) */
@@ -110,14 +110,14 @@ typedef struct asy_worker_opts {
     void (*on_error)(asy_worker_t *w, int code, const char *message);
     /* 'exit': the thread is gone; the handle is inactive from here on */
     void (*on_exit)(asy_worker_t *w, int exit_code);
-} asy_worker_opts;
+} asy_worker_opts_t;
 
 struct asy_worker_s {
     ASY_HANDLE_FIELDS
     struct asy__worker_shared *shared_;
     asy_port_t port_;     /* the parent's end of parentPort (internal) */
     asy_async_t exit_async_;
-    asy_worker_opts opts_;
+    asy_worker_opts_t opts_;
     unsigned thread_id_;
     int exit_code_;
     unsigned worker_flags_;
@@ -127,8 +127,8 @@ struct asy_worker_s {
  * (no thread).  The handle is active (keeps the loop alive) until 'exit';
  * asy_unref lets the loop end without waiting for the worker.  Closing a
  * worker that still runs terminates it and waits for its thread. */
-ASYNCRT_API int asy_worker_start_at(asy_loop_t *loop, asy_worker_t *w, asy_worker_main main_fn,
-                                    const asy_worker_opts *opts, const char *file, int line);
+ASYNCRT_API int asy_worker_start_at(asy_loop_t *loop, asy_worker_t *w, asy_worker_main_fn main_fn,
+                                    const asy_worker_opts_t *opts, const char *file, int line);
 #define asy_worker_start(loop, w, main_fn, opts) \
     asy_worker_start_at((loop), (w), (main_fn), (opts), ASY_HERE)
 /* worker.postMessage: as asy_port_post / asy_port_post_transfer. */
@@ -192,7 +192,7 @@ ASYNCRT_API int asy_atomics_notify(asy_shared_buf_t *sb, size_t index, int count
  * "timed-out" (timeout_ms on the loop's clock, virtual clock included;
  * -1: none), or already resolved with "not-equal".  A pending wait keeps
  * the loop alive, as in Node.  NULL on bad arguments or ENOMEM. */
-ASYNCRT_API asy_promise_t *asy_atomics_wait_async(asy_loop_t *loop, asy_shared_buf_t *sb,
+ASYNCRT_API asy_promise_t *asy_atomicsp_wait(asy_loop_t *loop, asy_shared_buf_t *sb,
                                                   size_t index, int32_t expected,
                                                   int64_t timeout_ms);
 
@@ -209,7 +209,7 @@ typedef struct asy_wpool_s asy_wpool_t;
  * self is the worker's (asy_worker_should_stop tells of an abort). */
 typedef int (*asy_wpool_fn)(asy_worker_self_t *self, void *arg, const uint8_t *in, size_t len,
                             asy_buf_t *out);
-typedef struct asy_wpool_opts {
+typedef struct asy_wpool_opts_t {
     asy_wpool_fn fn;
     void *arg;                /* passed to fn */
     unsigned min_threads;     /* started at once and kept; default 0 */
@@ -217,7 +217,7 @@ typedef struct asy_wpool_opts {
     size_t max_queue;         /* tasks waiting for a thread; 0: no limit */
     uint64_t idle_timeout_ms; /* threads above min_threads idle this long leave; 0: at once */
     size_t stack_size;        /* per worker, bytes; 0: default */
-} asy_wpool_opts;
+} asy_wpool_opts_t;
 /* Names a task, to abort it.  A stale id is harmless. */
 typedef struct {
     uint64_t id;
@@ -232,7 +232,7 @@ typedef struct {
 
 /* NULL with *err (may be NULL) set: ASY_EINVAL (no fn, min > max),
  * ASY_ENOMEM, or a worker that could not start. */
-ASYNCRT_API asy_wpool_t *asy_wpool_new(asy_loop_t *loop, const asy_wpool_opts *opts, int *err);
+ASYNCRT_API asy_wpool_t *asy_wpool_new(asy_loop_t *loop, const asy_wpool_opts_t *opts, int *err);
 /* pool.run(input): a promise of the result, an `asy_buf_t *` the promise
  * owns (asy_buf_retain it to keep the bytes).  Rejects with the task's
  * code, ASY_EAGAIN when max_queue tasks are already waiting, ASY_ECANCELED

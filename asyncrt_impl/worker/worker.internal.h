@@ -62,7 +62,7 @@ typedef struct asy__worker_shared {
     char *fail_message;
     /* -- set before the thread starts, read-only after -- */
     asy__thread_t tid;
-    asy_worker_main main_fn;
+    asy_worker_main_fn main_fn;
     asy_port_end_t *child_end;
     uint8_t *data;
     size_t len;

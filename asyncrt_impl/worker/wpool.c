@@ -34,7 +34,7 @@ typedef struct asy__wp_task {
 
 struct asy_wpool_s {
     asy_loop_t *loop;
-    asy_wpool_opts opts;
+    asy_wpool_opts_t opts;
     asy_sem_t *sem;
     asy__queue threads;
     asy__queue tasks;
@@ -61,7 +61,7 @@ static void asy__wp_maybe_free(asy_wpool_t *p) {
 
 static void asy__wp_worker_msg(asy_port_t *port, asy_message_t *m) {
     asy_worker_self_t *self = (asy_worker_self_t *)port->data;
-    const asy_wpool_opts *o = (const asy_wpool_opts *)self->arg;
+    const asy_wpool_opts_t *o = (const asy_wpool_opts_t *)self->arg;
     asy__wp_reply rep;
     asy_buf_t out = ASY_BUF_INIT;
     uint8_t *msg;
@@ -201,7 +201,7 @@ static void asy__wp_on_exit(asy_worker_t *w, int code) {
 
 static asy__wp_thread *asy__wp_thread_start(asy_wpool_t *p, int *err) {
     asy__wp_thread *th = ASY__NEW(asy__wp_thread);
-    asy_worker_opts wo;
+    asy_worker_opts_t wo;
     int r;
     if (!th) {
         *err = ASY_ENOMEM;
@@ -270,7 +270,7 @@ static void asy__wp_granted(void *arg, int status) {
     p->running++;
 }
 
-ASYNCRT_API asy_wpool_t *asy_wpool_new(asy_loop_t *loop, const asy_wpool_opts *opts, int *err) {
+ASYNCRT_API asy_wpool_t *asy_wpool_new(asy_loop_t *loop, const asy_wpool_opts_t *opts, int *err) {
     asy_wpool_t *p;
     int dummy, r = 0;
     unsigned i;

@@ -14,8 +14,8 @@ ASY__INTERNAL void asy__zfree(voidpf opaque, voidpf p) {
     asy__free(p);
 }
 
-ASY__INTERNAL int asy__zopts_check(asy_zlib_mode mode, const asy_zlib_opts *o, asy__zopts *out) {
-    asy_zlib_opts d;
+ASY__INTERNAL int asy__zopts_check(asy_zlib_mode_t mode, const asy_zlib_opts_t *o, asy__zopts *out) {
+    asy_zlib_opts_t d;
     if (mode < ASY_ZLIB_DEFLATE || mode > ASY_ZLIB_UNZIP) return ASY_EINVAL;
     if (!o) {
         memset(&d, 0, sizeof(d));
@@ -84,7 +84,7 @@ ASY__INTERNAL int asy__zeng_set_dict(asy__zeng *e) {
     return 0;
 }
 
-ASY__INTERNAL int asy__zeng_init(asy__zeng *e, asy_zlib_mode mode, const asy__zopts *o) {
+ASY__INTERNAL int asy__zeng_init(asy__zeng *e, asy_zlib_mode_t mode, const asy__zopts *o) {
     int r, wb = o->window_bits;
     memset(e, 0, sizeof(*e));
     e->mode = (int)mode;

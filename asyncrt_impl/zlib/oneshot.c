@@ -22,7 +22,7 @@ ASY__INTERNAL void asy__zone_free_block(void *data, void *hint) {
  * a window that still covers the whole input finds the same matches, and
  * the output is as valid for any inflater.  Only when the caller left
  * windowBits and memLevel at their defaults. */
-ASY__INTERNAL void asy__zone_size_window(asy_zlib_mode mode, const asy_zlib_opts *opts, size_t len,
+ASY__INTERNAL void asy__zone_size_window(asy_zlib_mode_t mode, const asy_zlib_opts_t *opts, size_t len,
                                          asy__zopts *o) {
     int wb = 9;
     if (mode != ASY_ZLIB_GZIP && mode != ASY_ZLIB_DEFLATE && mode != ASY_ZLIB_DEFLATE_RAW) return;
@@ -33,8 +33,8 @@ ASY__INTERNAL void asy__zone_size_window(asy_zlib_mode mode, const asy_zlib_opts
     o->mem_level = wb - 6 < 8 ? wb - 6 : 8; /* a hash twice the window */
 }
 
-ASYNCRT_API int asy_zlib_sync(asy_zlib_mode mode, const void *data, size_t len,
-                              const asy_zlib_opts *opts, asy_buf_t *out, const char **message) {
+ASYNCRT_API int asy_zlib_sync(asy_zlib_mode_t mode, const void *data, size_t len,
+                              const asy_zlib_opts_t *opts, asy_buf_t *out, const char **message) {
     asy__zopts o;
     asy__zeng e;
     const uint8_t *p = (const uint8_t *)data;
@@ -154,8 +154,8 @@ ASYNCRT_API int asy_zlib_sync(asy_zlib_mode mode, const void *data, size_t len,
 
 typedef struct asy__zone_req {
     asy_work_t work;
-    asy_zlib_mode mode;
-    asy_zlib_opts opts;
+    asy_zlib_mode_t mode;
+    asy_zlib_opts_t opts;
     int has_opts;
     const void *data;
     size_t len;
@@ -203,8 +203,8 @@ ASY__INTERNAL void asy__zone_done(asy_work_t *w, int status) {
     asy__free(q);
 }
 
-ASY__INTERNAL int asy__zone_start(asy_loop_t *loop, asy_zlib_mode mode, const void *data,
-                                  size_t len, const asy_zlib_opts *opts, asy_zlib_cb cb,
+ASY__INTERNAL int asy__zone_start(asy_loop_t *loop, asy_zlib_mode_t mode, const void *data,
+                                  size_t len, const asy_zlib_opts_t *opts, asy_zlib_cb cb,
                                   void *arg, asy_promise_t *p) {
     asy__zopts o;
     asy__zone_req *q;
@@ -228,14 +228,14 @@ ASY__INTERNAL int asy__zone_start(asy_loop_t *loop, asy_zlib_mode mode, const vo
     return r;
 }
 
-ASYNCRT_API int asy_zlib_buf(asy_loop_t *loop, asy_zlib_mode mode, const void *data, size_t len,
-                             const asy_zlib_opts *opts, asy_zlib_cb cb, void *arg) {
+ASYNCRT_API int asy_zlib_buf(asy_loop_t *loop, asy_zlib_mode_t mode, const void *data, size_t len,
+                             const asy_zlib_opts_t *opts, asy_zlib_cb cb, void *arg) {
     if (!cb) return ASY_EINVAL;
     return asy__zone_start(loop, mode, data, len, opts, cb, arg, NULL);
 }
 
-ASYNCRT_API asy_promise_t *asy_zlibp(asy_loop_t *loop, asy_zlib_mode mode, const void *data,
-                                     size_t len, const asy_zlib_opts *opts) {
+ASYNCRT_API asy_promise_t *asy_zlibp(asy_loop_t *loop, asy_zlib_mode_t mode, const void *data,
+                                     size_t len, const asy_zlib_opts_t *opts) {
     asy_promise_t *p;
     int r;
     if (!loop || !(p = asy_promise_new(loop))) return NULL;
@@ -249,16 +249,16 @@ ASYNCRT_API asy_promise_t *asy_zlibp(asy_loop_t *loop, asy_zlib_mode mode, const
 
 #define ASY__ZLIB_ONESHOT_DEF(name, mode)                                                    \
     ASYNCRT_API int asy_zlib_##name##_sync(const void *data, size_t len,                     \
-                                           const asy_zlib_opts *opts, asy_buf_t *out) {      \
+                                           const asy_zlib_opts_t *opts, asy_buf_t *out) {      \
         return asy_zlib_sync(mode, data, len, opts, out, NULL);                              \
     }                                                                                        \
     ASYNCRT_API int asy_zlib_##name##_buf(asy_loop_t *loop, const void *data, size_t len,    \
-                                          const asy_zlib_opts *opts, asy_zlib_cb cb,         \
+                                          const asy_zlib_opts_t *opts, asy_zlib_cb cb,         \
                                           void *arg) {                                       \
         return asy_zlib_buf(loop, mode, data, len, opts, cb, arg);                           \
     }                                                                                        \
     ASYNCRT_API asy_promise_t *asy_zlibp_##name(asy_loop_t *loop, const void *data, size_t len, \
-                                                const asy_zlib_opts *opts) {                 \
+                                                const asy_zlib_opts_t *opts) {                 \
         return asy_zlibp(loop, mode, data, len, opts);                                       \
     }
 ASY__ZLIB_ONESHOT_DEF(gzip, ASY_ZLIB_GZIP)

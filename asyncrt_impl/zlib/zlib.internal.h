@@ -9,7 +9,7 @@
 
 typedef struct asy__zeng {
     z_stream zs;
-    int mode;      /* asy_zlib_mode */
+    int mode;      /* asy_zlib_mode_t */
     int deflating; /* deflate kinds */
     int started;   /* deflateInit / inflateInit done */
     int level, strategy, window_bits, mem_level;
@@ -34,8 +34,8 @@ typedef struct asy__zopts {
     size_t dict_len;
 } asy__zopts;
 
-ASY__INTERNAL int asy__zopts_check(asy_zlib_mode mode, const asy_zlib_opts *o, asy__zopts *out);
-ASY__INTERNAL int asy__zeng_init(asy__zeng *e, asy_zlib_mode mode, const asy__zopts *o);
+ASY__INTERNAL int asy__zopts_check(asy_zlib_mode_t mode, const asy_zlib_opts_t *o, asy__zopts *out);
+ASY__INTERNAL int asy__zeng_init(asy__zeng *e, asy_zlib_mode_t mode, const asy__zopts *o);
 ASY__INTERNAL void asy__zeng_end(asy__zeng *e);
 ASY__INTERNAL int asy__zeng_run(asy__zeng *e, int flush);
 ASY__INTERNAL int asy__zeng_params(asy__zeng *e, int level, int strategy);

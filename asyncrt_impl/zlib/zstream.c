@@ -303,7 +303,7 @@ ASY__INTERNAL void asy__zls_destroy(asy_stream_t *s, int err) {
     asy__zls_finish_destroy(st);
 }
 
-static const asy_stream_impl asy__zlib_impl = {NULL,
+static const asy_stream_impl_t asy__zlib_impl = {NULL,
                                                asy__zls_read,
                                                NULL,
                                                NULL,
@@ -312,10 +312,10 @@ static const asy_stream_impl asy__zlib_impl = {NULL,
                                                asy__zls_transform,
                                                asy__zls_flush};
 
-ASYNCRT_API int asy_zlib_create(asy_loop_t *loop, asy_zlib_t *z, asy_zlib_mode mode,
-                                const asy_zlib_opts *opts) {
+ASYNCRT_API int asy_zlib_create(asy_loop_t *loop, asy_zlib_t *z, asy_zlib_mode_t mode,
+                                const asy_zlib_opts_t *opts) {
     asy__zopts o;
-    asy_stream_opts so;
+    asy_stream_opts_t so;
     struct asy__zlib_state *st;
     size_t hwm;
     int r;
@@ -349,7 +349,7 @@ ASYNCRT_API int asy_zlib_create(asy_loop_t *loop, asy_zlib_t *z, asy_zlib_mode m
 }
 
 #define ASY__ZLIB_CREATE(name, mode)                                                         \
-    ASYNCRT_API int asy_zlib_##name(asy_loop_t *loop, asy_zlib_t *z, const asy_zlib_opts *opts) { \
+    ASYNCRT_API int asy_zlib_##name(asy_loop_t *loop, asy_zlib_t *z, const asy_zlib_opts_t *opts) { \
         return asy_zlib_create(loop, z, mode, opts);                                         \
     }
 ASY__ZLIB_CREATE(gzip, ASY_ZLIB_GZIP)

@@ -36,7 +36,7 @@ typedef enum {
     ASY_ZLIB_DEFLATE_RAW = 5,
     ASY_ZLIB_INFLATE_RAW = 6,
     ASY_ZLIB_UNZIP = 7 /* gzip or zlib, told apart by the header */
-} asy_zlib_mode;
+} asy_zlib_mode_t;
 
 /* zlib's flush values and constants, under Node's names, so callers need
  * not include <zlib.h>. */
@@ -62,7 +62,7 @@ enum {
 
 /* Node's zlib options; zero means Node's default for every field, NULL
  * options are all defaults. */
-typedef struct asy_zlib_opts {
+typedef struct asy_zlib_opts_t {
     /* level -1..9; 0 is a real level (store), so it counts only with
      * has_level (default Z_DEFAULT_COMPRESSION, zlib's 6). */
     int has_level;
@@ -89,7 +89,7 @@ typedef struct asy_zlib_opts {
      * ((byte & 0x0f) != 8) is read as raw deflate instead, as browsers
      * and undici read Content-Encoding: deflate (servers send either). */
     int raw_fallback;
-} asy_zlib_opts;
+} asy_zlib_opts_t;
 
 typedef struct asy_zlib_s asy_zlib_t;
 struct asy__zlib_state;
@@ -106,15 +106,15 @@ struct asy_zlib_s {
  * on_close is the last call the library makes with it.  ASY_EINVAL /
  * ASY_ERANGE (bad options), ASY_ENOMEM, ASY_Z_DATA_ERROR (a dictionary
  * zlib refuses); nothing is started then. */
-ASYNCRT_API int asy_zlib_create(asy_loop_t *loop, asy_zlib_t *z, asy_zlib_mode mode,
-                                const asy_zlib_opts *opts);
-ASYNCRT_API int asy_zlib_gzip(asy_loop_t *loop, asy_zlib_t *z, const asy_zlib_opts *opts);
-ASYNCRT_API int asy_zlib_gunzip(asy_loop_t *loop, asy_zlib_t *z, const asy_zlib_opts *opts);
-ASYNCRT_API int asy_zlib_deflate(asy_loop_t *loop, asy_zlib_t *z, const asy_zlib_opts *opts);
-ASYNCRT_API int asy_zlib_inflate(asy_loop_t *loop, asy_zlib_t *z, const asy_zlib_opts *opts);
-ASYNCRT_API int asy_zlib_deflate_raw(asy_loop_t *loop, asy_zlib_t *z, const asy_zlib_opts *opts);
-ASYNCRT_API int asy_zlib_inflate_raw(asy_loop_t *loop, asy_zlib_t *z, const asy_zlib_opts *opts);
-ASYNCRT_API int asy_zlib_unzip(asy_loop_t *loop, asy_zlib_t *z, const asy_zlib_opts *opts);
+ASYNCRT_API int asy_zlib_create(asy_loop_t *loop, asy_zlib_t *z, asy_zlib_mode_t mode,
+                                const asy_zlib_opts_t *opts);
+ASYNCRT_API int asy_zlib_gzip(asy_loop_t *loop, asy_zlib_t *z, const asy_zlib_opts_t *opts);
+ASYNCRT_API int asy_zlib_gunzip(asy_loop_t *loop, asy_zlib_t *z, const asy_zlib_opts_t *opts);
+ASYNCRT_API int asy_zlib_deflate(asy_loop_t *loop, asy_zlib_t *z, const asy_zlib_opts_t *opts);
+ASYNCRT_API int asy_zlib_inflate(asy_loop_t *loop, asy_zlib_t *z, const asy_zlib_opts_t *opts);
+ASYNCRT_API int asy_zlib_deflate_raw(asy_loop_t *loop, asy_zlib_t *z, const asy_zlib_opts_t *opts);
+ASYNCRT_API int asy_zlib_inflate_raw(asy_loop_t *loop, asy_zlib_t *z, const asy_zlib_opts_t *opts);
+ASYNCRT_API int asy_zlib_unzip(asy_loop_t *loop, asy_zlib_t *z, const asy_zlib_opts_t *opts);
 
 /* The zlib stream whose `stream` member s is; NULL for any other stream. */
 ASYNCRT_API asy_zlib_t *asy_zlib_of(asy_stream_t *s);

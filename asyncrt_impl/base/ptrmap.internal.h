@@ -3,7 +3,7 @@
  * short however many objects come and go).  Kept at most half full.
  * Keys are never NULL (an empty cell's key is NULL). */
 #pragma once
-#include "../base/sys.internal.h"
+#include "sys.internal.h"
 typedef struct {
     void *key;
     void *val;

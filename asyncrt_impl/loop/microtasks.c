@@ -1,4 +1,7 @@
-/* asy__taskq: FIFO ring of (fn, arg).  Grows by doubling; never shrinks
+/* process.nextTick and queueMicrotask: the two queues the loop drains
+ * after every callback (asy__drain), in Node's order.
+ *
+ * asy__taskq: FIFO ring of (fn, arg).  Grows by doubling; never shrinks
  * while the loop lives, so steady-state pushes do not allocate. */
 #include "loop.internal.h"
 ASY__INTERNAL int asy__taskq_push(asy__taskq *q, asy_fn fn, void *arg) {
@@ -52,15 +55,6 @@ ASY__INTERNAL void asy__drain(asy_loop_t *loop) {
         if (loop->after_drain_) loop->after_drain_(loop);
     } while (loop->ticks_.count | loop->microtasks_.count);
     if (loop->watch_) loop->watch_fn_(loop);
-}
-
-ASY__INTERNAL void asy__cb_site_slow(asy_loop_t *loop, const char *kind, const asy_handle_t *h,
-                                     void (*fn)(void)) {
-    loop->cb_.kind = kind ? kind : h ? asy_handle_type_name(h->type) : NULL;
-    loop->cb_.file = h ? h->origin_file_ : NULL;
-    loop->cb_.line = h ? h->origin_line_ : 0;
-    loop->cb_.fn = fn;
-    loop->cb_.start_ns = asy_hrtime();
 }
 
 ASYNCRT_API int asy_next_tick(asy_loop_t *loop, asy_fn cb, void *arg) {

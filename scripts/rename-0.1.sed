@@ -1,0 +1,144 @@
+# The 0.1 naming pass (issue 13, point 7): run over C sources that use
+# asyncrt to move them to the new names:
+#     sed -i -E -f scripts/rename-0.1.sed file.c ...
+# Public names first (CHANGELOG.md has the table), then the private
+# ones the library itself renamed.  Semantic changes (callback argument
+# order, constructors error out-parameters, asy_stream_write results)
+# are not textual: CHANGELOG.md lists them.
+# --- public types: every public data type ends in _t
+s/\basy_async_opts\b/asy_async_opts_t/g
+s/\basy_dirent_type\b/asy_dirent_type_t/g
+s/\basy_dns_lookup_opts\b/asy_dns_lookup_opts_t/g
+s/\basy_exec_opts\b/asy_exec_opts_t/g
+s/\basy_exec_output\b/asy_exec_output_t/g
+s/\basy_exec_result\b/asy_exec_result_t/g
+s/\basy_fetch_opts\b/asy_fetch_opts_t/g
+s/\basy_fs_read_stream_opts\b/asy_fs_read_stream_opts_t/g
+s/\basy_fs_type\b/asy_fs_type_t/g
+s/\basy_fs_write_stream_opts\b/asy_fs_write_stream_opts_t/g
+s/\basy_handle_type\b/asy_handle_type_t/g
+s/\basy_http_agent_opts\b/asy_http_agent_opts_t/g
+s/\basy_http_agent_stats\b/asy_http_agent_stats_t/g
+s/\basy_http_client_events\b/asy_http_client_events_t/g
+s/\basy_http_parse_opts\b/asy_http_parse_opts_t/g
+s/\basy_http_request_opts\b/asy_http_request_opts_t/g
+s/\basy_http_server_opts\b/asy_http_server_opts_t/g
+s/\basy_immediate_id\b/asy_immediate_id_t/g
+s/\basy_ipc_frame_info\b/asy_ipc_frame_info_t/g
+s/\basy_json_parse_opts\b/asy_json_parse_opts_t/g
+s/\basy_json_type\b/asy_json_type_t/g
+s/\basy_line_splitter_opts\b/asy_line_splitter_opts_t/g
+s/\basy_loop_opts\b/asy_loop_opts_t/g
+s/\basy_membership\b/asy_membership_t/g
+s/\basy_perf_entry_type\b/asy_perf_entry_type_t/g
+s/\basy_pipe_opts\b/asy_pipe_opts_t/g
+s/\basy_process_opts\b/asy_process_opts_t/g
+s/\basy_promise_state\b/asy_promise_state_t/g
+s/\basy_report_signal_opts\b/asy_report_signal_opts_t/g
+s/\basy_rpool_opts\b/asy_rpool_opts_t/g
+s/\basy_run_mode\b/asy_run_mode_t/g
+s/\basy_socket_opts\b/asy_socket_opts_t/g
+s/\basy_stdio_kind\b/asy_stdio_kind_t/g
+s/\basy_stdio_opt\b/asy_stdio_opt_t/g
+s/\basy_stream_events\b/asy_stream_events_t/g
+s/\basy_stream_impl\b/asy_stream_impl_t/g
+s/\basy_stream_opts\b/asy_stream_opts_t/g
+s/\basy_timer_id\b/asy_timer_id_t/g
+s/\basy_tls_cert_info\b/asy_tls_cert_info_t/g
+s/\basy_tls_context_opts\b/asy_tls_context_opts_t/g
+s/\basy_tls_context_stats\b/asy_tls_context_stats_t/g
+s/\basy_tls_opts\b/asy_tls_opts_t/g
+s/\basy_tty_mode\b/asy_tty_mode_t/g
+s/\basy_work_class\b/asy_work_class_t/g
+s/\basy_worker_opts\b/asy_worker_opts_t/g
+s/\basy_wpool_opts\b/asy_wpool_opts_t/g
+s/\basy_zlib_mode\b/asy_zlib_mode_t/g
+s/\basy_zlib_opts\b/asy_zlib_opts_t/g
+# --- function types: callbacks end in _cb, user-supplied functions in _fn
+s/\basy_worker_main\b/asy_worker_main_fn/g
+# --- one iovec type
+s/\basy_iovec_t\b/asy_iov_t/g
+s/\basy_iovec\b/asy_iov_s/g
+# --- promise forms live in the module's p namespace (asy_fsp_, asy_dnsp_);
+#     _async now means only a coroutine (asy_async)
+s/\basy_exec_file_async\b/asy_execp_file/g
+s/\basy_exec_async\b/asy_execp/g
+s/\basy_pipeline_promise\b/asy_pipelinep/g
+s/\basy_stream_finished_promise\b/asy_finishedp/g
+s/\basy_stream_finished\b/asy_finished/g
+s/\basy_atomics_wait_async\b/asy_atomicsp_wait/g
+s/\basy_stream_read_async\b/asy_stream_next/g
+s/\basy_fs_read_file_promise\b/asy_fsp_read_file/g
+# --- private: one prefix per layer
+s/\bASY__S_ACCEPT_ERRED\b/ASY__SOCK_ACCEPT_ERRED/g
+s/\bASY__S_ACCEPT_PAUSED\b/ASY__SOCK_ACCEPT_PAUSED/g
+s/\bASY__S_ACCEPT_READY\b/ASY__SOCK_ACCEPT_READY/g
+s/\bASY__S_CONNECTED\b/ASY__SOCK_CONNECTED/g
+s/\bASY__S_CONNECTING\b/ASY__SOCK_CONNECTING/g
+s/\bASY__S_EOF\b/ASY__SOCK_EOF/g
+s/\bASY__S_LISTENING\b/ASY__SOCK_LISTENING/g
+s/\bASY__S_NOCLOSE\b/ASY__SOCK_NOCLOSE/g
+s/\bASY__S_READING\b/ASY__SOCK_READING/g
+s/\bASY__S_RESET\b/ASY__SOCK_RESET/g
+s/\bASY__S_SHUT\b/ASY__SOCK_SHUT/g
+s/\bASY__S_AUTO_DESTROY\b/ASY__STREAM_AUTO_DESTROY/g
+s/\bASY__S_CLOSED\b/ASY__STREAM_CLOSED/g
+s/\bASY__S_CLOSE_EMITTED\b/ASY__STREAM_CLOSE_EMITTED/g
+s/\bASY__S_CLOSE_WAITING\b/ASY__STREAM_CLOSE_WAITING/g
+s/\bASY__S_CONSTRUCTED\b/ASY__STREAM_CONSTRUCTED/g
+s/\bASY__S_CONSTRUCT_WAIT\b/ASY__STREAM_CONSTRUCT_WAIT/g
+s/\bASY__S_DESTROYED\b/ASY__STREAM_DESTROYED/g
+s/\bASY__S_DESTROY_PENDING\b/ASY__STREAM_DESTROY_PENDING/g
+s/\bASY__S_DESTROY_WAIT\b/ASY__STREAM_DESTROY_WAIT/g
+s/\bASY__S_ERRORED\b/ASY__STREAM_ERRORED/g
+s/\bASY__S_ERROR_EMITTED\b/ASY__STREAM_ERROR_EMITTED/g
+s/\bASY__S_ERROR_OPTIONAL\b/ASY__STREAM_ERROR_OPTIONAL/g
+s/\bASY__S_FLUSH_WAIT\b/ASY__STREAM_FLUSH_WAIT/g
+s/\bASY__S_HALF_OPEN\b/ASY__STREAM_HALF_OPEN/g
+s/\bASY__S_READABLE\b/ASY__STREAM_READABLE/g
+s/\bASY__S_TRANSFORM\b/ASY__STREAM_TRANSFORM/g
+s/\bASY__S_WRITABLE\b/ASY__STREAM_WRITABLE/g
+s/\bASY__S_XFORM_HELD\b/ASY__STREAM_XFORM_HELD/g
+s/\bASY__S_XFORM_WAIT\b/ASY__STREAM_XFORM_WAIT/g
+s/\bASY__R_DATA_EMITTED\b/ASY__RD_DATA_EMITTED/g
+s/\bASY__R_DATA_LISTENING\b/ASY__RD_DATA_LISTENING/g
+s/\bASY__R_EMITTED_READABLE\b/ASY__RD_EMITTED_READABLE/g
+s/\bASY__R_ENDED\b/ASY__RD_ENDED/g
+s/\bASY__R_END_EMITTED\b/ASY__RD_END_EMITTED/g
+s/\bASY__R_FLOWING\b/ASY__RD_FLOWING/g
+s/\bASY__R_HAS_FLOWING\b/ASY__RD_HAS_FLOWING/g
+s/\bASY__R_HAS_PAUSED\b/ASY__RD_HAS_PAUSED/g
+s/\bASY__R_NEED_READABLE\b/ASY__RD_NEED_READABLE/g
+s/\bASY__R_OBJECT\b/ASY__RD_OBJECT/g
+s/\bASY__R_PAUSED\b/ASY__RD_PAUSED/g
+s/\bASY__R_READABLE_LISTENING\b/ASY__RD_READABLE_LISTENING/g
+s/\bASY__R_READING\b/ASY__RD_READING/g
+s/\bASY__R_READING_MORE\b/ASY__RD_READING_MORE/g
+s/\bASY__R_RESUME_SCHEDULED\b/ASY__RD_RESUME_SCHEDULED/g
+s/\bASY__R_SYNC\b/ASY__RD_SYNC/g
+s/\bASY__R_THEN\b/ASY__REACT_THEN/g
+s/\bASY__R_FINALLY\b/ASY__REACT_FINALLY/g
+s/\bASY__R_FTHUNK\b/ASY__REACT_FTHUNK/g
+s/\bASY__R_OBSERVE\b/ASY__REACT_OBSERVE/g
+s/\bASY__R_THENABLE\b/ASY__REACT_THENABLE/g
+s/\bASY__R_ADOPT\b/ASY__REACT_ADOPT/g
+s/\bASY__R_ALL\b/ASY__REACT_ALL/g
+s/\bASY__R_SETTLED\b/ASY__REACT_SETTLED/g
+s/\bASY__R_RACE\b/ASY__REACT_RACE/g
+s/\bASY__R_ANY\b/ASY__REACT_ANY/g
+s/\bASY__P_LOCKED\b/ASY__PROM_LOCKED/g
+s/\bASY__P_HANDLED\b/ASY__PROM_HANDLED/g
+s/\bASY__P_REPORTED\b/ASY__PROM_REPORTED/g
+s/\bASY__P_MSG_OWNED\b/ASY__PROM_MSG_OWNED/g
+s/\bASY__P_FREEFN\b/ASY__PROM_FREEFN/g
+s/\bASY__P_KEEP\b/ASY__PROM_KEEP/g
+s/\bASY__P_AGAIN\b/ASY__PERF_AGAIN/g
+s/\bASY__P_DONE\b/ASY__PERF_DONE/g
+s/\bASY__P_DONE_SHORT\b/ASY__PERF_DONE_SHORT/g
+s/\bASY__P_GONE\b/ASY__PERF_GONE/g
+s/\bASY__P_ROOT\b/ASY__PART_ROOT/g
+s/\bASY__P_DIR\b/ASY__PART_DIR/g
+s/\bASY__P_BASE\b/ASY__PART_BASE/g
+s/\bASY__P_EXT\b/ASY__PART_EXT/g
+s/\bASY__P_NAME\b/ASY__PART_NAME/g
+s/\bASY__W_SEP\b/ASY__WIN_SEP/g
