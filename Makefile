@@ -64,7 +64,7 @@ BENCH_PEERS  := $(patsubst bench/peers/%.c,$(BUILD)/bench/peers/%,$(wildcard ben
 FUZZ_TARGETS := $(patsubst fuzz/%.c,%,$(wildcard fuzz/*.c))
 FUZZ_SECONDS ?= 20
 
-.PHONY: all test run-tests deps amalgamate check-amalgamation check-includes compile-test check-symbols \
+.PHONY: all test run-tests deps amalgamate check-amalgamation check-includes check-names compile-test check-symbols \
         asan ubsan tsan valgrind bench bench-build bench-ceiling check-harness examples fuzz test-windows test-aarch64 clean
 
 all: asyncrt.h $(BUILD)/tests/run $(EXAMPLES)
@@ -112,13 +112,18 @@ $(BUILD)/tests/helpers/%: tests/helpers/%.c asyncrt.h
 run-tests: $(BUILD)/tests/run $(EXAMPLES)
 	cd $(BUILD)/tests && ./run $(T)
 
-test: deps check-amalgamation check-includes compile-test check-symbols
+test: deps check-amalgamation check-includes check-names compile-test check-symbols
 	@$(MAKE) --no-print-directory run-tests
 
 # The header in C99, C11, C++17 and under clang, with and without the
 # implementation, linked across languages; and asyncrt.h alone in a folder.
 compile-test: asyncrt.h
 	@sh scripts/compile-test.sh $(BUILD)/compile
+
+# The public names follow docs/design.md ("Naming"): _t / _cb / _fn, and
+# promise forms in the asy_<module>p_ namespace.
+check-names:
+	@sh scripts/check-names.sh
 
 check-symbols: $(BUILD)/tests/impl.o
 	@sh scripts/check-symbols.sh $(BUILD)/tests/impl.o

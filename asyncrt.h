@@ -2022,10 +2022,13 @@ ASYNCRT_API int asy_stream_push_end(asy_stream_t *s);
 /* ---- writable -------------------------------------------------------------- */
 
 /* write(chunk, cb): keeps a view of chunk.  1 while the buffered amount is
- * below highWaterMark, 0 when the caller should wait for on_drain.  cb
- * (may be NULL) runs once the chunk is written, with its status.  Errors:
- * ASY_EWRITE_AFTER_END, ASY_ESTREAM_DESTROYED (the stream is then
- * errored, as in Node), ASY_ENOMEM; cb is not called then. */
+ * below highWaterMark, 0 when the caller should stop: wait for on_drain --
+ * or the write was refused (after end: ASY_EWRITE_AFTER_END; destroyed:
+ * ASY_ESTREAM_DESTROYED; ASY_ENOMEM), in which case, as in Node, cb gets
+ * that error on a nextTick and the stream errors.  So
+ * `while (asy_stream_write(...))` always ends.  cb (may be NULL) runs once
+ * the chunk is written, with its status.  Only a call with no stream to
+ * report to (s or chunk NULL, no writable side) returns ASY_EINVAL. */
 ASYNCRT_API int asy_stream_write(asy_stream_t *s, const asy_buf_t *chunk, asy_stream_cb cb,
                                  void *arg);
 ASYNCRT_API int asy_stream_write_bytes(asy_stream_t *s, const void *bytes, size_t n,
@@ -2093,16 +2096,16 @@ ASYNCRT_API int asy_stream_errored(const asy_stream_t *s);
 
 
 
-typedef void (*asy_pipeline_cb)(int status, void *arg);
-
 /* pipeline(streams[0], ..., streams[n-1], cb): streams[0] must be
- * readable, streams[n-1] writable, the ones between both.  cb(status, arg)
- * runs once, on a nextTick, when the last stream finished (status 0) or
+ * readable, streams[n-1] writable, the ones between both.
+ * cb(last, status, arg) -- the shape of every stream callback, last being
+ * streams[n-1], or NULL once it has closed (its on_close may have freed
+ * it) -- runs once, on a nextTick, when the last stream finished (status 0) or
  * after an error destroyed them all (status: the first error;
  * ASY_EPREMATURE_CLOSE when a stream was destroyed without one).  The
  * array is copied; the streams must stay valid until their on_close.
  * ASY_EINVAL (n < 2, a NULL, a side missing), ASY_ENOMEM; cb not called. */
-ASYNCRT_API int asy_pipeline(asy_stream_t *const *streams, size_t n, asy_pipeline_cb cb,
+ASYNCRT_API int asy_pipeline(asy_stream_t *const *streams, size_t n, asy_stream_cb cb,
                              void *arg);
 
 /* finished(stream, cb): cb(s, status, arg) once the stream is done -- its
@@ -3811,7 +3814,7 @@ typedef asy_ret_t (*asy_map_fn)(void *arg, size_t index);
 
 /* ---- limit: p-limit ---------------------------------------------------------
  *
- *   asy_limit_t *lim = asy_limit_new(loop, 10);
+ *   asy_limit_t *lim = asy_limit_new(loop, 10, NULL);
  *   asy_promise_t *p = asy_limit_run(lim, read_one, name);  // like limit(() => readFile(name))
  *
  * At most `concurrency` tasks run at once; the others wait in a FIFO queue
@@ -3822,8 +3825,9 @@ typedef asy_ret_t (*asy_map_fn)(void *arg, size_t index);
  * that settles the promise asy_limit_run returned. */
 typedef struct asy_limit_s asy_limit_t;
 
-/* concurrency >= 1 (SIZE_MAX: unlimited).  NULL on ENOMEM or bad input. */
-ASYNCRT_API asy_limit_t *asy_limit_new(asy_loop_t *loop, size_t concurrency);
+/* concurrency >= 1 (SIZE_MAX: unlimited).  NULL with *err (err may be
+ * NULL) set to ASY_EINVAL (no loop, concurrency 0) or ASY_ENOMEM. */
+ASYNCRT_API asy_limit_t *asy_limit_new(asy_loop_t *loop, size_t concurrency, int *err);
 /* Queues fn(arg); the promise settles like the task.  A failing task
  * rejects its promise and frees its slot.  NULL on ENOMEM / bad input (fn
  * is then never called); out of memory when the task is due to start
@@ -3851,7 +3855,7 @@ ASYNCRT_API void asy_limit_free(asy_limit_t *lim);
 #line 1 "asyncrt_impl/sync/sem.h"
 /* ---- semaphore ----------------------------------------------------------------
  *
- *   asy_sem_t *sem = asy_sem_new(loop, 5);
+ *   asy_sem_t *sem = asy_sem_new(loop, 5, NULL);
  *   asy_promise_t *p = asy_sem_acquire(sem, 1, 0, NULL);  // await sem.acquire()
  *   ... once it fulfils: work, then asy_sem_release(sem, 1);
  *
@@ -3873,14 +3877,15 @@ typedef struct {
 } asy_sem_wait_t;
 /* status: 0 (the permits are yours: release them), ASY_ETIMEDOUT or
  * ASY_ECANCELED (asy_sem_cancel, asy_sem_free). */
-typedef void (*asy_sem_cb)(void *arg, int status);
+typedef void (*asy_sem_cb)(asy_sem_t *sem, int status, void *arg);
 
-/* permits >= 1.  NULL on ENOMEM or bad input. */
-ASYNCRT_API asy_sem_t *asy_sem_new(asy_loop_t *loop, size_t permits);
+/* permits >= 1.  NULL with *err (err may be NULL) set to ASY_EINVAL (no
+ * loop, permits 0) or ASY_ENOMEM. */
+ASYNCRT_API asy_sem_t *asy_sem_new(asy_loop_t *loop, size_t permits, int *err);
 /* Takes n permits now if they are free and nobody waits: 0, else
  * ASY_EAGAIN.  ASY_EINVAL for n = 0 or n > the semaphore's permits. */
 ASYNCRT_API int asy_sem_try_acquire(asy_sem_t *sem, size_t n);
-/* Callback style: cb(arg, status) runs as a microtask once n permits are
+/* Callback style: cb(sem, status, arg) runs as a microtask once n permits are
  * yours, or with ASY_ETIMEDOUT after timeout_ms (0: wait for ever), or
  * with ASY_ECANCELED.  `wait` (may be NULL) receives the waiter's id.
  * 0, or ASY_EINVAL / ASY_ENOMEM (cb never runs). */
@@ -3912,7 +3917,7 @@ ASYNCRT_API void asy_sem_free(asy_sem_t *sem);
 /* ---- resource pool (generic-pool, pg.Pool) -----------------------------------
  *
  *   asy_rpool_factory_t f = { db_connect, db_close, db_ping, ctx };
- *   asy_rpool_t *pool = asy_rpool_new(loop, &f, &(asy_rpool_opts_t){ .min = 2, .max = 20 });
+ *   asy_rpool_t *pool = asy_rpool_new(loop, &f, &(asy_rpool_opts_t){ .min = 2, .max = 20 }, NULL);
  *   asy_promise_t *c = asy_rpool_acquire(pool, 0);     // value: the resource
  *   ... asy_rpool_release(pool, conn);                 // back to the pool, not closed
  *   asy_promise_t *r = asy_rpool_use(pool, 0, query, q); // acquire, run, always release
@@ -3969,9 +3974,10 @@ typedef struct {
     size_t min, max;
 } asy_rpool_stats_t;
 
-/* NULL on ENOMEM or bad input (no create, min > max). */
+/* NULL with *err (err may be NULL) set to ASY_EINVAL (no loop, no
+ * create, min > max, more than 1024 priorities) or ASY_ENOMEM. */
 ASYNCRT_API asy_rpool_t *asy_rpool_new(asy_loop_t *loop, const asy_rpool_factory_t *factory,
-                                       const asy_rpool_opts_t *opts);
+                                       const asy_rpool_opts_t *opts, int *err);
 /* A promise of a resource (its value).  Rejects with the factory's error,
  * ASY_ETIMEDOUT, ASY_EBUSY (too many waiting) or ASY_ESHUTDOWN (draining).
  * priority >= levels is taken as the last level.  NULL on ENOMEM. */
@@ -4411,9 +4417,10 @@ ASYNCRT_API int asy_worker_should_stop(const asy_worker_self_t *self);
 
 /* ---- shared memory ------------------------------------------------------- */
 /* A SharedArrayBuffer: len zeroed bytes, 8-byte aligned, refcounted
- * (atomically: retain and release from any thread).  NULL on ENOMEM. */
+ * (atomically: retain and release from any thread).  NULL with *err (err
+ * may be NULL) set to ASY_ENOMEM, or the error of making its lock. */
 typedef struct asy_shared_buf_s asy_shared_buf_t;
-ASYNCRT_API asy_shared_buf_t *asy_shared_buf_new(size_t len);
+ASYNCRT_API asy_shared_buf_t *asy_shared_buf_new(size_t len, int *err);
 ASYNCRT_API asy_shared_buf_t *asy_shared_buf_retain(asy_shared_buf_t *sb);
 ASYNCRT_API void asy_shared_buf_release(asy_shared_buf_t *sb);
 ASYNCRT_API uint8_t *asy_shared_buf_data(const asy_shared_buf_t *sb);
@@ -14198,8 +14205,8 @@ ASY__INTERNAL void asy__readable_release(asy_stream_t *s);
 
 /* writable.c */
 ASY__INTERNAL void asy__writable_init(asy_stream_t *s, const asy_stream_opts_t *o);
-ASY__INTERNAL int asy__writable_write(asy_stream_t *s, asy_buf_t *chunk, asy_stream_cb cb,
-                                      void *arg);
+ASY__INTERNAL int asy__writable_write(asy_stream_t *s, asy_buf_t *chunk, int made,
+                                      asy_stream_cb cb, void *arg);
 ASY__INTERNAL int asy__writable_end(asy_stream_t *s, asy_stream_cb cb, void *arg);
 ASY__INTERNAL void asy__writable_on_constructed(asy_stream_t *s);
 ASY__INTERNAL void asy__writable_destroying(asy_stream_t *s);
@@ -15428,17 +15435,20 @@ ASY__INTERNAL int asy__writable_write_or_buffer(asy_stream_t *s, asy_buf_t *chun
 }
 
 /* chunk is taken over. */
-ASY__INTERNAL int asy__writable_write(asy_stream_t *s, asy_buf_t *chunk, asy_stream_cb cb,
-                                      void *arg) {
-    int err = 0;
-    if (s->wflags_ & ASY__W_ENDING)
-        err = ASY_EWRITE_AFTER_END;
-    else if (s->sflags_ & ASY__STREAM_DESTROYED)
-        err = ASY_ESTREAM_DESTROYED;
+/* Every write() lands here.  made: 0, or the error of making the chunk
+ * (then chunk holds nothing).  A write that cannot be taken returns 0, not
+ * a negative code, so `while (asy_stream_write(...))` ends: as in Node,
+ * its callback gets the error on a nextTick and the stream errors. */
+ASY__INTERNAL int asy__writable_write(asy_stream_t *s, asy_buf_t *chunk, int made,
+                                      asy_stream_cb cb, void *arg) {
+    int err = made;
+    if (!err && (s->wflags_ & ASY__W_ENDING)) err = ASY_EWRITE_AFTER_END;
+    if (!err && (s->sflags_ & ASY__STREAM_DESTROYED)) err = ASY_ESTREAM_DESTROYED;
     if (err) {
-        asy_buf_release(chunk);
+        if (!made) asy_buf_release(chunk);
+        asy__stream_defer_cb(s, cb, arg, err);
         asy__stream_error_or_destroy(s, err, 1);
-        return err;
+        return 0;
     }
     s->pendingcb_++;
     return asy__writable_write_or_buffer(s, chunk, cb, arg);
@@ -15447,28 +15457,22 @@ ASY__INTERNAL int asy__writable_write(asy_stream_t *s, asy_buf_t *chunk, asy_str
 ASYNCRT_API int asy_stream_write(asy_stream_t *s, const asy_buf_t *chunk, asy_stream_cb cb,
                                  void *arg) {
     asy_buf_t c;
-    int r;
     if (!s || !chunk || !(s->sflags_ & ASY__STREAM_WRITABLE)) return ASY_EINVAL;
-    if ((r = asy_buf_retain(&c, chunk)) < 0) return r;
-    return asy__writable_write(s, &c, cb, arg);
+    return asy__writable_write(s, &c, asy_buf_retain(&c, chunk), cb, arg);
 }
 
 ASYNCRT_API int asy_stream_write_bytes(asy_stream_t *s, const void *bytes, size_t n,
                                        asy_stream_cb cb, void *arg) {
     asy_buf_t c;
-    int r;
     if (!s || (!bytes && n) || !(s->sflags_ & ASY__STREAM_WRITABLE)) return ASY_EINVAL;
-    if ((r = asy_buf_from_bytes(&c, bytes, n)) < 0) return r;
-    return asy__writable_write(s, &c, cb, arg);
+    return asy__writable_write(s, &c, asy_buf_from_bytes(&c, bytes, n), cb, arg);
 }
 
 ASYNCRT_API int asy_stream_write_obj(asy_stream_t *s, void *obj, asy_buf_free_cb free_cb,
                                      void *hint, asy_stream_cb cb, void *arg) {
     asy_buf_t c;
-    int r;
     if (!s || !(s->sflags_ & ASY__STREAM_WRITABLE) || !(s->wflags_ & ASY__W_OBJECT)) return ASY_EINVAL;
-    if ((r = asy_buf_from_external(&c, obj, 0, free_cb, hint)) < 0) return r;
-    return asy__writable_write(s, &c, cb, arg);
+    return asy__writable_write(s, &c, asy_buf_from_external(&c, obj, 0, free_cb, hint), cb, arg);
 }
 
 /* ---- completions ------------------------------------------------------------------------ */
@@ -16378,7 +16382,7 @@ struct asy__pl {
     int destroyed_all;
     int finalized;
     int refs;   /* our queued nextTicks */
-    asy_pipeline_cb cb;
+    asy_stream_cb cb;
     void *arg;
 };
 
@@ -16391,8 +16395,10 @@ ASY__INTERNAL void asy__pl_free_maybe(asy__pl *pl) {
 
 ASY__INTERNAL void asy__pl_cb_tick(void *p) {
     asy__pl *pl = (asy__pl *)p;
+    asy__pl_member *last = &pl->m[pl->n - 1];
     pl->refs--;
-    pl->cb(pl->error, pl->arg);
+    /* a stream that closed may be freed already (its on_close): NULL */
+    pl->cb(last->closed ? NULL : last->s, pl->error, pl->arg);
     asy__pl_free_maybe(pl);
 }
 
@@ -16512,7 +16518,7 @@ ASY__INTERNAL void asy__pl_dst_done(asy_stream_t *s, int status, void *arg) {
     asy__pl_finish(m->pl, status);
 }
 
-ASYNCRT_API int asy_pipeline(asy_stream_t *const *streams, size_t n, asy_pipeline_cb cb,
+ASYNCRT_API int asy_pipeline(asy_stream_t *const *streams, size_t n, asy_stream_cb cb,
                              void *arg) {
     asy__pl *pl;
     asy__eos **eos = NULL;
@@ -16780,7 +16786,8 @@ ASY__INTERNAL void asy__stream_settle(asy_promise_t *p, int status) {
     asy_promise_release(p);
 }
 
-ASY__INTERNAL void asy__pipeline_promise_cb(int status, void *arg) {
+ASY__INTERNAL void asy__pipeline_promise_cb(asy_stream_t *last, int status, void *arg) {
+    (void)last;
     asy__stream_settle((asy_promise_t *)arg, status);
 }
 
@@ -26500,10 +26507,15 @@ static void asy__limit_next(asy_limit_t *lim) {
     if (lim->freed && lim->active == 0) asy__limit_destroy(lim);
 }
 
-ASYNCRT_API asy_limit_t *asy_limit_new(asy_loop_t *loop, size_t concurrency) {
+ASYNCRT_API asy_limit_t *asy_limit_new(asy_loop_t *loop, size_t concurrency, int *err) {
     asy_limit_t *lim;
+    int dummy;
+    if (!err) err = &dummy;
+    *err = ASY_EINVAL;
     if (!loop || concurrency == 0) return NULL;
+    *err = ASY_ENOMEM;
     if (!(lim = ASY__NEW(asy_limit_t))) return NULL;
+    *err = 0;
     memset(lim, 0, sizeof(*lim));
     lim->loop = loop;
     lim->concurrency = concurrency;
@@ -26680,7 +26692,7 @@ static void asy__sem_deliver(void *arg) {
     asy__watch watch;
     asy_ret_t ret;
     if (!w->task) {
-        w->cb(w->arg, w->status);
+        w->cb(w->sem, w->status, w->arg);
         asy__sem_rec_free(w);
         return;
     }
@@ -26779,10 +26791,15 @@ static int asy__sem_enqueue(asy_sem_t *s, size_t n, uint64_t timeout_ms, asy__se
     return 0;
 }
 
-ASYNCRT_API asy_sem_t *asy_sem_new(asy_loop_t *loop, size_t permits) {
+ASYNCRT_API asy_sem_t *asy_sem_new(asy_loop_t *loop, size_t permits, int *err) {
     asy_sem_t *s;
+    int dummy;
+    if (!err) err = &dummy;
+    *err = ASY_EINVAL;
     if (!loop || permits == 0) return NULL;
+    *err = ASY_ENOMEM;
     if (!(s = ASY__NEW(asy_sem_t))) return NULL;
+    *err = 0;
     memset(s, 0, sizeof(*s));
     s->loop = loop;
     s->permits = s->available = permits;
@@ -27305,10 +27322,14 @@ static void asy__rpool_evict(void *arg) {
 
 /* ---- public ------------------------------------------------------------------------ */
 ASYNCRT_API asy_rpool_t *asy_rpool_new(asy_loop_t *loop, const asy_rpool_factory_t *factory,
-                                       const asy_rpool_opts_t *opts) {
+                                       const asy_rpool_opts_t *opts, int *err) {
     asy_rpool_t *pool;
     unsigned i;
+    int dummy;
+    if (!err) err = &dummy;
+    *err = ASY_EINVAL;
     if (!loop || !factory || !factory->create) return NULL;
+    *err = ASY_ENOMEM;
     if (!(pool = ASY__NEW(asy_rpool_t))) return NULL;
     memset(pool, 0, sizeof(*pool));
     pool->loop = loop;
@@ -27319,6 +27340,7 @@ ASYNCRT_API asy_rpool_t *asy_rpool_new(asy_loop_t *loop, const asy_rpool_factory
     if (!pool->o.create_backoff_ms) pool->o.create_backoff_ms = 100;
     if (pool->o.min > pool->o.max || pool->o.priorities > 1024) {
         asy__free(pool);
+        *err = ASY_EINVAL;
         return NULL;
     }
     asy__queue_init(&pool->idle);
@@ -27341,6 +27363,7 @@ ASYNCRT_API asy_rpool_t *asy_rpool_new(asy_loop_t *loop, const asy_rpool_factory
     asy__rpool_enter(pool);
     asy__rpool_ensure_min(pool);
     asy__rpool_leave(pool);
+    *err = 0;
     return pool;
 }
 
@@ -30238,19 +30261,22 @@ ASYNCRT_API unsigned asy_worker_thread_id(const asy_worker_t *w) { return w ? w-
 
 
 
-ASYNCRT_API asy_shared_buf_t *asy_shared_buf_new(size_t len) {
+ASYNCRT_API asy_shared_buf_t *asy_shared_buf_new(size_t len, int *err) {
     asy_shared_buf_t *sb;
     size_t hdr = (sizeof(asy_shared_buf_t) + 15u) & ~(size_t)15u;
+    int dummy;
+    if (!err) err = &dummy;
+    *err = ASY_ENOMEM;
     if (len > SIZE_MAX - hdr) return NULL;
     sb = (asy_shared_buf_t *)asy__malloc(hdr + len);
     if (!sb) return NULL;
     memset(sb, 0, hdr + len);
-    if (asy__mutex_init(&sb->mu) != 0) {
+    if ((*err = asy__mutex_init(&sb->mu)) != 0) {
         asy__free(sb);
         return NULL;
     }
 #if !ASYNCRT_OS_LINUX
-    if (asy__cond_init(&sb->cond) != 0) {
+    if ((*err = asy__cond_init(&sb->cond)) != 0) {
         asy__mutex_destroy(&sb->mu);
         asy__free(sb);
         return NULL;
@@ -30779,14 +30805,14 @@ static asy__wp_thread *asy__wp_thread_start(asy_wpool_t *p, int *err) {
 }
 
 /* A permit was granted: the task goes to an idle thread or a new one. */
-static void asy__wp_granted(void *arg, int status) {
+static void asy__wp_granted(asy_sem_t *sem, int status, void *arg) {
     asy__wp_task *t = (asy__wp_task *)arg;
     asy_wpool_t *p = t->pool;
     asy__wp_thread *th = NULL;
     asy__queue *q;
     int r = 0;
     if (t->state != ASY__WP_QUEUED) { /* aborted: the promise is settled */
-        if (status == 0 && !p->destroying) asy_sem_release(p->sem, 1);
+        if (status == 0 && !p->destroying) asy_sem_release(sem, 1);
         asy__wp_task_free(t);
         return;
     }
@@ -30808,7 +30834,7 @@ static void asy__wp_granted(void *arg, int status) {
     if (th && (r = asy_worker_post(&th->w, t->in, t->len)) != 0) th = NULL;
     if (!th) {
         asy_promise_reject(t->result, r, "no worker for the task");
-        asy_sem_release(p->sem, 1);
+        asy_sem_release(sem, 1);
         asy__wp_task_free(t);
         return;
     }
@@ -30847,7 +30873,7 @@ ASYNCRT_API asy_wpool_t *asy_wpool_new(asy_loop_t *loop, const asy_wpool_opts_t 
     asy__queue_init(&p->threads);
     asy__queue_init(&p->tasks);
     p->next_id = 1;
-    if (!(p->sem = asy_sem_new(loop, p->opts.max_threads))) {
+    if (!(p->sem = asy_sem_new(loop, p->opts.max_threads, NULL))) {
         asy__free(p);
         *err = ASY_ENOMEM;
         return NULL;
@@ -42148,7 +42174,8 @@ ASY__INTERNAL void asy__fetch_dec_destroy(asy__fetch *f) {
             asy_stream_destroy(&f->dec[i].z.stream, ASY_EHTTP_ABORTED);
 }
 
-ASY__INTERNAL void asy__fetch_dec_done(int status, void *arg) {
+ASY__INTERNAL void asy__fetch_dec_done(asy_stream_t *last, int status, void *arg) {
+    (void)last;
     /* the pipeline destroyed every stream on an error: the body (the
      * last decoder) reports it; nothing else to do */
     (void)status;

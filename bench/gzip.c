@@ -32,7 +32,8 @@
 #define MESSAGES 20000
 
 static int status = 1;
-static void done(int st, void *arg) {
+static void done(asy_stream_t *last, int st, void *arg) {
+    (void)last;
     (void)arg;
     status = st;
 }

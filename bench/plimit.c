@@ -37,7 +37,7 @@ int main(void) {
     double best = 1e30;
     int round;
     if (asy_loop_init(&loop, NULL) != 0) return 1;
-    lim = asy_limit_new(&loop, CONCURRENCY);
+    lim = asy_limit_new(&loop, CONCURRENCY, NULL);
     for (round = 0; round < ROUNDS; round++) {
         asy_promise_t *all;
         uint64_t t0, t1;

@@ -51,7 +51,7 @@ int main(void) {
     f.create = make_object;
     memset(&o, 0, sizeof(o));
     o.max = MAX;
-    pool = asy_rpool_new(&loop, &f, &o);
+    pool = asy_rpool_new(&loop, &f, &o, NULL);
     for (round = 0; round < ROUNDS; round++) {
         uint64_t t0, t1;
         double rate;

@@ -37,7 +37,7 @@ int main(void) {
     double best = 0;
     int round, w;
     if (asy_loop_init(&loop, NULL) != 0) return 1;
-    sem = asy_sem_new(&loop, PERMITS);
+    sem = asy_sem_new(&loop, PERMITS, NULL);
     for (round = 0; round < ROUNDS; round++) {
         uint64_t t0, t1;
         double rate;

@@ -38,7 +38,8 @@ static void sink_write(asy_stream_t *s, const asy_buf_t *c) {
     asy_stream_write_done(s, 0);
 }
 
-static void done(int st, void *arg) {
+static void done(asy_stream_t *last, int st, void *arg) {
+    (void)last;
     (void)arg;
     status = st;
 }

@@ -106,7 +106,7 @@ int main(void) {
     opts.max = 5;                  /* never exceed 5 connections */
     opts.idle_timeout_ms = 30000;  /* destroy idle connections after 30s */
     opts.acquire_timeout_ms = 2000; /* connectionTimeoutMillis */
-    pool = asy_rpool_new(&loop, &factory, &opts);
+    pool = asy_rpool_new(&loop, &factory, &opts, NULL);
 
     for (i = 1; i <= 50; i++) {
         asy_promise_t *r = asy_rpool_use(pool, 0, run_query, (void *)(intptr_t)i);

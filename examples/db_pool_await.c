@@ -129,7 +129,7 @@ int main(void) {
     opts.max = 5;                  /* never exceed 5 connections */
     opts.idle_timeout_ms = 30000;  /* destroy idle connections after 30s */
     opts.acquire_timeout_ms = 2000; /* connectionTimeoutMillis */
-    pool = asy_rpool_new(&loop, &factory, &opts);
+    pool = asy_rpool_new(&loop, &factory, &opts, NULL);
     done = asy_async(&loop, serve, NULL, NULL);
     asy_run(&loop, ASY_RUN_DEFAULT);
     asy_promise_release(done);

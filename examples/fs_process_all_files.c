@@ -43,7 +43,7 @@ static asy_ret_t read_all(void *arg, const asy_settled_t *in) {
     (void)arg;
     entries = asy_fs_take_dirents(listing, &count); /* keep the names */
     paths = (char(*)[1024])calloc(count ? count : 1, sizeof *paths);
-    limit = asy_limit_new(&loop, 10);
+    limit = asy_limit_new(&loop, 10, NULL);
     /* entries.map(...) through the limit, then Promise.all */
     return asy_chain(asy_limit_map(limit, count, read_one, NULL));
 }

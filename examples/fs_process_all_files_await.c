@@ -47,7 +47,7 @@ static asy_ret_t process_all_files(void *arg) {
     entries = asy_fs_take_dirents((asy_fs_t *)v, &count);
     asy_promise_release(listing);
     paths = (char(*)[1024])calloc(count ? count : 1, sizeof *paths);
-    limit = asy_limit_new(&loop, 10);
+    limit = asy_limit_new(&loop, 10, NULL);
     all = asy_limit_map(limit, count, read_one, NULL); /* Promise.all(entries.map(...)) */
     err = asy_await(all, &v);
     if (err) {

@@ -83,7 +83,8 @@ static void on_chunk_written(asy_stream_t *s, const asy_buf_t *chunk) {
 static const asy_stream_events_t watch_events = {on_chunk_written, NULL, NULL, on_error, NULL,
                                                NULL,             NULL, NULL, NULL};
 static int pipeline_status = 1;
-static void pipeline_done(int status, void *arg) {
+static void pipeline_done(asy_stream_t *last, int status, void *arg) {
+    (void)last;
     (void)arg;
     pipeline_status = status;
 }

@@ -46,7 +46,8 @@ static const asy_stream_impl_t upper_impl = {NULL, NULL, NULL, NULL, NULL, NULL,
 static asy_fs_stream_t input, output;
 static asy_stream_t upper;
 
-static void done(int status, void *arg) {
+static void done(asy_stream_t *last, int status, void *arg) {
+    (void)last;
     const char *out_name = (const char *)arg;
     char msg[512];
     if (status == 0) {

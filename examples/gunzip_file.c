@@ -23,7 +23,8 @@ static asy_fs_stream_t input, output;
 static asy_zlib_t gunzip;
 static int failed;
 
-static void done(int status, void *arg) {
+static void done(asy_stream_t *last, int status, void *arg) {
+    (void)last;
     const char **names = (const char **)arg;
     char msg[512];
     if (status == 0) {

@@ -43,7 +43,8 @@ static int hop_by_hop(const char *n, size_t len) {
     return 0;
 }
 
-static void response_piped(int status, void *arg) {
+static void response_piped(asy_stream_t *last, int status, void *arg) {
+    (void)last;
     (void)status;
     (void)arg; /* pipeline destroyed whatever was left on an error */
 }
@@ -87,7 +88,8 @@ static void on_up_close(asy_http_client_req_t *up) { free(up->data); }
 
 static const asy_http_client_events_t up_events = {on_up_response, on_up_error, on_up_close};
 
-static void request_piped(int status, void *arg) {
+static void request_piped(asy_stream_t *last, int status, void *arg) {
+    (void)last;
     (void)status;
     (void)arg;
 }

@@ -494,7 +494,7 @@ int main(int argc, char **argv) {
     opts.create_retries = 2;
     /* connectionTimeoutMillis (2000) bounds each connect, in pg_connect.
      * A request queued behind REQUESTS others waits its turn, as in pg. */
-    pool = asy_rpool_new(&loop, &factory, &opts);
+    pool = asy_rpool_new(&loop, &factory, &opts, NULL);
     if (!pool) return 1;
     done = asy_async(&loop, run_all, NULL, NULL);
     asy_run(&loop, ASY_RUN_DEFAULT);

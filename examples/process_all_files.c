@@ -114,7 +114,7 @@ int main(int argc, char **argv) {
     closedir(d);
 
     asy_loop_init(&loop, NULL);
-    limit = asy_limit_new(&loop, 10); /* only 10 files open at a time */
+    limit = asy_limit_new(&loop, 10, NULL); /* only 10 files open at a time */
     reads = (asy_promise_t **)calloc(n ? n : 1, sizeof(asy_promise_t *));
     for (i = 0; i < n; i++) reads[i] = asy_limit_run(limit, read_task, paths[i]);
     all = asy_promise_all(&loop, reads, n);          /* Promise.all(...) */

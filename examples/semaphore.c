@@ -60,7 +60,7 @@ int main(void) {
     asy_promise_t *ps[30], *all;
     int i;
     asy_loop_init(&loop, NULL);
-    sem = asy_sem_new(&loop, 5);
+    sem = asy_sem_new(&loop, 5, NULL);
     for (i = 0; i < 30; i++) {
         items[i].item = i + 1;
         ps[i] = asy_sem_run(sem, 1, process_item, &items[i]); /* doWork(item) */

@@ -81,7 +81,7 @@ static asy_ret_t main_task(void *arg) {
 int main(void) {
     asy_promise_t *done;
     asy_loop_init(&loop, NULL);
-    sem = asy_sem_new(&loop, 5);
+    sem = asy_sem_new(&loop, 5, NULL);
     done = asy_async(&loop, main_task, NULL, NULL);
     asy_run(&loop, ASY_RUN_DEFAULT);
     asy_promise_release(done);

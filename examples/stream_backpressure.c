@@ -97,7 +97,8 @@ static void setup(void) {
     asy_writable_init(&loop, &dest, &dest_impl, NULL);
 }
 
-static void pipeline_done(int status, void *arg) {
+static void pipeline_done(asy_stream_t *last, int status, void *arg) {
+    (void)last;
     (void)arg;
     printf("pipeline: %zu bytes, sink buffer max %zu%s%s\n", consumed, max_buffered,
            status ? ", failed: " : "", status ? asy_strerror(status) : "");

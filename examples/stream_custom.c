@@ -104,7 +104,8 @@ static void store_destroy(asy_stream_t *s, int err) {
 static const asy_stream_impl_t store_impl = {NULL, NULL, store_write, NULL, store_final,
                                            store_destroy, NULL, NULL};
 
-static void done(int status, void *arg) {
+static void done(asy_stream_t *last, int status, void *arg) {
+    (void)last;
     store_t *st = (store_t *)arg;
     printf("pipeline done: %d\nsink got %zu bytes:\n%.*s", status, st->len, (int)st->len, st->data);
 }

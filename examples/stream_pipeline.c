@@ -71,7 +71,8 @@ static const asy_stream_impl_t number_impl = {NULL, NULL, NULL, NULL, NULL, NULL
                                             NULL};
 
 static int exit_code = 1;
-static void done(int status, void *arg) {
+static void done(asy_stream_t *last, int status, void *arg) {
+    (void)last;
     (void)arg;
     if (status == 0) {
         fprintf(stderr, "pipeline succeeded: %lu lines\n", line_no);

@@ -139,7 +139,8 @@ static void on_line(asy_stream_t *rl, int status, const asy_buf_t *line, void *a
     for (i = 0; i < npromises; i++) asy_promise_release(promises[i]);
 }
 
-static void input_done(int status, void *arg) {
+static void input_done(asy_stream_t *last, int status, void *arg) {
+    (void)last;
     (void)arg;
     if (status) fprintf(stderr, "input failed: %s\n", asy_strerror(status));
 }
@@ -155,7 +156,7 @@ int main(int argc, char **argv) {
         return 1;
     }
     if (asy_loop_init(&loop, NULL) < 0) return 1;
-    limit = asy_limit_new(&loop, 20); /* pLimit(20) */
+    limit = asy_limit_new(&loop, 20, NULL); /* pLimit(20) */
     if (!limit || (fd >= 0 ? ex_fd_source(&loop, &file, fd, NULL)
                            : asy_readable_init(&loop, &gen, &csv_impl, NULL)) < 0 ||
         asy_line_splitter_init(&loop, &rl, NULL) < 0)

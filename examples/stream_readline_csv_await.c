@@ -126,7 +126,8 @@ static asy_ret_t import_rows(void *arg) {
     return asy_ok(NULL);
 }
 
-static void input_done(int status, void *arg) {
+static void input_done(asy_stream_t *last, int status, void *arg) {
+    (void)last;
     (void)arg;
     if (status) fprintf(stderr, "input failed: %s\n", asy_strerror(status));
 }
@@ -143,7 +144,7 @@ int main(int argc, char **argv) {
         return 1;
     }
     if (asy_loop_init(&loop, NULL) < 0) return 1;
-    limit = asy_limit_new(&loop, 20); /* pLimit(20) */
+    limit = asy_limit_new(&loop, 20, NULL); /* pLimit(20) */
     if (!limit || (fd >= 0 ? ex_fd_source(&loop, &file, fd, NULL)
                            : asy_readable_init(&loop, &gen, &csv_impl, NULL)) < 0 ||
         asy_line_splitter_init(&loop, &rl, NULL) < 0)

@@ -181,7 +181,7 @@ int main(void) {
     factory.destroy = close_client;
     memset(&opts, 0, sizeof(opts));
     opts.max = 2;
-    pool = asy_rpool_new(&loop, &factory, &opts);
+    pool = asy_rpool_new(&loop, &factory, &opts, NULL);
 
     for (i = 0; i < 3; i++) {
         asy_promise_t *p = asy_promise_then(asy_rpool_acquire(pool, 0), connected, NULL, &transfers[i]);

@@ -149,7 +149,7 @@ int main(void) {
     factory.destroy = close_client;
     memset(&opts, 0, sizeof(opts));
     opts.max = 2;
-    pool = asy_rpool_new(&loop, &factory, &opts);
+    pool = asy_rpool_new(&loop, &factory, &opts, NULL);
 
     for (i = 0; i < 3; i++) {
         p[i] = asy_async(&loop, do_transfer, &transfers[i], NULL);

@@ -45,7 +45,8 @@ static void on_close(asy_stream_t *s) {
     (void)s;
     closes++;
 }
-static void on_done(int status, void *arg) {
+static void on_done(asy_stream_t *last, int status, void *arg) {
+    (void)last;
     (void)arg;
     calls++;
     result = status;

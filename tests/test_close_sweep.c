@@ -137,7 +137,8 @@ struct sweep_case {
 static sweep_case C;
 static sink_t SINK;
 
-static void on_pipeline(int status, void *arg) {
+static void on_pipeline(asy_stream_t *last, int status, void *arg) {
+    (void)last;
     (void)arg;
     C.cb_calls++;
     C.cb_status = status;

@@ -312,7 +312,7 @@ TEST(coro_awaiting_a_cancelled_operation_gets_ecanceled) {
     asy_promise_t *p;
     tlog_reset();
     ASSERT_OK(asy_loop_init(&L, NULL));
-    ASSERT_NOT_NULL(SEM = asy_sem_new(&L, 1));
+    ASSERT_NOT_NULL(SEM = asy_sem_new(&L, 1, NULL));
     ASSERT_OK(asy_sem_try_acquire(SEM, 1)); /* held: the waiter waits */
     p = asy_async(&L, sem_waiter, NULL, NULL);
     ASSERT(asy_set_timeout(&L, cancel_waiter, NULL, 5).id != 0);

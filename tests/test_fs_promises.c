@@ -148,7 +148,7 @@ TEST(fsp_promise_all_with_p_limit) {
         put_file(P(names[i]), text);
     }
     ASSERT_OK(asy_loop_init(&L, NULL));
-    lim = asy_limit_new(&L, 10);
+    lim = asy_limit_new(&L, 10, NULL);
     for (i = 0; i < 200; i++) {
         ps[i] = asy_limit_run(lim, read_task, names[i]);
         ASSERT_NOT_NULL(ps[i]);

@@ -624,7 +624,8 @@ TEST(fs_stream_bad_arguments) {
 
 static int g_closed;
 static int pl_status = 1, pl_calls;
-static void pl_done(int status, void *arg) {
+static void pl_done(asy_stream_t *last, int status, void *arg) {
+    (void)last;
     (void)arg;
     pl_status = status;
     pl_calls++;

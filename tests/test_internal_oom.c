@@ -351,7 +351,7 @@ static void oom_scenario_limit(void) {
     memset(ps, 0, sizeof(ps));
     if (asy_loop_init(&loop, &o) != 0) return;
     if (asy_promise_on_unhandled(&loop, oom_on_unhandled, NULL) != 0 ||
-        !(lim = asy_limit_new(&loop, 2))) {
+        !(lim = asy_limit_new(&loop, 2, NULL))) {
         ASSERT_OK(asy_loop_close(&loop));
         return;
     }
@@ -399,7 +399,7 @@ TEST(oom_limit_map_failure_runs_no_task) {
     oom_fail_at = 0;
     oom_live = 0;
     ASSERT_OK(asy_loop_init(&loop, NULL));
-    ASSERT_NOT_NULL(lim = asy_limit_new(&loop, 1));
+    ASSERT_NOT_NULL(lim = asy_limit_new(&loop, 1, NULL));
     ASSERT_NOT_NULL(first = asy_limit_run(lim, oom_task_later, &t)); /* holds the slot */
     oom_count = 0;
     oom_fail_at = 3; /* somewhere in the middle of queueing 100 tasks */
@@ -423,8 +423,9 @@ typedef struct {
     int other;
 } oom_semlog;
 
-static void oom_sem_cb(void *arg, int status) {
+static void oom_sem_cb(asy_sem_t *sem, int status, void *arg) {
     oom_semlog *l = (oom_semlog *)arg;
+    ASSERT(sem == l->sem);
     if (status == 0) {
         l->status[0]++;
         ASSERT_OK(asy_sem_release(l->sem, 1));
@@ -458,10 +459,18 @@ static void oom_scenario_sem(void) {
     oom_nc = 0;
     memset(oom_conts, 0, sizeof(oom_conts));
     if (asy_loop_init(&loop, &o) != 0) return;
-    if (asy_promise_on_unhandled(&loop, oom_on_unhandled, NULL) != 0 ||
-        !(sem = asy_sem_new(&loop, 2))) {
+    if (asy_promise_on_unhandled(&loop, oom_on_unhandled, NULL) != 0) {
         ASSERT_OK(asy_loop_close(&loop));
         return;
+    }
+    {
+        int err = 1;
+        if (!(sem = asy_sem_new(&loop, 2, &err))) {
+            ASSERT_EQ(err, ASY_ENOMEM); /* the only way it fails here */
+            ASSERT_OK(asy_loop_close(&loop));
+            return;
+        }
+        ASSERT_EQ(err, 0);
     }
     l.sem = sem;
     ASSERT_OK(asy_sem_try_acquire(sem, 2)); /* everyone below waits */
@@ -565,7 +574,7 @@ static void oom_scenario_rpool(void) {
     oom_res_next = oom_res_live = 0;
     if (asy_loop_init(&loop, &o) != 0) return;
     if (asy_promise_on_unhandled(&loop, oom_on_unhandled, NULL) != 0 ||
-        !(oom_pool = asy_rpool_new(&loop, &f, &po))) {
+        !(oom_pool = asy_rpool_new(&loop, &f, &po, NULL))) {
         ASSERT_OK(asy_loop_close(&loop));
         ASSERT_EQ(oom_res_live, 0);
         return;
@@ -683,7 +692,7 @@ static void oom_pool_setup(asy_loop_t *loop, void **held) {
     oom_fail_size = 0;
     oom_live = 0;
     ASSERT_OK(asy_loop_init(loop, NULL));
-    ASSERT_NOT_NULL(oom_pool = asy_rpool_new(loop, &f, &po));
+    ASSERT_NOT_NULL(oom_pool = asy_rpool_new(loop, &f, &po, NULL));
     ASSERT_NOT_NULL(p = asy_rpool_acquire(oom_pool, 0)); /* the only resource */
     asy_run(loop, ASY_RUN_DEFAULT);
     ASSERT_EQ(asy_promise_state_of(p), ASY_PROMISE_FULFILLED);
@@ -760,7 +769,7 @@ TEST(oom_sem_run_task_does_not_run_without_its_watch) {
     memset(&wk, 0, sizeof(wk));
     wk.loop = &loop;
     ASSERT_OK(asy_loop_init(&loop, NULL));
-    ASSERT_NOT_NULL(sem = asy_sem_new(&loop, 1));
+    ASSERT_NOT_NULL(sem = asy_sem_new(&loop, 1, NULL));
     ASSERT_OK(asy_sem_try_acquire(sem, 1));
     ASSERT_NOT_NULL(r = asy_sem_run(sem, 1, oom_task_pending, &wk)); /* waits */
     asy_promise_mark_handled(r);
@@ -901,7 +910,7 @@ TEST(oom_limit_task_does_not_run_without_its_watch) {
     memset(&wk, 0, sizeof(wk));
     wk.loop = &loop;
     ASSERT_OK(asy_loop_init(&loop, NULL));
-    ASSERT_NOT_NULL(lim = asy_limit_new(&loop, 1));
+    ASSERT_NOT_NULL(lim = asy_limit_new(&loop, 1, NULL));
     memset(&warm, 0, sizeof(warm));
     ASSERT_NOT_NULL(r = asy_limit_run(lim, oom_task_sync, &warm)); /* warms the pools up */
     asy_run(&loop, ASY_RUN_DEFAULT);

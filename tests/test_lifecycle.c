@@ -72,7 +72,8 @@ static void sink_destroy(asy_stream_t *s, int err) {
 static const asy_stream_impl_t sink_impl = {NULL, NULL, sink_write, NULL, NULL, sink_destroy, NULL,
                                           NULL};
 
-static void on_pipeline(int status, void *arg) {
+static void on_pipeline(asy_stream_t *last, int status, void *arg) {
+    (void)last;
     (void)arg;
     pl_calls++;
     pl_status = status;

@@ -59,7 +59,7 @@ static void setup(size_t concurrency) {
     memset(&o, 0, sizeof(o));
     o.virtual_clock = 1;
     ASSERT_OK(asy_loop_init(&L, &o));
-    lim = asy_limit_new(&L, concurrency);
+    lim = asy_limit_new(&L, concurrency, NULL);
     ASSERT_NOT_NULL(lim);
     bound = concurrency;
     running = max_running = 0;
@@ -367,8 +367,12 @@ TEST(limit_task_may_queue_tasks) {
 
 TEST(limit_bad_arguments) {
     setup(1);
-    ASSERT_NULL(asy_limit_new(&L, 0));
-    ASSERT_NULL(asy_limit_new(NULL, 1));
+    int err = 1;
+    ASSERT_NULL(asy_limit_new(&L, 0, NULL));
+    ASSERT_NULL(asy_limit_new(&L, 0, &err));
+    ASSERT_EQ(err, ASY_EINVAL);
+    ASSERT_NULL(asy_limit_new(NULL, 1, &err));
+    ASSERT_EQ(err, ASY_EINVAL);
     ASSERT_NULL(asy_limit_run(NULL, sync_ok, NULL));
     ASSERT_NULL(asy_limit_run(lim, NULL, NULL));
     ASSERT_NULL(asy_limit_map(lim, 3, NULL, NULL));

@@ -82,7 +82,7 @@ static void setup(const asy_rpool_opts_t *o, int with_validate) {
     f.destroy = f_destroy;
     f.validate = with_validate ? f_validate : NULL;
     f.ctx = &L;
-    P = asy_rpool_new(&L, &f, o);
+    P = asy_rpool_new(&L, &f, o, NULL);
     ASSERT_NOT_NULL(P);
     pool_max = o && o->max ? o->max : 10;
 }
@@ -500,13 +500,16 @@ TEST(rpool_bad_arguments) {
     asy_rpool_factory_t f;
     asy_rpool_opts_t o = opts(5, 2);
     asy_loop_opts_t lo;
+    int err = 1;
     memset(&lo, 0, sizeof(lo));
     ASSERT_OK(asy_loop_init(&L, &lo));
     memset(&f, 0, sizeof(f));
-    ASSERT_NULL(asy_rpool_new(&L, &f, NULL)); /* no create */
+    ASSERT_NULL(asy_rpool_new(&L, &f, NULL, &err)); /* no create */
+    ASSERT_EQ(err, ASY_EINVAL);
     f.create = f_create;
-    ASSERT_NULL(asy_rpool_new(&L, &f, &o)); /* min > max */
-    ASSERT_NULL(asy_rpool_new(NULL, &f, NULL));
+    ASSERT_NULL(asy_rpool_new(&L, &f, &o, &err)); /* min > max */
+    ASSERT_EQ(err, ASY_EINVAL);
+    ASSERT_NULL(asy_rpool_new(NULL, &f, NULL, NULL));
     ASSERT_NULL(asy_rpool_acquire(NULL, 0));
     ASSERT_NULL(asy_rpool_use(NULL, 0, use_ok, NULL));
     ASSERT_ERR(asy_rpool_stats(NULL, NULL), ASY_EINVAL);

@@ -13,7 +13,7 @@ static void setup(size_t permits) {
     memset(&o, 0, sizeof(o));
     o.virtual_clock = 1;
     ASSERT_OK(asy_loop_init(&L, &o));
-    S = asy_sem_new(&L, permits);
+    S = asy_sem_new(&L, permits, NULL);
     ASSERT_NOT_NULL(S);
 }
 static void teardown(void) {
@@ -24,8 +24,9 @@ static void teardown(void) {
 
 /* callback-style waiters log "name:status" */
 static char glog[512];
-static void log_cb(void *arg, int status) {
+static void log_cb(asy_sem_t *sem, int status, void *arg) {
     char buf[64];
+    ASSERT(sem == S);
     snprintf(buf, sizeof(buf), "%s:%s ", (const char *)arg, status ? asy_err_name(status) : "ok");
     strncat(glog, buf, sizeof(glog) - strlen(glog) - 1);
 }
@@ -196,8 +197,12 @@ TEST(sem_free_cancels_waiters) {
 
 TEST(sem_bad_arguments) {
     setup(2);
-    ASSERT_NULL(asy_sem_new(&L, 0));
-    ASSERT_NULL(asy_sem_new(NULL, 1));
+    int err = 1;
+    ASSERT_NULL(asy_sem_new(&L, 0, NULL));
+    ASSERT_NULL(asy_sem_new(&L, 0, &err));
+    ASSERT_EQ(err, ASY_EINVAL);
+    ASSERT_NULL(asy_sem_new(NULL, 1, &err));
+    ASSERT_EQ(err, ASY_EINVAL);
     ASSERT_ERR(asy_sem_acquire_cb(S, 1, 0, NULL, NULL, NULL), ASY_EINVAL);
     ASSERT_ERR(asy_sem_acquire_cb(S, 3, 0, log_cb, NULL, NULL), ASY_EINVAL);
     ASSERT_ERR(asy_sem_acquire_cb(NULL, 1, 0, log_cb, NULL, NULL), ASY_EINVAL);
@@ -232,8 +237,9 @@ static uint64_t last_granted_seq;
 static size_t model_held;
 static int n_queued_grants, n_timeouts, n_cancels;
 
-static void prop_cb(void *arg, int status) {
+static void prop_cb(asy_sem_t *sem, int status, void *arg) {
     pw_t *w = (pw_t *)arg;
+    ASSERT(sem == S);
     ASSERT_EQ(w->delivered, 0);
     w->delivered = 1;
     if (status == 0) {

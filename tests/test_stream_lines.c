@@ -207,7 +207,8 @@ static void rows_read(asy_stream_t *s, size_t size) {
     asy_stream_push_bytes(s, buf, n);
 }
 static int rows_status = 1;
-static void rows_done(int status, void *arg) {
+static void rows_done(asy_stream_t *last, int status, void *arg) {
+    (void)last;
     (void)arg;
     rows_status = status;
 }

@@ -300,7 +300,8 @@ static void named_error(asy_stream_t *s, int err) {
     tlogf("%s error %s", (const char *)s->data, err == BOOM ? "boom" : asy_err_name(err));
 }
 static void named_close(asy_stream_t *s) { tlogf("%s close", (const char *)s->data); }
-static void dp_cb(int status, void *arg) {
+static void dp_cb(asy_stream_t *last, int status, void *arg) {
+    (void)last;
     (void)arg;
     tlogf("pipeline %s", status == BOOM ? "boom" : status ? asy_err_name(status) : "ok");
     tlogf("destroyed %s %s %s", tf(asy_stream_is_destroyed(&DS)), tf(asy_stream_is_destroyed(&DM)),
@@ -582,7 +583,8 @@ static const char *node_code(int err) {
 }
 static void ps_error(asy_stream_t *s, int err) { tlogf("%s error %s", (const char *)s->data, node_code(err)); }
 static void ps_finish(asy_stream_t *s) { named_log(s, "finish"); }
-static void ps_cb(int status, void *arg) {
+static void ps_cb(asy_stream_t *last, int status, void *arg) {
+    (void)last;
     (void)arg;
     tlogf("pipeline %s", status ? node_code(status) : "ok");
 }

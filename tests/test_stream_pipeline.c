@@ -34,7 +34,8 @@ static void st_close(asy_stream_t *s) {
 static const asy_stream_events_t st_events = {NULL, NULL, NULL, st_error, NULL, NULL, st_close, NULL,
                                             NULL};
 
-static void pl_cb(int status, void *arg) {
+static void pl_cb(asy_stream_t *last, int status, void *arg) {
+    (void)last;
     size_t i;
     (void)arg;
     cb_calls++;
@@ -439,7 +440,8 @@ static void mem_write(asy_stream_t *s, const asy_buf_t *c) {
 }
 
 static int mem_cb_status = 1;
-static void mem_cb(int status, void *arg) {
+static void mem_cb(asy_stream_t *last, int status, void *arg) {
+    (void)last;
     (void)arg;
     mem_cb_status = status;
 }

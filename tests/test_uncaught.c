@@ -68,7 +68,8 @@ static void on_finished(asy_stream_t *s, int status, void *arg) {
     fin_status = status;
 }
 static int pl_status = 1;
-static void on_pipeline(int status, void *arg) {
+static void on_pipeline(asy_stream_t *last, int status, void *arg) {
+    (void)last;
     (void)arg;
     pl_status = status;
 }

@@ -424,7 +424,7 @@ static void sab_on_exit(asy_worker_t *w, int code) {
 TEST_T(worker_shared_buffer_counter_from_four_workers_is_exact, 60000) {
     asy_loop_t loop;
     asy_worker_t w[SAB_WORKERS];
-    asy_shared_buf_t *sb = asy_shared_buf_new(64);
+    asy_shared_buf_t *sb = asy_shared_buf_new(64, NULL);
     asy_worker_opts_t o;
     int i;
     ASSERT_NOT_NULL(sb);
@@ -443,7 +443,7 @@ TEST_T(worker_shared_buffer_counter_from_four_workers_is_exact, 60000) {
 }
 
 TEST(worker_atomics_operations_and_ranges) {
-    asy_shared_buf_t *sb = asy_shared_buf_new(16);
+    asy_shared_buf_t *sb = asy_shared_buf_new(16, NULL);
     ASSERT_NOT_NULL(sb);
     ASSERT_EQ(asy_atomics_store(sb, 3, 5), 5);
     ASSERT_EQ(asy_atomics_add(sb, 3, 2), 5);
@@ -459,7 +459,12 @@ TEST(worker_atomics_operations_and_ranges) {
     ASSERT_EQ(asy_atomics_wait(sb, 0, 1, -1), ASY_WAIT_NOT_EQUAL);
     ASSERT_EQ(asy_atomics_wait(sb, 0, 0, 20), ASY_WAIT_TIMED_OUT);
     ASSERT_EQ(asy_atomics_notify(sb, 0, 1), 0); /* nobody waits */
-    ASSERT_NULL(asy_shared_buf_new(SIZE_MAX));
+    {
+        int err = 0;
+        ASSERT_NULL(asy_shared_buf_new(SIZE_MAX, NULL));
+        ASSERT_NULL(asy_shared_buf_new(SIZE_MAX, &err));
+        ASSERT_EQ(err, ASY_ENOMEM);
+    }
     asy_shared_buf_release(asy_shared_buf_retain(sb));
     asy_shared_buf_release(sb);
 }
@@ -489,7 +494,7 @@ static void sab_poke(void *arg) {
 TEST_T(worker_atomics_wait_woken_by_notify, 30000) {
     wt_env e;
     memset(&e, 0, sizeof(e));
-    sab_wait_sb = asy_shared_buf_new(8);
+    sab_wait_sb = asy_shared_buf_new(8, NULL);
     ASSERT_NOT_NULL(sab_wait_sb);
     ASSERT_OK(asy_loop_init(&e.loop, NULL));
     wt_start(&e, sab_wait_main, NULL, 0, sab_wait_sb);
@@ -512,7 +517,7 @@ static void wa_done(void *arg, const asy_settled_t *in) {
 TEST(worker_wait_async_times_out_on_the_virtual_clock) {
     asy_loop_t loop;
     asy_loop_opts_t lo;
-    asy_shared_buf_t *sb = asy_shared_buf_new(8);
+    asy_shared_buf_t *sb = asy_shared_buf_new(8, NULL);
     asy_promise_t *p, *q;
     uint64_t t0 = asy_hrtime();
     memset(&lo, 0, sizeof(lo));
@@ -545,7 +550,7 @@ static int wa_notify_main(asy_worker_self_t *self) {
 
 TEST_T(worker_wait_async_resolved_by_a_worker_notify, 30000) {
     wt_env e;
-    asy_shared_buf_t *sb = asy_shared_buf_new(8);
+    asy_shared_buf_t *sb = asy_shared_buf_new(8, NULL);
     asy_promise_t *p;
     memset(&e, 0, sizeof(e));
     wa_result[2] = NULL;
@@ -565,7 +570,7 @@ TEST_T(worker_wait_async_resolved_by_a_worker_notify, 30000) {
 /* A wait still pending when its loop closes is dropped cleanly. */
 TEST(worker_wait_async_pending_at_loop_close) {
     asy_loop_t loop;
-    asy_shared_buf_t *sb = asy_shared_buf_new(8);
+    asy_shared_buf_t *sb = asy_shared_buf_new(8, NULL);
     asy_promise_t *p;
     ASSERT_OK(asy_loop_init(&loop, NULL));
     p = asy_atomicsp_wait(&loop, sb, 0, 0, -1);
@@ -678,7 +683,7 @@ TEST_T(worker_terminate_in_a_busy_callback_stops_at_its_boundary, 20000) {
     wt_env e;
     asy_worker_opts_t o;
     uint64_t t0 = asy_hrtime();
-    busy_sb = asy_shared_buf_new(16);
+    busy_sb = asy_shared_buf_new(16, NULL);
     memset(&e, 0, sizeof(e));
     ASSERT_OK(asy_loop_init(&e.loop, NULL));
     memset(&o, 0, sizeof(o));

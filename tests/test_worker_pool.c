@@ -101,7 +101,7 @@ TEST_T(wpool_max_queue_abort_queued_and_running, 60000) {
     asy_wpool_t *pool;
     asy_wpool_task_t blocker, queued1, queued2;
     asy_wpool_stats_t st;
-    asy_shared_buf_t *sb = asy_shared_buf_new(8);
+    asy_shared_buf_t *sb = asy_shared_buf_new(8, NULL);
     memset(&tally, 0, sizeof(tally));
     ASSERT_OK(asy_loop_init(&loop, NULL));
     memset(&o, 0, sizeof(o));
@@ -141,7 +141,7 @@ TEST_T(wpool_destroy_rejects_pending_tasks, 60000) {
     asy_loop_t loop;
     asy_wpool_opts_t o;
     asy_wpool_t *pool;
-    asy_shared_buf_t *sb = asy_shared_buf_new(8);
+    asy_shared_buf_t *sb = asy_shared_buf_new(8, NULL);
     int i;
     memset(&tally, 0, sizeof(tally));
     ASSERT_OK(asy_loop_init(&loop, NULL));

@@ -142,7 +142,8 @@ __attribute__((unused)) static void zt_sink_init(asy_loop_t *loop, zt_sink *k, i
 
 /* ---- pipelines ------------------------------------------------------------ */
 static int zt_status, zt_calls;
-static void zt_pipeline_done(int status, void *arg) {
+static void zt_pipeline_done(asy_stream_t *last, int status, void *arg) {
+    (void)last;
     (void)arg;
     zt_status = status;
     zt_calls++;

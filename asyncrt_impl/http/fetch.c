@@ -421,7 +421,8 @@ ASY__INTERNAL void asy__fetch_dec_destroy(asy__fetch *f) {
             asy_stream_destroy(&f->dec[i].z.stream, ASY_EHTTP_ABORTED);
 }
 
-ASY__INTERNAL void asy__fetch_dec_done(int status, void *arg) {
+ASY__INTERNAL void asy__fetch_dec_done(asy_stream_t *last, int status, void *arg) {
+    (void)last;
     /* the pipeline destroyed every stream on an error: the body (the
      * last decoder) reports it; nothing else to do */
     (void)status;

@@ -31,7 +31,7 @@ struct asy__pl {
     int destroyed_all;
     int finalized;
     int refs;   /* our queued nextTicks */
-    asy_pipeline_cb cb;
+    asy_stream_cb cb;
     void *arg;
 };
 
@@ -44,8 +44,10 @@ ASY__INTERNAL void asy__pl_free_maybe(asy__pl *pl) {
 
 ASY__INTERNAL void asy__pl_cb_tick(void *p) {
     asy__pl *pl = (asy__pl *)p;
+    asy__pl_member *last = &pl->m[pl->n - 1];
     pl->refs--;
-    pl->cb(pl->error, pl->arg);
+    /* a stream that closed may be freed already (its on_close): NULL */
+    pl->cb(last->closed ? NULL : last->s, pl->error, pl->arg);
     asy__pl_free_maybe(pl);
 }
 
@@ -165,7 +167,7 @@ ASY__INTERNAL void asy__pl_dst_done(asy_stream_t *s, int status, void *arg) {
     asy__pl_finish(m->pl, status);
 }
 
-ASYNCRT_API int asy_pipeline(asy_stream_t *const *streams, size_t n, asy_pipeline_cb cb,
+ASYNCRT_API int asy_pipeline(asy_stream_t *const *streams, size_t n, asy_stream_cb cb,
                              void *arg) {
     asy__pl *pl;
     asy__eos **eos = NULL;

@@ -9,16 +9,16 @@
 #include "stream.h"
 #include "../promise/promise.h"
 
-typedef void (*asy_pipeline_cb)(int status, void *arg);
-
 /* pipeline(streams[0], ..., streams[n-1], cb): streams[0] must be
- * readable, streams[n-1] writable, the ones between both.  cb(status, arg)
- * runs once, on a nextTick, when the last stream finished (status 0) or
+ * readable, streams[n-1] writable, the ones between both.
+ * cb(last, status, arg) -- the shape of every stream callback, last being
+ * streams[n-1], or NULL once it has closed (its on_close may have freed
+ * it) -- runs once, on a nextTick, when the last stream finished (status 0) or
  * after an error destroyed them all (status: the first error;
  * ASY_EPREMATURE_CLOSE when a stream was destroyed without one).  The
  * array is copied; the streams must stay valid until their on_close.
  * ASY_EINVAL (n < 2, a NULL, a side missing), ASY_ENOMEM; cb not called. */
-ASYNCRT_API int asy_pipeline(asy_stream_t *const *streams, size_t n, asy_pipeline_cb cb,
+ASYNCRT_API int asy_pipeline(asy_stream_t *const *streams, size_t n, asy_stream_cb cb,
                              void *arg);
 
 /* finished(stream, cb): cb(s, status, arg) once the stream is done -- its

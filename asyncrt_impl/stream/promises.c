@@ -12,7 +12,8 @@ ASY__INTERNAL void asy__stream_settle(asy_promise_t *p, int status) {
     asy_promise_release(p);
 }
 
-ASY__INTERNAL void asy__pipeline_promise_cb(int status, void *arg) {
+ASY__INTERNAL void asy__pipeline_promise_cb(asy_stream_t *last, int status, void *arg) {
+    (void)last;
     asy__stream_settle((asy_promise_t *)arg, status);
 }
 

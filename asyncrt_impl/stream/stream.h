@@ -258,10 +258,13 @@ ASYNCRT_API int asy_stream_push_end(asy_stream_t *s);
 /* ---- writable -------------------------------------------------------------- */
 
 /* write(chunk, cb): keeps a view of chunk.  1 while the buffered amount is
- * below highWaterMark, 0 when the caller should wait for on_drain.  cb
- * (may be NULL) runs once the chunk is written, with its status.  Errors:
- * ASY_EWRITE_AFTER_END, ASY_ESTREAM_DESTROYED (the stream is then
- * errored, as in Node), ASY_ENOMEM; cb is not called then. */
+ * below highWaterMark, 0 when the caller should stop: wait for on_drain --
+ * or the write was refused (after end: ASY_EWRITE_AFTER_END; destroyed:
+ * ASY_ESTREAM_DESTROYED; ASY_ENOMEM), in which case, as in Node, cb gets
+ * that error on a nextTick and the stream errors.  So
+ * `while (asy_stream_write(...))` always ends.  cb (may be NULL) runs once
+ * the chunk is written, with its status.  Only a call with no stream to
+ * report to (s or chunk NULL, no writable side) returns ASY_EINVAL. */
 ASYNCRT_API int asy_stream_write(asy_stream_t *s, const asy_buf_t *chunk, asy_stream_cb cb,
                                  void *arg);
 ASYNCRT_API int asy_stream_write_bytes(asy_stream_t *s, const void *bytes, size_t n,

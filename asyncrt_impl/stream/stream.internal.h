@@ -185,8 +185,8 @@ ASY__INTERNAL void asy__readable_release(asy_stream_t *s);
 
 /* writable.c */
 ASY__INTERNAL void asy__writable_init(asy_stream_t *s, const asy_stream_opts_t *o);
-ASY__INTERNAL int asy__writable_write(asy_stream_t *s, asy_buf_t *chunk, asy_stream_cb cb,
-                                      void *arg);
+ASY__INTERNAL int asy__writable_write(asy_stream_t *s, asy_buf_t *chunk, int made,
+                                      asy_stream_cb cb, void *arg);
 ASY__INTERNAL int asy__writable_end(asy_stream_t *s, asy_stream_cb cb, void *arg);
 ASY__INTERNAL void asy__writable_on_constructed(asy_stream_t *s);
 ASY__INTERNAL void asy__writable_destroying(asy_stream_t *s);

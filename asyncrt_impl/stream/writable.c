@@ -216,17 +216,20 @@ ASY__INTERNAL int asy__writable_write_or_buffer(asy_stream_t *s, asy_buf_t *chun
 }
 
 /* chunk is taken over. */
-ASY__INTERNAL int asy__writable_write(asy_stream_t *s, asy_buf_t *chunk, asy_stream_cb cb,
-                                      void *arg) {
-    int err = 0;
-    if (s->wflags_ & ASY__W_ENDING)
-        err = ASY_EWRITE_AFTER_END;
-    else if (s->sflags_ & ASY__STREAM_DESTROYED)
-        err = ASY_ESTREAM_DESTROYED;
+/* Every write() lands here.  made: 0, or the error of making the chunk
+ * (then chunk holds nothing).  A write that cannot be taken returns 0, not
+ * a negative code, so `while (asy_stream_write(...))` ends: as in Node,
+ * its callback gets the error on a nextTick and the stream errors. */
+ASY__INTERNAL int asy__writable_write(asy_stream_t *s, asy_buf_t *chunk, int made,
+                                      asy_stream_cb cb, void *arg) {
+    int err = made;
+    if (!err && (s->wflags_ & ASY__W_ENDING)) err = ASY_EWRITE_AFTER_END;
+    if (!err && (s->sflags_ & ASY__STREAM_DESTROYED)) err = ASY_ESTREAM_DESTROYED;
     if (err) {
-        asy_buf_release(chunk);
+        if (!made) asy_buf_release(chunk);
+        asy__stream_defer_cb(s, cb, arg, err);
         asy__stream_error_or_destroy(s, err, 1);
-        return err;
+        return 0;
     }
     s->pendingcb_++;
     return asy__writable_write_or_buffer(s, chunk, cb, arg);
@@ -235,28 +238,22 @@ ASY__INTERNAL int asy__writable_write(asy_stream_t *s, asy_buf_t *chunk, asy_str
 ASYNCRT_API int asy_stream_write(asy_stream_t *s, const asy_buf_t *chunk, asy_stream_cb cb,
                                  void *arg) {
     asy_buf_t c;
-    int r;
     if (!s || !chunk || !(s->sflags_ & ASY__STREAM_WRITABLE)) return ASY_EINVAL;
-    if ((r = asy_buf_retain(&c, chunk)) < 0) return r;
-    return asy__writable_write(s, &c, cb, arg);
+    return asy__writable_write(s, &c, asy_buf_retain(&c, chunk), cb, arg);
 }
 
 ASYNCRT_API int asy_stream_write_bytes(asy_stream_t *s, const void *bytes, size_t n,
                                        asy_stream_cb cb, void *arg) {
     asy_buf_t c;
-    int r;
     if (!s || (!bytes && n) || !(s->sflags_ & ASY__STREAM_WRITABLE)) return ASY_EINVAL;
-    if ((r = asy_buf_from_bytes(&c, bytes, n)) < 0) return r;
-    return asy__writable_write(s, &c, cb, arg);
+    return asy__writable_write(s, &c, asy_buf_from_bytes(&c, bytes, n), cb, arg);
 }
 
 ASYNCRT_API int asy_stream_write_obj(asy_stream_t *s, void *obj, asy_buf_free_cb free_cb,
                                      void *hint, asy_stream_cb cb, void *arg) {
     asy_buf_t c;
-    int r;
     if (!s || !(s->sflags_ & ASY__STREAM_WRITABLE) || !(s->wflags_ & ASY__W_OBJECT)) return ASY_EINVAL;
-    if ((r = asy_buf_from_external(&c, obj, 0, free_cb, hint)) < 0) return r;
-    return asy__writable_write(s, &c, cb, arg);
+    return asy__writable_write(s, &c, asy_buf_from_external(&c, obj, 0, free_cb, hint), cb, arg);
 }
 
 /* ---- completions ------------------------------------------------------------------------ */

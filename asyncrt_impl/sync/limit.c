@@ -125,10 +125,15 @@ static void asy__limit_next(asy_limit_t *lim) {
     if (lim->freed && lim->active == 0) asy__limit_destroy(lim);
 }
 
-ASYNCRT_API asy_limit_t *asy_limit_new(asy_loop_t *loop, size_t concurrency) {
+ASYNCRT_API asy_limit_t *asy_limit_new(asy_loop_t *loop, size_t concurrency, int *err) {
     asy_limit_t *lim;
+    int dummy;
+    if (!err) err = &dummy;
+    *err = ASY_EINVAL;
     if (!loop || concurrency == 0) return NULL;
+    *err = ASY_ENOMEM;
     if (!(lim = ASY__NEW(asy_limit_t))) return NULL;
+    *err = 0;
     memset(lim, 0, sizeof(*lim));
     lim->loop = loop;
     lim->concurrency = concurrency;

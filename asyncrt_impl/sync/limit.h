@@ -14,7 +14,7 @@ typedef asy_ret_t (*asy_map_fn)(void *arg, size_t index);
 
 /* ---- limit: p-limit ---------------------------------------------------------
  *
- *   asy_limit_t *lim = asy_limit_new(loop, 10);
+ *   asy_limit_t *lim = asy_limit_new(loop, 10, NULL);
  *   asy_promise_t *p = asy_limit_run(lim, read_one, name);  // like limit(() => readFile(name))
  *
  * At most `concurrency` tasks run at once; the others wait in a FIFO queue
@@ -25,8 +25,9 @@ typedef asy_ret_t (*asy_map_fn)(void *arg, size_t index);
  * that settles the promise asy_limit_run returned. */
 typedef struct asy_limit_s asy_limit_t;
 
-/* concurrency >= 1 (SIZE_MAX: unlimited).  NULL on ENOMEM or bad input. */
-ASYNCRT_API asy_limit_t *asy_limit_new(asy_loop_t *loop, size_t concurrency);
+/* concurrency >= 1 (SIZE_MAX: unlimited).  NULL with *err (err may be
+ * NULL) set to ASY_EINVAL (no loop, concurrency 0) or ASY_ENOMEM. */
+ASYNCRT_API asy_limit_t *asy_limit_new(asy_loop_t *loop, size_t concurrency, int *err);
 /* Queues fn(arg); the promise settles like the task.  A failing task
  * rejects its promise and frees its slot.  NULL on ENOMEM / bad input (fn
  * is then never called); out of memory when the task is due to start

@@ -413,10 +413,14 @@ static void asy__rpool_evict(void *arg) {
 
 /* ---- public ------------------------------------------------------------------------ */
 ASYNCRT_API asy_rpool_t *asy_rpool_new(asy_loop_t *loop, const asy_rpool_factory_t *factory,
-                                       const asy_rpool_opts_t *opts) {
+                                       const asy_rpool_opts_t *opts, int *err) {
     asy_rpool_t *pool;
     unsigned i;
+    int dummy;
+    if (!err) err = &dummy;
+    *err = ASY_EINVAL;
     if (!loop || !factory || !factory->create) return NULL;
+    *err = ASY_ENOMEM;
     if (!(pool = ASY__NEW(asy_rpool_t))) return NULL;
     memset(pool, 0, sizeof(*pool));
     pool->loop = loop;
@@ -427,6 +431,7 @@ ASYNCRT_API asy_rpool_t *asy_rpool_new(asy_loop_t *loop, const asy_rpool_factory
     if (!pool->o.create_backoff_ms) pool->o.create_backoff_ms = 100;
     if (pool->o.min > pool->o.max || pool->o.priorities > 1024) {
         asy__free(pool);
+        *err = ASY_EINVAL;
         return NULL;
     }
     asy__queue_init(&pool->idle);
@@ -449,6 +454,7 @@ ASYNCRT_API asy_rpool_t *asy_rpool_new(asy_loop_t *loop, const asy_rpool_factory
     asy__rpool_enter(pool);
     asy__rpool_ensure_min(pool);
     asy__rpool_leave(pool);
+    *err = 0;
     return pool;
 }
 

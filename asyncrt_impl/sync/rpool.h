@@ -1,7 +1,7 @@
 /* ---- resource pool (generic-pool, pg.Pool) -----------------------------------
  *
  *   asy_rpool_factory_t f = { db_connect, db_close, db_ping, ctx };
- *   asy_rpool_t *pool = asy_rpool_new(loop, &f, &(asy_rpool_opts_t){ .min = 2, .max = 20 });
+ *   asy_rpool_t *pool = asy_rpool_new(loop, &f, &(asy_rpool_opts_t){ .min = 2, .max = 20 }, NULL);
  *   asy_promise_t *c = asy_rpool_acquire(pool, 0);     // value: the resource
  *   ... asy_rpool_release(pool, conn);                 // back to the pool, not closed
  *   asy_promise_t *r = asy_rpool_use(pool, 0, query, q); // acquire, run, always release
@@ -58,9 +58,10 @@ typedef struct {
     size_t min, max;
 } asy_rpool_stats_t;
 
-/* NULL on ENOMEM or bad input (no create, min > max). */
+/* NULL with *err (err may be NULL) set to ASY_EINVAL (no loop, no
+ * create, min > max, more than 1024 priorities) or ASY_ENOMEM. */
 ASYNCRT_API asy_rpool_t *asy_rpool_new(asy_loop_t *loop, const asy_rpool_factory_t *factory,
-                                       const asy_rpool_opts_t *opts);
+                                       const asy_rpool_opts_t *opts, int *err);
 /* A promise of a resource (its value).  Rejects with the factory's error,
  * ASY_ETIMEDOUT, ASY_EBUSY (too many waiting) or ASY_ESHUTDOWN (draining).
  * priority >= levels is taken as the last level.  NULL on ENOMEM. */

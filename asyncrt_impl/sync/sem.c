@@ -67,7 +67,7 @@ static void asy__sem_deliver(void *arg) {
     asy__watch watch;
     asy_ret_t ret;
     if (!w->task) {
-        w->cb(w->arg, w->status);
+        w->cb(w->sem, w->status, w->arg);
         asy__sem_rec_free(w);
         return;
     }
@@ -166,10 +166,15 @@ static int asy__sem_enqueue(asy_sem_t *s, size_t n, uint64_t timeout_ms, asy__se
     return 0;
 }
 
-ASYNCRT_API asy_sem_t *asy_sem_new(asy_loop_t *loop, size_t permits) {
+ASYNCRT_API asy_sem_t *asy_sem_new(asy_loop_t *loop, size_t permits, int *err) {
     asy_sem_t *s;
+    int dummy;
+    if (!err) err = &dummy;
+    *err = ASY_EINVAL;
     if (!loop || permits == 0) return NULL;
+    *err = ASY_ENOMEM;
     if (!(s = ASY__NEW(asy_sem_t))) return NULL;
+    *err = 0;
     memset(s, 0, sizeof(*s));
     s->loop = loop;
     s->permits = s->available = permits;

@@ -1,6 +1,6 @@
 /* ---- semaphore ----------------------------------------------------------------
  *
- *   asy_sem_t *sem = asy_sem_new(loop, 5);
+ *   asy_sem_t *sem = asy_sem_new(loop, 5, NULL);
  *   asy_promise_t *p = asy_sem_acquire(sem, 1, 0, NULL);  // await sem.acquire()
  *   ... once it fulfils: work, then asy_sem_release(sem, 1);
  *
@@ -22,14 +22,15 @@ typedef struct {
 } asy_sem_wait_t;
 /* status: 0 (the permits are yours: release them), ASY_ETIMEDOUT or
  * ASY_ECANCELED (asy_sem_cancel, asy_sem_free). */
-typedef void (*asy_sem_cb)(void *arg, int status);
+typedef void (*asy_sem_cb)(asy_sem_t *sem, int status, void *arg);
 
-/* permits >= 1.  NULL on ENOMEM or bad input. */
-ASYNCRT_API asy_sem_t *asy_sem_new(asy_loop_t *loop, size_t permits);
+/* permits >= 1.  NULL with *err (err may be NULL) set to ASY_EINVAL (no
+ * loop, permits 0) or ASY_ENOMEM. */
+ASYNCRT_API asy_sem_t *asy_sem_new(asy_loop_t *loop, size_t permits, int *err);
 /* Takes n permits now if they are free and nobody waits: 0, else
  * ASY_EAGAIN.  ASY_EINVAL for n = 0 or n > the semaphore's permits. */
 ASYNCRT_API int asy_sem_try_acquire(asy_sem_t *sem, size_t n);
-/* Callback style: cb(arg, status) runs as a microtask once n permits are
+/* Callback style: cb(sem, status, arg) runs as a microtask once n permits are
  * yours, or with ASY_ETIMEDOUT after timeout_ms (0: wait for ever), or
  * with ASY_ECANCELED.  `wait` (may be NULL) receives the waiter's id.
  * 0, or ASY_EINVAL / ASY_ENOMEM (cb never runs). */

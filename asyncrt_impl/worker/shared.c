@@ -11,19 +11,22 @@
 #include "../loop/loop.internal.h"
 #include "../promise/promise.h"
 
-ASYNCRT_API asy_shared_buf_t *asy_shared_buf_new(size_t len) {
+ASYNCRT_API asy_shared_buf_t *asy_shared_buf_new(size_t len, int *err) {
     asy_shared_buf_t *sb;
     size_t hdr = (sizeof(asy_shared_buf_t) + 15u) & ~(size_t)15u;
+    int dummy;
+    if (!err) err = &dummy;
+    *err = ASY_ENOMEM;
     if (len > SIZE_MAX - hdr) return NULL;
     sb = (asy_shared_buf_t *)asy__malloc(hdr + len);
     if (!sb) return NULL;
     memset(sb, 0, hdr + len);
-    if (asy__mutex_init(&sb->mu) != 0) {
+    if ((*err = asy__mutex_init(&sb->mu)) != 0) {
         asy__free(sb);
         return NULL;
     }
 #if !ASYNCRT_OS_LINUX
-    if (asy__cond_init(&sb->cond) != 0) {
+    if ((*err = asy__cond_init(&sb->cond)) != 0) {
         asy__mutex_destroy(&sb->mu);
         asy__free(sb);
         return NULL;

@@ -156,9 +156,10 @@ ASYNCRT_API int asy_worker_should_stop(const asy_worker_self_t *self);
 
 /* ---- shared memory ------------------------------------------------------- */
 /* A SharedArrayBuffer: len zeroed bytes, 8-byte aligned, refcounted
- * (atomically: retain and release from any thread).  NULL on ENOMEM. */
+ * (atomically: retain and release from any thread).  NULL with *err (err
+ * may be NULL) set to ASY_ENOMEM, or the error of making its lock. */
 typedef struct asy_shared_buf_s asy_shared_buf_t;
-ASYNCRT_API asy_shared_buf_t *asy_shared_buf_new(size_t len);
+ASYNCRT_API asy_shared_buf_t *asy_shared_buf_new(size_t len, int *err);
 ASYNCRT_API asy_shared_buf_t *asy_shared_buf_retain(asy_shared_buf_t *sb);
 ASYNCRT_API void asy_shared_buf_release(asy_shared_buf_t *sb);
 ASYNCRT_API uint8_t *asy_shared_buf_data(const asy_shared_buf_t *sb);

@@ -229,14 +229,14 @@ static asy__wp_thread *asy__wp_thread_start(asy_wpool_t *p, int *err) {
 }
 
 /* A permit was granted: the task goes to an idle thread or a new one. */
-static void asy__wp_granted(void *arg, int status) {
+static void asy__wp_granted(asy_sem_t *sem, int status, void *arg) {
     asy__wp_task *t = (asy__wp_task *)arg;
     asy_wpool_t *p = t->pool;
     asy__wp_thread *th = NULL;
     asy__queue *q;
     int r = 0;
     if (t->state != ASY__WP_QUEUED) { /* aborted: the promise is settled */
-        if (status == 0 && !p->destroying) asy_sem_release(p->sem, 1);
+        if (status == 0 && !p->destroying) asy_sem_release(sem, 1);
         asy__wp_task_free(t);
         return;
     }
@@ -258,7 +258,7 @@ static void asy__wp_granted(void *arg, int status) {
     if (th && (r = asy_worker_post(&th->w, t->in, t->len)) != 0) th = NULL;
     if (!th) {
         asy_promise_reject(t->result, r, "no worker for the task");
-        asy_sem_release(p->sem, 1);
+        asy_sem_release(sem, 1);
         asy__wp_task_free(t);
         return;
     }
@@ -297,7 +297,7 @@ ASYNCRT_API asy_wpool_t *asy_wpool_new(asy_loop_t *loop, const asy_wpool_opts_t 
     asy__queue_init(&p->threads);
     asy__queue_init(&p->tasks);
     p->next_id = 1;
-    if (!(p->sem = asy_sem_new(loop, p->opts.max_threads))) {
+    if (!(p->sem = asy_sem_new(loop, p->opts.max_threads, NULL))) {
         asy__free(p);
         *err = ASY_ENOMEM;
         return NULL;
