@@ -17233,7 +17233,7 @@ static void asy__sock_alloc(asy__op *op, size_t suggested) {
     /* no microtask drain here: we are inside the read itself, and a
      * drained task that closed the socket would pull the op from under
      * it; the drain follows the read callback */
-    op->u.rw.base = b.base;
+    op->u.rw.base = (char *)b.base;
     op->u.rw.len = b.base ? b.len : 0;
 }
 
@@ -18283,7 +18283,7 @@ static void asy__udp_alloc(asy__op *op, size_t suggested) {
     /* no microtask drain here: we are inside the read itself, and a
      * drained task that closed the socket would pull the op from under
      * it; the drain follows the read callback */
-    op->u.rw.base = b.base;
+    op->u.rw.base = (char *)b.base;
     op->u.rw.len = b.base ? b.len : 0;
 }
 
@@ -39341,7 +39341,7 @@ ASY__INTERNAL void asy__http_read_cb(asy_sock_t *s, ptrdiff_t nread, const asy_i
         asy__http_consume_buffered(c);
         src = NULL;
     } else {
-        src = buf->base;
+        src = (const char *)buf->base;
         len = (size_t)nread;
         c->flags |= ASY__HC_IN_CONSUME;
         used = asy__http_consume(c, src, len);

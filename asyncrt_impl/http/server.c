@@ -1016,7 +1016,7 @@ ASY__INTERNAL void asy__http_read_cb(asy_sock_t *s, ptrdiff_t nread, const asy_i
         asy__http_consume_buffered(c);
         src = NULL;
     } else {
-        src = buf->base;
+        src = (const char *)buf->base;
         len = (size_t)nread;
         c->flags |= ASY__HC_IN_CONSUME;
         used = asy__http_consume(c, src, len);

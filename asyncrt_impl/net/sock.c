@@ -105,7 +105,7 @@ static void asy__sock_alloc(asy__op *op, size_t suggested) {
     /* no microtask drain here: we are inside the read itself, and a
      * drained task that closed the socket would pull the op from under
      * it; the drain follows the read callback */
-    op->u.rw.base = b.base;
+    op->u.rw.base = (char *)b.base;
     op->u.rw.len = b.base ? b.len : 0;
 }
 
