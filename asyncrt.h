@@ -5729,6 +5729,24 @@ ASYNCRT_API int asy_http_server_init(asy_loop_t *loop, asy_http_server_t *srv,
 ASYNCRT_API int asy_http_server_listen(asy_http_server_t *srv, const char *host, int port,
                                        int backlog);
 ASYNCRT_API int asy_http_server_port(const asy_http_server_t *srv);
+/* server.emit('connection', duplex): serves HTTP over any Duplex stream --
+ * a TLS stream (that is what asy_https_server does), a pipe, an
+ * in-memory pair -- exactly as over an accepted socket: keep-alive,
+ * pipelining, backpressure, timeouts, limits.  The server takes io's
+ * reading (it listens to its data, end, error and close; do not read io
+ * yourself) and its writing, ends it when the connection is done and
+ * destroys it when it closes the connection; io must emit its close once
+ * destroyed (every asyncrt stream does).  The server is done with io when
+ * io closes: free io in its own on_close (the server's part runs before
+ * it), never earlier.  Upgrades are not offered
+ * over a stream (they hand over a socket): such requests are plain
+ * requests.  ASY_EINVAL (io not a Duplex, a closing server; the caller
+ * keeps io), ASY_ENOMEM. */
+ASYNCRT_API int asy_http_server_serve(asy_http_server_t *srv, asy_stream_t *io);
+/* The Duplex a request came over when its server serves one (above; the
+ * TLS stream of an https server), else NULL (a plain socket, or the
+ * exchange is over). */
+ASYNCRT_API asy_stream_t *asy_http_req_io(const asy_http_req_t *req);
 /* server.close(): stops listening, closes idle connections, lets the
  * others finish their current request; close_cb (may be NULL) once the
  * last connection is gone and the server's handles are closed.  The
@@ -5771,6 +5789,61 @@ ASYNCRT_API int asy_http_res_add_trailer(asy_http_res_t *res, const char *name,
 ASYNCRT_API int asy_http_res_write_continue(asy_http_res_t *res);
 
 #endif /* ASYNCRT_OS_POSIX */
+
+#line 1 "asyncrt_impl/http/https_server.h"
+/* Node's https.createServer: the HTTP server over TLS connections
+ * (docs/tls.md, "HTTPS server").  Built with ASYNCRT_WITH_MBEDTLS.
+ *
+ *   asy_tls_context_t *ctx;
+ *   asy_tls_context_new(&ctx, ASY_TLS_SERVER,
+ *                       &(asy_tls_context_opts_t){ .cert_file = "cert.pem",
+ *                                                  .key_file = "key.pem" });
+ *   asy_https_server_init(loop, &srv, ctx, NULL, on_request);
+ *   asy_https_server_listen(&srv, "127.0.0.1", 8443, 511);
+ *
+ * on_request gets &srv.http: every asy_http_req_* / asy_http_res_* call
+ * and option works as on a plain server.  Each accepted connection is an
+ * asy_tls_t that the server hands to asy_http_server_serve; the HTTP code
+ * knows nothing of TLS.  asy_http_req_io(req) is the connection's TLS
+ * stream (an asy_tls_t *, for asy_tls_peer_certificate,
+ * asy_tls_alpn_protocol...). */
+
+
+
+
+#if ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_MBEDTLS)
+
+typedef struct asy_https_server_s {
+    asy_http_server_t http; /* first: the request callback's srv is &https->http */
+    asy_tls_server_t tls;   /* the listener */
+    void *data;
+    /* -- private -- */
+    asy_tls_opts_t tls_opts_;
+    asy_tls_context_t *ctx_;
+    asy_timer_t retry_; /* out of memory for a connection: try again */
+    asy_close_cb close_cb_;
+    unsigned state_, closing_;
+} asy_https_server_t;
+
+/* ctx: a server context (asy_tls_context_new with ASY_TLS_SERVER); the
+ * server holds a reference.  opts: the HTTP server's (may be NULL).
+ * ASY_EINVAL, ASY_ENOMEM. */
+ASYNCRT_API int asy_https_server_init(asy_loop_t *loop, asy_https_server_t *srv,
+                                      asy_tls_context_t *ctx, const asy_http_server_opts_t *opts,
+                                      asy_http_request_cb cb);
+/* TLS options for every connection (SNI hook, on_secure, handshake
+ * timeout...; the context is the server's); before listen. */
+ASYNCRT_API int asy_https_server_set_tls_opts(asy_https_server_t *srv, const asy_tls_opts_t *opts);
+/* host: an IP address (NULL: every interface); port 0 picks one. */
+ASYNCRT_API int asy_https_server_listen(asy_https_server_t *srv, const char *host, int port,
+                                        int backlog);
+ASYNCRT_API int asy_https_server_port(const asy_https_server_t *srv);
+/* server.close(), as asy_http_server_close: stops listening, lets the
+ * connections finish their request; close_cb (may be NULL, gets
+ * &srv->http's handle) once everything is closed. */
+ASYNCRT_API void asy_https_server_close(asy_https_server_t *srv, asy_close_cb close_cb);
+
+#endif
 
 #line 1 "asyncrt_impl/http/client.h"
 /* Node's http.request / http.get and http.Agent (docs/http.md).
@@ -38367,7 +38440,8 @@ enum {
     ASY__HC_IN_CONSUME = 1u << 7,   /* consume() is on the stack */
     ASY__HC_DIRTY = 1u << 8,        /* on the server's dirty list */
     ASY__HC_PEER_ENDED = 1u << 9,
-    ASY__HC_REJECTED = 1u << 10
+    ASY__HC_REJECTED = 1u << 10,
+    ASY__HC_IO_CLOSED = 1u << 11    /* stream transport: its on_close ran */
 };
 
 /* conn->state: where the parser is */
@@ -38402,7 +38476,13 @@ typedef struct {
 } asy__http_rh;
 
 struct asy__http_conn {
-    asy_tcp_t tcp;
+    asy_tcp_t tcp; /* the transport, unless io is set */
+    /* The transport seam: a connection reads and writes either its TCP
+     * handle (the loop's buffer, no copy: plain http) or any Duplex the
+     * caller hands to asy_http_server_serve (a TLS stream for https).
+     * The branches on io below are the only places that differ. */
+    asy_stream_t *io;
+    asy__stream_listener io_l;
     asy__queue link, dirty_link;
     asy_http_server_t *srv;
     char *in;
@@ -38506,11 +38586,18 @@ ASY__INTERNAL void asy__http_mark_dirty(asy__http_conn *c) {
 
 ASY__INTERNAL void asy__http_close_conn(asy__http_conn *c, int err);
 ASY__INTERNAL void asy__http_write_cb(asy_write_t *req, int status);
+ASY__INTERNAL int asy__http_io_write(asy__http_conn *c, const asy_iov_t *iov);
 ASY__INTERNAL void asy__http_read_cb(asy_sock_t *s, ptrdiff_t nread, const asy_iov_t *buf);
 ASY__INTERNAL void asy__http_update_reading(asy__http_conn *c);
 
 ASY__INTERNAL void asy__http_shutdown_cb(asy_shutdown_t *req, int status) {
     asy__http_conn *c = (asy__http_conn *)req->data;
+    if (status < 0 && !(c->flags & ASY__HC_CLOSING)) asy__http_close_conn(c, 0);
+}
+
+ASY__INTERNAL void asy__http_io_ended(asy_stream_t *s, int status, void *arg) {
+    asy__http_conn *c = (asy__http_conn *)arg;
+    (void)s;
     if (status < 0 && !(c->flags & ASY__HC_CLOSING)) asy__http_close_conn(c, 0);
 }
 
@@ -38526,7 +38613,8 @@ ASY__INTERNAL void asy__http_linger(asy__http_conn *c) {
     c->flags |= ASY__HC_LINGER;
     c->t_linger = asy_now(c->srv->loop);
     c->sreq.data = c;
-    if (asy_sock_shutdown(&c->sreq, (asy_sock_t *)&c->tcp, asy__http_shutdown_cb) != 0) {
+    if (c->io ? asy_stream_end(c->io, asy__http_io_ended, c) != 0
+              : asy_sock_shutdown(&c->sreq, (asy_sock_t *)&c->tcp, asy__http_shutdown_cb) != 0) {
         asy__http_close_conn(c, 0);
         return;
     }
@@ -38544,7 +38632,8 @@ ASY__INTERNAL void asy__http_flush(asy__http_conn *c) {
     iov.base = c->out[k];
     iov.len = c->out_len[k];
     c->wreq.data = c;
-    if (asy_sock_write(&c->wreq, (asy_sock_t *)&c->tcp, &iov, 1, asy__http_write_cb) != 0) {
+    if (c->io ? asy__http_io_write(c, &iov) != 0
+              : asy_sock_write(&c->wreq, (asy_sock_t *)&c->tcp, &iov, 1, asy__http_write_cb) != 0) {
         asy__http_close_conn(c, ASY_EPIPE);
         return;
     }
@@ -38580,8 +38669,29 @@ ASY__INTERNAL void asy__http_output_drained(asy__http_conn *c) {
     }
 }
 
+ASY__INTERNAL void asy__http_write_done(asy__http_conn *c, int status);
+
 ASY__INTERNAL void asy__http_write_cb(asy_write_t *req, int status) {
-    asy__http_conn *c = (asy__http_conn *)req->data;
+    asy__http_write_done((asy__http_conn *)req->data, status);
+}
+
+ASY__INTERNAL void asy__http_io_written(asy_stream_t *s, int status, void *arg) {
+    (void)s;
+    asy__http_write_done((asy__http_conn *)arg, status);
+}
+
+/* The stream keeps a view of the output buffer until the write's callback
+ * (the buffer stays put until then, as for the socket write). */
+ASY__INTERNAL int asy__http_io_write(asy__http_conn *c, const asy_iov_t *iov) {
+    asy_buf_t b;
+    int r = asy_buf_from_external(&b, iov->base, iov->len, NULL, NULL);
+    if (r != 0) return r;
+    r = asy_stream_write(c->io, &b, asy__http_io_written, c);
+    asy_buf_release(&b);
+    return r < 0 ? r : 0;
+}
+
+ASY__INTERNAL void asy__http_write_done(asy__http_conn *c, int status) {
     c->flags &= ~(unsigned)ASY__HC_WRITING;
     c->out_len[c->out_cur ^ 1] = 0;
     c->inflight = 0;
@@ -38968,8 +39078,7 @@ ASY__INTERNAL int asy__http_exch_trailers(asy__http_exch *x, const char *p,
 
 ASY__INTERNAL void asy__http_maybe_closed(asy_http_server_t *srv);
 
-ASY__INTERNAL void asy__http_conn_closed(asy_handle_t *h) {
-    asy__http_conn *c = (asy__http_conn *)(void *)h;
+ASY__INTERNAL void asy__http_conn_free(asy__http_conn *c) {
     asy_http_server_t *srv = c->srv;
     asy__free(c->in);
     asy__free(c->out[0]);
@@ -38977,6 +39086,10 @@ ASY__INTERNAL void asy__http_conn_closed(asy_handle_t *h) {
     asy__free(c);
     srv->nconns_--;
     asy__http_maybe_closed(srv);
+}
+
+ASY__INTERNAL void asy__http_conn_closed(asy_handle_t *h) {
+    asy__http_conn_free((asy__http_conn *)(void *)h);
 }
 
 /* Detaches the exchanges from a dying connection; their streams end with
@@ -39007,7 +39120,12 @@ ASY__INTERNAL void asy__http_close_conn(asy__http_conn *c, int err) {
         if (!(x->rflags & ASY__HX_FINISHED))
             asy_stream_destroy(&x->res.stream, err ? err : ASY_ECONNRESET);
     }
-    asy_close((asy_handle_t *)&c->tcp, asy__http_conn_closed);
+    if (!c->io)
+        asy_close((asy_handle_t *)&c->tcp, asy__http_conn_closed);
+    else if (c->flags & ASY__HC_IO_CLOSED)
+        asy__http_conn_free(c);
+    else /* its on_close frees the connection */
+        asy_stream_destroy(c->io, 0);
 }
 
 /* Answers a rejected request (status from the error) and closes; never a
@@ -39108,7 +39226,9 @@ ASY__INTERNAL int asy__http_dispatch(asy__http_conn *c, const char *p, size_t n,
         x->rflags |= ASY__HX_KEEP_ALIVE;
     else
         c->flags |= ASY__HC_NO_MORE;
-    upgrade = o->on_upgrade && (((h->flags & ASY_HTTP_F_UPGRADE) && (h->flags & ASY_HTTP_F_CONN_UPGRADE)) ||
+    /* an upgrade hands over a socket fd: not over a stream transport,
+     * where it stays a plain request */
+    upgrade = o->on_upgrade && !c->io && (((h->flags & ASY_HTTP_F_UPGRADE) && (h->flags & ASY_HTTP_F_CONN_UPGRADE)) ||
                                 (h->method_len == 7 && memcmp(h->method, "CONNECT", 7) == 0));
     if (upgrade) {
         asy__http_upgrade(c, x, rest, rest_len);
@@ -39257,10 +39377,14 @@ ASY__INTERNAL void asy__http_update_reading(asy__http_conn *c) {
                !(c->in_len && c->state == ASY__HS_WAIT) &&
                asy__http_pending(c) < c->srv->opts_.high_water_mark;
     if (want && !(c->flags & ASY__HC_READING)) {
-        if (asy_sock_read_start((asy_sock_t *)&c->tcp, NULL, asy__http_read_cb) == 0)
+        if (c->io ? asy_stream_resume(c->io) == 0
+                  : asy_sock_read_start((asy_sock_t *)&c->tcp, NULL, asy__http_read_cb) == 0)
             c->flags |= ASY__HC_READING;
     } else if (!want && (c->flags & ASY__HC_READING)) {
-        asy_sock_read_stop((asy_sock_t *)&c->tcp);
+        if (c->io)
+            asy_stream_pause(c->io);
+        else
+            asy_sock_read_stop((asy_sock_t *)&c->tcp);
         c->flags &= ~(unsigned)ASY__HC_READING;
     }
 }
@@ -39307,42 +39431,41 @@ ASY__INTERNAL void asy__http_response_done(asy__http_exch *x) {
         asy__http_update_reading(c);
 }
 
-ASY__INTERNAL void asy__http_read_cb(asy_sock_t *s, ptrdiff_t nread, const asy_iov_t *buf) {
-    asy__http_conn *c = (asy__http_conn *)(void *)s;
-    const char *src;
-    size_t len, used;
-    if (nread < 0) {
-        c->flags |= ASY__HC_PEER_ENDED;
-        asy_sock_read_stop(s);
+/* The peer ended its side (err ASY_EOF) or the transport failed. */
+ASY__INTERNAL void asy__http_input_end(asy__http_conn *c, int err) {
+    c->flags |= ASY__HC_PEER_ENDED;
+    if (c->flags & ASY__HC_READING) {
+        if (!c->io) asy_sock_read_stop((asy_sock_t *)&c->tcp);
         c->flags &= ~(unsigned)ASY__HC_READING;
-        if (nread != ASY_EOF || (c->flags & ASY__HC_LINGER) || !c->cur) {
-            asy__http_close_conn(c, nread == ASY_EOF ? 0 : (int)nread);
-            return;
-        }
-        /* the peer ended its side mid-request: a body not all read is
-         * aborted; a response under way is still sent, then we close */
-        c->flags |= ASY__HC_NO_MORE | ASY__HC_CLOSE_AFTER;
-        if (c->bodyx) {
-            asy__http_exch *b = c->bodyx;
-            c->bodyx = NULL;
-            asy_stream_destroy(&b->req.stream, ASY_ECONNRESET);
-        }
+    }
+    if (err != ASY_EOF || (c->flags & ASY__HC_LINGER) || !c->cur) {
+        asy__http_close_conn(c, err == ASY_EOF ? 0 : err);
         return;
     }
-    if (nread == 0) return;
+        /* the peer ended its side mid-request: a body not all read is
+         * aborted; a response under way is still sent, then we close */
+    c->flags |= ASY__HC_NO_MORE | ASY__HC_CLOSE_AFTER;
+    if (c->bodyx) {
+        asy__http_exch *b = c->bodyx;
+        c->bodyx = NULL;
+        asy_stream_destroy(&b->req.stream, ASY_ECONNRESET);
+    }
+}
+
+/* Bytes from the transport: parsed in place when nothing is buffered. */
+ASY__INTERNAL void asy__http_input(asy__http_conn *c, const char *src, size_t len) {
+    size_t used;
+    if (len == 0) return;
     if (c->flags & (ASY__HC_LINGER | ASY__HC_REJECTED)) return; /* drained and dropped */
     if (c->in_len) {
-        if (asy__http_grow(&c->in, &c->in_cap, c->in_len + (size_t)nread) != 0) {
+        if (asy__http_grow(&c->in, &c->in_cap, c->in_len + len) != 0) {
             asy__http_close_conn(c, ASY_ENOMEM);
             return;
         }
-        memcpy(c->in + c->in_len, buf->base, (size_t)nread);
-        c->in_len += (size_t)nread;
+        memcpy(c->in + c->in_len, src, len);
+        c->in_len += len;
         asy__http_consume_buffered(c);
-        src = NULL;
     } else {
-        src = (const char *)buf->base;
-        len = (size_t)nread;
         c->flags |= ASY__HC_IN_CONSUME;
         used = asy__http_consume(c, src, len);
         c->flags &= ~(unsigned)ASY__HC_IN_CONSUME;
@@ -39357,6 +39480,78 @@ ASY__INTERNAL void asy__http_read_cb(asy_sock_t *s, ptrdiff_t nread, const asy_i
         }
     }
     asy__http_update_reading(c);
+}
+
+ASY__INTERNAL void asy__http_read_cb(asy_sock_t *s, ptrdiff_t nread, const asy_iov_t *buf) {
+    asy__http_conn *c = (asy__http_conn *)(void *)s;
+    if (nread < 0)
+        asy__http_input_end(c, (int)nread);
+    else
+        asy__http_input(c, (const char *)buf->base, (size_t)nread);
+}
+
+/* ---- a Duplex as the transport (server.emit('connection', duplex)) ---- */
+
+ASY__INTERNAL asy__http_conn *asy__http_conn_of_io(asy__stream_listener *l) {
+    return ASY_CONTAINER_OF(l, asy__http_conn, io_l);
+}
+
+ASY__INTERNAL void asy__http_io_data(asy__stream_listener *l, asy_stream_t *s, const asy_buf_t *chunk) {
+    asy__http_conn *c = asy__http_conn_of_io(l);
+    (void)s;
+    if (c->flags & ASY__HC_CLOSING) return;
+    asy__http_input(c, (const char *)chunk->data, chunk->len);
+}
+
+ASY__INTERNAL void asy__http_io_end(asy__stream_listener *l, asy_stream_t *s) {
+    asy__http_conn *c = asy__http_conn_of_io(l);
+    (void)s;
+    if (!(c->flags & ASY__HC_CLOSING)) asy__http_input_end(c, ASY_EOF);
+}
+
+ASY__INTERNAL void asy__http_io_error(asy__stream_listener *l, asy_stream_t *s, int err) {
+    asy__http_conn *c = asy__http_conn_of_io(l);
+    (void)s;
+    if (!(c->flags & ASY__HC_CLOSING)) asy__http_input_end(c, err < 0 ? err : ASY_ECONNRESET);
+}
+
+ASY__INTERNAL void asy__http_io_close(asy__stream_listener *l, asy_stream_t *s) {
+    asy__http_conn *c = asy__http_conn_of_io(l);
+    (void)s;
+    c->flags |= ASY__HC_IO_CLOSED;
+    if (c->flags & ASY__HC_CLOSING)
+        asy__http_conn_free(c); /* close_conn destroyed it and waits for this */
+    else
+        asy__http_close_conn(c, ASY_ECONNRESET); /* frees c: IO_CLOSED is set */
+}
+
+static const asy__stream_listener_vt asy__http_io_lvt = {
+    asy__http_io_data, NULL, asy__http_io_end, asy__http_io_error, NULL, NULL, asy__http_io_close};
+
+ASYNCRT_API asy_stream_t *asy_http_req_io(const asy_http_req_t *req) {
+    const asy__http_exch *x = req ? req->exch_ : NULL;
+    return x && x->conn ? x->conn->io : NULL;
+}
+
+ASYNCRT_API int asy_http_server_serve(asy_http_server_t *srv, asy_stream_t *io) {
+    asy__http_conn *c;
+    if (!srv || !io || !asy_stream_is_readable(io) || !asy_stream_is_writable(io) ||
+        (srv->state_ & ASY__HSRV_CLOSING))
+        return ASY_EINVAL;
+    c = ASY__NEW(asy__http_conn);
+    if (!c) return ASY_ENOMEM;
+    memset(c, 0, sizeof(*c));
+    c->srv = srv;
+    c->io = io;
+    asy__queue_init(&c->dirty_link);
+    asy__queue_init(&c->io_l.link);
+    asy__queue_insert_tail(&srv->conns_, &c->link);
+    srv->nconns_++;
+    c->t_head = asy_now(srv->loop);
+    c->state = ASY__HS_HEAD;
+    asy__stream_listen(io, &c->io_l, &asy__http_io_lvt); /* flowing from now on */
+    c->flags |= ASY__HC_READING;
+    return 0;
 }
 
 ASY__INTERNAL void asy__http_on_connection(asy_sock_t *server, int status) {
@@ -39733,6 +39928,147 @@ ASYNCRT_API int asy_http_res_write_continue(asy_http_res_t *res) {
 }
 
 #endif /* ASYNCRT_OS_POSIX */
+
+#line 1 "asyncrt_impl/http/https_server.c"
+/* https.createServer: a TLS listener whose connections are handed, as
+ * Duplex streams, to an HTTP server (asy_http_server_serve).  The HTTP
+ * server never knows it runs over TLS; this file never parses HTTP. */
+
+
+
+
+#if ASYNCRT_OS_POSIX && defined(ASYNCRT_WITH_MBEDTLS)
+
+#include <string.h>
+
+/* state_: which of the three handles (HTTP server, TLS listener, retry
+ * timer) are still open once closing */
+enum { ASY__HTTPS_LISTENING = 1u, ASY__HTTPS_WAITING = 2u };
+
+#define ASY__HTTPS_RETRY_MS 50
+
+/* The TLS connection's own close is the last thing to touch it (the HTTP
+ * server's part of the close runs before), so it is freed here. */
+ASY__INTERNAL void asy__https_conn_closed(asy_stream_t *s) { asy__free((asy_tls_t *)(void *)s); }
+
+static const asy_stream_events_t asy__https_conn_events = {NULL, NULL, NULL, NULL, NULL,
+                                                           NULL, asy__https_conn_closed, NULL, NULL};
+
+/* Takes the connection waiting on the listener.  Out of memory, it stays
+ * in the kernel's backlog and the retry timer comes back for it: nothing
+ * is dropped. */
+ASY__INTERNAL void asy__https_retry_cb(asy_timer_t *t);
+
+ASY__INTERNAL void asy__https_take(asy_https_server_t *srv) {
+    asy_tls_t *tls;
+    int r;
+    if (srv->closing_) return;
+    tls = ASY__NEW(asy_tls_t);
+    if (!tls) {
+        srv->state_ |= ASY__HTTPS_WAITING;
+        asy_timer_start(&srv->retry_, asy__https_retry_cb, ASY__HTTPS_RETRY_MS, 0);
+        return;
+    }
+    srv->state_ &= ~(unsigned)ASY__HTTPS_WAITING;
+    memset(tls, 0, sizeof(*tls));
+    if ((r = asy_tls_server_accept(&srv->tls, tls)) != 0) {
+        /* the socket is closed by the tls layer: the client sees a reset */
+        asy__free(tls);
+        return;
+    }
+    asy_stream_set_events(&tls->stream, &asy__https_conn_events);
+    if ((r = asy_http_server_serve(&srv->http, &tls->stream)) != 0)
+        asy_stream_destroy(&tls->stream, r); /* closes, then frees itself */
+}
+
+ASY__INTERNAL void asy__https_retry_cb(asy_timer_t *t) {
+    asy_https_server_t *srv = ASY_CONTAINER_OF(t, asy_https_server_t, retry_);
+    if (srv->state_ & ASY__HTTPS_WAITING) asy__https_take(srv);
+}
+
+ASY__INTERNAL void asy__https_on_connection(asy_tls_server_t *ts, int status) {
+    asy_https_server_t *srv = ASY_CONTAINER_OF(ts, asy_https_server_t, tls);
+    if (status < 0) return; /* EMFILE...: the net layer retries */
+    asy__https_take(srv);
+}
+
+ASYNCRT_API int asy_https_server_init(asy_loop_t *loop, asy_https_server_t *srv,
+                                      asy_tls_context_t *ctx, const asy_http_server_opts_t *opts,
+                                      asy_http_request_cb cb) {
+    int r;
+    if (!loop || !srv || !ctx || !cb) return ASY_EINVAL;
+    memset(srv, 0, sizeof(*srv));
+    if ((r = asy_http_server_init(loop, &srv->http, opts, cb)) != 0) return r;
+    asy_tls_context_ref(ctx);
+    srv->ctx_ = ctx;
+    srv->tls_opts_.context = ctx;
+    asy_timer_init(loop, &srv->retry_);
+    asy_unref((asy_handle_t *)&srv->retry_);
+    return 0;
+}
+
+ASYNCRT_API int asy_https_server_set_tls_opts(asy_https_server_t *srv, const asy_tls_opts_t *opts) {
+    if (!srv || !opts || !srv->ctx_ || (srv->state_ & ASY__HTTPS_LISTENING)) return ASY_EINVAL;
+    srv->tls_opts_ = *opts;
+    srv->tls_opts_.context = srv->ctx_;
+    return 0;
+}
+
+ASYNCRT_API int asy_https_server_listen(asy_https_server_t *srv, const char *host, int port,
+                                        int backlog) {
+    int r;
+    if (!srv || !srv->ctx_ || srv->closing_ || (srv->state_ & ASY__HTTPS_LISTENING))
+        return ASY_EINVAL;
+    r = asy_tls_server_listen(srv->http.loop, &srv->tls, srv->ctx_, &srv->tls_opts_,
+                              host ? host : "0.0.0.0", port, backlog > 0 ? backlog : 511,
+                              asy__https_on_connection);
+    if (r != 0) return r;
+    srv->state_ |= ASY__HTTPS_LISTENING;
+    return 0;
+}
+
+ASYNCRT_API int asy_https_server_port(const asy_https_server_t *srv) {
+    if (!srv || !(srv->state_ & ASY__HTTPS_LISTENING)) return ASY_EBADF;
+    return asy_tls_server_port(&srv->tls);
+}
+
+ASY__INTERNAL void asy__https_part_closed(asy_https_server_t *srv) {
+    asy_close_cb cb;
+    if (--srv->closing_ > 1) return; /* closing_ counts the parts left, + 1 */
+    cb = srv->close_cb_;
+    asy_tls_context_unref(srv->ctx_);
+    srv->ctx_ = NULL;
+    srv->tls.net.h.sock.data = srv;
+    if (cb) cb((asy_handle_t *)&srv->tls.net.h.sock);
+}
+
+ASY__INTERNAL void asy__https_http_closed(asy_handle_t *h) {
+    asy_https_server_t *srv = ASY_CONTAINER_OF((void *)h, asy_https_server_t, http.tcp_);
+    asy__https_part_closed(srv);
+}
+
+ASY__INTERNAL void asy__https_listener_closed(asy_handle_t *h) {
+    asy_https_server_t *srv = ASY_CONTAINER_OF((void *)h, asy_https_server_t, tls.net.h);
+    asy__https_part_closed(srv);
+}
+
+ASY__INTERNAL void asy__https_retry_closed(asy_handle_t *h) {
+    asy_https_server_t *srv = ASY_CONTAINER_OF((void *)h, asy_https_server_t, retry_);
+    asy__https_part_closed(srv);
+}
+
+ASYNCRT_API void asy_https_server_close(asy_https_server_t *srv, asy_close_cb close_cb) {
+    if (!srv || !srv->ctx_ || srv->closing_) return;
+    srv->close_cb_ = close_cb;
+    /* parts: the HTTP server, the retry timer, the listener if it runs */
+    srv->closing_ = 1 + 2 + ((srv->state_ & ASY__HTTPS_LISTENING) ? 1u : 0u);
+    if (srv->state_ & ASY__HTTPS_LISTENING) asy_tls_server_close(&srv->tls, asy__https_listener_closed);
+    srv->state_ &= ~(unsigned)(ASY__HTTPS_LISTENING | ASY__HTTPS_WAITING);
+    asy_close((asy_handle_t *)&srv->retry_, asy__https_retry_closed);
+    asy_http_server_close(&srv->http, asy__https_http_closed);
+}
+
+#endif
 
 #line 1 "asyncrt_impl/http/client.internal.h"
 /* Shared between the client's files: the request (client.c), the

@@ -42,7 +42,8 @@ enum {
     ASY__HC_IN_CONSUME = 1u << 7,   /* consume() is on the stack */
     ASY__HC_DIRTY = 1u << 8,        /* on the server's dirty list */
     ASY__HC_PEER_ENDED = 1u << 9,
-    ASY__HC_REJECTED = 1u << 10
+    ASY__HC_REJECTED = 1u << 10,
+    ASY__HC_IO_CLOSED = 1u << 11    /* stream transport: its on_close ran */
 };
 
 /* conn->state: where the parser is */
@@ -77,7 +78,13 @@ typedef struct {
 } asy__http_rh;
 
 struct asy__http_conn {
-    asy_tcp_t tcp;
+    asy_tcp_t tcp; /* the transport, unless io is set */
+    /* The transport seam: a connection reads and writes either its TCP
+     * handle (the loop's buffer, no copy: plain http) or any Duplex the
+     * caller hands to asy_http_server_serve (a TLS stream for https).
+     * The branches on io below are the only places that differ. */
+    asy_stream_t *io;
+    asy__stream_listener io_l;
     asy__queue link, dirty_link;
     asy_http_server_t *srv;
     char *in;
@@ -181,11 +188,18 @@ ASY__INTERNAL void asy__http_mark_dirty(asy__http_conn *c) {
 
 ASY__INTERNAL void asy__http_close_conn(asy__http_conn *c, int err);
 ASY__INTERNAL void asy__http_write_cb(asy_write_t *req, int status);
+ASY__INTERNAL int asy__http_io_write(asy__http_conn *c, const asy_iov_t *iov);
 ASY__INTERNAL void asy__http_read_cb(asy_sock_t *s, ptrdiff_t nread, const asy_iov_t *buf);
 ASY__INTERNAL void asy__http_update_reading(asy__http_conn *c);
 
 ASY__INTERNAL void asy__http_shutdown_cb(asy_shutdown_t *req, int status) {
     asy__http_conn *c = (asy__http_conn *)req->data;
+    if (status < 0 && !(c->flags & ASY__HC_CLOSING)) asy__http_close_conn(c, 0);
+}
+
+ASY__INTERNAL void asy__http_io_ended(asy_stream_t *s, int status, void *arg) {
+    asy__http_conn *c = (asy__http_conn *)arg;
+    (void)s;
     if (status < 0 && !(c->flags & ASY__HC_CLOSING)) asy__http_close_conn(c, 0);
 }
 
@@ -201,7 +215,8 @@ ASY__INTERNAL void asy__http_linger(asy__http_conn *c) {
     c->flags |= ASY__HC_LINGER;
     c->t_linger = asy_now(c->srv->loop);
     c->sreq.data = c;
-    if (asy_sock_shutdown(&c->sreq, (asy_sock_t *)&c->tcp, asy__http_shutdown_cb) != 0) {
+    if (c->io ? asy_stream_end(c->io, asy__http_io_ended, c) != 0
+              : asy_sock_shutdown(&c->sreq, (asy_sock_t *)&c->tcp, asy__http_shutdown_cb) != 0) {
         asy__http_close_conn(c, 0);
         return;
     }
@@ -219,7 +234,8 @@ ASY__INTERNAL void asy__http_flush(asy__http_conn *c) {
     iov.base = c->out[k];
     iov.len = c->out_len[k];
     c->wreq.data = c;
-    if (asy_sock_write(&c->wreq, (asy_sock_t *)&c->tcp, &iov, 1, asy__http_write_cb) != 0) {
+    if (c->io ? asy__http_io_write(c, &iov) != 0
+              : asy_sock_write(&c->wreq, (asy_sock_t *)&c->tcp, &iov, 1, asy__http_write_cb) != 0) {
         asy__http_close_conn(c, ASY_EPIPE);
         return;
     }
@@ -255,8 +271,29 @@ ASY__INTERNAL void asy__http_output_drained(asy__http_conn *c) {
     }
 }
 
+ASY__INTERNAL void asy__http_write_done(asy__http_conn *c, int status);
+
 ASY__INTERNAL void asy__http_write_cb(asy_write_t *req, int status) {
-    asy__http_conn *c = (asy__http_conn *)req->data;
+    asy__http_write_done((asy__http_conn *)req->data, status);
+}
+
+ASY__INTERNAL void asy__http_io_written(asy_stream_t *s, int status, void *arg) {
+    (void)s;
+    asy__http_write_done((asy__http_conn *)arg, status);
+}
+
+/* The stream keeps a view of the output buffer until the write's callback
+ * (the buffer stays put until then, as for the socket write). */
+ASY__INTERNAL int asy__http_io_write(asy__http_conn *c, const asy_iov_t *iov) {
+    asy_buf_t b;
+    int r = asy_buf_from_external(&b, iov->base, iov->len, NULL, NULL);
+    if (r != 0) return r;
+    r = asy_stream_write(c->io, &b, asy__http_io_written, c);
+    asy_buf_release(&b);
+    return r < 0 ? r : 0;
+}
+
+ASY__INTERNAL void asy__http_write_done(asy__http_conn *c, int status) {
     c->flags &= ~(unsigned)ASY__HC_WRITING;
     c->out_len[c->out_cur ^ 1] = 0;
     c->inflight = 0;
@@ -643,8 +680,7 @@ ASY__INTERNAL int asy__http_exch_trailers(asy__http_exch *x, const char *p,
 
 ASY__INTERNAL void asy__http_maybe_closed(asy_http_server_t *srv);
 
-ASY__INTERNAL void asy__http_conn_closed(asy_handle_t *h) {
-    asy__http_conn *c = (asy__http_conn *)(void *)h;
+ASY__INTERNAL void asy__http_conn_free(asy__http_conn *c) {
     asy_http_server_t *srv = c->srv;
     asy__free(c->in);
     asy__free(c->out[0]);
@@ -652,6 +688,10 @@ ASY__INTERNAL void asy__http_conn_closed(asy_handle_t *h) {
     asy__free(c);
     srv->nconns_--;
     asy__http_maybe_closed(srv);
+}
+
+ASY__INTERNAL void asy__http_conn_closed(asy_handle_t *h) {
+    asy__http_conn_free((asy__http_conn *)(void *)h);
 }
 
 /* Detaches the exchanges from a dying connection; their streams end with
@@ -682,7 +722,12 @@ ASY__INTERNAL void asy__http_close_conn(asy__http_conn *c, int err) {
         if (!(x->rflags & ASY__HX_FINISHED))
             asy_stream_destroy(&x->res.stream, err ? err : ASY_ECONNRESET);
     }
-    asy_close((asy_handle_t *)&c->tcp, asy__http_conn_closed);
+    if (!c->io)
+        asy_close((asy_handle_t *)&c->tcp, asy__http_conn_closed);
+    else if (c->flags & ASY__HC_IO_CLOSED)
+        asy__http_conn_free(c);
+    else /* its on_close frees the connection */
+        asy_stream_destroy(c->io, 0);
 }
 
 /* Answers a rejected request (status from the error) and closes; never a
@@ -783,7 +828,9 @@ ASY__INTERNAL int asy__http_dispatch(asy__http_conn *c, const char *p, size_t n,
         x->rflags |= ASY__HX_KEEP_ALIVE;
     else
         c->flags |= ASY__HC_NO_MORE;
-    upgrade = o->on_upgrade && (((h->flags & ASY_HTTP_F_UPGRADE) && (h->flags & ASY_HTTP_F_CONN_UPGRADE)) ||
+    /* an upgrade hands over a socket fd: not over a stream transport,
+     * where it stays a plain request */
+    upgrade = o->on_upgrade && !c->io && (((h->flags & ASY_HTTP_F_UPGRADE) && (h->flags & ASY_HTTP_F_CONN_UPGRADE)) ||
                                 (h->method_len == 7 && memcmp(h->method, "CONNECT", 7) == 0));
     if (upgrade) {
         asy__http_upgrade(c, x, rest, rest_len);
@@ -932,10 +979,14 @@ ASY__INTERNAL void asy__http_update_reading(asy__http_conn *c) {
                !(c->in_len && c->state == ASY__HS_WAIT) &&
                asy__http_pending(c) < c->srv->opts_.high_water_mark;
     if (want && !(c->flags & ASY__HC_READING)) {
-        if (asy_sock_read_start((asy_sock_t *)&c->tcp, NULL, asy__http_read_cb) == 0)
+        if (c->io ? asy_stream_resume(c->io) == 0
+                  : asy_sock_read_start((asy_sock_t *)&c->tcp, NULL, asy__http_read_cb) == 0)
             c->flags |= ASY__HC_READING;
     } else if (!want && (c->flags & ASY__HC_READING)) {
-        asy_sock_read_stop((asy_sock_t *)&c->tcp);
+        if (c->io)
+            asy_stream_pause(c->io);
+        else
+            asy_sock_read_stop((asy_sock_t *)&c->tcp);
         c->flags &= ~(unsigned)ASY__HC_READING;
     }
 }
@@ -982,42 +1033,41 @@ ASY__INTERNAL void asy__http_response_done(asy__http_exch *x) {
         asy__http_update_reading(c);
 }
 
-ASY__INTERNAL void asy__http_read_cb(asy_sock_t *s, ptrdiff_t nread, const asy_iov_t *buf) {
-    asy__http_conn *c = (asy__http_conn *)(void *)s;
-    const char *src;
-    size_t len, used;
-    if (nread < 0) {
-        c->flags |= ASY__HC_PEER_ENDED;
-        asy_sock_read_stop(s);
+/* The peer ended its side (err ASY_EOF) or the transport failed. */
+ASY__INTERNAL void asy__http_input_end(asy__http_conn *c, int err) {
+    c->flags |= ASY__HC_PEER_ENDED;
+    if (c->flags & ASY__HC_READING) {
+        if (!c->io) asy_sock_read_stop((asy_sock_t *)&c->tcp);
         c->flags &= ~(unsigned)ASY__HC_READING;
-        if (nread != ASY_EOF || (c->flags & ASY__HC_LINGER) || !c->cur) {
-            asy__http_close_conn(c, nread == ASY_EOF ? 0 : (int)nread);
-            return;
-        }
-        /* the peer ended its side mid-request: a body not all read is
-         * aborted; a response under way is still sent, then we close */
-        c->flags |= ASY__HC_NO_MORE | ASY__HC_CLOSE_AFTER;
-        if (c->bodyx) {
-            asy__http_exch *b = c->bodyx;
-            c->bodyx = NULL;
-            asy_stream_destroy(&b->req.stream, ASY_ECONNRESET);
-        }
+    }
+    if (err != ASY_EOF || (c->flags & ASY__HC_LINGER) || !c->cur) {
+        asy__http_close_conn(c, err == ASY_EOF ? 0 : err);
         return;
     }
-    if (nread == 0) return;
+        /* the peer ended its side mid-request: a body not all read is
+         * aborted; a response under way is still sent, then we close */
+    c->flags |= ASY__HC_NO_MORE | ASY__HC_CLOSE_AFTER;
+    if (c->bodyx) {
+        asy__http_exch *b = c->bodyx;
+        c->bodyx = NULL;
+        asy_stream_destroy(&b->req.stream, ASY_ECONNRESET);
+    }
+}
+
+/* Bytes from the transport: parsed in place when nothing is buffered. */
+ASY__INTERNAL void asy__http_input(asy__http_conn *c, const char *src, size_t len) {
+    size_t used;
+    if (len == 0) return;
     if (c->flags & (ASY__HC_LINGER | ASY__HC_REJECTED)) return; /* drained and dropped */
     if (c->in_len) {
-        if (asy__http_grow(&c->in, &c->in_cap, c->in_len + (size_t)nread) != 0) {
+        if (asy__http_grow(&c->in, &c->in_cap, c->in_len + len) != 0) {
             asy__http_close_conn(c, ASY_ENOMEM);
             return;
         }
-        memcpy(c->in + c->in_len, buf->base, (size_t)nread);
-        c->in_len += (size_t)nread;
+        memcpy(c->in + c->in_len, src, len);
+        c->in_len += len;
         asy__http_consume_buffered(c);
-        src = NULL;
     } else {
-        src = (const char *)buf->base;
-        len = (size_t)nread;
         c->flags |= ASY__HC_IN_CONSUME;
         used = asy__http_consume(c, src, len);
         c->flags &= ~(unsigned)ASY__HC_IN_CONSUME;
@@ -1032,6 +1082,78 @@ ASY__INTERNAL void asy__http_read_cb(asy_sock_t *s, ptrdiff_t nread, const asy_i
         }
     }
     asy__http_update_reading(c);
+}
+
+ASY__INTERNAL void asy__http_read_cb(asy_sock_t *s, ptrdiff_t nread, const asy_iov_t *buf) {
+    asy__http_conn *c = (asy__http_conn *)(void *)s;
+    if (nread < 0)
+        asy__http_input_end(c, (int)nread);
+    else
+        asy__http_input(c, (const char *)buf->base, (size_t)nread);
+}
+
+/* ---- a Duplex as the transport (server.emit('connection', duplex)) ---- */
+
+ASY__INTERNAL asy__http_conn *asy__http_conn_of_io(asy__stream_listener *l) {
+    return ASY_CONTAINER_OF(l, asy__http_conn, io_l);
+}
+
+ASY__INTERNAL void asy__http_io_data(asy__stream_listener *l, asy_stream_t *s, const asy_buf_t *chunk) {
+    asy__http_conn *c = asy__http_conn_of_io(l);
+    (void)s;
+    if (c->flags & ASY__HC_CLOSING) return;
+    asy__http_input(c, (const char *)chunk->data, chunk->len);
+}
+
+ASY__INTERNAL void asy__http_io_end(asy__stream_listener *l, asy_stream_t *s) {
+    asy__http_conn *c = asy__http_conn_of_io(l);
+    (void)s;
+    if (!(c->flags & ASY__HC_CLOSING)) asy__http_input_end(c, ASY_EOF);
+}
+
+ASY__INTERNAL void asy__http_io_error(asy__stream_listener *l, asy_stream_t *s, int err) {
+    asy__http_conn *c = asy__http_conn_of_io(l);
+    (void)s;
+    if (!(c->flags & ASY__HC_CLOSING)) asy__http_input_end(c, err < 0 ? err : ASY_ECONNRESET);
+}
+
+ASY__INTERNAL void asy__http_io_close(asy__stream_listener *l, asy_stream_t *s) {
+    asy__http_conn *c = asy__http_conn_of_io(l);
+    (void)s;
+    c->flags |= ASY__HC_IO_CLOSED;
+    if (c->flags & ASY__HC_CLOSING)
+        asy__http_conn_free(c); /* close_conn destroyed it and waits for this */
+    else
+        asy__http_close_conn(c, ASY_ECONNRESET); /* frees c: IO_CLOSED is set */
+}
+
+static const asy__stream_listener_vt asy__http_io_lvt = {
+    asy__http_io_data, NULL, asy__http_io_end, asy__http_io_error, NULL, NULL, asy__http_io_close};
+
+ASYNCRT_API asy_stream_t *asy_http_req_io(const asy_http_req_t *req) {
+    const asy__http_exch *x = req ? req->exch_ : NULL;
+    return x && x->conn ? x->conn->io : NULL;
+}
+
+ASYNCRT_API int asy_http_server_serve(asy_http_server_t *srv, asy_stream_t *io) {
+    asy__http_conn *c;
+    if (!srv || !io || !asy_stream_is_readable(io) || !asy_stream_is_writable(io) ||
+        (srv->state_ & ASY__HSRV_CLOSING))
+        return ASY_EINVAL;
+    c = ASY__NEW(asy__http_conn);
+    if (!c) return ASY_ENOMEM;
+    memset(c, 0, sizeof(*c));
+    c->srv = srv;
+    c->io = io;
+    asy__queue_init(&c->dirty_link);
+    asy__queue_init(&c->io_l.link);
+    asy__queue_insert_tail(&srv->conns_, &c->link);
+    srv->nconns_++;
+    c->t_head = asy_now(srv->loop);
+    c->state = ASY__HS_HEAD;
+    asy__stream_listen(io, &c->io_l, &asy__http_io_lvt); /* flowing from now on */
+    c->flags |= ASY__HC_READING;
+    return 0;
 }
 
 ASY__INTERNAL void asy__http_on_connection(asy_sock_t *server, int status) {

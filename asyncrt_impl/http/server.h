@@ -118,6 +118,24 @@ ASYNCRT_API int asy_http_server_init(asy_loop_t *loop, asy_http_server_t *srv,
 ASYNCRT_API int asy_http_server_listen(asy_http_server_t *srv, const char *host, int port,
                                        int backlog);
 ASYNCRT_API int asy_http_server_port(const asy_http_server_t *srv);
+/* server.emit('connection', duplex): serves HTTP over any Duplex stream --
+ * a TLS stream (that is what asy_https_server does), a pipe, an
+ * in-memory pair -- exactly as over an accepted socket: keep-alive,
+ * pipelining, backpressure, timeouts, limits.  The server takes io's
+ * reading (it listens to its data, end, error and close; do not read io
+ * yourself) and its writing, ends it when the connection is done and
+ * destroys it when it closes the connection; io must emit its close once
+ * destroyed (every asyncrt stream does).  The server is done with io when
+ * io closes: free io in its own on_close (the server's part runs before
+ * it), never earlier.  Upgrades are not offered
+ * over a stream (they hand over a socket): such requests are plain
+ * requests.  ASY_EINVAL (io not a Duplex, a closing server; the caller
+ * keeps io), ASY_ENOMEM. */
+ASYNCRT_API int asy_http_server_serve(asy_http_server_t *srv, asy_stream_t *io);
+/* The Duplex a request came over when its server serves one (above; the
+ * TLS stream of an https server), else NULL (a plain socket, or the
+ * exchange is over). */
+ASYNCRT_API asy_stream_t *asy_http_req_io(const asy_http_req_t *req);
 /* server.close(): stops listening, closes idle connections, lets the
  * others finish their current request; close_cb (may be NULL) once the
  * last connection is gone and the server's handles are closed.  The
