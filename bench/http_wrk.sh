@@ -17,6 +17,10 @@
 # processes, from /proc) say what each request costs the server whatever
 # else the machine runs; req/s says what wrk got.
 # HTTP_BENCH_SECONDS (default 5) sets each wrk run's length.
+# HTTP_WRK_TLS=1 (bench/https_hello.c and its peers): a throwaway P-256
+# certificate is made in a temp dir and given to COMMAND as CERT and KEY,
+# and wrk speaks https (keep-alive: the 64 handshakes happen once, so the
+# figures are TLS records plus HTTP).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 secs=${HTTP_BENCH_SECONDS:-5}
@@ -27,10 +31,20 @@ if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
 fi
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 export PORT
+scheme=http tmp=""
+if [ "${HTTP_WRK_TLS:-0}" = 1 ]; then
+    scheme=https
+    tmp=$(mktemp -d)
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+        -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 \
+        -keyout "$tmp/key.pem" -out "$tmp/cert.pem" >/dev/null 2>&1
+    CERT=$tmp/cert.pem KEY=$tmp/key.pem
+    export CERT KEY
+fi
 # its own session, so every process it starts is found and stopped
 setsid $pin_srv "$@" >/dev/null 2>&1 &
 srv=$!
-trap 'kill -- -$srv 2>/dev/null; wait $srv 2>/dev/null || true' EXIT
+trap 'kill -- -$srv 2>/dev/null; wait $srv 2>/dev/null || true; [ -z "$tmp" ] || rm -rf "$tmp"' EXIT
 tck=$(getconf CLK_TCK)
 cpu_ticks() { # utime + stime of the server's session, in clock ticks
     t=0
@@ -42,14 +56,14 @@ cpu_ticks() { # utime + stime of the server's session, in clock ticks
     echo $t
 }
 i=0
-until curl -s -o /dev/null "http://127.0.0.1:$PORT/"; do
+until curl -sk -o /dev/null "$scheme://127.0.0.1:$PORT/"; do
     i=$((i + 1))
     [ $i -lt 300 ] || { echo "http_wrk: server did not come up on $PORT" >&2; exit 1; }
     sleep 0.05
 done
 run() { # prints "<req/s> <requests per server CPU second>"; errors fail
     c0=$(cpu_ticks)
-    out=$($pin_wrk wrk -t1 -c64 -d"${secs}s" "$@" "http://127.0.0.1:$PORT/")
+    out=$($pin_wrk wrk -t1 -c64 -d"${secs}s" "$@" "$scheme://127.0.0.1:$PORT/")
     c1=$(cpu_ticks)
     if echo "$out" | grep -q "Non-2xx"; then echo "http_wrk: non-2xx answers: $out" >&2; exit 1; fi
     r=$(echo "$out" | sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p')
