@@ -38465,7 +38465,15 @@ enum {
 };
 
 /* srv->state_ */
-enum { ASY__HSRV_LISTENING = 1, ASY__HSRV_CLOSING = 2, ASY__HSRV_HANDLES = 4, ASY__HSRV_DONE = 8 };
+enum {
+    ASY__HSRV_LISTENING = 1,
+    ASY__HSRV_CLOSING = 2,
+    ASY__HSRV_HANDLES = 4,
+    ASY__HSRV_DONE = 8,
+    /* out of memory for a connection: it waits in the backlog and the
+     * timeout timer takes it on its next tick (at most a second) */
+    ASY__HSRV_ACCEPT_WAIT = 16
+};
 
 #define ASY__HTTP_LINGER_MS 2000
 #define ASY__HTTP_FREE_EXCH_MAX 1024
@@ -39554,22 +39562,24 @@ ASYNCRT_API int asy_http_server_serve(asy_http_server_t *srv, asy_stream_t *io) 
     return 0;
 }
 
-ASY__INTERNAL void asy__http_on_connection(asy_sock_t *server, int status) {
-    asy_http_server_t *srv = ASY_CONTAINER_OF((asy_tcp_t *)(void *)server, asy_http_server_t, tcp_);
-    asy__http_conn *c;
-    if (status < 0) return; /* EMFILE...: the net layer retries */
-    c = ASY__NEW(asy__http_conn);
+ASY__INTERNAL void asy__http_conn_dropped(asy_handle_t *h) { asy__free(h); }
+
+/* Takes the connection waiting on the listener. */
+ASY__INTERNAL void asy__http_take(asy_http_server_t *srv) {
+    asy__http_conn *c = ASY__NEW(asy__http_conn);
     if (!c) {
-        asy_tcp_t tmp;
-        /* take the connection off the backlog and drop it */
-        if (asy_tcp_init(srv->loop, &tmp) == 0) {
-            if (asy_tcp_accept(&srv->tcp_, &tmp) == 0) asy_close((asy_handle_t *)&tmp, NULL);
-        }
+        srv->state_ |= ASY__HSRV_ACCEPT_WAIT; /* nothing is dropped */
         return;
     }
+    srv->state_ &= ~(unsigned)ASY__HSRV_ACCEPT_WAIT;
     memset(c, 0, sizeof(*c));
-    if (asy_tcp_init(srv->loop, &c->tcp) != 0 || asy_tcp_accept(&srv->tcp_, &c->tcp) != 0) {
+    if (asy_tcp_init(srv->loop, &c->tcp) != 0) {
         asy__free(c);
+        return;
+    }
+    if (asy_tcp_accept(&srv->tcp_, &c->tcp) != 0) {
+        /* the handle is the loop's now: it goes through the close phase */
+        asy_close((asy_handle_t *)&c->tcp, asy__http_conn_dropped);
         return;
     }
     c->srv = srv;
@@ -39587,6 +39597,12 @@ ASY__INTERNAL void asy__http_on_connection(asy_sock_t *server, int status) {
     c->flags |= ASY__HC_READING;
 }
 
+ASY__INTERNAL void asy__http_on_connection(asy_sock_t *server, int status) {
+    asy_http_server_t *srv = ASY_CONTAINER_OF((asy_tcp_t *)(void *)server, asy_http_server_t, tcp_);
+    if (status < 0) return; /* EMFILE...: the net layer retries */
+    asy__http_take(srv);
+}
+
 /* ---- timeouts ------------------------------------------------------------ */
 
 ASY__INTERNAL void asy__http_timer_cb(asy_timer_t *t) {
@@ -39594,6 +39610,8 @@ ASY__INTERNAL void asy__http_timer_cb(asy_timer_t *t) {
     const asy_http_server_opts_t *o = &srv->opts_;
     uint64_t now = asy_now(srv->loop);
     asy__queue *q = asy__queue_head(&srv->conns_);
+    if ((srv->state_ & (ASY__HSRV_ACCEPT_WAIT | ASY__HSRV_CLOSING)) == ASY__HSRV_ACCEPT_WAIT)
+        asy__http_take(srv);
     while (q != &srv->conns_) {
         asy__http_conn *c = ASY_CONTAINER_OF(q, asy__http_conn, link);
         q = q->next; /* c may leave the list below */

@@ -956,3 +956,67 @@ static void oom_scenario_path_parse(void) {
 }
 
 TEST(oom_path_parse) { oom_sweep(oom_scenario_path_parse, 0); }
+
+/* ---- http server: no memory for a new connection ------------------------ */
+
+#if ASYNCRT_OS_POSIX
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static void oom_http_hello(asy_http_server_t *srv, asy_http_req_t *req, asy_http_res_t *res) {
+    (void)srv;
+    (void)req;
+    asy_http_res_end(res, "still here", 10);
+}
+
+/* The connection's struct cannot be allocated when the client connects:
+ * the connection is neither dropped nor reset -- it waits in the backlog
+ * and is served once memory is back (the server's timer takes it). */
+TEST_T(oom_http_server_connection_waits_for_memory, 20000) {
+    asy_loop_t loop;
+    asy_http_server_t srv;
+    struct sockaddr_in sin;
+    char buf[1024];
+    size_t got = 0;
+    int fd, i;
+    static const char req[] = "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    oom_fail_at = 0;
+    oom_fail_size = 0;
+    ASSERT_OK(asy_loop_init(&loop, NULL));
+    ASSERT_OK(asy_http_server_init(&loop, &srv, NULL, oom_http_hello));
+    ASSERT_OK(asy_http_server_listen(&srv, "127.0.0.1", 0, 16));
+    fd = socket(AF_INET, SOCK_STREAM, 0);
+    memset(&sin, 0, sizeof(sin));
+    sin.sin_family = AF_INET;
+    sin.sin_port = htons((uint16_t)asy_http_server_port(&srv));
+    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    oom_fail_size = sizeof(asy__http_conn);
+    ASSERT_OK(connect(fd, (struct sockaddr *)&sin, sizeof(sin)));
+    ASSERT_EQ(write(fd, req, sizeof(req) - 1), (ssize_t)(sizeof(req) - 1));
+    for (i = 0; i < 20 && !(srv.state_ & ASY__HSRV_ACCEPT_WAIT); i++) {
+        asy_run(&loop, ASY_RUN_NOWAIT);
+        usleep(2000);
+    }
+    ASSERT(srv.state_ & ASY__HSRV_ACCEPT_WAIT);
+    ASSERT_EQ(asy_http_server_connections(&srv), 0);
+    oom_fail_size = 0;
+    for (i = 0; i < 2000; i++) {
+        ssize_t n;
+        asy_run(&loop, ASY_RUN_NOWAIT);
+        n = recv(fd, buf + got, sizeof(buf) - 1 - got, MSG_DONTWAIT);
+        if (n == 0) break;
+        if (n > 0) got += (size_t)n;
+        else usleep(1000);
+    }
+    buf[got] = 0;
+    ASSERT(strstr(buf, "HTTP/1.1 200 OK") != NULL);
+    ASSERT(strstr(buf, "still here") != NULL);
+    close(fd);
+    asy_http_server_close(&srv, NULL);
+    ASSERT_EQ(asy_run(&loop, ASY_RUN_DEFAULT), 0);
+    ASSERT_OK(asy_loop_close(&loop));
+    ASSERT_EQ(oom_live, 0);
+}
+#endif
