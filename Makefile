@@ -215,11 +215,23 @@ $(BUILD)/bench/ceiling/gzip_1k_raw: bench/ceiling/gzip_1k_raw.c
 	@mkdir -p $(dir $@)
 	$(CC) $(PEER_CFLAGS) $< -o $@ -lz
 
+# tls_gcm_raw: mbedTLS's own AES-128-GCM on 16 KiB records (docs/tls.md).
+$(BUILD)/bench/ceiling/tls_gcm_raw: bench/ceiling/tls_gcm_raw.c
+	@mkdir -p $(dir $@)
+	$(CC) $(PEER_CFLAGS) $< -o $@ -lmbedcrypto
+
+# tls_hs_raw: the public-key work of one P-256 handshake, mbedTLS alone.
+$(BUILD)/bench/ceiling/tls_hs_raw: bench/ceiling/tls_hs_raw.c
+	@mkdir -p $(dir $@)
+	$(CC) $(PEER_CFLAGS) $< -o $@ -lmbedcrypto
+
 bench-ceiling: $(BUILD)/bench/ceiling/ping_pong_raw $(BUILD)/bench/ceiling/pound_raw \
-               $(if $(HAVE_ZLIB),$(BUILD)/bench/ceiling/gzip_raw $(BUILD)/bench/ceiling/gzip_1k_raw)
+               $(if $(HAVE_ZLIB),$(BUILD)/bench/ceiling/gzip_raw $(BUILD)/bench/ceiling/gzip_1k_raw) \
+               $(if $(HAVE_MBEDTLS),$(BUILD)/bench/ceiling/tls_gcm_raw $(BUILD)/bench/ceiling/tls_hs_raw)
 	@$(BUILD)/bench/ceiling/ping_pong_raw epoll && $(BUILD)/bench/ceiling/ping_pong_raw uring && \
 	  $(BUILD)/bench/ceiling/pound_raw
 	@if [ -n "$(HAVE_ZLIB)" ]; then $(BUILD)/bench/ceiling/gzip_raw && $(BUILD)/bench/ceiling/gzip_1k_raw; fi
+	@if [ -n "$(HAVE_MBEDTLS)" ]; then $(BUILD)/bench/ceiling/tls_gcm_raw && $(BUILD)/bench/ceiling/tls_hs_raw; fi
 
 # The harness itself, against throwaway programs in a temporary folder.
 check-harness:
