@@ -4,6 +4,7 @@
  * so the examples are ../examples/<name>. */
 #include "../asyncrt.h"
 #include "test.h"
+#include "example_server.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -61,23 +62,8 @@ static void reap(pid_t pid) {
     waitpid(pid, NULL, 0);
 }
 
-/* A port nobody listens on right now (the kernel's pick for port 0). */
-static int free_port(void) {
-    struct sockaddr_in sin;
-    socklen_t sl = sizeof(sin);
-    int fd = socket(AF_INET, SOCK_STREAM, 0), port;
-    memset(&sin, 0, sizeof(sin));
-    sin.sin_family = AF_INET;
-    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) != 0) FAIL("bind");
-    getsockname(fd, (struct sockaddr *)&sin, &sl);
-    port = ntohs(sin.sin_port);
-    close(fd);
-    return port;
-}
-
 TEST_T(http_fetch_url_against_http_server_example, 15000) {
-    int port = free_port();
+    int port = asyt_free_port();
     pid_t pid;
     char cmd[256];
     snprintf(cmd, sizeof(cmd), "PORT=%d exec ../examples/http_server >/dev/null", port);
@@ -111,7 +97,7 @@ static const char *node_srv =
     "})});s.on('connection',()=>conns++);s.listen(%d,'127.0.0.1');";
 
 TEST_T(http_fetch_url_against_node, 20000) {
-    int port = free_port();
+    int port = asyt_free_port();
     pid_t pid;
     char js[2048], cmd[2400];
     if (!have("node")) SKIP("node is not installed");
@@ -136,7 +122,7 @@ TEST_T(http_fetch_url_against_node, 20000) {
 }
 
 TEST_T(http_fetch_url_against_python, 20000) {
-    int port = free_port();
+    int port = asyt_free_port();
     pid_t pid;
     char cmd[512], dir[] = "/tmp/asyt_py_XXXXXX";
     FILE *f;
@@ -161,7 +147,7 @@ TEST_T(http_fetch_url_against_python, 20000) {
 }
 
 TEST_T(http_fetch_url_against_nginx, 20000) {
-    int port = free_port();
+    int port = asyt_free_port();
     pid_t pid;
     char cmd[1024], dir[] = "/tmp/asyt_ngx_XXXXXX", path[600];
     FILE *f;
@@ -198,7 +184,7 @@ TEST_T(http_fetch_url_against_nginx, 20000) {
 /* http_proxy over Node: 64 MiB each way in the suite (the 1 GiB runs are
  * reported in docs/http.md), with the proxy's peak RSS bounded. */
 TEST_T(http_proxy_streams_both_ways_bounded, 20000) {
-    int port = free_port(), pport = free_port();
+    int port = asyt_free_port(), pport = asyt_free_port();
     pid_t pid, ppid;
     char js[2048], cmd[2400];
     long hwm = 0;

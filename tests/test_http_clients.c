@@ -3,6 +3,7 @@
  * whose tool is missing is skipped with the reason. */
 #include "../asyncrt.h"
 #include "test.h"
+#include "example_server.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -26,68 +27,15 @@ static void need(const char *tool) {
     }
 }
 
-static int free_port(void) {
-    struct sockaddr_in sin;
-    socklen_t len = sizeof(sin);
-    int fd = socket(AF_INET, SOCK_STREAM, 0), port;
-    memset(&sin, 0, sizeof(sin));
-    sin.sin_family = AF_INET;
-    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) != 0) FAIL("bind");
-    getsockname(fd, (struct sockaddr *)&sin, &len);
-    port = ntohs(sin.sin_port);
-    close(fd);
-    return port;
-}
-
 static pid_t server_pid;
 static int server_port;
 
-/* Starts ../examples/http_server on a free port; returns once it printed
- * "Listening on :PORT". */
 static void start_server(void) {
-    int p[2];
-    char line[128], want[64], env[32];
-    size_t n = 0;
-    server_port = free_port();
-    if (pipe(p) != 0) FAIL("pipe");
-    server_pid = fork();
-    if (server_pid == 0) {
-        dup2(p[1], 1);
-        close(p[0]);
-        snprintf(env, sizeof(env), "%d", server_port);
-        setenv("PORT", env, 1);
-        execl("../examples/http_server", "http_server", (char *)NULL);
-        _exit(127);
-    }
-    close(p[1]);
-    while (n < sizeof(line) - 1) {
-        ssize_t r = read(p[0], line + n, 1);
-        if (r <= 0) break;
-        if (line[n] == '\n') break;
-        n++;
-    }
-    line[n] = 0;
-    close(p[0]);
-    snprintf(want, sizeof(want), "Listening on :%d", server_port);
-    if (strcmp(line, want) != 0) FAIL("server said \"%s\", want \"%s\"", line, want);
+    server_port = asyt_free_port();
+    server_pid = asyt_example_start("http_server", NULL, server_port);
 }
 
-/* SIGTERM, then the exit status (which must be a clean 0). */
-static void stop_server(void) {
-    int status, i;
-    kill(server_pid, SIGTERM);
-    for (i = 0; i < 300; i++) {
-        if (waitpid(server_pid, &status, WNOHANG) == server_pid) break;
-        usleep(10000);
-    }
-    if (i == 300) {
-        kill(server_pid, SIGKILL);
-        waitpid(server_pid, &status, 0);
-        FAIL("the server did not exit within 3 s of SIGTERM");
-    }
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) FAIL("server exit status 0x%x", status);
-}
+static void stop_server(void) { asyt_example_stop(server_pid); }
 
 /* Runs a shell command (with $URL and $PORT set) and returns its output. */
 static const char *sh(const char *fmt) {

@@ -6,78 +6,25 @@
 #include "test.h"
 #include "net_util.h"
 #include "tls_util.h"
+#include "example_server.h"
 
 #ifdef ASYNCRT_WITH_MBEDTLS
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 
 /* ---- examples/https_server as a child ------------------------------------ */
 
 static pid_t hs_pid;
 static int hs_port;
 
-static int hs_free_port(void) {
-    struct sockaddr_in sin;
-    socklen_t len = sizeof(sin);
-    int fd = socket(AF_INET, SOCK_STREAM, 0), port;
-    memset(&sin, 0, sizeof(sin));
-    sin.sin_family = AF_INET;
-    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) != 0) FAIL("bind");
-    getsockname(fd, (struct sockaddr *)&sin, &len);
-    port = ntohs(sin.sin_port);
-    close(fd);
-    return port;
-}
-
-/* Starts ../examples/https_server CERT KEY; returns once it printed
- * "Listening on :PORT". */
 static void hs_start(void) {
-    int p[2];
-    char line[128], want[64], env[32];
-    const char *cert = pki("chain.crt"), *key = pki("leaf.key");
-    size_t n = 0;
-    hs_port = hs_free_port();
-    if (pipe(p) != 0) FAIL("pipe");
-    hs_pid = fork();
-    if (hs_pid == 0) {
-        dup2(p[1], 1);
-        close(p[0]);
-        snprintf(env, sizeof(env), "%d", hs_port);
-        setenv("PORT", env, 1);
-        execl("../examples/https_server", "https_server", cert, key, (char *)NULL);
-        _exit(127);
-    }
-    close(p[1]);
-    while (n < sizeof(line) - 1) {
-        ssize_t r = read(p[0], line + n, 1);
-        if (r <= 0 || line[n] == '\n') break;
-        n++;
-    }
-    line[n] = 0;
-    close(p[0]);
-    snprintf(want, sizeof(want), "Listening on :%d", hs_port);
-    if (strcmp(line, want) != 0) FAIL("https_server said \"%s\", want \"%s\"", line, want);
+    const char *args[3];
+    args[0] = pki("chain.crt");
+    args[1] = pki("leaf.key");
+    args[2] = NULL;
+    hs_port = asyt_free_port();
+    hs_pid = asyt_example_start("https_server", args, hs_port);
 }
 
-/* SIGTERM, then the exit status, which must be a clean 0 (the server
- * closed gracefully, whatever the clients did to it). */
-static void hs_stop(void) {
-    int status, i;
-    kill(hs_pid, SIGTERM);
-    for (i = 0; i < 500; i++) {
-        if (waitpid(hs_pid, &status, WNOHANG) == hs_pid) break;
-        usleep(10000);
-    }
-    if (i == 500) {
-        kill(hs_pid, SIGKILL);
-        waitpid(hs_pid, &status, 0);
-        FAIL("https_server did not exit within 5 s of SIGTERM");
-    }
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) FAIL("https_server exit status 0x%x", status);
-}
+static void hs_stop(void) { asyt_example_stop(hs_pid); }
 
 /* Runs a shell command with $URL (https://localhost:PORT), $PORT and $CA
  * set; returns its output (stdout and stderr). */

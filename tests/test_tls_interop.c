@@ -111,7 +111,7 @@ static char *client_fetch(int port, const char *servername, const char *req, int
 
 TEST_T(tls_client_against_openssl_s_server, 30000) {
     char cmd[2048];
-    int port = tls_free_port(), err;
+    int port = asyt_free_port(), err;
     pid_t p;
     char *text;
     snprintf(cmd, sizeof(cmd),
@@ -130,7 +130,7 @@ TEST_T(tls_client_against_openssl_s_server, 30000) {
 
 TEST_T(tls_client_against_node_https, 30000) {
     char cmd[4096];
-    int port = tls_free_port(), err;
+    int port = asyt_free_port(), err;
     pid_t p;
     char *text;
     if (!tls_have("node")) SKIP("node is not installed");
@@ -177,7 +177,7 @@ static int run_sh(const char *cmd) {
  * self-made CA is unknown and the fetch fails with the code. */
 TEST_T(tls_fetch_url_example_https_against_node, 40000) {
     char cmd[2048], out[64], *text;
-    int port = tls_free_port();
+    int port = asyt_free_port();
     pid_t p;
     if (!tls_have("node")) SKIP("node is not installed");
     p = node_https(port, "chain.crt", "leaf.key");
@@ -235,7 +235,7 @@ TEST_T(tls_fetch_agent_pools_https, 40000) {
     asy_fetch_opts_t fo;
     fres f[2];
     char url[128];
-    int port = tls_free_port(), i;
+    int port = asyt_free_port(), i;
     pid_t p;
     asy_tls_context_t *cctx;
     if (!tls_have("node")) SKIP("node is not installed");
@@ -276,7 +276,7 @@ TEST_T(tls_fetch_https_verification_failure, 40000) {
     asy_fetch_opts_t fo;
     fres f;
     char url[128];
-    int port = tls_free_port();
+    int port = asyt_free_port();
     pid_t p;
     asy_tls_context_t *cctx;
     asy_promise_t *pr;

@@ -3,6 +3,7 @@
  * and a client that collects what it reads. */
 #ifndef ASYRT_TLS_UTIL_H
 #define ASYRT_TLS_UTIL_H
+#include "example_server.h"
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -239,20 +240,6 @@ __attribute__((unused)) static int tls_have(const char *prog) {
     char cmd[200];
     snprintf(cmd, sizeof(cmd), "command -v %s >/dev/null 2>&1", prog);
     return system(cmd) == 0;
-}
-/* A free TCP port on 127.0.0.1 (bound and released). */
-__attribute__((unused)) static int tls_free_port(void) {
-    struct sockaddr_in sin;
-    socklen_t l = sizeof(sin);
-    int fd = socket(AF_INET, SOCK_STREAM, 0), port;
-    memset(&sin, 0, sizeof(sin));
-    sin.sin_family = AF_INET;
-    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) != 0) FAIL("bind");
-    getsockname(fd, (struct sockaddr *)&sin, &l);
-    port = ntohs(sin.sin_port);
-    close(fd);
-    return port;
 }
 /* Waits (up to ms) until something listens on port. */
 __attribute__((unused)) static void tls_wait_port(int port, int ms) {
